@@ -1,0 +1,43 @@
+"""The clock every write and rule uses, so tests and demos can fix time with ``PDCA_NOW``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
+
+from db.errors import InvalidInput
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def parse_timestamp(text: str, field: str = "timestamp") -> datetime:
+    """An ISO-8601 timestamp (or a bare date, meaning midnight UTC) as an aware UTC datetime."""
+    raw = text.strip()
+    try:
+        if len(raw) == 10:
+            parsed = datetime.combine(date.fromisoformat(raw), datetime.min.time())
+        else:
+            parsed = datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(field, text, "is not an ISO-8601 time (2026-11-23T09:30:00Z)") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).replace(microsecond=0)
+
+
+def clock_from_env(environ: Mapping[str, str]) -> Clock:
+    """``PDCA_NOW`` fixes the clock; without it, the system clock in UTC."""
+    fixed = environ.get("PDCA_NOW", "").strip()
+    if not fixed:
+        return system_clock
+    moment = parse_timestamp(fixed, "PDCA_NOW")
+    return lambda: moment
+
+
+def iso(moment: datetime) -> str:
+    """The one timestamp format pdca stores: ISO-8601 UTC with a Z, to the second."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,57 @@
+"""Rows become models here, and only here."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime
+from typing import Any
+
+from db import rules
+from db.models import Action, Checkin, Event, Initiative, Kpi, Person, Reading
+
+
+def action(row: sqlite3.Row, now: datetime) -> Action:
+    data = dict(row)
+    done = data["done_at"] is not None
+    since = rules.days_since(data["last_checkin_at"] or data["created_at"], now)
+    return Action(
+        **data,
+        overdue=rules.is_overdue(data["due"], done, now.astimezone().date()),
+        days_since_checkin=since,
+        stale=rules.is_stale(since, done),
+    )
+
+
+def checkin(row: sqlite3.Row) -> Checkin:
+    return Checkin(**dict(row))
+
+
+def event(row: sqlite3.Row) -> Event:
+    data = dict(row)
+    for key in ("before", "after"):
+        data[key] = json.loads(data[key]) if data[key] else None
+    return Event(**data)
+
+
+def initiative(row: sqlite3.Row) -> Initiative:
+    return Initiative(**dict(row))
+
+
+def kpi(row: sqlite3.Row) -> Kpi:
+    data = dict(row)
+    data["escalation"] = json.loads(data["escalation"] or "[]")
+    return Kpi(**data)
+
+
+def reading(row: sqlite3.Row) -> Reading:
+    return Reading(**dict(row))
+
+
+def person(row: sqlite3.Row) -> Person:
+    return Person(**dict(row))
+
+
+def snapshot(row: sqlite3.Row | None) -> dict[str, Any] | None:
+    """A row as the event log stores it: every column, plain JSON values."""
+    return dict(row) if row is not None else None

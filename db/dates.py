@@ -1,0 +1,58 @@
+"""Due dates as people type them: ``2026-12-01``, ``today``, ``tomorrow``, ``+3d``, ``+2w``, ``fri``."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from db.errors import InvalidInput
+
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_RELATIVE = re.compile(r"^([+-])(\d{1,4})([dwm])$")
+_HINT = "is not a date (use YYYY-MM-DD, today, tomorrow, +3d, +2w or a weekday)"
+
+
+def parse_date(text: str, today: date, field: str = "due") -> date:
+    """Turn what a person typed into a date; anything else is an ``InvalidInput`` naming the field.
+
+    A weekday name means its next occurrence after today (``fri`` on a Friday is a week away),
+    which is what "due friday" means in conversation.
+    """
+    raw = text.strip().lower()
+    if raw == "today":
+        return today
+    if raw == "tomorrow":
+        return today + timedelta(days=1)
+    if raw == "yesterday":
+        return today - timedelta(days=1)
+    relative = _RELATIVE.match(raw)
+    if relative:
+        sign, amount, unit = relative.groups()
+        count = int(amount) * (-1 if sign == "-" else 1)
+        if unit == "m":
+            return _add_months(today, count, text, field)
+        return today + timedelta(days=count * (7 if unit == "w" else 1))
+    if len(raw) >= 3:
+        for index, name in enumerate(_WEEKDAYS):
+            if name.startswith(raw):
+                ahead = (index - today.weekday() - 1) % 7 + 1
+                return today + timedelta(days=ahead)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            raise InvalidInput(field, text, "is not a real date") from None
+    raise InvalidInput(field, text, _HINT)
+
+
+def _add_months(start: date, months: int, text: str, field: str) -> date:
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    if not 1 <= year <= 9999:
+        raise InvalidInput(field, text, "is out of range")
+    for day in (start.day, 30, 29, 28):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    raise InvalidInput(field, text, "is out of range")  # unreachable: every month has a 28th

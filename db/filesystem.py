@@ -1,0 +1,100 @@
+"""Where a database file lives: which filesystem, and whether the directory is shared by a group.
+
+SQLite's WAL mode needs shared memory between every process that opens the file, which a
+network filesystem cannot give across hosts; there pdca uses the rollback journal instead.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+NETWORK_FILESYSTEMS = frozenset(
+    {
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb",
+        "smb2",
+        "smb3",
+        "smbfs",
+        "fuse.sshfs",
+        "sshfs",
+        "9p",
+        "afs",
+        "ceph",
+        "fuse.ceph",
+        "glusterfs",
+        "fuse.glusterfs",
+        "lustre",
+        "gpfs",
+        "ocfs2",
+        "gfs2",
+        "fuse.rclone",
+        "davfs",
+        "fuse.davfs2",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Mount:
+    mount_point: str
+    fs_type: str
+
+
+def _unescape(field: str) -> str:
+    # mountinfo escapes space, tab, newline and backslash as octal (\040 ...).
+    out, index = [], 0
+    while index < len(field):
+        if field[index] == "\\" and field[index + 1 : index + 4].isdigit():
+            out.append(chr(int(field[index + 1 : index + 4], 8)))
+            index += 4
+        else:
+            out.append(field[index])
+            index += 1
+    return "".join(out)
+
+
+def parse_mountinfo(text: str) -> list[Mount]:
+    """The mounts listed in ``/proc/self/mountinfo`` text (see proc(5))."""
+    mounts = []
+    for line in text.splitlines():
+        left, sep, right = line.partition(" - ")
+        fields = left.split()
+        if not sep or len(fields) < 5 or not right.split():
+            continue
+        mounts.append(Mount(_unescape(fields[4]), right.split()[0]))
+    return mounts
+
+
+def filesystem_of(path: Path, mountinfo: str | None = None) -> str:
+    """The filesystem type holding ``path`` (the longest matching mount point), or ``unknown``."""
+    if mountinfo is None:
+        try:
+            mountinfo = Path("/proc/self/mountinfo").read_text()
+        except OSError:
+            return "unknown"
+    target = os.path.realpath(path)
+    best: Mount | None = None
+    for mount in parse_mountinfo(mountinfo):
+        point = mount.mount_point.rstrip("/") or "/"
+        inside = target == point or target.startswith(point + "/") or point == "/"
+        if inside and (best is None or len(point) >= len(best.mount_point.rstrip("/") or "/")):
+            best = mount
+    return best.fs_type if best else "unknown"
+
+
+def is_network_filesystem(fs_type: str) -> bool:
+    return fs_type in NETWORK_FILESYSTEMS or fs_type.startswith("nfs")
+
+
+def directory_is_group_shared(directory: Path) -> bool:
+    """A directory a group writes into (typically ``2770 root:team``)."""
+    try:
+        mode = directory.stat().st_mode
+    except OSError:
+        return False
+    return bool(mode & stat.S_IWGRP)

@@ -1,0 +1,294 @@
+"""Pydantic models: what the store returns, and the drafts it validates before writing.
+
+Rows become models in one place (``db.convert``); drafts turn what a person typed into
+checked values, and their errors become one-line ``InvalidInput`` messages (``validated``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from db.errors import InvalidInput
+
+Phase = Literal["plan", "do", "check", "act"]
+PHASES: tuple[Phase, ...] = ("plan", "do", "check", "act")
+CheckinStatus = Literal["on-track", "at-risk", "blocked"]
+CHECKIN_STATUSES: tuple[CheckinStatus, ...] = ("on-track", "at-risk", "blocked")
+Verdict = Literal["worked", "partly", "did-not"]
+VERDICTS: tuple[Verdict, ...] = ("worked", "partly", "did-not")
+Decision = Literal["standardize", "adjust", "abandon"]
+DECISIONS: tuple[Decision, ...] = ("standardize", "adjust", "abandon")
+Direction = Literal["up", "down"]
+Cadence = Literal["daily", "weekly", "monthly"]
+
+TITLE_MAX = 200
+NAME_MAX = 100
+NOTES_MAX = 10_000
+MESSAGE_MAX = 2_000
+_LOGIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?$")
+
+
+def _non_blank(limit: int):
+    def check(text: str) -> str:
+        # Stored exactly as typed; only an all-blank or over-long text is refused.
+        if not text.strip():
+            raise ValueError("is empty")
+        if len(text) > limit:
+            raise ValueError(f"is {len(text)} characters long; the most is {limit}")
+        return text
+
+    return check
+
+
+def _at_most(limit: int):
+    def check(text: str) -> str:
+        if len(text) > limit:
+            raise ValueError(f"is {len(text)} characters long; the most is {limit}")
+        return text
+
+    return check
+
+
+def _login(text: str) -> str:
+    if not _LOGIN.match(text):
+        raise ValueError("is not a login (letters, digits, '.', '_' or '-', at most 32)")
+    return text
+
+
+def _finite(value: float) -> float:
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError("is not a finite number")
+    return value
+
+
+Title = Annotated[str, AfterValidator(_non_blank(TITLE_MAX))]
+Name = Annotated[str, AfterValidator(_non_blank(NAME_MAX))]
+Notes = Annotated[str, AfterValidator(_at_most(NOTES_MAX))]
+Message = Annotated[str, AfterValidator(_non_blank(MESSAGE_MAX))]
+Login = Annotated[str, AfterValidator(_login)]
+Number = Annotated[float, AfterValidator(_finite)]
+
+
+class Draft(BaseModel):
+    """Base of every input model: strict about unknown fields, and immutable once checked."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ActionDraft(Draft):
+    title: Title
+    owner: Login | None = None
+    phase: Phase = "plan"
+    due: date | None = None
+    notes: Notes = ""
+    initiative: Name | None = None
+    kpi: Name | None = None
+
+
+class ActionChanges(Draft):
+    """Only the fields given are changed; ``clear_*`` empties an optional one."""
+
+    title: Title | None = None
+    owner: Login | None = None
+    due: date | None = None
+    notes: Notes | None = None
+    initiative: Name | None = None
+    kpi: Name | None = None
+    clear_owner: bool = False
+    clear_due: bool = False
+    clear_initiative: bool = False
+    clear_kpi: bool = False
+
+
+class CheckinDraft(Draft):
+    message: Message
+    status: CheckinStatus = "on-track"
+
+
+class InitiativeDraft(Draft):
+    name: Name
+    objective: Notes = ""
+    owner: Login | None = None
+
+
+class KpiDraft(Draft):
+    name: Name
+    unit: Annotated[str, AfterValidator(_non_blank(20))]
+    baseline: Number
+    target: Number
+    direction: Direction = "up"
+    warn: Number | None = None
+    alert: Number | None = None
+    owner: Login | None = None
+    target_date: date | None = None
+    cadence: Cadence = "daily"
+    perspective: Name = "quality"
+    initiative: Name | None = None
+
+
+class ReadingDraft(Draft):
+    kpi: Name
+    value: Number
+    note: Notes = ""
+
+
+T = TypeVar("T", bound=BaseModel)
+
+
+def validated(model: type[T], **values: Any) -> T:
+    """Build ``model`` or raise ``InvalidInput`` naming the first bad field and its value."""
+    try:
+        return model(**values)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else model.__name__
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "literal_error":
+            message = "is not one of " + message.removeprefix("Input should be ")
+        elif message[:1].isupper() and not message.startswith("is "):
+            message = message[0].lower() + message[1:]
+        raise InvalidInput(field.replace("_", "-"), values.get(field), message) from None
+
+
+class Record(BaseModel):
+    """Base of what the store returns."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+class Person(Record):
+    id: int
+    login: str
+    name: str
+    created_at: str
+    version: int
+
+
+class Initiative(Record):
+    id: int
+    name: str
+    objective: str
+    owner: str | None
+    created_at: str
+    updated_at: str
+    version: int
+    open_actions: int = 0
+
+
+class Kpi(Record):
+    id: int
+    name: str
+    unit: str
+    direction: Direction
+    baseline: float
+    target: float
+    target_date: str | None
+    warn: float | None
+    alert: float | None
+    cadence: Cadence
+    owner: str | None
+    escalation: list[str]
+    perspective: str
+    benchmark: float | None
+    benchmark_source: str | None
+    initiative_id: int | None
+    initiative: str | None = None
+    latest_value: float | None = None
+    latest_at: str | None = None
+    created_at: str
+    updated_at: str
+    version: int
+
+
+class Reading(Record):
+    id: int
+    kpi_id: int
+    kpi: str
+    at: str
+    value: float
+    note: str
+    author: str
+    version: int
+
+
+class Checkin(Record):
+    id: int
+    action_id: int
+    at: str
+    author: str
+    status: CheckinStatus
+    kind: Literal["checkin", "followup"]
+    result: Literal["holding", "slipped"] | None
+    message: str
+    version: int
+
+
+class Action(Record):
+    id: int
+    title: str
+    notes: str
+    owner: str | None
+    phase: Phase
+    due: str | None
+    initiative_id: int | None
+    initiative: str | None
+    kpi_id: int | None
+    kpi: str | None
+    parent_id: int | None
+    cycle: int
+    verdict: Verdict | None
+    decision: Decision | None
+    phase_since: str
+    done_at: str | None
+    created_by: str
+    created_at: str
+    updated_at: str
+    version: int
+    last_checkin_at: str | None
+    last_checkin_status: CheckinStatus | None
+    # Derived by the rules from the clock when the action was read.
+    overdue: bool = False
+    days_since_checkin: int = 0
+    stale: bool = False
+
+
+class Event(Record):
+    id: int
+    tx: int
+    at: str
+    actor: str
+    entity: str
+    entity_id: int
+    op: Literal["create", "update", "delete"]
+    summary: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    undo_of: int | None
+
+
+class ActionDetail(Record):
+    action: Action
+    checkins: list[Checkin] = Field(default_factory=list)
+    history: list[Event] = Field(default_factory=list)
+
+
+class Completion(Record):
+    """What ``done`` left behind: the finished action and, for ``adjust``, the next cycle."""
+
+    action: Action
+    next_cycle: Action | None = None
+
+
+class UndoResult(Record):
+    tx: int
+    summaries: list[str]
+
+
+class Identity(Draft):
+    """The acting login, checked like any owner's."""
+
+    login: Login

@@ -1,0 +1,94 @@
+"""The PDCA rules as pure functions: phase gates, overdue, staleness. No SQLite, no clock.
+
+The store asks these before it writes, and the command line and the app obey the same answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from db.models import PHASES, Decision, Phase, Verdict
+
+STALE_AFTER_DAYS = 7
+
+
+@dataclass(frozen=True)
+class MoveFacts:
+    """What a phase gate needs to know about an action, gathered by the store."""
+
+    phase: Phase
+    done: bool
+    owner: str | None
+    due: str | None
+    progress_since_do: int  # check-ins and linked KPI readings since the action entered Do
+
+
+def phase_index(phase: Phase) -> int:
+    return PHASES.index(phase)
+
+
+def next_phase(phase: Phase) -> Phase | None:
+    index = phase_index(phase)
+    return PHASES[index + 1] if index + 1 < len(PHASES) else None
+
+
+def previous_phase(phase: Phase) -> Phase | None:
+    index = phase_index(phase)
+    return PHASES[index - 1] if index > 0 else None
+
+
+def move_problem(facts: MoveFacts, target: Phase, verdict: Verdict | None) -> str | None:
+    """Why the action may not move to ``target`` now, or ``None`` when it may.
+
+    Forward moves go one phase at a time and must meet the gate of the phase they enter;
+    moving back to an earlier phase is always allowed (re-planning is part of PDCA).
+    """
+    if facts.done:
+        return "it is done"
+    if target == facts.phase:
+        return f"it is already in {target.capitalize()}"
+    if phase_index(target) < phase_index(facts.phase):
+        return None
+    if phase_index(target) > phase_index(facts.phase) + 1:
+        following = next_phase(facts.phase)
+        return f"phases advance one at a time: {facts.phase} moves next to {following}"
+    if target == "do":
+        missing = [
+            name for name, value in (("an owner", facts.owner), ("a due date", facts.due)) if not value
+        ]
+        if missing:
+            return "Do needs " + " and ".join(missing)
+    if target == "check" and facts.progress_since_do == 0:
+        return "Check needs a check-in or KPI reading since it entered Do"
+    if target == "act" and verdict is None:
+        return "Act needs a verdict (worked, partly or did-not)"
+    return None
+
+
+def completion_problem(phase: Phase, done: bool, decision: Decision | None) -> str | None:
+    """Why the action may not be marked done with ``decision``, or ``None`` when it may.
+
+    Standardize and adjust are the Act phase's decisions; abandoning is possible at any time.
+    """
+    if done:
+        return "it is done already"
+    if decision is None:
+        return "done needs a decision (standardize, adjust or abandon)"
+    if decision != "abandon" and phase != "act":
+        return f"{decision} is decided in Act, and it is in {phase.capitalize()} (abandon works anywhere)"
+    return None
+
+
+def is_overdue(due: str | None, done: bool, today: date) -> bool:
+    return bool(due) and not done and due < today.isoformat()  # ISO dates sort as text
+
+
+def days_since(moment: str, now: datetime) -> int:
+    then = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    return max(0, (now - then).days)
+
+
+def is_stale(days_since_checkin: int, done: bool, cadence_days: int = STALE_AFTER_DAYS) -> bool:
+    """An open action with no check-in within the cadence (counted from creation if none)."""
+    return not done and days_since_checkin > cadence_days

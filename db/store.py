@@ -1,0 +1,735 @@
+"""The store: every read and write pdca makes, over one injected connection and clock.
+
+Every write is one ``BEGIN IMMEDIATE`` transaction that checks the row's ``version``, writes,
+and appends one event per changed row (who, when, what, before and after), so the data and
+its history never disagree. A version mismatch raises ``Conflict``; nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from db import convert, rules
+from db.clock import Clock, iso
+from db.connection import describe_owner, open_database
+from db.errors import (
+    Conflict,
+    DatabaseProblem,
+    GateUnmet,
+    InvalidInput,
+    NotFound,
+    ReadOnlyDatabase,
+    UndoRefused,
+)
+from db.models import (
+    Action,
+    ActionChanges,
+    ActionDetail,
+    ActionDraft,
+    Checkin,
+    CheckinDraft,
+    Completion,
+    Decision,
+    Initiative,
+    InitiativeDraft,
+    Kpi,
+    KpiDraft,
+    Person,
+    Phase,
+    Reading,
+    ReadingDraft,
+    UndoResult,
+    Verdict,
+)
+
+# Which table holds each kind of record the event log speaks of.
+TABLES = {
+    "action": "actions",
+    "checkin": "checkins",
+    "initiative": "initiatives",
+    "kpi": "kpis",
+    "reading": "kpi_readings",
+    "alert": "alerts",
+    "person": "people",
+}
+
+_ACTION_SELECT = """
+SELECT a.*, i.name AS initiative, k.name AS kpi,
+       lc.at AS last_checkin_at, lc.status AS last_checkin_status
+FROM actions a
+LEFT JOIN initiatives i ON i.id = a.initiative_id
+LEFT JOIN kpis k ON k.id = a.kpi_id
+LEFT JOIN checkins lc ON lc.id = (
+    SELECT c.id FROM checkins c WHERE c.action_id = a.id ORDER BY c.at DESC, c.id DESC LIMIT 1)
+"""
+
+_PHASE_ORDER = "CASE a.phase WHEN 'plan' THEN 0 WHEN 'do' THEN 1 WHEN 'check' THEN 2 ELSE 3 END"
+
+
+@dataclass(frozen=True)
+class ActionFilter:
+    owner: str | None = None
+    phase: Phase | None = None
+    initiative: str | None = None
+    overdue: bool = False
+    stale: bool = False
+    include_done: bool = False
+    text: str | None = None
+    limit: int | None = None
+
+
+class _Transaction:
+    """One write in progress: its time, its actor, and the event rows it appends."""
+
+    def __init__(self, conn: sqlite3.Connection, actor: str, now: datetime) -> None:
+        self.conn = conn
+        self.actor = actor
+        self.now = now
+        self.at = iso(now)
+        self.tx: int | None = None
+        self.summaries: list[str] = []
+
+    def log(
+        self,
+        entity: str,
+        entity_id: int,
+        op: str,
+        summary: str,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+        undo_of: int | None = None,
+    ) -> None:
+        if self.tx is None:
+            # Writers are serialized by BEGIN IMMEDIATE, so the next id is ours to take.
+            self.tx = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM events").fetchone()[0]
+        self.conn.execute(
+            "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, before, after,"
+            " undo_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.tx,
+                self.at,
+                self.actor,
+                entity,
+                entity_id,
+                op,
+                summary,
+                _json(before),
+                _json(after),
+                undo_of,
+            ),
+        )
+        self.summaries.append(summary)
+
+
+def _json(value: dict[str, Any] | None) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+class Store:
+    """Reads and writes on one connection, as one actor, by one clock."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        *,
+        actor: str,
+        clock: Clock,
+        path: Path | None = None,
+        writable: bool = True,
+    ) -> None:
+        conn.row_factory = sqlite3.Row
+        self.conn = conn
+        self.actor = actor
+        self.clock = clock
+        self.path = path
+        self.writable = writable
+
+    @classmethod
+    def open(cls, path: Path, *, actor: str, clock: Clock, create: bool = False) -> Store:
+        opened = open_database(path, create=create)
+        return cls(
+            opened.connection, actor=actor, clock=clock, path=opened.path, writable=opened.writable
+        )
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # ------------------------------------------------------------------ transactions
+
+    def _read_only_error(self) -> ReadOnlyDatabase:
+        where = self.path or "the database"
+        owner = describe_owner(self.path) if self.path else "read-only"
+        return ReadOnlyDatabase(
+            f"{where} is read-only for {self.actor} ({owner}): nothing written; "
+            "ask its owner to make it group-writable (see pdca doctor)"
+        )
+
+    @contextmanager
+    def _write(self) -> Iterator[_Transaction]:
+        if not self.writable:
+            raise self._read_only_error()
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise self._translate(error) from None
+        transaction = _Transaction(self.conn, self.actor, self.clock())
+        try:
+            yield transaction
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            self._rollback()
+            raise self._translate(error) from None
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    def _translate(self, error: sqlite3.OperationalError) -> Exception:
+        text = str(error)
+        if "readonly" in text:
+            return self._read_only_error()
+        if "locked" in text or "busy" in text:
+            return DatabaseProblem(
+                f"{self.path or 'the database'} stayed busy for 10 s (another long write); "
+                "nothing written, try again"
+            )
+        return DatabaseProblem(f"{self.path or 'the database'}: {text}")
+
+    def _now(self) -> datetime:
+        return self.clock()
+
+    # ------------------------------------------------------------------ lookups
+
+    def _row(self, entity: str, entity_id: int) -> sqlite3.Row | None:
+        table = TABLES[entity]
+        return self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (entity_id,)).fetchone()
+
+    def _require(self, entity: str, entity_id: int) -> sqlite3.Row:
+        row = self._row(entity, entity_id)
+        if row is None:
+            raise NotFound(entity, entity_id)
+        return row
+
+    def _last_change(self, entity: str, entity_id: int) -> tuple[str | None, str | None]:
+        row = self.conn.execute(
+            "SELECT actor, at FROM events WHERE entity = ? AND entity_id = ? ORDER BY id DESC"
+            " LIMIT 1",
+            (entity, entity_id),
+        ).fetchone()
+        return (row["actor"], row["at"]) if row else (None, None)
+
+    def _check_version(self, entity: str, row: sqlite3.Row, expected: int | None) -> None:
+        if expected is not None and row["version"] != expected:
+            by, at = self._last_change(entity, row["id"])
+            raise Conflict(entity, row["id"], by, at)
+
+    def _id_by_name(self, table: str, kind: str, name: str | None, hint: str) -> int | None:
+        if name is None:
+            return None
+        row = self.conn.execute(f"SELECT id FROM {table} WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise InvalidInput(kind, name, f"is not a known {kind} ({hint})")
+        return row["id"]
+
+    def _initiative_id(self, name: str | None) -> int | None:
+        return self._id_by_name(
+            "initiatives", "initiative", name, "list them: pdca initiative list"
+        )
+
+    def _kpi_id(self, name: str | None) -> int | None:
+        return self._id_by_name("kpis", "kpi", name, "list them: pdca kpi list")
+
+    def _ensure_person(self, tx: _Transaction, login: str | None) -> None:
+        """Owners are people; the first mention of a login registers them."""
+        if login is None:
+            return
+        if self.conn.execute("SELECT 1 FROM people WHERE login = ?", (login,)).fetchone():
+            return
+        cursor = self.conn.execute(
+            "INSERT INTO people (login, created_at) VALUES (?, ?)", (login, tx.at)
+        )
+        after = convert.snapshot(self._row("person", cursor.lastrowid))
+        tx.log("person", cursor.lastrowid, "create", f"added person {login}", None, after)
+
+    # ------------------------------------------------------------------ reads
+
+    def get_action(self, action_id: int) -> Action:
+        row = self.conn.execute(_ACTION_SELECT + " WHERE a.id = ?", (action_id,)).fetchone()
+        if row is None:
+            raise NotFound("action", action_id)
+        return convert.action(row, self._now())
+
+    def list_actions(self, where: ActionFilter | None = None) -> list[Action]:
+        where = where or ActionFilter()
+        now = self._now()
+        clauses, params = self._filter_clauses(where, now)
+        sql = _ACTION_SELECT
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += f" ORDER BY {_PHASE_ORDER}, a.due IS NULL, a.due, a.id"
+        if where.limit is not None:
+            sql += " LIMIT ?"
+            params.append(where.limit)
+        return [convert.action(row, now) for row in self.conn.execute(sql, params)]
+
+    def _filter_clauses(self, where: ActionFilter, now: datetime) -> tuple[list[str], list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if not where.include_done:
+            clauses.append("a.done_at IS NULL")
+        if where.owner is not None:
+            clauses.append("a.owner = ?")
+            params.append(where.owner)
+        if where.phase is not None:
+            clauses.append("a.phase = ?")
+            params.append(where.phase)
+        if where.initiative is not None:
+            clauses.append("a.initiative_id = ?")
+            params.append(self._initiative_id(where.initiative))
+        if where.overdue:
+            clauses.append("a.done_at IS NULL AND a.due IS NOT NULL AND a.due < ?")
+            params.append(now.astimezone().date().isoformat())
+        if where.stale:
+            # Same rule as rules.is_stale: more than the cadence in whole days since.
+            cutoff = now - timedelta(days=rules.STALE_AFTER_DAYS + 1)
+            clauses.append("a.done_at IS NULL AND coalesce(lc.at, a.created_at) <= ?")
+            params.append(iso(cutoff))
+        if where.text:
+            clauses.append("(instr(lower(a.title), ?) > 0 OR instr(lower(a.notes), ?) > 0)")
+            params += [where.text.lower()] * 2
+        return clauses, params
+
+    def action_detail(self, action_id: int) -> ActionDetail:
+        action = self.get_action(action_id)
+        checkins = [
+            convert.checkin(row)
+            for row in self.conn.execute(
+                "SELECT * FROM checkins WHERE action_id = ? ORDER BY at, id", (action_id,)
+            )
+        ]
+        history = [
+            convert.event(row)
+            for row in self.conn.execute(
+                "SELECT * FROM events WHERE (entity = 'action' AND entity_id = ?)"
+                " OR (entity = 'checkin' AND entity_id IN"
+                "     (SELECT id FROM checkins WHERE action_id = ?)) ORDER BY id",
+                (action_id, action_id),
+            )
+        ]
+        return ActionDetail(action=action, checkins=checkins, history=history)
+
+    def list_initiatives(self) -> list[Initiative]:
+        rows = self.conn.execute(
+            "SELECT i.*, (SELECT count(*) FROM actions a WHERE a.initiative_id = i.id"
+            " AND a.done_at IS NULL) AS open_actions FROM initiatives i ORDER BY i.name"
+        )
+        return [convert.initiative(row) for row in rows]
+
+    def list_kpis(self) -> list[Kpi]:
+        rows = self.conn.execute(
+            "SELECT k.*, i.name AS initiative, r.value AS latest_value, r.at AS latest_at"
+            " FROM kpis k LEFT JOIN initiatives i ON i.id = k.initiative_id"
+            " LEFT JOIN kpi_readings r ON r.id = (SELECT r2.id FROM kpi_readings r2"
+            "   WHERE r2.kpi_id = k.id ORDER BY r2.at DESC, r2.id DESC LIMIT 1)"
+            " ORDER BY k.name"
+        )
+        return [convert.kpi(row) for row in rows]
+
+    def list_people(self) -> list[Person]:
+        return [convert.person(r) for r in self.conn.execute("SELECT * FROM people ORDER BY login")]
+
+    def events(self, *, limit: int = 50, actor: str | None = None) -> list[Any]:
+        sql, params = "SELECT * FROM events", []
+        if actor is not None:
+            sql += " WHERE actor = ?"
+            params.append(actor)
+        sql += " ORDER BY id DESC LIMIT ?"
+        params.append(limit)
+        return [convert.event(row) for row in self.conn.execute(sql, params)]
+
+    def counts(self) -> dict[str, int]:
+        """How many rows each table holds (for seed summaries and doctor)."""
+        return {
+            entity: self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for entity, table in {**TABLES, "event": "events"}.items()
+        }
+
+    # ------------------------------------------------------------------ action writes
+
+    def add_action(self, draft: ActionDraft) -> Action:
+        with self._write() as tx:
+            if draft.phase != "plan" and not (draft.owner and draft.due):
+                raise GateUnmet(
+                    f"phase: a new action in {draft.phase.capitalize()} needs an owner and a "
+                    "due date (--owner, --due)"
+                )
+            self._ensure_person(tx, draft.owner)
+            cursor = self.conn.execute(
+                "INSERT INTO actions (title, notes, owner, phase, due, initiative_id, kpi_id,"
+                " phase_since, created_by, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    draft.title,
+                    draft.notes,
+                    draft.owner,
+                    draft.phase,
+                    draft.due.isoformat() if draft.due else None,
+                    self._initiative_id(draft.initiative),
+                    self._kpi_id(draft.kpi),
+                    tx.at,
+                    tx.actor,
+                    tx.at,
+                    tx.at,
+                ),
+            )
+            action_id = cursor.lastrowid
+            after = convert.snapshot(self._row("action", action_id))
+            tx.log("action", action_id, "create", f"added #{action_id}", None, after)
+        return self.get_action(action_id)
+
+    def _update_action(
+        self,
+        tx: _Transaction,
+        before: sqlite3.Row,
+        changes: dict[str, Any],
+        summary: str,
+    ) -> None:
+        columns = ", ".join(f"{name} = ?" for name in changes)
+        cursor = self.conn.execute(
+            f"UPDATE actions SET {columns}, updated_at = ?, version = version + 1"
+            " WHERE id = ? AND version = ?",
+            (*changes.values(), tx.at, before["id"], before["version"]),
+        )
+        if cursor.rowcount != 1:  # cannot happen inside BEGIN IMMEDIATE; kept as a guard
+            by, at = self._last_change("action", before["id"])
+            raise Conflict("action", before["id"], by, at)
+        after = convert.snapshot(self._row("action", before["id"]))
+        tx.log("action", before["id"], "update", summary, convert.snapshot(before), after)
+
+    def edit_action(
+        self, action_id: int, edit: ActionChanges, expected_version: int | None = None
+    ) -> Action:
+        with self._write() as tx:
+            before = self._require("action", action_id)
+            self._check_version("action", before, expected_version)
+            wanted: dict[str, Any] = {}
+            if edit.title is not None:
+                wanted["title"] = edit.title
+            if edit.notes is not None:
+                wanted["notes"] = edit.notes
+            if edit.clear_owner:
+                wanted["owner"] = None
+            elif edit.owner is not None:
+                self._ensure_person(tx, edit.owner)
+                wanted["owner"] = edit.owner
+            if edit.clear_due:
+                wanted["due"] = None
+            elif edit.due is not None:
+                wanted["due"] = edit.due.isoformat()
+            if edit.clear_initiative:
+                wanted["initiative_id"] = None
+            elif edit.initiative is not None:
+                wanted["initiative_id"] = self._initiative_id(edit.initiative)
+            if edit.clear_kpi:
+                wanted["kpi_id"] = None
+            elif edit.kpi is not None:
+                wanted["kpi_id"] = self._kpi_id(edit.kpi)
+            changes = {k: v for k, v in wanted.items() if before[k] != v}
+            if before["phase"] != "plan" and before["done_at"] is None:
+                for column, label in (("owner", "an owner"), ("due", "a due date")):
+                    if column in changes and changes[column] is None:
+                        raise GateUnmet(
+                            f"{column}: #{action_id} is in {before['phase'].capitalize()}, "
+                            f"which needs {label}; it stays"
+                        )
+            if changes:
+                fields = ", ".join(sorted(k.removesuffix("_id") for k in changes))
+                self._update_action(tx, before, changes, f"edited #{action_id}: {fields}")
+        return self.get_action(action_id)
+
+    def _progress_since(self, action: sqlite3.Row) -> int:
+        checkins = self.conn.execute(
+            "SELECT count(*) FROM checkins WHERE action_id = ? AND at >= ?",
+            (action["id"], action["phase_since"]),
+        ).fetchone()[0]
+        readings = 0
+        if action["kpi_id"] is not None:
+            readings = self.conn.execute(
+                "SELECT count(*) FROM kpi_readings WHERE kpi_id = ? AND at >= ?",
+                (action["kpi_id"], action["phase_since"]),
+            ).fetchone()[0]
+        return checkins + readings
+
+    def move_action(
+        self,
+        action_id: int,
+        target: Phase,
+        *,
+        verdict: Verdict | None = None,
+        expected_version: int | None = None,
+    ) -> Action:
+        with self._write() as tx:
+            before = self._require("action", action_id)
+            self._check_version("action", before, expected_version)
+            facts = rules.MoveFacts(
+                phase=before["phase"],
+                done=before["done_at"] is not None,
+                owner=before["owner"],
+                due=before["due"],
+                progress_since_do=self._progress_since(before) if before["phase"] == "do" else 0,
+            )
+            problem = rules.move_problem(facts, target, verdict)
+            if problem:
+                raise GateUnmet(f"#{action_id} cannot move to {target}: {problem}")
+            changes: dict[str, Any] = {"phase": target, "phase_since": tx.at}
+            if target == "act":
+                changes["verdict"] = verdict
+            elif before["verdict"] is not None:
+                changes["verdict"] = None  # back before Act: the verdict is to be given again
+            summary = f"moved #{action_id} from {before['phase']} to {target}"
+            if target == "act":
+                summary += f" (verdict: {verdict})"
+            self._update_action(tx, before, changes, summary)
+        return self.get_action(action_id)
+
+    def complete_action(
+        self,
+        action_id: int,
+        decision: Decision | None,
+        *,
+        expected_version: int | None = None,
+    ) -> Completion:
+        with self._write() as tx:
+            before = self._require("action", action_id)
+            self._check_version("action", before, expected_version)
+            problem = rules.completion_problem(
+                before["phase"], before["done_at"] is not None, decision
+            )
+            if problem:
+                raise GateUnmet(f"#{action_id} cannot be done: {problem}")
+            self._update_action(
+                tx,
+                before,
+                {"done_at": tx.at, "decision": decision},
+                f"done #{action_id} ({decision})",
+            )
+            next_id = None
+            if decision == "adjust":
+                next_id = self._spawn_next_cycle(tx, before)
+        next_cycle = self.get_action(next_id) if next_id is not None else None
+        return Completion(action=self.get_action(action_id), next_cycle=next_cycle)
+
+    def _spawn_next_cycle(self, tx: _Transaction, parent: sqlite3.Row) -> int:
+        cursor = self.conn.execute(
+            "INSERT INTO actions (title, notes, owner, phase, initiative_id, kpi_id, parent_id,"
+            " cycle, phase_since, created_by, created_at, updated_at)"
+            " VALUES (?, ?, ?, 'plan', ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                parent["title"],
+                parent["notes"],
+                parent["owner"],
+                parent["initiative_id"],
+                parent["kpi_id"],
+                parent["id"],
+                parent["cycle"] + 1,
+                tx.at,
+                tx.actor,
+                tx.at,
+                tx.at,
+            ),
+        )
+        new_id = cursor.lastrowid
+        after = convert.snapshot(self._row("action", new_id))
+        summary = f"added #{new_id}, cycle {parent['cycle'] + 1} of #{parent['id']}"
+        tx.log("action", new_id, "create", summary, None, after)
+        return new_id
+
+    def add_checkin(self, action_id: int, draft: CheckinDraft) -> Checkin:
+        with self._write() as tx:
+            action = self._require("action", action_id)
+            if action["done_at"] is not None:
+                raise GateUnmet(f"#{action_id} is done; check in on its follow-up or next cycle")
+            cursor = self.conn.execute(
+                "INSERT INTO checkins (action_id, at, author, status, message)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (action_id, tx.at, tx.actor, draft.status, draft.message),
+            )
+            row = self._row("checkin", cursor.lastrowid)
+            tx.log(
+                "checkin",
+                cursor.lastrowid,
+                "create",
+                f"checked in on #{action_id} ({draft.status})",
+                None,
+                convert.snapshot(row),
+            )
+        return convert.checkin(row)
+
+    # ------------------------------------------------------------------ initiatives, KPIs
+
+    def add_initiative(self, draft: InitiativeDraft) -> Initiative:
+        with self._write() as tx:
+            if self.conn.execute(
+                "SELECT 1 FROM initiatives WHERE name = ?", (draft.name,)
+            ).fetchone():
+                raise InvalidInput("name", draft.name, "is taken by another initiative")
+            self._ensure_person(tx, draft.owner)
+            cursor = self.conn.execute(
+                "INSERT INTO initiatives (name, objective, owner, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (draft.name, draft.objective, draft.owner, tx.at, tx.at),
+            )
+            row = self._row("initiative", cursor.lastrowid)
+            summary = f"added initiative {draft.name!r}"
+            tx.log("initiative", cursor.lastrowid, "create", summary, None, convert.snapshot(row))
+        return convert.initiative(row)
+
+    def add_kpi(self, draft: KpiDraft) -> Kpi:
+        with self._write() as tx:
+            if self.conn.execute("SELECT 1 FROM kpis WHERE name = ?", (draft.name,)).fetchone():
+                raise InvalidInput("name", draft.name, "is taken by another KPI")
+            self._ensure_person(tx, draft.owner)
+            cursor = self.conn.execute(
+                "INSERT INTO kpis (name, unit, direction, baseline, target, target_date, warn,"
+                " alert, cadence, owner, perspective, initiative_id, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    draft.name,
+                    draft.unit,
+                    draft.direction,
+                    draft.baseline,
+                    draft.target,
+                    draft.target_date.isoformat() if draft.target_date else None,
+                    draft.warn,
+                    draft.alert,
+                    draft.cadence,
+                    draft.owner,
+                    draft.perspective,
+                    self._initiative_id(draft.initiative),
+                    tx.at,
+                    tx.at,
+                ),
+            )
+            row = self._row("kpi", cursor.lastrowid)
+            summary = f"added KPI {draft.name!r}"
+            tx.log("kpi", cursor.lastrowid, "create", summary, None, convert.snapshot(row))
+        return self.get_kpi(draft.name)
+
+    def get_kpi(self, name: str) -> Kpi:
+        for kpi in self.list_kpis():
+            if kpi.name.lower() == name.lower():
+                return kpi
+        raise NotFound("KPI", name)
+
+    def record_reading(self, draft: ReadingDraft, at: datetime | None = None) -> Reading:
+        with self._write() as tx:
+            kpi_id = self._kpi_id(draft.kpi)
+            when = iso(at) if at is not None else tx.at
+            cursor = self.conn.execute(
+                "INSERT INTO kpi_readings (kpi_id, at, value, note, author) VALUES (?, ?, ?, ?, ?)",
+                (kpi_id, when, draft.value, draft.note, tx.actor),
+            )
+            row = self._row("reading", cursor.lastrowid)
+            tx.log(
+                "reading",
+                cursor.lastrowid,
+                "create",
+                f"recorded {draft.value:g} for KPI {draft.kpi!r}",
+                None,
+                convert.snapshot(row),
+            )
+            name = self.conn.execute("SELECT name FROM kpis WHERE id = ?", (kpi_id,)).fetchone()[0]
+        return convert.reading({**dict(row), "kpi": name})  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------------ undo
+
+    def undo(self) -> UndoResult:
+        """Revert this actor's last change that is not undone yet, by writing its inverse.
+
+        Refused when anyone changed one of its rows since (changes since that were themselves
+        undone do not count), so an undo never overwrites another person's work.
+        """
+        with self._write() as tx:
+            last = self.conn.execute(
+                "SELECT e.tx FROM events e WHERE e.actor = ? AND e.undo_of IS NULL"
+                " AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undo_of = e.tx)"
+                " ORDER BY e.id DESC LIMIT 1",
+                (self.actor,),
+            ).fetchone()
+            if last is None:
+                raise UndoRefused(f"nothing to undo: {self.actor} has no change left to revert")
+            target_tx = last["tx"]
+            events = self.conn.execute(
+                "SELECT * FROM events WHERE tx = ? ORDER BY id DESC", (target_tx,)
+            ).fetchall()
+            for event in events:
+                if event["entity"] == "person":
+                    continue  # a registered person stays; others may already refer to them
+                self._refuse_if_changed_since(event)
+            for event in events:
+                if event["entity"] != "person":
+                    self._apply_inverse(tx, event)
+            return UndoResult(tx=target_tx, summaries=[e["summary"] for e in reversed(events)
+                                                       if e["entity"] != "person"])
+
+    def _refuse_if_changed_since(self, event: sqlite3.Row) -> None:
+        later = self.conn.execute(
+            "SELECT e.actor, e.at, e.summary FROM events e"
+            " WHERE e.entity = ? AND e.entity_id = ? AND e.id > ? AND e.undo_of IS NULL"
+            " AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undo_of = e.tx)"
+            " ORDER BY e.id DESC LIMIT 1",
+            (event["entity"], event["entity_id"], event["id"]),
+        ).fetchone()
+        if later is not None:
+            label = f"#{event['entity_id']}" if event["entity"] == "action" else (
+                f"{event['entity']} {event['entity_id']}"
+            )
+            raise UndoRefused(
+                f"cannot undo {event['summary']!r}: {later['actor']} changed {label} since, "
+                f"at {later['at']} ({later['summary']})"
+            )
+
+    def _apply_inverse(self, tx: _Transaction, event: sqlite3.Row) -> None:
+        entity, entity_id = event["entity"], event["entity_id"]
+        table = TABLES[entity]
+        current = self._row(entity, entity_id)
+        before = json.loads(event["before"]) if event["before"] else None
+        summary = f"undid {event['summary']}"
+        try:
+            if event["op"] == "create":
+                self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (entity_id,))
+                tx.log(entity, entity_id, "delete", summary, convert.snapshot(current), None,
+                       undo_of=event["tx"])
+            elif event["op"] == "delete":
+                assert before is not None
+                columns = ", ".join(before)
+                marks = ", ".join("?" for _ in before)
+                self.conn.execute(
+                    f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(before.values())
+                )
+                tx.log(entity, entity_id, "create", summary, None, before, undo_of=event["tx"])
+            else:
+                assert before is not None and current is not None
+                restored = {k: v for k, v in before.items() if k not in ("id", "version")}
+                assignments = ", ".join(f"{k} = ?" for k in restored)
+                self.conn.execute(
+                    f"UPDATE {table} SET {assignments}, version = version + 1 WHERE id = ?",
+                    (*restored.values(), entity_id),
+                )
+                after = convert.snapshot(self._row(entity, entity_id))
+                tx.log(entity, entity_id, "update", summary, convert.snapshot(current), after,
+                       undo_of=event["tx"])
+        except sqlite3.IntegrityError:
+            raise UndoRefused(
+                f"cannot undo {event['summary']!r}: other records refer to it now"
+            ) from None

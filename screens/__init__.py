@@ -1,0 +1,1 @@
+"""One Textual Screen per view (board, owners, KPIs, log, stand-up, dialogs)."""

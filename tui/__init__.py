@@ -1,0 +1,1 @@
+"""The pdca command line and (later) the Textual app shell."""

@@ -1,0 +1,625 @@
+"""The ``pdca`` command line: the surface scripts, cron jobs and CI pipelines rely on.
+
+Never imports Textual (tests/unit/test_import_hygiene.py holds it to that): a write command
+must start, write and exit fast. Errors are one line on stderr and exit status 1.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from db.errors import InvalidInput, PdcaError
+from db.models import CHECKIN_STATUSES, DECISIONS, PHASES, VERDICTS
+from tui.output import printable, table, to_json
+from tui.paths import ResolvedPath, describe_rule, resolve_db_path
+
+if TYPE_CHECKING:
+    from db.clock import Clock
+    from db.models import Action
+    from db.store import Store
+
+
+@dataclass
+class Session:
+    """What every command shares: where the database is, who acts, and what time it is."""
+
+    db_option: str | None
+    environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    _store: Store | None = None
+
+    @property
+    def resolved(self) -> ResolvedPath:
+        return resolve_db_path(self.db_option, self.environ, Path.cwd())
+
+    @property
+    def clock(self) -> Clock:
+        from db.clock import clock_from_env
+
+        return clock_from_env(self.environ)
+
+    def today(self) -> date:
+        return self.clock().astimezone().date()
+
+    def store(self, *, create: bool = False) -> Store:
+        """Open the database; write commands create it (and the per-user folder) if missing."""
+        if self._store is None:
+            from db.store import Store
+            from tui.identity import current_user
+
+            resolved = self.resolved
+            if create and resolved.is_default:
+                resolved.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self._store = Store.open(
+                resolved.path,
+                actor=current_user(self.environ),
+                clock=self.clock,
+                create=create,
+            )
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+class ActionIdType(click.ParamType):
+    """An action id as people write it: ``12`` or ``#12``."""
+
+    name = "ID"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().removeprefix("#")
+        if text.isdigit() and 0 < int(text) < 2**63:
+            return int(text)
+        self.fail(f"{value!r} is not an action id (a number such as 12 or #12)", param, ctx)
+
+
+ACTION_ID = ActionIdType()
+pass_session = click.make_pass_decorator(Session)
+
+
+def _date(session: Session, field_name: str, text: str | None) -> date | None:
+    if text is None:
+        return None
+    from db.dates import parse_date
+
+    return parse_date(text, session.today(), field_name)
+
+
+def _number(field_name: str, text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise InvalidInput(field_name, text, "is not a number") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise InvalidInput(field_name, text, "is not a finite number")
+    return value
+
+
+def _echo_action_line(verb: str, action: Action) -> None:
+    click.echo(f"{verb} #{action.id} [{action.phase}] {printable(action.title)}")
+
+
+def _emit(as_json: bool, value: Any, text: Callable[[], None]) -> None:
+    if as_json:
+        click.echo(to_json(value))
+    else:
+        text()
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (see README).")
+
+
+# --------------------------------------------------------------------------- the group
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "db_option",
+    metavar="PATH",
+    help="Database file (else $PDCA_DB, else the nearest pdca.db above, else your default).",
+)
+@click.version_option(package_name="pdca", prog_name="pdca")
+@click.pass_context
+def cli(ctx: click.Context, db_option: str | None) -> None:
+    """Plan-Do-Check-Act improvement work: actions, owners, KPIs and check-ins in one
+    shared SQLite file. Run with no command to open the board."""
+    session = Session(db_option)
+    ctx.obj = session
+    ctx.call_on_close(session.close)
+    if ctx.invoked_subcommand is None:
+        resolved = session.resolved
+        click.echo(
+            f"pdca would open the board on {resolved.path} ({describe_rule(resolved)}).\n"
+            "The board arrives with the next release; until then use the commands:\n"
+            "  pdca list, pdca add TITLE, pdca show ID, pdca --help"
+        )
+
+
+# --------------------------------------------------------------------------- files
+
+
+@cli.command()
+@pass_session
+def where(session: Session) -> None:
+    """Print the database path pdca resolved and which rule chose it."""
+    resolved = session.resolved
+    click.echo(str(resolved.path))
+    click.echo(f"rule: {describe_rule(resolved)}", err=False)
+
+
+@cli.command()
+@pass_session
+def init(session: Session) -> None:
+    """Create the database (a no-op on an existing one)."""
+    existed = session.resolved.path.exists()
+    store = session.store(create=True)
+    verb = "uses existing" if existed else "created"
+    click.echo(f"{verb} {store.path}")
+
+
+@cli.command()
+@click.option("--size", type=click.Choice(["small", "large"]), default="small", show_default=True)
+@click.option("--seed", "seed_value", type=int, default=1, show_default=True, help="Random seed.")
+@pass_session
+def seed(session: Session, size: str, seed_value: int) -> None:
+    """Fill an empty database with a realistic team's data."""
+    from db.seed import seed_database
+
+    store = session.store(create=True)
+    with click.progressbar(length=100, label=f"seeding {size}", file=sys.stderr) as bar:
+        last = [0]
+
+        def progress(fraction: float) -> None:
+            step = int(fraction * 100)
+            bar.update(step - last[0])
+            last[0] = step
+
+        counts = seed_database(store, size=size, seed=seed_value, progress=progress)
+    click.echo(f"seeded {store.path}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+@cli.command()
+@click.option("--size", type=click.Choice(["small", "large"]), default="small", show_default=True)
+@pass_session
+def demo(session: Session, size: str) -> None:
+    """Seed a throwaway database and open pdca on it."""
+    from db.seed import seed_database
+    from tui.paths import user_data_dir
+
+    directory = user_data_dir(session.environ)
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = directory / f"demo-{size}.db"
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    session.db_option = str(path)
+    store = session.store(create=True)
+    counts = seed_database(store, size=size, seed=1)
+    click.echo(
+        f"seeded a throwaway demo database: {path}\n  "
+        + ", ".join(f"{n} {k}" for k, n in counts.items())
+        + "\npdca would open the board on it; the board arrives with the next release.\n"
+        f"Meanwhile try: pdca --db {path} list"
+    )
+
+
+# --------------------------------------------------------------------------- actions
+
+
+@cli.command()
+@click.argument("title")
+@click.option("--owner", metavar="LOGIN", help="The one person accountable.")
+@click.option("--phase", type=click.Choice(PHASES), default="plan", show_default=True)
+@click.option("--due", metavar="DATE", help="YYYY-MM-DD, today, tomorrow, +3d, +2w, friday.")
+@click.option("--initiative", metavar="NAME", help="An existing initiative.")
+@click.option("--kpi", metavar="NAME", help="An existing KPI this action should move.")
+@click.option("--notes", metavar="TEXT", default="", help="Details.")
+@json_option
+@pass_session
+def add(session: Session, title: str, owner, phase, due, initiative, kpi, notes, as_json) -> None:
+    """Add an improvement action (it starts in Plan)."""
+    from db.models import ActionDraft, validated
+
+    draft = validated(
+        ActionDraft,
+        title=title,
+        owner=owner,
+        phase=phase,
+        due=_date(session, "due", due),
+        notes=notes,
+        initiative=initiative,
+        kpi=kpi,
+    )
+    action = session.store(create=True).add_action(draft)
+    _emit(as_json, action, lambda: _echo_action_line("added", action))
+
+
+@cli.command()
+@click.argument("action_id", metavar="ID", type=ACTION_ID)
+@click.option("--title")
+@click.option("--owner", metavar="LOGIN", help="A login, or 'none' to clear.")
+@click.option("--due", metavar="DATE", help="A date, or 'none' to clear.")
+@click.option("--notes", metavar="TEXT")
+@click.option("--initiative", metavar="NAME", help="An initiative, or 'none' to clear.")
+@click.option("--kpi", metavar="NAME", help="A KPI, or 'none' to clear.")
+@json_option
+@pass_session
+def edit(session: Session, action_id: int, title, owner, due, notes, initiative, kpi, as_json):
+    """Change an action's fields."""
+    from db.models import ActionChanges, validated
+
+    given = {"title": title, "owner": owner, "due": due, "notes": notes}
+    given |= {"initiative": initiative, "kpi": kpi}
+    if all(value is None for value in given.values()):
+        raise click.UsageError("edit: give at least one of --title, --owner, --due, --notes, "
+                               "--initiative, --kpi")
+
+    def cleared(value: str | None) -> bool:
+        return value is not None and value.strip().lower() == "none"
+
+    changes = validated(
+        ActionChanges,
+        title=title,
+        owner=None if cleared(owner) else owner,
+        due=None if cleared(due) else _date(session, "due", due),
+        notes=notes,
+        initiative=None if cleared(initiative) else initiative,
+        kpi=None if cleared(kpi) else kpi,
+        clear_owner=cleared(owner),
+        clear_due=cleared(due),
+        clear_initiative=cleared(initiative),
+        clear_kpi=cleared(kpi),
+    )
+    action = session.store().edit_action(action_id, changes)
+    _emit(as_json, action, lambda: _echo_action_line("edited", action))
+
+
+@cli.command()
+@click.argument("action_id", metavar="ID", type=ACTION_ID)
+@click.argument("phase", type=click.Choice(PHASES))
+@click.option("--verdict", type=click.Choice(VERDICTS), help="Needed to enter Act.")
+@json_option
+@pass_session
+def move(session: Session, action_id: int, phase, verdict, as_json) -> None:
+    """Move an action to another PDCA phase (forward one at a time, back freely)."""
+    action = session.store().move_action(action_id, phase, verdict=verdict)
+    _emit(as_json, action, lambda: _echo_action_line("moved", action))
+
+
+@cli.command()
+@click.argument("action_id", metavar="ID", type=ACTION_ID)
+@click.option(
+    "--decision",
+    type=click.Choice(DECISIONS),
+    help="standardize or adjust (from Act; adjust starts the next cycle), or abandon.",
+)
+@json_option
+@pass_session
+def done(session: Session, action_id: int, decision, as_json) -> None:
+    """Finish an action with the Act decision."""
+    result = session.store().complete_action(action_id, decision)
+
+    def text() -> None:
+        _echo_action_line(f"done ({decision})", result.action)
+        if result.next_cycle is not None:
+            _echo_action_line(f"next cycle {result.next_cycle.cycle}:", result.next_cycle)
+
+    _emit(as_json, result, text)
+
+
+@cli.command()
+@click.argument("action_id", metavar="ID", type=ACTION_ID)
+@click.argument("message")
+@click.option("--status", type=click.Choice(CHECKIN_STATUSES), default="on-track", show_default=True)
+@json_option
+@pass_session
+def checkin(session: Session, action_id: int, message: str, status: str, as_json: bool) -> None:
+    """Log progress on an action."""
+    from db.models import CheckinDraft, validated
+
+    draft = validated(CheckinDraft, message=message, status=status)
+    result = session.store().add_checkin(action_id, draft)
+    _emit(as_json, result, lambda: click.echo(f"checked in on #{action_id} ({status})"))
+
+
+@cli.command("list")
+@click.option("--owner", metavar="LOGIN")
+@click.option("--phase", type=click.Choice(PHASES))
+@click.option("--initiative", metavar="NAME")
+@click.option("--overdue", is_flag=True, help="Only open actions past their due date.")
+@click.option("--stale", is_flag=True, help="Only open actions with no check-in for 7 days.")
+@click.option("--all", "include_done", is_flag=True, help="Include done actions.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many.")
+@json_option
+@pass_session
+def list_actions(session: Session, owner, phase, initiative, overdue, stale, include_done, limit,
+                 as_json) -> None:
+    """List actions, by phase then due date."""
+    from db.store import ActionFilter
+
+    actions = session.store().list_actions(
+        ActionFilter(
+            owner=owner,
+            phase=phase,
+            initiative=initiative,
+            overdue=overdue,
+            stale=stale,
+            include_done=include_done,
+            limit=limit,
+        )
+    )
+    if as_json:
+        click.echo(to_json(actions))
+        return
+    if not actions:
+        click.echo("no actions match", err=True)
+        return
+    rows = [
+        [
+            f"#{a.id}",
+            a.phase if a.done_at is None else "done",
+            a.owner or "-",
+            (a.due or "-") + (" !" if a.overdue else ""),
+            f"{a.days_since_checkin}d" + (" stale" if a.stale else ""),
+            a.title,
+        ]
+        for a in actions
+    ]
+    click.echo(table(["ID", "PHASE", "OWNER", "DUE", "CHECK-IN", "TITLE"], rows))
+
+
+@cli.command()
+@click.argument("action_id", metavar="ID", type=ACTION_ID)
+@json_option
+@pass_session
+def show(session: Session, action_id: int, as_json: bool) -> None:
+    """Show an action with its check-ins and history."""
+    detail = session.store().action_detail(action_id)
+    if as_json:
+        click.echo(to_json(detail))
+        return
+    a = detail.action
+    state = f"done ({a.decision})" if a.done_at else a.phase
+    lines = [
+        f"#{a.id} {printable(a.title)}",
+        f"  phase       {state}" + (f", verdict {a.verdict}" if a.verdict else ""),
+        f"  owner       {printable(a.owner) or '-'}",
+        f"  due         {a.due or '-'}" + ("  OVERDUE" if a.overdue else ""),
+        f"  initiative  {printable(a.initiative) or '-'}",
+        f"  kpi         {printable(a.kpi) or '-'}",
+        f"  cycle       {a.cycle}" + (f" (follows #{a.parent_id})" if a.parent_id else ""),
+        f"  check-in    {a.days_since_checkin} days ago" + ("  STALE" if a.stale else ""),
+        f"  created     {a.created_at} by {a.created_by}, version {a.version}",
+    ]
+    if a.notes:
+        lines += ["", "notes:", *("  " + printable(line) for line in a.notes.splitlines())]
+    lines += ["", f"check-ins ({len(detail.checkins)}):"]
+    lines += [
+        f"  {c.at}  {c.author}  {c.status}  {printable(c.message)}" for c in detail.checkins
+    ] or ["  none yet"]
+    lines += ["", "history:"]
+    lines += [f"  {e.at}  {e.actor}  {printable(e.summary)}" for e in detail.history]
+    click.echo("\n".join(lines))
+
+
+@cli.command()
+@json_option
+@pass_session
+def undo(session: Session, as_json: bool) -> None:
+    """Revert your last change (refused if someone changed that record since)."""
+    result = session.store().undo()
+    _emit(as_json, result, lambda: click.echo("undid: " + "; ".join(
+        printable(s) for s in result.summaries)))
+
+
+# --------------------------------------------------------------------------- initiatives
+
+
+@cli.group()
+def initiative() -> None:
+    """Initiatives: the business outcomes actions serve."""
+
+
+@initiative.command("add")
+@click.argument("name")
+@click.option("--objective", default="", help="The outcome statement.")
+@click.option("--owner", metavar="LOGIN")
+@json_option
+@pass_session
+def initiative_add(session: Session, name: str, objective: str, owner, as_json: bool) -> None:
+    """Add an initiative."""
+    from db.models import InitiativeDraft, validated
+
+    draft = validated(InitiativeDraft, name=name, objective=objective, owner=owner)
+    result = session.store(create=True).add_initiative(draft)
+    _emit(as_json, result, lambda: click.echo(f"added initiative {printable(result.name)}"))
+
+
+@initiative.command("list")
+@json_option
+@pass_session
+def initiative_list(session: Session, as_json: bool) -> None:
+    """List initiatives with their open actions."""
+    items = session.store().list_initiatives()
+    if as_json:
+        click.echo(to_json(items))
+        return
+    rows = [[i.name, i.owner or "-", str(i.open_actions), i.objective] for i in items]
+    click.echo(table(["NAME", "OWNER", "OPEN", "OBJECTIVE"], rows))
+
+
+# --------------------------------------------------------------------------- KPIs
+
+
+@cli.group()
+def kpi() -> None:
+    """KPIs: the numbers that show whether a change worked."""
+
+
+@kpi.command("add")
+@click.argument("name")
+@click.option("--unit", required=True, help="What a value counts: h, %, tickets ...")
+@click.option("--baseline", required=True, metavar="X", help="Where it stands today.")
+@click.option("--target", required=True, metavar="Y", help="Where it should get to.")
+@click.option("--direction", type=click.Choice(["up", "down"]), help="Which way is better.")
+@click.option("--warn", metavar="W", help="Threshold that warns.")
+@click.option("--alert", metavar="A", help="Threshold that raises an alert.")
+@click.option("--owner", metavar="LOGIN")
+@click.option("--target-date", metavar="DATE")
+@click.option("--initiative", metavar="NAME")
+@json_option
+@pass_session
+def kpi_add(session: Session, name, unit, baseline, target, direction, warn, alert, owner,
+            target_date, initiative, as_json) -> None:
+    """Add a KPI."""
+    from db.models import KpiDraft, validated
+
+    base = _number("baseline", baseline)
+    goal = _number("target", target)
+    assert base is not None and goal is not None
+    # Left unsaid, the direction is the way from baseline to target.
+    chosen = direction or ("down" if goal < base else "up")
+    draft = validated(
+        KpiDraft,
+        name=name,
+        unit=unit,
+        baseline=base,
+        target=goal,
+        direction=chosen,
+        warn=_number("warn", warn),
+        alert=_number("alert", alert),
+        owner=owner,
+        target_date=_date(session, "target-date", target_date),
+        initiative=initiative,
+    )
+    result = session.store(create=True).add_kpi(draft)
+    _emit(as_json, result, lambda: click.echo(f"added KPI {printable(result.name)}"))
+
+
+@kpi.command("record")
+@click.argument("name")
+@click.argument("value")
+@click.option("--at", "at_text", metavar="TIMESTAMP", help="When it was measured (default now).")
+@click.option("--note", default="")
+@json_option
+@pass_session
+def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_json) -> None:
+    """Record a KPI reading (from cron and CI too)."""
+    from db.clock import parse_timestamp
+    from db.models import ReadingDraft, validated
+
+    draft = validated(ReadingDraft, kpi=name, value=_number("value", value), note=note)
+    at = parse_timestamp(at_text, "at") if at_text else None
+    result = session.store().record_reading(draft, at)
+    _emit(as_json, result, lambda: click.echo(
+        f"recorded {result.value:g} for {printable(result.kpi)} at {result.at}"))
+
+
+@kpi.command("list")
+@json_option
+@pass_session
+def kpi_list(session: Session, as_json: bool) -> None:
+    """List KPIs with their latest value."""
+    items = session.store().list_kpis()
+    if as_json:
+        click.echo(to_json(items))
+        return
+    rows = [
+        [
+            k.name,
+            "-" if k.latest_value is None else f"{k.latest_value:g} {k.unit}",
+            f"{k.baseline:g}",
+            f"{k.target:g}",
+            k.direction,
+            k.owner or "-",
+        ]
+        for k in items
+    ]
+    click.echo(table(["NAME", "LATEST", "BASELINE", "TARGET", "BETTER", "OWNER"], rows))
+
+
+# --------------------------------------------------------------------------- transfer, health
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
+              show_default=True, help="json: everything; csv: the actions.")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), help="File (default stdout).")
+@pass_session
+def export(session: Session, fmt: str, out: str | None) -> None:
+    """Write the whole database as JSON, or the actions as CSV."""
+    from db.transfer import export_csv, export_json
+
+    store = session.store()
+    text = export_json(store) if fmt == "json" else export_csv(store)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        Path(out).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out}", err=True)
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@pass_session
+def import_(session: Session, file: str) -> None:
+    """Load a JSON export into an empty database, or add actions from a CSV file."""
+    from db.transfer import import_file
+
+    summary = import_file(session.store(create=True), Path(file), session.today())
+    click.echo(f"imported {file}: {summary}")
+
+
+@cli.command()
+@pass_session
+def doctor(session: Session) -> None:
+    """Check path, schema, journal mode, filesystem, group permissions and integrity."""
+    from db.doctor import diagnose
+
+    resolved = session.resolved
+    click.echo(f"path        {resolved.path} ({describe_rule(resolved)})")
+    problems = 0
+    for check in diagnose(resolved.path):
+        mark = "ok  " if check.ok else "FAIL"
+        problems += not check.ok
+        click.echo(f"{mark} {check.name:<12} {printable(check.detail)}")
+    if problems:
+        _fail(f"{problems} problem(s) found")
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"pdca: {message}", err=True)
+    sys.exit(1)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line: one-line errors on stderr, exit status 1, never a traceback."""
+    try:
+        cli.main(args=argv, prog_name="pdca", standalone_mode=False)
+    except PdcaError as error:
+        _fail(str(error))
+    except click.exceptions.Abort:
+        _fail("aborted")
+    except click.ClickException as error:
+        _fail(error.format_message().replace("\n", " "))
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (| head); nothing to report
+        sys.exit(0)

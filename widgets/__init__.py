@@ -1,0 +1,1 @@
+"""Reusable, dumb Textual widgets: data in, render out, messages up."""
