@@ -1,4 +1,4 @@
-"""Due dates as people type them: ``2026-12-01``, ``today``, ``tomorrow``, ``+3d``, ``+2w``, ``fri``."""
+"""Due dates as people type them: ``2026-12-01``, ``today``, ``+3d``, ``+2w``, ``fri``."""
 
 from __future__ import annotations
 

@@ -39,7 +39,9 @@ class Conflict(PdcaError):
         self.by = by
         self.at = at
         who = f" by {by} at {at}" if by else ""
-        super().__init__(f"{entity} #{entity_id} was changed{who} since you read it; nothing written")
+        super().__init__(
+            f"{entity} #{entity_id} was changed{who} since you read it; nothing written"
+        )
 
 
 class GateUnmet(PdcaError):

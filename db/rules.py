@@ -55,7 +55,9 @@ def move_problem(facts: MoveFacts, target: Phase, verdict: Verdict | None) -> st
         return f"phases advance one at a time: {facts.phase} moves next to {following}"
     if target == "do":
         missing = [
-            name for name, value in (("an owner", facts.owner), ("a due date", facts.due)) if not value
+            name
+            for name, value in (("an owner", facts.owner), ("a due date", facts.due))
+            if not value
         ]
         if missing:
             return "Do needs " + " and ".join(missing)
@@ -76,7 +78,10 @@ def completion_problem(phase: Phase, done: bool, decision: Decision | None) -> s
     if decision is None:
         return "done needs a decision (standardize, adjust or abandon)"
     if decision != "abandon" and phase != "act":
-        return f"{decision} is decided in Act, and it is in {phase.capitalize()} (abandon works anywhere)"
+        return (
+            f"{decision} is decided in Act, and it is in {phase.capitalize()} "
+            "(abandon works anywhere)"
+        )
     return None
 
 

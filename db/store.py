@@ -679,8 +679,10 @@ class Store:
             for event in events:
                 if event["entity"] != "person":
                     self._apply_inverse(tx, event)
-            return UndoResult(tx=target_tx, summaries=[e["summary"] for e in reversed(events)
-                                                       if e["entity"] != "person"])
+            return UndoResult(
+                tx=target_tx,
+                summaries=[e["summary"] for e in reversed(events) if e["entity"] != "person"],
+            )
 
     def _refuse_if_changed_since(self, event: sqlite3.Row) -> None:
         later = self.conn.execute(
@@ -691,8 +693,10 @@ class Store:
             (event["entity"], event["entity_id"], event["id"]),
         ).fetchone()
         if later is not None:
-            label = f"#{event['entity_id']}" if event["entity"] == "action" else (
-                f"{event['entity']} {event['entity_id']}"
+            label = (
+                f"#{event['entity_id']}"
+                if event["entity"] == "action"
+                else (f"{event['entity']} {event['entity_id']}")
             )
             raise UndoRefused(
                 f"cannot undo {event['summary']!r}: {later['actor']} changed {label} since, "
@@ -708,8 +712,15 @@ class Store:
         try:
             if event["op"] == "create":
                 self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (entity_id,))
-                tx.log(entity, entity_id, "delete", summary, convert.snapshot(current), None,
-                       undo_of=event["tx"])
+                tx.log(
+                    entity,
+                    entity_id,
+                    "delete",
+                    summary,
+                    convert.snapshot(current),
+                    None,
+                    undo_of=event["tx"],
+                )
             elif event["op"] == "delete":
                 assert before is not None
                 columns = ", ".join(before)
@@ -727,8 +738,15 @@ class Store:
                     (*restored.values(), entity_id),
                 )
                 after = convert.snapshot(self._row(entity, entity_id))
-                tx.log(entity, entity_id, "update", summary, convert.snapshot(current), after,
-                       undo_of=event["tx"])
+                tx.log(
+                    entity,
+                    entity_id,
+                    "update",
+                    summary,
+                    convert.snapshot(current),
+                    after,
+                    undo_of=event["tx"],
+                )
         except sqlite3.IntegrityError:
             raise UndoRefused(
                 f"cannot undo {event['summary']!r}: other records refer to it now"

@@ -198,6 +198,7 @@ def seed(session: Session, size: str, seed_value: int) -> None:
 def demo(session: Session, size: str) -> None:
     """Seed a throwaway database and open pdca on it."""
     from db.seed import seed_database
+
     from tui.paths import user_data_dir
 
     directory = user_data_dir(session.environ)
@@ -264,8 +265,9 @@ def edit(session: Session, action_id: int, title, owner, due, notes, initiative,
     given = {"title": title, "owner": owner, "due": due, "notes": notes}
     given |= {"initiative": initiative, "kpi": kpi}
     if all(value is None for value in given.values()):
-        raise click.UsageError("edit: give at least one of --title, --owner, --due, --notes, "
-                               "--initiative, --kpi")
+        raise click.UsageError(
+            "edit: give at least one of --title, --owner, --due, --notes, --initiative, --kpi"
+        )
 
     def cleared(value: str | None) -> bool:
         return value is not None and value.strip().lower() == "none"
@@ -323,7 +325,9 @@ def done(session: Session, action_id: int, decision, as_json) -> None:
 @cli.command()
 @click.argument("action_id", metavar="ID", type=ACTION_ID)
 @click.argument("message")
-@click.option("--status", type=click.Choice(CHECKIN_STATUSES), default="on-track", show_default=True)
+@click.option(
+    "--status", type=click.Choice(CHECKIN_STATUSES), default="on-track", show_default=True
+)
 @json_option
 @pass_session
 def checkin(session: Session, action_id: int, message: str, status: str, as_json: bool) -> None:
@@ -345,8 +349,9 @@ def checkin(session: Session, action_id: int, message: str, status: str, as_json
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many.")
 @json_option
 @pass_session
-def list_actions(session: Session, owner, phase, initiative, overdue, stale, include_done, limit,
-                 as_json) -> None:
+def list_actions(
+    session: Session, owner, phase, initiative, overdue, stale, include_done, limit, as_json
+) -> None:
     """List actions, by phase then due date."""
     from db.store import ActionFilter
 
@@ -421,8 +426,11 @@ def show(session: Session, action_id: int, as_json: bool) -> None:
 def undo(session: Session, as_json: bool) -> None:
     """Revert your last change (refused if someone changed that record since)."""
     result = session.store().undo()
-    _emit(as_json, result, lambda: click.echo("undid: " + "; ".join(
-        printable(s) for s in result.summaries)))
+    _emit(
+        as_json,
+        result,
+        lambda: click.echo("undid: " + "; ".join(printable(s) for s in result.summaries)),
+    )
 
 
 # --------------------------------------------------------------------------- initiatives
@@ -482,8 +490,20 @@ def kpi() -> None:
 @click.option("--initiative", metavar="NAME")
 @json_option
 @pass_session
-def kpi_add(session: Session, name, unit, baseline, target, direction, warn, alert, owner,
-            target_date, initiative, as_json) -> None:
+def kpi_add(
+    session: Session,
+    name,
+    unit,
+    baseline,
+    target,
+    direction,
+    warn,
+    alert,
+    owner,
+    target_date,
+    initiative,
+    as_json,
+) -> None:
     """Add a KPI."""
     from db.models import KpiDraft, validated
 
@@ -524,8 +544,11 @@ def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_j
     draft = validated(ReadingDraft, kpi=name, value=_number("value", value), note=note)
     at = parse_timestamp(at_text, "at") if at_text else None
     result = session.store().record_reading(draft, at)
-    _emit(as_json, result, lambda: click.echo(
-        f"recorded {result.value:g} for {printable(result.kpi)} at {result.at}"))
+    _emit(
+        as_json,
+        result,
+        lambda: click.echo(f"recorded {result.value:g} for {printable(result.kpi)} at {result.at}"),
+    )
 
 
 @kpi.command("list")
@@ -555,9 +578,17 @@ def kpi_list(session: Session, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
-              show_default=True, help="json: everything; csv: the actions.")
-@click.option("--out", type=click.Path(dir_okay=False, writable=True), help="File (default stdout).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+    help="json: everything; csv: the actions.",
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, writable=True), help="File (default stdout)."
+)
 @pass_session
 def export(session: Session, fmt: str, out: str | None) -> None:
     """Write the whole database as JSON, or the actions as CSV."""
