@@ -125,7 +125,35 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (
 # --------------------------------------------------------------------------- the group
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class PdcaGroup(click.Group):
+    """The top-level group: one-line errors on stderr, exit status 1, never a traceback.
+
+    Overriding ``main`` (not a wrapper function) keeps click's test runner, the console
+    script and ``python -m tui`` on the same error path.
+    """
+
+    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
+        extra.pop("standalone_mode", None)
+        try:
+            return super().main(args, prog_name or "pdca", standalone_mode=False, **extra)
+        except PdcaError as error:
+            _fail(str(error))
+        except click.exceptions.Abort:
+            _fail("aborted")
+        except click.ClickException as error:
+            _fail(error.format_message().replace("\n", " "))
+        except KeyboardInterrupt:
+            sys.exit(130)
+        except BrokenPipeError:
+            sys.stderr.close()  # the reader went away (| head); nothing to report
+            sys.exit(0)
+
+
+@click.group(
+    cls=PdcaGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--db",
     "db_option",
@@ -291,7 +319,7 @@ def edit(session: Session, action_id: int, title, owner, due, notes, initiative,
 
 @cli.command()
 @click.argument("action_id", metavar="ID", type=ACTION_ID)
-@click.argument("phase", type=click.Choice(PHASES))
+@click.argument("phase", type=click.Choice(PHASES), metavar="PHASE")
 @click.option("--verdict", type=click.Choice(VERDICTS), help="Needed to enter Act.")
 @json_option
 @pass_session
@@ -640,17 +668,5 @@ def _fail(message: str) -> NoReturn:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the command line: one-line errors on stderr, exit status 1, never a traceback."""
-    try:
-        cli.main(args=argv, prog_name="pdca", standalone_mode=False)
-    except PdcaError as error:
-        _fail(str(error))
-    except click.exceptions.Abort:
-        _fail("aborted")
-    except click.ClickException as error:
-        _fail(error.format_message().replace("\n", " "))
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except BrokenPipeError:
-        sys.stderr.close()  # the reader went away (| head); nothing to report
-        sys.exit(0)
+    """The console script's entry point."""
+    cli.main(argv)

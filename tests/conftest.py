@@ -1,0 +1,81 @@
+"""Shared fixtures: a fixed clock, a fixed login, and databases in a temporary folder only."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from db.store import Store
+
+NOW = "2026-11-23T09:00:00Z"
+NOW_DT = datetime(2026, 11, 23, 9, 0, 0, tzinfo=UTC)
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """A sandboxed environment: fixed user and clock, home and data dir under tmp_path."""
+    values = {
+        "PDCA_USER": "alice",
+        "PDCA_NOW": NOW,
+        "HOME": str(tmp_path / "home"),
+        "XDG_DATA_HOME": str(tmp_path / "home" / ".local" / "share"),
+        "PDCA_DB": str(tmp_path / "pdca.db"),
+        "TZ": "UTC",
+    }
+    (tmp_path / "home").mkdir()
+    for key, value in values.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.chdir(tmp_path)
+    return values
+
+
+@pytest.fixture
+def db_path(env: dict[str, str]) -> Path:
+    return Path(env["PDCA_DB"])
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[Store]:
+    """A fresh database as alice at the fixed time."""
+    opened = Store.open(db_path, actor="alice", clock=lambda: NOW_DT, create=True)
+    yield opened
+    opened.close()
+
+
+def open_as(path: Path, actor: str, when: datetime = NOW_DT) -> Store:
+    """A second connection to the same file, as someone else (or at another time)."""
+    return Store.open(path, actor=actor, clock=lambda: when)
+
+
+@pytest.fixture
+def cli(env: dict[str, str]):
+    """Run the command line in-process through click's runner (stderr kept apart)."""
+    from tui.cli import cli as group
+
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None) -> Result:
+        return runner.invoke(group, list(args), input=input, catch_exceptions=False)
+
+    return run
+
+
+def run_pdca(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run ``pdca`` as a real process, the way a person or a cron job does."""
+    full_env = {**os.environ, **env}
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        cwd=env.get("HOME", str(REPO)),
+    )
