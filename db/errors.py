@@ -63,6 +63,6 @@ class ReadOnlyDatabase(DatabaseProblem):
 def _show(value: object) -> str:
     """Quote a value for a message, cutting very long ones so the message stays one line."""
     text = repr(value) if isinstance(value, str) else str(value)
-    if len(text) > 60:
-        text = text[:40] + f"...' ({len(value) if isinstance(value, str) else '?'} characters)"
+    if len(text) > 120:  # a pasted essay stays one readable line; paths fit whole
+        text = text[:50] + f"...' ({len(value) if isinstance(value, str) else '?'} characters)"
     return text

@@ -368,34 +368,44 @@ class Store:
 
     def add_action(self, draft: ActionDraft) -> Action:
         with self._write() as tx:
-            if draft.phase != "plan" and not (draft.owner and draft.due):
-                raise GateUnmet(
-                    f"phase: a new action in {draft.phase.capitalize()} needs an owner and a "
-                    "due date (--owner, --due)"
-                )
-            self._ensure_person(tx, draft.owner)
-            cursor = self.conn.execute(
-                "INSERT INTO actions (title, notes, owner, phase, due, initiative_id, kpi_id,"
-                " phase_since, created_by, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    draft.title,
-                    draft.notes,
-                    draft.owner,
-                    draft.phase,
-                    draft.due.isoformat() if draft.due else None,
-                    self._initiative_id(draft.initiative),
-                    self._kpi_id(draft.kpi),
-                    tx.at,
-                    tx.actor,
-                    tx.at,
-                    tx.at,
-                ),
-            )
-            action_id = cursor.lastrowid
-            after = convert.snapshot(self._row("action", action_id))
-            tx.log("action", action_id, "create", f"added #{action_id}", None, after)
+            action_id = self._insert_action(tx, draft)
         return self.get_action(action_id)
+
+    def add_actions(self, drafts: list[ActionDraft]) -> list[int]:
+        """Add many actions in one transaction: all of them, or (on any error) none."""
+        with self._write() as tx:
+            return [self._insert_action(tx, draft) for draft in drafts]
+
+    def _insert_action(self, tx: _Transaction, draft: ActionDraft) -> int:
+        if draft.phase != "plan" and not (draft.owner and draft.due):
+            raise GateUnmet(
+                f"phase: a new action in {draft.phase.capitalize()} needs an owner and a "
+                "due date (--owner, --due)"
+            )
+        self._ensure_person(tx, draft.owner)
+        cursor = self.conn.execute(
+            "INSERT INTO actions (title, notes, owner, phase, due, initiative_id, kpi_id,"
+            " phase_since, created_by, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                draft.title,
+                draft.notes,
+                draft.owner,
+                draft.phase,
+                draft.due.isoformat() if draft.due else None,
+                self._initiative_id(draft.initiative),
+                self._kpi_id(draft.kpi),
+                tx.at,
+                tx.actor,
+                tx.at,
+                tx.at,
+            ),
+        )
+        action_id = cursor.lastrowid
+        assert action_id is not None
+        after = convert.snapshot(self._row("action", action_id))
+        tx.log("action", action_id, "create", f"added #{action_id}", None, after)
+        return action_id
 
     def _update_action(
         self,
@@ -675,6 +685,8 @@ class Store:
             for event in events:
                 if event["entity"] == "person":
                     continue  # a registered person stays; others may already refer to them
+                if event["entity"] not in TABLES:
+                    raise UndoRefused(f"cannot undo {event['summary']!r}: it is not one record")
                 self._refuse_if_changed_since(event)
             for event in events:
                 if event["entity"] != "person":

@@ -1,0 +1,156 @@
+"""``pdca doctor``: is this file healthy, and can every member of the team write it?
+
+Every check reads; none writes. The database is opened read-only, so a doctor run on a
+broken or foreign file leaves it exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from db import schema
+from db.connection import SQLITE_HEADER, describe_owner
+from db.filesystem import filesystem_of, is_network_filesystem
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def diagnose(path: Path, mountinfo: str | None = None) -> list[Check]:
+    """Run every check that applies; stop early only when the file cannot be read at all."""
+    checks: list[Check] = []
+    found = _check_file(path)
+    checks.append(found)
+    if not found.ok:
+        return checks
+    filesystem = filesystem_of(path.parent, mountinfo)
+    network = is_network_filesystem(filesystem)
+    checks.append(
+        Check(
+            "filesystem",
+            True,
+            f"{filesystem} ({'network: rollback journal' if network else 'local: WAL'})",
+        )
+    )
+    checks += _check_permissions(path)
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+    except sqlite3.Error as error:
+        return [*checks, Check("open", False, f"{error} ({describe_owner(path)})")]
+    try:
+        checks += _check_contents(connection, network)
+    except sqlite3.Error as error:
+        checks.append(Check("open", False, f"{error} ({describe_owner(path)})"))
+    finally:
+        connection.close()
+    return checks
+
+
+def _check_file(path: Path) -> Check:
+    if not path.exists():
+        return Check("file", False, f"no database at {path} (create one with pdca init)")
+    if not path.is_file():
+        return Check("file", False, f"{path} is not a regular file")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except PermissionError:
+        return Check("file", False, f"you may not read it ({describe_owner(path)})")
+    if header and header != SQLITE_HEADER:
+        return Check("file", False, "not a SQLite database")
+    return Check("file", True, f"{path.stat().st_size} bytes, {describe_owner(path)}")
+
+
+def _check_permissions(path: Path) -> list[Check]:
+    checks = []
+    directory = path.parent
+    dir_mode = directory.stat().st_mode
+    shared = bool(dir_mode & stat.S_IWGRP)
+    siblings = [path] + [
+        Path(f"{path}{suffix}")
+        for suffix in ("-wal", "-shm", "-journal")
+        if Path(f"{path}{suffix}").exists()
+    ]
+    world = [p.name for p in siblings if p.stat().st_mode & stat.S_IWOTH]
+    if world:
+        checks.append(Check("permissions", False, f"world-writable: {', '.join(world)}: chmod o-w"))
+    if shared:
+        problems = []
+        if not dir_mode & stat.S_ISGID:
+            problems.append(
+                f"directory {directory} is group-writable but not setgid, so files others "
+                f"create get their own group: chmod g+s {directory}"
+            )
+        if dir_mode & stat.S_ISVTX:
+            problems.append(
+                f"directory {directory} has the sticky bit, which can stop others opening "
+                f"the -wal/-shm files: chmod o-t {directory}"
+            )
+        lacking = [p.name for p in siblings if (p.stat().st_mode & 0o060) != 0o060]
+        if lacking:
+            problems.append(f"not group read-writable: {', '.join(lacking)}: chmod g+rw")
+        groups = {p.stat().st_gid for p in siblings} | {directory.stat().st_gid}
+        if len(groups) > 1:
+            problems.append("the file and its -wal/-shm belong to different groups: chgrp them")
+        detail = "; ".join(problems) or f"shared with the group ({describe_owner(directory)})"
+        checks.append(Check("group", not problems, detail))
+    else:
+        checks.append(Check("group", True, "private directory (not group-writable)"))
+    writable = os.access(path, os.W_OK) and os.access(directory, os.W_OK | os.X_OK)
+    checks.append(
+        Check(
+            "access",
+            writable,
+            "you may read and write it"
+            if writable
+            else f"read-only for you ({describe_owner(path)}): ask to join its group",
+        )
+    )
+    return checks
+
+
+def _check_contents(connection: sqlite3.Connection, network: bool) -> list[Check]:
+    application_id, version = schema.read_versions(connection)
+    known = schema.schema_version()
+    if application_id not in (0, schema.APPLICATION_ID) or (application_id == 0 and version == 0):
+        tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        return [Check("schema", not tables, "not a pdca database" if tables else "empty file")]
+    checks = []
+    if version > known:
+        checks.append(
+            Check("schema", False, f"version {version}, newer than this pdca ({known}): upgrade")
+        )
+    elif version < known:
+        checks.append(Check("schema", True, f"version {version}; pdca will upgrade it to {known}"))
+    else:
+        checks.append(Check("schema", True, f"version {version} (current)"))
+    journal = connection.execute("PRAGMA journal_mode").fetchone()[0]
+    wanted = "delete" if network else "wal"
+    checks.append(
+        Check(
+            "journal",
+            # WAL over a network filesystem can corrupt the file; anything else pdca fixes
+            # itself the next time someone who may write opens it.
+            not (network and journal == "wal"),
+            journal + ("" if journal == wanted else f" (pdca switches it to {wanted} on open)"),
+        )
+    )
+    integrity = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+    checks.append(Check("integrity", integrity == ["ok"], "; ".join(integrity[:3])))
+    broken = connection.execute("PRAGMA foreign_key_check").fetchall()
+    checks.append(
+        Check(
+            "references",
+            not broken,
+            "every reference resolves" if not broken else f"{len(broken)} dangling references",
+        )
+    )
+    return checks

@@ -1,0 +1,96 @@
+"""``pdca doctor`` names what is wrong with a file and how to fix it, and changes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from db.doctor import diagnose
+from db.models import ActionDraft
+
+
+def _by_name(path: Path, **kwargs) -> dict[str, tuple[bool, str]]:
+    return {check.name: (check.ok, check.detail) for check in diagnose(path, **kwargs)}
+
+
+def test_a_healthy_private_database_passes(store, cli):
+    store.add_action(ActionDraft(title="x"))
+    result = cli("doctor")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    for name in ("file", "schema", "journal", "integrity", "references", "access"):
+        assert f"ok   {name}" in result.stdout
+
+
+def test_missing_file_fails(env, cli):
+    result = cli("doctor")
+    assert result.exit_code == 1
+    assert "no database at" in result.stdout
+    assert result.stderr.strip() == "pdca: 1 problem(s) found"
+
+
+def test_not_a_database_fails_and_stays_untouched(env, cli, tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"hello, not sqlite\n" * 10)
+    digest = hashlib.sha256(junk.read_bytes()).hexdigest()
+    result = cli("--db", str(junk), "doctor")
+    assert result.exit_code == 1
+    assert "not a SQLite database" in result.stdout
+    assert hashlib.sha256(junk.read_bytes()).hexdigest() == digest
+
+
+def test_group_directory_without_setgid_is_reported(store, tmp_path):
+    shared = tmp_path / "team"
+    shared.mkdir()
+    os.chmod(shared, 0o770)
+    path = shared / "pdca.db"
+    from db.store import Store
+
+    Store.open(path, actor="alice", clock=store.clock, create=True).close()
+    ok, detail = _by_name(path)["group"]
+    assert not ok and "chmod g+s" in detail
+    os.chmod(shared, 0o2770)
+    ok, detail = _by_name(path)["group"]
+    assert ok, detail
+
+
+def test_world_writable_file_is_reported(store):
+    os.chmod(store.path, 0o666)
+    ok, detail = _by_name(store.path)["permissions"]
+    assert not ok and "world-writable" in detail and "chmod o-w" in detail
+
+
+def test_wal_on_a_network_filesystem_is_reported(store):
+    mountinfo = f"36 35 0:40 / {store.path.parent} rw - nfs4 server:/x rw\n"
+    checks = _by_name(store.path, mountinfo=mountinfo)
+    assert checks["filesystem"][1].startswith("nfs4")
+    assert checks["journal"][0] is False
+
+
+def test_newer_schema_is_reported(store):
+    store.conn.execute("PRAGMA user_version = 99")
+    ok, detail = _by_name(store.path)["schema"]
+    assert not ok and "99" in detail
+
+
+@pytest.mark.parametrize("pragma", ["PRAGMA foreign_keys = OFF"])
+def test_dangling_reference_is_reported(store, pragma):
+    store.conn.execute(pragma)
+    store.conn.execute(
+        "INSERT INTO checkins (action_id, at, author, message) VALUES (404, 'x', 'a', 'm')"
+    )
+    ok, detail = _by_name(store.path)["references"]
+    assert not ok and "1 dangling" in detail
+
+
+def test_doctor_writes_nothing(store):
+    store.add_action(ActionDraft(title="x"))
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    digest = hashlib.sha256(store.path.read_bytes()).hexdigest()
+    diagnose(store.path)
+    assert hashlib.sha256(store.path.read_bytes()).hexdigest() == digest
+    with sqlite3.connect(store.path) as conn:
+        assert conn.execute("SELECT count(*) FROM actions").fetchone()[0] == 1

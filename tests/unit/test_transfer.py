@@ -1,0 +1,130 @@
+"""Export and import: a JSON export restores a database exactly; a CSV adds actions."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from db.models import ActionDraft, CheckinDraft, InitiativeDraft
+from db.store import Store
+from tests.conftest import NOW_DT
+
+
+def _fill(store: Store) -> None:
+    store.add_initiative(InitiativeDraft(name="Faster support", objective="Cut 20%"))
+    first = store.add_action(
+        ActionDraft(title="Rota \x1b[31m[bold]", owner="bob", initiative="Faster support")
+    )
+    store.add_action(ActionDraft(title="Second ✨ עברית", notes="a\nb"))
+    store.add_checkin(first.id, CheckinDraft(message="started", status="at-risk"))
+
+
+def _dump(path: Path) -> dict[str, list[tuple]]:
+    with sqlite3.connect(path) as conn:
+        tables = ("people", "initiatives", "actions", "checkins", "events")
+        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in tables}
+
+
+def test_json_export_restores_every_row_and_the_history(store, cli, tmp_path):
+    _fill(store)
+    out = tmp_path / "export.json"
+    assert cli("export", "--out", str(out)).exit_code == 0
+    document = json.loads(out.read_text())
+    assert document["format"] == "pdca-export"
+    assert document["tables"]["actions"][0]["title"] == "Rota \x1b[31m[bold]"
+
+    target = tmp_path / "restored.db"
+    result = cli("--db", str(target), "import", str(out))
+    assert result.exit_code == 0, result.stderr
+    original, restored = _dump(store.path), _dump(target)
+    for table in ("people", "initiatives", "actions", "checkins"):
+        assert restored[table] == original[table]
+    # The history comes along, plus one event recording the import itself.
+    assert restored["events"][: len(original["events"])] == original["events"]
+    assert "imported export.json" in restored["events"][-1][7]
+
+
+def test_json_import_refuses_a_database_that_holds_data(store, cli, tmp_path):
+    _fill(store)
+    out = tmp_path / "export.json"
+    cli("export", "--out", str(out))
+    before = _dump(store.path)
+    result = cli("import", str(out))
+    assert result.exit_code == 1
+    assert "restore it into an empty database" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert _dump(store.path) == before
+
+
+def test_csv_export_has_one_row_per_action_including_done(store, cli):
+    _fill(store)
+    text = cli("export", "--format", "csv").stdout
+    lines = text.splitlines()
+    assert lines[0].startswith("id,title,owner,phase,due")
+    assert "Second ✨ עברית" in text
+    assert text.count("\n") >= 3
+
+
+def test_csv_import_adds_every_row_in_one_go(store, cli, tmp_path):
+    store.add_initiative(InitiativeDraft(name="Ops"))
+    csv_file = tmp_path / "in.csv"
+    csv_file.write_text(
+        "title,owner,phase,due,initiative\nAlert runbook,bob,do,+3d,Ops\nSpike on caching,,plan,,\n"
+    )
+    result = cli("import", str(csv_file))
+    assert result.exit_code == 0, result.stderr
+    assert "2 actions added" in result.stdout
+    runbook = store.get_action(1)
+    assert (runbook.phase, runbook.owner, runbook.due, runbook.initiative) == (
+        "do",
+        "bob",
+        "2026-11-26",
+        "Ops",
+    )
+    # One transaction: every row shares a tx id in the event log.
+    txs = {row[0] for row in store.conn.execute("SELECT tx FROM events WHERE entity='action'")}
+    assert len(txs) == 1
+
+
+def test_csv_import_with_bad_rows_names_their_lines_and_writes_nothing(store, cli, tmp_path):
+    csv_file = tmp_path / "bad.csv"
+    csv_file.write_text("title,due\nfine,+1d\n   ,\nx,2026-02-30\n")
+    result = cli("import", str(csv_file))
+    assert result.exit_code == 1
+    assert "2 bad rows" in result.stderr
+    assert "line 3: title" in result.stderr and "line 4: due: '2026-02-30'" in result.stderr
+    assert store.conn.execute("SELECT count(*) FROM actions").fetchone()[0] == 0
+    assert store.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+
+
+def test_import_of_a_file_that_is_neither_json_nor_csv(store, cli, tmp_path):
+    junk = tmp_path / "notes.txt"
+    junk.write_text("just some words\n")
+    result = cli("import", str(junk))
+    assert result.exit_code == 1
+    assert "notes.txt" in result.stderr and "title column" in result.stderr
+
+
+def test_import_of_a_json_that_is_not_an_export(store, cli, tmp_path):
+    other = tmp_path / "other.json"
+    other.write_text('{"hello": 1}')
+    result = cli("import", str(other))
+    assert result.exit_code == 1
+    assert "not a pdca JSON export" in result.stderr
+
+
+def test_restore_rejects_a_tampered_row_and_writes_nothing(store, cli, tmp_path):
+    _fill(store)
+    out = tmp_path / "export.json"
+    cli("export", "--out", str(out))
+    document = json.loads(out.read_text())
+    document["tables"]["actions"][0]["phase"] = "someday"
+    out.write_text(json.dumps(document))
+    target = tmp_path / "restored.db"
+    result = cli("--db", str(target), "import", str(out))
+    assert result.exit_code == 1
+    assert "actions row 1 is invalid" in result.stderr
+    restored = Store.open(target, actor="alice", clock=lambda: NOW_DT)
+    assert restored.counts()["action"] == 0 and restored.counts()["event"] == 0
+    restored.close()
