@@ -1,0 +1,83 @@
+"""Every query the store runs on a large table is served by an index.
+
+The queries are captured from the store itself (``set_trace_callback``) while it does its
+ordinary work, so a new query without an index fails here rather than on a 10 000-action file.
+"""
+
+from __future__ import annotations
+
+import re
+
+from db.models import ActionChanges, ActionDraft, CheckinDraft, InitiativeDraft, KpiDraft
+from db.store import ActionFilter, Store
+
+# Tables that grow with use; a full scan of one of these is what makes a view slow.
+LARGE_TABLES = ("actions", "checkins", "events", "kpi_readings", "alerts")
+
+
+def _exercise(store: Store) -> None:
+    store.add_initiative(InitiativeDraft(name="Ops"))
+    store.add_kpi(KpiDraft(name="Pages", unit="/wk", baseline=10, target=4))
+    action = store.add_action(
+        ActionDraft(title="x", owner="bob", due="2026-12-01", initiative="Ops", kpi="Pages")
+    )
+    store.edit_action(action.id, ActionChanges(title="y"))
+    store.move_action(action.id, "do")
+    store.add_checkin(action.id, CheckinDraft(message="going"))
+    store.move_action(action.id, "check")
+    store.move_action(action.id, "act", verdict="worked")
+    store.complete_action(action.id, "adjust")
+    store.undo()
+    for where in (
+        ActionFilter(),
+        ActionFilter(owner="bob"),
+        ActionFilter(phase="do"),
+        ActionFilter(initiative="Ops"),
+        ActionFilter(overdue=True),
+        ActionFilter(stale=True),
+        ActionFilter(include_done=True, limit=5),
+    ):
+        store.list_actions(where)
+    store.action_detail(action.id)
+    store.list_kpis()
+    store.list_initiatives()
+
+
+def _full_scans(store: Store, sql: str) -> list[str]:
+    plan = store.conn.execute("EXPLAIN QUERY PLAN " + sql, _placeholders(sql)).fetchall()
+    scans = []
+    for row in plan:
+        detail = row[3]
+        match = re.match(r"SCAN (\w+)", detail)
+        if match and "INDEX" not in detail:
+            table = match.group(1)
+            aliases = dict(re.findall(r"(?:FROM|JOIN) (\w+) (?:AS )?(\w+)", sql))
+            real = next((t for t, a in aliases.items() if a == table), table)
+            if real in LARGE_TABLES:
+                scans.append(f"{detail} in: {sql}")
+    return scans
+
+
+def _placeholders(sql: str) -> list[object]:
+    return [None] * sql.count("?")
+
+
+def test_every_query_on_a_large_table_uses_an_index(store: Store) -> None:
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    _exercise(store)
+    store.conn.set_trace_callback(None)
+    queries = {
+        " ".join(sql.split())
+        for sql in seen
+        if sql.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE"))
+        and "count(*) FROM" not in sql  # counts walk an index by design
+    }
+    assert len(queries) > 10  # the exercise really ran the store's queries
+    problems = [scan for sql in sorted(queries) for scan in _full_scans(store, _unbind(sql))]
+    assert problems == []
+
+
+def _unbind(sql: str) -> str:
+    # The trace shows statements with their values bound; put placeholders back.
+    return re.sub(r"'[^']*'|\b\d+(?:\.\d+)?\b", "?", sql)
