@@ -205,9 +205,10 @@ def init(session: Session) -> None:
 @pass_session
 def seed(session: Session, size: str, seed_value: int) -> None:
     """Fill an empty database with a realistic team's data."""
-    from db.seed import seed_database
+    from db.seed import refuse_unless_empty, seed_database
 
     store = session.store(create=True)
+    refuse_unless_empty(store)  # before the progress bar, so a refusal is the only line
     with click.progressbar(length=100, label=f"seeding {size}", file=sys.stderr) as bar:
         last = [0]
 

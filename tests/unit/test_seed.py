@@ -1,0 +1,373 @@
+"""The seed generator: realistic, rule-abiding, deterministic data, and a history that agrees.
+
+The large size is exercised by bench/cli.py; here a scaled-down "large" spec (with exact
+check-in and event targets) runs the same code path in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from db.errors import DatabaseProblem, InvalidInput, ReadOnlyDatabase, UndoRefused
+from db.models import ActionDraft, CheckinDraft
+from db.seed import Spec, seed_database, seed_with_spec
+from db.store import ActionFilter, Store
+from tests.conftest import NOW, NOW_DT, open_as
+
+MEDIUM = Spec(
+    people=12,
+    initiatives=5,
+    actions=400,
+    kpis=30,
+    reading_days=40,
+    checkins=2_000,
+    events=4_000,
+    horizon_days=200,
+)
+
+
+def _rows(conn: sqlite3.Connection, sql: str, *params: Any) -> list[dict[str, Any]]:
+    return [dict(row) for row in conn.execute(sql, params)]
+
+
+def _table_dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    conn = sqlite3.connect(path)
+    try:
+        tables = [
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
+        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in tables}
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def seeded(store: Store) -> Store:
+    seed_database(store, size="small", seed=1)
+    return store
+
+
+# --------------------------------------------------------------------------- counts and shape
+
+
+def test_small_seed_counts(store: Store) -> None:
+    fractions: list[float] = []
+    counts = seed_database(store, size="small", seed=1, progress=fractions.append)
+    assert counts["people"] == 8
+    assert counts["initiatives"] == 3
+    assert counts["actions"] == 40
+    assert counts["KPIs"] == 10
+    assert counts["readings"] == 10 * 90
+    assert counts["check-ins"] >= 100
+    assert counts["events"] > counts["actions"] + counts["check-ins"]
+    assert 15 <= counts["open actions"] <= 25
+    assert counts == {k: v for k, v in counts.items()}  # plain ints the CLI can print
+    assert store.counts()["action"] == 40
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0 and len(fractions) > 5
+
+
+def test_actions_in_every_phase_and_done_ones(seeded: Store) -> None:
+    rows = _rows(seeded.conn, "SELECT phase, done_at, decision FROM actions")
+    open_phases = {r["phase"] for r in rows if r["done_at"] is None}
+    assert open_phases == {"plan", "do", "check", "act"}
+    decisions = {r["decision"] for r in rows if r["done_at"] is not None}
+    assert decisions == {"standardize", "adjust", "abandon"}
+
+
+def test_owners_are_people_with_login_names(seeded: Store) -> None:
+    logins = {p.login for p in seeded.list_people()}
+    assert len(logins) == 8 and "alice" in logins
+    assert all(login.isalpha() and login.islower() for login in logins)
+    owners = {r["owner"] for r in _rows(seeded.conn, "SELECT owner FROM actions")} - {None}
+    creators = {r["created_by"] for r in _rows(seeded.conn, "SELECT created_by FROM actions")}
+    assert owners <= logins and creators <= logins
+    assert len(owners) >= 5  # work is spread over the team
+
+
+# --------------------------------------------------------------------------- the PDCA rules
+
+
+def _check_rules(conn: sqlite3.Connection) -> None:
+    actions = _rows(conn, "SELECT * FROM actions")
+    by_id = {a["id"]: a for a in actions}
+    checkins: dict[int, list[str]] = defaultdict(list)
+    for c in _rows(conn, "SELECT action_id, at FROM checkins WHERE kind = 'checkin'"):
+        checkins[c["action_id"]].append(c["at"])
+    entered: dict[int, dict[str, str]] = defaultdict(dict)
+    for e in _rows(conn, "SELECT * FROM events WHERE entity = 'action' AND op = 'update'"):
+        before, after = json.loads(e["before"]), json.loads(e["after"])
+        if before["phase"] != after["phase"]:
+            entered[e["entity_id"]][after["phase"]] = e["at"]
+    for a in actions:
+        if a["phase"] != "plan":
+            assert a["owner"] and a["due"], a
+        if a["phase"] in ("check", "act"):
+            do_at, check_at = entered[a["id"]]["do"], entered[a["id"]]["check"]
+            assert any(do_at <= at <= check_at for at in checkins[a["id"]]), a
+        assert (a["verdict"] is not None) == (a["phase"] == "act"), a
+        assert (a["done_at"] is None) == (a["decision"] is None), a
+        if a["decision"] in ("standardize", "adjust"):
+            assert a["phase"] == "act", a
+        if a["parent_id"] is not None:
+            parent = by_id[a["parent_id"]]
+            assert parent["decision"] == "adjust"
+            assert a["cycle"] == parent["cycle"] + 1
+            assert a["created_at"] == parent["done_at"]
+    children = {a["parent_id"] for a in actions if a["parent_id"] is not None}
+    adjusted = {a["id"] for a in actions if a["decision"] == "adjust"}
+    assert adjusted == children and adjusted
+
+
+def test_small_seed_obeys_the_pdca_rules(seeded: Store) -> None:
+    _check_rules(seeded.conn)
+
+
+def test_medium_spec_obeys_the_pdca_rules(store: Store) -> None:
+    seed_with_spec(store, MEDIUM, seed=7)
+    _check_rules(store.conn)
+
+
+def test_overdue_and_stale_actions_exist_now(seeded: Store) -> None:
+    overdue = seeded.list_actions(ActionFilter(overdue=True))
+    stale = seeded.list_actions(ActionFilter(stale=True))
+    assert len(overdue) >= 3 and len(stale) >= 3
+    assert all(a.due is not None and a.due < NOW[:10] for a in overdue)
+    assert all(a.days_since_checkin > 7 for a in stale)
+    fresh = [a for a in seeded.list_actions() if not a.stale]
+    assert len(fresh) >= 10  # most open work is alive
+
+
+def test_kpis_have_units_thresholds_and_some_drifted_past_them(seeded: Store) -> None:
+    kpis = seeded.list_kpis()
+    assert {k.perspective for k in kpis} >= {"quality", "delivery", "cost", "people"}
+    assert any(k.benchmark is not None and k.benchmark_source for k in kpis)
+    past_alert = past_warn_only = 0
+    for k in kpis:
+        assert k.unit and k.warn is not None and k.alert is not None and k.owner
+        assert k.escalation and k.owner not in k.escalation
+        assert k.latest_value is not None
+        worse = (lambda v, t: v > t) if k.direction == "down" else (lambda v, t: v < t)
+        assert worse(k.alert, k.warn) and worse(k.warn, k.baseline)
+        if worse(k.latest_value, k.alert):
+            past_alert += 1
+        elif worse(k.latest_value, k.warn):
+            past_warn_only += 1
+    assert past_alert >= 1 and past_warn_only >= 1
+
+
+def test_readings_are_daily_for_90_days_up_to_now(seeded: Store) -> None:
+    per_kpi = _rows(
+        seeded.conn,
+        "SELECT kpi_id, count(*) AS n, count(DISTINCT substr(at, 1, 10)) AS days,"
+        " min(at) AS first, max(at) AS last FROM kpi_readings GROUP BY kpi_id",
+    )
+    assert len(per_kpi) == 10
+    for row in per_kpi:
+        assert row["n"] == row["days"] == 90
+        assert row["last"] <= NOW and row["last"] >= "2026-11-22"
+
+
+def test_times_are_iso_utc_and_never_in_the_future(seeded: Store) -> None:
+    for table, column in [
+        ("actions", "created_at"),
+        ("actions", "updated_at"),
+        ("actions", "phase_since"),
+        ("actions", "done_at"),
+        ("checkins", "at"),
+        ("kpi_readings", "at"),
+        ("events", "at"),
+    ]:
+        values = [r[column] for r in _rows(seeded.conn, f"SELECT {column} FROM {table}")]
+        present = [v for v in values if v is not None]
+        assert present, (table, column)
+        for value in present:
+            assert len(value) == 20 and value[10] == "T" and value.endswith("Z"), value
+            assert value <= NOW, (table, column, value)
+    dues = [r["due"] for r in _rows(seeded.conn, "SELECT due FROM actions WHERE due IS NOT NULL")]
+    assert all(len(d) == 10 and d[4] == d[7] == "-" for d in dues)
+
+
+def test_database_is_intact(seeded: Store) -> None:
+    assert seeded.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert seeded.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+# --------------------------------------------------------------------------- the history
+
+
+def _check_history(conn: sqlite3.Connection) -> None:
+    """Each record's events chain before -> after and end at the row as it is now."""
+    events = _rows(conn, "SELECT * FROM events ORDER BY id")
+    assert [e["at"] for e in events] == sorted(e["at"] for e in events)
+    last_after: dict[tuple[str, int], dict[str, Any]] = {}
+    for e in events:
+        assert e["tx"] <= e["id"] and e["undo_of"] is None
+        key = (e["entity"], e["entity_id"])
+        before = json.loads(e["before"]) if e["before"] else None
+        after = json.loads(e["after"]) if e["after"] else None
+        if e["op"] == "create":
+            assert key not in last_after and before is None
+        else:
+            assert before == last_after[key], e["summary"]
+            assert after["version"] == before["version"] + 1
+        last_after[key] = after
+    tables = {"action": "actions", "checkin": "checkins", "person": "people"}
+    tables |= {"kpi": "kpis", "initiative": "initiatives"}
+    for entity, table in tables.items():
+        for row in _rows(conn, f"SELECT * FROM {table}"):
+            assert last_after[(entity, row["id"])] == row
+    # One transaction's events sit together and share the id of the first.
+    by_tx: dict[int, list[int]] = defaultdict(list)
+    for e in events:
+        by_tx[e["tx"]].append(e["id"])
+    assert all(ids == list(range(tx, tx + len(ids))) for tx, ids in by_tx.items())
+
+
+def test_small_history_agrees_with_the_rows(seeded: Store) -> None:
+    _check_history(seeded.conn)
+    summaries = [r["summary"] for r in _rows(seeded.conn, "SELECT summary FROM events")]
+    assert any(s.startswith("moved #") for s in summaries)
+    assert any(s.startswith("edited #") for s in summaries)
+    assert any(", cycle 2 of #" in s for s in summaries)
+
+
+def test_medium_spec_hits_its_targets_and_history_agrees(store: Store) -> None:
+    counts = seed_with_spec(store, MEDIUM, seed=3)
+    assert counts["actions"] == 400 and counts["people"] == 12 and counts["KPIs"] == 30
+    assert counts["check-ins"] == 2_000
+    assert counts["events"] == 4_000
+    assert counts["readings"] == 30 * 40
+    assert counts["open actions"] == 200
+    _check_history(store.conn)
+
+
+def test_adjust_and_child_share_one_transaction(seeded: Store) -> None:
+    child = _rows(seeded.conn, "SELECT * FROM actions WHERE parent_id IS NOT NULL LIMIT 1")[0]
+    created = _rows(
+        seeded.conn,
+        "SELECT tx FROM events WHERE entity = 'action' AND entity_id = ? AND op = 'create'",
+        child["id"],
+    )[0]
+    together = _rows(
+        seeded.conn, "SELECT entity_id, summary FROM events WHERE tx = ?", created["tx"]
+    )
+    assert [e["summary"] for e in together] == [
+        f"done #{child['parent_id']} (adjust)",
+        f"added #{child['id']}, cycle {child['cycle']} of #{child['parent_id']}",
+    ]
+
+
+# --------------------------------------------------------------------------- determinism
+
+
+def test_same_seed_same_data_other_seed_other_data(tmp_path: Path) -> None:
+    dumps = []
+    for name, seed in (("a.db", 5), ("b.db", 5), ("c.db", 6)):
+        opened = Store.open(tmp_path / name, actor="alice", clock=lambda: NOW_DT, create=True)
+        seed_database(opened, size="small", seed=seed)
+        opened.close()
+        dumps.append(_table_dump(tmp_path / name))
+    assert dumps[0] == dumps[1]
+    assert dumps[0]["actions"] != dumps[2]["actions"]
+
+
+# --------------------------------------------------------------------------- refusals
+
+
+def test_refuses_a_database_that_holds_actions(store: Store, db_path: Path) -> None:
+    store.add_action(ActionDraft(title="Existing work"))
+    before = _table_dump(db_path)
+    with pytest.raises(DatabaseProblem) as caught:
+        seed_database(store, size="small", seed=1)
+    assert str(caught.value) == (
+        f"seed: {db_path} already holds 1 actions; seed a new file (--db new.db)"
+    )
+    assert _table_dump(db_path) == before
+
+
+def test_refuses_to_seed_twice(seeded: Store) -> None:
+    with pytest.raises(DatabaseProblem, match="already holds 40 actions"):
+        seed_database(seeded, size="small", seed=2)
+    assert seeded.counts()["action"] == 40
+
+
+def test_refuses_a_read_only_store_like_the_store_does(db_path: Path, store: Store) -> None:
+    read_only = Store(store.conn, actor="alice", clock=lambda: NOW_DT, path=db_path, writable=False)
+    with pytest.raises(ReadOnlyDatabase, match="is read-only for alice"):
+        seed_database(read_only, size="small", seed=1)
+    assert store.counts()["action"] == 0 and store.counts()["person"] == 0
+
+
+def test_unknown_size_is_invalid_input(store: Store) -> None:
+    with pytest.raises(InvalidInput, match="size: 'huge' is not one of"):
+        seed_database(store, size="huge", seed=1)
+
+
+# --------------------------------------------------------------------------- living with it
+
+
+def test_store_works_on_seeded_data(seeded: Store, db_path: Path) -> None:
+    planned = seeded.list_actions(ActionFilter(phase="plan"))
+    ready = next(a for a in planned if a.owner and a.due)
+    moved = seeded.move_action(ready.id, "do")
+    assert moved.phase == "do" and moved.version == ready.version + 1
+    seeded.add_checkin(ready.id, CheckinDraft(message="started"))
+    added = seeded.add_action(ActionDraft(title="New after seeding", owner="bob"))
+    assert added.id == 41
+    detail = seeded.action_detail(ready.id)
+    assert detail.history[0].summary.startswith(f"added #{ready.id}")
+    assert seeded.undo().summaries == ["added #41"]
+
+
+@pytest.mark.parametrize("login", ["alice", "bob", "carol", "dave", "erin"])
+def test_undo_by_a_seeded_person_works_or_refuses_cleanly(seeded: Store, login: str) -> None:
+    seeded.close()
+    other = open_as(Path(seeded.path or ""), login)
+    try:
+        events_before = other.counts()["event"]
+        try:
+            result = other.undo()
+        except UndoRefused as refused:
+            assert str(refused).startswith("cannot undo")
+            assert other.counts()["event"] == events_before
+        else:
+            assert result.summaries and other.counts()["event"] > events_before
+        assert other.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        other.close()
+
+
+def test_pdca_seed_then_list_and_show(cli, db_path: Path) -> None:
+    result = cli("seed", "--seed", "4")
+    assert result.exit_code == 0, result.stderr
+    assert f"seeded {db_path}: 8 people, 3 initiatives, 40 actions" in result.stdout
+    listed = json.loads(cli("list", "--json", "--overdue").stdout)
+    assert listed and all(a["overdue"] for a in listed)
+    shown = cli("show", str(listed[0]["id"]))
+    assert shown.exit_code == 0 and f"#{listed[0]['id']} " in shown.stdout
+    again = cli("seed")
+    assert again.exit_code == 1
+    assert again.stderr.strip() == (
+        f"pdca: seed: {db_path} already holds 40 actions; seed a new file (--db new.db)"
+    )
+
+
+def test_pdca_demo_seeds_a_throwaway_database(cli, env: dict[str, str]) -> None:
+    result = cli("demo")
+    assert result.exit_code == 0, result.stderr
+    assert "40 actions" in result.stdout
+    path = Path(env["XDG_DATA_HOME"]) / "pdca" / "demo-small.db"
+    assert f"seeded a throwaway demo database: {path}" in result.stdout
+    again = cli("demo")  # a demo starts afresh each time rather than refusing
+    assert again.exit_code == 0, again.stderr
+    listed = json.loads(cli("--db", str(path), "list", "--json", "--stale").stdout)
+    assert listed and all(a["stale"] for a in listed)
