@@ -227,7 +227,6 @@ def seed(session: Session, size: str, seed_value: int) -> None:
 def demo(session: Session, size: str) -> None:
     """Seed a throwaway database and open pdca on it."""
     from db.seed import seed_database
-
     from tui.paths import user_data_dir
 
     directory = user_data_dir(session.environ)
