@@ -76,7 +76,7 @@ Number = Annotated[float, AfterValidator(_finite)]
 class Draft(BaseModel):
     """Base of every input model: strict about unknown fields, and immutable once checked."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ActionDraft(Draft):
@@ -157,7 +157,7 @@ def validated(model: type[T], **values: Any) -> T:
 class Record(BaseModel):
     """Base of what the store returns."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class Person(Record):

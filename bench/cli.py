@@ -1,0 +1,125 @@
+"""How long the ``pdca`` command line takes, as whole processes, on the large database.
+
+    python bench/cli.py [--runs 15] [--keep DIR]
+
+Builds the large seeded database (DESIGN.md's scale) in a temporary folder, then runs each
+command ``--runs`` times as a fresh process, the way a script or a cron job does, and prints
+the median wall time, its ratio to the 150 ms target for a write command, and the cost of
+an empty ``python -c pass`` on this machine for scale. It also checks that no command line run
+imports Textual. Figures, not assertions: the tests never time anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_MS = 150.0
+
+
+def pdca_command() -> list[str]:
+    """The installed console script if there is one, else ``python -m tui`` (same code)."""
+    script = Path(sys.executable).with_name("pdca")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "tui"]
+
+
+def timed(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(argv, env=env, capture_output=True, text=True)
+    elapsed = (time.perf_counter() - start) * 1000
+    if done.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(argv)} failed: {done.stderr.strip()}")
+    return elapsed
+
+
+def median_of(runs: int, make_argv, env: dict[str, str]) -> float:
+    return statistics.median(timed(make_argv(i), env) for i in range(runs))
+
+
+def imported_modules(env: dict[str, str], *args: str) -> set[str]:
+    """Every module a command line run imports, from ``python -X importtime``."""
+    argv = [sys.executable, "-X", "importtime", "-m", "tui", *args]
+    done = subprocess.run(argv, env=env, capture_output=True, text=True)
+    lines = [line for line in done.stderr.splitlines() if line.startswith("import time:")]
+    return {line.rsplit("|", 1)[-1].strip() for line in lines}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--keep", type=Path, help="build the database here and keep it")
+    options = parser.parse_args()
+
+    folder = options.keep or Path(tempfile.mkdtemp(prefix="pdca-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    db = folder / "large.db"
+    env = {
+        **os.environ,
+        "PDCA_DB": str(db),
+        "PDCA_USER": "alice",
+        "PDCA_NOW": "2026-11-23T09:00:00Z",
+    }
+    pdca = pdca_command()
+    runs = options.runs
+    try:
+        if not db.exists():
+            start = time.perf_counter()
+            subprocess.run([*pdca, "seed", "--size", "large"], env=env, check=True)
+            print(f"seed --size large: {time.perf_counter() - start:.1f} s")
+
+        # Actions ready to move (owner and due set), one per run, so every move is real.
+        first_new = None
+        for i in range(runs):
+            done = subprocess.run(
+                [*pdca, "add", f"bench ready {i}", "--owner", "bob", "--due", "+7d", "--json"],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            if first_new is None:
+                first_new = json.loads(done.stdout)["id"]
+        assert first_new is not None
+
+        baseline = median_of(runs, lambda i: [sys.executable, "-c", "pass"], env)
+        rows = [
+            ("add", median_of(runs, lambda i: [*pdca, "add", f"bench add {i}"], env)),
+            ("move", median_of(runs, lambda i: [*pdca, "move", str(first_new + i), "do"], env)),
+            (
+                "checkin",
+                median_of(runs, lambda i: [*pdca, "checkin", str(first_new + i), "going"], env),
+            ),
+            (
+                "edit",
+                median_of(runs, lambda i: [*pdca, "edit", str(first_new + i), "--due", "+9d"], env),
+            ),
+            (
+                "list --json --overdue",
+                median_of(runs, lambda i: [*pdca, "list", "--json", "--overdue"], env),
+            ),
+            ("show", median_of(runs, lambda i: [*pdca, "show", "1"], env)),
+        ]
+        print(f"\npdca command line on {db.name} (10 000 actions), median of {runs} runs")
+        print(f"{'command':<24}{'median ms':>10}{'/ 150 ms':>10}")
+        for name, ms in rows:
+            print(f"{name:<24}{ms:>10.0f}{ms / TARGET_MS:>10.2f}")
+        print(f"{'python -c pass':<24}{baseline:>10.0f}")
+        modules = imported_modules(env, "add", "bench import probe")
+        heavy = sorted(m for m in modules if m.split(".")[0] in ("textual", "plotext", "rich"))
+        print(f"\nmodules imported by pdca add: {len(modules)}")
+        print(f"of them textual, plotext or rich: {', '.join(heavy) or 'none'}")
+    finally:
+        if options.keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
