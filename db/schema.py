@@ -199,10 +199,24 @@ def _initial(conn: sqlite3.Connection) -> None:
         database.create_view(name, sql.strip())
 
 
+def _presence(conn: sqlite3.Connection) -> None:
+    """Who has the file open: one row per running app, refreshed by a heartbeat.
+
+    Not domain data, so no events: a heartbeat must not look like a change to the board.
+    """
+    conn.execute(
+        "CREATE TABLE sessions (id INTEGER PRIMARY KEY, login TEXT NOT NULL,"
+        " host TEXT NOT NULL, pid INTEGER NOT NULL, started_at TEXT NOT NULL,"
+        " seen_at TEXT NOT NULL)"
+    )
+    conn.execute("CREATE INDEX idx_sessions_seen_at ON sessions (seen_at)")
+
+
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
 
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _initial),
+    ("0002_presence", _presence),
 ]
 
 

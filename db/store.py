@@ -163,13 +163,18 @@ class Store:
 
     # ------------------------------------------------------------------ transactions
 
-    def _read_only_error(self) -> ReadOnlyDatabase:
+    @property
+    def read_only_reason(self) -> str:
+        """Why this user may not write the file, in words for a banner."""
         where = self.path or "the database"
         owner = describe_owner(self.path) if self.path else "read-only"
-        return ReadOnlyDatabase(
+        return (
             f"{where} is read-only for {self.actor} ({owner}): nothing written; "
             "ask its owner to make it group-writable (see pdca doctor)"
         )
+
+    def _read_only_error(self) -> ReadOnlyDatabase:
+        return ReadOnlyDatabase(self.read_only_reason)
 
     @contextmanager
     def _write(self) -> Iterator[_Transaction]:
@@ -356,6 +361,18 @@ class Store:
         sql += " ORDER BY id DESC LIMIT ?"
         params.append(limit)
         return [convert.event(row) for row in self.conn.execute(sql, params)]
+
+    def data_version(self) -> int:
+        """A number that changes whenever another connection commits to the file.
+
+        Answered from SQLite's own change counter, without reading any table, so the app
+        can ask it many times a second.
+        """
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def last_event_id(self) -> int:
+        """The newest event's id: it moves exactly when the team's data changed."""
+        return self.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
 
     def counts(self) -> dict[str, int]:
         """How many rows each table holds (for seed summaries and doctor)."""
