@@ -54,7 +54,7 @@ def _at_most(limit: int):
 
 
 def _login(text: str) -> str:
-    if not _LOGIN.match(text):
+    if not _LOGIN.fullmatch(text):  # fullmatch: "$" alone would let "dana\n" through
         raise ValueError("is not a login (letters, digits, '.', '_' or '-', at most 32)")
     return text
 

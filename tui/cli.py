@@ -445,7 +445,9 @@ def show(session: Session, action_id: int, as_json: bool) -> None:
     ] or ["  none yet"]
     lines += ["", "history:"]
     lines += [f"  {e.at}  {e.actor}  {printable(e.summary)}" for e in detail.history]
-    click.echo("\n".join(lines))
+    # Every line escaped, not only the fields typed here: a restored export may hold
+    # control characters in any column (created_by, due, an author, an actor).
+    click.echo("\n".join(printable(line) for line in lines))
 
 
 @cli.command()
@@ -557,7 +559,8 @@ def kpi_add(
     _emit(as_json, result, lambda: click.echo(f"added KPI {printable(result.name)}"))
 
 
-@kpi.command("record")
+# ignore_unknown_options: a negative reading ("-3") is a VALUE, not an unknown option.
+@kpi.command("record", context_settings={"ignore_unknown_options": True})
 @click.argument("name")
 @click.argument("value")
 @click.option("--at", "at_text", metavar="TIMESTAMP", help="When it was measured (default now).")
@@ -625,7 +628,9 @@ def export(session: Session, fmt: str, out: str | None) -> None:
     store = session.store()
     text = export_json(store) if fmt == "json" else export_csv(store)
     if out is None:
-        click.echo(text, nl=False)
+        # color=True: click strips ANSI escapes when stdout is not a terminal, and an
+        # export carries user text exactly as stored (CSV does not escape them).
+        click.echo(text, nl=False, color=True)
     else:
         Path(out).write_text(text, encoding="utf-8")
         click.echo(f"wrote {out}", err=True)

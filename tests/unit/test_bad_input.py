@@ -1,0 +1,263 @@
+"""Bad input: exit status 1, one line on stderr naming the field and the value, nothing written.
+
+Every case runs against a database made by a successful ``init`` and ``add``; its bytes
+(sha256) must be the same afterwards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from db.connection import SQLITE_HEADER
+from tests.conftest import run_pdca
+
+KPI = "Resolution time"
+KPI_ADD = ["kpi", "add", "Cost", "--unit", "EUR"]
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def assert_one_line_error(result: Result, *fragments: str) -> str:
+    """Exit 1, exactly one line on stderr starting 'pdca: ' and holding every fragment."""
+    assert result.exit_code == 1, (result.stdout, result.stderr)
+    stderr = result.stderr
+    assert stderr.startswith("pdca: "), stderr
+    assert stderr.endswith("\n") and stderr.count("\n") == 1, stderr
+    assert "Traceback" not in stderr
+    for fragment in fragments:
+        assert fragment in stderr, (fragment, stderr)
+    return stderr
+
+
+@pytest.fixture
+def existing(cli, db_path: Path) -> str:
+    """init, a KPI, and one action; returns the file's digest afterwards."""
+    for args in (
+        ("init",),
+        ("kpi", "add", KPI, "--unit", "h", "--baseline", "30", "--target", "24"),
+        ("add", "first", "--owner", "dana", "--due", "+1w", "--kpi", KPI),
+    ):
+        assert cli(*args).exit_code == 0
+    return sha256(db_path)
+
+
+LONG_TITLE = "x" * 10_000
+
+# (command line, fragments the one line must hold: the field, then the value as shown)
+CASES: list[tuple[list[str], tuple[str, ...]]] = [
+    # titles, messages, names
+    (["add", ""], ("title: ''", "is empty")),
+    (["add", "   "], ("title: '   '", "is empty")),
+    (["add", "\t\n"], ("title: '\\t\\n'", "is empty")),
+    (["add", LONG_TITLE], ("title: 'xxxxxxxx", "(10000 characters)", "the most is 200")),
+    (["edit", "1", "--title", " "], ("title: ' '", "is empty")),
+    (["checkin", "1", ""], ("message: ''", "is empty")),
+    (["checkin", "1", "m" * 2001], ("message: 'mmm", "(2001 characters)")),
+    (["add", "x", "--notes", "n" * 10_001], ("notes: 'nnn", "(10001 characters)")),
+    (["initiative", "add", "  "], ("name: '  '", "is empty")),
+    (["add", "x", "--owner", "bob smith"], ("owner: 'bob smith'", "is not a login")),
+    (["add", "x", "--owner", "dana\n"], ("owner: 'dana\\n'", "is not a login")),
+    (["edit", "1", "--owner", "-x"], ("owner: '-x'", "is not a login")),
+    # dates
+    (["add", "x", "--due", "2026-02-30"], ("due: '2026-02-30'", "is not a real date")),
+    (["add", "x", "--due", "2026-13-01"], ("due: '2026-13-01'", "is not a real date")),
+    (["add", "x", "--due", "someday"], ("due: 'someday'", "is not a date")),
+    (["add", "x", "--due", ""], ("due: ''", "is not a date")),
+    (["edit", "1", "--due", "someday"], ("due: 'someday'",)),
+    (
+        [*KPI_ADD, "--baseline", "1", "--target", "2", "--target-date", "2026-02-30"],
+        ("target-date: '2026-02-30'",),
+    ),
+    (["kpi", "record", KPI, "3", "--at", "last tuesday"], ("at: 'last tuesday'",)),
+    # ids
+    (["show", "999"], ("no action #999",)),
+    (["move", "999", "do"], ("no action #999",)),
+    (["checkin", "999", "hi"], ("no action #999",)),
+    (["done", "999", "--decision", "abandon"], ("no action #999",)),
+    (["edit", "999", "--title", "t"], ("no action #999",)),
+    (["show", "#abc"], ("'ID'", "'#abc' is not an action id")),
+    (["move", "0", "do"], ("'ID'", "'0' is not an action id")),
+    (["checkin", "1.5", "hi"], ("'ID'", "'1.5' is not an action id")),
+    (["checkin", "-1", "hi"], ("'-1'",)),  # click reads it as an option; still one line
+    # choices
+    (["move", "1", "sideways"], ("'PHASE'", "'sideways'")),
+    (["add", "x", "--phase", "sideways"], ("'--phase'", "'sideways'")),
+    (["list", "--phase", "sideways"], ("'--phase'", "'sideways'")),
+    (["move", "1", "act", "--verdict", "great"], ("'--verdict'", "'great'")),
+    (["done", "1", "--decision", "maybe"], ("'--decision'", "'maybe'")),
+    (["checkin", "1", "hi", "--status", "meh"], ("'--status'", "'meh'")),
+    (
+        [*KPI_ADD, "--baseline", "1", "--target", "2", "--direction", "sideways"],
+        ("'--direction'", "'sideways'"),
+    ),
+    # names that do not exist
+    (["kpi", "record", "Nope", "3"], ("kpi: 'Nope'", "is not a known kpi")),
+    (["add", "x", "--kpi", "Nope"], ("kpi: 'Nope'", "is not a known kpi")),
+    (["edit", "1", "--kpi", "Nope"], ("kpi: 'Nope'",)),
+    (["add", "x", "--initiative", "Nope"], ("initiative: 'Nope'", "is not a known initiative")),
+    (["edit", "1", "--initiative", "Nope"], ("initiative: 'Nope'",)),
+    (["list", "--initiative", "Nope"], ("initiative: 'Nope'",)),
+    (
+        [*KPI_ADD, "--baseline", "1", "--target", "2", "--initiative", "Nope"],
+        ("initiative: 'Nope'",),
+    ),
+    # numbers
+    (["kpi", "record", KPI, "abc"], ("value: 'abc'", "is not a number")),
+    (["kpi", "record", KPI, "nan"], ("value: 'nan'", "is not a finite number")),
+    (["kpi", "record", KPI, "inf"], ("value: 'inf'", "is not a finite number")),
+    (["kpi", "record", KPI, "-Infinity"], ("value: '-Infinity'", "is not a finite number")),
+    (["kpi", "record", KPI, ""], ("value: ''", "is not a number")),
+    ([*KPI_ADD, "--baseline", "abc", "--target", "2"], ("baseline: 'abc'", "is not a number")),
+    ([*KPI_ADD, "--baseline", "nan", "--target", "2"], ("baseline: 'nan'", "finite")),
+    ([*KPI_ADD, "--baseline", "1", "--target", "1e999"], ("target: '1e999'", "finite")),
+    ([*KPI_ADD, "--baseline", "1", "--target", "2", "--warn", "x"], ("warn: 'x'",)),
+    ([*KPI_ADD, "--baseline", "1", "--target", "2", "--alert", "inf"], ("alert: 'inf'",)),
+    (
+        ["kpi", "add", KPI.upper(), "--unit", "h", "--baseline", "1", "--target", "2"],
+        ("name: 'RESOLUTION TIME'", "is taken"),
+    ),
+    (["list", "--limit", "0"], ("'--limit'", "0")),
+]
+
+
+def _case_id(case: tuple[list[str], tuple[str, ...]]) -> str:
+    args = case[0]
+    return " ".join(a if len(a) < 20 else a[:8] + "..." for a in args) or "none"
+
+
+@pytest.mark.parametrize(("args", "fragments"), CASES, ids=[_case_id(c) for c in CASES])
+def test_bad_input_is_one_line_and_writes_nothing(
+    cli, db_path: Path, existing: str, args: list[str], fragments: tuple[str, ...]
+) -> None:
+    result = cli(*args)
+    assert_one_line_error(result, *fragments)
+    assert result.stdout == ""
+    assert sha256(db_path) == existing
+
+
+# Input checked before the database is opened: on a missing database nothing is created.
+NO_FILE_CASES = [
+    ["add", ""],
+    ["add", LONG_TITLE],
+    ["add", "x", "--due", "2026-02-30"],
+    ["add", "x", "--phase", "sideways"],
+    ["add", "x", "--owner", "bob smith"],
+    ["kpi", "record", KPI, "nan"],
+    [*KPI_ADD, "--baseline", "abc", "--target", "2"],
+    ["initiative", "add", ""],
+    ["move", "1", "sideways"],
+]
+
+
+@pytest.mark.parametrize("args", NO_FILE_CASES, ids=[_case_id((a, ())) for a in NO_FILE_CASES])
+def test_bad_input_on_a_missing_database_creates_nothing(
+    cli, db_path: Path, tmp_path: Path, args: list[str]
+) -> None:
+    before = sorted(tmp_path.iterdir())
+    assert_one_line_error(cli(*args))
+    assert not db_path.exists()
+    assert sorted(tmp_path.iterdir()) == before
+
+
+# --------------------------------------------------------------------------- not pdca's files
+
+
+def _text_file(path: Path) -> None:
+    path.write_text("title,owner\nnot a database,dana\n", encoding="utf-8")
+
+
+def _random_file(path: Path) -> None:
+    data = random.Random(7).randbytes(8192)
+    assert not data.startswith(SQLITE_HEADER)
+    path.write_bytes(data)
+
+
+def _zeros_file(path: Path) -> None:
+    path.write_bytes(bytes(4096))
+
+
+def _header_then_garbage(path: Path) -> None:
+    path.write_bytes(SQLITE_HEADER + random.Random(8).randbytes(8176))
+
+
+NOT_DATABASES = {
+    "text": (_text_file, "not a SQLite database"),
+    "random": (_random_file, "not a SQLite database"),
+    "zeros": (_zeros_file, "not a SQLite database"),
+    "sqlite-header-then-garbage": (_header_then_garbage, "not a database"),
+}
+
+COMMANDS = [
+    ["init"],
+    ["add", "x"],
+    ["list"],
+    ["show", "1"],
+    ["kpi", "record", KPI, "3"],
+    ["undo"],
+    ["doctor"],
+]
+
+
+@pytest.mark.parametrize("kind", list(NOT_DATABASES))
+@pytest.mark.parametrize("args", COMMANDS, ids=[" ".join(c) for c in COMMANDS])
+def test_a_file_that_is_not_a_database_is_refused_and_untouched(
+    cli, tmp_path: Path, kind: str, args: list[str]
+) -> None:
+    make, why = NOT_DATABASES[kind]
+    target = tmp_path / f"{kind}.db"
+    make(target)
+    digest = sha256(target)
+    before = sorted(tmp_path.iterdir())
+    result = cli("--db", str(target), *args)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr
+    if args == ["doctor"]:
+        # doctor reports on stdout and ends with one summary line on stderr.
+        assert why in result.stdout
+        assert_one_line_error(result, "problem(s) found")
+    else:
+        assert_one_line_error(result, str(target), why)
+        assert result.stdout == ""
+    assert sha256(target) == digest
+    assert sorted(tmp_path.iterdir()) == before  # no -wal, -shm or -journal left beside it
+
+
+@pytest.mark.parametrize("args", COMMANDS[:5], ids=[" ".join(c) for c in COMMANDS[:5]])
+def test_a_directory_as_db_is_refused(cli, tmp_path: Path, args: list[str]) -> None:
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("keep")
+    result = cli("--db", str(folder), *args)
+    assert_one_line_error(result, str(folder), "not a regular file")
+    assert sorted(p.name for p in folder.iterdir()) == ["keep.txt"]
+    assert (folder / "keep.txt").read_text() == "keep"
+
+
+# --------------------------------------------------------------------------- real processes
+
+
+def test_real_process_impossible_date(env: dict[str, str], db_path: Path) -> None:
+    assert run_pdca("add", "first", env=env).returncode == 0
+    digest = sha256(db_path)
+    done = run_pdca("add", "x", "--due", "2026-02-30", env=env)
+    assert done.returncode == 1
+    assert done.stderr == "pdca: due: '2026-02-30' is not a real date\n"
+    assert done.stdout == ""
+    assert sha256(db_path) == digest
+
+
+def test_real_process_text_file_as_db(env: dict[str, str], tmp_path: Path) -> None:
+    target = tmp_path / "notes.txt"
+    _text_file(target)
+    digest = sha256(target)
+    done = run_pdca("--db", str(target), "add", "x", env=env)
+    assert done.returncode == 1
+    assert done.stderr == f"pdca: {target}: not a SQLite database (left untouched)\n"
+    assert sha256(target) == digest

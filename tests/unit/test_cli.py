@@ -1,0 +1,901 @@
+"""Every `pdca` command through click's runner, a few as real processes, and the README's word
+on commands, options and JSON fields held against the code."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+from click.testing import Result
+
+from db import schema
+from tests.conftest import NOW, REPO, run_pdca
+from tui.cli import cli as pdca_group
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def _documented_action_keys() -> list[str]:
+    block = README.split("An action:", 1)[1].split("```json", 1)[1].split("```", 1)[0]
+    return list(json.loads(block))
+
+
+def _documented_list(label: str) -> list[str]:
+    """The field names README gives in backticks in the sentence after ``label``
+    (parenthesised remarks, such as the values of ``op``, left out)."""
+    flat = " ".join(README.split())
+    match = re.search(re.escape(label) + r"(.*?)\.(?: |$)", flat)
+    assert match, f"README no longer documents {label!r}"
+    sentence = re.sub(r"\([^)]*\)", "", match.group(1))
+    return [name.strip() for span in re.findall(r"`([^`]+)`", sentence) for name in span.split(",")]
+
+
+ACTION_KEYS = _documented_action_keys()
+CHECKIN_KEYS = _documented_list("A check-in:")
+EVENT_KEYS = _documented_list("A history event:")
+
+
+@pytest.fixture
+def ok(cli):
+    """Run a command that must succeed; return its result."""
+
+    def run(*args: str) -> Result:
+        result = cli(*args)
+        assert result.exit_code == 0, f"{args}: {result.stderr}"
+        return result
+
+    return run
+
+
+@pytest.fixture
+def js(ok):
+    """Run a command that must succeed and print JSON; return the parsed JSON."""
+
+    def run(*args: str) -> Any:
+        return json.loads(ok(*args).stdout)
+
+    return run
+
+
+def one_line_error(result: Result) -> str:
+    assert result.exit_code == 1, result.stdout
+    assert result.stderr.startswith("pdca: ")
+    assert result.stderr.count("\n") == 1 and result.stderr.endswith("\n")
+    assert "Traceback" not in result.stderr
+    return result.stderr.removeprefix("pdca: ").rstrip("\n")
+
+
+@pytest.fixture
+def team(ok) -> None:
+    """The README's first session, up to the check-in."""
+    ok("init")
+    ok("initiative", "add", "Faster support", "--objective", "Cut resolution time 20% in Q3")
+    ok("kpi", "add", "Resolution time", "--unit", "h", "--baseline", "30", "--target", "24")
+    ok(
+        "add",
+        "Triage rota for L2 tickets",
+        "--owner",
+        "dana",
+        "--due",
+        "+2w",
+        "--initiative",
+        "Faster support",
+        "--kpi",
+        "Resolution time",
+    )
+
+
+# --------------------------------------------------------------------------- README vs code
+
+
+def test_readme_action_example_has_exactly_the_fields_list_prints(team, js) -> None:
+    listed = js("list", "--json")
+    assert isinstance(listed, list) and len(listed) == 1
+    assert list(listed[0]) == ACTION_KEYS
+
+
+def _documented_commands() -> list[tuple[list[str], set[str]]]:
+    found = []
+    for line in README.splitlines():
+        if not line.startswith("| `pdca"):
+            continue
+        first_cell = line.split("` |", 1)[0] + "`"
+        for span in re.findall(r"`pdca ([^`]*)`", first_cell):
+            words = re.findall(r"(?<![-\w])[a-z]+(?![-\w])", span.split("[")[0])
+            options = set(re.findall(r"--[a-z][a-z-]*", span))
+            found.append((words, options))
+    return found
+
+
+def _command(words: list[str]) -> click.Command:
+    command: click.Command = pdca_group
+    for word in words:
+        if not isinstance(command, click.Group) or word not in command.commands:
+            break
+        command = command.commands[word]
+    return command
+
+
+def test_every_documented_command_and_option_exists() -> None:
+    documented = _documented_commands()
+    assert len(documented) >= 18
+    for words, options in documented:
+        command = _command(words)
+        assert command is not pdca_group, f"pdca {' '.join(words)} is not a command"
+        known = {opt for param in command.params for opt in param.opts}
+        assert options <= known, f"pdca {' '.join(words)}: {options - known} undocumented in code"
+
+
+def test_every_command_is_documented() -> None:
+    documented = {tuple(words[:2]) for words, _ in _documented_commands()}
+    for name, command in pdca_group.commands.items():
+        if isinstance(command, click.Group):
+            for sub in command.commands:
+                assert any(d[:2] == (name, sub) for d in documented), f"pdca {name} {sub}"
+        else:
+            assert any(d[:1] == (name,) for d in documented), f"pdca {name}"
+
+
+def test_write_commands_documented_to_take_json_do() -> None:
+    sentence = README.split("Write commands (", 1)[1].split(")", 1)[0]
+    names = re.findall(r"`([a-z ]+)`", sentence)
+    assert len(names) == 9
+    for name in names:
+        command = _command(name.split())
+        assert "--json" in {opt for param in command.params for opt in param.opts}, name
+
+
+# --------------------------------------------------------------------------- init, no command
+
+
+def test_init_creates_then_leaves_alone(ok, db_path: Path) -> None:
+    assert ok("init").stdout == f"created {db_path}\n"
+    conn = sqlite3.connect(db_path)
+    try:
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == schema.APPLICATION_ID
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.schema_version()
+    finally:
+        conn.close()
+    assert ok("init").stdout == f"uses existing {db_path}\n"
+
+
+def test_no_command_says_what_it_would_open(ok, db_path: Path) -> None:
+    text = ok().stdout
+    # Without a terminal (click's runner, a script) it only says what it would open.
+    assert text.startswith(f"pdca would open the board on {db_path} (from $PDCA_DB)")
+    assert "pdca list" in text
+    assert not db_path.exists()
+
+
+def test_version_and_help(ok) -> None:
+    assert ok("--version").stdout.startswith("pdca, version ")
+    helped = ok("--help").stdout
+    for name in ("add", "move", "done", "checkin", "list", "show", "undo", "kpi", "where"):
+        assert f"  {name} " in helped
+
+
+# --------------------------------------------------------------------------- add
+
+
+def test_add_with_every_option_as_json(team, js) -> None:
+    added = js(
+        "add",
+        "Second rota",
+        "--owner",
+        "bob",
+        "--phase",
+        "do",
+        "--due",
+        "2026-12-24",
+        "--initiative",
+        "faster support",
+        "--kpi",
+        "RESOLUTION TIME",
+        "--notes",
+        "EU first",
+        "--json",
+    )
+    assert list(added) == ACTION_KEYS
+    expected = {
+        "id": 2,
+        "title": "Second rota",
+        "notes": "EU first",
+        "owner": "bob",
+        "phase": "do",
+        "due": "2026-12-24",
+        "initiative_id": 1,
+        "initiative": "Faster support",
+        "kpi_id": 1,
+        "kpi": "Resolution time",
+        "parent_id": None,
+        "cycle": 1,
+        "verdict": None,
+        "decision": None,
+        "phase_since": NOW,
+        "done_at": None,
+        "created_by": "alice",
+        "created_at": NOW,
+        "updated_at": NOW,
+        "version": 1,
+        "last_checkin_at": None,
+        "last_checkin_status": None,
+        "overdue": False,
+        "days_since_checkin": 0,
+        "stale": False,
+    }
+    assert added == expected
+
+
+def test_add_prints_one_line_and_creates_the_database(ok, db_path: Path) -> None:
+    assert not db_path.exists()
+    assert ok("add", "Cut flaky tests").stdout == "added #1 [plan] Cut flaky tests\n"
+    assert db_path.is_file()
+    assert ok("add", "second", "--due", "fri").stdout == "added #2 [plan] second\n"
+
+
+def test_add_relative_due_dates_use_the_fixed_clock(ok, js) -> None:
+    ok("add", "a", "--due", "+2w")
+    ok("add", "b", "--due", "tomorrow")
+    ok("add", "c", "--due", "fri")
+    dues = {a["title"]: a["due"] for a in js("list", "--json")}
+    assert dues == {"a": "2026-12-07", "b": "2026-11-24", "c": "2026-11-27"}
+
+
+def test_add_into_do_without_owner_names_the_gate(cli) -> None:
+    message = one_line_error(cli("add", "x", "--phase", "do"))
+    assert message.startswith("phase: a new action in Do needs an owner and a due date")
+
+
+# --------------------------------------------------------------------------- action ids
+
+
+@pytest.mark.parametrize("written", ["1", "#1", " #1 ", "01"])
+def test_action_ids_with_or_without_hash(team, js, written: str) -> None:
+    assert js("show", written, "--json")["action"]["id"] == 1
+
+
+# --------------------------------------------------------------------------- edit
+
+
+def test_edit_every_field(team, ok, js) -> None:
+    ok("initiative", "add", "Quality")
+    ok("kpi", "add", "Reopen rate", "--unit", "%", "--baseline", "8", "--target", "4")
+    edited = js(
+        "edit",
+        "#1",
+        "--title",
+        "Renamed",
+        "--owner",
+        "erin",
+        "--due",
+        "2027-01-15",
+        "--notes",
+        "new notes",
+        "--initiative",
+        "Quality",
+        "--kpi",
+        "Reopen rate",
+        "--json",
+    )
+    assert list(edited) == ACTION_KEYS
+    assert (edited["title"], edited["owner"], edited["due"], edited["notes"]) == (
+        "Renamed",
+        "erin",
+        "2027-01-15",
+        "new notes",
+    )
+    assert (edited["initiative"], edited["kpi"], edited["version"]) == (
+        "Quality",
+        "Reopen rate",
+        2,
+    )
+    assert ok("edit", "1", "--title", "Again").stdout == "edited #1 [plan] Again\n"
+
+
+@pytest.mark.parametrize("spelling", ["none", "NONE", " None "])
+def test_edit_clears_with_none(team, js, spelling: str) -> None:
+    cleared = js(
+        "edit",
+        "1",
+        "--owner",
+        spelling,
+        "--due",
+        spelling,
+        "--initiative",
+        spelling,
+        "--kpi",
+        spelling,
+        "--json",
+    )
+    assert (cleared["owner"], cleared["due"], cleared["initiative"], cleared["kpi"]) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert (cleared["initiative_id"], cleared["kpi_id"]) == (None, None)
+
+
+def test_edit_without_any_option_is_a_one_line_usage_error(team, cli) -> None:
+    message = one_line_error(cli("edit", "1"))
+    assert "give at least one of --title" in message
+
+
+def test_edit_cannot_clear_the_owner_of_an_action_in_do(team, ok, cli) -> None:
+    ok("move", "1", "do")
+    message = one_line_error(cli("edit", "1", "--owner", "none"))
+    assert message == "owner: #1 is in Do, which needs an owner; it stays"
+
+
+# --------------------------------------------------------------------------- move, done
+
+
+def test_move_through_every_phase(team, ok, js, cli, monkeypatch) -> None:
+    assert ok("move", "1", "do").stdout == "moved #1 [do] Triage rota for L2 tickets\n"
+    refused = one_line_error(cli("move", "1", "check"))
+    assert refused == (
+        "#1 cannot move to check: Check needs a check-in or KPI reading since it entered Do"
+    )
+    monkeypatch.setenv("PDCA_NOW", "2026-11-24T09:00:00Z")
+    ok("checkin", "1", "Rota live for the EU shift", "--status", "on-track")
+    assert js("move", "1", "check", "--json")["phase"] == "check"
+    refused = one_line_error(cli("move", "1", "act"))
+    assert refused == "#1 cannot move to act: Act needs a verdict (worked, partly or did-not)"
+    acted = js("move", "1", "act", "--verdict", "did-not", "--json")
+    assert (acted["phase"], acted["verdict"]) == ("act", "did-not")
+
+
+def test_a_kpi_reading_opens_check(team, ok, monkeypatch) -> None:
+    ok("move", "1", "do")
+    monkeypatch.setenv("PDCA_NOW", "2026-11-24T09:00:00Z")
+    ok("kpi", "record", "Resolution time", "27.5")
+    ok("move", "1", "check")
+
+
+def test_move_refusals_name_the_missing_gate(team, ok, cli) -> None:
+    ok("add", "bare")
+    assert one_line_error(cli("move", "2", "do")) == (
+        "#2 cannot move to do: Do needs an owner and a due date"
+    )
+    assert "one at a time" in one_line_error(cli("move", "2", "act", "--verdict", "worked"))
+    assert one_line_error(cli("move", "2", "plan")) == (
+        "#2 cannot move to plan: it is already in Plan"
+    )
+
+
+def test_move_backwards_is_free(team, ok, js) -> None:
+    ok("move", "1", "do")
+    assert js("move", "1", "plan", "--json")["phase"] == "plan"
+
+
+def test_done_standardize(team, ok, js, monkeypatch) -> None:
+    ok("move", "1", "do")
+    monkeypatch.setenv("PDCA_NOW", "2026-11-24T09:00:00Z")
+    ok("checkin", "1", "going")
+    ok("move", "1", "check")
+    ok("move", "1", "act", "--verdict", "worked")
+    result = ok("done", "1", "--decision", "standardize")
+    assert result.stdout == "done (standardize) #1 [act] Triage rota for L2 tickets\n"
+    shown = js("show", "1", "--json")["action"]
+    assert (shown["decision"], shown["done_at"]) == ("standardize", "2026-11-24T09:00:00Z")
+    assert js("list", "--json") == []
+    assert [a["id"] for a in js("list", "--all", "--json")] == [1]
+
+
+def test_done_adjust_prints_the_next_cycle(team, ok, js) -> None:
+    ok("edit", "1", "--notes", "keep")
+    ok("add", "later", "--phase", "act", "--owner", "dana", "--due", "+1w")
+    text = ok("done", "2", "--decision", "adjust").stdout
+    assert text == "done (adjust) #2 [act] later\nnext cycle 2: #3 [plan] later\n"
+    ok("add", "again", "--phase", "act", "--owner", "dana", "--due", "+1w")
+    result = js("done", "4", "--decision", "adjust", "--json")
+    assert set(result) == {"action", "next_cycle"}
+    assert list(result["action"]) == ACTION_KEYS and list(result["next_cycle"]) == ACTION_KEYS
+    assert result["action"]["decision"] == "adjust"
+    child = result["next_cycle"]
+    assert (child["id"], child["parent_id"], child["cycle"], child["phase"]) == (5, 4, 2, "plan")
+
+
+def test_done_abandon_anywhere_json_has_null_next_cycle(team, js) -> None:
+    result = js("done", "1", "--decision", "abandon", "--json")
+    assert result["next_cycle"] is None
+    assert (result["action"]["decision"], result["action"]["phase"]) == ("abandon", "plan")
+
+
+def test_done_refusals(team, ok, cli) -> None:
+    assert one_line_error(cli("done", "1")) == (
+        "#1 cannot be done: done needs a decision (standardize, adjust or abandon)"
+    )
+    assert one_line_error(cli("done", "1", "--decision", "standardize")).startswith(
+        "#1 cannot be done: standardize is decided in Act, and it is in Plan"
+    )
+    ok("done", "1", "--decision", "abandon")
+    assert one_line_error(cli("done", "1", "--decision", "abandon")) == (
+        "#1 cannot be done: it is done already"
+    )
+    assert one_line_error(cli("checkin", "1", "late")).startswith("#1 is done")
+
+
+# --------------------------------------------------------------------------- check-ins
+
+
+@pytest.mark.parametrize("status", ["on-track", "at-risk", "blocked"])
+def test_checkin_with_status(team, ok, js, status: str) -> None:
+    assert ok("checkin", "1", "note", "--status", status).stdout == (
+        f"checked in on #1 ({status})\n"
+    )
+    written = js("checkin", "#1", "another", "--status", status, "--json")
+    assert list(written) == CHECKIN_KEYS
+    assert (written["action_id"], written["author"], written["status"]) == (1, "alice", status)
+    assert (written["message"], written["at"], written["kind"]) == ("another", NOW, "checkin")
+    action = js("list", "--json")[0]
+    assert (action["last_checkin_at"], action["last_checkin_status"]) == (NOW, status)
+
+
+def test_checkin_status_defaults_to_on_track(team, js) -> None:
+    assert js("checkin", "1", "fine", "--json")["status"] == "on-track"
+
+
+# --------------------------------------------------------------------------- list
+
+
+@pytest.fixture
+def board(ok, monkeypatch) -> None:
+    """Five actions made on NOW; the clock then moves to 2026-12-03 (ten days on)."""
+    ok("initiative", "add", "Ops")
+    ok("add", "Alpha", "--owner", "dana", "--due", "2026-11-30")  # 1: overdue, stale
+    ok("add", "Beta", "--owner", "bob", "--initiative", "Ops")  # 2: stale
+    ok("add", "Gamma", "--owner", "dana", "--due", "2026-12-31")  # 3
+    ok("add", "Delta", "--due", "2026-12-01")  # 4: overdue, stale
+    ok("add", "Epsilon", "--initiative", "Ops")  # 5: done
+    ok("move", "1", "do")
+    ok("move", "3", "do")
+    ok("done", "5", "--decision", "abandon")
+    monkeypatch.setenv("PDCA_NOW", "2026-11-27T09:00:00Z")
+    ok("checkin", "3", "fresh")
+    monkeypatch.setenv("PDCA_NOW", "2026-12-03T09:00:00Z")
+
+
+def listed_ids(js, *args: str) -> list[int]:
+    return [a["id"] for a in js("list", *args, "--json")]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((), [4, 2, 1, 3]),
+        (("--all",), [4, 2, 5, 1, 3]),
+        (("--owner", "dana"), [1, 3]),
+        (("--owner", "nobody"), []),
+        (("--phase", "do"), [1, 3]),
+        (("--phase", "plan"), [4, 2]),
+        (("--initiative", "Ops"), [2]),
+        (("--initiative", "Ops", "--all"), [2, 5]),
+        (("--overdue",), [4, 1]),
+        (("--stale",), [4, 2, 1]),
+        (("--stale", "--owner", "dana"), [1]),
+        (("--limit", "3"), [4, 2, 1]),
+    ],
+)
+def test_list_filters(board, js, args: tuple[str, ...], expected: list[int]) -> None:
+    assert listed_ids(js, *args) == expected
+
+
+def test_list_json_shape(board, js) -> None:
+    actions = js("list", "--all", "--json")
+    assert all(list(a) == ACTION_KEYS for a in actions)
+    by_id = {a["id"]: a for a in actions}
+    assert (by_id[1]["overdue"], by_id[1]["stale"], by_id[1]["days_since_checkin"]) == (
+        True,
+        True,
+        10,
+    )
+    assert (by_id[3]["overdue"], by_id[3]["stale"], by_id[3]["days_since_checkin"]) == (
+        False,
+        False,
+        6,
+    )
+    assert by_id[5]["done_at"] == NOW and by_id[5]["decision"] == "abandon"
+    assert by_id[2]["initiative"] == "Ops" and by_id[2]["initiative_id"] == 1
+
+
+def test_list_text_table(board, ok) -> None:
+    lines = ok("list", "--all").stdout.splitlines()
+    assert re.split(r"\s{2,}", lines[0]) == ["ID", "PHASE", "OWNER", "DUE", "CHECK-IN", "TITLE"]
+    rows = {line.split()[0]: line for line in lines[1:]}
+    assert list(rows) == ["#4", "#2", "#5", "#1", "#3"]
+    assert re.split(r"\s{2,}", rows["#1"]) == [
+        "#1",
+        "do",
+        "dana",
+        "2026-11-30 !",
+        "10d stale",
+        "Alpha",
+    ]
+    assert re.split(r"\s{2,}", rows["#5"])[1] == "done"
+    assert re.split(r"\s{2,}", rows["#2"])[3] == "-"
+    assert re.split(r"\s{2,}", rows["#3"])[4] == "6d"
+
+
+def test_list_with_nothing_to_show(ok, cli) -> None:
+    ok("init")
+    result = cli("list")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "no actions match\n")
+    assert ok("list", "--json").stdout == "[]\n"
+
+
+def test_list_limit_must_be_positive(ok, cli) -> None:
+    ok("init")
+    assert "--limit" in one_line_error(cli("list", "--limit", "0"))
+
+
+# --------------------------------------------------------------------------- show
+
+
+def test_show_text(team, ok, monkeypatch) -> None:
+    ok("edit", "1", "--notes", "first line\nsecond line")
+    ok("move", "1", "do")
+    monkeypatch.setenv("PDCA_NOW", "2026-11-25T09:00:00Z")
+    ok("checkin", "1", "Rota live", "--status", "at-risk")
+    text = ok("show", "1").stdout
+    lines = text.splitlines()
+    assert lines[0] == "#1 Triage rota for L2 tickets"
+    assert "  phase       do" in lines
+    assert "  owner       dana" in lines
+    assert "  due         2026-12-07" in lines
+    assert "  initiative  Faster support" in lines
+    assert "  kpi         Resolution time" in lines
+    assert "  cycle       1" in lines
+    assert "  check-in    0 days ago" in lines
+    assert "  created     2026-11-23T09:00:00Z by alice, version 3" in lines
+    assert lines[lines.index("notes:") + 1 : lines.index("notes:") + 3] == [
+        "  first line",
+        "  second line",
+    ]
+    assert "check-ins (1):" in lines
+    assert "  2026-11-25T09:00:00Z  alice  at-risk  Rota live" in lines
+    history = lines[lines.index("history:") + 1 :]
+    assert history == [
+        f"  {NOW}  alice  added #1",
+        f"  {NOW}  alice  edited #1: notes",
+        f"  {NOW}  alice  moved #1 from plan to do",
+        "  2026-11-25T09:00:00Z  alice  checked in on #1 (at-risk)",
+    ]
+
+
+def test_show_text_of_a_bare_action(ok) -> None:
+    ok("add", "bare")
+    lines = ok("show", "1").stdout.splitlines()
+    assert "  owner       -" in lines and "  due         -" in lines
+    assert "check-ins (0):" in lines and "  none yet" in lines
+    assert "notes:" not in lines
+
+
+def test_show_json(team, ok, js) -> None:
+    ok("checkin", "1", "first", "--status", "blocked")
+    ok("move", "1", "do")
+    shown = js("show", "#1", "--json")
+    assert list(shown) == ["action", "checkins", "history"]
+    assert list(shown["action"]) == ACTION_KEYS
+    assert [list(c) for c in shown["checkins"]] == [CHECKIN_KEYS]
+    assert shown["checkins"][0]["message"] == "first"
+    assert all(list(e) == EVENT_KEYS for e in shown["history"])
+    ops = [(e["entity"], e["op"]) for e in shown["history"]]
+    assert ops == [("action", "create"), ("checkin", "create"), ("action", "update")]
+    move = shown["history"][-1]
+    assert (move["before"]["phase"], move["after"]["phase"]) == ("plan", "do")
+    assert move["actor"] == "alice" and move["undo_of"] is None
+    assert move["entity_id"] == 1
+
+
+def test_show_unknown_action(ok, cli) -> None:
+    ok("init")
+    assert one_line_error(cli("show", "42")) == "no action #42"
+
+
+# --------------------------------------------------------------------------- initiatives
+
+
+def test_initiative_add_and_list(ok, js, db_path: Path) -> None:
+    assert ok("initiative", "add", "Ops").stdout == "added initiative Ops\n"
+    made = js(
+        "initiative", "add", "Faster support", "--objective", "Cut 20%", "--owner", "dana", "--json"
+    )
+    assert (made["name"], made["objective"], made["owner"], made["version"]) == (
+        "Faster support",
+        "Cut 20%",
+        "dana",
+        1,
+    )
+    ok("add", "x", "--initiative", "Ops")
+    listed = js("initiative", "list", "--json")
+    assert [(i["name"], i["open_actions"]) for i in listed] == [("Faster support", 0), ("Ops", 1)]
+    stored = _columns(db_path, "initiatives")
+    assert all(stored <= set(i) for i in listed)
+    text = ok("initiative", "list").stdout.splitlines()
+    assert re.split(r"\s{2,}", text[0]) == ["NAME", "OWNER", "OPEN", "OBJECTIVE"]
+    assert re.split(r"\s{2,}", text[1]) == ["Faster support", "dana", "0", "Cut 20%"]
+
+
+def test_initiative_names_are_unique(ok, cli) -> None:
+    ok("initiative", "add", "Ops")
+    assert one_line_error(cli("initiative", "add", "ops")) == (
+        "name: 'ops' is taken by another initiative"
+    )
+
+
+def _columns(path: Path, table: str) -> set[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+    finally:
+        conn.close()
+
+
+# --------------------------------------------------------------------------- KPIs
+
+
+@pytest.mark.parametrize(
+    ("baseline", "target", "given", "expected"),
+    [
+        ("30", "24", None, "down"),
+        ("80", "95", None, "up"),
+        ("5", "5", None, "up"),
+        ("30", "24", "up", "up"),
+    ],
+)
+def test_kpi_direction_defaults_to_the_way_to_target(
+    js, baseline: str, target: str, given: str | None, expected: str
+) -> None:
+    args = ["kpi", "add", "K", "--unit", "h", "--baseline", baseline, "--target", target]
+    if given:
+        args += ["--direction", given]
+    assert js(*args, "--json")["direction"] == expected
+
+
+def test_kpi_add_with_every_option(ok, js, db_path: Path) -> None:
+    ok("initiative", "add", "Faster support")
+    made = js(
+        "kpi",
+        "add",
+        "Resolution time",
+        "--unit",
+        "h",
+        "--baseline",
+        "30",
+        "--target",
+        "24",
+        "--direction",
+        "down",
+        "--warn",
+        "32",
+        "--alert",
+        "34.5",
+        "--owner",
+        "dana",
+        "--target-date",
+        "+1m",
+        "--initiative",
+        "Faster support",
+        "--json",
+    )
+    assert _columns(db_path, "kpis") <= set(made)
+    assert (made["baseline"], made["target"], made["warn"], made["alert"]) == (30, 24, 32, 34.5)
+    assert (made["target_date"], made["owner"], made["initiative"]) == (
+        "2026-12-23",
+        "dana",
+        "Faster support",
+    )
+    assert ok("kpi", "add", "Cost", "--unit", "EUR", "--baseline", "1e3", "--target", "800").stdout
+    assert made["latest_value"] is None
+
+
+def test_kpi_record_and_list(ok, js, db_path: Path) -> None:
+    ok("kpi", "add", "Resolution time", "--unit", "h", "--baseline", "30", "--target", "24")
+    text = ok("kpi", "record", "Resolution time", "27.5").stdout
+    assert text == f"recorded 27.5 for Resolution time at {NOW}\n"
+    older = js(
+        "kpi",
+        "record",
+        "resolution time",
+        "29",
+        "--at",
+        "2026-11-20T08:00:00+01:00",
+        "--note",
+        "backfill",
+        "--json",
+    )
+    assert older["at"] == "2026-11-20T07:00:00Z"
+    assert (older["value"], older["note"], older["kpi"], older["author"]) == (
+        29,
+        "backfill",
+        "Resolution time",
+        "alice",
+    )
+    assert _columns(db_path, "kpi_readings") <= set(older)
+    listed = js("kpi", "list", "--json")
+    assert len(listed) == 1 and _columns(db_path, "kpis") <= set(listed[0])
+    assert (listed[0]["latest_value"], listed[0]["latest_at"]) == (27.5, NOW)
+    lines = ok("kpi", "list").stdout.splitlines()
+    assert re.split(r"\s{2,}", lines[0]) == [
+        "NAME",
+        "LATEST",
+        "BASELINE",
+        "TARGET",
+        "BETTER",
+        "OWNER",
+    ]
+    assert re.split(r"\s{2,}", lines[1]) == ["Resolution time", "27.5 h", "30", "24", "down", "-"]
+
+
+def test_negative_kpi_values(ok, js) -> None:
+    made = js(
+        "kpi",
+        "add",
+        "Margin",
+        "--unit",
+        "%",
+        "--baseline",
+        "-5",
+        "--target",
+        "2",
+        "--warn",
+        "-7",
+        "--json",
+    )
+    assert (made["baseline"], made["target"], made["warn"], made["direction"]) == (-5, 2, -7, "up")
+    # A negative reading is a value, not an unknown option.
+    assert ok("kpi", "record", "Margin", "-3.5").stdout.startswith("recorded -3.5 for Margin")
+    older = js("kpi", "record", "Margin", "--at", "2026-11-20", "-4", "--note", "n", "--json")
+    assert (older["value"], older["at"], older["note"]) == (-4, "2026-11-20T00:00:00Z", "n")
+    assert js("kpi", "list", "--json")[0]["latest_value"] == -3.5
+
+
+# --------------------------------------------------------------------------- undo
+
+
+def test_undo_text_and_json(team, ok, js, cli) -> None:
+    ok("move", "1", "do")
+    assert ok("undo").stdout == "undid: moved #1 from plan to do\n"
+    assert js("show", "1", "--json")["action"]["phase"] == "plan"
+    undone = js("undo", "--json")
+    assert list(undone) == ["tx", "summaries"]
+    assert undone["summaries"] == ["added #1"]
+    assert js("list", "--json") == []
+    ok("undo")  # the KPI
+    ok("undo")  # the initiative
+    assert one_line_error(cli("undo")) == "nothing to undo: alice has no change left to revert"
+
+
+def test_undo_refused_when_someone_else_changed_it(team, ok, cli, monkeypatch) -> None:
+    ok("edit", "1", "--title", "alice's")
+    monkeypatch.setenv("PDCA_USER", "bob")
+    monkeypatch.setenv("PDCA_NOW", "2026-11-23T10:00:00Z")
+    ok("edit", "1", "--notes", "bob's")
+    monkeypatch.setenv("PDCA_USER", "alice")
+    message = one_line_error(cli("undo"))
+    assert "bob changed #1 since, at 2026-11-23T10:00:00Z" in message
+
+
+# --------------------------------------------------------------------------- export, import
+
+
+def _tables(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    conn = sqlite3.connect(path)
+    try:
+        names = ("people", "initiatives", "kpis", "actions", "checkins", "kpi_readings", "events")
+        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in names}
+    finally:
+        conn.close()
+
+
+def test_json_export_import_round_trip(team, ok, tmp_path: Path, db_path: Path) -> None:
+    ok("checkin", "1", "note \x1b[31m[b]x[/b] 🚀", "--status", "at-risk")
+    ok("kpi", "record", "Resolution time", "27.5")
+    ok("done", "1", "--decision", "abandon")
+    exported = ok("export").stdout
+    document = json.loads(exported)
+    assert document["format"] == "pdca-export"
+    assert document["exported_by"] == "alice" and document["exported_at"] == NOW
+    dump = tmp_path / "dump.json"
+    dump.write_text(exported, encoding="utf-8")
+    target = tmp_path / "restored.db"
+    assert "1 actions" in ok("--db", str(target), "import", str(dump)).stdout
+    original, restored = _tables(db_path), _tables(target)
+    for table in original:
+        if table != "events":
+            assert restored[table] == original[table], table
+    assert restored["events"][:-1] == original["events"]
+    again = json.loads(ok("--db", str(target), "export").stdout)
+    for table, rows in document["tables"].items():
+        if table != "events":
+            assert again["tables"][table] == rows
+
+
+def test_csv_export_import_round_trip(ok, js, tmp_path: Path) -> None:
+    ok("initiative", "add", "Ops")
+    ok("add", 'Alpha, "quoted"', "--owner", "dana", "--due", "+1w", "--notes", "line1\nline2")
+    ok(
+        "add",
+        "Beta",
+        "--phase",
+        "do",
+        "--owner",
+        "bob",
+        "--due",
+        "2026-12-24",
+        "--initiative",
+        "Ops",
+    )
+    ok("add", "Gamma \x1b[31mred\x1b[0m [bold]x[/]")
+    ok("add", "Finished")
+    ok("done", "4", "--decision", "abandon")
+    exported = ok("export", "--format", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    assert [r["title"] for r in rows] == [
+        'Alpha, "quoted"',
+        "Gamma \x1b[31mred\x1b[0m [bold]x[/]",  # exact, even though stdout is not a terminal
+        "Finished",
+        "Beta",
+    ]
+    path = tmp_path / "actions.csv"
+    path.write_text(exported, encoding="utf-8")
+    target = tmp_path / "copy.db"
+    ok("--db", str(target), "initiative", "add", "Ops")  # names must exist where rows land
+    result = ok("--db", str(target), "import", str(path))
+    assert "3 actions added" in result.stdout and "1 done rows skipped" in result.stdout
+
+    def essence(actions: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        keys = ("title", "owner", "phase", "due", "initiative", "kpi", "notes")
+        return [tuple(a[k] for k in keys) for a in actions]
+
+    assert essence(js("--db", str(target), "list", "--json")) == essence(js("list", "--json"))
+
+
+def test_csv_export_to_a_file(ok, tmp_path: Path) -> None:
+    ok("add", "x")
+    out = tmp_path / "out.csv"
+    result = ok("export", "--format", "csv", "--out", str(out))
+    assert result.stdout == "" and result.stderr == f"wrote {out}\n"
+    assert out.read_text(encoding="utf-8").splitlines()[1].startswith("1,x,,plan,")
+
+
+# --------------------------------------------------------------------------- doctor
+
+
+def test_doctor_is_happy_with_a_healthy_database(team, ok, db_path: Path) -> None:
+    result = ok("doctor")
+    assert result.stdout.splitlines()[0] == f"path        {db_path} (from $PDCA_DB)"
+    assert "FAIL" not in result.stdout
+    assert result.stderr == ""
+
+
+# --------------------------------------------------------------------------- real processes
+
+
+def test_real_process_first_session(env: dict[str, str], db_path: Path) -> None:
+    assert run_pdca("init", env=env).stdout == f"created {db_path}\n"
+    added = run_pdca("add", "Real one", "--owner", "dana", "--due", "+3d", "--json", env=env)
+    assert added.returncode == 0, added.stderr
+    assert json.loads(added.stdout)["due"] == "2026-11-26"
+    listed = run_pdca("list", "--json", env=env)
+    assert [a["title"] for a in json.loads(listed.stdout)] == ["Real one"]
+    shown = run_pdca("show", "#1", env=env)
+    assert shown.returncode == 0 and shown.stdout.startswith("#1 Real one\n")
+
+
+def test_real_process_gate_refusal_and_no_command(env: dict[str, str]) -> None:
+    run_pdca("add", "bare", env=env)
+    refused = run_pdca("move", "1", "do", env=env)
+    assert refused.returncode == 1
+    assert refused.stderr == "pdca: #1 cannot move to do: Do needs an owner and a due date\n"
+    bare = run_pdca(env=env)
+    assert bare.returncode == 0
+    assert bare.stdout.startswith(f"pdca would open the board on {env['PDCA_DB']}")

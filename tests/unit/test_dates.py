@@ -1,0 +1,152 @@
+"""db/dates.py parse_date: due dates as people type them, and refusals that name field and value."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from db.dates import parse_date
+from db.errors import InvalidInput
+
+MONDAY = date(2026, 11, 23)  # a Monday
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-12-01", date(2026, 12, 1)),
+        ("2024-02-29", date(2024, 2, 29)),  # a real leap day
+        ("1999-01-01", date(1999, 1, 1)),
+        ("today", MONDAY),
+        ("tomorrow", date(2026, 11, 24)),
+        ("yesterday", date(2026, 11, 22)),
+        ("+0d", MONDAY),
+        ("+3d", date(2026, 11, 26)),
+        ("+10d", date(2026, 12, 3)),  # across a month end
+        ("+2w", date(2026, 12, 7)),
+        ("+1m", date(2026, 12, 23)),
+        ("+2m", date(2027, 1, 23)),  # across a year end
+        ("+12m", date(2027, 11, 23)),
+        ("-1d", date(2026, 11, 22)),
+        ("-1w", date(2026, 11, 16)),
+        ("-11m", date(2025, 12, 23)),
+        ("-23d", date(2026, 10, 31)),
+    ],
+)
+def test_accepted_forms(text: str, expected: date) -> None:
+    assert parse_date(text, MONDAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("today", "text", "expected"),
+    [
+        (date(2026, 1, 31), "+1m", date(2026, 2, 28)),  # the month is shorter: its last day
+        (date(2028, 1, 31), "+1m", date(2028, 2, 29)),  # a leap year
+        (date(2026, 3, 31), "+1m", date(2026, 4, 30)),
+        (date(2026, 3, 31), "-1m", date(2026, 2, 28)),
+        (date(2026, 12, 31), "+2m", date(2027, 2, 28)),
+        (date(2026, 1, 30), "+1m", date(2026, 2, 28)),
+        (date(2026, 1, 28), "+1m", date(2026, 2, 28)),
+        (date(2026, 5, 31), "+1m", date(2026, 6, 30)),
+    ],
+)
+def test_months_clamp_to_the_end_of_a_shorter_month(today: date, text: str, expected: date) -> None:
+    assert parse_date(text, today) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tue", date(2026, 11, 24)),
+        ("tuesday", date(2026, 11, 24)),
+        ("wed", date(2026, 11, 25)),
+        ("wedn", date(2026, 11, 25)),
+        ("thu", date(2026, 11, 26)),
+        ("thurs", date(2026, 11, 26)),
+        ("fri", date(2026, 11, 27)),
+        ("friday", date(2026, 11, 27)),
+        ("sat", date(2026, 11, 28)),
+        ("sun", date(2026, 11, 29)),
+        ("sunday", date(2026, 11, 29)),
+        # Today is Monday: "mon" is next week's Monday, never today.
+        ("mon", date(2026, 11, 30)),
+        ("monday", date(2026, 11, 30)),
+    ],
+)
+def test_weekday_names_and_prefixes_mean_the_next_occurrence(text: str, expected: date) -> None:
+    assert parse_date(text, MONDAY) == expected
+
+
+@pytest.mark.parametrize("offset", range(7))
+def test_a_weekday_is_always_one_to_seven_days_ahead(offset: int) -> None:
+    today = date(2026, 11, 23 + offset)
+    for name in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"):
+        result = parse_date(name, today)
+        assert 1 <= (result - today).days <= 7
+        assert result.strftime("%a").lower() == name
+    same_day = today.strftime("%a").lower()
+    assert (parse_date(same_day, today) - today).days == 7
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("TODAY", MONDAY),
+        ("  Tomorrow ", date(2026, 11, 24)),
+        ("\tFriday\n", date(2026, 11, 27)),
+        ("FRI", date(2026, 11, 27)),
+        (" +3D ", date(2026, 11, 26)),
+        ("+2W", date(2026, 12, 7)),
+        (" 2026-12-01 ", date(2026, 12, 1)),
+    ],
+)
+def test_case_and_surrounding_whitespace_do_not_matter(text: str, expected: date) -> None:
+    assert parse_date(text, MONDAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("2026-02-30", "is not a real date"),
+        ("2026-13-01", "is not a real date"),
+        ("2026-00-10", "is not a real date"),
+        ("2025-02-29", "is not a real date"),  # not a leap year
+        ("someday", "is not a date"),
+        ("", "is not a date"),
+        ("   ", "is not a date"),
+        ("+d", "is not a date"),
+        ("+3", "is not a date"),
+        ("3d", "is not a date"),
+        ("+3y", "is not a date"),
+        ("+-3d", "is not a date"),
+        ("+99999d", "is not a date"),
+        ("fr", "is not a date"),  # too short to be a weekday
+        ("fridays", "is not a date"),
+        ("2026-1-5", "is not a date"),
+        ("2026/12/01", "is not a date"),
+        ("next friday", "is not a date"),
+    ],
+)
+def test_impossible_dates_raise_invalid_input_naming_field_and_value(text: str, why: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_date(text, MONDAY)
+    error = caught.value
+    assert error.field == "due"
+    assert error.value == text
+    message = str(error)
+    assert message.startswith(f"due: {text!r} ")
+    assert why in message
+    assert "\n" not in message
+
+
+def test_the_field_name_is_the_one_given() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_date("2026-02-30", MONDAY, "target-date")
+    assert str(caught.value) == "target-date: '2026-02-30' is not a real date"
+
+
+def test_a_month_offset_past_year_9999_is_out_of_range() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_date("+9999m", date(9990, 1, 1))
+    assert str(caught.value) == "due: '+9999m' is out of range"

@@ -1,0 +1,201 @@
+"""The command line never loads Textual or plotext, and db/ never reaches up into the UI.
+
+Each check that is about ``sys.modules`` runs in a fresh interpreter, because this test
+process may have imported anything.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import NOW, REPO
+
+HEAVY = ("textual", "plotext")
+UI_PACKAGES = ("tui", "screens", "widgets")
+
+
+def _python(
+    code: str, env: dict[str, str] | None = None, *flags: str
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *flags, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+def _loaded_heavy(modules: list[str]) -> list[str]:
+    return [m for m in modules if m.split(".")[0] in HEAVY]
+
+
+def test_importing_the_store_and_the_cli_loads_no_ui_library() -> None:
+    done = _python(
+        "import json, sys\n"
+        "import db.store, db.schema, db.connection, tui.cli\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    assert done.returncode == 0, done.stderr
+    modules = json.loads(done.stdout)
+    assert "tui.cli" in modules and "db.store" in modules  # the check saw the imports
+    assert _loaded_heavy(modules) == []
+    assert [m for m in modules if m.split(".")[0] in ("screens", "widgets")] == []
+    assert "tui.app" not in modules
+
+
+RUNNER = """
+import json, sys
+from tui.cli import cli
+runs = json.loads(sys.argv[1])
+for args in runs:
+    try:
+        cli.main(args)
+    except SystemExit as exit:
+        if exit.code not in (0, None):
+            raise
+print("MODULES=" + json.dumps(sorted(sys.modules)))
+"""
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    home = tmp_path / "home"
+    home.mkdir()
+    return {
+        "PDCA_USER": "alice",
+        "PDCA_NOW": NOW,
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "PDCA_DB": str(tmp_path / "pdca.db"),
+        "TZ": "UTC",
+    }
+
+
+def test_running_commands_in_process_loads_no_ui_library(cli_env: dict[str, str]) -> None:
+    runs = [
+        ["init"],
+        ["kpi", "add", "MTTR", "--unit", "h", "--baseline", "5", "--target", "2"],
+        ["add", "x", "--owner", "dana", "--due", "+1w", "--kpi", "MTTR"],
+        ["move", "1", "do"],
+        ["kpi", "record", "MTTR", "4"],
+        ["list"],
+        ["list", "--json"],
+        ["show", "1"],
+        ["kpi", "list"],
+        ["undo"],
+        ["where"],
+        [],  # no command, and no terminal: says what it would open
+    ]
+    done = subprocess.run(
+        [sys.executable, "-c", RUNNER, json.dumps(runs)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, **cli_env},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "pdca would open the board on" in done.stdout
+    marker = [line for line in done.stdout.splitlines() if line.startswith("MODULES=")]
+    assert len(marker) == 1
+    modules = json.loads(marker[0].removeprefix("MODULES="))
+    assert "db.store" in modules
+    assert _loaded_heavy(modules) == []
+    assert "tui.app" not in modules
+
+
+def test_python_m_tui_list_imports_no_ui_library(cli_env: dict[str, str]) -> None:
+    init = subprocess.run(
+        [sys.executable, "-m", "tui", "init"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, **cli_env},
+        timeout=120,
+    )
+    assert init.returncode == 0, init.stderr
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "tui", "list"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, **cli_env},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    imported = [
+        line.rsplit("|", 1)[-1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:")
+    ]
+    assert "tui.cli" in imported and "db.store" in imported  # importtime really reported
+    assert _loaded_heavy(imported) == []
+
+
+# --------------------------------------------------------------------------- layering, by AST
+
+
+def _imported_modules(path: Path) -> list[tuple[int, str]]:
+    """Every module a file imports (anywhere in it, including inside functions)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # relative: resolve against the package the file sits in
+                package = path.parent.relative_to(REPO).parts
+                base = package[: len(package) - node.level + 1]
+                found.append((node.lineno, ".".join([*base, node.module or ""]).strip(".")))
+            elif node.module:
+                found.append((node.lineno, node.module))
+    return found
+
+
+DB_FILES = sorted((REPO / "db").glob("**/*.py"))
+
+
+def test_the_ast_walk_sees_imports_inside_functions(tmp_path: Path) -> None:
+    package = tmp_path / "db"
+    package.mkdir()
+    sample = package / "sample.py"
+    sample.write_text("def f():\n    from tui import cli\n    import screens.board\n")
+    assert [m for _, m in _imported_modules(sample)] == ["tui", "screens.board"]
+
+
+def test_db_has_python_files() -> None:
+    names = {path.name for path in DB_FILES}
+    assert {"store.py", "rules.py", "schema.py", "connection.py"} <= names
+
+
+@pytest.mark.parametrize("path", DB_FILES, ids=[p.name for p in DB_FILES])
+def test_db_never_imports_the_ui(path: Path) -> None:
+    forbidden = [
+        f"{path.relative_to(REPO)}:{line}: {module}"
+        for line, module in _imported_modules(path)
+        if module.split(".")[0] in (*UI_PACKAGES, *HEAVY)
+    ]
+    assert forbidden == []
+
+
+def test_the_cli_module_imports_no_ui_library_at_module_level() -> None:
+    """Textual may load only inside the function that opens the board, never on import."""
+    tree = ast.parse((REPO / "tui" / "cli.py").read_text(encoding="utf-8"))
+    top_level: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            top_level += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            top_level.append(node.module)
+    assert "click" in top_level
+    assert [m for m in top_level if m.split(".")[0] in (*HEAVY, "screens", "widgets")] == []
+    assert "tui.app" not in top_level

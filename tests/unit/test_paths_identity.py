@@ -1,0 +1,209 @@
+"""Which file pdca opens (tui/paths.py, `pdca where`) and who it acts as (tui/identity.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pwd
+from pathlib import Path
+
+import pytest
+
+from db.errors import InvalidInput
+from tui.identity import current_user
+from tui.paths import DB_NAME, ResolvedPath, describe_rule, resolve_db_path, user_data_dir
+
+# --------------------------------------------------------------------------- resolution order
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> dict[str, Path]:
+    """project/pdca.db with a deep working directory below it, and a home without a database."""
+    project = tmp_path / "project"
+    deep = project / "a" / "b" / "c"
+    deep.mkdir(parents=True)
+    (project / DB_NAME).write_bytes(b"")
+    home = tmp_path / "elsewhere"
+    home.mkdir()
+    return {"project": project, "deep": deep, "home": home, "root": tmp_path}
+
+
+def test_db_option_wins_over_everything(tree: dict[str, Path]) -> None:
+    environ = {"PDCA_DB": "/elsewhere/env.db", "XDG_DATA_HOME": "/xdg", "HOME": "/home/x"}
+    resolved = resolve_db_path("/given/opt.db", environ, tree["deep"])
+    assert resolved == ResolvedPath(Path("/given/opt.db"), "--db")
+    assert not resolved.is_default
+
+
+def test_pdca_db_wins_over_a_found_file(tree: dict[str, Path]) -> None:
+    resolved = resolve_db_path(None, {"PDCA_DB": "/elsewhere/env.db"}, tree["deep"])
+    assert resolved == ResolvedPath(Path("/elsewhere/env.db"), "PDCA_DB")
+
+
+def test_relative_paths_are_taken_from_the_working_directory(tree: dict[str, Path]) -> None:
+    deep = tree["deep"]
+    assert resolve_db_path("x.db", {}, deep).path == deep / "x.db"
+    assert resolve_db_path(None, {"PDCA_DB": "../y.db"}, deep).path == deep / ".." / "y.db"
+
+
+def test_a_tilde_means_home(tree: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tree["home"]))
+    assert resolve_db_path("~/t.db", {}, tree["deep"]).path == tree["home"] / "t.db"
+
+
+def test_an_empty_pdca_db_is_ignored(tree: dict[str, Path]) -> None:
+    resolved = resolve_db_path(None, {"PDCA_DB": ""}, tree["deep"])
+    assert resolved == ResolvedPath(tree["project"] / DB_NAME, "found")
+
+
+def test_the_nearest_pdca_db_walking_up_is_found(tree: dict[str, Path]) -> None:
+    assert resolve_db_path(None, {}, tree["deep"]) == ResolvedPath(
+        tree["project"] / DB_NAME, "found"
+    )
+    assert resolve_db_path(None, {}, tree["project"]).path == tree["project"] / DB_NAME
+    nearer = tree["project"] / "a" / "b" / DB_NAME
+    nearer.write_bytes(b"")
+    assert resolve_db_path(None, {}, tree["deep"]).path == nearer
+
+
+def test_a_directory_named_pdca_db_is_not_a_database(tree: dict[str, Path]) -> None:
+    (tree["deep"] / DB_NAME).mkdir()
+    assert resolve_db_path(None, {}, tree["deep"]).path == tree["project"] / DB_NAME
+
+
+def test_without_anything_the_xdg_data_dir(tree: dict[str, Path]) -> None:
+    environ = {"XDG_DATA_HOME": str(tree["root"] / "xdg"), "HOME": str(tree["home"])}
+    resolved = resolve_db_path(None, environ, tree["home"])
+    assert resolved == ResolvedPath(tree["root"] / "xdg" / "pdca" / DB_NAME, "user data dir")
+    assert resolved.is_default
+
+
+@pytest.mark.parametrize("xdg", [None, ""])
+def test_without_xdg_the_local_share_under_home(tree: dict[str, Path], xdg: str | None) -> None:
+    environ = {"HOME": str(tree["home"])}
+    if xdg is not None:
+        environ["XDG_DATA_HOME"] = xdg
+    resolved = resolve_db_path(None, environ, tree["home"])
+    assert resolved.path == tree["home"] / ".local" / "share" / "pdca" / DB_NAME
+    assert resolved.rule == "user data dir"
+    assert user_data_dir(environ) == tree["home"] / ".local" / "share" / "pdca"
+
+
+def test_every_rule_has_a_description() -> None:
+    texts = {
+        rule: describe_rule(ResolvedPath(Path("/x"), rule))
+        for rule in ("--db", "PDCA_DB", "found", "user data dir")
+    }
+    assert texts["--db"] == "given with --db"
+    assert texts["PDCA_DB"] == "from $PDCA_DB"
+    assert "nearest pdca.db" in texts["found"]
+    assert "per-user default" in texts["user data dir"]
+
+
+# --------------------------------------------------------------------------- pdca where
+
+
+def test_where_with_db_option(cli, tmp_path: Path) -> None:
+    result = cli("--db", "given.db", "where")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [str(tmp_path / "given.db"), "rule: given with --db"]
+
+
+def test_where_with_pdca_db(cli, db_path: Path) -> None:
+    result = cli("where")
+    assert result.stdout.splitlines() == [str(db_path), "rule: from $PDCA_DB"]
+    assert not db_path.exists()  # where only looks
+
+
+def test_where_finds_the_nearest_file(
+    cli, tree: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PDCA_DB")
+    monkeypatch.chdir(tree["deep"])
+    result = cli("where")
+    assert result.stdout.splitlines() == [
+        str(tree["project"] / DB_NAME),
+        "rule: the nearest pdca.db above the current directory",
+    ]
+
+
+def test_where_falls_back_to_the_data_dir(cli, env, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PDCA_DB")
+    monkeypatch.chdir(env["HOME"])
+    lines = cli("where").stdout.splitlines()
+    assert lines[0] == str(Path(env["XDG_DATA_HOME"]) / "pdca" / DB_NAME)
+    assert lines[1].startswith("rule: your per-user default")
+
+
+def test_a_write_creates_the_default_data_dir(cli, env, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PDCA_DB")
+    monkeypatch.delenv("XDG_DATA_HOME")
+    monkeypatch.chdir(env["HOME"])
+    result = cli("add", "first")
+    assert result.exit_code == 0, result.stderr
+    created = Path(env["HOME"]) / ".local" / "share" / "pdca" / DB_NAME
+    assert created.is_file()
+    assert cli("list", "--json").stdout.count('"title": "first"') == 1
+
+
+def test_a_read_does_not_create_the_database(cli, db_path: Path) -> None:
+    result = cli("list")
+    assert result.exit_code == 1
+    assert (
+        result.stderr
+        == f"pdca: no database at {db_path} (create one with: pdca --db {db_path} init)\n"
+    )
+    assert not db_path.exists()
+
+
+# --------------------------------------------------------------------------- identity
+
+
+def test_pdca_user_overrides_the_login() -> None:
+    assert current_user({"PDCA_USER": "carol"}) == "carol"
+    assert current_user({"PDCA_USER": "svc-ci.bot_1"}) == "svc-ci.bot_1"
+
+
+def test_without_pdca_user_the_unix_login() -> None:
+    assert current_user({}) == pwd.getpwuid(os.getuid()).pw_name
+
+
+@pytest.mark.parametrize(
+    "login", ["", " ", "bob smith", "-bob", "1bob", "bob;rm", "a" * 33, "dana\n", "élodie"]
+)
+def test_an_invalid_pdca_user_is_refused_in_one_line(login: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        current_user({"PDCA_USER": login})
+    message = str(caught.value)
+    assert message.startswith(f"PDCA_USER: {login!r} ")
+    assert "is not a login" in message
+    assert "\n" not in message
+
+
+def test_every_write_records_the_acting_user(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PDCA_USER", "carol")
+    cli("add", "x")
+    cli("checkin", "1", "progress")
+    shown = json.loads(cli("show", "1", "--json").stdout)
+    assert shown["action"]["created_by"] == "carol"
+    assert shown["checkins"][0]["author"] == "carol"
+    assert {event["actor"] for event in shown["history"]} == {"carol"}
+
+
+def test_without_pdca_user_the_cli_records_the_login(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PDCA_USER")
+    cli("add", "x")
+    shown = json.loads(cli("show", "1", "--json").stdout)
+    assert shown["action"]["created_by"] == pwd.getpwuid(os.getuid()).pw_name
+
+
+def test_an_invalid_pdca_user_writes_nothing(cli, db_path: Path, monkeypatch) -> None:
+    assert cli("init").exit_code == 0
+    digest = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    monkeypatch.setenv("PDCA_USER", "bob smith")
+    result = cli("add", "x")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("pdca: PDCA_USER: 'bob smith' is not a login")
+    assert result.stderr.count("\n") == 1
+    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == digest

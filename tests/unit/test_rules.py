@@ -1,0 +1,250 @@
+"""The pure PDCA rules in db/rules.py: phase gates, completion, overdue, staleness."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from db import rules
+from db.models import DECISIONS, PHASES, VERDICTS, Phase
+from db.rules import MoveFacts, completion_problem, days_since, is_overdue, is_stale, move_problem
+
+READY = MoveFacts(phase="plan", done=False, owner="dana", due="2026-12-01", progress_since_do=1)
+
+
+def facts(phase: Phase, **changes: object) -> MoveFacts:
+    return replace(READY, phase=phase, **changes)
+
+
+# --------------------------------------------------------------------------- phase order
+
+
+def test_phase_neighbours() -> None:
+    assert [rules.next_phase(p) for p in PHASES] == ["do", "check", "act", None]
+    assert [rules.previous_phase(p) for p in PHASES] == [None, "plan", "do", "check"]
+    assert [rules.phase_index(p) for p in PHASES] == [0, 1, 2, 3]
+
+
+# --------------------------------------------------------------------------- forward moves
+
+
+@pytest.mark.parametrize(
+    ("start", "target"),
+    [("plan", "do"), ("do", "check"), ("check", "act")],
+)
+def test_one_step_forward_with_its_gate_met_is_allowed(start: Phase, target: Phase) -> None:
+    assert move_problem(facts(start), target, "worked") is None
+
+
+@pytest.mark.parametrize(
+    ("start", "target"),
+    [("plan", "check"), ("plan", "act"), ("do", "act")],
+)
+def test_skipping_a_phase_is_refused_naming_the_next_one(start: Phase, target: Phase) -> None:
+    problem = move_problem(facts(start), target, "worked")
+    assert problem is not None
+    assert "one at a time" in problem
+    assert f"moves next to {rules.next_phase(start)}" in problem
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_moving_to_the_same_phase_is_refused(phase: Phase) -> None:
+    problem = move_problem(facts(phase), phase, "worked")
+    assert problem == f"it is already in {phase.capitalize()}"
+
+
+# --------------------------------------------------------------------------- Plan -> Do
+
+
+@pytest.mark.parametrize(
+    ("owner", "due", "missing"),
+    [
+        (None, "2026-12-01", ["an owner"]),
+        ("dana", None, ["a due date"]),
+        (None, None, ["an owner", "a due date"]),
+        ("", "", ["an owner", "a due date"]),
+    ],
+)
+def test_plan_to_do_needs_owner_and_due(
+    owner: str | None, due: str | None, missing: list[str]
+) -> None:
+    problem = move_problem(facts("plan", owner=owner, due=due), "do", None)
+    assert problem == "Do needs " + " and ".join(missing)
+
+
+def test_plan_to_do_ignores_progress_and_verdict() -> None:
+    assert move_problem(facts("plan", progress_since_do=0), "do", None) is None
+
+
+# --------------------------------------------------------------------------- Do -> Check
+
+
+def test_do_to_check_needs_progress_since_do() -> None:
+    problem = move_problem(facts("do", progress_since_do=0), "check", None)
+    assert problem is not None
+    assert "check-in or KPI reading" in problem
+
+
+@pytest.mark.parametrize("progress", [1, 2, 50])
+def test_do_to_check_with_any_progress_is_allowed(progress: int) -> None:
+    assert move_problem(facts("do", progress_since_do=progress), "check", None) is None
+
+
+def test_do_to_check_does_not_need_a_verdict() -> None:
+    assert move_problem(facts("do"), "check", None) is None
+
+
+# --------------------------------------------------------------------------- Check -> Act
+
+
+def test_check_to_act_needs_a_verdict() -> None:
+    problem = move_problem(facts("check"), "act", None)
+    assert problem is not None
+    assert "verdict" in problem
+    for verdict in VERDICTS:
+        assert verdict in problem
+
+
+@pytest.mark.parametrize("verdict", VERDICTS)
+def test_check_to_act_with_each_verdict(verdict: str) -> None:
+    assert move_problem(facts("check"), "act", verdict) is None  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- backwards, done
+
+
+@pytest.mark.parametrize(
+    ("start", "target"),
+    [
+        ("do", "plan"),
+        ("check", "plan"),
+        ("check", "do"),
+        ("act", "plan"),
+        ("act", "do"),
+        ("act", "check"),
+    ],
+)
+def test_backward_moves_are_free(start: Phase, target: Phase) -> None:
+    bare = facts(start, owner=None, due=None, progress_since_do=0)
+    assert move_problem(bare, target, None) is None
+
+
+@pytest.mark.parametrize("start", PHASES)
+@pytest.mark.parametrize("target", PHASES)
+def test_a_done_action_cannot_move_anywhere(start: Phase, target: Phase) -> None:
+    assert move_problem(facts(start, done=True), target, "worked") == "it is done"
+
+
+# --------------------------------------------------------------------------- completion
+
+
+@pytest.mark.parametrize("decision", ["standardize", "adjust"])
+def test_standardize_and_adjust_are_decided_in_act(decision: str) -> None:
+    assert completion_problem("act", False, decision) is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("decision", ["standardize", "adjust"])
+@pytest.mark.parametrize("phase", ["plan", "do", "check"])
+def test_standardize_and_adjust_outside_act_are_refused(phase: Phase, decision: str) -> None:
+    problem = completion_problem(phase, False, decision)  # type: ignore[arg-type]
+    assert problem is not None
+    assert f"{decision} is decided in Act" in problem
+    assert phase.capitalize() in problem
+    assert "abandon works anywhere" in problem
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_abandon_works_in_every_phase(phase: Phase) -> None:
+    assert completion_problem(phase, False, "abandon") is None
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_done_needs_a_decision(phase: Phase) -> None:
+    problem = completion_problem(phase, False, None)
+    assert problem is not None
+    assert "needs a decision" in problem
+    for decision in DECISIONS:
+        assert decision in problem
+
+
+@pytest.mark.parametrize("decision", [*DECISIONS, None])
+def test_an_action_is_done_only_once(decision: str | None) -> None:
+    assert completion_problem("act", True, decision) == "it is done already"  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- overdue
+
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    ("due", "done", "expected"),
+    [
+        ("2026-11-22", False, True),
+        ("2025-01-01", False, True),
+        ("2026-11-23", False, False),  # due today is not overdue yet
+        ("2026-11-24", False, False),
+        (None, False, False),
+        ("", False, False),
+        ("2026-11-22", True, False),  # a done action is never overdue
+    ],
+)
+def test_is_overdue(due: str | None, done: bool, expected: bool) -> None:
+    assert is_overdue(due, done, TODAY) is expected
+
+
+def test_is_overdue_compares_dates_across_years() -> None:
+    assert is_overdue("2026-12-31", False, date(2027, 1, 1)) is True
+    assert is_overdue("2027-01-01", False, date(2026, 12, 31)) is False
+
+
+# --------------------------------------------------------------------------- days since, stale
+
+
+NOW = datetime(2026, 11, 23, 9, 0, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        ("2026-11-23T09:00:00Z", 0),
+        ("2026-11-22T09:00:01Z", 0),  # 23h59m59s: not a whole day yet
+        ("2026-11-22T09:00:00Z", 1),
+        ("2026-11-16T09:00:00Z", 7),
+        ("2026-11-16T08:59:59Z", 7),
+        ("2026-11-15T09:00:00Z", 8),
+        ("2025-11-23T09:00:00Z", 365),
+        ("2026-11-24T09:00:00Z", 0),  # a time in the future never counts as negative
+        ("2026-11-22T09:00:00+00:00", 1),
+    ],
+)
+def test_days_since(moment: str, expected: int) -> None:
+    assert days_since(moment, NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [(0, False), (6, False), (7, False), (8, True), (30, True)],
+)
+def test_is_stale_at_the_seven_day_boundary(days: int, expected: bool) -> None:
+    assert rules.STALE_AFTER_DAYS == 7
+    assert is_stale(days, done=False) is expected
+
+
+def test_done_actions_are_never_stale() -> None:
+    assert is_stale(100, done=True) is False
+
+
+def test_stale_cadence_can_be_shortened() -> None:
+    assert is_stale(2, done=False, cadence_days=1) is True
+    assert is_stale(1, done=False, cadence_days=1) is False
+
+
+def test_stale_boundary_through_days_since() -> None:
+    exactly_seven = (NOW - timedelta(days=7)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    just_over = (NOW - timedelta(days=8)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert is_stale(days_since(exactly_seven, NOW), done=False) is False
+    assert is_stale(days_since(just_over, NOW), done=False) is True

@@ -1,0 +1,772 @@
+"""db/store.py through Store: every write is versioned, logged and refused on conflict."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from db.clock import iso
+from db.errors import Conflict, GateUnmet, InvalidInput, NotFound
+from db.models import (
+    ActionChanges,
+    ActionDraft,
+    CheckinDraft,
+    InitiativeDraft,
+    KpiDraft,
+    ReadingDraft,
+)
+from db.store import ActionFilter, Store
+from tests.conftest import NOW, NOW_DT, open_as
+
+
+class Ticker:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def ticker() -> Ticker:
+    return Ticker(NOW_DT)
+
+
+@pytest.fixture
+def timed(db_path: Path, ticker: Ticker) -> Iterator[Store]:
+    """A fresh database as alice, on a clock the test advances."""
+    opened = Store.open(db_path, actor="alice", clock=ticker, create=True)
+    yield opened
+    opened.close()
+
+
+def events(store: Store, after_id: int = 0) -> list[dict[str, Any]]:
+    rows = store.conn.execute("SELECT * FROM events WHERE id > ? ORDER BY id", (after_id,))
+    result = []
+    for row in rows:
+        data = dict(row)
+        for key in ("before", "after"):
+            data[key] = json.loads(data[key]) if data[key] else None
+        result.append(data)
+    return result
+
+
+def last_event_id(store: Store) -> int:
+    return store.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
+
+
+def row(store: Store, table: str, row_id: int) -> dict[str, Any]:
+    found = store.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
+    assert found is not None
+    return dict(found)
+
+
+def table_dump(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    tables = ("people", "initiatives", "kpis", "actions", "checkins", "kpi_readings", "events")
+    return {
+        t: [tuple(r) for r in store.conn.execute(f"SELECT * FROM {t} ORDER BY id")] for t in tables
+    }
+
+
+def ready_in_do(store: Store, title: str = "Rota") -> int:
+    action = store.add_action(ActionDraft(title=title, owner="dana", due="2026-12-07"))
+    store.move_action(action.id, "do")
+    return action.id
+
+
+# --------------------------------------------------------------------------- add
+
+
+def test_add_action_returns_the_stored_record(store: Store) -> None:
+    action = store.add_action(ActionDraft(title="Triage rota", notes="EU shift first"))
+    assert action.id == 1
+    assert (action.title, action.notes, action.phase, action.owner, action.due) == (
+        "Triage rota",
+        "EU shift first",
+        "plan",
+        None,
+        None,
+    )
+    assert (action.version, action.cycle, action.parent_id) == (1, 1, None)
+    assert (action.created_by, action.created_at, action.updated_at) == ("alice", NOW, NOW)
+    assert action.phase_since == NOW
+    assert action.done_at is None and action.decision is None and action.verdict is None
+    assert action.last_checkin_at is None and action.days_since_checkin == 0
+    assert store.get_action(1) == action
+
+
+def test_add_action_writes_exactly_one_create_event(store: Store) -> None:
+    store.add_action(ActionDraft(title="first"))
+    written = events(store)
+    assert len(written) == 1
+    event = written[0]
+    assert (event["entity"], event["entity_id"], event["op"]) == ("action", 1, "create")
+    assert (event["actor"], event["at"], event["summary"]) == ("alice", NOW, "added #1")
+    assert event["before"] is None
+    assert event["after"] == row(store, "actions", 1)
+    assert event["undo_of"] is None
+    assert event["tx"] == event["id"]
+
+
+def test_a_new_owner_is_registered_in_the_same_transaction(store: Store) -> None:
+    store.add_action(ActionDraft(title="first", owner="dana"))
+    written = events(store)
+    assert [(e["entity"], e["op"]) for e in written] == [("person", "create"), ("action", "create")]
+    assert len({e["tx"] for e in written}) == 1
+    assert [p.login for p in store.list_people()] == ["dana"]
+    # A known owner is not registered twice.
+    mark = last_event_id(store)
+    store.add_action(ActionDraft(title="second", owner="dana"))
+    assert [(e["entity"], e["op"]) for e in events(store, mark)] == [("action", "create")]
+
+
+def test_add_with_initiative_and_kpi_links_them(store: Store) -> None:
+    store.add_initiative(InitiativeDraft(name="Faster support"))
+    store.add_kpi(KpiDraft(name="Resolution time", unit="h", baseline=30, target=24))
+    action = store.add_action(
+        ActionDraft(title="Rota", initiative="faster SUPPORT", kpi="resolution time")
+    )
+    assert (action.initiative_id, action.initiative) == (1, "Faster support")
+    assert (action.kpi_id, action.kpi) == (1, "Resolution time")
+
+
+@pytest.mark.parametrize(
+    ("draft", "field"),
+    [
+        ({"title": "x", "initiative": "Nope"}, "initiative"),
+        ({"title": "x", "kpi": "Nope"}, "kpi"),
+    ],
+)
+def test_add_with_unknown_name_writes_nothing(
+    store: Store, draft: dict[str, Any], field: str
+) -> None:
+    before = table_dump(store)
+    with pytest.raises(InvalidInput) as caught:
+        store.add_action(ActionDraft(owner="newbie", **draft))
+    assert caught.value.field == field and caught.value.value == "Nope"
+    assert table_dump(store) == before  # not even the new owner
+
+
+@pytest.mark.parametrize("phase", ["do", "check", "act"])
+def test_adding_straight_into_a_later_phase_needs_owner_and_due(store: Store, phase: str) -> None:
+    with pytest.raises(GateUnmet, match="needs an owner and a due date"):
+        store.add_action(ActionDraft(title="x", phase=phase, owner="dana"))  # type: ignore[arg-type]
+    assert store.counts()["action"] == 0
+    action = store.add_action(ActionDraft(title="x", phase=phase, owner="dana", due="2026-12-01"))  # type: ignore[arg-type]
+    assert action.phase == phase
+
+
+def test_add_actions_is_all_or_nothing(store: Store) -> None:
+    with pytest.raises(InvalidInput):
+        store.add_actions([ActionDraft(title="good"), ActionDraft(title="bad", kpi="Nope")])
+    assert store.counts() == {**store.counts(), "action": 0, "event": 0}
+    ids = store.add_actions([ActionDraft(title="a"), ActionDraft(title="b")])
+    assert ids == [1, 2]
+    assert len({e["tx"] for e in events(store)}) == 1
+
+
+# --------------------------------------------------------------------------- edit
+
+
+def test_edit_bumps_version_and_logs_before_and_after(store: Store) -> None:
+    store.add_action(ActionDraft(title="old", notes="n"))
+    mark = last_event_id(store)
+    before_row = row(store, "actions", 1)
+    edited = store.edit_action(1, ActionChanges(title="new", notes="m"), expected_version=1)
+    assert (edited.title, edited.notes, edited.version) == ("new", "m", 2)
+    written = events(store, mark)
+    assert len(written) == 1
+    event = written[0]
+    assert (event["entity"], event["entity_id"], event["op"]) == ("action", 1, "update")
+    assert event["summary"] == "edited #1: notes, title"
+    assert event["before"] == before_row
+    assert event["after"] == row(store, "actions", 1)
+    assert event["after"]["version"] == 2 and event["before"]["version"] == 1
+
+
+def test_edit_that_changes_nothing_writes_nothing(store: Store) -> None:
+    store.add_action(ActionDraft(title="same"))
+    before = table_dump(store)
+    assert store.edit_action(1, ActionChanges(title="same")).version == 1
+    assert table_dump(store) == before
+
+
+def test_edit_sets_and_clears_optional_fields(store: Store) -> None:
+    store.add_initiative(InitiativeDraft(name="Ops"))
+    store.add_kpi(KpiDraft(name="MTTR", unit="h", baseline=5, target=2))
+    store.add_action(ActionDraft(title="x"))
+    full = store.edit_action(
+        1, ActionChanges(owner="bob", due="2026-12-01", initiative="Ops", kpi="MTTR")
+    )
+    assert (full.owner, full.due, full.initiative, full.kpi) == ("bob", "2026-12-01", "Ops", "MTTR")
+    cleared = store.edit_action(
+        1, ActionChanges(clear_owner=True, clear_due=True, clear_initiative=True, clear_kpi=True)
+    )
+    assert (cleared.owner, cleared.due, cleared.initiative_id, cleared.kpi_id) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert cleared.version == 3
+    assert events(store)[-1]["summary"] == "edited #1: due, initiative, kpi, owner"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"), [({"clear_owner": True}, "owner"), ({"clear_due": True}, "due")]
+)
+def test_clearing_what_do_needs_is_refused_after_plan(
+    store: Store, changes: dict[str, bool], field: str
+) -> None:
+    ready_in_do(store)
+    before = table_dump(store)
+    with pytest.raises(GateUnmet) as caught:
+        store.edit_action(1, ActionChanges(**changes))
+    assert str(caught.value).startswith(f"{field}: #1 is in Do")
+    assert table_dump(store) == before
+
+
+def test_edit_unknown_action_is_not_found(store: Store) -> None:
+    with pytest.raises(NotFound, match="no action #7"):
+        store.edit_action(7, ActionChanges(title="x"))
+
+
+# --------------------------------------------------------------------------- conflicts
+
+
+def test_stale_version_is_a_conflict_naming_who_changed_it(store: Store, db_path: Path) -> None:
+    read_by_alice = store.add_action(ActionDraft(title="original"))
+    bob = open_as(db_path, "bob", NOW_DT + timedelta(minutes=5))
+    try:
+        bob.edit_action(1, ActionChanges(title="bob's title"), expected_version=1)
+    finally:
+        bob.close()
+    before = table_dump(store)
+    with pytest.raises(Conflict) as caught:
+        store.edit_action(
+            1, ActionChanges(title="alice's title"), expected_version=read_by_alice.version
+        )
+    error = caught.value
+    assert (error.entity, error.entity_id, error.by) == ("action", 1, "bob")
+    assert error.at == "2026-11-23T09:05:00Z"
+    assert "bob" in str(error) and "nothing written" in str(error)
+    assert table_dump(store) == before
+    assert store.get_action(1).title == "bob's title"
+
+
+@pytest.mark.parametrize("write", ["move", "complete", "edit"])
+def test_every_action_write_checks_the_version(store: Store, db_path: Path, write: str) -> None:
+    ready_in_do(store)
+    store.move_action(1, "plan")  # version 3
+    bob = open_as(db_path, "bob")
+    bob.edit_action(1, ActionChanges(notes="bob was here"))
+    bob.close()
+    before = table_dump(store)
+    with pytest.raises(Conflict, match="bob"):
+        if write == "move":
+            store.move_action(1, "do", expected_version=3)
+        elif write == "complete":
+            store.complete_action(1, "abandon", expected_version=3)
+        else:
+            store.edit_action(1, ActionChanges(title="t"), expected_version=3)
+    assert table_dump(store) == before
+    # With the current version the same write goes through.
+    store.move_action(1, "do", expected_version=4)
+
+
+def test_without_expected_version_the_latest_wins(store: Store, db_path: Path) -> None:
+    store.add_action(ActionDraft(title="x"))
+    bob = open_as(db_path, "bob")
+    bob.edit_action(1, ActionChanges(title="bob"))
+    bob.close()
+    assert store.edit_action(1, ActionChanges(title="alice")).version == 3
+
+
+# --------------------------------------------------------------------------- move
+
+
+def test_move_forward_records_phase_since_and_an_event(timed: Store, ticker: Ticker) -> None:
+    timed.add_action(ActionDraft(title="x", owner="dana", due="2026-12-07"))
+    ticker.advance(hours=1)
+    mark = last_event_id(timed)
+    moved = timed.move_action(1, "do")
+    assert (moved.phase, moved.version, moved.phase_since) == ("do", 2, "2026-11-23T10:00:00Z")
+    assert moved.updated_at == "2026-11-23T10:00:00Z"
+    written = events(timed, mark)
+    assert len(written) == 1
+    assert written[0]["summary"] == "moved #1 from plan to do"
+    assert written[0]["before"]["phase"] == "plan" and written[0]["after"]["phase"] == "do"
+
+
+def test_move_gates_through_the_store(timed: Store, ticker: Ticker) -> None:
+    timed.add_action(ActionDraft(title="x"))
+    with pytest.raises(GateUnmet, match="#1 cannot move to do: Do needs an owner and a due date"):
+        timed.move_action(1, "do")
+    with pytest.raises(GateUnmet, match="one at a time"):
+        timed.move_action(1, "check")
+    timed.edit_action(1, ActionChanges(owner="dana", due="2026-12-07"))
+    timed.move_action(1, "do")
+    ticker.advance(minutes=1)
+    with pytest.raises(GateUnmet, match="Check needs a check-in or KPI reading"):
+        timed.move_action(1, "check")
+    timed.add_checkin(1, CheckinDraft(message="started"))
+    assert timed.move_action(1, "check").phase == "check"
+    with pytest.raises(GateUnmet, match="Act needs a verdict"):
+        timed.move_action(1, "act")
+    acted = timed.move_action(1, "act", verdict="partly")
+    assert (acted.phase, acted.verdict) == ("act", "partly")
+    assert "verdict: partly" in events(timed)[-1]["summary"]
+
+
+def test_a_refused_move_writes_nothing(store: Store) -> None:
+    store.add_action(ActionDraft(title="x"))
+    before = table_dump(store)
+    with pytest.raises(GateUnmet):
+        store.move_action(1, "do")
+    assert table_dump(store) == before
+
+
+def test_check_ins_before_do_began_do_not_open_check(timed: Store, ticker: Ticker) -> None:
+    timed.add_action(ActionDraft(title="x", owner="dana", due="2026-12-07"))
+    timed.add_checkin(1, CheckinDraft(message="planning notes"))
+    ticker.advance(hours=1)
+    timed.move_action(1, "do")
+    ticker.advance(hours=1)
+    with pytest.raises(GateUnmet, match="Check needs"):
+        timed.move_action(1, "check")
+
+
+def test_a_reading_of_the_linked_kpi_since_do_opens_check(timed: Store, ticker: Ticker) -> None:
+    timed.add_kpi(KpiDraft(name="MTTR", unit="h", baseline=5, target=2))
+    timed.add_kpi(KpiDraft(name="Other", unit="h", baseline=5, target=2))
+    timed.add_action(ActionDraft(title="x", owner="dana", due="2026-12-07", kpi="MTTR"))
+    timed.record_reading(ReadingDraft(kpi="MTTR", value=4.5))  # before Do: does not count
+    ticker.advance(hours=1)
+    timed.move_action(1, "do")
+    ticker.advance(hours=1)
+    timed.record_reading(ReadingDraft(kpi="Other", value=1))  # another KPI: does not count
+    backdated = NOW_DT - timedelta(days=1)
+    timed.record_reading(ReadingDraft(kpi="MTTR", value=4), at=backdated)  # measured before Do
+    with pytest.raises(GateUnmet, match="Check needs"):
+        timed.move_action(1, "check")
+    timed.record_reading(ReadingDraft(kpi="MTTR", value=4.1))
+    assert timed.move_action(1, "check").phase == "check"
+
+
+def test_going_back_to_do_needs_fresh_progress(timed: Store, ticker: Ticker) -> None:
+    timed.add_action(ActionDraft(title="x", owner="dana", due="2026-12-07"))
+    timed.move_action(1, "do")
+    ticker.advance(hours=1)
+    timed.add_checkin(1, CheckinDraft(message="going"))
+    timed.move_action(1, "check")
+    ticker.advance(hours=1)
+    timed.move_action(1, "do")
+    ticker.advance(hours=1)
+    with pytest.raises(GateUnmet, match="Check needs"):
+        timed.move_action(1, "check")
+
+
+def test_moving_back_from_act_clears_the_verdict(timed: Store, ticker: Ticker) -> None:
+    ready_in_do(timed)
+    ticker.advance(hours=1)
+    timed.add_checkin(1, CheckinDraft(message="going"))
+    timed.move_action(1, "check")
+    timed.move_action(1, "act", verdict="worked")
+    back = timed.move_action(1, "plan")
+    assert (back.phase, back.verdict) == ("plan", None)
+
+
+def test_move_unknown_action_is_not_found(store: Store) -> None:
+    with pytest.raises(NotFound, match="no action #42"):
+        store.move_action(42, "do")
+
+
+# --------------------------------------------------------------------------- complete
+
+
+def reach_act(store: Store, ticker: Ticker) -> None:
+    ready_in_do(store)
+    ticker.advance(hours=1)
+    store.add_checkin(1, CheckinDraft(message="going"))
+    store.move_action(1, "check")
+    store.move_action(1, "act", verdict="worked")
+
+
+def test_standardize_finishes_the_action(timed: Store, ticker: Ticker) -> None:
+    reach_act(timed, ticker)
+    ticker.advance(hours=1)
+    mark = last_event_id(timed)
+    result = timed.complete_action(1, "standardize", expected_version=4)
+    assert result.next_cycle is None
+    assert (result.action.decision, result.action.done_at) == ("standardize", iso(ticker.now))
+    assert result.action.version == 5
+    written = events(timed, mark)
+    assert [(e["op"], e["summary"]) for e in written] == [("update", "done #1 (standardize)")]
+
+
+def test_adjust_spawns_the_next_cycle_linked_to_its_parent(timed: Store, ticker: Ticker) -> None:
+    timed.add_initiative(InitiativeDraft(name="Ops"))
+    timed.add_action(
+        ActionDraft(title="Rota", owner="dana", due="2026-12-07", initiative="Ops", notes="n")
+    )
+    timed.move_action(1, "do")
+    ticker.advance(hours=1)
+    timed.add_checkin(1, CheckinDraft(message="going"))
+    timed.move_action(1, "check")
+    timed.move_action(1, "act", verdict="partly")
+    mark = last_event_id(timed)
+    result = timed.complete_action(1, "adjust")
+    child = result.next_cycle
+    assert child is not None
+    assert (child.parent_id, child.cycle, child.phase) == (1, 2, "plan")
+    assert (child.title, child.notes, child.owner, child.initiative) == ("Rota", "n", "dana", "Ops")
+    assert child.due is None and child.verdict is None and child.done_at is None
+    assert result.action.decision == "adjust" and result.action.done_at is not None
+    written = events(timed, mark)
+    assert [(e["entity_id"], e["op"]) for e in written] == [(1, "update"), (child.id, "create")]
+    assert len({e["tx"] for e in written}) == 1
+    assert written[1]["summary"] == f"added #{child.id}, cycle 2 of #1"
+
+
+def test_a_second_adjust_makes_cycle_three(timed: Store, ticker: Ticker) -> None:
+    reach_act(timed, ticker)
+    second = timed.complete_action(1, "adjust").next_cycle
+    assert second is not None
+    timed.edit_action(second.id, ActionChanges(due="2026-12-20"))
+    timed.move_action(second.id, "do")
+    ticker.advance(hours=1)
+    timed.add_checkin(second.id, CheckinDraft(message="again"))
+    timed.move_action(second.id, "check")
+    timed.move_action(second.id, "act", verdict="worked")
+    third = timed.complete_action(second.id, "adjust").next_cycle
+    assert third is not None and (third.cycle, third.parent_id) == (3, second.id)
+
+
+@pytest.mark.parametrize("decision", ["standardize", "adjust"])
+def test_decisions_of_act_are_refused_earlier(store: Store, decision: str) -> None:
+    store.add_action(ActionDraft(title="x"))
+    before = table_dump(store)
+    with pytest.raises(GateUnmet, match=f"#1 cannot be done: {decision} is decided in Act"):
+        store.complete_action(1, decision)  # type: ignore[arg-type]
+    assert table_dump(store) == before
+
+
+def test_abandon_anywhere_and_only_once(store: Store) -> None:
+    store.add_action(ActionDraft(title="x"))
+    done = store.complete_action(1, "abandon").action
+    assert (done.decision, done.done_at, done.phase) == ("abandon", NOW, "plan")
+    with pytest.raises(GateUnmet, match="done already"):
+        store.complete_action(1, "abandon")
+    with pytest.raises(GateUnmet, match="it is done"):
+        store.move_action(1, "do")
+
+
+def test_done_without_decision_is_refused(store: Store) -> None:
+    store.add_action(ActionDraft(title="x"))
+    with pytest.raises(GateUnmet, match="needs a decision"):
+        store.complete_action(1, None)
+    assert store.get_action(1).done_at is None
+
+
+# --------------------------------------------------------------------------- check-ins
+
+
+def test_checkin_is_stored_logged_and_shown_on_the_action(timed: Store, ticker: Ticker) -> None:
+    timed.add_action(ActionDraft(title="x"))
+    ticker.advance(days=2)
+    mark = last_event_id(timed)
+    checkin = timed.add_checkin(1, CheckinDraft(message="blocked on infra", status="blocked"))
+    assert (checkin.action_id, checkin.author, checkin.status, checkin.kind) == (
+        1,
+        "alice",
+        "blocked",
+        "checkin",
+    )
+    assert (checkin.message, checkin.at, checkin.version) == (
+        "blocked on infra",
+        iso(ticker.now),
+        1,
+    )
+    written = events(timed, mark)
+    assert len(written) == 1
+    assert (written[0]["entity"], written[0]["op"]) == ("checkin", "create")
+    assert written[0]["summary"] == "checked in on #1 (blocked)"
+    assert written[0]["after"] == row(timed, "checkins", checkin.id)
+    action = timed.get_action(1)
+    assert (action.last_checkin_at, action.last_checkin_status) == (checkin.at, "blocked")
+    assert action.days_since_checkin == 0
+    assert action.version == 1  # a check-in is its own record
+
+
+def test_checkin_on_a_done_action_is_refused(store: Store) -> None:
+    store.add_action(ActionDraft(title="x"))
+    store.complete_action(1, "abandon")
+    before = table_dump(store)
+    with pytest.raises(GateUnmet, match="#1 is done"):
+        store.add_checkin(1, CheckinDraft(message="late"))
+    assert table_dump(store) == before
+
+
+def test_checkin_on_unknown_action_is_not_found(store: Store) -> None:
+    with pytest.raises(NotFound):
+        store.add_checkin(3, CheckinDraft(message="hi"))
+    assert store.counts()["checkin"] == 0
+
+
+# --------------------------------------------------------------------------- initiatives, KPIs
+
+
+def test_initiative_is_stored_and_logged(store: Store) -> None:
+    made = store.add_initiative(
+        InitiativeDraft(name="Faster support", objective="Cut 20%", owner="dana")
+    )
+    assert (made.id, made.name, made.objective, made.owner, made.version) == (
+        1,
+        "Faster support",
+        "Cut 20%",
+        "dana",
+        1,
+    )
+    written = events(store)
+    assert [(e["entity"], e["op"]) for e in written] == [
+        ("person", "create"),
+        ("initiative", "create"),
+    ]
+    assert written[1]["after"] == row(store, "initiatives", 1)
+    store.add_action(ActionDraft(title="a", initiative="Faster support"))
+    store.add_action(ActionDraft(title="b", initiative="Faster support"))
+    store.complete_action(2, "abandon")
+    assert [(i.name, i.open_actions) for i in store.list_initiatives()] == [("Faster support", 1)]
+
+
+def test_initiative_names_are_unique_ignoring_case(store: Store) -> None:
+    store.add_initiative(InitiativeDraft(name="Ops"))
+    before = table_dump(store)
+    with pytest.raises(InvalidInput, match="is taken"):
+        store.add_initiative(InitiativeDraft(name="OPS"))
+    assert table_dump(store) == before
+
+
+def test_kpi_is_stored_logged_and_found_by_any_case(store: Store) -> None:
+    made = store.add_kpi(
+        KpiDraft(
+            name="Resolution time",
+            unit="h",
+            baseline=30,
+            target=24,
+            direction="down",
+            warn=32,
+            alert=34,
+            owner="dana",
+            target_date="2027-03-31",
+        )
+    )
+    assert (made.baseline, made.target, made.direction, made.warn, made.alert) == (
+        30,
+        24,
+        "down",
+        32,
+        34,
+    )
+    assert (made.target_date, made.owner, made.latest_value, made.version) == (
+        "2027-03-31",
+        "dana",
+        None,
+        1,
+    )
+    assert store.get_kpi("RESOLUTION TIME") == made
+    assert [(e["entity"], e["op"]) for e in events(store)] == [
+        ("person", "create"),
+        ("kpi", "create"),
+    ]
+    with pytest.raises(InvalidInput, match="is taken by another KPI"):
+        store.add_kpi(KpiDraft(name="resolution TIME", unit="h", baseline=1, target=2))
+    with pytest.raises(NotFound):
+        store.get_kpi("nope")
+
+
+def test_reading_is_stored_logged_and_becomes_the_latest(timed: Store, ticker: Ticker) -> None:
+    timed.add_kpi(KpiDraft(name="MTTR", unit="h", baseline=5, target=2))
+    ticker.advance(hours=1)
+    mark = last_event_id(timed)
+    first = timed.record_reading(ReadingDraft(kpi="mttr", value=4.5, note="week 1"))
+    assert (first.kpi_id, first.kpi, first.value, first.note, first.author) == (
+        1,
+        "MTTR",
+        4.5,
+        "week 1",
+        "alice",
+    )
+    assert first.at == iso(ticker.now)
+    written = events(timed, mark)
+    assert [(e["entity"], e["op"], e["summary"]) for e in written] == [
+        ("reading", "create", "recorded 4.5 for KPI 'mttr'")
+    ]
+    older = timed.record_reading(ReadingDraft(kpi="MTTR", value=9), at=NOW_DT - timedelta(days=3))
+    assert older.at == "2026-11-20T09:00:00Z"
+    latest = timed.get_kpi("MTTR")
+    assert (latest.latest_value, latest.latest_at) == (4.5, first.at)
+
+
+def test_reading_of_unknown_kpi_writes_nothing(store: Store) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        store.record_reading(ReadingDraft(kpi="Nope", value=1))
+    assert caught.value.field == "kpi"
+    assert store.counts()["event"] == 0
+
+
+# --------------------------------------------------------------------------- list filters
+
+
+@pytest.fixture
+def listed(timed: Store, ticker: Ticker) -> Store:
+    """Six actions across owners, phases, dates and check-ins, read at NOW + 10 days."""
+    timed.add_initiative(InitiativeDraft(name="Ops"))
+    timed.add_action(ActionDraft(title="Alpha rota", owner="dana", due="2026-11-30"))  # 1
+    timed.add_action(ActionDraft(title="Beta docs", owner="bob", initiative="Ops"))  # 2
+    timed.add_action(ActionDraft(title="Gamma", owner="dana", due="2026-12-31", notes="ROTA"))  # 3
+    timed.add_action(ActionDraft(title="Delta", due="2026-12-01"))  # 4
+    timed.add_action(ActionDraft(title="Epsilon", initiative="Ops"))  # 5
+    timed.add_action(ActionDraft(title="Zeta", owner="dana", due="2026-12-02"))  # 6
+    timed.move_action(1, "do")
+    timed.move_action(3, "do")
+    ticker.advance(days=3)
+    timed.add_checkin(3, CheckinDraft(message="fresh-ish"))
+    timed.complete_action(5, "abandon")
+    timed.complete_action(6, "abandon")
+    ticker.advance(days=7)  # now 2026-12-03T09:00Z; #3 checked in 7 days ago
+    return timed
+
+
+def ids(store: Store, **where: Any) -> list[int]:
+    return [a.id for a in store.list_actions(ActionFilter(**where))]
+
+
+def test_list_defaults_to_open_actions_by_phase_then_due(listed: Store) -> None:
+    # Plan: #4 (due 12-01) then #2 (no due); Do: #1 (11-30) then #3 (12-31).
+    assert ids(listed) == [4, 2, 1, 3]
+
+
+def test_list_include_done(listed: Store) -> None:
+    assert sorted(ids(listed, include_done=True)) == [1, 2, 3, 4, 5, 6]
+
+
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [
+        ({"owner": "dana"}, [1, 3]),
+        ({"owner": "dana", "include_done": True}, [6, 1, 3]),
+        ({"owner": "nobody"}, []),
+        ({"phase": "do"}, [1, 3]),
+        ({"phase": "plan"}, [4, 2]),
+        ({"phase": "act"}, []),
+        ({"initiative": "Ops"}, [2]),
+        ({"initiative": "ops", "include_done": True}, [2, 5]),
+        ({"overdue": True}, [4, 1]),
+        ({"overdue": True, "include_done": True}, [4, 1]),  # a done action is never overdue
+        ({"stale": True}, [4, 2, 1]),
+        ({"text": "rota"}, [1, 3]),  # title or notes, any case
+        ({"text": "BETA"}, [2]),
+        ({"owner": "dana", "overdue": True}, [1]),
+        ({"limit": 2}, [4, 2]),
+    ],
+)
+def test_list_filters(listed: Store, where: dict[str, Any], expected: list[int]) -> None:
+    assert ids(listed, **where) == expected
+
+
+def test_list_with_unknown_initiative_is_refused(listed: Store) -> None:
+    with pytest.raises(InvalidInput, match="initiative: 'Nope'"):
+        listed.list_actions(ActionFilter(initiative="Nope"))
+
+
+def test_derived_flags_agree_with_the_filters(listed: Store) -> None:
+    everything = listed.list_actions(ActionFilter(include_done=True))
+    assert [a.id for a in everything if a.overdue] == ids(listed, overdue=True)
+    assert [a.id for a in everything if a.stale] == ids(listed, stale=True)
+    by_id = {a.id: a for a in everything}
+    assert by_id[3].days_since_checkin == 7 and not by_id[3].stale
+    assert by_id[1].days_since_checkin == 10 and by_id[1].stale
+    assert by_id[6].days_since_checkin == 10 and not by_id[6].stale  # done
+    assert not by_id[6].overdue
+
+
+def test_stale_filter_at_the_boundary_to_the_second(db_path: Path) -> None:
+    eight_days = NOW_DT - timedelta(days=8)
+    writer = Store.open(db_path, actor="alice", clock=lambda: eight_days, create=True)
+    writer.add_action(ActionDraft(title="exactly eight days"))
+    writer.close()
+    later = eight_days + timedelta(seconds=1)
+    writer = Store.open(db_path, actor="alice", clock=lambda: later)
+    writer.add_action(ActionDraft(title="a second short of eight days"))
+    writer.close()
+    reader = open_as(db_path, "alice")
+    try:
+        everything = reader.list_actions()
+        assert [(a.id, a.days_since_checkin, a.stale) for a in everything] == [
+            (1, 8, True),
+            (2, 7, False),
+        ]
+        assert [a.id for a in reader.list_actions(ActionFilter(stale=True))] == [1]
+    finally:
+        reader.close()
+
+
+# --------------------------------------------------------------------------- detail
+
+
+def test_action_detail_has_checkins_and_the_whole_history(timed: Store, ticker: Ticker) -> None:
+    timed.add_action(ActionDraft(title="x", owner="dana", due="2026-12-07"))
+    timed.add_action(ActionDraft(title="unrelated"))
+    timed.move_action(1, "do")
+    ticker.advance(hours=1)
+    timed.add_checkin(1, CheckinDraft(message="one"))
+    timed.add_checkin(2, CheckinDraft(message="elsewhere"))
+    ticker.advance(hours=1)
+    timed.add_checkin(1, CheckinDraft(message="two", status="at-risk"))
+    timed.edit_action(1, ActionChanges(title="x2"))
+    detail = timed.action_detail(1)
+    assert detail.action.title == "x2"
+    assert [c.message for c in detail.checkins] == ["one", "two"]
+    assert [e.summary for e in detail.history] == [
+        "added #1",
+        "moved #1 from plan to do",
+        "checked in on #1 (on-track)",
+        "checked in on #1 (at-risk)",
+        "edited #1: title",
+    ]
+    assert all(e.actor == "alice" for e in detail.history)
+    assert detail.history[-1].before is not None and detail.history[-1].before["title"] == "x"
+    assert detail.history[-1].after is not None and detail.history[-1].after["title"] == "x2"
+    with pytest.raises(NotFound):
+        timed.action_detail(99)
+
+
+def test_events_and_counts(store: Store) -> None:
+    store.add_action(ActionDraft(title="x", owner="dana"))
+    bob = open_as(store.path, "bob")  # type: ignore[arg-type]
+    bob.add_checkin(1, CheckinDraft(message="hi"))
+    bob.close()
+    assert [e.actor for e in store.events()] == ["bob", "alice", "alice"]
+    assert [e.summary for e in store.events(actor="bob")] == ["checked in on #1 (on-track)"]
+    assert len(store.events(limit=1)) == 1
+    counts = store.counts()
+    assert (counts["action"], counts["checkin"], counts["person"], counts["event"]) == (1, 1, 1, 3)
+
+
+def test_a_failed_write_leaves_no_transaction_open(store: Store) -> None:
+    with pytest.raises(NotFound):
+        store.move_action(5, "do")
+    assert not store.conn.in_transaction
+    store.add_action(ActionDraft(title="still works"))

@@ -1,0 +1,238 @@
+"""Store.undo: revert the actor's own last change by writing its inverse, never someone's work."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from db.errors import UndoRefused
+from db.models import (
+    ActionChanges,
+    ActionDraft,
+    CheckinDraft,
+    InitiativeDraft,
+    KpiDraft,
+    ReadingDraft,
+)
+from db.store import Store
+from tests.conftest import NOW, NOW_DT, open_as
+
+LATER = NOW_DT + timedelta(hours=1)
+
+
+def events(store: Store, after_id: int = 0) -> list[dict[str, Any]]:
+    rows = store.conn.execute("SELECT * FROM events WHERE id > ? ORDER BY id", (after_id,))
+    result = []
+    for row in rows:
+        data = dict(row)
+        for key in ("before", "after"):
+            data[key] = json.loads(data[key]) if data[key] else None
+        result.append(data)
+    return result
+
+
+def last_event_id(store: Store) -> int:
+    return store.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
+
+
+def dump(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    tables = ("people", "initiatives", "kpis", "actions", "checkins", "kpi_readings", "events")
+    return {
+        t: [tuple(r) for r in store.conn.execute(f"SELECT * FROM {t} ORDER BY id")] for t in tables
+    }
+
+
+def as_user(path: Path, actor: str, when: datetime = NOW_DT) -> Store:
+    return open_as(path, actor, when)
+
+
+@pytest.fixture
+def bob(store: Store, db_path: Path) -> Iterator[Store]:
+    other = as_user(db_path, "bob", LATER)
+    yield other
+    other.close()
+
+
+# --------------------------------------------------------------------------- reverting
+
+
+def test_undo_of_add_removes_the_action(store: Store) -> None:
+    added = store.add_action(ActionDraft(title="oops", owner="dana"))
+    add_tx = events(store)[-1]["tx"]
+    mark = last_event_id(store)
+    result = store.undo()
+    assert result.tx == add_tx
+    assert result.summaries == ["added #1"]  # the person registration is not reported
+    assert store.counts()["action"] == 0
+    assert [p.login for p in store.list_people()] == ["dana"]  # a registered person stays
+    written = events(store, mark)
+    assert len(written) == 1
+    event = written[0]
+    assert (event["entity"], event["entity_id"], event["op"]) == ("action", 1, "delete")
+    assert (event["actor"], event["at"], event["undo_of"]) == ("alice", NOW, add_tx)
+    assert event["summary"] == "undid added #1"
+    assert event["before"]["title"] == added.title and event["after"] is None
+
+
+def test_undo_of_move_restores_the_phase_and_bumps_the_version(db_path: Path) -> None:
+    early = Store.open(db_path, actor="alice", clock=lambda: NOW_DT, create=True)
+    early.add_action(ActionDraft(title="x", owner="dana", due="2026-12-07"))
+    early.close()
+    store = as_user(db_path, "alice", LATER)
+    try:
+        moved = store.move_action(1, "do")
+        assert (moved.phase, moved.version, moved.phase_since) == ("do", 2, "2026-11-23T10:00:00Z")
+        mark = last_event_id(store)
+        store.undo()
+        back = store.get_action(1)
+        assert (back.phase, back.phase_since) == ("plan", NOW)
+        assert back.version == 3  # the undo is a new write, not a rewind
+        written = events(store, mark)
+        assert len(written) == 1
+        assert written[0]["op"] == "update"
+        assert written[0]["before"]["phase"] == "do" and written[0]["after"]["phase"] == "plan"
+        assert written[0]["undo_of"] == events(store)[-2]["tx"]
+        assert written[0]["summary"] == "undid moved #1 from plan to do"
+    finally:
+        store.close()
+
+
+def test_undo_of_edit_restores_every_field(store: Store) -> None:
+    store.add_initiative(InitiativeDraft(name="Ops"))
+    store.add_action(ActionDraft(title="old", notes="n", owner="dana", initiative="Ops"))
+    store.edit_action(
+        1, ActionChanges(title="new", notes="", clear_owner=True, clear_initiative=True)
+    )
+    store.undo()
+    action = store.get_action(1)
+    assert (action.title, action.notes, action.owner, action.initiative) == (
+        "old",
+        "n",
+        "dana",
+        "Ops",
+    )
+    assert action.version == 3
+
+
+def test_repeated_undo_walks_further_back(store: Store) -> None:
+    store.add_action(ActionDraft(title="v1", owner="dana", due="2026-12-07"))
+    store.edit_action(1, ActionChanges(title="v2"))
+    store.move_action(1, "do")
+    assert store.undo().summaries == ["moved #1 from plan to do"]
+    assert store.get_action(1).phase == "plan"
+    assert store.undo().summaries == ["edited #1: title"]
+    assert store.get_action(1).title == "v1"
+    assert store.undo().summaries == ["added #1"]
+    assert store.counts()["action"] == 0
+    with pytest.raises(UndoRefused, match="nothing to undo"):
+        store.undo()
+    undo_events = [e for e in events(store) if e["undo_of"] is not None]
+    assert len(undo_events) == 3
+    assert all(e["summary"].startswith("undid ") for e in undo_events)
+
+
+def test_undo_reverts_a_completion_with_its_next_cycle(store: Store) -> None:
+    store.add_action(ActionDraft(title="x", owner="dana", due="2026-12-07", phase="act"))
+    result = store.complete_action(1, "adjust")
+    assert result.next_cycle is not None
+    undone = store.undo()
+    assert undone.summaries == ["done #1 (adjust)", "added #2, cycle 2 of #1"]
+    assert store.counts()["action"] == 1
+    parent = store.get_action(1)
+    assert (parent.done_at, parent.decision) == (None, None)
+
+
+@pytest.mark.parametrize("kind", ["checkin", "reading", "initiative", "kpi"])
+def test_undo_of_any_created_record_removes_it(store: Store, kind: str) -> None:
+    store.add_action(ActionDraft(title="x"))
+    store.add_kpi(KpiDraft(name="MTTR", unit="h", baseline=5, target=2))
+    before = store.counts()[kind]
+    if kind == "checkin":
+        store.add_checkin(1, CheckinDraft(message="hi"))
+    elif kind == "reading":
+        store.record_reading(ReadingDraft(kpi="MTTR", value=3))
+    elif kind == "initiative":
+        store.add_initiative(InitiativeDraft(name="Ops"))
+    else:
+        store.add_kpi(KpiDraft(name="Cost", unit="EUR", baseline=5, target=2))
+    assert store.counts()[kind] == before + 1
+    store.undo()
+    assert store.counts()[kind] == before
+
+
+def test_undo_only_touches_the_actors_own_changes(store: Store, bob: Store) -> None:
+    store.add_action(ActionDraft(title="alice's"))
+    bob.add_action(ActionDraft(title="bob's"))
+    store.undo()
+    assert [a.title for a in store.list_actions()] == ["bob's"]
+    bob.undo()
+    assert store.list_actions() == []
+
+
+# --------------------------------------------------------------------------- refusing
+
+
+def test_nothing_to_undo_is_a_clear_refusal(store: Store) -> None:
+    with pytest.raises(UndoRefused) as caught:
+        store.undo()
+    assert str(caught.value) == "nothing to undo: alice has no change left to revert"
+    assert store.counts()["event"] == 0
+
+
+def test_someone_elses_changes_are_not_yours_to_undo(store: Store, bob: Store) -> None:
+    store.add_action(ActionDraft(title="x"))
+    with pytest.raises(UndoRefused, match="nothing to undo: bob"):
+        bob.undo()
+
+
+def test_undo_is_refused_when_another_user_changed_the_row_since(store: Store, bob: Store) -> None:
+    store.add_action(ActionDraft(title="x"))
+    store.edit_action(1, ActionChanges(title="alice's edit"))
+    bob.edit_action(1, ActionChanges(notes="bob's notes"))
+    before = dump(store)
+    with pytest.raises(UndoRefused) as caught:
+        store.undo()
+    message = str(caught.value)
+    assert "bob changed #1 since" in message
+    assert "2026-11-23T10:00:00Z" in message
+    assert "edited #1: notes" in message
+    assert "edited #1: title" in message  # what could not be undone
+    assert "\n" not in message
+    assert dump(store) == before
+    assert store.get_action(1).notes == "bob's notes"
+
+
+def test_undo_is_allowed_again_once_the_other_change_is_undone(store: Store, bob: Store) -> None:
+    store.add_action(ActionDraft(title="x"))
+    store.edit_action(1, ActionChanges(title="alice's edit"))
+    bob.edit_action(1, ActionChanges(notes="bob's notes"))
+    with pytest.raises(UndoRefused):
+        store.undo()
+    bob.undo()
+    assert store.undo().summaries == ["edited #1: title"]
+    assert store.get_action(1).title == "x"
+
+
+def test_undo_of_add_is_refused_when_others_refer_to_it(store: Store, bob: Store) -> None:
+    store.add_action(ActionDraft(title="x"))
+    bob.add_checkin(1, CheckinDraft(message="bob's check-in"))
+    before = dump(store)
+    with pytest.raises(UndoRefused, match="cannot undo 'added #1'"):
+        store.undo()
+    assert dump(store) == before
+    assert not store.conn.in_transaction
+
+
+def test_a_refused_undo_leaves_earlier_changes_undoable_later(store: Store, bob: Store) -> None:
+    store.add_action(ActionDraft(title="x"))
+    bob.edit_action(1, ActionChanges(title="bob"))
+    with pytest.raises(UndoRefused, match="bob changed #1"):
+        store.undo()
+    # Alice's own newer change on another record is still undoable first.
+    store.add_action(ActionDraft(title="second"))
+    assert store.undo().summaries == ["added #2"]

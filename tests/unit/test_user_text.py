@@ -1,0 +1,224 @@
+"""User text is data: stored and returned byte-exact, shown escaped, carried exactly in JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from db.models import (
+    ActionChanges,
+    ActionDraft,
+    CheckinDraft,
+    InitiativeDraft,
+    KpiDraft,
+    ReadingDraft,
+)
+from db.store import Store
+from tests.conftest import NOW_DT, open_as
+from tui.output import printable
+
+MARKUP = "[bold red]x[/]"
+ANSI = "\x1b[31mred\x1b[0m"
+EMOJI = "🚀 ship it"
+RTL = "תיקון באג"
+CONTROLS = "bell\x07 back\x08 del\x7f csi\x9b2J tab\t cr\r end"
+TEXTS = {"markup": MARKUP, "ansi": ANSI, "emoji": EMOJI, "rtl": RTL, "controls": CONTROLS}
+NOTES = "line one\nline two\r\nline three\rline four \x1b[2J\n\n[i]last[/i] 🚀 שלום\n"
+
+# Anything a terminal could act on, except the newline that separates lines.
+RAW_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def assert_no_raw_control(text: str) -> None:
+    found = RAW_CONTROL.findall(text)
+    assert not found, f"raw control characters {found!r} in {text!r}"
+
+
+# --------------------------------------------------------------------------- the printable rule
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        (ANSI, "\\x1b[31mred\\x1b[0m"),
+        (MARKUP, MARKUP),
+        (EMOJI, EMOJI),
+        (RTL, RTL),
+        ("a\nb", "a\\nb"),
+        ("a\r\nb", "a\\r\\nb"),
+        ("\x00\x07\x7f\x9b", "\\x00\\x07\\x7f\\x9b"),
+        ("tab\there", "tab\\there"),
+        ("back\\slash", "back\\slash"),
+        (None, ""),
+    ],
+)
+def test_printable(raw: str | None, shown: str) -> None:
+    assert printable(raw) == shown
+    assert_no_raw_control(printable(raw))
+
+
+# --------------------------------------------------------------------------- the store
+
+
+@pytest.mark.parametrize("name", list(TEXTS))
+def test_store_keeps_every_text_byte_exact(store: Store, db_path: Path, name: str) -> None:
+    text = TEXTS[name]
+    store.add_initiative(InitiativeDraft(name=f"I {text}", objective=text))
+    store.add_kpi(KpiDraft(name=f"K {text}", unit="h", baseline=1, target=2))
+    store.add_action(
+        ActionDraft(title=text, notes=NOTES + text, initiative=f"I {text}", kpi=f"K {text}")
+    )
+    store.add_checkin(1, CheckinDraft(message=text))
+    store.record_reading(ReadingDraft(kpi=f"K {text}", value=1, note=text))
+    store.edit_action(1, ActionChanges(title=text + " (2)"))
+
+    reader = open_as(db_path, "bob", NOW_DT)
+    try:
+        detail = reader.action_detail(1)
+        assert detail.action.title == text + " (2)"
+        assert detail.action.notes == NOTES + text
+        assert detail.action.initiative == f"I {text}"
+        assert detail.action.kpi == f"K {text}"
+        assert detail.checkins[0].message == text
+        edit = detail.history[-1]
+        assert edit.before is not None and edit.before["title"] == text
+        assert edit.after is not None and edit.after["title"] == text + " (2)"
+        assert [i.objective for i in reader.list_initiatives()] == [text]
+        kpi = reader.get_kpi(f"K {text}")
+        assert kpi.name == f"K {text}" and kpi.latest_value == 1
+        row = reader.conn.execute("SELECT title, notes FROM actions WHERE id = 1").fetchone()
+        assert (row["title"], row["notes"]) == (text + " (2)", NOTES + text)
+        note = reader.conn.execute("SELECT note FROM kpi_readings").fetchone()[0]
+        assert note == text
+    finally:
+        reader.close()
+
+
+# --------------------------------------------------------------------------- the command line
+
+
+@pytest.fixture
+def filled(cli) -> dict[str, Any]:
+    """Every hostile text through the command line; returns what went in."""
+    for index, (name, text) in enumerate(TEXTS.items(), start=1):
+        assert cli("initiative", "add", f"I {name} {text}", "--objective", text).exit_code == 0
+        kpi_args = ["--unit", "h", "--baseline", "1", "--target", "2"]
+        assert cli("kpi", "add", f"K {name} {text}", *kpi_args).exit_code == 0
+        result = cli(
+            "add",
+            text,
+            "--notes",
+            NOTES + text,
+            "--initiative",
+            f"I {name} {text}",
+            "--kpi",
+            f"K {name} {text}",
+        )
+        assert result.exit_code == 0, result.stderr
+        assert_no_raw_control(result.stdout)
+        assert cli("checkin", str(index), text, "--status", "at-risk").exit_code == 0
+        assert cli("kpi", "record", f"K {name} {text}", "3", "--note", text).exit_code == 0
+    return TEXTS
+
+
+def test_json_carries_text_exactly(filled: dict[str, Any], cli) -> None:
+    listed = json.loads(cli("list", "--json").stdout)
+    assert sorted(a["title"] for a in listed) == sorted(filled.values())
+    for index, text in enumerate(filled.values(), start=1):
+        shown = json.loads(cli("show", str(index), "--json").stdout)
+        assert shown["action"]["title"] == text
+        assert shown["action"]["notes"] == NOTES + text
+        assert shown["checkins"][0]["message"] == text
+        assert shown["history"][0]["after"]["title"] == text
+    kpis = json.loads(cli("kpi", "list", "--json").stdout)
+    assert {k["name"] for k in kpis} == {f"K {n} {t}" for n, t in filled.items()}
+    initiatives = json.loads(cli("initiative", "list", "--json").stdout)
+    assert {i["objective"] for i in initiatives} == set(filled.values())
+
+
+def test_json_written_by_write_commands_is_exact(cli) -> None:
+    for text in TEXTS.values():
+        added = json.loads(cli("add", text, "--notes", NOTES, "--json").stdout)
+        assert (added["title"], added["notes"]) == (text, NOTES)
+        checked = json.loads(cli("checkin", str(added["id"]), text, "--json").stdout)
+        assert checked["message"] == text
+        edited = json.loads(cli("edit", str(added["id"]), "--title", text + "!", "--json").stdout)
+        assert edited["title"] == text + "!"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list"],
+        ["list", "--all"],
+        ["show", "1"],
+        ["show", "2"],
+        ["show", "5"],
+        ["kpi", "list"],
+        ["initiative", "list"],
+        ["move", "5", "do", "--verdict", "worked"],  # refused: the error line too
+        ["edit", "5", "--title", CONTROLS + "!"],
+        ["done", "5", "--decision", "abandon"],
+        ["undo"],
+    ],
+)
+def test_plain_text_output_never_carries_raw_control_characters(
+    filled: dict[str, Any], cli, args: list[str]
+) -> None:
+    result = cli(*args)
+    assert_no_raw_control(result.stdout)
+    assert_no_raw_control(result.stderr)
+
+
+def test_plain_text_shows_the_escapes_and_keeps_the_rest_literal(filled, cli) -> None:
+    listed = cli("list").stdout
+    assert "\\x1b[31mred\\x1b[0m" in listed
+    assert MARKUP in listed and EMOJI in listed and RTL in listed
+    assert "bell\\x07 back\\x08 del\\x7f csi\\x9b2J tab\\t cr\\r end" in listed
+    shown = cli("show", "2").stdout
+    assert shown.splitlines()[0] == "#2 \\x1b[31mred\\x1b[0m"
+    assert "  line four \\x1b[2J" in shown.splitlines()
+    assert "  [i]last[/i] 🚀 שלום" in shown.splitlines()
+    assert "  kpi         K ansi \\x1b[31mred\\x1b[0m" in shown.splitlines()
+    assert "at-risk  \\x1b[31mred\\x1b[0m" in shown
+
+
+def test_text_from_an_imported_file_cannot_drive_the_terminal(cli, tmp_path: Path) -> None:
+    """A restored export may hold anything in any column; plain text still escapes it."""
+    assert cli("add", "x", "--owner", "dana", "--due", "+1w").exit_code == 0
+    assert cli("checkin", "1", "hi").exit_code == 0
+    document = json.loads(cli("export").stdout)
+    evil = "\x1b]0;pwned\x07\x1b[2J"
+    document["tables"]["actions"][0].update(created_by=evil, due="2026-12-01" + evil)
+    document["tables"]["checkins"][0].update(author=evil)
+    for event in document["tables"]["events"]:
+        event["actor"] = evil
+    crafted = tmp_path / "crafted.json"
+    crafted.write_text(json.dumps(document), encoding="utf-8")
+    target = tmp_path / "restored.db"
+    assert cli("--db", str(target), "import", str(crafted)).exit_code == 0
+    for args in (["list"], ["show", "1"]):
+        result = cli("--db", str(target), *args)
+        assert result.exit_code == 0, result.stderr
+        assert_no_raw_control(result.stdout)
+        assert "\\x1b]0;pwned\\x07" in result.stdout
+    shown = json.loads(cli("--db", str(target), "show", "1", "--json").stdout)
+    assert shown["action"]["created_by"] == evil  # JSON still carries it exactly
+
+
+def test_escaped_output_through_a_real_process(env: dict[str, str]) -> None:
+    from tests.conftest import run_pdca
+
+    added = run_pdca("add", ANSI + " " + EMOJI, "--notes", NOTES, env=env)
+    assert added.returncode == 0, added.stderr
+    for args in (["list"], ["show", "1"]):
+        done = run_pdca(*args, env=env)
+        assert_no_raw_control(done.stdout)
+        assert "\\x1b[31mred\\x1b[0m 🚀 ship it" in done.stdout
+    raw = run_pdca("list", "--json", env=env).stdout
+    assert "\x1b" not in raw  # JSON escapes it as \u001b ...
+    assert json.loads(raw)[0]["title"] == ANSI + " " + EMOJI  # ... and decodes exactly
