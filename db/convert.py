@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from db import rules
 from db.models import Action, Checkin, Event, Initiative, Kpi, Person, Reading
 
 
-def action(row: sqlite3.Row, now: datetime) -> Action:
+def action(row: sqlite3.Row, now: datetime, today: date | None = None) -> Action:
+    """``today`` (the local date of ``now``) may be passed in when converting many rows."""
     data = dict(row)
     done = data["done_at"] is not None
     since = rules.days_since(data["last_checkin_at"] or data["created_at"], now)
     return Action(
         **data,
-        overdue=rules.is_overdue(data["due"], done, now.astimezone().date()),
+        overdue=rules.is_overdue(data["due"], done, today or now.astimezone().date()),
         days_since_checkin=since,
         stale=rules.is_stale(since, done),
     )

@@ -285,7 +285,8 @@ class Store:
         if where.limit is not None:
             sql += " LIMIT ?"
             params.append(where.limit)
-        return [convert.action(row, now) for row in self.conn.execute(sql, params)]
+        today = now.astimezone().date()
+        return [convert.action(row, now, today) for row in self.conn.execute(sql, params)]
 
     def _filter_clauses(self, where: ActionFilter, now: datetime) -> tuple[list[str], list[Any]]:
         clauses: list[str] = []
@@ -394,11 +395,9 @@ class Store:
             return [self._insert_action(tx, draft) for draft in drafts]
 
     def _insert_action(self, tx: _Transaction, draft: ActionDraft) -> int:
-        if draft.phase != "plan" and not (draft.owner and draft.due):
-            raise GateUnmet(
-                f"phase: a new action in {draft.phase.capitalize()} needs an owner and a "
-                "due date (--owner, --due)"
-            )
+        problem = rules.start_problem(draft.phase, draft.owner, draft.due)
+        if problem:
+            raise GateUnmet(f"phase: {problem}")
         self._ensure_person(tx, draft.owner)
         cursor = self.conn.execute(
             "INSERT INTO actions (title, notes, owner, phase, due, initiative_id, kpi_id,"

@@ -390,11 +390,17 @@ def test_done_standardize(team, ok, js, monkeypatch) -> None:
 
 
 def test_done_adjust_prints_the_next_cycle(team, ok, js) -> None:
+    def to_act(title: str) -> None:
+        added = js("add", title, "--phase", "do", "--owner", "dana", "--due", "+1w", "--json")
+        ok("checkin", str(added["id"]), "going")
+        ok("move", str(added["id"]), "check")
+        ok("move", str(added["id"]), "act", "--verdict", "partly")
+
     ok("edit", "1", "--notes", "keep")
-    ok("add", "later", "--phase", "act", "--owner", "dana", "--due", "+1w")
+    to_act("later")
     text = ok("done", "2", "--decision", "adjust").stdout
     assert text == "done (adjust) #2 [act] later\nnext cycle 2: #3 [plan] later\n"
-    ok("add", "again", "--phase", "act", "--owner", "dana", "--due", "+1w")
+    to_act("again")
     result = js("done", "4", "--decision", "adjust", "--json")
     assert set(result) == {"action", "next_cycle"}
     assert list(result["action"]) == ACTION_KEYS and list(result["next_cycle"]) == ACTION_KEYS

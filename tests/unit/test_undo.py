@@ -137,7 +137,10 @@ def test_repeated_undo_walks_further_back(store: Store) -> None:
 
 
 def test_undo_reverts_a_completion_with_its_next_cycle(store: Store) -> None:
-    store.add_action(ActionDraft(title="x", owner="dana", due="2026-12-07", phase="act"))
+    store.add_action(ActionDraft(title="x", owner="dana", due="2026-12-07", phase="do"))
+    store.add_checkin(1, CheckinDraft(message="going"))
+    store.move_action(1, "check")
+    store.move_action(1, "act", verdict="partly")
     result = store.complete_action(1, "adjust")
     assert result.next_cycle is not None
     undone = store.undo()
