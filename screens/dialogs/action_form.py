@@ -1,0 +1,258 @@
+"""The form for a new action or an edit: title, owner, due, initiative, KPI and notes.
+
+It returns what was typed, checked by the same rules the store applies (``ActionDraft``,
+``parse_date``); the caller writes it. Every bad field is reported at once, each under its
+field, so a person fixes them in one pass instead of one save per mistake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import HorizontalGroup
+from textual.widgets import Button, Footer, Input, Label, TextArea
+
+from db.dates import parse_date
+from db.errors import InvalidInput
+from db.models import ActionDraft, validated
+from screens.dialogs.base import Dialog
+from widgets.forms import FormRow, completion, due_hint, known_name, suggest_from
+from widgets.text import plain
+
+FIELDS = ("title", "owner", "due", "initiative", "kpi", "notes")
+# ActionDraft needs a title to exist at all; this stand-in lets each other field be checked
+# on its own, so one bad field does not hide the next.
+_STAND_IN_TITLE = "-"
+
+
+@dataclass(frozen=True)
+class ActionFormResult:
+    """What the form holds once valid; ``None`` means "none" for the optional fields."""
+
+    title: str
+    owner: str | None
+    due: date | None
+    initiative: str | None
+    kpi: str | None
+    notes: str
+
+
+def check_action_form(
+    *,
+    title: str,
+    owner: str,
+    due: str,
+    initiative: str,
+    kpi: str,
+    notes: str,
+    today: date,
+    initiatives: Sequence[str],
+    kpis: Sequence[str],
+    require_owner_and_due: bool = False,
+) -> tuple[ActionFormResult | None, dict[str, str]]:
+    """The result, or the one-line error of every bad field (keyed by field, in form order)."""
+    errors: dict[str, str] = {}
+
+    def check(field: str, **values: object) -> None:
+        try:
+            validated(ActionDraft, **{"title": _STAND_IN_TITLE, **values})
+        except InvalidInput as error:
+            errors[field] = str(error)
+
+    check("title", title=title)
+
+    owner_login = owner.strip() or None
+    if owner_login is None:
+        if require_owner_and_due:
+            errors["owner"] = "owner: Do needs an owner"
+    else:
+        check("owner", owner=owner_login)
+
+    due_date: date | None = None
+    if not due.strip():
+        if require_owner_and_due:
+            errors["due"] = "due: Do needs a due date"
+    else:
+        try:
+            due_date = parse_date(due, today, "due")
+        except InvalidInput as error:
+            errors["due"] = str(error)
+
+    names: dict[str, str | None] = {}
+    for field, text, known, kind in (
+        ("initiative", initiative, initiatives, "initiative"),
+        ("kpi", kpi, kpis, "KPI"),
+    ):
+        try:
+            names[field] = known_name(field, text, known, kind)
+        except InvalidInput as error:
+            errors[field] = str(error)
+
+    check("notes", notes=notes)
+
+    if errors:
+        return None, {field: errors[field] for field in FIELDS if field in errors}
+    result = ActionFormResult(
+        title=title,
+        owner=owner_login,
+        due=due_date,
+        initiative=names["initiative"],
+        kpi=names["kpi"],
+        notes=notes,
+    )
+    return result, {}
+
+
+def _input(
+    name: str,
+    value: str | None,
+    placeholder: str,
+    suggest: Sequence[str] | None = None,
+    *,
+    select_on_focus: bool = True,
+) -> Input:
+    """A one-line field; compact, so the whole form fits 80x24 with room for its errors."""
+    return Input(
+        value or "",
+        placeholder=placeholder,
+        suggester=suggest_from(suggest) if suggest else None,
+        select_on_focus=select_on_focus,
+        compact=True,
+        id=name,
+    )
+
+
+class ActionFormModal(Dialog[ActionFormResult | None]):
+    """Asks for an action's fields; dismisses with an ``ActionFormResult`` only when valid."""
+
+    DEFAULT_CSS = """
+    ActionFormModal {
+        & FormRow { margin-bottom: 0; }
+        & Input.-textual-compact { width: 1fr; background: $boost; }
+        & Input.-textual-compact:focus { background: $primary 25%; }
+        & #due { width: 22; }
+        & #notes { height: 6; width: 1fr; background: $boost; }
+        & #notes:focus { background: $primary 25%; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="action-form-save"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        heading: str,
+        today: date,
+        people: list[str],
+        initiatives: list[str],
+        kpis: list[str],
+        initial: ActionFormResult | None = None,
+        require_owner_and_due: bool = False,
+    ) -> None:
+        super().__init__()
+        self._heading = heading
+        self.today = today
+        self.people = list(people)
+        self.initiatives = list(initiatives)
+        self.kpis = list(kpis)
+        self.initial = initial or ActionFormResult("", None, None, None, None, "")
+        self.require_owner_and_due = require_owner_and_due
+
+    def compose(self) -> ComposeResult:
+        start = self.initial
+        due_text = start.due.isoformat() if start.due else ""
+        must = " (needed)" if self.require_owner_and_due else ""
+        with self.frame():
+            yield self.heading(self._heading)
+            # Editing a title should not wipe it on the first key, so no select-on-focus.
+            title = _input("title", start.title, "what will change", select_on_focus=False)
+            yield FormRow("Title", title, id="row-title")
+            owner_hint = f"a login{must or ', or blank for nobody'}"
+            owner = _input("owner", start.owner, owner_hint, suggest=self.people)
+            yield FormRow("Owner", owner, id="row-owner")
+            yield FormRow(
+                "Due",
+                _input("due", due_text, f"fri, +2w, 2026-12-01{must}"),
+                hint=Label(plain(due_hint(due_text, self.today)), id="due-hint"),
+                id="row-due",
+            )
+            initiative = _input(
+                "initiative", start.initiative, "a known initiative, or blank", self.initiatives
+            )
+            yield FormRow("Initiative", initiative, id="row-initiative")
+            kpi = _input("kpi", start.kpi, "a known KPI, or blank", suggest=self.kpis)
+            yield FormRow("KPI", kpi, id="row-kpi")
+            notes = TextArea(start.notes, soft_wrap=True, compact=True, id="notes")
+            yield FormRow("Notes", notes, id="row-notes")
+            with HorizontalGroup(classes="dialog--buttons"):
+                yield Button("Save", variant="primary", id="save", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+        yield Footer()
+
+    # ------------------------------------------------------------------ as you type
+
+    @on(Input.Changed, "#due")
+    def show_resolved_due(self, event: Input.Changed) -> None:
+        self.query_one("#due-hint", Label).update(plain(due_hint(event.value, self.today)))
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    def forget_old_error(self, event: Input.Changed | TextArea.Changed) -> None:
+        # The message described the old text; keeping it while the person fixes it misleads.
+        field_id = event.control.id if event.control else None
+        if field_id in FIELDS:
+            self.query_one(f"#row-{field_id}", FormRow).show_error(None)
+
+    # ------------------------------------------------------------------ saving
+
+    @on(Input.Submitted)
+    def save_from_field(self, event: Input.Submitted) -> None:
+        # Enter while a completion is shown greyed takes it, as it looks it will: saving "al"
+        # when "alice" was offered would quietly make a new person "al".
+        names = {"owner": self.people, "initiative": self.initiatives, "kpi": self.kpis}
+        offered = completion(event.value, names.get(event.input.id or "", []))
+        if offered is not None:
+            event.input.value = offered
+            event.input.cursor_position = len(offered)
+            return
+        self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def save_from_button(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_from_button(self) -> None:
+        self.action_cancel()
+
+    def action_save(self) -> None:
+        """Check every field; show each error under its field, or dismiss with the result."""
+
+        def text(name: str) -> str:
+            return self.query_one(f"#{name}", Input).value
+
+        result, errors = check_action_form(
+            title=text("title"),
+            owner=text("owner"),
+            due=text("due"),
+            initiative=text("initiative"),
+            kpi=text("kpi"),
+            notes=self.query_one("#notes", TextArea).text,
+            today=self.today,
+            initiatives=self.initiatives,
+            kpis=self.kpis,
+            require_owner_and_due=self.require_owner_and_due,
+        )
+        for name in FIELDS:
+            self.query_one(f"#row-{name}", FormRow).show_error(errors.get(name))
+        if result is None:
+            self.query_one(f"#{next(iter(errors))}").focus()
+            return
+        self.dismiss(result)

@@ -1,0 +1,57 @@
+"""What every dialog shares: a centred, bordered frame that scrolls, a footer, esc to cancel.
+
+The frame's CSS is scoped by the ``Dialog`` type, which every dialog inherits, so it applies
+to the dialogs only; each dialog adds its own rules scoped by its own class.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label
+
+from widgets.text import plain
+
+ResultT = TypeVar("ResultT")
+
+
+class Dialog(ModalScreen[ResultT]):
+    """A modal with a frame (``.dialog--frame``) over the dimmed screen; esc gives ``None``."""
+
+    DEFAULT_CSS = """
+    Dialog {
+        align: center middle;
+        & > .dialog--frame {
+            width: 76;
+            max-width: 100%;
+            height: auto;
+            max-height: 1fr;
+            border: round $primary;
+            background: $surface;
+            padding: 0 1;
+            scrollbar-size-vertical: 1;
+        }
+        & .dialog--heading { text-style: bold; color: $primary; width: 1fr; }
+        & .dialog--prompt { width: 1fr; margin-bottom: 1; }
+        & .dialog--muted { color: $text-muted; width: 1fr; }
+        & .dialog--buttons { height: auto; margin-top: 1; }
+        & .dialog--buttons > Button { margin-right: 2; }
+    }
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog-cancel")]
+
+    def frame(self, *, can_focus: bool = False) -> VerticalScroll:
+        """The dialog's box: it scrolls when the terminal is too small for it (80x24 and less)."""
+        return VerticalScroll(classes="dialog--frame", can_focus=can_focus)
+
+    @staticmethod
+    def heading(text: str) -> Label:
+        return Label(plain(text, one_line=True), classes="dialog--heading")
+
+    def action_cancel(self) -> None:
+        """Leave without an answer; the caller writes nothing."""
+        self.dismiss(None)

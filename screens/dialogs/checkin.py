@@ -1,0 +1,117 @@
+"""A check-in on one action: a short message and how it is going (on-track, at-risk, blocked)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import HorizontalGroup
+from textual.content import Content
+from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet
+
+from db.errors import InvalidInput
+from db.models import CHECKIN_STATUSES, Action, CheckinDraft, CheckinStatus, validated
+from screens.dialogs.base import Dialog
+from widgets.forms import FormRow
+from widgets.marks import COLOURS, status_mark
+from widgets.text import literal, plain
+
+
+@dataclass(frozen=True)
+class CheckinResult:
+    message: str
+    status: CheckinStatus
+
+
+def status_label(status: str) -> Content:
+    """The status with its mark; the shape tells them apart where colour cannot."""
+    glyph, role = status_mark(status)
+    return Content.assemble((glyph, COLOURS[role]), " ", status)
+
+
+class CheckinModal(Dialog[CheckinResult | None]):
+    """Asks for a check-in message and status; the caller records it."""
+
+    DEFAULT_CSS = """
+    CheckinModal {
+        & #checkin-action { width: 1fr; }
+        & #checkin-reason { color: $warning; width: 1fr; }
+        & #message { width: 1fr; background: $boost; }
+        & #message:focus { background: $primary 25%; }
+        & #status { layout: horizontal; width: 1fr; }
+        & #status > RadioButton { width: auto; margin-right: 2; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="checkin-save"),
+        # Digits type into the message; they pick a status from the status row or buttons.
+        Binding("1", "status(0)", "On track", show=False, id="checkin-on-track"),
+        Binding("2", "status(1)", "At risk", show=False, id="checkin-at-risk"),
+        Binding("3", "status(2)", "Blocked", show=False, id="checkin-blocked"),
+    ]
+
+    def __init__(self, *, action: Action, reason: str | None = None) -> None:
+        super().__init__()
+        self.target = action
+        self.reason = reason
+
+    def compose(self) -> ComposeResult:
+        action = self.target
+        with self.frame():
+            yield self.heading(f"Check-in on #{action.id}")
+            yield Label(
+                Content.assemble((f"#{action.id} ", "$text-muted"), literal(action.title)),
+                id="checkin-action",
+            )
+            if self.reason:
+                yield Label(plain(self.reason, one_line=True), id="checkin-reason")
+            yield FormRow(
+                "Message",
+                Input(placeholder="what happened, what is next", id="message", compact=True),
+                id="row-message",
+            )
+            buttons = (
+                RadioButton(status_label(status), value=index == 0, id=f"status-{status}")
+                for index, status in enumerate(CHECKIN_STATUSES)
+            )
+            yield FormRow("Status", RadioSet(*buttons, id="status", compact=True), id="row-status")
+            with HorizontalGroup(classes="dialog--buttons"):
+                yield Button("Save", variant="primary", id="save", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#message", Input).focus()
+
+    def action_status(self, index: int) -> None:
+        self.query_one(f"#status-{CHECKIN_STATUSES[index]}", RadioButton).value = True
+
+    def chosen_status(self) -> CheckinStatus:
+        pressed = self.query_one("#status", RadioSet).pressed_index
+        return CHECKIN_STATUSES[pressed] if pressed >= 0 else "on-track"
+
+    @on(Input.Changed, "#message")
+    def forget_old_error(self) -> None:
+        self.query_one("#row-message", FormRow).show_error(None)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def save_from_field(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_from_button(self) -> None:
+        self.action_cancel()
+
+    def action_save(self) -> None:
+        message = self.query_one("#message", Input).value
+        try:
+            draft = validated(CheckinDraft, message=message, status=self.chosen_status())
+        except InvalidInput as error:
+            self.query_one("#row-message", FormRow).show_error(str(error))
+            self.query_one("#message", Input).focus()
+            return
+        self.dismiss(CheckinResult(message=draft.message, status=draft.status))

@@ -1,0 +1,102 @@
+"""One answer out of a few (the verdict, the decision): arrows and enter, a digit, or a letter."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.widgets import Footer, Label, OptionList
+from textual.widgets.option_list import Option
+
+from screens.dialogs.base import Dialog
+from widgets.text import literal, plain
+
+
+def mnemonics(values: list[str]) -> list[str | None]:
+    """A distinct letter per value: its first letter not taken by an earlier one.
+
+    "standardize", "adjust", "abandon" get s, a and b: a key per choice, no ambiguity.
+    """
+    taken: set[str] = set()
+    keys: list[str | None] = []
+    for value in values:
+        key = next((ch for ch in value.lower() if ch.isascii() and ch.isalpha()), None)
+        if key in taken:
+            key = next(
+                (ch for ch in value.lower() if ch.isascii() and ch.isalpha() and ch not in taken),
+                None,
+            )
+        if key is not None:
+            taken.add(key)
+        keys.append(key)
+    return keys
+
+
+def _short(label: str) -> str:
+    """The words before a colon ("Worked: the change did...") name a choice in the footer."""
+    return label.split(":", 1)[0].strip() or label
+
+
+def _prompt(number: int, label: str, key: str | None) -> Content:
+    """``1  Worked: ...`` with the letter key underlined, where the label has it."""
+    shown = literal(label)
+    where = shown.lower().find(key) if key else -1
+    if where < 0:
+        return Content.assemble((f"{number}  ", "bold"), shown)
+    return Content.assemble(
+        (f"{number}  ", "bold"),
+        shown[:where],
+        (shown[where], "bold underline"),
+        shown[where + 1 :],
+    )
+
+
+class ChoiceModal(Dialog[str | None]):
+    """Shows (value, label) choices; dismisses with the picked value."""
+
+    DEFAULT_CSS = """
+    ChoiceModal {
+        & > .dialog--frame { width: 64; }
+        & #choices { height: auto; max-height: 12; }
+    }
+    """
+
+    def __init__(self, *, heading: str, prompt: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self._heading = heading
+        self.prompt = prompt
+        self.choices = list(choices)
+        self.keys = mnemonics([value for value, _ in self.choices])
+        # Keys depend on the choices, so they are bound per dialog rather than in BINDINGS.
+        for index, ((_, label), key) in enumerate(zip(self.choices, self.keys, strict=True)):
+            if index < 9:
+                self._bindings.bind(str(index + 1), f"choose({index})", _short(label))
+            if key is not None:
+                self._bindings.bind(key, f"choose({index})", _short(label), show=False)
+
+    def compose(self) -> ComposeResult:
+        with self.frame():
+            yield self.heading(self._heading)
+            yield Label(plain(self.prompt), classes="dialog--prompt")
+            yield OptionList(
+                *(
+                    Option(_prompt(number, label, key), id=str(number - 1))
+                    for number, ((_, label), key) in enumerate(
+                        zip(self.choices, self.keys, strict=True), start=1
+                    )
+                ),
+                id="choices",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        choices = self.query_one("#choices", OptionList)
+        choices.highlighted = 0 if self.choices else None
+        choices.focus()
+
+    def action_choose(self, index: int) -> None:
+        self.dismiss(self.choices[index][0])
+
+    @on(OptionList.OptionSelected, "#choices")
+    def choose_highlighted(self, event: OptionList.OptionSelected) -> None:
+        self.action_choose(event.option_index)

@@ -1,0 +1,109 @@
+"""Someone saved the action while you edited it: whose version wins, or edit again.
+
+Nothing is overwritten silently (the house rule); the person sees both versions side by side,
+the fields that differ marked by a sign as well as colour, and decides.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, HorizontalGroup
+from textual.widgets import Button, Footer, Label
+
+from screens.dialogs.base import Dialog
+from widgets.text import literal, plain
+from widgets.when import short_time
+
+DIFFERS = "≠"
+
+
+def changed_line(action_id: int, by: str | None, at: str | None) -> str:
+    """``bob changed #12 at 2026-11-23 09:00 since you opened it``."""
+    who = literal(by) if by else "Someone"
+    when = f" at {short_time(at)}" if at else ""
+    return f"{who} changed #{action_id}{when} since you opened it"
+
+
+class ConflictModal(Dialog[str | None]):
+    """Dismisses with "theirs", "mine" or "edit" (or ``None`` on esc)."""
+
+    DEFAULT_CSS = """
+    ConflictModal {
+        & #conflict-by { color: $warning; width: 1fr; margin-bottom: 1; }
+        & #conflict-table {
+            grid-size: 4;
+            grid-columns: 2 11 1fr 1fr;
+            grid-gutter: 0 1;
+            height: auto;
+        }
+        & #conflict-table > Label {
+            width: 1fr;
+            height: 1;
+            text-wrap: nowrap;
+            text-overflow: ellipsis;
+        }
+        & #conflict-table > .-header { text-style: bold; color: $text-muted; }
+        & #conflict-table > .-differs { color: $warning; text-style: bold; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("t", "resolve('theirs')", "Keep theirs", id="conflict-theirs"),
+        Binding("m", "resolve('mine')", "Write mine", id="conflict-mine"),
+        Binding("e", "resolve('edit')", "Edit again", id="conflict-edit"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        action_id: int,
+        mine: dict[str, str],
+        theirs: dict[str, str],
+        by: str | None,
+        at: str | None,
+    ) -> None:
+        super().__init__()
+        self.action_id = action_id
+        self.mine = dict(mine)
+        self.theirs = dict(theirs)
+        self.by = by
+        self.at = at
+
+    def fields(self) -> list[str]:
+        """Mine first, in the caller's order, then any only theirs has."""
+        return [*self.mine, *(name for name in self.theirs if name not in self.mine)]
+
+    def compose(self) -> ComposeResult:
+        with self.frame():
+            yield self.heading(f"#{self.action_id} changed while you edited it")
+            yield Label(plain(changed_line(self.action_id, self.by, self.at)), id="conflict-by")
+            with Grid(id="conflict-table"):
+                for text in ("", "field", "yours", "theirs"):
+                    yield Label(text, classes="-header", markup=False)
+                for name in self.fields():
+                    yours, others = self.mine.get(name, ""), self.theirs.get(name, "")
+                    differs = "-differs" if yours != others else ""
+                    yield Label(DIFFERS if differs else "", classes=differs, markup=False)
+                    yield Label(plain(name, one_line=True), classes=differs)
+                    # One line per field: notes run to "…"; a newline shows as \n.
+                    yield Label(plain(yours or "—", one_line=True), classes=differs)
+                    yield Label(plain(others or "—", one_line=True), classes=differs)
+            with HorizontalGroup(classes="dialog--buttons"):
+                yield Button("Keep theirs (t)", id="theirs", compact=True)
+                yield Button("Write mine (m)", id="mine", variant="warning", compact=True)
+                yield Button("Edit again (e)", id="edit", variant="primary", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        # Editing again loses nothing, so it is where enter lands.
+        self.query_one("#edit", Button).focus()
+
+    def action_resolve(self, choice: str) -> None:
+        self.dismiss(choice)
+
+    @on(Button.Pressed)
+    def resolve_from_button(self, event: Button.Pressed) -> None:
+        if event.button.id in ("theirs", "mine", "edit"):
+            self.action_resolve(event.button.id)

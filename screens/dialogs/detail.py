@@ -1,0 +1,180 @@
+"""One action in full: its fields, notes, check-ins and history, in one scrollable view.
+
+Everything a person typed (title, notes, messages, names, event summaries) is drawn through
+``literal``, so "[bold]" or an escape sequence in a title shows as those characters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import Footer, Label, Static
+
+from db.models import ActionDetail, Checkin, Event
+from screens.dialogs.base import Dialog
+from widgets.marks import COLOURS, status_mark
+from widgets.text import fit, literal
+from widgets.when import short_time
+
+# Bookkeeping that changes with every write; listing it would bury what a person changed.
+_NOT_CHANGES = frozenset({"version", "updated_at", "phase_since"})
+_VALUE_WIDTH = 30  # a changed note is shown cut, the full text is in Notes
+_MUTED = "$text-muted"
+_LABEL_WIDTH = 11
+
+
+def changed_fields(event: Event) -> list[str]:
+    """``due: 2026-11-30 → 2026-12-05`` for each field an update changed, in column order."""
+    if event.op != "update" or not event.before or not event.after:
+        return []
+    lines = []
+    for name in [*event.before, *(k for k in event.after if k not in event.before)]:
+        if name in _NOT_CHANGES:
+            continue
+        old, new = event.before.get(name), event.after.get(name)
+        if old != new:
+            shown = name.removesuffix("_id") if name in ("initiative_id", "kpi_id") else name
+            lines.append(f"{shown}: {_value(old)} → {_value(new)}")
+    return lines
+
+
+def _value(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    return fit(literal(str(value)), _VALUE_WIDTH)
+
+
+def _fact(label: str, *parts: str | tuple[str, str]) -> Content:
+    return Content.assemble((label.ljust(_LABEL_WIDTH), _MUTED), *parts)
+
+
+def _section(title: str) -> Label:
+    return Label(title, classes="action-detail--section", markup=False)
+
+
+class ActionDetailScreen(Dialog[str | None]):
+    """Shows one action; dismisses with "edit", "checkin" or ``None``."""
+
+    DEFAULT_CSS = """
+    ActionDetailScreen {
+        & > .dialog--frame { width: 78; height: 1fr; }
+        & > .dialog--frame:focus { border: round $accent; }
+        & .action-detail--section { text-style: bold; color: $primary; margin-top: 1; }
+        & Static { width: 1fr; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Close", id="detail-close"),
+        Binding("e", "answer('edit')", "Edit", id="detail-edit"),
+        Binding("c", "answer('checkin')", "Check-in", id="detail-checkin"),
+    ]
+
+    def __init__(self, *, detail: ActionDetail, today: date) -> None:
+        super().__init__()
+        self.detail = detail
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        action = self.detail.action
+        # The frame is focusable so arrows and page keys scroll it.
+        with self.frame(can_focus=True):
+            yield Static(
+                Content.assemble((f"#{action.id} ", "bold"), (literal(action.title), "bold")),
+                id="detail-title",
+            )
+            yield Static(Content("\n").join(self._facts()), id="detail-facts")
+            yield _section("Notes")
+            notes = literal(action.notes, one_line=False)
+            yield Static(Content(notes) if notes else Content.styled("none", _MUTED), id="notes")
+            yield _section(f"Check-ins ({len(self.detail.checkins)})")
+            yield Static(self._lines(map(_checkin, self.detail.checkins)), id="detail-checkins")
+            yield _section("History")
+            yield Static(self._lines(map(_event, self.detail.history)), id="detail-history")
+        yield Footer()
+
+    @staticmethod
+    def _lines(lines: Iterable[Content]) -> Content:
+        joined = Content("\n").join(lines)
+        return joined if joined.plain else Content.styled("none", _MUTED)
+
+    def _facts(self) -> list[Content]:
+        action = self.detail.action
+        since = (f"  since {action.phase_since[:10]}", _MUTED)
+        facts = [_fact("phase", action.phase.capitalize(), since)]
+        facts.append(_fact("owner", literal(action.owner) if action.owner else ("nobody", _MUTED)))
+        facts.append(_fact("due", *self._due()))
+        facts.append(
+            _fact("initiative", literal(action.initiative) if action.initiative else ("—", _MUTED))
+        )
+        facts.append(_fact("KPI", literal(action.kpi) if action.kpi else ("—", _MUTED)))
+        cycle = f"cycle {action.cycle}"
+        if action.parent_id is not None:
+            cycle += f" of #{action.parent_id}"
+        facts.append(_fact("cycle", cycle))
+        glyph, role = status_mark(action.last_checkin_status)
+        if action.last_checkin_at:
+            last: tuple[str, ...] = (
+                f"{action.last_checkin_status}, {short_time(action.last_checkin_at)}",
+            )
+        else:
+            last = ("never",)
+        stale = ("  stale", "$warning bold") if action.stale else ""
+        facts.append(_fact("check-in", (glyph, COLOURS[role]), " ", *last, stale))
+        if action.verdict:
+            facts.append(_fact("verdict", action.verdict))
+        if action.decision:
+            facts.append(_fact("decision", action.decision))
+        if action.done_at:
+            facts.append(_fact("done", short_time(action.done_at)))
+        facts.append(
+            _fact("created", f"{short_time(action.created_at)} by {literal(action.created_by)}")
+        )
+        return facts
+
+    def _due(self) -> tuple[str | tuple[str, str], ...]:
+        action = self.detail.action
+        if not action.due:
+            return (("none", _MUTED),)
+        try:
+            due = date.fromisoformat(action.due)
+        except ValueError:
+            return (literal(action.due),)
+        shown = f"{due:%a} {action.due}"
+        late = (self.today - due).days
+        if action.done_at is None and late > 0:
+            # "!" as well as colour: an overdue date must read on a monochrome terminal.
+            return ((f"{shown}  ! overdue {late}d", "$error bold"),)
+        return (shown,)
+
+    def action_answer(self, answer: str) -> None:
+        self.dismiss(answer)
+
+
+def _checkin(checkin: Checkin) -> Content:
+    glyph, role = status_mark(checkin.status)
+    kind = ""
+    if checkin.kind == "followup":
+        kind = f" follow-up{f' ({checkin.result})' if checkin.result else ''}"
+    return Content.assemble(
+        (short_time(checkin.at), _MUTED),
+        " ",
+        literal(checkin.author),
+        " ",
+        (glyph, COLOURS[role]),
+        f" {checkin.status}{kind}: ",
+        literal(checkin.message, one_line=False),
+    )
+
+
+def _event(event: Event) -> Content:
+    head = Content.assemble(
+        (short_time(event.at), _MUTED), " ", literal(event.actor), " ", literal(event.summary)
+    )
+    changes = [Content.styled(f"    {line}", _MUTED) for line in changed_fields(event)]
+    return Content("\n").join([head, *changes])

@@ -1,0 +1,618 @@
+"""The dialogs from the keyboard, each in a tiny harness app at 80x24: results, esc, errors."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+from rich.console import Console
+from textual.app import App
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+
+from db.models import Action, ActionDetail, Checkin, Event
+from screens.dialogs import (
+    ActionDetailScreen,
+    ActionFormModal,
+    ActionFormResult,
+    CheckinModal,
+    CheckinResult,
+    ChoiceModal,
+    ConflictModal,
+    PickModal,
+    check_action_form,
+)
+from screens.dialogs.choice import mnemonics
+from screens.dialogs.detail import changed_fields
+from screens.dialogs.pick import narrowed
+from widgets.forms import FieldError, due_hint
+
+SIZE = (80, 24)
+TODAY = date(2026, 11, 23)  # a Monday
+PEOPLE = ["alice", "bob", "carol"]
+INITIATIVES = ["Faster tickets", "Calmer on-call"]
+KPIS = ["Resolution time", "Pages per week"]
+VERDICTS = [
+    ("worked", "Worked: the change did what we hoped"),
+    ("partly", "Partly: some effect, not all"),
+    ("did-not", "Did not: no effect, or worse"),
+]
+DECISIONS = [
+    ("standardize", "Standardize: make it the way we work"),
+    ("adjust", "Adjust: run another cycle, linked to this one"),
+    ("abandon", "Abandon: stop here"),
+]
+MISSING = object()
+
+
+class Harness(App[None]):
+    """Pushes one dialog on mount and keeps what it dismissed with."""
+
+    def __init__(self, dialog: ModalScreen[Any]) -> None:
+        super().__init__()
+        self.dialog = dialog
+        self.result: Any = MISSING
+        self.animation_level = "none"
+
+    def on_mount(self) -> None:
+        self.push_screen(self.dialog, self.keep)
+
+    def keep(self, result: Any) -> None:
+        self.result = result
+
+
+def screen_text(app: App[Any]) -> str:
+    """What the terminal shows, as plain text (the way export_screenshot renders it)."""
+    console = Console(
+        width=app.size.width,
+        height=app.size.height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+    return console.export_text(styles=False)
+
+
+def make_action(**changes: Any) -> Action:
+    values: dict[str, Any] = {
+        "id": 12,
+        "title": "Shorten triage",
+        "notes": "",
+        "owner": "bob",
+        "phase": "do",
+        "due": "2026-11-30",
+        "initiative_id": 1,
+        "initiative": "Faster tickets",
+        "kpi_id": 2,
+        "kpi": "Resolution time",
+        "parent_id": 7,
+        "cycle": 2,
+        "verdict": None,
+        "decision": None,
+        "phase_since": "2026-11-10T08:00:00Z",
+        "done_at": None,
+        "created_by": "alice",
+        "created_at": "2026-11-01T08:00:00Z",
+        "updated_at": "2026-11-10T08:00:00Z",
+        "version": 3,
+        "last_checkin_at": "2026-11-22T10:00:00Z",
+        "last_checkin_status": "at-risk",
+        "overdue": False,
+        "days_since_checkin": 1,
+        "stale": False,
+    }
+    values.update(changes)
+    return Action(**values)
+
+
+def form(**options: Any) -> ActionFormModal:
+    return ActionFormModal(
+        heading=options.pop("heading", "New action in Plan"),
+        today=TODAY,
+        people=PEOPLE,
+        initiatives=INITIATIVES,
+        kpis=KPIS,
+        **options,
+    )
+
+
+def error_of(app: App[Any], field: str) -> str | None:
+    return app.screen.query_one(f"#{field}-error", FieldError).message
+
+
+def set_value(app: App[Any], field: str, value: str) -> None:
+    app.screen.query_one(f"#{field}", Input).value = value
+
+
+# ---------------------------------------------------------------------- ActionFormModal
+
+
+async def test_action_form_happy_path_returns_every_field() -> None:
+    app = Harness(form())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "title"
+        await pilot.press(*"Shorten triage")
+        await pilot.press("tab", *"bob", "tab", *"2026-12-01", "tab")
+        await pilot.press(*"faster tickets", "tab", *"Resolution time", "tab", *"why")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert app.result == ActionFormResult(
+        title="Shorten triage",
+        owner="bob",
+        due=date(2026, 12, 1),
+        initiative="Faster tickets",  # typed in another case, returned as stored
+        kpi="Resolution time",
+        notes="why",
+    )
+
+
+async def test_action_form_enter_in_a_field_saves_and_blank_means_none() -> None:
+    app = Harness(form())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"Tidy the runbook", "enter")
+        await pilot.pause()
+    assert app.result == ActionFormResult("Tidy the runbook", None, None, None, None, "")
+
+
+async def test_action_form_enter_takes_the_offered_completion_first() -> None:
+    app = Harness(form())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"Pair on it", "tab", *"al")
+        await pilot.pause()  # the suggester answers in a worker
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.result is MISSING
+        assert app.screen.query_one("#owner", Input).value == "alice"
+        await pilot.press("tab", "tab", *"calm", "enter", "enter")
+        await pilot.pause()
+    assert isinstance(app.result, ActionFormResult)
+    assert (app.result.owner, app.result.initiative) == ("alice", "Calmer on-call")
+
+
+async def test_action_form_starts_from_initial_and_save_button_works() -> None:
+    initial = ActionFormResult("Old", "carol", date(2026, 12, 5), None, "Pages per week", "a\nb")
+    app = Harness(form(heading="Edit #3", initial=initial))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "Edit #3" in screen_text(app)
+        await pilot.click("#save")
+        await pilot.pause()
+    assert app.result == initial
+
+
+async def test_action_form_esc_returns_none() -> None:
+    app = Harness(form())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"half typed", "escape")
+        await pilot.pause()
+    assert app.result is None
+
+
+async def test_action_form_empty_title_shows_error_under_the_field() -> None:
+    app = Harness(form())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab", *"bob", "ctrl+s")
+        await pilot.pause()
+        assert app.result is MISSING  # not dismissed
+        assert error_of(app, "title") == "title: '' is empty"
+        assert "title: '' is empty" in screen_text(app)
+        field = app.screen.query_one("#title", Input).region
+        error = app.screen.query_one("#title-error", FieldError)
+        assert error.has_class("-error")
+        assert (error.region.x, error.region.y) == (field.x, field.y + 1)
+        assert app.focused is not None and app.focused.id == "title"
+        # Fixing it and saving again goes through.
+        await pilot.press(*"Now named", "ctrl+s")
+        await pilot.pause()
+    assert isinstance(app.result, ActionFormResult)
+    assert app.result.title == "Now named"
+
+
+async def test_action_form_title_of_300_characters_is_refused() -> None:
+    app = Harness(form())
+    async with app.run_test(size=SIZE) as pilot:
+        set_value(app, "title", "x" * 300)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.result is MISSING
+        message = error_of(app, "title")
+        assert message is not None
+        assert message.startswith("title: ")
+        assert message.endswith("is 300 characters long; the most is 200")
+        assert "\n" not in message
+
+
+async def test_action_form_due_someday_is_refused() -> None:
+    app = Harness(form())
+    async with app.run_test(size=SIZE) as pilot:
+        set_value(app, "title", "Something")
+        set_value(app, "due", "someday")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.result is MISSING
+        message = error_of(app, "due")
+        assert message is not None and message.startswith("due: 'someday' is not a date")
+        assert app.focused is not None and app.focused.id == "due"
+
+
+async def test_action_form_fri_resolves_and_is_shown_while_typing() -> None:
+    app = Harness(form())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"Something", "tab", "tab", *"fri")
+        await pilot.pause()
+        assert "→ Fri 2026-11-27" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert isinstance(app.result, ActionFormResult)
+    assert app.result.due == date(2026, 11, 27)
+
+
+async def test_action_form_unknown_initiative_and_kpi_are_refused_together() -> None:
+    app = Harness(form())
+    async with app.run_test(size=SIZE) as pilot:
+        set_value(app, "initiative", "x")
+        set_value(app, "kpi", "nope")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.result is MISSING
+        # Every bad field at once, focus on the first of them.
+        assert error_of(app, "title") == "title: '' is empty"
+        assert error_of(app, "initiative") == "initiative: 'x' is not a known initiative"
+        assert error_of(app, "kpi") == "kpi: 'nope' is not a known KPI"
+        assert error_of(app, "owner") is None
+        assert app.focused is not None and app.focused.id == "title"
+
+
+async def test_action_form_requires_owner_and_due_when_asked() -> None:
+    initial = ActionFormResult("Bare idea", None, None, None, None, "")
+    app = Harness(form(initial=initial, require_owner_and_due=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.result is MISSING
+        assert error_of(app, "owner") == "owner: Do needs an owner"
+        assert error_of(app, "due") == "due: Do needs a due date"
+        assert app.focused is not None and app.focused.id == "owner"
+        await pilot.press(*"dana", "tab", *"+2w", "ctrl+s")
+        await pilot.pause()
+    assert app.result == ActionFormResult("Bare idea", "dana", date(2026, 12, 7), None, None, "")
+
+
+async def test_action_form_bad_owner_login_is_refused() -> None:
+    app = Harness(form())
+    async with app.run_test(size=SIZE) as pilot:
+        set_value(app, "title", "T")
+        set_value(app, "owner", "not a login")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        message = error_of(app, "owner")
+        assert message is not None and message.startswith("owner: 'not a login' is not a login")
+
+
+async def test_action_form_with_every_error_still_fits_and_scrolls_in_80x24() -> None:
+    app = Harness(form(require_owner_and_due=True))
+    async with app.run_test(size=SIZE) as pilot:
+        set_value(app, "due", "someday")
+        set_value(app, "initiative", "x")
+        set_value(app, "kpi", "y")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        frame = app.screen.query_one(".dialog--frame")
+        assert frame.region.bottom <= SIZE[1] - 1  # the footer's line stays free
+        # The save button can still be reached from the keyboard.
+        app.screen.query_one("#save").focus()
+        await pilot.pause()
+        assert app.screen.query_one("#save").region.bottom <= SIZE[1]
+
+
+def test_check_action_form_is_pure_and_reports_in_form_order() -> None:
+    result, errors = check_action_form(
+        title="",
+        owner="",
+        due="never",
+        initiative="",
+        kpi="?",
+        notes="",
+        today=TODAY,
+        initiatives=INITIATIVES,
+        kpis=KPIS,
+        require_owner_and_due=True,
+    )
+    assert result is None
+    assert list(errors) == ["title", "owner", "due", "kpi"]
+
+
+def test_due_hint_is_quiet_while_half_typed() -> None:
+    assert due_hint("", TODAY) == ""
+    assert due_hint("tomorrow", TODAY) == "→ Tue 2026-11-24"
+    assert due_hint("fr", TODAY).startswith("?")
+
+
+# ---------------------------------------------------------------------- CheckinModal
+
+
+async def test_checkin_happy_path_with_default_status() -> None:
+    app = Harness(CheckinModal(action=make_action()))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "message"
+        await pilot.press(*"waiting on ops", "enter")
+        await pilot.pause()
+    assert app.result == CheckinResult(message="waiting on ops", status="on-track")
+
+
+async def test_checkin_status_by_digit_and_by_arrows() -> None:
+    app = Harness(CheckinModal(action=make_action(), reason="Check needs a check-in"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "Check needs a check-in" in screen_text(app)
+        await pilot.press(*"stuck", "tab", "3")  # on the status row digits pick
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert app.result == CheckinResult(message="stuck", status="blocked")
+
+    app = Harness(CheckinModal(action=make_action()))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"slipping", "tab", "right", "enter", "ctrl+s")
+        await pilot.pause()
+    assert app.result == CheckinResult(message="slipping", status="at-risk")
+
+
+async def test_checkin_empty_message_is_refused_and_esc_returns_none() -> None:
+    app = Harness(CheckinModal(action=make_action(title="[bold]loud[/bold]")))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "#12 [bold]loud[/bold]" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.result is MISSING
+        assert error_of(app, "message") == "message: '' is empty"
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.result is None
+
+
+# ---------------------------------------------------------------------- ChoiceModal
+
+
+def choice(choices: list[tuple[str, str]] = VERDICTS) -> ChoiceModal:
+    return ChoiceModal(heading="#12 to Act: the verdict", prompt="Did it work?", choices=choices)
+
+
+async def test_choice_enter_picks_the_highlighted() -> None:
+    app = Harness(choice())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "enter")
+        await pilot.pause()
+    assert app.result == "partly"
+
+
+async def test_choice_digits_and_letters_pick() -> None:
+    for keys, expected in ((["3"], "did-not"), (["w"], "worked"), (["p"], "partly")):
+        app = Harness(choice())
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(*keys)
+            await pilot.pause()
+        assert app.result == expected
+    # "adjust" and "abandon" share a first letter: abandon gets its next free one.
+    assert mnemonics([value for value, _ in DECISIONS]) == ["s", "a", "b"]
+    for key, expected in (("a", "adjust"), ("b", "abandon"), ("1", "standardize")):
+        app = Harness(choice(DECISIONS))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(key)
+            await pilot.pause()
+        assert app.result == expected
+
+
+async def test_choice_esc_returns_none_and_keys_show_in_footer() -> None:
+    app = Harness(choice())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "1  Worked: the change did what we hoped" in text
+        assert "3 Did not" in text  # the footer names the digit keys
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.result is None
+
+
+# ---------------------------------------------------------------------- ConflictModal
+
+
+def conflict(by: str | None = "bob") -> ConflictModal:
+    mine = {"title": "Shorten triage", "owner": "bob", "due": "2026-11-30", "notes": "a\nb"}
+    theirs = {"title": "Shorten triage", "owner": "carol", "due": "2026-12-05", "notes": "a\nb"}
+    return ConflictModal(action_id=12, mine=mine, theirs=theirs, by=by, at="2026-11-23T09:00:00Z")
+
+
+async def test_conflict_shows_who_and_what_differs() -> None:
+    app = Harness(conflict())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "bob changed #12 at 2026-11-23 09:00 since you opened it" in text
+        differing = [label for label in app.screen.query(Label) if label.has_class("-differs")]
+        shown = {str(label.render()) for label in differing}
+        assert {"owner", "carol", "due", "2026-12-05"} <= shown
+        assert "title" not in shown and "notes" not in shown
+
+
+async def test_conflict_keys_and_buttons() -> None:
+    for keys, expected in (
+        (["t"], "theirs"),
+        (["m"], "mine"),
+        (["e"], "edit"),
+        (["enter"], "edit"),
+    ):
+        app = Harness(conflict(by=None))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert "Someone changed #12" in screen_text(app)
+            await pilot.press(*keys)
+            await pilot.pause()
+        assert app.result == expected
+    app = Harness(conflict())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click("#mine")
+        await pilot.pause()
+    assert app.result == "mine"
+
+
+async def test_conflict_esc_returns_none() -> None:
+    app = Harness(conflict())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.result is None
+
+
+# ---------------------------------------------------------------------- PickModal
+
+
+OWNERS = [f"owner{n:02d}" for n in range(48)] + ["Alice", "malik"]
+
+
+async def test_pick_narrows_as_you_type_and_enter_picks() -> None:
+    app = Harness(PickModal(heading="Show the actions of one owner", options=OWNERS))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"ALI")
+        await pilot.pause()
+        listing = app.screen.query_one("#pick-options", OptionList)
+        assert [str(option.prompt) for option in listing.options] == ["Alice", "malik"]
+        await pilot.press("down", "enter")
+        await pilot.pause()
+    assert app.result == "malik"
+
+
+async def test_pick_no_match_picks_nothing_and_esc_returns_none() -> None:
+    app = Harness(PickModal(heading="Pick", options=OWNERS))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"zzz", "enter")
+        await pilot.pause()
+        assert app.result is MISSING
+        assert "no match" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.result is None
+
+
+async def test_pick_with_200_names_and_markup_in_one() -> None:
+    names = [f"Initiative {n}" for n in range(199)] + ["[bold]Loud[/bold]"]
+    app = Harness(PickModal(heading="Show the actions of one initiative", options=names))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"loud")
+        await pilot.pause()
+        assert "[bold]Loud[/bold]" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.result == "[bold]Loud[/bold]"
+
+
+def test_narrowed_keeps_order_and_ignores_case() -> None:
+    assert narrowed(["Bob", "abby", "carl"], "B") == ["Bob", "abby"]
+    assert narrowed(["x"], "  ") == ["x"]
+
+
+# ---------------------------------------------------------------------- ActionDetailScreen
+
+
+def detail(**changes: Any) -> ActionDetail:
+    action = make_action(**changes)
+    checkin = Checkin(
+        id=1,
+        action_id=12,
+        at="2026-11-22T10:00:00Z",
+        author="bob",
+        status="at-risk",
+        kind="checkin",
+        result=None,
+        message="waiting on [red]ops[/red]",
+        version=1,
+    )
+    created = Event(
+        id=1,
+        tx=1,
+        at="2026-11-01T08:00:00Z",
+        actor="alice",
+        entity="action",
+        entity_id=12,
+        op="create",
+        summary="added #12",
+        before=None,
+        after={"title": action.title, "version": 1},
+        undo_of=None,
+    )
+    edited = Event(
+        id=2,
+        tx=2,
+        at="2026-11-23T09:00:00Z",
+        actor="carol",
+        entity="action",
+        entity_id=12,
+        op="update",
+        summary="edited #12: due",
+        before={"due": "2026-11-30", "version": 1, "updated_at": "a", "phase_since": "x"},
+        after={"due": "2026-12-05", "version": 2, "updated_at": "b", "phase_since": "y"},
+        undo_of=None,
+    )
+    return ActionDetail(action=action, checkins=[checkin], history=[created, edited])
+
+
+async def test_detail_shows_fields_checkins_and_history() -> None:
+    shown = detail(notes="first line\nsecond line", due="2026-11-20")
+    app = Harness(ActionDetailScreen(detail=shown, today=TODAY))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "#12 Shorten triage" in text
+        assert "cycle 2 of #7" in text
+        assert "Faster tickets" in text and "Resolution time" in text
+        assert "! overdue 3d" in text
+        lines = text.splitlines()
+        first = next(n for n, line in enumerate(lines) if "first line" in line)
+        assert "second line" in lines[first + 1]  # the notes keep their line breaks
+        assert "bob ▲ at-risk: waiting on [red]ops[/red]" in text
+        # History is further down: scroll the focused frame to its end.
+        await pilot.press("end")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "carol edited #12: due" in text
+        assert "due: 2026-11-30 → 2026-12-05" in text
+        assert "version" not in text and "updated_at" not in text
+
+
+async def test_detail_markup_and_ansi_in_title_show_literally() -> None:
+    title = "[bold]Not bold[/bold] \x1b[31mnot red"
+    app = Harness(ActionDetailScreen(detail=detail(title=title, notes="[i]x[/i]"), today=TODAY))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        svg = app.export_screenshot()
+    assert "#12 [bold]Not bold[/bold] \\x1b[31mnot red" in text
+    assert "[i]x[/i]" in text
+    assert "\x1b" not in text
+    assert "\x1b" not in svg
+
+
+async def test_detail_keys() -> None:
+    for key, expected in (("escape", None), ("e", "edit"), ("c", "checkin")):
+        app = Harness(ActionDetailScreen(detail=detail(), today=TODAY))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(key)
+            await pilot.pause()
+        assert app.result == expected
+
+
+def test_changed_fields_skip_bookkeeping() -> None:
+    history = detail().history
+    assert changed_fields(history[0]) == []  # a create lists no changes
+    assert changed_fields(history[1]) == ["due: 2026-11-30 → 2026-12-05"]

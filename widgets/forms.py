@@ -1,0 +1,129 @@
+"""Pieces the dialogs build forms from: a captioned row with its error line, and field checks.
+
+A row is dumb: the dialog puts a control in it and later tells it which error to show. The
+checks are pure functions (no Textual), so a form's rules are testable without an app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from textual.app import ComposeResult
+from textual.containers import HorizontalGroup, VerticalGroup
+from textual.suggester import SuggestFromList
+from textual.widget import Widget
+from textual.widgets import Label
+
+from db.dates import parse_date
+from db.errors import InvalidInput
+from widgets.text import plain
+
+DATE_FORMS = "YYYY-MM-DD, today, +3d, +2w, fri"
+
+
+class FieldError(Label):
+    """The one-line message under a field; takes no room while there is nothing wrong."""
+
+    DEFAULT_CSS = """
+    FieldError {
+        width: 1fr;
+        color: $error;
+        text-style: bold;
+        display: none;
+        &.-shown { display: block; }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", classes="-error", markup=False, id=id)
+        self.message: str | None = None
+
+    def show(self, message: str | None) -> None:
+        """Show ``message`` (the one-line error, which may quote user text), or hide."""
+        self.message = message or None
+        self.update(plain(message, one_line=True))
+        self.set_class(bool(message), "-shown")
+
+
+class FormRow(HorizontalGroup):
+    """A caption, then the field (with an optional hint beside it) and its error under it."""
+
+    DEFAULT_CSS = """
+    FormRow {
+        height: auto;
+        & > .form-row--caption { width: 12; color: $text-muted; }
+        &:focus-within > .form-row--caption { color: $accent; text-style: bold; }
+        & > .form-row--body { width: 1fr; height: auto; }
+        & .form-row--line { height: auto; }
+        & .form-row--hint { color: $text-muted; width: auto; margin-left: 1; }
+    }
+    """
+
+    def __init__(
+        self, caption: str, field: Widget, *, hint: Widget | None = None, id: str | None = None
+    ) -> None:
+        super().__init__(id=id)
+        self.caption = caption
+        self.field = field
+        self.hint = hint
+        # The error's id follows the field's, so tests and callers can find "#title-error".
+        self.error = FieldError(id=f"{field.id}-error" if field.id else None)
+
+    def compose(self) -> ComposeResult:
+        yield Label(plain(self.caption), classes="form-row--caption")
+        with VerticalGroup(classes="form-row--body"):
+            with HorizontalGroup(classes="form-row--line"):
+                yield self.field
+                if self.hint is not None:
+                    self.hint.add_class("form-row--hint")
+                    yield self.hint
+            yield self.error
+
+    def show_error(self, message: str | None) -> None:
+        self.error.show(message)
+
+
+def suggest_from(names: Sequence[str]) -> SuggestFromList:
+    """Completion from a list of names; case does not matter, the stored spelling is offered."""
+    return SuggestFromList(names, case_sensitive=False)
+
+
+def completion(text: str, names: Sequence[str]) -> str | None:
+    """The name ``SuggestFromList`` offers for ``text`` (first one it starts), unless complete.
+
+    ``None`` when nothing is typed, nothing matches, or the text already is a name in any case.
+    """
+    folded = text.casefold()
+    if not folded or any(name.casefold() == folded for name in names):
+        return None
+    return next((name for name in names if name.casefold().startswith(folded)), None)
+
+
+def known_name(field: str, text: str, names: Sequence[str], kind: str) -> str | None:
+    """A blank means none; a known name in any case is given back as stored; others are refused.
+
+    The database compares these names without case (``COLLATE NOCASE``), so "ops" finds "Ops".
+    """
+    wanted = text.strip()
+    if not wanted:
+        return None
+    folded = wanted.casefold()
+    for name in names:
+        if name.casefold() == folded:
+            return name
+    raise InvalidInput(field, wanted, f"is not a known {kind}")
+
+
+def due_hint(text: str, today: date) -> str:
+    """What a due date as typed resolves to, for the hint beside the field.
+
+    Quiet while typing: half a word ("fr") is not an error until the form is saved.
+    """
+    if not text.strip():
+        return ""
+    try:
+        resolved = parse_date(text, today)
+    except InvalidInput:
+        return f"? {DATE_FORMS}"
+    return f"→ {resolved:%a %Y-%m-%d}"
