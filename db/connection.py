@@ -109,11 +109,8 @@ def open_database(
         # Backups and anything else pdca creates there stay group-writable, never world.
         os.umask(0o007)
     writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
-    uri = f"file:{_quote(path)}" + ("" if writable else "?mode=ro")
     try:
-        connection = sqlite3.connect(
-            uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
-        )
+        connection = _connect(path, writable)
     except sqlite3.Error as error:
         raise DatabaseProblem(f"{path}: cannot open ({error}; {describe_owner(path)})") from None
     try:
@@ -130,6 +127,34 @@ def open_database(
         connection.close()
         raise
     return OpenedDatabase(connection, path, writable, filesystem, journal_mode, created, backup)
+
+
+# What SQLite says when a reader may not create the -shm a WAL file needs to be read.
+_NO_WAL_INDEX = {sqlite3.SQLITE_READONLY_DIRECTORY, sqlite3.SQLITE_READONLY_CANTINIT}
+
+
+def _connect(path: Path, writable: bool) -> sqlite3.Connection:
+    """A connection; for a reader who may not write, one that can read without writing.
+
+    A WAL file can only be read through its ``-shm``, which SQLite makes beside the file; a
+    reader who may not create files there cannot read a WAL file nobody has open (no ``-wal``,
+    no ``-shm``). Such a file holds every commit in the main file, so that reader gets it as it
+    stands (``immutable=1``): a snapshot, which does not see writes made after it was opened.
+    """
+    uri = f"file:{_quote(path)}" + ("" if writable else "?mode=ro")
+    connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    if writable or Path(f"{path}-wal").exists() or Path(f"{path}-shm").exists():
+        return connection
+    try:
+        connection.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.OperationalError as error:
+        connection.close()
+        if error.sqlite_errorcode not in _NO_WAL_INDEX:
+            raise
+        connection = sqlite3.connect(
+            uri + "&immutable=1", uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
+        )
+    return connection
 
 
 def _set_journal_mode(connection: sqlite3.Connection, filesystem: str, writable: bool) -> str:

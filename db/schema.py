@@ -7,6 +7,7 @@ because two people may start a new pdca release on the same file at the same mom
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -249,12 +250,18 @@ def check_compatible(conn: sqlite3.Connection, path: Path) -> int:
 
 
 def backup_path_for(path: Path, version: int) -> Path:
-    candidate = path.with_name(f"{path.name}.v{version}.bak")
+    """A new, empty backup file's path, created here so that two pdca processes upgrading at
+    once never pick the same name (``VACUUM INTO`` fills an empty file, refuses a full one)."""
     counter = 1
-    while candidate.exists():
-        counter += 1
-        candidate = path.with_name(f"{path.name}.v{version}.{counter}.bak")
-    return candidate
+    while True:
+        suffix = f"v{version}.bak" if counter == 1 else f"v{version}.{counter}.bak"
+        candidate = path.with_name(f"{path.name}.{suffix}")
+        try:
+            os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            counter += 1
+            continue
+        return candidate
 
 
 def migrate(conn: sqlite3.Connection, path: Path, *, writable: bool) -> Path | None:
@@ -271,7 +278,11 @@ def migrate(conn: sqlite3.Connection, path: Path, *, writable: bool) -> Path | N
     holds_data = current > 0
     if holds_data:
         backup = backup_path_for(path, current)
-        conn.execute("VACUUM INTO ?", (str(backup),))
+        try:
+            conn.execute("VACUUM INTO ?", (str(backup),))
+        except BaseException:
+            backup.unlink(missing_ok=True)
+            raise
         backup.chmod(path.stat().st_mode & 0o666)
     conn.execute("BEGIN IMMEDIATE")
     try:
