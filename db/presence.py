@@ -69,8 +69,7 @@ class Presence:
         """Logins other than ours with a live session, in alphabetical order."""
         cutoff = iso(self.store.clock() - timedelta(seconds=PRESENT_WITHIN_SECONDS))
         rows = self.store.conn.execute(
-            "SELECT DISTINCT login FROM sessions WHERE seen_at >= ? AND login != ?"
-            " ORDER BY login",
+            "SELECT DISTINCT login FROM sessions WHERE seen_at >= ? AND login != ? ORDER BY login",
             (cutoff, self.store.actor),
         )
         return [row[0] for row in rows]

@@ -68,6 +68,7 @@ class Session:
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+            self._store = None
 
 
 class ActionIdType(click.ParamType):
@@ -169,12 +170,28 @@ def cli(ctx: click.Context, db_option: str | None) -> None:
     ctx.obj = session
     ctx.call_on_close(session.close)
     if ctx.invoked_subcommand is None:
-        resolved = session.resolved
+        _open_board(session)
+
+
+def _open_board(session: Session) -> None:
+    """Open the app on the session's database; without a terminal, say what it would open."""
+    resolved = session.resolved
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
         click.echo(
-            f"pdca would open the board on {resolved.path} ({describe_rule(resolved)}).\n"
-            "The board arrives with the next release; until then use the commands:\n"
-            "  pdca list, pdca add TITLE, pdca show ID, pdca --help"
+            f"pdca would open the board on {resolved.path} ({describe_rule(resolved)}),\n"
+            "but this is not a terminal; scripts use the commands: pdca list, pdca --help"
         )
+        return
+    store = session.store(create=True)  # checks the file, creates or upgrades it, then closes
+    path = store.path or resolved.path
+    session.close()
+    from tui.app import create_app, run_app  # Textual only when the board really opens
+    from tui.identity import current_user
+
+    app = create_app(
+        path, actor=current_user(session.environ), clock=session.clock, environ=session.environ
+    )
+    run_app(app)
 
 
 # --------------------------------------------------------------------------- files
@@ -240,9 +257,8 @@ def demo(session: Session, size: str) -> None:
     click.echo(
         f"seeded a throwaway demo database: {path}\n  "
         + ", ".join(f"{n} {k}" for k, n in counts.items())
-        + "\npdca would open the board on it; the board arrives with the next release.\n"
-        f"Meanwhile try: pdca --db {path} list"
     )
+    _open_board(session)
 
 
 # --------------------------------------------------------------------------- actions

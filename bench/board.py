@@ -1,0 +1,189 @@
+"""How fast the board is on the large database, against an empty Textual app in the same run.
+
+    python bench/board.py [--runs 7] [--db large.db]
+
+First paint: each app runs as a fresh process (interpreter start, imports, opening the file,
+reading the board, composing, the first full render), headless, and reports when its first
+screen has been painted; the empty app is one ``Static`` and nothing else. Key to repaint:
+in one process, the time from a key press to the moment the board's columns have drawn the
+result, for focus moves (``j``/``l``) and card moves (``<`` then ``>``). Prints medians and
+ratios against the targets (2x the empty app; 50 ms). Figures, not assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+NOW = "2026-11-23T09:00:00Z"
+
+
+# --------------------------------------------------------------------------- child processes
+
+
+def child_empty() -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    class Empty(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("hello")
+
+        def on_mount(self) -> None:
+            self.call_after_refresh(self.painted)
+
+        def painted(self) -> None:
+            print("painted", flush=True)
+            self.exit()
+
+    Empty().run(headless=True, size=(120, 40))
+
+
+def child_board(db: str) -> None:
+    from db.clock import clock_from_env
+    from screens.board import BoardScreen
+    from tui.app import PdcaApp, create_app
+
+    class TimedBoard(BoardScreen):
+        def on_mount(self) -> None:
+            # Textual runs BoardScreen.on_mount too (handlers run up the class tree).
+            self.call_after_refresh(self.painted)
+
+        def painted(self) -> None:
+            print("painted", flush=True)
+            self.app.exit()
+
+    class TimedApp(PdcaApp):
+        MODES = {"board": TimedBoard}
+
+    app = create_app(Path(db), actor="alice", clock=clock_from_env(os.environ), presence=False)
+    timed = TimedApp(app.context, presence=False)
+    timed.run(headless=True, size=(120, 40))
+
+
+def first_paint_ms(args: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    elapsed = (time.perf_counter() - start) * 1000
+    process.wait(timeout=60)
+    if line.strip() != "painted":
+        raise SystemExit(f"bench: {args} did not paint (exit {process.returncode})")
+    return elapsed
+
+
+# --------------------------------------------------------------------------- key latency
+
+
+async def key_latencies(db: Path, presses: int) -> dict[str, list[float]]:
+    from db.clock import clock_from_env
+    from tui.app import create_app
+    from widgets.phase_column import PhaseColumn
+
+    drawn: list[float] = []
+    original = PhaseColumn.render_line
+
+    def recording(self: PhaseColumn, y: int):  # type: ignore[no-untyped-def]
+        drawn.append(time.perf_counter())
+        return original(self, y)
+
+    PhaseColumn.render_line = recording  # type: ignore[method-assign]
+    app = create_app(db, actor="alice", clock=clock_from_env(os.environ), presence=False)
+    results: dict[str, list[float]] = {"focus j/k": [], "focus h/l": [], "move < / >": []}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+
+        async def timed(key: str, bucket: str) -> None:
+            drawn.clear()
+            start = time.perf_counter()
+            await pilot.press(key)
+            await pilot.pause()
+            if drawn:
+                results[bucket].append((max(drawn) - start) * 1000)
+
+        for i in range(presses):
+            await timed("j" if i % 2 == 0 else "k", "focus j/k")
+        for i in range(presses):
+            await timed("l" if i % 2 == 0 else "h", "focus h/l")
+        await pilot.press("l")  # Do: its cards have an owner and a due date
+        await pilot.pause()
+        for i in range(presses):
+            await timed("less_than_sign" if i % 2 == 0 else "greater_than_sign", "move < / >")
+        await app.workers.wait_for_complete()
+    PhaseColumn.render_line = original  # type: ignore[method-assign]
+    return results
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--db", type=Path, help="an existing large database (copied, not changed)")
+    options = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="pdca-bench-board-"))
+    env = {**os.environ, "PDCA_USER": "alice", "PDCA_NOW": NOW, "PYTHONPATH": str(REPO)}
+    env["XDG_CONFIG_HOME"] = str(folder / "config")
+    db = folder / "large.db"
+    try:
+        if options.db:
+            shutil.copy(options.db, db)
+        else:
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "tui", "--db", str(db), "seed", "--size", "large"],
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            print(f"seeded the large database in {time.perf_counter() - start:.1f} s")
+
+        empty, board = [], []
+        for _ in range(options.runs):  # interleaved, so both see the same machine
+            empty.append(first_paint_ms(["--child-empty"], env))
+            board.append(first_paint_ms(["--child-board", str(db)], env))
+        empty_ms, board_ms = statistics.median(empty), statistics.median(board)
+        print(f"\nfirst paint, median of {options.runs} fresh processes (120x40, headless)")
+        print(f"  empty one-widget Textual app  {empty_ms:7.0f} ms")
+        print(f"  board on 10 000 actions       {board_ms:7.0f} ms")
+        print(f"  ratio                         {board_ms / empty_ms:7.2f}  (target <= 2.00)")
+
+        os.environ.update(env)
+        latencies = asyncio.run(key_latencies(db, presses=20))
+        print("\nkey to repaint, median (and worst) of 20 presses (target <= 50 ms)")
+        for name, values in latencies.items():
+            if values:
+                median = statistics.median(values)
+                print(
+                    f"  {name:<12} {median:6.1f} ms  (worst {max(values):6.1f})  "
+                    f"ratio {median / 50:4.2f}"
+                )
+            else:
+                print(f"  {name:<12} no repaint seen")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child-empty":
+        child_empty()
+    elif len(sys.argv) > 2 and sys.argv[1] == "--child-board":
+        sys.path.insert(0, str(REPO))
+        child_board(sys.argv[2])
+    else:
+        main()

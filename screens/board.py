@@ -1,0 +1,728 @@
+"""The board: the team's open actions in four columns, Plan | Do | Check | Act.
+
+The screen decides and the store persists: keys start small flows (ask what a phase gate
+needs, then write), every write goes through ``context.store`` and its errors become one
+line in a notification. The columns are dumb (widgets/phase_column.py). A move repaints
+from the action the store returned, at once; a full reload runs in a worker thread on its
+own connection, when anyone (this session included) changed the file.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any, TypeVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Static
+
+from db import rules
+from db.errors import Conflict, GateUnmet, PdcaError
+from db.models import PHASES, Action, ActionChanges, ActionDraft, CheckinDraft, validated
+from db.store import ActionFilter, Store
+from screens.context import AppContext, context_of
+from screens.dialogs import (
+    ActionDetailScreen,
+    ActionFormModal,
+    ActionFormResult,
+    CheckinModal,
+    ChoiceModal,
+    ConflictModal,
+    PickModal,
+)
+from widgets.phase_column import PhaseColumn
+from widgets.status_bar import StatusBar
+from widgets.text import literal
+
+T = TypeVar("T")
+
+VERDICT_CHOICES = [
+    ("worked", "Worked: the change did what we hoped"),
+    ("partly", "Partly: some effect, not all"),
+    ("did-not", "Did not: no effect, or worse"),
+]
+DECISION_CHOICES = [
+    ("standardize", "Standardize: make it the way we work"),
+    ("adjust", "Adjust: run another cycle, linked to this one"),
+    ("abandon", "Abandon: stop here"),
+]
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    """What the board shows: open actions, narrowed by owner, initiative and text."""
+
+    owner: str | None = None
+    initiative: str | None = None
+    text: str | None = None
+    include_done: bool = False
+
+    @property
+    def active(self) -> bool:
+        return bool(self.owner or self.initiative or self.text)
+
+    def as_store_filter(self) -> ActionFilter:
+        return ActionFilter(
+            owner=self.owner,
+            initiative=self.initiative,
+            text=self.text or None,
+            include_done=self.include_done,
+        )
+
+    def describe(self) -> Text:
+        text = Text("filter: ", style="bold")
+        parts = []
+        if self.owner:
+            parts.append(f"owner {literal(self.owner)}")
+        if self.initiative:
+            parts.append(f"initiative {literal(self.initiative)}")
+        if self.text:
+            parts.append(f"text “{literal(self.text)}”")
+        text.append(" · ".join(parts))
+        text.append("   esc clears", style="dim")
+        return text
+
+
+def _order(action: Action) -> tuple[bool, str, int]:
+    """The store's order within a phase: by due date (none last), then id."""
+    return (action.due is None, action.due or "", action.id)
+
+
+def form_of(action: Action) -> ActionFormResult:
+    return ActionFormResult(
+        title=action.title,
+        owner=action.owner,
+        due=date.fromisoformat(action.due) if action.due else None,
+        initiative=action.initiative,
+        kpi=action.kpi,
+        notes=action.notes,
+    )
+
+
+def changes_between(base: Action, wanted: ActionFormResult) -> ActionChanges:
+    """The edit that turns ``base`` into what the form holds (unchanged fields left out)."""
+    values: dict[str, Any] = {}
+    if wanted.title != base.title:
+        values["title"] = wanted.title
+    if wanted.notes != base.notes:
+        values["notes"] = wanted.notes
+    for name in ("owner", "initiative", "kpi"):
+        new, old = getattr(wanted, name), getattr(base, name)
+        if new != old:
+            if new is None:
+                values[f"clear_{name}"] = True
+            else:
+                values[name] = new
+    new_due = wanted.due.isoformat() if wanted.due else None
+    if new_due != base.due:
+        if wanted.due is None:
+            values["clear_due"] = True
+        else:
+            values["due"] = wanted.due
+    return validated(ActionChanges, **values)
+
+
+def comparable(item: Action | ActionFormResult) -> dict[str, str]:
+    """The fields a person edits, as text, for the conflict dialog."""
+    due = item.due.isoformat() if isinstance(item.due, date) else item.due
+    return {
+        "title": item.title,
+        "owner": item.owner or "",
+        "due": due or "",
+        "initiative": item.initiative or "",
+        "kpi": item.kpi or "",
+        "notes": item.notes,
+    }
+
+
+class BoardScreen(Screen[None]):
+    """Plan | Do | Check | Act, driven from the keyboard."""
+
+    BINDINGS = [
+        Binding("left,h", "focus_column(-1)", "Left", show=False, id="board-left"),
+        Binding("right,l", "focus_column(1)", "Right", show=False, id="board-right"),
+        Binding("greater_than_sign,shift+right", "move_next", "Next phase", id="board-next"),
+        Binding("less_than_sign,shift+left", "move_back", "Back", id="board-back"),
+        Binding("n", "new_action", "New", id="board-new"),
+        Binding("e", "edit_action", "Edit", id="board-edit"),
+        Binding("enter", "open_action", "Open", show=False, id="board-open"),
+        Binding("c", "check_in", "Check-in", id="board-checkin"),
+        Binding("d", "done", "Done", id="board-done"),
+        Binding("u", "undo", "Undo", id="board-undo"),
+        Binding("slash", "filter_text", "Filter", id="board-filter-text"),
+        Binding("o", "filter_owner", "Owner", id="board-filter-owner"),
+        Binding("i", "filter_initiative", "Initiative", id="board-filter-initiative"),
+        Binding("D", "toggle_done", "Show done", show=False, id="board-toggle-done"),
+        Binding("escape", "clear_filters", "Clear filter", show=False, id="board-clear"),
+    ]
+
+    DEFAULT_CSS = """
+    BoardScreen #lanes { height: 1fr; }
+    BoardScreen .lane { width: 1fr; min-width: 16; border-right: vkey $panel; }
+    BoardScreen .lane-header {
+        width: 1fr;
+        height: 1;
+        padding: 0 1;
+        text-style: bold;
+        background: $panel;
+        color: $text-muted;
+    }
+    BoardScreen .lane:focus-within > .lane-header { background: $primary 40%; color: $text; }
+    BoardScreen #read-only { dock: top; height: 1; background: $warning 30%; padding: 0 1; }
+    BoardScreen #filter-bar { height: 1; padding: 0 1; background: $accent 20%; }
+    BoardScreen #text-filter { dock: bottom; height: 3; display: none; }
+    BoardScreen #text-filter.-shown { display: block; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter = BoardFilter()
+        self.focused_id: int | None = None
+        self.columns: dict[str, PhaseColumn] = {}
+        self.headers: dict[str, Label] = {}
+
+    @property
+    def context(self) -> AppContext:
+        return context_of(self.app)
+
+    @property
+    def store(self) -> Store:
+        return self.context.store
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar()
+        if not self.context.writable:
+            yield Static(Text(f"read-only: {self.store.read_only_reason}"), id="read-only")
+        yield Static(id="filter-bar")
+        with Horizontal(id="lanes"):
+            for phase in PHASES:
+                with Vertical(classes="lane", id=f"lane-{phase}"):
+                    header = Label(phase.capitalize(), classes="lane-header")
+                    self.headers[phase] = header
+                    yield header
+                    column = PhaseColumn(phase, id=f"column-{phase}")
+                    self.columns[phase] = column
+                    yield column
+        yield Input(placeholder="filter by text (enter keeps it, esc clears)", id="text-filter")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter-bar").display = False
+        actions = self.store.list_actions(self.filter.as_store_filter())
+        self.show_actions(actions, self.context.today(), None)
+        first = next((c for c in self.columns.values() if c.actions), self.columns["plan"])
+        first.focus()
+        self.focused_id = first.current.id if first.current else None
+
+    # ------------------------------------------------------------------ showing data
+
+    def show_actions(self, actions: list[Action], today: date, keep_id: int | None) -> None:
+        by_phase: dict[str, list[Action]] = {phase: [] for phase in PHASES}
+        for action in actions:
+            by_phase[action.phase].append(action)
+        for phase, column in self.columns.items():
+            column.show(by_phase[phase], today, keep_id)
+            self.headers[phase].update(f"{phase.capitalize()}  {len(by_phase[phase])}")
+        if keep_id is not None:
+            self.focus_action(keep_id)
+        bar = self.query_one("#filter-bar", Static)
+        bar.display = self.filter.active
+        if self.filter.active:
+            bar.update(self.filter.describe())
+
+    def focus_action(self, action_id: int) -> bool:
+        """Put focus on ``action_id`` wherever it is now; False when it is not on the board."""
+        for column in self.columns.values():
+            index = column.index_of(action_id)
+            if index is not None:
+                column.set_cursor(index)
+                if self.focused_column is not column and self._board_has_focus():
+                    column.focus()
+                return True
+        return False
+
+    def _board_has_focus(self) -> bool:
+        return self.focused is None or isinstance(self.focused, PhaseColumn)
+
+    @property
+    def focused_column(self) -> PhaseColumn | None:
+        focused = self.focused
+        return focused if isinstance(focused, PhaseColumn) else None
+
+    @property
+    def current(self) -> Action | None:
+        column = self.focused_column
+        return column.current if column else None
+
+    def reload(self) -> None:
+        """Re-read the board in a worker thread; focus stays on the same action."""
+        self._reload(self.filter, self.focused_id)
+
+    @work(thread=True, exclusive=True, group="board-reload")
+    def _reload(self, wanted: BoardFilter, keep_id: int | None) -> None:
+        reader = self.context.open_reader()
+        try:
+            actions = reader.list_actions(wanted.as_store_filter())
+        except PdcaError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        finally:
+            reader.close()
+        today = self.context.today()
+        self.app.call_from_thread(self._apply_reload, wanted, actions, today, keep_id)
+
+    def _apply_reload(
+        self, wanted: BoardFilter, actions: list[Action], today: date, keep_id: int | None
+    ) -> None:
+        if wanted != self.filter:
+            return  # the filter changed while reading; a newer reload is on its way
+        self.show_actions(actions, today, self.focused_id if keep_id is None else keep_id)
+
+    def on_database_changed(self) -> None:
+        """Called by the app when someone (anyone) changed the file."""
+        self.reload()
+
+    @on(PhaseColumn.Highlighted)
+    def remember_focus(self, message: PhaseColumn.Highlighted) -> None:
+        if message.column is self.focused_column and message.action_id is not None:
+            self.focused_id = message.action_id
+
+    def on_descendant_focus(self) -> None:
+        column = self.focused_column
+        if column is not None and column.current is not None:
+            self.focused_id = column.current.id
+
+    @on(PhaseColumn.Selected)
+    def open_clicked(self, message: PhaseColumn.Selected) -> None:
+        self.focused_id = message.action_id
+        self.action_open_action()
+
+    # ------------------------------------------------------------------ moving focus
+
+    def action_focus_column(self, step: int) -> None:
+        phases = list(PHASES)
+        column = self.focused_column
+        start = phases.index(column.phase) if column else 0
+        index = start + step
+        while 0 <= index < len(phases):
+            target = self.columns[phases[index]]
+            if target.actions:
+                if column is not None and column.actions:
+                    # Land on the card at the same height on screen.
+                    visible_row = column.cursor - int(column.scroll_y) // 5
+                    target.set_cursor(int(target.scroll_y) // 5 + visible_row)
+                target.focus()
+                return
+            index += step
+
+    # ------------------------------------------------------------------ writing
+
+    def _writable(self) -> bool:
+        if self.context.writable:
+            return True
+        self.notify(f"read-only: {self.store.read_only_reason}", severity="warning")
+        return False
+
+    def _write(self, write: Callable[[], T]) -> T | None:
+        """Run one store write; its error becomes a one-line notification and ``None``."""
+        try:
+            return write()
+        except PdcaError as error:
+            self.notify(str(error), severity="error", timeout=6)
+            return None
+
+    def _target(self) -> Action | None:
+        action = self.current
+        if action is None:
+            self.notify("no action here: press n to add one", severity="warning")
+        return action
+
+    def place(self, action: Action) -> None:
+        """Show ``action`` as the store just returned it, before the reload comes back."""
+        for column in self.columns.values():
+            kept = [a for a in column.actions if a.id != action.id]
+            if len(kept) != len(column.actions):
+                column.show(kept, column.today)
+        if action.done_at is None or self.filter.include_done:
+            column = self.columns[action.phase]
+            actions = list(column.actions)
+            bisect.insort(actions, action, key=_order)
+            column.show(actions, column.today, action.id)
+            column.focus()
+            self.focused_id = action.id
+        for phase, column in self.columns.items():
+            self.headers[phase].update(f"{phase.capitalize()}  {len(column.actions)}")
+
+    def action_move_next(self) -> None:
+        action = self._target()
+        if action is None or not self._writable():
+            return
+        if action.phase == "act":
+            self.complete_flow(action)
+            return
+        target = rules.next_phase(action.phase)
+        assert target is not None
+        self.move_flow(action, target)
+
+    def action_move_back(self) -> None:
+        action = self._target()
+        if action is None or not self._writable():
+            return
+        target = rules.previous_phase(action.phase)
+        if target is None:
+            self.notify(f"#{action.id} is in Plan, the first phase", severity="warning")
+            return
+        moved = self._write(lambda: self.store.move_action(action.id, target))
+        if moved:
+            self.place(moved)
+
+    @work(group="flow", exclusive=True)
+    async def move_flow(self, action: Action, target: str) -> None:
+        verdict = None
+        if target == "do" and not (action.owner and action.due):
+            form = await self.app.push_screen_wait(
+                ActionFormModal(
+                    heading=f"#{action.id} to Do needs an owner and a due date",
+                    today=self.context.today(),
+                    people=self._people(),
+                    initiatives=self._initiatives(),
+                    kpis=self._kpis(),
+                    initial=form_of(action),
+                    require_owner_and_due=True,
+                )
+            )
+            if form is None:
+                return
+            if not await self._save_edit(action, form):
+                return
+        elif target == "act":
+            verdict = await self.app.push_screen_wait(
+                ChoiceModal(
+                    heading=f"#{action.id} to Act: the verdict",
+                    prompt="Did the change work?",
+                    choices=VERDICT_CHOICES,
+                )
+            )
+            if verdict is None:
+                return
+        try:
+            moved = self.store.move_action(action.id, target, verdict=verdict)  # type: ignore[arg-type]
+        except GateUnmet as unmet:
+            if target != "check":
+                self.notify(str(unmet), severity="error", timeout=6)
+                return
+            checked = await self._ask_checkin(action, reason=rules_reason(str(unmet)))
+            if not checked:
+                return
+            moved = self._write(lambda: self.store.move_action(action.id, target))  # type: ignore[arg-type]
+        except PdcaError as error:
+            self.notify(str(error), severity="error", timeout=6)
+            return
+        if moved:
+            self.place(moved)
+
+    @work(group="flow", exclusive=True)
+    async def complete_flow(self, action: Action) -> None:
+        choices = DECISION_CHOICES if action.phase == "act" else DECISION_CHOICES[2:]
+        prompt = (
+            "What now?"
+            if action.phase == "act"
+            else (
+                f"#{action.id} is in {action.phase.capitalize()}: standardize and adjust come "
+                "after Act; it can be abandoned now"
+            )
+        )
+        decision = await self.app.push_screen_wait(
+            ChoiceModal(heading=f"Done with #{action.id}", prompt=prompt, choices=choices)
+        )
+        if decision is None:
+            return
+        completion = self._write(
+            lambda: self.store.complete_action(action.id, decision)  # type: ignore[arg-type]
+        )
+        if completion is None:
+            return
+        self.place(completion.action)
+        if completion.next_cycle is not None:
+            nxt = completion.next_cycle
+            self.place(nxt)
+            self.notify(f"#{nxt.id} opened in Plan: cycle {nxt.cycle} of #{action.id}")
+        else:
+            self.notify(f"#{action.id} done ({decision})")
+
+    async def _ask_checkin(self, action: Action, reason: str | None = None) -> bool:
+        result = await self.app.push_screen_wait(CheckinModal(action=action, reason=reason))
+        if result is None:
+            return False
+        draft = validated(CheckinDraft, message=result.message, status=result.status)
+        return self._write(lambda: self.store.add_checkin(action.id, draft)) is not None
+
+    def action_check_in(self) -> None:
+        action = self._target()
+        if action is None or not self._writable():
+            return
+        self.checkin_flow(action)
+
+    @work(group="flow", exclusive=True)
+    async def checkin_flow(self, action: Action) -> None:
+        if await self._ask_checkin(action):
+            fresh = self._write(lambda: self.store.get_action(action.id))
+            if fresh:
+                self.place(fresh)
+
+    def action_done(self) -> None:
+        action = self._target()
+        if action is None or not self._writable():
+            return
+        self.complete_flow(action)
+
+    def action_undo(self) -> None:
+        if not self._writable():
+            return
+        undone = self._write(self.store.undo)
+        if undone:
+            self.notify("undone: " + "; ".join(literal(s) for s in undone.summaries))
+            self.reload()
+
+    # ------------------------------------------------------------------ forms
+
+    def _people(self) -> list[str]:
+        return [person.login for person in self.store.list_people()]
+
+    def _initiatives(self) -> list[str]:
+        return [initiative.name for initiative in self.store.list_initiatives()]
+
+    def _kpis(self) -> list[str]:
+        return [kpi.name for kpi in self.store.list_kpis()]
+
+    def action_new_action(self) -> None:
+        if self._writable():
+            self.new_flow()
+
+    @work(group="flow", exclusive=True)
+    async def new_flow(self) -> None:
+        initial = ActionFormResult(
+            title="",
+            owner=self.context.actor,
+            due=None,
+            initiative=self.filter.initiative,
+            kpi=None,
+            notes="",
+        )
+        form = await self.app.push_screen_wait(
+            ActionFormModal(
+                heading="New action in Plan",
+                today=self.context.today(),
+                people=self._people(),
+                initiatives=self._initiatives(),
+                kpis=self._kpis(),
+                initial=initial,
+            )
+        )
+        if form is None:
+            return
+        draft = validated(
+            ActionDraft,
+            title=form.title,
+            owner=form.owner,
+            due=form.due,
+            initiative=form.initiative,
+            kpi=form.kpi,
+            notes=form.notes,
+        )
+        added = self._write(lambda: self.store.add_action(draft))
+        if added:
+            self.place(added)
+            self.notify(f"added #{added.id}")
+
+    def action_edit_action(self) -> None:
+        action = self._target()
+        if action is None or not self._writable():
+            return
+        self.edit_flow(action.id)
+
+    @work(group="flow", exclusive=True)
+    async def edit_flow(self, action_id: int) -> None:
+        base = self._write(lambda: self.store.get_action(action_id))
+        if base is None:
+            return
+        initial = form_of(base)
+        while True:
+            form = await self.app.push_screen_wait(
+                ActionFormModal(
+                    heading=f"Edit #{base.id}",
+                    today=self.context.today(),
+                    people=self._people(),
+                    initiatives=self._initiatives(),
+                    kpis=self._kpis(),
+                    initial=initial,
+                    require_owner_and_due=base.phase != "plan" and base.done_at is None,
+                )
+            )
+            if form is None:
+                return
+            outcome = await self._save_edit(base, form)
+            if outcome != "edit":
+                return
+            # Edit again: start from what was typed, against the version now stored.
+            fresh = self._write(lambda: self.store.get_action(action_id))
+            if fresh is None:
+                return
+            base, initial = fresh, form
+
+    async def _save_edit(self, base: Action, form: ActionFormResult) -> bool | str:
+        """Write the form over ``base``; on a conflict ask whose version wins.
+
+        Returns True when saved (or nothing to save), False when not, "edit" to edit again.
+        """
+        try:
+            changes = changes_between(base, form)
+            saved = self.store.edit_action(base.id, changes, expected_version=base.version)
+        except Conflict as conflict:
+            theirs = self._write(lambda: self.store.get_action(base.id))
+            if theirs is None:
+                return False
+            choice = await self.app.push_screen_wait(
+                ConflictModal(
+                    action_id=base.id,
+                    mine=comparable(form),
+                    theirs=comparable(theirs),
+                    by=conflict.by,
+                    at=conflict.at,
+                )
+            )
+            if choice == "mine":
+                return await self._save_edit(theirs, form)
+            if choice == "edit":
+                return "edit"
+            self.place(theirs)
+            return False
+        except PdcaError as error:
+            self.notify(str(error), severity="error", timeout=6)
+            return False
+        self.place(saved)
+        return True
+
+    def action_open_action(self) -> None:
+        action = self._target()
+        if action is not None:
+            self.detail_flow(action.id)
+
+    @work(group="flow", exclusive=True)
+    async def detail_flow(self, action_id: int) -> None:
+        detail = self._write(lambda: self.store.action_detail(action_id))
+        if detail is None:
+            return
+        choice = await self.app.push_screen_wait(
+            ActionDetailScreen(detail=detail, today=self.context.today())
+        )
+        if choice == "edit" and self._writable():
+            self.edit_flow(action_id)
+        elif choice == "checkin" and self._writable():
+            self.checkin_flow(detail.action)
+
+    # ------------------------------------------------------------------ filters
+
+    def set_filter(self, wanted: BoardFilter) -> None:
+        self.filter = wanted
+        self.reload()
+
+    def action_filter_text(self) -> None:
+        box = self.query_one("#text-filter", Input)
+        box.add_class("-shown")
+        box.focus()
+
+    @on(Input.Changed, "#text-filter")
+    def filter_as_typed(self, event: Input.Changed) -> None:
+        self.set_filter(replace(self.filter, text=event.value.strip() or None))
+
+    @on(Input.Submitted, "#text-filter")
+    def keep_text_filter(self) -> None:
+        box = self.query_one("#text-filter", Input)
+        if not box.value.strip():
+            box.remove_class("-shown")
+        self._focus_board()
+
+    def _focus_board(self) -> None:
+        column = self.columns[self._phase_of(self.focused_id)] if self.focused_id else None
+        target = column or next(
+            (c for c in self.columns.values() if c.actions), self.columns["plan"]
+        )
+        target.focus()
+
+    def _phase_of(self, action_id: int | None) -> str:
+        for phase, column in self.columns.items():
+            if action_id is not None and column.index_of(action_id) is not None:
+                return phase
+        return "plan"
+
+    def action_filter_owner(self) -> None:
+        self.pick_flow("owner")
+
+    def action_filter_initiative(self) -> None:
+        self.pick_flow("initiative")
+
+    @work(group="flow", exclusive=True)
+    async def pick_flow(self, kind: str) -> None:
+        options = self._people() if kind == "owner" else self._initiatives()
+        if not options:
+            self.notify(f"no {kind}s yet", severity="warning")
+            return
+        picked = await self.app.push_screen_wait(
+            PickModal(heading=f"Show the actions of one {kind}", options=options)
+        )
+        if picked is not None:
+            self.set_filter(replace(self.filter, **{kind: picked}))
+
+    def action_clear_filters(self) -> None:
+        box = self.query_one("#text-filter", Input)
+        box.remove_class("-shown")
+        if box.value:
+            with box.prevent(Input.Changed):
+                box.value = ""
+        self._focus_board()
+        if self.filter.active:
+            self.set_filter(BoardFilter(include_done=self.filter.include_done))
+
+    def action_toggle_done(self) -> None:
+        showing = not self.filter.include_done
+        self.set_filter(replace(self.filter, include_done=showing))
+        self.notify("showing done actions" if showing else "done actions hidden")
+
+    # ------------------------------------------------------------------ the palette
+
+    def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        """(title, help, callback) for the command palette: every board key, by name."""
+        return [
+            ("New action", "Add an action to Plan (n)", self.action_new_action),
+            ("Move to next phase", "Plan → Do → Check → Act, asking what each needs (>)",
+             self.action_move_next),
+            ("Move to previous phase", "Back one phase (<)", self.action_move_back),
+            ("Edit action", "Edit the focused action (e)", self.action_edit_action),
+            ("Open action", "Notes, check-ins and history (enter)", self.action_open_action),
+            ("Check in", "Record progress on the focused action (c)", self.action_check_in),
+            ("Done", "Finish with a decision (d)", self.action_done),
+            ("Undo", "Revert your last change (u)", self.action_undo),
+            ("Filter by text", "Show actions whose title or notes match (/)",
+             self.action_filter_text),
+            ("Filter by owner", "Show one person's actions (o)", self.action_filter_owner),
+            ("Filter by initiative", "Show one initiative's actions (i)",
+             self.action_filter_initiative),
+            ("Clear filters", "Show every open action (esc)", self.action_clear_filters),
+            ("Show or hide done actions", "Toggle done actions on the board (D)",
+             self.action_toggle_done),
+        ]  # fmt: skip
+
+
+def rules_reason(message: str) -> str:
+    """The part of a gate message that says what is missing, for a prompt's first line."""
+    return message.split(": ", 1)[-1]

@@ -1,0 +1,50 @@
+"""App fixtures: the same factory as ``pdca``, on a temporary file, at a fixed time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from db.models import ActionDraft, CheckinDraft
+from db.store import Store
+from tests.conftest import NOW_DT
+from tui.app import PdcaApp, create_app
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def make_app(env: dict[str, str]) -> Callable[..., PdcaApp]:
+    """Build the app as ``pdca`` does; presence off unless a test wants it."""
+
+    def make(path: Path, actor: str = "alice", **options: object) -> PdcaApp:
+        options.setdefault("presence", False)
+        app = create_app(path, actor=actor, clock=lambda: NOW_DT, environ=env, **options)
+        app.animation_level = "none"
+        return app
+
+    return make
+
+
+@pytest.fixture
+def board_db(store: Store, db_path: Path) -> Path:
+    """Five actions, one in each situation the board's keys care about.
+
+    #1 Plan, ready for Do (owner and due); #2 Plan, no owner nor due; #3 Do, no check-in
+    since Do began; #4 Check; #5 Act (verdict given).
+    """
+    due = date(2026, 11, 30)
+    store.add_action(ActionDraft(title="Ready to start", owner="bob", due=due))
+    store.add_action(ActionDraft(title="Bare idea"))
+    for title in ("Doing it", "Checking it", "Acting on it"):
+        action = store.add_action(ActionDraft(title=title, owner="carol", due=due))
+        store.move_action(action.id, "do")
+        if title != "Doing it":
+            store.add_checkin(action.id, CheckinDraft(message="progress"))
+            store.move_action(action.id, "check")
+        if title == "Acting on it":
+            store.move_action(action.id, "act", verdict="worked")
+    return db_path

@@ -1,0 +1,213 @@
+"""The board from the keyboard: focus, moves, undo, filters, others' changes, read-only."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from db.models import ActionDraft
+from screens.board import BoardScreen
+from tests.conftest import open_as
+from tests.tui.conftest import SIZE
+from widgets.phase_column import CARD_HEIGHT, PhaseColumn
+
+
+def board(app) -> BoardScreen:  # type: ignore[no-untyped-def]
+    screen = app.screen
+    assert isinstance(screen, BoardScreen)
+    return screen
+
+
+def column_ids(app, phase: str) -> list[int]:  # type: ignore[no-untyped-def]
+    return [a.id for a in board(app).columns[phase].actions]
+
+
+def focused(app) -> tuple[str, int | None]:  # type: ignore[no-untyped-def]
+    column = app.focused
+    assert isinstance(column, PhaseColumn)
+    return column.phase, column.current.id if column.current else None
+
+
+def drawn_text(column: PhaseColumn) -> str:
+    return "\n".join(column.render_line(y).text for y in range(CARD_HEIGHT * 3))
+
+
+async def test_opens_on_the_first_card_of_plan_with_counts(make_app, board_db: Path) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert focused(app) == ("plan", 1)
+        headers = {phase: str(label.render()) for phase, label in board(app).headers.items()}
+        assert headers == {"plan": "Plan  2", "do": "Do  1", "check": "Check  1", "act": "Act  1"}
+        assert column_ids(app, "plan") == [1, 2]
+
+
+async def test_focus_opens_on_first_non_empty_column(make_app, store, db_path: Path) -> None:
+    action = store.add_action(ActionDraft(title="Only in Do", owner="bob", due="2026-12-01"))
+    store.move_action(action.id, "do")
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert focused(app) == ("do", action.id)
+
+
+async def test_arrows_and_hjkl_move_focus(make_app, board_db: Path) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j")
+        assert focused(app) == ("plan", 2)
+        await pilot.press("k")
+        assert focused(app) == ("plan", 1)
+        await pilot.press("down")
+        assert focused(app) == ("plan", 2)
+        await pilot.press("l")
+        assert focused(app)[0] == "do"
+        await pilot.press("right", "right")
+        assert focused(app) == ("act", 5)
+        await pilot.press("right")  # nothing right of Act: focus stays
+        assert focused(app) == ("act", 5)
+        await pilot.press("h", "left", "left")
+        assert focused(app)[0] == "plan"
+
+
+async def test_greater_than_moves_a_ready_card_to_do_and_focus_follows(
+    make_app, board_db: Path
+) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        assert focused(app) == ("do", 1)
+        assert 1 in column_ids(app, "do") and 1 not in column_ids(app, "plan")
+        assert app.context.store.get_action(1).phase == "do"
+        await pilot.press("less_than_sign")  # and back: moving back needs nothing
+        await pilot.pause()
+        assert focused(app) == ("plan", 1)
+        assert app.context.store.get_action(1).phase == "plan"
+        await pilot.press("shift+right")
+        await pilot.pause()
+        assert app.context.store.get_action(1).phase == "do"
+        await pilot.press("shift+left")
+        await pilot.pause()
+        assert app.context.store.get_action(1).phase == "plan"
+
+
+async def test_back_from_plan_says_so_and_writes_nothing(make_app, board_db: Path) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        events_before = app.context.store.last_event_id()
+        await pilot.press("less_than_sign")
+        await pilot.pause()
+        assert app.context.store.last_event_id() == events_before
+        assert any("first phase" in n.message for n in app._notifications)
+
+
+async def test_undo_reverts_the_last_move(make_app, board_db: Path) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        assert app.context.store.get_action(1).phase == "do"
+        await pilot.press("u")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.context.store.get_action(1).phase == "plan"
+        assert column_ids(app, "plan") == [1, 2]
+        assert any(n.message.startswith("undone: ") for n in app._notifications)
+
+
+async def test_text_filter_narrows_as_typed_and_escape_clears(make_app, board_db: Path) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        await pilot.press(*"idea")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = [a.id for c in board(app).columns.values() for a in c.actions]
+        assert shown == [2]
+        await pilot.press("enter")  # keeps the filter, back to the board
+        assert isinstance(app.focused, PhaseColumn)
+        assert board(app).filter.text == "idea"
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = sorted(a.id for c in board(app).columns.values() for a in c.actions)
+        assert shown == [1, 2, 3, 4, 5]
+        assert board(app).filter.text is None
+
+
+async def test_show_done_toggle(make_app, board_db: Path) -> None:
+    open_as(board_db, "bob").complete_action(2, "abandon")
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        assert column_ids(app, "plan") == [1]
+        await pilot.press("D")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert column_ids(app, "plan") == [1, 2]
+        assert "✓ abandon" in drawn_text(board(app).columns["plan"])
+
+
+async def test_a_change_from_another_connection_appears_and_focus_stays(
+    make_app, board_db: Path
+) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j")
+        assert focused(app) == ("plan", 2)
+        bob = open_as(board_db, "bob")
+        added = bob.add_action(ActionDraft(title="Bob's new idea", owner="bob", due="2026-11-24"))
+        bob.close()
+        # The app polls twice a second; wait a little over one poll, as a person would.
+        await pilot.pause(1.2)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert added.id in column_ids(app, "plan")
+        assert focused(app) == ("plan", 2)
+
+
+async def test_focus_follows_an_action_someone_else_moved(make_app, board_db: Path) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        assert focused(app) == ("plan", 1)
+        bob = open_as(board_db, "bob")
+        bob.move_action(1, "do")
+        bob.close()
+        app.check_for_changes()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert focused(app) == ("do", 1)
+
+
+async def test_user_text_is_drawn_literally(make_app, store, db_path: Path) -> None:
+    store.add_action(ActionDraft(title="[bold red]x[/] \x1b[31mred", owner="bob"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = drawn_text(board(app).columns["plan"])
+        assert "[bold red]x[/]" in text
+        assert "\x1b" not in text and "\\x1b[31m" in text
+
+
+async def test_read_only_database_shows_a_banner_and_refuses_writes(
+    make_app, board_db: Path
+) -> None:
+    os.chmod(board_db, 0o444)
+    try:
+        app = make_app(board_db)
+        if os.geteuid() == 0:
+            # root may write anything; make the store read-only the way a reader's is.
+            app.context.store.writable = False
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            banner = app.screen.query_one("#read-only")
+            assert "read-only" in str(banner.render())
+            before = board_db.read_bytes()
+            for key in ("n", "greater_than_sign", "c", "d", "u", "e"):
+                await pilot.press(key)
+                await pilot.pause()
+            assert board_db.read_bytes() == before
+            assert len(app.screen_stack) == 1  # no form opened
+            assert all("read-only" in n.message for n in app._notifications)
+    finally:
+        os.chmod(board_db, 0o644)

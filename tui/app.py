@@ -1,0 +1,196 @@
+"""The Textual app: views as modes, presence, and noticing other people's changes.
+
+``create_app`` is the one factory the ``pdca`` command and the tests share. The app owns the
+store (through ``AppContext``), a presence session with its own connection in a worker
+thread, and a twice-a-second look at SQLite's change counter: when the event log grew, the
+current view reloads, whoever wrote it (another SSH session, the command line, a cron job).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.theme import Theme
+from textual.widgets import HelpPanel
+from textual.worker import get_current_worker
+
+from db.clock import Clock
+from db.errors import PdcaError
+from db.presence import HEARTBEAT_SECONDS, Presence
+from db.store import Store
+from screens.board import BoardScreen
+from screens.context import AppContext
+from tui.settings import Settings, load_settings, save_settings, settings_path
+from widgets.status_bar import StatusBar
+
+CHANGE_POLL_SECONDS = 0.5  # others' changes appear within one second
+
+
+class PdcaApp(App[None]):
+    """pdca: the board (and, as they arrive, the other views) over one shared file."""
+
+    TITLE = "pdca"
+    CSS_PATH = "pdca.tcss"
+    MODES = {"board": BoardScreen}
+    DEFAULT_MODE = "board"
+    BINDINGS = [
+        Binding("1", "switch_mode('board')", "Board", id="view-board"),
+        Binding("question_mark", "toggle_keys", "Keys", id="app-keys"),
+        Binding("q", "quit", "Quit", id="app-quit"),
+    ]
+
+    def __init__(
+        self,
+        context: AppContext,
+        *,
+        settings: Settings | None = None,
+        settings_file: Path | None = None,
+        presence: bool = True,
+        watch_changes: bool = True,
+    ) -> None:
+        super().__init__()
+        self.context = context
+        self.settings = settings or Settings()
+        self.settings_file = settings_file
+        self.use_presence = presence and context.writable
+        self.watch_changes = watch_changes
+        self.others: tuple[str, ...] = ()
+        self._last_data_version = -1
+        self._last_event_id = -1
+        self._stop_presence = threading.Event()
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def on_mount(self) -> None:
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        self.theme_changed_signal.subscribe(self, self.remember_theme)
+        self._last_data_version = self.context.store.data_version()
+        self._last_event_id = self.context.store.last_event_id()
+        if self.watch_changes:
+            self.set_interval(CHANGE_POLL_SECONDS, self.check_for_changes)
+        if self.use_presence:
+            self.keep_presence()
+        self.call_after_refresh(self.refresh_status)
+
+    def on_unmount(self) -> None:
+        self._stop_presence.set()
+
+    def remember_theme(self, theme: Theme) -> None:
+        self.settings = self.settings.model_copy(update={"theme": theme.name})
+        if self.settings_file is not None:
+            save_settings(self.settings_file, self.settings)
+
+    # ------------------------------------------------------------------ others' changes
+
+    def check_for_changes(self) -> None:
+        """Cheap enough for twice a second: a pragma, and an indexed max() when it moved."""
+        store = self.context.store
+        version = store.data_version()
+        if version == self._last_data_version:
+            return
+        self._last_data_version = version
+        if self.use_presence:  # someone joined, left or wrote: who is here may have changed
+            others = tuple(Presence(store, host="", pid=0).others())
+            if others != self.others:
+                self._show_others(others)
+        latest = store.last_event_id()
+        if latest != self._last_event_id:
+            self._last_event_id = latest
+            handler = getattr(self.screen, "on_database_changed", None)
+            if handler is not None:
+                handler()
+
+    # ------------------------------------------------------------------ presence
+
+    @work(thread=True, exclusive=True, group="presence", exit_on_error=False)
+    def keep_presence(self) -> None:
+        worker = get_current_worker()
+        store = self.context.open_reader()
+        presence = Presence(store, host=socket.gethostname(), pid=os.getpid())
+        try:
+            while not worker.is_cancelled and not self._stop_presence.is_set():
+                try:
+                    if presence.session_id is None:
+                        presence.join()
+                    else:
+                        presence.beat()
+                    others = tuple(presence.others())
+                except PdcaError:
+                    others = self.others  # a busy or vanished file: try again next beat
+                if others != self.others:
+                    self.call_from_thread(self._show_others, others)
+                if self._stop_presence.wait(HEARTBEAT_SECONDS):
+                    break
+        finally:
+            try:
+                presence.leave()
+            finally:
+                store.close()
+
+    def _show_others(self, others: tuple[str, ...]) -> None:
+        self.others = others
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        for bar in self.screen.query(StatusBar):
+            bar.database = self.context.path.name
+            bar.login = self.context.actor
+            bar.others = self.others
+            bar.read_only = not self.context.writable
+
+    # ------------------------------------------------------------------ keys and palette
+
+    def action_toggle_keys(self) -> None:
+        if self.screen.query(HelpPanel):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        commands = getattr(screen, "palette_commands", None)
+        if commands is not None:
+            for title, help_text, callback in commands():
+                yield SystemCommand(title, help_text, callback)
+        yield SystemCommand("Show board", "The PDCA board (1)", lambda: self.switch_mode("board"))
+        yield SystemCommand("Keys", "Show every key that works here (?)", self.action_toggle_keys)
+        yield from super().get_system_commands(screen)
+
+
+def create_app(
+    path: Path,
+    *,
+    actor: str,
+    clock: Clock,
+    environ: Mapping[str, str] | None = None,
+    create: bool = False,
+    presence: bool = True,
+    watch_changes: bool = True,
+) -> PdcaApp:
+    """Open the store and build the app: the one factory for ``pdca`` and the tests."""
+    environ = os.environ if environ is None else environ
+    store = Store.open(path, actor=actor, clock=clock, create=create)
+    context = AppContext(store=store, path=store.path or path, actor=actor, clock=clock)
+    file = settings_path(environ)
+    return PdcaApp(
+        context,
+        settings=load_settings(file),
+        settings_file=file,
+        presence=presence,
+        watch_changes=watch_changes,
+    )
+
+
+def run_app(app: PdcaApp) -> None:
+    try:
+        app.run()
+    finally:
+        app.context.store.close()

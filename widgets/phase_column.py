@@ -1,0 +1,280 @@
+"""One PDCA phase's cards, drawn line by line: only the visible cards cost anything.
+
+A column of the large database holds thousands of actions, so cards are not widgets: the
+column is a ``ScrollView`` whose ``render_line`` draws the slice of the card list under each
+screen row (Textual's Line API). It is dumb: the screen hands it actions and the date, it
+keeps a cursor, and it posts ``Highlighted`` and ``Selected`` upward.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from db.models import Action
+from widgets.marks import status_mark
+from widgets.text import fit, literal
+
+CARD_LINES = 4  # title; owner and due; check-in and initiative; linked KPI
+CARD_HEIGHT = CARD_LINES + 1  # and a blank line between cards
+DUE_SOON_DAYS = 3
+
+
+class PhaseColumn(ScrollView, can_focus=True):
+    """The cards of one phase with a cursor; the board decides what happens to them."""
+
+    DEFAULT_CSS = """
+    PhaseColumn {
+        height: 1fr;
+        scrollbar-size-vertical: 1;
+        background: $surface;
+    }
+    PhaseColumn > .phase-column--cursor { background: $boost; }
+    PhaseColumn:focus > .phase-column--cursor { background: $primary 35%; }
+    PhaseColumn > .phase-column--marker { color: $accent; }
+    PhaseColumn > .phase-column--id { color: $text-muted; }
+    PhaseColumn > .phase-column--title { text-style: bold; }
+    PhaseColumn > .phase-column--muted { color: $text-muted; }
+    PhaseColumn > .phase-column--overdue { color: $error; text-style: bold; }
+    PhaseColumn > .phase-column--due-soon { color: $warning; }
+    PhaseColumn > .phase-column--stale { color: $warning; text-style: bold; }
+    PhaseColumn > .phase-column--on-track { color: $success; }
+    PhaseColumn > .phase-column--at-risk { color: $warning; }
+    PhaseColumn > .phase-column--blocked { color: $error; }
+    PhaseColumn > .phase-column--none { color: $text-muted; }
+    PhaseColumn > .phase-column--done { color: $text-disabled; }
+    PhaseColumn > .phase-column--empty { color: $text-muted; text-style: italic; }
+    """
+
+    COMPONENT_CLASSES = {
+        "phase-column--cursor",
+        "phase-column--marker",
+        "phase-column--id",
+        "phase-column--title",
+        "phase-column--muted",
+        "phase-column--overdue",
+        "phase-column--due-soon",
+        "phase-column--stale",
+        "phase-column--on-track",
+        "phase-column--at-risk",
+        "phase-column--blocked",
+        "phase-column--none",
+        "phase-column--done",
+        "phase-column--empty",
+    }
+
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False, id="card-up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="card-down"),
+        Binding("home,g", "cursor_first", "First", show=False, id="card-first"),
+        Binding("end,G", "cursor_last", "Last", show=False, id="card-last"),
+        Binding("pageup", "page_up_cards", "Page up", show=False, id="card-page-up"),
+        Binding("pagedown", "page_down_cards", "Page down", show=False, id="card-page-down"),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Highlighted(Message):
+        """The cursor rests on another card."""
+
+        def __init__(self, column: PhaseColumn, action_id: int | None) -> None:
+            super().__init__()
+            self.column = column
+            self.action_id = action_id
+
+        @property
+        def control(self) -> PhaseColumn:
+            return self.column
+
+    class Selected(Message):
+        """A card was clicked (the board opens it on a second click)."""
+
+        def __init__(self, column: PhaseColumn, action_id: int) -> None:
+            super().__init__()
+            self.column = column
+            self.action_id = action_id
+
+        @property
+        def control(self) -> PhaseColumn:
+            return self.column
+
+    def __init__(self, phase: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.phase = phase
+        self.actions: list[Action] = []
+        self.today = date.today()
+
+    # ------------------------------------------------------------------ data in
+
+    def show(self, actions: list[Action], today: date, keep_id: int | None = None) -> None:
+        """Replace the cards; keep the cursor on ``keep_id`` (or the same place) if it can."""
+        self.actions = actions
+        self.today = today
+        self.virtual_size = Size(self.size.width, len(actions) * CARD_HEIGHT)
+        index = self.index_of(keep_id) if keep_id is not None else None
+        if index is None:
+            index = min(self.cursor, max(len(actions) - 1, 0))
+        self.set_cursor(index)
+        self.refresh()
+
+    def index_of(self, action_id: int) -> int | None:
+        for index, action in enumerate(self.actions):
+            if action.id == action_id:
+                return index
+        return None
+
+    @property
+    def current(self) -> Action | None:
+        if 0 <= self.cursor < len(self.actions):
+            return self.actions[self.cursor]
+        return None
+
+    # ------------------------------------------------------------------ the cursor
+
+    def set_cursor(self, index: int) -> None:
+        index = max(0, min(index, len(self.actions) - 1)) if self.actions else 0
+        self.cursor = index
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        if self.actions:
+            top = new * CARD_HEIGHT
+            self.scroll_to_region_y(top, CARD_LINES)
+        self.refresh()
+        current = self.current
+        self.post_message(self.Highlighted(self, current.id if current else None))
+
+    def scroll_to_region_y(self, top: int, height: int) -> None:
+        visible = self.scrollable_content_region.height
+        if visible <= 0:
+            return
+        if top < self.scroll_y:
+            self.scroll_to(y=top, animate=False, immediate=True)
+        elif top + height > self.scroll_y + visible:
+            self.scroll_to(y=top + height - visible + 1, animate=False, immediate=True)
+
+    def action_cursor_up(self) -> None:
+        self.set_cursor(self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self.set_cursor(self.cursor + 1)
+
+    def action_cursor_first(self) -> None:
+        self.set_cursor(0)
+
+    def action_cursor_last(self) -> None:
+        self.set_cursor(len(self.actions) - 1)
+
+    def _page(self) -> int:
+        return max(1, self.scrollable_content_region.height // CARD_HEIGHT)
+
+    def action_page_up_cards(self) -> None:
+        self.set_cursor(self.cursor - self._page())
+
+    def action_page_down_cards(self) -> None:
+        self.set_cursor(self.cursor + self._page())
+
+    def on_click(self, event: events.Click) -> None:
+        index = int(event.y + self.scroll_y) // CARD_HEIGHT
+        if 0 <= index < len(self.actions):
+            self.focus()
+            self.set_cursor(index)
+            if event.chain >= 2:
+                self.post_message(self.Selected(self, self.actions[index].id))
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self.actions) * CARD_HEIGHT)
+
+    # ------------------------------------------------------------------ drawing
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        row = y + int(self.scroll_y)
+        if not self.actions:
+            if y == 1:
+                style = self.get_component_rich_style("phase-column--empty")
+                return Strip([Segment(fit(" no actions", width), style)]).extend_cell_length(width)
+            return Strip.blank(width, self.rich_style)
+        index, line = divmod(row, CARD_HEIGHT)
+        if index >= len(self.actions) or line >= CARD_LINES:
+            return Strip.blank(width, self.rich_style)
+        action = self.actions[index]
+        under_cursor = index == self.cursor
+        base = self.rich_style
+        if under_cursor:
+            base = base + self.get_component_rich_style("phase-column--cursor")
+        marker_style = base + self.get_component_rich_style("phase-column--marker")
+        marker = Segment("▌" if under_cursor and self.has_focus else " ", marker_style)
+        parts = self._card_line(action, line)
+        segments = [marker]
+        room = width - 1
+        for text, name in parts:
+            if room <= 0:
+                break
+            piece = fit(text, room)
+            style = base + self.get_component_rich_style(name) if name else base
+            if action.done_at is not None:
+                style += self.get_component_rich_style("phase-column--done")
+            segments.append(Segment(piece, style))
+            room -= cell_len(piece)
+        return Strip(segments).extend_cell_length(width, base).crop(0, width)
+
+    def _card_line(self, action: Action, line: int) -> list[tuple[str, str]]:
+        """The pieces of one card line: (text, component class or '')."""
+        if line == 0:
+            title = literal(action.title)
+            return [(f"#{action.id} ", "phase-column--id"), (title, "phase-column--title")]
+        if line == 1:
+            owner = literal(action.owner) if action.owner else "no owner"
+            parts = [(owner, "" if action.owner else "phase-column--muted")]
+            if action.done_at is not None:
+                parts.append((f"  ✓ {action.decision}", "phase-column--muted"))
+            elif action.due:
+                parts.append(self._due(action))
+            return parts
+        if line == 2:
+            mark, mark_class = status_mark(action.last_checkin_status)
+            days = action.days_since_checkin
+            if action.last_checkin_at is None:
+                since = f" no check-in ({days}d)"
+            else:
+                since = " today" if days == 0 else f" {days}d ago"
+            since_class = "phase-column--muted"
+            if action.stale:
+                since = f" ⌛{action.days_since_checkin}d stale"
+                since_class = "phase-column--stale"
+            parts = [(mark, f"phase-column--{mark_class}"), (since, since_class)]
+            if action.initiative:
+                parts.append((f" · {literal(action.initiative)}", "phase-column--muted"))
+            return parts
+        pieces: list[tuple[str, str]] = []
+        if action.kpi:
+            pieces.append((f"⌁ {literal(action.kpi)}", "phase-column--muted"))
+        if action.cycle > 1:
+            pieces.append((f"{'  ' if pieces else ''}cycle {action.cycle}", "phase-column--muted"))
+        return pieces
+
+    def _due(self, action: Action) -> tuple[str, str]:
+        assert action.due is not None
+        due = date.fromisoformat(action.due)
+        days = (due - self.today).days
+        if action.overdue:
+            return (f"  ! {-days}d overdue", "phase-column--overdue")
+        if days <= DUE_SOON_DAYS:
+            when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days}d"
+            return (f"  due {when}", "phase-column--due-soon")
+        return (f"  due {action.due}", "phase-column--muted")

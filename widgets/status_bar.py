@@ -1,0 +1,47 @@
+"""The line at the top: which file, who you are, and who else has it open right now."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from widgets.text import literal
+
+
+class StatusBar(Widget):
+    """Dumb: the app sets its reactives; it draws them."""
+
+    DEFAULT_CSS = """
+    StatusBar {
+        dock: top;
+        height: 1;
+        background: $panel;
+        color: $foreground;
+        padding: 0 1;
+    }
+    """
+
+    database: reactive[str] = reactive("")
+    login: reactive[str] = reactive("")
+    others: reactive[tuple[str, ...]] = reactive(())
+    read_only: reactive[bool] = reactive(False)
+    view: reactive[str] = reactive("Board")
+
+    def render(self) -> Text:
+        text = Text()
+        text.append("pdca", style="bold")
+        text.append(f" {self.view}", style="bold")
+        text.append(" · ")
+        text.append(literal(self.database))
+        if self.read_only:
+            text.append(" (read-only)", style="bold")
+        text.append(" · ")
+        text.append(literal(self.login), style="bold")
+        if self.others:
+            shown = ", ".join(literal(login) for login in self.others[:6])
+            more = len(self.others) - 6
+            if more > 0:
+                shown += f" +{more}"
+            text.append(f" · {shown} here")
+        return text
