@@ -104,6 +104,8 @@ async def key_latencies(db: Path, presses: int) -> dict[str, list[float]]:
     results: dict[str, list[float]] = {"focus j/k": [], "focus h/l": [], "move < / >": []}
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
+        await app.workers.wait_for_complete()  # the rest of the board, read after first paint
+        await pilot.pause()
 
         async def timed(key: str, bucket: str) -> None:
             drawn.clear()

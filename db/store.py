@@ -95,6 +95,7 @@ class _Transaction:
         self.at = iso(now)
         self.tx: int | None = None
         self.summaries: list[str] = []
+        self.event_ids: list[int] = []
 
     def log(
         self,
@@ -109,7 +110,7 @@ class _Transaction:
         if self.tx is None:
             # Writers are serialized by BEGIN IMMEDIATE, so the next id is ours to take.
             self.tx = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM events").fetchone()[0]
-        self.conn.execute(
+        cursor = self.conn.execute(
             "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, before, after,"
             " undo_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -126,6 +127,7 @@ class _Transaction:
             ),
         )
         self.summaries.append(summary)
+        self.event_ids.append(cursor.lastrowid or 0)
 
 
 def _json(value: dict[str, Any] | None) -> str | None:
@@ -150,6 +152,9 @@ class Store:
         self.clock = clock
         self.path = path
         self.writable = writable
+        # The newest event this connection wrote: lets the app tell its own writes (already
+        # on screen) from other people's (to be reloaded).
+        self.last_own_event_id = 0
 
     @classmethod
     def open(cls, path: Path, *, actor: str, clock: Clock, create: bool = False) -> Store:
@@ -188,6 +193,8 @@ class Store:
         try:
             yield transaction
             self.conn.execute("COMMIT")
+            if transaction.event_ids:
+                self.last_own_event_id = max(transaction.event_ids)
         except sqlite3.OperationalError as error:
             self._rollback()
             raise self._translate(error) from None
@@ -288,6 +295,22 @@ class Store:
         today = now.astimezone().date()
         return [convert.action(row, now, today) for row in self.conn.execute(sql, params)]
 
+    def count_actions(self, where: ActionFilter | None = None) -> dict[str, int]:
+        """How many actions each phase holds under ``where`` (every phase present, maybe 0)."""
+        where = where or ActionFilter()
+        clauses, params = self._filter_clauses(where, self._now())
+        if where.stale:  # the stale rule needs the last check-in join
+            sql = f"SELECT phase, count(*) FROM ({_ACTION_SELECT}"
+            sql += (" WHERE " + " AND ".join(clauses)) if clauses else ""
+            sql += ") GROUP BY phase"
+        else:
+            sql = "SELECT a.phase, count(*) FROM actions a"
+            sql += (" WHERE " + " AND ".join(clauses)) if clauses else ""
+            sql += " GROUP BY a.phase"
+        counts = {phase: 0 for phase in ("plan", "do", "check", "act")}
+        counts.update({phase: n for phase, n in self.conn.execute(sql, params)})
+        return counts
+
     def _filter_clauses(self, where: ActionFilter, now: datetime) -> tuple[list[str], list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []
@@ -374,6 +397,26 @@ class Store:
     def last_event_id(self) -> int:
         """The newest event's id: it moves exactly when the team's data changed."""
         return self.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
+
+    def others_wrote_since(self, event_id: int) -> bool:
+        """Did any connection but this one add events after ``event_id``?"""
+        row = self.conn.execute(
+            "SELECT 1 FROM events WHERE id > ? AND id > ? LIMIT 1",
+            (event_id, self.last_own_event_id),
+        ).fetchone()
+        if row is not None:
+            return True
+        # Ours is the newest; were there others' events between what we saw and ours?
+        own_tx = self.conn.execute(
+            "SELECT tx FROM events WHERE id = ?", (self.last_own_event_id,)
+        ).fetchone()
+        first_own = own_tx[0] if own_tx else self.last_own_event_id + 1
+        return (
+            self.conn.execute(
+                "SELECT 1 FROM events WHERE id > ? AND id < ? LIMIT 1", (event_id, first_own)
+            ).fetchone()
+            is not None
+        )
 
     def counts(self) -> dict[str, int]:
         """How many rows each table holds (for seed summaries and doctor)."""

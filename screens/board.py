@@ -13,7 +13,7 @@ import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -28,20 +28,16 @@ from db.errors import Conflict, GateUnmet, PdcaError
 from db.models import PHASES, Action, ActionChanges, ActionDraft, CheckinDraft, validated
 from db.store import ActionFilter, Store
 from screens.context import AppContext, context_of
-from screens.dialogs import (
-    ActionDetailScreen,
-    ActionFormModal,
-    ActionFormResult,
-    CheckinModal,
-    ChoiceModal,
-    ConflictModal,
-    PickModal,
-)
 from widgets.phase_column import PhaseColumn
 from widgets.status_bar import StatusBar
 from widgets.text import literal
 
+if TYPE_CHECKING:
+    # The dialogs are imported when first opened, not before the first paint.
+    from screens.dialogs import ActionFormResult
+
 T = TypeVar("T")
+FIRST_PAGE = 60  # cards per phase read before the first paint: more than any screen shows
 
 VERDICT_CHOICES = [
     ("worked", "Worked: the change did what we hoped"),
@@ -96,6 +92,8 @@ def _order(action: Action) -> tuple[bool, str, int]:
 
 
 def form_of(action: Action) -> ActionFormResult:
+    from screens.dialogs import ActionFormResult
+
     return ActionFormResult(
         title=action.title,
         owner=action.owner,
@@ -212,26 +210,40 @@ class BoardScreen(Screen[None]):
                     column = PhaseColumn(phase, id=f"column-{phase}")
                     self.columns[phase] = column
                     yield column
-        yield Input(placeholder="filter by text (enter keeps it, esc clears)", id="text-filter")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#filter-bar").display = False
-        actions = self.store.list_actions(self.filter.as_store_filter())
-        self.show_actions(actions, self.context.today(), None)
+        # First paint from one screenful per phase; the rest follows from a worker, so a
+        # board of 10 000 actions opens as fast as an empty one.
+        wanted = self.filter.as_store_filter()
+        first_page: list[Action] = []
+        for phase in PHASES:
+            first_page += self.store.list_actions(replace(wanted, phase=phase, limit=FIRST_PAGE))
+        counts = self.store.count_actions(wanted)
+        self.show_actions(first_page, self.context.today(), None, counts)
         first = next((c for c in self.columns.values() if c.actions), self.columns["plan"])
         first.focus()
         self.focused_id = first.current.id if first.current else None
+        if any(counts[phase] > len(self.columns[phase].actions) for phase in PHASES):
+            self.call_after_refresh(self.reload)
 
     # ------------------------------------------------------------------ showing data
 
-    def show_actions(self, actions: list[Action], today: date, keep_id: int | None) -> None:
+    def show_actions(
+        self,
+        actions: list[Action],
+        today: date,
+        keep_id: int | None,
+        counts: dict[str, int] | None = None,
+    ) -> None:
         by_phase: dict[str, list[Action]] = {phase: [] for phase in PHASES}
         for action in actions:
             by_phase[action.phase].append(action)
         for phase, column in self.columns.items():
             column.show(by_phase[phase], today, keep_id)
-            self.headers[phase].update(f"{phase.capitalize()}  {len(by_phase[phase])}")
+            count = counts[phase] if counts else len(by_phase[phase])
+            self.headers[phase].update(f"{phase.capitalize()}  {count}")
         if keep_id is not None:
             self.focus_action(keep_id)
         bar = self.query_one("#filter-bar", Static)
@@ -387,6 +399,8 @@ class BoardScreen(Screen[None]):
 
     @work(group="flow", exclusive=True)
     async def move_flow(self, action: Action, target: str) -> None:
+        from screens.dialogs import ActionFormModal, ChoiceModal
+
         verdict = None
         if target == "do" and not (action.owner and action.due):
             form = await self.app.push_screen_wait(
@@ -432,6 +446,8 @@ class BoardScreen(Screen[None]):
 
     @work(group="flow", exclusive=True)
     async def complete_flow(self, action: Action) -> None:
+        from screens.dialogs import ChoiceModal
+
         choices = DECISION_CHOICES if action.phase == "act" else DECISION_CHOICES[2:]
         prompt = (
             "What now?"
@@ -460,6 +476,8 @@ class BoardScreen(Screen[None]):
             self.notify(f"#{action.id} done ({decision})")
 
     async def _ask_checkin(self, action: Action, reason: str | None = None) -> bool:
+        from screens.dialogs import CheckinModal
+
         result = await self.app.push_screen_wait(CheckinModal(action=action, reason=reason))
         if result is None:
             return False
@@ -510,6 +528,8 @@ class BoardScreen(Screen[None]):
 
     @work(group="flow", exclusive=True)
     async def new_flow(self) -> None:
+        from screens.dialogs import ActionFormModal, ActionFormResult
+
         initial = ActionFormResult(
             title="",
             owner=self.context.actor,
@@ -552,6 +572,8 @@ class BoardScreen(Screen[None]):
 
     @work(group="flow", exclusive=True)
     async def edit_flow(self, action_id: int) -> None:
+        from screens.dialogs import ActionFormModal
+
         base = self._write(lambda: self.store.get_action(action_id))
         if base is None:
             return
@@ -584,6 +606,8 @@ class BoardScreen(Screen[None]):
 
         Returns True when saved (or nothing to save), False when not, "edit" to edit again.
         """
+        from screens.dialogs import ConflictModal
+
         try:
             changes = changes_between(base, form)
             saved = self.store.edit_action(base.id, changes, expected_version=base.version)
@@ -619,6 +643,8 @@ class BoardScreen(Screen[None]):
 
     @work(group="flow", exclusive=True)
     async def detail_flow(self, action_id: int) -> None:
+        from screens.dialogs import ActionDetailScreen
+
         detail = self._write(lambda: self.store.action_detail(action_id))
         if detail is None:
             return
@@ -636,8 +662,15 @@ class BoardScreen(Screen[None]):
         self.filter = wanted
         self.reload()
 
+    def _text_box(self) -> Input | None:
+        found = self.query("#text-filter")
+        return found.first(Input) if found else None
+
     def action_filter_text(self) -> None:
-        box = self.query_one("#text-filter", Input)
+        box = self._text_box()
+        if box is None:  # mounted on first use: one widget less before the first paint
+            box = Input(placeholder="filter by text (enter keeps it, esc clears)", id="text-filter")
+            self.mount(box, before=self.query_one(Footer))
         box.add_class("-shown")
         box.focus()
 
@@ -647,8 +680,8 @@ class BoardScreen(Screen[None]):
 
     @on(Input.Submitted, "#text-filter")
     def keep_text_filter(self) -> None:
-        box = self.query_one("#text-filter", Input)
-        if not box.value.strip():
+        box = self._text_box()
+        if box is not None and not box.value.strip():
             box.remove_class("-shown")
         self._focus_board()
 
@@ -673,6 +706,8 @@ class BoardScreen(Screen[None]):
 
     @work(group="flow", exclusive=True)
     async def pick_flow(self, kind: str) -> None:
+        from screens.dialogs import PickModal
+
         options = self._people() if kind == "owner" else self._initiatives()
         if not options:
             self.notify(f"no {kind}s yet", severity="warning")
@@ -684,11 +719,12 @@ class BoardScreen(Screen[None]):
             self.set_filter(replace(self.filter, **{kind: picked}))
 
     def action_clear_filters(self) -> None:
-        box = self.query_one("#text-filter", Input)
-        box.remove_class("-shown")
-        if box.value:
-            with box.prevent(Input.Changed):
-                box.value = ""
+        box = self._text_box()
+        if box is not None:
+            box.remove_class("-shown")
+            if box.value:
+                with box.prevent(Input.Changed):
+                    box.value = ""
         self._focus_board()
         if self.filter.active:
             self.set_filter(BoardFilter(include_done=self.filter.include_done))

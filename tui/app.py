@@ -19,7 +19,6 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
-from textual.widgets import HelpPanel
 from textual.worker import get_current_worker
 
 from db.clock import Clock
@@ -38,7 +37,7 @@ class PdcaApp(App[None]):
     """pdca: the board (and, as they arrive, the other views) over one shared file."""
 
     TITLE = "pdca"
-    CSS_PATH = "pdca.tcss"
+    CSS_PATH = Path(__file__).parent / "pdca.tcss"  # absolute: subclasses live elsewhere
     MODES = {"board": BoardScreen}
     DEFAULT_MODE = "board"
     BINDINGS = [
@@ -104,9 +103,11 @@ class PdcaApp(App[None]):
                 self._show_others(others)
         latest = store.last_event_id()
         if latest != self._last_event_id:
+            # This session's own writes are already on screen; reload for anyone else's.
+            changed_by_others = store.others_wrote_since(self._last_event_id)
             self._last_event_id = latest
             handler = getattr(self.screen, "on_database_changed", None)
-            if handler is not None:
+            if changed_by_others and handler is not None:
                 handler()
 
     # ------------------------------------------------------------------ presence
@@ -150,7 +151,7 @@ class PdcaApp(App[None]):
     # ------------------------------------------------------------------ keys and palette
 
     def action_toggle_keys(self) -> None:
-        if self.screen.query(HelpPanel):
+        if self.screen.query("HelpPanel"):
             self.action_hide_help_panel()
         else:
             self.action_show_help_panel()
