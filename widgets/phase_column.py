@@ -249,14 +249,14 @@ class PhaseColumn(ScrollView, can_focus=True):
         if line == 2:
             mark, mark_class = status_mark(action.last_checkin_status)
             days = action.days_since_checkin
-            if action.last_checkin_at is None:
-                since = f" no check-in ({days}d)"
-            else:
-                since = " today" if days == 0 else f" {days}d ago"
             since_class = "phase-column--muted"
             if action.stale:
-                since = f" ⌛{action.days_since_checkin}d stale"
+                since = f" ⌛{days}d stale"
                 since_class = "phase-column--stale"
+            elif action.last_checkin_at is None:
+                since = " no check-in"
+            else:
+                since = " today" if days == 0 else f" {days}d ago"
             parts = [(mark, f"phase-column--{mark_class}"), (since, since_class)]
             if action.initiative:
                 parts.append((f" · {literal(action.initiative)}", "phase-column--muted"))
@@ -273,8 +273,10 @@ class PhaseColumn(ScrollView, can_focus=True):
         due = date.fromisoformat(action.due)
         days = (due - self.today).days
         if action.overdue:
-            return (f"  ! {-days}d overdue", "phase-column--overdue")
+            return (f"  ! {-days}d late", "phase-column--overdue")
         if days <= DUE_SOON_DAYS:
             when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days}d"
             return (f"  due {when}", "phase-column--due-soon")
-        return (f"  due {action.due}", "phase-column--muted")
+        # Short enough for an 80-column board; the year only when it is not this one's.
+        shown = f"{due:%b} {due.day}" if due.year == self.today.year else f"{due:%b} {due.year}"
+        return (f"  due {shown}", "phase-column--muted")
