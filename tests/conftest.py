@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -48,6 +50,22 @@ def store(db_path: Path) -> Iterator[Store]:
     opened = Store.open(db_path, actor="alice", clock=lambda: NOW_DT, create=True)
     yield opened
     opened.close()
+
+
+def events(store: Store, after_id: int = 0) -> list[dict[str, Any]]:
+    """The event rows after ``after_id``, with before/after parsed: what tests assert on."""
+    rows = store.conn.execute("SELECT * FROM events WHERE id > ? ORDER BY id", (after_id,))
+    result = []
+    for row in rows:
+        data = dict(row)
+        for key in ("before", "after"):
+            data[key] = json.loads(data[key]) if data[key] else None
+        result.append(data)
+    return result
+
+
+def last_event_id(store: Store) -> int:
+    return store.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
 
 
 def open_as(path: Path, actor: str, when: datetime = NOW_DT) -> Store:

@@ -84,7 +84,7 @@ class PhaseColumn(ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(0, always_update=True)
 
     class Highlighted(Message):
-        """The cursor rests on another card."""
+        """The cursor rests on another card (``action_id`` is None in an empty column)."""
 
         def __init__(self, column: PhaseColumn, action_id: int | None) -> None:
             super().__init__()
@@ -95,17 +95,8 @@ class PhaseColumn(ScrollView, can_focus=True):
         def control(self) -> PhaseColumn:
             return self.column
 
-    class Selected(Message):
-        """A card was clicked (the board opens it on a second click)."""
-
-        def __init__(self, column: PhaseColumn, action_id: int) -> None:
-            super().__init__()
-            self.column = column
-            self.action_id = action_id
-
-        @property
-        def control(self) -> PhaseColumn:
-            return self.column
+    class Selected(Highlighted):
+        """A card was double-clicked: the board opens it."""
 
     def __init__(self, phase: str, *, id: str | None = None) -> None:
         super().__init__(id=id)

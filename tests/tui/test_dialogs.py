@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 
 from db.models import Action, ActionDetail, Checkin, Event
+from screens.board import DECISION_CHOICES, VERDICT_CHOICES
 from screens.dialogs import (
     ActionDetailScreen,
     ActionFormModal,
@@ -33,16 +34,8 @@ TODAY = date(2026, 11, 23)  # a Monday
 PEOPLE = ["alice", "bob", "carol"]
 INITIATIVES = ["Faster tickets", "Calmer on-call"]
 KPIS = ["Resolution time", "Pages per week"]
-VERDICTS = [
-    ("worked", "Worked: the change did what we hoped"),
-    ("partly", "Partly: some effect, not all"),
-    ("did-not", "Did not: no effect, or worse"),
-]
-DECISIONS = [
-    ("standardize", "Standardize: make it the way we work"),
-    ("adjust", "Adjust: run another cycle, linked to this one"),
-    ("abandon", "Abandon: stop here"),
-]
+VERDICTS = VERDICT_CHOICES
+DECISIONS = DECISION_CHOICES
 MISSING = object()
 
 

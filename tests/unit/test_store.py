@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,7 +20,7 @@ from db.models import (
     ReadingDraft,
 )
 from db.store import ActionFilter, Store
-from tests.conftest import NOW, NOW_DT, open_as
+from tests.conftest import NOW, NOW_DT, events, last_event_id, open_as
 
 
 class Ticker:
@@ -49,21 +48,6 @@ def timed(db_path: Path, ticker: Ticker) -> Iterator[Store]:
     opened = Store.open(db_path, actor="alice", clock=ticker, create=True)
     yield opened
     opened.close()
-
-
-def events(store: Store, after_id: int = 0) -> list[dict[str, Any]]:
-    rows = store.conn.execute("SELECT * FROM events WHERE id > ? ORDER BY id", (after_id,))
-    result = []
-    for row in rows:
-        data = dict(row)
-        for key in ("before", "after"):
-            data[key] = json.loads(data[key]) if data[key] else None
-        result.append(data)
-    return result
-
-
-def last_event_id(store: Store) -> int:
-    return store.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
 
 
 def row(store: Store, table: str, row_id: int) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,24 +19,9 @@ from db.models import (
     ReadingDraft,
 )
 from db.store import Store
-from tests.conftest import NOW, NOW_DT, open_as
+from tests.conftest import NOW, NOW_DT, events, last_event_id, open_as
 
 LATER = NOW_DT + timedelta(hours=1)
-
-
-def events(store: Store, after_id: int = 0) -> list[dict[str, Any]]:
-    rows = store.conn.execute("SELECT * FROM events WHERE id > ? ORDER BY id", (after_id,))
-    result = []
-    for row in rows:
-        data = dict(row)
-        for key in ("before", "after"):
-            data[key] = json.loads(data[key]) if data[key] else None
-        result.append(data)
-    return result
-
-
-def last_event_id(store: Store) -> int:
-    return store.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
 
 
 def dump(store: Store) -> dict[str, list[tuple[Any, ...]]]:
