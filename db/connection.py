@@ -110,7 +110,7 @@ def open_database(
         os.umask(0o007)
     writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
     try:
-        connection = _connect(path, writable)
+        connection = connect_file(path, writable)
     except sqlite3.Error as error:
         raise DatabaseProblem(f"{path}: cannot open ({error}; {describe_owner(path)})") from None
     try:
@@ -133,7 +133,7 @@ def open_database(
 _NO_WAL_INDEX = {sqlite3.SQLITE_READONLY_DIRECTORY, sqlite3.SQLITE_READONLY_CANTINIT}
 
 
-def _connect(path: Path, writable: bool) -> sqlite3.Connection:
+def connect_file(path: Path, writable: bool) -> sqlite3.Connection:
     """A connection; for a reader who may not write, one that can read without writing.
 
     A WAL file can only be read through its ``-shm``, which SQLite makes beside the file; a

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from db import schema
-from db.connection import SQLITE_HEADER, describe_owner
+from db.connection import SQLITE_HEADER, connect_file, describe_owner
 from db.filesystem import filesystem_of, is_network_filesystem
 
 
@@ -42,7 +42,7 @@ def diagnose(path: Path, mountinfo: str | None = None) -> list[Check]:
     )
     checks += _check_permissions(path)
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        connection = connect_file(path, writable=False)  # reads as a reader would; writes nothing
     except sqlite3.Error as error:
         return [*checks, Check("open", False, f"{error} ({describe_owner(path)})")]
     try:

@@ -162,8 +162,7 @@ class PdcaApp(App[None]):
             for title, help_text, callback in commands():
                 yield SystemCommand(title, help_text, callback)
         yield SystemCommand("Show board", "The PDCA board (1)", lambda: self.switch_mode("board"))
-        yield SystemCommand("Keys", "Show every key that works here (?)", self.action_toggle_keys)
-        yield from super().get_system_commands(screen)
+        yield from super().get_system_commands(screen)  # Theme, Quit, Keys, Screenshot, ...
 
 
 def create_app(

@@ -19,9 +19,12 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from importlib import metadata
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from db.models import ActionDraft
 from db.store import Store
@@ -116,9 +119,51 @@ def _assert_reads_but_cannot_write(run: Run, path: Path, titles: list[str], read
     assert sha256(path) == before
 
 
+def _distributions(names: list[str]) -> dict[str, metadata.Distribution]:
+    """The installed distributions ``names`` need to run here, by their normalised names."""
+    found: dict[str, metadata.Distribution] = {}
+    todo = list(names)
+    while todo:
+        distribution = metadata.distribution(todo.pop())
+        key = canonicalize_name(distribution.metadata["Name"])
+        if key in found:
+            continue
+        found[key] = distribution
+        for line in distribution.requires or []:
+            requirement = Requirement(line)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(requirement.name)
+    return found
+
+
+def _stage(public_dir: Path) -> Path:
+    """A copy of pdca's command line and what it imports, where any user may read it.
+
+    Our interpreter's packages may sit in root's private home (pyenv, a venv's symlinks), which
+    another user cannot enter; so copy them, with pdca's own packages, into a public folder."""
+    site = public_dir / "site"
+    for package in ("db", "tui"):
+        shutil.copytree(
+            REPO / package, site / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    for distribution in _distributions(["click", "pydantic", "sqlite-utils"]).values():
+        for file in distribution.files or []:
+            source = Path(distribution.locate_file(file))
+            if "__pycache__" in file.parts or ".." in file.parts or not source.is_file():
+                continue
+            (site / file).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, site / file)
+    for root, dirs, files in os.walk(site):
+        for name in dirs:
+            os.chmod(os.path.join(root, name), 0o755)
+        for name in files:
+            os.chmod(os.path.join(root, name), 0o644)
+    return site
+
+
 def _python_for(user: pwd.struct_passwd, env: dict[str, str], cwd: Path) -> str:
-    """An interpreter ``user`` may execute that imports pdca: ours, or failing that (ours may
-    sit in root's home) the system one of the same version, given our packages."""
+    """An interpreter ``user`` may execute that imports pdca from ``env``'s PYTHONPATH: ours, or
+    failing that (ours may sit in root's home) the system one of the same minor version."""
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
     candidates = [sys.executable, f"/usr/bin/python{version}", f"/usr/local/bin/python{version}"]
     tried = []
@@ -162,14 +207,14 @@ def _nobody_runner(db_path: Path, work: Path) -> Run:
     home = work / "home"
     home.mkdir()
     os.chown(home, nobody.pw_uid, nobody.pw_gid)
-    site = [p for p in sys.path if p.endswith("site-packages")]
+    site = _stage(work)
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(home),
         "XDG_DATA_HOME": str(home / ".local" / "share"),
         "PDCA_NOW": "2026-11-23T09:00:00Z",
         "TZ": "UTC",
-        "PYTHONPATH": os.pathsep.join([str(REPO), *site]),
+        "PYTHONPATH": str(site),
     }
     python = _python_for(nobody, env, home)
 

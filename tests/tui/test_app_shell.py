@@ -1,0 +1,175 @@
+"""The app around the board: themes remembered, the palette, keys help, presence, small and
+colourless terminals."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from textual.widgets import HelpPanel
+
+from db.models import ActionDraft
+from tests.tui.conftest import SIZE
+from tests.tui.test_board import board, focused
+from tui.settings import DEFAULT_THEME, settings_path
+from widgets.phase_column import CARD_HEIGHT, PhaseColumn
+from widgets.status_bar import StatusBar
+
+
+async def test_the_chosen_theme_is_remembered_for_the_next_run(
+    make_app, board_db: Path, env: dict[str, str]
+) -> None:
+    first = make_app(board_db)
+    async with first.run_test(size=SIZE) as pilot:
+        assert first.theme == DEFAULT_THEME
+        first.theme = "nord"
+        await pilot.pause()
+    assert 'theme = "nord"' in settings_path(env).read_text()
+
+    second = make_app(board_db)
+    async with second.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert second.theme == "nord"
+
+
+@pytest.mark.parametrize("content", ["theme = [not toml", 'theme = "no-such-theme"', "theme = 3"])
+async def test_a_broken_settings_file_falls_back_to_the_default_theme(
+    make_app, board_db: Path, env: dict[str, str], content: str
+) -> None:
+    file = settings_path(env)
+    file.parent.mkdir(parents=True)
+    file.write_text(content)
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme == DEFAULT_THEME
+        assert focused(app) == ("plan", 1)  # and the board opened as usual
+
+
+async def test_every_board_key_is_a_palette_command(make_app, board_db: Path) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+    assert len(titles) == len(set(titles)), titles  # no command offered twice
+    expected = {
+        "New action",
+        "Move to next phase",
+        "Move to previous phase",
+        "Edit action",
+        "Open action",
+        "Check in",
+        "Done",
+        "Undo",
+        "Filter by text",
+        "Filter by owner",
+        "Filter by initiative",
+        "Clear filters",
+        "Show or hide done actions",
+        "Show board",
+        "Keys",  # Textual's own, kept: Theme, Quit, Keys
+        "Theme",
+        "Quit",
+    }
+    assert expected <= set(titles)
+
+
+async def test_the_palette_runs_a_board_command(make_app, board_db: Path, store) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"next phase")
+        for _ in range(40):  # the palette searches in a worker
+            await asyncio.sleep(0.05)
+            await pilot.pause()
+            if app.screen.query("CommandList Option"):
+                break
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+    assert store.get_action(1).phase == "do"
+
+
+async def test_question_mark_shows_and_hides_every_key(make_app, board_db: Path) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not app.screen.query(HelpPanel)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert len(app.screen.query(HelpPanel)) == 1
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert not app.screen.query(HelpPanel)
+
+
+async def test_views_switch_with_digits_and_only_built_views_have_keys(
+    make_app, board_db: Path
+) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view_keys = {b.key for b in app.BINDINGS if b.id and b.id.startswith("view-")}
+        assert view_keys == {"1"}
+        await pilot.press("2")  # not built yet: nothing happens, nothing breaks
+        await pilot.press("1")
+        await pilot.pause()
+        assert app.current_mode == "board"
+        assert focused(app) == ("plan", 1)
+
+
+async def test_the_header_names_who_else_has_the_file_open(make_app, board_db: Path) -> None:
+    alice = make_app(board_db, actor="alice", presence=True, watch_changes=False)
+    bob = make_app(board_db, actor="bob", presence=True, watch_changes=False)
+    async with alice.run_test(size=SIZE) as alice_pilot:
+        async with bob.run_test(size=SIZE) as bob_pilot:
+            for _ in range(100):  # both presence threads join within a moment
+                await asyncio.sleep(0.05)
+                alice.check_for_changes()
+                bob.check_for_changes()
+                await alice_pilot.pause()
+                await bob_pilot.pause()
+                if alice.others == ("bob",) and bob.others == ("alice",):
+                    break
+            assert alice.others == ("bob",)
+            status = str(alice.screen.query_one(StatusBar).render())
+            assert "alice" in status and "bob here" in status
+        for _ in range(100):  # bob quit: his session row went with him
+            await asyncio.sleep(0.05)
+            alice.check_for_changes()
+            await alice_pilot.pause()
+            if alice.others == ():
+                break
+        assert alice.others == ()
+        assert "here" not in str(alice.screen.query_one(StatusBar).render())
+
+
+async def test_at_80x24_long_titles_end_in_an_ellipsis(make_app, store, db_path: Path) -> None:
+    store.add_action(ActionDraft(title="A title far too long to fit an 80 column terminal"))
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        column = board(app).columns["plan"]
+        first_line = column.render_line(0).text
+        assert first_line.rstrip().endswith("…")
+        assert len(first_line) <= column.size.width
+        assert column.size.width < 20  # four columns share 80 cells
+
+
+async def test_no_color_keeps_the_focus_visible_without_colour(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.no_color
+        column = app.focused
+        assert isinstance(column, PhaseColumn)
+        marks = [column.render_line(y).text[:1] for y in range(CARD_HEIGHT * 2)]
+        # The focused card is marked by a character, not by a colour alone.
+        assert marks[: CARD_HEIGHT - 1] == ["▌"] * (CARD_HEIGHT - 1)
+        assert "▌" not in marks[CARD_HEIGHT:]
