@@ -10,6 +10,7 @@ import pytest
 from textual.widgets import HelpPanel
 
 from db.models import ActionDraft
+from screens.dialogs import ActionDetailScreen
 from tests.tui.conftest import SIZE
 from tests.tui.test_board import board, focused
 from tui.settings import DEFAULT_THEME, settings_path
@@ -173,3 +174,23 @@ async def test_no_color_keeps_the_focus_visible_without_colour(
         # The focused card is marked by a character, not by a colour alone.
         assert marks[: CARD_HEIGHT - 1] == ["▌"] * (CARD_HEIGHT - 1)
         assert "▌" not in marks[CARD_HEIGHT:]
+
+
+async def test_a_click_focuses_a_card_and_a_double_click_opens_it(make_app, board_db: Path) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.click("#column-plan", offset=(2, CARD_HEIGHT + 1))  # the second card
+        await pilot.pause()
+        assert focused(app) == ("plan", 2)
+        await pilot.click("#column-do", offset=(2, 1))
+        await pilot.pause()
+        assert focused(app) == ("do", 3)
+        assert not isinstance(app.screen, ActionDetailScreen)
+        await pilot.click("#column-do", offset=(2, 1), times=2)
+        for _ in range(20):
+            await pilot.pause()
+            if isinstance(app.screen, ActionDetailScreen):
+                break
+        assert isinstance(app.screen, ActionDetailScreen)
+        assert "Doing it" in str(app.screen.query_one("#detail-title").render())
