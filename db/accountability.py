@@ -44,8 +44,8 @@ _FOLLOWUP_SELECT = (
 # --------------------------------------------------------------------------- settings
 
 
-def team_settings(conn: sqlite3.Connection) -> TeamSettings:
-    values = dict(conn.execute("SELECT key, value FROM settings").fetchall())
+def team_settings(store: Store) -> TeamSettings:
+    values = dict(store.conn.execute("SELECT key, value FROM settings").fetchall())
     settings = arules.DEFAULT_SETTINGS
     if "stale_after_days" in values:
         settings = settings.model_copy(
@@ -88,7 +88,7 @@ def set_team_setting(store: Store, key: str, text: str) -> TeamSettings:
             "SELECT * FROM settings WHERE id = ?", (row_id,)
         ).fetchone())  # fmt: skip
         tx.log("setting", row_id, op, f"set {name.replace('_', '-')} to {value}", old, after)
-    return team_settings(store.conn)
+    return team_settings(store)
 
 
 # --------------------------------------------------------------------------- follow-ups
@@ -96,7 +96,7 @@ def set_team_setting(store: Store, key: str, text: str) -> TeamSettings:
 
 def schedule_followups(store: Store, tx: _Transaction, action: sqlite3.Row) -> list[int]:
     """Inside the standardize transaction: one follow-up per configured offset, for the owner."""
-    offsets = team_settings(store.conn).followup_offsets
+    offsets = team_settings(store).followup_offsets
     done_on = tx.now.astimezone().date()
     made = []
     for offset, due in arules.followup_schedule(done_on, offsets):
@@ -248,7 +248,7 @@ def owners(store: Store) -> list[OwnerRow]:
     """One row per person, most in need of attention first."""
     now = store.clock()
     today = now.astimezone().date()
-    settings = team_settings(store.conn)
+    settings = team_settings(store)
     cutoff = iso(arules.stale_cutoff(now, settings.stale_after_days))
     soon = (today + timedelta(days=arules.DUE_SOON_DAYS)).isoformat()
     rows: dict[str, dict[str, Any]] = {}
@@ -323,10 +323,10 @@ def log_page(
         params.append(where.status)
     if where.since is not None:
         clauses.append("c.at >= ?")
-        params.append(_day_start(where.since))
+        params.append(day_start(where.since))
     if where.until is not None:
         clauses.append("c.at < ?")
-        params.append(_day_start(where.until + timedelta(days=1)))
+        params.append(day_start(where.until + timedelta(days=1)))
     if after is not None:
         clauses.append("(c.at < ? OR (c.at = ? AND c.id < ?))")
         params += [after[0], after[0], after[1]]
@@ -343,7 +343,7 @@ def log_page(
     return [LogEntry(**dict(row)) for row in store.conn.execute(sql, params)]
 
 
-def _day_start(day: date) -> str:
+def day_start(day: date) -> str:
     """The stored moment a local day starts at (times are stored in UTC)."""
     local = datetime.combine(day, datetime.min.time()).astimezone()
     return iso(local)
@@ -369,11 +369,11 @@ def standup_digest(store: Store, since: str | None = None) -> Digest:
     if since is None:
         previous = last_standup(store)
         since = arules.standup_since(previous.at if previous else None, now)
-    until = iso(now + timedelta(seconds=1))  # this second's events count
+    until = iso(now)
     events = [
         convert.event(row)
         for row in store.conn.execute(
-            "SELECT * FROM events WHERE at >= ? AND at < ? ORDER BY id", (since, until)
+            "SELECT * FROM events WHERE at > ? AND at <= ? ORDER BY id", (since, until)
         )
     ]
     action_ids = _mentioned_actions(events)

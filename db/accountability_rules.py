@@ -116,14 +116,15 @@ def digest(
     newly_overdue: Iterable[ActionBrief] = (),
     owners: Iterable[str] = (),
 ) -> Digest:
-    """What changed from ``since`` to ``until``: one item per event that a stand-up cares for.
+    """What changed after ``since`` up to ``until`` (inclusive): one item per event a stand-up
+    cares for. The start is exclusive so that what a recorded stand-up saw is not seen twice.
 
     Undone changes (and the undo events themselves) are left out: they did not happen.
     ``newly_overdue`` are the open actions whose due date passed in the window (time, not an
     event, makes an action overdue, so the store hands them in).
     """
     kpis = kpis or {}
-    window = [e for e in events if since <= e.at < until]
+    window = [e for e in events if since < e.at <= until]
     undone = {e.undo_of for e in window if e.undo_of is not None}
     items: list[DigestItem] = []
     for event in window:

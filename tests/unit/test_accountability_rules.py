@@ -80,7 +80,7 @@ def test_the_first_standup_looks_back_24_hours_then_from_the_last_one() -> None:
 
 # --------------------------------------------------------------------------- the digest
 
-SINCE, UNTIL = "2026-11-22T09:00:00Z", "2026-11-23T09:00:01Z"
+SINCE, UNTIL = "2026-11-22T09:00:00Z", "2026-11-23T09:00:00Z"
 
 
 def _event(
@@ -159,13 +159,13 @@ def test_the_digest_reads_creations_moves_dones_checkins_and_alerts_from_events(
 
 def test_the_digest_keeps_to_its_window_and_leaves_out_undone_changes() -> None:
     events = [
-        _event(1, "action", 1, "create", None, {"owner": "bob"}, at="2026-11-22T08:59:59Z"),
-        _event(2, "action", 2, "create", None, {"owner": "carol"}, at="2026-11-22T09:00:00Z"),
+        _event(1, "action", 1, "create", None, {"owner": "bob"}, at=SINCE),
+        _event(2, "action", 2, "create", None, {"owner": "carol"}, at="2026-11-22T09:00:01Z"),
         _event(3, "checkin", 5, "create", None, {"action_id": 1, "kind": "checkin",
                "status": "on-track", "message": "x"}),
         _event(4, "checkin", 5, "delete", {"action_id": 1}, None, undo_of=3),
         _event(5, "action", 1, "update", {"phase": "plan", "done_at": None},
-               {"phase": "do", "done_at": None}, at=UNTIL),
+               {"phase": "do", "done_at": None}, at="2026-11-23T09:00:01Z"),
     ]  # fmt: skip
     digest = arules.digest(events, since=SINCE, until=UNTIL, actions=ACTIONS)
     assert [(i.kind, i.action_id) for i in digest.items] == [("created", 2)]

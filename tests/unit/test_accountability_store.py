@@ -82,13 +82,13 @@ def test_offsets_are_a_team_setting_kept_in_the_file(timed: Store, db_path: Path
     )
     other = open_as(db_path, "bob")  # another member's pdca reads the same rule
     try:
-        assert acc.team_settings(other.conn).followup_offsets == (14, 45)
+        assert acc.team_settings(other).followup_offsets == (14, 45)
     finally:
         other.close()
     standardized(timed)
     assert [f.offset_days for f in acc.list_followups(timed)] == [14, 45]
     acc.set_team_setting(timed, "stale-after-days", "3")
-    assert acc.team_settings(timed.conn).stale_after_days == 3
+    assert acc.team_settings(timed).stale_after_days == 3
 
 
 def test_a_bad_setting_writes_nothing(timed: Store) -> None:
