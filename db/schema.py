@@ -213,11 +213,61 @@ def _presence(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX idx_sessions_seen_at ON sessions (seen_at)")
 
 
+_ACCOUNTABILITY = """
+CREATE TABLE followups (
+    id INTEGER PRIMARY KEY,
+    action_id INTEGER NOT NULL REFERENCES actions(id),
+    owner TEXT REFERENCES people(login),
+    offset_days INTEGER NOT NULL CHECK (offset_days > 0),
+    due TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    done_at TEXT,
+    done_by TEXT,
+    result TEXT CHECK (result IN ('holding', 'slipped')),
+    checkin_id INTEGER REFERENCES checkins(id),
+    reopened_id INTEGER REFERENCES actions(id),
+    version INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (action_id, offset_days)
+);
+CREATE INDEX idx_followups_due ON followups (due) WHERE done_at IS NULL;
+CREATE INDEX idx_followups_owner_done_at_due ON followups (owner, done_at, due);
+CREATE TABLE standups (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    by TEXT NOT NULL,
+    since TEXT NOT NULL,
+    people TEXT NOT NULL DEFAULT '[]',
+    version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX idx_standups_at ON standups (at);
+-- Team-wide settings (the stale cadence, the follow-up offsets): one file, one team, one rule.
+CREATE TABLE settings (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    value TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
+);
+"""
+
+
+def _accountability(conn: sqlite3.Connection) -> None:
+    """Follow-up audits at +30/+60/+90 days, recorded stand-ups, and team-wide settings.
+
+    ``followups.action_id`` is served by the UNIQUE (action_id, offset_days) index.
+    """
+    for statement in _ACCOUNTABILITY.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
 
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _initial),
     ("0002_presence", _presence),
+    ("0003_accountability", _accountability),
 ]
 
 

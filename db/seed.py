@@ -309,6 +309,13 @@ PHASE_DAYS = {"plan": (1.0, 14.0), "do": (5.0, 30.0), "check": (3.0, 18.0), "act
 OVERDUE_SHARE = 0.25  # of open actions
 STALE_SHARE = 0.2
 FOLLOWUP_DAYS = (30, 60, 90)
+# Follow-ups that fell due this recently are left for their owners to record, so a demo
+# shows audits waiting (their check-ins still count toward the spec's check-ins wanted).
+LEFT_DUE_DAYS = 10
+FOLLOWUP_COLUMNS = (
+    "id", "action_id", "owner", "offset_days", "due", "created_at", "done_at", "done_by",
+    "result", "checkin_id", "reopened_id", "version",
+)  # fmt: skip
 
 ACTION_COLUMNS = (
     "id", "title", "notes", "owner", "phase", "due", "initiative_id", "kpi_id", "parent_id",
@@ -404,6 +411,8 @@ class _World:
     initiative_ids: list[int] = field(default_factory=list)
     grp: int = 0
     staged: list[Staged] = field(default_factory=list)
+    # (action id, offset days) -> the follow-up row, filled in as its check-in is written.
+    followups: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
 
     @property
     def lead(self) -> str:
@@ -661,7 +670,8 @@ def _plan_checkins(actions: list[_Action], world: _World) -> list[_Checkin]:
         spans = [windows[a.index][1] - windows[a.index][0] for a in eligible]
         for action in rng.choices(eligible, weights=spans, k=extra):
             times[action.index].append(rng.randint(*windows[action.index]))
-    checkins = list(followups)
+    recorded_before = world.now_ts - LEFT_DUE_DAYS * DAY
+    checkins = [c for c in followups if c.at < recorded_before]
     for action in actions:
         checkins += _statuses(action, sorted(times[action.index]), world)
     checkins.sort(key=lambda c: (c.at, c.action.id))
@@ -831,11 +841,16 @@ def _write_all(conn: sqlite3.Connection, world: _World, report: Progress) -> Non
     _assign_work(actions, world)
     checkins = _plan_checkins(actions, world)
     natural = _natural_events(actions, len(checkins), world)
+    # Follow-ups: scheduled with each standardize, then one update per recorded result.
+    natural += len(FOLLOWUP_DAYS) * sum(a.final == "standardize" for a in actions)
+    natural += sum(c.kind == "followup" for c in checkins)
     wanted = world.spec.events if world.spec.events is not None else natural + len(actions) // 3
     _plan_edits(actions, wanted - natural, world)
     report(0.25)
     _write_actions(conn, actions, world, lambda f: report(0.25 + 0.3 * f))
+    _plan_followups(actions, world)
     _write_checkins(conn, checkins, world, lambda f: report(0.55 + 0.15 * f))
+    _write_followups(conn, world)
     _write_events(conn, lambda f: report(0.7 + 0.27 * f))
 
 
@@ -1208,10 +1223,56 @@ def _checkin_row(number: int, checkin: _Checkin, world: _World) -> tuple[Any, ..
         summary = f"followed up on #{action.id} ({checkin.result})"
     else:
         summary = f"checked in on #{action.id} ({checkin.status})"
+    grp = world.next_grp()
     world.staged.append(
-        (at, world.next_grp(), 0, author, "checkin", number, "create", summary, None, _json(row))
+        (at, grp, 0, author, "checkin", number, "create", summary, None, _json(row))
     )
+    if checkin.kind == "followup":
+        _record_followup(number, checkin, author, grp, world)
     return values
+
+
+def _plan_followups(actions: list[_Action], world: _World) -> None:
+    """Standardized actions' follow-ups, logged in the transaction that finished them."""
+    number = 0
+    for action in actions:
+        if action.final != "standardize":
+            continue
+        assert action.done_at is not None
+        done_at = world.at(action.done_at)
+        done_on = world.local_date(action.done_at)
+        for seq, days in enumerate(FOLLOWUP_DAYS, start=1):
+            number += 1
+            due = (done_on + timedelta(days=days)).isoformat()
+            row = dict(zip(FOLLOWUP_COLUMNS, (number, action.id, action.final_owner, days, due,
+                       done_at, None, None, None, None, None, 1), strict=True))  # fmt: skip
+            world.followups[(action.id, days)] = row
+            summary = f"scheduled the {days}-day follow-up of #{action.id} for {due}"
+            world.staged.append(
+                (done_at, action.done_grp, seq, action.done_actor, "followup", number, "create",
+                 summary, None, _json(row))
+            )  # fmt: skip
+
+
+def _record_followup(number: int, checkin: _Checkin, author: str, grp: int, world: _World) -> None:
+    days = int(checkin.message.split("-", 1)[0])
+    row = world.followups[(checkin.action.id, days)]
+    before = _json(row)
+    at = world.at(checkin.at)
+    row.update(done_at=at, done_by=author, result=checkin.result, checkin_id=number, version=2)
+    summary = f"recorded the {days}-day follow-up of #{checkin.action.id}: {checkin.result}"
+    world.staged.append(
+        (at, grp, 1, author, "followup", row["id"], "update", summary, before, _json(row))
+    )
+
+
+def _write_followups(conn: sqlite3.Connection, world: _World) -> None:
+    marks = ", ".join("?" for _ in FOLLOWUP_COLUMNS)
+    conn.executemany(
+        f"INSERT INTO followups ({', '.join(FOLLOWUP_COLUMNS)}) VALUES ({marks})",
+        [tuple(row[c] for c in FOLLOWUP_COLUMNS) for row in world.followups.values()],
+    )
+    world.followups.clear()
 
 
 def _write_events(conn: sqlite3.Connection, report: Progress) -> None:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from db import convert, rules
+from db import accountability, convert, rules
 from db.clock import Clock, iso
 from db.connection import describe_owner, open_database
 from db.errors import (
@@ -58,6 +58,9 @@ TABLES = {
     "reading": "kpi_readings",
     "alert": "alerts",
     "person": "people",
+    "followup": "followups",
+    "standup": "standups",
+    "setting": "settings",
 }
 
 _ACTION_SELECT = """
@@ -595,6 +598,8 @@ class Store:
             next_id = None
             if decision == "adjust":
                 next_id = self._spawn_next_cycle(tx, before)
+            elif decision == "standardize":  # is the change holding? asked at +30/+60/+90
+                accountability.schedule_followups(self, tx, before)
         next_cycle = self.get_action(next_id) if next_id is not None else None
         return Completion(action=self.get_action(action_id), next_cycle=next_cycle)
 

@@ -34,6 +34,9 @@ TABLE_ORDER = (
     "checkins",
     "kpi_readings",
     "alerts",
+    "followups",
+    "standups",
+    "settings",
     "events",
 )
 CSV_COLUMNS = (

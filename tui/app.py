@@ -27,6 +27,9 @@ from db.presence import HEARTBEAT_SECONDS, Presence
 from db.store import Store
 from screens.board import BoardScreen
 from screens.context import AppContext
+from screens.log import LogScreen
+from screens.owners import OwnersScreen
+from screens.standup import StandupScreen
 from tui.settings import Settings, load_settings, save_settings, settings_path
 from widgets.status_bar import StatusBar
 
@@ -38,10 +41,18 @@ class PdcaApp(App[None]):
 
     TITLE = "pdca"
     CSS_PATH = Path(__file__).parent / "pdca.tcss"  # absolute: subclasses live elsewhere
-    MODES = {"board": BoardScreen}
+    MODES = {
+        "board": BoardScreen,
+        "owners": OwnersScreen,
+        "log": LogScreen,
+        "standup": StandupScreen,
+    }
     DEFAULT_MODE = "board"
     BINDINGS = [
         Binding("1", "switch_mode('board')", "Board", id="view-board"),
+        Binding("2", "switch_mode('owners')", "Owners", id="view-owners"),
+        Binding("4", "switch_mode('log')", "Log", id="view-log"),
+        Binding("5", "switch_mode('standup')", "Stand-up", id="view-standup"),
         Binding("question_mark", "toggle_keys", "Keys", id="app-keys"),
         Binding("q", "quit", "Quit", id="app-quit"),
     ]
@@ -162,6 +173,13 @@ class PdcaApp(App[None]):
             for title, help_text, callback in commands():
                 yield SystemCommand(title, help_text, callback)
         yield SystemCommand("Show board", "The PDCA board (1)", lambda: self.switch_mode("board"))
+        yield SystemCommand("Show owners", "Who owns what (2)", lambda: self.switch_mode("owners"))
+        yield SystemCommand("Show log", "The check-in log (4)", lambda: self.switch_mode("log"))
+        yield SystemCommand(
+            "Show stand-up",
+            "What changed since the last stand-up (5)",
+            lambda: self.switch_mode("standup"),
+        )
         yield from super().get_system_commands(screen)  # Theme, Quit, Keys, Screenshot, ...
 
 

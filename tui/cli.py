@@ -680,6 +680,13 @@ def doctor(session: Session) -> None:
         _fail(f"{problems} problem(s) found")
 
 
+# --------------------------------------------------------------------------- accountability
+
+from tui.cli_accountability import register as _register_accountability  # noqa: E402
+
+_register_accountability(cli)  # owners, log, followups, followup, standup, config
+
+
 # --------------------------------------------------------------------------- entry point
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.widget import Widget
 
 from widgets.text import literal
@@ -45,3 +46,15 @@ class StatusBar(Widget):
                 shown += f" +{more}"
             text.append(f" · {shown} here")
         return text
+
+
+def show_status(screen: Screen[None], view: str) -> None:
+    """Fill a new view's status bar as the app fills the board's: file, login, who else."""
+    context = getattr(screen.app, "context", None)
+    for bar in screen.query(StatusBar):
+        bar.view = view
+        if context is not None:
+            bar.database = context.path.name
+            bar.login = context.actor
+            bar.read_only = not context.writable
+        bar.others = tuple(getattr(screen.app, "others", ()))

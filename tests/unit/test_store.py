@@ -402,7 +402,15 @@ def test_standardize_finishes_the_action(timed: Store, ticker: Ticker) -> None:
     assert (result.action.decision, result.action.done_at) == ("standardize", iso(ticker.now))
     assert result.action.version == 5
     written = events(timed, mark)
-    assert [(e["op"], e["summary"]) for e in written] == [("update", "done #1 (standardize)")]
+    # Standardizing schedules the follow-up audits in the same transaction (issue 4).
+    assert [(e["op"], e["entity"]) for e in written] == [
+        ("update", "action"),
+        ("create", "followup"),
+        ("create", "followup"),
+        ("create", "followup"),
+    ]
+    assert written[0]["summary"] == "done #1 (standardize)"
+    assert len({e["tx"] for e in written}) == 1
 
 
 def test_adjust_spawns_the_next_cycle_linked_to_its_parent(timed: Store, ticker: Ticker) -> None:

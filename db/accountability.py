@@ -1,0 +1,461 @@
+"""Reads and writes of the accountability views, over the store's connection and clock.
+
+Writes go through the store's own transaction (``Store._write``: ``BEGIN IMMEDIATE``, version
+check, one event row per changed record), so they obey the same rules as every other write;
+``schedule_followups`` runs inside ``Store.complete_action``'s transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from db import accountability_rules as arules
+from db import convert
+from db.accountability_models import (
+    Digest,
+    Followup,
+    FollowupOutcome,
+    FollowupResult,
+    LogEntry,
+    LogFilter,
+    OwnerRow,
+    Standup,
+    TeamSettings,
+)
+from db.clock import iso
+from db.errors import Conflict, GateUnmet, InvalidInput, NotFound
+from db.models import Event
+
+if TYPE_CHECKING:
+    from db.store import Store, _Transaction
+
+SETTING_KEYS = ("stale_after_days", "followup_offsets")
+LOG_PAGE = 200
+
+_FOLLOWUP_SELECT = (
+    "SELECT f.*, a.title AS title FROM followups f JOIN actions a ON a.id = f.action_id"
+)
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def team_settings(store: Store) -> TeamSettings:
+    values = dict(store.conn.execute("SELECT key, value FROM settings").fetchall())
+    settings = arules.DEFAULT_SETTINGS
+    if "stale_after_days" in values:
+        settings = settings.model_copy(
+            update={"stale_after_days": arules.parse_cadence(values["stale_after_days"])}
+        )
+    if "followup_offsets" in values:
+        settings = settings.model_copy(
+            update={"followup_offsets": arules.parse_offsets(values["followup_offsets"])}
+        )
+    return settings
+
+
+def set_team_setting(store: Store, key: str, text: str) -> TeamSettings:
+    """Change one team-wide setting (checked first); one transaction, one event."""
+    name = key.replace("-", "_")
+    if name == "stale_after_days":
+        value = str(arules.parse_cadence(text))
+    elif name == "followup_offsets":
+        value = ",".join(str(o) for o in arules.parse_offsets(text))
+    else:
+        raise InvalidInput("key", key, "is not a setting (stale-after-days, followup-offsets)")
+    with store._write() as tx:
+        before = store.conn.execute("SELECT * FROM settings WHERE key = ?", (name,)).fetchone()
+        if before is None:
+            cursor = store.conn.execute(
+                "INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)",
+                (name, value, tx.at, tx.actor),
+            )
+            row_id = cursor.lastrowid or 0
+            op, old = "create", None
+        else:
+            row_id = before["id"]
+            store.conn.execute(
+                "UPDATE settings SET value = ?, updated_at = ?, updated_by = ?,"
+                " version = version + 1 WHERE id = ? AND version = ?",
+                (value, tx.at, tx.actor, row_id, before["version"]),
+            )
+            op, old = "update", convert.snapshot(before)
+        after = convert.snapshot(store.conn.execute(
+            "SELECT * FROM settings WHERE id = ?", (row_id,)
+        ).fetchone())  # fmt: skip
+        tx.log("setting", row_id, op, f"set {name.replace('_', '-')} to {value}", old, after)
+    return team_settings(store)
+
+
+# --------------------------------------------------------------------------- follow-ups
+
+
+def schedule_followups(store: Store, tx: _Transaction, action: sqlite3.Row) -> list[int]:
+    """Inside the standardize transaction: one follow-up per configured offset, for the owner."""
+    offsets = team_settings(store).followup_offsets
+    done_on = tx.now.astimezone().date()
+    made = []
+    for offset, due in arules.followup_schedule(done_on, offsets):
+        cursor = store.conn.execute(
+            "INSERT INTO followups (action_id, owner, offset_days, due, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (action["id"], action["owner"], offset, due.isoformat(), tx.at),
+        )
+        followup_id = cursor.lastrowid or 0
+        row = store.conn.execute("SELECT * FROM followups WHERE id = ?", (followup_id,)).fetchone()
+        summary = f"scheduled the {offset}-day follow-up of #{action['id']} for {due}"
+        tx.log("followup", followup_id, "create", summary, None, convert.snapshot(row))
+        made.append(followup_id)
+    return made
+
+
+def _followup(row: sqlite3.Row, today: date) -> Followup:
+    data = dict(row)
+    return Followup(
+        **data, is_due=arules.is_followup_due(data["due"], data["done_at"] is not None, today)
+    )
+
+
+def list_followups(
+    store: Store, *, due_only: bool = False, owner: str | None = None, include_done: bool = False
+) -> list[Followup]:
+    today = store.clock().astimezone().date()
+    clauses, params = [], []
+    if not include_done or due_only:
+        clauses.append("f.done_at IS NULL")
+    if due_only:
+        clauses.append("f.due <= ?")
+        params.append(today.isoformat())
+    if owner is not None:
+        clauses.append("f.owner = ?")
+        params.append(owner)
+    sql = _FOLLOWUP_SELECT
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    sql += " ORDER BY f.due, f.id"
+    return [_followup(row, today) for row in store.conn.execute(sql, params)]
+
+
+def get_followup(store: Store, followup_id: int) -> Followup:
+    row = store.conn.execute(_FOLLOWUP_SELECT + " WHERE f.id = ?", (followup_id,)).fetchone()
+    if row is None:
+        raise NotFound("follow-up", followup_id)
+    return _followup(row, store.clock().astimezone().date())
+
+
+def due_followup_of(store: Store, action_id: int) -> Followup:
+    """The action's earliest follow-up that is due and not recorded yet."""
+    store.get_action(action_id)  # NotFound names the action
+    today = store.clock().astimezone().date()
+    pending = [f for f in list_followups(store) if f.action_id == action_id]
+    due = [f for f in pending if f.is_due]
+    if due:
+        return due[0]
+    if pending:
+        raise GateUnmet(
+            f"id: #{action_id}'s next follow-up ({pending[0].offset_days}-day) is not due "
+            f"until {pending[0].due}; today is {today}"
+        )
+    raise GateUnmet(f"id: #{action_id} has no follow-up pending (only standardized work has)")
+
+
+def record_followup(
+    store: Store,
+    followup_id: int,
+    result: FollowupResult,
+    message: str | None = None,
+    *,
+    expected_version: int | None = None,
+) -> FollowupOutcome:
+    """Record a follow-up: a check-in of kind follow-up; ``slipped`` reopens the work in Plan
+    as the next cycle, linked to the original. One transaction."""
+    if result not in ("holding", "slipped"):
+        raise InvalidInput("result", result, "is not one of 'holding', 'slipped'")
+    if message is not None and not message.strip():
+        raise InvalidInput("message", message, "is empty")
+    reopened_id = None
+    with store._write() as tx:
+        before = store.conn.execute(
+            "SELECT * FROM followups WHERE id = ?", (followup_id,)
+        ).fetchone()
+        if before is None:
+            raise NotFound("follow-up", followup_id)
+        if expected_version is not None and before["version"] != expected_version:
+            by, at = store._last_change("followup", followup_id)
+            raise Conflict("followup", followup_id, by, at)
+        if before["done_at"] is not None:
+            raise GateUnmet(
+                f"the {before['offset_days']}-day follow-up of #{before['action_id']} was "
+                f"recorded already ({before['result']}, by {before['done_by']} at "
+                f"{before['done_at']})"
+            )
+        action = store._require("action", before["action_id"])
+        text = message or f"{before['offset_days']}-day follow-up: {result}"
+        status = "on-track" if result == "holding" else "at-risk"
+        cursor = store.conn.execute(
+            "INSERT INTO checkins (action_id, at, author, status, kind, result, message)"
+            " VALUES (?, ?, ?, ?, 'followup', ?, ?)",
+            (action["id"], tx.at, tx.actor, status, result, text),
+        )
+        checkin_id = cursor.lastrowid or 0
+        checkin_row = store._row("checkin", checkin_id)
+        tx.log(
+            "checkin",
+            checkin_id,
+            "create",
+            f"followed up on #{action['id']} ({result})",
+            None,
+            convert.snapshot(checkin_row),
+        )
+        if result == "slipped":
+            reopened_id = store._spawn_next_cycle(tx, action)
+        cursor = store.conn.execute(
+            "UPDATE followups SET done_at = ?, done_by = ?, result = ?, checkin_id = ?,"
+            " reopened_id = ?, version = version + 1 WHERE id = ? AND version = ?",
+            (tx.at, tx.actor, result, checkin_id, reopened_id, followup_id, before["version"]),
+        )
+        if cursor.rowcount != 1:  # cannot happen inside BEGIN IMMEDIATE; kept as a guard
+            by, at = store._last_change("followup", followup_id)
+            raise Conflict("followup", followup_id, by, at)
+        after = store.conn.execute("SELECT * FROM followups WHERE id = ?", (followup_id,))
+        summary = f"recorded the {before['offset_days']}-day follow-up of #{action['id']}: {result}"
+        if reopened_id is not None:
+            summary += f", reopened as #{reopened_id}"
+        tx.log(
+            "followup",
+            followup_id,
+            "update",
+            summary,
+            convert.snapshot(before),
+            convert.snapshot(after.fetchone()),
+        )
+    assert checkin_row is not None
+    return FollowupOutcome(
+        followup=get_followup(store, followup_id),
+        checkin=convert.checkin(checkin_row),
+        reopened=store.get_action(reopened_id) if reopened_id is not None else None,
+    )
+
+
+# --------------------------------------------------------------------------- owners
+
+
+def owners(store: Store) -> list[OwnerRow]:
+    """One row per person, most in need of attention first."""
+    now = store.clock()
+    today = now.astimezone().date()
+    settings = team_settings(store)
+    cutoff = iso(arules.stale_cutoff(now, settings.stale_after_days))
+    soon = (today + timedelta(days=arules.DUE_SOON_DAYS)).isoformat()
+    rows: dict[str, dict[str, Any]] = {}
+    for person in store.conn.execute(
+        "SELECT p.login, p.name, (SELECT max(c.at) FROM checkins c WHERE c.author = p.login)"
+        " AS last_checkin_at FROM people p"
+    ):
+        rows[person["login"]] = dict(person)
+    # Open actions by owner and phase, with late, soon-due and stale counts: one pass over
+    # the open actions (half the large file's 10 000), each stale test one index probe.
+    for row in store.conn.execute(
+        "SELECT a.owner, a.phase, count(*) AS n,"
+        " sum(a.due IS NOT NULL AND a.due < ?) AS overdue,"
+        " sum(a.due IS NOT NULL AND a.due >= ? AND a.due <= ?) AS due_soon,"
+        " sum(coalesce((SELECT max(c.at) FROM checkins c WHERE c.action_id = a.id),"
+        "              a.created_at) <= ?) AS stale"
+        " FROM actions a WHERE a.done_at IS NULL AND a.owner IS NOT NULL"
+        " GROUP BY a.owner, a.phase",
+        (today.isoformat(), today.isoformat(), soon, cutoff),
+    ):
+        entry = rows.setdefault(row["owner"], {"login": row["owner"], "name": ""})
+        entry[row["phase"]] = row["n"]
+        entry["open"] = entry.get("open", 0) + row["n"]
+        for key in ("overdue", "due_soon", "stale"):
+            entry[key] = entry.get(key, 0) + (row[key] or 0)
+    for login, n in store.conn.execute(
+        "SELECT assignee, count(*) FROM alerts WHERE acknowledged_at IS NULL"
+        " AND closed_at IS NULL GROUP BY assignee"
+    ):
+        rows.setdefault(login, {"login": login, "name": ""})["alerts_waiting"] = n
+    for login, n in store.conn.execute(
+        "SELECT owner, count(*) FROM followups WHERE done_at IS NULL AND due <= ?"
+        " AND owner IS NOT NULL GROUP BY owner",
+        (today.isoformat(),),
+    ):
+        rows.setdefault(login, {"login": login, "name": ""})["followups_due"] = n
+    people = [OwnerRow(**row) for row in rows.values()]
+    # A person with nothing open, waiting or due (a service account, someone who moved on)
+    # is not a row: the view is about who has work.
+    busy = [p for p in people if p.open or p.alerts_waiting or p.followups_due]
+    return arules.attention_order(busy)
+
+
+# --------------------------------------------------------------------------- the log
+
+
+def log_page(
+    store: Store,
+    where: LogFilter | None = None,
+    *,
+    limit: int = LOG_PAGE,
+    after: tuple[str, int] | None = None,
+) -> list[LogEntry]:
+    """Check-ins newest first; ``after`` = (at, id) of the last one shown gives the next page.
+
+    Keyset paging down the (at) index: every page costs the same, however deep the scroll.
+    """
+    where = where or LogFilter()
+    clauses: list[str] = []
+    params: list[Any] = []
+    if where.owner is not None:
+        clauses.append("a.owner = ?")
+        params.append(where.owner)
+    if where.action_id is not None:
+        clauses.append("c.action_id = ?")
+        params.append(where.action_id)
+    if where.initiative is not None:
+        clauses.append("a.initiative_id = ?")
+        params.append(store._initiative_id(where.initiative))
+    if where.status is not None:
+        clauses.append("c.status = ?")
+        params.append(where.status)
+    if where.since is not None:
+        clauses.append("c.at >= ?")
+        params.append(day_start(where.since))
+    if where.until is not None:
+        clauses.append("c.at < ?")
+        params.append(day_start(where.until + timedelta(days=1)))
+    if after is not None:
+        clauses.append("(c.at < ? OR (c.at = ? AND c.id < ?))")
+        params += [after[0], after[0], after[1]]
+    sql = (
+        "SELECT c.id, c.action_id, c.at, c.author, c.status, c.kind, c.result, c.message,"
+        " a.title, a.owner, i.name AS initiative"
+        " FROM checkins c JOIN actions a ON a.id = c.action_id"
+        " LEFT JOIN initiatives i ON i.id = a.initiative_id"
+    )
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    sql += " ORDER BY c.at DESC, c.id DESC LIMIT ?"
+    params.append(limit)
+    return [LogEntry(**dict(row)) for row in store.conn.execute(sql, params)]
+
+
+def day_start(day: date) -> str:
+    """The stored moment a local day starts at (times are stored in UTC)."""
+    local = datetime.combine(day, datetime.min.time()).astimezone()
+    return iso(local)
+
+
+# --------------------------------------------------------------------------- stand-ups
+
+
+def _standup(row: sqlite3.Row) -> Standup:
+    data = dict(row)
+    data["people"] = json.loads(data["people"] or "[]")
+    return Standup(**data)
+
+
+def last_standup(store: Store) -> Standup | None:
+    row = store.conn.execute("SELECT * FROM standups ORDER BY at DESC, id DESC LIMIT 1").fetchone()
+    return _standup(row) if row else None
+
+
+def standup_digest(store: Store, since: str | None = None) -> Digest:
+    """Since ``since`` (else the last stand-up, else 24 hours ago), from the event log."""
+    now = store.clock()
+    if since is None:
+        previous = last_standup(store)
+        since = arules.standup_since(previous.at if previous else None, now)
+    until = iso(now)
+    events = [
+        convert.event(row)
+        for row in store.conn.execute(
+            "SELECT * FROM events WHERE at > ? AND at <= ? ORDER BY id", (since, until)
+        )
+    ]
+    action_ids = _mentioned_actions(events)
+    actions = _briefs(store, action_ids)
+    kpi_ids = {
+        int(e.after.get("kpi_id") or 0)
+        for e in events
+        if e.entity == "alert" and e.after is not None
+    }
+    kpis = _kpi_names(store, kpi_ids)
+    since_day = datetime.fromisoformat(since.replace("Z", "+00:00")).astimezone().date()
+    today = now.astimezone().date()
+    overdue = [
+        arules.ActionBrief(row["id"], row["title"], row["owner"], row["due"])
+        for row in store.conn.execute(
+            "SELECT id, title, owner, due FROM actions WHERE done_at IS NULL"
+            " AND due >= ? AND due < ? ORDER BY due, id",
+            (since_day.isoformat(), today.isoformat()),
+        )
+    ]
+    owners_open = [
+        row[0]
+        for row in store.conn.execute(
+            "SELECT DISTINCT owner FROM actions WHERE done_at IS NULL AND owner IS NOT NULL"
+        )
+    ]
+    return arules.digest(
+        events,
+        since=since,
+        until=until,
+        actions=actions,
+        kpis=kpis,
+        newly_overdue=overdue,
+        owners=owners_open,
+    )
+
+
+def _mentioned_actions(events: Iterable[Event]) -> set[int]:
+    ids = set()
+    for event in events:
+        if event.entity == "action":
+            ids.add(event.entity_id)
+        elif event.entity == "checkin" and event.after is not None:
+            action_id = event.after.get("action_id")
+            if isinstance(action_id, int):
+                ids.add(action_id)
+    return ids
+
+
+def _briefs(store: Store, ids: set[int]) -> dict[int, arules.ActionBrief]:
+    briefs: dict[int, arules.ActionBrief] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 500):  # stay under SQLite's variable limit
+        chunk = ordered[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for row in store.conn.execute(
+            f"SELECT id, title, owner, due FROM actions WHERE id IN ({marks})", chunk
+        ):
+            briefs[row["id"]] = arules.ActionBrief(
+                row["id"], row["title"], row["owner"], row["due"]
+            )
+    return briefs
+
+
+def _kpi_names(store: Store, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    ordered = sorted(ids)
+    marks = ", ".join("?" for _ in ordered)
+    rows = store.conn.execute(f"SELECT id, name FROM kpis WHERE id IN ({marks})", ordered)
+    return {row["id"]: row["name"] for row in rows}
+
+
+def record_standup(store: Store, since: str, people: list[str]) -> Standup:
+    """Remember that a stand-up happened now, from ``since``, stepping through ``people``."""
+    with store._write() as tx:
+        cursor = store.conn.execute(
+            "INSERT INTO standups (at, by, since, people) VALUES (?, ?, ?, ?)",
+            (tx.at, tx.actor, since, json.dumps(people, ensure_ascii=False)),
+        )
+        standup_id = cursor.lastrowid or 0
+        row = store.conn.execute("SELECT * FROM standups WHERE id = ?", (standup_id,)).fetchone()
+        summary = f"recorded a stand-up ({len(people)} people)"
+        tx.log("standup", standup_id, "create", summary, None, convert.snapshot(row))
+    return _standup(row)

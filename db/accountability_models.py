@@ -1,0 +1,169 @@
+"""Pydantic models of the accountability views: owners, the check-in log, follow-ups, stand-ups.
+
+Kept beside ``db.models`` (not in it) so the KPI work and this work touch different files;
+they follow the same rules: ``Record`` for what the store returns, ``Draft`` for input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from pydantic import Field
+
+from db.models import Action, Checkin, CheckinStatus, Record
+
+FollowupResult = Literal["holding", "slipped"]
+FOLLOWUP_RESULTS: tuple[FollowupResult, ...] = ("holding", "slipped")
+
+DigestKind = Literal[
+    "created",
+    "moved",
+    "done",
+    "checkin",
+    "followup",
+    "overdue",
+    "alert-raised",
+    "alert-acknowledged",
+]
+DIGEST_KINDS: tuple[DigestKind, ...] = (
+    "created",
+    "moved",
+    "done",
+    "checkin",
+    "followup",
+    "overdue",
+    "alert-raised",
+    "alert-acknowledged",
+)
+
+
+class TeamSettings(Record):
+    """Team-wide rules kept in the database, so every member's pdca applies the same ones."""
+
+    stale_after_days: int = 7
+    followup_offsets: tuple[int, ...] = (30, 60, 90)
+
+
+class OwnerRow(Record):
+    """One person's accountability at a glance (the owners view and ``pdca owners``)."""
+
+    login: str
+    name: str
+    plan: int = 0
+    do: int = 0
+    check: int = 0
+    act: int = 0
+    open: int = 0
+    overdue: int = 0
+    due_soon: int = 0  # open actions due today or in the next 7 days
+    stale: int = 0
+    alerts_waiting: int = 0
+    followups_due: int = 0
+    last_checkin_at: str | None = None
+    attention: int = 0  # the sort key: higher means look at this person first
+
+
+class LogEntry(Record):
+    """A check-in (or follow-up result) with the action it belongs to."""
+
+    id: int
+    action_id: int
+    title: str
+    owner: str | None
+    initiative: str | None
+    at: str
+    author: str
+    status: CheckinStatus
+    kind: Literal["checkin", "followup"]
+    result: FollowupResult | None
+    message: str
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    """What the log shows; every field narrows it. Dates are whole local days, inclusive."""
+
+    owner: str | None = None
+    action_id: int | None = None
+    initiative: str | None = None
+    status: CheckinStatus | None = None
+    since: date | None = None
+    until: date | None = None
+
+    @property
+    def active(self) -> bool:
+        return any(
+            value is not None
+            for value in (
+                self.owner,
+                self.action_id,
+                self.initiative,
+                self.status,
+                self.since,
+                self.until,
+            )
+        )
+
+
+class Followup(Record):
+    id: int
+    action_id: int
+    title: str
+    owner: str | None
+    offset_days: int
+    due: str
+    created_at: str
+    done_at: str | None
+    done_by: str | None
+    result: FollowupResult | None
+    checkin_id: int | None
+    reopened_id: int | None
+    version: int
+    is_due: bool = False  # not done, and due today or before
+
+
+class FollowupOutcome(Record):
+    """What recording a follow-up left behind: the check-in and, when slipped, the new cycle."""
+
+    followup: Followup
+    checkin: Checkin
+    reopened: Action | None = None
+
+
+class DigestItem(Record):
+    kind: DigestKind
+    person: str | None  # whose item it is in the round-robin: the action's owner, the assignee
+    at: str
+    actor: str | None
+    action_id: int | None = None
+    title: str = ""
+    detail: str = ""
+
+
+class Digest(Record):
+    """What changed between ``since`` and ``until``, computed from the event log."""
+
+    since: str
+    until: str
+    items: list[DigestItem] = Field(default_factory=list)
+    people: list[str] = Field(default_factory=list)
+
+    def of(self, person: str | None) -> list[DigestItem]:
+        return [item for item in self.items if person is None or item.person == person]
+
+    def counts(self, person: str | None = None) -> dict[str, int]:
+        totals = {kind: 0 for kind in DIGEST_KINDS}
+        for item in self.of(person):
+            totals[item.kind] += 1
+        return totals
+
+
+class Standup(Record):
+    id: int
+    at: str
+    by: str
+    since: str
+    people: list[str]
+    version: int

@@ -1,0 +1,204 @@
+"""The accountability rules as pure functions: staleness cutoffs, follow-up dates, who needs
+attention first, and the stand-up digest computed from event rows. No SQLite, no clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from db.accountability_models import Digest, DigestItem, OwnerRow, TeamSettings
+from db.clock import iso
+from db.errors import InvalidInput
+from db.models import Event
+
+DEFAULT_SETTINGS = TeamSettings()
+STANDUP_FIRST_WINDOW = timedelta(hours=24)
+DUE_SOON_DAYS = 7
+MAX_CADENCE_DAYS = 365
+MAX_OFFSET_DAYS = 3650
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def parse_cadence(text: str) -> int:
+    """The stale cadence in whole days (1 to 365)."""
+    raw = text.strip().removesuffix("d")
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_CADENCE_DAYS:
+        raise InvalidInput("stale-after-days", text, "is not a number of days from 1 to 365")
+    return int(raw)
+
+
+def parse_offsets(text: str) -> tuple[int, ...]:
+    """Follow-up offsets as typed: ``30,60,90`` (days after done), ascending, no repeats."""
+    parts = [part.strip().removeprefix("+").removesuffix("d") for part in text.split(",")]
+    if not parts or not all(p.isdigit() and 1 <= int(p) <= MAX_OFFSET_DAYS for p in parts):
+        raise InvalidInput(
+            "followup-offsets", text, "is not a list of days such as 30,60,90 (1 to 3650 each)"
+        )
+    offsets = tuple(int(p) for p in parts)
+    if list(offsets) != sorted(set(offsets)):
+        raise InvalidInput("followup-offsets", text, "must go up, each day once (30,60,90)")
+    return offsets
+
+
+# --------------------------------------------------------------------------- staleness
+
+
+def stale_cutoff(now: datetime, cadence_days: int) -> datetime:
+    """Last sign of life at or before this moment means stale.
+
+    The same rule as ``rules.is_stale``: more than the cadence in whole days since.
+    """
+    return now - timedelta(days=cadence_days + 1)
+
+
+def is_stale_since(last_sign: str, now: datetime, cadence_days: int) -> bool:
+    return last_sign <= iso(stale_cutoff(now, cadence_days))
+
+
+# --------------------------------------------------------------------------- follow-ups
+
+
+def followup_schedule(done_on: date, offsets: Iterable[int]) -> list[tuple[int, date]]:
+    """(offset, due date) for each follow-up of an action standardized on ``done_on``."""
+    return [(offset, done_on + timedelta(days=offset)) for offset in offsets]
+
+
+def is_followup_due(due: str, done: bool, today: date) -> bool:
+    return not done and due <= today.isoformat()  # ISO dates sort as text
+
+
+# --------------------------------------------------------------------------- owners
+
+
+def attention(row: OwnerRow) -> int:
+    """How much a person's row asks for the lead's attention.
+
+    Alerts waiting for acknowledgement weigh most (they escalate within 24 hours), then late
+    work, then follow-ups due and stale actions; a heavy load breaks ties.
+    """
+    return 4 * row.alerts_waiting + 3 * row.overdue + 2 * row.followups_due + 2 * row.stale
+
+
+def attention_order(rows: Iterable[OwnerRow]) -> list[OwnerRow]:
+    scored = [row.model_copy(update={"attention": attention(row)}) for row in rows]
+    return sorted(scored, key=lambda r: (-r.attention, -r.open, r.login))
+
+
+# --------------------------------------------------------------------------- stand-ups
+
+
+def standup_since(last_standup_at: str | None, now: datetime) -> str:
+    """The last recorded stand-up, or (the first time) 24 hours ago."""
+    return last_standup_at or iso(now - STANDUP_FIRST_WINDOW)
+
+
+@dataclass(frozen=True)
+class ActionBrief:
+    """What the digest needs of an action it mentions: its title and owner today."""
+
+    id: int
+    title: str
+    owner: str | None
+    due: str | None = None
+
+
+def digest(
+    events: Iterable[Event],
+    *,
+    since: str,
+    until: str,
+    actions: Mapping[int, ActionBrief],
+    kpis: Mapping[int, str] | None = None,
+    newly_overdue: Iterable[ActionBrief] = (),
+    owners: Iterable[str] = (),
+) -> Digest:
+    """What changed after ``since`` up to ``until`` (inclusive): one item per event a stand-up
+    cares for. The start is exclusive so that what a recorded stand-up saw is not seen twice.
+
+    Undone changes (and the undo events themselves) are left out: they did not happen.
+    ``newly_overdue`` are the open actions whose due date passed in the window (time, not an
+    event, makes an action overdue, so the store hands them in).
+    """
+    kpis = kpis or {}
+    window = [e for e in events if since < e.at <= until]
+    undone = {e.undo_of for e in window if e.undo_of is not None}
+    items: list[DigestItem] = []
+    for event in window:
+        if event.undo_of is not None or event.tx in undone:
+            continue
+        item = _item(event, actions, kpis)
+        if item is not None:
+            items.append(item)
+    for action in newly_overdue:
+        items.append(
+            DigestItem(
+                kind="overdue",
+                person=action.owner,
+                at=f"{action.due}T23:59:59Z" if action.due else until,
+                actor=None,
+                action_id=action.id,
+                title=action.title,
+                detail=f"was due {action.due}",
+            )
+        )
+    people = sorted({item.person for item in items if item.person} | set(owners))
+    return Digest(since=since, until=until, items=items, people=people)
+
+
+def _item(event: Event, actions: Mapping[int, ActionBrief], kpis: Mapping[int, str]):
+    before, after = event.before or {}, event.after or {}
+    common = {"at": event.at, "actor": event.actor}
+    if event.entity == "action":
+        brief = actions.get(event.entity_id)
+        title = brief.title if brief else str(after.get("title") or before.get("title") or "")
+        owner = brief.owner if brief else after.get("owner")
+        base = {**common, "person": owner, "action_id": event.entity_id, "title": title}
+        if event.op == "create":
+            parent = after.get("parent_id")
+            detail = f"cycle {after.get('cycle')} of #{parent}" if parent else "in Plan"
+            return DigestItem(kind="created", detail=detail, **base)
+        if event.op != "update":
+            return None
+        if before.get("done_at") is None and after.get("done_at") is not None:
+            return DigestItem(kind="done", detail=str(after.get("decision") or ""), **base)
+        if before.get("phase") != after.get("phase") and after.get("done_at") is None:
+            detail = f"{before.get('phase')} → {after.get('phase')}"
+            return DigestItem(kind="moved", detail=detail, **base)
+        return None
+    if event.entity == "checkin" and event.op == "create":
+        action_id = after.get("action_id")
+        brief = actions.get(action_id) if isinstance(action_id, int) else None
+        followup = after.get("kind") == "followup"
+        detail = str(after.get("result") if followup else after.get("status"))
+        return DigestItem(
+            kind="followup" if followup else "checkin",
+            person=brief.owner if brief else after.get("author"),
+            action_id=action_id if isinstance(action_id, int) else None,
+            title=brief.title if brief else "",
+            detail=f"{detail}: {after.get('message', '')}",
+            **common,
+        )
+    if event.entity == "alert":
+        kpi = kpis.get(after.get("kpi_id") or before.get("kpi_id") or 0, "a KPI")
+        if event.op == "create":
+            return DigestItem(
+                kind="alert-raised", person=after.get("assignee"), title=kpi, **common
+            )
+        if (
+            event.op == "update"
+            and after.get("acknowledged_at")
+            and not before.get("acknowledged_at")
+        ):
+            by = after.get("acknowledged_by") or event.actor
+            return DigestItem(
+                kind="alert-acknowledged",
+                person=after.get("assignee"),
+                title=kpi,
+                detail=f"by {by}",
+                **common,
+            )
+    return None

@@ -1,0 +1,377 @@
+"""The check-in log (key 4): every check-in and follow-up result, newest first.
+
+The large file holds 50 000 check-ins, so the log reads one page at a time down an index
+(keyset paging) and draws with the Line API; the next page is read as the cursor nears the
+end. Follow-ups due are pinned on top; ``f`` records one. Filters narrow by owner,
+initiative, status, the highlighted action and a date range; ``c`` checks in; enter jumps to
+the action on the board.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from db import accountability
+from db.accountability_models import Followup, LogEntry, LogFilter
+from db.errors import PdcaError
+from db.models import CHECKIN_STATUSES, CheckinDraft, validated
+from screens.context import AppContext, context_of
+from screens.owners import since
+from widgets.marks import status_mark
+from widgets.row_list import Row, RowList
+from widgets.status_bar import StatusBar, show_status
+from widgets.text import fit, literal
+
+PAGE = 200
+RANGES = [
+    ("today", "Today"),
+    ("7", "The last 7 days"),
+    ("30", "The last 30 days"),
+    ("all", "Any time"),
+]
+ROLE = {"on-track": "good", "at-risk": "warn", "blocked": "bad"}
+
+
+def entry_row(entry: LogEntry, now: Any) -> Row:
+    glyph, _ = status_mark(entry.status)
+    if entry.kind == "followup":
+        state: tuple[str, str] = (
+            f"⚑ follow-up {entry.result}",
+            "good" if entry.result == "holding" else "bad",
+        )
+    else:
+        state = (f"{glyph} {entry.status}", ROLE[entry.status])
+    return [
+        (f"{since(entry.at, now):>8}  ", "muted"),
+        (f"#{entry.action_id} ".rjust(7), "id"),
+        (fit(literal(entry.title), 34).ljust(35), "bold"),
+        (fit(literal(entry.author), 10).ljust(11), ""),
+        (state[0].ljust(20), state[1]),
+        (literal(entry.message), ""),
+    ]
+
+
+def followup_row(item: Followup) -> Row:
+    return [
+        ("     due  ", "accent"),
+        (f"#{item.action_id} ".rjust(7), "id"),
+        (fit(literal(item.title), 34).ljust(35), "bold"),
+        (fit(literal(item.owner or "-"), 10).ljust(11), ""),
+        (f"⚑ {item.offset_days}-day follow-up".ljust(20), "accent"),
+        (f"due {item.due}: press f to record holding or slipped", "muted"),
+    ]
+
+
+class LogScreen(Screen[None]):
+    """Dated progress notes and status updates, with follow-ups due on top."""
+
+    BINDINGS = [
+        Binding("c", "check_in", "Check-in", id="log-checkin"),
+        Binding("f", "record_followup", "Follow-up", id="log-followup"),
+        Binding("o", "filter_owner", "Owner", id="log-filter-owner"),
+        Binding("i", "filter_initiative", "Initiative", id="log-filter-initiative"),
+        Binding("s", "filter_status", "Status", id="log-filter-status"),
+        Binding("a", "filter_action", "This action", id="log-filter-action"),
+        Binding("t", "filter_range", "Dates", id="log-filter-range"),
+        Binding("escape", "clear_filters", "Clear filter", show=False, id="log-clear"),
+    ]
+
+    DEFAULT_CSS = """
+    LogScreen #log-filter { height: 1; padding: 0 1; background: $accent 20%; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter = LogFilter()
+        self.due: list[Followup] = []
+        self.entries: list[LogEntry] = []
+        self.exhausted = False
+
+    @property
+    def context(self) -> AppContext:
+        return context_of(self.app)
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar()
+        yield Static(id="log-filter")
+        yield RowList(empty="no check-ins match", id="log-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        show_status(self, "Log")
+        self.load()
+        self.query_one(RowList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.load(keep=True)
+
+    def on_database_changed(self) -> None:
+        self.load(keep=True)
+
+    # ------------------------------------------------------------------ reading
+
+    def load(self, keep: bool = False) -> None:
+        """The follow-ups due and the first page (as many as were shown, when keeping)."""
+        store = self.context.store
+        wanted = max(PAGE, len(self.entries)) if keep else PAGE
+        try:
+            due = accountability.list_followups(store, due_only=True, owner=self.filter.owner)
+            entries = accountability.log_page(store, self.filter, limit=wanted)
+        except PdcaError as error:
+            self.notify(str(error), severity="error")
+            return
+        if self.filter.action_id is not None:
+            due = [f for f in due if f.action_id == self.filter.action_id]
+        self.due = due if self.filter.status is None else []
+        self.entries = entries
+        self.exhausted = len(entries) < wanted
+        now = self.context.clock()
+        rows = [followup_row(f) for f in self.due] + [entry_row(e, now) for e in entries]
+        rows_widget = self.query_one(RowList)
+        rows_widget.show(rows, rows_widget.cursor if keep else 0)
+        self._describe()
+
+    @on(RowList.NearEnd)
+    def next_page(self) -> None:
+        if self.exhausted or not self.entries:
+            return
+        last = self.entries[-1]
+        try:
+            more = accountability.log_page(
+                self.context.store, self.filter, limit=PAGE, after=(last.at, last.id)
+            )
+        except PdcaError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.exhausted = len(more) < PAGE
+        self.entries += more
+        now = self.context.clock()
+        self.query_one(RowList).extend([entry_row(e, now) for e in more])
+
+    def _describe(self) -> None:
+        bar = self.query_one("#log-filter", Static)
+        bar.display = self.filter.active
+        if not self.filter.active:
+            return
+        f = self.filter
+        parts = []
+        if f.owner:
+            parts.append(f"owner {literal(f.owner)}")
+        if f.initiative:
+            parts.append(f"initiative {literal(f.initiative)}")
+        if f.status:
+            parts.append(f"status {f.status}")
+        if f.action_id:
+            parts.append(f"action #{f.action_id}")
+        if f.since:
+            parts.append(f"since {f.since}")
+        text = Text("filter: ", style="bold")
+        text.append(" · ".join(parts))
+        text.append("   esc clears", style="dim")
+        bar.update(text)
+
+    # ------------------------------------------------------------------ the highlighted row
+
+    @property
+    def highlighted(self) -> LogEntry | Followup | None:
+        index = self.query_one(RowList).cursor
+        if index < len(self.due):
+            return self.due[index]
+        index -= len(self.due)
+        return self.entries[index] if 0 <= index < len(self.entries) else None
+
+    @on(RowList.Selected)
+    def jump_to_action(self) -> None:
+        item = self.highlighted
+        if item is not None:
+            self.open_board(item.action_id)
+
+    @work(group="jump", exclusive=True)
+    async def open_board(self, action_id: int) -> None:
+        from screens.jump import open_on_board
+
+        try:
+            action = self.context.store.get_action(action_id)
+        except PdcaError as error:
+            self.notify(str(error), severity="error")
+            return
+        await open_on_board(self.app, action_id=action_id, done=action.done_at is not None)
+
+    # ------------------------------------------------------------------ writing
+
+    def _writable(self) -> bool:
+        if self.context.writable:
+            return True
+        self.notify(f"read-only: {self.context.store.read_only_reason}", severity="warning")
+        return False
+
+    def action_check_in(self) -> None:
+        item = self.highlighted
+        if item is None:
+            self.notify("no check-in here to follow", severity="warning")
+        elif self._writable():
+            self.checkin_flow(item.action_id)
+
+    @work(group="flow", exclusive=True)
+    async def checkin_flow(self, action_id: int) -> None:
+        from screens.dialogs import CheckinModal
+
+        store = self.context.store
+        try:
+            action = store.get_action(action_id)
+        except PdcaError as error:
+            self.notify(str(error), severity="error")
+            return
+        if action.done_at is not None:
+            self.notify(f"#{action_id} is done: record its follow-up (f) instead", timeout=6)
+            return
+        result = await self.app.push_screen_wait(CheckinModal(action=action))
+        if result is None:
+            return
+        try:
+            draft = validated(CheckinDraft, message=result.message, status=result.status)
+            store.add_checkin(action_id, draft)
+        except PdcaError as error:
+            self.notify(str(error), severity="error", timeout=6)
+            return
+        self.load()
+
+    def action_record_followup(self) -> None:
+        item = self.highlighted
+        if isinstance(item, Followup):
+            target = item
+        else:
+            target = next((f for f in self.due), None) if item is None else None
+            if item is not None:
+                target = next((f for f in self.due if f.action_id == item.action_id), None)
+        if target is None:
+            self.notify("no follow-up due here: due ones are listed on top", severity="warning")
+        elif self._writable():
+            self.followup_flow(target)
+
+    @work(group="flow", exclusive=True)
+    async def followup_flow(self, item: Followup) -> None:
+        from screens.dialogs import ChoiceModal
+
+        result = await self.app.push_screen_wait(
+            ChoiceModal(
+                heading=f"{item.offset_days}-day follow-up of #{item.action_id}",
+                prompt=f"Is the change to “{literal(item.title)}” holding?",
+                choices=[
+                    ("holding", "Holding: the change stuck"),
+                    ("slipped", "Slipped: reopen it in Plan as the next cycle"),
+                ],
+            )
+        )
+        if result is None:
+            return
+        try:
+            outcome = accountability.record_followup(
+                self.context.store, item.id, result, expected_version=item.version
+            )  # type: ignore[arg-type]
+        except PdcaError as error:
+            self.notify(str(error), severity="error", timeout=6)
+            self.load()
+            return
+        if outcome.reopened is not None:
+            self.notify(f"#{outcome.reopened.id} opened in Plan: cycle {outcome.reopened.cycle}")
+        else:
+            self.notify(f"#{item.action_id}: holding")
+        self.load()
+
+    # ------------------------------------------------------------------ filters
+
+    def set_filter(self, wanted: LogFilter) -> None:
+        self.filter = wanted
+        self.load()
+
+    def action_filter_owner(self) -> None:
+        self.pick_flow("owner")
+
+    def action_filter_initiative(self) -> None:
+        self.pick_flow("initiative")
+
+    @work(group="flow", exclusive=True)
+    async def pick_flow(self, kind: str) -> None:
+        from screens.dialogs import PickModal
+
+        store = self.context.store
+        if kind == "owner":
+            options = [p.login for p in store.list_people()]
+        else:
+            options = [i.name for i in store.list_initiatives()]
+        if not options:
+            self.notify(f"no {kind}s yet", severity="warning")
+            return
+        picked = await self.app.push_screen_wait(
+            PickModal(heading=f"Show the check-ins of one {kind}", options=options)
+        )
+        if picked is not None:
+            self.set_filter(replace(self.filter, **{kind: picked}))
+
+    @work(group="flow", exclusive=True)
+    async def action_filter_status(self) -> None:
+        from screens.dialogs import ChoiceModal
+
+        picked = await self.app.push_screen_wait(
+            ChoiceModal(
+                heading="Show check-ins by status",
+                prompt="Which status?",
+                choices=[(s, s) for s in CHECKIN_STATUSES],
+            )
+        )
+        if picked is not None:
+            self.set_filter(replace(self.filter, status=picked))  # type: ignore[arg-type]
+
+    def action_filter_action(self) -> None:
+        item = self.highlighted
+        if item is not None:
+            self.set_filter(replace(self.filter, action_id=item.action_id))
+
+    @work(group="flow", exclusive=True)
+    async def action_filter_range(self) -> None:
+        from screens.dialogs import ChoiceModal
+
+        picked = await self.app.push_screen_wait(
+            ChoiceModal(heading="Show check-ins from", prompt="Which days?", choices=RANGES)
+        )
+        if picked is None:
+            return
+        today = self.context.today()
+        start = None
+        if picked == "today":
+            start = today
+        elif picked != "all":
+            start = today - timedelta(days=int(picked) - 1)
+        self.set_filter(replace(self.filter, since=start, until=None))
+
+    def action_clear_filters(self) -> None:
+        if self.filter.active:
+            self.set_filter(LogFilter())
+
+    def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        return [
+            ("Check in", "Record progress on the highlighted action (c)", self.action_check_in),
+            ("Record follow-up", "Holding or slipped, for a follow-up due (f)",
+             self.action_record_followup),
+            ("Log: filter by owner", "Check-ins on one person's actions (o)",
+             self.action_filter_owner),
+            ("Log: filter by initiative", "Check-ins of one initiative (i)",
+             self.action_filter_initiative),
+            ("Log: filter by status", "On-track, at-risk or blocked (s)",
+             self.action_filter_status),
+            ("Log: this action only", "Check-ins of the highlighted action (a)",
+             self.action_filter_action),
+            ("Log: date range", "Today, 7 or 30 days, any time (t)", self.action_filter_range),
+            ("Log: clear filters", "Every check-in (esc)", self.action_clear_filters),
+        ]  # fmt: skip

@@ -1,0 +1,168 @@
+"""Owners (key 2): one row per person, who most needs attention first.
+
+Open work by phase, late, due within 7 days, stale, alerts waiting, follow-ups due, the last
+check-in and a workload bar. Enter opens the board filtered to that person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from db import accountability
+from db.accountability_models import OwnerRow
+from db.errors import PdcaError
+from screens.context import AppContext, context_of
+from widgets.row_list import Row, RowList
+from widgets.status_bar import StatusBar, show_status
+from widgets.text import fit, literal
+
+BAR_WIDTH = 10
+LOGIN_WIDTH = 10
+# (heading, width) of the number columns, right-aligned under their headings.
+NUMBERS = [("P", 3), ("D", 3), ("C", 3), ("A", 3), ("late", 6), ("≤7d", 5), ("stale", 6),
+           ("alerts", 7), ("f-ups", 6)]  # fmt: skip
+HEADING = (
+    " "
+    + "owner".ljust(LOGIN_WIDTH)
+    + "".join(label.rjust(width) for label, width in NUMBERS)
+    + "checked in".rjust(12)
+    + "  load"
+)
+
+
+def since(at: str | None, now: datetime) -> str:
+    if not at:
+        return "never"
+    then = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    seconds = max(0, int((now - then).total_seconds()))
+    for size, unit in ((86_400, "d"), (3_600, "h"), (60, "m")):
+        if seconds >= size:
+            return f"{seconds // size}{unit} ago"
+    return "just now"
+
+
+def owner_row(row: OwnerRow, now: datetime, heaviest: int) -> Row:
+    values = [row.plan, row.do, row.check, row.act, row.overdue, row.due_soon, row.stale,
+              row.alerts_waiting, row.followups_due]  # fmt: skip
+    roles = ["", "", "", "", "bad", "warn", "warn", "bad", "accent"]
+    cells: Row = [(fit(literal(row.login), LOGIN_WIDTH).ljust(LOGIN_WIDTH), "bold")]
+    for value, role, (_label, width) in zip(values, roles, NUMBERS, strict=True):
+        cells.append(
+            (f"{value}".rjust(width) if value else "·".rjust(width), role if value else "muted")
+        )
+    filled = round(BAR_WIDTH * row.open / heaviest) if heaviest else 0
+    cells += [
+        (since(row.last_checkin_at, now).rjust(12), "muted"),
+        ("  ", ""),
+        ("█" * filled, "accent"),
+        ("░" * (BAR_WIDTH - filled), "muted"),
+        (f" {row.open}", "muted"),
+    ]
+    return cells
+
+
+class OwnersScreen(Screen[None]):
+    """Named accountability: who owns what, and who is behind."""
+
+    BINDINGS = [
+        Binding("r", "reload", "Reload", show=False, id="owners-reload"),
+    ]
+
+    DEFAULT_CSS = """
+    OwnersScreen #owners-heading { height: 1; padding: 0 1; background: $panel; color: $text-muted; text-style: bold; }
+    OwnersScreen #owners-summary { height: 1; padding: 0 1; }
+    """  # noqa: E501
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.owners: list[OwnerRow] = []
+
+    @property
+    def context(self) -> AppContext:
+        return context_of(self.app)
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar()
+        yield Static(id="owners-summary")
+        yield Static(Text(HEADING), id="owners-heading")
+        yield RowList(empty="nobody owns open work yet", id="owners-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        show_status(self, "Owners")
+        self.load()
+        self.query_one(RowList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def on_database_changed(self) -> None:
+        self.load()
+
+    def load(self) -> None:
+        try:
+            rows = accountability.owners(self.context.store)
+            settings = accountability.team_settings(self.context.store)
+        except PdcaError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.show(rows, settings.stale_after_days)
+
+    def show(self, rows: list[OwnerRow], cadence: int) -> None:
+        keep = self.current.login if self.current else None
+        self.owners = rows
+        now = self.context.clock()
+        heaviest = max((r.open for r in rows), default=0)
+        rendered = [owner_row(r, now, heaviest) for r in rows]
+        index = next((i for i, r in enumerate(rows) if r.login == keep), None)
+        self.query_one(RowList).show(rendered, index)
+        late = sum(r.overdue for r in rows)
+        due = sum(r.followups_due for r in rows)
+        alerts = sum(r.alerts_waiting for r in rows)
+        summary = Text()
+        summary.append(f"{len(rows)} people", style="bold")
+        summary.append(f" · {late} late · {alerts} alerts waiting · {due} follow-ups due")
+        summary.append(f" · stale after {cadence} days without a check-in", style="dim")
+        self.query_one("#owners-summary", Static).update(summary)
+
+    @property
+    def current(self) -> OwnerRow | None:
+        rows = self.query(RowList)
+        if not rows or not self.owners:
+            return None
+        index = rows.first().cursor
+        return self.owners[index] if 0 <= index < len(self.owners) else None
+
+    @on(RowList.Selected)
+    def open_selected(self) -> None:
+        self.action_open_owner()
+
+    def action_open_owner(self) -> None:
+        row = self.current
+        if row is not None:
+            self.open_board(row.login)
+
+    @work(group="jump", exclusive=True)
+    async def open_board(self, login: str) -> None:
+        from screens.jump import open_on_board
+
+        await open_on_board(self.app, owner=login)
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        return [
+            ("Open the board of this owner", "The highlighted person's actions (enter)",
+             self.action_open_owner),
+            ("Reload owners", "Read the owners again (r)", self.action_reload),
+        ]  # fmt: skip

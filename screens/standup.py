@@ -1,0 +1,241 @@
+"""Stand-up mode (key 5): what changed since the last stand-up, then a round-robin.
+
+The digest comes from the event log (db.accountability.standup_digest). ``n``/``p`` step
+owner by owner showing only that person's items, ``a`` shows everyone again, ``t`` starts an
+optional per-person timer in the header, and ``r`` records the stand-up (its time and the
+people stepped through), so the next one starts from there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Static
+
+from db import accountability
+from db.accountability_models import Digest, DigestItem
+from db.errors import PdcaError
+from screens.context import AppContext, context_of
+from widgets.row_list import Row, RowList
+from widgets.status_bar import StatusBar, show_status
+from widgets.text import fit, literal
+from widgets.when import short_time
+
+TURN_SECONDS = 90  # a ten-minute stand-up for a team of six, with room to spare
+
+LABELS = {
+    "created": ("+ created", "accent"),
+    "moved": ("→ moved", ""),
+    "done": ("✓ done", "good"),
+    "checkin": ("● check-in", ""),
+    "followup": ("⚑ follow-up", "accent"),
+    "overdue": ("! overdue", "bad"),
+    "alert-raised": ("▲ alert", "bad"),
+    "alert-acknowledged": ("✓ alert ack", "good"),
+}
+
+
+def item_row(item: DigestItem, show_person: bool) -> Row:
+    label, role = LABELS[item.kind]
+    row: Row = [(label.ljust(13), role)]
+    if show_person:
+        row.append((fit(literal(item.person or "-"), 10).ljust(11), "bold"))
+    if item.action_id is not None:
+        row.append((f"#{item.action_id} ", "id"))
+    row.append((literal(item.title), "bold"))
+    if item.detail:
+        row.append((f" — {literal(item.detail)}", "muted"))
+    return row
+
+
+class StandupScreen(Screen[None]):
+    """The daily stand-up, from the event log."""
+
+    BINDINGS = [
+        Binding("n,space", "step(1)", "Next person", id="standup-next"),
+        Binding("p", "step(-1)", "Previous", id="standup-previous"),
+        Binding("a", "everyone", "Everyone", id="standup-everyone"),
+        Binding("t", "toggle_timer", "Timer", id="standup-timer"),
+        Binding("r", "record", "Record stand-up", id="standup-record"),
+    ]
+
+    DEFAULT_CSS = """
+    StandupScreen #standup-header { height: 1; padding: 0 1; background: $panel; text-style: bold; }
+    StandupScreen #standup-counts { height: 1; padding: 0 1; }
+    StandupScreen #standup-header.-over { background: $error 40%; }
+    """  # noqa: E501
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.digest: Digest | None = None
+        self.person_index: int | None = None  # None: everyone
+        self.stepped: list[str] = []
+        self.timer_on = False
+        self.remaining = TURN_SECONDS
+        self._ticker: Timer | None = None
+
+    @property
+    def context(self) -> AppContext:
+        return context_of(self.app)
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar()
+        yield Static(id="standup-header")
+        yield Static(id="standup-counts")
+        yield RowList(empty="nothing changed", id="standup-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        show_status(self, "Stand-up")
+        self.load()
+        self.query_one(RowList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def on_database_changed(self) -> None:
+        self.load()
+
+    def load(self) -> None:
+        try:
+            self.digest = accountability.standup_digest(self.context.store)
+        except PdcaError as error:
+            self.notify(str(error), severity="error")
+            return
+        if self.person_index is not None and self.person_index >= len(self.digest.people):
+            self.person_index = None
+        self.show()
+
+    @property
+    def person(self) -> str | None:
+        if self.digest is None or self.person_index is None:
+            return None
+        return self.digest.people[self.person_index]
+
+    def show(self) -> None:
+        digest = self.digest
+        if digest is None:
+            return
+        person = self.person
+        items = digest.of(person)
+        self.query_one(RowList).show([item_row(i, person is None) for i in items], 0)
+        self._header()
+        counts = digest.counts(person)
+        text = Text()
+        for kind, n in counts.items():
+            label, _role = LABELS[kind]
+            text.append(f"{label.split(' ', 1)[1]} ", style="dim")
+            text.append(f"{n}  ", style="bold" if n else "dim")
+        self.query_one("#standup-counts", Static).update(text)
+
+    def _header(self) -> None:
+        digest = self.digest
+        if digest is None:
+            return
+        text = Text(f"since {short_time(digest.since)}")
+        if self.person_index is None:
+            text.append(f" · everyone ({len(digest.people)} people: n steps through them)")
+        else:
+            who = literal(self.person)
+            text.append(f" · {who} ({self.person_index + 1} of {len(digest.people)})")
+        if self.timer_on:
+            minutes, seconds = divmod(abs(self.remaining), 60)
+            sign = "-" if self.remaining < 0 else ""
+            text.append(f" · ⏱ {sign}{minutes}:{seconds:02d}")
+        header = self.query_one("#standup-header", Static)
+        header.update(text)
+        header.set_class(self.timer_on and self.remaining < 0, "-over")
+
+    # ------------------------------------------------------------------ the round-robin
+
+    def action_step(self, step: int) -> None:
+        digest = self.digest
+        if digest is None or not digest.people:
+            self.notify("nobody to step through", severity="warning")
+            return
+        if self.person_index is None:
+            index = 0 if step > 0 else len(digest.people) - 1
+        else:
+            index = self.person_index + step
+        if not 0 <= index < len(digest.people):
+            self.person_index = None  # past the last one: back to everyone
+        else:
+            self.person_index = index
+            if digest.people[index] not in self.stepped:
+                self.stepped.append(digest.people[index])
+        self.remaining = TURN_SECONDS
+        self.show()
+
+    def action_everyone(self) -> None:
+        self.person_index = None
+        self.show()
+
+    def action_toggle_timer(self) -> None:
+        self.timer_on = not self.timer_on
+        self.remaining = TURN_SECONDS
+        if self.timer_on and self._ticker is None:
+            self._ticker = self.set_interval(1.0, self._tick)
+        elif not self.timer_on and self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+        self._header()
+
+    def _tick(self) -> None:
+        self.remaining -= 1
+        self._header()
+
+    def action_record(self) -> None:
+        if not self.context.writable:
+            self.notify(f"read-only: {self.context.store.read_only_reason}", severity="warning")
+            return
+        if self.digest is None:
+            return
+        try:
+            standup = accountability.record_standup(
+                self.context.store, self.digest.since, list(self.stepped)
+            )
+        except PdcaError as error:
+            self.notify(str(error), severity="error", timeout=6)
+            return
+        self.notify(
+            f"stand-up recorded at {short_time(standup.at)} ({len(standup.people)} people); "
+            "the next one starts here"
+        )
+        self.stepped = []
+        self.person_index = None
+        self.load()
+
+    @on(RowList.Selected)
+    def jump_to_action(self, message: RowList.Selected) -> None:
+        if self.digest is None:
+            return
+        items = self.digest.of(self.person)
+        if 0 <= message.index < len(items) and items[message.index].action_id is not None:
+            self.open_board(items[message.index].action_id)
+
+    @work(group="jump", exclusive=True)
+    async def open_board(self, action_id: int | None) -> None:
+        from screens.jump import open_on_board
+
+        try:
+            action = self.context.store.get_action(action_id or 0)
+        except PdcaError as error:
+            self.notify(str(error), severity="error")
+            return
+        await open_on_board(self.app, action_id=action.id, done=action.done_at is not None)
+
+    def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        return [
+            ("Stand-up: next person", "Only their items (n)", lambda: self.action_step(1)),
+            ("Stand-up: previous person", "(p)", lambda: self.action_step(-1)),
+            ("Stand-up: everyone", "Every item again (a)", self.action_everyone),
+            ("Stand-up: timer", "A per-person timer in the header (t)", self.action_toggle_timer),
+            ("Record stand-up", "The next one starts from now (r)", self.action_record),
+        ]

@@ -1,0 +1,53 @@
+"""A small team for the accountability views: late, stale and standardized work."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from db.models import ActionDraft, CheckinDraft
+from db.store import Store
+from tests.conftest import NOW_DT, open_as
+
+
+def team_db(store: Store, db_path: Path) -> Path:
+    """#1 bob's, standardized 31 days ago (its 30-day follow-up due); #2 bob's, late;
+    #3 carol's, fresh; check-ins by bob and carol; everything stamped 31 days back first."""
+    from datetime import timedelta
+
+    past = open_as(db_path, "bob", NOW_DT - timedelta(days=31))
+    try:
+        first = past.add_action(ActionDraft(title="Triage [bold]rota[/bold]", owner="bob",
+                                            due=date(2026, 10, 30)))  # fmt: skip
+        past.move_action(first.id, "do")
+        past.add_checkin(first.id, CheckinDraft(message="drafted"))
+        past.move_action(first.id, "check")
+        past.move_action(first.id, "act", verdict="worked")
+        past.complete_action(first.id, "standardize")
+    finally:
+        past.close()
+    late = store.add_action(ActionDraft(title="Label backlog", owner="bob", due=date(2026, 11, 20)))
+    fresh = store.add_action(ActionDraft(title="Pager rota", owner="carol", due=date(2026, 12, 9)))
+    as_carol = open_as(db_path, "carol")
+    try:
+        as_carol.add_checkin(fresh.id, CheckinDraft(message="on it", status="at-risk"))
+        as_carol.add_checkin(late.id, CheckinDraft(message="[red]help[/red]", status="blocked"))
+    finally:
+        as_carol.close()
+    return db_path
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let keys, jumps and board reloads finish (never every worker: a flow may wait)."""
+    await pilot.pause()
+    for group in ("jump", "board-reload"):
+        workers = [w for w in pilot.app.workers if w.group == group]
+        if workers:
+            await pilot.app.workers.wait_for_complete(workers)
+    await pilot.pause()
+    workers = [w for w in pilot.app.workers if w.group == "board-reload"]
+    if workers:
+        await pilot.app.workers.wait_for_complete(workers)
+        await pilot.pause()

@@ -1,0 +1,113 @@
+"""The check-in log (key 4): newest first, follow-ups due on top, filters, c, f and enter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from db import accountability
+from db.store import Store
+from screens.board import BoardScreen
+from screens.dialogs import CheckinModal, ChoiceModal
+from screens.log import LogScreen
+from tests.tui.accountability_support import settle, team_db
+from tests.tui.conftest import SIZE
+from widgets.row_list import RowList
+
+
+@pytest.fixture
+def team(store: Store, db_path: Path) -> Path:
+    return team_db(store, db_path)
+
+
+def texts(screen: LogScreen) -> list[str]:
+    return ["".join(t for t, _ in row) for row in screen.query_one(RowList).rows]
+
+
+async def test_key_4_lists_due_followups_then_checkins_newest_first(make_app, team) -> None:
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LogScreen)
+        rows = texts(screen)
+        assert "⚑ 30-day follow-up" in rows[0] and "#1" in rows[0]
+        assert [e.message for e in screen.entries] == ["[red]help[/red]", "on it", "drafted"]
+        assert "[red]help[/red]" in rows[1]  # literal, not markup
+        assert "Triage [bold]rota[/bold]" in rows[3]
+
+
+async def test_filters_narrow_and_escape_clears(make_app, team) -> None:
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("down", "down", "a")  # the "on it" row: action #3 only
+        await settle(pilot)
+        screen = app.screen
+        assert [e.message for e in screen.entries] == ["on it"] and screen.due == []
+        await pilot.press("escape", "s")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("3")  # blocked
+        await settle(pilot)
+        assert [e.status for e in screen.entries] == ["blocked"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(screen.entries) == 3
+
+
+async def test_f_records_a_followup_and_c_checks_in(make_app, team, store: Store) -> None:
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "f")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("2")  # slipped
+        await settle(pilot)
+        [done] = [f for f in accountability.list_followups(store, include_done=True) if f.done_at]
+        assert (done.result, done.done_by) == ("slipped", "alice")
+        reopened = store.get_action(done.reopened_id or 0)
+        assert (reopened.phase, reopened.parent_id) == ("plan", 1)
+        screen = app.screen
+        assert isinstance(screen, LogScreen)
+        assert screen.entries[0].kind == "followup" and screen.due == []
+        await pilot.press("down", "c")  # the "[red]help[/red]" row: action #2 is open
+        await pilot.pause()
+        assert isinstance(app.screen, CheckinModal)
+        await pilot.press(*"unblocked", "ctrl+s")
+        await settle(pilot)
+        assert screen.entries[0].message == "unblocked" and screen.entries[0].action_id == 2
+
+
+async def test_enter_jumps_to_the_action_on_the_board(make_app, team) -> None:
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "down", "down", "enter")
+        await settle(pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        assert board.current is not None and board.current.id == 3
+
+
+async def test_the_log_pages_in_more_as_the_cursor_nears_the_end(make_app, store, db_path):
+    from db.models import ActionDraft, CheckinDraft
+
+    action = store.add_action(ActionDraft(title="busy"))
+    for n in range(450):
+        store.add_checkin(action.id, CheckinDraft(message=f"m{n}"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        screen = app.screen
+        assert len(screen.entries) == 200
+        await pilot.press("end")
+        await settle(pilot)
+        assert len(screen.entries) == 400
+        await pilot.press("end")
+        await settle(pilot)
+        assert len(screen.entries) == 450 and screen.exhausted
+        assert len({e.id for e in screen.entries}) == 450

@@ -1,0 +1,78 @@
+"""The owners view (key 2): rows, order, and enter opening the board filtered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from db.store import Store
+from screens.board import BoardScreen
+from screens.owners import OwnersScreen
+from tests.conftest import open_as
+from tests.tui.accountability_support import settle, team_db
+from tests.tui.conftest import SIZE
+from widgets.row_list import RowList
+
+
+@pytest.fixture
+def team(store: Store, db_path: Path) -> Path:
+    return team_db(store, db_path)
+
+
+def row_text(screen: OwnersScreen, index: int) -> str:
+    return "".join(text for text, _ in screen.query_one(RowList).rows[index])
+
+
+async def test_key_2_shows_one_row_per_person_most_behind_first(make_app, team: Path) -> None:
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, OwnersScreen)
+        assert [r.login for r in screen.owners] == ["bob", "carol"]
+        bob = screen.owners[0]
+        assert (bob.open, bob.overdue, bob.followups_due) == (1, 1, 1)
+        assert row_text(screen, 0).startswith("bob")
+        assert "██████████ 1" in row_text(screen, 0)  # the heaviest load fills the bar
+        assert "2 people · 1 late" in str(screen.query_one("#owners-summary").render())
+
+
+async def test_enter_opens_the_board_filtered_to_that_person(make_app, team: Path) -> None:
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "down", "enter")
+        await settle(pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        assert board.filter.owner == "carol"
+        shown = [a.owner for column in board.columns.values() for a in column.actions]
+        assert shown == ["carol"]
+
+
+async def test_owners_reload_when_someone_else_writes(make_app, team: Path) -> None:
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        from db.models import ActionDraft
+
+        other = open_as(team, "dave")
+        try:
+            other.add_action(ActionDraft(title="new", owner="dave"))
+        finally:
+            other.close()
+        app.check_for_changes()
+        await settle(pilot)
+        assert "dave" in [r.login for r in app.screen.owners]
+
+
+async def test_palette_offers_the_views(make_app, team: Path) -> None:
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for title in ("Show owners", "Show log", "Show stand-up", "Open the board of this owner"):
+            assert title in titles

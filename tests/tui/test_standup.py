@@ -1,0 +1,79 @@
+"""Stand-up mode (key 5): the digest, the round-robin, the timer and recording."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from db import accountability
+from db.store import Store
+from screens.standup import TURN_SECONDS, StandupScreen
+from tests.tui.accountability_support import settle, team_db
+from tests.tui.conftest import SIZE
+
+
+@pytest.fixture
+def team(store: Store, db_path: Path) -> Path:
+    return team_db(store, db_path)
+
+
+async def test_key_5_shows_the_last_24_hours_for_everyone(make_app, team) -> None:
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StandupScreen)
+        digest = screen.digest
+        assert digest is not None and digest.since == "2026-11-22T09:00:00Z"
+        kinds = sorted(i.kind for i in digest.items)
+        assert kinds == ["checkin", "checkin", "created", "created"]
+        assert digest.people == ["bob", "carol"]
+
+
+async def test_n_and_p_step_owner_by_owner(make_app, team) -> None:
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5", "n")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.person == "bob"
+        assert {i.person for i in screen.digest.of(screen.person)} == {"bob"}
+        assert len(screen.query_one("#standup-list").rows) == 2  # created #2, carol's check-in
+        await pilot.press("n")
+        assert screen.person == "carol"
+        await pilot.press("p")
+        assert screen.person == "bob"
+        await pilot.press("n", "n")
+        assert screen.person is None  # past the last: everyone again
+        assert screen.stepped == ["bob", "carol"]
+
+
+async def test_the_timer_counts_down_in_the_header(make_app, team) -> None:
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5", "n", "t")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.timer_on and screen.remaining == TURN_SECONDS
+        screen._tick()
+        assert "⏱ 1:29" in str(screen.query_one("#standup-header").render())
+        await pilot.press("t")
+        assert not screen.timer_on
+
+
+async def test_r_records_the_standup_and_the_next_starts_there(make_app, team, store) -> None:
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5", "n", "r")
+        await settle(pilot)
+        recorded = accountability.last_standup(store)
+        assert recorded is not None
+        assert (recorded.at, recorded.by, recorded.people) == (
+            "2026-11-23T09:00:00Z",
+            "alice",
+            ["bob"],
+        )
+        screen = app.screen
+        assert screen.digest.since == recorded.at and screen.digest.items == []

@@ -1,0 +1,339 @@
+"""The accountability store: follow-ups scheduled and recorded, owners, the log, stand-ups.
+
+Every write is checked against what was persisted and against its event rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from db import accountability as acc
+from db.accountability_models import LogFilter
+from db.errors import Conflict, GateUnmet, InvalidInput, NotFound
+from db.models import ActionDraft, CheckinDraft, InitiativeDraft
+from db.store import Store
+from tests.conftest import NOW_DT, events, last_event_id, open_as
+from tests.unit.test_query_plans import _full_scans, _unbind
+from tests.unit.test_store import Ticker
+
+DUE = date(2026, 12, 1)
+
+
+@pytest.fixture
+def ticker() -> Ticker:
+    return Ticker(NOW_DT)
+
+
+@pytest.fixture
+def timed(db_path: Path, ticker: Ticker) -> Iterator[Store]:
+    opened = Store.open(db_path, actor="alice", clock=ticker, create=True)
+    yield opened
+    opened.close()
+
+
+def to_act(store: Store, title: str = "Shorten triage", owner: str = "bob") -> int:
+    action = store.add_action(ActionDraft(title=title, owner=owner, due=DUE))
+    store.move_action(action.id, "do")
+    store.add_checkin(action.id, CheckinDraft(message="going"))
+    store.move_action(action.id, "check")
+    store.move_action(action.id, "act", verdict="worked")
+    return action.id
+
+
+def standardized(store: Store, **kwargs: str) -> int:
+    action_id = to_act(store, **kwargs)
+    store.complete_action(action_id, "standardize")
+    return action_id
+
+
+# --------------------------------------------------------------------------- scheduling
+
+
+def test_standardize_schedules_followups_for_the_owner_at_30_60_90(timed: Store) -> None:
+    action_id = standardized(timed)
+    followups = acc.list_followups(timed)
+    assert [(f.action_id, f.owner, f.offset_days, f.due) for f in followups] == [
+        (action_id, "bob", 30, "2026-12-23"),
+        (action_id, "bob", 60, "2027-01-22"),
+        (action_id, "bob", 90, "2027-02-21"),
+    ]
+    assert not any(f.is_due for f in followups)
+
+
+@pytest.mark.parametrize("decision", ["adjust", "abandon"])
+def test_other_decisions_schedule_no_followup(timed: Store, decision: str) -> None:
+    action_id = to_act(timed)
+    timed.complete_action(action_id, decision)  # type: ignore[arg-type]
+    assert acc.list_followups(timed, include_done=True) == []
+
+
+def test_offsets_are_a_team_setting_kept_in_the_file(timed: Store, db_path: Path) -> None:
+    mark = last_event_id(timed)
+    acc.set_team_setting(timed, "followup-offsets", "14,45")
+    [event] = events(timed, mark)
+    assert (event["entity"], event["op"], event["summary"]) == (
+        "setting",
+        "create",
+        "set followup-offsets to 14,45",
+    )
+    other = open_as(db_path, "bob")  # another member's pdca reads the same rule
+    try:
+        assert acc.team_settings(other).followup_offsets == (14, 45)
+    finally:
+        other.close()
+    standardized(timed)
+    assert [f.offset_days for f in acc.list_followups(timed)] == [14, 45]
+    acc.set_team_setting(timed, "stale-after-days", "3")
+    assert acc.team_settings(timed).stale_after_days == 3
+
+
+def test_a_bad_setting_writes_nothing(timed: Store) -> None:
+    mark = last_event_id(timed)
+    for key, value in (("followup-offsets", "90,30"), ("stale-after-days", "0"), ("x", "1")):
+        with pytest.raises(InvalidInput):
+            acc.set_team_setting(timed, key, value)
+    assert events(timed, mark) == []
+
+
+def test_undoing_standardize_takes_its_followups_back(timed: Store) -> None:
+    action_id = standardized(timed)
+    timed.undo()
+    assert acc.list_followups(timed, include_done=True) == []
+    assert timed.get_action(action_id).done_at is None
+
+
+# --------------------------------------------------------------------------- recording
+
+
+def test_a_holding_followup_is_a_followup_checkin(timed: Store, ticker: Ticker) -> None:
+    action_id = standardized(timed)
+    ticker.advance(days=31)
+    due = acc.due_followup_of(timed, action_id)
+    assert (due.offset_days, due.is_due) == (30, True)
+    mark = last_event_id(timed)
+    outcome = acc.record_followup(timed, due.id, "holding", "still at 18h", expected_version=1)
+    assert outcome.reopened is None
+    assert (outcome.checkin.kind, outcome.checkin.result, outcome.checkin.message) == (
+        "followup",
+        "holding",
+        "still at 18h",
+    )
+    assert (outcome.followup.result, outcome.followup.checkin_id) == ("holding", outcome.checkin.id)
+    assert outcome.followup.done_by == "alice" and outcome.followup.version == 2
+    written = events(timed, mark)
+    assert [(e["entity"], e["op"]) for e in written] == [
+        ("checkin", "create"),
+        ("followup", "update"),
+    ]
+    assert len({e["tx"] for e in written}) == 1
+    assert written[1]["before"]["done_at"] is None and written[1]["after"]["result"] == "holding"
+    # The next one is not due for another month.
+    with pytest.raises(GateUnmet, match="60-day.*not due until 2027-01-22"):
+        acc.due_followup_of(timed, action_id)
+
+
+def test_a_slipped_followup_reopens_the_work_in_plan_linked(timed: Store, ticker: Ticker) -> None:
+    timed.add_initiative(InitiativeDraft(name="Ops"))
+    action = timed.add_action(ActionDraft(title="Rota", owner="bob", due=DUE, initiative="Ops"))
+    timed.move_action(action.id, "do")
+    timed.add_checkin(action.id, CheckinDraft(message="x"))
+    timed.move_action(action.id, "check")
+    timed.move_action(action.id, "act", verdict="worked")
+    timed.complete_action(action.id, "standardize")
+    ticker.advance(days=30)
+    due = acc.due_followup_of(timed, action.id)
+    mark = last_event_id(timed)
+    outcome = acc.record_followup(timed, due.id, "slipped")
+    reopened = outcome.reopened
+    assert reopened is not None
+    assert (reopened.phase, reopened.parent_id, reopened.cycle) == ("plan", action.id, 2)
+    assert (reopened.title, reopened.owner, reopened.initiative) == ("Rota", "bob", "Ops")
+    assert outcome.followup.reopened_id == reopened.id
+    assert outcome.checkin.message == "30-day follow-up: slipped"
+    assert outcome.checkin.status == "at-risk"
+    written = events(timed, mark)
+    assert [(e["entity"], e["op"]) for e in written] == [
+        ("checkin", "create"),
+        ("action", "create"),
+        ("followup", "update"),
+    ]
+    assert len({e["tx"] for e in written}) == 1
+    assert timed.get_action(action.id).done_at is not None  # the original stays done
+
+
+def test_a_followup_is_recorded_once_and_never_over_a_newer_version(
+    timed: Store, ticker: Ticker, db_path: Path
+) -> None:
+    action_id = standardized(timed)
+    ticker.advance(days=30)
+    due = acc.due_followup_of(timed, action_id)
+    bob = open_as(db_path, "bob", ticker.now)
+    try:
+        acc.record_followup(bob, due.id, "holding")
+    finally:
+        bob.close()
+    mark = last_event_id(timed)
+    with pytest.raises(Conflict, match="by bob"):
+        acc.record_followup(timed, due.id, "slipped", expected_version=1)
+    with pytest.raises(GateUnmet, match="recorded already \\(holding, by bob"):
+        acc.record_followup(timed, due.id, "slipped")
+    assert events(timed, mark) == []
+
+
+def test_recording_bad_input_writes_nothing(timed: Store) -> None:
+    standardized(timed)
+    mark = last_event_id(timed)
+    with pytest.raises(InvalidInput, match="result: 'maybe'"):
+        acc.record_followup(timed, 1, "maybe")  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match="message: '  '"):
+        acc.record_followup(timed, 1, "holding", "  ")
+    with pytest.raises(NotFound):
+        acc.record_followup(timed, 99, "holding")
+    with pytest.raises(GateUnmet, match="no follow-up pending"):
+        acc.due_followup_of(timed, timed.add_action(ActionDraft(title="x")).id)
+    assert [e["entity"] for e in events(timed, mark)] == ["action"]  # only the add
+
+
+# --------------------------------------------------------------------------- owners
+
+
+def test_owners_count_open_work_lateness_staleness_alerts_and_followups(
+    timed: Store, ticker: Ticker, db_path: Path
+) -> None:
+    standardized(timed, title="Done one", owner="carol")
+    timed.add_action(ActionDraft(title="late", owner="bob", due=date(2026, 11, 20)))
+    soon = timed.add_action(ActionDraft(title="soon", owner="bob", due=date(2026, 11, 25)))
+    timed.move_action(soon.id, "do")
+    timed.add_action(ActionDraft(title="later", owner="dave", due=date(2027, 3, 1)))
+    timed.conn.execute(
+        "INSERT INTO alerts (kpi_id, raised_at, assignee, ack_due) VALUES (?, ?, ?, ?)",
+        (_kpi(timed), "2026-11-23T08:00:00Z", "erin", "2026-11-24T08:00:00Z"),
+    )
+    ticker.advance(days=31)  # carol's 30-day follow-up is due; bob's and dave's work is stale
+    as_bob = open_as(db_path, "bob", ticker.now)
+    try:
+        as_bob.add_checkin(soon.id, CheckinDraft(message="fresh", status="at-risk"))
+    finally:
+        as_bob.close()
+    rows = {r.login: r for r in acc.owners(timed)}
+    bob = rows["bob"]
+    assert (bob.plan, bob.do, bob.open, bob.overdue, bob.stale) == (1, 1, 2, 2, 1)
+    assert bob.last_checkin_at == "2026-12-24T09:00:00Z"
+    assert rows["carol"].last_checkin_at is None  # the check-ins on her action were alice's
+    assert "alice" not in rows  # she owns nothing open, waits on nothing: not a row
+    assert rows["carol"].followups_due == 1 and rows["carol"].open == 0
+    assert rows["erin"].alerts_waiting == 1
+    assert rows["dave"].stale == 1 and rows["dave"].overdue == 0
+    assert [r.login for r in acc.owners(timed)][:2] == ["bob", "erin"]
+    acc.set_team_setting(timed, "stale-after-days", "60")
+    assert {r.login: r.stale for r in acc.owners(timed)}["dave"] == 0
+
+
+def test_due_soon_counts_the_next_seven_days(timed: Store) -> None:
+    for days in (0, 7, 8):
+        due = date(2026, 11, 23) + timedelta(days=days)
+        timed.add_action(ActionDraft(title=f"+{days}", owner="bob", due=due))
+    [bob] = acc.owners(timed)
+    assert (bob.due_soon, bob.overdue) == (2, 0)
+
+
+def _kpi(store: Store) -> int:
+    from db.models import KpiDraft
+
+    return store.add_kpi(KpiDraft(name="Pages", unit="/wk", baseline=10, target=4)).id
+
+
+# --------------------------------------------------------------------------- the log
+
+
+def test_the_log_pages_newest_first_without_gaps_or_repeats(timed: Store, ticker: Ticker) -> None:
+    a = timed.add_action(ActionDraft(title="A", owner="bob"))
+    b = timed.add_action(ActionDraft(title="B", owner="carol"))
+    for n in range(25):
+        ticker.advance(minutes=30 if n % 3 else 0)  # some share a second: the id breaks ties
+        timed.add_checkin((a if n % 2 else b).id, CheckinDraft(message=f"m{n}"))
+    seen, after = [], None
+    while page := acc.log_page(timed, limit=7, after=after):
+        seen += page
+        after = (page[-1].at, page[-1].id)
+    assert [e.message for e in seen] == [f"m{n}" for n in reversed(range(25))]
+    assert acc.log_page(timed, LogFilter(owner="bob"), limit=100)[0].title == "A"
+    assert {e.action_id for e in acc.log_page(timed, LogFilter(action_id=b.id))} == {b.id}
+
+
+def test_the_log_filters_by_status_initiative_and_dates(timed: Store, ticker: Ticker) -> None:
+    timed.add_initiative(InitiativeDraft(name="Ops"))
+    a = timed.add_action(ActionDraft(title="A", initiative="Ops"))
+    b = timed.add_action(ActionDraft(title="B"))
+    timed.add_checkin(a.id, CheckinDraft(message="day one", status="blocked"))
+    ticker.advance(days=2)
+    timed.add_checkin(b.id, CheckinDraft(message="day three"))
+    assert [e.message for e in acc.log_page(timed, LogFilter(status="blocked"))] == ["day one"]
+    assert [e.message for e in acc.log_page(timed, LogFilter(initiative="Ops"))] == ["day one"]
+    assert [e.message for e in acc.log_page(timed, LogFilter(since=date(2026, 11, 24)))] == [
+        "day three"
+    ]
+    assert [e.message for e in acc.log_page(timed, LogFilter(until=date(2026, 11, 23)))] == [
+        "day one"
+    ]
+
+
+# --------------------------------------------------------------------------- stand-ups
+
+
+def test_a_standup_digest_starts_from_the_last_recorded_one(timed: Store, ticker: Ticker) -> None:
+    early = timed.add_action(ActionDraft(title="early", owner="bob"))
+    ticker.advance(hours=2)
+    digest = acc.standup_digest(timed)  # no stand-up yet: the last 24 hours
+    assert digest.since == "2026-11-22T11:00:00Z"
+    assert [(i.kind, i.action_id) for i in digest.items] == [("created", early.id)]
+    mark = last_event_id(timed)
+    standup = acc.record_standup(timed, digest.since, ["bob"])
+    assert (standup.at, standup.by, standup.people) == ("2026-11-23T11:00:00Z", "alice", ["bob"])
+    assert [(e["entity"], e["op"]) for e in events(timed, mark)] == [("standup", "create")]
+    ticker.advance(hours=1)
+    late = timed.add_action(ActionDraft(title="late", owner="carol", due=date(2026, 11, 30)))
+    timed.move_action(late.id, "do")
+    digest = acc.standup_digest(timed)
+    assert digest.since == standup.at
+    assert [(i.kind, i.person) for i in digest.items] == [("created", "carol"), ("moved", "carol")]
+    assert digest.people == ["bob", "carol"]  # bob has open work: he gets his turn
+
+
+def test_newly_overdue_actions_are_in_the_digest(timed: Store, ticker: Ticker) -> None:
+    timed.add_action(ActionDraft(title="due yesterday", owner="bob", due=date(2026, 11, 22)))
+    timed.add_action(ActionDraft(title="long late", owner="bob", due=date(2026, 11, 21)))
+    # "due yesterday" turned late at midnight, inside the window; "long late" before it.
+    digest = acc.standup_digest(timed, since="2026-11-22T09:00:00Z")
+    digest = digest.model_copy(update={"items": [i for i in digest.items if i.kind == "overdue"]})
+    assert [(i.kind, i.title) for i in digest.items] == [("overdue", "due yesterday")]
+
+
+# --------------------------------------------------------------------------- indexes
+
+
+def test_every_accountability_query_uses_an_index(timed: Store, ticker: Ticker) -> None:
+    seen: list[str] = []
+    timed.conn.set_trace_callback(seen.append)
+    action_id = standardized(timed)
+    ticker.advance(days=30)
+    acc.owners(timed)
+    acc.record_followup(timed, acc.due_followup_of(timed, action_id).id, "slipped")
+    for where in (LogFilter(), LogFilter(owner="bob"), LogFilter(action_id=1),
+                  LogFilter(status="blocked", since=date(2026, 1, 1))):  # fmt: skip
+        acc.log_page(timed, where, after=("2026-12-01T00:00:00Z", 5))
+    acc.list_followups(timed, due_only=True)
+    acc.record_standup(timed, acc.standup_digest(timed).since, [])
+    timed.conn.set_trace_callback(None)
+    queries = {
+        " ".join(sql.split())
+        for sql in seen
+        if sql.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE"))
+        and "count(*) FROM" not in sql
+    }
+    problems = [scan for sql in sorted(queries) for scan in _full_scans(timed, _unbind(sql))]
+    assert problems == []

@@ -1,0 +1,194 @@
+"""``pdca owners``, ``log``, ``followups``, ``followup``, ``standup`` and ``config``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+
+LATER_30 = "2026-12-23T10:00:00Z"  # 30 days after the fixed clock's standardize
+LATER_60 = "2027-01-22T10:00:00Z"
+
+OWNER_KEYS = [
+    "login", "name", "plan", "do", "check", "act", "open", "overdue", "due_soon", "stale",
+    "alerts_waiting", "followups_due", "last_checkin_at", "attention",
+]  # fmt: skip
+LOG_KEYS = [
+    "id", "action_id", "title", "owner", "initiative", "at", "author", "status", "kind",
+    "result", "message",
+]  # fmt: skip
+FOLLOWUP_KEYS = [
+    "id", "action_id", "title", "owner", "offset_days", "due", "created_at", "done_at",
+    "done_by", "result", "checkin_id", "reopened_id", "version", "is_due",
+]  # fmt: skip
+
+
+@pytest.fixture
+def ok(cli):
+    def run(*args: str) -> Result:
+        result = cli(*args)
+        assert result.exit_code == 0, f"{args}: {result.stderr}"
+        return result
+
+    return run
+
+
+@pytest.fixture
+def js(ok):
+    def run(*args: str) -> Any:
+        return json.loads(ok(*args).stdout)
+
+    return run
+
+
+def one_line_error(result: Result, *fragments: str) -> str:
+    assert result.exit_code == 1, result.stdout
+    assert result.stderr.startswith("pdca: ") and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr, (fragment, result.stderr)
+    return result.stderr
+
+
+@pytest.fixture
+def standardized(ok) -> None:
+    """#1 done with standardize by dana at the fixed time; #2 open, late, dana's too."""
+    ok("add", "Triage rota *for* [bold]L2[/bold]", "--owner", "dana", "--due", "+1w")
+    ok("move", "1", "do")
+    ok("checkin", "1", "rota drafted", "--status", "at-risk")
+    ok("move", "1", "check")
+    ok("move", "1", "act", "--verdict", "worked")
+    ok("done", "1", "--decision", "standardize")
+    ok("add", "Label the backlog", "--owner", "dana", "--due", "yesterday")
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_owners_json_and_text(standardized, ok, js) -> None:
+    rows = js("owners", "--json")
+    assert [list(r) for r in rows] == [OWNER_KEYS]
+    dana = rows[0]
+    assert (dana["login"], dana["open"], dana["plan"], dana["overdue"]) == ("dana", 1, 1, 1)
+    text = ok("owners").stdout.splitlines()
+    assert text[0].split()[:3] == ["OWNER", "P/D/C/A", "OPEN"]
+    assert text[1].split()[:3] == ["dana", "1/0/0/0", "1"]
+
+
+def test_log_newest_first_with_filters(standardized, ok, js, monkeypatch) -> None:
+    monkeypatch.setenv("PDCA_NOW", "2026-11-25T09:00:00Z")
+    ok("checkin", "2", "labels half done", "--status", "blocked")
+    entries = js("log", "--json")
+    assert [list(e) for e in entries][0] == LOG_KEYS
+    assert [(e["action_id"], e["message"]) for e in entries] == [
+        (2, "labels half done"),
+        (1, "rota drafted"),
+    ]
+    assert [e["action_id"] for e in js("log", "--action", "#1", "--json")] == [1]
+    assert [e["action_id"] for e in js("log", "--since", "2026-11-24", "--json")] == [2]
+    assert [e["action_id"] for e in js("log", "--until", "2026-11-23", "--json")] == [1]
+    assert js("log", "--owner", "nobody", "--json") == []
+    assert [e["status"] for e in js("log", "--status", "blocked", "--json")] == ["blocked"]
+    text = ok("log").stdout
+    assert "2d ago" in text and "#2" in text and "Label the backlog: labels half done" in text
+
+
+def test_followups_fall_due_and_are_recorded(standardized, ok, js, monkeypatch) -> None:
+    scheduled = js("followups", "--json")
+    assert [list(f) for f in scheduled][0] == FOLLOWUP_KEYS
+    assert [(f["offset_days"], f["due"], f["owner"]) for f in scheduled] == [
+        (30, "2026-12-23", "dana"),
+        (60, "2027-01-22", "dana"),
+        (90, "2027-02-21", "dana"),
+    ]
+    assert js("followups", "--due", "--json") == []
+    monkeypatch.setenv("PDCA_NOW", LATER_30)
+    assert [f["offset_days"] for f in js("followups", "--due", "--json")] == [30]
+    assert "DUE" in ok("followups").stdout
+    assert ok("followup", "#1", "holding", "still 18h").stdout == (
+        "recorded the 30-day follow-up of #1: holding\n"
+    )
+    assert js("followups", "--due", "--json") == []
+    [entry] = js("log", "--action", "1", "--json")[:1]
+    assert (entry["kind"], entry["result"], entry["message"]) == (
+        "followup",
+        "holding",
+        "still 18h",
+    )
+    monkeypatch.setenv("PDCA_NOW", LATER_60)
+    outcome = js("followup", "1", "slipped", "--json")
+    assert set(outcome) == {"followup", "checkin", "reopened"}
+    reopened = outcome["reopened"]
+    assert (reopened["phase"], reopened["parent_id"], reopened["cycle"]) == ("plan", 1, 2)
+    assert outcome["followup"]["reopened_id"] == reopened["id"]
+    assert [f["offset_days"] for f in js("followups", "--all", "--json") if f["done_at"]] == [
+        30,
+        60,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["followup", "1", "maybe"], ("RESULT", "'maybe'")),
+        (["followup", "x1", "holding"], ("id: 'x1'", "not an action id")),
+        (["followup", "1", "holding", "  "], ("message: '  '", "is empty")),
+        (["followup", "2", "holding"], ("id: #2 has no follow-up pending",)),
+        (["followup", "1", "holding"], ("not due until 2026-12-23",)),
+        (["followup", "99", "holding"], ("no action #99",)),
+        (["log", "--since", "someday"], ("since: 'someday'", "is not a date")),
+        (["log", "--action", "abc"], ("action: 'abc'", "not an action id")),
+        (["log", "--action", "42"], ("no action #42",)),
+        (["log", "--initiative", "Nope"], ("initiative: 'Nope'",)),
+        (["standup", "--since", "2026-13-01"], ("since: '2026-13-01'",)),
+        (["standup", "--since", "2026-11-01Tnoon"], ("since: '2026-11-01Tnoon'",)),
+        (["standup", "--format", "html"], ("'html'",)),
+        (["config", "followup-offsets", "90,30"], ("followup-offsets: '90,30'", "must go up")),
+        (["config", "stale-after-days", "0"], ("stale-after-days: '0'",)),
+    ],
+)
+def test_bad_input_is_one_line_and_writes_nothing(
+    standardized, cli, db_path: Path, args: list[str], fragments: tuple[str, ...]
+) -> None:
+    before = sha(db_path)
+    one_line_error(cli(*args), *fragments)
+    assert sha(db_path) == before
+
+
+def test_standup_markdown_text_json_and_recording(standardized, ok, js, monkeypatch) -> None:
+    md = ok("standup").stdout
+    assert md.startswith("**Stand-up** — since 2026-11-22T09:00:00Z")
+    assert "**dana**" in md
+    # User text is shown as typed: Markdown and markup in a title cannot format the chat.
+    assert "\\*for\\* \\[bold\\]L2\\[/bold\\]" in md
+    assert "- Done: #1" in md and "- Created: #2 Label the backlog" in md
+    digest = js("standup", "--format", "json")
+    assert set(digest) == {"since", "until", "items", "people"}
+    kinds = [i["kind"] for i in digest["items"]]
+    assert kinds.count("created") == 2 and "done" in kinds and "checkin" in kinds
+    assert digest["people"] == ["dana"]
+    text = ok("standup", "--format", "text").stdout
+    assert text.splitlines()[0] == "stand-up since 2026-11-22T09:00:00Z"
+    ok("standup", "--record")
+    monkeypatch.setenv("PDCA_NOW", "2026-11-24T09:00:00Z")
+    ok("checkin", "2", "on it")
+    later = js("standup", "--format", "json")
+    assert later["since"] == "2026-11-23T09:00:00Z"
+    assert [(i["kind"], i["action_id"]) for i in later["items"]] == [("checkin", 2)]
+    since_day = js("standup", "--since", "2026-11-20", "--format", "json")
+    assert since_day["since"] == "2026-11-20T00:00:00Z" and len(since_day["items"]) > 1
+
+
+def test_config_shows_and_sets_team_settings(ok, js) -> None:
+    ok("init")
+    assert ok("config").stdout == "stale-after-days = 7\nfollowup-offsets = 30,60,90\n"
+    assert ok("config", "followup-offsets", "14, 28").stdout == (
+        "stale-after-days = 7\nfollowup-offsets = 14,28\n"
+    )
+    assert js("config", "--json") == {"stale_after_days": 7, "followup_offsets": [14, 28]}
+    assert ok("config", "stale-after-days").stdout == "stale-after-days = 7\n"

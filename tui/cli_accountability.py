@@ -1,0 +1,368 @@
+"""The accountability commands: ``owners``, ``log``, ``followups``, ``followup``, ``standup``
+and ``config``, the twins of the owners view, the check-in log and stand-up mode.
+
+Registered into the ``pdca`` group by ``register``; like the rest of the command line, never
+imports Textual, and reports bad input through ``PdcaError`` (one line, exit status 1).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from db.accountability_models import FOLLOWUP_RESULTS
+from db.errors import InvalidInput
+from db.models import CHECKIN_STATUSES
+from tui.output import printable, table, to_json
+
+if TYPE_CHECKING:
+    from db.accountability_models import Digest, DigestItem
+    from tui.cli import Session
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (see README).")
+pass_session = click.pass_obj  # the group's Session (tui.cli), not imported: no cycle
+
+DIGEST_HEADINGS = {
+    "created": "Created",
+    "moved": "Moved",
+    "done": "Done",
+    "checkin": "Check-ins",
+    "followup": "Follow-ups",
+    "overdue": "Newly overdue",
+    "alert-raised": "Alerts raised",
+    "alert-acknowledged": "Alerts acknowledged",
+}
+
+
+def _day(session: Session, field_name: str, text: str | None) -> date | None:
+    if text is None:
+        return None
+    from db.dates import parse_date
+
+    return parse_date(text, session.today(), field_name)
+
+
+def _action_id(text: str | None, field_name: str = "action") -> int | None:
+    if text is None:
+        return None
+    raw = text.strip().removeprefix("#")
+    if not raw.isdigit() or not 0 < int(raw) < 2**63:
+        raise InvalidInput(field_name, text, "is not an action id (a number such as 12 or #12)")
+    return int(raw)
+
+
+def ago(at: str | None, now_iso: str) -> str:
+    """``3d ago``, ``5h ago``, ``just now``: how long before ``now`` a stored moment was."""
+    if not at:
+        return "never"
+    from datetime import datetime
+
+    then = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    now = datetime.fromisoformat(now_iso.replace("Z", "+00:00"))
+    seconds = max(0, int((now - then).total_seconds()))
+    if seconds < 60:
+        return "just now"
+    for size, unit in ((86_400, "d"), (3_600, "h"), (60, "m")):
+        if seconds >= size:
+            return f"{seconds // size}{unit} ago"
+    return "just now"
+
+
+# --------------------------------------------------------------------------- owners
+
+
+@click.command()
+@json_option
+@pass_session
+def owners(session: Session, as_json: bool) -> None:
+    """Who owns what: open work by phase, late, stale, alerts and follow-ups due."""
+    from db import accountability
+    from db.clock import iso
+
+    store = session.store()
+    rows = accountability.owners(store)
+    if as_json:
+        click.echo(to_json(rows))
+        return
+    if not rows:
+        click.echo("nobody owns open work", err=True)
+        return
+    now = iso(store.clock())
+    cells = [
+        [
+            r.login,
+            f"{r.plan}/{r.do}/{r.check}/{r.act}",
+            str(r.open),
+            str(r.overdue),
+            str(r.due_soon),
+            str(r.stale),
+            str(r.alerts_waiting),
+            str(r.followups_due),
+            ago(r.last_checkin_at, now),
+        ]
+        for r in rows
+    ]
+    headers = ["OWNER", "P/D/C/A", "OPEN", "LATE", "DUE 7D", "STALE", "ALERTS", "FOLLOW-UPS"]
+    click.echo(table([*headers, "LAST CHECK-IN"], cells))
+
+
+# --------------------------------------------------------------------------- the log
+
+
+@click.command("log")
+@click.option("--owner", metavar="LOGIN", help="Check-ins on this person's actions.")
+@click.option("--action", "action_text", metavar="ID", help="Check-ins on one action.")
+@click.option("--initiative", metavar="NAME")
+@click.option("--status", type=click.Choice(CHECKIN_STATUSES))
+@click.option("--since", metavar="DATE", help="From this day (YYYY-MM-DD, yesterday, -7d ...).")
+@click.option("--until", metavar="DATE", help="Up to and including this day.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@json_option
+@pass_session
+def log(session: Session, owner, action_text, initiative, status, since, until, limit, as_json):
+    """Check-ins and follow-up results, newest first."""
+    from db import accountability
+    from db.accountability_models import LogFilter
+    from db.clock import iso
+
+    where = LogFilter(
+        owner=owner,
+        action_id=_action_id(action_text),
+        initiative=initiative,
+        status=status,
+        since=_day(session, "since", since),
+        until=_day(session, "until", until),
+    )
+    store = session.store()
+    if where.action_id is not None:
+        store.get_action(where.action_id)  # "no action #9" rather than an empty log
+    entries = accountability.log_page(store, where, limit=limit)
+    if as_json:
+        click.echo(to_json(entries))
+        return
+    if not entries:
+        click.echo("no check-ins match", err=True)
+        return
+    now = iso(store.clock())
+    rows = [
+        [
+            e.at,
+            ago(e.at, now),
+            f"#{e.action_id}",
+            e.author,
+            f"follow-up {e.result}" if e.kind == "followup" else e.status,
+            f"{e.title}: {e.message}",
+        ]
+        for e in entries
+    ]
+    click.echo(table(["AT", "AGO", "ID", "AUTHOR", "STATUS", "ACTION: MESSAGE"], rows))
+
+
+# --------------------------------------------------------------------------- follow-ups
+
+
+@click.command()
+@click.option("--due", "due_only", is_flag=True, help="Only those due today or before.")
+@click.option("--owner", metavar="LOGIN")
+@click.option("--all", "include_done", is_flag=True, help="Include recorded ones.")
+@json_option
+@pass_session
+def followups(session: Session, due_only: bool, owner, include_done: bool, as_json: bool):
+    """Follow-up audits of standardized work (+30, +60, +90 days by default)."""
+    from db import accountability
+
+    items = accountability.list_followups(
+        session.store(), due_only=due_only, owner=owner, include_done=include_done
+    )
+    if as_json:
+        click.echo(to_json(items))
+        return
+    if not items:
+        click.echo("no follow-ups match", err=True)
+        return
+    rows = [
+        [
+            f"#{f.action_id}",
+            f"{f.offset_days}d",
+            f.due + (" DUE" if f.is_due else ""),
+            f.owner or "-",
+            f.result or "-",
+            f.title,
+        ]
+        for f in items
+    ]
+    click.echo(table(["ID", "AFTER", "DUE", "OWNER", "RESULT", "TITLE"], rows))
+
+
+@click.command()
+@click.argument("action_text", metavar="ID")
+@click.argument("result", type=click.Choice(FOLLOWUP_RESULTS), metavar="RESULT")
+@click.argument("message", required=False)
+@json_option
+@pass_session
+def followup(session: Session, action_text: str, result: str, message, as_json: bool) -> None:
+    """Record the due follow-up of action ID: holding, or slipped (reopens it in Plan)."""
+    from db import accountability
+
+    action_id = _action_id(action_text, "id")
+    assert action_id is not None
+    if message is not None and not message.strip():
+        raise InvalidInput("message", message, "is empty")
+    store = session.store()
+    due = accountability.due_followup_of(store, action_id)
+    outcome = accountability.record_followup(store, due.id, result, message)  # type: ignore[arg-type]
+
+    def text() -> None:
+        click.echo(f"recorded the {due.offset_days}-day follow-up of #{action_id}: {result}")
+        if outcome.reopened is not None:
+            nxt = outcome.reopened
+            click.echo(f"reopened as #{nxt.id} [plan] cycle {nxt.cycle}: {printable(nxt.title)}")
+
+    if as_json:
+        click.echo(to_json(outcome))
+    else:
+        text()
+
+
+# --------------------------------------------------------------------------- stand-up
+
+
+@click.command()
+@click.option("--since", metavar="DATE", help="A day or time (default: the last stand-up).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "text", "json"]),
+    default="md",
+    show_default=True,
+    help="md: Markdown ready to paste into the team chat.",
+)
+@click.option("--record", is_flag=True, help="Also record this stand-up: the next starts here.")
+@pass_session
+def standup(session: Session, since: str | None, fmt: str, record: bool) -> None:
+    """What changed since the last stand-up, person by person."""
+    from db import accountability
+
+    store = session.store()
+    digest = accountability.standup_digest(store, _since(session, since))
+    if record:
+        accountability.record_standup(store, digest.since, digest.people)
+    if fmt == "json":
+        click.echo(to_json(digest))
+    elif fmt == "md":
+        click.echo(markdown(digest))
+    else:
+        click.echo(plain_text(digest))
+
+
+def _since(session: Session, text: str | None) -> str | None:
+    if text is None:
+        return None
+    from db.clock import iso, parse_timestamp
+
+    raw = text.strip()
+    if "T" in raw:
+        return iso(parse_timestamp(raw, "since"))
+    day = _day(session, "since", raw)
+    assert day is not None
+    from db.accountability import day_start
+
+    return day_start(day)
+
+
+def _line(item: DigestItem, *, md: bool) -> str:
+    ref = f"#{item.action_id} " if item.action_id is not None else ""
+    title = printable(item.title)
+    if md:
+        title = _md_escape(title)
+    detail = printable(item.detail)
+    if md:
+        detail = _md_escape(detail)
+    text = f"{ref}{title}"
+    if detail:
+        text += f" — {detail}"
+    if item.actor and item.kind not in ("overdue",) and item.actor != item.person:
+        text += f" (by {printable(item.actor)})"
+    return text
+
+
+def _md_escape(text: str) -> str:
+    """Chat Markdown must show user text as typed: escape what would format it."""
+    for char in "\\`*_[]<>#|~":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def markdown(digest: Digest) -> str:
+    totals = digest.counts()
+    lines = [
+        f"**Stand-up** — since {digest.since} ({digest.until[:10]})",
+        "",
+        " · ".join(f"{DIGEST_HEADINGS[k]}: {n}" for k, n in totals.items() if n)
+        or "Nothing changed.",
+    ]
+    for person in digest.people:
+        items = digest.of(person)
+        lines += ["", f"**{_md_escape(printable(person))}**"]
+        if not items:
+            lines.append("- nothing new")
+        for item in items:
+            lines.append(f"- {DIGEST_HEADINGS[item.kind]}: {_line(item, md=True)}")
+    unowned = [i for i in digest.items if not i.person]
+    if unowned:
+        lines += ["", "**No owner**"]
+        lines += [f"- {DIGEST_HEADINGS[i.kind]}: {_line(i, md=True)}" for i in unowned]
+    return "\n".join(lines)
+
+
+def plain_text(digest: Digest) -> str:
+    lines = [f"stand-up since {digest.since}"]
+    for kind, n in digest.counts().items():
+        lines.append(f"  {DIGEST_HEADINGS[kind].lower():<20} {n}")
+    for person in digest.people:
+        lines += ["", printable(person)]
+        items = digest.of(person)
+        lines += [f"  {i.kind:<19} {_line(i, md=False)}" for i in items] or ["  nothing new"]
+    unowned = [i for i in digest.items if not i.person]
+    if unowned:
+        lines += ["", "(no owner)"] + [f"  {i.kind:<19} {_line(i, md=False)}" for i in unowned]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- team settings
+
+
+@click.command()
+@click.argument("key", required=False, type=click.Choice(["stale-after-days", "followup-offsets"]))
+@click.argument("value", required=False)
+@json_option
+@pass_session
+def config(session: Session, key: str | None, value: str | None, as_json: bool) -> None:
+    """Show the team's settings, or set one: stale-after-days N, followup-offsets 30,60,90."""
+    from db import accountability
+
+    if key is not None and value is not None:
+        settings = accountability.set_team_setting(session.store(), key, value)
+    else:
+        settings = accountability.team_settings(session.store())
+    data: dict[str, Any] = {
+        "stale-after-days": settings.stale_after_days,
+        "followup-offsets": ",".join(str(o) for o in settings.followup_offsets),
+    }
+    if key is not None and value is None:
+        data = {key: data[key]}
+    if as_json:
+        click.echo(to_json(settings if key is None or value is not None else data))
+        return
+    for name, shown in data.items():
+        click.echo(f"{name} = {shown}")
+
+
+COMMANDS = (owners, log, followups, followup, standup, config)
+
+
+def register(group: click.Group) -> None:
+    for command in COMMANDS:
+        group.add_command(command)

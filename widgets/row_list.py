@@ -1,0 +1,185 @@
+"""A list of one-line rows drawn with the Line API: thousands of rows cost what a screenful does.
+
+Dumb, like the board's columns: the screen hands it rows already cut into (text, role) pieces
+(text made literal by the screen with ``widgets.text.literal``), it keeps a cursor, and it
+posts ``Highlighted``, ``Selected`` and ``NearEnd`` (time to page in more) upward.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from widgets.text import fit
+
+Piece = tuple[str, str]  # (text, role: "" or one of ROLES)
+Row = list[Piece]
+ROLES = ("muted", "bold", "id", "good", "warn", "bad", "heading", "accent")
+NEAR_END_ROWS = 40
+
+
+class RowList(ScrollView, can_focus=True):
+    """Rows with a cursor; the screen decides what a row means."""
+
+    DEFAULT_CSS = """
+    RowList { height: 1fr; scrollbar-size-vertical: 1; background: $surface; }
+    RowList > .row-list--cursor { background: $boost; }
+    RowList:focus > .row-list--cursor { background: $primary 35%; }
+    RowList > .row-list--muted { color: $text-muted; }
+    RowList > .row-list--bold { text-style: bold; }
+    RowList > .row-list--id { color: $text-muted; }
+    RowList > .row-list--good { color: $success; }
+    RowList > .row-list--warn { color: $warning; text-style: bold; }
+    RowList > .row-list--bad { color: $error; text-style: bold; }
+    RowList > .row-list--heading { text-style: bold; color: $accent; }
+    RowList > .row-list--accent { color: $accent; }
+    RowList > .row-list--empty { color: $text-muted; text-style: italic; }
+    """
+
+    COMPONENT_CLASSES = {"row-list--cursor", "row-list--empty"} | {f"row-list--{r}" for r in ROLES}
+
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False, id="rows-up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="rows-down"),
+        Binding("home,g", "cursor_first", "First", show=False, id="rows-first"),
+        Binding("end,G", "cursor_last", "Last", show=False, id="rows-last"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="rows-page-up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="rows-page-down"),
+        Binding("enter", "select", "Open", id="rows-select"),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Highlighted(Message):
+        def __init__(self, rows: RowList, index: int) -> None:
+            super().__init__()
+            self.rows = rows
+            self.index = index
+
+        @property
+        def control(self) -> RowList:
+            return self.rows
+
+    class Selected(Highlighted):
+        """Enter (or a double click) on a row."""
+
+    class NearEnd(Message):
+        """The cursor came close to the last row: the screen may page in more."""
+
+        def __init__(self, rows: RowList) -> None:
+            super().__init__()
+            self.rows = rows
+
+        @property
+        def control(self) -> RowList:
+            return self.rows
+
+    def __init__(self, *, empty: str = "nothing here", id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[Row] = []
+        self.empty = empty
+        self._asked_at = -1
+
+    # ------------------------------------------------------------------ data in
+
+    def show(self, rows: list[Row], keep: int | None = None) -> None:
+        self.rows = rows
+        self._asked_at = -1
+        self.virtual_size = Size(self.size.width, len(rows))
+        self.set_cursor(self.cursor if keep is None else keep)
+        self.refresh()
+
+    def extend(self, rows: list[Row]) -> None:
+        self.rows = self.rows + rows
+        self.virtual_size = Size(self.size.width, len(self.rows))
+        self.refresh()
+
+    # ------------------------------------------------------------------ the cursor
+
+    def set_cursor(self, index: int) -> None:
+        self.cursor = max(0, min(index, len(self.rows) - 1)) if self.rows else 0
+
+    def watch_cursor(self, new: int) -> None:
+        visible = self.scrollable_content_region.height
+        if self.rows and visible > 0:
+            if new < self.scroll_y:
+                self.scroll_to(y=new, animate=False, immediate=True)
+            elif new >= self.scroll_y + visible:
+                self.scroll_to(y=new - visible + 1, animate=False, immediate=True)
+        self.refresh()
+        self.post_message(self.Highlighted(self, new))
+        if self.rows and len(self.rows) - new <= NEAR_END_ROWS and self._asked_at != len(self.rows):
+            self._asked_at = len(self.rows)
+            self.post_message(self.NearEnd(self))
+
+    def action_cursor_up(self) -> None:
+        self.set_cursor(self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self.set_cursor(self.cursor + 1)
+
+    def action_cursor_first(self) -> None:
+        self.set_cursor(0)
+
+    def action_cursor_last(self) -> None:
+        self.set_cursor(len(self.rows) - 1)
+
+    def action_page(self, step: int) -> None:
+        self.set_cursor(self.cursor + step * max(1, self.scrollable_content_region.height - 1))
+
+    def action_select(self) -> None:
+        if self.rows:
+            self.post_message(self.Selected(self, self.cursor))
+
+    def on_click(self, event: events.Click) -> None:
+        index = int(event.y + self.scroll_y)
+        if 0 <= index < len(self.rows):
+            self.focus()
+            self.set_cursor(index)
+            if event.chain >= 2:
+                self.post_message(self.Selected(self, index))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self.rows))
+
+    # ------------------------------------------------------------------ drawing
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = y + int(self.scroll_y)
+        base = self.rich_style
+        if not self.rows:
+            if y == 0:
+                style = base + self.get_component_rich_style("row-list--empty")
+                return Strip([Segment(fit(f" {self.empty}", width), style)]).extend_cell_length(
+                    width, base
+                )
+            return Strip.blank(width, base)
+        if index >= len(self.rows):
+            return Strip.blank(width, base)
+        if index == self.cursor:
+            base = base + self.get_component_rich_style("row-list--cursor")
+        marker = "▌" if index == self.cursor and self.has_focus else " "
+        segments = [Segment(marker, base + self.get_component_rich_style("row-list--accent"))]
+        room = width - 1
+        for text, role in self.rows[index]:
+            if room <= 0:
+                break
+            piece = fit(text, room)
+            style = base + self.get_component_rich_style(f"row-list--{role}") if role else base
+            segments.append(Segment(piece, style))
+            room -= cell_len(piece)
+        return Strip(segments).extend_cell_length(width, base).crop(0, width)
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
