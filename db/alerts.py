@@ -232,6 +232,15 @@ def get_alert(store: Store, alert_id: int) -> Alert:
     return to_alert(row, store.clock())
 
 
+def raised_by(store: Store, kpi_id: int, reading_id: int) -> Alert | None:
+    """The open alert ``reading_id`` raised, if it raised one."""
+    row = store.conn.execute(
+        _SELECT + " WHERE a.kpi_id = ? AND a.closed_at IS NULL AND a.reading_id = ?",
+        (kpi_id, reading_id),
+    ).fetchone()
+    return None if row is None else to_alert(row, store.clock())
+
+
 def open_alerts_by_kpi(store: Store) -> dict[int, Alert]:
     """Each KPI's open alert, if it has one."""
     now = store.clock()
