@@ -23,12 +23,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
-from db import rules
+from db import kpis, rules
 from db.errors import Conflict, GateUnmet, PdcaError
 from db.models import PHASES, Action, ActionChanges, ActionDraft, CheckinDraft, validated
 from db.store import ActionFilter, Store
 from screens.context import AppContext, context_of
-from widgets.phase_column import PhaseColumn
+from widgets.phase_column import SPARK_CELLS, PhaseColumn
 from widgets.status_bar import StatusBar
 from widgets.text import literal
 
@@ -221,6 +221,7 @@ class BoardScreen(Screen[None]):
         for phase in PHASES:
             first_page += self.store.list_actions(replace(wanted, phase=phase, limit=FIRST_PAGE))
         counts = self.store.count_actions(wanted)
+        self.show_sparklines(kpis.sparklines(self.store, SPARK_CELLS))
         self.show_actions(first_page, self.context.today(), None, counts)
         first = next((c for c in self.columns.values() if c.actions), self.columns["plan"])
         first.focus()
@@ -250,6 +251,12 @@ class BoardScreen(Screen[None]):
         bar.display = self.filter.active
         if self.filter.active:
             bar.update(self.filter.describe())
+
+    def show_sparklines(self, sparklines: dict[int, list[float | None]]) -> None:
+        """Cards linked to a KPI draw its recent readings (one query for every KPI)."""
+        for column in self.columns.values():
+            column.sparklines = sparklines
+            column.refresh()
 
     def focus_action(self, action_id: int) -> bool:
         """Put focus on ``action_id`` wherever it is now; False when it is not on the board."""
@@ -284,12 +291,14 @@ class BoardScreen(Screen[None]):
         reader = self.context.open_reader()
         try:
             actions = reader.list_actions(wanted.as_store_filter())
+            sparklines = kpis.sparklines(reader, SPARK_CELLS)
         except PdcaError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
         finally:
             reader.close()
         today = self.context.today()
+        self.app.call_from_thread(self.show_sparklines, sparklines)
         self.app.call_from_thread(self._apply_reload, wanted, actions, today, keep_id)
 
     def _apply_reload(

@@ -21,16 +21,19 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import get_current_worker
 
+from db import alerts
 from db.clock import Clock
 from db.errors import PdcaError
 from db.presence import HEARTBEAT_SECONDS, Presence
 from db.store import Store
 from screens.board import BoardScreen
 from screens.context import AppContext
+from screens.kpis import KpisScreen
 from tui.settings import Settings, load_settings, save_settings, settings_path
 from widgets.status_bar import StatusBar
 
 CHANGE_POLL_SECONDS = 0.5  # others' changes appear within one second
+ESCALATION_SECONDS = 60.0  # missed alert deadlines are passed on within a minute
 
 
 class PdcaApp(App[None]):
@@ -38,10 +41,11 @@ class PdcaApp(App[None]):
 
     TITLE = "pdca"
     CSS_PATH = Path(__file__).parent / "pdca.tcss"  # absolute: subclasses live elsewhere
-    MODES = {"board": BoardScreen}
+    MODES = {"board": BoardScreen, "kpis": KpisScreen}
     DEFAULT_MODE = "board"
     BINDINGS = [
         Binding("1", "switch_mode('board')", "Board", id="view-board"),
+        Binding("3", "switch_mode('kpis')", "KPIs", id="view-kpis"),
         Binding("question_mark", "toggle_keys", "Keys", id="app-keys"),
         Binding("q", "quit", "Quit", id="app-quit"),
     ]
@@ -78,6 +82,9 @@ class PdcaApp(App[None]):
             self.set_interval(CHANGE_POLL_SECONDS, self.check_for_changes)
         if self.use_presence:
             self.keep_presence()
+        if self.watch_changes and self.context.writable:
+            self.escalate_alerts()
+            self.set_interval(ESCALATION_SECONDS, self.escalate_alerts)
         self.call_after_refresh(self.refresh_status)
 
     def on_unmount(self) -> None:
@@ -106,6 +113,7 @@ class PdcaApp(App[None]):
             # This session's own writes are already on screen; reload for anyone else's.
             changed_by_others = store.others_wrote_since(self._last_event_id)
             self._last_event_id = latest
+            self.refresh_status()  # alerts waiting for me may have come or gone
             handler = getattr(self.screen, "on_database_changed", None)
             if changed_by_others and handler is not None:
                 handler()
@@ -142,11 +150,34 @@ class PdcaApp(App[None]):
         self.refresh_status()
 
     def refresh_status(self) -> None:
-        for bar in self.screen.query(StatusBar):
+        bars = self.screen.query(StatusBar)
+        if not bars:
+            return
+        try:  # one indexed count: cheap enough for the UI thread
+            waiting = alerts.count_waiting(self.context.store, self.context.actor)
+        except PdcaError:
+            waiting = 0
+        for bar in bars:
             bar.database = self.context.path.name
             bar.login = self.context.actor
             bar.others = self.others
             bar.read_only = not self.context.writable
+            bar.alerts = waiting
+
+    # ------------------------------------------------------------------ escalation
+
+    @work(thread=True, exclusive=True, group="escalate", exit_on_error=False)
+    def escalate_alerts(self) -> None:
+        """Pass on alerts whose deadline was missed (db/alerts.py: writes only when due)."""
+        store = self.context.open_reader()
+        try:
+            moved = alerts.escalate_due(store)
+        except PdcaError:
+            return  # busy or vanished: the next round tries again
+        finally:
+            store.close()
+        if moved:
+            self.call_from_thread(self.refresh_status)
 
     # ------------------------------------------------------------------ keys and palette
 
@@ -162,6 +193,10 @@ class PdcaApp(App[None]):
             for title, help_text, callback in commands():
                 yield SystemCommand(title, help_text, callback)
         yield SystemCommand("Show board", "The PDCA board (1)", lambda: self.switch_mode("board"))
+        yield SystemCommand(
+            "Show KPIs", "Every KPI, worst first, with sparklines (3)",
+            lambda: self.switch_mode("kpis"),
+        )  # fmt: skip
         yield from super().get_system_commands(screen)  # Theme, Quit, Keys, Screenshot, ...
 
 
