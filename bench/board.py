@@ -70,10 +70,10 @@ def child_board(db: str) -> None:
     timed.run(headless=True, size=(120, 40))
 
 
-def first_paint_ms(args: list[str], env: dict[str, str]) -> float:
+def first_paint_ms(args: list[str], env: dict[str, str], script: str = __file__) -> float:
     start = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True, env=env
+        [sys.executable, script, *args], stdout=subprocess.PIPE, text=True, env=env
     )
     assert process.stdout is not None
     line = process.stdout.readline()

@@ -23,6 +23,10 @@ VERDICTS: tuple[Verdict, ...] = ("worked", "partly", "did-not")
 Decision = Literal["standardize", "adjust", "abandon"]
 DECISIONS: tuple[Decision, ...] = ("standardize", "adjust", "abandon")
 Direction = Literal["up", "down"]
+KpiStatus = Literal["alert", "warn", "overdue", "no-data", "ok", "on-target"]
+# Worst first: the KPIs view sorts by this, then by name.
+STATUS_ORDER: tuple[KpiStatus, ...] = ("alert", "warn", "overdue", "no-data", "ok", "on-target")
+Trend = Literal["better", "worse", "flat", "unknown"]
 Cadence = Literal["daily", "weekly", "monthly"]
 
 TITLE_MAX = 200
@@ -115,9 +119,15 @@ class InitiativeDraft(Draft):
     owner: Login | None = None
 
 
+Unit = Annotated[str, AfterValidator(_non_blank(20))]
+Perspective = Annotated[str, AfterValidator(_non_blank(30))]
+PERSPECTIVES: tuple[str, ...] = ("quality", "delivery", "cost", "people")  # or the team's own
+CADENCES: tuple[Cadence, ...] = ("daily", "weekly", "monthly")
+
+
 class KpiDraft(Draft):
     name: Name
-    unit: Annotated[str, AfterValidator(_non_blank(20))]
+    unit: Unit
     baseline: Number
     target: Number
     direction: Direction = "up"
@@ -126,8 +136,32 @@ class KpiDraft(Draft):
     owner: Login | None = None
     target_date: date | None = None
     cadence: Cadence = "daily"
-    perspective: Name = "quality"
+    perspective: Perspective = "quality"
     initiative: Name | None = None
+    escalation: list[Login] = Field(default_factory=list)
+    benchmark: Number | None = None
+    benchmark_source: Notes | None = None
+
+
+class KpiChanges(Draft):
+    """Only the fields given change; ``clear`` names optional fields to empty."""
+
+    name: Name | None = None
+    unit: Unit | None = None
+    baseline: Number | None = None
+    target: Number | None = None
+    direction: Direction | None = None
+    warn: Number | None = None
+    alert: Number | None = None
+    owner: Login | None = None
+    target_date: date | None = None
+    cadence: Cadence | None = None
+    perspective: Perspective | None = None
+    initiative: Name | None = None
+    escalation: list[Login] | None = None
+    benchmark: Number | None = None
+    benchmark_source: Notes | None = None
+    clear: frozenset[str] = frozenset()
 
 
 class ReadingDraft(Draft):
@@ -213,6 +247,58 @@ class Reading(Record):
     note: str
     author: str
     version: int
+
+
+class Alert(Record):
+    id: int
+    kpi_id: int
+    kpi: str
+    reading_id: int | None
+    raised_at: str
+    assignee: str
+    ack_due: str
+    escalation_level: int
+    acknowledged_at: str | None
+    acknowledged_by: str | None
+    ack_note: str | None
+    closed_at: str | None
+    version: int
+    # Derived from the clock when read: unacknowledged and open past its first deadline.
+    overdue: bool = False
+
+
+class KpiRow(Record):
+    """One line of the KPIs view and of ``pdca kpi list``: the KPI and what the rules say."""
+
+    kpi: Kpi
+    status: KpiStatus
+    trend: Trend
+    trend_sign: int  # 1 rising, -1 falling, 0 flat or unknown
+    recent: list[float | None]  # one per cadence period, oldest first; None: not measured
+    alert: Alert | None = None  # the open alert, if any
+
+
+class ActionChange(Record):
+    """A linked action's dates and the KPI's mean before it entered Do and after it was done."""
+
+    action_id: int
+    title: str
+    phase: Phase
+    entered_do: str
+    done_at: str | None
+    before_mean: float | None
+    before_count: int
+    after_mean: float | None
+    after_count: int
+    delta: float | None
+    verdict: Trend
+
+
+class KpiDetail(Record):
+    row: KpiRow
+    readings: list[Reading]
+    changes: list[ActionChange]
+    alerts: list[Alert]
 
 
 class Checkin(Record):

@@ -262,12 +262,22 @@ def _accountability(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
+def _kpis(conn: sqlite3.Connection) -> None:
+    """Indexes for the alert queries: what waits to be escalated, and what is open."""
+    conn.execute(
+        "CREATE INDEX idx_alerts_ack_due ON alerts (ack_due)"
+        " WHERE acknowledged_at IS NULL AND closed_at IS NULL"
+    )
+    conn.execute("CREATE INDEX idx_alerts_open ON alerts (raised_at) WHERE closed_at IS NULL")
+
+
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
 
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _initial),
     ("0002_presence", _presence),
     ("0003_accountability", _accountability),
+    ("0004_kpis", _kpis),
 ]
 
 

@@ -413,6 +413,7 @@ class _World:
     staged: list[Staged] = field(default_factory=list)
     # (action id, offset days) -> the follow-up row, filled in as its check-in is written.
     followups: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    extra_events: int = 0  # staged outside the actions' natural history (alerts)
 
     @property
     def lead(self) -> str:
@@ -833,6 +834,8 @@ def _write_all(conn: sqlite3.Connection, world: _World, report: Progress) -> Non
     _flush(conn, world)
     report(0.02)
     _write_readings(conn, world, lambda f: report(0.02 + 0.16 * f))
+    _write_alerts(conn, world)
+    _flush(conn, world)
     chains = _plan_chains(world)
     _mark_stale(chains, world)
     for chain in chains:
@@ -840,7 +843,7 @@ def _write_all(conn: sqlite3.Connection, world: _World, report: Progress) -> Non
     actions = _assign_ids(chains)
     _assign_work(actions, world)
     checkins = _plan_checkins(actions, world)
-    natural = _natural_events(actions, len(checkins), world)
+    natural = _natural_events(actions, len(checkins), world) + world.extra_events
     # Follow-ups: scheduled with each standardize, then one update per recorded result.
     natural += len(FOLLOWUP_DAYS) * sum(a.final == "standardize" for a in actions)
     natural += sum(c.kind == "followup" for c in checkins)
@@ -1040,11 +1043,16 @@ def _write_readings(conn: sqlite3.Connection, world: _World, report: Progress) -
         first_ts -= DAY
     first_ts -= (days - 1) * DAY
     authors = [METRICS_BOT if k.template.perspective != "people" else k.owner for k in world.kpis]
+    # Some measurements were missed (a cron run that failed): a dice of its own, so the rest
+    # of the seed stays as it was. Never in the last three days: gaps, not overdue KPIs.
+    gaps = random.Random(days * 7919 + len(world.kpis))
 
     def rows() -> Iterable[tuple[int, str, float, str, str]]:
         for day in range(days):  # day by day, every KPI: ids follow time, as cron writes them
             at = world.at(first_ts + day * DAY + rng.randint(0, 15 * 60))
             for index, kpi in enumerate(world.kpis):
+                if index % 3 == 1 and day < days - 3 and gaps.random() < 0.06:
+                    continue
                 note = world.fill(rng.choice(READING_NOTES)) if rng.random() < 0.01 else ""
                 yield kpi.id, at, series[index][day], note, authors[index]
             if day % 10 == 0:
@@ -1055,6 +1063,81 @@ def _write_readings(conn: sqlite3.Connection, world: _World, report: Progress) -
         rows(),
     )
     report(1.0)
+
+
+ALERT_COLUMNS = (
+    "id", "kpi_id", "reading_id", "raised_at", "assignee", "ack_due", "escalation_level",
+    "acknowledged_at", "acknowledged_by", "ack_note", "closed_at", "version",
+)  # fmt: skip
+
+
+def _write_alerts(conn: sqlite3.Connection, world: _World) -> None:
+    """Replay each KPI's readings through the store's breach rule (db/kpi_rules.py): one
+    alert per breach, closed when a reading is back within the threshold; a breach still
+    open at "now" escalates along the path as the store would have escalated it."""
+    from db import kpi_rules
+
+    rows: list[dict[str, Any]] = []
+    for kpi in world.kpis:
+        readings = conn.execute(
+            "SELECT id, at, value, author FROM kpi_readings WHERE kpi_id = ? ORDER BY at, id",
+            (kpi.id,),
+        ).fetchall()
+        path = [world.other_than(kpi.owner)]
+        if world.lead not in (kpi.owner, path[0]):
+            path.append(world.lead)
+        current: dict[str, Any] | None = None
+        for reading_id, at, value, author in readings:
+            step = kpi_rules.breach_step(value, kpi.alert, kpi.template.direction, bool(current))
+            moment = int(kpi_rules.parse_time(at).timestamp())
+            if step == "raise":
+                people = kpi_rules.chain(kpi.owner, path, author)
+                due = kpi_rules.first_deadline(kpi_rules.parse_time(at))
+                current = {
+                    "id": len(rows) + 1, "kpi_id": kpi.id, "reading_id": reading_id,
+                    "raised_at": at, "assignee": people[0], "ack_due": iso(due),
+                    "escalation_level": 0, "acknowledged_at": None, "acknowledged_by": None,
+                    "ack_note": None, "closed_at": None, "version": 1,
+                }  # fmt: skip
+                rows.append(current)
+                summary = f"raised alert {current['id']} on KPI {kpi.name!r}"
+                _stage_create(world, moment, author, "alert", dict(current), summary)
+                world.extra_events += 1
+            elif step == "close" and current is not None:
+                summary = f"closed alert {current['id']} on KPI {kpi.name!r}"
+                _stage_update(world, moment, author, current, {"closed_at": at}, summary)
+                current = None
+        if current is None:
+            continue
+        people = kpi_rules.chain(kpi.owner, path, current["assignee"])
+        level, due = 0, kpi_rules.parse_time(current["ack_due"])
+        while True:  # one step at a time, each logged when its deadline passed
+            step_ = kpi_rules.escalate(level=level, ack_due=due, people=people[: level + 2],
+                                       now=world.now)  # fmt: skip
+            if step_ is None:
+                break
+            summary = f"escalated alert {current['id']} on KPI {kpi.name!r} to {step_.assignee}"
+            changes = {"assignee": step_.assignee, "escalation_level": step_.level,
+                       "ack_due": iso(step_.ack_due)}  # fmt: skip
+            _stage_update(world, int(due.timestamp()) + 1, "pdca", current, changes, summary)
+            level, due = step_.level, step_.ack_due
+    marks = ", ".join(f":{c}" for c in ALERT_COLUMNS)
+    conn.executemany(f"INSERT INTO alerts ({', '.join(ALERT_COLUMNS)}) VALUES ({marks})", rows)
+
+
+def _stage_update(
+    world: _World, moment: int, actor: str, row: dict[str, Any], changes: dict[str, Any],
+    summary: str,
+) -> None:  # fmt: skip
+    """Change ``row`` in place and stage its update event (whole row before and after)."""
+    before = dict(row)
+    row.update(changes)
+    row["version"] += 1
+    world.staged.append(
+        (world.at(moment), world.next_grp(), 0, actor, "alert", row["id"], "update", summary,
+         _json(before), _json(dict(row)))
+    )  # fmt: skip
+    world.extra_events += 1
 
 
 def _write_actions(
@@ -1308,6 +1391,7 @@ def _counts(conn: sqlite3.Connection) -> dict[str, int]:
         "check-ins": "checkins",
         "KPIs": "kpis",
         "readings": "kpi_readings",
+        "alerts": "alerts",
         "events": "events",
     }
     return {

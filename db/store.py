@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from db import accountability, convert, rules
+from db import accountability, convert, kpi_rules, rules
 from db.clock import Clock, iso
 from db.connection import describe_owner, open_database
 from db.errors import (
@@ -672,11 +672,14 @@ class Store:
         with self._write() as tx:
             if self.conn.execute("SELECT 1 FROM kpis WHERE name = ?", (draft.name,)).fetchone():
                 raise InvalidInput("name", draft.name, "is taken by another KPI")
-            self._ensure_person(tx, draft.owner)
+            kpi_rules.check_kpi(draft)
+            for login in (draft.owner, *draft.escalation):
+                self._ensure_person(tx, login)
             cursor = self.conn.execute(
                 "INSERT INTO kpis (name, unit, direction, baseline, target, target_date, warn,"
-                " alert, cadence, owner, perspective, initiative_id, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " alert, cadence, owner, perspective, initiative_id, created_at, updated_at,"
+                " escalation, benchmark, benchmark_source)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     draft.name,
                     draft.unit,
@@ -692,6 +695,9 @@ class Store:
                     self._initiative_id(draft.initiative),
                     tx.at,
                     tx.at,
+                    json.dumps(draft.escalation),
+                    draft.benchmark,
+                    draft.benchmark_source,
                 ),
             )
             row = self._row("kpi", cursor.lastrowid)
@@ -722,6 +728,10 @@ class Store:
                 None,
                 convert.snapshot(row),
             )
+            from db import alerts  # imported here: db.alerts builds on this module
+
+            assert kpi_id is not None
+            alerts.apply_breach(self, tx, kpi_id)  # raises or closes the KPI's alert
             name = self.conn.execute("SELECT name FROM kpis WHERE id = ?", (kpi_id,)).fetchone()[0]
         return convert.reading({**dict(row), "kpi": name})  # type: ignore[arg-type]
 

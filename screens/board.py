@@ -23,12 +23,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
-from db import rules
+from db import kpis, rules
 from db.errors import Conflict, GateUnmet, PdcaError
 from db.models import PHASES, Action, ActionChanges, ActionDraft, CheckinDraft, validated
 from db.store import ActionFilter, Store
 from screens.context import AppContext, context_of
-from widgets.phase_column import PhaseColumn
+from widgets.phase_column import SPARK_CELLS, PhaseColumn
 from widgets.status_bar import StatusBar
 from widgets.text import literal
 
@@ -185,6 +185,7 @@ class BoardScreen(Screen[None]):
         self.focused_id: int | None = None
         self.columns: dict[str, PhaseColumn] = {}
         self.headers: dict[str, Label] = {}
+        self.changes_shown = 0  # the app's ``changes_seen`` when the board was last read
 
     @property
     def context(self) -> AppContext:
@@ -216,11 +217,13 @@ class BoardScreen(Screen[None]):
         self.query_one("#filter-bar").display = False
         # First paint from one screenful per phase; the rest follows from a worker, so a
         # board of 10 000 actions opens as fast as an empty one.
+        self.changes_shown = getattr(self.app, "changes_seen", 0)
         wanted = self.filter.as_store_filter()
         first_page: list[Action] = []
         for phase in PHASES:
             first_page += self.store.list_actions(replace(wanted, phase=phase, limit=FIRST_PAGE))
         counts = self.store.count_actions(wanted)
+        self.show_sparklines(kpis.sparklines(self.store, SPARK_CELLS))
         self.show_actions(first_page, self.context.today(), None, counts)
         first = next((c for c in self.columns.values() if c.actions), self.columns["plan"])
         first.focus()
@@ -251,6 +254,12 @@ class BoardScreen(Screen[None]):
         if self.filter.active:
             bar.update(self.filter.describe())
 
+    def show_sparklines(self, sparklines: dict[int, list[float | None]]) -> None:
+        """Cards linked to a KPI draw its recent readings (one query for every KPI)."""
+        for column in self.columns.values():
+            column.sparklines = sparklines
+            column.refresh()
+
     def focus_action(self, action_id: int) -> bool:
         """Put focus on ``action_id`` wherever it is now; False when it is not on the board."""
         for column in self.columns.values():
@@ -277,19 +286,30 @@ class BoardScreen(Screen[None]):
 
     def reload(self) -> None:
         """Re-read the board in a worker thread; focus stays on the same action."""
+        self.changes_shown = getattr(self.app, "changes_seen", 0)
         self._reload(self.filter, self.focused_id)
+
+    def on_screen_resume(self) -> None:
+        """Back from another view or a dialog: catch up with what changed meanwhile."""
+        refresh = getattr(self.app, "refresh_status", None)
+        if refresh is not None:
+            refresh()
+        if self.is_mounted and self.changes_shown != getattr(self.app, "changes_seen", 0):
+            self.reload()
 
     @work(thread=True, exclusive=True, group="board-reload")
     def _reload(self, wanted: BoardFilter, keep_id: int | None) -> None:
         reader = self.context.open_reader()
         try:
             actions = reader.list_actions(wanted.as_store_filter())
+            sparklines = kpis.sparklines(reader, SPARK_CELLS)
         except PdcaError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
         finally:
             reader.close()
         today = self.context.today()
+        self.app.call_from_thread(self.show_sparklines, sparklines)
         self.app.call_from_thread(self._apply_reload, wanted, actions, today, keep_id)
 
     def _apply_reload(

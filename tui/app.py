@@ -8,6 +8,7 @@ current view reloads, whoever wrote it (another SSH session, the command line, a
 
 from __future__ import annotations
 
+import importlib
 import os
 import socket
 import threading
@@ -21,19 +22,25 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import get_current_worker
 
+from db import alerts
 from db.clock import Clock
 from db.errors import PdcaError
 from db.presence import HEARTBEAT_SECONDS, Presence
 from db.store import Store
 from screens.board import BoardScreen
 from screens.context import AppContext
-from screens.log import LogScreen
-from screens.owners import OwnersScreen
-from screens.standup import StandupScreen
 from tui.settings import Settings, load_settings, save_settings, settings_path
 from widgets.status_bar import StatusBar
 
 CHANGE_POLL_SECONDS = 0.5  # others' changes appear within one second
+ESCALATION_SECONDS = 60.0  # missed alert deadlines are passed on within a minute
+
+
+def _view(module: str, name: str) -> Screen:
+    """A view other than the board, imported when first shown: the first paint is the
+    board's, and it should not wait for screens nobody has asked for yet."""
+    screen: type[Screen] = getattr(importlib.import_module(f"screens.{module}"), name)
+    return screen()
 
 
 class PdcaApp(App[None]):
@@ -43,14 +50,16 @@ class PdcaApp(App[None]):
     CSS_PATH = Path(__file__).parent / "pdca.tcss"  # absolute: subclasses live elsewhere
     MODES = {
         "board": BoardScreen,
-        "owners": OwnersScreen,
-        "log": LogScreen,
-        "standup": StandupScreen,
+        "owners": lambda: _view("owners", "OwnersScreen"),
+        "kpis": lambda: _view("kpis", "KpisScreen"),
+        "log": lambda: _view("log", "LogScreen"),
+        "standup": lambda: _view("standup", "StandupScreen"),
     }
     DEFAULT_MODE = "board"
     BINDINGS = [
         Binding("1", "switch_mode('board')", "Board", id="view-board"),
         Binding("2", "switch_mode('owners')", "Owners", id="view-owners"),
+        Binding("3", "switch_mode('kpis')", "KPIs", id="view-kpis"),
         Binding("4", "switch_mode('log')", "Log", id="view-log"),
         Binding("5", "switch_mode('standup')", "Stand-up", id="view-standup"),
         Binding("question_mark", "toggle_keys", "Keys", id="app-keys"),
@@ -75,6 +84,7 @@ class PdcaApp(App[None]):
         self.others: tuple[str, ...] = ()
         self._last_data_version = -1
         self._last_event_id = -1
+        self.changes_seen = 0  # how many times the event log was seen to grow, by anyone
         self._stop_presence = threading.Event()
 
     # ------------------------------------------------------------------ lifecycle
@@ -89,6 +99,9 @@ class PdcaApp(App[None]):
             self.set_interval(CHANGE_POLL_SECONDS, self.check_for_changes)
         if self.use_presence:
             self.keep_presence()
+        if self.watch_changes and self.context.writable:
+            self.escalate_alerts()
+            self.set_interval(ESCALATION_SECONDS, self.escalate_alerts)
         self.call_after_refresh(self.refresh_status)
 
     def on_unmount(self) -> None:
@@ -117,7 +130,11 @@ class PdcaApp(App[None]):
             # This session's own writes are already on screen; reload for anyone else's.
             changed_by_others = store.others_wrote_since(self._last_event_id)
             self._last_event_id = latest
-            handler = getattr(self.screen, "on_database_changed", None)
+            # Views not on screen now compare this when they come back (``shows_latest``).
+            self.changes_seen += 1
+            self.refresh_status()  # alerts waiting for me may have come or gone
+            # The view itself, even under a dialog: it must not miss what changed meanwhile.
+            handler = getattr(self.screen_stack[0], "on_database_changed", None)
             if changed_by_others and handler is not None:
                 handler()
 
@@ -153,11 +170,35 @@ class PdcaApp(App[None]):
         self.refresh_status()
 
     def refresh_status(self) -> None:
-        for bar in self.screen.query(StatusBar):
+        # Every screen of the view, so a header under an open dialog is right when it closes.
+        bars = [bar for screen in self.screen_stack for bar in screen.query(StatusBar)]
+        if not bars:
+            return
+        try:  # one indexed count: cheap enough for the UI thread
+            waiting = alerts.count_waiting(self.context.store, self.context.actor)
+        except PdcaError:
+            waiting = 0
+        for bar in bars:
             bar.database = self.context.path.name
             bar.login = self.context.actor
             bar.others = self.others
             bar.read_only = not self.context.writable
+            bar.alerts = waiting
+
+    # ------------------------------------------------------------------ escalation
+
+    @work(thread=True, exclusive=True, group="escalate", exit_on_error=False)
+    def escalate_alerts(self) -> None:
+        """Pass on alerts whose deadline was missed (db/alerts.py: writes only when due)."""
+        store = self.context.open_reader()
+        try:
+            moved = alerts.escalate_due(store)
+        except PdcaError:
+            return  # busy or vanished: the next round tries again
+        finally:
+            store.close()
+        if moved:
+            self.call_from_thread(self.refresh_status)
 
     # ------------------------------------------------------------------ keys and palette
 
@@ -174,6 +215,10 @@ class PdcaApp(App[None]):
                 yield SystemCommand(title, help_text, callback)
         yield SystemCommand("Show board", "The PDCA board (1)", lambda: self.switch_mode("board"))
         yield SystemCommand("Show owners", "Who owns what (2)", lambda: self.switch_mode("owners"))
+        yield SystemCommand(
+            "Show KPIs", "Every KPI, worst first, with sparklines (3)",
+            lambda: self.switch_mode("kpis"),
+        )  # fmt: skip
         yield SystemCommand("Show log", "The check-in log (4)", lambda: self.switch_mode("log"))
         yield SystemCommand(
             "Show stand-up",

@@ -515,110 +515,8 @@ def initiative_list(session: Session, as_json: bool) -> None:
     click.echo(table(["NAME", "OWNER", "OPEN", "OBJECTIVE"], rows))
 
 
-# --------------------------------------------------------------------------- KPIs
-
-
-@cli.group()
-def kpi() -> None:
-    """KPIs: the numbers that show whether a change worked."""
-
-
-@kpi.command("add")
-@click.argument("name")
-@click.option("--unit", required=True, help="What a value counts: h, %, tickets ...")
-@click.option("--baseline", required=True, metavar="X", help="Where it stands today.")
-@click.option("--target", required=True, metavar="Y", help="Where it should get to.")
-@click.option("--direction", type=click.Choice(["up", "down"]), help="Which way is better.")
-@click.option("--warn", metavar="W", help="Threshold that warns.")
-@click.option("--alert", metavar="A", help="Threshold that raises an alert.")
-@click.option("--owner", metavar="LOGIN")
-@click.option("--target-date", metavar="DATE")
-@click.option("--initiative", metavar="NAME")
-@json_option
-@pass_session
-def kpi_add(
-    session: Session,
-    name,
-    unit,
-    baseline,
-    target,
-    direction,
-    warn,
-    alert,
-    owner,
-    target_date,
-    initiative,
-    as_json,
-) -> None:
-    """Add a KPI."""
-    from db.models import KpiDraft, validated
-
-    base = _number("baseline", baseline)
-    goal = _number("target", target)
-    assert base is not None and goal is not None
-    # Left unsaid, the direction is the way from baseline to target.
-    chosen = direction or ("down" if goal < base else "up")
-    draft = validated(
-        KpiDraft,
-        name=name,
-        unit=unit,
-        baseline=base,
-        target=goal,
-        direction=chosen,
-        warn=_number("warn", warn),
-        alert=_number("alert", alert),
-        owner=owner,
-        target_date=_date(session, "target-date", target_date),
-        initiative=initiative,
-    )
-    result = session.store(create=True).add_kpi(draft)
-    _emit(as_json, result, lambda: click.echo(f"added KPI {printable(result.name)}"))
-
-
-# ignore_unknown_options: a negative reading ("-3") is a VALUE, not an unknown option.
-@kpi.command("record", context_settings={"ignore_unknown_options": True})
-@click.argument("name")
-@click.argument("value")
-@click.option("--at", "at_text", metavar="TIMESTAMP", help="When it was measured (default now).")
-@click.option("--note", default="")
-@json_option
-@pass_session
-def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_json) -> None:
-    """Record a KPI reading (from cron and CI too)."""
-    from db.clock import parse_timestamp
-    from db.models import ReadingDraft, validated
-
-    draft = validated(ReadingDraft, kpi=name, value=_number("value", value), note=note)
-    at = parse_timestamp(at_text, "at") if at_text else None
-    result = session.store().record_reading(draft, at)
-    _emit(
-        as_json,
-        result,
-        lambda: click.echo(f"recorded {result.value:g} for {printable(result.kpi)} at {result.at}"),
-    )
-
-
-@kpi.command("list")
-@json_option
-@pass_session
-def kpi_list(session: Session, as_json: bool) -> None:
-    """List KPIs with their latest value."""
-    items = session.store().list_kpis()
-    if as_json:
-        click.echo(to_json(items))
-        return
-    rows = [
-        [
-            k.name,
-            "-" if k.latest_value is None else f"{k.latest_value:g} {k.unit}",
-            f"{k.baseline:g}",
-            f"{k.target:g}",
-            k.direction,
-            k.owner or "-",
-        ]
-        for k in items
-    ]
-    click.echo(table(["NAME", "LATEST", "BASELINE", "TARGET", "BETTER", "OWNER"], rows))
+# --------------------------------------------------------------------------- KPIs, alerts
+# ``pdca kpi ...`` and ``pdca alerts ...`` live in tui/cli_kpis.py, registered at the end.
 
 
 # --------------------------------------------------------------------------- transfer, health
@@ -698,3 +596,8 @@ def _fail(message: str) -> NoReturn:
 def main(argv: list[str] | None = None) -> None:
     """The console script's entry point."""
     cli.main(argv)
+
+
+from tui.cli_kpis import register  # noqa: E402  (it builds on the helpers above)
+
+register(cli)

@@ -22,11 +22,13 @@ from textual.strip import Strip
 
 from db.models import Action
 from widgets.marks import status_mark
+from widgets.sparkline import sparkline
 from widgets.text import fit, literal
 
 CARD_LINES = 4  # title; owner and due; check-in and initiative; linked KPI
 CARD_HEIGHT = CARD_LINES + 1  # and a blank line between cards
 DUE_SOON_DAYS = 3
+SPARK_CELLS = 8  # the linked KPI's last eight cadence periods
 
 
 class PhaseColumn(ScrollView, can_focus=True):
@@ -53,6 +55,7 @@ class PhaseColumn(ScrollView, can_focus=True):
     PhaseColumn > .phase-column--none { color: $text-muted; }
     PhaseColumn > .phase-column--done { color: $text-disabled; }
     PhaseColumn > .phase-column--empty { color: $text-muted; text-style: italic; }
+    PhaseColumn > .phase-column--spark { color: $accent; }
     """
 
     COMPONENT_CLASSES = {
@@ -70,6 +73,7 @@ class PhaseColumn(ScrollView, can_focus=True):
         "phase-column--none",
         "phase-column--done",
         "phase-column--empty",
+        "phase-column--spark",
     }
 
     BINDINGS = [
@@ -103,6 +107,8 @@ class PhaseColumn(ScrollView, can_focus=True):
         self.phase = phase
         self.actions: list[Action] = []
         self.today = date.today()
+        # Recent readings of the linked KPIs, by KPI id: the board feeds them in.
+        self.sparklines: dict[int, list[float | None]] = {}
 
     # ------------------------------------------------------------------ data in
 
@@ -254,7 +260,12 @@ class PhaseColumn(ScrollView, can_focus=True):
             return parts
         pieces: list[tuple[str, str]] = []
         if action.kpi:
-            pieces.append((f"⌁ {literal(action.kpi)}", "phase-column--muted"))
+            recent = self.sparklines.get(action.kpi_id or 0)
+            if recent is not None:
+                pieces.append((f"⌁ {sparkline(recent, SPARK_CELLS)} ", "phase-column--spark"))
+                pieces.append((literal(action.kpi), "phase-column--muted"))
+            else:
+                pieces.append((f"⌁ {literal(action.kpi)}", "phase-column--muted"))
         if action.cycle > 1:
             pieces.append((f"{'  ' if pieces else ''}cycle {action.cycle}", "phase-column--muted"))
         return pieces

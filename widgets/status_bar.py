@@ -1,4 +1,5 @@
-"""The line at the top: which file, who you are, and who else has it open right now."""
+"""The line at the top: which file, who you are, the alerts waiting for you, and who else has
+it open right now."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ class StatusBar(Widget):
     others: reactive[tuple[str, ...]] = reactive(())
     read_only: reactive[bool] = reactive(False)
     view: reactive[str] = reactive("Board")
+    alerts: reactive[int] = reactive(0)  # alerts waiting for this login to acknowledge
 
     def render(self) -> Text:
         text = Text()
@@ -39,6 +41,10 @@ class StatusBar(Widget):
             text.append(" (read-only)", style="bold")
         text.append(" · ")
         text.append(literal(self.login), style="bold")
+        if self.alerts:
+            # A flag and words, not only colour: it must read in 16 colours and NO_COLOR.
+            plural = "s" if self.alerts != 1 else ""
+            text.append(f" ⚑ {self.alerts} alert{plural} for you", style="bold reverse")
         if self.others:
             shown = ", ".join(literal(login) for login in self.others[:6])
             more = len(self.others) - 6

@@ -11,6 +11,7 @@ from textual.widgets import HelpPanel
 
 from db.models import ActionDraft
 from screens.dialogs import ActionDetailScreen
+from tests.conftest import open_as
 from tests.tui.conftest import SIZE
 from tests.tui.test_board import board, focused
 from tui.settings import DEFAULT_THEME, settings_path
@@ -114,8 +115,10 @@ async def test_views_switch_with_digits_and_only_built_views_have_keys(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         view_keys = {b.key for b in app.BINDINGS if b.id and b.id.startswith("view-")}
-        assert view_keys == {"1", "2", "4", "5"}
-        await pilot.press("3")  # not built yet: nothing happens, nothing breaks
+        assert view_keys == {"1", "2", "3", "4", "5"}
+        await pilot.press("3")
+        await pilot.pause()
+        assert app.current_mode == "kpis"
         await pilot.press("1")
         await pilot.pause()
         assert app.current_mode == "board"
@@ -194,3 +197,38 @@ async def test_a_click_focuses_a_card_and_a_double_click_opens_it(make_app, boar
                 break
         assert isinstance(app.screen, ActionDetailScreen)
         assert "Doing it" in str(app.screen.query_one("#detail-title").render())
+
+
+async def test_changes_made_while_another_view_shows_appear_back_on_the_board(
+    make_app, board_db: Path
+) -> None:
+    """The board is not on screen when dave adds an action; it catches up when it returns."""
+    app = make_app(board_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        assert app.current_mode == "owners"
+        other = open_as(board_db, "dave")
+        other.add_action(ActionDraft(title="Added while away"))
+        other.close()
+        app.check_for_changes()  # what the twice-a-second poll does
+        await pilot.press("1")
+        await pilot.pause()
+        await app.workers.wait_for_complete([w for w in app.workers if w.group == "board-reload"])
+        await pilot.pause()
+        assert 6 in [a.id for a in board(app).columns["plan"].actions]
+
+
+async def test_the_header_is_filled_even_when_a_dialog_opened_first(
+    make_app, board_db: Path
+) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")  # before the first refresh of the header has run
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        status = str(board(app).query_one(StatusBar).render())
+        assert board_db.name in status
+        assert "alice" in status

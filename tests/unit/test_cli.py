@@ -732,13 +732,22 @@ def test_kpi_record_and_list(ok, js, db_path: Path) -> None:
     lines = ok("kpi", "list").stdout.splitlines()
     assert re.split(r"\s{2,}", lines[0]) == [
         "NAME",
+        "STATUS",
         "LATEST",
-        "BASELINE",
         "TARGET",
-        "BETTER",
+        "TREND",
         "OWNER",
+        "PERSPECTIVE",
     ]
-    assert re.split(r"\s{2,}", lines[1]) == ["Resolution time", "27.5 h", "30", "24", "down", "-"]
+    assert re.split(r"\s{2,}", lines[1]) == [
+        "Resolution time",
+        "ok",
+        "27.5 h",
+        "24",
+        "falling (better)",
+        "-",
+        "quality",
+    ]
 
 
 def test_negative_kpi_values(ok, js) -> None:

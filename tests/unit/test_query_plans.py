@@ -41,6 +41,24 @@ def _exercise(store: Store) -> None:
     store.action_detail(action.id)
     store.list_kpis()
     store.list_initiatives()
+    _exercise_kpis(store)
+
+
+def _exercise_kpis(store: Store) -> None:
+    from db import alerts, kpis
+    from db.models import KpiChanges, ReadingDraft
+
+    kpis.edit_kpi(store, "Pages", KpiChanges(warn=12, alert=14, direction="down"))
+    store.record_reading(ReadingDraft(kpi="Pages", value=20))
+    kpis.kpi_rows(store)
+    kpis.sparklines(store, 8)
+    kpis.kpi_detail(store, "Pages")
+    alerts.escalate_due(store)
+    alerts.list_alerts(store, assignee="bob")
+    alerts.list_alerts(store, overdue=True)
+    alerts.count_waiting(store, "bob")
+    alerts.acknowledge(store, alerts.list_alerts(store)[0].id, "on it")
+    store.record_reading(ReadingDraft(kpi="Pages", value=5))
 
 
 def _full_scans(store: Store, sql: str) -> list[str]:

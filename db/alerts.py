@@ -1,0 +1,278 @@
+"""Drift alerts: raised and closed by readings, escalated when nobody acknowledges them.
+
+Functions over a ``Store`` (its connection, clock and transaction machinery), kept out of
+db/store.py so the KPI work stays in modules of its own. The rules are db/kpi_rules.py.
+
+Events: raising is ``entity="alert", op="create"``; acknowledging, closing and escalating are
+``op="update"`` with the whole row before and after (``after.acknowledged_at`` set when
+acknowledged), which is what the stand-up digest and ``pdca undo`` read.
+
+Escalation is applied lazily, in its own write transaction, whenever alerts are read for a
+person (``pdca alerts``, ``pdca kpi record``, the app's header and KPIs view): a missed
+deadline moves the alert on the next time anyone looks, and because each new deadline runs
+from the missed one the outcome does not depend on when that is. Escalations are logged as
+the actor ``pdca`` (the rules did it, not the person who happened to look), so nobody's
+``pdca undo`` reverts one by accident.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime
+
+from db import kpi_rules
+from db.clock import iso
+from db.convert import snapshot
+from db.errors import Conflict, NotFound
+from db.models import Alert
+from db.store import Store, _Transaction
+
+ESCALATION_ACTOR = "pdca"
+
+_SELECT = "SELECT a.*, k.name AS kpi FROM alerts a JOIN kpis k ON k.id = a.kpi_id"
+
+
+class AlreadyAcknowledged(Conflict):
+    """Someone acknowledged the alert first; their note stands and nothing was written."""
+
+    def __init__(self, alert_id: int, by: str | None, at: str | None) -> None:
+        super().__init__("alert", alert_id, by, at)
+        self.args = (f"alert {alert_id} was acknowledged by {by} at {at} already; nothing written",)
+
+
+def to_alert(row: sqlite3.Row, now: datetime) -> Alert:
+    data = dict(row)
+    data["overdue"] = kpi_rules.alert_overdue(
+        data["acknowledged_at"] is not None,
+        data["closed_at"] is not None,
+        data["escalation_level"],
+        kpi_rules.parse_time(data["ack_due"]),
+        now,
+    )
+    return Alert(**data)
+
+
+# --------------------------------------------------------------------------- breaches
+
+
+def apply_breach(store: Store, tx: _Transaction, kpi_id: int) -> Alert | None:
+    """Raise or close the KPI's alert for its newest reading (by time); return a raised one.
+
+    Called inside the write that added readings. A back-filled reading older than the newest
+    one changes nothing: the breach state follows what the KPI measures now.
+    """
+    conn = store.conn
+    kpi = conn.execute("SELECT * FROM kpis WHERE id = ?", (kpi_id,)).fetchone()
+    latest = conn.execute(
+        "SELECT id, at, value FROM kpi_readings WHERE kpi_id = ? ORDER BY at DESC, id DESC LIMIT 1",
+        (kpi_id,),
+    ).fetchone()
+    if kpi is None or latest is None:
+        return None
+    open_alert = conn.execute(
+        "SELECT * FROM alerts WHERE kpi_id = ? AND closed_at IS NULL ORDER BY id DESC LIMIT 1",
+        (kpi_id,),
+    ).fetchone()
+    step = kpi_rules.breach_step(
+        latest["value"], kpi["alert"], kpi["direction"], open_alert is not None
+    )
+    if step == "raise":
+        return _raise(store, tx, kpi, latest)
+    if step == "close":
+        assert open_alert is not None
+        _update(
+            store,
+            tx,
+            open_alert,
+            {"closed_at": tx.at},
+            f"closed alert {open_alert['id']} on KPI {kpi['name']!r}: "
+            f"{latest['value']:g} is back within {kpi['alert']:g}",
+        )
+    return None
+
+
+def _raise(store: Store, tx: _Transaction, kpi: sqlite3.Row, reading: sqlite3.Row) -> Alert:
+    path = json.loads(kpi["escalation"] or "[]")
+    assignee = kpi_rules.chain(kpi["owner"], path, tx.actor)[0]
+    raised = kpi_rules.parse_time(reading["at"])
+    # The deadline runs from the breach or from now, whichever is later: a back-filled breach
+    # still gives its owner a full day.
+    due = kpi_rules.first_deadline(max(raised, tx.now))
+    cursor = store.conn.execute(
+        "INSERT INTO alerts (kpi_id, reading_id, raised_at, assignee, ack_due)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (kpi["id"], reading["id"], tx.at, assignee, iso(due)),
+    )
+    alert_id = cursor.lastrowid
+    assert alert_id is not None
+    row = store.conn.execute("SELECT * FROM alerts WHERE id = ?", (alert_id,)).fetchone()
+    summary = (
+        f"raised alert {alert_id} on KPI {kpi['name']!r}: {reading['value']:g} is beyond "
+        f"{kpi['alert']:g}; {assignee} to acknowledge by {iso(due)}"
+    )
+    tx.log("alert", alert_id, "create", summary, None, snapshot(row))
+    return to_alert({**dict(row), "kpi": kpi["name"]}, tx.now)  # type: ignore[arg-type]
+
+
+def _update(
+    store: Store, tx: _Transaction, before: sqlite3.Row, changes: dict[str, object], summary: str
+) -> sqlite3.Row:
+    columns = ", ".join(f"{name} = ?" for name in changes)
+    cursor = store.conn.execute(
+        f"UPDATE alerts SET {columns}, version = version + 1 WHERE id = ? AND version = ?",
+        (*changes.values(), before["id"], before["version"]),
+    )
+    if cursor.rowcount != 1:  # cannot happen inside BEGIN IMMEDIATE; kept as a guard
+        raise Conflict("alert", before["id"], None, None)
+    after = store.conn.execute("SELECT * FROM alerts WHERE id = ?", (before["id"],)).fetchone()
+    tx.log("alert", before["id"], "update", summary, snapshot(before), snapshot(after))
+    return after
+
+
+# --------------------------------------------------------------------------- escalation
+
+_DUE = (
+    "SELECT a.*, k.owner AS kpi_owner, k.escalation AS kpi_escalation, k.name AS kpi"
+    " FROM alerts a JOIN kpis k ON k.id = a.kpi_id"
+    " WHERE a.acknowledged_at IS NULL AND a.closed_at IS NULL AND a.ack_due < ?"
+)
+
+
+def _pending(store: Store, now: datetime) -> list[tuple[sqlite3.Row, kpi_rules.Escalation]]:
+    found = []
+    for row in store.conn.execute(_DUE, (iso(now),)).fetchall():
+        people = kpi_rules.chain(
+            row["kpi_owner"], json.loads(row["kpi_escalation"] or "[]"), row["assignee"]
+        )
+        # The chain as it is now, continued from whoever holds the alert.
+        if row["assignee"] in people:
+            level = people.index(row["assignee"])
+        else:  # the path was edited since: start the holder over at its head
+            people, level = [row["assignee"], *people], 0
+        step = kpi_rules.escalate(
+            level=level, ack_due=kpi_rules.parse_time(row["ack_due"]), people=people, now=now
+        )
+        if step is not None:
+            found.append((row, step))
+    return found
+
+
+def escalate_due(store: Store) -> int:
+    """Pass on every alert whose deadline was missed; how many moved. Writes only when one
+    must move (a read-only file, or nothing due, writes nothing)."""
+    if not store.writable or not _pending(store, store.clock()):
+        return 0
+    moved = 0
+    with store._write() as tx:
+        tx.actor = ESCALATION_ACTOR
+        for row, step in _pending(store, tx.now):  # again: someone may have acted meanwhile
+            before = store.conn.execute("SELECT * FROM alerts WHERE id = ?", (row["id"],))
+            _update(
+                store,
+                tx,
+                before.fetchone(),
+                {
+                    "assignee": step.assignee,
+                    "escalation_level": row["escalation_level"] + (step.level - _level(row)),
+                    "ack_due": iso(step.ack_due),
+                },
+                f"escalated alert {row['id']} on KPI {row['kpi']!r} from {row['assignee']} "
+                f"to {step.assignee}: not acknowledged by {row['ack_due']}",
+            )
+            moved += 1
+    return moved
+
+
+def _level(row: sqlite3.Row) -> int:
+    people = kpi_rules.chain(
+        row["kpi_owner"], json.loads(row["kpi_escalation"] or "[]"), row["assignee"]
+    )
+    return people.index(row["assignee"]) if row["assignee"] in people else 0
+
+
+# --------------------------------------------------------------------------- reads, acknowledging
+
+
+def list_alerts(
+    store: Store,
+    *,
+    assignee: str | None = None,
+    overdue: bool = False,
+    include_closed: bool = False,
+) -> list[Alert]:
+    """Open alerts (acknowledged or not), newest first; ``assignee`` keeps those still waiting
+    for that person, ``overdue`` those nobody acknowledged in time."""
+    clauses, params = [], []
+    if not include_closed:
+        clauses.append("a.closed_at IS NULL")
+    if assignee is not None:
+        clauses.append("a.assignee = ? AND a.acknowledged_at IS NULL")
+        params.append(assignee)
+    sql = _SELECT + (" WHERE " + " AND ".join(clauses) if clauses else "")
+    sql += " ORDER BY a.raised_at DESC, a.id DESC"
+    now = store.clock()
+    alerts = [to_alert(row, now) for row in store.conn.execute(sql, params)]
+    return [a for a in alerts if a.overdue] if overdue else alerts
+
+
+def count_waiting(store: Store, login: str) -> int:
+    """Alerts waiting for ``login`` to acknowledge: the header's number."""
+    return store.conn.execute(
+        "SELECT count(*) FROM alerts WHERE assignee = ? AND acknowledged_at IS NULL"
+        " AND closed_at IS NULL",
+        (login,),
+    ).fetchone()[0]
+
+
+def get_alert(store: Store, alert_id: int) -> Alert:
+    row = store.conn.execute(_SELECT + " WHERE a.id = ?", (alert_id,)).fetchone()
+    if row is None:
+        raise NotFound("alert", alert_id)
+    return to_alert(row, store.clock())
+
+
+def raised_by(store: Store, kpi_id: int, reading_id: int) -> Alert | None:
+    """The open alert ``reading_id`` raised, if it raised one."""
+    row = store.conn.execute(
+        _SELECT + " WHERE a.kpi_id = ? AND a.closed_at IS NULL AND a.reading_id = ?",
+        (kpi_id, reading_id),
+    ).fetchone()
+    return None if row is None else to_alert(row, store.clock())
+
+
+def open_alerts_by_kpi(store: Store) -> dict[int, Alert]:
+    """Each KPI's open alert, if it has one."""
+    now = store.clock()
+    rows = store.conn.execute(_SELECT + " WHERE a.closed_at IS NULL ORDER BY a.raised_at")
+    return {row["kpi_id"]: to_alert(row, now) for row in rows}
+
+
+def acknowledge(
+    store: Store, alert_id: int, note: str = "", *, expected_version: int | None = None
+) -> Alert:
+    """Acknowledge an alert (anyone may; the note says what is being done).
+
+    Two people acknowledging the same alert: the first wins, the second gets
+    ``AlreadyAcknowledged`` naming who and when, and nothing of theirs is written.
+    """
+    with store._write() as tx:
+        before = store.conn.execute("SELECT * FROM alerts WHERE id = ?", (alert_id,)).fetchone()
+        if before is None:
+            raise NotFound("alert", alert_id)
+        if before["acknowledged_at"] is not None:
+            by, at = before["acknowledged_by"], before["acknowledged_at"]
+            raise AlreadyAcknowledged(alert_id, by, at)
+        if expected_version is not None and before["version"] != expected_version:
+            by, at = store._last_change("alert", alert_id)
+            raise Conflict("alert", alert_id, by, at)
+        kpi = store.conn.execute("SELECT name FROM kpis WHERE id = ?", (before["kpi_id"],))
+        name = kpi.fetchone()["name"]
+        _update(
+            store,
+            tx,
+            before,
+            {"acknowledged_at": tx.at, "acknowledged_by": tx.actor, "ack_note": note},
+            f"acknowledged alert {alert_id} on KPI {name!r}" + (f": {note}" if note else ""),
+        )
+    return get_alert(store, alert_id)

@@ -1,0 +1,283 @@
+"""The KPI rules as pure functions: status, trend, breaches, escalation, before/after change.
+
+No SQLite and no clock of their own: the store gathers the facts and passes ``now``, so the
+tests fix time and the command line, the app and the seed all obey the same answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Literal
+
+from db.errors import InvalidInput
+from db.models import STATUS_ORDER, Cadence, Direction, KpiDraft, KpiStatus, Trend
+
+__all__ = ["STATUS_ORDER", "KpiStatus", "Trend"]
+
+ACK_HOURS = 24  # an alert's owner must acknowledge within this; so must each next person
+CADENCE_DAYS: dict[str, int] = {"daily": 1, "weekly": 7, "monthly": 31}
+GRACE_DAYS = 1  # a measurement a day late is late, not yet overdue
+TREND_WINDOW = 7  # readings compared: the latest seven against the seven before
+FLAT_SHARE = 0.05  # a move of less than 5% of the baseline-to-target distance is flat
+CHANGE_WINDOW_DAYS = 28  # before/after: readings this many days either side of the action
+
+
+def parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def worse(value: float, than: float, direction: Direction) -> bool:
+    """Is ``value`` strictly on the bad side of ``than``?"""
+    return value < than if direction == "up" else value > than
+
+
+def at_or_better(value: float, than: float, direction: Direction) -> bool:
+    return not worse(value, than, direction)
+
+
+def in_alert(value: float, alert: float | None, direction: Direction) -> bool:
+    """A reading beyond (strictly past) the alert threshold."""
+    return alert is not None and worse(value, alert, direction)
+
+
+def measurement_overdue(latest_at: str | None, cadence: Cadence, now: datetime) -> bool:
+    """The cadence was missed: no reading within the cadence and a day's grace."""
+    if latest_at is None:
+        return False
+    return now - parse_time(latest_at) > timedelta(days=CADENCE_DAYS[cadence] + GRACE_DAYS)
+
+
+def status(
+    *,
+    latest_value: float | None,
+    latest_at: str | None,
+    direction: Direction,
+    target: float,
+    warn: float | None,
+    alert: float | None,
+    cadence: Cadence,
+    now: datetime,
+) -> KpiStatus:
+    """What the latest reading says; a bad value outranks a late measurement.
+
+    ``on-target``: at or past the target. ``ok``: within the thresholds, target not reached.
+    """
+    if latest_value is None:
+        return "no-data"
+    if in_alert(latest_value, alert, direction):
+        return "alert"
+    if warn is not None and worse(latest_value, warn, direction):
+        return "warn"
+    if measurement_overdue(latest_at, cadence, now):
+        return "overdue"
+    return "on-target" if at_or_better(latest_value, target, direction) else "ok"
+
+
+def trend(
+    values: Sequence[float], direction: Direction, baseline: float, target: float
+) -> tuple[Trend, int]:
+    """(better / worse / flat / unknown, sign of the move: 1 up, -1 down, 0 none).
+
+    The mean of the latest ``TREND_WINDOW`` readings against the mean of those before
+    (as many as there are, up to the window); fewer than two readings say nothing.
+    """
+    if len(values) < 2:
+        return "unknown", 0
+    recent = values[-TREND_WINDOW:] if len(values) > TREND_WINDOW else values[len(values) // 2 :]
+    earlier_end = len(values) - len(recent)
+    earlier = values[max(0, earlier_end - TREND_WINDOW) : earlier_end]
+    if not earlier:
+        return "unknown", 0
+    move = sum(recent) / len(recent) - sum(earlier) / len(earlier)
+    scale = abs(target - baseline) or abs(baseline) or 1.0
+    if abs(move) < FLAT_SHARE * scale:
+        return "flat", 0
+    sign = 1 if move > 0 else -1
+    improving = (sign > 0) == (direction == "up")
+    return ("better" if improving else "worse"), sign
+
+
+def check_kpi(kpi: KpiDraft) -> None:
+    """Refuse thresholds that contradict the direction, and a benchmark source alone.
+
+    Warn and alert sit on the bad side of the target, and alert no better than warn: a
+    lower-is-better KPI with target 24 warns above 24 and alerts above the warning.
+    """
+    better = "lower" if kpi.direction == "down" else "higher"
+    for name, value in (("warn", kpi.warn), ("alert", kpi.alert)):
+        if value is not None and not worse(value, kpi.target, kpi.direction):
+            raise InvalidInput(
+                name, value, f"is not worse than the target {kpi.target:g} ({better} is better)"
+            )
+    if kpi.warn is not None and kpi.alert is not None and worse(kpi.warn, kpi.alert, kpi.direction):
+        raise InvalidInput(
+            "alert", kpi.alert, f"is better than warn {kpi.warn:g} ({better} is better)"
+        )
+    if kpi.benchmark_source is not None and kpi.benchmark is None:
+        raise InvalidInput(
+            "benchmark-source", kpi.benchmark_source, "needs a benchmark value (--benchmark)"
+        )
+
+
+# --------------------------------------------------------------------------- alerts
+
+
+BreachStep = Literal["raise", "close"]
+
+
+def breach_step(
+    value: float, alert: float | None, direction: Direction, has_open_alert: bool
+) -> BreachStep | None:
+    """What the KPI's newest reading does to its breach: one alert per breach, not per reading.
+
+    Beyond the threshold with no open alert raises one; back within it closes the open one.
+    """
+    beyond = in_alert(value, alert, direction)
+    if beyond and not has_open_alert:
+        return "raise"
+    if not beyond and has_open_alert:
+        return "close"
+    return None
+
+
+def chain(owner: str | None, path: Sequence[str], fallback: str) -> list[str]:
+    """Who holds an alert at each escalation level: the owner (else the first on the path,
+    else whoever recorded the reading), then the path in order, nobody twice."""
+    people = [owner or (path[0] if path else fallback)]
+    for login in path:
+        if login not in people:
+            people.append(login)
+    return people
+
+
+def first_deadline(raised: datetime) -> datetime:
+    return raised + timedelta(hours=ACK_HOURS)
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """Where an unacknowledged alert stands after its missed deadlines."""
+
+    assignee: str
+    level: int
+    ack_due: datetime
+
+
+def escalate(
+    *, level: int, ack_due: datetime, people: Sequence[str], now: datetime
+) -> Escalation | None:
+    """Pass a missed alert on along ``people`` (see ``chain``), one per missed deadline.
+
+    Each new deadline runs 24 hours from the missed one, not from when somebody happened to
+    look, so the result does not depend on when the rule is applied. At the end of the chain
+    the alert stays with the last person, past its deadline. ``None`` when nothing changes.
+    """
+    moved = False
+    while now > ack_due and level + 1 < len(people):
+        level += 1
+        ack_due += timedelta(hours=ACK_HOURS)
+        moved = True
+    return Escalation(people[level], level, ack_due) if moved else None
+
+
+def alert_overdue(
+    acknowledged: bool, closed: bool, level: int, ack_due: datetime, now: datetime
+) -> bool:
+    """An open alert nobody acknowledged in time: escalated at least once, or past due now."""
+    return not acknowledged and not closed and (level > 0 or now > ack_due)
+
+
+# --------------------------------------------------------------------------- before/after
+
+
+@dataclass(frozen=True)
+class Change:
+    """The KPI around one linked action: the mean before it entered Do against after it was
+    done (within ``CHANGE_WINDOW_DAYS`` either side)."""
+
+    before_mean: float | None
+    before_count: int
+    after_mean: float | None
+    after_count: int
+    delta: float | None
+    verdict: Trend  # better / worse / flat, or unknown without readings on both sides
+
+
+def before_after(
+    readings: Sequence[tuple[str, float]],
+    entered_do: str,
+    done_at: str | None,
+    *,
+    direction: Direction,
+    baseline: float,
+    target: float,
+    window_days: int = CHANGE_WINDOW_DAYS,
+) -> Change:
+    """``readings`` are (ISO time, value). Without ``done_at`` there is no "after" yet."""
+    start = parse_time(entered_do)
+    window = timedelta(days=window_days)
+    before = [v for at, v in readings if start - window <= parse_time(at) < start]
+    after: list[float] = []
+    if done_at is not None:
+        end = parse_time(done_at)
+        after = [v for at, v in readings if end < parse_time(at) <= end + window]
+    before_mean = sum(before) / len(before) if before else None
+    after_mean = sum(after) / len(after) if after else None
+    if before_mean is None or after_mean is None:
+        return Change(before_mean, len(before), after_mean, len(after), None, "unknown")
+    delta = after_mean - before_mean
+    scale = abs(target - baseline) or abs(baseline) or 1.0
+    if abs(delta) < FLAT_SHARE * scale:
+        verdict: Trend = "flat"
+    else:
+        verdict = "better" if (delta > 0) == (direction == "up") else "worse"
+    return Change(before_mean, len(before), after_mean, len(after), delta, verdict)
+
+
+# --------------------------------------------------------------------------- sparkline slots
+
+
+def period_of(moment: datetime, cadence: Cadence) -> date:
+    """The first day of the cadence period holding ``moment`` (UTC): day, ISO week, month."""
+    day = moment.astimezone(UTC).date()
+    if cadence == "weekly":
+        return day - timedelta(days=day.weekday())
+    if cadence == "monthly":
+        return day.replace(day=1)
+    return day
+
+
+def previous_period(start: date, cadence: Cadence) -> date:
+    if cadence == "daily":
+        return start - timedelta(days=1)
+    if cadence == "weekly":
+        return start - timedelta(days=7)
+    return (start - timedelta(days=1)).replace(day=1)
+
+
+def slots(
+    readings: Sequence[tuple[str, float]], cadence: Cadence, now: datetime, count: int
+) -> list[float | None]:
+    """The last ``count`` cadence periods up to now, oldest first: each period's last reading,
+    ``None`` where no measurement was taken (a gap in the sparkline)."""
+    periods = [period_of(now, cadence)]
+    while len(periods) < count:
+        periods.append(previous_period(periods[-1], cadence))
+    periods.reverse()
+    index = {start: i for i, start in enumerate(periods)}
+    values: list[float | None] = [None] * count
+    for at, value in sorted(readings):
+        i = index.get(period_of(parse_time(at), cadence))
+        if i is not None:
+            values[i] = value
+    return values
+
+
+def slot_window_start(cadence: Cadence, now: datetime, count: int) -> datetime:
+    """The earliest moment ``slots`` can use: what the store reads from."""
+    start = period_of(now, cadence)
+    for _ in range(count - 1):
+        start = previous_period(start, cadence)
+    return datetime.combine(start, datetime.min.time(), UTC)

@@ -1,0 +1,370 @@
+"""KPI reads and writes beyond the basics in db/store.py: editing, the view's rows with their
+recent readings, a KPI's detail with the before/after change of its actions, CSV imports.
+
+Functions over a ``Store``; every write is one ``BEGIN IMMEDIATE`` transaction with its events.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from db import alerts, convert, kpi_rules
+from db.clock import iso, parse_timestamp
+from db.errors import Conflict, InvalidInput, NotFound
+from db.models import (
+    STATUS_ORDER,
+    ActionChange,
+    Alert,
+    Kpi,
+    KpiChanges,
+    KpiDetail,
+    KpiDraft,
+    KpiRow,
+    ReadingDraft,
+    validated,
+)
+from db.store import Store
+
+RECENT_SLOTS = 40  # cadence periods read for a sparkline: wider than any row shows
+DETAIL_DAYS = 365  # how far back the detail chart reads
+
+# --------------------------------------------------------------------------- rows
+
+
+def _recent(store: Store, now: datetime, slots: int) -> dict[int, list[tuple[str, float]]]:
+    """Every KPI's readings within its last ``slots`` cadence periods, in ONE query that walks
+    the (kpi_id, at) index once per KPI, however many KPIs and readings there are."""
+    starts = {
+        cadence: iso(kpi_rules.slot_window_start(cadence, now, slots))
+        for cadence in ("daily", "weekly", "monthly")
+    }
+    rows = store.conn.execute(
+        "SELECT r.kpi_id, r.at, r.value FROM kpis k JOIN kpi_readings r ON r.kpi_id = k.id"
+        " AND r.at >= CASE k.cadence WHEN 'daily' THEN ? WHEN 'weekly' THEN ? ELSE ? END"
+        " ORDER BY r.kpi_id, r.at, r.id",
+        (starts["daily"], starts["weekly"], starts["monthly"]),
+    )
+    found: dict[int, list[tuple[str, float]]] = defaultdict(list)
+    for kpi_id, at, value in rows:
+        found[kpi_id].append((at, value))
+    return found
+
+
+def row_of(
+    kpi: Kpi,
+    readings: Sequence[tuple[str, float]],
+    now: datetime,
+    slots: int,
+    alert: Alert | None = None,
+) -> KpiRow:
+    recent = kpi_rules.slots(readings, kpi.cadence, now, slots)
+    trend, sign = kpi_rules.trend(
+        [v for v in recent if v is not None], kpi.direction, kpi.baseline, kpi.target
+    )
+    state = kpi_rules.status(
+        latest_value=kpi.latest_value,
+        latest_at=kpi.latest_at,
+        direction=kpi.direction,
+        target=kpi.target,
+        warn=kpi.warn,
+        alert=kpi.alert,
+        cadence=kpi.cadence,
+        now=now,
+    )
+    return KpiRow(kpi=kpi, status=state, trend=trend, trend_sign=sign, recent=recent, alert=alert)
+
+
+def kpi_rows(store: Store, slots: int = RECENT_SLOTS) -> list[KpiRow]:
+    """Every KPI with its status, trend and recent readings: worst first, then by name."""
+    now = store.clock()
+    recent = _recent(store, now, slots)
+    open_alerts = alerts.open_alerts_by_kpi(store)
+    rows = [
+        row_of(kpi, recent.get(kpi.id, []), now, slots, open_alerts.get(kpi.id))
+        for kpi in store.list_kpis()
+    ]
+    rows.sort(key=lambda r: (STATUS_ORDER.index(r.status), r.kpi.name.lower()))
+    return rows
+
+
+def sparklines(store: Store, slots: int) -> dict[int, list[float | None]]:
+    """Recent readings per KPI id, for the board's cards (one query, like ``kpi_rows``)."""
+    now = store.clock()
+    recent = _recent(store, now, slots)
+    cadences = dict(store.conn.execute("SELECT id, cadence FROM kpis").fetchall())
+    return {
+        kpi_id: kpi_rules.slots(readings, cadences[kpi_id], now, slots)
+        for kpi_id, readings in recent.items()
+    }
+
+
+def perspective_warnings(kpis: Sequence[Kpi]) -> list[str]:
+    """Initiatives whose KPIs all look from one perspective: one measure crowds out the rest."""
+    seen: dict[str, set[str]] = defaultdict(set)
+    for kpi in kpis:
+        if kpi.initiative:
+            seen[kpi.initiative].add(kpi.perspective)
+    return [
+        f"{name}: every KPI is {next(iter(views))}"
+        for name, views in sorted(seen.items(), key=lambda item: item[0].lower())
+        if len(views) == 1
+    ]
+
+
+# --------------------------------------------------------------------------- detail
+
+
+def _entered_do(store: Store, action_ids: list[int]) -> dict[int, str]:
+    """When each action first entered Do, from its history (created in Do counts)."""
+    if not action_ids:
+        return {}
+    marks = ", ".join("?" for _ in action_ids)
+    rows = store.conn.execute(
+        "SELECT entity_id, at, op, before, after FROM events WHERE entity = 'action'"
+        f" AND entity_id IN ({marks}) AND undo_of IS NULL ORDER BY id",
+        action_ids,
+    )
+    found: dict[int, str] = {}
+    for action_id, at, op, before, after in rows:
+        if action_id in found or after is None:
+            continue
+        was = json.loads(before)["phase"] if before else None
+        now = json.loads(after).get("phase")
+        if now == "do" and (op == "create" or was == "plan"):
+            found[action_id] = at
+    return found
+
+
+def kpi_detail(store: Store, name: str) -> KpiDetail:
+    kpi = store.get_kpi(name)
+    now = store.clock()
+    readings = [
+        convert.reading({**dict(row), "kpi": kpi.name})  # type: ignore[arg-type]
+        for row in store.conn.execute(
+            "SELECT * FROM kpi_readings WHERE kpi_id = ? AND at >= ? ORDER BY at, id",
+            (kpi.id, iso(now - timedelta(days=DETAIL_DAYS))),
+        )
+    ]
+    pairs = [(r.at, r.value) for r in readings]
+    open_alert = alerts.open_alerts_by_kpi(store).get(kpi.id)
+    row = row_of(kpi, pairs, now, RECENT_SLOTS, open_alert)
+    actions = store.conn.execute(
+        "SELECT id, title, phase, done_at FROM actions WHERE kpi_id = ? ORDER BY id", (kpi.id,)
+    ).fetchall()
+    entered = _entered_do(store, [a["id"] for a in actions])
+    changes = []
+    for action in actions:
+        if action["id"] not in entered:
+            continue  # never reached Do: nothing to compare
+        change = kpi_rules.before_after(
+            pairs,
+            entered[action["id"]],
+            action["done_at"],
+            direction=kpi.direction,
+            baseline=kpi.baseline,
+            target=kpi.target,
+        )
+        changes.append(
+            ActionChange(
+                action_id=action["id"],
+                title=action["title"],
+                phase=action["phase"],
+                entered_do=entered[action["id"]],
+                done_at=action["done_at"],
+                before_mean=change.before_mean,
+                before_count=change.before_count,
+                after_mean=change.after_mean,
+                after_count=change.after_count,
+                delta=change.delta,
+                verdict=change.verdict,
+            )
+        )
+    history = [
+        alerts.to_alert(r, now)
+        for r in store.conn.execute(
+            "SELECT a.*, ? AS kpi FROM alerts a WHERE a.kpi_id = ? ORDER BY a.id DESC",
+            (kpi.name, kpi.id),
+        )
+    ]
+    return KpiDetail(row=row, readings=readings, changes=changes, alerts=history)
+
+
+# --------------------------------------------------------------------------- editing
+
+_COLUMNS = {  # KpiChanges field -> kpis column
+    "name": "name",
+    "unit": "unit",
+    "baseline": "baseline",
+    "target": "target",
+    "direction": "direction",
+    "warn": "warn",
+    "alert": "alert",
+    "owner": "owner",
+    "target_date": "target_date",
+    "cadence": "cadence",
+    "perspective": "perspective",
+    "initiative": "initiative_id",
+    "escalation": "escalation",
+    "benchmark": "benchmark",
+    "benchmark_source": "benchmark_source",
+}
+CLEARABLE = ("warn", "alert", "owner", "target_date", "initiative", "benchmark")
+
+
+def edit_kpi(
+    store: Store, name: str, changes: KpiChanges, *, expected_version: int | None = None
+) -> Kpi:
+    """Change a KPI's fields; its breach is judged again against the new thresholds."""
+    with store._write() as tx:
+        before = store.conn.execute("SELECT * FROM kpis WHERE name = ?", (name,)).fetchone()
+        if before is None:
+            raise NotFound("KPI", name)
+        store._check_version("kpi", before, expected_version)
+        wanted: dict[str, Any] = {}
+        for field, column in _COLUMNS.items():
+            value = getattr(changes, field)
+            if field in changes.clear:
+                wanted[column] = None
+            elif value is not None:
+                wanted[column] = value
+        if "benchmark" in changes.clear:
+            wanted["benchmark_source"] = None  # a source of no value means nothing
+        if "initiative_id" in wanted and wanted["initiative_id"] is not None:
+            wanted["initiative_id"] = store._initiative_id(wanted["initiative_id"])
+        if wanted.get("target_date") is not None:
+            wanted["target_date"] = wanted["target_date"].isoformat()
+        if "escalation" in wanted:
+            wanted["escalation"] = json.dumps(list(wanted["escalation"]))
+        if "name" in wanted and wanted["name"].lower() != before["name"].lower():
+            taken = store.conn.execute("SELECT 1 FROM kpis WHERE name = ?", (wanted["name"],))
+            if taken.fetchone():
+                raise InvalidInput("name", wanted["name"], "is taken by another KPI")
+        merged = {**dict(before), **wanted}
+        kpi_rules.check_kpi(_draft_of(merged))
+        for login in (wanted.get("owner"), *(changes.escalation or ())):
+            store._ensure_person(tx, login)
+        changed = {k: v for k, v in wanted.items() if before[k] != v}
+        if changed:
+            columns = ", ".join(f"{column} = ?" for column in changed)
+            cursor = store.conn.execute(
+                f"UPDATE kpis SET {columns}, updated_at = ?, version = version + 1"
+                " WHERE id = ? AND version = ?",
+                (*changed.values(), tx.at, before["id"], before["version"]),
+            )
+            if cursor.rowcount != 1:
+                raise Conflict("kpi", before["id"], None, None)
+            after = store.conn.execute("SELECT * FROM kpis WHERE id = ?", (before["id"],))
+            fields = ", ".join(sorted(k.removesuffix("_id") for k in changed))
+            tx.log(
+                "kpi",
+                before["id"],
+                "update",
+                f"edited KPI {merged['name']!r}: {fields}",
+                convert.snapshot(before),
+                convert.snapshot(after.fetchone()),
+            )
+            alerts.apply_breach(store, tx, before["id"])
+        final = merged["name"]
+    return store.get_kpi(final)
+
+
+def _draft_of(row: dict[str, Any]) -> KpiDraft:
+    return KpiDraft(
+        name=row["name"],
+        unit=row["unit"],
+        baseline=row["baseline"],
+        target=row["target"],
+        direction=row["direction"],
+        warn=row["warn"],
+        alert=row["alert"],
+        benchmark=row["benchmark"],
+        benchmark_source=row["benchmark_source"],
+    )
+
+
+# --------------------------------------------------------------------------- CSV import
+
+IMPORT_COLUMNS = ("name", "at", "value")  # and optionally note
+MAX_REPORTED = 5  # bad rows named in the one-line message; the rest are counted
+
+
+def import_readings(store: Store, path: Path) -> dict[str, int]:
+    """Add the readings of a CSV file (name, at, value[, note]): all of them, or none.
+
+    Every row is checked before anything is written; the error names each bad row by its
+    line number. Alerts follow each KPI's newest reading afterwards, once per KPI.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidInput("file", str(path), f"cannot be read ({error})") from None
+    reader = csv.DictReader(text.splitlines())
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    missing = [c for c in IMPORT_COLUMNS if c not in header]
+    if missing:
+        raise InvalidInput(
+            "file", str(path), f"has no column {', '.join(missing)} (name, at, value[, note])"
+        )
+    reader.fieldnames = header
+    known = {
+        row["name"].lower(): row["id"]
+        for row in store.conn.execute("SELECT id, name FROM kpis").fetchall()
+    }
+    good: list[tuple[int, str, float, str]] = []
+    problems: list[str] = []
+    for line_no, raw in enumerate(reader, start=2):
+        row = {k: (v or "").strip() for k, v in raw.items() if k}
+        try:
+            kpi_id = known.get(row.get("name", "").lower())
+            if kpi_id is None:
+                raise InvalidInput("name", row.get("name", ""), "is not a known KPI")
+            at = parse_timestamp(row.get("at", ""), "at")
+            draft = validated(
+                ReadingDraft, kpi=row["name"], value=_float(row.get("value", "")),
+                note=row.get("note", ""),
+            )  # fmt: skip
+            good.append((kpi_id, iso(at), draft.value, draft.note))
+        except InvalidInput as error:
+            problems.append(f"line {line_no}: {error}")
+    if problems:
+        shown = "; ".join(problems[:MAX_REPORTED])
+        more = len(problems) - MAX_REPORTED
+        tail = f"; and {more} more bad rows" if more > 0 else ""
+        raise InvalidInput("file", str(path), f"has bad rows, nothing imported: {shown}{tail}")
+    if not good:
+        raise InvalidInput("file", str(path), "holds no readings")
+    with store._write() as tx:
+        for kpi_id, at, value, note in good:
+            cursor = store.conn.execute(
+                "INSERT INTO kpi_readings (kpi_id, at, value, note, author) VALUES (?, ?, ?, ?, ?)",
+                (kpi_id, at, value, note, tx.actor),
+            )
+            row = store.conn.execute(
+                "SELECT * FROM kpi_readings WHERE id = ?", (cursor.lastrowid,)
+            ).fetchone()
+            tx.log(
+                "reading",
+                cursor.lastrowid or 0,
+                "create",
+                f"imported {value:g} for KPI {kpi_id} at {at}",
+                None,
+                convert.snapshot(row),
+            )
+        raised = sum(alerts.apply_breach(store, tx, k) is not None for k in {g[0] for g in good})
+    return {"readings": len(good), "kpis": len({g[0] for g in good}), "alerts raised": raised}
+
+
+def _float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise InvalidInput("value", text, "is not a number") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise InvalidInput("value", text, "is not a finite number")
+    return value

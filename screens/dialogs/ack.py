@@ -1,0 +1,70 @@
+"""Acknowledge a drift alert: what is being done about it, in a line. Returns the note."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import HorizontalGroup
+from textual.widgets import Button, Footer, Input, Label
+
+from db.models import MESSAGE_MAX, Alert
+from screens.dialogs.base import Dialog
+from widgets.forms import FormRow
+from widgets.text import plain
+
+
+class AckModal(Dialog[str | None]):
+    """Asks for the acknowledgement's note (may be empty); the caller writes it."""
+
+    DEFAULT_CSS = """
+    AckModal {
+        & #ack-about { width: 1fr; }
+        & #note { width: 1fr; background: $boost; }
+        & #note:focus { background: $primary 25%; }
+    }
+    """
+
+    BINDINGS = [Binding("ctrl+s", "save", "Acknowledge", id="ack-save")]
+
+    def __init__(self, *, alert: Alert) -> None:
+        super().__init__()
+        self.alert = alert
+
+    def compose(self) -> ComposeResult:
+        alert = self.alert
+        with self.frame():
+            yield self.heading(f"Acknowledge alert {alert.id}: {alert.kpi}")
+            about = f"raised {alert.raised_at}, waiting for {alert.assignee} by {alert.ack_due}" + (
+                "  OVERDUE" if alert.overdue else ""
+            )
+            yield Label(plain(about, one_line=True), id="ack-about")
+            yield FormRow(
+                "Note",
+                Input(
+                    placeholder="what is being done about it",
+                    id="note",
+                    compact=True,
+                    max_length=MESSAGE_MAX,
+                ),  # fmt: skip
+                id="row-note",
+            )
+            with HorizontalGroup(classes="dialog--buttons"):
+                yield Button("Acknowledge", variant="primary", id="save", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#note", Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def save_from_field(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_from_button(self) -> None:
+        self.action_cancel()
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one("#note", Input).value.strip())

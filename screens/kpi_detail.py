@@ -1,0 +1,219 @@
+"""One KPI in detail: a plotext chart of its readings with baseline, target, thresholds and
+benchmark as lines, marks where linked actions entered Do and were done, and for each such
+action the mean before against the mean after.
+
+Every line carries its own marker and a legend label, so the chart reads without colour
+(16 colours, ``NO_COLOR``). ``a`` acknowledges the KPI's open alert; ``esc`` goes back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual_plotext import PlotextPlot
+
+from db import kpis
+from db.errors import PdcaError
+from db.kpi_rules import CHANGE_WINDOW_DAYS, parse_time
+from db.models import KpiDetail
+from screens.context import context_of
+from screens.kpis import AcknowledgesAlerts, refresh_header
+from widgets.kpi_table import STATUS_MARKS, STATUS_WORDS, number
+from widgets.status_bar import StatusBar
+from widgets.text import literal
+
+# (label, marker, colour) of each reference line; markers differ so NO_COLOR still tells.
+LINES = {
+    "baseline": ("·", "gray"),
+    "target": ("=", "green"),
+    "warn": ("~", "orange"),
+    "alert": ("!", "red"),
+    "benchmark": ("b", "cyan"),
+}
+DO_MARK, DONE_MARK = "»", "✓"
+
+
+class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
+    BINDINGS = [
+        Binding("escape,backspace", "app.pop_screen", "Back", id="kpi-detail-back"),
+        Binding("a", "acknowledge", "Acknowledge", id="kpi-detail-ack"),
+    ]
+
+    DEFAULT_CSS = """
+    KpiDetailScreen #kpi-facts { height: auto; padding: 0 1; }
+    KpiDetailScreen #kpi-chart { height: 1fr; min-height: 8; }
+    KpiDetailScreen #kpi-changes { height: auto; max-height: 12; padding: 0 1; }
+    """
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.kpi_name = name
+        self.detail: KpiDetail | None = None
+
+    def compose(self) -> ComposeResult:
+        bar = StatusBar()
+        bar.view = "KPI"
+        yield bar
+        yield Static(id="kpi-facts")
+        yield PlotextPlot(id="kpi-chart")
+        yield Static(id="kpi-changes")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+        refresh_header(self)
+
+    def load(self) -> None:
+        try:
+            self.detail = kpis.kpi_detail(context_of(self.app).store, self.kpi_name)
+        except PdcaError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.kpi_name = self.detail.row.kpi.name
+        self.query_one("#kpi-facts", Static).update(facts(self.detail))
+        self.query_one("#kpi-changes", Static).update(changes(self.detail))
+        self.draw_chart(self.detail)
+
+    def on_database_changed(self) -> None:
+        self.load()
+
+    def after_acknowledge(self) -> None:
+        self.load()
+
+    def action_acknowledge(self) -> None:
+        if self.detail is not None:
+            self.acknowledge_row(self.detail.row)
+
+    def draw_chart(self, detail: KpiDetail) -> None:
+        plot = self.query_one("#kpi-chart", PlotextPlot)
+        plt = plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        kpi = detail.row.kpi
+        now = context_of(self.app).clock()
+        points = [(days_ago(r.at, now), r.value) for r in detail.readings]
+        if not points:
+            plt.title("no readings yet")
+            plot.refresh()
+            return
+        left, right = min(x for x, _ in points), 0.0
+        for segment in runs(points, gap=1.5 if kpi.cadence == "daily" else 8.0):
+            xs, ys = zip(*segment, strict=True)
+            plt.plot(list(xs), list(ys), marker="braille", color="blue")
+        for name, value in (("baseline", kpi.baseline), ("target", kpi.target),
+                            ("warn", kpi.warn), ("alert", kpi.alert),
+                            ("benchmark", kpi.benchmark)):  # fmt: skip
+            if value is not None:
+                marker, colour = LINES[name]
+                label = f"{name} {number(value)}"
+                plt.plot([left, right], [value, value], marker=marker, color=colour, label=label)
+        values = [v for _, v in points] + [
+            v
+            for v in (kpi.baseline, kpi.target, kpi.warn, kpi.alert, kpi.benchmark)
+            if v is not None
+        ]
+        low, high = min(values), max(values)
+        labelled = set()
+        for change in detail.changes:
+            for when, mark in ((change.entered_do, DO_MARK), (change.done_at, DONE_MARK)):
+                if when is None:
+                    continue
+                x = days_ago(when, now)
+                if x < left:
+                    continue
+                label = None
+                if mark not in labelled:
+                    label = "entered Do" if mark == DO_MARK else "done"
+                    labelled.add(mark)
+                plt.plot([x, x], [low, high], marker=mark, color="magenta", label=label)
+        plt.xlabel("days before today")
+        plt.title(f"{kpi.name} ({kpi.unit})")
+        plot.refresh()
+
+    def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        return [
+            ("Acknowledge alert", "Acknowledge this KPI's alert with a note (a)",
+             self.action_acknowledge),
+            ("Back to KPIs", "Leave the detail (esc)", self.app.pop_screen),
+        ]  # fmt: skip
+
+
+def days_ago(moment: str, now: datetime) -> float:
+    return -round((now - parse_time(moment)).total_seconds() / 86_400, 2)
+
+
+def runs(points: list[tuple[float, float]], gap: float) -> list[list[tuple[float, float]]]:
+    """Split the series where a measurement is missing, so the chart shows the gap."""
+    found: list[list[tuple[float, float]]] = []
+    for point in points:
+        if found and point[0] - found[-1][-1][0] <= gap:
+            found[-1].append(point)
+        else:
+            found.append([point])
+    return found
+
+
+def facts(detail: KpiDetail) -> Text:
+    row, kpi = detail.row, detail.row.kpi
+    text = Text()
+    text.append(f"{STATUS_MARKS[row.status]} {STATUS_WORDS[row.status]}  ", style="bold")
+    text.append(literal(kpi.name), style="bold")
+    latest = "-" if kpi.latest_value is None else f"{number(kpi.latest_value)} {kpi.unit}"
+    text.append(f"  latest {literal(latest)}  target {number(kpi.target)}")
+    text.append(f" by {kpi.target_date}" if kpi.target_date else "")
+    better = "lower" if kpi.direction == "down" else "higher"
+    text.append(f" ({better} is better)  {kpi.cadence}  {literal(kpi.perspective)}\n")
+    path = ", ".join(literal(p) for p in kpi.escalation) or "nobody"
+    text.append(f"owner {literal(kpi.owner) or '-'}, escalates to {path}")
+    if kpi.benchmark is not None:
+        source = f" ({literal(kpi.benchmark_source)})" if kpi.benchmark_source else ""
+        text.append(f"  benchmark {number(kpi.benchmark)}{source}")
+    alert = row.alert
+    if alert is not None:
+        text.append("\n")
+        if alert.acknowledged_at is None:
+            late = "  OVERDUE" if alert.overdue else ""
+            text.append(
+                f"⚑ alert {alert.id}: waiting for {literal(alert.assignee)} to acknowledge by "
+                f"{alert.ack_due}{late}  (a acknowledges)",
+                style="bold",
+            )
+        else:
+            text.append(
+                f"alert {alert.id} acknowledged by {literal(alert.acknowledged_by)}: "
+                + literal(alert.ack_note or "")
+            )
+    return text
+
+
+def changes(detail: KpiDetail) -> Text:
+    text = Text(
+        f"Linked actions: mean of the {CHANGE_WINDOW_DAYS} days before Do against after done"
+        f"   {DO_MARK} entered Do  {DONE_MARK} done\n",
+        style="bold",
+    )
+    if not detail.changes:
+        text.append("none has entered Do yet", style="dim")
+    for c in detail.changes:
+        before = "-" if c.before_mean is None else number(c.before_mean)
+        after = (
+            "not done"
+            if c.done_at is None
+            else "-"
+            if c.after_mean is None
+            else number(c.after_mean)
+        )
+        text.append(f"#{c.action_id} ")
+        text.append(literal(c.title))
+        text.append(f": {before} → {after}")
+        if c.delta is not None:
+            text.append(f" ({c.delta:+.3g}, {c.verdict})")
+        text.append("\n")
+    return text

@@ -1,0 +1,189 @@
+"""The KPIs view (key 3): one row per KPI, worst first, with a sparkline of recent readings.
+
+The rows come from one store call (db/kpis.py: one indexed query for every KPI's recent
+readings), the table draws only the visible lines (widgets/kpi_table.py). ``enter`` opens the
+detail with its chart; ``a`` acknowledges the highlighted KPI's alert, with a note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from db import alerts, kpis
+from db.errors import PdcaError
+from db.models import KpiRow
+from db.store import Store
+from screens.context import AppContext, context_of
+from widgets.kpi_table import KpiTable
+from widgets.status_bar import StatusBar
+from widgets.text import literal
+
+
+def refresh_header(screen: Screen) -> None:
+    """Ask the app to redraw the header (alerts waiting for me may have changed)."""
+    refresh = getattr(screen.app, "refresh_status", None)
+    if refresh is not None:
+        refresh()
+
+
+class AcknowledgesAlerts:
+    """``a`` on a KPI: ask for a note, acknowledge its alert, say why not when it cannot be.
+
+    Shared by the KPIs view and the detail; ``after_acknowledge`` re-reads what they show.
+    """
+
+    def acknowledge_row(self, row: KpiRow) -> None:
+        screen: Any = self
+        context = context_of(screen.app)
+        if not context.writable:
+            screen.notify(f"read-only: {context.store.read_only_reason}", severity="warning")
+            return
+        alert = row.alert
+        if alert is None:
+            screen.notify(f"{literal(row.kpi.name)} has no open alert", severity="warning")
+            return
+        if alert.acknowledged_at is not None:
+            screen.notify(
+                f"alert {alert.id} was acknowledged by {literal(alert.acknowledged_by)} "
+                f"at {alert.acknowledged_at}",
+                severity="warning",
+            )
+            return
+        screen.ack_flow(row)
+
+    @work(group="flow", exclusive=True)
+    async def ack_flow(self, row: KpiRow) -> None:
+        from screens.dialogs.ack import AckModal
+
+        screen: Any = self
+        alert = row.alert
+        assert alert is not None
+        note = await screen.app.push_screen_wait(AckModal(alert=alert))
+        if note is None:
+            return
+        try:
+            alerts.acknowledge(
+                context_of(screen.app).store, alert.id, note, expected_version=alert.version
+            )
+        except PdcaError as error:  # someone was first: say who, keep their note
+            screen.notify(str(error), severity="error", timeout=8)
+        else:
+            screen.notify(f"acknowledged alert {alert.id} on {literal(row.kpi.name)}")
+        screen.after_acknowledge()
+        refresh_header(screen)
+
+
+class KpisScreen(AcknowledgesAlerts, Screen[None]):
+    """Every KPI at a glance; the worst on top."""
+
+    BINDINGS = [
+        Binding("a", "acknowledge", "Acknowledge", id="kpis-ack"),
+    ]
+
+    DEFAULT_CSS = """
+    KpisScreen #kpi-warnings { height: auto; max-height: 2; padding: 0 1; color: $warning;
+                               background: $warning 10%; }
+    KpisScreen #read-only { dock: top; height: 1; background: $warning 30%; padding: 0 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.table = KpiTable(id="kpi-table")
+
+    @property
+    def context(self) -> AppContext:
+        return context_of(self.app)
+
+    @property
+    def store(self) -> Store:
+        return self.context.store
+
+    def compose(self) -> ComposeResult:
+        bar = StatusBar()
+        bar.view = "KPIs"
+        yield bar
+        if not self.context.writable:
+            yield Static(Text(f"read-only: {self.store.read_only_reason}"), id="read-only")
+        yield Static(id="kpi-warnings")
+        yield self.table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        # First paint straight from the store: one query for every KPI's recent readings.
+        self.changes_shown = getattr(self.app, "changes_seen", 0)
+        self.show_rows(kpis.kpi_rows(self.store))
+        self.table.focus()
+        refresh_header(self)
+
+    def on_screen_resume(self) -> None:
+        refresh_header(self)
+        if self.is_mounted and self.changes_shown != getattr(self.app, "changes_seen", 0):
+            self.reload()  # readings or alerts came in while another view was showing
+
+    def show_rows(self, rows: list[KpiRow], keep_id: int | None = None) -> None:
+        self.table.show(rows, keep_id)
+        warnings = kpis.perspective_warnings([row.kpi for row in rows])
+        box = self.query_one("#kpi-warnings", Static)
+        box.display = bool(warnings)
+        if warnings:
+            text = Text("⚠ one perspective only: ", style="bold")
+            text.append("; ".join(literal(w) for w in warnings))
+            box.update(text)
+
+    changes_shown = 0  # the app's ``changes_seen`` when the rows were last read
+
+    def reload(self) -> None:
+        self.changes_shown = getattr(self.app, "changes_seen", 0)
+        current = self.table.current
+        self._reload(current.kpi.id if current else None)
+
+    @work(thread=True, exclusive=True, group="kpis-reload")
+    def _reload(self, keep_id: int | None) -> None:
+        reader = self.context.open_reader()
+        try:
+            rows = kpis.kpi_rows(reader)
+        except PdcaError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        finally:
+            reader.close()
+        self.app.call_from_thread(self.show_rows, rows, keep_id)
+
+    def on_database_changed(self) -> None:
+        self.reload()
+
+    # ------------------------------------------------------------------ detail
+
+    @on(KpiTable.Selected)
+    def open_kpi(self, message: KpiTable.Selected) -> None:
+        row = self.table.current
+        if row is not None:
+            from screens.kpi_detail import KpiDetailScreen  # plotext only when a chart opens
+
+            self.app.push_screen(KpiDetailScreen(row.kpi.name))
+
+    # ------------------------------------------------------------------ acknowledging
+
+    def action_acknowledge(self) -> None:
+        row = self.table.current
+        if row is not None:
+            self.acknowledge_row(row)
+
+    def after_acknowledge(self) -> None:
+        self.reload()
+
+    def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        return [
+            ("Open KPI", "The chart, thresholds and before/after of the highlighted KPI (enter)",
+             self.table.action_select),
+            ("Acknowledge alert", "Acknowledge the highlighted KPI's alert with a note (a)",
+             self.action_acknowledge),
+        ]  # fmt: skip

@@ -1,0 +1,141 @@
+"""The KPIs view (key 3), its detail chart and acknowledging alerts, driven through Pilot."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual_plotext import PlotextPlot
+
+from db import alerts
+from db.models import ActionDraft, KpiDraft, ReadingDraft
+from db.store import Store
+from screens.dialogs.ack import AckModal
+from screens.kpi_detail import KpiDetailScreen
+from screens.kpis import KpisScreen
+from tests.conftest import NOW_DT, open_as
+from tests.tui.conftest import SIZE
+from widgets.kpi_table import KpiTable
+from widgets.status_bar import StatusBar
+
+KPI = "Resolution time"
+
+
+@pytest.fixture
+def kpi_db(store: Store, db_path: Path) -> Path:
+    """Resolution time (alice's) in alert with a gap two days ago; Cost on target."""
+    store.add_kpi(KpiDraft(name=KPI, unit="h", baseline=30, target=24, direction="down",
+                           warn=32, alert=34, owner="alice", escalation=["bob"]))  # fmt: skip
+    store.add_kpi(KpiDraft(name="Cost", unit="EUR", baseline=10, target=5, direction="down"))
+    for days, value in ((4, 30), (3, 31), (1, 33), (0, 36)):
+        store.record_reading(ReadingDraft(kpi=KPI, value=value), NOW_DT - timedelta(days=days))
+    store.record_reading(ReadingDraft(kpi="Cost", value=4))
+    store.add_action(ActionDraft(title="Triage rota", owner="bob", due="2026-12-01", kpi=KPI))
+    return db_path
+
+
+async def open_kpis(pilot: Pilot) -> KpisScreen:
+    await pilot.press("3")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, KpisScreen)
+    return screen
+
+
+async def test_key_3_lists_kpis_worst_first_with_sparklines(make_app, kpi_db: Path) -> None:
+    app = make_app(kpi_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_kpis(pilot)
+        table = screen.query_one(KpiTable)
+        assert [r.kpi.name for r in table.rows] == [KPI, "Cost"]
+        assert [r.status for r in table.rows] == ["alert", "on-target"]
+        line = "".join(s.text for s in table.render_line(1))
+        assert "⚑ Resolution time" in line and "36 h" in line
+        assert "▁▂ ▅█" in line  # the missed day two days ago is a gap
+        assert "alert" in line and "↗" in line  # rising, and that is worse here
+        assert screen.query_one(StatusBar).alerts == 1
+        assert "⚑ 1 alert for you" in str(screen.query_one(StatusBar).render())
+
+
+async def test_the_board_card_shows_its_kpis_sparkline(make_app, kpi_db: Path) -> None:
+    app = make_app(kpi_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        column = app.screen.query_one("#column-plan")
+        card_kpi_line = "".join(s.text for s in column.render_line(3))
+        assert "⌁ " in card_kpi_line and "▁▂ ▅█ Resolution time" in card_kpi_line
+
+
+async def test_enter_opens_the_detail_chart_and_esc_returns(make_app, kpi_db: Path) -> None:
+    app = make_app(kpi_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, KpiDetailScreen) and detail.detail is not None
+        assert [r.value for r in detail.detail.readings] == [30, 31, 33, 36]
+        chart = detail.query_one(PlotextPlot)
+        drawn = chart.plt.build()
+        for label in ("baseline 30", "target 24", "warn 32", "alert 34"):
+            assert label in drawn
+        facts = str(detail.query_one("#kpi-facts").render())
+        assert "waiting for alice to acknowledge by 2026-11-24T09:00:00Z" in facts
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, KpisScreen)
+
+
+async def test_a_acknowledges_with_a_note(make_app, kpi_db: Path, store: Store) -> None:
+    app = make_app(kpi_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_kpis(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AckModal)
+        await pilot.press(*"[bold]on it", "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete([w for w in app.workers if w.group == "kpis-reload"])
+        await pilot.pause()
+        [alert] = alerts.list_alerts(store)
+        assert (alert.acknowledged_by, alert.ack_note) == ("alice", "[bold]on it")
+        assert screen.query_one(StatusBar).alerts == 0
+        assert screen.query_one(KpiTable).rows[0].alert.acknowledged_at is not None  # type: ignore[union-attr]
+        await pilot.press("a")  # again: says who acknowledged, asks nothing
+        await pilot.pause()
+        assert isinstance(app.screen, KpisScreen)
+
+
+async def test_acknowledging_second_gets_a_clear_conflict(
+    make_app, kpi_db: Path, store: Store
+) -> None:
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        bob = open_as(kpi_db, "bob")
+        try:
+            alerts.acknowledge(bob, alerts.list_alerts(bob)[0].id, "bob was first")
+        finally:
+            bob.close()
+        await pilot.press(*"mine", "enter")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("acknowledged by bob" in m and "nothing written" in m for m in messages)
+        [alert] = alerts.list_alerts(store)
+        assert alert.ack_note == "bob was first"
+
+
+async def test_esc_in_the_ack_dialog_writes_nothing(make_app, kpi_db: Path, store: Store) -> None:
+    app = make_app(kpi_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"maybe", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, KpisScreen)
+        assert alerts.list_alerts(store)[0].acknowledged_at is None

@@ -1,0 +1,156 @@
+"""``pdca kpi ...`` and ``pdca alerts ...`` through click's runner, at the fixed clock."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import NOW
+from tests.unit.test_bad_input import assert_one_line_error, sha256
+
+KPI = "Resolution time"
+EVERY_FIELD = [
+    "--unit", "h", "--baseline", "30", "--target", "24", "--direction", "down",
+    "--warn", "32", "--alert", "34", "--owner", "dana", "--target-date", "2027-03-31",
+    "--cadence", "weekly", "--perspective", "delivery", "--escalate-to", "erin,alice",
+    "--benchmark", "20", "--benchmark-source", "HDI 2025", "--initiative", "Faster support",
+]  # fmt: skip
+
+
+@pytest.fixture
+def ok(cli):
+    def run(*args: str):
+        result = cli(*args)
+        assert result.exit_code == 0, (result.stdout, result.stderr)
+        return result
+
+    return run
+
+
+@pytest.fixture
+def js(ok):
+    return lambda *args: json.loads(ok(*args, "--json").stdout)
+
+
+@pytest.fixture
+def kpi(ok) -> str:
+    ok("initiative", "add", "Faster support")
+    ok("kpi", "add", KPI, *EVERY_FIELD)
+    return KPI
+
+
+def test_kpi_add_takes_every_field(js, kpi) -> None:
+    [made] = js("kpi", "list")
+    assert (made["cadence"], made["perspective"], made["escalation"]) == (
+        "weekly",
+        "delivery",
+        ["erin", "alice"],
+    )
+    assert (made["benchmark"], made["benchmark_source"], made["target_date"]) == (
+        20,
+        "HDI 2025",
+        "2027-03-31",
+    )
+    assert (made["warn"], made["alert"], made["owner"], made["initiative"]) == (
+        32,
+        34,
+        "dana",
+        "Faster support",
+    )
+    assert (made["status"], made["trend"], made["open_alert"]) == ("no-data", "unknown", None)
+
+
+def test_kpi_edit_changes_and_clears(js, ok, kpi) -> None:
+    edited = js("kpi", "edit", KPI, "--alert", "40", "--benchmark", "none", "--escalate-to",
+                "frank", "--cadence", "daily", "--name", "TTR")  # fmt: skip
+    assert (edited["name"], edited["alert"], edited["cadence"]) == ("TTR", 40, "daily")
+    assert (edited["benchmark"], edited["benchmark_source"]) == (None, None)
+    assert edited["escalation"] == ["frank"] and edited["version"] == 2
+    assert ok("kpi", "edit", "TTR", "--owner", "none").stdout == "edited KPI TTR\n"
+    assert js("kpi", "show", "TTR")["kpi"]["owner"] is None
+
+
+def test_record_raises_then_closes_and_alerts_lists_and_acks(cli, ok, js, kpi) -> None:
+    text = ok("kpi", "record", KPI, "35").stdout
+    assert text.splitlines() == [
+        f"recorded 35 for {KPI} at {NOW}",
+        "raised alert 1: dana to acknowledge by 2026-11-24T09:00:00Z",
+    ]
+    listed = js("alerts")
+    assert [(a["id"], a["assignee"], a["overdue"]) for a in listed] == [(1, "dana", False)]
+    assert js("alerts", "--mine") == []  # alice is not the owner
+    acked = js("alerts", "ack", "1", "draining the queue")
+    assert (acked["acknowledged_by"], acked["ack_note"]) == ("alice", "draining the queue")
+    again = cli("alerts", "ack", "1", "me too")
+    assert_one_line_error(again, "alert 1 was acknowledged by alice at", "nothing written")
+    ok("kpi", "record", KPI, "30")
+    assert js("alerts") == []
+
+
+def test_alerts_exit_3_when_one_was_not_acknowledged_in_time(cli, ok, kpi, monkeypatch) -> None:
+    ok("kpi", "record", KPI, "35")
+    monkeypatch.setenv("PDCA_NOW", "2026-11-24T10:00:00Z")
+    monkeypatch.setenv("PDCA_USER", "erin")
+    late = cli("alerts", "--mine")
+    assert late.exit_code == 3
+    assert "waiting for erin by 2026-11-25T09:00:00Z  OVERDUE" in late.stdout
+    assert late.stderr == "pdca: 1 alert(s) not acknowledged in time\n"
+    assert cli("alerts", "--overdue", "--json").exit_code == 3
+    ok("alerts", "ack", "1")
+    assert cli("alerts", "--overdue").exit_code == 0
+
+
+def test_kpi_show_text_and_json(ok, js, kpi) -> None:
+    ok("kpi", "record", KPI, "33", "--at", "2026-11-22")
+    text = ok("kpi", "show", KPI).stdout
+    assert f"{KPI}  [warn]" in text and "escalates to erin, alice" in text
+    assert "benchmark    20 (HDI 2025)" in text
+    shown = js("kpi", "show", KPI)
+    assert set(shown) == {"kpi", "readings", "changes", "alerts"}
+    assert shown["kpi"]["status"] == "warn" and len(shown["readings"]) == 1
+
+
+def test_import_good_and_bad(cli, ok, kpi, db_path: Path, tmp_path: Path) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text(f"name,at,value,note\n{KPI},2026-11-20,31,\n{KPI},2026-11-21,35,spike\n")
+    assert ok("kpi", "import", str(good)).stdout == (
+        f"imported {good}: 2 readings, 1 kpis, 1 alerts raised\n"
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"name,at,value\n{KPI},2026-11-22,31\nNope,2026-11-22,1\n{KPI},soon,1\n")
+    digest = sha256(db_path)
+    result = cli("kpi", "import", str(bad))
+    assert_one_line_error(result, "line 3: name: 'Nope'", "line 4: at: 'soon'", "nothing imported")
+    assert sha256(db_path) == digest
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["kpi", "add", "X", "--unit", "h", "--baseline", "30", "--target", "24", "--alert", "20"],
+         ("alert: 20.0 is not worse than the target 24",)),
+        (["kpi", "add", "X", "--unit", "h", "--baseline", "1", "--target", "2", "--benchmark",
+          "lots"], ("benchmark: 'lots' is not a number",)),
+        (["kpi", "add", "X", "--unit", "h", "--baseline", "1", "--target", "2", "--escalate-to",
+          "ok,bad login"], ("escalation:", "is not a login")),
+        (["kpi", "add", "X", "--unit", "h", "--baseline", "1", "--target", "2",
+          "--benchmark-source", "APQC"], ("benchmark-source: 'APQC' needs a benchmark value",)),
+        (["kpi", "edit", "Nope", "--unit", "x"], ("no KPI 'Nope'",)),
+        (["kpi", "edit", KPI, "--warn", "36"], ("alert: 34.0 is better than warn 36",)),
+        (["kpi", "edit", KPI, "--target-date", "someday"], ("target-date: 'someday'",)),
+        (["kpi", "show", "Nope"], ("no KPI 'Nope'",)),
+        (["kpi", "import", "missing.csv"], ("file: 'missing.csv' cannot be read",)),
+        (["alerts", "ack", "x1"], ("id: 'x1' is not an alert id",)),
+        (["alerts", "ack", "99"], ("no alert 99",)),
+    ],
+)  # fmt: skip
+def test_bad_input_is_one_line_and_writes_nothing(cli, kpi, db_path: Path, args, fragments):
+    digest = sha256(db_path)
+    assert_one_line_error(cli(*args), *fragments)
+    assert sha256(db_path) == digest
+
+
+def test_kpi_edit_needs_a_field(cli, kpi) -> None:
+    assert_one_line_error(cli("kpi", "edit", KPI), "give at least one field")

@@ -1,0 +1,186 @@
+"""The KPI rules as pure functions, at a fixed clock: status, trend, breach, escalation,
+before/after change and sparkline slots."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from db import kpi_rules as r
+from db.errors import InvalidInput
+from db.models import KpiDraft
+from tests.conftest import NOW_DT
+
+
+def _status(value: float | None, *, at: datetime = NOW_DT, cadence: str = "daily",
+            direction: str = "down") -> str:  # fmt: skip
+    # A lower-is-better KPI: target 24, warn above 30, alert above 34.
+    return r.status(
+        latest_value=value,
+        latest_at=None if value is None else at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        direction=direction,  # type: ignore[arg-type]
+        target=24 if direction == "down" else 80,
+        warn=30 if direction == "down" else 70,
+        alert=34 if direction == "down" else 60,
+        cadence=cadence,  # type: ignore[arg-type]
+        now=NOW_DT,
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, "no-data"),
+        (20, "on-target"),
+        (24, "on-target"),  # reaching the target counts
+        (27, "ok"),
+        (30, "ok"),  # at the threshold is not beyond it
+        (30.5, "warn"),
+        (34, "warn"),
+        (34.1, "alert"),
+    ],
+)
+def test_status_of_a_lower_is_better_kpi(value, expected) -> None:
+    assert _status(value) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [(85, "on-target"), (75, "ok"), (65, "warn"),
+                                                  (59, "alert")])  # fmt: skip
+def test_status_of_a_higher_is_better_kpi(value, expected) -> None:
+    assert _status(value, direction="up") == expected
+
+
+@pytest.mark.parametrize(
+    ("cadence", "age", "overdue"),
+    [
+        ("daily", timedelta(days=1, hours=23), False),
+        ("daily", timedelta(days=2, hours=1), True),
+        ("weekly", timedelta(days=7), False),
+        ("weekly", timedelta(days=8, hours=1), True),
+        ("monthly", timedelta(days=31), False),
+        ("monthly", timedelta(days=33), True),
+    ],
+)
+def test_a_missed_cadence_is_overdue(cadence, age, overdue) -> None:
+    assert (_status(27, at=NOW_DT - age, cadence=cadence) == "overdue") is overdue
+
+
+def test_a_bad_value_outranks_a_late_measurement() -> None:
+    assert _status(35, at=NOW_DT - timedelta(days=10)) == "alert"
+
+
+def test_trend_compares_the_latest_week_with_the_one_before() -> None:
+    falling = [30.0] * 7 + [26.0] * 7
+    assert r.trend(falling, "down", 30, 24) == ("better", -1)
+    assert r.trend(falling, "up", 30, 24) == ("worse", -1)
+    assert r.trend([30.0] * 7 + [30.2] * 7, "down", 30, 24) == ("flat", 0)
+    assert r.trend([30.0], "down", 30, 24) == ("unknown", 0)
+    # Older readings beyond two windows do not count.
+    assert r.trend([100.0] * 5 + [30.0] * 7 + [30.0] * 7, "down", 30, 24) == ("flat", 0)
+
+
+def test_one_alert_per_breach_and_back_within_closes() -> None:
+    steps = []
+    has_open = False
+    for value in (33, 35, 36, 40, 33, 36):
+        step = r.breach_step(value, 34, "down", has_open)
+        steps.append(step)
+        if step == "raise":
+            has_open = True
+        elif step == "close":
+            has_open = False
+    assert steps == [None, "raise", None, None, "close", "raise"]
+    assert r.breach_step(99, None, "down", False) is None  # no threshold, no alert
+
+
+def test_chain_starts_with_the_owner_and_names_nobody_twice() -> None:
+    assert r.chain("dana", ["erin", "dana", "alice"], "bot") == ["dana", "erin", "alice"]
+    assert r.chain(None, ["erin", "alice"], "bot") == ["erin", "alice"]
+    assert r.chain(None, [], "bot") == ["bot"]
+
+
+def test_escalation_passes_on_one_person_per_missed_deadline() -> None:
+    people = ["dana", "erin", "alice"]
+    due = NOW_DT - timedelta(hours=1)
+    step = r.escalate(level=0, ack_due=due, people=people, now=NOW_DT)
+    assert step == r.Escalation("erin", 1, due + timedelta(hours=24))
+    # Not yet due: nothing changes.
+    assert r.escalate(level=0, ack_due=NOW_DT, people=people, now=NOW_DT) is None
+    # Two deadlines missed: on twice, each deadline a day after the one missed.
+    two = r.escalate(level=0, ack_due=NOW_DT - timedelta(hours=25), people=people, now=NOW_DT)
+    assert two == r.Escalation("alice", 2, NOW_DT + timedelta(hours=23))
+    # The end of the path: it stays with the last person, past due.
+    assert r.escalate(level=2, ack_due=due, people=people, now=NOW_DT) is None
+
+
+def test_escalation_does_not_depend_on_when_it_is_applied() -> None:
+    people = ["dana", "erin", "alice"]
+    raised = NOW_DT - timedelta(hours=60)
+    due = r.first_deadline(raised)
+    late = r.escalate(level=0, ack_due=due, people=people, now=NOW_DT)
+    early = r.escalate(level=0, ack_due=due, people=people, now=due + timedelta(minutes=1))
+    assert early is not None and late is not None
+    again = r.escalate(level=early.level, ack_due=early.ack_due, people=people, now=NOW_DT)
+    assert again == late
+
+
+def test_overdue_alerts() -> None:
+    past, future = NOW_DT - timedelta(hours=1), NOW_DT + timedelta(hours=1)
+    assert r.alert_overdue(False, False, 0, past, NOW_DT)
+    assert not r.alert_overdue(False, False, 0, future, NOW_DT)
+    assert r.alert_overdue(False, False, 1, future, NOW_DT)  # escalated: missed one already
+    assert not r.alert_overdue(True, False, 1, past, NOW_DT)
+    assert not r.alert_overdue(False, True, 1, past, NOW_DT)
+
+
+def _day(n: int) -> str:
+    return (NOW_DT - timedelta(days=n)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_before_after_means_around_an_action() -> None:
+    readings = [(_day(60 - d), 30.0 if d < 30 else 25.0) for d in range(60)]
+    change = r.before_after(readings, _day(35), _day(28), direction="down", baseline=30, target=24)
+    assert (change.before_mean, change.after_mean) == (30.0, 25.0)
+    assert change.delta == -5.0 and change.verdict == "better"
+    assert change.before_count == 25 and change.after_count == 27  # days 60..36, 27..1
+    # Not done yet: no "after".
+    open_one = r.before_after(readings, _day(35), None, direction="down", baseline=30, target=24)
+    assert open_one.after_mean is None and open_one.verdict == "unknown"
+    # Readings outside the 28-day windows do not count.
+    narrow = r.before_after(readings, _day(35), _day(28), direction="down", baseline=30,
+                            target=24, window_days=3)  # fmt: skip
+    assert (narrow.before_count, narrow.after_count) == (3, 3)
+
+
+def test_slots_leave_gaps_for_missed_measurements() -> None:
+    readings = [(_day(3), 1.0), (_day(2), 2.0), (_day(0), 4.0)]
+    assert r.slots(readings, "daily", NOW_DT, 5) == [None, 1.0, 2.0, None, 4.0]
+    # NOW is a Monday: days 8 and 1 are the Sundays ending the two weeks before.
+    weekly = r.slots([(_day(8), 5.0), (_day(2), 6.0), (_day(1), 7.0)], "weekly", NOW_DT, 4)
+    assert weekly == [None, 5.0, 7.0, None]  # a period's last reading stands for it
+    monthly = r.slots([(_day(40), 1.0)], "monthly", NOW_DT, 3)
+    assert monthly == [None, 1.0, None]
+    start = r.slot_window_start("monthly", NOW_DT, 3)
+    assert start == datetime(2026, 9, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("fields", "fragment"),
+    [
+        ({"warn": 20}, "warn: 20.0 is not worse than the target 24"),
+        ({"alert": 24}, "alert: 24.0 is not worse than the target 24"),
+        ({"warn": 32, "alert": 31}, "alert: 31.0 is better than warn 32"),
+        ({"benchmark_source": "APQC"}, "benchmark-source: 'APQC' needs a benchmark value"),
+    ],
+)
+def test_contradictory_thresholds_are_refused(fields, fragment) -> None:
+    draft = KpiDraft(name="K", unit="h", baseline=30, target=24, direction="down", **fields)
+    with pytest.raises(InvalidInput) as raised:
+        r.check_kpi(draft)
+    assert fragment in str(raised.value)
+
+
+def test_sensible_thresholds_pass() -> None:
+    r.check_kpi(KpiDraft(name="K", unit="h", baseline=30, target=24, direction="down",
+                         warn=32, alert=34, benchmark=20, benchmark_source="APQC"))  # fmt: skip

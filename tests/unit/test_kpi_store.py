@@ -1,0 +1,327 @@
+"""KPIs and alerts in the store, at a fixed clock: breaches raise one alert and close it,
+escalation moves along the path, acknowledging is first-wins, imports are all or nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from db import alerts, kpis
+from db.errors import Conflict, InvalidInput, NotFound
+from db.models import ActionDraft, CheckinDraft, KpiChanges, KpiDraft, ReadingDraft
+from db.store import Store
+from tests.conftest import NOW_DT, events, last_event_id, open_as
+
+KPI = "Resolution time"
+
+
+@pytest.fixture
+def kpi(store: Store) -> str:
+    store.add_kpi(
+        KpiDraft(
+            name=KPI,
+            unit="h",
+            baseline=30,
+            target=24,
+            direction="down",
+            warn=32,
+            alert=34,
+            owner="dana",
+            escalation=["erin", "alice"],
+        )  # fmt: skip
+    )
+    return KPI
+
+
+def record(store: Store, value: float, hours_ago: float = 0) -> None:
+    store.record_reading(ReadingDraft(kpi=KPI, value=value), NOW_DT - timedelta(hours=hours_ago))
+
+
+def test_a_breach_raises_one_alert_for_the_owner_due_in_a_day(store: Store, kpi: str) -> None:
+    record(store, 33, 3)
+    assert alerts.list_alerts(store) == []
+    before = last_event_id(store)
+    record(store, 35, 2)
+    record(store, 36, 1)  # the same breach: no second alert
+    record(store, 40)
+    [alert] = alerts.list_alerts(store)
+    assert (alert.kpi, alert.assignee, alert.escalation_level) == (KPI, "dana", 0)
+    assert alert.ack_due == "2026-11-24T09:00:00Z" and not alert.overdue
+    created = [e for e in events(store, before) if e["entity"] == "alert"]
+    assert [(e["op"], e["entity_id"]) for e in created] == [("create", alert.id)]
+    assert created[0]["after"]["assignee"] == "dana"
+    assert alerts.count_waiting(store, "dana") == 1
+    assert alerts.count_waiting(store, "alice") == 0
+
+
+def test_back_within_the_threshold_closes_the_breach(store: Store, kpi: str) -> None:
+    record(store, 35, 2)
+    before = last_event_id(store)
+    record(store, 33, 1)
+    assert alerts.list_alerts(store) == []
+    [closed] = alerts.list_alerts(store, include_closed=True)
+    assert closed.closed_at is not None
+    [event] = [e for e in events(store, before) if e["entity"] == "alert"]
+    assert event["op"] == "update" and event["after"]["closed_at"] == "2026-11-23T09:00:00Z"
+    record(store, 35)  # a new breach: a new alert
+    assert len(alerts.list_alerts(store)) == 1
+    assert len(alerts.list_alerts(store, include_closed=True)) == 2
+
+
+def test_a_backfilled_reading_does_not_change_the_breach(store: Store, kpi: str) -> None:
+    record(store, 30, 1)
+    record(store, 50, 48)  # older than the newest
+    assert alerts.list_alerts(store) == []
+
+
+def test_a_kpi_without_alert_threshold_never_alerts(store: Store) -> None:
+    store.add_kpi(KpiDraft(name="Cost", unit="EUR", baseline=10, target=5))
+    store.record_reading(ReadingDraft(kpi="Cost", value=1e9))
+    assert alerts.list_alerts(store) == []
+
+
+def _at(store: Store, hours: float) -> Store:
+    return open_as(store.path, "bob", NOW_DT + timedelta(hours=hours))  # type: ignore[arg-type]
+
+
+def test_unacknowledged_alerts_escalate_along_the_path(store: Store, kpi: str) -> None:
+    record(store, 35)
+    later = _at(store, 25)
+    try:
+        assert alerts.escalate_due(later) == 1
+        [alert] = alerts.list_alerts(later)
+        assert (alert.assignee, alert.escalation_level) == ("erin", 1)
+        assert alert.ack_due == "2026-11-25T09:00:00Z" and alert.overdue
+        assert alerts.escalate_due(later) == 0  # applied once; nothing due now
+        [event] = [e for e in events(later) if e["entity"] == "alert" and e["op"] == "update"]
+        assert event["actor"] == "pdca"  # the rules did it, not bob who looked
+        assert (event["before"]["assignee"], event["after"]["assignee"]) == ("dana", "erin")
+    finally:
+        later.close()
+    much_later = _at(store, 24 * 5)
+    try:
+        assert alerts.escalate_due(much_later) == 1
+        [alert] = alerts.list_alerts(much_later, overdue=True)
+        assert (alert.assignee, alert.escalation_level) == ("alice", 2)  # end of the path
+        assert alerts.escalate_due(much_later) == 0  # stays with alice, past due
+        assert alerts.list_alerts(much_later, assignee="alice") == [alert]
+    finally:
+        much_later.close()
+
+
+def test_an_acknowledged_alert_does_not_escalate(store: Store, kpi: str) -> None:
+    record(store, 35)
+    [alert] = alerts.list_alerts(store)
+    acked = alerts.acknowledge(store, alert.id, "looking into the queue")
+    assert (acked.acknowledged_by, acked.ack_note) == ("alice", "looking into the queue")
+    assert alerts.count_waiting(store, "dana") == 0
+    later = _at(store, 48)
+    try:
+        assert alerts.escalate_due(later) == 0
+    finally:
+        later.close()
+    update = [e for e in events(store) if e["entity"] == "alert" and e["op"] == "update"][-1]
+    assert update["after"]["acknowledged_at"] == "2026-11-23T09:00:00Z"
+    assert update["before"]["acknowledged_at"] is None
+
+
+def test_two_people_acknowledging_one_wins(store: Store, kpi: str, db_path: Path) -> None:
+    record(store, 35)
+    [alert] = alerts.list_alerts(store)
+    bob = open_as(db_path, "bob")
+    try:
+        alerts.acknowledge(bob, alert.id, "mine")
+        before = last_event_id(store)
+        with pytest.raises(Conflict) as lost:
+            alerts.acknowledge(store, alert.id, "no, mine", expected_version=alert.version)
+        assert "acknowledged by bob at 2026-11-23T09:00:00Z already" in str(lost.value)
+        assert last_event_id(store) == before
+        assert alerts.get_alert(store, alert.id).ack_note == "mine"
+    finally:
+        bob.close()
+    with pytest.raises(NotFound):
+        alerts.acknowledge(store, 999)
+
+
+def test_a_stale_version_is_a_conflict(store: Store, kpi: str) -> None:
+    record(store, 35)
+    [alert] = alerts.list_alerts(store)
+    later = _at(store, 25)
+    try:
+        alerts.escalate_due(later)
+    finally:
+        later.close()
+    with pytest.raises(Conflict):
+        alerts.acknowledge(store, alert.id, "", expected_version=alert.version)
+
+
+def test_undo_of_a_reading_removes_the_alert_it_raised(store: Store, kpi: str) -> None:
+    record(store, 35)
+    store.undo()
+    assert alerts.list_alerts(store, include_closed=True) == []
+
+
+def test_edit_kpi_changes_fields_and_judges_the_breach_again(store: Store, kpi: str) -> None:
+    record(store, 33)
+    before = last_event_id(store)
+    edited = kpis.edit_kpi(
+        store,
+        KPI.upper(),
+        KpiChanges(
+            alert=32.5,
+            warn=32.2,
+            escalation=["frank"],
+            benchmark=20,
+            benchmark_source="HDI 2025",
+            perspective="delivery",
+        ),  # fmt: skip
+    )
+    assert (edited.alert, edited.escalation, edited.benchmark) == (32.5, ["frank"], 20)
+    assert edited.perspective == "delivery" and edited.version == 2
+    ops = [(e["entity"], e["op"]) for e in events(store, before)]
+    assert ops == [("person", "create"), ("kpi", "update"), ("alert", "create")]
+    cleared = kpis.edit_kpi(store, KPI, KpiChanges(clear=frozenset({"benchmark", "owner"})))
+    assert (cleared.benchmark, cleared.benchmark_source, cleared.owner) == (None, None, None)
+    with pytest.raises(InvalidInput, match="alert: 20.0 is not worse than the target"):
+        kpis.edit_kpi(store, KPI, KpiChanges(alert=20))
+    with pytest.raises(Conflict):
+        kpis.edit_kpi(store, KPI, KpiChanges(unit="min"), expected_version=1)
+    with pytest.raises(NotFound):
+        kpis.edit_kpi(store, "nope", KpiChanges(unit="min"))
+
+
+def test_rows_are_worst_first_with_gaps_and_trend(store: Store, kpi: str) -> None:
+    store.add_kpi(KpiDraft(name="Cost", unit="EUR", baseline=10, target=5, direction="down",
+                           warn=12, alert=15))  # fmt: skip
+    store.add_kpi(KpiDraft(name="Empty", unit="x", baseline=1, target=2))
+    for day, value in ((5, 31), (4, 31), (2, 33), (0, 35)):
+        record(store, value, day * 24)
+    store.record_reading(ReadingDraft(kpi="Cost", value=4))
+    rows = kpis.kpi_rows(store, slots=6)
+    assert [(r.kpi.name, r.status) for r in rows] == [
+        (KPI, "alert"),
+        ("Empty", "no-data"),
+        ("Cost", "on-target"),
+    ]
+    assert rows[0].recent == [31, 31, None, 33, None, 35]  # Nov 18..23: two gaps
+    assert rows[0].alert is not None and rows[0].alert.assignee == "dana"
+    assert rows[1].recent == [None] * 6
+
+
+def test_the_view_reads_recent_readings_in_one_query(store: Store) -> None:
+    for n in range(5):
+        store.add_kpi(KpiDraft(name=f"K{n}", unit="x", baseline=1, target=2))
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    kpis.kpi_rows(store)
+    store.conn.set_trace_callback(None)
+    # The latest reading (list_kpis) and the recent ones: two statements, not one per KPI.
+    assert sum("kpi_readings" in sql for sql in seen) == 2
+
+
+def test_perspective_warning(store: Store) -> None:
+    from db.models import InitiativeDraft
+
+    store.add_initiative(InitiativeDraft(name="Faster support"))
+    store.add_initiative(InitiativeDraft(name="Balanced"))
+    wanted = [
+        ("A", "Faster support", "quality"),
+        ("B", "Faster support", "quality"),
+        ("C", "Balanced", "cost"),
+        ("D", "Balanced", "people"),
+    ]
+    for name, initiative, view in wanted:
+        store.add_kpi(KpiDraft(name=name, unit="x", baseline=1, target=2, perspective=view,
+                               initiative=initiative))  # fmt: skip
+    assert kpis.perspective_warnings(store.list_kpis()) == ["Faster support: every KPI is quality"]
+
+
+def test_detail_has_before_after_for_linked_actions(store: Store, kpi: str, db_path: Path) -> None:
+    # The action enters Do 20 days ago and is done 10 days ago; readings fall 31 -> 26.
+    past = open_as(db_path, "alice", NOW_DT - timedelta(days=20))
+    try:
+        action = past.add_action(ActionDraft(title="Triage rota", owner="dana", due="2026-12-30",
+                                             kpi=KPI))  # fmt: skip
+        past.move_action(action.id, "do")
+        past.add_checkin(action.id, CheckinDraft(message="going"))
+        past.move_action(action.id, "check")
+        past.move_action(action.id, "act", verdict="worked")
+    finally:
+        past.close()
+    done = open_as(db_path, "alice", NOW_DT - timedelta(days=10))
+    try:
+        done.complete_action(action.id, "standardize")
+    finally:
+        done.close()
+    store.add_action(ActionDraft(title="Never started", kpi=KPI))
+    for day in range(30):
+        record(store, 31 if day > 15 else 26, day * 24 + 1)
+    detail = kpis.kpi_detail(store, KPI)
+    [change] = detail.changes
+    assert change.action_id == action.id and change.done_at is not None
+    assert (change.before_mean, change.after_mean) == (31, 26)
+    assert change.verdict == "better" and change.delta == -5
+    assert len(detail.readings) == 30 and detail.row.status == "ok"
+
+
+def test_import_good_rows(store: Store, kpi: str, tmp_path: Path) -> None:
+    file = tmp_path / "r.csv"
+    file.write_text(
+        "name,at,value,note\n"
+        f"{KPI},2026-11-21T08:00:00Z,31,\n"
+        f"resolution time,2026-11-22,36,spike\n"
+        f"{KPI},2026-11-20T08:00:00+01:00,30,\n"
+    )
+    before = last_event_id(store)
+    summary = kpis.import_readings(store, file)
+    assert summary == {"readings": 3, "kpis": 1, "alerts raised": 1}
+    readings = store.conn.execute("SELECT at, value, note FROM kpi_readings ORDER BY at")
+    assert [tuple(r) for r in readings] == [
+        ("2026-11-20T07:00:00Z", 30, ""),
+        ("2026-11-21T08:00:00Z", 31, ""),
+        ("2026-11-22T00:00:00Z", 36, "spike"),
+    ]
+    kinds = [(e["entity"], e["op"]) for e in events(store, before)]
+    assert kinds == [("reading", "create")] * 3 + [("alert", "create")]
+    assert len({e["tx"] for e in events(store, before)}) == 1  # one transaction
+
+
+def test_import_bad_rows_names_lines_and_writes_nothing(
+    store: Store, kpi: str, tmp_path: Path
+) -> None:
+    file = tmp_path / "bad.csv"
+    file.write_text(
+        "name,at,value\n"
+        f"{KPI},2026-11-21,31\n"
+        "Nope,2026-11-21,31\n"
+        f"{KPI},yesterday-ish,31\n"
+        f"{KPI},2026-11-21,abc\n"
+        f"{KPI},2026-11-21,nan\n"
+    )
+    before = store.counts()
+    with pytest.raises(InvalidInput) as bad:
+        kpis.import_readings(store, file)
+    message = str(bad.value)
+    assert "\n" not in message
+    assert "line 3: name: 'Nope' is not a known KPI" in message
+    assert "line 4: at: 'yesterday-ish'" in message
+    assert "line 5: value: 'abc' is not a number" in message
+    assert "line 6: value: 'nan' is not a finite number" in message
+    assert "line 2" not in message
+    assert store.counts() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ("title,value\nx,1\n", "has no column name, at"),
+        ("name,at,value\n", "holds no readings"),
+    ],
+)
+def test_import_bad_files(store: Store, kpi: str, tmp_path: Path, content, fragment) -> None:
+    file = tmp_path / "f.csv"
+    file.write_text(content)
+    with pytest.raises(InvalidInput, match=fragment):
+        kpis.import_readings(store, file)

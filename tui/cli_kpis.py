@@ -1,0 +1,383 @@
+"""``pdca kpi ...`` and ``pdca alerts ...``: KPIs, readings (by hand, from cron, from CSV) and
+drift alerts. Registered into the group by tui/cli.py; like it, never imports Textual.
+
+``pdca alerts`` exits with status 3 when an alert it lists was not acknowledged in time, so
+that cron mails it (status 1 stays "the command failed").
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from db.errors import InvalidInput
+from tui.cli import (
+    Session,
+    _date,
+    _emit,
+    _number,
+    json_option,
+    pass_session,
+)
+from tui.output import printable, table, to_json
+
+OVERDUE_EXIT = 3
+CADENCE_CHOICES = ["daily", "weekly", "monthly"]
+CLEARABLE = {  # option -> KpiChanges field that 'none' empties
+    "warn": "warn",
+    "alert": "alert",
+    "owner": "owner",
+    "target_date": "target_date",
+    "initiative": "initiative",
+    "benchmark": "benchmark",
+}
+
+
+def _logins(text: str | None) -> list[str] | None:
+    """``--escalate-to dana,erin`` as a list (``none`` or empty: nobody)."""
+    if text is None:
+        return None
+    if text.strip().lower() in ("", "none"):
+        return []
+    return [part.strip() for part in text.split(",")]
+
+
+def _field_options(required: bool):
+    """The options of every KPI field, shared by ``kpi add`` and ``kpi edit``."""
+    none = "" if required else ", or 'none' to clear"
+
+    def decorate(command):
+        options = [
+            click.option("--unit", required=required, help="What a value counts: h, %, tickets."),
+            click.option("--baseline", required=required, metavar="X", help="Where it stands."),
+            click.option("--target", required=required, metavar="Y", help="Where it should get."),
+            click.option("--direction", type=click.Choice(["up", "down"]), help="Better way."),
+            click.option("--warn", metavar="W", help=f"Threshold that warns{none}."),
+            click.option("--alert", metavar="A", help=f"Threshold that raises an alert{none}."),
+            click.option("--owner", metavar="LOGIN", help=f"Who answers for it{none}."),
+            click.option("--target-date", metavar="DATE", help=f"When the target is due{none}."),
+            click.option("--cadence", type=click.Choice(CADENCE_CHOICES), help="How often."),
+            click.option("--perspective", metavar="P", help="quality, delivery, cost, people..."),
+            click.option(
+                "--escalate-to", metavar="LOGIN,LOGIN", help="Who an unacknowledged alert goes to."
+            ),
+            click.option("--benchmark", metavar="VALUE", help=f"External reference{none}."),
+            click.option("--benchmark-source", metavar="TEXT", help="Where the benchmark is from."),
+            click.option("--initiative", metavar="NAME", help=f"The initiative it measures{none}."),
+        ]
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(kpi)
+    cli.add_command(alerts)
+
+
+# --------------------------------------------------------------------------- kpi
+
+
+@click.group()
+def kpi() -> None:
+    """KPIs: the numbers that show whether a change worked."""
+
+
+@kpi.command("add")
+@click.argument("name")
+@_field_options(required=True)
+@json_option
+@pass_session
+def kpi_add(session: Session, name: str, as_json: bool, **given: Any) -> None:
+    """Add a KPI."""
+    from db.models import KpiDraft, validated
+
+    base = _number("baseline", given["baseline"])
+    goal = _number("target", given["target"])
+    assert base is not None and goal is not None
+    # Left unsaid, the direction is the way from baseline to target.
+    chosen = given["direction"] or ("down" if goal < base else "up")
+    values: dict[str, Any] = {
+        "name": name,
+        "unit": given["unit"],
+        "baseline": base,
+        "target": goal,
+        "direction": chosen,
+        "warn": _number("warn", given["warn"]),
+        "alert": _number("alert", given["alert"]),
+        "owner": given["owner"],
+        "target_date": _date(session, "target-date", given["target_date"]),
+        "initiative": given["initiative"],
+        "benchmark": _number("benchmark", given["benchmark"]),
+        "benchmark_source": given["benchmark_source"],
+    }
+    if given["cadence"]:
+        values["cadence"] = given["cadence"]
+    if given["perspective"] is not None:
+        values["perspective"] = given["perspective"]
+    if given["escalate_to"] is not None:
+        values["escalation"] = _logins(given["escalate_to"])
+    draft = validated(KpiDraft, **values)
+    result = session.store(create=True).add_kpi(draft)
+    _emit(as_json, result, lambda: click.echo(f"added KPI {printable(result.name)}"))
+
+
+@kpi.command("edit")
+@click.argument("name")
+@click.option("--name", "new_name", metavar="NEW", help="Rename it.")
+@_field_options(required=False)
+@json_option
+@pass_session
+def kpi_edit(session: Session, name: str, new_name, as_json: bool, **given: Any) -> None:
+    """Change a KPI's fields ('none' clears an optional one)."""
+    from db.kpis import edit_kpi
+    from db.models import KpiChanges, validated
+
+    if new_name is None and all(value is None for value in given.values()):
+        raise click.UsageError("kpi edit: give at least one field to change (see --help)")
+    clear = {
+        field
+        for option, field in CLEARABLE.items()
+        if given[option] is not None and given[option].strip().lower() == "none"
+    }
+    for option in clear:
+        given[option] = None
+    values: dict[str, Any] = {
+        "name": new_name,
+        "unit": given["unit"],
+        "baseline": _number("baseline", given["baseline"]),
+        "target": _number("target", given["target"]),
+        "direction": given["direction"],
+        "warn": _number("warn", given["warn"]),
+        "alert": _number("alert", given["alert"]),
+        "owner": given["owner"],
+        "target_date": _date(session, "target-date", given["target_date"]),
+        "cadence": given["cadence"],
+        "perspective": given["perspective"],
+        "initiative": given["initiative"],
+        "escalation": _logins(given["escalate_to"]),
+        "benchmark": _number("benchmark", given["benchmark"]),
+        "benchmark_source": given["benchmark_source"],
+        "clear": frozenset(clear),
+    }
+    changes = validated(KpiChanges, **values)
+    result = edit_kpi(session.store(), name, changes)
+    _emit(as_json, result, lambda: click.echo(f"edited KPI {printable(result.name)}"))
+
+
+# ignore_unknown_options: a negative reading ("-3") is a VALUE, not an unknown option.
+@kpi.command("record", context_settings={"ignore_unknown_options": True})
+@click.argument("name")
+@click.argument("value")
+@click.option("--at", "at_text", metavar="TIMESTAMP", help="When it was measured (default now).")
+@click.option("--note", default="")
+@json_option
+@pass_session
+def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_json) -> None:
+    """Record a KPI reading (from cron and CI too); raises or closes its alert."""
+    from db import alerts as alert_store
+    from db.clock import parse_timestamp
+    from db.models import ReadingDraft, validated
+
+    draft = validated(ReadingDraft, kpi=name, value=_number("value", value), note=note)
+    at = parse_timestamp(at_text, "at") if at_text else None
+    store = session.store()
+    result = store.record_reading(draft, at)
+    alert_store.escalate_due(store)
+    raised = alert_store.raised_by(store, result.kpi_id, result.id)
+
+    def text() -> None:
+        click.echo(f"recorded {result.value:g} for {printable(result.kpi)} at {result.at}")
+        if raised is not None:
+            click.echo(
+                f"raised alert {raised.id}: {printable(raised.assignee)} to acknowledge "
+                f"by {raised.ack_due}"
+            )
+
+    _emit(as_json, result, text)
+
+
+@kpi.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@json_option
+@pass_session
+def kpi_import(session: Session, file: str, as_json: bool) -> None:
+    """Add readings from a CSV file (name, at, value, optional note): all rows or none."""
+    from db.kpis import import_readings
+
+    summary = import_readings(session.store(), Path(file))
+    _emit(
+        as_json,
+        summary,
+        lambda: click.echo(
+            f"imported {file}: " + ", ".join(f"{n} {k}" for k, n in summary.items())
+        ),
+    )
+
+
+def _row_json(row: Any) -> dict[str, Any]:
+    """A KPI as ``kpi list --json`` prints it: every stored field, then what the rules say."""
+    data = row.kpi.model_dump(mode="json")
+    data.update(
+        status=row.status,
+        trend=row.trend,
+        open_alert=None if row.alert is None else row.alert.model_dump(mode="json"),
+    )
+    return data
+
+
+TREND_WORDS = {1: "rising", -1: "falling", 0: "flat"}
+
+
+@kpi.command("list")
+@json_option
+@pass_session
+def kpi_list(session: Session, as_json: bool) -> None:
+    """List KPIs, worst first, with status, latest value and trend."""
+    from db.kpis import kpi_rows
+
+    rows = kpi_rows(session.store())
+    if as_json:
+        click.echo(to_json([_row_json(row) for row in rows]))
+        return
+    lines = [
+        [
+            r.kpi.name,
+            r.status,
+            "-" if r.kpi.latest_value is None else f"{r.kpi.latest_value:g} {r.kpi.unit}",
+            f"{r.kpi.target:g}",
+            "-" if r.trend == "unknown" else f"{TREND_WORDS[r.trend_sign]} ({r.trend})",
+            r.kpi.owner or "-",
+            r.kpi.perspective,
+        ]
+        for r in rows
+    ]
+    click.echo(
+        table(["NAME", "STATUS", "LATEST", "TARGET", "TREND", "OWNER", "PERSPECTIVE"], lines)
+    )
+
+
+@kpi.command("show")
+@click.argument("name")
+@json_option
+@pass_session
+def kpi_show(session: Session, name: str, as_json: bool) -> None:
+    """Show a KPI: its fields, status, the change around each linked action, its alerts."""
+    from db.kpis import kpi_detail
+
+    detail = kpi_detail(session.store(), name)
+    if as_json:
+        data = detail.model_dump(mode="json")
+        data["kpi"] = _row_json(detail.row)
+        del data["row"]
+        click.echo(to_json(data))
+        return
+    k, row = detail.row.kpi, detail.row
+    latest = "-" if k.latest_value is None else f"{k.latest_value:g} {k.unit} at {k.latest_at}"
+    thresholds = ", ".join(
+        f"{label} {value:g}"
+        for label, value in (("warn", k.warn), ("alert", k.alert))
+        if value is not None
+    )
+    benchmark = "-"
+    if k.benchmark is not None:
+        benchmark = f"{k.benchmark:g}" + (f" ({k.benchmark_source})" if k.benchmark_source else "")
+    lines = [
+        f"{k.name}  [{row.status}]",
+        f"  latest       {latest}",
+        f"  trend        {TREND_WORDS[row.trend_sign]} ({row.trend})",
+        f"  baseline     {k.baseline:g} {k.unit}, target {k.target:g} by {k.target_date or '-'}"
+        f" ({'lower' if k.direction == 'down' else 'higher'} is better)",
+        f"  thresholds   {thresholds or '-'}",
+        f"  cadence      {k.cadence}",
+        f"  owner        {k.owner or '-'}; escalates to {', '.join(k.escalation) or 'nobody'}",
+        f"  perspective  {k.perspective}",
+        f"  benchmark    {benchmark}",
+        f"  initiative   {k.initiative or '-'}",
+        "",
+        f"linked actions ({len(detail.changes)}): mean {28} days before Do against after done",
+    ]
+    for c in detail.changes:
+        before = "-" if c.before_mean is None else f"{c.before_mean:.4g}"
+        after = "-" if c.after_mean is None else f"{c.after_mean:.4g}"
+        lines.append(f"  #{c.action_id} {c.title}: {before} -> {after} ({c.verdict})")
+    lines += ["", f"alerts ({len(detail.alerts)}):"]
+    lines += [f"  {_alert_line(a)}" for a in detail.alerts] or ["  none"]
+    lines += ["", f"readings: {len(detail.readings)} in the last year"]
+    click.echo("\n".join(printable(line) for line in lines))
+
+
+# --------------------------------------------------------------------------- alerts
+
+
+def _alert_line(a: Any) -> str:
+    if a.closed_at:
+        state = f"closed {a.closed_at}"
+    elif a.acknowledged_at:
+        state = f"acknowledged by {a.acknowledged_by} {a.acknowledged_at}"
+    else:
+        state = f"waiting for {a.assignee} by {a.ack_due}" + ("  OVERDUE" if a.overdue else "")
+    return f"{a.id}  {a.kpi}  raised {a.raised_at}  {state}"
+
+
+@click.group(invoke_without_command=True)
+@click.option("--mine", is_flag=True, help="Only those waiting for me to acknowledge.")
+@click.option("--overdue", is_flag=True, help="Only those nobody acknowledged in time.")
+@json_option
+@click.pass_context
+def alerts(ctx: click.Context, mine: bool, overdue: bool, as_json: bool) -> None:
+    """Open drift alerts (escalating missed ones first); exit status 3 when one is overdue."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from db import alerts as alert_store
+    from tui.identity import current_user
+
+    session = ctx.find_object(Session)
+    assert session is not None
+    store = session.store()
+    alert_store.escalate_due(store)
+    found = alert_store.list_alerts(
+        store, assignee=current_user(session.environ) if mine else None, overdue=overdue
+    )
+    if as_json:
+        click.echo(to_json(found))
+    elif found:
+        click.echo("\n".join(printable(_alert_line(a)) for a in found))
+    else:
+        click.echo("no open alerts", err=True)
+    late = [a for a in found if a.overdue]
+    if late:
+        click.echo(f"pdca: {len(late)} alert(s) not acknowledged in time", err=True)
+        sys.exit(OVERDUE_EXIT)
+
+
+class AlertIdType(click.ParamType):
+    name = "ID"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        text = str(value).strip().removeprefix("#")
+        if text.isdigit() and 0 < int(text) < 2**63:
+            return int(text)
+        raise InvalidInput("id", value, "is not an alert id (a number, as pdca alerts shows)")
+
+
+@alerts.command("ack")
+@click.argument("alert_id", metavar="ID", type=AlertIdType())
+@click.argument("message", required=False, default="")
+@json_option
+@pass_session
+def alerts_ack(session: Session, alert_id: int, message: str, as_json: bool) -> None:
+    """Acknowledge an alert, with what is being done about it."""
+    from db import alerts as alert_store
+    from db.models import MESSAGE_MAX
+
+    if len(message) > MESSAGE_MAX:
+        raise InvalidInput("message", message, f"is {len(message)} characters long; the most is "
+                           f"{MESSAGE_MAX}")  # fmt: skip
+    result = alert_store.acknowledge(session.store(), alert_id, message)
+    _emit(as_json, result, lambda: click.echo(f"acknowledged alert {result.id} ({result.kpi})"))

@@ -1,0 +1,282 @@
+"""The KPIs view's rows, drawn line by line: 200 KPIs cost what the visible twenty cost.
+
+A ``ScrollView`` with Textual's Line API, like the board's columns: its first line is the
+column header (it stays put while the rows scroll). It is dumb: the screen hands it
+``KpiRow`` models; it keeps a cursor and posts ``Highlighted`` and ``Selected``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from db.models import KpiRow
+from widgets.sparkline import sparkline
+from widgets.text import fit, literal
+
+# Shapes that differ, so a status reads without colour too.
+STATUS_MARKS = {
+    "alert": "■",
+    "warn": "▲",
+    "overdue": "◔",
+    "no-data": "○",
+    "ok": "●",
+    "on-target": "★",
+}
+STATUS_WORDS = {
+    "alert": "alert",
+    "warn": "warn",
+    "overdue": "late",
+    "no-data": "no data",
+    "ok": "ok",
+    "on-target": "on target",
+}
+TREND_ARROWS = {1: "↗", -1: "↘", 0: "→"}
+
+
+def number(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.4g}" if abs(value) < 1e5 else f"{value:.3g}"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Column widths for a table ``width`` cells wide (0: the column is left out)."""
+
+    name: int
+    status: int
+    perspective: int
+    latest: int
+    spark: int
+    target: int
+    owner: int
+
+    @classmethod
+    def for_width(cls, width: int) -> Layout:
+        wide = width >= 110
+        status = 10 if wide else 0
+        perspective = 9 if width >= 72 else 0
+        latest, target, owner = 11, 7, (12 if wide else 8)
+        spark = max(8, min(40, (width - 60) // 2)) if width >= 60 else 0
+        fixed = 2 + status + perspective + latest + spark + target + 2 + owner
+        gaps = sum(1 for w in (status, perspective, latest, spark, target, owner) if w)
+        name = max(8, width - fixed - gaps - 1)
+        return cls(name, status, perspective, latest, spark, target, owner)
+
+
+class KpiTable(ScrollView, can_focus=True):
+    """One row per KPI with a cursor; the screen decides what happens to them."""
+
+    DEFAULT_CSS = """
+    KpiTable {
+        height: 1fr;
+        scrollbar-size-vertical: 1;
+        background: $surface;
+    }
+    KpiTable > .kpi-table--header { color: $text-muted; text-style: bold; background: $panel; }
+    KpiTable > .kpi-table--cursor { background: $boost; }
+    KpiTable:focus > .kpi-table--cursor { background: $primary 35%; }
+    KpiTable > .kpi-table--muted { color: $text-muted; }
+    KpiTable > .kpi-table--name { text-style: bold; }
+    KpiTable > .kpi-table--alert { color: $error; text-style: bold; }
+    KpiTable > .kpi-table--warn { color: $warning; }
+    KpiTable > .kpi-table--overdue { color: $warning; }
+    KpiTable > .kpi-table--no-data { color: $text-muted; }
+    KpiTable > .kpi-table--ok { color: $success; }
+    KpiTable > .kpi-table--on-target { color: $success; text-style: bold; }
+    KpiTable > .kpi-table--better { color: $success; }
+    KpiTable > .kpi-table--worse { color: $error; }
+    KpiTable > .kpi-table--spark { color: $accent; }
+    KpiTable > .kpi-table--empty { color: $text-muted; text-style: italic; }
+    """
+
+    COMPONENT_CLASSES = {
+        "kpi-table--header",
+        "kpi-table--cursor",
+        "kpi-table--muted",
+        "kpi-table--name",
+        "kpi-table--alert",
+        "kpi-table--warn",
+        "kpi-table--overdue",
+        "kpi-table--no-data",
+        "kpi-table--ok",
+        "kpi-table--on-target",
+        "kpi-table--better",
+        "kpi-table--worse",
+        "kpi-table--spark",
+        "kpi-table--empty",
+    }
+
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="kpi-up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="kpi-down"),
+        Binding("home,g", "cursor_to(0)", "First", show=False, id="kpi-first"),
+        Binding("end,G", "cursor_to(-1)", "Last", show=False, id="kpi-last"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="kpi-page-up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="kpi-page-down"),
+        Binding("enter", "select", "Open", id="kpi-open"),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Highlighted(Message):
+        def __init__(self, table: KpiTable, kpi_id: int | None) -> None:
+            super().__init__()
+            self.table = table
+            self.kpi_id = kpi_id
+
+        @property
+        def control(self) -> KpiTable:
+            return self.table
+
+    class Selected(Highlighted):
+        """Enter or a double click on a row: the screen opens the KPI."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[KpiRow] = []
+
+    # ------------------------------------------------------------------ data in
+
+    def show(self, rows: list[KpiRow], keep_id: int | None = None) -> None:
+        self.rows = rows
+        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        index = next((i for i, r in enumerate(rows) if r.kpi.id == keep_id), None)
+        self.set_cursor(self.cursor if index is None else index)
+        self.refresh()
+
+    @property
+    def current(self) -> KpiRow | None:
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    # ------------------------------------------------------------------ the cursor
+
+    def set_cursor(self, index: int) -> None:
+        self.cursor = max(0, min(index, len(self.rows) - 1)) if self.rows else 0
+
+    def watch_cursor(self, new: int) -> None:
+        visible = self.scrollable_content_region.height - 1  # less the header
+        if visible > 0 and self.rows:
+            if new < self.scroll_y:
+                self.scroll_to(y=new, animate=False, immediate=True)
+            elif new >= self.scroll_y + visible:
+                self.scroll_to(y=new - visible + 1, animate=False, immediate=True)
+        self.refresh()
+        current = self.current
+        self.post_message(self.Highlighted(self, current.kpi.id if current else None))
+
+    def action_cursor(self, step: int) -> None:
+        self.set_cursor(self.cursor + step)
+
+    def action_cursor_to(self, index: int) -> None:
+        self.set_cursor(index if index >= 0 else len(self.rows) - 1)
+
+    def action_page(self, direction: int) -> None:
+        self.set_cursor(self.cursor + direction * max(1, self.scrollable_content_region.height - 1))
+
+    def action_select(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Selected(self, self.current.kpi.id))
+
+    def on_click(self, event: events.Click) -> None:
+        index = int(event.y + self.scroll_y) - 1
+        if 0 <= index < len(self.rows) and event.y >= 1:
+            self.focus()
+            self.set_cursor(index)
+            if event.chain >= 2:
+                self.action_select()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self.rows) + 1)
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # ------------------------------------------------------------------ drawing
+
+    def _style(self, name: str):
+        return self.get_component_rich_style(name) if name else None
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        layout = Layout.for_width(width)
+        if y == 0:
+            style = self.rich_style + self.get_component_rich_style("kpi-table--header")
+            cells = self._cells(layout, None)
+            return self._strip([(t, "") for t, _ in cells], style, width)
+        if not self.rows:
+            if y == 2:
+                style = self.rich_style + self.get_component_rich_style("kpi-table--empty")
+                text = " no KPIs yet: pdca kpi add NAME --unit U --baseline X --target Y"
+                return Strip([Segment(fit(text, width), style)]).extend_cell_length(width)
+            return Strip.blank(width, self.rich_style)
+        index = y - 1 + int(self.scroll_y)
+        if index >= len(self.rows):
+            return Strip.blank(width, self.rich_style)
+        base = self.rich_style
+        if index == self.cursor:
+            base = base + self.get_component_rich_style("kpi-table--cursor")
+        return self._strip(self._cells(layout, self.rows[index]), base, width)
+
+    def _strip(self, cells: list[tuple[str, str]], base, width: int) -> Strip:
+        segments = []
+        used = 0
+        for text, name in cells:
+            style = base + self.get_component_rich_style(name) if name else base
+            segments.append(Segment(text, style))
+            used += cell_len(text)
+        return Strip(segments).extend_cell_length(width, base).crop(0, width)
+
+    def _cells(self, layout: Layout, row: KpiRow | None) -> list[tuple[str, str]]:
+        """(text, component class) pieces of one line, padded to the layout's widths."""
+
+        def cell(text: str, size: int, name: str = "", right: bool = False) -> tuple[str, str]:
+            shown = fit(text, size)
+            pad = " " * (size - cell_len(shown))
+            return ((pad + shown) if right else (shown + pad)) + " ", name
+
+        if row is None:
+            parts = [(" " * 2, "")]
+            parts.append(cell("KPI", layout.name))
+            if layout.status:
+                parts.append(cell("STATUS", layout.status))
+            if layout.perspective:
+                parts.append(cell("VIEW", layout.perspective))
+            parts.append(cell("LATEST", layout.latest, right=True))
+            parts.append(cell("RECENT", layout.spark))
+            parts.append(cell("TARGET", layout.target, right=True))
+            parts.append(("  ", ""))
+            parts.append(cell("OWNER", layout.owner))
+            return parts
+        kpi = row.kpi
+        state = f"kpi-table--{row.status}"
+        waiting = row.alert is not None and row.alert.acknowledged_at is None
+        parts = [(STATUS_MARKS[row.status] + " ", state)]
+        name = ("⚑ " if waiting else "") + literal(kpi.name)
+        parts.append(cell(name, layout.name, "kpi-table--alert" if waiting else "kpi-table--name"))
+        if layout.status:
+            parts.append(cell(STATUS_WORDS[row.status], layout.status, state))
+        if layout.perspective:
+            parts.append(cell(literal(kpi.perspective), layout.perspective, "kpi-table--muted"))
+        latest = "-" if kpi.latest_value is None else f"{number(kpi.latest_value)} {kpi.unit}"
+        parts.append(cell(literal(latest), layout.latest, state, right=True))
+        parts.append(cell(sparkline(row.recent, layout.spark), layout.spark, "kpi-table--spark"))
+        parts.append(cell(number(kpi.target), layout.target, "kpi-table--muted", right=True))
+        arrow = " " if row.trend == "unknown" else TREND_ARROWS[row.trend_sign]
+        trend_class = {"better": "kpi-table--better", "worse": "kpi-table--worse"}
+        parts.append((arrow + " ", trend_class.get(row.trend, "kpi-table--muted")))
+        parts.append(cell(literal(kpi.owner) or "-", layout.owner, "kpi-table--muted"))
+        return parts
