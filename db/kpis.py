@@ -37,18 +37,25 @@ DETAIL_DAYS = 365  # how far back the detail chart reads
 # --------------------------------------------------------------------------- rows
 
 
-def _recent(store: Store, now: datetime, slots: int) -> dict[int, list[tuple[str, float]]]:
-    """Every KPI's readings within its last ``slots`` cadence periods, in ONE query that walks
-    the (kpi_id, at) index once per KPI, however many KPIs and readings there are."""
+def _recent(
+    store: Store, now: datetime, slots: int, kpi_ids: Sequence[int] | None = None
+) -> dict[int, list[tuple[str, float]]]:
+    """Every KPI's (or only ``kpi_ids``') readings within its last ``slots`` cadence periods,
+    in ONE query that walks the (kpi_id, at) index once per KPI, however many there are."""
     starts = {
         cadence: iso(kpi_rules.slot_window_start(cadence, now, slots))
         for cadence in ("daily", "weekly", "monthly")
     }
+    only = ""
+    parameters: list[Any] = [starts["daily"], starts["weekly"], starts["monthly"]]
+    if kpi_ids is not None:
+        only = f" WHERE k.id IN ({', '.join('?' for _ in kpi_ids)})"
+        parameters += kpi_ids
     rows = store.conn.execute(
         "SELECT r.kpi_id, r.at, r.value FROM kpis k JOIN kpi_readings r ON r.kpi_id = k.id"
         " AND r.at >= CASE k.cadence WHEN 'daily' THEN ? WHEN 'weekly' THEN ? ELSE ? END"
-        " ORDER BY r.kpi_id, r.at, r.id",
-        (starts["daily"], starts["weekly"], starts["monthly"]),
+        f"{only} ORDER BY r.kpi_id, r.at, r.id",
+        parameters,
     )
     found: dict[int, list[tuple[str, float]]] = defaultdict(list)
     for kpi_id, at, value in rows:
@@ -93,10 +100,15 @@ def kpi_rows(store: Store, slots: int = RECENT_SLOTS) -> list[KpiRow]:
     return rows
 
 
-def sparklines(store: Store, slots: int) -> dict[int, list[float | None]]:
-    """Recent readings per KPI id, for the board's cards (one query, like ``kpi_rows``)."""
+def sparklines(
+    store: Store, slots: int, kpi_ids: Sequence[int] | None = None
+) -> dict[int, list[float | None]]:
+    """Recent readings per KPI id (every KPI, or only ``kpi_ids``: the board's first screen
+    needs only its own cards'), for the board's cards (one query, like ``kpi_rows``)."""
     now = store.clock()
-    recent = _recent(store, now, slots)
+    if kpi_ids is not None and not kpi_ids:
+        return {}
+    recent = _recent(store, now, slots, kpi_ids)
     cadences = dict(store.conn.execute("SELECT id, cadence FROM kpis").fetchall())
     return {
         kpi_id: kpi_rules.slots(readings, cadences[kpi_id], now, slots)

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from db import accountability, convert, kpi_rules, rules
+from db import convert, kpi_rules, rules
 from db.clock import Clock, iso
 from db.connection import describe_owner, open_database
 from db.errors import (
@@ -599,6 +599,9 @@ class Store:
             if decision == "adjust":
                 next_id = self._spawn_next_cycle(tx, before)
             elif decision == "standardize":  # is the change holding? asked at +30/+60/+90
+                # Imported here: the board's first paint and most commands never need it.
+                from db import accountability
+
                 accountability.schedule_followups(self, tx, before)
         next_cycle = self.get_action(next_id) if next_id is not None else None
         return Completion(action=self.get_action(action_id), next_cycle=next_cycle)

@@ -28,7 +28,7 @@ from db.errors import Conflict, GateUnmet, PdcaError
 from db.models import PHASES, Action, ActionChanges, ActionDraft, CheckinDraft, validated
 from db.store import ActionFilter, Store
 from screens.context import AppContext, context_of
-from widgets.phase_column import SPARK_CELLS, PhaseColumn
+from widgets.phase_column import CARD_HEIGHT, SPARK_CELLS, PhaseColumn
 from widgets.status_bar import StatusBar
 from widgets.text import literal
 
@@ -37,7 +37,12 @@ if TYPE_CHECKING:
     from screens.dialogs import ActionFormResult
 
 T = TypeVar("T")
-FIRST_PAGE = 60  # cards per phase read before the first paint: more than any screen shows
+
+
+def first_page_size(screen_height: int) -> int:
+    """Cards per phase read before the first paint: a screenful, and one more to scroll to."""
+    return max(1, screen_height // CARD_HEIGHT) + 1
+
 
 VERDICT_CHOICES = [
     ("worked", "Worked: the change did what we hoped"),
@@ -211,7 +216,6 @@ class BoardScreen(Screen[None]):
                     column = PhaseColumn(phase, id=f"column-{phase}")
                     self.columns[phase] = column
                     yield column
-        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#filter-bar").display = False
@@ -221,15 +225,24 @@ class BoardScreen(Screen[None]):
         wanted = self.filter.as_store_filter()
         first_page: list[Action] = []
         for phase in PHASES:
-            first_page += self.store.list_actions(replace(wanted, phase=phase, limit=FIRST_PAGE))
+            page = replace(wanted, phase=phase, limit=first_page_size(self.app.size.height))
+            first_page += self.store.list_actions(page)
         counts = self.store.count_actions(wanted)
-        self.show_sparklines(kpis.sparklines(self.store, SPARK_CELLS))
+        linked = sorted({a.kpi_id for a in first_page if a.kpi_id is not None})
+        self.show_sparklines(kpis.sparklines(self.store, SPARK_CELLS, linked))
         self.show_actions(first_page, self.context.today(), None, counts)
         first = next((c for c in self.columns.values() if c.actions), self.columns["plan"])
         first.focus()
         self.focused_id = first.current.id if first.current else None
+        # The footer's keys (a widget each) follow the cards' first paint by a frame.
+        self.call_after_refresh(self._mount_footer)
         if any(counts[phase] > len(self.columns[phase].actions) for phase in PHASES):
             self.call_after_refresh(self.reload)
+
+    async def _mount_footer(self) -> None:
+        if self.is_attached and not self.query(Footer):
+            await self.mount(Footer())
+            self.refresh_bindings()  # a footer draws its keys when the bindings are published
 
     # ------------------------------------------------------------------ showing data
 
@@ -690,7 +703,7 @@ class BoardScreen(Screen[None]):
         box = self._text_box()
         if box is None:  # mounted on first use: one widget less before the first paint
             box = Input(placeholder="filter by text (enter keeps it, esc clears)", id="text-filter")
-            self.mount(box, before=self.query_one(Footer))
+            self.mount(box, after=self.query_one("#lanes"))
         box.add_class("-shown")
         box.focus()
 

@@ -97,12 +97,16 @@ class PdcaApp(App[None]):
         self._last_event_id = self.context.store.last_event_id()
         if self.watch_changes:
             self.set_interval(CHANGE_POLL_SECONDS, self.check_for_changes)
+        # Threads start once the first screen is painted: they would compete for the GIL with it.
+        self.call_after_refresh(self._start_background)
+
+    def _start_background(self) -> None:
         if self.use_presence:
             self.keep_presence()
         if self.watch_changes and self.context.writable:
             self.escalate_alerts()
             self.set_interval(ESCALATION_SECONDS, self.escalate_alerts)
-        self.call_after_refresh(self.refresh_status)
+        self.refresh_status()
 
     def on_unmount(self) -> None:
         self._stop_presence.set()

@@ -12,6 +12,7 @@ from datetime import date
 
 from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
@@ -101,6 +102,8 @@ class PhaseColumn(ScrollView, can_focus=True):
 
     class Selected(Highlighted):
         """A card was double-clicked: the board opens it."""
+
+    _base_style: Style | None = None
 
     def __init__(self, phase: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -198,6 +201,17 @@ class PhaseColumn(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ drawing
 
+    def notify_style_update(self) -> None:
+        self._base_style = None  # the CSS or theme changed: read the style again
+        super().notify_style_update()
+
+    def _style(self) -> Style:
+        """The column's own style: asked once per CSS change, not for every line drawn (it
+        walks every ancestor's background, the most expensive part of drawing a line)."""
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         row = y + int(self.scroll_y)
@@ -205,13 +219,13 @@ class PhaseColumn(ScrollView, can_focus=True):
             if y == 1:
                 style = self.get_component_rich_style("phase-column--empty")
                 return Strip([Segment(fit(" no actions", width), style)]).extend_cell_length(width)
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._style())
         index, line = divmod(row, CARD_HEIGHT)
         if index >= len(self.actions) or line >= CARD_LINES:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._style())
         action = self.actions[index]
         under_cursor = index == self.cursor
-        base = self.rich_style
+        base = self._style()
         if under_cursor:
             base = base + self.get_component_rich_style("phase-column--cursor")
         marker_style = base + self.get_component_rich_style("phase-column--marker")

@@ -57,6 +57,10 @@ def seeded(store: Store, db_path: Path) -> Path:
 async def settle(pilot: Pilot) -> None:
     """Let keys and board reloads finish (never "every worker": a flow may wait on a dialog)."""
     await pilot.pause()
+    for _ in range(20):  # the footer (and its keys) follow the board's first paint
+        if pilot.app.screen.query("Footer FooterKey"):
+            break
+        await pilot.pause()
     reloads = [w for w in pilot.app.workers if w.group == "board-reload"]
     if reloads:
         await pilot.app.workers.wait_for_complete(reloads)

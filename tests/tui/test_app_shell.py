@@ -232,3 +232,16 @@ async def test_the_header_is_filled_even_when_a_dialog_opened_first(
         status = str(board(app).query_one(StatusBar).render())
         assert board_db.name in status
         assert "alice" in status
+
+
+async def test_the_footer_lists_the_board_keys_without_a_keypress(make_app, board_db: Path) -> None:
+    """The footer is mounted just after the first paint; it must still show its keys."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        keys: list[str] = []
+        for _ in range(20):
+            await pilot.pause()
+            keys = [str(key.description) for key in app.screen.query("Footer FooterKey")]
+            if keys:
+                break
+        assert {"Next phase", "New", "Check-in", "Done", "Board", "Quit"} <= set(keys)

@@ -325,3 +325,14 @@ def test_import_bad_files(store: Store, kpi: str, tmp_path: Path, content, fragm
     file.write_text(content)
     with pytest.raises(InvalidInput, match=fragment):
         kpis.import_readings(store, file)
+
+
+def test_sparklines_for_some_kpis_read_only_theirs(store: Store) -> None:
+    for n in range(3):
+        store.add_kpi(KpiDraft(name=f"K{n}", unit="x", baseline=1, target=2))
+        store.record_reading(ReadingDraft(kpi=f"K{n}", value=n + 1), NOW_DT - timedelta(hours=1))
+    every = kpis.sparklines(store, 8)
+    assert set(every) == {1, 2, 3}
+    assert every[2][-1] == 2
+    assert kpis.sparklines(store, 8, [2]) == {2: every[2]}
+    assert kpis.sparklines(store, 8, []) == {}

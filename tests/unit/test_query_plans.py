@@ -52,6 +52,7 @@ def _exercise_kpis(store: Store) -> None:
     store.record_reading(ReadingDraft(kpi="Pages", value=20))
     kpis.kpi_rows(store)
     kpis.sparklines(store, 8)
+    kpis.sparklines(store, 8, [1])
     kpis.kpi_detail(store, "Pages")
     alerts.escalate_due(store)
     alerts.list_alerts(store, assignee="bob")
