@@ -21,13 +21,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from db import kpis, rules
 from db.errors import Conflict, GateUnmet, PdcaError
 from db.models import PHASES, Action, ActionChanges, ActionDraft, CheckinDraft, validated
 from db.store import ActionFilter, Store
 from screens.context import AppContext, context_of
+from screens.footer import footer_after_first_paint
 from widgets.phase_column import CARD_HEIGHT, SPARK_CELLS, PhaseColumn
 from widgets.status_bar import StatusBar
 from widgets.text import literal
@@ -235,14 +236,9 @@ class BoardScreen(Screen[None]):
         first.focus()
         self.focused_id = first.current.id if first.current else None
         # The footer's keys (a widget each) follow the cards' first paint by a frame.
-        self.call_after_refresh(self._mount_footer)
+        footer_after_first_paint(self)
         if any(counts[phase] > len(self.columns[phase].actions) for phase in PHASES):
             self.call_after_refresh(self.reload)
-
-    async def _mount_footer(self) -> None:
-        if self.is_attached and not self.query(Footer):
-            await self.mount(Footer())
-            self.refresh_bindings()  # a footer draws its keys when the bindings are published
 
     # ------------------------------------------------------------------ showing data
 

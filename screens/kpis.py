@@ -15,13 +15,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from db import alerts, kpis
 from db.errors import PdcaError
 from db.models import KpiRow
 from db.store import Store
 from screens.context import AppContext, context_of
+from screens.footer import footer_after_first_paint
 from widgets.kpi_table import KpiTable
 from widgets.status_bar import StatusBar
 from widgets.text import literal
@@ -114,9 +115,9 @@ class KpisScreen(AcknowledgesAlerts, Screen[None]):
             yield Static(Text(f"read-only: {self.store.read_only_reason}"), id="read-only")
         yield Static(id="kpi-warnings")
         yield self.table
-        yield Footer()
 
     def on_mount(self) -> None:
+        footer_after_first_paint(self)
         # First paint straight from the store: one query for every KPI's recent readings.
         self.changes_shown = getattr(self.app, "changes_seen", 0)
         self.show_rows(kpis.kpi_rows(self.store))

@@ -19,13 +19,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from db import accountability
 from db.accountability_models import Followup, LogEntry, LogFilter
 from db.errors import PdcaError
 from db.models import CHECKIN_STATUSES, CheckinDraft, validated
-from screens.context import AppContext, context_of
+from screens.context import AppContext, context_of, just_read, mark_read
+from screens.footer import footer_after_first_paint
 from screens.owners import since
 from widgets.marks import status_mark
 from widgets.row_list import Row, RowList
@@ -105,15 +106,16 @@ class LogScreen(Screen[None]):
         yield StatusBar()
         yield Static(id="log-filter")
         yield RowList(empty="no check-ins match", id="log-list")
-        yield Footer()
 
     def on_mount(self) -> None:
+        footer_after_first_paint(self)
         show_status(self, "Log")
         self.load()
         self.query_one(RowList).focus()
 
     def on_screen_resume(self) -> None:
-        self.load(keep=True)
+        if not just_read(self):  # a view is resumed as it is created, just after on_mount
+            self.load(keep=True)
 
     def on_database_changed(self) -> None:
         self.load(keep=True)
@@ -122,6 +124,7 @@ class LogScreen(Screen[None]):
 
     def load(self, keep: bool = False) -> None:
         """The follow-ups due and the first page (as many as were shown, when keeping)."""
+        mark_read(self)
         store = self.context.store
         wanted = max(PAGE, len(self.entries)) if keep else PAGE
         try:

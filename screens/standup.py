@@ -17,12 +17,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from db import accountability
 from db.accountability_models import Digest, DigestItem
 from db.errors import PdcaError
-from screens.context import AppContext, context_of
+from screens.context import AppContext, context_of, just_read, mark_read
+from screens.footer import footer_after_first_paint
 from widgets.row_list import Row, RowList
 from widgets.status_bar import StatusBar, show_status
 from widgets.text import fit, literal
@@ -90,20 +91,22 @@ class StandupScreen(Screen[None]):
         yield Static(id="standup-header")
         yield Static(id="standup-counts")
         yield RowList(empty="nothing changed", id="standup-list")
-        yield Footer()
 
     def on_mount(self) -> None:
+        footer_after_first_paint(self)
         show_status(self, "Stand-up")
         self.load()
         self.query_one(RowList).focus()
 
     def on_screen_resume(self) -> None:
-        self.load()
+        if not just_read(self):  # a view is resumed as it is created, just after on_mount
+            self.load()
 
     def on_database_changed(self) -> None:
         self.load()
 
     def load(self) -> None:
+        mark_read(self)
         try:
             self.digest = accountability.standup_digest(self.context.store)
         except PdcaError as error:

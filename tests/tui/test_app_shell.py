@@ -245,3 +245,30 @@ async def test_the_footer_lists_the_board_keys_without_a_keypress(make_app, boar
             if keys:
                 break
         assert {"Next phase", "New", "Check-in", "Done", "Board", "Quit"} <= set(keys)
+
+
+async def test_a_view_reads_once_when_first_shown_and_again_when_returned_to(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from screens import standup
+
+    reads: list[int] = []
+    digest = standup.accountability.standup_digest
+
+    def counted(store):  # type: ignore[no-untyped-def]
+        reads.append(1)
+        return digest(store)
+
+    monkeypatch.setattr(standup.accountability, "standup_digest", counted)
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await pilot.pause()
+        await pilot.pause()
+        assert len(reads) == 1  # mounted and resumed at once: one read
+        await pilot.press("1")
+        await pilot.pause()
+        await asyncio.sleep(0.6)
+        await pilot.press("5")
+        await pilot.pause()
+        assert len(reads) == 2  # back to it later: read again
