@@ -1083,9 +1083,11 @@ def _write_alerts(conn: sqlite3.Connection, world: _World) -> None:
             "SELECT id, at, value, author FROM kpi_readings WHERE kpi_id = ? ORDER BY at, id",
             (kpi.id,),
         ).fetchall()
-        path = [world.other_than(kpi.owner)]
-        if world.lead not in (kpi.owner, path[0]):
-            path.append(world.lead)
+        # The path the KPI row was given (a second random pick would name someone else).
+        (escalation,) = conn.execute(
+            "SELECT escalation FROM kpis WHERE id = ?", (kpi.id,)
+        ).fetchone()
+        path = json.loads(escalation)
         current: dict[str, Any] | None = None
         for reading_id, at, value, author in readings:
             step = kpi_rules.breach_step(value, kpi.alert, kpi.template.direction, bool(current))

@@ -133,7 +133,9 @@ class OwnersScreen(Screen[None]):
         alerts = sum(r.alerts_waiting for r in rows)
         summary = Text()
         summary.append(f"{len(rows)} people", style="bold")
-        summary.append(f" · {late} late · {alerts} alerts waiting · {due} follow-ups due")
+        alerts_word = "alert" if alerts == 1 else "alerts"
+        due_word = "follow-up" if due == 1 else "follow-ups"
+        summary.append(f" · {late} late · {alerts} {alerts_word} waiting · {due} {due_word} due")
         summary.append(f" · stale after {cadence} days without a check-in", style="dim")
         self.query_one("#owners-summary", Static).update(summary)
 

@@ -166,6 +166,27 @@ def test_kpis_have_units_thresholds_and_some_drifted_past_them(seeded: Store) ->
     assert past_alert >= 1 and past_warn_only >= 1
 
 
+def test_seeded_alerts_go_to_the_owner_or_along_the_kpis_path(store: Store) -> None:
+    seed_database(store, size="small", seed=1)
+    for seed in (2, 3):  # and on other seeds' data
+        other = Path(str(store.path) + f".{seed}")
+        extra = Store.open(other, actor="alice", clock=lambda: NOW_DT, create=True)
+        seed_database(extra, size="small", seed=seed)
+        _check_alert_assignees(extra)
+        extra.close()
+    _check_alert_assignees(store)
+
+
+def _check_alert_assignees(store: Store) -> None:
+    paths = {k.id: [k.owner, *k.escalation] for k in store.list_kpis()}
+    rows = _rows(store.conn, "SELECT kpi_id, assignee, escalation_level FROM alerts")
+    assert rows, "the small seed has alerts"
+    for row in rows:
+        path = paths[row["kpi_id"]]
+        assert row["assignee"] in path, (row, path)
+        assert path.index(row["assignee"]) == min(row["escalation_level"], len(path) - 1)
+
+
 def test_readings_are_daily_for_90_days_up_to_now(seeded: Store) -> None:
     per_kpi = _rows(
         seeded.conn,
