@@ -6,6 +6,7 @@ must start, write and exit fast. Errors are one line on stderr and exit status 1
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Callable
@@ -126,12 +127,30 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (
 # --------------------------------------------------------------------------- the group
 
 
+# Commands defined in their own modules, imported only when one of them is asked for (or
+# for --help): ``pdca add`` should not pay for importing the KPI and stand-up code.
+LAZY_COMMANDS = {
+    "tui.cli_accountability": ("owners", "log", "followups", "followup", "standup", "config"),
+    "tui.cli_kpis": ("kpi", "alerts"),
+}
+
+
 class PdcaGroup(click.Group):
     """The top-level group: one-line errors on stderr, exit status 1, never a traceback.
 
     Overriding ``main`` (not a wrapper function) keeps click's test runner, the console
     script and ``python -m tui`` on the same error path.
     """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        lazy = [name for names in LAZY_COMMANDS.values() for name in names]
+        return sorted({*super().list_commands(ctx), *lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        for module, names in LAZY_COMMANDS.items():
+            if cmd_name in names and cmd_name not in self.commands:
+                importlib.import_module(module).register(self)  # adds all of its commands
+        return super().get_command(ctx, cmd_name)
 
     def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
         extra.pop("standalone_mode", None)
@@ -578,13 +597,6 @@ def doctor(session: Session) -> None:
         _fail(f"{problems} problem(s) found")
 
 
-# --------------------------------------------------------------------------- accountability
-
-from tui.cli_accountability import register as _register_accountability  # noqa: E402
-
-_register_accountability(cli)  # owners, log, followups, followup, standup, config
-
-
 # --------------------------------------------------------------------------- entry point
 
 
@@ -597,7 +609,3 @@ def main(argv: list[str] | None = None) -> None:
     """The console script's entry point."""
     cli.main(argv)
 
-
-from tui.cli_kpis import register  # noqa: E402  (it builds on the helpers above)
-
-register(cli)

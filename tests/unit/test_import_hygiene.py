@@ -199,3 +199,30 @@ def test_the_cli_module_imports_no_ui_library_at_module_level() -> None:
     assert "click" in top_level
     assert [m for m in top_level if m.split(".")[0] in (*HEAVY, "screens", "widgets")] == []
     assert "tui.app" not in top_level
+
+
+def test_action_commands_do_not_import_the_kpi_or_stand_up_commands(
+    cli_env: dict[str, str],
+) -> None:
+    """``pdca add`` and its kin stay quick: the other command modules load on demand."""
+    runs = [
+        ["init"],
+        ["add", "x", "--owner", "bo", "--due", "+1w"],
+        ["move", "1", "do"],
+        ["list"],
+        ["show", "1"],
+    ]
+    done = subprocess.run(
+        [sys.executable, "-c", RUNNER, json.dumps(runs)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, **cli_env},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    marker = [line for line in done.stdout.splitlines() if line.startswith("MODULES=")]
+    modules = json.loads(marker[0].removeprefix("MODULES="))
+    assert "tui.cli" in modules
+    loaded = {"tui.cli_kpis", "tui.cli_accountability", "db.accountability", "db.kpis"}
+    assert loaded & set(modules) == set()
