@@ -608,4 +608,3 @@ def _fail(message: str) -> NoReturn:
 def main(argv: list[str] | None = None) -> None:
     """The console script's entry point."""
     cli.main(argv)
-
