@@ -12,78 +12,22 @@ ratios against the targets (2x the empty app; 50 ms). Figures, not assertions.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-NOW = "2026-11-23T09:00:00Z"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-
-# --------------------------------------------------------------------------- child processes
-
-
-def child_empty() -> None:
-    from textual.app import App, ComposeResult
-    from textual.widgets import Static
-
-    class Empty(App[None]):
-        def compose(self) -> ComposeResult:
-            yield Static("hello")
-
-        def on_mount(self) -> None:
-            self.call_after_refresh(self.painted)
-
-        def painted(self) -> None:
-            print("painted", flush=True)
-            self.exit()
-
-    Empty().run(headless=True, size=(120, 40))
+from bench.paint import child_empty, child_view, first_paint_ms, large_database, options  # noqa: E402
 
 
 def child_board(db: str) -> None:
-    from db.clock import clock_from_env
     from screens.board import BoardScreen
-    from tui.app import PdcaApp, create_app
 
-    class TimedBoard(BoardScreen):
-        def on_mount(self) -> None:
-            # Textual runs BoardScreen.on_mount too (handlers run up the class tree).
-            self.call_after_refresh(self.painted)
-
-        def painted(self) -> None:
-            print("painted", flush=True)  # the parent's clock stops here
-            # Exit a moment later: what follows the first paint (the footer) must not meet
-            # a closing app; it is not timed.
-            self.set_timer(0.05, self.app.exit)
-
-    class TimedApp(PdcaApp):
-        MODES = {"board": TimedBoard}
-
-    app = create_app(Path(db), actor="alice", clock=clock_from_env(os.environ), presence=False)
-    timed = TimedApp(app.context, presence=False)
-    timed.run(headless=True, size=(120, 40))
-
-
-def first_paint_ms(args: list[str], env: dict[str, str], script: str = __file__) -> float:
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, script, *args], stdout=subprocess.PIPE, text=True, env=env
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    elapsed = (time.perf_counter() - start) * 1000
-    process.wait(timeout=60)
-    if line.strip() != "painted":
-        raise SystemExit(f"bench: {args} did not paint (exit {process.returncode})")
-    return elapsed
+    child_view(db, "board", BoardScreen)
 
 
 # --------------------------------------------------------------------------- key latency
@@ -134,35 +78,14 @@ async def key_latencies(db: Path, presses: int) -> dict[str, list[float]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--db", type=Path, help="an existing large database (copied, not changed)")
-    options = parser.parse_args()
-
-    folder = Path(tempfile.mkdtemp(prefix="pdca-bench-board-"))
-    env = {**os.environ, "PDCA_USER": "alice", "PDCA_NOW": NOW, "PYTHONPATH": str(REPO)}
-    env["XDG_CONFIG_HOME"] = str(folder / "config")
-    db = folder / "large.db"
-    try:
-        if options.db:
-            shutil.copy(options.db, db)
-        else:
-            start = time.perf_counter()
-            subprocess.run(
-                [sys.executable, "-m", "tui", "--db", str(db), "seed", "--size", "large"],
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            print(f"seeded the large database in {time.perf_counter() - start:.1f} s")
-
+    chosen = options(__doc__ or "", runs=7)
+    with large_database(chosen.db) as (db, env):
         empty, board = [], []
-        for _ in range(options.runs):  # interleaved, so both see the same machine
-            empty.append(first_paint_ms(["--child-empty"], env))
-            board.append(first_paint_ms(["--child-board", str(db)], env))
+        for _ in range(chosen.runs):  # interleaved, so both see the same machine
+            empty.append(first_paint_ms(__file__, ["--child-empty"], env))
+            board.append(first_paint_ms(__file__, ["--child-board", str(db)], env))
         empty_ms, board_ms = statistics.median(empty), statistics.median(board)
-        print(f"\nfirst paint, median of {options.runs} fresh processes (120x40, headless)")
+        print(f"\nfirst paint, median of {chosen.runs} fresh processes (120x40, headless)")
         print(f"  empty one-widget Textual app  {empty_ms:7.0f} ms")
         print(f"  board on 10 000 actions       {board_ms:7.0f} ms")
         print(f"  ratio                         {board_ms / empty_ms:7.2f}  (target <= 2.00)")
@@ -179,15 +102,12 @@ def main() -> None:
                 )
             else:
                 print(f"  {name:<12} no repaint seen")
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--child-empty":
         child_empty()
     elif len(sys.argv) > 2 and sys.argv[1] == "--child-board":
-        sys.path.insert(0, str(REPO))
         child_board(sys.argv[2])
     else:
         main()

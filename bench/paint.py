@@ -1,0 +1,115 @@
+"""First-paint measurement shared by the benchmarks: board, views, KPIs.
+
+A view runs as a fresh process (interpreter start, imports, opening the file, the view's
+reads, composing, the first full render), headless at 120x40, and prints ``painted`` when its
+first screen has been drawn; the parent times it from start to that line. The reference is an
+empty one-widget Textual app timed the same way, in the same run, interleaved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+NOW = "2026-11-23T09:00:00Z"
+SIZE = (120, 40)
+
+
+def child_empty() -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    class Empty(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("hello")
+
+        def on_mount(self) -> None:
+            self.call_after_refresh(self.painted)
+
+        def painted(self) -> None:
+            print("painted", flush=True)
+            self.exit()
+
+    Empty().run(headless=True, size=SIZE)
+
+
+def child_view(
+    db: str, mode: str, screen: type[Any], ready: Callable[[Any], bool] = lambda _: True
+) -> None:
+    """Open pdca straight on ``mode`` (its screen class ``screen``) and report its first paint;
+    ``ready`` says whether what was painted is the real thing (else ``empty`` is printed)."""
+    from db.clock import clock_from_env
+    from tui.app import PdcaApp, create_app
+
+    class Timed(screen):  # type: ignore[misc, valid-type]
+        def on_mount(self) -> None:
+            # Textual runs the view's own on_mount too (handlers run up the class tree).
+            self.call_after_refresh(self.painted)
+
+        def painted(self) -> None:
+            print("painted" if ready(self) else "empty", flush=True)  # the clock stops here
+            # Exit a moment later: what follows the first paint (the footer) must not meet a
+            # closing app; it is not timed.
+            self.set_timer(0.05, self.app.exit)
+
+    class TimedApp(PdcaApp):
+        MODES = {**PdcaApp.MODES, mode: Timed}
+        DEFAULT_MODE = mode
+
+    app = create_app(Path(db), actor="alice", clock=clock_from_env(os.environ), presence=False)
+    TimedApp(app.context, presence=False).run(headless=True, size=SIZE)
+
+
+def first_paint_ms(script: str, args: list[str], env: dict[str, str]) -> float:
+    """Start ``script`` as a child with ``args``; milliseconds until it says it painted."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, script, *args], stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    elapsed = (time.perf_counter() - start) * 1000
+    process.wait(timeout=60)
+    if line.strip() != "painted":
+        raise SystemExit(f"bench: {args} did not paint (exit {process.returncode})")
+    return elapsed
+
+
+def options(doc: str, runs: int) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=runs)
+    parser.add_argument("--db", type=Path, help="an existing large database (copied, not changed)")
+    return parser.parse_args()
+
+
+@contextmanager
+def large_database(existing: Path | None) -> Iterator[tuple[Path, dict[str, str]]]:
+    """A copy of ``existing`` (or a freshly seeded large database) in a temporary folder, and
+    the environment the children run in; the folder goes afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="pdca-bench-"))
+    env = {**os.environ, "PDCA_USER": "alice", "PDCA_NOW": NOW, "PYTHONPATH": str(REPO)}
+    env["XDG_CONFIG_HOME"] = str(folder / "config")
+    db = folder / "large.db"
+    try:
+        if existing:
+            shutil.copy(existing, db)
+        else:
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "tui", "--db", str(db), "seed", "--size", "large"],
+                env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            print(f"seeded the large database in {time.perf_counter() - start:.1f} s")
+        yield db, env
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
