@@ -29,6 +29,7 @@ from db.models import PHASES, Action, ActionChanges, ActionDraft, CheckinDraft, 
 from db.store import ActionFilter, Store
 from screens.context import AppContext, context_of
 from screens.footer import footer_after_first_paint
+from screens.pick_filter import pick_filter_value
 from widgets.phase_column import CARD_HEIGHT, SPARK_CELLS, PhaseColumn
 from widgets.status_bar import StatusBar
 from widgets.text import literal
@@ -735,15 +736,7 @@ class BoardScreen(Screen[None]):
 
     @work(group="flow", exclusive=True)
     async def pick_flow(self, kind: str) -> None:
-        from screens.dialogs import PickModal
-
-        options = self._people() if kind == "owner" else self._initiatives()
-        if not options:
-            self.notify(f"no {kind}s yet", severity="warning")
-            return
-        picked = await self.app.push_screen_wait(
-            PickModal(heading=f"Show the actions of one {kind}", options=options)
-        )
+        picked = await pick_filter_value(self, kind, f"Show the actions of one {kind}")
         if picked is not None:
             self.set_filter(replace(self.filter, **{kind: picked}))
 

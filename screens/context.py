@@ -7,11 +7,10 @@ same file with ``open_reader``.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from db.clock import Clock
 from db.store import Store
@@ -44,24 +43,3 @@ def context_of(app: object) -> AppContext:
     """The running app's context (the app is ``tui.app.PdcaApp``; screens don't import it)."""
     holder: HasContext = app  # type: ignore[assignment]
     return holder.context
-
-
-# A view reads on mount, and Textual resumes a new view straight after: one read is enough.
-_FRESH_SECONDS = 0.5
-
-
-def mark_read(screen: Any) -> None:
-    """Note when ``screen`` last read the store, and how many changes the app had seen."""
-    app = getattr(screen, "app", None)
-    screen._pdca_read_at = time.monotonic(), getattr(app, "changes_seen", 0)
-
-
-def just_read(screen: Any) -> bool:
-    """True when ``screen`` read the store a moment ago and nothing has changed since."""
-    read = getattr(screen, "_pdca_read_at", None)
-    if read is None:
-        return False
-    at, changes = read
-    app = getattr(screen, "app", None)
-    fresh = time.monotonic() - at < _FRESH_SECONDS
-    return fresh and changes == getattr(app, "changes_seen", 0)

@@ -18,19 +18,18 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Static
 
 from db import accountability
 from db.accountability_models import Followup, LogEntry, LogFilter
 from db.errors import PdcaError
 from db.models import CHECKIN_STATUSES, CheckinDraft, validated
-from screens.context import AppContext, context_of, just_read, mark_read
-from screens.footer import footer_after_first_paint
 from screens.owners import since
+from screens.pick_filter import pick_filter_value
+from screens.row_view import RowView
 from widgets.marks import status_mark
 from widgets.row_list import Row, RowList
-from widgets.status_bar import StatusBar, show_status
+from widgets.status_bar import StatusBar
 from widgets.text import fit, literal
 
 PAGE = 200
@@ -73,8 +72,10 @@ def followup_row(item: Followup) -> Row:
     ]
 
 
-class LogScreen(Screen[None]):
+class LogScreen(RowView):
     """Dated progress notes and status updates, with follow-ups due on top."""
+
+    VIEW = "Log"
 
     BINDINGS = [
         Binding("c", "check_in", "Check-in", id="log-checkin"),
@@ -98,33 +99,18 @@ class LogScreen(Screen[None]):
         self.entries: list[LogEntry] = []
         self.exhausted = False
 
-    @property
-    def context(self) -> AppContext:
-        return context_of(self.app)
-
     def compose(self) -> ComposeResult:
         yield StatusBar()
         yield Static(id="log-filter")
         yield RowList(empty="no check-ins match", id="log-list")
 
-    def on_mount(self) -> None:
-        footer_after_first_paint(self)
-        show_status(self, "Log")
-        self.load()
-        self.query_one(RowList).focus()
-
-    def on_screen_resume(self) -> None:
-        if not just_read(self):  # a view is resumed as it is created, just after on_mount
-            self.load(keep=True)
-
-    def on_database_changed(self) -> None:
-        self.load(keep=True)
-
     # ------------------------------------------------------------------ reading
+
+    def reload(self) -> None:
+        self.load(keep=True)  # back, or changed by someone: keep as many rows as were shown
 
     def load(self, keep: bool = False) -> None:
         """The follow-ups due and the first page (as many as were shown, when keeping)."""
-        mark_read(self)
         store = self.context.store
         wanted = max(PAGE, len(self.entries)) if keep else PAGE
         try:
@@ -306,19 +292,7 @@ class LogScreen(Screen[None]):
 
     @work(group="flow", exclusive=True)
     async def pick_flow(self, kind: str) -> None:
-        from screens.dialogs import PickModal
-
-        store = self.context.store
-        if kind == "owner":
-            options = [p.login for p in store.list_people()]
-        else:
-            options = [i.name for i in store.list_initiatives()]
-        if not options:
-            self.notify(f"no {kind}s yet", severity="warning")
-            return
-        picked = await self.app.push_screen_wait(
-            PickModal(heading=f"Show the check-ins of one {kind}", options=options)
-        )
+        picked = await pick_filter_value(self, kind, f"Show the check-ins of one {kind}")
         if picked is not None:
             self.set_filter(replace(self.filter, **{kind: picked}))
 

@@ -14,16 +14,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Static
 
 from db import accountability
 from db.accountability_models import OwnerRow
 from db.errors import PdcaError
-from screens.context import AppContext, context_of, just_read, mark_read
-from screens.footer import footer_after_first_paint
+from screens.row_view import RowView
 from widgets.row_list import Row, RowList
-from widgets.status_bar import StatusBar, show_status
+from widgets.status_bar import StatusBar
 from widgets.text import fit, literal
 
 BAR_WIDTH = 10
@@ -71,8 +69,10 @@ def owner_row(row: OwnerRow, now: datetime, heaviest: int) -> Row:
     return cells
 
 
-class OwnersScreen(Screen[None]):
+class OwnersScreen(RowView):
     """Named accountability: who owns what, and who is behind."""
+
+    VIEW = "Owners"
 
     BINDINGS = [
         Binding("r", "reload", "Reload", show=False, id="owners-reload"),
@@ -87,31 +87,13 @@ class OwnersScreen(Screen[None]):
         super().__init__()
         self.owners: list[OwnerRow] = []
 
-    @property
-    def context(self) -> AppContext:
-        return context_of(self.app)
-
     def compose(self) -> ComposeResult:
         yield StatusBar()
         yield Static(id="owners-summary")
         yield Static(Text(HEADING), id="owners-heading")
         yield RowList(empty="nobody owns open work yet", id="owners-list")
 
-    def on_mount(self) -> None:
-        footer_after_first_paint(self)
-        show_status(self, "Owners")
-        self.load()
-        self.query_one(RowList).focus()
-
-    def on_screen_resume(self) -> None:
-        if not just_read(self):  # a view is resumed as it is created, just after on_mount
-            self.load()
-
-    def on_database_changed(self) -> None:
-        self.load()
-
     def load(self) -> None:
-        mark_read(self)
         try:
             rows = accountability.owners(self.context.store)
             settings = accountability.team_settings(self.context.store)

@@ -15,17 +15,15 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
 from db import accountability
 from db.accountability_models import Digest, DigestItem
 from db.errors import PdcaError
-from screens.context import AppContext, context_of, just_read, mark_read
-from screens.footer import footer_after_first_paint
+from screens.row_view import RowView
 from widgets.row_list import Row, RowList
-from widgets.status_bar import StatusBar, show_status
+from widgets.status_bar import StatusBar
 from widgets.text import fit, literal
 from widgets.when import short_time
 
@@ -56,8 +54,10 @@ def item_row(item: DigestItem, show_person: bool) -> Row:
     return row
 
 
-class StandupScreen(Screen[None]):
+class StandupScreen(RowView):
     """The daily stand-up, from the event log."""
+
+    VIEW = "Stand-up"
 
     BINDINGS = [
         Binding("n,space", "step(1)", "Next person", id="standup-next"),
@@ -82,31 +82,13 @@ class StandupScreen(Screen[None]):
         self.remaining = TURN_SECONDS
         self._ticker: Timer | None = None
 
-    @property
-    def context(self) -> AppContext:
-        return context_of(self.app)
-
     def compose(self) -> ComposeResult:
         yield StatusBar()
         yield Static(id="standup-header")
         yield Static(id="standup-counts")
         yield RowList(empty="nothing changed", id="standup-list")
 
-    def on_mount(self) -> None:
-        footer_after_first_paint(self)
-        show_status(self, "Stand-up")
-        self.load()
-        self.query_one(RowList).focus()
-
-    def on_screen_resume(self) -> None:
-        if not just_read(self):  # a view is resumed as it is created, just after on_mount
-            self.load()
-
-    def on_database_changed(self) -> None:
-        self.load()
-
     def load(self) -> None:
-        mark_read(self)
         try:
             self.digest = accountability.standup_digest(self.context.store)
         except PdcaError as error:

@@ -1,0 +1,62 @@
+"""What the owners, log and stand-up views share: a status bar, a ``RowList``, and reading the
+store when they open, when they come back, and when someone changed the file."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual.screen import Screen
+
+from screens.context import AppContext, context_of
+from screens.footer import footer_after_first_paint
+from widgets.row_list import RowList
+from widgets.status_bar import show_status
+
+# Textual resumes a new view straight after mounting it: one read is enough for both.
+FRESH_SECONDS = 0.5
+
+
+class RowView(Screen[None]):
+    """Subclasses name their ``VIEW`` and read the store in ``load`` (``reload`` when they
+    come back or the file changed, if that should keep more than ``load`` does)."""
+
+    VIEW: ClassVar[str] = ""
+    _read_at: tuple[float, int] | None = None  # when, and the app's ``changes_seen`` then
+
+    @property
+    def context(self) -> AppContext:
+        return context_of(self.app)
+
+    def on_mount(self) -> None:
+        footer_after_first_paint(self)
+        show_status(self, self.VIEW)
+        self._read(self.load)
+        self.query_one(RowList).focus()
+
+    def on_screen_resume(self) -> None:
+        if not self._just_read():
+            self._read(self.reload)
+
+    def on_database_changed(self) -> None:
+        self._read(self.reload)
+
+    def load(self) -> None:
+        raise NotImplementedError
+
+    def reload(self) -> None:
+        self.load()
+
+    def _changes_seen(self) -> int:
+        return getattr(self.app, "changes_seen", 0)
+
+    def _read(self, read: Callable[[], None]) -> None:
+        self._read_at = (time.monotonic(), self._changes_seen())
+        read()
+
+    def _just_read(self) -> bool:
+        if self._read_at is None:
+            return False
+        at, changes = self._read_at
+        return time.monotonic() - at < FRESH_SECONDS and changes == self._changes_seen()
