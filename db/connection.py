@@ -1,27 +1,40 @@
 """Opening the one SQLite file safely for many Unix users at once (see shared/SQLITE.md).
 
-- The file is checked before SQLite touches it: a file that is not a database, not pdca's,
-  or newer than this pdca is refused and left byte-for-byte as it was.
+- Nothing but SQLite ever opens the database, its ``-wal``, ``-shm`` or ``-journal``. POSIX
+  locks belong to the process: closing any descriptor of the file in a process drops every
+  lock its SQLite connections hold, and another process may then checkpoint and delete the
+  WAL under them (lost writes, a damaged file). So what a file is (not a database, empty,
+  someone else's, newer than this pdca, damaged) is asked of SQLite itself, and the only
+  other look is ``os.stat``, which opens nothing.
+- A new database is built under a temporary name and linked into place complete, so nobody
+  ever finds a half-made file at the real name, and two people creating it at the same
+  moment end up sharing one.
 - WAL on a local filesystem; the rollback journal on a network filesystem, forced every open.
 - A 10 s busy wait, foreign keys on, autocommit off (every write is an explicit
   ``BEGIN IMMEDIATE``), so ordinary contention waits instead of failing.
-- In a group-writable directory the file is created 0660 before SQLite opens it, because
-  SQLite gives ``-wal`` and ``-shm`` exactly the main file's mode.
+- In a group-writable directory the file is made 0660, because SQLite gives ``-wal`` and
+  ``-shm`` exactly the main file's mode; elsewhere it is never world-writable.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import secrets
 import sqlite3
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from db import schema
-from db.errors import DatabaseProblem
+from db.access import cannot_reach, describe_owner, login_name, what_to_ask
+from db.errors import DatabaseProblem, database_failure
 from db.filesystem import directory_is_group_shared, filesystem_of, is_network_filesystem
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 10.0
+
+__all__ = ["OpenedDatabase", "connect_file", "describe_owner", "file_identity", "open_database"]
 
 
 @dataclass(frozen=True)
@@ -33,118 +46,199 @@ class OpenedDatabase:
     journal_mode: str
     created: bool
     backup: Path | None
+    identity: tuple[int, int]  # (device, inode) when opened: a replaced file has another
+    snapshot: bool  # a reader's immutable copy (see connect_file): open again to see changes
 
 
-def _check_is_database(path: Path) -> None:
-    if not path.is_file():
-        raise DatabaseProblem(f"{path}: not a regular file")
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of ``path`` now, or None when it is gone (``os.stat``: opens nothing)."""
     try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def file_stamp(path: Path) -> tuple[int, ...]:
+    """What changes when the file or its WAL is written or appears (``os.stat`` only)."""
+    stamp: list[int] = []
+    for name in (str(path), f"{path}-wal"):
+        try:
+            info = os.stat(name)
+        except OSError:
+            stamp += [0, 0]
+        else:
+            stamp += [info.st_mtime_ns, info.st_size]
+    return tuple(stamp)
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        return None
+    except NotADirectoryError:
+        raise DatabaseProblem(f"{path}: a part of the path is not a directory") from None
     except PermissionError:
-        raise DatabaseProblem(f"{path}: you may not read it ({describe_owner(path)})") from None
-    if header and header != SQLITE_HEADER:
-        raise DatabaseProblem(f"{path}: not a SQLite database (left untouched)")
-
-
-def describe_owner(path: Path) -> str:
-    """``owned by alice:team, mode 0644``, for messages that tell a person what to fix."""
-    import grp
-    import pwd
-
-    try:
-        info = path.stat()
-    except OSError as error:
-        return error.strerror or str(error)
-    try:
-        user = pwd.getpwuid(info.st_uid).pw_name
-    except KeyError:
-        user = str(info.st_uid)
-    try:
-        group = grp.getgrgid(info.st_gid).gr_name
-    except KeyError:
-        group = str(info.st_gid)
-    return f"owned by {user}:{group}, mode {info.st_mode & 0o7777:04o}"
-
-
-def _create_file(path: Path) -> None:
-    directory = path.parent
-    if not directory.is_dir():
-        raise DatabaseProblem(f"{path}: directory {directory} does not exist")
-    shared = directory_is_group_shared(directory)
-    mode = 0o660 if shared else 0o644
-    try:
-        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
-    except FileExistsError:
-        return  # someone else created it a moment ago; open theirs
-    except PermissionError:
-        raise DatabaseProblem(
-            f"{path}: you may not create files in {directory} ({describe_owner(directory)})"
-        ) from None
-    try:
-        # umask trims the mode given to open(); in a shared directory the group must write.
-        current_umask = os.umask(0)
-        os.umask(current_umask)
-        final = mode if shared else mode & ~current_umask
-        os.fchmod(descriptor, final & ~0o002)
-    finally:
-        os.close(descriptor)
+        raise DatabaseProblem(cannot_reach(path)) from None
 
 
 def open_database(
-    path: Path, *, create: bool, mountinfo: str | None = None, migrate: bool = True
+    path: Path,
+    *,
+    create: bool,
+    initialize: bool = False,
+    mountinfo: str | None = None,
+    migrate: bool = True,
 ) -> OpenedDatabase:
-    """Open (and if asked, create) the pdca database at ``path``, ready for reads and writes."""
+    """Open the pdca database at ``path``, ready for reads and (if allowed) writes.
+
+    ``create`` makes a new database when none is there. ``initialize`` (``pdca init``) may
+    also turn an existing empty file into one; every other caller refuses an empty file, a
+    foreign one, a newer one and a damaged one, with one line, leaving the file untouched.
+    """
     path = Path(os.path.abspath(path))
     created = False
-    if path.exists():
-        _check_is_database(path)
-    elif create:
-        _create_file(path)
-        created = True
-    else:
-        raise DatabaseProblem(f"no database at {path} (create one with: pdca --db {path} init)")
+    info = _stat(path)
+    if info is None:
+        if not (create or initialize):
+            raise DatabaseProblem(f"no database at {path} (create one with: pdca --db {path} init)")
+        created = _create_database(path)
+        info = _stat(path)
+        if info is None:
+            raise DatabaseProblem(f"{path}: vanished while it was being created")
+    if not stat.S_ISREG(info.st_mode):
+        raise DatabaseProblem(f"{path}: not a regular file")
+    if not os.access(path, os.R_OK):
+        raise DatabaseProblem(cannot_reach(path))
 
     if directory_is_group_shared(path.parent):
         # Backups and anything else pdca creates there stay group-writable, never world.
         os.umask(0o007)
     writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
     try:
-        connection = connect_file(path, writable)
+        connection, snapshot = connect_file(path, writable)
     except sqlite3.Error as error:
-        raise DatabaseProblem(f"{path}: cannot open ({error}; {describe_owner(path)})") from None
+        raise _problem(path, error) from None
     try:
         connection.execute("PRAGMA foreign_keys = ON")
-        schema.check_compatible(connection, path)
+        version = schema.identify(connection, path)
+        if version is None and not (initialize or created):
+            raise DatabaseProblem(
+                f"{path}: an empty file, not a pdca database; make it one with: "
+                f"pdca --db {path} init"
+            )
         filesystem = filesystem_of(path.parent, mountinfo)
         journal_mode = _set_journal_mode(connection, filesystem, writable)
         connection.execute("PRAGMA synchronous = FULL")
         backup = schema.migrate(connection, path, writable=writable) if migrate else None
-    except sqlite3.DatabaseError as error:
+    except sqlite3.Error as error:
         connection.close()
-        raise DatabaseProblem(f"{path}: {error} ({describe_owner(path)})") from None
+        raise _problem(path, error) from None
     except BaseException:
         connection.close()
         raise
-    return OpenedDatabase(connection, path, writable, filesystem, journal_mode, created, backup)
+    identity = (info.st_dev, info.st_ino)
+    return OpenedDatabase(
+        connection, path, writable, filesystem, journal_mode, created, backup, identity, snapshot
+    )
+
+
+def _problem(path: Path, error: sqlite3.Error) -> DatabaseProblem:
+    known = database_failure(path, error)
+    if isinstance(known, DatabaseProblem):
+        return known
+    return DatabaseProblem(f"{path}: cannot open ({error}; {describe_owner(path)})")
+
+
+# errno values of a filesystem that has no hard links (some network and FUSE filesystems).
+_NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK}
+
+
+def _create_database(path: Path) -> bool:
+    """Make a complete, empty pdca database at ``path``; True if this call made it.
+
+    Built under a temporary name in the rollback-journal mode (so no ``-wal`` is named after
+    the temporary file) and hard-linked into place, which fails if someone else got there
+    first: then theirs is used and ours is thrown away. Nobody but this call ever had the
+    temporary file open, and it is closed before it is linked.
+    """
+    directory = path.parent
+    try:
+        is_directory = directory.is_dir()
+    except PermissionError:
+        raise DatabaseProblem(cannot_reach(path)) from None
+    if not is_directory:
+        raise DatabaseProblem(f"{path}: directory {directory} does not exist")
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise DatabaseProblem(
+            f"{path}: {login_name()} may not create files in {directory} "
+            f"({describe_owner(directory)}): {what_to_ask(directory, 'write')}"
+        )
+    temporary = directory / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.new"
+    try:
+        connection = sqlite3.connect(
+            f"file:{_quote(temporary)}?mode=rwc", uri=True, isolation_level=None
+        )
+        try:
+            _set_new_file_mode(temporary)
+            connection.execute("PRAGMA journal_mode = DELETE")
+            schema.migrate(connection, temporary, writable=True)
+        finally:
+            connection.close()
+        try:
+            os.link(temporary, path)
+            return True
+        except FileExistsError:
+            return False  # someone else created it a moment ago: theirs is the one
+        except OSError as error:
+            if error.errno not in _NO_LINKS:
+                raise
+        # No hard links on this filesystem: a rename, which never replaces a file that
+        # appeared meanwhile only because we look first; the window is a few microseconds.
+        if os.path.lexists(path):
+            return False
+        os.rename(temporary, path)
+        return True
+    except sqlite3.Error as error:
+        raise _problem(path, error) from None
+    except PermissionError:
+        raise DatabaseProblem(
+            f"{path}: {login_name()} may not create files in {directory} "
+            f"({describe_owner(directory)}): {what_to_ask(directory, 'write')}"
+        ) from None
+    finally:
+        for leftover in (temporary, Path(f"{temporary}-journal")):
+            leftover.unlink(missing_ok=True)
+
+
+def _set_new_file_mode(path: Path) -> None:
+    """0660 in a group-shared directory (the team writes it), else never world-writable."""
+    if directory_is_group_shared(path.parent):
+        os.chmod(path, 0o660)
+    else:
+        current = os.stat(path).st_mode & 0o777
+        os.chmod(path, current & ~0o002)
 
 
 # What SQLite says when a reader may not create the -shm a WAL file needs to be read.
 _NO_WAL_INDEX = {sqlite3.SQLITE_READONLY_DIRECTORY, sqlite3.SQLITE_READONLY_CANTINIT}
 
 
-def connect_file(path: Path, writable: bool) -> sqlite3.Connection:
-    """A connection; for a reader who may not write, one that can read without writing.
+def connect_file(path: Path, writable: bool) -> tuple[sqlite3.Connection, bool]:
+    """A connection that never creates the file; for a reader who may not write, one that
+    can read without writing.
 
     A WAL file can only be read through its ``-shm``, which SQLite makes beside the file; a
     reader who may not create files there cannot read a WAL file nobody has open (no ``-wal``,
     no ``-shm``). Such a file holds every commit in the main file, so that reader gets it as it
-    stands (``immutable=1``): a snapshot, which does not see writes made after it was opened.
+    stands (``immutable=1``): a snapshot, which does not see later writes. The second value
+    says whether that is what was opened, so the app knows to open it again when it changes.
     """
-    uri = f"file:{_quote(path)}" + ("" if writable else "?mode=ro")
+    uri = f"file:{_quote(path)}?mode=" + ("rw" if writable else "ro")
     connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
     if writable or Path(f"{path}-wal").exists() or Path(f"{path}-shm").exists():
-        return connection
+        return connection, False
     try:
         connection.execute("PRAGMA schema_version").fetchone()
     except sqlite3.OperationalError as error:
@@ -154,7 +248,8 @@ def connect_file(path: Path, writable: bool) -> sqlite3.Connection:
         connection = sqlite3.connect(
             uri + "&immutable=1", uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
         )
-    return connection
+        return connection, True
+    return connection, False
 
 
 def _set_journal_mode(connection: sqlite3.Connection, filesystem: str, writable: bool) -> str:
@@ -168,6 +263,4 @@ def _set_journal_mode(connection: sqlite3.Connection, filesystem: str, writable:
 
 
 def _quote(path: Path) -> str:
-    from urllib.parse import quote
-
     return quote(str(path), safe="/")

@@ -1,7 +1,8 @@
 """``pdca doctor``: is this file healthy, and can every member of the team write it?
 
-Every check reads; none writes. The database is opened read-only, so a doctor run on a
-broken or foreign file leaves it exactly as it was.
+Every check reads; none writes. The database is opened read-only, through SQLite only (a
+process that opened the file itself would drop its own connections' locks), so a doctor run
+on a broken or foreign file leaves it exactly as it was.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from db import schema
-from db.connection import SQLITE_HEADER, connect_file, describe_owner
+from db.access import cannot_reach, describe_owner, what_to_ask
+from db.connection import connect_file
+from db.errors import database_failure
 from db.filesystem import filesystem_of, is_network_filesystem
 
 
@@ -42,31 +45,37 @@ def diagnose(path: Path, mountinfo: str | None = None) -> list[Check]:
     )
     checks += _check_permissions(path)
     try:
-        connection = connect_file(path, writable=False)  # reads as a reader would; writes nothing
+        connection, _ = connect_file(path, writable=False)  # reads as a reader would
     except sqlite3.Error as error:
-        return [*checks, Check("open", False, f"{error} ({describe_owner(path)})")]
+        return [*checks, Check("open", False, _worded(path, error))]
     try:
         checks += _check_contents(connection, network)
     except sqlite3.Error as error:
-        checks.append(Check("open", False, f"{error} ({describe_owner(path)})"))
+        checks.append(Check("open", False, _worded(path, error)))
     finally:
         connection.close()
     return checks
 
 
+def _worded(path: Path, error: sqlite3.Error) -> str:
+    known = database_failure(path, error)
+    return str(known) if known is not None else f"{error} ({describe_owner(path)})"
+
+
 def _check_file(path: Path) -> Check:
-    if not path.exists():
-        return Check("file", False, f"no database at {path} (create one with pdca init)")
-    if not path.is_file():
-        return Check("file", False, f"{path} is not a regular file")
     try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
+        info = os.stat(path)  # opens nothing
+    except FileNotFoundError:
+        return Check("file", False, f"no database at {path} (create one with pdca init)")
     except PermissionError:
-        return Check("file", False, f"you may not read it ({describe_owner(path)})")
-    if header and header != SQLITE_HEADER:
-        return Check("file", False, "not a SQLite database")
-    return Check("file", True, f"{path.stat().st_size} bytes, {describe_owner(path)}")
+        return Check("file", False, cannot_reach(path))
+    except OSError as error:
+        return Check("file", False, f"{path}: {error.strerror or error}")
+    if not stat.S_ISREG(info.st_mode):
+        return Check("file", False, f"{path} is not a regular file")
+    if not os.access(path, os.R_OK):
+        return Check("file", False, cannot_reach(path))
+    return Check("file", True, f"{info.st_size} bytes, {describe_owner(path)}")
 
 
 def _check_permissions(path: Path) -> list[Check]:
@@ -111,7 +120,7 @@ def _check_permissions(path: Path) -> list[Check]:
             writable,
             "you may read and write it"
             if writable
-            else f"read-only for you ({describe_owner(path)}): ask to join its group",
+            else f"read-only for you ({describe_owner(path)}): {what_to_ask(path, 'write')}",
         )
     )
     return checks
@@ -122,7 +131,13 @@ def _check_contents(connection: sqlite3.Connection, network: bool) -> list[Check
     known = schema.schema_version()
     if application_id not in (0, schema.APPLICATION_ID) or (application_id == 0 and version == 0):
         tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        return [Check("schema", not tables, "not a pdca database" if tables else "empty file")]
+        return [
+            Check(
+                "schema",
+                False,
+                "not a pdca database" if tables else "an empty file: make it one with pdca init",
+            )
+        ]
     checks = []
     if version > known:
         checks.append(

@@ -5,6 +5,9 @@ Every error's ``str()`` is that one line: it names the field or the thing that w
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 
 class PdcaError(Exception):
     """Base of every error pdca reports to a person instead of a traceback."""
@@ -33,14 +36,23 @@ class NotFound(PdcaError):
 class Conflict(PdcaError):
     """Someone else changed the row since the caller read it; nothing was written."""
 
-    def __init__(self, entity: str, entity_id: int, by: str | None, at: str | None) -> None:
+    def __init__(
+        self,
+        entity: str,
+        entity_id: int,
+        by: str | None,
+        at: str | None,
+        what: str | None = None,
+    ) -> None:
         self.entity = entity
         self.entity_id = entity_id
         self.by = by
         self.at = at
+        self.what = what  # the last change's summary ("moved #7 from plan to check")
         who = f" by {by} at {at}" if by else ""
+        done = f" ({what})" if what else ""
         super().__init__(
-            f"{entity} #{entity_id} was changed{who} since you read it; nothing written"
+            f"{entity} #{entity_id} was changed{who}{done} since you read it; nothing written"
         )
 
 
@@ -58,6 +70,66 @@ class DatabaseProblem(PdcaError):
 
 class ReadOnlyDatabase(DatabaseProblem):
     """The current user may read the database but not write it."""
+
+
+class DatabaseBusy(DatabaseProblem):
+    """Another process held the write lock for longer than the busy wait; nothing written."""
+
+
+class DatabaseBroken(DatabaseProblem):
+    """The file itself went wrong (damaged, unreadable disk, moved, removed or replaced).
+
+    A long-lived process stops on this instead of carrying on: what it holds in memory may no
+    longer be what is in the file, and writing on would only make things worse.
+    """
+
+
+# What SQLite raises; callers outside db/ catch these without importing sqlite3 themselves.
+DATABASE_ERRORS = (sqlite3.Error,)
+
+_READONLY_DBMOVED = 1032  # SQLITE_READONLY_DBMOVED: the file was renamed or deleted while open
+
+
+def database_failure(path: Path | str | None, error: sqlite3.Error) -> PdcaError | None:
+    """``error`` as a one-line, typed pdca error when it is about the file (busy, read-only,
+    damaged, full, vanished); ``None`` when it is a bug to be reported as one."""
+    where = path or "the database"
+    code = getattr(error, "sqlite_errorcode", None) or 0
+    primary = code & 0xFF
+    text = str(error)
+    if code == _READONLY_DBMOVED:
+        return DatabaseBroken(
+            f"{where} was moved or deleted while pdca had it open; nothing written"
+        )
+    if primary == sqlite3.SQLITE_NOTADB:
+        return DatabaseBroken(f"{where}: not a SQLite database (left untouched)")
+    if primary == sqlite3.SQLITE_CORRUPT:
+        return DatabaseBroken(
+            f"{where} is damaged ({text}); nothing written: pdca --db {where} doctor names the "
+            "damage; restore a backup copy"
+        )
+    if primary == sqlite3.SQLITE_IOERR:
+        return DatabaseBroken(f"{where}: disk I/O error ({text}); nothing written: check the disk")
+    if primary == sqlite3.SQLITE_CANTOPEN:
+        return DatabaseBroken(f"{where}: cannot be opened any more ({text}); nothing written")
+    if primary == sqlite3.SQLITE_FULL:
+        return DatabaseProblem(f"{where}: the disk is full; nothing written")
+    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return DatabaseBusy(
+            f"{where} stayed busy for 10 s (another long write); nothing written, try again"
+        )
+    if primary == sqlite3.SQLITE_READONLY:
+        return ReadOnlyDatabase(f"{where} is read-only for you; nothing written (see pdca doctor)")
+    return None
+
+
+def is_broken(error: BaseException) -> bool:
+    """Did the file itself go wrong (as opposed to a request being refused)?"""
+    if isinstance(error, DatabaseBroken):
+        return True
+    return isinstance(error, sqlite3.Error) and isinstance(
+        database_failure(None, error), DatabaseBroken
+    )
 
 
 def _show(value: object) -> str:

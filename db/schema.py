@@ -8,6 +8,7 @@ because two people may start a new pdca release on the same file at the same mom
 from __future__ import annotations
 
 import os
+import secrets
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -271,6 +272,68 @@ def _kpis(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX idx_alerts_open ON alerts (raised_at) WHERE closed_at IS NULL")
 
 
+# Tables whose rows can be deleted (an undone create) and whose ids people see or the event
+# log names: their ids must never be handed out twice, or two records' histories would mix.
+_NEVER_REUSED = {
+    "people": "person",
+    "initiatives": "initiative",
+    "kpis": "kpi",
+    "actions": "action",
+    "checkins": "checkin",
+    "kpi_readings": "reading",
+    "alerts": "alert",
+    "followups": "followup",
+    "standups": "standup",
+    "settings": "setting",
+}
+
+
+def _ids_never_reused(conn: sqlite3.Connection) -> None:
+    """``AUTOINCREMENT`` on every table of records: an undone create never frees its id.
+
+    SQLite adds it only by rebuilding a table (sqlite.org/lang_altertable.html, "other kinds of
+    table schema changes"): create the new table, copy, drop, rename, then rebuild its indexes
+    and the views. Each table's counter starts past the highest id it or the event log ever
+    used, so an id an older pdca freed by an undo is not handed out again either.
+    """
+    views = {
+        name: sql
+        for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'")
+    }
+    for name in views:
+        conn.execute(f"DROP VIEW {name}")
+    for table, entity in _NEVER_REUSED.items():
+        (create,) = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+        ).fetchone()
+        indexes = [
+            sql
+            for (sql,) in conn.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
+                " AND sql IS NOT NULL",
+                (table,),
+            )
+        ]
+        head, rest = create.split("(", 1)
+        assert "id INTEGER PRIMARY KEY," in rest, table
+        rest = rest.replace("id INTEGER PRIMARY KEY,", "id INTEGER PRIMARY KEY AUTOINCREMENT,", 1)
+        conn.execute(f"CREATE TABLE {table}_rebuilt ({rest}")
+        conn.execute(f"INSERT INTO {table}_rebuilt SELECT * FROM {table}")
+        conn.execute(f"DROP TABLE {table}")
+        conn.execute(f"ALTER TABLE {table}_rebuilt RENAME TO {table}")
+        for sql in indexes:
+            conn.execute(sql)
+        highest = conn.execute(
+            f"SELECT max(coalesce((SELECT max(id) FROM {table}), 0),"
+            " coalesce((SELECT max(entity_id) FROM events WHERE entity = ?), 0))",
+            (entity,),
+        ).fetchone()[0]
+        conn.execute("DELETE FROM sqlite_sequence WHERE name = ?", (table,))
+        conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, highest))
+    for sql in views.values():
+        conn.execute(sql)
+
+
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
 
 MIGRATIONS: list[Migration] = [
@@ -278,6 +341,7 @@ MIGRATIONS: list[Migration] = [
     ("0002_presence", _presence),
     ("0003_accountability", _accountability),
     ("0004_kpis", _kpis),
+    ("0005_ids_never_reused", _ids_never_reused),
 ]
 
 
@@ -292,15 +356,20 @@ def read_versions(conn: sqlite3.Connection) -> tuple[int, int]:
     return application_id, user_version
 
 
-def check_compatible(conn: sqlite3.Connection, path: Path) -> int:
-    """Refuse a file that is not pdca's or is newer than this pdca; return its schema version."""
+def identify(conn: sqlite3.Connection, path: Path) -> int | None:
+    """The file's pdca schema version, or None for an empty file; anything else is refused.
+
+    Only reads: SQLite answers "file is not a database" without changing a byte, and reading
+    the schema table finds a damaged first page or schema.
+    """
+    if conn.execute("PRAGMA page_count").fetchone()[0] == 0:
+        return None
     application_id, user_version = read_versions(conn)
-    if application_id not in (0, APPLICATION_ID):
-        raise DatabaseProblem(f"{path}: a SQLite database, but not a pdca one")
-    if application_id == 0 and user_version == 0:
-        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if tables:
-            raise DatabaseProblem(f"{path}: a SQLite database, but not a pdca one")
+    tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    if application_id == 0 and user_version == 0 and tables == 0:
+        return None  # a SQLite file nobody has put anything in yet
+    if application_id != APPLICATION_ID:
+        raise DatabaseProblem(f"{path}: a SQLite database, but not a pdca one (left untouched)")
     if user_version > schema_version():
         raise DatabaseProblem(
             f"{path} has schema version {user_version}; this pdca knows up to version "
@@ -309,24 +378,39 @@ def check_compatible(conn: sqlite3.Connection, path: Path) -> int:
     return user_version
 
 
-def backup_path_for(path: Path, version: int) -> Path:
-    """A new, empty backup file's path, created here so that two pdca processes upgrading at
-    once never pick the same name (``VACUUM INTO`` fills an empty file, refuses a full one)."""
+def backup_name(path: Path, version: int, counter: int) -> Path:
+    """``pdca.db.v4.bak``, then ``pdca.db.v4.2.bak`` ... : the copy kept before an upgrade."""
+    suffix = f"v{version}.bak" if counter == 1 else f"v{version}.{counter}.bak"
+    return path.with_name(f"{path.name}.{suffix}")
+
+
+def _publish(temporary: Path, path: Path, version: int) -> Path:
+    """Give the complete copy ``temporary`` its backup name, never replacing another's."""
     counter = 1
     while True:
-        suffix = f"v{version}.bak" if counter == 1 else f"v{version}.{counter}.bak"
-        candidate = path.with_name(f"{path.name}.{suffix}")
+        candidate = backup_name(path, version, counter)
         try:
-            os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            os.link(temporary, candidate)
         except FileExistsError:
             counter += 1
             continue
+        except OSError:  # no hard links on this filesystem: rename, looking first
+            if os.path.lexists(candidate):
+                counter += 1
+                continue
+            os.rename(temporary, candidate)
         return candidate
 
 
 def migrate(conn: sqlite3.Connection, path: Path, *, writable: bool) -> Path | None:
-    """Bring the file to this pdca's schema; return the backup made first, if one was."""
-    current = check_compatible(conn, path)
+    """Bring the file to this pdca's schema; return the backup made first, if one was.
+
+    The backup is written by SQLite (``VACUUM INTO``) under a temporary name and given its
+    real name only once complete and only by the process that really upgrades (inside the
+    write lock): a migration killed half-way never leaves a partial copy under the name
+    people are told to restore.
+    """
+    current = identify(conn, path) or 0
     if current == schema_version():
         return None
     if not writable:
@@ -334,26 +418,40 @@ def migrate(conn: sqlite3.Connection, path: Path, *, writable: bool) -> Path | N
             f"{path} needs upgrading from schema version {current} to {schema_version()}, "
             "but you may not write it: ask its owner to run pdca once"
         )
+    temporary, copied = None, current
+    if current > 0:  # it holds data: keep a copy as it was
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.bak")
+        conn.execute("VACUUM INTO ?", (str(temporary),))
+        temporary.chmod(path.stat().st_mode & 0o660)
     backup = None
-    holds_data = current > 0
-    if holds_data:
-        backup = backup_path_for(path, current)
-        try:
-            conn.execute("VACUUM INTO ?", (str(backup),))
-        except BaseException:
-            backup.unlink(missing_ok=True)
-            raise
-        backup.chmod(path.stat().st_mode & 0o666)
-    conn.execute("BEGIN IMMEDIATE")
+    # A table rebuild drops a table that others refer to; SQLite's own procedure turns the
+    # checks off around it (only possible outside a transaction) and checks every reference
+    # before the commit instead.
+    conn.execute("PRAGMA foreign_keys = OFF")
     try:
-        current = check_compatible(conn, path)  # someone may have upgraded while we waited
-        if current == 0:
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        for _name, step in MIGRATIONS[current:]:
-            step(conn)
-        conn.execute(f"PRAGMA user_version = {schema_version()}")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = identify(conn, path) or 0  # someone may have upgraded while we waited
+            if current < schema_version():
+                dangling = len(conn.execute("PRAGMA foreign_key_check").fetchall())
+                if temporary is not None:
+                    backup = _publish(temporary, path, copied)
+                if current == 0:
+                    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                for _name, step in MIGRATIONS[current:]:
+                    step(conn)
+                conn.execute(f"PRAGMA user_version = {schema_version()}")
+                if len(conn.execute("PRAGMA foreign_key_check").fetchall()) > dangling:
+                    raise DatabaseProblem(
+                        f"{path}: the upgrade would leave dangling references; nothing changed"
+                    )
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
     return backup

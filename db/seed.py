@@ -766,21 +766,36 @@ def _edit_kind(action: _Action, moment: int, world: _World) -> str:
 
 
 def seed_database(
-    store: Store, *, size: str, seed: int, progress: Progress | None = None
+    store: Store,
+    *,
+    size: str,
+    seed: int,
+    progress: Progress | None = None,
+    replace: bool = False,
 ) -> dict[str, int]:
-    """Fill an empty database with a team's data of ``size`` (small or large); return counts."""
+    """Fill an empty database with a team's data of ``size`` (small or large); return counts.
+
+    ``replace`` (the demo's) first empties it, in the same transaction, so anyone who has it
+    open sees the old data or the new, never a half-empty file.
+    """
     spec = SIZES.get(size)
     if spec is None:
         raise InvalidInput("size", size, "is not one of 'small', 'large'")
-    return seed_with_spec(store, spec, seed=seed, progress=progress)
+    return seed_with_spec(store, spec, seed=seed, progress=progress, replace=replace)
 
 
 def seed_with_spec(
-    store: Store, spec: Spec, *, seed: int, progress: Progress | None = None
+    store: Store,
+    spec: Spec,
+    *,
+    seed: int,
+    progress: Progress | None = None,
+    replace: bool = False,
 ) -> dict[str, int]:
     """``seed_database`` for any ``Spec`` (the tests use a scaled-down large one)."""
     report: Progress = progress or (lambda fraction: None)
-    refuse_unless_empty(store)  # before the work: fail fast, the check repeats in the write
+    if not replace:
+        refuse_unless_empty(store)  # before the work: fail fast, the check repeats in the write
     now = store.clock()
     world = _World(
         rng=random.Random(seed),
@@ -796,6 +811,8 @@ def seed_with_spec(
     store.conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: index pages stay in memory
     try:
         with store._write():  # BEGIN IMMEDIATE ... COMMIT, errors worded as the store does
+            if replace:
+                _empty(store.conn)
             refuse_unless_empty(store)
             _write_all(store.conn, world, report)
             report(0.97)
@@ -805,6 +822,21 @@ def seed_with_spec(
         store.conn.execute(f"PRAGMA cache_size = {int(cache)}")
     report(1.0)
     return counts
+
+
+def _empty(conn: sqlite3.Connection) -> None:
+    """Delete every row (inside the caller's transaction); presence sessions stay."""
+    conn.execute("PRAGMA defer_foreign_keys = ON")  # children and parents go together
+    tables = [
+        name
+        for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " AND name != 'sessions'"
+        )
+    ]
+    for table in tables:
+        conn.execute(f"DELETE FROM {table}")
+    conn.execute("DELETE FROM sqlite_sequence")  # every record went with its history
 
 
 def refuse_unless_empty(store: Store) -> None:

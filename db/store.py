@@ -7,9 +7,11 @@ its history never disagree. A version mismatch raises ``Conflict``; nothing is o
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from db import convert, kpi_rules, rules
+from db.access import describe_owner
 from db.clock import Clock, iso
-from db.connection import describe_owner, open_database
+from db.connection import open_database
 from db.errors import (
     Conflict,
     DatabaseProblem,
@@ -27,6 +30,7 @@ from db.errors import (
     NotFound,
     ReadOnlyDatabase,
     UndoRefused,
+    database_failure,
 )
 from db.models import (
     Action,
@@ -148,6 +152,8 @@ class Store:
         clock: Clock,
         path: Path | None = None,
         writable: bool = True,
+        identity: tuple[int, int] | None = None,
+        snapshot: bool = False,
     ) -> None:
         conn.row_factory = sqlite3.Row
         self.conn = conn
@@ -155,15 +161,34 @@ class Store:
         self.clock = clock
         self.path = path
         self.writable = writable
-        # The newest event this connection wrote: lets the app tell its own writes (already
-        # on screen) from other people's (to be reloaded).
+        # The file's (device, inode) when opened, to notice it being removed or replaced.
+        self.identity = identity
+        # A reader's immutable copy, which never sees later writes (db/connection.py).
+        self.snapshot = snapshot
+        # The newest event this connection wrote, and the transactions it wrote lately: let
+        # the app tell its own writes (already on screen) from other people's (to reload).
         self.last_own_event_id = 0
+        self.own_transactions: deque[int] = deque(maxlen=256)
 
     @classmethod
-    def open(cls, path: Path, *, actor: str, clock: Clock, create: bool = False) -> Store:
-        opened = open_database(path, create=create)
+    def open(
+        cls,
+        path: Path,
+        *,
+        actor: str,
+        clock: Clock,
+        create: bool = False,
+        initialize: bool = False,
+    ) -> Store:
+        opened = open_database(path, create=create, initialize=initialize)
         return cls(
-            opened.connection, actor=actor, clock=clock, path=opened.path, writable=opened.writable
+            opened.connection,
+            actor=actor,
+            clock=clock,
+            path=opened.path,
+            writable=opened.writable,
+            identity=opened.identity,
+            snapshot=opened.snapshot,
         )
 
     def close(self) -> None:
@@ -190,7 +215,7 @@ class Store:
             raise self._read_only_error()
         try:
             self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as error:
+        except sqlite3.DatabaseError as error:
             raise self._translate(error) from None
         transaction = _Transaction(self.conn, self.actor, self.clock())
         try:
@@ -198,7 +223,8 @@ class Store:
             self.conn.execute("COMMIT")
             if transaction.event_ids:
                 self.last_own_event_id = max(transaction.event_ids)
-        except sqlite3.OperationalError as error:
+                self.own_transactions.append(transaction.tx or 0)
+        except sqlite3.DatabaseError as error:
             self._rollback()
             raise self._translate(error) from None
         except BaseException:
@@ -207,18 +233,20 @@ class Store:
 
     def _rollback(self) -> None:
         if self.conn.in_transaction:
-            self.conn.execute("ROLLBACK")
+            # SQLite may have rolled back by itself already (an I/O error, a full disk).
+            with contextlib.suppress(sqlite3.DatabaseError):
+                self.conn.execute("ROLLBACK")
 
-    def _translate(self, error: sqlite3.OperationalError) -> Exception:
-        text = str(error)
-        if "readonly" in text:
+    def _translate(self, error: sqlite3.DatabaseError) -> BaseException:
+        """A failed write as one line; a programming error stays what it is."""
+        known = database_failure(self.path, error)
+        if isinstance(known, ReadOnlyDatabase):
             return self._read_only_error()
-        if "locked" in text or "busy" in text:
-            return DatabaseProblem(
-                f"{self.path or 'the database'} stayed busy for 10 s (another long write); "
-                "nothing written, try again"
-            )
-        return DatabaseProblem(f"{self.path or 'the database'}: {text}")
+        if known is not None:
+            return known
+        if isinstance(error, sqlite3.OperationalError):
+            return DatabaseProblem(f"{self.path or 'the database'}: {error}")
+        return error
 
     def _now(self) -> datetime:
         return self.clock()
@@ -245,8 +273,14 @@ class Store:
 
     def _check_version(self, entity: str, row: sqlite3.Row, expected: int | None) -> None:
         if expected is not None and row["version"] != expected:
-            by, at = self._last_change(entity, row["id"])
-            raise Conflict(entity, row["id"], by, at)
+            last = self.conn.execute(
+                "SELECT actor, at, summary FROM events WHERE entity = ? AND entity_id = ?"
+                " ORDER BY id DESC LIMIT 1",
+                (entity, row["id"]),
+            ).fetchone()
+            if last is None:
+                raise Conflict(entity, row["id"], None, None)
+            raise Conflict(entity, row["id"], last["actor"], last["at"], last["summary"])
 
     def _id_by_name(self, table: str, kind: str, name: str | None, hint: str) -> int | None:
         if name is None:
@@ -401,25 +435,16 @@ class Store:
         """The newest event's id: it moves exactly when the team's data changed."""
         return self.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
 
-    def others_wrote_since(self, event_id: int) -> bool:
-        """Did any connection but this one add events after ``event_id``?"""
+    def others_wrote_since(self, event_id: int, own: Iterable[int] | None = None) -> bool:
+        """Did anyone add events after ``event_id`` in transactions other than ``own`` (by
+        default this connection's own recent ones)?"""
+        mine = json.dumps(list(self.own_transactions if own is None else own))
         row = self.conn.execute(
-            "SELECT 1 FROM events WHERE id > ? AND id > ? LIMIT 1",
-            (event_id, self.last_own_event_id),
+            "SELECT 1 FROM events WHERE id > ? AND tx NOT IN (SELECT value FROM json_each(?))"
+            " LIMIT 1",
+            (event_id, mine),
         ).fetchone()
-        if row is not None:
-            return True
-        # Ours is the newest; were there others' events between what we saw and ours?
-        own_tx = self.conn.execute(
-            "SELECT tx FROM events WHERE id = ?", (self.last_own_event_id,)
-        ).fetchone()
-        first_own = own_tx[0] if own_tx else self.last_own_event_id + 1
-        return (
-            self.conn.execute(
-                "SELECT 1 FROM events WHERE id > ? AND id < ? LIMIT 1", (event_id, first_own)
-            ).fetchone()
-            is not None
-        )
+        return row is not None
 
     def counts(self) -> dict[str, int]:
         """How many rows each table holds (for seed summaries and doctor)."""

@@ -24,15 +24,17 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
 from db import kpis, rules
-from db.errors import Conflict, GateUnmet, PdcaError
-from db.models import PHASES, Action, ActionChanges, ActionDraft, CheckinDraft, validated
+from db.errors import Conflict, DatabaseBroken, GateUnmet, PdcaError
+from db.models import PHASES, Action, ActionDraft, CheckinDraft, Phase, Verdict, validated
 from db.store import ActionFilter, Store
 from screens.context import AppContext, context_of
+from screens.edit_flow import EditAgain, form_of, save_edit
 from screens.footer import footer_after_first_paint
 from screens.pick_filter import pick_filter_value
 from widgets.phase_column import CARD_HEIGHT, SPARK_CELLS, PhaseColumn
 from widgets.status_bar import StatusBar
 from widgets.text import literal
+from widgets.when import short_time
 
 if TYPE_CHECKING:
     # The dialogs are imported when first opened, not before the first paint.
@@ -96,55 +98,6 @@ class BoardFilter:
 def _order(action: Action) -> tuple[bool, str, int]:
     """The store's order within a phase: by due date (none last), then id."""
     return (action.due is None, action.due or "", action.id)
-
-
-def form_of(action: Action) -> ActionFormResult:
-    from screens.dialogs import ActionFormResult
-
-    return ActionFormResult(
-        title=action.title,
-        owner=action.owner,
-        due=date.fromisoformat(action.due) if action.due else None,
-        initiative=action.initiative,
-        kpi=action.kpi,
-        notes=action.notes,
-    )
-
-
-def changes_between(base: Action, wanted: ActionFormResult) -> ActionChanges:
-    """The edit that turns ``base`` into what the form holds (unchanged fields left out)."""
-    values: dict[str, Any] = {}
-    if wanted.title != base.title:
-        values["title"] = wanted.title
-    if wanted.notes != base.notes:
-        values["notes"] = wanted.notes
-    for name in ("owner", "initiative", "kpi"):
-        new, old = getattr(wanted, name), getattr(base, name)
-        if new != old:
-            if new is None:
-                values[f"clear_{name}"] = True
-            else:
-                values[name] = new
-    new_due = wanted.due.isoformat() if wanted.due else None
-    if new_due != base.due:
-        if wanted.due is None:
-            values["clear_due"] = True
-        else:
-            values["due"] = wanted.due
-    return validated(ActionChanges, **values)
-
-
-def comparable(item: Action | ActionFormResult) -> dict[str, str]:
-    """The fields a person edits, as text, for the conflict dialog."""
-    due = item.due.isoformat() if isinstance(item.due, date) else item.due
-    return {
-        "title": item.title,
-        "owner": item.owner or "",
-        "due": due or "",
-        "initiative": item.initiative or "",
-        "kpi": item.kpi or "",
-        "notes": item.notes,
-    }
 
 
 class BoardScreen(Screen[None]):
@@ -374,10 +327,41 @@ class BoardScreen(Screen[None]):
         self.notify(f"read-only: {self.store.read_only_reason}", severity="warning")
         return False
 
-    def _write(self, write: Callable[[], T]) -> T | None:
-        """Run one store write; its error becomes a one-line notification and ``None``."""
+    async def _save(self, call: Callable[[Store], T]) -> T | None:
+        """Run one write on the writer thread (the keys stay live while it waits for a lock);
+        its refusal becomes a one-line notification and ``None``. A file that went wrong is
+        not refused but raised, and the app stops on it."""
         try:
-            return write()
+            return await self.context.write(call)
+        except Conflict as conflict:
+            self._show_conflict(conflict)
+        except DatabaseBroken:
+            raise
+        except PdcaError as error:
+            self.notify(str(error), severity="error", timeout=6)
+        return None
+
+    def _show_conflict(self, conflict: Conflict) -> None:
+        """Someone changed the card since it was drawn: show it as it is now, and say so."""
+        fresh = self.read_action(conflict.entity_id)
+        if fresh is not None:
+            self.place(fresh)
+        who = f"{conflict.by} " if conflict.by else "someone "
+        what = f": {conflict.what}" if conflict.what else ""
+        when = f" at {short_time(conflict.at)}" if conflict.at else ""
+        self.notify(
+            literal(
+                f"#{conflict.entity_id} changed since you looked ({who}{when.strip()}{what}); "
+                "nothing written: it is shown as it is now"
+            ),
+            severity="error",
+            timeout=8,
+        )
+
+    def read_action(self, action_id: int) -> Action | None:
+        """The action as stored now (a small indexed read), or None with the reason shown."""
+        try:
+            return self.store.get_action(action_id)
         except PdcaError as error:
             self.notify(str(error), severity="error", timeout=6)
             return None
@@ -399,7 +383,8 @@ class BoardScreen(Screen[None]):
             actions = list(column.actions)
             bisect.insort(actions, action, key=_order)
             column.show(actions, column.today, action.id)
-            column.focus()
+            if self._board_has_focus():
+                column.focus()
             self.focused_id = action.id
         for phase, column in self.columns.items():
             self.headers[phase].update(f"{phase.capitalize()}  {len(column.actions)}")
@@ -423,15 +408,21 @@ class BoardScreen(Screen[None]):
         if target is None:
             self.notify(f"#{action.id} is in Plan, the first phase", severity="warning")
             return
-        moved = self._write(lambda: self.store.move_action(action.id, target))
+        self.move_back_flow(action, target)
+
+    @work(group="write", exclusive=False)
+    async def move_back_flow(self, action: Action, target: Phase) -> None:
+        moved = await self._save(
+            lambda store: store.move_action(action.id, target, expected_version=action.version)
+        )
         if moved:
             self.place(moved)
 
     @work(group="flow", exclusive=True)
-    async def move_flow(self, action: Action, target: str) -> None:
+    async def move_flow(self, action: Action, target: Phase) -> None:
         from screens.dialogs import ActionFormModal, ChoiceModal
 
-        verdict = None
+        verdict: Verdict | None = None
         if target == "do" and not (action.owner and action.due):
             form = await self.app.push_screen_wait(
                 ActionFormModal(
@@ -446,20 +437,28 @@ class BoardScreen(Screen[None]):
             )
             if form is None:
                 return
-            if not await self._save_edit(action, form):
+            saved = await self._save_edit(action, form)
+            if not isinstance(saved, Action):
                 return
+            action = saved  # the move is checked against the version just saved
         elif target == "act":
-            verdict = await self.app.push_screen_wait(
+            chosen = await self.app.push_screen_wait(
                 ChoiceModal(
                     heading=f"#{action.id} to Act: the verdict",
                     prompt="Did the change work?",
                     choices=VERDICT_CHOICES,
                 )
             )
-            if verdict is None:
+            if chosen is None:
                 return
+            verdict = chosen  # type: ignore[assignment]
+        seen = action.version
         try:
-            moved = self.store.move_action(action.id, target, verdict=verdict)  # type: ignore[arg-type]
+            moved = await self.context.write(
+                lambda store: store.move_action(
+                    action.id, target, verdict=verdict, expected_version=seen
+                )
+            )
         except GateUnmet as unmet:
             if target != "check":
                 self.notify(str(unmet), severity="error", timeout=6)
@@ -467,7 +466,14 @@ class BoardScreen(Screen[None]):
             checked = await self._ask_checkin(action, reason=rules_reason(str(unmet)))
             if not checked:
                 return
-            moved = self._write(lambda: self.store.move_action(action.id, target))  # type: ignore[arg-type]
+            moved = await self._save(
+                lambda store: store.move_action(action.id, target, expected_version=seen)
+            )
+        except Conflict as conflict:
+            self._show_conflict(conflict)
+            return
+        except DatabaseBroken:
+            raise
         except PdcaError as error:
             self.notify(str(error), severity="error", timeout=6)
             return
@@ -492,8 +498,12 @@ class BoardScreen(Screen[None]):
         )
         if decision is None:
             return
-        completion = self._write(
-            lambda: self.store.complete_action(action.id, decision)  # type: ignore[arg-type]
+        completion = await self._save(
+            lambda store: store.complete_action(
+                action.id,
+                decision,  # type: ignore[arg-type]
+                expected_version=action.version,
+            )
         )
         if completion is None:
             return
@@ -506,13 +516,15 @@ class BoardScreen(Screen[None]):
             self.notify(f"#{action.id} done ({decision})")
 
     async def _ask_checkin(self, action: Action, reason: str | None = None) -> bool:
+        """Ask for a check-in and write it. A check-in adds a row and overwrites nothing, so
+        it is not refused because the card changed meanwhile (a done action still refuses)."""
         from screens.dialogs import CheckinModal
 
         result = await self.app.push_screen_wait(CheckinModal(action=action, reason=reason))
         if result is None:
             return False
         draft = validated(CheckinDraft, message=result.message, status=result.status)
-        return self._write(lambda: self.store.add_checkin(action.id, draft)) is not None
+        return await self._save(lambda store: store.add_checkin(action.id, draft)) is not None
 
     def action_check_in(self) -> None:
         action = self._target()
@@ -523,7 +535,7 @@ class BoardScreen(Screen[None]):
     @work(group="flow", exclusive=True)
     async def checkin_flow(self, action: Action) -> None:
         if await self._ask_checkin(action):
-            fresh = self._write(lambda: self.store.get_action(action.id))
+            fresh = self.read_action(action.id)
             if fresh:
                 self.place(fresh)
 
@@ -534,9 +546,12 @@ class BoardScreen(Screen[None]):
         self.complete_flow(action)
 
     def action_undo(self) -> None:
-        if not self._writable():
-            return
-        undone = self._write(self.store.undo)
+        if self._writable():
+            self.undo_flow()
+
+    @work(group="write", exclusive=False)
+    async def undo_flow(self) -> None:
+        undone = await self._save(lambda store: store.undo())
         if undone:
             self.notify("undone: " + "; ".join(literal(s) for s in undone.summaries))
             self.reload()
@@ -589,7 +604,7 @@ class BoardScreen(Screen[None]):
             kpi=form.kpi,
             notes=form.notes,
         )
-        added = self._write(lambda: self.store.add_action(draft))
+        added = await self._save(lambda store: store.add_action(draft))
         if added:
             self.place(added)
             self.notify(f"added #{added.id}")
@@ -604,7 +619,7 @@ class BoardScreen(Screen[None]):
     async def edit_flow(self, action_id: int) -> None:
         from screens.dialogs import ActionFormModal
 
-        base = self._write(lambda: self.store.get_action(action_id))
+        base = self.read_action(action_id)
         if base is None:
             return
         initial = form_of(base)
@@ -623,48 +638,22 @@ class BoardScreen(Screen[None]):
             if form is None:
                 return
             outcome = await self._save_edit(base, form)
-            if outcome != "edit":
+            if not isinstance(outcome, EditAgain):
                 return
-            # Edit again: start from what was typed, against the version now stored.
-            fresh = self._write(lambda: self.store.get_action(action_id))
-            if fresh is None:
-                return
-            base, initial = fresh, form
+            base, initial = outcome.base, outcome.form  # their version, my changes on it
 
-    async def _save_edit(self, base: Action, form: ActionFormResult) -> bool | str:
-        """Write the form over ``base``; on a conflict ask whose version wins.
-
-        Returns True when saved (or nothing to save), False when not, "edit" to edit again.
-        """
-        from screens.dialogs import ConflictModal
-
+    async def _save_edit(self, base: Action, form: ActionFormResult) -> Action | EditAgain | None:
+        """Save the form over ``base``, asking whose version wins on a conflict."""
         try:
-            changes = changes_between(base, form)
-            saved = self.store.edit_action(base.id, changes, expected_version=base.version)
-        except Conflict as conflict:
-            theirs = self._write(lambda: self.store.get_action(base.id))
-            if theirs is None:
-                return False
-            choice = await self.app.push_screen_wait(
-                ConflictModal(
-                    action_id=base.id,
-                    mine=comparable(form),
-                    theirs=comparable(theirs),
-                    by=conflict.by,
-                    at=conflict.at,
-                )
-            )
-            if choice == "mine":
-                return await self._save_edit(theirs, form)
-            if choice == "edit":
-                return "edit"
-            self.place(theirs)
-            return False
+            outcome = await save_edit(self, base, form)
+        except DatabaseBroken:
+            raise
         except PdcaError as error:
             self.notify(str(error), severity="error", timeout=6)
-            return False
-        self.place(saved)
-        return True
+            return None
+        if isinstance(outcome, Action):
+            self.place(outcome)
+        return outcome
 
     def action_open_action(self) -> None:
         action = self._target()
@@ -675,8 +664,10 @@ class BoardScreen(Screen[None]):
     async def detail_flow(self, action_id: int) -> None:
         from screens.dialogs import ActionDetailScreen
 
-        detail = self._write(lambda: self.store.action_detail(action_id))
-        if detail is None:
+        try:
+            detail = self.store.action_detail(action_id)
+        except PdcaError as error:
+            self.notify(str(error), severity="error", timeout=6)
             return
         choice = await self.app.push_screen_wait(
             ActionDetailScreen(detail=detail, today=self.context.today())

@@ -1,19 +1,29 @@
 """What every screen is handed by the app: the store, who is acting, and the clock.
 
 Screens reach the store only through this (never a global), so the tests build the same
-context around a temporary database, and a worker thread can open its own connection to the
-same file with ``open_reader``.
+context around a temporary database. Reads that take a millisecond use ``store`` on the UI
+thread; every write goes through ``write``, which runs it on the writer thread (its own
+connection), so a write waiting for another process's lock never freezes the keys. A worker
+thread that reads a lot opens its own connection with ``open_reader``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from db.clock import Clock
+from db.errors import DatabaseBroken
 from db.store import Store
+from db.store_thread import StoreThread
+
+T = TypeVar("T")
+
+SAVING_SHOWN_AFTER_SECONDS = 0.25  # a write slower than this says "saving…" in the header
 
 
 @dataclass
@@ -22,6 +32,14 @@ class AppContext:
     path: Path
     actor: str
     clock: Clock
+    # Told True when a write is slow enough to say so, False when it is done.
+    on_saving: Callable[[bool], None] = field(default=lambda saving: None)
+    # Why the file may no longer be used (damaged, removed, replaced); then nothing is written.
+    broken: str | None = None
+    writer: StoreThread = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.writer = StoreThread(self.open_reader)
 
     @property
     def writable(self) -> bool:
@@ -31,8 +49,29 @@ class AppContext:
         return self.clock().astimezone().date()
 
     def open_reader(self) -> Store:
-        """A connection of its own, for a worker thread (SQLite connections stay in theirs)."""
+        """A connection of its own, for another thread (SQLite connections stay in theirs)."""
         return Store.open(self.path, actor=self.actor, clock=self.clock)
+
+    async def write(self, call: Callable[[Store], T]) -> T:
+        """Run ``call(store)`` on the writer thread and wait for it without blocking the UI.
+
+        Its errors come back here as raised; a write slower than a moment shows "saving…".
+        """
+        if self.broken is not None:
+            raise DatabaseBroken(self.broken)
+        done = asyncio.wrap_future(self.writer.submit(call))
+        try:
+            return await asyncio.wait_for(asyncio.shield(done), SAVING_SHOWN_AFTER_SECONDS)
+        except TimeoutError:
+            self.on_saving(True)
+            try:
+                return await done
+            finally:
+                self.on_saving(False)
+
+    def close(self) -> None:
+        self.writer.close()
+        self.store.close()
 
 
 class HasContext(Protocol):

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from db import alerts, kpis
-from db.errors import PdcaError
+from db.errors import DatabaseBroken, PdcaError
 from db.models import KpiRow
 from db.store import Store
 from screens.context import AppContext, context_of
@@ -71,9 +71,13 @@ class AcknowledgesAlerts:
         if note is None:
             return
         try:
-            alerts.acknowledge(
-                context_of(screen.app).store, alert.id, note, expected_version=alert.version
+            await context_of(screen.app).write(
+                lambda writer: alerts.acknowledge(
+                    writer, alert.id, note, expected_version=alert.version
+                )
             )
+        except DatabaseBroken:
+            raise  # the app stops on it
         except PdcaError as error:  # someone was first: say who, keep their note
             screen.notify(str(error), severity="error", timeout=8)
         else:

@@ -22,7 +22,7 @@ from textual.widgets import Static
 
 from db import accountability
 from db.accountability_models import Followup, LogEntry, LogFilter
-from db.errors import PdcaError
+from db.errors import DatabaseBroken, PdcaError
 from db.models import CHECKIN_STATUSES, CheckinDraft, validated
 from screens.owners import since
 from screens.pick_filter import pick_filter_value
@@ -229,7 +229,9 @@ class LogScreen(RowView):
             return
         try:
             draft = validated(CheckinDraft, message=result.message, status=result.status)
-            store.add_checkin(action_id, draft)
+            await self.context.write(lambda writer: writer.add_checkin(action_id, draft))
+        except DatabaseBroken:
+            raise  # the app stops on it
         except PdcaError as error:
             self.notify(str(error), severity="error", timeout=6)
             return
@@ -265,9 +267,16 @@ class LogScreen(RowView):
         if result is None:
             return
         try:
-            outcome = accountability.record_followup(
-                self.context.store, item.id, result, expected_version=item.version
-            )  # type: ignore[arg-type]
+            outcome = await self.context.write(
+                lambda writer: accountability.record_followup(
+                    writer,
+                    item.id,
+                    result,  # type: ignore[arg-type]
+                    expected_version=item.version,
+                )
+            )
+        except DatabaseBroken:
+            raise  # the app stops on it
         except PdcaError as error:
             self.notify(str(error), severity="error", timeout=6)
             self.load()

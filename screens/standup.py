@@ -20,7 +20,7 @@ from textual.widgets import Static
 
 from db import accountability
 from db.accountability_models import Digest, DigestItem
-from db.errors import PdcaError
+from db.errors import DatabaseBroken, PdcaError
 from screens.row_view import RowView
 from widgets.row_list import Row, RowList
 from widgets.status_bar import StatusBar
@@ -180,12 +180,17 @@ class StandupScreen(RowView):
         if not self.context.writable:
             self.notify(f"read-only: {self.context.store.read_only_reason}", severity="warning")
             return
-        if self.digest is None:
-            return
+        if self.digest is not None:
+            self.record_flow(self.digest.since, list(self.stepped))
+
+    @work(group="write")
+    async def record_flow(self, since: str, people: list[str]) -> None:
         try:
-            standup = accountability.record_standup(
-                self.context.store, self.digest.since, list(self.stepped)
+            standup = await self.context.write(
+                lambda writer: accountability.record_standup(writer, since, people)
             )
+        except DatabaseBroken:
+            raise  # the app stops on it
         except PdcaError as error:
             self.notify(str(error), severity="error", timeout=6)
             return

@@ -1,9 +1,14 @@
 """The Textual app: views as modes, presence, and noticing other people's changes.
 
 ``create_app`` is the one factory the ``pdca`` command and the tests share. The app owns the
-store (through ``AppContext``), a presence session with its own connection in a worker
-thread, and a twice-a-second look at SQLite's change counter: when the event log grew, the
-current view reloads, whoever wrote it (another SSH session, the command line, a cron job).
+store (through ``AppContext``: reads on the UI thread, every write on a writer thread of its
+own), a presence session with its own connection in a worker thread, and a twice-a-second
+look at SQLite's change counter: when the event log grew, the current view reloads, whoever
+wrote it (another SSH session, the command line, a cron job).
+
+It never carries on after the file went wrong (damaged, a disk error, removed or replaced):
+it stops, says so in one line and exits 1. Any other crash exits 1 too, with the traceback in
+a file of the user's own (tui/crash.py) and one line saying where.
 """
 
 from __future__ import annotations
@@ -15,20 +20,23 @@ import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
-from textual.worker import get_current_worker
+from textual.worker import WorkerFailed, get_current_worker
 
 from db import alerts
 from db.clock import Clock
-from db.errors import PdcaError
+from db.connection import file_identity, file_stamp
+from db.errors import DATABASE_ERRORS, DatabaseBroken, PdcaError, database_failure, is_broken
 from db.presence import HEARTBEAT_SECONDS, Presence
 from db.store import Store
 from screens.board import BoardScreen
 from screens.context import AppContext
+from tui.crash import crash_line, write_crash_log
 from tui.settings import Settings, load_settings, save_settings, settings_path
 from widgets.status_bar import StatusBar
 
@@ -74,9 +82,13 @@ class PdcaApp(App[None]):
         settings_file: Path | None = None,
         presence: bool = True,
         watch_changes: bool = True,
+        environ: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.context = context
+        context.on_saving = self._show_saving
+        self.environ = os.environ if environ is None else environ
+        self.crash_log: Path | None = None  # where the traceback went, if the app crashed
         self.settings = settings or Settings()
         self.settings_file = settings_file
         self.use_presence = presence and context.writable
@@ -84,6 +96,7 @@ class PdcaApp(App[None]):
         self.others: tuple[str, ...] = ()
         self._last_data_version = -1
         self._last_event_id = -1
+        self._snapshot_stamp = file_stamp(context.path)
         self.changes_seen = 0  # how many times the event log was seen to grow, by anyone
         self._stop_presence = threading.Event()
 
@@ -111,6 +124,65 @@ class PdcaApp(App[None]):
     def on_unmount(self) -> None:
         self._stop_presence.set()
 
+    # ------------------------------------------------------------------ stopping
+
+    def stop_on_broken(self, reason: str) -> None:
+        """The file went wrong: write nothing more, say so in one line, exit 1."""
+        if self.context.broken is not None:
+            return
+        self.context.broken = reason
+        self._stop_presence.set()
+        self.exit(return_code=1, message=Text(f"pdca: {reason}"))
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual hands every exception a handler, timer or worker let through to this
+        (a private hook of Textual's App; it always ends the app)."""
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        if is_broken(cause):
+            known = cause if isinstance(cause, PdcaError) else None
+            if known is None and isinstance(cause, DATABASE_ERRORS):
+                known = database_failure(self.context.path, cause)
+            self.stop_on_broken(str(known or cause))
+            return
+        self.crash_log = write_crash_log(cause, self.environ, f"database: {self.context.path}")
+        super()._handle_exception(error)
+        # One line instead of Textual's full-screen traceback: the file has the details.
+        self._exit_renderables[:] = [Text(crash_line(cause, self.crash_log))]
+
+    def _renew_snapshot(self) -> bool:
+        """A reader's snapshot (db/connection.py) never sees new writes: once the file
+        changed, or a writer opened it (its ``-wal`` appears), read it again. True if so."""
+        stamp = file_stamp(self.context.path)
+        if stamp == self._snapshot_stamp:
+            return False
+        self._snapshot_stamp = stamp
+        try:
+            fresh = self.context.open_reader()
+        except DatabaseBroken as broken:
+            self.stop_on_broken(str(broken))
+            return True
+        except PdcaError:
+            return False  # busy: the next look tries again
+        old, self.context.store = self.context.store, fresh
+        old.close()
+        self._last_data_version = fresh.data_version()
+        self._last_event_id = fresh.last_event_id()
+        self.changes_seen += 1
+        self.refresh_status()
+        handler = getattr(self.screen_stack[0], "on_database_changed", None)
+        if handler is not None:
+            handler()
+        return True
+
+    def _file_went_away(self) -> bool:
+        """Was the file removed or replaced under us? (``os.stat``: opens nothing.)"""
+        now = file_identity(self.context.path)
+        if now is not None and now == self.context.store.identity:
+            return False
+        what = "removed" if now is None else "replaced by another file"
+        self.stop_on_broken(f"{self.context.path} was {what} while open; nothing more written")
+        return True
+
     def remember_theme(self, theme: Theme) -> None:
         self.settings = self.settings.model_copy(update={"theme": theme.name})
         if self.settings_file is not None:
@@ -119,7 +191,12 @@ class PdcaApp(App[None]):
     # ------------------------------------------------------------------ others' changes
 
     def check_for_changes(self) -> None:
-        """Cheap enough for twice a second: a pragma, and an indexed max() when it moved."""
+        """Cheap enough for twice a second: a stat, a pragma, and an indexed max() when it
+        moved."""
+        if self.context.broken is not None or self._file_went_away():
+            return
+        if self.context.store.snapshot and self._renew_snapshot():
+            return
         store = self.context.store
         version = store.data_version()
         if version == self._last_data_version:
@@ -132,7 +209,9 @@ class PdcaApp(App[None]):
         latest = store.last_event_id()
         if latest != self._last_event_id:
             # This session's own writes are already on screen; reload for anyone else's.
-            changed_by_others = store.others_wrote_since(self._last_event_id)
+            changed_by_others = store.others_wrote_since(
+                self._last_event_id, self.context.writer.own_transactions
+            )
             self._last_event_id = latest
             # Views not on screen now compare this when they come back (``shows_latest``).
             self.changes_seen += 1
@@ -157,8 +236,11 @@ class PdcaApp(App[None]):
                     else:
                         presence.beat()
                     others = tuple(presence.others())
+                except DatabaseBroken as broken:
+                    self.call_from_thread(self.stop_on_broken, str(broken))
+                    return
                 except PdcaError:
-                    others = self.others  # a busy or vanished file: try again next beat
+                    others = self.others  # a busy file: try again next beat
                 if others != self.others:
                     self.call_from_thread(self._show_others, others)
                 if self._stop_presence.wait(HEARTBEAT_SECONDS):
@@ -168,6 +250,11 @@ class PdcaApp(App[None]):
                 presence.leave()
             finally:
                 store.close()
+
+    def _show_saving(self, saving: bool) -> None:
+        self._saving = max(0, getattr(self, "_saving", 0) + (1 if saving else -1))
+        for bar in (bar for screen in self.screen_stack for bar in screen.query(StatusBar)):
+            bar.saving = self._saving > 0
 
     def _show_others(self, others: tuple[str, ...]) -> None:
         self.others = others
@@ -194,11 +281,20 @@ class PdcaApp(App[None]):
     @work(thread=True, exclusive=True, group="escalate", exit_on_error=False)
     def escalate_alerts(self) -> None:
         """Pass on alerts whose deadline was missed (db/alerts.py: writes only when due)."""
-        store = self.context.open_reader()
+        try:
+            store = self.context.open_reader()
+        except DatabaseBroken as broken:
+            self.call_from_thread(self.stop_on_broken, str(broken))
+            return
+        except PdcaError:
+            return  # busy: the next round tries again
         try:
             moved = alerts.escalate_due(store)
+        except DatabaseBroken as broken:
+            self.call_from_thread(self.stop_on_broken, str(broken))
+            return
         except PdcaError:
-            return  # busy or vanished: the next round tries again
+            return  # busy: the next round tries again
         finally:
             store.close()
         if moved:
@@ -253,11 +349,14 @@ def create_app(
         settings_file=file,
         presence=presence,
         watch_changes=watch_changes,
+        environ=environ,
     )
 
 
-def run_app(app: PdcaApp) -> None:
+def run_app(app: PdcaApp) -> int:
+    """Run the app in the terminal (restored however it ends); its exit status."""
     try:
         app.run()
     finally:
-        app.context.store.close()
+        app.context.close()
+    return app.return_code or 0

@@ -17,15 +17,19 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from db.errors import InvalidInput, PdcaError
+from db.errors import DATABASE_ERRORS, InvalidInput, PdcaError, database_failure
 from db.models import CHECKIN_STATUSES, DECISIONS, PHASES, VERDICTS
 from tui.output import printable, table, to_json
-from tui.paths import ResolvedPath, describe_rule, resolve_db_path
+from tui.paths import DB_NAME, ResolvedPath, describe_rule, resolve_db_path
 
 if TYPE_CHECKING:
     from db.clock import Clock
     from db.models import Action
     from db.store import Store
+
+
+# The database this process opened, for the one-line message of a read that failed on it.
+_opened_path: list[Path] = []
 
 
 @dataclass
@@ -38,6 +42,8 @@ class Session:
 
     @property
     def resolved(self) -> ResolvedPath:
+        if self.db_option is not None and not self.db_option.strip():
+            raise InvalidInput("--db", self.db_option, "is not a path")
         return resolve_db_path(self.db_option, self.environ, Path.cwd())
 
     @property
@@ -49,8 +55,9 @@ class Session:
     def today(self) -> date:
         return self.clock().astimezone().date()
 
-    def store(self, *, create: bool = False) -> Store:
-        """Open the database; write commands create it (and the per-user folder) if missing."""
+    def store(self, *, create: bool = False, initialize: bool = False) -> Store:
+        """Open the database; write commands create it (and the per-user folder) if missing,
+        saying so on stderr when that is the per-user default nobody asked for by name."""
         if self._store is None:
             from db.store import Store
             from tui.identity import current_user
@@ -58,12 +65,21 @@ class Session:
             resolved = self.resolved
             if create and resolved.is_default:
                 resolved.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            existed = resolved.path.exists()
+            _opened_path.append(resolved.path)
             self._store = Store.open(
                 resolved.path,
                 actor=current_user(self.environ),
                 clock=self.clock,
                 create=create,
+                initialize=initialize,
             )
+            if not existed and resolved.is_default:
+                click.echo(
+                    f"pdca: created your own database {resolved.path} (no --db, no $PDCA_DB, "
+                    "no pdca.db above here; for a team's file: cd to its folder, pdca init)",
+                    err=True,
+                )
         return self._store
 
     def close(self) -> None:
@@ -164,6 +180,9 @@ class PdcaGroup(click.Group):
             _fail(error.format_message().replace("\n", " "))
         except KeyboardInterrupt:
             sys.exit(130)
+        except DATABASE_ERRORS as error:  # a read that met a damaged, vanished or busy file
+            known = database_failure(_opened_path[-1] if _opened_path else None, error)
+            _fail(str(known) if known is not None else f"the database failed: {error}")
         except BrokenPipeError:
             sys.stderr.close()  # the reader went away (| head); nothing to report
             sys.exit(0)
@@ -210,7 +229,9 @@ def _open_board(session: Session) -> None:
     app = create_app(
         path, actor=current_user(session.environ), clock=session.clock, environ=session.environ
     )
-    run_app(app)
+    status = run_app(app)
+    if status:
+        sys.exit(status)
 
 
 # --------------------------------------------------------------------------- files
@@ -228,9 +249,15 @@ def where(session: Session) -> None:
 @cli.command()
 @pass_session
 def init(session: Session) -> None:
-    """Create the database (a no-op on an existing one)."""
+    """Create the database: ./pdca.db here (as git init does), or --db / $PDCA_DB.
+
+    In a group-writable, setgid folder (``2770 root:team``) the file is made for the group.
+    An existing pdca database is left as it is; an empty file becomes one.
+    """
+    if session.db_option is None and not session.environ.get("PDCA_DB"):
+        session.db_option = str(Path.cwd() / DB_NAME)
     existed = session.resolved.path.exists()
-    store = session.store(create=True)
+    store = session.store(create=True, initialize=True)
     verb = "uses existing" if existed else "created"
     click.echo(f"{verb} {store.path}")
 
@@ -268,11 +295,10 @@ def demo(session: Session, size: str) -> None:
     directory = user_data_dir(session.environ)
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = directory / f"demo-{size}.db"
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
     session.db_option = str(path)
     store = session.store(create=True)
-    counts = seed_database(store, size=size, seed=1)
+    # Reseeded in place, in one transaction, never deleted: a board may have it open.
+    counts = seed_database(store, size=size, seed=1, replace=True)
     click.echo(
         f"seeded a throwaway demo database: {path}\n  "
         + ", ".join(f"{n} {k}" for k, n in counts.items())

@@ -35,8 +35,11 @@ def resolve_db_path(option: str | None, environ: Mapping[str, str], cwd: Path) -
         return ResolvedPath(_absolute(environ["PDCA_DB"], cwd), "PDCA_DB")
     for directory in (cwd, *cwd.parents):
         candidate = directory / DB_NAME
-        if candidate.is_file():
-            return ResolvedPath(candidate, "found")
+        try:
+            if candidate.is_file():
+                return ResolvedPath(candidate, "found")
+        except OSError:  # a folder above that we may not look into: it cannot hold ours
+            continue
     return ResolvedPath(user_data_dir(environ) / DB_NAME, "user data dir")
 
 

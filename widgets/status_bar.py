@@ -30,6 +30,7 @@ class StatusBar(Widget):
     read_only: reactive[bool] = reactive(False)
     view: reactive[str] = reactive("Board")
     alerts: reactive[int] = reactive(0)  # alerts waiting for this login to acknowledge
+    saving: reactive[bool] = reactive(False)  # a write is waiting (for another's lock)
 
     def render(self) -> Text:
         text = Text()
@@ -51,6 +52,8 @@ class StatusBar(Widget):
             if more > 0:
                 shown += f" +{more}"
             text.append(f" · {shown} here")
+        if self.saving:
+            text.append(" · saving…", style="bold reverse")
         return text
 
 

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from db.connection import SQLITE_HEADER
 from tests.conftest import run_pdca
+
+SQLITE_HEADER = b"SQLite format 3\x00"  # what a SQLite file starts with
 
 KPI = "Resolution time"
 KPI_ADD = ["kpi", "add", "Cost", "--unit", "EUR"]
@@ -191,7 +192,7 @@ NOT_DATABASES = {
     "text": (_text_file, "not a SQLite database"),
     "random": (_random_file, "not a SQLite database"),
     "zeros": (_zeros_file, "not a SQLite database"),
-    "sqlite-header-then-garbage": (_header_then_garbage, "not a database"),
+    "sqlite-header-then-garbage": (_header_then_garbage, "not a SQLite database"),
 }
 
 COMMANDS = [

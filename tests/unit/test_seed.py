@@ -42,7 +42,8 @@ def _table_dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
         tables = [
             name
             for (name,) in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                " ORDER BY name"
             )
         ]
         return {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in tables}

@@ -1,0 +1,85 @@
+"""Who may reach a file, in words: owner, group and mode, and what to ask for.
+
+Every look here is ``os.stat`` or ``os.access``, which open nothing: they are safe on a
+database that this process has open (see db/connection.py).
+"""
+
+from __future__ import annotations
+
+import grp
+import os
+import pwd
+import stat
+from pathlib import Path
+
+
+def login_name() -> str:
+    """The Unix login of this process (permissions are about it, whatever ``PDCA_USER`` says)."""
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        return str(os.geteuid())
+
+
+def describe_owner(path: Path) -> str:
+    """``owned by alice:team, mode 0644``, for messages that tell a person what to fix."""
+    try:
+        info = path.stat()
+    except OSError as error:
+        return error.strerror or str(error)
+    return f"owned by {_user(info.st_uid)}:{_group(info.st_gid)}, mode {info.st_mode & 0o7777:04o}"
+
+
+def _user(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
+def _group(gid: int) -> str:
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
+
+
+def what_to_ask(path: Path, needs: str) -> str:
+    """What to ask for so this user may ``needs`` (read, write, enter) ``path``."""
+    try:
+        info = path.stat()
+    except OSError:
+        return "ask the team's admin"
+    group = _group(info.st_gid)
+    if info.st_gid not in os.getgroups() and info.st_gid != os.getegid():
+        return f"ask to be added to group {group}"
+    bit = {"read": "r", "write": "w", "enter": "x"}[needs]
+    if not info.st_mode & {"r": stat.S_IRGRP, "w": stat.S_IWGRP, "x": stat.S_IXGRP}[bit]:
+        return f"ask {_user(info.st_uid)} to run: chmod g+{bit} {path}"
+    return "ask the team's admin"
+
+
+def unreachable_directory(path: Path) -> Path | None:
+    """The first directory on the way to ``path`` that this user may not enter, if any."""
+    for directory in reversed(path.parents):
+        try:
+            is_directory = directory.is_dir()
+        except OSError:
+            return directory
+        if is_directory and not os.access(directory, os.X_OK):
+            return directory
+    return None
+
+
+def cannot_reach(path: Path) -> str:
+    """One line for a file this user may not reach or read, naming who owns what."""
+    directory = unreachable_directory(path)
+    if directory is not None:
+        return (
+            f"{path}: {login_name()} may not enter {directory} ({describe_owner(directory)}): "
+            f"{what_to_ask(directory, 'enter')}"
+        )
+    return (
+        f"{path}: {login_name()} may not read it ({describe_owner(path)}): "
+        f"{what_to_ask(path, 'read')}"
+    )

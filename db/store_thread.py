@@ -1,0 +1,49 @@
+"""A store on a thread of its own, for a long-lived process that must never freeze.
+
+A write may wait up to the busy timeout for another process's lock; in the app that wait must
+not happen on the thread that reads keys. So one thread owns one connection (a SQLite
+connection refuses use from another thread) and every write goes through it, one at a time,
+in the order asked; the caller gets a ``Future``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
+
+from db.store import Store
+
+T = TypeVar("T")
+
+
+class StoreThread:
+    """Runs ``call(store)`` on its own thread and connection, opened on first use."""
+
+    def __init__(self, opener: Callable[[], Store]) -> None:
+        self._opener = opener
+        self._store: Store | None = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdca-writes")
+
+    def submit(self, call: Callable[[Store], T]) -> Future[T]:
+        return self._executor.submit(self._run, call)
+
+    def _run(self, call: Callable[[Store], T]) -> T:
+        if self._store is None:
+            self._store = self._opener()
+        return call(self._store)
+
+    @property
+    def own_transactions(self) -> list[int]:
+        """The transactions written through this thread lately (read from any thread)."""
+        return list(self._store.own_transactions) if self._store is not None else []
+
+    def close(self) -> None:
+        """Finish what was asked, then close the connection on its own thread."""
+        self._executor.submit(self._close)
+        self._executor.shutdown(wait=True)
+
+    def _close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None

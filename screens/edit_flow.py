@@ -1,0 +1,139 @@
+"""Editing an action that others may be editing too: nothing is ever overwritten unseen.
+
+An edit is the fields the person changed from the version they saw (``changes_between``).
+When someone saved the action meanwhile, the person sees both versions and chooses:
+
+- keep theirs: nothing written;
+- write mine: only the fields *they* changed are written over the saved version, which
+  keeps every other field as the other person left it, and is checked again by version;
+- edit again: the form reopens on the saved version with their changes applied, and saving
+  it is checked against that version (so a third change in between asks again).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from db.errors import Conflict
+from db.models import Action, ActionChanges, validated
+
+if TYPE_CHECKING:
+    from screens.board import BoardScreen
+    from screens.dialogs import ActionFormResult
+
+
+def form_of(action: Action) -> ActionFormResult:
+    from screens.dialogs import ActionFormResult
+
+    return ActionFormResult(
+        title=action.title,
+        owner=action.owner,
+        due=date.fromisoformat(action.due) if action.due else None,
+        initiative=action.initiative,
+        kpi=action.kpi,
+        notes=action.notes,
+    )
+
+
+def changes_between(base: Action, wanted: ActionFormResult) -> ActionChanges:
+    """The edit that turns ``base`` into what the form holds (unchanged fields left out)."""
+    values: dict[str, Any] = {}
+    if wanted.title != base.title:
+        values["title"] = wanted.title
+    if wanted.notes != base.notes:
+        values["notes"] = wanted.notes
+    for name in ("owner", "initiative", "kpi"):
+        new, old = getattr(wanted, name), getattr(base, name)
+        if new != old:
+            if new is None:
+                values[f"clear_{name}"] = True
+            else:
+                values[name] = new
+    new_due = wanted.due.isoformat() if wanted.due else None
+    if new_due != base.due:
+        if wanted.due is None:
+            values["clear_due"] = True
+        else:
+            values["due"] = wanted.due
+    return validated(ActionChanges, **values)
+
+
+def with_changes(form: ActionFormResult, changes: ActionChanges) -> ActionFormResult:
+    """``form`` (someone's saved version) with ``changes`` (the person's edit) applied."""
+    values: dict[str, Any] = {}
+    for name in ("title", "notes", "owner", "initiative", "kpi", "due"):
+        if getattr(changes, f"clear_{name}", False):
+            values[name] = None
+        elif getattr(changes, name) is not None:
+            values[name] = getattr(changes, name)
+    return replace(form, **values)
+
+
+def is_empty(changes: ActionChanges) -> bool:
+    return not changes.model_dump(exclude_defaults=True)
+
+
+def comparable(item: Action | ActionFormResult) -> dict[str, str]:
+    """The fields a person edits, as text, for the conflict dialog."""
+    due = item.due.isoformat() if isinstance(item.due, date) else item.due
+    return {
+        "title": item.title,
+        "owner": item.owner or "",
+        "due": due or "",
+        "initiative": item.initiative or "",
+        "kpi": item.kpi or "",
+        "notes": item.notes,
+    }
+
+
+@dataclass(frozen=True)
+class EditAgain:
+    """Reopen the form on ``base`` (the saved version) holding ``form`` (with my changes)."""
+
+    base: Action
+    form: ActionFormResult
+
+
+async def save_edit(
+    board: BoardScreen, base: Action, form: ActionFormResult
+) -> Action | EditAgain | None:
+    """Write the form's changes over ``base`` (the version the person saw).
+
+    Returns the saved action; ``None`` when the person kept the other version; or
+    ``EditAgain``. Errors other than a conflict (a gate, a busy file) are raised.
+    """
+    from screens.dialogs import ConflictModal
+
+    mine = changes_between(base, form)
+    seen = base
+    while True:
+        if is_empty(mine):
+            return seen
+        try:
+            return await board.context.write(
+                lambda store, seen=seen: store.edit_action(
+                    base.id, mine, expected_version=seen.version
+                )
+            )
+        except Conflict as conflict:
+            theirs = board.read_action(base.id)
+            if theirs is None:
+                return None
+            choice = await board.app.push_screen_wait(
+                ConflictModal(
+                    action_id=base.id,
+                    mine=comparable(with_changes(form_of(theirs), mine)),
+                    theirs=comparable(theirs),
+                    by=conflict.by,
+                    at=conflict.at,
+                )
+            )
+            if choice == "mine":
+                seen = theirs  # only my fields, over their version, checked by its version
+                continue
+            if choice == "edit":
+                return EditAgain(theirs, with_changes(form_of(theirs), mine))
+            board.place(theirs)
+            return None

@@ -1,0 +1,46 @@
+"""When the app crashes: the traceback goes to a file of the user's own, and one line says where.
+
+The file is ``$XDG_STATE_HOME/pdca/crash-<time>-<pid>.log`` (``~/.local/state/pdca``), readable
+by the user alone (a traceback may hold the team's data), never beside the shared database.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+def crash_directory(environ: Mapping[str, str]) -> Path:
+    base = environ.get("XDG_STATE_HOME") or os.path.join(
+        environ.get("HOME") or os.path.expanduser("~"), ".local", "state"
+    )
+    return Path(base) / "pdca"
+
+
+def write_crash_log(error: BaseException, environ: Mapping[str, str], context: str) -> Path | None:
+    """Write ``error``'s traceback (and what pdca had open) to a new file; its path, or None
+    when even that failed (then the caller still exits non-zero, with the error's line)."""
+    directory = crash_directory(environ)
+    moment = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = directory / f"crash-{moment}-{os.getpid()}.log"
+    text = "".join(traceback.format_exception(error))
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            out.write(f"pdca crashed at {moment}\n{context}\n\n{text}")
+    except OSError:
+        return None
+    return path
+
+
+def crash_line(error: BaseException, log: Path | None) -> str:
+    """``pdca: crashed (KeyError: 'x'); the traceback is in ~/.local/state/pdca/crash-....log``"""
+    what = f"{type(error).__name__}: {error}".replace("\n", " ")
+    if len(what) > 200:
+        what = what[:200] + "…"
+    where = f"the traceback is in {log}" if log else "the traceback could not be saved"
+    return f"pdca: crashed ({what}); {where}"
