@@ -51,13 +51,23 @@ def diagnose(path: Path, mountinfo: str | None = None) -> list[Check]:
     try:
         checks += _check_contents(connection, network)
     except sqlite3.Error as error:
-        checks.append(Check("open", False, _worded(path, error)))
+        checks.append(Check("integrity" if _damage(error) else "open", False, _worded(path, error)))
     finally:
         connection.close()
     return checks
 
 
+def _damage(error: sqlite3.Error) -> bool:
+    code = getattr(error, "sqlite_errorcode", 0) or 0
+    return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
 def _worded(path: Path, error: sqlite3.Error) -> str:
+    if _damage(error):
+        return (
+            f"damaged: {error}; restore the last good copy (a {path.name}.vN.bak beside it, or "
+            f"your own backup), or save what is readable: sqlite3 {path} .recover"
+        )
     known = database_failure(path, error)
     return str(known) if known is not None else f"{error} ({describe_owner(path)})"
 
@@ -159,7 +169,10 @@ def _check_contents(connection: sqlite3.Connection, network: bool) -> list[Check
         )
     )
     integrity = [row[0] for row in connection.execute("PRAGMA integrity_check")]
-    checks.append(Check("integrity", integrity == ["ok"], "; ".join(integrity[:3])))
+    found = "; ".join(integrity[:3]) + (
+        f" (and {len(integrity) - 3} more)" if len(integrity) > 3 else ""
+    )
+    checks.append(Check("integrity", integrity == ["ok"], found))
     broken = connection.execute("PRAGMA foreign_key_check").fetchall()
     checks.append(
         Check(

@@ -454,4 +454,22 @@ def migrate(conn: sqlite3.Connection, path: Path, *, writable: bool) -> Path | N
         conn.execute("PRAGMA foreign_keys = ON")
         if temporary is not None:
             temporary.unlink(missing_ok=True)
+    sweep_leftovers(path)
     return backup
+
+
+def sweep_leftovers(path: Path) -> None:
+    """Remove the temporary copies (``.pdca.db.<pid>.<random>.bak`` / ``.new``) that pdca
+    processes killed half-way left behind. Never the database's own files: only names that
+    pdca gives its temporary files, of processes that no longer run."""
+    for leftover in path.parent.glob(f".{path.name}.*.*"):
+        parts = leftover.name.removeprefix(f".{path.name}.").split(".")
+        kinds = ("bak", "new", "bak-journal", "new-journal")
+        if len(parts) != 3 or parts[2] not in kinds or not parts[0].isdigit():
+            continue
+        try:
+            os.kill(int(parts[0]), 0)
+        except ProcessLookupError:
+            leftover.unlink(missing_ok=True)
+        except (PermissionError, OverflowError):
+            continue  # another user's process, still running

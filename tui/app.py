@@ -142,7 +142,16 @@ class PdcaApp(App[None]):
             known = cause if isinstance(cause, PdcaError) else None
             if known is None and isinstance(cause, DATABASE_ERRORS):
                 known = database_failure(self.context.path, cause)
-            self.stop_on_broken(str(known or cause))
+            reason = str(known or cause)
+            if self.context.broken is None:
+                self.context.broken = reason
+                self._stop_presence.set()
+                self._return_code = 1
+                self._exit_renderables.append(Text(f"pdca: {reason}"))
+            # As Textual's own handler does: the handler that raised cannot go on, and a test
+            # pilot waiting for the app is told it stopped.
+            self._exception_event.set()
+            self._close_messages_no_wait()
             return
         self.crash_log = write_crash_log(cause, self.environ, f"database: {self.context.path}")
         super()._handle_exception(error)

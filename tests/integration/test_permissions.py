@@ -11,14 +11,20 @@ real second Unix user.
 
 from __future__ import annotations
 
+import grp
+import json
 import os
 import pwd
+import re
+import shlex
 import shutil
 import stat
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -136,17 +142,29 @@ def _distributions(names: list[str]) -> dict[str, metadata.Distribution]:
     return found
 
 
-def _stage(public_dir: Path) -> Path:
-    """A copy of pdca's command line and what it imports, where any user may read it.
+CLI_PACKAGES = ("db", "tui")
+CLI_DISTRIBUTIONS = ("click", "pydantic", "sqlite-utils")
+# What ``tui.app`` imports besides the command line's needs: the views and Textual.
+APP_PACKAGES = (*CLI_PACKAGES, "screens", "widgets")
+APP_DISTRIBUTIONS = (*CLI_DISTRIBUTIONS, "textual", "textual-plotext")
+
+
+def _stage(
+    public_dir: Path,
+    packages: tuple[str, ...] = CLI_PACKAGES,
+    distributions: tuple[str, ...] = CLI_DISTRIBUTIONS,
+) -> Path:
+    """A copy of pdca's command line (or, given more ``packages`` and ``distributions``, its
+    app) and what it imports, where any user may read it.
 
     Our interpreter's packages may sit in root's private home (pyenv, a venv's symlinks), which
     another user cannot enter; so copy them, with pdca's own packages, into a public folder."""
     site = public_dir / "site"
-    for package in ("db", "tui"):
+    for package in packages:
         shutil.copytree(
             REPO / package, site / package, ignore=shutil.ignore_patterns("__pycache__")
         )
-    for distribution in _distributions(["click", "pydantic", "sqlite-utils"]).values():
+    for distribution in _distributions(list(distributions)).values():
         for file in distribution.files or []:
             source = Path(distribution.locate_file(file))
             if "__pycache__" in file.parts or ".." in file.parts or not source.is_file():
@@ -202,12 +220,22 @@ def public_dir() -> Iterator[Path]:
     shutil.rmtree(directory)
 
 
-def _nobody_runner(db_path: Path, work: Path) -> Run:
+@dataclass(frozen=True)
+class Nobody:
+    """How to run Python as the real user ``nobody`` over a staged copy of pdca."""
+
+    user: pwd.struct_passwd
+    env: dict[str, str]
+    python: str
+    home: Path
+
+
+def _as_nobody(work: Path, **stage: tuple[str, ...]) -> Nobody:
     nobody = pwd.getpwnam("nobody")
     home = work / "home"
     home.mkdir()
     os.chown(home, nobody.pw_uid, nobody.pw_gid)
-    site = _stage(work)
+    site = _stage(work, **stage)
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(home),
@@ -216,16 +244,21 @@ def _nobody_runner(db_path: Path, work: Path) -> Run:
         "TZ": "UTC",
         "PYTHONPATH": str(site),
     }
-    python = _python_for(nobody, env, home)
+    return Nobody(nobody, env, _python_for(nobody, env, home), home)
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
+
+def _nobody_runner(db_path: Path, work: Path) -> Run:
+    nobody = _as_nobody(work)
+
+    def run(*args: str, groups: Sequence[int] = ()) -> subprocess.CompletedProcess[str]:
+        """``pdca --db db_path *args`` as nobody, in no supplementary group but ``groups``."""
         return subprocess.run(
-            [python, "-m", "tui", "--db", str(db_path), *args],
-            user=nobody.pw_uid,
-            group=nobody.pw_gid,
-            extra_groups=[],
-            env=env,
-            cwd=home,
+            [nobody.python, "-m", "tui", "--db", str(db_path), *args],
+            user=nobody.user.pw_uid,
+            group=nobody.user.pw_gid,
+            extra_groups=list(groups),
+            env=nobody.env,
+            cwd=nobody.home,
             capture_output=True,
             text=True,
             timeout=60,
@@ -307,3 +340,247 @@ def test_read_only_user_reads_while_a_writer_has_it_open(public_dir: Path) -> No
         assert sha256(Path(f"{path}-wal")) == wal_before
     finally:
         writer.close()
+
+
+# --------------------------------------------------------------------------- users kept out
+
+
+as_root_only = pytest.mark.skipif(
+    os.geteuid() != 0, reason="needs root, to run pdca as a second real user (nobody)"
+)
+ASK = re.compile(r"ask to be added to group \S+|ask \S+ to run: chmod ")
+
+
+def _group_without(user: pwd.struct_passwd) -> grp.struct_group:
+    """A group ``user`` is not in (and not root's), to own a file ``user`` may not read."""
+    for group in grp.getgrall():
+        if group.gr_gid not in (0, user.pw_gid) and user.pw_name not in group.gr_mem:
+            return group
+    pytest.fail(f"no group here that {user.pw_name} is not in")
+
+
+def _owned(path: Path) -> str:
+    """``root:staff, mode 0700`` as the test sees it (stat, which opens nothing)."""
+    info = os.stat(path)
+    owner = pwd.getpwuid(info.st_uid).pw_name
+    group = grp.getgrgid(info.st_gid).gr_name
+    return f"owned by {owner}:{group}, mode {info.st_mode & 0o7777:04o}"
+
+
+def _follow_advice(line: str) -> list[int]:
+    """Do what the message says to ask for (as root); the groups to run the reader in."""
+    groups = [
+        grp.getgrnam(name.rstrip(".,;:)")).gr_gid
+        for name in re.findall(r"added to group (\S+)", line)
+    ]
+    for command in re.findall(r"run: (chmod [^;]+?)\s*(?:;|$)", line):
+        subprocess.run(shlex.split(command), check=True)
+    return groups
+
+
+def _assert_kept_out(run: Run, path: Path, blocker: Path) -> None:
+    """``list``, ``add`` and ``doctor`` each fail in one line naming ``path``, ``blocker``'s
+    owner, group and mode and what to ask for; nothing is written; following the advice lets
+    the reader read the file."""
+    listing = sorted(os.listdir(path.parent))
+    before = sha256(path)  # this process holds no connection to the file
+    owned = _owned(blocker)
+    for args in (["list"], ["add", "x"], ["doctor"]):
+        result = run(*args)
+        shown = f"pdca {' '.join(args)} -> {result.returncode}\n{result.stderr}"
+        assert result.returncode == 1, shown
+        assert "Traceback" not in result.stderr, shown
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1, shown
+        (line,) = lines
+        assert str(path) in line, shown
+        assert owned in line, f"{owned!r} missing: {shown}"
+        assert ASK.search(line), f"says nothing to ask for: {shown}"
+        assert "x" not in result.stdout.split(), shown
+    assert sorted(os.listdir(path.parent)) == listing  # nothing created beside the file
+    assert sha256(path) == before
+    check = Store.open(path, actor="checker", clock=lambda: NOW_DT)
+    try:
+        titles = [row[0] for row in check.conn.execute("SELECT title FROM actions")]
+    finally:
+        check.close()
+    assert "x" not in titles
+
+    groups = _follow_advice(line)
+    listed = run("list", groups=groups)
+    assert listed.returncode == 0, f"doing what {line!r} says did not let nobody read it: " + (
+        listed.stderr
+    )
+    assert "first written" in listed.stdout
+
+
+@as_root_only
+@pytest.mark.parametrize("mode", [0o700, 0o750], ids=["0700-root:root", "0750-other-group"])
+def test_user_who_may_not_enter_the_directory_is_told_whom_to_ask(
+    public_dir: Path, mode: int
+) -> None:
+    """The file sits in a directory ``nobody`` may not enter: 0700 root:root, or 0750 owned
+    by root and a group nobody is not in."""
+    locked = public_dir / "locked"
+    locked.mkdir()
+    path = locked / "pdca.db"
+    _fill(path)
+    assert siblings(path) == []
+    path.chmod(0o644)
+    run = _nobody_runner(path, public_dir)
+    if mode == 0o750:
+        os.chown(locked, 0, _group_without(pwd.getpwnam("nobody")).gr_gid)
+    locked.chmod(mode)
+
+    _assert_kept_out(run, path, blocker=locked)
+
+
+@as_root_only
+def test_user_outside_the_files_group_is_told_whom_to_ask(public_dir: Path) -> None:
+    """The file is 0660 root:<a group nobody is not in>, in a 0755 directory."""
+    shared = public_dir / "shared"
+    shared.mkdir()
+    shared.chmod(0o755)
+    path = shared / "pdca.db"
+    _fill(path)
+    assert siblings(path) == []
+    os.chown(path, 0, _group_without(pwd.getpwnam("nobody")).gr_gid)
+    path.chmod(0o660)
+    run = _nobody_runner(path, public_dir)
+
+    _assert_kept_out(run, path, blocker=path)
+
+
+# --------------------------------------------------------------------------- a reader's board
+
+BOARD_SECONDS = 3.0  # others' changes show within a second; allow a slow machine three
+
+# Runs as nobody: the board, headless, over a file nobody may only read. It says when it is
+# up, reads the id (and phase) of an action root then adds, and reports when that appeared.
+BOARD_CHILD = """
+import asyncio, json, sys, time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from screens.board import BoardScreen
+from tui.app import create_app
+
+WAIT = float(sys.argv[2])
+
+
+def board_ids(board):
+    return {phase: [a.id for a in column.actions] for phase, column in board.columns.items()}
+
+
+async def main(path):
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    app = create_app(path, actor="nobody", clock=lambda: now, presence=False)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            board = app.screen_stack[0]
+            assert isinstance(board, BoardScreen), board
+            report = {
+                "writable": app.context.writable,
+                "snapshot": app.context.store.snapshot,
+                "board": board_ids(board),
+            }
+            print(json.dumps(report), flush=True)
+            wanted = json.loads(await asyncio.to_thread(sys.stdin.readline))
+            start = time.monotonic()
+            seen = None
+            while time.monotonic() - start < WAIT:
+                if wanted["id"] in board_ids(board)[wanted["phase"]]:
+                    seen = time.monotonic() - start
+                    break
+                await pilot.pause(0.05)
+            report = {
+                "seen_after": seen,
+                "board": board_ids(board),
+                "changes_seen": app.changes_seen,
+                "snapshot": app.context.store.snapshot,
+                "broken": app.context.broken,
+            }
+            print(json.dumps(report), flush=True)
+    finally:
+        app.context.close()
+
+
+asyncio.run(main(Path(sys.argv[1])))
+"""
+
+
+def _read_line(process: subprocess.Popen[str], timeout: float) -> str:
+    """The child's next line on stdout, or fail with what it said on stderr."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(process.stdout.readline)  # type: ignore[union-attr]
+        try:
+            line = future.result(timeout=timeout)
+        except TimeoutError:
+            process.kill()
+            _, err = process.communicate()
+            pytest.fail(f"the board said nothing within {timeout} s: {err[-2000:]}")
+    if not line:
+        _, err = process.communicate()
+        pytest.fail(f"the board exited {process.returncode}: {err[-2000:]}")
+    return line
+
+
+@as_root_only
+def test_read_only_users_board_shows_others_changes(public_dir: Path) -> None:
+    """nobody's board over a 0644 root file in a 0755 directory, which nobody else has open:
+    the app holds an immutable snapshot; root then adds an action through the store, and the
+    board shows it within a few seconds."""
+    shared = public_dir / "shared"
+    shared.mkdir()
+    shared.chmod(0o755)
+    path = shared / "pdca.db"
+    _fill(path)  # opens, writes and closes: this process holds no connection now
+    path.chmod(0o644)
+    assert siblings(path) == []  # nobody has it open: no -wal, no -shm to read it through
+    nobody = _as_nobody(public_dir, packages=APP_PACKAGES, distributions=APP_DISTRIBUTIONS)
+    script = public_dir / "board_child.py"
+    script.write_text(BOARD_CHILD)
+    script.chmod(0o644)
+
+    process = subprocess.Popen(
+        [nobody.python, str(script), str(path), str(2 * BOARD_SECONDS)],
+        user=nobody.user.pw_uid,
+        group=nobody.user.pw_gid,
+        extra_groups=[],
+        env=nobody.env,
+        cwd=nobody.home,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        started = json.loads(_read_line(process, timeout=120))
+        assert started["writable"] is False, started
+        assert started["snapshot"] is True, f"expected an immutable snapshot: {started}"
+        assert sum(map(len, started["board"].values())) == 2, started
+
+        writer = Store.open(path, actor="owner", clock=lambda: NOW_DT)
+        try:
+            action = writer.add_action(ActionDraft(title="added while nobody watches"))
+        finally:
+            writer.close()
+        assert action.id not in started["board"][action.phase]
+        process.stdin.write(json.dumps({"id": action.id, "phase": action.phase}) + "\n")  # type: ignore[union-attr]
+        process.stdin.flush()  # type: ignore[union-attr]
+
+        seen = json.loads(_read_line(process, timeout=60))
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, err
+    assert "Traceback" not in err, err
+    assert seen["broken"] is None, seen
+    assert seen["seen_after"] is not None, (
+        f"#{action.id} never showed on nobody's board in {2 * BOARD_SECONDS} s: {seen}"
+    )
+    assert seen["seen_after"] <= BOARD_SECONDS, seen
+    assert action.id in seen["board"][action.phase]

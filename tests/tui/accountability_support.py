@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 from db.models import ActionDraft, CheckinDraft
 from db.store import Store
 from tests.conftest import NOW_DT, open_as
+from tests.tui.conftest import settle_app
 
 
 def team_db(store: Store, db_path: Path) -> Path:
@@ -40,14 +41,5 @@ def team_db(store: Store, db_path: Path) -> Path:
 
 
 async def settle(pilot: Pilot) -> None:
-    """Let keys, jumps and board reloads finish (never every worker: a flow may wait)."""
-    await pilot.pause()
-    for group in ("jump", "board-reload"):
-        workers = [w for w in pilot.app.workers if w.group == group]
-        if workers:
-            await pilot.app.workers.wait_for_complete(workers)
-    await pilot.pause()
-    workers = [w for w in pilot.app.workers if w.group == "board-reload"]
-    if workers:
-        await pilot.app.workers.wait_for_complete(workers)
-        await pilot.pause()
+    """Let keys, writes, jumps and board reloads finish (a flow waiting on a dialog stays)."""
+    await settle_app(pilot.app, pilot)  # type: ignore[arg-type]

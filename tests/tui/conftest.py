@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from db.models import ActionDraft, CheckinDraft
 from db.store import Store
@@ -14,6 +17,31 @@ from tests.conftest import NOW_DT
 from tui.app import PdcaApp, create_app
 
 SIZE = (120, 40)
+SETTLE_SECONDS = 20.0  # a loaded CI machine; a settled app returns at once
+
+
+async def settle_app(app: PdcaApp, pilot: Pilot) -> None:
+    """Let keys, writes (they run on the writer thread), jumps and reloads finish.
+
+    A flow waiting on a dialog stays open, so flows count only while no dialog is up; never
+    a timed sleep: this returns as soon as nothing is left running.
+    """
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while True:
+        await pilot.pause()
+        dialog_up = len(app.screen_stack) > 1
+        busy = [
+            worker
+            for worker in app.workers
+            if worker.is_running
+            and worker.group not in ("presence", "escalate")
+            and not (worker.group == "flow" and dialog_up)
+        ]
+        if not busy:
+            await pilot.pause()
+            return
+        assert time.monotonic() < deadline, f"still running: {busy}"
+        await asyncio.sleep(0.005)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 from db.models import ActionDraft
 from screens.board import BoardScreen
 from tests.conftest import open_as
-from tests.tui.conftest import SIZE
+from tests.tui.conftest import SIZE, settle_app
 from widgets.phase_column import CARD_HEIGHT, PhaseColumn
 
 
@@ -35,7 +35,7 @@ def drawn_text(column: PhaseColumn) -> str:
 async def test_opens_on_the_first_card_of_plan_with_counts(make_app, board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle_app(app, pilot)
         assert focused(app) == ("plan", 1)
         headers = {phase: str(label.render()) for phase, label in board(app).headers.items()}
         assert headers == {"plan": "Plan  2", "do": "Do  1", "check": "Check  1", "act": "Act  1"}
@@ -47,7 +47,7 @@ async def test_focus_opens_on_first_non_empty_column(make_app, store, db_path: P
     store.move_action(action.id, "do")
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle_app(app, pilot)
         assert focused(app) == ("do", action.id)
 
 
@@ -76,19 +76,19 @@ async def test_greater_than_moves_a_ready_card_to_do_and_focus_follows(
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("greater_than_sign")
-        await pilot.pause()
+        await settle_app(app, pilot)
         assert focused(app) == ("do", 1)
         assert 1 in column_ids(app, "do") and 1 not in column_ids(app, "plan")
         assert app.context.store.get_action(1).phase == "do"
         await pilot.press("less_than_sign")  # and back: moving back needs nothing
-        await pilot.pause()
+        await settle_app(app, pilot)
         assert focused(app) == ("plan", 1)
         assert app.context.store.get_action(1).phase == "plan"
         await pilot.press("shift+right")
-        await pilot.pause()
+        await settle_app(app, pilot)
         assert app.context.store.get_action(1).phase == "do"
         await pilot.press("shift+left")
-        await pilot.pause()
+        await settle_app(app, pilot)
         assert app.context.store.get_action(1).phase == "plan"
 
 
@@ -97,7 +97,7 @@ async def test_back_from_plan_says_so_and_writes_nothing(make_app, board_db: Pat
     async with app.run_test(size=SIZE) as pilot:
         events_before = app.context.store.last_event_id()
         await pilot.press("less_than_sign")
-        await pilot.pause()
+        await settle_app(app, pilot)
         assert app.context.store.last_event_id() == events_before
         assert any("first phase" in n.message for n in app._notifications)
 
@@ -106,11 +106,11 @@ async def test_undo_reverts_the_last_move(make_app, board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("greater_than_sign")
-        await pilot.pause()
+        await settle_app(app, pilot)
         assert app.context.store.get_action(1).phase == "do"
         await pilot.press("u")
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle_app(app, pilot)
         assert app.context.store.get_action(1).phase == "plan"
         assert column_ids(app, "plan") == [1, 2]
         assert any(n.message.startswith("undone: ") for n in app._notifications)
@@ -122,7 +122,7 @@ async def test_text_filter_narrows_as_typed_and_escape_clears(make_app, board_db
         await pilot.press("slash")
         await pilot.press(*"idea")
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle_app(app, pilot)
         shown = [a.id for c in board(app).columns.values() for a in c.actions]
         assert shown == [2]
         await pilot.press("enter")  # keeps the filter, back to the board
@@ -130,7 +130,7 @@ async def test_text_filter_narrows_as_typed_and_escape_clears(make_app, board_db
         assert board(app).filter.text == "idea"
         await pilot.press("escape")
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle_app(app, pilot)
         shown = sorted(a.id for c in board(app).columns.values() for a in c.actions)
         assert shown == [1, 2, 3, 4, 5]
         assert board(app).filter.text is None
@@ -143,7 +143,7 @@ async def test_show_done_toggle(make_app, board_db: Path) -> None:
         assert column_ids(app, "plan") == [1]
         await pilot.press("D")
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle_app(app, pilot)
         assert column_ids(app, "plan") == [1, 2]
         assert "✓ abandon" in drawn_text(board(app).columns["plan"])
 
@@ -161,7 +161,7 @@ async def test_a_change_from_another_connection_appears_and_focus_stays(
         # The app polls twice a second; wait a little over one poll, as a person would.
         await pilot.pause(1.2)
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle_app(app, pilot)
         assert added.id in column_ids(app, "plan")
         assert focused(app) == ("plan", 2)
 
@@ -175,7 +175,7 @@ async def test_focus_follows_an_action_someone_else_moved(make_app, board_db: Pa
         bob.close()
         app.check_for_changes()
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle_app(app, pilot)
         assert focused(app) == ("do", 1)
 
 
@@ -183,7 +183,7 @@ async def test_user_text_is_drawn_literally(make_app, store, db_path: Path) -> N
     store.add_action(ActionDraft(title="[bold red]x[/] \x1b[31mred", owner="bob"))
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle_app(app, pilot)
         text = drawn_text(board(app).columns["plan"])
         assert "[bold red]x[/]" in text
         assert "\x1b" not in text and "\\x1b[31m" in text
@@ -199,13 +199,13 @@ async def test_read_only_database_shows_a_banner_and_refuses_writes(
             # root may write anything; make the store read-only the way a reader's is.
             app.context.store.writable = False
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
+            await settle_app(app, pilot)
             banner = app.screen.query_one("#read-only")
             assert "read-only" in str(banner.render())
             before = board_db.read_bytes()
             for key in ("n", "greater_than_sign", "c", "d", "u", "e"):
                 await pilot.press(key)
-                await pilot.pause()
+                await settle_app(app, pilot)
             assert board_db.read_bytes() == before
             assert len(app.screen_stack) == 1  # no form opened
             assert all("read-only" in n.message for n in app._notifications)

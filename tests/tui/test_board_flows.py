@@ -18,17 +18,13 @@ from screens.dialogs import (
     PickModal,
 )
 from tests.conftest import open_as
-from tests.tui.conftest import SIZE
+from tests.tui.conftest import SIZE, settle_app
 from tests.tui.test_board import board, column_ids, focused
 
 
 async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
-    """Let keys, dialogs and board reloads finish (a flow waiting on a dialog stays open)."""
-    await pilot.pause()
-    reloads = [w for w in app.workers if w.group == "board-reload"]
-    if reloads:  # an empty list would mean "every worker", the waiting flow included
-        await app.workers.wait_for_complete(reloads)
-    await pilot.pause()
+    """Let keys, writes, dialogs and board reloads finish (a flow waiting on a dialog stays)."""
+    await settle_app(app, pilot)
 
 
 def set_field(app, field: str, value: str) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,138 @@
+"""The real ``pdca`` board in a real pseudo-terminal: how it ends when things go wrong.
+
+- A crash restores the terminal, exits non-zero and prints one line naming the file that
+  holds the traceback.
+- The database removed while the board is open: it stops within a second or two, says so in
+  one line and exits 1 (it does not carry on writing into a file nobody can see).
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import sys
+import time
+from pathlib import Path
+
+from db.models import ActionDraft
+from db.store import Store
+from tests.conftest import NOW_DT, REPO
+
+ALT_SCREEN_OFF = b"\x1b[?1049l"  # leaving the alternate screen: the terminal is given back
+
+
+def _run_in_pty(code: str, env: dict[str, str], *, then: object = None, seconds: float = 60):
+    """Run ``python -c code`` on a pseudo-terminal; return (exit status, everything shown).
+    ``then(started)`` is called once the app has drawn its first screen."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: a terminal of 120x40, as a person's
+        os.environ.clear()
+        os.environ.update(env)
+        os.execv(sys.executable, [sys.executable, "-c", code])
+    shown = b""
+    called = False
+    deadline = time.monotonic() + seconds
+    status = None
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            if ready:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    chunk = b""
+                if not chunk:
+                    break
+                shown += chunk
+            if not called and then is not None and b"Plan" in shown:
+                called = True
+                then()  # type: ignore[operator]
+            done, code_ = os.waitpid(pid, os.WNOHANG)
+            if done:
+                status = code_
+                break
+        while status is None and time.monotonic() < deadline:  # the terminal closed first
+            done, code_ = os.waitpid(pid, os.WNOHANG)
+            status = code_ if done else None
+            time.sleep(0.05)
+    finally:
+        if status is None:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        os.close(fd)
+    assert status is not None, shown[-2000:]
+    return os.waitstatus_to_exitcode(status), shown
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "PDCA_USER": "alice",
+        "PDCA_NOW": "2026-11-23T09:00:00Z",
+        "PYTHONPATH": str(REPO),
+        "TERM": "xterm-256color",
+        "COLUMNS": "120",
+        "LINES": "40",
+        "TZ": "UTC",
+    }
+
+
+def _database(tmp_path: Path) -> Path:
+    path = tmp_path / "pdca.db"
+    store = Store.open(path, actor="alice", clock=lambda: NOW_DT, create=True)
+    store.add_action(ActionDraft(title="Something to see"))
+    store.close()
+    return path
+
+
+CRASHING_BOARD = """
+import sys
+from screens.board import BoardScreen
+from tui.cli import cli
+
+def crash(self):
+    raise RuntimeError("a bug in a key handler")
+
+BoardScreen.on_mount_original = BoardScreen.on_mount
+def mount_then_crash(self):
+    BoardScreen.on_mount_original(self)
+    self.set_timer(0.5, lambda: crash(self))
+
+BoardScreen.on_mount = mount_then_crash
+cli.main(["--db", sys.argv[1]], prog_name="pdca")
+"""
+
+
+def test_a_crash_gives_the_terminal_back_exits_1_and_names_its_log(tmp_path: Path) -> None:
+    path = _database(tmp_path)
+    code = f"import sys; sys.argv = ['pdca', {str(path)!r}]\n{CRASHING_BOARD}"
+    status, shown = _run_in_pty(code, _env(tmp_path))
+    assert status == 1, shown[-3000:]
+    assert ALT_SCREEN_OFF in shown
+    tail = shown[shown.rindex(ALT_SCREEN_OFF) :].decode(errors="replace")
+    assert "pdca: crashed (RuntimeError: a bug in a key handler)" in tail
+    logs = list((tmp_path / "home" / "state" / "pdca").glob("crash-*.log"))
+    assert len(logs) == 1
+    assert str(logs[0]) in tail.replace("\r\n", "").replace("\n", "")
+    assert "a bug in a key handler" in logs[0].read_text()
+    assert "Traceback" not in tail  # one line on the terminal; the details are in the file
+
+
+def test_the_board_stops_when_its_database_is_removed(tmp_path: Path) -> None:
+    path = _database(tmp_path)
+
+    def remove() -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+    code = f"from tui.cli import cli; cli.main(['--db', {str(path)!r}], prog_name='pdca')"
+    status, shown = _run_in_pty(code, _env(tmp_path), then=remove, seconds=30)
+    assert status == 1, shown[-3000:]
+    tail = shown[shown.rindex(ALT_SCREEN_OFF) :].decode(errors="replace")
+    assert "was removed while open" in tail.replace("\r\n", " ").replace("\n", " ")

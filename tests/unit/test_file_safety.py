@@ -1,0 +1,453 @@
+"""The file is touched by SQLite alone, and what it is decides what pdca does with it.
+
+- No pdca code path opens, reads, copies, renames or truncates the database or its -wal,
+  -shm or -journal outside SQLite (an audit hook watches every Python-level file operation
+  while the commands run); and a process that holds a connection and opens the store again
+  keeps its locks, so another process's exit never deletes the WAL under it.
+- An empty file is refused by every command but ``init`` (which makes it a pdca database); a
+  foreign one by all; a damaged one with one line naming the damage, and nothing is written.
+- An undone create never frees its id, in new files and in files upgraded from before.
+- An upgrade keeps a complete copy under ``pdca.db.vN.bak``; killed half-way, it leaves no
+  copy under that name.
+- ``pdca init`` makes ./pdca.db here; ``--db ""`` is refused; ``pdca demo`` reseeds its file
+  in place, through SQLite, so a board that has it open keeps working.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from db import schema
+from db.models import ActionDraft
+from db.store import Store
+from tests.conftest import NOW_DT, REPO, run_pdca
+
+
+def _env(tmp_path: Path, path: Path | None) -> dict[str, str]:
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    env = {
+        "PDCA_USER": "alice",
+        "PDCA_NOW": "2026-11-23T09:00:00Z",
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "TZ": "UTC",
+        "PDCA_DB": str(path) if path else "",
+    }
+    return env
+
+
+def _python(script: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TZ": "UTC"}
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def make_old_database(path: Path, version: int) -> None:
+    """A pdca file as an older pdca left it: the first ``version`` migrations, and data."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("BEGIN")
+    conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+    for _name, step in schema.MIGRATIONS[:version]:
+        step(conn)
+    conn.execute(f"PRAGMA user_version = {version}")
+    at = "2026-11-20T09:00:00Z"
+    for number in (1, 2, 3):
+        conn.execute(
+            "INSERT INTO actions (id, title, phase_since, created_by, created_at, updated_at)"
+            " VALUES (?, ?, ?, 'alice', ?, ?)",
+            (number, f"old {number}", at, at, at),
+        )
+        conn.execute(
+            "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, after)"
+            " VALUES (?, ?, 'alice', 'action', ?, 'create', ?, '{}')",
+            (number, at, number, f"added #{number}"),
+        )
+    # An older pdca undid #3's creation by deleting the row: its id was free to reuse.
+    conn.execute("DELETE FROM actions WHERE id = 3")
+    conn.execute(
+        "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, before, undo_of)"
+        " VALUES (4, ?, 'alice', 'action', 3, 'delete', 'undid added #3', '{}', 3)",
+        (at,),
+    )
+    conn.execute("COMMIT")
+    conn.close()
+
+
+# --------------------------------------------------------------------------- only SQLite
+
+
+AUDITED = """
+import json, os, sys
+from pathlib import Path
+
+db = os.path.abspath(sys.argv[1])
+names = {db, db + "-wal", db + "-shm", db + "-journal"}
+touched = []
+
+def audit(event, args):
+    # Linking a new, complete, closed file INTO the name creates the database: allowed.
+    watched = {"os.link": 1}.get(event, 2)
+    if event in ("open", "os.rename", "os.remove", "os.truncate", "shutil.copyfile",
+                 "os.link", "os.replace"):
+        for arg in args[:watched]:
+            if isinstance(arg, (str, bytes, os.PathLike)):
+                text = os.fsdecode(arg)
+                if os.path.abspath(text) in names:
+                    touched.append([event, text])
+
+sys.addaudithook(audit)
+from tui.cli import cli
+
+def run(*args):
+    try:
+        cli.main(list(args), prog_name="pdca")
+    except SystemExit:
+        pass
+
+commands = json.loads(sys.argv[2])
+for command in commands:
+    run(*command)
+print(json.dumps(touched))
+"""
+
+
+def test_no_command_opens_the_database_files_outside_sqlite(tmp_path: Path) -> None:
+    """Every command, on a new file, an existing one and one to upgrade, under an audit hook
+    that records any Python-level open, rename, removal, copy or truncation of the files."""
+    path = tmp_path / "pdca.db"
+    old = tmp_path / "old.db"
+    make_old_database(old, 4)
+    csv = tmp_path / "actions.csv"
+    csv.write_text("title,owner\nFrom a spreadsheet,dana\n", encoding="utf-8")
+    commands = [
+        ["--db", str(path), "init"],
+        ["--db", str(path), "add", "First", "--owner", "dana", "--due", "+3d"],
+        ["--db", str(path), "move", "1", "do"],
+        ["--db", str(path), "checkin", "1", "going well"],
+        ["--db", str(path), "edit", "1", "--title", "First, renamed"],
+        ["--db", str(path), "list"],
+        ["--db", str(path), "show", "1"],
+        ["--db", str(path), "undo"],
+        ["--db", str(path), "kpi", "add", "Lead time", "--unit", "d", "--baseline", "9",
+         "--target", "5", "--alert", "12", "--direction", "down", "--owner", "dana"],
+        ["--db", str(path), "kpi", "record", "Lead time", "13"],
+        ["--db", str(path), "alerts"],
+        ["--db", str(path), "owners"],
+        ["--db", str(path), "log"],
+        ["--db", str(path), "standup", "--record"],
+        ["--db", str(path), "import", str(csv)],
+        ["--db", str(path), "export", "--out", str(tmp_path / "export.json")],
+        ["--db", str(path), "doctor"],
+        ["--db", str(old), "list"],  # upgrades it, keeping a backup copy first
+        ["--db", str(old), "doctor"],
+    ]  # fmt: skip
+    done = _python(
+        f"import sys; sys.argv = ['x', {str(path)!r}, {json.dumps(commands)!r}]\n{AUDITED}",
+        tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[-1]) == []
+    done = _python(
+        f"import sys; sys.argv = ['x', {str(old)!r}, '[]']\n{AUDITED}", tmp_path
+    )  # the hook itself reports (an empty run)
+    assert json.loads(done.stdout.splitlines()[-1]) == []
+    assert path.with_name("old.db.v4.bak").exists()
+
+
+HOLDER = """
+import sys, time
+from pathlib import Path
+from db.store import Store
+from db.clock import system_clock
+
+path = Path(sys.argv[1])
+first = Store.open(path, actor="alice", clock=system_clock)
+first.list_actions()
+# A long-lived process opens the store again (a reload, presence, escalation) ...
+for _ in range(3):
+    Store.open(path, actor="alice", clock=system_clock).close()
+print("ready", flush=True)
+sys.stdin.readline()  # ... and still has the first open while another process comes and goes
+print("wal" if Path(f"{path}-wal").exists() and Path(f"{path}-shm").exists() else "gone")
+from db.models import CheckinDraft
+first.add_checkin(1, CheckinDraft(message="after the others left"))
+first.close()
+"""
+
+
+def test_opening_the_store_again_keeps_the_locks_of_the_first(tmp_path: Path) -> None:
+    """While a process holds a connection, another process that opens and closes the file
+    must not think it is the last user and delete the WAL under it."""
+    path = tmp_path / "pdca.db"
+    store = Store.open(path, actor="setup", clock=lambda: NOW_DT, create=True)
+    store.add_action(ActionDraft(title="shared"))
+    store.close()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TZ": "UTC"}
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdin is not None
+        assert holder.stdout.readline().strip() == "ready", holder.stderr
+        listed = run_pdca("list", env=_env(tmp_path, path))  # comes, reads, closes, goes
+        assert listed.returncode == 0, listed.stderr
+        out, err = holder.communicate("go\n", timeout=60)
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+    assert holder.returncode == 0, err
+    assert out.strip() == "wal"
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        messages = [row[0] for row in conn.execute("SELECT message FROM checkins")]
+    conn.close()
+    assert messages == ["after the others left"]
+
+
+# --------------------------------------------------------------------------- what a file is
+
+READERS = [["list"], ["show", "1"], ["owners"], ["log"], ["kpi", "list"], ["export"]]
+WRITERS = [["add", "x"], ["checkin", "1", "x"], ["kpi", "record", "Lead", "1"], ["undo"]]
+
+
+def _one_line_refusal(result: subprocess.CompletedProcess[str], *needles: str) -> None:
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def _empty_sqlite(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 0")
+    conn.execute("VACUUM")
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    "make", [lambda p: p.write_bytes(b""), _empty_sqlite], ids=["0-bytes", "no-tables"]
+)
+def test_an_empty_file_is_refused_by_every_command_but_init(tmp_path: Path, make) -> None:
+    path = tmp_path / "empty.db"
+    make(path)
+    before = path.read_bytes()  # no connection is open in this process
+    for command in READERS + WRITERS:
+        result = run_pdca(*command, env=_env(tmp_path, path))
+        _one_line_refusal(result, str(path), "empty", "pdca --db")
+        assert path.read_bytes() == before, f"{command} wrote into the empty file"
+    assert sorted(os.listdir(tmp_path)) == ["empty.db", "home"]
+
+    made = run_pdca("--db", str(path), "init", env=_env(tmp_path, None))
+    assert made.returncode == 0, made.stderr
+    added = run_pdca("add", "now it is one", env=_env(tmp_path, path))
+    assert added.returncode == 0, added.stderr
+
+
+def test_a_foreign_sqlite_file_is_refused_even_by_init(tmp_path: Path) -> None:
+    path = tmp_path / "theirs.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE recipes (name TEXT)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    for command in [["init"], *READERS, *WRITERS]:
+        result = run_pdca(*command, env=_env(tmp_path, path))
+        _one_line_refusal(result, str(path), "not a pdca one")
+    assert path.read_bytes() == before
+
+
+def _damaged(tmp_path: Path) -> Path:
+    """A pdca file with a valid header whose actions table pages are garbage."""
+    path = tmp_path / "damaged.db"
+    store = Store.open(path, actor="alice", clock=lambda: NOW_DT, create=True)
+    store.add_actions([ActionDraft(title=f"action {n}", notes="x" * 400) for n in range(300)])
+    (root,) = store.conn.execute(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'actions'"
+    ).fetchone()
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size = store.conn.execute("PRAGMA page_size").fetchone()[0]
+    store.close()  # every connection closed before the bytes are spoiled
+    with path.open("r+b") as handle:
+        handle.seek((root - 1) * page_size)
+        handle.write(b"\xff" * page_size)
+    return path
+
+
+def test_a_damaged_file_is_refused_in_one_line_and_nothing_is_written(tmp_path: Path) -> None:
+    path = _damaged(tmp_path)
+    before = path.read_bytes()
+    for command in [["list"], ["show", "1"], ["add", "x"], ["checkin", "1", "x"]]:
+        result = run_pdca(*command, env=_env(tmp_path, path))
+        _one_line_refusal(result, str(path), "damaged", "doctor")
+        assert path.read_bytes() == before, f"{command} wrote into the damaged file"
+    doctor = run_pdca("doctor", env=_env(tmp_path, path))
+    assert doctor.returncode != 0
+    assert "integrity" in doctor.stdout + doctor.stderr
+    assert "Traceback" not in doctor.stderr
+
+
+# --------------------------------------------------------------------------- ids
+
+
+def test_an_undone_create_never_frees_its_id(store: Store) -> None:
+    first = store.add_action(ActionDraft(title="kept"))
+    undone = store.add_action(ActionDraft(title="added then undone"))
+    store.undo()
+    later = store.add_action(ActionDraft(title="someone else's"))
+    assert later.id not in (first.id, undone.id)
+    history = store.action_detail(later.id).history
+    assert [event.summary for event in history] == [f"added #{later.id}"]
+
+
+def test_an_upgraded_file_does_not_reuse_an_id_freed_before(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    make_old_database(path, 4)
+    store = Store.open(path, actor="bob", clock=lambda: NOW_DT)
+    try:
+        added = store.add_action(ActionDraft(title="after the upgrade"))
+        assert added.id == 4  # #3 was created and undone by the older pdca
+        assert [a.title for a in store.list_actions()] == ["old 1", "old 2", "after the upgrade"]
+        assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        store.close()
+
+
+def test_the_upgraded_schema_equals_a_new_files(tmp_path: Path) -> None:
+    old, new = tmp_path / "old.db", tmp_path / "new.db"
+    make_old_database(old, 4)
+    Store.open(old, actor="a", clock=lambda: NOW_DT).close()
+    Store.open(new, actor="a", clock=lambda: NOW_DT, create=True).close()
+
+    def shape(path: Path) -> list[tuple[str, str]]:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            rows = conn.execute(
+                "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+                " ORDER BY type, name"
+            ).fetchall()
+        conn.close()
+        return rows
+
+    assert shape(old) == shape(new)
+
+
+# --------------------------------------------------------------------------- backups
+
+KILLED_MID_BACKUP = """
+import os, sys
+from pathlib import Path
+from db import connection
+
+path = Path(sys.argv[1])
+original = connection.connect_file
+
+def connect_then_die_in_vacuum(path, writable):
+    conn, snapshot = original(path, writable)
+    steps = [0]
+
+    def progress():
+        # Once the copy has begun to be written, die at once (as SIGKILL would: no cleanup).
+        if any(name.startswith(".pdca.db.") for name in os.listdir(path.parent)):
+            os._exit(9)
+        return 0
+
+    conn.set_progress_handler(progress, 20)
+    return conn, snapshot
+
+connection.connect_file = connect_then_die_in_vacuum
+connection.open_database(path, create=False)
+"""
+
+
+def test_an_upgrade_killed_mid_backup_leaves_no_copy_under_the_backup_name(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "pdca.db"
+    make_old_database(path, 4)
+    killed = _python(f"import sys; sys.argv = ['x', {str(path)!r}]\n{KILLED_MID_BACKUP}", tmp_path)
+    assert killed.returncode == 9, killed.stderr
+    assert not any(
+        name.endswith(".bak") and not name.startswith(".") for name in os.listdir(tmp_path)
+    )
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 4  # untouched
+    conn.close()
+
+    listed = run_pdca("list", env=_env(tmp_path, path))  # upgrades, with a complete copy
+    assert listed.returncode == 0, listed.stderr
+    backup = tmp_path / "pdca.db.v4.bak"
+    with sqlite3.connect(f"file:{backup}?mode=ro", uri=True) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        titles = [row[0] for row in conn.execute("SELECT title FROM actions ORDER BY id")]
+    conn.close()
+    assert titles == ["old 1", "old 2"]
+    assert not any(name.startswith(".pdca.db.") for name in os.listdir(tmp_path))  # swept
+
+
+# --------------------------------------------------------------------------- team setup
+
+
+def test_init_makes_pdca_db_in_the_current_directory(tmp_path: Path) -> None:
+    team = tmp_path / "team"
+    team.mkdir()
+    env = _env(tmp_path, None)
+    env["HOME"] = str(team)  # run_pdca runs in $HOME
+    made = run_pdca("init", env=env)
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.strip() == f"created {team / 'pdca.db'}"
+    assert (team / "pdca.db").is_file()
+    again = run_pdca("init", env=env)
+    assert again.stdout.strip() == f"uses existing {team / 'pdca.db'}"
+    where = run_pdca("where", env=env)
+    assert where.stdout.splitlines()[0] == str(team / "pdca.db")
+    assert not (tmp_path / "home" / ".local" / "share" / "pdca").exists()
+
+
+@pytest.mark.parametrize("command", [["init"], ["list"], ["add", "x"]])
+def test_an_empty_db_option_is_refused(tmp_path: Path, command: list[str]) -> None:
+    result = run_pdca("--db", "", *command, env=_env(tmp_path, None))
+    _one_line_refusal(result, "--db", "not a path")
+
+
+def test_demo_reseeds_its_file_in_place_while_it_is_open(tmp_path: Path) -> None:
+    env = _env(tmp_path, None)
+    first = run_pdca("demo", env=env)
+    assert first.returncode == 0, first.stderr
+    path = Path(env["XDG_DATA_HOME"]) / "pdca" / "demo-small.db"
+    inode = os.stat(path).st_ino
+    board = Store.open(path, actor="alice", clock=lambda: NOW_DT)  # a board has it open
+    try:
+        board.add_action(ActionDraft(title="typed on the board"))
+        second = run_pdca("demo", env=env)
+        assert second.returncode == 0, second.stderr
+        assert os.stat(path).st_ino == inode  # the same file, reseeded through SQLite
+        titles = [a.title for a in board.list_actions()]
+        assert "typed on the board" not in titles and titles
+        assert board.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        board.close()
