@@ -58,6 +58,11 @@ async def key_latencies(db: Path, presses: int) -> dict[str, list[float]]:
             start = time.perf_counter()
             await pilot.press(key)
             await pilot.pause()
+            # A move is written on the writer thread; its repaint follows when it is done.
+            writes = [w for w in app.workers if w.group in ("write", "flow") and w.is_running]
+            if writes:
+                await app.workers.wait_for_complete(writes)
+                await pilot.pause()
             if drawn:
                 results[bucket].append((max(drawn) - start) * 1000)
 

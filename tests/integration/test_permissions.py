@@ -457,7 +457,7 @@ BOARD_SECONDS = 3.0  # others' changes show within a second; allow a slow machin
 
 # Runs as nobody: the board, headless, over a file nobody may only read. It says when it is
 # up, reads the id (and phase) of an action root then adds, and reports when that appeared.
-BOARD_CHILD = """
+BOARD_CHILD = r"""
 import asyncio, json, sys, time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -466,6 +466,12 @@ from screens.board import BoardScreen
 from tui.app import create_app
 
 WAIT = float(sys.argv[2])
+
+
+def say(report):
+    # Textual captures print() while an app runs: write to the real stdout.
+    sys.__stdout__.write(json.dumps(report) + "\n")
+    sys.__stdout__.flush()
 
 
 def board_ids(board):
@@ -485,7 +491,7 @@ async def main(path):
                 "snapshot": app.context.store.snapshot,
                 "board": board_ids(board),
             }
-            print(json.dumps(report), flush=True)
+            say(report)
             wanted = json.loads(await asyncio.to_thread(sys.stdin.readline))
             start = time.monotonic()
             seen = None
@@ -501,7 +507,7 @@ async def main(path):
                 "snapshot": app.context.store.snapshot,
                 "broken": app.context.broken,
             }
-            print(json.dumps(report), flush=True)
+            say(report)
     finally:
         app.context.close()
 
