@@ -45,17 +45,23 @@ def _group(gid: int) -> str:
 
 
 def what_to_ask(path: Path, needs: str) -> str:
-    """What to ask for so this user may ``needs`` (read, write, enter) ``path``."""
+    """What to ask for so this user may ``needs`` (read, write, enter) ``path``: to join its
+    group, to have the group given the permission, or both."""
     try:
         info = path.stat()
     except OSError:
         return "ask the team's admin"
-    group = _group(info.st_gid)
-    if info.st_gid not in os.getgroups() and info.st_gid != os.getegid():
-        return f"ask to be added to group {group}"
     bit = {"read": "r", "write": "w", "enter": "x"}[needs]
-    if not info.st_mode & {"r": stat.S_IRGRP, "w": stat.S_IWGRP, "x": stat.S_IXGRP}[bit]:
-        return f"ask {_user(info.st_uid)} to run: chmod g+{bit} {path}"
+    group_may = info.st_mode & {"r": stat.S_IRGRP, "w": stat.S_IWGRP, "x": stat.S_IXGRP}[bit]
+    in_group = info.st_gid in os.getgroups() or info.st_gid == os.getegid()
+    join = f"to be added to group {_group(info.st_gid)}"
+    grant = f"{_user(info.st_uid)} to run: chmod g+{bit} {path}"
+    if not in_group and not group_may:
+        return f"ask {join}, and {grant}"
+    if not in_group:
+        return f"ask {join}"
+    if not group_may:
+        return f"ask {grant}"
     return "ask the team's admin"
 
 

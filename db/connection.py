@@ -29,7 +29,7 @@ from urllib.parse import quote
 
 from db import schema
 from db.access import cannot_reach, describe_owner, login_name, what_to_ask
-from db.errors import DatabaseProblem, database_failure
+from db.errors import DatabaseProblem, InvalidInput, database_failure
 from db.filesystem import directory_is_group_shared, filesystem_of, is_network_filesystem
 
 BUSY_TIMEOUT_SECONDS = 10.0
@@ -57,6 +57,35 @@ def file_identity(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return info.st_dev, info.st_ino
+
+
+def database_files(path: Path) -> list[str]:
+    """The database and the files SQLite keeps beside it: nothing but SQLite may open them."""
+    base = os.path.abspath(path)
+    return [base, f"{base}-wal", f"{base}-shm", f"{base}-journal"]
+
+
+def refuse_database_file(candidate: Path, database: Path, field: str) -> None:
+    """Refuse ``candidate`` (a file to read or write with Python) when it is the database or
+    one of its -wal/-shm/-journal, by name or as the same file (``os.stat``: opens nothing).
+    Reading or writing them from a process that has the database open would drop its locks,
+    or overwrite the team's data."""
+    names = database_files(database)
+    same = os.path.abspath(candidate) in names
+    if not same:
+        try:
+            found = os.stat(candidate)
+        except OSError:
+            found = None
+        for name in names:
+            try:
+                info = os.stat(name)
+            except OSError:
+                continue
+            if found is not None and (found.st_dev, found.st_ino) == (info.st_dev, info.st_ino):
+                same = True
+    if same:
+        raise InvalidInput(field, str(candidate), "is the database itself (or its journal)")
 
 
 def file_stamp(path: Path) -> tuple[int, ...]:

@@ -63,6 +63,9 @@ def _damage(error: sqlite3.Error) -> bool:
 
 
 def _worded(path: Path, error: sqlite3.Error) -> str:
+    code = getattr(error, "sqlite_errorcode", 0) or 0
+    if code & 0xFF == sqlite3.SQLITE_NOTADB:
+        return "not a SQLite database (or its first page is damaged); left untouched"
     if _damage(error):
         return (
             f"damaged: {error}; restore the last good copy (a {path.name}.vN.bak beside it, or "

@@ -446,6 +446,24 @@ class Store:
         ).fetchone()
         return row is not None
 
+    def damage(self) -> str | None:
+        """What SQLite's ``quick_check`` finds wrong in the whole file, in one line, or None.
+        Reads every page: for a long-lived process once at its start, not for every command."""
+        try:
+            found = [row[0] for row in self.conn.execute("PRAGMA quick_check")]
+        except sqlite3.DatabaseError as error:
+            known = database_failure(self.path, error)
+            if known is None:
+                raise
+            return str(known)
+        if found == ["ok"]:
+            return None
+        where = self.path or "the database"
+        return (
+            f"{where} is damaged ({found[0]}); nothing more written: pdca --db {where} doctor "
+            "names the damage; restore a backup copy"
+        )
+
     def counts(self) -> dict[str, int]:
         """How many rows each table holds (for seed summaries and doctor)."""
         return {

@@ -19,6 +19,7 @@ from typing import Any
 
 from db import schema
 from db.clock import iso
+from db.connection import refuse_database_file
 from db.dates import parse_date
 from db.errors import InvalidInput, PdcaError
 from db.models import ActionDraft, validated
@@ -88,6 +89,8 @@ def export_csv(store: Store) -> str:
 
 def import_file(store: Store, path: Path, today: date) -> str:
     """Import a JSON export (restore) or a CSV of actions (append); return a summary."""
+    if store.path is not None:
+        refuse_database_file(path, store.path, "file")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:

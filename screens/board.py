@@ -250,7 +250,7 @@ class BoardScreen(Screen[None]):
     def reload(self) -> None:
         """Re-read the board in a worker thread; focus stays on the same action."""
         self.changes_shown = getattr(self.app, "changes_seen", 0)
-        self._reload(self.filter, self.focused_id)
+        self._reload(self.filter)
 
     def on_screen_resume(self) -> None:
         """Back from another view or a dialog: catch up with what changed meanwhile."""
@@ -261,26 +261,28 @@ class BoardScreen(Screen[None]):
             self.reload()
 
     @work(thread=True, exclusive=True, group="board-reload")
-    def _reload(self, wanted: BoardFilter, keep_id: int | None) -> None:
-        reader = self.context.open_reader()
+    def _reload(self, wanted: BoardFilter) -> None:
         try:
-            actions = reader.list_actions(wanted.as_store_filter())
-            sparklines = kpis.sparklines(reader, SPARK_CELLS)
+            reader = self.context.open_reader()
+            try:
+                actions = reader.list_actions(wanted.as_store_filter())
+                sparklines = kpis.sparklines(reader, SPARK_CELLS)
+            finally:
+                reader.close()
+        except DatabaseBroken:
+            raise  # the app stops on it
         except PdcaError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
-        finally:
-            reader.close()
         today = self.context.today()
         self.app.call_from_thread(self.show_sparklines, sparklines)
-        self.app.call_from_thread(self._apply_reload, wanted, actions, today, keep_id)
+        self.app.call_from_thread(self._apply_reload, wanted, actions, today)
 
-    def _apply_reload(
-        self, wanted: BoardFilter, actions: list[Action], today: date, keep_id: int | None
-    ) -> None:
+    def _apply_reload(self, wanted: BoardFilter, actions: list[Action], today: date) -> None:
         if wanted != self.filter:
             return  # the filter changed while reading; a newer reload is on its way
-        self.show_actions(actions, today, self.focused_id if keep_id is None else keep_id)
+        # Focus stays where the person has it now, not where it was when the read began.
+        self.show_actions(actions, today, self.focused_id)
 
     def on_database_changed(self) -> None:
         """Called by the app when someone (anyone) changed the file."""

@@ -65,7 +65,7 @@ class Session:
             resolved = self.resolved
             if create and resolved.is_default:
                 resolved.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            existed = resolved.path.exists()
+            existed = os.path.exists(resolved.path)  # False, not an error, when unreachable
             _opened_path.append(resolved.path)
             self._store = Store.open(
                 resolved.path,
@@ -256,7 +256,7 @@ def init(session: Session) -> None:
     """
     if session.db_option is None and not session.environ.get("PDCA_DB"):
         session.db_option = str(Path.cwd() / DB_NAME)
-    existed = session.resolved.path.exists()
+    existed = os.path.exists(session.resolved.path)
     store = session.store(create=True, initialize=True)
     verb = "uses existing" if existed else "created"
     click.echo(f"{verb} {store.path}")
@@ -582,9 +582,12 @@ def initiative_list(session: Session, as_json: bool) -> None:
 @pass_session
 def export(session: Session, fmt: str, out: str | None) -> None:
     """Write the whole database as JSON, or the actions as CSV."""
+    from db.connection import refuse_database_file
     from db.transfer import export_csv, export_json
 
     store = session.store()
+    if out is not None:
+        refuse_database_file(Path(out), store.path or session.resolved.path, "--out")
     text = export_json(store) if fmt == "json" else export_csv(store)
     if out is None:
         # color=True: click strips ANSI escapes when stdout is not a terminal, and an
@@ -614,13 +617,16 @@ def doctor(session: Session) -> None:
 
     resolved = session.resolved
     click.echo(f"path        {resolved.path} ({describe_rule(resolved)})")
-    problems = 0
+    failed = []
     for check in diagnose(resolved.path):
         mark = "ok  " if check.ok else "FAIL"
-        problems += not check.ok
+        if not check.ok:
+            failed.append(check)
         click.echo(f"{mark} {check.name:<12} {printable(check.detail)}")
-    if problems:
-        _fail(f"{problems} problem(s) found")
+    if failed:
+        # The first problem on stderr too, for whoever reads only that (cron, scripts).
+        more = f" (and {len(failed) - 1} more above)" if len(failed) > 1 else ""
+        _fail(f"{failed[0].name}: {printable(failed[0].detail)}{more}")
 
 
 # --------------------------------------------------------------------------- entry point

@@ -43,17 +43,31 @@ def _record_notifications(app: PdcaApp, into: list[tuple[str, str]]) -> None:
 
 
 async def _settle(app: PdcaApp, pilot: Any) -> None:
-    """Let the keys, the write and any reload finish (never waits on a dialog's flow)."""
-    for _ in range(200):
+    """Let the keys, the write and any reload finish (a flow waiting on a dialog stays).
+
+    A worker not yet started counts too: a write's result (done, or refused with a
+    notification) must be in before the next key, or it would be counted against the wrong
+    press. Gives up only after a minute, which the report then shows as an error.
+    """
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
         await pilot.pause()
-        busy = [w for w in app.workers if w.group not in ("presence",) and w.is_running]
-        waiting = [w for w in busy if not isinstance(app.screen, BoardScreen) and w.group == "flow"]
-        if len(busy) == len(waiting):
+        dialog_up = not isinstance(app.screen, BoardScreen)
+        busy = [
+            w
+            for w in app.workers
+            if not w.is_finished
+            and w.group not in ("presence", "escalate")
+            and not (w.group == "flow" and dialog_up)
+        ]
+        if not busy:
+            await pilot.pause()
             return
         await asyncio.sleep(0.01)
+    raise TimeoutError("the app did not settle within a minute")
 
 
-async def _wait_for(app: PdcaApp, pilot: Any, kind: type | None, seconds: float = 10) -> bool:
+async def _wait_for(app: PdcaApp, pilot: Any, kind: type | None, seconds: float = 30) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         await pilot.pause()
@@ -127,6 +141,8 @@ async def drive(spec: dict[str, Any]) -> None:
                     if not await _wait_for(app, pilot, _checkin_type()):
                         report.error("the check-in form did not open")
                         continue
+                    # The card the dialog is about: the one the app acts on.
+                    action_id = app.screen.target.id  # type: ignore[attr-defined]
                     app.screen.query_one("#message", Input).value = message
                     await pilot.press("ctrl+s")
                     await _wait_for(app, pilot, None)

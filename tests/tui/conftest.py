@@ -33,7 +33,7 @@ async def settle_app(app: PdcaApp, pilot: Pilot) -> None:
         busy = [
             worker
             for worker in app.workers
-            if worker.is_running
+            if not worker.is_finished
             and worker.group not in ("presence", "escalate")
             and not (worker.group == "flow" and dialog_up)
         ]

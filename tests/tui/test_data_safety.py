@@ -246,3 +246,27 @@ async def test_a_readers_snapshot_is_read_again_when_the_file_changes(
         await settle_app(app, pilot)
         assert app.context.store is not first_store
         assert added.id in column_ids(app, "plan")
+
+
+async def test_the_app_stops_at_start_on_a_file_damaged_where_the_board_does_not_read(
+    make_app, board_db: Path
+) -> None:
+    """The board reads its cards; a damaged page elsewhere (an index here) is found by the
+    check the app runs once in the background, before anyone writes into the file."""
+    store = Store.open(board_db, actor="alice", clock=lambda: NOW_DT)
+    (root,) = store.conn.execute(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'idx_events_at'"
+    ).fetchone()
+    page_size = store.conn.execute("PRAGMA page_size").fetchone()[0]
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    with board_db.open("r+b") as handle:  # no connection is open in this process now
+        handle.seek((root - 1) * page_size + 8)
+        handle.write(b"\xff" * 64)
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        deadline = time.monotonic() + 10
+        while app.context.broken is None and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+        assert app.context.broken is not None and "damaged" in app.context.broken
+    assert app.return_code == 1

@@ -220,9 +220,9 @@ def test_a_file_that_is_not_a_database_is_refused_and_untouched(
     assert result.exit_code == 1
     assert "Traceback" not in result.stderr
     if args == ["doctor"]:
-        # doctor reports on stdout and ends with one summary line on stderr.
+        # doctor reports on stdout and repeats the first problem in one line on stderr.
         assert why in result.stdout
-        assert_one_line_error(result, "problem(s) found")
+        assert_one_line_error(result, why)
     else:
         assert_one_line_error(result, str(target), why)
         assert result.stdout == ""

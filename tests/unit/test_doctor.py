@@ -25,11 +25,19 @@ def test_a_healthy_private_database_passes(store, cli):
         assert f"ok   {name}" in result.stdout
 
 
+def tmp_db(env) -> str:  # type: ignore[no-untyped-def]
+    return env["PDCA_DB"]
+
+
 def test_missing_file_fails(env, cli):
     result = cli("doctor")
     assert result.exit_code == 1
     assert "no database at" in result.stdout
-    assert result.stderr.strip() == "pdca: 1 problem(s) found"
+    # stderr repeats the problem in one line, for whoever reads only that (cron, scripts)
+    assert (
+        result.stderr.strip()
+        == f"pdca: file: no database at {tmp_db(env)} (create one with pdca init)"
+    )
 
 
 def test_not_a_database_fails_and_stays_untouched(env, cli, tmp_path):

@@ -451,3 +451,23 @@ def test_demo_reseeds_its_file_in_place_while_it_is_open(tmp_path: Path) -> None
         assert board.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         board.close()
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm", "-journal", " (a link)"])
+def test_import_and_export_refuse_the_database_itself(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / "pdca.db"
+    store = Store.open(path, actor="alice", clock=lambda: NOW_DT, create=True)
+    store.add_action(ActionDraft(title="precious"))
+    store.close()
+    target = Path(f"{path}{suffix}")
+    if suffix == " (a link)":
+        target = tmp_path / "innocent.csv"
+        target.symlink_to(path)
+    env = _env(tmp_path, path)
+    exported = run_pdca("export", "--out", str(target), env=env)
+    _one_line_refusal(exported, "--out", "is the database itself")
+    if target.exists():
+        imported = run_pdca("import", str(target), env=env)
+        _one_line_refusal(imported, "file", "is the database itself")
+    listed = run_pdca("list", env=env)
+    assert "precious" in listed.stdout
