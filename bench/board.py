@@ -21,7 +21,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.paint import child_empty, child_view, first_paint_ms, large_database, options  # noqa: E402
+from bench.paint import (  # noqa: E402
+    child_empty,
+    child_view,
+    first_paint_ms,
+    large_database,
+    options,
+    recorded_repaints,
+)
 
 
 def child_board(db: str) -> None:
@@ -36,46 +43,38 @@ def child_board(db: str) -> None:
 async def key_latencies(db: Path, presses: int) -> dict[str, list[float]]:
     from db.clock import clock_from_env
     from tui.app import create_app
-    from widgets.phase_column import PhaseColumn
 
-    drawn: list[float] = []
-    original = PhaseColumn.render_line
-
-    def recording(self: PhaseColumn, y: int):  # type: ignore[no-untyped-def]
-        drawn.append(time.perf_counter())
-        return original(self, y)
-
-    PhaseColumn.render_line = recording  # type: ignore[method-assign]
     app = create_app(db, actor="alice", clock=clock_from_env(os.environ), presence=False)
     results: dict[str, list[float]] = {"focus j/k": [], "focus h/l": [], "move < / >": []}
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()  # the rest of the board, read after first paint
-        await pilot.pause()
-
-        async def timed(key: str, bucket: str) -> None:
-            drawn.clear()
-            start = time.perf_counter()
-            await pilot.press(key)
+    with recorded_repaints() as drawn:
+        async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
-            # A move is written on the writer thread; its repaint follows when it is done.
-            writes = [w for w in app.workers if w.group in ("write", "flow") and w.is_running]
-            if writes:
-                await app.workers.wait_for_complete(writes)
-                await pilot.pause()
-            if drawn:
-                results[bucket].append((max(drawn) - start) * 1000)
+            await app.workers.wait_for_complete()  # the rest of the board, after first paint
+            await pilot.pause()
 
-        for i in range(presses):
-            await timed("j" if i % 2 == 0 else "k", "focus j/k")
-        for i in range(presses):
-            await timed("l" if i % 2 == 0 else "h", "focus h/l")
-        await pilot.press("l")  # Do: its cards have an owner and a due date
-        await pilot.pause()
-        for i in range(presses):
-            await timed("less_than_sign" if i % 2 == 0 else "greater_than_sign", "move < / >")
-        await app.workers.wait_for_complete()
-    PhaseColumn.render_line = original  # type: ignore[method-assign]
+            async def timed(key: str, bucket: str) -> None:
+                drawn.clear()
+                start = time.perf_counter()
+                await pilot.press(key)
+                await pilot.pause()
+                # A move is written on the writer thread; its repaint follows when done.
+                writes = [w for w in app.workers if w.group in ("write", "flow")]
+                if any(not w.is_finished for w in writes):
+                    await app.workers.wait_for_complete(writes)
+                    await pilot.pause()
+                if drawn:
+                    results[bucket].append((max(drawn) - start) * 1000)
+
+            for i in range(presses):
+                await timed("j" if i % 2 == 0 else "k", "focus j/k")
+            for i in range(presses):
+                await timed("l" if i % 2 == 0 else "h", "focus h/l")
+            await pilot.press("l")  # Do: its cards have an owner and a due date
+            await pilot.pause()
+            for i in range(presses):
+                key = "less_than_sign" if i % 2 == 0 else "greater_than_sign"
+                await timed(key, "move < / >")
+            await app.workers.wait_for_complete()
     return results
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.paint import large_database, options  # noqa: E402
+from bench.paint import large_database, options, recorded_repaints  # noqa: E402
 
 HOLDER = """
 import sqlite3, sys, time
@@ -39,55 +39,46 @@ async def measure(db: Path, hold: float) -> dict[str, object]:
     from db.clock import clock_from_env
     from screens.board import BoardScreen
     from tui.app import create_app
-    from widgets.phase_column import PhaseColumn
     from widgets.status_bar import StatusBar
 
-    drawn: list[float] = []
-    original = PhaseColumn.render_line
-
-    def recording(self: PhaseColumn, y: int):  # type: ignore[no-untyped-def]
-        drawn.append(time.perf_counter())
-        return original(self, y)
-
-    PhaseColumn.render_line = recording  # type: ignore[method-assign]
     app = create_app(db, actor="alice", clock=clock_from_env(os.environ), presence=False)
     latencies: list[float] = []
     saving_seen = False
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await pilot.press("l")  # Do
-        await pilot.pause()
-        board = app.screen
-        assert isinstance(board, BoardScreen)
-        target = board.current
-        assert target is not None
-        holder = subprocess.Popen(
-            [sys.executable, "-c", HOLDER, str(db), str(hold)],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert holder.stdout is not None
-        assert holder.stdout.readline().strip() == "locked"
-        locked_at = time.perf_counter()
-        await pilot.press("less_than_sign")  # the write waits for the lock
-        while time.perf_counter() - locked_at < hold - 0.2:
-            drawn.clear()
-            start = time.perf_counter()
-            await pilot.press("j" if len(latencies) % 2 == 0 else "k")
+    with recorded_repaints() as drawn:
+        async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
-            if drawn:
-                latencies.append((max(drawn) - start) * 1000)
-            saving_seen = saving_seen or app.screen.query_one(StatusBar).saving
-            await asyncio.sleep(0.05)
-        holder.wait()
-        released_at = time.perf_counter()
-        while app.context.store.get_action(target.id).phase == "do":
-            await asyncio.sleep(0.005)
-        landed = time.perf_counter() - released_at
-        await app.workers.wait_for_complete()
-    PhaseColumn.render_line = original  # type: ignore[method-assign]
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("l")  # Do
+            await pilot.pause()
+            board = app.screen
+            assert isinstance(board, BoardScreen)
+            target = board.current
+            assert target is not None
+            holder = subprocess.Popen(
+                [sys.executable, "-c", HOLDER, str(db), str(hold)],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            assert holder.stdout is not None
+            assert holder.stdout.readline().strip() == "locked"
+            locked_at = time.perf_counter()
+            await pilot.press("less_than_sign")  # the write waits for the lock
+            while time.perf_counter() - locked_at < hold - 0.2:
+                drawn.clear()
+                start = time.perf_counter()
+                await pilot.press("j" if len(latencies) % 2 == 0 else "k")
+                await pilot.pause()
+                if drawn:
+                    latencies.append((max(drawn) - start) * 1000)
+                saving_seen = saving_seen or app.screen.query_one(StatusBar).saving
+                await asyncio.sleep(0.05)
+            holder.wait()
+            released_at = time.perf_counter()
+            while app.context.store.get_action(target.id).phase == "do":
+                await asyncio.sleep(0.005)
+            landed = time.perf_counter() - released_at
+            await app.workers.wait_for_complete()
     return {"latencies": latencies, "saving": saving_seen, "landed": landed}
 
 

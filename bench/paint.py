@@ -119,3 +119,23 @@ def large_database(existing: Path | None) -> Iterator[tuple[Path, dict[str, str]
         yield db, env
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def recorded_repaints() -> Iterator[list[float]]:
+    """The times at which the board's columns draw a line, while inside the block: a key's
+    repaint is done at the last of them."""
+    from widgets.phase_column import PhaseColumn
+
+    drawn: list[float] = []
+    original = PhaseColumn.render_line
+
+    def recording(self: PhaseColumn, y: int):  # type: ignore[no-untyped-def]
+        drawn.append(time.perf_counter())
+        return original(self, y)
+
+    PhaseColumn.render_line = recording  # type: ignore[method-assign]
+    try:
+        yield drawn
+    finally:
+        PhaseColumn.render_line = original  # type: ignore[method-assign]

@@ -17,8 +17,9 @@ import importlib
 import os
 import socket
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 from rich.text import Text
 from textual import work
@@ -39,6 +40,8 @@ from screens.context import AppContext
 from tui.crash import crash_line, write_crash_log
 from tui.settings import Settings, load_settings, save_settings, settings_path
 from widgets.status_bar import StatusBar
+
+T = TypeVar("T")
 
 CHANGE_POLL_SECONDS = 0.5  # others' changes appear within one second
 ESCALATION_SECONDS = 60.0  # missed alert deadlines are passed on within a minute
@@ -287,26 +290,27 @@ class PdcaApp(App[None]):
             bar.read_only = not self.context.writable
             bar.alerts = waiting
 
+    def _in_background(self, call: Callable[[Store], T]) -> T | None:
+        """Run ``call`` on a connection of its own (in a worker thread); a busy file gives
+        None (the next round tries again), a broken one stops the app."""
+        try:
+            store = self.context.open_reader()
+            try:
+                return call(store)
+            finally:
+                store.close()
+        except DatabaseBroken as broken:
+            self.call_from_thread(self.stop_on_broken, str(broken))
+        except PdcaError:
+            pass
+        return None
+
     @work(thread=True, exclusive=True, group="integrity", exit_on_error=False)
     def check_integrity(self) -> None:
         """Once per start, off the UI thread: a damaged page anywhere stops the app before
         anyone writes into the file (a command finds only the pages it reads; this reads
         them all, about 0.2 s on the large file)."""
-        try:
-            store = self.context.open_reader()
-        except DatabaseBroken as broken:
-            self.call_from_thread(self.stop_on_broken, str(broken))
-            return
-        except PdcaError:
-            return
-        try:
-            damage = store.damage()
-        except DatabaseBroken as broken:
-            damage = str(broken)
-        except PdcaError:
-            damage = None
-        finally:
-            store.close()
+        damage = self._in_background(lambda store: store.damage())
         if damage:
             self.call_from_thread(self.stop_on_broken, damage)
 
@@ -315,23 +319,7 @@ class PdcaApp(App[None]):
     @work(thread=True, exclusive=True, group="escalate", exit_on_error=False)
     def escalate_alerts(self) -> None:
         """Pass on alerts whose deadline was missed (db/alerts.py: writes only when due)."""
-        try:
-            store = self.context.open_reader()
-        except DatabaseBroken as broken:
-            self.call_from_thread(self.stop_on_broken, str(broken))
-            return
-        except PdcaError:
-            return  # busy: the next round tries again
-        try:
-            moved = alerts.escalate_due(store)
-        except DatabaseBroken as broken:
-            self.call_from_thread(self.stop_on_broken, str(broken))
-            return
-        except PdcaError:
-            return  # busy: the next round tries again
-        finally:
-            store.close()
-        if moved:
+        if self._in_background(alerts.escalate_due):
             self.call_from_thread(self.refresh_status)
 
     # ------------------------------------------------------------------ keys and palette
