@@ -89,3 +89,16 @@ def cannot_reach(path: Path) -> str:
         f"{path}: {login_name()} may not read it ({describe_owner(path)}): "
         f"{what_to_ask(path, 'read')}"
     )
+
+
+def files_report(path: Path) -> str:
+    """Who owns the database and its -wal/-shm, and what to ask for where this user may not
+    write one of them: SQLite cannot open a file whose ``-shm`` has the wrong group."""
+    parts, hint = [], ""
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if not name.exists():
+            continue
+        parts.append(f"{name.name} {describe_owner(name)}")
+        if not hint and not os.access(name, os.R_OK | os.W_OK):
+            hint = what_to_ask(name, "write")
+    return "; ".join(parts) + (f": {hint}" if hint else "")

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 import sqlite3
 import stat
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from db import schema
-from db.access import cannot_reach, describe_owner, login_name, what_to_ask
+from db.access import cannot_reach, describe_owner, files_report, login_name, what_to_ask
 from db.errors import DatabaseProblem, InvalidInput, database_failure
 from db.filesystem import directory_is_group_shared, filesystem_of, is_network_filesystem
 
@@ -70,8 +69,8 @@ def refuse_database_file(candidate: Path, database: Path, field: str) -> None:
     one of its -wal/-shm/-journal, by name or as the same file (``os.stat``: opens nothing).
     Reading or writing them from a process that has the database open would drop its locks,
     or overwrite the team's data."""
-    names = database_files(database)
-    same = os.path.abspath(candidate) in names
+    names = database_files(database) + database_files(Path(os.path.realpath(database)))
+    same = os.path.realpath(candidate) in names or os.path.abspath(candidate) in names
     if not same:
         try:
             found = os.stat(candidate)
@@ -174,6 +173,10 @@ def open_database(
 
 
 def _problem(path: Path, error: sqlite3.Error) -> DatabaseProblem:
+    """A failure to open, in one line; a permissions one names who owns which file."""
+    primary = (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
+    if primary in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM):
+        return DatabaseProblem(f"{path}: cannot open it ({error}): {files_report(path)}")
     known = database_failure(path, error)
     if isinstance(known, DatabaseProblem):
         return known
@@ -204,7 +207,7 @@ def _create_database(path: Path) -> bool:
             f"{path}: {login_name()} may not create files in {directory} "
             f"({describe_owner(directory)}): {what_to_ask(directory, 'write')}"
         )
-    temporary = directory / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.new"
+    temporary = schema.temporary_name(path, "new")
     try:
         connection = sqlite3.connect(
             f"file:{_quote(temporary)}?mode=rwc", uri=True, isolation_level=None
@@ -223,11 +226,15 @@ def _create_database(path: Path) -> bool:
         except OSError as error:
             if error.errno not in _NO_LINKS:
                 raise
-        # No hard links on this filesystem: a rename, which never replaces a file that
-        # appeared meanwhile only because we look first; the window is a few microseconds.
-        if os.path.lexists(path):
+        # No hard links on this filesystem. A rename could replace a database someone made
+        # a moment ago; instead claim the name with an exclusive create (which never
+        # replaces anything) and let SQLite fill the new empty file in place: meanwhile
+        # others find an empty file and are told so, never a half-made one.
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
             return False
-        os.rename(temporary, path)
+        _set_new_file_mode(path)
         return True
     except sqlite3.Error as error:
         raise _problem(path, error) from None

@@ -90,13 +90,25 @@ DATABASE_ERRORS = (sqlite3.Error,)
 _READONLY_DBMOVED = 1032  # SQLITE_READONLY_DBMOVED: the file was renamed or deleted while open
 
 
-def database_failure(path: Path | str | None, error: sqlite3.Error) -> PdcaError | None:
+def database_failure(
+    path: Path | str | None, error: sqlite3.Error, *, snapshot: bool = False
+) -> PdcaError | None:
     """``error`` as a one-line, typed pdca error when it is about the file (busy, read-only,
-    damaged, full, vanished); ``None`` when it is a bug to be reported as one."""
+    damaged, full, vanished); ``None`` when it is a bug to be reported as one.
+
+    ``snapshot``: the error came through a reader's immutable snapshot (db/connection.py),
+    which reads garbage when the file changes under it; that is not damage, and the advice
+    to restore a backup would lose the team's recent work.
+    """
     where = path or "the database"
     code = getattr(error, "sqlite_errorcode", None) or 0
     primary = code & 0xFF
     text = str(error)
+    if snapshot and primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return DatabaseBroken(
+            f"{where} changed while pdca read it as a read-only snapshot (you may not write "
+            "its folder); nothing is wrong with the file: run pdca again"
+        )
     if code == _READONLY_DBMOVED:
         return DatabaseBroken(
             f"{where} was moved or deleted while pdca had it open; nothing written"
@@ -109,15 +121,21 @@ def database_failure(path: Path | str | None, error: sqlite3.Error) -> PdcaError
             "damage; restore a backup copy"
         )
     if primary == sqlite3.SQLITE_IOERR:
-        return DatabaseBroken(f"{where}: disk I/O error ({text}); nothing written: check the disk")
+        # It may strike during a commit, whose frames can still be recovered: do not promise.
+        return DatabaseBroken(
+            f"{where}: disk I/O error ({text}); the last change may not have been written: "
+            "check the disk, then pdca doctor"
+        )
     if primary == sqlite3.SQLITE_CANTOPEN:
         return DatabaseBroken(f"{where}: cannot be opened any more ({text}); nothing written")
     if primary == sqlite3.SQLITE_FULL:
         return DatabaseProblem(f"{where}: the disk is full; nothing written")
-    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+    if primary == sqlite3.SQLITE_BUSY:
         return DatabaseBusy(
             f"{where} stayed busy for 10 s (another long write); nothing written, try again"
         )
+    if primary == sqlite3.SQLITE_LOCKED:
+        return DatabaseBusy(f"{where}: a table was locked ({text}); nothing written, try again")
     if primary == sqlite3.SQLITE_READONLY:
         return ReadOnlyDatabase(f"{where} is read-only for you; nothing written (see pdca doctor)")
     return None

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -418,17 +420,17 @@ def migrate(conn: sqlite3.Connection, path: Path, *, writable: bool) -> Path | N
             f"{path} needs upgrading from schema version {current} to {schema_version()}, "
             "but you may not write it: ask its owner to run pdca once"
         )
-    temporary, copied = None, current
-    if current > 0:  # it holds data: keep a copy as it was
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.bak")
-        conn.execute("VACUUM INTO ?", (str(temporary),))
-        temporary.chmod(path.stat().st_mode & 0o660)
+    temporary = temporary_name(path, "bak") if current > 0 else None
+    copied = current
     backup = None
-    # A table rebuild drops a table that others refer to; SQLite's own procedure turns the
-    # checks off around it (only possible outside a transaction) and checks every reference
-    # before the commit instead.
-    conn.execute("PRAGMA foreign_keys = OFF")
     try:
+        if temporary is not None:  # it holds data: keep a copy as it was
+            conn.execute("VACUUM INTO ?", (str(temporary),))
+            temporary.chmod(path.stat().st_mode & 0o660)
+        # A table rebuild drops a table that others refer to; SQLite's own procedure turns
+        # the checks off around it (only possible outside a transaction) and checks every
+        # reference before the commit instead.
+        conn.execute("PRAGMA foreign_keys = OFF")
         conn.execute("BEGIN IMMEDIATE")
         try:
             current = identify(conn, path) or 0  # someone may have upgraded while we waited
@@ -454,22 +456,36 @@ def migrate(conn: sqlite3.Connection, path: Path, *, writable: bool) -> Path | N
         conn.execute("PRAGMA foreign_keys = ON")
         if temporary is not None:
             temporary.unlink(missing_ok=True)
+            Path(f"{temporary}-journal").unlink(missing_ok=True)
     sweep_leftovers(path)
     return backup
 
 
+def temporary_name(path: Path, kind: str) -> Path:
+    """``.pdca.db.<host>.<pid>.<random>.<kind>``: a name nobody else will pick, which says
+    whose it is, so that only its own host sweeps it up once that process is gone."""
+    host = socket.gethostname().replace(".", "-") or "host"
+    return path.with_name(f".{path.name}.{host}.{os.getpid()}.{secrets.token_hex(4)}.{kind}")
+
+
 def sweep_leftovers(path: Path) -> None:
-    """Remove the temporary copies (``.pdca.db.<pid>.<random>.bak`` / ``.new``) that pdca
-    processes killed half-way left behind. Never the database's own files: only names that
-    pdca gives its temporary files, of processes that no longer run."""
-    for leftover in path.parent.glob(f".{path.name}.*.*"):
-        parts = leftover.name.removeprefix(f".{path.name}.").split(".")
-        kinds = ("bak", "new", "bak-journal", "new-journal")
+    """Remove the temporary copies (``temporary_name``) that pdca processes killed half-way
+    left behind: only names of that form, made on this host, by a process that is no longer
+    running, at least an hour ago. Never the database's own files."""
+    host = socket.gethostname().replace(".", "-") or "host"
+    kinds = ("bak", "new", "bak-journal", "new-journal")
+    for leftover in path.parent.glob(f".{path.name}.{host}.*"):
+        parts = leftover.name.removeprefix(f".{path.name}.{host}.").split(".")
         if len(parts) != 3 or parts[2] not in kinds or not parts[0].isdigit():
             continue
         try:
+            if time.time() - leftover.lstat().st_mtime < LEFTOVER_AGE_SECONDS:
+                continue
             os.kill(int(parts[0]), 0)
         except ProcessLookupError:
             leftover.unlink(missing_ok=True)
-        except (PermissionError, OverflowError):
-            continue  # another user's process, still running
+        except (OSError, OverflowError):
+            continue  # gone already, or another user's process that still runs
+
+
+LEFTOVER_AGE_SECONDS = 3600

@@ -273,14 +273,18 @@ class Store:
 
     def _check_version(self, entity: str, row: sqlite3.Row, expected: int | None) -> None:
         if expected is not None and row["version"] != expected:
-            last = self.conn.execute(
-                "SELECT actor, at, summary FROM events WHERE entity = ? AND entity_id = ?"
-                " ORDER BY id DESC LIMIT 1",
-                (entity, row["id"]),
-            ).fetchone()
-            if last is None:
-                raise Conflict(entity, row["id"], None, None)
-            raise Conflict(entity, row["id"], last["actor"], last["at"], last["summary"])
+            raise self._conflict(entity, row)
+
+    def _conflict(self, entity: str, row: sqlite3.Row) -> Conflict:
+        """The row changed since the caller read it: who changed it last, when and how."""
+        last = self.conn.execute(
+            "SELECT actor, at, summary FROM events WHERE entity = ? AND entity_id = ?"
+            " ORDER BY id DESC LIMIT 1",
+            (entity, row["id"]),
+        ).fetchone()
+        if last is None:
+            return Conflict(entity, row["id"], None, None)
+        return Conflict(entity, row["id"], last["actor"], last["at"], last["summary"])
 
     def _id_by_name(self, table: str, kind: str, name: str | None, hint: str) -> int | None:
         if name is None:
@@ -476,7 +480,8 @@ class Store:
     def add_action(self, draft: ActionDraft) -> Action:
         with self._write() as tx:
             action_id = self._insert_action(tx, draft)
-        return self.get_action(action_id)
+            # Read inside the transaction: a committed write is never reported as failed.
+            return self.get_action(action_id)
 
     def add_actions(self, drafts: list[ActionDraft]) -> list[int]:
         """Add many actions in one transaction: all of them, or (on any error) none."""
@@ -570,7 +575,7 @@ class Store:
             if changes:
                 fields = ", ".join(sorted(k.removesuffix("_id") for k in changes))
                 self._update_action(tx, before, changes, f"edited #{action_id}: {fields}")
-        return self.get_action(action_id)
+            return self.get_action(action_id)
 
     def _progress_since(self, action: sqlite3.Row) -> int:
         checkins = self.conn.execute(
@@ -592,10 +597,15 @@ class Store:
         *,
         verdict: Verdict | None = None,
         expected_version: int | None = None,
+        expected_phase: Phase | None = None,
     ) -> Action:
+        """Move one phase on (through its gate) or back. ``expected_version`` and
+        ``expected_phase`` are what the person saw: a move from anywhere else is a conflict."""
         with self._write() as tx:
             before = self._require("action", action_id)
             self._check_version("action", before, expected_version)
+            if expected_phase is not None and before["phase"] != expected_phase:
+                raise self._conflict("action", before)
             facts = rules.MoveFacts(
                 phase=before["phase"],
                 done=before["done_at"] is not None,
@@ -615,7 +625,7 @@ class Store:
             if target == "act":
                 summary += f" (verdict: {verdict})"
             self._update_action(tx, before, changes, summary)
-        return self.get_action(action_id)
+            return self.get_action(action_id)
 
     def complete_action(
         self,
@@ -646,8 +656,8 @@ class Store:
                 from db import accountability
 
                 accountability.schedule_followups(self, tx, before)
-        next_cycle = self.get_action(next_id) if next_id is not None else None
-        return Completion(action=self.get_action(action_id), next_cycle=next_cycle)
+            next_cycle = self.get_action(next_id) if next_id is not None else None
+            return Completion(action=self.get_action(action_id), next_cycle=next_cycle)
 
     def _spawn_next_cycle(self, tx: _Transaction, parent: sqlite3.Row) -> int:
         cursor = self.conn.execute(

@@ -3,11 +3,13 @@
 A write may wait up to the busy timeout for another process's lock; in the app that wait must
 not happen on the thread that reads keys. So one thread owns one connection (a SQLite
 connection refuses use from another thread) and every write goes through it, one at a time,
-in the order asked; the caller gets a ``Future``.
+in the order asked; the caller gets a ``Future``. Before each one, ``guard`` may refuse it
+(the file went wrong, or is no longer the file the app opened).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
@@ -20,17 +22,36 @@ T = TypeVar("T")
 class StoreThread:
     """Runs ``call(store)`` on its own thread and connection, opened on first use."""
 
-    def __init__(self, opener: Callable[[], Store]) -> None:
+    def __init__(
+        self, opener: Callable[[], Store], guard: Callable[[Store], None] = lambda store: None
+    ) -> None:
         self._opener = opener
+        self._guard = guard
         self._store: Store | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdca-writes")
+        self._lock = threading.Lock()
+        self._pending = 0
 
     def submit(self, call: Callable[[Store], T]) -> Future[T]:
-        return self._executor.submit(self._run, call)
+        with self._lock:
+            self._pending += 1
+        future = self._executor.submit(self._run, call)
+        future.add_done_callback(self._finished)
+        return future
+
+    def _finished(self, _: Future[T]) -> None:
+        with self._lock:
+            self._pending -= 1
+
+    @property
+    def pending(self) -> int:
+        """Writes asked for and not finished yet."""
+        return self._pending
 
     def _run(self, call: Callable[[Store], T]) -> T:
         if self._store is None:
             self._store = self._opener()
+        self._guard(self._store)
         return call(self._store)
 
     @property

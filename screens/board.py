@@ -415,7 +415,9 @@ class BoardScreen(Screen[None]):
     @work(group="write", exclusive=False)
     async def move_back_flow(self, action: Action, target: Phase) -> None:
         moved = await self._save(
-            lambda store: store.move_action(action.id, target, expected_version=action.version)
+            lambda store: store.move_action(
+                action.id, target, expected_version=action.version, expected_phase=action.phase
+            )
         )
         if moved:
             self.place(moved)
@@ -425,6 +427,7 @@ class BoardScreen(Screen[None]):
         from screens.dialogs import ActionFormModal, ChoiceModal
 
         verdict: Verdict | None = None
+        seen_phase = action.phase  # the move is from where the card was when the key was pressed
         if target == "do" and not (action.owner and action.due):
             form = await self.app.push_screen_wait(
                 ActionFormModal(
@@ -458,7 +461,11 @@ class BoardScreen(Screen[None]):
         try:
             moved = await self.context.write(
                 lambda store: store.move_action(
-                    action.id, target, verdict=verdict, expected_version=seen
+                    action.id,
+                    target,
+                    verdict=verdict,
+                    expected_version=seen,
+                    expected_phase=seen_phase,
                 )
             )
         except GateUnmet as unmet:
@@ -469,7 +476,9 @@ class BoardScreen(Screen[None]):
             if not checked:
                 return
             moved = await self._save(
-                lambda store: store.move_action(action.id, target, expected_version=seen)
+                lambda store: store.move_action(
+                    action.id, target, expected_version=seen, expected_phase=seen_phase
+                )
             )
         except Conflict as conflict:
             self._show_conflict(conflict)

@@ -16,7 +16,10 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+from textual.message import Message
+
 from db.clock import Clock
+from db.connection import file_identity
 from db.errors import DatabaseBroken
 from db.store import Store
 from db.store_thread import StoreThread
@@ -34,12 +37,25 @@ class AppContext:
     clock: Clock
     # Told True when a write is slow enough to say so, False when it is done.
     on_saving: Callable[[bool], None] = field(default=lambda saving: None)
+    # Told the outcome of a write whose flow was cancelled (another key, quitting) meanwhile:
+    # the write still happens, and the app shows what became of it.
+    on_orphan: Callable[[BaseException | None], None] = field(default=lambda error: None)
     # Why the file may no longer be used (damaged, removed, replaced); then nothing is written.
     broken: str | None = None
     writer: StoreThread = field(init=False)
 
     def __post_init__(self) -> None:
-        self.writer = StoreThread(self.open_reader)
+        self.writer = StoreThread(self.open_reader, self._guard)
+
+    def _guard(self, writer: Store) -> None:
+        """Before each write, on the writer thread: not into a file gone wrong, nor into
+        another file than the one the app opened (replaced since)."""
+        if self.broken is not None:
+            raise DatabaseBroken(self.broken)
+        if writer.identity != self.store.identity or file_identity(self.path) != writer.identity:
+            raise DatabaseBroken(
+                f"{self.path} was removed or replaced while open; nothing more written"
+            )
 
     @property
     def writable(self) -> bool:
@@ -59,19 +75,33 @@ class AppContext:
         """
         if self.broken is not None:
             raise DatabaseBroken(self.broken)
+        # Shielded: cancelling the flow that asked (another key, quitting) must not cancel a
+        # write already asked for, or it would vanish without a word.
         done = asyncio.wrap_future(self.writer.submit(call))
         try:
-            return await asyncio.wait_for(asyncio.shield(done), SAVING_SHOWN_AFTER_SECONDS)
-        except TimeoutError:
-            self.on_saving(True)
             try:
-                return await done
-            finally:
-                self.on_saving(False)
+                return await asyncio.wait_for(asyncio.shield(done), SAVING_SHOWN_AFTER_SECONDS)
+            except TimeoutError:
+                self.on_saving(True)
+                try:
+                    return await asyncio.shield(done)
+                finally:
+                    self.on_saving(False)
+        except asyncio.CancelledError:
+            done.add_done_callback(self._orphan_landed)
+            raise
+
+    def _orphan_landed(self, done: asyncio.Future[object]) -> None:
+        self.on_orphan(None if done.cancelled() else done.exception())
 
     def close(self) -> None:
         self.writer.close()
         self.store.close()
+
+
+class DatabaseChanged(Message):
+    """Someone (another session, the command line, a write of this app's that its flow no
+    longer waits for) changed the file: the view should read it again."""
 
 
 class HasContext(Protocol):

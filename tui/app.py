@@ -16,8 +16,10 @@ from __future__ import annotations
 import importlib
 import os
 import socket
+import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TypeVar
 
@@ -36,7 +38,7 @@ from db.errors import DATABASE_ERRORS, DatabaseBroken, PdcaError, database_failu
 from db.presence import HEARTBEAT_SECONDS, Presence
 from db.store import Store
 from screens.board import BoardScreen
-from screens.context import AppContext
+from screens.context import AppContext, DatabaseChanged
 from tui.crash import crash_line, write_crash_log
 from tui.settings import Settings, load_settings, save_settings, settings_path
 from widgets.status_bar import StatusBar
@@ -90,6 +92,8 @@ class PdcaApp(App[None]):
         super().__init__()
         self.context = context
         context.on_saving = self._show_saving
+        context.on_orphan = self._orphan_landed
+        self._saving = 0  # writes now waiting long enough to say "saving…"
         self.environ = os.environ if environ is None else environ
         self.crash_log: Path | None = None  # where the traceback went, if the app crashed
         self.settings = settings or Settings()
@@ -117,7 +121,7 @@ class PdcaApp(App[None]):
         self.call_after_refresh(self._start_background)
 
     def _start_background(self) -> None:
-        if self.watch_changes:
+        if self.context.writable and not self.context.store.snapshot:
             self.check_integrity()
         if self.use_presence:
             self.keep_presence()
@@ -131,9 +135,9 @@ class PdcaApp(App[None]):
 
     # ------------------------------------------------------------------ stopping
 
-    def stop_on_broken(self, reason: str) -> None:
+    def stop_on_broken(self, reason: str, *, force: bool = False) -> None:
         """The file went wrong: write nothing more, say so in one line, exit 1."""
-        if self.context.broken is not None:
+        if self.context.broken is not None and not force:
             return
         self.context.broken = reason
         self._stop_presence.set()
@@ -146,7 +150,9 @@ class PdcaApp(App[None]):
         if is_broken(cause):
             known = cause if isinstance(cause, PdcaError) else None
             if known is None and isinstance(cause, DATABASE_ERRORS):
-                known = database_failure(self.context.path, cause)
+                known = database_failure(
+                    self.context.path, cause, snapshot=self.context.store.snapshot
+                )
             reason = str(known or cause)
             if self.context.broken is None:
                 self.context.broken = reason
@@ -169,23 +175,19 @@ class PdcaApp(App[None]):
         stamp = file_stamp(self.context.path)
         if stamp == self._snapshot_stamp:
             return False
-        self._snapshot_stamp = stamp
         try:
             fresh = self.context.open_reader()
         except DatabaseBroken as broken:
             self.stop_on_broken(str(broken))
             return True
         except PdcaError:
-            return False  # busy: the next look tries again
+            return False  # busy: the next look tries again (the stamp is not taken yet)
+        self._snapshot_stamp = stamp
         old, self.context.store = self.context.store, fresh
         old.close()
         self._last_data_version = fresh.data_version()
         self._last_event_id = fresh.last_event_id()
-        self.changes_seen += 1
-        self.refresh_status()
-        handler = getattr(self.screen_stack[0], "on_database_changed", None)
-        if handler is not None:
-            handler()
+        self._view_changed()
         return True
 
     def _file_went_away(self) -> bool:
@@ -222,18 +224,18 @@ class PdcaApp(App[None]):
                 self._show_others(others)
         latest = store.last_event_id()
         if latest != self._last_event_id:
-            # This session's own writes are already on screen; reload for anyone else's.
-            changed_by_others = store.others_wrote_since(
+            # This session's own writes are already on screen; reload for anyone else's. A
+            # log that went backwards was emptied and refilled (a reseeded demo): reload.
+            changed_by_others = latest < self._last_event_id or store.others_wrote_since(
                 self._last_event_id, self.context.writer.own_transactions
             )
             self._last_event_id = latest
-            # Views not on screen now compare this when they come back (``shows_latest``).
-            self.changes_seen += 1
-            self.refresh_status()  # alerts waiting for me may have come or gone
-            # The view itself, even under a dialog: it must not miss what changed meanwhile.
-            handler = getattr(self.screen_stack[0], "on_database_changed", None)
-            if changed_by_others and handler is not None:
-                handler()
+            if changed_by_others:
+                self._view_changed()
+            else:
+                # Views not on screen now compare this when they come back.
+                self.changes_seen += 1
+                self.refresh_status()  # alerts waiting for me may have come or gone
 
     # ------------------------------------------------------------------ presence
 
@@ -255,6 +257,12 @@ class PdcaApp(App[None]):
                     return
                 except PdcaError:
                     others = self.others  # a busy file: try again next beat
+                except DATABASE_ERRORS as error:
+                    known = database_failure(self.context.path, error)
+                    if isinstance(known, DatabaseBroken):
+                        self.call_from_thread(self.stop_on_broken, str(known))
+                        return
+                    others = self.others
                 if others != self.others:
                     self.call_from_thread(self._show_others, others)
                 if self._stop_presence.wait(HEARTBEAT_SECONDS):
@@ -265,8 +273,26 @@ class PdcaApp(App[None]):
             finally:
                 store.close()
 
+    def _orphan_landed(self, error: BaseException | None) -> None:
+        """A write whose flow was cancelled meanwhile has landed (or failed): show it."""
+        if isinstance(error, DatabaseBroken):
+            self.stop_on_broken(str(error))
+            return
+        if isinstance(error, PdcaError):
+            self.notify(str(error), severity="error", timeout=8)
+        elif error is not None:
+            self._handle_exception(error if isinstance(error, Exception) else Exception(error))
+            return
+        self._view_changed()
+
+    def _view_changed(self) -> None:
+        """Tell the view on screen (even under a dialog) to read the file again."""
+        self.changes_seen += 1
+        self.refresh_status()
+        self.screen_stack[0].post_message(DatabaseChanged())
+
     def _show_saving(self, saving: bool) -> None:
-        self._saving = max(0, getattr(self, "_saving", 0) + (1 if saving else -1))
+        self._saving = max(0, self._saving + (1 if saving else -1))
         for bar in (bar for screen in self.screen_stack for bar in screen.query(StatusBar)):
             bar.saving = self._saving > 0
 
@@ -303,16 +329,32 @@ class PdcaApp(App[None]):
             self.call_from_thread(self.stop_on_broken, str(broken))
         except PdcaError:
             pass
+        except DATABASE_ERRORS as error:  # a read that met a damaged or vanished file
+            known = database_failure(self.context.path, error)
+            if isinstance(known, DatabaseBroken):
+                self.call_from_thread(self.stop_on_broken, str(known))
         return None
 
-    @work(thread=True, exclusive=True, group="integrity", exit_on_error=False)
     def check_integrity(self) -> None:
-        """Once per start, off the UI thread: a damaged page anywhere stops the app before
-        anyone writes into the file (a command finds only the pages it reads; this reads
-        them all, about 0.2 s on the large file)."""
-        damage = self._in_background(lambda store: store.damage())
-        if damage:
-            self.call_from_thread(self.stop_on_broken, damage)
+        """Once per start, as the writer thread's first job, so no write of this app lands
+        before it: a damaged page anywhere stops the app (a command finds only the pages it
+        reads; this reads them all, about 0.2 s on the large file)."""
+
+        def check(writer: Store) -> str | None:
+            damage = writer.damage()
+            if damage is not None:
+                self.context.broken = damage  # the writes queued behind this are refused
+            return damage
+
+        def checked(done: Future[str | None]) -> None:
+            error = done.exception()
+            damage = done.result() if error is None else None
+            if isinstance(error, DatabaseBroken):
+                damage = str(error)
+            if damage:
+                self.call_from_thread(self.stop_on_broken, damage, force=True)
+
+        self.context.writer.submit(check).add_done_callback(checked)
 
     # ------------------------------------------------------------------ escalation
 
@@ -380,5 +422,9 @@ def run_app(app: PdcaApp) -> int:
     try:
         app.run()
     finally:
+        if app.context.writer.pending:
+            # A write asked for before quitting is still waiting for someone's lock: it is
+            # finished (or given up, after the busy wait) before pdca ends, not dropped.
+            sys.stderr.write("pdca: saving your last change…\n")
         app.context.close()
     return app.return_code or 0

@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from db.store import Store
 
 
-# The database this process opened, for the one-line message of a read that failed on it.
-_opened_path: list[Path] = []
+# The store this process opened, for the one-line message of a read that failed on it.
+_opened: list[Store] = []
 
 
 @dataclass
@@ -66,7 +66,6 @@ class Session:
             if create and resolved.is_default:
                 resolved.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             existed = os.path.exists(resolved.path)  # False, not an error, when unreachable
-            _opened_path.append(resolved.path)
             self._store = Store.open(
                 resolved.path,
                 actor=current_user(self.environ),
@@ -74,6 +73,7 @@ class Session:
                 create=create,
                 initialize=initialize,
             )
+            _opened.append(self._store)
             if not existed and resolved.is_default:
                 click.echo(
                     f"pdca: created your own database {resolved.path} (no --db, no $PDCA_DB, "
@@ -181,7 +181,10 @@ class PdcaGroup(click.Group):
         except KeyboardInterrupt:
             sys.exit(130)
         except DATABASE_ERRORS as error:  # a read that met a damaged, vanished or busy file
-            known = database_failure(_opened_path[-1] if _opened_path else None, error)
+            store = _opened[-1] if _opened else None
+            known = database_failure(
+                store.path if store else None, error, snapshot=bool(store and store.snapshot)
+            )
             _fail(str(known) if known is not None else f"the database failed: {error}")
         except BrokenPipeError:
             sys.stderr.close()  # the reader went away (| head); nothing to report

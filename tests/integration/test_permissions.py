@@ -41,6 +41,15 @@ from tests.integration.support import run_together, siblings
 Run = Callable[..., subprocess.CompletedProcess[str]]
 
 
+@pytest.fixture(autouse=True)
+def ordinary_umask() -> Iterator[None]:
+    """Each test starts from umask 022: pdca sets 007 in the process when it opens a file in
+    a group-shared folder, and an earlier test in this worker may have done so."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
 def _create_under_umask(path: Path, umask: int, tmp_path: Path) -> dict[str, dict[str, int]]:
     """Have a fresh process with ``umask`` create the database and write; return the modes
     and groups of the database, -wal and -shm while they were open."""
@@ -182,6 +191,9 @@ def _stage(
                 continue
             (site / file).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, site / file)
+    # Every mode set outright: an earlier test in this process may have left umask 007
+    # (pdca sets it when it opens a file in a group-shared folder).
+    site.chmod(0o755)
     for root, dirs, files in os.walk(site):
         for name in dirs:
             os.chmod(os.path.join(root, name), 0o755)

@@ -21,6 +21,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -397,6 +398,8 @@ def test_an_upgrade_killed_mid_backup_leaves_no_copy_under_the_backup_name(
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 4  # untouched
     conn.close()
 
+    for leftover in tmp_path.glob(".pdca.db.*"):  # as if it was left an hour and more ago
+        os.utime(leftover, (time.time() - 7200, time.time() - 7200))
     listed = run_pdca("list", env=_env(tmp_path, path))  # upgrades, with a complete copy
     assert listed.returncode == 0, listed.stderr
     backup = tmp_path / "pdca.db.v4.bak"
@@ -471,3 +474,27 @@ def test_import_and_export_refuse_the_database_itself(tmp_path: Path, suffix: st
         _one_line_refusal(imported, "file", "is the database itself")
     listed = run_pdca("list", env=env)
     assert "precious" in listed.stdout
+
+
+def test_only_old_leftovers_of_gone_processes_on_this_host_are_swept(tmp_path: Path) -> None:
+    path = tmp_path / "pdca.db"
+    host = schema.temporary_name(path, "bak").name.split(".")[3]
+    dead = 2**22 + 12345  # above the usual pid_max: no such process
+    names = {
+        f".pdca.db.{host}.{dead}.0a0b0c0d.bak": "swept",
+        f".pdca.db.{host}.{dead}.0a0b0c0d.bak-journal": "swept",
+        f".pdca.db.{host}.{dead}.1a1b1c1d.new": "fresh",  # kept: not an hour old
+        f".pdca.db.{host}.{os.getpid()}.2a2b2c2d.bak": "alive",  # kept: its process runs
+        f".pdca.db.elsewhere.{dead}.3a3b3c3d.bak": "other host",  # kept: not ours to judge
+        "pdca.db": "database",
+        "pdca.db-wal": "database",
+        "pdca.db.v4.bak": "backup",
+    }
+    old = time.time() - 7200
+    for name, kind in names.items():
+        (tmp_path / name).write_bytes(b"")
+        if kind != "fresh":
+            os.utime(tmp_path / name, (old, old))
+    schema.sweep_leftovers(path)
+    left = {name for name in names if (tmp_path / name).exists()}
+    assert left == {name for name, kind in names.items() if kind != "swept"}
