@@ -146,6 +146,9 @@ class BoardScreen(Screen[None]):
         self.columns: dict[str, PhaseColumn] = {}
         self.headers: dict[str, Label] = {}
         self.changes_shown = 0  # the app's ``changes_seen`` when the board was last read
+        # Bumped by every ``place``: a reload whose read began before the latest one would
+        # put back what the write just changed, so it is read again instead.
+        self.placed = 0
 
     @property
     def context(self) -> AppContext:
@@ -250,7 +253,7 @@ class BoardScreen(Screen[None]):
     def reload(self) -> None:
         """Re-read the board in a worker thread; focus stays on the same action."""
         self.changes_shown = getattr(self.app, "changes_seen", 0)
-        self._reload(self.filter)
+        self._reload(self.filter, self.placed)
 
     def on_screen_resume(self) -> None:
         """Back from another view or a dialog: catch up with what changed meanwhile."""
@@ -261,7 +264,7 @@ class BoardScreen(Screen[None]):
             self.reload()
 
     @work(thread=True, exclusive=True, group="board-reload")
-    def _reload(self, wanted: BoardFilter) -> None:
+    def _reload(self, wanted: BoardFilter, placed: int) -> None:
         try:
             reader = self.context.open_reader()
             try:
@@ -276,11 +279,16 @@ class BoardScreen(Screen[None]):
             return
         today = self.context.today()
         self.app.call_from_thread(self.show_sparklines, sparklines)
-        self.app.call_from_thread(self._apply_reload, wanted, actions, today)
+        self.app.call_from_thread(self._apply_reload, wanted, actions, today, placed)
 
-    def _apply_reload(self, wanted: BoardFilter, actions: list[Action], today: date) -> None:
+    def _apply_reload(
+        self, wanted: BoardFilter, actions: list[Action], today: date, placed: int
+    ) -> None:
         if wanted != self.filter:
             return  # the filter changed while reading; a newer reload is on its way
+        if placed != self.placed:
+            self.reload()  # read before this session's latest write: read again
+            return
         # Focus stays where the person has it now, not where it was when the read began.
         self.show_actions(actions, today, self.focused_id)
 
@@ -376,6 +384,7 @@ class BoardScreen(Screen[None]):
 
     def place(self, action: Action) -> None:
         """Show ``action`` as the store just returned it, before the reload comes back."""
+        self.placed += 1
         for column in self.columns.values():
             kept = [a for a in column.actions if a.id != action.id]
             if len(kept) != len(column.actions):

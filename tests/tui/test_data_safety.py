@@ -350,24 +350,25 @@ async def test_a_readers_snapshot_is_read_again_when_the_file_changes(
 
 
 async def test_the_app_stops_at_start_on_a_file_damaged_where_the_board_does_not_read(
-    make_app, board_db: Path
+    make_app, board_db: Path, store: Store
 ) -> None:
     """The board reads its cards; a damaged page elsewhere (an index here) is found by the
     check the app runs once in the background, before anyone writes into the file."""
-    store = Store.open(board_db, actor="alice", clock=lambda: NOW_DT)
-    (root,) = store.conn.execute(
+    store.close()  # the fixture's connection: none may be open while the bytes are spoiled
+    conn = sqlite3.connect(board_db, isolation_level=None)
+    (root,) = conn.execute(
         "SELECT rootpage FROM sqlite_master WHERE name = 'idx_events_at'"
     ).fetchone()
-    page_size = store.conn.execute("PRAGMA page_size").fetchone()[0]
-    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    store.close()
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    assert conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0  # all in
+    conn.close()
     with board_db.open("r+b") as handle:  # no connection is open in this process now
         handle.seek((root - 1) * page_size + 8)
         handle.write(b"\xff" * 64)
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         deadline = time.monotonic() + 10
-        while app.context.broken is None and time.monotonic() < deadline:
+        while app.return_code is None and time.monotonic() < deadline:
             await pilot.pause(0.05)
         assert app.context.broken is not None and "damaged" in app.context.broken
     assert app.return_code == 1
