@@ -19,7 +19,10 @@ def sparkline(values: Sequence[float | None], width: int | None = None) -> str:
     known = [v for v in shown if v is not None]
     if not known:
         return GAP * len(shown)
-    low, high = min(known), max(known)
+    # Scaled first, so that readings as far apart as -1e308 and 1e308 (valid floats, whose
+    # difference is not) still give a finite span.
+    scale = max(abs(v) for v in known) or 1.0
+    low, high = min(known) / scale, max(known) / scale
     span = high - low
     top = len(BLOCKS) - 1
     cells = []
@@ -29,5 +32,5 @@ def sparkline(values: Sequence[float | None], width: int | None = None) -> str:
         elif span == 0:
             cells.append(BLOCKS[top // 2])
         else:
-            cells.append(BLOCKS[round((value - low) / span * top)])
+            cells.append(BLOCKS[round((value / scale - low) / span * top)])
     return "".join(cells)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
@@ -43,6 +44,16 @@ class Dialog(ModalScreen[ResultT]):
     """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog-cancel")]
+
+    _answered = False
+
+    def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
+        """Answer once. A second key before the dialog has gone (enter pressed twice, a slow
+        terminal) is ignored: answering again would close the screen beneath it."""
+        if self._answered:
+            return AwaitComplete()
+        self._answered = True
+        return super().dismiss(result)
 
     def frame(self, *, can_focus: bool = False) -> VerticalScroll:
         """The dialog's box: it scrolls when the terminal is too small for it (80x24 and less)."""

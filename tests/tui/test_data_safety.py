@@ -10,17 +10,18 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input
 
-from db.models import ActionChanges, ActionDraft, CheckinDraft
+from db.models import ActionChanges, ActionDraft, CheckinDraft, KpiDraft, ReadingDraft
 from db.store import Store
 from screens.dialogs import ActionFormModal, ConflictModal
 from tests.conftest import NOW_DT, open_as
 from tests.tui.conftest import SIZE, settle_app
-from tests.tui.test_board import column_ids, focused
+from tests.tui.test_board import column_ids, drawn_text, focused
 from widgets.status_bar import StatusBar
 
 
@@ -385,3 +386,45 @@ async def test_the_textual_hooks_the_app_relies_on_are_there(make_app, board_db:
         assert isinstance(app._exit_renderables, list)
         assert hasattr(app._exception_event, "set")
         assert app.return_code is None or isinstance(app.return_code, int)
+
+
+# --------------------------------------------------------------------------- keys and values
+
+
+@pytest.mark.parametrize(("key", "field"), [("c", "message"), ("n", "title")])
+async def test_enter_pressed_twice_saves_once_and_closes_only_the_dialog(
+    make_app, board_db: Path, key: str, field: str
+) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(key)
+        await settle_app(app, pilot)
+        app.screen.query_one(f"#{field}", Input).value = "typed once"
+        app.screen.query_one(f"#{field}", Input).focus()
+        before = app.context.store.last_event_id()
+        dialog = app.screen
+        # Two enters in one read from the terminal: both reach the dialog before it is gone.
+        dialog.action_save()  # type: ignore[attr-defined]
+        dialog.action_save()  # type: ignore[attr-defined]
+        await settle_app(app, pilot)
+        # The dialog took the first enter; the second, if it came after the dialog had
+        # gone, is the board's (it opens the card). Nothing crashed, one write was made.
+        assert app.return_code is None
+        assert type(app.screen).__name__ in ("BoardScreen", "ActionDetailScreen")
+        after = [e for e in app.context.store.events(limit=10) if e.id > before]
+        assert len({e.tx for e in after}) == 1  # one write
+
+
+async def test_readings_at_the_ends_of_the_float_range_draw_a_sparkline(
+    make_app, board_db: Path, store: Store
+) -> None:
+    store.add_kpi(KpiDraft(name="Extreme", unit="x", baseline=1, target=2))
+    store.edit_action(1, ActionChanges(kpi="Extreme"))
+    for day, value in enumerate((1e308, -1e308, 0.0), start=18):
+        at = datetime(2026, 11, day, 9, tzinfo=UTC)
+        store.record_reading(ReadingDraft(kpi="Extreme", value=value), at=at)
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        assert app.return_code is None
+        assert "Extreme" in drawn_text(app.screen.columns["plan"])  # type: ignore[attr-defined]
