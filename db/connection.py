@@ -22,6 +22,7 @@ import errno
 import os
 import sqlite3
 import stat
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -129,14 +130,18 @@ def open_database(
     created = False
     info = _stat(path)
     if info is None:
+        if os.path.islink(path):
+            raise DatabaseProblem(f"{path}: a link to {os.readlink(path)}, which does not exist")
         if not (create or initialize):
             raise DatabaseProblem(f"no database at {path} (create one with: pdca --db {path} init)")
+        _refuse_orphaned_journals(path)
         created = _create_database(path)
         info = _stat(path)
         if info is None:
             raise DatabaseProblem(f"{path}: vanished while it was being created")
     if not stat.S_ISREG(info.st_mode):
         raise DatabaseProblem(f"{path}: not a regular file")
+    info = _one_name(path, info)
     if not os.access(path, os.R_OK):
         raise DatabaseProblem(cannot_reach(path))
 
@@ -145,7 +150,7 @@ def open_database(
         os.umask(0o007)
     writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
     try:
-        connection, snapshot = connect_file(path, writable)
+        connection, snapshot = connect_file(path, writable, mountinfo)
     except sqlite3.Error as error:
         raise _problem(path, error) from None
     try:
@@ -169,6 +174,35 @@ def open_database(
     identity = (info.st_dev, info.st_ino)
     return OpenedDatabase(
         connection, path, writable, filesystem, journal_mode, created, backup, identity, snapshot
+    )
+
+
+def _refuse_orphaned_journals(path: Path) -> None:
+    """No new database where a removed one's -wal, -shm or -journal is still lying: SQLite
+    would replay that journal into the new file (a mispaired journal, sqlite.org
+    howtocorrupt.html 2.4) and bring back, or mangle, the removed file's pages."""
+    left = [name for name in database_files(path)[1:] if os.path.lexists(name)]
+    if left:
+        names = ", ".join(Path(name).name for name in left)
+        raise DatabaseProblem(
+            f"{path} is missing but {names} of a removed database is still there: restore "
+            f"the database, or once nobody runs pdca on it, move {names} away; nothing created"
+        )
+
+
+def _one_name(path: Path, info: os.stat_result) -> os.stat_result:
+    """Refuse a database file with more than one name (hard links): SQLite keeps a -wal per
+    name, so writes through one name are lost to readers of the other. A new file is linked
+    into place from its temporary name, so two names can be seen for a moment: look again."""
+    for _ in range(20):
+        if info.st_nlink <= 1:
+            return info
+        time.sleep(0.01)
+        info = os.stat(path)
+    raise DatabaseProblem(
+        f"{path} has {info.st_nlink} names (hard links): SQLite keeps one -wal per name and "
+        f"writes through one name are lost to the other; remove the extra links (find "
+        f"{path.parent} -samefile {path}) and use one name"
     )
 
 
@@ -257,11 +291,9 @@ def _set_new_file_mode(path: Path) -> None:
         os.chmod(path, current & ~0o002)
 
 
-# What SQLite says when a reader may not create the -shm a WAL file needs to be read.
-_NO_WAL_INDEX = {sqlite3.SQLITE_READONLY_DIRECTORY, sqlite3.SQLITE_READONLY_CANTINIT}
-
-
-def connect_file(path: Path, writable: bool) -> tuple[sqlite3.Connection, bool]:
+def connect_file(
+    path: Path, writable: bool, mountinfo: str | None = None
+) -> tuple[sqlite3.Connection, bool]:
     """A connection that never creates the file; for a reader who may not write, one that
     can read without writing.
 
@@ -272,20 +304,25 @@ def connect_file(path: Path, writable: bool) -> tuple[sqlite3.Connection, bool]:
     says whether that is what was opened, so the app knows to open it again when it changes.
     """
     uri = f"file:{_quote(path)}?mode=" + ("rw" if writable else "ro")
-    connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
-    if writable or Path(f"{path}-wal").exists() or Path(f"{path}-shm").exists():
-        return connection, False
-    try:
-        connection.execute("PRAGMA schema_version").fetchone()
-    except sqlite3.OperationalError as error:
-        connection.close()
-        if error.sqlite_errorcode not in _NO_WAL_INDEX:
-            raise
+    # Someone who may write the file makes a -shm as any writer would (pdca doctor): fine.
+    may_write = writable or (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK))
+    if may_write or Path(f"{path}-wal").exists() or Path(f"{path}-shm").exists():
         connection = sqlite3.connect(
-            uri + "&immutable=1", uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
+            uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
         )
-        return connection, True
-    return connection, False
+        return connection, False
+    # A reader must not create the -shm and -wal either: SQLite would make them with the
+    # reader's own group and the file's mode, and if that mode does not let the group write,
+    # everyone who may write is locked out until the reader closes (shared/SQLITE.md).
+    if is_network_filesystem(filesystem_of(path.parent, mountinfo)):  # the rollback journal
+        connection = sqlite3.connect(
+            uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
+        )
+        return connection, False
+    connection = sqlite3.connect(
+        uri + "&immutable=1", uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
+    )
+    return connection, True
 
 
 def _set_journal_mode(connection: sqlite3.Connection, filesystem: str, writable: bool) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from db import schema
-from db.access import cannot_reach, describe_owner, what_to_ask
+from db.access import cannot_reach, describe_owner, files_report, what_to_ask
 from db.connection import connect_file
 from db.errors import database_failure
 from db.filesystem import filesystem_of, is_network_filesystem
@@ -45,11 +45,12 @@ def diagnose(path: Path, mountinfo: str | None = None) -> list[Check]:
     )
     checks += _check_permissions(path)
     try:
-        connection, _ = connect_file(path, writable=False)  # reads as a reader would
+        # Reads as a reader would; writes nothing.
+        connection, snapshot = connect_file(path, writable=False, mountinfo=mountinfo)
     except sqlite3.Error as error:
         return [*checks, Check("open", False, _worded(path, error))]
     try:
-        checks += _check_contents(connection, network)
+        checks += _check_contents(connection, network, snapshot)
     except sqlite3.Error as error:
         checks.append(Check("integrity" if _damage(error) else "open", False, _worded(path, error)))
     finally:
@@ -127,19 +128,21 @@ def _check_permissions(path: Path) -> list[Check]:
     else:
         checks.append(Check("group", True, "private directory (not group-writable)"))
     writable = os.access(path, os.W_OK) and os.access(directory, os.W_OK | os.X_OK)
-    checks.append(
-        Check(
-            "access",
-            writable,
-            "you may read and write it"
-            if writable
-            else f"read-only for you ({describe_owner(path)}): {what_to_ask(path, 'write')}",
-        )
-    )
+    # SQLite writes the -wal and -shm too: one this user may not write locks them out.
+    blocked = [p for p in siblings[1:] if not os.access(p, os.R_OK | os.W_OK)]
+    if writable and blocked:
+        detail = f"you may not write {blocked[0].name} ({files_report(path)})"
+    elif writable:
+        detail = "you may read and write it"
+    else:
+        detail = f"read-only for you ({describe_owner(path)}): {what_to_ask(path, 'write')}"
+    checks.append(Check("access", writable and not blocked, detail))
     return checks
 
 
-def _check_contents(connection: sqlite3.Connection, network: bool) -> list[Check]:
+def _check_contents(
+    connection: sqlite3.Connection, network: bool, snapshot: bool = False
+) -> list[Check]:
     application_id, version = schema.read_versions(connection)
     known = schema.schema_version()
     if application_id not in (0, schema.APPLICATION_ID) or (application_id == 0 and version == 0):
@@ -162,6 +165,8 @@ def _check_contents(connection: sqlite3.Connection, network: bool) -> list[Check
         checks.append(Check("schema", True, f"version {version} (current)"))
     journal = connection.execute("PRAGMA journal_mode").fetchone()[0]
     wanted = "delete" if network else "wal"
+    if snapshot:  # read as it stands, without making a -shm; its journal mode shows then
+        journal = wanted
     checks.append(
         Check(
             "journal",

@@ -16,6 +16,7 @@ from typing import Any
 
 from db import alerts, convert, kpi_rules
 from db.clock import iso, parse_timestamp
+from db.connection import refuse_database_file
 from db.errors import Conflict, InvalidInput, NotFound
 from db.models import (
     STATUS_ORDER,
@@ -312,6 +313,8 @@ def import_readings(store: Store, path: Path) -> dict[str, int]:
     Every row is checked before anything is written; the error names each bad row by its
     line number. Alerts follow each KPI's newest reading afterwards, once per KPI.
     """
+    if store.path is not None:
+        refuse_database_file(path, store.path, "file")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:

@@ -351,7 +351,7 @@ class BoardScreen(Screen[None]):
             self.notify(str(error), severity="error", timeout=6)
         return None
 
-    def _show_conflict(self, conflict: Conflict) -> None:
+    def _show_conflict(self, conflict: Conflict, kept: str = "nothing written") -> None:
         """Someone changed the card since it was drawn: show it as it is now, and say so."""
         fresh = self.read_action(conflict.entity_id)
         if fresh is not None:
@@ -362,7 +362,7 @@ class BoardScreen(Screen[None]):
         self.notify(
             literal(
                 f"#{conflict.entity_id} changed since you looked ({who}{when.strip()}{what}); "
-                "nothing written: it is shown as it is now"
+                f"{kept}: it is shown as it is now"
             ),
             severity="error",
             timeout=8,
@@ -484,11 +484,20 @@ class BoardScreen(Screen[None]):
             checked = await self._ask_checkin(action, reason=rules_reason(str(unmet)))
             if not checked:
                 return
-            moved = await self._save(
-                lambda store: store.move_action(
-                    action.id, target, expected_version=seen, expected_phase=seen_phase
+            try:
+                moved = await self.context.write(
+                    lambda store: store.move_action(
+                        action.id, target, expected_version=seen, expected_phase=seen_phase
+                    )
                 )
-            )
+            except Conflict as conflict:
+                self._show_conflict(conflict, kept="your check-in was saved; the move was not")
+                return
+            except DatabaseBroken:
+                raise
+            except PdcaError as error:
+                self.notify(f"{error} (your check-in was saved)", severity="error", timeout=8)
+                return
         except Conflict as conflict:
             self._show_conflict(conflict)
             return

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -37,9 +38,11 @@ class AppContext:
     clock: Clock
     # Told True when a write is slow enough to say so, False when it is done.
     on_saving: Callable[[bool], None] = field(default=lambda saving: None)
-    # Told the outcome of a write whose flow was cancelled (another key, quitting) meanwhile:
-    # the write still happens, and the app shows what became of it.
+    # Told (on the writer thread) the outcome of a write whose flow was cancelled meanwhile
+    # (another key, quitting): the write still happens, and the app shows what became of it.
     on_orphan: Callable[[BaseException | None], None] = field(default=lambda error: None)
+    # Failures of such writes not shown yet: what quitting leaves is printed after the app.
+    unshown: list[BaseException] = field(default_factory=list)
     # Why the file may no longer be used (damaged, removed, replaced); then nothing is written.
     broken: str | None = None
     writer: StoreThread = field(init=False)
@@ -77,7 +80,8 @@ class AppContext:
             raise DatabaseBroken(self.broken)
         # Shielded: cancelling the flow that asked (another key, quitting) must not cancel a
         # write already asked for, or it would vanish without a word.
-        done = asyncio.wrap_future(self.writer.submit(call))
+        future = self.writer.submit(call)
+        done = asyncio.wrap_future(future)
         try:
             try:
                 return await asyncio.wait_for(asyncio.shield(done), SAVING_SHOWN_AFTER_SECONDS)
@@ -88,11 +92,16 @@ class AppContext:
                 finally:
                     self.on_saving(False)
         except asyncio.CancelledError:
-            done.add_done_callback(self._orphan_landed)
+            future.add_done_callback(self._orphan_landed)
+            # Its outcome is reported there; asyncio need not complain that nobody asked.
+            done.add_done_callback(lambda landed: landed.cancelled() or landed.exception())
             raise
 
-    def _orphan_landed(self, done: asyncio.Future[object]) -> None:
-        self.on_orphan(None if done.cancelled() else done.exception())
+    def _orphan_landed(self, future: Future[object]) -> None:
+        error = None if future.cancelled() else future.exception()
+        if error is not None:
+            self.unshown.append(error)
+        self.on_orphan(error)
 
     def close(self) -> None:
         self.writer.close()

@@ -13,6 +13,8 @@ a file of the user's own (tui/crash.py) and one line saying where.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import importlib
 import os
 import socket
@@ -92,7 +94,8 @@ class PdcaApp(App[None]):
         super().__init__()
         self.context = context
         context.on_saving = self._show_saving
-        context.on_orphan = self._orphan_landed
+        context.on_orphan = self._orphan_from_writer
+        self._ui_loop: asyncio.AbstractEventLoop | None = None
         self._saving = 0  # writes now waiting long enough to say "saving…"
         self.environ = os.environ if environ is None else environ
         self.crash_log: Path | None = None  # where the traceback went, if the app crashed
@@ -110,6 +113,7 @@ class PdcaApp(App[None]):
     # ------------------------------------------------------------------ lifecycle
 
     def on_mount(self) -> None:
+        self._ui_loop = asyncio.get_running_loop()
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.theme_changed_signal.subscribe(self, self.remember_theme)
@@ -273,8 +277,21 @@ class PdcaApp(App[None]):
             finally:
                 store.close()
 
+    def _orphan_from_writer(self, error: BaseException | None) -> None:
+        """On the writer thread: hand the outcome to the UI without waiting for it (the app
+        may be ending; then run_app prints what was not shown)."""
+        loop = self._ui_loop
+        if loop is None or loop.is_closed():
+            return
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            loop.call_soon_threadsafe(self._orphan_landed, error)
+
     def _orphan_landed(self, error: BaseException | None) -> None:
         """A write whose flow was cancelled meanwhile has landed (or failed): show it."""
+        if not self.is_running:
+            return
+        if error is not None and error in self.context.unshown:
+            self.context.unshown.remove(error)
         if isinstance(error, DatabaseBroken):
             self.stop_on_broken(str(error))
             return
@@ -427,4 +444,6 @@ def run_app(app: PdcaApp) -> int:
             # finished (or given up, after the busy wait) before pdca ends, not dropped.
             sys.stderr.write("pdca: saving your last change…\n")
         app.context.close()
-    return app.return_code or 0
+    for error in app.context.unshown:  # writes that failed after the app had ended
+        sys.stderr.write(f"pdca: not saved: {error}\n")
+    return app.return_code or (1 if app.context.unshown else 0)

@@ -65,7 +65,6 @@ class Session:
             resolved = self.resolved
             if create and resolved.is_default:
                 resolved.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            existed = os.path.exists(resolved.path)  # False, not an error, when unreachable
             self._store = Store.open(
                 resolved.path,
                 actor=current_user(self.environ),
@@ -74,7 +73,7 @@ class Session:
                 initialize=initialize,
             )
             _opened.append(self._store)
-            if not existed and resolved.is_default:
+            if self._store.created and resolved.is_default:
                 click.echo(
                     f"pdca: created your own database {resolved.path} (no --db, no $PDCA_DB, "
                     "no pdca.db above here; for a team's file: cd to its folder, pdca init)",
@@ -259,9 +258,8 @@ def init(session: Session) -> None:
     """
     if session.db_option is None and not session.environ.get("PDCA_DB"):
         session.db_option = str(Path.cwd() / DB_NAME)
-    existed = os.path.exists(session.resolved.path)
     store = session.store(create=True, initialize=True)
-    verb = "uses existing" if existed else "created"
+    verb = "created" if store.created else "uses existing"
     click.echo(f"{verb} {store.path}")
 
 

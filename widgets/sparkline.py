@@ -6,6 +6,7 @@ copied terminal: the bar heights carry the data, colour only adds the KPI's stat
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 BLOCKS = "▁▂▃▄▅▆▇█"
@@ -19,9 +20,11 @@ def sparkline(values: Sequence[float | None], width: int | None = None) -> str:
     known = [v for v in shown if v is not None]
     if not known:
         return GAP * len(shown)
-    # Scaled first, so that readings as far apart as -1e308 and 1e308 (valid floats, whose
-    # difference is not) still give a finite span.
-    scale = max(abs(v) for v in known) or 1.0
+    # Readings as far apart as -1e308 and 1e308 are valid floats whose difference is not:
+    # then they are scaled down first, so the span is finite.
+    scale = 1.0
+    if not math.isfinite(max(known) - min(known)):
+        scale = max(abs(v) for v in known)
     low, high = min(known) / scale, max(known) / scale
     span = high - low
     top = len(BLOCKS) - 1

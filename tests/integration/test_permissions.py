@@ -474,6 +474,34 @@ def test_user_outside_the_files_group_is_told_whom_to_ask(public_dir: Path) -> N
     _assert_kept_out(run, path, blocker=path)
 
 
+def test_a_reader_in_the_team_folder_creates_no_wal_that_locks_writers_out(
+    public_dir: Path,
+) -> None:
+    """The team folder is 2770 root:G and nobody is in G, so nobody may create files there;
+    the file is 0640, so nobody may only read it. nobody's ``list`` must not create the
+    -shm/-wal (SQLite would give them nobody's ownership and the file's 0640, and the file's
+    owner could then no longer write until nobody closed)."""
+    team = public_dir / "team"
+    team.mkdir()
+    group = _group_without(pwd.getpwnam("nobody"))
+    os.chown(team, 0, group.gr_gid)
+    team.chmod(0o2770)
+    path = team / "pdca.db"
+    _fill(path)
+    path.chmod(0o640)
+    assert siblings(path) == []
+    run = _nobody_runner(path, public_dir)
+    listed = run("list", groups=[group.gr_gid])
+    assert listed.returncode == 0, listed.stderr
+    assert "first written" in listed.stdout
+    assert siblings(path) == []  # nothing made beside it
+    owner = Store.open(path, actor="owner", clock=lambda: NOW_DT)  # the owner still writes
+    try:
+        owner.add_action(ActionDraft(title="the owner writes on"))
+    finally:
+        owner.close()
+
+
 # --------------------------------------------------------------------------- a reader's board
 
 BOARD_SECONDS = 3.0  # others' changes show within a second; allow a slow machine three

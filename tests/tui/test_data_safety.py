@@ -428,3 +428,22 @@ async def test_readings_at_the_ends_of_the_float_range_draw_a_sparkline(
         await settle_app(app, pilot)
         assert app.return_code is None
         assert "Extreme" in drawn_text(app.screen.columns["plan"])  # type: ignore[attr-defined]
+
+
+async def test_a_write_that_gives_up_after_quitting_is_reported_not_dropped(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("db.connection.BUSY_TIMEOUT_SECONDS", 0.5)  # give up sooner
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        holder = LockHolder(board_db)
+        await pilot.press("greater_than_sign")
+        await _wait_until(pilot, lambda: app.context.writer.pending > 0)
+        await pilot.press("q")
+    try:
+        app.context.close()  # as run_app does: waits, and the write gives up meanwhile
+    finally:
+        holder.release()
+    assert [type(error).__name__ for error in app.context.unshown] == ["DatabaseBusy"]
+    assert "nothing written" in str(app.context.unshown[0])

@@ -366,8 +366,8 @@ from db import connection
 path = Path(sys.argv[1])
 original = connection.connect_file
 
-def connect_then_die_in_vacuum(path, writable):
-    conn, snapshot = original(path, writable)
+def connect_then_die_in_vacuum(path, writable, *rest):
+    conn, snapshot = original(path, writable, *rest)
     steps = [0]
 
     def progress():
@@ -456,7 +456,7 @@ def test_demo_reseeds_its_file_in_place_while_it_is_open(tmp_path: Path) -> None
         board.close()
 
 
-@pytest.mark.parametrize("suffix", ["", "-wal", "-shm", "-journal", " (a link)"])
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm", "-journal", " (a link)", " (to -journal)"])
 def test_import_and_export_refuse_the_database_itself(tmp_path: Path, suffix: str) -> None:
     path = tmp_path / "pdca.db"
     store = Store.open(path, actor="alice", clock=lambda: NOW_DT, create=True)
@@ -466,6 +466,9 @@ def test_import_and_export_refuse_the_database_itself(tmp_path: Path, suffix: st
     if suffix == " (a link)":
         target = tmp_path / "innocent.csv"
         target.symlink_to(path)
+    elif suffix == " (to -journal)":  # a link to a journal that does not exist (WAL mode)
+        target = tmp_path / "innocent.csv"
+        target.symlink_to(f"{path}-journal")
     env = _env(tmp_path, path)
     exported = run_pdca("export", "--out", str(target), env=env)
     _one_line_refusal(exported, "--out", "is the database itself")
@@ -498,3 +501,36 @@ def test_only_old_leftovers_of_gone_processes_on_this_host_are_swept(tmp_path: P
     schema.sweep_leftovers(path)
     left = {name for name in names if (tmp_path / name).exists()}
     assert left == {name for name, kind in names.items() if kind != "swept"}
+
+
+def test_a_database_with_two_names_is_refused(tmp_path: Path) -> None:
+    """SQLite keeps a -wal per name: writes through one hard link are lost to the other."""
+    path = tmp_path / "pdca.db"
+    Store.open(path, actor="alice", clock=lambda: NOW_DT, create=True).close()
+    os.link(path, tmp_path / "other-name.db")
+    for target in (path, tmp_path / "other-name.db"):
+        result = run_pdca("--db", str(target), "add", "x", env=_env(tmp_path, None))
+        _one_line_refusal(result, str(target), "2 names", "-samefile")
+    os.unlink(tmp_path / "other-name.db")
+    assert run_pdca("--db", str(path), "add", "x", env=_env(tmp_path, None)).returncode == 0
+
+
+@pytest.mark.parametrize("left", ["-wal", "-shm", "-journal"])
+def test_no_new_database_where_a_removed_ones_journal_lies(tmp_path: Path, left: str) -> None:
+    """rm pdca.db while a board had it open leaves its -wal: SQLite would replay it into a
+    new pdca.db. Nothing is created until it is moved away."""
+    path = tmp_path / "pdca.db"
+    Path(f"{path}{left}").write_bytes(b"left by a removed database")
+    for command in (["init"], ["add", "x"]):
+        result = run_pdca("--db", str(path), *command, env=_env(tmp_path, None))
+        _one_line_refusal(result, str(path), f"pdca.db{left}", "nothing created")
+        assert not path.exists()
+    os.rename(f"{path}{left}", tmp_path / "moved-away")
+    assert run_pdca("--db", str(path), "init", env=_env(tmp_path, None)).returncode == 0
+
+
+def test_a_dangling_link_as_the_database_says_so(tmp_path: Path) -> None:
+    link = tmp_path / "pdca.db"
+    link.symlink_to(tmp_path / "gone" / "team.db")
+    result = run_pdca("--db", str(link), "add", "x", env=_env(tmp_path, None))
+    _one_line_refusal(result, str(link), "a link to", "does not exist")
