@@ -110,6 +110,8 @@ def _stat(path: Path) -> os.stat_result | None:
         raise DatabaseProblem(f"{path}: a part of the path is not a directory") from None
     except PermissionError:
         raise DatabaseProblem(cannot_reach(path)) from None
+    except OSError as error:  # a loop of links, a name too long, ...
+        raise DatabaseProblem(f"{path}: {error.strerror or error}") from None
 
 
 def open_database(

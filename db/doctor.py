@@ -89,6 +89,14 @@ def _check_file(path: Path) -> Check:
         return Check("file", False, f"{path} is not a regular file")
     if not os.access(path, os.R_OK):
         return Check("file", False, cannot_reach(path))
+    if info.st_nlink > 1:
+        return Check(
+            "file",
+            False,
+            f"{info.st_nlink} names (hard links): SQLite keeps one -wal per name, so writes "
+            f"through one are lost to the other; remove the extra ones (find {path.parent} "
+            f"-samefile {path})",
+        )
     return Check("file", True, f"{info.st_size} bytes, {describe_owner(path)}")
 
 

@@ -28,6 +28,7 @@ from db.models import (
     KpiDraft,
     KpiRow,
     ReadingDraft,
+    number_problem,
     validated,
 )
 from db.store import Store
@@ -380,6 +381,7 @@ def _float(text: str) -> float:
         value = float(text)
     except ValueError:
         raise InvalidInput("value", text, "is not a number") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise InvalidInput("value", text, "is not a finite number")
+    problem = number_problem(value)
+    if problem:
+        raise InvalidInput("value", text, problem)
     return value

@@ -63,9 +63,24 @@ def _login(text: str) -> str:
     return text
 
 
-def _finite(value: float) -> float:
+# Measures far past any KPI's (a quadrillion either way) only overflow means, charts and
+# JSON (sums of two readings near 1e308 are infinite), so they are refused on the way in.
+NUMBER_LIMIT = 1e15
+
+
+def number_problem(value: float) -> str | None:
+    """Why ``value`` cannot be a KPI number, or None."""
     if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError("is not a finite number")
+        return "is not a finite number"
+    if abs(value) > NUMBER_LIMIT:
+        return "is out of range (at most 1e15 either way)"
+    return None
+
+
+def _finite(value: float) -> float:
+    problem = number_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 

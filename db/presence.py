@@ -61,6 +61,9 @@ class Presence:
     def leave(self) -> None:
         if self.session_id is None:
             return
+        # On the way out: never hold up quitting for someone's lock (an unswept row simply
+        # stops counting after PRESENT_WITHIN_SECONDS).
+        self.store.conn.execute("PRAGMA busy_timeout = 300")
         with self.store._write():
             self.store.conn.execute("DELETE FROM sessions WHERE id = ?", (self.session_id,))
         self.session_id = None

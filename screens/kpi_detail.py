@@ -22,7 +22,7 @@ from textual_plotext import PlotextPlot
 from db import kpis
 from db.errors import PdcaError
 from db.kpi_rules import CHANGE_WINDOW_DAYS, parse_time
-from db.models import KpiDetail
+from db.models import KpiDetail, number_problem
 from screens.context import context_of
 from screens.kpis import AcknowledgesAlerts, refresh_header
 from widgets.kpi_table import STATUS_MARKS, STATUS_WORDS, number
@@ -101,6 +101,12 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
         points = [(days_ago(r.at, now), r.value) for r in detail.readings]
         if not points:
             plt.title("no readings yet")
+            plot.refresh()
+            return
+        levels = [v for _, v in points] + [kpi.baseline, kpi.target, kpi.warn, kpi.alert]
+        if any(v is not None and number_problem(v) for v in levels):
+            # Values pdca now refuses, kept from an older release: plotext cannot scale them.
+            plt.title("readings beyond ±1e15 (from an older pdca): no chart; see pdca kpi show")
             plot.refresh()
             return
         left, right = min(x for x, _ in points), 0.0

@@ -273,7 +273,8 @@ class PdcaApp(App[None]):
                     break
         finally:
             try:
-                presence.leave()
+                with contextlib.suppress(PdcaError, *DATABASE_ERRORS):  # best effort
+                    presence.leave()
             finally:
                 store.close()
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from db.errors import DATABASE_ERRORS, InvalidInput, PdcaError, database_failure
-from db.models import CHECKIN_STATUSES, DECISIONS, PHASES, VERDICTS
+from db.models import CHECKIN_STATUSES, DECISIONS, PHASES, VERDICTS, number_problem
 from tui.output import printable, table, to_json
 from tui.paths import DB_NAME, ResolvedPath, describe_rule, resolve_db_path
 
@@ -120,8 +120,9 @@ def _number(field_name: str, text: str | None) -> float | None:
         value = float(text)
     except ValueError:
         raise InvalidInput(field_name, text, "is not a number") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise InvalidInput(field_name, text, "is not a finite number")
+    problem = number_problem(value)
+    if problem:
+        raise InvalidInput(field_name, text, problem)
     return value
 
 

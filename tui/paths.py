@@ -36,7 +36,9 @@ def resolve_db_path(option: str | None, environ: Mapping[str, str], cwd: Path) -
     for directory in (cwd, *cwd.parents):
         candidate = directory / DB_NAME
         try:
-            if candidate.is_file():
+            # A broken link counts too: opening it then says it is broken, instead of
+            # quietly using another file. (A folder by that name is not ours.)
+            if candidate.is_file() or candidate.is_symlink():
                 return ResolvedPath(candidate, "found")
         except OSError:  # a folder above that we may not look into: it cannot hold ours
             continue

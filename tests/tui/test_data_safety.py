@@ -10,13 +10,12 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input
 
-from db.models import ActionChanges, ActionDraft, CheckinDraft, KpiDraft, ReadingDraft
+from db.models import ActionChanges, ActionDraft, CheckinDraft, KpiDraft
 from db.store import Store
 from screens.dialogs import ActionFormModal, ConflictModal
 from tests.conftest import NOW_DT, open_as
@@ -415,19 +414,27 @@ async def test_enter_pressed_twice_saves_once_and_closes_only_the_dialog(
         assert len({e.tx for e in after}) == 1  # one write
 
 
-async def test_readings_at_the_ends_of_the_float_range_draw_a_sparkline(
+async def test_readings_from_an_older_pdca_at_the_ends_of_the_float_range_draw(
     make_app, board_db: Path, store: Store
 ) -> None:
+    """pdca now refuses readings past ±1e15; a file an older pdca filled may still hold them:
+    the board draws their sparkline and the KPI detail says why it has no chart."""
     store.add_kpi(KpiDraft(name="Extreme", unit="x", baseline=1, target=2))
     store.edit_action(1, ActionChanges(kpi="Extreme"))
     for day, value in enumerate((1e308, -1e308, 0.0), start=18):
-        at = datetime(2026, 11, day, 9, tzinfo=UTC)
-        store.record_reading(ReadingDraft(kpi="Extreme", value=value), at=at)
+        store.conn.execute(
+            "INSERT INTO kpi_readings (kpi_id, at, value, author) VALUES (1, ?, ?, 'old')",
+            (f"2026-11-{day}T09:00:00Z", value),
+        )
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
-        assert app.return_code is None
         assert "Extreme" in drawn_text(app.screen.columns["plan"])  # type: ignore[attr-defined]
+        await pilot.press("3", "enter")
+        await settle_app(app, pilot)
+        await pilot.pause(0.2)
+        assert app.return_code is None  # neither the board nor the detail crashed
+        assert type(app.screen).__name__ == "KpiDetailScreen"
 
 
 async def test_a_write_that_gives_up_after_quitting_is_reported_not_dropped(

@@ -114,6 +114,8 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     (["kpi", "record", KPI, "nan"], ("value: 'nan'", "is not a finite number")),
     (["kpi", "record", KPI, "inf"], ("value: 'inf'", "is not a finite number")),
     (["kpi", "record", KPI, "-Infinity"], ("value: '-Infinity'", "is not a finite number")),
+    (["kpi", "record", KPI, "1e308"], ("value: '1e308'", "out of range")),
+    (["kpi", "record", KPI, "--", "-2e15"], ("value: '-2e15'", "out of range")),
     (["kpi", "record", KPI, ""], ("value: ''", "is not a number")),
     ([*KPI_ADD, "--baseline", "abc", "--target", "2"], ("baseline: 'abc'", "is not a number")),
     ([*KPI_ADD, "--baseline", "nan", "--target", "2"], ("baseline: 'nan'", "finite")),

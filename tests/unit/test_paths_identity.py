@@ -207,3 +207,10 @@ def test_an_invalid_pdca_user_writes_nothing(cli, db_path: Path, monkeypatch) ->
     assert result.stderr.startswith("pdca: PDCA_USER: 'bob smith' is not a login")
     assert result.stderr.count("\n") == 1
     assert hashlib.sha256(db_path.read_bytes()).hexdigest() == digest
+
+
+def test_a_broken_link_named_pdca_db_is_found_not_skipped(tree: dict[str, Path]) -> None:
+    """Found, so that opening it says the link is broken, instead of quietly using the
+    per-user default database."""
+    (tree["deep"] / DB_NAME).symlink_to(tree["deep"] / "gone.db")
+    assert resolve_db_path(None, {}, tree["deep"]).path == tree["deep"] / DB_NAME
