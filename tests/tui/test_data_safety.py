@@ -219,7 +219,7 @@ async def test_quitting_while_saving_finishes_the_write_first(make_app, board_db
         await settle_app(app, pilot)
         holder = LockHolder(board_db)
         await pilot.press("greater_than_sign")
-        await _wait_until(pilot, lambda: app.context.writer.pending > 0)
+        await _wait_until(pilot, lambda: app.screen.query_one(StatusBar).saving)  # the move
         await pilot.press("q")
     assert app.context.writer.pending == 1
     threading.Timer(0.5, holder.release).start()
@@ -446,7 +446,7 @@ async def test_a_write_that_gives_up_after_quitting_is_reported_not_dropped(
         await settle_app(app, pilot)
         holder = LockHolder(board_db)
         await pilot.press("greater_than_sign")
-        await _wait_until(pilot, lambda: app.context.writer.pending > 0)
+        await _wait_until(pilot, lambda: app.screen.query_one(StatusBar).saving)  # the move
         await pilot.press("q")
     try:
         app.context.close()  # as run_app does: waits, and the write gives up meanwhile
