@@ -213,14 +213,20 @@ async def test_a_write_outlives_the_flow_that_asked_for_it(make_app, board_db: P
         assert 1 in column_ids(app, "do") and 1 not in column_ids(app, "plan")
 
 
-async def test_quitting_while_saving_finishes_the_write_first(make_app, board_db: Path) -> None:
-    app = make_app(board_db)
+async def _quit_while_a_move_waits(app, board_db: Path) -> LockHolder:  # type: ignore[no-untyped-def]
+    """Press > on #1 while another process holds the lock, then q; the lock stays held."""
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
         holder = LockHolder(board_db)
         await pilot.press("greater_than_sign")
         await _wait_until(pilot, lambda: app.screen.query_one(StatusBar).saving)  # the move
         await pilot.press("q")
+    return holder
+
+
+async def test_quitting_while_saving_finishes_the_write_first(make_app, board_db: Path) -> None:
+    app = make_app(board_db)
+    holder = await _quit_while_a_move_waits(app, board_db)
     assert app.context.writer.pending == 1
     threading.Timer(0.5, holder.release).start()
     app.context.close()  # as run_app does after the app ends: waits for the write
@@ -442,12 +448,7 @@ async def test_a_write_that_gives_up_after_quitting_is_reported_not_dropped(
 ) -> None:
     monkeypatch.setattr("db.connection.BUSY_TIMEOUT_SECONDS", 0.5)  # give up sooner
     app = make_app(board_db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle_app(app, pilot)
-        holder = LockHolder(board_db)
-        await pilot.press("greater_than_sign")
-        await _wait_until(pilot, lambda: app.screen.query_one(StatusBar).saving)  # the move
-        await pilot.press("q")
+    holder = await _quit_while_a_move_waits(app, board_db)
     try:
         app.context.close()  # as run_app does: waits, and the write gives up meanwhile
     finally:
