@@ -151,8 +151,9 @@ def open_database(
         # Backups and anything else pdca creates there stay group-writable, never world.
         os.umask(0o007)
     writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+    filesystem = filesystem_of(path.parent, mountinfo)
     try:
-        connection, snapshot = connect_file(path, writable, mountinfo)
+        connection, snapshot = connect_file(path, writable, filesystem)
     except sqlite3.Error as error:
         raise _problem(path, error) from None
     try:
@@ -163,10 +164,11 @@ def open_database(
                 f"{path}: an empty file, not a pdca database; make it one with: "
                 f"pdca --db {path} init"
             )
-        filesystem = filesystem_of(path.parent, mountinfo)
         journal_mode = _set_journal_mode(connection, filesystem, writable)
         connection.execute("PRAGMA synchronous = FULL")
-        backup = schema.migrate(connection, path, writable=writable) if migrate else None
+        backup = None
+        if migrate:
+            backup = schema.migrate(connection, path, writable=writable, current=version or 0)
     except sqlite3.Error as error:
         connection.close()
         raise _problem(path, error) from None
@@ -293,38 +295,28 @@ def _set_new_file_mode(path: Path) -> None:
         os.chmod(path, current & ~0o002)
 
 
-def connect_file(
-    path: Path, writable: bool, mountinfo: str | None = None
-) -> tuple[sqlite3.Connection, bool]:
+def connect_file(path: Path, writable: bool, filesystem: str) -> tuple[sqlite3.Connection, bool]:
     """A connection that never creates the file; for a reader who may not write, one that
-    can read without writing.
+    can read without writing anything beside it either.
 
-    A WAL file can only be read through its ``-shm``, which SQLite makes beside the file; a
-    reader who may not create files there cannot read a WAL file nobody has open (no ``-wal``,
-    no ``-shm``). Such a file holds every commit in the main file, so that reader gets it as it
-    stands (``immutable=1``): a snapshot, which does not see later writes. The second value
-    says whether that is what was opened, so the app knows to open it again when it changes.
+    A WAL file is read through its ``-shm``, which SQLite makes beside the file when it is
+    missing, with the reader's own group and the file's mode: if that mode does not let the
+    group write, everyone who may write is locked out until the reader closes
+    (shared/SQLITE.md). So a reader who may not write a WAL file nobody has open (no
+    ``-wal``, no ``-shm``) reads it as it stands (``immutable=1``): every commit is in the
+    main file then. That is a snapshot, which does not see later writes; the second value
+    says so, and the app opens it again when the file changes.
     """
+    may_write = writable or (
+        os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+    )  # someone who may write makes a -shm as any writer would (pdca doctor): fine
+    in_use = Path(f"{path}-wal").exists() or Path(f"{path}-shm").exists()
+    snapshot = not (may_write or in_use or is_network_filesystem(filesystem))
     uri = f"file:{_quote(path)}?mode=" + ("rw" if writable else "ro")
-    # Someone who may write the file makes a -shm as any writer would (pdca doctor): fine.
-    may_write = writable or (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK))
-    if may_write or Path(f"{path}-wal").exists() or Path(f"{path}-shm").exists():
-        connection = sqlite3.connect(
-            uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
-        )
-        return connection, False
-    # A reader must not create the -shm and -wal either: SQLite would make them with the
-    # reader's own group and the file's mode, and if that mode does not let the group write,
-    # everyone who may write is locked out until the reader closes (shared/SQLITE.md).
-    if is_network_filesystem(filesystem_of(path.parent, mountinfo)):  # the rollback journal
-        connection = sqlite3.connect(
-            uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
-        )
-        return connection, False
-    connection = sqlite3.connect(
-        uri + "&immutable=1", uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
-    )
-    return connection, True
+    if snapshot:
+        uri += "&immutable=1"
+    connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    return connection, snapshot
 
 
 def _set_journal_mode(connection: sqlite3.Connection, filesystem: str, writable: bool) -> str:

@@ -46,7 +46,7 @@ def diagnose(path: Path, mountinfo: str | None = None) -> list[Check]:
     checks += _check_permissions(path)
     try:
         # Reads as a reader would; writes nothing.
-        connection, snapshot = connect_file(path, writable=False, mountinfo=mountinfo)
+        connection, snapshot = connect_file(path, writable=False, filesystem=filesystem)
     except sqlite3.Error as error:
         return [*checks, Check("open", False, _worded(path, error))]
     try:

@@ -404,15 +404,19 @@ def _publish(temporary: Path, path: Path, version: int) -> Path:
         return candidate
 
 
-def migrate(conn: sqlite3.Connection, path: Path, *, writable: bool) -> Path | None:
+def migrate(
+    conn: sqlite3.Connection, path: Path, *, writable: bool, current: int | None = None
+) -> Path | None:
     """Bring the file to this pdca's schema; return the backup made first, if one was.
 
     The backup is written by SQLite (``VACUUM INTO``) under a temporary name and given its
     real name only once complete and only by the process that really upgrades (inside the
     write lock): a migration killed half-way never leaves a partial copy under the name
-    people are told to restore.
+    people are told to restore. ``current``: the version the caller has just read (else it
+    is read here); it is read again inside the write lock before anything changes.
     """
-    current = identify(conn, path) or 0
+    if current is None:
+        current = identify(conn, path) or 0
     if current == schema_version():
         return None
     if not writable:

@@ -102,7 +102,6 @@ class _Transaction:
         self.at = iso(now)
         self.tx: int | None = None
         self.summaries: list[str] = []
-        self.event_ids: list[int] = []
 
     def log(
         self,
@@ -117,7 +116,7 @@ class _Transaction:
         if self.tx is None:
             # Writers are serialized by BEGIN IMMEDIATE, so the next id is ours to take.
             self.tx = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM events").fetchone()[0]
-        cursor = self.conn.execute(
+        self.conn.execute(
             "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, before, after,"
             " undo_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -134,7 +133,6 @@ class _Transaction:
             ),
         )
         self.summaries.append(summary)
-        self.event_ids.append(cursor.lastrowid or 0)
 
 
 def _json(value: dict[str, Any] | None) -> str | None:
@@ -167,9 +165,8 @@ class Store:
         # A reader's immutable copy, which never sees later writes (db/connection.py).
         self.snapshot = snapshot
         self.created = created  # this open made the file (two at once: only one did)
-        # The newest event this connection wrote, and the transactions it wrote lately: let
-        # the app tell its own writes (already on screen) from other people's (to reload).
-        self.last_own_event_id = 0
+        # The transactions this connection wrote lately: let the app tell its own writes
+        # (already on screen) from other people's (to be reloaded).
         self.own_transactions: deque[int] = deque(maxlen=256)
 
     @classmethod
@@ -224,9 +221,8 @@ class Store:
         try:
             yield transaction
             self.conn.execute("COMMIT")
-            if transaction.event_ids:
-                self.last_own_event_id = max(transaction.event_ids)
-                self.own_transactions.append(transaction.tx or 0)
+            if transaction.tx is not None:
+                self.own_transactions.append(transaction.tx)
         except sqlite3.DatabaseError as error:
             self._rollback()
             raise self._translate(error) from None
