@@ -141,13 +141,18 @@ def database_failure(
     return None
 
 
-def is_broken(error: BaseException) -> bool:
-    """Did the file itself go wrong (as opposed to a request being refused)?"""
+def broken_reason(
+    error: BaseException, path: Path | str | None, *, snapshot: bool = False
+) -> str | None:
+    """The one line to stop on when ``error`` means the file itself went wrong (damaged, a
+    disk error, moved or removed); None for anything else (busy, refused, a bug)."""
     if isinstance(error, DatabaseBroken):
-        return True
-    return isinstance(error, sqlite3.Error) and isinstance(
-        database_failure(None, error), DatabaseBroken
-    )
+        return str(error)
+    if isinstance(error, sqlite3.Error):
+        known = database_failure(path, error, snapshot=snapshot)
+        if isinstance(known, DatabaseBroken):
+            return str(known)
+    return None
 
 
 def _show(value: object) -> str:

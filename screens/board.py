@@ -337,21 +337,27 @@ class BoardScreen(Screen[None]):
         self.notify(f"read-only: {self.store.read_only_reason}", severity="warning")
         return False
 
-    async def _save(self, call: Callable[[Store], T]) -> T | None:
+    async def _save(self, call: Callable[[Store], T], kept: str | None = None) -> T | None:
         """Run one write on the writer thread (the keys stay live while it waits for a lock);
-        its refusal becomes a one-line notification and ``None``. A file that went wrong is
-        not refused but raised, and the app stops on it."""
+        its refusal is shown in one line and gives ``None``. ``kept``: what an earlier step
+        of the same flow did write, so the line does not say nothing was."""
         try:
             return await self.context.write(call)
-        except Conflict as conflict:
-            self._show_conflict(conflict)
-        except DatabaseBroken:
-            raise
         except PdcaError as error:
-            self.notify(str(error), severity="error", timeout=6)
+            self._refused(error, kept)
         return None
 
-    def _show_conflict(self, conflict: Conflict, kept: str = "nothing written") -> None:
+    def _refused(self, error: PdcaError, kept: str | None = None) -> None:
+        """A write was refused: a conflict shows the card as it is now; a file that went wrong
+        is not a refusal but raised again, and the app stops on it."""
+        if isinstance(error, DatabaseBroken):
+            raise error
+        if isinstance(error, Conflict):
+            self._show_conflict(error, f"{kept}; the rest was not" if kept else "nothing written")
+        else:
+            self.notify(f"{error} ({kept})" if kept else str(error), severity="error", timeout=8)
+
+    def _show_conflict(self, conflict: Conflict, kept: str) -> None:
         """Someone changed the card since it was drawn: show it as it is now, and say so."""
         fresh = self.read_action(conflict.entity_id)
         if fresh is not None:
@@ -484,27 +490,14 @@ class BoardScreen(Screen[None]):
             checked = await self._ask_checkin(action, reason=rules_reason(str(unmet)))
             if not checked:
                 return
-            try:
-                moved = await self.context.write(
-                    lambda store: store.move_action(
-                        action.id, target, expected_version=seen, expected_phase=seen_phase
-                    )
-                )
-            except Conflict as conflict:
-                self._show_conflict(conflict, kept="your check-in was saved; the move was not")
-                return
-            except DatabaseBroken:
-                raise
-            except PdcaError as error:
-                self.notify(f"{error} (your check-in was saved)", severity="error", timeout=8)
-                return
-        except Conflict as conflict:
-            self._show_conflict(conflict)
-            return
-        except DatabaseBroken:
-            raise
+            moved = await self._save(
+                lambda store: store.move_action(
+                    action.id, target, expected_version=seen, expected_phase=seen_phase
+                ),
+                kept="your check-in was saved",
+            )
         except PdcaError as error:
-            self.notify(str(error), severity="error", timeout=6)
+            self._refused(error)
             return
         if moved:
             self.place(moved)
@@ -675,10 +668,8 @@ class BoardScreen(Screen[None]):
         """Save the form over ``base``, asking whose version wins on a conflict."""
         try:
             outcome = await save_edit(self, base, form)
-        except DatabaseBroken:
-            raise
         except PdcaError as error:
-            self.notify(str(error), severity="error", timeout=6)
+            self._refused(error)
             return None
         if isinstance(outcome, Action):
             self.place(outcome)

@@ -22,6 +22,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -36,7 +37,7 @@ from textual.worker import WorkerFailed, get_current_worker
 from db import alerts
 from db.clock import Clock
 from db.connection import file_identity, file_stamp
-from db.errors import DATABASE_ERRORS, DatabaseBroken, PdcaError, database_failure, is_broken
+from db.errors import DATABASE_ERRORS, DatabaseBroken, PdcaError, broken_reason
 from db.presence import HEARTBEAT_SECONDS, Presence
 from db.store import Store
 from screens.board import BoardScreen
@@ -151,13 +152,8 @@ class PdcaApp(App[None]):
         """Textual hands every exception a handler, timer or worker let through to this
         (a private hook of Textual's App; it always ends the app)."""
         cause = error.error if isinstance(error, WorkerFailed) else error
-        if is_broken(cause):
-            known = cause if isinstance(cause, PdcaError) else None
-            if known is None and isinstance(cause, DATABASE_ERRORS):
-                known = database_failure(
-                    self.context.path, cause, snapshot=self.context.store.snapshot
-                )
-            reason = str(known or cause)
+        reason = self._broken_reason(cause)
+        if reason is not None:
             if self.context.broken is None:
                 self.context.broken = reason
                 self._stop_presence.set()
@@ -172,6 +168,18 @@ class PdcaApp(App[None]):
         super()._handle_exception(error)
         # One line instead of Textual's full-screen traceback: the file has the details.
         self._exit_renderables[:] = [Text(crash_line(cause, self.crash_log))]
+
+    def _broken_reason(self, error: BaseException) -> str | None:
+        return broken_reason(error, self.context.path, snapshot=self.context.store.snapshot)
+
+    def _on_ui(self, call: Callable[..., object], *args: object) -> None:
+        """From another thread: run ``call`` on the UI thread, without waiting for it (the
+        app may be ending, and then nothing is left to wait for)."""
+        loop = self._ui_loop
+        if loop is None or loop.is_closed():
+            return
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            loop.call_soon_threadsafe(call, *args)
 
     def _renew_snapshot(self) -> bool:
         """A reader's snapshot (db/connection.py) never sees new writes: once the file
@@ -256,17 +264,12 @@ class PdcaApp(App[None]):
                     else:
                         presence.beat()
                     others = tuple(presence.others())
-                except DatabaseBroken as broken:
-                    self.call_from_thread(self.stop_on_broken, str(broken))
-                    return
-                except PdcaError:
-                    others = self.others  # a busy file: try again next beat
-                except DATABASE_ERRORS as error:
-                    known = database_failure(self.context.path, error)
-                    if isinstance(known, DatabaseBroken):
-                        self.call_from_thread(self.stop_on_broken, str(known))
+                except (PdcaError, *DATABASE_ERRORS) as error:
+                    reason = self._broken_reason(error)
+                    if reason is not None:
+                        self._on_ui(self.stop_on_broken, reason)
                         return
-                    others = self.others
+                    others = self.others  # a busy file: try again next beat
                 if others != self.others:
                     self.call_from_thread(self._show_others, others)
                 if self._stop_presence.wait(HEARTBEAT_SECONDS):
@@ -279,13 +282,9 @@ class PdcaApp(App[None]):
                 store.close()
 
     def _orphan_from_writer(self, error: BaseException | None) -> None:
-        """On the writer thread: hand the outcome to the UI without waiting for it (the app
-        may be ending; then run_app prints what was not shown)."""
-        loop = self._ui_loop
-        if loop is None or loop.is_closed():
-            return
-        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
-            loop.call_soon_threadsafe(self._orphan_landed, error)
+        """On the writer thread: the outcome goes to the UI (if the app has ended by then,
+        run_app prints what was not shown)."""
+        self._on_ui(self._orphan_landed, error)
 
     def _orphan_landed(self, error: BaseException | None) -> None:
         """A write whose flow was cancelled meanwhile has landed (or failed): show it."""
@@ -343,20 +342,16 @@ class PdcaApp(App[None]):
                 return call(store)
             finally:
                 store.close()
-        except DatabaseBroken as broken:
-            self.call_from_thread(self.stop_on_broken, str(broken))
-        except PdcaError:
-            pass
-        except DATABASE_ERRORS as error:  # a read that met a damaged or vanished file
-            known = database_failure(self.context.path, error)
-            if isinstance(known, DatabaseBroken):
-                self.call_from_thread(self.stop_on_broken, str(known))
+        except (PdcaError, *DATABASE_ERRORS) as error:
+            reason = self._broken_reason(error)
+            if reason is not None:
+                self._on_ui(self.stop_on_broken, reason)
         return None
 
     def check_integrity(self) -> None:
         """Once per start, as the writer thread's first job, so no write of this app lands
         before it: a damaged page anywhere stops the app (a command finds only the pages it
-        reads; this reads them all, about 0.2 s on the large file)."""
+        reads; this reads them all, about 0.4 s on the large file)."""
 
         def check(writer: Store) -> str | None:
             damage = writer.damage()
@@ -366,11 +361,9 @@ class PdcaApp(App[None]):
 
         def checked(done: Future[str | None]) -> None:
             error = done.exception()
-            damage = done.result() if error is None else None
-            if isinstance(error, DatabaseBroken):
-                damage = str(error)
+            damage = done.result() if error is None else self._broken_reason(error)
             if damage:
-                self.call_from_thread(self.stop_on_broken, damage, force=True)
+                self._on_ui(partial(self.stop_on_broken, damage, force=True))
 
         self.context.writer.submit(check).add_done_callback(checked)
 
