@@ -25,6 +25,7 @@ from textual.widgets import Input
 import tui.app
 from db.clock import system_clock
 from screens.board import BoardScreen
+from tests.tui.conftest import settle_app
 from tui.app import PdcaApp, create_app
 
 # Notifications that are part of ordinary teamwork, not a failure of the file: someone else
@@ -43,28 +44,10 @@ def _record_notifications(app: PdcaApp, into: list[tuple[str, str]]) -> None:
 
 
 async def _settle(app: PdcaApp, pilot: Any) -> None:
-    """Let the keys, the write and any reload finish (a flow waiting on a dialog stays).
-
-    A worker not yet started counts too: a write's result (done, or refused with a
-    notification) must be in before the next key, or it would be counted against the wrong
-    press. Gives up only after a minute, which the report then shows as an error.
-    """
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        await pilot.pause()
-        dialog_up = not isinstance(app.screen, BoardScreen)
-        busy = [
-            w
-            for w in app.workers
-            if not w.is_finished
-            and w.group not in ("presence", "escalate")
-            and not (w.group == "flow" and dialog_up)
-        ]
-        if not busy:
-            await pilot.pause()
-            return
-        await asyncio.sleep(0.01)
-    raise TimeoutError("the app did not settle within a minute")
+    """Let the keys, the write and any reload finish, as the Pilot tests do. A write's result
+    (done, or refused with a notification) must be in before the next key, or it would be
+    counted against the wrong press; a minute allows for a loaded machine."""
+    await settle_app(app, pilot, seconds=60)
 
 
 async def _wait_for(app: PdcaApp, pilot: Any, kind: type | None, seconds: float = 30) -> bool:

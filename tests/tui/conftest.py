@@ -20,13 +20,13 @@ SIZE = (120, 40)
 SETTLE_SECONDS = 20.0  # a loaded CI machine; a settled app returns at once
 
 
-async def settle_app(app: PdcaApp, pilot: Pilot) -> None:
+async def settle_app(app: PdcaApp, pilot: Pilot, seconds: float = SETTLE_SECONDS) -> None:
     """Let keys, writes (they run on the writer thread), jumps and reloads finish.
 
     A flow waiting on a dialog stays open, so flows count only while no dialog is up; never
     a timed sleep: this returns as soon as nothing is left running.
     """
-    deadline = time.monotonic() + SETTLE_SECONDS
+    deadline = time.monotonic() + seconds
     while True:
         await pilot.pause()
         dialog_up = len(app.screen_stack) > 1
