@@ -4,6 +4,7 @@ attention first, and the stand-up digest computed from event rows. No SQLite, no
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -18,6 +19,7 @@ STANDUP_FIRST_WINDOW = timedelta(hours=24)
 DUE_SOON_DAYS = 7
 MAX_CADENCE_DAYS = 365
 MAX_OFFSET_DAYS = 3650
+_DAYS = re.compile(r"[0-9]{1,4}")  # ASCII digits, short enough for int() to be cheap
 
 
 # --------------------------------------------------------------------------- settings
@@ -26,7 +28,7 @@ MAX_OFFSET_DAYS = 3650
 def parse_cadence(text: str) -> int:
     """The stale cadence in whole days (1 to 365)."""
     raw = text.strip().removesuffix("d")
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_CADENCE_DAYS:
+    if not _DAYS.fullmatch(raw) or not 1 <= int(raw) <= MAX_CADENCE_DAYS:
         raise InvalidInput("stale-after-days", text, "is not a number of days from 1 to 365")
     return int(raw)
 
@@ -34,7 +36,7 @@ def parse_cadence(text: str) -> int:
 def parse_offsets(text: str) -> tuple[int, ...]:
     """Follow-up offsets as typed: ``30,60,90`` (days after done), ascending, no repeats."""
     parts = [part.strip().removeprefix("+").removesuffix("d") for part in text.split(",")]
-    if not parts or not all(p.isdigit() and 1 <= int(p) <= MAX_OFFSET_DAYS for p in parts):
+    if not parts or not all(_DAYS.fullmatch(p) and 1 <= int(p) <= MAX_OFFSET_DAYS for p in parts):
         raise InvalidInput(
             "followup-offsets", text, "is not a list of days such as 30,60,90 (1 to 3650 each)"
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 
+from db.dates import in_range
 from db.errors import InvalidInput
 
 Clock = Callable[[], datetime]
@@ -24,6 +25,8 @@ def parse_timestamp(text: str, field: str = "timestamp") -> datetime:
             parsed = datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         raise InvalidInput(field, text, "is not an ISO-8601 time (2026-11-23T09:30:00Z)") from None
+    # The local date is checked before the shift to UTC, which would overflow at year 1.
+    in_range(parsed.date(), text, field)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC).replace(microsecond=0)

@@ -8,8 +8,22 @@ from datetime import date, timedelta
 from db.errors import InvalidInput
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_RELATIVE = re.compile(r"^([+-])(\d{1,4})([dwm])$")
+_RELATIVE = re.compile(r"^([+-])([0-9]{1,4})([dwm])$")
 _HINT = "is not a date (use YYYY-MM-DD, today, tomorrow, +3d, +2w or a weekday)"
+
+# Every date and time pdca takes in lies in these years. Far enough out for any plan, and a
+# year inside what Python and ISO-8601 can hold, so the arithmetic done on a stored date (the
+# day after, a window of 90 days, the next month) can never overflow.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(9998, 12, 31)
+OUT_OF_RANGE = f"is out of range ({EARLIEST} to {LATEST})"
+
+
+def in_range(day: date, text: str, field: str) -> date:
+    """``day``, or an ``InvalidInput`` when it lies outside the years pdca takes."""
+    if not EARLIEST <= day <= LATEST:
+        raise InvalidInput(field, text, OUT_OF_RANGE)
+    return day
 
 
 def parse_date(text: str, today: date, field: str = "due") -> date:
@@ -18,6 +32,13 @@ def parse_date(text: str, today: date, field: str = "due") -> date:
     A weekday name means its next occurrence after today (``fri`` on a Friday is a week away),
     which is what "due friday" means in conversation.
     """
+    try:
+        return in_range(_parse(text, today, field), text, field)
+    except OverflowError:  # "+9999w" from a late today: past any date Python holds
+        raise InvalidInput(field, text, OUT_OF_RANGE) from None
+
+
+def _parse(text: str, today: date, field: str) -> date:
     raw = text.strip().lower()
     if raw == "today":
         return today
@@ -37,7 +58,7 @@ def parse_date(text: str, today: date, field: str = "due") -> date:
             if name.startswith(raw):
                 ahead = (index - today.weekday() - 1) % 7 + 1
                 return today + timedelta(days=ahead)
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):
         try:
             return date.fromisoformat(raw)
         except ValueError:
@@ -48,11 +69,11 @@ def parse_date(text: str, today: date, field: str = "due") -> date:
 def _add_months(start: date, months: int, text: str, field: str) -> date:
     index = start.month - 1 + months
     year, month = start.year + index // 12, index % 12 + 1
-    if not 1 <= year <= 9999:
-        raise InvalidInput(field, text, "is out of range")
+    if not EARLIEST.year <= year <= LATEST.year:
+        raise InvalidInput(field, text, OUT_OF_RANGE)
     for day in (start.day, 30, 29, 28):
         try:
             return date(year, month, day)
         except ValueError:
             continue
-    raise InvalidInput(field, text, "is out of range")  # unreachable: every month has a 28th
+    raise InvalidInput(field, text, OUT_OF_RANGE)  # unreachable: every month has a 28th

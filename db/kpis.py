@@ -9,15 +9,16 @@ from __future__ import annotations
 import csv
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from db import alerts, convert, kpi_rules
 from db.clock import iso, parse_timestamp
 from db.connection import refuse_database_file
 from db.errors import Conflict, InvalidInput, NotFound
+from db.input_files import Outcome, check_all, checked_again, not_utf8, open_text
 from db.models import (
     STATUS_ORDER,
     ActionChange,
@@ -305,75 +306,87 @@ def _draft_of(row: dict[str, Any]) -> KpiDraft:
 # --------------------------------------------------------------------------- CSV import
 
 IMPORT_COLUMNS = ("name", "at", "value")  # and optionally note
-MAX_REPORTED = 5  # bad rows named in the one-line message; the rest are counted
 
 
 def import_readings(store: Store, path: Path) -> dict[str, int]:
     """Add the readings of a CSV file (name, at, value[, note]): all of them, or none.
 
-    Every row is checked before anything is written; the error names each bad row by its
-    line number. Alerts follow each KPI's newest reading afterwards, once per KPI.
+    Every row is checked before anything is written (db.input_files: two passes, so the file
+    is never held in memory); the error names each bad row by its line number. Alerts follow
+    each KPI's newest reading afterwards, once per KPI.
     """
     if store.path is not None:
         refuse_database_file(path, store.path, "file")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InvalidInput("file", str(path), f"cannot be read ({error})") from None
-    reader = csv.DictReader(text.splitlines())
-    header = [h.strip().lower() for h in reader.fieldnames or []]
-    missing = [c for c in IMPORT_COLUMNS if c not in header]
-    if missing:
-        raise InvalidInput(
-            "file", str(path), f"has no column {', '.join(missing)} (name, at, value[, note])"
-        )
-    reader.fieldnames = header
     known = {
         row["name"].lower(): row["id"]
         for row in store.conn.execute("SELECT id, name FROM kpis").fetchall()
     }
-    good: list[tuple[int, str, float, str]] = []
-    problems: list[str] = []
-    for line_no, raw in enumerate(reader, start=2):
-        row = {k: (v or "").strip() for k, v in raw.items() if k}
+    with open_text(path, encoding="utf-8-sig") as stream:
         try:
-            kpi_id = known.get(row.get("name", "").lower())
-            if kpi_id is None:
-                raise InvalidInput("name", row.get("name", ""), "is not a known KPI")
-            at = parse_timestamp(row.get("at", ""), "at")
-            draft = validated(
-                ReadingDraft, kpi=row["name"], value=_float(row.get("value", "")),
-                note=row.get("note", ""),
-            )  # fmt: skip
-            good.append((kpi_id, iso(at), draft.value, draft.note))
-        except InvalidInput as error:
-            problems.append(f"line {line_no}: {error}")
-    if problems:
-        shown = "; ".join(problems[:MAX_REPORTED])
-        more = len(problems) - MAX_REPORTED
-        tail = f"; and {more} more bad rows" if more > 0 else ""
-        raise InvalidInput("file", str(path), f"has bad rows, nothing imported: {shown}{tail}")
-    if not good:
-        raise InvalidInput("file", str(path), "holds no readings")
+            count, _ = check_all(path, _reading_rows(path, stream, known), "imported")
+            if not count:
+                raise InvalidInput("file", str(path), "holds no readings")
+            stream.seek(0)
+            return _insert_readings(store, checked_again(path, _reading_rows(path, stream, known)))
+        except UnicodeDecodeError:
+            raise not_utf8(path) from None
+
+
+def _insert_readings(
+    store: Store, readings: Iterable[tuple[int, str, float, str]]
+) -> dict[str, int]:
+    count = 0
+    kpi_ids: set[int] = set()
     with store._write() as tx:
-        for kpi_id, at, value, note in good:
+        for kpi_id, at, value, note in readings:
             cursor = store.conn.execute(
-                "INSERT INTO kpi_readings (kpi_id, at, value, note, author) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO kpi_readings (kpi_id, at, value, note, author) VALUES (?, ?, ?, ?, ?)"
+                " RETURNING *",
                 (kpi_id, at, value, note, tx.actor),
             )
-            row = store.conn.execute(
-                "SELECT * FROM kpi_readings WHERE id = ?", (cursor.lastrowid,)
-            ).fetchone()
+            row = cursor.fetchone()
             tx.log(
                 "reading",
-                cursor.lastrowid or 0,
+                row["id"],
                 "create",
                 f"imported {value:g} for KPI {kpi_id} at {at}",
                 None,
                 convert.snapshot(row),
             )
-        raised = sum(alerts.apply_breach(store, tx, k) is not None for k in {g[0] for g in good})
-    return {"readings": len(good), "kpis": len({g[0] for g in good}), "alerts raised": raised}
+            count += 1
+            kpi_ids.add(kpi_id)
+        raised = sum(alerts.apply_breach(store, tx, k) is not None for k in kpi_ids)
+    return {"readings": count, "kpis": len(kpi_ids), "alerts raised": raised}
+
+
+def _reading_rows(
+    path: Path, stream: TextIO, known: dict[str, int]
+) -> Iterator[Outcome[tuple[int, str, float, str]]]:
+    reader = csv.DictReader(stream)
+    try:
+        header = [h.strip().lower() for h in reader.fieldnames or []]
+        missing = [c for c in IMPORT_COLUMNS if c not in header]
+        if missing:
+            raise InvalidInput(
+                "file", str(path), f"has no column {', '.join(missing)} (name, at, value[, note])"
+            )
+        reader.fieldnames = header
+        for raw in reader:
+            row = {k: (v or "").strip() for k, v in raw.items() if k}
+            try:
+                kpi_id = known.get(row.get("name", "").lower())
+                if kpi_id is None:
+                    raise InvalidInput("name", row.get("name", ""), "is not a known KPI")
+                at = parse_timestamp(row.get("at", ""), "at")
+                draft = validated(
+                    ReadingDraft, kpi=row["name"], value=_float(row.get("value", "")),
+                    note=row.get("note", ""),
+                )  # fmt: skip
+                yield reader.line_num, (kpi_id, iso(at), draft.value, draft.note)
+            except InvalidInput as error:
+                yield reader.line_num, error
+    except csv.Error as error:  # a field past csv's limit (128 KiB), a NUL, a stray quote
+        raise InvalidInput("file", str(path), f"line {reader.line_num}: {error}") from None
 
 
 def _float(text: str) -> float:

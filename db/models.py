@@ -77,6 +77,21 @@ def number_problem(value: float) -> str | None:
     return None
 
 
+# Ids as people write them: ``12`` or ``#12``, ASCII digits only ("١" and "²" are digits to
+# str.isdigit but no one's id), and within SQLite's 64-bit integers.
+_RECORD_ID = re.compile(r"#?([0-9]{1,19})")
+ID_MAX = 2**63 - 1
+
+
+def record_id(text: str) -> int | None:
+    """The id ``text`` names, or None when it is not one."""
+    match = _RECORD_ID.fullmatch(text.strip())
+    if match is None:
+        return None
+    value = int(match.group(1))
+    return value if 0 < value <= ID_MAX else None
+
+
 def _finite(value: float) -> float:
     problem = number_problem(value)
     if problem:

@@ -488,7 +488,7 @@ class Store:
             # Read inside the transaction: a committed write is never reported as failed.
             return self.get_action(action_id)
 
-    def add_actions(self, drafts: list[ActionDraft]) -> list[int]:
+    def add_actions(self, drafts: Iterable[ActionDraft]) -> list[int]:
         """Add many actions in one transaction: all of them, or (on any error) none."""
         with self._write() as tx:
             return [self._insert_action(tx, draft) for draft in drafts]

@@ -13,16 +13,18 @@ import csv
 import io
 import json
 import sqlite3
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from db import schema
 from db.clock import iso
 from db.connection import refuse_database_file
 from db.dates import parse_date
 from db.errors import InvalidInput, PdcaError
-from db.models import ActionDraft, validated
+from db.input_files import Outcome, check_all, checked_again, not_utf8, open_text
+from db.models import ID_MAX, ActionDraft, number_problem, validated
 from db.store import Store
 
 EXPORT_FORMAT = "pdca-export"
@@ -91,22 +93,26 @@ def import_file(store: Store, path: Path, today: date) -> str:
     """Import a JSON export (restore) or a CSV of actions (append); return a summary."""
     if store.path is not None:
         refuse_database_file(path, store.path, "file")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InvalidInput(
-            "file", str(path), "is not UTF-8 text (a JSON export or a CSV)"
-        ) from None
-    if text.lstrip().startswith("{"):
-        return _restore_json(store, path, text)
-    return _append_csv(store, path, text, today)
+    with open_text(path) as stream:
+        try:
+            start = stream.read(64).lstrip()
+            stream.seek(0)
+            if start.startswith("{"):
+                return _restore_json(store, path, stream)
+            return _append_csv(store, path, stream, today)
+        except UnicodeDecodeError:
+            raise not_utf8(path) from None
 
 
-def _restore_json(store: Store, path: Path, text: str) -> str:
+def _restore_json(store: Store, path: Path, stream: TextIO) -> str:
     try:
-        document = json.loads(text)
+        document = json.load(stream)
     except json.JSONDecodeError as error:
         raise InvalidInput("file", str(path), f"is not valid JSON (line {error.lineno})") from None
+    except RecursionError:
+        raise InvalidInput("file", str(path), "is nested too deeply to be a pdca export") from None
+    except ValueError as error:  # an integer of thousands of digits
+        raise InvalidInput("file", str(path), f"is not a pdca export ({error})") from None
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
         raise InvalidInput("file", str(path), "is not a pdca JSON export")
     version = document.get("schema_version")
@@ -136,6 +142,9 @@ def _restore_json(store: Store, path: Path, text: str) -> str:
         for table in TABLE_ORDER:
             rows = tables.get(table, [])
             counts[table] = _insert_rows(store.conn, path, table, rows)
+        dangling = _dangling_reference(store.conn)
+        if dangling:
+            raise InvalidInput("file", str(path), f"is incomplete: {dangling}; nothing written")
         tx.log(
             "database",
             0,
@@ -148,58 +157,90 @@ def _restore_json(store: Store, path: Path, text: str) -> str:
 
 
 def _insert_rows(conn: sqlite3.Connection, path: Path, table: str, rows: Any) -> int:
-    columns = [info[1] for info in conn.execute(f"PRAGMA table_info({table})")]
+    declared = {info[1]: info[2].upper() for info in conn.execute(f"PRAGMA table_info({table})")}
     if not isinstance(rows, list):
         raise InvalidInput("file", str(path), f"has a {table!r} that is not a list")
     for number, row in enumerate(rows, start=1):
-        if not isinstance(row, dict) or not set(row) <= set(columns):
+        if not isinstance(row, dict) or not set(row) <= set(declared):
             raise InvalidInput("file", str(path), f"{table} row {number} has unknown fields")
+        for name, value in row.items():
+            problem = _cell_problem(value, declared[name])
+            if problem:
+                raise InvalidInput(
+                    "file", str(path), f"{table} row {number}: {name} {problem}; nothing written"
+                )
         names = list(row)
         try:
             conn.execute(
                 f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
                 [row[name] for name in names],
             )
-        except (sqlite3.IntegrityError, sqlite3.InterfaceError) as error:
+        except sqlite3.IntegrityError as error:
             raise InvalidInput(
                 "file", str(path), f"{table} row {number} is invalid ({error}); nothing written"
             ) from None
     return len(rows)
 
 
-def _append_csv(store: Store, path: Path, text: str, today: date) -> str:
-    reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip() for name in reader.fieldnames or []]
-    if "title" not in header:
-        raise InvalidInput(
-            "file", str(path), "is neither a pdca JSON export nor a CSV with a title column"
-        )
-    unknown = [name for name in header if name not in (*CSV_IMPORT_COLUMNS, *CSV_COLUMNS)]
-    if unknown:
-        raise InvalidInput("file", str(path), f"has unknown columns: {', '.join(unknown)}")
-    drafts, problems, skipped = [], [], 0
-    for row in reader:
-        line = reader.line_num
-        values = {key.strip(): (value or "") for key, value in row.items() if key is not None}
-        if values.get("done_at", "").strip():
-            skipped += 1  # a finished action from an export is history, not new work
-            continue
-        try:
-            drafts.append(_draft_from_row(values, today))
-        except PdcaError as error:
-            problems.append(f"line {line}: {error}")
-    if problems:
-        shown = "; ".join(problems[:3]) + (
-            f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
-        )
-        raise InvalidInput(
-            "file", str(path), f"has {len(problems)} bad rows, nothing written: {shown}"
-        )
-    if not drafts:
+def _cell_problem(value: Any, declared: str) -> str | None:
+    """Why ``value`` cannot go in a column of the declared type (SQLite would store any)."""
+    if value is None:
+        return None  # NOT NULL columns refuse it themselves
+    if declared == "TEXT":
+        return None if isinstance(value, str) else "is not text"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "is not a number"
+    if declared == "INTEGER" and not isinstance(value, int):
+        return "is not a whole number"
+    if isinstance(value, int) and not -ID_MAX - 1 <= value <= ID_MAX:
+        return "is out of range (64-bit)"
+    if isinstance(value, float) and number_problem(value):
+        return number_problem(value)
+    return None
+
+
+def _dangling_reference(conn: sqlite3.Connection) -> str | None:
+    """The first row whose foreign key names a row that is not there, worded, or None."""
+    found = conn.execute("PRAGMA foreign_key_check").fetchone()
+    if found is None:
+        return None
+    table, rowid, parent, _ = found
+    return f"{table} row with id {rowid} refers to a {parent} row that is not in the file"
+
+
+def _append_csv(store: Store, path: Path, stream: TextIO, today: date) -> str:
+    count, skipped = check_all(path, _csv_drafts(path, stream, today), "written")
+    if not count:
         raise InvalidInput("file", str(path), "has no rows")
-    ids = store.add_actions(drafts)
+    stream.seek(0)
+    ids = store.add_actions(checked_again(path, _csv_drafts(path, stream, today)))
     summary = f"{len(ids)} actions added (#{ids[0]}..#{ids[-1]})"
     return summary + (f", {skipped} done rows skipped" if skipped else "")
+
+
+def _csv_drafts(path: Path, stream: TextIO, today: date) -> Iterator[Outcome[ActionDraft]]:
+    """Each row's line and its draft, the error that refused it, or None for a done row."""
+    reader = csv.DictReader(stream)
+    try:
+        header = [name.strip() for name in reader.fieldnames or []]
+        if "title" not in header:
+            raise InvalidInput(
+                "file", str(path), "is neither a pdca JSON export nor a CSV with a title column"
+            )
+        unknown = [name for name in header if name not in (*CSV_IMPORT_COLUMNS, *CSV_COLUMNS)]
+        if unknown:
+            raise InvalidInput("file", str(path), f"has unknown columns: {', '.join(unknown)}")
+        for row in reader:
+            values = {key.strip(): (value or "") for key, value in row.items() if key is not None}
+            if values.get("done_at", "").strip():
+                yield reader.line_num, None  # a finished action from an export is history
+                continue
+            try:
+                yield reader.line_num, _draft_from_row(values, today)
+            except PdcaError as error:
+                yield reader.line_num, error
+    except csv.Error as error:  # a field past csv's limit (128 KiB), a NUL, a stray quote
+        raise InvalidInput("file", str(path), f"line {reader.line_num}: {error}") from None
 
 
 def _draft_from_row(values: dict[str, str], today: date) -> ActionDraft:

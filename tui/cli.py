@@ -6,10 +6,11 @@ must start, write and exit fast. Errors are one line on stderr and exit status 1
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,15 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from db.errors import DATABASE_ERRORS, InvalidInput, PdcaError, database_failure
-from db.models import CHECKIN_STATUSES, DECISIONS, PHASES, VERDICTS, number_problem
+from db.models import (
+    CHECKIN_STATUSES,
+    DECISIONS,
+    ID_MAX,
+    PHASES,
+    VERDICTS,
+    number_problem,
+    record_id,
+)
 from tui.output import printable, table, to_json
 from tui.paths import DB_NAME, ResolvedPath, describe_rule, resolve_db_path
 
@@ -27,6 +36,17 @@ if TYPE_CHECKING:
     from db.models import Action
     from db.store import Store
 
+
+# The variables pdca reads; each must be text like any argument.
+ENVIRONMENT = (
+    "PDCA_DB",
+    "PDCA_USER",
+    "PDCA_NOW",
+    "HOME",
+    "XDG_DATA_HOME",
+    "XDG_CONFIG_HOME",
+    "XDG_STATE_HOME",
+)
 
 # The store this process opened, for the one-line message of a read that failed on it.
 _opened: list[Store] = []
@@ -93,15 +113,17 @@ class ActionIdType(click.ParamType):
     name = "ID"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        if isinstance(value, int):
+        if isinstance(value, int) and 0 < value <= ID_MAX:
             return value
-        text = str(value).strip().removeprefix("#")
-        if text.isdigit() and 0 < int(text) < 2**63:
-            return int(text)
+        found = record_id(str(value))
+        if found is not None:
+            return found
         self.fail(f"{value!r} is not an action id (a number such as 12 or #12)", param, ctx)
 
 
 ACTION_ID = ActionIdType()
+# "At most this many": any count SQLite's LIMIT can take.
+COUNT = click.IntRange(min=1, max=ID_MAX)
 pass_session = click.make_pass_decorator(Session)
 
 
@@ -170,8 +192,10 @@ class PdcaGroup(click.Group):
 
     def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
         extra.pop("standalone_mode", None)
+        arguments = sys.argv[1:] if args is None else list(args)
         try:
-            return super().main(args, prog_name or "pdca", standalone_mode=False, **extra)
+            refuse_unreadable_text(arguments, os.environ)
+            return super().main(arguments, prog_name or "pdca", standalone_mode=False, **extra)
         except PdcaError as error:
             _fail(str(error))
         except click.exceptions.Abort:
@@ -186,9 +210,43 @@ class PdcaGroup(click.Group):
                 store.path if store else None, error, snapshot=bool(store and store.snapshot)
             )
             _fail(str(known) if known is not None else f"the database failed: {error}")
-        except BrokenPipeError:
-            sys.stderr.close()  # the reader went away (| head); nothing to report
-            sys.exit(0)
+        except OSError as error:
+            if error.filename is not None:  # a file a command named (its own message says so)
+                _fail(f"{printable(os.fsdecode(error.filename))}: {error.strerror}")
+            # Standard output failed: a full disk (> /dev/full) or a reader that went away
+            # (| head). Later flushes go nowhere, so Python's exit does not try again.
+            _silence_stdout()
+            if error.errno == errno.EPIPE:
+                sys.exit(1)  # the reader chose to stop; there is nothing to tell it
+            _fail(f"could not write the output: {error.strerror}")
+        except Exception as error:  # a bug: one line here, the traceback in the crash log
+            from tui.crash import crash_line, write_crash_log
+
+            log = write_crash_log(error, os.environ, "pdca " + " ".join(map(repr, arguments)))
+            _fail(crash_line(error, log).removeprefix("pdca: "))
+
+
+def refuse_unreadable_text(arguments: list[str], environ: Mapping[str, str]) -> None:
+    """Refuse arguments and pdca's variables that are not text: bytes that are not UTF-8 (Python
+    carries them as lone surrogates, which SQLite and the terminal cannot take) or a NUL."""
+    named = [(f"argument {n}", text) for n, text in enumerate(arguments, start=1)]
+    named += [(name, environ[name]) for name in ENVIRONMENT if name in environ]
+    for name, text in named:
+        if "\0" in text:
+            raise InvalidInput(name, text, "holds a NUL byte")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = os.fsencode(text).decode("utf-8", "backslashreplace")
+            raise PdcaError(f"{name}: {shown!r} is not UTF-8 text") from None
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # no stdout to silence
 
 
 @click.group(
@@ -266,7 +324,14 @@ def init(session: Session) -> None:
 
 @cli.command()
 @click.option("--size", type=click.Choice(["small", "large"]), default="small", show_default=True)
-@click.option("--seed", "seed_value", type=int, default=1, show_default=True, help="Random seed.")
+@click.option(
+    "--seed",
+    "seed_value",
+    type=click.IntRange(0, ID_MAX),
+    default=1,
+    show_default=True,
+    help="Random seed.",
+)
 @pass_session
 def seed(session: Session, size: str, seed_value: int) -> None:
     """Fill an empty database with a realistic team's data."""
@@ -437,7 +502,7 @@ def checkin(session: Session, action_id: int, message: str, status: str, as_json
 @click.option("--overdue", is_flag=True, help="Only open actions past their due date.")
 @click.option("--stale", is_flag=True, help="Only open actions with no check-in for 7 days.")
 @click.option("--all", "include_done", is_flag=True, help="Include done actions.")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many.")
+@click.option("--limit", type=COUNT, help="At most this many.")
 @json_option
 @pass_session
 def list_actions(
@@ -635,7 +700,8 @@ def doctor(session: Session) -> None:
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"pdca: {message}", err=True)
+    # Messages quote what was typed; a control character in it must not reach the terminal.
+    click.echo(f"pdca: {printable(message)}", err=True)
     sys.exit(1)
 
 

@@ -14,7 +14,8 @@ import click
 
 from db.accountability_models import FOLLOWUP_RESULTS
 from db.errors import InvalidInput
-from db.models import CHECKIN_STATUSES
+from db.models import CHECKIN_STATUSES, record_id
+from tui.cli import COUNT
 from tui.output import printable, table, to_json
 
 if TYPE_CHECKING:
@@ -47,10 +48,10 @@ def _day(session: Session, field_name: str, text: str | None) -> date | None:
 def _action_id(text: str | None, field_name: str = "action") -> int | None:
     if text is None:
         return None
-    raw = text.strip().removeprefix("#")
-    if not raw.isdigit() or not 0 < int(raw) < 2**63:
+    found = record_id(text)
+    if found is None:
         raise InvalidInput(field_name, text, "is not an action id (a number such as 12 or #12)")
-    return int(raw)
+    return found
 
 
 def ago(at: str | None, now_iso: str) -> str:
@@ -118,7 +119,7 @@ def owners(session: Session, as_json: bool) -> None:
 @click.option("--status", type=click.Choice(CHECKIN_STATUSES))
 @click.option("--since", metavar="DATE", help="From this day (YYYY-MM-DD, yesterday, -7d ...).")
 @click.option("--until", metavar="DATE", help="Up to and including this day.")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--limit", type=COUNT, default=50, show_default=True)
 @json_option
 @pass_session
 def log(session: Session, owner, action_text, initiative, status, since, until, limit, as_json):

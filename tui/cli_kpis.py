@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from db.errors import InvalidInput
+from db.models import record_id
 from tui.cli import (
     Session,
     _date,
@@ -360,9 +361,9 @@ class AlertIdType(click.ParamType):
     name = "ID"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        text = str(value).strip().removeprefix("#")
-        if text.isdigit() and 0 < int(text) < 2**63:
-            return int(text)
+        found = record_id(str(value))
+        if found is not None:
+            return found
         raise InvalidInput("id", value, "is not an alert id (a number, as pdca alerts shows)")
 
 

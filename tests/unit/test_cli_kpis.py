@@ -141,7 +141,7 @@ def test_import_good_and_bad(cli, ok, kpi, db_path: Path, tmp_path: Path) -> Non
         (["kpi", "edit", KPI, "--warn", "36"], ("alert: 34.0 is better than warn 36",)),
         (["kpi", "edit", KPI, "--target-date", "someday"], ("target-date: 'someday'",)),
         (["kpi", "show", "Nope"], ("no KPI 'Nope'",)),
-        (["kpi", "import", "missing.csv"], ("file: 'missing.csv' cannot be read",)),
+        (["kpi", "import", "missing.csv"], ("file: 'missing.csv' does not exist",)),
         (["alerts", "ack", "x1"], ("id: 'x1' is not an alert id",)),
         (["alerts", "ack", "99"], ("no alert 99",)),
     ],

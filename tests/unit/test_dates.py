@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from db.dates import parse_date
+from db.dates import EARLIEST, LATEST, parse_date
 from db.errors import InvalidInput
 
 MONDAY = date(2026, 11, 23)  # a Monday
@@ -149,4 +151,36 @@ def test_the_field_name_is_the_one_given() -> None:
 def test_a_month_offset_past_year_9999_is_out_of_range() -> None:
     with pytest.raises(InvalidInput) as caught:
         parse_date("+9999m", date(9990, 1, 1))
-    assert str(caught.value) == "due: '+9999m' is out of range"
+    assert str(caught.value) == "due: '+9999m' is out of range (1900-01-01 to 9998-12-31)"
+
+
+@pytest.mark.parametrize(
+    ("text", "today"),
+    [
+        ("+9999w", date(9998, 1, 1)),  # past anything Python's dates hold
+        ("+1d", date(9998, 12, 31)),
+        ("-1d", date(1900, 1, 1)),
+        ("9999-12-31", date(2026, 12, 1)),
+        ("1899-12-31", date(2026, 12, 1)),
+        ("0001-01-01", date(2026, 12, 1)),
+    ],
+)
+def test_dates_outside_the_years_pdca_takes_are_refused(text: str, today: date) -> None:
+    with pytest.raises(InvalidInput, match="out of range"):
+        parse_date(text, today)
+
+
+@pytest.mark.parametrize("text", ["２０２６-01-01", "+３d", "٢٠٢٦-01-01"])
+def test_dates_are_written_in_ascii_digits(text: str) -> None:
+    with pytest.raises(InvalidInput, match="is not a date"):
+        parse_date(text, date(2026, 12, 1))
+
+
+@given(st.text(max_size=30), st.dates())
+def test_any_text_is_a_date_in_range_or_one_invalid_input(text: str, today: date) -> None:
+    try:
+        parsed = parse_date(text, today)
+    except InvalidInput as error:
+        assert "\n" not in str(error)
+    else:
+        assert EARLIEST <= parsed <= LATEST

@@ -1,0 +1,109 @@
+"""Files a person names for pdca to read (imports): regular files only, read as UTF-8 text.
+
+A FIFO would block the read forever, ``/dev/zero`` never ends and a directory cannot be read,
+so what a path is gets checked before it is opened, and again on the opened descriptor (the
+name may have been swapped in between). Opening with ``O_NONBLOCK`` means even a FIFO swapped
+in at that moment cannot hang the open.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TextIO, TypeVar
+
+from db.errors import InvalidInput, PdcaError
+
+T = TypeVar("T")
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def not_a_file(mode: int) -> str | None:
+    """What a non-regular file is ("a FIFO (named pipe)"), or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
+
+
+def open_text(path: Path, field: str = "file", *, encoding: str = "utf-8") -> TextIO:
+    """``path`` opened for reading text, or an ``InvalidInput`` naming why it cannot be.
+
+    Decoding errors surface while reading: callers turn ``UnicodeDecodeError`` into their
+    own one line (they know the line number).
+    """
+    shown = str(path)
+    try:
+        kind = not_a_file(os.stat(path).st_mode)
+        if kind is not None:
+            raise InvalidInput(field, shown, f"is {kind}, not a file")
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    except FileNotFoundError:
+        raise InvalidInput(field, shown, "does not exist") from None
+    except NotADirectoryError:
+        raise InvalidInput(field, shown, "does not exist (a part of it is not a folder)") from None
+    except OSError as error:
+        raise InvalidInput(field, shown, f"cannot be read ({error.strerror})") from None
+    kind = not_a_file(os.fstat(descriptor).st_mode)
+    if kind is not None:
+        os.close(descriptor)
+        raise InvalidInput(field, shown, f"is {kind}, not a file")
+    os.set_blocking(descriptor, True)
+    # newline="": the csv module does its own line endings (quoted fields may hold newlines).
+    return open(descriptor, encoding=encoding, newline="")  # noqa: SIM115 (the caller closes)
+
+
+def not_utf8(path: Path, field: str = "file") -> InvalidInput:
+    return InvalidInput(field, str(path), "is not UTF-8 text (a JSON export or a CSV)")
+
+
+# --------------------------------------------------------------------------- two passes
+
+# An import reads its file twice, so a large one is never held in memory and the write lock is
+# held only while rows go in: the first pass checks every row without the lock, the second adds
+# them in one transaction, checking each again (if the file changed in between, nothing is
+# written). Each pass yields, per row, its line number and what the row became: the value to
+# write, the error that refused it, or None for a row deliberately skipped.
+Outcome = tuple[int, T | PdcaError | None]
+SHOWN_PROBLEMS = 5  # bad rows named in the one-line message; the rest are counted
+
+
+def check_all(path: Path, outcomes: Iterable[Outcome[T]], verb: str) -> tuple[int, int]:
+    """Rows that will go in, and rows skipped; or one ``InvalidInput`` naming the bad rows."""
+    good = skipped = 0
+    problems: list[str] = []
+    bad = 0
+    for line, outcome in outcomes:
+        if isinstance(outcome, PdcaError):
+            bad += 1
+            if len(problems) < SHOWN_PROBLEMS:
+                problems.append(f"line {line}: {outcome}")
+        elif outcome is None:
+            skipped += 1
+        else:
+            good += 1
+    if bad:
+        more = f"; and {bad - len(problems)} more" if bad > len(problems) else ""
+        raise InvalidInput(
+            "file", str(path), f"has {bad} bad rows, nothing {verb}: {'; '.join(problems)}{more}"
+        )
+    return good, skipped
+
+
+def checked_again(path: Path, outcomes: Iterable[Outcome[T]]) -> Iterator[T]:
+    """The second pass's values; a row that has turned bad since the first stops the import."""
+    for line, outcome in outcomes:
+        if isinstance(outcome, PdcaError):
+            raise InvalidInput(
+                "file", str(path), f"changed while importing (line {line}: {outcome})"
+            )
+        if outcome is not None:
+            yield outcome
