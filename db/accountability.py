@@ -28,7 +28,7 @@ from db.accountability_models import (
 )
 from db.clock import iso
 from db.errors import Conflict, GateUnmet, InvalidInput, NotFound
-from db.models import Event
+from db.models import Event, FollowupNote, validated
 
 if TYPE_CHECKING:
     from db.store import Store, _Transaction
@@ -175,8 +175,7 @@ def record_followup(
     as the next cycle, linked to the original. One transaction."""
     if result not in ("holding", "slipped"):
         raise InvalidInput("result", result, "is not one of 'holding', 'slipped'")
-    if message is not None and not message.strip():
-        raise InvalidInput("message", message, "is empty")
+    message = validated(FollowupNote, message=message).message  # the rule all messages follow
     reopened_id = None
     with store._write() as tx:
         before = store.conn.execute(

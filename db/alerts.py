@@ -25,7 +25,7 @@ from db import kpi_rules
 from db.clock import iso
 from db.convert import snapshot
 from db.errors import Conflict, NotFound
-from db.models import Alert
+from db.models import AcknowledgementNote, Alert, validated
 from db.store import Store, _Transaction
 
 ESCALATION_ACTOR = "pdca"
@@ -81,13 +81,17 @@ def apply_breach(store: Store, tx: _Transaction, kpi_id: int) -> Alert | None:
         return _raise(store, tx, kpi, latest)
     if step == "close":
         assert open_alert is not None
+        why = (
+            "its alert threshold was cleared"
+            if kpi["alert"] is None
+            else f"{latest['value']:g} is back within {kpi['alert']:g}"
+        )
         _update(
             store,
             tx,
             open_alert,
             {"closed_at": tx.at},
-            f"closed alert {open_alert['id']} on KPI {kpi['name']!r}: "
-            f"{latest['value']:g} is back within {kpi['alert']:g}",
+            f"closed alert {open_alert['id']} on KPI {kpi['name']!r}: {why}",
         )
     return None
 
@@ -256,6 +260,7 @@ def acknowledge(
     Two people acknowledging the same alert: the first wins, the second gets
     ``AlreadyAcknowledged`` naming who and when, and nothing of theirs is written.
     """
+    note = validated(AcknowledgementNote, note=note).note
     with store._write() as tx:
         before = store.conn.execute("SELECT * FROM alerts WHERE id = ?", (alert_id,)).fetchone()
         if before is None:

@@ -229,7 +229,15 @@ _COLUMNS = {  # KpiChanges field -> kpis column
     "benchmark": "benchmark",
     "benchmark_source": "benchmark_source",
 }
-CLEARABLE = ("warn", "alert", "owner", "target_date", "initiative", "benchmark")
+CLEARABLE = (
+    "warn",
+    "alert",
+    "owner",
+    "target_date",
+    "initiative",
+    "benchmark",
+    "benchmark_source",
+)
 
 
 def edit_kpi(

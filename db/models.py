@@ -143,6 +143,16 @@ class CheckinDraft(Draft):
     status: CheckinStatus = "on-track"
 
 
+class FollowupNote(Draft):
+    """What a person wrote when recording a follow-up (None: pdca words it)."""
+
+    message: Message | None = None
+
+
+class AcknowledgementNote(Draft):
+    note: Notes = ""
+
+
 class InitiativeDraft(Draft):
     name: Name
     objective: Notes = ""

@@ -148,6 +148,19 @@ def _number(field_name: str, text: str | None) -> float | None:
     return value
 
 
+def cleared(value: str | None) -> bool:
+    """Whether an edit option says ``none``: empty this optional field."""
+    return value is not None and value.strip().lower() == "none"
+
+
+def refuse_clearing(option: str, value: str | None, what: str) -> None:
+    """``none`` for a field that cannot be empty is refused, not stored as the word."""
+    if cleared(value):
+        raise InvalidInput(
+            f"--{option.replace('_', '-')}", value, f"cannot be cleared ({what} needs one)"
+        )
+
+
 def _echo_action_line(verb: str, action: Action) -> None:
     click.echo(f"{verb} #{action.id} [{action.phase}] {printable(action.title)}")
 
@@ -409,7 +422,7 @@ def add(session: Session, title: str, owner, phase, due, initiative, kpi, notes,
 @click.option("--title")
 @click.option("--owner", metavar="LOGIN", help="A login, or 'none' to clear.")
 @click.option("--due", metavar="DATE", help="A date, or 'none' to clear.")
-@click.option("--notes", metavar="TEXT")
+@click.option("--notes", metavar="TEXT", help="Details, or 'none' to clear.")
 @click.option("--initiative", metavar="NAME", help="An initiative, or 'none' to clear.")
 @click.option("--kpi", metavar="NAME", help="A KPI, or 'none' to clear.")
 @json_option
@@ -425,15 +438,13 @@ def edit(session: Session, action_id: int, title, owner, due, notes, initiative,
             "edit: give at least one of --title, --owner, --due, --notes, --initiative, --kpi"
         )
 
-    def cleared(value: str | None) -> bool:
-        return value is not None and value.strip().lower() == "none"
-
+    refuse_clearing("title", title, "an action")
     changes = validated(
         ActionChanges,
         title=title,
         owner=None if cleared(owner) else owner,
         due=None if cleared(due) else _date(session, "due", due),
-        notes=notes,
+        notes="" if cleared(notes) else notes,
         initiative=None if cleared(initiative) else initiative,
         kpi=None if cleared(kpi) else kpi,
         clear_owner=cleared(owner),
@@ -643,9 +654,7 @@ def initiative_list(session: Session, as_json: bool) -> None:
     show_default=True,
     help="json: everything; csv: the actions.",
 )
-@click.option(
-    "--out", type=click.Path(dir_okay=False, writable=True), help="File (default stdout)."
-)
+@click.option("--out", metavar="FILE", help="File (default stdout); written whole or not at all.")
 @pass_session
 def export(session: Session, fmt: str, out: str | None) -> None:
     """Write the whole database as JSON, or the actions as CSV."""
@@ -653,7 +662,7 @@ def export(session: Session, fmt: str, out: str | None) -> None:
     from db.transfer import export_csv, export_json
 
     store = session.store()
-    if out is not None:
+    if out:
         refuse_database_file(Path(out), store.path or session.resolved.path, "--out")
     text = export_json(store) if fmt == "json" else export_csv(store)
     if out is None:
@@ -661,8 +670,10 @@ def export(session: Session, fmt: str, out: str | None) -> None:
         # export carries user text exactly as stored (CSV does not escape them).
         click.echo(text, nl=False, color=True)
     else:
-        Path(out).write_text(text, encoding="utf-8")
-        click.echo(f"wrote {out}", err=True)
+        from tui.out_file import write_whole
+
+        write_whole(out, text)
+        click.echo(f"wrote {printable(out)}", err=True)
 
 
 @cli.command("import")

@@ -22,6 +22,7 @@ from tui.cli import (
     _number,
     json_option,
     pass_session,
+    refuse_clearing,
 )
 from tui.output import printable, table, to_json
 
@@ -34,7 +35,9 @@ CLEARABLE = {  # option -> KpiChanges field that 'none' empties
     "target_date": "target_date",
     "initiative": "initiative",
     "benchmark": "benchmark",
+    "benchmark_source": "benchmark_source",
 }
+REQUIRED = ("unit", "perspective")  # 'none' would clear them, and a KPI needs them
 
 
 def _logins(text: str | None) -> list[str] | None:
@@ -148,6 +151,8 @@ def kpi_edit(session: Session, name: str, new_name, as_json: bool, **given: Any)
     }
     for option in clear:
         given[option] = None
+    for option, text in (("name", new_name), *((o, given[o]) for o in REQUIRED)):
+        refuse_clearing(option, text, "a KPI")
     values: dict[str, Any] = {
         "name": new_name,
         "unit": given["unit"],

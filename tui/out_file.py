@@ -1,0 +1,53 @@
+"""Files pdca writes where a person said (``export --out``): whole, or not at all.
+
+The text goes to a hidden temporary name in the same folder, is flushed to disk, and then
+renamed over the target, so a full disk or a killed process leaves the old file (or none),
+never a truncated one that looks complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import stat
+from pathlib import Path
+
+from db.errors import InvalidInput
+from db.input_files import not_a_file
+
+
+def write_whole(target: str, text: str, field: str = "--out") -> None:
+    """Write ``text`` to the file ``target`` names (as typed: "" is no path, not ".")."""
+    shown = target
+    if not target.strip():
+        raise InvalidInput(field, target, "is not a path")
+    path = Path(target)
+    try:
+        existing = os.stat(path)
+    except FileNotFoundError:
+        existing = None
+    except OSError as error:
+        raise InvalidInput(field, shown, f"cannot be written ({error.strerror})") from None
+    if existing is not None and (kind := not_a_file(existing.st_mode)):
+        raise InvalidInput(field, shown, f"is {kind}, not a file")
+    if not path.parent.is_dir():
+        raise InvalidInput(field, shown, "is in a folder that does not exist")
+    temporary = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            if existing is not None:  # the replaced file keeps its permissions
+                os.fchmod(descriptor, stat.S_IMODE(existing.st_mode))
+            with open(descriptor, "w", encoding="utf-8", closefd=False) as out:
+                out.write(text)
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+        os.replace(temporary, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        what = "nothing written" if existing is None else "the old file is unchanged"
+        why = f"could not be written ({error.strerror}); {what}"
+        raise InvalidInput(field, shown, why) from None
