@@ -140,7 +140,7 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
                     labelled.add(mark)
                 plt.plot([x, x], [low, high], marker=mark, color="magenta", label=label)
         plt.xlabel("days before today")
-        plt.title(f"{kpi.name} ({kpi.unit})")
+        plt.title(literal(f"{kpi.name} ({kpi.unit})"))  # plotext output is read as ANSI
         plot.refresh()
 
     def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:

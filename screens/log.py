@@ -30,7 +30,7 @@ from screens.row_view import RowView
 from widgets.marks import status_mark
 from widgets.row_list import Row, RowList
 from widgets.status_bar import StatusBar
-from widgets.text import fit, literal
+from widgets.text import fixed, literal
 
 PAGE = 200
 RANGES = [
@@ -54,8 +54,8 @@ def entry_row(entry: LogEntry, now: Any) -> Row:
     return [
         (f"{since(entry.at, now):>8}  ", "muted"),
         (f"#{entry.action_id} ".rjust(7), "id"),
-        (fit(literal(entry.title), 34).ljust(35), "bold"),
-        (fit(literal(entry.author), 10).ljust(11), ""),
+        (fixed(literal(entry.title), 34) + " ", "bold"),
+        (fixed(literal(entry.author), 10) + " ", ""),
         (state[0].ljust(20), state[1]),
         (literal(entry.message), ""),
     ]
@@ -65,8 +65,8 @@ def followup_row(item: Followup) -> Row:
     return [
         ("     due  ", "accent"),
         (f"#{item.action_id} ".rjust(7), "id"),
-        (fit(literal(item.title), 34).ljust(35), "bold"),
-        (fit(literal(item.owner or "-"), 10).ljust(11), ""),
+        (fixed(literal(item.title), 34) + " ", "bold"),
+        (fixed(literal(item.owner or "-"), 10) + " ", ""),
         (f"⚑ {item.offset_days}-day follow-up".ljust(20), "accent"),
         (f"due {item.due}: press f to record holding or slipped", "muted"),
     ]

@@ -22,7 +22,7 @@ from db.errors import PdcaError
 from screens.row_view import RowView
 from widgets.row_list import Row, RowList
 from widgets.status_bar import StatusBar
-from widgets.text import fit, literal
+from widgets.text import fixed, literal
 
 BAR_WIDTH = 10
 LOGIN_WIDTH = 10
@@ -53,7 +53,7 @@ def owner_row(row: OwnerRow, now: datetime, heaviest: int) -> Row:
     values = [row.plan, row.do, row.check, row.act, row.overdue, row.due_soon, row.stale,
               row.alerts_waiting, row.followups_due]  # fmt: skip
     roles = ["", "", "", "", "bad", "warn", "warn", "bad", "accent"]
-    cells: Row = [(fit(literal(row.login), LOGIN_WIDTH).ljust(LOGIN_WIDTH), "bold")]
+    cells: Row = [(fixed(literal(row.login), LOGIN_WIDTH), "bold")]
     for value, role, (_label, width) in zip(values, roles, NUMBERS, strict=True):
         cells.append(
             (f"{value}".rjust(width) if value else "·".rjust(width), role if value else "muted")

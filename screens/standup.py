@@ -24,7 +24,7 @@ from db.errors import DatabaseBroken, PdcaError
 from screens.row_view import RowView
 from widgets.row_list import Row, RowList
 from widgets.status_bar import StatusBar
-from widgets.text import fit, literal
+from widgets.text import fixed, literal
 from widgets.when import short_time
 
 TURN_SECONDS = 90  # a ten-minute stand-up for a team of six, with room to spare
@@ -45,7 +45,7 @@ def item_row(item: DigestItem, show_person: bool) -> Row:
     label, role = LABELS[item.kind]
     row: Row = [(label.ljust(13), role)]
     if show_person:
-        row.append((fit(literal(item.person or "-"), 10).ljust(11), "bold"))
+        row.append((fixed(literal(item.person or "-"), 10) + " ", "bold"))
     if item.action_id is not None:
         row.append((f"#{item.action_id} ", "id"))
     row.append((literal(item.title), "bold"))

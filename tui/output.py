@@ -1,8 +1,11 @@
 """How the command line prints records: stable JSON for scripts, aligned text for people.
 
-User text is data: in text output every control character (ANSI escapes included) is shown
-as a visible ``\\x1b``-style escape, so a title can never drive the terminal. JSON output
-carries the text exactly as stored.
+User text is data: in text output every control character (ANSI escapes included), every
+bidirectional control and the line and paragraph separators are shown as visible escapes
+(``\\x1b``, ``\\u202e``: the rule is ``db.text_rules``), so a title can neither drive the
+terminal nor reorder the text around it. JSON output carries the text exactly, with those
+same characters written as ``\\uXXXX`` escapes, so even a JSON document printed to a
+terminal cannot drive it.
 """
 
 from __future__ import annotations
@@ -14,13 +17,38 @@ from typing import Any
 
 from pydantic import BaseModel
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+from db.text_rules import UNSAFE, UNSAFE_EXCEPT_NEWLINE, escape
+
+# Whitespace JSON allows between tokens; json.dumps never leaves one raw inside a string.
+_JSON_WHITESPACE = frozenset("\t\r")
 
 
 def printable(text: str | None) -> str:
+    """``text`` on one line, every unsafe character (newlines too) shown as its escape."""
     if text is None:
         return ""
-    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
+    return escape(text, UNSAFE)
+
+
+def for_terminal(text: str) -> str:
+    """Many lines of ``text`` (an export going to a terminal) with unsafe characters escaped
+    and the newlines between lines kept."""
+    return escape(text, UNSAFE_EXCEPT_NEWLINE)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _JSON_WHITESPACE:
+        return char
+    return f"\\u{ord(char):04x}"  # every unsafe character is in the BMP (a test checks)
+
+
+def json_safe(document: str) -> str:
+    """A JSON ``document`` (as ``json.dumps(..., ensure_ascii=False)`` writes it) with the
+    characters a terminal would act on written as ``\\uXXXX``: the same JSON value, safe
+    to print. Outside strings JSON has only whitespace, which is kept, so the escapes all
+    land inside strings, where JSON allows any character to be written so."""
+    return UNSAFE_EXCEPT_NEWLINE.sub(_json_escape, document)
 
 
 def to_json(value: Any) -> str:
@@ -33,7 +61,7 @@ def to_json(value: Any) -> str:
             return {key: plain(entry) for key, entry in item.items()}
         return item
 
-    return json.dumps(plain(value), ensure_ascii=False, indent=2)
+    return json_safe(json.dumps(plain(value), ensure_ascii=False, indent=2))
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:

@@ -1,32 +1,29 @@
-"""User text made safe to draw: data, never markup and never terminal control.
+"""User text made safe to draw: data, never markup, never terminal control, never wider
+or narrower than it was counted.
 
-Titles, notes and messages may hold ``[bold]``, ANSI escapes or other control characters.
-Widgets put user text on screen only through these helpers (or a ``rich.text.Text`` built
-from ``literal(...)``), so a title can neither style itself nor drive the terminal.
+Titles, notes and messages may hold ``[bold]``, ANSI escapes, control characters,
+bidirectional overrides or emoji sequences that terminals draw at different widths. Widgets
+put user text on screen only through these helpers (or a ``rich.text.Text`` built from
+``literal(...)``), so a title can neither style itself, drive the terminal, reorder the text
+beside it, nor move a column border (``db.text_rules`` says which characters are escaped).
 """
 
 from __future__ import annotations
 
-import re
-
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
-_CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+from db.text_rules import UNSAFE_IN_CELLS, UNSAFE_IN_CELLS_EXCEPT_NEWLINE, escape
+
 ELLIPSIS = "…"
 
 
-def _visible(match: re.Match[str]) -> str:
-    return repr(match.group())[1:-1]  # "\x1b" shows as the four characters \x1b
-
-
 def literal(text: str | None, *, one_line: bool = True) -> str:
-    """``text`` with control characters shown as escapes (newlines too when ``one_line``)."""
+    """``text`` with unsafe characters shown as escapes (``\\x1b``, ``\\u200d``; newlines
+    too when ``one_line``)."""
     if not text:
         return ""
-    pattern = _CONTROL_OR_NEWLINE if one_line else _CONTROL
-    return pattern.sub(_visible, text)
+    return escape(text, UNSAFE_IN_CELLS if one_line else UNSAFE_IN_CELLS_EXCEPT_NEWLINE)
 
 
 def fit(text: str, width: int) -> str:
@@ -36,6 +33,13 @@ def fit(text: str, width: int) -> str:
     if cell_len(text) <= width:
         return text
     return set_cell_size(text, width - 1) + ELLIPSIS
+
+
+def fixed(text: str, width: int) -> str:
+    """``text`` fitted to ``width`` cells and padded with spaces to fill them: a table column
+    that stays one width whatever the text (``str.ljust`` counts characters, not cells)."""
+    shown = fit(text, width)
+    return shown + " " * (width - cell_len(shown))
 
 
 def plain(text: str | None, style: str = "", *, one_line: bool = False) -> Text:

@@ -1,0 +1,77 @@
+"""Which characters of user text are never shown raw, and the visible escape shown instead.
+
+User text is data (DESIGN rule 8). Two places draw it: the command line (``tui/output.py``)
+and the app's widgets (``widgets/text.py``). They may not import each other (the command
+line never loads Textual; widgets never reach into ``tui/``), so the one definition lives
+here, beside db/'s other pure rules: it imports nothing and touches no SQLite.
+
+- ``UNSAFE``: anything a terminal acts on or that reorders what is drawn around it: C0 and
+  C1 controls and DEL (ANSI escapes start with one), the bidirectional controls (an override
+  can make ``exe.txt`` read as ``txt.exe``), the line and paragraph separators, and lone
+  surrogates (which cannot even be written as UTF-8). Shown escaped everywhere.
+- ``UNSAFE_IN_CELLS``: ``UNSAFE`` plus what joins, modifies or hides inside a grapheme:
+  zero-width spaces and joiners, variation selectors, emoji skin-tone modifiers, tag
+  characters, and a regional indicator without its pair. Terminals disagree on how wide the
+  sequences these make are (a ZWJ family is one 2-cell glyph to Rich and to kitty but four
+  2-cell emoji to tmux), so text drawn in fixed-width cells shows them escaped: every emoji
+  then stands alone, at a width Rich and every terminal agree on, and a column border never
+  moves. Pairs of regional indicators (a flag) stay: two cells whichever way they are counted.
+
+An escape is what Python's ``repr`` shows for the character: ``\\x1b``, ``\\t``, ``\\u202e``,
+``\\U000e0067``.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CONTROLS = "\x00-\x09\x0b-\x1f\x7f-\x9f"  # every C0 and C1 control but the newline
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_SEPARATORS = "\u2028\u2029"
+_SURROGATES = "\ud800-\udfff"
+_ALWAYS = _CONTROLS + _BIDI + _SEPARATORS + _SURROGATES
+_INVISIBLE = (
+    "\u00ad"  # soft hyphen: one cell to some terminals, none to others
+    "\u180b-\u180f"  # Mongolian variation selectors and vowel separator
+    "\u200b-\u200d"  # zero-width space, non-joiner, joiner
+    "\u2060-\u2064"  # word joiner and the invisible operators
+    "\ufe00-\ufe0f"  # variation selectors (VS16 makes ❤ two cells wide, or not)
+    "\ufeff"  # zero-width no-break space (byte order mark)
+    "\U0001f3fb-\U0001f3ff"  # emoji skin-tone modifiers
+    "\U000e0000-\U000e007f"  # tag characters (subdivision flags)
+    "\U000e0100-\U000e01ef"  # variation selectors supplement
+)
+_REGIONAL = "\U0001f1e6-\U0001f1ff"
+
+UNSAFE = re.compile(f"[\n{_ALWAYS}]")
+UNSAFE_EXCEPT_NEWLINE = re.compile(f"[{_ALWAYS}]")
+# A regional-indicator pair matches first (and is kept); one left over is escaped.
+UNSAFE_IN_CELLS = re.compile(f"(?P<flag>[{_REGIONAL}]{{2}})|[\n{_ALWAYS}{_INVISIBLE}{_REGIONAL}]")
+UNSAFE_IN_CELLS_EXCEPT_NEWLINE = re.compile(
+    f"(?P<flag>[{_REGIONAL}]{{2}})|[{_ALWAYS}{_INVISIBLE}{_REGIONAL}]"
+)
+
+_SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def visible(char: str) -> str:
+    """The escape shown for one character: ``\\x1b``, ``\\n``, ``\\u202e``, ``\\U000e0067``."""
+    if char in _SHORT:
+        return _SHORT[char]
+    point = ord(char)
+    if point < 0x100:
+        return f"\\x{point:02x}"
+    if point < 0x10000:
+        return f"\\u{point:04x}"
+    return f"\\U{point:08x}"
+
+
+def _shown(match: re.Match[str]) -> str:
+    if match.lastgroup == "flag":
+        return match.group()
+    return visible(match.group())
+
+
+def escape(text: str, pattern: re.Pattern[str] = UNSAFE) -> str:
+    """``text`` with every character ``pattern`` matches shown as its escape."""
+    return pattern.sub(_shown, text)
