@@ -183,6 +183,7 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (
 LAZY_COMMANDS = {
     "tui.cli_accountability": ("owners", "log", "followups", "followup", "standup", "config"),
     "tui.cli_kpis": ("kpi", "alerts"),
+    "tui.cli_backup": ("backup", "restore"),
 }
 
 
@@ -684,7 +685,7 @@ def import_(session: Session, file: str) -> None:
     from db.transfer import import_file
 
     summary = import_file(session.store(create=True), Path(file), session.today())
-    click.echo(f"imported {file}: {summary}")
+    click.echo(f"imported {printable(file)}: {summary}")
 
 
 @cli.command()

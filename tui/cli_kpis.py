@@ -221,7 +221,7 @@ def kpi_import(session: Session, file: str, as_json: bool) -> None:
         as_json,
         summary,
         lambda: click.echo(
-            f"imported {file}: " + ", ".join(f"{n} {k}" for k, n in summary.items())
+            f"imported {printable(file)}: " + ", ".join(f"{n} {k}" for k, n in summary.items())
         ),
     )
 

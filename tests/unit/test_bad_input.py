@@ -127,6 +127,39 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
         ("name: 'RESOLUTION TIME'", "is taken"),
     ),
     (["list", "--limit", "0"], ("'--limit'", "0")),
+    # numbers past 64 bits, digits that are not ASCII
+    (["list", "--limit", "99999999999999999999"], ("'--limit'", "99999999999999999999")),
+    (["log", "--limit", "99999999999999999999"], ("'--limit'",)),
+    (["show", "99999999999999999999"], ("'99999999999999999999' is not an action id",)),
+    (["show", "²"], ("'²' is not an action id",)),
+    (["edit", "١", "--title", "x"], ("'١' is not an action id",)),
+    (["checkin", "１", "hi"], ("'１' is not an action id",)),
+    (["alerts", "ack", "٣", "on it"], ("id: '٣' is not an alert id",)),
+    (["config", "stale-after-days", "٣"], ("stale-after-days: '٣'",)),
+    (["config", "followup-offsets", "30,٦٠"], ("followup-offsets: '30,٦٠'",)),
+    # dates whose arithmetic would overflow, and times before the shift to UTC
+    (["log", "--until", "9999-12-31"], ("until: '9999-12-31' is out of range",)),
+    (["log", "--since", "0001-01-01"], ("since: '0001-01-01' is out of range",)),
+    (
+        ["kpi", "record", KPI, "3", "--at", "0001-01-01T00:00:00+01:00"],
+        ("at: '0001-01-01T00:00:00+01:00' is out of range",),
+    ),
+    (["standup", "--since", "0001-01-01"], ("since: '0001-01-01'",)),
+    # 'none' for a field that cannot be empty
+    (["edit", "1", "--title", "none"], ("--title: 'none' cannot be cleared",)),
+    (["kpi", "edit", KPI, "--unit", "None"], ("--unit: 'None' cannot be cleared",)),
+    (["kpi", "edit", KPI, "--name", "none"], ("--name: 'none' cannot be cleared",)),
+    # one length rule for every message and note
+    (["alerts", "ack", "1", "m" * 10_001], ("'mmm", "(10001 characters)")),
+    # output that cannot be written
+    (["export", "--out", ""], ("--out: '' is not a path",)),
+    (["export", "--out", "missing/x.json"], ("--out: 'missing/x.json'", "does not exist")),
+    (["export", "--out", "."], ("--out: '.' is a folder",)),
+    (["export", "--out", "/dev/null"], ("--out: '/dev/null' is a device",)),
+    # files to read that are not files
+    (["import", "/dev/zero"], ("'/dev/zero' is a device, not a file",)),
+    (["kpi", "import", "/dev/zero"], ("'/dev/zero' is a device, not a file",)),
+    (["import", "missing/x.csv"], ("missing/x.csv",)),
 ]
 
 

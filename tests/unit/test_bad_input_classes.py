@@ -1,0 +1,311 @@
+"""The classes of bad input that once gave tracebacks, hangs or half-written files.
+
+Each is tried the way it reaches pdca: bytes that are not UTF-8 through a real ``execve``,
+a FIFO and a device to import, standard output on ``/dev/full`` or a pipe whose reader went
+away, a file-size limit standing in for a full disk, and crafted import files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, run_pdca
+from tests.unit.test_bad_input import assert_one_line_error
+
+KPI = "Resolution time"
+
+
+def _state(database: Path) -> tuple[int, int]:
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        return (
+            connection.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0],
+            connection.execute("SELECT count(*) FROM actions").fetchone()[0],
+        )
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def team(cli, db_path: Path) -> Path:
+    for args in (
+        ("init",),
+        ("kpi", "add", KPI, "--unit", "h", "--baseline", "30", "--target", "24", "--alert", "40"),
+        ("add", "first", "--owner", "dana", "--kpi", KPI),
+    ):
+        assert cli(*args).exit_code == 0, args
+    return db_path
+
+
+def _process(
+    args: list[bytes | str], env: dict[str, str], **options
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args],
+        capture_output=True,
+        env={**os.environ, **env},
+        cwd=REPO,
+        timeout=60,
+        **options,
+    )
+
+
+def _one_line(stderr: bytes, *fragments: str) -> None:
+    text = stderr.decode("utf-8")
+    assert text.startswith("pdca: ") and text.count("\n") == 1, text
+    for fragment in fragments:
+        assert fragment in text, (fragment, text)
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [b"add", b"bad \xff title"],
+        [b"add", b"title", b"--notes", b"\xc3\x28"],
+        [b"--db", b"caf\xe9.db", b"list"],
+        [b"kpi", b"record", KPI.encode(), b"3", b"--note", b"\xed\xa0\x80"],  # a surrogate
+    ],
+)
+def test_arguments_that_are_not_utf8_are_one_line(
+    team: Path, env: dict[str, str], args: list[bytes]
+) -> None:
+    before = _state(team)
+    result = _process(list(args), env)
+    assert result.returncode == 1
+    _one_line(result.stderr, "is not UTF-8 text")
+    assert _state(team) == before
+
+
+def test_a_variable_that_is_not_utf8_is_one_line(team: Path, env: dict[str, str]) -> None:
+    environ = {**os.environ, **env}
+    environ_bytes = {k.encode(): v.encode() for k, v in environ.items()}
+    environ_bytes[b"PDCA_USER"] = b"d\xe4na"
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", "add", "x"],
+        capture_output=True,
+        env=environ_bytes,  # type: ignore[arg-type]
+        cwd=REPO,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    _one_line(result.stderr, "PDCA_USER", "is not UTF-8 text")
+
+
+def test_a_nul_in_db_is_one_line(cli) -> None:
+    assert_one_line_error(cli("--db", "a\x00b.db", "list"), "argument 2", "NUL")
+
+
+def test_a_clock_before_1900_writes_nothing(team: Path, env: dict[str, str]) -> None:
+    before = _state(team)
+    result = run_pdca("add", "x", env={**env, "PDCA_NOW": "0001-01-01T00:00:00Z"})
+    assert result.returncode == 1
+    assert result.stderr.startswith("pdca: PDCA_NOW: '0001-01-01T00:00:00Z' is out of range")
+    assert _state(team) == before
+
+
+# --------------------------------------------------------------------------- files to read
+
+
+def test_importing_a_fifo_does_not_hang(team: Path, env: dict[str, str], tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    for command in (["import", str(fifo)], ["kpi", "import", str(fifo)]):
+        result = run_pdca(*command, env=env, timeout=30)  # a hang is a TimeoutExpired
+        assert result.returncode == 1
+        assert "is a FIFO (named pipe), not a file" in result.stderr
+
+
+def test_a_csv_field_past_128_kib_is_one_line(cli, team: Path, tmp_path: Path) -> None:
+    big = tmp_path / "big.csv"
+    big.write_text("title,notes\nx," + "n" * 140_000 + "\n", encoding="utf-8")
+    readings = tmp_path / "readings.csv"
+    readings.write_text(f"name,at,value,note\n{KPI},2026-11-01,3," + "n" * 140_000 + "\n")
+    before = _state(team)
+    assert_one_line_error(cli("import", str(big)), "line", "field larger than field limit")
+    assert_one_line_error(cli("kpi", "import", str(readings)), "field larger than field limit")
+    assert _state(team) == before
+
+
+def test_a_csv_that_is_not_utf8_is_one_line(cli, team: Path, tmp_path: Path) -> None:
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("title\ncaf\xe9\n".encode("latin-1"))
+    assert_one_line_error(cli("import", str(latin)), "is not UTF-8 text")
+    assert_one_line_error(cli("kpi", "import", str(latin)), "is not UTF-8 text")
+
+
+def test_a_large_csv_import_streams_and_all_of_it_lands(cli, team: Path, tmp_path: Path) -> None:
+    rows = 3000
+    big = tmp_path / "many.csv"
+    big.write_text("title,owner\n" + "".join(f"task {n},dana\n" for n in range(rows)))
+    result = cli("import", str(big))
+    assert result.exit_code == 0, result.stderr
+    assert _state(team)[1] == rows + 1
+
+
+def test_a_csv_whose_last_row_is_bad_writes_none_of_it(cli, team: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("title,due\n" + "".join(f"t{n},\n" for n in range(500)) + "x,someday\n")
+    before = _state(team)
+    assert_one_line_error(cli("import", str(bad)), "line 502", "due: 'someday'", "nothing written")
+    assert _state(team) == before
+
+
+# --------------------------------------------------------------------------- JSON restores
+
+
+def _export(cli, tmp_path: Path) -> dict:
+    out = tmp_path / "full.json"
+    assert cli("export", "--out", str(out)).exit_code == 0
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def _restore(cli, tmp_path: Path, document: object, name: str = "crafted.json"):
+    crafted = tmp_path / name
+    crafted.write_text(document if isinstance(document, str) else json.dumps(document))
+    fresh = tmp_path / "fresh.db"
+    assert cli("--db", str(fresh), "init").exit_code == 0
+    before = _state(fresh)
+    result = cli("--db", str(fresh), "import", str(crafted))
+    assert _state(fresh) == before
+    return result
+
+
+def test_a_restore_with_a_nested_value_is_one_line(cli, team: Path, tmp_path: Path) -> None:
+    document = _export(cli, tmp_path)
+    document["tables"]["actions"][0]["title"] = {"nested": ["value"]}
+    assert_one_line_error(_restore(cli, tmp_path, document), "actions row 1: title is not text")
+
+
+def test_a_restore_with_a_huge_integer_is_one_line(cli, team: Path, tmp_path: Path) -> None:
+    document = _export(cli, tmp_path)
+    document["tables"]["actions"][0]["version"] = 2**80
+    assert_one_line_error(_restore(cli, tmp_path, document), "version is out of range")
+    text = json.dumps(_export(cli, tmp_path)).replace('"version": 1', '"version": 1' + "0" * 5000)
+    assert_one_line_error(_restore(cli, tmp_path, text, "digits.json"), "is not a pdca export")
+
+
+def test_a_restore_nested_too_deeply_is_one_line(cli, team: Path, tmp_path: Path) -> None:
+    deep = '{"format": "pdca-export", "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    assert_one_line_error(_restore(cli, tmp_path, deep), "nested too deeply")
+
+
+def test_a_restore_with_a_dangling_reference_is_one_line(cli, team: Path, tmp_path: Path) -> None:
+    document = _export(cli, tmp_path)
+    document["tables"]["actions"][0]["kpi_id"] = 999
+    assert_one_line_error(
+        _restore(cli, tmp_path, document), "refers to a kpis row that is not in the file"
+    )
+
+
+def test_a_restore_with_text_where_a_number_goes_is_one_line(
+    cli, team: Path, tmp_path: Path
+) -> None:
+    document = _export(cli, tmp_path)
+    document["tables"]["kpis"][0]["baseline"] = "thirty"
+    assert_one_line_error(_restore(cli, tmp_path, document), "kpis row 1: baseline is not a number")
+
+
+# --------------------------------------------------------------------------- output
+
+
+def test_stdout_on_a_full_device_is_one_line(team: Path, env: dict[str, str]) -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "tui", "list"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **env},
+            cwd=REPO,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    _one_line(result.stderr, "could not write the output: No space left on device")
+
+
+def test_a_reader_that_goes_away_is_no_traceback(cli, team: Path, env: dict[str, str]) -> None:
+    for n in range(400):  # far more than a pipe holds, so a write meets the closed end
+        assert cli("checkin", "1", f"note {n} " + "x" * 1900).exit_code == 0
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui", "log", "--limit", "1000"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **env},
+        cwd=REPO,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.readline()  # like | head -1
+    process.stdout.close()
+    stderr = process.stderr.read()
+    # The reader chose to stop: nothing to report (click ends such a run with status 0).
+    assert process.wait(timeout=60) == 0
+    assert stderr == b""
+
+
+FILE_LIMIT = 64 * 1024  # room for SQLite's 32 KiB -shm; less than the export
+
+
+def _small_file_limit() -> None:
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_LIMIT, FILE_LIMIT))
+
+
+def test_an_export_that_cannot_be_written_whole_leaves_the_old_file(
+    cli, team: Path, env: dict[str, str], tmp_path: Path
+) -> None:
+    for n in range(100):
+        assert cli("add", f"action {n} " + "y" * 150, "--notes", "z" * 500).exit_code == 0
+    out = tmp_path / "export.json"
+    out.write_text("the old export\n")
+    result = _process(
+        ["export", "--out", str(out)], env, preexec_fn=_small_file_limit
+    )  # a full disk, as far as the writer can tell
+    assert result.returncode == 1
+    _one_line(result.stderr, "could not be written (File too large); the old file is unchanged")
+    assert out.read_text() == "the old export\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".export")) == []
+
+
+def test_an_export_replaces_the_file_keeping_its_mode(cli, team: Path, tmp_path: Path) -> None:
+    out = tmp_path / "export.csv"
+    out.write_text("old\n")
+    out.chmod(0o640)
+    assert cli("export", "--format", "csv", "--out", str(out)).exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("id,title")
+    assert out.stat().st_mode & 0o777 == 0o640
+
+
+# --------------------------------------------------------------------------- 'none'
+
+
+def test_clearing_the_alert_threshold_closes_the_open_alert(cli, team: Path) -> None:
+    assert cli("kpi", "record", KPI, "50").exit_code == 0  # past 40: an alert is raised
+    opened = cli("alerts", "--json")
+    assert len(json.loads(opened.stdout)) == 1
+    result = cli("kpi", "edit", KPI, "--alert", "none")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(cli("alerts", "--json").stdout) == []
+    shown = json.loads(cli("kpi", "show", KPI, "--json").stdout)
+    assert shown["kpi"]["alert"] is None if "kpi" in shown else shown["alert"] is None
+
+
+def test_none_clears_the_benchmark_source_and_the_notes(cli, team: Path) -> None:
+    assert cli("kpi", "edit", KPI, "--benchmark", "20", "--benchmark-source", "DORA").exit_code == 0
+    assert cli("kpi", "edit", KPI, "--benchmark-source", "none").exit_code == 0
+    assert cli("edit", "1", "--notes", "some detail").exit_code == 0
+    assert cli("edit", "1", "--notes", "none").exit_code == 0
+    assert json.loads(cli("show", "1", "--json").stdout)["action"]["notes"] == ""
+    listed = json.loads(cli("kpi", "list", "--json").stdout)
+    assert listed[0]["benchmark_source"] is None
+    assert listed[0]["benchmark"] == 20
