@@ -2,9 +2,11 @@
 
 - JSON export: every table, ids and history included, so it restores a database exactly.
   Importing it is a restore, into a database that holds nothing yet.
-- CSV export: the actions, one row each, for spreadsheets. Importing a CSV adds its rows as
-  new actions (columns: title, and optionally owner, phase, due, initiative, kpi, notes); every
-  row is checked first, and one bad row means nothing is written.
+- CSV export: the actions, one row each, for spreadsheets (a cell a spreadsheet would take
+  for a formula is quoted: db.spreadsheet; import takes the quote off again). Importing a
+  CSV adds its rows as new actions (columns: title, and optionally owner, phase, due,
+  initiative, kpi, notes); every row is checked first, and one bad row means nothing is
+  written.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from db.dates import parse_date
 from db.errors import InvalidInput, PdcaError
 from db.input_files import Outcome, check_all, checked_again, not_utf8, open_text
 from db.models import ID_MAX, ActionDraft, number_problem, validated
+from db.spreadsheet import neutralise, restore
 from db.store import Store
 
 EXPORT_FORMAT = "pdca-export"
@@ -85,7 +88,7 @@ def export_csv(store: Store) -> str:
     writer.writerow(CSV_COLUMNS)
     for action in store.list_actions(ActionFilter(include_done=True)):
         data = action.model_dump()
-        writer.writerow(["" if data[c] is None else data[c] for c in CSV_COLUMNS])
+        writer.writerow(["" if data[c] is None else neutralise(str(data[c])) for c in CSV_COLUMNS])
     return buffer.getvalue()
 
 
@@ -231,7 +234,9 @@ def _csv_drafts(path: Path, stream: TextIO, today: date) -> Iterator[Outcome[Act
         if unknown:
             raise InvalidInput("file", str(path), f"has unknown columns: {', '.join(unknown)}")
         for row in reader:
-            values = {key.strip(): (value or "") for key, value in row.items() if key is not None}
+            values = {
+                key.strip(): restore(value or "") for key, value in row.items() if key is not None
+            }
             if values.get("done_at", "").strip():
                 yield reader.line_num, None  # a finished action from an export is history
                 continue

@@ -28,7 +28,7 @@ from db.models import (
     number_problem,
     record_id,
 )
-from tui.output import printable, table, to_json
+from tui.output import for_terminal, json_safe, printable, table, to_json
 from tui.paths import DB_NAME, ResolvedPath, describe_rule, resolve_db_path
 
 if TYPE_CHECKING:
@@ -665,10 +665,12 @@ def export(session: Session, fmt: str, out: str | None) -> None:
     store = session.store()
     if out:
         refuse_database_file(Path(out), store.path or session.resolved.path, "--out")
-    text = export_json(store) if fmt == "json" else export_csv(store)
+    # JSON with every control written \uXXXX: the same value, and safe on any screen.
+    text = json_safe(export_json(store)) if fmt == "json" else export_csv(store)
     if out is None:
-        # color=True: click strips ANSI escapes when stdout is not a terminal, and an
-        # export carries user text exactly as stored (CSV does not escape them).
+        if fmt == "csv" and sys.stdout.isatty():
+            text = for_terminal(text)  # for reading, not for a file: nothing raw on screen
+        # color=True: click would strip ANSI escapes from a pipe, and data goes out as stored.
         click.echo(text, nl=False, color=True)
     else:
         from tui.out_file import write_whole

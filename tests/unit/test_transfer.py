@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sqlite3
 from pathlib import Path
@@ -128,3 +130,52 @@ def test_restore_rejects_a_tampered_row_and_writes_nothing(store, cli, tmp_path)
     restored = Store.open(target, actor="alice", clock=lambda: NOW_DT)
     assert restored.counts()["action"] == 0 and restored.counts()["event"] == 0
     restored.close()
+
+
+def test_csv_export_quotes_formulas_and_import_gives_back_the_text(cli, tmp_path):
+    titles = ['=HYPERLINK("http://example.com")', "+1", "@SUM(A1)", "'=already quoted", "plain"]
+    for title in titles:
+        assert cli("add", title, "--notes", "-2+3").exit_code == 0
+    exported = cli("export", "--format", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    assert [row["title"][:1] for row in rows] == ["'", "'", "'", "'", "p"]
+    assert all(row["notes"] == "'-2+3" for row in rows)
+    copy = tmp_path / "actions.csv"
+    copy.write_text(exported, encoding="utf-8")
+    other = tmp_path / "other.db"
+    assert cli("--db", str(other), "init").exit_code == 0
+    assert cli("--db", str(other), "import", str(copy)).exit_code == 0
+    back = json.loads(cli("--db", str(other), "list", "--json").stdout)
+    assert sorted((a["title"], a["notes"]) for a in back) == sorted((t, "-2+3") for t in titles)
+
+
+def test_an_export_to_a_terminal_shows_no_control_character_raw(cli, env, db_path):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    assert cli("add", "\x1b]0;retitled\x07 and \u202eevil").exit_code == 0
+    for fmt in ("csv", "json"):
+        leader, follower = pty.openpty()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tui", "export", "--format", fmt],
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **env},
+        )
+        os.close(follower)
+        received = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed: the process is done
+                break
+            if not chunk:
+                break
+            received += chunk
+        os.close(leader)
+        assert process.wait(timeout=60) == 0
+        text = received.decode("utf-8")
+        assert "retitled" in text
+        assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text, fmt
