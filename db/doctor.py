@@ -10,11 +10,20 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from db import schema
 from db.access import cannot_reach, describe_owner, files_report, what_to_ask
+from db.backup import (
+    STALE_AFTER,
+    age_words,
+    default_folder,
+    list_backups,
+    newest_good_backup,
+    restore_command,
+)
 from db.connection import connect_file
 from db.errors import database_failure
 from db.filesystem import filesystem_of, is_network_filesystem
@@ -27,8 +36,9 @@ class Check:
     detail: str
 
 
-def diagnose(path: Path, mountinfo: str | None = None) -> list[Check]:
-    """Run every check that applies; stop early only when the file cannot be read at all."""
+def diagnose(path: Path, mountinfo: str | None = None, now: datetime | None = None) -> list[Check]:
+    """Run every check that applies; stop early only when the file cannot be read at all.
+    ``now``: the real time backups' ages are measured against (default: now)."""
     checks: list[Check] = []
     found = _check_file(path)
     checks.append(found)
@@ -55,7 +65,56 @@ def diagnose(path: Path, mountinfo: str | None = None) -> list[Check]:
         checks.append(Check("integrity" if _damage(error) else "open", False, _worded(path, error)))
     finally:
         connection.close()
-    return checks
+    return _with_backups(path, checks, now or datetime.now(UTC))
+
+
+def _with_backups(path: Path, checks: list[Check], now: datetime) -> list[Check]:
+    """The ``backup`` check: a backup from the last day in the backups folder. On a damaged
+    file, what to do, in the integrity check's own line (the one repeated on stderr): the
+    exact command that restores the newest good backup, when there is one."""
+    folder = default_folder(path)
+    damaged = [i for i, check in enumerate(checks) if check.name == "integrity" and not check.ok]
+    if damaged:
+        index = damaged[0]
+        detail = checks[index].detail
+        not_sqlite = detail.startswith("not a SQLite")  # perhaps never a pdca file at all
+        good = newest_good_backup(path)
+        if good is None:
+            if not_sqlite:
+                return checks
+            checks[index] = replace(
+                checks[index],
+                detail=f"{detail}; restore the last good copy (a {path.name}.vN.bak beside it, "
+                f"or your own backup), or save what is readable: sqlite3 {path} .recover",
+            )
+            return [*checks, Check("backup", False, f"no good backup in {folder} to restore")]
+        command = restore_command(path, good.path)
+        first = "once nobody has it open, move it away, then: " if not_sqlite else ""
+        checks[index] = replace(
+            checks[index], detail=f"{detail}; restore the newest good backup: {first}{command}"
+        )
+        age = age_words(good.age(now))
+        return [*checks, Check("backup", True, f"newest good: {good.path.name}, {age} old")]
+    backups = [b for b in list_backups(path) if not b.before_restore]
+    if not backups:
+        # A warning, not a failure: a new or private file has none yet, and is healthy.
+        detail = (
+            f"warning: none yet in {folder}: make one with pdca --db {path} backup, "
+            "hourly from cron (README: Backups and restore)"
+        )
+        return [*checks, Check("backup", True, detail)]
+    newest = backups[0]
+    age = age_words(newest.age(now))
+    if newest.age(now) > STALE_AFTER:
+        detail = (
+            f"the newest, {newest.path.name} in {folder}, is {age} old: is the job that makes "
+            f"them still running? make one now with pdca --db {path} backup"
+        )
+        return [*checks, Check("backup", False, detail)]
+    return [
+        *checks,
+        Check("backup", True, f"{newest.path.name}, {age} old ({len(backups)} in {folder})"),
+    ]
 
 
 def _damage(error: sqlite3.Error) -> bool:
@@ -68,10 +127,7 @@ def _worded(path: Path, error: sqlite3.Error) -> str:
     if code & 0xFF == sqlite3.SQLITE_NOTADB:
         return "not a SQLite database (or its first page is damaged); left untouched"
     if _damage(error):
-        return (
-            f"damaged: {error}; restore the last good copy (a {path.name}.vN.bak beside it, or "
-            f"your own backup), or save what is readable: sqlite3 {path} .recover"
-        )
+        return f"damaged: {error}"  # what to do is added with the backup check
     known = database_failure(path, error)
     return str(known) if known is not None else f"{error} ({describe_owner(path)})"
 
@@ -80,6 +136,14 @@ def _check_file(path: Path) -> Check:
     try:
         info = os.stat(path)  # opens nothing
     except FileNotFoundError:
+        good = newest_good_backup(path)
+        if good is not None:
+            return Check(
+                "file",
+                False,
+                f"no database at {path}; bring back the newest good backup with: "
+                f"{restore_command(path, good.path)}",
+            )
         return Check("file", False, f"no database at {path} (create one with pdca init)")
     except PermissionError:
         return Check("file", False, cannot_reach(path))

@@ -1,0 +1,664 @@
+"""``pdca backup`` and ``pdca restore``: copies made and put back by SQLite alone.
+
+- A backup holds exactly the database's rows, is a whole pdca file in the rollback-journal
+  mode (nothing beside it), is never world-readable or -writable, and lands under its name
+  complete. Rotation keeps the newest N and removes nothing but pdca's own backups.
+- Restore checks the file first and refuses, in one line and leaving the database exactly as
+  it was, anything but a whole pdca database this pdca can read; it keeps the contents before
+  as a backup, refuses while others have the file open (naming who), and puts a backup back
+  into a damaged or a missing database.
+- ``pdca doctor`` warns with no backup, fails on a stale one, and names the exact restore
+  command for a damaged file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from db import backup as backups
+from db import schema
+from db.errors import InvalidInput
+from db.models import ActionDraft, CheckinDraft
+from db.presence import Presence
+from db.store import Store
+from tests.conftest import NOW_DT, REPO, run_pdca
+from tests.unit.test_file_safety import AUDITED, _python, make_old_database
+
+T0 = datetime(2026, 11, 20, 8, 0, 0, tzinfo=UTC)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def dump(path: Path) -> list[str]:
+    """Every row and schema statement, read through SQLite (never the file's bytes)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def titles(path: Path) -> list[str]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return [row[0] for row in conn.execute("SELECT title FROM actions ORDER BY id")]
+    finally:
+        conn.close()
+
+
+def one_line_error(result, *fragments: str) -> str:  # type: ignore[no-untyped-def]
+    assert result.exit_code == 1, (result.stdout, result.stderr)
+    assert result.stderr.startswith("pdca: "), result.stderr
+    assert result.stderr.count("\n") == 1 and result.stderr.endswith("\n"), result.stderr
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr, (fragment, result.stderr)
+    return result.stderr
+
+
+def fill(path: Path, count: int = 3) -> None:
+    """A database with actions, check-ins and their events; closed afterwards."""
+    store = Store.open(path, actor="alice", clock=lambda: NOW_DT, create=True)
+    for number in range(count):
+        action = store.add_action(ActionDraft(title=f"action {number}"))
+        store.add_checkin(action.id, CheckinDraft(message=f"note {number}"))
+    store.close()
+
+
+def add(path: Path, title: str) -> None:
+    store = Store.open(path, actor="alice", clock=lambda: NOW_DT)
+    store.add_action(ActionDraft(title=title))
+    store.close()
+
+
+def listing(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+@pytest.fixture
+def db(env: dict[str, str]) -> Path:
+    path = Path(env["PDCA_DB"])
+    fill(path)
+    return path
+
+
+def make_backup(db: Path, when: datetime, **options) -> Path:  # type: ignore[no-untyped-def]
+    return backups.backup(db, now=when, **options).path
+
+
+# --------------------------------------------------------------------------- backup
+
+
+def test_backup_holds_every_row_and_is_a_whole_pdca_file(cli, db: Path) -> None:
+    result = cli("backup")
+    assert result.exit_code == 0, result.stderr
+    written = Path(result.stdout.split()[0])
+    assert written.parent == db.parent / "backups"
+    assert backups._pattern(db).match(written.name)
+    assert result.stdout.strip().endswith(("KiB", "MiB", "bytes"))
+    assert dump(written) == dump(db)
+    conn = sqlite3.connect(f"file:{written}?mode=ro&immutable=1", uri=True)
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == schema.APPLICATION_ID
+    finally:
+        conn.close()
+    # Nothing beside it: no -wal, -shm, -journal, and no temporary copy left behind.
+    assert listing(written.parent) == [written.name]
+
+
+def test_backup_json(cli, db: Path) -> None:
+    result = cli("backup", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"database", "path", "bytes", "seconds", "read_seconds", "removed"}
+    assert data["database"] == str(db)
+    assert data["bytes"] == Path(data["path"]).stat().st_size > 0
+    assert data["removed"] == []
+
+
+def test_backup_into_a_named_folder_and_to_a_new_file(cli, db: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    result = cli("backup", str(folder))
+    assert result.exit_code == 0, result.stderr
+    (made,) = folder.iterdir()
+    assert backups._pattern(db).match(made.name)
+    target = tmp_path / "copy.db"
+    result = cli("backup", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(f"{target}  ")
+    assert dump(target) == dump(db)
+
+
+def test_backups_made_in_one_second_get_their_own_names(db: Path) -> None:
+    first = make_backup(db, T0)
+    second = make_backup(db, T0)
+    assert first != second and first.exists() and second.exists()
+    assert second.name == first.name.replace("Z.db", "Z-2.db")
+    assert [b.path for b in backups.list_backups(db)] == [second, first]
+
+
+def test_backup_sees_the_last_commit_of_a_connection_still_open(cli, db: Path) -> None:
+    other = Store.open(db, actor="bob", clock=lambda: NOW_DT)
+    try:
+        other.add_action(ActionDraft(title="written by bob, not yet checkpointed"))
+        result = cli("backup")
+        assert result.exit_code == 0, result.stderr
+        assert "written by bob, not yet checkpointed" in titles(Path(result.stdout.split()[0]))
+    finally:
+        other.close()
+
+
+def _bad_dest_cases(tmp_path: Path, db: Path) -> list[tuple[list[str], tuple[str, ...]]]:
+    existing = tmp_path / "existing.db"
+    existing.write_text("someone's file\n")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    dangling = tmp_path / "dangling.db"
+    dangling.symlink_to(tmp_path / "nowhere" / "x.db")
+    not_folder = tmp_path / "plain.txt"
+    not_folder.write_text("x")
+    return [
+        ([str(db)], ("DEST", "is the database itself")),
+        ([f"{db}-wal"], ("DEST", "is the database itself")),
+        ([f"{db}-shm"], ("DEST", "is the database itself")),
+        ([f"{db}-journal"], ("DEST", "is the database itself")),
+        ([str(tmp_path / "missing" / "x.db")], ("DEST", "folder", "missing", "does not exist")),
+        ([str(tmp_path / "missing") + "/"], ("DEST", "not an existing folder")),
+        ([str(existing)], ("DEST", "exists; pdca never overwrites a file")),
+        ([str(fifo)], ("DEST", "not a regular file or a folder")),
+        (["/dev/null"], ("DEST", "not a regular file or a folder")),
+        ([str(dangling)], ("DEST", "is a link to")),
+        ([str(not_folder / "x.db")], ("DEST", "not a folder")),
+        ([""], ("DEST", "is not a path")),
+        (["--keep", "0"], ("--keep: 0", "from 1 to 10000")),
+        (["--keep", "-3"], ("--keep: -3", "from 1 to 10000")),
+        (["--keep", "1000000"], ("--keep: 1000000", "from 1 to 10000")),
+        (["--keep", "lots"], ("--keep", "lots")),
+        ([str(tmp_path / "one.db"), "--keep", "2"], ("--keep: 2", "applies to a folder")),
+    ]
+
+
+def test_bad_destinations_are_refused_in_one_line(cli, db: Path, tmp_path: Path) -> None:
+    cases = _bad_dest_cases(tmp_path, db)
+    before = dump(db)
+
+    def files() -> list[str]:  # what SQLite keeps beside the database aside
+        return [name for name in listing(tmp_path) if not name.startswith(db.name)]
+
+    for args, fragments in cases:
+        found = files()
+        result = cli("backup", *args)
+        one_line_error(result, *fragments)
+        assert result.stdout == ""
+        # Nothing written anywhere: no backup, no temporary copy, nothing over the database.
+        assert files() == found, args
+        assert listing(tmp_path / "backups") == [], args
+    assert (tmp_path / "existing.db").read_text() == "someone's file\n"
+    assert stat.S_ISFIFO(os.lstat(tmp_path / "pipe").st_mode)
+    assert dump(db) == before
+
+
+def test_a_folder_that_may_not_be_written_is_refused(
+    cli, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    closed = tmp_path / "closed"
+    closed.mkdir()
+    real_access = os.access
+
+    def access(path, mode, **kwargs):  # type: ignore[no-untyped-def]
+        if Path(path) == closed and mode & os.W_OK:
+            return False  # as for someone outside the folder's group (the tests run as root)
+        return real_access(path, mode, **kwargs)
+
+    monkeypatch.setattr(backups.os, "access", access)
+    one_line_error(cli("backup", str(closed)), "DEST", "may not write")
+    one_line_error(cli("backup", str(closed / "x.db")), "DEST's folder", "may not write")
+    assert listing(closed) == []
+
+
+def test_backup_of_a_missing_or_foreign_file_is_refused(cli, env, tmp_path: Path) -> None:
+    one_line_error(cli("backup"), "no database at")
+    foreign = tmp_path / "foreign.db"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    one_line_error(cli("--db", str(foreign), "backup"), "not a pdca one")
+    junk = tmp_path / "junk.db"
+    junk.write_text("not sqlite\n" * 100)
+    one_line_error(cli("--db", str(junk), "backup"), "not a SQLite database")
+    assert listing(tmp_path / "backups") == []
+
+
+def test_a_damaged_database_is_not_backed_up_and_good_backups_stay(cli, db: Path) -> None:
+    good = make_backup(db, T0, keep=1)
+    _spoil(db)
+    result = cli("backup", "--keep", "1")
+    stderr = one_line_error(result, "damaged", "no backup written")
+    assert f"pdca --db {db} restore {good}" in stderr
+    assert [b.path for b in backups.list_backups(db)] == [good]  # rotation never ran
+
+
+def _spoil(path: Path) -> None:
+    """Overwrite pages in the middle of a file nobody has open (a test's own damage)."""
+    size = path.stat().st_size
+    assert size > 8 * 4096, size
+    with open(path, "r+b") as handle:  # noqa: PTH123 - nobody has this file open
+        handle.seek(2 * 4096)
+        handle.write(b"\xa5" * (size - 3 * 4096))
+
+
+# --------------------------------------------------------------------------- rotation
+
+
+def test_rotation_keeps_the_newest_and_removes_only_pdcas_own_backups(db: Path) -> None:
+    folder = backups.default_folder(db)
+    made = [make_backup(db, T0 + timedelta(hours=hour), keep=100) for hour in range(5)]
+    # Look-alikes that must survive: by name they could be backups, but they are not pdca's,
+    # not backups of this database, copies kept before a restore, links, or in use.
+    old = T0 - timedelta(days=30)
+    text = folder / backups.backup_file_name(db, old)
+    text.write_text("notes that happen to have a backup's name\n")
+    foreign = folder / backups.backup_file_name(db, old + timedelta(seconds=1))
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    other_db = folder / backups.backup_file_name(folder / "other.db", old)
+    fill(other_db, count=1)
+    before_restore = folder / backups.backup_file_name(db, old, before=True)
+    fill(before_restore, count=1)
+    link = folder / backups.backup_file_name(db, old + timedelta(seconds=2))
+    link.symlink_to(db)
+    in_use = folder / backups.backup_file_name(db, old + timedelta(seconds=3))
+    fill(in_use, count=1)
+    user = Store.open(in_use, actor="bob", clock=lambda: NOW_DT)  # its -wal/-shm exist now
+    user.list_actions()
+    unrelated = folder / "notes.txt"
+    unrelated.write_text("keep me")
+    try:
+        result = backups.backup(db, now=T0 + timedelta(hours=10), keep=2)
+    finally:
+        user.close()
+    newest = result.path
+    assert sorted(result.removed) == sorted(made[:4])
+    for path in made[:4]:
+        assert not path.exists()
+    for path in (made[4], newest, text, foreign, other_db, before_restore, in_use, unrelated):
+        assert path.exists(), path
+    assert link.is_symlink()
+    assert text.read_text().startswith("notes")
+    assert db.exists() and dump(db)  # the database itself, untouched
+
+
+def test_keep_counts_from_the_command_line(cli, db: Path) -> None:
+    for hour in range(3):
+        make_backup(db, T0 + timedelta(hours=hour))
+    result = cli("backup", "--keep", "2")
+    assert result.exit_code == 0, result.stderr
+    assert "removed 2 older" in result.stdout
+    assert len([b for b in backups.list_backups(db)]) == 2
+
+
+# --------------------------------------------------------------------------- modes
+
+
+@pytest.fixture
+def ordinary_umask():  # type: ignore[no-untyped-def]
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def test_team_folder_backups_are_group_shared_never_other(tmp_path: Path, ordinary_umask) -> None:
+    team = tmp_path / "team"
+    team.mkdir()
+    team.chmod(0o2770)
+    db = team / "pdca.db"
+    fill(db)
+    assert db.stat().st_mode & 0o777 == 0o660
+    os.umask(0)  # even a careless umask gives nobody else anything
+    path = make_backup(db, T0)
+    folder = path.parent
+    assert folder.stat().st_mode & 0o7777 == 0o2770
+    assert folder.stat().st_gid == team.stat().st_gid
+    assert path.stat().st_mode & 0o777 == 0o660
+    assert path.stat().st_gid == team.stat().st_gid
+
+
+def test_private_backups_are_private(tmp_path: Path, ordinary_umask) -> None:
+    private = tmp_path / "private"
+    private.mkdir()
+    private.chmod(0o700)
+    db = private / "pdca.db"
+    fill(db)
+    os.chmod(db, 0o600)
+    os.umask(0)
+    path = make_backup(db, T0)
+    assert path.parent.stat().st_mode & 0o7777 == 0o700
+    assert path.stat().st_mode & 0o777 == 0o600
+    os.chmod(db, 0o644)  # a database others may read: its copy is still nobody else's
+    copy = make_backup(db, T0 + timedelta(minutes=1), keep=10)
+    assert copy.stat().st_mode & 0o777 == 0o640
+
+
+# --------------------------------------------------------------------------- restore
+
+
+def test_restore_round_trip_keeps_the_contents_before(cli, db: Path) -> None:
+    saved = make_backup(db, T0)
+    wanted = dump(saved)
+    add(db, "written after the backup")
+    current = dump(db)
+    result = cli("restore", str(saved))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert dump(db) == wanted
+    assert "written after the backup" not in titles(db)
+    (kept,) = [b for b in backups.list_backups(db) if b.before_restore]
+    assert kept.path.name.endswith(".before-restore.db")
+    assert dump(kept.path) == current
+    assert f"in {kept.path}" in result.stdout
+    assert "integrity ok" in result.stdout
+    # The restored file is pdca's again, writable, its ids never reused.
+    add(db, "written after the restore")
+    assert titles(db)[-1] == "written after the restore"
+
+
+def test_restore_json(cli, db: Path) -> None:
+    saved = make_backup(db, T0)
+    data = json.loads(cli("restore", str(saved), "--json").stdout)
+    assert data["database"] == str(db) and data["source"] == str(saved)
+    assert data["integrity"] == "ok" and data["schema_version"] == schema.schema_version()
+    assert data["before_restore"].endswith(".before-restore.db")
+    assert data["upgraded_from"] is None and data["others"] == []
+    assert {"seconds", "held_seconds"} <= set(data)
+
+
+def test_restore_an_older_schema_upgrades_it(cli, db: Path, tmp_path: Path) -> None:
+    old = tmp_path / "old.db"
+    make_old_database(old, 3)
+    result = cli("restore", str(old), "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["upgraded_from"] == 3 and data["schema_version"] == schema.schema_version()
+    assert titles(db) == ["old 1", "old 2"]
+
+
+def _restore_refusals(tmp_path: Path, db: Path) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(name, FILE, what the one line says), each made in ``tmp_path``."""
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    text = tmp_path / "notes.txt"
+    text.write_text("hello\n" * 50)
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    foreign = tmp_path / "foreign.db"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    damaged = tmp_path / "damaged.db"
+    backups.backup(db, damaged, now=T0)
+    _spoil(damaged)
+    newer = tmp_path / "newer.db"
+    backups.backup(db, newer, now=T0)
+    conn = sqlite3.connect(newer)
+    conn.execute(f"PRAGMA user_version = {schema.schema_version() + 1}")
+    conn.commit()
+    conn.close()
+    return [
+        ("missing", str(tmp_path / "nope.db"), ("FILE", "does not exist")),
+        ("folder", str(folder), ("FILE", "is a folder")),
+        ("text", str(text), ("FILE", "not a SQLite database", "nothing restored")),
+        ("empty", str(empty), ("FILE", "empty file", "nothing restored")),
+        ("foreign", str(foreign), ("FILE", "not a pdca one", "nothing restored")),
+        ("damaged", str(damaged), ("FILE", "damaged", "nothing restored")),
+        ("newer", str(newer), ("FILE", "schema version", "upgrade pdca", "nothing restored")),
+        ("itself", str(db), ("FILE", "is the database itself")),
+        ("its wal", f"{db}-wal", ("FILE",)),
+        ("blank", "", ("FILE", "is not a path")),
+    ]
+
+
+def test_restore_refusals_leave_the_database_as_it_was(cli, db: Path, tmp_path: Path) -> None:
+    cases = _restore_refusals(tmp_path, db)
+    before = dump(db)
+    for name, file, fragments in cases:
+        result = cli("restore", file)
+        one_line_error(result, *fragments)
+        assert result.stdout == "", name
+        assert dump(db) == before, name
+        assert listing(tmp_path / "backups") == [], name  # not even a before-restore copy
+
+
+def test_restore_of_a_fifo_never_waits_on_it(env: dict[str, str], db: Path, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.db"
+    os.mkfifo(fifo)
+    before = dump(db)
+    done = run_pdca("restore", str(fifo), env=env, timeout=60)  # an open() would block here
+    assert done.returncode == 1
+    assert done.stderr == f"pdca: FILE: '{fifo}' is not a regular file\n"
+    assert dump(db) == before
+
+
+def test_restore_refuses_a_foreign_live_file(cli, db: Path, tmp_path: Path) -> None:
+    saved = make_backup(db, T0)
+    theirs = tmp_path / "theirs.sqlite"
+    conn = sqlite3.connect(theirs)
+    conn.execute("CREATE TABLE precious (x)")
+    conn.execute("INSERT INTO precious VALUES (42)")
+    conn.commit()
+    conn.close()
+    before = dump(theirs)
+    one_line_error(cli("--db", str(theirs), "restore", str(saved)), "not a pdca one")
+    assert dump(theirs) == before
+
+
+def test_restore_refused_while_others_have_it_open_names_them(cli, db: Path) -> None:
+    saved = make_backup(db, T0)
+    add(db, "after the backup")
+    before = dump(db)
+    board = Store.open(db, actor="bob", clock=lambda: NOW_DT)
+    Presence(board, host="laptop", pid=4242).join()
+    try:
+        before = dump(db)
+        stderr = one_line_error(cli("restore", str(saved)), "open elsewhere", "bob on laptop")
+        assert "--wait" in stderr and "--force" in stderr
+        assert dump(db) == before
+        assert [b for b in backups.list_backups(db) if b.before_restore] == []
+        one_line_error(cli("restore", str(saved), "--wait", "--timeout", "1"), "after waiting 1 s")
+        assert dump(db) == before
+        one_line_error(cli("restore", str(saved), "--wait", "--force"), "one of --wait")
+        forced = cli("restore", str(saved), "--force")
+        assert forced.exit_code == 0, forced.stderr
+        assert "restored under: bob on laptop" in forced.stdout
+        # The board that stayed open reads the restored contents, from the same file.
+        assert [a.title for a in board.list_actions()] == titles(saved)
+    finally:
+        board.close()
+
+
+def test_restore_refused_while_a_plain_connection_is_open(cli, db: Path) -> None:
+    """No presence row (a command, a reader, sqlite3): the lock alone tells."""
+    saved = make_backup(db, T0)
+    add(db, "after the backup")
+    other = sqlite3.connect(db)
+    other.execute("SELECT count(*) FROM actions").fetchone()
+    try:
+        before = dump(db)
+        one_line_error(cli("restore", str(saved)), "open elsewhere", "a pdca command")
+        assert dump(db) == before
+    finally:
+        other.close()
+    assert cli("restore", str(saved)).exit_code == 0
+    assert "after the backup" not in titles(db)
+
+
+HOLDER = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1])
+conn.execute("SELECT count(*) FROM actions").fetchone()
+print("holding", flush=True)
+sys.stdin.readline()
+conn.close()
+"""
+
+
+def test_restore_wait_waits_until_the_others_have_gone(cli, db: Path) -> None:
+    saved = make_backup(db, T0)
+    add(db, "after the backup")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdin is not None
+        assert holder.stdout.readline() == "holding\n"
+        one_line_error(cli("restore", str(saved)), "open elsewhere")
+        # The holder lets go once the restore is already waiting (after its first try).
+        threading.Timer(1.0, lambda: (holder.stdin.write("\n"), holder.stdin.flush())).start()
+        result = cli("restore", str(saved), "--wait", "--timeout", "120")
+        assert result.exit_code == 0, result.stderr
+        assert "after the backup" not in titles(db)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_restore_into_a_damaged_database(cli, db: Path) -> None:
+    saved = make_backup(db, T0)
+    _spoil(db)
+    doctor = cli("doctor")
+    assert doctor.exit_code == 1
+    assert f"restore the newest good backup: pdca --db {db} restore {saved}" in doctor.stderr
+    result = cli("restore", str(saved))
+    assert result.exit_code == 0, result.stderr
+    assert dump(db) == dump(saved)
+    (kept,) = [b for b in backups.list_backups(db) if b.before_restore]
+    assert kept.path.exists()  # the damaged contents, kept as they were
+    assert cli("doctor").stdout.count("FAIL integrity") == 0
+
+
+def test_restore_makes_a_missing_database(cli, db: Path, tmp_path: Path) -> None:
+    saved = make_backup(db, T0, dest=tmp_path / "offsite.db")
+    team = tmp_path / "team"
+    team.mkdir()
+    team.chmod(0o2770)
+    lost = team / "pdca.db"
+    result = cli("--db", str(lost), "restore", str(saved))
+    assert result.exit_code == 0, result.stderr
+    assert "made it anew" in result.stdout
+    assert dump(lost) == dump(saved)
+    assert lost.stat().st_mode & 0o777 == 0o660
+    assert [name for name in listing(team) if name.startswith(".")] == []
+
+
+def test_restore_refuses_to_make_a_database_beside_a_removed_ones_wal(
+    cli, db: Path, tmp_path: Path
+) -> None:
+    saved = make_backup(db, T0, dest=tmp_path / "offsite.db")
+    lost = tmp_path / "gone.db"
+    Path(f"{lost}-wal").write_bytes(b"")
+    one_line_error(cli("--db", str(lost), "restore", str(saved)), "gone.db-wal", "move")
+    assert not lost.exists()
+
+
+def test_backup_and_restore_open_the_files_through_sqlite_only(tmp_path: Path) -> None:
+    path = tmp_path / "pdca.db"
+    fill(path)
+    saved = tmp_path / "saved.db"
+    commands = [
+        ["--db", str(path), "backup"],
+        ["--db", str(path), "backup", str(saved)],
+        ["--db", str(path), "backup", "--keep", "1"],
+        ["--db", str(path), "restore", str(saved)],
+        ["--db", str(path), "restore", f"{path}-wal"],
+        ["--db", str(path), "backup", str(path)],
+        ["--db", str(path), "doctor"],
+    ]
+    done = _python(
+        f"import sys; sys.argv = ['x', {str(path)!r}, {json.dumps(commands)!r}]\n{AUDITED}",
+        tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[-1]) == []
+    assert dump(path) == dump(saved)
+
+
+# --------------------------------------------------------------------------- doctor
+
+
+def _doctor_line(result, name: str) -> str:  # type: ignore[no-untyped-def]
+    (line,) = [ln for ln in result.stdout.splitlines() if ln[5:].startswith(f"{name} ")]
+    return line
+
+
+def test_doctor_warns_without_a_backup_and_passes_with_a_fresh_one(cli, db: Path) -> None:
+    result = cli("doctor")
+    assert result.exit_code == 0, result.stdout
+    line = _doctor_line(result, "backup")
+    assert line.startswith("ok   backup") and "warning: none yet" in line
+    assert f"pdca --db {db} backup" in line
+    made = cli("backup")
+    assert made.exit_code == 0
+    line = _doctor_line(cli("doctor"), "backup")
+    assert line.startswith("ok   backup") and Path(made.stdout.split()[0]).name in line
+
+
+def test_doctor_fails_on_a_stale_backup(cli, db: Path) -> None:
+    stale = make_backup(db, datetime.now(UTC) - timedelta(days=2))
+    result = cli("doctor")
+    assert result.exit_code == 1
+    line = _doctor_line(result, "backup")
+    assert line.startswith("FAIL backup") and stale.name in line and "2 days old" in line
+    assert f"pdca --db {db} backup" in result.stderr
+    # A copy kept before a restore is not a backup job's work: it does not count.
+    now = datetime.now(UTC)
+    kept = backups.default_folder(db) / backups.backup_file_name(db, now, before=True)
+    backups.backup(db, kept, now=now)
+    assert _doctor_line(cli("doctor"), "backup").startswith("FAIL backup")
+
+
+def test_doctor_names_the_restore_for_a_missing_database(cli, db: Path, tmp_path: Path) -> None:
+    saved = make_backup(db, T0)
+    lost = tmp_path / "lost"
+    lost.mkdir()
+    # The database's folder keeps its backups, the database itself is gone.
+    moved = lost / "pdca.db"
+    (lost / "backups").mkdir()
+    backups.backup(db, lost / "backups" / saved.name, now=T0)
+    result = cli("--db", str(moved), "doctor")
+    assert result.exit_code == 1
+    assert f"pdca --db {moved} restore {lost / 'backups' / saved.name}" in result.stderr
+
+
+def test_list_backups_ignores_what_is_not_named_as_pdca_names_them(db: Path) -> None:
+    folder = backups.default_folder(db)
+    folder.mkdir()
+    for name in ("pdca.db", "pdca.2026-11-20.db", "pdca.20261120T080000Z.db.bak", "x.db"):
+        (folder / name).write_text("x")
+    (folder / "pdca.20261120T080000Z.db").mkdir()  # a folder by that name
+    assert backups.list_backups(db) == []
+
+
+def test_keep_limits_are_checked_before_anything_is_opened(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="--keep"):
+        backups.backup(tmp_path / "absent.db", now=T0, keep=0)

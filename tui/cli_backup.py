@@ -1,0 +1,136 @@
+"""``pdca backup`` and ``pdca restore``: copies of the database made and put back by SQLite
+(db/backup.py). Registered into the group by tui/cli.py; like it, never imports Textual.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from db.errors import InvalidInput
+from tui.cli import Session, _emit, json_option, pass_session
+from tui.output import printable
+
+MOST_WAIT_SECONDS = 86_400
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(backup)
+    cli.add_command(restore)
+
+
+def _size(count: int) -> str:
+    value = float(count)
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{count} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{count} bytes"  # not reached
+
+
+@click.command()
+@click.argument("dest", required=False, metavar="[DEST]")
+@click.option(
+    "--keep",
+    type=int,
+    metavar="N",
+    help="Keep the newest N of pdca's backups in the folder (default 7).",
+)
+@json_option
+@pass_session
+def backup(session: Session, dest: str | None, keep: int | None, as_json: bool) -> None:
+    """Copy the database while others keep working: into DEST (a folder, default backups/
+    beside the database, or a new file), keeping the newest --keep of pdca's backups there."""
+    from db.backup import backup as make_backup
+
+    if dest is not None and not dest.strip():
+        raise InvalidInput("DEST", dest, "is not a path")
+    result = make_backup(
+        session.resolved.path,
+        dest,
+        keep=keep,
+        now=datetime.now(UTC),  # file names and ages are real time, whatever PDCA_NOW says
+    )
+
+    def text() -> None:
+        click.echo(f"{printable(str(result.path))}  {_size(result.bytes)}")
+        if result.removed:
+            names = ", ".join(printable(path.name) for path in result.removed)
+            click.echo(f"removed {len(result.removed)} older: {names}")
+
+    value = {
+        "database": str(result.database),
+        "path": str(result.path),
+        "bytes": result.bytes,
+        "seconds": round(result.seconds, 3),
+        "read_seconds": round(result.read_seconds, 3),
+        "removed": [str(path) for path in result.removed],
+    }
+    _emit(as_json, value, text)
+
+
+@click.command()
+@click.argument("file", metavar="FILE")
+@click.option("--wait", is_flag=True, help="Wait until nobody else has the database open.")
+@click.option(
+    "--timeout",
+    type=click.IntRange(1, MOST_WAIT_SECONDS),
+    default=600,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long --wait waits.",
+)
+@click.option("--force", is_flag=True, help="Restore even while others have it open.")
+@json_option
+@pass_session
+def restore(
+    session: Session, file: str, wait: bool, timeout: int, force: bool, as_json: bool
+) -> None:
+    """Put a backup back: check FILE, keep the current contents as a backup, then replace
+    them in one transaction. Refused while others have the database open."""
+    from db.backup import restore as put_back
+
+    if wait and force:
+        raise click.UsageError("restore: use one of --wait and --force")
+    if not file.strip():
+        raise InvalidInput("FILE", file, "is not a path")
+    result = put_back(
+        session.resolved.path,
+        Path(file),
+        clock=session.clock,
+        wait=timeout if wait else None,
+        force=force,
+    )
+
+    def text() -> None:
+        if result.before_restore is not None:
+            kept = printable(str(result.before_restore))
+            click.echo(f"kept the contents before the restore in {kept}")
+        else:
+            click.echo(f"no database was at {printable(str(result.database))}: made it anew")
+        if result.others:
+            click.echo("restored under: " + ", ".join(printable(o) for o in result.others))
+        upgraded = (
+            f", upgraded from schema version {result.upgraded_from}"
+            if result.upgraded_from is not None
+            else ""
+        )
+        click.echo(
+            f"restored {printable(str(result.database))} from {printable(str(result.source))}"
+            f" (schema version {result.schema_version}{upgraded}); integrity {result.integrity}"
+        )
+
+    value = {
+        "database": str(result.database),
+        "source": str(result.source),
+        "before_restore": str(result.before_restore) if result.before_restore else None,
+        "schema_version": result.schema_version,
+        "upgraded_from": result.upgraded_from,
+        "integrity": result.integrity,
+        "others": result.others,
+        "seconds": round(result.seconds, 3),
+        "held_seconds": round(result.held_seconds, 3),
+    }
+    _emit(as_json, value, text)
