@@ -662,3 +662,72 @@ def test_list_backups_ignores_what_is_not_named_as_pdca_names_them(db: Path) -> 
 def test_keep_limits_are_checked_before_anything_is_opened(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="--keep"):
         backups.backup(tmp_path / "absent.db", now=T0, keep=0)
+
+
+# --------------------------------------------------------------------------- hostile input
+
+
+def test_restore_keeps_the_contract_on_hostile_input(db: Path, env, tmp_path: Path) -> None:
+    """Whatever FILE and options are typed: exit 0 or 1; a refusal is one line and leaves
+    the database exactly as it was; a restore leaves exactly the backup's contents."""
+    from click.testing import CliRunner
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tests.unit.test_hostile_input import _invoke, hostile_values
+
+    good = make_backup(db, T0, dest=tmp_path / "good.db")
+    wanted = dump(good)
+    add(db, "after the backup")
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "text.db").write_text("not a database\n")
+    paths = [
+        str(good),
+        str(db),
+        f"{db}-wal",
+        f"{db}-shm",
+        str(fifo),
+        str(tmp_path / "folder"),
+        str(tmp_path / "text.db"),
+        "/dev/zero",
+        "/",
+        "",
+        " ",
+        str(tmp_path / "missing" / "x.db"),
+    ]
+    values = hostile_values(paths)
+    runner = CliRunner()
+
+    @st.composite
+    def lines(draw: st.DrawFn) -> list[str]:
+        line = ["restore", draw(st.one_of(st.just(str(good)), values))]  # half good
+        for option in ("--wait", "--force", "--json"):
+            if draw(st.booleans()):
+                line.append(option)
+        if draw(st.booleans()):
+            line += ["--timeout", draw(st.one_of(st.sampled_from(["1", "5"]), values))]
+        return line
+
+    @settings(
+        max_examples=60,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        derandomize=True,
+    )
+    @given(lines())
+    def run(line: list[str]) -> None:
+        before = dump(db)
+        result = _invoke(runner, line, env)
+        shown = [repr(part)[:60] for part in line]
+        assert result.exit_code in (0, 1), (shown, result.exit_code, result.stderr)
+        assert "Traceback" not in result.stderr and "crashed" not in result.stderr, shown
+        assert "\x1b" not in result.stdout + result.stderr, shown
+        if result.exit_code == 1:
+            assert result.stderr.startswith("pdca: ") and result.stderr.count("\n") == 1, shown
+            assert dump(db) == before, shown
+        else:
+            assert dump(db) == wanted, shown
+
+    run()
