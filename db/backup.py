@@ -492,17 +492,28 @@ def _copy_checked(source: sqlite3.Connection, database: Path, temporary: Path) -
     try:
         seconds = _copy_into(source, temporary, _copy_mode(database))
     except sqlite3.Error as error:
-        raise _failure(database, error, "no backup written") from None
+        primary = (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
+        if primary == sqlite3.SQLITE_FULL:  # reading never fills a disk: the copy's did
+            raise DatabaseProblem(
+                f"{temporary.parent}: the disk is full; no backup written"
+            ) from None
+        if primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_BUSY):
+            raise _failure(database, error, "no backup written") from None
+        raise DatabaseProblem(  # the database's disk or the copy's: say which was tried
+            f"{database}: copying it into {temporary.parent} failed ({error}); no backup written"
+        ) from None
     except PermissionError as error:
         raise DatabaseProblem(
-            f"{temporary.parent}: cannot write there ({error.strerror})"
+            f"{temporary.parent}: cannot write there ({error.strerror}); no backup written"
         ) from None
     _, problem = check_copy(temporary)
-    if problem is not None:
+    if problem is not None and problem.startswith("is damaged"):
         raise DatabaseBroken(
             f"{database}: the copy {problem.removeprefix('is ')}, so the database is too; "
             f"no backup written (good ones are kept){_good_hint(database)}"
         )
+    if problem is not None:
+        raise DatabaseProblem(f"{database}: the copy just written {problem}; no backup written")
     return seconds
 
 
@@ -868,8 +879,9 @@ def _keep_before(
         try:
             _copy_into(connection, temporary, _copy_mode(database), damaged=True)
         except sqlite3.Error as error:
-            raise _failure(
-                database, error, "could not keep a copy of the current contents; nothing restored"
+            raise DatabaseProblem(
+                f"{database}: keeping its contents in {folder} first failed ({error}); "
+                "nothing restored"
             ) from None
         target = _link_numbered(temporary, folder, database, now, before=True)
     finally:

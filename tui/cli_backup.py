@@ -41,8 +41,10 @@ def _size(count: int) -> str:
 @json_option
 @pass_session
 def backup(session: Session, dest: str | None, keep: int | None, as_json: bool) -> None:
-    """Copy the database while others keep working: into DEST (a folder, default backups/
-    beside the database, or a new file), keeping the newest --keep of pdca's backups there."""
+    """Copy the database while others keep working.
+
+    DEST is a folder (default: backups/ beside the database) or a new file. In a folder the
+    newest --keep of pdca's backups stay; older ones of pdca's own are removed."""
     from db.backup import backup as make_backup
 
     if dest is not None and not dest.strip():
@@ -88,8 +90,10 @@ def backup(session: Session, dest: str | None, keep: int | None, as_json: bool) 
 def restore(
     session: Session, file: str, wait: bool, timeout: int, force: bool, as_json: bool
 ) -> None:
-    """Put a backup back: check FILE, keep the current contents as a backup, then replace
-    them in one transaction. Refused while others have the database open."""
+    """Put a backup back in place, in one transaction.
+
+    FILE is checked first, and the current contents are kept as a backup. Refused while
+    others have the database open (see --wait and --force)."""
     from db.backup import restore as put_back
 
     if wait and force:
