@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from db.backup import check_copy, list_backups
 from db.models import ActionDraft
 from db.seed import seed_database
 from db.store import Store
@@ -231,3 +232,30 @@ def _dump(path: Path) -> list[Any]:
         return list(conn.iterdump())
     finally:
         conn.close()
+
+
+def test_a_backup_killed_half_way_leaves_no_partial_file_under_a_backups_name(
+    tmp_path: Path,
+) -> None:
+    """Killed at moments spread over its run, ``pdca backup`` leaves, under the names
+    people restore from, only whole backups; a half-written copy has only a dot-name."""
+    path = tmp_path / "pdca.db"
+    store = Store.open(path, actor="setup", clock=lambda: NOW_DT, create=True)
+    store.add_actions(ActionDraft(title=f"action {n}", notes="n" * 3000) for n in range(6000))
+    store.close()
+    env = {"PDCA_USER": "backup-job", "HOME": str(tmp_path), "TZ": "UTC"}
+    folder = tmp_path / "backups"
+    killed = 0
+    for delay in (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.6, 0.8):
+        process = start_pdca("--db", str(path), "backup", "--keep", "100", env=env)
+        time.sleep(delay)
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            killed += 1
+        process.communicate(timeout=120)
+        for found in list_backups(path, folder):
+            version, problem = check_copy(found.path)
+            assert problem is None, (found.path, problem)
+    assert killed > 0, "every backup finished before it could be killed: make the file larger"
+    names = [p.name for p in folder.iterdir()]
+    assert all(name.startswith(".pdca.db.") or name.startswith("pdca.") for name in names)
