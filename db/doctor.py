@@ -95,6 +95,9 @@ def _with_backups(path: Path, checks: list[Check], now: datetime) -> list[Check]
         )
         age = age_words(good.age(now))
         return [*checks, Check("backup", True, f"newest good: {good.path.name}, {age} old")]
+    if folder.exists() and not os.access(folder, os.R_OK | os.X_OK):
+        detail = f"warning: you may not look in {folder} ({describe_owner(folder)})"
+        return [*checks, Check("backup", True, detail)]
     backups = [b for b in list_backups(path) if not b.before_restore]
     if not backups:
         # A warning, not a failure: a new or private file has none yet, and is healthy.
