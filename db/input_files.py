@@ -9,10 +9,12 @@ in at that moment cannot hang the open.
 from __future__ import annotations
 
 import os
+import pickle
 import stat
+import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TextIO, TypeVar
+from typing import Generic, TextIO, TypeVar
 
 from db.errors import InvalidInput, PdcaError
 
@@ -65,45 +67,65 @@ def not_utf8(path: Path, field: str = "file") -> InvalidInput:
     return InvalidInput(field, str(path), "is not UTF-8 text (a JSON export or a CSV)")
 
 
-# --------------------------------------------------------------------------- two passes
+# --------------------------------------------------------------------------- checked rows
 
-# An import reads its file twice, so a large one is never held in memory and the write lock is
-# held only while rows go in: the first pass checks every row without the lock, the second adds
-# them in one transaction, checking each again (if the file changed in between, nothing is
-# written). Each pass yields, per row, its line number and what the row became: the value to
-# write, the error that refused it, or None for a row deliberately skipped.
+# An import checks every row before it writes any, without holding the write lock, and never
+# holds the file in memory: each checked row is parked in a private temporary file (a spool),
+# and the write then reads the spool back in one transaction. The source is read once, so a
+# file that changes under the import cannot slip unchecked rows in. Checking yields, per row,
+# its line number and what the row became: the value to write, the error that refused it, or
+# None for a row deliberately skipped.
 Outcome = tuple[int, T | PdcaError | None]
 SHOWN_PROBLEMS = 5  # bad rows named in the one-line message; the rest are counted
 
 
-def check_all(path: Path, outcomes: Iterable[Outcome[T]], verb: str) -> tuple[int, int]:
-    """Rows that will go in, and rows skipped; or one ``InvalidInput`` naming the bad rows."""
-    good = skipped = 0
+class Spool(Generic[T]):
+    """Checked rows on disk, in order, between the check and the write."""
+
+    def __init__(self) -> None:
+        # Unlinked at once: private, and gone with the process. Closed by __exit__.
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115
+        self.count = 0
+        self.skipped = 0
+
+    def add(self, value: T) -> None:
+        pickle.dump(value, self._file, pickle.HIGHEST_PROTOCOL)
+        self.count += 1
+
+    def __iter__(self) -> Iterator[T]:
+        self._file.seek(0)
+        for _ in range(self.count):
+            yield pickle.load(self._file)  # our own file, written just now: trusted
+
+    def __enter__(self) -> Spool[T]:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._file.close()
+
+
+def spool_checked(path: Path, outcomes: Iterable[Outcome[T]], verb: str) -> Spool[T]:
+    """Every good row, spooled; or one ``InvalidInput`` naming the bad rows (nothing kept)."""
+    spool: Spool[T] = Spool()
     problems: list[str] = []
     bad = 0
-    for line, outcome in outcomes:
-        if isinstance(outcome, PdcaError):
-            bad += 1
-            if len(problems) < SHOWN_PROBLEMS:
-                problems.append(f"line {line}: {outcome}")
-        elif outcome is None:
-            skipped += 1
-        else:
-            good += 1
+    try:
+        for line, outcome in outcomes:
+            if isinstance(outcome, PdcaError):
+                bad += 1
+                if len(problems) < SHOWN_PROBLEMS:
+                    problems.append(f"line {line}: {outcome}")
+            elif outcome is None:
+                spool.skipped += 1
+            elif not bad:  # once a row is bad nothing will be written: stop keeping rows
+                spool.add(outcome)
+    except BaseException:
+        spool.__exit__()
+        raise
     if bad:
+        spool.__exit__()
         more = f"; and {bad - len(problems)} more" if bad > len(problems) else ""
         raise InvalidInput(
             "file", str(path), f"has {bad} bad rows, nothing {verb}: {'; '.join(problems)}{more}"
         )
-    return good, skipped
-
-
-def checked_again(path: Path, outcomes: Iterable[Outcome[T]]) -> Iterator[T]:
-    """The second pass's values; a row that has turned bad since the first stops the import."""
-    for line, outcome in outcomes:
-        if isinstance(outcome, PdcaError):
-            raise InvalidInput(
-                "file", str(path), f"changed while importing (line {line}: {outcome})"
-            )
-        if outcome is not None:
-            yield outcome
+    return spool

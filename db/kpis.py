@@ -18,7 +18,7 @@ from db import alerts, convert, kpi_rules
 from db.clock import iso, parse_timestamp
 from db.connection import refuse_database_file
 from db.errors import Conflict, InvalidInput, NotFound
-from db.input_files import Outcome, check_all, checked_again, not_utf8, open_text
+from db.input_files import Outcome, not_utf8, open_text, spool_checked
 from db.models import (
     STATUS_ORDER,
     ActionChange,
@@ -319,9 +319,9 @@ IMPORT_COLUMNS = ("name", "at", "value")  # and optionally note
 def import_readings(store: Store, path: Path) -> dict[str, int]:
     """Add the readings of a CSV file (name, at, value[, note]): all of them, or none.
 
-    Every row is checked before anything is written (db.input_files: two passes, so the file
-    is never held in memory); the error names each bad row by its line number. Alerts follow
-    each KPI's newest reading afterwards, once per KPI.
+    Every row is checked before anything is written, and the file is never held in memory
+    (checked rows wait in a spool: db.input_files); the error names each bad row by its line
+    number. Alerts follow each KPI's newest reading afterwards, once per KPI.
     """
     if store.path is not None:
         refuse_database_file(path, store.path, "file")
@@ -331,11 +331,11 @@ def import_readings(store: Store, path: Path) -> dict[str, int]:
     }
     with open_text(path, encoding="utf-8-sig") as stream:
         try:
-            count, _ = check_all(path, _reading_rows(path, stream, known), "imported")
-            if not count:
-                raise InvalidInput("file", str(path), "holds no readings")
-            stream.seek(0)
-            return _insert_readings(store, checked_again(path, _reading_rows(path, stream, known)))
+            rows = _reading_rows(path, stream, known)
+            with spool_checked(path, rows, "imported") as readings:
+                if not readings.count:
+                    raise InvalidInput("file", str(path), "holds no readings")
+                return _insert_readings(store, readings)
         except UnicodeDecodeError:
             raise not_utf8(path) from None
 
@@ -343,26 +343,28 @@ def import_readings(store: Store, path: Path) -> dict[str, int]:
 def _insert_readings(
     store: Store, readings: Iterable[tuple[int, str, float, str]]
 ) -> dict[str, int]:
-    count = 0
+    """One transaction: the rows in one ``executemany``, their events in one statement (the
+    write lock is held for as short a time as SQLite can insert: bench/imports.py)."""
     kpi_ids: set[int] = set()
-    with store._write() as tx:
+
+    def rows(actor: str) -> Iterator[tuple[int, str, float, str, str]]:
         for kpi_id, at, value, note in readings:
-            cursor = store.conn.execute(
-                "INSERT INTO kpi_readings (kpi_id, at, value, note, author) VALUES (?, ?, ?, ?, ?)"
-                " RETURNING *",
-                (kpi_id, at, value, note, tx.actor),
-            )
-            row = cursor.fetchone()
-            tx.log(
-                "reading",
-                row["id"],
-                "create",
-                f"imported {value:g} for KPI {kpi_id} at {at}",
-                None,
-                convert.snapshot(row),
-            )
-            count += 1
             kpi_ids.add(kpi_id)
+            yield kpi_id, at, value, note, actor
+
+    with store._write() as tx:
+        start = store.conn.execute("SELECT coalesce(max(id), 0) FROM kpi_readings").fetchone()[0]
+        cursor = store.conn.executemany(
+            "INSERT INTO kpi_readings (kpi_id, at, value, note, author) VALUES (?, ?, ?, ?, ?)",
+            rows(tx.actor),
+        )
+        count = cursor.rowcount
+        tx.log_created(
+            "reading",
+            "kpi_readings",
+            start + 1,
+            "'imported ' || value || ' for KPI ' || kpi_id || ' at ' || at",
+        )
         raised = sum(alerts.apply_breach(store, tx, k) is not None for k in kpi_ids)
     return {"readings": count, "kpis": len(kpi_ids), "alerts raised": raised}
 

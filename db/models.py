@@ -413,6 +413,12 @@ class UndoResult(Record):
     tx: int
     summaries: list[str]
 
+    def headline(self, shown: int = 5) -> list[str]:
+        """The first few summaries and a count of the rest: an undone import of thousands
+        is one readable line, not thousands."""
+        more = len(self.summaries) - shown
+        return self.summaries[:shown] + ([f"and {more} more"] if more > 0 else [])
+
 
 class Identity(Draft):
     """The acting login, checked like any owner's."""

@@ -25,7 +25,7 @@ from db.clock import iso
 from db.connection import refuse_database_file
 from db.dates import parse_date
 from db.errors import InvalidInput, PdcaError
-from db.input_files import Outcome, check_all, checked_again, not_utf8, open_text
+from db.input_files import Outcome, not_utf8, open_text, spool_checked
 from db.models import ID_MAX, ActionDraft, number_problem, validated
 from db.spreadsheet import neutralise, restore
 from db.store import Store
@@ -212,12 +212,12 @@ def _dangling_reference(conn: sqlite3.Connection) -> str | None:
 
 
 def _append_csv(store: Store, path: Path, stream: TextIO, today: date) -> str:
-    count, skipped = check_all(path, _csv_drafts(path, stream, today), "written")
-    if not count:
-        raise InvalidInput("file", str(path), "has no rows")
-    stream.seek(0)
-    ids = store.add_actions(checked_again(path, _csv_drafts(path, stream, today)))
-    summary = f"{len(ids)} actions added (#{ids[0]}..#{ids[-1]})"
+    with spool_checked(path, _csv_drafts(path, stream, today), "written") as drafts:
+        if not drafts.count:
+            raise InvalidInput("file", str(path), "has no rows")
+        first, last = store.add_actions(drafts)
+        skipped = drafts.skipped
+    summary = f"{drafts.count} actions added (#{first}..#{last})"
     return summary + (f", {skipped} done rows skipped" if skipped else "")
 
 

@@ -575,7 +575,7 @@ class BoardScreen(Screen[None]):
     async def undo_flow(self) -> None:
         undone = await self._save(lambda store: store.undo())
         if undone:
-            self.notify("undone: " + "; ".join(literal(s) for s in undone.summaries))
+            self.notify("undone: " + "; ".join(literal(s) for s in undone.headline()))
             self.reload()
 
     # ------------------------------------------------------------------ forms

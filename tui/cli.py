@@ -599,7 +599,7 @@ def undo(session: Session, as_json: bool) -> None:
     _emit(
         as_json,
         result,
-        lambda: click.echo("undid: " + "; ".join(printable(s) for s in result.summaries)),
+        lambda: click.echo("undid: " + "; ".join(printable(s) for s in result.headline())),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -161,9 +161,29 @@ def test_add_actions_is_all_or_nothing(store: Store) -> None:
     with pytest.raises(InvalidInput):
         store.add_actions([ActionDraft(title="good"), ActionDraft(title="bad", kpi="Nope")])
     assert store.counts() == {**store.counts(), "action": 0, "event": 0}
-    ids = store.add_actions([ActionDraft(title="a"), ActionDraft(title="b")])
-    assert ids == [1, 2]
+    assert store.add_actions(iter([ActionDraft(title="a"), ActionDraft(title="b")])) == (1, 2)
     assert len({e["tx"] for e in events(store)}) == 1
+
+
+def test_a_bulk_add_logs_the_same_events_as_one_at_a_time(store: Store) -> None:
+    """add_actions writes its events in one SQL statement; undo and history read them the
+    same as add_action's, so they must hold the same snapshot (every column)."""
+    store.add_initiative(InitiativeDraft(name="Faster triage"))
+    draft = ActionDraft(
+        title="Ünïcode \x1b and \"quotes\"", owner="dana", due=date(2026, 12, 24),
+        notes="line\nbreak", initiative="Faster triage", phase="do",
+    )  # fmt: skip
+    mark = last_event_id(store)
+    single = store.add_action(draft)
+    first, last = store.add_actions([draft, draft])
+    created = [e for e in events(store, mark) if e["entity"] == "action"]
+    assert [e["entity_id"] for e in created] == [single.id, first, last]
+    assert [e["summary"] for e in created] == [f"added #{i}" for i in (single.id, first, last)]
+    for bulk in created[1:]:
+        assert {**bulk["after"], "id": single.id} == created[0]["after"]
+    assert len({e["tx"] for e in created[1:]}) == 1
+    store.undo()
+    assert store.counts()["action"] == 1
 
 
 # --------------------------------------------------------------------------- edit
