@@ -15,7 +15,7 @@ import csv
 import io
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -212,13 +212,30 @@ def _dangling_reference(conn: sqlite3.Connection) -> str | None:
 
 
 def _append_csv(store: Store, path: Path, stream: TextIO, today: date) -> str:
-    with spool_checked(path, _csv_drafts(path, stream, today), "written") as drafts:
-        if not drafts.count:
+    with spool_checked(path, _as_values(_csv_drafts(path, stream, today)), "written") as rows:
+        if not rows.count:
             raise InvalidInput("file", str(path), "has no rows")
-        first, last = store.add_actions(drafts)
-        skipped = drafts.skipped
-    summary = f"{drafts.count} actions added (#{first}..#{last})"
-    return summary + (f", {skipped} done rows skipped" if skipped else "")
+        first, last = store.add_actions(_as_drafts(rows))
+    summary = f"{rows.count} actions added (#{first}..#{last})"
+    return summary + (f", {rows.skipped} done rows skipped" if rows.skipped else "")
+
+
+# A checked draft waits in the spool as a tuple of its fields: pickling the model itself
+# costs ten times as much, and it was checked already, so it is rebuilt without checking.
+_DRAFT_FIELDS = tuple(ActionDraft.model_fields)
+
+
+def _as_values(outcomes: Iterator[Outcome[ActionDraft]]) -> Iterator[Outcome[tuple[Any, ...]]]:
+    for line, outcome in outcomes:
+        if isinstance(outcome, ActionDraft):
+            yield line, tuple(getattr(outcome, name) for name in _DRAFT_FIELDS)
+        else:
+            yield line, outcome
+
+
+def _as_drafts(rows: Iterable[tuple[Any, ...]]) -> Iterator[ActionDraft]:
+    for values in rows:
+        yield ActionDraft.model_construct(**dict(zip(_DRAFT_FIELDS, values, strict=True)))
 
 
 def _csv_drafts(path: Path, stream: TextIO, today: date) -> Iterator[Outcome[ActionDraft]]:
