@@ -34,6 +34,7 @@ class Check:
     name: str
     ok: bool
     detail: str
+    warning: bool = False  # ok, yet worth doing something about (no backup yet)
 
 
 def diagnose(path: Path, mountinfo: str | None = None, now: datetime | None = None) -> list[Check]:
@@ -96,16 +97,16 @@ def _with_backups(path: Path, checks: list[Check], now: datetime) -> list[Check]
         age = age_words(good.age(now))
         return [*checks, Check("backup", True, f"newest good: {good.path.name}, {age} old")]
     if folder.exists() and not os.access(folder, os.R_OK | os.X_OK):
-        detail = f"warning: you may not look in {folder} ({describe_owner(folder)})"
-        return [*checks, Check("backup", True, detail)]
+        detail = f"you may not look in {folder} ({describe_owner(folder)})"
+        return [*checks, Check("backup", True, detail, warning=True)]
     backups = [b for b in list_backups(path) if not b.before_restore]
     if not backups:
         # A warning, not a failure: a new or private file has none yet, and is healthy.
         detail = (
-            f"warning: none yet in {folder}: make one with pdca --db {path} backup, "
+            f"none yet in {folder}: make one with pdca --db {path} backup, "
             "hourly from cron (README: Backups and restore)"
         )
-        return [*checks, Check("backup", True, detail)]
+        return [*checks, Check("backup", True, detail, warning=True)]
     newest = backups[0]
     age = age_words(newest.age(now))
     if newest.age(now) > STALE_AFTER:

@@ -700,7 +700,7 @@ def doctor(session: Session) -> None:
     click.echo(f"path        {resolved.path} ({describe_rule(resolved)})")
     failed = []
     for check in diagnose(resolved.path):
-        mark = "ok  " if check.ok else "FAIL"
+        mark = ("warn" if check.warning else "ok  ") if check.ok else "FAIL"
         if not check.ok:
             failed.append(check)
         click.echo(f"{mark} {check.name:<12} {printable(check.detail)}")

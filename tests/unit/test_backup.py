@@ -615,7 +615,7 @@ def test_doctor_warns_without_a_backup_and_passes_with_a_fresh_one(cli, db: Path
     result = cli("doctor")
     assert result.exit_code == 0, result.stdout
     line = _doctor_line(result, "backup")
-    assert line.startswith("ok   backup") and "warning: none yet" in line
+    assert line.startswith("warn backup") and "none yet" in line
     assert f"pdca --db {db} backup" in line
     made = cli("backup")
     assert made.exit_code == 0
