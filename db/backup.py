@@ -40,6 +40,7 @@ from db.connection import (
     database_files,
     open_database,
     refuse_database_file,
+    refuse_orphaned_journals,
 )
 from db.errors import (
     DatabaseBroken,
@@ -893,14 +894,7 @@ def _keep_before(
 def _restore_as_new(source: sqlite3.Connection, database: Path) -> None:
     """No database at the path (a lost disk): make it from the copy, under a temporary name
     linked into place complete, the way a new database is made (db/connection.py)."""
-    left = [name for name in database_files(database)[1:] if os.path.lexists(name)]
-    if left:
-        names = ", ".join(Path(name).name for name in left)
-        raise DatabaseProblem(
-            f"{database} is missing but {names} of a removed database is still there (SQLite "
-            f"would replay it into the restored file): once nobody runs pdca on it, move "
-            f"{names} away; nothing restored"
-        )
+    refuse_orphaned_journals(database, "nothing restored")
     folder_info = _stat(database.parent, "--db")
     if folder_info is None or not stat.S_ISDIR(folder_info.st_mode):
         raise DatabaseProblem(

@@ -136,7 +136,7 @@ def open_database(
             raise DatabaseProblem(f"{path}: a link to {os.readlink(path)}, which does not exist")
         if not (create or initialize):
             raise DatabaseProblem(f"no database at {path} (create one with: pdca --db {path} init)")
-        _refuse_orphaned_journals(path)
+        refuse_orphaned_journals(path)
         created = _create_database(path)
         info = _stat(path)
         if info is None:
@@ -181,7 +181,7 @@ def open_database(
     )
 
 
-def _refuse_orphaned_journals(path: Path) -> None:
+def refuse_orphaned_journals(path: Path, nothing: str = "nothing created") -> None:
     """No new database where a removed one's -wal, -shm or -journal is still lying: SQLite
     would replay that journal into the new file (a mispaired journal, sqlite.org
     howtocorrupt.html 2.4) and bring back, or mangle, the removed file's pages."""
@@ -190,7 +190,7 @@ def _refuse_orphaned_journals(path: Path) -> None:
         names = ", ".join(Path(name).name for name in left)
         raise DatabaseProblem(
             f"{path} is missing but {names} of a removed database is still there: restore "
-            f"the database, or once nobody runs pdca on it, move {names} away; nothing created"
+            f"the database, or once nobody runs pdca on it, move {names} away; {nothing}"
         )
 
 
