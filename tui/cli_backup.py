@@ -1,5 +1,6 @@
 """``pdca backup`` and ``pdca restore``: copies of the database made and put back by SQLite
-(db/backup.py). Registered into the group by tui/cli.py; like it, never imports Textual.
+(db/backup.py, db/restore.py). Registered into the group by tui/cli.py; like it, never
+imports Textual.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def restore(
 
     FILE is checked first, and the current contents are kept as a backup. Refused while
     others have the database open (see --wait and --force)."""
-    from db.backup import restore as put_back
+    from db.restore import restore as put_back
 
     if wait and force:
         raise click.UsageError("restore: use one of --wait and --force")

@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from db.backup import check_copy, list_backups
+from db.backup import list_backups
+from db.copies import check_copy
 from db.models import ActionDraft
 from db.seed import seed_database
 from db.store import Store

@@ -1,0 +1,193 @@
+"""Copies of a database made by SQLite, never by Python (shared/SQLITE.md): written under
+a temporary name, checked, and linked into place, so no name ever holds half a copy.
+
+What a backup and a restore (db/backup.py, db/restore.py) share: looking at a copy without
+leaving anything beside it, copying every page in one step, and giving the finished file
+its name without replacing another. Every other look at a file is ``os.stat``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+from db import schema
+from db.access import cannot_reach
+from db.connection import (
+    BUSY_TIMEOUT_SECONDS,
+)
+from db.errors import (
+    DatabaseProblem,
+    InvalidInput,
+    PdcaError,
+    database_failure,
+)
+
+_NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK}
+
+
+def uri_path(path: Path) -> str:
+    return quote(str(path), safe="/")
+
+
+@contextlib.contextmanager
+def read_copy(path: Path) -> Iterator[sqlite3.Connection]:
+    """A read-only connection to a copy (a backup, a file to restore) that leaves nothing
+    beside it: read as it stands (``immutable``) unless it has a ``-wal`` or ``-shm`` of its
+    own, which SQLite must then read through (a read-only open of a WAL file would otherwise
+    leave a ``-wal`` and ``-shm`` behind)."""
+    in_use = any(os.path.lexists(f"{path}{suffix}") for suffix in ("-wal", "-shm"))
+    uri = f"file:{uri_path(path)}?mode=ro" + ("" if in_use else "&immutable=1")
+    connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def integrity(connection: sqlite3.Connection) -> list[str]:
+    return [row[0] for row in connection.execute("PRAGMA integrity_check")]
+
+
+def summary(rows: list[str]) -> str:
+    shown = "; ".join(rows[:2])
+    return shown + (f" (and {len(rows) - 2} more)" if len(rows) > 2 else "")
+
+
+def version_problem(connection: sqlite3.Connection) -> tuple[int, str | None]:
+    """(schema version, why it is not a pdca database this pdca can use, or None)."""
+    if connection.execute("PRAGMA page_count").fetchone()[0] == 0:
+        return 0, "is an empty file, not a pdca database"
+    application_id, version = schema.read_versions(connection)
+    if application_id != schema.APPLICATION_ID:
+        return version, "is a SQLite database, but not a pdca one"
+    if version > schema.schema_version():
+        return version, (
+            f"has schema version {version}; this pdca knows up to version "
+            f"{schema.schema_version()}: upgrade pdca first"
+        )
+    return version, None
+
+
+def check_copy(path: Path) -> tuple[int, str | None]:
+    """(schema version, None) for a whole pdca database this pdca can read, else (version,
+    what is wrong with it, in words that follow the file's name)."""
+    try:
+        with read_copy(path) as connection:
+            version, problem = version_problem(connection)
+            if problem:
+                return version, problem
+            rows = integrity(connection)
+            if rows != ["ok"]:
+                return version, f"is damaged ({summary(rows)})"
+            return version, None
+    except sqlite3.Error as error:
+        return 0, copy_failure(error)
+
+
+def copy_failure(error: sqlite3.Error) -> str:
+    primary = (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
+    if primary == sqlite3.SQLITE_NOTADB:
+        return "is not a SQLite database"
+    if primary == sqlite3.SQLITE_CORRUPT:
+        return f"is damaged ({error})"
+    if primary in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_READONLY):
+        return f"cannot be read ({error})"
+    return f"cannot be read ({error})"
+
+
+def stat_or_none(path: Path, field_name: str) -> os.stat_result | None:
+    """``os.stat`` (opens nothing), None when missing; a one-line refusal when it cannot
+    be looked at."""
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise InvalidInput(
+                field_name, str(path), f"is a link to {os.readlink(path)}, which does not exist"
+            ) from None
+        return None
+    except NotADirectoryError:
+        raise InvalidInput(field_name, str(path), "has a part that is not a folder") from None
+    except PermissionError:
+        raise DatabaseProblem(cannot_reach(path)) from None
+    except OSError as error:
+        raise InvalidInput(field_name, str(path), f"cannot be used ({error.strerror})") from None
+
+
+def copy_mode(database: Path) -> int:
+    """The database's own read/write bits for its owner and group, never anyone else's:
+    ``0660`` for a team's file, ``0600`` for a private one."""
+    try:
+        mode = os.stat(database).st_mode & 0o660
+    except OSError:
+        mode = 0o600
+    return mode | 0o600
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make the new name itself durable (a folder, never a database file, is opened)."""
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def link_into_place(temporary: Path, target: Path) -> None:
+    """Give the complete, closed ``temporary`` the name ``target``; FileExistsError when
+    that name is taken (nothing is ever replaced)."""
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        raise
+    except OSError as error:
+        if error.errno not in _NO_LINKS:
+            raise
+        if os.path.lexists(target):  # no hard links here: rename, looking first
+            raise FileExistsError(errno.EEXIST, "exists", str(target)) from None
+        os.rename(temporary, target)
+
+
+def remove_temporary(temporary: Path) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        Path(f"{temporary}{suffix}").unlink(missing_ok=True)
+
+
+def copy_into(
+    source: sqlite3.Connection, temporary: Path, mode: int, *, damaged: bool = False
+) -> float:
+    """Copy every page of ``source`` into the new file ``temporary`` in one step (one read
+    transaction on the source); the seconds that read lasted. The copy is left in the
+    rollback-journal mode, so opening it later makes no -wal or -shm beside it (``damaged``:
+    a copy kept as it is even when SQLite cannot read its schema to change that)."""
+    target = sqlite3.connect(f"file:{uri_path(temporary)}?mode=rwc", uri=True, isolation_level=None)
+    try:
+        os.chmod(temporary, mode)
+        target.execute("PRAGMA journal_mode = OFF")  # a copy that fails is thrown away
+        began = time.perf_counter()
+        source.backup(target)
+        seconds = time.perf_counter() - began
+        try:
+            target.execute("PRAGMA journal_mode = DELETE")
+        except sqlite3.DatabaseError:
+            if not damaged:
+                raise
+        return seconds
+    finally:
+        target.close()
+
+
+def failure(database: Path, error: sqlite3.Error, nothing: str) -> PdcaError:
+    """A SQLite failure on the database, in one line ending with what was not done."""
+    known = database_failure(database, error)
+    if known is None:
+        return DatabaseProblem(f"{database}: {error}; {nothing}")
+    return type(known)(f"{known}; {nothing}")

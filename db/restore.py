@@ -1,0 +1,390 @@
+"""Putting a backup back: ``pdca restore``.
+
+SQLite's backup API again, from the file into a connection to the live database: one write
+transaction, so every other process sees the old contents or the new, never a mix, and the
+file keeps its inode, its ``-wal`` and its locks (renaming a file over a database others
+have open would lose their writes). First the file is checked, and the current contents are
+kept as a backup named ``...before-restore.db``. Refused while others have the file open,
+unless told to wait for them or to go ahead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import stat
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from db import backup as backups
+from db import copies, schema
+from db.access import cannot_reach, describe_owner, login_name
+from db.connection import (
+    BUSY_TIMEOUT_SECONDS,
+    connect_file,
+    open_database,
+    refuse_database_file,
+    refuse_orphaned_journals,
+)
+from db.errors import (
+    DatabaseBroken,
+    DatabaseBusy,
+    DatabaseProblem,
+    InvalidInput,
+    PdcaError,
+    ReadOnlyDatabase,
+)
+from db.filesystem import directory_is_group_shared, filesystem_of
+
+_ATTEMPT_MS = 200  # one try at being alone with the file; others wait at most this long
+
+_RETRY_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    database: Path
+    source: Path
+    before_restore: Path | None  # None when there was no database to keep
+    schema_version: int
+    upgraded_from: int | None
+    integrity: str
+    others: list[str]  # who had it open (restored under them with --force)
+    seconds: float  # the whole restore
+    held_seconds: float  # how long others could not read or write (without --force)
+
+
+def _check_source(source: Path, database: Path) -> None:
+    """Refuse, by ``os.stat`` alone (so a FIFO never blocks an open), what cannot be a
+    copy to restore."""
+    if not str(source).strip():
+        raise InvalidInput("FILE", str(source), "is not a path")
+    info = copies.stat_or_none(source, "FILE")
+    if info is None:
+        raise InvalidInput("FILE", str(source), "does not exist")
+    if stat.S_ISDIR(info.st_mode):
+        raise InvalidInput("FILE", str(source), "is a folder; name a backup file in it")
+    if not stat.S_ISREG(info.st_mode):
+        raise InvalidInput("FILE", str(source), "is not a regular file")
+    refuse_database_file(source, database, "FILE")
+    if not os.access(source, os.R_OK):
+        raise DatabaseProblem(cannot_reach(source))
+
+
+def _open_source(source: Path) -> tuple[sqlite3.Connection, int]:
+    """The checked copy, open read-only, and its schema version; a one-line refusal for
+    anything but a whole pdca database this pdca knows."""
+    in_use = any(os.path.lexists(f"{source}{suffix}") for suffix in ("-wal", "-shm"))
+    uri = f"file:{copies.uri_path(source)}?mode=ro" + ("" if in_use else "&immutable=1")
+    connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    try:
+        version, problem = copies.version_problem(connection)
+        if problem is None:
+            rows = copies.integrity(connection)
+            if rows != ["ok"]:
+                problem = f"is damaged ({copies.summary(rows)})"
+    except sqlite3.Error as error:
+        connection.close()
+        raise InvalidInput(
+            "FILE", str(source), copies.copy_failure(error) + "; nothing restored"
+        ) from None
+    if problem is not None:
+        connection.close()
+        raise InvalidInput("FILE", str(source), problem + "; nothing restored")
+    return connection, version
+
+
+def _others(database: Path, filesystem: str, now: datetime) -> list[str]:
+    """Who has the board open, from the presence rows (db/presence.py): ``login on host``."""
+    from db.clock import iso
+    from db.presence import PRESENT_WITHIN_SECONDS
+
+    cutoff = iso(now - timedelta(seconds=PRESENT_WITHIN_SECONDS))
+    try:
+        connection = _connect_live(database, filesystem)
+    except sqlite3.Error:
+        return []
+    try:
+        rows = connection.execute(
+            "SELECT DISTINCT login, host FROM sessions WHERE seen_at >= ? ORDER BY login, host",
+            (cutoff,),
+        ).fetchall()
+    except sqlite3.Error:  # no presence table (an old or damaged file): nobody known
+        return []
+    finally:
+        connection.close()
+    return [f"{login} on {host}" for login, host in rows]
+
+
+def _connect_live(database: Path, filesystem: str) -> sqlite3.Connection:
+    connection, _ = connect_file(database, True, filesystem)
+    return connection
+
+
+def _check_live(connection: sqlite3.Connection, database: Path) -> None:
+    """The live file must be pdca's (or an empty file): restore never writes over someone
+    else's database. A damaged pdca file is fine: that is what restore is for."""
+    try:
+        application_id, version = schema.read_versions(connection)
+        if application_id == schema.APPLICATION_ID:
+            return
+        if application_id == 0 and version == 0:
+            tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if tables == 0:
+                return
+    except sqlite3.Error as error:
+        primary = (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
+        if primary == sqlite3.SQLITE_CORRUPT:
+            return
+        if primary == sqlite3.SQLITE_NOTADB:
+            raise DatabaseBroken(
+                f"{database}: not a SQLite database (or its first page is damaged), so SQLite "
+                "cannot write a copy into it; nothing restored: once nobody has it open, move "
+                "it away and run the same pdca restore again (it then makes the file anew)"
+            ) from None
+        raise copies.failure(database, error, "nothing restored") from None
+    raise DatabaseProblem(
+        f"{database}: a SQLite database, but not a pdca one; nothing restored (left untouched)"
+    )
+
+
+def _try_alone(database: Path, filesystem: str) -> sqlite3.Connection | None:
+    """A connection holding the file to itself (EXCLUSIVE locking mode, set before its first
+    read, so the lock stays until it is closed), or None when another connection has the
+    file open: in WAL mode every connection that has read holds a shared lock until it
+    closes. Trying makes others wait at most ``_ATTEMPT_MS``."""
+    connection = _connect_live(database, filesystem)
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {_ATTEMPT_MS}")
+        connection.execute("PRAGMA locking_mode = EXCLUSIVE")
+        connection.execute("BEGIN EXCLUSIVE")
+        connection.execute("COMMIT")
+        connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        return connection
+    except sqlite3.OperationalError as error:
+        connection.close()
+        primary = (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
+        if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            return None
+        raise copies.failure(database, error, "nothing restored") from None
+    except BaseException:
+        connection.close()
+        raise
+
+
+def _alone(
+    database: Path, filesystem: str, wait: float | None, clock: Callable[[], datetime]
+) -> sqlite3.Connection:
+    """Wait (up to ``wait`` seconds) until no board is present (db/presence.py: a board on
+    a network filesystem holds no lock between reads) and no connection has the file open;
+    then hold it alone. Refused, naming who is there, when that does not happen in time."""
+    deadline = time.monotonic() + (wait or 0)
+    while True:
+        others = _others(database, filesystem, clock())
+        if not others:
+            connection = _try_alone(database, filesystem)
+            if connection is not None:
+                return connection
+        if time.monotonic() >= deadline:
+            who = ", ".join(others) if others else "a pdca command, or another SQLite program"
+            waited = f" after waiting {wait:g} s" if wait else ""
+            raise DatabaseBusy(
+                f"{database} is open elsewhere{waited} ({who}); nothing restored: ask them to "
+                "quit pdca, or run again with --wait (until they have) or --force (restore "
+                "under them)"
+            )
+        time.sleep(_RETRY_SECONDS)
+
+
+def restore(
+    database: Path,
+    source: Path,
+    *,
+    clock: Callable[[], datetime],
+    wait: float | None = None,
+    force: bool = False,
+    mountinfo: str | None = None,
+) -> RestoreResult:
+    """Replace the contents of ``database`` with the copy ``source``, in one transaction,
+    after keeping the current contents in the backups folder (``...before-restore.db``).
+
+    Refused, leaving the database as it was, when ``source`` is not a whole pdca database
+    this pdca can read, or while others have the database open (unless ``wait``: seconds to
+    wait for them to leave; or ``force``). A missing database is made from the copy. An
+    older copy is upgraded afterwards, as any pdca upgrades a file it opens.
+    """
+    started = time.perf_counter()
+    database = Path(os.path.abspath(database))
+    source = Path(os.path.abspath(source))
+    _check_source(source, database)
+    info = copies.stat_or_none(database, "--db")
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise DatabaseProblem(f"{database}: not a regular file; nothing restored")
+    if info is not None and info.st_nlink > 1:
+        raise DatabaseProblem(
+            f"{database} has {info.st_nlink} names (hard links); remove the extra ones (find "
+            f"{database.parent} -samefile {database}), then restore; nothing restored"
+        )
+    source_connection, version = _open_source(source)
+    before: Path | None = None
+    others: list[str] = []
+    held = 0.0
+    try:
+        if info is None:
+            _restore_as_new(source_connection, database)
+        else:
+            before, others, held = _restore_in_place(
+                source_connection, source, database, clock, wait, force, mountinfo
+            )
+    finally:
+        source_connection.close()
+    # Opened as every pdca opens it: its journal mode set, an older schema upgraded.
+    opened = open_database(database, create=False, mountinfo=mountinfo)
+    try:
+        rows = copies.integrity(opened.connection)
+        current = schema.read_versions(opened.connection)[1]
+    finally:
+        opened.connection.close()
+    if rows != ["ok"]:
+        kept = f"; the contents before are in {before}" if before else ""
+        raise DatabaseBroken(
+            f"{database}: restored, but integrity_check says {copies.summary(rows)}{kept}"
+        )
+    return RestoreResult(
+        database=database,
+        source=source,
+        before_restore=before,
+        schema_version=current,
+        upgraded_from=version if version < current else None,
+        integrity="ok",
+        others=others,
+        seconds=time.perf_counter() - started,
+        held_seconds=held,
+    )
+
+
+def _restore_in_place(
+    source: sqlite3.Connection,
+    source_file: Path,
+    database: Path,
+    clock: Callable[[], datetime],
+    wait: float | None,
+    force: bool,
+    mountinfo: str | None,
+) -> tuple[Path, list[str], float]:
+    """Keep the current contents, then copy ``source`` over them in one write transaction;
+    (the copy kept, who had the file open when ``force`` restored under them, how long the
+    file was held alone)."""
+    if not (os.access(database, os.W_OK) and os.access(database.parent, os.W_OK | os.X_OK)):
+        raise ReadOnlyDatabase(
+            f"{database}: {login_name()} may not write it or its folder "
+            f"({describe_owner(database)}); nothing restored"
+        )
+    filesystem = filesystem_of(database.parent, mountinfo)
+    try:
+        look = _connect_live(database, filesystem)
+    except sqlite3.Error as error:
+        raise copies.failure(database, error, "nothing restored") from None
+    try:
+        _check_live(look, database)
+    finally:
+        look.close()
+    folder = backups.make_default_folder(database)
+    others: list[str] = []
+    if force:
+        others = _others(database, filesystem, clock())
+        connection = _connect_live(database, filesystem)
+    else:
+        connection = _alone(database, filesystem, wait, clock)
+    taken = time.perf_counter()
+    try:
+        before = _keep_before(connection, database, folder, datetime.now(UTC))
+        try:
+            source.backup(connection)  # one write transaction on the database
+        except sqlite3.Error as error:
+            raise _restore_failure(
+                source, source_file, connection, database, error, before
+            ) from None
+    finally:
+        connection.close()  # the last connection: SQLite checkpoints the copy into the file
+    return before, others, 0.0 if force else time.perf_counter() - taken
+
+
+def _restore_failure(
+    source: sqlite3.Connection,
+    source_file: Path,
+    live: sqlite3.Connection,
+    database: Path,
+    error: sqlite3.Error,
+    before: Path,
+) -> PdcaError:
+    nothing = f"nothing restored (the contents before are in {before})"
+    with contextlib.suppress(sqlite3.Error):
+        source_page = source.execute("PRAGMA page_size").fetchone()[0]
+        live_page = live.execute("PRAGMA page_size").fetchone()[0]
+        if source_page != live_page:  # SQLite cannot change a WAL file's page size in place
+            return InvalidInput(
+                "FILE",
+                str(source_file),
+                f"has {source_page}-byte pages and the database {live_page}-byte ones; {nothing}",
+            )
+    return copies.failure(database, error, nothing)
+
+
+def _keep_before(
+    connection: sqlite3.Connection, database: Path, folder: Path, now: datetime
+) -> Path:
+    """Copy the current contents, as they are (damaged or not), to ``...before-restore.db``."""
+    temporary = schema.temporary_name(folder / database.name, "bak")
+    try:
+        try:
+            copies.copy_into(connection, temporary, copies.copy_mode(database), damaged=True)
+        except sqlite3.Error as error:
+            raise DatabaseProblem(
+                f"{database}: keeping its contents in {folder} first failed ({error}); "
+                "nothing restored"
+            ) from None
+        target = backups.link_numbered(temporary, folder, database, now, before=True)
+    finally:
+        copies.remove_temporary(temporary)
+    copies.fsync_folder(folder)
+    return target
+
+
+def _restore_as_new(source: sqlite3.Connection, database: Path) -> None:
+    """No database at the path (a lost disk): make it from the copy, under a temporary name
+    linked into place complete, the way a new database is made (db/connection.py)."""
+    refuse_orphaned_journals(database, "nothing restored")
+    folder_info = copies.stat_or_none(database.parent, "--db")
+    if folder_info is None or not stat.S_ISDIR(folder_info.st_mode):
+        raise DatabaseProblem(
+            f"{database}: folder {database.parent} does not exist; nothing restored"
+        )
+    if not os.access(database.parent, os.W_OK | os.X_OK):
+        raise ReadOnlyDatabase(
+            f"{database}: {login_name()} may not create files in {database.parent} "
+            f"({describe_owner(database.parent)}); nothing restored"
+        )
+    mode = 0o660 if directory_is_group_shared(database.parent) else 0o600
+    temporary = schema.temporary_name(database, "new")
+    try:
+        try:
+            copies.copy_into(source, temporary, mode)
+        except sqlite3.Error as error:
+            raise DatabaseProblem(
+                f"{database}: could not write the copy ({error}); nothing restored"
+            ) from None
+        try:
+            copies.link_into_place(temporary, database)
+        except FileExistsError:
+            raise DatabaseProblem(
+                f"{database} appeared while the copy was written; nothing replaced: run the "
+                "restore again to put the copy into it"
+            ) from None
+    finally:
+        copies.remove_temporary(temporary)
+    copies.fsync_folder(database.parent)
