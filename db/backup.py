@@ -7,11 +7,7 @@
   in the destination's folder, checked (``integrity_check``, pdca's application id), and
   only then linked to its real name, which never replaces a file: nobody ever finds half a
   backup under a backup's name, and a damaged database never pushes good backups out.
-- ``restore``: the backup API again, from the file into a connection to the live database:
-  one write transaction, so every other process sees the old contents or the new, never a
-  mix, and the file keeps its inode, its ``-wal`` and its locks (renaming a file over a
-  database others have open would lose their writes). First the file is checked, and the
-  current contents are kept as a backup named ``...before-restore.db``.
+- Putting one back is db/restore.py; the mechanics both share are db/copies.py.
 - Nothing here opens the database, its ``-wal``, ``-shm`` or ``-journal`` except SQLite
   (see shared/SQLITE.md); every other look is ``os.stat``.
 """
