@@ -231,7 +231,7 @@ class PdcaGroup(click.Group):
             # (| head). Later flushes go nowhere, so Python's exit does not try again.
             _silence_stdout()
             if error.errno == errno.EPIPE:
-                sys.exit(1)  # the reader chose to stop; there is nothing to tell it
+                sys.exit(0)  # the reader chose to stop (| head): nothing to tell, as click does
             _fail(f"could not write the output: {error.strerror}")
         except Exception as error:  # a bug: one line here, the traceback in the crash log
             from tui.crash import crash_line, write_crash_log
