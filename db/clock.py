@@ -25,17 +25,20 @@ def parse_timestamp(text: str, field: str = "timestamp") -> datetime:
             parsed = datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         raise InvalidInput(field, text, "is not an ISO-8601 time (2026-11-23T09:30:00Z)") from None
-    # The local date is checked before the shift to UTC, which would overflow at year 1.
+    # The local date is checked before the shift to UTC, which would overflow at year 1,
+    # and the UTC one after it (9998-12-31T23:59-23:59 is already 9999 in UTC).
     in_range(parsed.date(), text, field)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).replace(microsecond=0)
+    moment = parsed.astimezone(UTC).replace(microsecond=0)
+    in_range(moment.date(), text, field)
+    return moment
 
 
 def clock_from_env(environ: Mapping[str, str]) -> Clock:
     """``PDCA_NOW`` fixes the clock; without it, the system clock in UTC."""
-    fixed = environ.get("PDCA_NOW", "").strip()
-    if not fixed:
+    fixed = environ.get("PDCA_NOW", "")
+    if not fixed:  # unset or set empty: the usual way to switch a variable off
         return system_clock
     moment = parse_timestamp(fixed, "PDCA_NOW")
     return lambda: moment

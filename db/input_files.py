@@ -8,11 +8,12 @@ in at that moment cannot hang the open.
 
 from __future__ import annotations
 
+import csv
 import os
 import pickle
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Generic, TextIO, TypeVar
 
@@ -129,3 +130,47 @@ def spool_checked(path: Path, outcomes: Iterable[Outcome[T]], verb: str) -> Spoo
             "file", str(path), f"has {bad} bad rows, nothing {verb}: {'; '.join(problems)}{more}"
         )
     return spool
+
+
+# --------------------------------------------------------------------------- CSV
+
+Row = tuple[int, dict[str, str] | InvalidInput]
+
+
+def read_csv(
+    path: Path, stream: TextIO, name: Callable[[str], str] = str.strip
+) -> tuple[list[str], Iterator[Row]]:
+    """The header (each column named by ``name``) and the rows of a CSV, each with its line.
+
+    Strict where the csv module is lenient: a quote left open, a column named twice, or a
+    row with more fields than the header is an error instead of a guess (the lenient reader
+    would swallow the rest of the file into one field, keep one column, or drop fields).
+    """
+    reader = csv.reader(stream, strict=True)
+
+    def failed(error: csv.Error) -> InvalidInput:  # a field past 128 KiB, a quote left open
+        return InvalidInput("file", str(path), f"line {reader.line_num}: {error}")
+
+    try:
+        header = [name(column) for column in next(reader, [])]
+    except csv.Error as error:
+        raise failed(error) from None
+    twice = sorted({column for column in header if header.count(column) > 1})
+    if twice:
+        raise InvalidInput("file", str(path), f"names a column twice: {', '.join(twice)}")
+
+    def rows() -> Iterator[Row]:
+        try:
+            for fields in reader:
+                if not fields:
+                    continue  # a blank line
+                if len(fields) > len(header):
+                    why = f"has {len(fields)} fields; the header names {len(header)}"
+                    yield reader.line_num, InvalidInput("row", fields[len(header)], why)
+                    continue
+                padded = fields + [""] * (len(header) - len(fields))
+                yield reader.line_num, dict(zip(header, padded, strict=True))
+        except csv.Error as error:
+            raise failed(error) from None
+
+    return header, rows()

@@ -6,7 +6,6 @@ Functions over a ``Store``; every write is one ``BEGIN IMMEDIATE`` transaction w
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -18,7 +17,7 @@ from db import alerts, convert, kpi_rules
 from db.clock import iso, parse_timestamp
 from db.connection import refuse_database_file
 from db.errors import Conflict, InvalidInput, NotFound
-from db.input_files import Outcome, not_utf8, open_text, spool_checked
+from db.input_files import Outcome, not_utf8, open_text, read_csv, spool_checked
 from db.models import (
     STATUS_ORDER,
     ActionChange,
@@ -29,7 +28,7 @@ from db.models import (
     KpiDraft,
     KpiRow,
     ReadingDraft,
-    number_problem,
+    parse_number,
     validated,
 )
 from db.store import Store
@@ -372,39 +371,29 @@ def _insert_readings(
 def _reading_rows(
     path: Path, stream: TextIO, known: dict[str, int]
 ) -> Iterator[Outcome[tuple[int, str, float, str]]]:
-    reader = csv.DictReader(stream)
-    try:
-        header = [h.strip().lower() for h in reader.fieldnames or []]
-        missing = [c for c in IMPORT_COLUMNS if c not in header]
-        if missing:
-            raise InvalidInput(
-                "file", str(path), f"has no column {', '.join(missing)} (name, at, value[, note])"
+    header, rows = read_csv(path, stream, lambda column: column.strip().lower())
+    missing = [c for c in IMPORT_COLUMNS if c not in header]
+    if missing:
+        raise InvalidInput(
+            "file", str(path), f"has no column {', '.join(missing)} (name, at, value[, note])"
+        )
+    for line, raw in rows:
+        if isinstance(raw, InvalidInput):
+            yield line, raw
+            continue
+        row = {key: value.strip() for key, value in raw.items()}
+        try:
+            kpi_id = known.get(row["name"].lower())
+            if kpi_id is None:
+                raise InvalidInput("name", row["name"], "is not a known KPI")
+            at = parse_timestamp(row["at"], "at")
+            draft = validated(
+                ReadingDraft, kpi=row["name"], value=_float(row["value"]), note=row.get("note", "")
             )
-        reader.fieldnames = header
-        for raw in reader:
-            row = {k: (v or "").strip() for k, v in raw.items() if k}
-            try:
-                kpi_id = known.get(row.get("name", "").lower())
-                if kpi_id is None:
-                    raise InvalidInput("name", row.get("name", ""), "is not a known KPI")
-                at = parse_timestamp(row.get("at", ""), "at")
-                draft = validated(
-                    ReadingDraft, kpi=row["name"], value=_float(row.get("value", "")),
-                    note=row.get("note", ""),
-                )  # fmt: skip
-                yield reader.line_num, (kpi_id, iso(at), draft.value, draft.note)
-            except InvalidInput as error:
-                yield reader.line_num, error
-    except csv.Error as error:  # a field past csv's limit (128 KiB), a NUL, a stray quote
-        raise InvalidInput("file", str(path), f"line {reader.line_num}: {error}") from None
+            yield line, (kpi_id, iso(at), draft.value, draft.note)
+        except InvalidInput as error:
+            yield line, error
 
 
 def _float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise InvalidInput("value", text, "is not a number") from None
-    problem = number_problem(value)
-    if problem:
-        raise InvalidInput("value", text, problem)
-    return value
+    return parse_number(text, "value")

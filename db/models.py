@@ -85,11 +85,29 @@ ID_MAX = 2**63 - 1
 
 def record_id(text: str) -> int | None:
     """The id ``text`` names, or None when it is not one."""
-    match = _RECORD_ID.fullmatch(text.strip())
+    match = _RECORD_ID.fullmatch(text)
     if match is None:
         return None
     value = int(match.group(1))
     return value if 0 < value <= ID_MAX else None
+
+
+# A number as people and CSV files write it, in ASCII: float() alone would also take "١٢",
+# "５" and "1_000". nan and inf are read so the message can say what is wrong with them.
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+_NOT_FINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
+
+
+def parse_number(text: str, field: str) -> float:
+    """What ``text`` says, as a KPI number; else an ``InvalidInput`` naming ``field``."""
+    raw = text.strip()
+    if not (_NUMBER.fullmatch(raw) or _NOT_FINITE.fullmatch(raw)):
+        raise InvalidInput(field, text, "is not a number")
+    value = float(raw)
+    problem = number_problem(value)
+    if problem:
+        raise InvalidInput(field, text, problem)
+    return value
 
 
 def _finite(value: float) -> float:

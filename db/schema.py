@@ -372,6 +372,11 @@ def identify(conn: sqlite3.Connection, path: Path) -> int | None:
         return None  # a SQLite file nobody has put anything in yet
     if application_id != APPLICATION_ID:
         raise DatabaseProblem(f"{path}: a SQLite database, but not a pdca one (left untouched)")
+    if user_version < 1:  # pdca sets its mark and version 1 or more in one transaction
+        raise DatabaseProblem(
+            f"{path} has pdca's mark but schema version {user_version}, which no pdca writes "
+            "(left untouched): restore a backup, or ask whoever changed it"
+        )
     if user_version > schema_version():
         raise DatabaseProblem(
             f"{path} has schema version {user_version}; this pdca knows up to version "

@@ -25,7 +25,7 @@ from db.clock import iso
 from db.connection import refuse_database_file
 from db.dates import parse_date
 from db.errors import InvalidInput, PdcaError
-from db.input_files import Outcome, not_utf8, open_text, spool_checked
+from db.input_files import Outcome, not_utf8, open_text, read_csv, spool_checked
 from db.models import ID_MAX, ActionDraft, number_problem, validated
 from db.spreadsheet import neutralise, restore
 from db.store import Store
@@ -96,7 +96,7 @@ def import_file(store: Store, path: Path, today: date) -> str:
     """Import a JSON export (restore) or a CSV of actions (append); return a summary."""
     if store.path is not None:
         refuse_database_file(path, store.path, "file")
-    with open_text(path) as stream:
+    with open_text(path, encoding="utf-8-sig") as stream:  # -sig: a spreadsheet's BOM
         try:
             start = stream.read(64).lstrip()
             stream.seek(0)
@@ -240,29 +240,26 @@ def _as_drafts(rows: Iterable[tuple[Any, ...]]) -> Iterator[ActionDraft]:
 
 def _csv_drafts(path: Path, stream: TextIO, today: date) -> Iterator[Outcome[ActionDraft]]:
     """Each row's line and its draft, the error that refused it, or None for a done row."""
-    reader = csv.DictReader(stream)
-    try:
-        header = [name.strip() for name in reader.fieldnames or []]
-        if "title" not in header:
-            raise InvalidInput(
-                "file", str(path), "is neither a pdca JSON export nor a CSV with a title column"
-            )
-        unknown = [name for name in header if name not in (*CSV_IMPORT_COLUMNS, *CSV_COLUMNS)]
-        if unknown:
-            raise InvalidInput("file", str(path), f"has unknown columns: {', '.join(unknown)}")
-        for row in reader:
-            values = {
-                key.strip(): restore(value or "") for key, value in row.items() if key is not None
-            }
-            if values.get("done_at", "").strip():
-                yield reader.line_num, None  # a finished action from an export is history
-                continue
-            try:
-                yield reader.line_num, _draft_from_row(values, today)
-            except PdcaError as error:
-                yield reader.line_num, error
-    except csv.Error as error:  # a field past csv's limit (128 KiB), a NUL, a stray quote
-        raise InvalidInput("file", str(path), f"line {reader.line_num}: {error}") from None
+    header, rows = read_csv(path, stream)
+    if "title" not in header:
+        raise InvalidInput(
+            "file", str(path), "is neither a pdca JSON export nor a CSV with a title column"
+        )
+    unknown = [name for name in header if name not in (*CSV_IMPORT_COLUMNS, *CSV_COLUMNS)]
+    if unknown:
+        raise InvalidInput("file", str(path), f"has unknown columns: {', '.join(unknown)}")
+    for line, row in rows:
+        if isinstance(row, InvalidInput):
+            yield line, row
+            continue
+        values = {key: restore(value) for key, value in row.items()}
+        if values.get("done_at", "").strip():
+            yield line, None  # a finished action from an export is history, not new work
+            continue
+        try:
+            yield line, _draft_from_row(values, today)
+        except PdcaError as error:
+            yield line, error
 
 
 def _draft_from_row(values: dict[str, str], today: date) -> ActionDraft:

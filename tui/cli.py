@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import importlib
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from db.models import (
     ID_MAX,
     PHASES,
     VERDICTS,
-    number_problem,
+    parse_number,
     record_id,
 )
 from tui.output import for_terminal, json_safe, printable, table, to_json
@@ -95,8 +96,9 @@ class Session:
             _opened.append(self._store)
             if self._store.created and resolved.is_default:
                 click.echo(
-                    f"pdca: created your own database {resolved.path} (no --db, no $PDCA_DB, "
-                    "no pdca.db above here; for a team's file: cd to its folder, pdca init)",
+                    f"pdca: created your own database {printable(str(resolved.path))} (no --db, "
+                    "no $PDCA_DB, no pdca.db above here; for a team's file: cd to its folder, "
+                    "pdca init)",
                     err=True,
                 )
         return self._store
@@ -121,9 +123,30 @@ class ActionIdType(click.ParamType):
         self.fail(f"{value!r} is not an action id (a number such as 12 or #12)", param, ctx)
 
 
+class WholeNumberType(click.ParamType):
+    """A whole number in ASCII digits within ``low``..``high`` (click's int would also take
+    "+5", "1_0" and "٣")."""
+
+    name = "N"
+
+    def __init__(self, low: int, high: int) -> None:
+        self.low, self.high = low, high
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            number = value
+        elif re.fullmatch(r"[0-9]{1,19}", str(value)):
+            number = int(value)
+        else:
+            self.fail(f"{value!r} is not a whole number", param, ctx)
+        if not self.low <= number <= self.high:
+            self.fail(f"{value!r} is not from {self.low} to {self.high}", param, ctx)
+        return number
+
+
 ACTION_ID = ActionIdType()
 # "At most this many": any count SQLite's LIMIT can take.
-COUNT = click.IntRange(min=1, max=ID_MAX)
+COUNT = WholeNumberType(1, ID_MAX)
 pass_session = click.make_pass_decorator(Session)
 
 
@@ -136,16 +159,7 @@ def _date(session: Session, field_name: str, text: str | None) -> date | None:
 
 
 def _number(field_name: str, text: str | None) -> float | None:
-    if text is None:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise InvalidInput(field_name, text, "is not a number") from None
-    problem = number_problem(value)
-    if problem:
-        raise InvalidInput(field_name, text, problem)
-    return value
+    return None if text is None else parse_number(text, field_name)
 
 
 def cleared(value: str | None) -> bool:
@@ -208,6 +222,8 @@ class PdcaGroup(click.Group):
         extra.pop("standalone_mode", None)
         arguments = sys.argv[1:] if args is None else list(args)
         try:
+            if sys.stdout is None:  # started with >&-: whatever it did, nobody would know
+                raise PdcaError("standard output is closed; nothing done")
             refuse_unreadable_text(arguments, os.environ)
             return super().main(arguments, prog_name or "pdca", standalone_mode=False, **extra)
         except PdcaError as error:
@@ -291,7 +307,8 @@ def _open_board(session: Session) -> None:
     resolved = session.resolved
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         click.echo(
-            f"pdca would open the board on {resolved.path} ({describe_rule(resolved)}),\n"
+            f"pdca would open the board on {printable(str(resolved.path))} "
+            f"({describe_rule(resolved)}),\n"
             "but this is not a terminal; scripts use the commands: pdca list, pdca --help"
         )
         return
@@ -317,7 +334,7 @@ def _open_board(session: Session) -> None:
 def where(session: Session) -> None:
     """Print the database path pdca resolved and which rule chose it."""
     resolved = session.resolved
-    click.echo(str(resolved.path))
+    click.echo(printable(str(resolved.path)))
     click.echo(f"rule: {describe_rule(resolved)}", err=False)
 
 
@@ -333,7 +350,7 @@ def init(session: Session) -> None:
         session.db_option = str(Path.cwd() / DB_NAME)
     store = session.store(create=True, initialize=True)
     verb = "created" if store.created else "uses existing"
-    click.echo(f"{verb} {store.path}")
+    click.echo(f"{verb} {printable(str(store.path))}")
 
 
 @cli.command()
@@ -341,7 +358,7 @@ def init(session: Session) -> None:
 @click.option(
     "--seed",
     "seed_value",
-    type=click.IntRange(0, ID_MAX),
+    type=WholeNumberType(0, ID_MAX),
     default=1,
     show_default=True,
     help="Random seed.",
@@ -362,7 +379,9 @@ def seed(session: Session, size: str, seed_value: int) -> None:
             last[0] = step
 
         counts = seed_database(store, size=size, seed=seed_value, progress=progress)
-    click.echo(f"seeded {store.path}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    click.echo(
+        f"seeded {printable(str(store.path))}: " + ", ".join(f"{n} {k}" for k, n in counts.items())
+    )
 
 
 @cli.command()
@@ -655,7 +674,9 @@ def initiative_list(session: Session, as_json: bool) -> None:
     show_default=True,
     help="json: everything; csv: the actions.",
 )
-@click.option("--out", metavar="FILE", help="File (default stdout); written whole or not at all.")
+@click.option(
+    "--out", metavar="FILE", help="File (default or '-': stdout); written whole or not at all."
+)
 @pass_session
 def export(session: Session, fmt: str, out: str | None) -> None:
     """Write the whole database as JSON, or the actions as CSV."""
@@ -663,6 +684,8 @@ def export(session: Session, fmt: str, out: str | None) -> None:
     from db.transfer import export_csv, export_json
 
     store = session.store()
+    if out == "-":  # the usual name for standard output
+        out = None
     if out:
         refuse_database_file(Path(out), store.path or session.resolved.path, "--out")
     # JSON with every control written \uXXXX: the same value, and safe on any screen.
@@ -697,7 +720,7 @@ def doctor(session: Session) -> None:
     from db.doctor import diagnose
 
     resolved = session.resolved
-    click.echo(f"path        {resolved.path} ({describe_rule(resolved)})")
+    click.echo(f"path        {printable(str(resolved.path))} ({describe_rule(resolved)})")
     failed = []
     for check in diagnose(resolved.path):
         mark = ("warn" if check.warning else "ok  ") if check.ok else "FAIL"

@@ -191,7 +191,7 @@ def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_j
     from db.models import ReadingDraft, validated
 
     draft = validated(ReadingDraft, kpi=name, value=_number("value", value), note=note)
-    at = parse_timestamp(at_text, "at") if at_text else None
+    at = parse_timestamp(at_text, "at") if at_text is not None else None
     store = session.store()
     result = store.record_reading(draft, at)
     alert_store.escalate_due(store)

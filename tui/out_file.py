@@ -22,7 +22,11 @@ def write_whole(target: str, text: str, field: str = "--out") -> None:
     shown = target
     if not target.strip():
         raise InvalidInput(field, target, "is not a path")
-    path = Path(target)
+    if target.endswith(os.sep):
+        raise InvalidInput(field, target, "names a folder; name a file in it")
+    # Through a link to the file it names: replacing the link itself would leave its target
+    # stale and the link a plain file.
+    path = Path(os.path.realpath(target))
     try:
         existing = os.stat(path)
     except FileNotFoundError:

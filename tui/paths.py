@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from db.errors import InvalidInput
+
 DB_NAME = "pdca.db"
 
 
@@ -31,7 +33,9 @@ def user_data_dir(environ: Mapping[str, str]) -> Path:
 def resolve_db_path(option: str | None, environ: Mapping[str, str], cwd: Path) -> ResolvedPath:
     if option:
         return ResolvedPath(_absolute(option, cwd), "--db")
-    if environ.get("PDCA_DB"):
+    if environ.get("PDCA_DB"):  # set empty: switched off, as for any variable
+        if not environ["PDCA_DB"].strip():
+            raise InvalidInput("PDCA_DB", environ["PDCA_DB"], "is not a path")
         return ResolvedPath(_absolute(environ["PDCA_DB"], cwd), "PDCA_DB")
     for directory in (cwd, *cwd.parents):
         candidate = directory / DB_NAME

@@ -115,6 +115,51 @@ def test_a_clock_before_1900_writes_nothing(team: Path, env: dict[str, str]) -> 
     assert _state(team) == before
 
 
+def test_blank_variables_are_refused_and_empty_ones_are_off(
+    team: Path, env: dict[str, str]
+) -> None:
+    for variable, value in (("PDCA_DB", " "), ("PDCA_NOW", " ")):
+        result = run_pdca("list", env={**env, variable: value})
+        assert result.returncode == 1
+        assert result.stderr.startswith(f"pdca: {variable}: ' '"), result.stderr
+    assert run_pdca("list", env={**env, "PDCA_NOW": ""}).returncode == 0  # empty: unset
+
+
+def test_closed_standard_output_does_nothing(team: Path, env: dict[str, str]) -> None:
+    before = _state(team)
+    result = _process(["add", "written blind"], env, preexec_fn=lambda: os.close(1))
+    assert result.returncode == 1
+    _one_line(result.stderr, "standard output is closed; nothing done")
+    assert _state(team) == before
+
+
+def test_paths_are_shown_escaped(cli, env: dict[str, str], tmp_path: Path) -> None:
+    odd = tmp_path / "\x1b]0;retitled\x07\u202e.db"
+    for command in (["where"], ["init"], ["doctor"]):
+        result = cli("--db", str(odd), *command)
+        shown = result.stdout + result.stderr
+        assert "retitled" in shown, command
+        assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown, command
+
+
+def test_a_file_with_pdcas_mark_but_no_version_is_one_line(cli, team: Path, tmp_path: Path) -> None:
+    odd = tmp_path / "odd.db"
+    connection = sqlite3.connect(odd)
+    connection.execute("CREATE TABLE t (x)")
+    connection.execute(f"PRAGMA application_id = {_application_id()}")
+    connection.execute("PRAGMA user_version = -1")
+    connection.commit()
+    connection.close()
+    for command in (["list"], ["add", "x"], ["init"], ["export"]):
+        assert_one_line_error(cli("--db", str(odd), *command), "schema version -1")
+
+
+def _application_id() -> int:
+    from db import schema
+
+    return schema.APPLICATION_ID
+
+
 # --------------------------------------------------------------------------- files to read
 
 
@@ -143,6 +188,33 @@ def test_a_csv_that_is_not_utf8_is_one_line(cli, team: Path, tmp_path: Path) -> 
     latin.write_bytes("title\ncaf\xe9\n".encode("latin-1"))
     assert_one_line_error(cli("import", str(latin)), "is not UTF-8 text")
     assert_one_line_error(cli("kpi", "import", str(latin)), "is not UTF-8 text")
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ('title\n"a quote left open\nx\n', "line 3: unexpected end of data"),
+        ("title,owner\nx,dana,extra\n", "line 2: row: 'extra' has 3 fields; the header names 2"),
+        ("title,title\nx,y\n", "names a column twice: title"),
+    ],
+)
+def test_a_csv_the_lenient_reader_would_guess_at_is_refused(
+    cli, team: Path, tmp_path: Path, text: str, fragment: str
+) -> None:
+    odd = tmp_path / "odd.csv"
+    odd.write_text(text, encoding="utf-8")
+    before = _state(team)
+    assert_one_line_error(cli("import", str(odd)), fragment)
+    assert _state(team) == before
+
+
+def test_a_csv_from_a_spreadsheet_with_a_bom_imports(cli, team: Path, tmp_path: Path) -> None:
+    excel = tmp_path / "excel.csv"
+    excel.write_bytes("\ufefftitle,owner\r\nfrom Excel,dana\r\n".encode())
+    result = cli("import", str(excel))
+    assert result.exit_code == 0, result.stderr
+    titles = [a["title"] for a in json.loads(cli("list", "--json").stdout)]
+    assert "from Excel" in titles
 
 
 def test_a_large_csv_import_streams_and_all_of_it_lands(cli, team: Path, tmp_path: Path) -> None:
@@ -275,6 +347,19 @@ def test_an_export_that_cannot_be_written_whole_leaves_the_old_file(
     _one_line(result.stderr, "could not be written (File too large); the old file is unchanged")
     assert out.read_text() == "the old export\n"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".export")) == []
+
+
+def test_an_export_through_a_link_writes_the_file_it_names(cli, team: Path, tmp_path: Path) -> None:
+    target = tmp_path / "target.json"
+    target.write_text("old\n")
+    link = tmp_path / "link.json"
+    link.symlink_to(target.name)
+    assert cli("export", "--out", str(link)).exit_code == 0
+    assert link.is_symlink()
+    assert json.loads(target.read_text(encoding="utf-8"))["format"] == "pdca-export"
+    dash = cli("export", "--out", "-")
+    assert json.loads(dash.stdout)["format"] == "pdca-export"
+    assert not (Path.cwd() / "-").exists()
 
 
 def test_an_export_replaces_the_file_keeping_its_mode(cli, team: Path, tmp_path: Path) -> None:
