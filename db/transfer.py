@@ -27,6 +27,7 @@ from db.dates import parse_date
 from db.errors import InvalidInput, PdcaError
 from db.input_files import Outcome, not_utf8, open_text, read_csv, spool_checked
 from db.models import ID_MAX, ActionDraft, number_problem, validated
+from db.row_rules import row_problem
 from db.spreadsheet import neutralise, restore
 from db.store import Store
 
@@ -172,6 +173,11 @@ def _insert_rows(conn: sqlite3.Connection, path: Path, table: str, rows: Any) ->
                 raise InvalidInput(
                     "file", str(path), f"{table} row {number}: {name} {problem}; nothing written"
                 )
+        problem = row_problem(table, row)  # what pdca's own writes could never have stored
+        if problem:
+            raise InvalidInput(
+                "file", str(path), f"{table} row {number}: {problem}; nothing written"
+            )
         names = list(row)
         try:
             conn.execute(

@@ -281,6 +281,48 @@ def test_a_restore_with_a_dangling_reference_is_one_line(cli, team: Path, tmp_pa
     )
 
 
+@pytest.mark.parametrize(
+    ("table", "column", "value", "fragment"),
+    [
+        ("actions", "title", "", 'title "" is empty'),
+        ("actions", "title", "t" * 5000, "the most is 200"),
+        ("actions", "notes", "n" * 200_000, "the most is 10000"),
+        ("actions", "due", "2026-02-30", "is not a date"),
+        ("actions", "due", "9999-12-31", "is not a date"),
+        ("actions", "created_at", "yesterday", "is not a time"),
+        ("actions", "version", -1, "version -1 must be 1 or more"),
+        ("actions", "cycle", 0, "cycle 0 must be 1 or more"),
+        ("actions", "id", None, "id null must be 1 or more"),
+        ("actions", "owner", "bob smith", "is not a login"),
+        ("checkins", "at", "yesterday", "is not a time"),
+        ("kpis", "escalation", "not a list", "is not a list of logins"),
+        ("events", "after", "{not json", "is not a record"),
+    ],
+)
+def test_a_restore_with_a_value_pdca_would_never_store_is_one_line(
+    cli, team: Path, tmp_path: Path, table: str, column: str, value: object, fragment: str
+) -> None:
+    assert cli("checkin", "1", "started").exit_code == 0
+    document = _export(cli, tmp_path)
+    document["tables"][table][0][column] = value
+    assert_one_line_error(_restore(cli, tmp_path, document), f"{table} row 1", fragment)
+
+
+def test_a_restore_of_an_action_that_is_its_own_parent_is_one_line(
+    cli, team: Path, tmp_path: Path
+) -> None:
+    document = _export(cli, tmp_path)
+    document["tables"]["actions"][0]["parent_id"] = document["tables"]["actions"][0]["id"]
+    assert_one_line_error(_restore(cli, tmp_path, document), "parent_id is the action itself")
+
+
+def test_a_restore_with_a_bad_setting_is_one_line(cli, team: Path, tmp_path: Path) -> None:
+    assert cli("config", "stale-after-days", "5").exit_code == 0
+    document = _export(cli, tmp_path)
+    document["tables"]["settings"][0]["value"] = "-5"
+    assert_one_line_error(_restore(cli, tmp_path, document), "settings row 1", "value '-5'")
+
+
 def test_a_restore_with_text_where_a_number_goes_is_one_line(
     cli, team: Path, tmp_path: Path
 ) -> None:

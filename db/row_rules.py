@@ -1,0 +1,126 @@
+"""What a stored row's values must look like, checked on rows pdca did not write itself.
+
+pdca's own writes go through the drafts in db.models; a restore (``pdca import`` of a JSON
+export) puts rows in as they are. SQLite checks types loosely and phases by CHECK, but not
+that a time is a time or a title fits its limit, and every view would then fail on the
+first row it reads. So each imported row is held to the rules the drafts enforce, and a
+file that breaks one is refused whole, naming the row and the column.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from db import accountability_rules as arules
+from db.dates import EARLIEST, LATEST
+from db.errors import InvalidInput
+from db.models import MESSAGE_MAX, NAME_MAX, NOTES_MAX, TITLE_MAX
+
+_TIMESTAMP = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_LOGIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?")
+
+TIMESTAMPS = {
+    "at", "created_at", "updated_at", "phase_since", "done_at", "raised_at", "ack_due",
+    "acknowledged_at", "closed_at", "started_at", "seen_at", "since",
+}  # fmt: skip
+DATES = {"due", "target_date"}
+LOGINS = {
+    "owner", "author", "actor", "created_by", "assignee", "acknowledged_by", "done_by",
+    "login", "by", "updated_by",
+}  # fmt: skip
+# (table, column): (most characters, must hold more than blanks)
+TEXT = {
+    ("actions", "title"): (TITLE_MAX, True),
+    ("actions", "notes"): (NOTES_MAX, False),
+    ("checkins", "message"): (MESSAGE_MAX, True),
+    ("initiatives", "name"): (NAME_MAX, True),
+    ("initiatives", "objective"): (NOTES_MAX, False),
+    ("kpis", "name"): (NAME_MAX, True),
+    ("kpis", "unit"): (20, True),
+    ("kpis", "perspective"): (30, True),
+    ("kpis", "benchmark_source"): (NOTES_MAX, False),
+    ("kpi_readings", "note"): (NOTES_MAX, False),
+    ("alerts", "ack_note"): (NOTES_MAX, False),
+    ("people", "name"): (NAME_MAX, False),
+}
+AT_LEAST = {"id": 1, "version": 1, "cycle": 1, "offset_days": 1, "tx": 1, "escalation_level": 0}
+SETTINGS: dict[str, Callable[[str], object]] = {
+    "stale_after_days": arules.parse_cadence,
+    "followup_offsets": arules.parse_offsets,
+}
+
+
+def _in_range(text: str) -> bool:
+    try:
+        return EARLIEST <= date.fromisoformat(text) <= LATEST
+    except ValueError:
+        return False
+
+
+def _logins(text: str) -> bool:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(value, list) and all(
+        isinstance(item, str) and _LOGIN.fullmatch(item) for item in value
+    )
+
+
+def _record_or_nothing(text: str) -> bool:
+    try:
+        return isinstance(json.loads(text), dict)
+    except ValueError:
+        return False
+
+
+def _value_problem(table: str, column: str, value: Any) -> str | None:
+    if column in AT_LEAST and (value is None or value < AT_LEAST[column]):
+        return f"must be {AT_LEAST[column]} or more"
+    if not isinstance(value, str):
+        return None
+    if column in TIMESTAMPS:
+        match = _TIMESTAMP.fullmatch(value)
+        if not match or not _in_range(match.group(1)):
+            return "is not a time such as 2026-11-23T09:30:00Z (1900 to 9998)"
+    elif column in DATES and not (_DATE.fullmatch(value) and _in_range(value)):
+        return "is not a date such as 2026-11-23 (1900 to 9998)"
+    elif column in LOGINS and not _LOGIN.fullmatch(value):
+        return "is not a login"
+    elif (table, column) in TEXT:
+        most, required = TEXT[table, column]
+        if len(value) > most:
+            return f"is {len(value)} characters long; the most is {most}"
+        if required and not value.strip():
+            return "is empty"
+    elif (table, column) in (("kpis", "escalation"), ("standups", "people")):
+        if not _logins(value):
+            return "is not a list of logins"
+    elif table == "events" and column in ("before", "after") and not _record_or_nothing(value):
+        return "is not a record (a JSON object)"
+    return None
+
+
+def row_problem(table: str, row: Mapping[str, Any]) -> str | None:
+    """What is wrong with ``row`` of ``table`` (``column value is ...``), or None."""
+    for column, value in row.items():
+        problem = _value_problem(table, column, value)
+        if problem:
+            return f"{column} {json.dumps(value, ensure_ascii=False)[:60]} {problem}"
+    parent = row.get("parent_id")
+    if table == "actions" and parent is not None and parent == row.get("id"):
+        return "parent_id is the action itself"
+    if table == "settings":
+        key, value = row.get("key"), row.get("value")
+        if key not in SETTINGS:
+            return f"key {key!r} is not a setting"
+        try:
+            SETTINGS[key](str(value))
+        except InvalidInput as error:
+            return f"value {value!r} {error.why}"
+    return None
