@@ -298,6 +298,12 @@ def cli(ctx: click.Context, db_option: str | None) -> None:
     session = Session(db_option)
     ctx.obj = session
     ctx.call_on_close(session.close)
+    # Who and when, checked first for every command: a bad PDCA_USER or PDCA_NOW is refused
+    # even by a command that would not have asked (backup, doctor), never ignored.
+    from tui.identity import current_user
+
+    session.clock()
+    current_user(session.environ)
     if ctx.invoked_subcommand is None:
         _open_board(session)
 
