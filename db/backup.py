@@ -45,7 +45,18 @@ MOST_KEPT = 10_000
 STALE_AFTER = timedelta(days=1)
 BEFORE_RESTORE = "before-restore"
 _STAMP = "%Y%m%dT%H%M%SZ"
-_TEMPORARY_KINDS = ("bak", "bak-journal", "bak-wal", "bak-shm", "new", "new-journal")
+# What a killed pdca may leave: a backup's temporary copy, a new database, a restore's
+# scratch copy (``new``: opened as pdca opens a file, so with a -wal and -shm for a moment).
+_TEMPORARY_KINDS = (
+    "bak",
+    "bak-journal",
+    "bak-wal",
+    "bak-shm",
+    "new",
+    "new-journal",
+    "new-wal",
+    "new-shm",
+)
 
 
 @dataclass(frozen=True)
@@ -170,6 +181,25 @@ def _writable_folder(folder: Path, field_name: str) -> None:
         )
 
 
+def folder_not_folder(folder: Path, database: Path) -> str:
+    """What to say of a backups folder's path that holds something else (a file)."""
+    return (
+        f"exists but is not a folder: pdca keeps its backups there; move it away (mv {folder} "
+        f"{folder}.db, if it is a backup), then: pdca --db {database} backup"
+    )
+
+
+def _is_default_folder(dest: Path, database: Path) -> bool:
+    """``dest`` names the database's own backups folder (as typed, or through links)."""
+    wanted = default_folder(database)
+    if Path(os.path.abspath(dest)) == wanted:
+        return True
+    try:
+        return Path(os.path.realpath(dest)) == Path(os.path.realpath(wanted))
+    except OSError:
+        return False
+
+
 def make_default_folder(database: Path) -> Path:
     """``backups/`` beside the database, made for the team when the database's folder is
     the team's (same group through setgid, ``2770``), else private (``0700``)."""
@@ -177,7 +207,7 @@ def make_default_folder(database: Path) -> Path:
     info = copies.stat_or_none(folder, "backups folder")
     if info is not None:
         if not stat.S_ISDIR(info.st_mode):
-            raise InvalidInput("backups folder", str(folder), "exists but is not a folder")
+            raise InvalidInput("backups folder", str(folder), folder_not_folder(folder, database))
         _writable_folder(folder, "backups folder")
         return folder
     parent = folder.parent
@@ -229,11 +259,14 @@ def _check_keep(keep: int | None) -> None:
         raise InvalidInput("--keep", keep, f"must be a whole number from 1 to {MOST_KEPT}")
 
 
-def _destination(database: Path, given: Path | str) -> tuple[Path, Path | None]:
-    """(the folder to write in, the file's exact path or None to name it by the time).
-    ``given`` as typed: a trailing ``/`` means a folder."""
+def _destination(database: Path, given: Path | str) -> tuple[Path | None, Path | None]:
+    """(the folder to write in, the file's exact path or None to name it by the time);
+    (None, None) for the database's own backups folder, made (as it is by default) once the
+    database is known to be one. ``given`` as typed: a trailing ``/`` means a folder."""
     dest = Path(given)
     refuse_database_file(dest, database, "DEST")
+    if _is_default_folder(dest, database):
+        return None, None
     info = copies.stat_or_none(dest, "DEST")
     if info is not None:
         if stat.S_ISDIR(info.st_mode):
@@ -247,7 +280,9 @@ def _destination(database: Path, given: Path | str) -> tuple[Path, Path | None]:
             )
         raise InvalidInput("DEST", str(dest), "is not a regular file or a folder")
     if str(given).endswith(os.sep):
-        raise InvalidInput("DEST", str(given), "is not an existing folder")
+        raise InvalidInput(
+            "DEST", str(given), "is not an existing folder: make it first, or name a file"
+        )
     dest = Path(os.path.abspath(dest))
     parent_info = copies.stat_or_none(dest.parent, "DEST's folder")
     if parent_info is None:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -67,6 +69,8 @@ def version_problem(connection: sqlite3.Connection) -> tuple[int, str | None]:
     application_id, version = schema.read_versions(connection)
     if application_id != schema.APPLICATION_ID:
         return version, "is a SQLite database, but not a pdca one"
+    if version < 1:  # pdca writes its mark and version 1 or more in one transaction
+        return version, f"has pdca's mark but schema version {version}, which no pdca writes"
     if version > schema.schema_version():
         return version, (
             f"has schema version {version}; this pdca knows up to version "
@@ -89,6 +93,63 @@ def check_copy(path: Path) -> tuple[int, str | None]:
             return version, None
     except sqlite3.Error as error:
         return 0, copy_failure(error)
+
+
+Shape = dict[tuple[str, str], str]
+
+_QUOTES = re.compile(r'["`\[\]]')
+_SPACED = re.compile(r"\s*([(),=])\s*")
+
+
+def _normal(sql: str | None) -> str:
+    """One statement's text with the differences that mean nothing taken out: whitespace,
+    and how identifiers are quoted (SQLite stores the text as it was typed)."""
+    return _SPACED.sub(r"\1", " ".join(_QUOTES.sub("", sql or "").split()))
+
+
+def shape(connection: sqlite3.Connection) -> Shape:
+    """Every table, index, view and trigger of a file, and its normalised SQL; left out are
+    SQLite's own (``sqlite_sequence``, ``sqlite_stat1``, automatic indexes) and Litestream's
+    (``_litestream_seq``, ``_litestream_lock``: it adds them to the file it replicates, and a
+    copy it restores has them; README: Litestream)."""
+    rows = connection.execute(
+        "SELECT type, name, sql FROM sqlite_master"
+        " WHERE name NOT LIKE 'sqlite!_%' ESCAPE '!' AND name NOT LIKE '!_litestream!_%' ESCAPE '!'"
+    )
+    return {(kind, name): _normal(sql) for kind, name, sql in rows}
+
+
+@functools.cache
+def fresh_shape() -> Shape:
+    """The shape of a new pdca database, made the way the app makes one (``schema.migrate``
+    on an empty file, as db/connection.py's ``_create_database`` does), in memory."""
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        schema.migrate(connection, Path(":memory:"), writable=True, current=0)
+        return shape(connection)
+    finally:
+        connection.close()
+
+
+def shape_difference(found: Shape, wanted: Shape) -> str | None:
+    """How ``found`` differs from ``wanted``, in a few words (the first three differences),
+    or None when they are the same."""
+    order = {"table": 0, "view": 1, "index": 2, "trigger": 3}
+
+    def ordered(keys: set[tuple[str, str]]) -> list[tuple[str, str]]:
+        return sorted(keys, key=lambda key: (order.get(key[0], 4), key))
+
+    words = [f"no {kind} {name}" for kind, name in ordered(wanted.keys() - found.keys())]
+    words += [f"an extra {kind} {name}" for kind, name in ordered(found.keys() - wanted.keys())]
+    words += [
+        f"{kind} {name} is not pdca's"
+        for kind, name in ordered(wanted.keys() & found.keys())
+        if wanted[kind, name] != found[kind, name]
+    ]
+    if not words:
+        return None
+    more = f" (and {len(words) - 3} more)" if len(words) > 3 else ""
+    return "; ".join(words[:3]) + more
 
 
 def copy_failure(error: sqlite3.Error) -> str:

@@ -20,6 +20,7 @@ from db.backup import (
     STALE_AFTER,
     age_words,
     default_folder,
+    folder_not_folder,
     list_backups,
     newest_good_backup,
     restore_command,
@@ -96,6 +97,8 @@ def _with_backups(path: Path, checks: list[Check], now: datetime) -> list[Check]
         )
         age = age_words(good.age(now))
         return [*checks, Check("backup", True, f"newest good: {good.path.name}, {age} old")]
+    if folder.exists() and not folder.is_dir():  # nowhere for a backup to go: no backups
+        return [*checks, Check("backup", False, f"{folder} {folder_not_folder(folder, path)}")]
     if folder.exists() and not os.access(folder, os.R_OK | os.X_OK):
         detail = f"you may not look in {folder} ({describe_owner(folder)})"
         return [*checks, Check("backup", True, detail, warning=True)]

@@ -1,16 +1,20 @@
 """Putting a backup back: ``pdca restore``.
 
-SQLite's backup API again, from the file into a connection to the live database: one write
-transaction, so every other process sees the old contents or the new, never a mix, and the
-file keeps its inode, its ``-wal`` and its locks (renaming a file over a database others
-have open would lose their writes). First the file is checked, and the current contents are
-kept as a backup named ``...before-restore.db``. Refused while others have the file open,
-unless told to wait for them or to go ahead.
+The copy is first made fully usable on a scratch copy beside the database: copied there by
+SQLite, opened the way pdca opens a file (an older schema upgraded), its schema compared with
+a new pdca database's and its integrity checked. Anything pdca could not use is refused with
+the live file untouched. Only then is the scratch copied into the live database with SQLite's
+backup API: one write transaction, so every other process sees the old contents or the new,
+never a mix, and the file keeps its inode, its ``-wal`` and its locks (renaming a file over a
+database others have open would lose their writes). The current contents are kept first as
+a backup named ``...before-restore.db``. Refused while others have the file open, unless
+told to wait for them or to go ahead.
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import sqlite3
 import stat
@@ -49,13 +53,14 @@ _RETRY_SECONDS = 0.5
 class RestoreResult:
     database: Path
     source: Path
-    before_restore: Path | None  # None when there was no database to keep
+    before_restore: Path | None  # None when there was no database to keep, or (not_kept) it
     schema_version: int
     upgraded_from: int | None
     integrity: str
     others: list[str]  # who had it open (restored under them with --force)
     seconds: float  # the whole restore
     held_seconds: float  # how long others could not read or write (without --force)
+    not_kept: str | None = None  # why the contents before were not kept (--force, damaged)
 
 
 def _check_source(source: Path, database: Path) -> None:
@@ -125,6 +130,20 @@ def _connect_live(database: Path, filesystem: str) -> sqlite3.Connection:
     return connection
 
 
+def _connect_writer(database: Path, filesystem: str) -> sqlite3.Connection:
+    """The connection that keeps the contents and writes the copy over them. It reads the
+    file without checking its schema or its size against its header (``writable_schema``;
+    nothing here writes the schema with SQL): a damaged file, a truncated one say, is what
+    restore is for, and SQLite would otherwise refuse to begin a transaction on it."""
+    connection = _connect_live(database, filesystem)
+    try:
+        connection.execute("PRAGMA writable_schema = ON")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
 def _check_live(connection: sqlite3.Connection, database: Path) -> None:
     """The live file must be pdca's (or an empty file): restore never writes over someone
     else's database. A damaged pdca file is fine: that is what restore is for."""
@@ -156,8 +175,13 @@ def _try_alone(database: Path, filesystem: str) -> sqlite3.Connection | None:
     """A connection holding the file to itself (EXCLUSIVE locking mode, set before its first
     read, so the lock stays until it is closed), or None when another connection has the
     file open: in WAL mode every connection that has read holds a shared lock until it
-    closes. Trying makes others wait at most ``_ATTEMPT_MS``."""
-    connection = _connect_live(database, filesystem)
+    closes. Trying makes others wait at most ``_ATTEMPT_MS``. Only SQLite's busy and locked
+    answers mean someone else is there; anything else (damage, a disk error) is said as
+    it is, naming the file."""
+    try:
+        connection = _connect_writer(database, filesystem)
+    except sqlite3.Error as error:
+        raise copies.failure(database, error, "nothing restored") from None
     try:
         connection.execute(f"PRAGMA busy_timeout = {_ATTEMPT_MS}")
         connection.execute("PRAGMA locking_mode = EXCLUSIVE")
@@ -165,7 +189,7 @@ def _try_alone(database: Path, filesystem: str) -> sqlite3.Connection | None:
         connection.execute("COMMIT")
         connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
         return connection
-    except sqlite3.OperationalError as error:
+    except sqlite3.Error as error:
         connection.close()
         primary = (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
         if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
@@ -212,10 +236,12 @@ def restore(
     """Replace the contents of ``database`` with the copy ``source``, in one transaction,
     after keeping the current contents in the backups folder (``...before-restore.db``).
 
-    Refused, leaving the database as it was, when ``source`` is not a whole pdca database
-    this pdca can read, or while others have the database open (unless ``wait``: seconds to
-    wait for them to leave; or ``force``). A missing database is made from the copy. An
-    older copy is upgraded afterwards, as any pdca upgrades a file it opens.
+    Refused, leaving the database as it was, when ``source`` is not a pdca database this
+    pdca can use as it stands or once upgraded (the upgrade is done on a scratch copy, whose
+    schema must then be a new pdca database's), or while others have the database open
+    (unless ``wait``: seconds to wait for them to leave; or ``force``). Contents SQLite
+    cannot copy (damaged) are not kept, and then only with ``force``. A missing database is
+    made from the copy.
     """
     started = time.perf_counter()
     database = Path(os.path.abspath(database))
@@ -229,24 +255,43 @@ def restore(
             f"{database} has {info.st_nlink} names (hard links); remove the extra ones (find "
             f"{database.parent} -samefile {database}), then restore; nothing restored"
         )
+    filesystem = filesystem_of(database.parent, mountinfo)
     source_connection, version = _open_source(source)
+    scratch = schema.temporary_name(database, "new")
     before: Path | None = None
+    not_kept: str | None = None
     others: list[str] = []
     held = 0.0
     try:
-        if info is None:
-            _restore_as_new(source_connection, database)
-        else:
-            before, others, held = _restore_in_place(
-                source_connection, source, database, clock, wait, force, mountinfo
-            )
+        try:
+            if info is None:
+                _check_new_place(database)
+            else:
+                _check_live_place(database, filesystem)
+            _copy_source(source_connection, source, database, scratch)
+        finally:
+            source_connection.close()
+        candidate = _make_usable(scratch, source, version, mountinfo)
+        try:
+            if info is None:
+                candidate.close()
+                _link_new(scratch, database)
+            else:
+                before, not_kept, others, held = _restore_in_place(
+                    candidate, source, database, filesystem, clock, wait, force
+                )
+        finally:
+            candidate.close()
     finally:
-        source_connection.close()
-    # Opened as every pdca opens it: its journal mode set, an older schema upgraded.
+        _remove_scratch(scratch)
+    backups.sweep_temporaries(database.parent, database)
+    # Opened as every pdca opens it (its journal mode set); the schema is already current.
     opened = open_database(database, create=False, mountinfo=mountinfo)
     try:
         rows = copies.integrity(opened.connection)
         current = schema.read_versions(opened.connection)[1]
+    except sqlite3.Error as error:
+        raise copies.failure(database, error, "the restore itself was committed") from None
     finally:
         opened.connection.close()
     if rows != ["ok"]:
@@ -264,27 +309,33 @@ def restore(
         others=others,
         seconds=time.perf_counter() - started,
         held_seconds=held,
+        not_kept=not_kept,
     )
 
 
-def _restore_in_place(
-    source: sqlite3.Connection,
-    source_file: Path,
-    database: Path,
-    clock: Callable[[], datetime],
-    wait: float | None,
-    force: bool,
-    mountinfo: str | None,
-) -> tuple[Path, list[str], float]:
-    """Keep the current contents, then copy ``source`` over them in one write transaction;
-    (the copy kept, who had the file open when ``force`` restored under them, how long the
-    file was held alone)."""
+def _check_new_place(database: Path) -> None:
+    """No database at the path (a lost disk): its folder must be there and writable, and no
+    removed database's journal may lie there (SQLite would replay it into the copy)."""
+    refuse_orphaned_journals(database, "nothing restored")
+    folder_info = copies.stat_or_none(database.parent, "--db")
+    if folder_info is None or not stat.S_ISDIR(folder_info.st_mode):
+        raise DatabaseProblem(
+            f"{database}: folder {database.parent} does not exist; nothing restored"
+        )
+    if not os.access(database.parent, os.W_OK | os.X_OK):
+        raise ReadOnlyDatabase(
+            f"{database}: {login_name()} may not create files in {database.parent} "
+            f"({describe_owner(database.parent)}); nothing restored"
+        )
+
+
+def _check_live_place(database: Path, filesystem: str) -> None:
+    """The live file may be written by this user, and is pdca's (or empty, or damaged)."""
     if not (os.access(database, os.W_OK) and os.access(database.parent, os.W_OK | os.X_OK)):
         raise ReadOnlyDatabase(
             f"{database}: {login_name()} may not write it or its folder "
             f"({describe_owner(database)}); nothing restored"
         )
-    filesystem = filesystem_of(database.parent, mountinfo)
     try:
         look = _connect_live(database, filesystem)
     except sqlite3.Error as error:
@@ -293,25 +344,151 @@ def _restore_in_place(
         _check_live(look, database)
     finally:
         look.close()
+
+
+def _copy_source(
+    source: sqlite3.Connection, source_file: Path, database: Path, scratch: Path
+) -> None:
+    """Copy the checked file into the scratch copy beside the database (made as a new
+    database there is made: the team's mode in a team's folder, else private)."""
+    mode = 0o660 if directory_is_group_shared(database.parent) else 0o600
+    try:
+        copies.copy_into(source, scratch, mode)
+    except sqlite3.Error as error:
+        primary = (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
+        if primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+            raise InvalidInput(
+                "FILE", str(source_file), copies.copy_failure(error) + "; nothing restored"
+            ) from None
+        raise DatabaseProblem(
+            f"{database}: could not write a working copy beside it ({error}); nothing restored"
+        ) from None
+    except PermissionError as error:
+        raise DatabaseProblem(
+            f"{database}: could not write a working copy beside it ({error.strerror}); "
+            "nothing restored"
+        ) from None
+
+
+def _make_usable(
+    scratch: Path, source: Path, version: int, mountinfo: str | None
+) -> sqlite3.Connection:
+    """Open the scratch copy as pdca opens a file (an older schema upgraded), then require
+    the schema of a new pdca database and a clean ``integrity_check``; a connection to it,
+    back in the rollback-journal mode (nothing beside it), ready to be copied from. Anything
+    short of that is a one-line refusal naming FILE."""
+    try:
+        opened = open_database(scratch, create=False, mountinfo=mountinfo)
+    except PdcaError as error:
+        raise _unusable(error, scratch, source, version) from None
+    connection = opened.connection
+    try:
+        if opened.backup is not None:  # the upgrade's copy of the scratch: not wanted
+            copies.remove_temporary(opened.backup)
+        connection.execute("PRAGMA journal_mode = DELETE")
+        problem = copies.shape_difference(copies.shape(connection), copies.fresh_shape())
+        if problem is not None:
+            upgraded = (
+                f" (upgraded from schema version {version})"
+                if version < schema.schema_version()
+                else ""
+            )
+            raise InvalidInput(
+                "FILE",
+                str(source),
+                f"has pdca's mark, but not the tables a pdca database has{upgraded}: "
+                f"{problem}; nothing restored",
+            )
+        rows = copies.integrity(connection)
+        if rows != ["ok"]:
+            raise InvalidInput(
+                "FILE",
+                str(source),
+                f"is damaged once opened as pdca opens it ({copies.summary(rows)}); "
+                "nothing restored",
+            )
+    except sqlite3.Error as error:
+        connection.close()
+        raise InvalidInput(
+            "FILE", str(source), copies.copy_failure(error) + "; nothing restored"
+        ) from None
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _unusable(error: PdcaError, scratch: Path, source: Path, version: int) -> InvalidInput:
+    """Why opening the scratch copy failed, said of FILE (the scratch is nobody's business)."""
+    cause = error.__cause__ or error.__context__
+    if isinstance(cause, sqlite3.Error):
+        why = str(cause)
+    else:
+        why = str(error).removeprefix(f"{scratch}: ").replace(str(scratch), str(source))
+    if version < schema.schema_version():
+        doing = f"cannot be upgraded from schema version {version} as pdca upgrades a file"
+    else:
+        doing = "cannot be opened as pdca opens a database"
+    return InvalidInput("FILE", str(source), f"{doing} ({why}); nothing restored")
+
+
+def _remove_scratch(scratch: Path) -> None:
+    """The scratch copy, its journal files, and any copy an upgrade of it kept beside it
+    (``<scratch>.vN.bak``: the scratch's name is this process's own, nobody else's)."""
+    copies.remove_temporary(scratch)
+    for upgrade_copy in scratch.parent.glob(f"{glob.escape(scratch.name)}.v*.bak"):
+        upgrade_copy.unlink(missing_ok=True)
+
+
+def _restore_in_place(
+    source: sqlite3.Connection,
+    source_file: Path,
+    database: Path,
+    filesystem: str,
+    clock: Callable[[], datetime],
+    wait: float | None,
+    force: bool,
+) -> tuple[Path | None, str | None, list[str], float]:
+    """Keep the current contents, then copy ``source`` over them in one write transaction;
+    (the copy kept, or why it was not, who had the file open when ``force`` restored under
+    them, how long the file was held alone)."""
     folder = backups.make_default_folder(database)
     others: list[str] = []
     if force:
         others = _others(database, filesystem, clock())
-        connection = _connect_live(database, filesystem)
+        try:
+            connection = _connect_writer(database, filesystem)
+        except sqlite3.Error as error:
+            raise copies.failure(database, error, "nothing restored") from None
     else:
         connection = _alone(database, filesystem, wait, clock)
     taken = time.perf_counter()
     try:
-        before = _keep_before(connection, database, folder, datetime.now(UTC))
+        before, damage = _keep_before(connection, database, folder, datetime.now(UTC))
+        not_kept = None
+        if damage is not None:
+            if not force:
+                raise DatabaseBroken(
+                    f"{database}: its current contents cannot be copied (damaged: {damage}), "
+                    f"so they cannot be kept; nothing restored: save what is readable with "
+                    f"sqlite3 {database} .recover > {database}.recovered.sql, then run "
+                    "again with --force to restore anyway"
+                )
+            not_kept = f"SQLite cannot copy them (damaged: {damage})"
+        nothing = (
+            f"nothing restored (the contents before are in {before})"
+            if before
+            else "nothing restored"
+        )
         try:
             source.backup(connection)  # one write transaction on the database
         except sqlite3.Error as error:
             raise _restore_failure(
-                source, source_file, connection, database, error, before
+                source, source_file, connection, database, error, nothing
             ) from None
     finally:
         connection.close()  # the last connection: SQLite checkpoints the copy into the file
-    return before, others, 0.0 if force else time.perf_counter() - taken
+    return before, not_kept, others, 0.0 if force else time.perf_counter() - taken
 
 
 def _restore_failure(
@@ -320,9 +497,8 @@ def _restore_failure(
     live: sqlite3.Connection,
     database: Path,
     error: sqlite3.Error,
-    before: Path,
+    nothing: str,
 ) -> PdcaError:
-    nothing = f"nothing restored (the contents before are in {before})"
     with contextlib.suppress(sqlite3.Error):
         source_page = source.execute("PRAGMA page_size").fetchone()[0]
         live_page = live.execute("PRAGMA page_size").fetchone()[0]
@@ -337,13 +513,18 @@ def _restore_failure(
 
 def _keep_before(
     connection: sqlite3.Connection, database: Path, folder: Path, now: datetime
-) -> Path:
-    """Copy the current contents, as they are (damaged or not), to ``...before-restore.db``."""
+) -> tuple[Path | None, str | None]:
+    """Copy the current contents, as they are (damaged or not), to ``...before-restore.db``:
+    (the copy, None); or (None, SQLite's words) when SQLite cannot copy them because they
+    are damaged. Any other failure (a full disk, say) is a refusal."""
     temporary = schema.temporary_name(folder / database.name, "bak")
     try:
         try:
             copies.copy_into(connection, temporary, copies.copy_mode(database), damaged=True)
         except sqlite3.Error as error:
+            primary = (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
+            if primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+                return None, str(error)
             raise DatabaseProblem(
                 f"{database}: keeping its contents in {folder} first failed ({error}); "
                 "nothing restored"
@@ -352,39 +533,17 @@ def _keep_before(
     finally:
         copies.remove_temporary(temporary)
     copies.fsync_folder(folder)
-    return target
+    return target, None
 
 
-def _restore_as_new(source: sqlite3.Connection, database: Path) -> None:
-    """No database at the path (a lost disk): make it from the copy, under a temporary name
-    linked into place complete, the way a new database is made (db/connection.py)."""
-    refuse_orphaned_journals(database, "nothing restored")
-    folder_info = copies.stat_or_none(database.parent, "--db")
-    if folder_info is None or not stat.S_ISDIR(folder_info.st_mode):
-        raise DatabaseProblem(
-            f"{database}: folder {database.parent} does not exist; nothing restored"
-        )
-    if not os.access(database.parent, os.W_OK | os.X_OK):
-        raise ReadOnlyDatabase(
-            f"{database}: {login_name()} may not create files in {database.parent} "
-            f"({describe_owner(database.parent)}); nothing restored"
-        )
-    mode = 0o660 if directory_is_group_shared(database.parent) else 0o600
-    temporary = schema.temporary_name(database, "new")
+def _link_new(scratch: Path, database: Path) -> None:
+    """No database at the path: the checked scratch copy, closed, becomes it, linked into
+    place complete, the way a new database is made (db/connection.py)."""
     try:
-        try:
-            copies.copy_into(source, temporary, mode)
-        except sqlite3.Error as error:
-            raise DatabaseProblem(
-                f"{database}: could not write the copy ({error}); nothing restored"
-            ) from None
-        try:
-            copies.link_into_place(temporary, database)
-        except FileExistsError:
-            raise DatabaseProblem(
-                f"{database} appeared while the copy was written; nothing replaced: run the "
-                "restore again to put the copy into it"
-            ) from None
-    finally:
-        copies.remove_temporary(temporary)
+        copies.link_into_place(scratch, database)
+    except FileExistsError:
+        raise DatabaseProblem(
+            f"{database} appeared while the copy was written; nothing replaced: run the "
+            "restore again to put the copy into it"
+        ) from None
     copies.fsync_folder(database.parent)

@@ -85,7 +85,11 @@ def backup(session: Session, dest: str | None, keep: int | None, as_json: bool) 
     metavar="SECONDS",
     help="How long --wait waits.",
 )
-@click.option("--force", is_flag=True, help="Restore even while others have it open.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Restore even while others have it open, or when its damaged contents cannot be kept.",
+)
 @json_option
 @pass_session
 def restore(
@@ -93,8 +97,10 @@ def restore(
 ) -> None:
     """Put a backup back in place, in one transaction.
 
-    FILE is checked first, and the current contents are kept as a backup. Refused while
-    others have the database open (see --wait and --force)."""
+    FILE is checked first, on a working copy opened (and upgraded) as pdca opens a
+    database, and the current contents are kept as a backup. Refused while others have the
+    database open (see --wait and --force), and when the current contents are too damaged
+    to copy (--force restores anyway, without keeping them)."""
     from db.restore import restore as put_back
 
     if wait and force:
@@ -113,6 +119,10 @@ def restore(
         if result.before_restore is not None:
             kept = printable(str(result.before_restore))
             click.echo(f"kept the contents before the restore in {kept}")
+        elif result.not_kept is not None:
+            click.echo(
+                "the contents before the restore were not kept: " + printable(result.not_kept)
+            )
         else:
             click.echo(f"no database was at {printable(str(result.database))}: made it anew")
         if result.others:
@@ -131,6 +141,7 @@ def restore(
         "database": str(result.database),
         "source": str(result.source),
         "before_restore": str(result.before_restore) if result.before_restore else None,
+        "not_kept": result.not_kept,
         "schema_version": result.schema_version,
         "upgraded_from": result.upgraded_from,
         "integrity": result.integrity,

@@ -4,9 +4,12 @@
   mode (nothing beside it), is never world-readable or -writable, and lands under its name
   complete. Rotation keeps the newest N and removes nothing but pdca's own backups.
 - Restore checks the file first and refuses, in one line and leaving the database exactly as
-  it was, anything but a whole pdca database this pdca can read; it keeps the contents before
-  as a backup, refuses while others have the file open (naming who), and puts a backup back
-  into a damaged or a missing database.
+  it was, anything but a whole pdca database this pdca can use: it is opened (and upgraded)
+  on a scratch copy, whose schema must equal a new pdca database's, before the database is
+  touched. It keeps the contents before as a backup (damaged contents SQLite cannot copy:
+  only with --force), refuses while others have the file open (naming who), and puts a
+  backup back into a damaged (even truncated) or a missing database.
+- ``pdca backup <its folder>/backups`` makes that folder as the default one is made.
 - ``pdca doctor`` warns with no backup, fails on a stale one, and names the exact restore
   command for a damaged file.
 """
@@ -731,3 +734,186 @@ def test_restore_keeps_the_contract_on_hostile_input(db: Path, env, tmp_path: Pa
             assert dump(db) == wanted, shown
 
     run()
+
+
+# --------------------------------------------------------------------------- restore: never worse
+
+
+def _variant(db: Path, tmp_path: Path, name: str, *statements: str) -> Path:
+    """A backup of ``db`` changed by ``statements`` (a hostile tester's copy)."""
+    path = tmp_path / f"{name}.db"
+    backups.backup(db, path, now=T0)
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        for statement in statements:
+            conn.execute(statement)
+    finally:
+        conn.close()
+    return path
+
+
+def _hidden(folder: Path) -> list[str]:
+    """Temporary names pdca makes (``.pdca.db.<host>...``) and upgrade copies (``.vN.bak``)."""
+    return [n for n in listing(folder) if n.startswith(".") or n.endswith(".bak")]
+
+
+UNUSABLE_COPIES = [
+    # Marked version 3, but its tables are already version 5's: the upgrade fails.
+    ("stale-version", ("PRAGMA user_version = 3",), ("idx_alerts_ack_due already exists",)),
+    ("no-checkins", ("DROP TABLE checkins",), ("no table checkins",)),
+    ("extra-index", ("CREATE INDEX mine ON actions (title)",), ("index mine",)),
+    ("changed-table", ("ALTER TABLE actions ADD COLUMN colour TEXT",), ("table actions",)),
+    ("negative-version", ("PRAGMA user_version = -1",), ("schema version -1",)),
+    ("version-zero", ("PRAGMA user_version = 0",), ("schema version 0",)),
+]
+
+
+@pytest.mark.parametrize(
+    ("statements", "fragments"),
+    [case[1:] for case in UNUSABLE_COPIES],
+    ids=[case[0] for case in UNUSABLE_COPIES],
+)
+def test_a_copy_pdca_could_not_use_is_refused_before_the_database_is_touched(
+    cli, db: Path, tmp_path: Path, statements: tuple[str, ...], fragments: tuple[str, ...]
+) -> None:
+    bad = _variant(db, tmp_path, "bad", *statements)
+    add(db, "written after the backup")
+    before = dump(db)
+    for options in ((), ("--force",)):
+        result = cli("restore", str(bad), *options)
+        one_line_error(result, f"FILE: '{bad}'", "nothing restored", *fragments)
+        assert result.stdout == ""
+        assert dump(db) == before
+        assert _hidden(tmp_path) == []  # no scratch copy, no upgrade copy left beside it
+        assert [b for b in backups.list_backups(db) if b.before_restore] == []
+    listed = cli("list")
+    assert listed.exit_code == 0, listed.stderr
+    assert "written after the backup" in listed.stdout
+
+
+def test_an_older_copy_is_upgraded_before_it_is_put_in_place(cli, db: Path, tmp_path: Path) -> None:
+    old = tmp_path / "old.db"
+    make_old_database(old, 3)
+    result = cli("restore", str(old))
+    assert result.exit_code == 0, result.stderr
+    assert "upgraded from schema version 3" in result.stdout
+    # The upgrade ran on the scratch copy: nothing beside the database but what SQLite keeps.
+    assert _hidden(tmp_path) == []
+    assert _hidden(old.parent) == []
+    assert titles(db) == ["old 1", "old 2"]
+
+
+def test_litestreams_own_tables_do_not_make_a_copy_unusable(cli, db: Path, tmp_path: Path) -> None:
+    """Litestream adds two tables to the file it replicates; a copy it restores has them."""
+    replica = _variant(
+        db,
+        tmp_path,
+        "replica",
+        "CREATE TABLE _litestream_seq (id INTEGER PRIMARY KEY, seq INTEGER)",
+        "CREATE TABLE _litestream_lock (id INTEGER)",
+        "ANALYZE",  # and SQLite's own statistics tables
+    )
+    result = cli("restore", str(replica))
+    assert result.exit_code == 0, result.stderr
+    assert titles(db) == titles(replica)
+
+
+def _truncate(path: Path) -> None:
+    """Cut a file nobody has open in half (a test's own damage)."""
+    size = path.stat().st_size
+    with open(path, "r+b") as handle:  # noqa: PTH123 - nobody has this file open
+        handle.truncate(size // 2)
+
+
+def test_restore_into_a_truncated_database_keeps_what_it_can(cli, db: Path) -> None:
+    saved = make_backup(db, T0)
+    _truncate(db)
+    result = cli("restore", str(saved))
+    assert result.exit_code == 0, result.stderr
+    assert dump(db) == dump(saved)
+    (kept,) = [b for b in backups.list_backups(db) if b.before_restore]
+    assert f"in {kept.path}" in result.stdout
+    assert cli("list").exit_code == 0
+
+
+def test_damaged_contents_sqlite_cannot_copy_need_force(
+    cli, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from db import copies
+
+    saved = make_backup(db, T0)
+    add(db, "after the backup")
+    before = dump(db)
+    real_copy_into = copies.copy_into
+
+    def copy_into(source, temporary, mode, *, damaged=False):  # type: ignore[no-untyped-def]
+        if damaged:  # keeping the contents before: as SQLite says of a damaged file
+            error = sqlite3.DatabaseError("database disk image is malformed")
+            error.sqlite_errorcode = sqlite3.SQLITE_CORRUPT  # type: ignore[attr-defined]
+            raise error
+        return real_copy_into(source, temporary, mode)
+
+    monkeypatch.setattr(copies, "copy_into", copy_into)
+    stderr = one_line_error(
+        cli("restore", str(saved)), "cannot be copied", "damaged", "nothing restored"
+    )
+    assert f"sqlite3 {db} .recover" in stderr and "--force" in stderr
+    assert dump(db) == before
+    result = cli("restore", str(saved), "--force")
+    assert result.exit_code == 0, result.stderr
+    assert "not kept" in result.stdout and "damaged" in result.stdout
+    assert dump(db) == dump(saved)
+    assert [b for b in backups.list_backups(db) if b.before_restore] == []
+    data = json.loads(cli("restore", str(saved), "--force", "--json").stdout)
+    assert data["before_restore"] is None and "damaged" in data["not_kept"]
+
+
+def test_damage_met_while_taking_the_file_is_not_called_busy(
+    cli, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from db import restore
+
+    saved = make_backup(db, T0)
+    real = restore._connect_writer
+
+    class Damaged:
+        def __init__(self, connection: sqlite3.Connection) -> None:
+            self.connection = connection
+
+        def execute(self, sql: str, *args):  # type: ignore[no-untyped-def]
+            if sql.startswith("BEGIN EXCLUSIVE"):
+                error = sqlite3.DatabaseError("database disk image is malformed")
+                error.sqlite_errorcode = sqlite3.SQLITE_CORRUPT  # type: ignore[attr-defined]
+                raise error
+            return self.connection.execute(sql, *args)
+
+        def close(self) -> None:
+            self.connection.close()
+
+    monkeypatch.setattr(restore, "_connect_writer", lambda *a: Damaged(real(*a)))
+    stderr = one_line_error(cli("restore", str(saved)), str(db), "damaged", "nothing restored")
+    assert "open elsewhere" not in stderr
+    assert "the database doctor" not in stderr
+
+
+def test_backup_into_the_default_folders_path_makes_that_folder(cli, db: Path) -> None:
+    folder = db.parent / "backups"
+    for dest in (str(folder), f"{folder}/"):
+        result = cli("backup", dest)
+        assert result.exit_code == 0, result.stderr
+        assert folder.is_dir()
+        assert Path(result.stdout.split()[0]).parent == folder
+        assert folder.stat().st_mode & 0o777 == 0o700
+    plain = cli("backup")
+    assert plain.exit_code == 0, plain.stderr
+    assert len(backups.list_backups(db)) == 3
+    assert _doctor_line(cli("doctor"), "backup").startswith("ok   backup")
+
+
+def test_doctor_fails_when_the_backups_folder_is_a_file(cli, db: Path) -> None:
+    (db.parent / "backups").write_text("not a folder\n")
+    result = cli("doctor")
+    assert result.exit_code == 1
+    line = _doctor_line(result, "backup")
+    assert line.startswith("FAIL backup") and "not a folder" in line, line
+    one_line_error(cli("backup"), "not a folder", "move it away")
