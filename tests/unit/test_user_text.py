@@ -188,26 +188,32 @@ def test_plain_text_shows_the_escapes_and_keeps_the_rest_literal(filled, cli) ->
 
 
 def test_text_from_an_imported_file_cannot_drive_the_terminal(cli, tmp_path: Path) -> None:
-    """A restored export may hold anything in any column; plain text still escapes it."""
+    """A restored export may hold anything in its free-text columns; plain text still escapes
+    it. Columns with a form (logins, dates) refuse it, in a line that escapes it too."""
     assert cli("add", "x", "--owner", "dana", "--due", "+1w").exit_code == 0
     assert cli("checkin", "1", "hi").exit_code == 0
     document = json.loads(cli("export").stdout)
     evil = "\x1b]0;pwned\x07\x1b[2J"
-    document["tables"]["actions"][0].update(created_by=evil, due="2026-12-01" + evil)
-    document["tables"]["checkins"][0].update(author=evil)
-    for event in document["tables"]["events"]:
-        event["actor"] = evil
+    document["tables"]["actions"][0].update(title="x" + evil, notes=evil)
+    document["tables"]["checkins"][0].update(message=evil)
     crafted = tmp_path / "crafted.json"
     crafted.write_text(json.dumps(document), encoding="utf-8")
     target = tmp_path / "restored.db"
     assert cli("--db", str(target), "import", str(crafted)).exit_code == 0
-    for args in (["list"], ["show", "1"]):
+    for args in (["list"], ["show", "1"], ["log"]):
         result = cli("--db", str(target), *args)
         assert result.exit_code == 0, result.stderr
         assert_no_raw_control(result.stdout)
         assert "\\x1b]0;pwned\\x07" in result.stdout
     shown = json.loads(cli("--db", str(target), "show", "1", "--json").stdout)
-    assert shown["action"]["created_by"] == evil  # JSON still carries it exactly
+    assert shown["action"]["title"] == "x" + evil  # JSON still carries it exactly
+
+    document["tables"]["actions"][0].update(created_by=evil)
+    crafted.write_text(json.dumps(document), encoding="utf-8")
+    refused = cli("--db", str(tmp_path / "other.db"), "import", str(crafted))
+    assert refused.exit_code == 1
+    assert "created_by" in refused.stderr and "is not a login" in refused.stderr
+    assert_no_raw_control(refused.stderr)
 
 
 def test_escaped_output_through_a_real_process(env: dict[str, str]) -> None:
