@@ -116,9 +116,10 @@ def database_failure(
     if primary == sqlite3.SQLITE_NOTADB:
         return DatabaseBroken(f"{where}: not a SQLite database (left untouched)")
     if primary == sqlite3.SQLITE_CORRUPT:
+        doctor = f"pdca --db {path} doctor" if path else "pdca doctor"
         return DatabaseBroken(
-            f"{where} is damaged ({text}); nothing written: pdca --db {where} doctor names the "
-            "damage; restore a backup copy"
+            f"{where} is damaged ({text}); nothing written: {doctor} names the damage; "
+            "restore a backup copy"
         )
     if primary == sqlite3.SQLITE_IOERR:
         # It may strike during a commit, whose frames can still be recovered: do not promise.
