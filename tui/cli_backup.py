@@ -10,8 +10,9 @@ from pathlib import Path
 
 import click
 
+from db.backup import MOST_KEPT
 from db.errors import InvalidInput
-from tui.cli import Session, _emit, json_option, pass_session
+from tui.cli import Session, WholeNumberType, _emit, json_option, pass_session
 from tui.output import printable
 
 MOST_WAIT_SECONDS = 86_400
@@ -35,7 +36,7 @@ def _size(count: int) -> str:
 @click.argument("dest", required=False, metavar="[DEST]")
 @click.option(
     "--keep",
-    type=int,
+    type=WholeNumberType(1, MOST_KEPT),
     metavar="N",
     help="Keep the newest N of pdca's backups in the folder (default 7).",
 )
@@ -79,7 +80,7 @@ def backup(session: Session, dest: str | None, keep: int | None, as_json: bool) 
 @click.option("--wait", is_flag=True, help="Wait until nobody else has the database open.")
 @click.option(
     "--timeout",
-    type=click.IntRange(1, MOST_WAIT_SECONDS),
+    type=WholeNumberType(1, MOST_WAIT_SECONDS),
     default=600,
     show_default=True,
     metavar="SECONDS",
