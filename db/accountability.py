@@ -273,10 +273,9 @@ def owners(store: Store) -> list[OwnerRow]:
         entry["open"] = entry.get("open", 0) + row["n"]
         for key in ("overdue", "due_soon", "stale"):
             entry[key] = entry.get(key, 0) + (row[key] or 0)
-    for login, n in store.conn.execute(
-        "SELECT assignee, count(*) FROM alerts WHERE acknowledged_at IS NULL"
-        " AND closed_at IS NULL GROUP BY assignee"
-    ):
+    from db import alerts  # imported here: db.alerts builds on the store, as this module does
+
+    for login, n in alerts.waiting_by_person(store).items():  # whom each waits for now
         rows.setdefault(login, {"login": login, "name": ""})["alerts_waiting"] = n
     for login, n in store.conn.execute(
         "SELECT owner, count(*) FROM followups WHERE done_at IS NULL AND due <= ?"

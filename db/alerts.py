@@ -7,10 +7,12 @@ Events: raising is ``entity="alert", op="create"``; acknowledging, closing and e
 ``op="update"`` with the whole row before and after (``after.acknowledged_at`` set when
 acknowledged), which is what the stand-up digest and ``pdca undo`` read.
 
-Escalation is applied lazily, in its own write transaction, whenever alerts are read for a
-person (``pdca alerts``, ``pdca kpi record``, the app's header and KPIs view): a missed
-deadline moves the alert on the next time anyone looks, and because each new deadline runs
-from the missed one the outcome does not depend on when that is. Escalations are logged as
+Whom an alert waits for is a rule of time (``kpi_rules.alert_standing``): every read here
+(``to_alert``, the lists, the per-person counts) applies it to the stored row, so every command
+and view agrees at any moment without a write. ``escalate_due`` then records what the rule
+already says (``pdca alerts``, ``pdca kpi record``, the app in the background), for the event
+log and the stand-up; because each new deadline runs from the missed one, the outcome does not
+depend on when that write happens. Escalations are logged as
 the actor ``pdca`` (the rules did it, not the person who happened to look), so nobody's
 ``pdca undo`` reverts one by accident.
 """
@@ -30,7 +32,11 @@ from db.store import Store, _Transaction
 
 ESCALATION_ACTOR = "pdca"
 
-_SELECT = "SELECT a.*, k.name AS kpi FROM alerts a JOIN kpis k ON k.id = a.kpi_id"
+_SELECT = (
+    "SELECT a.*, k.name AS kpi, k.owner AS kpi_owner, k.escalation AS kpi_escalation"
+    " FROM alerts a JOIN kpis k ON k.id = a.kpi_id"
+)
+_OPEN_WAITING = _SELECT + " WHERE a.acknowledged_at IS NULL AND a.closed_at IS NULL"
 
 
 class AlreadyAcknowledged(Conflict):
@@ -41,14 +47,32 @@ class AlreadyAcknowledged(Conflict):
         self.args = (f"alert {alert_id} was acknowledged by {by} at {at} already; nothing written",)
 
 
-def to_alert(row: sqlite3.Row, now: datetime) -> Alert:
+def standing(row: sqlite3.Row | dict, now: datetime) -> kpi_rules.AlertStanding:
+    """``kpi_rules.alert_standing`` for a row read with ``_SELECT`` (the KPI's owner and path)."""
+    return kpi_rules.alert_standing(
+        assignee=row["assignee"],
+        level=row["escalation_level"],
+        ack_due=kpi_rules.parse_time(row["ack_due"]),
+        acknowledged=row["acknowledged_at"] is not None,
+        closed=row["closed_at"] is not None,
+        owner=row["kpi_owner"],
+        path=json.loads(row["kpi_escalation"] or "[]"),
+        now=now,
+    )
+
+
+def to_alert(row: sqlite3.Row | dict, now: datetime) -> Alert:
+    """An alert as it stands at ``now``: whoever the escalation rule says it waits for, by when,
+    whether or not a write has recorded the escalation yet."""
     data = dict(row)
-    data["overdue"] = kpi_rules.alert_overdue(
-        data["acknowledged_at"] is not None,
-        data["closed_at"] is not None,
-        data["escalation_level"],
-        kpi_rules.parse_time(data["ack_due"]),
-        now,
+    state = standing(data, now)
+    data.pop("kpi_owner", None)
+    data.pop("kpi_escalation", None)
+    data.update(
+        assignee=state.assignee,
+        escalation_level=state.level,
+        ack_due=iso(state.ack_due),
+        overdue=state.overdue,
     )
     return Alert(**data)
 
@@ -116,7 +140,8 @@ def _raise(store: Store, tx: _Transaction, kpi: sqlite3.Row, reading: sqlite3.Ro
         f"{kpi['alert']:g}; {assignee} to acknowledge by {iso(due)}"
     )
     tx.log("alert", alert_id, "create", summary, None, snapshot(row))
-    return to_alert({**dict(row), "kpi": kpi["name"]}, tx.now)  # type: ignore[arg-type]
+    data = {**dict(row), "kpi": kpi["name"], "kpi_owner": kpi["owner"]}
+    return to_alert({**data, "kpi_escalation": kpi["escalation"]}, tx.now)
 
 
 def _update(
@@ -136,29 +161,14 @@ def _update(
 
 # --------------------------------------------------------------------------- escalation
 
-_DUE = (
-    "SELECT a.*, k.owner AS kpi_owner, k.escalation AS kpi_escalation, k.name AS kpi"
-    " FROM alerts a JOIN kpis k ON k.id = a.kpi_id"
-    " WHERE a.acknowledged_at IS NULL AND a.closed_at IS NULL AND a.ack_due < ?"
-)
 
-
-def _pending(store: Store, now: datetime) -> list[tuple[sqlite3.Row, kpi_rules.Escalation]]:
+def _pending(store: Store, now: datetime) -> list[tuple[sqlite3.Row, kpi_rules.AlertStanding]]:
+    """Open, unacknowledged alerts the rule has moved on since they were last written."""
     found = []
-    for row in store.conn.execute(_DUE, (iso(now),)).fetchall():
-        people = kpi_rules.chain(
-            row["kpi_owner"], json.loads(row["kpi_escalation"] or "[]"), row["assignee"]
-        )
-        # The chain as it is now, continued from whoever holds the alert.
-        if row["assignee"] in people:
-            level = people.index(row["assignee"])
-        else:  # the path was edited since: start the holder over at its head
-            people, level = [row["assignee"], *people], 0
-        step = kpi_rules.escalate(
-            level=level, ack_due=kpi_rules.parse_time(row["ack_due"]), people=people, now=now
-        )
-        if step is not None:
-            found.append((row, step))
+    for row in store.conn.execute(_OPEN_WAITING + " AND a.ack_due < ?", (iso(now),)).fetchall():
+        state = standing(row, now)
+        if state.escalated:
+            found.append((row, state))
     return found
 
 
@@ -178,7 +188,7 @@ def escalate_due(store: Store) -> int:
                 before.fetchone(),
                 {
                     "assignee": step.assignee,
-                    "escalation_level": row["escalation_level"] + (step.level - _level(row)),
+                    "escalation_level": step.level,
                     "ack_due": iso(step.ack_due),
                 },
                 f"escalated alert {row['id']} on KPI {row['kpi']!r} from {row['assignee']} "
@@ -186,13 +196,6 @@ def escalate_due(store: Store) -> int:
             )
             moved += 1
     return moved
-
-
-def _level(row: sqlite3.Row) -> int:
-    people = kpi_rules.chain(
-        row["kpi_owner"], json.loads(row["kpi_escalation"] or "[]"), row["assignee"]
-    )
-    return people.index(row["assignee"]) if row["assignee"] in people else 0
 
 
 # --------------------------------------------------------------------------- reads, acknowledging
@@ -211,22 +214,29 @@ def list_alerts(
     if not include_closed:
         clauses.append("a.closed_at IS NULL")
     if assignee is not None:
-        clauses.append("a.assignee = ? AND a.acknowledged_at IS NULL")
-        params.append(assignee)
+        clauses.append("a.acknowledged_at IS NULL")
     sql = _SELECT + (" WHERE " + " AND ".join(clauses) if clauses else "")
     sql += " ORDER BY a.raised_at DESC, a.id DESC"
     now = store.clock()
     alerts = [to_alert(row, now) for row in store.conn.execute(sql, params)]
+    if assignee is not None:  # whom it waits for now, by the rule, not as last written
+        alerts = [a for a in alerts if a.assignee == assignee]
     return [a for a in alerts if a.overdue] if overdue else alerts
+
+
+def waiting_by_person(store: Store) -> dict[str, int]:
+    """How many open, unacknowledged alerts wait for each person now (by the rule)."""
+    now = store.clock()
+    counts: dict[str, int] = {}
+    for row in store.conn.execute(_OPEN_WAITING):
+        login = standing(row, now).assignee
+        counts[login] = counts.get(login, 0) + 1
+    return counts
 
 
 def count_waiting(store: Store, login: str) -> int:
     """Alerts waiting for ``login`` to acknowledge: the header's number."""
-    return store.conn.execute(
-        "SELECT count(*) FROM alerts WHERE assignee = ? AND acknowledged_at IS NULL"
-        " AND closed_at IS NULL",
-        (login,),
-    ).fetchone()[0]
+    return waiting_by_person(store).get(login, 0)
 
 
 def get_alert(store: Store, alert_id: int) -> Alert:
@@ -243,6 +253,13 @@ def raised_by(store: Store, kpi_id: int, reading_id: int) -> Alert | None:
         (kpi_id, reading_id),
     ).fetchone()
     return None if row is None else to_alert(row, store.clock())
+
+
+def alerts_of_kpi(store: Store, kpi_id: int) -> list[Alert]:
+    """Every alert the KPI raised, newest first, as each stands now."""
+    now = store.clock()
+    rows = store.conn.execute(_SELECT + " WHERE a.kpi_id = ? ORDER BY a.id DESC", (kpi_id,))
+    return [to_alert(row, now) for row in rows]
 
 
 def open_alerts_by_kpi(store: Store) -> dict[int, Alert]:

@@ -182,11 +182,55 @@ def escalate(
     return Escalation(people[level], level, ack_due) if moved else None
 
 
-def alert_overdue(
-    acknowledged: bool, closed: bool, level: int, ack_due: datetime, now: datetime
-) -> bool:
-    """An open alert nobody acknowledged in time: escalated at least once, or past due now."""
-    return not acknowledged and not closed and (level > 0 or now > ack_due)
+def alert_overdue(acknowledged: bool, closed: bool, ack_due: datetime, now: datetime) -> bool:
+    """An open alert whose current holder's deadline has passed (strictly: at the deadline it
+    is still in time). An escalated alert is not overdue while its new holder is in time."""
+    return not acknowledged and not closed and now > ack_due
+
+
+@dataclass(frozen=True)
+class AlertStanding:
+    """Whom an alert waits for at a moment, and whether that person is late."""
+
+    assignee: str
+    level: int  # escalation level as stored: how many times it was passed on
+    ack_due: datetime
+    overdue: bool
+    escalated: bool  # passed on by the clock since it was last written
+
+
+def alert_standing(
+    *,
+    assignee: str,
+    level: int,
+    ack_due: datetime,
+    acknowledged: bool,
+    closed: bool,
+    owner: str | None,
+    path: Sequence[str],
+    now: datetime,
+) -> AlertStanding:
+    """The one rule every reader of an alert applies: given the stored row (its holder, level
+    and deadline), the KPI's owner and escalation path as they are now, and ``now``, who the
+    alert waits for, at what level, by when, and whether that deadline has passed.
+
+    A write (``alerts.escalate_due``) only records what this already says, so a command run
+    before or after that write, or none at all, agrees. Acknowledged or closed alerts stay
+    where they were.
+    """
+    if acknowledged or closed:
+        return AlertStanding(assignee, level, ack_due, False, False)
+    people = chain(owner, path, assignee)
+    if assignee in people:  # the chain as it is now, continued from whoever holds the alert
+        at = people.index(assignee)
+    else:  # the path was edited since: start the holder over at its head
+        people, at = [assignee, *people], 0
+    step = escalate(level=at, ack_due=ack_due, people=people, now=now)
+    if step is not None:
+        assignee, ack_due, level = step.assignee, step.ack_due, level + (step.level - at)
+    return AlertStanding(
+        assignee, level, ack_due, alert_overdue(False, False, ack_due, now), step is not None
+    )
 
 
 # --------------------------------------------------------------------------- before/after

@@ -199,13 +199,7 @@ def kpi_detail(store: Store, name: str) -> KpiDetail:
                 verdict=change.verdict,
             )
         )
-    history = [
-        alerts.to_alert(r, now)
-        for r in store.conn.execute(
-            "SELECT a.*, ? AS kpi FROM alerts a WHERE a.kpi_id = ? ORDER BY a.id DESC",
-            (kpi.name, kpi.id),
-        )
-    ]
+    history = alerts.alerts_of_kpi(store, kpi.id)
     return KpiDetail(row=row, readings=readings, changes=changes, alerts=history)
 
 

@@ -327,13 +327,15 @@ def _alert_line(a: Any) -> str:
     elif a.acknowledged_at:
         state = f"acknowledged by {a.acknowledged_by} {a.acknowledged_at}"
     else:
-        state = f"waiting for {a.assignee} by {a.ack_due}" + ("  OVERDUE" if a.overdue else "")
+        state = f"waiting for {a.assignee} by {a.ack_due}"
+        state += f" (escalated {a.escalation_level}x)" if a.escalation_level else ""
+        state += "  OVERDUE" if a.overdue else ""
     return f"{a.id}  {a.kpi}  raised {a.raised_at}  {state}"
 
 
 @click.group(invoke_without_command=True)
 @click.option("--mine", is_flag=True, help="Only those waiting for me to acknowledge.")
-@click.option("--overdue", is_flag=True, help="Only those nobody acknowledged in time.")
+@click.option("--overdue", is_flag=True, help="Only those past their current deadline.")
 @json_option
 @click.pass_context
 def alerts(ctx: click.Context, mine: bool, overdue: bool, as_json: bool) -> None:
@@ -355,7 +357,8 @@ def alerts(ctx: click.Context, mine: bool, overdue: bool, as_json: bool) -> None
     elif found:
         click.echo("\n".join(printable(_alert_line(a)) for a in found))
     else:
-        click.echo("no open alerts", err=True)
+        what = "overdue alerts" if overdue else "open alerts"
+        click.echo(f"no {what}" + (" waiting for you" if mine else ""), err=True)
     late = [a for a in found if a.overdue]
     if late:
         click.echo(f"pdca: {len(late)} alert(s) not acknowledged in time", err=True)

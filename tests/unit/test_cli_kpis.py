@@ -91,14 +91,24 @@ def test_record_raises_then_closes_and_alerts_lists_and_acks(cli, ok, js, kpi) -
 
 def test_alerts_exit_3_when_one_was_not_acknowledged_in_time(cli, ok, kpi, monkeypatch) -> None:
     ok("kpi", "record", KPI, "35")
-    monkeypatch.setenv("PDCA_NOW", "2026-11-24T10:00:00Z")
     monkeypatch.setenv("PDCA_USER", "erin")
-    late = cli("alerts", "--mine")
-    assert late.exit_code == 3
-    assert "waiting for erin by 2026-11-25T09:00:00Z  OVERDUE" in late.stdout
+    # An hour past dana's deadline: erin holds it, in time; nothing is overdue.
+    monkeypatch.setenv("PDCA_NOW", "2026-11-24T10:00:00Z")
+    mine = cli("alerts", "--mine")
+    assert mine.exit_code == 0
+    assert "waiting for erin by 2026-11-25T09:00:00Z (escalated 1x)\n" in mine.stdout
+    none = cli("alerts", "--overdue")
+    assert (none.exit_code, none.stdout, none.stderr) == (0, "", "no overdue alerts\n")
+    # alice, the last on the path, has until 2026-11-26T09:00:00Z.
+    for now, code in (("08:59:59", 0), ("09:00:00", 0), ("09:00:01", 3)):
+        monkeypatch.setenv("PDCA_NOW", f"2026-11-26T{now}Z")
+        every, late = cli("alerts"), cli("alerts", "--overdue")
+        assert (every.exit_code, late.exit_code) == (code, code), now
+        assert ("OVERDUE" in every.stdout) == (code == 3) == (late.stdout == every.stdout), now
+    assert "waiting for alice by 2026-11-26T09:00:00Z (escalated 2x)  OVERDUE" in late.stdout
     assert late.stderr == "pdca: 1 alert(s) not acknowledged in time\n"
     assert cli("alerts", "--overdue", "--json").exit_code == 3
-    ok("alerts", "ack", "1")
+    ok("alerts", "ack", "1", "on it")
     assert cli("alerts", "--overdue").exit_code == 0
 
 

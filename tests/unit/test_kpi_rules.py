@@ -127,11 +127,68 @@ def test_escalation_does_not_depend_on_when_it_is_applied() -> None:
 
 def test_overdue_alerts() -> None:
     past, future = NOW_DT - timedelta(hours=1), NOW_DT + timedelta(hours=1)
-    assert r.alert_overdue(False, False, 0, past, NOW_DT)
-    assert not r.alert_overdue(False, False, 0, future, NOW_DT)
-    assert r.alert_overdue(False, False, 1, future, NOW_DT)  # escalated: missed one already
-    assert not r.alert_overdue(True, False, 1, past, NOW_DT)
-    assert not r.alert_overdue(False, True, 1, past, NOW_DT)
+    assert r.alert_overdue(False, False, past, NOW_DT)
+    assert not r.alert_overdue(False, False, future, NOW_DT)
+    assert not r.alert_overdue(False, False, NOW_DT, NOW_DT)  # at the deadline: still in time
+    assert not r.alert_overdue(True, False, past, NOW_DT)
+    assert not r.alert_overdue(False, True, past, NOW_DT)
+
+
+def _standing(now, *, assignee="dana", level=0, due=NOW_DT, path=("erin", "alice"), **kw):
+    return r.alert_standing(
+        assignee=assignee,
+        level=level,
+        ack_due=due,
+        acknowledged=kw.get("acknowledged", False),
+        closed=False,
+        owner=kw.get("owner", "dana"),
+        path=path,
+        now=now,
+    )
+
+
+def test_alert_standing_at_the_first_deadline() -> None:
+    second = timedelta(seconds=1)
+    before, at, after = (_standing(NOW_DT + d) for d in (-second, timedelta(0), second))
+    assert (before.assignee, before.level, before.ack_due, before.overdue) == (
+        "dana", 0, NOW_DT, False
+    )  # fmt: skip
+    assert (at.assignee, at.overdue, at.escalated) == ("dana", False, False)
+    # One second late: erin holds it, with a fresh day; nobody is late yet.
+    assert (after.assignee, after.level, after.overdue, after.escalated) == ("erin", 1, False, True)
+    assert after.ack_due == NOW_DT + timedelta(hours=24)
+
+
+def test_alert_standing_at_the_end_of_the_path_is_overdue_only_past_the_last_deadline() -> None:
+    last = NOW_DT + timedelta(hours=48)  # alice's deadline: dana's, then erin's day passed
+    second = timedelta(seconds=1)
+    before, at, after = (_standing(last + d) for d in (-second, timedelta(0), second))
+    assert [(s.assignee, s.level, s.overdue) for s in (before, at, after)] == [
+        ("alice", 2, False),
+        ("alice", 2, False),
+        ("alice", 2, True),
+    ]
+    assert after.ack_due == last  # stays with alice, past due
+
+
+def test_alert_standing_agrees_with_a_recorded_escalation() -> None:
+    """Read before or after the write that records an escalation: the same answer."""
+    now = NOW_DT + timedelta(hours=20)  # dana's deadline passed; erin's not yet
+    unwritten = _standing(now)
+    written = _standing(now, assignee="erin", level=1, due=NOW_DT + timedelta(hours=24))
+    assert (unwritten.assignee, unwritten.level, unwritten.ack_due) == (
+        written.assignee, written.level, written.ack_due
+    )  # fmt: skip
+    assert not written.escalated and unwritten.escalated
+
+
+def test_alert_standing_of_acknowledged_and_edited_paths() -> None:
+    late = NOW_DT + timedelta(hours=100)
+    acked = _standing(late, acknowledged=True)
+    assert (acked.assignee, acked.overdue) == ("dana", False)
+    # The holder is no longer on the path: it starts over at the path's head.
+    moved = _standing(NOW_DT + timedelta(seconds=1), assignee="zoe", path=("erin",))
+    assert (moved.assignee, moved.level) == ("dana", 1)
 
 
 def _day(n: int) -> str:

@@ -93,7 +93,7 @@ def test_unacknowledged_alerts_escalate_along_the_path(store: Store, kpi: str) -
         assert alerts.escalate_due(later) == 1
         [alert] = alerts.list_alerts(later)
         assert (alert.assignee, alert.escalation_level) == ("erin", 1)
-        assert alert.ack_due == "2026-11-25T09:00:00Z" and alert.overdue
+        assert alert.ack_due == "2026-11-25T09:00:00Z" and not alert.overdue  # erin in time
         assert alerts.escalate_due(later) == 0  # applied once; nothing due now
         [event] = [e for e in events(later) if e["entity"] == "alert" and e["op"] == "update"]
         assert event["actor"] == "pdca"  # the rules did it, not bob who looked
@@ -109,6 +109,34 @@ def test_unacknowledged_alerts_escalate_along_the_path(store: Store, kpi: str) -
         assert alerts.list_alerts(much_later, assignee="alice") == [alert]
     finally:
         much_later.close()
+
+
+def test_every_reader_agrees_on_whom_an_alert_waits_for_without_a_write(
+    store: Store, kpi: str
+) -> None:
+    from db import accountability
+
+    record(store, 35)
+    later = _at(store, 25)  # dana's deadline passed an hour ago; nobody ran pdca alerts
+    try:
+        before = last_event_id(later)
+        [alert] = alerts.list_alerts(later)
+        assert (alert.assignee, alert.escalation_level, alert.overdue) == ("erin", 1, False)
+        assert alerts.list_alerts(later, assignee="erin") == [alert]
+        assert alerts.list_alerts(later, assignee="dana") == []
+        assert alerts.list_alerts(later, overdue=True) == []
+        assert alerts.count_waiting(later, "erin") == 1 and alerts.count_waiting(later, "dana") == 0
+        assert alerts.get_alert(later, alert.id) == alert
+        [row] = [r for r in kpis.kpi_rows(later) if r.alert is not None]
+        assert row.alert == alert
+        assert kpis.kpi_detail(later, KPI).alerts == [alert]
+        waiting = {o.login: o.alerts_waiting for o in accountability.owners(later)}
+        assert waiting.get("erin") == 1 and not waiting.get("dana")
+        assert last_event_id(later) == before  # all of it without writing
+        alerts.escalate_due(later)  # the write records what the rule said
+        assert alerts.list_alerts(later) == [alert.model_copy(update={"version": 2})]
+    finally:
+        later.close()
 
 
 def test_an_acknowledged_alert_does_not_escalate(store: Store, kpi: str) -> None:
