@@ -270,9 +270,9 @@ def open_alerts_by_kpi(store: Store) -> dict[int, Alert]:
 
 
 def acknowledge(
-    store: Store, alert_id: int, note: str = "", *, expected_version: int | None = None
+    store: Store, alert_id: int, note: str, *, expected_version: int | None = None
 ) -> Alert:
-    """Acknowledge an alert (anyone may; the note says what is being done).
+    """Acknowledge an alert (anyone may; the note, required, says what is being done).
 
     Two people acknowledging the same alert: the first wins, the second gets
     ``AlreadyAcknowledged`` naming who and when, and nothing of theirs is written.
@@ -295,6 +295,6 @@ def acknowledge(
             tx,
             before,
             {"acknowledged_at": tx.at, "acknowledged_by": tx.actor, "ack_note": note},
-            f"acknowledged alert {alert_id} on KPI {name!r}" + (f": {note}" if note else ""),
+            f"acknowledged alert {alert_id} on KPI {name!r}: {note}",
         )
     return get_alert(store, alert_id)

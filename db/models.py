@@ -168,7 +168,9 @@ class FollowupNote(Draft):
 
 
 class AcknowledgementNote(Draft):
-    note: Notes = ""
+    """What is being done about an alert: required, like a check-in's message."""
+
+    note: Message
 
 
 class InitiativeDraft(Draft):

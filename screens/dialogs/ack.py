@@ -8,14 +8,16 @@ from textual.binding import Binding
 from textual.containers import HorizontalGroup
 from textual.widgets import Button, Footer, Input, Label
 
-from db.models import MESSAGE_MAX, Alert
+from db.errors import InvalidInput
+from db.models import MESSAGE_MAX, AcknowledgementNote, Alert, validated
 from screens.dialogs.base import Dialog
 from widgets.forms import FormRow
 from widgets.text import plain
 
 
 class AckModal(Dialog[str | None]):
-    """Asks for the acknowledgement's note (may be empty); the caller writes it."""
+    """Asks for the acknowledgement's note (required, like a check-in's message); the caller
+    writes it."""
 
     DEFAULT_CSS = """
     AckModal {
@@ -57,6 +59,10 @@ class AckModal(Dialog[str | None]):
     def on_mount(self) -> None:
         self.query_one("#note", Input).focus()
 
+    @on(Input.Changed, "#note")
+    def forget_old_error(self) -> None:
+        self.query_one("#row-note", FormRow).show_error(None)
+
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
     def save_from_field(self) -> None:
@@ -67,4 +73,10 @@ class AckModal(Dialog[str | None]):
         self.action_cancel()
 
     def action_save(self) -> None:
-        self.dismiss(self.query_one("#note", Input).value.strip())
+        try:
+            draft = validated(AcknowledgementNote, note=self.query_one("#note", Input).value)
+        except InvalidInput as error:
+            self.query_one("#row-note", FormRow).show_error(str(error))
+            self.query_one("#note", Input).focus()
+            return
+        self.dismiss(draft.note)

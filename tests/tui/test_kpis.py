@@ -129,6 +129,26 @@ async def test_acknowledging_second_gets_a_clear_conflict(
         assert alert.ack_note == "bob was first"
 
 
+async def test_an_empty_note_is_refused_inline(make_app, kpi_db: Path, store: Store) -> None:
+    from widgets.forms import FieldError
+
+    app = make_app(kpi_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("space", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AckModal)  # still open, saying why
+        error = app.screen.query_one("#row-note").query_one(FieldError).message
+        assert error == "note: ' ' is empty"
+        assert alerts.list_alerts(store)[0].acknowledged_at is None
+        await pilot.press(*"on it", "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert alerts.list_alerts(store)[0].ack_note == " on it"
+
+
 async def test_esc_in_the_ack_dialog_writes_nothing(make_app, kpi_db: Path, store: Store) -> None:
     app = make_app(kpi_db)
     async with app.run_test(size=SIZE) as pilot:

@@ -170,7 +170,7 @@ def test_two_people_acknowledging_one_wins(store: Store, kpi: str, db_path: Path
     finally:
         bob.close()
     with pytest.raises(NotFound):
-        alerts.acknowledge(store, 999)
+        alerts.acknowledge(store, 999, "which one?")
 
 
 def test_a_stale_version_is_a_conflict(store: Store, kpi: str) -> None:
@@ -182,7 +182,7 @@ def test_a_stale_version_is_a_conflict(store: Store, kpi: str) -> None:
     finally:
         later.close()
     with pytest.raises(Conflict):
-        alerts.acknowledge(store, alert.id, "", expected_version=alert.version)
+        alerts.acknowledge(store, alert.id, "late", expected_version=alert.version)
 
 
 def test_undo_of_a_reading_removes_the_alert_it_raised(store: Store, kpi: str) -> None:
