@@ -11,16 +11,22 @@ from db import rules
 from db.models import Action, Checkin, Event, Initiative, Kpi, Person, Reading
 
 
-def action(row: sqlite3.Row, now: datetime, today: date | None = None) -> Action:
-    """``today`` (the local date of ``now``) may be passed in when converting many rows."""
+def action(
+    row: sqlite3.Row,
+    now: datetime,
+    today: date | None = None,
+    stale_after_days: int = rules.STALE_AFTER_DAYS,
+) -> Action:
+    """``today`` (the local date of ``now``) may be passed in when converting many rows;
+    ``stale_after_days`` is the team's setting."""
     data = dict(row)
     done = data["done_at"] is not None
-    since = rules.days_since(data["last_checkin_at"] or data["created_at"], now)
+    last_sign = data["last_checkin_at"] or data["created_at"]
     return Action(
         **data,
         overdue=rules.is_overdue(data["due"], done, today or now.astimezone().date()),
-        days_since_checkin=since,
-        stale=rules.is_stale(since, done),
+        days_since_checkin=rules.days_since(last_sign, now),
+        stale=rules.is_stale(rules.elapsed_days(last_sign, now), done, stale_after_days),
     )
 
 

@@ -106,10 +106,28 @@ def is_overdue(due: str | None, done: bool, today: date) -> bool:
 
 
 def days_since(moment: str, now: datetime) -> int:
+    """Calendar days from ``moment`` to ``now`` in the local timezone: 0 is today, 1 yesterday
+    (a check-in last evening is "yesterday" however few hours ago it was). What people read."""
+    then = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    return max(0, (now.astimezone().date() - then.astimezone().date()).days)
+
+
+def elapsed_days(moment: str, now: datetime) -> int:
+    """Whole 24-hour days elapsed since ``moment``: what staleness counts."""
     then = datetime.fromisoformat(moment.replace("Z", "+00:00"))
     return max(0, (now - then).days)
 
 
-def is_stale(days_since_checkin: int, done: bool, cadence_days: int = STALE_AFTER_DAYS) -> bool:
-    """An open action with no check-in within the cadence (counted from creation if none)."""
-    return not done and days_since_checkin > cadence_days
+def is_stale(elapsed: int, done: bool, cadence_days: int = STALE_AFTER_DAYS) -> bool:
+    """An open action with no check-in within the cadence (counted from creation if none):
+    more than ``cadence_days`` whole days of elapsed time (``elapsed_days``) since."""
+    return not done and elapsed > cadence_days
+
+
+def checkin_words(last_checkin_at: str | None, days: int) -> str:
+    """ "no check-in", "today", "yesterday", "3 days ago": the last check-in as people say it."""
+    if last_checkin_at is None:
+        return "no check-in"
+    if days <= 1:
+        return ("today", "yesterday")[days]
+    return f"{days} days ago"

@@ -349,7 +349,19 @@ class Store:
         row = self.conn.execute(_ACTION_SELECT + " WHERE a.id = ?", (action_id,)).fetchone()
         if row is None:
             raise NotFound("action", action_id)
-        return convert.action(row, self._now())
+        return convert.action(row, self._now(), stale_after_days=self.stale_after_days())
+
+    def stale_after_days(self) -> int:
+        """The team's ``stale-after-days`` setting (kept in the database), else the default."""
+        from db import accountability_rules
+
+        row = self.conn.execute(
+            "SELECT value FROM settings WHERE key = 'stale_after_days'"
+        ).fetchone()
+        try:
+            return accountability_rules.parse_cadence(row[0]) if row else rules.STALE_AFTER_DAYS
+        except InvalidInput:  # a hand-edited value: the default, as doctor would advise
+            return rules.STALE_AFTER_DAYS
 
     def list_actions(self, where: ActionFilter | None = None) -> list[Action]:
         where = where or ActionFilter()
@@ -362,8 +374,9 @@ class Store:
         if where.limit is not None:
             sql += " LIMIT ?"
             params.append(where.limit)
-        today = now.astimezone().date()
-        return [convert.action(row, now, today) for row in self.conn.execute(sql, params)]
+        today, cadence = now.astimezone().date(), self.stale_after_days()
+        rows = self.conn.execute(sql, params)
+        return [convert.action(row, now, today, cadence) for row in rows]
 
     def count_actions(self, where: ActionFilter | None = None) -> dict[str, int]:
         """How many actions each phase holds under ``where`` (every phase present, maybe 0)."""
@@ -399,8 +412,8 @@ class Store:
             clauses.append("a.done_at IS NULL AND a.due IS NOT NULL AND a.due < ?")
             params.append(now.astimezone().date().isoformat())
         if where.stale:
-            # Same rule as rules.is_stale: more than the cadence in whole days since.
-            cutoff = now - timedelta(days=rules.STALE_AFTER_DAYS + 1)
+            # Same rule as rules.is_stale: more than the team's cadence in whole days since.
+            cutoff = now - timedelta(days=self.stale_after_days() + 1)
             clauses.append("a.done_at IS NULL AND coalesce(lc.at, a.created_at) <= ?")
             params.append(iso(cutoff))
         if where.text:

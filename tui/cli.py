@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from db import rules
 from db.errors import DATABASE_ERRORS, InvalidInput, PdcaError, database_failure
 from db.models import (
     CHECKIN_STATUSES,
@@ -537,7 +538,7 @@ def checkin(session: Session, action_id: int, message: str, status: str, as_json
 @click.option("--phase", type=click.Choice(PHASES))
 @click.option("--initiative", metavar="NAME")
 @click.option("--overdue", is_flag=True, help="Only open actions past their due date.")
-@click.option("--stale", is_flag=True, help="Only open actions with no check-in for 7 days.")
+@click.option("--stale", is_flag=True, help="Only stale open actions (see stale-after-days).")
 @click.option("--all", "include_done", is_flag=True, help="Include done actions.")
 @click.option("--limit", type=COUNT, help="At most this many.")
 @json_option
@@ -571,7 +572,8 @@ def list_actions(
             a.phase if a.done_at is None else "done",
             a.owner or "-",
             (a.due or "-") + (" !" if a.overdue else ""),
-            f"{a.days_since_checkin}d" + (" stale" if a.stale else ""),
+            rules.checkin_words(a.last_checkin_at, a.days_since_checkin)
+            + (" stale" if a.stale else ""),
             a.title,
         ]
         for a in actions
@@ -599,7 +601,8 @@ def show(session: Session, action_id: int, as_json: bool) -> None:
         f"  initiative  {printable(a.initiative) or '-'}",
         f"  kpi         {printable(a.kpi) or '-'}",
         f"  cycle       {a.cycle}" + (f" (follows #{a.parent_id})" if a.parent_id else ""),
-        f"  check-in    {a.days_since_checkin} days ago" + ("  STALE" if a.stale else ""),
+        f"  check-in    {rules.checkin_words(a.last_checkin_at, a.days_since_checkin)}"
+        + ("  STALE" if a.stale else ""),
         f"  created     {a.created_at} by {a.created_by}, version {a.version}",
     ]
     if a.notes:

@@ -267,7 +267,7 @@ class PhaseColumn(ScrollView, can_focus=True):
             elif action.last_checkin_at is None:
                 since = " no check-in"
             else:
-                since = " today" if days == 0 else f" {days}d ago"
+                since = " today" if days == 0 else " yesterday" if days == 1 else f" {days}d ago"
             parts = [(mark, f"phase-column--{mark_class}"), (since, since_class)]
             if action.initiative:
                 parts.append((f" · {literal(action.initiative)}", "phase-column--muted"))

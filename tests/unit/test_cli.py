@@ -534,12 +534,12 @@ def test_list_text_table(board, ok) -> None:
         "do",
         "dana",
         "2026-11-30 !",
-        "10d stale",
+        "no check-in stale",
         "Alpha",
     ]
     assert re.split(r"\s{2,}", rows["#5"])[1] == "done"
     assert re.split(r"\s{2,}", rows["#2"])[3] == "-"
-    assert re.split(r"\s{2,}", rows["#3"])[4] == "6d"
+    assert re.split(r"\s{2,}", rows["#3"])[4] == "6 days ago"
 
 
 def test_list_with_nothing_to_show(ok, cli) -> None:
@@ -571,7 +571,7 @@ def test_show_text(team, ok, monkeypatch) -> None:
     assert "  initiative  Faster support" in lines
     assert "  kpi         Resolution time" in lines
     assert "  cycle       1" in lines
-    assert "  check-in    0 days ago" in lines
+    assert "  check-in    today" in lines
     assert "  created     2026-11-23T09:00:00Z by alice, version 3" in lines
     assert lines[lines.index("notes:") + 1 : lines.index("notes:") + 3] == [
         "  first line",
@@ -593,6 +593,7 @@ def test_show_text_of_a_bare_action(ok) -> None:
     lines = ok("show", "1").stdout.splitlines()
     assert "  owner       -" in lines and "  due         -" in lines
     assert "check-ins (0):" in lines and "  none yet" in lines
+    assert "  check-in    no check-in" in lines
     assert "notes:" not in lines
 
 

@@ -211,18 +211,58 @@ NOW = datetime(2026, 11, 23, 9, 0, 0, tzinfo=UTC)
     ("moment", "expected"),
     [
         ("2026-11-23T09:00:00Z", 0),
-        ("2026-11-22T09:00:01Z", 0),  # 23h59m59s: not a whole day yet
-        ("2026-11-22T09:00:00Z", 1),
+        ("2026-11-23T00:00:00Z", 0),  # earlier today
+        ("2026-11-22T23:59:59Z", 1),  # last night, nine hours ago: yesterday
+        ("2026-11-22T09:00:01Z", 1),
+        ("2026-11-22T00:00:00Z", 1),
+        ("2026-11-21T23:59:59Z", 2),
         ("2026-11-16T09:00:00Z", 7),
         ("2026-11-16T08:59:59Z", 7),
-        ("2026-11-15T09:00:00Z", 8),
+        ("2026-11-15T23:00:00Z", 8),
         ("2025-11-23T09:00:00Z", 365),
         ("2026-11-24T09:00:00Z", 0),  # a time in the future never counts as negative
         ("2026-11-22T09:00:00+00:00", 1),
     ],
 )
 def test_days_since(moment: str, expected: int) -> None:
+    """Calendar days in the local timezone (the tests run in UTC)."""
     assert days_since(moment, NOW) == expected
+
+
+def test_days_since_follows_the_local_calendar(monkeypatch) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        # 09:00 UTC is 04:00 in New York; 03:00 UTC was 22:00 there the evening before.
+        assert days_since("2026-11-23T03:00:00Z", NOW) == 1
+        assert days_since("2026-11-23T06:00:00Z", NOW) == 0
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        ("2026-11-22T09:00:01Z", 0),  # 23h59m59s: not a whole day of elapsed time yet
+        ("2026-11-22T09:00:00Z", 1),
+        ("2026-11-15T09:00:01Z", 7),
+        ("2026-11-15T09:00:00Z", 8),
+        ("2026-11-24T09:00:00Z", 0),
+    ],
+)
+def test_elapsed_days_count_time_not_dates(moment: str, expected: int) -> None:
+    assert rules.elapsed_days(moment, NOW) == expected
+
+
+def test_checkin_words() -> None:
+    assert rules.checkin_words(None, 0) == "no check-in"
+    assert rules.checkin_words(None, 5) == "no check-in"  # days counted from creation
+    assert rules.checkin_words("x", 0) == "today"
+    assert rules.checkin_words("x", 1) == "yesterday"
+    assert rules.checkin_words("x", 9) == "9 days ago"
 
 
 @pytest.mark.parametrize(
@@ -246,5 +286,5 @@ def test_stale_cadence_can_be_shortened() -> None:
 def test_stale_boundary_through_days_since() -> None:
     exactly_seven = (NOW - timedelta(days=7)).strftime("%Y-%m-%dT%H:%M:%SZ")
     just_over = (NOW - timedelta(days=8)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    assert is_stale(days_since(exactly_seven, NOW), done=False) is False
-    assert is_stale(days_since(just_over, NOW), done=False) is True
+    assert is_stale(rules.elapsed_days(exactly_seven, NOW), done=False) is False
+    assert is_stale(rules.elapsed_days(just_over, NOW), done=False) is True

@@ -734,9 +734,28 @@ def test_stale_filter_at_the_boundary_to_the_second(db_path: Path) -> None:
         everything = reader.list_actions()
         assert [(a.id, a.days_since_checkin, a.stale) for a in everything] == [
             (1, 8, True),
-            (2, 7, False),
+            (2, 8, False),  # eight calendar days ago, a second short of eight days elapsed
         ]
         assert [a.id for a in reader.list_actions(ActionFilter(stale=True))] == [1]
+    finally:
+        reader.close()
+
+
+def test_stale_follows_the_team_setting(db_path: Path) -> None:
+    from db import accountability
+
+    three_days = NOW_DT - timedelta(days=3)
+    writer = Store.open(db_path, actor="alice", clock=lambda: three_days, create=True)
+    writer.add_action(ActionDraft(title="three days quiet"))
+    writer.close()
+    reader = open_as(db_path, "alice")
+    try:
+        assert not reader.get_action(1).stale
+        assert reader.list_actions(ActionFilter(stale=True)) == []
+        accountability.set_team_setting(reader, "stale-after-days", "2")
+        assert reader.get_action(1).stale and reader.list_actions()[0].stale
+        assert [a.id for a in reader.list_actions(ActionFilter(stale=True))] == [1]
+        assert reader.count_actions(ActionFilter(stale=True))["plan"] == 1
     finally:
         reader.close()
 
