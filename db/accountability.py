@@ -160,6 +160,16 @@ def due_followup_of(store: Store, action_id: int) -> Followup:
             f"id: #{action_id}'s next follow-up ({pending[0].offset_days}-day) is not due "
             f"until {pending[0].due}; today is {today}"
         )
+    slipped = [
+        f
+        for f in list_followups(store, include_done=True)
+        if f.action_id == action_id and f.result == "slipped" and f.checkin_id is not None
+    ]
+    if slipped:
+        raise GateUnmet(
+            f"id: #{action_id} slipped at its {slipped[0].offset_days}-day follow-up and was "
+            f"reopened as #{slipped[0].reopened_id}; its later follow-ups were closed then"
+        )
     raise GateUnmet(f"id: #{action_id} has no follow-up pending (only standardized work has)")
 
 
@@ -232,12 +242,44 @@ def record_followup(
             convert.snapshot(before),
             convert.snapshot(after.fetchone()),
         )
+        if result == "slipped":
+            _close_remaining_followups(store, tx, action["id"], before["offset_days"], reopened_id)
     assert checkin_row is not None
     return FollowupOutcome(
         followup=get_followup(store, followup_id),
         checkin=convert.checkin(checkin_row),
         reopened=store.get_action(reopened_id) if reopened_id is not None else None,
     )
+
+
+def _close_remaining_followups(
+    store: Store, tx: _Transaction, action_id: int, offset: int, reopened_id: int | None
+) -> None:
+    """Slipped work is reopened as the next cycle: auditing whether it still holds later makes
+    no sense, so its other open follow-ups close with it (result ``slipped``, no check-in of
+    their own, the same ``reopened_id``), each with its event."""
+    for before in store.conn.execute(
+        "SELECT * FROM followups WHERE action_id = ? AND done_at IS NULL ORDER BY due, id",
+        (action_id,),
+    ).fetchall():
+        store.conn.execute(
+            "UPDATE followups SET done_at = ?, done_by = ?, result = 'slipped',"
+            " reopened_id = ?, version = version + 1 WHERE id = ? AND version = ?",
+            (tx.at, tx.actor, reopened_id, before["id"], before["version"]),
+        )
+        after = store.conn.execute("SELECT * FROM followups WHERE id = ?", (before["id"],))
+        summary = (
+            f"closed the {before['offset_days']}-day follow-up of #{action_id}: "
+            f"the work slipped at its {offset}-day follow-up"
+        )
+        tx.log(
+            "followup",
+            before["id"],
+            "update",
+            summary,
+            convert.snapshot(before),
+            convert.snapshot(after.fetchone()),
+        )
 
 
 # --------------------------------------------------------------------------- owners

@@ -189,12 +189,18 @@ def followups(session: Session, due_only: bool, owner, include_done: bool, as_js
             f"{f.offset_days}d",
             f.due + (" DUE" if f.is_due else ""),
             f.owner or "-",
-            f.result or "-",
+            _result(f),
             f.title,
         ]
         for f in items
     ]
     click.echo(table(["ID", "AFTER", "DUE", "OWNER", "RESULT", "TITLE"], rows))
+
+
+def _result(f: Any) -> str:
+    if f.result == "slipped" and f.checkin_id is None:
+        return "closed (slipped earlier)"
+    return f.result or "-"
 
 
 @click.command()

@@ -160,9 +160,27 @@ def test_a_slipped_followup_reopens_the_work_in_plan_linked(timed: Store, ticker
         ("checkin", "create"),
         ("action", "create"),
         ("followup", "update"),
+        ("followup", "update"),  # the 60-day one, closed with it
+        ("followup", "update"),  # the 90-day one
     ]
     assert len({e["tx"] for e in written}) == 1
     assert timed.get_action(action.id).done_at is not None  # the original stays done
+    # The later audits of the slipped work close: never due, never recordable as holding.
+    rest = [f for f in acc.list_followups(timed, include_done=True) if f.offset_days > 30]
+    assert [(f.offset_days, f.result, f.checkin_id, f.reopened_id) for f in rest] == [
+        (60, "slipped", None, reopened.id),
+        (90, "slipped", None, reopened.id),
+    ]
+    ticker.advance(days=90)
+    assert acc.list_followups(timed, due_only=True) == []
+    with pytest.raises(GateUnmet, match="slipped at its 30-day follow-up.*reopened as #2"):
+        acc.due_followup_of(timed, action.id)
+    with pytest.raises(GateUnmet, match="recorded already \\(slipped"):
+        acc.record_followup(timed, rest[1].id, "holding")
+    # Undo takes the whole slip back, closed follow-ups included.
+    timed.undo()
+    pending = acc.list_followups(timed)
+    assert [f.offset_days for f in pending if f.action_id == action.id] == [30, 60, 90]
 
 
 def test_a_followup_is_recorded_once_and_never_over_a_newer_version(

@@ -126,10 +126,14 @@ def test_followups_fall_due_and_are_recorded(standardized, ok, js, monkeypatch) 
     reopened = outcome["reopened"]
     assert (reopened["phase"], reopened["parent_id"], reopened["cycle"]) == ("plan", 1, 2)
     assert outcome["followup"]["reopened_id"] == reopened["id"]
-    assert [f["offset_days"] for f in js("followups", "--all", "--json") if f["done_at"]] == [
-        30,
-        60,
+    recorded = [f for f in js("followups", "--all", "--json") if f["done_at"]]
+    assert [(f["offset_days"], f["result"]) for f in recorded] == [
+        (30, "holding"),
+        (60, "slipped"),
+        (90, "slipped"),  # closed with the slip: nothing left to audit
     ]
+    assert "closed (slipped earlier)" in ok("followups", "--all").stdout
+    assert js("followups", "--json") == []
 
 
 @pytest.mark.parametrize(
