@@ -336,6 +336,50 @@ def _ids_never_reused(conn: sqlite3.Connection) -> None:
         conn.execute(sql)
 
 
+_NOTIFY = """
+-- One row per thing told to one person on one channel: a run claims it (inserts it, or takes
+-- over a failed one whose retry time came) inside BEGIN IMMEDIATE before delivering, so two
+-- runs never deliver the same row, and UNIQUE keeps a fact from being told twice.
+CREATE TABLE notifications (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    channel TEXT NOT NULL CHECK (channel IN ('terminal', 'mail', 'webhook', 'command')),
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending'
+        CHECK (state IN ('pending', 'delivered', 'failed', 'skipped')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    claimed_by TEXT,
+    claimed_at TEXT,
+    delivered_at TEXT,
+    last_error TEXT,
+    next_try_at TEXT,
+    version INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (key, recipient, channel)
+);
+CREATE INDEX idx_notifications_state_next_try_at ON notifications (state, next_try_at);
+-- The team's channels (terminal, mail, webhook, command) and each person's choice
+-- (prefer:LOGIN), set with pdca notify config / pdca notify prefer.
+CREATE TABLE notify_settings (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    value TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
+);
+"""
+
+
+def _notify(conn: sqlite3.Connection) -> None:
+    """Notifications delivered exactly once (pdca notify), and where they go."""
+    for statement in _NOTIFY.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
 
 MIGRATIONS: list[Migration] = [
@@ -344,6 +388,7 @@ MIGRATIONS: list[Migration] = [
     ("0003_accountability", _accountability),
     ("0004_kpis", _kpis),
     ("0005_ids_never_reused", _ids_never_reused),
+    ("0006_notify", _notify),
 ]
 
 

@@ -199,6 +199,7 @@ LAZY_COMMANDS = {
     "tui.cli_accountability": ("owners", "log", "followups", "followup", "standup", "config"),
     "tui.cli_kpis": ("kpi", "alerts"),
     "tui.cli_backup": ("backup", "restore"),
+    "tui.cli_notify": ("notify",),
 }
 
 

@@ -1,0 +1,396 @@
+"""Notifications, delivered exactly once: what is due to whom, claiming it, recording how it
+went, and the channel settings. The rules are db/notify_rules.py; delivery (terminals, mail,
+webhook, command) is db/notify_channels.py and never touches SQLite.
+
+Exactly once: a run first *claims* each notification inside ``BEGIN IMMEDIATE`` (inserts its
+row, UNIQUE (key, recipient, channel), marked with the run's token; or takes over a failed one
+whose retry time came), and only then delivers what it claimed, outside the lock. Two runs at
+once: the second finds the rows there and claims nothing. A run that dies between delivering
+and recording leaves its claim ``pending``; after ``CLAIM_LEASE_SECONDS`` another run takes it
+over (at most one repeat, and only then).
+
+Writes are logged as the actor ``pdca`` (as escalations are): the rules did them, so nobody's
+``pdca undo`` reverts one. Settings are logged as the person who set them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from pydantic import BaseModel
+
+from db import kpi_rules
+from db import notify_rules as nrules
+from db.clock import iso
+from db.convert import snapshot
+from db.errors import InvalidInput
+from db.store import Store, _Transaction
+
+RUN_ACTOR = "pdca"
+ORDER = {name: index for index, name in enumerate(("terminal", "command", "mail", "webhook"))}
+
+
+class Notification(BaseModel):
+    """A row of ``notifications``, as ``pdca notify --status --json`` prints it."""
+
+    id: int
+    key: str
+    recipient: str
+    channel: str
+    kind: str
+    text: str
+    state: str
+    attempts: int
+    created_at: str
+    delivered_at: str | None
+    last_error: str | None
+    next_try_at: str | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: str  # delivered, failed, skipped
+    error: str | None = None
+
+
+@dataclass
+class RunReport:
+    delivered: list[Notification] = field(default_factory=list)
+    failed: list[Notification] = field(default_factory=list)
+    skipped: list[Notification] = field(default_factory=list)
+
+
+def _notification(row: sqlite3.Row) -> Notification:
+    return Notification(**{name: row[name] for name in Notification.model_fields})
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def channel_settings(store: Store) -> nrules.ChannelSettings:
+    rows = store.conn.execute("SELECT key, value, updated_by FROM notify_settings").fetchall()
+    values = {row["key"]: row["value"] for row in rows}
+    by = {row["key"]: row["updated_by"] for row in rows}
+    prefer = {
+        key.removeprefix("prefer:"): tuple(value.split(","))
+        for key, value in values.items()
+        if key.startswith("prefer:")
+    }
+    return nrules.ChannelSettings(
+        terminal=values.get("terminal", "on") == "on",
+        mail=values.get("mail", "off") == "on",
+        webhook=values.get("webhook") or None,
+        command=values.get("command") or None,
+        command_by=by.get("command"),
+        prefer=prefer,
+    )
+
+
+SETTING_NAMES = ("terminal", "mail", "webhook", "command")
+
+
+def set_channel(store: Store, name: str, text: str) -> nrules.ChannelSettings:
+    """``terminal on|off``, ``mail on|off``, ``webhook URL|none``, ``command CMD|none``:
+    checked first, then one transaction with its event."""
+    if name in ("terminal", "mail"):
+        value: str | None = "on" if nrules.parse_switch(name, text) else "off"
+    elif name == "webhook":
+        value = nrules.parse_url(text)
+    elif name == "command":
+        value = nrules.parse_command(text)
+    else:
+        raise InvalidInput("setting", name, f"is not one of {', '.join(SETTING_NAMES)}")
+    _put(store, name, value)
+    return channel_settings(store)
+
+
+def set_preference(store: Store, login: str, text: str) -> nrules.ChannelSettings:
+    """``prefer LOGIN terminal,mail`` (or ``default``): the person's channels."""
+    nrules.check_login(login)
+    channels = nrules.parse_channels(text)
+    _put(store, f"prefer:{login}", None if channels is None else ",".join(channels))
+    return channel_settings(store)
+
+
+def _put(store: Store, key: str, value: str | None) -> None:
+    with store._write() as tx:
+        before = store.conn.execute(
+            "SELECT * FROM notify_settings WHERE key = ?", (key,)
+        ).fetchone()
+        if value is None:
+            if before is None:
+                return  # nothing to clear: nothing written
+            store.conn.execute("DELETE FROM notify_settings WHERE id = ?", (before["id"],))
+            tx.log(
+                "notify_setting",
+                before["id"],
+                "delete",
+                f"cleared notify {key}",
+                snapshot(before),
+                None,
+            )
+            return
+        if before is None:
+            cursor = store.conn.execute(
+                "INSERT INTO notify_settings (key, value, updated_at, updated_by)"
+                " VALUES (?, ?, ?, ?)",
+                (key, value, tx.at, tx.actor),
+            )
+            row_id, op, old = cursor.lastrowid or 0, "create", None
+        else:
+            row_id, op, old = before["id"], "update", snapshot(before)
+            store.conn.execute(
+                "UPDATE notify_settings SET value = ?, updated_at = ?, updated_by = ?,"
+                " version = version + 1 WHERE id = ?",
+                (value, tx.at, tx.actor, row_id),
+            )
+        after = store.conn.execute("SELECT * FROM notify_settings WHERE id = ?", (row_id,))
+        tx.log(
+            "notify_setting",
+            row_id,
+            op,
+            f"set notify {key} to {value}",
+            old,
+            snapshot(after.fetchone()),
+        )
+
+
+# --------------------------------------------------------------------------- what is due
+
+
+def due_notices(store: Store) -> list[nrules.Notice]:
+    """Every notice the database's state calls for now (pure rules over gathered facts)."""
+    from db.accountability import team_settings
+
+    now = store.clock()
+    today = now.astimezone().date()
+    conn = store.conn
+    alerts = []
+    for row in conn.execute(
+        "SELECT a.id, a.assignee, a.escalation_level, a.ack_due, k.name, k.unit, k.alert,"
+        " k.owner, k.escalation, r.value FROM alerts a JOIN kpis k ON k.id = a.kpi_id"
+        " LEFT JOIN kpi_readings r ON r.id = a.reading_id"
+        " WHERE a.closed_at IS NULL AND a.acknowledged_at IS NULL ORDER BY a.id"
+    ):
+        people = kpi_rules.chain(
+            row["owner"], json.loads(row["escalation"] or "[]"), row["assignee"]
+        )
+        index = people.index(row["assignee"]) if row["assignee"] in people else 0
+        previous = people[index - 1] if row["escalation_level"] > 0 and index > 0 else None
+        alerts.append(
+            nrules.AlertFact(
+                id=row["id"],
+                kpi=row["name"],
+                unit=row["unit"],
+                value=row["value"],
+                threshold=row["alert"],
+                assignee=row["assignee"],
+                level=row["escalation_level"],
+                ack_due=row["ack_due"],
+                previous=previous,
+            )
+        )
+    actions = [
+        nrules.ActionFact(row["id"], row["title"], row["owner"], row["due"], row["last_sign"])
+        for row in conn.execute(
+            "SELECT a.id, a.title, a.owner, a.due,"
+            " coalesce((SELECT max(c.at) FROM checkins c WHERE c.action_id = a.id),"
+            " a.created_at) AS last_sign"
+            " FROM actions a WHERE a.done_at IS NULL AND a.owner IS NOT NULL ORDER BY a.id"
+        )
+    ]
+    followups = [
+        nrules.FollowupFact(
+            row["id"], row["action_id"], row["title"], row["owner"], row["offset_days"], row["due"]
+        )
+        for row in conn.execute(
+            "SELECT f.id, f.action_id, a.title, f.owner, f.offset_days, f.due FROM followups f"
+            " JOIN actions a ON a.id = f.action_id"
+            " WHERE f.done_at IS NULL AND f.due <= ? AND f.owner IS NOT NULL ORDER BY f.id",
+            (today.isoformat(),),
+        )
+    ]
+    return nrules.notices(
+        alerts=alerts,
+        actions=actions,
+        followups=followups,
+        now=now,
+        today=today,
+        cadence_days=team_settings(store).stale_after_days,
+    )
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A notification a run would claim: a notice on one channel."""
+
+    notice: nrules.Notice
+    channel: str
+
+
+def plan(store: Store) -> list[Planned]:
+    """The notifications not claimed yet (``--dry-run``): nothing is written."""
+    settings = channel_settings(store)
+    found = []
+    for notice in due_notices(store):
+        for channel in nrules.channels_for(notice.recipient, settings):
+            if not _exists(store.conn, notice.key, notice.recipient, channel):
+                found.append(Planned(notice, channel))
+    return found
+
+
+def _exists(conn: sqlite3.Connection, key: str, recipient: str, channel: str) -> bool:
+    return (
+        conn.execute(
+            "SELECT 1 FROM notifications WHERE key = ? AND recipient = ? AND channel = ?",
+            (key, recipient, channel),
+        ).fetchone()
+        is not None
+    )
+
+
+def _retry_rows(conn: sqlite3.Connection, at: str, lease_end: str) -> list[sqlite3.Row]:
+    """Failed ones whose retry time came, and claims left by a run that died."""
+    return conn.execute(
+        "SELECT * FROM notifications WHERE (state = 'failed' AND next_try_at IS NOT NULL"
+        " AND next_try_at <= ?) OR (state = 'pending' AND claimed_at <= ?) ORDER BY id",
+        (at, lease_end),
+    ).fetchall()
+
+
+# --------------------------------------------------------------------------- claiming, recording
+
+
+def claim(store: Store, token: str) -> list[Notification]:
+    """Claim what is due (new notices on each channel, retries whose time came) for the run
+    ``token``; what another run claimed first is not returned. Writes only when there is
+    something to claim, so a cron run every minute leaves a quiet file alone."""
+    planned = plan(store)
+    now = store.clock()
+    lease_end = iso(now - timedelta(seconds=nrules.CLAIM_LEASE_SECONDS))
+    if not planned and not _retry_rows(store.conn, iso(now), lease_end):
+        return []
+    with store._write() as tx:
+        tx.actor = RUN_ACTOR
+        lease_end = iso(tx.now - timedelta(seconds=nrules.CLAIM_LEASE_SECONDS))
+        retries = _retry_rows(store.conn, tx.at, lease_end)  # read again, inside the lock
+        for item in planned:
+            cursor = store.conn.execute(
+                "INSERT OR IGNORE INTO notifications (key, recipient, channel, kind, text,"
+                " created_at, claimed_by, claimed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    item.notice.key,
+                    item.notice.recipient,
+                    item.channel,
+                    item.notice.kind,
+                    item.notice.text,
+                    tx.at,
+                    token,
+                    tx.at,
+                ),
+            )
+            if cursor.rowcount == 1:
+                _log(store, tx, cursor.lastrowid or 0, None, "claimed")
+        for before in retries:
+            store.conn.execute(
+                "UPDATE notifications SET state = 'pending', claimed_by = ?, claimed_at = ?,"
+                " version = version + 1 WHERE id = ? AND version = ?",
+                (token, tx.at, before["id"], before["version"]),
+            )
+            _log(store, tx, before["id"], before, "claimed again")
+        rows = store.conn.execute(
+            "SELECT * FROM notifications WHERE state = 'pending' AND claimed_by = ? ORDER BY id",
+            (token,),
+        ).fetchall()
+    claimed = [_notification(row) for row in rows]
+    return sorted(claimed, key=lambda n: (ORDER.get(n.channel, 9), n.id))
+
+
+def _log(
+    store: Store, tx: _Transaction, row_id: int, before: sqlite3.Row | None, verb: str
+) -> None:
+    after = store.conn.execute("SELECT * FROM notifications WHERE id = ?", (row_id,)).fetchone()
+    summary = (
+        f"{verb} notification {row_id} ({after['key']} for {after['recipient']} by "
+        f"{after['channel']})"
+    )
+    op = "create" if before is None else "update"
+    tx.log(
+        "notification", row_id, op, summary, snapshot(before) if before else None, snapshot(after)
+    )
+
+
+def record(store: Store, token: str, notification_id: int, outcome: Outcome) -> Notification | None:
+    """How the delivery of a claimed notification went: one transaction. None when the claim
+    is no longer this run's (it outlived its lease and another run took it over)."""
+    with store._write() as tx:
+        tx.actor = RUN_ACTOR
+        before = store.conn.execute(
+            "SELECT * FROM notifications WHERE id = ? AND claimed_by = ? AND state = 'pending'",
+            (notification_id, token),
+        ).fetchone()
+        if before is None:
+            return None
+        attempts = before["attempts"] + 1
+        error = None if outcome.error is None else outcome.error[:500]
+        next_try = None
+        if outcome.state == "failed" and attempts < nrules.MAX_ATTEMPTS:
+            next_try = iso(tx.now + nrules.retry_delay(attempts))
+        store.conn.execute(
+            "UPDATE notifications SET state = ?, attempts = ?, last_error = ?, next_try_at = ?,"
+            " delivered_at = ?, claimed_by = NULL, version = version + 1 WHERE id = ?",
+            (
+                outcome.state,
+                attempts,
+                error,
+                next_try,
+                tx.at if outcome.state == "delivered" else None,
+                notification_id,
+            ),
+        )
+        _log(store, tx, notification_id, before, outcome.state)
+        row = store.conn.execute(
+            "SELECT * FROM notifications WHERE id = ?", (notification_id,)
+        ).fetchone()
+    return _notification(row)
+
+
+def run(store: Store, token: str, deliver: Callable[[Notification], Outcome]) -> RunReport:
+    """Claim, deliver each (local channels first, webhooks last), record each outcome."""
+    from db import alerts
+
+    alerts.escalate_due(store)  # a missed deadline moves the alert first: notify its next person
+    report = RunReport()
+    for notification in claim(store, token):
+        try:
+            outcome = deliver(notification)
+        except Exception as error:  # a channel's bug must not stop the others' deliveries
+            outcome = Outcome("failed", f"{type(error).__name__}: {error}")
+        recorded = record(store, token, notification.id, outcome)
+        if recorded is not None:
+            getattr(report, recorded.state).append(recorded)
+    return report
+
+
+def unfinished(store: Store) -> list[Notification]:
+    """Pending and failed notifications, oldest first: ``pdca notify --status``."""
+    rows = store.conn.execute(
+        "SELECT * FROM notifications WHERE state IN ('pending', 'failed') ORDER BY id"
+    )
+    return [_notification(row) for row in rows]
+
+
+def by_state(store: Store) -> dict[str, int]:
+    counts = dict.fromkeys(nrules.STATES, 0)
+    counts.update(
+        dict(store.conn.execute("SELECT state, count(*) FROM notifications GROUP BY state"))
+    )
+    return counts
+
+
+def keys(notifications: Iterable[Notification]) -> list[tuple[str, str, str]]:
+    return [(n.key, n.recipient, n.channel) for n in notifications]

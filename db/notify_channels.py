@@ -1,0 +1,226 @@
+"""Delivering one notification on one channel: the person's terminals (as write(1) does),
+local mail through ``sendmail``, a chat webhook, or a command hook. No SQLite here.
+
+Each delivery ends in an ``Outcome``: delivered, skipped (nobody to reach: not logged in, or
+``mesg n`` on every terminal) or failed (retried later with backoff). Every channel has a
+timeout; a webhook that timed out or could not be reached fails the rest of this run's
+webhook deliveries at once, so one dead endpoint never holds up a run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import shutil
+import stat
+import subprocess
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping
+from datetime import datetime
+
+from db import notify_rules as nrules
+from db.clock import iso
+from db.notify import Notification, Outcome
+
+WEBHOOK_TIMEOUT = 5.0
+COMMAND_TIMEOUT = 10.0
+MAIL_TIMEOUT = 30.0
+SENDMAIL_PLACES = ("/usr/sbin/sendmail", "/usr/lib/sendmail")
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirected POST would be replayed as a GET without its body: report it instead."""
+
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None
+
+
+def _run_who(environ: Mapping[str, str]) -> str | None:
+    found = shutil.which("who", path=environ.get("PATH"))
+    if found is None:
+        return None
+    done = subprocess.run(
+        [found], capture_output=True, text=True, timeout=COMMAND_TIMEOUT, env=dict(environ)
+    )
+    return done.stdout if done.returncode == 0 else None
+
+
+class Channels:
+    """The deliveries of one run, as ``runner`` (the login running ``pdca notify``)."""
+
+    def __init__(
+        self,
+        settings: nrules.ChannelSettings,
+        *,
+        runner: str,
+        now: datetime,
+        environ: Mapping[str, str],
+        who: Callable[[], str | None] | None = None,
+        webhook_timeout: float = WEBHOOK_TIMEOUT,
+        command_timeout: float = COMMAND_TIMEOUT,
+    ) -> None:
+        self.settings = settings
+        self.runner = runner
+        self.now = now
+        self.environ = dict(environ)
+        self._who_source = who or (lambda: _run_who(self.environ))
+        self._who: list[nrules.Login] | None = None
+        self.webhook_timeout = webhook_timeout
+        self.command_timeout = command_timeout
+        self._webhook_down: str | None = None
+        self._opener = urllib.request.build_opener(_NoRedirects)
+
+    def __call__(self, notification: Notification) -> Outcome:
+        deliver = {
+            "terminal": self.terminal,
+            "mail": self.mail,
+            "webhook": self.webhook,
+            "command": self.command,
+        }[notification.channel]
+        return deliver(notification)
+
+    # ------------------------------------------------------------------ terminals
+
+    def terminal(self, notification: Notification) -> Outcome:
+        if self._who is None:
+            output = self._who_source()
+            if output is None:
+                return Outcome("skipped", "who is not available: cannot find terminals")
+            self._who = nrules.parse_who(output)
+        paths = nrules.terminals_of(notification.recipient, self._who)
+        if not paths:
+            return Outcome("skipped", f"{notification.recipient} is not logged in")
+        try:
+            uid: int | None = pwd.getpwnam(notification.recipient).pw_uid
+        except KeyError:
+            uid = None
+        banner = f"\r\nMessage from pdca at {iso(self.now)}:\r\n"
+        data = (banner + nrules.for_terminal(notification.text) + "\r\n").encode("utf-8")
+        written, refused, errors = 0, 0, []
+        for path in paths:
+            try:
+                status = os.stat(path)
+                if not stat.S_ISCHR(status.st_mode) or (uid is not None and status.st_uid != uid):
+                    continue  # not a terminal, or no longer theirs (a stale utmp line)
+                if not nrules.accepts_messages(status.st_mode):
+                    refused += 1
+                    continue
+                fd = os.open(path, os.O_WRONLY | os.O_NOCTTY | os.O_NONBLOCK)
+                try:
+                    os.write(fd, data)
+                finally:
+                    os.close(fd)
+                written += 1
+            except OSError as error:
+                errors.append(f"{path}: {error.strerror}")
+        if written:
+            return Outcome("delivered")
+        if errors:
+            return Outcome("failed", "; ".join(errors))
+        if refused:
+            return Outcome("skipped", f"{notification.recipient} has mesg n on every terminal")
+        return Outcome("skipped", f"{notification.recipient} has no terminal pdca may write to")
+
+    # ------------------------------------------------------------------ mail
+
+    def mail(self, notification: Notification) -> Outcome:
+        sendmail = shutil.which("sendmail", path=self.environ.get("PATH")) or next(
+            (place for place in SENDMAIL_PLACES if os.access(place, os.X_OK)), None
+        )
+        if sendmail is None:
+            return Outcome("failed", "sendmail not found on PATH (pdca notify config mail off)")
+        subject = nrules.one_line(f"pdca: {notification.kind} ({notification.key})")
+        body = nrules.for_terminal(notification.text).replace("\r\n", "\n")
+        message = (
+            f"To: {notification.recipient}\n"
+            f"Subject: {subject}\n"
+            "MIME-Version: 1.0\n"
+            "Content-Type: text/plain; charset=utf-8\n"
+            "Content-Transfer-Encoding: 8bit\n"
+            f"X-Pdca-Key: {nrules.one_line(notification.key)}\n"
+            f"\n{body}\n"
+        )
+        try:
+            done = subprocess.run(
+                [sendmail, "-oi", "--", notification.recipient],
+                input=message.encode("utf-8"),
+                capture_output=True,
+                timeout=MAIL_TIMEOUT,
+                env=self.environ,
+            )
+        except (OSError, subprocess.TimeoutExpired) as error:
+            return Outcome("failed", f"sendmail: {error}")
+        if done.returncode != 0:
+            said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            return Outcome(
+                "failed", f"sendmail exited {done.returncode}: {said[0] if said else ''}"
+            )
+        return Outcome("delivered")
+
+    # ------------------------------------------------------------------ webhook
+
+    def webhook(self, notification: Notification) -> Outcome:
+        url = self.settings.webhook
+        if url is None:
+            return Outcome("failed", "no webhook set (pdca notify config webhook URL)")
+        if self._webhook_down is not None:
+            return Outcome("failed", f"not tried: {self._webhook_down} earlier in this run")
+        text = f"{notification.recipient}: {nrules.for_chat(notification.text)}"
+        request = urllib.request.Request(
+            url,
+            data=json.dumps({"text": text}).encode("utf-8"),
+            headers={"Content-Type": "application/json", "User-Agent": "pdca-notify"},
+            method="POST",
+        )
+        try:
+            with self._opener.open(request, timeout=self.webhook_timeout) as response:
+                response.read(65536)
+        except urllib.error.HTTPError as error:
+            return Outcome("failed", f"webhook answered HTTP {error.code}")
+        except TimeoutError as error:
+            self._webhook_down = "the webhook timed out"
+            return Outcome("failed", f"webhook timed out after {self.webhook_timeout:g} s: {error}")
+        except (urllib.error.URLError, OSError) as error:
+            reason = getattr(error, "reason", error)
+            if isinstance(reason, TimeoutError):
+                self._webhook_down = "the webhook timed out"
+                return Outcome("failed", f"webhook timed out after {self.webhook_timeout:g} s")
+            self._webhook_down = "the webhook could not be reached"
+            return Outcome("failed", f"webhook unreachable: {reason}")
+        return Outcome("delivered")
+
+    # ------------------------------------------------------------------ command hook
+
+    def command(self, notification: Notification) -> Outcome:
+        command = self.settings.command
+        if command is None:
+            return Outcome("failed", "no command set (pdca notify config command CMD)")
+        if self.settings.command_by != self.runner:
+            # Anyone in the team may change the file; the hook runs only as whoever set it.
+            return Outcome(
+                "failed",
+                f"the command hook was set by {self.settings.command_by}: it runs only in their "
+                f"pdca notify (this run is {self.runner}'s)",
+            )
+        document = notification.model_dump(
+            include={"id", "key", "recipient", "channel", "kind", "text", "created_at"}
+        )
+        try:
+            done = subprocess.run(
+                ["/bin/sh", "-c", command],
+                input=json.dumps(document).encode("utf-8"),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                timeout=self.command_timeout,
+                env=self.environ,
+            )
+        except subprocess.TimeoutExpired:
+            return Outcome("failed", f"command timed out after {self.command_timeout:g} s")
+        except OSError as error:
+            return Outcome("failed", f"command: {error}")
+        if done.returncode != 0:
+            said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            return Outcome("failed", f"command exited {done.returncode}: {said[0] if said else ''}")
+        return Outcome("delivered")

@@ -1,0 +1,348 @@
+"""Who is told what, as pure functions: notices from the database's facts and the clock, their
+dedup keys, the channels each person gets, retry backoff, and the checks on every setting.
+
+No SQLite, no clock of its own, no I/O: db/notify.py gathers the facts and passes ``now``.
+
+A notice's ``key`` names the fact it reports, so the same fact is never told twice: the
+``notifications`` table is UNIQUE (key, recipient, channel).
+
+- ``alert:12:level:0``: a new alert, to whoever it waits for;
+- ``alert:12:level:1``: it escalated, to the next person; ``alert:12:level:1:passed`` to the
+  one it passed (they did not acknowledge in time);
+- ``overdue:#33:2026-12-08``: the action's due date passed (a new due date, a new notice);
+- ``stale:#33:period-N``: no check-in within the team's cadence, at most once per cadence
+  period (``N`` counts cadence-long periods since 0001-01-01, so every run agrees on it);
+- ``followup:7``: a follow-up audit fell due.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
+
+from db.clock import iso
+from db.errors import InvalidInput
+from db.text_rules import UNSAFE, UNSAFE_EXCEPT_NEWLINE, escape
+
+CHANNELS = ("terminal", "mail", "webhook", "command")
+STATES = ("pending", "delivered", "failed", "skipped")
+FIRST_RETRY_SECONDS = 60  # one cron minute; doubled at each failure
+MAX_RETRY_SECONDS = 6 * 3600
+MAX_ATTEMPTS = 10  # then the notification stays failed, for ``pdca notify --status``
+CLAIM_LEASE_SECONDS = 600  # a run that died after claiming: its claims are retried after this
+URL_MAX = 2000
+COMMAND_MAX = 1000
+_LOGIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?")
+
+
+@dataclass(frozen=True)
+class AlertFact:
+    id: int
+    kpi: str
+    unit: str
+    value: float | None
+    threshold: float | None
+    assignee: str
+    level: int
+    ack_due: str
+    previous: str | None  # who held it before the current person (escalations only)
+
+
+@dataclass(frozen=True)
+class ActionFact:
+    id: int
+    title: str
+    owner: str
+    due: str | None
+    last_sign: str  # the last check-in, else when it was created
+
+
+@dataclass(frozen=True)
+class FollowupFact:
+    id: int
+    action_id: int
+    title: str
+    owner: str
+    offset_days: int
+    due: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One thing to tell one person (before it is expanded into channels)."""
+
+    key: str
+    recipient: str
+    kind: str  # alert, escalation, passed, overdue, stale, followup
+    text: str
+
+
+# --------------------------------------------------------------------------- notices
+
+
+def alert_notices(alert: AlertFact) -> list[Notice]:
+    base = f"alert:{alert.id}:level:{alert.level}"
+    what = f"alert {alert.id} on KPI {alert.kpi!r}"
+    if alert.value is not None and alert.threshold is not None:
+        what += f": {alert.value:g} {alert.unit} is beyond {alert.threshold:g}"
+    ack = f"acknowledge by {alert.ack_due}: pdca alerts ack {alert.id} MESSAGE"
+    if alert.level == 0:
+        return [Notice(base, alert.assignee, "alert", f"{what}; {ack}")]
+    passed_from = f" from {alert.previous}" if alert.previous else ""
+    notices = [
+        Notice(
+            base,
+            alert.assignee,
+            "escalation",
+            f"{what}; escalated to you{passed_from} (not acknowledged in time); {ack}",
+        )
+    ]
+    if alert.previous and alert.previous != alert.assignee:
+        notices.append(
+            Notice(
+                f"{base}:passed",
+                alert.previous,
+                "passed",
+                f"{what}; not acknowledged in time, so it passed to {alert.assignee}",
+            )
+        )
+    return notices
+
+
+def overdue_notice(action: ActionFact, today: date) -> Notice | None:
+    if not action.due or action.due >= today.isoformat():
+        return None
+    return Notice(
+        f"overdue:#{action.id}:{action.due}",
+        action.owner,
+        "overdue",
+        f"#{action.id} {action.title!r} was due {action.due} and is not done; "
+        f"check in: pdca checkin {action.id} MESSAGE",
+    )
+
+
+def stale_period(today: date, cadence_days: int) -> int:
+    return today.toordinal() // cadence_days
+
+
+def stale_notice(
+    action: ActionFact, now: datetime, today: date, cadence_days: int
+) -> Notice | None:
+    """Stale: the last sign of life more than the cadence in whole days ago (the rule of
+    ``accountability_rules.is_stale_since``)."""
+    cutoff = now - timedelta(days=cadence_days + 1)
+    if action.last_sign > iso(cutoff):
+        return None
+    period = stale_period(today, cadence_days)
+    return Notice(
+        f"stale:#{action.id}:period-{period}",
+        action.owner,
+        "stale",
+        f"#{action.id} {action.title!r} has had no check-in since {action.last_sign[:10]} "
+        f"(the team checks in every {cadence_days} days): pdca checkin {action.id} MESSAGE",
+    )
+
+
+def followup_notice(followup: FollowupFact, today: date) -> Notice | None:
+    if followup.due > today.isoformat():
+        return None
+    return Notice(
+        f"followup:{followup.id}",
+        followup.owner,
+        "followup",
+        f"the {followup.offset_days}-day follow-up of #{followup.action_id} "
+        f"{followup.title!r} is due since {followup.due}: is the change holding? "
+        f"pdca followup {followup.action_id} holding|slipped",
+    )
+
+
+def notices(
+    *,
+    alerts: Iterable[AlertFact],
+    actions: Iterable[ActionFact],
+    followups: Iterable[FollowupFact],
+    now: datetime,
+    today: date,
+    cadence_days: int,
+) -> list[Notice]:
+    """Every notice the facts call for ``now`` (``today`` is the team's local date)."""
+    found: list[Notice] = []
+    for alert in alerts:
+        found += alert_notices(alert)
+    for action in actions:
+        for notice in (
+            overdue_notice(action, today),
+            stale_notice(action, now, today, cadence_days),
+        ):
+            if notice is not None:
+                found.append(notice)
+    for followup in followups:
+        notice = followup_notice(followup, today)
+        if notice is not None:
+            found.append(notice)
+    return found
+
+
+# --------------------------------------------------------------------------- channels
+
+
+@dataclass(frozen=True)
+class ChannelSettings:
+    """The team's channels and each person's choice among them (``notify_settings``)."""
+
+    terminal: bool = True
+    mail: bool = False
+    webhook: str | None = None
+    command: str | None = None
+    command_by: str | None = None  # who set the command: only their runs execute it
+    prefer: Mapping[str, tuple[str, ...]] | None = None
+
+    def enabled(self) -> tuple[str, ...]:
+        on = {
+            "terminal": self.terminal,
+            "mail": self.mail,
+            "webhook": self.webhook is not None,
+            "command": self.command is not None,
+        }
+        return tuple(name for name in CHANNELS if on[name])
+
+
+def channels_for(login: str, settings: ChannelSettings) -> tuple[str, ...]:
+    """The person's chosen channels that the team has set up, else every one it has."""
+    enabled = settings.enabled()
+    chosen = (settings.prefer or {}).get(login)
+    if chosen is None:
+        return enabled
+    return tuple(name for name in chosen if name in enabled)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """After the ``attempts``-th failure: 1 minute, then doubled each time, at most 6 hours."""
+    seconds = FIRST_RETRY_SECONDS * 2 ** max(0, min(attempts - 1, 20))
+    return timedelta(seconds=min(seconds, MAX_RETRY_SECONDS))
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def parse_switch(name: str, text: str) -> bool:
+    value = text.strip().lower()
+    if value not in ("on", "off"):
+        raise InvalidInput(name, text, "is not on or off")
+    return value == "on"
+
+
+def parse_url(text: str) -> str | None:
+    """A webhook URL (http or https, with a host), or None for ``none``."""
+    if text.strip().lower() == "none":
+        return None
+    if len(text) > URL_MAX:
+        raise InvalidInput(
+            "webhook", text, f"is {len(text)} characters long; the most is {URL_MAX}"
+        )
+    if UNSAFE.search(text) or any(c.isspace() for c in text):
+        raise InvalidInput("webhook", text, "holds spaces or control characters")
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 (raises on a bad port)
+    except ValueError:
+        raise InvalidInput("webhook", text, "is not a URL") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidInput("webhook", text, "is not an http:// or https:// URL with a host")
+    return text
+
+
+def parse_command(text: str) -> str | None:
+    """A shell command line for the command hook, or None for ``none``."""
+    if text.strip().lower() == "none":
+        return None
+    if not text.strip():
+        raise InvalidInput("command", text, "is empty (none turns the hook off)")
+    if len(text) > COMMAND_MAX:
+        raise InvalidInput(
+            "command", text, f"is {len(text)} characters long; the most is {COMMAND_MAX}"
+        )
+    if UNSAFE.search(text):
+        raise InvalidInput("command", text, "holds a newline or control character")
+    return text
+
+
+def parse_channels(text: str) -> tuple[str, ...] | None:
+    """``terminal,mail``: a person's channels in order; ``default`` (None) for the team's."""
+    if text.strip().lower() == "default":
+        return None
+    names = [part.strip().lower() for part in text.split(",")]
+    if not names or any(name not in CHANNELS for name in names) or len(set(names)) != len(names):
+        raise InvalidInput(
+            "channels", text, f"is not a list of {', '.join(CHANNELS)} (each once), or default"
+        )
+    return tuple(names)
+
+
+def check_login(text: str) -> str:
+    if not _LOGIN.fullmatch(text):
+        raise InvalidInput("login", text, "is not a login (letters, digits, '.', '_' or '-')")
+    return text
+
+
+# --------------------------------------------------------------------------- text and terminals
+
+
+def for_terminal(text: str) -> str:
+    """A notification as written to a terminal: every control character (escapes, bells, a
+    carriage return that would overwrite the line) and bidi override shown escaped."""
+    return escape(text, UNSAFE_EXCEPT_NEWLINE).replace("\n", "\r\n")
+
+
+def one_line(text: str) -> str:
+    return escape(text, UNSAFE)
+
+
+def for_chat(text: str) -> str:
+    """Slack, Mattermost and Teams read ``<...>`` as links and mentions: user text is data."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@dataclass(frozen=True)
+class Login:
+    """One line of ``who``: a login on a terminal."""
+
+    user: str
+    line: str
+
+
+def parse_who(output: str) -> list[Login]:
+    """``who``'s lines (``dana  pts/3  2026-12-01 10:02 (10.0.0.5)``) as logins on terminals.
+
+    A line that is not a login and a terminal device name is skipped, never guessed at.
+    """
+    found = []
+    for line in output.splitlines():
+        fields = line.split()
+        if len(fields) < 2 or not _LOGIN.fullmatch(fields[0]):
+            continue
+        device = fields[1]
+        if not re.fullmatch(r"[A-Za-z0-9/]{1,32}", device) or ".." in device:
+            continue
+        if device.startswith(":"):  # an X display, not a terminal
+            continue
+        found.append(Login(fields[0], device))
+    return found
+
+
+def terminals_of(login: str, who: Sequence[Login]) -> list[str]:
+    """The /dev paths of ``login``'s terminals, each once, in ``who``'s order."""
+    paths: list[str] = []
+    for entry in who:
+        path = f"/dev/{entry.line}"
+        if entry.user == login and path not in paths:
+            paths.append(path)
+    return paths
+
+
+def accepts_messages(mode: int) -> bool:
+    """``mesg y``: the terminal is group-writable (write(1) checks the same bit)."""
+    return bool(mode & 0o020)

@@ -1,0 +1,501 @@
+"""``pdca notify``: claiming, delivering once, retrying with backoff, and each channel against a
+real stand-in: a local HTTP server, a pseudo-terminal, a ``sendmail`` script, a command hook."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from db import alerts
+from db import notify as ns
+from db.models import ActionDraft, CheckinDraft, KpiDraft, ReadingDraft
+from db.notify_channels import Channels
+from db.store import Store
+from tests.conftest import NOW_DT, events, last_event_id, open_as
+
+# --------------------------------------------------------------------------- a webhook
+
+
+class Hook:
+    """A local webhook: ``mode`` ok (200), fail (500) or slow (answers once released)."""
+
+    def __init__(self) -> None:
+        self.mode = "ok"
+        self.bodies: list[dict] = []
+        self.calls = 0
+        self.lock = threading.Lock()
+        self.release = threading.Event()
+        self.url = ""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        hook: Hook = self.server.hook  # type: ignore[attr-defined]
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        with hook.lock:
+            hook.calls += 1
+            mode = hook.mode
+        if mode == "slow":
+            hook.release.wait(60)  # an upper bound only: the test releases it
+        status = 200 if mode == "ok" else 500
+        if status == 200:
+            with hook.lock:
+                hook.bodies.append(json.loads(body))
+        try:
+            self.send_response(status)
+            self.end_headers()
+            self.wfile.write(b"ok")
+        except OSError:
+            pass  # the client gave up (a timeout test)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def serve_hook() -> tuple[Hook, ThreadingHTTPServer, threading.Thread]:
+    hook = Hook()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.daemon_threads = True
+    server.hook = hook  # type: ignore[attr-defined]
+    hook.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    return hook, server, thread
+
+
+@pytest.fixture
+def hook(monkeypatch: pytest.MonkeyPatch) -> Iterator[Hook]:
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    found, server, thread = serve_hook()
+    yield found
+    found.release.set()
+    server.shutdown()
+    server.server_close()
+    thread.join(10)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _breach(store: Store, value: float = 9) -> None:
+    if not store.conn.execute("SELECT 1 FROM kpis").fetchone():
+        store.add_kpi(
+            KpiDraft(
+                name="MTTR", unit="h", baseline=5, target=2, alert=8, owner="dana",
+                direction="down", escalation=["erin"],
+            )
+        )  # fmt: skip
+    store.record_reading(ReadingDraft(kpi="MTTR", value=value))
+
+
+def _channels(store: Store, runner: str = "alice", who: str = "", **kw) -> Channels:
+    return Channels(
+        ns.channel_settings(store),
+        runner=runner,
+        now=store.clock(),
+        environ={"PATH": os.environ.get("PATH", "")},
+        who=lambda: who,
+        **kw,
+    )
+
+
+def _webhook_only(store: Store, url: str) -> None:
+    ns.set_channel(store, "terminal", "off")
+    ns.set_channel(store, "webhook", url)
+
+
+def _run(store: Store, token: str = "run-1", **kw) -> ns.RunReport:
+    return ns.run(store, token, _channels(store, **kw))
+
+
+# --------------------------------------------------------------------------- exactly once
+
+
+def test_a_new_alert_reaches_its_owner_once(store: Store, hook: Hook) -> None:
+    _webhook_only(store, hook.url)
+    _breach(store)
+    report = _run(store)
+    assert [(n.key, n.recipient, n.channel) for n in report.delivered] == [
+        ("alert:1:level:0", "dana", "webhook")
+    ]
+    assert hook.bodies[0]["text"].startswith("dana: alert 1 on KPI 'MTTR': 9 h is beyond 8")
+    before = last_event_id(store)
+    assert _run(store, "run-2").delivered == []
+    assert len(hook.bodies) == 1
+    assert last_event_id(store) == before  # a quiet run writes nothing
+
+
+def test_claims_are_written_with_events_as_pdca(store: Store, hook: Hook) -> None:
+    _webhook_only(store, hook.url)
+    _breach(store)
+    start = last_event_id(store)
+    _run(store)
+    written = events(store, start)
+    assert [(e["entity"], e["op"], e["actor"]) for e in written] == [
+        ("notification", "create", "pdca"),
+        ("notification", "update", "pdca"),
+    ]
+    assert written[1]["after"]["state"] == "delivered"
+    assert written[1]["after"]["delivered_at"] == "2026-11-23T09:00:00Z"
+
+
+def test_two_runs_claiming_at_once_split_the_work(store: Store, db_path: Path) -> None:
+    _breach(store)
+    store.add_action(ActionDraft(title="late", owner="bob", due="2026-11-01"))
+    other = open_as(db_path, "carol")
+    try:
+        first = ns.claim(store, "one")
+        second = ns.claim(other, "two")
+    finally:
+        other.close()
+    assert len(first) == 2 and second == []
+
+
+def test_an_escalation_tells_the_next_person_and_the_one_it_passed(
+    store: Store, db_path: Path, hook: Hook
+) -> None:
+    _webhook_only(store, hook.url)
+    _breach(store)
+    _run(store)
+    later = open_as(db_path, "alice", NOW_DT + timedelta(hours=25))
+    try:
+        report = _run(later)
+    finally:
+        later.close()
+    assert sorted((n.key, n.recipient) for n in report.delivered) == [
+        ("alert:1:level:1", "erin"),
+        ("alert:1:level:1:passed", "dana"),
+    ]
+
+
+def test_overdue_stale_and_followup_notices(store: Store, db_path: Path) -> None:
+    late = store.add_action(ActionDraft(title="late", owner="bob", due="2026-11-20"))
+    store.add_action(ActionDraft(title="fresh", owner="bob"))
+    done = store.add_action(ActionDraft(title="std", owner="ann", due="2026-11-30"))
+    store.move_action(done.id, "do")
+    store.add_checkin(done.id, CheckinDraft(message="x"))
+    store.move_action(done.id, "check")
+    store.move_action(done.id, "act", verdict="worked")
+    store.complete_action(done.id, "standardize")
+    later = open_as(db_path, "alice", NOW_DT + timedelta(days=31))
+    try:
+        keys = sorted((n.key.split(":period")[0], n.recipient) for n in ns.due_notices(later))
+    finally:
+        later.close()
+    assert keys == [
+        ("followup:1", "ann"),
+        (f"overdue:#{late.id}:2026-11-20", "bob"),
+        (f"stale:#{late.id}", "bob"),
+        ("stale:#2", "bob"),
+    ]
+
+
+# --------------------------------------------------------------------------- failures, backoff
+
+
+def test_a_failing_webhook_is_retried_with_backoff_then_recovers(
+    store: Store, db_path: Path, hook: Hook
+) -> None:
+    _webhook_only(store, hook.url)
+    _breach(store)
+    hook.mode = "fail"
+    report = _run(store)
+    [failed] = report.failed
+    assert failed.last_error == "webhook answered HTTP 500"
+    assert failed.next_try_at == "2026-11-23T09:01:00Z" and failed.attempts == 1
+    assert _run(store, "again").failed == []  # not before its time
+    hook.mode = "ok"
+    later = open_as(db_path, "alice", NOW_DT + timedelta(minutes=1))
+    try:
+        recovered = _run(later, "later")
+    finally:
+        later.close()
+    assert [(n.state, n.attempts) for n in recovered.delivered] == [("delivered", 2)]
+    assert len(hook.bodies) == 1 and ns.unfinished(store) == []
+
+
+def test_a_notification_is_given_up_after_max_attempts(store: Store, db_path: Path) -> None:
+    _webhook_only(store, "http://127.0.0.1:9/never")  # the discard port: refused
+    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-01"))
+    when = NOW_DT
+    last = None
+    for attempt in range(1, 11):
+        opened = open_as(db_path, "alice", when)
+        try:
+            [last] = _run(opened, f"run-{attempt}").failed
+        finally:
+            opened.close()
+        assert last.attempts == attempt
+        when += timedelta(hours=7)
+    assert last is not None and last.next_try_at is None
+    assert "unreachable" in (last.last_error or "")
+
+
+def test_a_slow_webhook_holds_up_nobody(store: Store, hook: Hook) -> None:
+    ns.set_channel(store, "webhook", hook.url)
+    master, slave = os.openpty()
+    try:
+        tty = os.ttyname(slave)
+        os.chmod(tty, 0o620)  # mesg y
+        _breach(store)
+        store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-01"))
+        hook.mode = "slow"
+        report = _run(
+            store, who=f"dana {tty.removeprefix('/dev/')} 2026-11-23 08:00", webhook_timeout=0.3
+        )
+        assert [n.channel for n in report.delivered] == ["terminal", "terminal"]
+        errors = [n.last_error for n in report.failed]
+        assert errors[0] is not None and errors[0].startswith("webhook timed out after 0.3 s")
+        assert errors[1] == "not tried: the webhook timed out earlier in this run"
+        assert hook.calls == 1
+    finally:
+        hook.release.set()
+        os.close(master)
+        os.close(slave)
+
+
+# --------------------------------------------------------------------------- terminals
+
+
+def _read_all(fd: int) -> str:
+    os.set_blocking(fd, False)
+    chunks = []
+    try:
+        while True:
+            chunks.append(os.read(fd, 65536))
+    except BlockingIOError:
+        pass
+    return b"".join(chunks).decode("utf-8")
+
+
+def test_the_terminal_gets_the_text_with_controls_shown_escaped(store: Store) -> None:
+    store.add_action(
+        ActionDraft(title="boom \x1b]0;pwned\x07 \u202eexe.txt", owner="dana", due="2026-11-01")
+    )
+    master, slave = os.openpty()
+    try:
+        tty = os.ttyname(slave)
+        os.chmod(tty, 0o620)
+        report = _run(store, who=f"dana     {tty.removeprefix('/dev/')}   2026-11-23 08:00")
+        assert [n.channel for n in report.delivered] == ["terminal"]
+        shown = _read_all(master)
+        assert "Message from pdca at 2026-11-23T09:00:00Z" in shown
+        assert "\\x1b]0;pwned\\x07" in shown and "\\u202eexe.txt" in shown
+        assert "\x1b" not in shown and "\u202e" not in shown and "\x07" not in shown
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
+def test_mesg_n_and_not_logged_in_are_skipped_not_failed(store: Store) -> None:
+    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-01"))
+    store.add_action(ActionDraft(title="late too", owner="erin", due="2026-11-01"))
+    master, slave = os.openpty()
+    try:
+        tty = os.ttyname(slave)
+        os.chmod(tty, 0o600)
+        assert not stat.S_IMODE(os.stat(tty).st_mode) & 0o020
+        report = _run(store, who=f"dana {tty.removeprefix('/dev/')} 2026-11-23 08:00")
+        assert [(n.recipient, n.last_error) for n in report.skipped] == [
+            ("dana", "dana has mesg n on every terminal"),
+            ("erin", "erin is not logged in"),
+        ]
+        assert report.failed == [] and _read_all(master) == ""
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
+# --------------------------------------------------------------------------- mail, command
+
+
+def _script(folder: Path, name: str, body: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_text("#!/bin/sh\n" + body)
+    path.chmod(0o755)
+    return path
+
+
+def test_mail_goes_through_sendmail_on_path(store: Store, tmp_path: Path) -> None:
+    out = tmp_path / "mail.txt"
+    _script(tmp_path / "bin", "sendmail", f'echo "ARGS $*" >> "{out}"\ncat >> "{out}"\n')
+    ns.set_channel(store, "terminal", "off")
+    ns.set_channel(store, "mail", "on")
+    store.add_action(ActionDraft(title="late \x1b[31mred", owner="dana", due="2026-11-01"))
+    channels = Channels(
+        ns.channel_settings(store),
+        runner="alice",
+        now=store.clock(),
+        environ={"PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin"},
+        who=lambda: "",
+    )
+    report = ns.run(store, "run", channels)
+    assert [n.channel for n in report.delivered] == ["mail"]
+    mail = out.read_text()
+    assert mail.startswith("ARGS -oi -- dana\nTo: dana\nSubject: pdca: overdue (overdue:#1:")
+    assert "\\x1b[31mred" in mail and "\x1b" not in mail
+
+
+def test_mail_without_sendmail_fails_and_says_so(store: Store, tmp_path: Path) -> None:
+    ns.set_channel(store, "terminal", "off")
+    ns.set_channel(store, "mail", "on")
+    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-01"))
+    channels = Channels(
+        ns.channel_settings(store), runner="alice", now=store.clock(),
+        environ={"PATH": str(tmp_path)}, who=lambda: "",
+    )  # fmt: skip
+    channels_places = ("/nonexistent/sendmail",)
+    import db.notify_channels as module
+
+    original = module.SENDMAIL_PLACES
+    module.SENDMAIL_PLACES = channels_places
+    try:
+        [failed] = ns.run(store, "run", channels).failed
+    finally:
+        module.SENDMAIL_PLACES = original
+    assert failed.last_error == "sendmail not found on PATH (pdca notify config mail off)"
+
+
+def test_the_command_hook_gets_json_on_stdin(store: Store, tmp_path: Path) -> None:
+    out = tmp_path / "hook.jsonl"
+    ns.set_channel(store, "terminal", "off")
+    ns.set_channel(store, "command", f"cat >> {out}; echo >> {out}")
+    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-01"))
+    report = _run(store)
+    assert [n.channel for n in report.delivered] == ["command"]
+    [document] = [json.loads(line) for line in out.read_text().splitlines()]
+    assert document["key"] == "overdue:#1:2026-11-01" and document["recipient"] == "dana"
+    assert document["channel"] == "command" and "was due 2026-11-01" in document["text"]
+
+
+def test_a_command_hook_runs_only_for_whoever_set_it(store: Store, tmp_path: Path) -> None:
+    out = tmp_path / "ran"
+    ns.set_channel(store, "terminal", "off")
+    ns.set_channel(store, "command", f"touch {out}")
+    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-01"))
+    [failed] = _run(store, runner="mallory").failed
+    assert "set by alice" in (failed.last_error or "") and not out.exists()
+
+
+def test_a_person_chooses_their_channels(store: Store, tmp_path: Path, hook: Hook) -> None:
+    out = tmp_path / "hook.jsonl"
+    ns.set_channel(store, "webhook", hook.url)
+    ns.set_channel(store, "command", f"cat >> {out}")
+    ns.set_preference(store, "dana", "webhook")
+    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-01"))
+    store.add_action(ActionDraft(title="late", owner="erin", due="2026-11-01"))
+    report = _run(store)
+    assert sorted((n.recipient, n.channel) for n in report.delivered + report.skipped) == [
+        ("dana", "webhook"),
+        ("erin", "command"),
+        ("erin", "terminal"),
+        ("erin", "webhook"),
+    ]
+
+
+# --------------------------------------------------------------------------- the command line
+
+
+def test_notify_exits_4_when_one_failed_and_status_lists_it(cli, store: Store, hook: Hook) -> None:
+    _webhook_only(store, hook.url)
+    _breach(store)
+    hook.mode = "fail"
+    result = cli("notify")
+    assert result.exit_code == 4 and result.stdout == ""
+    assert result.stderr.splitlines()[-1].startswith("pdca: 1 notification(s) failed")
+    status = cli("notify", "--status")
+    assert status.exit_code == 0
+    assert "failed    webhook  dana" in status.stdout and "HTTP 500" in status.stdout
+    listed = json.loads(cli("notify", "--status", "--json").stdout)
+    assert listed[0]["state"] == "failed" and listed[0]["next_try_at"] == "2026-11-23T09:01:00Z"
+
+
+def test_dry_run_writes_and_sends_nothing(cli, store: Store, hook: Hook) -> None:
+    _webhook_only(store, hook.url)
+    _breach(store)
+    before = last_event_id(store)
+    result = cli("notify", "--dry-run", "--json")
+    assert result.exit_code == 0
+    assert [(p["key"], p["channel"]) for p in json.loads(result.stdout)] == [
+        ("alert:1:level:0", "webhook")
+    ]
+    assert last_event_id(store) == before and hook.calls == 0
+
+
+def test_a_quiet_successful_run_prints_nothing(cli, store: Store, hook: Hook) -> None:
+    _webhook_only(store, hook.url)
+    _breach(store)
+    result = cli("notify")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert len(hook.bodies) == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["webhook", "ftp://example.com/x"],
+        ["webhook", "example.com"],
+        ["webhook", "http://exa mple.com/"],
+        ["mail", "yes"],
+        ["terminal", "maybe"],
+        ["command", ""],
+        ["command", "a\nb"],
+        ["sms", "on"],
+        ["webhook"],
+    ],
+)
+def test_bad_settings_are_refused_in_one_line_and_nothing_written(
+    cli, store: Store, args: list[str]
+) -> None:
+    before = last_event_id(store)
+    result = cli("notify", "config", *args)
+    assert result.exit_code == 1
+    assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("pdca: ")
+    assert last_event_id(store) == before
+    assert store.conn.execute("SELECT count(*) FROM notify_settings").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("args", [["dana", "sms"], ["da na", "mail"], ["dana", "mail,mail"]])
+def test_bad_preferences_are_refused(cli, store: Store, args: list[str]) -> None:
+    result = cli("notify", "prefer", *args)
+    assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1
+    assert store.conn.execute("SELECT count(*) FROM notify_settings").fetchone()[0] == 0
+
+
+def test_config_and_prefer_are_stored_and_shown(cli, store: Store) -> None:
+    assert cli("notify", "config", "webhook", "https://chat.example.com/hooks/abc").exit_code == 0
+    assert cli("notify", "config", "mail", "on").exit_code == 0
+    assert cli("notify", "prefer", "dana", "mail,terminal").stdout == "dana: mail,terminal\n"
+    shown = json.loads(cli("notify", "config", "--json").stdout)
+    assert shown["webhook"] == "https://chat.example.com/hooks/abc" and shown["mail"] is True
+    assert shown["prefer"] == {"dana": ["mail", "terminal"]}
+    assert cli("notify", "prefer", "dana", "default").stdout == "dana: the team default\n"
+    assert cli("notify", "config", "webhook", "none").exit_code == 0
+    assert json.loads(cli("notify", "config", "--json").stdout)["webhook"] is None
+    changes = [e["summary"] for e in events(store) if e["entity"] == "notify_setting"]
+    assert changes[0] == "set notify webhook to https://chat.example.com/hooks/abc"
+    assert changes[-1] == "cleared notify webhook"
+
+
+def test_alerts_escalate_before_notify_reads_them(store: Store, db_path: Path) -> None:
+    _breach(store)
+    later = open_as(db_path, "alice", NOW_DT + timedelta(hours=25))
+    try:
+        ns.set_channel(later, "terminal", "off")
+        ns.set_channel(later, "command", "true")
+        report = _run(later)
+        assert alerts.get_alert(later, 1).assignee == "erin"
+    finally:
+        later.close()
+    # Escalated first, so the first level (never told: notify was not running) is moot.
+    assert {n.key for n in report.delivered} == {"alert:1:level:1", "alert:1:level:1:passed"}

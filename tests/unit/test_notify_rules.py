@@ -1,0 +1,164 @@
+"""The notification rules as pure functions: who is told what, under which key, on which
+channels, when a failure is retried, and what reaches a terminal."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from db import notify_rules as nr
+from db.errors import InvalidInput
+
+NOW = datetime(2026, 12, 10, 9, 0, tzinfo=UTC)
+TODAY = NOW.date()
+
+
+def _alert(level: int = 0, previous: str | None = None, assignee: str = "dana") -> nr.AlertFact:
+    return nr.AlertFact(
+        12, "MTTR", "h", 9.0, 8.0, assignee, level, "2026-12-11T09:00:00Z", previous
+    )
+
+
+def _action(due: str | None = None, last_sign: str = "2026-12-09T09:00:00Z") -> nr.ActionFact:
+    return nr.ActionFact(33, "Fix triage", "bob", due, last_sign)
+
+
+def test_a_new_alert_goes_to_whoever_it_waits_for() -> None:
+    [notice] = nr.alert_notices(_alert())
+    assert (notice.key, notice.recipient, notice.kind) == ("alert:12:level:0", "dana", "alert")
+    assert "pdca alerts ack 12" in notice.text and "9 h is beyond 8" in notice.text
+
+
+def test_an_escalation_tells_the_next_person_and_the_one_it_passed() -> None:
+    to_next, passed = nr.alert_notices(_alert(level=1, previous="dana", assignee="erin"))
+    assert (to_next.key, to_next.recipient, to_next.kind) == (
+        "alert:12:level:1",
+        "erin",
+        "escalation",
+    )
+    assert "from dana" in to_next.text
+    assert (passed.key, passed.recipient, passed.kind) == (
+        "alert:12:level:1:passed",
+        "dana",
+        "passed",
+    )
+    assert "passed to erin" in passed.text
+
+
+def test_overdue_is_keyed_by_its_due_date_and_only_after_it() -> None:
+    assert nr.overdue_notice(_action(due=TODAY.isoformat()), TODAY) is None
+    assert nr.overdue_notice(_action(due=None), TODAY) is None
+    notice = nr.overdue_notice(_action(due="2026-12-08"), TODAY)
+    assert (
+        notice is not None and notice.key == "overdue:#33:2026-12-08" and notice.recipient == "bob"
+    )
+
+
+def test_stale_once_per_cadence_period() -> None:
+    fresh = _action(last_sign=(NOW - timedelta(days=7)).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    assert nr.stale_notice(fresh, NOW, TODAY, 7) is None
+    old = _action(last_sign="2026-11-01T09:00:00Z")
+    keys = set()
+    start = NOW + timedelta(days=-TODAY.toordinal() % 7)  # the first day of a period
+    for day in range(14):
+        now = start + timedelta(days=day)
+        notice = nr.stale_notice(old, now, now.date(), 7)
+        assert notice is not None
+        keys.add(notice.key)
+    assert len(keys) == 2  # fourteen daily runs over two cadence periods: two notices
+    assert all(key.startswith("stale:#33:period-") for key in keys)
+
+
+def test_a_followup_is_told_once_it_falls_due() -> None:
+    fact = nr.FollowupFact(7, 33, "Fix triage", "bob", 30, "2026-12-10")
+    assert nr.followup_notice(fact, date(2026, 12, 9)) is None
+    notice = nr.followup_notice(fact, TODAY)
+    assert notice is not None and notice.key == "followup:7" and notice.recipient == "bob"
+
+
+def test_notices_gathers_every_kind() -> None:
+    found = nr.notices(
+        alerts=[_alert()],
+        actions=[_action(due="2026-12-01", last_sign="2026-11-01T00:00:00Z")],
+        followups=[nr.FollowupFact(7, 33, "t", "bob", 30, "2026-12-01")],
+        now=NOW,
+        today=TODAY,
+        cadence_days=7,
+    )
+    assert [n.kind for n in found] == ["alert", "overdue", "stale", "followup"]
+
+
+def test_channels_a_person_gets() -> None:
+    team = nr.ChannelSettings(terminal=True, mail=False, webhook="https://x.test/h")
+    assert nr.channels_for("dana", team) == ("terminal", "webhook")
+    chosen = nr.ChannelSettings(
+        terminal=True, webhook="https://x.test/h", prefer={"dana": ("webhook", "mail")}
+    )
+    assert nr.channels_for("dana", chosen) == ("webhook",)  # mail is off for the team
+    assert nr.channels_for("erin", chosen) == ("terminal", "webhook")
+
+
+def test_retry_backoff_doubles_up_to_six_hours() -> None:
+    assert [nr.retry_delay(n).total_seconds() for n in (1, 2, 3, 4)] == [60, 120, 240, 480]
+    assert nr.retry_delay(40) == timedelta(hours=6)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ftp://x.test/", "x.test/hook", "http://", "https://a b/", "http://x.test/\x1b[2J", "",
+     "http://x.test:99999/", "https://" + "a" * 2001],
+)  # fmt: skip
+def test_a_webhook_must_be_an_http_url(text: str) -> None:
+    with pytest.raises(InvalidInput):
+        nr.parse_url(text)
+
+
+def test_good_settings_are_taken() -> None:
+    assert nr.parse_url("https://hooks.example.com/T/1?x=2") == "https://hooks.example.com/T/1?x=2"
+    assert nr.parse_url("none") is None
+    assert nr.parse_channels("Terminal, mail") == ("terminal", "mail")
+    assert nr.parse_channels("default") is None
+    assert nr.parse_switch("mail", "ON") is True
+    assert nr.parse_command("logger -t pdca") == "logger -t pdca"
+
+
+@pytest.mark.parametrize("text", ["sms", "terminal,terminal", "", "terminal,"])
+def test_bad_channel_lists_are_refused(text: str) -> None:
+    with pytest.raises(InvalidInput):
+        nr.parse_channels(text)
+
+
+@pytest.mark.parametrize("text", ["", "  ", "a\nb", "x" * 1001])
+def test_bad_commands_are_refused(text: str) -> None:
+    with pytest.raises(InvalidInput):
+        nr.parse_command(text)
+
+
+def test_who_output_is_parsed_and_odd_lines_skipped() -> None:
+    output = (
+        "dana     pts/3        2026-12-01 10:02 (10.0.0.5)\n"
+        "dana     pts/7        2026-12-01 11:00 (10.0.0.5)\n"
+        "erin     tty1         2026-12-01 08:00\n"
+        "frank    :0           2026-12-01 08:00 (:0)\n"
+        "evil     ../etc/passwd 2026-12-01\n"
+        "\n"
+        "dana     pts/3        2026-12-01 10:02 (10.0.0.5)\n"
+    )
+    who = nr.parse_who(output)
+    assert nr.terminals_of("dana", who) == ["/dev/pts/3", "/dev/pts/7"]
+    assert nr.terminals_of("erin", who) == ["/dev/tty1"]
+    assert nr.terminals_of("frank", who) == [] and nr.terminals_of("evil", who) == []
+
+
+def test_terminal_text_has_no_live_control_or_bidi_character() -> None:
+    shown = nr.for_terminal("title \x1b[2J\x07 evil\u202etxt.exe\rover\nnext")
+    assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
+    assert "\\x1b[2J" in shown and "\\u202e" in shown and "\\r" in shown
+    assert shown.endswith("\r\nnext")
+    assert nr.one_line("a\nb") == "a\\nb"
+    assert nr.for_chat("<!channel> & <@U1>") == "&lt;!channel&gt; &amp; &lt;@U1&gt;"
+
+
+def test_mesg_is_the_group_write_bit() -> None:
+    assert nr.accepts_messages(0o20620) and not nr.accepts_messages(0o20600)

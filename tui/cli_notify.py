@@ -1,0 +1,174 @@
+"""``pdca notify``: tell people what waits for them, exactly once, from cron.
+
+Registered into the group by tui/cli.py; like it, never imports Textual. Quiet when all went
+well (cron mails only trouble); exit status 4 when a delivery failed (it is retried, with
+backoff, by later runs), 1 when the command itself failed.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import sys
+
+import click
+
+from tui.cli import Session, _emit, json_option, pass_session
+from tui.output import printable, table, to_json
+
+FAILED_EXIT = 4
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(notify)
+
+
+def _line(n) -> str:  # type: ignore[no-untyped-def]
+    error = f"  ({n.last_error})" if n.last_error else ""
+    return printable(f"{n.state:<9} {n.channel:<8} {n.recipient:<12} {n.key}{error}")
+
+
+@click.group(invoke_without_command=True)
+@click.option("--dry-run", is_flag=True, help="Say what would be sent; send and write nothing.")
+@click.option("--status", is_flag=True, help="List pending and failed notifications.")
+@click.option("--verbose", "-v", is_flag=True, help="Also list what was delivered or skipped.")
+@json_option
+@click.pass_context
+def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_json: bool) -> None:
+    """Deliver due notifications (new and escalated alerts, overdue and stale actions, due
+    follow-ups) once each; exit status 4 when one failed. Run it from cron every minute."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from db import notify as notify_store
+
+    session = ctx.find_object(Session)
+    assert session is not None
+    store = session.store()
+    if status:
+        found = notify_store.unfinished(store)
+        if as_json:
+            click.echo(to_json(found))
+        elif found:
+            click.echo("\n".join(_line(n) for n in found))
+        else:
+            click.echo("nothing pending or failed", err=True)
+        return
+    if dry_run:
+        planned = notify_store.plan(store)
+        if as_json:
+            click.echo(
+                to_json(
+                    [
+                        {
+                            "key": p.notice.key,
+                            "recipient": p.notice.recipient,
+                            "channel": p.channel,
+                            "kind": p.notice.kind,
+                            "text": p.notice.text,
+                        }
+                        for p in planned
+                    ]
+                )
+            )
+        elif planned:
+            rows = [[p.channel, p.notice.recipient, p.notice.key, p.notice.text] for p in planned]
+            click.echo(table(["CHANNEL", "TO", "KEY", "TEXT"], rows))
+        else:
+            click.echo("nothing to send", err=True)
+        return
+    from db.notify_channels import Channels
+    from tui.identity import current_user
+
+    runner = current_user(session.environ)
+    channels = Channels(
+        notify_store.channel_settings(store),
+        runner=runner,
+        now=store.clock(),
+        environ=session.environ,
+    )
+    token = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+    report = notify_store.run(store, token, channels)
+    if as_json:
+        click.echo(
+            to_json(
+                {
+                    "delivered": report.delivered,
+                    "failed": report.failed,
+                    "skipped": report.skipped,
+                }
+            )
+        )
+    elif verbose:
+        for n in [*report.delivered, *report.skipped, *report.failed]:
+            click.echo(_line(n))
+    for n in report.failed:
+        click.echo(f"pdca: {_line(n)}", err=True)
+    if report.failed:
+        click.echo(
+            f"pdca: {len(report.failed)} notification(s) failed; later runs retry them "
+            "(pdca notify --status)",
+            err=True,
+        )
+        sys.exit(FAILED_EXIT)
+
+
+@notify.command("config")
+@click.argument(
+    "name", required=False, type=click.Choice(["terminal", "mail", "webhook", "command"])
+)
+@click.argument("value", required=False)
+@json_option
+@pass_session
+def notify_config(session: Session, name: str | None, value: str | None, as_json: bool) -> None:
+    """Show the channels, or set one: terminal on|off, mail on|off, webhook URL|none,
+    command CMD|none (the hook runs only in the pdca notify of whoever set it)."""
+    from db import notify as notify_store
+
+    if name is not None and value is None:
+        raise click.UsageError(f"notify config {name}: give a value (see --help)")
+    store = session.store() if name is None else session.store(create=True)
+    if name is None:
+        settings = notify_store.channel_settings(store)
+    else:
+        assert value is not None
+        settings = notify_store.set_channel(store, name, value)
+    data = {
+        "terminal": settings.terminal,
+        "mail": settings.mail,
+        "webhook": settings.webhook,
+        "command": settings.command,
+        "command_by": settings.command_by,
+        "prefer": {login: list(chosen) for login, chosen in (settings.prefer or {}).items()},
+    }
+
+    def text() -> None:
+        lines = [
+            f"terminal  {'on' if settings.terminal else 'off'}",
+            f"mail      {'on' if settings.mail else 'off'}",
+            f"webhook   {settings.webhook or 'none'}",
+            f"command   {settings.command or 'none'}"
+            + (f"  (runs as {settings.command_by})" if settings.command else ""),
+        ]
+        lines += [
+            f"prefer    {login}: {','.join(chosen)}"
+            for login, chosen in sorted((settings.prefer or {}).items())
+        ]
+        click.echo("\n".join(printable(line) for line in lines))
+
+    _emit(as_json, data, text)
+
+
+@notify.command("prefer")
+@click.argument("login")
+@click.argument("channels")
+@pass_session
+def notify_prefer(session: Session, login: str, channels: str) -> None:
+    """A person's channels, in order (terminal,mail,webhook,command), or default."""
+    from db import notify as notify_store
+
+    settings = notify_store.set_preference(session.store(create=True), login, channels)
+    chosen = (settings.prefer or {}).get(login)
+    click.echo(
+        printable(f"{login}: {','.join(chosen) if chosen is not None else 'the team default'}")
+    )
