@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from db import accountability_rules as arules
 from db import convert
 from db.accountability_models import (
+    UNOWNED,
     Digest,
     Followup,
     FollowupOutcome,
@@ -286,13 +287,14 @@ def _close_remaining_followups(
 
 
 def owners(store: Store) -> list[OwnerRow]:
-    """One row per person, most in need of attention first."""
+    """One row per person, most in need of attention first; then one "(unowned)" row for open
+    work and follow-ups nobody owns, when there is any, so the rows add up to the board."""
     now = store.clock()
     today = now.astimezone().date()
     settings = team_settings(store)
     cutoff = iso(arules.stale_cutoff(now, settings.stale_after_days))
     soon = (today + timedelta(days=arules.DUE_SOON_DAYS)).isoformat()
-    rows: dict[str, dict[str, Any]] = {}
+    rows: dict[str | None, dict[str, Any]] = {}
     for person in store.conn.execute(
         "SELECT p.login, p.name, (SELECT max(c.at) FROM checkins c WHERE c.author = p.login)"
         " AS last_checkin_at FROM people p"
@@ -306,11 +308,11 @@ def owners(store: Store) -> list[OwnerRow]:
         " sum(a.due IS NOT NULL AND a.due >= ? AND a.due <= ?) AS due_soon,"
         " sum(coalesce((SELECT max(c.at) FROM checkins c WHERE c.action_id = a.id),"
         "              a.created_at) <= ?) AS stale"
-        " FROM actions a WHERE a.done_at IS NULL AND a.owner IS NOT NULL"
+        " FROM actions a WHERE a.done_at IS NULL"
         " GROUP BY a.owner, a.phase",
         (today.isoformat(), today.isoformat(), soon, cutoff),
     ):
-        entry = rows.setdefault(row["owner"], {"login": row["owner"], "name": ""})
+        entry = _owner_entry(rows, row["owner"])
         entry[row["phase"]] = row["n"]
         entry["open"] = entry.get("open", 0) + row["n"]
         for key in ("overdue", "due_soon", "stale"):
@@ -318,18 +320,23 @@ def owners(store: Store) -> list[OwnerRow]:
     from db import alerts  # imported here: db.alerts builds on the store, as this module does
 
     for login, n in alerts.waiting_by_person(store).items():  # whom each waits for now
-        rows.setdefault(login, {"login": login, "name": ""})["alerts_waiting"] = n
+        _owner_entry(rows, login)["alerts_waiting"] = n
     for login, n in store.conn.execute(
-        "SELECT owner, count(*) FROM followups WHERE done_at IS NULL AND due <= ?"
-        " AND owner IS NOT NULL GROUP BY owner",
+        "SELECT owner, count(*) FROM followups WHERE done_at IS NULL AND due <= ? GROUP BY owner",
         (today.isoformat(),),
     ):
-        rows.setdefault(login, {"login": login, "name": ""})["followups_due"] = n
+        _owner_entry(rows, login)["followups_due"] = n
     people = [OwnerRow(**row) for row in rows.values()]
     # A person with nothing open, waiting or due (a service account, someone who moved on)
     # is not a row: the view is about who has work.
     busy = [p for p in people if p.open or p.alerts_waiting or p.followups_due]
     return arules.attention_order(busy)
+
+
+def _owner_entry(rows: dict[str | None, dict[str, Any]], login: str | None) -> dict[str, Any]:
+    if login is None:
+        return rows.setdefault(None, {"login": UNOWNED, "name": "", "unowned": True})
+    return rows.setdefault(login, {"login": login, "name": ""})
 
 
 # --------------------------------------------------------------------------- the log

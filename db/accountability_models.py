@@ -46,8 +46,12 @@ class TeamSettings(Record):
     followup_offsets: tuple[int, ...] = (30, 60, 90)
 
 
+UNOWNED = "(unowned)"  # the owners row of open work nobody owns (no login has parentheses)
+
+
 class OwnerRow(Record):
-    """One person's accountability at a glance (the owners view and ``pdca owners``)."""
+    """One person's accountability at a glance (the owners view and ``pdca owners``); the
+    ``unowned`` row gathers open work and follow-ups without an owner, so the rows add up."""
 
     login: str
     name: str
@@ -63,6 +67,7 @@ class OwnerRow(Record):
     followups_due: int = 0
     last_checkin_at: str | None = None
     attention: int = 0  # the sort key: higher means look at this person first
+    unowned: bool = False  # the "(unowned)" row: nobody's work, not a person
 
 
 class LogEntry(Record):

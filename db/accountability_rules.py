@@ -86,8 +86,9 @@ def attention(row: OwnerRow) -> int:
 
 
 def attention_order(rows: Iterable[OwnerRow]) -> list[OwnerRow]:
+    """People most in need of attention first; the unowned row (nobody's work) last."""
     scored = [row.model_copy(update={"attention": attention(row)}) for row in rows]
-    return sorted(scored, key=lambda r: (-r.attention, -r.open, r.login))
+    return sorted(scored, key=lambda r: (r.unowned, -r.attention, -r.open, r.login))
 
 
 # --------------------------------------------------------------------------- stand-ups

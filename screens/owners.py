@@ -53,14 +53,14 @@ def owner_row(row: OwnerRow, now: datetime, heaviest: int) -> Row:
     values = [row.plan, row.do, row.check, row.act, row.overdue, row.due_soon, row.stale,
               row.alerts_waiting, row.followups_due]  # fmt: skip
     roles = ["", "", "", "", "bad", "warn", "warn", "bad", "accent"]
-    cells: Row = [(fixed(literal(row.login), LOGIN_WIDTH), "bold")]
+    cells: Row = [(fixed(literal(row.login), LOGIN_WIDTH), "muted" if row.unowned else "bold")]
     for value, role, (_label, width) in zip(values, roles, NUMBERS, strict=True):
         cells.append(
             (f"{value}".rjust(width) if value else "·".rjust(width), role if value else "muted")
         )
     filled = round(BAR_WIDTH * row.open / heaviest) if heaviest else 0
     cells += [
-        (since(row.last_checkin_at, now).rjust(12), "muted"),
+        (("" if row.unowned else since(row.last_checkin_at, now)).rjust(12), "muted"),
         ("  ", ""),
         ("█" * filled, "accent"),
         ("░" * (BAR_WIDTH - filled), "muted"),
@@ -114,7 +114,8 @@ class OwnersScreen(RowView):
         due = sum(r.followups_due for r in rows)
         alerts = sum(r.alerts_waiting for r in rows)
         summary = Text()
-        summary.append(f"{len(rows)} people", style="bold")
+        people = sum(not r.unowned for r in rows)
+        summary.append(f"{people} {'person' if people == 1 else 'people'}", style="bold")
         alerts_word = "alert" if alerts == 1 else "alerts"
         due_word = "follow-up" if due == 1 else "follow-ups"
         summary.append(f" · {late} late · {alerts} {alerts_word} waiting · {due} {due_word} due")
@@ -135,11 +136,11 @@ class OwnersScreen(RowView):
 
     def action_open_owner(self) -> None:
         row = self.current
-        if row is not None:
-            self.open_board(row.login)
+        if row is not None:  # unowned work: the whole board (its filter is by owner)
+            self.open_board(None if row.unowned else row.login)
 
     @work(group="jump", exclusive=True)
-    async def open_board(self, login: str) -> None:
+    async def open_board(self, login: str | None) -> None:
         from screens.jump import open_on_board
 
         await open_on_board(self.app, owner=login)

@@ -101,7 +101,7 @@ def owners(session: Session, as_json: bool) -> None:
             str(r.stale),
             str(r.alerts_waiting),
             str(r.followups_due),
-            ago(r.last_checkin_at, now),
+            "-" if r.unowned else ago(r.last_checkin_at, now),
         ]
         for r in rows
     ]

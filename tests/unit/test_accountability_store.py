@@ -253,6 +253,18 @@ def test_owners_count_open_work_lateness_staleness_alerts_and_followups(
     assert {r.login: r.stale for r in acc.owners(timed)}["dave"] == 0
 
 
+def test_unowned_open_work_has_its_own_row_so_the_rows_add_up(timed: Store) -> None:
+    timed.add_action(ActionDraft(title="nobody's", due=date(2026, 11, 20)))
+    timed.add_action(ActionDraft(title="nobody's either"))
+    timed.add_action(ActionDraft(title="bob's", owner="bob"))
+    rows = acc.owners(timed)
+    assert [(r.login, r.unowned, r.open, r.plan, r.overdue) for r in rows] == [
+        ("bob", False, 1, 1, 0),
+        ("(unowned)", True, 2, 2, 1),  # last, whatever it weighs
+    ]
+    assert sum(r.open for r in rows) == len(timed.list_actions())
+
+
 def test_due_soon_counts_the_next_seven_days(timed: Store) -> None:
     for days in (0, 7, 8):
         due = date(2026, 11, 23) + timedelta(days=days)

@@ -15,7 +15,7 @@ LATER_60 = "2027-01-22T10:00:00Z"
 
 OWNER_KEYS = [
     "login", "name", "plan", "do", "check", "act", "open", "overdue", "due_soon", "stale",
-    "alerts_waiting", "followups_due", "last_checkin_at", "attention",
+    "alerts_waiting", "followups_due", "last_checkin_at", "attention", "unowned",
 ]  # fmt: skip
 LOG_KEYS = [
     "id", "action_id", "title", "owner", "initiative", "at", "author", "status", "kind",
