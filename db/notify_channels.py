@@ -134,7 +134,7 @@ class Channels:
         subject = nrules.one_line(f"pdca: {notification.kind} ({notification.key})")
         body = nrules.for_terminal(notification.text).replace("\r\n", "\n")
         message = (
-            f"To: {notification.recipient}\n"
+            f"To: {nrules.one_line(notification.recipient)}\n"
             f"Subject: {subject}\n"
             "MIME-Version: 1.0\n"
             "Content-Type: text/plain; charset=utf-8\n"

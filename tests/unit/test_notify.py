@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import stat
 import threading
 from collections.abc import Iterator
@@ -224,7 +225,10 @@ def test_a_failing_webhook_is_retried_with_backoff_then_recovers(
 
 
 def test_a_notification_is_given_up_after_max_attempts(store: Store, db_path: Path) -> None:
-    _webhook_only(store, "http://127.0.0.1:9/never")  # the discard port: refused
+    with socket.socket() as probe:  # a port nobody listens on: every POST is refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    _webhook_only(store, f"http://127.0.0.1:{port}/never")
     store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-01"))
     when = NOW_DT
     last = None
@@ -499,3 +503,26 @@ def test_alerts_escalate_before_notify_reads_them(store: Store, db_path: Path) -
         later.close()
     # Escalated first, so the first level (never told: notify was not running) is moot.
     assert {n.key for n in report.delivered} == {"alert:1:level:1", "alert:1:level:1:passed"}
+
+
+def test_a_claim_left_by_a_run_that_died_is_taken_over_after_its_lease(
+    store: Store, db_path: Path, hook: Hook
+) -> None:
+    _webhook_only(store, hook.url)
+    _breach(store)
+    [claimed] = ns.claim(store, "died")  # claimed, never delivered nor recorded
+    assert _run(store, "soon").delivered == [] and hook.calls == 0
+    later = open_as(db_path, "alice", NOW_DT + timedelta(minutes=11))
+    try:
+        [delivered] = _run(later, "later").delivered
+    finally:
+        later.close()
+    assert delivered.id == claimed.id and len(hook.bodies) == 1
+    assert ns.record(store, "died", claimed.id, ns.Outcome("delivered")) is None  # too late
+
+
+def test_chat_markup_in_user_text_is_escaped_for_the_webhook(store: Store, hook: Hook) -> None:
+    _webhook_only(store, hook.url)
+    store.add_action(ActionDraft(title="<!channel> ping", owner="dana", due="2026-11-01"))
+    _run(store)
+    assert "'&lt;!channel&gt; ping'" in hook.bodies[0]["text"]
