@@ -112,8 +112,13 @@ def alert_notices(alert: AlertFact) -> list[Notice]:
     return notices
 
 
-def overdue_notice(action: ActionFact, today: date) -> Notice | None:
+def overdue_notice(action: ActionFact, today: date, window_days: int) -> Notice | None:
+    """An action that *became* overdue: its due date passed within the last ``window_days``
+    (the team's check-in cadence). Work late for longer was told then, and shows in the
+    stand-up and the owners view; a first run must not send the whole backlog."""
     if not action.due or action.due >= today.isoformat():
+        return None
+    if action.due < (today - timedelta(days=window_days)).isoformat():
         return None
     return Notice(
         f"overdue:#{action.id}:{action.due}",
@@ -174,7 +179,7 @@ def notices(
         found += alert_notices(alert)
     for action in actions:
         for notice in (
-            overdue_notice(action, today),
+            overdue_notice(action, today, cadence_days),
             stale_notice(action, now, today, cadence_days),
         ):
             if notice is not None:

@@ -53,7 +53,7 @@ def test_two_processes_deliver_each_notification_once(tmp_path: Path, hook) -> N
         for round_number in range(ROUNDS):
             for n in range(ACTIONS_PER_ROUND):
                 store.add_action(
-                    ActionDraft(title=f"r{round_number} a{n}", owner=f"p{n % 5}", due="2026-11-01")
+                    ActionDraft(title=f"r{round_number} a{n}", owner=f"p{n % 5}", due="2026-11-20")
                 )
             runs = [start_pdca("notify", env=env) for _ in range(2)]
             for run in runs:

@@ -151,7 +151,7 @@ def test_claims_are_written_with_events_as_pdca(store: Store, hook: Hook) -> Non
 
 def test_two_runs_claiming_at_once_split_the_work(store: Store, db_path: Path) -> None:
     _breach(store)
-    store.add_action(ActionDraft(title="late", owner="bob", due="2026-11-01"))
+    store.add_action(ActionDraft(title="late", owner="bob", due="2026-11-20"))
     other = open_as(db_path, "carol")
     try:
         first = ns.claim(store, "one")
@@ -179,7 +179,7 @@ def test_an_escalation_tells_the_next_person_and_the_one_it_passed(
 
 
 def test_overdue_stale_and_followup_notices(store: Store, db_path: Path) -> None:
-    late = store.add_action(ActionDraft(title="late", owner="bob", due="2026-11-20"))
+    late = store.add_action(ActionDraft(title="late", owner="bob", due="2026-12-20"))
     store.add_action(ActionDraft(title="fresh", owner="bob"))
     done = store.add_action(ActionDraft(title="std", owner="ann", due="2026-11-30"))
     store.move_action(done.id, "do")
@@ -194,7 +194,7 @@ def test_overdue_stale_and_followup_notices(store: Store, db_path: Path) -> None
         later.close()
     assert keys == [
         ("followup:1", "ann"),
-        (f"overdue:#{late.id}:2026-11-20", "bob"),
+        (f"overdue:#{late.id}:2026-12-20", "bob"),
         (f"stale:#{late.id}", "bob"),
         ("stale:#2", "bob"),
     ]
@@ -229,7 +229,7 @@ def test_a_notification_is_given_up_after_max_attempts(store: Store, db_path: Pa
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     _webhook_only(store, f"http://127.0.0.1:{port}/never")
-    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-01"))
+    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
     when = NOW_DT
     last = None
     for attempt in range(1, 11):
@@ -251,7 +251,7 @@ def test_a_slow_webhook_holds_up_nobody(store: Store, hook: Hook) -> None:
         tty = os.ttyname(slave)
         os.chmod(tty, 0o620)  # mesg y
         _breach(store)
-        store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-01"))
+        store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
         hook.mode = "slow"
         report = _run(
             store, who=f"dana {tty.removeprefix('/dev/')} 2026-11-23 08:00", webhook_timeout=0.3
@@ -283,7 +283,7 @@ def _read_all(fd: int) -> str:
 
 def test_the_terminal_gets_the_text_with_controls_shown_escaped(store: Store) -> None:
     store.add_action(
-        ActionDraft(title="boom \x1b]0;pwned\x07 \u202eexe.txt", owner="dana", due="2026-11-01")
+        ActionDraft(title="boom \x1b]0;pwned\x07 \u202eexe.txt", owner="dana", due="2026-11-20")
     )
     master, slave = os.openpty()
     try:
@@ -301,8 +301,8 @@ def test_the_terminal_gets_the_text_with_controls_shown_escaped(store: Store) ->
 
 
 def test_mesg_n_and_not_logged_in_are_skipped_not_failed(store: Store) -> None:
-    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-01"))
-    store.add_action(ActionDraft(title="late too", owner="erin", due="2026-11-01"))
+    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
+    store.add_action(ActionDraft(title="late too", owner="erin", due="2026-11-20"))
     master, slave = os.openpty()
     try:
         tty = os.ttyname(slave)
@@ -335,7 +335,7 @@ def test_mail_goes_through_sendmail_on_path(store: Store, tmp_path: Path) -> Non
     _script(tmp_path / "bin", "sendmail", f'echo "ARGS $*" >> "{out}"\ncat >> "{out}"\n')
     ns.set_channel(store, "terminal", "off")
     ns.set_channel(store, "mail", "on")
-    store.add_action(ActionDraft(title="late \x1b[31mred", owner="dana", due="2026-11-01"))
+    store.add_action(ActionDraft(title="late \x1b[31mred", owner="dana", due="2026-11-20"))
     channels = Channels(
         ns.channel_settings(store),
         runner="alice",
@@ -353,7 +353,7 @@ def test_mail_goes_through_sendmail_on_path(store: Store, tmp_path: Path) -> Non
 def test_mail_without_sendmail_fails_and_says_so(store: Store, tmp_path: Path) -> None:
     ns.set_channel(store, "terminal", "off")
     ns.set_channel(store, "mail", "on")
-    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-01"))
+    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
     channels = Channels(
         ns.channel_settings(store), runner="alice", now=store.clock(),
         environ={"PATH": str(tmp_path)}, who=lambda: "",
@@ -374,19 +374,19 @@ def test_the_command_hook_gets_json_on_stdin(store: Store, tmp_path: Path) -> No
     out = tmp_path / "hook.jsonl"
     ns.set_channel(store, "terminal", "off")
     ns.set_channel(store, "command", f"cat >> {out}; echo >> {out}")
-    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-01"))
+    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
     report = _run(store)
     assert [n.channel for n in report.delivered] == ["command"]
     [document] = [json.loads(line) for line in out.read_text().splitlines()]
-    assert document["key"] == "overdue:#1:2026-11-01" and document["recipient"] == "dana"
-    assert document["channel"] == "command" and "was due 2026-11-01" in document["text"]
+    assert document["key"] == "overdue:#1:2026-11-20" and document["recipient"] == "dana"
+    assert document["channel"] == "command" and "was due 2026-11-20" in document["text"]
 
 
 def test_a_command_hook_runs_only_for_whoever_set_it(store: Store, tmp_path: Path) -> None:
     out = tmp_path / "ran"
     ns.set_channel(store, "terminal", "off")
     ns.set_channel(store, "command", f"touch {out}")
-    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-01"))
+    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
     [failed] = _run(store, runner="mallory").failed
     assert "set by alice" in (failed.last_error or "") and not out.exists()
 
@@ -396,8 +396,8 @@ def test_a_person_chooses_their_channels(store: Store, tmp_path: Path, hook: Hoo
     ns.set_channel(store, "webhook", hook.url)
     ns.set_channel(store, "command", f"cat >> {out}")
     ns.set_preference(store, "dana", "webhook")
-    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-01"))
-    store.add_action(ActionDraft(title="late", owner="erin", due="2026-11-01"))
+    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
+    store.add_action(ActionDraft(title="late", owner="erin", due="2026-11-20"))
     report = _run(store)
     assert sorted((n.recipient, n.channel) for n in report.delivered + report.skipped) == [
         ("dana", "webhook"),
@@ -523,6 +523,6 @@ def test_a_claim_left_by_a_run_that_died_is_taken_over_after_its_lease(
 
 def test_chat_markup_in_user_text_is_escaped_for_the_webhook(store: Store, hook: Hook) -> None:
     _webhook_only(store, hook.url)
-    store.add_action(ActionDraft(title="<!channel> ping", owner="dana", due="2026-11-01"))
+    store.add_action(ActionDraft(title="<!channel> ping", owner="dana", due="2026-11-20"))
     _run(store)
     assert "'&lt;!channel&gt; ping'" in hook.bodies[0]["text"]

@@ -47,12 +47,21 @@ def test_an_escalation_tells_the_next_person_and_the_one_it_passed() -> None:
 
 
 def test_overdue_is_keyed_by_its_due_date_and_only_after_it() -> None:
-    assert nr.overdue_notice(_action(due=TODAY.isoformat()), TODAY) is None
-    assert nr.overdue_notice(_action(due=None), TODAY) is None
-    notice = nr.overdue_notice(_action(due="2026-12-08"), TODAY)
+    assert nr.overdue_notice(_action(due=TODAY.isoformat()), TODAY, 7) is None
+    assert nr.overdue_notice(_action(due=None), TODAY, 7) is None
+    notice = nr.overdue_notice(_action(due="2026-12-08"), TODAY, 7)
     assert (
         notice is not None and notice.key == "overdue:#33:2026-12-08" and notice.recipient == "bob"
     )
+
+
+def test_overdue_is_told_only_while_it_is_news() -> None:
+    """Work late for longer than the cadence was told when it became late; turning notify on
+    for a team with a backlog does not send the backlog."""
+    week_ago = (TODAY - timedelta(days=7)).isoformat()
+    assert nr.overdue_notice(_action(due=week_ago), TODAY, 7) is not None
+    older = (TODAY - timedelta(days=8)).isoformat()
+    assert nr.overdue_notice(_action(due=older), TODAY, 7) is None
 
 
 def test_stale_once_per_cadence_period() -> None:
@@ -80,7 +89,7 @@ def test_a_followup_is_told_once_it_falls_due() -> None:
 def test_notices_gathers_every_kind() -> None:
     found = nr.notices(
         alerts=[_alert()],
-        actions=[_action(due="2026-12-01", last_sign="2026-11-01T00:00:00Z")],
+        actions=[_action(due="2026-12-05", last_sign="2026-11-01T00:00:00Z")],
         followups=[nr.FollowupFact(7, 33, "t", "bob", 30, "2026-12-01")],
         now=NOW,
         today=TODAY,
