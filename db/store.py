@@ -65,6 +65,7 @@ TABLES = {
     "followup": "followups",
     "standup": "standups",
     "setting": "settings",
+    "notify_setting": "notify_settings",
 }
 
 _ACTION_SELECT = """

@@ -526,3 +526,10 @@ def test_chat_markup_in_user_text_is_escaped_for_the_webhook(store: Store, hook:
     store.add_action(ActionDraft(title="<!channel> ping", owner="dana", due="2026-11-20"))
     _run(store)
     assert "'&lt;!channel&gt; ping'" in hook.bodies[0]["text"]
+
+
+def test_a_notify_setting_can_be_undone_like_any_setting(store: Store) -> None:
+    ns.set_channel(store, "webhook", "http://127.0.0.1:9/hook")
+    assert ns.channel_settings(store).webhook == "http://127.0.0.1:9/hook"
+    store.undo()
+    assert ns.channel_settings(store).webhook is None
