@@ -16,8 +16,11 @@ Writes are logged as the actor ``pdca`` (as escalations are): the rules did them
 from __future__ import annotations
 
 import json
+import os
+import secrets
+import socket
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -394,3 +397,13 @@ def by_state(store: Store) -> dict[str, int]:
 
 def keys(notifications: Iterable[Notification]) -> list[tuple[str, str, str]]:
     return [(n.key, n.recipient, n.channel) for n in notifications]
+
+
+def deliver_due(store: Store, runner: str, environ: Mapping[str, str]) -> RunReport:
+    """One run as ``runner`` (``pdca notify`` from cron, or the app while it is open): every
+    channel the team set up, a token naming this host and process for the claims."""
+    from db.notify_channels import Channels
+
+    channels = Channels(channel_settings(store), runner=runner, now=store.clock(), environ=environ)
+    token = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+    return run(store, token, channels)

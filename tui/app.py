@@ -34,7 +34,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import WorkerFailed, get_current_worker
 
-from db import alerts
+from db import alerts, notify
 from db.clock import Clock
 from db.connection import file_identity, file_stamp
 from db.errors import DATABASE_ERRORS, DatabaseBroken, PdcaError, broken_reason
@@ -371,8 +371,15 @@ class PdcaApp(App[None]):
 
     @work(thread=True, exclusive=True, group="escalate", exit_on_error=False)
     def escalate_alerts(self) -> None:
-        """Pass on alerts whose deadline was missed (db/alerts.py: writes only when due)."""
-        if self._in_background(alerts.escalate_due):
+        """Pass on alerts whose deadline was missed, then deliver what is due to people
+        (db/notify.py: each notification once, whoever delivers it: this app, another one, or
+        a cron ``pdca notify``). Writes only when something is due."""
+
+        def escalate_and_notify(store: Store) -> bool:
+            notify.deliver_due(store, self.context.actor, self.environ)
+            return True
+
+        if self._in_background(escalate_and_notify):
             self.call_from_thread(self.refresh_status)
 
     # ------------------------------------------------------------------ keys and palette

@@ -7,9 +7,6 @@ backoff, by later runs), 1 when the command itself failed.
 
 from __future__ import annotations
 
-import os
-import secrets
-import socket
 import sys
 
 import click
@@ -77,18 +74,9 @@ def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_js
         else:
             click.echo("nothing to send", err=True)
         return
-    from db.notify_channels import Channels
     from tui.identity import current_user
 
-    runner = current_user(session.environ)
-    channels = Channels(
-        notify_store.channel_settings(store),
-        runner=runner,
-        now=store.clock(),
-        environ=session.environ,
-    )
-    token = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
-    report = notify_store.run(store, token, channels)
+    report = notify_store.deliver_due(store, current_user(session.environ), session.environ)
     if as_json:
         click.echo(
             to_json(

@@ -1,0 +1,27 @@
+"""The open app delivers notifications too (issue: alerts that reach people), once each,
+whoever else delivers: a second delivery round, as a cron ``pdca notify`` would be, sends
+nothing again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from db import notify
+from db.store import Store
+from tests.tui.conftest import settle_app
+from tests.unit.test_notify import Hook, _breach, _webhook_only, hook  # noqa: F401 (fixture)
+
+
+async def test_the_open_app_delivers_a_new_alert_once(
+    store: Store, db_path: Path, make_app, hook: Hook  # noqa: F811 (the fixture)
+) -> None:
+    _webhook_only(store, hook.url)
+    _breach(store)  # raises an alert for dana
+    app = make_app(db_path, watch_changes=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_app(app, pilot)
+        app.escalate_alerts()  # the minute's round, now
+        await settle_app(app, pilot)
+    assert [body["text"].split(":")[0] for body in hook.bodies] == ["dana"]
+    again = notify.deliver_due(store, "alice", {})
+    assert again.delivered == [] and len(hook.bodies) == 1
