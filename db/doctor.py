@@ -268,4 +268,26 @@ def _check_contents(
             "every reference resolves" if not broken else f"{len(broken)} dangling references",
         )
     )
-    return checks
+    return checks + _check_notifications(connection)
+
+
+def _check_notifications(connection: sqlite3.Connection) -> list[Check]:
+    """Deliveries that failed (pdca notify retries them with backoff, up to a limit)."""
+    if not connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'notifications'"
+    ).fetchone():
+        return []  # an older schema: pdca upgrades it on the next write
+    failed = connection.execute(
+        "SELECT count(*), (SELECT last_error FROM notifications WHERE state = 'failed'"
+        " ORDER BY last_error LIKE 'not tried%', id LIMIT 1) FROM notifications"
+        " WHERE state = 'failed'"
+    ).fetchone()
+    if not failed[0]:
+        return [Check("notify", True, "no failed deliveries")]
+    return [
+        Check(
+            "notify",
+            False,
+            f"{failed[0]} failed deliveries (one said: {failed[1]}); see pdca notify --status",
+        )
+    ]

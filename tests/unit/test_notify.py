@@ -533,3 +533,15 @@ def test_a_notify_setting_can_be_undone_like_any_setting(store: Store) -> None:
     assert ns.channel_settings(store).webhook == "http://127.0.0.1:9/hook"
     store.undo()
     assert ns.channel_settings(store).webhook is None
+
+
+def test_doctor_names_failed_deliveries(store: Store, db_path: Path) -> None:
+    from db.doctor import diagnose
+
+    assert [c.ok for c in diagnose(db_path) if c.name == "notify"] == [True]
+    _webhook_only(store, "http://127.0.0.1:9/nobody-listens")
+    _breach(store)
+    assert ns.deliver_due(store, "alice", {}).failed
+    [check] = [c for c in diagnose(db_path) if c.name == "notify"]
+    assert not check.ok
+    assert "1 failed deliveries" in check.detail and "Connection refused" in check.detail
