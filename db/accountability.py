@@ -411,7 +411,10 @@ def last_standup(store: Store) -> Standup | None:
 
 
 def standup_digest(store: Store, since: str | None = None) -> Digest:
-    """Since ``since`` (else the last stand-up, else 24 hours ago), from the event log."""
+    """Where work stands now, and what changed since ``since`` (else the last stand-up, else
+    24 hours ago) from the event log; the rules are ``accountability_rules.digest``."""
+    from db import alerts  # imported here: db.alerts builds on the store, as this module does
+
     now = store.clock()
     if since is None:
         previous = last_standup(store)
@@ -423,39 +426,68 @@ def standup_digest(store: Store, since: str | None = None) -> Digest:
             "SELECT * FROM events WHERE at > ? AND at <= ? ORDER BY id", (since, until)
         )
     ]
-    action_ids = _mentioned_actions(events)
-    actions = _briefs(store, action_ids)
-    kpi_ids = {
-        int(e.after.get("kpi_id") or 0)
-        for e in events
-        if e.entity == "alert" and e.after is not None
-    }
-    kpis = _kpi_names(store, kpi_ids)
-    since_day = datetime.fromisoformat(since.replace("Z", "+00:00")).astimezone().date()
-    today = now.astimezone().date()
-    overdue = [
-        arules.ActionBrief(row["id"], row["title"], row["owner"], row["due"])
-        for row in store.conn.execute(
-            "SELECT id, title, owner, due FROM actions WHERE done_at IS NULL"
-            " AND due >= ? AND due < ? ORDER BY due, id",
-            (since_day.isoformat(), today.isoformat()),
-        )
+    actions = _briefs(store, _mentioned_actions(events))
+    alert_events = [e.after for e in events if e.entity == "alert" and e.after is not None]
+    kpis = _kpi_briefs(store, {int(a.get("kpi_id") or 0) for a in alert_events})
+    raised_by = {int(a["reading_id"]) for a in alert_events if a.get("reading_id")}
+    readings = _reading_values(store, raised_by)
+    open_actions = _open_actions(store)
+    waiting = [
+        arules.WaitingAlert(a.id, a.kpi, a.assignee, a.ack_due, a.overdue)
+        for a in alerts.list_alerts(store)
+        if a.acknowledged_at is None
     ]
-    owners_open = [
-        row[0]
-        for row in store.conn.execute(
-            "SELECT DISTINCT owner FROM actions WHERE done_at IS NULL AND owner IS NOT NULL"
-        )
+    due = [
+        arules.DueFollowup(f.action_id, f.title, f.owner, f.offset_days, f.due)
+        for f in list_followups(store, due_only=True)
     ]
+    where = arules.standing(
+        open_actions, waiting, due, now=now, cadence_days=team_settings(store).stale_after_days
+    )
     return arules.digest(
         events,
         since=since,
         until=until,
         actions=actions,
         kpis=kpis,
-        newly_overdue=overdue,
-        owners=owners_open,
+        readings=readings,
+        escalations=alerts.unrecorded_escalations(store),
+        standing=where,
+        owners={a.owner for a in open_actions if a.owner},
     )
+
+
+def _open_actions(store: Store) -> list[arules.OpenAction]:
+    """Every open action with its last sign of life: one pass, each last check-in one probe
+    of the (action_id, at) index."""
+    rows = store.conn.execute(
+        "SELECT a.id, a.title, a.owner, a.due, coalesce(lc.at, a.created_at) AS last_sign,"
+        " lc.status AS last_status FROM actions a"
+        " LEFT JOIN checkins lc ON lc.id = (SELECT c.id FROM checkins c"
+        "  WHERE c.action_id = a.id ORDER BY c.at DESC, c.id DESC LIMIT 1)"
+        " WHERE a.done_at IS NULL ORDER BY a.due IS NULL, a.due, a.id"
+    )
+    return [arules.OpenAction(*row) for row in rows]
+
+
+def _kpi_briefs(store: Store, ids: set[int]) -> dict[int, arules.KpiBrief]:
+    if not ids:
+        return {}
+    ordered = sorted(ids)
+    marks = ", ".join("?" for _ in ordered)
+    rows = store.conn.execute(
+        f"SELECT id, name, alert, unit FROM kpis WHERE id IN ({marks})", ordered
+    )
+    return {row["id"]: arules.KpiBrief(row["name"], row["alert"], row["unit"]) for row in rows}
+
+
+def _reading_values(store: Store, ids: set[int]) -> dict[int, float]:
+    ordered = sorted(ids)[:500]  # alerts raised in one stand-up's window: few
+    if not ordered:
+        return {}
+    marks = ", ".join("?" for _ in ordered)
+    rows = store.conn.execute(f"SELECT id, value FROM kpi_readings WHERE id IN ({marks})", ordered)
+    return {row["id"]: row["value"] for row in rows}
 
 
 def _mentioned_actions(events: Iterable[Event]) -> set[int]:
@@ -483,15 +515,6 @@ def _briefs(store: Store, ids: set[int]) -> dict[int, arules.ActionBrief]:
                 row["id"], row["title"], row["owner"], row["due"]
             )
     return briefs
-
-
-def _kpi_names(store: Store, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    ordered = sorted(ids)
-    marks = ", ".join("?" for _ in ordered)
-    rows = store.conn.execute(f"SELECT id, name FROM kpis WHERE id IN ({marks})", ordered)
-    return {row["id"]: row["name"] for row in rows}
 
 
 def record_standup(store: Store, since: str, people: list[str]) -> Standup:

@@ -23,9 +23,9 @@ DigestKind = Literal[
     "done",
     "checkin",
     "followup",
-    "overdue",
     "alert-raised",
     "alert-acknowledged",
+    "alert-escalated",
 ]
 DIGEST_KINDS: tuple[DigestKind, ...] = (
     "created",
@@ -33,10 +33,11 @@ DIGEST_KINDS: tuple[DigestKind, ...] = (
     "done",
     "checkin",
     "followup",
-    "overdue",
     "alert-raised",
     "alert-acknowledged",
+    "alert-escalated",
 )
+StandingKind = Literal["action", "alert", "followup"]
 
 
 class TeamSettings(Record):
@@ -138,6 +139,8 @@ class FollowupOutcome(Record):
 
 
 class DigestItem(Record):
+    """Something that changed in the window (from the event log, or an escalation by time)."""
+
     kind: DigestKind
     person: str | None  # whose item it is in the round-robin: the action's owner, the assignee
     at: str
@@ -147,16 +150,46 @@ class DigestItem(Record):
     detail: str = ""
 
 
+class StandingItem(Record):
+    """Where someone's work stands now: an open action that needs a word (``flags``: late,
+    at risk, blocked, stale), an alert waiting on them, a follow-up due."""
+
+    kind: StandingKind
+    person: str | None  # the owner (None: nobody owns it), the alert's current holder
+    action_id: int | None = None
+    title: str = ""
+    flags: list[str] = Field(default_factory=list)
+    detail: str = ""
+
+
+def _whose(person: str | None, asked: str | None) -> bool:
+    """``asked`` None: everyone; ``UNOWNED``: what nobody owns; else that person's."""
+    if asked is None:
+        return True
+    return person is None if asked == UNOWNED else person == asked
+
+
 class Digest(Record):
-    """What changed between ``since`` and ``until``, computed from the event log."""
+    """The stand-up: where each person's work stands now, then what changed between ``since``
+    and ``until``. ``people`` is the round-robin: everyone with open work or something to
+    report, then ``UNOWNED`` when something belongs to nobody."""
 
     since: str
     until: str
     items: list[DigestItem] = Field(default_factory=list)
+    standing: list[StandingItem] = Field(default_factory=list)
     people: list[str] = Field(default_factory=list)
 
     def of(self, person: str | None) -> list[DigestItem]:
-        return [item for item in self.items if person is None or item.person == person]
+        """What changed for ``person`` (None: everyone; ``UNOWNED``: nobody's work)."""
+        return [item for item in self.items if _whose(item.person, person)]
+
+    def standing_of(self, person: str | None) -> list[StandingItem]:
+        return [item for item in self.standing if _whose(item.person, person)]
+
+    def quiet(self, person: str) -> bool:
+        """Nothing to report: no work that needs a word and nothing changed."""
+        return not self.of(person) and not self.standing_of(person)
 
     def counts(self, person: str | None = None) -> dict[str, int]:
         totals = {kind: 0 for kind in DIGEST_KINDS}

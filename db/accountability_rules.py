@@ -9,7 +9,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from db.accountability_models import Digest, DigestItem, OwnerRow, TeamSettings
+from db import rules
+from db.accountability_models import (
+    UNOWNED,
+    Digest,
+    DigestItem,
+    OwnerRow,
+    StandingItem,
+    TeamSettings,
+)
 from db.clock import iso
 from db.errors import InvalidInput
 from db.models import Event
@@ -109,50 +117,175 @@ class ActionBrief:
     due: str | None = None
 
 
+@dataclass(frozen=True)
+class OpenAction:
+    """An open action as the stand-up weighs it: its last sign of life (the last check-in, else
+    its creation) and the status of its last check-in."""
+
+    id: int
+    title: str
+    owner: str | None
+    due: str | None
+    last_sign: str
+    last_status: str | None
+
+
+@dataclass(frozen=True)
+class WaitingAlert:
+    """An open, unacknowledged alert as it stands now (``kpi_rules.alert_standing``)."""
+
+    id: int
+    kpi: str
+    assignee: str
+    ack_due: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class DueFollowup:
+    action_id: int
+    title: str
+    owner: str | None
+    offset_days: int
+    due: str
+
+
+@dataclass(frozen=True)
+class KpiBrief:
+    name: str
+    alert: float | None = None
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class TimedEscalation:
+    """An escalation the clock made that no write has recorded yet (``kpi_rules``'s steps)."""
+
+    alert_id: int
+    kpi: str
+    holder: str
+    to: str
+    missed: str  # the deadline the holder missed: the moment it passed on
+    ack_due: str
+
+
+def standing(
+    actions: Iterable[OpenAction],
+    alerts: Iterable[WaitingAlert],
+    followups: Iterable[DueFollowup],
+    *,
+    now: datetime,
+    cadence_days: int,
+) -> list[StandingItem]:
+    """Where work stands now, for the stand-up's first half: open actions that are late, at
+    risk (last check-in), blocked or stale (elapsed time past the team's cadence), and every
+    open action nobody owns; alerts
+    waiting on their current holder; follow-ups due. Alerts first: they escalate."""
+    today = now.astimezone().date()
+    items = [
+        StandingItem(
+            kind="alert",
+            person=alert.assignee,
+            title=alert.kpi,
+            flags=["overdue"] if alert.overdue else [],
+            detail=f"acknowledge by {alert.ack_due}",
+        )
+        for alert in alerts
+    ]
+    for action in actions:
+        flags = [] if action.owner else ["no owner"]  # unowned work is always worth a word
+        if rules.is_overdue(action.due, False, today):
+            assert action.due is not None
+            flags.append(f"{(today - date.fromisoformat(action.due)).days}d late")
+        if action.last_status in ("at-risk", "blocked"):
+            flags.append("at risk" if action.last_status == "at-risk" else "blocked")
+        elapsed = rules.elapsed_days(action.last_sign, now)
+        if rules.is_stale(elapsed, False, cadence_days):
+            flags.append(f"stale {elapsed}d")
+        if flags:
+            detail = f"due {action.due}" if action.due else "no due date"
+            items.append(
+                StandingItem(
+                    kind="action",
+                    person=action.owner,
+                    action_id=action.id,
+                    title=action.title,
+                    flags=flags,
+                    detail=detail,
+                )
+            )
+    items += [
+        StandingItem(
+            kind="followup",
+            person=f.owner,
+            action_id=f.action_id,
+            title=f.title,
+            detail=f"{f.offset_days}-day follow-up due {f.due}",
+        )
+        for f in followups
+    ]
+    return items
+
+
 def digest(
     events: Iterable[Event],
     *,
     since: str,
     until: str,
     actions: Mapping[int, ActionBrief],
-    kpis: Mapping[int, str] | None = None,
-    newly_overdue: Iterable[ActionBrief] = (),
+    kpis: Mapping[int, KpiBrief] | None = None,
+    readings: Mapping[int, float] | None = None,
+    escalations: Iterable[TimedEscalation] = (),
+    standing: Iterable[StandingItem] = (),
     owners: Iterable[str] = (),
 ) -> Digest:
-    """What changed after ``since`` up to ``until`` (inclusive): one item per event a stand-up
-    cares for. The start is exclusive so that what a recorded stand-up saw is not seen twice.
+    """The stand-up: ``standing`` (where work stands now), then what changed after ``since``
+    up to ``until`` (inclusive), one item per event a stand-up cares for. The start is
+    exclusive so that what a recorded stand-up saw is not seen twice.
 
     Undone changes (and the undo events themselves) are left out: they did not happen.
-    ``newly_overdue`` are the open actions whose due date passed in the window (time, not an
-    event, makes an action overdue, so the store hands them in).
+    ``escalations`` are the ones the clock made and no write recorded yet; those whose missed
+    deadline falls in the window are listed under the person the alert went to, like the
+    recorded ones. ``owners`` (of open work) are in the round-robin even when quiet.
     """
     kpis = kpis or {}
+    readings = readings or {}
     window = [e for e in events if since < e.at <= until]
     undone = {e.undo_of for e in window if e.undo_of is not None}
     items: list[DigestItem] = []
     for event in window:
         if event.undo_of is not None or event.tx in undone:
             continue
-        item = _item(event, actions, kpis)
+        item = _item(event, actions, kpis, readings)
         if item is not None:
             items.append(item)
-    for action in newly_overdue:
-        items.append(
-            DigestItem(
-                kind="overdue",
-                person=action.owner,
-                at=f"{action.due}T23:59:59Z" if action.due else until,
-                actor=None,
-                action_id=action.id,
-                title=action.title,
-                detail=f"was due {action.due}",
+    for step in escalations:
+        if since <= step.missed < until:
+            items.append(
+                DigestItem(
+                    kind="alert-escalated",
+                    person=step.to,
+                    at=step.missed,
+                    actor=None,
+                    title=step.kpi,
+                    detail=f"from {step.holder}, not acknowledged by {step.missed}",
+                )
             )
-        )
-    people = sorted({item.person for item in items if item.person} | set(owners))
-    return Digest(since=since, until=until, items=items, people=people)
+    items.sort(key=lambda item: item.at)
+    where = list(standing)
+    named = {i.person for i in items if i.person} | {i.person for i in where if i.person}
+    people = sorted(named | set(owners))
+    if any(i.person is None for i in items) or any(i.person is None for i in where):
+        people.append(UNOWNED)
+    return Digest(since=since, until=until, items=items, standing=where, people=people)
 
 
-def _item(event: Event, actions: Mapping[int, ActionBrief], kpis: Mapping[int, str]):
+def _item(
+    event: Event,
+    actions: Mapping[int, ActionBrief],
+    kpis: Mapping[int, KpiBrief],
+    readings: Mapping[int, float],
+):
     before, after = event.before or {}, event.after or {}
     common = {"at": event.at, "actor": event.actor}
     if event.entity == "action":
@@ -170,6 +303,8 @@ def _item(event: Event, actions: Mapping[int, ActionBrief], kpis: Mapping[int, s
             return DigestItem(kind="done", detail=str(after.get("decision") or ""), **base)
         if before.get("phase") != after.get("phase") and after.get("done_at") is None:
             detail = f"{before.get('phase')} → {after.get('phase')}"
+            if after.get("verdict") and after.get("verdict") != before.get("verdict"):
+                detail += f", verdict {after.get('verdict')}"
             return DigestItem(kind="moved", detail=detail, **base)
         return None
     if event.entity == "checkin" and event.op == "create":
@@ -186,22 +321,43 @@ def _item(event: Event, actions: Mapping[int, ActionBrief], kpis: Mapping[int, s
             **common,
         )
     if event.entity == "alert":
-        kpi = kpis.get(after.get("kpi_id") or before.get("kpi_id") or 0, "a KPI")
+        kpi = kpis.get(after.get("kpi_id") or before.get("kpi_id") or 0, KpiBrief("a KPI"))
         if event.op == "create":
+            value = readings.get(after.get("reading_id") or 0)
+            detail = ""
+            if value is not None and kpi.alert is not None:
+                unit = f" {kpi.unit}" if kpi.unit else ""
+                detail = f"{value:g}{unit} is beyond the alert threshold {kpi.alert:g}{unit}"
             return DigestItem(
-                kind="alert-raised", person=after.get("assignee"), title=kpi, **common
+                kind="alert-raised",
+                person=after.get("assignee"),
+                title=kpi.name,
+                detail=detail,
+                **common,
             )
-        if (
-            event.op == "update"
-            and after.get("acknowledged_at")
-            and not before.get("acknowledged_at")
-        ):
+        if event.op != "update":
+            return None
+        if after.get("acknowledged_at") and not before.get("acknowledged_at"):
             by = after.get("acknowledged_by") or event.actor
+            note = after.get("ack_note")
             return DigestItem(
                 kind="alert-acknowledged",
                 person=after.get("assignee"),
-                title=kpi,
-                detail=f"by {by}",
+                title=kpi.name,
+                detail=f"by {by}" + (f": {note}" if note else ""),
+                **common,
+            )
+        if (
+            before.get("assignee") != after.get("assignee")
+            and not after.get("acknowledged_at")
+            and before.get("assignee")
+        ):
+            return DigestItem(
+                kind="alert-escalated",
+                person=after.get("assignee"),
+                title=kpi.name,
+                detail=f"from {before.get('assignee')}, not acknowledged by "
+                f"{before.get('ack_due')}",
                 **common,
             )
     return None

@@ -23,7 +23,7 @@ import json
 import sqlite3
 from datetime import datetime
 
-from db import kpi_rules
+from db import accountability_rules, kpi_rules
 from db.clock import iso
 from db.convert import snapshot
 from db.errors import Conflict, NotFound
@@ -222,6 +222,28 @@ def list_alerts(
     if assignee is not None:  # whom it waits for now, by the rule, not as last written
         alerts = [a for a in alerts if a.assignee == assignee]
     return [a for a in alerts if a.overdue] if overdue else alerts
+
+
+def unrecorded_escalations(store: Store) -> list[accountability_rules.TimedEscalation]:
+    """The escalations the clock has made (``kpi_rules.escalation_steps``) that no write has
+    recorded yet: what the stand-up lists besides the logged ones."""
+    now = store.clock()
+    found = []
+    for row in store.conn.execute(_OPEN_WAITING + " AND a.ack_due < ?", (iso(now),)):
+        steps = kpi_rules.escalation_steps(
+            assignee=row["assignee"],
+            ack_due=kpi_rules.parse_time(row["ack_due"]),
+            owner=row["kpi_owner"],
+            path=json.loads(row["kpi_escalation"] or "[]"),
+            now=now,
+        )
+        found += [
+            accountability_rules.TimedEscalation(
+                row["id"], row["kpi"], s.holder, s.to, iso(s.missed), iso(s.ack_due)
+            )
+            for s in steps
+        ]
+    return found
 
 
 def waiting_by_person(store: Store) -> dict[str, int]:

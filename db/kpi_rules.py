@@ -220,17 +220,42 @@ def alert_standing(
     """
     if acknowledged or closed:
         return AlertStanding(assignee, level, ack_due, False, False)
+    steps = escalation_steps(assignee=assignee, ack_due=ack_due, owner=owner, path=path, now=now)
+    if steps:
+        assignee, ack_due, level = steps[-1].to, steps[-1].ack_due, level + len(steps)
+    return AlertStanding(
+        assignee, level, ack_due, alert_overdue(False, False, ack_due, now), bool(steps)
+    )
+
+
+@dataclass(frozen=True)
+class EscalationStep:
+    """One missed deadline: at ``missed`` the alert passed from ``holder`` to ``to``, who has
+    until ``ack_due``."""
+
+    missed: datetime
+    holder: str
+    to: str
+    ack_due: datetime
+
+
+def escalation_steps(
+    *, assignee: str, ack_due: datetime, owner: str | None, path: Sequence[str], now: datetime
+) -> list[EscalationStep]:
+    """Every pass-on of an unacknowledged alert from its stored holder up to ``now``, in order
+    (none when its deadline has not passed). ``alert_standing`` is the last of them; the
+    stand-up lists those in its window."""
     people = chain(owner, path, assignee)
     if assignee in people:  # the chain as it is now, continued from whoever holds the alert
         at = people.index(assignee)
     else:  # the path was edited since: start the holder over at its head
         people, at = [assignee, *people], 0
-    step = escalate(level=at, ack_due=ack_due, people=people, now=now)
-    if step is not None:
-        assignee, ack_due, level = step.assignee, step.ack_due, level + (step.level - at)
-    return AlertStanding(
-        assignee, level, ack_due, alert_overdue(False, False, ack_due, now), step is not None
-    )
+    steps: list[EscalationStep] = []
+    while now > ack_due and at + 1 < len(people):  # ``escalate``, one deadline at a time
+        nxt = ack_due + timedelta(hours=ACK_HOURS)
+        steps.append(EscalationStep(ack_due, people[at], people[at + 1], nxt))
+        at, ack_due = at + 1, nxt
+    return steps
 
 
 # --------------------------------------------------------------------------- before/after

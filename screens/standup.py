@@ -1,9 +1,11 @@
-"""Stand-up mode (key 5): what changed since the last stand-up, then a round-robin.
+"""Stand-up mode (key 5): for each person, where their work stands, then what changed since
+the last stand-up; a round-robin.
 
-The digest comes from the event log (db.accountability.standup_digest). ``n``/``p`` step
-owner by owner showing only that person's items, ``a`` shows everyone again, ``t`` starts an
-optional per-person timer in the header, and ``r`` records the stand-up (its time and the
-people stepped through), so the next one starts from there.
+The digest is db.accountability.standup_digest (the rules: accountability_rules.digest).
+``n``/``p`` step person by person (then the work nobody owns) showing only theirs, ``a``
+shows everyone again, ``t`` starts an optional per-person timer in the header, and ``r``
+asks, then records the stand-up (its time and the people stepped through), so the next one
+starts from there; recording stops the timer.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from db import accountability
-from db.accountability_models import Digest, DigestItem
+from db.accountability_models import UNOWNED, Digest, DigestItem, StandingItem
 from db.errors import DatabaseBroken, PdcaError
 from screens.row_view import RowView
 from widgets.row_list import Row, RowList
@@ -35,23 +37,78 @@ LABELS = {
     "done": ("✓ done", "good"),
     "checkin": ("● check-in", ""),
     "followup": ("⚑ follow-up", "accent"),
-    "overdue": ("! overdue", "bad"),
     "alert-raised": ("▲ alert", "bad"),
     "alert-acknowledged": ("✓ alert ack", "good"),
+    "alert-escalated": ("▲ escalated", "bad"),
 }
+STANDING = {
+    "action": ("! open", "warn"),
+    "alert": ("▲ waiting", "bad"),
+    "followup": ("⚑ due", "accent"),
+}
+BY_KINDS = ("created", "moved", "done", "checkin", "followup")  # "(by X)" when not the owner
+INDENT = "  "
 
 
-def item_row(item: DigestItem, show_person: bool) -> Row:
+def item_row(item: DigestItem) -> Row:
+    """One change: its kind, the action, what happened (and who, when not the owner)."""
     label, role = LABELS[item.kind]
-    row: Row = [(label.ljust(13), role)]
-    if show_person:
-        row.append((fixed(literal(item.person or "-"), 10) + " ", "bold"))
+    row: Row = [(INDENT + label.ljust(13), role)]
+    if item.action_id is not None:
+        row.append((f"#{item.action_id} ", "id"))
+    row.append((literal(item.title), ""))
+    if item.detail:
+        row.append((f" — {literal(item.detail)}", "muted"))
+    if item.kind in BY_KINDS and item.actor and item.actor != item.person:
+        row.append((f" (by {literal(item.actor)})", "muted"))
+    return row
+
+
+def standing_row(item: StandingItem) -> Row:
+    """Where one piece of work stands: late, at risk, blocked, stale; an alert; a follow-up."""
+    label, role = STANDING[item.kind]
+    late = any(flag.endswith("late") or flag in ("blocked", "overdue") for flag in item.flags)
+    row: Row = [(INDENT + label.ljust(13), "bad" if late else role)]
     if item.action_id is not None:
         row.append((f"#{item.action_id} ", "id"))
     row.append((literal(item.title), "bold"))
+    if item.flags:
+        row.append((f" — {', '.join(item.flags)}", "bad" if late else "warn"))
     if item.detail:
-        row.append((f" — {literal(item.detail)}", "muted"))
+        row.append((f" ({literal(item.detail)})", "muted"))
     return row
+
+
+def person_row(digest: Digest, person: str) -> Row:
+    """A person's heading in the everyone list, with what they have to report."""
+    name = "no owner" if person == UNOWNED else person
+    row: Row = [(fixed(literal(name), 12), "bold")]
+    if digest.quiet(person):
+        return [*row, ("nothing to report", "muted")]
+    standing, changes = len(digest.standing_of(person)), len(digest.of(person))
+    parts = []
+    if standing:
+        parts.append(f"{standing} to talk about")
+    if changes:
+        parts.append(f"{changes} {'change' if changes == 1 else 'changes'}")
+    return [*row, (" · ".join(parts), "muted")]
+
+
+def digest_rows(digest: Digest, person: str | None) -> tuple[list[Row], list[int | None]]:
+    """The rows for ``person`` (None: everyone, grouped by person) and the action each opens."""
+    rows: list[Row] = []
+    targets: list[int | None] = []
+    for who in digest.people if person is None else [person]:
+        if person is None:
+            rows.append(person_row(digest, who))
+            targets.append(None)
+        for standing in digest.standing_of(who):
+            rows.append(standing_row(standing))
+            targets.append(standing.action_id)
+        for item in digest.of(who):
+            rows.append(item_row(item))
+            targets.append(item.action_id)
+    return rows, targets
 
 
 class StandupScreen(RowView):
@@ -78,6 +135,7 @@ class StandupScreen(RowView):
         self.digest: Digest | None = None
         self.person_index: int | None = None  # None: everyone
         self.stepped: list[str] = []
+        self.targets: list[int | None] = []  # the action each shown row opens
         self.timer_on = False
         self.remaining = TURN_SECONDS
         self._ticker: Timer | None = None
@@ -86,7 +144,7 @@ class StandupScreen(RowView):
         yield StatusBar()
         yield Static(id="standup-header")
         yield Static(id="standup-counts")
-        yield RowList(empty="nothing changed", id="standup-list")
+        yield RowList(empty="nothing to report", id="standup-list")
 
     def load(self) -> None:
         try:
@@ -109,11 +167,14 @@ class StandupScreen(RowView):
         if digest is None:
             return
         person = self.person
-        items = digest.of(person)
-        self.query_one(RowList).show([item_row(i, person is None) for i in items], 0)
+        rows, self.targets = digest_rows(digest, person)
+        self.query_one(RowList).show(rows, 0)
         self._header()
         counts = digest.counts(person)
         text = Text()
+        waiting = len(digest.standing_of(person))
+        text.append("to talk about ", style="dim")
+        text.append(f"{waiting}  ", style="bold" if waiting else "dim")
         for kind, n in counts.items():
             label, _role = LABELS[kind]
             text.append(f"{label.split(' ', 1)[1]} ", style="dim")
@@ -126,9 +187,11 @@ class StandupScreen(RowView):
             return
         text = Text(f"since {short_time(digest.since)}")
         if self.person_index is None:
-            text.append(f" · everyone ({len(digest.people)} people: n steps through them)")
+            named = [p for p in digest.people if p != UNOWNED]
+            extra = ", work with no owner" if len(named) < len(digest.people) else ""
+            text.append(f" · everyone ({len(named)} people{extra}: n steps through them)")
         else:
-            who = literal(self.person)
+            who = "no owner" if self.person == UNOWNED else literal(self.person)
             text.append(f" · {who} ({self.person_index + 1} of {len(digest.people)})")
         if self.timer_on:
             minutes, seconds = divmod(abs(self.remaining), 60)
@@ -163,13 +226,12 @@ class StandupScreen(RowView):
         self.show()
 
     def action_toggle_timer(self) -> None:
-        self.timer_on = not self.timer_on
-        self.remaining = TURN_SECONDS
-        if self.timer_on and self._ticker is None:
+        if self.timer_on:
+            self._stop_timer()
+        else:
+            self.timer_on = True
+            self.remaining = TURN_SECONDS
             self._ticker = self.set_interval(1.0, self._tick)
-        elif not self.timer_on and self._ticker is not None:
-            self._ticker.stop()
-            self._ticker = None
         self._header()
 
     def _tick(self) -> None:
@@ -185,6 +247,18 @@ class StandupScreen(RowView):
 
     @work(group="write")
     async def record_flow(self, since: str, people: list[str]) -> None:
+        from screens.dialogs.choice import ChoiceModal
+
+        stepped = f"{len(people)} {'person' if len(people) == 1 else 'people'} stepped through"
+        answer = await self.app.push_screen_wait(
+            ChoiceModal(
+                heading="Record this stand-up?",
+                prompt=f"Since {short_time(since)}, {stepped}. The next one starts from now.",
+                choices=[("record", "Record it"), ("cancel", "Cancel: keep going")],
+            )
+        )
+        if answer != "record":
+            return
         try:
             standup = await self.context.write(
                 lambda writer: accountability.record_standup(writer, since, people)
@@ -200,15 +274,20 @@ class StandupScreen(RowView):
         )
         self.stepped = []
         self.person_index = None
+        self._stop_timer()
         self.load()
+
+    def _stop_timer(self) -> None:
+        self.timer_on = False
+        self.remaining = TURN_SECONDS
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
 
     @on(RowList.Selected)
     def jump_to_action(self, message: RowList.Selected) -> None:
-        if self.digest is None:
-            return
-        items = self.digest.of(self.person)
-        if 0 <= message.index < len(items) and items[message.index].action_id is not None:
-            self.open_board(items[message.index].action_id)
+        if 0 <= message.index < len(self.targets) and self.targets[message.index] is not None:
+            self.open_board(self.targets[message.index])
 
     @work(group="jump", exclusive=True)
     async def open_board(self, action_id: int | None) -> None:

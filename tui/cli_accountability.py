@@ -19,7 +19,7 @@ from tui.cli import COUNT
 from tui.output import printable, table, to_json
 
 if TYPE_CHECKING:
-    from db.accountability_models import Digest, DigestItem
+    from db.accountability_models import Digest, DigestItem, StandingItem
     from tui.cli import Session
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (see README).")
@@ -31,10 +31,22 @@ DIGEST_HEADINGS = {
     "done": "Done",
     "checkin": "Check-ins",
     "followup": "Follow-ups",
-    "overdue": "Newly overdue",
     "alert-raised": "Alerts raised",
     "alert-acknowledged": "Alerts acknowledged",
+    "alert-escalated": "Alerts escalated",
 }
+DIGEST_LABELS = {  # one change, in a person's block
+    "created": "Created",
+    "moved": "Moved",
+    "done": "Done",
+    "checkin": "Check-in",
+    "followup": "Follow-up",
+    "alert-raised": "Alert raised",
+    "alert-acknowledged": "Alert acknowledged",
+    "alert-escalated": "Alert escalated to them",
+}
+STANDING_LABELS = {"action": "Open", "alert": "Alert waiting", "followup": "Follow-up due"}
+BY_KINDS = ("created", "moved", "done", "checkin", "followup")  # "(by X)" when not the owner
 
 
 def _day(session: Session, field_name: str, text: str | None) -> date | None:
@@ -290,9 +302,21 @@ def _line(item: DigestItem, *, md: bool) -> str:
     text = f"{ref}{title}"
     if detail:
         text += f" — {detail}"
-    if item.actor and item.kind not in ("overdue",) and item.actor != item.person:
-        text += f" (by {printable(item.actor)})"
+    if item.kind in BY_KINDS and item.actor and item.actor != item.person:
+        by = printable(item.actor)
+        text += f" (by {_md_escape(by) if md else by})"
     return text
+
+
+def _standing_line(item: StandingItem, *, md: bool) -> str:
+    ref = f"#{item.action_id} " if item.action_id is not None else ""
+    title, detail = printable(item.title), printable(item.detail)
+    if md:
+        title, detail = _md_escape(title), _md_escape(detail)
+    flags = ", ".join(item.flags).upper() if item.kind == "alert" else ", ".join(item.flags)
+    text = f"{ref}{title}"
+    text += f" — {flags}" if flags else ""
+    return text + (f" ({detail})" if detail else "")
 
 
 def _md_escape(text: str) -> str:
@@ -302,39 +326,45 @@ def _md_escape(text: str) -> str:
     return text
 
 
+def _who(person: str) -> str:
+    from db.accountability_models import UNOWNED
+
+    return "No owner" if person == UNOWNED else printable(person)
+
+
 def markdown(digest: Digest) -> str:
-    totals = digest.counts()
-    lines = [
-        f"**Stand-up** — since {digest.since} ({digest.until[:10]})",
-        "",
-        " · ".join(f"{DIGEST_HEADINGS[k]}: {n}" for k, n in totals.items() if n)
-        or "Nothing changed.",
-    ]
+    """A chat-ready message: a title line, then one block per person with something to say
+    (where their work stands, then what changed); nothing for the quiet."""
+    lines = [f"**Stand-up** — since {digest.since[:16].replace('T', ' ')} UTC"]
     for person in digest.people:
-        items = digest.of(person)
-        lines += ["", f"**{_md_escape(printable(person))}**"]
-        if not items:
-            lines.append("- nothing new")
-        for item in items:
-            lines.append(f"- {DIGEST_HEADINGS[item.kind]}: {_line(item, md=True)}")
-    unowned = [i for i in digest.items if not i.person]
-    if unowned:
-        lines += ["", "**No owner**"]
-        lines += [f"- {DIGEST_HEADINGS[i.kind]}: {_line(i, md=True)}" for i in unowned]
+        if digest.quiet(person):
+            continue
+        lines += ["", f"**{_md_escape(_who(person))}**"]
+        lines += [
+            f"- {STANDING_LABELS[i.kind]}: {_standing_line(i, md=True)}"
+            for i in digest.standing_of(person)
+        ]
+        lines += [f"- {DIGEST_LABELS[i.kind]}: {_line(i, md=True)}" for i in digest.of(person)]
+    if len(lines) == 1:
+        lines += ["", "Nothing to report."]
     return "\n".join(lines)
 
 
 def plain_text(digest: Digest) -> str:
     lines = [f"stand-up since {digest.since}"]
-    for kind, n in digest.counts().items():
-        lines.append(f"  {DIGEST_HEADINGS[kind].lower():<20} {n}")
     for person in digest.people:
-        lines += ["", printable(person)]
-        items = digest.of(person)
-        lines += [f"  {i.kind:<19} {_line(i, md=False)}" for i in items] or ["  nothing new"]
-    unowned = [i for i in digest.items if not i.person]
-    if unowned:
-        lines += ["", "(no owner)"] + [f"  {i.kind:<19} {_line(i, md=False)}" for i in unowned]
+        if digest.quiet(person):
+            lines += ["", f"{_who(person)}: nothing to report"]
+            continue
+        lines += ["", _who(person)]
+        standing = digest.standing_of(person)
+        if standing:
+            lines.append("  where it stands:")
+            lines += [f"    {i.kind:<19} {_standing_line(i, md=False)}" for i in standing]
+        changes = digest.of(person)
+        if changes:
+            lines.append("  what changed:")
+            lines += [f"    {i.kind:<19} {_line(i, md=False)}" for i in changes]
     return "\n".join(lines)
 
 

@@ -40,7 +40,10 @@ async def test_n_and_p_step_owner_by_owner(make_app, team) -> None:
         screen = app.screen
         assert screen.person == "bob"
         assert {i.person for i in screen.digest.of(screen.person)} == {"bob"}
-        assert len(screen.query_one("#standup-list").rows) == 2  # created #2, carol's check-in
+        # Where bob's work stands (#2 late and blocked, #1's follow-up due), then what changed
+        # (#2 created, carol's check-in on it).
+        assert screen.targets == [2, 1, 2, 2]
+        assert [i.kind for i in screen.digest.standing_of("bob")] == ["action", "followup"]
         await pilot.press("n")
         assert screen.person == "carol"
         await pilot.press("p")
@@ -63,10 +66,24 @@ async def test_the_timer_counts_down_in_the_header(make_app, team) -> None:
         assert not screen.timer_on
 
 
-async def test_r_records_the_standup_and_the_next_starts_there(make_app, team, store) -> None:
+async def test_r_asks_then_records_the_standup_and_the_next_starts_there(
+    make_app, team, store
+) -> None:
+    from screens.dialogs.choice import ChoiceModal
+
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("5", "n", "r")
+        await pilot.press("5", "n", "t", "r")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("escape")  # not now: nothing written, the stand-up goes on
+        await pilot.pause()
+        assert accountability.last_standup(store) is None
+        screen = app.screen
+        assert isinstance(screen, StandupScreen) and screen.timer_on
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("1")
         await settle(pilot)
         recorded = accountability.last_standup(store)
         assert recorded is not None
@@ -75,5 +92,5 @@ async def test_r_records_the_standup_and_the_next_starts_there(make_app, team, s
             "alice",
             ["bob"],
         )
-        screen = app.screen
         assert screen.digest.since == recorded.at and screen.digest.items == []
+        assert not screen.timer_on  # the per-person timer stops when recorded

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from db import accountability_rules as arules
-from db.accountability_models import OwnerRow
+from db.accountability_models import UNOWNED, OwnerRow
 from db.clock import iso
 from db.errors import InvalidInput
 from db.models import Event
@@ -131,14 +131,23 @@ def test_the_digest_reads_creations_moves_dones_checkins_and_alerts_from_events(
                {"action_id": 1, "kind": "checkin", "status": "blocked", "message": "waiting"}),
         _event(6, "checkin", 10, "create", None,
                {"action_id": 2, "kind": "followup", "result": "slipped", "message": "m"}),
-        _event(7, "alert", 3, "create", None, {"kpi_id": 5, "assignee": "dave"}),
+        _event(7, "alert", 3, "create", None, {"kpi_id": 5, "assignee": "dave", "reading_id": 40}),
         _event(8, "alert", 3, "update", {**ALERT, "acknowledged_at": None},
-               {**ALERT, "acknowledged_at": "t", "acknowledged_by": "dave"}),
+               {**ALERT, "acknowledged_at": "t", "acknowledged_by": "dave", "ack_note": "on it"}),
         _event(9, "alert", 3, "update", {"kpi_id": 5, "acknowledged_at": "t"},
                {"kpi_id": 5, "acknowledged_at": "t", "closed_at": "u"}),  # closing: not an ack
+        _event(10, "action", 1, "update", {"phase": "check", "done_at": None},
+               {"phase": "act", "done_at": None, "verdict": "worked"}),
+        _event(11, "alert", 4, "update", {"kpi_id": 5, "assignee": "dave", "ack_due": "d"},
+               {"kpi_id": 5, "assignee": "erin", "ack_due": "e"}, actor="pdca"),
     ]  # fmt: skip
     digest = arules.digest(
-        events, since=SINCE, until=UNTIL, actions=ACTIONS, kpis={5: "Resolution time"}
+        events,
+        since=SINCE,
+        until=UNTIL,
+        actions=ACTIONS,
+        kpis={5: arules.KpiBrief("Resolution time", 34, "h")},
+        readings={40: 35.5},
     )
     assert [(i.kind, i.person, i.action_id) for i in digest.items] == [
         ("created", "bob", 1),
@@ -148,11 +157,18 @@ def test_the_digest_reads_creations_moves_dones_checkins_and_alerts_from_events(
         ("followup", "carol", 2),
         ("alert-raised", "dave", None),
         ("alert-acknowledged", "dave", None),
+        ("moved", "bob", 1),
+        ("alert-escalated", "erin", None),
     ]
-    assert digest.items[1].detail == "plan → do"
-    assert digest.items[3].detail == "blocked: waiting"
+    details = [i.detail for i in digest.items]
+    assert details[1] == "plan → do" and details[7] == "check → act, verdict worked"
+    assert details[2] == "standardize"
+    assert details[3] == "blocked: waiting"
     assert digest.items[5].title == "Resolution time"
-    assert digest.people == ["bob", "carol", "dave"]
+    assert details[5] == "35.5 h is beyond the alert threshold 34 h"
+    assert details[6] == "by dave: on it"
+    assert details[8] == "from dave, not acknowledged by d"
+    assert digest.people == ["bob", "carol", "dave", "erin"]
     assert digest.counts("bob")["checkin"] == 1 and digest.counts()["alert-raised"] == 1
     assert [i.kind for i in digest.of("dave")] == ["alert-raised", "alert-acknowledged"]
 
@@ -171,12 +187,77 @@ def test_the_digest_keeps_to_its_window_and_leaves_out_undone_changes() -> None:
     assert [(i.kind, i.action_id) for i in digest.items] == [("created", 2)]
 
 
-def test_newly_overdue_work_and_quiet_owners_join_the_round_robin() -> None:
-    late = arules.ActionBrief(7, "Rota", "erin", "2026-11-22")
-    digest = arules.digest(
-        [], since=SINCE, until=UNTIL, actions={}, newly_overdue=[late], owners=["frank", "erin"]
-    )
-    assert [(i.kind, i.person, i.detail) for i in digest.items] == [
-        ("overdue", "erin", "was due 2026-11-22")
+NOW_STANDUP = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def _open(id_: int, owner: str | None, due: str | None, last: str, status=None):
+    return arules.OpenAction(id_, f"action {id_}", owner, due, last, status)
+
+
+def test_where_work_stands_late_at_risk_blocked_stale_unowned_alerts_followups() -> None:
+    fresh = "2026-11-22T20:00:00Z"
+    actions = [
+        _open(33, "dave", "2026-11-21", fresh, "at-risk"),  # two days late and at risk
+        _open(34, "dave", "2026-12-01", fresh, "on-track"),  # fine: not mentioned
+        _open(35, "erin", None, fresh, "blocked"),
+        _open(36, "erin", None, "2026-11-15T09:00:00Z"),  # 8 days of elapsed time: stale
+        _open(37, "erin", None, "2026-11-15T09:00:01Z"),  # a second short: not yet
+        _open(38, None, None, fresh),  # nobody's: always listed
     ]
-    assert digest.people == ["erin", "frank"]
+    alerts = [arules.WaitingAlert(3, "Lead time", "erin", "2026-11-22T08:00:00Z", True)]
+    followups = [arules.DueFollowup(9, "Rota", "frank", 30, "2026-11-23")]
+    items = arules.standing(actions, alerts, followups, now=NOW_STANDUP, cadence_days=7)
+    assert [(i.kind, i.person, i.action_id, i.flags) for i in items] == [
+        ("alert", "erin", None, ["overdue"]),
+        ("action", "dave", 33, ["2d late", "at risk"]),
+        ("action", "erin", 35, ["blocked"]),
+        ("action", "erin", 36, ["stale 8d"]),
+        ("action", None, 38, ["no owner"]),
+        ("followup", "frank", 9, []),
+    ]
+    assert items[-1].detail == "30-day follow-up due 2026-11-23"
+    # The team's cadence decides staleness.
+    shorter = arules.standing(actions, [], [], now=NOW_STANDUP, cadence_days=2)
+    assert [i.action_id for i in shorter if any("stale" in f for f in i.flags)] == [36, 37]
+
+
+def test_people_with_work_that_needs_a_word_are_never_quiet() -> None:
+    where = arules.standing(
+        [_open(33, "dave", "2026-11-21", "2026-11-22T20:00:00Z", "at-risk")],
+        [],
+        [],
+        now=NOW_STANDUP,
+        cadence_days=7,
+    )
+    digest = arules.digest(
+        [], since=SINCE, until=UNTIL, actions={}, standing=where, owners=["frank", "dave"]
+    )
+    assert digest.people == ["dave", "frank"]
+    assert not digest.quiet("dave") and digest.quiet("frank")
+    assert [i.action_id for i in digest.standing_of("dave")] == [33]
+
+
+def test_nothing_falls_between_people() -> None:
+    events = [
+        _event(1, "checkin", 9, "create", None,
+               {"action_id": 7, "kind": "checkin", "status": "on-track", "message": "x"}),
+    ]  # fmt: skip
+    unowned = {7: arules.ActionBrief(7, "Nobody's", None)}
+    digest = arules.digest(events, since=SINCE, until=UNTIL, actions=unowned)
+    assert digest.people == [UNOWNED]
+    assert [i.action_id for i in digest.of(UNOWNED)] == [7]
+    assert digest.of("bob") == []
+
+
+def test_escalations_the_clock_made_in_the_window_show_under_who_it_went_to() -> None:
+    steps = [
+        arules.TimedEscalation(3, "Lead time", "dave", "erin", SINCE, "x"),  # at the start: in
+        arules.TimedEscalation(3, "Lead time", "erin", "alice", "2026-11-22T21:00:00Z", "y"),
+        arules.TimedEscalation(3, "Lead time", "alice", "bob", UNTIL, "z"),  # not yet passed
+        arules.TimedEscalation(4, "Cost", "x", "y", "2026-11-21T00:00:00Z", "w"),  # before
+    ]
+    digest = arules.digest([], since=SINCE, until=UNTIL, actions={}, escalations=steps)
+    assert [(i.kind, i.person, i.detail) for i in digest.items] == [
+        ("alert-escalated", "erin", f"from dave, not acknowledged by {SINCE}"),
+        ("alert-escalated", "alice", "from erin, not acknowledged by 2026-11-22T21:00:00Z"),
+    ]

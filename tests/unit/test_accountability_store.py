@@ -13,6 +13,7 @@ import pytest
 
 from db import accountability as acc
 from db.accountability_models import LogFilter
+from db.clock import iso
 from db.errors import Conflict, GateUnmet, InvalidInput, NotFound
 from db.models import ActionDraft, CheckinDraft, InitiativeDraft
 from db.store import Store
@@ -336,13 +337,35 @@ def test_a_standup_digest_starts_from_the_last_recorded_one(timed: Store, ticker
     assert digest.people == ["bob", "carol"]  # bob has open work: he gets his turn
 
 
-def test_newly_overdue_actions_are_in_the_digest(timed: Store, ticker: Ticker) -> None:
-    timed.add_action(ActionDraft(title="due yesterday", owner="bob", due=date(2026, 11, 22)))
-    timed.add_action(ActionDraft(title="long late", owner="bob", due=date(2026, 11, 21)))
-    # "due yesterday" turned late at midnight, inside the window; "long late" before it.
-    digest = acc.standup_digest(timed, since="2026-11-22T09:00:00Z")
-    digest = digest.model_copy(update={"items": [i for i in digest.items if i.kind == "overdue"]})
-    assert [(i.kind, i.title) for i in digest.items] == [("overdue", "due yesterday")]
+def test_the_digest_says_where_work_stands_and_what_the_clock_escalated(
+    timed: Store, ticker: Ticker
+) -> None:
+    from db import alerts
+    from db.models import KpiDraft, ReadingDraft
+
+    timed.add_kpi(KpiDraft(name="Lead time", unit="h", baseline=30, target=24, direction="down",
+                           alert=34, owner="dave", escalation=["erin"]))  # fmt: skip
+    timed.record_reading(ReadingDraft(kpi="Lead time", value=40))  # dave has until +24h
+    late = timed.add_action(ActionDraft(title="Builds", owner="dave", due=date(2026, 11, 21)))
+    timed.add_checkin(late.id, CheckinDraft(message="slow going", status="at-risk"))
+    ticker.advance(hours=30)  # dave's deadline passed 6 hours ago; nothing wrote that
+    before = last_event_id(timed)
+    digest = acc.standup_digest(timed, since=iso(NOW_DT + timedelta(hours=20)))
+    assert last_event_id(timed) == before  # read only
+    [dave] = [i for i in digest.standing_of("dave") if i.kind == "action"]
+    assert (dave.action_id, dave.flags) == (late.id, ["3d late", "at risk"])
+    assert [(i.kind, i.title) for i in digest.standing_of("erin")] == [("alert", "Lead time")]
+    [escalated] = digest.of("erin")
+    assert (escalated.kind, escalated.at) == ("alert-escalated", "2026-11-24T09:00:00Z")
+    assert not digest.quiet("dave") and digest.people == ["dave", "erin"]
+    # Once a write records the escalation, the digest says the same thing once.
+    alerts.escalate_due(timed)
+    again = acc.standup_digest(timed, since=iso(NOW_DT + timedelta(hours=20)))
+    assert [i.kind for i in again.of("erin")] == ["alert-escalated"]
+    # An unowned open action has its own section.
+    timed.add_action(ActionDraft(title="nobody's"))
+    unowned = acc.standup_digest(timed).standing_of("(unowned)")
+    assert [(i.title, i.flags) for i in unowned] == [("nobody's", ["no owner"])]
 
 
 # --------------------------------------------------------------------------- indexes

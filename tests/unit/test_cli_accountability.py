@@ -166,16 +166,20 @@ def test_bad_input_is_one_line_and_writes_nothing(
 
 def test_standup_markdown_text_json_and_recording(standardized, ok, js, monkeypatch) -> None:
     md = ok("standup").stdout
-    assert md.startswith("**Stand-up** — since 2026-11-22T09:00:00Z")
-    assert "**dana**" in md
+    lines = md.splitlines()
+    assert lines[0] == "**Stand-up** — since 2026-11-22 09:00 UTC"  # the title line
+    assert lines[1:3] == ["", "**dana**"]
+    # Where dana's work stands comes first, then what changed.
+    assert lines[3] == "- Open: #2 Label the backlog — 1d late (due 2026-11-22)"
     # User text is shown as typed: Markdown and markup in a title cannot format the chat.
     assert "\\*for\\* \\[bold\\]L2\\[/bold\\]" in md
     assert "- Done: #1" in md and "- Created: #2 Label the backlog" in md
     digest = js("standup", "--format", "json")
-    assert set(digest) == {"since", "until", "items", "people"}
+    assert set(digest) == {"since", "until", "items", "standing", "people"}
     kinds = [i["kind"] for i in digest["items"]]
     assert kinds.count("created") == 2 and "done" in kinds and "checkin" in kinds
     assert digest["people"] == ["dana"]
+    assert [(i["kind"], i["action_id"]) for i in digest["standing"]] == [("action", 2)]
     text = ok("standup", "--format", "text").stdout
     assert text.splitlines()[0] == "stand-up since 2026-11-22T09:00:00Z"
     ok("standup", "--record")
@@ -186,6 +190,19 @@ def test_standup_markdown_text_json_and_recording(standardized, ok, js, monkeypa
     assert [(i["kind"], i["action_id"]) for i in later["items"]] == [("checkin", 2)]
     since_day = js("standup", "--since", "2026-11-20", "--format", "json")
     assert since_day["since"] == "2026-11-20T00:00:00Z" and len(since_day["items"]) > 1
+
+
+def test_standup_markdown_leaves_out_the_quiet(ok, monkeypatch) -> None:
+    ok("init")
+    ok("add", "Quiet work", "--owner", "frank", "--due", "2026-12-30")
+    ok("add", "Late work", "--owner", "dave", "--due", "2026-11-21")
+    ok("standup", "--record")
+    monkeypatch.setenv("PDCA_NOW", "2026-11-23T10:00:00Z")
+    md = ok("standup").stdout
+    assert "**dave**" in md and "frank" not in md
+    text = ok("standup", "--format", "text").stdout
+    assert "frank: nothing to report" in text
+    assert "dave: nothing to report" not in text
 
 
 def test_config_shows_and_sets_team_settings(ok, js) -> None:
