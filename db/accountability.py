@@ -423,7 +423,11 @@ def standup_digest(store: Store, since: str | None = None) -> Digest:
     events = [
         convert.event(row)
         for row in store.conn.execute(
-            "SELECT * FROM events WHERE at > ? AND at <= ? ORDER BY id", (since, until)
+            # What a stand-up tells; the unary + keeps SQLite on the (at) index, not the
+            # (entity, ...) one that would read every check-in ever made.
+            "SELECT * FROM events WHERE at > ? AND at <= ?"
+            " AND +entity IN ('action', 'checkin', 'alert') ORDER BY id",
+            (since, until),
         )
     ]
     actions = _briefs(store, _mentioned_actions(events))
@@ -431,7 +435,8 @@ def standup_digest(store: Store, since: str | None = None) -> Digest:
     kpis = _kpi_briefs(store, {int(a.get("kpi_id") or 0) for a in alert_events})
     raised_by = {int(a["reading_id"]) for a in alert_events if a.get("reading_id")}
     readings = _reading_values(store, raised_by)
-    open_actions = _open_actions(store)
+    cadence = team_settings(store).stale_after_days
+    open_actions = _open_actions(store, now, cadence)
     waiting = [
         arules.WaitingAlert(a.id, a.kpi, a.assignee, a.ack_due, a.overdue)
         for a in alerts.list_alerts(store)
@@ -441,8 +446,9 @@ def standup_digest(store: Store, since: str | None = None) -> Digest:
         arules.DueFollowup(f.action_id, f.title, f.owner, f.offset_days, f.due)
         for f in list_followups(store, due_only=True)
     ]
-    where = arules.standing(
-        open_actions, waiting, due, now=now, cadence_days=team_settings(store).stale_after_days
+    where = arules.standing(open_actions, waiting, due, now=now, cadence_days=cadence)
+    owners_open = store.conn.execute(
+        "SELECT DISTINCT owner FROM actions WHERE done_at IS NULL AND owner IS NOT NULL"
     )
     return arules.digest(
         events,
@@ -453,19 +459,24 @@ def standup_digest(store: Store, since: str | None = None) -> Digest:
         readings=readings,
         escalations=alerts.unrecorded_escalations(store),
         standing=where,
-        owners={a.owner for a in open_actions if a.owner},
+        owners=[row[0] for row in owners_open],
     )
 
 
-def _open_actions(store: Store) -> list[arules.OpenAction]:
-    """Every open action with its last sign of life: one pass, each last check-in one probe
-    of the (action_id, at) index."""
+def _open_actions(store: Store, now: datetime, cadence_days: int) -> list[arules.OpenAction]:
+    """The open actions that may need a word (``accountability_rules.standing`` decides): no
+    owner, past due, at risk or blocked, or quiet past the cadence. One pass; each last
+    check-in one probe of the (action_id, at) index."""
     rows = store.conn.execute(
-        "SELECT a.id, a.title, a.owner, a.due, coalesce(lc.at, a.created_at) AS last_sign,"
-        " lc.status AS last_status FROM actions a"
-        " LEFT JOIN checkins lc ON lc.id = (SELECT c.id FROM checkins c"
-        "  WHERE c.action_id = a.id ORDER BY c.at DESC, c.id DESC LIMIT 1)"
-        " WHERE a.done_at IS NULL ORDER BY a.due IS NULL, a.due, a.id"
+        "SELECT * FROM (SELECT a.id, a.title, a.owner, a.due,"
+        "  coalesce(lc.at, a.created_at) AS last_sign, lc.status AS last_status FROM actions a"
+        "  LEFT JOIN checkins lc ON lc.id = (SELECT c.id FROM checkins c"
+        "   WHERE c.action_id = a.id ORDER BY c.at DESC, c.id DESC LIMIT 1)"
+        "  WHERE a.done_at IS NULL)"
+        " WHERE owner IS NULL OR due < ? OR last_status IN ('at-risk', 'blocked')"
+        "  OR last_sign <= ?"
+        " ORDER BY due IS NULL, due, id",
+        (now.astimezone().date().isoformat(), iso(arules.stale_cutoff(now, cadence_days))),
     )
     return [arules.OpenAction(*row) for row in rows]
 

@@ -182,6 +182,8 @@ def standing(
     open action nobody owns; alerts
     waiting on their current holder; follow-ups due. Alerts first: they escalate."""
     today = now.astimezone().date()
+    today_text = today.isoformat()
+    stale_at = iso(stale_cutoff(now, cadence_days))  # ``is_stale_since``, as text: cheap
     items = [
         StandingItem(
             kind="alert",
@@ -194,18 +196,16 @@ def standing(
     ]
     for action in actions:
         flags = [] if action.owner else ["no owner"]  # unowned work is always worth a word
-        if rules.is_overdue(action.due, False, today):
-            assert action.due is not None
+        if action.due and action.due < today_text:  # ``rules.is_overdue``
             flags.append(f"{(today - date.fromisoformat(action.due)).days}d late")
         if action.last_status in ("at-risk", "blocked"):
             flags.append("at risk" if action.last_status == "at-risk" else "blocked")
-        elapsed = rules.elapsed_days(action.last_sign, now)
-        if rules.is_stale(elapsed, False, cadence_days):
-            flags.append(f"stale {elapsed}d")
+        if action.last_sign <= stale_at:
+            flags.append(f"stale {rules.elapsed_days(action.last_sign, now)}d")
         if flags:
             detail = f"due {action.due}" if action.due else "no due date"
             items.append(
-                StandingItem(
+                StandingItem.model_construct(  # built from checked facts; thousands at scale
                     kind="action",
                     person=action.owner,
                     action_id=action.id,

@@ -10,7 +10,7 @@ starts from there; recording stops the timer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from rich.text import Text
@@ -79,13 +79,12 @@ def standing_row(item: StandingItem) -> Row:
     return row
 
 
-def person_row(digest: Digest, person: str) -> Row:
-    """A person's heading in the everyone list, with what they have to report."""
+def person_row(person: str, standing: int, changes: int) -> Row:
+    """A person's heading in the everyone list, with how much they have to report."""
     name = "no owner" if person == UNOWNED else person
     row: Row = [(fixed(literal(name), 12), "bold")]
-    if digest.quiet(person):
+    if not standing and not changes:
         return [*row, ("nothing to report", "muted")]
-    standing, changes = len(digest.standing_of(person)), len(digest.of(person))
     parts = []
     if standing:
         parts.append(f"{standing} to talk about")
@@ -94,21 +93,44 @@ def person_row(digest: Digest, person: str) -> Row:
     return [*row, (" · ".join(parts), "muted")]
 
 
-def digest_rows(digest: Digest, person: str | None) -> tuple[list[Row], list[int | None]]:
-    """The rows for ``person`` (None: everyone, grouped by person) and the action each opens."""
-    rows: list[Row] = []
-    targets: list[int | None] = []
-    for who in digest.people if person is None else [person]:
-        if person is None:
-            rows.append(person_row(digest, who))
-            targets.append(None)
-        for standing in digest.standing_of(who):
-            rows.append(standing_row(standing))
-            targets.append(standing.action_id)
-        for item in digest.of(who):
-            rows.append(item_row(item))
-            targets.append(item.action_id)
-    return rows, targets
+class DigestRows(Sequence[Row]):
+    """The rows for ``person`` (None: everyone, grouped by person), each built when first
+    drawn: a large team's stand-up has thousands, and a screenful is what is seen."""
+
+    def __init__(self, digest: Digest, person: str | None) -> None:
+        standing: dict[str, list[StandingItem]] = {}
+        changes: dict[str, list[DigestItem]] = {}
+        for s in digest.standing:
+            standing.setdefault(s.person or UNOWNED, []).append(s)
+        for i in digest.items:
+            changes.setdefault(i.person or UNOWNED, []).append(i)
+        self.entries: list[tuple[str, Any]] = []
+        for who in digest.people if person is None else [person]:
+            theirs, news = standing.get(who, []), changes.get(who, [])
+            if person is None:
+                self.entries.append(("person", (who, len(theirs), len(news))))
+            self.entries += [("standing", s) for s in theirs]
+            self.entries += [("change", i) for i in news]
+        self.targets: list[int | None] = [
+            None if kind == "person" else entry.action_id for kind, entry in self.entries
+        ]
+        self._built: dict[int, Row] = {}
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __getitem__(self, index: int) -> Row:  # type: ignore[override]
+        row = self._built.get(index)
+        if row is None:
+            kind, entry = self.entries[index]
+            if kind == "person":
+                row = person_row(*entry)
+            elif kind == "standing":
+                row = standing_row(entry)
+            else:
+                row = item_row(entry)
+            self._built[index] = row
+        return row
 
 
 class StandupScreen(RowView):
@@ -167,7 +189,8 @@ class StandupScreen(RowView):
         if digest is None:
             return
         person = self.person
-        rows, self.targets = digest_rows(digest, person)
+        rows = DigestRows(digest, person)
+        self.targets = rows.targets
         self.query_one(RowList).show(rows, 0)
         self._header()
         counts = digest.counts(person)

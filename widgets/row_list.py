@@ -7,6 +7,8 @@ posts ``Highlighted``, ``Selected`` and ``NearEnd`` (time to page in more) upwar
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.cells import cell_len
 from rich.segment import Segment
 from textual import events
@@ -83,13 +85,13 @@ class RowList(ScrollView, can_focus=True):
 
     def __init__(self, *, empty: str = "nothing here", id: str | None = None) -> None:
         super().__init__(id=id)
-        self.rows: list[Row] = []
+        self.rows: Sequence[Row] = []  # a list, or a sequence that builds rows when drawn
         self.empty = empty
         self._asked_at = -1
 
     # ------------------------------------------------------------------ data in
 
-    def show(self, rows: list[Row], keep: int | None = None) -> None:
+    def show(self, rows: Sequence[Row], keep: int | None = None) -> None:
         self.rows = rows
         self._asked_at = -1
         self.virtual_size = Size(self.size.width, len(rows))
@@ -97,7 +99,7 @@ class RowList(ScrollView, can_focus=True):
         self.refresh()
 
     def extend(self, rows: list[Row]) -> None:
-        self.rows = self.rows + rows
+        self.rows = [*self.rows, *rows]
         self.virtual_size = Size(self.size.width, len(self.rows))
         self.refresh()
 

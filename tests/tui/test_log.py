@@ -67,8 +67,12 @@ async def test_f_records_a_followup_and_c_checks_in(make_app, team, store: Store
         assert isinstance(app.screen, ChoiceModal)
         await pilot.press("2")  # slipped
         await settle(pilot)
-        [done] = [f for f in accountability.list_followups(store, include_done=True) if f.done_at]
-        assert (done.result, done.done_by) == ("slipped", "alice")
+        done, *closed = [
+            f for f in accountability.list_followups(store, include_done=True) if f.done_at
+        ]
+        assert (done.offset_days, done.result, done.done_by) == (30, "slipped", "alice")
+        # The later follow-ups of the slipped work closed with it.
+        assert [(f.offset_days, f.checkin_id) for f in closed] == [(60, None), (90, None)]
         reopened = store.get_action(done.reopened_id or 0)
         assert (reopened.phase, reopened.parent_id) == ("plan", 1)
         screen = app.screen
