@@ -310,13 +310,20 @@ def acknowledge(
         if expected_version is not None and before["version"] != expected_version:
             by, at = store._last_change("alert", alert_id)
             raise Conflict("alert", alert_id, by, at)
-        kpi = store.conn.execute("SELECT name FROM kpis WHERE id = ?", (before["kpi_id"],))
-        name = kpi.fetchone()["name"]
+        joined = store.conn.execute(_SELECT + " WHERE a.id = ?", (alert_id,)).fetchone()
+        name = joined["kpi"]
+        # Whom it waited for when acknowledged, by the rule of time, recorded with the note
+        # (an escalation no write had recorded yet must not be lost from the history).
+        state = standing(joined, tx.now)
+        changes: dict[str, object] = {}
+        if state.escalated:
+            changes = {
+                "assignee": state.assignee,
+                "escalation_level": state.level,
+                "ack_due": iso(state.ack_due),
+            }
+        changes |= {"acknowledged_at": tx.at, "acknowledged_by": tx.actor, "ack_note": note}
         _update(
-            store,
-            tx,
-            before,
-            {"acknowledged_at": tx.at, "acknowledged_by": tx.actor, "ack_note": note},
-            f"acknowledged alert {alert_id} on KPI {name!r}: {note}",
+            store, tx, before, changes, f"acknowledged alert {alert_id} on KPI {name!r}: {note}"
         )
     return get_alert(store, alert_id)

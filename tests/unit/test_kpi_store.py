@@ -155,6 +155,20 @@ def test_an_acknowledged_alert_does_not_escalate(store: Store, kpi: str) -> None
     assert update["before"]["acknowledged_at"] is None
 
 
+def test_acknowledging_records_whom_it_waited_for_then(store: Store, kpi: str) -> None:
+    record(store, 35)
+    later = _at(store, 25)  # escalated to erin by the clock; no write recorded it
+    try:
+        [alert] = alerts.list_alerts(later)
+        acked = alerts.acknowledge(later, alert.id, "erin's on it", expected_version=1)
+        assert (acked.assignee, acked.escalation_level, acked.acknowledged_by) == ("erin", 1, "bob")
+        update = [e for e in events(later) if e["entity"] == "alert"][-1]
+        assert (update["before"]["assignee"], update["after"]["assignee"]) == ("dana", "erin")
+        assert alerts.escalate_due(later) == 0
+    finally:
+        later.close()
+
+
 def test_two_people_acknowledging_one_wins(store: Store, kpi: str, db_path: Path) -> None:
     record(store, 35)
     [alert] = alerts.list_alerts(store)
