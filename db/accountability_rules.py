@@ -205,7 +205,7 @@ def standing(
         if flags:
             detail = f"due {action.due}" if action.due else "no due date"
             items.append(
-                StandingItem.model_construct(  # built from checked facts; thousands at scale
+                StandingItem(
                     kind="action",
                     person=action.owner,
                     action_id=action.id,
