@@ -37,6 +37,40 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def post_text(
+    url: str,
+    text: str,
+    timeout: float = WEBHOOK_TIMEOUT,
+    opener: urllib.request.OpenerDirector | None = None,
+) -> tuple[Outcome, str | None]:
+    """POST ``{"text": text}`` (what Slack, Mattermost and Teams incoming webhooks take).
+    The outcome, and why the webhook is down (timed out, unreachable) when it is: a run
+    stops trying it then, so the other deliveries never wait for it."""
+    opener = opener or urllib.request.build_opener(_NoRedirects)
+    request = urllib.request.Request(
+        url,
+        data=json.dumps({"text": text}).encode("utf-8"),
+        headers={"Content-Type": "application/json", "User-Agent": "pdca-notify"},
+        method="POST",
+    )
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            response.read(65536)
+    except urllib.error.HTTPError as error:
+        return Outcome("failed", f"webhook answered HTTP {error.code}"), None
+    except TimeoutError as error:
+        why = f"webhook timed out after {timeout:g} s: {error}"
+        return Outcome("failed", why), "the webhook timed out"
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        if isinstance(reason, TimeoutError):
+            why = f"webhook timed out after {timeout:g} s"
+            return Outcome("failed", why), "the webhook timed out"
+        why = f"webhook unreachable: {reason}"
+        return Outcome("failed", why), "the webhook could not be reached"
+    return Outcome("delivered"), None
+
+
 def _run_who(environ: Mapping[str, str]) -> str | None:
     found = shutil.which("who", path=environ.get("PATH"))
     if found is None:
@@ -168,28 +202,9 @@ class Channels:
         if self._webhook_down is not None:
             return Outcome("failed", f"not tried: {self._webhook_down} earlier in this run")
         text = f"{notification.recipient}: {nrules.for_chat(notification.text)}"
-        request = urllib.request.Request(
-            url,
-            data=json.dumps({"text": text}).encode("utf-8"),
-            headers={"Content-Type": "application/json", "User-Agent": "pdca-notify"},
-            method="POST",
-        )
-        try:
-            with self._opener.open(request, timeout=self.webhook_timeout) as response:
-                response.read(65536)
-        except urllib.error.HTTPError as error:
-            return Outcome("failed", f"webhook answered HTTP {error.code}")
-        except TimeoutError as error:
-            self._webhook_down = "the webhook timed out"
-            return Outcome("failed", f"webhook timed out after {self.webhook_timeout:g} s: {error}")
-        except (urllib.error.URLError, OSError) as error:
-            reason = getattr(error, "reason", error)
-            if isinstance(reason, TimeoutError):
-                self._webhook_down = "the webhook timed out"
-                return Outcome("failed", f"webhook timed out after {self.webhook_timeout:g} s")
-            self._webhook_down = "the webhook could not be reached"
-            return Outcome("failed", f"webhook unreachable: {reason}")
-        return Outcome("delivered")
+        outcome, down = post_text(url, text, self.webhook_timeout, self._opener)
+        self._webhook_down = down or self._webhook_down
+        return outcome
 
     # ------------------------------------------------------------------ command hook
 

@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from db.accountability_models import FOLLOWUP_RESULTS
-from db.errors import InvalidInput
+from db.errors import InvalidInput, PdcaError
 from db.models import CHECKIN_STATUSES, record_id
 from tui.cli import COUNT
 from tui.output import printable, table, to_json
 
 if TYPE_CHECKING:
     from db.accountability_models import Digest, DigestItem, StandingItem
+    from db.store import Store
     from tui.cli import Session
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (see README).")
@@ -259,13 +260,16 @@ def followup(session: Session, action_text: str, result: str, message, as_json: 
     help="md: Markdown ready to paste into the team chat.",
 )
 @click.option("--record", is_flag=True, help="Also record this stand-up: the next starts here.")
+@click.option("--post", is_flag=True, help="Send the Markdown to the team's webhook too.")
 @pass_session
-def standup(session: Session, since: str | None, fmt: str, record: bool) -> None:
-    """What changed since the last stand-up, person by person."""
+def standup(session: Session, since: str | None, fmt: str, record: bool, post: bool) -> None:
+    """Where each person's work stands, and what changed since the last stand-up."""
     from db import accountability
 
     store = session.store()
     digest = accountability.standup_digest(store, _since(session, since))
+    if post:
+        _post(store, markdown(digest))  # before recording: a failed post records nothing
     if record:
         accountability.record_standup(store, digest.since, digest.people)
     if fmt == "json":
@@ -274,6 +278,19 @@ def standup(session: Session, since: str | None, fmt: str, record: bool) -> None
         click.echo(markdown(digest))
     else:
         click.echo(plain_text(digest))
+
+
+def _post(store: Store, text: str) -> None:
+    from db.notify import channel_settings
+    from db.notify_channels import post_text
+
+    url = channel_settings(store).webhook
+    if url is None:
+        raise PdcaError("--post: no webhook set for the team (pdca notify config webhook URL)")
+    outcome, _ = post_text(url, text)
+    if outcome.state != "delivered":
+        raise PdcaError(f"--post: not posted: {outcome.error}")
+    click.echo("posted the stand-up to the team's webhook", err=True)
 
 
 def _since(session: Session, text: str | None) -> str | None:

@@ -545,3 +545,21 @@ def test_doctor_names_failed_deliveries(store: Store, db_path: Path) -> None:
     [check] = [c for c in diagnose(db_path) if c.name == "notify"]
     assert not check.ok
     assert "1 failed deliveries" in check.detail and "Connection refused" in check.detail
+
+
+def test_standup_post_sends_the_markdown_to_the_webhook(
+    store: Store, cli, hook: Hook
+) -> None:
+    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
+    assert cli("standup", "--post").exit_code == 1  # no webhook yet: one line, nothing sent
+    _webhook_only(store, hook.url)
+    result = cli("standup", "--post", "--record")
+    assert result.exit_code == 0, result.stderr
+    [body] = hook.bodies
+    assert body["text"] == result.stdout.rstrip("\n")  # the same Markdown as printed
+    assert "dana" in body["text"] and "#1" in body["text"]
+    hook.mode = "fail"
+    failed = cli("standup", "--post", "--record")
+    assert failed.exit_code == 1 and "not posted: webhook answered HTTP 500" in failed.stderr
+    recorded = store.conn.execute("SELECT count(*) FROM standups").fetchone()[0]
+    assert recorded == 1  # the failed post recorded nothing
