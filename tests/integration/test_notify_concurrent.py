@@ -7,33 +7,18 @@ import os
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
 from db import notify as ns
 from db.models import ActionDraft
 from db.store import Store
 from tests.conftest import NOW_DT, REPO
 from tests.integration.support import start_pdca
-from tests.unit.test_notify import serve_hook
+from tests.unit.test_notify import hook  # noqa: F401 (the local webhook fixture)
 
 ROUNDS = 3
 ACTIONS_PER_ROUND = 15
-PROXIES = ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY")
 
 
-@pytest.fixture
-def hook(monkeypatch: pytest.MonkeyPatch):
-    for name in PROXIES:
-        monkeypatch.delenv(name, raising=False)
-    found, server, thread = serve_hook()
-    yield found
-    found.release.set()
-    server.shutdown()
-    server.server_close()
-    thread.join(10)
-
-
-def test_two_processes_deliver_each_notification_once(tmp_path: Path, hook) -> None:
+def test_two_processes_deliver_each_notification_once(tmp_path: Path, hook) -> None:  # noqa: F811
     path = tmp_path / "pdca.db"
     home = tmp_path / "home"
     home.mkdir()
