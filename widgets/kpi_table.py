@@ -278,5 +278,10 @@ class KpiTable(ScrollView, can_focus=True):
         arrow = " " if row.trend == "unknown" else TREND_ARROWS[row.trend_sign]
         trend_class = {"better": "kpi-table--better", "worse": "kpi-table--worse"}
         parts.append((arrow + " ", trend_class.get(row.trend, "kpi-table--muted")))
-        parts.append(cell(literal(kpi.owner) or "-", layout.owner, "kpi-table--muted"))
+        owner = literal(kpi.owner) or "-"
+        if waiting and row.alert is not None and row.alert.assignee != kpi.owner:
+            owner += " → " + literal(row.alert.assignee)  # escalated: whom it waits for now
+        parts.append(
+            cell(owner, layout.owner, "kpi-table--alert" if waiting else "kpi-table--muted")
+        )
         return parts
