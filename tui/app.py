@@ -78,6 +78,8 @@ class PdcaApp(App[None]):
         Binding("3", "switch_mode('kpis')", "KPIs", id="view-kpis"),
         Binding("4", "switch_mode('log')", "Log", id="view-log"),
         Binding("5", "switch_mode('standup')", "Stand-up", id="view-standup"),
+        # Off the footer (the header's flag says when it matters); in ? and the palette.
+        Binding("exclamation_mark", "my_alerts", "My alerts", show=False, id="app-my-alerts"),
         Binding("question_mark", "toggle_keys", "Keys", id="app-keys"),
         Binding("q", "quit", "Quit", id="app-quit"),
     ]
@@ -384,6 +386,15 @@ class PdcaApp(App[None]):
 
     # ------------------------------------------------------------------ keys and palette
 
+    def action_my_alerts(self) -> None:
+        from screens.my_alerts import MyAlertsScreen
+
+        if not isinstance(self.screen, MyAlertsScreen):
+            self.push_screen(MyAlertsScreen())
+
+    def on_status_bar_alerts_requested(self, message: StatusBar.AlertsRequested) -> None:
+        self.action_my_alerts()
+
     def action_toggle_keys(self) -> None:
         if self.screen.query("HelpPanel"):
             self.action_hide_help_panel()
@@ -396,6 +407,10 @@ class PdcaApp(App[None]):
             for title, help_text, callback in commands():
                 yield SystemCommand(title, help_text, callback)
         yield SystemCommand("Show board", "The PDCA board (1)", lambda: self.switch_mode("board"))
+        yield SystemCommand(
+            "Show my alerts", "The alerts waiting for you, to acknowledge (!)",
+            self.action_my_alerts,
+        )  # fmt: skip
         yield SystemCommand("Show owners", "Who owns what (2)", lambda: self.switch_mode("owners"))
         yield SystemCommand(
             "Show KPIs", "Every KPI, worst first, with sparklines (3)",

@@ -142,8 +142,14 @@ class KpiTable(ScrollView, can_focus=True):
     class Selected(Highlighted):
         """Enter or a double click on a row: the screen opens the KPI."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        empty: str = "no KPIs yet: pdca kpi add NAME --unit U --baseline X --target Y",
+    ) -> None:
         super().__init__(id=id)
+        self.empty = empty  # what an empty table says
         self.rows: list[KpiRow] = []
 
     # ------------------------------------------------------------------ data in
@@ -220,7 +226,7 @@ class KpiTable(ScrollView, can_focus=True):
         if not self.rows:
             if y == 2:
                 style = self.rich_style + self.get_component_rich_style("kpi-table--empty")
-                text = " no KPIs yet: pdca kpi add NAME --unit U --baseline X --target Y"
+                text = " " + self.empty
                 return Strip([Segment(fit(text, width), style)]).extend_cell_length(width)
             return Strip.blank(width, self.rich_style)
         index = y - 1 + int(self.scroll_y)

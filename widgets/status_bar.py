@@ -4,6 +4,8 @@ it open right now."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
@@ -31,6 +33,13 @@ class StatusBar(Widget):
     view: reactive[str] = reactive("Board")
     alerts: reactive[int] = reactive(0)  # alerts waiting for this login to acknowledge
     saving: reactive[bool] = reactive(False)  # a write is waiting (for another's lock)
+
+    class AlertsRequested(Message):
+        """The person clicked the header while alerts wait for them: show those."""
+
+    def on_click(self, event: events.Click) -> None:
+        if self.alerts:
+            self.post_message(self.AlertsRequested())
 
     def render(self) -> Text:
         text = Text()

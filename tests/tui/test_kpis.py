@@ -159,3 +159,35 @@ async def test_esc_in_the_ack_dialog_writes_nothing(make_app, kpi_db: Path, stor
         await pilot.pause()
         assert isinstance(app.screen, KpisScreen)
         assert alerts.list_alerts(store)[0].acknowledged_at is None
+
+
+async def test_the_headers_flag_opens_the_alerts_waiting_for_me(make_app, kpi_db: Path) -> None:
+    from screens.my_alerts import MyAlertsScreen
+    from tests.tui.conftest import settle_app
+
+    app = make_app(kpi_db, watch_changes=False)  # alice: Resolution time's alert waits for her
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        bar = app.screen.query_one(StatusBar)
+        assert bar.alerts == 1
+        await pilot.click(StatusBar)
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, MyAlertsScreen)
+        table = app.screen.query_one(KpiTable)
+        assert [row.kpi.name for row in table.rows] == [KPI]  # not Cost: no alert
+        await pilot.press("a")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, AckModal)
+        await pilot.press(*"Rota extended", "ctrl+s")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, MyAlertsScreen)
+        assert app.screen.query_one(KpiTable).rows == []  # acknowledged: it waits no more
+        await pilot.press("escape")
+        await settle_app(app, pilot)
+        assert app.screen.query_one(StatusBar).alerts == 0
+    store = open_as(kpi_db, "alice")
+    try:
+        [alert] = alerts.list_alerts(store, include_closed=False)
+        assert alert.acknowledged_by == "alice" and alert.ack_note == "Rota extended"
+    finally:
+        store.close()

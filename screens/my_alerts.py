@@ -1,0 +1,88 @@
+"""The alerts waiting for you (``!``, or a click on the header's "⚑ N alerts for you"): the
+KPIs whose open alert waits for this login by the rule of time, ``a`` acknowledges one with a
+note, ``enter`` opens its detail, ``esc`` goes back."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Label
+
+from db import kpis
+from db.errors import PdcaError
+from db.models import KpiRow
+from screens.context import context_of
+from screens.dialogs.base import Dialog
+from screens.kpis import AcknowledgesAlerts
+from widgets.kpi_table import KpiTable
+
+
+def waiting_for(rows: list[KpiRow], login: str) -> list[KpiRow]:
+    """The rows whose open, unacknowledged alert waits for ``login`` now."""
+    return [
+        row
+        for row in rows
+        if row.alert is not None
+        and row.alert.acknowledged_at is None
+        and row.alert.assignee == login
+    ]
+
+
+class MyAlertsScreen(AcknowledgesAlerts, Dialog[None]):
+    """A dialog over the current view: what the header's flag counts, to act on at once."""
+
+    DEFAULT_CSS = """
+    MyAlertsScreen {
+        & > .dialog--frame { width: 110; }
+        & #my-alerts { height: 12; }
+    }
+    """
+
+    BINDINGS = [Binding("a", "acknowledge", "Acknowledge", id="my-alerts-ack")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.table = KpiTable(id="my-alerts", empty="no alert waits for you now")
+
+    def compose(self) -> ComposeResult:
+        with self.frame():
+            yield self.heading(f"Alerts waiting for {context_of(self.app).actor}")
+            yield self.table
+            yield Label(
+                "a acknowledge with a note · enter the KPI's chart · esc back",
+                classes="dialog--muted",
+            )
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="my-alerts-reload")
+    def reload(self) -> None:
+        context = context_of(self.app)
+        reader = context.open_reader()
+        try:
+            rows = waiting_for(kpis.kpi_rows(reader), context.actor)
+        except PdcaError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        finally:
+            reader.close()
+        self.app.call_from_thread(self.table.show, rows)
+
+    def action_acknowledge(self) -> None:
+        row = self.table.current
+        if row is not None:
+            self.acknowledge_row(row)
+
+    def after_acknowledge(self) -> None:
+        self.reload()
+
+    @on(KpiTable.Selected)
+    def open_kpi(self, message: KpiTable.Selected) -> None:
+        row = self.table.current
+        if row is not None:
+            from screens.kpi_detail import KpiDetailScreen
+
+            self.app.push_screen(KpiDetailScreen(row.kpi.name))
