@@ -115,6 +115,11 @@ def set_preference(store: Store, login: str, text: str) -> nrules.ChannelSetting
     """``prefer LOGIN terminal,mail`` (or ``default``): the person's channels."""
     nrules.check_login(login)
     channels = nrules.parse_channels(text)
+    known = store.conn.execute("SELECT 1 FROM people WHERE login = ?", (login,)).fetchone()
+    if known is None and channels is not None:  # a typo would silently choose for nobody
+        raise InvalidInput(
+            "LOGIN", login, "is nobody pdca knows yet (people come with their first action)"
+        )
     _put(store, f"prefer:{login}", None if channels is None else ",".join(channels))
     return channel_settings(store)
 
@@ -179,11 +184,22 @@ def due_notices(store: Store) -> list[nrules.Notice]:
         " LEFT JOIN kpi_readings r ON r.id = a.reading_id"
         " WHERE a.closed_at IS NULL AND a.acknowledged_at IS NULL ORDER BY a.id"
     ):
-        people = kpi_rules.chain(
-            row["owner"], json.loads(row["escalation"] or "[]"), row["assignee"]
+        path = json.loads(row["escalation"] or "[]")
+        # Whom it waits for now, by the rule every reader applies: a dry run and a run that
+        # writes the escalation first (alerts.escalate_due) see the same notices.
+        standing = kpi_rules.alert_standing(
+            assignee=row["assignee"],
+            level=row["escalation_level"],
+            ack_due=kpi_rules.parse_time(row["ack_due"]),
+            acknowledged=False,
+            closed=False,
+            owner=row["owner"],
+            path=path,
+            now=now,
         )
-        index = people.index(row["assignee"]) if row["assignee"] in people else 0
-        previous = people[index - 1] if row["escalation_level"] > 0 and index > 0 else None
+        people = kpi_rules.chain(row["owner"], path, standing.assignee)
+        index = people.index(standing.assignee) if standing.assignee in people else 0
+        previous = people[index - 1] if standing.level > 0 and index > 0 else None
         alerts.append(
             nrules.AlertFact(
                 id=row["id"],
@@ -191,9 +207,9 @@ def due_notices(store: Store) -> list[nrules.Notice]:
                 unit=row["unit"],
                 value=row["value"],
                 threshold=row["alert"],
-                assignee=row["assignee"],
-                level=row["escalation_level"],
-                ack_due=row["ack_due"],
+                assignee=standing.assignee,
+                level=standing.level,
+                ack_due=iso(standing.ack_due),
                 previous=previous,
             )
         )
@@ -235,12 +251,24 @@ class Planned:
     channel: str
 
 
-def plan(store: Store) -> list[Planned]:
-    """The notifications not claimed yet (``--dry-run``): nothing is written."""
+def _not_for(runner: str | None, settings: nrules.ChannelSettings) -> set[str]:
+    """Channels this runner leaves to someone else: the command hook runs only in the run of
+    whoever set it, so anyone else's run must not even claim its rows."""
+    if runner is not None and settings.command is not None and settings.command_by != runner:
+        return {"command"}
+    return set()
+
+
+def plan(store: Store, runner: str | None = None) -> list[Planned]:
+    """The notifications not claimed yet (``--dry-run``) that ``runner``'s run would claim:
+    nothing is written."""
     settings = channel_settings(store)
+    skipped = _not_for(runner, settings)
     found = []
     for notice in due_notices(store):
         for channel in nrules.channels_for(notice.recipient, settings):
+            if channel in skipped:
+                continue
             if not _exists(store.conn, notice.key, notice.recipient, channel):
                 found.append(Planned(notice, channel))
     return found
@@ -256,31 +284,36 @@ def _exists(conn: sqlite3.Connection, key: str, recipient: str, channel: str) ->
     )
 
 
-def _retry_rows(conn: sqlite3.Connection, at: str, lease_end: str) -> list[sqlite3.Row]:
-    """Failed ones whose retry time came, and claims left by a run that died."""
-    return conn.execute(
+def _retry_rows(
+    conn: sqlite3.Connection, at: str, lease_end: str, skipped: set[str] = frozenset()
+) -> list[sqlite3.Row]:
+    """Failed ones whose retry time came, and claims left by a run that died (but none on a
+    channel this run leaves to someone else)."""
+    rows = conn.execute(
         "SELECT * FROM notifications WHERE (state = 'failed' AND next_try_at IS NOT NULL"
         " AND next_try_at <= ?) OR (state = 'pending' AND claimed_at <= ?) ORDER BY id",
         (at, lease_end),
     ).fetchall()
+    return [row for row in rows if row["channel"] not in skipped]
 
 
 # --------------------------------------------------------------------------- claiming, recording
 
 
-def claim(store: Store, token: str) -> list[Notification]:
+def claim(store: Store, token: str, runner: str | None = None) -> list[Notification]:
     """Claim what is due (new notices on each channel, retries whose time came) for the run
     ``token``; what another run claimed first is not returned. Writes only when there is
     something to claim, so a cron run every minute leaves a quiet file alone."""
-    planned = plan(store)
+    planned = plan(store, runner)
+    skipped = _not_for(runner, channel_settings(store))
     now = store.clock()
     lease_end = iso(now - timedelta(seconds=nrules.CLAIM_LEASE_SECONDS))
-    if not planned and not _retry_rows(store.conn, iso(now), lease_end):
+    if not planned and not _retry_rows(store.conn, iso(now), lease_end, skipped):
         return []
     with store._write() as tx:
         tx.actor = RUN_ACTOR
         lease_end = iso(tx.now - timedelta(seconds=nrules.CLAIM_LEASE_SECONDS))
-        retries = _retry_rows(store.conn, tx.at, lease_end)  # read again, inside the lock
+        retries = _retry_rows(store.conn, tx.at, lease_end, skipped)  # again, in the lock
         for item in planned:
             cursor = store.conn.execute(
                 "INSERT OR IGNORE INTO notifications (key, recipient, channel, kind, text,"
@@ -362,13 +395,19 @@ def record(store: Store, token: str, notification_id: int, outcome: Outcome) -> 
     return _notification(row)
 
 
-def run(store: Store, token: str, deliver: Callable[[Notification], Outcome]) -> RunReport:
-    """Claim, deliver each (local channels first, webhooks last), record each outcome."""
+def run(
+    store: Store,
+    token: str,
+    deliver: Callable[[Notification], Outcome],
+    runner: str | None = None,
+) -> RunReport:
+    """Claim (as ``runner``: see ``_not_for``), deliver each (local channels first, webhooks
+    last), record each outcome."""
     from db import alerts
 
     alerts.escalate_due(store)  # a missed deadline moves the alert first: notify its next person
     report = RunReport()
-    for notification in claim(store, token):
+    for notification in claim(store, token, runner):
         try:
             outcome = deliver(notification)
         except Exception as error:  # a channel's bug must not stop the others' deliveries
@@ -406,4 +445,4 @@ def deliver_due(store: Store, runner: str, environ: Mapping[str, str]) -> RunRep
 
     channels = Channels(channel_settings(store), runner=runner, now=store.clock(), environ=environ)
     token = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
-    return run(store, token, channels)
+    return run(store, token, channels, runner)

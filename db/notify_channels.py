@@ -9,10 +9,12 @@ webhook deliveries at once, so one dead endpoint never holds up a run.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pwd
 import shutil
+import signal
 import stat
 import subprocess
 import urllib.error
@@ -222,20 +224,29 @@ class Channels:
         document = notification.model_dump(
             include={"id", "key", "recipient", "channel", "kind", "text", "created_at"}
         )
+        # Its own process group, so a hook that outlives its timeout goes with everything it
+        # started (sh -c 'sleep 120' would otherwise be left running, a new one each minute).
         try:
-            done = subprocess.run(
+            process = subprocess.Popen(
                 ["/bin/sh", "-c", command],
-                input=json.dumps(document).encode("utf-8"),
+                stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
-                timeout=self.command_timeout,
                 env=self.environ,
+                start_new_session=True,
             )
-        except subprocess.TimeoutExpired:
-            return Outcome("failed", f"command timed out after {self.command_timeout:g} s")
         except OSError as error:
             return Outcome("failed", f"command: {error}")
-        if done.returncode != 0:
-            said = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            return Outcome("failed", f"command exited {done.returncode}: {said[0] if said else ''}")
+        line = json.dumps(document) + "\n"  # one record a line: a log of them stays readable
+        try:
+            _, stderr = process.communicate(line.encode("utf-8"), timeout=self.command_timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            return Outcome("failed", f"command timed out after {self.command_timeout:g} s")
+        if process.returncode != 0:
+            said = stderr.decode("utf-8", "replace").strip().splitlines()
+            first = said[0] if said else ""
+            return Outcome("failed", f"command exited {process.returncode}: {first}")
         return Outcome("delivered")

@@ -252,9 +252,11 @@ def parse_url(text: str) -> str | None:
         raise InvalidInput("webhook", text, "holds spaces or control characters")
     try:
         parts = urlsplit(text)
-        parts.port  # noqa: B018 (raises on a bad port)
+        port = parts.port  # raises on a port that is not a number up to 65535
     except ValueError:
         raise InvalidInput("webhook", text, "is not a URL") from None
+    if port == 0:
+        raise InvalidInput("webhook", text, "names port 0, which nothing listens on")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidInput("webhook", text, "is not an http:// or https:// URL with a host")
     return text

@@ -260,7 +260,9 @@ def followup(session: Session, action_text: str, result: str, message, as_json: 
     help="md: Markdown ready to paste into the team chat.",
 )
 @click.option("--record", is_flag=True, help="Also record this stand-up: the next starts here.")
-@click.option("--post", is_flag=True, help="Send the Markdown to the team's webhook too.")
+@click.option(
+    "--post", is_flag=True, help="Also send it, as Markdown whatever --format, to the webhook."
+)
 @pass_session
 def standup(session: Session, since: str | None, fmt: str, record: bool, post: bool) -> None:
     """Where each person's work stands, and what changed since the last stand-up."""

@@ -52,7 +52,9 @@ def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_js
             click.echo("nothing pending or failed", err=True)
         return
     if dry_run:
-        planned = notify_store.plan(store)
+        from tui.identity import current_user as runner_of
+
+        planned = notify_store.plan(store, runner_of(session.environ))
         if as_json:
             click.echo(
                 to_json(

@@ -373,10 +373,11 @@ def test_mail_without_sendmail_fails_and_says_so(store: Store, tmp_path: Path) -
 def test_the_command_hook_gets_json_on_stdin(store: Store, tmp_path: Path) -> None:
     out = tmp_path / "hook.jsonl"
     ns.set_channel(store, "terminal", "off")
-    ns.set_channel(store, "command", f"cat >> {out}; echo >> {out}")
+    ns.set_channel(store, "command", f"cat >> {out}")
     store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
     report = _run(store)
     assert [n.channel for n in report.delivered] == ["command"]
+    assert out.read_text().endswith("\n")  # one record a line: appended logs stay readable
     [document] = [json.loads(line) for line in out.read_text().splitlines()]
     assert document["key"] == "overdue:#1:2026-11-20" and document["recipient"] == "dana"
     assert document["channel"] == "command" and "was due 2026-11-20" in document["text"]
@@ -387,17 +388,56 @@ def test_a_command_hook_runs_only_for_whoever_set_it(store: Store, tmp_path: Pat
     ns.set_channel(store, "terminal", "off")
     ns.set_channel(store, "command", f"touch {out}")
     store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
+    # A channel that claims anyway (an old run without the rule) is refused at delivery...
     [failed] = _run(store, runner="mallory").failed
     assert "set by alice" in (failed.last_error or "") and not out.exists()
+
+
+def test_another_persons_run_leaves_the_command_hook_to_its_owner(
+    store: Store, tmp_path: Path
+) -> None:
+    out = tmp_path / "ran"
+    ns.set_channel(store, "terminal", "off")
+    ns.set_channel(store, "command", f"touch {out}")
+    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
+    assert ns.plan(store, "bob") == []  # bob's dry run promises nothing of it
+    bobs = ns.run(store, "bob-run", _channels(store, runner="bob"), runner="bob")
+    assert bobs.delivered == bobs.failed == [] and not out.exists()
+    alices = ns.run(store, "alice-run", _channels(store), runner="alice")
+    assert [n.channel for n in alices.delivered] == ["command"] and out.exists()
+
+
+def test_a_hook_that_times_out_leaves_nothing_running(store: Store, tmp_path: Path) -> None:
+    started = tmp_path / "started"
+    ns.set_channel(store, "terminal", "off")
+    ns.set_channel(store, "command", f"echo $$ > {started}; sleep 60")
+    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
+    [failed] = _run(store, command_timeout=1).failed
+    assert "timed out after 1 s" in (failed.last_error or "")
+    pid = int(started.read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # the hook's shell, and its sleep with it, are gone
+
+
+def test_a_dry_run_sees_an_escalation_the_clock_made(store: Store, db_path: Path) -> None:
+    _breach(store)  # dana's alert, erin next on the path
+    later = open_as(db_path, "alice", NOW_DT + timedelta(hours=24, seconds=1))
+    try:
+        planned = {(p.notice.key, p.notice.recipient) for p in ns.plan(later)}
+        assert ("alert:1:level:1", "erin") in planned
+        assert ("alert:1:level:1:passed", "dana") in planned
+        assert ("alert:1:level:0", "dana") not in planned
+    finally:
+        later.close()
 
 
 def test_a_person_chooses_their_channels(store: Store, tmp_path: Path, hook: Hook) -> None:
     out = tmp_path / "hook.jsonl"
     ns.set_channel(store, "webhook", hook.url)
     ns.set_channel(store, "command", f"cat >> {out}")
-    ns.set_preference(store, "dana", "webhook")
     store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
     store.add_action(ActionDraft(title="late", owner="erin", due="2026-11-20"))
+    ns.set_preference(store, "dana", "webhook")
     report = _run(store)
     assert sorted((n.recipient, n.channel) for n in report.delivered + report.skipped) == [
         ("dana", "webhook"),
@@ -479,6 +519,9 @@ def test_bad_preferences_are_refused(cli, store: Store, args: list[str]) -> None
 def test_config_and_prefer_are_stored_and_shown(cli, store: Store) -> None:
     assert cli("notify", "config", "webhook", "https://chat.example.com/hooks/abc").exit_code == 0
     assert cli("notify", "config", "mail", "on").exit_code == 0
+    refused = cli("notify", "prefer", "dana", "mail,terminal")  # nobody knows dana yet
+    assert refused.exit_code == 1 and "is nobody pdca knows yet" in refused.stderr
+    store.add_action(ActionDraft(title="hers", owner="dana"))
     assert cli("notify", "prefer", "dana", "mail,terminal").stdout == "dana: mail,terminal\n"
     shown = json.loads(cli("notify", "config", "--json").stdout)
     assert shown["webhook"] == "https://chat.example.com/hooks/abc" and shown["mail"] is True
@@ -547,9 +590,7 @@ def test_doctor_names_failed_deliveries(store: Store, db_path: Path) -> None:
     assert "1 failed deliveries" in check.detail and "Connection refused" in check.detail
 
 
-def test_standup_post_sends_the_markdown_to_the_webhook(
-    store: Store, cli, hook: Hook
-) -> None:
+def test_standup_post_sends_the_markdown_to_the_webhook(store: Store, cli, hook: Hook) -> None:
     store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
     assert cli("standup", "--post").exit_code == 1  # no webhook yet: one line, nothing sent
     _webhook_only(store, hook.url)
