@@ -13,7 +13,10 @@ from tests.unit.test_notify import Hook, _breach, _webhook_only, hook  # noqa: F
 
 
 async def test_the_open_app_delivers_a_new_alert_once(
-    store: Store, db_path: Path, make_app, hook: Hook  # noqa: F811 (the fixture)
+    store: Store,
+    db_path: Path,
+    make_app,
+    hook: Hook,  # noqa: F811 (the fixture)
 ) -> None:
     _webhook_only(store, hook.url)
     _breach(store)  # raises an alert for dana
