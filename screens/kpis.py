@@ -86,7 +86,27 @@ class AcknowledgesAlerts:
         refresh_header(screen)
 
 
-class KpisScreen(AcknowledgesAlerts, Screen[None]):
+class KpiRowsActions(AcknowledgesAlerts):
+    """What a screen listing KPI rows in ``self.table`` does with the highlighted one: ``a``
+    acknowledges its alert, ``enter`` opens its detail (the KPIs view, the alerts for me)."""
+
+    table: KpiTable
+
+    def action_acknowledge(self) -> None:
+        row = self.table.current
+        if row is not None:
+            self.acknowledge_row(row)
+
+    def open_highlighted(self) -> None:
+        row = self.table.current
+        if row is not None:
+            from screens.kpi_detail import KpiDetailScreen  # plotext only when a chart opens
+
+            screen: Any = self
+            screen.app.push_screen(KpiDetailScreen(row.kpi.name))
+
+
+class KpisScreen(KpiRowsActions, Screen[None]):
     """Every KPI at a glance; the worst on top."""
 
     BINDINGS = [
@@ -169,18 +189,9 @@ class KpisScreen(AcknowledgesAlerts, Screen[None]):
 
     @on(KpiTable.Selected)
     def open_kpi(self, message: KpiTable.Selected) -> None:
-        row = self.table.current
-        if row is not None:
-            from screens.kpi_detail import KpiDetailScreen  # plotext only when a chart opens
-
-            self.app.push_screen(KpiDetailScreen(row.kpi.name))
+        self.open_highlighted()
 
     # ------------------------------------------------------------------ acknowledging
-
-    def action_acknowledge(self) -> None:
-        row = self.table.current
-        if row is not None:
-            self.acknowledge_row(row)
 
     def after_acknowledge(self) -> None:
         self.reload()

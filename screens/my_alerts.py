@@ -14,7 +14,7 @@ from db.errors import PdcaError
 from db.models import KpiRow
 from screens.context import context_of
 from screens.dialogs.base import Dialog
-from screens.kpis import AcknowledgesAlerts
+from screens.kpis import KpiRowsActions
 from widgets.kpi_table import KpiTable
 
 
@@ -29,7 +29,7 @@ def waiting_for(rows: list[KpiRow], login: str) -> list[KpiRow]:
     ]
 
 
-class MyAlertsScreen(AcknowledgesAlerts, Dialog[None]):
+class MyAlertsScreen(KpiRowsActions, Dialog[None]):
     """A dialog over the current view: what the header's flag counts, to act on at once."""
 
     DEFAULT_CSS = """
@@ -71,18 +71,9 @@ class MyAlertsScreen(AcknowledgesAlerts, Dialog[None]):
             reader.close()
         self.app.call_from_thread(self.table.show, rows)
 
-    def action_acknowledge(self) -> None:
-        row = self.table.current
-        if row is not None:
-            self.acknowledge_row(row)
-
     def after_acknowledge(self) -> None:
         self.reload()
 
     @on(KpiTable.Selected)
     def open_kpi(self, message: KpiTable.Selected) -> None:
-        row = self.table.current
-        if row is not None:
-            from screens.kpi_detail import KpiDetailScreen
-
-            self.app.push_screen(KpiDetailScreen(row.kpi.name))
+        self.open_highlighted()
