@@ -40,17 +40,22 @@ def uri_path(path: Path) -> str:
 
 @contextlib.contextmanager
 def read_copy(path: Path) -> Iterator[sqlite3.Connection]:
+    """``open_copy`` for a ``with`` block."""
+    connection = open_copy(path)
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def open_copy(path: Path) -> sqlite3.Connection:
     """A read-only connection to a copy (a backup, a file to restore) that leaves nothing
     beside it: read as it stands (``immutable``) unless it has a ``-wal`` or ``-shm`` of its
     own, which SQLite must then read through (a read-only open of a WAL file would otherwise
     leave a ``-wal`` and ``-shm`` behind)."""
     in_use = any(os.path.lexists(f"{path}{suffix}") for suffix in ("-wal", "-shm"))
     uri = f"file:{uri_path(path)}?mode=ro" + ("" if in_use else "&immutable=1")
-    connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
-    try:
-        yield connection
-    finally:
-        connection.close()
+    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
 
 
 def integrity(connection: sqlite3.Connection) -> list[str]:
@@ -84,15 +89,20 @@ def check_copy(path: Path) -> tuple[int, str | None]:
     what is wrong with it, in words that follow the file's name)."""
     try:
         with read_copy(path) as connection:
-            version, problem = version_problem(connection)
-            if problem:
-                return version, problem
-            rows = integrity(connection)
-            if rows != ["ok"]:
-                return version, f"is damaged ({summary(rows)})"
-            return version, None
+            return copy_problem(connection)
     except sqlite3.Error as error:
         return 0, copy_failure(error)
+
+
+def copy_problem(connection: sqlite3.Connection) -> tuple[int, str | None]:
+    """``check_copy`` on a connection already open (sqlite3.Error when it cannot be read)."""
+    version, problem = version_problem(connection)
+    if problem:
+        return version, problem
+    rows = integrity(connection)
+    if rows != ["ok"]:
+        return version, f"is damaged ({summary(rows)})"
+    return version, None
 
 
 Shape = dict[tuple[str, str], str]
@@ -158,8 +168,6 @@ def copy_failure(error: sqlite3.Error) -> str:
         return "is not a SQLite database"
     if primary == sqlite3.SQLITE_CORRUPT:
         return f"is damaged ({error})"
-    if primary in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_READONLY):
-        return f"cannot be read ({error})"
     return f"cannot be read ({error})"
 
 

@@ -33,7 +33,8 @@ TITLE_MAX = 200
 NAME_MAX = 100
 NOTES_MAX = 10_000
 MESSAGE_MAX = 2_000
-_LOGIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?$")
+# A Unix login as pdca takes one (always matched whole: fullmatch).
+LOGIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?")
 
 
 def _non_blank(limit: int):
@@ -58,7 +59,7 @@ def _at_most(limit: int):
 
 
 def _login(text: str) -> str:
-    if not _LOGIN.fullmatch(text):  # fullmatch: "$" alone would let "dana\n" through
+    if not LOGIN.fullmatch(text):  # fullmatch: "$" alone would let "dana\n" through
         raise ValueError("is not a login (letters, digits, '.', '_' or '-', at most 32)")
     return text
 

@@ -26,7 +26,7 @@ from datetime import timedelta
 
 from pydantic import BaseModel
 
-from db import kpi_rules
+from db import alerts, kpi_rules
 from db import notify_rules as nrules
 from db.clock import iso
 from db.convert import snapshot
@@ -65,6 +65,7 @@ class RunReport:
     delivered: list[Notification] = field(default_factory=list)
     failed: list[Notification] = field(default_factory=list)
     skipped: list[Notification] = field(default_factory=list)
+    escalated: int = 0  # alerts this run passed on (their missed deadline) before delivering
 
 
 def _notification(row: sqlite3.Row) -> Notification:
@@ -177,30 +178,21 @@ def due_notices(store: Store) -> list[nrules.Notice]:
     now = store.clock()
     today = now.astimezone().date()
     conn = store.conn
-    alerts = []
+    alert_facts = []
     for row in conn.execute(
-        "SELECT a.id, a.assignee, a.escalation_level, a.ack_due, k.name, k.unit, k.alert,"
-        " k.owner, k.escalation, r.value FROM alerts a JOIN kpis k ON k.id = a.kpi_id"
+        "SELECT a.*, k.name, k.unit, k.alert, k.owner AS kpi_owner,"
+        " k.escalation AS kpi_escalation, r.value FROM alerts a JOIN kpis k ON k.id = a.kpi_id"
         " LEFT JOIN kpi_readings r ON r.id = a.reading_id"
         " WHERE a.closed_at IS NULL AND a.acknowledged_at IS NULL ORDER BY a.id"
     ):
-        path = json.loads(row["escalation"] or "[]")
-        # Whom it waits for now, by the rule every reader applies: a dry run and a run that
-        # writes the escalation first (alerts.escalate_due) see the same notices.
-        standing = kpi_rules.alert_standing(
-            assignee=row["assignee"],
-            level=row["escalation_level"],
-            ack_due=kpi_rules.parse_time(row["ack_due"]),
-            acknowledged=False,
-            closed=False,
-            owner=row["owner"],
-            path=path,
-            now=now,
-        )
-        people = kpi_rules.chain(row["owner"], path, standing.assignee)
+        # Whom it waits for now, by the rule every reader applies (alerts.standing): a dry
+        # run and a run that writes the escalation first (alerts.escalate_due) agree.
+        standing = alerts.standing(row, now)
+        path = json.loads(row["kpi_escalation"] or "[]")
+        people = kpi_rules.chain(row["kpi_owner"], path, standing.assignee)
         index = people.index(standing.assignee) if standing.assignee in people else 0
         previous = people[index - 1] if standing.level > 0 and index > 0 else None
-        alerts.append(
+        alert_facts.append(
             nrules.AlertFact(
                 id=row["id"],
                 kpi=row["name"],
@@ -234,7 +226,7 @@ def due_notices(store: Store) -> list[nrules.Notice]:
         )
     ]
     return nrules.notices(
-        alerts=alerts,
+        alerts=alert_facts,
         actions=actions,
         followups=followups,
         now=now,
@@ -403,10 +395,10 @@ def run(
 ) -> RunReport:
     """Claim (as ``runner``: see ``_not_for``), deliver each (local channels first, webhooks
     last), record each outcome."""
-    from db import alerts
 
-    alerts.escalate_due(store)  # a missed deadline moves the alert first: notify its next person
     report = RunReport()
+    # A missed deadline moves the alert first: then its next person is the one notified.
+    report.escalated = alerts.escalate_due(store)
     for notification in claim(store, token, runner):
         try:
             outcome = deliver(notification)

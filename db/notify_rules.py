@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from db.clock import iso
+from db import accountability_rules as arules
+from db import rules
 from db.errors import InvalidInput
+from db.models import LOGIN
 from db.text_rules import UNSAFE, UNSAFE_EXCEPT_NEWLINE, escape
 
 CHANNELS = ("terminal", "mail", "webhook", "command")
@@ -35,7 +37,6 @@ MAX_ATTEMPTS = 10  # then the notification stays failed, for ``pdca notify --sta
 CLAIM_LEASE_SECONDS = 600  # a run that died after claiming: its claims are retried after this
 URL_MAX = 2000
 COMMAND_MAX = 1000
-_LOGIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?")
 
 
 @dataclass(frozen=True)
@@ -116,8 +117,9 @@ def overdue_notice(action: ActionFact, today: date, window_days: int) -> Notice 
     """An action that *became* overdue: its due date passed within the last ``window_days``
     (the team's check-in cadence). Work late for longer was told then, and shows in the
     stand-up and the owners view; a first run must not send the whole backlog."""
-    if not action.due or action.due >= today.isoformat():
+    if not rules.is_overdue(action.due, False, today):
         return None
+    assert action.due is not None
     if action.due < (today - timedelta(days=window_days)).isoformat():
         return None
     return Notice(
@@ -138,8 +140,7 @@ def stale_notice(
 ) -> Notice | None:
     """Stale: the last sign of life more than the cadence in whole days ago (the rule of
     ``accountability_rules.is_stale_since``)."""
-    cutoff = now - timedelta(days=cadence_days + 1)
-    if action.last_sign > iso(cutoff):
+    if not arules.is_stale_since(action.last_sign, now, cadence_days):
         return None
     period = stale_period(today, cadence_days)
     return Notice(
@@ -152,7 +153,7 @@ def stale_notice(
 
 
 def followup_notice(followup: FollowupFact, today: date) -> Notice | None:
-    if followup.due > today.isoformat():
+    if not arules.is_followup_due(followup.due, False, today):
         return None
     return Notice(
         f"followup:{followup.id}",
@@ -290,7 +291,7 @@ def parse_channels(text: str) -> tuple[str, ...] | None:
 
 
 def check_login(text: str) -> str:
-    if not _LOGIN.fullmatch(text):
+    if not LOGIN.fullmatch(text):
         raise InvalidInput("login", text, "is not a login (letters, digits, '.', '_' or '-')")
     return text
 
@@ -329,7 +330,7 @@ def parse_who(output: str) -> list[Login]:
     found = []
     for line in output.splitlines():
         fields = line.split()
-        if len(fields) < 2 or not _LOGIN.fullmatch(fields[0]):
+        if len(fields) < 2 or not LOGIN.fullmatch(fields[0]):
             continue
         device = fields[1]
         if not re.fullmatch(r"[A-Za-z0-9/]{1,32}", device) or ".." in device:

@@ -83,15 +83,9 @@ def _check_source(source: Path, database: Path) -> None:
 def _open_source(source: Path) -> tuple[sqlite3.Connection, int]:
     """The checked copy, open read-only, and its schema version; a one-line refusal for
     anything but a whole pdca database this pdca knows."""
-    in_use = any(os.path.lexists(f"{source}{suffix}") for suffix in ("-wal", "-shm"))
-    uri = f"file:{copies.uri_path(source)}?mode=ro" + ("" if in_use else "&immutable=1")
-    connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    connection = copies.open_copy(source)
     try:
-        version, problem = copies.version_problem(connection)
-        if problem is None:
-            rows = copies.integrity(connection)
-            if rows != ["ok"]:
-                problem = f"is damaged ({copies.summary(rows)})"
+        version, problem = copies.copy_problem(connection)
     except sqlite3.Error as error:
         connection.close()
         raise InvalidInput(

@@ -18,11 +18,10 @@ from typing import Any
 from db import accountability_rules as arules
 from db.dates import EARLIEST, LATEST
 from db.errors import InvalidInput
-from db.models import MESSAGE_MAX, NAME_MAX, NOTES_MAX, TITLE_MAX
+from db.models import LOGIN, MESSAGE_MAX, NAME_MAX, NOTES_MAX, TITLE_MAX
 
 _TIMESTAMP = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_LOGIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?")
 
 TIMESTAMPS = {
     "at", "created_at", "updated_at", "phase_since", "done_at", "raised_at", "ack_due",
@@ -68,7 +67,7 @@ def _logins(text: str) -> bool:
     except ValueError:
         return False
     return isinstance(value, list) and all(
-        isinstance(item, str) and _LOGIN.fullmatch(item) for item in value
+        isinstance(item, str) and LOGIN.fullmatch(item) for item in value
     )
 
 
@@ -90,7 +89,7 @@ def _value_problem(table: str, column: str, value: Any) -> str | None:
             return "is not a time such as 2026-11-23T09:30:00Z (1900 to 9998)"
     elif column in DATES and not (_DATE.fullmatch(value) and _in_range(value)):
         return "is not a date such as 2026-11-23 (1900 to 9998)"
-    elif column in LOGINS and not _LOGIN.fullmatch(value):
+    elif column in LOGINS and not LOGIN.fullmatch(value):
         return "is not a login"
     elif (table, column) in TEXT:
         most, required = TEXT[table, column]

@@ -324,7 +324,7 @@ class PdcaApp(App[None]):
         bars = [bar for screen in self.screen_stack for bar in screen.query(StatusBar)]
         if not bars:
             return
-        try:  # one indexed count: cheap enough for the UI thread
+        try:  # the open alerts nobody acknowledged (a few): cheap enough for the UI thread
             waiting = alerts.count_waiting(self.context.store, self.context.actor)
         except PdcaError:
             waiting = 0
@@ -378,8 +378,8 @@ class PdcaApp(App[None]):
         a cron ``pdca notify``). Writes only when something is due."""
 
         def escalate_and_notify(store: Store) -> bool:
-            notify.deliver_due(store, self.context.actor, self.environ)
-            return True
+            report = notify.deliver_due(store, self.context.actor, self.environ)
+            return bool(report.escalated)  # the header's count may have moved
 
         if self._in_background(escalate_and_notify):
             self.call_from_thread(self.refresh_status)
