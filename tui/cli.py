@@ -220,6 +220,10 @@ class PdcaGroup(click.Group):
                 importlib.import_module(module).register(self)  # adds all of its commands
         return super().get_command(ctx, cmd_name)
 
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        accept_db_option(cmd)
+        super().add_command(cmd, name)
+
     def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
         extra.pop("standalone_mode", None)
         arguments = sys.argv[1:] if args is None else list(args)
@@ -256,6 +260,37 @@ class PdcaGroup(click.Group):
 
             log = write_crash_log(error, os.environ, "pdca " + " ".join(map(repr, arguments)))
             _fail(crash_line(error, log).removeprefix("pdca: "))
+
+
+def accept_db_option(command: click.Command) -> None:
+    """Let ``--db PATH`` follow any subcommand too (``pdca list --overdue --db f.db``), as
+    people type it after the command they are thinking of; nested groups' commands as well."""
+    if not any(param.name == "db_after" for param in command.params):
+        command.params.append(
+            click.Option(
+                ["--db", "db_after"],
+                metavar="PATH",
+                expose_value=False,
+                callback=_take_db_after,
+                help="Database file (the same as pdca --db PATH).",
+            )
+        )
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            accept_db_option(sub)
+
+
+def _take_db_after(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is None:
+        return
+    session = ctx.find_object(Session)
+    if session is None:  # --help of a subcommand before the group ran: nothing to open
+        return
+    if session.db_option is not None and session.db_option != value:
+        raise InvalidInput(
+            "--db", value, f"differs from the --db given before ({session.db_option})"
+        )
+    session.db_option = value
 
 
 def refuse_unreadable_text(arguments: list[str], environ: Mapping[str, str]) -> None:

@@ -927,3 +927,39 @@ def test_real_process_gate_refusal_and_no_command(env: dict[str, str]) -> None:
     bare = run_pdca(env=env)
     assert bare.returncode == 0
     assert bare.stdout.startswith(f"pdca would open the board on {env['PDCA_DB']}")
+
+
+def test_db_option_after_any_subcommand_names_the_same_file(cli, tmp_path):
+    """``--db PATH`` after the command (nested ones too) opens that file, as before it does."""
+    path = str(tmp_path / "after.db")
+    assert cli("add", "Written after", "--db", path).exit_code == 0
+    listed = cli("list", "--json", "--db", path)
+    assert [a["title"] for a in json.loads(listed.stdout)] == ["Written after"]
+    assert (
+        cli(
+            "kpi",
+            "add",
+            "Lead time",
+            "--unit",
+            "h",
+            "--baseline",
+            "9",
+            "--target",
+            "5",
+            "--db",
+            path,
+        ).exit_code
+        == 0
+    )
+    assert json.loads(cli("--db", path, "kpi", "list", "--json").stdout)[0]["name"] == "Lead time"
+    every = [name for name in pdca_group.list_commands(click.Context(pdca_group))]
+    for name in every:  # every command, lazily registered ones included, takes it
+        command = pdca_group.get_command(click.Context(pdca_group), name)
+        assert command is not None and any("--db" in p.opts for p in command.params), name
+
+
+def test_db_option_given_twice_differently_is_refused(cli, tmp_path):
+    result = cli("--db", str(tmp_path / "a.db"), "list", "--db", str(tmp_path / "b.db"))
+    assert result.exit_code == 1
+    assert "--db" in result.stderr and "differs" in result.stderr
+    assert not (tmp_path / "a.db").exists() and not (tmp_path / "b.db").exists()
