@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from rich.text import Text
 from textual import work
@@ -120,6 +120,8 @@ class PdcaApp(App[None]):
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.theme_changed_signal.subscribe(self, self.remember_theme)
+        if self.settings.keys:
+            self.apply_own_keys()
         self._last_data_version = self.context.store.data_version()
         self._last_event_id = self.context.store.last_event_id()
         if self.watch_changes:
@@ -401,28 +403,50 @@ class PdcaApp(App[None]):
         else:
             self.action_show_help_panel()
 
+    def apply_own_keys(self) -> None:
+        """The [keys] table, checked: good entries remap, bad ones are named and left out."""
+        from tui.keymap import check_keymap, known_binding_ids
+
+        checked = check_keymap(self.settings.keys, known_binding_ids(type(self)))
+        self.set_keymap(checked.keymap)
+        for problem in checked.problems:
+            self.notify(f"settings: {problem}", severity="warning", timeout=12, markup=False)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from (
+            SystemCommand(title, self._with_own_key(screen, help_text), callback)
+            for title, help_text, callback in self._palette_entries(screen)
+        )
+        yield from super().get_system_commands(screen)  # Theme, Quit, Keys, Screenshot, ...
+
+    def _with_own_key(self, screen: Screen, help_text: str) -> str:
+        if not self._keymap:
+            return help_text
+        from tui.keymap import class_bindings, remapped_help
+
+        bindings = [*class_bindings(type(screen)), *class_bindings(type(self))]
+        return remapped_help(help_text, bindings, self._keymap, self.get_key_display)
+
+    def _palette_entries(self, screen: Screen) -> Iterable[tuple[str, str, Callable[[], Any]]]:
         commands = getattr(screen, "palette_commands", None)
         if commands is not None:
-            for title, help_text, callback in commands():
-                yield SystemCommand(title, help_text, callback)
-        yield SystemCommand("Show board", "The PDCA board (1)", lambda: self.switch_mode("board"))
-        yield SystemCommand(
+            yield from commands()
+        yield ("Show board", "The PDCA board (1)", lambda: self.switch_mode("board"))
+        yield (
             "Show my alerts", "The alerts waiting for you, to acknowledge (!)",
             self.action_my_alerts,
         )  # fmt: skip
-        yield SystemCommand("Show owners", "Who owns what (2)", lambda: self.switch_mode("owners"))
-        yield SystemCommand(
+        yield ("Show owners", "Who owns what (2)", lambda: self.switch_mode("owners"))
+        yield (
             "Show KPIs", "Every KPI, worst first, with sparklines (3)",
             lambda: self.switch_mode("kpis"),
         )  # fmt: skip
-        yield SystemCommand("Show log", "The check-in log (4)", lambda: self.switch_mode("log"))
-        yield SystemCommand(
+        yield ("Show log", "The check-in log (4)", lambda: self.switch_mode("log"))
+        yield (
             "Show stand-up",
             "What changed since the last stand-up (5)",
             lambda: self.switch_mode("standup"),
         )
-        yield from super().get_system_commands(screen)  # Theme, Quit, Keys, Screenshot, ...
 
 
 def create_app(

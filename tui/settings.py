@@ -22,6 +22,9 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     theme: str = DEFAULT_THEME
+    # The [keys] table as written: binding id -> keys. tui/keymap.py checks each entry, so
+    # one bad line is reported and skipped instead of costing the person their theme.
+    keys: object = {}
 
 
 def settings_path(environ: Mapping[str, str]) -> Path:
@@ -40,12 +43,40 @@ def load_settings(path: Path) -> Settings:
 
 
 def save_settings(path: Path, settings: Settings) -> None:
-    """Write the settings (TOML: one ``key = "value"`` line each); failure is not fatal."""
-    lines = [f"{key} = {json.dumps(value)}" for key, value in settings.model_dump().items()]
+    """Remember the settings pdca changes itself (the theme), keeping the rest of the file as
+    the person wrote it: their ``[keys]`` table, comments and order. Failure is not fatal."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    text = with_top_level(text, "theme", settings.theme)
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         temporary = path.with_suffix(".tmp")
-        temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        temporary.write_text(text, encoding="utf-8")
         temporary.replace(path)
     except OSError:
         pass  # a read-only home must not stop the app; the theme is just not remembered
+
+
+def with_top_level(text: str, key: str, value: str | bool) -> str:
+    """``text`` with its top-level ``key = ...`` line set to ``value`` (added before the first
+    table if missing). A file TOML cannot read is replaced by the one line."""
+    line = f"{key} = {json.dumps(value)}"
+    lines = text.splitlines()
+    top = next((n for n, row in enumerate(lines) if row.lstrip().startswith("[")), len(lines))
+    at = next(
+        (n for n in range(top) if lines[n].split("=", 1)[0].strip() == key and "=" in lines[n]),
+        None,
+    )
+    if at is None:
+        lines.insert(top, line)
+    else:
+        lines[at] = line
+    result = "\n".join(lines) + "\n"
+    try:
+        if tomllib.loads(result).get(key) == value:
+            return result
+    except tomllib.TOMLDecodeError:
+        pass
+    return line + "\n"

@@ -1,0 +1,68 @@
+"""The person's own keys: a [keys] table in settings.toml remaps pdca's bindings; the
+footer, the palette and the keys themselves follow; a bad entry is named and skipped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Footer
+
+from tests.tui.conftest import SIZE
+from tui.settings import settings_path
+
+KEYS = """theme = "nord"
+
+[keys]
+view-kpis = "f3"
+view-bord = "b"
+view-log = "ctrl+bogus"
+"""
+
+
+def _write_settings(env: dict[str, str], text: str) -> Path:
+    file = settings_path(env)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text(text)
+    return file
+
+
+async def test_a_remapped_key_switches_view_and_the_old_one_no_longer_does(
+    make_app, board_db: Path, env: dict[str, str]
+) -> None:
+    _write_settings(env, KEYS)
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme == "nord"  # the table did not cost the other settings
+        await pilot.press("3")
+        await pilot.pause()
+        assert app.current_mode == "board"
+        await pilot.press("f3")
+        await pilot.pause()
+        assert app.current_mode == "kpis"
+        await pilot.press("4")  # view-log's bad entry was skipped: its own key still works
+        await pilot.pause()
+        assert app.current_mode == "log"
+        messages = [str(n.message) for n in app._notifications]
+        assert any("'view-bord': no such key binding id" in m for m in messages), messages
+        assert any("'ctrl+bogus' is not a key" in m for m in messages), messages
+        helps = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert helps["Show KPIs"].endswith("(f3)")
+        assert helps["Show log"].endswith("(4)")
+        footer = app.screen.query_one(Footer)
+        shown = {item.key_display for item in footer.query("FooterKey")}  # type: ignore[attr-defined]
+        assert "f3" in shown and "3" not in shown
+
+
+async def test_theme_changes_keep_the_keys_table_and_comments(
+    make_app, board_db: Path, env: dict[str, str]
+) -> None:
+    file = _write_settings(env, "# mine\n" + KEYS)
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.theme = "gruvbox"
+        await pilot.pause()
+    text = file.read_text()
+    assert text.startswith("# mine\n") and 'theme = "gruvbox"' in text
+    assert 'view-kpis = "f3"' in text and "[keys]" in text

@@ -1,0 +1,67 @@
+"""The [keys] table's rules: which ids and keys are accepted, and how settings are saved."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tui.app import PdcaApp
+from tui.keymap import check_keymap, known_binding_ids, known_key
+from tui.settings import with_top_level
+
+IDS = known_binding_ids(PdcaApp)
+
+
+def test_every_view_and_board_key_has_an_id_that_can_be_remapped() -> None:
+    assert {"view-board", "view-kpis", "app-quit", "board-next", "card-down"} <= IDS
+
+
+@pytest.mark.parametrize("key", ["j", "?", "F", "ctrl+k", "f5", "question_mark", "shift+tab"])
+def test_keys_a_terminal_sends_are_accepted(key: str) -> None:
+    assert known_key(key)
+
+
+@pytest.mark.parametrize("key", ["", "ctrl+", "hyperspace", "ctrl+bogus", "cmd+k", " ", "\t"])
+def test_keys_no_terminal_sends_are_refused(key: str) -> None:
+    assert not known_key(key)
+
+
+def test_good_entries_are_kept_in_textual_form_and_bad_ones_named() -> None:
+    checked = check_keymap(
+        {"view-board": "b, ?", "nope": "x", "view-kpis": "", "view-log": 3, "app-quit": "f10"},
+        IDS,
+    )
+    assert checked.keymap == {"view-board": "b,question_mark", "app-quit": "f10"}
+    assert [p.split(":")[0] for p in checked.problems] == [
+        "[keys] 'nope'",
+        "[keys] 'view-kpis'",
+        "[keys] 'view-log'",
+    ]
+
+
+def test_a_keys_value_that_is_not_a_table_is_one_problem() -> None:
+    checked = check_keymap("b", IDS)
+    assert checked.keymap == {} and len(checked.problems) == 1
+
+
+@given(st.text(max_size=30))
+def test_saving_the_theme_always_leaves_readable_toml_with_that_theme(text: str) -> None:
+    saved = with_top_level(text, "theme", "nord")
+    assert tomllib.loads(saved)["theme"] == "nord"
+
+
+def test_saving_the_theme_replaces_its_line_and_keeps_the_rest() -> None:
+    text = '# me\ntheme = "x"\n\n[keys]\nview-board = "b"\n'
+    assert with_top_level(text, "theme", "nord") == text.replace('"x"', '"nord"')
+    assert with_top_level("[keys]\na = 'b'\n", "theme", "t").startswith('theme = "t"\n[keys]')
+
+
+def test_the_readme_lists_every_binding_id_a_person_can_remap() -> None:
+    from tests.conftest import REPO
+
+    section = (REPO / "README.md").read_text().split("### Your own keys", 1)[1].split("\n## ")[0]
+    missing = [binding_id for binding_id in sorted(IDS) if f"`{binding_id}`" not in section]
+    assert not missing, f"README's 'Your own keys' does not list {missing}"
