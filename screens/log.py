@@ -10,7 +10,7 @@ the action on the board.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -42,32 +42,57 @@ RANGES = [
 ROLE = {"on-track": "good", "at-risk": "warn", "blocked": "bad"}
 
 
-def entry_row(entry: LogEntry, now: Any) -> Row:
+@dataclass(frozen=True)
+class LogColumns:
+    """How wide the title and the state are: narrower on a small terminal, so the message
+    (what the log is for) keeps at least ``MESSAGE_MIN`` cells instead of an ellipsis."""
+
+    title: int = 34
+    state: int = 20
+
+
+MESSAGE_MIN = 24
+FIXED_CELLS = 10 + 7 + 11  # when, #id, author
+
+
+def columns_for(width: int) -> LogColumns:
+    wide = LogColumns()
+    if width >= FIXED_CELLS + wide.title + 1 + wide.state + MESSAGE_MIN:
+        return wide
+    state = 11  # "● on-track", "⚑ slipped"
+    title = width - FIXED_CELLS - state - MESSAGE_MIN - 1
+    return LogColumns(title=max(12, min(wide.title, title)), state=state)
+
+
+def entry_row(entry: LogEntry, now: Any, columns: LogColumns = LogColumns()) -> Row:
     glyph, _ = status_mark(entry.status)
     if entry.kind == "followup":
-        state: tuple[str, str] = (
-            f"⚑ follow-up {entry.result}",
-            "good" if entry.result == "holding" else "bad",
-        )
+        label = f"⚑ follow-up {entry.result}" if columns.state >= 20 else f"⚑ {entry.result}"
+        state: tuple[str, str] = (label, "good" if entry.result == "holding" else "bad")
     else:
         state = (f"{glyph} {entry.status}", ROLE[entry.status])
     return [
         (f"{since(entry.at, now):>8}  ", "muted"),
         (f"#{entry.action_id} ".rjust(7), "id"),
-        (fixed(literal(entry.title), 34) + " ", "bold"),
+        (fixed(literal(entry.title), columns.title) + " ", "bold"),
         (fixed(literal(entry.author), 10) + " ", ""),
-        (state[0].ljust(20), state[1]),
+        (state[0].ljust(columns.state), state[1]),
         (literal(entry.message), ""),
     ]
 
 
-def followup_row(item: Followup) -> Row:
+def followup_row(item: Followup, columns: LogColumns = LogColumns()) -> Row:
+    label = (
+        f"⚑ {item.offset_days}-day follow-up"
+        if columns.state >= 20
+        else f"⚑ {item.offset_days}d due"
+    )
     return [
         ("     due  ", "accent"),
         (f"#{item.action_id} ".rjust(7), "id"),
-        (fixed(literal(item.title), 34) + " ", "bold"),
+        (fixed(literal(item.title), columns.title) + " ", "bold"),
         (fixed(literal(item.owner or "-"), 10) + " ", ""),
-        (f"⚑ {item.offset_days}-day follow-up".ljust(20), "accent"),
+        (label.ljust(columns.state), "accent"),
         (f"due {item.due}: press f to record holding or slipped", "muted"),
     ]
 
@@ -124,11 +149,24 @@ class LogScreen(RowView):
         self.due = due if self.filter.status is None else []
         self.entries = entries
         self.exhausted = len(entries) < wanted
-        now = self.context.clock()
-        rows = [followup_row(f) for f in self.due] + [entry_row(e, now) for e in entries]
+        self._show_rows(keep)
+        self._describe()
+
+    def _show_rows(self, keep: bool) -> None:
+        now, columns = self.context.clock(), self._columns()
+        rows = [followup_row(f, columns) for f in self.due]
+        rows += [entry_row(e, now, columns) for e in self.entries]
         rows_widget = self.query_one(RowList)
         rows_widget.show(rows, rows_widget.cursor if keep else 0)
-        self._describe()
+
+    def _columns(self) -> LogColumns:
+        return columns_for(
+            self.query_one(RowList).scrollable_content_region.width or self.app.size.width
+        )
+
+    def on_resize(self) -> None:
+        if self.entries or self.due:
+            self._show_rows(keep=True)
 
     @on(RowList.NearEnd)
     def next_page(self) -> None:
@@ -144,8 +182,8 @@ class LogScreen(RowView):
             return
         self.exhausted = len(more) < PAGE
         self.entries += more
-        now = self.context.clock()
-        self.query_one(RowList).extend([entry_row(e, now) for e in more])
+        now, columns = self.context.clock(), self._columns()
+        self.query_one(RowList).extend([entry_row(e, now, columns) for e in more])
 
     def _describe(self) -> None:
         bar = self.query_one("#log-filter", Static)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Footer
 
 from tests.tui.conftest import SIZE
@@ -66,3 +67,19 @@ async def test_theme_changes_keep_the_keys_table_and_comments(
     text = file.read_text()
     assert text.startswith("# mine\n") and 'theme = "gruvbox"' in text
     assert 'view-kpis = "f3"' in text and "[keys]" in text
+
+
+@pytest.mark.parametrize("view", ["1", "2", "3", "4", "5"])
+async def test_at_80x24_every_view_footer_shows_keys_help_and_palette(
+    make_app, board_db: Path, view: str
+) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(view)
+        for _ in range(3):
+            await pilot.pause()
+        keys = {key.action: key for key in app.screen.query("FooterKey")}
+        width = app.size.width
+        for action in ("toggle_keys", "command_palette"):
+            region = keys[action].region
+            assert region.width > 0 and region.right <= width, (action, region)

@@ -115,3 +115,21 @@ async def test_the_log_pages_in_more_as_the_cursor_nears_the_end(make_app, store
         await settle(pilot)
         assert len(screen.entries) == 450 and screen.exhausted
         assert len({e.id for e in screen.entries}) == 450
+
+
+async def test_at_80x24_the_message_keeps_its_column(make_app, team) -> None:
+    """A narrow terminal shortens titles and states so each row's message still shows."""
+    app = make_app(team)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LogScreen)
+        width = screen.query_one(RowList).scrollable_content_region.width
+        rows = texts(screen)
+        assert "⚑ 30d due" in rows[0]
+        shown = [row[:width] for row in rows[1:]]
+        assert "[red]help[/red]" in shown[0] and "on it" in shown[1], shown
+        await pilot.resize_terminal(160, 40)
+        await settle(pilot)
+        assert "⚑ 30-day follow-up" in texts(screen)[0]  # wide again: the full labels
