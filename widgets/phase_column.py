@@ -38,6 +38,9 @@ class PhaseColumn(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     PhaseColumn {
         height: 1fr;
+        /* The vertical scrollbar leaves the cards one cell narrower than the column: without
+           this, left/right scrolled that cell instead of reaching the board's column keys. */
+        overflow-x: hidden;
         scrollbar-size-vertical: 1;
         background: $surface;
     }

@@ -83,3 +83,21 @@ async def test_at_80x24_every_view_footer_shows_keys_help_and_palette(
         for action in ("toggle_keys", "command_palette"):
             region = keys[action].region
             assert region.width > 0 and region.right <= width, (action, region)
+
+
+async def test_arrows_move_between_columns_on_a_fresh_board_and_after_help(
+    make_app, board_db: Path
+) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "column-plan"
+        await pilot.press("right")
+        await pilot.pause()
+        assert app.focused.id == "column-do"
+        await pilot.press("question_mark", "question_mark", "right")
+        await pilot.pause()
+        assert app.focused.id == "column-check"
+        await pilot.press("left", "left")
+        await pilot.pause()
+        assert app.focused.id == "column-plan"
