@@ -231,7 +231,7 @@ class PhaseColumn(ScrollView, can_focus=True):
         base = self._style()
         if under_cursor:
             base = base + self.get_component_rich_style("phase-column--cursor")
-        marker_style = base + self.get_component_rich_style("phase-column--marker")
+        marker_style = base + self._piece_style("phase-column--marker")
         marker = Segment("▌" if under_cursor and self.has_focus else " ", marker_style)
         parts = self._card_line(action, line)
         segments = [marker]
@@ -240,12 +240,18 @@ class PhaseColumn(ScrollView, can_focus=True):
             if room <= 0:
                 break
             piece = fit(text, room)
-            style = base + self.get_component_rich_style(name) if name else base
+            style = base + self._piece_style(name) if name else base
             if action.done_at is not None:
-                style += self.get_component_rich_style("phase-column--done")
+                style += self._piece_style("phase-column--done")
             segments.append(Segment(piece, style))
             room -= cell_len(piece)
         return Strip(segments).extend_cell_length(width, base).crop(0, width)
+
+    def _piece_style(self, name: str) -> Style:
+        """A piece's colour and weight over the card's own background, never the piece's
+        background: with 16 colours that one differed and broke the focused card into stripes."""
+        full = self.get_component_rich_style(name)
+        return full.without_color + Style.from_color(full.color)
 
     def _card_line(self, action: Action, line: int) -> list[tuple[str, str]]:
         """The pieces of one card line: (text, component class or '')."""
