@@ -30,6 +30,7 @@ from db.models import (
     parse_number,
     record_id,
 )
+from tui.completion import DB_AFTER, attach_completers
 from tui.output import for_terminal, json_safe, printable, table, to_json
 from tui.paths import DB_NAME, ResolvedPath, describe_rule, resolve_db_path
 
@@ -222,6 +223,7 @@ class PdcaGroup(click.Group):
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         accept_db_option(cmd)
+        attach_completers(cmd)
         super().add_command(cmd, name)
 
     def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
@@ -283,6 +285,7 @@ def accept_db_option(command: click.Command) -> None:
 def _take_db_after(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
     if value is None:
         return
+    ctx.meta[DB_AFTER] = value  # shell completion reads it: no Session exists then
     session = ctx.find_object(Session)
     if session is None:  # --help of a subcommand before the group ran: nothing to open
         return

@@ -1,0 +1,46 @@
+"""What the shell may complete from the database: open action ids, open alerts, logins,
+initiative and KPI names. Read-only, never upgrades or creates a file, and a failure of any
+kind completes nothing (a Tab key must never print a traceback into someone's prompt)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from db.connection import open_database
+from db.errors import PdcaError
+
+LIMIT = 60  # a screenful of candidates; the shell narrows as the person types
+
+# (value, help) pairs whose value starts with the typed prefix. ``substr`` rather than LIKE:
+# a name may hold % or _, and LIKE would treat them as wildcards.
+QUERIES = {
+    "action": "SELECT id, title FROM actions WHERE done_at IS NULL"
+    " AND substr(CAST(id AS TEXT), 1, length(:p)) = :p ORDER BY id DESC LIMIT :n",
+    "alert": "SELECT a.id, k.name || ' → ' || a.assignee FROM alerts a"
+    " JOIN kpis k ON k.id = a.kpi_id WHERE a.closed_at IS NULL"
+    " AND substr(CAST(a.id AS TEXT), 1, length(:p)) = :p ORDER BY a.id DESC LIMIT :n",
+    "login": "SELECT login, name FROM people"
+    " WHERE substr(login, 1, length(:p)) = :p ORDER BY login LIMIT :n",
+    "initiative": "SELECT name, objective FROM initiatives"
+    " WHERE substr(lower(name), 1, length(:p)) = lower(:p) ORDER BY name LIMIT :n",
+    "kpi": "SELECT name, unit FROM kpis"
+    " WHERE substr(lower(name), 1, length(:p)) = lower(:p) ORDER BY name LIMIT :n",
+}
+
+
+def candidates(path: Path, kind: str, prefix: str) -> list[tuple[str, str]]:
+    """Values of ``kind`` starting with ``prefix``, each with a short help."""
+    if kind in ("action", "alert"):
+        prefix = prefix.removeprefix("#")
+    try:
+        opened = open_database(path, create=False, migrate=False)
+    except (PdcaError, sqlite3.Error, OSError):
+        return []
+    try:
+        rows = opened.connection.execute(QUERIES[kind], {"p": prefix, "n": LIMIT}).fetchall()
+    except sqlite3.Error:
+        return []
+    finally:
+        opened.connection.close()
+    return [(str(value), str(help_text or "")) for value, help_text in rows]

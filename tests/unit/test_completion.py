@@ -1,0 +1,76 @@
+"""Shell completion as a shell asks for it: a real ``pdca`` process with click's variables,
+completing commands, choices and the database's own ids and names."""
+
+from __future__ import annotations
+
+import pytest
+
+from db.models import ActionDraft, InitiativeDraft, KpiDraft
+from db.store import Store
+from tests.conftest import run_pdca
+
+
+@pytest.fixture
+def filled(store: Store) -> Store:
+    store.add_action(ActionDraft(title="Open one", owner="bob"))
+    done = store.add_action(ActionDraft(title="Finished", owner="bonnie"))
+    store.complete_action(done.id, decision="abandon")
+    store.add_initiative(InitiativeDraft(name="50% faster_CI"))
+    store.add_action(ActionDraft(title="Another", owner="carol", initiative="50% faster_CI"))
+    store.add_kpi(KpiDraft(name="Lead time", unit="h", baseline=9, target=5))
+    store.add_kpi(KpiDraft(name="Lint errors", unit="n", baseline=9, target=0))
+    return store
+
+
+def complete(env: dict[str, str], line: str) -> list[str]:
+    """What bash would offer for ``line`` (the last word is the one being completed)."""
+    words = line.split(" ")
+    result = run_pdca(
+        env={
+            **env,
+            "_PDCA_COMPLETE": "bash_complete",
+            "COMP_WORDS": line,
+            "COMP_CWORD": str(len(words) - 1),
+        },
+    )
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    return [row.split(",", 1)[1] for row in result.stdout.splitlines() if row]
+
+
+def test_subcommands_options_and_choices_complete(env: dict[str, str]) -> None:
+    assert "edit" in complete(env, "pdca ed")
+    assert complete(env, "pdca list --phase ") == ["plan", "do", "check", "act"]
+    assert "--overdue" in complete(env, "pdca list --ov")
+
+
+def test_ids_and_names_come_from_the_database(env: dict[str, str], filled: Store) -> None:
+    assert complete(env, "pdca edit ") == ["3", "1"]  # open actions, newest first
+    assert complete(env, "pdca add x --owner bo") == ["bob", "bonnie"]
+    assert complete(env, "pdca kpi edit L") == ["Lead time", "Lint errors"]
+    assert complete(env, "pdca kpi edit li") == ["Lint errors"]  # as names match: any case
+    assert complete(env, "pdca add x --initiative 50%") == ["50% faster_CI"]
+    assert complete(env, "pdca add x --initiative 5_") == []  # _ is a character, not a wildcard
+    assert complete(env, "pdca kpi add x --escalate-to bob,c") == ["bob,carol"]
+    assert complete(env, "pdca kpi add ") == []  # a new KPI's name: nothing to offer
+
+
+def test_db_after_the_command_is_the_file_completed_from(env, tmp_path, filled) -> None:
+    other = tmp_path / "other.db"
+    Store.open(other, actor="zed", clock=lambda: filled.clock(), create=True).add_action(
+        ActionDraft(title="Elsewhere", owner="zed")
+    )
+    assert complete(env, f"pdca list --db {other} --owner ") == ["zed"]
+    assert complete(env, f"pdca --db {other} list --owner ") == ["zed"]
+
+
+@pytest.mark.parametrize("missing", ["nowhere.db", "not-a-db.txt"])
+def test_no_database_completes_nothing_quietly(env, tmp_path, missing: str) -> None:
+    (tmp_path / "not-a-db.txt").write_text("hello")
+    assert complete(env, f"pdca --db {tmp_path / missing} edit ") == []
+    assert not (tmp_path / "nowhere.db").exists()
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_each_shell_gets_its_script(env: dict[str, str], shell: str) -> None:
+    result = run_pdca(env={**env, "_PDCA_COMPLETE": f"{shell}_source"})
+    assert result.returncode == 0 and "_PDCA_COMPLETE" in result.stdout

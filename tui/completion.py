@@ -1,0 +1,82 @@
+"""Shell completion through click's own mechanism (``_PDCA_COMPLETE=bash_source pdca``):
+subcommands, options and choices come from click; action ids, alerts, logins, initiative
+and KPI names come from the database the command would open.
+
+Completers are attached by parameter name when a command is registered, so a new command
+with an ``--owner`` or an ``ACTION_ID`` completes without anyone remembering to say so.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from click.shell_completion import CompletionItem
+
+Completer = Callable[[click.Context, click.Parameter, str], list[CompletionItem]]
+DB_AFTER = "pdca.db_after"  # ctx.meta key: a --db given after the subcommand
+
+
+def _database(ctx: click.Context) -> Path | None:
+    from tui.paths import resolve_db_path
+
+    option = ctx.meta.get(DB_AFTER) or ctx.find_root().params.get("db_option")
+    try:
+        return resolve_db_path(option, os.environ, Path.cwd()).path
+    except Exception:  # noqa: BLE001 - a Tab key completes nothing rather than fail
+        return None
+
+
+def _from_database(kind: str, *, comma_list: bool = False) -> Completer:
+    def complete(
+        ctx: click.Context, _param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        from db.completion import candidates
+
+        path = _database(ctx)
+        if path is None:
+            return []
+        done, _, last = incomplete.rpartition(",") if comma_list else ("", "", incomplete)
+        head = f"{done}," if done else ""
+        return [
+            CompletionItem(head + value, help=help_text)
+            for value, help_text in candidates(path, kind, last)
+        ]
+
+    return complete
+
+
+def _files(_ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    return [CompletionItem(incomplete, type="file")]
+
+
+BY_NAME: dict[str, Completer] = {
+    "action_id": _from_database("action"),
+    "alert_id": _from_database("alert"),
+    "owner": _from_database("login"),
+    "login": _from_database("login"),
+    "escalate_to": _from_database("login", comma_list=True),
+    "initiative": _from_database("initiative"),
+    "kpi": _from_database("kpi"),
+    "dest": _files,
+    "out": _files,
+    "file": _files,
+}
+# NAME arguments that name an existing KPI (``kpi add NAME`` names a new one: nothing to offer).
+KPI_NAME_COMMANDS = {"edit", "record", "show"}
+
+
+def attach_completers(command: click.Command, parent: str | None = None) -> None:
+    """Give the parameters of ``command`` (and of its subcommands) their completers."""
+    for param in command.params:
+        if param._custom_shell_complete is not None:  # the command chose its own
+            continue
+        if param.name == "name" and parent == "kpi" and command.name in KPI_NAME_COMMANDS:
+            param._custom_shell_complete = _from_database("kpi")
+        elif param.name in BY_NAME and not isinstance(param.type, click.Choice):
+            param._custom_shell_complete = BY_NAME[param.name]
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            attach_completers(sub, command.name)
