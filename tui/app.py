@@ -397,6 +397,13 @@ class PdcaApp(App[None]):
     def on_status_bar_alerts_requested(self, message: StatusBar.AlertsRequested) -> None:
         self.action_my_alerts()
 
+    def action_show_help_panel(self) -> None:
+        """pdca's ``?`` panel (the palette's "Keys" too): this view's keys, then everywhere's."""
+        from screens.keys_help import PdcaHelpPanel
+
+        if not self.screen.query("HelpPanel"):
+            self.screen.mount(PdcaHelpPanel())
+
     def action_toggle_keys(self) -> None:
         if self.screen.query("HelpPanel"):
             self.action_hide_help_panel()

@@ -32,8 +32,12 @@ DUE_SOON_DAYS = 3
 SPARK_CELLS = 8  # the linked KPI's last eight cadence periods
 
 
-class PhaseColumn(ScrollView, can_focus=True):
-    """The cards of one phase with a cursor; the board decides what happens to them."""
+class PhaseColumn(ScrollView, can_focus=True, inherit_bindings=False):
+    """The cards of one phase with a cursor; the board decides what happens to them.
+
+    Its own keys only (``inherit_bindings=False``): a scroll view's left/right would shadow
+    the board's keys for moving between columns, in the keys themselves and in ``?``.
+    """
 
     DEFAULT_CSS = """
     PhaseColumn {

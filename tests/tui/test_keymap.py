@@ -101,3 +101,21 @@ async def test_arrows_move_between_columns_on_a_fresh_board_and_after_help(
         await pilot.press("left", "left")
         await pilot.pause()
         assert app.focused.id == "column-plan"
+
+
+async def test_keys_help_lists_this_views_keys_then_everywhere_and_not_textuals(
+    make_app, board_db: Path
+) -> None:
+    from screens.keys_help import PdcaBindingsTable
+
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        table = app.screen.query_one(PdcaBindingsTable).render_bindings_table()
+        keys = [str(cell) for cell in table.columns[0]._cells]
+        words = [str(cell) for cell in table.columns[1]._cells]
+        assert words.index("here") < words.index("Next phase") < words.index("everywhere")
+        assert words.index("everywhere") < words.index("Board") and "palette" in words
+        assert not {"Focus Next", "Copy selected text", "Scroll Left"} & set(words)
+        assert keys[words.index("Left")] == "← h"  # the arrow is the board's, not a scroll
