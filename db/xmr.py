@@ -44,6 +44,7 @@ URL_FACTOR = 3.27  # D4 for moving ranges of two
 D2 = 1.128
 RUN_LENGTH = 8  # we4
 TREND_LENGTH = 6  # we5
+CLOSE_QUIET = 2 * RUN_LENGTH  # a signal alert closes after this many readings without one
 SETTLE_READINGS = 8  # before/after: readings since Do before a shift can be told
 
 
@@ -262,7 +263,7 @@ def active(c: XmrChart | None, direction: Direction) -> list[Signal]:
 
 def quiet_since(c: XmrChart | None, rule_id: str, side: Side) -> int:
     """How many readings came after ``rule_id`` last fired on ``side`` (all of them if never):
-    a signal alert closes once its rule has been quiet for ``RUN_LENGTH`` readings."""
+    a signal alert closes once every rule has been quiet for ``CLOSE_QUIET`` readings."""
     if c is None:
         return 10**9
     values = c.values
