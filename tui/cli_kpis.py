@@ -285,7 +285,7 @@ def kpi_list(session: Session, as_json: bool) -> None:
             "-" if r.kpi.latest_value is None else f"{r.kpi.latest_value:g} {r.kpi.unit}",
             f"{r.kpi.target:g}",
             "-" if r.trend == "unknown" else f"{TREND_WORDS[r.trend_sign]} ({r.trend})",
-            "; ".join(s.rule_text for s in r.signals) or "-",
+            _signal_cell(r.signals),
             r.kpi.owner or "-",
             r.kpi.perspective,
         ]
@@ -353,7 +353,21 @@ ALERTS_WORDS = {
     "thresholds": "threshold breaches only",
     "signals": "process signals only",
 }
+SHORT_RULES = {  # the SIGNAL column of kpi list: the strongest rule, and how many more
+    "we1": "beyond a limit",
+    "we2": "2 of 3 beyond 2 sigma",
+    "we3": "4 of 5 beyond 1 sigma",
+    "we4": "8 on one side",
+    "we5": "6 in a trend",
+}
 SIGNALS_SHOWN = 10  # kpi show lists the newest signals of the year; --json carries them all
+
+
+def _signal_cell(found: list[Any]) -> str:
+    if not found:
+        return "-"
+    first = min(found, key=lambda s: s.rule)
+    return SHORT_RULES[first.rule] + (f" +{len(found) - 1}" if len(found) > 1 else "")
 
 
 def _limits_lines(detail: Any) -> list[str]:
@@ -380,7 +394,8 @@ def _limits_lines(detail: Any) -> list[str]:
     for s in shown:
         span = s.at[:10] if s.first_at[:10] == s.at[:10] else f"{s.first_at[:10]}..{s.at[:10]}"
         side = "worse" if s.bad else "better"
-        lines.append(f"  {span}  {s.rule_text} ({side}, {len(s.points)} readings)")
+        count = f"{len(s.points)} reading" + ("s" if len(s.points) != 1 else "")
+        lines.append(f"  {span}  {s.rule_text} ({side}, {count})")
     if len(detail.signals) > SIGNALS_SHOWN:
         lines.append(f"  and {len(detail.signals) - SIGNALS_SHOWN} older (--json lists them)")
     if not detail.signals:
