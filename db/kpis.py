@@ -230,6 +230,35 @@ def kpi_detail(store: Store, name: str) -> KpiDetail:
     )
 
 
+def verdict_evidence(store: Store, action_id: int) -> str | None:
+    """One line of evidence for the Check -> Act verdict: has the linked KPI shifted since the
+    action entered Do (``xmr.shift_since``: limits from the twenty readings before Do, a run
+    of eight since on one side of that centre line)? Said either way, or ``None`` when the
+    action has no KPI or never entered Do. The person still decides."""
+    row = store.conn.execute(
+        "SELECT k.id, k.name, k.direction FROM actions a JOIN kpis k ON k.id = a.kpi_id"
+        " WHERE a.id = ?",
+        (action_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    entered = _entered_do(store, [action_id]).get(action_id)
+    if entered is None:
+        return None
+    before = store.conn.execute(
+        "SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at < ?"
+        " ORDER BY at DESC, id DESC LIMIT ?",
+        (row["id"], entered, xmr.BASELINE_READINGS),
+    ).fetchall()
+    since = store.conn.execute(
+        "SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at >= ? ORDER BY at, id",
+        (row["id"], entered),
+    ).fetchall()
+    readings = [(at, v) for at, v in reversed(before)] + [(at, v) for at, v in since]
+    shift = xmr.shift_since(readings, entered, row["direction"])
+    return xmr.shift_words(row["name"], action_id, shift, row["direction"])
+
+
 # --------------------------------------------------------------------------- editing
 
 _COLUMNS = {  # KpiChanges field -> kpis column

@@ -210,6 +210,23 @@ def rule_text(rule_id: str, side: Side) -> str:
     }[rule_id]
 
 
+SHORT_TEXT = {  # for narrow columns: the rule in a few words
+    "we1": "beyond a limit",
+    "we2": "2 of 3 beyond 2 sigma",
+    "we3": "4 of 5 beyond 1 sigma",
+    "we4": "8 on one side",
+    "we5": "6 in a trend",
+}
+
+
+def short(rule_ids: Sequence[str]) -> str:
+    """The strongest of several rules (we1 first) in a few words, and how many more."""
+    if not rule_ids:
+        return ""
+    more = len(rule_ids) - 1
+    return SHORT_TEXT[min(rule_ids)] + (f" +{more}" if more else "")
+
+
 def _merge(rule_id: str, found: list[Detection], c: XmrChart) -> list[Signal]:
     """Detections of one rule on one side whose windows touch are one signal."""
     merged: list[Signal] = []

@@ -353,21 +353,13 @@ ALERTS_WORDS = {
     "thresholds": "threshold breaches only",
     "signals": "process signals only",
 }
-SHORT_RULES = {  # the SIGNAL column of kpi list: the strongest rule, and how many more
-    "we1": "beyond a limit",
-    "we2": "2 of 3 beyond 2 sigma",
-    "we3": "4 of 5 beyond 1 sigma",
-    "we4": "8 on one side",
-    "we5": "6 in a trend",
-}
 SIGNALS_SHOWN = 10  # kpi show lists the newest signals of the year; --json carries them all
 
 
 def _signal_cell(found: list[Any]) -> str:
-    if not found:
-        return "-"
-    first = min(found, key=lambda s: s.rule)
-    return SHORT_RULES[first.rule] + (f" +{len(found) - 1}" if len(found) > 1 else "")
+    from db import xmr
+
+    return xmr.short([s.rule for s in found]) or "-"
 
 
 def _limits_lines(detail: Any) -> list[str]:
