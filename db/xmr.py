@@ -270,12 +270,48 @@ def bad_side(direction: Direction) -> Side:
 
 
 def active(c: XmrChart | None, direction: Direction) -> list[Signal]:
-    """Signals on the bad side that fire at the latest reading: what raises an alert."""
+    """Signals on the bad side that fire at the latest reading: what raises an alert.
+
+    Only the last ``RUN_LENGTH`` readings are looked at (no rule's window is longer), so the
+    KPI list can afford this for every KPI."""
     if c is None or not c.points:
         return []
-    last = len(c.points) - 1
+    offset = max(0, len(c.points) - RUN_LENGTH)
+    tail, last = [v for _, v in c.points[offset:]], len(c.points) - 1
     bad = bad_side(direction)
-    return [s for s in signals(c) if s.side == bad and s.last_index == last]
+    if not _may_fire(tail, c, 1 if bad == "up" else -1):
+        return []
+    found = []
+    for rule_id, rule in RULES.items():
+        hits = [d for d in rule(tail, c) if d.index + offset == last and d.side == bad]
+        if hits:
+            first = hits[0].indexes[0] + offset
+            found.append(
+                Signal(
+                    rule_id=rule_id,
+                    rule_text=rule_text(rule_id, bad),
+                    indexes=tuple(i + offset for i in hits[0].indexes),
+                    side=bad,
+                    at=c.points[last][0],
+                    first_at=c.points[first][0],
+                    last_index=last,
+                )
+            )
+    return found
+
+
+def _may_fire(tail: Sequence[float], c: XmrChart, sign: int) -> bool:
+    """What every rule needs to fire at the last reading on the bad side (``sign`` 1: above):
+    the reading beyond one sigma (we1-we3), the whole tail on the bad side (we4), or the last
+    six each worse than the one before (we5). Most readings fail all three at once."""
+    if c.sigma > 0 and sign * (tail[-1] - c.centre) > c.sigma:
+        return True
+    if len(tail) >= RUN_LENGTH and all(sign * (v - c.centre) > 0 for v in tail[-RUN_LENGTH:]):
+        return True
+    run = tail[-TREND_LENGTH:]
+    return len(run) == TREND_LENGTH and all(
+        sign * (b - a) > 0 for a, b in zip(run, run[1:], strict=False)
+    )
 
 
 def quiet_since(c: XmrChart | None, rule_id: str, side: Side) -> int:

@@ -189,3 +189,17 @@ def test_shift_since_says_so_when_absent_or_early() -> None:
     assert "too few readings before #3" in xmr.shift_words(
         "X", 3, xmr.shift_since(none, none[0][0], "up"), "up"
     )
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=6).map(float), min_size=6, max_size=50),
+    st.sampled_from(["up", "down"]),
+)
+def test_active_on_the_tail_agrees_with_every_signal(values: list[float], direction: str) -> None:
+    """``active`` looks at the last eight readings only; it must say what the whole chart says."""
+    c = xmr.chart(series(values), baseline=(0, 6))
+    assert c is not None
+    bad = xmr.bad_side(direction)  # type: ignore[arg-type]
+    last = len(values) - 1
+    whole = {s.rule_id for s in xmr.signals(c) if s.side == bad and s.last_index == last}
+    assert {s.rule_id for s in xmr.active(c, direction)} == whole  # type: ignore[arg-type]
