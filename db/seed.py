@@ -326,7 +326,8 @@ CHECKIN_COLUMNS = ("id", "action_id", "at", "author", "status", "kind", "result"
 KPI_COLUMNS = (
     "id", "name", "unit", "direction", "baseline", "target", "target_date", "warn", "alert",
     "cadence", "owner", "escalation", "perspective", "benchmark", "benchmark_source",
-    "initiative_id", "created_at", "updated_at", "version",
+    "initiative_id", "created_at", "updated_at", "version", "alerts_mode", "baseline_from",
+    "baseline_to",
 )  # fmt: skip
 
 # One staged event: (at, tx group, position in the group, actor, entity, entity_id, op,
@@ -1025,6 +1026,7 @@ def _kpi_row(kpi: _Kpi, world: _World, moment: int) -> dict[str, Any]:
         "benchmark": None if benchmark is None else float(benchmark),
         "benchmark_source": template.source if benchmark is not None else None,
         "initiative_id": kpi.initiative_id, "created_at": at, "updated_at": at, "version": 1,
+        "alerts_mode": "both", "baseline_from": None, "baseline_to": None,
     }  # fmt: skip
 
 
@@ -1137,7 +1139,8 @@ def _write_readings(conn: sqlite3.Connection, world: _World, report: Progress) -
 
 ALERT_COLUMNS = (
     "id", "kpi_id", "reading_id", "raised_at", "assignee", "ack_due", "escalation_level",
-    "acknowledged_at", "acknowledged_by", "ack_note", "closed_at", "version",
+    "acknowledged_at", "acknowledged_by", "ack_note", "closed_at", "version", "rule",
+    "rule_text",
 )  # fmt: skip
 
 
@@ -1169,7 +1172,8 @@ def _write_alerts(conn: sqlite3.Connection, world: _World) -> None:
                     "id": len(rows) + 1, "kpi_id": kpi.id, "reading_id": reading_id,
                     "raised_at": at, "assignee": people[0], "ack_due": iso(due),
                     "escalation_level": 0, "acknowledged_at": None, "acknowledged_by": None,
-                    "ack_note": None, "closed_at": None, "version": 1,
+                    "ack_note": None, "closed_at": None, "version": 1, "rule": None,
+                    "rule_text": None,
                 }  # fmt: skip
                 rows.append(current)
                 summary = f"raised alert {current['id']} on KPI {kpi.name!r}"
