@@ -26,7 +26,7 @@ from db.kpi_rules import CHANGE_WINDOW_DAYS, parse_time
 from db.models import KpiDetail, number_problem
 from screens.context import context_of
 from screens.kpis import AcknowledgesAlerts, refresh_header
-from widgets.kpi_table import STATUS_MARKS, STATUS_WORDS, number
+from widgets.kpi_table import SIGNAL_MARK, STATUS_MARKS, STATUS_WORDS, number
 from widgets.status_bar import StatusBar
 from widgets.text import literal
 
@@ -42,7 +42,10 @@ LINES = {
 }
 DO_MARK, DONE_MARK = "»", "✓"
 # Readings in a signal: bad side and good side, told apart by shape as well as colour.
-SIGNAL_MARKS = {True: ("x", "red", "signal (worse)"), False: ("o", "green", "signal (better)")}
+SIGNAL_MARKS = {
+    True: (SIGNAL_MARK, "red", "signal (worse)"),
+    False: ("o", "green", "signal (better)"),
+}
 
 
 class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
@@ -167,7 +170,7 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
         plot.refresh()
 
     def draw_signals(self, detail: KpiDetail, now: datetime) -> None:
-        """The readings in signals, worse (``x``) and better (``o``), over the line."""
+        """The readings in signals on the worse side (``↯``), over the line."""
         plt = self.query_one("#kpi-chart", PlotextPlot).plt
         value_at = {r.at: r.value for r in detail.readings}
         # Only the worse side: the better side of an improving KPI would cover the whole line
@@ -229,7 +232,7 @@ def facts(detail: KpiDetail) -> Text:
         )
         now = xmr.short([s.rule for s in row.signals])
         if now:
-            text.append(f"  x signal: {now}", style="bold")
+            text.append(f"  {SIGNAL_MARK} signal: {now}", style="bold")
     alert = row.alert
     if alert is not None:
         text.append("\n")
