@@ -1091,7 +1091,8 @@ def _creeping(patterns: list[str]) -> list[str]:
 def _creep(values: list[float], kpi: _Kpi, noise: float) -> None:
     """A slow shift over the last six weeks to three months, from where the KPI stood to a
     little past warn (still short of alert), under the same day-to-day noise: the drift
-    stays inside the thresholds for weeks, then crosses warn near the end. Its own dice
+    stays inside the thresholds for weeks, then crosses warn near the end. Every other one
+    (even ids) has not got there yet: today it is still inside its thresholds. Its own dice
     (from the KPI's id), so the seed's other draws do not move."""
     dice = random.Random(kpi.id * 7919 + len(values))
     length = min(len(values) - 25, dice.randint(*CREEP_DAYS))
@@ -1099,7 +1100,10 @@ def _creep(values: list[float], kpi: _Kpi, noise: float) -> None:
         return
     start = len(values) - length
     level = sum(values[start - 7 : start]) / 7
-    end = kpi.warn + (kpi.alert - kpi.warn) * dice.uniform(0.15, 0.45)
+    if kpi.id % 2:  # it crossed warn lately
+        end = kpi.warn + (kpi.alert - kpi.warn) * dice.uniform(0.15, 0.45)
+    else:  # still inside the thresholds today, a sign of what is coming
+        end = level + (kpi.warn - level) * dice.uniform(0.6, 0.8)
     for j in range(length):
         share = (j + 1) / length
         values[start + j] = level + (end - level) * share + dice.gauss(0, noise * 0.8)
