@@ -23,7 +23,7 @@ import json
 import sqlite3
 from datetime import datetime
 
-from db import accountability_rules, kpi_rules
+from db import accountability_rules, kpi_rules, signals, xmr
 from db.clock import iso
 from db.convert import snapshot
 from db.errors import Conflict, NotFound
@@ -81,7 +81,9 @@ def to_alert(row: sqlite3.Row | dict, now: datetime) -> Alert:
 
 
 def apply_breach(store: Store, tx: _Transaction, kpi_id: int) -> Alert | None:
-    """Raise or close the KPI's alert for its newest reading (by time); return a raised one.
+    """Raise or close the KPI's alerts for its newest reading (by time): its threshold alert
+    and its signal alerts (``apply_signals``), as its ``alerts_mode`` asks; return a raised one
+    (the threshold's first).
 
     Called inside the write that added readings. A back-filled reading older than the newest
     one changes nothing: the breach state follows what the KPI measures now.
@@ -95,18 +97,23 @@ def apply_breach(store: Store, tx: _Transaction, kpi_id: int) -> Alert | None:
     if kpi is None or latest is None:
         return None
     open_alert = conn.execute(
-        "SELECT * FROM alerts WHERE kpi_id = ? AND closed_at IS NULL ORDER BY id DESC LIMIT 1",
+        "SELECT * FROM alerts WHERE kpi_id = ? AND closed_at IS NULL AND rule IS NULL"
+        " ORDER BY id DESC LIMIT 1",
         (kpi_id,),
     ).fetchone()
+    threshold = None if kpi["alerts_mode"] == "signals" else kpi["alert"]
     step = kpi_rules.breach_step(
-        latest["value"], kpi["alert"], kpi["direction"], open_alert is not None
+        latest["value"], threshold, kpi["direction"], open_alert is not None
     )
+    raised = apply_signals(store, tx, kpi, latest)
     if step == "raise":
         return _raise(store, tx, kpi, latest)
     if step == "close":
         assert open_alert is not None
         why = (
-            "its alert threshold was cleared"
+            "it raises signal alerts only"
+            if kpi["alerts_mode"] == "signals"
+            else "its alert threshold was cleared"
             if kpi["alert"] is None
             else f"{latest['value']:g} is back within {kpi['alert']:g}"
         )
@@ -117,27 +124,75 @@ def apply_breach(store: Store, tx: _Transaction, kpi_id: int) -> Alert | None:
             {"closed_at": tx.at},
             f"closed alert {open_alert['id']} on KPI {kpi['name']!r}: {why}",
         )
-    return None
+    return raised[0] if raised else None
 
 
-def _raise(store: Store, tx: _Transaction, kpi: sqlite3.Row, reading: sqlite3.Row) -> Alert:
+def apply_signals(
+    store: Store, tx: _Transaction, kpi: sqlite3.Row, latest: sqlite3.Row
+) -> list[Alert]:
+    """Raise an alert when a Western Electric signal on the KPI's bad side holds at its newest
+    reading (``xmr.active``; of several, the first rule in order: a limit crossed outranks a
+    run) and the KPI has no open signal alert; close it once no rule has fired on the bad side
+    for ``xmr.CLOSE_QUIET`` readings (twice a run's length, so a run that pauses for a reading
+    does not close and raise again), or when the KPI no longer raises signal alerts.
+
+    One drift is one alert, not one per rule that sees it: at most one open signal alert per
+    KPI (so at most one per KPI and rule), beside its threshold alert. Same owner, deadline,
+    escalation and notification as a threshold breach (``_raise``)."""
+    row = store.conn.execute(
+        "SELECT * FROM alerts WHERE kpi_id = ? AND closed_at IS NULL AND rule IS NOT NULL"
+        " ORDER BY id DESC LIMIT 1",
+        (kpi["id"],),
+    ).fetchone()
+    chart = None
+    if kpi["alerts_mode"] != "thresholds":
+        chart = signals.chart_for(store, kpi["id"], kpi["baseline_from"], kpi["baseline_to"])
+    if row is None:
+        active = sorted(xmr.active(chart, kpi["direction"]), key=lambda s: s.rule_id)
+        return [_raise(store, tx, kpi, latest, active[0])] if active else []
+    bad = xmr.bad_side(kpi["direction"])
+    if kpi["alerts_mode"] == "thresholds":
+        why = "it raises threshold alerts only"
+    elif chart is None:
+        why = "too few baseline readings for process limits"
+    elif all(xmr.quiet_since(chart, rule, bad) >= xmr.CLOSE_QUIET for rule in xmr.RULES):
+        why = f"no signal on its bad side for {xmr.CLOSE_QUIET} readings"
+    else:
+        return []
+    summary = f"closed alert {row['id']} on KPI {kpi['name']!r}: {why}"
+    _update(store, tx, row, {"closed_at": tx.at}, summary)
+    return []
+
+
+def _raise(
+    store: Store,
+    tx: _Transaction,
+    kpi: sqlite3.Row,
+    reading: sqlite3.Row,
+    signal: xmr.Signal | None = None,
+) -> Alert:
     path = json.loads(kpi["escalation"] or "[]")
     assignee = kpi_rules.chain(kpi["owner"], path, tx.actor)[0]
     raised = kpi_rules.parse_time(reading["at"])
     # The deadline runs from the breach or from now, whichever is later: a back-filled breach
     # still gives its owner a full day.
     due = kpi_rules.first_deadline(max(raised, tx.now))
+    rule = None if signal is None else signal.rule_id
+    words = None if signal is None else signal.rule_text
     cursor = store.conn.execute(
-        "INSERT INTO alerts (kpi_id, reading_id, raised_at, assignee, ack_due)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (kpi["id"], reading["id"], tx.at, assignee, iso(due)),
+        "INSERT INTO alerts (kpi_id, reading_id, raised_at, assignee, ack_due, rule, rule_text)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (kpi["id"], reading["id"], tx.at, assignee, iso(due), rule, words),
     )
     alert_id = cursor.lastrowid
     assert alert_id is not None
     row = store.conn.execute("SELECT * FROM alerts WHERE id = ?", (alert_id,)).fetchone()
+    what = (
+        f"{reading['value']:g} is beyond {kpi['alert']:g}" if signal is None else f"signal: {words}"
+    )
     summary = (
-        f"raised alert {alert_id} on KPI {kpi['name']!r}: {reading['value']:g} is beyond "
-        f"{kpi['alert']:g}; {assignee} to acknowledge by {iso(due)}"
+        f"raised alert {alert_id} on KPI {kpi['name']!r}: {what}; "
+        f"{assignee} to acknowledge by {iso(due)}"
     )
     tx.log("alert", alert_id, "create", summary, None, snapshot(row))
     data = {**dict(row), "kpi": kpi["name"], "kpi_owner": kpi["owner"]}
@@ -268,13 +323,15 @@ def get_alert(store: Store, alert_id: int) -> Alert:
     return to_alert(row, store.clock())
 
 
-def raised_by(store: Store, kpi_id: int, reading_id: int) -> Alert | None:
-    """The open alert ``reading_id`` raised, if it raised one."""
-    row = store.conn.execute(
-        _SELECT + " WHERE a.kpi_id = ? AND a.closed_at IS NULL AND a.reading_id = ?",
+def raised_by(store: Store, kpi_id: int, reading_id: int) -> list[Alert]:
+    """The open alerts ``reading_id`` raised (a threshold breach, signals), threshold first."""
+    rows = store.conn.execute(
+        _SELECT + " WHERE a.kpi_id = ? AND a.closed_at IS NULL AND a.reading_id = ?"
+        " ORDER BY a.rule IS NOT NULL, a.id",
         (kpi_id, reading_id),
-    ).fetchone()
-    return None if row is None else to_alert(row, store.clock())
+    )
+    now = store.clock()
+    return [to_alert(row, now) for row in rows]
 
 
 def alerts_of_kpi(store: Store, kpi_id: int) -> list[Alert]:
@@ -285,9 +342,14 @@ def alerts_of_kpi(store: Store, kpi_id: int) -> list[Alert]:
 
 
 def open_alerts_by_kpi(store: Store) -> dict[int, Alert]:
-    """Each KPI's open alert, if it has one."""
+    """Each KPI's open alert, if it has one; of several (a threshold breach and signals), the
+    one a person must act on first: waiting for acknowledgement, then the threshold's, then
+    the newest."""
     now = store.clock()
-    rows = store.conn.execute(_SELECT + " WHERE a.closed_at IS NULL ORDER BY a.raised_at")
+    rows = store.conn.execute(
+        _SELECT + " WHERE a.closed_at IS NULL"
+        " ORDER BY a.acknowledged_at IS NULL, a.rule IS NULL, a.raised_at, a.id"
+    )
     return {row["kpi_id"]: to_alert(row, now) for row in rows}
 
 

@@ -115,6 +115,10 @@ def check_kpi(kpi: KpiDraft) -> None:
         raise InvalidInput(
             "alert", kpi.alert, f"is better than warn {kpi.warn:g} ({better} is better)"
         )
+    if kpi.baseline_from and kpi.baseline_to and kpi.baseline_to < kpi.baseline_from:
+        raise InvalidInput(
+            "baseline-to", kpi.baseline_to.isoformat(), "is before the baseline's start"
+        )
     if kpi.benchmark_source is not None and kpi.benchmark is None:
         raise InvalidInput(
             "benchmark-source", kpi.benchmark_source, "needs a benchmark value (--benchmark)"

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from db import alerts, convert, kpi_rules
+from db import alerts, convert, kpi_rules, signals, xmr
 from db.clock import iso, parse_timestamp
 from db.connection import refuse_database_file
 from db.errors import Conflict, InvalidInput, NotFound
@@ -28,6 +28,7 @@ from db.models import (
     KpiDraft,
     KpiRow,
     ReadingDraft,
+    SignalMark,
     parse_number,
     validated,
 )
@@ -71,8 +72,15 @@ def row_of(
     now: datetime,
     slots: int,
     alert: Alert | None = None,
+    baseline: list[tuple[str, float]] | None = None,
 ) -> KpiRow:
+    """``baseline``: the KPI's baseline readings (db/signals.py); with them the row carries
+    the signals on its bad side that hold at the latest reading."""
     recent = kpi_rules.slots(readings, kpi.cadence, now, slots)
+    active: list[SignalMark] = []
+    if baseline is not None:
+        chart = signals.chart_of(baseline, readings)
+        active = signals.marks(chart, xmr.active(chart, kpi.direction), kpi.direction)
     trend, sign = kpi_rules.trend(
         [v for v in recent if v is not None], kpi.direction, kpi.baseline, kpi.target
     )
@@ -86,7 +94,15 @@ def row_of(
         cadence=kpi.cadence,
         now=now,
     )
-    return KpiRow(kpi=kpi, status=state, trend=trend, trend_sign=sign, recent=recent, alert=alert)
+    return KpiRow(
+        kpi=kpi,
+        status=state,
+        trend=trend,
+        trend_sign=sign,
+        recent=recent,
+        alert=alert,
+        signals=active,
+    )
 
 
 def kpi_rows(store: Store, slots: int = RECENT_SLOTS) -> list[KpiRow]:
@@ -94,9 +110,11 @@ def kpi_rows(store: Store, slots: int = RECENT_SLOTS) -> list[KpiRow]:
     now = store.clock()
     recent = _recent(store, now, slots)
     open_alerts = alerts.open_alerts_by_kpi(store)
+    kpis = store.list_kpis()
+    bases = signals.baselines(store, kpis)
     rows = [
-        row_of(kpi, recent.get(kpi.id, []), now, slots, open_alerts.get(kpi.id))
-        for kpi in store.list_kpis()
+        row_of(kpi, recent.get(kpi.id, []), now, slots, open_alerts.get(kpi.id), bases[kpi.id])
+        for kpi in kpis
     ]
     rows.sort(key=lambda r: (STATUS_ORDER.index(r.status), r.kpi.name.lower()))
     return rows
@@ -167,7 +185,9 @@ def kpi_detail(store: Store, name: str) -> KpiDetail:
     ]
     pairs = [(r.at, r.value) for r in readings]
     open_alert = alerts.open_alerts_by_kpi(store).get(kpi.id)
-    row = row_of(kpi, pairs, now, RECENT_SLOTS, open_alert)
+    base = signals.baselines(store, [kpi])[kpi.id]
+    row = row_of(kpi, pairs, now, RECENT_SLOTS, open_alert, base)
+    chart = signals.chart_of(base, pairs)
     actions = store.conn.execute(
         "SELECT id, title, phase, done_at FROM actions WHERE kpi_id = ? ORDER BY id", (kpi.id,)
     ).fetchall()
@@ -200,7 +220,43 @@ def kpi_detail(store: Store, name: str) -> KpiDetail:
             )
         )
     history = alerts.alerts_of_kpi(store, kpi.id)
-    return KpiDetail(row=row, readings=readings, changes=changes, alerts=history)
+    return KpiDetail(
+        row=row,
+        readings=readings,
+        changes=changes,
+        alerts=history,
+        limits=signals.limits_of(chart),
+        signals=signals.marks(chart, xmr.signals(chart), kpi.direction),
+    )
+
+
+def verdict_evidence(store: Store, action_id: int) -> str | None:
+    """One line of evidence for the Check -> Act verdict: has the linked KPI shifted since the
+    action entered Do (``xmr.shift_since``: limits from the twenty readings before Do, a run
+    of eight since on one side of that centre line)? Said either way, or ``None`` when the
+    action has no KPI or never entered Do. The person still decides."""
+    row = store.conn.execute(
+        "SELECT k.id, k.name, k.direction FROM actions a JOIN kpis k ON k.id = a.kpi_id"
+        " WHERE a.id = ?",
+        (action_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    entered = _entered_do(store, [action_id]).get(action_id)
+    if entered is None:
+        return None
+    before = store.conn.execute(
+        "SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at < ?"
+        " ORDER BY at DESC, id DESC LIMIT ?",
+        (row["id"], entered, xmr.BASELINE_READINGS),
+    ).fetchall()
+    since = store.conn.execute(
+        "SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at >= ? ORDER BY at, id",
+        (row["id"], entered),
+    ).fetchall()
+    readings = [(at, v) for at, v in reversed(before)] + [(at, v) for at, v in since]
+    shift = xmr.shift_since(readings, entered, row["direction"])
+    return xmr.shift_words(row["name"], action_id, shift, row["direction"])
 
 
 # --------------------------------------------------------------------------- editing
@@ -221,6 +277,9 @@ _COLUMNS = {  # KpiChanges field -> kpis column
     "escalation": "escalation",
     "benchmark": "benchmark",
     "benchmark_source": "benchmark_source",
+    "alerts_mode": "alerts_mode",
+    "baseline_from": "baseline_from",
+    "baseline_to": "baseline_to",
 }
 CLEARABLE = (
     "warn",
@@ -230,6 +289,8 @@ CLEARABLE = (
     "initiative",
     "benchmark",
     "benchmark_source",
+    "baseline_from",
+    "baseline_to",
 )
 
 
@@ -253,8 +314,9 @@ def edit_kpi(
             wanted["benchmark_source"] = None  # a source of no value means nothing
         if "initiative_id" in wanted and wanted["initiative_id"] is not None:
             wanted["initiative_id"] = store._initiative_id(wanted["initiative_id"])
-        if wanted.get("target_date") is not None:
-            wanted["target_date"] = wanted["target_date"].isoformat()
+        for column in ("target_date", "baseline_from", "baseline_to"):
+            if wanted.get(column) is not None:
+                wanted[column] = wanted[column].isoformat()
         if "escalation" in wanted:
             wanted["escalation"] = json.dumps(list(wanted["escalation"]))
         if "name" in wanted and wanted["name"].lower() != before["name"].lower():
@@ -301,6 +363,9 @@ def _draft_of(row: dict[str, Any]) -> KpiDraft:
         alert=row["alert"],
         benchmark=row["benchmark"],
         benchmark_source=row["benchmark_source"],
+        alerts_mode=row["alerts_mode"],
+        baseline_from=row["baseline_from"],
+        baseline_to=row["baseline_to"],
     )
 
 

@@ -28,6 +28,9 @@ KpiStatus = Literal["alert", "warn", "overdue", "no-data", "ok", "on-target"]
 STATUS_ORDER: tuple[KpiStatus, ...] = ("alert", "warn", "overdue", "no-data", "ok", "on-target")
 Trend = Literal["better", "worse", "flat", "unknown"]
 Cadence = Literal["daily", "weekly", "monthly"]
+# Which alerts a KPI raises: threshold breaches, process-behaviour signals (db/xmr.py), or both.
+AlertsMode = Literal["thresholds", "signals", "both"]
+ALERTS_MODES: tuple[AlertsMode, ...] = ("thresholds", "signals", "both")
 
 TITLE_MAX = 200
 NAME_MAX = 100
@@ -202,6 +205,9 @@ class KpiDraft(Draft):
     escalation: list[Login] = Field(default_factory=list)
     benchmark: Number | None = None
     benchmark_source: Notes | None = None
+    alerts_mode: AlertsMode = "both"
+    baseline_from: date | None = None  # the XmR limits' period (None: the first readings)
+    baseline_to: date | None = None
 
 
 class KpiChanges(Draft):
@@ -222,6 +228,9 @@ class KpiChanges(Draft):
     escalation: list[Login] | None = None
     benchmark: Number | None = None
     benchmark_source: Notes | None = None
+    alerts_mode: AlertsMode | None = None
+    baseline_from: date | None = None
+    baseline_to: date | None = None
     clear: frozenset[str] = frozenset()
 
 
@@ -291,6 +300,9 @@ class Kpi(Record):
     benchmark: float | None
     benchmark_source: str | None
     initiative_id: int | None
+    alerts_mode: AlertsMode = "both"
+    baseline_from: str | None = None
+    baseline_to: str | None = None
     initiative: str | None = None
     latest_value: float | None = None
     latest_at: str | None = None
@@ -324,8 +336,37 @@ class Alert(Record):
     ack_note: str | None
     closed_at: str | None
     version: int
+    # The Western Electric rule that raised it ("we4") and its words; None: the threshold.
+    rule: str | None = None
+    rule_text: str | None = None
     # Derived from the clock when read: unacknowledged and open past its first deadline.
     overdue: bool = False
+
+
+class Limits(Record):
+    """A KPI's XmR chart (db/xmr.py ``XmrChart``): centre line, natural process limits."""
+
+    centre: float
+    mr_bar: float
+    lower: float
+    upper: float
+    url: float
+    sigma: float
+    baseline_first: str  # the times of the first and last baseline readings
+    baseline_last: str
+    baseline_count: int
+
+
+class SignalMark(Record):
+    """One Western Electric signal (db/xmr.py ``Signal``), by the times of its readings."""
+
+    rule: str
+    rule_text: str
+    side: Literal["up", "down"]
+    bad: bool  # on the KPI's bad side
+    first_at: str
+    at: str
+    points: list[str]  # the times of the readings it covers
 
 
 class KpiRow(Record):
@@ -337,6 +378,8 @@ class KpiRow(Record):
     trend_sign: int  # 1 rising, -1 falling, 0 flat or unknown
     recent: list[float | None]  # one per cadence period, oldest first; None: not measured
     alert: Alert | None = None  # the open alert, if any
+    # Process-behaviour signals in the bad direction holding at the latest reading (db/xmr.py)
+    signals: list[SignalMark] = Field(default_factory=list)
 
 
 class ActionChange(Record):
@@ -360,6 +403,8 @@ class KpiDetail(Record):
     readings: list[Reading]
     changes: list[ActionChange]
     alerts: list[Alert]
+    limits: Limits | None = None  # None: too few baseline readings for a chart
+    signals: list[SignalMark] = Field(default_factory=list)  # every signal in the year shown
 
 
 class Checkin(Record):

@@ -203,6 +203,7 @@ def due_notices(store: Store) -> list[nrules.Notice]:
                 level=standing.level,
                 ack_due=iso(standing.ack_due),
                 previous=previous,
+                rule_text=row["rule_text"],
             )
         )
     actions = [

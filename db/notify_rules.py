@@ -50,6 +50,7 @@ class AlertFact:
     level: int
     ack_due: str
     previous: str | None  # who held it before the current person (escalations only)
+    rule_text: str | None = None  # a signal alert's rule ("8 readings in a row above ...")
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,9 @@ class Notice:
 def alert_notices(alert: AlertFact) -> list[Notice]:
     base = f"alert:{alert.id}:level:{alert.level}"
     what = f"alert {alert.id} on KPI {alert.kpi!r}"
-    if alert.value is not None and alert.threshold is not None:
+    if alert.rule_text is not None:
+        what += f": signal, {alert.rule_text}"
+    elif alert.value is not None and alert.threshold is not None:
         what += f": {alert.value:g} {alert.unit} is beyond {alert.threshold:g}"
     ack = f"acknowledge by {alert.ack_due}: pdca alerts ack {alert.id} MESSAGE"
     if alert.level == 0:

@@ -380,6 +380,20 @@ def _notify(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
+def _signals(conn: sqlite3.Connection) -> None:
+    """Process-behaviour signals (db/xmr.py): per KPI, which alerts it raises (threshold
+    breaches, Western Electric signals, or both) and the period its XmR limits come from
+    (NULL: the first readings); per alert, the rule that raised it (NULL: the threshold)."""
+    conn.execute(
+        "ALTER TABLE kpis ADD COLUMN alerts_mode TEXT NOT NULL DEFAULT 'both'"
+        " CHECK (alerts_mode IN ('thresholds', 'signals', 'both'))"
+    )
+    conn.execute("ALTER TABLE kpis ADD COLUMN baseline_from TEXT")
+    conn.execute("ALTER TABLE kpis ADD COLUMN baseline_to TEXT")
+    conn.execute("ALTER TABLE alerts ADD COLUMN rule TEXT")
+    conn.execute("ALTER TABLE alerts ADD COLUMN rule_text TEXT")
+
+
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
 
 MIGRATIONS: list[Migration] = [
@@ -389,6 +403,7 @@ MIGRATIONS: list[Migration] = [
     ("0004_kpis", _kpis),
     ("0005_ids_never_reused", _ids_never_reused),
     ("0006_notify", _notify),
+    ("0007_signals", _signals),
 ]
 
 

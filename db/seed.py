@@ -326,7 +326,8 @@ CHECKIN_COLUMNS = ("id", "action_id", "at", "author", "status", "kind", "result"
 KPI_COLUMNS = (
     "id", "name", "unit", "direction", "baseline", "target", "target_date", "warn", "alert",
     "cadence", "owner", "escalation", "perspective", "benchmark", "benchmark_source",
-    "initiative_id", "created_at", "updated_at", "version",
+    "initiative_id", "created_at", "updated_at", "version", "alerts_mode", "baseline_from",
+    "baseline_to",
 )  # fmt: skip
 
 # One staged event: (at, tx group, position in the group, actor, entity, entity_id, op,
@@ -392,7 +393,7 @@ class _Kpi:
     target: float
     warn: float
     alert: float
-    pattern: str  # improving, flat, warn (drifts past warn), alert (drifts past alert)
+    pattern: str  # improving, flat, warn (drifts past warn), alert (past alert), creep (slowly)
 
 
 @dataclass
@@ -973,7 +974,7 @@ def _write_kpis(conn: sqlite3.Connection, world: _World, moment: int) -> None:
     ]  # fmt: skip
     rows = []
     for number, ((template, scope), pattern) in enumerate(
-        zip(combos[:count], _kpi_patterns(count, rng), strict=True), start=1
+        zip(combos[:count], _creeping(_kpi_patterns(count, rng)), strict=True), start=1
     ):
         kpi = _make_kpi(number, template, scope, pattern, world)
         world.kpis.append(kpi)
@@ -1025,6 +1026,7 @@ def _kpi_row(kpi: _Kpi, world: _World, moment: int) -> dict[str, Any]:
         "benchmark": None if benchmark is None else float(benchmark),
         "benchmark_source": template.source if benchmark is not None else None,
         "initiative_id": kpi.initiative_id, "created_at": at, "updated_at": at, "version": 1,
+        "alerts_mode": "both", "baseline_from": None, "baseline_to": None,
     }  # fmt: skip
 
 
@@ -1042,6 +1044,8 @@ def _series(kpi: _Kpi, days: int, rng: random.Random) -> list[float]:
         values.append(value)
     if kpi.pattern in ("warn", "alert"):
         _drift(values, kpi, rng, noise)
+    if kpi.pattern == "creep":
+        _creep(values, kpi, noise)
     high = 100.0 if kpi.template.unit == "%" else float("inf")
     return [round(min(high, max(0.0, v)), kpi.template.decimals) for v in values]
 
@@ -1063,6 +1067,46 @@ def _drift(values: list[float], kpi: _Kpi, rng: random.Random, noise: float) -> 
         if kpi.pattern == "warn":  # never past alert on the way
             value = min(value, kpi.alert - step) if span > 0 else max(value, kpi.alert + step)
         values[len(values) - length + j] = value
+
+
+CREEP_EVERY = 8  # of the KPIs that would not drift, one in eight creeps instead
+CREEP_DAYS = (45, 90)  # how long the creep takes, in days
+
+
+def _creeping(patterns: list[str]) -> list[str]:
+    """Turn one in ``CREEP_EVERY`` steady KPIs (improving or flat) into a creep: the slow
+    drift a process-behaviour chart sees weeks before a threshold does (db/xmr.py). Chosen
+    without the seed's dice, so everything else seeded stays as it was."""
+    steady = 0
+    out = []
+    for pattern in patterns:
+        if pattern in ("improving", "flat"):
+            if steady % CREEP_EVERY == 2:
+                pattern = "creep"
+            steady += 1
+        out.append(pattern)
+    return out
+
+
+def _creep(values: list[float], kpi: _Kpi, noise: float) -> None:
+    """A slow shift over the last six weeks to three months, from where the KPI stood to a
+    little past warn (still short of alert), under the same day-to-day noise: the drift
+    stays inside the thresholds for weeks, then crosses warn near the end. Every other one
+    (even ids) has not got there yet: today it is still inside its thresholds. Its own dice
+    (from the KPI's id), so the seed's other draws do not move."""
+    dice = random.Random(kpi.id * 7919 + len(values))
+    length = min(len(values) - 25, dice.randint(*CREEP_DAYS))
+    if length < 20:
+        return
+    start = len(values) - length
+    level = sum(values[start - 7 : start]) / 7
+    if kpi.id % 2:  # it crossed warn lately
+        end = kpi.warn + (kpi.alert - kpi.warn) * dice.uniform(0.15, 0.45)
+    else:  # still inside the thresholds today, a sign of what is coming
+        end = level + (kpi.warn - level) * dice.uniform(0.6, 0.8)
+    for j in range(length):
+        share = (j + 1) / length
+        values[start + j] = level + (end - level) * share + dice.gauss(0, noise * 0.8)
 
 
 def _write_readings(conn: sqlite3.Connection, world: _World, report: Progress) -> None:
@@ -1099,7 +1143,8 @@ def _write_readings(conn: sqlite3.Connection, world: _World, report: Progress) -
 
 ALERT_COLUMNS = (
     "id", "kpi_id", "reading_id", "raised_at", "assignee", "ack_due", "escalation_level",
-    "acknowledged_at", "acknowledged_by", "ack_note", "closed_at", "version",
+    "acknowledged_at", "acknowledged_by", "ack_note", "closed_at", "version", "rule",
+    "rule_text",
 )  # fmt: skip
 
 
@@ -1131,7 +1176,8 @@ def _write_alerts(conn: sqlite3.Connection, world: _World) -> None:
                     "id": len(rows) + 1, "kpi_id": kpi.id, "reading_id": reading_id,
                     "raised_at": at, "assignee": people[0], "ack_due": iso(due),
                     "escalation_level": 0, "acknowledged_at": None, "acknowledged_by": None,
-                    "ack_note": None, "closed_at": None, "version": 1,
+                    "ack_note": None, "closed_at": None, "version": 1, "rule": None,
+                    "rule_text": None,
                 }  # fmt: skip
                 rows.append(current)
                 summary = f"raised alert {current['id']} on KPI {kpi.name!r}"

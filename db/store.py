@@ -809,8 +809,8 @@ class Store:
             cursor = self.conn.execute(
                 "INSERT INTO kpis (name, unit, direction, baseline, target, target_date, warn,"
                 " alert, cadence, owner, perspective, initiative_id, created_at, updated_at,"
-                " escalation, benchmark, benchmark_source)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " escalation, benchmark, benchmark_source, alerts_mode, baseline_from,"
+                " baseline_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     draft.name,
                     draft.unit,
@@ -829,6 +829,9 @@ class Store:
                     json.dumps(draft.escalation),
                     draft.benchmark,
                     draft.benchmark_source,
+                    draft.alerts_mode,
+                    draft.baseline_from.isoformat() if draft.baseline_from else None,
+                    draft.baseline_to.isoformat() if draft.baseline_to else None,
                 ),
             )
             row = self._row("kpi", cursor.lastrowid)

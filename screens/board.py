@@ -462,10 +462,11 @@ class BoardScreen(Screen[None]):
                 return
             action = saved  # the move is checked against the version just saved
         elif target == "act":
+            evidence = kpis.verdict_evidence(self.store, action.id)
             chosen = await self.app.push_screen_wait(
                 ChoiceModal(
                     heading=f"#{action.id} to Act: the verdict",
-                    prompt="Did the change work?",
+                    prompt=(f"{evidence}\n" if evidence else "") + "Did the change work?",
                     choices=VERDICT_CHOICES,
                 )
             )

@@ -15,17 +15,18 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual_plotext import PlotextPlot
 
-from db import kpis
+from db import kpis, xmr
 from db.errors import PdcaError
 from db.kpi_rules import CHANGE_WINDOW_DAYS, parse_time
 from db.models import KpiDetail, number_problem
 from screens.context import context_of
 from screens.kpis import AcknowledgesAlerts, refresh_header
-from widgets.kpi_table import STATUS_MARKS, STATUS_WORDS, number
+from widgets.kpi_table import SIGNAL_MARK, STATUS_MARKS, STATUS_WORDS, number
 from widgets.status_bar import StatusBar
 from widgets.text import literal
 
@@ -36,8 +37,15 @@ LINES = {
     "warn": ("~", "orange"),
     "alert": ("!", "red"),
     "benchmark": ("b", "cyan"),
+    "centre": ("-", "white"),
+    "limits": (":", "yellow"),
 }
 DO_MARK, DONE_MARK = "»", "✓"
+# Readings in a signal: bad side and good side, told apart by shape as well as colour.
+SIGNAL_MARKS = {
+    True: (SIGNAL_MARK, "red", "signal (worse)"),
+    False: ("o", "green", "signal (better)"),
+}
 
 
 class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
@@ -48,8 +56,9 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
 
     DEFAULT_CSS = """
     KpiDetailScreen #kpi-facts { height: auto; padding: 0 1; }
-    KpiDetailScreen #kpi-chart { height: 1fr; min-height: 8; }
-    KpiDetailScreen #kpi-changes { height: auto; max-height: 12; padding: 0 1; }
+    KpiDetailScreen #kpi-chart { height: 1fr; min-height: 13; }
+    KpiDetailScreen #kpi-changes-box { height: auto; max-height: 12; }
+    KpiDetailScreen #kpi-changes { height: auto; padding: 0 1; }
     """
 
     def __init__(self, name: str) -> None:
@@ -63,7 +72,8 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
         yield bar
         yield Static(id="kpi-facts")
         yield PlotextPlot(id="kpi-chart")
-        yield Static(id="kpi-changes")
+        with VerticalScroll(id="kpi-changes-box", can_focus=False):
+            yield Static(id="kpi-changes")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -103,16 +113,15 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
             plt.title("no readings yet")
             plot.refresh()
             return
-        levels = [v for _, v in points] + [kpi.baseline, kpi.target, kpi.warn, kpi.alert]
+        limits = detail.limits
+        bands = [] if limits is None else [limits.centre, limits.lower, limits.upper]
+        levels = [v for _, v in points] + [kpi.baseline, kpi.target, kpi.warn, kpi.alert, *bands]
         if any(v is not None and number_problem(v) for v in levels):
             # Values pdca now refuses, kept from an older release: plotext cannot scale them.
             plt.title("readings beyond ±1e15 (from an older pdca): no chart; see pdca kpi show")
             plot.refresh()
             return
         left, right = min(x for x, _ in points), 0.0
-        for segment in runs(points, gap=1.5 if kpi.cadence == "daily" else 8.0):
-            xs, ys = zip(*segment, strict=True)
-            plt.plot(list(xs), list(ys), marker="braille", color="blue")
         for name, value in (("baseline", kpi.baseline), ("target", kpi.target),
                             ("warn", kpi.warn), ("alert", kpi.alert),
                             ("benchmark", kpi.benchmark)):  # fmt: skip
@@ -120,11 +129,28 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
                 marker, colour = LINES[name]
                 label = f"{name} {number(value)}"
                 plt.plot([left, right], [value, value], marker=marker, color=colour, label=label)
-        values = [v for _, v in points] + [
-            v
-            for v in (kpi.baseline, kpi.target, kpi.warn, kpi.alert, kpi.benchmark)
-            if v is not None
-        ]
+        if limits is not None:  # the process's own voice: centre line and natural limits
+            marker, colour = LINES["centre"]
+            plt.plot([left, right], [limits.centre] * 2, marker=marker, color=colour,
+                     label=f"centre {number(limits.centre)}")  # fmt: skip
+            marker, colour = LINES["limits"]
+            label = f"limits {number(limits.lower)}..{number(limits.upper)}"
+            plt.plot([left, right], [limits.upper] * 2, marker=marker, color=colour, label=label)
+            plt.plot([left, right], [limits.lower] * 2, marker=marker, color=colour)
+        # The readings over the reference lines, the signals over the readings.
+        for segment in runs(points, gap=1.5 if kpi.cadence == "daily" else 8.0):
+            xs, ys = zip(*segment, strict=True)
+            plt.plot(list(xs), list(ys), marker="braille", color="blue")
+        self.draw_signals(detail, now)
+        values = (
+            [v for _, v in points]
+            + bands
+            + [
+                v
+                for v in (kpi.baseline, kpi.target, kpi.warn, kpi.alert, kpi.benchmark)
+                if v is not None
+            ]
+        )
         low, high = min(values), max(values)
         labelled = set()
         for change in detail.changes:
@@ -142,6 +168,20 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
         plt.xlabel("days before today")
         plt.title(literal(f"{kpi.name} ({kpi.unit})"))  # plotext output is read as ANSI
         plot.refresh()
+
+    def draw_signals(self, detail: KpiDetail, now: datetime) -> None:
+        """The readings in signals on the worse side (``↯``), over the line."""
+        plt = self.query_one("#kpi-chart", PlotextPlot).plt
+        value_at = {r.at: r.value for r in detail.readings}
+        # Only the worse side: the better side of an improving KPI would cover the whole line
+        # (kpi show lists both).
+        for bad in (True,):
+            times = sorted({t for s in detail.signals if s.bad == bad for t in s.points})
+            shown = [t for t in times if t in value_at]
+            if shown:
+                marker, colour, label = SIGNAL_MARKS[bad]
+                plt.scatter([days_ago(t, now) for t in shown], [value_at[t] for t in shown],
+                            marker=marker, color=colour, label=label)  # fmt: skip
 
     def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
         return [
@@ -181,14 +221,27 @@ def facts(detail: KpiDetail) -> Text:
     if kpi.benchmark is not None:
         source = f" ({literal(kpi.benchmark_source)})" if kpi.benchmark_source else ""
         text.append(f"  benchmark {number(kpi.benchmark)}{source}")
+    limits = detail.limits
+    text.append("\n")
+    if limits is None:
+        text.append("process limits: too few baseline readings yet", style="dim")
+    else:
+        text.append(
+            f"centre {number(limits.centre)}  limits {number(limits.lower)}.."
+            f"{number(limits.upper)} (: on the chart, from {limits.baseline_count} readings)"
+        )
+        now = xmr.short([s.rule for s in row.signals])
+        if now:
+            text.append(f"  {SIGNAL_MARK} signal: {now}", style="bold")
     alert = row.alert
     if alert is not None:
         text.append("\n")
         if alert.acknowledged_at is None:
             late = "  OVERDUE" if alert.overdue else ""
+            rule = f" ({alert.rule_text})" if alert.rule_text else ""
             text.append(
-                f"⚑ alert {alert.id}: waiting for {literal(alert.assignee)} to acknowledge by "
-                f"{alert.ack_due}{late}  (a acknowledges)",
+                f"⚑ alert {alert.id}{rule}: waiting for {literal(alert.assignee)} to "
+                f"acknowledge by {alert.ack_due}{late}  (a acknowledges)",
                 style="bold",
             )
         else:

@@ -36,6 +36,8 @@ CLEARABLE = {  # option -> KpiChanges field that 'none' empties
     "initiative": "initiative",
     "benchmark": "benchmark",
     "benchmark_source": "benchmark_source",
+    "baseline_from": "baseline_from",
+    "baseline_to": "baseline_to",
 }
 REQUIRED = ("unit", "perspective")  # 'none' would clear them, and a KPI needs them
 
@@ -71,6 +73,22 @@ def _field_options(required: bool):
             click.option("--benchmark", metavar="VALUE", help=f"External reference{none}."),
             click.option("--benchmark-source", metavar="TEXT", help="Where the benchmark is from."),
             click.option("--initiative", metavar="NAME", help=f"The initiative it measures{none}."),
+            click.option(
+                "--alerts",
+                "alerts_mode",
+                type=click.Choice(["thresholds", "signals", "both"]),
+                help="Which alerts it raises: threshold breaches, process signals, or both.",
+            ),
+            click.option(
+                "--baseline-from",
+                metavar="DATE",
+                help=f"First day of the period its process limits come from{none}.",
+            ),
+            click.option(
+                "--baseline-to",
+                metavar="DATE",
+                help=f"Last day of that period (default: the first 20 readings){none}.",
+            ),
         ]
         for option in reversed(options):
             command = option(command)
@@ -119,7 +137,11 @@ def kpi_add(session: Session, name: str, as_json: bool, **given: Any) -> None:
         "initiative": given["initiative"],
         "benchmark": _number("benchmark", given["benchmark"]),
         "benchmark_source": given["benchmark_source"],
+        "baseline_from": _date(session, "baseline-from", given["baseline_from"]),
+        "baseline_to": _date(session, "baseline-to", given["baseline_to"]),
     }
+    if given["alerts_mode"]:
+        values["alerts_mode"] = given["alerts_mode"]
     if given["cadence"]:
         values["cadence"] = given["cadence"]
     if given["perspective"] is not None:
@@ -169,6 +191,9 @@ def kpi_edit(session: Session, name: str, new_name, as_json: bool, **given: Any)
         "escalation": _logins(given["escalate_to"]),
         "benchmark": _number("benchmark", given["benchmark"]),
         "benchmark_source": given["benchmark_source"],
+        "alerts_mode": given["alerts_mode"],
+        "baseline_from": _date(session, "baseline-from", given["baseline_from"]),
+        "baseline_to": _date(session, "baseline-to", given["baseline_to"]),
         "clear": frozenset(clear),
     }
     changes = validated(KpiChanges, **values)
@@ -199,10 +224,11 @@ def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_j
 
     def text() -> None:
         click.echo(f"recorded {result.value:g} for {printable(result.kpi)} at {result.at}")
-        if raised is not None:
+        for alert in raised:
+            why = f" (signal: {alert.rule_text})" if alert.rule_text else ""
             click.echo(
-                f"raised alert {raised.id}: {printable(raised.assignee)} to acknowledge "
-                f"by {raised.ack_due}"
+                f"raised alert {alert.id}{why}: {printable(alert.assignee)} to acknowledge "
+                f"by {alert.ack_due}"
             )
 
     _emit(as_json, result, text)
@@ -233,6 +259,7 @@ def _row_json(row: Any) -> dict[str, Any]:
         status=row.status,
         trend=row.trend,
         open_alert=None if row.alert is None else row.alert.model_dump(mode="json"),
+        signals=[s.model_dump(mode="json") for s in row.signals],
     )
     return data
 
@@ -258,14 +285,14 @@ def kpi_list(session: Session, as_json: bool) -> None:
             "-" if r.kpi.latest_value is None else f"{r.kpi.latest_value:g} {r.kpi.unit}",
             f"{r.kpi.target:g}",
             "-" if r.trend == "unknown" else f"{TREND_WORDS[r.trend_sign]} ({r.trend})",
+            _signal_cell(r.signals),
             r.kpi.owner or "-",
             r.kpi.perspective,
         ]
         for r in rows
     ]
-    click.echo(
-        table(["NAME", "STATUS", "LATEST", "TARGET", "TREND", "OWNER", "PERSPECTIVE"], lines)
-    )
+    head = ["NAME", "STATUS", "LATEST", "TARGET", "TREND", "SIGNAL", "OWNER", "PERSPECTIVE"]
+    click.echo(table(head, lines))
 
 
 @kpi.command("show")
@@ -305,6 +332,9 @@ def kpi_show(session: Session, name: str, as_json: bool) -> None:
         f"  perspective  {k.perspective}",
         f"  benchmark    {benchmark}",
         f"  initiative   {k.initiative or '-'}",
+        f"  alerts on    {ALERTS_WORDS[k.alerts_mode]}",
+        "",
+        *_limits_lines(detail),
         "",
         f"linked actions ({len(detail.changes)}): mean {28} days before Do against after done",
     ]
@@ -316,6 +346,53 @@ def kpi_show(session: Session, name: str, as_json: bool) -> None:
     lines += [f"  {_alert_line(a)}" for a in detail.alerts] or ["  none"]
     lines += ["", f"readings: {len(detail.readings)} in the last year"]
     click.echo("\n".join(printable(line) for line in lines))
+
+
+ALERTS_WORDS = {
+    "both": "threshold breaches and process signals",
+    "thresholds": "threshold breaches only",
+    "signals": "process signals only",
+}
+SIGNALS_SHOWN = 10  # kpi show lists the newest signals of the year; --json carries them all
+
+
+def _signal_cell(found: list[Any]) -> str:
+    from db import xmr
+
+    return xmr.short([s.rule for s in found]) or "-"
+
+
+def _limits_lines(detail: Any) -> list[str]:
+    """The XmR chart's limits and the year's signals, newest first, for ``kpi show``."""
+    k, limits = detail.row.kpi, detail.limits
+    period = (
+        f"{k.baseline_from or 'start'} to {k.baseline_to or 'now'}"
+        if k.baseline_from or k.baseline_to
+        else "the first readings"
+    )
+    if limits is None:
+        return [f"process limits: too few baseline readings yet ({period})"]
+    lines = [
+        f"process limits (XmR, baseline {period}: {limits.baseline_count} readings"
+        f" {limits.baseline_first[:10]} to {limits.baseline_last[:10]})",
+        f"  centre       {limits.centre:.4g} {k.unit}",
+        f"  limits       {limits.lower:.4g} to {limits.upper:.4g} (mean moving range "
+        f"{limits.mr_bar:.4g}, upper range limit {limits.url:.4g})",
+    ]
+    now = ", ".join(s.rule_text for s in detail.row.signals)
+    lines.append(f"  signal now   {now or 'none on the bad side'}")
+    shown = list(reversed(detail.signals))[:SIGNALS_SHOWN]
+    lines.append(f"signals in the last year ({len(detail.signals)}):")
+    for s in shown:
+        span = s.at[:10] if s.first_at[:10] == s.at[:10] else f"{s.first_at[:10]}..{s.at[:10]}"
+        side = "worse" if s.bad else "better"
+        count = f"{len(s.points)} reading" + ("s" if len(s.points) != 1 else "")
+        lines.append(f"  {span}  {s.rule_text} ({side}, {count})")
+    if len(detail.signals) > SIGNALS_SHOWN:
+        lines.append(f"  and {len(detail.signals) - SIGNALS_SHOWN} older (--json lists them)")
+    if not detail.signals:
+        lines.append("  none: routine variation")
+    return lines
 
 
 # --------------------------------------------------------------------------- alerts
@@ -330,7 +407,8 @@ def _alert_line(a: Any) -> str:
         state = f"waiting for {a.assignee} by {a.ack_due}"
         state += f" (escalated {a.escalation_level}x)" if a.escalation_level else ""
         state += "  OVERDUE" if a.overdue else ""
-    return f"{a.id}  {a.kpi}  raised {a.raised_at}  {state}"
+    why = f"  signal: {a.rule_text}" if a.rule_text else ""
+    return f"{a.id}  {a.kpi}  raised {a.raised_at}{why}  {state}"
 
 
 @click.group(invoke_without_command=True)

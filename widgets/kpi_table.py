@@ -43,6 +43,9 @@ STATUS_WORDS = {
 TREND_ARROWS = {1: "↗", -1: "↘", 0: "→"}
 
 
+SIGNAL_MARK = "↯"
+
+
 def number(value: float | None) -> str:
     if value is None:
         return "-"
@@ -271,7 +274,10 @@ class KpiTable(ScrollView, can_focus=True):
         state = f"kpi-table--{row.status}"
         waiting = row.alert is not None and row.alert.acknowledged_at is None
         parts = [(STATUS_MARKS[row.status] + " ", state)]
-        name = ("⚑ " if waiting else "") + literal(kpi.name)
+        # ⚑ an alert waiting; ↯ a process signal on the bad side now (db/xmr.py), which can
+        # show a drift before any threshold does.
+        name = ("⚑ " if waiting else "") + (f"{SIGNAL_MARK} " if row.signals else "")
+        name += literal(kpi.name)
         parts.append(cell(name, layout.name, "kpi-table--alert" if waiting else "kpi-table--name"))
         if layout.status:
             parts.append(cell(STATUS_WORDS[row.status], layout.status, state))

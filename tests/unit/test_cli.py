@@ -749,6 +749,7 @@ def test_kpi_record_and_list(ok, js, db_path: Path) -> None:
         "LATEST",
         "TARGET",
         "TREND",
+        "SIGNAL",
         "OWNER",
         "PERSPECTIVE",
     ]
@@ -758,6 +759,7 @@ def test_kpi_record_and_list(ok, js, db_path: Path) -> None:
         "27.5 h",
         "24",
         "falling (better)",
+        "-",
         "-",
         "quality",
     ]

@@ -1,0 +1,142 @@
+"""Process-behaviour signals over the store: the readings an XmR chart's limits come from, the
+chart of a KPI, and signals as models. The rules themselves are pure, in db/xmr.py.
+
+A KPI's baseline (where its limits come from) is, by default, its first ``BASELINE_READINGS``
+readings ever: stable, so a slow drift shows against where the process started. ``pdca kpi
+edit --baseline-from DATE --baseline-to DATE`` sets a period instead: both, the readings
+within it; only ``from``, the first twenty from that day; only ``to``, the last twenty up to
+that day. Every reader (the KPIs view, ``kpi list``, ``kpi show``, the detail, the alerts)
+takes the same baseline and applies the same rules, so they agree.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from db import xmr
+from db.models import Limits, SignalMark
+from db.store import Store
+
+Pairs = list[tuple[str, float]]
+N = xmr.BASELINE_READINGS
+_MAX_BASELINE = 1000  # a period of years of daily readings is still a baseline, just long
+
+
+def _day_after(day: str) -> str:
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+
+
+def _custom(conn: sqlite3.Connection, kpi_id: int, start: str | None, end: str | None) -> Pairs:
+    if start and end:
+        sql = "SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at >= ? AND at < ?"
+        rows = conn.execute(sql + " ORDER BY at, id LIMIT ?", (kpi_id, start, _day_after(end),
+                                                                _MAX_BASELINE))  # fmt: skip
+        return [(at, v) for at, v in rows]
+    if start:
+        rows = conn.execute(
+            "SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at >= ?"
+            " ORDER BY at, id LIMIT ?",
+            (kpi_id, start, N),
+        )
+        return [(at, v) for at, v in rows]
+    assert end is not None
+    rows = conn.execute(
+        "SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at < ?"
+        " ORDER BY at DESC, id DESC LIMIT ?",
+        (kpi_id, _day_after(end), N),
+    )
+    return [(at, v) for at, v in reversed(rows.fetchall())]
+
+
+def baselines(store: Store, kpis: Sequence[Any]) -> dict[int, Pairs]:
+    """Each KPI's baseline readings (``kpis``: anything with ``id``, ``baseline_from`` and
+    ``baseline_to``). The default ones in ONE query walking the (kpi_id, at) index up to each
+    KPI's twentieth reading."""
+    found: dict[int, Pairs] = defaultdict(list)
+    default = [k.id for k in kpis if not (k.baseline_from or k.baseline_to)]
+    if default:
+        marks = ", ".join("?" for _ in default)
+        rows = store.conn.execute(
+            "SELECT r.kpi_id, r.at, r.value FROM kpis k JOIN kpi_readings r ON r.kpi_id = k.id"
+            " AND r.at <= coalesce((SELECT r2.at FROM kpi_readings r2 WHERE r2.kpi_id = k.id"
+            f"   ORDER BY r2.at LIMIT 1 OFFSET {N - 1}), '9999')"
+            f" WHERE k.id IN ({marks}) ORDER BY r.kpi_id, r.at, r.id",
+            default,
+        )
+        for kpi_id, at, value in rows:
+            if len(found[kpi_id]) < N:
+                found[kpi_id].append((at, value))
+    for k in kpis:
+        if k.baseline_from or k.baseline_to:
+            found[k.id] = _custom(store.conn, k.id, k.baseline_from, k.baseline_to)
+    return found
+
+
+def chart_of(baseline: Pairs, later: Sequence[tuple[str, float]]) -> xmr.XmrChart | None:
+    """The chart of the baseline followed by the ``later`` readings after it (those within or
+    before the baseline are in it or left out: the chart runs forward from the baseline)."""
+    if not baseline:
+        return None
+    end = baseline[-1][0]
+    points = list(baseline) + [(at, v) for at, v in later if at > end]
+    return xmr.chart(points, (0, len(baseline)))
+
+
+def chart_for(
+    store: Store, kpi_id: int, baseline_from: str | None, baseline_to: str | None, recent: int = 40
+) -> xmr.XmrChart | None:
+    """One KPI's chart on its baseline and its newest ``recent`` readings (what alerts use:
+    no rule looks back more than eight readings from the newest)."""
+    base = baselines(store, [_Facts(kpi_id, baseline_from, baseline_to)])[kpi_id]
+    rows = store.conn.execute(
+        "SELECT at, value FROM kpi_readings WHERE kpi_id = ? ORDER BY at DESC, id DESC LIMIT ?",
+        (kpi_id, recent),
+    ).fetchall()
+    return chart_of(base, [(at, v) for at, v in reversed(rows)])
+
+
+@dataclass(frozen=True)
+class _Facts:
+    id: int
+    baseline_from: str | None
+    baseline_to: str | None
+
+
+def limits_of(c: xmr.XmrChart | None) -> Limits | None:
+    if c is None:
+        return None
+    start, end = c.baseline
+    return Limits(
+        centre=c.centre,
+        mr_bar=c.mr_bar,
+        lower=c.lower,
+        upper=c.upper,
+        url=c.url,
+        sigma=c.sigma,
+        baseline_first=c.points[start][0],
+        baseline_last=c.points[end - 1][0],
+        baseline_count=end - start,
+    )
+
+
+def marks(c: xmr.XmrChart | None, found: Sequence[xmr.Signal], direction: str) -> list[SignalMark]:
+    if c is None:
+        return []
+    bad = xmr.bad_side(direction)  # type: ignore[arg-type]
+    return [
+        SignalMark(
+            rule=s.rule_id,
+            rule_text=s.rule_text,
+            side=s.side,
+            bad=s.side == bad,
+            first_at=s.first_at,
+            at=s.at,
+            points=[c.points[i][0] for i in s.indexes],
+        )
+        for s in found
+    ]

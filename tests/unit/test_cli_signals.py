@@ -1,0 +1,111 @@
+"""``pdca kpi show|list`` carry the XmR limits and signals; ``kpi add|edit`` set the alerts
+mode and the baseline period; ``kpi record`` says when a signal raised an alert."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import NOW_DT
+from tests.unit.test_bad_input import assert_one_line_error, sha256
+
+KPI = "Lead time"
+BASE = [11.0, 9.0] * 10
+
+
+@pytest.fixture
+def ok(cli):
+    def run(*args: str):
+        result = cli(*args)
+        assert result.exit_code == 0, (result.stdout, result.stderr)
+        return result
+
+    return run
+
+
+@pytest.fixture
+def js(ok):
+    return lambda *args: json.loads(ok(*args, "--json").stdout)
+
+
+def day(days_ago: int) -> str:
+    return (NOW_DT - timedelta(days=days_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@pytest.fixture
+def kpi(ok, tmp_path: Path) -> str:
+    ok("kpi", "add", KPI, "--unit", "d", "--baseline", "10", "--target", "5", "--alert", "25",
+       "--owner", "dana")  # fmt: skip
+    rows = "".join(f"{KPI},{day(40 - i)},{v}\n" for i, v in enumerate(BASE + [10.5] * 7))
+    path = tmp_path / "r.csv"
+    path.write_text("name,at,value\n" + rows)
+    ok("kpi", "import", str(path))
+    return KPI
+
+
+def test_show_prints_limits_and_signals(ok, kpi) -> None:
+    out = ok("kpi", "record", KPI, "10.5").stdout
+    assert "(signal: 8 readings in a row above the centre line): dana to acknowledge" in out
+    text = ok("kpi", "show", KPI).stdout
+    assert "process limits (XmR, baseline the first readings: 20 readings" in text
+    assert "  centre       10 d" in text
+    assert "  limits       4.68 to 15.32 (mean moving range 2, upper range limit 6.54)" in text
+    assert "  signal now   8 readings in a row above the centre line" in text
+    assert "8 readings in a row above the centre line (worse, 8 readings)" in text
+    assert "alerts on    threshold breaches and process signals" in text
+    assert "signal: 8 readings in a row above the centre line  waiting for dana" in text
+
+
+def test_show_json_carries_limits_and_signals(ok, js, kpi) -> None:
+    ok("kpi", "record", KPI, "10.5")
+    shown = js("kpi", "show", KPI)
+    limits = shown["limits"]
+    assert limits["centre"] == pytest.approx(10) and limits["mr_bar"] == pytest.approx(2)
+    assert limits["upper"] == pytest.approx(15.32) and limits["url"] == pytest.approx(6.54)
+    assert limits["baseline_count"] == 20
+    [signal] = shown["signals"]
+    assert (signal["rule"], signal["side"], signal["bad"]) == ("we4", "up", True)
+    assert len(signal["points"]) == 8
+    assert [s["rule"] for s in shown["kpi"]["signals"]] == ["we4"]
+    assert shown["alerts"][0]["rule"] == "we4"
+    [row] = js("kpi", "list")
+    assert [s["rule_text"] for s in row["signals"]] == ["8 readings in a row above the centre line"]
+    assert "8 on one side" in ok("kpi", "list").stdout
+
+
+def test_no_limits_yet_says_so(ok, js) -> None:
+    ok("kpi", "add", "New", "--unit", "x", "--baseline", "1", "--target", "2")
+    ok("kpi", "record", "New", "1")
+    assert "process limits: too few baseline readings yet" in ok("kpi", "show", "New").stdout
+    assert js("kpi", "show", "New")["limits"] is None
+
+
+def test_alerts_mode_and_baseline_period(ok, js, kpi) -> None:
+    made = js("kpi", "edit", KPI, "--alerts", "thresholds", "--baseline-from", day(30)[:10])
+    assert (made["alerts_mode"], made["baseline_from"]) == ("thresholds", day(30)[:10])
+    ok("kpi", "record", KPI, "10.5")
+    assert js("alerts") == []  # thresholds only
+    assert "alerts on    threshold breaches only" in ok("kpi", "show", KPI).stdout
+    cleared = js("kpi", "edit", KPI, "--baseline-from", "none", "--alerts", "both")
+    assert (cleared["alerts_mode"], cleared["baseline_from"]) == ("both", None)
+    assert [a["rule"] for a in js("alerts")] == ["we4"]  # judged again at the edit
+    added = js("kpi", "add", "Other", "--unit", "x", "--baseline", "1", "--target", "2",
+               "--alerts", "signals", "--baseline-to", "2026-11-01")  # fmt: skip
+    assert (added["alerts_mode"], added["baseline_to"]) == ("signals", "2026-11-01")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["kpi", "edit", KPI, "--baseline-from", "2026-11-02", "--baseline-to", "2026-11-01"],
+         ("baseline-to: '2026-11-01' is before the baseline's start",)),
+        (["kpi", "edit", KPI, "--baseline-from", "someday"], ("baseline-from: 'someday'",)),
+    ],
+)  # fmt: skip
+def test_bad_baseline_is_one_line_and_writes_nothing(cli, kpi, db_path: Path, args, fragments):
+    digest = sha256(db_path)
+    assert_one_line_error(cli(*args), *fragments)
+    assert sha256(db_path) == digest
