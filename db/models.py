@@ -397,6 +397,7 @@ class Action(Record):
     version: int
     last_checkin_at: str | None
     last_checkin_status: CheckinStatus | None
+    recurrence_id: int | None = None  # the repeat rule that made it (db/recurrence.py)
     # Derived by the rules from the clock when the action was read.
     overdue: bool = False
     days_since_checkin: int = 0
