@@ -50,6 +50,10 @@ ENVIRONMENT = (
     "XDG_STATE_HOME",
 )
 
+# Commands that handle the file as a whole make no repeating action on their way; recur
+# does it itself.
+NO_CATCH_UP = {"init", "seed", "demo", "export", "import", "backup", "restore", "doctor", "recur"}
+
 # The store this process opened, for the one-line message of a read that failed on it.
 _opened: list[Store] = []
 
@@ -60,6 +64,7 @@ class Session:
 
     db_option: str | None
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    command: str | None = None  # the subcommand, which decides whether repeats are caught up
     _store: Store | None = None
 
     @property
@@ -95,6 +100,12 @@ class Session:
                 initialize=initialize,
             )
             _opened.append(self._store)
+            if self.command not in NO_CATCH_UP:
+                # Repeating actions whose date came are made by whoever looks first: a cheap
+                # indexed probe, and a write only when one is due (db/recurrence.py).
+                from db.recurrence import catch_up
+
+                catch_up(self._store)
             if self._store.created and resolved.is_default:
                 click.echo(
                     f"pdca: created your own database {printable(str(resolved.path))} (no --db, "
@@ -200,6 +211,7 @@ LAZY_COMMANDS = {
     "tui.cli_kpis": ("kpi", "alerts"),
     "tui.cli_backup": ("backup", "restore"),
     "tui.cli_notify": ("notify",),
+    "tui.cli_recur": ("recur",),
 }
 
 
@@ -297,7 +309,7 @@ def _silence_stdout() -> None:
 def cli(ctx: click.Context, db_option: str | None) -> None:
     """Plan-Do-Check-Act improvement work: actions, owners, KPIs and check-ins in one
     shared SQLite file. Run with no command to open the board."""
-    session = Session(db_option)
+    session = Session(db_option, command=ctx.invoked_subcommand)
     ctx.obj = session
     ctx.call_on_close(session.close)
     # Who and when, checked first for every command: a bad PDCA_USER or PDCA_NOW is refused
@@ -425,10 +437,19 @@ def demo(session: Session, size: str) -> None:
 @click.option("--initiative", metavar="NAME", help="An existing initiative.")
 @click.option("--kpi", metavar="NAME", help="An existing KPI this action should move.")
 @click.option("--notes", metavar="TEXT", default="", help="Details.")
+@click.option(
+    "--every",
+    metavar="RULE",
+    help="Repeat: day, 3 days, week mon,thu, 2 weeks fri, month 15, month last, "
+    "month last-fri, after 7 days (after the previous one is done).",
+)
 @json_option
 @pass_session
-def add(session: Session, title: str, owner, phase, due, initiative, kpi, notes, as_json) -> None:
-    """Add an improvement action (it starts in Plan)."""
+def add(
+    session: Session, title: str, owner, phase, due, initiative, kpi, notes, every, as_json
+) -> None:
+    """Add an improvement action (it starts in Plan). With --every it repeats: the next one
+    is made when its date comes (without --due, the first is due on the rule's first date)."""
     from db.models import ActionDraft, validated
 
     draft = validated(
@@ -441,7 +462,14 @@ def add(session: Session, title: str, owner, phase, due, initiative, kpi, notes,
         initiative=initiative,
         kpi=kpi,
     )
-    action = session.store(create=True).add_action(draft)
+    if every is not None:
+        from db.recurrence import add_repeating_action
+        from db.recurrence_rules import parse
+
+        parse(every)  # a bad rule is refused before the file is opened or created
+        action = add_repeating_action(session.store(create=True), draft, every)
+    else:
+        action = session.store(create=True).add_action(draft)
     _emit(as_json, action, lambda: _echo_action_line("added", action))
 
 
@@ -602,6 +630,7 @@ def show(session: Session, action_id: int, as_json: bool) -> None:
         f"  initiative  {printable(a.initiative) or '-'}",
         f"  kpi         {printable(a.kpi) or '-'}",
         f"  cycle       {a.cycle}" + (f" (follows #{a.parent_id})" if a.parent_id else ""),
+        *_repeats_line(session.store(), a),
         f"  check-in    {rules.checkin_words(a.last_checkin_at, a.days_since_checkin)}"
         + ("  STALE" if a.stale else ""),
         f"  created     {a.created_at} by {a.created_by}, version {a.version}",
@@ -617,6 +646,16 @@ def show(session: Session, action_id: int, as_json: bool) -> None:
     # Every line escaped, not only the fields typed here: a restored export may hold
     # control characters in any column (created_by, due, an author, an actor).
     click.echo("\n".join(printable(line) for line in lines))
+
+
+def _repeats_line(store: Store, action: Action) -> list[str]:
+    if action.recurrence_id is None:
+        return []
+    from db.recurrence import rule_text
+
+    rule = rule_text(store, action.recurrence_id)
+    words = "stopped" if rule is None else rule if rule.startswith("after") else f"every {rule}"
+    return [f"  repeats     {words} (rule {action.recurrence_id}; pdca recur list)"]
 
 
 @cli.command()
