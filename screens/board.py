@@ -613,6 +613,7 @@ class BoardScreen(Screen[None]):
                 initiatives=self._initiatives(),
                 kpis=self._kpis(),
                 initial=initial,
+                repeat=True,
             )
         )
         if form is None:
@@ -626,7 +627,13 @@ class BoardScreen(Screen[None]):
             kpi=form.kpi,
             notes=form.notes,
         )
-        added = await self._save(lambda store: store.add_action(draft))
+        every = form.every
+        if every is not None:
+            from db.recurrence import add_repeating_action
+
+            added = await self._save(lambda store: add_repeating_action(store, draft, every))
+        else:
+            added = await self._save(lambda store: store.add_action(draft))
         if added:
             self.place(added)
             self.notify(f"added #{added.id}")

@@ -34,7 +34,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import WorkerFailed, get_current_worker
 
-from db import alerts, notify
+from db import alerts, notify, recurrence
 from db.clock import Clock
 from db.connection import file_identity, file_stamp
 from db.errors import DATABASE_ERRORS, DatabaseBroken, PdcaError, broken_reason
@@ -373,11 +373,15 @@ class PdcaApp(App[None]):
 
     @work(thread=True, exclusive=True, group="escalate", exit_on_error=False)
     def escalate_alerts(self) -> None:
-        """Pass on alerts whose deadline was missed, then deliver what is due to people
-        (db/notify.py: each notification once, whoever delivers it: this app, another one, or
-        a cron ``pdca notify``). Writes only when something is due."""
+        """Make the repeating actions whose date came, pass on alerts whose deadline was
+        missed, then deliver what is due to people (db/notify.py: each notification once,
+        whoever delivers it: this app, another one, or a cron ``pdca notify``). Writes only
+        when something is due."""
 
         def escalate_and_notify(store: Store) -> bool:
+            # Repeating actions whose date came, once whoever sees it first (db/recurrence.py);
+            # the board reloads for them as for anyone's write.
+            recurrence.run_due(store)
             report = notify.deliver_due(store, self.context.actor, self.environ)
             return bool(report.escalated)  # the header's count may have moved
 

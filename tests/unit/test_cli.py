@@ -238,6 +238,7 @@ def test_add_with_every_option_as_json(team, js) -> None:
         "version": 1,
         "last_checkin_at": None,
         "last_checkin_status": None,
+        "recurrence_id": None,
         "overdue": False,
         "days_since_checkin": 0,
         "stale": False,
