@@ -688,23 +688,50 @@ def initiative() -> None:
 def initiative_add(session: Session, name: str, objective: str, owner, as_json: bool) -> None:
     """Add an initiative."""
     from db.models import InitiativeDraft, validated
+    from db.smart_rules import objective_warnings
 
     draft = validated(InitiativeDraft, name=name, objective=objective, owner=owner)
     result = session.store(create=True).add_initiative(draft)
     _emit(as_json, result, lambda: click.echo(f"added initiative {printable(result.name)}"))
+    smart_notes(objective_warnings(result.objective))
+
+
+def smart_notes(warnings: list[str]) -> None:
+    """SMART checks' warnings after a write: on stderr, never an error (exit status 0)."""
+    for warning in warnings:
+        click.echo(f"note: {printable(warning)}", err=True)
+
+
+HEALTH_WORDS = {"on-track": "on track", "at-risk": "AT RISK", "off-track": "OFF TRACK"}
 
 
 @initiative.command("list")
 @json_option
 @pass_session
 def initiative_list(session: Session, as_json: bool) -> None:
-    """List initiatives with their open actions."""
-    items = session.store().list_initiatives()
+    """List initiatives, worst health first: why (from their data), open actions by phase
+    (plan/do/check/act), KPIs and the objective's date."""
+    from db.initiatives import overview
+
+    items = overview(session.store())
     if as_json:
         click.echo(to_json(items))
         return
-    rows = [[i.name, i.owner or "-", str(i.open_actions), i.objective] for i in items]
-    click.echo(table(["NAME", "OWNER", "OPEN", "OBJECTIVE"], rows))
+    if not items:
+        click.echo("no initiatives (add one: pdca initiative add NAME --objective TEXT)", err=True)
+        return
+    rows = [
+        [
+            i.name,
+            HEALTH_WORDS[i.health],
+            "/".join(str(i.open_by_phase.get(p, 0)) for p in PHASES),
+            str(len(i.kpis)),
+            i.objective_date or "-",
+            "; ".join(i.reasons) or i.objective,
+        ]
+        for i in items
+    ]
+    click.echo(table(["NAME", "HEALTH", "OPEN P/D/C/A", "KPIS", "BY", "WHY"], rows))
 
 
 # --------------------------------------------------------------------------- KPIs, alerts
@@ -763,10 +790,21 @@ def import_(session: Session, file: str) -> None:
 
 
 @cli.command()
+@click.option(
+    "--content",
+    is_flag=True,
+    help="Instead: SMART checks of what the file holds (objectives, KPIs, actions); "
+    "warnings only, exit status 0.",
+)
+@json_option
 @pass_session
-def doctor(session: Session) -> None:
+def doctor(session: Session, content: bool, as_json: bool) -> None:
     """Check path, schema, journal mode, filesystem, group permissions and integrity."""
     from db.doctor import diagnose
+
+    if content:
+        _doctor_content(session, as_json)
+        return
 
     resolved = session.resolved
     click.echo(f"path        {printable(str(resolved.path))} ({describe_rule(resolved)})")
@@ -780,6 +818,29 @@ def doctor(session: Session) -> None:
         # The first problem on stderr too, for whoever reads only that (cron, scripts).
         more = f" (and {len(failed) - 1} more above)" if len(failed) > 1 else ""
         _fail(f"{failed[0].name}: {printable(failed[0].detail)}{more}")
+
+
+def _doctor_content(session: Session, as_json: bool) -> None:
+    from db.initiatives import content_warnings
+
+    found = content_warnings(session.store())
+    if as_json:
+        click.echo(to_json(found))
+        return
+    if not found:
+        click.echo("no SMART warnings: every objective, KPI and open action can be judged")
+        return
+    labels = {"initiative": "initiative", "kpi": "KPI", "action": "action"}
+    rows = [
+        [
+            labels[w.entity],
+            f"#{w.entity_id}" if w.entity == "action" else w.name,
+            w.warning + (f"  ({w.name})" if w.entity == "action" else ""),
+        ]
+        for w in found
+    ]
+    click.echo(table(["WHAT", "WHICH", "WARNING"], rows))
+    click.echo(f"{len(found)} warning{'s' if len(found) != 1 else ''} (never blocking)", err=True)
 
 
 # --------------------------------------------------------------------------- entry point
