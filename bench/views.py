@@ -1,5 +1,5 @@
-"""First paint of the owners, log, stand-up and initiatives views on the large database, against an empty
-Textual app in the same run (the board's method: bench/board.py).
+"""First paint of the owners, log, stand-up and initiatives views on the large database,
+against an empty Textual app in the same run (the board's method: bench/board.py).
 
     python bench/views.py [--runs 5] [--db large.db]
 
