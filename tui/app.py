@@ -79,7 +79,10 @@ class PdcaApp(App[None]):
         Binding("3", "switch_mode('kpis')", "KPIs", id="view-kpis"),
         Binding("4", "switch_mode('log')", "Log", id="view-log"),
         Binding("5", "switch_mode('standup')", "Stand-up", id="view-standup"),
-        Binding("7", "switch_mode('initiatives')", "Initiatives", id="view-initiatives"),
+        # Off the footer (it is full at 80 columns); in ? and the palette.
+        Binding(
+            "7", "switch_mode('initiatives')", "Initiatives", show=False, id="view-initiatives"
+        ),
         # Off the footer (the header's flag says when it matters); in ? and the palette.
         Binding("exclamation_mark", "my_alerts", "My alerts", show=False, id="app-my-alerts"),
         Binding("question_mark", "toggle_keys", "Keys", id="app-keys"),
