@@ -724,6 +724,7 @@ def initiative_list(session: Session, as_json: bool) -> None:
         [
             i.name,
             HEALTH_WORDS[i.health],
+            i.owner or "-",
             "/".join(str(i.open_by_phase.get(p, 0)) for p in PHASES),
             str(len(i.kpis)),
             i.objective_date or "-",
@@ -731,7 +732,7 @@ def initiative_list(session: Session, as_json: bool) -> None:
         ]
         for i in items
     ]
-    click.echo(table(["NAME", "HEALTH", "OPEN P/D/C/A", "KPIS", "BY", "WHY"], rows))
+    click.echo(table(["NAME", "HEALTH", "OWNER", "OPEN P/D/C/A", "KPIS", "BY", "WHY"], rows))
 
 
 # --------------------------------------------------------------------------- KPIs, alerts
