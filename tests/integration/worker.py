@@ -11,7 +11,6 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -154,48 +153,11 @@ def migrate(spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _fixed(moment: datetime) -> Callable[[], datetime]:
-    return lambda: moment
-
-
-def recur_loop(spec: dict[str, Any]) -> dict[str, Any]:
-    """A long-lived process making repeats as the app's minute round does (a connection of
-    its own per round), beside one connection it keeps open throughout. Its clock is the day
-    in ``spec["now"]`` (a file the parent rewrites); after a round at a new day it touches
-    ``done-DAY`` beside it. Stops when the ``stop`` file appears."""
-    from db import recurrence
-
-    _wait_for_go(spec)
-    now_file, stop = Path(spec["now"]), Path(spec["stop"])
-    kept = Store.open(Path(spec["db"]), actor=spec["actor"], clock=_clock)
-    created: list[int] = []
-    errors: list[str] = []
-    seen = ""
-    while not stop.exists():
-        day = now_file.read_text().strip()
-        moment = datetime.fromisoformat(day + "T09:00:00+00:00")
-        store = Store.open(Path(spec["db"]), actor=spec["actor"], clock=_fixed(moment))
-        try:
-            created += recurrence.run_due(store)
-        except Exception as error:
-            errors.append(_error(error))
-        finally:
-            store.close()
-        kept.conn.execute("SELECT count(*) FROM actions").fetchone()  # the app's reads
-        if day != seen:
-            seen = day
-            (now_file.parent / f"done-{day}").touch()
-        time.sleep(0.01)
-    kept.close()
-    return {"actor": spec["actor"], "created": created, "errors": errors}
-
-
 JOBS = {
     "writes": writes,
     "crash_writer": crash_writer,
     "permissions": permissions,
     "migrate": migrate,
-    "recur_loop": recur_loop,
 }
 
 
