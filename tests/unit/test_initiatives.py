@@ -113,3 +113,21 @@ def test_adding_an_initiative_or_kpi_notes_what_it_lacks_but_writes_it(cli) -> N
     assert kpi.exit_code == 0 and kpi.stderr == "note: target date: none (by when?)\n"
     quiet = cli("initiative", "add", "Support", "--objective", "Resolution down 20% in Q3")
     assert quiet.stderr == ""
+
+
+def test_the_initiative_queries_use_indexes(two: Store) -> None:
+    from tests.unit.test_query_plans import _full_scans, _unbind
+
+    seen: list[str] = []
+    two.conn.set_trace_callback(seen.append)
+    initiatives.overview(two)
+    initiatives.content_warnings(two)
+    two.conn.set_trace_callback(None)
+    queries = {
+        " ".join(sql.split())
+        for sql in seen
+        if sql.lstrip().upper().startswith("SELECT") and "count(*) FROM" not in sql
+    }
+    assert any("lc.status AS last_status" in sql for sql in queries)
+    problems = [scan for sql in sorted(queries) for scan in _full_scans(two, _unbind(sql))]
+    assert problems == []
