@@ -17,7 +17,18 @@ def register(cli: click.Group) -> None:
 
 @click.group()
 def recur() -> None:
-    """Repeating actions: rules made with pdca add --every RULE."""
+    """Repeating actions: rules made with pdca add --every RULE.
+
+    \b
+    RULE is one of:
+      day | N days                    every day, every N days
+      week [DAYS] | N weeks [DAYS]    on DAYS (mon,thu; default: the first due's weekday)
+      month [D] | N months [D]        on day D (1..31; a short month's last day), last,
+                                      or last-fri (the month's last Friday)
+      after N days | after N weeks    N days (weeks) after the previous one is done
+
+    The next one is made when its date comes, once, by whoever looks first: the app,
+    any command, or cron running pdca recur run. Dates are UTC calendar days."""
 
 
 @recur.command("list")
