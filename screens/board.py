@@ -23,7 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
-from db import kpis, rules
+from db import kpis, recurrence, rules
 from db.errors import Conflict, DatabaseBroken, GateUnmet, PdcaError
 from db.models import PHASES, Action, ActionDraft, CheckinDraft, Phase, Verdict, validated
 from db.store import ActionFilter, Store
@@ -629,9 +629,9 @@ class BoardScreen(Screen[None]):
         )
         every = form.every
         if every is not None:
-            from db.recurrence import add_repeating_action
-
-            added = await self._save(lambda store: add_repeating_action(store, draft, every))
+            added = await self._save(
+                lambda store: recurrence.add_repeating_action(store, draft, every)
+            )
         else:
             added = await self._save(lambda store: store.add_action(draft))
         if added:
@@ -693,11 +693,13 @@ class BoardScreen(Screen[None]):
 
         try:
             detail = self.store.action_detail(action_id)
+            rule = detail.action.recurrence_id
+            repeats = None if rule is None else recurrence.rule_text(self.store, rule) or "stopped"
         except PdcaError as error:
             self.notify(str(error), severity="error", timeout=6)
             return
         choice = await self.app.push_screen_wait(
-            ActionDetailScreen(detail=detail, today=self.context.today())
+            ActionDetailScreen(detail=detail, today=self.context.today(), repeats=repeats)
         )
         if choice == "edit" and self._writable():
             self.edit_flow(action_id)

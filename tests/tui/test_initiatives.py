@@ -83,7 +83,5 @@ async def test_the_view_follows_others_writes_and_is_in_the_palette(
         finally:
             other.close()
         app.check_for_changes()
-        await settle(pilot)
-        await app.workers.wait_for_complete()
-        await settle(pilot)
+        await settle(pilot)  # the reload runs in a worker; settle waits for it
         assert lines(screen)[2].startswith("  open P 1 D 0 C 0 A 0")
