@@ -578,6 +578,26 @@ class BoardScreen(Screen[None]):
             self.notify("undone: " + "; ".join(literal(s) for s in undone.headline()))
             self.reload()
 
+    def action_stop_repeating(self) -> None:
+        """The palette's "Stop repeating": no more repeats of the focused action (those made
+        stay); ``u`` undoes it."""
+        action = self._target()
+        if action is None or not self._writable():
+            return
+        if action.recurrence_id is None:
+            self.notify(f"#{action.id} does not repeat", severity="warning")
+            return
+        self.stop_repeating_flow(action.recurrence_id, action.id)
+
+    @work(group="write", exclusive=False)
+    async def stop_repeating_flow(self, rule_id: int, action_id: int) -> None:
+        stopped = await self._save(lambda store: recurrence.stop(store, rule_id))
+        if stopped:
+            self.notify(
+                f"#{action_id} stops repeating ({literal(stopped.rule)}); "
+                f"the {stopped.instances} made stay"
+            )
+
     # ------------------------------------------------------------------ forms
 
     def _people(self) -> list[str]:
@@ -798,6 +818,8 @@ class BoardScreen(Screen[None]):
             ("Clear filters", "Show every open action (esc)", self.action_clear_filters),
             ("Show or hide done actions", "Toggle done actions on the board (D)",
              self.action_toggle_done),
+            ("Stop repeating", "No more repeats of the focused action (pdca recur stop)",
+             self.action_stop_repeating),
         ]  # fmt: skip
 
 

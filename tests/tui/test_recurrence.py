@@ -104,3 +104,25 @@ async def test_the_detail_says_how_it_repeats(make_app, store, db_path: Path) ->
         assert isinstance(app.screen, ActionDetailScreen)
         shown = "\n".join(str(w.render()) for w in app.screen.query("Static, Label"))
         assert f"{REPEAT_MARK} every month 15" in shown and "rule 1" in shown
+
+
+async def test_stop_repeating_from_the_palette_command(make_app, store, db_path: Path) -> None:
+    recurrence.add_repeating_action(store, ActionDraft(title="Audit", owner="bob"), "day")
+    store.add_action(ActionDraft(title="Once"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        screen = board(app)
+        titles = [c.title for c in app.get_system_commands(screen)]
+        assert "Stop repeating" in titles
+        assert screen.current is not None and screen.current.title == "Audit"
+        screen.action_stop_repeating()
+        await settle_app(app, pilot)
+        (rule,) = recurrence.list_rules(app.context.store, include_stopped=True)
+        assert (rule.stopped_by, rule.next_due) == ("alice", None)
+        await pilot.press("down")  # the one-off action: nothing to stop, nothing written
+        await settle_app(app, pilot)
+        assert screen.current is not None and screen.current.title == "Once"
+        screen.action_stop_repeating()
+        await settle_app(app, pilot)
+        assert recurrence.get(app.context.store, 1).version == rule.version
