@@ -187,3 +187,11 @@ def test_recurrence_queries_use_indexes(store: Store, db_path: Path) -> None:
         assert problems == []
     finally:
         on.close()
+
+
+def test_undoing_a_stop_starts_the_rule_again(store: Store) -> None:
+    recurrence.add_repeating_action(store, ActionDraft(title="Review"), "week")
+    recurrence.stop(store, 1)
+    store.undo()
+    (rule,) = recurrence.list_rules(store)
+    assert (rule.stopped_at, rule.next_due) == (None, "2026-11-30")
