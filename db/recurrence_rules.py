@@ -27,6 +27,8 @@ from db.errors import InvalidInput
 
 Kind = Literal["days", "weeks", "months", "after"]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Spelled out here, not from ``calendar.day_name``, which follows the process's locale.
+DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 LAST_DAY = 0  # ``Rule.day`` for "the month's last day"
 MAX_INTERVAL = 366
 FORMS = "day, 3 days, week mon,thu, 2 weeks fri, month 15, month last, month last-fri, after 7 days"
@@ -72,7 +74,7 @@ def _fail(text: str) -> InvalidInput:
 
 def _weekday(word: str, text: str) -> int:
     for index, name in enumerate(WEEKDAYS):
-        if word[:3] == name and calendar.day_name[index].lower().startswith(word):
+        if word[:3] == name and DAY_NAMES[index].startswith(word):
             return index
     raise _fail(text)
 
