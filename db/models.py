@@ -442,6 +442,7 @@ class Action(Record):
     version: int
     last_checkin_at: str | None
     last_checkin_status: CheckinStatus | None
+    recurrence_id: int | None = None  # the repeat rule that made it (db/recurrence.py)
     # Derived by the rules from the clock when the action was read.
     overdue: bool = False
     days_since_checkin: int = 0
@@ -490,3 +491,39 @@ class Identity(Draft):
     """The acting login, checked like any owner's."""
 
     login: Login
+
+
+class InitiativeKpi(Record):
+    """One KPI as the initiatives view shows it beside its initiative."""
+
+    id: int
+    name: str
+    unit: str
+    status: KpiStatus
+    latest_value: float | None
+    target: float
+    target_date: str | None
+    recent: list[float | None]  # one per cadence period, oldest first (the sparkline)
+
+
+class InitiativeOverview(Initiative):
+    """An initiative with its health derived from its data (db/initiative_rules.py): what the
+    initiatives view and ``pdca initiative list --json`` show."""
+
+    health: Literal["on-track", "at-risk", "off-track"] = "on-track"
+    reasons: list[str] = Field(default_factory=list)
+    objective_date: str | None = None
+    open_by_phase: dict[str, int] = Field(default_factory=dict)
+    late_actions: int = 0
+    stale_actions: int = 0
+    kpis: list[InitiativeKpi] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)  # SMART checks (db/smart_rules.py)
+
+
+class ContentWarning(Record):
+    """A SMART check's warning about one record, as ``pdca doctor --content`` lists it."""
+
+    entity: Literal["initiative", "kpi", "action"]
+    entity_id: int
+    name: str
+    warning: str

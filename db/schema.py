@@ -392,6 +392,35 @@ def _signals(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE kpis ADD COLUMN baseline_to TEXT")
     conn.execute("ALTER TABLE alerts ADD COLUMN rule TEXT")
     conn.execute("ALTER TABLE alerts ADD COLUMN rule_text TEXT")
+_RECURRENCE = """
+-- A repeat rule (pdca add --every): its text (db/recurrence_rules.py), the first due date
+-- it counts from, and the next date an instance falls due. Whoever first sees next_due come
+-- (the app's minute round, any command, a cron pdca recur run) creates the instance and
+-- advances next_due in the same BEGIN IMMEDIATE transaction: each instance exactly once.
+CREATE TABLE recurrences (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    rule TEXT NOT NULL,
+    anchor TEXT NOT NULL,
+    next_due TEXT,
+    stopped_at TEXT,
+    stopped_by TEXT,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX idx_recurrences_next_due ON recurrences (next_due) WHERE stopped_at IS NULL;
+ALTER TABLE actions ADD COLUMN recurrence_id INTEGER REFERENCES recurrences(id);
+CREATE INDEX idx_actions_recurrence_id ON actions (recurrence_id)
+    WHERE recurrence_id IS NOT NULL
+"""
+
+
+def _recurrence(conn: sqlite3.Connection) -> None:
+    """Recurring actions: the rules, and each action's link to the rule that made it."""
+    for statement in _RECURRENCE.split(";"):
+        if statement.strip():
+            conn.execute(statement)
 
 
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
@@ -404,6 +433,7 @@ MIGRATIONS: list[Migration] = [
     ("0005_ids_never_reused", _ids_never_reused),
     ("0006_notify", _notify),
     ("0007_signals", _signals),
+    ("0008_recurrence", _recurrence),
 ]
 
 

@@ -1241,7 +1241,7 @@ def _initial_row(action: _Action, world: _World) -> tuple[dict[str, Any], str, i
     row: dict[str, Any] = {
         "id": action.id, "phase": "plan", "parent_id": None, "cycle": 1, "verdict": None,
         "decision": None, "phase_since": at, "done_at": None, "created_at": at,
-        "updated_at": at, "version": 1, "due": None,
+        "updated_at": at, "version": 1, "due": None, "recurrence_id": None,
     }  # fmt: skip
     if parent is not None:
         assert parent.final_row is not None

@@ -66,6 +66,7 @@ TABLES = {
     "standup": "standups",
     "setting": "settings",
     "notify_setting": "notify_settings",
+    "recurrence": "recurrences",
 }
 
 _ACTION_SELECT = """
@@ -559,7 +560,9 @@ class Store:
             tx.log_created("action", "actions", first, "'added #' || id")
         return first, last
 
-    def _insert_action(self, tx: _Transaction, draft: ActionDraft) -> int:
+    def _insert_action(
+        self, tx: _Transaction, draft: ActionDraft, recurrence_id: int | None = None
+    ) -> int:
         problem = rules.start_problem(draft.phase, draft.owner, draft.due)
         if problem:
             raise GateUnmet(f"phase: {problem}")
@@ -568,6 +571,11 @@ class Store:
         # fetchall: the statement is finished before the next one runs.
         row = self.conn.execute(_INSERT_ACTION + " RETURNING *", values).fetchall()[0]
         action_id: int = row["id"]
+        if recurrence_id is not None:  # the first action of a repeat rule (db/recurrence.py)
+            row = self.conn.execute(
+                "UPDATE actions SET recurrence_id = ? WHERE id = ? RETURNING *",
+                (recurrence_id, action_id),
+            ).fetchall()[0]
         tx.log("action", action_id, "create", f"added #{action_id}", None, convert.snapshot(row))
         return action_id
 
@@ -731,6 +739,10 @@ class Store:
                 from db import accountability
 
                 accountability.schedule_followups(self, tx, before)
+            if before["recurrence_id"] is not None:  # "after N days" rules repeat now
+                from db import recurrence
+
+                recurrence.after_done(self, tx, action_id)
             next_cycle = self.get_action(next_id) if next_id is not None else None
             return Completion(action=self.get_action(action_id), next_cycle=next_cycle)
 

@@ -37,6 +37,7 @@ TABLE_ORDER = (
     "people",
     "initiatives",
     "kpis",
+    "recurrences",
     "actions",
     "checkins",
     "kpi_readings",

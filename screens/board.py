@@ -23,7 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
-from db import kpis, rules
+from db import kpis, recurrence, rules
 from db.errors import Conflict, DatabaseBroken, GateUnmet, PdcaError
 from db.models import PHASES, Action, ActionDraft, CheckinDraft, Phase, Verdict, validated
 from db.store import ActionFilter, Store
@@ -579,6 +579,26 @@ class BoardScreen(Screen[None]):
             self.notify("undone: " + "; ".join(literal(s) for s in undone.headline()))
             self.reload()
 
+    def action_stop_repeating(self) -> None:
+        """The palette's "Stop repeating": no more repeats of the focused action (those made
+        stay); ``u`` undoes it."""
+        action = self._target()
+        if action is None or not self._writable():
+            return
+        if action.recurrence_id is None:
+            self.notify(f"#{action.id} does not repeat", severity="warning")
+            return
+        self.stop_repeating_flow(action.recurrence_id, action.id)
+
+    @work(group="write", exclusive=False)
+    async def stop_repeating_flow(self, rule_id: int, action_id: int) -> None:
+        stopped = await self._save(lambda store: recurrence.stop(store, rule_id))
+        if stopped:
+            self.notify(
+                f"#{action_id} stops repeating ({literal(stopped.rule)}); "
+                f"the {stopped.instances} made stay"
+            )
+
     # ------------------------------------------------------------------ forms
 
     def _people(self) -> list[str]:
@@ -614,6 +634,7 @@ class BoardScreen(Screen[None]):
                 initiatives=self._initiatives(),
                 kpis=self._kpis(),
                 initial=initial,
+                repeat=True,
             )
         )
         if form is None:
@@ -627,7 +648,13 @@ class BoardScreen(Screen[None]):
             kpi=form.kpi,
             notes=form.notes,
         )
-        added = await self._save(lambda store: store.add_action(draft))
+        every = form.every
+        if every is not None:
+            added = await self._save(
+                lambda store: recurrence.add_repeating_action(store, draft, every)
+            )
+        else:
+            added = await self._save(lambda store: store.add_action(draft))
         if added:
             self.place(added)
             self.notify(f"added #{added.id}")
@@ -687,11 +714,13 @@ class BoardScreen(Screen[None]):
 
         try:
             detail = self.store.action_detail(action_id)
+            rule = detail.action.recurrence_id
+            repeats = None if rule is None else recurrence.rule_text(self.store, rule) or "stopped"
         except PdcaError as error:
             self.notify(str(error), severity="error", timeout=6)
             return
         choice = await self.app.push_screen_wait(
-            ActionDetailScreen(detail=detail, today=self.context.today())
+            ActionDetailScreen(detail=detail, today=self.context.today(), repeats=repeats)
         )
         if choice == "edit" and self._writable():
             self.edit_flow(action_id)
@@ -790,6 +819,8 @@ class BoardScreen(Screen[None]):
             ("Clear filters", "Show every open action (esc)", self.action_clear_filters),
             ("Show or hide done actions", "Toggle done actions on the board (D)",
              self.action_toggle_done),
+            ("Stop repeating", "No more repeats of the focused action (pdca recur stop)",
+             self.action_stop_repeating),
         ]  # fmt: skip
 
 

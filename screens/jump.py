@@ -8,13 +8,19 @@ from screens.board import BoardFilter, BoardScreen
 
 
 async def open_on_board(
-    app: App[None], *, owner: str | None = None, action_id: int | None = None, done: bool = False
+    app: App[None],
+    *,
+    owner: str | None = None,
+    action_id: int | None = None,
+    done: bool = False,
+    initiative: str | None = None,
 ) -> None:
-    """Switch to the board, filtered to ``owner`` or with the cursor on ``action_id``."""
+    """Switch to the board, filtered to ``owner`` (or ``initiative``) or with the cursor on
+    ``action_id``."""
     await app.switch_mode("board")
     board = app.screen
     if not isinstance(board, BoardScreen):
         return
     if action_id is not None:
         board.focused_id = action_id  # the reload puts the cursor back on it
-    board.set_filter(BoardFilter(owner=owner, include_done=done))
+    board.set_filter(BoardFilter(owner=owner, initiative=initiative, include_done=done))

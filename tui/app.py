@@ -34,7 +34,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import WorkerFailed, get_current_worker
 
-from db import alerts, notify
+from db import alerts, notify, recurrence
 from db.clock import Clock
 from db.connection import file_identity, file_stamp
 from db.errors import DATABASE_ERRORS, DatabaseBroken, PdcaError, broken_reason
@@ -70,6 +70,7 @@ class PdcaApp(App[None]):
         "kpis": lambda: _view("kpis", "KpisScreen"),
         "log": lambda: _view("log", "LogScreen"),
         "standup": lambda: _view("standup", "StandupScreen"),
+        "initiatives": lambda: _view("initiatives", "InitiativesScreen"),
     }
     DEFAULT_MODE = "board"
     BINDINGS = [
@@ -78,6 +79,10 @@ class PdcaApp(App[None]):
         Binding("3", "switch_mode('kpis')", "KPIs", id="view-kpis"),
         Binding("4", "switch_mode('log')", "Log", id="view-log"),
         Binding("5", "switch_mode('standup')", "Stand-up", id="view-standup"),
+        # Off the footer (it is full at 80 columns); in ? and the palette.
+        Binding(
+            "7", "switch_mode('initiatives')", "Initiatives", show=False, id="view-initiatives"
+        ),
         # Off the footer (the header's flag says when it matters); in ? and the palette.
         Binding("exclamation_mark", "my_alerts", "My alerts", show=False, id="app-my-alerts"),
         Binding("question_mark", "toggle_keys", "Keys", id="app-keys"),
@@ -375,11 +380,15 @@ class PdcaApp(App[None]):
 
     @work(thread=True, exclusive=True, group="escalate", exit_on_error=False)
     def escalate_alerts(self) -> None:
-        """Pass on alerts whose deadline was missed, then deliver what is due to people
-        (db/notify.py: each notification once, whoever delivers it: this app, another one, or
-        a cron ``pdca notify``). Writes only when something is due."""
+        """Make the repeating actions whose date came, pass on alerts whose deadline was
+        missed, then deliver what is due to people (db/notify.py: each notification once,
+        whoever delivers it: this app, another one, or a cron ``pdca notify``). Writes only
+        when something is due."""
 
         def escalate_and_notify(store: Store) -> bool:
+            # Repeating actions whose date came, once whoever sees it first (db/recurrence.py);
+            # the board reloads for them as for anyone's write.
+            recurrence.run_due(store)
             report = notify.deliver_due(store, self.context.actor, self.environ)
             return bool(report.escalated)  # the header's count may have moved
 
@@ -453,6 +462,11 @@ class PdcaApp(App[None]):
             "Show stand-up",
             "What changed since the last stand-up (5)",
             lambda: self.switch_mode("standup"),
+        )
+        yield (
+            "Show initiatives",
+            "Each initiative's health from its data, with KPIs and open actions (7)",
+            lambda: self.switch_mode("initiatives"),
         )
 
 

@@ -51,6 +51,10 @@ ENVIRONMENT = (
     "XDG_STATE_HOME",
 )
 
+# Commands that handle the file as a whole make no repeating action on their way; recur
+# does it itself.
+NO_CATCH_UP = {"init", "seed", "demo", "export", "import", "backup", "restore", "doctor", "recur"}
+
 # The store this process opened, for the one-line message of a read that failed on it.
 _opened: list[Store] = []
 
@@ -61,6 +65,7 @@ class Session:
 
     db_option: str | None
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    command: str | None = None  # the subcommand, which decides whether repeats are caught up
     _store: Store | None = None
 
     @property
@@ -96,6 +101,12 @@ class Session:
                 initialize=initialize,
             )
             _opened.append(self._store)
+            if self.command not in NO_CATCH_UP:
+                # Repeating actions whose date came are made by whoever looks first: a cheap
+                # indexed probe, and a write only when one is due (db/recurrence.py).
+                from db.recurrence import catch_up
+
+                catch_up(self._store)
             if self._store.created and resolved.is_default:
                 click.echo(
                     f"pdca: created your own database {printable(str(resolved.path))} (no --db, "
@@ -201,6 +212,7 @@ LAZY_COMMANDS = {
     "tui.cli_kpis": ("kpi", "alerts"),
     "tui.cli_backup": ("backup", "restore"),
     "tui.cli_notify": ("notify",),
+    "tui.cli_recur": ("recur",),
 }
 
 
@@ -335,7 +347,7 @@ def _silence_stdout() -> None:
 def cli(ctx: click.Context, db_option: str | None) -> None:
     """Plan-Do-Check-Act improvement work: actions, owners, KPIs and check-ins in one
     shared SQLite file. Run with no command to open the board."""
-    session = Session(db_option)
+    session = Session(db_option, command=ctx.invoked_subcommand)
     ctx.obj = session
     ctx.call_on_close(session.close)
     # Who and when, checked first for every command: a bad PDCA_USER or PDCA_NOW is refused
@@ -463,10 +475,19 @@ def demo(session: Session, size: str) -> None:
 @click.option("--initiative", metavar="NAME", help="An existing initiative.")
 @click.option("--kpi", metavar="NAME", help="An existing KPI this action should move.")
 @click.option("--notes", metavar="TEXT", default="", help="Details.")
+@click.option(
+    "--every",
+    metavar="RULE",
+    help="Repeat: day, 3 days, week mon,thu, 2 weeks fri, month 15, month last, "
+    "month last-fri, after 7 days (after the previous one is done).",
+)
 @json_option
 @pass_session
-def add(session: Session, title: str, owner, phase, due, initiative, kpi, notes, as_json) -> None:
-    """Add an improvement action (it starts in Plan)."""
+def add(
+    session: Session, title: str, owner, phase, due, initiative, kpi, notes, every, as_json
+) -> None:
+    """Add an improvement action (it starts in Plan). With --every it repeats: the next one
+    is made when its date comes (without --due, the first is due on the rule's first date)."""
     from db.models import ActionDraft, validated
 
     draft = validated(
@@ -479,7 +500,14 @@ def add(session: Session, title: str, owner, phase, due, initiative, kpi, notes,
         initiative=initiative,
         kpi=kpi,
     )
-    action = session.store(create=True).add_action(draft)
+    if every is not None:
+        from db.recurrence import add_repeating_action
+        from db.recurrence_rules import parse
+
+        parse(every)  # a bad rule is refused before the file is opened or created
+        action = add_repeating_action(session.store(create=True), draft, every)
+    else:
+        action = session.store(create=True).add_action(draft)
     _emit(as_json, action, lambda: _echo_action_line("added", action))
 
 
@@ -640,6 +668,7 @@ def show(session: Session, action_id: int, as_json: bool) -> None:
         f"  initiative  {printable(a.initiative) or '-'}",
         f"  kpi         {printable(a.kpi) or '-'}",
         f"  cycle       {a.cycle}" + (f" (follows #{a.parent_id})" if a.parent_id else ""),
+        *_repeats_line(session.store(), a),
         f"  check-in    {rules.checkin_words(a.last_checkin_at, a.days_since_checkin)}"
         + ("  STALE" if a.stale else ""),
         f"  created     {a.created_at} by {a.created_by}, version {a.version}",
@@ -655,6 +684,16 @@ def show(session: Session, action_id: int, as_json: bool) -> None:
     # Every line escaped, not only the fields typed here: a restored export may hold
     # control characters in any column (created_by, due, an author, an actor).
     click.echo("\n".join(printable(line) for line in lines))
+
+
+def _repeats_line(store: Store, action: Action) -> list[str]:
+    if action.recurrence_id is None:
+        return []
+    from db.recurrence import rule_text
+
+    rule = rule_text(store, action.recurrence_id)
+    words = "stopped" if rule is None else rule if rule.startswith("after") else f"every {rule}"
+    return [f"  repeats     {words} (rule {action.recurrence_id}; pdca recur list)"]
 
 
 @cli.command()
@@ -687,23 +726,51 @@ def initiative() -> None:
 def initiative_add(session: Session, name: str, objective: str, owner, as_json: bool) -> None:
     """Add an initiative."""
     from db.models import InitiativeDraft, validated
+    from db.smart_rules import objective_warnings
 
     draft = validated(InitiativeDraft, name=name, objective=objective, owner=owner)
     result = session.store(create=True).add_initiative(draft)
     _emit(as_json, result, lambda: click.echo(f"added initiative {printable(result.name)}"))
+    smart_notes(objective_warnings(result.objective))
+
+
+def smart_notes(warnings: list[str]) -> None:
+    """SMART checks' warnings after a write: on stderr, never an error (exit status 0)."""
+    for warning in warnings:
+        click.echo(f"note: {printable(warning)}", err=True)
+
+
+HEALTH_WORDS = {"on-track": "on track", "at-risk": "AT RISK", "off-track": "OFF TRACK"}
 
 
 @initiative.command("list")
 @json_option
 @pass_session
 def initiative_list(session: Session, as_json: bool) -> None:
-    """List initiatives with their open actions."""
-    items = session.store().list_initiatives()
+    """List initiatives, worst health first: why (from their data), open actions by phase
+    (plan/do/check/act), KPIs and the objective's date."""
+    from db.initiatives import overview
+
+    items = overview(session.store())
     if as_json:
         click.echo(to_json(items))
         return
-    rows = [[i.name, i.owner or "-", str(i.open_actions), i.objective] for i in items]
-    click.echo(table(["NAME", "OWNER", "OPEN", "OBJECTIVE"], rows))
+    if not items:
+        click.echo("no initiatives (add one: pdca initiative add NAME --objective TEXT)", err=True)
+        return
+    rows = [
+        [
+            i.name,
+            HEALTH_WORDS[i.health],
+            i.owner or "-",
+            "/".join(str(i.open_by_phase.get(p, 0)) for p in PHASES),
+            str(len(i.kpis)),
+            i.objective_date or "-",
+            "; ".join(i.reasons) or i.objective,
+        ]
+        for i in items
+    ]
+    click.echo(table(["NAME", "HEALTH", "OWNER", "OPEN P/D/C/A", "KPIS", "BY", "WHY"], rows))
 
 
 # --------------------------------------------------------------------------- KPIs, alerts
@@ -762,10 +829,21 @@ def import_(session: Session, file: str) -> None:
 
 
 @cli.command()
+@click.option(
+    "--content",
+    is_flag=True,
+    help="Instead: SMART checks of what the file holds (objectives, KPIs, actions); "
+    "warnings only, exit status 0.",
+)
+@json_option
 @pass_session
-def doctor(session: Session) -> None:
+def doctor(session: Session, content: bool, as_json: bool) -> None:
     """Check path, schema, journal mode, filesystem, group permissions and integrity."""
     from db.doctor import diagnose
+
+    if content:
+        _doctor_content(session, as_json)
+        return
 
     resolved = session.resolved
     click.echo(f"path        {printable(str(resolved.path))} ({describe_rule(resolved)})")
@@ -779,6 +857,29 @@ def doctor(session: Session) -> None:
         # The first problem on stderr too, for whoever reads only that (cron, scripts).
         more = f" (and {len(failed) - 1} more above)" if len(failed) > 1 else ""
         _fail(f"{failed[0].name}: {printable(failed[0].detail)}{more}")
+
+
+def _doctor_content(session: Session, as_json: bool) -> None:
+    from db.initiatives import content_warnings
+
+    found = content_warnings(session.store())
+    if as_json:
+        click.echo(to_json(found))
+        return
+    if not found:
+        click.echo("no SMART warnings: every objective, KPI and open action can be judged")
+        return
+    labels = {"initiative": "initiative", "kpi": "KPI", "action": "action"}
+    rows = [
+        [
+            labels[w.entity],
+            f"#{w.entity_id}" if w.entity == "action" else w.name,
+            w.warning + (f"  ({w.name})" if w.entity == "action" else ""),
+        ]
+        for w in found
+    ]
+    click.echo(table(["WHAT", "WHICH", "WARNING"], rows))
+    click.echo(f"{len(found)} warning{'s' if len(found) != 1 else ''} (never blocking)", err=True)
 
 
 # --------------------------------------------------------------------------- entry point

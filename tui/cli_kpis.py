@@ -151,6 +151,10 @@ def kpi_add(session: Session, name: str, as_json: bool, **given: Any) -> None:
     draft = validated(KpiDraft, **values)
     result = session.store(create=True).add_kpi(draft)
     _emit(as_json, result, lambda: click.echo(f"added KPI {printable(result.name)}"))
+    from db.smart_rules import kpi_warnings
+    from tui.cli import smart_notes
+
+    smart_notes(kpi_warnings(result.baseline, result.target, result.target_date))
 
 
 @kpi.command("edit")

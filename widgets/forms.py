@@ -20,6 +20,7 @@ from db.errors import InvalidInput
 from widgets.text import plain
 
 DATE_FORMS = "YYYY-MM-DD, today, +3d, +2w, fri"
+REPEAT_EXAMPLES = "day, 2 weeks fri, month 15, month last-fri, after 7 days"
 
 
 class FieldError(Label):
@@ -127,3 +128,25 @@ def due_hint(text: str, today: date) -> str:
     except InvalidInput:
         return f"? {DATE_FORMS}"
     return f"→ {resolved:%a %Y-%m-%d}"
+
+
+def repeat_hint(text: str, due_text: str, today: date) -> str:
+    """What a repeat rule as typed means, for the hint beside the field: its first date (the
+    due date typed, or the rule's first from today) and the one after."""
+    from db import recurrence_rules as rr
+
+    if not text.strip():
+        return ""
+    try:
+        rule = rr.parse(text)
+    except InvalidInput:
+        return f"? {REPEAT_EXAMPLES}"
+    try:
+        due = parse_date(due_text, today) if due_text.strip() else None
+    except InvalidInput:
+        due = None
+    if rule.after_done:
+        return f"→ {rule.every} days after each is done"
+    first = due or rr.first_on_or_after(rule, today, today)
+    following = rr.next_after(rule, first, first)
+    return f"→ {first:%a %b %d}, then {following:%a %b %d}, …"

@@ -22,6 +22,10 @@ COLOURS: dict[str, str] = {
 }
 
 
+# A card that repeats (pdca add --every): the next one comes by itself.
+REPEAT_MARK = "↻"
+
+
 def status_mark(status: str | None) -> tuple[str, str]:
     """(glyph, role) for a check-in status; ``None`` (never checked in) is an open circle."""
     role = status if status in MARKS else "none"

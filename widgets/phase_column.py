@@ -22,7 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from db.models import Action
-from widgets.marks import status_mark
+from widgets.marks import REPEAT_MARK, status_mark
 from widgets.sparkline import sparkline
 from widgets.text import fit, literal
 
@@ -261,7 +261,10 @@ class PhaseColumn(ScrollView, can_focus=True, inherit_bindings=False):
         """The pieces of one card line: (text, component class or '')."""
         if line == 0:
             title = literal(action.title)
-            return [(f"#{action.id} ", "phase-column--id"), (title, "phase-column--title")]
+            head = [(f"#{action.id} ", "phase-column--id")]
+            if action.recurrence_id is not None:  # made by (or making) a repeat rule
+                head.append((f"{REPEAT_MARK} ", "phase-column--muted"))
+            return [*head, (title, "phase-column--title")]
         if line == 1:
             owner = literal(action.owner) if action.owner else "no owner"
             parts = [(owner, "" if action.owner else "phase-column--muted")]

@@ -20,11 +20,20 @@ from textual.widgets import Button, Footer, Input, Label, TextArea
 from db.dates import parse_date
 from db.errors import InvalidInput
 from db.models import ActionDraft, validated
+from db.recurrence_rules import parse as parse_rule
 from screens.dialogs.base import Dialog
-from widgets.forms import FormRow, completion, due_hint, known_name, suggest_from
+from widgets.forms import (
+    REPEAT_EXAMPLES,
+    FormRow,
+    completion,
+    due_hint,
+    known_name,
+    repeat_hint,
+    suggest_from,
+)
 from widgets.text import plain
 
-FIELDS = ("title", "owner", "due", "initiative", "kpi", "notes")
+FIELDS = ("title", "owner", "due", "every", "initiative", "kpi", "notes")
 # ActionDraft needs a title to exist at all; this stand-in lets each other field be checked
 # on its own, so one bad field does not hide the next.
 _STAND_IN_TITLE = "-"
@@ -40,6 +49,7 @@ class ActionFormResult:
     initiative: str | None
     kpi: str | None
     notes: str
+    every: str | None = None  # a repeat rule (db/recurrence_rules.py), new actions only
 
 
 def check_action_form(
@@ -54,6 +64,7 @@ def check_action_form(
     initiatives: Sequence[str],
     kpis: Sequence[str],
     require_owner_and_due: bool = False,
+    every: str = "",
 ) -> tuple[ActionFormResult | None, dict[str, str]]:
     """The result, or the one-line error of every bad field (keyed by field, in form order)."""
     errors: dict[str, str] = {}
@@ -83,6 +94,13 @@ def check_action_form(
         except InvalidInput as error:
             errors["due"] = str(error)
 
+    rule: str | None = None
+    if every.strip():
+        try:
+            rule = parse_rule(every).text()
+        except InvalidInput:
+            errors["every"] = f"repeat: not a rule; try {REPEAT_EXAMPLES}"
+
     names: dict[str, str | None] = {}
     for field, text, known, kind in (
         ("initiative", initiative, initiatives, "initiative"),
@@ -104,6 +122,7 @@ def check_action_form(
         initiative=names["initiative"],
         kpi=names["kpi"],
         notes=notes,
+        every=rule,
     )
     return result, {}
 
@@ -136,6 +155,7 @@ class ActionFormModal(Dialog[ActionFormResult | None]):
         & Input.-textual-compact { width: 1fr; background: $boost; }
         & Input.-textual-compact:focus { background: $primary 25%; }
         & #due { width: 22; }
+        & #every { width: 22; }
         & #notes { height: 6; width: 1fr; background: $boost; }
         & #notes:focus { background: $primary 25%; }
     }
@@ -155,8 +175,10 @@ class ActionFormModal(Dialog[ActionFormResult | None]):
         kpis: list[str],
         initial: ActionFormResult | None = None,
         require_owner_and_due: bool = False,
+        repeat: bool = False,
     ) -> None:
         super().__init__()
+        self.repeat = repeat  # a new action may repeat; an edit leaves its rule as it is
         self._heading = heading
         self.today = today
         self.people = list(people)
@@ -183,6 +205,13 @@ class ActionFormModal(Dialog[ActionFormResult | None]):
                 hint=Label(plain(due_hint(due_text, self.today)), id="due-hint"),
                 id="row-due",
             )
+            if self.repeat:
+                yield FormRow(
+                    "Repeat",
+                    _input("every", start.every, "blank: once"),
+                    hint=Label("", id="every-hint"),
+                    id="row-every",
+                )
             initiative = _input(
                 "initiative", start.initiative, "a known initiative, or blank", self.initiatives
             )
@@ -201,6 +230,12 @@ class ActionFormModal(Dialog[ActionFormResult | None]):
     @on(Input.Changed, "#due")
     def show_resolved_due(self, event: Input.Changed) -> None:
         self.query_one("#due-hint", Label).update(plain(due_hint(event.value, self.today)))
+
+    @on(Input.Changed, "#every")
+    def show_repeat(self, event: Input.Changed) -> None:
+        due = self.query_one("#due", Input).value
+        hint = repeat_hint(event.value, due, self.today)
+        self.query_one("#every-hint", Label).update(plain(hint))
 
     @on(Input.Changed)
     @on(TextArea.Changed)
@@ -249,9 +284,10 @@ class ActionFormModal(Dialog[ActionFormResult | None]):
             initiatives=self.initiatives,
             kpis=self.kpis,
             require_owner_and_due=self.require_owner_and_due,
+            every=text("every") if self.repeat else "",
         )
-        for name in FIELDS:
-            self.query_one(f"#row-{name}", FormRow).show_error(errors.get(name))
+        for row in self.query(FormRow):
+            row.show_error(errors.get((row.id or "").removeprefix("row-")))
         if result is None:
             self.query_one(f"#{next(iter(errors))}").focus()
             return

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Label, Static
 
 from db.models import ActionDetail, Checkin, Event
 from screens.dialogs.base import Dialog
-from widgets.marks import COLOURS, status_mark
+from widgets.marks import COLOURS, REPEAT_MARK, status_mark
 from widgets.text import fit, literal
 from widgets.when import short_time
 
@@ -75,10 +75,11 @@ class ActionDetailScreen(Dialog[str | None]):
         Binding("c", "answer('checkin')", "Check-in", id="detail-checkin"),
     ]
 
-    def __init__(self, *, detail: ActionDetail, today: date) -> None:
+    def __init__(self, *, detail: ActionDetail, today: date, repeats: str | None = None) -> None:
         super().__init__()
         self.detail = detail
         self.today = today
+        self.repeats = repeats  # its repeat rule ("week mon", or "stopped"), if it has one
 
     def compose(self) -> ComposeResult:
         action = self.detail.action
@@ -117,6 +118,14 @@ class ActionDetailScreen(Dialog[str | None]):
         if action.parent_id is not None:
             cycle += f" of #{action.parent_id}"
         facts.append(_fact("cycle", cycle))
+        if self.repeats is not None:
+            words = (
+                self.repeats
+                if self.repeats.startswith(("after", "stopped"))
+                else (f"every {self.repeats}")
+            )
+            rule = f"  rule {action.recurrence_id} (pdca recur list)"
+            facts.append(_fact("repeats", f"{REPEAT_MARK} {words}", (rule, _MUTED)))
         glyph, role = status_mark(action.last_checkin_status)
         if action.last_checkin_at:
             last: tuple[str, ...] = (

@@ -1,0 +1,113 @@
+"""An initiative's health, derived from its data (never typed in), pure.
+
+Three levels: ``on-track``, ``at-risk``, ``off-track``; the worst reason wins, and every reason
+is said in words ("2 KPIs in alert", "3 of 7 actions late", "no check-in on 2 actions for 14
+days"). What people last reported does not outweigh stale data: an action whose last check-in
+said "on track" three weeks ago counts as stale, not as on track.
+
+The thresholds (documented in the README):
+
+- off track: a KPI in alert; half or more of the open actions late; half or more of them stale;
+  no check-in and no KPI reading at all for twice the stale cadence (14 days by default);
+  the objective's date passed with a KPI short of its target.
+- at risk: a KPI in warning, not measured within its cadence, or never measured; any action
+  late, stale, blocked or reported at risk; nothing planned (no open action, no KPI).
+"""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+Health = Literal["on-track", "at-risk", "off-track"]
+HEALTH_ORDER: tuple[Health, ...] = ("off-track", "at-risk", "on-track")
+OFF_TRACK_SHARE = 0.5  # late (or stale) open actions from this share on: off track
+NO_NEWS_FACTOR = 2  # no news at all for this many stale cadences: off track
+
+
+@dataclass(frozen=True)
+class InitiativeFacts:
+    """What the rules look at, read from the file at one moment."""
+
+    today: date
+    stale_after_days: int
+    kpi_statuses: tuple[str, ...] = ()  # kpi_rules.status of each of its KPIs
+    open_actions: int = 0
+    late: int = 0
+    stale_days: tuple[int, ...] = ()  # days since the last check-in of each stale action
+    blocked: int = 0
+    at_risk: int = 0  # open actions whose last check-in said at-risk
+    days_since_news: int | None = None  # since its last check-in or reading; None: never
+    objective_date: date | None = None
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def health(facts: InitiativeFacts) -> tuple[Health, list[str]]:
+    """The level and its reasons, worst first (no reason: on track)."""
+    off: list[str] = []
+    risk: list[str] = []
+    statuses = facts.kpi_statuses
+    if alerts := statuses.count("alert"):
+        off.append(f"{_plural(alerts, 'KPI')} in alert")
+    if warns := statuses.count("warn"):
+        risk.append(f"{_plural(warns, 'KPI')} in warning")
+    if late_kpis := statuses.count("overdue"):
+        risk.append(f"{_plural(late_kpis, 'KPI')} not measured on time")
+    if unmeasured := statuses.count("no-data"):
+        risk.append(f"{_plural(unmeasured, 'KPI')} never measured")
+    total = facts.open_actions
+    if facts.late:
+        reason = f"{facts.late} of {_plural(total, 'action')} late"
+        (off if facts.late >= total * OFF_TRACK_SHARE else risk).append(reason)
+    if stale := len(facts.stale_days):
+        days = min(facts.stale_days)
+        reason = f"no check-in on {_plural(stale, 'action')} for {days} days"
+        (off if stale >= total * OFF_TRACK_SHARE else risk).append(reason)
+    if facts.blocked:
+        risk.append(f"{_plural(facts.blocked, 'action')} blocked")
+    if facts.at_risk:
+        risk.append(f"{_plural(facts.at_risk, 'action')} reported at risk")
+    quiet = facts.stale_after_days * NO_NEWS_FACTOR
+    if (total or statuses) and (facts.days_since_news is None or facts.days_since_news > quiet):
+        since = "ever" if facts.days_since_news is None else f"for {facts.days_since_news} days"
+        off.append(f"no check-in or reading {since}")
+    if not total and not statuses:
+        risk.append("nothing planned: no open action, no KPI")
+    short = [s for s in statuses if s != "on-target"]
+    if facts.objective_date is not None and facts.objective_date < facts.today and short:
+        off.append(f"objective date {facts.objective_date.isoformat()} passed, target not met")
+    if off:
+        return "off-track", off + risk
+    if risk:
+        return "at-risk", risk
+    return "on-track", []
+
+
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_QUARTER = re.compile(r"\bQ([1-4])\s*(\d{4})?\b", re.IGNORECASE)
+
+
+def objective_date(
+    objective: str, kpi_target_dates: Iterable[str | None], today: date
+) -> date | None:
+    """When the objective is due: a date written in it (2026-09-30; "Q3 2026" or "in Q3" is
+    that quarter's last day, this year's if no year is given), else its KPIs' latest target
+    date, else none."""
+    for match in _ISO_DATE.finditer(objective):
+        with contextlib.suppress(ValueError):
+            return date(int(match[1]), int(match[2]), int(match[3]))
+    quarter = _QUARTER.search(objective)
+    if quarter:
+        year = int(quarter[2]) if quarter[2] else today.year
+        month = int(quarter[1]) * 3
+        return date(year, month, calendar.monthrange(year, month)[1])
+    dates = [d for d in kpi_target_dates if d]
+    return date.fromisoformat(max(dates)) if dates else None

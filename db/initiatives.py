@@ -1,0 +1,140 @@
+"""Initiatives with their health (db/initiative_rules.py) and the SMART checks over the whole
+file (db/smart_rules.py): reads only.
+
+``overview`` reads every open action of every initiative once (with its latest check-in, by
+index), the KPIs' rows as the KPIs view reads them (db/kpis.py), and applies the rules.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from db import initiative_rules as irules
+from db import kpis as kpi_reads
+from db import rules, smart_rules
+from db.models import (
+    PHASES,
+    ContentWarning,
+    InitiativeKpi,
+    InitiativeOverview,
+    KpiRow,
+)
+from db.store import Store
+
+_OPEN_ACTIONS = """
+SELECT a.initiative_id, a.phase, a.due, a.created_at, lc.at AS last_at, lc.status AS last_status
+FROM actions a
+LEFT JOIN checkins lc ON lc.id = (
+    SELECT c.id FROM checkins c WHERE c.action_id = a.id ORDER BY c.at DESC, c.id DESC LIMIT 1)
+WHERE a.done_at IS NULL AND a.initiative_id IS NOT NULL
+"""
+
+
+def _kpi(row: KpiRow) -> InitiativeKpi:
+    kpi = row.kpi
+    return InitiativeKpi(
+        id=kpi.id,
+        name=kpi.name,
+        unit=kpi.unit,
+        status=row.status,
+        latest_value=kpi.latest_value,
+        target=kpi.target,
+        target_date=kpi.target_date,
+        recent=row.recent,
+    )
+
+
+def overview(store: Store, slots: int = kpi_reads.RECENT_SLOTS) -> list[InitiativeOverview]:
+    """Every initiative with its health and reasons, objective date, open actions by phase,
+    KPIs with their recent readings and SMART warnings: worst health first, then by name."""
+    now = store.clock()
+    today = now.astimezone().date()
+    cadence = store.stale_after_days()
+    by_initiative: dict[int, list[KpiRow]] = defaultdict(list)
+    for row in kpi_reads.kpi_rows(store, slots):
+        if row.kpi.initiative_id is not None:
+            by_initiative[row.kpi.initiative_id].append(row)
+    phases: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(PHASES, 0))
+    late: dict[int, int] = defaultdict(int)
+    stale_days: dict[int, list[int]] = defaultdict(list)
+    reported: dict[int, dict[str, int]] = defaultdict(lambda: {"blocked": 0, "at-risk": 0})
+    news: dict[int, str] = {}
+    for action in store.conn.execute(_OPEN_ACTIONS):
+        key = action["initiative_id"]
+        phases[key][action["phase"]] += 1
+        if rules.is_overdue(action["due"], False, today):
+            late[key] += 1
+        sign = action["last_at"] or action["created_at"]
+        elapsed = rules.elapsed_days(sign, now)
+        if rules.is_stale(elapsed, False, cadence):
+            stale_days[key].append(elapsed)
+        elif action["last_status"] in ("blocked", "at-risk"):
+            # A fresh report counts; a stale one is outweighed by its staleness.
+            reported[key][action["last_status"]] += 1
+        if action["last_at"] and action["last_at"] > news.get(key, ""):
+            news[key] = action["last_at"]
+    result = []
+    for initiative in store.list_initiatives():
+        key = initiative.id
+        rows = by_initiative.get(key, [])
+        latest = max([news.get(key, "")] + [r.kpi.latest_at or "" for r in rows])
+        due_by = irules.objective_date(
+            initiative.objective, (r.kpi.target_date for r in rows), today
+        )
+        facts = irules.InitiativeFacts(
+            today=today,
+            stale_after_days=cadence,
+            kpi_statuses=tuple(r.status for r in rows),
+            open_actions=initiative.open_actions,
+            late=late.get(key, 0),
+            stale_days=tuple(stale_days.get(key, [])),
+            blocked=reported.get(key, {}).get("blocked", 0),
+            at_risk=reported.get(key, {}).get("at-risk", 0),
+            days_since_news=rules.elapsed_days(latest, now) if latest else None,
+            objective_date=due_by,
+        )
+        level, reasons = irules.health(facts)
+        result.append(
+            InitiativeOverview(
+                **initiative.model_dump(),
+                health=level,
+                reasons=reasons,
+                objective_date=due_by.isoformat() if due_by else None,
+                open_by_phase=dict(phases[key]) if key in phases else dict.fromkeys(PHASES, 0),
+                late_actions=facts.late,
+                stale_actions=len(facts.stale_days),
+                kpis=[_kpi(r) for r in rows],
+                warnings=smart_rules.objective_warnings(initiative.objective),
+            )
+        )
+    result.sort(key=lambda i: (irules.HEALTH_ORDER.index(i.health), i.name.lower()))
+    return result
+
+
+def content_warnings(store: Store) -> list[ContentWarning]:
+    """The SMART checks over the whole file: objectives, KPIs, open actions, readings."""
+    now = store.clock()
+    found: list[ContentWarning] = []
+    for initiative in store.list_initiatives():
+        for warning in smart_rules.objective_warnings(initiative.objective):
+            found.append(ContentWarning(
+                entity="initiative", entity_id=initiative.id, name=initiative.name,
+                warning=warning,
+            ))  # fmt: skip
+    for kpi in store.list_kpis():
+        warnings = smart_rules.kpi_warnings(kpi.baseline, kpi.target, kpi.target_date)
+        warnings += smart_rules.reading_warnings(kpi.latest_at, kpi.cadence, kpi.created_at, now)
+        for warning in warnings:
+            found.append(
+                ContentWarning(entity="kpi", entity_id=kpi.id, name=kpi.name, warning=warning)
+            )
+    rows = store.conn.execute(
+        "SELECT id, title, phase, owner, due FROM actions WHERE done_at IS NULL"
+        " AND phase != 'plan' AND (owner IS NULL OR due IS NULL) ORDER BY id"
+    )
+    for row in rows:
+        for warning in smart_rules.action_warnings(row["phase"], False, row["owner"], row["due"]):
+            found.append(ContentWarning(
+                entity="action", entity_id=row["id"], name=row["title"], warning=warning
+            ))  # fmt: skip
+    return found

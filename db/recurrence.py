@@ -1,0 +1,284 @@
+"""Recurring actions: repeat rules, and their instances created exactly once.
+
+A rule (``pdca add --every``) is a row of ``recurrences``; every action it made carries its
+id in ``actions.recurrence_id``. A calendar rule's next instance is made when its date comes,
+by whichever process sees it first: the app's minute round, the start of any command, or a
+cron ``pdca recur run``. The claim is the rule row itself: inside ``BEGIN IMMEDIATE`` the run
+re-reads the rules whose ``next_due`` came, creates one instance each and moves ``next_due``
+on (version checked) in the same transaction, so a second process, serialized behind the
+first, finds nothing left to do. A file nobody opened for weeks gets ONE instance per rule,
+due on the latest date that came, not one per missed date.
+
+An "after N days" rule has no calendar: its next instance is made inside the transaction that
+finishes the previous one (``Store.complete_action``), due N days after that day.
+
+Dates are UTC calendar days (db/recurrence_rules.py). Instances are written as the actor
+``pdca`` (as notify's runs are): the rule made them, so nobody's ``pdca undo`` reverts one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date
+
+from pydantic import BaseModel
+
+from db import convert
+from db import recurrence_rules as rrules
+from db.errors import DATABASE_ERRORS, Conflict, GateUnmet, NotFound, PdcaError
+from db.models import Action, ActionDraft
+from db.store import Store, _Transaction
+
+RUN_ACTOR = "pdca"
+
+_DUE = "SELECT id FROM recurrences WHERE stopped_at IS NULL AND next_due <= ?"
+
+
+class Recurrence(BaseModel):
+    """A repeat rule as ``pdca recur list --json`` prints it, with its latest instance."""
+
+    id: int
+    rule: str
+    anchor: str
+    next_due: str | None
+    after_done: bool
+    stopped_at: str | None
+    stopped_by: str | None
+    created_by: str
+    created_at: str
+    version: int
+    instances: int
+    latest_id: int | None
+    latest_title: str | None
+    latest_owner: str | None
+    latest_due: str | None
+    latest_done: bool
+
+
+def today(store: Store) -> date:
+    """The UTC calendar day: rules count days free of time zones and daylight saving."""
+    return store.clock().astimezone(UTC).date()
+
+
+def add_repeating_action(store: Store, draft: ActionDraft, every: str) -> Action:
+    """The first action of a new rule, and the rule: one transaction. Without a due date, a
+    calendar rule's first action is due on the rule's first date from today on."""
+    rule = rrules.parse(every)
+    day = today(store)
+    due = draft.due
+    if due is None and not rule.after_done:
+        due = rrules.first_on_or_after(rule, day, day)
+        draft = draft.model_copy(update={"due": due})
+    anchor = due or day
+    rule = rrules.anchored(rule, anchor)
+    next_due = None if rule.after_done else rrules.next_after(rule, anchor, anchor)
+    with store._write() as tx:
+        # The rule is logged before its action, so an undo removes the action first.
+        row = store.conn.execute(
+            "INSERT INTO recurrences (rule, anchor, next_due, created_by, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) RETURNING *",
+            (rule.text(), anchor.isoformat(), _iso(next_due), tx.actor, tx.at, tx.at),
+        ).fetchall()[0]
+        tx.log(
+            "recurrence",
+            row["id"],
+            "create",
+            f"added repeat rule {row['id']} ({rule.text()})",
+            None,
+            convert.snapshot(row),
+        )
+        action_id = store._insert_action(tx, draft, recurrence_id=row["id"])
+        return store.get_action(action_id)
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def anything_due(store: Store) -> bool:
+    """The cheap look every command and the app's minute round take (an indexed probe)."""
+    return store.conn.execute(_DUE + " LIMIT 1", (today(store).isoformat(),)).fetchone() is not None
+
+
+def run_due(store: Store) -> list[int]:
+    """Create the instances whose date came; the ids of those this run created (none when
+    another process got there first). Writes only when something is due."""
+    if not anything_due(store):
+        return []
+    created: list[int] = []
+    with store._write() as tx:
+        tx.actor = RUN_ACTOR
+        day = tx.now.astimezone(UTC).date()
+        rows = store.conn.execute(
+            "SELECT * FROM recurrences WHERE id IN (" + _DUE + ") ORDER BY id", (day.isoformat(),)
+        ).fetchall()
+        for row in rows:  # read inside the lock: what another run did is seen here
+            rule = rrules.parse(row["rule"])
+            anchor = date.fromisoformat(row["anchor"])
+            due = rrules.latest_due(rule, anchor, date.fromisoformat(row["next_due"]), day)
+            following = rrules.next_after(rule, anchor, due)
+            new_id = _instance(store, tx, row, due)
+            _advance(store, tx, row, {"next_due": following.isoformat()}, due, new_id)
+            if new_id is not None:
+                created.append(new_id)
+    return created
+
+
+def after_done(store: Store, tx: _Transaction, action_id: int) -> int | None:
+    """Inside the transaction finishing ``action_id``: an "after N days" rule's next instance,
+    if this was its latest one and the rule runs."""
+    action = store.conn.execute(
+        "SELECT recurrence_id FROM actions WHERE id = ?", (action_id,)
+    ).fetchone()
+    row = store.conn.execute(
+        "SELECT * FROM recurrences WHERE id = ? AND stopped_at IS NULL", (action["recurrence_id"],)
+    ).fetchone()
+    if row is None:
+        return None
+    rule = rrules.parse(row["rule"])
+    if not rule.after_done or _latest(store.conn, row["id"]) != action_id:
+        return None
+    due = rrules.next_after(rule, date.fromisoformat(row["anchor"]), tx.now.astimezone(UTC).date())
+    new_id = _instance(store, tx, row, due)
+    _advance(store, tx, row, {}, due, new_id)
+    return new_id
+
+
+def _latest(conn: sqlite3.Connection, rule_id: int) -> int | None:
+    row = conn.execute("SELECT max(id) FROM actions WHERE recurrence_id = ?", (rule_id,)).fetchone()
+    return row[0]
+
+
+def _instance(store: Store, tx: _Transaction, rule: sqlite3.Row, due: date) -> int | None:
+    """A new action in Plan, like the rule's latest one (title, notes, owner, initiative,
+    KPI: edits made to the latest carry on), due on ``due``."""
+    latest = _latest(store.conn, rule["id"])
+    if latest is None:
+        return None  # every instance was removed (undone): nothing to copy
+    source = store.conn.execute("SELECT * FROM actions WHERE id = ?", (latest,)).fetchone()
+    row = store.conn.execute(
+        "INSERT INTO actions (title, notes, owner, phase, due, initiative_id, kpi_id,"
+        " recurrence_id, phase_since, created_by, created_at, updated_at)"
+        " VALUES (?, ?, ?, 'plan', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+        (
+            source["title"],
+            source["notes"],
+            source["owner"],
+            due.isoformat(),
+            source["initiative_id"],
+            source["kpi_id"],
+            rule["id"],
+            tx.at,
+            tx.actor,
+            tx.at,
+            tx.at,
+        ),
+    ).fetchall()[0]
+    summary = f"added #{row['id']}, repeat of #{latest} ({rule['rule']}), due {due.isoformat()}"
+    tx.log("action", row["id"], "create", summary, None, convert.snapshot(row))
+    return int(row["id"])
+
+
+def _advance(
+    store: Store,
+    tx: _Transaction,
+    before: sqlite3.Row,
+    changes: dict[str, str | None],
+    due: date,
+    new_id: int | None,
+) -> None:
+    if new_id is None:  # nothing left to copy from: the rule stops rather than spin
+        changes = {"next_due": None, "stopped_at": tx.at, "stopped_by": RUN_ACTOR}
+    columns = "".join(f"{name} = ?, " for name in changes)
+    cursor = store.conn.execute(
+        f"UPDATE recurrences SET {columns}updated_at = ?, version = version + 1"
+        " WHERE id = ? AND version = ?",
+        (*changes.values(), tx.at, before["id"], before["version"]),
+    )
+    if cursor.rowcount != 1:  # cannot happen inside BEGIN IMMEDIATE; kept as a guard
+        raise Conflict("recurrence", before["id"], None, None)
+    after = store.conn.execute("SELECT * FROM recurrences WHERE id = ?", (before["id"],)).fetchone()
+    summary = (
+        f"repeat rule {before['id']}: made #{new_id} due {due.isoformat()}"
+        if new_id is not None
+        else f"stopped repeat rule {before['id']}: no action left to repeat"
+    )
+    tx.log("recurrence", before["id"], "update", summary, dict(before), dict(after))
+
+
+def catch_up(store: Store) -> list[int]:
+    """At a command's start: create what came due, quietly. A file this user may only read,
+    or a busy one, is left for the next process (the app, cron, someone else's command)."""
+    if not store.writable or store.snapshot:
+        return []
+    try:
+        return run_due(store)
+    except (PdcaError, *DATABASE_ERRORS):
+        return []
+
+
+def stop(store: Store, rule_id: int, expected_version: int | None = None) -> Recurrence:
+    """No more instances from this rule (those made stay). One transaction, one event."""
+    with store._write() as tx:
+        before = store.conn.execute("SELECT * FROM recurrences WHERE id = ?", (rule_id,)).fetchone()
+        if before is None:
+            raise NotFound("repeat rule", rule_id)
+        if expected_version is not None and before["version"] != expected_version:
+            raise store._conflict("recurrence", before)
+        if before["stopped_at"] is not None:
+            raise GateUnmet(
+                f"repeat rule {rule_id} was stopped already, by {before['stopped_by']}"
+                f" at {before['stopped_at']}"
+            )
+        store.conn.execute(
+            "UPDATE recurrences SET stopped_at = ?, stopped_by = ?, next_due = NULL,"
+            " updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
+            (tx.at, tx.actor, tx.at, rule_id, before["version"]),
+        )
+        after = store.conn.execute("SELECT * FROM recurrences WHERE id = ?", (rule_id,)).fetchone()
+        tx.log(
+            "recurrence",
+            rule_id,
+            "update",
+            f"stopped repeat rule {rule_id} ({before['rule']})",
+            dict(before),
+            dict(after),
+        )
+    return get(store, rule_id)
+
+
+_LIST = """
+SELECT r.*, (SELECT count(*) FROM actions a WHERE a.recurrence_id = r.id) AS instances,
+       l.id AS latest_id, l.title AS latest_title, l.owner AS latest_owner,
+       l.due AS latest_due, l.done_at IS NOT NULL AS latest_done
+FROM recurrences r
+LEFT JOIN actions l ON l.id = (SELECT max(a.id) FROM actions a WHERE a.recurrence_id = r.id)
+"""
+
+
+def _model(row: sqlite3.Row) -> Recurrence:
+    data = dict(row)
+    data["after_done"] = rrules.parse(row["rule"]).after_done
+    data["latest_done"] = bool(data["latest_done"])
+    return Recurrence(**{name: data[name] for name in Recurrence.model_fields})
+
+
+def list_rules(store: Store, *, include_stopped: bool = False) -> list[Recurrence]:
+    where = "" if include_stopped else " WHERE r.stopped_at IS NULL"
+    rows = store.conn.execute(_LIST + where + " ORDER BY r.id").fetchall()
+    return [_model(row) for row in rows]
+
+
+def get(store: Store, rule_id: int) -> Recurrence:
+    row = store.conn.execute(_LIST + " WHERE r.id = ?", (rule_id,)).fetchone()
+    if row is None:
+        raise NotFound("repeat rule", rule_id)
+    return _model(row)
+
+
+def rule_text(store: Store, rule_id: int) -> str | None:
+    """The rule an action repeats by, for its detail ("week mon"); None once stopped."""
+    row = store.conn.execute(
+        "SELECT rule FROM recurrences WHERE id = ? AND stopped_at IS NULL", (rule_id,)
+    ).fetchone()
+    return None if row is None else str(row["rule"])

@@ -1,0 +1,79 @@
+"""SMART checks, pure: gentle warnings about goals that cannot be judged, never refusals.
+
+- An initiative's objective should say how much (a number) and by when (a date).
+- A KPI should have a baseline, a target that differs from it, and a target date.
+- An action past Plan should have an owner and a due date (the phase gate asks for them; a
+  CSV import or an older file may still hold one without).
+- A KPI should be measured within its cadence (a day's grace, as the KPI status counts).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from db import kpi_rules
+
+# "2026-09-30", "Q3", "H2", "September", "sep", "2027", "by end of year", "this quarter"...
+_DATE = re.compile(
+    r"\b\d{4}-\d{2}(?:-\d{2})?\b|\b[qh][1-4]\b|\b(?:19|20)\d{2}\b"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b"
+    r"|\b(?:week|month|quarter|year|weekend)\b|\b(?:today|tomorrow|monday|tuesday|wednesday"
+    r"|thursday|friday|saturday|sunday)\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"\d")
+
+
+def objective_warnings(objective: str) -> list[str]:
+    """What an initiative's objective lacks to be judged: how much, by when."""
+    text = objective.strip()
+    if not text:
+        return ["objective: none yet (what outcome, how much, by when?)"]
+    warnings = []
+    if not _NUMBER.search(_DATE.sub(" ", text)):
+        warnings.append("objective: no number (how much? e.g. 20%)")
+    if not _DATE.search(text):
+        warnings.append("objective: no date (by when? e.g. Q3 2026 or 2026-09-30)")
+    return warnings
+
+
+def kpi_warnings(
+    baseline: float | None, target: float | None, target_date: str | None
+) -> list[str]:
+    warnings = []
+    if baseline is None:
+        warnings.append("baseline: none (where do we start?)")
+    if target is None:
+        warnings.append("target: none (where do we want to be?)")
+    elif baseline is not None and target == baseline:
+        warnings.append("target: the same as the baseline (no change asked)")
+    if not target_date:
+        warnings.append("target date: none (by when?)")
+    return warnings
+
+
+def action_warnings(phase: str, done: bool, owner: str | None, due: str | None) -> list[str]:
+    if done or phase == "plan":
+        return []
+    warnings = []
+    if not owner:
+        warnings.append(f"owner: none, yet in {phase.capitalize()}")
+    if not due:
+        warnings.append(f"due: none, yet in {phase.capitalize()}")
+    return warnings
+
+
+def reading_warnings(
+    latest_at: str | None, cadence: str, created_at: str, now: datetime
+) -> list[str]:
+    """A KPI not measured for longer than its cadence (and a day's grace)."""
+    days = kpi_rules.CADENCE_DAYS[cadence] + kpi_rules.GRACE_DAYS
+    if latest_at is None:
+        if now - kpi_rules.parse_time(created_at) > timedelta(days=days):
+            return [f"readings: none yet, though {cadence}"]
+        return []
+    if kpi_rules.measurement_overdue(latest_at, cadence, now):  # type: ignore[arg-type]
+        gap = (now - kpi_rules.parse_time(latest_at)).days
+        return [f"readings: none for {gap} days, though {cadence}"]
+    return []

@@ -1,0 +1,198 @@
+"""Initiatives (key 7): each initiative's health derived from its data, worst first.
+
+One block per initiative: its health and name, the objective's date and owner; the objective
+with its SMART warnings beside it; open actions by phase, late and stale; why the health is
+what it is; then its KPIs, each with a sparkline, its latest value against the target and its
+status. ``enter`` opens the board on the initiative's actions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from db.errors import PdcaError
+from db.initiatives import overview
+from db.models import InitiativeKpi, InitiativeOverview
+from screens.row_view import RowView
+from widgets.marks import status_mark
+from widgets.row_list import Row, RowList
+from widgets.sparkline import sparkline
+from widgets.status_bar import StatusBar
+from widgets.text import fixed, literal
+
+SPARK_CELLS = 16
+KPI_NAME_WIDTH = 26
+# The health as a shape (reads without colour) and a role.
+HEALTH = {
+    "on-track": (status_mark("on-track")[0], "good", "on track"),
+    "at-risk": (status_mark("at-risk")[0], "warn", "at risk"),
+    "off-track": (status_mark("blocked")[0], "bad", "off track"),
+}
+KPI_ROLES = {"alert": "bad", "warn": "warn", "overdue": "warn", "no-data": "muted",
+             "ok": "", "on-target": "good"}  # fmt: skip
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+def kpi_row(kpi: InitiativeKpi) -> Row:
+    spark = sparkline(kpi.recent, SPARK_CELLS)
+    unit = literal(kpi.unit)
+    by = f" by {kpi.target_date}" if kpi.target_date else ""
+    return [
+        ("    ", ""),
+        (spark, KPI_ROLES[kpi.status] or "accent"),
+        ("  ", ""),
+        (fixed(literal(kpi.name), KPI_NAME_WIDTH), ""),
+        (f" {_number(kpi.latest_value)} {unit}".ljust(14), "bold"),
+        (f"→ {_number(kpi.target)} {unit}{by}  ", "muted"),
+        (kpi.status, KPI_ROLES[kpi.status] or "muted"),
+    ]
+
+
+def initiative_rows(item: InitiativeOverview) -> list[Row]:
+    """The lines of one initiative's block (the last one blank, between blocks)."""
+    mark, role, words = HEALTH[item.health]
+    head: Row = [
+        (f"{mark} ", role),
+        (literal(item.name), "heading"),
+        (f"  {words}", role),
+    ]
+    if item.objective_date:
+        head.append((f"  · by {item.objective_date}", "muted"))
+    if item.owner:
+        head.append((f"  · {literal(item.owner)}", "muted"))
+    objective: Row = [("  ", ""), (literal(item.objective) or "no objective yet", "")]
+    for warning in item.warnings:
+        objective.append((f"  ⚠ {literal(warning.split(' (')[0])}", "warn"))
+    phases = item.open_by_phase
+    counts: Row = [
+        ("  open ", "muted"),
+        (" ".join(f"{p[0].upper()} {phases.get(p, 0)}" for p in ("plan", "do", "check", "act")),
+         "bold"),
+        (f"  · {item.late_actions} late", "bad" if item.late_actions else "muted"),
+        (f"  · {item.stale_actions} stale", "warn" if item.stale_actions else "muted"),
+        (f"  · {len(item.kpis)} KPI{'s' if len(item.kpis) != 1 else ''}", "muted"),
+    ]  # fmt: skip
+    rows = [head, objective, counts]
+    if item.reasons:
+        rows.append([("  why: ", "muted"), ("; ".join(item.reasons), role)])
+    rows += [kpi_row(kpi) for kpi in item.kpis]
+    rows.append([])
+    return rows
+
+
+class InitiativesScreen(RowView):
+    """Which initiatives are healthy, from their data; the worst on top."""
+
+    VIEW = "Initiatives"
+
+    BINDINGS = [
+        Binding("r", "reload", "Reload", show=False, id="initiatives-reload"),
+    ]
+
+    DEFAULT_CSS = """
+    InitiativesScreen #initiatives-summary { height: 1; padding: 0 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[InitiativeOverview] = []
+        self.owner_of_row: list[int] = []  # each row's initiative, an index into ``items``
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar()
+        yield Static(id="initiatives-summary")
+        yield RowList(
+            empty="no initiatives yet (pdca initiative add NAME --objective TEXT)",
+            id="initiatives-list",
+        )
+
+    def load(self) -> None:
+        try:
+            items = overview(self.context.store)
+        except PdcaError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.show(items)
+
+    def reload(self) -> None:
+        self.read_again()
+
+    @work(thread=True, exclusive=True, group="initiatives-reload")
+    def read_again(self) -> None:
+        reader = self.context.open_reader()
+        try:
+            items = overview(reader)
+        except PdcaError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        finally:
+            reader.close()
+        self.app.call_from_thread(self.show, items)
+
+    def show(self, items: list[InitiativeOverview]) -> None:
+        keep = self.current.id if self.current else None
+        self.items = items
+        rows: list[Row] = []
+        owners: list[int] = []
+        start = None
+        for index, item in enumerate(items):
+            if item.id == keep:
+                start = len(rows)
+            block = initiative_rows(item)
+            rows += block
+            owners += [index] * len(block)
+        self.owner_of_row = owners
+        self.query_one(RowList).show(rows, start)
+        summary = Text()
+        summary.append(f"{len(items)} initiative{'s' if len(items) != 1 else ''}", style="bold")
+        for level in ("off-track", "at-risk", "on-track"):
+            count = sum(i.health == level for i in items)
+            mark, _, words = HEALTH[level]
+            summary.append(f" · {mark} {count} {words}")
+        summary.append(" · health from the data: KPIs, late and stale actions", style="dim")
+        self.query_one("#initiatives-summary", Static).update(summary)
+
+    @property
+    def current(self) -> InitiativeOverview | None:
+        lists = self.query(RowList)
+        if not lists or not self.items:
+            return None
+        index = lists.first().cursor
+        if 0 <= index < len(self.owner_of_row):
+            return self.items[self.owner_of_row[index]]
+        return None
+
+    @on(RowList.Selected)
+    def open_selected(self) -> None:
+        self.action_open_initiative()
+
+    def action_open_initiative(self) -> None:
+        item = self.current
+        if item is not None:
+            self.open_board(item.name)
+
+    @work(group="jump", exclusive=True)
+    async def open_board(self, name: str) -> None:
+        from screens.jump import open_on_board
+
+        await open_on_board(self.app, initiative=name)
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        return [
+            ("Open the board of this initiative", "The highlighted initiative's actions (enter)",
+             self.action_open_initiative),
+            ("Reload initiatives", "Read the initiatives again (r)", self.action_reload),
+        ]  # fmt: skip

@@ -1,0 +1,87 @@
+"""The initiatives view (key 7): health and its reasons, the objective's SMART warnings beside
+it, KPIs with sparklines, enter opening the board on the initiative, and the palette."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from db.models import ActionDraft, InitiativeDraft
+from db.store import Store
+from screens.board import BoardScreen
+from screens.initiatives import InitiativesScreen
+from tests.conftest import open_as
+from tests.tui.accountability_support import settle
+from tests.tui.conftest import SIZE
+from tests.unit.test_initiatives import two  # noqa: F401 (the two-initiative fixture)
+from widgets.row_list import RowList
+
+
+def lines(screen: InitiativesScreen) -> list[str]:
+    return ["".join(text for text, _ in row) for row in screen.query_one(RowList).rows]
+
+
+async def test_key_7_shows_health_reasons_warnings_and_kpis(make_app, two: Store) -> None:  # noqa: F811
+    app = make_app(two.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("7")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, InitiativesScreen)
+        shown = lines(screen)
+        assert shown[0].startswith("■ Quiet ops  off track")
+        # The objective's SMART warnings beside it; gentle, nothing refused.
+        assert shown[1] == "  Fewer pages  ⚠ objective: no number  ⚠ objective: no date"
+        assert shown[2].startswith("  open P 0 D 1 C 0 A 0  · 0 late  · 1 stale  · 1 KPI")
+        assert shown[3] == "  why: 1 KPI in alert; no check-in on 1 action for 20 days"
+        pages = shown[4]
+        assert "Pages" in pages and pages.rstrip().endswith("alert") and "15 /wk" in pages
+        support = shown.index(next(s for s in shown if "Faster support" in s))
+        assert shown[support].startswith("● Faster support  on track  · by 2027-03-31")
+        summary = str(screen.query_one("#initiatives-summary").render())
+        assert "2 initiatives · ■ 1 off track · ▲ 0 at risk · ● 1 on track" in summary
+
+
+async def test_enter_opens_the_board_on_the_initiative(make_app, two: Store) -> None:  # noqa: F811
+    app = make_app(two.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("7")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, InitiativesScreen)
+        rows = screen.query_one(RowList)
+        target = lines(screen).index(next(s for s in lines(screen) if "Faster support" in s))
+        rows.set_cursor(target + 2)  # any line of its block
+        await pilot.press("enter")
+        await settle(pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        assert board.filter.initiative == "Faster support"
+        titles = sorted(a.title for column in board.columns.values() for a in column.actions)
+        assert titles == ["Rota 0", "Rota 1", "Rota 2"]
+
+
+async def test_the_view_follows_others_writes_and_is_in_the_palette(
+    make_app,
+    store: Store,
+    db_path: Path,  # noqa: F811
+) -> None:
+    store.add_initiative(InitiativeDraft(name="Ops", objective="Pages down 50% by Q2 2027"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Show initiatives" in titles
+        await pilot.press("7")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, InitiativesScreen)
+        assert lines(screen)[0].startswith("▲ Ops  at risk")
+        assert lines(screen)[3] == "  why: nothing planned: no open action, no KPI"
+        other = open_as(db_path, "bob")
+        try:
+            other.add_action(ActionDraft(title="Tune", owner="bob", initiative="Ops"))
+        finally:
+            other.close()
+        app.check_for_changes()
+        await settle(pilot)  # the reload runs in a worker; settle waits for it
+        assert lines(screen)[2].startswith("  open P 1 D 0 C 0 A 0")

@@ -1,0 +1,71 @@
+"""``pdca add --every`` and ``pdca recur``: rules from the command line, one-line refusals,
+and every command making the repeats whose date came."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.unit.test_cli import one_line_error
+
+
+@pytest.fixture
+def ok(cli):
+    def run(*args: str):  # type: ignore[no-untyped-def]
+        result = cli(*args)
+        assert result.exit_code == 0, result.stderr
+        return result
+
+    return run
+
+
+def test_add_every_then_list_and_show(ok) -> None:
+    added = ok("add", "Weekly KPI review", "--owner", "dana", "--every", "week mon", "--json")
+    action = json.loads(added.stdout)
+    assert (action["due"], action["recurrence_id"]) == ("2026-11-23", 1)
+    listed = json.loads(ok("recur", "list", "--json").stdout)
+    assert [(r["id"], r["rule"], r["next_due"], r["instances"]) for r in listed] == [
+        (1, "week mon", "2026-11-30", 1)
+    ]
+    text = ok("recur", "list").stdout
+    assert "week mon" in text and "2026-11-30" in text and "Weekly KPI review" in text
+    assert "repeats     every week mon (rule 1" in ok("show", "1").stdout
+
+
+@pytest.mark.parametrize("rule", ["fortnightly", "month 32", "after", "week funday"])
+def test_a_bad_rule_is_one_line_and_writes_nothing(cli, rule: str, db_path: Path) -> None:
+    message = one_line_error(cli("add", "x", "--every", rule))
+    assert message.startswith(f"--every: {rule!r} is not a repeat rule (expected one of: day,")
+    assert not db_path.exists()  # refused before the file was even created
+
+
+def test_any_command_makes_what_came_due(ok, cli, monkeypatch) -> None:
+    ok("add", "Standup notes", "--owner", "dana", "--every", "day")
+    monkeypatch.setenv("PDCA_NOW", "2026-12-10T09:00:00Z")
+    listed = json.loads(ok("list", "--json").stdout)
+    assert [(a["due"], a["created_by"]) for a in listed] == [
+        ("2026-11-23", "alice"),
+        ("2026-12-10", "pdca"),  # one, the latest: not seventeen
+    ]
+    assert json.loads(ok("recur", "run", "--json").stdout) == {"created": []}
+    monkeypatch.setenv("PDCA_NOW", "2026-12-11T09:00:00Z")
+    assert json.loads(ok("recur", "run", "--json").stdout) == {"created": [3]}
+    assert ok("recur", "run").stdout == ""  # quiet for cron when nothing came due
+
+
+def test_recur_stop(ok, cli) -> None:
+    ok("add", "Audit", "--every", "month last-fri")
+    assert ok("recur", "stop", "1").stdout == "stopped repeat rule 1 (month last-fri)\n"
+    assert "stopped already" in one_line_error(cli("recur", "stop", "1"))
+    assert one_line_error(cli("recur", "stop", "7")) == "no repeat rule 7"
+    assert "is not a whole number" in one_line_error(cli("recur", "stop", "x"))
+    assert "stopped" in ok("show", "1").stdout
+    assert ok("recur", "list").stderr.startswith("no repeat rules")
+    assert len(json.loads(ok("recur", "list", "--all", "--json").stdout)) == 1
+
+
+def test_help_names_the_rules(ok) -> None:
+    helped = " ".join(ok("add", "--help").stdout.split())
+    assert "week mon,thu" in helped and "after 7 days" in helped

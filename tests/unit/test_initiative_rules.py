@@ -1,0 +1,144 @@
+"""Initiative health and the SMART checks, pure."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from db import initiative_rules as ir
+from db import smart_rules as sr
+
+TODAY = date(2026, 11, 23)
+
+
+def facts(**values: object) -> ir.InitiativeFacts:
+    base: dict[str, object] = {
+        "today": TODAY,
+        "stale_after_days": 7,
+        "kpi_statuses": ("ok",),
+        "open_actions": 4,
+        "days_since_news": 1,
+    }
+    return ir.InitiativeFacts(**{**base, **values})  # type: ignore[arg-type]
+
+
+def test_fresh_data_and_nothing_wrong_is_on_track() -> None:
+    assert ir.health(facts()) == ("on-track", [])
+
+
+def test_a_kpi_in_alert_is_off_track_with_its_reason() -> None:
+    level, reasons = ir.health(facts(kpi_statuses=("alert", "alert", "warn")))
+    assert level == "off-track"
+    assert reasons == ["2 KPIs in alert", "1 KPI in warning"]
+
+
+def test_late_actions_put_it_at_risk_then_off_track_from_half() -> None:
+    assert ir.health(facts(open_actions=7, late=3)) == ("at-risk", ["3 of 7 actions late"])
+    assert ir.health(facts(open_actions=6, late=3))[0] == "off-track"
+
+
+def test_stale_data_outweighs_what_people_last_reported() -> None:
+    # Their last check-ins said on track; two of them are 14 and 20 days old.
+    level, reasons = ir.health(facts(open_actions=7, stale_days=(20, 14)))
+    assert (level, reasons) == ("at-risk", ["no check-in on 2 actions for 14 days"])
+
+
+def test_no_news_at_all_for_two_cadences_is_off_track() -> None:
+    assert ir.health(facts(days_since_news=15)) == (
+        "off-track",
+        ["no check-in or reading for 15 days"],
+    )
+    assert ir.health(facts(days_since_news=None))[1] == ["no check-in or reading ever"]
+    assert ir.health(facts(days_since_news=14))[0] == "on-track"
+
+
+def test_kpis_not_measured_blocked_and_at_risk_reports_are_risks() -> None:
+    level, reasons = ir.health(facts(kpi_statuses=("overdue", "no-data"), blocked=1, at_risk=2))
+    assert level == "at-risk"
+    assert reasons == [
+        "1 KPI not measured on time",
+        "1 KPI never measured",
+        "1 action blocked",
+        "2 actions reported at risk",
+    ]
+
+
+def test_nothing_planned_is_a_risk() -> None:
+    assert ir.health(facts(kpi_statuses=(), open_actions=0, days_since_news=None)) == (
+        "at-risk",
+        ["nothing planned: no open action, no KPI"],
+    )
+
+
+def test_a_passed_objective_date_with_a_target_not_met_is_off_track() -> None:
+    passed = facts(objective_date=date(2026, 9, 30))
+    assert ir.health(passed) == (
+        "off-track",
+        ["objective date 2026-09-30 passed, target not met"],
+    )
+    met = facts(objective_date=date(2026, 9, 30), kpi_statuses=("on-target",))
+    assert ir.health(met) == ("on-track", [])
+
+
+@pytest.mark.parametrize(
+    ("objective", "kpi_dates", "expected"),
+    [
+        ("Cut resolution time 20% by 2027-03-31", ["2027-06-30"], date(2027, 3, 31)),
+        ("Cut resolution time 20% in Q3", [], date(2026, 9, 30)),
+        ("Escaped defects under 5 in q1 2027", [], date(2027, 3, 31)),
+        ("Faster support", ["2027-01-10", None, "2027-02-01"], date(2027, 2, 1)),
+        ("Faster support", [None], None),
+        ("Broken date 2026-02-30 then Q4", [], date(2026, 12, 31)),
+    ],
+)
+def test_the_objectives_date(objective: str, kpi_dates: list[str | None], expected) -> None:
+    assert ir.objective_date(objective, kpi_dates, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("objective", "expected"),
+    [
+        ("Cut ticket resolution time 20% in Q3", []),
+        ("Escaped defects down to 5 a month by 2027-06-30", []),
+        ("Faster support", ["number", "date"]),
+        ("Reduce cloud spend 15%", ["date"]),
+        ("Deploy any weekday by Q2", ["number"]),  # Q2's digit is a date, not an amount
+        ("  ", ["none yet"]),
+    ],
+)
+def test_objective_warnings(objective: str, expected: list[str]) -> None:
+    warnings = sr.objective_warnings(objective)
+    assert len(warnings) == len(expected)
+    for warning, word in zip(warnings, expected, strict=True):
+        assert warning.startswith("objective: ") and word in warning
+
+
+def test_kpi_warnings() -> None:
+    assert sr.kpi_warnings(30, 24, "2027-03-31") == []
+    assert sr.kpi_warnings(30, 30, None) == [
+        "target: the same as the baseline (no change asked)",
+        "target date: none (by when?)",
+    ]
+    assert [w.split(":")[0] for w in sr.kpi_warnings(None, None, "2027-01-01")] == [
+        "baseline",
+        "target",
+    ]
+
+
+def test_action_warnings_only_past_plan_and_while_open() -> None:
+    assert sr.action_warnings("plan", False, None, None) == []
+    assert sr.action_warnings("do", True, None, None) == []
+    assert sr.action_warnings("do", False, None, "2026-12-01") == ["owner: none, yet in Do"]
+    assert sr.action_warnings("check", False, "dana", None) == ["due: none, yet in Check"]
+
+
+def test_reading_warnings_after_the_cadence_and_a_days_grace() -> None:
+    now = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    created = "2026-10-01T09:00:00Z"
+    assert sr.reading_warnings("2026-11-15T09:00:00Z", "weekly", created, now) == []
+    assert sr.reading_warnings("2026-11-14T08:00:00Z", "weekly", created, now) == [
+        "readings: none for 9 days, though weekly"
+    ]
+    assert sr.reading_warnings(None, "daily", created, now) == ["readings: none yet, though daily"]
+    assert sr.reading_warnings(None, "monthly", "2026-11-20T09:00:00Z", now) == []

@@ -1,0 +1,133 @@
+"""Initiatives' health read from the file, ``pdca initiative list``, ``pdca doctor --content``
+and the SMART notes after a write."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from db import initiatives
+from db.models import (
+    ActionDraft,
+    CheckinDraft,
+    InitiativeDraft,
+    KpiDraft,
+    ReadingDraft,
+)
+from db.store import Store
+from tests.conftest import NOW_DT, open_as
+
+
+@pytest.fixture
+def two(store: Store, db_path: Path) -> Store:
+    """ "Faster support": fresh check-ins, a KPI measured today; "Quiet ops": an action whose
+    last check-in (on track) is 20 days old, and a KPI in alert."""
+    store.add_initiative(
+        InitiativeDraft(name="Faster support", objective="Cut resolution time 20% in Q1 2027")
+    )
+    store.add_initiative(InitiativeDraft(name="Quiet ops", objective="Fewer pages"))
+    store.add_kpi(KpiDraft(name="Resolution", unit="h", baseline=30, target=24,
+                           direction="down", initiative="Faster support",
+                           target_date="2027-03-31"))  # fmt: skip
+    store.add_kpi(KpiDraft(name="Pages", unit="/wk", baseline=10, target=4, direction="down",
+                           alert=12, initiative="Quiet ops"))  # fmt: skip
+    store.record_reading(ReadingDraft(kpi="Resolution", value=27))
+    store.record_reading(ReadingDraft(kpi="Pages", value=15))
+    early = open_as(db_path, "alice", NOW_DT - timedelta(days=20))
+    try:
+        old = early.add_action(
+            ActionDraft(title="Tune alerts", owner="bob", due="2026-12-20", initiative="Quiet ops")
+        )
+        early.move_action(old.id, "do")
+        early.add_checkin(old.id, CheckinDraft(message="fine", status="on-track"))
+    finally:
+        early.close()
+    for n in range(3):
+        action = store.add_action(
+            ActionDraft(title=f"Rota {n}", owner="dana", due="2026-12-01",
+                        initiative="Faster support")
+        )  # fmt: skip
+        store.add_checkin(action.id, CheckinDraft(message="going"))
+    return store
+
+
+def test_health_comes_from_the_data(two: Store) -> None:
+    found = {i.name: i for i in initiatives.overview(two)}
+    quiet, support = found["Quiet ops"], found["Faster support"]
+    assert quiet.health == "off-track"
+    assert quiet.reasons == ["1 KPI in alert", "no check-in on 1 action for 20 days"]
+    assert quiet.open_by_phase == {"plan": 0, "do": 1, "check": 0, "act": 0}
+    assert quiet.stale_actions == 1 and quiet.warnings == [
+        "objective: no number (how much? e.g. 20%)",
+        "objective: no date (by when? e.g. Q3 2026 or 2026-09-30)",
+    ]
+    assert (support.health, support.reasons) == ("on-track", [])
+    assert support.objective_date == "2027-03-31" and support.open_by_phase["plan"] == 3
+    (kpi,) = support.kpis
+    assert (kpi.name, kpi.status, kpi.latest_value) == ("Resolution", "ok", 27)
+    assert kpi.recent[-1] == 27
+    assert [i.name for i in initiatives.overview(two)] == ["Quiet ops", "Faster support"]
+
+
+def test_initiative_list_json_keeps_the_stored_fields_and_adds_health(cli, two: Store) -> None:
+    listed = json.loads(cli("initiative", "list", "--json").stdout)
+    first = listed[0]
+    stored = {"id", "name", "objective", "owner", "created_at", "updated_at", "version"}
+    assert stored | {"open_actions", "health", "reasons", "kpis", "objective_date"} <= set(first)
+    assert first["name"] == "Quiet ops" and first["health"] == "off-track"
+    text = cli("initiative", "list").stdout
+    assert "OFF TRACK" in text and "1 KPI in alert" in text and "0/3/0/0" not in text
+    assert "0/0/0/0" not in text and "3/0/0/0" in text
+
+
+def test_doctor_content_lists_every_smart_warning(cli, two: Store) -> None:
+    two.add_kpi(KpiDraft(name="Flat", unit="x", baseline=5, target=5))
+    result = cli("doctor", "--content")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["WHAT", "WHICH", "WARNING"]
+    assert any("Quiet ops" in line and "no number" in line for line in lines)
+    assert any("Flat" in line and "the same as the baseline" in line for line in lines)
+    assert any("Pages" in line and "target date: none" in line for line in lines)
+    assert result.stderr.endswith("warnings (never blocking)\n")
+    found = json.loads(cli("doctor", "--content", "--json").stdout)
+    assert {"entity", "entity_id", "name", "warning"} == set(found[0])
+
+
+def test_doctor_content_on_a_clean_file(cli, store: Store) -> None:
+    store.add_initiative(InitiativeDraft(name="Ops", objective="Pages down 50% by Q2 2027"))
+    assert cli("doctor", "--content").stdout.startswith("no SMART warnings")
+
+
+def test_adding_an_initiative_or_kpi_notes_what_it_lacks_but_writes_it(cli) -> None:
+    added = cli("initiative", "add", "Ops", "--objective", "Fewer pages")
+    assert added.exit_code == 0 and added.stdout == "added initiative Ops\n"
+    assert added.stderr == (
+        "note: objective: no number (how much? e.g. 20%)\n"
+        "note: objective: no date (by when? e.g. Q3 2026 or 2026-09-30)\n"
+    )
+    kpi = cli("kpi", "add", "Pages", "--unit", "/wk", "--baseline", "10", "--target", "4")
+    assert kpi.exit_code == 0 and kpi.stderr == "note: target date: none (by when?)\n"
+    quiet = cli("initiative", "add", "Support", "--objective", "Resolution down 20% in Q3")
+    assert quiet.stderr == ""
+
+
+def test_the_initiative_queries_use_indexes(two: Store) -> None:
+    from tests.unit.test_query_plans import _full_scans, _unbind
+
+    seen: list[str] = []
+    two.conn.set_trace_callback(seen.append)
+    initiatives.overview(two)
+    initiatives.content_warnings(two)
+    two.conn.set_trace_callback(None)
+    queries = {
+        " ".join(sql.split())
+        for sql in seen
+        if sql.lstrip().upper().startswith("SELECT") and "count(*) FROM" not in sql
+    }
+    assert any("lc.status AS last_status" in sql for sql in queries)
+    problems = [scan for sql in sorted(queries) for scan in _full_scans(two, _unbind(sql))]
+    assert problems == []

@@ -1,0 +1,94 @@
+"""``pdca recur``: the repeat rules (``pdca add --every``): list, stop, and run from cron.
+
+Registered into the group by tui/cli.py; like it, never imports Textual.
+"""
+
+from __future__ import annotations
+
+import click
+
+from tui.cli import COUNT, Session, _emit, json_option, pass_session
+from tui.output import printable, table, to_json
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(recur)
+
+
+@click.group()
+def recur() -> None:
+    """Repeating actions: rules made with pdca add --every RULE.
+
+    \b
+    RULE is one of:
+      day | N days                    every day, every N days
+      week [DAYS] | N weeks [DAYS]    on DAYS (mon,thu; default: the first due's weekday)
+      month [D] | N months [D]        on day D (1..31; a short month's last day), last,
+                                      or last-fri (the month's last Friday)
+      after N days | after N weeks    N days (weeks) after the previous one is done
+
+    The next one is made when its date comes, once, by whoever looks first: the app,
+    any command, or cron running pdca recur run. Dates are UTC calendar days."""
+
+
+@recur.command("list")
+@click.option("--all", "include_stopped", is_flag=True, help="Include stopped rules.")
+@json_option
+@pass_session
+def recur_list(session: Session, include_stopped: bool, as_json: bool) -> None:
+    """List the repeat rules with their next date and latest action."""
+    from db.recurrence import catch_up, list_rules
+
+    store = session.store()
+    catch_up(store)
+    found = list_rules(store, include_stopped=include_stopped)
+    if as_json:
+        click.echo(to_json(found))
+        return
+    if not found:
+        click.echo("no repeat rules (add one: pdca add TITLE --every 'week mon')", err=True)
+        return
+    rows = [
+        [
+            str(r.id),
+            r.rule,
+            "stopped" if r.stopped_at else r.next_due or "when done",
+            str(r.instances),
+            f"#{r.latest_id}" if r.latest_id else "-",
+            r.latest_owner or "-",
+            r.latest_title or "-",
+        ]
+        for r in found
+    ]
+    click.echo(table(["RULE", "EVERY", "NEXT", "MADE", "LATEST", "OWNER", "TITLE"], rows))
+
+
+@recur.command("stop")
+@click.argument("rule_id", metavar="ID", type=COUNT)
+@json_option
+@pass_session
+def recur_stop(session: Session, rule_id: int, as_json: bool) -> None:
+    """Stop a repeat rule (its ID from pdca recur list); the actions it made stay."""
+    from db.recurrence import stop
+
+    result = stop(session.store(), rule_id)
+    _emit(
+        as_json,
+        result,
+        lambda: click.echo(f"stopped repeat rule {result.id} ({printable(result.rule)})"),
+    )
+
+
+@recur.command("run")
+@json_option
+@pass_session
+def recur_run(session: Session, as_json: bool) -> None:
+    """Make the repeating actions whose date came (each once, whoever runs it; for cron)."""
+    from db.recurrence import run_due
+
+    store = session.store()
+    created = run_due(store)
+    if as_json:
+        click.echo(to_json({"created": created}))
+    elif created:
+        click.echo("made " + ", ".join(f"#{n}" for n in created))
