@@ -27,7 +27,7 @@ from db import kpis, recurrence, rules
 from db.errors import Conflict, DatabaseBroken, GateUnmet, PdcaError
 from db.models import PHASES, Action, ActionDraft, CheckinDraft, Phase, Verdict, validated
 from db.store import ActionFilter, Store
-from screens.context import AppContext, context_of
+from screens.context import AppContext, context_of, services
 from screens.edit_flow import EditAgain, form_of, save_edit
 from screens.footer import footer_after_first_paint
 from screens.pick_filter import pick_filter_value
@@ -179,7 +179,7 @@ class BoardScreen(Screen[None]):
         self.query_one("#filter-bar").display = False
         # First paint from one screenful per phase; the rest follows from a worker, so a
         # board of 10 000 actions opens as fast as an empty one.
-        self.changes_shown = getattr(self.app, "changes_seen", 0)
+        self.changes_shown = services(self.app).changes_seen
         wanted = self.filter.as_store_filter()
         first_page: list[Action] = []
         for phase in PHASES:
@@ -252,15 +252,13 @@ class BoardScreen(Screen[None]):
 
     def reload(self) -> None:
         """Re-read the board in a worker thread; focus stays on the same action."""
-        self.changes_shown = getattr(self.app, "changes_seen", 0)
+        self.changes_shown = services(self.app).changes_seen
         self._reload(self.filter, self.placed)
 
     def on_screen_resume(self) -> None:
         """Back from another view or a dialog: catch up with what changed meanwhile."""
-        refresh = getattr(self.app, "refresh_status", None)
-        if refresh is not None:
-            refresh()
-        if self.is_mounted and self.changes_shown != getattr(self.app, "changes_seen", 0):
+        services(self.app).refresh_status()
+        if self.is_mounted and self.changes_shown != services(self.app).changes_seen:
             self.reload()
 
     @work(thread=True, exclusive=True, group="board-reload")

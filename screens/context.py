@@ -10,20 +10,22 @@ thread that reads a lot opens its own connection with ``open_reader``.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, cast, runtime_checkable
 
 from textual.message import Message
+from textual.screen import Screen
 
 from db.clock import Clock
 from db.connection import file_identity
 from db.errors import DatabaseBroken
 from db.store import Store
 from db.store_thread import StoreThread
+from widgets.status_bar import StatusBar
 
 T = TypeVar("T")
 
@@ -113,11 +115,40 @@ class DatabaseChanged(Message):
     longer waits for) changed the file: the view should read it again."""
 
 
-class HasContext(Protocol):
+class AppServices(Protocol):
+    """What screens use of the running app (``tui.app.PdcaApp``, which they don't import:
+    tui depends on screens, not the other way). The app declares that it provides this, so
+    renaming one of these on the app is a type error, not a silent ``getattr`` default."""
+
     context: AppContext
+    changes_seen: int  # how many times the event log was seen to grow, by anyone
+    others: tuple[str, ...]  # who else has the file open
+
+    def refresh_status(self) -> None: ...
+
+
+@runtime_checkable
+class PaletteProvider(Protocol):
+    """A screen whose keys are also commands in the palette: (title, help, callback)."""
+
+    def palette_commands(self) -> Iterable[tuple[str, str, Callable[[], object]]]: ...
+
+
+def services(app: object) -> AppServices:
+    return cast(AppServices, app)
 
 
 def context_of(app: object) -> AppContext:
-    """The running app's context (the app is ``tui.app.PdcaApp``; screens don't import it)."""
-    holder: HasContext = app  # type: ignore[assignment]
-    return holder.context
+    """The running app's context."""
+    return services(app).context
+
+
+def show_status(screen: Screen[None], view: str) -> None:
+    """Fill a new view's status bar as the app fills the board's: file, login, who else."""
+    app = services(screen.app)
+    for bar in screen.query(StatusBar):
+        bar.view = view
+        bar.database = app.context.path.name
+        bar.login = app.context.actor
+        bar.read_only = not app.context.writable
+        bar.others = app.others

@@ -21,7 +21,7 @@ from db import alerts, kpis
 from db.errors import DatabaseBroken, PdcaError
 from db.models import KpiRow
 from db.store import Store
-from screens.context import AppContext, context_of
+from screens.context import AppContext, context_of, services
 from screens.footer import footer_after_first_paint
 from widgets.kpi_table import KpiTable
 from widgets.status_bar import StatusBar
@@ -30,9 +30,7 @@ from widgets.text import literal
 
 def refresh_header(screen: Screen) -> None:
     """Ask the app to redraw the header (alerts waiting for me may have changed)."""
-    refresh = getattr(screen.app, "refresh_status", None)
-    if refresh is not None:
-        refresh()
+    services(screen.app).refresh_status()
 
 
 class AcknowledgesAlerts:
@@ -143,14 +141,14 @@ class KpisScreen(KpiRowsActions, Screen[None]):
     def on_mount(self) -> None:
         footer_after_first_paint(self)
         # First paint straight from the store: one query for every KPI's recent readings.
-        self.changes_shown = getattr(self.app, "changes_seen", 0)
+        self.changes_shown = services(self.app).changes_seen
         self.show_rows(kpis.kpi_rows(self.store))
         self.table.focus()
         refresh_header(self)
 
     def on_screen_resume(self) -> None:
         refresh_header(self)
-        if self.is_mounted and self.changes_shown != getattr(self.app, "changes_seen", 0):
+        if self.is_mounted and self.changes_shown != services(self.app).changes_seen:
             self.reload()  # readings or alerts came in while another view was showing
 
     def show_rows(self, rows: list[KpiRow], keep_id: int | None = None) -> None:
@@ -166,7 +164,7 @@ class KpisScreen(KpiRowsActions, Screen[None]):
     changes_shown = 0  # the app's ``changes_seen`` when the rows were last read
 
     def reload(self) -> None:
-        self.changes_shown = getattr(self.app, "changes_seen", 0)
+        self.changes_shown = services(self.app).changes_seen
         current = self.table.current
         self._reload(current.kpi.id if current else None)
 

@@ -9,10 +9,9 @@ from typing import ClassVar
 
 from textual.screen import Screen
 
-from screens.context import AppContext, context_of
+from screens.context import AppContext, context_of, services, show_status
 from screens.footer import footer_after_first_paint
 from widgets.row_list import RowList
-from widgets.status_bar import show_status
 
 # Textual resumes a new view straight after mounting it: one read is enough for both.
 FRESH_SECONDS = 0.5
@@ -49,7 +48,7 @@ class RowView(Screen[None]):
         self.load()
 
     def _changes_seen(self) -> int:
-        return getattr(self.app, "changes_seen", 0)
+        return services(self.app).changes_seen
 
     def _read(self, read: Callable[[], None]) -> None:
         self._read_at = (time.monotonic(), self._changes_seen())

@@ -41,7 +41,7 @@ from db.errors import DATABASE_ERRORS, DatabaseBroken, PdcaError, broken_reason
 from db.presence import HEARTBEAT_SECONDS, Presence
 from db.store import Store
 from screens.board import BoardScreen
-from screens.context import AppContext, DatabaseChanged
+from screens.context import AppContext, AppServices, DatabaseChanged, PaletteProvider
 from tui.crash import crash_line, write_crash_log
 from tui.settings import Settings, load_settings, save_settings, settings_path
 from widgets.status_bar import StatusBar
@@ -444,9 +444,8 @@ class PdcaApp(App[None]):
         return remapped_help(help_text, bindings, self._keymap, self.get_key_display)
 
     def _palette_entries(self, screen: Screen) -> Iterable[tuple[str, str, Callable[[], Any]]]:
-        commands = getattr(screen, "palette_commands", None)
-        if commands is not None:
-            yield from commands()
+        if isinstance(screen, PaletteProvider):
+            yield from screen.palette_commands()
         yield ("Show board", "The PDCA board (1)", lambda: self.switch_mode("board"))
         yield (
             "Show my alerts", "The alerts waiting for you, to acknowledge (!)",
@@ -468,6 +467,10 @@ class PdcaApp(App[None]):
             "Each initiative's health from its data, with KPIs and open actions (7)",
             lambda: self.switch_mode("initiatives"),
         )
+
+
+# The app provides what screens use of it (screens.context.AppServices): checked by mypy.
+_PROVIDES: type[AppServices] = PdcaApp
 
 
 def create_app(

@@ -7,7 +7,6 @@ from rich.text import Text
 from textual import events
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widget import Widget
 
 from widgets.text import literal
@@ -64,15 +63,3 @@ class StatusBar(Widget):
         if self.saving:
             text.append(" · saving…", style="bold reverse")
         return text
-
-
-def show_status(screen: Screen[None], view: str) -> None:
-    """Fill a new view's status bar as the app fills the board's: file, login, who else."""
-    context = getattr(screen.app, "context", None)
-    for bar in screen.query(StatusBar):
-        bar.view = view
-        if context is not None:
-            bar.database = context.path.name
-            bar.login = context.actor
-            bar.read_only = not context.writable
-        bar.others = tuple(getattr(screen.app, "others", ()))
