@@ -192,7 +192,7 @@ class Digest(Record):
         return not self.of(person) and not self.standing_of(person)
 
     def counts(self, person: str | None = None) -> dict[str, int]:
-        totals = {kind: 0 for kind in DIGEST_KINDS}
+        totals: dict[str, int] = {kind: 0 for kind in DIGEST_KINDS}
         for item in self.of(person):
             totals[item.kind] += 1
         return totals

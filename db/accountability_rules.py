@@ -8,12 +8,14 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from db import rules
 from db.accountability_models import (
     UNOWNED,
     Digest,
     DigestItem,
+    DigestKind,
     OwnerRow,
     StandingItem,
     TeamSettings,
@@ -285,40 +287,48 @@ def _item(
     actions: Mapping[int, ActionBrief],
     kpis: Mapping[int, KpiBrief],
     readings: Mapping[int, float],
-):
+) -> DigestItem | None:
     before, after = event.before or {}, event.after or {}
-    common = {"at": event.at, "actor": event.actor}
+
+    def item(kind: DigestKind, person: str | None, detail: str, **about: Any) -> DigestItem:
+        return DigestItem(
+            kind=kind, person=person, detail=detail, at=event.at, actor=event.actor, **about
+        )
+
     if event.entity == "action":
         brief = actions.get(event.entity_id)
         title = brief.title if brief else str(after.get("title") or before.get("title") or "")
         owner = brief.owner if brief else after.get("owner")
-        base = {**common, "person": owner, "action_id": event.entity_id, "title": title}
+
+        def moved(kind: DigestKind, detail: str) -> DigestItem:
+            return item(kind, owner, detail, action_id=event.entity_id, title=title)
+
         if event.op == "create":
             parent = after.get("parent_id")
-            detail = f"cycle {after.get('cycle')} of #{parent}" if parent else "in Plan"
-            return DigestItem(kind="created", detail=detail, **base)
+            return moved(
+                "created", f"cycle {after.get('cycle')} of #{parent}" if parent else "in Plan"
+            )
         if event.op != "update":
             return None
         if before.get("done_at") is None and after.get("done_at") is not None:
-            return DigestItem(kind="done", detail=str(after.get("decision") or ""), **base)
+            return moved("done", str(after.get("decision") or ""))
         if before.get("phase") != after.get("phase") and after.get("done_at") is None:
             detail = f"{before.get('phase')} → {after.get('phase')}"
             if after.get("verdict") and after.get("verdict") != before.get("verdict"):
                 detail += f", verdict {after.get('verdict')}"
-            return DigestItem(kind="moved", detail=detail, **base)
+            return moved("moved", detail)
         return None
     if event.entity == "checkin" and event.op == "create":
         action_id = after.get("action_id")
         brief = actions.get(action_id) if isinstance(action_id, int) else None
         followup = after.get("kind") == "followup"
         detail = str(after.get("result") if followup else after.get("status"))
-        return DigestItem(
-            kind="followup" if followup else "checkin",
-            person=brief.owner if brief else after.get("author"),
+        return item(
+            "followup" if followup else "checkin",
+            brief.owner if brief else after.get("author"),
+            f"{detail}: {after.get('message', '')}",
             action_id=action_id if isinstance(action_id, int) else None,
             title=brief.title if brief else "",
-            detail=f"{detail}: {after.get('message', '')}",
-            **common,
         )
     if event.entity == "alert":
         kpi = kpis.get(after.get("kpi_id") or before.get("kpi_id") or 0, KpiBrief("a KPI"))
@@ -328,36 +338,19 @@ def _item(
             if value is not None and kpi.alert is not None:
                 unit = f" {kpi.unit}" if kpi.unit else ""
                 detail = f"{value:g}{unit} is beyond the alert threshold {kpi.alert:g}{unit}"
-            return DigestItem(
-                kind="alert-raised",
-                person=after.get("assignee"),
-                title=kpi.name,
-                detail=detail,
-                **common,
-            )
+            return item("alert-raised", after.get("assignee"), detail, title=kpi.name)
         if event.op != "update":
             return None
         if after.get("acknowledged_at") and not before.get("acknowledged_at"):
             by = after.get("acknowledged_by") or event.actor
             note = after.get("ack_note")
-            return DigestItem(
-                kind="alert-acknowledged",
-                person=after.get("assignee"),
-                title=kpi.name,
-                detail=f"by {by}" + (f": {note}" if note else ""),
-                **common,
-            )
+            detail = f"by {by}" + (f": {note}" if note else "")
+            return item("alert-acknowledged", after.get("assignee"), detail, title=kpi.name)
         if (
             before.get("assignee") != after.get("assignee")
             and not after.get("acknowledged_at")
             and before.get("assignee")
         ):
-            return DigestItem(
-                kind="alert-escalated",
-                person=after.get("assignee"),
-                title=kpi.name,
-                detail=f"from {before.get('assignee')}, not acknowledged by "
-                f"{before.get('ack_due')}",
-                **common,
-            )
+            detail = f"from {before.get('assignee')}, not acknowledged by {before.get('ack_due')}"
+            return item("alert-escalated", after.get("assignee"), detail, title=kpi.name)
     return None

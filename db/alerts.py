@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import datetime
+from typing import Any
 
 from db import accountability_rules, kpi_rules, signals, xmr
 from db.clock import iso
@@ -47,7 +48,7 @@ class AlreadyAcknowledged(Conflict):
         self.args = (f"alert {alert_id} was acknowledged by {by} at {at} already; nothing written",)
 
 
-def standing(row: sqlite3.Row | dict, now: datetime) -> kpi_rules.AlertStanding:
+def standing(row: sqlite3.Row | dict[str, Any], now: datetime) -> kpi_rules.AlertStanding:
     """``kpi_rules.alert_standing`` for a row read with ``_SELECT`` (the KPI's owner and path)."""
     return kpi_rules.alert_standing(
         assignee=row["assignee"],
@@ -61,7 +62,7 @@ def standing(row: sqlite3.Row | dict, now: datetime) -> kpi_rules.AlertStanding:
     )
 
 
-def to_alert(row: sqlite3.Row | dict, now: datetime) -> Alert:
+def to_alert(row: sqlite3.Row | dict[str, Any], now: datetime) -> Alert:
     """An alert as it stands at ``now``: whoever the escalation rule says it waits for, by when,
     whether or not a write has recorded the escalation yet."""
     data = dict(row)
@@ -211,7 +212,8 @@ def _update(
         raise Conflict("alert", before["id"], None, None)
     after = store.conn.execute("SELECT * FROM alerts WHERE id = ?", (before["id"],)).fetchone()
     tx.log("alert", before["id"], "update", summary, snapshot(before), snapshot(after))
-    return after
+    row: sqlite3.Row = after
+    return row
 
 
 # --------------------------------------------------------------------------- escalation
@@ -265,7 +267,8 @@ def list_alerts(
 ) -> list[Alert]:
     """Open alerts (acknowledged or not), newest first; ``assignee`` keeps those still waiting
     for that person, ``overdue`` those nobody acknowledged in time."""
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[object] = []
     if not include_closed:
         clauses.append("a.closed_at IS NULL")
     if assignee is not None:

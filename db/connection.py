@@ -320,7 +320,7 @@ def connect_file(path: Path, writable: bool, filesystem: str) -> tuple[sqlite3.C
 
 
 def _set_journal_mode(connection: sqlite3.Connection, filesystem: str, writable: bool) -> str:
-    current = connection.execute("PRAGMA journal_mode").fetchone()[0]
+    current: str = connection.execute("PRAGMA journal_mode").fetchone()[0]
     if not writable:
         return current
     wanted = "delete" if is_network_filesystem(filesystem) else "wal"

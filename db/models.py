@@ -7,6 +7,7 @@ checked values, and their errors become one-line ``InvalidInput`` messages (``va
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -40,7 +41,7 @@ MESSAGE_MAX = 2_000
 LOGIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?")
 
 
-def _non_blank(limit: int):
+def _non_blank(limit: int) -> Callable[[str], str]:
     def check(text: str) -> str:
         # Stored exactly as typed; only an all-blank or over-long text is refused.
         if not text.strip():
@@ -52,7 +53,7 @@ def _non_blank(limit: int):
     return check
 
 
-def _at_most(limit: int):
+def _at_most(limit: int) -> Callable[[str], str]:
     def check(text: str) -> str:
         if len(text) > limit:
             raise ValueError(f"is {len(text)} characters long; the most is {limit}")

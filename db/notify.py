@@ -278,7 +278,10 @@ def _exists(conn: sqlite3.Connection, key: str, recipient: str, channel: str) ->
 
 
 def _retry_rows(
-    conn: sqlite3.Connection, at: str, lease_end: str, skipped: set[str] = frozenset()
+    conn: sqlite3.Connection,
+    at: str,
+    lease_end: str,
+    skipped: frozenset[str] | set[str] = frozenset(),
 ) -> list[sqlite3.Row]:
     """Failed ones whose retry time came, and claims left by a run that died (but none on a
     channel this run leaves to someone else)."""

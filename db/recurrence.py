@@ -146,7 +146,8 @@ def after_done(store: Store, tx: _Transaction, action_id: int) -> int | None:
 
 def _latest(conn: sqlite3.Connection, rule_id: int) -> int | None:
     row = conn.execute("SELECT max(id) FROM actions WHERE recurrence_id = ?", (rule_id,)).fetchone()
-    return row[0]
+    latest: int | None = row[0]
+    return latest
 
 
 def _instance(store: Store, tx: _Transaction, rule: sqlite3.Row, due: date) -> int | None:

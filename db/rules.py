@@ -102,7 +102,9 @@ def completion_problem(phase: Phase, done: bool, decision: Decision | None) -> s
 
 
 def is_overdue(due: str | None, done: bool, today: date) -> bool:
-    return bool(due) and not done and due < today.isoformat()  # ISO dates sort as text
+    if not due or done:
+        return False
+    return due < today.isoformat()  # ISO dates sort as text
 
 
 def days_since(moment: str, now: datetime) -> int:

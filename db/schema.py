@@ -195,7 +195,7 @@ def _initial(conn: sqlite3.Connection) -> None:
     for table, columns, where in _INITIAL_INDEXES:
         name = f"idx_{table}_{'_'.join(columns)}"
         if where is None:
-            database[table].create_index(columns, index_name=name)
+            database.table(table).create_index(columns, index_name=name)
         else:
             # sqlite-utils has no partial indexes; these two are written out.
             conn.execute(f"CREATE INDEX {name} ON {table} ({', '.join(columns)}) WHERE {where}")

@@ -124,7 +124,7 @@ def beyond_limits(values: Sequence[float], c: XmrChart) -> list[Detection]:
     """we1: a reading beyond a natural process limit (strictly)."""
     if c.sigma <= 0:
         return []
-    found = []
+    found: list[Detection] = []
     for i, v in enumerate(values):
         if v > c.upper:
             found.append(Detection(i, (i,), "up"))
@@ -138,14 +138,18 @@ def _k_of_n(values: Sequence[float], c: XmrChart, k: int, n: int, sigmas: float)
     the point itself among the k: a detection is seen when its last reading arrives)."""
     if c.sigma <= 0:
         return []
-    found = []
+    found: list[Detection] = []
     high, low = c.centre + sigmas * c.sigma, c.centre - sigmas * c.sigma
+    sides: tuple[tuple[Side, Callable[[float], bool]], ...] = (
+        ("up", lambda v: v > high),
+        ("down", lambda v: v < low),
+    )
     for i in range(len(values)):
         window = range(max(0, i - n + 1), i + 1)
-        for side, beyond in (("up", lambda v: v > high), ("down", lambda v: v < low)):
+        for side, beyond in sides:
             hits = tuple(j for j in window if beyond(values[j]))
             if len(hits) >= k and hits[-1] == i:
-                found.append(Detection(i, hits, side))  # type: ignore[arg-type]
+                found.append(Detection(i, hits, side))
     return found
 
 
@@ -161,7 +165,7 @@ def four_of_five(values: Sequence[float], c: XmrChart) -> list[Detection]:
 
 def run_one_side(values: Sequence[float], c: XmrChart) -> list[Detection]:
     """we4: 8 readings in a row on one side of the centre line (one on it breaks the run)."""
-    found = []
+    found: list[Detection] = []
     run_start, run_side = 0, None
     for i, v in enumerate(values):
         side = _side(v, c.centre)
@@ -175,7 +179,7 @@ def run_one_side(values: Sequence[float], c: XmrChart) -> list[Detection]:
 def trend(values: Sequence[float], c: XmrChart) -> list[Detection]:
     """we5: 6 readings in a row each higher (or each lower) than the one before (a tie breaks
     the run)."""
-    found = []
+    found: list[Detection] = []
     rising = falling = 1  # length of the run ending at i
     for i in range(1, len(values)):
         rising = rising + 1 if values[i] > values[i - 1] else 1
@@ -234,11 +238,11 @@ def _merge(rule_id: str, found: list[Detection], c: XmrChart) -> list[Signal]:
         group: list[Detection] = []
         for d in (d for d in found if d.side == side):
             if group and d.index - group[-1].index > _WINDOW[rule_id]:
-                merged.append(_signal(rule_id, side, group, c))  # type: ignore[arg-type]
+                merged.append(_signal(rule_id, side, group, c))
                 group = []
             group.append(d)
         if group:
-            merged.append(_signal(rule_id, side, group, c))  # type: ignore[arg-type]
+            merged.append(_signal(rule_id, side, group, c))
     return merged
 
 
@@ -281,7 +285,7 @@ def active(c: XmrChart | None, direction: Direction) -> list[Signal]:
     bad = bad_side(direction)
     if not _may_fire(tail, c, 1 if bad == "up" else -1):
         return []
-    found = []
+    found: list[Signal] = []
     for rule_id, rule in RULES.items():
         hits = [d for d in rule(tail, c) if d.index + offset == last and d.side == bad]
         if hits:
