@@ -99,7 +99,7 @@ class AppContext:
             done.add_done_callback(lambda landed: landed.cancelled() or landed.exception())
             raise
 
-    def _orphan_landed(self, future: Future[object]) -> None:
+    def _orphan_landed(self, future: Future[T]) -> None:
         error = None if future.cancelled() else future.exception()
         if error is not None:
             self.unshown.append(error)

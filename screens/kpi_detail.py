@@ -160,11 +160,11 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
                 x = days_ago(when, now)
                 if x < left:
                     continue
-                label = None
+                legend: str | None = None
                 if mark not in labelled:
-                    label = "entered Do" if mark == DO_MARK else "done"
+                    legend = "entered Do" if mark == DO_MARK else "done"
                     labelled.add(mark)
-                plt.plot([x, x], [low, high], marker=mark, color="magenta", label=label)
+                plt.plot([x, x], [low, high], marker=mark, color="magenta", label=legend)
         plt.xlabel("days before today")
         plt.title(literal(f"{kpi.name} ({kpi.unit})"))  # plotext output is read as ANSI
         plot.refresh()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 from rich.text import Text
 from textual import on, work
@@ -277,12 +277,13 @@ class LogScreen(RowView):
 
     def action_record_followup(self) -> None:
         item = self.highlighted
+        target: Followup | None
         if isinstance(item, Followup):
             target = item
+        elif item is None:
+            target = next(iter(self.due), None)
         else:
-            target = next((f for f in self.due), None) if item is None else None
-            if item is not None:
-                target = next((f for f in self.due if f.action_id == item.action_id), None)
+            target = next((f for f in self.due if f.action_id == item.action_id), None)
         if target is None:
             self.notify("no follow-up due here: due ones are listed on top", severity="warning")
         elif self._writable():
@@ -338,10 +339,14 @@ class LogScreen(RowView):
         self.pick_flow("initiative")
 
     @work(group="flow", exclusive=True)
-    async def pick_flow(self, kind: str) -> None:
+    async def pick_flow(self, kind: Literal["owner", "initiative"]) -> None:
         picked = await pick_filter_value(self, kind, f"Show the check-ins of one {kind}")
         if picked is not None:
-            self.set_filter(replace(self.filter, **{kind: picked}))
+            self.set_filter(
+                replace(self.filter, owner=picked)
+                if kind == "owner"
+                else replace(self.filter, initiative=picked)
+            )
 
     @work(group="flow", exclusive=True)
     async def action_filter_status(self) -> None:

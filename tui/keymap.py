@@ -98,7 +98,7 @@ def remapped_help(
     if not match or not keymap:
         return help_text
     for binding in bindings:
-        if not isinstance(binding, Binding) or binding.id not in keymap:
+        if not isinstance(binding, Binding) or binding.id is None or binding.id not in keymap:
             continue
         if match.group(1) in (binding.key, display(binding)):
             first = keymap[binding.id].split(",")[0]
