@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-
-from db.connection import open_database
-from db.errors import PdcaError
+from urllib.parse import quote
 
 LIMIT = 60  # a screenful of candidates; the shell narrows as the person types
 
@@ -33,14 +31,19 @@ def candidates(path: Path, kind: str, prefix: str) -> list[tuple[str, str]]:
     """Values of ``kind`` starting with ``prefix``, each with a short help."""
     if kind in ("action", "alert"):
         prefix = prefix.removeprefix("#")
-    try:
-        opened = open_database(path, create=False, migrate=False)
-    except (PdcaError, sqlite3.Error, OSError):
+    if not path.is_file():
         return []
+    # Read-only through SQLite itself (never pdca's opener, which may set the journal mode
+    # or upgrade the schema): a Tab key must not change the file in any way.
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
     try:
-        rows = opened.connection.execute(QUERIES[kind], {"p": prefix, "n": LIMIT}).fetchall()
+        connection = sqlite3.connect(uri, uri=True, timeout=1)
     except sqlite3.Error:
         return []
+    try:
+        rows = connection.execute(QUERIES[kind], {"p": prefix, "n": LIMIT}).fetchall()
+    except sqlite3.Error:  # not a database, not pdca's, busy, damaged: nothing to offer
+        return []
     finally:
-        opened.connection.close()
+        connection.close()
     return [(str(value), str(help_text or "")) for value, help_text in rows]

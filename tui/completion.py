@@ -9,6 +9,7 @@ with an ``--owner`` or an ``ACTION_ID`` completes without anyone remembering to 
 from __future__ import annotations
 
 import os
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from click.shell_completion import CompletionItem
 
 Completer = Callable[[click.Context, click.Parameter, str], list[CompletionItem]]
 DB_AFTER = "pdca.db_after"  # ctx.meta key: a --db given after the subcommand
+COMPLETE_VAR = "_PDCA_COMPLETE"  # click's variable for the prog name "pdca"
 
 
 def _database(ctx: click.Context) -> Path | None:
@@ -41,11 +43,20 @@ def _from_database(kind: str, *, comma_list: bool = False) -> Completer:
         done, _, last = incomplete.rpartition(",") if comma_list else ("", "", incomplete)
         head = f"{done}," if done else ""
         return [
-            CompletionItem(head + value, help=help_text)
+            CompletionItem(for_the_shell(head + value), help=help_text)
             for value, help_text in candidates(path, kind, last)
         ]
 
     return complete
+
+
+def for_the_shell(value: str) -> str:
+    """Bash puts a completion into the command line as it is, so a name holding ``$(...)``,
+    ``;`` or a space would run or split when Enter is pressed: quote it there. Zsh and fish
+    quote what they insert themselves (quoting twice would insert the quotes)."""
+    if os.environ.get(COMPLETE_VAR, "").startswith("bash"):
+        return shlex.quote(value)
+    return value
 
 
 def _files(_ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[CompletionItem]:

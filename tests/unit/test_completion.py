@@ -3,6 +3,9 @@ completing commands, choices and the database's own ids and names."""
 
 from __future__ import annotations
 
+import os
+import sqlite3
+
 import pytest
 
 from db.models import ActionDraft, InitiativeDraft, KpiDraft
@@ -46,9 +49,9 @@ def test_subcommands_options_and_choices_complete(env: dict[str, str]) -> None:
 def test_ids_and_names_come_from_the_database(env: dict[str, str], filled: Store) -> None:
     assert complete(env, "pdca edit ") == ["3", "1"]  # open actions, newest first
     assert complete(env, "pdca add x --owner bo") == ["bob", "bonnie"]
-    assert complete(env, "pdca kpi edit L") == ["Lead time", "Lint errors"]
-    assert complete(env, "pdca kpi edit li") == ["Lint errors"]  # as names match: any case
-    assert complete(env, "pdca add x --initiative 50%") == ["50% faster_CI"]
+    assert complete(env, "pdca kpi edit L") == ["'Lead time'", "'Lint errors'"]
+    assert complete(env, "pdca kpi edit li") == ["'Lint errors'"]  # as names match: any case
+    assert complete(env, "pdca add x --initiative 50%") == ["'50% faster_CI'"]
     assert complete(env, "pdca add x --initiative 5_") == []  # _ is a character, not a wildcard
     assert complete(env, "pdca kpi add x --escalate-to bob,c") == ["bob,carol"]
     assert complete(env, "pdca kpi add ") == []  # a new KPI's name: nothing to offer
@@ -74,3 +77,28 @@ def test_no_database_completes_nothing_quietly(env, tmp_path, missing: str) -> N
 def test_each_shell_gets_its_script(env: dict[str, str], shell: str) -> None:
     result = run_pdca(env={**env, "_PDCA_COMPLETE": f"{shell}_source"})
     assert result.returncode == 0 and "_PDCA_COMPLETE" in result.stdout
+
+
+def test_a_name_is_quoted_for_bash_so_its_text_never_runs(env, store: Store) -> None:
+    store.add_kpi(KpiDraft(name="Qx$(touch pwned); rm -rf x", unit="x", baseline=1, target=2))
+    assert complete(env, "pdca kpi edit Q") == ["'Qx$(touch pwned); rm -rf x'"]
+    zsh = run_pdca(
+        env={
+            **env,
+            "_PDCA_COMPLETE": "zsh_complete",
+            "COMP_WORDS": "pdca kpi edit Q",
+            "COMP_CWORD": "3",
+        }
+    )
+    assert "Qx$(touch pwned); rm -rf x" in zsh.stdout  # zsh quotes what it inserts itself
+
+
+def test_completion_leaves_a_rollback_journal_file_as_it_was(env, store: Store, db_path) -> None:
+    store.add_action(ActionDraft(title="Kept", owner="bob"))
+    store.conn.execute("PRAGMA journal_mode = delete")
+    store.close()
+    before = os.stat(db_path).st_mtime_ns
+    assert complete(env, "pdca edit ") == ["1"]
+    assert os.stat(db_path).st_mtime_ns == before
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as check:
+        assert check.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
