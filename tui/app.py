@@ -125,6 +125,8 @@ class PdcaApp(App[None]):
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.theme_changed_signal.subscribe(self, self.remember_theme)
+        if self.settings.problem:
+            self.notify(self.settings.problem, severity="warning", timeout=12, markup=False)
         if self.settings.keys:
             self.apply_own_keys()
         self._last_data_version = self.context.store.data_version()

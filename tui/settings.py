@@ -25,6 +25,9 @@ class Settings(BaseModel):
     # The [keys] table as written: binding id -> keys. tui/keymap.py checks each entry, so
     # one bad line is reported and skipped instead of costing the person their theme.
     keys: object = {}
+    # Why the file was not used (it did not parse, or a value had the wrong type): the app
+    # says so once, and pdca then never rewrites that file (it would lose what was there).
+    problem: str | None = None
 
 
 def settings_path(environ: Mapping[str, str]) -> Path:
@@ -35,11 +38,24 @@ def settings_path(environ: Mapping[str, str]) -> Path:
 
 
 def load_settings(path: Path) -> Settings:
-    """The saved settings; a missing or unreadable file gives the defaults, never a crash."""
+    """The saved settings; a missing file gives the defaults, a broken one the defaults and
+    the reason, never a crash."""
     try:
-        return Settings(**tomllib.loads(path.read_text(encoding="utf-8")))
-    except (OSError, tomllib.TOMLDecodeError, ValidationError, TypeError):
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
         return Settings()
+    except (OSError, UnicodeDecodeError) as error:
+        return Settings(problem=f"{path}: cannot be read ({error}); using the defaults")
+    try:
+        values = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return Settings(problem=f"{path}: not TOML ({error}); using the defaults")
+    values.pop("problem", None)
+    try:
+        return Settings(**values)
+    except ValidationError as error:
+        where = ".".join(str(part) for part in error.errors()[0]["loc"])
+        return Settings(problem=f"{path}: {where} has the wrong type; using the defaults")
 
 
 def save_settings(path: Path, settings: Settings) -> None:
@@ -47,9 +63,14 @@ def save_settings(path: Path, settings: Settings) -> None:
     the person wrote it: their ``[keys]`` table, comments and order. Failure is not fatal."""
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+    except FileNotFoundError:
         text = ""
-    text = with_top_level(text, "theme", settings.theme)
+    except (OSError, UnicodeDecodeError):
+        return  # a file pdca cannot read is not one it may replace
+    updated = with_top_level(text, "theme", settings.theme)
+    if updated is None:
+        return  # the person's file does not parse: leave it for them to mend
+    text = updated
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         temporary = path.with_suffix(".tmp")
@@ -59,9 +80,13 @@ def save_settings(path: Path, settings: Settings) -> None:
         pass  # a read-only home must not stop the app; the theme is just not remembered
 
 
-def with_top_level(text: str, key: str, value: str | bool) -> str:
+def with_top_level(text: str, key: str, value: str | bool) -> str | None:
     """``text`` with its top-level ``key = ...`` line set to ``value`` (added before the first
-    table if missing). A file TOML cannot read is replaced by the one line."""
+    table if missing); ``None`` when ``text`` is not TOML, or the line could not be set."""
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
     line = f"{key} = {json.dumps(value)}"
     lines = text.splitlines()
     top = next((n for n, row in enumerate(lines) if row.lstrip().startswith("[")), len(lines))
@@ -79,4 +104,4 @@ def with_top_level(text: str, key: str, value: str | bool) -> str:
             return result
     except tomllib.TOMLDecodeError:
         pass
-    return line + "\n"
+    return None

@@ -119,3 +119,18 @@ async def test_keys_help_lists_this_views_keys_then_everywhere_and_not_textuals(
         assert words.index("everywhere") < words.index("Board") and "palette" in words
         assert not {"Focus Next", "Copy selected text", "Scroll Left"} & set(words)
         assert keys[words.index("Left")] == "← h"  # the arrow is the board's, not a scroll
+
+
+async def test_a_broken_settings_file_is_named_and_never_rewritten(
+    make_app, board_db: Path, env: dict[str, str]
+) -> None:
+    broken = "# mine\n[keys]\nview-kpis = f3\n"
+    file = _write_settings(env, broken)
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+        assert any("not TOML" in m and "using the defaults" in m for m in messages), messages
+        app.theme = "gruvbox"
+        await pilot.pause()
+    assert file.read_text() == broken
