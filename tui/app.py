@@ -423,9 +423,9 @@ class PdcaApp(App[None]):
 
     def apply_own_keys(self) -> None:
         """The [keys] table, checked: good entries remap, bad ones are named and left out."""
-        from tui.keymap import check_keymap, known_binding_ids
+        from tui.keymap import binding_scopes, check_keymap
 
-        checked = check_keymap(self.settings.keys, known_binding_ids(type(self)))
+        checked = check_keymap(self.settings.keys, binding_scopes(type(self)))
         self.set_keymap(checked.keymap)
         for problem in checked.problems:
             self.notify(f"settings: {problem}", severity="warning", timeout=12, markup=False)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
@@ -39,9 +39,13 @@ def known_key(key: str) -> bool:
     return name in NAMED_KEYS or key_to_character(name) is not None
 
 
-def check_keymap(entries: object, known_ids: Iterable[str]) -> CheckedKeymap:
-    """Keep the entries that name a binding pdca has and keys a terminal can send."""
-    known = set(known_ids)
+Scope = list[Binding]  # bindings that are live together: one screen or widget, and the app's
+
+
+def check_keymap(entries: object, scopes: Sequence[Scope]) -> CheckedKeymap:
+    """Keep the entries that name a binding pdca has, keys a terminal can send, and no key
+    another binding already answers to where both are live (the later entry loses)."""
+    known = {binding.id for scope in scopes for binding in scope if binding.id}
     keymap: dict[str, str] = {}
     problems: list[str] = []
     if not isinstance(entries, Mapping):
@@ -54,16 +58,47 @@ def check_keymap(entries: object, known_ids: Iterable[str]) -> CheckedKeymap:
         if not isinstance(value, str) or not value.strip():
             problems.append(f'{where}: give the keys as text, e.g. "ctrl+b" or "b,f2"; ignored')
             continue
-        keys = [
-            _character_to_key(part) if len(part) == 1 else part
-            for part in (piece.strip() for piece in value.split(","))
-        ]
+        keys = [_textual_key(piece.strip()) for piece in value.split(",")]
         unknown = [key for key in keys if not known_key(key)]
         if unknown:
             problems.append(f"{where}: {unknown[0]!r} is not a key a terminal sends; ignored")
             continue
-        keymap[binding_id] = ",".join(keys)
+        wanted = {**keymap, binding_id: ",".join(keys)}
+        clash = _clash(scopes, wanted, binding_id)
+        if clash is not None:
+            key, other = clash
+            problems.append(f"{where}: {key!r} already does {other!r} there; ignored")
+            continue
+        keymap[binding_id] = wanted[binding_id]
     return CheckedKeymap(keymap, problems)
+
+
+def _textual_key(key: str) -> str:
+    """A key as Textual names it: ``?`` is ``question_mark``; ``F1`` and ``Ctrl+K`` are
+    lower case (a single letter keeps its case: ``G`` is shift+g)."""
+    return _character_to_key(key) if len(key) == 1 else key.lower()
+
+
+def _keys_of(binding: Binding, keymap: Mapping[str, str]) -> set[str]:
+    keys = keymap.get(binding.id or "", binding.key)
+    return {_textual_key(key.strip()) for key in keys.split(",")}
+
+
+def _clash(
+    scopes: Sequence[Scope], keymap: Mapping[str, str], changed: str
+) -> tuple[str, str] | None:
+    """A key of ``changed`` that another binding live beside it also answers to."""
+    for scope in scopes:
+        mine = [b for b in scope if b.id == changed]
+        if not mine:
+            continue
+        taken = set().union(*(_keys_of(b, keymap) for b in mine))
+        for other in scope:
+            if other.id != changed and other.description:
+                shared = taken & _keys_of(other, keymap)
+                if shared:
+                    return sorted(shared)[0], other.id or other.description
+    return None
 
 
 def class_bindings(cls: type) -> list[BindingType]:
@@ -71,20 +106,27 @@ def class_bindings(cls: type) -> list[BindingType]:
     return [binding for klass in cls.__mro__ for binding in vars(klass).get("BINDINGS", ())]
 
 
-def known_binding_ids(app_class: type) -> set[str]:
-    """Every binding id pdca defines: the app's, and those of every screen and widget."""
+def binding_scopes(app_class: type) -> list[Scope]:
+    """For each screen and widget pdca defines, its bindings with the app's (live everywhere)."""
     import screens
     import widgets
 
-    ids = {b.id for b in class_bindings(app_class) if isinstance(b, Binding) and b.id}
+    app = [b for b in class_bindings(app_class) if isinstance(b, Binding)]
+    scopes = [app]
     for package in (screens, widgets):
         for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
             module = importlib.import_module(info.name)
             for value in vars(module).values():
                 if isinstance(value, type) and value.__module__ == module.__name__:
-                    bindings = class_bindings(value)
-                    ids |= {b.id for b in bindings if isinstance(b, Binding) and b.id}
-    return ids
+                    own = [b for b in class_bindings(value) if isinstance(b, Binding)]
+                    if any(b.id for b in own):
+                        scopes.append(own + app)
+    return scopes
+
+
+def known_binding_ids(app_class: type) -> set[str]:
+    """Every binding id pdca defines: the app's, and those of every screen and widget."""
+    return {b.id for scope in binding_scopes(app_class) for b in scope if b.id}
 
 
 def remapped_help(

@@ -10,10 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tui.app import PdcaApp
-from tui.keymap import check_keymap, known_binding_ids, known_key
+from tui.keymap import binding_scopes, check_keymap, known_binding_ids, known_key
 from tui.settings import with_top_level
 
 IDS = known_binding_ids(PdcaApp)
+SCOPES = binding_scopes(PdcaApp)
 
 
 def test_every_view_and_board_key_has_an_id_that_can_be_remapped() -> None:
@@ -32,10 +33,10 @@ def test_keys_no_terminal_sends_are_refused(key: str) -> None:
 
 def test_good_entries_are_kept_in_textual_form_and_bad_ones_named() -> None:
     checked = check_keymap(
-        {"view-board": "b, ?", "nope": "x", "view-kpis": "", "view-log": 3, "app-quit": "f10"},
-        IDS,
+        {"view-board": "b, F2", "nope": "x", "view-kpis": "", "view-log": 3, "app-quit": "f10"},
+        SCOPES,
     )
-    assert checked.keymap == {"view-board": "b,question_mark", "app-quit": "f10"}
+    assert checked.keymap == {"view-board": "b,f2", "app-quit": "f10"}
     assert [p.split(":")[0] for p in checked.problems] == [
         "[keys] 'nope'",
         "[keys] 'view-kpis'",
@@ -44,7 +45,7 @@ def test_good_entries_are_kept_in_textual_form_and_bad_ones_named() -> None:
 
 
 def test_a_keys_value_that_is_not_a_table_is_one_problem() -> None:
-    checked = check_keymap("b", IDS)
+    checked = check_keymap("b", SCOPES)
     assert checked.keymap == {} and len(checked.problems) == 1
 
 
@@ -70,3 +71,17 @@ def test_the_readme_lists_every_binding_id_a_person_can_remap() -> None:
     section = (REPO / "README.md").read_text().split("### Your own keys", 1)[1].split("\n## ")[0]
     missing = [binding_id for binding_id in sorted(IDS) if f"`{binding_id}`" not in section]
     assert not missing, f"README's 'Your own keys' does not list {missing}"
+
+
+def test_a_key_another_binding_answers_to_where_both_live_is_refused() -> None:
+    checked = check_keymap(
+        {"board-right": "x", "board-new": "x", "view-owners": "q", "view-kpis": "F3"}, SCOPES
+    )
+    assert checked.keymap == {"board-right": "x", "view-kpis": "f3"}
+    assert "[keys] 'board-new': 'x' already does 'board-right' there; ignored" in checked.problems
+    assert "[keys] 'view-owners': 'q' already does 'app-quit' there; ignored" in checked.problems
+
+
+def test_swapping_two_keys_is_not_a_clash_once_both_moved() -> None:
+    checked = check_keymap({"card-up": "w", "card-down": "s", "board-left": "a"}, SCOPES)
+    assert checked.problems == [] and set(checked.keymap) == {"card-up", "card-down", "board-left"}
