@@ -335,7 +335,9 @@ def _item(
         if event.op == "create":
             value = readings.get(after.get("reading_id") or 0)
             detail = ""
-            if value is not None and kpi.alert is not None:
+            if after.get("rule_text"):  # a process signal, not a threshold breach
+                detail = f"signal: {after['rule_text']}"
+            elif value is not None and kpi.alert is not None:
                 unit = f" {kpi.unit}" if kpi.unit else ""
                 detail = f"{value:g}{unit} is beyond the alert threshold {kpi.alert:g}{unit}"
             return item("alert-raised", after.get("assignee"), detail, title=kpi.name)

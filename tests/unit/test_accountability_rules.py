@@ -261,3 +261,16 @@ def test_escalations_the_clock_made_in_the_window_show_under_who_it_went_to() ->
         ("alert-escalated", "erin", f"from dave, not acknowledged by {SINCE}"),
         ("alert-escalated", "alice", "from erin, not acknowledged by 2026-11-22T21:00:00Z"),
     ]
+
+
+def test_a_signal_alert_in_the_digest_names_its_rule_not_the_threshold() -> None:
+    raised = {**ALERT, "reading_id": 40, "rule": "we4", "rule_text": "8 readings in a row above"}
+    digest = arules.digest(
+        [_event(1, "alert", 3, "create", None, raised)],
+        since=SINCE,
+        until=UNTIL,
+        actions=ACTIONS,
+        kpis={5: arules.KpiBrief("Resolution time", 34, "h")},
+        readings={40: 35.5},  # past the threshold too: still the signal's alert
+    )
+    assert [i.detail for i in digest.items] == ["signal: 8 readings in a row above"]
