@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
+from db.clock import iso
 from db.errors import InvalidInput
 from db.models import STATUS_ORDER, Cadence, Direction, KpiDraft, KpiStatus, Trend
 
@@ -354,3 +355,13 @@ def slot_window_start(cadence: Cadence, now: datetime, count: int) -> datetime:
     for _ in range(count - 1):
         start = previous_period(start, cadence)
     return datetime.combine(start, datetime.min.time(), UTC)
+
+
+FUTURE_MARGIN = timedelta(minutes=5)  # clocks of two machines writing one file may differ
+
+
+def refuse_future_reading(at: datetime, now: datetime, field: str) -> None:
+    """A reading records what was measured: one dated later than now would stand as the KPI's
+    newest until that date, silencing its alerts and signals. A few minutes of skew pass."""
+    if at > now + FUTURE_MARGIN:
+        raise InvalidInput(field, iso(at), f"is in the future (now is {iso(now)})")

@@ -389,7 +389,7 @@ def import_readings(store: Store, path: Path) -> dict[str, int]:
     }
     with open_text(path, encoding="utf-8-sig") as stream:
         try:
-            rows = _reading_rows(path, stream, known)
+            rows = _reading_rows(path, stream, known, store.clock())
             with spool_checked(path, rows, "imported") as readings:
                 if not readings.count:
                     raise InvalidInput("file", str(path), "holds no readings")
@@ -428,7 +428,7 @@ def _insert_readings(
 
 
 def _reading_rows(
-    path: Path, stream: TextIO, known: dict[str, int]
+    path: Path, stream: TextIO, known: dict[str, int], now: datetime
 ) -> Iterator[Outcome[tuple[int, str, float, str]]]:
     header, rows = read_csv(path, stream, lambda column: column.strip().lower())
     missing = [c for c in IMPORT_COLUMNS if c not in header]
@@ -446,6 +446,7 @@ def _reading_rows(
             if kpi_id is None:
                 raise InvalidInput("name", row["name"], "is not a known KPI")
             at = parse_timestamp(row["at"], "at")
+            kpi_rules.refuse_future_reading(at, now, "at")
             draft = validated(
                 ReadingDraft, kpi=row["name"], value=_float(row["value"]), note=row.get("note", "")
             )

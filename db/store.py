@@ -860,6 +860,8 @@ class Store:
     def record_reading(self, draft: ReadingDraft, at: datetime | None = None) -> Reading:
         with self._write() as tx:
             kpi_id = self._kpi_id(draft.kpi)
+            if at is not None:
+                kpi_rules.refuse_future_reading(at, self.clock(), "--at")
             when = iso(at) if at is not None else tx.at
             cursor = self.conn.execute(
                 "INSERT INTO kpi_readings (kpi_id, at, value, note, author) VALUES (?, ?, ?, ?, ?)",

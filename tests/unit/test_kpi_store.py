@@ -379,3 +379,16 @@ def test_sparklines_for_some_kpis_read_only_theirs(store: Store) -> None:
     assert every[2][-1] == 2
     assert kpis.sparklines(store, 8, [2]) == {2: every[2]}
     assert kpis.sparklines(store, 8, []) == {}
+
+
+def test_a_reading_dated_in_the_future_is_refused_and_nothing_written(store, tmp_path) -> None:
+    store.add_kpi(KpiDraft(name="Fut", unit="x", baseline=10, target=5, alert=20, direction="down"))
+    later = NOW_DT + timedelta(days=1)
+    with pytest.raises(InvalidInput, match="--at: .* is in the future"):
+        store.record_reading(ReadingDraft(kpi="Fut", value=10), at=later)
+    store.record_reading(ReadingDraft(kpi="Fut", value=10), at=NOW_DT + timedelta(minutes=2))
+    csv = tmp_path / "r.csv"
+    csv.write_text(f"name,at,value\nFut,{later.isoformat()},11\n")
+    with pytest.raises(InvalidInput, match="line 2.*is in the future"):
+        kpis.import_readings(store, csv)
+    assert store.conn.execute("SELECT count(*) FROM kpi_readings").fetchone()[0] == 1

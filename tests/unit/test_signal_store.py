@@ -78,15 +78,15 @@ def test_the_good_direction_raises_nothing(store: Store, kpi: str) -> None:
 def test_a_signal_and_a_threshold_alert_are_both_open_and_close_apart(
     store: Store, kpi: str
 ) -> None:
-    feed(store, BASE + [12.0] * 8, 40)
-    feed(store, [26.0], 10)  # beyond the alert threshold, and beyond the upper limit
+    feed(store, BASE + [12.0] * 8, 50)
+    feed(store, [26.0], 20)  # beyond the alert threshold, and beyond the upper limit
     open_now = alerts.list_alerts(store)
     assert sorted((a.rule or "threshold") for a in open_now) == ["threshold", "we3"]
-    feed(store, [12.0], 9)  # back within the threshold: the threshold alert closes
+    feed(store, [12.0], 19)  # back within the threshold: the threshold alert closes
     assert [a.rule for a in alerts.list_alerts(store)] == ["we3"]  # 4 of 5 beyond one sigma
-    feed(store, [9.0, 11.0] * 7 + [9.0], 8)  # routine again: fifteen readings
+    feed(store, [9.0, 11.0] * 7 + [9.0], 18)  # routine again: fifteen readings
     assert [a.rule for a in alerts.list_alerts(store)] == ["we3"]
-    feed(store, [11.0], -7)  # the sixteenth without a signal on the bad side closes it
+    feed(store, [11.0], 3)  # the sixteenth without a signal on the bad side closes it
     assert alerts.list_alerts(store) == []
     [closed] = signal_alerts(store)
     assert closed.closed_at is not None
