@@ -73,13 +73,15 @@ def row_of(
     slots: int,
     alert: Alert | None = None,
     baseline: list[tuple[str, float]] | None = None,
+    tail: Sequence[tuple[str, float]] | None = None,
 ) -> KpiRow:
     """``baseline``: the KPI's baseline readings (db/signals.py); with them the row carries
-    the signals on its bad side that hold at the latest reading."""
+    the signals on its bad side that hold at its newest reading, found in ``tail`` (its newest
+    readings however old; else ``readings``)."""
     recent = kpi_rules.slots(readings, kpi.cadence, now, slots)
     active: list[SignalMark] = []
     if baseline is not None:
-        chart = signals.chart_of(baseline, readings)
+        chart = signals.chart_of(baseline, readings if tail is None else tail)
         active = signals.marks(chart, xmr.active(chart, kpi.direction), kpi.direction)
     trend, sign = kpi_rules.trend(
         [v for v in recent if v is not None], kpi.direction, kpi.baseline, kpi.target
@@ -112,8 +114,17 @@ def kpi_rows(store: Store, slots: int = RECENT_SLOTS) -> list[KpiRow]:
     open_alerts = alerts.open_alerts_by_kpi(store)
     kpis = store.list_kpis()
     bases = signals.baselines(store, kpis)
+    tails = signals.tails(store)
     rows = [
-        row_of(kpi, recent.get(kpi.id, []), now, slots, open_alerts.get(kpi.id), bases[kpi.id])
+        row_of(
+            kpi,
+            recent.get(kpi.id, []),
+            now,
+            slots,
+            open_alerts.get(kpi.id),
+            bases[kpi.id],
+            tails.get(kpi.id, []),
+        )
         for kpi in kpis
     ]
     rows.sort(key=lambda r: (STATUS_ORDER.index(r.status), r.kpi.name.lower()))

@@ -77,6 +77,26 @@ def baselines(store: Store, kpis: Sequence[Any]) -> dict[int, Pairs]:
     return found
 
 
+TAIL = 40  # newest readings a list looks at: no rule reaches back more than eight
+
+
+def tails(store: Store) -> dict[int, Pairs]:
+    """Every KPI's newest ``TAIL`` readings, however old they are (a KPI measured late still
+    shows the signal its last readings hold), in ONE query walking the (kpi_id, at) index."""
+    rows = store.conn.execute(
+        # CROSS JOIN keeps SQLite walking KPIs first: joined the other way it scanned every
+        # reading and ran the subquery for each (160 ms against 11 on the large file).
+        "SELECT r.kpi_id, r.at, r.value FROM kpis k CROSS JOIN kpi_readings r ON r.kpi_id = k.id"
+        " AND r.at >= coalesce((SELECT r2.at FROM kpi_readings r2 WHERE r2.kpi_id = k.id"
+        f"   ORDER BY r2.at DESC LIMIT 1 OFFSET {TAIL - 1}), '')"
+        " ORDER BY k.id, r.at, r.id"
+    )
+    found: dict[int, Pairs] = defaultdict(list)
+    for kpi_id, at, value in rows:
+        found[kpi_id].append((at, value))
+    return found
+
+
 def chart_of(baseline: Pairs, later: Sequence[tuple[str, float]]) -> xmr.XmrChart | None:
     """The chart of the baseline followed by the ``later`` readings after it (those within or
     before the baseline are in it or left out: the chart runs forward from the baseline)."""
@@ -88,7 +108,11 @@ def chart_of(baseline: Pairs, later: Sequence[tuple[str, float]]) -> xmr.XmrChar
 
 
 def chart_for(
-    store: Store, kpi_id: int, baseline_from: str | None, baseline_to: str | None, recent: int = 40
+    store: Store,
+    kpi_id: int,
+    baseline_from: str | None,
+    baseline_to: str | None,
+    recent: int = TAIL,
 ) -> xmr.XmrChart | None:
     """One KPI's chart on its baseline and its newest ``recent`` readings (what alerts use:
     no rule looks back more than eight readings from the newest)."""

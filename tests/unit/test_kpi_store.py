@@ -259,9 +259,9 @@ def test_the_view_reads_recent_readings_in_one_query(store: Store) -> None:
     store.conn.set_trace_callback(seen.append)
     kpis.kpi_rows(store)
     store.conn.set_trace_callback(None)
-    # The latest reading (list_kpis), the recent ones and the baselines of the XmR limits:
-    # three statements, not one per KPI.
-    assert sum("kpi_readings" in sql for sql in seen) == 3
+    # The latest reading (list_kpis), the recent ones, the baselines of the XmR limits and
+    # the newest readings the signals read: four statements, not one per KPI.
+    assert sum("kpi_readings" in sql for sql in seen) == 4
 
 
 def test_perspective_warning(store: Store) -> None:

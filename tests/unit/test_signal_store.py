@@ -150,3 +150,12 @@ def test_too_few_readings_give_no_limits(store: Store, kpi: str) -> None:
     detail = kpis.kpi_detail(store, KPI)
     assert detail.limits is None and detail.signals == []
     assert alerts.list_alerts(store) == []
+
+
+def test_a_kpi_measured_late_still_lists_the_signal_its_last_readings_hold(
+    store: Store, kpi: str
+) -> None:
+    """The list's recent window is by time; signals come from the newest readings however old."""
+    feed(store, BASE + [12.0] * 8, 120)  # eight above the centre, the newest 93 days ago
+    [row] = kpis.kpi_rows(store)
+    assert row.status == "overdue" and "we4" in {s.rule for s in row.signals}
