@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from db import kpis, xmr
@@ -25,6 +25,7 @@ from db.errors import PdcaError
 from db.kpi_rules import CHANGE_WINDOW_DAYS, parse_time
 from db.models import KpiDetail, number_problem
 from screens.context import context_of
+from screens.footer import PdcaFooter
 from screens.kpis import AcknowledgesAlerts, refresh_header
 from widgets.kpi_table import SIGNAL_MARK, STATUS_MARKS, STATUS_WORDS, number
 from widgets.status_bar import StatusBar
@@ -74,7 +75,7 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
         yield PlotextPlot(id="kpi-chart")
         with VerticalScroll(id="kpi-changes-box", can_focus=False):
             yield Static(id="kpi-changes")
-        yield Footer()
+        yield PdcaFooter()
 
     def on_mount(self) -> None:
         self.load()

@@ -33,8 +33,11 @@ class RowView(Screen[None]):
         show_status(self, self.VIEW)
         self._read(self.load)
         self.query_one(RowList).focus()
+        # The alerts waiting for me (the header's flag), as the board and KPIs show it.
+        self.call_after_refresh(services(self.app).refresh_status)
 
     def on_screen_resume(self) -> None:
+        services(self.app).refresh_status()
         if not self._just_read():
             self._read(self.reload)
 

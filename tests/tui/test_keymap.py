@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Footer
 
-from tests.tui.conftest import SIZE
+from tests.conftest import NOW_DT
+from tests.tui.conftest import SIZE, settle_app
 from tui.settings import settings_path
 
 KEYS = """theme = "nord"
@@ -134,3 +135,44 @@ async def test_a_broken_settings_file_is_named_and_never_rewritten(
         app.theme = "gruvbox"
         await pilot.pause()
     assert file.read_text() == broken
+
+
+async def test_the_kpi_detail_footer_keeps_keys_help_at_80x24(make_app, board_db: Path) -> None:
+    from db.models import KpiDraft
+    from db.store import Store
+
+    store = Store.open(board_db, actor="alice", clock=lambda: NOW_DT)
+    store.add_kpi(KpiDraft(name="Lead time", unit="h", baseline=9, target=5))
+    store.close()
+    app = make_app(board_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3", "enter")
+        for _ in range(4):
+            await pilot.pause()
+        keys = {key.action: key for key in app.screen.query("FooterKey")}
+        assert type(app.screen).__name__ == "KpiDetailScreen"
+        assert keys["toggle_keys"].region.right <= 80
+
+
+@pytest.mark.parametrize("view", ["2", "4", "5"])
+async def test_every_view_header_flags_the_alerts_waiting_for_me(
+    make_app, board_db: Path, view: str
+) -> None:
+    from db.models import KpiDraft, ReadingDraft
+    from db.store import Store
+    from widgets.status_bar import StatusBar
+
+    store = Store.open(board_db, actor="alice", clock=lambda: NOW_DT)
+    store.add_kpi(
+        KpiDraft(
+            name="Lead", unit="h", baseline=9, target=5, alert=20, owner="alice", direction="down"
+        )
+    )
+    store.record_reading(ReadingDraft(kpi="Lead", value=30))
+    store.close()
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)  # the app's first round (and its header refresh) is over
+        await pilot.press(view)
+        await settle_app(app, pilot)
+        assert app.screen.query_one(StatusBar).alerts == 1
