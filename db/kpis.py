@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
@@ -305,10 +306,18 @@ CLEARABLE = (
 )
 
 
+@dataclass(frozen=True)
+class KpiEdit:
+    kpi: Kpi
+    closed: list[Alert]  # alerts the new settings closed (a threshold cleared, signals off)
+    raised: list[Alert]  # and those they raised: an edit must say so, not reset one silently
+
+
 def edit_kpi(
     store: Store, name: str, changes: KpiChanges, *, expected_version: int | None = None
-) -> Kpi:
+) -> KpiEdit:
     """Change a KPI's fields; its breach is judged again against the new thresholds."""
+    opened_before: set[int] = set()
     with store._write() as tx:
         before = store.conn.execute("SELECT * FROM kpis WHERE name = ?", (name,)).fetchone()
         if before is None:
@@ -358,9 +367,20 @@ def edit_kpi(
                 convert.snapshot(before),
                 convert.snapshot(after.fetchone()),
             )
+            opened_before = {
+                a.id for a in alerts.alerts_of_kpi(store, before["id"]) if a.closed_at is None
+            }
             alerts.apply_breach(store, tx, before["id"])
         final = merged["name"]
-    return store.get_kpi(final)
+    kpi = store.get_kpi(final)
+    now = {a.id: a for a in alerts.alerts_of_kpi(store, kpi.id)}
+    return KpiEdit(
+        kpi=kpi,
+        closed=[now[i] for i in sorted(opened_before) if i in now and now[i].closed_at],
+        raised=[
+            a for i, a in sorted(now.items()) if a.closed_at is None and i not in opened_before
+        ],
+    )
 
 
 def _draft_of(row: dict[str, Any]) -> KpiDraft:

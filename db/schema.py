@@ -392,6 +392,8 @@ def _signals(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE kpis ADD COLUMN baseline_to TEXT")
     conn.execute("ALTER TABLE alerts ADD COLUMN rule TEXT")
     conn.execute("ALTER TABLE alerts ADD COLUMN rule_text TEXT")
+
+
 _RECURRENCE = """
 -- A repeat rule (pdca add --every): its text (db/recurrence_rules.py), the first due date
 -- it counts from, and the next date an instance falls due. Whoever first sees next_due come

@@ -202,7 +202,12 @@ def kpi_edit(session: Session, name: str, new_name, as_json: bool, **given: Any)
     }
     changes = validated(KpiChanges, **values)
     result = edit_kpi(session.store(), name, changes)
-    _emit(as_json, result, lambda: click.echo(f"edited KPI {printable(result.name)}"))
+    _emit(as_json, result.kpi, lambda: click.echo(f"edited KPI {printable(result.kpi.name)}"))
+    for verb, changed in (("closed", result.closed), ("raised", result.raised)):
+        for alert in changed:  # on stderr with --json: stdout stays one JSON document
+            rule = f" ({alert.rule_text})" if alert.rule_text else ""
+            line = f"{verb} alert {alert.id}{rule}, assigned to {alert.assignee}"
+            click.echo(printable(line), err=as_json)
 
 
 # ignore_unknown_options: a negative reading ("-3") is a VALUE, not an unknown option.

@@ -166,3 +166,14 @@ def test_bad_input_is_one_line_and_writes_nothing(cli, kpi, db_path: Path, args,
 
 def test_kpi_edit_needs_a_field(cli, kpi) -> None:
     assert_one_line_error(cli("kpi", "edit", KPI), "give at least one field")
+
+
+def test_kpi_edit_says_which_alerts_it_closed_and_raised(cli) -> None:
+    add = ["kpi", "add", "Pages", "--unit", "n", "--baseline", "9", "--target", "3"]
+    assert cli(*add, "--direction", "down", "--alert", "20").exit_code == 0
+    assert cli("kpi", "record", "Pages", "30").exit_code == 0
+    cleared = cli("kpi", "edit", "Pages", "--alert", "none")
+    assert cleared.exit_code == 0 and "closed alert 1, assigned to alice" in cleared.stdout
+    again = cli("kpi", "edit", "Pages", "--alert", "25", "--json")
+    assert again.exit_code == 0 and json.loads(again.stdout)["alert"] == 25
+    assert "raised alert 2, assigned to alice" in again.stderr  # stdout stays one JSON document

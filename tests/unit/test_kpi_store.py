@@ -220,11 +220,14 @@ def test_edit_kpi_changes_fields_and_judges_the_breach_again(store: Store, kpi: 
             perspective="delivery",
         ),  # fmt: skip
     )
+    [raised] = edited.raised  # 33 is beyond the new alert threshold: said, not silent
+    assert edited.closed == [] and raised.assignee == "dana"
+    edited = edited.kpi
     assert (edited.alert, edited.escalation, edited.benchmark) == (32.5, ["frank"], 20)
     assert edited.perspective == "delivery" and edited.version == 2
     ops = [(e["entity"], e["op"]) for e in events(store, before)]
     assert ops == [("person", "create"), ("kpi", "update"), ("alert", "create")]
-    cleared = kpis.edit_kpi(store, KPI, KpiChanges(clear=frozenset({"benchmark", "owner"})))
+    cleared = kpis.edit_kpi(store, KPI, KpiChanges(clear=frozenset({"benchmark", "owner"}))).kpi
     assert (cleared.benchmark, cleared.benchmark_source, cleared.owner) == (None, None, None)
     with pytest.raises(InvalidInput, match="alert: 20.0 is not worse than the target"):
         kpis.edit_kpi(store, KPI, KpiChanges(alert=20))

@@ -123,8 +123,9 @@ def test_the_mode_decides_which_alerts(store: Store, kpi: str) -> None:
     assert [a.rule for a in alerts.list_alerts(store)] == ["we3"]
     feed(store, [30.0], 10)  # beyond the threshold, but the KPI raises signals only
     assert all(a.rule is not None for a in alerts.list_alerts(store))
-    kpis.edit_kpi(store, KPI, KpiChanges(alerts_mode="thresholds"))
+    edited = kpis.edit_kpi(store, KPI, KpiChanges(alerts_mode="thresholds"))
     assert [a.rule for a in alerts.list_alerts(store)] == [None]
+    assert [a.rule for a in edited.closed] == ["we3"] and [a.rule for a in edited.raised] == [None]
     assert store.get_kpi(KPI).alerts_mode == "thresholds"
 
 
