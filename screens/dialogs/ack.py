@@ -37,8 +37,10 @@ class AckModal(Dialog[str | None]):
         alert = self.alert
         with self.frame():
             yield self.heading(f"Acknowledge alert {alert.id}: {alert.kpi}")
-            about = f"raised {alert.raised_at}, waiting for {alert.assignee} by {alert.ack_due}" + (
-                "  OVERDUE" if alert.overdue else ""
+            cause = f"signal: {alert.rule_text}" if alert.rule_text else "threshold breach"
+            about = (
+                f"{cause}; raised {alert.raised_at}, waiting for {alert.assignee}"
+                f" by {alert.ack_due}" + ("  OVERDUE" if alert.overdue else "")
             )
             yield Label(plain(about, one_line=True), id="ack-about")
             yield FormRow(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Label
 from textual_plotext import PlotextPlot
 
 from db import alerts
@@ -95,6 +96,8 @@ async def test_a_acknowledges_with_a_note(make_app, kpi_db: Path, store: Store) 
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen, AckModal)
+        about = str(app.screen.query_one("#ack-about", Label).render())
+        assert about.startswith("threshold breach; raised")  # not a signal: says which it is
         await pilot.press(*"[bold]on it", "enter")
         await pilot.pause()
         await app.workers.wait_for_complete([w for w in app.workers if w.group == "kpis-reload"])
