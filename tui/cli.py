@@ -301,11 +301,16 @@ def _take_db_after(ctx: click.Context, _param: click.Parameter, value: str | Non
     session = ctx.find_object(Session)
     if session is None:  # --help of a subcommand before the group ran: nothing to open
         return
-    if session.db_option is not None and session.db_option != value:
+    if session.db_option is not None and not _same_path(session.db_option, value):
         raise InvalidInput(
             "--db", value, f"differs from the --db given before ({session.db_option})"
         )
     session.db_option = value
+
+
+def _same_path(one: str, other: str) -> bool:
+    """Two spellings of one file (``f.db``, ``./f.db``, an absolute path) are the same --db."""
+    return os.path.abspath(os.path.expanduser(one)) == os.path.abspath(os.path.expanduser(other))
 
 
 def refuse_unreadable_text(arguments: list[str], environ: Mapping[str, str]) -> None:

@@ -972,3 +972,5 @@ def test_db_option_given_twice_differently_is_refused(cli, tmp_path):
     assert result.exit_code == 1
     assert "--db" in result.stderr and "differs" in result.stderr
     assert not (tmp_path / "a.db").exists() and not (tmp_path / "b.db").exists()
+    same = cli("--db", str(tmp_path / "a.db"), "init", "--db", str(tmp_path / "." / "a.db"))
+    assert same.exit_code == 0, same.stderr  # two spellings of one file are one --db
