@@ -455,6 +455,13 @@ def demo(session: Session, size: str) -> None:
     from db.seed import seed_database
     from tui.paths import user_data_dir
 
+    if session.db_option is not None:  # demo reseeds its own file: never one named by --db
+        raise InvalidInput(
+            "--db",
+            session.db_option,
+            "is not for demo, which reseeds its own throwaway file"
+            " (for a file of yours: pdca --db PATH seed, then pdca --db PATH)",
+        )
     directory = user_data_dir(session.environ)
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = directory / f"demo-{size}.db"

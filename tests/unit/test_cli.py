@@ -974,3 +974,12 @@ def test_db_option_given_twice_differently_is_refused(cli, tmp_path):
     assert not (tmp_path / "a.db").exists() and not (tmp_path / "b.db").exists()
     same = cli("--db", str(tmp_path / "a.db"), "init", "--db", str(tmp_path / "." / "a.db"))
     assert same.exit_code == 0, same.stderr  # two spellings of one file are one --db
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_demo_refuses_a_db_it_would_ignore(cli, tmp_path, where: str) -> None:
+    path = str(tmp_path / "mine.db")
+    args = ["--db", path, "demo"] if where == "before" else ["demo", "--db", path]
+    result = cli(*args)
+    assert result.exit_code == 1 and "is not for demo" in result.stderr
+    assert not (tmp_path / "mine.db").exists()
