@@ -42,6 +42,7 @@ LINES = {
     "limits": (":", "yellow"),
 }
 DO_MARK, DONE_MARK = "»", "✓"
+MARKED_ACTIONS = 8  # the newest linked actions marked on the chart
 # Readings in a signal: bad side and good side, told apart by shape as well as colour.
 SIGNAL_MARKS = {
     True: (SIGNAL_MARK, "red", "signal (worse)"),
@@ -138,11 +139,6 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
             label = f"limits {number(limits.lower)}..{number(limits.upper)}"
             plt.plot([left, right], [limits.upper] * 2, marker=marker, color=colour, label=label)
             plt.plot([left, right], [limits.lower] * 2, marker=marker, color=colour)
-        # The readings over the reference lines, the signals over the readings.
-        for segment in runs(points, gap=1.5 if kpi.cadence == "daily" else 8.0):
-            xs, ys = zip(*segment, strict=True)
-            plt.plot(list(xs), list(ys), marker="braille", color="blue")
-        self.draw_signals(detail, now)
         values = (
             [v for _, v in points]
             + bands
@@ -154,7 +150,10 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
         )
         low, high = min(values), max(values)
         labelled = set()
-        for change in detail.changes:
+        # Actions as short ticks along the bottom, under the readings (drawn first), the
+        # newest few only: full-height columns for dozens of actions hid the newest reading.
+        tick = low + (high - low) * 0.08
+        for change in detail.changes[-MARKED_ACTIONS:]:
             for when, mark in ((change.entered_do, DO_MARK), (change.done_at, DONE_MARK)):
                 if when is None:
                     continue
@@ -165,7 +164,12 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
                 if mark not in labelled:
                     legend = "entered Do" if mark == DO_MARK else "done"
                     labelled.add(mark)
-                plt.plot([x, x], [low, high], marker=mark, color="magenta", label=legend)
+                plt.plot([x, x], [low, tick], marker=mark, color="magenta", label=legend)
+        # The readings over the reference lines, the signals over the readings.
+        for segment in runs(points, gap=1.5 if kpi.cadence == "daily" else 8.0):
+            xs, ys = zip(*segment, strict=True)
+            plt.plot(list(xs), list(ys), marker="braille", color="blue")
+        self.draw_signals(detail, now)
         plt.xlabel("days before today")
         plt.title(literal(f"{kpi.name} ({kpi.unit})"))  # plotext output is read as ANSI
         plot.refresh()
