@@ -380,6 +380,16 @@ def _notify(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
+def _flow(conn: sqlite3.Connection) -> None:
+    """The flow metrics read an action's phase moves and completions from the event log by
+    time: this index holds only the actions' updates, a third of the log. (entity and op lead
+    so that the planner prefers it to the (entity, entity_id, id) index.)"""
+    conn.execute(
+        "CREATE INDEX idx_events_action_updates ON events (entity, op, at)"
+        " WHERE entity = 'action' AND op = 'update'"
+    )
+
+
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
 
 MIGRATIONS: list[Migration] = [
@@ -389,6 +399,7 @@ MIGRATIONS: list[Migration] = [
     ("0004_kpis", _kpis),
     ("0005_ids_never_reused", _ids_never_reused),
     ("0006_notify", _notify),
+    ("0008_flow", _flow),
 ]
 
 

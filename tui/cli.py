@@ -200,6 +200,8 @@ LAZY_COMMANDS = {
     "tui.cli_kpis": ("kpi", "alerts"),
     "tui.cli_backup": ("backup", "restore"),
     "tui.cli_notify": ("notify",),
+    "tui.cli_flow": ("flow",),
+    "tui.cli_report": ("report",),
 }
 
 
