@@ -1,4 +1,4 @@
-"""First paint of the owners, log and stand-up views on the large database, against an empty
+"""First paint of the owners, log, stand-up and flow views on the large database, against an empty
 Textual app in the same run (the board's method: bench/board.py).
 
     python bench/views.py [--runs 5] [--db large.db]
@@ -18,16 +18,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.paint import child_empty, child_view, first_paint_ms, large_database, options  # noqa: E402
 
-VIEWS = ("owners", "log", "standup")
+VIEWS = ("owners", "log", "standup", "flow")
 
 
 def child_named_view(db: str, mode: str) -> None:
+    from screens.flow import FlowScreen
     from screens.log import LogScreen
     from screens.owners import OwnersScreen
     from screens.standup import StandupScreen
 
-    screens = {"owners": OwnersScreen, "log": LogScreen, "standup": StandupScreen}
-    child_view(db, mode, screens[mode])
+    screens = {"owners": OwnersScreen, "log": LogScreen, "standup": StandupScreen,
+               "flow": FlowScreen}  # fmt: skip
+    # Flow must have painted its figures, not an empty list.
+    child_view(db, mode, screens[mode], ready=lambda screen: mode != "flow" or screen.figures)
 
 
 def main() -> None:

@@ -7,8 +7,9 @@ tests/unit/test_flow_query_plans.py:
 - phase moves and completions: the actions' update events of the window, down
   ``idx_events_action_updates`` (entity, op, at), leaving out undos and the moves they
   undid. Only ``move_action`` and ``complete_action`` change an action's phase or done_at;
-  their summaries ("moved #..", "done #..", pdca's own words) skip the edits before any JSON
-  is read, and the snapshots then say what changed;
+  their summaries ("moved #N from X to Y", "done #N (decision)": pdca's own words, never
+  user text) skip the edits before any JSON is read and say where it went; the snapshot
+  before says which phase it left and since when;
 - open work: ``actions`` where ``done_at IS NULL``; work done in the window: ``done_at >= ?``
   (both down the (done_at, phase, due) index);
 - check-ins of the window: down ``checkins (at)``;
@@ -18,44 +19,49 @@ tests/unit/test_flow_query_plans.py:
 
 from __future__ import annotations
 
+import re
+import sqlite3
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
 
 from db import flow_rules as fr
 from db.clock import iso
 from db.flow_models import Flow
-from db.kpi_rules import parse_time
 from db.store import Store
 
+# :now is the clock's time; julianday() differences are days, so nothing is parsed in Python.
 _CHANGES = """
-SELECT entity_id, at,
-       json_extract(before, '$.phase') AS left_phase,
-       json_extract(before, '$.phase_since') AS entered_at,
-       json_extract(after, '$.phase') AS to_phase,
-       json_extract(before, '$.done_at') AS was_done,
-       json_extract(after, '$.done_at') AS done_at
+SELECT entity_id, summary, json_extract(before, '$.phase') AS left_phase,
+       julianday(at) - julianday(json_extract(before, '$.phase_since')) AS stay_days,
+       julianday(:now) - julianday(at) AS ago_days
 FROM events
-WHERE entity = 'action' AND op = 'update' AND at >= ? AND undo_of IS NULL
+WHERE entity = 'action' AND op = 'update' AND at >= :since AND undo_of IS NULL
   AND (summary LIKE 'moved #%' OR summary LIKE 'done #%')
-  AND (left_phase IS NOT to_phase OR (was_done IS NULL AND done_at IS NOT NULL))
   AND tx NOT IN (SELECT undo_of FROM events WHERE undo_of IS NOT NULL)
 """
+# store.move_action's words; the phase moved to (the phase left is in the before snapshot).
+_MOVED_TO = re.compile(r"moved #\d+ from \w+ to (\w+)")
 
-_OPEN = (
-    "SELECT id, title, phase, phase_since, owner, created_at, due, initiative_id"
-    " FROM actions WHERE done_at IS NULL"
+_OPEN = """
+SELECT id, title, phase, julianday(:now) - julianday(phase_since), owner,
+       julianday(:now) - julianday(created_at), due, initiative_id
+FROM actions WHERE done_at IS NULL
+"""
+_DONE_SINCE = """
+SELECT id, owner, julianday(done_at) - julianday(created_at),
+       julianday(:now) - julianday(done_at), decision, due, date(done_at, 'localtime'),
+       initiative_id
+FROM actions WHERE done_at >= :since
+"""
+_CHECKINS_SINCE = (
+    "SELECT action_id, julianday(:now) - julianday(at) FROM checkins"
+    " WHERE at >= :since AND kind = 'checkin'"
 )
-_DONE_SINCE = (
-    "SELECT id, owner, created_at, done_at, decision, due, initiative_id"
-    " FROM actions WHERE done_at >= ?"
-)
-_CHECKINS_SINCE = "SELECT action_id, at FROM checkins WHERE at >= ? AND kind = 'checkin'"
 # ``> ''``: every done_at is an ISO time, and a range walks the done_at index.
 _DECISIONS = "SELECT id, initiative_id, decision FROM actions WHERE done_at > ''"
 _FOLLOWUPS = (
-    "SELECT f.action_id, f.result, f.due, f.done_at, a.initiative_id"
+    "SELECT f.action_id, a.initiative_id, f.result, f.due, f.done_at"
     " FROM followups f JOIN actions a ON a.id = f.action_id"
 )
 
@@ -79,95 +85,102 @@ EVERYTHING = Scope()
 def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) -> Flow:
     now = store.clock()
     since = iso(fr.window_start(now, weeks))
-    conn = store.conn
-    open_rows = [r for r in conn.execute(_OPEN) if scope.holds(r["id"], r["initiative_id"])]
+    times = {"now": iso(now), "since": since}
+    cursor = _tuples(store)
     open_actions = [
         fr.OpenAction(
-            id=r["id"],
-            title=r["title"],
-            phase=r["phase"],
-            phase_since=parse_time(r["phase_since"]),
-            owner=r["owner"],
-            created_at=parse_time(r["created_at"]),
-            due=r["due"],
-        )
-        for r in open_rows
+            id=r[0],
+            title=r[1],
+            phase=r[2],
+            in_phase_days=r[3],
+            owner=r[4],
+            age_days=r[5],
+            due=r[6],
+        )  # fmt: skip
+        for r in cursor.execute(_OPEN, times)
+        if scope.holds(r[0], r[7])
     ]
     done = [
         fr.DoneAction(
-            id=r["id"],
-            owner=r["owner"],
-            created_at=parse_time(r["created_at"]),
-            done_at=parse_time(r["done_at"]),
-            decision=r["decision"],
-            due=r["due"],
-        )
-        for r in conn.execute(_DONE_SINCE, (since,))
-        if scope.holds(r["id"], r["initiative_id"])
+            id=r[0],
+            owner=r[1],
+            cycle_days=r[2],
+            done_ago_days=r[3],
+            decision=r[4],
+            due=r[5],
+            done_day=r[6],
+        )  # fmt: skip
+        for r in cursor.execute(_DONE_SINCE, times)
+        if scope.holds(r[0], r[7])
     ]
-    in_scope = {a.id for a in open_actions} | {a.id for a in done}
-    changes = _changes(store, since, scope, in_scope)
+    in_scope = None if scope == EVERYTHING else {a.id for a in open_actions} | {a.id for a in done}
     open_ids = {a.id for a in open_actions}
-    checkins: dict[int, list[datetime]] = defaultdict(list)
-    for action_id, at in conn.execute(_CHECKINS_SINCE, (since,)):
+    checkins: dict[int, list[float]] = defaultdict(list)
+    for action_id, ago in cursor.execute(_CHECKINS_SINCE, times):
         if action_id in open_ids:
-            checkins[action_id].append(parse_time(at))
+            checkins[action_id].append(ago)
     weekly = fr.throughput(done, now, weeks)
+    today = now.astimezone().date()  # the day people see, as the board's "late"
     return Flow(
         now=iso(now),
         since=since,
         weeks=weeks,
-        phases=fr.phase_flow(changes, open_actions, now),
+        phases=fr.phase_flow(_changes(cursor, times, in_scope), open_actions),
         throughput=weekly,
         finished=sum(w.finished for w in weekly),
         abandoned=sum(w.abandoned for w in weekly),
-        cycle=fr.cycle_time(done, now, weeks),
-        owners=fr.owner_flow(open_actions, done, checkins, now, weeks),
+        cycle=fr.cycle_time(done, weeks),
+        owners=fr.owner_flow(open_actions, done, checkins, today, weeks),
         initiatives=fr.initiative_flow(
-            _outcomes(store, scope, now), _initiative_names(store, scope)
+            _outcomes(cursor, scope, today.isoformat()), _initiative_names(store, scope)
         ),
     )
 
 
-def _changes(store: Store, since: str, scope: Scope, in_scope: set[int]) -> list[fr.PhaseChange]:
+def _tuples(store: Store) -> sqlite3.Cursor:
+    """A cursor of plain tuples: thousands of rows, read by position."""
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    return cursor
+
+
+def _changes(
+    cursor: sqlite3.Cursor, times: dict[str, str], in_scope: set[int] | None
+) -> list[fr.PhaseChange]:
     """The stays that ended in the window. Scoped: the actions open now or done in the window
     (an action that ended a stay in the window is one or the other)."""
-    scoped = scope != EVERYTHING
     found = []
-    for row in store.conn.execute(_CHANGES, (since,)):
-        if scoped and row["entity_id"] not in in_scope:
+    for action_id, summary, left, stay, ago in cursor.execute(_CHANGES, times):
+        if in_scope is not None and action_id not in in_scope:
             continue
-        done_now = row["done_at"] is not None and row["was_done"] is None
-        if row["left_phase"] == row["to_phase"] and not done_now:
-            continue  # an edit, not a move
-        if row["left_phase"] is None or row["entered_at"] is None:
+        if left is None or stay is None:
             continue  # a history written before phase_since was recorded
+        moved = _MOVED_TO.match(summary)
         found.append(
             fr.PhaseChange(
-                action_id=row["entity_id"],
-                at=parse_time(row["at"]),
-                left=row["left_phase"],
-                entered_at=parse_time(row["entered_at"]),
-                to=None if done_now else row["to_phase"],
+                action_id=action_id,
+                left=left,
+                to=moved.group(1) if moved else None,  # else "done #..": done where it was
+                stay_days=stay,
+                ago_days=ago,
             )
         )
     return found
 
 
-def _outcomes(store: Store, scope: Scope, now: datetime) -> list[fr.Outcome]:
-    today = now.astimezone().date().isoformat()
+def _outcomes(cursor: sqlite3.Cursor, scope: Scope, today: str) -> list[fr.Outcome]:
     outcomes = [
-        fr.Outcome(initiative_id=r["initiative_id"], decision=r["decision"])
-        for r in store.conn.execute(_DECISIONS)
-        if scope.holds(r["id"], r["initiative_id"])
+        fr.Outcome(initiative_id=initiative, decision=decision)
+        for action_id, initiative, decision in cursor.execute(_DECISIONS)
+        if scope.holds(action_id, initiative)
     ]
-    for r in store.conn.execute(_FOLLOWUPS):
-        if not scope.holds(r["action_id"], r["initiative_id"]):
+    for action_id, initiative, result, due, done_at in cursor.execute(_FOLLOWUPS):
+        if not scope.holds(action_id, initiative):
             continue
-        if r["done_at"] is not None and r["result"]:
-            outcomes.append(fr.Outcome(initiative_id=r["initiative_id"], followup=r["result"]))
-        elif r["done_at"] is None and r["due"] <= today:
-            outcomes.append(fr.Outcome(initiative_id=r["initiative_id"], followup="waiting"))
+        if done_at is not None and result:
+            outcomes.append(fr.Outcome(initiative_id=initiative, followup=result))
+        elif done_at is None and due <= today:
+            outcomes.append(fr.Outcome(initiative_id=initiative, followup="waiting"))
     return outcomes
 
 

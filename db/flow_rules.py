@@ -35,7 +35,10 @@ WINDOW_WEEKS = 13  # a quarter
 RECENT_WEEKS = 6  # cycle-time trend: these last weeks against the ones before
 FLAT_SHARE = 0.1  # a change of the median cycle time within 10% is flat
 FINISHED = ("standardize", "adjust")
-WEEK_SECONDS = 7 * 86_400
+WEEK_DAYS = 7
+
+# Times come in as *days before now* (floats, computed by SQLite from the ISO times), so the
+# rules compare numbers and never parse a timestamp: the large file has tens of thousands.
 
 
 @dataclass(frozen=True)
@@ -43,10 +46,10 @@ class PhaseChange:
     """One event of an action's history that ended a stay: a phase move or being done."""
 
     action_id: int
-    at: datetime
     left: str  # the phase it was in
-    entered_at: datetime  # when it entered that phase
     to: str | None  # the phase it moved to; None when it was done in ``left``
+    stay_days: float  # from entering ``left`` to this event
+    ago_days: float  # how long before now the event was
 
 
 @dataclass(frozen=True)
@@ -54,9 +57,9 @@ class OpenAction:
     id: int
     title: str
     phase: str
-    phase_since: datetime
+    in_phase_days: float  # since it entered its phase
     owner: str | None
-    created_at: datetime
+    age_days: float  # since it was created
     due: str | None
 
 
@@ -64,10 +67,11 @@ class OpenAction:
 class DoneAction:
     id: int
     owner: str | None
-    created_at: datetime
-    done_at: datetime
+    cycle_days: float  # created to done
+    done_ago_days: float
     decision: str | None
     due: str | None
+    done_day: str  # the local day it was done (YYYY-MM-DD), against its due date
 
 
 @dataclass(frozen=True)
@@ -77,10 +81,6 @@ class Outcome:
     initiative_id: int | None
     decision: str | None = None
     followup: str | None = None  # holding, slipped, or "waiting" (due, not recorded)
-
-
-def days(span: timedelta) -> float:
-    return round(span.total_seconds() / 86_400, 1)
 
 
 def percentile(values: Sequence[float], share: float) -> float | None:
@@ -103,58 +103,55 @@ def window_start(now: datetime, weeks: int = WINDOW_WEEKS) -> datetime:
     return now - timedelta(weeks=weeks)
 
 
+def week_starts(now: datetime, weeks: int = WINDOW_WEEKS) -> list[datetime]:
+    """The start of each 7-day period of the window, oldest first."""
+    return [now - timedelta(weeks=weeks - k) for k in range(weeks)]
+
+
+def week_index(ago_days: float, weeks: int = WINDOW_WEEKS) -> int | None:
+    """Which period of the window (0 oldest) holds the moment ``ago_days`` before now; None
+    outside it. A period holds its first instant; now itself is in the last one."""
+    if ago_days < 0:
+        return None
+    back = max(1, math.ceil(ago_days / WEEK_DAYS))  # whole weeks back, rounded up
+    index = weeks - back
+    return index if 0 <= index < weeks else None
+
+
 def went_back(change: PhaseChange) -> bool:
     return change.to is not None and PHASES.index(change.to) < PHASES.index(change.left)
 
 
 def phase_flow(
-    changes: Iterable[PhaseChange], open_actions: Sequence[OpenAction], now: datetime
+    changes: Iterable[PhaseChange], open_actions: Sequence[OpenAction]
 ) -> list[PhaseFlow]:
     """Per phase: WIP, the stays that ended (median, 85th percentile), the oldest open item,
     and the moves back. ``changes`` are those of the window."""
     stays: dict[str, list[float]] = defaultdict(list)
     back: dict[str, int] = defaultdict(int)
     for change in changes:
-        stays[change.left].append(max(0.0, days(change.at - change.entered_at)))
+        stays[change.left].append(max(0.0, change.stay_days))
         back[change.left] += went_back(change)
+    here: dict[str, list[OpenAction]] = defaultdict(list)
+    for action in open_actions:
+        here[action.phase].append(action)
     result = []
     for phase in PHASES:
-        here = [a for a in open_actions if a.phase == phase]
-        oldest = min(here, key=lambda a: (a.phase_since, a.id), default=None)
+        oldest = max(here[phase], key=lambda a: (a.in_phase_days, -a.id), default=None)
         result.append(
             PhaseFlow(
                 phase=phase,
-                wip=len(here),
+                wip=len(here[phase]),
                 stays=len(stays[phase]),
                 median_days=median(stays[phase]),
                 p85_days=percentile(stays[phase], 0.85),
                 oldest_id=oldest.id if oldest else None,
                 oldest_title=oldest.title if oldest else None,
-                oldest_days=max(0.0, days(now - oldest.phase_since)) if oldest else None,
+                oldest_days=round(max(0.0, oldest.in_phase_days), 1) if oldest else None,
                 went_back=back[phase],
             )
         )
     return result
-
-
-def week_starts(now: datetime, weeks: int = WINDOW_WEEKS) -> list[datetime]:
-    """The start of each 7-day period of the window, oldest first."""
-    return [now - timedelta(weeks=weeks - k) for k in range(weeks)]
-
-
-def week_index(moment: datetime, now: datetime, weeks: int = WINDOW_WEEKS) -> int | None:
-    """Which period of the window (0 oldest) holds ``moment``; None outside it. A period
-    holds its first instant; ``now`` itself is in the last one."""
-    seconds = (now - moment).total_seconds()
-    if seconds < 0:
-        return None
-    back = max(1, math.ceil(seconds / WEEK_SECONDS))  # whole weeks back, rounded up
-    index = weeks - back
-    return index if 0 <= index < weeks else None
-
-
-def cycle_days(action: DoneAction) -> float:
-    return max(0.0, days(action.done_at - action.created_at))
 
 
 def throughput(
@@ -163,11 +160,11 @@ def throughput(
     finished: list[list[float]] = [[] for _ in range(weeks)]
     abandoned = [0] * weeks
     for action in done:
-        index = week_index(action.done_at, now, weeks)
+        index = week_index(action.done_ago_days, weeks)
         if index is None:
             continue
         if action.decision in FINISHED:
-            finished[index].append(cycle_days(action))
+            finished[index].append(max(0.0, action.cycle_days))
         else:
             abandoned[index] += 1
     return [
@@ -182,10 +179,7 @@ def throughput(
 
 
 def cycle_time(
-    done: Iterable[DoneAction],
-    now: datetime,
-    weeks: int = WINDOW_WEEKS,
-    recent_weeks: int = RECENT_WEEKS,
+    done: Iterable[DoneAction], weeks: int = WINDOW_WEEKS, recent_weeks: int = RECENT_WEEKS
 ) -> CycleTime:
     """Cycle time of the actions finished in the window, and its trend: the median of the
     last ``recent_weeks`` weeks against the weeks before (within ``FLAT_SHARE``: flat)."""
@@ -193,10 +187,10 @@ def cycle_time(
     recent: list[float] = []
     earlier: list[float] = []
     for action in done:
-        index = week_index(action.done_at, now, weeks)
+        index = week_index(action.done_ago_days, weeks)
         if index is None or action.decision not in FINISHED:
             continue
-        value = cycle_days(action)
+        value = max(0.0, action.cycle_days)
         every.append(value)
         (recent if index >= weeks - recent_weeks else earlier).append(value)
     recent_median, earlier_median = median(recent), median(earlier)
@@ -219,38 +213,34 @@ def cycle_trend(recent: float | None, earlier: float | None) -> CycleTrend:
 
 
 def weeks_kept(
-    created_at: datetime,
-    checkins: Sequence[datetime],
-    now: datetime,
-    weeks: int = WINDOW_WEEKS,
-    starts: Sequence[datetime] | None = None,
+    age_days: float, checkin_agos: Iterable[float], weeks: int = WINDOW_WEEKS
 ) -> tuple[int, int]:
-    """(whole weeks of the window the action lived through, weeks with a check-in on it).
-    ``starts``: ``week_starts(now, weeks)``, when the caller has it already."""
-    starts = week_starts(now, weeks) if starts is None else starts
-    first = next((k for k, start in enumerate(starts) if start >= created_at), weeks)
-    marked = {week_index(at, now, weeks) for at in checkins}
-    return weeks - first, sum(1 for k in marked if k is not None and k >= first)
+    """(whole weeks of the window an action ``age_days`` old lived through, how many of them
+    had a check-in on it): its cadence kept."""
+    lived = max(0, min(weeks, math.floor(age_days / WEEK_DAYS)))
+    first = weeks - lived
+    marked = {week_index(ago, weeks) for ago in checkin_agos}
+    return lived, sum(1 for k in marked if k is not None and k >= first)
 
 
-def is_late(due: str | None, done_at: datetime | None, today: date) -> bool:
-    """Past due now (open), or finished on a later day than its due date."""
+def is_late(due: str | None, done_day: str | None, today: date) -> bool:
+    """Past due now (open: ``done_day`` None), or finished on a later day than its due date."""
     if not due:
         return False
-    if done_at is None:
+    if done_day is None:
         return rules.is_overdue(due, False, today)
-    return done_at.astimezone().date().isoformat() > due  # ISO dates sort as text
+    return done_day > due  # ISO dates sort as text
 
 
 def owner_flow(
     open_actions: Sequence[OpenAction],
     done: Sequence[DoneAction],
-    checkins: Mapping[int, Sequence[datetime]],
-    now: datetime,
+    checkins: Mapping[int, Sequence[float]],
+    today: date,
     weeks: int = WINDOW_WEEKS,
 ) -> list[OwnerFlow]:
-    """One row per owner of open work (or of work finished in the window), by login."""
-    today = now.astimezone().date()  # the day people see, as the board's "late"
+    """One row per owner of open work (or of work finished in the window), by login.
+    ``checkins``: each open action's check-ins of the window, as days before now."""
     open_of: dict[str, list[OpenAction]] = defaultdict(list)
     done_of: dict[str, list[DoneAction]] = defaultdict(list)
     for action in open_actions:
@@ -259,18 +249,16 @@ def owner_flow(
     for finished in done:
         if finished.owner:
             done_of[finished.owner].append(finished)
-    starts = week_starts(now, weeks)
     rows = []
     for login in sorted(open_of.keys() | done_of.keys()):
         mine = open_of[login]
         expected = kept = 0
         for action in mine:
-            found = checkins.get(action.id, ())
-            e, k = weeks_kept(action.created_at, found, now, weeks, starts)
-            expected, kept = expected + e, kept + k
-        dated = [(a.due, None) for a in mine if a.due]
-        dated += [(a.due, a.done_at) for a in done_of[login] if a.due]
-        late = sum(is_late(due, done_at, today) for due, done_at in dated)
+            lived, with_checkin = weeks_kept(action.age_days, checkins.get(action.id, ()), weeks)
+            expected, kept = expected + lived, kept + with_checkin
+        dated: list[tuple[str, str | None]] = [(a.due, None) for a in mine if a.due]
+        dated += [(a.due, a.done_day) for a in done_of[login] if a.due]
+        late = sum(is_late(due, day, today) for due, day in dated)
         rows.append(
             OwnerFlow(
                 login=login,
@@ -318,3 +306,22 @@ def initiative_flow(
         )
         for key in order
     ]
+
+
+# --------------------------------------------------------------------------- words
+
+TREND_WORDS: dict[str, str] = {
+    "shorter": "↘ shorter",
+    "longer": "↗ longer",
+    "flat": "→ flat",
+    "unknown": "? too few to tell",
+}
+
+
+def number(value: float | None, unit: str = "d") -> str:
+    """``7.3d``, or ``–`` for nothing measured."""
+    return "–" if value is None else f"{value:g}{unit}"
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{round(value * 100)}%"

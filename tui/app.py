@@ -70,6 +70,7 @@ class PdcaApp(App[None]):
         "kpis": lambda: _view("kpis", "KpisScreen"),
         "log": lambda: _view("log", "LogScreen"),
         "standup": lambda: _view("standup", "StandupScreen"),
+        "flow": lambda: _view("flow", "FlowScreen"),
     }
     DEFAULT_MODE = "board"
     BINDINGS = [
@@ -78,6 +79,7 @@ class PdcaApp(App[None]):
         Binding("3", "switch_mode('kpis')", "KPIs", id="view-kpis"),
         Binding("4", "switch_mode('log')", "Log", id="view-log"),
         Binding("5", "switch_mode('standup')", "Stand-up", id="view-standup"),
+        Binding("6", "switch_mode('flow')", "Flow", id="view-flow"),
         # Off the footer (the header's flag says when it matters); in ? and the palette.
         Binding("exclamation_mark", "my_alerts", "My alerts", show=False, id="app-my-alerts"),
         Binding("question_mark", "toggle_keys", "Keys", id="app-keys"),
@@ -421,6 +423,11 @@ class PdcaApp(App[None]):
             "Show stand-up",
             "What changed since the last stand-up (5)",
             lambda: self.switch_mode("standup"),
+        )
+        yield SystemCommand(
+            "Show flow",
+            "Time in each phase, throughput, cycle time, cadence and follow-ups (6)",
+            lambda: self.switch_mode("flow"),
         )
         yield from super().get_system_commands(screen)  # Theme, Quit, Keys, Screenshot, ...
 

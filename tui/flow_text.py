@@ -8,15 +8,9 @@ User text (titles, logins, initiative names) is data: escaped for the terminal w
 from __future__ import annotations
 
 from db.flow_models import CycleTime, Flow, InitiativeFlow, OwnerFlow, PhaseFlow
+from db.flow_rules import TREND_WORDS, number, percent
 from tui.output import printable, table
 from widgets.sparkline import sparkline
-
-TREND_WORDS = {
-    "shorter": "↘ shorter",
-    "longer": "↗ longer",
-    "flat": "→ flat",
-    "unknown": "? too few to tell",
-}
 
 
 def md_escape(text: str) -> str:
@@ -25,14 +19,6 @@ def md_escape(text: str) -> str:
     for char in "\\`*_[]<>#|~!":
         text = text.replace(char, "\\" + char)
     return text
-
-
-def number(value: float | None, unit: str = "d") -> str:
-    return "–" if value is None else f"{value:g}{unit}"
-
-
-def percent(value: float | None) -> str:
-    return "–" if value is None else f"{round(value * 100)}%"
 
 
 def throughput_line(flow: Flow) -> str:
