@@ -50,8 +50,12 @@ def svg_chart(
     target, warn, alert and benchmark as labelled horizontal lines. ``limits`` (centre line
     and natural process limits) and ``signals`` (flagged readings, each with the rule that
     flagged it) are the XmR seam: drawn when given, absent until then."""
-    start = now - timedelta(days=days)
     points = [(parse_time(at), v) for at, v in readings]
+    # From the first reading of the period (a new KPI's chart is not a year of empty space),
+    # and at least a week wide.
+    start = now - timedelta(days=days)
+    if points:
+        start = max(start, min(points[0][0], now - timedelta(days=7)))
     lines: list[tuple[str, float, str, str]] = [  # (label, value, css class, dash)
         ("baseline", kpi.baseline, "ref-baseline", "4 3"),
         ("target", kpi.target, "ref-target", ""),
@@ -86,8 +90,8 @@ def svg_chart(
     name = esc(kpi.name)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}"'
-        f' width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{name}: readings of the'
-        f' last {days} days">',
+        f' width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{name}: readings from'
+        f' {start.date().isoformat()} to {now.date().isoformat()}">',
         f"<title>{name}</title>",
         f'<rect class="frame" x="{PAD_LEFT}" y="{PAD_TOP}" width="{inner_w}" height="{inner_h}"/>',
     ]
@@ -307,7 +311,7 @@ def html_page(report: Report) -> str:
              esc(f"{f.result} {f.done_at[:10]}") if f.result and f.done_at else "<em>waiting</em>"]
             for f in report.followups
         ]  # fmt: skip
-        body.append(_table(["Action", "Audit", "Due", "Result"], rows, numeric_from=1))
+        body.append(_table(["Action", "Audit", "Due", "Result"], rows, numeric_from=4))
     else:
         body.append("<p><em>No follow-up audit recorded or due.</em></p>")
     body.append(_flow(report.flow))

@@ -62,7 +62,10 @@ def text_chart(
 ) -> str:
     """A KPI's year as one sparkline of weekly means, with its reference lines in words.
     ``limits`` and ``signals``: the XmR seam (natural process limits, flagged readings)."""
-    line = sparkline(weekly_means(readings, now))
+    means = weekly_means(readings, now)
+    while means and means[0] is None:  # from the first week measured
+        means.pop(0)
+    line = sparkline(means)
     refs = [f"baseline {value(kpi.baseline)}", f"target {value(kpi.target)}"]
     if kpi.warn is not None:
         refs.append(f"warn {value(kpi.warn)}")
@@ -106,7 +109,7 @@ def _kpi_section(item: ReportKpi, now: datetime) -> list[str]:
     )
     lines.append("")
     chart = text_chart(item.readings, kpi, now, limits=item.limits, signals=item.signals)
-    lines.append(f"{len(item.readings)} readings, the last {CHART_WEEKS} weeks: {chart}")
+    lines.append(f"{len(item.readings)} readings in the last {CHART_WEEKS} weeks, weekly: {chart}")
     return lines
 
 
