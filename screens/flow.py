@@ -188,8 +188,8 @@ class FlowScreen(RowView):
         listed.show(rows, 1 if first else None)
         self.figures = figures
         window = (
-            f"the last {figures.weeks} weeks, since {figures.since[:10]}: stays that ended "
-            "then, moves back, work finished; WIP and the oldest item now"
+            f"{figures.weeks} weeks since {figures.since[:10]}: stays ended, moves back, work"
+            " finished · WIP and oldest: now"
         )
         self.query_one("#flow-window", Static).update(Text(window))
         self.query_one("#flow-summary", Static).update(summary_text(figures))
