@@ -1,5 +1,7 @@
-"""First paint of the owners, log, stand-up and flow views on the large database, against an empty
-Textual app in the same run (the board's method: bench/board.py).
+"""First paint of the owners, log, stand-up and flow views on the large database, against an
+empty Textual app in the same run (the board's method: bench/board.py). The flow view paints
+first and reads its figures on a thread: ``flow`` is its first paint, ``flow-figures`` the
+paint with the figures in it.
 
     python bench/views.py [--runs 5] [--db large.db]
 
@@ -18,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.paint import child_empty, child_view, first_paint_ms, large_database, options  # noqa: E402
 
-VIEWS = ("owners", "log", "standup", "flow")
+VIEWS = ("owners", "log", "standup", "flow", "flow-figures")
 
 
 def child_named_view(db: str, mode: str) -> None:
@@ -29,8 +31,36 @@ def child_named_view(db: str, mode: str) -> None:
 
     screens = {"owners": OwnersScreen, "log": LogScreen, "standup": StandupScreen,
                "flow": FlowScreen}  # fmt: skip
-    # Flow must have painted its figures, not an empty list.
-    child_view(db, mode, screens[mode], ready=lambda screen: mode != "flow" or screen.figures)
+    if mode == "flow-figures":
+        child_flow_figures(db)
+    else:
+        child_view(db, mode, screens[mode])
+
+
+def child_flow_figures(db: str) -> None:
+    """The flow view reads its figures on a thread after its first paint: time until the
+    figures themselves are painted."""
+    import os
+
+    from db.clock import clock_from_env
+    from screens.flow import FlowScreen
+    from tui.app import PdcaApp, create_app
+
+    class Figures(FlowScreen):
+        def show(self, figures) -> None:  # type: ignore[no-untyped-def]
+            super().show(figures)
+            self.call_after_refresh(self.painted)
+
+        def painted(self) -> None:
+            print("painted", flush=True)
+            self.set_timer(0.05, self.app.exit)
+
+    class TimedApp(PdcaApp):
+        MODES = {**PdcaApp.MODES, "flow": Figures}
+        DEFAULT_MODE = "flow"
+
+    app = create_app(Path(db), actor="alice", clock=clock_from_env(os.environ), presence=False)
+    TimedApp(app.context, presence=False).run(headless=True, size=(120, 40))
 
 
 def main() -> None:
@@ -47,7 +77,7 @@ def main() -> None:
         print(f"  empty one-widget Textual app  {empty:7.0f} ms")
         for view in VIEWS:
             median = statistics.median(times[view])
-            print(f"  {view:<8} on the large file    {median:7.0f} ms  ratio {median / empty:5.2f}"
+            print(f"  {view:<12} on the large file {median:7.0f} ms  ratio {median / empty:5.2f}"
                   "  (target <= 2.00)")  # fmt: skip
 
 
