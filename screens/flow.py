@@ -206,9 +206,9 @@ class FlowScreen(RowView):
         first = self.figures is None or listed.cursor == 0  # start on Plan, not the heading
         listed.show(rows, 1 if first else None)
         self.figures = figures
+        # Stays, moves back and work finished: within the window; WIP and the oldest: now.
         window = (
-            f"{figures.weeks} weeks since {figures.since[:10]}: stays ended, moves back, work"
-            " finished · WIP and oldest: now"
+            f"the last {figures.weeks} weeks (since {figures.since[:10]}) · WIP and oldest: now"
         )
         self.query_one("#flow-window", Static).update(Text(window))
         self.query_one("#flow-summary", Static).update(summary_text(figures))
