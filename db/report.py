@@ -55,9 +55,18 @@ class ChartSignal(BaseModel):
     rule: str
 
 
+class ChartMarker(BaseModel):
+    """A linked action on the KPI's chart: ``»`` where it is in Do since, ``✓`` where it
+    was done (as the KPI detail marks them)."""
+
+    at: str
+    label: str
+
+
 class ReportKpi(BaseModel):
     row: KpiRow  # the KPI, its status and trend, as the KPIs view shows them
     readings: list[tuple[str, float]]  # (at, value) of the last year, oldest first
+    markers: list[ChartMarker] = []
     limits: ChartLimits | None = None
     signals: list[ChartSignal] = []
 
@@ -140,7 +149,14 @@ def build_report(store: Store, target: str | None) -> Report:
             Objective(initiative_id=i.id, name=i.name, objective=i.objective, owner=i.owner)
             for i in chosen
         ],
-        kpis=[ReportKpi(row=r, readings=_readings(store, r.kpi.id, start)) for r in rows],
+        kpis=[
+            ReportKpi(
+                row=r,
+                readings=_readings(store, r.kpi.id, start),
+                markers=_markers([a for a in actions if a.kpi_id == r.kpi.id], start),
+            )
+            for r in rows
+        ],
         actions=_ordered(actions),
         followups=_followups(store, ids, since if scope == "team" else None),
         flow=flow.flow(store, scoped, _weeks(actions, now) if scope == "action" else WINDOW),
@@ -188,6 +204,16 @@ def _ordered(actions: list[Action]) -> list[Action]:
     )
     done = sorted((a for a in actions if a.done_at is not None), key=lambda a: a.done_at or "")
     return open_ + done[::-1]
+
+
+def _markers(actions: list[Action], start: str) -> list[ChartMarker]:
+    marks = [ChartMarker(at=a.done_at, label=f"✓ #{a.id}") for a in actions if a.done_at]
+    marks += [
+        ChartMarker(at=a.phase_since, label=f"» #{a.id}")
+        for a in actions
+        if a.done_at is None and a.phase == "do"
+    ]
+    return sorted((m for m in marks if m.at >= start), key=lambda m: m.at)
 
 
 def _readings(store: Store, kpi_id: int, start: str) -> list[tuple[str, float]]:

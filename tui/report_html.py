@@ -17,7 +17,7 @@ from db.flow_rules import TREND_WORDS as CYCLE_TRENDS
 from db.flow_rules import number, percent
 from db.kpi_rules import parse_time
 from db.models import Action, Kpi
-from db.report import ChartLimits, ChartSignal, Report, ReportKpi
+from db.report import ChartLimits, ChartMarker, ChartSignal, Report, ReportKpi
 from db.text_rules import UNSAFE, escape
 from tui.report_md import PHASE_TITLES, STATUS_WORDS, TREND_WORDS
 from widgets.sparkline import sparkline
@@ -43,6 +43,7 @@ def svg_chart(
     now: datetime,
     *,
     days: int = 365,
+    markers: Sequence[ChartMarker] = (),
     limits: ChartLimits | None = None,
     signals: Sequence[ChartSignal] = (),
 ) -> str:
@@ -105,6 +106,15 @@ def svg_chart(
             f'<text class="label {css}" x="{PAD_LEFT + inner_w + 4}" y="{y(value) + 4:.1f}">'
             f"{label} {value:g}</text>"
         )
+    for marker in markers:
+        at = x(parse_time(marker.at))
+        out.append(
+            f'<line class="marker" x1="{at:.1f}" x2="{at:.1f}" y1="{PAD_TOP}"'
+            f' y2="{PAD_TOP + inner_h}" stroke-dasharray="2 2"/>'
+        )
+        out.append(
+            f'<text class="marker" x="{at + 2:.1f}" y="{PAD_TOP + 10}">{esc(marker.label)}</text>'
+        )
     if points:
         path = " ".join(f"{x(at):.1f},{y(v):.1f}" for at, v in points)
         out.append(f'<polyline class="readings" points="{path}"/>')
@@ -158,7 +168,8 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .chart .ref-baseline { stroke: #667085; } .chart .ref-target { stroke: #067647; }
 .chart .ref-warn { stroke: #dc6803; } .chart .ref-alert { stroke: #b42318; }
 .chart .ref-benchmark { stroke: #6941c6; } .chart .ref-centre { stroke: #344054; }
-.chart .ref-limit { stroke: #344054; }
+.chart .ref-limit { stroke: #344054; } .chart line.marker { stroke: #98a2b3; }
+.chart text.marker { font-size: 10px; fill: #475467; }
 .chart text.ref-target { fill: #067647; } .chart text.ref-alert { fill: #b42318; }
 .chart text.ref-warn { fill: #b54708; } .chart text.ref-benchmark { fill: #6941c6; }
 """
@@ -182,7 +193,9 @@ def _kpi(item: ReportKpi, now: datetime) -> str:
     if kpi.benchmark is not None:
         source = f" ({esc(kpi.benchmark_source)})" if kpi.benchmark_source else ""
         bench = f"; benchmark {fmt(kpi.benchmark, kpi.unit)}{source}"
-    chart = svg_chart(item.readings, kpi, now, limits=item.limits, signals=item.signals)
+    chart = svg_chart(
+        item.readings, kpi, now, markers=item.markers, limits=item.limits, signals=item.signals
+    )
     return (
         f'<section class="kpi"><h3>{esc(kpi.name)}</h3>\n<p>{" · ".join(facts)}</p>\n'
         f"<p>Baseline {fmt(kpi.baseline, kpi.unit)} → target {fmt(kpi.target, kpi.unit)}"

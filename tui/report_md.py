@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from db.flow_rules import percent
 from db.kpi_rules import parse_time
 from db.models import Action, Kpi
-from db.report import ChartLimits, ChartSignal, Report, ReportKpi
+from db.report import ChartLimits, ChartMarker, ChartSignal, Report, ReportKpi
 from tui import flow_text
 from tui.flow_text import md_escape
 from widgets.sparkline import sparkline
@@ -57,6 +57,7 @@ def text_chart(
     kpi: Kpi,
     now: datetime,
     *,
+    markers: Sequence[ChartMarker] = (),
     limits: ChartLimits | None = None,
     signals: Sequence[ChartSignal] = (),
 ) -> str:
@@ -77,6 +78,8 @@ def text_chart(
         refs.append(
             f"limits {value(limits.lower)}–{value(limits.upper)} (centre {value(limits.centre)})"
         )
+    if markers:
+        refs.append(" ".join(f"{m.label} {m.at[:10]}" for m in markers))
     if signals:
         refs.append(f"{len(signals)} signal{'s' if len(signals) != 1 else ''}")
     return f"`{line}` {' · '.join(refs)}"
@@ -108,7 +111,9 @@ def _kpi_section(item: ReportKpi, now: datetime) -> list[str]:
         )
     )
     lines.append("")
-    chart = text_chart(item.readings, kpi, now, limits=item.limits, signals=item.signals)
+    chart = text_chart(
+        item.readings, kpi, now, markers=item.markers, limits=item.limits, signals=item.signals
+    )
     lines.append(f"{len(item.readings)} readings in the last {CHART_WEEKS} weeks, weekly: {chart}")
     return lines
 

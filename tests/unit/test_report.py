@@ -103,3 +103,29 @@ def test_bad_input_is_one_line_and_writes_nothing(
     result = cli("report", *args, "--out", str(target))
     assert_one_line_error(result, fragment)
     assert result.stdout == "" and not target.exists()
+
+
+def test_the_chart_draws_xmr_limits_and_signals_when_given(history: Store) -> None:
+    """The seam for the signals work: limits and signal points drawn when handed in."""
+    from db.report import ChartLimits, ChartMarker, ChartSignal
+    from tests.conftest import NOW_DT
+    from tui.report_html import svg_chart
+    from tui.report_md import text_chart
+
+    kpi = history.get_kpi("Pages")
+    readings = [("2026-11-20T09:00:00Z", 7.0), ("2026-11-21T09:00:00Z", 13.0)]
+    limits = ChartLimits(centre=8.0, lower=5.0, upper=11.0)
+    signals = [ChartSignal(at="2026-11-21T09:00:00Z", value=13.0, rule="beyond a limit <b>")]
+    markers = [ChartMarker(at="2026-11-20T12:00:00Z", label="✓ #2")]
+    plain = svg_chart(readings, kpi, NOW_DT)
+    chart = svg_chart(readings, kpi, NOW_DT, markers=markers, limits=limits, signals=signals)
+    assert "ref-limit" not in plain and 'class="signal"' not in plain
+    dom = xml.dom.minidom.parseString(chart)
+    labels = [t.firstChild.data for t in dom.getElementsByTagName("text") if t.firstChild]
+    assert {"centre 8", "UNPL 11", "LNPL 5", "✓ #2"} <= set(labels)
+    [signal] = [
+        c for c in dom.getElementsByTagName("circle") if c.getAttribute("class") == "signal"
+    ]
+    assert signal.getElementsByTagName("title")[0].firstChild.data == "beyond a limit <b>"
+    line = text_chart(readings, kpi, NOW_DT, markers=markers, limits=limits, signals=signals)
+    assert "limits 5–11 (centre 8)" in line and "1 signal" in line and "✓ #2 2026-11-20" in line
