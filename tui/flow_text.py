@@ -43,8 +43,11 @@ def cycle_line(cycle: CycleTime, flow: Flow) -> str:
     )
 
 
-def _phase_cells(p: PhaseFlow) -> list[str]:
+def _phase_cells(p: PhaseFlow, *, titled: bool = False) -> list[str]:
     oldest = "–" if p.oldest_id is None else f"#{p.oldest_id} {number(p.oldest_days)}"
+    if titled and p.oldest_title is not None:
+        title = p.oldest_title if len(p.oldest_title) <= 40 else p.oldest_title[:39] + "…"
+        oldest += f" {title}"
     return [
         p.phase.capitalize(),
         str(p.wip),
@@ -89,7 +92,7 @@ def plain_text(flow: Flow) -> str:
     lines = [
         f"flow of the last {flow.weeks} weeks (since {flow.since[:10]})",
         "",
-        table(PHASE_HEADERS, [_phase_cells(p) for p in flow.phases]),
+        table(PHASE_HEADERS, [_phase_cells(p, titled=True) for p in flow.phases]),
         "",
         "throughput  " + throughput_line(flow),
         "cycle time  " + cycle_line(flow.cycle, flow),
