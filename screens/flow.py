@@ -169,7 +169,7 @@ class FlowScreen(RowView):
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
-        yield Static("reading the event log…", id="flow-window")
+        yield Static(id="flow-window")
         yield Static(id="flow-summary")
         yield RowList(empty="", id="flow-list")
 
