@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -87,6 +87,7 @@ def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) 
     since = iso(fr.window_start(now, weeks))
     times = {"now": iso(now), "since": since}
     cursor = _tuples(store)
+    everything = scope == EVERYTHING
     open_actions = [
         fr.OpenAction(
             id=r[0],
@@ -98,7 +99,7 @@ def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) 
             due=r[6],
         )  # fmt: skip
         for r in cursor.execute(_OPEN, times)
-        if scope.holds(r[0], r[7])
+        if everything or scope.holds(r[0], r[7])
     ]
     done = [
         fr.DoneAction(
@@ -111,9 +112,9 @@ def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) 
             done_day=r[6],
         )  # fmt: skip
         for r in cursor.execute(_DONE_SINCE, times)
-        if scope.holds(r[0], r[7])
+        if everything or scope.holds(r[0], r[7])
     ]
-    in_scope = None if scope == EVERYTHING else {a.id for a in open_actions} | {a.id for a in done}
+    in_scope = None if everything else {a.id for a in open_actions} | {a.id for a in done}
     open_ids = {a.id for a in open_actions}
     checkins: dict[int, list[float]] = defaultdict(list)
     for action_id, ago in cursor.execute(_CHECKINS_SINCE, times):
@@ -168,20 +169,27 @@ def _changes(
     return found
 
 
-def _outcomes(cursor: sqlite3.Cursor, scope: Scope, today: str) -> list[fr.Outcome]:
-    outcomes = [
-        fr.Outcome(initiative_id=initiative, decision=decision)
-        for action_id, initiative, decision in cursor.execute(_DECISIONS)
-        if scope.holds(action_id, initiative)
-    ]
+def _outcomes(cursor: sqlite3.Cursor, scope: Scope, today: str) -> fr.Outcomes:
+    counts: Counter[tuple[int | None, str]] = Counter()
+    everything = scope == EVERYTHING
+    if everything:  # the common case, counted without a call per row
+        counts.update(
+            (initiative, decision) for _, initiative, decision in cursor.execute(_DECISIONS)
+        )
+    else:
+        counts.update(
+            (initiative, decision)
+            for action_id, initiative, decision in cursor.execute(_DECISIONS)
+            if scope.holds(action_id, initiative)
+        )
     for action_id, initiative, result, due, done_at in cursor.execute(_FOLLOWUPS):
-        if not scope.holds(action_id, initiative):
+        if not everything and not scope.holds(action_id, initiative):
             continue
         if done_at is not None and result:
-            outcomes.append(fr.Outcome(initiative_id=initiative, followup=result))
+            counts[(initiative, result)] += 1
         elif done_at is None and due <= today:
-            outcomes.append(fr.Outcome(initiative_id=initiative, followup="waiting"))
-    return outcomes
+            counts[(initiative, "waiting")] += 1
+    return counts
 
 
 def _initiative_names(store: Store, scope: Scope) -> dict[int, str]:

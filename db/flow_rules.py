@@ -74,13 +74,9 @@ class DoneAction:
     done_day: str  # the local day it was done (YYYY-MM-DD), against its due date
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """One done action's decision, or one follow-up audit, under its initiative."""
-
-    initiative_id: int | None
-    decision: str | None = None
-    followup: str | None = None  # holding, slipped, or "waiting" (due, not recorded)
+# How many decisions of a kind (standardize, adjust, abandon) and follow-up audits of a result
+# (holding, slipped, or "waiting": due, not recorded) each initiative (None: none) has.
+Outcomes = Mapping[tuple[int | None, str], int]
 
 
 def percentile(values: Sequence[float], share: float) -> float | None:
@@ -279,30 +275,28 @@ def share(part: int, whole: int) -> float | None:
 
 
 def initiative_flow(
-    outcomes: Iterable[Outcome], names: Mapping[int, str], unlinked: str = "(no initiative)"
+    outcomes: Outcomes, names: Mapping[int, str], unlinked: str = "(no initiative)"
 ) -> list[InitiativeFlow]:
     """Decisions and follow-up audits per initiative, in the order of ``names`` (then the
     work linked to none, if any)."""
-    counts: dict[int | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for outcome in outcomes:
-        bucket = counts[outcome.initiative_id]
-        if outcome.decision:
-            bucket[outcome.decision] += 1
-        if outcome.followup:
-            bucket[outcome.followup] += 1
-    order: list[int | None] = [i for i in names if i in counts]
-    if None in counts:
+    present = {initiative for initiative, _ in outcomes}
+    order: list[int | None] = [i for i in names if i in present]
+    if None in present:
         order.append(None)
+
+    def count(key: int | None, kind: str) -> int:
+        return outcomes.get((key, kind), 0)
+
     return [
         InitiativeFlow(
             id=key,
             name=names[key] if key is not None else unlinked,
-            standardize=counts[key]["standardize"],
-            adjust=counts[key]["adjust"],
-            abandon=counts[key]["abandon"],
-            holding=counts[key]["holding"],
-            slipped=counts[key]["slipped"],
-            followups_waiting=counts[key]["waiting"],
+            standardize=count(key, "standardize"),
+            adjust=count(key, "adjust"),
+            abandon=count(key, "abandon"),
+            holding=count(key, "holding"),
+            slipped=count(key, "slipped"),
+            followups_waiting=count(key, "waiting"),
         )
         for key in order
     ]

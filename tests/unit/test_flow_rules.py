@@ -164,14 +164,14 @@ def test_owner_flow_cadence_and_late_share() -> None:
 
 
 def test_initiative_flow_counts_decisions_and_follow_ups() -> None:
-    outcomes = [
-        fr.Outcome(initiative_id=1, decision="standardize"),
-        fr.Outcome(initiative_id=1, decision="abandon"),
-        fr.Outcome(initiative_id=1, followup="holding"),
-        fr.Outcome(initiative_id=1, followup="slipped"),
-        fr.Outcome(initiative_id=None, decision="adjust"),
-        fr.Outcome(initiative_id=2, followup="waiting"),
-    ]
+    outcomes = {
+        (1, "standardize"): 1,
+        (1, "abandon"): 1,
+        (1, "holding"): 1,
+        (1, "slipped"): 1,
+        (None, "adjust"): 1,
+        (2, "waiting"): 1,
+    }
     rows = fr.initiative_flow(outcomes, {2: "Beta", 1: "Alpha", 3: "Unused"})
     assert [r.name for r in rows] == ["Beta", "Alpha", "(no initiative)"]
     alpha = rows[1]
