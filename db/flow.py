@@ -7,9 +7,9 @@ tests/unit/test_flow_query_plans.py:
 - phase moves and completions: the actions' update events of the window, down
   ``idx_events_action_updates`` (entity, op, at), leaving out undos and the moves they
   undid. Only ``move_action`` and ``complete_action`` change an action's phase or done_at;
-  their summaries ("moved #N from X to Y", "done #N (decision)": pdca's own words, never
-  user text) skip the edits before any JSON is read and say where it went; the snapshot
-  before says which phase it left and since when;
+  their summaries ("moved #N ..", "done #N ..": pdca's own words, never user text) skip
+  the edits; the snapshot before says which phase it left and since when, the one after
+  where a move went;
 - open work: ``actions`` where ``done_at IS NULL``; work done in the window: ``done_at >= ?``
   (both down the (done_at, phase, due) index);
 - check-ins of the window: down ``checkins (at)``;
@@ -19,7 +19,6 @@ tests/unit/test_flow_query_plans.py:
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Collection
@@ -32,7 +31,9 @@ from db.store import Store
 
 # :now is the clock's time; julianday() differences are days, so nothing is parsed in Python.
 _CHANGES = """
-SELECT entity_id, summary, json_extract(before, '$.phase') AS left_phase,
+SELECT entity_id,
+       json_extract(before, '$.phase') AS left_phase,
+       CASE WHEN summary LIKE 'moved #%' THEN json_extract(after, '$.phase') END AS to_phase,
        julianday(at) - julianday(json_extract(before, '$.phase_since')) AS stay_days,
        julianday(:now) - julianday(at) AS ago_days
 FROM events
@@ -40,8 +41,6 @@ WHERE entity = 'action' AND op = 'update' AND at >= :since AND undo_of IS NULL
   AND (summary LIKE 'moved #%' OR summary LIKE 'done #%')
   AND tx NOT IN (SELECT undo_of FROM events WHERE undo_of IS NOT NULL)
 """
-# store.move_action's words; the phase moved to (the phase left is in the before snapshot).
-_MOVED_TO = re.compile(r"moved #\d+ from \w+ to (\w+)")
 
 _OPEN = """
 SELECT id, title, phase, julianday(:now) - julianday(phase_since), owner,
@@ -89,28 +88,12 @@ def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) 
     cursor = _tuples(store)
     everything = scope == EVERYTHING
     open_actions = [
-        fr.OpenAction(
-            id=r[0],
-            title=r[1],
-            phase=r[2],
-            in_phase_days=r[3],
-            owner=r[4],
-            age_days=r[5],
-            due=r[6],
-        )  # fmt: skip
+        fr.OpenAction._make(r)
         for r in cursor.execute(_OPEN, times)
         if everything or scope.holds(r[0], r[7])
     ]
     done = [
-        fr.DoneAction(
-            id=r[0],
-            owner=r[1],
-            cycle_days=r[2],
-            done_ago_days=r[3],
-            decision=r[4],
-            due=r[5],
-            done_day=r[6],
-        )  # fmt: skip
+        fr.DoneAction._make(r)
         for r in cursor.execute(_DONE_SINCE, times)
         if everything or scope.holds(r[0], r[7])
     ]
@@ -150,23 +133,12 @@ def _changes(
 ) -> list[fr.PhaseChange]:
     """The stays that ended in the window. Scoped: the actions open now or done in the window
     (an action that ended a stay in the window is one or the other)."""
-    found = []
-    for action_id, summary, left, stay, ago in cursor.execute(_CHANGES, times):
-        if in_scope is not None and action_id not in in_scope:
-            continue
-        if left is None or stay is None:
-            continue  # a history written before phase_since was recorded
-        moved = _MOVED_TO.match(summary)
-        found.append(
-            fr.PhaseChange(
-                action_id=action_id,
-                left=left,
-                to=moved.group(1) if moved else None,  # else "done #..": done where it was
-                stay_days=stay,
-                ago_days=ago,
-            )
-        )
-    return found
+    return [
+        fr.PhaseChange._make(r)
+        for r in cursor.execute(_CHANGES, times)
+        # Without the phase it left or since when (a history older than phase_since): skip.
+        if r[1] is not None and r[3] is not None and (in_scope is None or r[0] in in_scope)
+    ]
 
 
 def _outcomes(cursor: sqlite3.Cursor, scope: Scope, today: str) -> fr.Outcomes:

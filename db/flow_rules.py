@@ -24,8 +24,8 @@ import math
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from db import rules
 from db.flow_models import CycleTime, CycleTrend, InitiativeFlow, OwnerFlow, PhaseFlow, WeekFlow
@@ -39,10 +39,10 @@ WEEK_DAYS = 7
 
 # Times come in as *days before now* (floats, computed by SQLite from the ISO times), so the
 # rules compare numbers and never parse a timestamp: the large file has tens of thousands.
+# The facts are named tuples, built straight from query rows (``_make``), in field order.
 
 
-@dataclass(frozen=True)
-class PhaseChange:
+class PhaseChange(NamedTuple):
     """One event of an action's history that ended a stay: a phase move or being done."""
 
     action_id: int
@@ -52,8 +52,7 @@ class PhaseChange:
     ago_days: float  # how long before now the event was
 
 
-@dataclass(frozen=True)
-class OpenAction:
+class OpenAction(NamedTuple):
     id: int
     title: str
     phase: str
@@ -61,10 +60,10 @@ class OpenAction:
     owner: str | None
     age_days: float  # since it was created
     due: str | None
+    initiative_id: int | None = None
 
 
-@dataclass(frozen=True)
-class DoneAction:
+class DoneAction(NamedTuple):
     id: int
     owner: str | None
     cycle_days: float  # created to done
@@ -72,6 +71,7 @@ class DoneAction:
     decision: str | None
     due: str | None
     done_day: str  # the local day it was done (YYYY-MM-DD), against its due date
+    initiative_id: int | None = None
 
 
 # How many decisions of a kind (standardize, adjust, abandon) and follow-up audits of a result
