@@ -13,8 +13,8 @@ tests/unit/test_flow_query_plans.py:
 - open work: ``actions`` where ``done_at IS NULL``; work done in the window: ``done_at >= ?``
   (both down the (done_at, phase, due) index);
 - check-ins of the window: down ``checkins (at)``;
-- decisions of all time: ``done_at IS NOT NULL``; follow-up audits: ``followups`` (small:
-  three per standardized action) joined to their actions by id.
+- decisions of all time: ``done_at > ''`` (a range on the same index); follow-up audits:
+  ``followups`` (three per standardized action) joined to their actions by id.
 """
 
 from __future__ import annotations
