@@ -131,11 +131,13 @@ def summary_text(figures: Flow) -> Text:
     weekly = [w.finished for w in figures.throughput]
     medians = [w.median_cycle_days for w in figures.throughput]
     cycle = figures.cycle
+    # Two lines that never wrap (CSS: a wrapped first line would push the second out of
+    # sight); what does not fit is cut, the most telling figures first.
     text = Text()
     text.append("throughput  ", style="bold")
     text.append(sparkline(weekly))
-    text.append(f"  {figures.finished} finished in {figures.weeks} weeks")
-    text.append(f" (last week {weekly[-1] if weekly else 0}) · {figures.abandoned} abandoned\n")
+    text.append(f"  {figures.finished} finished, last week {weekly[-1] if weekly else 0}")
+    text.append(f" · {figures.abandoned} abandoned in {figures.weeks} weeks\n")
     text.append("cycle time  ", style="bold")
     text.append(sparkline(medians))
     text.append(f"  median {number(cycle.median_days)}, 85% within {number(cycle.p85_days)} · ")
@@ -159,8 +161,8 @@ class FlowScreen(RowView):
 
     DEFAULT_CSS = """
     FlowScreen #flow-window { height: 1; padding: 0 1; color: $text-muted; }
-    FlowScreen #flow-summary { height: 2; padding: 0 1; }
-    """
+    FlowScreen #flow-summary { height: 2; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    """  # noqa: E501
 
     def __init__(self) -> None:
         super().__init__()

@@ -48,7 +48,8 @@ async def test_key_6_shows_the_figures_the_store_computes(
         assert owners == ["bob", "carol"]
         assert row_text(screen, 8).split()[1:3] == ["1", "0%"]  # carol: no check-in kept
         summary = str(screen.query_one("#flow-summary").render())
-        assert "2 finished in 13 weeks" in summary and "median 21d" in summary
+        assert "2 finished, last week 0 · 1 abandoned in 13 weeks" in summary
+        assert "median 21d" in summary
 
 
 async def test_enter_on_a_phase_opens_its_oldest_action_and_on_an_owner_their_board(
