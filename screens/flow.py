@@ -192,14 +192,15 @@ class FlowScreen(RowView):
     def _read_flow(self) -> None:
         """A quarter of the event log is a few tenths of a second on a large file: read again
         on a thread with its own connection (DESIGN rule 6), so keys never wait for it."""
-        reader = self.context.open_reader()
         try:
-            figures = flow_store.flow(reader)
+            reader = self.context.open_reader()
+            try:
+                figures = flow_store.flow(reader)
+            finally:
+                reader.close()
         except PdcaError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
-        finally:
-            reader.close()
         self.app.call_from_thread(self.show, figures)
 
     def show(self, figures: Flow) -> None:
