@@ -1,15 +1,17 @@
 """Flow metrics read from the event log and the actions, each read down an index.
 
 The rules (what a stay, a move back, finished, cadence and late mean) are db/flow_rules.py;
-this module only gathers their facts. Every query here is checked for full scans by
-tests/unit/test_flow_query_plans.py:
+this module only gathers their facts. Every query here is checked for full scans and big
+sorts by tests/unit/test_flow_store.py:
 
-- phase moves and completions: the actions' update events of the window, down
-  ``idx_events_action_updates`` (entity, op, at), leaving out undos and the moves they
-  undid. Only ``move_action`` and ``complete_action`` change an action's phase or done_at;
-  their summaries ("moved #N ..", "done #N ..": pdca's own words, never user text) skip
-  the edits; the snapshot before says which phase it left and since when, the one after
-  where a move went;
+- phase moves and completions: the actions' update events of the window, from the index
+  ``idx_events_action_updates`` alone (entity, op, at, entity_id, tx, undo_of, summary: no
+  row, no snapshot is read), leaving out undos and the moves they undid. Only
+  ``move_action`` and ``complete_action`` change an action's phase or done_at, and their
+  summaries ("moved #N from X to Y", "done #N (decision)": pdca's own words, never user
+  text) say where a move went. A stay begins at the action's previous event; the first one
+  of the window at its creation when that was in the window too, else where that event's
+  snapshot says (one lookup by id per such action);
 - open work: ``actions`` where ``done_at IS NULL``; work done in the window: ``done_at >= ?``
   (both down the (done_at, phase, due) index);
 - check-ins of the window: down ``checkins (at)``;
@@ -30,17 +32,22 @@ from db.flow_models import Flow
 from db.store import Store
 
 # :now is the clock's time; julianday() differences are days, so nothing is parsed in Python.
-_CHANGES = """
-SELECT entity_id,
-       json_extract(before, '$.phase') AS left_phase,
-       CASE WHEN summary LIKE 'moved #%' THEN json_extract(after, '$.phase') END AS to_phase,
-       julianday(at) - julianday(json_extract(before, '$.phase_since')) AS stay_days,
-       julianday(:now) - julianday(at) AS ago_days
+# Index only (idx_events_action_updates covers it), in time order (the index's order).
+_HISTORY = """
+SELECT entity_id, id, julianday(:now) - julianday(at), summary
 FROM events
 WHERE entity = 'action' AND op = 'update' AND at >= :since AND undo_of IS NULL
   AND (summary LIKE 'moved #%' OR summary LIKE 'done #%')
   AND tx NOT IN (SELECT undo_of FROM events WHERE undo_of IS NOT NULL)
+ORDER BY at, entity_id, tx
 """
+# Where an action's first event of the window began its stay: its snapshot before.
+_BEFORE = """
+SELECT entity_id, json_extract(before, '$.phase'),
+       julianday(?) - julianday(json_extract(before, '$.phase_since'))
+FROM events WHERE id IN ({marks})
+"""
+_CHUNK = 500  # ids per IN list
 
 _OPEN = """
 SELECT id, title, phase, julianday(:now) - julianday(phase_since), owner,
@@ -103,13 +110,16 @@ def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) 
     for action_id, ago in cursor.execute(_CHECKINS_SINCE, times):
         if action_id in open_ids:
             checkins[action_id].append(ago)
+    created_ago = {a.id: a.age_days for a in open_actions}
+    created_ago.update({a.id: a.cycle_days + a.done_ago_days for a in done})
+    changes = _changes(cursor, times, in_scope, created_ago, weeks * fr.WEEK_DAYS)
     weekly = fr.throughput(done, now, weeks)
     today = now.astimezone().date()  # the day people see, as the board's "late"
     return Flow(
         now=iso(now),
         since=since,
         weeks=weeks,
-        phases=fr.phase_flow(_changes(cursor, times, in_scope), open_actions),
+        phases=fr.phase_flow(changes, open_actions),
         throughput=weekly,
         finished=sum(w.finished for w in weekly),
         abandoned=sum(w.abandoned for w in weekly),
@@ -129,16 +139,41 @@ def _tuples(store: Store) -> sqlite3.Cursor:
 
 
 def _changes(
-    cursor: sqlite3.Cursor, times: dict[str, str], in_scope: set[int] | None
+    cursor: sqlite3.Cursor,
+    times: dict[str, str],
+    in_scope: set[int] | None,
+    created_ago: dict[int, float],
+    window_days: float,
 ) -> list[fr.PhaseChange]:
     """The stays that ended in the window. Scoped: the actions open now or done in the window
-    (an action that ended a stay in the window is one or the other)."""
-    return [
-        fr.PhaseChange._make(r)
-        for r in cursor.execute(_CHANGES, times)
-        # Without the phase it left or since when (a history older than phase_since): skip.
-        if r[1] is not None and r[3] is not None and (in_scope is None or r[0] in in_scope)
+    (an action that ended a stay in the window is one or the other).
+
+    Each stay began at the action's previous move; its first in the window, at its creation
+    when that was in the window too (a move's words say the phase it left); otherwise the
+    event's snapshot says it (one lookup by id)."""
+    history: list[tuple[int, int, float, str]] = [  # fr.HistoryEvent's fields, as rows
+        r for r in cursor.execute(_HISTORY, times) if in_scope is None or r[0] in in_scope
     ]
+    starts: dict[int, tuple[str | None, float]] = {}
+    lookups: list[int] = []
+    for action_id, event_id, _ago, summary in history:
+        if action_id in starts:
+            continue
+        created = created_ago.get(action_id)
+        if created is not None and created <= window_days and summary.startswith("moved"):
+            starts[action_id] = (None, created)
+        else:
+            lookups.append(event_id)  # looked up below, once per action
+            starts[action_id] = (None, 0.0)  # marks it seen; replaced or removed below
+    for offset in range(0, len(lookups), _CHUNK):
+        chunk = lookups[offset : offset + _CHUNK]
+        sql = _BEFORE.format(marks=", ".join("?" for _ in chunk))
+        for action_id, phase, entered in cursor.execute(sql, [times["now"], *chunk]):
+            if phase is None or entered is None:
+                del starts[action_id]  # a history written before phase_since was recorded
+            else:
+                starts[action_id] = (phase, entered)
+    return fr.phase_changes(history, starts)
 
 
 def _outcomes(cursor: sqlite3.Cursor, scope: Scope, today: str) -> fr.Outcomes:

@@ -52,6 +52,47 @@ class PhaseChange(NamedTuple):
     ago_days: float  # how long before now the event was
 
 
+class HistoryEvent(NamedTuple):
+    """A phase move or a completion as the event log's index holds it (no snapshots)."""
+
+    action_id: int
+    event_id: int
+    ago_days: float
+    summary: str  # "moved #N from X to Y[ (verdict: V)]" or "done #N (decision)"
+
+
+def moved_phases(summary: str) -> tuple[str, str] | None:
+    """(from, to) of a move's summary (store.move_action's words); None for "done #.."."""
+    if not summary.startswith("moved #"):
+        return None
+    words = summary.split(" ", 6)  # moved #12 from do to act (verdict: worked)
+    return words[3], words[5]
+
+
+def phase_changes(
+    events: Iterable[tuple[int, int, float, str]], starts: Mapping[int, tuple[str | None, float]]
+) -> list[PhaseChange]:
+    """The stays that ``events`` (``HistoryEvent``s or rows of its fields, in time order)
+    ended. Each stay began at the action's previous event, or for its first one at
+    ``starts[action_id]``: (the phase it was in, or None when the move's own words say it;
+    days ago it entered it). An action without a start is left out."""
+    state: dict[int, tuple[str | None, float]] = {}
+    found = []
+    for action_id, _event_id, ago, summary in events:  # by position: rows serve as well
+        begun = state.get(action_id) or starts.get(action_id)
+        if begun is None:
+            continue
+        phase, entered = begun
+        moved = moved_phases(summary)
+        left = moved[0] if moved else phase
+        if left is None:
+            continue
+        to = moved[1] if moved else None
+        found.append(PhaseChange(action_id, left, to, entered - ago, ago))
+        state[action_id] = (to, ago)
+    return found
+
+
 class OpenAction(NamedTuple):
     id: int
     title: str

@@ -183,3 +183,29 @@ def test_initiative_flow_counts_decisions_and_follow_ups() -> None:
 def test_words() -> None:
     assert fr.number(None) == "–" and fr.number(7.0) == "7d" and fr.number(7.25) == "7.25d"
     assert fr.percent(0.667) == "67%" and fr.percent(None) == "–"
+
+
+def test_moved_phases_reads_the_store_s_words() -> None:
+    assert fr.moved_phases("moved #12 from do to act (verdict: worked)") == ("do", "act")
+    assert fr.moved_phases("moved #3 from check to do") == ("check", "do")
+    assert fr.moved_phases("done #3 (abandon)") is None
+
+
+def test_phase_changes_chains_stays_from_a_start() -> None:
+    events = [
+        fr.HistoryEvent(1, 10, 30.0, "moved #1 from plan to do"),
+        fr.HistoryEvent(2, 11, 25.0, "done #2 (abandon)"),
+        fr.HistoryEvent(1, 12, 20.0, "moved #1 from do to check"),
+        fr.HistoryEvent(1, 13, 18.0, "moved #1 from check to do"),
+        fr.HistoryEvent(1, 14, 4.0, "done #1 (abandon)"),
+        fr.HistoryEvent(3, 15, 2.0, "moved #3 from plan to do"),  # no start: left out
+    ]
+    starts = {1: (None, 35.0), 2: ("plan", 100.0)}
+    changes = fr.phase_changes(events, starts)
+    assert [(c.action_id, c.left, c.to, c.stay_days) for c in changes] == [
+        (1, "plan", "do", 5.0),
+        (2, "plan", None, 75.0),
+        (1, "do", "check", 10.0),
+        (1, "check", "do", 2.0),
+        (1, "do", None, 14.0),
+    ]
