@@ -54,8 +54,11 @@ class RowView(Screen[None]):
         return services(self.app).changes_seen
 
     def _read(self, read: Callable[[], None]) -> None:
-        self._read_at = (time.monotonic(), self._changes_seen())
+        changes = self._changes_seen()
         read()
+        # Fresh from when the read ended: a read longer than FRESH_SECONDS (the flow view on
+        # a large file) must not be repeated by the resume that follows the mount.
+        self._read_at = (time.monotonic(), changes)
 
     def _just_read(self) -> bool:
         if self._read_at is None:

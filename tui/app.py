@@ -70,6 +70,7 @@ class PdcaApp(App[None]):
         "kpis": lambda: _view("kpis", "KpisScreen"),
         "log": lambda: _view("log", "LogScreen"),
         "standup": lambda: _view("standup", "StandupScreen"),
+        "flow": lambda: _view("flow", "FlowScreen"),
         "initiatives": lambda: _view("initiatives", "InitiativesScreen"),
     }
     DEFAULT_MODE = "board"
@@ -79,6 +80,7 @@ class PdcaApp(App[None]):
         Binding("3", "switch_mode('kpis')", "KPIs", id="view-kpis"),
         Binding("4", "switch_mode('log')", "Log", id="view-log"),
         Binding("5", "switch_mode('standup')", "Stand-up", id="view-standup"),
+        Binding("6", "switch_mode('flow')", "Flow", id="view-flow"),
         # Off the footer (it is full at 80 columns); in ? and the palette.
         Binding(
             "7", "switch_mode('initiatives')", "Initiatives", show=False, id="view-initiatives"
@@ -463,6 +465,11 @@ class PdcaApp(App[None]):
             "Show stand-up",
             "What changed since the last stand-up (5)",
             lambda: self.switch_mode("standup"),
+        )
+        yield (
+            "Show flow",
+            "Time in each phase, throughput, cycle time, cadence and follow-ups (6)",
+            lambda: self.switch_mode("flow"),
         )
         yield (
             "Show initiatives",

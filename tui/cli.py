@@ -213,6 +213,8 @@ LAZY_COMMANDS = {
     "tui.cli_backup": ("backup", "restore"),
     "tui.cli_notify": ("notify",),
     "tui.cli_recur": ("recur",),
+    "tui.cli_flow": ("flow",),
+    "tui.cli_report": ("report",),
 }
 
 

@@ -115,7 +115,7 @@ async def test_views_switch_with_digits_and_only_built_views_have_keys(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         view_keys = {b.key for b in app.BINDINGS if b.id and b.id.startswith("view-")}
-        assert view_keys == {"1", "2", "3", "4", "5", "7"}
+        assert view_keys == {"1", "2", "3", "4", "5", "6", "7"}
         await pilot.press("3")
         await pilot.pause()
         assert app.current_mode == "kpis"

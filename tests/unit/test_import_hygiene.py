@@ -91,6 +91,8 @@ def test_running_commands_in_process_loads_no_ui_library(cli_env: dict[str, str]
         ["list", "--json"],
         ["show", "1"],
         ["kpi", "list"],
+        ["flow", "--json"],
+        ["report", "--format", "html"],
         ["undo"],
         ["where"],
         [],  # no command, and no terminal: says what it would open

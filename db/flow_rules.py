@@ -1,0 +1,362 @@
+"""How work flows through the phases, as pure functions over facts read from the event log.
+
+No SQLite, no clock: db/flow.py reads the facts and hands them here with ``now``.
+
+Definitions (README, "Flow"):
+- A *stay* is the time an action spent in one phase: from when it entered the phase (the
+  ``phase_since`` its history recorded) to when it left it, by a move forward, a move back, or
+  being done. Stays are counted in the window when they *ended* within it.
+- *Went back*: a move from a phase to an earlier one (Check -> Do, Act -> Plan ...), counted
+  under the phase it left. An undo is not a move, and a move that was undone is not counted.
+- *Finished*: done with the decision standardize or adjust (the cycle went through Act);
+  abandoned work is counted apart. *Cycle time*: from when the action was created (it enters
+  Plan then, or Do when started there) to done, for finished actions.
+- *Weeks* are 7-day periods counted back from now, so the last one is always whole.
+- *Check-in cadence kept*: for each open action, the whole weeks of the window it has lived
+  through, and how many of them had at least one check-in on it.
+- *Late share*: of an owner's open actions with a due date and of those finished in the window
+  with one, the share past due now or finished after their due date.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+from db import rules
+from db.flow_models import CycleTime, CycleTrend, InitiativeFlow, OwnerFlow, PhaseFlow, WeekFlow
+from db.models import PHASES
+
+WINDOW_WEEKS = 13  # a quarter
+RECENT_WEEKS = 6  # cycle-time trend: these last weeks against the ones before
+FLAT_SHARE = 0.1  # a change of the median cycle time within 10% is flat
+FINISHED = ("standardize", "adjust")
+WEEK_DAYS = 7
+
+# Times come in as *days before now* (floats, computed by SQLite from the ISO times), so the
+# rules compare numbers and never parse a timestamp: the large file has tens of thousands.
+# The facts are named tuples, built straight from query rows (``_make``), in field order.
+
+
+class PhaseChange(NamedTuple):
+    """One event of an action's history that ended a stay: a phase move or being done."""
+
+    action_id: int
+    left: str  # the phase it was in
+    to: str | None  # the phase it moved to; None when it was done in ``left``
+    stay_days: float  # from entering ``left`` to this event
+    ago_days: float  # how long before now the event was
+
+
+class HistoryEvent(NamedTuple):
+    """A phase move or a completion as the event log's index holds it (no snapshots)."""
+
+    action_id: int
+    event_id: int
+    ago_days: float
+    summary: str  # "moved #N from X to Y[ (verdict: V)]" or "done #N (decision)"
+
+
+def moved_phases(summary: str) -> tuple[str, str] | None:
+    """(from, to) of a move's summary (store.move_action's words); None for "done #.."."""
+    if not summary.startswith("moved #"):
+        return None
+    words = summary.split(" ", 6)  # moved #12 from do to act (verdict: worked)
+    return words[3], words[5]
+
+
+def phase_changes(
+    events: Iterable[tuple[int, int, float, str]], starts: Mapping[int, tuple[str | None, float]]
+) -> list[PhaseChange]:
+    """The stays that ``events`` (``HistoryEvent``s or rows of its fields, in time order)
+    ended. Each stay began at the action's previous event, or for its first one at
+    ``starts[action_id]``: (the phase it was in, or None when the move's own words say it;
+    days ago it entered it). An action without a start is left out."""
+    state: dict[int, tuple[str | None, float]] = {}
+    found = []
+    for action_id, _event_id, ago, summary in events:  # by position: rows serve as well
+        begun = state.get(action_id) or starts.get(action_id)
+        if begun is None:
+            continue
+        phase, entered = begun
+        moved = moved_phases(summary)
+        left = moved[0] if moved else phase
+        if left is None:
+            continue
+        to = moved[1] if moved else None
+        found.append(PhaseChange(action_id, left, to, entered - ago, ago))
+        state[action_id] = (to, ago)
+    return found
+
+
+class OpenAction(NamedTuple):
+    id: int
+    title: str
+    phase: str
+    in_phase_days: float  # since it entered its phase
+    owner: str | None
+    age_days: float  # since it was created
+    due: str | None
+    initiative_id: int | None = None
+
+
+class DoneAction(NamedTuple):
+    id: int
+    owner: str | None
+    cycle_days: float  # created to done
+    done_ago_days: float
+    decision: str | None
+    due: str | None
+    done_day: str  # the local day it was done (YYYY-MM-DD), against its due date
+    initiative_id: int | None = None
+
+
+# How many decisions of a kind (standardize, adjust, abandon) and follow-up audits of a result
+# (holding, slipped, or "waiting": due, not recorded) each initiative (None: none) has.
+Outcomes = Mapping[tuple[int | None, str], int]
+
+
+def percentile(values: Sequence[float], share: float) -> float | None:
+    """The ``share`` quantile (0..1) by linear interpolation between the closest ranks (the
+    method spreadsheets call PERCENTILE.INC); ``None`` for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = share * (len(ordered) - 1)
+    low, high = math.floor(rank), math.ceil(rank)
+    value = ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+    return round(value, 1)
+
+
+def median(values: Sequence[float]) -> float | None:
+    return round(statistics.median(values), 1) if values else None
+
+
+def window_start(now: datetime, weeks: int = WINDOW_WEEKS) -> datetime:
+    return now - timedelta(weeks=weeks)
+
+
+def week_starts(now: datetime, weeks: int = WINDOW_WEEKS) -> list[datetime]:
+    """The start of each 7-day period of the window, oldest first."""
+    return [now - timedelta(weeks=weeks - k) for k in range(weeks)]
+
+
+def week_index(ago_days: float, weeks: int = WINDOW_WEEKS) -> int | None:
+    """Which period of the window (0 oldest) holds the moment ``ago_days`` before now; None
+    outside it. A period holds its first instant; now itself is in the last one."""
+    if ago_days < 0:
+        return None
+    back = max(1, math.ceil(ago_days / WEEK_DAYS))  # whole weeks back, rounded up
+    index = weeks - back
+    return index if 0 <= index < weeks else None
+
+
+def went_back(change: PhaseChange) -> bool:
+    return change.to is not None and PHASES.index(change.to) < PHASES.index(change.left)
+
+
+def phase_flow(
+    changes: Iterable[PhaseChange], open_actions: Sequence[OpenAction]
+) -> list[PhaseFlow]:
+    """Per phase: WIP, the stays that ended (median, 85th percentile), the oldest open item,
+    and the moves back. ``changes`` are those of the window."""
+    stays: dict[str, list[float]] = defaultdict(list)
+    back: dict[str, int] = defaultdict(int)
+    for change in changes:
+        stays[change.left].append(max(0.0, change.stay_days))
+        back[change.left] += went_back(change)
+    here: dict[str, list[OpenAction]] = defaultdict(list)
+    for action in open_actions:
+        here[action.phase].append(action)
+    result = []
+    for phase in PHASES:
+        oldest = max(here[phase], key=lambda a: (a.in_phase_days, -a.id), default=None)
+        result.append(
+            PhaseFlow(
+                phase=phase,
+                wip=len(here[phase]),
+                stays=len(stays[phase]),
+                median_days=median(stays[phase]),
+                p85_days=percentile(stays[phase], 0.85),
+                oldest_id=oldest.id if oldest else None,
+                oldest_title=oldest.title if oldest else None,
+                oldest_days=round(max(0.0, oldest.in_phase_days), 1) if oldest else None,
+                went_back=back[phase],
+            )
+        )
+    return result
+
+
+def throughput(
+    done: Iterable[DoneAction], now: datetime, weeks: int = WINDOW_WEEKS
+) -> list[WeekFlow]:
+    finished: list[list[float]] = [[] for _ in range(weeks)]
+    abandoned = [0] * weeks
+    for action in done:
+        index = week_index(action.done_ago_days, weeks)
+        if index is None:
+            continue
+        if action.decision in FINISHED:
+            finished[index].append(max(0.0, action.cycle_days))
+        else:
+            abandoned[index] += 1
+    return [
+        WeekFlow(
+            start=start.date().isoformat(),
+            finished=len(finished[k]),
+            abandoned=abandoned[k],
+            median_cycle_days=median(finished[k]),
+        )
+        for k, start in enumerate(week_starts(now, weeks))
+    ]
+
+
+def cycle_time(
+    done: Iterable[DoneAction], weeks: int = WINDOW_WEEKS, recent_weeks: int = RECENT_WEEKS
+) -> CycleTime:
+    """Cycle time of the actions finished in the window, and its trend: the median of the
+    last ``recent_weeks`` weeks against the weeks before (within ``FLAT_SHARE``: flat)."""
+    every: list[float] = []
+    recent: list[float] = []
+    earlier: list[float] = []
+    for action in done:
+        index = week_index(action.done_ago_days, weeks)
+        if index is None or action.decision not in FINISHED:
+            continue
+        value = max(0.0, action.cycle_days)
+        every.append(value)
+        (recent if index >= weeks - recent_weeks else earlier).append(value)
+    recent_median, earlier_median = median(recent), median(earlier)
+    return CycleTime(
+        count=len(every),
+        median_days=median(every),
+        p85_days=percentile(every, 0.85),
+        recent_median_days=recent_median,
+        earlier_median_days=earlier_median,
+        trend=cycle_trend(recent_median, earlier_median),
+    )
+
+
+def cycle_trend(recent: float | None, earlier: float | None) -> CycleTrend:
+    if recent is None or earlier is None:
+        return "unknown"
+    if abs(recent - earlier) <= FLAT_SHARE * max(earlier, 1.0):
+        return "flat"
+    return "shorter" if recent < earlier else "longer"
+
+
+def weeks_kept(
+    age_days: float, checkin_agos: Iterable[float], weeks: int = WINDOW_WEEKS
+) -> tuple[int, int]:
+    """(whole weeks of the window an action ``age_days`` old lived through, how many of them
+    had a check-in on it): its cadence kept."""
+    lived = max(0, min(weeks, math.floor(age_days / WEEK_DAYS)))
+    first = weeks - lived
+    marked = {week_index(ago, weeks) for ago in checkin_agos}
+    return lived, sum(1 for k in marked if k is not None and k >= first)
+
+
+def is_late(due: str | None, done_day: str | None, today: date) -> bool:
+    """Past due now (open: ``done_day`` None), or finished on a later day than its due date."""
+    if not due:
+        return False
+    if done_day is None:
+        return rules.is_overdue(due, False, today)
+    return done_day > due  # ISO dates sort as text
+
+
+def owner_flow(
+    open_actions: Sequence[OpenAction],
+    done: Sequence[DoneAction],
+    checkins: Mapping[int, Sequence[float]],
+    today: date,
+    weeks: int = WINDOW_WEEKS,
+) -> list[OwnerFlow]:
+    """One row per owner of open work (or of work finished in the window), by login.
+    ``checkins``: each open action's check-ins of the window, as days before now."""
+    open_of: dict[str, list[OpenAction]] = defaultdict(list)
+    done_of: dict[str, list[DoneAction]] = defaultdict(list)
+    for action in open_actions:
+        if action.owner:
+            open_of[action.owner].append(action)
+    for finished in done:
+        if finished.owner:
+            done_of[finished.owner].append(finished)
+    rows = []
+    for login in sorted(open_of.keys() | done_of.keys()):
+        mine = open_of[login]
+        expected = kept = 0
+        for action in mine:
+            lived, with_checkin = weeks_kept(action.age_days, checkins.get(action.id, ()), weeks)
+            expected, kept = expected + lived, kept + with_checkin
+        dated: list[tuple[str, str | None]] = [(a.due, None) for a in mine if a.due]
+        dated += [(a.due, a.done_day) for a in done_of[login] if a.due]
+        late = sum(is_late(due, day, today) for due, day in dated)
+        rows.append(
+            OwnerFlow(
+                login=login,
+                open=len(mine),
+                weeks_expected=expected,
+                weeks_kept=kept,
+                cadence_kept=share(kept, expected),
+                late=late,
+                late_of=len(dated),
+                late_share=share(late, len(dated)),
+            )
+        )
+    return rows
+
+
+def share(part: int, whole: int) -> float | None:
+    return round(part / whole, 3) if whole else None
+
+
+def initiative_flow(
+    outcomes: Outcomes, names: Mapping[int, str], unlinked: str = "(no initiative)"
+) -> list[InitiativeFlow]:
+    """Decisions and follow-up audits per initiative, in the order of ``names`` (then the
+    work linked to none, if any)."""
+    present = {initiative for initiative, _ in outcomes}
+    order: list[int | None] = [i for i in names if i in present]
+    if None in present:
+        order.append(None)
+
+    def count(key: int | None, kind: str) -> int:
+        return outcomes.get((key, kind), 0)
+
+    return [
+        InitiativeFlow(
+            id=key,
+            name=names[key] if key is not None else unlinked,
+            standardize=count(key, "standardize"),
+            adjust=count(key, "adjust"),
+            abandon=count(key, "abandon"),
+            holding=count(key, "holding"),
+            slipped=count(key, "slipped"),
+            followups_waiting=count(key, "waiting"),
+        )
+        for key in order
+    ]
+
+
+# --------------------------------------------------------------------------- words
+
+TREND_WORDS: dict[str, str] = {
+    "shorter": "↘ shorter",
+    "longer": "↗ longer",
+    "flat": "→ flat",
+    "unknown": "? too few to tell",
+}
+
+
+def number(value: float | None, unit: str = "d") -> str:
+    """``7.3d``, or ``–`` for nothing measured."""
+    return "–" if value is None else f"{value:g}{unit}"
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{round(value * 100)}%"

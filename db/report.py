@@ -1,0 +1,246 @@
+"""The cycle report's data (``pdca report``): an A3 page a lead brings to a review.
+
+What it holds, for the whole team, one initiative, or one action and its cycles: the
+objective(s), the KPIs with baseline, target, benchmark, thresholds, status and a year of
+readings for the chart, the actions by phase with owners and verdicts, the decisions and the
+follow-up audits, and the flow figures (db/flow.py) of the same actions. Rendering is
+tui/report_md.py and tui/report_html.py.
+
+Which actions: an initiative's and an action's cycle chain, all of them; the whole team's,
+the open ones and those done within the flow window (13 weeks), or the page would list years.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from typing import Literal
+
+from pydantic import BaseModel
+
+from db import flow, kpis
+from db.clock import iso
+from db.errors import InvalidInput
+from db.flow_models import Flow
+from db.flow_rules import WINDOW_WEEKS as WINDOW
+from db.flow_rules import window_start
+from db.kpi_rules import parse_time
+from db.models import Action, KpiRow, record_id
+from db.store import ActionFilter, Store
+
+ReportScope = Literal["team", "initiative", "action"]
+
+
+class Objective(BaseModel):
+    initiative_id: int
+    name: str
+    objective: str
+    owner: str | None
+
+
+class ChartLimits(BaseModel):
+    """The XmR seam: a KPI's natural process limits, when the signals work provides them
+    (centre line, lower and upper natural process limits). Unused until then."""
+
+    centre: float
+    lower: float
+    upper: float
+
+
+class ChartSignal(BaseModel):
+    """The XmR seam: one reading a Western Electric rule flagged (``rule`` names it)."""
+
+    at: str
+    value: float
+    rule: str
+
+
+class ChartMarker(BaseModel):
+    """A linked action on the KPI's chart: ``»`` where it is in Do since, ``✓`` where it
+    was done (as the KPI detail marks them)."""
+
+    at: str
+    label: str
+
+
+class ReportKpi(BaseModel):
+    row: KpiRow  # the KPI, its status and trend, as the KPIs view shows them
+    readings: list[tuple[str, float]]  # (at, value) of the last year, oldest first
+    markers: list[ChartMarker] = []
+    limits: ChartLimits | None = None
+    signals: list[ChartSignal] = []
+
+
+class ReportFollowup(BaseModel):
+    id: int
+    action_id: int
+    title: str
+    owner: str | None
+    offset_days: int
+    due: str
+    result: str | None  # holding, slipped; None: not recorded yet
+    done_at: str | None
+
+
+class Report(BaseModel):
+    scope: ReportScope
+    title: str
+    generated_at: str
+    objectives: list[Objective]
+    kpis: list[ReportKpi]
+    actions: list[Action]  # open ones by phase, then done ones, newest first
+    followups: list[ReportFollowup]
+    flow: Flow
+
+
+def build_report(store: Store, target: str | None) -> Report:
+    """The report for ``target``: None (the whole team), an initiative's name, or ``#ID``
+    (``ID``) of an action. Unknown ones raise ``InvalidInput`` / ``NotFound``."""
+    now = store.clock()
+    since = iso(window_start(now))
+    initiatives = store.list_initiatives()
+    action_id = None
+    if target is not None and target.startswith("#"):  # an initiative name may be "12"
+        action_id = record_id(target)
+        if action_id is None:
+            raise InvalidInput("report", target, "is not an action id (#12)")
+    if target is None:
+        scope: ReportScope = "team"
+        title = "All initiatives"
+        chosen = initiatives
+        actions = [
+            a
+            for a in store.list_actions(ActionFilter(include_done=True))
+            if a.done_at is None or a.done_at >= since
+        ]
+        scoped = flow.EVERYTHING
+    elif action_id is not None:
+        scope = "action"
+        root = store.get_action(action_id)  # NotFound names the id
+        actions = _cycles(store, root)
+        title = f"#{root.id} {root.title}"
+        chosen = [i for i in initiatives if i.id == root.initiative_id]
+        scoped = flow.Scope(action_ids={a.id for a in actions})
+    else:
+        found = next((i for i in initiatives if i.name.casefold() == target.casefold()), None)
+        if found is None:
+            raise InvalidInput(
+                "report", target, "is not a known initiative (list them: pdca initiative list)"
+            )
+        scope, title, chosen = "initiative", found.name, [found]
+        actions = store.list_actions(ActionFilter(initiative=found.name, include_done=True))
+        scoped = flow.Scope(initiative_id=found.id)
+    ids = {a.id for a in actions}
+    chosen_ids = {i.id for i in chosen}
+    linked_kpis = {a.kpi_id for a in actions if a.kpi_id is not None}
+    rows = [
+        r
+        for r in kpis.kpi_rows(store)
+        if scope == "team" or r.kpi.id in linked_kpis or r.kpi.initiative_id in chosen_ids
+    ]
+    if scope == "action":
+        rows = [r for r in rows if r.kpi.id in linked_kpis]
+    start = iso(now - timedelta(days=kpis.DETAIL_DAYS))
+    return Report(
+        scope=scope,
+        title=title,
+        generated_at=iso(now),
+        objectives=[
+            Objective(initiative_id=i.id, name=i.name, objective=i.objective, owner=i.owner)
+            for i in chosen
+        ],
+        kpis=[
+            ReportKpi(
+                row=r,
+                readings=_readings(store, r.kpi.id, start),
+                markers=_markers([a for a in actions if a.kpi_id == r.kpi.id], start),
+            )
+            for r in rows
+        ],
+        actions=_ordered(actions),
+        followups=_followups(store, ids, since if scope == "team" else None),
+        flow=flow.flow(store, scoped, _weeks(actions, now) if scope == "action" else WINDOW),
+    )
+
+
+def _weeks(actions: list[Action], now: datetime) -> int:
+    """One action's cycles: a window from the first one's creation, at least a quarter."""
+    first = min(parse_time(a.created_at) for a in actions)
+    return max(WINDOW, math.ceil((now - first) / timedelta(weeks=1)))
+
+
+def _cycles(store: Store, root: Action) -> list[Action]:
+    """The action with every cycle before it (its parents) and after it (adjust's children)."""
+    chain = [root]
+    seen = {root.id}
+    current = root
+    while current.parent_id is not None and current.parent_id not in seen:
+        current = store.get_action(current.parent_id)
+        chain.append(current)
+        seen.add(current.id)
+    frontier = [root.id]
+    while frontier:
+        marks = ", ".join("?" for _ in frontier)
+        children = [
+            r["id"]
+            for r in store.conn.execute(
+                f"SELECT id FROM actions WHERE parent_id IN ({marks})", frontier
+            )
+            if r["id"] not in seen
+        ]
+        seen.update(children)
+        chain += [store.get_action(child) for child in children]
+        frontier = children
+    return chain
+
+
+_PHASE_ORDER = {"plan": 0, "do": 1, "check": 2, "act": 3}
+
+
+def _ordered(actions: list[Action]) -> list[Action]:
+    open_ = sorted(
+        (a for a in actions if a.done_at is None),
+        key=lambda a: (_PHASE_ORDER[a.phase], a.due is None, a.due or "", a.id),
+    )
+    done = sorted((a for a in actions if a.done_at is not None), key=lambda a: a.done_at or "")
+    return open_ + done[::-1]
+
+
+def _markers(actions: list[Action], start: str) -> list[ChartMarker]:
+    marks = [ChartMarker(at=a.done_at, label=f"✓ #{a.id}") for a in actions if a.done_at]
+    marks += [
+        ChartMarker(at=a.phase_since, label=f"» #{a.id}")
+        for a in actions
+        if a.done_at is None and a.phase == "do"
+    ]
+    return sorted((m for m in marks if m.at >= start), key=lambda m: m.at)
+
+
+def _readings(store: Store, kpi_id: int, start: str) -> list[tuple[str, float]]:
+    rows = store.conn.execute(
+        "SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at >= ? ORDER BY at, id",
+        (kpi_id, start),
+    )
+    return [(r["at"], r["value"]) for r in rows]
+
+
+def _followups(store: Store, action_ids: set[int], since: str | None) -> list[ReportFollowup]:
+    """Follow-up audits of ``action_ids`` that were recorded, or fell due; ``since``: only
+    those recorded or due since then (the whole team's report)."""
+    if not action_ids:
+        return []
+    today = store.clock().astimezone().date().isoformat()
+    rows = store.conn.execute(
+        "SELECT f.id, f.action_id, a.title, f.owner, f.offset_days, f.due, f.result, f.done_at"
+        " FROM followups f JOIN actions a ON a.id = f.action_id"
+        " WHERE f.done_at IS NOT NULL OR f.due <= ? ORDER BY f.due, f.id",
+        (today,),
+    )
+    found = []
+    for r in rows:
+        if r["action_id"] not in action_ids:
+            continue
+        if since is not None and max(r["done_at"] or "", r["due"]) < since[:10]:
+            continue
+        found.append(ReportFollowup(**dict(r)))
+    return found

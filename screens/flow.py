@@ -1,0 +1,243 @@
+"""Flow (key 6): how work moves through the phases, read from the event log (db/flow.py).
+
+Per phase the time actions stay (median, 85th percentile), work in progress, the oldest open
+item and the moves back; throughput per week and cycle time with its trend; per owner the
+check-in cadence kept and the late share; per initiative the decisions and whether the
+follow-up audits hold. ``enter`` on a phase opens the board on its oldest action, on an owner
+the board filtered to that person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from db import flow as flow_store
+from db.errors import PdcaError
+from db.flow_models import Flow, InitiativeFlow, OwnerFlow, PhaseFlow
+from db.flow_rules import TREND_WORDS, number, percent
+from screens.row_view import RowView
+from widgets.row_list import Row, RowList
+from widgets.sparkline import sparkline
+from widgets.status_bar import StatusBar
+from widgets.text import fixed, literal
+
+NAME_WIDTH = 22
+CADENCE_WARN = 0.8  # under 80% of the weeks with a check-in stands out, under half is bad
+CADENCE_BAD = 0.5
+LATE_WARN = 0.25
+LATE_BAD = 0.5
+
+PHASE_COLUMNS = [("WIP", 7), ("median", 9), ("85%", 9), ("stays", 8), ("back", 6)]
+OWNER_COLUMNS = [("open", 7), ("cadence", 9), ("weeks", 10), ("late", 7), ("of", 6)]
+INITIATIVE_COLUMNS = [("std", 7), ("adjust", 8), ("abandon", 8), ("holding", 9),
+                      ("slipped", 9), ("waiting", 9)]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Target:
+    """What ``enter`` on a row opens: an action on the board, or an owner's board."""
+
+    action_id: int | None = None
+    owner: str | None = None
+
+
+def _heading(title: str, columns: list[tuple[str, int]], tail: str = "") -> Row:
+    text = fixed(title, NAME_WIDTH) + "".join(label.rjust(width) for label, width in columns)
+    return [(text + tail, "heading")]
+
+
+def _cell(value: str, width: int, role: str = "") -> tuple[str, str]:
+    return (value.rjust(width), role)
+
+
+def phase_row(p: PhaseFlow) -> Row:
+    widths = [width for _, width in PHASE_COLUMNS]
+    row: Row = [(fixed(p.phase.capitalize(), NAME_WIDTH), "bold")]
+    row.append(_cell(str(p.wip), widths[0]))
+    row.append(_cell(number(p.median_days), widths[1]))
+    row.append(_cell(number(p.p85_days), widths[2], "muted"))
+    row.append(_cell(str(p.stays), widths[3], "muted"))
+    row.append(_cell(str(p.went_back), widths[4], "warn" if p.went_back else "muted"))
+    if p.oldest_id is not None:
+        row.append((f"   #{p.oldest_id}", "id"))
+        row.append((f" {number(p.oldest_days)} ", "warn"))
+        row.append((literal(p.oldest_title), ""))
+    return row
+
+
+def _share_role(value: float | None, warn: float, bad: float, *, low_is_bad: bool) -> str:
+    if value is None:
+        return "muted"
+    if low_is_bad:
+        return "bad" if value < bad else "warn" if value < warn else "good"
+    return "bad" if value >= bad else "warn" if value >= warn else ""
+
+
+def owner_row(o: OwnerFlow) -> Row:
+    widths = [width for _, width in OWNER_COLUMNS]
+    cadence = _share_role(o.cadence_kept, CADENCE_WARN, CADENCE_BAD, low_is_bad=True)
+    late = _share_role(o.late_share, LATE_WARN, LATE_BAD, low_is_bad=False)
+    return [
+        (fixed(literal(o.login), NAME_WIDTH), "bold"),
+        _cell(str(o.open), widths[0]),
+        _cell(percent(o.cadence_kept), widths[1], cadence),
+        _cell(f"{o.weeks_kept}/{o.weeks_expected}", widths[2], "muted"),
+        _cell(percent(o.late_share), widths[3], late),
+        _cell(str(o.late_of), widths[4], "muted"),
+    ]
+
+
+def initiative_row(i: InitiativeFlow) -> Row:
+    widths = [width for _, width in INITIATIVE_COLUMNS]
+    values = [i.standardize, i.adjust, i.abandon, i.holding, i.slipped, i.followups_waiting]
+    roles = ["good", "", "muted", "good", "bad", "warn"]
+    row: Row = [(fixed(literal(i.name), NAME_WIDTH), "muted" if i.id is None else "bold")]
+    for value, role, width in zip(values, roles, widths, strict=True):
+        row.append(_cell(str(value) if value else "·", width, role if value else "muted"))
+    return row
+
+
+def flow_rows(figures: Flow) -> tuple[list[Row], list[Target | None]]:
+    """The view's rows and what each opens: phases, then owners, then initiatives."""
+    rows: list[Row] = [_heading("phase", PHASE_COLUMNS, "   oldest open item")]
+    targets: list[Target | None] = [None]
+    for p in figures.phases:
+        rows.append(phase_row(p))
+        targets.append(Target(action_id=p.oldest_id) if p.oldest_id is not None else None)
+    if figures.owners:
+        rows += [[], _heading("owner", OWNER_COLUMNS)]
+        targets += [None, None]
+        for o in figures.owners:
+            rows.append(owner_row(o))
+            targets.append(Target(owner=o.login))
+    if figures.initiatives:
+        rows += [[], _heading("initiative (all time)", INITIATIVE_COLUMNS)]
+        targets += [None, None]
+        for i in figures.initiatives:
+            rows.append(initiative_row(i))
+            targets.append(None)
+    return rows, targets
+
+
+def summary_text(figures: Flow) -> Text:
+    weekly = [w.finished for w in figures.throughput]
+    medians = [w.median_cycle_days for w in figures.throughput]
+    cycle = figures.cycle
+    # Two lines that never wrap (CSS: a wrapped first line would push the second out of
+    # sight); what does not fit is cut, the most telling figures first.
+    text = Text()
+    text.append("throughput  ", style="bold")
+    text.append(sparkline(weekly))
+    text.append(f"  {figures.finished} finished, last week {weekly[-1] if weekly else 0}")
+    text.append(f" · {figures.abandoned} abandoned in {figures.weeks} weeks\n")
+    text.append("cycle time  ", style="bold")
+    text.append(sparkline(medians))
+    text.append(f"  median {number(cycle.median_days)}, 85% within {number(cycle.p85_days)} · ")
+    text.append(TREND_WORDS[cycle.trend], style="bold")
+    if cycle.trend != "unknown":
+        text.append(
+            f" ({number(cycle.earlier_median_days)} → {number(cycle.recent_median_days)})",
+            style="dim",
+        )
+    return text
+
+
+class FlowScreen(RowView):
+    """The improvement process itself: is work flowing, and do the changes stick?"""
+
+    VIEW = "Flow"
+
+    BINDINGS = [
+        Binding("r", "reload", "Reload", show=False, id="flow-reload"),
+    ]
+
+    DEFAULT_CSS = """
+    FlowScreen #flow-window { height: 1; padding: 0 1; color: $text-muted; }
+    FlowScreen #flow-summary { height: 2; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    """  # noqa: E501
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.figures: Flow | None = None
+        self.targets: list[Target | None] = []
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar()
+        yield Static(id="flow-window")
+        yield Static(id="flow-summary")
+        yield RowList(empty="", id="flow-list")
+
+    def load(self) -> None:
+        # The first paint straight from the store, as the KPIs view's (its figures are what
+        # the view is opened for); later reads on a thread.
+        try:
+            figures = flow_store.flow(self.context.store)
+        except PdcaError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.show(figures)
+
+    def reload(self) -> None:
+        self._read_flow()
+
+    @work(thread=True, exclusive=True, group="flow-read")
+    def _read_flow(self) -> None:
+        """A quarter of the event log is a few tenths of a second on a large file: read again
+        on a thread with its own connection (DESIGN rule 6), so keys never wait for it."""
+        try:
+            reader = self.context.open_reader()
+            try:
+                figures = flow_store.flow(reader)
+            finally:
+                reader.close()
+        except PdcaError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self.show, figures)
+
+    def show(self, figures: Flow) -> None:
+        rows, self.targets = flow_rows(figures)
+        listed = self.query_one(RowList)
+        first = self.figures is None or listed.cursor == 0  # start on Plan, not the heading
+        listed.show(rows, 1 if first else None)
+        self.figures = figures
+        # Stays, moves back and work finished: within the window; WIP and the oldest: now.
+        window = (
+            f"the last {figures.weeks} weeks (since {figures.since[:10]}) · WIP and oldest: now"
+        )
+        self.query_one("#flow-window", Static).update(Text(window))
+        self.query_one("#flow-summary", Static).update(summary_text(figures))
+
+    @on(RowList.Selected)
+    def open_selected(self, event: RowList.Selected) -> None:
+        target = self.targets[event.index] if 0 <= event.index < len(self.targets) else None
+        if target is not None:
+            self.open_board(target)
+
+    def action_open(self) -> None:
+        rows = self.query_one(RowList)
+        self.open_selected(RowList.Selected(rows, rows.cursor))
+
+    @work(group="jump", exclusive=True)
+    async def open_board(self, target: Target) -> None:
+        from screens.jump import open_on_board
+
+        await open_on_board(self.app, owner=target.owner, action_id=target.action_id)
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        return [
+            ("Open the highlighted row on the board",
+             "A phase's oldest action, or an owner's actions (enter)", self.action_open),
+            ("Reload flow", "Read the flow figures again (r)", self.action_reload),
+        ]  # fmt: skip

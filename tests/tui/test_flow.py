@@ -1,0 +1,99 @@
+"""The flow view (key 6): the figures the store computes, and enter jumping to the board."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from db import flow
+from db.models import CheckinDraft
+from db.store import Store
+from screens.board import BoardScreen
+from screens.flow import FlowScreen
+from tests.conftest import open_as
+from tests.flow_support import build_history
+from tests.tui.accountability_support import settle
+from tests.tui.conftest import SIZE
+from widgets.row_list import RowList
+
+
+@pytest.fixture
+def history(store: Store, db_path: Path) -> Path:
+    build_history(store, title="[bold]Triage[/bold] rota")
+    return db_path
+
+
+def row_text(screen: FlowScreen, index: int) -> str:
+    return "".join(text for text, _ in screen.query_one(RowList).rows[index])
+
+
+async def test_key_6_shows_the_figures_the_store_computes(
+    make_app, history: Path, store: Store
+) -> None:
+    app = make_app(history)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("6")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, FlowScreen) and app.current_mode == "flow"
+        assert screen.figures == flow.flow(store)
+        rows = screen.query_one(RowList)
+        assert rows.cursor == 1  # on Plan, not on the heading
+        do = row_text(screen, 2).split()
+        assert do[:6] == ["Do", "1", "10d", "12.1d", "3", "0"]
+        assert "#3 18d Paging policy" in row_text(screen, 2)
+        assert row_text(screen, 3).split()[:6] == ["Check", "0", "1d", "1d", "3", "1"]
+        owners = [row_text(screen, i).split()[0] for i in range(7, 9)]
+        assert owners == ["bob", "carol"]
+        assert row_text(screen, 8).split()[1:3] == ["1", "0%"]  # carol: no check-in kept
+        summary = str(screen.query_one("#flow-summary").render())
+        assert "2 finished, last week 0 · 1 abandoned in 13 weeks" in summary
+        assert "median 21d" in summary
+
+
+async def test_enter_on_a_phase_opens_its_oldest_action_and_on_an_owner_their_board(
+    make_app, history: Path
+) -> None:
+    app = make_app(history)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("6", "down", "enter")  # Do: its oldest item is #3
+        await settle(pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        assert board.focused_id == 3
+        await pilot.press("6")
+        await settle(pilot)
+        flow_screen = app.screen
+        assert isinstance(flow_screen, FlowScreen)
+        flow_screen.query_one(RowList).set_cursor(8)  # carol
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+        assert app.screen.filter.owner == "carol"
+
+
+async def test_flow_reloads_when_someone_else_writes(make_app, history: Path) -> None:
+    app = make_app(history)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("6")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, FlowScreen)
+        before = screen.figures
+        assert before is not None and before.owners[1].weeks_kept == 0
+        other = open_as(history, "carol")
+        other.add_checkin(3, CheckinDraft(message="policy live"))
+        other.close()
+        app.check_for_changes()
+        await settle(pilot)
+        assert screen.figures is not None and screen.figures.owners[1].weeks_kept == 1
+        assert "1/2" in row_text(screen, 8)
+
+
+async def test_the_palette_has_show_flow(make_app, history: Path) -> None:
+    app = make_app(history)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Show flow" in titles

@@ -1,0 +1,58 @@
+"""``pdca flow`` through click's runner, on the known history of tests/flow_support.py."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from db.store import Store
+from tests.flow_support import build_history
+from tests.unit.test_bad_input import assert_one_line_error
+
+HOSTILE = "<script>x</script> *b* |pipe| \x1b[31mred"
+
+
+@pytest.fixture
+def history(store: Store) -> Store:
+    build_history(store, title=HOSTILE)
+    return store
+
+
+def test_flow_json_carries_every_figure(cli, history: Store) -> None:
+    result = cli("flow", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {
+        "now", "since", "weeks", "phases", "throughput", "finished", "abandoned", "cycle",
+        "owners", "initiatives",
+    }  # fmt: skip
+    assert data["weeks"] == 13 and len(data["throughput"]) == 13
+    assert [p["phase"] for p in data["phases"]] == ["plan", "do", "check", "act"]
+    assert [p["went_back"] for p in data["phases"]] == [0, 0, 1, 0]
+    assert data["phases"][1] | {"oldest_days": 18.0} == data["phases"][1]
+    assert data["cycle"]["median_days"] == 21.0 and data["finished"] == 2
+    assert {o["login"] for o in data["owners"]} == {"bob", "carol"}
+    assert data["initiatives"][0]["name"] == "Ops"
+    assert "\x1b" not in result.stdout  # JSON writes controls as \u001b
+    assert cli("flow", "--format", "json").stdout == result.stdout
+
+
+def test_flow_text_and_markdown(cli, history: Store) -> None:
+    text = cli("flow").stdout
+    assert "flow of the last 13 weeks" in text
+    assert text.splitlines()[2].split() == ["PHASE", "WIP", "MEDIAN", "85%", "STAYS", "BACK",
+                                            "OLDEST"]  # fmt: skip
+    check = next(line for line in text.splitlines() if line.startswith("Check"))
+    assert check.split() == ["Check", "0", "1d", "1d", "3", "1", "–"]
+    md = cli("flow", "--format", "md").stdout
+    assert "## Flow — the last 13 weeks" in md
+    assert "| Do | 1 | 10d |" in md
+    assert "| Ops | 2 | 0 | 0 | 1 | 0 | 0 |" in md
+    assert "\x1b" not in md and "\x1b" not in text
+
+
+def test_flow_of_an_empty_file_and_bad_format(cli, store: Store) -> None:
+    result = cli("flow", "--json")
+    assert json.loads(result.stdout)["finished"] == 0
+    assert_one_line_error(cli("flow", "--format", "pdf"), "--format")

@@ -1,0 +1,115 @@
+"""Flow figures read from a known history (tests/flow_support.py), and their query plans."""
+
+from __future__ import annotations
+
+import re
+
+from db import flow
+from db.flow import Scope
+from db.store import Store
+from tests.flow_support import build_history
+from tests.unit.test_query_plans import LARGE_TABLES, _full_scans
+
+
+def test_flow_of_a_known_history(store: Store) -> None:
+    build_history(store)
+    figures = flow.flow(store)
+    phases = {p.phase: p for p in figures.phases}
+    plan, do, check, act = (phases[name] for name in ("plan", "do", "check", "act"))
+    assert (plan.stays, plan.median_days, plan.wip) == (4, 3.0, 0)  # 5, 2, 2, 4 days
+    assert (do.stays, do.median_days, do.wip, do.oldest_id, do.oldest_days) == (3, 10.0, 1, 3, 18.0)
+    assert do.oldest_title == "Paging policy"
+    # The undone Do -> Check of #2 is no stay and no move; #1 went back from Check once.
+    assert (check.stays, check.median_days, check.went_back) == (3, 1.0, 1)
+    assert (act.stays, act.median_days) == (2, 2.5)
+    assert (figures.finished, figures.abandoned) == (2, 1)
+    assert (figures.cycle.count, figures.cycle.median_days, figures.cycle.trend) == (
+        2, 21.0, "unknown",
+    )  # fmt: skip
+    owners = {o.login: o for o in figures.owners}
+    assert (owners["carol"].weeks_expected, owners["carol"].weeks_kept) == (2, 0)
+    assert (owners["carol"].late, owners["carol"].late_of) == (0, 2)
+    assert (owners["bob"].open, owners["bob"].late, owners["bob"].late_share) == (0, 1, 1.0)
+    ops, unlinked = figures.initiatives
+    assert (ops.name, ops.standardize, ops.holding, ops.followups_waiting) == ("Ops", 2, 1, 0)
+    assert (unlinked.id, unlinked.abandon) == (None, 1)
+
+
+def test_flow_scoped_to_an_initiative_or_actions(store: Store) -> None:
+    build_history(store)
+    ops_id = store.conn.execute("SELECT id FROM initiatives WHERE name = 'Ops'").fetchone()[0]
+    ops = flow.flow(store, Scope(initiative_id=ops_id))
+    assert (ops.finished, ops.abandoned) == (2, 0)
+    assert [i.name for i in ops.initiatives] == ["Ops"]
+    one = flow.flow(store, Scope(action_ids={2}))  # Triage rota
+    assert [p.stays for p in one.phases] == [1, 2, 2, 1]
+    assert one.finished == 1 and one.initiatives[0].holding == 0
+
+
+def test_flow_of_an_empty_file(store: Store) -> None:
+    figures = flow.flow(store)
+    assert [p.wip for p in figures.phases] == [0, 0, 0, 0]
+    assert figures.finished == 0 and figures.owners == [] and figures.initiatives == []
+    assert figures.cycle.trend == "unknown"
+
+
+def test_every_flow_query_uses_an_index_and_sorts_nothing_big(store: Store) -> None:
+    build_history(store)
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    flow.flow(store)
+    flow.flow(store, Scope(initiative_id=1))
+    store.conn.set_trace_callback(None)
+    queries = {" ".join(sql.split()) for sql in seen if sql.lstrip().upper().startswith("SELECT")}
+    assert len(queries) >= 6
+    problems = []
+    for sql in sorted(queries):
+        # As traced, with its values: the flow index is partial (entity = 'action' AND op =
+        # 'update'), and only the query's own literals show the planner that it applies.
+        problems += _full_scans(store, sql)
+        for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql):
+            if "TEMP B-TREE" in row[3] and any(re.search(rf"\b{t}\b", sql) for t in LARGE_TABLES):
+                problems.append(f"{row[3]} in: {sql}")
+    assert problems == []
+
+
+def test_the_event_query_reads_only_the_flow_index(store: Store) -> None:
+    times = {"now": "2026-11-23T09:00:00Z", "since": "2026-08-24T09:00:00Z"}
+    plan = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + flow._HISTORY, times)]
+    assert "USING COVERING INDEX idx_events_action_updates" in plan[0], plan
+    assert not any("TEMP B-TREE" in step for step in plan), plan
+
+
+def test_stays_that_began_before_the_window_start_where_the_log_says(store: Store) -> None:
+    from datetime import date
+
+    from db.models import ActionDraft, CheckinDraft
+    from tests.flow_support import at
+
+    at(store, 200)
+    parked = store.add_action(ActionDraft(title="Parked"))
+    at(store, 120)
+    long = store.add_action(ActionDraft(title="Long haul", owner="dana", due=date(2027, 1, 1)))
+    at(store, 100)
+    store.move_action(long.id, "do")  # before the window (13 weeks: 91 days)
+    at(store, 50)
+    store.add_checkin(long.id, CheckinDraft(message="done building"))
+    store.move_action(long.id, "check")  # in Do since -100: a stay of 50 days
+    at(store, 45)
+    store.move_action(long.id, "act", verdict="worked")
+    at(store, 10)
+    store.complete_action(long.id, "standardize")
+    at(store, 5)
+    store.complete_action(parked.id, "abandon")  # in Plan since -200
+    at(store, 0)
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    phases = {p.phase: p for p in flow.flow(store).phases}
+    store.conn.set_trace_callback(None)
+    assert [phases[p].median_days for p in ("plan", "do", "check", "act")] == [
+        195.0, 50.0, 5.0, 35.0,
+    ]  # fmt: skip
+    assert [phases[p].stays for p in ("plan", "do", "check", "act")] == [1, 1, 1, 1]
+    lookups = [sql for sql in seen if "json_extract(before" in sql]
+    assert len(lookups) == 1  # one query for both actions' first events of the window
+    assert _full_scans(store, " ".join(lookups[0].split())) == []

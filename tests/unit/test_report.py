@@ -1,0 +1,131 @@
+"""``pdca report``: the cycle report as Markdown and HTML, snapshot-tested on the known history
+of tests/flow_support.py at the fixed clock, with user text that tries to be markup."""
+
+from __future__ import annotations
+
+import re
+import xml.dom.minidom
+from pathlib import Path
+
+import pytest
+
+from db.store import Store
+from tests.flow_support import build_history
+from tests.unit.test_bad_input import assert_one_line_error
+
+HOSTILE = "<script>alert(1)</script> ]]> *bold* [link](x) & \x1b[31m"
+
+
+@pytest.fixture
+def history(store: Store) -> Store:
+    build_history(store, title=HOSTILE)
+    return store
+
+
+def report(cli, *args: str) -> str:
+    result = cli("report", *args)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_markdown_report_of_an_initiative(cli, history: Store, snapshot) -> None:
+    text = report(cli, "Ops", "--format", "md")
+    assert text == snapshot
+    assert "# Cycle report: Ops" in text
+    assert "- **Ops**: Quiet nights for on-call" in text
+    assert "\\<script\\>alert(1)\\</script\\> \\]\\]\\> \\*bold\\* \\[link\\](x)" in text
+    assert "\x1b" not in text and "\\x1b" in text
+    assert "### Pages" in text and "baseline 10 · target 4 · warn 12 · alert 14" in text
+    assert "Follow-up audits: 1 holding, 0 slipped (100% holding), 0 waiting." in text
+    assert "## Flow — the last 13 weeks" in text
+
+
+def test_html_report_is_one_safe_page_with_svg_charts(cli, history: Store, snapshot) -> None:
+    page = report(cli, "Ops", "--format", "html")
+    assert page == snapshot
+    assert page.startswith("<!DOCTYPE html>") and page.endswith("</html>\n")
+    # User text is shown, never markup: no script, no CDATA end, no link anywhere.
+    assert "<script" not in page.lower() and "]]>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; ]]&gt; *bold* [link](x) &amp; \\x1b[31m" in page
+    assert not re.search(r"\b(src|href)\s*=", page)
+    assert "<link" not in page and "@import" not in page and "url(" not in page
+    charts = re.findall(r"<svg.*?</svg>", page, re.S)
+    assert len(charts) == 1  # the one KPI, Pages
+    chart = xml.dom.minidom.parseString(charts[0])  # well-formed XML
+    assert chart.getElementsByTagName("polyline")
+    labels = [t.firstChild.data for t in chart.getElementsByTagName("text") if t.firstChild]
+    assert {"baseline 10", "target 4", "warn 12", "alert 14"} <= set(labels)
+
+
+def test_a_hostile_kpi_name_stays_text_inside_the_chart(cli, history: Store) -> None:
+    from db.kpis import edit_kpi
+    from db.models import KpiChanges
+
+    edit_kpi(history, "Pages", KpiChanges(name="</svg><script>x()</script>"))
+    page = report(cli, "Ops", "--format", "html")
+    assert "<script" not in page
+    chart = re.findall(r"<svg.*?</svg>", page, re.S)[0]
+    title = xml.dom.minidom.parseString(chart).getElementsByTagName("title")[0]
+    assert title.firstChild.data == "</svg><script>x()</script>"
+
+
+def test_report_of_one_action_has_its_cycles(cli, history: Store) -> None:
+    text = report(cli, "#2")
+    assert text.startswith("# Cycle report: \\#2 ")
+    assert "verdict worked — **standardize** 2026-11-15" in text
+    assert "### Pages" in text  # its KPI
+    assert "#1 Old runbook" not in text  # another action of the initiative
+
+
+def test_team_report_and_out_file(cli, history: Store, tmp_path: Path) -> None:
+    text = report(cli)
+    assert text.startswith("# Cycle report: All initiatives")
+    target = tmp_path / "review.html"
+    result = cli("report", "Ops", "--format", "html", "--out", str(target))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert result.stderr == f"wrote {target}\n"
+    assert target.read_text(encoding="utf-8") == report(cli, "Ops", "--format", "html")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["Nope"], "'Nope' is not a known initiative"),
+        (["#999"], "no action #999"),
+        (["#x"], "is not an action id"),
+        (["Ops", "--format", "pdf"], "--format"),
+    ],
+)
+def test_bad_input_is_one_line_and_writes_nothing(
+    cli, history: Store, tmp_path: Path, args: list[str], fragment: str
+) -> None:
+    target = tmp_path / "out.md"
+    result = cli("report", *args, "--out", str(target))
+    assert_one_line_error(result, fragment)
+    assert result.stdout == "" and not target.exists()
+
+
+def test_the_chart_draws_xmr_limits_and_signals_when_given(history: Store) -> None:
+    """The seam for the signals work: limits and signal points drawn when handed in."""
+    from db.report import ChartLimits, ChartMarker, ChartSignal
+    from tests.conftest import NOW_DT
+    from tui.report_html import svg_chart
+    from tui.report_md import text_chart
+
+    kpi = history.get_kpi("Pages")
+    readings = [("2026-11-20T09:00:00Z", 7.0), ("2026-11-21T09:00:00Z", 13.0)]
+    limits = ChartLimits(centre=8.0, lower=5.0, upper=11.0)
+    signals = [ChartSignal(at="2026-11-21T09:00:00Z", value=13.0, rule="beyond a limit <b>")]
+    markers = [ChartMarker(at="2026-11-20T12:00:00Z", label="✓ #2")]
+    plain = svg_chart(readings, kpi, NOW_DT)
+    chart = svg_chart(readings, kpi, NOW_DT, markers=markers, limits=limits, signals=signals)
+    assert "ref-limit" not in plain and 'class="signal"' not in plain
+    dom = xml.dom.minidom.parseString(chart)
+    labels = [t.firstChild.data for t in dom.getElementsByTagName("text") if t.firstChild]
+    assert {"centre 8", "UNPL 11", "LNPL 5", "✓ #2"} <= set(labels)
+    [signal] = [
+        c for c in dom.getElementsByTagName("circle") if c.getAttribute("class") == "signal"
+    ]
+    assert signal.getElementsByTagName("title")[0].firstChild.data == "beyond a limit <b>"
+    line = text_chart(readings, kpi, NOW_DT, markers=markers, limits=limits, signals=signals)
+    assert "limits 5–11 (centre 8)" in line and "1 signal" in line and "✓ #2 2026-11-20" in line

@@ -1,0 +1,41 @@
+"""``pdca flow``: how work flows through the phases (README, "Flow").
+
+Registered into the group by tui/cli.py; like it, never imports Textual.
+"""
+
+from __future__ import annotations
+
+import click
+
+from tui.cli import Session, pass_session
+from tui.output import to_json
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(flow)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (same as --format json).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "md", "json"]),
+    default="text",
+    show_default=True,
+    help="md: Markdown tables for chat and wikis.",
+)
+@pass_session
+def flow(session: Session, as_json: bool, fmt: str) -> None:
+    """Time in each phase, work in progress and its age, moves back, throughput, cycle time,
+    check-in cadence and late work per owner, decisions and follow-ups per initiative."""
+    from db.flow import flow as read_flow
+    from tui import flow_text
+
+    figures = read_flow(session.store())
+    if as_json or fmt == "json":
+        click.echo(to_json(figures))
+    elif fmt == "md":
+        click.echo(flow_text.markdown(figures))
+    else:
+        click.echo(flow_text.plain_text(figures))

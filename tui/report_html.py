@@ -1,0 +1,345 @@
+"""The cycle report as one self-contained HTML file (``pdca report --format html``).
+
+No network, no JavaScript: inline CSS and inline SVG charts, so a browser or a mail client
+shows it as it is. Every piece of user text goes through ``esc`` (``html.escape``, quotes
+too), in the page and inside the SVG alike: a title such as ``<script>`` or ``]]>`` is shown,
+never run or parsed.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from db.flow_models import Flow
+from db.flow_rules import TREND_WORDS as CYCLE_TRENDS
+from db.flow_rules import number, percent
+from db.kpi_rules import parse_time
+from db.models import Action, Kpi
+from db.report import ChartLimits, ChartMarker, ChartSignal, Report, ReportKpi
+from db.text_rules import UNSAFE, escape
+from tui.report_md import PHASE_TITLES, STATUS_WORDS, TREND_WORDS
+from widgets.sparkline import sparkline
+
+WIDTH, HEIGHT = 640, 200
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 48, 92, 12, 22
+
+
+def esc(text: str | None) -> str:
+    """User text for HTML: controls shown as escapes (as everywhere), then entity-escaped."""
+    return html.escape(escape(text or "", UNSAFE), quote=True)
+
+
+def fmt(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return "–"
+    return f"{value:g}" + (f" {esc(unit)}" if unit else "")
+
+
+def svg_chart(
+    readings: Sequence[tuple[str, float]],
+    kpi: Kpi,
+    now: datetime,
+    *,
+    days: int = 365,
+    markers: Sequence[ChartMarker] = (),
+    limits: ChartLimits | None = None,
+    signals: Sequence[ChartSignal] = (),
+) -> str:
+    """A KPI's readings of the last ``days`` as an inline SVG line chart, with baseline,
+    target, warn, alert and benchmark as labelled horizontal lines. ``limits`` (centre line
+    and natural process limits) and ``signals`` (flagged readings, each with the rule that
+    flagged it) are the XmR seam: drawn when given, absent until then."""
+    points = [(parse_time(at), v) for at, v in readings]
+    # From the first reading of the period (a new KPI's chart is not a year of empty space),
+    # and at least a week wide.
+    start = now - timedelta(days=days)
+    if points:
+        start = max(start, min(points[0][0], now - timedelta(days=7)))
+    lines: list[tuple[str, float, str, str]] = [  # (label, value, css class, dash)
+        ("baseline", kpi.baseline, "ref-baseline", "4 3"),
+        ("target", kpi.target, "ref-target", ""),
+    ]
+    if kpi.warn is not None:
+        lines.append(("warn", kpi.warn, "ref-warn", "6 3"))
+    if kpi.alert is not None:
+        lines.append(("alert", kpi.alert, "ref-alert", ""))
+    if kpi.benchmark is not None:
+        lines.append(("benchmark", kpi.benchmark, "ref-benchmark", "2 3"))
+    if limits is not None:
+        lines += [
+            ("centre", limits.centre, "ref-centre", ""),
+            ("UNPL", limits.upper, "ref-limit", "8 4"),
+            ("LNPL", limits.lower, "ref-limit", "8 4"),
+        ]
+    values = [v for _, v in points] + [value for _, value, _, _ in lines]
+    low, high = min(values), max(values)
+    if high == low:
+        low, high = low - 1, high + 1
+    margin = (high - low) * 0.05
+    low, high = low - margin, high + margin
+    inner_w = WIDTH - PAD_LEFT - PAD_RIGHT
+    inner_h = HEIGHT - PAD_TOP - PAD_BOTTOM
+
+    def x(moment: datetime) -> float:
+        return PAD_LEFT + inner_w * max(0.0, min(1.0, (moment - start) / (now - start)))
+
+    def y(value: float) -> float:
+        return PAD_TOP + inner_h * (high - value) / (high - low)
+
+    name = esc(kpi.name)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}"'
+        f' width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{name}: readings from'
+        f' {start.date().isoformat()} to {now.date().isoformat()}">',
+        f"<title>{name}</title>",
+        f'<rect class="frame" x="{PAD_LEFT}" y="{PAD_TOP}" width="{inner_w}" height="{inner_h}"/>',
+    ]
+    for label, value, css, dash in lines:
+        dashes = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(
+            f'<line class="{css}" x1="{PAD_LEFT}" x2="{PAD_LEFT + inner_w}" y1="{y(value):.1f}"'
+            f' y2="{y(value):.1f}"{dashes}><title>{label} {value:g}</title></line>'
+        )
+        out.append(
+            f'<text class="label {css}" x="{PAD_LEFT + inner_w + 4}" y="{y(value) + 4:.1f}">'
+            f"{label} {value:g}</text>"
+        )
+    for marker in markers:
+        at = x(parse_time(marker.at))
+        out.append(
+            f'<line class="marker" x1="{at:.1f}" x2="{at:.1f}" y1="{PAD_TOP}"'
+            f' y2="{PAD_TOP + inner_h}" stroke-dasharray="2 2"/>'
+        )
+        out.append(
+            f'<text class="marker" x="{at + 2:.1f}" y="{PAD_TOP + 10}">{esc(marker.label)}</text>'
+        )
+    if points:
+        path = " ".join(f"{x(at):.1f},{y(v):.1f}" for at, v in points)
+        out.append(f'<polyline class="readings" points="{path}"/>')
+        last_at, last = points[-1]
+        out.append(
+            f'<circle class="latest" cx="{x(last_at):.1f}" cy="{y(last):.1f}" r="3">'
+            f"<title>latest {last:g} at {last_at.date().isoformat()}</title></circle>"
+        )
+    else:
+        out.append(
+            f'<text class="empty" x="{PAD_LEFT + inner_w / 2}" y="{PAD_TOP + inner_h / 2}"'
+            ' text-anchor="middle">no readings in this period</text>'
+        )
+    for signal in signals:
+        out.append(
+            f'<circle class="signal" cx="{x(parse_time(signal.at)):.1f}"'
+            f' cy="{y(signal.value):.1f}" r="4"><title>{esc(signal.rule)}</title></circle>'
+        )
+    out += [
+        f'<text class="axis" x="{PAD_LEFT - 4}" y="{PAD_TOP + 8}" text-anchor="end">'
+        f"{high:.3g}</text>",
+        f'<text class="axis" x="{PAD_LEFT - 4}" y="{PAD_TOP + inner_h}" text-anchor="end">'
+        f"{low:.3g}</text>",
+        f'<text class="axis" x="{PAD_LEFT}" y="{HEIGHT - 6}">{start.date().isoformat()}</text>',
+        f'<text class="axis" x="{PAD_LEFT + inner_w}" y="{HEIGHT - 6}" text-anchor="end">'
+        f"{now.date().isoformat()}</text>",
+        "</svg>",
+    ]
+    return "\n".join(out)
+
+
+STYLE = """
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d2430;
+       max-width: 980px; margin: 2em auto; padding: 0 1em; }
+h1 { font-size: 1.6em; margin-bottom: 0.1em; } h2 { border-bottom: 2px solid #d8dee8;
+     padding-bottom: 0.2em; margin-top: 1.6em; } h3 { margin-bottom: 0.3em; }
+.meta { color: #5b6575; } .muted { color: #5b6575; }
+table { border-collapse: collapse; margin: 0.5em 0; } th, td { padding: 0.2em 0.7em;
+        border-bottom: 1px solid #e3e7ee; text-align: left; vertical-align: top; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+.kpi { margin: 1em 0 1.5em; } .status { font-weight: bold; }
+.status-alert { color: #b42318; } .status-warn { color: #b54708; }
+.status-on-target { color: #067647; } .late { color: #b42318; font-weight: bold; }
+.spark { font-family: ui-monospace, monospace; letter-spacing: -1px; }
+.chart { max-width: 100%; height: auto; }
+.chart .frame { fill: #fafbfc; stroke: #d8dee8; }
+.chart .readings { fill: none; stroke: #1f4e99; stroke-width: 1.5; }
+.chart .latest { fill: #1f4e99; } .chart .signal { fill: none; stroke: #b42318; stroke-width: 2; }
+.chart line { stroke-width: 1.2; } .chart .label, .chart .axis, .chart .empty { font-size: 11px;
+        fill: #5b6575; }
+.chart .ref-baseline { stroke: #667085; } .chart .ref-target { stroke: #067647; }
+.chart .ref-warn { stroke: #dc6803; } .chart .ref-alert { stroke: #b42318; }
+.chart .ref-benchmark { stroke: #6941c6; } .chart .ref-centre { stroke: #344054; }
+.chart .ref-limit { stroke: #344054; } .chart line.marker { stroke: #98a2b3; }
+.chart text.marker { font-size: 10px; fill: #475467; }
+.chart text.ref-target { fill: #067647; } .chart text.ref-alert { fill: #b42318; }
+.chart text.ref-warn { fill: #b54708; } .chart text.ref-benchmark { fill: #6941c6; }
+"""
+
+
+def _kpi(item: ReportKpi, now: datetime) -> str:
+    kpi = item.row.kpi
+    status = item.row.status
+    facts = [
+        f'<span class="status status-{status}">{STATUS_WORDS.get(status, esc(status))}</span>',
+        f"latest {fmt(kpi.latest_value, kpi.unit)}",
+        f"trend {TREND_WORDS.get(item.row.trend, esc(item.row.trend))}",
+        f"{'lower' if kpi.direction == 'down' else 'higher'} is better",
+        esc(kpi.perspective),
+    ]
+    if kpi.owner:
+        facts.append(f"owner {esc(kpi.owner)}")
+    if kpi.target_date:
+        facts.append(f"target by {esc(kpi.target_date)}")
+    bench = ""
+    if kpi.benchmark is not None:
+        source = f" ({esc(kpi.benchmark_source)})" if kpi.benchmark_source else ""
+        bench = f"; benchmark {fmt(kpi.benchmark, kpi.unit)}{source}"
+    chart = svg_chart(
+        item.readings, kpi, now, markers=item.markers, limits=item.limits, signals=item.signals
+    )
+    return (
+        f'<section class="kpi"><h3>{esc(kpi.name)}</h3>\n<p>{" · ".join(facts)}</p>\n'
+        f"<p>Baseline {fmt(kpi.baseline, kpi.unit)} → target {fmt(kpi.target, kpi.unit)}"
+        f"{bench}</p>\n{chart}\n</section>"
+    )
+
+
+def _action_row(action: Action) -> str:
+    due = esc(action.due or "–")
+    if action.done_at is None and action.overdue:
+        due = f'<span class="late">{due} late</span>'
+    cycle = f" (cycle {action.cycle})" if action.cycle > 1 else ""
+    outcome = esc(action.decision or "")
+    if action.done_at:
+        outcome += f" {esc(action.done_at[:10])}"
+    return (
+        f'<tr><td class="n">#{action.id}</td><td>{esc(action.title)}{cycle}</td>'
+        f"<td>{esc(action.owner) if action.owner else '<em>no owner</em>'}</td><td>{due}</td>"
+        f"<td>{esc(action.last_checkin_status or '–')}</td><td>{esc(action.verdict or '–')}</td>"
+        f"<td>{outcome or '–'}</td></tr>"
+    )
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int = 1) -> str:
+    head = "".join(
+        f'<th class="{"n" if i >= numeric_from else ""}">{h}</th>' for i, h in enumerate(headers)
+    )
+    body = "\n".join(
+        "<tr>"
+        + "".join(
+            f'<td class="{"n" if i >= numeric_from else ""}">{cell}</td>'
+            for i, cell in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>"
+
+
+def _flow(flow: Flow) -> str:
+    phases = []
+    for p in flow.phases:
+        oldest = "–"
+        if p.oldest_id is not None:
+            oldest = f"#{p.oldest_id} {esc(p.oldest_title)} ({number(p.oldest_days)})"
+        phases.append(
+            [PHASE_TITLES[p.phase], str(p.wip), number(p.median_days), number(p.p85_days),
+             str(p.stays), str(p.went_back), oldest]
+        )  # fmt: skip
+    weekly = [w.finished for w in flow.throughput]
+    cycle = flow.cycle
+    trend = CYCLE_TRENDS[cycle.trend]
+    if cycle.trend != "unknown":
+        trend += f" ({number(cycle.earlier_median_days)} → {number(cycle.recent_median_days)})"
+    parts = [
+        f"<h2>Flow — the last {flow.weeks} weeks</h2>",
+        f'<p class="meta">Since {esc(flow.since[:10])}: stays that ended then, moves back,'
+        " work finished; work in progress and the oldest item now.</p>",
+        _table(["Phase", "WIP", "Median stay", "85%", "Stays", "Back", "Oldest open"], phases),
+        f'<p><b>Throughput</b> <span class="spark">{sparkline(weekly)}</span> {flow.finished}'
+        f" finished (last week {weekly[-1] if weekly else 0}), {flow.abandoned} abandoned</p>",
+        f'<p><b>Cycle time</b> <span class="spark">'
+        f"{sparkline([w.median_cycle_days for w in flow.throughput])}</span> median"
+        f" {number(cycle.median_days)}, 85% within {number(cycle.p85_days)} ({cycle.count}"
+        f" finished); {trend}</p>",
+    ]
+    if flow.owners:
+        rows = [
+            [esc(o.login), str(o.open), percent(o.cadence_kept),
+             f"{o.weeks_kept}/{o.weeks_expected}", percent(o.late_share), str(o.late_of)]
+            for o in flow.owners
+        ]  # fmt: skip
+        parts += [
+            "<h3>Owners</h3>",
+            _table(["Owner", "Open", "Check-in cadence", "Weeks", "Late", "Of"], rows),
+        ]
+    if flow.initiatives:
+        rows = [
+            [esc(i.name), str(i.standardize), str(i.adjust), str(i.abandon), str(i.holding),
+             str(i.slipped), str(i.followups_waiting)]
+            for i in flow.initiatives
+        ]  # fmt: skip
+        headers = ["Initiative", "Standardize", "Adjust", "Abandon", "Holding", "Slipped",
+                   "Waiting"]  # fmt: skip
+        parts += ["<h3>Decisions and follow-ups per initiative</h3>", _table(headers, rows)]
+    return "\n".join(parts)
+
+
+def html_page(report: Report) -> str:
+    now = parse_time(report.generated_at)
+    title = esc(report.title)
+    body = [
+        f"<h1>Cycle report: {title}</h1>",
+        f'<p class="meta">{esc(report.generated_at[:16].replace("T", " "))} UTC · pdca</p>',
+        "<h2>Objective</h2>",
+    ]
+    if report.objectives:
+        body.append("<ul>")
+        for o in report.objectives:
+            owner = f' <span class="muted">(owner {esc(o.owner)})</span>' if o.owner else ""
+            text = esc(o.objective) if o.objective else "<em>no objective written</em>"
+            body.append(f"<li><b>{esc(o.name)}</b>{owner}: {text}</li>")
+        body.append("</ul>")
+    else:
+        body.append("<p><em>No initiative.</em></p>")
+    body.append("<h2>KPIs</h2>")
+    body += [_kpi(item, now) for item in report.kpis] or ["<p><em>No KPI linked.</em></p>"]
+    body.append("<h2>Actions by phase</h2>")
+    headers = ["#", "Action", "Owner", "Due", "Last check-in", "Verdict", "Decision"]
+    for phase in ("plan", "do", "check", "act"):
+        here = [a for a in report.actions if a.done_at is None and a.phase == phase]
+        body.append(f"<h3>{PHASE_TITLES[phase]} ({len(here)})</h3>")
+        body.append(_actions(headers, here))
+    done = [a for a in report.actions if a.done_at is not None]
+    body.append(f"<h3>Done ({len(done)})</h3>")
+    body.append(_actions(headers, done))
+    body.append("<h2>Decisions and follow-ups</h2>")
+    decided = {d: sum(a.decision == d for a in done) for d in ("standardize", "adjust", "abandon")}
+    body.append(
+        f"<p>Decisions: standardize {decided['standardize']}, adjust {decided['adjust']},"
+        f" abandon {decided['abandon']}.</p>"
+    )
+    if report.followups:
+        rows = [
+            [f"#{f.action_id} {esc(f.title)}", f"+{f.offset_days}d", esc(f.due),
+             esc(f"{f.result} {f.done_at[:10]}") if f.result and f.done_at else "<em>waiting</em>"]
+            for f in report.followups
+        ]  # fmt: skip
+        body.append(_table(["Action", "Audit", "Due", "Result"], rows, numeric_from=4))
+    else:
+        body.append("<p><em>No follow-up audit recorded or due.</em></p>")
+    body.append(_flow(report.flow))
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>Cycle report: {title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )
+
+
+def _actions(headers: Sequence[str], actions: Sequence[Action]) -> str:
+    if not actions:
+        return "<p><em>none</em></p>"
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    rows = "\n".join(_action_row(a) for a in actions)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>\n{rows}\n</tbody></table>"

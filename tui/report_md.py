@@ -1,0 +1,191 @@
+"""The cycle report as Markdown, for chat and wikis (``pdca report --format md``).
+
+User text (titles, names, objectives, logins) is data: every character Markdown would act on
+is escaped, and control characters are shown as escapes (``tui.flow_text.md_escape``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from db.flow_rules import percent
+from db.kpi_rules import parse_time
+from db.models import Action, Kpi
+from db.report import ChartLimits, ChartMarker, ChartSignal, Report, ReportKpi
+from tui import flow_text
+from tui.flow_text import md_escape
+from widgets.sparkline import sparkline
+
+CHART_WEEKS = 52
+STATUS_WORDS = {
+    "alert": "■ alert",
+    "warn": "▲ warn",
+    "overdue": "◔ measurement overdue",
+    "no-data": "○ no data",
+    "ok": "● within thresholds",
+    "on-target": "★ on target",
+}
+TREND_WORDS = {"better": "↗ better", "worse": "↘ worse", "flat": "→ flat", "unknown": "–"}
+PHASE_TITLES = {"plan": "Plan", "do": "Do", "check": "Check", "act": "Act"}
+
+
+def value(number: float | None, unit: str = "") -> str:
+    if number is None:
+        return "–"
+    shown = f"{number:g}"
+    return f"{shown} {md_escape(unit)}" if unit else shown
+
+
+def weekly_means(
+    readings: Sequence[tuple[str, float]], now: datetime, weeks: int = CHART_WEEKS
+) -> list[float | None]:
+    """The mean of each 7-day period of the last ``weeks`` weeks (None: nothing measured)."""
+    sums = [0.0] * weeks
+    counts = [0] * weeks
+    start = now - timedelta(weeks=weeks)
+    for at, reading in readings:
+        index = int((parse_time(at) - start) / timedelta(weeks=1))
+        if 0 <= index < weeks:
+            sums[index] += reading
+            counts[index] += 1
+    return [sums[k] / counts[k] if counts[k] else None for k in range(weeks)]
+
+
+def text_chart(
+    readings: Sequence[tuple[str, float]],
+    kpi: Kpi,
+    now: datetime,
+    *,
+    markers: Sequence[ChartMarker] = (),
+    limits: ChartLimits | None = None,
+    signals: Sequence[ChartSignal] = (),
+) -> str:
+    """A KPI's year as one sparkline of weekly means, with its reference lines in words.
+    ``limits`` and ``signals``: the XmR seam (natural process limits, flagged readings)."""
+    means = weekly_means(readings, now)
+    while means and means[0] is None:  # from the first week measured
+        means.pop(0)
+    line = sparkline(means)
+    refs = [f"baseline {value(kpi.baseline)}", f"target {value(kpi.target)}"]
+    if kpi.warn is not None:
+        refs.append(f"warn {value(kpi.warn)}")
+    if kpi.alert is not None:
+        refs.append(f"alert {value(kpi.alert)}")
+    if kpi.benchmark is not None:
+        refs.append(f"benchmark {value(kpi.benchmark)}")
+    if limits is not None:
+        refs.append(
+            f"limits {value(limits.lower)}–{value(limits.upper)} (centre {value(limits.centre)})"
+        )
+    if markers:
+        refs.append(" ".join(f"{m.label} {m.at[:10]}" for m in markers))
+    if signals:
+        refs.append(f"{len(signals)} signal{'s' if len(signals) != 1 else ''}")
+    return f"`{line}` {' · '.join(refs)}"
+
+
+def _kpi_section(item: ReportKpi, now: datetime) -> list[str]:
+    kpi = item.row.kpi
+    lines = [f"### {md_escape(kpi.name)}", ""]
+    facts = [
+        f"**{STATUS_WORDS.get(item.row.status, item.row.status)}**",
+        f"latest {value(kpi.latest_value, kpi.unit)}",
+        f"trend {TREND_WORDS.get(item.row.trend, item.row.trend)}",
+        f"{'lower' if kpi.direction == 'down' else 'higher'} is better",
+        f"{md_escape(kpi.perspective)}",
+    ]
+    if kpi.owner:
+        facts.append(f"owner {md_escape(kpi.owner)}")
+    if kpi.target_date:
+        facts.append(f"target by {kpi.target_date}")
+    lines.append(" · ".join(facts))
+    lines.append("")
+    lines.append(
+        f"Baseline {value(kpi.baseline, kpi.unit)} → target {value(kpi.target, kpi.unit)}"
+        + (
+            f"; benchmark {value(kpi.benchmark, kpi.unit)}"
+            + (f" ({md_escape(kpi.benchmark_source)})" if kpi.benchmark_source else "")
+            if kpi.benchmark is not None
+            else ""
+        )
+    )
+    lines.append("")
+    chart = text_chart(
+        item.readings, kpi, now, markers=item.markers, limits=item.limits, signals=item.signals
+    )
+    lines.append(f"{len(item.readings)} readings in the last {CHART_WEEKS} weeks, weekly: {chart}")
+    return lines
+
+
+def _action_line(action: Action) -> str:
+    parts = [f"#{action.id} {md_escape(action.title)}"]
+    parts.append(md_escape(action.owner) if action.owner else "*no owner*")
+    if action.cycle > 1:
+        parts.append(f"cycle {action.cycle}")
+    if action.done_at is None:
+        if action.due:
+            parts.append(f"due {action.due}" + (" (**late**)" if action.overdue else ""))
+        if action.last_checkin_status:
+            parts.append(f"last check-in {action.last_checkin_status}")
+    if action.verdict:
+        parts.append(f"verdict {action.verdict}")
+    if action.decision:
+        parts.append(f"**{action.decision}** {action.done_at[:10] if action.done_at else ''}")
+    return "- " + " — ".join(parts)
+
+
+def markdown(report: Report) -> str:
+    now = parse_time(report.generated_at)
+    lines = [
+        f"# Cycle report: {md_escape(report.title)}",
+        "",
+        f"*{report.generated_at[:16].replace('T', ' ')} UTC · pdca*",
+        "",
+        "## Objective",
+        "",
+    ]
+    if report.objectives:
+        for o in report.objectives:
+            owner = f" (owner {md_escape(o.owner)})" if o.owner else ""
+            text = md_escape(o.objective) if o.objective else "*no objective written*"
+            lines.append(f"- **{md_escape(o.name)}**{owner}: {text}")
+    else:
+        lines.append("*No initiative.*")
+    lines += ["", "## KPIs", ""]
+    if not report.kpis:
+        lines.append("*No KPI linked.*")
+    for item in report.kpis:
+        lines += [*_kpi_section(item, now), ""]
+    lines += ["", "## Actions by phase", ""]
+    for phase in ("plan", "do", "check", "act"):
+        here = [a for a in report.actions if a.done_at is None and a.phase == phase]
+        lines += [f"### {PHASE_TITLES[phase]} ({len(here)})", ""]
+        lines += [_action_line(a) for a in here] or ["*none*"]
+        lines.append("")
+    done = [a for a in report.actions if a.done_at is not None]
+    lines += [f"### Done ({len(done)})", ""]
+    lines += [_action_line(a) for a in done] or ["*none*"]
+    lines += ["", "## Decisions and follow-ups", ""]
+    decided = {d: sum(a.decision == d for a in done) for d in ("standardize", "adjust", "abandon")}
+    lines.append(
+        f"Decisions: standardize {decided['standardize']}, adjust {decided['adjust']},"
+        f" abandon {decided['abandon']}."
+    )
+    holding = sum(f.result == "holding" for f in report.followups)
+    slipped = sum(f.result == "slipped" for f in report.followups)
+    waiting = sum(f.result is None for f in report.followups)
+    recorded = holding + slipped
+    lines.append(
+        f"Follow-up audits: {holding} holding, {slipped} slipped"
+        f" ({percent(holding / recorded if recorded else None)} holding), {waiting} waiting."
+    )
+    if report.followups:
+        lines += ["", "| action | audit | due | result |", "| --- | ---: | --- | --- |"]
+        for f in report.followups:
+            result = f"{f.result} {f.done_at[:10]}" if f.result and f.done_at else "*waiting*"
+            lines.append(
+                f"| #{f.action_id} {md_escape(f.title)} | +{f.offset_days}d | {f.due} | {result} |"
+            )
+    lines += ["", flow_text.markdown(report.flow, heading="##")]
+    return "\n".join(lines) + "\n"
