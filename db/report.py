@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from db import flow, kpis
+from db import flow, kpis, signals, xmr
 from db.clock import iso
 from db.errors import InvalidInput
 from db.flow_models import Flow
@@ -39,8 +39,8 @@ class Objective(BaseModel):
 
 
 class ChartLimits(BaseModel):
-    """The XmR seam: a KPI's natural process limits, when the signals work provides them
-    (centre line, lower and upper natural process limits). Unused until then."""
+    """A KPI's XmR chart on the report: centre line, lower and upper natural process limits
+    (db/xmr.py, from the KPI's baseline readings)."""
 
     centre: float
     lower: float
@@ -48,7 +48,7 @@ class ChartLimits(BaseModel):
 
 
 class ChartSignal(BaseModel):
-    """The XmR seam: one reading a Western Electric rule flagged (``rule`` names it)."""
+    """One reading in a Western Electric signal on the KPI's bad side (``rule`` names it)."""
 
     at: str
     value: float
@@ -141,6 +141,7 @@ def build_report(store: Store, target: str | None) -> Report:
     if scope == "action":
         rows = [r for r in rows if r.kpi.id in linked_kpis]
     start = iso(now - timedelta(days=kpis.DETAIL_DAYS))
+    bases = signals.baselines(store, [r.kpi for r in rows])
     return Report(
         scope=scope,
         title=title,
@@ -150,16 +151,44 @@ def build_report(store: Store, target: str | None) -> Report:
             for i in chosen
         ],
         kpis=[
-            ReportKpi(
-                row=r,
-                readings=_readings(store, r.kpi.id, start),
-                markers=_markers([a for a in actions if a.kpi_id == r.kpi.id], start),
+            _report_kpi(
+                r,
+                _readings(store, r.kpi.id, start),
+                _markers([a for a in actions if a.kpi_id == r.kpi.id], start),
+                bases[r.kpi.id],
             )
             for r in rows
         ],
         actions=_ordered(actions),
         followups=_followups(store, ids, since if scope == "team" else None),
         flow=flow.flow(store, scoped, _weeks(actions, now) if scope == "action" else WINDOW),
+    )
+
+
+def _report_kpi(
+    row: KpiRow,
+    readings: list[tuple[str, float]],
+    markers: list[ChartMarker],
+    baseline: list[tuple[str, float]],
+) -> ReportKpi:
+    """A KPI's chart data with its XmR limits and the readings of its bad-side signals."""
+    chart = signals.chart_of(baseline, readings)
+    limits = signals.limits_of(chart)
+    value_at = dict(readings)
+    return ReportKpi(
+        row=row,
+        readings=readings,
+        markers=markers,
+        limits=ChartLimits(centre=limits.centre, lower=limits.lower, upper=limits.upper)
+        if limits is not None
+        else None,
+        signals=[
+            ChartSignal(at=at, value=value_at[at], rule=mark.rule_text)
+            for mark in signals.marks(chart, xmr.signals(chart) if chart else [], row.kpi.direction)
+            if mark.bad
+            for at in mark.points
+            if at in value_at
+        ],
     )
 
 

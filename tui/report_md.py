@@ -62,7 +62,7 @@ def text_chart(
     signals: Sequence[ChartSignal] = (),
 ) -> str:
     """A KPI's year as one sparkline of weekly means, with its reference lines in words.
-    ``limits`` and ``signals``: the XmR seam (natural process limits, flagged readings)."""
+    ``limits`` and ``signals``: the XmR chart (natural process limits, flagged readings)."""
     means = weekly_means(readings, now)
     while means and means[0] is None:  # from the first week measured
         means.pop(0)
@@ -80,8 +80,10 @@ def text_chart(
         )
     if markers:
         refs.append(" ".join(f"{m.label} {m.at[:10]}" for m in markers))
-    if signals:
-        refs.append(f"{len(signals)} signal{'s' if len(signals) != 1 else ''}")
+    if signals:  # the rules that fired on the bad side, and how many readings they cover
+        rules = "; ".join(dict.fromkeys(signal.rule for signal in signals))
+        count = len(signals)
+        refs.append(f"signals: {rules} ({count} reading{'s' if count != 1 else ''})")
     return f"`{line}` {' · '.join(refs)}"
 
 

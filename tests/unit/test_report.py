@@ -128,4 +128,5 @@ def test_the_chart_draws_xmr_limits_and_signals_when_given(history: Store) -> No
     ]
     assert signal.getElementsByTagName("title")[0].firstChild.data == "beyond a limit <b>"
     line = text_chart(readings, kpi, NOW_DT, markers=markers, limits=limits, signals=signals)
-    assert "limits 5–11 (centre 8)" in line and "1 signal" in line and "✓ #2 2026-11-20" in line
+    assert "limits 5–11 (centre 8)" in line and "✓ #2 2026-11-20" in line
+    assert "signals: beyond a limit <b> (1 reading)" in line
