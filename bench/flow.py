@@ -39,9 +39,9 @@ def main() -> None:
         rows = [(name, median_of(chosen.runs, lambda i, a=args: [*pdca, *a], env))
                 for name, args in commands]  # fmt: skip
         os.environ.update({"PDCA_NOW": env["PDCA_NOW"]})
-        from db.clock import clock_from_env
-        from db.flow import flow
-        from db.store import Store
+        from pdca.db.clock import clock_from_env
+        from pdca.db.flow import flow
+        from pdca.db.store import Store
 
         store = Store.open(db, actor="alice", clock=clock_from_env(env))
         alone = []
@@ -54,7 +54,7 @@ def main() -> None:
         print(f"{'command':<32}{'median ms':>10}{'/ 1000 ms':>11}")
         for name, ms in rows:
             print(f"{name:<32}{ms:>10.0f}{ms / TARGET_MS:>11.2f}")
-        print(f"{'db.flow.flow() in process':<32}{statistics.median(alone):>10.0f}")
+        print(f"{'pdca.db.flow.flow() in process':<32}{statistics.median(alone):>10.0f}")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.paint import NOW, large_database, options  # noqa: E402
-from db import kpi_rules, xmr  # noqa: E402
+from pdca.db import kpi_rules, xmr  # noqa: E402
 
 
 def bad_detections(chart: xmr.XmrChart, direction: str) -> list[int]:
@@ -48,7 +48,7 @@ def raised_at(detections: list[int], upto: int) -> int | None:
 
 
 def open_store(db: Path):  # type: ignore[no-untyped-def]
-    from db.store import Store
+    from pdca.db.store import Store
 
     now = kpi_rules.parse_time(os.environ.get("PDCA_NOW", NOW))
     return Store.open(db, actor="alice", clock=lambda: now)
@@ -133,7 +133,7 @@ def measure(db: Path) -> None:
 def time_list(db: Path, runs: int) -> None:
     """``kpi_rows`` (the KPIs view and ``pdca kpi list``) with its signals, and the signal part
     alone (the baselines query and the charts on the readings the rows already read)."""
-    from db import kpis, signals
+    from pdca.db import kpis, signals
 
     store = open_store(db)
     try:

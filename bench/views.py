@@ -25,11 +25,11 @@ VIEWS = ("owners", "log", "standup", "flow", "flow-figures", "initiatives")
 
 
 def child_named_view(db: str, mode: str) -> None:
-    from screens.flow import FlowScreen
-    from screens.initiatives import InitiativesScreen
-    from screens.log import LogScreen
-    from screens.owners import OwnersScreen
-    from screens.standup import StandupScreen
+    from pdca.screens.flow import FlowScreen
+    from pdca.screens.initiatives import InitiativesScreen
+    from pdca.screens.log import LogScreen
+    from pdca.screens.owners import OwnersScreen
+    from pdca.screens.standup import StandupScreen
 
     screens = {
         "owners": OwnersScreen,
@@ -50,9 +50,9 @@ def child_flow_figures(db: str) -> None:
     figures themselves are painted."""
     import os
 
-    from db.clock import clock_from_env
-    from screens.flow import FlowScreen
-    from tui.app import PdcaApp, create_app
+    from pdca.db.clock import clock_from_env
+    from pdca.screens.flow import FlowScreen
+    from pdca.tui.app import PdcaApp, create_app
 
     class Figures(FlowScreen):
         def show(self, figures) -> None:  # type: ignore[no-untyped-def]

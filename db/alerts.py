@@ -24,12 +24,12 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
-from db import accountability_rules, kpi_rules, signals, xmr
-from db.clock import iso
-from db.convert import snapshot
-from db.errors import Conflict, NotFound
-from db.models import AcknowledgementNote, Alert, validated
-from db.store import Store, _Transaction
+from pdca.db import accountability_rules, kpi_rules, signals, xmr
+from pdca.db.clock import iso
+from pdca.db.convert import snapshot
+from pdca.db.errors import Conflict, NotFound
+from pdca.db.models import AcknowledgementNote, Alert, validated
+from pdca.db.store import Store, _Transaction
 
 ESCALATION_ACTOR = "pdca"
 

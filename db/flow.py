@@ -26,10 +26,10 @@ from collections import Counter, defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from db import flow_rules as fr
-from db.clock import iso
-from db.flow_models import Flow
-from db.store import Store
+from pdca.db import flow_rules as fr
+from pdca.db.clock import iso
+from pdca.db.flow_models import Flow
+from pdca.db.store import Store
 
 # :now is the clock's time; julianday() differences are days, so nothing is parsed in Python.
 # Index only (idx_events_action_updates covers it), in time order (the index's order).

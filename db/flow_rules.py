@@ -27,9 +27,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from db import rules
-from db.flow_models import CycleTime, CycleTrend, InitiativeFlow, OwnerFlow, PhaseFlow, WeekFlow
-from db.models import PHASES
+from pdca.db import rules
+from pdca.db.flow_models import (
+    CycleTime,
+    CycleTrend,
+    InitiativeFlow,
+    OwnerFlow,
+    PhaseFlow,
+    WeekFlow,
+)
+from pdca.db.models import PHASES
 
 WINDOW_WEEKS = 13  # a quarter
 RECENT_WEEKS = 6  # cycle-time trend: these last weeks against the ones before

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from db import initiative_rules as irules
-from db import kpis as kpi_reads
-from db import rules, smart_rules
-from db.models import (
+from pdca.db import initiative_rules as irules
+from pdca.db import kpis as kpi_reads
+from pdca.db import rules, smart_rules
+from pdca.db.models import (
     PHASES,
     ContentWarning,
     InitiativeKpi,
     InitiativeOverview,
     KpiRow,
 )
-from db.store import Store
+from pdca.db.store import Store
 
 _OPEN_ACTIONS = """
 SELECT a.initiative_id, a.phase, a.due, a.created_at, lc.at AS last_at, lc.status AS last_status

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
-from db.clock import iso
-from db.errors import InvalidInput
-from db.models import STATUS_ORDER, Cadence, Direction, KpiDraft, KpiStatus, Trend
+from pdca.db.clock import iso
+from pdca.db.errors import InvalidInput
+from pdca.db.models import STATUS_ORDER, Cadence, Direction, KpiDraft, KpiStatus, Trend
 
 __all__ = ["STATUS_ORDER", "KpiStatus", "Trend"]
 

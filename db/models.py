@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from db.errors import InvalidInput
+from pdca.db.errors import InvalidInput
 
 Phase = Literal["plan", "do", "check", "act"]
 PHASES: tuple[Phase, ...] = ("plan", "do", "check", "act")

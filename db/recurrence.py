@@ -23,11 +23,11 @@ from datetime import UTC, date
 
 from pydantic import BaseModel
 
-from db import convert
-from db import recurrence_rules as rrules
-from db.errors import DATABASE_ERRORS, Conflict, GateUnmet, NotFound, PdcaError
-from db.models import Action, ActionDraft
-from db.store import Store, _Transaction
+from pdca.db import convert
+from pdca.db import recurrence_rules as rrules
+from pdca.db.errors import DATABASE_ERRORS, Conflict, GateUnmet, NotFound, PdcaError
+from pdca.db.models import Action, ActionDraft
+from pdca.db.store import Store, _Transaction
 
 RUN_ACTOR = "pdca"
 

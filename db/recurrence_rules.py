@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
-from db.errors import InvalidInput
+from pdca.db.errors import InvalidInput
 
 Kind = Literal["days", "weeks", "months", "after"]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -18,15 +18,15 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from db import flow, kpis, signals, xmr
-from db.clock import iso
-from db.errors import InvalidInput
-from db.flow_models import Flow
-from db.flow_rules import WINDOW_WEEKS as WINDOW
-from db.flow_rules import window_start
-from db.kpi_rules import parse_time
-from db.models import Action, KpiRow, record_id
-from db.store import ActionFilter, Store
+from pdca.db import flow, kpis, signals, xmr
+from pdca.db.clock import iso
+from pdca.db.errors import InvalidInput
+from pdca.db.flow_models import Flow
+from pdca.db.flow_rules import WINDOW_WEEKS as WINDOW
+from pdca.db.flow_rules import window_start
+from pdca.db.kpi_rules import parse_time
+from pdca.db.models import Action, KpiRow, record_id
+from pdca.db.store import ActionFilter, Store
 
 ReportScope = Literal["team", "initiative", "action"]
 

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from db.errors import DatabaseProblem, ReadOnlyDatabase
+from pdca.db.errors import DatabaseProblem, ReadOnlyDatabase
 
 APPLICATION_ID = 0x50444341  # "PDCA" in ASCII
 
@@ -423,6 +423,8 @@ def _recurrence(conn: sqlite3.Connection) -> None:
     for statement in _RECURRENCE.split(";"):
         if statement.strip():
             conn.execute(statement)
+
+
 def _flow(conn: sqlite3.Connection) -> None:
     """The flow metrics read the actions' phase moves and completions from the event log by
     time: this index holds only the actions' updates (a third of the log), and every column

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from db import xmr
-from db.models import Limits, SignalMark
-from db.store import Store
+from pdca.db import xmr
+from pdca.db.models import Limits, SignalMark
+from pdca.db.store import Store
 
 Pairs = list[tuple[str, float]]
 N = xmr.BASELINE_READINGS

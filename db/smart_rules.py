@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from db import kpi_rules
+from pdca.db import kpi_rules
 
 # "2026-09-30", "Q3", "H2", "September", "sep", "2027", "by end of year", "this quarter"...
 _DATE = re.compile(

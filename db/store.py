@@ -18,11 +18,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from db import convert, kpi_rules, rules
-from db.access import describe_owner, files_report
-from db.clock import Clock, iso
-from db.connection import open_database
-from db.errors import (
+from pdca.db import convert, kpi_rules, rules
+from pdca.db.access import describe_owner, files_report
+from pdca.db.clock import Clock, iso
+from pdca.db.connection import open_database
+from pdca.db.errors import (
     Conflict,
     DatabaseProblem,
     GateUnmet,
@@ -32,7 +32,7 @@ from db.errors import (
     UndoRefused,
     database_failure,
 )
-from db.models import (
+from pdca.db.models import (
     Action,
     ActionChanges,
     ActionDetail,
@@ -355,7 +355,7 @@ class Store:
 
     def stale_after_days(self) -> int:
         """The team's ``stale-after-days`` setting (kept in the database), else the default."""
-        from db import accountability_rules
+        from pdca.db import accountability_rules
 
         row = self.conn.execute(
             "SELECT value FROM settings WHERE key = 'stale_after_days'"
@@ -736,11 +736,11 @@ class Store:
                 next_id = self._spawn_next_cycle(tx, before)
             elif decision == "standardize":  # is the change holding? asked at +30/+60/+90
                 # Imported here: the board's first paint and most commands never need it.
-                from db import accountability
+                from pdca.db import accountability
 
                 accountability.schedule_followups(self, tx, before)
             if before["recurrence_id"] is not None:  # "after N days" rules repeat now
-                from db import recurrence
+                from pdca.db import recurrence
 
                 recurrence.after_done(self, tx, action_id)
             next_cycle = self.get_action(next_id) if next_id is not None else None
@@ -876,7 +876,7 @@ class Store:
                 None,
                 convert.snapshot(row),
             )
-            from db import alerts  # imported here: db.alerts builds on this module
+            from pdca.db import alerts  # imported here: db.alerts builds on this module
 
             assert kpi_id is not None
             alerts.apply_breach(self, tx, kpi_id)  # raises or closes the KPI's alert

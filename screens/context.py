@@ -20,12 +20,12 @@ from typing import Protocol, TypeVar, cast, runtime_checkable
 from textual.message import Message
 from textual.screen import Screen
 
-from db.clock import Clock
-from db.connection import file_identity
-from db.errors import DatabaseBroken
-from db.store import Store
-from db.store_thread import StoreThread
-from widgets.status_bar import StatusBar
+from pdca.db.clock import Clock
+from pdca.db.connection import file_identity
+from pdca.db.errors import DatabaseBroken
+from pdca.db.store import Store
+from pdca.db.store_thread import StoreThread
+from pdca.widgets.status_bar import StatusBar
 
 T = TypeVar("T")
 

@@ -19,15 +19,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from db import flow as flow_store
-from db.errors import PdcaError
-from db.flow_models import Flow, InitiativeFlow, OwnerFlow, PhaseFlow
-from db.flow_rules import TREND_WORDS, number, percent
-from screens.row_view import RowView
-from widgets.row_list import Row, RowList
-from widgets.sparkline import sparkline
-from widgets.status_bar import StatusBar
-from widgets.text import fixed, literal
+from pdca.db import flow as flow_store
+from pdca.db.errors import PdcaError
+from pdca.db.flow_models import Flow, InitiativeFlow, OwnerFlow, PhaseFlow
+from pdca.db.flow_rules import TREND_WORDS, number, percent
+from pdca.screens.row_view import RowView
+from pdca.widgets.row_list import Row, RowList
+from pdca.widgets.sparkline import sparkline
+from pdca.widgets.status_bar import StatusBar
+from pdca.widgets.text import fixed, literal
 
 NAME_WIDTH = 22
 CADENCE_WARN = 0.8  # under 80% of the weeks with a check-in stands out, under half is bad
@@ -228,7 +228,7 @@ class FlowScreen(RowView):
 
     @work(group="jump", exclusive=True)
     async def open_board(self, target: Target) -> None:
-        from screens.jump import open_on_board
+        from pdca.screens.jump import open_on_board
 
         await open_on_board(self.app, owner=target.owner, action_id=target.action_id)
 

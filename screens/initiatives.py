@@ -17,15 +17,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from db.errors import PdcaError
-from db.initiatives import overview
-from db.models import InitiativeKpi, InitiativeOverview
-from screens.row_view import RowView
-from widgets.marks import status_mark
-from widgets.row_list import Row, RowList
-from widgets.sparkline import sparkline
-from widgets.status_bar import StatusBar
-from widgets.text import fixed, literal
+from pdca.db.errors import PdcaError
+from pdca.db.initiatives import overview
+from pdca.db.models import InitiativeKpi, InitiativeOverview
+from pdca.screens.row_view import RowView
+from pdca.widgets.marks import status_mark
+from pdca.widgets.row_list import Row, RowList
+from pdca.widgets.sparkline import sparkline
+from pdca.widgets.status_bar import StatusBar
+from pdca.widgets.text import fixed, literal
 
 SPARK_CELLS = 16
 KPI_NAME_WIDTH = 26
@@ -183,7 +183,7 @@ class InitiativesScreen(RowView):
 
     @work(group="jump", exclusive=True)
     async def open_board(self, name: str) -> None:
-        from screens.jump import open_on_board
+        from pdca.screens.jump import open_on_board
 
         await open_on_board(self.app, initiative=name)
 

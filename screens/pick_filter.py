@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from textual.screen import Screen
 
-from screens.context import context_of
+from pdca.screens.context import context_of
 
 
 async def pick_filter_value(screen: Screen, kind: str, heading: str) -> str | None:
     """A login (``kind`` "owner") or initiative name picked by the user, or None. Call from a
     worker: it waits for the dialog."""
-    from screens.dialogs import PickModal  # dialogs are imported when first opened
+    from pdca.screens.dialogs import PickModal  # dialogs are imported when first opened
 
     store = context_of(screen.app).store
     if kind == "owner":

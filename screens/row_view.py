@@ -9,9 +9,9 @@ from typing import ClassVar
 
 from textual.screen import Screen
 
-from screens.context import AppContext, context_of, services, show_status
-from screens.footer import footer_after_first_paint
-from widgets.row_list import RowList
+from pdca.screens.context import AppContext, context_of, services, show_status
+from pdca.screens.footer import footer_after_first_paint
+from pdca.widgets.row_list import RowList
 
 # Textual resumes a new view straight after mounting it: one read is enough for both.
 FRESH_SECONDS = 0.5

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from db import accountability
-from db.models import ActionDraft, CheckinDraft, InitiativeDraft, KpiDraft, ReadingDraft
-from db.store import Store
+from pdca.db import accountability
+from pdca.db.models import ActionDraft, CheckinDraft, InitiativeDraft, KpiDraft, ReadingDraft
+from pdca.db.store import Store
 from tests.conftest import NOW_DT
 
 

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from db import rules
-from db.errors import DATABASE_ERRORS, InvalidInput, PdcaError, database_failure
-from db.models import (
+from pdca.db import rules
+from pdca.db.errors import DATABASE_ERRORS, InvalidInput, PdcaError, database_failure
+from pdca.db.models import (
     CHECKIN_STATUSES,
     DECISIONS,
     ID_MAX,
@@ -30,14 +30,14 @@ from db.models import (
     parse_number,
     record_id,
 )
-from tui.completion import DB_AFTER, attach_completers
-from tui.output import for_terminal, json_safe, printable, table, to_json
-from tui.paths import DB_NAME, ResolvedPath, describe_rule, resolve_db_path
+from pdca.tui.completion import DB_AFTER, attach_completers
+from pdca.tui.output import for_terminal, json_safe, printable, table, to_json
+from pdca.tui.paths import DB_NAME, ResolvedPath, describe_rule, resolve_db_path
 
 if TYPE_CHECKING:
-    from db.clock import Clock
-    from db.models import Action
-    from db.store import Store
+    from pdca.db.clock import Clock
+    from pdca.db.models import Action
+    from pdca.db.store import Store
 
 
 # The variables pdca reads; each must be text like any argument.
@@ -76,7 +76,7 @@ class Session:
 
     @property
     def clock(self) -> Clock:
-        from db.clock import clock_from_env
+        from pdca.db.clock import clock_from_env
 
         return clock_from_env(self.environ)
 
@@ -87,8 +87,8 @@ class Session:
         """Open the database; write commands create it (and the per-user folder) if missing,
         saying so on stderr when that is the per-user default nobody asked for by name."""
         if self._store is None:
-            from db.store import Store
-            from tui.identity import current_user
+            from pdca.db.store import Store
+            from pdca.tui.identity import current_user
 
             resolved = self.resolved
             if create and resolved.is_default:
@@ -104,7 +104,7 @@ class Session:
             if self.command not in NO_CATCH_UP:
                 # Repeating actions whose date came are made by whoever looks first: a cheap
                 # indexed probe, and a write only when one is due (db/recurrence.py).
-                from db.recurrence import catch_up
+                from pdca.db.recurrence import catch_up
 
                 catch_up(self._store)
             if self._store.created and resolved.is_default:
@@ -166,7 +166,7 @@ pass_session = click.make_pass_decorator(Session)
 def _date(session: Session, field_name: str, text: str | None) -> date | None:
     if text is None:
         return None
-    from db.dates import parse_date
+    from pdca.db.dates import parse_date
 
     return parse_date(text, session.today(), field_name)
 
@@ -208,13 +208,13 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (
 # Commands defined in their own modules, imported only when one of them is asked for (or
 # for --help): ``pdca add`` should not pay for importing the KPI and stand-up code.
 LAZY_COMMANDS = {
-    "tui.cli_accountability": ("owners", "log", "followups", "followup", "standup", "config"),
-    "tui.cli_kpis": ("kpi", "alerts"),
-    "tui.cli_backup": ("backup", "restore"),
-    "tui.cli_notify": ("notify",),
-    "tui.cli_recur": ("recur",),
-    "tui.cli_flow": ("flow",),
-    "tui.cli_report": ("report",),
+    "pdca.tui.cli_accountability": ("owners", "log", "followups", "followup", "standup", "config"),
+    "pdca.tui.cli_kpis": ("kpi", "alerts"),
+    "pdca.tui.cli_backup": ("backup", "restore"),
+    "pdca.tui.cli_notify": ("notify",),
+    "pdca.tui.cli_recur": ("recur",),
+    "pdca.tui.cli_flow": ("flow",),
+    "pdca.tui.cli_report": ("report",),
 }
 
 
@@ -272,7 +272,7 @@ class PdcaGroup(click.Group):
                 sys.exit(0)  # the reader chose to stop (| head): nothing to tell, as click does
             _fail(f"could not write the output: {error.strerror}")
         except Exception as error:  # a bug: one line here, the traceback in the crash log
-            from tui.crash import crash_line, write_crash_log
+            from pdca.tui.crash import crash_line, write_crash_log
 
             log = write_crash_log(error, os.environ, "pdca " + " ".join(map(repr, arguments)))
             _fail(crash_line(error, log).removeprefix("pdca: "))
@@ -359,7 +359,7 @@ def cli(ctx: click.Context, db_option: str | None) -> None:
     ctx.call_on_close(session.close)
     # Who and when, checked first for every command: a bad PDCA_USER or PDCA_NOW is refused
     # even by a command that would not have asked (backup, doctor), never ignored.
-    from tui.identity import current_user
+    from pdca.tui.identity import current_user
 
     session.clock()
     current_user(session.environ)
@@ -380,8 +380,8 @@ def _open_board(session: Session) -> None:
     store = session.store(create=True)  # checks the file, creates or upgrades it, then closes
     path = store.path or resolved.path
     session.close()
-    from tui.app import create_app, run_app  # Textual only when the board really opens
-    from tui.identity import current_user
+    from pdca.tui.app import create_app, run_app  # Textual only when the board really opens
+    from pdca.tui.identity import current_user
 
     app = create_app(
         path, actor=current_user(session.environ), clock=session.clock, environ=session.environ
@@ -431,7 +431,7 @@ def init(session: Session) -> None:
 @pass_session
 def seed(session: Session, size: str, seed_value: int) -> None:
     """Fill an empty database with a realistic team's data."""
-    from db.seed import refuse_unless_empty, seed_database
+    from pdca.db.seed import refuse_unless_empty, seed_database
 
     store = session.store(create=True)
     refuse_unless_empty(store)  # before the progress bar, so a refusal is the only line
@@ -454,8 +454,8 @@ def seed(session: Session, size: str, seed_value: int) -> None:
 @pass_session
 def demo(session: Session, size: str) -> None:
     """Seed a throwaway database and open pdca on it."""
-    from db.seed import seed_database
-    from tui.paths import user_data_dir
+    from pdca.db.seed import seed_database
+    from pdca.tui.paths import user_data_dir
 
     if session.db_option is not None:  # demo reseeds its own file: never one named by --db
         raise InvalidInput(
@@ -502,7 +502,7 @@ def add(
 ) -> None:
     """Add an improvement action (it starts in Plan). With --every it repeats: the next one
     is made when its date comes (without --due, the first is due on the rule's first date)."""
-    from db.models import ActionDraft, validated
+    from pdca.db.models import ActionDraft, validated
 
     draft = validated(
         ActionDraft,
@@ -515,8 +515,8 @@ def add(
         kpi=kpi,
     )
     if every is not None:
-        from db.recurrence import add_repeating_action
-        from db.recurrence_rules import parse
+        from pdca.db.recurrence import add_repeating_action
+        from pdca.db.recurrence_rules import parse
 
         parse(every)  # a bad rule is refused before the file is opened or created
         action = add_repeating_action(session.store(create=True), draft, every)
@@ -537,7 +537,7 @@ def add(
 @pass_session
 def edit(session: Session, action_id: int, title, owner, due, notes, initiative, kpi, as_json):
     """Change an action's fields."""
-    from db.models import ActionChanges, validated
+    from pdca.db.models import ActionChanges, validated
 
     given = {"title": title, "owner": owner, "due": due, "notes": notes}
     given |= {"initiative": initiative, "kpi": kpi}
@@ -607,7 +607,7 @@ def done(session: Session, action_id: int, decision, as_json) -> None:
 @pass_session
 def checkin(session: Session, action_id: int, message: str, status: str, as_json: bool) -> None:
     """Log progress on an action."""
-    from db.models import CheckinDraft, validated
+    from pdca.db.models import CheckinDraft, validated
 
     draft = validated(CheckinDraft, message=message, status=status)
     result = session.store().add_checkin(action_id, draft)
@@ -628,7 +628,7 @@ def list_actions(
     session: Session, owner, phase, initiative, overdue, stale, include_done, limit, as_json
 ) -> None:
     """List actions, by phase then due date."""
-    from db.store import ActionFilter
+    from pdca.db.store import ActionFilter
 
     actions = session.store().list_actions(
         ActionFilter(
@@ -703,7 +703,7 @@ def show(session: Session, action_id: int, as_json: bool) -> None:
 def _repeats_line(store: Store, action: Action) -> list[str]:
     if action.recurrence_id is None:
         return []
-    from db.recurrence import rule_text
+    from pdca.db.recurrence import rule_text
 
     rule = rule_text(store, action.recurrence_id)
     words = "stopped" if rule is None else rule if rule.startswith("after") else f"every {rule}"
@@ -739,8 +739,8 @@ def initiative() -> None:
 @pass_session
 def initiative_add(session: Session, name: str, objective: str, owner, as_json: bool) -> None:
     """Add an initiative."""
-    from db.models import InitiativeDraft, validated
-    from db.smart_rules import objective_warnings
+    from pdca.db.models import InitiativeDraft, validated
+    from pdca.db.smart_rules import objective_warnings
 
     draft = validated(InitiativeDraft, name=name, objective=objective, owner=owner)
     result = session.store(create=True).add_initiative(draft)
@@ -763,7 +763,7 @@ HEALTH_WORDS = {"on-track": "on track", "at-risk": "AT RISK", "off-track": "OFF 
 def initiative_list(session: Session, as_json: bool) -> None:
     """List initiatives, worst health first: why (from their data), open actions by phase
     (plan/do/check/act), KPIs and the objective's date."""
-    from db.initiatives import overview
+    from pdca.db.initiatives import overview
 
     items = overview(session.store())
     if as_json:
@@ -809,8 +809,8 @@ def initiative_list(session: Session, as_json: bool) -> None:
 @pass_session
 def export(session: Session, fmt: str, out: str | None) -> None:
     """Write the whole database as JSON, or the actions as CSV."""
-    from db.connection import refuse_database_file
-    from db.transfer import export_csv, export_json
+    from pdca.db.connection import refuse_database_file
+    from pdca.db.transfer import export_csv, export_json
 
     store = session.store()
     if out == "-":  # the usual name for standard output
@@ -825,7 +825,7 @@ def export(session: Session, fmt: str, out: str | None) -> None:
         # color=True: click would strip ANSI escapes from a pipe, and data goes out as stored.
         click.echo(text, nl=False, color=True)
     else:
-        from tui.out_file import write_whole
+        from pdca.tui.out_file import write_whole
 
         write_whole(out, text)
         click.echo(f"wrote {printable(out)}", err=True)
@@ -836,7 +836,7 @@ def export(session: Session, fmt: str, out: str | None) -> None:
 @pass_session
 def import_(session: Session, file: str) -> None:
     """Load a JSON export into an empty database, or add actions from a CSV file."""
-    from db.transfer import import_file
+    from pdca.db.transfer import import_file
 
     summary = import_file(session.store(create=True), Path(file), session.today())
     click.echo(f"imported {printable(file)}: {summary}")
@@ -853,7 +853,7 @@ def import_(session: Session, file: str) -> None:
 @pass_session
 def doctor(session: Session, content: bool, as_json: bool) -> None:
     """Check path, schema, journal mode, filesystem, group permissions and integrity."""
-    from db.doctor import diagnose
+    from pdca.db.doctor import diagnose
 
     if content:
         _doctor_content(session, as_json)
@@ -874,7 +874,7 @@ def doctor(session: Session, content: bool, as_json: bool) -> None:
 
 
 def _doctor_content(session: Session, as_json: bool) -> None:
-    from db.initiatives import content_warnings
+    from pdca.db.initiatives import content_warnings
 
     found = content_warnings(session.store())
     if as_json:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import click
 
-from tui.cli import Session, pass_session
-from tui.output import to_json
+from pdca.tui.cli import Session, pass_session
+from pdca.tui.output import to_json
 
 
 def register(cli: click.Group) -> None:
@@ -29,8 +29,8 @@ def register(cli: click.Group) -> None:
 def flow(session: Session, as_json: bool, fmt: str) -> None:
     """Time in each phase, work in progress and its age, moves back, throughput, cycle time,
     check-in cadence and late work per owner, decisions and follow-ups per initiative."""
-    from db.flow import flow as read_flow
-    from tui import flow_text
+    from pdca.db.flow import flow as read_flow
+    from pdca.tui import flow_text
 
     figures = read_flow(session.store())
     if as_json or fmt == "json":

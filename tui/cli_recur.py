@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import click
 
-from tui.cli import COUNT, Session, _emit, json_option, pass_session
-from tui.output import printable, table, to_json
+from pdca.tui.cli import COUNT, Session, _emit, json_option, pass_session
+from pdca.tui.output import printable, table, to_json
 
 
 def register(cli: click.Group) -> None:
@@ -37,7 +37,7 @@ def recur() -> None:
 @pass_session
 def recur_list(session: Session, include_stopped: bool, as_json: bool) -> None:
     """List the repeat rules with their next date and latest action."""
-    from db.recurrence import catch_up, list_rules
+    from pdca.db.recurrence import catch_up, list_rules
 
     store = session.store()
     catch_up(store)
@@ -69,7 +69,7 @@ def recur_list(session: Session, include_stopped: bool, as_json: bool) -> None:
 @pass_session
 def recur_stop(session: Session, rule_id: int, as_json: bool) -> None:
     """Stop a repeat rule (its ID from pdca recur list); the actions it made stay."""
-    from db.recurrence import stop
+    from pdca.db.recurrence import stop
 
     result = stop(session.store(), rule_id)
     _emit(
@@ -84,7 +84,7 @@ def recur_stop(session: Session, rule_id: int, as_json: bool) -> None:
 @pass_session
 def recur_run(session: Session, as_json: bool) -> None:
     """Make the repeating actions whose date came (each once, whoever runs it; for cron)."""
-    from db.recurrence import run_due
+    from pdca.db.recurrence import run_due
 
     store = session.store()
     created = run_due(store)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from tui.cli import Session, pass_session
-from tui.output import for_terminal, printable
+from pdca.tui.cli import Session, pass_session
+from pdca.tui.output import for_terminal, printable
 
 
 def register(cli: click.Group) -> None:
@@ -35,28 +35,28 @@ def report(session: Session, target: str | None, fmt: str, out: str | None) -> N
     """The cycle report of the whole team, one initiative, or one action (#ID) and its
     cycles: objective, KPIs with their charts, actions by phase, decisions and follow-ups,
     and the flow figures."""
-    from db.report import build_report
+    from pdca.db.report import build_report
 
     store = session.store()
     if out == "-":  # the usual name for standard output
         out = None
     if out:
-        from db.connection import refuse_database_file
+        from pdca.db.connection import refuse_database_file
 
         refuse_database_file(Path(out), store.path or session.resolved.path, "--out")
     data = build_report(store, target)
     if fmt == "html":
-        from tui.report_html import html_page
+        from pdca.tui.report_html import html_page
 
         text = html_page(data)
     else:
-        from tui.report_md import markdown
+        from pdca.tui.report_md import markdown
 
         text = markdown(data)
     if out is None:
         click.echo(for_terminal(text), nl=False)
         return
-    from tui.out_file import write_whole
+    from pdca.tui.out_file import write_whole
 
     write_whole(out, text)
     click.echo(f"wrote {printable(out)}", err=True)

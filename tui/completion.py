@@ -22,7 +22,7 @@ COMPLETE_VAR = "_PDCA_COMPLETE"  # click's variable for the prog name "pdca"
 
 
 def _database(ctx: click.Context) -> Path | None:
-    from tui.paths import resolve_db_path
+    from pdca.tui.paths import resolve_db_path
 
     option = ctx.meta.get(DB_AFTER) or ctx.find_root().params.get("db_option")
     try:
@@ -35,7 +35,7 @@ def _from_database(kind: str, *, comma_list: bool = False) -> Completer:
     def complete(
         ctx: click.Context, _param: click.Parameter, incomplete: str
     ) -> list[CompletionItem]:
-        from db.completion import candidates
+        from pdca.db.completion import candidates
 
         path = _database(ctx)
         if path is None:

@@ -7,10 +7,10 @@ User text (titles, logins, initiative names) is data: escaped for the terminal w
 
 from __future__ import annotations
 
-from db.flow_models import CycleTime, Flow, InitiativeFlow, OwnerFlow, PhaseFlow
-from db.flow_rules import TREND_WORDS, number, percent
-from tui.output import printable, table
-from widgets.sparkline import sparkline
+from pdca.db.flow_models import CycleTime, Flow, InitiativeFlow, OwnerFlow, PhaseFlow
+from pdca.db.flow_rules import TREND_WORDS, number, percent
+from pdca.tui.output import printable, table
+from pdca.widgets.sparkline import sparkline
 
 
 def md_escape(text: str) -> str:

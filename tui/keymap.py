@@ -108,8 +108,7 @@ def class_bindings(cls: type) -> list[BindingType]:
 
 def binding_scopes(app_class: type) -> list[Scope]:
     """For each screen and widget pdca defines, its bindings with the app's (live everywhere)."""
-    import screens
-    import widgets
+    from pdca import screens, widgets
 
     app = [b for b in class_bindings(app_class) if isinstance(b, Binding)]
     scopes = [app]

@@ -12,15 +12,15 @@ import html
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from db.flow_models import Flow
-from db.flow_rules import TREND_WORDS as CYCLE_TRENDS
-from db.flow_rules import number, percent
-from db.kpi_rules import parse_time
-from db.models import Action, Kpi
-from db.report import ChartLimits, ChartMarker, ChartSignal, Report, ReportKpi
-from db.text_rules import UNSAFE, escape
-from tui.report_md import PHASE_TITLES, STATUS_WORDS, TREND_WORDS
-from widgets.sparkline import sparkline
+from pdca.db.flow_models import Flow
+from pdca.db.flow_rules import TREND_WORDS as CYCLE_TRENDS
+from pdca.db.flow_rules import number, percent
+from pdca.db.kpi_rules import parse_time
+from pdca.db.models import Action, Kpi
+from pdca.db.report import ChartLimits, ChartMarker, ChartSignal, Report, ReportKpi
+from pdca.db.text_rules import UNSAFE, escape
+from pdca.tui.report_md import PHASE_TITLES, STATUS_WORDS, TREND_WORDS
+from pdca.widgets.sparkline import sparkline
 
 WIDTH, HEIGHT = 640, 200
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 48, 92, 12, 22

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from db.flow_rules import percent
-from db.kpi_rules import parse_time
-from db.models import Action, Kpi
-from db.report import ChartLimits, ChartMarker, ChartSignal, Report, ReportKpi
-from tui import flow_text
-from tui.flow_text import md_escape
-from widgets.sparkline import sparkline
+from pdca.db.flow_rules import percent
+from pdca.db.kpi_rules import parse_time
+from pdca.db.models import Action, Kpi
+from pdca.db.report import ChartLimits, ChartMarker, ChartSignal, Report, ReportKpi
+from pdca.tui import flow_text
+from pdca.tui.flow_text import md_escape
+from pdca.widgets.sparkline import sparkline
 
 CHART_WEEKS = 52
 STATUS_WORDS = {

@@ -15,9 +15,9 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Label
 
-from db.dates import parse_date
-from db.errors import InvalidInput
-from widgets.text import plain
+from pdca.db.dates import parse_date
+from pdca.db.errors import InvalidInput
+from pdca.widgets.text import plain
 
 DATE_FORMS = "YYYY-MM-DD, today, +3d, +2w, fri"
 REPEAT_EXAMPLES = "day, 2 weeks fri, month 15, month last-fri, after 7 days"
@@ -133,7 +133,7 @@ def due_hint(text: str, today: date) -> str:
 def repeat_hint(text: str, due_text: str, today: date) -> str:
     """What a repeat rule as typed means, for the hint beside the field: its first date (the
     due date typed, or the rule's first from today) and the one after."""
-    from db import recurrence_rules as rr
+    from pdca.db import recurrence_rules as rr
 
     if not text.strip():
         return ""

@@ -9,7 +9,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from widgets.text import literal
+from pdca.widgets.text import literal
 
 
 class StatusBar(Widget):

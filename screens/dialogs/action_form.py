@@ -17,12 +17,12 @@ from textual.binding import Binding
 from textual.containers import HorizontalGroup
 from textual.widgets import Button, Footer, Input, Label, TextArea
 
-from db.dates import parse_date
-from db.errors import InvalidInput
-from db.models import ActionDraft, validated
-from db.recurrence_rules import parse as parse_rule
-from screens.dialogs.base import Dialog
-from widgets.forms import (
+from pdca.db.dates import parse_date
+from pdca.db.errors import InvalidInput
+from pdca.db.models import ActionDraft, validated
+from pdca.db.recurrence_rules import parse as parse_rule
+from pdca.screens.dialogs.base import Dialog
+from pdca.widgets.forms import (
     REPEAT_EXAMPLES,
     FormRow,
     completion,
@@ -31,7 +31,7 @@ from widgets.forms import (
     repeat_hint,
     suggest_from,
 )
-from widgets.text import plain
+from pdca.widgets.text import plain
 
 FIELDS = ("title", "owner", "due", "every", "initiative", "kpi", "notes")
 # ActionDraft needs a title to exist at all; this stand-in lets each other field be checked

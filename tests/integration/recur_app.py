@@ -18,7 +18,7 @@ from typing import Any
 
 from textual.worker import WorkerCancelled
 
-from tui.app import create_app
+from pdca.tui.app import create_app
 
 
 async def drive(spec: dict[str, Any]) -> dict[str, Any]:

@@ -33,8 +33,8 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from db.models import Action, ActionDraft
-from db.store import Store
+from pdca.db.models import Action, ActionDraft
+from pdca.db.store import Store
 from tests.conftest import NOW_DT, REPO
 from tests.integration.support import run_together, siblings
 
@@ -181,8 +181,8 @@ def _stage(
     another user cannot enter; so copy them, with pdca's own packages, into a public folder."""
     site = public_dir / "site"
     for package in packages:
-        shutil.copytree(
-            REPO / package, site / package, ignore=shutil.ignore_patterns("__pycache__")
+        shutil.copytree(  # where an install puts it: under the one package, pdca
+            REPO / package, site / "pdca" / package, ignore=shutil.ignore_patterns("__pycache__")
         )
     for distribution in _distributions(list(distributions)).values():
         for file in distribution.files or []:
@@ -211,7 +211,7 @@ def _python_for(user: pwd.struct_passwd, env: dict[str, str], cwd: Path) -> str:
     for candidate in candidates:
         try:
             probe = subprocess.run(
-                [candidate, "-c", "import tui.cli, db.store"],
+                [candidate, "-c", "import pdca.tui.cli, pdca.db.store"],
                 user=user.pw_uid,
                 group=user.pw_gid,
                 extra_groups=[],
@@ -276,7 +276,7 @@ def _nobody_runner(db_path: Path, work: Path) -> Run:
     def run(*args: str, groups: Sequence[int] = ()) -> subprocess.CompletedProcess[str]:
         """``pdca --db db_path *args`` as nobody, in no supplementary group but ``groups``."""
         return subprocess.run(
-            [nobody.python, "-m", "tui", "--db", str(db_path), *args],
+            [nobody.python, "-m", "pdca.tui", "--db", str(db_path), *args],
             user=nobody.user.pw_uid,
             group=nobody.user.pw_gid,
             extra_groups=list(groups),
@@ -305,7 +305,7 @@ def _self_runner(db_path: Path, work: Path) -> Run:
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "tui", "--db", str(db_path), *args],
+            [sys.executable, "-m", "pdca.tui", "--db", str(db_path), *args],
             env=env,
             cwd=home,
             capture_output=True,
@@ -514,8 +514,8 @@ import asyncio, json, sys, time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from screens.board import BoardScreen
-from tui.app import create_app
+from pdca.screens.board import BoardScreen
+from pdca.tui.app import create_app
 
 WAIT = float(sys.argv[2])
 

@@ -16,10 +16,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-from db import recurrence
-from db import recurrence_rules as rr
-from db.models import ActionDraft
-from db.store import Store
+from pdca.db import recurrence
+from pdca.db import recurrence_rules as rr
+from pdca.db.models import ActionDraft
+from pdca.db.store import Store
 from tests.conftest import NOW_DT, REPO
 from tests.integration.support import start_pdca, worker_env
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from screens.flow import FlowScreen
+from pdca.screens.flow import FlowScreen
 from tests.snapshots.test_accountability_snapshots import press
 from tests.snapshots.test_board_snapshots import LARGE, SMALL, build, seeded
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from screens.kpi_detail import KpiDetailScreen
-from screens.kpis import KpisScreen
+from pdca.screens.kpi_detail import KpiDetailScreen
+from pdca.screens.kpis import KpisScreen
 from tests.snapshots.test_board_snapshots import LARGE, SMALL, build, seeded  # noqa: F401
 from tests.snapshots.test_kpis_snapshots import open_kpis
 

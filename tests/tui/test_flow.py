@@ -6,16 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from db import flow
-from db.models import CheckinDraft
-from db.store import Store
-from screens.board import BoardScreen
-from screens.flow import FlowScreen
+from pdca.db import flow
+from pdca.db.models import CheckinDraft
+from pdca.db.store import Store
+from pdca.screens.board import BoardScreen
+from pdca.screens.flow import FlowScreen
+from pdca.widgets.row_list import RowList
 from tests.conftest import open_as
 from tests.flow_support import build_history
 from tests.tui.accountability_support import settle
 from tests.tui.conftest import SIZE
-from widgets.row_list import RowList
 
 
 @pytest.fixture

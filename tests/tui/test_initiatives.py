@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from db.models import ActionDraft, InitiativeDraft
-from db.store import Store
-from screens.board import BoardScreen
-from screens.initiatives import InitiativesScreen
+from pdca.db.models import ActionDraft, InitiativeDraft
+from pdca.db.store import Store
+from pdca.screens.board import BoardScreen
+from pdca.screens.initiatives import InitiativesScreen
+from pdca.widgets.row_list import RowList
 from tests.conftest import open_as
 from tests.tui.accountability_support import settle
 from tests.tui.conftest import SIZE
 from tests.unit.test_initiatives import two  # noqa: F401 (the two-initiative fixture)
-from widgets.row_list import RowList
 
 
 def lines(screen: InitiativesScreen) -> list[str]:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Footer
 
+from pdca.tui.settings import settings_path
 from tests.conftest import NOW_DT
 from tests.tui.conftest import SIZE, settle_app
-from tui.settings import settings_path
 
 KEYS = """theme = "nord"
 
@@ -107,7 +107,7 @@ async def test_arrows_move_between_columns_on_a_fresh_board_and_after_help(
 async def test_keys_help_lists_this_views_keys_then_everywhere_and_not_textuals(
     make_app, board_db: Path
 ) -> None:
-    from screens.keys_help import PdcaBindingsTable
+    from pdca.screens.keys_help import PdcaBindingsTable
 
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -138,8 +138,8 @@ async def test_a_broken_settings_file_is_named_and_never_rewritten(
 
 
 async def test_the_kpi_detail_footer_keeps_keys_help_at_80x24(make_app, board_db: Path) -> None:
-    from db.models import KpiDraft
-    from db.store import Store
+    from pdca.db.models import KpiDraft
+    from pdca.db.store import Store
 
     store = Store.open(board_db, actor="alice", clock=lambda: NOW_DT)
     store.add_kpi(KpiDraft(name="Lead time", unit="h", baseline=9, target=5))
@@ -158,9 +158,9 @@ async def test_the_kpi_detail_footer_keeps_keys_help_at_80x24(make_app, board_db
 async def test_every_view_header_flags_the_alerts_waiting_for_me(
     make_app, board_db: Path, view: str
 ) -> None:
-    from db.models import KpiDraft, ReadingDraft
-    from db.store import Store
-    from widgets.status_bar import StatusBar
+    from pdca.db.models import KpiDraft, ReadingDraft
+    from pdca.db.store import Store
+    from pdca.widgets.status_bar import StatusBar
 
     store = Store.open(board_db, actor="alice", clock=lambda: NOW_DT)
     store.add_kpi(

@@ -9,13 +9,13 @@ from pathlib import Path
 from textual.widgets import Input, Label
 from textual.worker import WorkerCancelled
 
-from db import recurrence
-from db.models import ActionDraft
-from screens.dialogs import ActionFormModal
+from pdca.db import recurrence
+from pdca.db.models import ActionDraft
+from pdca.screens.dialogs import ActionFormModal
+from pdca.widgets.marks import REPEAT_MARK
 from tests.conftest import NOW_DT, open_as
 from tests.tui.conftest import SIZE, settle_app
 from tests.tui.test_board import board
-from widgets.marks import REPEAT_MARK
 
 
 def set_field(app, field: str, value: str) -> None:  # type: ignore[no-untyped-def]
@@ -93,7 +93,7 @@ async def test_the_minute_round_makes_an_instance_that_came_due(
 
 
 async def test_the_detail_says_how_it_repeats(make_app, store, db_path: Path) -> None:
-    from screens.dialogs import ActionDetailScreen
+    from pdca.screens.dialogs import ActionDetailScreen
 
     recurrence.add_repeating_action(store, ActionDraft(title="Audit", owner="bob"), "month 15")
     app = make_app(db_path)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pdca.widgets.phase_column import CARD_LINES, PhaseColumn
 from tests.tui.conftest import SIZE
-from widgets.phase_column import CARD_LINES, PhaseColumn
 
 
 async def test_the_focused_card_has_one_background_across_its_pieces(

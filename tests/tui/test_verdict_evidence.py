@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Label
 
-from db.models import ActionDraft, CheckinDraft, KpiDraft, ReadingDraft
-from db.store import Store
-from screens.dialogs import ChoiceModal
+from pdca.db.models import ActionDraft, CheckinDraft, KpiDraft, ReadingDraft
+from pdca.db.store import Store
+from pdca.screens.dialogs import ChoiceModal
 from tests.conftest import NOW_DT, open_as
 from tests.tui.conftest import SIZE, settle_app
 from tests.tui.test_board import focused

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from db.store import Store
+from pdca.db.store import Store
 from tests.flow_support import build_history
 from tests.unit.test_bad_input import assert_one_line_error
 

@@ -8,8 +8,8 @@ import sqlite3
 
 import pytest
 
-from db.models import ActionDraft, InitiativeDraft, KpiDraft
-from db.store import Store
+from pdca.db.models import ActionDraft, InitiativeDraft, KpiDraft
+from pdca.db.store import Store
 from tests.conftest import run_pdca
 
 

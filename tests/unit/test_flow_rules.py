@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from db import flow_rules as fr
+from pdca.db import flow_rules as fr
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 23)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from db import flow
-from db.flow import Scope
-from db.store import Store
+from pdca.db import flow
+from pdca.db.flow import Scope
+from pdca.db.store import Store
 from tests.flow_support import build_history
 from tests.unit.test_query_plans import LARGE_TABLES, _full_scans
 
@@ -83,7 +83,7 @@ def test_the_event_query_reads_only_the_flow_index(store: Store) -> None:
 def test_stays_that_began_before_the_window_start_where_the_log_says(store: Store) -> None:
     from datetime import date
 
-    from db.models import ActionDraft, CheckinDraft
+    from pdca.db.models import ActionDraft, CheckinDraft
     from tests.flow_support import at
 
     at(store, 200)

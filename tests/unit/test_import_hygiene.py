@@ -21,6 +21,13 @@ HEAVY = ("textual", "plotext")
 UI_PACKAGES = ("tui", "screens", "widgets")
 
 
+def _package(module: str) -> str:
+    """The package a module belongs to: ``pdca.screens.board`` -> ``screens``, and a library's
+    own name for the rest (``textual.app`` -> ``textual``)."""
+    parts = module.split(".")
+    return parts[1] if parts[0] == "pdca" and len(parts) > 1 else parts[0]
+
+
 def _python(
     code: str, env: dict[str, str] | None = None, *flags: str
 ) -> subprocess.CompletedProcess:
@@ -35,26 +42,26 @@ def _python(
 
 
 def _loaded_heavy(modules: list[str]) -> list[str]:
-    return [m for m in modules if m.split(".")[0] in HEAVY]
+    return [m for m in modules if _package(m) in HEAVY]
 
 
 def test_importing_the_store_and_the_cli_loads_no_ui_library() -> None:
     done = _python(
         "import json, sys\n"
-        "import db.store, db.schema, db.connection, tui.cli\n"
+        "import pdca.db.store, pdca.db.schema, pdca.db.connection, pdca.tui.cli\n"
         "print(json.dumps(sorted(sys.modules)))\n"
     )
     assert done.returncode == 0, done.stderr
     modules = json.loads(done.stdout)
-    assert "tui.cli" in modules and "db.store" in modules  # the check saw the imports
+    assert "pdca.tui.cli" in modules and "pdca.db.store" in modules  # the check saw the imports
     assert _loaded_heavy(modules) == []
-    assert [m for m in modules if m.split(".")[0] in ("screens", "widgets")] == []
-    assert "tui.app" not in modules
+    assert [m for m in modules if _package(m) in ("screens", "widgets")] == []
+    assert "pdca.tui.app" not in modules
 
 
 RUNNER = """
 import json, sys
-from tui.cli import cli
+from pdca.tui.cli import cli
 runs = json.loads(sys.argv[1])
 for args in runs:
     try:
@@ -110,14 +117,14 @@ def test_running_commands_in_process_loads_no_ui_library(cli_env: dict[str, str]
     marker = [line for line in done.stdout.splitlines() if line.startswith("MODULES=")]
     assert len(marker) == 1
     modules = json.loads(marker[0].removeprefix("MODULES="))
-    assert "db.store" in modules
+    assert "pdca.db.store" in modules
     assert _loaded_heavy(modules) == []
-    assert "tui.app" not in modules
+    assert "pdca.tui.app" not in modules
 
 
 def test_python_m_tui_list_imports_no_ui_library(cli_env: dict[str, str]) -> None:
     init = subprocess.run(
-        [sys.executable, "-m", "tui", "init"],
+        [sys.executable, "-m", "pdca.tui", "init"],
         capture_output=True,
         text=True,
         cwd=REPO,
@@ -126,7 +133,7 @@ def test_python_m_tui_list_imports_no_ui_library(cli_env: dict[str, str]) -> Non
     )
     assert init.returncode == 0, init.stderr
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "tui", "list"],
+        [sys.executable, "-X", "importtime", "-m", "pdca.tui", "list"],
         capture_output=True,
         text=True,
         cwd=REPO,
@@ -139,7 +146,7 @@ def test_python_m_tui_list_imports_no_ui_library(cli_env: dict[str, str]) -> Non
         for line in done.stderr.splitlines()
         if line.startswith("import time:")
     ]
-    assert "tui.cli" in imported and "db.store" in imported  # importtime really reported
+    assert "pdca.tui.cli" in imported and "pdca.db.store" in imported  # importtime really reported
     assert _loaded_heavy(imported) == []
 
 
@@ -158,6 +165,8 @@ def _imported_modules(path: Path) -> list[tuple[int, str]]:
                 package = path.parent.relative_to(REPO).parts
                 base = package[: len(package) - node.level + 1]
                 found.append((node.lineno, ".".join([*base, node.module or ""]).strip(".")))
+            elif node.module == "pdca":  # from pdca import screens: the package named
+                found += [(node.lineno, f"pdca.{alias.name}") for alias in node.names]
             elif node.module:
                 found.append((node.lineno, node.module))
     return found
@@ -170,8 +179,8 @@ def test_the_ast_walk_sees_imports_inside_functions(tmp_path: Path) -> None:
     package = tmp_path / "db"
     package.mkdir()
     sample = package / "sample.py"
-    sample.write_text("def f():\n    from tui import cli\n    import screens.board\n")
-    assert [m for _, m in _imported_modules(sample)] == ["tui", "screens.board"]
+    sample.write_text("def f():\n    from pdca.tui import cli\n    import pdca.screens.board\n")
+    assert [m for _, m in _imported_modules(sample)] == ["pdca.tui", "pdca.screens.board"]
 
 
 def test_db_has_python_files() -> None:
@@ -184,7 +193,7 @@ def test_db_never_imports_the_ui(path: Path) -> None:
     forbidden = [
         f"{path.relative_to(REPO)}:{line}: {module}"
         for line, module in _imported_modules(path)
-        if module.split(".")[0] in (*UI_PACKAGES, *HEAVY)
+        if _package(module) in (*UI_PACKAGES, *HEAVY)
     ]
     assert forbidden == []
 
@@ -199,8 +208,8 @@ def test_the_cli_module_imports_no_ui_library_at_module_level() -> None:
         elif isinstance(node, ast.ImportFrom) and node.module:
             top_level.append(node.module)
     assert "click" in top_level
-    assert [m for m in top_level if m.split(".")[0] in (*HEAVY, "screens", "widgets")] == []
-    assert "tui.app" not in top_level
+    assert [m for m in top_level if _package(m) in (*HEAVY, "screens", "widgets")] == []
+    assert "pdca.tui.app" not in top_level
 
 
 def test_action_commands_do_not_import_the_kpi_or_stand_up_commands(
@@ -225,6 +234,11 @@ def test_action_commands_do_not_import_the_kpi_or_stand_up_commands(
     assert done.returncode == 0, done.stderr
     marker = [line for line in done.stdout.splitlines() if line.startswith("MODULES=")]
     modules = json.loads(marker[0].removeprefix("MODULES="))
-    assert "tui.cli" in modules
-    loaded = {"tui.cli_kpis", "tui.cli_accountability", "db.accountability", "db.kpis"}
+    assert "pdca.tui.cli" in modules
+    loaded = {
+        "pdca.tui.cli_kpis",
+        "pdca.tui.cli_accountability",
+        "pdca.db.accountability",
+        "pdca.db.kpis",
+    }
     assert loaded & set(modules) == set()

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from db import initiative_rules as ir
-from db import smart_rules as sr
+from pdca.db import initiative_rules as ir
+from pdca.db import smart_rules as sr
 
 TODAY = date(2026, 11, 23)
 

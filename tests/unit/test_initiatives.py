@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from db import initiatives
-from db.models import (
+from pdca.db import initiatives
+from pdca.db.models import (
     ActionDraft,
     CheckinDraft,
     InitiativeDraft,
     KpiDraft,
     ReadingDraft,
 )
-from db.store import Store
+from pdca.db.store import Store
 from tests.conftest import NOW_DT, open_as
 
 

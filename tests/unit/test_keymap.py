@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.app import PdcaApp
-from tui.keymap import binding_scopes, check_keymap, known_binding_ids, known_key
-from tui.settings import with_top_level
+from pdca.tui.app import PdcaApp
+from pdca.tui.keymap import binding_scopes, check_keymap, known_binding_ids, known_key
+from pdca.tui.settings import with_top_level
 
 IDS = known_binding_ids(PdcaApp)
 SCOPES = binding_scopes(PdcaApp)

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from db import recurrence_rules as rr
-from db.errors import InvalidInput
+from pdca.db import recurrence_rules as rr
+from pdca.db.errors import InvalidInput
 
 FORMS = [
     "day",

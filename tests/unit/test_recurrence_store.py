@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from db import recurrence
-from db.errors import Conflict, GateUnmet, InvalidInput, NotFound
-from db.models import ActionChanges, ActionDraft
-from db.store import Store
+from pdca.db import recurrence
+from pdca.db.errors import Conflict, GateUnmet, InvalidInput, NotFound
+from pdca.db.models import ActionChanges, ActionDraft
+from pdca.db.store import Store
 from tests.conftest import NOW_DT, events, last_event_id, open_as
 from tests.unit.test_query_plans import _full_scans, _unbind
 

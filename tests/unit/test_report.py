@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from db.store import Store
+from pdca.db.store import Store
 from tests.flow_support import build_history
 from tests.unit.test_bad_input import assert_one_line_error
 
@@ -58,8 +58,8 @@ def test_html_report_is_one_safe_page_with_svg_charts(cli, history: Store, snaps
 
 
 def test_a_hostile_kpi_name_stays_text_inside_the_chart(cli, history: Store) -> None:
-    from db.kpis import edit_kpi
-    from db.models import KpiChanges
+    from pdca.db.kpis import edit_kpi
+    from pdca.db.models import KpiChanges
 
     edit_kpi(history, "Pages", KpiChanges(name="</svg><script>x()</script>"))
     page = report(cli, "Ops", "--format", "html")
@@ -107,10 +107,10 @@ def test_bad_input_is_one_line_and_writes_nothing(
 
 def test_the_chart_draws_xmr_limits_and_signals_when_given(history: Store) -> None:
     """The seam for the signals work: limits and signal points drawn when handed in."""
-    from db.report import ChartLimits, ChartMarker, ChartSignal
+    from pdca.db.report import ChartLimits, ChartMarker, ChartSignal
+    from pdca.tui.report_html import svg_chart
+    from pdca.tui.report_md import text_chart
     from tests.conftest import NOW_DT
-    from tui.report_html import svg_chart
-    from tui.report_md import text_chart
 
     kpi = history.get_kpi("Pages")
     readings = [("2026-11-20T09:00:00Z", 7.0), ("2026-11-21T09:00:00Z", 13.0)]

@@ -9,10 +9,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from db import alerts, kpis, notify
-from db.errors import InvalidInput
-from db.models import KpiChanges, KpiDraft, ReadingDraft
-from db.store import Store
+from pdca.db import alerts, kpis, notify
+from pdca.db.errors import InvalidInput
+from pdca.db.models import KpiChanges, KpiDraft, ReadingDraft
+from pdca.db.store import Store
 from tests.conftest import NOW_DT, events, last_event_id, open_as
 
 KPI = "Lead time"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from db import xmr
+from pdca.db import xmr
 
 START = datetime(2026, 1, 1, 9, tzinfo=UTC)
 
