@@ -57,6 +57,8 @@ class Spec:
 SIZES: dict[str, Spec] = {
     "small": Spec(8, 3, 40, 10, 90, 150, None, 90),
     "large": Spec(50, 20, 10_000, 200, 365, 50_000, 100_000, 365),
+    # Years of a company's work: the scale the board must stay flat at (bench/scale.py).
+    "huge": Spec(50, 60, 100_000, 200, 730, 500_000, 1_000_000, 730),
 }
 
 # --------------------------------------------------------------------------- the team's words
@@ -780,7 +782,7 @@ def seed_database(
     """
     spec = SIZES.get(size)
     if spec is None:
-        raise InvalidInput("size", size, "is not one of 'small', 'large'")
+        raise InvalidInput("size", size, "is not one of " + ", ".join(map(repr, SIZES)))
     return seed_with_spec(store, spec, seed=seed, progress=progress, replace=replace)
 
 

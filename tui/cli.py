@@ -362,7 +362,9 @@ def init(session: Session) -> None:
 
 
 @cli.command()
-@click.option("--size", type=click.Choice(["small", "large"]), default="small", show_default=True)
+@click.option(
+    "--size", type=click.Choice(["small", "large", "huge"]), default="small", show_default=True
+)
 @click.option(
     "--seed",
     "seed_value",
