@@ -18,6 +18,9 @@ Phase = Literal["plan", "do", "check", "act"]
 PHASES: tuple[Phase, ...] = ("plan", "do", "check", "act")
 CheckinStatus = Literal["on-track", "at-risk", "blocked"]
 CHECKIN_STATUSES: tuple[CheckinStatus, ...] = ("on-track", "at-risk", "blocked")
+# How much an action matters: it orders cards within a phase ahead of the due date.
+Priority = Literal["high", "normal", "low"]
+PRIORITIES: tuple[Priority, ...] = ("high", "normal", "low")
 Verdict = Literal["worked", "partly", "did-not"]
 VERDICTS: tuple[Verdict, ...] = ("worked", "partly", "did-not")
 Decision = Literal["standardize", "adjust", "abandon"]
@@ -137,6 +140,7 @@ class ActionDraft(Draft):
     owner: Login | None = None
     phase: Phase = "plan"
     due: date | None = None
+    priority: Priority = "normal"
     notes: Notes = ""
     initiative: Name | None = None
     kpi: Name | None = None
@@ -148,6 +152,7 @@ class ActionChanges(Draft):
     title: Title | None = None
     owner: Login | None = None
     due: date | None = None
+    priority: Priority | None = None
     notes: Notes | None = None
     initiative: Name | None = None
     kpi: Name | None = None
@@ -401,6 +406,7 @@ class Action(Record):
     overdue: bool = False
     days_since_checkin: int = 0
     stale: bool = False
+    priority: Priority = "normal"  # last: JSON fields are only ever added
 
 
 class Event(Record):

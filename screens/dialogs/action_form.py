@@ -1,4 +1,4 @@
-"""The form for a new action or an edit: title, owner, due, initiative, KPI and notes.
+"""The form for a new action or an edit: title, owner, due, priority, initiative, KPI, notes.
 
 It returns what was typed, checked by the same rules the store applies (``ActionDraft``,
 ``parse_date``); the caller writes it. Every bad field is reported at once, each under its
@@ -19,12 +19,12 @@ from textual.widgets import Button, Footer, Input, Label, TextArea
 
 from db.dates import parse_date
 from db.errors import InvalidInput
-from db.models import ActionDraft, validated
+from db.models import PRIORITIES, ActionDraft, validated
 from screens.dialogs.base import Dialog
 from widgets.forms import FormRow, completion, due_hint, known_name, suggest_from
 from widgets.text import plain
 
-FIELDS = ("title", "owner", "due", "initiative", "kpi", "notes")
+FIELDS = ("title", "owner", "due", "priority", "initiative", "kpi", "notes")
 # ActionDraft needs a title to exist at all; this stand-in lets each other field be checked
 # on its own, so one bad field does not hide the next.
 _STAND_IN_TITLE = "-"
@@ -40,6 +40,7 @@ class ActionFormResult:
     initiative: str | None
     kpi: str | None
     notes: str
+    priority: str = "normal"
 
 
 def check_action_form(
@@ -54,6 +55,7 @@ def check_action_form(
     initiatives: Sequence[str],
     kpis: Sequence[str],
     require_owner_and_due: bool = False,
+    priority: str = "normal",
 ) -> tuple[ActionFormResult | None, dict[str, str]]:
     """The result, or the one-line error of every bad field (keyed by field, in form order)."""
     errors: dict[str, str] = {}
@@ -83,6 +85,9 @@ def check_action_form(
         except InvalidInput as error:
             errors["due"] = str(error)
 
+    chosen_priority = priority.strip().lower() or "normal"
+    check("priority", priority=chosen_priority)
+
     names: dict[str, str | None] = {}
     for field, text, known, kind in (
         ("initiative", initiative, initiatives, "initiative"),
@@ -104,6 +109,7 @@ def check_action_form(
         initiative=names["initiative"],
         kpi=names["kpi"],
         notes=notes,
+        priority=chosen_priority,
     )
     return result, {}
 
@@ -136,6 +142,7 @@ class ActionFormModal(Dialog[ActionFormResult | None]):
         & Input.-textual-compact { width: 1fr; background: $boost; }
         & Input.-textual-compact:focus { background: $primary 25%; }
         & #due { width: 22; }
+        & #priority { width: 22; }
         & #notes { height: 6; width: 1fr; background: $boost; }
         & #notes:focus { background: $primary 25%; }
     }
@@ -183,6 +190,8 @@ class ActionFormModal(Dialog[ActionFormResult | None]):
                 hint=Label(plain(due_hint(due_text, self.today)), id="due-hint"),
                 id="row-due",
             )
+            priority = _input("priority", start.priority, "high, normal or low", list(PRIORITIES))
+            yield FormRow("Priority", priority, id="row-priority")
             initiative = _input(
                 "initiative", start.initiative, "a known initiative, or blank", self.initiatives
             )
@@ -244,6 +253,7 @@ class ActionFormModal(Dialog[ActionFormResult | None]):
             due=text("due"),
             initiative=text("initiative"),
             kpi=text("kpi"),
+            priority=text("priority"),
             notes=self.query_one("#notes", TextArea).text,
             today=self.today,
             initiatives=self.initiatives,
