@@ -33,6 +33,7 @@ from db.errors import (
     database_failure,
 )
 from db.models import (
+    PHASES,
     Action,
     ActionChanges,
     ActionDetail,
@@ -126,6 +127,17 @@ class Changes:
     phases: set[str] = field(default_factory=set)
     other: bool = False
     everything: bool = False
+
+
+def board_order(action: Action) -> tuple[int, int, str, int]:
+    """The board's order (phase, priority, due date with none last, id), in Python: the
+    same as ``_PHASE_ORDER, _BOARD_ORDER`` in SQL, for a page already read."""
+    return (
+        PHASES.index(action.phase),
+        PRIORITY_RANKS[action.priority],
+        action.due or "9999-12-31",
+        action.id,
+    )
 
 
 class _Transaction:
@@ -400,6 +412,16 @@ class Store:
         """``list_actions`` one action at a time, for outputs that stream (``list --json``):
         memory stays flat however many match."""
         where = where or ActionFilter()
+        if where.phase is None and not where.include_done:
+            # Column by column, each in the board's index order: no sort of every open action.
+            left = where.limit
+            for phase in PHASES:
+                if left is not None and left <= 0:
+                    return
+                for action in self.iter_actions(replace(where, phase=phase, limit=left)):
+                    yield action
+                    left = None if left is None else left - 1
+            return
         now = self._now()
         clauses, params = self._filter_clauses(where, now)
         sql = _ACTION_SELECT
@@ -450,11 +472,10 @@ class Store:
         now = self._now()
         today, cadence = now.astimezone().date(), self.stale_after_days()
         rows = self.conn.execute(
-            _ACTION_SELECT + " WHERE a.id IN (SELECT value FROM json_each(?))"
-            f" ORDER BY {_PHASE_ORDER}, {_BOARD_ORDER}",
-            (json.dumps(ids),),
+            _ACTION_SELECT + " WHERE a.id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
         )
-        return [convert.action(row, now, today, cadence) for row in rows]
+        found = [convert.action(row, now, today, cadence) for row in rows]
+        return sorted(found, key=board_order)
 
     def position_of(self, where: ActionFilter, action: Action) -> int:
         """How many cards come before ``action`` in its column under ``where``."""
@@ -499,7 +520,7 @@ class Store:
         missing = sorted(changes.actions)
         if missing:  # a check-in changes its action's card, in the phase it is in now
             found = self.conn.execute(
-                "SELECT DISTINCT phase FROM actions WHERE id IN (SELECT value FROM json_each(?))",
+                "SELECT phase FROM actions WHERE id IN (SELECT value FROM json_each(?))",
                 (json.dumps(missing),),
             )
             changes.phases.update(phase for (phase,) in found)
@@ -539,7 +560,9 @@ class Store:
             clauses.append("a.priority = ?")
             params.append(where.priority)
         if where.overdue:
-            clauses.append("a.done_at IS NULL AND a.due IS NOT NULL AND a.due < ?")
+            # ``+``: not the due-date range but the board's index, so the rows come in board
+            # order as they stream, with no sort of every overdue action first.
+            clauses.append("a.done_at IS NULL AND +a.due IS NOT NULL AND +a.due < ?")
             params.append(now.astimezone().date().isoformat())
         if where.stale:
             # Same rule as rules.is_stale: more than the team's cadence in whole days since.
