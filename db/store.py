@@ -478,17 +478,26 @@ class Store:
         return sorted(found, key=board_order)
 
     def position_of(self, where: ActionFilter, action: Action) -> int:
-        """How many cards come before ``action`` in its column under ``where``."""
+        """How many cards come before ``action`` in its column under ``where``.
+
+        Three counts, each a range of ``idx_actions_board`` (priority before, then due date
+        before, then id before): one row-value comparison would walk the whole column."""
         clauses, params = self._filter_clauses(replace(where, phase=action.phase), self._now())
-        sql = "SELECT count(*) FROM actions a"
-        if where.stale:
-            sql += _LAST_CHECKIN_JOIN
-        keys = f"({_BOARD_ORDER}) < (?, ?, ?)"
-        sql += " WHERE " + " AND ".join([*clauses, keys])
-        rank = PRIORITY_RANKS[action.priority]
-        return self.conn.execute(
-            sql, [*params, rank, action.due or "9999-12-31", action.id]
-        ).fetchone()[0]
+        rank, due_key = _BOARD_KEYS[0], _BOARD_KEYS[1]
+        mine = (PRIORITY_RANKS[action.priority], action.due or "9999-12-31", action.id)
+        parts = [
+            (f"{rank} < ?", [mine[0]]),
+            (f"{rank} = ? AND {due_key} < ?", [mine[0], mine[1]]),
+            (f"{rank} = ? AND {due_key} = ? AND a.id < ?", list(mine)),
+        ]
+        total = 0
+        for part, values in parts:
+            sql = "SELECT count(*) FROM actions a"
+            if where.stale:
+                sql += _LAST_CHECKIN_JOIN
+            sql += " WHERE " + " AND ".join([*clauses, part])
+            total += self.conn.execute(sql, [*params, *values]).fetchone()[0]
+        return total
 
     def changes_since(self, since_event: int, most: int = 2000) -> Changes:
         """What changed since event ``since_event``, read off the event log (the change

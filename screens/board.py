@@ -43,8 +43,6 @@ from screens.pick_filter import pick_filter_value
 from widgets.phase_column import (
     CARD_HEIGHT,
     SPARK_CELLS,
-    WINDOW_BEFORE,
-    WINDOW_CARDS,
     PageSource,
     PhaseColumn,
 )
@@ -508,9 +506,11 @@ class BoardScreen(Screen[None]):
             where = self.filter.as_store_filter()
             position = self.store.position_of(where, action)
             column.total += 1
-            first = max(0, min(position - WINDOW_BEFORE, column.total - WINDOW_CARDS))
+            # A screenful around the card (not a whole window): a move repaints at once.
+            shown = column.visible_range()[1]
+            first = max(0, min(position - shown // 2, column.total - 2 * shown))
             cards = self.store.action_page(
-                replace(where, phase=action.phase), first, WINDOW_CARDS, column.total
+                replace(where, phase=action.phase), first, 2 * shown, column.total
             )
             if not any(a.id == action.id for a in cards):  # outside the filter: shown anyway
                 bisect.insort(cards, action, key=_order)
