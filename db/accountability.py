@@ -300,23 +300,41 @@ def owners(store: Store) -> list[OwnerRow]:
         " AS last_checkin_at FROM people p"
     ):
         rows[person["login"]] = dict(person)
-    # Open actions by owner and phase, with late, soon-due and stale counts: one pass over
-    # the open actions (half the large file's 10 000), each stale test one index probe.
+    # Open actions by owner and phase, with late and soon-due counts, off one index without
+    # reading a row (issue 14: flat as the file grows). Stale is what is left once the open
+    # actions with a sign of life since the cutoff are taken away: a check-in since, or made
+    # since (``rules.is_stale`` on the last check-in, else the creation), and both of those
+    # are found from the recent end of an index: as many as the team's last days hold.
+    fresh = {
+        (owner, phase): n
+        for owner, phase, n in store.conn.execute(
+            "SELECT a.owner, a.phase, count(*) FROM"
+            " (SELECT c.action_id AS id FROM checkins c WHERE c.at > ?"
+            "  UNION SELECT n.id FROM actions n INDEXED BY idx_actions_open_created_at"
+            "  WHERE n.done_at IS NULL AND n.created_at > ?) AS f"
+            " CROSS JOIN actions a ON a.id = f.id"  # CROSS: from the recent ones, not all
+            " WHERE a.done_at IS NULL GROUP BY a.owner, a.phase",
+            (cutoff, cutoff),
+        )
+    }
     for row in store.conn.execute(
         "SELECT a.owner, a.phase, count(*) AS n,"
         " sum(a.due IS NOT NULL AND a.due < ?) AS overdue,"
-        " sum(a.due IS NOT NULL AND a.due >= ? AND a.due <= ?) AS due_soon,"
-        " sum(coalesce((SELECT max(c.at) FROM checkins c WHERE c.action_id = a.id),"
-        "              a.created_at) <= ?) AS stale"
-        " FROM actions a WHERE a.done_at IS NULL"
+        " sum(a.due IS NOT NULL AND a.due >= ? AND a.due <= ?) AS due_soon"
+        " FROM actions a INDEXED BY idx_actions_open_owner WHERE a.done_at IS NULL"
         " GROUP BY a.owner, a.phase",
-        (today.isoformat(), today.isoformat(), soon, cutoff),
+        (today.isoformat(), today.isoformat(), soon),
     ):
         entry = _owner_entry(rows, row["owner"])
         entry[row["phase"]] = row["n"]
         entry["open"] = entry.get("open", 0) + row["n"]
-        for key in ("overdue", "due_soon", "stale"):
-            entry[key] = entry.get(key, 0) + (row[key] or 0)
+        stale = row["n"] - fresh.get((row["owner"], row["phase"]), 0)
+        for key, n in (
+            ("overdue", row["overdue"]),
+            ("due_soon", row["due_soon"]),
+            ("stale", stale),
+        ):
+            entry[key] = entry.get(key, 0) + (n or 0)
     from db import alerts  # imported here: db.alerts builds on the store, as this module does
 
     for login, n in alerts.waiting_by_person(store).items():  # whom each waits for now
