@@ -454,7 +454,7 @@ def standup_digest(store: Store, since: str | None = None) -> Digest:
     raised_by = {int(a["reading_id"]) for a in alert_events if a.get("reading_id")}
     readings = _reading_values(store, raised_by)
     cadence = team_settings(store).stale_after_days
-    open_actions = _open_actions(store, now, cadence)
+    open_actions, more = _open_actions(store, now, cadence)
     waiting = [
         arules.WaitingAlert(a.id, a.kpi, a.assignee, a.ack_due, a.overdue)
         for a in alerts.list_alerts(store)
@@ -468,7 +468,7 @@ def standup_digest(store: Store, since: str | None = None) -> Digest:
     owners_open = store.conn.execute(
         "SELECT DISTINCT owner FROM actions WHERE done_at IS NULL AND owner IS NOT NULL"
     )
-    return arules.digest(
+    digest = arules.digest(
         events,
         since=since,
         until=until,
@@ -479,24 +479,42 @@ def standup_digest(store: Store, since: str | None = None) -> Digest:
         standing=where,
         owners=[row[0] for row in owners_open],
     )
+    return digest.model_copy(update={"standing_more": more}) if more else digest
 
 
-def _open_actions(store: Store, now: datetime, cadence_days: int) -> list[arules.OpenAction]:
+# A stand-up names at most this many of one person's open actions that need a word (the
+# latest first), and says how many more: at 100 000 actions a person can have hundreds, and
+# a stand-up that lists them all is read by nobody (and costs what the file holds).
+STANDING_MOST = 10
+
+
+def _open_actions(
+    store: Store, now: datetime, cadence_days: int
+) -> tuple[list[arules.OpenAction], dict[str, int]]:
     """The open actions that may need a word (``accountability_rules.standing`` decides): no
-    owner, past due, at risk or blocked, or quiet past the cadence. One pass; each last
-    check-in one probe of the (action_id, at) index."""
+    owner, past due, at risk or blocked, or quiet past the cadence; ``STANDING_MOST`` a
+    person (by due date), and how many more each person has. One pass; each last check-in
+    one probe of the (action_id, at) index."""
     rows = store.conn.execute(
-        "SELECT * FROM (SELECT a.id, a.title, a.owner, a.due,"
+        "SELECT id, title, owner, due, last_sign, last_status, nth, mentioned FROM ("
+        " SELECT *, row_number() OVER whose AS nth, count(*) OVER (PARTITION BY owner)"
+        "  AS mentioned FROM (SELECT a.id, a.title, a.owner, a.due,"
         "  coalesce(lc.at, a.created_at) AS last_sign, lc.status AS last_status FROM actions a"
         "  LEFT JOIN checkins lc ON lc.id = (SELECT c.id FROM checkins c"
         "   WHERE c.action_id = a.id ORDER BY c.at DESC, c.id DESC LIMIT 1)"
         "  WHERE a.done_at IS NULL)"
         " WHERE owner IS NULL OR due < ? OR last_status IN ('at-risk', 'blocked')"
         "  OR last_sign <= ?"
-        " ORDER BY due IS NULL, due, id",
-        (now.astimezone().date().isoformat(), iso(arules.stale_cutoff(now, cadence_days))),
-    )
-    return [arules.OpenAction(*row) for row in rows]
+        " WINDOW whose AS (PARTITION BY owner ORDER BY due IS NULL, due, id))"
+        " WHERE nth <= ? ORDER BY due IS NULL, due, id",
+        (
+            now.astimezone().date().isoformat(),
+            iso(arules.stale_cutoff(now, cadence_days)),
+            STANDING_MOST,
+        ),
+    ).fetchall()
+    more = {row[2] or UNOWNED: row[7] - STANDING_MOST for row in rows if row[7] > STANDING_MOST}
+    return [arules.OpenAction(*row[:6]) for row in rows], more
 
 
 def _kpi_briefs(store: Store, ids: set[int]) -> dict[int, arules.KpiBrief]:
