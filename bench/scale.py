@@ -91,6 +91,36 @@ def child_board(db: str) -> None:
     child_view(db, "board", BoardScreen)
 
 
+VIEWS = ("owners", "kpis", "log", "standup")
+
+
+def child_named_view(db: str, mode: str) -> None:
+    from bench.paint import child_view
+    from screens.kpis import KpisScreen
+    from screens.log import LogScreen
+    from screens.owners import OwnersScreen
+    from screens.standup import StandupScreen
+
+    screens = {
+        "owners": OwnersScreen,
+        "kpis": KpisScreen,
+        "log": LogScreen,
+        "standup": StandupScreen,
+    }
+    child_view(db, mode, screens[mode])
+
+
+def view_ratios(db: Path, env: dict[str, str], runs: int) -> dict[str, float]:
+    """Each view's first paint (headless, as bench/views.py) over the empty app's."""
+    times: dict[str, list[float]] = {"empty": [], **{view: [] for view in VIEWS}}
+    for _ in range(runs):
+        times["empty"].append(first_paint_ms(__file__, ["--child-empty"], env))
+        for view in VIEWS:
+            times[view].append(first_paint_ms(__file__, ["--child-view", str(db), view], env))
+    empty = statistics.median(times["empty"])
+    return {view: statistics.median(times[view]) / empty for view in VIEWS}
+
+
 def pty_paint_ms(args: list[str], env: dict[str, str]) -> float:
     """Like ``first_paint_ms``, but the child draws into a pseudo-terminal of 120x40 (as in
     tmux) and says it painted on a pipe of its own."""
@@ -197,10 +227,25 @@ def reads(db: Path) -> dict[str, float]:
         kpis.sparklines(store, SPARK_CELLS)
 
     found = {"first page": timed_ms(first_page, 7)}
-    since = getattr(store, "changes_since", None)
-    if since is not None:  # after issue 14: a refresh reads what changed since the last event
-        last = store.last_event_id()
-        found["refresh"] = timed_ms(lambda: since(max(0, last - 5)), 7)
+    if hasattr(store, "changes_since"):
+        # After issue 14: someone checks in on a card; the board reads what changed since the
+        # last event it saw, then the counts and a screenful of each column it touched.
+        from db.models import CheckinDraft
+
+        other = Store.open(db, actor="bob", clock=clock_from_env(os.environ))
+        doing = store.list_actions(replace(wanted, phase="do", limit=1))[0].id
+        times = []
+        for _ in range(7):
+            seen = store.last_event_id()
+            other.add_checkin(doing, CheckinDraft(message="bench"))
+            start = time.perf_counter()
+            changes = store.changes_since(seen)
+            counts = store.count_actions(wanted)
+            for phase in changes.phases:
+                store.action_page(replace(wanted, phase=phase), 0, size, counts[phase])
+            times.append((time.perf_counter() - start) * 1000)
+        other.close()
+        found["refresh"] = statistics.median(times)
     else:
         found["refresh"] = timed_ms(full_reload, 3)
     store.close()
@@ -300,6 +345,10 @@ def measure(size: str, folder: Path, runs: int) -> dict[str, str]:
     row["board first paint / empty (headless)"] = (
         f"{paints['headless'][1]:.2f} ({paints['headless'][0]:.0f} ms)"
     )
+    views = view_ratios(db, env, runs)
+    row["views first paint / empty (owners kpis log standup)"] = " ".join(
+        f"{views[view]:.2f}" for view in VIEWS
+    )
     found = child_json(["--child-reads", str(db)], env)
     row["first-page reads"] = f"{found['first page']:.1f} ms"
     row["refresh reads"] = f"{found['refresh']:.1f} ms"
@@ -345,6 +394,7 @@ if __name__ == "__main__":
     children: dict[str, Callable[..., None]] = {
         "--child-empty": child_empty,
         "--child-board": child_board,
+        "--child-view": child_named_view,
         "--child-seed-1k": child_seed_1k,
         "--child-reads": lambda db: print(json.dumps(reads(Path(db))), flush=True),
         "--child-keys": child_keys,
