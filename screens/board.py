@@ -389,7 +389,7 @@ class BoardScreen(Screen[None]):
         if placed != self.placed:
             self.reload()  # read before this session's latest write: read again
             return
-        self.seen_event = max(self.seen_event, read.last_event)
+        self.seen_event = read.last_event  # lower only when the log was emptied and refilled
         if read.sparklines is not None:
             self.show_sparklines(read.sparklines)
         if read.pages:

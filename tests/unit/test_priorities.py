@@ -165,3 +165,4 @@ def test_changes_since_names_what_changed(store: Store, db_path) -> None:  # typ
     store.record_reading(ReadingDraft(kpi="Pages", value=3))
     assert store.changes_since(changes.last_event).other
     assert store.changes_since(seen, most=1).everything
+    assert store.changes_since(last_event_id(store) + 10).everything  # a log that went back
