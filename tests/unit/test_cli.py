@@ -241,7 +241,7 @@ def test_add_with_every_option_as_json(team, js) -> None:
         "overdue": False,
         "days_since_checkin": 0,
         "stale": False,
-            "priority": "normal",
+        "priority": "normal",
     }
     assert added == expected
 
