@@ -27,7 +27,7 @@ from pathlib import Path
 def pdca_command() -> list[str]:
     """The installed console script if there is one, else ``python -m tui`` (same code)."""
     script = Path(sys.executable).with_name("pdca")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "tui"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "pdca.tui"]
 
 
 def run(argv: list[str], env: dict[str, str]) -> tuple[float, str]:

@@ -32,7 +32,7 @@ from bench.paint import (  # noqa: E402
 
 
 def child_board(db: str) -> None:
-    from screens.board import BoardScreen
+    from pdca.screens.board import BoardScreen
 
     child_view(db, "board", BoardScreen)
 
@@ -41,8 +41,8 @@ def child_board(db: str) -> None:
 
 
 async def key_latencies(db: Path, presses: int) -> dict[str, list[float]]:
-    from db.clock import clock_from_env
-    from tui.app import create_app
+    from pdca.db.clock import clock_from_env
+    from pdca.tui.app import create_app
 
     app = create_app(db, actor="alice", clock=clock_from_env(os.environ), presence=False)
     results: dict[str, list[float]] = {"focus j/k": [], "focus h/l": [], "move < / >": []}

@@ -28,7 +28,7 @@ TARGET_MS = 150.0
 def pdca_command() -> list[str]:
     """The installed console script if there is one, else ``python -m tui`` (same code)."""
     script = Path(sys.executable).with_name("pdca")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "tui"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "pdca.tui"]
 
 
 def timed(argv: list[str], env: dict[str, str]) -> float:
@@ -46,7 +46,7 @@ def median_of(runs: int, make_argv, env: dict[str, str]) -> float:
 
 def imported_modules(env: dict[str, str], *args: str) -> set[str]:
     """Every module a command line run imports, from ``python -X importtime``."""
-    argv = [sys.executable, "-X", "importtime", "-m", "tui", *args]
+    argv = [sys.executable, "-X", "importtime", "-m", "pdca.tui", *args]
     done = subprocess.run(argv, env=env, capture_output=True, text=True)
     lines = [line for line in done.stderr.splitlines() if line.startswith("import time:")]
     return {line.rsplit("|", 1)[-1].strip() for line in lines}

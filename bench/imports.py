@@ -48,7 +48,7 @@ print(f"{longest:.3f}")
 
 def pdca_command() -> list[str]:
     script = Path(sys.executable).with_name("pdca")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "tui"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "pdca.tui"]
 
 
 def write_actions(path: Path, rows: int) -> None:

@@ -21,7 +21,7 @@ from bench.paint import child_empty, child_view, first_paint_ms, large_database,
 
 
 def child_kpis(db: str) -> None:
-    from screens.kpis import KpisScreen
+    from pdca.screens.kpis import KpisScreen
 
     # A paint without rows would not be the view being measured: say so instead.
     child_view(db, "kpis", KpisScreen, ready=lambda screen: bool(screen.table.rows))

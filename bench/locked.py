@@ -36,10 +36,10 @@ print("released", flush=True)
 
 
 async def measure(db: Path, hold: float) -> dict[str, object]:
-    from db.clock import clock_from_env
-    from screens.board import BoardScreen
-    from tui.app import create_app
-    from widgets.status_bar import StatusBar
+    from pdca.db.clock import clock_from_env
+    from pdca.screens.board import BoardScreen
+    from pdca.tui.app import create_app
+    from pdca.widgets.status_bar import StatusBar
 
     app = create_app(db, actor="alice", clock=clock_from_env(os.environ), presence=False)
     latencies: list[float] = []

@@ -50,7 +50,7 @@ def pdca(env: dict[str, str], *args: str) -> float:
     """Run ``pdca ARGS`` as a fresh process; its wall time in seconds."""
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "tui", *args], env=env, capture_output=True, text=True
+        [sys.executable, "-m", "pdca.tui", *args], env=env, capture_output=True, text=True
     )
     elapsed = time.perf_counter() - start
     if done.returncode != 0:

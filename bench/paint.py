@@ -67,8 +67,8 @@ def child_view(
 ) -> None:
     """Open pdca straight on ``mode`` (its screen class ``screen``) and report its first paint;
     ``ready`` says whether what was painted is the real thing (else ``empty`` is printed)."""
-    from db.clock import clock_from_env
-    from tui.app import PdcaApp, create_app
+    from pdca.db.clock import clock_from_env
+    from pdca.tui.app import PdcaApp, create_app
 
     class Timed(screen):  # type: ignore[misc, valid-type]
         def on_mount(self) -> None:
@@ -130,7 +130,7 @@ def large_database(existing: Path | None) -> Iterator[tuple[Path, dict[str, str]
         else:
             start = time.perf_counter()
             subprocess.run(
-                [sys.executable, "-m", "tui", "--db", str(db), "seed", "--size", "large"],
+                [sys.executable, "-m", "pdca.tui", "--db", str(db), "seed", "--size", "large"],
                 env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )  # fmt: skip
             print(f"seeded the large database in {time.perf_counter() - start:.1f} s")
@@ -143,7 +143,7 @@ def large_database(existing: Path | None) -> Iterator[tuple[Path, dict[str, str]
 def recorded_repaints() -> Iterator[list[float]]:
     """The times at which the board's columns draw a line, while inside the block: a key's
     repaint is done at the last of them."""
-    from widgets.phase_column import PhaseColumn
+    from pdca.widgets.phase_column import PhaseColumn
 
     drawn: list[float] = []
     original = PhaseColumn.render_line

@@ -60,7 +60,7 @@ def ensure_file(folder: Path, size: str, env: dict[str, str]) -> Path:
         return db
     start = time.perf_counter()
     if size in LARGE_SIZES:
-        command = [sys.executable, "-m", "tui", "--db", str(db), "seed", "--size"]
+        command = [sys.executable, "-m", "pdca.tui", "--db", str(db), "seed", "--size"]
         command.append(LARGE_SIZES[size])
     else:
         command = [sys.executable, __file__, "--child-seed-1k", str(db)]
@@ -70,9 +70,9 @@ def ensure_file(folder: Path, size: str, env: dict[str, str]) -> Path:
 
 
 def child_seed_1k(db: str) -> None:
-    from db.clock import clock_from_env
-    from db.seed import Spec, seed_with_spec
-    from db.store import Store
+    from pdca.db.clock import clock_from_env
+    from pdca.db.seed import Spec, seed_with_spec
+    from pdca.db.store import Store
 
     store = Store.open(
         Path(db), actor="alice", clock=clock_from_env(os.environ), create=True, initialize=True
@@ -86,7 +86,7 @@ def child_seed_1k(db: str) -> None:
 
 def child_board(db: str) -> None:
     from bench.paint import child_view
-    from screens.board import BoardScreen
+    from pdca.screens.board import BoardScreen
 
     child_view(db, "board", BoardScreen)
 
@@ -96,10 +96,10 @@ VIEWS = ("owners", "kpis", "log", "standup")
 
 def child_named_view(db: str, mode: str) -> None:
     from bench.paint import child_view
-    from screens.kpis import KpisScreen
-    from screens.log import LogScreen
-    from screens.owners import OwnersScreen
-    from screens.standup import StandupScreen
+    from pdca.screens.kpis import KpisScreen
+    from pdca.screens.log import LogScreen
+    from pdca.screens.owners import OwnersScreen
+    from pdca.screens.standup import StandupScreen
 
     screens = {
         "owners": OwnersScreen,
@@ -202,12 +202,12 @@ def timed_ms(call: Callable[[], Any], runs: int) -> float:
 def reads(db: Path) -> dict[str, float]:
     from dataclasses import replace
 
-    from db import kpis
-    from db.clock import clock_from_env
-    from db.models import PHASES
-    from db.store import ActionFilter, Store
-    from screens.board import first_page_size
-    from widgets.phase_column import SPARK_CELLS
+    from pdca.db import kpis
+    from pdca.db.clock import clock_from_env
+    from pdca.db.models import PHASES
+    from pdca.db.store import ActionFilter, Store
+    from pdca.screens.board import first_page_size
+    from pdca.widgets.phase_column import SPARK_CELLS
 
     store = Store.open(db, actor="alice", clock=clock_from_env(os.environ))
     wanted = ActionFilter()
@@ -230,7 +230,7 @@ def reads(db: Path) -> dict[str, float]:
     if hasattr(store, "changes_since"):
         # After issue 14: someone checks in on a card; the board reads what changed since the
         # last event it saw, then the counts and a screenful of each column it touched.
-        from db.models import CheckinDraft
+        from pdca.db.models import CheckinDraft
 
         other = Store.open(db, actor="bob", clock=clock_from_env(os.environ))
         doing = store.list_actions(replace(wanted, phase="do", limit=1))[0].id
@@ -271,8 +271,8 @@ def resident_mb() -> float:
 
 def child_memory(db: str) -> None:
     """Every view once, back to the board, then a column scrolled to its end."""
-    from db.clock import clock_from_env
-    from tui.app import create_app
+    from pdca.db.clock import clock_from_env
+    from pdca.tui.app import create_app
 
     async def run() -> float:
         app = create_app(Path(db), actor="alice", clock=clock_from_env(os.environ), presence=False)
@@ -310,7 +310,7 @@ def command_ms(db: Path, env: dict[str, str], args: list[str], runs: int = 3) ->
     for _ in range(runs):
         start = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "tui", "--db", str(db), *args],
+            [sys.executable, "-m", "pdca.tui", "--db", str(db), *args],
             env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         times.append((time.perf_counter() - start) * 1000)
@@ -337,7 +337,7 @@ def measure(size: str, folder: Path, runs: int) -> dict[str, str]:
     env = environment(folder)
     db = ensure_file(folder, size, env)
     # Open once through pdca first: an older file is upgraded now, not inside a timing.
-    subprocess.run([sys.executable, "-m", "tui", "--db", str(db), "where"], env=env, check=True,
+    subprocess.run([sys.executable, "-m", "pdca.tui", "--db", str(db), "where"], env=env, check=True,
                    stdout=subprocess.DEVNULL)  # fmt: skip
     row: dict[str, str] = {}
     paints = paint_ratios(db, env, runs)

@@ -22,9 +22,9 @@ VIEWS = ("owners", "log", "standup")
 
 
 def child_named_view(db: str, mode: str) -> None:
-    from screens.log import LogScreen
-    from screens.owners import OwnersScreen
-    from screens.standup import StandupScreen
+    from pdca.screens.log import LogScreen
+    from pdca.screens.owners import OwnersScreen
+    from pdca.screens.standup import StandupScreen
 
     screens = {"owners": OwnersScreen, "log": LogScreen, "standup": StandupScreen}
     child_view(db, mode, screens[mode])

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from db import accountability_rules as arules
-from db import convert
-from db.accountability_models import (
+from pdca.db import accountability_rules as arules
+from pdca.db import convert
+from pdca.db.accountability_models import (
     UNOWNED,
     Digest,
     Followup,
@@ -27,12 +27,12 @@ from db.accountability_models import (
     Standup,
     TeamSettings,
 )
-from db.clock import iso
-from db.errors import Conflict, GateUnmet, InvalidInput, NotFound
-from db.models import Event, FollowupNote, validated
+from pdca.db.clock import iso
+from pdca.db.errors import Conflict, GateUnmet, InvalidInput, NotFound
+from pdca.db.models import Event, FollowupNote, validated
 
 if TYPE_CHECKING:
-    from db.store import Store, _Transaction
+    from pdca.db.store import Store, _Transaction
 
 SETTING_KEYS = ("stale_after_days", "followup_offsets")
 LOG_PAGE = 200
@@ -335,7 +335,7 @@ def owners(store: Store) -> list[OwnerRow]:
             ("stale", stale),
         ):
             entry[key] = entry.get(key, 0) + (n or 0)
-    from db import alerts  # imported here: db.alerts builds on the store, as this module does
+    from pdca.db import alerts  # imported here: db.alerts builds on the store, as this module does
 
     for login, n in alerts.waiting_by_person(store).items():  # whom each waits for now
         _owner_entry(rows, login)["alerts_waiting"] = n
@@ -442,7 +442,7 @@ _UNTOLD = ", ".join(
 def standup_digest(store: Store, since: str | None = None) -> Digest:
     """Where work stands now, and what changed since ``since`` (else the last stand-up, else
     24 hours ago) from the event log; the rules are ``accountability_rules.digest``."""
-    from db import alerts  # imported here: db.alerts builds on the store, as this module does
+    from pdca.db import alerts  # imported here: db.alerts builds on the store, as this module does
 
     now = store.clock()
     if since is None:

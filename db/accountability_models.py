@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from db.models import Action, Checkin, CheckinStatus, Record
+from pdca.db.models import Action, Checkin, CheckinStatus, Record
 
 FollowupResult = Literal["holding", "slipped"]
 FOLLOWUP_RESULTS: tuple[FollowupResult, ...] = ("holding", "slipped")

@@ -9,8 +9,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from db import rules
-from db.accountability_models import (
+from pdca.db import rules
+from pdca.db.accountability_models import (
     UNOWNED,
     Digest,
     DigestItem,
@@ -18,9 +18,9 @@ from db.accountability_models import (
     StandingItem,
     TeamSettings,
 )
-from db.clock import iso
-from db.errors import InvalidInput
-from db.models import Event
+from pdca.db.clock import iso
+from pdca.db.errors import InvalidInput
+from pdca.db.models import Event
 
 DEFAULT_SETTINGS = TeamSettings()
 STANDUP_FIRST_WINDOW = timedelta(hours=24)

@@ -23,12 +23,12 @@ import json
 import sqlite3
 from datetime import datetime
 
-from db import accountability_rules, kpi_rules
-from db.clock import iso
-from db.convert import snapshot
-from db.errors import Conflict, NotFound
-from db.models import AcknowledgementNote, Alert, validated
-from db.store import Store, _Transaction
+from pdca.db import accountability_rules, kpi_rules
+from pdca.db.clock import iso
+from pdca.db.convert import snapshot
+from pdca.db.errors import Conflict, NotFound
+from pdca.db.models import AcknowledgementNote, Alert, validated
+from pdca.db.store import Store, _Transaction
 
 ESCALATION_ACTOR = "pdca"
 

@@ -25,19 +25,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from db import copies, schema
-from db.access import describe_owner, login_name, what_to_ask
-from db.connection import (
+from pdca.db import copies, schema
+from pdca.db.access import describe_owner, login_name, what_to_ask
+from pdca.db.connection import (
     database_files,
     open_database,
     refuse_database_file,
 )
-from db.errors import (
+from pdca.db.errors import (
     DatabaseBroken,
     DatabaseProblem,
     InvalidInput,
 )
-from db.filesystem import directory_is_group_shared
+from pdca.db.filesystem import directory_is_group_shared
 
 FOLDER_NAME = "backups"
 DEFAULT_KEEP = 7

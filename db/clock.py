@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 
-from db.dates import in_range
-from db.errors import InvalidInput
+from pdca.db.dates import in_range
+from pdca.db.errors import InvalidInput
 
 Clock = Callable[[], datetime]
 

@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from db import schema
-from db.access import cannot_reach, describe_owner, files_report, login_name, what_to_ask
-from db.errors import DatabaseProblem, InvalidInput, database_failure
-from db.filesystem import directory_is_group_shared, filesystem_of, is_network_filesystem
+from pdca.db import schema
+from pdca.db.access import cannot_reach, describe_owner, files_report, login_name, what_to_ask
+from pdca.db.errors import DatabaseProblem, InvalidInput, database_failure
+from pdca.db.filesystem import directory_is_group_shared, filesystem_of, is_network_filesystem
 
 BUSY_TIMEOUT_SECONDS = 10.0
 

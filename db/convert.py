@@ -7,8 +7,8 @@ import sqlite3
 from datetime import date, datetime
 from typing import Any
 
-from db import rules
-from db.models import Action, Checkin, Event, Initiative, Kpi, Person, Reading
+from pdca.db import rules
+from pdca.db.models import Action, Checkin, Event, Initiative, Kpi, Person, Reading
 
 
 def action(

@@ -19,12 +19,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
-from db import schema
-from db.access import cannot_reach
-from db.connection import (
+from pdca.db import schema
+from pdca.db.access import cannot_reach
+from pdca.db.connection import (
     BUSY_TIMEOUT_SECONDS,
 )
-from db.errors import (
+from pdca.db.errors import (
     DatabaseProblem,
     InvalidInput,
     PdcaError,

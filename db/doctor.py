@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from db import schema
-from db.access import cannot_reach, describe_owner, files_report, what_to_ask
-from db.backup import (
+from pdca.db import schema
+from pdca.db.access import cannot_reach, describe_owner, files_report, what_to_ask
+from pdca.db.backup import (
     STALE_AFTER,
     age_words,
     default_folder,
@@ -25,9 +25,9 @@ from db.backup import (
     newest_good_backup,
     restore_command,
 )
-from db.connection import connect_file
-from db.errors import database_failure
-from db.filesystem import filesystem_of, is_network_filesystem
+from pdca.db.connection import connect_file
+from pdca.db.errors import database_failure
+from pdca.db.filesystem import filesystem_of, is_network_filesystem
 
 
 @dataclass(frozen=True)

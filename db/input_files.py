@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Generic, TextIO, TypeVar
 
-from db.errors import InvalidInput, PdcaError
+from pdca.db.errors import InvalidInput, PdcaError
 
 T = TypeVar("T")
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
-from db.errors import InvalidInput
-from db.models import STATUS_ORDER, Cadence, Direction, KpiDraft, KpiStatus, Trend
+from pdca.db.errors import InvalidInput
+from pdca.db.models import STATUS_ORDER, Cadence, Direction, KpiDraft, KpiStatus, Trend
 
 __all__ = ["STATUS_ORDER", "KpiStatus", "Trend"]
 

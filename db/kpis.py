@@ -13,12 +13,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from db import alerts, convert, kpi_rules
-from db.clock import iso, parse_timestamp
-from db.connection import refuse_database_file
-from db.errors import Conflict, InvalidInput, NotFound
-from db.input_files import Outcome, not_utf8, open_text, read_csv, spool_checked
-from db.models import (
+from pdca.db import alerts, convert, kpi_rules
+from pdca.db.clock import iso, parse_timestamp
+from pdca.db.connection import refuse_database_file
+from pdca.db.errors import Conflict, InvalidInput, NotFound
+from pdca.db.input_files import Outcome, not_utf8, open_text, read_csv, spool_checked
+from pdca.db.models import (
     STATUS_ORDER,
     ActionChange,
     Alert,
@@ -31,7 +31,7 @@ from db.models import (
     parse_number,
     validated,
 )
-from db.store import Store
+from pdca.db.store import Store
 
 RECENT_SLOTS = 40  # cadence periods read for a sparkline: wider than any row shows
 DETAIL_DAYS = 365  # how far back the detail chart reads

@@ -17,7 +17,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from db.errors import InvalidInput
+from pdca.db.errors import InvalidInput
 
 Phase = Literal["plan", "do", "check", "act"]
 PHASES: tuple[Phase, ...] = ("plan", "do", "check", "act")

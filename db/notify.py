@@ -26,12 +26,12 @@ from datetime import timedelta
 
 from pydantic import BaseModel
 
-from db import alerts, kpi_rules
-from db import notify_rules as nrules
-from db.clock import iso
-from db.convert import snapshot
-from db.errors import InvalidInput
-from db.store import Store, _Transaction
+from pdca.db import alerts, kpi_rules
+from pdca.db import notify_rules as nrules
+from pdca.db.clock import iso
+from pdca.db.convert import snapshot
+from pdca.db.errors import InvalidInput
+from pdca.db.store import Store, _Transaction
 
 RUN_ACTOR = "pdca"
 ORDER = {name: index for index, name in enumerate(("terminal", "command", "mail", "webhook"))}
@@ -173,7 +173,7 @@ def _put(store: Store, key: str, value: str | None) -> None:
 
 def due_notices(store: Store) -> list[nrules.Notice]:
     """Every notice the database's state calls for now (pure rules over gathered facts)."""
-    from db.accountability import team_settings
+    from pdca.db.accountability import team_settings
 
     now = store.clock()
     today = now.astimezone().date()
@@ -433,7 +433,7 @@ def keys(notifications: Iterable[Notification]) -> list[tuple[str, str, str]]:
 def deliver_due(store: Store, runner: str, environ: Mapping[str, str]) -> RunReport:
     """One run as ``runner`` (``pdca notify`` from cron, or the app while it is open): every
     channel the team set up, a token naming this host and process for the claims."""
-    from db.notify_channels import Channels
+    from pdca.db.notify_channels import Channels
 
     channels = Channels(channel_settings(store), runner=runner, now=store.clock(), environ=environ)
     token = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"

@@ -22,9 +22,9 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from db import notify_rules as nrules
-from db.clock import iso
-from db.notify import Notification, Outcome
+from pdca.db import notify_rules as nrules
+from pdca.db.clock import iso
+from pdca.db.notify import Notification, Outcome
 
 WEBHOOK_TIMEOUT = 5.0
 COMMAND_TIMEOUT = 10.0

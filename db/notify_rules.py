@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from db import accountability_rules as arules
-from db import rules
-from db.errors import InvalidInput
-from db.models import LOGIN
-from db.text_rules import UNSAFE, UNSAFE_EXCEPT_NEWLINE, escape
+from pdca.db import accountability_rules as arules
+from pdca.db import rules
+from pdca.db.errors import InvalidInput
+from pdca.db.models import LOGIN
+from pdca.db.text_rules import UNSAFE, UNSAFE_EXCEPT_NEWLINE, escape
 
 CHANNELS = ("terminal", "mail", "webhook", "command")
 STATES = ("pending", "delivered", "failed", "skipped")

@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from db.clock import iso
+from pdca.db.clock import iso
 
 if TYPE_CHECKING:
-    from db.store import Store
+    from pdca.db.store import Store
 
 HEARTBEAT_SECONDS = 10
 PRESENT_WITHIN_SECONDS = 3 * HEARTBEAT_SECONDS

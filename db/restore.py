@@ -24,17 +24,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from db import backup as backups
-from db import copies, schema
-from db.access import cannot_reach, describe_owner, login_name
-from db.connection import (
+from pdca.db import backup as backups
+from pdca.db import copies, schema
+from pdca.db.access import cannot_reach, describe_owner, login_name
+from pdca.db.connection import (
     BUSY_TIMEOUT_SECONDS,
     connect_file,
     open_database,
     refuse_database_file,
     refuse_orphaned_journals,
 )
-from db.errors import (
+from pdca.db.errors import (
     DatabaseBroken,
     DatabaseBusy,
     DatabaseProblem,
@@ -42,7 +42,7 @@ from db.errors import (
     PdcaError,
     ReadOnlyDatabase,
 )
-from db.filesystem import directory_is_group_shared, filesystem_of
+from pdca.db.filesystem import directory_is_group_shared, filesystem_of
 
 _ATTEMPT_MS = 200  # one try at being alone with the file; others wait at most this long
 
@@ -99,8 +99,8 @@ def _open_source(source: Path) -> tuple[sqlite3.Connection, int]:
 
 def _others(database: Path, filesystem: str, now: datetime) -> list[str]:
     """Who has the board open, from the presence rows (db/presence.py): ``login on host``."""
-    from db.clock import iso
-    from db.presence import PRESENT_WITHIN_SECONDS
+    from pdca.db.clock import iso
+    from pdca.db.presence import PRESENT_WITHIN_SECONDS
 
     cutoff = iso(now - timedelta(seconds=PRESENT_WITHIN_SECONDS))
     try:

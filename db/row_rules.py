@@ -15,10 +15,10 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from db import accountability_rules as arules
-from db.dates import EARLIEST, LATEST
-from db.errors import InvalidInput
-from db.models import LOGIN, MESSAGE_MAX, NAME_MAX, NOTES_MAX, TITLE_MAX
+from pdca.db import accountability_rules as arules
+from pdca.db.dates import EARLIEST, LATEST
+from pdca.db.errors import InvalidInput
+from pdca.db.models import LOGIN, MESSAGE_MAX, NAME_MAX, NOTES_MAX, TITLE_MAX
 
 _TIMESTAMP = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

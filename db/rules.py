@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from db.models import PHASES, Decision, Phase, Verdict
+from pdca.db.models import PHASES, Decision, Phase, Verdict
 
 STALE_AFTER_DAYS = 7
 

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from db.errors import DatabaseProblem, ReadOnlyDatabase
+from pdca.db.errors import DatabaseProblem, ReadOnlyDatabase
 
 APPLICATION_ID = 0x50444341  # "PDCA" in ASCII
 

@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from db.clock import iso
-from db.errors import DatabaseProblem, InvalidInput
-from db.models import PHASES, Phase
+from pdca.db.clock import iso
+from pdca.db.errors import DatabaseProblem, InvalidInput
+from pdca.db.models import PHASES, Phase
 
 if TYPE_CHECKING:
-    from db.store import Store
+    from pdca.db.store import Store
 
 Progress = Callable[[float], None]
 
@@ -1109,7 +1109,7 @@ def _write_alerts(conn: sqlite3.Connection, world: _World) -> None:
     """Replay each KPI's readings through the store's breach rule (db/kpi_rules.py): one
     alert per breach, closed when a reading is back within the threshold; a breach still
     open at "now" escalates along the path as the store would have escalated it."""
-    from db import kpi_rules
+    from pdca.db import kpi_rules
 
     rows: list[dict[str, Any]] = []
     for kpi in world.kpis:

@@ -18,11 +18,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from db import convert, kpi_rules, rules
-from db.access import describe_owner, files_report
-from db.clock import Clock, iso
-from db.connection import open_database
-from db.errors import (
+from pdca.db import convert, kpi_rules, rules
+from pdca.db.access import describe_owner, files_report
+from pdca.db.clock import Clock, iso
+from pdca.db.connection import open_database
+from pdca.db.errors import (
     Conflict,
     DatabaseProblem,
     GateUnmet,
@@ -32,7 +32,7 @@ from db.errors import (
     UndoRefused,
     database_failure,
 )
-from db.models import (
+from pdca.db.models import (
     PHASES,
     Action,
     ActionChanges,
@@ -54,7 +54,7 @@ from db.models import (
     UndoResult,
     Verdict,
 )
-from db.schema import DUE_KEY, PRIORITY_RANK
+from pdca.db.schema import DUE_KEY, PRIORITY_RANK
 
 # Which table holds each kind of record the event log speaks of.
 TABLES = {
@@ -395,7 +395,7 @@ class Store:
 
     def stale_after_days(self) -> int:
         """The team's ``stale-after-days`` setting (kept in the database), else the default."""
-        from db import accountability_rules
+        from pdca.db import accountability_rules
 
         row = self.conn.execute(
             "SELECT value FROM settings WHERE key = 'stale_after_days'"
@@ -894,7 +894,7 @@ class Store:
                 next_id = self._spawn_next_cycle(tx, before)
             elif decision == "standardize":  # is the change holding? asked at +30/+60/+90
                 # Imported here: the board's first paint and most commands never need it.
-                from db import accountability
+                from pdca.db import accountability
 
                 accountability.schedule_followups(self, tx, before)
             next_cycle = self.get_action(next_id) if next_id is not None else None
@@ -1026,7 +1026,7 @@ class Store:
                 None,
                 convert.snapshot(row),
             )
-            from db import alerts  # imported here: db.alerts builds on this module
+            from pdca.db import alerts  # imported here: db.alerts builds on this module
 
             assert kpi_id is not None
             alerts.apply_breach(self, tx, kpi_id)  # raises or closes the KPI's alert

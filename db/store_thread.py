@@ -14,7 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
-from db.store import Store
+from pdca.db.store import Store
 
 T = TypeVar("T")
 

@@ -20,16 +20,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from db import schema
-from db.clock import iso
-from db.connection import refuse_database_file
-from db.dates import parse_date
-from db.errors import InvalidInput, PdcaError
-from db.input_files import Outcome, not_utf8, open_text, read_csv, spool_checked
-from db.models import ID_MAX, ActionDraft, number_problem, validated
-from db.row_rules import row_problem
-from db.spreadsheet import neutralise, restore
-from db.store import Store
+from pdca.db import schema
+from pdca.db.clock import iso
+from pdca.db.connection import refuse_database_file
+from pdca.db.dates import parse_date
+from pdca.db.errors import InvalidInput, PdcaError
+from pdca.db.input_files import Outcome, not_utf8, open_text, read_csv, spool_checked
+from pdca.db.models import ID_MAX, ActionDraft, number_problem, validated
+from pdca.db.row_rules import row_problem
+from pdca.db.spreadsheet import neutralise, restore
+from pdca.db.store import Store
 
 EXPORT_FORMAT = "pdca-export"
 # Parents before children, so foreign keys hold as rows go in.
@@ -83,7 +83,7 @@ def export_json(store: Store) -> str:
 
 
 def export_csv(store: Store) -> str:
-    from db.store import ActionFilter
+    from pdca.db.store import ActionFilter
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

@@ -23,9 +23,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
-from db import kpis, rules
-from db.errors import Conflict, DatabaseBroken, GateUnmet, PdcaError
-from db.models import (
+from pdca.db import kpis, rules
+from pdca.db.errors import Conflict, DatabaseBroken, GateUnmet, PdcaError
+from pdca.db.models import (
     PHASES,
     Action,
     ActionDraft,
@@ -35,24 +35,24 @@ from db.models import (
     Verdict,
     validated,
 )
-from db.store import PRIORITY_RANKS, ActionFilter, Store
-from screens.context import AppContext, context_of
-from screens.edit_flow import EditAgain, form_of, save_edit
-from screens.footer import footer_after_first_paint
-from screens.pick_filter import pick_filter_value
-from widgets.phase_column import (
+from pdca.db.store import PRIORITY_RANKS, ActionFilter, Store
+from pdca.screens.context import AppContext, context_of
+from pdca.screens.edit_flow import EditAgain, form_of, save_edit
+from pdca.screens.footer import footer_after_first_paint
+from pdca.screens.pick_filter import pick_filter_value
+from pdca.widgets.phase_column import (
     CARD_HEIGHT,
     SPARK_CELLS,
     PageSource,
     PhaseColumn,
 )
-from widgets.status_bar import StatusBar
-from widgets.text import literal
-from widgets.when import short_time
+from pdca.widgets.status_bar import StatusBar
+from pdca.widgets.text import literal
+from pdca.widgets.when import short_time
 
 if TYPE_CHECKING:
     # The dialogs are imported when first opened, not before the first paint.
-    from screens.dialogs import ActionFormResult
+    from pdca.screens.dialogs import ActionFormResult
 
 T = TypeVar("T")
 
@@ -554,7 +554,7 @@ class BoardScreen(Screen[None]):
 
     @work(group="flow", exclusive=True)
     async def move_flow(self, action: Action, target: Phase) -> None:
-        from screens.dialogs import ActionFormModal, ChoiceModal
+        from pdca.screens.dialogs import ActionFormModal, ChoiceModal
 
         verdict: Verdict | None = None
         seen_phase = action.phase  # the move is from where the card was when the key was pressed
@@ -619,7 +619,7 @@ class BoardScreen(Screen[None]):
 
     @work(group="flow", exclusive=True)
     async def complete_flow(self, action: Action) -> None:
-        from screens.dialogs import ChoiceModal
+        from pdca.screens.dialogs import ChoiceModal
 
         choices = DECISION_CHOICES if action.phase == "act" else DECISION_CHOICES[2:]
         prompt = (
@@ -655,7 +655,7 @@ class BoardScreen(Screen[None]):
     async def _ask_checkin(self, action: Action, reason: str | None = None) -> bool:
         """Ask for a check-in and write it. A check-in adds a row and overwrites nothing, so
         it is not refused because the card changed meanwhile (a done action still refuses)."""
-        from screens.dialogs import CheckinModal
+        from pdca.screens.dialogs import CheckinModal
 
         result = await self.app.push_screen_wait(CheckinModal(action=action, reason=reason))
         if result is None:
@@ -710,7 +710,7 @@ class BoardScreen(Screen[None]):
 
     @work(group="flow", exclusive=True)
     async def new_flow(self) -> None:
-        from screens.dialogs import ActionFormModal, ActionFormResult
+        from pdca.screens.dialogs import ActionFormModal, ActionFormResult
 
         initial = ActionFormResult(
             title="",
@@ -755,7 +755,7 @@ class BoardScreen(Screen[None]):
 
     @work(group="flow", exclusive=True)
     async def edit_flow(self, action_id: int) -> None:
-        from screens.dialogs import ActionFormModal
+        from pdca.screens.dialogs import ActionFormModal
 
         base = self.read_action(action_id)
         if base is None:
@@ -798,7 +798,7 @@ class BoardScreen(Screen[None]):
 
     @work(group="flow", exclusive=True)
     async def detail_flow(self, action_id: int) -> None:
-        from screens.dialogs import ActionDetailScreen
+        from pdca.screens.dialogs import ActionDetailScreen
 
         try:
             detail = self.store.action_detail(action_id)

@@ -19,11 +19,11 @@ from typing import Protocol, TypeVar
 
 from textual.message import Message
 
-from db.clock import Clock
-from db.connection import file_identity
-from db.errors import DatabaseBroken
-from db.store import Store
-from db.store_thread import StoreThread
+from pdca.db.clock import Clock
+from pdca.db.connection import file_identity
+from pdca.db.errors import DatabaseBroken
+from pdca.db.store import Store
+from pdca.db.store_thread import StoreThread
 
 T = TypeVar("T")
 

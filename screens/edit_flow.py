@@ -16,16 +16,16 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from db.errors import Conflict
-from db.models import Action, ActionChanges, validated
+from pdca.db.errors import Conflict
+from pdca.db.models import Action, ActionChanges, validated
 
 if TYPE_CHECKING:
-    from screens.board import BoardScreen
-    from screens.dialogs import ActionFormResult
+    from pdca.screens.board import BoardScreen
+    from pdca.screens.dialogs import ActionFormResult
 
 
 def form_of(action: Action) -> ActionFormResult:
-    from screens.dialogs import ActionFormResult
+    from pdca.screens.dialogs import ActionFormResult
 
     return ActionFormResult(
         title=action.title,
@@ -108,7 +108,7 @@ async def save_edit(
     Returns the saved action; ``None`` when the person kept the other version; or
     ``EditAgain``. Errors other than a conflict (a gate, a busy file) are raised.
     """
-    from screens.dialogs import ConflictModal
+    from pdca.screens.dialogs import ConflictModal
 
     mine = changes_between(base, form)
     seen = base

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import App
 
-from screens.board import BoardFilter, BoardScreen
+from pdca.screens.board import BoardFilter, BoardScreen
 
 
 async def open_on_board(

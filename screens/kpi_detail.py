@@ -19,15 +19,15 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual_plotext import PlotextPlot
 
-from db import kpis
-from db.errors import PdcaError
-from db.kpi_rules import CHANGE_WINDOW_DAYS, parse_time
-from db.models import KpiDetail, number_problem
-from screens.context import context_of
-from screens.kpis import AcknowledgesAlerts, refresh_header
-from widgets.kpi_table import STATUS_MARKS, STATUS_WORDS, number
-from widgets.status_bar import StatusBar
-from widgets.text import literal
+from pdca.db import kpis
+from pdca.db.errors import PdcaError
+from pdca.db.kpi_rules import CHANGE_WINDOW_DAYS, parse_time
+from pdca.db.models import KpiDetail, number_problem
+from pdca.screens.context import context_of
+from pdca.screens.kpis import AcknowledgesAlerts, refresh_header
+from pdca.widgets.kpi_table import STATUS_MARKS, STATUS_WORDS, number
+from pdca.widgets.status_bar import StatusBar
+from pdca.widgets.text import literal
 
 # (label, marker, colour) of each reference line; markers differ so NO_COLOR still tells.
 LINES = {

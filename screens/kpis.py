@@ -17,15 +17,15 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
-from db import alerts, kpis
-from db.errors import DatabaseBroken, PdcaError
-from db.models import KpiRow
-from db.store import Store
-from screens.context import AppContext, context_of
-from screens.footer import footer_after_first_paint
-from widgets.kpi_table import KpiTable
-from widgets.status_bar import StatusBar
-from widgets.text import literal
+from pdca.db import alerts, kpis
+from pdca.db.errors import DatabaseBroken, PdcaError
+from pdca.db.models import KpiRow
+from pdca.db.store import Store
+from pdca.screens.context import AppContext, context_of
+from pdca.screens.footer import footer_after_first_paint
+from pdca.widgets.kpi_table import KpiTable
+from pdca.widgets.status_bar import StatusBar
+from pdca.widgets.text import literal
 
 
 def refresh_header(screen: Screen) -> None:
@@ -62,7 +62,7 @@ class AcknowledgesAlerts:
 
     @work(group="flow", exclusive=True)
     async def ack_flow(self, row: KpiRow) -> None:
-        from screens.dialogs.ack import AckModal
+        from pdca.screens.dialogs.ack import AckModal
 
         screen: Any = self
         alert = row.alert
@@ -100,7 +100,7 @@ class KpiRowsActions(AcknowledgesAlerts):
     def open_highlighted(self) -> None:
         row = self.table.current
         if row is not None:
-            from screens.kpi_detail import KpiDetailScreen  # plotext only when a chart opens
+            from pdca.screens.kpi_detail import KpiDetailScreen  # plotext only when a chart opens
 
             screen: Any = self
             screen.app.push_screen(KpiDetailScreen(row.kpi.name))

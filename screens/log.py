@@ -20,17 +20,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from db import accountability
-from db.accountability_models import Followup, LogEntry, LogFilter
-from db.errors import DatabaseBroken, PdcaError
-from db.models import CHECKIN_STATUSES, CheckinDraft, validated
-from screens.owners import since
-from screens.pick_filter import pick_filter_value
-from screens.row_view import RowView
-from widgets.marks import status_mark
-from widgets.row_list import Row, RowList
-from widgets.status_bar import StatusBar
-from widgets.text import fixed, literal
+from pdca.db import accountability
+from pdca.db.accountability_models import Followup, LogEntry, LogFilter
+from pdca.db.errors import DatabaseBroken, PdcaError
+from pdca.db.models import CHECKIN_STATUSES, CheckinDraft, validated
+from pdca.screens.owners import since
+from pdca.screens.pick_filter import pick_filter_value
+from pdca.screens.row_view import RowView
+from pdca.widgets.marks import status_mark
+from pdca.widgets.row_list import Row, RowList
+from pdca.widgets.status_bar import StatusBar
+from pdca.widgets.text import fixed, literal
 
 PAGE = 200
 RANGES = [
@@ -187,7 +187,7 @@ class LogScreen(RowView):
 
     @work(group="jump", exclusive=True)
     async def open_board(self, action_id: int) -> None:
-        from screens.jump import open_on_board
+        from pdca.screens.jump import open_on_board
 
         try:
             action = self.context.store.get_action(action_id)
@@ -213,7 +213,7 @@ class LogScreen(RowView):
 
     @work(group="flow", exclusive=True)
     async def checkin_flow(self, action_id: int) -> None:
-        from screens.dialogs import CheckinModal
+        from pdca.screens.dialogs import CheckinModal
 
         store = self.context.store
         try:
@@ -252,7 +252,7 @@ class LogScreen(RowView):
 
     @work(group="flow", exclusive=True)
     async def followup_flow(self, item: Followup) -> None:
-        from screens.dialogs import ChoiceModal
+        from pdca.screens.dialogs import ChoiceModal
 
         result = await self.app.push_screen_wait(
             ChoiceModal(
@@ -307,7 +307,7 @@ class LogScreen(RowView):
 
     @work(group="flow", exclusive=True)
     async def action_filter_status(self) -> None:
-        from screens.dialogs import ChoiceModal
+        from pdca.screens.dialogs import ChoiceModal
 
         picked = await self.app.push_screen_wait(
             ChoiceModal(
@@ -326,7 +326,7 @@ class LogScreen(RowView):
 
     @work(group="flow", exclusive=True)
     async def action_filter_range(self) -> None:
-        from screens.dialogs import ChoiceModal
+        from pdca.screens.dialogs import ChoiceModal
 
         picked = await self.app.push_screen_wait(
             ChoiceModal(heading="Show check-ins from", prompt="Which days?", choices=RANGES)

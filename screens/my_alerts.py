@@ -9,13 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Label
 
-from db import kpis
-from db.errors import PdcaError
-from db.models import KpiRow
-from screens.context import context_of
-from screens.dialogs.base import Dialog
-from screens.kpis import KpiRowsActions
-from widgets.kpi_table import KpiTable
+from pdca.db import kpis
+from pdca.db.errors import PdcaError
+from pdca.db.models import KpiRow
+from pdca.screens.context import context_of
+from pdca.screens.dialogs.base import Dialog
+from pdca.screens.kpis import KpiRowsActions
+from pdca.widgets.kpi_table import KpiTable
 
 
 def waiting_for(rows: list[KpiRow], login: str) -> list[KpiRow]:

@@ -16,13 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from db import accountability
-from db.accountability_models import OwnerRow
-from db.errors import PdcaError
-from screens.row_view import RowView
-from widgets.row_list import Row, RowList
-from widgets.status_bar import StatusBar
-from widgets.text import fixed, literal
+from pdca.db import accountability
+from pdca.db.accountability_models import OwnerRow
+from pdca.db.errors import PdcaError
+from pdca.screens.row_view import RowView
+from pdca.widgets.row_list import Row, RowList
+from pdca.widgets.status_bar import StatusBar
+from pdca.widgets.text import fixed, literal
 
 BAR_WIDTH = 10
 LOGIN_WIDTH = 10
@@ -141,7 +141,7 @@ class OwnersScreen(RowView):
 
     @work(group="jump", exclusive=True)
     async def open_board(self, login: str | None) -> None:
-        from screens.jump import open_on_board
+        from pdca.screens.jump import open_on_board
 
         await open_on_board(self.app, owner=login)
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from textual.screen import Screen
 
-from db.models import PRIORITIES
-from screens.context import context_of
+from pdca.db.models import PRIORITIES
+from pdca.screens.context import context_of
 
 
 async def pick_filter_value(screen: Screen, kind: str, heading: str) -> str | None:
     """A login (``kind`` "owner"), initiative name or priority picked by the user, or None.
     Call from a worker: it waits for the dialog."""
-    from screens.dialogs import PickModal  # dialogs are imported when first opened
+    from pdca.screens.dialogs import PickModal  # dialogs are imported when first opened
 
     store = context_of(screen.app).store
     if kind == "owner":

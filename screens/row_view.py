@@ -9,10 +9,10 @@ from typing import ClassVar
 
 from textual.screen import Screen
 
-from screens.context import AppContext, context_of
-from screens.footer import footer_after_first_paint
-from widgets.row_list import RowList
-from widgets.status_bar import show_status
+from pdca.screens.context import AppContext, context_of
+from pdca.screens.footer import footer_after_first_paint
+from pdca.widgets.row_list import RowList
+from pdca.widgets.status_bar import show_status
 
 # Textual resumes a new view straight after mounting it: one read is enough for both.
 FRESH_SECONDS = 0.5

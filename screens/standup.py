@@ -20,14 +20,14 @@ from textual.binding import Binding
 from textual.timer import Timer
 from textual.widgets import Static
 
-from db import accountability
-from db.accountability_models import UNOWNED, Digest, DigestItem, StandingItem
-from db.errors import DatabaseBroken, PdcaError
-from screens.row_view import RowView
-from widgets.row_list import Row, RowList
-from widgets.status_bar import StatusBar
-from widgets.text import fixed, literal
-from widgets.when import short_time
+from pdca.db import accountability
+from pdca.db.accountability_models import UNOWNED, Digest, DigestItem, StandingItem
+from pdca.db.errors import DatabaseBroken, PdcaError
+from pdca.screens.row_view import RowView
+from pdca.widgets.row_list import Row, RowList
+from pdca.widgets.status_bar import StatusBar
+from pdca.widgets.text import fixed, literal
+from pdca.widgets.when import short_time
 
 TURN_SECONDS = 90  # a ten-minute stand-up for a team of six, with room to spare
 
@@ -279,7 +279,7 @@ class StandupScreen(RowView):
 
     @work(group="write")
     async def record_flow(self, since: str, people: list[str]) -> None:
-        from screens.dialogs.choice import ChoiceModal
+        from pdca.screens.dialogs.choice import ChoiceModal
 
         stepped = f"{len(people)} {'person' if len(people) == 1 else 'people'} stepped through"
         answer = await self.app.push_screen_wait(
@@ -323,7 +323,7 @@ class StandupScreen(RowView):
 
     @work(group="jump", exclusive=True)
     async def open_board(self, action_id: int | None) -> None:
-        from screens.jump import open_on_board
+        from pdca.screens.jump import open_on_board
 
         try:
             action = self.context.store.get_action(action_id or 0)

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from db.store import Store
+from pdca.db.store import Store
 
 NOW = "2026-11-23T09:00:00Z"
 NOW_DT = datetime(2026, 11, 23, 9, 0, 0, tzinfo=UTC)
@@ -76,7 +76,7 @@ def open_as(path: Path, actor: str, when: datetime = NOW_DT) -> Store:
 @pytest.fixture
 def cli(env: dict[str, str]):
     """Run the command line in-process through click's runner (stderr kept apart)."""
-    from tui.cli import cli as group
+    from pdca.tui.cli import cli as group
 
     runner = CliRunner()
 
@@ -90,7 +90,7 @@ def run_pdca(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess
     """Run ``pdca`` as a real process, the way a person or a cron job does."""
     full_env = {**os.environ, **env}
     return subprocess.run(
-        [sys.executable, "-m", "tui", *args],
+        [sys.executable, "-m", "pdca.tui", *args],
         capture_output=True,
         text=True,
         env=full_env,

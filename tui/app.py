@@ -34,17 +34,17 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import WorkerFailed, get_current_worker
 
-from db import alerts, notify
-from db.clock import Clock
-from db.connection import file_identity, file_stamp
-from db.errors import DATABASE_ERRORS, DatabaseBroken, PdcaError, broken_reason
-from db.presence import HEARTBEAT_SECONDS, Presence
-from db.store import Store
-from screens.board import BoardScreen
-from screens.context import AppContext, DatabaseChanged
-from tui.crash import crash_line, write_crash_log
-from tui.settings import Settings, load_settings, save_settings, settings_path
-from widgets.status_bar import StatusBar
+from pdca.db import alerts, notify
+from pdca.db.clock import Clock
+from pdca.db.connection import file_identity, file_stamp
+from pdca.db.errors import DATABASE_ERRORS, DatabaseBroken, PdcaError, broken_reason
+from pdca.db.presence import HEARTBEAT_SECONDS, Presence
+from pdca.db.store import Store
+from pdca.screens.board import BoardScreen
+from pdca.screens.context import AppContext, DatabaseChanged
+from pdca.tui.crash import crash_line, write_crash_log
+from pdca.tui.settings import Settings, load_settings, save_settings, settings_path
+from pdca.widgets.status_bar import StatusBar
 
 T = TypeVar("T")
 
@@ -55,7 +55,7 @@ ESCALATION_SECONDS = 60.0  # missed alert deadlines are passed on within a minut
 def _view(module: str, name: str) -> Screen:
     """A view other than the board, imported when first shown: the first paint is the
     board's, and it should not wait for screens nobody has asked for yet."""
-    screen: type[Screen] = getattr(importlib.import_module(f"screens.{module}"), name)
+    screen: type[Screen] = getattr(importlib.import_module(f"pdca.screens.{module}"), name)
     return screen()
 
 
@@ -387,7 +387,7 @@ class PdcaApp(App[None]):
     # ------------------------------------------------------------------ keys and palette
 
     def action_my_alerts(self) -> None:
-        from screens.my_alerts import MyAlertsScreen
+        from pdca.screens.my_alerts import MyAlertsScreen
 
         if not isinstance(self.screen, MyAlertsScreen):
             self.push_screen(MyAlertsScreen())

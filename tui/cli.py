@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from db import rules
-from db.errors import DATABASE_ERRORS, InvalidInput, PdcaError, database_failure
-from db.models import (
+from pdca.db import rules
+from pdca.db.errors import DATABASE_ERRORS, InvalidInput, PdcaError, database_failure
+from pdca.db.models import (
     CHECKIN_STATUSES,
     DECISIONS,
     ID_MAX,
@@ -31,13 +31,13 @@ from db.models import (
     parse_number,
     record_id,
 )
-from tui.output import for_terminal, json_array, json_safe, printable, table, to_json
-from tui.paths import DB_NAME, ResolvedPath, describe_rule, resolve_db_path
+from pdca.tui.output import for_terminal, json_array, json_safe, printable, table, to_json
+from pdca.tui.paths import DB_NAME, ResolvedPath, describe_rule, resolve_db_path
 
 if TYPE_CHECKING:
-    from db.clock import Clock
-    from db.models import Action
-    from db.store import Store
+    from pdca.db.clock import Clock
+    from pdca.db.models import Action
+    from pdca.db.store import Store
 
 
 # The variables pdca reads; each must be text like any argument.
@@ -71,7 +71,7 @@ class Session:
 
     @property
     def clock(self) -> Clock:
-        from db.clock import clock_from_env
+        from pdca.db.clock import clock_from_env
 
         return clock_from_env(self.environ)
 
@@ -82,8 +82,8 @@ class Session:
         """Open the database; write commands create it (and the per-user folder) if missing,
         saying so on stderr when that is the per-user default nobody asked for by name."""
         if self._store is None:
-            from db.store import Store
-            from tui.identity import current_user
+            from pdca.db.store import Store
+            from pdca.tui.identity import current_user
 
             resolved = self.resolved
             if create and resolved.is_default:
@@ -155,7 +155,7 @@ pass_session = click.make_pass_decorator(Session)
 def _date(session: Session, field_name: str, text: str | None) -> date | None:
     if text is None:
         return None
-    from db.dates import parse_date
+    from pdca.db.dates import parse_date
 
     return parse_date(text, session.today(), field_name)
 
@@ -197,10 +197,10 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (
 # Commands defined in their own modules, imported only when one of them is asked for (or
 # for --help): ``pdca add`` should not pay for importing the KPI and stand-up code.
 LAZY_COMMANDS = {
-    "tui.cli_accountability": ("owners", "log", "followups", "followup", "standup", "config"),
-    "tui.cli_kpis": ("kpi", "alerts"),
-    "tui.cli_backup": ("backup", "restore"),
-    "tui.cli_notify": ("notify",),
+    "pdca.tui.cli_accountability": ("owners", "log", "followups", "followup", "standup", "config"),
+    "pdca.tui.cli_kpis": ("kpi", "alerts"),
+    "pdca.tui.cli_backup": ("backup", "restore"),
+    "pdca.tui.cli_notify": ("notify",),
 }
 
 
@@ -253,7 +253,7 @@ class PdcaGroup(click.Group):
                 sys.exit(0)  # the reader chose to stop (| head): nothing to tell, as click does
             _fail(f"could not write the output: {error.strerror}")
         except Exception as error:  # a bug: one line here, the traceback in the crash log
-            from tui.crash import crash_line, write_crash_log
+            from pdca.tui.crash import crash_line, write_crash_log
 
             log = write_crash_log(error, os.environ, "pdca " + " ".join(map(repr, arguments)))
             _fail(crash_line(error, log).removeprefix("pdca: "))
@@ -303,7 +303,7 @@ def cli(ctx: click.Context, db_option: str | None) -> None:
     ctx.call_on_close(session.close)
     # Who and when, checked first for every command: a bad PDCA_USER or PDCA_NOW is refused
     # even by a command that would not have asked (backup, doctor), never ignored.
-    from tui.identity import current_user
+    from pdca.tui.identity import current_user
 
     session.clock()
     current_user(session.environ)
@@ -324,8 +324,8 @@ def _open_board(session: Session) -> None:
     store = session.store(create=True)  # checks the file, creates or upgrades it, then closes
     path = store.path or resolved.path
     session.close()
-    from tui.app import create_app, run_app  # Textual only when the board really opens
-    from tui.identity import current_user
+    from pdca.tui.app import create_app, run_app  # Textual only when the board really opens
+    from pdca.tui.identity import current_user
 
     app = create_app(
         path, actor=current_user(session.environ), clock=session.clock, environ=session.environ
@@ -377,7 +377,7 @@ def init(session: Session) -> None:
 @pass_session
 def seed(session: Session, size: str, seed_value: int) -> None:
     """Fill an empty database with a realistic team's data."""
-    from db.seed import refuse_unless_empty, seed_database
+    from pdca.db.seed import refuse_unless_empty, seed_database
 
     store = session.store(create=True)
     refuse_unless_empty(store)  # before the progress bar, so a refusal is the only line
@@ -400,8 +400,8 @@ def seed(session: Session, size: str, seed_value: int) -> None:
 @pass_session
 def demo(session: Session, size: str) -> None:
     """Seed a throwaway database and open pdca on it."""
-    from db.seed import seed_database
-    from tui.paths import user_data_dir
+    from pdca.db.seed import seed_database
+    from pdca.tui.paths import user_data_dir
 
     directory = user_data_dir(session.environ)
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -438,7 +438,7 @@ def add(
     session: Session, title: str, owner, phase, due, priority, initiative, kpi, notes, as_json
 ) -> None:
     """Add an improvement action (it starts in Plan)."""
-    from db.models import ActionDraft, validated
+    from pdca.db.models import ActionDraft, validated
 
     draft = validated(
         ActionDraft,
@@ -470,7 +470,7 @@ def edit(
     session: Session, action_id: int, title, owner, due, priority, notes, initiative, kpi, as_json
 ):
     """Change an action's fields."""
-    from db.models import ActionChanges, validated
+    from pdca.db.models import ActionChanges, validated
 
     given = {"title": title, "owner": owner, "due": due, "priority": priority, "notes": notes}
     given |= {"initiative": initiative, "kpi": kpi}
@@ -542,7 +542,7 @@ def done(session: Session, action_id: int, decision, as_json) -> None:
 @pass_session
 def checkin(session: Session, action_id: int, message: str, status: str, as_json: bool) -> None:
     """Log progress on an action."""
-    from db.models import CheckinDraft, validated
+    from pdca.db.models import CheckinDraft, validated
 
     draft = validated(CheckinDraft, message=message, status=status)
     result = session.store().add_checkin(action_id, draft)
@@ -573,7 +573,7 @@ def list_actions(
     as_json,
 ) -> None:
     """List actions, by phase, then priority, then due date."""
-    from db.store import ActionFilter
+    from pdca.db.store import ActionFilter
 
     where = ActionFilter(
         owner=owner,
@@ -675,7 +675,7 @@ def initiative() -> None:
 @pass_session
 def initiative_add(session: Session, name: str, objective: str, owner, as_json: bool) -> None:
     """Add an initiative."""
-    from db.models import InitiativeDraft, validated
+    from pdca.db.models import InitiativeDraft, validated
 
     draft = validated(InitiativeDraft, name=name, objective=objective, owner=owner)
     result = session.store(create=True).add_initiative(draft)
@@ -717,8 +717,8 @@ def initiative_list(session: Session, as_json: bool) -> None:
 @pass_session
 def export(session: Session, fmt: str, out: str | None) -> None:
     """Write the whole database as JSON, or the actions as CSV."""
-    from db.connection import refuse_database_file
-    from db.transfer import export_csv, export_json
+    from pdca.db.connection import refuse_database_file
+    from pdca.db.transfer import export_csv, export_json
 
     store = session.store()
     if out == "-":  # the usual name for standard output
@@ -733,7 +733,7 @@ def export(session: Session, fmt: str, out: str | None) -> None:
         # color=True: click would strip ANSI escapes from a pipe, and data goes out as stored.
         click.echo(text, nl=False, color=True)
     else:
-        from tui.out_file import write_whole
+        from pdca.tui.out_file import write_whole
 
         write_whole(out, text)
         click.echo(f"wrote {printable(out)}", err=True)
@@ -744,7 +744,7 @@ def export(session: Session, fmt: str, out: str | None) -> None:
 @pass_session
 def import_(session: Session, file: str) -> None:
     """Load a JSON export into an empty database, or add actions from a CSV file."""
-    from db.transfer import import_file
+    from pdca.db.transfer import import_file
 
     summary = import_file(session.store(create=True), Path(file), session.today())
     click.echo(f"imported {printable(file)}: {summary}")
@@ -754,7 +754,7 @@ def import_(session: Session, file: str) -> None:
 @pass_session
 def doctor(session: Session) -> None:
     """Check path, schema, journal mode, filesystem, group permissions and integrity."""
-    from db.doctor import diagnose
+    from pdca.db.doctor import diagnose
 
     resolved = session.resolved
     click.echo(f"path        {printable(str(resolved.path))} ({describe_rule(resolved)})")

@@ -12,16 +12,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from db.accountability_models import FOLLOWUP_RESULTS
-from db.errors import InvalidInput, PdcaError
-from db.models import CHECKIN_STATUSES, record_id
-from tui.cli import COUNT
-from tui.output import printable, table, to_json
+from pdca.db.accountability_models import FOLLOWUP_RESULTS
+from pdca.db.errors import InvalidInput, PdcaError
+from pdca.db.models import CHECKIN_STATUSES, record_id
+from pdca.tui.cli import COUNT
+from pdca.tui.output import printable, table, to_json
 
 if TYPE_CHECKING:
-    from db.accountability_models import Digest, DigestItem, StandingItem
-    from db.store import Store
-    from tui.cli import Session
+    from pdca.db.accountability_models import Digest, DigestItem, StandingItem
+    from pdca.db.store import Store
+    from pdca.tui.cli import Session
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (see README).")
 pass_session = click.pass_obj  # the group's Session (tui.cli), not imported: no cycle
@@ -53,7 +53,7 @@ BY_KINDS = ("created", "moved", "done", "checkin", "followup")  # "(by X)" when 
 def _day(session: Session, field_name: str, text: str | None) -> date | None:
     if text is None:
         return None
-    from db.dates import parse_date
+    from pdca.db.dates import parse_date
 
     return parse_date(text, session.today(), field_name)
 
@@ -92,8 +92,8 @@ def ago(at: str | None, now_iso: str) -> str:
 @pass_session
 def owners(session: Session, as_json: bool) -> None:
     """Who owns what: open work by phase, late, stale, alerts and follow-ups due."""
-    from db import accountability
-    from db.clock import iso
+    from pdca.db import accountability
+    from pdca.db.clock import iso
 
     store = session.store()
     rows = accountability.owners(store)
@@ -137,9 +137,9 @@ def owners(session: Session, as_json: bool) -> None:
 @pass_session
 def log(session: Session, owner, action_text, initiative, status, since, until, limit, as_json):
     """Check-ins and follow-up results, newest first."""
-    from db import accountability
-    from db.accountability_models import LogFilter
-    from db.clock import iso
+    from pdca.db import accountability
+    from pdca.db.accountability_models import LogFilter
+    from pdca.db.clock import iso
 
     where = LogFilter(
         owner=owner,
@@ -185,7 +185,7 @@ def log(session: Session, owner, action_text, initiative, status, since, until, 
 @pass_session
 def followups(session: Session, due_only: bool, owner, include_done: bool, as_json: bool):
     """Follow-up audits of standardized work (+30, +60, +90 days by default)."""
-    from db import accountability
+    from pdca.db import accountability
 
     items = accountability.list_followups(
         session.store(), due_only=due_only, owner=owner, include_done=include_done
@@ -224,7 +224,7 @@ def _result(f: Any) -> str:
 @pass_session
 def followup(session: Session, action_text: str, result: str, message, as_json: bool) -> None:
     """Record the due follow-up of action ID: holding, or slipped (reopens it in Plan)."""
-    from db import accountability
+    from pdca.db import accountability
 
     action_id = _action_id(action_text, "id")
     assert action_id is not None
@@ -266,7 +266,7 @@ def followup(session: Session, action_text: str, result: str, message, as_json: 
 @pass_session
 def standup(session: Session, since: str | None, fmt: str, record: bool, post: bool) -> None:
     """Where each person's work stands, and what changed since the last stand-up."""
-    from db import accountability
+    from pdca.db import accountability
 
     store = session.store()
     digest = accountability.standup_digest(store, _since(session, since))
@@ -283,8 +283,8 @@ def standup(session: Session, since: str | None, fmt: str, record: bool, post: b
 
 
 def _post(store: Store, text: str) -> None:
-    from db.notify import channel_settings
-    from db.notify_channels import post_text
+    from pdca.db.notify import channel_settings
+    from pdca.db.notify_channels import post_text
 
     url = channel_settings(store).webhook
     if url is None:
@@ -298,14 +298,14 @@ def _post(store: Store, text: str) -> None:
 def _since(session: Session, text: str | None) -> str | None:
     if text is None:
         return None
-    from db.clock import iso, parse_timestamp
+    from pdca.db.clock import iso, parse_timestamp
 
     raw = text.strip()
     if "T" in raw:
         return iso(parse_timestamp(raw, "since"))
     day = _day(session, "since", raw)
     assert day is not None
-    from db.accountability import day_start
+    from pdca.db.accountability import day_start
 
     return day_start(day)
 
@@ -346,7 +346,7 @@ def _md_escape(text: str) -> str:
 
 
 def _who(person: str) -> str:
-    from db.accountability_models import UNOWNED
+    from pdca.db.accountability_models import UNOWNED
 
     return "No owner" if person == UNOWNED else printable(person)
 
@@ -401,7 +401,7 @@ def plain_text(digest: Digest) -> str:
 @pass_session
 def config(session: Session, key: str | None, value: str | None, as_json: bool) -> None:
     """Show the team's settings, or set one: stale-after-days N, followup-offsets 30,60,90."""
-    from db import accountability
+    from pdca.db import accountability
 
     if key is not None and value is not None:
         settings = accountability.set_team_setting(session.store(), key, value)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import click
 
-from db.backup import MOST_KEPT
-from db.errors import InvalidInput
-from tui.cli import Session, WholeNumberType, _emit, json_option, pass_session
-from tui.output import printable
+from pdca.db.backup import MOST_KEPT
+from pdca.db.errors import InvalidInput
+from pdca.tui.cli import Session, WholeNumberType, _emit, json_option, pass_session
+from pdca.tui.output import printable
 
 MOST_WAIT_SECONDS = 86_400
 
@@ -47,7 +47,7 @@ def backup(session: Session, dest: str | None, keep: int | None, as_json: bool) 
 
     DEST is a folder (default: backups/ beside the database) or a new file. In a folder the
     newest --keep of pdca's backups stay; older ones of pdca's own are removed."""
-    from db.backup import backup as make_backup
+    from pdca.db.backup import backup as make_backup
 
     if dest is not None and not dest.strip():
         raise InvalidInput("DEST", dest, "is not a path")
@@ -102,7 +102,7 @@ def restore(
     database, and the current contents are kept as a backup. Refused while others have the
     database open (see --wait and --force), and when the current contents are too damaged
     to copy (--force restores anyway, without keeping them)."""
-    from db.restore import restore as put_back
+    from pdca.db.restore import restore as put_back
 
     if wait and force:
         raise click.UsageError("restore: use one of --wait and --force")

@@ -13,9 +13,9 @@ from typing import Any
 
 import click
 
-from db.errors import InvalidInput
-from db.models import record_id
-from tui.cli import (
+from pdca.db.errors import InvalidInput
+from pdca.db.models import record_id
+from pdca.tui.cli import (
     Session,
     _date,
     _emit,
@@ -24,7 +24,7 @@ from tui.cli import (
     pass_session,
     refuse_clearing,
 )
-from tui.output import printable, table, to_json
+from pdca.tui.output import printable, table, to_json
 
 OVERDUE_EXIT = 3
 CADENCE_CHOICES = ["daily", "weekly", "monthly"]
@@ -99,7 +99,7 @@ def kpi() -> None:
 @pass_session
 def kpi_add(session: Session, name: str, as_json: bool, **given: Any) -> None:
     """Add a KPI."""
-    from db.models import KpiDraft, validated
+    from pdca.db.models import KpiDraft, validated
 
     base = _number("baseline", given["baseline"])
     goal = _number("target", given["target"])
@@ -139,8 +139,8 @@ def kpi_add(session: Session, name: str, as_json: bool, **given: Any) -> None:
 @pass_session
 def kpi_edit(session: Session, name: str, new_name, as_json: bool, **given: Any) -> None:
     """Change a KPI's fields ('none' clears an optional one)."""
-    from db.kpis import edit_kpi
-    from db.models import KpiChanges, validated
+    from pdca.db.kpis import edit_kpi
+    from pdca.db.models import KpiChanges, validated
 
     if new_name is None and all(value is None for value in given.values()):
         raise click.UsageError("kpi edit: give at least one field to change (see --help)")
@@ -186,9 +186,9 @@ def kpi_edit(session: Session, name: str, new_name, as_json: bool, **given: Any)
 @pass_session
 def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_json) -> None:
     """Record a KPI reading (from cron and CI too); raises or closes its alert."""
-    from db import alerts as alert_store
-    from db.clock import parse_timestamp
-    from db.models import ReadingDraft, validated
+    from pdca.db import alerts as alert_store
+    from pdca.db.clock import parse_timestamp
+    from pdca.db.models import ReadingDraft, validated
 
     draft = validated(ReadingDraft, kpi=name, value=_number("value", value), note=note)
     at = parse_timestamp(at_text, "at") if at_text is not None else None
@@ -214,7 +214,7 @@ def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_j
 @pass_session
 def kpi_import(session: Session, file: str, as_json: bool) -> None:
     """Add readings from a CSV file (name, at, value, optional note): all rows or none."""
-    from db.kpis import import_readings
+    from pdca.db.kpis import import_readings
 
     summary = import_readings(session.store(), Path(file))
     _emit(
@@ -245,7 +245,7 @@ TREND_WORDS = {1: "rising", -1: "falling", 0: "flat"}
 @pass_session
 def kpi_list(session: Session, as_json: bool) -> None:
     """List KPIs, worst first, with status, latest value and trend."""
-    from db.kpis import kpi_rows
+    from pdca.db.kpis import kpi_rows
 
     rows = kpi_rows(session.store())
     if as_json:
@@ -274,7 +274,7 @@ def kpi_list(session: Session, as_json: bool) -> None:
 @pass_session
 def kpi_show(session: Session, name: str, as_json: bool) -> None:
     """Show a KPI: its fields, status, the change around each linked action, its alerts."""
-    from db.kpis import kpi_detail
+    from pdca.db.kpis import kpi_detail
 
     detail = kpi_detail(session.store(), name)
     if as_json:
@@ -342,8 +342,8 @@ def alerts(ctx: click.Context, mine: bool, overdue: bool, as_json: bool) -> None
     """Open drift alerts (escalating missed ones first); exit status 3 when one is overdue."""
     if ctx.invoked_subcommand is not None:
         return
-    from db import alerts as alert_store
-    from tui.identity import current_user
+    from pdca.db import alerts as alert_store
+    from pdca.tui.identity import current_user
 
     session = ctx.find_object(Session)
     assert session is not None
@@ -382,8 +382,8 @@ class AlertIdType(click.ParamType):
 @pass_session
 def alerts_ack(session: Session, alert_id: int, message: str, as_json: bool) -> None:
     """Acknowledge an alert, with what is being done about it."""
-    from db import alerts as alert_store
-    from db.models import MESSAGE_MAX
+    from pdca.db import alerts as alert_store
+    from pdca.db.models import MESSAGE_MAX
 
     if len(message) > MESSAGE_MAX:
         raise InvalidInput("message", message, f"is {len(message)} characters long; the most is "

@@ -11,8 +11,8 @@ import sys
 
 import click
 
-from tui.cli import Session, _emit, json_option, pass_session
-from tui.output import printable, table, to_json
+from pdca.tui.cli import Session, _emit, json_option, pass_session
+from pdca.tui.output import printable, table, to_json
 
 FAILED_EXIT = 4
 
@@ -37,7 +37,7 @@ def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_js
     follow-ups) once each; exit status 4 when one failed. Run it from cron every minute."""
     if ctx.invoked_subcommand is not None:
         return
-    from db import notify as notify_store
+    from pdca.db import notify as notify_store
 
     session = ctx.find_object(Session)
     assert session is not None
@@ -52,7 +52,7 @@ def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_js
             click.echo("nothing pending or failed", err=True)
         return
     if dry_run:
-        from tui.identity import current_user as runner_of
+        from pdca.tui.identity import current_user as runner_of
 
         planned = notify_store.plan(store, runner_of(session.environ))
         if as_json:
@@ -76,7 +76,7 @@ def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_js
         else:
             click.echo("nothing to send", err=True)
         return
-    from tui.identity import current_user
+    from pdca.tui.identity import current_user
 
     report = notify_store.deliver_due(store, current_user(session.environ), session.environ)
     if as_json:
@@ -113,7 +113,7 @@ def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_js
 def notify_config(session: Session, name: str | None, value: str | None, as_json: bool) -> None:
     """Show the channels, or set one: terminal on|off, mail on|off, webhook URL|none,
     command CMD|none (the hook runs only in the pdca notify of whoever set it)."""
-    from db import notify as notify_store
+    from pdca.db import notify as notify_store
 
     if name is not None and value is None:
         raise click.UsageError(f"notify config {name}: give a value (see --help)")
@@ -155,7 +155,7 @@ def notify_config(session: Session, name: str | None, value: str | None, as_json
 @pass_session
 def notify_prefer(session: Session, login: str, channels: str) -> None:
     """A person's channels, in order (terminal,mail,webhook,command), or default."""
-    from db import notify as notify_store
+    from pdca.db import notify as notify_store
 
     settings = notify_store.set_preference(session.store(create=True), login, channels)
     chosen = (settings.prefer or {}).get(login)

@@ -7,8 +7,8 @@ import os
 import pwd
 from collections.abc import Mapping
 
-from db.errors import InvalidInput
-from db.models import Identity, validated
+from pdca.db.errors import InvalidInput
+from pdca.db.models import Identity, validated
 
 
 def current_user(environ: Mapping[str, str]) -> str:

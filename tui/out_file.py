@@ -13,8 +13,8 @@ import secrets
 import stat
 from pathlib import Path
 
-from db.errors import InvalidInput
-from db.input_files import not_a_file
+from pdca.db.errors import InvalidInput
+from pdca.db.input_files import not_a_file
 
 
 def write_whole(target: str, text: str, field: str = "--out") -> None:

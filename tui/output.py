@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from db.text_rules import UNSAFE, UNSAFE_EXCEPT_NEWLINE, escape
+from pdca.db.text_rules import UNSAFE, UNSAFE_EXCEPT_NEWLINE, escape
 
 # Whitespace JSON allows between tokens; json.dumps never leaves one raw inside a string.
 _JSON_WHITESPACE = frozenset("\t\r")

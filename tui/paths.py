@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.errors import InvalidInput
+from pdca.db.errors import InvalidInput
 
 DB_NAME = "pdca.db"
 

@@ -15,9 +15,9 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Label
 
-from db.dates import parse_date
-from db.errors import InvalidInput
-from widgets.text import plain
+from pdca.db.dates import parse_date
+from pdca.db.errors import InvalidInput
+from pdca.widgets.text import plain
 
 DATE_FORMS = "YYYY-MM-DD, today, +3d, +2w, fri"
 

@@ -19,9 +19,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from db.models import KpiRow
-from widgets.sparkline import sparkline
-from widgets.text import fit, literal
+from pdca.db.models import KpiRow
+from pdca.widgets.sparkline import sparkline
+from pdca.widgets.text import fit, literal
 
 # Shapes that differ, so a status reads without colour too.
 STATUS_MARKS = {

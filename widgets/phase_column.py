@@ -25,10 +25,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from db.models import Action
-from widgets.marks import status_mark
-from widgets.sparkline import sparkline
-from widgets.text import fit, literal
+from pdca.db.models import Action
+from pdca.widgets.marks import status_mark
+from pdca.widgets.sparkline import sparkline
+from pdca.widgets.text import fit, literal
 
 CARD_LINES = 4  # title; owner and due; check-in and initiative; linked KPI
 CARD_HEIGHT = CARD_LINES + 1  # and a blank line between cards

@@ -19,7 +19,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from widgets.text import fit
+from pdca.widgets.text import fit
 
 Piece = tuple[str, str]  # (text, role: "" or one of ROLES)
 Row = list[Piece]

@@ -10,7 +10,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
 
-from widgets.text import literal
+from pdca.widgets.text import literal
 
 
 class StatusBar(Widget):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
-from db.text_rules import UNSAFE_IN_CELLS, UNSAFE_IN_CELLS_EXCEPT_NEWLINE, escape
+from pdca.db.text_rules import UNSAFE_IN_CELLS, UNSAFE_IN_CELLS_EXCEPT_NEWLINE, escape
 
 ELLIPSIS = "…"
 

@@ -3,12 +3,12 @@
 The caller persists what a dialog returns; no dialog touches the store.
 """
 
-from screens.dialogs.action_form import ActionFormModal, ActionFormResult, check_action_form
-from screens.dialogs.checkin import CheckinModal, CheckinResult
-from screens.dialogs.choice import ChoiceModal
-from screens.dialogs.conflict import ConflictModal
-from screens.dialogs.detail import ActionDetailScreen
-from screens.dialogs.pick import PickModal
+from pdca.screens.dialogs.action_form import ActionFormModal, ActionFormResult, check_action_form
+from pdca.screens.dialogs.checkin import CheckinModal, CheckinResult
+from pdca.screens.dialogs.choice import ChoiceModal
+from pdca.screens.dialogs.conflict import ConflictModal
+from pdca.screens.dialogs.detail import ActionDetailScreen
+from pdca.screens.dialogs.pick import PickModal
 
 __all__ = [
     "ActionDetailScreen",

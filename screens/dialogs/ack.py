@@ -8,11 +8,11 @@ from textual.binding import Binding
 from textual.containers import HorizontalGroup
 from textual.widgets import Button, Footer, Input, Label
 
-from db.errors import InvalidInput
-from db.models import MESSAGE_MAX, AcknowledgementNote, Alert, validated
-from screens.dialogs.base import Dialog
-from widgets.forms import FormRow
-from widgets.text import plain
+from pdca.db.errors import InvalidInput
+from pdca.db.models import MESSAGE_MAX, AcknowledgementNote, Alert, validated
+from pdca.screens.dialogs.base import Dialog
+from pdca.widgets.forms import FormRow
+from pdca.widgets.text import plain
 
 
 class AckModal(Dialog[str | None]):

@@ -17,12 +17,12 @@ from textual.binding import Binding
 from textual.containers import HorizontalGroup
 from textual.widgets import Button, Footer, Input, Label, TextArea
 
-from db.dates import parse_date
-from db.errors import InvalidInput
-from db.models import PRIORITIES, ActionDraft, validated
-from screens.dialogs.base import Dialog
-from widgets.forms import FormRow, completion, due_hint, known_name, suggest_from
-from widgets.text import plain
+from pdca.db.dates import parse_date
+from pdca.db.errors import InvalidInput
+from pdca.db.models import PRIORITIES, ActionDraft, validated
+from pdca.screens.dialogs.base import Dialog
+from pdca.widgets.forms import FormRow, completion, due_hint, known_name, suggest_from
+from pdca.widgets.text import plain
 
 FIELDS = ("title", "owner", "due", "priority", "initiative", "kpi", "notes")
 # ActionDraft needs a title to exist at all; this stand-in lets each other field be checked

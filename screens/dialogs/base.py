@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
-from widgets.text import plain
+from pdca.widgets.text import plain
 
 ResultT = TypeVar("ResultT")
 

@@ -11,12 +11,12 @@ from textual.containers import HorizontalGroup
 from textual.content import Content
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet
 
-from db.errors import InvalidInput
-from db.models import CHECKIN_STATUSES, Action, CheckinDraft, CheckinStatus, validated
-from screens.dialogs.base import Dialog
-from widgets.forms import FormRow
-from widgets.marks import COLOURS, status_mark
-from widgets.text import literal, plain
+from pdca.db.errors import InvalidInput
+from pdca.db.models import CHECKIN_STATUSES, Action, CheckinDraft, CheckinStatus, validated
+from pdca.screens.dialogs.base import Dialog
+from pdca.widgets.forms import FormRow
+from pdca.widgets.marks import COLOURS, status_mark
+from pdca.widgets.text import literal, plain
 
 
 @dataclass(frozen=True)

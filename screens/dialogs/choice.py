@@ -8,8 +8,8 @@ from textual.content import Content
 from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
-from screens.dialogs.base import Dialog
-from widgets.text import literal, plain
+from pdca.screens.dialogs.base import Dialog
+from pdca.widgets.text import literal, plain
 
 
 def mnemonics(values: list[str]) -> list[str | None]:

@@ -12,9 +12,9 @@ from textual.binding import Binding
 from textual.containers import Grid, HorizontalGroup
 from textual.widgets import Button, Footer, Label
 
-from screens.dialogs.base import Dialog
-from widgets.text import literal, plain
-from widgets.when import short_time
+from pdca.screens.dialogs.base import Dialog
+from pdca.widgets.text import literal, plain
+from pdca.widgets.when import short_time
 
 DIFFERS = "≠"
 

@@ -15,11 +15,11 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Footer, Label, Static
 
-from db.models import ActionDetail, Checkin, Event
-from screens.dialogs.base import Dialog
-from widgets.marks import COLOURS, status_mark
-from widgets.text import fit, literal
-from widgets.when import short_time
+from pdca.db.models import ActionDetail, Checkin, Event
+from pdca.screens.dialogs.base import Dialog
+from pdca.widgets.marks import COLOURS, status_mark
+from pdca.widgets.text import fit, literal
+from pdca.widgets.when import short_time
 
 # Bookkeeping that changes with every write; listing it would bury what a person changed.
 _NOT_CHANGES = frozenset({"version", "updated_at", "phase_since"})

@@ -7,8 +7,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Input, Label, OptionList
 
-from screens.dialogs.base import Dialog
-from widgets.text import literal, plain
+from pdca.screens.dialogs.base import Dialog
+from pdca.widgets.text import literal, plain
 
 
 def narrowed(options: list[str], text: str) -> list[str]:

@@ -22,11 +22,11 @@ from typing import Any
 
 from textual.widgets import Input
 
-import tui.app
-from db.clock import system_clock
-from screens.board import BoardScreen
+import pdca.tui.app
+from pdca.db.clock import system_clock
+from pdca.screens.board import BoardScreen
+from pdca.tui.app import PdcaApp, create_app
 from tests.tui.conftest import settle_app
-from tui.app import PdcaApp, create_app
 
 # Notifications that are part of ordinary teamwork, not a failure of the file: someone else
 # got there first (a conflict), a gate the card no longer meets, a card that left the board.
@@ -70,7 +70,7 @@ def _cards(app: PdcaApp) -> list[tuple[str, int]]:
 
 
 async def drive(spec: dict[str, Any]) -> None:
-    tui.app.ESCALATION_SECONDS = 1.0  # escalation runs beside the writes, not once a minute
+    pdca.tui.app.ESCALATION_SECONDS = 1.0  # escalation runs beside the writes, not once a minute
     rng = random.Random(spec["seed"])
     app = create_app(Path(spec["db"]), actor=spec["actor"], clock=system_clock)
     app.animation_level = "none"
@@ -186,13 +186,13 @@ def _step(phase: str, by: int) -> str:
 
 
 def _form_type() -> type:
-    from screens.dialogs import ActionFormModal
+    from pdca.screens.dialogs import ActionFormModal
 
     return ActionFormModal
 
 
 def _checkin_type() -> type:
-    from screens.dialogs import CheckinModal
+    from pdca.screens.dialogs import CheckinModal
 
     return CheckinModal
 

@@ -25,7 +25,7 @@ ORDINARY = ("cannot move", "cannot be done", "is done", "no action")
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "tui", *args], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "pdca.tui", *args], capture_output=True, text=True, timeout=120
     )
 
 

@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from db.connection import open_database
-from db.store import Store
+from pdca.db.connection import open_database
+from pdca.db.store import Store
 from tests.conftest import NOW_DT, REPO
 
 START_DEADLINE_SECONDS = 60.0
@@ -76,7 +76,7 @@ def run_together(specs: list[dict[str, Any]], rendezvous: Path) -> list[dict[str
 
 
 def pdca_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "tui", *args]
+    return [sys.executable, "-m", "pdca.tui", *args]
 
 
 def start_pdca(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:

@@ -15,8 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-from db.models import ActionDraft
-from db.store import Store
+from pdca.db.models import ActionDraft
+from pdca.db.store import Store
 from tests.conftest import NOW_DT, REPO
 
 ALT_SCREEN_OFF = b"\x1b[?1049l"  # leaving the alternate screen: the terminal is given back
@@ -93,8 +93,8 @@ def _database(tmp_path: Path) -> Path:
 
 CRASHING_BOARD = """
 import sys
-from screens.board import BoardScreen
-from tui.cli import cli
+from pdca.screens.board import BoardScreen
+from pdca.tui.cli import cli
 
 def crash(self):
     raise RuntimeError("a bug in a key handler")

@@ -19,11 +19,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from db.backup import list_backups
-from db.copies import check_copy
-from db.models import ActionDraft
-from db.seed import seed_database
-from db.store import Store
+from pdca.db.backup import list_backups
+from pdca.db.copies import check_copy
+from pdca.db.models import ActionDraft
+from pdca.db.seed import seed_database
+from pdca.db.store import Store
 from tests.conftest import NOW_DT
 from tests.integration.support import start_pdca, start_worker
 from tests.integration.test_permissions import _nobody_runner, public_dir  # noqa: F401

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import IO
 
-from db.store import Store
+from pdca.db.store import Store
 from tests.conftest import NOW_DT
 from tests.integration.support import start_worker
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from db.connection import open_database
-from db.doctor import Check, diagnose
-from db.filesystem import filesystem_of, is_network_filesystem
-from db.models import ActionDraft
-from db.store import Store
+from pdca.db.connection import open_database
+from pdca.db.doctor import Check, diagnose
+from pdca.db.filesystem import filesystem_of, is_network_filesystem
+from pdca.db.models import ActionDraft
+from pdca.db.store import Store
 from tests.conftest import NOW_DT
 from tests.integration.support import check_reports, run_together, siblings
 

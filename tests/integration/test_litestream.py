@@ -21,7 +21,7 @@ import sysconfig
 import time
 from pathlib import Path
 
-from db.store import Store
+from pdca.db.store import Store
 from tests.conftest import NOW_DT
 from tests.integration.support import check_reports, run_together, start_pdca
 

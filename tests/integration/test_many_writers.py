@@ -10,7 +10,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from db.store import Store
+from pdca.db.store import Store
 from tests.conftest import NOW_DT
 from tests.integration.support import check_reports, run_together, start_pdca
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from db import schema
-from db.models import ActionDraft, CheckinDraft
-from db.store import Store
+from pdca.db import schema
+from pdca.db.models import ActionDraft, CheckinDraft
+from pdca.db.store import Store
 from tests.conftest import NOW_DT, run_pdca
 from tests.integration.support import run_together, sha256, siblings
 

@@ -7,9 +7,9 @@ import os
 from collections import Counter
 from pathlib import Path
 
-from db import notify as ns
-from db.models import ActionDraft
-from db.store import Store
+from pdca.db import notify as ns
+from pdca.db.models import ActionDraft
+from pdca.db.store import Store
 from tests.conftest import NOW_DT, REPO
 from tests.integration.support import start_pdca
 from tests.unit.test_notify import hook  # noqa: F401 (the local webhook fixture)

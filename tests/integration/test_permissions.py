@@ -33,8 +33,8 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from db.models import Action, ActionDraft
-from db.store import Store
+from pdca.db.models import Action, ActionDraft
+from pdca.db.store import Store
 from tests.conftest import NOW_DT, REPO
 from tests.integration.support import run_together, siblings
 
@@ -276,7 +276,7 @@ def _nobody_runner(db_path: Path, work: Path) -> Run:
     def run(*args: str, groups: Sequence[int] = ()) -> subprocess.CompletedProcess[str]:
         """``pdca --db db_path *args`` as nobody, in no supplementary group but ``groups``."""
         return subprocess.run(
-            [nobody.python, "-m", "tui", "--db", str(db_path), *args],
+            [nobody.python, "-m", "pdca.tui", "--db", str(db_path), *args],
             user=nobody.user.pw_uid,
             group=nobody.user.pw_gid,
             extra_groups=list(groups),
@@ -305,7 +305,7 @@ def _self_runner(db_path: Path, work: Path) -> Run:
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "tui", "--db", str(db_path), *args],
+            [sys.executable, "-m", "pdca.tui", "--db", str(db_path), *args],
             env=env,
             cwd=home,
             capture_output=True,
@@ -514,8 +514,8 @@ import asyncio, json, sys, time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from screens.board import BoardScreen
-from tui.app import create_app
+from pdca.screens.board import BoardScreen
+from pdca.tui.app import create_app
 
 WAIT = float(sys.argv[2])
 

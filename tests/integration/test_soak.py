@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from db.seed import seed_database
-from db.store import Store
+from pdca.db.seed import seed_database
+from pdca.db.store import Store
 from tests.conftest import REPO
 from tests.integration.support import worker_env
 
@@ -170,6 +170,6 @@ def _check_in_file(conn: sqlite3.Connection, actor: str, ops: list[list[Any]]) -
 
 
 def _now():  # type: ignore[no-untyped-def]
-    from db.clock import system_clock
+    from pdca.db.clock import system_clock
 
     return system_clock()

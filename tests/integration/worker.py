@@ -15,9 +15,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from db.connection import open_database
-from db.models import ActionDraft, CheckinDraft
-from db.store import Store
+from pdca.db.connection import open_database
+from pdca.db.models import ActionDraft, CheckinDraft
+from pdca.db.store import Store
 
 NOW = datetime(2026, 11, 23, 9, 0, 0, tzinfo=UTC)
 DUE = date(2026, 12, 4)
@@ -132,7 +132,7 @@ def _count_migration(conn: Any) -> None:
 
 def migrate(spec: dict[str, Any]) -> dict[str, Any]:
     """Run a pdca that knows one migration more than the file has, started with the others."""
-    from db import schema
+    from pdca.db import schema
 
     schema.MIGRATIONS.append(("0099_effort", _count_migration))
     _wait_for_go(spec)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from screens.owners import OwnersScreen
-from screens.standup import StandupScreen
+from pdca.screens.owners import OwnersScreen
+from pdca.screens.standup import StandupScreen
 from tests.snapshots.test_board_snapshots import LARGE, SMALL, build, seeded, settle
 
 __all__ = ["build", "seeded"]  # fixtures, shared with the board's snapshots

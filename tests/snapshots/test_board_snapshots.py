@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from db.models import ActionDraft
-from db.seed import seed_database
-from db.store import Store
-from screens.board import BoardScreen
-from screens.dialogs import PickModal
+from pdca.db.models import ActionDraft
+from pdca.db.seed import seed_database
+from pdca.db.store import Store
+from pdca.screens.board import BoardScreen
+from pdca.screens.dialogs import PickModal
+from pdca.tui.app import PdcaApp, create_app
+from pdca.tui.settings import DEFAULT_THEME, settings_path
 from tests.conftest import NOW_DT
-from tui.app import PdcaApp, create_app
-from tui.settings import DEFAULT_THEME, settings_path
 
 SMALL = (80, 24)
 LARGE = (160, 48)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from screens.kpis import KpisScreen
+from pdca.screens.kpis import KpisScreen
 from tests.snapshots.test_board_snapshots import LARGE, SMALL, build, seeded  # noqa: F401
 
 __all__ = ["build", "seeded"]

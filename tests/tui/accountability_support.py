@@ -7,8 +7,8 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from db.models import ActionDraft, CheckinDraft
-from db.store import Store
+from pdca.db.models import ActionDraft, CheckinDraft
+from pdca.db.store import Store
 from tests.conftest import NOW_DT, open_as
 from tests.tui.conftest import settle_app
 

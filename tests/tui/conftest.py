@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from db.models import ActionDraft, CheckinDraft
-from db.store import Store
+from pdca.db.models import ActionDraft, CheckinDraft
+from pdca.db.store import Store
+from pdca.tui.app import PdcaApp, create_app
 from tests.conftest import NOW_DT
-from tui.app import PdcaApp, create_app
 
 SIZE = (120, 40)
 SETTLE_SECONDS = 20.0  # a loaded CI machine; a settled app returns at once

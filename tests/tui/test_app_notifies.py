@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from db import notify
-from db.store import Store
+from pdca.db import notify
+from pdca.db.store import Store
 from tests.tui.conftest import settle_app
 from tests.unit.test_notify import Hook, _breach, _webhook_only, hook  # noqa: F401 (fixture)
 

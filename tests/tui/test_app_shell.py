@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from textual.widgets import HelpPanel
 
-from db.models import ActionDraft
-from screens.dialogs import ActionDetailScreen
+from pdca.db.models import ActionDraft
+from pdca.screens.dialogs import ActionDetailScreen
+from pdca.tui.settings import DEFAULT_THEME, settings_path
+from pdca.widgets.phase_column import CARD_HEIGHT, PhaseColumn
+from pdca.widgets.status_bar import StatusBar
 from tests.conftest import open_as
 from tests.tui.conftest import SIZE
 from tests.tui.test_board import board, focused
-from tui.settings import DEFAULT_THEME, settings_path
-from widgets.phase_column import CARD_HEIGHT, PhaseColumn
-from widgets.status_bar import StatusBar
 
 
 async def test_the_chosen_theme_is_remembered_for_the_next_run(
@@ -250,7 +250,7 @@ async def test_the_footer_lists_the_board_keys_without_a_keypress(make_app, boar
 async def test_a_view_reads_once_when_first_shown_and_again_when_returned_to(
     make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from screens import standup
+    from pdca.screens import standup
 
     reads: list[int] = []
     digest = standup.accountability.standup_digest

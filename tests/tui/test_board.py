@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from db.models import ActionDraft
-from screens.board import BoardScreen
+from pdca.db.models import ActionDraft
+from pdca.screens.board import BoardScreen
+from pdca.widgets.phase_column import CARD_HEIGHT, PhaseColumn
 from tests.conftest import open_as
 from tests.tui.conftest import SIZE, settle_app
-from widgets.phase_column import CARD_HEIGHT, PhaseColumn
 
 
 def board(app) -> BoardScreen:  # type: ignore[no-untyped-def]

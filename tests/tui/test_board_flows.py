@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from db.models import ActionChanges
-from screens.dialogs import (
+from pdca.db.models import ActionChanges
+from pdca.screens.dialogs import (
     ActionDetailScreen,
     ActionFormModal,
     CheckinModal,

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from db.models import ActionDraft
-from db.store import ActionFilter, Store
+from pdca.db.models import ActionDraft
+from pdca.db.store import ActionFilter, Store
+from pdca.widgets.phase_column import WINDOW_CARDS
 from tests.conftest import open_as
 from tests.tui.conftest import SIZE, settle_app
 from tests.tui.test_board import board, drawn_text, focused
-from widgets.phase_column import WINDOW_CARDS
 
 CARDS = 400
 

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from db.models import ActionChanges, ActionDraft, CheckinDraft, KpiDraft
-from db.store import Store
-from screens.dialogs import ActionFormModal, ConflictModal
+from pdca.db.models import ActionChanges, ActionDraft, CheckinDraft, KpiDraft
+from pdca.db.store import Store
+from pdca.screens.dialogs import ActionFormModal, ConflictModal
+from pdca.widgets.status_bar import StatusBar
 from tests.conftest import NOW_DT, open_as
 from tests.tui.conftest import SIZE, settle_app
 from tests.tui.test_board import column_ids, drawn_text, focused
-from widgets.status_bar import StatusBar
 
 
 def _notes(app) -> list[str]:  # type: ignore[no-untyped-def]
@@ -446,7 +446,7 @@ async def test_readings_from_an_older_pdca_at_the_ends_of_the_float_range_draw(
 async def test_a_write_that_gives_up_after_quitting_is_reported_not_dropped(
     make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("db.connection.BUSY_TIMEOUT_SECONDS", 0.5)  # give up sooner
+    monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)  # give up sooner
     app = make_app(board_db)
     holder = await _quit_while_a_move_waits(app, board_db)
     try:

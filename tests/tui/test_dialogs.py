@@ -11,9 +11,9 @@ from textual.app import App
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 
-from db.models import Action, ActionDetail, Checkin, Event
-from screens.board import DECISION_CHOICES, VERDICT_CHOICES
-from screens.dialogs import (
+from pdca.db.models import Action, ActionDetail, Checkin, Event
+from pdca.screens.board import DECISION_CHOICES, VERDICT_CHOICES
+from pdca.screens.dialogs import (
     ActionDetailScreen,
     ActionFormModal,
     ActionFormResult,
@@ -24,10 +24,10 @@ from screens.dialogs import (
     PickModal,
     check_action_form,
 )
-from screens.dialogs.choice import mnemonics
-from screens.dialogs.detail import changed_fields
-from screens.dialogs.pick import narrowed
-from widgets.forms import FieldError, due_hint
+from pdca.screens.dialogs.choice import mnemonics
+from pdca.screens.dialogs.detail import changed_fields
+from pdca.screens.dialogs.pick import narrowed
+from pdca.widgets.forms import FieldError, due_hint
 
 SIZE = (80, 24)
 TODAY = date(2026, 11, 23)  # a Monday

@@ -9,16 +9,16 @@ import pytest
 from textual.pilot import Pilot
 from textual_plotext import PlotextPlot
 
-from db import alerts
-from db.models import ActionDraft, KpiDraft, ReadingDraft
-from db.store import Store
-from screens.dialogs.ack import AckModal
-from screens.kpi_detail import KpiDetailScreen
-from screens.kpis import KpisScreen
+from pdca.db import alerts
+from pdca.db.models import ActionDraft, KpiDraft, ReadingDraft
+from pdca.db.store import Store
+from pdca.screens.dialogs.ack import AckModal
+from pdca.screens.kpi_detail import KpiDetailScreen
+from pdca.screens.kpis import KpisScreen
+from pdca.widgets.kpi_table import KpiTable
+from pdca.widgets.status_bar import StatusBar
 from tests.conftest import NOW_DT, open_as
 from tests.tui.conftest import SIZE
-from widgets.kpi_table import KpiTable
-from widgets.status_bar import StatusBar
 
 KPI = "Resolution time"
 
@@ -130,7 +130,7 @@ async def test_acknowledging_second_gets_a_clear_conflict(
 
 
 async def test_an_empty_note_is_refused_inline(make_app, kpi_db: Path, store: Store) -> None:
-    from widgets.forms import FieldError
+    from pdca.widgets.forms import FieldError
 
     app = make_app(kpi_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -162,7 +162,7 @@ async def test_esc_in_the_ack_dialog_writes_nothing(make_app, kpi_db: Path, stor
 
 
 async def test_the_headers_flag_opens_the_alerts_waiting_for_me(make_app, kpi_db: Path) -> None:
-    from screens.my_alerts import MyAlertsScreen
+    from pdca.screens.my_alerts import MyAlertsScreen
     from tests.tui.conftest import settle_app
 
     app = make_app(kpi_db, watch_changes=False)  # alice: Resolution time's alert waits for her

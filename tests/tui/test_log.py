@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from db import accountability
-from db.store import Store
-from screens.board import BoardScreen
-from screens.dialogs import CheckinModal, ChoiceModal
-from screens.log import LogScreen
+from pdca.db import accountability
+from pdca.db.store import Store
+from pdca.screens.board import BoardScreen
+from pdca.screens.dialogs import CheckinModal, ChoiceModal
+from pdca.screens.log import LogScreen
+from pdca.widgets.row_list import RowList
 from tests.tui.accountability_support import settle, team_db
 from tests.tui.conftest import SIZE
-from widgets.row_list import RowList
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ async def test_enter_jumps_to_the_action_on_the_board(make_app, team) -> None:
 
 
 async def test_the_log_pages_in_more_as_the_cursor_nears_the_end(make_app, store, db_path):
-    from db.models import ActionDraft, CheckinDraft
+    from pdca.db.models import ActionDraft, CheckinDraft
 
     action = store.add_action(ActionDraft(title="busy"))
     for n in range(450):

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from db.store import Store
-from screens.board import BoardScreen
-from screens.owners import OwnersScreen
+from pdca.db.store import Store
+from pdca.screens.board import BoardScreen
+from pdca.screens.owners import OwnersScreen
+from pdca.widgets.row_list import RowList
 from tests.conftest import open_as
 from tests.tui.accountability_support import settle, team_db
 from tests.tui.conftest import SIZE
-from widgets.row_list import RowList
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ async def test_owners_reload_when_someone_else_writes(make_app, team: Path) -> N
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("2")
         await settle(pilot)
-        from db.models import ActionDraft
+        from pdca.db.models import ActionDraft
 
         other = open_as(team, "dave")
         try:

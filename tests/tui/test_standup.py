@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from db import accountability
-from db.store import Store
-from screens.standup import TURN_SECONDS, StandupScreen
+from pdca.db import accountability
+from pdca.db.store import Store
+from pdca.screens.standup import TURN_SECONDS, StandupScreen
 from tests.tui.accountability_support import settle, team_db
 from tests.tui.conftest import SIZE
 
@@ -69,7 +69,7 @@ async def test_the_timer_counts_down_in_the_header(make_app, team) -> None:
 async def test_r_asks_then_records_the_standup_and_the_next_starts_there(
     make_app, team, store
 ) -> None:
-    from screens.dialogs.choice import ChoiceModal
+    from pdca.screens.dialogs.choice import ChoiceModal
 
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from rich.cells import cell_len, get_character_cell_size
 
-from db.models import ActionDraft, CheckinDraft, InitiativeDraft, KpiDraft, ReadingDraft
-from db.store import Store
-from screens.board import BoardScreen
-from screens.log import LogScreen
+from pdca.db.models import ActionDraft, CheckinDraft, InitiativeDraft, KpiDraft, ReadingDraft
+from pdca.db.store import Store
+from pdca.screens.board import BoardScreen
+from pdca.screens.log import LogScreen
 from tests.tui.conftest import SIZE, settle_app
 
 BORDER = "▕"

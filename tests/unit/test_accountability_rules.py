@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from db import accountability_rules as arules
-from db.accountability_models import UNOWNED, OwnerRow
-from db.clock import iso
-from db.errors import InvalidInput
-from db.models import Event
+from pdca.db import accountability_rules as arules
+from pdca.db.accountability_models import UNOWNED, OwnerRow
+from pdca.db.clock import iso
+from pdca.db.errors import InvalidInput
+from pdca.db.models import Event
 from tests.conftest import NOW_DT
 
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from db import accountability as acc
-from db.accountability_models import LogFilter
-from db.clock import iso
-from db.errors import Conflict, GateUnmet, InvalidInput, NotFound
-from db.models import ActionDraft, CheckinDraft, InitiativeDraft
-from db.store import Store
+from pdca.db import accountability as acc
+from pdca.db.accountability_models import LogFilter
+from pdca.db.clock import iso
+from pdca.db.errors import Conflict, GateUnmet, InvalidInput, NotFound
+from pdca.db.models import ActionDraft, CheckinDraft, InitiativeDraft
+from pdca.db.store import Store
 from tests.conftest import NOW_DT, events, last_event_id, open_as
 from tests.unit.test_query_plans import _full_scans, _unbind
 from tests.unit.test_store import Ticker
@@ -275,7 +275,7 @@ def test_due_soon_counts_the_next_seven_days(timed: Store) -> None:
 
 
 def _kpi(store: Store) -> int:
-    from db.models import KpiDraft
+    from pdca.db.models import KpiDraft
 
     return store.add_kpi(KpiDraft(name="Pages", unit="/wk", baseline=10, target=4)).id
 
@@ -340,8 +340,8 @@ def test_a_standup_digest_starts_from_the_last_recorded_one(timed: Store, ticker
 def test_the_digest_says_where_work_stands_and_what_the_clock_escalated(
     timed: Store, ticker: Ticker
 ) -> None:
-    from db import alerts
-    from db.models import KpiDraft, ReadingDraft
+    from pdca.db import alerts
+    from pdca.db.models import KpiDraft, ReadingDraft
 
     timed.add_kpi(KpiDraft(name="Lead time", unit="h", baseline=30, target=24, direction="down",
                            alert=34, owner="dave", escalation=["erin"]))  # fmt: skip

@@ -28,12 +28,12 @@ from pathlib import Path
 
 import pytest
 
-from db import backup as backups
-from db import schema
-from db.errors import InvalidInput
-from db.models import ActionDraft, CheckinDraft
-from db.presence import Presence
-from db.store import Store
+from pdca.db import backup as backups
+from pdca.db import schema
+from pdca.db.errors import InvalidInput
+from pdca.db.models import ActionDraft, CheckinDraft
+from pdca.db.presence import Presence
+from pdca.db.store import Store
 from tests.conftest import NOW_DT, REPO, run_pdca
 from tests.unit.test_file_safety import AUDITED, _python, make_old_database
 
@@ -841,7 +841,7 @@ def test_restore_into_a_truncated_database_keeps_what_it_can(cli, db: Path) -> N
 def test_damaged_contents_sqlite_cannot_copy_need_force(
     cli, db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from db import copies
+    from pdca.db import copies
 
     saved = make_backup(db, T0)
     add(db, "after the backup")
@@ -873,7 +873,7 @@ def test_damaged_contents_sqlite_cannot_copy_need_force(
 def test_damage_met_while_taking_the_file_is_not_called_busy(
     cli, db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from db import restore
+    from pdca.db import restore
 
     saved = make_backup(db, T0)
     real = restore._connect_writer

@@ -50,7 +50,7 @@ def _process(
     args: list[bytes | str], env: dict[str, str], **options
 ) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "tui", *args],
+        [sys.executable, "-m", "pdca.tui", *args],
         capture_output=True,
         env={**os.environ, **env},
         cwd=REPO,
@@ -93,7 +93,7 @@ def test_a_variable_that_is_not_utf8_is_one_line(team: Path, env: dict[str, str]
     environ_bytes = {k.encode(): v.encode() for k, v in environ.items()}
     environ_bytes[b"PDCA_USER"] = b"d\xe4na"
     result = subprocess.run(
-        [sys.executable, "-m", "tui", "add", "x"],
+        [sys.executable, "-m", "pdca.tui", "add", "x"],
         capture_output=True,
         env=environ_bytes,  # type: ignore[arg-type]
         cwd=REPO,
@@ -155,7 +155,7 @@ def test_a_file_with_pdcas_mark_but_no_version_is_one_line(cli, team: Path, tmp_
 
 
 def _application_id() -> int:
-    from db import schema
+    from pdca.db import schema
 
     return schema.APPLICATION_ID
 
@@ -337,7 +337,7 @@ def test_a_restore_with_text_where_a_number_goes_is_one_line(
 def test_stdout_on_a_full_device_is_one_line(team: Path, env: dict[str, str]) -> None:
     with open("/dev/full", "w") as full:
         result = subprocess.run(
-            [sys.executable, "-m", "tui", "list"],
+            [sys.executable, "-m", "pdca.tui", "list"],
             stdout=full,
             stderr=subprocess.PIPE,
             env={**os.environ, **env},
@@ -352,7 +352,7 @@ def test_a_reader_that_goes_away_is_no_traceback(cli, team: Path, env: dict[str,
     for n in range(400):  # far more than a pipe holds, so a write meets the closed end
         assert cli("checkin", "1", f"note {n} " + "x" * 1900).exit_code == 0
     process = subprocess.Popen(
-        [sys.executable, "-m", "tui", "log", "--limit", "1000"],
+        [sys.executable, "-m", "pdca.tui", "log", "--limit", "1000"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={**os.environ, **env},

@@ -15,9 +15,9 @@ import click
 import pytest
 from click.testing import Result
 
-from db import schema
+from pdca.db import schema
+from pdca.tui.cli import cli as pdca_group
 from tests.conftest import NOW, REPO, run_pdca
-from tui.cli import cli as pdca_group
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 

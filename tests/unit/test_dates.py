@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from db.dates import EARLIEST, LATEST, parse_date
-from db.errors import InvalidInput
+from pdca.db.dates import EARLIEST, LATEST, parse_date
+from pdca.db.errors import InvalidInput
 
 MONDAY = date(2026, 11, 23)  # a Monday
 

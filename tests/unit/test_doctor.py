@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from db.doctor import diagnose
-from db.models import ActionDraft
+from pdca.db.doctor import diagnose
+from pdca.db.models import ActionDraft
 
 
 def _by_name(path: Path, **kwargs) -> dict[str, tuple[bool, str]]:
@@ -55,7 +55,7 @@ def test_group_directory_without_setgid_is_reported(store, tmp_path):
     shared.mkdir()
     os.chmod(shared, 0o770)
     path = shared / "pdca.db"
-    from db.store import Store
+    from pdca.db.store import Store
 
     Store.open(path, actor="alice", clock=store.clock, create=True).close()
     ok, detail = _by_name(path)["group"]

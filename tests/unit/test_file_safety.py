@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pytest
 
-from db import schema
-from db.models import ActionDraft
-from db.store import Store
+from pdca.db import schema
+from pdca.db.models import ActionDraft
+from pdca.db.store import Store
 from tests.conftest import NOW_DT, REPO, run_pdca
 
 
@@ -113,7 +113,7 @@ def audit(event, args):
                     touched.append([event, text])
 
 sys.addaudithook(audit)
-from tui.cli import cli
+from pdca.tui.cli import cli
 
 def run(*args):
     try:
@@ -174,8 +174,8 @@ def test_no_command_opens_the_database_files_outside_sqlite(tmp_path: Path) -> N
 HOLDER = """
 import sys, time
 from pathlib import Path
-from db.store import Store
-from db.clock import system_clock
+from pdca.db.store import Store
+from pdca.db.clock import system_clock
 
 path = Path(sys.argv[1])
 first = Store.open(path, actor="alice", clock=system_clock)
@@ -186,7 +186,7 @@ for _ in range(3):
 print("ready", flush=True)
 sys.stdin.readline()  # ... and still has the first open while another process comes and goes
 print("wal" if Path(f"{path}-wal").exists() and Path(f"{path}-shm").exists() else "gone")
-from db.models import CheckinDraft
+from pdca.db.models import CheckinDraft
 first.add_checkin(1, CheckinDraft(message="after the others left"))
 first.close()
 """
@@ -361,7 +361,7 @@ def test_the_upgraded_schema_equals_a_new_files(tmp_path: Path) -> None:
 KILLED_MID_BACKUP = """
 import os, sys
 from pathlib import Path
-from db import connection
+from pdca.db import connection
 
 path = Path(sys.argv[1])
 original = connection.connect_file

@@ -64,7 +64,7 @@ def hostile_values(paths: list[str]) -> st.SearchStrategy[str]:
 
 
 def _commands() -> list[tuple[str, ...]]:
-    from tui.cli import cli
+    from pdca.tui.cli import cli
 
     context = click.Context(cli)
     found: list[tuple[str, ...]] = []
@@ -84,7 +84,7 @@ def _commands() -> list[tuple[str, ...]]:
 
 
 def _command(path: tuple[str, ...]) -> click.Command:
-    from tui.cli import cli
+    from pdca.tui.cli import cli
 
     command: click.Command = cli
     context = click.Context(cli)
@@ -150,7 +150,7 @@ def team_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
 
 
 def _invoke(runner: CliRunner, line: list[str], environ: dict[str, str]):
-    from tui.cli import cli
+    from pdca.tui.cli import cli
 
     return runner.invoke(cli, line, env=environ, catch_exceptions=False)
 

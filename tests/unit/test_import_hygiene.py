@@ -46,15 +46,15 @@ def test_importing_the_store_and_the_cli_loads_no_ui_library() -> None:
     )
     assert done.returncode == 0, done.stderr
     modules = json.loads(done.stdout)
-    assert "tui.cli" in modules and "db.store" in modules  # the check saw the imports
+    assert "pdca.tui.cli" in modules and "pdca.db.store" in modules  # the check saw the imports
     assert _loaded_heavy(modules) == []
     assert [m for m in modules if m.split(".")[0] in ("screens", "widgets")] == []
-    assert "tui.app" not in modules
+    assert "pdca.tui.app" not in modules
 
 
 RUNNER = """
 import json, sys
-from tui.cli import cli
+from pdca.tui.cli import cli
 runs = json.loads(sys.argv[1])
 for args in runs:
     try:
@@ -108,14 +108,14 @@ def test_running_commands_in_process_loads_no_ui_library(cli_env: dict[str, str]
     marker = [line for line in done.stdout.splitlines() if line.startswith("MODULES=")]
     assert len(marker) == 1
     modules = json.loads(marker[0].removeprefix("MODULES="))
-    assert "db.store" in modules
+    assert "pdca.db.store" in modules
     assert _loaded_heavy(modules) == []
-    assert "tui.app" not in modules
+    assert "pdca.tui.app" not in modules
 
 
 def test_python_m_tui_list_imports_no_ui_library(cli_env: dict[str, str]) -> None:
     init = subprocess.run(
-        [sys.executable, "-m", "tui", "init"],
+        [sys.executable, "-m", "pdca.tui", "init"],
         capture_output=True,
         text=True,
         cwd=REPO,
@@ -124,7 +124,7 @@ def test_python_m_tui_list_imports_no_ui_library(cli_env: dict[str, str]) -> Non
     )
     assert init.returncode == 0, init.stderr
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "tui", "list"],
+        [sys.executable, "-X", "importtime", "-m", "pdca.tui", "list"],
         capture_output=True,
         text=True,
         cwd=REPO,
@@ -137,7 +137,7 @@ def test_python_m_tui_list_imports_no_ui_library(cli_env: dict[str, str]) -> Non
         for line in done.stderr.splitlines()
         if line.startswith("import time:")
     ]
-    assert "tui.cli" in imported and "db.store" in imported  # importtime really reported
+    assert "pdca.tui.cli" in imported and "pdca.db.store" in imported  # importtime really reported
     assert _loaded_heavy(imported) == []
 
 
@@ -169,7 +169,7 @@ def test_the_ast_walk_sees_imports_inside_functions(tmp_path: Path) -> None:
     package.mkdir()
     sample = package / "sample.py"
     sample.write_text("def f():\n    from tui import cli\n    import screens.board\n")
-    assert [m for _, m in _imported_modules(sample)] == ["tui", "screens.board"]
+    assert [m for _, m in _imported_modules(sample)] == ["tui", "pdca.screens.board"]
 
 
 def test_db_has_python_files() -> None:
@@ -198,7 +198,7 @@ def test_the_cli_module_imports_no_ui_library_at_module_level() -> None:
             top_level.append(node.module)
     assert "click" in top_level
     assert [m for m in top_level if m.split(".")[0] in (*HEAVY, "screens", "widgets")] == []
-    assert "tui.app" not in top_level
+    assert "pdca.tui.app" not in top_level
 
 
 def test_action_commands_do_not_import_the_kpi_or_stand_up_commands(
@@ -223,6 +223,11 @@ def test_action_commands_do_not_import_the_kpi_or_stand_up_commands(
     assert done.returncode == 0, done.stderr
     marker = [line for line in done.stdout.splitlines() if line.startswith("MODULES=")]
     modules = json.loads(marker[0].removeprefix("MODULES="))
-    assert "tui.cli" in modules
-    loaded = {"tui.cli_kpis", "tui.cli_accountability", "db.accountability", "db.kpis"}
+    assert "pdca.tui.cli" in modules
+    loaded = {
+        "pdca.tui.cli_kpis",
+        "pdca.tui.cli_accountability",
+        "pdca.db.accountability",
+        "pdca.db.kpis",
+    }
     assert loaded & set(modules) == set()

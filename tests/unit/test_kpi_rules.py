@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from db import kpi_rules as r
-from db.errors import InvalidInput
-from db.models import KpiDraft
+from pdca.db import kpi_rules as r
+from pdca.db.errors import InvalidInput
+from pdca.db.models import KpiDraft
 from tests.conftest import NOW_DT
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from db import alerts, kpis
-from db.errors import Conflict, InvalidInput, NotFound
-from db.models import ActionDraft, CheckinDraft, KpiChanges, KpiDraft, ReadingDraft
-from db.store import Store
+from pdca.db import alerts, kpis
+from pdca.db.errors import Conflict, InvalidInput, NotFound
+from pdca.db.models import ActionDraft, CheckinDraft, KpiChanges, KpiDraft, ReadingDraft
+from pdca.db.store import Store
 from tests.conftest import NOW_DT, events, last_event_id, open_as
 
 KPI = "Resolution time"
@@ -114,7 +114,7 @@ def test_unacknowledged_alerts_escalate_along_the_path(store: Store, kpi: str) -
 def test_every_reader_agrees_on_whom_an_alert_waits_for_without_a_write(
     store: Store, kpi: str
 ) -> None:
-    from db import accountability
+    from pdca.db import accountability
 
     record(store, 35)
     later = _at(store, 25)  # dana's deadline passed an hour ago; nobody ran pdca alerts
@@ -264,7 +264,7 @@ def test_the_view_reads_recent_readings_in_one_query(store: Store) -> None:
 
 
 def test_perspective_warning(store: Store) -> None:
-    from db.models import InitiativeDraft
+    from pdca.db.models import InitiativeDraft
 
     store.add_initiative(InitiativeDraft(name="Faster support"))
     store.add_initiative(InitiativeDraft(name="Balanced"))

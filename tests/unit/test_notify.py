@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from db import alerts
-from db import notify as ns
-from db.models import ActionDraft, CheckinDraft, KpiDraft, ReadingDraft
-from db.notify_channels import Channels
-from db.store import Store
+from pdca.db import alerts
+from pdca.db import notify as ns
+from pdca.db.models import ActionDraft, CheckinDraft, KpiDraft, ReadingDraft
+from pdca.db.notify_channels import Channels
+from pdca.db.store import Store
 from tests.conftest import NOW_DT, events, last_event_id, open_as
 
 # --------------------------------------------------------------------------- a webhook
@@ -359,7 +359,7 @@ def test_mail_without_sendmail_fails_and_says_so(store: Store, tmp_path: Path) -
         environ={"PATH": str(tmp_path)}, who=lambda: "",
     )  # fmt: skip
     channels_places = ("/nonexistent/sendmail",)
-    import db.notify_channels as module
+    import pdca.db.notify_channels as module
 
     original = module.SENDMAIL_PLACES
     module.SENDMAIL_PLACES = channels_places
@@ -579,7 +579,7 @@ def test_a_notify_setting_can_be_undone_like_any_setting(store: Store) -> None:
 
 
 def test_doctor_names_failed_deliveries(store: Store, db_path: Path) -> None:
-    from db.doctor import diagnose
+    from pdca.db.doctor import diagnose
 
     assert [c.ok for c in diagnose(db_path) if c.name == "notify"] == [True]
     _webhook_only(store, "http://127.0.0.1:9/nobody-listens")

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from db import notify_rules as nr
-from db.errors import InvalidInput
+from pdca.db import notify_rules as nr
+from pdca.db.errors import InvalidInput
 
 NOW = datetime(2026, 12, 10, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()

@@ -17,16 +17,16 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from rich.cells import cell_len, get_character_cell_size
 
-from db.spreadsheet import QUOTE, TRIGGERS, neutralise, restore
-from db.text_rules import (
+from pdca.db.spreadsheet import QUOTE, TRIGGERS, neutralise, restore
+from pdca.db.text_rules import (
     UNSAFE,
     UNSAFE_EXCEPT_NEWLINE,
     UNSAFE_IN_CELLS,
     escape,
     visible,
 )
-from tui.output import for_terminal, json_safe, printable, table, to_json
-from widgets.text import fit, fixed, literal
+from pdca.tui.output import for_terminal, json_safe, printable, table, to_json
+from pdca.widgets.text import fit, fixed, literal
 
 BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 SEPARATORS = "\u2028\u2029"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from db.errors import InvalidInput
-from tui.identity import current_user
-from tui.paths import DB_NAME, ResolvedPath, describe_rule, resolve_db_path, user_data_dir
+from pdca.db.errors import InvalidInput
+from pdca.tui.identity import current_user
+from pdca.tui.paths import DB_NAME, ResolvedPath, describe_rule, resolve_db_path, user_data_dir
 
 # --------------------------------------------------------------------------- resolution order
 

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from db.errors import InvalidInput
-from db.models import ActionChanges, ActionDraft, CheckinDraft, ReadingDraft, validated
-from db.store import ActionFilter, Store
+from pdca.db.errors import InvalidInput
+from pdca.db.models import ActionChanges, ActionDraft, CheckinDraft, ReadingDraft, validated
+from pdca.db.store import ActionFilter, Store
 from tests.conftest import events, last_event_id, open_as
 
 DUE = date(2026, 12, 1)
@@ -89,7 +89,7 @@ def test_cli_refuses_a_bad_priority_in_one_line(cli) -> None:  # type: ignore[no
 
 
 def test_list_json_streams_the_same_document(cli) -> None:  # type: ignore[no-untyped-def]
-    from tui.output import to_json
+    from pdca.tui.output import to_json
 
     for title in ("a", "b", "c"):
         cli("add", title)
@@ -98,7 +98,7 @@ def test_list_json_streams_the_same_document(cli) -> None:  # type: ignore[no-un
 
 
 def test_csv_carries_the_priority_both_ways(store: Store, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from db import transfer
+    from pdca.db import transfer
 
     _add(store, "x", "high")
     text = transfer.export_csv(store)
@@ -144,7 +144,7 @@ def test_position_of_is_where_the_card_sits(store: Store, column: list[int]) -> 
 
 
 def test_changes_since_names_what_changed(store: Store, db_path) -> None:  # type: ignore[no-untyped-def]
-    from db.models import KpiDraft
+    from pdca.db.models import KpiDraft
 
     store.add_kpi(KpiDraft(name="Pages", unit="/wk", baseline=10, target=4))
     doing = store.add_action(ActionDraft(title="x", owner="bob", due=DUE, phase="do"))

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from db.models import ActionChanges, ActionDraft, CheckinDraft, InitiativeDraft, KpiDraft
-from db.store import ActionFilter, Store
+from pdca.db.models import ActionChanges, ActionDraft, CheckinDraft, InitiativeDraft, KpiDraft
+from pdca.db.store import ActionFilter, Store
 
 # Tables that grow with use; a full scan of one of these is what makes a view slow.
 LARGE_TABLES = ("actions", "checkins", "events", "kpi_readings", "alerts")
@@ -45,8 +45,8 @@ def _exercise(store: Store) -> None:
 
 
 def _exercise_kpis(store: Store) -> None:
-    from db import alerts, kpis
-    from db.models import KpiChanges, ReadingDraft
+    from pdca.db import alerts, kpis
+    from pdca.db.models import KpiChanges, ReadingDraft
 
     kpis.edit_kpi(store, "Pages", KpiChanges(warn=12, alert=14, direction="down"))
     store.record_reading(ReadingDraft(kpi="Pages", value=20))
@@ -123,7 +123,7 @@ def _exercise_board(store: Store) -> None:
         ActionFilter(priority="high"),
     ):
         list(store.iter_actions(where))
-    from db import kpis
+    from pdca.db import kpis
 
     kpis.sparklines(store, 8)
 

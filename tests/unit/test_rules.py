@@ -7,9 +7,16 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from db import rules
-from db.models import DECISIONS, PHASES, VERDICTS, Phase
-from db.rules import MoveFacts, completion_problem, days_since, is_overdue, is_stale, move_problem
+from pdca.db import rules
+from pdca.db.models import DECISIONS, PHASES, VERDICTS, Phase
+from pdca.db.rules import (
+    MoveFacts,
+    completion_problem,
+    days_since,
+    is_overdue,
+    is_stale,
+    move_problem,
+)
 
 READY = MoveFacts(phase="plan", done=False, owner="dana", due="2026-12-01", progress_since_do=1)
 

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from db.errors import DatabaseProblem, InvalidInput, ReadOnlyDatabase, UndoRefused
-from db.models import ActionDraft, CheckinDraft
-from db.seed import Spec, seed_database, seed_with_spec
-from db.store import ActionFilter, Store
+from pdca.db.errors import DatabaseProblem, InvalidInput, ReadOnlyDatabase, UndoRefused
+from pdca.db.models import ActionDraft, CheckinDraft
+from pdca.db.seed import Spec, seed_database, seed_with_spec
+from pdca.db.store import ActionFilter, Store
 from tests.conftest import NOW, NOW_DT, open_as
 
 MEDIUM = Spec(
@@ -204,7 +204,7 @@ def test_readings_are_daily_for_90_days_up_to_now(seeded: Store) -> None:
 
 
 def test_alerts_follow_the_breach_rule(seeded: Store) -> None:
-    from db import alerts
+    from pdca.db import alerts
 
     open_alerts = alerts.list_alerts(seeded)
     assert open_alerts, "the small seed has breaches still open"

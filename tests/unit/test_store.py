@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from db.clock import iso
-from db.errors import Conflict, GateUnmet, InvalidInput, NotFound
-from db.models import (
+from pdca.db.clock import iso
+from pdca.db.errors import Conflict, GateUnmet, InvalidInput, NotFound
+from pdca.db.models import (
     ActionChanges,
     ActionDraft,
     CheckinDraft,
@@ -19,7 +19,7 @@ from db.models import (
     KpiDraft,
     ReadingDraft,
 )
-from db.store import ActionFilter, Store
+from pdca.db.store import ActionFilter, Store
 from tests.conftest import NOW, NOW_DT, events, last_event_id, open_as
 
 
@@ -742,7 +742,7 @@ def test_stale_filter_at_the_boundary_to_the_second(db_path: Path) -> None:
 
 
 def test_stale_follows_the_team_setting(db_path: Path) -> None:
-    from db import accountability
+    from pdca.db import accountability
 
     three_days = NOW_DT - timedelta(days=3)
     writer = Store.open(db_path, actor="alice", clock=lambda: three_days, create=True)

@@ -8,8 +8,8 @@ import json
 import sqlite3
 from pathlib import Path
 
-from db.models import ActionDraft, CheckinDraft, InitiativeDraft
-from db.store import Store
+from pdca.db.models import ActionDraft, CheckinDraft, InitiativeDraft
+from pdca.db.store import Store
 from tests.conftest import NOW_DT
 
 
@@ -159,7 +159,7 @@ def test_an_export_to_a_terminal_shows_no_control_character_raw(cli, env, db_pat
     for fmt in ("csv", "json"):
         leader, follower = pty.openpty()
         process = subprocess.Popen(
-            [sys.executable, "-m", "tui", "export", "--format", fmt],
+            [sys.executable, "-m", "pdca.tui", "export", "--format", fmt],
             stdout=follower,
             stderr=subprocess.PIPE,
             env={**os.environ, **env},

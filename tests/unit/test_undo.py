@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from db.errors import UndoRefused
-from db.models import (
+from pdca.db.errors import UndoRefused
+from pdca.db.models import (
     ActionChanges,
     ActionDraft,
     CheckinDraft,
@@ -18,7 +18,7 @@ from db.models import (
     KpiDraft,
     ReadingDraft,
 )
-from db.store import Store
+from pdca.db.store import Store
 from tests.conftest import NOW, NOW_DT, events, last_event_id, open_as
 
 LATER = NOW_DT + timedelta(hours=1)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from db.models import (
+from pdca.db.models import (
     ActionChanges,
     ActionDraft,
     CheckinDraft,
@@ -17,9 +17,9 @@ from db.models import (
     KpiDraft,
     ReadingDraft,
 )
-from db.store import Store
+from pdca.db.store import Store
+from pdca.tui.output import printable
 from tests.conftest import NOW_DT, open_as
-from tui.output import printable
 
 MARKUP = "[bold red]x[/]"
 ANSI = "\x1b[31mred\x1b[0m"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from db.models import ActionDraft, KpiDraft, ReadingDraft
+from pdca.db.models import ActionDraft, KpiDraft, ReadingDraft
 from tests.conftest import NOW_DT
 
 
