@@ -24,6 +24,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 NOW = "2026-11-23T09:00:00Z"
 SIZE = (120, 40)
+TTY_FD = "PDCA_BENCH_REPORT_FD"  # set: the child runs in a real (pseudo-)terminal
 
 
 def child_empty() -> None:
@@ -38,10 +39,27 @@ def child_empty() -> None:
             self.call_after_refresh(self.painted)
 
         def painted(self) -> None:
-            print("painted", flush=True)
+            report("painted")
             self.exit()
 
-    Empty().run(headless=True, size=SIZE)
+    run_measured(Empty())
+
+
+def report(line: str) -> None:
+    """Tell the parent: on stdout (headless), or on the descriptor it gave (in a terminal)."""
+    fd = os.environ.get(TTY_FD)
+    if fd is None:
+        print(line, flush=True)
+    else:
+        os.write(int(fd), f"{line}\n".encode())
+
+
+def run_measured(app: Any) -> None:
+    """Headless at 120x40, or in the (pseudo-)terminal the parent made (bench/scale.py)."""
+    if os.environ.get(TTY_FD) is None:
+        app.run(headless=True, size=SIZE)
+    else:
+        app.run()
 
 
 def child_view(
@@ -58,7 +76,7 @@ def child_view(
             self.call_after_refresh(self.painted)
 
         def painted(self) -> None:
-            print("painted" if ready(self) else "empty", flush=True)  # the clock stops here
+            report("painted" if ready(self) else "empty")  # the clock stops here
             # Exit a moment later: what follows the first paint (the footer) must not meet a
             # closing app; it is not timed.
             self.set_timer(0.05, self.app.exit)
@@ -68,7 +86,7 @@ def child_view(
         DEFAULT_MODE = mode
 
     app = create_app(Path(db), actor="alice", clock=clock_from_env(os.environ), presence=False)
-    TimedApp(app.context, presence=False).run(headless=True, size=SIZE)
+    run_measured(TimedApp(app.context, presence=False))
 
 
 def first_paint_ms(script: str, args: list[str], env: dict[str, str]) -> float:

@@ -300,23 +300,41 @@ def owners(store: Store) -> list[OwnerRow]:
         " AS last_checkin_at FROM people p"
     ):
         rows[person["login"]] = dict(person)
-    # Open actions by owner and phase, with late, soon-due and stale counts: one pass over
-    # the open actions (half the large file's 10 000), each stale test one index probe.
+    # Open actions by owner and phase, with late and soon-due counts, off one index without
+    # reading a row (issue 14: flat as the file grows). Stale is what is left once the open
+    # actions with a sign of life since the cutoff are taken away: a check-in since, or made
+    # since (``rules.is_stale`` on the last check-in, else the creation), and both of those
+    # are found from the recent end of an index: as many as the team's last days hold.
+    fresh = {
+        (owner, phase): n
+        for owner, phase, n in store.conn.execute(
+            "SELECT a.owner, a.phase, count(*) FROM"
+            " (SELECT c.action_id AS id FROM checkins c WHERE c.at > ?"
+            "  UNION SELECT n.id FROM actions n INDEXED BY idx_actions_open_created_at"
+            "  WHERE n.done_at IS NULL AND n.created_at > ?) AS f"
+            " CROSS JOIN actions a ON a.id = f.id"  # CROSS: from the recent ones, not all
+            " WHERE a.done_at IS NULL GROUP BY a.owner, a.phase",
+            (cutoff, cutoff),
+        )
+    }
     for row in store.conn.execute(
         "SELECT a.owner, a.phase, count(*) AS n,"
         " sum(a.due IS NOT NULL AND a.due < ?) AS overdue,"
-        " sum(a.due IS NOT NULL AND a.due >= ? AND a.due <= ?) AS due_soon,"
-        " sum(coalesce((SELECT max(c.at) FROM checkins c WHERE c.action_id = a.id),"
-        "              a.created_at) <= ?) AS stale"
-        " FROM actions a WHERE a.done_at IS NULL"
+        " sum(a.due IS NOT NULL AND a.due >= ? AND a.due <= ?) AS due_soon"
+        " FROM actions a INDEXED BY idx_actions_open_owner WHERE a.done_at IS NULL"
         " GROUP BY a.owner, a.phase",
-        (today.isoformat(), today.isoformat(), soon, cutoff),
+        (today.isoformat(), today.isoformat(), soon),
     ):
         entry = _owner_entry(rows, row["owner"])
         entry[row["phase"]] = row["n"]
         entry["open"] = entry.get("open", 0) + row["n"]
-        for key in ("overdue", "due_soon", "stale"):
-            entry[key] = entry.get(key, 0) + (row[key] or 0)
+        stale = row["n"] - fresh.get((row["owner"], row["phase"]), 0)
+        for key, n in (
+            ("overdue", row["overdue"]),
+            ("due_soon", row["due_soon"]),
+            ("stale", stale),
+        ):
+            entry[key] = entry.get(key, 0) + (n or 0)
     from pdca.db import alerts  # imported here: db.alerts builds on the store, as this module does
 
     for login, n in alerts.waiting_by_person(store).items():  # whom each waits for now
@@ -410,6 +428,17 @@ def last_standup(store: Store) -> Standup | None:
     return _standup(row) if row else None
 
 
+# Row columns a stand-up never tells (accountability_rules._item reads none of them): left
+# out of the events it reads, so a busy day's thousands of events take half the memory.
+_UNTOLD = ", ".join(
+    f"'$.{key}'"
+    for key in (
+        "id", "notes", "due", "priority", "initiative_id", "phase_since", "created_by",
+        "created_at", "updated_at", "version",
+    )
+)  # fmt: skip
+
+
 def standup_digest(store: Store, since: str | None = None) -> Digest:
     """Where work stands now, and what changed since ``since`` (else the last stand-up, else
     24 hours ago) from the event log; the rules are ``accountability_rules.digest``."""
@@ -425,7 +454,9 @@ def standup_digest(store: Store, since: str | None = None) -> Digest:
         for row in store.conn.execute(
             # What a stand-up tells; the unary + keeps SQLite on the (at) index, not the
             # (entity, ...) one that would read every check-in ever made.
-            "SELECT * FROM events WHERE at > ? AND at <= ?"
+            "SELECT id, tx, at, actor, entity, entity_id, op, summary, undo_of,"
+            f" json_remove(before, {_UNTOLD}) AS before, json_remove(after, {_UNTOLD}) AS after"
+            " FROM events WHERE at > ? AND at <= ?"
             " AND +entity IN ('action', 'checkin', 'alert') ORDER BY id",
             (since, until),
         )
@@ -436,7 +467,7 @@ def standup_digest(store: Store, since: str | None = None) -> Digest:
     raised_by = {int(a["reading_id"]) for a in alert_events if a.get("reading_id")}
     readings = _reading_values(store, raised_by)
     cadence = team_settings(store).stale_after_days
-    open_actions = _open_actions(store, now, cadence)
+    open_actions, more = _open_actions(store, now, cadence)
     waiting = [
         arules.WaitingAlert(a.id, a.kpi, a.assignee, a.ack_due, a.overdue)
         for a in alerts.list_alerts(store)
@@ -450,7 +481,7 @@ def standup_digest(store: Store, since: str | None = None) -> Digest:
     owners_open = store.conn.execute(
         "SELECT DISTINCT owner FROM actions WHERE done_at IS NULL AND owner IS NOT NULL"
     )
-    return arules.digest(
+    digest = arules.digest(
         events,
         since=since,
         until=until,
@@ -461,24 +492,42 @@ def standup_digest(store: Store, since: str | None = None) -> Digest:
         standing=where,
         owners=[row[0] for row in owners_open],
     )
+    return digest.model_copy(update={"standing_more": more}) if more else digest
 
 
-def _open_actions(store: Store, now: datetime, cadence_days: int) -> list[arules.OpenAction]:
+# A stand-up names at most this many of one person's open actions that need a word (the
+# latest first), and says how many more: at 100 000 actions a person can have hundreds, and
+# a stand-up that lists them all is read by nobody (and costs what the file holds).
+STANDING_MOST = 10
+
+
+def _open_actions(
+    store: Store, now: datetime, cadence_days: int
+) -> tuple[list[arules.OpenAction], dict[str, int]]:
     """The open actions that may need a word (``accountability_rules.standing`` decides): no
-    owner, past due, at risk or blocked, or quiet past the cadence. One pass; each last
-    check-in one probe of the (action_id, at) index."""
+    owner, past due, at risk or blocked, or quiet past the cadence; ``STANDING_MOST`` a
+    person (by due date), and how many more each person has. One pass; each last check-in
+    one probe of the (action_id, at) index."""
     rows = store.conn.execute(
-        "SELECT * FROM (SELECT a.id, a.title, a.owner, a.due,"
+        "SELECT id, title, owner, due, last_sign, last_status, nth, mentioned FROM ("
+        " SELECT *, row_number() OVER whose AS nth, count(*) OVER (PARTITION BY owner)"
+        "  AS mentioned FROM (SELECT a.id, a.title, a.owner, a.due,"
         "  coalesce(lc.at, a.created_at) AS last_sign, lc.status AS last_status FROM actions a"
         "  LEFT JOIN checkins lc ON lc.id = (SELECT c.id FROM checkins c"
         "   WHERE c.action_id = a.id ORDER BY c.at DESC, c.id DESC LIMIT 1)"
         "  WHERE a.done_at IS NULL)"
         " WHERE owner IS NULL OR due < ? OR last_status IN ('at-risk', 'blocked')"
         "  OR last_sign <= ?"
-        " ORDER BY due IS NULL, due, id",
-        (now.astimezone().date().isoformat(), iso(arules.stale_cutoff(now, cadence_days))),
-    )
-    return [arules.OpenAction(*row) for row in rows]
+        " WINDOW whose AS (PARTITION BY owner ORDER BY due IS NULL, due, id))"
+        " WHERE nth <= ? ORDER BY due IS NULL, due, id",
+        (
+            now.astimezone().date().isoformat(),
+            iso(arules.stale_cutoff(now, cadence_days)),
+            STANDING_MOST,
+        ),
+    ).fetchall()
+    more = {row[2] or UNOWNED: row[7] - STANDING_MOST for row in rows if row[7] > STANDING_MOST}
+    return [arules.OpenAction(*row[:6]) for row in rows], more
 
 
 def _kpi_briefs(store: Store, ids: set[int]) -> dict[int, arules.KpiBrief]:

@@ -179,6 +179,9 @@ class Digest(Record):
     items: list[DigestItem] = Field(default_factory=list)
     standing: list[StandingItem] = Field(default_factory=list)
     people: list[str] = Field(default_factory=list)
+    # Open actions that need a word beyond the ones ``standing`` names, by person (UNOWNED
+    # for nobody's): a stand-up names a few per person and says how many more.
+    standing_more: dict[str, int] = Field(default_factory=dict)
 
     def of(self, person: str | None) -> list[DigestItem]:
         """What changed for ``person`` (None: everyone; ``UNOWNED``: nobody's work)."""

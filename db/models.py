@@ -6,10 +6,15 @@ checked values, and their errors become one-line ``InvalidInput`` messages (``va
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
+
+# pdca uses no pydantic plugins; looking for them reads every installed package's metadata
+# when the first model is built (about 40 ms of every command). Pydantic's documented switch.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
@@ -19,6 +24,9 @@ Phase = Literal["plan", "do", "check", "act"]
 PHASES: tuple[Phase, ...] = ("plan", "do", "check", "act")
 CheckinStatus = Literal["on-track", "at-risk", "blocked"]
 CHECKIN_STATUSES: tuple[CheckinStatus, ...] = ("on-track", "at-risk", "blocked")
+# How much an action matters: it orders cards within a phase ahead of the due date.
+Priority = Literal["high", "normal", "low"]
+PRIORITIES: tuple[Priority, ...] = ("high", "normal", "low")
 Verdict = Literal["worked", "partly", "did-not"]
 VERDICTS: tuple[Verdict, ...] = ("worked", "partly", "did-not")
 Decision = Literal["standardize", "adjust", "abandon"]
@@ -141,6 +149,7 @@ class ActionDraft(Draft):
     owner: Login | None = None
     phase: Phase = "plan"
     due: date | None = None
+    priority: Priority = "normal"
     notes: Notes = ""
     initiative: Name | None = None
     kpi: Name | None = None
@@ -152,6 +161,7 @@ class ActionChanges(Draft):
     title: Title | None = None
     owner: Login | None = None
     due: date | None = None
+    priority: Priority | None = None
     notes: Notes | None = None
     initiative: Name | None = None
     kpi: Name | None = None
@@ -448,6 +458,7 @@ class Action(Record):
     overdue: bool = False
     days_since_checkin: int = 0
     stale: bool = False
+    priority: Priority = "normal"  # last: JSON fields are only ever added
 
 
 class Event(Record):

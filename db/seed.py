@@ -57,6 +57,8 @@ class Spec:
 SIZES: dict[str, Spec] = {
     "small": Spec(8, 3, 40, 10, 90, 150, None, 90),
     "large": Spec(50, 20, 10_000, 200, 365, 50_000, 100_000, 365),
+    # Years of a company's work: the scale the board must stay flat at (bench/scale.py).
+    "huge": Spec(50, 60, 100_000, 200, 730, 500_000, 1_000_000, 730),
 }
 
 # --------------------------------------------------------------------------- the team's words
@@ -318,9 +320,9 @@ FOLLOWUP_COLUMNS = (
 )  # fmt: skip
 
 ACTION_COLUMNS = (
-    "id", "title", "notes", "owner", "phase", "due", "initiative_id", "kpi_id", "parent_id",
-    "cycle", "verdict", "decision", "phase_since", "done_at", "created_by", "created_at",
-    "updated_at", "version",
+    "id", "title", "notes", "owner", "phase", "due", "priority", "initiative_id", "kpi_id",
+    "parent_id", "cycle", "verdict", "decision", "phase_since", "done_at", "created_by",
+    "created_at", "updated_at", "version",
 )  # fmt: skip
 CHECKIN_COLUMNS = ("id", "action_id", "at", "author", "status", "kind", "result", "message")
 KPI_COLUMNS = (
@@ -781,7 +783,7 @@ def seed_database(
     """
     spec = SIZES.get(size)
     if spec is None:
-        raise InvalidInput("size", size, "is not one of 'small', 'large'")
+        raise InvalidInput("size", size, "is not one of " + ", ".join(map(repr, SIZES)))
     return seed_with_spec(store, spec, seed=seed, progress=progress, replace=replace)
 
 
@@ -1245,7 +1247,7 @@ def _initial_row(action: _Action, world: _World) -> tuple[dict[str, Any], str, i
     }  # fmt: skip
     if parent is not None:
         assert parent.final_row is not None
-        for column in ("title", "notes", "owner", "initiative_id", "kpi_id"):
+        for column in ("title", "notes", "owner", "priority", "initiative_id", "kpi_id"):
             row[column] = parent.final_row[column]
         row.update(parent_id=parent.id, cycle=parent.final_row["cycle"] + 1)
         row["created_by"] = parent.done_actor
@@ -1261,10 +1263,18 @@ def _initial_row(action: _Action, world: _World) -> tuple[dict[str, Any], str, i
         initiative_id=None if "initiative_id" in linked_later else action.initiative_id,
         kpi_id=None if "kpi_id" in linked_later else action.kpi_id,
         created_by=creator,
+        priority=_priority(action.id),
     )
     if action.due_at_create and action.due is not None:
         row["due"] = (action.due - timedelta(days=action.due_shift)).isoformat()
     return row, creator, world.next_grp()
+
+
+def _priority(action_id: int) -> str:
+    """About one action in seven high and one in five low: from the id, not the shared dice,
+    so the rest of the seed stays what it was before actions had priorities."""
+    spread = (action_id * 2_654_435_761) % 1000
+    return "high" if spread < 140 else "low" if spread >= 800 else "normal"
 
 
 def _materialize(action: _Action, world: _World) -> tuple[Any, ...]:

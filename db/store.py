@@ -13,7 +13,7 @@ import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from pdca.db.errors import (
     database_failure,
 )
 from pdca.db.models import (
+    PHASES,
     Action,
     ActionChanges,
     ActionDetail,
@@ -47,11 +48,13 @@ from pdca.db.models import (
     KpiDraft,
     Person,
     Phase,
+    Priority,
     Reading,
     ReadingDraft,
     UndoResult,
     Verdict,
 )
+from pdca.db.schema import DUE_KEY, PRIORITY_RANK
 
 # Which table holds each kind of record the event log speaks of.
 TABLES = {
@@ -79,7 +82,21 @@ LEFT JOIN checkins lc ON lc.id = (
     SELECT c.id FROM checkins c WHERE c.action_id = a.id ORDER BY c.at DESC, c.id DESC LIMIT 1)
 """
 
+_LAST_CHECKIN_JOIN = """
+LEFT JOIN checkins lc ON lc.id = (
+    SELECT c.id FROM checkins c WHERE c.action_id = a.id ORDER BY c.at DESC, c.id DESC LIMIT 1)
+"""
 _PHASE_ORDER = "CASE a.phase WHEN 'plan' THEN 0 WHEN 'do' THEN 1 WHEN 'check' THEN 2 ELSE 3 END"
+# Within a phase: priority, due date (none last), id; the very expressions of
+# ``idx_actions_board`` (db/schema.py), so SQLite walks that index instead of sorting.
+_BOARD_KEYS = (
+    PRIORITY_RANK.replace("priority", "a.priority"),
+    DUE_KEY.replace("due", "a.due"),
+    "a.id",
+)
+_BOARD_ORDER = ", ".join(_BOARD_KEYS)
+_BOARD_ORDER_DESC = ", ".join(f"{key} DESC" for key in _BOARD_KEYS)
+PRIORITY_RANKS: dict[str, int] = {"high": 0, "normal": 1, "low": 2}
 
 
 @dataclass(frozen=True)
@@ -87,6 +104,7 @@ class ActionFilter:
     owner: str | None = None
     phase: Phase | None = None
     initiative: str | None = None
+    priority: Priority | None = None
     overdue: bool = False
     stale: bool = False
     include_done: bool = False
@@ -95,9 +113,32 @@ class ActionFilter:
 
 
 _INSERT_ACTION = (
-    "INSERT INTO actions (title, notes, owner, phase, due, initiative_id, kpi_id,"
-    " phase_since, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO actions (title, notes, owner, phase, due, priority, initiative_id, kpi_id,"
+    " phase_since, created_by, created_at, updated_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+
+
+@dataclass
+class Changes:
+    """What the event log says changed since an event (``Store.changes_since``)."""
+
+    last_event: int
+    actions: set[int] = field(default_factory=set)
+    phases: set[str] = field(default_factory=set)
+    other: bool = False
+    everything: bool = False
+
+
+def board_order(action: Action) -> tuple[int, int, str, int]:
+    """The board's order (phase, priority, due date with none last, id), in Python: the
+    same as ``_PHASE_ORDER, _BOARD_ORDER`` in SQL, for a page already read."""
+    return (
+        PHASES.index(action.phase),
+        PRIORITY_RANKS[action.priority],
+        action.due or "9999-12-31",
+        action.id,
+    )
 
 
 class _Transaction:
@@ -366,19 +407,136 @@ class Store:
             return rules.STALE_AFTER_DAYS
 
     def list_actions(self, where: ActionFilter | None = None) -> list[Action]:
+        return list(self.iter_actions(where))
+
+    def iter_actions(self, where: ActionFilter | None = None) -> Iterator[Action]:
+        """``list_actions`` one action at a time, for outputs that stream (``list --json``):
+        memory stays flat however many match."""
         where = where or ActionFilter()
+        if where.phase is None and not where.include_done:
+            # Column by column, each in the board's index order: no sort of every open action.
+            left = where.limit
+            for phase in PHASES:
+                if left is not None and left <= 0:
+                    return
+                for action in self.iter_actions(replace(where, phase=phase, limit=left)):
+                    yield action
+                    left = None if left is None else left - 1
+            return
         now = self._now()
         clauses, params = self._filter_clauses(where, now)
         sql = _ACTION_SELECT
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
-        sql += f" ORDER BY {_PHASE_ORDER}, a.due IS NULL, a.due, a.id"
+        # One phase: its board order, straight off the board's index; else phase by phase.
+        order = _BOARD_ORDER if where.phase else f"{_PHASE_ORDER}, {_BOARD_ORDER}"
+        sql += f" ORDER BY {order}"
         if where.limit is not None:
             sql += " LIMIT ?"
             params.append(where.limit)
         today, cadence = now.astimezone().date(), self.stale_after_days()
-        rows = self.conn.execute(sql, params)
-        return [convert.action(row, now, today, cadence) for row in rows]
+        for row in self.conn.execute(sql, params):
+            yield convert.action(row, now, today, cadence)
+
+    def action_page(
+        self, where: ActionFilter, offset: int, limit: int, total: int | None = None
+    ) -> list[Action]:
+        """Cards ``offset`` to ``offset + limit`` of one column (``where.phase``), in board
+        order: what a column shows, read a screenful at a time (issue 14).
+
+        The ids come off ``idx_actions_board`` alone, from the nearer end of the column when
+        ``total`` (the column's count) is known, so the last page costs what the first does;
+        only the page's own rows are then joined with their initiative, KPI and check-in."""
+        assert where.phase is not None, "a page is of one column"
+        now = self._now()
+        if limit <= 0 or offset < 0:
+            return []
+        clauses, params = self._filter_clauses(where, now)
+        order = _BOARD_ORDER
+        if total is not None and offset > total // 2:  # nearer the end: walk the index back
+            order = _BOARD_ORDER_DESC
+            skip = max(0, total - offset - limit)
+            limit = max(0, min(limit, total - offset))
+            offset = skip
+        sql = "SELECT a.id FROM actions a"
+        if where.stale:
+            sql += _LAST_CHECKIN_JOIN
+        sql += " WHERE " + " AND ".join(clauses) if clauses else ""
+        sql += f" ORDER BY {order} LIMIT ? OFFSET ?"
+        ids = [row[0] for row in self.conn.execute(sql, [*params, limit, offset])]
+        return self.actions_by_id(ids)
+
+    def actions_by_id(self, ids: list[int]) -> list[Action]:
+        """The actions ``ids`` (those that exist) in board order (phase by phase)."""
+        if not ids:
+            return []
+        now = self._now()
+        today, cadence = now.astimezone().date(), self.stale_after_days()
+        rows = self.conn.execute(
+            _ACTION_SELECT + " WHERE a.id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
+        )
+        found = [convert.action(row, now, today, cadence) for row in rows]
+        return sorted(found, key=board_order)
+
+    def position_of(self, where: ActionFilter, action: Action) -> int:
+        """How many cards come before ``action`` in its column under ``where``.
+
+        Three counts, each a range of ``idx_actions_board`` (priority before, then due date
+        before, then id before): one row-value comparison would walk the whole column."""
+        clauses, params = self._filter_clauses(replace(where, phase=action.phase), self._now())
+        rank, due_key = _BOARD_KEYS[0], _BOARD_KEYS[1]
+        mine = (PRIORITY_RANKS[action.priority], action.due or "9999-12-31", action.id)
+        parts = [
+            (f"{rank} < ?", [mine[0]]),
+            (f"{rank} = ? AND {due_key} < ?", [mine[0], mine[1]]),
+            (f"{rank} = ? AND {due_key} = ? AND a.id < ?", list(mine)),
+        ]
+        total = 0
+        for part, values in parts:
+            sql = "SELECT count(*) FROM actions a"
+            if where.stale:
+                sql += _LAST_CHECKIN_JOIN
+            sql += " WHERE " + " AND ".join([*clauses, part])
+            total += self.conn.execute(sql, [*params, *values]).fetchone()[0]
+        return total
+
+    def changes_since(self, since_event: int, most: int = 2000) -> Changes:
+        """What changed since event ``since_event``, read off the event log (the change
+        feed): the actions whose cards changed (their own events and their check-ins' and
+        follow-ups'), the phases they left or entered, and whether anything else changed
+        (a KPI reading, for the sparklines). More than ``most`` events: ``everything``.
+
+        The board's refresh reads this, then only what it names; never the whole board."""
+        changes = Changes(last_event=since_event)
+        rows = self.conn.execute(
+            "SELECT id, entity, entity_id, json_extract(coalesce(after, before), '$.action_id'),"
+            " json_extract(before, '$.phase'), json_extract(after, '$.phase')"
+            " FROM events WHERE id > ? ORDER BY id LIMIT ?",
+            (since_event, most + 1),
+        ).fetchall()
+        if len(rows) > most or (not rows and self.last_event_id() < since_event):
+            # Too much to sort out, or a log that went backwards (emptied and refilled, as a
+            # reseeded demo is): read everything on screen again.
+            changes.everything = True
+            changes.last_event = self.last_event_id()
+            return changes
+        for event_id, entity, entity_id, action_id, before, after in rows:
+            changes.last_event = event_id
+            if entity == "action":
+                changes.actions.add(entity_id)
+                changes.phases.update(p for p in (before, after) if p is not None)
+            elif action_id is not None and entity in ("checkin", "followup"):
+                changes.actions.add(action_id)
+            else:
+                changes.other = True
+        missing = sorted(changes.actions)
+        if missing:  # a check-in changes its action's card, in the phase it is in now
+            found = self.conn.execute(
+                "SELECT phase FROM actions WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(missing),),
+            )
+            changes.phases.update(phase for (phase,) in found)
+        return changes
 
     def count_actions(self, where: ActionFilter | None = None) -> dict[str, int]:
         """How many actions each phase holds under ``where`` (every phase present, maybe 0)."""
@@ -410,8 +568,13 @@ class Store:
         if where.initiative is not None:
             clauses.append("a.initiative_id = ?")
             params.append(self._initiative_id(where.initiative))
+        if where.priority is not None:
+            clauses.append("a.priority = ?")
+            params.append(where.priority)
         if where.overdue:
-            clauses.append("a.done_at IS NULL AND a.due IS NOT NULL AND a.due < ?")
+            # ``+``: not the due-date range but the board's index, so the rows come in board
+            # order as they stream, with no sort of every overdue action first.
+            clauses.append("a.done_at IS NULL AND +a.due IS NOT NULL AND +a.due < ?")
             params.append(now.astimezone().date().isoformat())
         if where.stale:
             # Same rule as rules.is_stale: more than the team's cadence in whole days since.
@@ -592,6 +755,7 @@ class Store:
             draft.owner,
             draft.phase,
             draft.due.isoformat() if draft.due else None,
+            draft.priority,
             resolved("initiative", draft.initiative),
             resolved("kpi", draft.kpi),
             tx.at,
@@ -639,6 +803,8 @@ class Store:
                 wanted["due"] = None
             elif edit.due is not None:
                 wanted["due"] = edit.due.isoformat()
+            if edit.priority is not None:
+                wanted["priority"] = edit.priority
             if edit.clear_initiative:
                 wanted["initiative_id"] = None
             elif edit.initiative is not None:
@@ -748,13 +914,14 @@ class Store:
 
     def _spawn_next_cycle(self, tx: _Transaction, parent: sqlite3.Row) -> int:
         cursor = self.conn.execute(
-            "INSERT INTO actions (title, notes, owner, phase, initiative_id, kpi_id, parent_id,"
-            " cycle, phase_since, created_by, created_at, updated_at)"
-            " VALUES (?, ?, ?, 'plan', ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO actions (title, notes, owner, phase, priority, initiative_id, kpi_id,"
+            " parent_id, cycle, phase_since, created_by, created_at, updated_at)"
+            " VALUES (?, ?, ?, 'plan', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 parent["title"],
                 parent["notes"],
                 parent["owner"],
+                parent["priority"],
                 parent["initiative_id"],
                 parent["kpi_id"],
                 parent["id"],

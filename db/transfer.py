@@ -5,7 +5,7 @@
 - CSV export: the actions, one row each, for spreadsheets (a cell a spreadsheet would take
   for a formula is quoted: db.spreadsheet; import takes the quote off again). Importing a
   CSV adds its rows as new actions (columns: title, and optionally owner, phase, due,
-  initiative, kpi, notes); every row is checked first, and one bad row means nothing is
+  priority, initiative, kpi, notes); every row is checked first, and one bad row means nothing is
   written.
 """
 
@@ -53,6 +53,7 @@ CSV_COLUMNS = (
     "owner",
     "phase",
     "due",
+    "priority",
     "initiative",
     "kpi",
     "cycle",
@@ -64,7 +65,7 @@ CSV_COLUMNS = (
     "created_at",
     "notes",
 )
-CSV_IMPORT_COLUMNS = ("title", "owner", "phase", "due", "initiative", "kpi", "notes")
+CSV_IMPORT_COLUMNS = ("title", "owner", "phase", "due", "priority", "initiative", "kpi", "notes")
 
 
 def export_json(store: Store) -> str:
@@ -281,6 +282,7 @@ def _draft_from_row(values: dict[str, str], today: date) -> ActionDraft:
         owner=optional("owner"),
         phase=optional("phase") or "plan",
         due=parse_date(due_text, today, "due") if due_text else None,
+        priority=optional("priority") or "normal",
         initiative=optional("initiative"),
         kpi=optional("kpi"),
         notes=values.get("notes", ""),

@@ -25,13 +25,27 @@ from textual.widgets import Input, Label, Static
 
 from pdca.db import kpis, recurrence, rules
 from pdca.db.errors import Conflict, DatabaseBroken, GateUnmet, PdcaError
-from pdca.db.models import PHASES, Action, ActionDraft, CheckinDraft, Phase, Verdict, validated
-from pdca.db.store import ActionFilter, Store
+from pdca.db.models import (
+    PHASES,
+    Action,
+    ActionDraft,
+    CheckinDraft,
+    Phase,
+    Priority,
+    Verdict,
+    validated,
+)
+from pdca.db.store import PRIORITY_RANKS, ActionFilter, Store
 from pdca.screens.context import AppContext, context_of, services
 from pdca.screens.edit_flow import EditAgain, form_of, save_edit
 from pdca.screens.footer import footer_after_first_paint
 from pdca.screens.pick_filter import pick_filter_value
-from pdca.widgets.phase_column import CARD_HEIGHT, SPARK_CELLS, PhaseColumn
+from pdca.widgets.phase_column import (
+    CARD_HEIGHT,
+    SPARK_CELLS,
+    PageSource,
+    PhaseColumn,
+)
 from pdca.widgets.status_bar import StatusBar
 from pdca.widgets.text import literal
 from pdca.widgets.when import short_time
@@ -61,22 +75,35 @@ DECISION_CHOICES = [
 
 
 @dataclass(frozen=True)
+class Reloaded:
+    """What a refresh read: up to which event, and the columns it read again."""
+
+    last_event: int
+    counts: dict[str, int]
+    pages: dict[Phase, tuple[int, list[Action]]]
+    sparklines: dict[int, list[float | None]] | None
+    today: date
+
+
+@dataclass(frozen=True)
 class BoardFilter:
-    """What the board shows: open actions, narrowed by owner, initiative and text."""
+    """What the board shows: open actions, narrowed by owner, initiative, priority and text."""
 
     owner: str | None = None
     initiative: str | None = None
+    priority: Priority | None = None
     text: str | None = None
     include_done: bool = False
 
     @property
     def active(self) -> bool:
-        return bool(self.owner or self.initiative or self.text)
+        return bool(self.owner or self.initiative or self.priority or self.text)
 
     def as_store_filter(self) -> ActionFilter:
         return ActionFilter(
             owner=self.owner,
             initiative=self.initiative,
+            priority=self.priority,
             text=self.text or None,
             include_done=self.include_done,
         )
@@ -88,6 +115,8 @@ class BoardFilter:
             parts.append(f"owner {literal(self.owner)}")
         if self.initiative:
             parts.append(f"initiative {literal(self.initiative)}")
+        if self.priority:
+            parts.append(f"priority {self.priority}")
         if self.text:
             parts.append(f"text “{literal(self.text)}”")
         text.append(" · ".join(parts))
@@ -95,9 +124,9 @@ class BoardFilter:
         return text
 
 
-def _order(action: Action) -> tuple[bool, str, int]:
-    """The store's order within a phase: by due date (none last), then id."""
-    return (action.due is None, action.due or "", action.id)
+def _order(action: Action) -> tuple[int, str, int]:
+    """The store's order within a phase: priority, due date (none last), then id."""
+    return (PRIORITY_RANKS[action.priority], action.due or "9999-12-31", action.id)
 
 
 class BoardScreen(Screen[None]):
@@ -117,6 +146,7 @@ class BoardScreen(Screen[None]):
         Binding("slash", "filter_text", "Filter", id="board-filter-text"),
         Binding("o", "filter_owner", "Owner", id="board-filter-owner"),
         Binding("i", "filter_initiative", "Initiative", id="board-filter-initiative"),
+        Binding("p", "filter_priority", "Priority", show=False, id="board-filter-priority"),
         Binding("D", "toggle_done", "Show done", show=False, id="board-toggle-done"),
         Binding("escape", "clear_filters", "Clear filter", show=False, id="board-clear"),
     ]
@@ -146,6 +176,7 @@ class BoardScreen(Screen[None]):
         self.columns: dict[str, PhaseColumn] = {}
         self.headers: dict[str, Label] = {}
         self.changes_shown = 0  # the app's ``changes_seen`` when the board was last read
+        self.seen_event = 0  # the newest event the columns on screen have taken in
         # Bumped by every ``place``: a reload whose read began before the latest one would
         # put back what the write just changed, so it is read again instead.
         self.placed = 0
@@ -177,48 +208,64 @@ class BoardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#filter-bar").display = False
-        # First paint from one screenful per phase; the rest follows from a worker, so a
-        # board of 10 000 actions opens as fast as an empty one.
+        # First paint from one screenful per phase, read off the board's index: a board of
+        # 100 000 actions opens as fast as an empty one. Columns read further pages as they
+        # scroll (PhaseColumn.source); nothing reads the whole board.
         self.changes_shown = services(self.app).changes_seen
+        self.seen_event = self.store.last_event_id()
         wanted = self.filter.as_store_filter()
-        first_page: list[Action] = []
-        for phase in PHASES:
-            page = replace(wanted, phase=phase, limit=first_page_size(self.app.size.height))
-            first_page += self.store.list_actions(page)
+        size = first_page_size(self.app.size.height)
         counts = self.store.count_actions(wanted)
-        linked = sorted({a.kpi_id for a in first_page if a.kpi_id is not None})
+        pages = {
+            phase: (0, self.store.action_page(replace(wanted, phase=phase), 0, size))
+            for phase in PHASES
+        }
+        linked = sorted({a.kpi_id for _, page in pages.values() for a in page if a.kpi_id})
         self.show_sparklines(kpis.sparklines(self.store, SPARK_CELLS, linked))
-        self.show_actions(first_page, self.context.today(), None, counts)
-        first = next((c for c in self.columns.values() if c.actions), self.columns["plan"])
+        self.show_pages(pages, counts, self.context.today(), None)
+        first = next((c for c in self.columns.values() if c.total), self.columns["plan"])
         first.focus()
         self.focused_id = first.current.id if first.current else None
         # The footer's keys (a widget each) follow the cards' first paint by a frame.
         footer_after_first_paint(self)
-        if any(counts[phase] > len(self.columns[phase].actions) for phase in PHASES):
-            self.call_after_refresh(self.reload)
+        self.call_after_refresh(self._all_sparklines)
 
     # ------------------------------------------------------------------ showing data
 
-    def show_actions(
+    def _source(self, phase: Phase, wanted: BoardFilter) -> PageSource:
+        """How column ``phase`` reads the cards it scrolls to: a page off the index."""
+
+        def read(offset: int, count: int) -> list[Action]:
+            where = replace(wanted.as_store_filter(), phase=phase)
+            return self.store.action_page(where, offset, count, self.columns[phase].total)
+
+        return read
+
+    def show_pages(
         self,
-        actions: list[Action],
+        pages: dict[Phase, tuple[int, list[Action]]],
+        counts: dict[str, int],
         today: date,
         keep_id: int | None,
-        counts: dict[str, int] | None = None,
     ) -> None:
-        by_phase: dict[str, list[Action]] = {phase: [] for phase in PHASES}
-        for action in actions:
-            by_phase[action.phase].append(action)
-        for phase, column in self.columns.items():
-            column.show(by_phase[phase], today, keep_id)
-            count = counts[phase] if counts else len(by_phase[phase])
-            self.headers[phase].update(f"{phase.capitalize()}  {count}")
+        """Columns ``pages`` show their cards (start, cards) of ``counts`` each; the others
+        stay as they are."""
+        for phase, (start, cards) in pages.items():
+            column = self.columns[phase]
+            column.source = self._source(phase, self.filter)
+            keep = keep_id if column is self.focused_column or keep_id is None else None
+            column.show(cards, today, keep, total=counts[phase], start=start)
+        self._show_counts()
         if keep_id is not None:
             self.focus_action(keep_id)
         bar = self.query_one("#filter-bar", Static)
         bar.display = self.filter.active
         if self.filter.active:
             bar.update(self.filter.describe())
+
+    def _show_counts(self) -> None:
+        for phase, column in self.columns.items():
+            self.headers[phase].update(f"{phase.capitalize()}  {column.total}")
 
     def show_sparklines(self, sparklines: dict[int, list[float | None]]) -> None:
         """Cards linked to a KPI draw its recent readings (one query for every KPI)."""
@@ -250,24 +297,49 @@ class BoardScreen(Screen[None]):
         column = self.focused_column
         return column.current if column else None
 
-    def reload(self) -> None:
-        """Re-read the board in a worker thread; focus stays on the same action."""
+    def reload(self, *, everything: bool = True) -> None:
+        """Read the columns again in a worker thread, the cards on screen only; focus stays
+        on the same action. ``everything`` False: only what the event log says changed since
+        the board last looked (another person's write), and nothing when nothing it shows
+        did."""
         self.changes_shown = services(self.app).changes_seen
-        self._reload(self.filter, self.placed)
+        windows = {phase: column.visible_range() for phase, column in self.columns.items()}
+        since = None if everything else self.seen_event
+        self._reload(self.filter, self.placed, windows, since)
 
     def on_screen_resume(self) -> None:
         """Back from another view or a dialog: catch up with what changed meanwhile."""
         services(self.app).refresh_status()
         if self.is_mounted and self.changes_shown != services(self.app).changes_seen:
-            self.reload()
+            self.reload(everything=False)
 
-    @work(thread=True, exclusive=True, group="board-reload")
-    def _reload(self, wanted: BoardFilter, placed: int) -> None:
+    @work(thread=True, exclusive=True, group="board-sparklines")
+    def _all_sparklines(self) -> None:
+        """Every KPI's sparkline, after the first paint: cards scrolled to later draw theirs."""
         try:
             reader = self.context.open_reader()
             try:
-                actions = reader.list_actions(wanted.as_store_filter())
                 sparklines = kpis.sparklines(reader, SPARK_CELLS)
+            finally:
+                reader.close()
+        except DatabaseBroken:
+            raise  # the app stops on it
+        except PdcaError:
+            return  # the cards keep what they have; the next refresh tries again
+        self.app.call_from_thread(self.show_sparklines, sparklines)
+
+    @work(thread=True, exclusive=True, group="board-reload")
+    def _reload(
+        self,
+        wanted: BoardFilter,
+        placed: int,
+        windows: dict[Phase, tuple[int, int]],
+        since: int | None,
+    ) -> None:
+        try:
+            reader = self.context.open_reader()
+            try:
+                read = self._read_changes(reader, wanted, windows, since)
             finally:
                 reader.close()
         except DatabaseBroken:
@@ -275,24 +347,56 @@ class BoardScreen(Screen[None]):
         except PdcaError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
-        today = self.context.today()
-        self.app.call_from_thread(self.show_sparklines, sparklines)
-        self.app.call_from_thread(self._apply_reload, wanted, actions, today, placed)
+        self.app.call_from_thread(self._apply_reload, wanted, placed, read)
 
-    def _apply_reload(
-        self, wanted: BoardFilter, actions: list[Action], today: date, placed: int
-    ) -> None:
+    def _read_changes(
+        self,
+        reader: Store,
+        wanted: BoardFilter,
+        windows: dict[Phase, tuple[int, int]],
+        since: int | None,
+    ) -> Reloaded:
+        """On the worker's connection: what changed, then the affected columns' cards."""
+        phases: set[str] = set(PHASES)
+        sparklines = None
+        if since is None:
+            last = reader.last_event_id()
+            sparklines = kpis.sparklines(reader, SPARK_CELLS)
+        else:
+            changes = reader.changes_since(since)
+            last = changes.last_event
+            if not changes.everything:
+                phases = changes.phases
+            if changes.other or changes.everything:
+                sparklines = kpis.sparklines(reader, SPARK_CELLS)
+        counts: dict[str, int] = {}
+        pages: dict[Phase, tuple[int, list[Action]]] = {}
+        if phases:
+            counts = reader.count_actions(wanted.as_store_filter())
+            for phase in PHASES:
+                if phase in phases:
+                    first, count = windows[phase]
+                    where = replace(wanted.as_store_filter(), phase=phase)
+                    first = max(0, min(first, counts[phase] - count))
+                    pages[phase] = (first, reader.action_page(where, first, count, counts[phase]))
+        return Reloaded(last, counts, pages, sparklines, self.context.today())
+
+    def _apply_reload(self, wanted: BoardFilter, placed: int, read: Reloaded) -> None:
         if wanted != self.filter:
             return  # the filter changed while reading; a newer reload is on its way
         if placed != self.placed:
             self.reload()  # read before this session's latest write: read again
             return
-        # Focus stays where the person has it now, not where it was when the read began.
-        self.show_actions(actions, today, self.focused_id)
+        self.seen_event = read.last_event  # lower only when the log was emptied and refilled
+        if read.sparklines is not None:
+            self.show_sparklines(read.sparklines)
+        if read.pages:
+            # Focus stays where the person has it now, not where it was when the read began.
+            self.show_pages(read.pages, read.counts, read.today, self.focused_id)
 
     def on_database_changed(self) -> None:
-        """Called by the app when someone (anyone) changed the file."""
-        self.reload()
+        """Called by the app when someone (anyone) changed the file: what they changed."""
+        self.reload(everything=False)
 
     @on(PhaseColumn.Highlighted)
     def remember_focus(self, message: PhaseColumn.Highlighted) -> None:
@@ -318,8 +422,8 @@ class BoardScreen(Screen[None]):
         index = start + step
         while 0 <= index < len(phases):
             target = self.columns[phases[index]]
-            if target.actions:
-                if column is not None and column.actions:
+            if target.total:
+                if column is not None and column.total:
                     # Land on the card at the same height on screen.
                     visible_row = column.cursor - int(column.scroll_y) // 5
                     target.set_cursor(int(target.scroll_y) // 5 + visible_row)
@@ -387,22 +491,33 @@ class BoardScreen(Screen[None]):
         return action
 
     def place(self, action: Action) -> None:
-        """Show ``action`` as the store just returned it, before the reload comes back."""
+        """Show ``action`` as the store just returned it, before any refresh comes back: out
+        of the column it was in, into its column's window where its order puts it."""
         self.placed += 1
         for column in self.columns.values():
-            kept = [a for a in column.actions if a.id != action.id]
-            if len(kept) != len(column.actions):
-                column.show(kept, column.today)
+            index = column.index_of(action.id)
+            if index is not None:
+                kept = [a for a in column.actions if a.id != action.id]
+                column.show(kept, column.today, total=column.total - 1, start=column.start)
         if action.done_at is None or self.filter.include_done:
             column = self.columns[action.phase]
-            actions = list(column.actions)
-            bisect.insort(actions, action, key=_order)
-            column.show(actions, column.today, action.id)
+            where = self.filter.as_store_filter()
+            position = self.store.position_of(where, action)
+            column.total += 1
+            # A screenful around the card (not a whole window): a move repaints at once.
+            shown = column.visible_range()[1]
+            first = max(0, min(position - shown // 2, column.total - 2 * shown))
+            cards = self.store.action_page(
+                replace(where, phase=action.phase), first, 2 * shown, column.total
+            )
+            if not any(a.id == action.id for a in cards):  # outside the filter: shown anyway
+                bisect.insort(cards, action, key=_order)
+            column.source = self._source(action.phase, self.filter)
+            column.show(cards, column.today, action.id, total=column.total, start=first)
             if self._board_has_focus():
                 column.focus()
             self.focused_id = action.id
-        for phase, column in self.columns.items():
-            self.headers[phase].update(f"{phase.capitalize()}  {len(column.actions)}")
+        self._show_counts()
 
     def action_move_next(self) -> None:
         action = self._target()
@@ -645,6 +760,7 @@ class BoardScreen(Screen[None]):
             initiative=form.initiative,
             kpi=form.kpi,
             notes=form.notes,
+            priority=form.priority,
         )
         every = form.every
         if every is not None:
@@ -756,9 +872,7 @@ class BoardScreen(Screen[None]):
 
     def _focus_board(self) -> None:
         column = self.columns[self._phase_of(self.focused_id)] if self.focused_id else None
-        target = column or next(
-            (c for c in self.columns.values() if c.actions), self.columns["plan"]
-        )
+        target = column or next((c for c in self.columns.values() if c.total), self.columns["plan"])
         target.focus()
 
     def _phase_of(self, action_id: int | None) -> str:
@@ -772,6 +886,9 @@ class BoardScreen(Screen[None]):
 
     def action_filter_initiative(self) -> None:
         self.pick_flow("initiative")
+
+    def action_filter_priority(self) -> None:
+        self.pick_flow("priority")
 
     @work(group="flow", exclusive=True)
     async def pick_flow(self, kind: str) -> None:
@@ -814,6 +931,8 @@ class BoardScreen(Screen[None]):
             ("Filter by owner", "Show one person's actions (o)", self.action_filter_owner),
             ("Filter by initiative", "Show one initiative's actions (i)",
              self.action_filter_initiative),
+            ("Filter by priority", "Show the high, normal or low priority actions (p)",
+             self.action_filter_priority),
             ("Clear filters", "Show every open action (esc)", self.action_clear_filters),
             ("Show or hide done actions", "Toggle done actions on the board (D)",
              self.action_toggle_done),

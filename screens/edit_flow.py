@@ -34,6 +34,7 @@ def form_of(action: Action) -> ActionFormResult:
         initiative=action.initiative,
         kpi=action.kpi,
         notes=action.notes,
+        priority=action.priority,
     )
 
 
@@ -44,6 +45,8 @@ def changes_between(base: Action, wanted: ActionFormResult) -> ActionChanges:
         values["title"] = wanted.title
     if wanted.notes != base.notes:
         values["notes"] = wanted.notes
+    if wanted.priority != base.priority:
+        values["priority"] = wanted.priority
     for name in ("owner", "initiative", "kpi"):
         new, old = getattr(wanted, name), getattr(base, name)
         if new != old:
@@ -63,7 +66,7 @@ def changes_between(base: Action, wanted: ActionFormResult) -> ActionChanges:
 def with_changes(form: ActionFormResult, changes: ActionChanges) -> ActionFormResult:
     """``form`` (someone's saved version) with ``changes`` (the person's edit) applied."""
     values: dict[str, Any] = {}
-    for name in ("title", "notes", "owner", "initiative", "kpi", "due"):
+    for name in ("title", "notes", "owner", "initiative", "kpi", "due", "priority"):
         if getattr(changes, f"clear_{name}", False):
             values[name] = None
         elif getattr(changes, name) is not None:
@@ -82,6 +85,7 @@ def comparable(item: Action | ActionFormResult) -> dict[str, str]:
         "title": item.title,
         "owner": item.owner or "",
         "due": due or "",
+        "priority": item.priority,
         "initiative": item.initiative or "",
         "kpi": item.kpi or "",
         "notes": item.notes,

@@ -1,20 +1,24 @@
-"""Ask for the owner or initiative to filter a view by: the board's and the log's ``o``/``i``."""
+"""Ask for the owner, initiative or priority to filter a view by: the board's ``o``/``i``/``p``
+and the log's ``o``/``i``."""
 
 from __future__ import annotations
 
 from textual.screen import Screen
 
+from pdca.db.models import PRIORITIES
 from pdca.screens.context import context_of
 
 
 async def pick_filter_value(screen: Screen, kind: str, heading: str) -> str | None:
-    """A login (``kind`` "owner") or initiative name picked by the user, or None. Call from a
-    worker: it waits for the dialog."""
+    """A login (``kind`` "owner"), initiative name or priority picked by the user, or None.
+    Call from a worker: it waits for the dialog."""
     from pdca.screens.dialogs import PickModal  # dialogs are imported when first opened
 
     store = context_of(screen.app).store
     if kind == "owner":
         options = [person.login for person in store.list_people()]
+    elif kind == "priority":
+        options = list(PRIORITIES)
     else:
         options = [initiative.name for initiative in store.list_initiatives()]
     if not options:

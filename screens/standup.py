@@ -107,12 +107,15 @@ class DigestRows(Sequence[Row]):
         self.entries: list[tuple[str, Any]] = []
         for who in digest.people if person is None else [person]:
             theirs, news = standing.get(who, []), changes.get(who, [])
+            more = digest.standing_more.get(who, 0)
             if person is None:
-                self.entries.append(("person", (who, len(theirs), len(news))))
+                self.entries.append(("person", (who, len(theirs) + more, len(news))))
             self.entries += [("standing", s) for s in theirs]
+            if more:
+                self.entries.append(("more", more))
             self.entries += [("change", i) for i in news]
         self.targets: list[int | None] = [
-            None if kind == "person" else entry.action_id for kind, entry in self.entries
+            None if kind in ("person", "more") else entry.action_id for kind, entry in self.entries
         ]
         self._built: dict[int, Row] = {}
 
@@ -127,6 +130,8 @@ class DigestRows(Sequence[Row]):
                 row = person_row(*entry)
             elif kind == "standing":
                 row = standing_row(entry)
+            elif kind == "more":
+                row = [(f"{INDENT}and {entry} more that need a word", "muted")]
             else:
                 row = item_row(entry)
             self._built[index] = row
@@ -195,7 +200,11 @@ class StandupScreen(RowView):
         self._header()
         counts = digest.counts(person)
         text = Text()
-        waiting = len(digest.standing_of(person))
+        waiting = len(digest.standing_of(person)) + (
+            sum(digest.standing_more.values())
+            if person is None
+            else digest.standing_more.get(person, 0)
+        )
         text.append("to talk about ", style="dim")
         text.append(f"{waiting}  ", style="bold" if waiting else "dim")
         for kind, n in counts.items():

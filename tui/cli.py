@@ -26,12 +26,13 @@ from pdca.db.models import (
     DECISIONS,
     ID_MAX,
     PHASES,
+    PRIORITIES,
     VERDICTS,
     parse_number,
     record_id,
 )
 from pdca.tui.completion import DB_AFTER, attach_completers
-from pdca.tui.output import for_terminal, json_safe, printable, table, to_json
+from pdca.tui.output import for_terminal, json_array, json_safe, printable, table, to_json
 from pdca.tui.paths import DB_NAME, ResolvedPath, describe_rule, resolve_db_path
 
 if TYPE_CHECKING:
@@ -419,7 +420,9 @@ def init(session: Session) -> None:
 
 
 @cli.command()
-@click.option("--size", type=click.Choice(["small", "large"]), default="small", show_default=True)
+@click.option(
+    "--size", type=click.Choice(["small", "large", "huge"]), default="small", show_default=True
+)
 @click.option(
     "--seed",
     "seed_value",
@@ -486,6 +489,10 @@ def demo(session: Session, size: str) -> None:
 @click.option("--owner", metavar="LOGIN", help="The one person accountable.")
 @click.option("--phase", type=click.Choice(PHASES), default="plan", show_default=True)
 @click.option("--due", metavar="DATE", help="YYYY-MM-DD, today, tomorrow, +3d, +2w, friday.")
+@click.option(
+    "--priority", type=click.Choice(PRIORITIES), default="normal", show_default=True,
+    help="Orders cards within a phase, ahead of the due date.",
+)  # fmt: skip
 @click.option("--initiative", metavar="NAME", help="An existing initiative.")
 @click.option("--kpi", metavar="NAME", help="An existing KPI this action should move.")
 @click.option("--notes", metavar="TEXT", default="", help="Details.")
@@ -498,7 +505,17 @@ def demo(session: Session, size: str) -> None:
 @json_option
 @pass_session
 def add(
-    session: Session, title: str, owner, phase, due, initiative, kpi, notes, every, as_json
+    session: Session,
+    title: str,
+    owner,
+    phase,
+    due,
+    priority,
+    initiative,
+    kpi,
+    notes,
+    every,
+    as_json,
 ) -> None:
     """Add an improvement action (it starts in Plan). With --every it repeats: the next one
     is made when its date comes (without --due, the first is due on the rule's first date)."""
@@ -510,6 +527,7 @@ def add(
         owner=owner,
         phase=phase,
         due=_date(session, "due", due),
+        priority=priority,
         notes=notes,
         initiative=initiative,
         kpi=kpi,
@@ -530,20 +548,24 @@ def add(
 @click.option("--title")
 @click.option("--owner", metavar="LOGIN", help="A login, or 'none' to clear.")
 @click.option("--due", metavar="DATE", help="A date, or 'none' to clear.")
+@click.option("--priority", type=click.Choice(PRIORITIES), help="high, normal or low.")
 @click.option("--notes", metavar="TEXT", help="Details, or 'none' to clear.")
 @click.option("--initiative", metavar="NAME", help="An initiative, or 'none' to clear.")
 @click.option("--kpi", metavar="NAME", help="A KPI, or 'none' to clear.")
 @json_option
 @pass_session
-def edit(session: Session, action_id: int, title, owner, due, notes, initiative, kpi, as_json):
+def edit(
+    session: Session, action_id: int, title, owner, due, priority, notes, initiative, kpi, as_json
+):
     """Change an action's fields."""
     from pdca.db.models import ActionChanges, validated
 
-    given = {"title": title, "owner": owner, "due": due, "notes": notes}
+    given = {"title": title, "owner": owner, "due": due, "priority": priority, "notes": notes}
     given |= {"initiative": initiative, "kpi": kpi}
     if all(value is None for value in given.values()):
         raise click.UsageError(
-            "edit: give at least one of --title, --owner, --due, --notes, --initiative, --kpi"
+            "edit: give at least one of --title, --owner, --due, --priority, --notes,"
+            " --initiative, --kpi"
         )
 
     refuse_clearing("title", title, "an action")
@@ -552,6 +574,7 @@ def edit(session: Session, action_id: int, title, owner, due, notes, initiative,
         title=title,
         owner=None if cleared(owner) else owner,
         due=None if cleared(due) else _date(session, "due", due),
+        priority=priority,
         notes="" if cleared(notes) else notes,
         initiative=None if cleared(initiative) else initiative,
         kpi=None if cleared(kpi) else kpi,
@@ -618,6 +641,7 @@ def checkin(session: Session, action_id: int, message: str, status: str, as_json
 @click.option("--owner", metavar="LOGIN")
 @click.option("--phase", type=click.Choice(PHASES))
 @click.option("--initiative", metavar="NAME")
+@click.option("--priority", type=click.Choice(PRIORITIES), help="Only actions of this priority.")
 @click.option("--overdue", is_flag=True, help="Only open actions past their due date.")
 @click.option("--stale", is_flag=True, help="Only stale open actions (see stale-after-days).")
 @click.option("--all", "include_done", is_flag=True, help="Include done actions.")
@@ -625,25 +649,35 @@ def checkin(session: Session, action_id: int, message: str, status: str, as_json
 @json_option
 @pass_session
 def list_actions(
-    session: Session, owner, phase, initiative, overdue, stale, include_done, limit, as_json
+    session: Session,
+    owner,
+    phase,
+    initiative,
+    priority,
+    overdue,
+    stale,
+    include_done,
+    limit,
+    as_json,
 ) -> None:
-    """List actions, by phase then due date."""
+    """List actions, by phase, then priority, then due date."""
     from pdca.db.store import ActionFilter
 
-    actions = session.store().list_actions(
-        ActionFilter(
-            owner=owner,
-            phase=phase,
-            initiative=initiative,
-            overdue=overdue,
-            stale=stale,
-            include_done=include_done,
-            limit=limit,
-        )
+    where = ActionFilter(
+        owner=owner,
+        phase=phase,
+        initiative=initiative,
+        priority=priority,
+        overdue=overdue,
+        stale=stale,
+        include_done=include_done,
+        limit=limit,
     )
     if as_json:
-        click.echo(to_json(actions))
+        for piece in json_array(session.store().iter_actions(where)):
+            click.echo(piece, nl=False)
         return
+    actions = session.store().list_actions(where)
     if not actions:
         click.echo("no actions match", err=True)
         return
@@ -652,6 +686,7 @@ def list_actions(
             f"#{a.id}",
             a.phase if a.done_at is None else "done",
             a.owner or "-",
+            a.priority if a.priority != "normal" else "-",
             (a.due or "-") + (" !" if a.overdue else ""),
             rules.checkin_words(a.last_checkin_at, a.days_since_checkin)
             + (" stale" if a.stale else ""),
@@ -659,7 +694,7 @@ def list_actions(
         ]
         for a in actions
     ]
-    click.echo(table(["ID", "PHASE", "OWNER", "DUE", "CHECK-IN", "TITLE"], rows))
+    click.echo(table(["ID", "PHASE", "OWNER", "PRI", "DUE", "CHECK-IN", "TITLE"], rows))
 
 
 @cli.command()

@@ -363,6 +363,8 @@ def markdown(digest: Digest) -> str:
             f"- {STANDING_LABELS[i.kind]}: {_standing_line(i, md=True)}"
             for i in digest.standing_of(person)
         ]
+        if digest.standing_more.get(person):
+            lines.append(f"- and {digest.standing_more[person]} more that need a word")
         lines += [f"- {DIGEST_LABELS[i.kind]}: {_line(i, md=True)}" for i in digest.of(person)]
     if len(lines) == 1:
         lines += ["", "Nothing to report."]
@@ -380,6 +382,8 @@ def plain_text(digest: Digest) -> str:
         if standing:
             lines.append("  where it stands:")
             lines += [f"    {i.kind:<19} {_standing_line(i, md=False)}" for i in standing]
+            if digest.standing_more.get(person):
+                lines.append(f"    and {digest.standing_more[person]} more that need a word")
         changes = digest.of(person)
         if changes:
             lines.append("  what changed:")

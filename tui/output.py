@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -62,6 +62,18 @@ def to_json(value: Any) -> str:
         return item
 
     return json_safe(json.dumps(plain(value), ensure_ascii=False, indent=2))
+
+
+def json_array(items: Iterable[Any]) -> Iterator[str]:
+    """``to_json(list(items))`` in pieces, one item at a time: an output that grows with the
+    data (``pdca list --json``) streams, and memory stays flat."""
+    opened = False
+    for item in items:
+        yield (",\n" if opened else "[\n") + "\n".join(
+            "  " + line for line in to_json(item).split("\n")
+        )
+        opened = True
+    yield "\n]\n" if opened else "[]\n"
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:

@@ -1,13 +1,17 @@
 """One PDCA phase's cards, drawn line by line: only the visible cards cost anything.
 
-A column of the large database holds thousands of actions, so cards are not widgets: the
-column is a ``ScrollView`` whose ``render_line`` draws the slice of the card list under each
-screen row (Textual's Line API). It is dumb: the screen hands it actions and the date, it
-keeps a cursor, and it posts ``Highlighted`` and ``Selected`` upward.
+A column of the huge database holds tens of thousands of actions, so cards are not widgets
+and are not all in memory: the column is a ``ScrollView`` whose ``render_line`` draws the
+card under each screen row (Textual's Line API), out of a window of loaded cards around what
+is on screen. It knows how many cards it has (``total``); a card outside the window is read
+through ``source`` (given by the screen: offset, count -> cards), which replaces the window,
+so memory stays flat however far a person scrolls. It is dumb otherwise: the screen hands it
+cards and the date, it keeps a cursor, and it posts ``Highlighted`` and ``Selected`` upward.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from rich.cells import cell_len
@@ -30,6 +34,13 @@ CARD_LINES = 4  # title; owner and due; check-in and initiative; linked KPI
 CARD_HEIGHT = CARD_LINES + 1  # and a blank line between cards
 DUE_SOON_DAYS = 3
 SPARK_CELLS = 8  # the linked KPI's last eight cadence periods
+WINDOW_BEFORE = 24  # cards kept loaded before the one asked for (scrolling back up)
+WINDOW_CARDS = 72  # cards loaded at a time: a few screens, whatever the column's length
+
+# Reads ``count`` cards from ``offset`` on, in the column's order.
+PageSource = Callable[[int, int], list[Action]]
+# Before the title: what matters most stands out, what can wait steps back; normal: nothing.
+PRIORITY_MARKS = {"high": "↑ ", "normal": "", "low": "↓ "}
 
 
 class PhaseColumn(ScrollView, can_focus=True, inherit_bindings=False):
@@ -64,6 +75,8 @@ class PhaseColumn(ScrollView, can_focus=True, inherit_bindings=False):
     PhaseColumn > .phase-column--done { color: $text-disabled; }
     PhaseColumn > .phase-column--empty { color: $text-muted; text-style: italic; }
     PhaseColumn > .phase-column--spark { color: $accent; }
+    PhaseColumn > .phase-column--high { color: $error; text-style: bold; }
+    PhaseColumn > .phase-column--low { color: $text-muted; }
     """
 
     COMPONENT_CLASSES = {
@@ -82,6 +95,8 @@ class PhaseColumn(ScrollView, can_focus=True, inherit_bindings=False):
         "phase-column--done",
         "phase-column--empty",
         "phase-column--spark",
+        "phase-column--high",
+        "phase-column--low",
     }
 
     BINDINGS = [
@@ -115,44 +130,77 @@ class PhaseColumn(ScrollView, can_focus=True, inherit_bindings=False):
     def __init__(self, phase: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.phase = phase
-        self.actions: list[Action] = []
+        self.actions: list[Action] = []  # the loaded window: cards start .. start + len
+        self.start = 0
+        self.total = 0  # cards in the column, loaded or not
+        self.source: PageSource | None = None
         self.today = date.today()
         # Recent readings of the linked KPIs, by KPI id: the board feeds them in.
         self.sparklines: dict[int, list[float | None]] = {}
 
     # ------------------------------------------------------------------ data in
 
-    def show(self, actions: list[Action], today: date, keep_id: int | None = None) -> None:
-        """Replace the cards; keep the cursor on ``keep_id`` (or the same place) if it can."""
+    def show(
+        self,
+        actions: list[Action],
+        today: date,
+        keep_id: int | None = None,
+        *,
+        total: int | None = None,
+        start: int = 0,
+        cursor: int | None = None,
+    ) -> None:
+        """Replace the cards: ``actions`` are cards ``start`` on of ``total`` (default: all of
+        them). The cursor goes to ``cursor``, else stays on ``keep_id`` (or the same place)."""
         self.actions = actions
+        self.start = start
+        self.total = len(actions) if total is None else max(total, start + len(actions))
         self.today = today
-        self.virtual_size = Size(self.size.width, len(actions) * CARD_HEIGHT)
-        index = self.index_of(keep_id) if keep_id is not None else None
+        self.virtual_size = Size(self.size.width, self.total * CARD_HEIGHT)
+        index = cursor
+        if index is None and keep_id is not None:
+            index = self.index_of(keep_id)
         if index is None:
-            index = min(self.cursor, max(len(actions) - 1, 0))
+            index = min(self.cursor, max(self.total - 1, 0))
         self.set_cursor(index)
         self.refresh()
 
     def index_of(self, action_id: int) -> int | None:
+        """Where ``action_id`` is in the column, if it is among the loaded cards."""
         for index, action in enumerate(self.actions):
             if action.id == action_id:
-                return index
+                return self.start + index
         return None
+
+    def card(self, index: int) -> Action | None:
+        """Card ``index`` of the column, read through ``source`` when not loaded."""
+        if not 0 <= index < self.total:
+            return None
+        if not self.start <= index < self.start + len(self.actions) and self.source is not None:
+            first = max(0, min(index - WINDOW_BEFORE, self.total - WINDOW_CARDS))
+            self.actions = self.source(first, WINDOW_CARDS)
+            self.start = first
+        offset = index - self.start
+        return self.actions[offset] if 0 <= offset < len(self.actions) else None
+
+    def visible_range(self) -> tuple[int, int]:
+        """The first card on screen and how many fit: what a refresh reads again."""
+        first = int(self.scroll_y) // CARD_HEIGHT
+        height = max(self.scrollable_content_region.height, CARD_HEIGHT)
+        return first, height // CARD_HEIGHT + 2
 
     @property
     def current(self) -> Action | None:
-        if 0 <= self.cursor < len(self.actions):
-            return self.actions[self.cursor]
-        return None
+        return self.card(self.cursor)
 
     # ------------------------------------------------------------------ the cursor
 
     def set_cursor(self, index: int) -> None:
-        index = max(0, min(index, len(self.actions) - 1)) if self.actions else 0
+        index = max(0, min(index, self.total - 1)) if self.total else 0
         self.cursor = index
 
     def watch_cursor(self, old: int, new: int) -> None:
-        if self.actions:
+        if self.total:
             top = new * CARD_HEIGHT
             self.scroll_to_region_y(top, CARD_LINES)
         self.refresh()
@@ -178,7 +226,7 @@ class PhaseColumn(ScrollView, can_focus=True, inherit_bindings=False):
         self.set_cursor(0)
 
     def action_cursor_last(self) -> None:
-        self.set_cursor(len(self.actions) - 1)
+        self.set_cursor(self.total - 1)
 
     def _page(self) -> int:
         return max(1, self.scrollable_content_region.height // CARD_HEIGHT)
@@ -191,11 +239,12 @@ class PhaseColumn(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_click(self, event: events.Click) -> None:
         index = int(event.y + self.scroll_y) // CARD_HEIGHT
-        if 0 <= index < len(self.actions):
+        if 0 <= index < self.total:
             self.focus()
             self.set_cursor(index)
-            if event.chain >= 2:
-                self.post_message(self.Selected(self, self.actions[index].id))
+            clicked = self.card(index)
+            if event.chain >= 2 and clicked is not None:
+                self.post_message(self.Selected(self, clicked.id))
 
     def on_focus(self) -> None:
         self.refresh()
@@ -204,7 +253,7 @@ class PhaseColumn(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self.actions) * CARD_HEIGHT)
+        self.virtual_size = Size(event.size.width, self.total * CARD_HEIGHT)
 
     # ------------------------------------------------------------------ drawing
 
@@ -222,15 +271,15 @@ class PhaseColumn(ScrollView, can_focus=True, inherit_bindings=False):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         row = y + int(self.scroll_y)
-        if not self.actions:
+        if not self.total:
             if y == 1:
                 style = self.get_component_rich_style("phase-column--empty")
                 return Strip([Segment(fit(" no actions", width), style)]).extend_cell_length(width)
             return Strip.blank(width, self._style())
         index, line = divmod(row, CARD_HEIGHT)
-        if index >= len(self.actions) or line >= CARD_LINES:
+        action = self.card(index) if line < CARD_LINES else None
+        if action is None:
             return Strip.blank(width, self._style())
-        action = self.actions[index]
         under_cursor = index == self.cursor
         base = self._style()
         if under_cursor:
@@ -261,10 +310,12 @@ class PhaseColumn(ScrollView, can_focus=True, inherit_bindings=False):
         """The pieces of one card line: (text, component class or '')."""
         if line == 0:
             title = literal(action.title)
-            head = [(f"#{action.id} ", "phase-column--id")]
+            parts = [(f"#{action.id} ", "phase-column--id")]
+            if action.priority != "normal":
+                parts.append((PRIORITY_MARKS[action.priority], f"phase-column--{action.priority}"))
             if action.recurrence_id is not None:  # made by (or making) a repeat rule
-                head.append((f"{REPEAT_MARK} ", "phase-column--muted"))
-            return [*head, (title, "phase-column--title")]
+                parts.append((f"{REPEAT_MARK} ", "phase-column--muted"))
+            return [*parts, (title, "phase-column--title")]
         if line == 1:
             owner = literal(action.owner) if action.owner else "no owner"
             parts = [(owner, "" if action.owner else "phase-column--muted")]

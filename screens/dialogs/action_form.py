@@ -1,4 +1,5 @@
-"""The form for a new action or an edit: title, owner, due, initiative, KPI and notes.
+"""The form for a new action or an edit: title, owner, due, repeat (new ones), priority,
+initiative, KPI, notes.
 
 It returns what was typed, checked by the same rules the store applies (``ActionDraft``,
 ``parse_date``); the caller writes it. Every bad field is reported at once, each under its
@@ -19,7 +20,7 @@ from textual.widgets import Button, Footer, Input, Label, TextArea
 
 from pdca.db.dates import parse_date
 from pdca.db.errors import InvalidInput
-from pdca.db.models import ActionDraft, validated
+from pdca.db.models import PRIORITIES, ActionDraft, validated
 from pdca.db.recurrence_rules import parse as parse_rule
 from pdca.screens.dialogs.base import Dialog
 from pdca.widgets.forms import (
@@ -33,7 +34,7 @@ from pdca.widgets.forms import (
 )
 from pdca.widgets.text import plain
 
-FIELDS = ("title", "owner", "due", "every", "initiative", "kpi", "notes")
+FIELDS = ("title", "owner", "due", "every", "priority", "initiative", "kpi", "notes")
 # ActionDraft needs a title to exist at all; this stand-in lets each other field be checked
 # on its own, so one bad field does not hide the next.
 _STAND_IN_TITLE = "-"
@@ -50,6 +51,7 @@ class ActionFormResult:
     kpi: str | None
     notes: str
     every: str | None = None  # a repeat rule (db/recurrence_rules.py), new actions only
+    priority: str = "normal"
 
 
 def check_action_form(
@@ -65,6 +67,7 @@ def check_action_form(
     kpis: Sequence[str],
     require_owner_and_due: bool = False,
     every: str = "",
+    priority: str = "normal",
 ) -> tuple[ActionFormResult | None, dict[str, str]]:
     """The result, or the one-line error of every bad field (keyed by field, in form order)."""
     errors: dict[str, str] = {}
@@ -100,6 +103,8 @@ def check_action_form(
             rule = parse_rule(every).text()
         except InvalidInput:
             errors["every"] = f"repeat: not a rule; try {REPEAT_EXAMPLES}"
+    chosen_priority = priority.strip().lower() or "normal"
+    check("priority", priority=chosen_priority)
 
     names: dict[str, str | None] = {}
     for field, text, known, kind in (
@@ -123,6 +128,7 @@ def check_action_form(
         kpi=names["kpi"],
         notes=notes,
         every=rule,
+        priority=chosen_priority,
     )
     return result, {}
 
@@ -156,6 +162,7 @@ class ActionFormModal(Dialog[ActionFormResult | None]):
         & Input.-textual-compact:focus { background: $primary 25%; }
         & #due { width: 22; }
         & #every { width: 22; }
+        & #priority { width: 22; }
         & #notes { height: 6; width: 1fr; background: $boost; }
         & #notes:focus { background: $primary 25%; }
     }
@@ -212,6 +219,8 @@ class ActionFormModal(Dialog[ActionFormResult | None]):
                     hint=Label("", id="every-hint"),
                     id="row-every",
                 )
+            priority = _input("priority", start.priority, "high, normal or low", list(PRIORITIES))
+            yield FormRow("Priority", priority, id="row-priority")
             initiative = _input(
                 "initiative", start.initiative, "a known initiative, or blank", self.initiatives
             )
@@ -279,6 +288,7 @@ class ActionFormModal(Dialog[ActionFormResult | None]):
             due=text("due"),
             initiative=text("initiative"),
             kpi=text("kpi"),
+            priority=text("priority"),
             notes=self.query_one("#notes", TextArea).text,
             today=self.today,
             initiatives=self.initiatives,

@@ -133,7 +133,7 @@ async def test_action_form_happy_path_returns_every_field() -> None:
         await pilot.pause()
         assert app.focused is not None and app.focused.id == "title"
         await pilot.press(*"Shorten triage")
-        await pilot.press("tab", *"bob", "tab", *"2026-12-01", "tab")
+        await pilot.press("tab", *"bob", "tab", *"2026-12-01", "tab", *"High", "tab")
         await pilot.press(*"faster tickets", "tab", *"Resolution time", "tab", *"why")
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -144,7 +144,21 @@ async def test_action_form_happy_path_returns_every_field() -> None:
         initiative="Faster tickets",  # typed in another case, returned as stored
         kpi="Resolution time",
         notes="why",
+        priority="high",
     )
+
+
+async def test_action_form_refuses_an_unknown_priority_beside_the_field() -> None:
+    app = Harness(form())
+    async with app.run_test(size=SIZE) as pilot:
+        set_value(app, "title", "T")
+        set_value(app, "priority", "urgent")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.result is MISSING
+        message = error_of(app, "priority")
+        assert message is not None and message.startswith("priority: 'urgent' is not one of")
+        assert app.focused is not None and app.focused.id == "priority"
 
 
 async def test_action_form_enter_in_a_field_saves_and_blank_means_none() -> None:
@@ -164,7 +178,7 @@ async def test_action_form_enter_takes_the_offered_completion_first() -> None:
         await pilot.pause()
         assert app.result is MISSING
         assert app.screen.query_one("#owner", Input).value == "alice"
-        await pilot.press("tab", "tab", *"calm", "enter", "enter")
+        await pilot.press("tab", "tab", "tab", *"calm", "enter", "enter")
         await pilot.pause()
     assert isinstance(app.result, ActionFormResult)
     assert (app.result.owner, app.result.initiative) == ("alice", "Calmer on-call")

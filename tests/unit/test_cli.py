@@ -242,6 +242,7 @@ def test_add_with_every_option_as_json(team, js) -> None:
         "overdue": False,
         "days_since_checkin": 0,
         "stale": False,
+        "priority": "normal",
     }
     assert added == expected
 
@@ -527,20 +528,22 @@ def test_list_json_shape(board, js) -> None:
 
 def test_list_text_table(board, ok) -> None:
     lines = ok("list", "--all").stdout.splitlines()
-    assert re.split(r"\s{2,}", lines[0]) == ["ID", "PHASE", "OWNER", "DUE", "CHECK-IN", "TITLE"]
+    header = ["ID", "PHASE", "OWNER", "PRI", "DUE", "CHECK-IN", "TITLE"]
+    assert re.split(r"\s{2,}", lines[0]) == header
     rows = {line.split()[0]: line for line in lines[1:]}
     assert list(rows) == ["#4", "#2", "#5", "#1", "#3"]
     assert re.split(r"\s{2,}", rows["#1"]) == [
         "#1",
         "do",
         "dana",
+        "-",
         "2026-11-30 !",
         "no check-in stale",
         "Alpha",
     ]
     assert re.split(r"\s{2,}", rows["#5"])[1] == "done"
-    assert re.split(r"\s{2,}", rows["#2"])[3] == "-"
-    assert re.split(r"\s{2,}", rows["#3"])[4] == "6 days ago"
+    assert re.split(r"\s{2,}", rows["#2"])[4] == "-"
+    assert re.split(r"\s{2,}", rows["#3"])[5] == "6 days ago"
 
 
 def test_list_with_nothing_to_show(ok, cli) -> None:

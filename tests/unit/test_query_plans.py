@@ -100,3 +100,60 @@ def test_every_query_on_a_large_table_uses_an_index(store: Store) -> None:
 def _unbind(sql: str) -> str:
     # The trace shows statements with their values bound; put placeholders back.
     return re.sub(r"'[^']*'|\b\d+(?:\.\d+)?\b", "?", sql)
+
+
+def _exercise_board(store: Store) -> None:
+    """What the board and ``pdca list`` run at any size: a column's pages from either end, a
+    card's place, the change feed, the counts, and the listings (issue 14)."""
+    store.add_actions(
+        ActionDraft(title=f"#{n}", owner="bob", due="2026-12-01", phase="do") for n in range(40)
+    )
+    action = store.list_actions(ActionFilter(phase="do", limit=1))[0]
+    for where in (ActionFilter(phase="do"), ActionFilter(phase="do", owner="bob")):
+        store.action_page(where, 0, 9)
+        store.action_page(where, 35, 9, total=40)
+        store.position_of(where, action)
+    store.changes_since(0)
+    store.count_actions(ActionFilter())
+    for where in (
+        ActionFilter(),
+        ActionFilter(limit=3),
+        ActionFilter(overdue=True),
+        ActionFilter(owner="bob"),
+        ActionFilter(priority="high"),
+    ):
+        list(store.iter_actions(where))
+    from pdca.db import kpis
+
+    kpis.sparklines(store, 8)
+
+
+def _plan_problems(store: Store, sql: str) -> list[str]:
+    # As traced, with the values it ran with: the order's constants must match the index's.
+    plan = store.conn.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
+    problems = []
+    for row in plan:
+        detail = row[3]
+        if detail.startswith("USE TEMP B-TREE") and any(t in sql for t in LARGE_TABLES):
+            problems.append(f"{detail} in: {sql}")
+    return problems + _full_scans(store, _unbind(sql))
+
+
+def test_the_board_reads_through_indexes_without_sorting(store: Store) -> None:
+    """No full scan, and no temporary sort, in what the board and the listings run: their
+    cost must not grow with the file (EXPLAIN QUERY PLAN, as SQLite will run them)."""
+    store.add_kpi(KpiDraft(name="Pages", unit="/wk", baseline=10, target=4))
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    _exercise_board(store)
+    store.conn.set_trace_callback(None)
+    queries = {
+        " ".join(sql.split())
+        for sql in seen
+        if sql.lstrip().upper().startswith("SELECT")
+        and "FROM actions" in sql
+        or "FROM events" in sql
+    }
+    assert len(queries) >= 8  # the exercise really ran the board's queries
+    problems = [p for sql in sorted(queries) for p in _plan_problems(store, sql)]
+    assert problems == []

@@ -360,8 +360,8 @@ def test_refuses_a_read_only_store_like_the_store_does(db_path: Path, store: Sto
 
 
 def test_unknown_size_is_invalid_input(store: Store) -> None:
-    with pytest.raises(InvalidInput, match="size: 'huge' is not one of"):
-        seed_database(store, size="huge", seed=1)
+    with pytest.raises(InvalidInput, match="size: 'gigantic' is not one of"):
+        seed_database(store, size="gigantic", seed=1)
 
 
 # --------------------------------------------------------------------------- living with it

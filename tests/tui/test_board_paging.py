@@ -1,0 +1,122 @@
+"""A long column pages through the store (issue 14) and orders by priority (issue 16)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pdca.db.models import ActionDraft
+from pdca.db.store import ActionFilter, Store
+from pdca.widgets.phase_column import WINDOW_CARDS
+from tests.conftest import open_as
+from tests.tui.conftest import SIZE, settle_app
+from tests.tui.test_board import board, drawn_text, focused
+
+CARDS = 400
+
+
+@pytest.fixture
+def long_db(store: Store, db_path: Path) -> Path:
+    """Four hundred Plan actions of every priority; a few in Do."""
+    priorities = ("normal", "low", "high")
+    store.add_actions(
+        ActionDraft(
+            title=f"card {n}",
+            priority=priorities[n % 3],  # type: ignore[arg-type]
+            due=date(2026, 12, 1 + n % 20) if n % 5 else None,
+        )
+        for n in range(CARDS)
+    )
+    for n in range(3):
+        store.add_action(
+            ActionDraft(title=f"doing {n}", owner="bob", due=date(2026, 12, 2), phase="do")
+        )
+    return db_path
+
+
+def order(path: Path, phase: str = "plan") -> list[int]:
+    reader = open_as(path, "alice")
+    try:
+        return [a.id for a in reader.list_actions(ActionFilter(phase=phase))]  # type: ignore[arg-type]
+    finally:
+        reader.close()
+
+
+async def test_a_long_column_holds_a_window_and_scrolls_to_its_end(make_app, long_db: Path) -> None:
+    expected = order(long_db)
+    app = make_app(long_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        plan = board(app).columns["plan"]
+        assert plan.total == CARDS and "Plan  400" in str(board(app).headers["plan"].render())
+        assert len(plan.actions) < WINDOW_CARDS  # the first paint read a screenful
+        assert focused(app) == ("plan", expected[0])
+        await pilot.press("G")
+        await settle_app(app, pilot)
+        assert focused(app) == ("plan", expected[-1])
+        assert len(plan.actions) <= WINDOW_CARDS  # never the whole column in memory
+        for _ in range(3):
+            await pilot.press("pageup")
+        await settle_app(app, pilot)
+        assert focused(app)[1] == expected[plan.cursor]
+        await pilot.press("g")
+        await settle_app(app, pilot)
+        assert focused(app) == ("plan", expected[0])
+
+
+async def test_high_priority_cards_come_first_with_a_mark(make_app, long_db: Path) -> None:
+    app = make_app(long_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        first = board(app).columns["plan"].actions[0]
+        assert first.priority == "high"
+        assert f"#{first.id} ↑ " in drawn_text(board(app).columns["plan"])
+
+
+async def test_a_move_deep_in_a_column_lands_where_its_order_puts_it(
+    make_app, long_db: Path
+) -> None:
+    app = make_app(long_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("l")  # Do: owner and due, so < needs no form
+        await settle_app(app, pilot)
+        moving = focused(app)[1]
+        await pilot.press("less_than_sign")
+        await settle_app(app, pilot)
+        assert focused(app) == ("plan", moving)
+        plan = board(app).columns["plan"]
+        assert plan.total == CARDS + 1
+        assert plan.cursor == order(long_db).index(moving)
+
+
+async def test_another_persons_high_priority_action_appears_on_top(make_app, long_db: Path) -> None:
+    app = make_app(long_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        bob = open_as(long_db, "bob")
+        added = bob.add_action(
+            ActionDraft(title="on fire", priority="high", due=date(2026, 11, 23))
+        )
+        bob.close()
+        app.check_for_changes()
+        await settle_app(app, pilot)
+        plan = board(app).columns["plan"]
+        assert plan.actions[0].id == added.id and plan.total == CARDS + 1
+        assert board(app).seen_event == app.context.store.last_event_id()
+
+
+async def test_the_board_filters_by_priority(make_app, long_db: Path) -> None:
+    app = make_app(long_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        screen = board(app)
+        screen.set_filter(replace(screen.filter, priority="low"))
+        await settle_app(app, pilot)
+        plan = screen.columns["plan"]
+        assert plan.total == len([n for n in range(CARDS) if n % 3 == 1])
+        assert {a.priority for a in plan.actions} == {"low"}
+        assert "priority low" in str(screen.query_one("#filter-bar").render())
