@@ -183,7 +183,10 @@ class PdcaApp(App[None]):
         self._exit_renderables[:] = [Text(crash_line(cause, self.crash_log))]
 
     def _broken_reason(self, error: BaseException) -> str | None:
-        return broken_reason(error, self.context.path, snapshot=self.context.store.snapshot)
+        reason = broken_reason(error, self.context.path, snapshot=self.context.store.snapshot)
+        # A file removed or replaced under us fails its next read as a disk I/O error: name
+        # the cause, whichever of the poll or a read met it first.
+        return (self._gone_reason() or reason) if reason is not None else None
 
     def _on_ui(self, call: Callable[..., object], *args: object) -> None:
         """From another thread: run ``call`` on the UI thread, without waiting for it (the
@@ -217,12 +220,18 @@ class PdcaApp(App[None]):
 
     def _file_went_away(self) -> bool:
         """Was the file removed or replaced under us? (``os.stat``: opens nothing.)"""
+        reason = self._gone_reason()
+        if reason is None:
+            return False
+        self.stop_on_broken(reason)
+        return True
+
+    def _gone_reason(self) -> str | None:
         now = file_identity(self.context.path)
         if now is not None and now == self.context.store.identity:
-            return False
+            return None
         what = "removed" if now is None else "replaced by another file"
-        self.stop_on_broken(f"{self.context.path} was {what} while open; nothing more written")
-        return True
+        return f"{self.context.path} was {what} while open; nothing more written"
 
     def remember_theme(self, theme: Theme) -> None:
         self.settings = self.settings.model_copy(update={"theme": theme.name})
