@@ -154,9 +154,16 @@ def _check_in_file(conn: sqlite3.Connection, actor: str, ops: list[list[Any]]) -
             assert found == 1, f"{actor}: checked in {op[2]!r} on #{op[1]}, found {found}"
         else:
             _, action_id, seen, goal = op
-            # The app moves from the phase the card showed; a colleague's command names only
-            # where to; either way the event log holds the move.
-            summary = f"moved #{action_id} from {seen or '%'} to {goal}%"
+            # A colleague's command names where to. The app moves the card as it shows it
+            # when the key lands: a colleague's move of that very card may land between the
+            # driver's look and its key (the card then moves from where it went, with the
+            # version the board just read), so for the app the log must hold a move of
+            # that card by that person; the count of transactions below stays exact.
+            summary = (
+                f"moved #{action_id} from %"
+                if seen is not None
+                else f"moved #{action_id} from % to {goal}%"
+            )
             found = conn.execute(
                 "SELECT count(*) FROM events WHERE actor = ? AND entity = 'action'"
                 " AND entity_id = ? AND summary LIKE ?",
