@@ -15,7 +15,8 @@ Definitions (README, "Flow"):
 - *Check-in cadence kept*: for each open action, the whole weeks of the window it has lived
   through, and how many of them had at least one check-in on it.
 - *Late share*: of an owner's open actions with a due date and of those finished in the window
-  with one, the share past due now or finished after their due date.
+  with one (standardize or adjust: abandoned work counts in neither part), the share past due
+  now or finished after their due date.
 """
 
 from __future__ import annotations
@@ -301,7 +302,8 @@ def owner_flow(
             lived, with_checkin = weeks_kept(action.age_days, checkins.get(action.id, ()), weeks)
             expected, kept = expected + lived, kept + with_checkin
         dated: list[tuple[str, str | None]] = [(a.due, None) for a in mine if a.due]
-        dated += [(a.due, a.done_day) for a in done_of[login] if a.due]
+        # Finished means standardize or adjust: abandoned work is neither late nor on time.
+        dated += [(a.due, a.done_day) for a in done_of[login] if a.due and a.decision in FINISHED]
         late = sum(is_late(due, day, today) for due, day in dated)
         rows.append(
             OwnerFlow(

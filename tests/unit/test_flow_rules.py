@@ -163,6 +163,21 @@ def test_owner_flow_cadence_and_late_share() -> None:
     assert (carol.open, carol.cadence_kept, carol.late_share) == (0, None, 1.0)
 
 
+def test_late_share_leaves_abandoned_work_out_of_both_parts() -> None:
+    # Four actions due 11-10: #1 standardized on the day, #2 a day late, #3 and #4 abandoned.
+    done = [
+        done_action(1, cycle=5, ago=12.4, due="2026-11-10", day="2026-11-10"),
+        done_action(2, cycle=5, ago=12, due="2026-11-10", day="2026-11-11"),
+        done_action(3, cycle=5, ago=12, due="2026-11-10", day="2026-11-11", decision="abandon"),
+        done_action(4, cycle=5, ago=12, due="2026-11-10", day="2026-11-11", decision="abandon"),
+    ]
+    (bob,) = fr.owner_flow([], done, {}, TODAY, 13)
+    assert (bob.late, bob.late_of, bob.late_share) == (1, 2, 0.5)
+    adjusted = [done_action(5, cycle=5, ago=2, due="2026-11-10", decision="adjust")]
+    (bob,) = fr.owner_flow([], adjusted, {}, TODAY, 13)
+    assert (bob.late, bob.late_of) == (1, 1)  # adjust finished the cycle, late
+
+
 def test_initiative_flow_counts_decisions_and_follow_ups() -> None:
     outcomes = {
         (1, "standardize"): 1,
