@@ -1,6 +1,6 @@
 """Reads and writes of the accountability views, over the store's connection and clock.
 
-Writes go through the store's own transaction (``Store._write``: ``BEGIN IMMEDIATE``, version
+Writes go through the store's own transaction (``Store.write``: ``BEGIN IMMEDIATE``, version
 check, one event row per changed record), so they obey the same rules as every other write;
 ``schedule_followups`` runs inside ``Store.complete_action``'s transaction.
 """
@@ -32,7 +32,7 @@ from pdca.db.errors import Conflict, GateUnmet, InvalidInput, NotFound
 from pdca.db.models import Event, FollowupNote, validated
 
 if TYPE_CHECKING:
-    from pdca.db.store import Store, _Transaction
+    from pdca.db.store import Store, Transaction
 
 SETTING_KEYS = ("stale_after_days", "followup_offsets")
 LOG_PAGE = 200
@@ -68,7 +68,7 @@ def set_team_setting(store: Store, key: str, text: str) -> TeamSettings:
         value = ",".join(str(o) for o in arules.parse_offsets(text))
     else:
         raise InvalidInput("key", key, "is not a setting (stale-after-days, followup-offsets)")
-    with store._write() as tx:
+    with store.write() as tx:
         before = store.conn.execute("SELECT * FROM settings WHERE key = ?", (name,)).fetchone()
         if before is None:
             cursor = store.conn.execute(
@@ -95,7 +95,7 @@ def set_team_setting(store: Store, key: str, text: str) -> TeamSettings:
 # --------------------------------------------------------------------------- follow-ups
 
 
-def schedule_followups(store: Store, tx: _Transaction, action: sqlite3.Row) -> list[int]:
+def schedule_followups(store: Store, tx: Transaction, action: sqlite3.Row) -> list[int]:
     """Inside the standardize transaction: one follow-up per configured offset, for the owner."""
     offsets = team_settings(store).followup_offsets
     done_on = tx.now.astimezone().date()
@@ -188,14 +188,14 @@ def record_followup(
         raise InvalidInput("result", result, "is not one of 'holding', 'slipped'")
     message = validated(FollowupNote, message=message).message  # the rule all messages follow
     reopened_id = None
-    with store._write() as tx:
+    with store.write() as tx:
         before = store.conn.execute(
             "SELECT * FROM followups WHERE id = ?", (followup_id,)
         ).fetchone()
         if before is None:
             raise NotFound("follow-up", followup_id)
         if expected_version is not None and before["version"] != expected_version:
-            by, at = store._last_change("followup", followup_id)
+            by, at = store.last_change("followup", followup_id)
             raise Conflict("followup", followup_id, by, at)
         if before["done_at"] is not None:
             raise GateUnmet(
@@ -203,7 +203,7 @@ def record_followup(
                 f"recorded already ({before['result']}, by {before['done_by']} at "
                 f"{before['done_at']})"
             )
-        action = store._require("action", before["action_id"])
+        action = store.require("action", before["action_id"])
         text = message or f"{before['offset_days']}-day follow-up: {result}"
         status = "on-track" if result == "holding" else "at-risk"
         cursor = store.conn.execute(
@@ -212,7 +212,7 @@ def record_followup(
             (action["id"], tx.at, tx.actor, status, result, text),
         )
         checkin_id = cursor.lastrowid or 0
-        checkin_row = store._row("checkin", checkin_id)
+        checkin_row = store.row("checkin", checkin_id)
         tx.log(
             "checkin",
             checkin_id,
@@ -222,14 +222,14 @@ def record_followup(
             convert.snapshot(checkin_row),
         )
         if result == "slipped":
-            reopened_id = store._spawn_next_cycle(tx, action)
+            reopened_id = store.spawn_next_cycle(tx, action)
         cursor = store.conn.execute(
             "UPDATE followups SET done_at = ?, done_by = ?, result = ?, checkin_id = ?,"
             " reopened_id = ?, version = version + 1 WHERE id = ? AND version = ?",
             (tx.at, tx.actor, result, checkin_id, reopened_id, followup_id, before["version"]),
         )
         if cursor.rowcount != 1:  # cannot happen inside BEGIN IMMEDIATE; kept as a guard
-            by, at = store._last_change("followup", followup_id)
+            by, at = store.last_change("followup", followup_id)
             raise Conflict("followup", followup_id, by, at)
         after = store.conn.execute("SELECT * FROM followups WHERE id = ?", (followup_id,))
         summary = f"recorded the {before['offset_days']}-day follow-up of #{action['id']}: {result}"
@@ -254,7 +254,7 @@ def record_followup(
 
 
 def _close_remaining_followups(
-    store: Store, tx: _Transaction, action_id: int, offset: int, reopened_id: int | None
+    store: Store, tx: Transaction, action_id: int, offset: int, reopened_id: int | None
 ) -> None:
     """Slipped work is reopened as the next cycle: auditing whether it still holds later makes
     no sense, so its other open follow-ups close with it (result ``slipped``, no check-in of
@@ -382,7 +382,7 @@ def log_page(
         params.append(where.action_id)
     if where.initiative is not None:
         clauses.append("a.initiative_id = ?")
-        params.append(store._initiative_id(where.initiative))
+        params.append(store.initiative_id(where.initiative))
     if where.status is not None:
         clauses.append("c.status = ?")
         params.append(where.status)
@@ -579,7 +579,7 @@ def _briefs(store: Store, ids: set[int]) -> dict[int, arules.ActionBrief]:
 
 def record_standup(store: Store, since: str, people: list[str]) -> Standup:
     """Remember that a stand-up happened now, from ``since``, stepping through ``people``."""
-    with store._write() as tx:
+    with store.write() as tx:
         cursor = store.conn.execute(
             "INSERT INTO standups (at, by, since, people) VALUES (?, ?, ?, ?)",
             (tx.at, tx.actor, since, json.dumps(people, ensure_ascii=False)),

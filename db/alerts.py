@@ -29,7 +29,7 @@ from pdca.db.clock import iso
 from pdca.db.convert import snapshot
 from pdca.db.errors import Conflict, NotFound
 from pdca.db.models import AcknowledgementNote, Alert, validated
-from pdca.db.store import Store, _Transaction
+from pdca.db.store import Store, Transaction
 
 ESCALATION_ACTOR = "pdca"
 
@@ -81,7 +81,7 @@ def to_alert(row: sqlite3.Row | dict[str, Any], now: datetime) -> Alert:
 # --------------------------------------------------------------------------- breaches
 
 
-def apply_breach(store: Store, tx: _Transaction, kpi_id: int) -> Alert | None:
+def apply_breach(store: Store, tx: Transaction, kpi_id: int) -> Alert | None:
     """Raise or close the KPI's alerts for its newest reading (by time): its threshold alert
     and its signal alerts (``apply_signals``), as its ``alerts_mode`` asks; return a raised one
     (the threshold's first).
@@ -129,7 +129,7 @@ def apply_breach(store: Store, tx: _Transaction, kpi_id: int) -> Alert | None:
 
 
 def apply_signals(
-    store: Store, tx: _Transaction, kpi: sqlite3.Row, latest: sqlite3.Row
+    store: Store, tx: Transaction, kpi: sqlite3.Row, latest: sqlite3.Row
 ) -> list[Alert]:
     """Raise an alert when a Western Electric signal on the KPI's bad side holds at its newest
     reading (``xmr.active``; of several, the first rule in order: a limit crossed outranks a
@@ -167,7 +167,7 @@ def apply_signals(
 
 def _raise(
     store: Store,
-    tx: _Transaction,
+    tx: Transaction,
     kpi: sqlite3.Row,
     reading: sqlite3.Row,
     signal: xmr.Signal | None = None,
@@ -201,7 +201,7 @@ def _raise(
 
 
 def _update(
-    store: Store, tx: _Transaction, before: sqlite3.Row, changes: dict[str, object], summary: str
+    store: Store, tx: Transaction, before: sqlite3.Row, changes: dict[str, object], summary: str
 ) -> sqlite3.Row:
     columns = ", ".join(f"{name} = ?" for name in changes)
     cursor = store.conn.execute(
@@ -235,7 +235,7 @@ def escalate_due(store: Store) -> int:
     if not store.writable or not _pending(store, store.clock()):
         return 0
     moved = 0
-    with store._write() as tx:
+    with store.write() as tx:
         tx.actor = ESCALATION_ACTOR
         for row, step in _pending(store, tx.now):  # again: someone may have acted meanwhile
             before = store.conn.execute("SELECT * FROM alerts WHERE id = ?", (row["id"],))
@@ -365,7 +365,7 @@ def acknowledge(
     ``AlreadyAcknowledged`` naming who and when, and nothing of theirs is written.
     """
     note = validated(AcknowledgementNote, note=note).note
-    with store._write() as tx:
+    with store.write() as tx:
         before = store.conn.execute("SELECT * FROM alerts WHERE id = ?", (alert_id,)).fetchone()
         if before is None:
             raise NotFound("alert", alert_id)
@@ -373,7 +373,7 @@ def acknowledge(
             by, at = before["acknowledged_by"], before["acknowledged_at"]
             raise AlreadyAcknowledged(alert_id, by, at)
         if expected_version is not None and before["version"] != expected_version:
-            by, at = store._last_change("alert", alert_id)
+            by, at = store.last_change("alert", alert_id)
             raise Conflict("alert", alert_id, by, at)
         joined = store.conn.execute(_SELECT + " WHERE a.id = ?", (alert_id,)).fetchone()
         name = joined["kpi"]

@@ -318,11 +318,11 @@ def edit_kpi(
 ) -> KpiEdit:
     """Change a KPI's fields; its breach is judged again against the new thresholds."""
     opened_before: set[int] = set()
-    with store._write() as tx:
+    with store.write() as tx:
         before = store.conn.execute("SELECT * FROM kpis WHERE name = ?", (name,)).fetchone()
         if before is None:
             raise NotFound("KPI", name)
-        store._check_version("kpi", before, expected_version)
+        store.check_version("kpi", before, expected_version)
         wanted: dict[str, Any] = {}
         for field, column in _COLUMNS.items():
             value = getattr(changes, field)
@@ -333,7 +333,7 @@ def edit_kpi(
         if "benchmark" in changes.clear:
             wanted["benchmark_source"] = None  # a source of no value means nothing
         if "initiative_id" in wanted and wanted["initiative_id"] is not None:
-            wanted["initiative_id"] = store._initiative_id(wanted["initiative_id"])
+            wanted["initiative_id"] = store.initiative_id(wanted["initiative_id"])
         for column in ("target_date", "baseline_from", "baseline_to"):
             if wanted.get(column) is not None:
                 wanted[column] = wanted[column].isoformat()
@@ -346,7 +346,7 @@ def edit_kpi(
         merged = {**dict(before), **wanted}
         kpi_rules.check_kpi(_draft_of(merged))
         for login in (wanted.get("owner"), *(changes.escalation or ())):
-            store._ensure_person(tx, login)
+            store.ensure_person(tx, login)
         changed = {k: v for k, v in wanted.items() if before[k] != v}
         if changed:
             columns = ", ".join(f"{column} = ?" for column in changed)
@@ -441,7 +441,7 @@ def _insert_readings(
             kpi_ids.add(kpi_id)
             yield kpi_id, at, value, note, actor
 
-    with store._write() as tx:
+    with store.write() as tx:
         start = store.conn.execute("SELECT coalesce(max(id), 0) FROM kpi_readings").fetchone()[0]
         cursor = store.conn.executemany(
             "INSERT INTO kpi_readings (kpi_id, at, value, note, author) VALUES (?, ?, ?, ?, ?)",

@@ -31,7 +31,7 @@ from pdca.db import notify_rules as nrules
 from pdca.db.clock import iso
 from pdca.db.convert import snapshot
 from pdca.db.errors import InvalidInput
-from pdca.db.store import Store, _Transaction
+from pdca.db.store import Store, Transaction
 
 RUN_ACTOR = "pdca"
 ORDER = {name: index for index, name in enumerate(("terminal", "command", "mail", "webhook"))}
@@ -126,7 +126,7 @@ def set_preference(store: Store, login: str, text: str) -> nrules.ChannelSetting
 
 
 def _put(store: Store, key: str, value: str | None) -> None:
-    with store._write() as tx:
+    with store.write() as tx:
         before = store.conn.execute(
             "SELECT * FROM notify_settings WHERE key = ?", (key,)
         ).fetchone()
@@ -306,7 +306,7 @@ def claim(store: Store, token: str, runner: str | None = None) -> list[Notificat
     lease_end = iso(now - timedelta(seconds=nrules.CLAIM_LEASE_SECONDS))
     if not planned and not _retry_rows(store.conn, iso(now), lease_end, skipped):
         return []
-    with store._write() as tx:
+    with store.write() as tx:
         tx.actor = RUN_ACTOR
         lease_end = iso(tx.now - timedelta(seconds=nrules.CLAIM_LEASE_SECONDS))
         retries = _retry_rows(store.conn, tx.at, lease_end, skipped)  # again, in the lock
@@ -342,9 +342,7 @@ def claim(store: Store, token: str, runner: str | None = None) -> list[Notificat
     return sorted(claimed, key=lambda n: (ORDER.get(n.channel, 9), n.id))
 
 
-def _log(
-    store: Store, tx: _Transaction, row_id: int, before: sqlite3.Row | None, verb: str
-) -> None:
+def _log(store: Store, tx: Transaction, row_id: int, before: sqlite3.Row | None, verb: str) -> None:
     after = store.conn.execute("SELECT * FROM notifications WHERE id = ?", (row_id,)).fetchone()
     summary = (
         f"{verb} notification {row_id} ({after['key']} for {after['recipient']} by "
@@ -359,7 +357,7 @@ def _log(
 def record(store: Store, token: str, notification_id: int, outcome: Outcome) -> Notification | None:
     """How the delivery of a claimed notification went: one transaction. None when the claim
     is no longer this run's (it outlived its lease and another run took it over)."""
-    with store._write() as tx:
+    with store.write() as tx:
         tx.actor = RUN_ACTOR
         before = store.conn.execute(
             "SELECT * FROM notifications WHERE id = ? AND claimed_by = ? AND state = 'pending'",

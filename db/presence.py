@@ -35,7 +35,7 @@ class Presence:
         if not self.store.writable:
             return
         now = self.store.clock()
-        with self.store._write():  # a plain write: presence is not domain data, so no event
+        with self.store.write():  # a plain write: presence is not domain data, so no event
             self.store.conn.execute(
                 "DELETE FROM sessions WHERE seen_at < ?", (iso(now - FORGET_AFTER),)
             )
@@ -49,7 +49,7 @@ class Presence:
     def beat(self) -> None:
         if self.session_id is None:
             return
-        with self.store._write():
+        with self.store.write():
             updated = self.store.conn.execute(
                 "UPDATE sessions SET seen_at = ? WHERE id = ?",
                 (iso(self.store.clock()), self.session_id),
@@ -64,7 +64,7 @@ class Presence:
         # On the way out: never hold up quitting for someone's lock (an unswept row simply
         # stops counting after PRESENT_WITHIN_SECONDS).
         self.store.conn.execute("PRAGMA busy_timeout = 300")
-        with self.store._write():
+        with self.store.write():
             self.store.conn.execute("DELETE FROM sessions WHERE id = ?", (self.session_id,))
         self.session_id = None
 

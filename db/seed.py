@@ -813,7 +813,7 @@ def seed_with_spec(
     cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
     store.conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: index pages stay in memory
     try:
-        with store._write():  # BEGIN IMMEDIATE ... COMMIT, errors worded as the store does
+        with store.write():  # BEGIN IMMEDIATE ... COMMIT, errors worded as the store does
             if replace:
                 _empty(store.conn)
             refuse_unless_empty(store)

@@ -141,7 +141,7 @@ def board_order(action: Action) -> tuple[int, int, str, int]:
     )
 
 
-class _Transaction:
+class Transaction:
     """One write in progress: its time, its actor, and the event rows it appends."""
 
     def __init__(self, conn: sqlite3.Connection, actor: str, now: datetime) -> None:
@@ -277,14 +277,19 @@ class Store:
         return ReadOnlyDatabase(self.read_only_reason)
 
     @contextmanager
-    def _write(self) -> Iterator[_Transaction]:
+    def write(self) -> Iterator[Transaction]:
+        """One write: ``BEGIN IMMEDIATE`` ... ``COMMIT``, the transaction for its event rows.
+
+        The public way in for feature modules (``with store.write() as tx:``); any error
+        rolls back, and SQLite's errors come out as one line (read-only, busy, disk full).
+        """
         if not self.writable:
             raise self._read_only_error()
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as error:
             raise self._translate(error) from None
-        transaction = _Transaction(self.conn, self.actor, self.clock())
+        transaction = Transaction(self.conn, self.actor, self.clock())
         try:
             yield transaction
             self.conn.execute("COMMIT")
@@ -324,17 +329,20 @@ class Store:
 
     # ------------------------------------------------------------------ lookups
 
-    def _row(self, entity: str, entity_id: int) -> sqlite3.Row | None:
+    def row(self, entity: str, entity_id: int) -> sqlite3.Row | None:
+        """The row of ``entity`` (a name in ``TABLES``) with this id, or None."""
         table = TABLES[entity]
         return self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (entity_id,)).fetchone()
 
-    def _require(self, entity: str, entity_id: int) -> sqlite3.Row:
-        row = self._row(entity, entity_id)
+    def require(self, entity: str, entity_id: int) -> sqlite3.Row:
+        """The row of ``entity`` with this id; ``NotFound`` when there is none."""
+        row = self.row(entity, entity_id)
         if row is None:
             raise NotFound(entity, entity_id)
         return row
 
-    def _last_change(self, entity: str, entity_id: int) -> tuple[str | None, str | None]:
+    def last_change(self, entity: str, entity_id: int) -> tuple[str | None, str | None]:
+        """Who last changed this row and when, from the event log ((None, None) if never)."""
         row = self.conn.execute(
             "SELECT actor, at FROM events WHERE entity = ? AND entity_id = ? ORDER BY id DESC"
             " LIMIT 1",
@@ -342,11 +350,12 @@ class Store:
         ).fetchone()
         return (row["actor"], row["at"]) if row else (None, None)
 
-    def _check_version(self, entity: str, row: sqlite3.Row, expected: int | None) -> None:
+    def check_version(self, entity: str, row: sqlite3.Row, expected: int | None) -> None:
+        """``Conflict`` if the caller read another version of ``row`` than it holds now."""
         if expected is not None and row["version"] != expected:
-            raise self._conflict(entity, row)
+            raise self.conflict(entity, row)
 
-    def _conflict(self, entity: str, row: sqlite3.Row) -> Conflict:
+    def conflict(self, entity: str, row: sqlite3.Row) -> Conflict:
         """The row changed since the caller read it: who changed it last, when and how."""
         last = self.conn.execute(
             "SELECT actor, at, summary FROM events WHERE entity = ? AND entity_id = ?"
@@ -365,15 +374,17 @@ class Store:
             raise InvalidInput(kind, name, f"is not a known {kind} ({hint})")
         return row["id"]
 
-    def _initiative_id(self, name: str | None) -> int | None:
+    def initiative_id(self, name: str | None) -> int | None:
+        """The id of the initiative with this name (None for None); ``InvalidInput`` if unknown."""
         return self._id_by_name(
             "initiatives", "initiative", name, "list them: pdca initiative list"
         )
 
-    def _kpi_id(self, name: str | None) -> int | None:
+    def kpi_id(self, name: str | None) -> int | None:
+        """The id of the KPI with this name (None for None); ``InvalidInput`` if unknown."""
         return self._id_by_name("kpis", "kpi", name, "list them: pdca kpi list")
 
-    def _ensure_person(self, tx: _Transaction, login: str | None) -> None:
+    def ensure_person(self, tx: Transaction, login: str | None) -> None:
         """Owners are people; the first mention of a login registers them."""
         if login is None or login in tx.people:
             return
@@ -383,7 +394,7 @@ class Store:
         cursor = self.conn.execute(
             "INSERT INTO people (login, created_at) VALUES (?, ?)", (login, tx.at)
         )
-        after = convert.snapshot(self._row("person", cursor.lastrowid))
+        after = convert.snapshot(self.row("person", cursor.lastrowid))
         tx.log("person", cursor.lastrowid, "create", f"added person {login}", None, after)
 
     # ------------------------------------------------------------------ reads
@@ -567,7 +578,7 @@ class Store:
             params.append(where.phase)
         if where.initiative is not None:
             clauses.append("a.initiative_id = ?")
-            params.append(self._initiative_id(where.initiative))
+            params.append(self.initiative_id(where.initiative))
         if where.priority is not None:
             clauses.append("a.priority = ?")
             params.append(where.priority)
@@ -686,8 +697,8 @@ class Store:
     # ------------------------------------------------------------------ action writes
 
     def add_action(self, draft: ActionDraft) -> Action:
-        with self._write() as tx:
-            action_id = self._insert_action(tx, draft)
+        with self.write() as tx:
+            action_id = self.insert_action(tx, draft)
             # Read inside the transaction: a committed write is never reported as failed.
             return self.get_action(action_id)
 
@@ -704,15 +715,15 @@ class Store:
                 names[kind, name] = self._named_id(kind, name)
             return names[kind, name]
 
-        def rows(tx: _Transaction) -> Iterator[tuple[Any, ...]]:
+        def rows(tx: Transaction) -> Iterator[tuple[Any, ...]]:
             for draft in drafts:
                 problem = rules.start_problem(draft.phase, draft.owner, draft.due)
                 if problem:
                     raise GateUnmet(f"phase: {problem}")
-                self._ensure_person(tx, draft.owner)
+                self.ensure_person(tx, draft.owner)
                 yield self._action_values(tx, draft, resolved)
 
-        with self._write() as tx:
+        with self.write() as tx:
             start = self.conn.execute("SELECT coalesce(max(id), 0) FROM actions").fetchone()[0]
             self.conn.executemany(_INSERT_ACTION, rows(tx))
             first, last = self.conn.execute(
@@ -723,13 +734,14 @@ class Store:
             tx.log_created("action", "actions", first, "'added #' || id")
         return first, last
 
-    def _insert_action(
-        self, tx: _Transaction, draft: ActionDraft, recurrence_id: int | None = None
+    def insert_action(
+        self, tx: Transaction, draft: ActionDraft, recurrence_id: int | None = None
     ) -> int:
+        """Add one action inside ``tx`` (its gate checked, its owner registered), logged."""
         problem = rules.start_problem(draft.phase, draft.owner, draft.due)
         if problem:
             raise GateUnmet(f"phase: {problem}")
-        self._ensure_person(tx, draft.owner)
+        self.ensure_person(tx, draft.owner)
         values = self._action_values(tx, draft, self._named_id)
         # fetchall: the statement is finished before the next one runs.
         row = self.conn.execute(_INSERT_ACTION + " RETURNING *", values).fetchall()[0]
@@ -743,11 +755,11 @@ class Store:
         return action_id
 
     def _named_id(self, kind: str, name: str | None) -> int | None:
-        return self._initiative_id(name) if kind == "initiative" else self._kpi_id(name)
+        return self.initiative_id(name) if kind == "initiative" else self.kpi_id(name)
 
     @staticmethod
     def _action_values(
-        tx: _Transaction, draft: ActionDraft, resolved: Callable[[str, str | None], int | None]
+        tx: Transaction, draft: ActionDraft, resolved: Callable[[str, str | None], int | None]
     ) -> tuple[Any, ...]:
         return (
             draft.title,
@@ -766,7 +778,7 @@ class Store:
 
     def _update_action(
         self,
-        tx: _Transaction,
+        tx: Transaction,
         before: sqlite3.Row,
         changes: dict[str, Any],
         summary: str,
@@ -778,17 +790,17 @@ class Store:
             (*changes.values(), tx.at, before["id"], before["version"]),
         )
         if cursor.rowcount != 1:  # cannot happen inside BEGIN IMMEDIATE; kept as a guard
-            by, at = self._last_change("action", before["id"])
+            by, at = self.last_change("action", before["id"])
             raise Conflict("action", before["id"], by, at)
-        after = convert.snapshot(self._row("action", before["id"]))
+        after = convert.snapshot(self.row("action", before["id"]))
         tx.log("action", before["id"], "update", summary, convert.snapshot(before), after)
 
     def edit_action(
         self, action_id: int, edit: ActionChanges, expected_version: int | None = None
     ) -> Action:
-        with self._write() as tx:
-            before = self._require("action", action_id)
-            self._check_version("action", before, expected_version)
+        with self.write() as tx:
+            before = self.require("action", action_id)
+            self.check_version("action", before, expected_version)
             wanted: dict[str, Any] = {}
             if edit.title is not None:
                 wanted["title"] = edit.title
@@ -797,7 +809,7 @@ class Store:
             if edit.clear_owner:
                 wanted["owner"] = None
             elif edit.owner is not None:
-                self._ensure_person(tx, edit.owner)
+                self.ensure_person(tx, edit.owner)
                 wanted["owner"] = edit.owner
             if edit.clear_due:
                 wanted["due"] = None
@@ -808,11 +820,11 @@ class Store:
             if edit.clear_initiative:
                 wanted["initiative_id"] = None
             elif edit.initiative is not None:
-                wanted["initiative_id"] = self._initiative_id(edit.initiative)
+                wanted["initiative_id"] = self.initiative_id(edit.initiative)
             if edit.clear_kpi:
                 wanted["kpi_id"] = None
             elif edit.kpi is not None:
-                wanted["kpi_id"] = self._kpi_id(edit.kpi)
+                wanted["kpi_id"] = self.kpi_id(edit.kpi)
             changes = {k: v for k, v in wanted.items() if before[k] != v}
             if before["phase"] != "plan" and before["done_at"] is None:
                 for column, label in (("owner", "an owner"), ("due", "a due date")):
@@ -850,11 +862,11 @@ class Store:
     ) -> Action:
         """Move one phase on (through its gate) or back. ``expected_version`` and
         ``expected_phase`` are what the person saw: a move from anywhere else is a conflict."""
-        with self._write() as tx:
-            before = self._require("action", action_id)
-            self._check_version("action", before, expected_version)
+        with self.write() as tx:
+            before = self.require("action", action_id)
+            self.check_version("action", before, expected_version)
             if expected_phase is not None and before["phase"] != expected_phase:
-                raise self._conflict("action", before)
+                raise self.conflict("action", before)
             facts = rules.MoveFacts(
                 phase=before["phase"],
                 done=before["done_at"] is not None,
@@ -883,9 +895,9 @@ class Store:
         *,
         expected_version: int | None = None,
     ) -> Completion:
-        with self._write() as tx:
-            before = self._require("action", action_id)
-            self._check_version("action", before, expected_version)
+        with self.write() as tx:
+            before = self.require("action", action_id)
+            self.check_version("action", before, expected_version)
             problem = rules.completion_problem(
                 before["phase"], before["done_at"] is not None, decision
             )
@@ -899,7 +911,7 @@ class Store:
             )
             next_id = None
             if decision == "adjust":
-                next_id = self._spawn_next_cycle(tx, before)
+                next_id = self.spawn_next_cycle(tx, before)
             elif decision == "standardize":  # is the change holding? asked at +30/+60/+90
                 # Imported here: the board's first paint and most commands never need it.
                 from pdca.db import accountability
@@ -912,7 +924,8 @@ class Store:
             next_cycle = self.get_action(next_id) if next_id is not None else None
             return Completion(action=self.get_action(action_id), next_cycle=next_cycle)
 
-    def _spawn_next_cycle(self, tx: _Transaction, parent: sqlite3.Row) -> int:
+    def spawn_next_cycle(self, tx: Transaction, parent: sqlite3.Row) -> int:
+        """The next PDCA cycle of ``parent`` (a new action in plan), logged in ``tx``."""
         cursor = self.conn.execute(
             "INSERT INTO actions (title, notes, owner, phase, priority, initiative_id, kpi_id,"
             " parent_id, cycle, phase_since, created_by, created_at, updated_at)"
@@ -933,14 +946,14 @@ class Store:
             ),
         )
         new_id = cursor.lastrowid
-        after = convert.snapshot(self._row("action", new_id))
+        after = convert.snapshot(self.row("action", new_id))
         summary = f"added #{new_id}, cycle {parent['cycle'] + 1} of #{parent['id']}"
         tx.log("action", new_id, "create", summary, None, after)
         return new_id
 
     def add_checkin(self, action_id: int, draft: CheckinDraft) -> Checkin:
-        with self._write() as tx:
-            action = self._require("action", action_id)
+        with self.write() as tx:
+            action = self.require("action", action_id)
             if action["done_at"] is not None:
                 raise GateUnmet(f"#{action_id} is done; check in on its follow-up or next cycle")
             cursor = self.conn.execute(
@@ -948,7 +961,7 @@ class Store:
                 " VALUES (?, ?, ?, ?, ?)",
                 (action_id, tx.at, tx.actor, draft.status, draft.message),
             )
-            row = self._row("checkin", cursor.lastrowid)
+            row = self.row("checkin", cursor.lastrowid)
             tx.log(
                 "checkin",
                 cursor.lastrowid,
@@ -962,29 +975,29 @@ class Store:
     # ------------------------------------------------------------------ initiatives, KPIs
 
     def add_initiative(self, draft: InitiativeDraft) -> Initiative:
-        with self._write() as tx:
+        with self.write() as tx:
             if self.conn.execute(
                 "SELECT 1 FROM initiatives WHERE name = ?", (draft.name,)
             ).fetchone():
                 raise InvalidInput("name", draft.name, "is taken by another initiative")
-            self._ensure_person(tx, draft.owner)
+            self.ensure_person(tx, draft.owner)
             cursor = self.conn.execute(
                 "INSERT INTO initiatives (name, objective, owner, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?)",
                 (draft.name, draft.objective, draft.owner, tx.at, tx.at),
             )
-            row = self._row("initiative", cursor.lastrowid)
+            row = self.row("initiative", cursor.lastrowid)
             summary = f"added initiative {draft.name!r}"
             tx.log("initiative", cursor.lastrowid, "create", summary, None, convert.snapshot(row))
         return convert.initiative(row)
 
     def add_kpi(self, draft: KpiDraft) -> Kpi:
-        with self._write() as tx:
+        with self.write() as tx:
             if self.conn.execute("SELECT 1 FROM kpis WHERE name = ?", (draft.name,)).fetchone():
                 raise InvalidInput("name", draft.name, "is taken by another KPI")
             kpi_rules.check_kpi(draft)
             for login in (draft.owner, *draft.escalation):
-                self._ensure_person(tx, login)
+                self.ensure_person(tx, login)
             cursor = self.conn.execute(
                 "INSERT INTO kpis (name, unit, direction, baseline, target, target_date, warn,"
                 " alert, cadence, owner, perspective, initiative_id, created_at, updated_at,"
@@ -1002,7 +1015,7 @@ class Store:
                     draft.cadence,
                     draft.owner,
                     draft.perspective,
-                    self._initiative_id(draft.initiative),
+                    self.initiative_id(draft.initiative),
                     tx.at,
                     tx.at,
                     json.dumps(draft.escalation),
@@ -1013,7 +1026,7 @@ class Store:
                     draft.baseline_to.isoformat() if draft.baseline_to else None,
                 ),
             )
-            row = self._row("kpi", cursor.lastrowid)
+            row = self.row("kpi", cursor.lastrowid)
             summary = f"added KPI {draft.name!r}"
             tx.log("kpi", cursor.lastrowid, "create", summary, None, convert.snapshot(row))
         return self.get_kpi(draft.name)
@@ -1025,8 +1038,8 @@ class Store:
         raise NotFound("KPI", name)
 
     def record_reading(self, draft: ReadingDraft, at: datetime | None = None) -> Reading:
-        with self._write() as tx:
-            kpi_id = self._kpi_id(draft.kpi)
+        with self.write() as tx:
+            kpi_id = self.kpi_id(draft.kpi)
             if at is not None:
                 kpi_rules.refuse_future_reading(at, self.clock(), "--at")
             when = iso(at) if at is not None else tx.at
@@ -1034,7 +1047,7 @@ class Store:
                 "INSERT INTO kpi_readings (kpi_id, at, value, note, author) VALUES (?, ?, ?, ?, ?)",
                 (kpi_id, when, draft.value, draft.note, tx.actor),
             )
-            row = self._row("reading", cursor.lastrowid)
+            row = self.row("reading", cursor.lastrowid)
             tx.log(
                 "reading",
                 cursor.lastrowid,
@@ -1058,7 +1071,7 @@ class Store:
         Refused when anyone changed one of its rows since (changes since that were themselves
         undone do not count), so an undo never overwrites another person's work.
         """
-        with self._write() as tx:
+        with self.write() as tx:
             last = self.conn.execute(
                 "SELECT e.tx FROM events e WHERE e.actor = ? AND e.undo_of IS NULL"
                 " AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undo_of = e.tx)"
@@ -1104,10 +1117,10 @@ class Store:
                 f"at {later['at']} ({later['summary']})"
             )
 
-    def _apply_inverse(self, tx: _Transaction, event: sqlite3.Row) -> None:
+    def _apply_inverse(self, tx: Transaction, event: sqlite3.Row) -> None:
         entity, entity_id = event["entity"], event["entity_id"]
         table = TABLES[entity]
-        current = self._row(entity, entity_id)
+        current = self.row(entity, entity_id)
         before = json.loads(event["before"]) if event["before"] else None
         summary = f"undid {event['summary']}"
         try:
@@ -1138,7 +1151,7 @@ class Store:
                     f"UPDATE {table} SET {assignments}, version = version + 1 WHERE id = ?",
                     (*restored.values(), entity_id),
                 )
-                after = convert.snapshot(self._row(entity, entity_id))
+                after = convert.snapshot(self.row(entity, entity_id))
                 tx.log(
                     entity,
                     entity_id,
@@ -1152,3 +1165,12 @@ class Store:
             raise UndoRefused(
                 f"cannot undo {event['summary']!r}: other records refer to it now"
             ) from None
+
+    # The private names db/recurrence.py still calls; remove once it uses the public ones.
+    _write = write
+    _insert_action = insert_action
+    _conflict = conflict
+
+
+# db/recurrence.py still imports the old name; remove with the aliases above.
+_Transaction = Transaction

@@ -131,7 +131,7 @@ def _restore_json(store: Store, path: Path, stream: TextIO) -> str:
     tables = document.get("tables")
     if not isinstance(tables, dict) or not set(tables) <= set(TABLE_ORDER):
         raise InvalidInput("file", str(path), "has no tables pdca knows")
-    with store._write() as tx:  # noqa: SLF001  (one transaction shared with the store's log)
+    with store.write() as tx:  # one transaction shared with the store's log
         held = sum(
             store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             for table in TABLE_ORDER
