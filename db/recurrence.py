@@ -10,22 +10,37 @@ first, finds nothing left to do. A file nobody opened for weeks gets ONE instanc
 due on the latest date that came, not one per missed date.
 
 An "after N days" rule has no calendar: its next instance is made inside the transaction that
-finishes the previous one (``Store.complete_action``), due N days after that day.
+finishes the previous one (``Store.complete_action``), due N days after that day; its first
+one is due N days after the day the rule was made (unless given a due date).
 
-Dates are UTC calendar days (db/recurrence_rules.py). Instances are written as the actor
-``pdca`` (as notify's runs are): the rule made them, so nobody's ``pdca undo`` reverts one.
+"Today" is the local date of the clock, as for every due date and "overdue" in pdca. A rule
+whose next date would pass ``dates.LATEST`` ends there (``next_due`` NULL, ``state``
+"ended"). A stored rule text that no longer parses never fails a command: it is listed as
+"broken", ``recur run`` skips it, and finishing its action makes nothing.
+
+Instances are written as the actor ``pdca`` (as notify's runs are): the rule made them, so
+nobody's ``pdca undo`` reverts one.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, date
+from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel
 
 from pdca.db import convert
 from pdca.db import recurrence_rules as rrules
-from pdca.db.errors import DATABASE_ERRORS, Conflict, GateUnmet, NotFound, PdcaError
+from pdca.db.dates import LATEST
+from pdca.db.errors import (
+    DATABASE_ERRORS,
+    Conflict,
+    GateUnmet,
+    InvalidInput,
+    NotFound,
+    PdcaError,
+)
 from pdca.db.models import Action, ActionDraft
 from pdca.db.store import Store, _Transaction
 
@@ -53,23 +68,45 @@ class Recurrence(BaseModel):
     latest_owner: str | None
     latest_due: str | None
     latest_done: bool
+    # Fields added later (JSON only ever gains fields): "active", "stopped", "ended" (its
+    # next date would pass the last date pdca takes) or "broken" (its text no longer parses).
+    state: Literal["active", "stopped", "ended", "broken"] = "active"
+    problem: str | None = None  # why it is broken or ended, in one line
+
+
+ENDED = f"ended: its next date would pass {LATEST.isoformat()}"
+BROKEN = "broken: its rule no longer reads as one; stop it and add it again"
+
+
+def _local(moment: datetime) -> date:
+    return moment.astimezone().date()
 
 
 def today(store: Store) -> date:
-    """The UTC calendar day: rules count days free of time zones and daylight saving."""
-    return store.clock().astimezone(UTC).date()
+    """The local date of the clock: the "today" of due dates and "overdue" everywhere."""
+    return _local(store.clock())
+
+
+def stored_rule(text: str) -> rrules.Rule | None:
+    """A rule as the file holds it, or None when its text no longer parses (broken)."""
+    try:
+        return rrules.parse(text, stored=True)
+    except InvalidInput:
+        return None
 
 
 def add_repeating_action(store: Store, draft: ActionDraft, every: str) -> Action:
     """The first action of a new rule, and the rule: one transaction. Without a due date, a
-    calendar rule's first action is due on the rule's first date from today on."""
+    calendar rule's first action is due on the rule's first date from today on, an "after N
+    days" rule's N days from today."""
     rule = rrules.parse(every)
-    day = today(store)
     due = draft.due
-    if due is None and not rule.after_done:
-        due = rrules.first_on_or_after(rule, day, day)
+    if due is None:
+        due = rrules.first_date(rule, today(store))
+        if due is None:
+            raise InvalidInput("--every", every, f"falls on no date up to {LATEST.isoformat()}")
         draft = draft.model_copy(update={"due": due})
-    anchor = due or day
+    anchor = due
     rule = rrules.anchored(rule, anchor)
     next_due = None if rule.after_done else rrules.next_after(rule, anchor, anchor)
     with store._write() as tx:
@@ -100,25 +137,32 @@ def anything_due(store: Store) -> bool:
     return store.conn.execute(_DUE + " LIMIT 1", (today(store).isoformat(),)).fetchone() is not None
 
 
+def _due_rows(store: Store, day: date) -> list[sqlite3.Row]:
+    """The rules whose date came, broken ones left out (skipped, never written)."""
+    rows = store.conn.execute(
+        "SELECT * FROM recurrences WHERE id IN (" + _DUE + ") ORDER BY id", (day.isoformat(),)
+    ).fetchall()
+    return [row for row in rows if stored_rule(row["rule"]) is not None]
+
+
 def run_due(store: Store) -> list[int]:
     """Create the instances whose date came; the ids of those this run created (none when
     another process got there first). Writes only when something is due."""
-    if not anything_due(store):
+    if not anything_due(store) or not _due_rows(store, today(store)):
         return []
     created: list[int] = []
     with store._write() as tx:
         tx.actor = RUN_ACTOR
-        day = tx.now.astimezone(UTC).date()
-        rows = store.conn.execute(
-            "SELECT * FROM recurrences WHERE id IN (" + _DUE + ") ORDER BY id", (day.isoformat(),)
-        ).fetchall()
-        for row in rows:  # read inside the lock: what another run did is seen here
-            rule = rrules.parse(row["rule"])
+        day = _local(tx.now)
+        for row in _due_rows(store, day):  # read inside the lock: another run's work is seen
+            rule = stored_rule(row["rule"])
+            assert rule is not None  # _due_rows keeps only rules that parse
             anchor = date.fromisoformat(row["anchor"])
             due = rrules.latest_due(rule, anchor, date.fromisoformat(row["next_due"]), day)
             following = rrules.next_after(rule, anchor, due)
             new_id = _instance(store, tx, row, due)
-            _advance(store, tx, row, {"next_due": following.isoformat()}, due, new_id)
+            next_due = None if following is None else following.isoformat()
+            _advance(store, tx, row, {"next_due": next_due}, due, new_id)
             if new_id is not None:
                 created.append(new_id)
     return created
@@ -135,10 +179,12 @@ def after_done(store: Store, tx: _Transaction, action_id: int) -> int | None:
     ).fetchone()
     if row is None:
         return None
-    rule = rrules.parse(row["rule"])
-    if not rule.after_done or _latest(store.conn, row["id"]) != action_id:
+    rule = stored_rule(row["rule"])  # a broken rule makes nothing; the action is still done
+    if rule is None or not rule.after_done or _latest(store.conn, row["id"]) != action_id:
         return None
-    due = rrules.next_after(rule, date.fromisoformat(row["anchor"]), tx.now.astimezone(UTC).date())
+    due = rrules.next_after(rule, date.fromisoformat(row["anchor"]), _local(tx.now))
+    if due is None:  # past the last date pdca takes: the rule ends, listed as "ended"
+        return None
     new_id = _instance(store, tx, row, due)
     _advance(store, tx, row, {}, due, new_id)
     return new_id
@@ -204,6 +250,8 @@ def _advance(
         if new_id is not None
         else f"stopped repeat rule {before['id']}: no action left to repeat"
     )
+    if new_id is not None and "next_due" in changes and changes["next_due"] is None:
+        summary += f"; {ENDED}"
     tx.log("recurrence", before["id"], "update", summary, dict(before), dict(after))
 
 
@@ -259,8 +307,18 @@ LEFT JOIN actions l ON l.id = (SELECT max(a.id) FROM actions a WHERE a.recurrenc
 
 def _model(row: sqlite3.Row) -> Recurrence:
     data = dict(row)
-    data["after_done"] = rrules.parse(row["rule"]).after_done
+    rule = stored_rule(row["rule"])
+    data["after_done"] = rule is not None and rule.after_done
     data["latest_done"] = bool(data["latest_done"])
+    data["problem"] = None
+    if rule is None:
+        data["state"], data["problem"] = "broken", BROKEN
+    elif row["stopped_at"] is not None:
+        data["state"] = "stopped"
+    elif row["next_due"] is None and (not rule.after_done or data["latest_done"]):
+        data["state"], data["problem"] = "ended", ENDED
+    else:
+        data["state"] = "active"
     return Recurrence(**{name: data[name] for name in Recurrence.model_fields})
 
 
@@ -283,3 +341,20 @@ def rule_text(store: Store, rule_id: int) -> str | None:
         "SELECT rule FROM recurrences WHERE id = ? AND stopped_at IS NULL", (rule_id,)
     ).fetchone()
     return None if row is None else str(row["rule"])
+
+
+def repeat_made_by_done(store: Store, action_id: int) -> Action | None:
+    """The repeat that finishing ``action_id`` made (an "after" rule's next one, written in
+    the same transaction, so created at its ``done_at``), for ``pdca done`` to name."""
+    row = store.conn.execute(
+        "SELECT n.id FROM actions a JOIN actions n ON n.recurrence_id = a.recurrence_id"
+        " AND n.id > a.id AND n.created_at = a.done_at WHERE a.id = ? ORDER BY n.id LIMIT 1",
+        (action_id,),
+    ).fetchone()
+    return None if row is None else store.get_action(int(row["id"]))
+
+
+def done_note(store: Store, action_id: int) -> str | None:
+    """``next: #N due DATE`` when finishing ``action_id`` made its rule's next repeat."""
+    made = repeat_made_by_done(store, action_id)
+    return None if made is None else f"next: #{made.id} due {made.due}"

@@ -10,9 +10,14 @@ The grammar (case-insensitive, words separated by spaces)::
                                     Friday); default: the day of the first due date
     after N days | after N weeks    N days (weeks) after the previous one is done
 
-Dates are calendar dates (``date``), free of time zones and daylight saving: pdca counts
-days in UTC. A rule's ``anchor`` is the due date of its first action: "every 3 days" and
-"every 2 weeks" count from it.
+N is at most a year in every form (``LIMITS``: 366 days, 52 weeks, 12 months), so what
+``parse`` accepts it reads back from ``Rule.text`` ("after 52 weeks" is "after 364 days").
+A rule stored before these limits is still read (``parse(..., stored=True)``).
+
+Dates are calendar dates (``date``): "today" is the local date of the clock, as everywhere in
+pdca (db/dates.py). A rule's ``anchor`` is the due date of its first action: "every 3 days"
+and "every 2 weeks" count from it. No date past ``dates.LATEST`` is ever returned: a rule
+whose next date would pass it ends (``None``).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
+from pdca.db.dates import LATEST
 from pdca.db.errors import InvalidInput
 
 Kind = Literal["days", "weeks", "months", "after"]
@@ -30,7 +36,8 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Spelled out here, not from ``calendar.day_name``, which follows the process's locale.
 DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 LAST_DAY = 0  # ``Rule.day`` for "the month's last day"
-MAX_INTERVAL = 366
+# The most N may be, per unit, in every form ("after N weeks" included): about a year.
+LIMITS = {"day": 366, "week": 52, "month": 12}
 FORMS = "day, 3 days, week mon,thu, 2 weeks fri, month 15, month last, month last-fri, after 7 days"
 EXPECTED = f"is not a repeat rule (expected one of: {FORMS})"
 
@@ -84,18 +91,23 @@ _FORM = re.compile(
 )
 
 
-def parse(text: str) -> Rule:
-    """``--every`` text as a rule; anything else is one ``InvalidInput`` naming the forms."""
+def parse(text: str, *, stored: bool = False) -> Rule:
+    """``--every`` text as a rule; anything else is one ``InvalidInput`` naming the forms, or
+    the limit N passed. ``stored``: a rule read back from the file, held to the grammar but
+    not to ``LIMITS`` (a rule saved by an older pdca keeps working)."""
     normal = re.sub(r"\s*,\s*", ",", " ".join(text.lower().split()))
     match = _FORM.fullmatch(normal)
     if match is None:
         raise _fail(text)
     every = int(match["n"] or 1)
-    if not 1 <= every <= MAX_INTERVAL:
-        raise InvalidInput(
-            "--every", text, f"has N out of 1..{MAX_INTERVAL} (expected one of: {FORMS})"
-        )
     unit, when = match["unit"], match["when"]
+    limit = LIMITS[unit]
+    if every < 1 or (not stored and every > limit):
+        raise InvalidInput(
+            "--every",
+            text,
+            f"has N out of 1..{limit}: at most {limit} {unit}s (expected one of: {FORMS})",
+        )
     if match["after"]:
         if when is not None or unit == "month":
             raise _fail(text)
@@ -151,35 +163,45 @@ def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def next_after(rule: Rule, anchor: date, after: date) -> date:
-    """The first date strictly after ``after`` the (anchored) rule falls on. For an "after
-    done" rule, ``after`` is the day the previous one was done."""
+def next_after(rule: Rule, anchor: date, after: date) -> date | None:
+    """The first date strictly after ``after`` the (anchored) rule falls on, or None when it
+    would pass ``LATEST`` (the rule ends there). For an "after done" rule, ``after`` is the
+    day the previous one was done."""
     rule = anchored(rule, anchor)
+    if (LATEST - after).days < 1:
+        return None
     if rule.kind == "after":
-        return after + timedelta(days=rule.every)
+        return _within(after, rule.every)
     if rule.kind == "days":
         if after < anchor:
             return anchor
         steps = (after - anchor).days // rule.every + 1
-        return anchor + timedelta(days=steps * rule.every)
+        return _within(anchor, steps * rule.every)
     if rule.kind == "weeks":
-        day = max(after + timedelta(days=1), _monday(anchor))
-        while True:
-            weeks = (_monday(day) - _monday(anchor)).days // 7
+        found: date | None = max(after + timedelta(days=1), _monday(anchor))
+        while found is not None and found <= LATEST:
+            weeks = (_monday(found) - _monday(anchor)).days // 7
             if weeks % rule.every == 0:
-                if day.weekday() in rule.weekdays:
-                    return day
-                day += timedelta(days=1)
+                if found.weekday() in rule.weekdays:
+                    return found
+                found += timedelta(days=1)
             else:  # skip to the Monday of the next week in the rhythm
-                day = _monday(day) + timedelta(weeks=rule.every - weeks % rule.every)
+                found = _within(_monday(found), 7 * (rule.every - weeks % rule.every))
+        return None
     index = max(after.year * 12 + after.month - 1, anchor.year * 12 + anchor.month - 1)
     start = anchor.year * 12 + anchor.month - 1
-    while True:
-        if (index - start) % rule.every == 0:
-            found = day_in_month(rule, index // 12, index % 12 + 1)
-            if found > after:
-                return found
-        index += 1
+    index += (start - index) % rule.every  # the first month in the rhythm from there on
+    while index // 12 <= LATEST.year:
+        day = day_in_month(rule, index // 12, index % 12 + 1)
+        if day > after:
+            return day if day <= LATEST else None
+        index += rule.every
+    return None
+
+
+def _within(start: date, days: int) -> date | None:
+    """``start`` plus ``days``, or None past ``LATEST`` (never an OverflowError)."""
+    return start + timedelta(days=days) if days <= (LATEST - start).days else None
 
 
 def latest_due(rule: Rule, anchor: date, next_due: date, today: date) -> date:
@@ -192,10 +214,20 @@ def latest_due(rule: Rule, anchor: date, next_due: date, today: date) -> date:
     current = next_due
     while True:
         following = next_after(rule, anchor, current)
-        if following > today:
+        if following is None or following > today:
             return current
         current = following
 
 
-def first_on_or_after(rule: Rule, anchor: date, day: date) -> date:
+def first_date(rule: Rule, today: date) -> date | None:
+    """The first due date of a new rule given no ``--due``: a calendar rule's first matching
+    date from today on, whatever its rhythm ("2 months 1" on Nov 2nd: Dec 1st, which then
+    sets the rhythm); an "after N days" rule's today + N, as if one had been done today.
+    None when that passes ``LATEST``."""
+    if rule.after_done:
+        return _within(today, rule.every)
+    return next_after(replace(rule, every=1), today, today - timedelta(days=1))
+
+
+def first_on_or_after(rule: Rule, anchor: date, day: date) -> date | None:
     return next_after(rule, anchor, day - timedelta(days=1))
