@@ -7,8 +7,11 @@ said "on track" three weeks ago counts as stale, not as on track.
 
 The thresholds (documented in the README):
 
-- off track: a KPI in alert; half or more of the open actions late; half or more of them stale;
-  no check-in and no KPI reading at all for twice the stale cadence (14 days by default);
+- off track: a KPI in alert (its value past the alert threshold, or any open alert on it: a
+  process signal too); half or more of the open actions late; half or more of them stale;
+  no check-in and no KPI reading at all for twice the stale cadence (14 days by default),
+  silence counted from the initiative's start (its creation, or its newest open action's or
+  KPI's) when that is later: a new initiative is not off track for want of news;
   the objective's date passed with a KPI short of its target.
 - at risk: a KPI in warning, not measured within its cadence, or never measured; any action
   late, stale, blocked or reported at risk; nothing planned (no open action, no KPI).
@@ -37,12 +40,17 @@ class InitiativeFacts:
     today: date
     stale_after_days: int
     kpi_statuses: tuple[str, ...] = ()  # kpi_rules.status of each of its KPIs
+    # Beside each status: the KPI has an open alert (of any kind: a threshold or a process
+    # signal). Empty: none has.
+    kpi_open_alerts: tuple[bool, ...] = ()
     open_actions: int = 0
     late: int = 0
     stale_days: tuple[int, ...] = ()  # days since the last check-in of each stale action
     blocked: int = 0
     at_risk: int = 0  # open actions whose last check-in said at-risk
     days_since_news: int | None = None  # since its last check-in or reading; None: never
+    # Since the initiative, or its newest open action or KPI, was created; None: unknown.
+    days_since_start: int | None = None
     objective_date: date | None = None
 
 
@@ -55,13 +63,18 @@ def health(facts: InitiativeFacts) -> tuple[Health, list[str]]:
     off: list[str] = []
     risk: list[str] = []
     statuses = facts.kpi_statuses
-    if alerts := statuses.count("alert"):
+    flagged = facts.kpi_open_alerts or (False,) * len(statuses)
+    # A KPI with an open alert is in alert whatever its latest value says; it is counted once.
+    judged = [
+        "alert" if alerted else status for status, alerted in zip(statuses, flagged, strict=True)
+    ]
+    if alerts := judged.count("alert"):
         off.append(f"{_plural(alerts, 'KPI')} in alert")
-    if warns := statuses.count("warn"):
+    if warns := judged.count("warn"):
         risk.append(f"{_plural(warns, 'KPI')} in warning")
-    if late_kpis := statuses.count("overdue"):
+    if late_kpis := judged.count("overdue"):
         risk.append(f"{_plural(late_kpis, 'KPI')} not measured on time")
-    if unmeasured := statuses.count("no-data"):
+    if unmeasured := judged.count("no-data"):
         risk.append(f"{_plural(unmeasured, 'KPI')} never measured")
     total = facts.open_actions
     if facts.late:
@@ -76,7 +89,9 @@ def health(facts: InitiativeFacts) -> tuple[Health, list[str]]:
     if facts.at_risk:
         risk.append(f"{_plural(facts.at_risk, 'action')} reported at risk")
     quiet = facts.stale_after_days * NO_NEWS_FACTOR
-    if (total or statuses) and (facts.days_since_news is None or facts.days_since_news > quiet):
+    known = [d for d in (facts.days_since_news, facts.days_since_start) if d is not None]
+    silence = min(known) if known else None  # news, or a start, resets the silence
+    if (total or statuses) and (silence is None or silence > quiet):
         since = "ever" if facts.days_since_news is None else f"for {facts.days_since_news} days"
         off.append(f"no check-in or reading {since}")
     if not total and not statuses:

@@ -59,6 +59,7 @@ def overview(store: Store, slots: int = kpi_reads.RECENT_SLOTS) -> list[Initiati
     stale_days: dict[int, list[int]] = defaultdict(list)
     reported: dict[int, dict[str, int]] = defaultdict(lambda: {"blocked": 0, "at-risk": 0})
     news: dict[int, str] = {}
+    started: dict[int, str] = {}  # the newest open action's creation, per initiative
     for action in store.conn.execute(_OPEN_ACTIONS):
         key = action["initiative_id"]
         phases[key][action["phase"]] += 1
@@ -73,11 +74,17 @@ def overview(store: Store, slots: int = kpi_reads.RECENT_SLOTS) -> list[Initiati
             reported[key][action["last_status"]] += 1
         if action["last_at"] and action["last_at"] > news.get(key, ""):
             news[key] = action["last_at"]
+        if action["created_at"] > started.get(key, ""):
+            started[key] = action["created_at"]
     result = []
     for initiative in store.list_initiatives():
         key = initiative.id
         rows = by_initiative.get(key, [])
         latest = max([news.get(key, "")] + [r.kpi.latest_at or "" for r in rows])
+        # Silence is judged from the start of the work too: a new initiative, action or KPI.
+        start = max(
+            [initiative.created_at, started.get(key, "")] + [r.kpi.created_at for r in rows]
+        )
         due_by = irules.objective_date(
             initiative.objective, (r.kpi.target_date for r in rows), today
         )
@@ -85,12 +92,14 @@ def overview(store: Store, slots: int = kpi_reads.RECENT_SLOTS) -> list[Initiati
             today=today,
             stale_after_days=cadence,
             kpi_statuses=tuple(r.status for r in rows),
+            kpi_open_alerts=tuple(r.alert is not None for r in rows),
             open_actions=initiative.open_actions,
             late=late.get(key, 0),
             stale_days=tuple(stale_days.get(key, [])),
             blocked=reported.get(key, {}).get("blocked", 0),
             at_risk=reported.get(key, {}).get("at-risk", 0),
             days_since_news=rules.elapsed_days(latest, now) if latest else None,
+            days_since_start=rules.elapsed_days(start, now),
             objective_date=due_by,
         )
         level, reasons = irules.health(facts)

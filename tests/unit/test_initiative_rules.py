@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -51,6 +52,28 @@ def test_no_news_at_all_for_two_cadences_is_off_track() -> None:
     )
     assert ir.health(facts(days_since_news=None))[1] == ["no check-in or reading ever"]
     assert ir.health(facts(days_since_news=14))[0] == "on-track"
+
+
+def test_silence_is_counted_from_the_start_of_the_work() -> None:
+    # Begun today with a KPI never measured: at risk for that, not off track for want of news.
+    new = facts(kpi_statuses=("no-data",), open_actions=0, days_since_news=None, days_since_start=0)
+    assert ir.health(new) == ("at-risk", ["1 KPI never measured"])
+    assert ir.health(replace(new, days_since_start=14))[0] == "at-risk"
+    assert ir.health(replace(new, days_since_start=15)) == (
+        "off-track",
+        ["no check-in or reading ever", "1 KPI never measured"],
+    )
+    # Old news, but an action added three days ago: the work has started again.
+    assert ir.health(facts(days_since_news=40, days_since_start=3)) == ("on-track", [])
+
+
+def test_an_open_alert_of_any_kind_puts_its_kpi_in_alert_once() -> None:
+    # A process-signal alert on KPIs whose values are within (or only warning of) thresholds.
+    level, reasons = ir.health(
+        facts(kpi_statuses=("ok", "warn", "ok"), kpi_open_alerts=(True, True, False))
+    )
+    assert (level, reasons) == ("off-track", ["2 KPIs in alert"])
+    assert ir.health(facts(kpi_open_alerts=(False,))) == ("on-track", [])
 
 
 def test_kpis_not_measured_blocked_and_at_risk_reports_are_risks() -> None:

@@ -72,6 +72,35 @@ def test_health_comes_from_the_data(two: Store) -> None:
     assert [i.name for i in initiatives.overview(two)] == ["Quiet ops", "Faster support"]
 
 
+def test_a_new_initiative_with_a_new_kpi_is_at_risk_not_off_track(
+    store: Store, db_path: Path
+) -> None:
+    store.add_initiative(InitiativeDraft(name="New", objective="Pages down 50% by Q2 2027"))
+    store.add_kpi(KpiDraft(name="Pages", unit="/wk", baseline=10, target=5, initiative="New"))
+    (new,) = initiatives.overview(store)
+    assert (new.health, new.reasons) == ("at-risk", ["1 KPI never measured"])
+    # Fifteen days on, still nothing heard: now it is off track.
+    later = open_as(db_path, "alice", NOW_DT + timedelta(days=15))
+    try:
+        (new,) = initiatives.overview(later)
+    finally:
+        later.close()
+    assert new.health == "off-track" and new.reasons[0] == "no check-in or reading ever"
+
+
+def test_an_open_signal_alert_puts_the_kpi_in_alert(store: Store) -> None:
+    store.add_initiative(InitiativeDraft(name="Flow", objective="Lead time down 50% by Q2 2027"))
+    store.add_kpi(KpiDraft(name="Lead time", unit="d", baseline=10, target=5, direction="down",
+                           warn=20, alert=25, initiative="Flow"))  # fmt: skip
+    values = [11.0, 9.0] * 10 + [10.5] * 8  # eight above the centre line: a signal (we4)
+    for i, value in enumerate(values):
+        at = NOW_DT - timedelta(days=len(values) - i)
+        store.record_reading(ReadingDraft(kpi="Lead time", value=value), at)
+    (flow,) = initiatives.overview(store)
+    assert flow.kpis[0].status != "alert"  # within the thresholds
+    assert (flow.health, flow.reasons) == ("off-track", ["1 KPI in alert"])
+
+
 def test_initiative_list_json_keeps_the_stored_fields_and_adds_health(cli, two: Store) -> None:
     listed = json.loads(cli("initiative", "list", "--json").stdout)
     first = listed[0]
