@@ -5,10 +5,31 @@ Registered into the group by tui/cli.py; like it, never imports Textual.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import click
 
-from pdca.tui.cli import COUNT, Session, _emit, json_option, pass_session
+from pdca.db.models import record_id
+from pdca.tui.cli import Session, _emit, json_option, pass_session
 from pdca.tui.output import printable, table, to_json
+
+
+class RuleIdType(click.ParamType):
+    """A repeat rule's id as people write ids: ``2`` or ``#2``."""
+
+    name = "ID"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        found = record_id(str(value))
+        if found is not None:
+            return found
+        self.fail(f"{value!r} is not a repeat rule id (a number such as 2 or #2)", param, ctx)
+
+
+RULE_ID = RuleIdType()
+
+if TYPE_CHECKING:
+    from pdca.db.recurrence import Recurrence
 
 
 def register(cli: click.Group) -> None:
@@ -26,9 +47,11 @@ def recur() -> None:
       month [D] | N months [D]        on day D (1..31; a short month's last day), last,
                                       or last-fri (the month's last Friday)
       after N days | after N weeks    N days (weeks) after the previous one is done
+                                      (the first: N days (weeks) from today)
 
-    The next one is made when its date comes, once, by whoever looks first: the app,
-    any command, or cron running pdca recur run. Dates are UTC calendar days."""
+    N is at most a year: 366 days, 52 weeks, 12 months. The next one is made when its
+    date comes, once, by whoever looks first: the app, any command, or cron running
+    pdca recur run. Dates are local calendar days, as for --due."""
 
 
 @recur.command("list")
@@ -52,7 +75,7 @@ def recur_list(session: Session, include_stopped: bool, as_json: bool) -> None:
         [
             str(r.id),
             r.rule,
-            "stopped" if r.stopped_at else r.next_due or "when done",
+            _next(r),
             str(r.instances),
             f"#{r.latest_id}" if r.latest_id else "-",
             r.latest_owner or "-",
@@ -63,8 +86,14 @@ def recur_list(session: Session, include_stopped: bool, as_json: bool) -> None:
     click.echo(table(["RULE", "EVERY", "NEXT", "MADE", "LATEST", "OWNER", "TITLE"], rows))
 
 
+def _next(rule: Recurrence) -> str:
+    if rule.state in ("stopped", "ended", "broken"):
+        return rule.problem or rule.state
+    return rule.next_due or "when done"
+
+
 @recur.command("stop")
-@click.argument("rule_id", metavar="ID", type=COUNT)
+@click.argument("rule_id", metavar="ID", type=RULE_ID)
 @json_option
 @pass_session
 def recur_stop(session: Session, rule_id: int, as_json: bool) -> None:

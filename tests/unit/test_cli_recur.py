@@ -60,7 +60,7 @@ def test_recur_stop(ok, cli) -> None:
     assert ok("recur", "stop", "1").stdout == "stopped repeat rule 1 (month last-fri)\n"
     assert "stopped already" in one_line_error(cli("recur", "stop", "1"))
     assert one_line_error(cli("recur", "stop", "7")) == "no repeat rule 7"
-    assert "is not a whole number" in one_line_error(cli("recur", "stop", "x"))
+    assert "'x' is not a repeat rule id" in one_line_error(cli("recur", "stop", "x"))
     assert "stopped" in ok("show", "1").stdout
     assert ok("recur", "list").stderr.startswith("no repeat rules")
     assert len(json.loads(ok("recur", "list", "--all", "--json").stdout)) == 1
@@ -69,3 +69,63 @@ def test_recur_stop(ok, cli) -> None:
 def test_help_names_the_rules(ok) -> None:
     helped = " ".join(ok("add", "--help").stdout.split())
     assert "week mon,thu" in helped and "after 7 days" in helped
+
+
+def test_recur_stop_takes_a_hash_id_like_every_id(ok) -> None:
+    ok("add", "Audit", "--every", "week")
+    ok("add", "Review", "--every", "month")
+    assert ok("recur", "stop", "#2").stdout == "stopped repeat rule 2 (month 23)\n"
+
+
+def test_n_beyond_a_year_is_one_line_naming_the_limit(cli, db_path: Path) -> None:
+    message = one_line_error(cli("add", "x", "--every", "after 53 weeks"))
+    assert message.startswith("--every: 'after 53 weeks' has N out of 1..52: at most 52 weeks")
+    assert not db_path.exists()
+
+
+def test_a_broken_stored_rule_is_listed_and_blocks_nothing(ok, db_path: Path, monkeypatch) -> None:
+    import sqlite3
+
+    ok("add", "Audit", "--every", "after 3 days")
+    ok("add", "Daily", "--every", "day")
+    with sqlite3.connect(db_path) as conn:  # as a restored export or an older pdca left it
+        conn.execute("UPDATE recurrences SET rule = 'after 3 fortnights' WHERE id = 1")
+        conn.execute("UPDATE recurrences SET rule = 'daily' WHERE id = 2")
+    conn.close()
+    assert "broken: its rule no longer reads as one" in ok("recur", "list").stdout
+    listed = json.loads(ok("recur", "list", "--json").stdout)
+    assert [(r["id"], r["state"]) for r in listed] == [(1, "broken"), (2, "broken")]
+    monkeypatch.setenv("PDCA_NOW", "2026-12-10T09:00:00Z")
+    assert json.loads(ok("recur", "run", "--json").stdout) == {"created": []}
+    ok("done", "1", "--decision", "abandon")
+    assert len(json.loads(ok("list", "--all", "--json").stdout)) == 2
+
+
+def test_today_is_the_local_date_as_for_due_dates(ok, monkeypatch) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    monkeypatch.setenv("PDCA_NOW", "2026-11-01T23:30:00Z")  # 08:30 on Nov 2nd in Tokyo
+    time.tzset()
+    try:
+        every = json.loads(ok("add", "daily", "--every", "day", "--owner", "bob", "--json").stdout)
+        due = json.loads(ok("add", "once", "--due", "today", "--owner", "bob", "--json").stdout)
+        assert every["due"] == due["due"] == "2026-11-02"
+        assert json.loads(ok("list", "--overdue", "--json").stdout) == []
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_near_the_last_date_rules_end_instead_of_crashing(ok, cli, monkeypatch) -> None:
+    monkeypatch.setenv("PDCA_NOW", "9998-06-01T09:00:00Z")
+    assert "1..12" in one_line_error(cli("add", "x", "--every", "200 months"))
+    assert "1..52" in one_line_error(cli("add", "x", "--every", "366 weeks"))
+    ok("add", "Yearly", "--every", "12 months")
+    ok("add", "Monthly", "--every", "month 15", "--due", "9998-11-15")
+    text = ok("recur", "list").stdout
+    assert "ended: its next date would pass 9998-12-31" in text and "9998-12-15" in text
+    monkeypatch.setenv("PDCA_NOW", "9998-12-20T09:00:00Z")
+    assert json.loads(ok("recur", "run", "--json").stdout) == {"created": [3]}
+    listed = json.loads(ok("recur", "list", "--json").stdout)
+    assert [(r["next_due"], r["state"]) for r in listed] == [(None, "ended"), (None, "ended")]

@@ -146,3 +146,74 @@ def test_catch_up_is_a_date_of_the_rule_at_most_today(
     assert next_due <= latest <= today
     assert rr.next_after(rule, anchor, latest) > today
     assert rr.first_on_or_after(rule, anchor, latest) == latest
+
+
+@pytest.mark.parametrize(
+    ("text", "limit"),
+    [("367 days", "1..366"), ("53 weeks", "1..52"), ("after 53 weeks", "1..52"),
+     ("after 367 days", "1..366"), ("13 months", "1..12"), ("200 months", "1..12")],
+)  # fmt: skip
+def test_n_beyond_a_year_is_refused_naming_the_limit(text: str, limit: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        rr.parse(text)
+    assert f"has N out of {limit}" in str(caught.value) and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("text", ["366 days", "52 weeks fri", "after 52 weeks", "12 months 31"])
+def test_the_longest_rules_read_back_as_themselves(text: str) -> None:
+    rule = rr.parse(text)
+    assert rr.parse(rule.text()) == rule  # "after 52 weeks" is stored as "after 364 days"
+
+
+def test_a_stored_rule_is_read_without_the_limits_but_with_the_grammar() -> None:
+    # What an older pdca saved ("after 53 weeks" became "after 371 days") still reads.
+    assert rr.parse("after 371 days", stored=True) == rr.Rule("after", 371)
+    assert rr.parse("200 months", stored=True) == rr.Rule("months", 200)
+    with pytest.raises(InvalidInput):
+        rr.parse("fortnightly", stored=True)
+
+
+END = date(9998, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "after"),
+    [("200 months", date(9998, 6, 1), date(9998, 6, 1)),
+     ("366 weeks", date(9998, 6, 1), date(9998, 6, 1)),
+     ("12 months", date(9998, 6, 1), date(9998, 6, 1)),
+     ("after 9999 days", date(9998, 6, 1), date(9998, 6, 1)),
+     ("day", date(9998, 6, 1), END),
+     ("week", date(9998, 12, 1), date(9998, 12, 29)),
+     ("month last", date(9998, 11, 30), END)],
+)  # fmt: skip
+def test_a_rule_ends_rather_than_pass_the_last_date(text: str, anchor: date, after: date) -> None:
+    rule = rr.parse(text, stored=True)
+    assert rr.next_after(rule, anchor, after) is None
+    assert rr.first_date(rule, after) is None or rr.first_date(rule, after) <= END
+
+
+@given(
+    st.sampled_from([*FORMS, "9999 days", "9999 weeks mon", "9999 months last-fri"]),
+    st.dates(min_value=date(9990, 1, 1), max_value=END),
+    st.integers(min_value=0, max_value=4000),
+)
+def test_near_the_end_nothing_crashes_or_passes_it(text: str, anchor: date, offset: int) -> None:
+    rule = rr.parse(text, stored=True)
+    after = anchor + timedelta(days=min(offset, (END - anchor).days))
+    following = rr.next_after(rule, anchor, after)
+    assert following is None or after < following <= END
+    if following is not None:
+        assert rr.latest_due(rule, anchor, following, END) <= END
+
+
+def test_the_first_date_is_the_first_match_from_today_whatever_the_rhythm() -> None:
+    monday = date(2026, 11, 2)
+    assert rr.first_date(rr.parse("2 months 1"), monday) == date(2026, 12, 1)  # not 2027-01-01
+    assert rr.first_date(rr.parse("2 weeks mon"), monday + timedelta(days=1)) == date(2026, 11, 9)
+    assert rr.first_date(rr.parse("3 days"), monday) == monday
+    assert rr.first_date(rr.parse("month 2"), monday) == monday
+    # An "after" rule's first one: N days from today, as if one had been done today.
+    assert rr.first_date(rr.parse("after 2 weeks"), monday) == date(2026, 11, 16)
+    # Then the rhythm counts from that first date.
+    first = date(2026, 12, 1)
+    assert rr.next_after(rr.parse("2 months 1"), first, first) == date(2027, 2, 1)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ import pytest
 from pdca.db import recurrence
 from pdca.db.errors import Conflict, GateUnmet, InvalidInput, NotFound
 from pdca.db.models import ActionChanges, ActionDraft
-from pdca.db.store import Store
+from pdca.db.store import ActionFilter, Store
 from tests.conftest import NOW_DT, events, last_event_id, open_as
 from tests.unit.test_query_plans import _full_scans, _unbind
 
@@ -195,3 +195,147 @@ def test_undoing_a_stop_starts_the_rule_again(store: Store) -> None:
     store.undo()
     (rule,) = recurrence.list_rules(store)
     assert (rule.stopped_at, rule.next_due) == (None, "2026-11-30")
+
+
+def _created_at(path: Path, when: datetime) -> Store:
+    return Store.open(path, actor="alice", clock=lambda: when, create=True)
+
+
+def _set_rule(store: Store, text: str, rule_id: int = 1) -> None:
+    """What an older pdca, or a restored export, may have left in the file."""
+    store.conn.execute("UPDATE recurrences SET rule = ? WHERE id = ?", (text, rule_id))
+
+
+def test_a_broken_rule_never_fails_list_done_or_run(store: Store, db_path: Path) -> None:
+    first = recurrence.add_repeating_action(store, ActionDraft(title="Audit"), "day")
+    recurrence.add_repeating_action(store, ActionDraft(title="Retro"), "after 3 days")
+    _set_rule(store, "fortnightly")
+    _set_rule(store, "after fortnight", 2)
+    states = [(r.id, r.state, r.problem) for r in recurrence.list_rules(store)]
+    assert states == [(1, "broken", recurrence.BROKEN), (2, "broken", recurrence.BROKEN)]
+    assert recurrence.get(store, 1).after_done is False
+    tomorrow = later(db_path, 1)
+    try:
+        before = last_event_id(tomorrow)
+        assert recurrence.run_due(tomorrow) == []  # skipped, and nothing written
+        assert last_event_id(tomorrow) == before
+        assert tomorrow.complete_action(first.id, "abandon").action.done_at is not None
+        assert tomorrow.complete_action(2, "abandon").action.done_at is not None
+        assert store.counts()["action"] == 2  # finishing made no repeat
+        assert recurrence.done_note(tomorrow, 2) is None
+    finally:
+        tomorrow.close()
+
+
+def test_a_rule_stored_beyond_todays_limits_still_repeats(store: Store, db_path: Path) -> None:
+    # "after 53 weeks" used to be saved as "after 371 days", which the parser then refused.
+    first = recurrence.add_repeating_action(
+        store, ActionDraft(title="Yearly audit", due="2026-11-23"), "after 52 weeks"
+    )
+    _set_rule(store, "after 371 days")
+    assert recurrence.list_rules(store)[0].state == "active"
+    store.complete_action(first.id, "abandon")
+    assert instances(store)[-1][0] == "2027-11-29"
+    assert recurrence.done_note(store, first.id) == "next: #2 due 2027-11-29"
+
+
+def test_an_after_rule_is_first_due_n_days_from_today(store: Store) -> None:
+    action = recurrence.add_repeating_action(store, ActionDraft(title="Retro"), "after 2 weeks")
+    assert action.due == "2026-12-07"
+    (rule,) = recurrence.list_rules(store)
+    assert (rule.anchor, rule.next_due, rule.state) == ("2026-12-07", None, "active")
+
+
+def test_a_two_monthly_rule_starts_on_its_first_date_from_today(db_path: Path) -> None:
+    monday = _created_at(db_path, datetime(2026, 11, 2, 9, tzinfo=UTC))
+    try:
+        action = recurrence.add_repeating_action(monday, ActionDraft(title="Bill"), "2 months 1")
+        assert action.due == "2026-12-01"  # not 2027-01-01
+        assert recurrence.list_rules(monday)[0].next_due == "2027-02-01"
+    finally:
+        monday.close()
+
+
+def test_done_names_the_repeat_it_made_and_only_that(store: Store, db_path: Path) -> None:
+    plain = store.add_action(ActionDraft(title="Plain"))
+    store.complete_action(plain.id, "abandon")
+    assert recurrence.done_note(store, plain.id) is None
+    daily = recurrence.add_repeating_action(store, ActionDraft(title="Daily"), "day")
+    store.complete_action(daily.id, "abandon")
+    assert recurrence.done_note(store, daily.id) is None  # a calendar rule makes none on done
+    retro = recurrence.add_repeating_action(
+        store, ActionDraft(title="Retro", due="2026-11-23"), "after 7 days"
+    )
+    store.complete_action(retro.id, "abandon")
+    made = recurrence.repeat_made_by_done(store, retro.id)
+    assert made is not None and (made.title, made.due) == ("Retro", "2026-11-30")
+    assert recurrence.done_note(store, retro.id) == f"next: #{made.id} due 2026-11-30"
+
+
+def test_repeats_use_the_local_date_like_every_due_date(db_path: Path, monkeypatch) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        # 23:30 UTC on Nov 1st is 08:30 on Nov 2nd in Tokyo: "today" there is the 2nd.
+        tokyo = _created_at(db_path, datetime(2026, 11, 1, 23, 30, tzinfo=UTC))
+        try:
+            action = recurrence.add_repeating_action(tokyo, ActionDraft(title="D"), "day")
+            assert action.due == "2026-11-02"
+            assert recurrence.list_rules(tokyo)[0].next_due == "2026-11-03"
+            assert tokyo.list_actions(ActionFilter(overdue=True)) == []
+            # 23:30 UTC on the 2nd is the 3rd in Tokyo: the next one comes, due the 3rd.
+            assert recurrence.run_due(tokyo) == []
+        finally:
+            tokyo.close()
+        next_day = open_as(db_path, "bob", datetime(2026, 11, 2, 23, 30, tzinfo=UTC))
+        try:
+            assert recurrence.run_due(next_day) == [2]
+            assert next_day.get_action(2).due == "2026-11-03"
+        finally:
+            next_day.close()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_at_the_end_of_the_date_range_a_rule_ends(db_path: Path) -> None:
+    end = datetime(9998, 6, 1, 9, tzinfo=UTC)
+    late = _created_at(db_path, end)
+    try:
+        action = recurrence.add_repeating_action(late, ActionDraft(title="Y"), "12 months")
+        assert action.due == "9998-06-01"
+        recurrence.add_repeating_action(late, ActionDraft(title="M", due="9998-11-15"), "month 15")
+        rules = {r.id: r for r in recurrence.list_rules(late)}
+    finally:
+        late.close()
+    assert (rules[1].next_due, rules[1].state) == (None, "ended")
+    assert rules[1].problem == recurrence.ENDED
+    assert (rules[2].next_due, rules[2].state) == ("9998-12-15", "active")
+    december = open_as(db_path, "alice", datetime(9998, 12, 20, 9, tzinfo=UTC))
+    try:
+        assert recurrence.run_due(december) == [3]
+        assert december.get_action(3).due == "9998-12-15"
+        rule = recurrence.get(december, 2)
+        assert (rule.next_due, rule.state) == (None, "ended")
+        assert "ended: its next date would pass 9998-12-31" in events(december)[-1]["summary"]
+        assert recurrence.run_due(december) == []
+    finally:
+        december.close()
+
+
+def test_an_after_rule_at_the_last_date_ends_instead(db_path: Path) -> None:
+    last = _created_at(db_path, datetime(9998, 12, 31, 9, tzinfo=UTC))
+    try:
+        with pytest.raises(InvalidInput, match="falls on no date up to 9998-12-31"):
+            recurrence.add_repeating_action(last, ActionDraft(title="X"), "after 1 day")
+        action = recurrence.add_repeating_action(
+            last, ActionDraft(title="X", due="9998-12-31"), "after 1 day"
+        )
+        last.complete_action(action.id, "abandon")  # done: the next would pass the end
+        assert last.counts()["action"] == 1
+        rule = recurrence.get(last, 1)
+        assert (rule.state, rule.problem) == ("ended", recurrence.ENDED)
+    finally:
+        last.close()
