@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from pdca.db.clock import iso
 from pdca.db.errors import DatabaseProblem, InvalidInput
-from pdca.db.models import PHASES, Phase
+from pdca.db.models import PHASES, Direction, Phase
 
 if TYPE_CHECKING:
     from pdca.db.store import Store
@@ -102,7 +102,7 @@ DORA = "DORA State of DevOps 2024, elite performers"
 class KpiTemplate:
     name: str
     unit: str
-    direction: str  # which way is better
+    direction: Direction  # which way is better
     baseline: float
     target: float
     perspective: str
@@ -465,7 +465,7 @@ def _apportion(total: int, shares: dict[str, float]) -> dict[str, int]:
 
 def _traversed(final: str, rng: random.Random) -> tuple[Phase, ...]:
     if final in PHASES:
-        return PHASES[: PHASES.index(final) + 1]  # type: ignore[arg-type]
+        return PHASES[: PHASES.index(final) + 1]
     if final == "abandon":
         stop = rng.choices(PHASES, weights=(40, 35, 15, 10))[0]
         return PHASES[: PHASES.index(stop) + 1]
@@ -750,8 +750,8 @@ def _edit_kind(action: _Action, moment: int, world: _World) -> str:
     set_later = action.set_edit_at is not None and moment <= action.set_edit_at
     if kind == "due":
         # Pushed back by up to 14 more days, the first due date must still follow creation.
-        first_due = action.due and action.due - timedelta(days=action.due_shift + 14)
-        room = bool(first_due) and first_due > world.local_date(action.created)
+        first_due = action.due - timedelta(days=action.due_shift + 14) if action.due else None
+        room = first_due is not None and first_due > world.local_date(action.created)
         has_it = action.has_due and (action.due_at_create or not set_later)
         return kind if room and has_it else "notes"
     if kind == "owner":
@@ -929,11 +929,11 @@ def _write_initiatives(conn: sqlite3.Connection, world: _World, moment: int) -> 
         name, objective, theme = INITIATIVES[(number - 1) % len(INITIATIVES)]
         if number > len(INITIATIVES):
             name = f"{name} {number // len(INITIATIVES) + 1}"
-        at = world.at(moment)
-        row = {"id": number, "name": name, "objective": objective, "owner": world.person(),
+        at, owner = world.at(moment), world.person()
+        row = {"id": number, "name": name, "objective": objective, "owner": owner,
                "created_at": at, "updated_at": at, "version": 1}  # fmt: skip
         rows.append(row)
-        _stage_create(world, moment, row["owner"], "initiative", row, f"added initiative {name!r}")
+        _stage_create(world, moment, owner, "initiative", row, f"added initiative {name!r}")
         world.initiative_ids.append(number)
         world.initiative_kpis[number] = []
         moment += 300

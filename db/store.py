@@ -202,6 +202,14 @@ class Transaction:
         self.summaries.append(f"added {entity}s from #{first} on")
 
 
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just added (sqlite3 types it as maybe None)."""
+    row_id = cursor.lastrowid
+    if row_id is None:  # pragma: no cover - only after a statement that inserted nothing
+        raise RuntimeError("no row was inserted")
+    return row_id
+
+
 def _json(value: dict[str, Any] | None) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
@@ -332,7 +340,10 @@ class Store:
     def row(self, entity: str, entity_id: int) -> sqlite3.Row | None:
         """The row of ``entity`` (a name in ``TABLES``) with this id, or None."""
         table = TABLES[entity]
-        return self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (entity_id,)).fetchone()
+        row: sqlite3.Row | None = self.conn.execute(
+            f"SELECT * FROM {table} WHERE id = ?", (entity_id,)
+        ).fetchone()
+        return row
 
     def require(self, entity: str, entity_id: int) -> sqlite3.Row:
         """The row of ``entity`` with this id; ``NotFound`` when there is none."""
@@ -372,7 +383,8 @@ class Store:
         row = self.conn.execute(f"SELECT id FROM {table} WHERE name = ?", (name,)).fetchone()
         if row is None:
             raise InvalidInput(kind, name, f"is not a known {kind} ({hint})")
-        return row["id"]
+        row_id: int = row["id"]
+        return row_id
 
     def initiative_id(self, name: str | None) -> int | None:
         """The id of the initiative with this name (None for None); ``InvalidInput`` if unknown."""
@@ -394,8 +406,9 @@ class Store:
         cursor = self.conn.execute(
             "INSERT INTO people (login, created_at) VALUES (?, ?)", (login, tx.at)
         )
-        after = convert.snapshot(self.row("person", cursor.lastrowid))
-        tx.log("person", cursor.lastrowid, "create", f"added person {login}", None, after)
+        person_id = inserted_id(cursor)
+        after = convert.snapshot(self.require("person", person_id))
+        tx.log("person", person_id, "create", f"added person {login}", None, after)
 
     # ------------------------------------------------------------------ reads
 
@@ -497,7 +510,7 @@ class Store:
         clauses, params = self._filter_clauses(replace(where, phase=action.phase), self._now())
         rank, due_key = _BOARD_KEYS[0], _BOARD_KEYS[1]
         mine = (PRIORITY_RANKS[action.priority], action.due or "9999-12-31", action.id)
-        parts = [
+        parts: list[tuple[str, list[Any]]] = [
             (f"{rank} < ?", [mine[0]]),
             (f"{rank} = ? AND {due_key} < ?", [mine[0], mine[1]]),
             (f"{rank} = ? AND {due_key} = ? AND a.id < ?", list(mine)),
@@ -637,7 +650,7 @@ class Store:
         return [convert.person(r) for r in self.conn.execute("SELECT * FROM people ORDER BY login")]
 
     def events(self, *, limit: int = 50, actor: str | None = None) -> list[Any]:
-        sql, params = "SELECT * FROM events", []
+        sql, params = "SELECT * FROM events", list[Any]()
         if actor is not None:
             sql += " WHERE actor = ?"
             params.append(actor)
@@ -651,11 +664,13 @@ class Store:
         Answered from SQLite's own change counter, without reading any table, so the app
         can ask it many times a second.
         """
-        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+        version: int = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        return version
 
     def last_event_id(self) -> int:
         """The newest event's id: it moves exactly when the team's data changed."""
-        return self.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
+        newest: int = self.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
+        return newest
 
     def others_wrote_since(self, event_id: int, own: Iterable[int] | None = None) -> bool:
         """Did anyone add events after ``event_id`` in transactions other than ``own`` (by
@@ -849,7 +864,8 @@ class Store:
                 "SELECT count(*) FROM kpi_readings WHERE kpi_id = ? AND at >= ?",
                 (action["kpi_id"], action["phase_since"]),
             ).fetchone()[0]
-        return checkins + readings
+        total: int = checkins + readings
+        return total
 
     def move_action(
         self,
@@ -945,7 +961,7 @@ class Store:
                 tx.at,
             ),
         )
-        new_id = cursor.lastrowid
+        new_id = inserted_id(cursor)
         after = convert.snapshot(self.row("action", new_id))
         summary = f"added #{new_id}, cycle {parent['cycle'] + 1} of #{parent['id']}"
         tx.log("action", new_id, "create", summary, None, after)
@@ -961,10 +977,10 @@ class Store:
                 " VALUES (?, ?, ?, ?, ?)",
                 (action_id, tx.at, tx.actor, draft.status, draft.message),
             )
-            row = self.row("checkin", cursor.lastrowid)
+            row = self.require("checkin", inserted_id(cursor))
             tx.log(
                 "checkin",
-                cursor.lastrowid,
+                inserted_id(cursor),
                 "create",
                 f"checked in on #{action_id} ({draft.status})",
                 None,
@@ -986,9 +1002,10 @@ class Store:
                 " VALUES (?, ?, ?, ?, ?)",
                 (draft.name, draft.objective, draft.owner, tx.at, tx.at),
             )
-            row = self.row("initiative", cursor.lastrowid)
+            initiative_id = inserted_id(cursor)
+            row = self.require("initiative", initiative_id)
             summary = f"added initiative {draft.name!r}"
-            tx.log("initiative", cursor.lastrowid, "create", summary, None, convert.snapshot(row))
+            tx.log("initiative", initiative_id, "create", summary, None, convert.snapshot(row))
         return convert.initiative(row)
 
     def add_kpi(self, draft: KpiDraft) -> Kpi:
@@ -1026,9 +1043,9 @@ class Store:
                     draft.baseline_to.isoformat() if draft.baseline_to else None,
                 ),
             )
-            row = self.row("kpi", cursor.lastrowid)
+            row = self.require("kpi", inserted_id(cursor))
             summary = f"added KPI {draft.name!r}"
-            tx.log("kpi", cursor.lastrowid, "create", summary, None, convert.snapshot(row))
+            tx.log("kpi", inserted_id(cursor), "create", summary, None, convert.snapshot(row))
         return self.get_kpi(draft.name)
 
     def get_kpi(self, name: str) -> Kpi:
@@ -1047,10 +1064,10 @@ class Store:
                 "INSERT INTO kpi_readings (kpi_id, at, value, note, author) VALUES (?, ?, ?, ?, ?)",
                 (kpi_id, when, draft.value, draft.note, tx.actor),
             )
-            row = self.row("reading", cursor.lastrowid)
+            row = self.require("reading", inserted_id(cursor))
             tx.log(
                 "reading",
-                cursor.lastrowid,
+                inserted_id(cursor),
                 "create",
                 f"recorded {draft.value:g} for KPI {draft.kpi!r}",
                 None,

@@ -241,7 +241,10 @@ class PdcaGroup(click.Group):
         attach_completers(cmd)
         super().add_command(cmd, name)
 
-    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
+    # One signature for click's two overloads: pdca runs standalone whatever it is passed.
+    def main(  # type: ignore[override]
+        self, args: Any = None, prog_name: str | None = None, **extra: Any
+    ) -> Any:
         extra.pop("standalone_mode", None)
         arguments = sys.argv[1:] if args is None else list(args)
         try:

@@ -8,11 +8,15 @@ backoff, by later runs), 1 when the command itself failed.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from pdca.tui.cli import Session, _emit, json_option, pass_session
 from pdca.tui.output import printable, table, to_json
+
+if TYPE_CHECKING:
+    from pdca.db.notify import Notification
 
 FAILED_EXIT = 4
 
@@ -21,7 +25,7 @@ def register(cli: click.Group) -> None:
     cli.add_command(notify)
 
 
-def _line(n) -> str:  # type: ignore[no-untyped-def]
+def _line(n: Notification) -> str:
     error = f"  ({n.last_error})" if n.last_error else ""
     return printable(f"{n.state:<9} {n.channel:<8} {n.recipient:<12} {n.key}{error}")
 

@@ -148,5 +148,9 @@ def repeat_hint(text: str, due_text: str, today: date) -> str:
     if rule.after_done:
         return f"→ {rule.every} days after each is done"
     first = due or rr.first_on_or_after(rule, today, today)
+    if first is None:  # the rule's dates all lie past the last one pdca schedules
+        return "→ no date ahead"
     following = rr.next_after(rule, first, first)
+    if following is None:
+        return f"→ {first:%a %b %d}, the last one"
     return f"→ {first:%a %b %d}, then {following:%a %b %d}, …"
