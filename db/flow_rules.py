@@ -362,6 +362,21 @@ TREND_WORDS: dict[str, str] = {
 }
 
 
+# The block characters of widgets/sparkline.py (db imports nothing from the UI).
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def count_bars(counts: Sequence[int]) -> str:
+    """Counts per week (throughput) as bars from zero: a week with none is the lowest bar, any
+    other at least one step above it, the busiest the highest. A quiet window is all lowest
+    bars, never the mid-height line a min-max sparkline draws for a flat series."""
+    most = max(counts, default=0)
+    top = len(BARS) - 1
+    return "".join(
+        BARS[0] if count <= 0 else BARS[max(1, round(count / most * top))] for count in counts
+    )
+
+
 def number(value: float | None, unit: str = "d") -> str:
     """``7.3d``, or ``–`` for nothing measured."""
     return "–" if value is None else f"{value:g}{unit}"

@@ -22,7 +22,7 @@ from textual.widgets import Static
 from pdca.db import flow as flow_store
 from pdca.db.errors import PdcaError
 from pdca.db.flow_models import Flow, InitiativeFlow, OwnerFlow, PhaseFlow
-from pdca.db.flow_rules import TREND_WORDS, number, percent
+from pdca.db.flow_rules import TREND_WORDS, count_bars, number, percent
 from pdca.screens.row_view import RowView
 from pdca.widgets.row_list import Row, RowList
 from pdca.widgets.sparkline import sparkline
@@ -135,7 +135,7 @@ def summary_text(figures: Flow) -> Text:
     # sight); what does not fit is cut, the most telling figures first.
     text = Text()
     text.append("throughput  ", style="bold")
-    text.append(sparkline(weekly))
+    text.append(count_bars(weekly))
     text.append(f"  {figures.finished} finished, last week {weekly[-1] if weekly else 0}")
     text.append(f" · {figures.abandoned} abandoned in {figures.weeks} weeks\n")
     text.append("cycle time  ", style="bold")

@@ -8,7 +8,7 @@ User text (titles, logins, initiative names) is data: escaped for the terminal w
 from __future__ import annotations
 
 from pdca.db.flow_models import CycleTime, Flow, InitiativeFlow, OwnerFlow, PhaseFlow
-from pdca.db.flow_rules import TREND_WORDS, number, percent
+from pdca.db.flow_rules import TREND_WORDS, count_bars, number, percent
 from pdca.tui.output import printable, table
 from pdca.widgets.sparkline import sparkline
 
@@ -24,7 +24,7 @@ def md_escape(text: str) -> str:
 def throughput_line(flow: Flow) -> str:
     weekly = [w.finished for w in flow.throughput]
     return (
-        f"{sparkline(weekly)}  {flow.finished} finished in {flow.weeks} weeks"
+        f"{count_bars(weekly)}  {flow.finished} finished in {flow.weeks} weeks"
         f" (last week {weekly[-1] if weekly else 0}), {flow.abandoned} abandoned"
     )
 

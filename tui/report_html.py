@@ -14,12 +14,12 @@ from datetime import datetime, timedelta
 
 from pdca.db.flow_models import Flow
 from pdca.db.flow_rules import TREND_WORDS as CYCLE_TRENDS
-from pdca.db.flow_rules import number, percent
+from pdca.db.flow_rules import count_bars, number, percent
 from pdca.db.kpi_rules import parse_time
 from pdca.db.models import Action, Kpi
 from pdca.db.report import ChartLimits, ChartMarker, ChartSignal, Report, ReportKpi
 from pdca.db.text_rules import UNSAFE, escape
-from pdca.tui.report_md import PHASE_TITLES, STATUS_WORDS, TREND_WORDS
+from pdca.tui.report_md import PHASE_TITLES, TREND_WORDS, status_of
 from pdca.widgets.sparkline import sparkline
 
 WIDTH, HEIGHT = 640, 200
@@ -128,10 +128,15 @@ def svg_chart(
             f'<text class="empty" x="{PAD_LEFT + inner_w / 2}" y="{PAD_TOP + inner_h / 2}"'
             ' text-anchor="middle">no readings in this period</text>'
         )
+    # One ring per reading, however many rules flag it; its title names them all.
+    flagged: dict[str, list[ChartSignal]] = {}
     for signal in signals:
+        flagged.setdefault(signal.at, []).append(signal)
+    for at, marks in flagged.items():
+        rules = "; ".join(dict.fromkeys(m.rule for m in marks))
         out.append(
-            f'<circle class="signal" cx="{x(parse_time(signal.at)):.1f}"'
-            f' cy="{y(signal.value):.1f}" r="4"><title>{esc(signal.rule)}</title></circle>'
+            f'<circle class="signal" cx="{x(parse_time(at)):.1f}"'
+            f' cy="{y(marks[0].value):.1f}" r="4"><title>{esc(rules)}</title></circle>'
         )
     out += [
         f'<text class="axis" x="{PAD_LEFT - 4}" y="{PAD_TOP + 8}" text-anchor="end">'
@@ -177,9 +182,9 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 
 def _kpi(item: ReportKpi, now: datetime) -> str:
     kpi = item.row.kpi
-    status = item.row.status
+    status, words = status_of(item.row)
     facts = [
-        f'<span class="status status-{status}">{STATUS_WORDS.get(status, esc(status))}</span>',
+        f'<span class="status status-{esc(status)}">{esc(words)}</span>',
         f"latest {fmt(kpi.latest_value, kpi.unit)}",
         f"trend {TREND_WORDS.get(item.row.trend, esc(item.row.trend))}",
         f"{'lower' if kpi.direction == 'down' else 'higher'} is better",
@@ -255,7 +260,7 @@ def _flow(flow: Flow) -> str:
         f'<p class="meta">Since {esc(flow.since[:10])}: stays that ended then, moves back,'
         " work finished; work in progress and the oldest item now.</p>",
         _table(["Phase", "WIP", "Median stay", "85%", "Stays", "Back", "Oldest open"], phases),
-        f'<p><b>Throughput</b> <span class="spark">{sparkline(weekly)}</span> {flow.finished}'
+        f'<p><b>Throughput</b> <span class="spark">{count_bars(weekly)}</span> {flow.finished}'
         f" finished (last week {weekly[-1] if weekly else 0}), {flow.abandoned} abandoned</p>",
         f'<p><b>Cycle time</b> <span class="spark">'
         f"{sparkline([w.median_cycle_days for w in flow.throughput])}</span> median"

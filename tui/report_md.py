@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from pdca.db.flow_rules import percent
 from pdca.db.kpi_rules import parse_time
-from pdca.db.models import Action, Kpi
+from pdca.db.models import Action, Kpi, KpiRow
 from pdca.db.report import ChartLimits, ChartMarker, ChartSignal, Report, ReportKpi
 from pdca.tui import flow_text
 from pdca.tui.flow_text import md_escape
@@ -26,6 +26,34 @@ STATUS_WORDS = {
     "ok": "● within thresholds",
     "on-target": "★ on target",
 }
+SIGNAL_MARK = "⚑ signal"
+
+
+def status_of(row: KpiRow) -> tuple[str, str]:
+    """(status class, words) of a KPI on the report: its value's status, unless an open alert
+    or a process signal says more. Any open alert puts it in alert (as initiative health
+    counts it); a signal alert, or a signal holding with alerts off, is named by its rule.
+    The words are pdca's own (never user text), unescaped."""
+    if row.status == "alert":
+        return "alert", STATUS_WORDS["alert"]
+    rule_text = None
+    if row.alert is not None:
+        if row.alert.rule is None:
+            return "alert", f"{STATUS_WORDS['alert']} open"
+        rule_text = row.alert.rule_text or row.alert.rule
+    elif row.signals:
+        rule_text = row.signals[0].rule_text or row.signals[0].rule
+    if rule_text is not None:
+        return "alert", f"{SIGNAL_MARK}: {rule_text}"
+    return row.status, STATUS_WORDS.get(row.status, row.status)
+
+
+def signal_count(signals: Sequence[ChartSignal]) -> str:
+    """How many readings the signals flag: a reading two rules flag is one reading."""
+    count = len({signal.at for signal in signals})
+    return f"{count} reading{'s' if count != 1 else ''}"
+
+
 TREND_WORDS = {"better": "↗ better", "worse": "↘ worse", "flat": "→ flat", "unknown": "–"}
 PHASE_TITLES = {"plan": "Plan", "do": "Do", "check": "Check", "act": "Act"}
 
@@ -82,8 +110,7 @@ def text_chart(
         refs.append(" ".join(f"{m.label} {m.at[:10]}" for m in markers))
     if signals:  # the rules that fired on the bad side, and how many readings they cover
         rules = "; ".join(dict.fromkeys(signal.rule for signal in signals))
-        count = len(signals)
-        refs.append(f"signals: {rules} ({count} reading{'s' if count != 1 else ''})")
+        refs.append(f"signals: {rules} ({signal_count(signals)})")
     return f"`{line}` {' · '.join(refs)}"
 
 
@@ -91,7 +118,7 @@ def _kpi_section(item: ReportKpi, now: datetime) -> list[str]:
     kpi = item.row.kpi
     lines = [f"### {md_escape(kpi.name)}", ""]
     facts = [
-        f"**{STATUS_WORDS.get(item.row.status, item.row.status)}**",
+        f"**{md_escape(status_of(item.row)[1])}**",
         f"latest {value(kpi.latest_value, kpi.unit)}",
         f"trend {TREND_WORDS.get(item.row.trend, item.row.trend)}",
         f"{'lower' if kpi.direction == 'down' else 'higher'} is better",

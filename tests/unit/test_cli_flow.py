@@ -56,3 +56,18 @@ def test_flow_of_an_empty_file_and_bad_format(cli, store: Store) -> None:
     result = cli("flow", "--json")
     assert json.loads(result.stdout)["finished"] == 0
     assert_one_line_error(cli("flow", "--format", "pdf"), "--format")
+
+
+def test_json_with_another_format_is_refused_in_one_line(cli, history: Store) -> None:
+    result = cli("flow", "--format", "md", "--json")
+    assert_one_line_error(result, "--json", "--format md")
+    assert result.stdout == ""
+    assert_one_line_error(cli("flow", "--json", "--format", "text"), "--format text")
+    assert cli("flow", "--format", "json", "--json").exit_code == 0
+
+
+def test_a_quiet_window_draws_its_throughput_as_lowest_bars(cli, store: Store) -> None:
+    text = cli("flow").stdout
+    (line,) = [line for line in text.splitlines() if "finished in 13 weeks" in line]
+    assert "▁" * 13 in line and "▄" not in line
+    assert "▁" * 13 in cli("flow", "--format", "md").stdout

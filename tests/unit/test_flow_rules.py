@@ -224,3 +224,10 @@ def test_phase_changes_chains_stays_from_a_start() -> None:
         (1, "check", "do", 2.0),
         (1, "do", None, 14.0),
     ]
+
+
+def test_throughput_bars_start_from_zero() -> None:
+    assert fr.count_bars([0, 0, 0, 0]) == "▁▁▁▁"  # a quiet window: lowest, not mid-height
+    assert fr.count_bars([]) == ""
+    assert fr.count_bars([0, 1, 8, 4]) == "▁▂█▅"  # any work at least a step above none
+    assert fr.count_bars([3, 3]) == "██"

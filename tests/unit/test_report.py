@@ -130,3 +130,48 @@ def test_the_chart_draws_xmr_limits_and_signals_when_given(history: Store) -> No
     line = text_chart(readings, kpi, NOW_DT, markers=markers, limits=limits, signals=signals)
     assert "limits 5–11 (centre 8)" in line and "✓ #2 2026-11-20" in line
     assert "signals: beyond a limit <b> (1 reading)" in line
+
+
+def test_a_signal_counts_its_readings_once_however_many_rules_flag_them(history: Store) -> None:
+    from pdca.db.report import ChartSignal
+    from pdca.tui.report_html import svg_chart
+    from pdca.tui.report_md import text_chart
+    from tests.conftest import NOW_DT
+
+    kpi = history.get_kpi("Pages")
+    readings = [("2026-11-20T09:00:00Z", 13.0), ("2026-11-21T09:00:00Z", 13.5)]
+    signals = [
+        ChartSignal(at=at, value=v, rule=rule)
+        for rule in ("beyond a limit", "2 of 3 beyond two sigma")
+        for at, v in readings
+    ]  # two rules on the same two readings: four pairs
+    line = text_chart(readings, kpi, NOW_DT, signals=signals)
+    assert "signals: beyond a limit; 2 of 3 beyond two sigma (2 readings)" in line
+    dom = xml.dom.minidom.parseString(svg_chart(readings, kpi, NOW_DT, signals=signals))
+    rings = [c for c in dom.getElementsByTagName("circle") if c.getAttribute("class") == "signal"]
+    assert len(rings) == 2
+    titles = {ring.getElementsByTagName("title")[0].firstChild.data for ring in rings}
+    assert titles == {"beyond a limit; 2 of 3 beyond two sigma"}
+
+
+def test_an_open_signal_alert_is_said_on_the_kpi_line(cli, store: Store) -> None:
+    from datetime import timedelta
+
+    from pdca.db.models import InitiativeDraft, KpiDraft, ReadingDraft
+    from tests.conftest import NOW_DT
+
+    store.add_initiative(InitiativeDraft(name="Flow", objective="Lead time down 50% by Q2 2027"))
+    store.add_kpi(KpiDraft(name="Lead time", unit="d", baseline=10, target=5, direction="down",
+                           warn=20, alert=25, initiative="Flow"))  # fmt: skip
+    values = [11.0, 9.0] * 10 + [10.5] * 8  # eight above the centre line: a signal alert
+    for i, value in enumerate(values):
+        at = NOW_DT - timedelta(days=len(values) - i)
+        store.record_reading(ReadingDraft(kpi="Lead time", value=value), at)
+    text = report(cli, "Flow", "--format", "md")
+    assert "**⚑ signal: 8 readings in a row above the centre line**" in text
+    assert "within thresholds" not in text
+    page = report(cli, "Flow", "--format", "html")
+    assert (
+        '<span class="status status-alert">⚑ signal: 8 readings in a row above the centre line'
+        "</span>"
+    ) in page
