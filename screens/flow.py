@@ -4,7 +4,8 @@ Per phase the time actions stay (median, 85th percentile), work in progress, the
 item and the moves back; throughput per week and cycle time with its trend; per owner the
 check-in cadence kept and the late share; per initiative the decisions and whether the
 follow-up audits hold. ``enter`` on a phase opens the board on its oldest action, on an owner
-the board filtered to that person.
+the board filtered to that person, on an initiative the board filtered to it. The headings
+and the blank lines between the tables are never under the cursor.
 """
 
 from __future__ import annotations
@@ -43,15 +44,22 @@ INITIATIVE_COLUMNS = [("std", 7), ("adjust", 8), ("abandon", 8), ("holding", 9),
 
 @dataclass(frozen=True)
 class Target:
-    """What ``enter`` on a row opens: an action on the board, or an owner's board."""
+    """What ``enter`` on a row opens: an action on the board, or an owner's or an
+    initiative's board."""
 
     action_id: int | None = None
     owner: str | None = None
+    initiative: str | None = None
 
 
 def _heading(title: str, columns: list[tuple[str, int]], tail: str = "") -> Row:
     text = fixed(title, NAME_WIDTH) + "".join(label.rjust(width) for label, width in columns)
     return [(text + tail, "heading")]
+
+
+def is_heading(row: Row) -> bool:
+    """A table's heading or the blank line before it: nothing to open, skipped by the cursor."""
+    return not row or row[0][1] == "heading"
 
 
 def _cell(value: str, width: int, role: str = "") -> tuple[str, str]:
@@ -123,7 +131,8 @@ def flow_rows(figures: Flow) -> tuple[list[Row], list[Target | None]]:
         targets += [None, None]
         for i in figures.initiatives:
             rows.append(initiative_row(i))
-            targets.append(None)
+            # The work linked to no initiative has no board filter of its own.
+            targets.append(Target(initiative=i.name) if i.id is not None else None)
     return rows, targets
 
 
@@ -168,6 +177,8 @@ class FlowScreen(RowView):
         super().__init__()
         self.figures: Flow | None = None
         self.targets: list[Target | None] = []
+        self.rows: list[Row] = []
+        self.last_cursor = 0  # where the cursor was: which way it was going past a heading
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -205,6 +216,7 @@ class FlowScreen(RowView):
 
     def show(self, figures: Flow) -> None:
         rows, self.targets = flow_rows(figures)
+        self.rows = rows
         listed = self.query_one(RowList)
         first = self.figures is None or listed.cursor == 0  # start on Plan, not the heading
         listed.show(rows, 1 if first else None)
@@ -215,6 +227,26 @@ class FlowScreen(RowView):
         )
         self.query_one("#flow-window", Static).update(Text(window))
         self.query_one("#flow-summary", Static).update(summary_text(figures))
+
+    @on(RowList.Highlighted)
+    def skip_headings(self, event: RowList.Highlighted) -> None:
+        """A heading or a blank line is passed over in the way the cursor was going (back
+        the other way at either end)."""
+        if isinstance(event, RowList.Selected):
+            return
+        index = event.index
+        if not (0 <= index < len(self.rows)) or not is_heading(self.rows[index]):
+            self.last_cursor = index
+            return
+        step = 1 if index >= self.last_cursor else -1
+        for way in (step, -step):
+            spot = index + way
+            while 0 <= spot < len(self.rows) and is_heading(self.rows[spot]):
+                spot += way
+            if 0 <= spot < len(self.rows):
+                self.last_cursor = spot
+                event.control.set_cursor(spot)
+                return
 
     @on(RowList.Selected)
     def open_selected(self, event: RowList.Selected) -> None:
@@ -230,7 +262,12 @@ class FlowScreen(RowView):
     async def open_board(self, target: Target) -> None:
         from pdca.screens.jump import open_on_board
 
-        await open_on_board(self.app, owner=target.owner, action_id=target.action_id)
+        await open_on_board(
+            self.app,
+            owner=target.owner,
+            action_id=target.action_id,
+            initiative=target.initiative,
+        )
 
     def action_reload(self) -> None:
         self.reload()
@@ -238,6 +275,7 @@ class FlowScreen(RowView):
     def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
         return [
             ("Open the highlighted row on the board",
-             "A phase's oldest action, or an owner's actions (enter)", self.action_open),
+             "A phase's oldest action, an owner's or an initiative's actions (enter)",
+             self.action_open),
             ("Reload flow", "Read the flow figures again (r)", self.action_reload),
         ]  # fmt: skip

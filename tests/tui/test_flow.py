@@ -73,6 +73,40 @@ async def test_enter_on_a_phase_opens_its_oldest_action_and_on_an_owner_their_bo
         assert app.screen.filter.owner == "carol"
 
 
+async def test_the_cursor_passes_over_headings_and_enter_opens_an_initiative(
+    make_app, history: Path
+) -> None:
+    app = make_app(history)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("6")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, FlowScreen)
+        rows = screen.query_one(RowList)
+        await pilot.press("up")  # above Plan is only the heading: stays on Plan
+        await pilot.pause()
+        assert rows.cursor == 1
+        await pilot.press("down", "down", "down", "down")  # Act, then past the owners' heading
+        await pilot.pause()
+        assert row_text(screen, rows.cursor).split()[0] == "bob"
+        await pilot.press("up")
+        await pilot.pause()
+        assert row_text(screen, rows.cursor).split()[0] == "Act"
+        await pilot.press("end", "up")  # the work of no initiative, then Ops
+        await pilot.pause()
+        assert row_text(screen, rows.cursor).split()[0] == "Ops"
+        await pilot.press("up")  # past the initiatives' heading: carol
+        await pilot.pause()
+        assert row_text(screen, rows.cursor).split()[0] == "carol"
+        await pilot.press("home")
+        await pilot.pause()
+        assert rows.cursor == 1
+        await pilot.press("end", "up", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+        assert app.screen.filter.initiative == "Ops"
+
+
 async def test_flow_reloads_when_someone_else_writes(make_app, history: Path) -> None:
     app = make_app(history)
     async with app.run_test(size=SIZE) as pilot:
