@@ -32,7 +32,7 @@ from pydantic import BaseModel
 
 from pdca.db import convert
 from pdca.db import recurrence_rules as rrules
-from pdca.db.dates import LATEST
+from pdca.db.dates import LATEST, in_range
 from pdca.db.errors import (
     DATABASE_ERRORS,
     Conflict,
@@ -75,7 +75,7 @@ class Recurrence(BaseModel):
 
 
 ENDED = f"ended: its next date would pass {LATEST.isoformat()}"
-BROKEN = "broken: its rule no longer reads as one; stop it and add it again"
+BROKEN = "broken: its rule or dates no longer read; stop it and add it again"
 
 
 def _local(moment: datetime) -> date:
@@ -87,12 +87,18 @@ def today(store: Store) -> date:
     return _local(store.clock())
 
 
-def stored_rule(text: str) -> rrules.Rule | None:
-    """A rule as the file holds it, or None when its text no longer parses (broken)."""
+def stored_rule(row: sqlite3.Row) -> rrules.Rule | None:
+    """A rule row's rule as the file holds it, or None when it is broken: its text no longer
+    parses, or its anchor or next date is not a date pdca takes (a hand-edited file)."""
     try:
-        return rrules.parse(text, stored=True)
-    except InvalidInput:
+        rule = rrules.parse(str(row["rule"]), stored=True)
+        for column in ("anchor", "next_due"):
+            value = row[column]
+            if column == "anchor" or value is not None:
+                in_range(date.fromisoformat(str(value)), str(value), column)
+    except (InvalidInput, ValueError):
         return None
+    return rule
 
 
 def add_repeating_action(store: Store, draft: ActionDraft, every: str) -> Action:
@@ -142,7 +148,7 @@ def _due_rows(store: Store, day: date) -> list[sqlite3.Row]:
     rows = store.conn.execute(
         "SELECT * FROM recurrences WHERE id IN (" + _DUE + ") ORDER BY id", (day.isoformat(),)
     ).fetchall()
-    return [row for row in rows if stored_rule(row["rule"]) is not None]
+    return [row for row in rows if stored_rule(row) is not None]
 
 
 def run_due(store: Store) -> list[int]:
@@ -155,7 +161,7 @@ def run_due(store: Store) -> list[int]:
         tx.actor = RUN_ACTOR
         day = _local(tx.now)
         for row in _due_rows(store, day):  # read inside the lock: another run's work is seen
-            rule = stored_rule(row["rule"])
+            rule = stored_rule(row)
             assert rule is not None  # _due_rows keeps only rules that parse
             anchor = date.fromisoformat(row["anchor"])
             due = rrules.latest_due(rule, anchor, date.fromisoformat(row["next_due"]), day)
@@ -179,7 +185,7 @@ def after_done(store: Store, tx: _Transaction, action_id: int) -> int | None:
     ).fetchone()
     if row is None:
         return None
-    rule = stored_rule(row["rule"])  # a broken rule makes nothing; the action is still done
+    rule = stored_rule(row)  # a broken rule makes nothing; the action is still done
     if rule is None or not rule.after_done or _latest(store.conn, row["id"]) != action_id:
         return None
     due = rrules.next_after(rule, date.fromisoformat(row["anchor"]), _local(tx.now))
@@ -307,7 +313,7 @@ LEFT JOIN actions l ON l.id = (SELECT max(a.id) FROM actions a WHERE a.recurrenc
 
 def _model(row: sqlite3.Row) -> Recurrence:
     data = dict(row)
-    rule = stored_rule(row["rule"])
+    rule = stored_rule(row)
     data["after_done"] = rule is not None and rule.after_done
     data["latest_done"] = bool(data["latest_done"])
     data["problem"] = None

@@ -92,7 +92,7 @@ def test_a_broken_stored_rule_is_listed_and_blocks_nothing(ok, db_path: Path, mo
         conn.execute("UPDATE recurrences SET rule = 'after 3 fortnights' WHERE id = 1")
         conn.execute("UPDATE recurrences SET rule = 'daily' WHERE id = 2")
     conn.close()
-    assert "broken: its rule no longer reads as one" in ok("recur", "list").stdout
+    assert "broken: its rule or dates no longer read" in ok("recur", "list").stdout
     listed = json.loads(ok("recur", "list", "--json").stdout)
     assert [(r["id"], r["state"]) for r in listed] == [(1, "broken"), (2, "broken")]
     monkeypatch.setenv("PDCA_NOW", "2026-12-10T09:00:00Z")

@@ -227,6 +227,19 @@ def test_a_broken_rule_never_fails_list_done_or_run(store: Store, db_path: Path)
         tomorrow.close()
 
 
+def test_a_rule_with_dates_pdca_does_not_take_is_broken_not_fatal(
+    store: Store, db_path: Path
+) -> None:
+    first = recurrence.add_repeating_action(store, ActionDraft(title="A"), "after 3 days")
+    recurrence.add_repeating_action(store, ActionDraft(title="B"), "day")
+    store.conn.execute("UPDATE recurrences SET anchor = '2026-02-30' WHERE id = 1")
+    store.conn.execute("UPDATE recurrences SET next_due = '0001-01-01' WHERE id = 2")
+    assert [r.state for r in recurrence.list_rules(store)] == ["broken", "broken"]
+    assert recurrence.run_due(store) == []
+    store.complete_action(first.id, "abandon")
+    assert store.counts()["action"] == 2
+
+
 def test_a_rule_stored_beyond_todays_limits_still_repeats(store: Store, db_path: Path) -> None:
     # "after 53 weeks" used to be saved as "after 371 days", which the parser then refused.
     first = recurrence.add_repeating_action(
