@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from pdca.db import kpi_rules
 
@@ -23,6 +23,23 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"\d")
+# Written as a date but none: "2026-13-45", "2026-02-30", "Q5 2026", "H3". Taken out before
+# looking for a date, so "by Q5 2026" is not dated by its year (initiative_rules.objective_date
+# reads none from it either).
+_NOT_A_DATE = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}\b|\b\d{4}-\d{2}\b|\b[qh]\d(?:\s*\d{4})?\b", re.IGNORECASE
+)
+
+
+def _unreadable(match: re.Match[str]) -> bool:
+    token = match[0]
+    if token[0] in "qQhH":
+        return not 1 <= int(token[1]) <= (4 if token[0] in "qQ" else 2)
+    try:
+        date.fromisoformat(token if len(token) == 10 else token + "-01")
+    except ValueError:
+        return True
+    return False
 
 
 def objective_warnings(objective: str) -> list[str]:
@@ -33,8 +50,11 @@ def objective_warnings(objective: str) -> list[str]:
     warnings = []
     if not _NUMBER.search(_DATE.sub(" ", text)):
         warnings.append("objective: no number (how much? e.g. 20%)")
-    if not _DATE.search(text):
-        warnings.append("objective: no date (by when? e.g. Q3 2026 or 2026-09-30)")
+    bad = [m[0] for m in _NOT_A_DATE.finditer(text) if _unreadable(m)]
+    readable = _NOT_A_DATE.sub(lambda m: " " if _unreadable(m) else m[0], text)
+    if not _DATE.search(readable):
+        unread = f" {bad[0]!r} is not a date;" if bad else ""
+        warnings.append(f"objective: no date (by when?{unread} e.g. Q3 2026 or 2026-09-30)")
     return warnings
 
 

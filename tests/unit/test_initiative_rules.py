@@ -113,6 +113,8 @@ def test_a_passed_objective_date_with_a_target_not_met_is_off_track() -> None:
         ("Faster support", ["2027-01-10", None, "2027-02-01"], date(2027, 2, 1)),
         ("Faster support", [None], None),
         ("Broken date 2026-02-30 then Q4", [], date(2026, 12, 31)),
+        ("Grow by 5 in 2026-13-45", [], None),
+        ("Grow 5% by Q5 2026", [], None),
     ],
 )
 def test_the_objectives_date(objective: str, kpi_dates: list[str | None], expected) -> None:
@@ -127,6 +129,10 @@ def test_the_objectives_date(objective: str, kpi_dates: list[str | None], expect
         ("Faster support", ["number", "date"]),
         ("Reduce cloud spend 15%", ["date"]),
         ("Deploy any weekday by Q2", ["number"]),  # Q2's digit is a date, not an amount
+        # Written as dates, but none can be read (the objective's date is empty): warned.
+        ("Grow by 5 in 2026-13-45", ["'2026-13-45' is not a date"]),
+        ("Grow by 5% by Q5 2026", ["'Q5 2026' is not a date"]),
+        ("Grow by 5% by 2026-02-30 or H2", []),  # H2 is a date
         ("  ", ["none yet"]),
     ],
 )
@@ -165,3 +171,18 @@ def test_reading_warnings_after_the_cadence_and_a_days_grace() -> None:
     ]
     assert sr.reading_warnings(None, "daily", created, now) == ["readings: none yet, though daily"]
     assert sr.reading_warnings(None, "monthly", "2026-11-20T09:00:00Z", now) == []
+
+
+@pytest.mark.parametrize(
+    "objective",
+    [
+        "Grow by 5 in 2026-13-45",
+        "Grow 5% by Q5 2026",
+        "Grow 5% by 2026-02-30",
+        "Grow 5% by 2026-13",
+    ],
+)
+def test_an_objective_whose_date_cannot_be_read_is_warned_of_it(objective: str) -> None:
+    assert ir.objective_date(objective, [], TODAY) is None
+    warnings = sr.objective_warnings(objective)
+    assert [w for w in warnings if w.startswith("objective: no date")], warnings
