@@ -1,8 +1,10 @@
 """The board: the team's open actions in four columns, Plan | Do | Check | Act.
 
-The screen decides and the store persists: keys start small flows (ask what a phase gate
-needs, then write), every write goes through ``context.store`` and its errors become one
-line in a notification. The columns are dumb (widgets/phase_column.py). A move repaints
+The screen is a table of contents: its keys, the short actions that start flows, and the
+loading and paging of the columns. Each flow of dialogs is a module of its own (new, move,
+edit, check-in, done, detail, filters, undo: screens/board_*.py and screens/edit_flow.py);
+it asks what it needs, writes through ``context.store`` (screens/board_writes.py turns a
+refusal into one line) and shows the result with ``place``. The columns are dumb (widgets/phase_column.py). A move repaints
 from the action the store returned, at once; a full reload runs in a worker thread on its
 own connection, when anyone (this session included) changed the file.
 """
@@ -10,10 +12,11 @@ own connection, when anyone (this session included) changed the file.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
+from functools import partial
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -23,23 +26,20 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
-from pdca.db import kpis, recurrence, rules
-from pdca.db.errors import Conflict, DatabaseBroken, GateUnmet, PdcaError
-from pdca.db.models import (
-    PHASES,
-    Action,
-    ActionDraft,
-    CheckinDraft,
-    Phase,
-    Priority,
-    Verdict,
-    validated,
-)
-from pdca.db.store import PRIORITY_RANKS, ActionFilter, Store
+from pdca.db import kpis, rules
+from pdca.db.errors import DatabaseBroken, PdcaError
+from pdca.db.models import PHASES, Action, Phase
+from pdca.db.store import PRIORITY_RANKS, Store
+from pdca.screens.board_checkin import checkin_flow
+from pdca.screens.board_detail import detail_flow
+from pdca.screens.board_done import complete_flow
+from pdca.screens.board_filters import BoardFilter, close_text_box, open_text_box, pick_flow
+from pdca.screens.board_move import move_back_flow, move_flow
+from pdca.screens.board_new import new_flow
+from pdca.screens.board_undo import stop_repeating_flow, undo_flow
 from pdca.screens.context import AppContext, context_of, services
-from pdca.screens.edit_flow import EditAgain, form_of, save_edit
+from pdca.screens.edit_flow import edit_flow
 from pdca.screens.footer import footer_after_first_paint
-from pdca.screens.pick_filter import pick_filter_value
 from pdca.widgets.phase_column import (
     CARD_HEIGHT,
     SPARK_CELLS,
@@ -47,31 +47,11 @@ from pdca.widgets.phase_column import (
     PhaseColumn,
 )
 from pdca.widgets.status_bar import StatusBar
-from pdca.widgets.text import literal
-from pdca.widgets.when import short_time
-
-if TYPE_CHECKING:
-    # The dialogs are imported when first opened, not before the first paint.
-    from pdca.screens.dialogs import ActionFormResult
-
-T = TypeVar("T")
 
 
 def first_page_size(screen_height: int) -> int:
     """Cards per phase read before the first paint: a screenful, and one more to scroll to."""
     return max(1, screen_height // CARD_HEIGHT) + 1
-
-
-VERDICT_CHOICES = [
-    ("worked", "Worked: the change did what we hoped"),
-    ("partly", "Partly: some effect, not all"),
-    ("did-not", "Did not: no effect, or worse"),
-]
-DECISION_CHOICES = [
-    ("standardize", "Standardize: make it the way we work"),
-    ("adjust", "Adjust: run another cycle, linked to this one"),
-    ("abandon", "Abandon: stop here"),
-]
 
 
 @dataclass(frozen=True)
@@ -83,45 +63,6 @@ class Reloaded:
     pages: dict[Phase, tuple[int, list[Action]]]
     sparklines: dict[int, list[float | None]] | None
     today: date
-
-
-@dataclass(frozen=True)
-class BoardFilter:
-    """What the board shows: open actions, narrowed by owner, initiative, priority and text."""
-
-    owner: str | None = None
-    initiative: str | None = None
-    priority: Priority | None = None
-    text: str | None = None
-    include_done: bool = False
-
-    @property
-    def active(self) -> bool:
-        return bool(self.owner or self.initiative or self.priority or self.text)
-
-    def as_store_filter(self) -> ActionFilter:
-        return ActionFilter(
-            owner=self.owner,
-            initiative=self.initiative,
-            priority=self.priority,
-            text=self.text or None,
-            include_done=self.include_done,
-        )
-
-    def describe(self) -> Text:
-        text = Text("filter: ", style="bold")
-        parts = []
-        if self.owner:
-            parts.append(f"owner {literal(self.owner)}")
-        if self.initiative:
-            parts.append(f"initiative {literal(self.initiative)}")
-        if self.priority:
-            parts.append(f"priority {self.priority}")
-        if self.text:
-            parts.append(f"text “{literal(self.text)}”")
-        text.append(" · ".join(parts))
-        text.append("   esc clears", style="dim")
-        return text
 
 
 def _order(action: Action) -> tuple[int, str, int]:
@@ -431,50 +372,93 @@ class BoardScreen(Screen[None]):
                 return
             index += step
 
-    # ------------------------------------------------------------------ writing
+    # ------------------------------------------------------------------ keys that start flows
+    # Each flow is a module of its own (screens/board_*.py, screens/edit_flow.py): it asks
+    # what it needs in dialogs, writes through the store and shows the result with ``place``.
 
-    def _writable(self) -> bool:
+    def start(self, flow: Callable[..., Awaitable[None]], *args: Any, dialogs: bool = True) -> None:
+        """Run ``flow(self, *args)`` in a worker. A flow with ``dialogs`` replaces the one
+        before it; a plain write runs beside the others."""
+        self.run_worker(
+            partial(flow, self, *args),
+            name=flow.__name__,
+            group="flow" if dialogs else "write",
+            exclusive=dialogs,
+        )
+
+    def action_new_action(self) -> None:
+        if self.writable():
+            self.start(new_flow)
+
+    def action_edit_action(self) -> None:
+        action = self._target()
+        if action is not None and self.writable():
+            self.start(edit_flow, action.id)
+
+    def action_open_action(self) -> None:
+        action = self._target()
+        if action is not None:
+            self.start(detail_flow, action.id)
+
+    def action_move_next(self) -> None:
+        action = self._target()
+        if action is None or not self.writable():
+            return
+        if action.phase == "act":  # on from Act is done, with a decision
+            self.start(complete_flow, action)
+            return
+        target = rules.next_phase(action.phase)
+        assert target is not None
+        self.start(move_flow, action, target)
+
+    def action_move_back(self) -> None:
+        action = self._target()
+        if action is None or not self.writable():
+            return
+        target = rules.previous_phase(action.phase)
+        if target is None:
+            self.notify(f"#{action.id} is in Plan, the first phase", severity="warning")
+            return
+        self.start(move_back_flow, action, target, dialogs=False)
+
+    def action_check_in(self) -> None:
+        action = self._target()
+        if action is not None and self.writable():
+            self.start(checkin_flow, action)
+
+    def action_done(self) -> None:
+        action = self._target()
+        if action is not None and self.writable():
+            self.start(complete_flow, action)
+
+    def action_undo(self) -> None:
+        if self.writable():
+            self.start(undo_flow, dialogs=False)
+
+    def action_stop_repeating(self) -> None:
+        """The palette's "Stop repeating": no more repeats of the focused action (those made
+        stay); ``u`` undoes it."""
+        action = self._target()
+        if action is None or not self.writable():
+            return
+        if action.recurrence_id is None:
+            self.notify(f"#{action.id} does not repeat", severity="warning")
+            return
+        self.start(stop_repeating_flow, action.recurrence_id, action.id, dialogs=False)
+
+    def writable(self) -> bool:
         if self.context.writable:
             return True
         self.notify(f"read-only: {self.store.read_only_reason}", severity="warning")
         return False
 
-    async def _save(self, call: Callable[[Store], T], kept: str | None = None) -> T | None:
-        """Run one write on the writer thread (the keys stay live while it waits for a lock);
-        its refusal is shown in one line and gives ``None``. ``kept``: what an earlier step
-        of the same flow did write, so the line does not say nothing was."""
-        try:
-            return await self.context.write(call)
-        except PdcaError as error:
-            self._refused(error, kept)
-        return None
+    def _target(self) -> Action | None:
+        action = self.current
+        if action is None:
+            self.notify("no action here: press n to add one", severity="warning")
+        return action
 
-    def _refused(self, error: PdcaError, kept: str | None = None) -> None:
-        """A write was refused: a conflict shows the card as it is now; a file that went wrong
-        is not a refusal but raised again, and the app stops on it."""
-        if isinstance(error, DatabaseBroken):
-            raise error
-        if isinstance(error, Conflict):
-            self._show_conflict(error, f"{kept}; the rest was not" if kept else "nothing written")
-        else:
-            self.notify(f"{error} ({kept})" if kept else str(error), severity="error", timeout=8)
-
-    def _show_conflict(self, conflict: Conflict, kept: str) -> None:
-        """Someone changed the card since it was drawn: show it as it is now, and say so."""
-        fresh = self.read_action(conflict.entity_id)
-        if fresh is not None:
-            self.place(fresh)
-        who = f"{conflict.by} " if conflict.by else "someone "
-        what = f": {conflict.what}" if conflict.what else ""
-        when = f" at {short_time(conflict.at)}" if conflict.at else ""
-        self.notify(
-            literal(
-                f"#{conflict.entity_id} changed since you looked ({who}{when.strip()}{what}); "
-                f"{kept}: it is shown as it is now"
-            ),
-            severity="error",
-            timeout=8,
-        )
+    # ------------------------------------------------------------------ what a flow wrote
 
     def read_action(self, action_id: int) -> Action | None:
         """The action as stored now (a small indexed read), or None with the reason shown."""
@@ -483,12 +467,6 @@ class BoardScreen(Screen[None]):
         except PdcaError as error:
             self.notify(str(error), severity="error", timeout=6)
             return None
-
-    def _target(self) -> Action | None:
-        action = self.current
-        if action is None:
-            self.notify("no action here: press n to add one", severity="warning")
-        return action
 
     def place(self, action: Action) -> None:
         """Show ``action`` as the store just returned it, before any refresh comes back: out
@@ -519,345 +497,14 @@ class BoardScreen(Screen[None]):
             self.focused_id = action.id
         self._show_counts()
 
-    def action_move_next(self) -> None:
-        action = self._target()
-        if action is None or not self._writable():
-            return
-        if action.phase == "act":
-            self.complete_flow(action)
-            return
-        target = rules.next_phase(action.phase)
-        assert target is not None
-        self.move_flow(action, target)
-
-    def action_move_back(self) -> None:
-        action = self._target()
-        if action is None or not self._writable():
-            return
-        target = rules.previous_phase(action.phase)
-        if target is None:
-            self.notify(f"#{action.id} is in Plan, the first phase", severity="warning")
-            return
-        self.move_back_flow(action, target)
-
-    @work(group="write", exclusive=False)
-    async def move_back_flow(self, action: Action, target: Phase) -> None:
-        moved = await self._save(
-            lambda store: store.move_action(
-                action.id, target, expected_version=action.version, expected_phase=action.phase
-            )
-        )
-        if moved:
-            self.place(moved)
-
-    @work(group="flow", exclusive=True)
-    async def move_flow(self, action: Action, target: Phase) -> None:
-        from pdca.screens.dialogs import ActionFormModal, ChoiceModal
-
-        verdict: Verdict | None = None
-        seen_phase = action.phase  # the move is from where the card was when the key was pressed
-        if target == "do" and not (action.owner and action.due):
-            form = await self.app.push_screen_wait(
-                ActionFormModal(
-                    heading=f"#{action.id} to Do needs an owner and a due date",
-                    today=self.context.today(),
-                    people=self._people(),
-                    initiatives=self._initiatives(),
-                    kpis=self._kpis(),
-                    initial=form_of(action),
-                    require_owner_and_due=True,
-                )
-            )
-            if form is None:
-                return
-            saved = await self._save_edit(action, form)
-            if not isinstance(saved, Action):
-                return
-            action = saved  # the move is checked against the version just saved
-        elif target == "act":
-            evidence = kpis.verdict_evidence(self.store, action.id)
-            chosen = await self.app.push_screen_wait(
-                ChoiceModal(
-                    heading=f"#{action.id} to Act: the verdict",
-                    prompt=(f"{evidence}\n" if evidence else "") + "Did the change work?",
-                    choices=VERDICT_CHOICES,
-                )
-            )
-            if chosen is None:
-                return
-            verdict = chosen  # type: ignore[assignment]
-        seen = action.version
-        try:
-            moved = await self.context.write(
-                lambda store: store.move_action(
-                    action.id,
-                    target,
-                    verdict=verdict,
-                    expected_version=seen,
-                    expected_phase=seen_phase,
-                )
-            )
-        except GateUnmet as unmet:
-            if target != "check":
-                self.notify(str(unmet), severity="error", timeout=6)
-                return
-            checked = await self._ask_checkin(action, reason=rules_reason(str(unmet)))
-            if not checked:
-                return
-            moved = await self._save(
-                lambda store: store.move_action(
-                    action.id, target, expected_version=seen, expected_phase=seen_phase
-                ),
-                kept="your check-in was saved",
-            )
-        except PdcaError as error:
-            self._refused(error)
-            return
-        if moved:
-            self.place(moved)
-
-    @work(group="flow", exclusive=True)
-    async def complete_flow(self, action: Action) -> None:
-        from pdca.screens.dialogs import ChoiceModal
-
-        choices = DECISION_CHOICES if action.phase == "act" else DECISION_CHOICES[2:]
-        prompt = (
-            "What now?"
-            if action.phase == "act"
-            else (
-                f"#{action.id} is in {action.phase.capitalize()}: standardize and adjust come "
-                "after Act; it can be abandoned now"
-            )
-        )
-        decision = await self.app.push_screen_wait(
-            ChoiceModal(heading=f"Done with #{action.id}", prompt=prompt, choices=choices)
-        )
-        if decision is None:
-            return
-        completion = await self._save(
-            lambda store: store.complete_action(
-                action.id,
-                decision,  # type: ignore[arg-type]
-                expected_version=action.version,
-            )
-        )
-        if completion is None:
-            return
-        self.place(completion.action)
-        if completion.next_cycle is not None:
-            nxt = completion.next_cycle
-            self.place(nxt)
-            self.notify(f"#{nxt.id} opened in Plan: cycle {nxt.cycle} of #{action.id}")
-        else:
-            self.notify(f"#{action.id} done ({decision})")
-
-    async def _ask_checkin(self, action: Action, reason: str | None = None) -> bool:
-        """Ask for a check-in and write it. A check-in adds a row and overwrites nothing, so
-        it is not refused because the card changed meanwhile (a done action still refuses)."""
-        from pdca.screens.dialogs import CheckinModal
-
-        result = await self.app.push_screen_wait(CheckinModal(action=action, reason=reason))
-        if result is None:
-            return False
-        draft = validated(CheckinDraft, message=result.message, status=result.status)
-        return await self._save(lambda store: store.add_checkin(action.id, draft)) is not None
-
-    def action_check_in(self) -> None:
-        action = self._target()
-        if action is None or not self._writable():
-            return
-        self.checkin_flow(action)
-
-    @work(group="flow", exclusive=True)
-    async def checkin_flow(self, action: Action) -> None:
-        if await self._ask_checkin(action):
-            fresh = self.read_action(action.id)
-            if fresh:
-                self.place(fresh)
-
-    def action_done(self) -> None:
-        action = self._target()
-        if action is None or not self._writable():
-            return
-        self.complete_flow(action)
-
-    def action_undo(self) -> None:
-        if self._writable():
-            self.undo_flow()
-
-    @work(group="write", exclusive=False)
-    async def undo_flow(self) -> None:
-        undone = await self._save(lambda store: store.undo())
-        if undone:
-            self.notify("undone: " + "; ".join(literal(s) for s in undone.headline()))
-            self.reload()
-
-    def action_stop_repeating(self) -> None:
-        """The palette's "Stop repeating": no more repeats of the focused action (those made
-        stay); ``u`` undoes it."""
-        action = self._target()
-        if action is None or not self._writable():
-            return
-        if action.recurrence_id is None:
-            self.notify(f"#{action.id} does not repeat", severity="warning")
-            return
-        self.stop_repeating_flow(action.recurrence_id, action.id)
-
-    @work(group="write", exclusive=False)
-    async def stop_repeating_flow(self, rule_id: int, action_id: int) -> None:
-        stopped = await self._save(lambda store: recurrence.stop(store, rule_id))
-        if stopped:
-            self.notify(
-                f"#{action_id} stops repeating ({literal(stopped.rule)}); "
-                f"the {stopped.instances} made stay"
-            )
-
-    # ------------------------------------------------------------------ forms
-
-    def _people(self) -> list[str]:
-        return [person.login for person in self.store.list_people()]
-
-    def _initiatives(self) -> list[str]:
-        return [initiative.name for initiative in self.store.list_initiatives()]
-
-    def _kpis(self) -> list[str]:
-        return [kpi.name for kpi in self.store.list_kpis()]
-
-    def action_new_action(self) -> None:
-        if self._writable():
-            self.new_flow()
-
-    @work(group="flow", exclusive=True)
-    async def new_flow(self) -> None:
-        from pdca.screens.dialogs import ActionFormModal, ActionFormResult
-
-        initial = ActionFormResult(
-            title="",
-            owner=self.context.actor,
-            due=None,
-            initiative=self.filter.initiative,
-            kpi=None,
-            notes="",
-        )
-        form = await self.app.push_screen_wait(
-            ActionFormModal(
-                heading="New action in Plan",
-                today=self.context.today(),
-                people=self._people(),
-                initiatives=self._initiatives(),
-                kpis=self._kpis(),
-                initial=initial,
-                repeat=True,
-            )
-        )
-        if form is None:
-            return
-        draft = validated(
-            ActionDraft,
-            title=form.title,
-            owner=form.owner,
-            due=form.due,
-            initiative=form.initiative,
-            kpi=form.kpi,
-            notes=form.notes,
-            priority=form.priority,
-        )
-        every = form.every
-        if every is not None:
-            added = await self._save(
-                lambda store: recurrence.add_repeating_action(store, draft, every)
-            )
-        else:
-            added = await self._save(lambda store: store.add_action(draft))
-        if added:
-            self.place(added)
-            self.notify(f"added #{added.id}")
-
-    def action_edit_action(self) -> None:
-        action = self._target()
-        if action is None or not self._writable():
-            return
-        self.edit_flow(action.id)
-
-    @work(group="flow", exclusive=True)
-    async def edit_flow(self, action_id: int) -> None:
-        from pdca.screens.dialogs import ActionFormModal
-
-        base = self.read_action(action_id)
-        if base is None:
-            return
-        initial = form_of(base)
-        while True:
-            form = await self.app.push_screen_wait(
-                ActionFormModal(
-                    heading=f"Edit #{base.id}",
-                    today=self.context.today(),
-                    people=self._people(),
-                    initiatives=self._initiatives(),
-                    kpis=self._kpis(),
-                    initial=initial,
-                    require_owner_and_due=base.phase != "plan" and base.done_at is None,
-                )
-            )
-            if form is None:
-                return
-            outcome = await self._save_edit(base, form)
-            if not isinstance(outcome, EditAgain):
-                return
-            base, initial = outcome.base, outcome.form  # their version, my changes on it
-
-    async def _save_edit(self, base: Action, form: ActionFormResult) -> Action | EditAgain | None:
-        """Save the form over ``base``, asking whose version wins on a conflict."""
-        try:
-            outcome = await save_edit(self, base, form)
-        except PdcaError as error:
-            self._refused(error)
-            return None
-        if isinstance(outcome, Action):
-            self.place(outcome)
-        return outcome
-
-    def action_open_action(self) -> None:
-        action = self._target()
-        if action is not None:
-            self.detail_flow(action.id)
-
-    @work(group="flow", exclusive=True)
-    async def detail_flow(self, action_id: int) -> None:
-        from pdca.screens.dialogs import ActionDetailScreen
-
-        try:
-            detail = self.store.action_detail(action_id)
-            rule = detail.action.recurrence_id
-            repeats = None if rule is None else recurrence.rule_text(self.store, rule) or "stopped"
-        except PdcaError as error:
-            self.notify(str(error), severity="error", timeout=6)
-            return
-        choice = await self.app.push_screen_wait(
-            ActionDetailScreen(detail=detail, today=self.context.today(), repeats=repeats)
-        )
-        if choice == "edit" and self._writable():
-            self.edit_flow(action_id)
-        elif choice == "checkin" and self._writable():
-            self.checkin_flow(detail.action)
-
     # ------------------------------------------------------------------ filters
 
     def set_filter(self, wanted: BoardFilter) -> None:
         self.filter = wanted
         self.reload()
 
-    def _text_box(self) -> Input | None:
-        found = self.query("#text-filter")
-        return found.first(Input) if found else None
-
     def action_filter_text(self) -> None:
-        box = self._text_box()
-        if box is None:  # mounted on first use: one widget less before the first paint
-            box = Input(placeholder="filter by text (enter keeps it, esc clears)", id="text-filter")
-            self.mount(box, after=self.query_one("#lanes"))
-        box.add_class("-shown")
-        box.focus()
+        open_text_box(self)
 
     @on(Input.Changed, "#text-filter")
     def filter_as_typed(self, event: Input.Changed) -> None:
@@ -865,9 +512,7 @@ class BoardScreen(Screen[None]):
 
     @on(Input.Submitted, "#text-filter")
     def keep_text_filter(self) -> None:
-        box = self._text_box()
-        if box is not None and not box.value.strip():
-            box.remove_class("-shown")
+        close_text_box(self, clear=False)
         self._focus_board()
 
     def _focus_board(self) -> None:
@@ -882,27 +527,16 @@ class BoardScreen(Screen[None]):
         return "plan"
 
     def action_filter_owner(self) -> None:
-        self.pick_flow("owner")
+        self.start(pick_flow, "owner")
 
     def action_filter_initiative(self) -> None:
-        self.pick_flow("initiative")
+        self.start(pick_flow, "initiative")
 
     def action_filter_priority(self) -> None:
-        self.pick_flow("priority")
-
-    @work(group="flow", exclusive=True)
-    async def pick_flow(self, kind: str) -> None:
-        picked = await pick_filter_value(self, kind, f"Show the actions of one {kind}")
-        if picked is not None:
-            self.set_filter(replace(self.filter, **{kind: picked}))
+        self.start(pick_flow, "priority")
 
     def action_clear_filters(self) -> None:
-        box = self._text_box()
-        if box is not None:
-            box.remove_class("-shown")
-            if box.value:
-                with box.prevent(Input.Changed):
-                    box.value = ""
+        close_text_box(self, clear=True)
         self._focus_board()
         if self.filter.active:
             self.set_filter(BoardFilter(include_done=self.filter.include_done))
@@ -939,8 +573,3 @@ class BoardScreen(Screen[None]):
             ("Stop repeating", "No more repeats of the focused action (pdca recur stop)",
              self.action_stop_repeating),
         ]  # fmt: skip
-
-
-def rules_reason(message: str) -> str:
-    """The part of a gate message that says what is missing, for a prompt's first line."""
-    return message.split(": ", 1)[-1]

@@ -1,4 +1,5 @@
-"""Editing an action that others may be editing too: nothing is ever overwritten unseen.
+"""The board's ``e``: editing an action that others may be editing too: nothing is ever
+overwritten unseen.
 
 An edit is the fields the person changed from the version they saw (``changes_between``).
 When someone saved the action meanwhile, the person sees both versions and chooses:
@@ -16,8 +17,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from pdca.db.errors import Conflict
+from pdca.db.errors import Conflict, PdcaError
 from pdca.db.models import Action, ActionChanges, validated
+from pdca.screens.board_writes import action_form, refused
 
 if TYPE_CHECKING:
     from pdca.screens.board import BoardScreen
@@ -141,3 +143,41 @@ async def save_edit(
                 return EditAgain(theirs, with_changes(form_of(theirs), mine))
             board.place(theirs)
             return None
+
+
+async def edit_flow(board: BoardScreen, action_id: int) -> None:
+    """The form on the action as stored now; saved over it, or reopened on a conflict."""
+    base = board.read_action(action_id)
+    if base is None:
+        return
+    initial = form_of(base)
+    while True:
+        form = await board.app.push_screen_wait(
+            action_form(
+                board,
+                f"Edit #{base.id}",
+                initial,
+                require_owner_and_due=base.phase != "plan" and base.done_at is None,
+            )
+        )
+        if form is None:
+            return
+        outcome = await save_edit_shown(board, base, form)
+        if not isinstance(outcome, EditAgain):
+            return
+        base, initial = outcome.base, outcome.form  # their version, my changes on it
+
+
+async def save_edit_shown(
+    board: BoardScreen, base: Action, form: ActionFormResult
+) -> Action | EditAgain | None:
+    """Save the form over ``base``, asking whose version wins on a conflict; the saved card
+    is shown at once, a refusal in one line."""
+    try:
+        outcome = await save_edit(board, base, form)
+    except PdcaError as error:
+        refused(board, error)
+        return None
+    if isinstance(outcome, Action):
+        board.place(outcome)
+    return outcome

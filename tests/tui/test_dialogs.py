@@ -12,7 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 
 from pdca.db.models import Action, ActionDetail, Checkin, Event
-from pdca.screens.board import DECISION_CHOICES, VERDICT_CHOICES
+from pdca.screens.board_done import DECISION_CHOICES
+from pdca.screens.board_move import VERDICT_CHOICES
 from pdca.screens.dialogs import (
     ActionDetailScreen,
     ActionFormModal,

@@ -1,0 +1,31 @@
+"""The board's ``c``: a check-in on the focused action (and the move to Check that needs one)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pdca.db.models import Action, CheckinDraft, validated
+from pdca.screens.board_writes import save
+
+if TYPE_CHECKING:
+    from pdca.screens.board import BoardScreen
+
+
+async def ask_checkin(board: BoardScreen, action: Action, reason: str | None = None) -> bool:
+    """Ask for a check-in and write it. A check-in adds a row and overwrites nothing, so
+    it is not refused because the card changed meanwhile (a done action still refuses)."""
+    from pdca.screens.dialogs import CheckinModal
+
+    result = await board.app.push_screen_wait(CheckinModal(action=action, reason=reason))
+    if result is None:
+        return False
+    draft = validated(CheckinDraft, message=result.message, status=result.status)
+    return await save(board, lambda store: store.add_checkin(action.id, draft)) is not None
+
+
+async def checkin_flow(board: BoardScreen, action: Action) -> None:
+    """Check in, then show the card as it is now."""
+    if await ask_checkin(board, action):
+        fresh = board.read_action(action.id)
+        if fresh:
+            board.place(fresh)

@@ -1,0 +1,34 @@
+"""The board's ``enter``: one action's notes, check-ins and history, and edit or check in
+from there."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pdca.db import recurrence
+from pdca.db.errors import PdcaError
+from pdca.screens.board_checkin import checkin_flow
+from pdca.screens.edit_flow import edit_flow
+
+if TYPE_CHECKING:
+    from pdca.screens.board import BoardScreen
+
+
+async def detail_flow(board: BoardScreen, action_id: int) -> None:
+    from pdca.screens.dialogs import ActionDetailScreen
+
+    store = board.store
+    try:
+        detail = store.action_detail(action_id)
+        rule = detail.action.recurrence_id
+        repeats = None if rule is None else recurrence.rule_text(store, rule) or "stopped"
+    except PdcaError as error:
+        board.notify(str(error), severity="error", timeout=6)
+        return
+    choice = await board.app.push_screen_wait(
+        ActionDetailScreen(detail=detail, today=board.context.today(), repeats=repeats)
+    )
+    if choice == "edit" and board.writable():
+        board.start(edit_flow, action_id)
+    elif choice == "checkin" and board.writable():
+        board.start(checkin_flow, detail.action)

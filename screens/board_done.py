@@ -1,0 +1,54 @@
+"""The board's ``d`` (and ``>`` from Act): done, with a decision; adjust opens the next cycle."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pdca.db.models import Action
+from pdca.screens.board_writes import save
+
+if TYPE_CHECKING:
+    from pdca.screens.board import BoardScreen
+
+DECISION_CHOICES = [
+    ("standardize", "Standardize: make it the way we work"),
+    ("adjust", "Adjust: run another cycle, linked to this one"),
+    ("abandon", "Abandon: stop here"),
+]
+
+
+async def complete_flow(board: BoardScreen, action: Action) -> None:
+    """Ask for the decision (only abandon before Act) and finish the action with it."""
+    from pdca.screens.dialogs import ChoiceModal
+
+    choices = DECISION_CHOICES if action.phase == "act" else DECISION_CHOICES[2:]
+    prompt = (
+        "What now?"
+        if action.phase == "act"
+        else (
+            f"#{action.id} is in {action.phase.capitalize()}: standardize and adjust come "
+            "after Act; it can be abandoned now"
+        )
+    )
+    decision = await board.app.push_screen_wait(
+        ChoiceModal(heading=f"Done with #{action.id}", prompt=prompt, choices=choices)
+    )
+    if decision is None:
+        return
+    completion = await save(
+        board,
+        lambda store: store.complete_action(
+            action.id,
+            decision,  # type: ignore[arg-type]
+            expected_version=action.version,
+        ),
+    )
+    if completion is None:
+        return
+    board.place(completion.action)
+    if completion.next_cycle is not None:
+        nxt = completion.next_cycle
+        board.place(nxt)
+        board.notify(f"#{nxt.id} opened in Plan: cycle {nxt.cycle} of #{action.id}")
+    else:
+        board.notify(f"#{action.id} done ({decision})")

@@ -1,0 +1,96 @@
+"""What the board shows: open actions narrowed by owner, initiative, priority and text.
+
+``o``, ``i`` and ``p`` pick one value from a list; ``/`` opens a text box that filters as
+the person types (enter keeps it, esc clears every filter).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.widgets import Input
+
+from pdca.db.models import Priority
+from pdca.db.store import ActionFilter
+from pdca.screens.pick_filter import pick_filter_value
+from pdca.widgets.text import literal
+
+if TYPE_CHECKING:
+    from pdca.screens.board import BoardScreen
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    """What the board shows: open actions, narrowed by owner, initiative, priority and text."""
+
+    owner: str | None = None
+    initiative: str | None = None
+    priority: Priority | None = None
+    text: str | None = None
+    include_done: bool = False
+
+    @property
+    def active(self) -> bool:
+        return bool(self.owner or self.initiative or self.priority or self.text)
+
+    def as_store_filter(self) -> ActionFilter:
+        return ActionFilter(
+            owner=self.owner,
+            initiative=self.initiative,
+            priority=self.priority,
+            text=self.text or None,
+            include_done=self.include_done,
+        )
+
+    def describe(self) -> Text:
+        text = Text("filter: ", style="bold")
+        parts = []
+        if self.owner:
+            parts.append(f"owner {literal(self.owner)}")
+        if self.initiative:
+            parts.append(f"initiative {literal(self.initiative)}")
+        if self.priority:
+            parts.append(f"priority {self.priority}")
+        if self.text:
+            parts.append(f"text “{literal(self.text)}”")
+        text.append(" · ".join(parts))
+        text.append("   esc clears", style="dim")
+        return text
+
+
+async def pick_flow(board: BoardScreen, kind: str) -> None:
+    """Pick one owner, initiative or priority from a list and narrow the board to it."""
+    picked = await pick_filter_value(board, kind, f"Show the actions of one {kind}")
+    if picked is not None:
+        board.set_filter(replace(board.filter, **{kind: picked}))
+
+
+def text_box(board: BoardScreen) -> Input | None:
+    found = board.query("#text-filter")
+    return found.first(Input) if found else None
+
+
+def open_text_box(board: BoardScreen) -> None:
+    """Show the text box (mounted on first use: one widget less before the first paint)."""
+    box = text_box(board)
+    if box is None:
+        box = Input(placeholder="filter by text (enter keeps it, esc clears)", id="text-filter")
+        board.mount(box, after=board.query_one("#lanes"))
+    box.add_class("-shown")
+    box.focus()
+
+
+def close_text_box(board: BoardScreen, *, clear: bool) -> None:
+    """Hide the text box; ``clear`` empties it too, without filtering on the way."""
+    box = text_box(board)
+    if box is None:
+        return
+    if clear:
+        box.remove_class("-shown")
+        if box.value:
+            with box.prevent(Input.Changed):
+                box.value = ""
+    elif not box.value.strip():
+        box.remove_class("-shown")

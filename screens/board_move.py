@@ -1,0 +1,115 @@
+"""The board's ``>`` and ``<``: one phase on, asking what its gate needs, or one phase back.
+
+Into Do the action needs an owner and a due date (the form asks for what is missing); into
+Check a check-in (asked when the store says one is missing); into Act a verdict, shown
+beside the linked KPI's evidence. A move is checked against the version and the phase the
+card had when the key was pressed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pdca.db import kpis
+from pdca.db.errors import GateUnmet, PdcaError
+from pdca.db.models import Action, Phase, Verdict
+from pdca.screens.board_checkin import ask_checkin
+from pdca.screens.board_writes import action_form, refused, save
+from pdca.screens.edit_flow import form_of, save_edit_shown
+
+if TYPE_CHECKING:
+    from pdca.screens.board import BoardScreen
+
+VERDICT_CHOICES = [
+    ("worked", "Worked: the change did what we hoped"),
+    ("partly", "Partly: some effect, not all"),
+    ("did-not", "Did not: no effect, or worse"),
+]
+
+
+def rules_reason(message: str) -> str:
+    """The part of a gate message that says what is missing, for a prompt's first line."""
+    return message.split(": ", 1)[-1]
+
+
+async def move_back_flow(board: BoardScreen, action: Action, target: Phase) -> None:
+    moved = await save(
+        board,
+        lambda store: store.move_action(
+            action.id, target, expected_version=action.version, expected_phase=action.phase
+        ),
+    )
+    if moved:
+        board.place(moved)
+
+
+async def move_flow(board: BoardScreen, action: Action, target: Phase) -> None:
+    """Ask what the gate into ``target`` needs, then move; a missing check-in is asked for
+    when the store refuses for want of one."""
+    seen_phase = action.phase  # the move is from where the card was when the key was pressed
+    verdict: Verdict | None = None
+    if target == "do" and not (action.owner and action.due):
+        ready = await _owner_and_due(board, action)
+        if ready is None:
+            return
+        action = ready  # the move is checked against the version just saved
+    elif target == "act":
+        verdict = await _verdict(board, action)
+        if verdict is None:
+            return
+    seen = action.version
+    try:
+        moved = await board.context.write(
+            lambda store: store.move_action(
+                action.id, target, verdict=verdict, expected_version=seen, expected_phase=seen_phase
+            )
+        )
+    except GateUnmet as unmet:
+        if target != "check":
+            board.notify(str(unmet), severity="error", timeout=6)
+            return
+        if not await ask_checkin(board, action, reason=rules_reason(str(unmet))):
+            return
+        moved = await save(
+            board,
+            lambda store: store.move_action(
+                action.id, target, expected_version=seen, expected_phase=seen_phase
+            ),
+            kept="your check-in was saved",
+        )
+    except PdcaError as error:
+        refused(board, error)
+        return
+    if moved:
+        board.place(moved)
+
+
+async def _owner_and_due(board: BoardScreen, action: Action) -> Action | None:
+    """Into Do: the form, asking for the owner and due date; the action as saved, or None."""
+    form = await board.app.push_screen_wait(
+        action_form(
+            board,
+            f"#{action.id} to Do needs an owner and a due date",
+            form_of(action),
+            require_owner_and_due=True,
+        )
+    )
+    if form is None:
+        return None
+    saved = await save_edit_shown(board, action, form)
+    return saved if isinstance(saved, Action) else None
+
+
+async def _verdict(board: BoardScreen, action: Action) -> Verdict | None:
+    """Into Act: did the change work? Asked beside the linked KPI's evidence."""
+    from pdca.screens.dialogs import ChoiceModal
+
+    evidence = kpis.verdict_evidence(board.store, action.id)
+    chosen = await board.app.push_screen_wait(
+        ChoiceModal(
+            heading=f"#{action.id} to Act: the verdict",
+            prompt=(f"{evidence}\n" if evidence else "") + "Did the change work?",
+            choices=VERDICT_CHOICES,
+        )
+    )
+    return chosen  # type: ignore[return-value]

@@ -1,0 +1,52 @@
+"""The board's ``n``: a new action in Plan, once or repeating."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pdca.db import recurrence
+from pdca.db.models import ActionDraft, validated
+from pdca.screens.board_writes import action_form, save
+
+if TYPE_CHECKING:
+    from pdca.screens.board import BoardScreen
+
+
+async def new_flow(board: BoardScreen) -> None:
+    """Ask for the action (owner: me; initiative: the one the board is filtered to), add it,
+    and put the cursor on it."""
+    from pdca.screens.dialogs import ActionFormResult
+
+    initial = ActionFormResult(
+        title="",
+        owner=board.context.actor,
+        due=None,
+        initiative=board.filter.initiative,
+        kpi=None,
+        notes="",
+    )
+    form = await board.app.push_screen_wait(
+        action_form(board, "New action in Plan", initial, repeat=True)
+    )
+    if form is None:
+        return
+    draft = validated(
+        ActionDraft,
+        title=form.title,
+        owner=form.owner,
+        due=form.due,
+        initiative=form.initiative,
+        kpi=form.kpi,
+        notes=form.notes,
+        priority=form.priority,
+    )
+    every = form.every
+    if every is not None:
+        added = await save(
+            board, lambda store: recurrence.add_repeating_action(store, draft, every)
+        )
+    else:
+        added = await save(board, lambda store: store.add_action(draft))
+    if added:
+        board.place(added)
+        board.notify(f"added #{added.id}")

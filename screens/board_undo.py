@@ -1,0 +1,30 @@
+"""The board's ``u`` and the palette's "Stop repeating": writes that take something back."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pdca.db import recurrence
+from pdca.screens.board_writes import save
+from pdca.widgets.text import literal
+
+if TYPE_CHECKING:
+    from pdca.screens.board import BoardScreen
+
+
+async def undo_flow(board: BoardScreen) -> None:
+    """Revert this person's last change, say what it was, and read the board again."""
+    undone = await save(board, lambda store: store.undo())
+    if undone:
+        board.notify("undone: " + "; ".join(literal(s) for s in undone.headline()))
+        board.reload()
+
+
+async def stop_repeating_flow(board: BoardScreen, rule_id: int, action_id: int) -> None:
+    """No more repeats of ``action_id``'s rule; the repeats already made stay."""
+    stopped = await save(board, lambda store: recurrence.stop(store, rule_id))
+    if stopped:
+        board.notify(
+            f"#{action_id} stops repeating ({literal(stopped.rule)}); "
+            f"the {stopped.instances} made stay"
+        )

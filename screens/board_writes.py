@@ -1,0 +1,86 @@
+"""What the board's flows share: one write whose refusal is one line, and the action form.
+
+A flow asks (dialogs), then writes through ``context.store`` on the writer thread. A refusal
+becomes a notification; a conflict shows the card as it is now; a file that went wrong is
+raised again, and the app stops on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from pdca.db.errors import Conflict, DatabaseBroken, PdcaError
+from pdca.db.store import Store
+from pdca.widgets.text import literal
+from pdca.widgets.when import short_time
+
+if TYPE_CHECKING:
+    from pdca.screens.board import BoardScreen
+    from pdca.screens.dialogs import ActionFormModal, ActionFormResult
+
+T = TypeVar("T")
+
+
+async def save(board: BoardScreen, call: Callable[[Store], T], kept: str | None = None) -> T | None:
+    """Run one write on the writer thread (the keys stay live while it waits for a lock);
+    its refusal is shown in one line and gives ``None``. ``kept``: what an earlier step
+    of the same flow did write, so the line does not say nothing was."""
+    try:
+        return await board.context.write(call)
+    except PdcaError as error:
+        refused(board, error, kept)
+    return None
+
+
+def refused(board: BoardScreen, error: PdcaError, kept: str | None = None) -> None:
+    """A write was refused: a conflict shows the card as it is now; a file that went wrong
+    is not a refusal but raised again, and the app stops on it."""
+    if isinstance(error, DatabaseBroken):
+        raise error
+    if isinstance(error, Conflict):
+        show_conflict(board, error, f"{kept}; the rest was not" if kept else "nothing written")
+    else:
+        board.notify(f"{error} ({kept})" if kept else str(error), severity="error", timeout=8)
+
+
+def show_conflict(board: BoardScreen, conflict: Conflict, kept: str) -> None:
+    """Someone changed the card since it was drawn: show it as it is now, and say so."""
+    fresh = board.read_action(conflict.entity_id)
+    if fresh is not None:
+        board.place(fresh)
+    who = f"{conflict.by} " if conflict.by else "someone "
+    what = f": {conflict.what}" if conflict.what else ""
+    when = f" at {short_time(conflict.at)}" if conflict.at else ""
+    board.notify(
+        literal(
+            f"#{conflict.entity_id} changed since you looked ({who}{when.strip()}{what}); "
+            f"{kept}: it is shown as it is now"
+        ),
+        severity="error",
+        timeout=8,
+    )
+
+
+def action_form(
+    board: BoardScreen,
+    heading: str,
+    initial: ActionFormResult,
+    *,
+    require_owner_and_due: bool = False,
+    repeat: bool = False,
+) -> ActionFormModal:
+    """The action form, offering the people, initiatives and KPIs the file knows."""
+    from pdca.screens.dialogs import ActionFormModal
+
+    store = board.store
+    return ActionFormModal(
+        heading=heading,
+        today=board.context.today(),
+        people=[person.login for person in store.list_people()],
+        initiatives=[initiative.name for initiative in store.list_initiatives()],
+        kpis=[kpi.name for kpi in store.list_kpis()],
+        initial=initial,
+        require_owner_and_due=require_owner_and_due,
+        repeat=repeat,
+    )
