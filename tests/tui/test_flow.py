@@ -131,3 +131,10 @@ async def test_the_palette_has_show_flow(make_app, history: Path) -> None:
         await pilot.pause()
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Show flow" in titles
+
+
+def test_a_quiet_window_draws_its_throughput_as_the_lowest_bars(store: Store) -> None:
+    from pdca.screens.flow import summary_text
+
+    first = str(summary_text(flow.flow(store))).splitlines()[0]
+    assert "▁" * 13 in first and "▄" not in first

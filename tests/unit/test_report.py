@@ -49,7 +49,7 @@ def test_html_report_is_one_safe_page_with_svg_charts(cli, history: Store, snaps
     assert "&lt;script&gt;alert(1)&lt;/script&gt; ]]&gt; *bold* [link](x) &amp; \\x1b[31m" in page
     assert not re.search(r"\b(src|href)\s*=", page)
     assert "<link" not in page and "@import" not in page and "url(" not in page
-    charts = re.findall(r"<svg.*?</svg>", page, re.S)
+    charts = re.findall(r"<svg.*?</svg>", page, re.DOTALL)
     assert len(charts) == 1  # the one KPI, Pages
     chart = xml.dom.minidom.parseString(charts[0])  # well-formed XML
     assert chart.getElementsByTagName("polyline")
@@ -64,7 +64,7 @@ def test_a_hostile_kpi_name_stays_text_inside_the_chart(cli, history: Store) -> 
     edit_kpi(history, "Pages", KpiChanges(name="</svg><script>x()</script>"))
     page = report(cli, "Ops", "--format", "html")
     assert "<script" not in page
-    chart = re.findall(r"<svg.*?</svg>", page, re.S)[0]
+    chart = re.findall(r"<svg.*?</svg>", page, re.DOTALL)[0]
     title = xml.dom.minidom.parseString(chart).getElementsByTagName("title")[0]
     assert title.firstChild.data == "</svg><script>x()</script>"
 
@@ -175,3 +175,12 @@ def test_an_open_signal_alert_is_said_on_the_kpi_line(cli, store: Store) -> None
         '<span class="status status-alert">⚑ signal: 8 readings in a row above the centre line'
         "</span>"
     ) in page
+
+
+def test_a_quiet_window_draws_its_throughput_as_the_lowest_bars(cli, store: Store) -> None:
+    from pdca.db.models import InitiativeDraft
+
+    store.add_initiative(InitiativeDraft(name="Calm", objective="Pages down 50% by Q2 2027"))
+    assert "▁" * 13 in report(cli, "Calm", "--format", "md")
+    page = report(cli, "Calm", "--format", "html")
+    assert '<span class="spark">' + "▁" * 13 + "</span>" in page
