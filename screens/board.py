@@ -4,9 +4,10 @@ The screen is a table of contents: its keys, the short actions that start flows,
 loading and paging of the columns. Each flow of dialogs is a module of its own (new, move,
 edit, check-in, done, detail, filters, undo: screens/board_*.py and screens/edit_flow.py);
 it asks what it needs, writes through ``context.store`` (screens/board_writes.py turns a
-refusal into one line) and shows the result with ``place``. The columns are dumb (widgets/phase_column.py). A move repaints
-from the action the store returned, at once; a full reload runs in a worker thread on its
-own connection, when anyone (this session included) changed the file.
+refusal into one line) and shows the result with ``place``. The columns are dumb
+(widgets/phase_column.py). A move repaints from the action the store returned, at once; a
+full reload runs in a worker thread on its own connection, when anyone (this session
+included) changed the file.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from rich.text import Text
 from textual import on, work
@@ -42,6 +43,7 @@ from pdca.screens.edit_flow import edit_flow
 from pdca.screens.footer import footer_after_first_paint
 from pdca.widgets.phase_column import (
     CARD_HEIGHT,
+    COMPACT_HEIGHT,
     SPARK_CELLS,
     PageSource,
     PhaseColumn,
@@ -49,9 +51,19 @@ from pdca.widgets.phase_column import (
 from pdca.widgets.status_bar import StatusBar
 
 
-def first_page_size(screen_height: int) -> int:
+def first_page_size(screen_height: int, card_height: int = CARD_HEIGHT) -> int:
     """Cards per phase read before the first paint: a screenful, and one more to scroll to."""
-    return max(1, screen_height // CARD_HEIGHT) + 1
+    return max(1, screen_height // card_height) + 1
+
+
+@runtime_checkable
+class RemembersCompact(Protocol):
+    """An app that remembers the compact cards per person (tui/app.py, in settings.toml)."""
+
+    @property
+    def compact_cards(self) -> bool: ...
+
+    def remember_compact(self, compact: bool) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -90,6 +102,7 @@ class BoardScreen(Screen[None]):
         Binding("p", "filter_priority", "Priority", show=False, id="board-filter-priority"),
         Binding("D", "toggle_done", "Show done", show=False, id="board-toggle-done"),
         Binding("escape", "clear_filters", "Clear filter", show=False, id="board-clear"),
+        Binding("z", "toggle_compact", "Compact", show=False, id="board-compact"),
     ]
 
     DEFAULT_CSS = """
@@ -121,6 +134,7 @@ class BoardScreen(Screen[None]):
         # Bumped by every ``place``: a reload whose read began before the latest one would
         # put back what the write just changed, so it is read again instead.
         self.placed = 0
+        self.compact = False  # two lines a card (``z``), remembered per person by the app
 
     @property
     def context(self) -> AppContext:
@@ -133,6 +147,7 @@ class BoardScreen(Screen[None]):
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
+        self.compact = isinstance(self.app, RemembersCompact) and self.app.compact_cards
         yield StatusBar()
         if not self.context.writable:
             yield Static(Text(f"read-only: {self.store.read_only_reason}"), id="read-only")
@@ -144,6 +159,7 @@ class BoardScreen(Screen[None]):
                     self.headers[phase] = header
                     yield header
                     column = PhaseColumn(phase, id=f"column-{phase}")
+                    column.set_compact(self.compact)
                     self.columns[phase] = column
                     yield column
 
@@ -155,7 +171,9 @@ class BoardScreen(Screen[None]):
         self.changes_shown = services(self.app).changes_seen
         self.seen_event = self.store.last_event_id()
         wanted = self.filter.as_store_filter()
-        size = first_page_size(self.app.size.height)
+        size = first_page_size(
+            self.app.size.height, COMPACT_HEIGHT if self.compact else CARD_HEIGHT
+        )
         counts = self.store.count_actions(wanted)
         pages = {
             phase: (0, self.store.action_page(replace(wanted, phase=phase), 0, size))
@@ -366,8 +384,8 @@ class BoardScreen(Screen[None]):
             if target.total:
                 if column is not None and column.total:
                     # Land on the card at the same height on screen.
-                    visible_row = column.cursor - int(column.scroll_y) // 5
-                    target.set_cursor(int(target.scroll_y) // 5 + visible_row)
+                    visible_row = column.cursor - int(column.scroll_y) // column.card_height
+                    target.set_cursor(int(target.scroll_y) // target.card_height + visible_row)
                 target.focus()
                 return
             index += step
@@ -541,6 +559,14 @@ class BoardScreen(Screen[None]):
         if self.filter.active:
             self.set_filter(BoardFilter(include_done=self.filter.include_done))
 
+    def action_toggle_compact(self) -> None:
+        """Two lines a card or four; the app remembers the choice for this person."""
+        self.compact = not self.compact
+        for column in self.columns.values():
+            column.set_compact(self.compact)
+        if isinstance(self.app, RemembersCompact):
+            self.app.remember_compact(self.compact)
+
     def action_toggle_done(self) -> None:
         showing = not self.filter.include_done
         self.set_filter(replace(self.filter, include_done=showing))
@@ -570,6 +596,8 @@ class BoardScreen(Screen[None]):
             ("Clear filters", "Show every open action (esc)", self.action_clear_filters),
             ("Show or hide done actions", "Toggle done actions on the board (D)",
              self.action_toggle_done),
+            ("Compact cards", "Two lines a card or four, remembered for you (z)",
+             self.action_toggle_compact),
             ("Stop repeating", "No more repeats of the focused action (pdca recur stop)",
              self.action_stop_repeating),
         ]  # fmt: skip

@@ -238,6 +238,16 @@ class PdcaApp(App[None]):
         if self.settings_file is not None:
             save_settings(self.settings_file, self.settings)
 
+    @property
+    def compact_cards(self) -> bool:
+        """The board's two-line cards (screens/board.py RemembersCompact)."""
+        return self.settings.compact_cards
+
+    def remember_compact(self, compact: bool) -> None:
+        self.settings = self.settings.model_copy(update={"compact_cards": compact})
+        if self.settings_file is not None:
+            save_settings(self.settings_file, self.settings)
+
     # ------------------------------------------------------------------ others' changes
 
     def check_for_changes(self) -> None:

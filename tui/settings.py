@@ -1,4 +1,4 @@
-"""Per-user settings, remembered between runs: for now the theme.
+"""Per-user settings, remembered between runs: the theme and the board's compact cards.
 
 A frozen model loaded once at the edge and passed in; widgets never read it. The file is
 ``$XDG_CONFIG_HOME/pdca/settings.toml`` (``~/.config/pdca/settings.toml``), in the user's own
@@ -22,6 +22,8 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     theme: str = DEFAULT_THEME
+    # The board's cards in two lines instead of four (its ``z``).
+    compact_cards: bool = False
     # The [keys] table as written: binding id -> keys. tui/keymap.py checks each entry, so
     # one bad line is reported and skipped instead of costing the person their theme.
     keys: object = {}
@@ -68,6 +70,8 @@ def save_settings(path: Path, settings: Settings) -> None:
     except (OSError, UnicodeDecodeError):
         return  # a file pdca cannot read is not one it may replace
     updated = with_top_level(text, "theme", settings.theme)
+    if updated is not None and (settings.compact_cards or "compact_cards" in text):
+        updated = with_top_level(updated, "compact_cards", settings.compact_cards)
     if updated is None:
         return  # the person's file does not parse: leave it for them to mend
     text = updated

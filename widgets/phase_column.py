@@ -32,6 +32,8 @@ from pdca.widgets.text import fit, literal
 
 CARD_LINES = 4  # title; owner and due; check-in and initiative; linked KPI
 CARD_HEIGHT = CARD_LINES + 1  # and a blank line between cards
+COMPACT_LINES = 2  # compact cards: title; check-in mark, owner and due
+COMPACT_HEIGHT = COMPACT_LINES + 1
 DUE_SOON_DAYS = 3
 SPARK_CELLS = 8  # the linked KPI's last eight cadence periods
 WINDOW_BEFORE = 24  # cards kept loaded before the one asked for (scrolling back up)
@@ -137,6 +139,17 @@ class PhaseColumn(ScrollView, can_focus=True, inherit_bindings=False):
         self.today = date.today()
         # Recent readings of the linked KPIs, by KPI id: the board feeds them in.
         self.sparklines: dict[int, list[float | None]] = {}
+        self.card_lines = CARD_LINES
+        self.card_height = CARD_HEIGHT
+
+    def set_compact(self, compact: bool) -> None:
+        """Two lines a card (title; check-in mark, owner and due) or the full four."""
+        self.card_lines = COMPACT_LINES if compact else CARD_LINES
+        self.card_height = self.card_lines + 1
+        self.virtual_size = Size(self.size.width, self.total * self.card_height)
+        if self.total:
+            self.scroll_to_region_y(self.cursor * self.card_height, self.card_lines)
+        self.refresh()
 
     # ------------------------------------------------------------------ data in
 
@@ -156,7 +169,7 @@ class PhaseColumn(ScrollView, can_focus=True, inherit_bindings=False):
         self.start = start
         self.total = len(actions) if total is None else max(total, start + len(actions))
         self.today = today
-        self.virtual_size = Size(self.size.width, self.total * CARD_HEIGHT)
+        self.virtual_size = Size(self.size.width, self.total * self.card_height)
         index = cursor
         if index is None and keep_id is not None:
             index = self.index_of(keep_id)
@@ -185,9 +198,9 @@ class PhaseColumn(ScrollView, can_focus=True, inherit_bindings=False):
 
     def visible_range(self) -> tuple[int, int]:
         """The first card on screen and how many fit: what a refresh reads again."""
-        first = int(self.scroll_y) // CARD_HEIGHT
-        height = max(self.scrollable_content_region.height, CARD_HEIGHT)
-        return first, height // CARD_HEIGHT + 2
+        first = int(self.scroll_y) // self.card_height
+        height = max(self.scrollable_content_region.height, self.card_height)
+        return first, height // self.card_height + 2
 
     @property
     def current(self) -> Action | None:
@@ -201,8 +214,8 @@ class PhaseColumn(ScrollView, can_focus=True, inherit_bindings=False):
 
     def watch_cursor(self, old: int, new: int) -> None:
         if self.total:
-            top = new * CARD_HEIGHT
-            self.scroll_to_region_y(top, CARD_LINES)
+            top = new * self.card_height
+            self.scroll_to_region_y(top, self.card_lines)
         self.refresh()
         current = self.current
         self.post_message(self.Highlighted(self, current.id if current else None))
@@ -229,7 +242,7 @@ class PhaseColumn(ScrollView, can_focus=True, inherit_bindings=False):
         self.set_cursor(self.total - 1)
 
     def _page(self) -> int:
-        return max(1, self.scrollable_content_region.height // CARD_HEIGHT)
+        return max(1, self.scrollable_content_region.height // self.card_height)
 
     def action_page_up_cards(self) -> None:
         self.set_cursor(self.cursor - self._page())
@@ -238,7 +251,7 @@ class PhaseColumn(ScrollView, can_focus=True, inherit_bindings=False):
         self.set_cursor(self.cursor + self._page())
 
     def on_click(self, event: events.Click) -> None:
-        index = int(event.y + self.scroll_y) // CARD_HEIGHT
+        index = int(event.y + self.scroll_y) // self.card_height
         if 0 <= index < self.total:
             self.focus()
             self.set_cursor(index)
@@ -253,7 +266,7 @@ class PhaseColumn(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, self.total * CARD_HEIGHT)
+        self.virtual_size = Size(event.size.width, self.total * self.card_height)
 
     # ------------------------------------------------------------------ drawing
 
@@ -276,8 +289,8 @@ class PhaseColumn(ScrollView, can_focus=True, inherit_bindings=False):
                 style = self.get_component_rich_style("phase-column--empty")
                 return Strip([Segment(fit(" no actions", width), style)]).extend_cell_length(width)
             return Strip.blank(width, self._style())
-        index, line = divmod(row, CARD_HEIGHT)
-        action = self.card(index) if line < CARD_LINES else None
+        index, line = divmod(row, self.card_height)
+        action = self.card(index) if line < self.card_lines else None
         if action is None:
             return Strip.blank(width, self._style())
         under_cursor = index == self.cursor
@@ -286,7 +299,10 @@ class PhaseColumn(ScrollView, can_focus=True, inherit_bindings=False):
             base = base + self.get_component_rich_style("phase-column--cursor")
         marker_style = base + self._piece_style("phase-column--marker")
         marker = Segment("▌" if under_cursor and self.has_focus else " ", marker_style)
-        parts = self._card_line(action, line)
+        if self.card_lines == COMPACT_LINES and line == 1:
+            parts = self._compact_second_line(action)
+        else:
+            parts = self._card_line(action, line)
         segments = [marker]
         room = width - 1
         for text, name in parts:
@@ -350,6 +366,14 @@ class PhaseColumn(ScrollView, can_focus=True, inherit_bindings=False):
         if action.cycle > 1:
             pieces.append((f"{'  ' if pieces else ''}cycle {action.cycle}", "phase-column--muted"))
         return pieces
+
+    def _compact_second_line(self, action: Action) -> list[tuple[str, str]]:
+        """A compact card's second line: the check-in mark (stale in its colour), then the
+        owner and the due date or the decision."""
+        mark, mark_class = status_mark(action.last_checkin_status)
+        if action.stale:
+            mark_class = "stale"
+        return [(f"{mark} ", f"phase-column--{mark_class}"), *self._card_line(action, 1)]
 
     def _due(self, action: Action) -> tuple[str, str]:
         assert action.due is not None

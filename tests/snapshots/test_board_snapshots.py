@@ -101,3 +101,16 @@ def test_markup_in_a_title_is_shown_literally_80x24(
     store.add_action(ActionDraft(title="[bold red]x[/] is text", owner="bob", due="2026-12-01"))
     store.add_action(ActionDraft(title="A plain one", owner="carol"))
     assert snap_compare(build(db_path), terminal_size=SMALL, run_before=settle)
+
+
+def test_board_compact_80x24(snap_compare, build, seeded: Path) -> None:
+    """``z``: compact cards, two lines each (title; check-in mark, owner, due): seven a column."""
+
+    async def compact(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("z")
+        await settle(pilot)
+        board = pilot.app.screen
+        assert isinstance(board, BoardScreen) and board.compact
+
+    assert snap_compare(build(seeded), terminal_size=SMALL, run_before=compact)

@@ -1,0 +1,61 @@
+"""Compact cards: ``z`` draws each card in two lines, so 80x24 shows more than four a column,
+and the choice is remembered in the person's settings file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pdca.db.seed import seed_database
+from pdca.db.store import Store
+from pdca.tui.settings import settings_path
+from tests.tui.conftest import settle_app
+from tests.tui.test_board import board
+
+SMALL = (80, 24)
+
+
+def cards_on_screen(app, phase: str) -> int:  # type: ignore[no-untyped-def]
+    """Card titles drawn in the column's visible rows (a title line starts with its id)."""
+    column = board(app).columns[phase]
+    rows = column.scrollable_content_region.height
+    return sum(column.render_line(y).text[1:].startswith("#") for y in range(rows))
+
+
+async def test_z_toggles_compact_cards_and_remembers_it(
+    make_app, store: Store, db_path: Path, env: dict[str, str]
+) -> None:
+    seed_database(store, size="small", seed=1)
+    app = make_app(db_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle_app(app, pilot)
+        assert board(app).compact is False
+        assert cards_on_screen(app, "plan") <= 5  # four whole cards and a cut one
+        await pilot.press("z")
+        await settle_app(app, pilot)
+        assert board(app).compact is True
+        assert cards_on_screen(app, "plan") >= 7
+        line = board(app).columns["plan"].render_line(1).text
+        assert line[1] in "●▲■○"  # the second line: check-in mark, owner, due
+    assert "compact_cards = true" in settings_path(env).read_text()
+
+    again = make_app(db_path)
+    async with again.run_test(size=SMALL) as pilot:
+        await settle_app(again, pilot)
+        assert board(again).compact is True
+        assert cards_on_screen(again, "plan") >= 7
+        await pilot.press("z")
+        await settle_app(again, pilot)
+        assert cards_on_screen(again, "plan") <= 5  # four whole cards and a cut one
+    assert "compact_cards = false" in settings_path(env).read_text()
+
+
+async def test_compact_is_in_the_palette(make_app, store: Store, db_path: Path) -> None:
+    seed_database(store, size="small", seed=1)
+    app = make_app(db_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle_app(app, pilot)
+        commands = {title: run for title, _, run in board(app).palette_commands()}
+        commands["Compact cards"]()
+        await settle_app(app, pilot)
+        assert board(app).compact is True
+        assert cards_on_screen(app, "plan") >= 7
