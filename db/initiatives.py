@@ -125,25 +125,29 @@ def content_warnings(store: Store) -> list[ContentWarning]:
     now = store.clock()
     found: list[ContentWarning] = []
     for initiative in store.list_initiatives():
-        for warning in smart_rules.objective_warnings(initiative.objective):
-            found.append(ContentWarning(
+        found.extend(
+            ContentWarning(
                 entity="initiative", entity_id=initiative.id, name=initiative.name,
                 warning=warning,
-            ))  # fmt: skip
+            )
+            for warning in smart_rules.objective_warnings(initiative.objective)
+        )  # fmt: skip
     for kpi in store.list_kpis():
         warnings = smart_rules.kpi_warnings(kpi.baseline, kpi.target, kpi.target_date)
         warnings += smart_rules.reading_warnings(kpi.latest_at, kpi.cadence, kpi.created_at, now)
-        for warning in warnings:
-            found.append(
-                ContentWarning(entity="kpi", entity_id=kpi.id, name=kpi.name, warning=warning)
-            )
+        found.extend(
+            ContentWarning(entity="kpi", entity_id=kpi.id, name=kpi.name, warning=warning)
+            for warning in warnings
+        )
     rows = store.conn.execute(
         "SELECT id, title, phase, owner, due FROM actions WHERE done_at IS NULL"
         " AND phase != 'plan' AND (owner IS NULL OR due IS NULL) ORDER BY id"
     )
     for row in rows:
-        for warning in smart_rules.action_warnings(row["phase"], False, row["owner"], row["due"]):
-            found.append(ContentWarning(
-                entity="action", entity_id=row["id"], name=row["title"], warning=warning
-            ))  # fmt: skip
+        found.extend(
+            ContentWarning(entity="action", entity_id=row["id"], name=row["title"], warning=warning)
+            for warning in smart_rules.action_warnings(
+                row["phase"], False, row["owner"], row["due"]
+            )
+        )
     return found

@@ -63,7 +63,7 @@ async def test_enter_opens_the_board_on_the_initiative(make_app, two: Store) -> 
 async def test_the_view_follows_others_writes_and_is_in_the_palette(
     make_app,
     store: Store,
-    db_path: Path,  # noqa: F811
+    db_path: Path,
 ) -> None:
     store.add_initiative(InitiativeDraft(name="Ops", objective="Pages down 50% by Q2 2027"))
     app = make_app(db_path)

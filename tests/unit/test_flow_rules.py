@@ -94,7 +94,7 @@ def test_phase_flow_of_nothing_says_nothing() -> None:
         (91.0, 0),
         (91.01, None),
         (-0.1, None),
-    ],  # fmt: skip
+    ],
 )
 def test_week_index_counts_whole_weeks_back_from_now(ago: float, index: int | None) -> None:
     assert fr.week_index(ago, 13) == index
