@@ -132,10 +132,10 @@ def svg_chart(
     flagged: dict[str, list[ChartSignal]] = {}
     for signal in signals:
         flagged.setdefault(signal.at, []).append(signal)
-    for at, marks in flagged.items():
+    for flagged_at, marks in flagged.items():
         rules = "; ".join(dict.fromkeys(m.rule for m in marks))
         out.append(
-            f'<circle class="signal" cx="{x(parse_time(at)):.1f}"'
+            f'<circle class="signal" cx="{x(parse_time(flagged_at)):.1f}"'
             f' cy="{y(marks[0].value):.1f}" r="4"><title>{esc(rules)}</title></circle>'
         )
     out += [
