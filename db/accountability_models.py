@@ -195,7 +195,7 @@ class Digest(Record):
         return not self.of(person) and not self.standing_of(person)
 
     def counts(self, person: str | None = None) -> dict[str, int]:
-        totals: dict[str, int] = {kind: 0 for kind in DIGEST_KINDS}
+        totals: dict[str, int] = dict.fromkeys(DIGEST_KINDS, 0)
         for item in self.of(person):
             totals[item.kind] += 1
         return totals

@@ -261,18 +261,18 @@ def digest(
         item = _item(event, actions, kpis, readings)
         if item is not None:
             items.append(item)
-    for step in escalations:
-        if since <= step.missed < until:
-            items.append(
-                DigestItem(
-                    kind="alert-escalated",
-                    person=step.to,
-                    at=step.missed,
-                    actor=None,
-                    title=step.kpi,
-                    detail=f"from {step.holder}, not acknowledged by {step.missed}",
-                )
-            )
+    items.extend(
+        DigestItem(
+            kind="alert-escalated",
+            person=step.to,
+            at=step.missed,
+            actor=None,
+            title=step.kpi,
+            detail=f"from {step.holder}, not acknowledged by {step.missed}",
+        )
+        for step in escalations
+        if since <= step.missed < until
+    )
     items.sort(key=lambda item: item.at)
     where = list(standing)
     named = {i.person for i in items if i.person} | {i.person for i in where if i.person}

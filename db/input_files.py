@@ -61,7 +61,7 @@ def open_text(path: Path, field: str = "file", *, encoding: str = "utf-8") -> Te
         raise InvalidInput(field, shown, f"is {kind}, not a file")
     os.set_blocking(descriptor, True)
     # newline="": the csv module does its own line endings (quoted fields may hold newlines).
-    return open(descriptor, encoding=encoding, newline="")  # noqa: SIM115 (the caller closes)
+    return open(descriptor, encoding=encoding, newline="")  # the caller closes it
 
 
 def not_utf8(path: Path, field: str = "file") -> InvalidInput:

@@ -26,7 +26,7 @@ CHANGE_WINDOW_DAYS = 28  # before/after: readings this many days either side of 
 
 
 def parse_time(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return datetime.fromisoformat(text)
 
 
 def worse(value: float, than: float, direction: Direction) -> bool:

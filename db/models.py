@@ -6,6 +6,7 @@ checked values, and their errors become one-line ``InvalidInput`` messages (``va
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Callable
@@ -83,7 +84,7 @@ NUMBER_LIMIT = 1e15
 
 def number_problem(value: float) -> str | None:
     """Why ``value`` cannot be a KPI number, or None."""
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):  # NaN or either infinity
         return "is not a finite number"
     if abs(value) > NUMBER_LIMIT:
         return "is out of range (at most 1e15 either way)"

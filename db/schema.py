@@ -298,10 +298,7 @@ def _ids_never_reused(conn: sqlite3.Connection) -> None:
     and the views. Each table's counter starts past the highest id it or the event log ever
     used, so an id an older pdca freed by an undo is not handed out again either.
     """
-    views = {
-        name: sql
-        for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'")
-    }
+    views = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'"))
     for name in views:
         conn.execute(f"DROP VIEW {name}")
     for table, entity in _NEVER_REUSED.items():
@@ -316,7 +313,7 @@ def _ids_never_reused(conn: sqlite3.Connection) -> None:
                 (table,),
             )
         ]
-        head, rest = create.split("(", 1)
+        _head, rest = create.split("(", 1)
         assert "id INTEGER PRIMARY KEY," in rest, table
         rest = rest.replace("id INTEGER PRIMARY KEY,", "id INTEGER PRIMARY KEY AUTOINCREMENT,", 1)
         conn.execute(f"CREATE TABLE {table}_rebuilt ({rest}")

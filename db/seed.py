@@ -926,7 +926,7 @@ def _write_people(conn: sqlite3.Connection, world: _World, moment: int) -> None:
 def _write_initiatives(conn: sqlite3.Connection, world: _World, moment: int) -> None:
     rows = []
     for number in range(1, world.spec.initiatives + 1):
-        name, objective, theme = INITIATIVES[(number - 1) % len(INITIATIVES)]
+        name, objective, _theme = INITIATIVES[(number - 1) % len(INITIATIVES)]
         if number > len(INITIATIVES):
             name = f"{name} {number // len(INITIATIVES) + 1}"
         at, owner = world.at(moment), world.person()
@@ -1082,11 +1082,12 @@ def _creeping(patterns: list[str]) -> list[str]:
     steady = 0
     out = []
     for pattern in patterns:
+        chosen = pattern
         if pattern in ("improving", "flat"):
             if steady % CREEP_EVERY == 2:
-                pattern = "creep"
+                chosen = "creep"
             steady += 1
-        out.append(pattern)
+        out.append(chosen)
     return out
 
 
@@ -1314,10 +1315,8 @@ def _timeline(action: _Action) -> list[tuple[int, int, str, Any]]:
     steps: list[tuple[int, int, str, Any]] = []
     if action.set_edit_at is not None:
         steps.append((action.set_edit_at, -1, "set", None))
-    for moment, kind, days in action.edits:
-        steps.append((moment, 0, kind, days))
-    for phase in action.phases[1:]:
-        steps.append((action.enter[phase], 1, "move", phase))
+    steps.extend((moment, 0, kind, days) for moment, kind, days in action.edits)
+    steps.extend((action.enter[phase], 1, "move", phase) for phase in action.phases[1:])
     if action.done:
         assert action.done_at is not None
         steps.append((action.done_at, 2, "done", action.final))

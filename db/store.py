@@ -574,8 +574,8 @@ class Store:
             sql = "SELECT a.phase, count(*) FROM actions a"
             sql += (" WHERE " + " AND ".join(clauses)) if clauses else ""
             sql += " GROUP BY a.phase"
-        counts = {phase: 0 for phase in ("plan", "do", "check", "act")}
-        counts.update({phase: n for phase, n in self.conn.execute(sql, params)})
+        counts = dict.fromkeys(("plan", "do", "check", "act"), 0)
+        counts.update(dict(self.conn.execute(sql, params)))
         return counts
 
     def _filter_clauses(self, where: ActionFilter, now: datetime) -> tuple[list[str], list[Any]]:

@@ -30,6 +30,7 @@ time (a missed measurement) do not break a run: an XmR chart is of successive re
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -95,7 +96,7 @@ def chart(
     if len(base) < MIN_BASELINE:
         return None
     centre = sum(base) / len(base)
-    ranges = [abs(b - a) for a, b in zip(base, base[1:], strict=False)]
+    ranges = [abs(b - a) for a, b in itertools.pairwise(base)]
     mr_bar = sum(ranges) / len(ranges)
     return XmrChart(
         centre=centre,
@@ -110,7 +111,7 @@ def chart(
 
 
 def moving_ranges(values: Sequence[float]) -> list[float]:
-    return [abs(b - a) for a, b in zip(values, values[1:], strict=False)]
+    return [abs(b - a) for a, b in itertools.pairwise(values)]
 
 
 # --------------------------------------------------------------------------- the rules
@@ -313,9 +314,7 @@ def _may_fire(tail: Sequence[float], c: XmrChart, sign: int) -> bool:
     if len(tail) >= RUN_LENGTH and all(sign * (v - c.centre) > 0 for v in tail[-RUN_LENGTH:]):
         return True
     run = tail[-TREND_LENGTH:]
-    return len(run) == TREND_LENGTH and all(
-        sign * (b - a) > 0 for a, b in zip(run, run[1:], strict=False)
-    )
+    return len(run) == TREND_LENGTH and all(sign * (b - a) > 0 for a, b in itertools.pairwise(run))
 
 
 def quiet_since(c: XmrChart | None, rule_id: str, side: Side) -> int:

@@ -41,7 +41,7 @@ HEADING = (
 def since(at: str | None, now: datetime) -> str:
     if not at:
         return "never"
-    then = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    then = datetime.fromisoformat(at)
     seconds = max(0, int((now - then).total_seconds()))
     for size, unit in ((86_400, "d"), (3_600, "h"), (60, "m")):
         if seconds >= size:

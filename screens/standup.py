@@ -155,7 +155,7 @@ class StandupScreen(RowView):
     StandupScreen #standup-header { height: 1; padding: 0 1; background: $panel; text-style: bold; }
     StandupScreen #standup-counts { height: 1; padding: 0 1; }
     StandupScreen #standup-header.-over { background: $error 40%; }
-    """  # noqa: E501
+    """
 
     def __init__(self) -> None:
         super().__init__()

@@ -73,8 +73,8 @@ def ago(at: str | None, now_iso: str) -> str:
         return "never"
     from datetime import datetime
 
-    then = datetime.fromisoformat(at.replace("Z", "+00:00"))
-    now = datetime.fromisoformat(now_iso.replace("Z", "+00:00"))
+    then = datetime.fromisoformat(at)
+    now = datetime.fromisoformat(now_iso)
     seconds = max(0, int((now - then).total_seconds()))
     if seconds < 60:
         return "just now"

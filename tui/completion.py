@@ -27,7 +27,7 @@ def _database(ctx: click.Context) -> Path | None:
     option = ctx.meta.get(DB_AFTER) or ctx.find_root().params.get("db_option")
     try:
         return resolve_db_path(option, os.environ, Path.cwd()).path
-    except Exception:  # noqa: BLE001 - a Tab key completes nothing rather than fail
+    except Exception:  # a Tab key completes nothing rather than fail
         return None
 
 

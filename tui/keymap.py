@@ -97,7 +97,7 @@ def _clash(
             if other.id != changed and other.description:
                 shared = taken & _keys_of(other, keymap)
                 if shared:
-                    return sorted(shared)[0], other.id or other.description
+                    return min(shared), other.id or other.description
     return None
 
 

@@ -10,7 +10,7 @@ def short_time(at: str | None) -> str:
     if not at:
         return ""
     try:
-        moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(at)
     except ValueError:
         return at  # never hide what the database holds, even when it is odd
     return moment.strftime("%Y-%m-%d %H:%M")

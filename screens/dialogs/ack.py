@@ -50,7 +50,7 @@ class AckModal(Dialog[str | None]):
                     id="note",
                     compact=True,
                     max_length=MESSAGE_MAX,
-                ),  # fmt: skip
+                ),
                 id="row-note",
             )
             with HorizontalGroup(classes="dialog--buttons"):
