@@ -619,6 +619,11 @@ def done(session: Session, action_id: int, decision, as_json) -> None:
         _echo_action_line(f"done ({decision})", result.action)
         if result.next_cycle is not None:
             _echo_action_line(f"next cycle {result.next_cycle.cycle}:", result.next_cycle)
+        if result.action.recurrence_id is not None:  # an "after" rule's next repeat
+            from pdca.db.recurrence import done_note
+
+            if note := done_note(session.store(), action_id):
+                click.echo(note)
 
     _emit(as_json, result, text)
 

@@ -146,8 +146,10 @@ def repeat_hint(text: str, due_text: str, today: date) -> str:
     except InvalidInput:
         due = None
     if rule.after_done:
-        return f"→ {rule.every} days after each is done"
-    first = due or rr.first_on_or_after(rule, today, today)
+        first_due = due or rr.first_date(rule, today)
+        when = f"first {first_due:%a %b %d}, then " if first_due else ""
+        return f"→ {when}{rule.every} days after each is done"
+    first = due or rr.first_date(rule, today)  # the date a save would give it
     if first is None:  # the rule's dates all lie past the last one pdca schedules
         return "→ no date ahead"
     following = rr.next_after(rule, first, first)

@@ -217,3 +217,15 @@ def test_the_first_date_is_the_first_match_from_today_whatever_the_rhythm() -> N
     # Then the rhythm counts from that first date.
     first = date(2026, 12, 1)
     assert rr.next_after(rr.parse("2 months 1"), first, first) == date(2027, 2, 1)
+
+
+def test_the_forms_repeat_hint_shows_the_dates_a_save_would_give() -> None:
+    from pdca.widgets.forms import repeat_hint
+
+    monday = date(2026, 11, 2)
+    assert repeat_hint("2 months 1", "", monday).startswith("→ Tue Dec 01, then Mon Feb 01")
+    assert (
+        repeat_hint("after 7 days", "", monday)
+        == "→ first Mon Nov 09, then 7 days after each is done"
+    )
+    assert repeat_hint("month 31", "", date(9998, 12, 31)) == "→ Thu Dec 31, the last one"
