@@ -42,7 +42,7 @@ from pdca.db.errors import (
     PdcaError,
 )
 from pdca.db.models import Action, ActionDraft
-from pdca.db.store import Store, _Transaction
+from pdca.db.store import Store, Transaction
 
 RUN_ACTOR = "pdca"
 
@@ -115,7 +115,7 @@ def add_repeating_action(store: Store, draft: ActionDraft, every: str) -> Action
     anchor = due
     rule = rrules.anchored(rule, anchor)
     next_due = None if rule.after_done else rrules.next_after(rule, anchor, anchor)
-    with store._write() as tx:
+    with store.write() as tx:
         # The rule is logged before its action, so an undo removes the action first.
         row = store.conn.execute(
             "INSERT INTO recurrences (rule, anchor, next_due, created_by, created_at, updated_at)"
@@ -130,7 +130,7 @@ def add_repeating_action(store: Store, draft: ActionDraft, every: str) -> Action
             None,
             convert.snapshot(row),
         )
-        action_id = store._insert_action(tx, draft, recurrence_id=row["id"])
+        action_id = store.insert_action(tx, draft, recurrence_id=row["id"])
         return store.get_action(action_id)
 
 
@@ -157,7 +157,7 @@ def run_due(store: Store) -> list[int]:
     if not anything_due(store) or not _due_rows(store, today(store)):
         return []
     created: list[int] = []
-    with store._write() as tx:
+    with store.write() as tx:
         tx.actor = RUN_ACTOR
         day = _local(tx.now)
         for row in _due_rows(store, day):  # read inside the lock: another run's work is seen
@@ -174,7 +174,7 @@ def run_due(store: Store) -> list[int]:
     return created
 
 
-def after_done(store: Store, tx: _Transaction, action_id: int) -> int | None:
+def after_done(store: Store, tx: Transaction, action_id: int) -> int | None:
     """Inside the transaction finishing ``action_id``: an "after N days" rule's next instance,
     if this was its latest one and the rule runs."""
     action = store.conn.execute(
@@ -202,7 +202,7 @@ def _latest(conn: sqlite3.Connection, rule_id: int) -> int | None:
     return latest
 
 
-def _instance(store: Store, tx: _Transaction, rule: sqlite3.Row, due: date) -> int | None:
+def _instance(store: Store, tx: Transaction, rule: sqlite3.Row, due: date) -> int | None:
     """A new action in Plan, like the rule's latest one (title, notes, owner, initiative,
     KPI: edits made to the latest carry on), due on ``due``."""
     latest = _latest(store.conn, rule["id"])
@@ -234,7 +234,7 @@ def _instance(store: Store, tx: _Transaction, rule: sqlite3.Row, due: date) -> i
 
 def _advance(
     store: Store,
-    tx: _Transaction,
+    tx: Transaction,
     before: sqlite3.Row,
     changes: dict[str, str | None],
     due: date,
@@ -274,12 +274,12 @@ def catch_up(store: Store) -> list[int]:
 
 def stop(store: Store, rule_id: int, expected_version: int | None = None) -> Recurrence:
     """No more instances from this rule (those made stay). One transaction, one event."""
-    with store._write() as tx:
+    with store.write() as tx:
         before = store.conn.execute("SELECT * FROM recurrences WHERE id = ?", (rule_id,)).fetchone()
         if before is None:
             raise NotFound("repeat rule", rule_id)
         if expected_version is not None and before["version"] != expected_version:
-            raise store._conflict("recurrence", before)
+            raise store.conflict("recurrence", before)
         if before["stopped_at"] is not None:
             raise GateUnmet(
                 f"repeat rule {rule_id} was stopped already, by {before['stopped_by']}"

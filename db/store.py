@@ -1182,12 +1182,3 @@ class Store:
             raise UndoRefused(
                 f"cannot undo {event['summary']!r}: other records refer to it now"
             ) from None
-
-    # The private names db/recurrence.py still calls; remove once it uses the public ones.
-    _write = write
-    _insert_action = insert_action
-    _conflict = conflict
-
-
-# db/recurrence.py still imports the old name; remove with the aliases above.
-_Transaction = Transaction
