@@ -27,7 +27,7 @@ TIMESTAMPS = {
     "at", "created_at", "updated_at", "phase_since", "done_at", "raised_at", "ack_due",
     "acknowledged_at", "closed_at", "started_at", "seen_at", "since",
 }  # fmt: skip
-DATES = {"due", "target_date"}
+DATES = {"due", "target_date", "anchor", "next_due"}  # anchor, next_due: repeat rules
 LOGINS = {
     "owner", "author", "actor", "created_by", "assignee", "acknowledged_by", "done_by",
     "login", "by", "updated_by",
@@ -114,6 +114,13 @@ def row_problem(table: str, row: Mapping[str, Any]) -> str | None:
     parent = row.get("parent_id")
     if table == "actions" and parent is not None and parent == row.get("id"):
         return "parent_id is the action itself"
+    if table == "recurrences":
+        from pdca.db import recurrence_rules  # a rule pdca itself could not have stored
+
+        try:
+            recurrence_rules.parse(str(row.get("rule")), stored=True)
+        except InvalidInput:
+            return f"rule {row.get('rule')!r} is not a repeat rule"
     if table == "settings":
         key, value = row.get("key"), row.get("value")
         if key not in SETTINGS:

@@ -8,6 +8,8 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from pdca.db.models import ActionDraft, CheckinDraft, InitiativeDraft
 from pdca.db.store import Store
 from tests.conftest import NOW_DT
@@ -179,3 +181,21 @@ def test_an_export_to_a_terminal_shows_no_control_character_raw(cli, env, db_pat
         text = received.decode("utf-8")
         assert "retitled" in text
         assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text, fmt
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "why"),
+    [("rule", "every blue moon", "is not a repeat rule"), ("next_due", "2026-13-45", "not a date")],
+)
+def test_restore_refuses_a_repeat_rule_pdca_could_not_have_stored(
+    cli, tmp_path, column: str, value: str, why: str
+):
+    assert cli("add", "Weekly review", "--every", "week mon", "--owner", "bob").exit_code == 0
+    out = tmp_path / "export.json"
+    assert cli("export", "--out", str(out)).exit_code == 0
+    document = json.loads(out.read_text())
+    document["tables"]["recurrences"][0][column] = value
+    out.write_text(json.dumps(document))
+    result = cli("--db", str(tmp_path / "restored.db"), "import", str(out))
+    assert result.exit_code == 1 and "recurrences row 1 is invalid" in result.stderr
+    assert why in result.stderr
