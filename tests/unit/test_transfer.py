@@ -197,5 +197,5 @@ def test_restore_refuses_a_repeat_rule_pdca_could_not_have_stored(
     document["tables"]["recurrences"][0][column] = value
     out.write_text(json.dumps(document))
     result = cli("--db", str(tmp_path / "restored.db"), "import", str(out))
-    assert result.exit_code == 1 and "recurrences row 1 is invalid" in result.stderr
+    assert result.exit_code == 1 and "recurrences row 1" in result.stderr
     assert why in result.stderr
