@@ -639,8 +639,9 @@ def test_initiative_add_and_list(ok, js, db_path: Path) -> None:
     )
     ok("add", "x", "--initiative", "Ops")
     listed = js("initiative", "list", "--json")
-    # Worst health first: Ops has an action nobody checked in on, Faster support nothing yet.
-    assert [(i["name"], i["open_actions"]) for i in listed] == [("Ops", 1), ("Faster support", 0)]
+    # Worst health first: Faster support has nothing planned (at risk); Ops has a fresh action.
+    assert [(i["name"], i["open_actions"]) for i in listed] == [("Faster support", 0), ("Ops", 1)]
+    assert [i["health"] for i in listed] == ["at-risk", "on-track"]
     stored = _columns(db_path, "initiatives")
     assert all(stored <= set(i) for i in listed)
     text = ok("initiative", "list").stdout.splitlines()
