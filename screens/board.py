@@ -375,7 +375,7 @@ class BoardScreen(Screen[None]):
     # ------------------------------------------------------------------ moving focus
 
     def action_focus_column(self, step: int) -> None:
-        phases = list(PHASES)
+        phases: list[str] = list(PHASES)
         column = self.focused_column
         start = phases.index(column.phase) if column else 0
         index = start + step

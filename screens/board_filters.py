@@ -7,7 +7,7 @@ the person types (enter keeps it, esc clears every filter).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.widgets import Input
@@ -64,7 +64,8 @@ async def pick_flow(board: BoardScreen, kind: str) -> None:
     """Pick one owner, initiative or priority from a list and narrow the board to it."""
     picked = await pick_filter_value(board, kind, f"Show the actions of one {kind}")
     if picked is not None:
-        board.set_filter(replace(board.filter, **{kind: picked}))
+        narrowed: dict[str, Any] = {kind: picked}
+        board.set_filter(replace(board.filter, **narrowed))
 
 
 def text_box(board: BoardScreen) -> Input | None:

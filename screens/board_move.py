@@ -8,7 +8,7 @@ card had when the key was pressed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from pdca.db import kpis
 from pdca.db.errors import GateUnmet, PdcaError
@@ -58,6 +58,7 @@ async def move_flow(board: BoardScreen, action: Action, target: Phase) -> None:
         if verdict is None:
             return
     seen = action.version
+    moved: Action | None
     try:
         moved = await board.context.write(
             lambda store: store.move_action(
@@ -112,4 +113,5 @@ async def _verdict(board: BoardScreen, action: Action) -> Verdict | None:
             choices=VERDICT_CHOICES,
         )
     )
-    return chosen  # type: ignore[return-value]
+    # The modal gives one of VERDICT_CHOICES' keys, which are the verdicts.
+    return cast("Verdict | None", chosen)

@@ -13,12 +13,14 @@ When someone saved the action meanwhile, the person sees both versions and choos
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from pdca.db.errors import Conflict, PdcaError
 from pdca.db.models import Action, ActionChanges, validated
+from pdca.db.store import Store
 from pdca.screens.board_writes import action_form, refused
 
 if TYPE_CHECKING:
@@ -94,6 +96,11 @@ def comparable(item: Action | ActionFormResult) -> dict[str, str]:
     }
 
 
+def _edit(action_id: int, changes: ActionChanges, version: int) -> Callable[[Store], Action]:
+    """The write of ``changes``, checked against ``version`` (the one the person saw)."""
+    return lambda store: store.edit_action(action_id, changes, expected_version=version)
+
+
 @dataclass(frozen=True)
 class EditAgain:
     """Reopen the form on ``base`` (the saved version) holding ``form`` (with my changes)."""
@@ -118,11 +125,7 @@ async def save_edit(
         if is_empty(mine):
             return seen
         try:
-            return await board.context.write(
-                lambda store, seen=seen: store.edit_action(
-                    base.id, mine, expected_version=seen.version
-                )
-            )
+            return await board.context.write(_edit(base.id, mine, seen.version))
         except Conflict as conflict:
             theirs = board.read_action(base.id)
             if theirs is None:
