@@ -648,7 +648,7 @@ def test_initiative_add_and_list(ok, js, db_path: Path) -> None:
     assert re.split(r"\s{2,}", text[0]) == [
         "NAME", "HEALTH", "OWNER", "OPEN P/D/C/A", "KPIS", "BY", "WHY"
     ]  # fmt: skip
-    assert re.split(r"\s{2,}", text[2]) == [
+    assert re.split(r"\s{2,}", text[1]) == [
         "Faster support", "AT RISK", "dana", "0/0/0/0", "0", "-",
         "nothing planned: no open action, no KPI",
     ]  # fmt: skip
