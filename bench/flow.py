@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.cli import median_of, pdca_command  # noqa: E402
-from bench.paint import large_database, options  # noqa: E402
+from bench.cli import median_of, pdca_command
+from bench.paint import large_database, options
 
 TARGET_MS = 1000.0
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.paint import child_empty, child_view, first_paint_ms, large_database, options  # noqa: E402
+from bench.paint import child_empty, child_view, first_paint_ms, large_database, options
 
 
 def child_kpis(db: str) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.paint import large_database, options, recorded_repaints  # noqa: E402
+from bench.paint import large_database, options, recorded_repaints
 
 HOLDER = """
 import sqlite3, sys, time

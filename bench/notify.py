@@ -36,7 +36,7 @@ arrivals: list[float] = []
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers["Content-Length"]))
         arrivals.append(time.perf_counter())
         self.send_response(200)

@@ -41,7 +41,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.paint import NOW, REPO, SIZE, TTY_FD, child_empty, first_paint_ms  # noqa: E402
+from bench.paint import NOW, REPO, SIZE, TTY_FD, child_empty, first_paint_ms
 
 LARGE_SIZES = {"10k": "large", "100k": "huge"}
 

@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.paint import NOW, large_database, options  # noqa: E402
-from pdca.db import kpi_rules, xmr  # noqa: E402
+from bench.paint import NOW, large_database, options
+from pdca.db import kpi_rules, xmr
 
 
 def bad_detections(chart: xmr.XmrChart, direction: str) -> list[int]:

@@ -106,7 +106,7 @@ def test_backups_while_others_write_hold_every_committed_write(tmp_path: Path) -
     }
     made: list[tuple[Path, dict[str, list[str]]]] = []
     try:
-        seen = {name: 0 for name in WRITERS}
+        seen = dict.fromkeys(WRITERS, 0)
         for _ in range(BACKUPS):
             _wait_for_more(writers, seen, more=20)
             before = {name: w.snapshot() for name, w in writers.items()}
@@ -255,8 +255,8 @@ def test_a_backup_killed_half_way_leaves_no_partial_file_under_a_backups_name(
             killed += 1
         process.communicate(timeout=120)
         for found in list_backups(path, folder):
-            version, problem = check_copy(found.path)
+            _version, problem = check_copy(found.path)
             assert problem is None, (found.path, problem)
     assert killed > 0, "every backup finished before it could be killed: make the file larger"
     names = [p.name for p in folder.iterdir()]
-    assert all(name.startswith(".pdca.db.") or name.startswith("pdca.") for name in names)
+    assert all(name.startswith((".pdca.db.", "pdca.")) for name in names)

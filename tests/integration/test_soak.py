@@ -106,7 +106,7 @@ def test_two_boards_and_four_command_lines_lose_nothing(tmp_path: Path) -> None:
         stop.touch()
         outputs = {}
         for actor, process in processes.items():
-            out, err = process.communicate(timeout=HARD_LIMIT_SECONDS)
+            _out, err = process.communicate(timeout=HARD_LIMIT_SECONDS)
             outputs[actor] = (process.returncode, err)
         duration = time.monotonic() - started
     finally:

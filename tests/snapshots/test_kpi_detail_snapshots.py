@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 
 from pdca.screens.kpi_detail import KpiDetailScreen
 from pdca.screens.kpis import KpisScreen
-from tests.snapshots.test_board_snapshots import LARGE, SMALL, build, seeded  # noqa: F401
+from tests.snapshots.test_board_snapshots import LARGE, SMALL, build, seeded
 from tests.snapshots.test_kpis_snapshots import open_kpis
 
 __all__ = ["build", "seeded"]
@@ -33,9 +33,9 @@ async def open_detail(pilot: Pilot) -> None:
     await pilot.pause()
 
 
-def test_kpi_detail_80x24(snap_compare, build, seeded: Path) -> None:  # noqa: F811
+def test_kpi_detail_80x24(snap_compare, build, seeded: Path) -> None:
     assert snap_compare(build(seeded), terminal_size=SMALL, run_before=open_detail)
 
 
-def test_kpi_detail_160x48(snap_compare, build, seeded: Path) -> None:  # noqa: F811
+def test_kpi_detail_160x48(snap_compare, build, seeded: Path) -> None:
     assert snap_compare(build(seeded), terminal_size=LARGE, run_before=open_detail)

@@ -262,7 +262,7 @@ def _spoil(path: Path) -> None:
     """Overwrite pages in the middle of a file nobody has open (a test's own damage)."""
     size = path.stat().st_size
     assert size > 8 * 4096, size
-    with open(path, "r+b") as handle:  # noqa: PTH123 - nobody has this file open
+    with open(path, "r+b") as handle:
         handle.seek(2 * 4096)
         handle.write(b"\xa5" * (size - 3 * 4096))
 
@@ -316,7 +316,7 @@ def test_keep_counts_from_the_command_line(cli, db: Path) -> None:
     result = cli("backup", "--keep", "2")
     assert result.exit_code == 0, result.stderr
     assert "removed 2 older" in result.stdout
-    assert len([b for b in backups.list_backups(db)]) == 2
+    assert len(list(backups.list_backups(db))) == 2
 
 
 # --------------------------------------------------------------------------- modes
@@ -710,7 +710,7 @@ def test_restore_keeps_the_contract_on_hostile_input(db: Path, env, tmp_path: Pa
         line = ["restore", draw(st.one_of(st.just(str(good)), values))]  # half good
         for option in ("--wait", "--force", "--json"):
             if draw(st.booleans()):
-                line.append(option)
+                line.append(option)  # noqa: PERF401 - one draw per option
         if draw(st.booleans()):
             line += ["--timeout", draw(st.one_of(st.sampled_from(["1", "5"]), values))]
         return line
@@ -823,7 +823,7 @@ def test_litestreams_own_tables_do_not_make_a_copy_unusable(cli, db: Path, tmp_p
 def _truncate(path: Path) -> None:
     """Cut a file nobody has open in half (a test's own damage)."""
     size = path.stat().st_size
-    with open(path, "r+b") as handle:  # noqa: PTH123 - nobody has this file open
+    with open(path, "r+b") as handle:
         handle.truncate(size // 2)
 
 

@@ -965,7 +965,7 @@ def test_db_option_after_any_subcommand_names_the_same_file(cli, tmp_path):
         == 0
     )
     assert json.loads(cli("--db", path, "kpi", "list", "--json").stdout)[0]["name"] == "Lead time"
-    every = [name for name in pdca_group.list_commands(click.Context(pdca_group))]
+    every = list(pdca_group.list_commands(click.Context(pdca_group)))
     for name in every:  # every command, lazily registered ones included, takes it
         command = pdca_group.get_command(click.Context(pdca_group), name)
         assert command is not None and any("--db" in p.opts for p in command.params), name

@@ -35,7 +35,7 @@ from tests.conftest import NOW_DT, REPO, run_pdca
 def _env(tmp_path: Path, path: Path | None) -> dict[str, str]:
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
-    env = {
+    return {
         "PDCA_USER": "alice",
         "PDCA_NOW": "2026-11-23T09:00:00Z",
         "HOME": str(home),
@@ -43,7 +43,6 @@ def _env(tmp_path: Path, path: Path | None) -> dict[str, str]:
         "TZ": "UTC",
         "PDCA_DB": str(path) if path else "",
     }
-    return env
 
 
 def _python(script: str, cwd: Path) -> subprocess.CompletedProcess[str]:

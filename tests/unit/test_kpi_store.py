@@ -30,7 +30,7 @@ def kpi(store: Store) -> str:
             alert=34,
             owner="dana",
             escalation=["erin", "alice"],
-        )  # fmt: skip
+        )
     )
     return KPI
 
@@ -218,7 +218,7 @@ def test_edit_kpi_changes_fields_and_judges_the_breach_again(store: Store, kpi: 
             benchmark=20,
             benchmark_source="HDI 2025",
             perspective="delivery",
-        ),  # fmt: skip
+        ),
     )
     [raised] = edited.raised  # 33 is beyond the new alert threshold: said, not silent
     assert edited.closed == [] and raised.assignee == "dana"

@@ -38,7 +38,7 @@ class Hook:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+    def do_POST(self) -> None:
         hook: Hook = self.server.hook  # type: ignore[attr-defined]
         body = self.rfile.read(int(self.headers["Content-Length"]))
         with hook.lock:

@@ -73,7 +73,7 @@ def test_small_seed_counts(store: Store) -> None:
     assert counts["check-ins"] >= 100
     assert counts["events"] > counts["actions"] + counts["check-ins"]
     assert 15 <= counts["open actions"] <= 25
-    assert counts == {k: v for k, v in counts.items()}  # plain ints the CLI can print
+    assert counts == dict(counts.items())  # plain ints the CLI can print
     assert store.counts()["action"] == 40
     assert fractions == sorted(fractions) and fractions[-1] == 1.0 and len(fractions) > 5
 

@@ -32,7 +32,7 @@ def kpi(store: Store) -> str:
             alert=25,
             owner="dana",
             escalation=["erin"],
-        )  # fmt: skip
+        )
     )
     return KPI
 
