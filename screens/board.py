@@ -77,6 +77,39 @@ class Reloaded:
     today: date
 
 
+def read_changes(
+    reader: Store,
+    wanted: BoardFilter,
+    windows: dict[Phase, tuple[int, int]],
+    since: int | None,
+    today: date,
+) -> Reloaded:
+    """On the worker's connection: what changed, then the affected columns' cards."""
+    phases: set[str] = set(PHASES)
+    sparklines = None
+    if since is None:
+        last = reader.last_event_id()
+        sparklines = kpis.sparklines(reader, SPARK_CELLS)
+    else:
+        changes = reader.changes_since(since)
+        last = changes.last_event
+        if not changes.everything:
+            phases = changes.phases
+        if changes.other or changes.everything:
+            sparklines = kpis.sparklines(reader, SPARK_CELLS)
+    counts: dict[str, int] = {}
+    pages: dict[Phase, tuple[int, list[Action]]] = {}
+    if phases:
+        counts = reader.count_actions(wanted.as_store_filter())
+        for phase in PHASES:
+            if phase in phases:
+                first, count = windows[phase]
+                where = replace(wanted.as_store_filter(), phase=phase)
+                first = max(0, min(first, counts[phase] - count))
+                pages[phase] = (first, reader.action_page(where, first, count, counts[phase]))
+    return Reloaded(last, counts, pages, sparklines, today)
+
+
 def _order(action: Action) -> tuple[int, str, int]:
     """The store's order within a phase: priority, due date (none last), then id."""
     return (PRIORITY_RANKS[action.priority], action.due or "9999-12-31", action.id)
@@ -298,7 +331,7 @@ class BoardScreen(Screen[None]):
         try:
             reader = self.context.open_reader()
             try:
-                read = self._read_changes(reader, wanted, windows, since)
+                read = read_changes(reader, wanted, windows, since, self.context.today())
             finally:
                 reader.close()
         except DatabaseBroken:
@@ -307,38 +340,6 @@ class BoardScreen(Screen[None]):
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
         self.app.call_from_thread(self._apply_reload, wanted, placed, read)
-
-    def _read_changes(
-        self,
-        reader: Store,
-        wanted: BoardFilter,
-        windows: dict[Phase, tuple[int, int]],
-        since: int | None,
-    ) -> Reloaded:
-        """On the worker's connection: what changed, then the affected columns' cards."""
-        phases: set[str] = set(PHASES)
-        sparklines = None
-        if since is None:
-            last = reader.last_event_id()
-            sparklines = kpis.sparklines(reader, SPARK_CELLS)
-        else:
-            changes = reader.changes_since(since)
-            last = changes.last_event
-            if not changes.everything:
-                phases = changes.phases
-            if changes.other or changes.everything:
-                sparklines = kpis.sparklines(reader, SPARK_CELLS)
-        counts: dict[str, int] = {}
-        pages: dict[Phase, tuple[int, list[Action]]] = {}
-        if phases:
-            counts = reader.count_actions(wanted.as_store_filter())
-            for phase in PHASES:
-                if phase in phases:
-                    first, count = windows[phase]
-                    where = replace(wanted.as_store_filter(), phase=phase)
-                    first = max(0, min(first, counts[phase] - count))
-                    pages[phase] = (first, reader.action_page(where, first, count, counts[phase]))
-        return Reloaded(last, counts, pages, sparklines, self.context.today())
 
     def _apply_reload(self, wanted: BoardFilter, placed: int, read: Reloaded) -> None:
         if wanted != self.filter:
