@@ -201,6 +201,9 @@ def _emit(as_json: bool, value: Any, text: Callable[[], None]) -> None:
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (see README).")
+out_option = click.option(
+    "--out", metavar="FILE", help="File (default or '-': stdout); written whole or not at all."
+)
 
 
 # --------------------------------------------------------------------------- the group
@@ -846,9 +849,7 @@ def initiative_list(session: Session, as_json: bool) -> None:
     show_default=True,
     help="json: everything; csv: the actions.",
 )
-@click.option(
-    "--out", metavar="FILE", help="File (default or '-': stdout); written whole or not at all."
-)
+@out_option
 @pass_session
 def export(session: Session, fmt: str, out: str | None) -> None:
     """Write the whole database as JSON, or the actions as CSV."""

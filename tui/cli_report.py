@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from pdca.tui.cli import Session, pass_session
+from pdca.tui.cli import Session, out_option, pass_session
 from pdca.tui.output import for_terminal, printable
 
 
@@ -27,9 +27,7 @@ def register(cli: click.Group) -> None:
     show_default=True,
     help="md: Markdown for chat and wikis; html: one self-contained page with SVG charts.",
 )
-@click.option(
-    "--out", metavar="FILE", help="File (default or '-': stdout); written whole or not at all."
-)
+@out_option
 @pass_session
 def report(session: Session, target: str | None, fmt: str, out: str | None) -> None:
     """The cycle report of the whole team, one initiative, or one action (#ID) and its
