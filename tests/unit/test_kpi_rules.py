@@ -3,9 +3,11 @@ before/after change and sparkline slots."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pdca.db import kpi_rules as r
 from pdca.db.errors import InvalidInput
@@ -241,3 +243,13 @@ def test_contradictory_thresholds_are_refused(fields, fragment) -> None:
 def test_sensible_thresholds_pass() -> None:
     r.check_kpi(KpiDraft(name="K", unit="h", baseline=30, target=24, direction="down",
                          warn=32, alert=34, benchmark=20, benchmark_source="APQC"))  # fmt: skip
+
+
+@given(st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(9998, 12, 30),
+                    timezones=st.sampled_from([UTC, timezone(timedelta(hours=9))])))  # fmt: skip
+def test_a_stored_times_day_read_from_its_text_is_its_utc_day(moment: datetime) -> None:
+    from pdca.db.clock import iso
+
+    expected = moment.astimezone(UTC).date()
+    assert r._utc_day(iso(moment)) == expected
+    assert r._utc_day(moment.isoformat()) == expected  # an offset is converted
