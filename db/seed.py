@@ -29,7 +29,7 @@ from pdca.db.errors import DatabaseProblem, InvalidInput
 from pdca.db.models import PHASES, Direction, Phase
 
 if TYPE_CHECKING:
-    from pdca.db.store import Store
+    from pdca.db.store import Store, Transaction
 
 Progress = Callable[[float], None]
 
@@ -813,11 +813,12 @@ def seed_with_spec(
     cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
     store.conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: index pages stay in memory
     try:
-        with store.write():  # BEGIN IMMEDIATE ... COMMIT, errors worded as the store does
+        with store.write() as tx:  # BEGIN IMMEDIATE ... COMMIT, worded as the store does
             if replace:
                 _empty(store.conn)
             refuse_unless_empty(store)
             _write_all(store.conn, world, report)
+            _raise_signal_alerts(store, tx)
             report(0.97)
         counts = _counts(store.conn)
     finally:
@@ -825,6 +826,22 @@ def seed_with_spec(
         store.conn.execute(f"PRAGMA cache_size = {int(cache)}")
     report(1.0)
     return counts
+
+
+def _raise_signal_alerts(store: Store, tx: Transaction) -> None:
+    """Signal alerts as a file in use holds them: each KPI whose newest readings show a signal
+    on its bad side gets its alert, through the path a new reading takes (db/alerts.py), so a
+    demo shows what the README describes instead of waiting for the next reading."""
+    from pdca.db import alerts  # imported here: db.alerts builds on the store, as seed does
+
+    for kpi in store.conn.execute("SELECT * FROM kpis ORDER BY id").fetchall():
+        latest = store.conn.execute(
+            "SELECT id, at, value FROM kpi_readings WHERE kpi_id = ?"
+            " ORDER BY at DESC, id DESC LIMIT 1",
+            (kpi["id"],),
+        ).fetchone()
+        if latest is not None:
+            alerts.apply_signals(store, tx, kpi, latest)
 
 
 def _empty(conn: sqlite3.Connection) -> None:

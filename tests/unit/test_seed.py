@@ -204,9 +204,14 @@ def test_readings_are_daily_for_90_days_up_to_now(seeded: Store) -> None:
 
 
 def test_alerts_follow_the_breach_rule(seeded: Store) -> None:
-    from pdca.db import alerts
+    from pdca.db import alerts, kpis
 
     open_alerts = alerts.list_alerts(seeded)
+    signal_alerts = [a for a in open_alerts if a.rule is not None]
+    assert signal_alerts, "the seed's creeping KPIs show their signal alerts, as in use"
+    signalled = {r.kpi.name for r in kpis.kpi_rows(seeded) if r.signals}
+    assert {a.kpi for a in signal_alerts} <= signalled
+    open_alerts = [a for a in open_alerts if a.rule is None]
     assert open_alerts, "the small seed has breaches still open"
     for alert in open_alerts:
         kpi = seeded.get_kpi(alert.kpi)
@@ -218,9 +223,9 @@ def test_alerts_follow_the_breach_rule(seeded: Store) -> None:
         )
         assert beyond, alert
     per_kpi = seeded.conn.execute(
-        "SELECT kpi_id, count(*) FROM alerts WHERE closed_at IS NULL GROUP BY kpi_id"
+        "SELECT kpi_id, count(*) FROM alerts WHERE closed_at IS NULL GROUP BY kpi_id, rule IS NULL"
     ).fetchall()
-    assert all(n == 1 for _, n in per_kpi)  # one open alert per breach
+    assert all(n == 1 for _, n in per_kpi)  # one open alert per breach, one per drift
 
 
 def test_times_are_iso_utc_and_never_in_the_future(seeded: Store) -> None:
@@ -296,7 +301,11 @@ def test_medium_spec_hits_its_targets_and_history_agrees(store: Store) -> None:
     ).fetchone()[0]
     # (A few more fall due today, before their time of day: those were never wanted yet.)
     assert left_due > 0 and counts["check-ins"] <= 2_000 <= counts["check-ins"] + left_due
-    assert counts["events"] == 4_000
+    # The history's events, and one for each signal alert a KPI's newest readings raise.
+    signal_alerts = store.conn.execute(
+        "SELECT count(*) FROM alerts WHERE rule IS NOT NULL"
+    ).fetchone()[0]
+    assert counts["events"] == 4_000 + signal_alerts
     assert 30 * 40 * 0.97 <= counts["readings"] < 30 * 40
     assert counts["open actions"] == 200
     _check_history(store.conn)
