@@ -11,15 +11,12 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len
 from rich.segment import Segment
-from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from pdca.db.models import KpiRow
+from pdca.widgets.line_list import LineList
 from pdca.widgets.sparkline import sparkline
 from pdca.widgets.text import fit, literal
 
@@ -77,7 +74,7 @@ class Layout:
         return cls(name, status, perspective, latest, spark, target, owner)
 
 
-class KpiTable(ScrollView, can_focus=True):
+class KpiTable(LineList):
     """One row per KPI with a cursor; the screen decides what happens to them."""
 
     DEFAULT_CSS = """
@@ -130,7 +127,7 @@ class KpiTable(ScrollView, can_focus=True):
         Binding("enter", "select", "Open", id="kpi-open"),
     ]
 
-    cursor: reactive[int] = reactive(0, always_update=True)
+    header_lines = 1  # the column header stays put
 
     class Highlighted(Message):
         def __init__(self, table: KpiTable, kpi_id: int | None) -> None:
@@ -159,7 +156,7 @@ class KpiTable(ScrollView, can_focus=True):
 
     def show(self, rows: list[KpiRow], keep_id: int | None = None) -> None:
         self.rows = rows
-        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        self.update_virtual_size()
         index = next((i for i, r in enumerate(rows) if r.kpi.id == keep_id), None)
         self.set_cursor(self.cursor if index is None else index)
         self.refresh()
@@ -168,51 +165,19 @@ class KpiTable(ScrollView, can_focus=True):
     def current(self) -> KpiRow | None:
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
-    # ------------------------------------------------------------------ the cursor
+    # ------------------------------------------------------------------ the base's hooks
 
-    def set_cursor(self, index: int) -> None:
-        self.cursor = max(0, min(index, len(self.rows) - 1)) if self.rows else 0
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
 
-    def watch_cursor(self, new: int) -> None:
-        visible = self.scrollable_content_region.height - 1  # less the header
-        if visible > 0 and self.rows:
-            if new < self.scroll_y:
-                self.scroll_to(y=new, animate=False, immediate=True)
-            elif new >= self.scroll_y + visible:
-                self.scroll_to(y=new - visible + 1, animate=False, immediate=True)
-        self.refresh()
+    def highlighted_message(self, index: int) -> Message:
         current = self.current
-        self.post_message(self.Highlighted(self, current.kpi.id if current else None))
+        return self.Highlighted(self, current.kpi.id if current else None)
 
-    def action_cursor(self, step: int) -> None:
-        self.set_cursor(self.cursor + step)
-
-    def action_cursor_to(self, index: int) -> None:
-        self.set_cursor(index if index >= 0 else len(self.rows) - 1)
-
-    def action_page(self, direction: int) -> None:
-        self.set_cursor(self.cursor + direction * max(1, self.scrollable_content_region.height - 1))
-
-    def action_select(self) -> None:
-        if self.current is not None:
-            self.post_message(self.Selected(self, self.current.kpi.id))
-
-    def on_click(self, event: events.Click) -> None:
-        index = int(event.y + self.scroll_y) - 1
-        if 0 <= index < len(self.rows) and event.y >= 1:
-            self.focus()
-            self.set_cursor(index)
-            if event.chain >= 2:
-                self.action_select()
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self.rows) + 1)
-
-    def on_focus(self) -> None:
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self.refresh()
+    def selected_message(self, index: int) -> Message | None:
+        current = self.current
+        return None if current is None else self.Selected(self, current.kpi.id)
 
     # ------------------------------------------------------------------ drawing
 

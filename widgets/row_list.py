@@ -11,14 +11,11 @@ from collections.abc import Sequence
 
 from rich.cells import cell_len
 from rich.segment import Segment
-from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from pdca.widgets.line_list import LineList
 from pdca.widgets.text import fit
 
 Piece = tuple[str, str]  # (text, role: "" or one of ROLES)
@@ -27,7 +24,7 @@ ROLES = ("muted", "bold", "id", "good", "warn", "bad", "heading", "accent")
 NEAR_END_ROWS = 40
 
 
-class RowList(ScrollView, can_focus=True):
+class RowList(LineList):
     """Rows with a cursor; the screen decides what a row means."""
 
     DEFAULT_CSS = """
@@ -56,8 +53,6 @@ class RowList(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False, id="rows-page-down"),
         Binding("enter", "select", "Open", id="rows-select"),
     ]
-
-    cursor: reactive[int] = reactive(0, always_update=True)
 
     class Highlighted(Message):
         def __init__(self, rows: RowList, index: int) -> None:
@@ -94,62 +89,32 @@ class RowList(ScrollView, can_focus=True):
     def show(self, rows: Sequence[Row], keep: int | None = None) -> None:
         self.rows = rows
         self._asked_at = -1
-        self.virtual_size = Size(self.size.width, len(rows))
+        self.update_virtual_size()
         self.set_cursor(self.cursor if keep is None else keep)
         self.refresh()
 
     def extend(self, rows: list[Row]) -> None:
         self.rows = [*self.rows, *rows]
-        self.virtual_size = Size(self.size.width, len(self.rows))
+        self.update_virtual_size()
         self.refresh()
 
-    # ------------------------------------------------------------------ the cursor
+    # ------------------------------------------------------------------ the base's hooks
 
-    def set_cursor(self, index: int) -> None:
-        self.cursor = max(0, min(index, len(self.rows) - 1)) if self.rows else 0
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def highlighted_message(self, index: int) -> Message:
+        return self.Highlighted(self, index)
+
+    def selected_message(self, index: int) -> Message:
+        return self.Selected(self, index)
 
     def watch_cursor(self, new: int) -> None:
-        visible = self.scrollable_content_region.height
-        if self.rows and visible > 0:
-            if new < self.scroll_y:
-                self.scroll_to(y=new, animate=False, immediate=True)
-            elif new >= self.scroll_y + visible:
-                self.scroll_to(y=new - visible + 1, animate=False, immediate=True)
-        self.refresh()
-        self.post_message(self.Highlighted(self, new))
+        super().watch_cursor(new)
         if self.rows and len(self.rows) - new <= NEAR_END_ROWS and self._asked_at != len(self.rows):
             self._asked_at = len(self.rows)
             self.post_message(self.NearEnd(self))
-
-    def action_cursor_up(self) -> None:
-        self.set_cursor(self.cursor - 1)
-
-    def action_cursor_down(self) -> None:
-        self.set_cursor(self.cursor + 1)
-
-    def action_cursor_first(self) -> None:
-        self.set_cursor(0)
-
-    def action_cursor_last(self) -> None:
-        self.set_cursor(len(self.rows) - 1)
-
-    def action_page(self, step: int) -> None:
-        self.set_cursor(self.cursor + step * max(1, self.scrollable_content_region.height - 1))
-
-    def action_select(self) -> None:
-        if self.rows:
-            self.post_message(self.Selected(self, self.cursor))
-
-    def on_click(self, event: events.Click) -> None:
-        index = int(event.y + self.scroll_y)
-        if 0 <= index < len(self.rows):
-            self.focus()
-            self.set_cursor(index)
-            if event.chain >= 2:
-                self.post_message(self.Selected(self, index))
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self.rows))
 
     # ------------------------------------------------------------------ drawing
 
@@ -179,9 +144,3 @@ class RowList(ScrollView, can_focus=True):
             segments.append(Segment(piece, style))
             room -= cell_len(piece)
         return Strip(segments).extend_cell_length(width, base).crop(0, width)
-
-    def on_focus(self) -> None:
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self.refresh()

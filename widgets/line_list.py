@@ -1,0 +1,143 @@
+"""What the line-drawn lists share: a cursor over rows, keeping it on screen, keys and clicks.
+
+A ``ScrollView`` drawn with Textual's Line API (the subclass writes ``render_line``). A row
+is ``row_height`` lines, the first ``row_lines`` of them drawn (the rest a gap before the next
+row); ``header_lines`` lines at the top stay put while the rows scroll. The subclass says how
+many rows there are (``row_count``) and which message a highlighted or selected row posts
+(``highlighted_message``, ``selected_message``); the base keeps the cursor, scrolls, maps a
+click to its row and refreshes on focus. It has no bindings of its own: each subclass keeps
+its own keys and binding ids, pointing at the actions below.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+
+
+class LineList(ScrollView, can_focus=True):
+    """Rows with a cursor, drawn line by line; the subclass draws them and names the messages."""
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    header_lines = 0  # lines at the top that do not scroll (a column header)
+
+    # ------------------------------------------------------------------ the subclass's hooks
+
+    @property
+    def row_count(self) -> int:
+        """How many rows there are (loaded or not)."""
+        raise NotImplementedError
+
+    @property
+    def row_height(self) -> int:
+        """Lines a row takes, its gap to the next row included."""
+        return 1
+
+    @property
+    def row_lines(self) -> int:
+        """Lines of a row that must be on screen when the cursor is on it."""
+        return self.row_height
+
+    def page_rows(self) -> int:
+        """Rows one page key moves: a screenful less one line, so one row stays in view."""
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def highlighted_message(self, index: int) -> Message | None:
+        """The message posted when the cursor rests on row ``index`` (None: nothing)."""
+        return None
+
+    def selected_message(self, index: int) -> Message | None:
+        """The message posted when row ``index`` is chosen (enter, double click)."""
+        return None
+
+    # ------------------------------------------------------------------ size
+
+    def update_virtual_size(self) -> None:
+        """The scrollable height follows the row count: call it when the rows change."""
+        self.virtual_size = Size(
+            self.size.width, self.row_count * self.row_height + self.header_lines
+        )
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(
+            event.size.width, self.row_count * self.row_height + self.header_lines
+        )
+
+    # ------------------------------------------------------------------ the cursor
+
+    def set_cursor(self, index: int) -> None:
+        count = self.row_count
+        self.cursor = max(0, min(index, count - 1)) if count else 0
+
+    def watch_cursor(self, new: int) -> None:
+        if self.row_count:
+            self.scroll_to_row(new)
+        self.refresh()
+        message = self.highlighted_message(new)
+        if message is not None:
+            self.post_message(message)
+
+    def scroll_to_row(self, index: int) -> None:
+        """Scroll the least that puts row ``index``'s drawn lines on screen."""
+        visible = self.scrollable_content_region.height - self.header_lines
+        if visible <= 0:
+            return
+        top = index * self.row_height
+        if top < self.scroll_y:
+            self.scroll_to(y=top, animate=False, immediate=True)
+        elif top + self.row_lines > self.scroll_y + visible:
+            self.scroll_to(y=top + self.row_height - visible, animate=False, immediate=True)
+
+    def action_cursor(self, step: int) -> None:
+        self.set_cursor(self.cursor + step)
+
+    def action_cursor_to(self, index: int) -> None:
+        """Row ``index``; a negative index counts from the end (-1: the last row)."""
+        self.set_cursor(index if index >= 0 else self.row_count + index)
+
+    def action_cursor_up(self) -> None:
+        self.set_cursor(self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self.set_cursor(self.cursor + 1)
+
+    def action_cursor_first(self) -> None:
+        self.set_cursor(0)
+
+    def action_cursor_last(self) -> None:
+        self.set_cursor(self.row_count - 1)
+
+    def action_page(self, direction: int) -> None:
+        self.set_cursor(self.cursor + direction * self.page_rows())
+
+    def action_select(self) -> None:
+        if self.row_count:
+            message = self.selected_message(self.cursor)
+            if message is not None:
+                self.post_message(message)
+
+    def row_at(self, y: int) -> int | None:
+        """The row under line ``y`` of the widget, its gap included (None: the header or past
+        the last row)."""
+        if y < self.header_lines:
+            return None
+        index = int(y - self.header_lines + self.scroll_y) // self.row_height
+        return index if 0 <= index < self.row_count else None
+
+    def on_click(self, event: events.Click) -> None:
+        index = self.row_at(event.y)
+        if index is not None:
+            self.focus()
+            self.set_cursor(index)
+            if event.chain >= 2:
+                self.action_select()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
