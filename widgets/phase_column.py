@@ -17,15 +17,12 @@ from datetime import date
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from pdca.db.models import Action
+from pdca.widgets.line_list import LineList
 from pdca.widgets.marks import REPEAT_MARK, status_mark
 from pdca.widgets.sparkline import sparkline
 from pdca.widgets.text import fit, literal
@@ -45,7 +42,7 @@ PageSource = Callable[[int, int], list[Action]]
 PRIORITY_MARKS = {"high": "↑ ", "normal": "", "low": "↓ "}
 
 
-class PhaseColumn(ScrollView, can_focus=True, inherit_bindings=False):
+class PhaseColumn(LineList, inherit_bindings=False):
     """The cards of one phase with a cursor; the board decides what happens to them.
 
     Its own keys only (``inherit_bindings=False``): a scroll view's left/right would shadow
@@ -110,8 +107,6 @@ class PhaseColumn(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("pagedown", "page_down_cards", "Page down", show=False, id="card-page-down"),
     ]
 
-    cursor: reactive[int] = reactive(0, always_update=True)
-
     class Highlighted(Message):
         """The cursor rests on another card (``action_id`` is None in an empty column)."""
 
@@ -146,9 +141,9 @@ class PhaseColumn(ScrollView, can_focus=True, inherit_bindings=False):
         """Two lines a card (title; check-in mark, owner and due) or the full four."""
         self.card_lines = COMPACT_LINES if compact else CARD_LINES
         self.card_height = self.card_lines + 1
-        self.virtual_size = Size(self.size.width, self.total * self.card_height)
+        self.update_virtual_size()
         if self.total:
-            self.scroll_to_region_y(self.cursor * self.card_height, self.card_lines)
+            self.scroll_to_row(self.cursor)
         self.refresh()
 
     # ------------------------------------------------------------------ data in
@@ -169,7 +164,7 @@ class PhaseColumn(ScrollView, can_focus=True, inherit_bindings=False):
         self.start = start
         self.total = len(actions) if total is None else max(total, start + len(actions))
         self.today = today
-        self.virtual_size = Size(self.size.width, self.total * self.card_height)
+        self.update_virtual_size()
         index = cursor
         if index is None and keep_id is not None:
             index = self.index_of(keep_id)
@@ -206,67 +201,36 @@ class PhaseColumn(ScrollView, can_focus=True, inherit_bindings=False):
     def current(self) -> Action | None:
         return self.card(self.cursor)
 
-    # ------------------------------------------------------------------ the cursor
+    # ------------------------------------------------------------------ the base's hooks
 
-    def set_cursor(self, index: int) -> None:
-        index = max(0, min(index, self.total - 1)) if self.total else 0
-        self.cursor = index
+    @property
+    def row_count(self) -> int:
+        return self.total
 
-    def watch_cursor(self, old: int, new: int) -> None:
-        if self.total:
-            top = new * self.card_height
-            self.scroll_to_region_y(top, self.card_lines)
-        self.refresh()
-        current = self.current
-        self.post_message(self.Highlighted(self, current.id if current else None))
+    @property
+    def row_height(self) -> int:
+        return self.card_height
 
-    def scroll_to_region_y(self, top: int, height: int) -> None:
-        visible = self.scrollable_content_region.height
-        if visible <= 0:
-            return
-        if top < self.scroll_y:
-            self.scroll_to(y=top, animate=False, immediate=True)
-        elif top + height > self.scroll_y + visible:
-            self.scroll_to(y=top + height - visible + 1, animate=False, immediate=True)
+    @property
+    def row_lines(self) -> int:
+        return self.card_lines
 
-    def action_cursor_up(self) -> None:
-        self.set_cursor(self.cursor - 1)
-
-    def action_cursor_down(self) -> None:
-        self.set_cursor(self.cursor + 1)
-
-    def action_cursor_first(self) -> None:
-        self.set_cursor(0)
-
-    def action_cursor_last(self) -> None:
-        self.set_cursor(self.total - 1)
-
-    def _page(self) -> int:
+    def page_rows(self) -> int:
         return max(1, self.scrollable_content_region.height // self.card_height)
 
+    def highlighted_message(self, index: int) -> Message:
+        current = self.current
+        return self.Highlighted(self, current.id if current else None)
+
+    def selected_message(self, index: int) -> Message | None:
+        clicked = self.card(index)
+        return None if clicked is None else self.Selected(self, clicked.id)
+
     def action_page_up_cards(self) -> None:
-        self.set_cursor(self.cursor - self._page())
+        self.action_page(-1)
 
     def action_page_down_cards(self) -> None:
-        self.set_cursor(self.cursor + self._page())
-
-    def on_click(self, event: events.Click) -> None:
-        index = int(event.y + self.scroll_y) // self.card_height
-        if 0 <= index < self.total:
-            self.focus()
-            self.set_cursor(index)
-            clicked = self.card(index)
-            if event.chain >= 2 and clicked is not None:
-                self.post_message(self.Selected(self, clicked.id))
-
-    def on_focus(self) -> None:
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self.refresh()
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, self.total * self.card_height)
+        self.action_page(1)
 
     # ------------------------------------------------------------------ drawing
 
