@@ -15,7 +15,7 @@ from textual.widgets import Input
 from pdca.db.models import Priority
 from pdca.db.store import ActionFilter
 from pdca.screens.pick_filter import pick_filter_value
-from pdca.widgets.text import literal
+from pdca.widgets.text import filter_bar, literal
 
 if TYPE_CHECKING:
     from pdca.screens.board import BoardScreen
@@ -45,7 +45,6 @@ class BoardFilter:
         )
 
     def describe(self) -> Text:
-        text = Text("filter: ", style="bold")
         parts = []
         if self.owner:
             parts.append(f"owner {literal(self.owner)}")
@@ -55,9 +54,7 @@ class BoardFilter:
             parts.append(f"priority {self.priority}")
         if self.text:
             parts.append(f"text “{literal(self.text)}”")
-        text.append(" · ".join(parts))
-        text.append("   esc clears", style="dim")
-        return text
+        return filter_bar(parts)
 
 
 async def pick_flow(board: BoardScreen, kind: str) -> None:

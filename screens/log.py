@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Literal
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -30,7 +29,7 @@ from pdca.screens.row_view import RowView
 from pdca.widgets.marks import status_mark
 from pdca.widgets.row_list import Row, RowList
 from pdca.widgets.status_bar import StatusBar
-from pdca.widgets.text import fixed, literal
+from pdca.widgets.text import filter_bar, fixed, literal
 
 PAGE = 200
 RANGES = [
@@ -202,10 +201,7 @@ class LogScreen(RowView):
             parts.append(f"action #{f.action_id}")
         if f.since:
             parts.append(f"since {f.since}")
-        text = Text("filter: ", style="bold")
-        text.append(" · ".join(parts))
-        text.append("   esc clears", style="dim")
-        bar.update(text)
+        bar.update(filter_bar(parts))
 
     # ------------------------------------------------------------------ the highlighted row
 

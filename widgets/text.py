@@ -45,3 +45,12 @@ def fixed(text: str, width: int) -> str:
 def plain(text: str | None, style: str = "", *, one_line: bool = False) -> Text:
     """A ``Text`` that shows ``text`` literally: never parsed as markup, controls escaped."""
     return Text(literal(text, one_line=one_line), style=style)
+
+
+def filter_bar(parts: list[str]) -> Text:
+    """The line above a filtered list: ``filter: owner bob · status blocked   esc clears``
+    (``parts`` already literal), the same on the board and in the log."""
+    text = Text("filter: ", style="bold")
+    text.append(" · ".join(parts))
+    text.append("   esc clears", style="dim")
+    return text
