@@ -48,6 +48,13 @@ def _expected_per_round(store: Store) -> list[int]:
     return counts
 
 
+def _write_atomically(path: Path, text: str) -> None:
+    """A plain write truncates first, and the app's clock once read the empty file between."""
+    partial = path.with_suffix(".partial")
+    partial.write_text(text)
+    os.replace(partial, path)
+
+
 def _commands(round_number: int) -> list[tuple[str, ...]]:
     kinds = [("recur", "run"), ("list",), ("recur", "list", "--json")]
     commands = [kinds[n % 3] for n in range(PROCESSES - 1)]
@@ -65,7 +72,7 @@ def test_many_processes_make_each_instance_once(tmp_path: Path) -> None:
     expected = _expected_per_round(store)
     first = store.conn.execute("SELECT count(*) FROM actions").fetchone()[0]
     now_file = tmp_path / "now"
-    now_file.write_text(DAYS[0])
+    _write_atomically(now_file, DAYS[0])
     app_spec = {
         "db": str(path),
         "actor": "erin",
@@ -92,7 +99,7 @@ def test_many_processes_make_each_instance_once(tmp_path: Path) -> None:
     made: list[int] = []
     try:
         for number, day in enumerate(DAYS):
-            now_file.write_text(day)
+            _write_atomically(now_file, day)  # the app reads it any moment: never half written
             runs = [
                 start_pdca(*command, env={**env, "PDCA_NOW": f"{day}T09:00:00Z"})
                 for command in _commands(number)
