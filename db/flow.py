@@ -21,8 +21,9 @@ sorts by tests/unit/test_flow_store.py:
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -49,21 +50,49 @@ FROM events WHERE id IN ({marks})
 """
 _CHUNK = 500  # ids per IN list
 
-_OPEN = """
-SELECT id, title, phase, julianday(:now) - julianday(phase_since), owner,
-       julianday(:now) - julianday(created_at), due, initiative_id
-FROM actions WHERE done_at IS NULL
+# Open work per phase now, counted by SQLite: how many, and how long the longest has been in it
+# (the same difference as each action's, so the oldest is found by equality below).
+_PHASES_NOW = """
+SELECT phase, count(*), max(julianday(:now) - julianday(phase_since))
+FROM actions WHERE done_at IS NULL{scope} GROUP BY phase
+"""
+# A phase's oldest open item: the lowest id of those that long in it.
+_OLDEST = """
+SELECT min(id), title FROM actions
+WHERE done_at IS NULL AND phase = :phase AND julianday(:now) - julianday(phase_since) = :top{scope}
+"""
+# How long ago each open action was created: where its first stay of the window began.
+_OPEN_CREATED = """
+SELECT id, julianday(:now) - julianday(created_at) FROM actions WHERE done_at IS NULL{scope}
+"""
+# Per owner of open work: how many, the cadence kept (flow_rules.weeks_kept in SQL: the whole
+# weeks of the window each action lived, and how many of those had a check-in: a check-in
+# ``ago`` days before now falls in the week ``max(1, ceil(ago / 7))`` back), and how many with
+# a due date are past it. The check-ins of each action are read down (action_id, at); the
+# actions in owner order down (owner, done_at), so grouping sorts nothing (``+done_at``: the
+# done_at index would read them in no owner order); count(DISTINCT) sorts 13 weeks at most.
+_OWNERS_OPEN = """
+SELECT owner, count(*), sum(lived),
+  sum((SELECT count(DISTINCT back) FROM (
+         SELECT max(1, CAST(w AS INTEGER) + (w > CAST(w AS INTEGER))) AS back
+         FROM (SELECT (julianday(:now) - julianday(c.at)) / 7 AS w FROM checkins c
+               WHERE c.action_id = mine.id AND c.at >= :since AND c.kind = 'checkin')
+         WHERE w >= 0)
+       WHERE back <= lived)),
+  count(CASE WHEN due < :today THEN 1 END), count(due)
+FROM (
+  SELECT id, owner, nullif(due, '') AS due,
+    max(0, min(:weeks, CAST((julianday(:now) - julianday(created_at)) / 7 AS INTEGER))) AS lived
+  FROM actions WHERE +done_at IS NULL AND owner > ''{scope}
+) AS mine
+GROUP BY owner
 """
 _DONE_SINCE = """
 SELECT id, owner, julianday(done_at) - julianday(created_at),
        julianday(:now) - julianday(done_at), decision, due, date(done_at, 'localtime'),
        initiative_id
-FROM actions WHERE done_at >= :since
+FROM actions WHERE done_at >= :since{scope}
 """
-_CHECKINS_SINCE = (
-    "SELECT action_id, julianday(:now) - julianday(at) FROM checkins"
-    " WHERE at >= :since AND kind = 'checkin'"
-)
 # ``> ''``: every done_at is an ISO time, and a range walks the done_at index.
 _DECISIONS = "SELECT id, initiative_id, decision FROM actions WHERE done_at > ''"
 _FOLLOWUPS = (
@@ -84,6 +113,20 @@ class Scope:
             return False
         return self.initiative_id is None or initiative_id == self.initiative_id
 
+    def where(self, by_index: bool = True) -> tuple[str, dict[str, object]]:
+        """The same test as ``holds``, as a condition on ``actions`` (`` AND ...``, or
+        nothing) and its parameters. ``by_index=False``: SQLite is not to find the actions by
+        their initiative or id (a query that reads another index for its order)."""
+        sql, params = "", {}
+        plain = "" if by_index else "+"  # a unary plus keeps SQLite off a column's index
+        if self.initiative_id is not None:
+            sql += f" AND {plain}initiative_id = :scope_initiative"
+            params["scope_initiative"] = self.initiative_id
+        if self.action_ids is not None:
+            sql += f" AND {plain}id IN (SELECT value FROM json_each(:scope_ids))"
+            params["scope_ids"] = json.dumps(sorted(self.action_ids))
+        return sql, params
+
 
 EVERYTHING = Scope()
 
@@ -91,44 +134,49 @@ EVERYTHING = Scope()
 def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) -> Flow:
     now = store.clock()
     since = iso(fr.window_start(now, weeks))
-    times = {"now": iso(now), "since": since}
+    today = now.astimezone().date()  # the day people see, as the board's "late"
+    scoped, params = scope.where()
+    times = {"now": iso(now), "since": since, "today": today.isoformat(), "weeks": weeks}
+    params.update(times)
     cursor = _tuples(store)
-    everything = scope == EVERYTHING
-    open_actions = [
-        fr.OpenAction._make(r)
-        for r in cursor.execute(_OPEN, times)
-        if everything or scope.holds(r[0], r[7])
-    ]
     done = [
-        fr.DoneAction._make(r)
-        for r in cursor.execute(_DONE_SINCE, times)
-        if everything or scope.holds(r[0], r[7])
+        fr.DoneAction._make(r) for r in cursor.execute(_DONE_SINCE.format(scope=scoped), params)
     ]
-    in_scope = None if everything else {a.id for a in open_actions} | {a.id for a in done}
-    open_ids = {a.id for a in open_actions}
-    checkins: dict[int, list[float]] = defaultdict(list)
-    for action_id, ago in cursor.execute(_CHECKINS_SINCE, times):
-        if action_id in open_ids:
-            checkins[action_id].append(ago)
-    created_ago = {a.id: a.age_days for a in open_actions}
+    created_ago = dict(cursor.execute(_OPEN_CREATED.format(scope=scoped), params).fetchall())
+    in_scope = None if scope == EVERYTHING else set(created_ago) | {a.id for a in done}
     created_ago.update({a.id: a.cycle_days + a.done_ago_days for a in done})
     changes = _changes(cursor, times, in_scope, created_ago, weeks * fr.WEEK_DAYS)
+    in_owner_order = _OWNERS_OPEN.format(scope=scope.where(by_index=False)[0])
+    owners_open = [fr.OwnerOpen._make(r) for r in cursor.execute(in_owner_order, params)]
     weekly = fr.throughput(done, now, weeks)
-    today = now.astimezone().date()  # the day people see, as the board's "late"
     return Flow(
         now=iso(now),
         since=since,
         weeks=weeks,
-        phases=fr.phase_flow(changes, open_actions),
+        phases=fr.phase_figures(changes, _phases_now(cursor, scoped, params)),
         throughput=weekly,
         finished=sum(w.finished for w in weekly),
         abandoned=sum(w.abandoned for w in weekly),
         cycle=fr.cycle_time(done, weeks),
-        owners=fr.owner_flow(open_actions, done, checkins, today, weeks),
+        owners=fr.owner_figures(owners_open, done, today),
         initiatives=fr.initiative_flow(
             _outcomes(cursor, scope, today.isoformat()), _initiative_names(store, scope)
         ),
     )
+
+
+def _phases_now(
+    cursor: sqlite3.Cursor, scoped: str, params: dict[str, object]
+) -> dict[str, fr.PhaseNow]:
+    """Each phase's open work now: four small reads instead of every open action."""
+    found = {}
+    counted = cursor.execute(_PHASES_NOW.format(scope=scoped), params).fetchall()
+    for phase, wip, top in counted:
+        oldest_id, title = cursor.execute(
+            _OLDEST.format(scope=scoped), {**params, "phase": phase, "top": top}
+        ).fetchone()
+        found[phase] = fr.PhaseNow(wip, oldest_id, title, top)
+    return found
 
 
 def _tuples(store: Store) -> sqlite3.Cursor:

@@ -90,13 +90,14 @@ def phase_changes(
         begun = state.get(action_id) or starts.get(action_id)
         if begun is None:
             continue
-        phase, entered = begun
-        moved = moved_phases(summary)
-        left = moved[0] if moved else phase
-        if left is None:
-            continue
-        to = moved[1] if moved else None
-        found.append(PhaseChange(action_id, left, to, entered - ago, ago))
+        if summary.startswith("moved #"):  # moved_phases(summary), inline: thousands
+            words = summary.split(" ", 6)
+            left, to = words[3], words[5]
+        else:
+            left, to = begun[0], None
+            if left is None:
+                continue
+        found.append(PhaseChange(action_id, left, to, begun[1] - ago, ago))
         state[action_id] = (to, ago)
     return found
 
@@ -163,36 +164,64 @@ def week_index(ago_days: float, weeks: int = WINDOW_WEEKS) -> int | None:
     return index if 0 <= index < weeks else None
 
 
+RANK = {phase: rank for rank, phase in enumerate(PHASES)}
+
+
 def went_back(change: PhaseChange) -> bool:
-    return change.to is not None and PHASES.index(change.to) < PHASES.index(change.left)
+    return change.to is not None and RANK[change.to] < RANK[change.left]
+
+
+class PhaseNow(NamedTuple):
+    """A phase's open work now: how many, and the one longest in it (ties: the lowest id)."""
+
+    wip: int
+    oldest_id: int
+    oldest_title: str
+    oldest_in_phase_days: float
+
+
+def phase_now(open_actions: Iterable[OpenAction]) -> dict[str, PhaseNow]:
+    """``PhaseNow`` per phase from the open actions themselves (db/flow.py asks SQLite)."""
+    here: dict[str, list[OpenAction]] = defaultdict(list)
+    for action in open_actions:
+        here[action.phase].append(action)
+    now = {}
+    for phase, actions in here.items():
+        oldest = max(actions, key=lambda a: (a.in_phase_days, -a.id))
+        now[phase] = PhaseNow(len(actions), oldest.id, oldest.title, oldest.in_phase_days)
+    return now
 
 
 def phase_flow(
     changes: Iterable[PhaseChange], open_actions: Sequence[OpenAction]
 ) -> list[PhaseFlow]:
+    return phase_figures(changes, phase_now(open_actions))
+
+
+def phase_figures(
+    changes: Iterable[PhaseChange], open_now: Mapping[str, PhaseNow]
+) -> list[PhaseFlow]:
     """Per phase: WIP, the stays that ended (median, 85th percentile), the oldest open item,
     and the moves back. ``changes`` are those of the window."""
     stays: dict[str, list[float]] = defaultdict(list)
     back: dict[str, int] = defaultdict(int)
-    for change in changes:
-        stays[change.left].append(max(0.0, change.stay_days))
-        back[change.left] += went_back(change)
-    here: dict[str, list[OpenAction]] = defaultdict(list)
-    for action in open_actions:
-        here[action.phase].append(action)
+    for _, left, to, stay_days, _ in changes:  # by position: thousands of them
+        stays[left].append(max(0.0, stay_days))
+        if to is not None and RANK[to] < RANK[left]:  # went_back(change)
+            back[left] += 1
     result = []
     for phase in PHASES:
-        oldest = max(here[phase], key=lambda a: (a.in_phase_days, -a.id), default=None)
+        here = open_now.get(phase)
         result.append(
             PhaseFlow(
                 phase=phase,
-                wip=len(here[phase]),
+                wip=here.wip if here else 0,
                 stays=len(stays[phase]),
                 median_days=median(stays[phase]),
                 p85_days=percentile(stays[phase], 0.85),
-                oldest_id=oldest.id if oldest else None,
-                oldest_title=oldest.title if oldest else None,
-                oldest_days=round(max(0.0, oldest.in_phase_days), 1) if oldest else None,
+                oldest_id=here.oldest_id if here else None,
+                oldest_title=here.oldest_title if here else None,
+                oldest_days=round(max(0.0, here.oldest_in_phase_days), 1) if here else None,
                 went_back=back[phase],
             )
         )
@@ -277,6 +306,42 @@ def is_late(due: str | None, done_day: str | None, today: date) -> bool:
     return done_day > due  # ISO dates sort as text
 
 
+class OwnerOpen(NamedTuple):
+    """An owner's open work, counted: how many, their cadence (``weeks_kept``'s two numbers
+    summed), and of those with a due date (``dated``) how many are past it (``late``)."""
+
+    login: str
+    open: int
+    weeks_expected: int
+    weeks_kept: int
+    late: int
+    dated: int
+
+
+def owner_open(
+    open_actions: Iterable[OpenAction],
+    checkins: Mapping[int, Sequence[float]],
+    today: date,
+    weeks: int = WINDOW_WEEKS,
+) -> list[OwnerOpen]:
+    """``OwnerOpen`` per owner from the open actions and their check-ins (db/flow.py asks
+    SQLite for the same sums)."""
+    open_of: dict[str, list[OpenAction]] = defaultdict(list)
+    for action in open_actions:
+        if action.owner:
+            open_of[action.owner].append(action)
+    counted = []
+    for login, mine in open_of.items():
+        expected = kept = 0
+        for action in mine:
+            lived, with_checkin = weeks_kept(action.age_days, checkins.get(action.id, ()), weeks)
+            expected, kept = expected + lived, kept + with_checkin
+        dated = [a.due for a in mine if a.due]
+        late = sum(is_late(due, None, today) for due in dated)
+        counted.append(OwnerOpen(login, len(mine), expected, kept, late, len(dated)))
+    return counted
+
+
 def owner_flow(
     open_actions: Sequence[OpenAction],
     done: Sequence[DoneAction],
@@ -286,35 +351,36 @@ def owner_flow(
 ) -> list[OwnerFlow]:
     """One row per owner of open work (or of work finished in the window), by login.
     ``checkins``: each open action's check-ins of the window, as days before now."""
-    open_of: dict[str, list[OpenAction]] = defaultdict(list)
+    return owner_figures(owner_open(open_actions, checkins, today, weeks), done, today)
+
+
+def owner_figures(
+    open_work: Iterable[OwnerOpen], done: Sequence[DoneAction], today: date
+) -> list[OwnerFlow]:
+    """One row per owner of open work (``open_work``, counted) or of work finished in the
+    window (``done``), by login."""
+    open_of = {counted.login: counted for counted in open_work}
     done_of: dict[str, list[DoneAction]] = defaultdict(list)
-    for action in open_actions:
-        if action.owner:
-            open_of[action.owner].append(action)
     for finished in done:
         if finished.owner:
             done_of[finished.owner].append(finished)
     rows = []
     for login in sorted(open_of.keys() | done_of.keys()):
-        mine = open_of[login]
-        expected = kept = 0
-        for action in mine:
-            lived, with_checkin = weeks_kept(action.age_days, checkins.get(action.id, ()), weeks)
-            expected, kept = expected + lived, kept + with_checkin
-        dated: list[tuple[str, str | None]] = [(a.due, None) for a in mine if a.due]
+        mine = open_of.get(login) or OwnerOpen(login, 0, 0, 0, 0, 0)
         # Finished means standardize or adjust: abandoned work is neither late nor on time.
-        dated += [(a.due, a.done_day) for a in done_of[login] if a.due and a.decision in FINISHED]
-        late = sum(is_late(due, day, today) for due, day in dated)
+        dated = [(a.due, a.done_day) for a in done_of[login] if a.due and a.decision in FINISHED]
+        late = mine.late + sum(is_late(due, day, today) for due, day in dated)
+        late_of = mine.dated + len(dated)
         rows.append(
             OwnerFlow(
                 login=login,
-                open=len(mine),
-                weeks_expected=expected,
-                weeks_kept=kept,
-                cadence_kept=share(kept, expected),
+                open=mine.open,
+                weeks_expected=mine.weeks_expected,
+                weeks_kept=mine.weeks_kept,
+                cadence_kept=share(mine.weeks_kept, mine.weeks_expected),
                 late=late,
-                late_of=len(dated),
-                late_share=share(late, len(dated)),
+                late_of=late_of,
+                late_share=share(late, late_of),
             )
         )
     return rows

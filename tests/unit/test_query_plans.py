@@ -157,3 +157,64 @@ def test_the_board_reads_through_indexes_without_sorting(store: Store) -> None:
     assert len(queries) >= 8  # the exercise really ran the board's queries
     problems = [p for sql in sorted(queries) for p in _plan_problems(store, sql)]
     assert problems == []
+
+
+def test_the_flow_figures_read_through_indexes_without_sorting(store: Store) -> None:
+    """db/flow.py counts open work per phase and per owner in SQLite (issue 13): no full scan
+    and no temporary sort, whole or scoped to an initiative or to a few actions."""
+    from pdca.db import flow
+    from tests.flow_support import build_history
+
+    build_history(store)
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    for scope in (flow.EVERYTHING, flow.Scope(initiative_id=1), flow.Scope(action_ids={1, 2})):
+        flow.flow(store, scope)
+    store.conn.set_trace_callback(None)
+    counted = {
+        " ".join(sql.split())
+        for sql in seen
+        if sql.lstrip().upper().startswith("SELECT") and "FROM actions" in sql
+    }
+    assert sum("GROUP BY" in sql for sql in counted) >= 6  # phases and owners, each scope
+    problems = []
+    for sql in sorted(counted):
+        for step in (row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql)):
+            # count(DISTINCT) holds one action's weeks with a check-in: 13 at most.
+            if step.startswith("USE TEMP B-TREE") and "count(DISTINCT)" not in step:
+                problems.append(f"{step} in: {sql}")
+            if re.match(r"SCAN (actions|checkins)\b", step) and "INDEX" not in step:
+                problems.append(f"{step} in: {sql}")
+    assert problems == []
+
+
+def test_the_command_lines_one_line_writes_read_through_indexes(store: Store) -> None:
+    """``pdca add``, ``move`` and ``checkin`` without --json, and the repeat-rule probe every
+    command runs first (issue 14): no full scan or temporary sort, and the probe reads the
+    partial index on ``next_due`` however many rules the file holds."""
+    from pdca.db.models import ActionFields
+
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    line = store.add_action_line(ActionFields(title="x", owner="bob", due=None))
+    store.edit_action(line.id, ActionChanges(due="2026-12-01"))
+    store.move_action_line(line.id, "do")
+    store.record_checkin(line.id, "going", "on-track")
+    store.repeats_due()
+    store.conn.set_trace_callback(None)
+    queries = {
+        " ".join(sql.split())
+        for sql in seen
+        if sql.lstrip().upper().startswith(("SELECT", "UPDATE", "INSERT"))
+    }
+    probe = [sql for sql in queries if "FROM recurrences" in sql]
+    assert len(probe) == 1 and len(queries) > 5
+    steps = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + probe[0])]
+    assert any("idx_recurrences_next_due" in step for step in steps), steps
+    problems = [
+        p
+        for sql in sorted(queries)
+        if sql.upper().startswith("SELECT")
+        for p in _plan_problems(store, sql)
+    ]
+    assert problems == []
