@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pdca.db import rules
-from pdca.db.models import Action, Checkin, Event, Initiative, Kpi, Person, Reading
+from pdca.db import models, rules
+
+if TYPE_CHECKING:  # the classes come from models on first use: pydantic only when needed
+    from pdca.db.models import Action, Checkin, Event, Initiative, Kpi, Person, Reading
 
 
 def action(
@@ -22,7 +24,7 @@ def action(
     data = dict(row)
     done = data["done_at"] is not None
     last_sign = data["last_checkin_at"] or data["created_at"]
-    return Action(
+    return models.Action(
         **data,
         overdue=rules.is_overdue(data["due"], done, today or now.astimezone().date()),
         days_since_checkin=rules.days_since(last_sign, now),
@@ -31,32 +33,32 @@ def action(
 
 
 def checkin(row: sqlite3.Row) -> Checkin:
-    return Checkin(**dict(row))
+    return models.Checkin(**dict(row))
 
 
 def event(row: sqlite3.Row) -> Event:
     data = dict(row)
     for key in ("before", "after"):
         data[key] = json.loads(data[key]) if data[key] else None
-    return Event(**data)
+    return models.Event(**data)
 
 
 def initiative(row: sqlite3.Row) -> Initiative:
-    return Initiative(**dict(row))
+    return models.Initiative(**dict(row))
 
 
 def kpi(row: sqlite3.Row) -> Kpi:
     data = dict(row)
     data["escalation"] = json.loads(data["escalation"] or "[]")
-    return Kpi(**data)
+    return models.Kpi(**data)
 
 
 def reading(row: sqlite3.Row) -> Reading:
-    return Reading(**dict(row))
+    return models.Reading(**dict(row))
 
 
 def person(row: sqlite3.Row) -> Person:
-    return Person(**dict(row))
+    return models.Person(**dict(row))
 
 
 def snapshot(row: sqlite3.Row | None) -> dict[str, Any] | None:

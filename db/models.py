@@ -1,25 +1,66 @@
-"""Pydantic models: what the store returns, and the drafts it validates before writing.
+"""The vocabulary of pdca's records, and (imported on first use) the pydantic models.
 
-Rows become models in one place (``db.convert``); drafts turn what a person typed into
-checked values, and their errors become one-line ``InvalidInput`` messages (``validated``).
+What the store returns and the drafts it validates before writing are pydantic models,
+defined in ``db.records``; their names are importable from here as before
+(``from pdca.db.models import Action``), but pydantic is only imported when one of them is
+first asked for. The phases, statuses, limits and text checks below cost nothing to import,
+so a command-line write that needs no model (``pdca checkin 12 "done"``) never pays for
+pydantic (issue 14: a write within 3x Taskwarrior's ``task add``).
 """
 
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any, Literal, TypeVar
-
-# pdca uses no pydantic plugins; looking for them reads every installed package's metadata
-# when the first model is built (about 40 ms of every command). Pydantic's documented switch.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pdca.db.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from pdca.db.records import AcknowledgementNote as AcknowledgementNote
+    from pdca.db.records import Action as Action
+    from pdca.db.records import ActionChange as ActionChange
+    from pdca.db.records import ActionChanges as ActionChanges
+    from pdca.db.records import ActionDetail as ActionDetail
+    from pdca.db.records import ActionDraft as ActionDraft
+    from pdca.db.records import Alert as Alert
+    from pdca.db.records import Checkin as Checkin
+    from pdca.db.records import CheckinDraft as CheckinDraft
+    from pdca.db.records import Completion as Completion
+    from pdca.db.records import ContentWarning as ContentWarning
+    from pdca.db.records import Draft as Draft
+    from pdca.db.records import Event as Event
+    from pdca.db.records import FollowupNote as FollowupNote
+    from pdca.db.records import Identity as Identity
+    from pdca.db.records import Initiative as Initiative
+    from pdca.db.records import InitiativeDraft as InitiativeDraft
+    from pdca.db.records import InitiativeKpi as InitiativeKpi
+    from pdca.db.records import InitiativeOverview as InitiativeOverview
+    from pdca.db.records import Kpi as Kpi
+    from pdca.db.records import KpiChanges as KpiChanges
+    from pdca.db.records import KpiDetail as KpiDetail
+    from pdca.db.records import KpiDraft as KpiDraft
+    from pdca.db.records import KpiRow as KpiRow
+    from pdca.db.records import Limits as Limits
+    from pdca.db.records import Login as Login
+    from pdca.db.records import Message as Message
+    from pdca.db.records import Name as Name
+    from pdca.db.records import Notes as Notes
+    from pdca.db.records import Number as Number
+    from pdca.db.records import Person as Person
+    from pdca.db.records import Perspective as Perspective
+    from pdca.db.records import Reading as Reading
+    from pdca.db.records import ReadingDraft as ReadingDraft
+    from pdca.db.records import Record as Record
+    from pdca.db.records import SignalMark as SignalMark
+    from pdca.db.records import Title as Title
+    from pdca.db.records import UndoResult as UndoResult
+    from pdca.db.records import Unit as Unit
 
 Phase = Literal["plan", "do", "check", "act"]
 PHASES: tuple[Phase, ...] = ("plan", "do", "check", "act")
@@ -131,132 +172,17 @@ def _finite(value: float) -> float:
     return value
 
 
-Title = Annotated[str, AfterValidator(_non_blank(TITLE_MAX))]
-Name = Annotated[str, AfterValidator(_non_blank(NAME_MAX))]
-Notes = Annotated[str, AfterValidator(_at_most(NOTES_MAX))]
-Message = Annotated[str, AfterValidator(_non_blank(MESSAGE_MAX))]
-Login = Annotated[str, AfterValidator(_login)]
-Number = Annotated[float, AfterValidator(_finite)]
-
-
-class Draft(BaseModel):
-    """Base of every input model: strict about unknown fields, and immutable once checked."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-
-class ActionDraft(Draft):
-    title: Title
-    owner: Login | None = None
-    phase: Phase = "plan"
-    due: date | None = None
-    priority: Priority = "normal"
-    notes: Notes = ""
-    initiative: Name | None = None
-    kpi: Name | None = None
-
-
-class ActionChanges(Draft):
-    """Only the fields given are changed; ``clear_*`` empties an optional one."""
-
-    title: Title | None = None
-    owner: Login | None = None
-    due: date | None = None
-    priority: Priority | None = None
-    notes: Notes | None = None
-    initiative: Name | None = None
-    kpi: Name | None = None
-    clear_owner: bool = False
-    clear_due: bool = False
-    clear_initiative: bool = False
-    clear_kpi: bool = False
-
-
-class CheckinDraft(Draft):
-    message: Message
-    status: CheckinStatus = "on-track"
-
-
-class FollowupNote(Draft):
-    """What a person wrote when recording a follow-up (None: pdca words it)."""
-
-    message: Message | None = None
-
-
-class AcknowledgementNote(Draft):
-    """What is being done about an alert: required, like a check-in's message."""
-
-    note: Message
-
-
-class InitiativeDraft(Draft):
-    name: Name
-    objective: Notes = ""
-    owner: Login | None = None
-
-
-Unit = Annotated[str, AfterValidator(_non_blank(20))]
-Perspective = Annotated[str, AfterValidator(_non_blank(30))]
 PERSPECTIVES: tuple[str, ...] = ("quality", "delivery", "cost", "people")  # or the team's own
 CADENCES: tuple[Cadence, ...] = ("daily", "weekly", "monthly")
 
 
-class KpiDraft(Draft):
-    name: Name
-    unit: Unit
-    baseline: Number
-    target: Number
-    direction: Direction = "up"
-    warn: Number | None = None
-    alert: Number | None = None
-    owner: Login | None = None
-    target_date: date | None = None
-    cadence: Cadence = "daily"
-    perspective: Perspective = "quality"
-    initiative: Name | None = None
-    escalation: list[Login] = Field(default_factory=list)
-    benchmark: Number | None = None
-    benchmark_source: Notes | None = None
-    alerts_mode: AlertsMode = "both"
-    baseline_from: date | None = None  # the XmR limits' period (None: the first readings)
-    baseline_to: date | None = None
-
-
-class KpiChanges(Draft):
-    """Only the fields given change; ``clear`` names optional fields to empty."""
-
-    name: Name | None = None
-    unit: Unit | None = None
-    baseline: Number | None = None
-    target: Number | None = None
-    direction: Direction | None = None
-    warn: Number | None = None
-    alert: Number | None = None
-    owner: Login | None = None
-    target_date: date | None = None
-    cadence: Cadence | None = None
-    perspective: Perspective | None = None
-    initiative: Name | None = None
-    escalation: list[Login] | None = None
-    benchmark: Number | None = None
-    benchmark_source: Notes | None = None
-    alerts_mode: AlertsMode | None = None
-    baseline_from: date | None = None
-    baseline_to: date | None = None
-    clear: frozenset[str] = frozenset()
-
-
-class ReadingDraft(Draft):
-    kpi: Name
-    value: Number
-    note: Notes = ""
-
-
-T = TypeVar("T", bound=BaseModel)
+T = TypeVar("T", bound="BaseModel")
 
 
 def validated(model: type[T], **values: Any) -> T:
     """Build ``model`` or raise ``InvalidInput`` naming the first bad field and its value."""
+    from pydantic import ValidationError
+
     try:
         return model(**values)
     except ValidationError as error:
@@ -270,273 +196,79 @@ def validated(model: type[T], **values: Any) -> T:
         raise InvalidInput(field.replace("_", "-"), values.get(field), message) from None
 
 
-class Record(BaseModel):
-    """Base of what the store returns."""
-
-    model_config = ConfigDict(frozen=True, defer_build=True)
-
-
-class Person(Record):
-    id: int
-    login: str
-    name: str
-    created_at: str
-    version: int
+def checked_text(field: str, text: str, limit: int = MESSAGE_MAX) -> str:
+    """A required text as a draft checks it (``Message``, ``Title``, ``Name``), without
+    pydantic: the same rule and the same one-line ``InvalidInput`` as ``validated``."""
+    try:
+        return _non_blank(limit)(text)
+    except ValueError as error:
+        raise InvalidInput(field, text, str(error)) from None
 
 
-class Initiative(Record):
-    id: int
-    name: str
-    objective: str
-    owner: str | None
-    created_at: str
-    updated_at: str
-    version: int
-    open_actions: int = 0
+def checked_login(field: str, text: str) -> str:
+    """A login as a draft checks it (``Login``), without pydantic."""
+    try:
+        return _login(text)
+    except ValueError as error:
+        raise InvalidInput(field, text, str(error)) from None
 
 
-class Kpi(Record):
-    id: int
-    name: str
-    unit: str
-    direction: Direction
-    baseline: float
-    target: float
-    target_date: str | None
-    warn: float | None
-    alert: float | None
-    cadence: Cadence
-    owner: str | None
-    escalation: list[str]
-    perspective: str
-    benchmark: float | None
-    benchmark_source: str | None
-    initiative_id: int | None
-    alerts_mode: AlertsMode = "both"
-    baseline_from: str | None = None
-    baseline_to: str | None = None
+@dataclass(frozen=True)
+class ActionFields:
+    """An ``ActionDraft``'s fields, checked by its rules without pydantic (``checked_action``):
+    what a command-line ``pdca add`` hands the store when it prints no model."""
+
+    title: str
+    owner: str | None = None
+    phase: Phase = "plan"
+    due: date | None = None
+    priority: Priority = "normal"
+    notes: str = ""
     initiative: str | None = None
-    latest_value: float | None = None
-    latest_at: str | None = None
-    created_at: str
-    updated_at: str
-    version: int
+    kpi: str | None = None
 
 
-class Reading(Record):
-    id: int
-    kpi_id: int
-    kpi: str
-    at: str
-    value: float
-    note: str
-    author: str
-    version: int
+def checked_action(fields: ActionFields) -> ActionFields:
+    """``fields`` if ``validated(ActionDraft, ...)`` would take them, else the same one-line
+    ``InvalidInput`` it raises (the first bad field, in the draft's order)."""
+    checked_text("title", fields.title, TITLE_MAX)
+    if fields.owner is not None:
+        checked_login("owner", fields.owner)
+    if fields.phase not in PHASES:
+        raise InvalidInput("phase", fields.phase, not_one_of(PHASES))
+    if fields.priority not in PRIORITIES:
+        raise InvalidInput("priority", fields.priority, not_one_of(PRIORITIES))
+    if len(fields.notes) > NOTES_MAX:
+        raise InvalidInput("notes", fields.notes, _at_most_message(fields.notes, NOTES_MAX))
+    for name, value in (("initiative", fields.initiative), ("kpi", fields.kpi)):
+        if value is not None:
+            checked_text(name, value, NAME_MAX)
+    return fields
 
 
-class Alert(Record):
-    id: int
-    kpi_id: int
-    kpi: str
-    reading_id: int | None
-    raised_at: str
-    assignee: str
-    ack_due: str
-    escalation_level: int
-    acknowledged_at: str | None
-    acknowledged_by: str | None
-    ack_note: str | None
-    closed_at: str | None
-    version: int
-    # The Western Electric rule that raised it ("we4") and its words; None: the threshold.
-    rule: str | None = None
-    rule_text: str | None = None
-    # Derived from the clock when read: unacknowledged and open past its first deadline.
-    overdue: bool = False
+def not_one_of(choices: tuple[str, ...]) -> str:
+    """What ``validated`` says of a value outside a ``Literal``: is not one of 'a', 'b' or 'c'."""
+    quoted = [repr(choice) for choice in choices]
+    return "is not one of " + ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
-class Limits(Record):
-    """A KPI's XmR chart (db/xmr.py ``XmrChart``): centre line, natural process limits."""
-
-    centre: float
-    mr_bar: float
-    lower: float
-    upper: float
-    url: float
-    sigma: float
-    baseline_first: str  # the times of the first and last baseline readings
-    baseline_last: str
-    baseline_count: int
+def _at_most_message(text: str, limit: int) -> str:
+    try:
+        _at_most(limit)(text)
+    except ValueError as error:
+        return str(error)
+    return ""
 
 
-class SignalMark(Record):
-    """One Western Electric signal (db/xmr.py ``Signal``), by the times of its readings."""
+def __getattr__(name: str) -> Any:
+    """The pydantic models (``db.records``), imported when the first one is asked for."""
+    if name.startswith("__"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from pdca.db import records
 
-    rule: str
-    rule_text: str
-    side: Literal["up", "down"]
-    bad: bool  # on the KPI's bad side
-    first_at: str
-    at: str
-    points: list[str]  # the times of the readings it covers
-
-
-class KpiRow(Record):
-    """One line of the KPIs view and of ``pdca kpi list``: the KPI and what the rules say."""
-
-    kpi: Kpi
-    status: KpiStatus
-    trend: Trend
-    trend_sign: int  # 1 rising, -1 falling, 0 flat or unknown
-    recent: list[float | None]  # one per cadence period, oldest first; None: not measured
-    alert: Alert | None = None  # the open alert, if any
-    # Process-behaviour signals in the bad direction holding at the latest reading (db/xmr.py)
-    signals: list[SignalMark] = Field(default_factory=list)
-
-
-class ActionChange(Record):
-    """A linked action's dates and the KPI's mean before it entered Do and after it was done."""
-
-    action_id: int
-    title: str
-    phase: Phase
-    entered_do: str
-    done_at: str | None
-    before_mean: float | None
-    before_count: int
-    after_mean: float | None
-    after_count: int
-    delta: float | None
-    verdict: Trend
-
-
-class KpiDetail(Record):
-    row: KpiRow
-    readings: list[Reading]
-    changes: list[ActionChange]
-    alerts: list[Alert]
-    limits: Limits | None = None  # None: too few baseline readings for a chart
-    signals: list[SignalMark] = Field(default_factory=list)  # every signal in the year shown
-
-
-class Checkin(Record):
-    id: int
-    action_id: int
-    at: str
-    author: str
-    status: CheckinStatus
-    kind: Literal["checkin", "followup"]
-    result: Literal["holding", "slipped"] | None
-    message: str
-    version: int
-
-
-class Action(Record):
-    id: int
-    title: str
-    notes: str
-    owner: str | None
-    phase: Phase
-    due: str | None
-    initiative_id: int | None
-    initiative: str | None
-    kpi_id: int | None
-    kpi: str | None
-    parent_id: int | None
-    cycle: int
-    verdict: Verdict | None
-    decision: Decision | None
-    phase_since: str
-    done_at: str | None
-    created_by: str
-    created_at: str
-    updated_at: str
-    version: int
-    last_checkin_at: str | None
-    last_checkin_status: CheckinStatus | None
-    recurrence_id: int | None = None  # the repeat rule that made it (db/recurrence.py)
-    # Derived by the rules from the clock when the action was read.
-    overdue: bool = False
-    days_since_checkin: int = 0
-    stale: bool = False
-    priority: Priority = "normal"  # last: JSON fields are only ever added
-
-
-class Event(Record):
-    id: int
-    tx: int
-    at: str
-    actor: str
-    entity: str
-    entity_id: int
-    op: Literal["create", "update", "delete"]
-    summary: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    undo_of: int | None
-
-
-class ActionDetail(Record):
-    action: Action
-    checkins: list[Checkin] = Field(default_factory=list)
-    history: list[Event] = Field(default_factory=list)
-
-
-class Completion(Record):
-    """What ``done`` left behind: the finished action and, for ``adjust``, the next cycle."""
-
-    action: Action
-    next_cycle: Action | None = None
-
-
-class UndoResult(Record):
-    tx: int
-    summaries: list[str]
-
-    def headline(self, shown: int = 5) -> list[str]:
-        """The first few summaries and a count of the rest: an undone import of thousands
-        is one readable line, not thousands."""
-        more = len(self.summaries) - shown
-        return self.summaries[:shown] + ([f"and {more} more"] if more > 0 else [])
-
-
-class Identity(Draft):
-    """The acting login, checked like any owner's."""
-
-    login: Login
-
-
-class InitiativeKpi(Record):
-    """One KPI as the initiatives view shows it beside its initiative."""
-
-    id: int
-    name: str
-    unit: str
-    status: KpiStatus
-    latest_value: float | None
-    target: float
-    target_date: str | None
-    recent: list[float | None]  # one per cadence period, oldest first (the sparkline)
-
-
-class InitiativeOverview(Initiative):
-    """An initiative with its health derived from its data (db/initiative_rules.py): what the
-    initiatives view and ``pdca initiative list --json`` show."""
-
-    health: Literal["on-track", "at-risk", "off-track"] = "on-track"
-    reasons: list[str] = Field(default_factory=list)
-    objective_date: str | None = None
-    open_by_phase: dict[str, int] = Field(default_factory=dict)
-    late_actions: int = 0
-    stale_actions: int = 0
-    kpis: list[InitiativeKpi] = Field(default_factory=list)
-    warnings: list[str] = Field(default_factory=list)  # SMART checks (db/smart_rules.py)
-
-
-class ContentWarning(Record):
-    """A SMART check's warning about one record, as ``pdca doctor --content`` lists it."""
-
-    entity: Literal["initiative", "kpi", "action"]
-    entity_id: int
-    name: str
-    warning: str
+    try:
+        value = getattr(records, name)
+    except AttributeError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    globals()[name] = value  # found here directly from now on
+    return value

@@ -16,9 +16,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pdca.db import convert, kpi_rules, rules
+from pdca.db import convert, models, rules
 from pdca.db.access import describe_owner, files_report
 from pdca.db.clock import Clock, iso
 from pdca.db.connection import open_database
@@ -33,28 +33,37 @@ from pdca.db.errors import (
     database_failure,
 )
 from pdca.db.models import (
+    CHECKIN_STATUSES,
     PHASES,
-    Action,
-    ActionChanges,
-    ActionDetail,
-    ActionDraft,
-    Checkin,
-    CheckinDraft,
-    Completion,
-    Decision,
-    Initiative,
-    InitiativeDraft,
-    Kpi,
-    KpiDraft,
-    Person,
-    Phase,
-    Priority,
-    Reading,
-    ReadingDraft,
-    UndoResult,
-    Verdict,
+    ActionFields,
+    checked_action,
+    checked_text,
+    not_one_of,
 )
 from pdca.db.schema import DUE_KEY, PRIORITY_RANK
+
+if TYPE_CHECKING:  # the models come on first use: a write that needs none skips pydantic
+    from pdca.db.models import (
+        Action,
+        ActionChanges,
+        ActionDetail,
+        ActionDraft,
+        Checkin,
+        CheckinDraft,
+        Completion,
+        Decision,
+        Initiative,
+        InitiativeDraft,
+        Kpi,
+        KpiDraft,
+        Person,
+        Phase,
+        Priority,
+        Reading,
+        ReadingDraft,
+        UndoResult,
+        Verdict,
+    )
 
 # Which table holds each kind of record the event log speaks of.
 TABLES = {
@@ -97,6 +106,8 @@ _BOARD_KEYS = (
 _BOARD_ORDER = ", ".join(_BOARD_KEYS)
 _BOARD_ORDER_DESC = ", ".join(f"{key} DESC" for key in _BOARD_KEYS)
 PRIORITY_RANKS: dict[str, int] = {"high": 0, "normal": 1, "low": 2}
+# A running repeat rule whose next date came (idx_recurrences_next_due): db/recurrence.py's probe.
+_REPEAT_DUE = "SELECT 1 FROM recurrences WHERE stopped_at IS NULL AND next_due <= ? LIMIT 1"
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,16 @@ _INSERT_ACTION = (
     " phase_since, created_by, created_at, updated_at)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    """An action as a command's one-line reply names it (``moved #12 [do] title``): what a
+    write returns when no model is wanted, so a command-line write never imports pydantic."""
+
+    id: int
+    phase: str
+    title: str
 
 
 @dataclass
@@ -418,6 +439,19 @@ class Store:
             raise NotFound("action", action_id)
         return convert.action(row, self._now(), stale_after_days=self.stale_after_days())
 
+    def repeats_due(self) -> bool:
+        """Whether a repeat rule's date may have come (one indexed read, no lock): a command
+        imports and runs ``recurrence.catch_up`` only then. A failed read says yes, so that
+        catch_up meets the failure and handles it as it always did."""
+        if not self.writable or self.snapshot:
+            return False
+        day = self.clock().astimezone().date().isoformat()
+        try:
+            found = self.conn.execute(_REPEAT_DUE, (day,)).fetchone()
+        except sqlite3.Error:
+            return True
+        return found is not None
+
     def stale_after_days(self) -> int:
         """The team's ``stale-after-days`` setting (kept in the database), else the default."""
         from pdca.db import accountability_rules
@@ -627,7 +661,7 @@ class Store:
                 (action_id, action_id),
             )
         ]
-        return ActionDetail(action=action, checkins=checkins, history=history)
+        return models.ActionDetail(action=action, checkins=checkins, history=history)
 
     def list_initiatives(self) -> list[Initiative]:
         rows = self.conn.execute(
@@ -717,6 +751,13 @@ class Store:
             # Read inside the transaction: a committed write is never reported as failed.
             return self.get_action(action_id)
 
+    def add_action_line(self, fields: ActionFields) -> ActionLine:
+        """``add_action`` from fields checked without pydantic, answering with the new
+        action's line instead of its model."""
+        checked_action(fields)
+        with self.write() as tx:
+            return self._line(self.insert_action(tx, fields))
+
     def add_actions(self, drafts: Iterable[ActionDraft]) -> tuple[int, int]:
         """Add many actions in one transaction: all of them, or (on any error) none. Returns
         the first and the last new id (ids only grow, so the rest lie between).
@@ -750,7 +791,7 @@ class Store:
         return first, last
 
     def insert_action(
-        self, tx: Transaction, draft: ActionDraft, recurrence_id: int | None = None
+        self, tx: Transaction, draft: ActionDraft | ActionFields, recurrence_id: int | None = None
     ) -> int:
         """Add one action inside ``tx`` (its gate checked, its owner registered), logged."""
         problem = rules.start_problem(draft.phase, draft.owner, draft.due)
@@ -774,7 +815,9 @@ class Store:
 
     @staticmethod
     def _action_values(
-        tx: Transaction, draft: ActionDraft, resolved: Callable[[str, str | None], int | None]
+        tx: Transaction,
+        draft: ActionDraft | ActionFields,
+        resolved: Callable[[str, str | None], int | None],
     ) -> tuple[Any, ...]:
         return (
             draft.title,
@@ -879,30 +922,53 @@ class Store:
         """Move one phase on (through its gate) or back. ``expected_version`` and
         ``expected_phase`` are what the person saw: a move from anywhere else is a conflict."""
         with self.write() as tx:
-            before = self.require("action", action_id)
-            self.check_version("action", before, expected_version)
-            if expected_phase is not None and before["phase"] != expected_phase:
-                raise self.conflict("action", before)
-            facts = rules.MoveFacts(
-                phase=before["phase"],
-                done=before["done_at"] is not None,
-                owner=before["owner"],
-                due=before["due"],
-                progress_since_do=self._progress_since(before) if before["phase"] == "do" else 0,
-            )
-            problem = rules.move_problem(facts, target, verdict)
-            if problem:
-                raise GateUnmet(f"#{action_id} cannot move to {target}: {problem}")
-            changes: dict[str, Any] = {"phase": target, "phase_since": tx.at}
-            if target == "act":
-                changes["verdict"] = verdict
-            elif before["verdict"] is not None:
-                changes["verdict"] = None  # back before Act: the verdict is to be given again
-            summary = f"moved #{action_id} from {before['phase']} to {target}"
-            if target == "act":
-                summary += f" (verdict: {verdict})"
-            self._update_action(tx, before, changes, summary)
+            self._move(tx, action_id, target, verdict, expected_version, expected_phase)
             return self.get_action(action_id)
+
+    def move_action_line(
+        self, action_id: int, target: Phase, *, verdict: Verdict | None = None
+    ) -> ActionLine:
+        """``move_action`` answering with the action's line instead of its model."""
+        with self.write() as tx:
+            self._move(tx, action_id, target, verdict, None, None)
+            return self._line(action_id)
+
+    def _line(self, action_id: int) -> ActionLine:
+        row = self.require("action", action_id)
+        return ActionLine(row["id"], row["phase"], row["title"])
+
+    def _move(
+        self,
+        tx: Transaction,
+        action_id: int,
+        target: Phase,
+        verdict: Verdict | None,
+        expected_version: int | None,
+        expected_phase: Phase | None,
+    ) -> None:
+        before = self.require("action", action_id)
+        self.check_version("action", before, expected_version)
+        if expected_phase is not None and before["phase"] != expected_phase:
+            raise self.conflict("action", before)
+        facts = rules.MoveFacts(
+            phase=before["phase"],
+            done=before["done_at"] is not None,
+            owner=before["owner"],
+            due=before["due"],
+            progress_since_do=self._progress_since(before) if before["phase"] == "do" else 0,
+        )
+        problem = rules.move_problem(facts, target, verdict)
+        if problem:
+            raise GateUnmet(f"#{action_id} cannot move to {target}: {problem}")
+        changes: dict[str, Any] = {"phase": target, "phase_since": tx.at}
+        if target == "act":
+            changes["verdict"] = verdict
+        elif before["verdict"] is not None:
+            changes["verdict"] = None  # back before Act: the verdict is to be given again
+        summary = f"moved #{action_id} from {before['phase']} to {target}"
+        if target == "act":
+            summary += f" (verdict: {verdict})"
+        self._update_action(tx, before, changes, summary)
 
     def complete_action(
         self,
@@ -938,7 +1004,7 @@ class Store:
 
                 recurrence.after_done(self, tx, action_id)
             next_cycle = self.get_action(next_id) if next_id is not None else None
-            return Completion(action=self.get_action(action_id), next_cycle=next_cycle)
+            return models.Completion(action=self.get_action(action_id), next_cycle=next_cycle)
 
     def spawn_next_cycle(self, tx: Transaction, parent: sqlite3.Row) -> int:
         """The next PDCA cycle of ``parent`` (a new action in plan), logged in ``tx``."""
@@ -968,6 +1034,18 @@ class Store:
         return new_id
 
     def add_checkin(self, action_id: int, draft: CheckinDraft) -> Checkin:
+        return convert.checkin(self._insert_checkin(action_id, draft.message, draft.status))
+
+    def record_checkin(self, action_id: int, message: str, status: str) -> int:
+        """``add_checkin`` from plain text, checked by the draft's rules without pydantic;
+        the new check-in's id."""
+        checked_text("message", message)
+        if status not in CHECKIN_STATUSES:
+            raise InvalidInput("status", status, not_one_of(CHECKIN_STATUSES))
+        row: sqlite3.Row = self._insert_checkin(action_id, message, status)
+        return int(row["id"])
+
+    def _insert_checkin(self, action_id: int, message: str, status: str) -> sqlite3.Row:
         with self.write() as tx:
             action = self.require("action", action_id)
             if action["done_at"] is not None:
@@ -975,18 +1053,18 @@ class Store:
             cursor = self.conn.execute(
                 "INSERT INTO checkins (action_id, at, author, status, message)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (action_id, tx.at, tx.actor, draft.status, draft.message),
+                (action_id, tx.at, tx.actor, status, message),
             )
             row = self.require("checkin", inserted_id(cursor))
             tx.log(
                 "checkin",
                 inserted_id(cursor),
                 "create",
-                f"checked in on #{action_id} ({draft.status})",
+                f"checked in on #{action_id} ({status})",
                 None,
                 convert.snapshot(row),
             )
-        return convert.checkin(row)
+        return row
 
     # ------------------------------------------------------------------ initiatives, KPIs
 
@@ -1012,6 +1090,8 @@ class Store:
         with self.write() as tx:
             if self.conn.execute("SELECT 1 FROM kpis WHERE name = ?", (draft.name,)).fetchone():
                 raise InvalidInput("name", draft.name, "is taken by another KPI")
+            from pdca.db import kpi_rules
+
             kpi_rules.check_kpi(draft)
             for login in (draft.owner, *draft.escalation):
                 self.ensure_person(tx, login)
@@ -1058,6 +1138,8 @@ class Store:
         with self.write() as tx:
             kpi_id = self.kpi_id(draft.kpi)
             if at is not None:
+                from pdca.db import kpi_rules
+
                 kpi_rules.refuse_future_reading(at, self.clock(), "--at")
             when = iso(at) if at is not None else tx.at
             cursor = self.conn.execute(
@@ -1110,7 +1192,7 @@ class Store:
             for event in events:
                 if event["entity"] != "person":
                     self._apply_inverse(tx, event)
-            return UndoResult(
+            return models.UndoResult(
                 tx=target_tx,
                 summaries=[e["summary"] for e in reversed(events) if e["entity"] != "person"],
             )

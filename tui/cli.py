@@ -28,6 +28,9 @@ from pdca.db.models import (
     PHASES,
     PRIORITIES,
     VERDICTS,
+    ActionFields,
+    checked_action,
+    checked_text,
     parse_number,
     record_id,
 )
@@ -38,7 +41,7 @@ from pdca.tui.paths import DB_NAME, ResolvedPath, describe_rule, resolve_db_path
 if TYPE_CHECKING:
     from pdca.db.clock import Clock
     from pdca.db.models import Action
-    from pdca.db.store import Store
+    from pdca.db.store import ActionLine, Store
 
 
 # The variables pdca reads; each must be text like any argument.
@@ -102,7 +105,7 @@ class Session:
                 initialize=initialize,
             )
             _opened.append(self._store)
-            if self.command not in NO_CATCH_UP:
+            if self.command not in NO_CATCH_UP and self._store.repeats_due():
                 # Repeating actions whose date came are made by whoever looks first: a cheap
                 # indexed probe, and a write only when one is due (db/recurrence.py).
                 from pdca.db.recurrence import catch_up
@@ -189,7 +192,7 @@ def refuse_clearing(option: str, value: str | None, what: str) -> None:
         )
 
 
-def _echo_action_line(verb: str, action: Action) -> None:
+def _echo_action_line(verb: str, action: Action | ActionLine) -> None:
     click.echo(f"{verb} #{action.id} [{action.phase}] {printable(action.title)}")
 
 
@@ -525,6 +528,21 @@ def add(
 ) -> None:
     """Add an improvement action (it starts in Plan). With --every it repeats: the next one
     is made when its date comes (without --due, the first is due on the rule's first date)."""
+    if not as_json and every is None:  # the reply is one line: no model, no pydantic
+        fields = checked_action(
+            ActionFields(
+                title=title,
+                owner=owner,
+                phase=phase,
+                due=_date(session, "due", due),
+                priority=priority,
+                notes=notes,
+                initiative=initiative,
+                kpi=kpi,
+            )
+        )
+        _echo_action_line("added", session.store(create=True).add_action_line(fields))
+        return
     from pdca.db.models import ActionDraft, validated
 
     draft = validated(
@@ -601,6 +619,10 @@ def edit(
 @pass_session
 def move(session: Session, action_id: int, phase, verdict, as_json) -> None:
     """Move an action to another PDCA phase (forward one at a time, back freely)."""
+    if not as_json:  # the reply is one line: no model, no pydantic
+        line = session.store().move_action_line(action_id, phase, verdict=verdict)
+        _echo_action_line("moved", line)
+        return
     action = session.store().move_action(action_id, phase, verdict=verdict)
     _emit(as_json, action, lambda: _echo_action_line("moved", action))
 
@@ -641,6 +663,11 @@ def done(session: Session, action_id: int, decision, as_json) -> None:
 @pass_session
 def checkin(session: Session, action_id: int, message: str, status: str, as_json: bool) -> None:
     """Log progress on an action."""
+    if not as_json:  # the reply is one line: no model, no pydantic
+        checked_text("message", message)  # refused before the file is opened, as below
+        session.store().record_checkin(action_id, message, status)
+        click.echo(f"checked in on #{action_id} ({status})")
+        return
     from pdca.db.models import CheckinDraft, validated
 
     draft = validated(CheckinDraft, message=message, status=status)

@@ -8,14 +8,14 @@ import pwd
 from collections.abc import Mapping
 
 from pdca.db.errors import InvalidInput
-from pdca.db.models import Identity, validated
+from pdca.db.models import checked_login
 
 
 def current_user(environ: Mapping[str, str]) -> str:
     override = environ.get("PDCA_USER")
     if override is not None:
         try:
-            return validated(Identity, login=override).login
+            return checked_login("login", override)  # Identity's rule, without pydantic
         except InvalidInput as error:
             raise InvalidInput("PDCA_USER", override, error.why) from None
     try:

@@ -15,8 +15,6 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from pydantic import BaseModel
-
 from pdca.db.text_rules import UNSAFE, UNSAFE_EXCEPT_NEWLINE, escape
 
 # Whitespace JSON allows between tokens; json.dumps never leaves one raw inside a string.
@@ -53,7 +51,7 @@ def json_safe(document: str) -> str:
 
 def to_json(value: Any) -> str:
     def plain(item: Any) -> Any:
-        if isinstance(item, BaseModel):
+        if hasattr(type(item), "model_dump"):  # a pydantic model (not imported for a write)
             return item.model_dump(mode="json")
         if isinstance(item, list | tuple):
             return [plain(entry) for entry in item]

@@ -242,3 +242,55 @@ def test_action_commands_do_not_import_the_kpi_or_stand_up_commands(
         "pdca.db.kpis",
     }
     assert loaded & set(modules) == set()
+
+
+def test_importing_the_models_module_loads_no_pydantic() -> None:
+    """db.models' vocabulary is free; its pydantic classes come on first use (issue 14)."""
+    done = _python(
+        "import json, sys\n"
+        "import pdca.db.models as models, pdca.db.store, pdca.db.convert, pdca.db.rules\n"
+        "before = sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic')\n"
+        "action = models.Action\n"
+        "after = 'pydantic' in sys.modules\n"
+        "print(json.dumps([before, after, action.__name__]))\n"
+    )
+    assert done.returncode == 0, done.stderr
+    before, after, name = json.loads(done.stdout)
+    assert before == []
+    assert after is True and name == "Action"  # the same names, importable as before
+
+
+def test_one_line_writes_load_no_pydantic(cli_env: dict[str, str]) -> None:
+    """``pdca add``, ``move`` and ``checkin`` without --json write and answer without building
+    a model: a command-line write does not pay for importing pydantic."""
+    init = subprocess.run(
+        [sys.executable, "-m", "pdca.tui", "init"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, **cli_env},
+        timeout=120,
+    )
+    assert init.returncode == 0, init.stderr
+    runs = [
+        ["add", "x", "--owner", "bo", "--due", "+1w"],
+        ["move", "1", "do"],
+        ["checkin", "1", "going", "--status", "at-risk"],
+    ]
+    done = subprocess.run(
+        [sys.executable, "-c", RUNNER, json.dumps(runs)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, **cli_env},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "added #1 [plan] x" in done.stdout
+    assert "moved #1 [do] x" in done.stdout
+    assert "checked in on #1 (at-risk)" in done.stdout
+    marker = [line for line in done.stdout.splitlines() if line.startswith("MODULES=")]
+    modules = json.loads(marker[0].removeprefix("MODULES="))
+    assert "pdca.db.store" in modules
+    assert [m for m in modules if m.split(".")[0] in ("pydantic", "pydantic_core")] == []
+    assert "pdca.db.records" not in modules

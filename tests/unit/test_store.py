@@ -807,3 +807,153 @@ def test_a_failed_write_leaves_no_transaction_open(store: Store) -> None:
         store.move_action(5, "do")
     assert not store.conn.in_transaction
     store.add_action(ActionDraft(title="still works"))
+
+
+# --------------------------------------------------------------------------- one-line writes
+# The command line's replies without a model (issue 14: no pydantic for a write): the same
+# rows, events and refusals as the model-returning writes.
+
+
+def _without_ids(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Event rows without what differs between two equal writes: ids, tx, and the summary,
+    which names the id (``added #2``); its words are checked where they matter."""
+    skip = {"id", "tx", "entity_id", "summary"}
+
+    def plain(value: Any) -> Any:
+        return {k: v for k, v in value.items() if k != "id"} if isinstance(value, dict) else value
+
+    return [{key: plain(value) for key, value in row.items() if key not in skip} for row in rows]
+
+
+def test_add_action_line_writes_what_add_action_writes(store: Store) -> None:
+    from pdca.db.models import ActionFields
+
+    store.add_initiative(InitiativeDraft(name="Faster support"))
+    store.add_kpi(KpiDraft(name="Resolution time", unit="h", baseline=30, target=24))
+    store.add_action(ActionDraft(title="first of dana's", owner="dana"))  # dana is known now
+    values = {
+        "title": "Rota [bold]",
+        "owner": "dana",
+        "phase": "do",
+        "due": date(2026, 12, 1),
+        "priority": "high",
+        "notes": "n",
+        "initiative": "faster SUPPORT",
+        "kpi": "resolution time",
+    }
+    mark = last_event_id(store)
+    model = store.add_action(ActionDraft(**values))
+    middle = last_event_id(store)
+    line = store.add_action_line(ActionFields(**values))
+    assert (line.phase, line.title) == (model.phase, model.title)
+    assert line.id == model.id + 1
+    assert middle == mark + 1  # one event each
+    first = {k: v for k, v in row(store, "actions", model.id).items() if k != "id"}
+    second = {k: v for k, v in row(store, "actions", line.id).items() if k != "id"}
+    assert first == second
+    first_events = [e for e in events(store, mark) if e["id"] <= middle]
+    assert _without_ids(events(store, middle)) == _without_ids(first_events)
+    assert [e["summary"] for e in events(store, middle)] == [f"added #{line.id}"]
+
+
+def test_move_action_line_writes_what_move_action_writes(store: Store) -> None:
+    ids = [
+        store.add_action(ActionDraft(title=f"t{n}", owner="dana", due=date(2026, 12, 1))).id
+        for n in range(2)
+    ]
+    mark = last_event_id(store)
+    model = store.move_action(ids[0], "do")
+    middle = last_event_id(store)
+    line = store.move_action_line(ids[1], "do")
+    assert (line.id, line.phase, line.title) == (ids[1], "do", "t1")
+    assert model.phase == "do"
+    first = {k: v for k, v in row(store, "actions", ids[0]).items() if k not in ("id", "title")}
+    second = {k: v for k, v in row(store, "actions", ids[1]).items() if k not in ("id", "title")}
+    assert first == second
+    summaries = [e["summary"] for e in events(store, mark)]
+    assert summaries == [f"moved #{ids[0]} from plan to do", f"moved #{ids[1]} from plan to do"]
+    assert middle == mark + 1
+
+
+def test_move_action_line_refuses_what_move_action_refuses(store: Store) -> None:
+    action = store.add_action(ActionDraft(title="t"))  # no owner, no due: Do's gate
+    with pytest.raises(GateUnmet) as by_model:
+        store.move_action(action.id, "do")
+    with pytest.raises(GateUnmet) as by_line:
+        store.move_action_line(action.id, "do")
+    assert str(by_line.value) == str(by_model.value)
+    assert row(store, "actions", action.id)["phase"] == "plan"
+
+
+def test_record_checkin_writes_what_add_checkin_writes(store: Store) -> None:
+    action = store.add_action(ActionDraft(title="t"))
+    mark = last_event_id(store)
+    model = store.add_checkin(action.id, CheckinDraft(message="going\n[red]", status="blocked"))
+    middle = last_event_id(store)
+    new_id = store.record_checkin(action.id, "going\n[red]", "blocked")
+    assert new_id == model.id + 1
+    first = {k: v for k, v in row(store, "checkins", model.id).items() if k != "id"}
+    assert {k: v for k, v in row(store, "checkins", new_id).items() if k != "id"} == first
+    first_events = [e for e in events(store, mark) if e["id"] <= middle]
+    assert _without_ids(events(store, middle)) == _without_ids(first_events)
+    summaries = [e["summary"] for e in events(store, middle)]
+    assert summaries == [f"checked in on #{action.id} (blocked)"]
+
+
+@pytest.mark.parametrize(
+    ("message", "status"),
+    [("   ", "on-track"), ("x" * 2001, "on-track"), ("fine", "sideways")],
+)
+def test_record_checkin_refuses_what_the_draft_refuses(
+    store: Store, message: str, status: str
+) -> None:
+    from pdca.db.models import validated
+
+    action = store.add_action(ActionDraft(title="t"))
+    mark = last_event_id(store)
+    with pytest.raises(InvalidInput) as by_draft:
+        validated(CheckinDraft, message=message, status=status)
+    with pytest.raises(InvalidInput) as by_plain:
+        store.record_checkin(action.id, message, status)
+    assert str(by_plain.value) == str(by_draft.value)
+    assert last_event_id(store) == mark  # nothing written
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"title": ""},
+        {"title": " \t"},
+        {"title": "x" * 201},
+        {"title": "ok", "owner": "not a login"},
+        {"title": "ok", "owner": "dana\n"},
+        {"title": "", "owner": "not a login"},  # the first bad field is named, as pydantic does
+        {"title": "ok", "notes": "n" * 10_001},
+        {"title": "ok", "initiative": "  "},
+        {"title": "ok", "kpi": "k" * 101},
+        {"title": "ok", "phase": "doing"},
+        {"title": "ok", "priority": "urgent"},
+    ],
+)
+def test_checked_action_refuses_what_the_draft_refuses(values: dict[str, Any]) -> None:
+    from pdca.db.models import ActionFields, checked_action, validated
+
+    with pytest.raises(InvalidInput) as by_draft:
+        validated(ActionDraft, **values)
+    with pytest.raises(InvalidInput) as by_plain:
+        checked_action(ActionFields(**values))
+    assert str(by_plain.value) == str(by_draft.value)
+
+
+def test_repeats_due_is_an_indexed_yes_only_when_a_rule_came_due(store: Store) -> None:
+    from pdca.db.recurrence import add_repeating_action
+
+    assert store.repeats_due() is False
+    add_repeating_action(store, ActionDraft(title="weekly"), "week")
+    stored = store.conn.execute("SELECT next_due FROM recurrences").fetchone()[0]
+    assert store.repeats_due() is False  # the next one is in the future
+    store.conn.execute("UPDATE recurrences SET next_due = '2000-01-03'")
+    assert store.repeats_due() is True
+    store.conn.execute("UPDATE recurrences SET stopped_at = 'x'")
+    assert store.repeats_due() is False  # a stopped rule makes nothing
+    assert stored > NOW[:10]
