@@ -16,14 +16,17 @@ from typing import TYPE_CHECKING, Any
 from pdca.db import accountability_rules as arules
 from pdca.db import convert
 from pdca.db.accountability_models import (
+    DIGEST_KINDS,
     UNOWNED,
     Digest,
+    DigestItem,
     Followup,
     FollowupOutcome,
     FollowupResult,
     LogEntry,
     LogFilter,
     OwnerRow,
+    StandingItem,
     Standup,
     TeamSettings,
 )
@@ -429,7 +432,7 @@ def last_standup(store: Store) -> Standup | None:
 
 
 # Row columns a stand-up never tells (accountability_rules._item reads none of them): left
-# out of the events it reads, so a busy day's thousands of events take half the memory.
+# out of the events it reads.
 _UNTOLD = ", ".join(
     f"'$.{key}'"
     for key in (
@@ -437,11 +440,65 @@ _UNTOLD = ", ".join(
         "created_at", "updated_at", "version",
     )
 )  # fmt: skip
+_TOLD = (
+    "SELECT id, tx, at, actor, entity, entity_id, op, summary, undo_of,"
+    f" json_remove(before, {_UNTOLD}) AS before, json_remove(after, {_UNTOLD}) AS after"
+    " FROM events"
+)
+
+# A stand-up lists at most this many of one person's changes (the earliest first) and says
+# how many more: a busy day at 100 000 actions has thousands, and the screen shows a few.
+CHANGES_MOST = 20
+
+# Which event is which change, and whose, as ``accountability_rules._item`` decides it (the
+# equivalence is tested on a seeded file): SQLite reads the window's events and answers with
+# four small columns, so only the changes a stand-up lists are read in full and built.
+# An action's person is its owner today (else the one it was written with); a check-in's is
+# its action's owner (else its author); an alert's is its assignee.
+_CHANGES = """
+SELECT e.id, CASE
+  WHEN e.entity = 'action' AND e.op = 'create' THEN 'created'
+  WHEN e.entity = 'action' AND e.op = 'update' THEN CASE
+    WHEN json_extract(e.before, '$.done_at') IS NULL
+     AND json_extract(e.after, '$.done_at') IS NOT NULL THEN 'done'
+    WHEN json_extract(e.before, '$.phase') IS NOT json_extract(e.after, '$.phase')
+     AND json_extract(e.after, '$.done_at') IS NULL THEN 'moved' END
+  WHEN e.entity = 'checkin' AND e.op = 'create' THEN
+    CASE WHEN json_extract(e.after, '$.kind') = 'followup' THEN 'followup' ELSE 'checkin' END
+  WHEN e.entity = 'alert' AND e.op = 'create' THEN 'alert-raised'
+  WHEN e.entity = 'alert' AND e.op = 'update' THEN CASE
+    WHEN ifnull(json_extract(e.after, '$.acknowledged_at'), '') <> ''
+     AND ifnull(json_extract(e.before, '$.acknowledged_at'), '') = '' THEN 'alert-acknowledged'
+    WHEN json_extract(e.before, '$.assignee') IS NOT json_extract(e.after, '$.assignee')
+     AND ifnull(json_extract(e.after, '$.acknowledged_at'), '') = ''
+     AND ifnull(json_extract(e.before, '$.assignee'), '') <> '' THEN 'alert-escalated' END
+  END AS kind,
+ CASE
+  WHEN e.entity = 'alert' THEN json_extract(e.after, '$.assignee')
+  WHEN a.id IS NOT NULL THEN a.owner
+  WHEN e.entity = 'action' THEN json_extract(e.after, '$.owner')
+  ELSE json_extract(e.after, '$.author') END AS person
+FROM events e LEFT JOIN actions a ON a.id = CASE
+  WHEN e.entity = 'action' THEN e.entity_id
+  WHEN e.entity = 'checkin' AND e.op = 'create'
+   AND json_type(e.after, '$.action_id') = 'integer' THEN json_extract(e.after, '$.action_id')
+  END
+WHERE e.at > ?1 AND e.at <= ?2 AND +e.entity IN ('action', 'checkin', 'alert')
+ AND e.undo_of IS NULL AND e.tx NOT IN (SELECT u.undo_of FROM events u
+  WHERE u.at > ?1 AND u.at <= ?2 AND +u.entity IN ('action', 'checkin', 'alert')
+  AND u.undo_of IS NOT NULL)
+ORDER BY e.at, e.id
+"""
 
 
-def standup_digest(store: Store, since: str | None = None) -> Digest:
+def standup_digest(store: Store, since: str | None = None, *, most: int = CHANGES_MOST) -> Digest:
     """Where work stands now, and what changed since ``since`` (else the last stand-up, else
-    24 hours ago) from the event log; the rules are ``accountability_rules.digest``."""
+    24 hours ago) from the event log; the rules are ``accountability_rules.digest``.
+
+    Each person's first ``most`` changes are listed (``standup_changes`` gives more), and
+    ``changes_more`` and ``change_counts`` tell all of them: what it holds does not grow
+    with the file, however busy the day was.
+    """
     from pdca.db import alerts  # imported here: db.alerts builds on the store, as this module does
 
     now = store.clock()
@@ -449,23 +506,6 @@ def standup_digest(store: Store, since: str | None = None) -> Digest:
         previous = last_standup(store)
         since = arules.standup_since(previous.at if previous else None, now)
     until = iso(now)
-    events = [
-        convert.event(row)
-        for row in store.conn.execute(
-            # What a stand-up tells; the unary + keeps SQLite on the (at) index, not the
-            # (entity, ...) one that would read every check-in ever made.
-            "SELECT id, tx, at, actor, entity, entity_id, op, summary, undo_of,"
-            f" json_remove(before, {_UNTOLD}) AS before, json_remove(after, {_UNTOLD}) AS after"
-            " FROM events WHERE at > ? AND at <= ?"
-            " AND +entity IN ('action', 'checkin', 'alert') ORDER BY id",
-            (since, until),
-        )
-    ]
-    actions = _briefs(store, _mentioned_actions(events))
-    alert_events = [e.after for e in events if e.entity == "alert" and e.after is not None]
-    kpis = _kpi_briefs(store, {int(a.get("kpi_id") or 0) for a in alert_events})
-    raised_by = {int(a["reading_id"]) for a in alert_events if a.get("reading_id")}
-    readings = _reading_values(store, raised_by)
     cadence = team_settings(store).stale_after_days
     open_actions, more = _open_actions(store, now, cadence)
     waiting = [
@@ -478,21 +518,126 @@ def standup_digest(store: Store, since: str | None = None) -> Digest:
         for f in list_followups(store, due_only=True)
     ]
     where = arules.standing(open_actions, waiting, due, now=now, cadence_days=cadence)
-    owners_open = store.conn.execute(
-        "SELECT DISTINCT owner FROM actions WHERE done_at IS NULL AND owner IS NOT NULL"
+    owners_open = store.conn.execute(  # off the index's leading column: 50 owners, not 50 000
+        "SELECT DISTINCT owner FROM actions INDEXED BY idx_actions_open_owner"
+        " WHERE done_at IS NULL AND owner IS NOT NULL"
     )
-    digest = arules.digest(
-        events,
+    counts, listed = _change_counts(store, since, until, most)
+    digest = _digest_of(
+        store,
+        listed,
         since=since,
         until=until,
-        actions=actions,
-        kpis=kpis,
-        readings=readings,
         escalations=alerts.unrecorded_escalations(store),
         standing=where,
         owners=[row[0] for row in owners_open],
     )
-    return digest.model_copy(update={"standing_more": more}) if more else digest
+    for item in digest.items:  # the clock's escalations: not in the event log
+        if item.kind == "alert-escalated" and item.actor is None:
+            kinds = counts.setdefault(item.person or UNOWNED, dict.fromkeys(DIGEST_KINDS, 0))
+            kinds["alert-escalated"] += 1
+    items = _first_of_each(digest.items, most)
+    shown: dict[str, int] = {}
+    for item in items:
+        shown[item.person or UNOWNED] = shown.get(item.person or UNOWNED, 0) + 1
+    changes_more = {
+        who: sum(kinds.values()) - shown.get(who, 0)
+        for who, kinds in counts.items()
+        if sum(kinds.values()) > shown.get(who, 0)
+    }
+    return digest.model_copy(
+        update={
+            "items": items,
+            "standing_more": more,
+            "changes_more": changes_more,
+            "change_counts": counts,
+        }
+    )
+
+
+def standup_changes(store: Store, digest: Digest, person: str, most: int) -> list[DigestItem]:
+    """``person``'s first ``most`` changes in ``digest``'s window (``UNOWNED``: nobody's),
+    in the digest's order: what "more" shows."""
+    from pdca.db import alerts  # imported here: db.alerts builds on the store, as this module does
+
+    _counts, listed = _change_counts(store, digest.since, digest.until, most, person)
+    found = _digest_of(
+        store,
+        listed,
+        since=digest.since,
+        until=digest.until,
+        escalations=alerts.unrecorded_escalations(store),
+    )
+    return _first_of_each([i for i in found.items if (i.person or UNOWNED) == person], most)
+
+
+def _change_counts(
+    store: Store, since: str, until: str, most: int, person: str | None = None
+) -> tuple[dict[str, dict[str, int]], list[int]]:
+    """How many changes of each kind each person has in the window (``UNOWNED`` for
+    nobody's), and the events of each person's first ``most`` (of ``person``'s alone, when
+    named). One pass over the window's events, a few numbers at a time."""
+    counts: dict[str, dict[str, int]] = {}
+    listed: list[int] = []
+    for event_id, kind, whose in store.conn.execute(_CHANGES, (since, until)):
+        if kind is None:
+            continue
+        who = whose or UNOWNED
+        if person is not None and who != person:
+            continue
+        kinds = counts.get(who)
+        if kinds is None:
+            kinds = counts[who] = dict.fromkeys(DIGEST_KINDS, 0)
+        if sum(kinds.values()) < most:
+            listed.append(event_id)
+        kinds[kind] += 1
+    return counts, listed
+
+
+def _digest_of(
+    store: Store,
+    event_ids: list[int],
+    *,
+    since: str,
+    until: str,
+    escalations: Iterable[arules.TimedEscalation] = (),
+    standing: Iterable[StandingItem] = (),
+    owners: Iterable[str] = (),
+) -> Digest:
+    """The digest of these events (read in full here), by ``accountability_rules.digest``."""
+    events = []
+    for start in range(0, len(event_ids), 500):  # stay under SQLite's variable limit
+        chunk = event_ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows = store.conn.execute(f"{_TOLD} WHERE id IN ({marks})", chunk)
+        events += [convert.event(row) for row in rows]
+    events.sort(key=lambda e: e.id)
+    alert_events = [e.after for e in events if e.entity == "alert" and e.after is not None]
+    kpis = _kpi_briefs(store, {int(a.get("kpi_id") or 0) for a in alert_events})
+    raised_by = {int(a["reading_id"]) for a in alert_events if a.get("reading_id")}
+    return arules.digest(
+        events,
+        since=since,
+        until=until,
+        actions=_briefs(store, _mentioned_actions(events)),
+        kpis=kpis,
+        readings=_reading_values(store, raised_by),
+        escalations=escalations,
+        standing=standing,
+        owners=owners,
+    )
+
+
+def _first_of_each(items: list[DigestItem], most: int) -> list[DigestItem]:
+    """Each person's first ``most`` items, in the order given."""
+    seen: dict[str | None, int] = {}
+    kept = []
+    for item in items:
+        n = seen.get(item.person, 0)
+        if n < most:
+            kept.append(item)
+        seen[item.person] = n + 1
+    return kept
 
 
 # A stand-up names at most this many of one person's open actions that need a word (the

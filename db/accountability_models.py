@@ -182,6 +182,11 @@ class Digest(Record):
     # Open actions that need a word beyond the ones ``standing`` names, by person (UNOWNED
     # for nobody's): a stand-up names a few per person and says how many more.
     standing_more: dict[str, int] = Field(default_factory=dict)
+    # Changes beyond the ones ``items`` lists, by person: a stand-up lists each person's
+    # first few changes (``accountability.standup_changes`` reads more on demand).
+    changes_more: dict[str, int] = Field(default_factory=dict)
+    # How many changes of each kind each person has in the window, listed or not.
+    change_counts: dict[str, dict[str, int]] = Field(default_factory=dict)
 
     def of(self, person: str | None) -> list[DigestItem]:
         """What changed for ``person`` (None: everyone; ``UNOWNED``: nobody's work)."""
@@ -195,10 +200,19 @@ class Digest(Record):
         return not self.of(person) and not self.standing_of(person)
 
     def counts(self, person: str | None = None) -> dict[str, int]:
+        """Changes of each kind for ``person`` (None: everyone), listed in ``items`` or not."""
         totals: dict[str, int] = dict.fromkeys(DIGEST_KINDS, 0)
-        for item in self.of(person):
-            totals[item.kind] += 1
+        for who, kinds in self.change_counts.items():
+            if _whose(None if who == UNOWNED else who, person):
+                for kind, n in kinds.items():
+                    totals[kind] += n  # type: ignore[index]
         return totals
+
+    def more_of(self, person: str | None = None) -> int:
+        """Changes of ``person`` (None: everyone) not listed in ``items``."""
+        if person is None:
+            return sum(self.changes_more.values())
+        return self.changes_more.get(person, 0)
 
 
 class Standup(Record):

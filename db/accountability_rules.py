@@ -12,6 +12,7 @@ from typing import Any
 
 from pdca.db import rules
 from pdca.db.accountability_models import (
+    DIGEST_KINDS,
     UNOWNED,
     Digest,
     DigestItem,
@@ -279,7 +280,18 @@ def digest(
     people = sorted(named | set(owners))
     if any(i.person is None for i in items) or any(i.person is None for i in where):
         people.append(UNOWNED)
-    return Digest(since=since, until=until, items=items, standing=where, people=people)
+    counts: dict[str, dict[str, int]] = {}
+    for i in items:
+        kinds = counts.setdefault(i.person or UNOWNED, dict.fromkeys(DIGEST_KINDS, 0))
+        kinds[i.kind] += 1
+    return Digest(
+        since=since,
+        until=until,
+        items=items,
+        standing=where,
+        people=people,
+        change_counts=counts,
+    )
 
 
 def _item(

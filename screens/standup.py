@@ -30,6 +30,7 @@ from pdca.widgets.text import fixed, literal
 from pdca.widgets.when import short_time
 
 TURN_SECONDS = 90  # a ten-minute stand-up for a team of six, with room to spare
+MORE_CHANGES = 50  # a person's changes read at a time past the digest's first few
 
 LABELS = {
     "created": ("+ created", "accent"),
@@ -95,9 +96,16 @@ def person_row(person: str, standing: int, changes: int) -> Row:
 
 class DigestRows(Sequence[Row]):
     """The rows for ``person`` (None: everyone, grouped by person), each built when first
-    drawn: a large team's stand-up has thousands, and a screenful is what is seen."""
+    drawn. A person's changes are the digest's first few, or the longer list read on demand
+    (``extra``); a row says how many more there are, and selecting it reads them."""
 
-    def __init__(self, digest: Digest, person: str | None) -> None:
+    def __init__(
+        self,
+        digest: Digest,
+        person: str | None,
+        extra: dict[str, list[DigestItem]] | None = None,
+    ) -> None:
+        extra = extra or {}
         standing: dict[str, list[StandingItem]] = {}
         changes: dict[str, list[DigestItem]] = {}
         for s in digest.standing:
@@ -105,17 +113,24 @@ class DigestRows(Sequence[Row]):
         for i in digest.items:
             changes.setdefault(i.person or UNOWNED, []).append(i)
         self.entries: list[tuple[str, Any]] = []
+        self.more_of: dict[int, str] = {}  # the index of a "more changes" row: whose
         for who in digest.people if person is None else [person]:
-            theirs, news = standing.get(who, []), changes.get(who, [])
+            theirs = standing.get(who, [])
+            news = extra.get(who) or changes.get(who, [])
             more = digest.standing_more.get(who, 0)
+            total = sum(digest.counts(who).values())
             if person is None:
-                self.entries.append(("person", (who, len(theirs) + more, len(news))))
+                self.entries.append(("person", (who, len(theirs) + more, total)))
             self.entries += [("standing", s) for s in theirs]
             if more:
                 self.entries.append(("more", more))
             self.entries += [("change", i) for i in news]
+            if total > len(news):
+                self.more_of[len(self.entries)] = who
+                self.entries.append(("more-changes", total - len(news)))
         self.targets: list[int | None] = [
-            None if kind in ("person", "more") else entry.action_id for kind, entry in self.entries
+            entry.action_id if kind in ("standing", "change") else None
+            for kind, entry in self.entries
         ]
         self._built: dict[int, Row] = {}
 
@@ -132,6 +147,9 @@ class DigestRows(Sequence[Row]):
                 row = standing_row(entry)
             elif kind == "more":
                 row = [(f"{INDENT}and {entry} more that need a word", "muted")]
+            elif kind == "more-changes":
+                word = "change" if entry == 1 else "changes"
+                row = [(f"{INDENT}and {entry} more {word} (enter shows them)", "muted")]
             else:
                 row = item_row(entry)
             self._built[index] = row
@@ -163,6 +181,8 @@ class StandupScreen(RowView):
         self.person_index: int | None = None  # None: everyone
         self.stepped: list[str] = []
         self.targets: list[int | None] = []  # the action each shown row opens
+        self.more_rows: dict[int, str] = {}  # the rows that read a person's next changes
+        self.extra: dict[str, list[DigestItem]] = {}  # changes read on demand, by person
         self.timer_on = False
         self.remaining = TURN_SECONDS
         self._ticker: Timer | None = None
@@ -179,6 +199,7 @@ class StandupScreen(RowView):
         except PdcaError as error:
             self.notify(str(error), severity="error")
             return
+        self.extra = {}
         if self.person_index is not None and self.person_index >= len(self.digest.people):
             self.person_index = None
         self.show()
@@ -189,14 +210,15 @@ class StandupScreen(RowView):
             return None
         return self.digest.people[self.person_index]
 
-    def show(self) -> None:
+    def show(self, cursor: int = 0) -> None:
         digest = self.digest
         if digest is None:
             return
         person = self.person
-        rows = DigestRows(digest, person)
+        rows = DigestRows(digest, person, self.extra)
         self.targets = rows.targets
-        self.query_one(RowList).show(rows, 0)
+        self.more_rows = rows.more_of
+        self.query_one(RowList).show(rows, cursor)
         self._header()
         counts = digest.counts(person)
         text = Text()
@@ -318,8 +340,26 @@ class StandupScreen(RowView):
 
     @on(RowList.Selected)
     def jump_to_action(self, message: RowList.Selected) -> None:
-        if 0 <= message.index < len(self.targets) and self.targets[message.index] is not None:
+        if message.index in self.more_rows:
+            self.show_more(message.index, self.more_rows[message.index])
+        elif 0 <= message.index < len(self.targets) and self.targets[message.index] is not None:
             self.open_board(self.targets[message.index])
+
+    def show_more(self, index: int, person: str) -> None:
+        """Read ``person``'s next changes in this stand-up's window; the cursor stays on the
+        first of them."""
+        digest = self.digest
+        if digest is None:
+            return
+        shown = len(self.extra.get(person) or digest.of(person))
+        try:
+            self.extra[person] = accountability.standup_changes(
+                self.context.store, digest, person, shown + MORE_CHANGES
+            )
+        except PdcaError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.show(index)
 
     @work(group="jump", exclusive=True)
     async def open_board(self, action_id: int | None) -> None:

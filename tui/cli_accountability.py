@@ -48,6 +48,7 @@ DIGEST_LABELS = {  # one change, in a person's block
 }
 STANDING_LABELS = {"action": "Open", "alert": "Alert waiting", "followup": "Follow-up due"}
 BY_KINDS = ("created", "moved", "done", "checkin", "followup")  # "(by X)" when not the owner
+EVERY = 1 << 62  # standup --all: no person's changes are left out
 
 
 def _day(session: Session, field_name: str, text: str | None) -> date | None:
@@ -259,17 +260,26 @@ def followup(session: Session, action_text: str, result: str, message, as_json: 
     show_default=True,
     help="md: Markdown ready to paste into the team chat.",
 )
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Every change of each person (default: the first 20, and how many more).",
+)
 @click.option("--record", is_flag=True, help="Also record this stand-up: the next starts here.")
 @click.option(
     "--post", is_flag=True, help="Also send it, as Markdown whatever --format, to the webhook."
 )
 @pass_session
-def standup(session: Session, since: str | None, fmt: str, record: bool, post: bool) -> None:
+def standup(
+    session: Session, since: str | None, fmt: str, every: bool, record: bool, post: bool
+) -> None:
     """Where each person's work stands, and what changed since the last stand-up."""
     from pdca.db import accountability
 
     store = session.store()
-    digest = accountability.standup_digest(store, _since(session, since))
+    most = EVERY if every else accountability.CHANGES_MOST
+    digest = accountability.standup_digest(store, _since(session, since), most=most)
     if post:
         _post(store, markdown(digest))  # before recording: a failed post records nothing
     if record:
@@ -351,6 +361,10 @@ def _who(person: str) -> str:
     return "No owner" if person == UNOWNED else printable(person)
 
 
+def _more_changes(n: int) -> str:
+    return f"{n} more {'change' if n == 1 else 'changes'} (pdca standup --all lists them)"
+
+
 def markdown(digest: Digest) -> str:
     """A chat-ready message: a title line, then one block per person with something to say
     (where their work stands, then what changed); nothing for the quiet."""
@@ -366,6 +380,8 @@ def markdown(digest: Digest) -> str:
         if digest.standing_more.get(person):
             lines.append(f"- and {digest.standing_more[person]} more that need a word")
         lines += [f"- {DIGEST_LABELS[i.kind]}: {_line(i, md=True)}" for i in digest.of(person)]
+        if digest.more_of(person):
+            lines.append(f"- and {_more_changes(digest.more_of(person))}")
     if len(lines) == 1:
         lines += ["", "Nothing to report."]
     return "\n".join(lines)
@@ -388,6 +404,8 @@ def plain_text(digest: Digest) -> str:
         if changes:
             lines.append("  what changed:")
             lines += [f"    {i.kind:<19} {_line(i, md=False)}" for i in changes]
+            if digest.more_of(person):
+                lines.append(f"    and {_more_changes(digest.more_of(person))}")
     return "\n".join(lines)
 
 

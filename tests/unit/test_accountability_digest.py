@@ -1,0 +1,115 @@
+"""The stand-up digest read in SQL (issue 14) tells what the pure rules make of every event.
+
+``accountability.standup_digest`` lets SQLite sort the window's events into changes and
+people, and builds only each person's first few; ``digest_by_the_rules`` is how it was read
+before: every event of the window through ``accountability_rules.digest``. On a seeded file
+with undone changes the two must agree item for item, count for count.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from pdca.db import accountability as acc
+from pdca.db import accountability_rules as arules
+from pdca.db import alerts, convert
+from pdca.db.accountability_models import UNOWNED, Digest
+from pdca.db.clock import iso
+from pdca.db.models import ActionChanges, ActionDraft, CheckinDraft
+from pdca.db.store import Store
+from tests.conftest import NOW_DT
+
+DUE = date(2026, 12, 1)
+
+
+def digest_by_the_rules(store: Store, since: str) -> Digest:
+    """Every event of the window, read in full, through the pure rules."""
+    until = iso(store.clock())
+    events = [
+        convert.event(row)
+        for row in store.conn.execute(
+            "SELECT * FROM events WHERE at > ? AND at <= ?"
+            " AND entity IN ('action', 'checkin', 'alert') ORDER BY id",
+            (since, until),
+        )
+    ]
+    actions = {
+        row["id"]: arules.ActionBrief(row["id"], row["title"], row["owner"], row["due"])
+        for row in store.conn.execute("SELECT id, title, owner, due FROM actions")
+    }
+    kpis = {
+        row["id"]: arules.KpiBrief(row["name"], row["alert"], row["unit"])
+        for row in store.conn.execute("SELECT id, name, alert, unit FROM kpis")
+    }
+    readings = dict(store.conn.execute("SELECT id, value FROM kpi_readings").fetchall())
+    full = acc.standup_digest(store, since, most=1 << 62)  # where work stands: not compared
+    return arules.digest(
+        events,
+        since=since,
+        until=until,
+        actions=actions,
+        kpis=kpis,
+        readings=readings,
+        escalations=alerts.unrecorded_escalations(store),
+        standing=full.standing,
+        owners=[p for p in full.people if p != UNOWNED],
+    )
+
+
+@pytest.fixture
+def seeded(store: Store) -> Store:
+    """A scaled-down large file, then a busy morning: edits, an owner changed (a change is
+    told under the owner today), work made unowned, and changes undone."""
+    from pdca.db.seed import seed_with_spec
+    from tests.unit.test_seed import MEDIUM
+
+    seed_with_spec(store, MEDIUM, seed=11)
+    mine = store.add_action(ActionDraft(title="Re-[bold]label[/bold] queue", owner="bob", due=DUE))
+    store.move_action(mine.id, "do")
+    store.add_checkin(mine.id, CheckinDraft(message="started", status="at-risk"))
+    store.edit_action(mine.id, ActionChanges(owner="carol"))
+    store.add_checkin(mine.id, CheckinDraft(message="a slip", status="blocked"))
+    store.undo()  # the blocked check-in did not happen
+    store.move_action(mine.id, "check")
+    store.undo()  # nor did the move to check
+    nobody = store.add_action(ActionDraft(title="Nobody's", due=DUE))
+    store.add_checkin(nobody.id, CheckinDraft(message="who takes it?"))
+    return store
+
+
+def test_the_sql_digest_is_the_rules_digest_on_a_seeded_file(seeded: Store) -> None:
+    since = iso(NOW_DT - timedelta(days=20))
+    expected = digest_by_the_rules(seeded, since)
+    assert len(expected.items) > 200 and len(expected.people) > 5  # a busy window
+    assert {"created", "moved", "done", "checkin", "alert-raised"} <= {
+        i.kind for i in expected.items
+    }
+    assert any(i.person is None for i in expected.items)  # nobody's work is told too
+    every = acc.standup_digest(seeded, since, most=1 << 62)
+    assert every.items == expected.items
+    assert every.people == expected.people
+    assert every.changes_more == {}
+    for person in expected.people:
+        assert every.counts(person) == expected.counts(person)
+
+
+def test_each_person_gets_their_first_changes_and_how_many_more(seeded: Store) -> None:
+    since = iso(NOW_DT - timedelta(days=20))
+    expected = digest_by_the_rules(seeded, since)
+    digest = acc.standup_digest(seeded, since, most=3)
+    assert digest.people == expected.people
+    assert len(digest.items) < len(expected.items)
+    for person in expected.people:
+        theirs = expected.of(person)
+        assert digest.of(person) == theirs[:3]
+        assert digest.more_of(person) == max(0, len(theirs) - 3)
+        assert digest.counts(person) == expected.counts(person)  # all of them, not the shown
+        assert digest.quiet(person) == expected.quiet(person)
+    assert digest.counts() == expected.counts()
+    assert digest.more_of() == len(expected.items) - len(digest.items)
+    # "More" reads a person's next ones, in the same order, from the same window.
+    busiest = max(expected.people, key=lambda p: len(expected.of(p)))
+    assert acc.standup_changes(seeded, digest, busiest, 10) == expected.of(busiest)[:10]
+    assert acc.standup_changes(seeded, digest, UNOWNED, 1000) == expected.of(UNOWNED)
