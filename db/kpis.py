@@ -87,16 +87,7 @@ def row_of(
     trend, sign = kpi_rules.trend(
         [v for v in recent if v is not None], kpi.direction, kpi.baseline, kpi.target
     )
-    state = kpi_rules.status(
-        latest_value=kpi.latest_value,
-        latest_at=kpi.latest_at,
-        direction=kpi.direction,
-        target=kpi.target,
-        warn=kpi.warn,
-        alert=kpi.alert,
-        cadence=kpi.cadence,
-        now=now,
-    )
+    state = _status(kpi, now)
     return KpiRow(
         kpi=kpi,
         status=state,
@@ -108,14 +99,21 @@ def row_of(
     )
 
 
-def kpi_rows(store: Store, slots: int = RECENT_SLOTS) -> list[KpiRow]:
-    """Every KPI with its status, trend and recent readings: worst first, then by name."""
+def kpi_rows(store: Store, slots: int = RECENT_SLOTS, first: int | None = None) -> list[KpiRow]:
+    """Every KPI with its status, trend and recent readings: worst first, then by name.
+
+    ``first``: only the first ``first`` rows of that order carry their readings, trend and
+    signals; the others only their status and alert (``pending``): a screenful for the view's
+    first paint, which reads the whole list right after it. The order needs no readings."""
     now = store.clock()
-    recent = _recent(store, now, slots)
-    open_alerts = alerts.open_alerts_by_kpi(store)
     kpis = store.list_kpis()
-    bases = signals.baselines(store, kpis)
-    tails = signals.tails(store)
+    ordered = sorted(kpis, key=lambda k: (STATUS_ORDER.index(_status(k, now)), k.name.lower()))
+    full = ordered if first is None else ordered[:first]
+    ids = None if len(full) == len(ordered) else [kpi.id for kpi in full]
+    recent = _recent(store, now, slots, ids)
+    open_alerts = alerts.open_alerts_by_kpi(store)
+    bases = signals.baselines(store, full)
+    tails = signals.tails(store, ids)
     rows = [
         row_of(
             kpi,
@@ -126,10 +124,30 @@ def kpi_rows(store: Store, slots: int = RECENT_SLOTS) -> list[KpiRow]:
             bases[kpi.id],
             tails.get(kpi.id, []),
         )
-        for kpi in kpis
+        for kpi in full
     ]
-    rows.sort(key=lambda r: (STATUS_ORDER.index(r.status), r.kpi.name.lower()))
-    return rows
+    rest = ordered[len(full) :]
+    return rows + [pending(kpi, now, open_alerts.get(kpi.id)) for kpi in rest]
+
+
+def pending(kpi: Kpi, now: datetime, alert: Alert | None = None) -> KpiRow:
+    """A row whose readings are not read yet: its status and alert, no sparkline or trend."""
+    return KpiRow(
+        kpi=kpi, status=_status(kpi, now), trend="unknown", trend_sign=0, recent=[], alert=alert
+    )
+
+
+def _status(kpi: Kpi, now: datetime) -> kpi_rules.KpiStatus:
+    return kpi_rules.status(
+        latest_value=kpi.latest_value,
+        latest_at=kpi.latest_at,
+        direction=kpi.direction,
+        target=kpi.target,
+        warn=kpi.warn,
+        alert=kpi.alert,
+        cadence=kpi.cadence,
+        now=now,
+    )
 
 
 def sparklines(

@@ -140,9 +140,15 @@ class KpisScreen(KpiRowsActions, Screen[None]):
 
     def on_mount(self) -> None:
         footer_after_first_paint(self)
-        # First paint straight from the store: one query for every KPI's recent readings.
+        # First paint straight from the store, but only a screenful of rows with their
+        # readings and signals (the rest by status alone, in the right order); the whole list
+        # is read on a thread once that is painted, before anyone can scroll to it.
         self.changes_shown = services(self.app).changes_seen
-        self.show_rows(kpis.kpi_rows(self.store))
+        screenful = max(1, self.app.size.height)
+        rows = kpis.kpi_rows(self.store, first=screenful)
+        self.show_rows(rows)
+        if len(rows) > screenful:
+            self.call_after_refresh(self.reload)
         self.table.focus()
         refresh_header(self)
 

@@ -194,3 +194,29 @@ async def test_the_headers_flag_opens_the_alerts_waiting_for_me(make_app, kpi_db
         assert alert.acknowledged_by == "alice" and alert.ack_note == "Rota extended"
     finally:
         store.close()
+
+
+async def test_more_kpis_than_a_screenful_get_their_readings_after_the_first_paint(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """The first paint reads a screenful of rows with their readings; the rest follow on a
+    thread, in the same order, before anyone scrolls to them."""
+    for n in range(60):
+        store.add_kpi(KpiDraft(name=f"KPI {n:02}", unit="h", baseline=30, target=24))
+        for days in (2, 1, 0):
+            reading = ReadingDraft(kpi=f"KPI {n:02}", value=30 + n % 7 - days)
+            store.record_reading(reading, NOW_DT - timedelta(days=days))
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_kpis(pilot)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        table = screen.query_one(KpiTable)
+        assert len(table.rows) == 60
+        assert all(any(v is not None for v in r.recent) for r in table.rows)  # every one read
+        assert [r.kpi.name for r in table.rows] == sorted(r.kpi.name for r in table.rows)
+        table.action_scroll_end()
+        await pilot.pause()
+        lines = ["".join(s.text for s in table.render_line(y)) for y in range(table.size.height)]
+        (last,) = [line for line in lines if "KPI 59" in line]
+        assert any(mark in last for mark in "▁▂▃▄▅▆▇█")  # its sparkline

@@ -395,3 +395,21 @@ def test_a_reading_dated_in_the_future_is_refused_and_nothing_written(store, tmp
     with pytest.raises(InvalidInput, match="line 2.*is in the future"):
         kpis.import_readings(store, csv)
     assert store.conn.execute("SELECT count(*) FROM kpi_readings").fetchone()[0] == 1
+
+
+def test_the_first_rows_alone_carry_readings_and_keep_the_whole_order(store: Store) -> None:
+    """``kpi_rows(first=N)`` (the KPIs view's first paint): its first N rows are the whole
+    list's, the rest are those KPIs in the same order with their status and alert only."""
+    from pdca.db.seed import seed_with_spec
+    from tests.unit.test_seed import MEDIUM
+
+    seed_with_spec(store, MEDIUM, seed=2)
+    every = kpis.kpi_rows(store)
+    first = kpis.kpi_rows(store, first=12)
+    assert first[:12] == every[:12]
+    assert any(r.signals for r in every[:12]) or any(r.recent for r in every[:12])
+    assert [(r.kpi.id, r.status, r.alert) for r in first] == [
+        (r.kpi.id, r.status, r.alert) for r in every
+    ]
+    assert all(r.recent == [] and r.signals == [] for r in first[12:])
+    assert kpis.kpi_rows(store, first=len(every)) == every

@@ -218,3 +218,33 @@ def test_the_command_lines_one_line_writes_read_through_indexes(store: Store) ->
         for p in _plan_problems(store, sql)
     ]
     assert problems == []
+
+
+def test_the_kpis_first_screenful_reads_through_indexes(store: Store) -> None:
+    """The KPIs view's first paint reads only its first rows' readings, baselines and tails
+    (db/kpis.py ``kpi_rows(first=...)``): down the (kpi_id, at) index, no reading scanned."""
+    from pdca.db import kpis
+
+    for n in range(5):
+        store.add_kpi(KpiDraft(name=f"K{n}", unit="/wk", baseline=10, target=4))
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    kpis.kpi_rows(store, first=2)
+    store.conn.set_trace_callback(None)
+    reads = {
+        " ".join(sql.split())
+        for sql in seen
+        if "kpi_readings" in sql and "latest_value" not in sql  # not the KPIs themselves
+    }
+    assert len(reads) >= 3 and all(" IN (" in sql for sql in reads)  # only the first rows'
+    steps = [
+        (row[3], sql)
+        for sql in sorted(reads)
+        for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql)
+    ]
+    problems = [
+        f"{step} in: {sql}"
+        for step, sql in steps
+        if re.match(r"SCAN (r|r2|kpi_readings)\b", step) and "INDEX" not in step
+    ]
+    assert problems == []
