@@ -13,6 +13,35 @@ if TYPE_CHECKING:  # the classes come from models on first use: pydantic only wh
     from pdca.db.models import Action, Checkin, Event, Initiative, Kpi, Person, Reading
 
 
+# ``models.Action``'s fields in its order (tests/unit/test_store.py holds them equal): what
+# ``action_data`` gives without building the model.
+ACTION_FIELDS = (
+    "id",
+    "title",
+    "notes",
+    "owner",
+    "phase",
+    "due",
+    "initiative_id",
+    "initiative",
+    "kpi_id",
+    "kpi",
+    "parent_id",
+    "cycle",
+    "verdict",
+    "decision",
+    "phase_since",
+    "done_at",
+    "created_by",
+    "created_at",
+    "updated_at",
+    "version",
+    "last_checkin_at",
+    "last_checkin_status",
+    "recurrence_id",
+)
+
+
 def action(
     row: sqlite3.Row,
     now: datetime,
@@ -21,15 +50,26 @@ def action(
 ) -> Action:
     """``today`` (the local date of ``now``) may be passed in when converting many rows;
     ``stale_after_days`` is the team's setting."""
-    data = dict(row)
+    return models.Action(**action_data(row, now, today, stale_after_days))
+
+
+def action_data(
+    row: sqlite3.Row,
+    now: datetime,
+    today: date | None = None,
+    stale_after_days: int = rules.STALE_AFTER_DAYS,
+) -> dict[str, Any]:
+    """An action row and what the rules derive from it, as the plain dict
+    ``action(...).model_dump(mode="json")`` is, in the model's order, without pydantic
+    (``pdca list --json`` streams these: issue 14)."""
+    data = {name: row[name] for name in ACTION_FIELDS}
     done = data["done_at"] is not None
     last_sign = data["last_checkin_at"] or data["created_at"]
-    return models.Action(
-        **data,
-        overdue=rules.is_overdue(data["due"], done, today or now.astimezone().date()),
-        days_since_checkin=rules.days_since(last_sign, now),
-        stale=rules.is_stale(rules.elapsed_days(last_sign, now), done, stale_after_days),
-    )
+    data["overdue"] = rules.is_overdue(data["due"], done, today or now.astimezone().date())
+    data["days_since_checkin"] = rules.days_since(last_sign, now)
+    data["stale"] = rules.is_stale(rules.elapsed_days(last_sign, now), done, stale_after_days)
+    data["priority"] = row["priority"]
+    return data
 
 
 def checkin(row: sqlite3.Row) -> Checkin:

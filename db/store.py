@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -454,13 +454,15 @@ class Store:
 
     def stale_after_days(self) -> int:
         """The team's ``stale-after-days`` setting (kept in the database), else the default."""
-        from pdca.db import accountability_rules
-
         row = self.conn.execute(
             "SELECT value FROM settings WHERE key = 'stale_after_days'"
         ).fetchone()
+        if row is None:  # the usual case: no import of the accountability rules (pydantic)
+            return rules.STALE_AFTER_DAYS
+        from pdca.db import accountability_rules
+
         try:
-            return accountability_rules.parse_cadence(row[0]) if row else rules.STALE_AFTER_DAYS
+            return accountability_rules.parse_cadence(row[0])
         except InvalidInput:  # a hand-edited value: the default, as doctor would advise
             return rules.STALE_AFTER_DAYS
 
@@ -468,17 +470,29 @@ class Store:
         return list(self.iter_actions(where))
 
     def iter_actions(self, where: ActionFilter | None = None) -> Iterator[Action]:
-        """``list_actions`` one action at a time, for outputs that stream (``list --json``):
-        memory stays flat however many match."""
-        where = where or ActionFilter()
+        """``list_actions`` one action at a time, for outputs that stream: memory stays flat
+        however many match."""
+        for row, now, today, cadence in self._action_rows(where or ActionFilter()):
+            yield convert.action(row, now, today, cadence)
+
+    def iter_action_data(self, where: ActionFilter | None = None) -> Iterator[dict[str, Any]]:
+        """``iter_actions`` as the plain dicts their ``model_dump(mode="json")`` gives, built
+        without pydantic: ``pdca list --json`` streams these (issue 14)."""
+        for row, now, today, cadence in self._action_rows(where or ActionFilter()):
+            yield convert.action_data(row, now, today, cadence)
+
+    def _action_rows(
+        self, where: ActionFilter
+    ) -> Iterator[tuple[sqlite3.Row, datetime, date, int]]:
+        """The rows ``iter_actions`` converts, with the clock's reading and the cadence."""
         if where.phase is None and not where.include_done:
             # Column by column, each in the board's index order: no sort of every open action.
             left = where.limit
             for phase in PHASES:
                 if left is not None and left <= 0:
                     return
-                for action in self.iter_actions(replace(where, phase=phase, limit=left)):
-                    yield action
+                for found in self._action_rows(replace(where, phase=phase, limit=left)):
+                    yield found
                     left = None if left is None else left - 1
             return
         now = self._now()
@@ -494,7 +508,7 @@ class Store:
             params.append(where.limit)
         today, cadence = now.astimezone().date(), self.stale_after_days()
         for row in self.conn.execute(sql, params):
-            yield convert.action(row, now, today, cadence)
+            yield row, now, today, cadence
 
     def action_page(
         self, where: ActionFilter, offset: int, limit: int, total: int | None = None

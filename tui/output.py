@@ -17,6 +17,9 @@ from typing import Any
 
 from pdca.db.text_rules import UNSAFE, UNSAFE_EXCEPT_NEWLINE, escape
 
+# The string encoder json.dumps(..., ensure_ascii=False) uses (its C version where built).
+_encode_string = json.encoder.encode_basestring
+
 # Whitespace JSON allows between tokens; json.dumps never leaves one raw inside a string.
 _JSON_WHITESPACE = frozenset("\t\r")
 
@@ -62,14 +65,54 @@ def to_json(value: Any) -> str:
     return json_safe(json.dumps(plain(value), ensure_ascii=False, indent=2))
 
 
+def _plain(item: Any) -> Any:
+    if hasattr(type(item), "model_dump"):  # a pydantic model (not imported for a write)
+        return item.model_dump(mode="json")
+    return item
+
+
+def _flat_item(data: dict[str, Any]) -> str | None:
+    """A flat object (a record of scalars, as ``list --json`` prints) as ``json_array``
+    indents it, from the C encoder's pieces: each string, number, boolean and null as
+    ``json.dumps`` writes it. None for anything else (then ``json.dumps`` itself is asked)."""
+    if not data:
+        return None
+    lines = []
+    encode = _encode_string
+    for key, value in data.items():
+        kind = type(value)
+        if kind is str:
+            encoded = encode(value)
+        elif value is None:
+            encoded = "null"
+        elif kind is bool:
+            encoded = "true" if value else "false"
+        elif kind is int:
+            encoded = int.__repr__(value)
+        else:
+            return None
+        if type(key) is not str:
+            return None
+        lines.append(f"    {encode(key)}: {encoded}")
+    return "  {\n" + ",\n".join(lines) + "\n  }"
+
+
 def json_array(items: Iterable[Any]) -> Iterator[str]:
     """``to_json(list(items))`` in pieces, one item at a time: an output that grows with the
-    data (``pdca list --json``) streams, and memory stays flat."""
+    data (``pdca list --json``) streams, and memory stays flat.
+
+    ``json.dumps`` with ``indent`` runs the pure-Python encoder; a flat record (every field a
+    string, number, boolean or null, as an action is) is written here from the C encoder's
+    pieces instead, the same text three times as fast (issue 14)."""
     opened = False
     for item in items:
-        yield (",\n" if opened else "[\n") + "\n".join(
-            "  " + line for line in to_json(item).split("\n")
-        )
+        data = _plain(item)
+        piece = _flat_item(data) if type(data) is dict else None
+        if piece is None:
+            piece = "\n".join("  " + line for line in to_json(data).split("\n"))
+        else:
+            piece = json_safe(piece)
+        yield (",\n" if opened else "[\n") + piece
         opened = True
     yield "\n]\n" if opened else "[]\n"
 

@@ -14,6 +14,8 @@ from typing import Any
 import click
 import pytest
 from click.testing import Result
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pdca.db import schema
 from pdca.tui.cli import cli as pdca_group
@@ -987,3 +989,32 @@ def test_demo_refuses_a_db_it_would_ignore(cli, tmp_path, where: str) -> None:
     result = cli(*args)
     assert result.exit_code == 1 and "is not for demo" in result.stderr
     assert not (tmp_path / "mine.db").exists()
+
+
+# --------------------------------------------------------------------------- streamed JSON
+
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.text(),
+)
+
+
+@given(st.lists(st.dictionaries(st.text(), _SCALARS, max_size=6), max_size=4))
+def test_json_array_writes_what_to_json_writes(items: list[dict[str, object]]) -> None:
+    """The streamed array (its flat records written from the C encoder's pieces, issue 14)
+    is the very text ``to_json`` gives the whole list: any key, any text, control
+    characters and separators escaped the same way."""
+    from pdca.tui.output import json_array, to_json
+
+    assert "".join(json_array(items)) == to_json(items) + "\n"
+
+
+@given(st.lists(st.dictionaries(st.text(max_size=3), st.floats() | st.lists(_SCALARS), max_size=3)))
+def test_json_array_falls_back_to_json_dumps_for_other_values(
+    items: list[dict[str, object]],
+) -> None:
+    from pdca.tui.output import json_array, to_json
+
+    assert "".join(json_array(items)) == to_json(items) + "\n"

@@ -957,3 +957,44 @@ def test_repeats_due_is_an_indexed_yes_only_when_a_rule_came_due(store: Store) -
     store.conn.execute("UPDATE recurrences SET stopped_at = 'x'")
     assert store.repeats_due() is False  # a stopped rule makes nothing
     assert stored > NOW[:10]
+
+
+# --------------------------------------------------------------------------- list --json
+
+
+def test_action_fields_are_the_models_fields_in_its_order() -> None:
+    from pdca.db import convert
+    from pdca.db.models import Action
+
+    derived = ("overdue", "days_since_checkin", "stale", "priority")
+    assert (*convert.ACTION_FIELDS, *derived) == tuple(Action.model_fields)
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        ActionFilter(),
+        ActionFilter(overdue=True),
+        ActionFilter(stale=True),
+        ActionFilter(include_done=True, limit=40),
+        ActionFilter(phase="do"),
+        ActionFilter(priority="high"),
+    ],
+)
+def test_iter_action_data_is_the_models_dump_row_for_row(store: Store, where: ActionFilter) -> None:
+    """``pdca list --json`` streams plain dicts: the same rows, order and values as the
+    models it used to dump, on a seeded file (issue 14)."""
+    from pdca.db.seed import seed_database
+
+    seed_database(store, size="small", seed=3)
+    store.conn.execute(  # the team's cadence, not the default: the stale flags follow it
+        "INSERT INTO settings (key, value, updated_at, updated_by)"
+        " VALUES ('stale_after_days', '5', ?, 'x')"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (NOW,),
+    )
+    dumped = [action.model_dump(mode="json") for action in store.iter_actions(where)]
+    plain = list(store.iter_action_data(where))
+    assert len(plain) > 0
+    assert plain == dumped
+    assert [list(row) for row in plain] == [list(row) for row in dumped]  # key order too
