@@ -173,6 +173,7 @@ def _put(store: Store, key: str, value: str | None) -> None:
 
 def due_notices(store: Store) -> list[nrules.Notice]:
     """Every notice the database's state calls for now (pure rules over gathered facts)."""
+    from pdca.db import accountability_rules as arules
     from pdca.db.accountability import team_settings
 
     now = store.clock()
@@ -206,14 +207,26 @@ def due_notices(store: Store) -> list[nrules.Notice]:
                 rule_text=row["rule_text"],
             )
         )
+    cadence_days = team_settings(store).stale_after_days
+    # Only the open actions the rules can speak of: due within the cadence window and past
+    # (nrules.overdue_notice), or no sign of life since the stale cutoff (nrules.stale_notice).
+    # The same bounds the rules apply, so no notice is lost; at 100 000 actions the others
+    # (most of them) never become Python objects (issue 14: every minute in the app).
+    window_start = (today - timedelta(days=cadence_days)).isoformat()
+    stale_before = iso(arules.stale_cutoff(now, cadence_days))
+    last_sign = (
+        "coalesce((SELECT max(c.at) FROM checkins c WHERE c.action_id = a.id), a.created_at)"
+    )
+    rows = conn.execute(
+        f"SELECT a.id, a.title, a.owner, a.due, {last_sign} AS last_sign FROM actions a"
+        " WHERE a.done_at IS NULL AND a.owner IS NOT NULL"
+        f" AND ((a.due < ? AND a.due >= ?) OR {last_sign} <= ?)",
+        (today.isoformat(), window_start, stale_before),
+    ).fetchall()
+    rows.sort(key=lambda row: row["id"])  # the few found, in id order: no sort of every open one
     actions = [
         nrules.ActionFact(row["id"], row["title"], row["owner"], row["due"], row["last_sign"])
-        for row in conn.execute(
-            "SELECT a.id, a.title, a.owner, a.due,"
-            " coalesce((SELECT max(c.at) FROM checkins c WHERE c.action_id = a.id),"
-            " a.created_at) AS last_sign"
-            " FROM actions a WHERE a.done_at IS NULL AND a.owner IS NOT NULL ORDER BY a.id"
-        )
+        for row in rows
     ]
     followups = [
         nrules.FollowupFact(
@@ -232,7 +245,7 @@ def due_notices(store: Store) -> list[nrules.Notice]:
         followups=followups,
         now=now,
         today=today,
-        cadence_days=team_settings(store).stale_after_days,
+        cadence_days=cadence_days,
     )
 
 

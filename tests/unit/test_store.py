@@ -998,3 +998,52 @@ def test_iter_action_data_is_the_models_dump_row_for_row(store: Store, where: Ac
     assert len(plain) > 0
     assert plain == dumped
     assert [list(row) for row in plain] == [list(row) for row in dumped]  # key order too
+
+
+# --------------------------------------------------------------------------- notify's due check
+
+
+@pytest.mark.parametrize("cadence", [None, "3", "30"])
+def test_due_notices_are_the_rules_over_every_open_action(
+    store: Store, cadence: str | None
+) -> None:
+    """db/notify.py reads only the open actions the overdue and stale rules can speak of
+    (issue 14: every minute in the app at 100 000 actions); the notices are the ones the
+    rules give over every open action, in the same order."""
+    from pdca.db import notify
+    from pdca.db import notify_rules as nrules
+    from pdca.db.accountability import team_settings
+    from pdca.db.seed import seed_database
+
+    seed_database(store, size="small", seed=5)
+    if cadence is not None:
+        store.conn.execute(
+            "INSERT INTO settings (key, value, updated_at, updated_by)"
+            " VALUES ('stale_after_days', ?, ?, 'x')"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (cadence, NOW),
+        )
+    found = notify.due_notices(store)
+    every_open = [
+        nrules.ActionFact(row["id"], row["title"], row["owner"], row["due"], row["last_sign"])
+        for row in store.conn.execute(
+            "SELECT a.id, a.title, a.owner, a.due,"
+            " coalesce((SELECT max(c.at) FROM checkins c WHERE c.action_id = a.id),"
+            " a.created_at) AS last_sign"
+            " FROM actions a WHERE a.done_at IS NULL AND a.owner IS NOT NULL ORDER BY a.id"
+        )
+    ]
+    now = store.clock()
+    expected = nrules.notices(
+        alerts=[],
+        actions=every_open,
+        followups=[],
+        now=now,
+        today=now.astimezone().date(),
+        cadence_days=team_settings(store).stale_after_days,
+    )
+    kinds = {"overdue", "stale"}
+    assert [n for n in found if n.kind in kinds] == expected
+    if cadence != "3":  # three days back holds no due date of the seeded file
+        assert {n.kind for n in expected} == kinds  # the seeded file has both
+    assert len(expected) < len(every_open)  # and open actions the rules leave alone
