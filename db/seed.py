@@ -16,6 +16,7 @@ the only bulk writer besides the store, kept in db/ like every other SQL.
 
 from __future__ import annotations
 
+import bisect
 import json
 import random
 import sqlite3
@@ -310,6 +311,12 @@ DONE_STATES = ("standardize", "adjust", "abandon")
 PHASE_DAYS = {"plan": (1.0, 14.0), "do": (5.0, 30.0), "check": (3.0, 18.0), "act": (1.0, 8.0)}
 OVERDUE_SHARE = 0.25  # of open actions
 STALE_SHARE = 0.2
+# Of the actions that reached Do with their owner and due date from the start, this share
+# first went Plan -> Do -> Check, failed the check and went back to Plan, then round again.
+DETOUR_SHARE = 0.12
+# Of the standardized actions with a follow-up audit recorded, this share slipped at one: the
+# audit reopened the work in Plan as its next cycle (record_followup's "slipped").
+SLIP_SHARE = 0.15
 FOLLOWUP_DAYS = (30, 60, 90)
 # Follow-ups that fell due this recently are left for their owners to record, so a demo
 # shows audits waiting (their check-ins still count toward the spec's check-ins wanted).
@@ -370,6 +377,13 @@ class _Action:
     set_edit_at: int | None = None  # the edit that gives a missing owner/due, before Do
     edits: list[tuple[int, str, int]] = field(default_factory=list)  # (when, field, days)
     due_shift: int = 0  # days the due date was pushed back by later edits
+    # A first round that failed its check: when it entered Do, Check, and went back to Plan
+    # (all before ``enter["do"]``, the round that counts).
+    detour: tuple[int, int, int] | None = None
+    slip: tuple[int, int] | None = None  # (offset days, when) of the follow-up that slipped
+    reopened: bool = False  # created by its parent's slipped follow-up, not by an adjust
+    slip_grp: int = 0  # the transaction of the slipped follow-up (the child's creation's)
+    slip_actor: str = ""
     final_owner: str | None = None  # filled in while writing
     final_row: dict[str, Any] | None = None  # kept only for a parent, whose child copies it
     done_grp: int = 0
@@ -403,6 +417,9 @@ class _World:
     """What every step shares: the clock, the dice, the team, and the counters."""
 
     rng: random.Random
+    # The dice for what was added later (moves back, slipped follow-ups): their own stream,
+    # so everything else a seed makes stays as it was.
+    aside: random.Random
     now: datetime
     now_ts: int
     today: date
@@ -442,11 +459,10 @@ class _World:
             choice = self.rng.choice(self.logins)
         return choice
 
-    def fill(self, template: str) -> str:
+    def fill(self, template: str, rng: random.Random | None = None) -> str:
+        dice = rng or self.rng
         return template.format(
-            svc=self.rng.choice(SERVICES),
-            person=self.rng.choice(self.logins),
-            n=self.rng.randint(100, 4999),
+            svc=dice.choice(SERVICES), person=dice.choice(self.logins), n=dice.randint(100, 4999)
         )
 
     def days(self, low: float, high: float) -> int:
@@ -492,6 +508,45 @@ def _plan_chains(world: _World) -> list[list[_Action]]:
             chains.append(chain)
             chain = []
     return chains
+
+
+def _plan_slips(chains: list[list[_Action]], world: _World) -> None:
+    """Follow-up audits that slipped: a share of the standardized actions whose audits were
+    recorded slipped at one, which reopened the work as its next cycle in Plan. The reopened
+    cycle is an open action planned on its own (a chain of one, not stale) whose time allows
+    it: it becomes the child, created at the audit, so the counts stay those of the spec."""
+    rng = world.aside
+    recorded_before = world.now_ts - LEFT_DUE_DAYS * DAY
+    spare = [c[0] for c in chains if len(c) == 1 and not c[0].done and not c[0].stale]
+
+    def room(action: _Action) -> int:  # the latest its creation can move to
+        later = [action.enter[p] for p in action.phases[1:]]
+        return min(later) - HOUR if later else recorded_before
+
+    spare.sort(key=room)
+    rooms = [room(a) for a in spare]
+    audited = [  # an audit recorded by now
+        c[-1]
+        for c in chains
+        if c[-1].final == "standardize"
+        and (c[-1].done_at or 0) + FOLLOWUP_DAYS[0] * DAY + 8 * HOUR < recorded_before
+    ]
+    wanted = max(1, round(len(audited) * SLIP_SHARE)) if audited else 0
+    for done in rng.sample(audited, wanted):
+        assert done.done_at is not None
+        offset = rng.choice(FOLLOWUP_DAYS)
+        moment = done.done_at + offset * DAY + rng.randint(HOUR, 8 * HOUR)
+        if moment >= recorded_before:  # that audit is not due yet: the first one slipped
+            offset = FOLLOWUP_DAYS[0]
+            moment = done.done_at + offset * DAY + rng.randint(HOUR, 8 * HOUR)
+        spot = bisect.bisect_left(rooms, moment + HOUR)
+        if spot == len(spare):
+            continue
+        child = spare.pop(spot)
+        rooms.pop(spot)
+        done.slip, done.child = (offset, moment), child
+        child.parent, child.reopened = done, True
+        child.enter["plan"] = moment
 
 
 def _mark_stale(chains: list[list[_Action]], world: _World) -> None:
@@ -611,6 +666,27 @@ def _verdict(action: _Action, rng: random.Random) -> str | None:
     return rng.choices(("worked", "partly", "did-not"), weights)[0]
 
 
+def _plan_detours(actions: list[_Action], world: _World) -> None:
+    """Failed checks: a share of the actions that reached Do with an owner and a due date from
+    the start first went round Plan -> Do -> Check and back to Plan within their time in Plan
+    (the moves a real ``pdca move`` writes), so the flow view's "back" is not always zero."""
+    rng = world.aside
+    eligible = [
+        a
+        for a in actions  # reached Do, with the owner and due Do needs from the start
+        if "do" in a.phases and a.set_edit_at is None and a.enter["do"] - a.created >= 2 * DAY
+    ]
+    wanted = max(1, round(len(eligible) * DETOUR_SHARE)) if eligible else 0
+    for action in sorted(rng.sample(eligible, wanted), key=lambda a: a.id):
+        span = action.enter["do"] - action.created
+        start = action.created
+        action.detour = (
+            start + int(span * rng.uniform(0.1, 0.3)),
+            start + int(span * rng.uniform(0.4, 0.6)),
+            start + int(span * rng.uniform(0.7, 0.85)),
+        )
+
+
 def _mark_overdue(actions: list[_Action], world: _World) -> None:
     open_ones = [a for a in actions if not a.done]
     wanted = round(len(open_ones) * OVERDUE_SHARE)
@@ -644,6 +720,7 @@ class _Checkin:
     kind: str
     result: str | None
     message: str
+    aside: bool = False  # added later: its dice are ``world.aside``
 
 
 def _checkin_window(action: _Action, world: _World) -> tuple[int, int]:
@@ -668,18 +745,29 @@ def _plan_checkins(actions: list[_Action], world: _World) -> list[_Checkin]:
             followups += _followups(action, world)
     windows = {a.index: _checkin_window(a, world) for a in actions}
     eligible = [a for a in actions if windows[a.index][1] - windows[a.index][0] > HOUR]
-    needed = sum(len(t) for t in times.values()) + len(followups)
+    detours = [_detour_checkin(a, world) for a in actions if a.detour is not None]
+    needed = sum(len(t) for t in times.values()) + len(followups) + len(detours)
     extra = max(0, world.spec.checkins - needed)
     if eligible and extra:
         spans = [windows[a.index][1] - windows[a.index][0] for a in eligible]
         for action in rng.choices(eligible, weights=spans, k=extra):
             times[action.index].append(rng.randint(*windows[action.index]))
     recorded_before = world.now_ts - LEFT_DUE_DAYS * DAY
-    checkins = [c for c in followups if c.at < recorded_before]
+    checkins = [c for c in followups if c.at < recorded_before] + detours
     for action in actions:
         checkins += _statuses(action, sorted(times[action.index]), world)
     checkins.sort(key=lambda c: (c.at, c.action.id))
     return checkins
+
+
+def _detour_checkin(action: _Action, world: _World) -> _Checkin:
+    """The check-in the first round's Check needed: progress while in Do, not enough."""
+    assert action.detour is not None
+    rng = world.aside
+    moment = _between(action.detour[0], action.detour[1], rng, 60)
+    status = rng.choice(("at-risk", "blocked"))
+    message = world.fill(rng.choice(CHECKIN_MESSAGES[status]), rng)
+    return _Checkin(moment, action, status, "checkin", None, message, aside=True)
 
 
 def _needed_checkins(action: _Action, world: _World) -> list[int]:
@@ -699,6 +787,12 @@ def _followups(action: _Action, world: _World) -> list[_Checkin]:
     made = []
     for days in FOLLOWUP_DAYS:
         moment = action.done_at + days * DAY + world.rng.randint(HOUR, 8 * HOUR)
+        if action.slip is not None and days >= action.slip[0]:
+            if days == action.slip[0]:  # the audit that found it slipped; none after it
+                message = f"{days}-day follow-up: the change slipped; reopened in Plan."
+                made.append(_Checkin(action.slip[1], action, "at-risk", "followup", "slipped",
+                                     message, aside=True))  # fmt: skip
+            continue
         if moment < world.now_ts - 600:
             message = f"{days}-day follow-up: the change is holding."
             made.append(_Checkin(moment, action, "on-track", "followup", "holding", message))
@@ -718,7 +812,7 @@ def _statuses(action: _Action, times: list[int], world: _World) -> list[_Checkin
 
 
 def _natural_events(actions: list[_Action], checkins: int, world: _World) -> int:
-    moves = sum(len(a.phases) - 1 for a in actions)
+    moves = sum(len(a.phases) - 1 + (3 if a.detour else 0) for a in actions)
     dones = sum(a.done for a in actions)
     set_edits = sum(a.set_edit_at is not None for a in actions)
     setup = len(world.logins) + len(world.initiative_ids) + len(world.kpis)
@@ -802,6 +896,7 @@ def seed_with_spec(
     now = store.clock()
     world = _World(
         rng=random.Random(seed),
+        aside=random.Random(f"pdca-seed-aside-{seed}"),
         now=now,
         now_ts=int(now.timestamp()),
         today=now.astimezone().date(),
@@ -892,13 +987,19 @@ def _write_all(conn: sqlite3.Connection, world: _World, report: Progress) -> Non
     _mark_stale(chains, world)
     for chain in chains:
         _time_chain(chain, world)
+    _plan_slips(chains, world)
     actions = _assign_ids(chains)
     _assign_work(actions, world)
+    _plan_detours(actions, world)
     checkins = _plan_checkins(actions, world)
     natural = _natural_events(actions, len(checkins), world) + world.extra_events
     # Follow-ups: scheduled with each standardize, then one update per recorded result.
     natural += len(FOLLOWUP_DAYS) * sum(a.final == "standardize" for a in actions)
     natural += sum(c.kind == "followup" for c in checkins)
+    # A slipped audit closes its action's later ones, each with its event.
+    natural += sum(
+        len(FOLLOWUP_DAYS) - FOLLOWUP_DAYS.index(a.slip[0]) - 1 for a in actions if a.slip
+    )
     wanted = world.spec.events if world.spec.events is not None else natural + len(actions) // 3
     _plan_edits(actions, wanted - natural, world)
     report(0.25)
@@ -1268,8 +1369,14 @@ def _initial_row(action: _Action, world: _World) -> tuple[dict[str, Any], str, i
         for column in ("title", "notes", "owner", "priority", "initiative_id", "kpi_id"):
             row[column] = parent.final_row[column]
         row.update(parent_id=parent.id, cycle=parent.final_row["cycle"] + 1)
-        row["created_by"] = parent.done_actor
         parent.final_row = None  # no longer needed: keep memory flat
+        if action.reopened:  # logged with the slipped audit (written with the check-ins)
+            parent.slip_grp = world.next_grp()
+            owner = row["owner"]
+            parent.slip_actor = owner if owner and rng.random() < 0.85 else world.person()
+            row["created_by"] = parent.slip_actor
+            return row, parent.slip_actor, parent.slip_grp
+        row["created_by"] = parent.done_actor
         return row, parent.done_actor, parent.done_grp
     owner = world.person() if action.owner_at_create and action.has_owner else None
     creator = owner if owner and rng.random() < 0.5 else world.person()
@@ -1334,6 +1441,9 @@ def _timeline(action: _Action) -> list[tuple[int, int, str, Any]]:
         steps.append((action.set_edit_at, -1, "set", None))
     steps.extend((moment, 0, kind, days) for moment, kind, days in action.edits)
     steps.extend((action.enter[phase], 1, "move", phase) for phase in action.phases[1:])
+    if action.detour is not None:
+        steps.extend((moment, 1, "move", phase) for moment, phase in zip(
+            action.detour, ("do", "check", "plan"), strict=True))  # fmt: skip
     if action.done:
         assert action.done_at is not None
         steps.append((action.done_at, 2, "done", action.final))
@@ -1403,7 +1513,15 @@ def _write_checkins(
 def _checkin_row(number: int, checkin: _Checkin, world: _World) -> tuple[Any, ...]:
     action = checkin.action
     owner = action.final_owner
-    author = owner if owner and world.rng.random() < 0.85 else world.person()
+    slipped = checkin.result == "slipped"
+    if slipped:
+        author = action.slip_actor
+    elif checkin.aside:
+        author = (
+            owner if owner and world.aside.random() < 0.85 else world.aside.choice(world.logins)
+        )
+    else:
+        author = owner if owner and world.rng.random() < 0.85 else world.person()
     at = world.at(checkin.at)
     values = (number, action.id, at, author, checkin.status, checkin.kind, checkin.result,
               checkin.message)  # fmt: skip
@@ -1412,7 +1530,7 @@ def _checkin_row(number: int, checkin: _Checkin, world: _World) -> tuple[Any, ..
         summary = f"followed up on #{action.id} ({checkin.result})"
     else:
         summary = f"checked in on #{action.id} ({checkin.status})"
-    grp = world.next_grp()
+    grp = action.slip_grp if slipped else world.next_grp()
     world.staged.append(
         (at, grp, 0, author, "checkin", number, "create", summary, None, _json(row))
     )
@@ -1448,11 +1566,37 @@ def _record_followup(number: int, checkin: _Checkin, author: str, grp: int, worl
     row = world.followups[(checkin.action.id, days)]
     before = _json(row)
     at = world.at(checkin.at)
-    row.update(done_at=at, done_by=author, result=checkin.result, checkin_id=number, version=2)
-    summary = f"recorded the {days}-day follow-up of #{checkin.action.id}: {checkin.result}"
+    action = checkin.action
+    reopened = action.child.id if checkin.result == "slipped" and action.child else None
+    row.update(done_at=at, done_by=author, result=checkin.result, checkin_id=number, version=2,
+               reopened_id=reopened)  # fmt: skip
+    summary = f"recorded the {days}-day follow-up of #{action.id}: {checkin.result}"
+    if reopened is None:
+        world.staged.append(
+            (at, grp, 1, author, "followup", row["id"], "update", summary, before, _json(row))
+        )
+        return
+    # record_followup's order: the check-in, the next cycle (staged with the actions), this
+    # audit, then the later audits it closes.
+    summary += f", reopened as #{reopened}"
     world.staged.append(
-        (at, grp, 1, author, "followup", row["id"], "update", summary, before, _json(row))
+        (at, grp, 2, author, "followup", row["id"], "update", summary, before, _json(row))
     )
+    seq = 3
+    for later in FOLLOWUP_DAYS[FOLLOWUP_DAYS.index(days) + 1 :]:
+        closed = world.followups[(action.id, later)]
+        before = _json(closed)
+        closed.update(done_at=at, done_by=author, result="slipped", reopened_id=reopened,
+                      version=2)  # fmt: skip
+        summary = (
+            f"closed the {later}-day follow-up of #{action.id}: "
+            f"the work slipped at its {days}-day follow-up"
+        )
+        world.staged.append(
+            (at, grp, seq, author, "followup", closed["id"], "update", summary, before,
+             _json(closed))
+        )  # fmt: skip
+        seq += 1
 
 
 def _write_followups(conn: sqlite3.Connection, world: _World) -> None:

@@ -110,6 +110,10 @@ def _check_rules(conn: sqlite3.Connection) -> None:
         before, after = json.loads(e["before"]), json.loads(e["after"])
         if before["phase"] != after["phase"]:
             entered[e["entity_id"]][after["phase"]] = e["at"]
+    reopened = _rows(
+        conn, "SELECT * FROM followups WHERE checkin_id IS NOT NULL AND reopened_id IS NOT NULL"
+    )
+    reopened_at = {f["reopened_id"]: f["done_at"] for f in reopened}
     for a in actions:
         if a["phase"] != "plan":
             assert a["owner"] and a["due"], a
@@ -122,12 +126,16 @@ def _check_rules(conn: sqlite3.Connection) -> None:
             assert a["phase"] == "act", a
         if a["parent_id"] is not None:
             parent = by_id[a["parent_id"]]
-            assert parent["decision"] == "adjust"
             assert a["cycle"] == parent["cycle"] + 1
-            assert a["created_at"] == parent["done_at"]
+            if parent["decision"] == "adjust":
+                assert a["created_at"] == parent["done_at"]
+            else:  # reopened by the follow-up audit that found the change slipped
+                assert parent["decision"] == "standardize"
+                assert a["created_at"] == reopened_at[a["id"]]
     children = {a["parent_id"] for a in actions if a["parent_id"] is not None}
     adjusted = {a["id"] for a in actions if a["decision"] == "adjust"}
-    assert adjusted == children and adjusted
+    slipped = {f["action_id"] for f in reopened}
+    assert adjusted | slipped == children and adjusted
 
 
 def test_small_seed_obeys_the_pdca_rules(seeded: Store) -> None:
@@ -312,7 +320,11 @@ def test_medium_spec_hits_its_targets_and_history_agrees(store: Store) -> None:
 
 
 def test_adjust_and_child_share_one_transaction(seeded: Store) -> None:
-    child = _rows(seeded.conn, "SELECT * FROM actions WHERE parent_id IS NOT NULL LIMIT 1")[0]
+    child = _rows(
+        seeded.conn,
+        "SELECT c.* FROM actions c JOIN actions p ON p.id = c.parent_id"
+        " WHERE p.decision = 'adjust' LIMIT 1",
+    )[0]
     created = _rows(
         seeded.conn,
         "SELECT tx FROM events WHERE entity = 'action' AND entity_id = ? AND op = 'create'",
@@ -432,3 +444,32 @@ def test_pdca_demo_seeds_a_throwaway_database(cli, env: dict[str, str]) -> None:
     assert again.exit_code == 0, again.stderr
     listed = json.loads(cli("--db", str(path), "list", "--json", "--stale").stdout)
     assert listed and all(a["stale"] for a in listed)
+
+
+def test_some_work_went_back_a_phase_and_some_audits_slipped(seeded: Store) -> None:
+    """The flow view's "back" and "slipped" are not zero on a demo: failed checks sent work
+    back to Plan (the moves a real move writes), and audits that slipped reopened the work."""
+    from pdca.db import flow
+
+    backs = seeded.conn.execute(
+        "SELECT count(*) FROM events WHERE entity = 'action' AND op = 'update'"
+        " AND summary LIKE 'moved #% from check to plan'"
+    ).fetchone()[0]
+    assert backs > 0
+    slipped = _rows(seeded.conn, "SELECT * FROM followups WHERE result = 'slipped'")
+    assert any(f["checkin_id"] is not None for f in slipped)
+    for f in slipped:  # every one reopened its work as the next cycle
+        child = seeded.conn.execute(
+            "SELECT parent_id FROM actions WHERE id = ?", (f["reopened_id"],)
+        ).fetchone()
+        assert child["parent_id"] == f["action_id"]
+    figures = flow.flow(seeded)
+    assert sum(p.went_back for p in figures.phases) > 0
+    assert sum(i.slipped for i in figures.initiatives) > 0
+
+
+def test_the_medium_spec_has_moves_back_and_slips_too(store: Store) -> None:
+    seed_with_spec(store, MEDIUM, seed=11)
+    figures = __import__("pdca.db.flow", fromlist=["flow"]).flow(store)
+    assert sum(p.went_back for p in figures.phases) >= 5
+    assert sum(i.slipped for i in figures.initiatives) >= 5
