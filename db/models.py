@@ -246,6 +246,41 @@ def checked_action(fields: ActionFields) -> ActionFields:
     return fields
 
 
+@dataclass(frozen=True)
+class ChangeFields:
+    """An ``ActionChanges``' fields, checked by its rules without pydantic (``checked_changes``):
+    what a command-line ``pdca edit`` hands the store when it prints no model."""
+
+    title: str | None = None
+    owner: str | None = None
+    due: date | None = None
+    priority: Priority | None = None
+    notes: str | None = None
+    initiative: str | None = None
+    kpi: str | None = None
+    clear_owner: bool = False
+    clear_due: bool = False
+    clear_initiative: bool = False
+    clear_kpi: bool = False
+
+
+def checked_changes(fields: ChangeFields) -> ChangeFields:
+    """``fields`` if ``validated(ActionChanges, ...)`` would take them, else the same one-line
+    ``InvalidInput`` it raises (the first bad field, in the draft's order)."""
+    if fields.title is not None:
+        checked_text("title", fields.title, TITLE_MAX)
+    if fields.owner is not None:
+        checked_login("owner", fields.owner)
+    if fields.priority is not None and fields.priority not in PRIORITIES:
+        raise InvalidInput("priority", fields.priority, not_one_of(PRIORITIES))
+    if fields.notes is not None and len(fields.notes) > NOTES_MAX:
+        raise InvalidInput("notes", fields.notes, _at_most_message(fields.notes, NOTES_MAX))
+    for name, value in (("initiative", fields.initiative), ("kpi", fields.kpi)):
+        if value is not None:
+            checked_text(name, value, NAME_MAX)
+    return fields
+
+
 def not_one_of(choices: tuple[str, ...]) -> str:
     """What ``validated`` says of a value outside a ``Literal``: is not one of 'a', 'b' or 'c'."""
     quoted = [repr(choice) for choice in choices]

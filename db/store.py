@@ -36,7 +36,9 @@ from pdca.db.models import (
     CHECKIN_STATUSES,
     PHASES,
     ActionFields,
+    ChangeFields,
     checked_action,
+    checked_changes,
     checked_text,
     not_one_of,
 )
@@ -871,44 +873,61 @@ class Store:
         self, action_id: int, edit: ActionChanges, expected_version: int | None = None
     ) -> Action:
         with self.write() as tx:
-            before = self.require("action", action_id)
-            self.check_version("action", before, expected_version)
-            wanted: dict[str, Any] = {}
-            if edit.title is not None:
-                wanted["title"] = edit.title
-            if edit.notes is not None:
-                wanted["notes"] = edit.notes
-            if edit.clear_owner:
-                wanted["owner"] = None
-            elif edit.owner is not None:
-                self.ensure_person(tx, edit.owner)
-                wanted["owner"] = edit.owner
-            if edit.clear_due:
-                wanted["due"] = None
-            elif edit.due is not None:
-                wanted["due"] = edit.due.isoformat()
-            if edit.priority is not None:
-                wanted["priority"] = edit.priority
-            if edit.clear_initiative:
-                wanted["initiative_id"] = None
-            elif edit.initiative is not None:
-                wanted["initiative_id"] = self.initiative_id(edit.initiative)
-            if edit.clear_kpi:
-                wanted["kpi_id"] = None
-            elif edit.kpi is not None:
-                wanted["kpi_id"] = self.kpi_id(edit.kpi)
-            changes = {k: v for k, v in wanted.items() if before[k] != v}
-            if before["phase"] != "plan" and before["done_at"] is None:
-                for column, label in (("owner", "an owner"), ("due", "a due date")):
-                    if column in changes and changes[column] is None:
-                        raise GateUnmet(
-                            f"{column}: #{action_id} is in {before['phase'].capitalize()}, "
-                            f"which needs {label}; it stays"
-                        )
-            if changes:
-                fields = ", ".join(sorted(k.removesuffix("_id") for k in changes))
-                self._update_action(tx, before, changes, f"edited #{action_id}: {fields}")
+            self._edit(tx, action_id, edit, expected_version)
             return self.get_action(action_id)
+
+    def edit_action_line(self, action_id: int, edit: ChangeFields) -> ActionLine:
+        """``edit_action`` from fields checked without pydantic, answering with the action's
+        line instead of its model."""
+        checked_changes(edit)
+        with self.write() as tx:
+            self._edit(tx, action_id, edit, None)
+            return self._line(action_id)
+
+    def _edit(
+        self,
+        tx: Transaction,
+        action_id: int,
+        edit: ActionChanges | ChangeFields,
+        expected_version: int | None,
+    ) -> None:
+        before = self.require("action", action_id)
+        self.check_version("action", before, expected_version)
+        wanted: dict[str, Any] = {}
+        if edit.title is not None:
+            wanted["title"] = edit.title
+        if edit.notes is not None:
+            wanted["notes"] = edit.notes
+        if edit.clear_owner:
+            wanted["owner"] = None
+        elif edit.owner is not None:
+            self.ensure_person(tx, edit.owner)
+            wanted["owner"] = edit.owner
+        if edit.clear_due:
+            wanted["due"] = None
+        elif edit.due is not None:
+            wanted["due"] = edit.due.isoformat()
+        if edit.priority is not None:
+            wanted["priority"] = edit.priority
+        if edit.clear_initiative:
+            wanted["initiative_id"] = None
+        elif edit.initiative is not None:
+            wanted["initiative_id"] = self.initiative_id(edit.initiative)
+        if edit.clear_kpi:
+            wanted["kpi_id"] = None
+        elif edit.kpi is not None:
+            wanted["kpi_id"] = self.kpi_id(edit.kpi)
+        changes = {k: v for k, v in wanted.items() if before[k] != v}
+        if before["phase"] != "plan" and before["done_at"] is None:
+            for column, label in (("owner", "an owner"), ("due", "a due date")):
+                if column in changes and changes[column] is None:
+                    raise GateUnmet(
+                        f"{column}: #{action_id} is in {before['phase'].capitalize()}, "
+                        f"which needs {label}; it stays"
+                    )
+        if changes:
+            fields = ", ".join(sorted(k.removesuffix("_id") for k in changes))
+            self._update_action(tx, before, changes, f"edited #{action_id}: {fields}")
 
     def _progress_since(self, action: sqlite3.Row) -> int:
         checkins = self.conn.execute(

@@ -29,7 +29,9 @@ from pdca.db.models import (
     PRIORITIES,
     VERDICTS,
     ActionFields,
+    ChangeFields,
     checked_action,
+    checked_changes,
     checked_text,
     parse_number,
     record_id,
@@ -582,8 +584,6 @@ def edit(
     session: Session, action_id: int, title, owner, due, priority, notes, initiative, kpi, as_json
 ):
     """Change an action's fields."""
-    from pdca.db.models import ActionChanges, validated
-
     given = {"title": title, "owner": owner, "due": due, "priority": priority, "notes": notes}
     given |= {"initiative": initiative, "kpi": kpi}
     if all(value is None for value in given.values()):
@@ -593,6 +593,26 @@ def edit(
         )
 
     refuse_clearing("title", title, "an action")
+    if not as_json:  # the reply is one line: no model, no pydantic
+        fields = checked_changes(
+            ChangeFields(
+                title=title,
+                owner=None if cleared(owner) else owner,
+                due=None if cleared(due) else _date(session, "due", due),
+                priority=priority,
+                notes="" if cleared(notes) else notes,
+                initiative=None if cleared(initiative) else initiative,
+                kpi=None if cleared(kpi) else kpi,
+                clear_owner=cleared(owner),
+                clear_due=cleared(due),
+                clear_initiative=cleared(initiative),
+                clear_kpi=cleared(kpi),
+            )
+        )
+        _echo_action_line("edited", session.store().edit_action_line(action_id, fields))
+        return
+    from pdca.db.models import ActionChanges, validated
+
     changes = validated(
         ActionChanges,
         title=title,

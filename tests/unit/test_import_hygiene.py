@@ -261,7 +261,7 @@ def test_importing_the_models_module_loads_no_pydantic() -> None:
 
 
 def test_one_line_writes_load_no_pydantic(cli_env: dict[str, str]) -> None:
-    """``pdca add``, ``move`` and ``checkin`` without --json write and answer without building
+    """``pdca add``, ``move``, ``checkin`` and ``edit`` without --json write and answer without
     a model: a command-line write does not pay for importing pydantic."""
     init = subprocess.run(
         [sys.executable, "-m", "pdca.tui", "init"],
@@ -276,6 +276,7 @@ def test_one_line_writes_load_no_pydantic(cli_env: dict[str, str]) -> None:
         ["add", "x", "--owner", "bo", "--due", "+1w"],
         ["move", "1", "do"],
         ["checkin", "1", "going", "--status", "at-risk"],
+        ["edit", "1", "--title", "y", "--due", "+9d", "--notes", "none"],
     ]
     done = subprocess.run(
         [sys.executable, "-c", RUNNER, json.dumps(runs)],
@@ -289,6 +290,7 @@ def test_one_line_writes_load_no_pydantic(cli_env: dict[str, str]) -> None:
     assert "added #1 [plan] x" in done.stdout
     assert "moved #1 [do] x" in done.stdout
     assert "checked in on #1 (at-risk)" in done.stdout
+    assert "edited #1 [do] y" in done.stdout
     marker = [line for line in done.stdout.splitlines() if line.startswith("MODULES=")]
     modules = json.loads(marker[0].removeprefix("MODULES="))
     assert "pdca.db.store" in modules
