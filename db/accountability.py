@@ -448,7 +448,7 @@ _TOLD = (
 
 # A stand-up lists at most this many of one person's changes (the earliest first) and says
 # how many more: a busy day at 100 000 actions has thousands, and the screen shows a few.
-CHANGES_MOST = 20
+CHANGES_MOST = 10
 
 # Which event is which change, and whose, as ``accountability_rules._item`` decides it (the
 # equivalence is tested on a seeded file): SQLite reads the window's events and answers with
@@ -491,7 +491,7 @@ ORDER BY e.at, e.id
 """
 
 
-def standup_digest(store: Store, since: str | None = None, *, most: int = CHANGES_MOST) -> Digest:
+def standup_digest(store: Store, since: str | None = None, *, most: int | None = None) -> Digest:
     """Where work stands now, and what changed since ``since`` (else the last stand-up, else
     24 hours ago) from the event log; the rules are ``accountability_rules.digest``.
 
@@ -501,6 +501,7 @@ def standup_digest(store: Store, since: str | None = None, *, most: int = CHANGE
     """
     from pdca.db import alerts  # imported here: db.alerts builds on the store, as this module does
 
+    most = CHANGES_MOST if most is None else most
     now = store.clock()
     if since is None:
         previous = last_standup(store)

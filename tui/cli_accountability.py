@@ -264,7 +264,7 @@ def followup(session: Session, action_text: str, result: str, message, as_json: 
     "--all",
     "every",
     is_flag=True,
-    help="Every change of each person (default: the first 20, and how many more).",
+    help="Every change of each person (default: the first 10, and how many more).",
 )
 @click.option("--record", is_flag=True, help="Also record this stand-up: the next starts here.")
 @click.option(

@@ -94,3 +94,35 @@ async def test_r_asks_then_records_the_standup_and_the_next_starts_there(
         )
         assert screen.digest.since == recorded.at and screen.digest.items == []
         assert not screen.timer_on  # the per-person timer stops when recorded
+
+
+async def test_a_person_shows_their_first_changes_and_enter_reads_the_rest(
+    make_app, team, monkeypatch
+) -> None:
+    from pdca.widgets.row_list import RowList
+
+    monkeypatch.setattr(accountability, "CHANGES_MOST", 1)
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5", "n")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.person == "bob"
+        # #2 late, #1's follow-up due; then the first of bob's two changes, and a row that
+        # says there is one more (it opens nothing: it reads).
+        assert screen.targets == [2, 1, 2, None]
+        assert screen.digest.counts("bob")["checkin"] == 1  # counted, though not listed
+        rows = screen.query_one(RowList)
+        assert "and 1 more change" in "".join(text for text, _ in rows.rows[3])
+        rows.set_cursor(3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.targets == [2, 1, 2, 2]
+        assert [i.kind for i in screen.extra["bob"]] == ["created", "checkin"]
+        assert rows.cursor == 3  # on the first of the new ones
+        screen.load()  # someone changed the file: read again, bob's list stays open
+        await settle(pilot)
+        assert [i.kind for i in screen.extra["bob"]] == ["created", "checkin"]
+        assert screen.targets == [2, 1, 2, 2] and rows.cursor == 3
+        await pilot.press("a")  # everyone: bob's longer list stays until the next read
+        assert list(screen.more_rows.values()) == ["carol"]  # carol's two: one listed

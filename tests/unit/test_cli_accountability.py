@@ -195,6 +195,26 @@ def test_standup_markdown_text_json_and_recording(standardized, ok, js, monkeypa
     assert since_day["since"] == "2026-11-20T00:00:00Z" and len(since_day["items"]) > 1
 
 
+def test_standup_lists_each_persons_first_changes_and_all_with_all(
+    standardized, ok, js, monkeypatch
+) -> None:
+    from pdca.db import accountability
+
+    every = js("standup", "--format", "json")["items"]
+    assert len(every) == 7  # dana's: two created, three moves, a check-in, done
+    monkeypatch.setattr(accountability, "CHANGES_MOST", 3)
+    digest = js("standup", "--format", "json")
+    assert digest["items"] == every[:3]
+    assert digest["changes_more"] == {"dana": 4}
+    assert sum(digest["change_counts"]["dana"].values()) == 7
+    md = ok("standup").stdout.splitlines()
+    assert md[-1] == "- and 4 more changes (pdca standup --all lists them)"
+    assert len([line for line in md if line.startswith(("- Created", "- Moved", "- Done"))]) <= 3
+    text = ok("standup", "--format", "text").stdout.splitlines()
+    assert text[-1] == "    and 4 more changes (pdca standup --all lists them)"
+    assert js("standup", "--all", "--format", "json")["items"] == every
+
+
 def test_standup_markdown_leaves_out_the_quiet(ok, monkeypatch) -> None:
     ok("init")
     ok("add", "Quiet work", "--owner", "frank", "--due", "2026-12-30")

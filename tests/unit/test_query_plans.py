@@ -248,3 +248,29 @@ def test_the_kpis_first_screenful_reads_through_indexes(store: Store) -> None:
         if re.match(r"SCAN (r|r2|kpi_readings)\b", step) and "INDEX" not in step
     ]
     assert problems == []
+
+
+def test_the_standups_changes_are_read_through_indexes_without_sorting(store: Store) -> None:
+    """The stand-up's changes (db/accountability.py ``standup_digest``, ``standup_changes``):
+    the window's events down the (at) index in the order they are told, undone ones left out
+    through the same index, the listed ones by id, and the owners of open work off their
+    index's leading column: no scan and no temporary sort, whatever the log holds."""
+    from pdca.db import accountability
+
+    action = store.add_action(ActionDraft(title="x", owner="bob", due="2026-12-01"))
+    store.move_action(action.id, "do")
+    store.add_checkin(action.id, CheckinDraft(message="going"))
+    store.add_checkin(action.id, CheckinDraft(message="oops", status="blocked"))
+    store.undo()
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    digest = accountability.standup_digest(store, most=1)
+    accountability.standup_changes(store, digest, "bob", 5)
+    store.conn.set_trace_callback(None)
+    assert digest.more_of("bob") == 2  # created, moved, one check-in: one listed
+    queries = {
+        " ".join(sql.split()) for sql in seen if "FROM events" in sql or "DISTINCT owner" in sql
+    }
+    assert len(queries) >= 3  # the changes, the listed events, the owners
+    problems = [p for sql in sorted(queries) for p in _plan_problems(store, sql)]
+    assert problems == []
