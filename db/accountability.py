@@ -308,16 +308,18 @@ def owners(store: Store) -> list[OwnerRow]:
     # actions with a sign of life since the cutoff are taken away: a check-in since, or made
     # since (``rules.is_stale`` on the last check-in, else the creation), and both of those
     # are found from the recent end of an index: as many as the team's last days hold.
+    # The recent ones are gathered once (SQLite keeps them as a list to look up), then the
+    # open actions' index is walked in (owner, phase) order: no action row is read.
     fresh = {
         (owner, phase): n
         for owner, phase, n in store.conn.execute(
-            "SELECT a.owner, a.phase, count(*) FROM"
-            " (SELECT c.action_id AS id FROM checkins c WHERE c.at > ?"
-            "  UNION SELECT n.id FROM actions n INDEXED BY idx_actions_open_created_at"
-            "  WHERE n.done_at IS NULL AND n.created_at > ?) AS f"
-            " CROSS JOIN actions a ON a.id = f.id"  # CROSS: from the recent ones, not all
-            " WHERE a.done_at IS NULL GROUP BY a.owner, a.phase",
-            (cutoff, cutoff),
+            "SELECT a.owner, a.phase, count(*) FROM actions a"
+            " INDEXED BY idx_actions_open_owner WHERE a.done_at IS NULL AND a.id IN"
+            " (SELECT c.action_id FROM checkins c WHERE c.at > ?1"
+            "  UNION ALL SELECT n.id FROM actions n INDEXED BY idx_actions_open_created_at"
+            "  WHERE n.done_at IS NULL AND n.created_at > ?1)"
+            " GROUP BY a.owner, a.phase",
+            (cutoff,),
         )
     }
     for row in store.conn.execute(

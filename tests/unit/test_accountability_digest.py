@@ -113,3 +113,29 @@ def test_each_person_gets_their_first_changes_and_how_many_more(seeded: Store) -
     busiest = max(expected.people, key=lambda p: len(expected.of(p)))
     assert acc.standup_changes(seeded, digest, busiest, 10) == expected.of(busiest)[:10]
     assert acc.standup_changes(seeded, digest, UNOWNED, 1000) == expected.of(UNOWNED)
+
+
+def test_the_owners_counts_are_the_rules_on_every_open_action(seeded: Store) -> None:
+    """``owners`` counts stale work off indexes (open minus those with a sign of life since
+    the cutoff); the rules on each open action's last sign of life give the same."""
+    now = seeded.clock()
+    cadence = acc.team_settings(seeded).stale_after_days
+    today = now.astimezone().date().isoformat()
+    expected: dict[str, dict[str, int]] = {}
+    for row in seeded.conn.execute(
+        "SELECT a.owner, a.due, coalesce((SELECT max(c.at) FROM checkins c"
+        " WHERE c.action_id = a.id), a.created_at) AS last_sign"
+        " FROM actions a WHERE a.done_at IS NULL"
+    ):
+        mine = expected.setdefault(row["owner"] or UNOWNED, {"open": 0, "stale": 0, "late": 0})
+        mine["open"] += 1
+        mine["stale"] += arules.is_stale_since(row["last_sign"], now, cadence)
+        mine["late"] += row["due"] is not None and row["due"] < today
+    counted = {
+        r.login: {"open": r.open, "stale": r.stale, "late": r.overdue}
+        for r in acc.owners(seeded)
+        if r.open
+    }
+    assert counted == expected
+    assert sum(c["stale"] for c in counted.values()) > 20  # a file with stale work
+    assert any(0 < c["stale"] < c["open"] for c in counted.values())

@@ -274,3 +274,22 @@ def test_the_standups_changes_are_read_through_indexes_without_sorting(store: St
     assert len(queries) >= 3  # the changes, the listed events, the owners
     problems = [p for sql in sorted(queries) for p in _plan_problems(store, sql)]
     assert problems == []
+
+
+def test_the_owners_counts_read_indexes_without_sorting(store: Store) -> None:
+    """``pdca owners`` and the owners view (db/accountability.py ``owners``): open work by
+    owner and phase, and the part of it with a sign of life lately, walk the open actions'
+    (owner, phase) index and the recent end of the check-ins: no scan, no temporary sort."""
+    from pdca.db import accountability
+
+    action = store.add_action(ActionDraft(title="x", owner="bob", due="2026-12-01"))
+    store.add_checkin(action.id, CheckinDraft(message="going"))
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    rows = accountability.owners(store)
+    store.conn.set_trace_callback(None)
+    assert [(r.login, r.open, r.stale) for r in rows] == [("bob", 1, 0)]
+    queries = {" ".join(sql.split()) for sql in seen if "FROM actions" in sql}
+    assert len(queries) >= 2  # the open counts, the recent ones
+    problems = [p for sql in sorted(queries) for p in _plan_problems(store, sql)]
+    assert problems == []
