@@ -19,11 +19,56 @@ class PdcaFooter(Footer):
     the key that lists every other key is never the one lost (the palette key is docked
     right by Textual and stays too)."""
 
+    _shown: tuple[object, ...] | None = None
+
+    def bindings_changed(self, screen: Screen) -> None:
+        """Compose the keys again only when what they show changed: Textual recomposes the
+        footer (a widget per key) on every focus move, which on the board is most of what a
+        key press costs (issue 14), though moving between columns changes no key."""
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            shown = tuple(
+                (
+                    binding.key,
+                    self.app.get_key_display(binding),
+                    binding.action,
+                    binding.description,
+                    binding.show,
+                    binding.group,
+                    enabled,
+                    tooltip,
+                )
+                for _node, binding, enabled, tooltip in screen.active_bindings.values()
+            )
+            if self._bindings_ready and shown == self._shown:
+                return
+            self._shown = shown
+        super().bindings_changed(screen)
+
     def compose(self) -> ComposeResult:
         widgets = list(super().compose())
-        first = [w for w in widgets if isinstance(w, FooterKey) and w.action == HELP_ACTION]
-        yield from first
-        yield from (widget for widget in widgets if widget not in first)
+        rank = declared_order(self.screen)
+        keys = sorted(
+            (widget for widget in widgets if isinstance(widget, FooterKey)),
+            key=lambda key: (key.action != HELP_ACTION, rank.get(key.action, len(rank))),
+        )
+        yield from keys
+        yield from (widget for widget in widgets if not isinstance(widget, FooterKey))
+
+
+def declared_order(screen: Screen) -> dict[str, int]:
+    """Each action's place in the order its bindings are declared, from the focused widget
+    up to the app. A remapped key is added at the end of Textual's bindings map, so without
+    this a remapped "Next phase" moved to the footer's end, where 120 columns cut it off."""
+    rank: dict[str, int] = {}
+    for node, _bindings in screen._modal_binding_chain:
+        declared = type(node)._merged_bindings
+        if declared is None:
+            continue
+        for bindings in declared.key_to_bindings.values():
+            for binding in bindings:
+                if binding.id is not None:  # pdca's (Textual's own ctrl+q would rank Quit early)
+                    rank.setdefault(binding.action, len(rank))
+    return rank
 
 
 def footer_after_first_paint(screen: Screen) -> None:

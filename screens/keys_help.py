@@ -18,6 +18,8 @@ from textual.binding import Binding
 from textual.widgets import HelpPanel, KeyPanel, Markdown
 from textual.widgets._key_panel import BindingsTable
 
+from pdca.screens.footer import declared_order
+
 PALETTE_ACTIONS = {"command_palette", "app.command_palette"}
 
 
@@ -35,11 +37,13 @@ class PdcaBindingsTable(BindingsTable):
         table.add_column("")
         key_style = self.get_component_rich_style("bindings-table--key")
         header_style = self.get_component_rich_style("bindings-table--header")
+        rank = declared_order(self.screen)
         for title, section in (("here", here), ("everywhere", everywhere)):
             if not section:
                 continue
             table.add_row("", Text(title, style=header_style))
-            for bindings in section.values():
+            in_order = sorted(section.items(), key=lambda item: rank.get(item[0], len(rank)))
+            for _action, bindings in in_order:
                 keys = " ".join(dict.fromkeys(self.app.get_key_display(b) for b in bindings))
                 description = bindings[0].description or bindings[0].tooltip
                 table.add_row(Text(keys, style=key_style), Text(description))
