@@ -198,20 +198,21 @@ def _latest(conn: sqlite3.Connection, rule_id: int) -> int | None:
 
 
 def _instance(store: Store, tx: Transaction, rule: sqlite3.Row, due: date) -> int | None:
-    """A new action in Plan, like the rule's latest one (title, notes, owner, initiative,
-    KPI: edits made to the latest carry on), due on ``due``."""
+    """A new action in Plan, like the rule's latest one (title, notes, owner, priority,
+    initiative, KPI: edits made to the latest carry on), due on ``due``."""
     latest = _latest(store.conn, rule["id"])
     if latest is None:
         return None  # every instance was removed (undone): nothing to copy
     source = store.conn.execute("SELECT * FROM actions WHERE id = ?", (latest,)).fetchone()
     row = store.conn.execute(
-        "INSERT INTO actions (title, notes, owner, phase, due, initiative_id, kpi_id,"
-        " recurrence_id, phase_since, created_by, created_at, updated_at)"
-        " VALUES (?, ?, ?, 'plan', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+        "INSERT INTO actions (title, notes, owner, priority, phase, due, initiative_id,"
+        " kpi_id, recurrence_id, phase_since, created_by, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, 'plan', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
         (
             source["title"],
             source["notes"],
             source["owner"],
+            source["priority"],
             due.isoformat(),
             source["initiative_id"],
             source["kpi_id"],

@@ -106,6 +106,18 @@ def test_instances_copy_the_latest_one_so_a_new_owner_carries_on(
         on.close()
 
 
+def test_an_instance_keeps_the_latest_ones_priority(store: Store, db_path: Path) -> None:
+    recurrence.add_repeating_action(
+        store, ActionDraft(title="Review", owner="dana", priority="high"), "week"
+    )
+    on = later(db_path, 8)
+    try:
+        (made,) = recurrence.run_due(on)
+        assert on.get_action(made).priority == "high"
+    finally:
+        on.close()
+
+
 def test_after_done_makes_the_next_when_the_previous_is_done(store: Store, db_path: Path) -> None:
     first = recurrence.add_repeating_action(
         store, ActionDraft(title="Retro", owner="dana", due="2026-11-25"), "after 14 days"
