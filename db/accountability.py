@@ -654,20 +654,25 @@ def _open_actions(
 ) -> tuple[list[arules.OpenAction], dict[str, int]]:
     """The open actions that may need a word (``accountability_rules.standing`` decides): no
     owner, past due, at risk or blocked, or quiet past the cadence; ``STANDING_MOST`` a
-    person (by due date), and how many more each person has. One pass; each last check-in
-    one probe of the (action_id, at) index."""
+    person (by due date), and how many more each person has. One pass down the open actions'
+    (owner, phase, due) index, each last check-in one probe of the (action_id, at) index; an
+    action's row is read for its creation only when it has no check-in, and for its title
+    only when it is named."""
     rows = store.conn.execute(
-        "SELECT id, title, owner, due, last_sign, last_status, nth, mentioned FROM ("
-        " SELECT *, row_number() OVER whose AS nth, count(*) OVER (PARTITION BY owner)"
-        "  AS mentioned FROM (SELECT a.id, a.title, a.owner, a.due,"
-        "  coalesce(lc.at, a.created_at) AS last_sign, lc.status AS last_status FROM actions a"
+        "SELECT w.id, a.title, w.owner, w.due, w.last_sign, w.last_status, w.nth, w.mentioned"
+        " FROM (SELECT *, row_number() OVER whose AS nth,"
+        "  count(*) OVER (PARTITION BY owner) AS mentioned FROM ("
+        "  SELECT o.id, o.owner, o.due, lc.status AS last_status, coalesce(lc.at,"
+        "   (SELECT x.created_at FROM actions x WHERE x.id = o.id)) AS last_sign"
+        "  FROM actions o INDEXED BY idx_actions_open_owner"
         "  LEFT JOIN checkins lc ON lc.id = (SELECT c.id FROM checkins c"
-        "   WHERE c.action_id = a.id ORDER BY c.at DESC, c.id DESC LIMIT 1)"
-        "  WHERE a.done_at IS NULL)"
-        " WHERE owner IS NULL OR due < ? OR last_status IN ('at-risk', 'blocked')"
-        "  OR last_sign <= ?"
-        " WINDOW whose AS (PARTITION BY owner ORDER BY due IS NULL, due, id))"
-        " WHERE nth <= ? ORDER BY due IS NULL, due, id",
+        "   WHERE c.action_id = o.id ORDER BY c.at DESC, c.id DESC LIMIT 1)"
+        "  WHERE o.done_at IS NULL)"
+        " WHERE owner IS NULL OR due < ?1 OR last_status IN ('at-risk', 'blocked')"
+        "  OR last_sign <= ?2"
+        " WINDOW whose AS (PARTITION BY owner ORDER BY due IS NULL, due, id)) AS w"
+        " JOIN actions a ON a.id = w.id"
+        " WHERE w.nth <= ?3 ORDER BY w.due IS NULL, w.due, w.id",
         (
             now.astimezone().date().isoformat(),
             iso(arules.stale_cutoff(now, cadence_days)),

@@ -139,3 +139,35 @@ def test_the_owners_counts_are_the_rules_on_every_open_action(seeded: Store) -> 
     assert counted == expected
     assert sum(c["stale"] for c in counted.values()) > 20  # a file with stale work
     assert any(0 < c["stale"] < c["open"] for c in counted.values())
+
+
+def test_where_work_stands_is_the_rules_on_every_open_action(
+    seeded: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The open actions that need a word, a few a person by due date and how many more,
+    found in SQL: the same as the rules on every open action's last check-in."""
+    monkeypatch.setattr(acc, "STANDING_MOST", 3)
+    now = seeded.clock()
+    cadence = acc.team_settings(seeded).stale_after_days
+    every = []
+    for row in seeded.conn.execute("SELECT * FROM actions WHERE done_at IS NULL"):
+        last = seeded.conn.execute(
+            "SELECT at, status FROM checkins WHERE action_id = ? ORDER BY at DESC, id DESC",
+            (row["id"],),
+        ).fetchone()
+        last_sign, last_status = (last["at"], last["status"]) if last else (row["created_at"], None)
+        title, owner, due = row["title"], row["owner"], row["due"]
+        every.append(arules.OpenAction(row["id"], title, owner, due, last_sign, last_status))
+    every.sort(key=lambda a: (a.due is None, a.due or "", a.id))
+    words = arules.standing(every, [], [], now=now, cadence_days=cadence)
+    shown: dict[str, int] = {}
+    expected = []
+    for item in words:
+        who = item.person or UNOWNED
+        shown[who] = shown.get(who, 0) + 1
+        if shown[who] <= 3:
+            expected.append(item)
+    digest = acc.standup_digest(seeded)
+    assert [i for i in digest.standing if i.kind == "action"] == expected
+    assert digest.standing_more == {who: n - 3 for who, n in shown.items() if n > 3}
+    assert len(digest.standing_more) > 3  # people with more than three that need a word
