@@ -257,7 +257,9 @@ class BoardScreen(Screen[None]):
 
     def _show_counts(self) -> None:
         for phase, column in self.columns.items():
-            self.headers[phase].update(f"{phase.capitalize()}  {column.total}")
+            # A header is one line of its lane's width whatever it says: no layout of the
+            # whole screen for a count (it was most of a move's repaint at 100k actions).
+            self.headers[phase].update(f"{phase.capitalize()}  {column.total}", layout=False)
 
     def show_sparklines(self, sparklines: dict[int, list[float | None]]) -> None:
         """Cards linked to a KPI draw its recent readings (one query for every KPI)."""

@@ -212,3 +212,38 @@ async def test_read_only_database_shows_a_banner_and_refuses_writes(
             assert all("read-only" in n.message for n in app._notifications)
     finally:
         os.chmod(board_db, 0o644)
+
+
+async def test_the_footer_is_composed_again_only_when_its_keys_change(
+    make_app, board_db: Path, monkeypatch
+) -> None:
+    """Moving between columns changes no key: the footer (a widget per key) is not composed
+    again, which was most of a key press's cost at 100 000 actions (issue 14); a view with
+    other keys still gets its own footer."""
+    from textual.widgets._footer import FooterKey
+
+    from pdca.screens.footer import PdcaFooter
+
+    composed: list[int] = []
+    original = PdcaFooter.compose
+
+    def counting(self: PdcaFooter):  # type: ignore[no-untyped-def]
+        composed.append(1)
+        return original(self)
+
+    monkeypatch.setattr(PdcaFooter, "compose", counting)
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        before = len(composed)
+        assert before >= 1 and app.screen.query(FooterKey)  # the keys are there
+        for key in ("l", "l", "h", "j", "k", "h"):
+            await pilot.press(key)
+            await pilot.pause()
+        assert focused(app)[0] == "plan"
+        assert len(composed) == before
+        await pilot.press("2")  # another view, other keys
+        await settle_app(app, pilot)
+        assert len(composed) > before
+        keys = {key.action for key in app.screen.query(FooterKey)}
+        assert "new_action" not in keys and keys  # the board's n is not among them
