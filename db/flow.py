@@ -26,6 +26,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from pdca.db import flow_rules as fr
 from pdca.db.clock import iso
@@ -66,19 +67,18 @@ _OPEN_CREATED = """
 SELECT id, julianday(:now) - julianday(created_at) FROM actions WHERE done_at IS NULL{scope}
 """
 # Per owner of open work: how many, the cadence kept (flow_rules.weeks_kept in SQL: the whole
-# weeks of the window each action lived, and how many of those had a check-in: a check-in
-# ``ago`` days before now falls in the week ``max(1, ceil(ago / 7))`` back), and how many with
-# a due date are past it. The check-ins of each action are read down (action_id, at); the
-# actions in owner order down (owner, done_at), so grouping sorts nothing (``+done_at``: the
-# done_at index would read them in no owner order); count(DISTINCT) sorts 13 weeks at most.
+# weeks of the window each action lived, and how many of those had a check-in), and how many
+# with a due date are past it. Week ``k`` back is ``[now - 7k days, now - 7(k-1) days)`` (a
+# week holds its first instant, flow_rules.week_index): the check-ins of each action are read
+# down (action_id, at) from the start of its first whole week lived, and put in their week by
+# comparing ISO times, not by parsing each one. The actions are read in owner order down
+# (owner, done_at), so grouping sorts nothing (``+done_at``: the done_at index would read them
+# in no owner order); count(DISTINCT) sorts the 13 weeks of one action at most.
 _OWNERS_OPEN = """
 SELECT owner, count(*), sum(lived),
-  sum((SELECT count(DISTINCT back) FROM (
-         SELECT max(1, CAST(w AS INTEGER) + (w > CAST(w AS INTEGER))) AS back
-         FROM (SELECT (julianday(:now) - julianday(c.at)) / 7 AS w FROM checkins c
-               WHERE c.action_id = mine.id AND c.at >= :since AND c.kind = 'checkin')
-         WHERE w >= 0)
-       WHERE back <= lived)),
+  sum((SELECT count(DISTINCT {week}) FROM checkins c
+       WHERE c.action_id = mine.id AND c.at >= {first_week} AND c.at <= :now
+         AND c.kind = 'checkin')),
   count(CASE WHEN due < :today THEN 1 END), count(due)
 FROM (
   SELECT id, owner, nullif(due, '') AS due,
@@ -87,6 +87,20 @@ FROM (
 ) AS mine
 GROUP BY owner
 """
+
+
+def _owners_open_sql(weeks: int, scope: str) -> str:
+    """``_OWNERS_OPEN`` for a window of ``weeks``: week k begins at the parameter ``:wk``."""
+    week = "CASE " + " ".join(f"WHEN c.at >= :w{k} THEN {k}" for k in range(1, weeks + 1))
+    first = "CASE mine.lived " + " ".join(f"WHEN {k} THEN :w{k}" for k in range(1, weeks + 1))
+    return _OWNERS_OPEN.format(week=week + " END", first_week=first + " ELSE '~' END", scope=scope)
+
+
+def _week_starts(now: datetime, weeks: int) -> dict[str, str]:
+    """``:wk``: when the week ``k`` weeks back began (``k`` = 1 is the last one)."""
+    return {f"w{k}": iso(now - timedelta(days=fr.WEEK_DAYS * k)) for k in range(1, weeks + 1)}
+
+
 _DONE_SINCE = """
 SELECT id, owner, julianday(done_at) - julianday(created_at),
        julianday(:now) - julianday(done_at), decision, due, date(done_at, 'localtime'),
@@ -146,8 +160,9 @@ def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) 
     in_scope = None if scope == EVERYTHING else set(created_ago) | {a.id for a in done}
     created_ago.update({a.id: a.cycle_days + a.done_ago_days for a in done})
     changes = _changes(cursor, times, in_scope, created_ago, weeks * fr.WEEK_DAYS)
-    in_owner_order = _OWNERS_OPEN.format(scope=scope.where(by_index=False)[0])
-    owners_open = [fr.OwnerOpen._make(r) for r in cursor.execute(in_owner_order, params)]
+    in_owner_order = _owners_open_sql(weeks, scope.where(by_index=False)[0])
+    weekly_params = {**params, **_week_starts(now, weeks)}
+    owners_open = [fr.OwnerOpen._make(r) for r in cursor.execute(in_owner_order, weekly_params)]
     weekly = fr.throughput(done, now, weeks)
     return Flow(
         now=iso(now),
