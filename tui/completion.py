@@ -9,6 +9,7 @@ with an ``--owner`` or an ``ACTION_ID`` completes without anyone remembering to 
 from __future__ import annotations
 
 import os
+import re
 import shlex
 from collections.abc import Callable
 from pathlib import Path
@@ -52,11 +53,42 @@ def _from_database(kind: str, *, comma_list: bool = False) -> Completer:
 
 def for_the_shell(value: str) -> str:
     """Bash puts a completion into the command line as it is, so a name holding ``$(...)``,
-    ``;`` or a space would run or split when Enter is pressed: quote it there. Zsh and fish
-    quote what they insert themselves (quoting twice would insert the quotes)."""
-    if os.environ.get(COMPLETE_VAR, "").startswith("bash"):
-        return shlex.quote(value)
-    return value
+    ``;`` or a space would run or split when Enter is pressed: escape it there, for the quote
+    the person has opened if any (readline then closes it). Backslashes rather than quotes
+    outside one, so that names sharing a start complete that start (``Lead\\ t``), not a
+    lone ``'``. Zsh and fish quote what they insert themselves (twice would insert quotes)."""
+    if not os.environ.get(COMPLETE_VAR, "").startswith("bash"):
+        return value
+    # Click's bash script reads each line with ``read`` (no -r), which eats one backslash.
+    return _escaped_for_bash(value).replace("\\", "\\\\")
+
+
+def _escaped_for_bash(value: str) -> str:
+    if not value.isprintable():
+        return shlex.quote(value)  # a newline cannot be backslashed; quotes hold anything
+    opened = _bash_open_quote()
+    if opened == "'":
+        return value.replace("'", "'\\''")
+    if opened == '"':
+        return re.sub(r'([\\$`"])', r"\\\1", value)
+    return re.sub(r"([^\w@%+=:,./-])", r"\\\1", value)
+
+
+def _bash_open_quote() -> str:
+    """The quote the word being completed opened and has not closed, or "". Click's bash
+    script passes the words joined by newlines (its IFS), each as typed, quotes included."""
+    words = os.environ.get("COMP_WORDS", "").split("\n")
+    try:
+        word = words[int(os.environ.get("COMP_CWORD", ""))]
+    except (ValueError, IndexError):
+        return ""
+    if word[:1] not in ("'", '"'):
+        return ""
+    try:
+        shlex.split(word)
+    except ValueError:  # "No closing quotation"
+        return word[0]
+    return ""
 
 
 def _files(_ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[CompletionItem]:

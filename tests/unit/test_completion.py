@@ -4,7 +4,10 @@ completing commands, choices and the database's own ids and names."""
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
@@ -26,18 +29,22 @@ def filled(store: Store) -> Store:
 
 
 def complete(env: dict[str, str], line: str) -> list[str]:
-    """What bash would offer for ``line`` (the last word is the one being completed)."""
+    """What bash would offer for ``line`` (the last word is the one being completed; click's
+    bash script joins the words as typed with newlines, its IFS)."""
     words = line.split(" ")
     result = run_pdca(
         env={
             **env,
             "_PDCA_COMPLETE": "bash_complete",
-            "COMP_WORDS": line,
+            "COMP_WORDS": "\n".join(words),
             "COMP_CWORD": str(len(words) - 1),
         },
     )
     assert result.returncode == 0 and not result.stderr, result.stderr
-    return [row.split(",", 1)[1] for row in result.stdout.splitlines() if row]
+    # as click's script reads each line: ``read`` without -r takes one backslash off
+    return [
+        re.sub(r"\\(.)", r"\1", row.split(",", 1)[1]) for row in result.stdout.splitlines() if row
+    ]
 
 
 def test_subcommands_options_and_choices_complete(env: dict[str, str]) -> None:
@@ -49,9 +56,9 @@ def test_subcommands_options_and_choices_complete(env: dict[str, str]) -> None:
 def test_ids_and_names_come_from_the_database(env: dict[str, str], filled: Store) -> None:
     assert complete(env, "pdca edit ") == ["3", "1"]  # open actions, newest first
     assert complete(env, "pdca add x --owner bo") == ["bob", "bonnie"]
-    assert complete(env, "pdca kpi edit L") == ["'Lead time'", "'Lint errors'"]
-    assert complete(env, "pdca kpi edit li") == ["'Lint errors'"]  # as names match: any case
-    assert complete(env, "pdca add x --initiative 50%") == ["'50% faster_CI'"]
+    assert complete(env, "pdca kpi edit L") == ["Lead\\ time", "Lint\\ errors"]
+    assert complete(env, "pdca kpi edit li") == ["Lint\\ errors"]  # as names match: any case
+    assert complete(env, "pdca add x --initiative 50%") == ["50%\\ faster_CI"]
     assert complete(env, "pdca add x --initiative 5_") == []  # _ is a character, not a wildcard
     assert complete(env, "pdca kpi add x --escalate-to bob,c") == ["bob,carol"]
     assert complete(env, "pdca kpi add ") == []  # a new KPI's name: nothing to offer
@@ -81,7 +88,10 @@ def test_each_shell_gets_its_script(env: dict[str, str], shell: str) -> None:
 
 def test_a_name_is_quoted_for_bash_so_its_text_never_runs(env, store: Store) -> None:
     store.add_kpi(KpiDraft(name="Qx$(touch pwned); rm -rf x", unit="x", baseline=1, target=2))
-    assert complete(env, "pdca kpi edit Q") == ["'Qx$(touch pwned); rm -rf x'"]
+    assert complete(env, "pdca kpi edit Q") == ["Qx\\$\\(touch\\ pwned\\)\\;\\ rm\\ -rf\\ x"]
+    # inside a quote the person opened, escaped for that quote (readline closes it)
+    assert complete(env, "pdca kpi edit 'Q") == ["Qx$(touch pwned); rm -rf x"]
+    assert complete(env, 'pdca kpi edit "Q') == ["Qx\\$(touch pwned); rm -rf x"]
     zsh = run_pdca(
         env={
             **env,
@@ -102,3 +112,33 @@ def test_completion_leaves_a_rollback_journal_file_as_it_was(env, store: Store, 
     assert os.stat(db_path).st_mtime_ns == before
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as check:
         assert check.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+
+
+def test_real_bash_inserts_what_means_the_name_and_runs_nothing(
+    env, store: Store, tmp_path
+) -> None:
+    """Through click's own bash script in a real bash: what lands on the command line, as
+    typed or after a quote the person opened, reads back as the name, and nothing in it ran."""
+    name = "Qx$(touch pwned); it's `id` \\ 50%"
+    store.add_kpi(KpiDraft(name=name, unit="x", baseline=1, target=2))
+    shim = tmp_path / "bin" / "pdca"
+    shim.parent.mkdir()
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m pdca.tui "$@"\n')
+    shim.chmod(0o755)
+    source = run_pdca(env={**env, "_PDCA_COMPLETE": "bash_source"}).stdout
+    for typed, opened in (("Q", ""), ("'Q", "'"), ('"Q', '"')):
+        script = (
+            f"{source}\n"
+            'COMP_WORDS=(pdca kpi show "$TYPED"); COMP_CWORD=3; _pdca_completion pdca\n'
+            'for reply in "${COMPREPLY[@]}"; do\n'
+            "  eval \"printf '%s\\n' $OPENED$reply$OPENED\"\n"
+            "done\n"
+        )
+        shell_env = {**os.environ, **env, "TYPED": typed, "OPENED": opened}
+        shell_env["PATH"] = f"{shim.parent}{os.pathsep}{shell_env['PATH']}"
+        result = subprocess.run(
+            ["bash", "--norc", "-c", script], capture_output=True, text=True, env=shell_env,
+            cwd=tmp_path, timeout=60,
+        )  # fmt: skip
+        assert result.stdout.splitlines() == [name], (typed, result.stdout, result.stderr)
+    assert not list(tmp_path.glob("pwned*"))
