@@ -84,8 +84,8 @@ def child_standup_digest(db: str) -> None:
     from pdca.tui.app import PdcaApp, create_app
 
     class Digested(StandupScreen):
-        def loaded(self, digest) -> None:  # type: ignore[no-untyped-def]
-            super().loaded(digest)
+        def loaded(self, digest, extra=None) -> None:  # type: ignore[no-untyped-def]
+            super().loaded(digest, extra)
             self.call_after_refresh(self.painted)
 
         def painted(self) -> None:
