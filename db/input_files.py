@@ -127,7 +127,10 @@ def spool_checked(path: Path, outcomes: Iterable[Outcome[T]], verb: str) -> Spoo
         spool.__exit__()
         more = f"; and {bad - len(problems)} more" if bad > len(problems) else ""
         raise InvalidInput(
-            "file", str(path), f"has {bad} bad rows, nothing {verb}: {'; '.join(problems)}{more}"
+            "file",
+            str(path),
+            f"has {bad} bad row{'s' if bad > 1 else ''}, nothing {verb}: "
+            f"{'; '.join(problems)}{more}",
         )
     return spool
 

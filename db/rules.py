@@ -68,14 +68,17 @@ def move_problem(facts: MoveFacts, target: Phase, verdict: Verdict | None) -> st
     return None
 
 
-def start_problem(phase: Phase, owner: str | None, due: object) -> str | None:
-    """Why a new action may not start in ``phase``, or ``None`` when it may.
+def start_problem(
+    phase: Phase, owner: str | None, due: object, fields: str = "--owner, --due"
+) -> str | None:
+    """Why a new action may not start in ``phase``, or ``None`` when it may; ``fields`` is
+    where the person gives an owner and a due date (options, or a CSV's columns).
 
     Work already under way may be entered straight into Do (with its owner and due date);
     Check and Act are reached only through their gates: a check-in since Do, a verdict.
     """
     if phase == "do" and not (owner and due):
-        return "a new action in Do needs an owner and a due date (--owner, --due)"
+        return f"a new action in Do needs an owner and a due date ({fields})"
     if phase in ("check", "act"):
         return (
             f"a new action cannot start in {phase.capitalize()}: add it in Do, check in, "

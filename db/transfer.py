@@ -15,16 +15,16 @@ import csv
 import io
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from pdca.db import schema
+from pdca.db import rules, schema
 from pdca.db.clock import iso
 from pdca.db.connection import refuse_database_file
 from pdca.db.dates import parse_date
-from pdca.db.errors import InvalidInput, PdcaError
+from pdca.db.errors import GateUnmet, InvalidInput, PdcaError
 from pdca.db.input_files import Outcome, not_utf8, open_text, read_csv, spool_checked
 from pdca.db.models import ID_MAX, ActionDraft, number_problem, validated
 from pdca.db.row_rules import row_problem
@@ -220,7 +220,8 @@ def _dangling_reference(conn: sqlite3.Connection) -> str | None:
 
 
 def _append_csv(store: Store, path: Path, stream: TextIO, today: date) -> str:
-    with spool_checked(path, _as_values(_csv_drafts(path, stream, today)), "written") as rows:
+    drafts = _csv_drafts(path, stream, today, _startable(store))
+    with spool_checked(path, _as_values(drafts), "written") as rows:
         if not rows.count:
             raise InvalidInput("file", str(path), "has no rows")
         first, last = store.add_actions(_as_drafts(rows))
@@ -246,7 +247,35 @@ def _as_drafts(rows: Iterable[tuple[Any, ...]]) -> Iterator[ActionDraft]:
         yield ActionDraft.model_construct(**dict(zip(_DRAFT_FIELDS, values, strict=True)))
 
 
-def _csv_drafts(path: Path, stream: TextIO, today: date) -> Iterator[Outcome[ActionDraft]]:
+def _startable(store: Store) -> Callable[[ActionDraft], None]:
+    """Refuses a draft the write would refuse (its phase's gate, an initiative or KPI that is
+    not in the file), so the first pass names its line with the other bad rows. Each name is
+    looked up once; the write checks again in its transaction."""
+    found: dict[tuple[str, str], PdcaError | None] = {}
+
+    def check(draft: ActionDraft) -> None:
+        problem = rules.start_problem(draft.phase, draft.owner, draft.due, "owner, due columns")
+        if problem:
+            raise GateUnmet(f"phase: {problem}")
+        for kind, name, lookup in (
+            ("initiative", draft.initiative, store.initiative_id),
+            ("kpi", draft.kpi, store.kpi_id),
+        ):
+            if name is not None and (kind, name) not in found:
+                try:
+                    lookup(name)
+                    found[kind, name] = None
+                except PdcaError as error:
+                    found[kind, name] = error
+            if name is not None and (error := found[kind, name]) is not None:
+                raise error
+
+    return check
+
+
+def _csv_drafts(
+    path: Path, stream: TextIO, today: date, startable: Callable[[ActionDraft], None]
+) -> Iterator[Outcome[ActionDraft]]:
     """Each row's line and its draft, the error that refused it, or None for a done row."""
     header, rows = read_csv(path, stream)
     if "title" not in header:
@@ -265,9 +294,12 @@ def _csv_drafts(path: Path, stream: TextIO, today: date) -> Iterator[Outcome[Act
             yield line, None  # a finished action from an export is history, not new work
             continue
         try:
-            yield line, _draft_from_row(values, today)
+            draft = _draft_from_row(values, today)
+            startable(draft)
         except PdcaError as error:
             yield line, error
+        else:
+            yield line, draft
 
 
 def _draft_from_row(values: dict[str, str], today: date) -> ActionDraft:

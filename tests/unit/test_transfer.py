@@ -102,6 +102,39 @@ def test_csv_import_with_bad_rows_names_their_lines_and_writes_nothing(store, cl
     assert store.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 0
 
 
+def test_csv_rows_the_write_would_refuse_are_named_by_line_with_the_others(store, cli, tmp_path):
+    """A phase gate or a name not in the file is found in the first pass, beside a bad date,
+    each with its line and in the words of a CSV (columns, not options)."""
+    csv_file = tmp_path / "gates.csv"
+    csv_file.write_text(
+        "title,owner,phase,due,initiative,kpi\n"
+        "ok,bob,plan,,,\n"
+        "no owner in do,,do,2026-12-10,,\n"
+        "bad date,bob,plan,2026-02-30,,\n"
+        "checked,bob,check,2026-12-10,,\n"
+        "elsewhere,bob,plan,,Nope,\n"
+        "unmeasured,bob,plan,,,Ghost\n"
+    )
+    result = cli("import", str(csv_file))
+    assert result.exit_code == 1
+    message = result.stderr.strip()
+    assert "\n" not in message and "5 bad rows, nothing written" in message, message
+    assert "line 3: phase: a new action in Do needs an owner and a due date" in message
+    assert "(owner, due columns)" in message and "--owner" not in message
+    assert "line 4: due: '2026-02-30'" in message
+    assert "line 5: phase: a new action cannot start in Check" in message
+    assert "line 6: initiative: 'Nope' is not a known initiative" in message
+    assert "line 7: kpi: 'Ghost'" in message
+    assert store.conn.execute("SELECT count(*) FROM actions").fetchone()[0] == 0
+    assert store.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+
+
+def test_one_bad_row_is_one_row(store, cli, tmp_path):
+    csv_file = tmp_path / "one.csv"
+    csv_file.write_text("title,due\nx,2026-02-30\n")
+    assert "has 1 bad row, nothing written: line 2" in cli("import", str(csv_file)).stderr
+
+
 def test_import_of_a_file_that_is_neither_json_nor_csv(store, cli, tmp_path):
     junk = tmp_path / "notes.txt"
     junk.write_text("just some words\n")
