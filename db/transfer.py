@@ -267,8 +267,8 @@ def _startable(store: Store) -> Callable[[ActionDraft], None]:
                     found[kind, name] = None
                 except PdcaError as error:
                     found[kind, name] = error
-            if name is not None and (error := found[kind, name]) is not None:
-                raise error
+            if name is not None and (refused := found[kind, name]) is not None:
+                raise refused
 
     return check
 
