@@ -50,6 +50,9 @@ def environment(folder: Path) -> dict[str, str]:
     env = {**os.environ, "PDCA_USER": "alice", "PDCA_NOW": NOW, "PYTHONPATH": str(REPO)}
     env["XDG_CONFIG_HOME"] = str(folder / "config")
     env.pop(TTY_FD, None)
+    # Bytecode caches written, as an installed pdca has them: else every file edited since
+    # its cache was written is compiled again in every child, and the figures say so.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
