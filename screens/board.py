@@ -389,7 +389,9 @@ class BoardScreen(Screen[None]):
                     # Land on the card at the same height on screen.
                     visible_row = column.cursor - int(column.scroll_y) // column.card_height
                     target.set_cursor(int(target.scroll_y) // target.card_height + visible_row)
-                target.focus()
+                # At once, not ``target.focus()`` (which waits for a callback): keys typed
+                # quickly (``l l l``) were each read from the column focus had not left yet.
+                self.set_focus(target)
                 return
             index += step
 

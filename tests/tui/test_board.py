@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from textual import events
+
 from pdca.db.models import ActionDraft
 from pdca.screens.board import BoardScreen
 from pdca.widgets.phase_column import CARD_HEIGHT, PhaseColumn
@@ -68,6 +70,25 @@ async def test_arrows_and_hjkl_move_focus(make_app, board_db: Path) -> None:
         assert focused(app) == ("act", 5)
         await pilot.press("h", "left", "left")
         assert focused(app)[0] == "plan"
+
+
+async def test_keys_typed_faster_than_the_screen_repaints_each_move_a_column(
+    make_app, board_db: Path
+) -> None:
+    """Three ``l`` in one burst (a tester's ``tmux send-keys l l l`` on the large file only
+    reached Do): each key starts from the column the one before it focused."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        assert focused(app)[0] == "plan"
+        for _ in range(3):  # queued together: no pause for a focus callback between them
+            app.post_message(events.Key("l", "l"))
+        await settle_app(app, pilot)
+        assert focused(app)[0] == "act"
+        for key in ("j", "h", "h"):
+            app.post_message(events.Key(key, key))
+        await settle_app(app, pilot)
+        assert focused(app)[0] == "do"
 
 
 async def test_greater_than_moves_a_ready_card_to_do_and_focus_follows(
