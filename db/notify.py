@@ -448,8 +448,18 @@ def keys(notifications: Iterable[Notification]) -> list[tuple[str, str, str]]:
 def deliver_due(store: Store, runner: str, environ: Mapping[str, str]) -> RunReport:
     """One run as ``runner`` (``pdca notify`` from cron, or the app while it is open): every
     channel the team set up, a token naming this host and process for the claims."""
-    from pdca.db.notify_channels import Channels
+    settings, now = channel_settings(store), store.clock()
+    channels: Callable[[Notification], Outcome] | None = None
 
-    channels = Channels(channel_settings(store), runner=runner, now=store.clock(), environ=environ)
+    def deliver(notification: Notification) -> Outcome:
+        # The channels (mail, webhooks: urllib and its kin) are imported for the first
+        # notification only: most runs, every minute in the app, have none to deliver.
+        nonlocal channels
+        if channels is None:
+            from pdca.db.notify_channels import Channels
+
+            channels = Channels(settings, runner=runner, now=now, environ=environ)
+        return channels(notification)
+
     token = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
-    return run(store, token, channels, runner)
+    return run(store, token, deliver, runner)

@@ -296,3 +296,23 @@ def test_one_line_writes_load_no_pydantic(cli_env: dict[str, str]) -> None:
     assert "pdca.db.store" in modules
     assert [m for m in modules if m.split(".")[0] in ("pydantic", "pydantic_core")] == []
     assert "pdca.db.records" not in modules
+
+
+def test_a_notify_run_with_nothing_to_deliver_imports_no_channel(tmp_path: Path) -> None:
+    """The app runs ``notify.deliver_due`` every minute; the channels (urllib, mail) are
+    imported for a first delivery only (issue 14)."""
+    done = _python(
+        "import json, os, sys\n"
+        "from pathlib import Path\n"
+        "from pdca.db.clock import clock_from_env\n"
+        "from pdca.db import notify\n"
+        "from pdca.db.store import Store\n"
+        f"store = Store.open(Path({str(tmp_path / 'n.db')!r}), actor='alice',"
+        " clock=clock_from_env(os.environ), create=True)\n"
+        "report = notify.deliver_due(store, 'alice', os.environ)\n"
+        "print(json.dumps(['pdca.db.notify_channels' in sys.modules,"
+        " 'urllib.request' in sys.modules, report.escalated]))\n",
+        {"PDCA_NOW": NOW},
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [False, False, 0]
