@@ -778,6 +778,7 @@ def show(session: Session, action_id: int, as_json: bool) -> None:
         f"  phase       {state}" + (f", verdict {a.verdict}" if a.verdict else ""),
         f"  owner       {printable(a.owner) or '-'}",
         f"  due         {a.due or '-'}" + ("  OVERDUE" if a.overdue else ""),
+        f"  priority    {a.priority}",
         f"  initiative  {printable(a.initiative) or '-'}",
         f"  kpi         {printable(a.kpi) or '-'}",
         f"  cycle       {a.cycle}" + (f" (follows #{a.parent_id})" if a.parent_id else ""),

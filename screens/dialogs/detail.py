@@ -108,8 +108,10 @@ class ActionDetailScreen(Dialog[str | None]):
         action = self.detail.action
         since = (f"  since {action.phase_since[:10]}", _MUTED)
         facts = [_fact("phase", action.phase.capitalize(), since)]
-        facts.append(_fact("owner", literal(action.owner) if action.owner else ("nobody", _MUTED)))
+        # "—", not "nobody": nobody is a login (the unprivileged user's) a person may own
+        facts.append(_fact("owner", literal(action.owner) if action.owner else ("—", _MUTED)))
         facts.append(_fact("due", *self._due()))
+        facts.append(_fact("priority", action.priority))
         facts.append(
             _fact("initiative", literal(action.initiative) if action.initiative else ("—", _MUTED))
         )

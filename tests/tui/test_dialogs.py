@@ -585,6 +585,7 @@ async def test_detail_shows_fields_checkins_and_history() -> None:
         assert "cycle 2 of #7" in text
         assert "Faster tickets" in text and "Resolution time" in text
         assert "! overdue 3d" in text
+        assert "│ priority   normal " in text
         lines = text.splitlines()
         first = next(n for n, line in enumerate(lines) if "first line" in line)
         assert "second line" in lines[first + 1]  # the notes keep their line breaks

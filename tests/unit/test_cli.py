@@ -574,6 +574,7 @@ def test_show_text(team, ok, monkeypatch) -> None:
     assert "  phase       do" in lines
     assert "  owner       dana" in lines
     assert "  due         2026-12-07" in lines
+    assert "  priority    normal" in lines
     assert "  initiative  Faster support" in lines
     assert "  kpi         Resolution time" in lines
     assert "  cycle       1" in lines
@@ -595,8 +596,9 @@ def test_show_text(team, ok, monkeypatch) -> None:
 
 
 def test_show_text_of_a_bare_action(ok) -> None:
-    ok("add", "bare")
+    ok("add", "bare", "--priority", "high")
     lines = ok("show", "1").stdout.splitlines()
+    assert "  priority    high" in lines
     assert "  owner       -" in lines and "  due         -" in lines
     assert "check-ins (0):" in lines and "  none yet" in lines
     assert "  check-in    no check-in" in lines
