@@ -293,7 +293,7 @@ def kpi_list(session: Session, as_json: bool) -> None:
             r.status,
             "-" if r.kpi.latest_value is None else f"{r.kpi.latest_value:g} {r.kpi.unit}",
             f"{r.kpi.target:g}",
-            "-" if r.trend == "unknown" else f"{TREND_WORDS[r.trend_sign]} ({r.trend})",
+            _trend_words(r),
             _signal_cell(r.signals),
             r.kpi.owner or "-",
             r.kpi.perspective,
@@ -332,7 +332,7 @@ def kpi_show(session: Session, name: str, as_json: bool) -> None:
     lines = [
         f"{k.name}  [{row.status}]",
         f"  latest       {latest}",
-        f"  trend        {TREND_WORDS[row.trend_sign]} ({row.trend})",
+        f"  trend        {_trend_words(row)}",
         f"  baseline     {k.baseline:g} {k.unit}, target {k.target:g} by {k.target_date or '-'}"
         f" ({'lower' if k.direction == 'down' else 'higher'} is better)",
         f"  thresholds   {thresholds or '-'}",
@@ -363,6 +363,11 @@ ALERTS_WORDS = {
     "signals": "process signals only",
 }
 SIGNALS_SHOWN = 10  # kpi show lists the newest signals of the year; --json carries them all
+
+
+def _trend_words(row: Any) -> str:
+    """ "falling (good)"; "-" when there are too few readings to tell."""
+    return "-" if row.trend == "unknown" else f"{TREND_WORDS[row.trend_sign]} ({row.trend})"
 
 
 def _signal_cell(found: list[Any]) -> str:

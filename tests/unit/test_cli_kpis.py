@@ -117,6 +117,7 @@ def test_kpi_show_text_and_json(ok, js, kpi) -> None:
     text = ok("kpi", "show", KPI).stdout
     assert f"{KPI}  [warn]" in text and "escalates to erin, alice" in text
     assert "benchmark    20 (HDI 2025)" in text
+    assert "  trend        -" in text.splitlines()  # one reading tells no trend
     shown = js("kpi", "show", KPI)
     assert set(shown) == {"kpi", "readings", "changes", "alerts", "limits", "signals"}
     assert shown["kpi"]["status"] == "warn" and len(shown["readings"]) == 1
