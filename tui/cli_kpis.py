@@ -477,6 +477,12 @@ def alerts_ack(session: Session, alert_id: int, message: str, as_json: bool) -> 
     from pdca.db import alerts as alert_store
     from pdca.db.models import MESSAGE_MAX
 
+    if not message.strip():
+        raise InvalidInput(
+            "message",
+            message,
+            "is empty: say what is being done about it (pdca alerts ack ID MESSAGE)",
+        )
     if len(message) > MESSAGE_MAX:
         raise InvalidInput("message", message, f"is {len(message)} characters long; the most is "
                            f"{MESSAGE_MAX}")  # fmt: skip

@@ -155,8 +155,8 @@ def test_import_good_and_bad(cli, ok, kpi, db_path: Path, tmp_path: Path) -> Non
         (["kpi", "import", "missing.csv"], ("file: 'missing.csv' does not exist",)),
         (["alerts", "ack", "x1"], ("id: 'x1' is not an alert id",)),
         (["alerts", "ack", "99", "on it"], ("no alert 99",)),
-        (["alerts", "ack", "1"], ("note: '' is empty",)),
-        (["alerts", "ack", "1", "  "], ("note: '  ' is empty",)),
+        (["alerts", "ack", "1"], ("message: '' is empty: say what is being done",)),
+        (["alerts", "ack", "1", "  "], ("message: '  ' is empty", "alerts ack ID MESSAGE")),
     ],
 )  # fmt: skip
 def test_bad_input_is_one_line_and_writes_nothing(cli, kpi, db_path: Path, args, fragments):
