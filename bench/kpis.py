@@ -3,10 +3,10 @@ empty Textual app in the same run.
 
     python bench/kpis.py [--runs 7] [--db large.db]
 
-Each app runs as a fresh process (interpreter start, imports, opening the file, reading every
-KPI's recent readings in one query, composing, the first full render), headless at 120x40,
-and reports when its first screen has been painted. Prints medians and the ratio against the
-board's budget (2x the empty app). Figures, not assertions.
+Each app runs as a fresh process (interpreter start, imports, opening the file, reading the
+first screenful of KPI rows with their readings, composing, the first full render), headless
+at 120x40, and reports when its first screen has been painted. Prints medians and the ratio
+against the board's budget (2x the empty app). Figures, not assertions.
 """
 
 from __future__ import annotations

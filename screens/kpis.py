@@ -1,7 +1,8 @@
 """The KPIs view (key 3): one row per KPI, worst first, with a sparkline of recent readings.
 
-The rows come from one store call (db/kpis.py: one indexed query for every KPI's recent
-readings), the table draws only the visible lines (widgets/kpi_table.py). ``enter`` opens the
+The rows come from one store call (db/kpis.py: one indexed query for the KPIs' recent
+readings); the first paint reads a screenful of them in full and the whole list right after,
+on a thread; the table draws only the visible lines (widgets/kpi_table.py). ``enter`` opens the
 detail with its chart; ``a`` acknowledges the highlighted KPI's alert, with a note.
 """
 
