@@ -2,8 +2,9 @@
 against an empty Textual app in the same run (the board's method: bench/board.py). ``flow``
 is the flow view's first paint, checked to hold its figures; ``flow-figures`` times the same
 from the view's ``show`` (the two agree while the first figures are read before the first
-paint). ``standup`` is the stand-up's first paint (its digest is read on a thread, DESIGN rule
-6); ``standup-digest`` times the same until the digest itself is painted.
+paint). ``standup-digest`` times the stand-up until its digest itself is painted, whether it is read
+before the first paint (as now) or on a thread after it (as it was tried: slower, see
+screens/standup.py ``load``).
 
     python bench/views.py [--runs 5] [--db large.db] [--views owners,standup,standup-digest]
 
@@ -75,8 +76,7 @@ def child_flow_figures(db: str) -> None:
 
 
 def child_standup_digest(db: str) -> None:
-    """The stand-up reads its digest on a thread after its first paint: time until the digest
-    itself is painted."""
+    """Time until the stand-up's digest itself is painted."""
     import os
 
     from pdca.db.clock import clock_from_env

@@ -196,13 +196,24 @@ class StandupScreen(RowView):
         yield RowList(empty="reading what changed…", id="standup-list")
 
     def load(self) -> None:
+        # The first paint straight from the store: the digest is what the view is opened for,
+        # and a thread would only make it later (measured: at 100 000 actions the app's own
+        # start keeps the interpreter busy, and a thread waits for it row by row).
+        try:
+            digest = accountability.standup_digest(self.context.store)
+        except PdcaError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.loaded(digest)
+
+    def reload(self) -> None:
         self._read_digest()
 
     @work(thread=True, exclusive=True, group="standup-read")
     def _read_digest(self) -> None:
-        """Where all open work stands is a few tenths of a second at 100 000 actions: read on
-        a thread with its own connection (DESIGN rule 6), so the view paints and keys answer
-        meanwhile."""
+        """Where all open work stands is a few tenths of a second at 100 000 actions: read
+        again (someone changed the file, the view comes back) on a thread with its own
+        connection (DESIGN rule 6), so keys answer meanwhile."""
         try:
             reader = self.context.open_reader()
             try:
@@ -371,7 +382,7 @@ class StandupScreen(RowView):
         self.person_index = None
         self.extra = {}  # a new window: nobody's longer list carries over
         self._stop_timer()
-        self.load()
+        self.reload()
 
     def _stop_timer(self) -> None:
         self.timer_on = False

@@ -120,7 +120,7 @@ async def test_a_person_shows_their_first_changes_and_enter_reads_the_rest(
         assert screen.targets == [2, 1, 2, 2]
         assert [i.kind for i in screen.extra["bob"]] == ["created", "checkin"]
         assert rows.cursor == 3  # on the first of the new ones
-        screen.load()  # someone changed the file: read again, bob's list stays open
+        screen.reload()  # someone changed the file: read again, bob's list stays open
         await settle(pilot)
         assert [i.kind for i in screen.extra["bob"]] == ["created", "checkin"]
         assert screen.targets == [2, 1, 2, 2] and rows.cursor == 3
