@@ -57,6 +57,11 @@ ENVIRONMENT = (
     "XDG_STATE_HOME",
 )
 
+# pyproject.toml's version, written here so --version needs no importlib.metadata (~20 ms,
+# most of what ``pdca --version`` cost beyond the imports); tests/unit/test_cli.py holds
+# the two equal.
+VERSION = "0.1.0"
+
 # Commands that handle the file as a whole make no repeating action on their way; recur
 # does it itself.
 NO_CATCH_UP = {"init", "seed", "demo", "export", "import", "backup", "restore", "doctor", "recur"}
@@ -361,7 +366,7 @@ def _silence_stdout() -> None:
     metavar="PATH",
     help="Database file (else $PDCA_DB, else the nearest pdca.db above, else your default).",
 )
-@click.version_option(package_name="pdca", prog_name="pdca")
+@click.version_option(VERSION, prog_name="pdca")
 @click.pass_context
 def cli(ctx: click.Context, db_option: str | None) -> None:
     """Plan-Do-Check-Act improvement work: actions, owners, KPIs and check-ins in one

@@ -1020,3 +1020,11 @@ def test_json_array_falls_back_to_json_dumps_for_other_values(
     from pdca.tui.output import json_array, to_json
 
     assert "".join(json_array(items)) == to_json(items) + "\n"
+
+
+def test_the_version_pdca_prints_is_the_installed_packages(ok) -> None:
+    """--version is written in tui/cli.py (no importlib.metadata at run time): it must be
+    pyproject's."""
+    from importlib.metadata import version
+
+    assert ok("--version").stdout == f"pdca, version {version('pdca')}\n"
