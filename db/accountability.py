@@ -456,7 +456,8 @@ CHANGES_MOST = 10
 # equivalence is tested on a seeded file): SQLite reads the window's events and answers with
 # four small columns, so only the changes a stand-up lists are read in full and built.
 # An action's person is its owner today (else the one it was written with); a check-in's is
-# its action's owner (else its author); an alert's is its assignee.
+# its action's owner (else its author); an alert's is its assignee. The unary + keeps SQLite
+# on the (at) index, not the (entity, ...) one that would read every check-in ever made.
 _CHANGES = """
 SELECT e.id, CASE
   WHEN e.entity = 'action' AND e.op = 'create' THEN 'created'

@@ -184,7 +184,7 @@ class StandupScreen(RowView):
         self.targets: list[int | None] = []  # the action each shown row opens
         self.more_rows: dict[int, str] = {}  # the rows that read a person's next changes
         self.extra: dict[str, list[DigestItem]] = {}  # changes read on demand, by person
-        self.early_steps: list[int] = []  # n/p pressed before the first digest was in
+        self.early_steps: list[int] = []  # n/p pressed before a digest was in
         self.timer_on = False
         self.remaining = TURN_SECONDS
         self._ticker: Timer | None = None
@@ -193,7 +193,7 @@ class StandupScreen(RowView):
         yield StatusBar()
         yield Static(id="standup-header")
         yield Static(id="standup-counts")
-        yield RowList(empty="reading what changed…", id="standup-list")
+        yield RowList(empty="nothing to report", id="standup-list")
 
     def load(self) -> None:
         # The first paint straight from the store: the digest is what the view is opened for,
@@ -247,7 +247,6 @@ class StandupScreen(RowView):
             self.notify(str(error), severity="error")
         if self.person_index is not None and self.person_index >= len(digest.people):
             self.person_index = None
-        self.query_one(RowList).empty = "nothing to report"
         self.show(0 if first else None)  # a read again (someone changed the file) keeps the row
         steps, self.early_steps = self.early_steps, []
         for step in steps:
