@@ -205,7 +205,7 @@ class Digest(Record):
         for who, kinds in self.change_counts.items():
             if _whose(None if who == UNOWNED else who, person):
                 for kind, n in kinds.items():
-                    totals[kind] += n  # type: ignore[index]
+                    totals[kind] += n
         return totals
 
     def more_of(self, person: str | None = None) -> int:
