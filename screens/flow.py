@@ -6,10 +6,15 @@ check-in cadence kept and the late share; per initiative the decisions and wheth
 follow-up audits hold. ``enter`` on a phase opens the board on its oldest action, on an owner
 the board filtered to that person, on an initiative the board filtered to it. The headings
 and the blank lines between the tables are never under the cursor.
+
+The view paints at once with its heading and a line saying it is reading; the figures are
+read on a thread (seconds on a file of 100 000 actions) and fill it in when they arrive. A
+later read (``r``, someone else's change) keeps what is shown until its figures replace it.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,11 +24,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from pdca.db import flow as flow_store
 from pdca.db.errors import PdcaError
 from pdca.db.flow_models import Flow, InitiativeFlow, OwnerFlow, PhaseFlow
-from pdca.db.flow_rules import TREND_WORDS, count_bars, number, percent
+from pdca.db.flow_rules import TREND_WORDS, WINDOW_WEEKS, count_bars, number, percent
 from pdca.screens.row_view import RowView
 from pdca.widgets.row_list import Row, RowList
 from pdca.widgets.sparkline import sparkline
@@ -35,6 +41,8 @@ CADENCE_WARN = 0.8  # under 80% of the weeks with a check-in stands out, under h
 CADENCE_BAD = 0.5
 LATE_WARN = 0.25
 LATE_BAD = 0.5
+# The figures are read once the first paint is done, or after this long at the latest.
+PAINT_WAIT_SECONDS = 0.5
 
 PHASE_COLUMNS = [("WIP", 7), ("median", 9), ("85%", 9), ("stays", 8), ("back", 6)]
 OWNER_COLUMNS = [("open", 7), ("cadence", 9), ("weeks", 10), ("late", 7), ("of", 6)]
@@ -179,6 +187,7 @@ class FlowScreen(RowView):
         self.targets: list[Target | None] = []
         self.rows: list[Row] = []
         self.last_cursor = 0  # where the cursor was: which way it was going past a heading
+        self.reading: int | None = None  # a read on its way: the app's changes_seen then
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -187,22 +196,36 @@ class FlowScreen(RowView):
         yield RowList(empty="", id="flow-list")
 
     def load(self) -> None:
-        # The first paint straight from the store, as the KPIs view's (its figures are what
-        # the view is opened for); later reads on a thread.
-        try:
-            figures = flow_store.flow(self.context.store)
-        except PdcaError as error:
-            self.notify(str(error), severity="error")
-            return
-        self.show(figures)
+        """The headings and a line saying what is being read, at once; the figures on a
+        thread (DESIGN rule 6: on the huge file they take seconds)."""
+        listed = self.query_one(RowList)
+        listed.show([_heading("phase", PHASE_COLUMNS, "   oldest open item")], None)
+        weeks = WINDOW_WEEKS
+        self.query_one("#flow-window", Static).update(
+            Text(f"reading the last {weeks} weeks of events…")
+        )
+        painted = threading.Event()
+        # The thread starts now (so anyone waiting for the view's work sees it) but reads
+        # after the first paint: its rows would otherwise hold the interpreter the paint needs.
+        self.call_after_refresh(painted.set)
+        self._start_read(painted)
 
     def reload(self) -> None:
-        self._read_flow()
+        """Read again on a thread; what is shown stays until the new figures replace it. A
+        read still on its way that began after the last change seen is not read twice."""
+        if self.reading != self._changes_seen():
+            self._start_read(None)
+
+    def _start_read(self, painted: threading.Event | None) -> None:
+        self.reading = self._changes_seen()
+        self._read_flow(painted)
 
     @work(thread=True, exclusive=True, group="flow-read")
-    def _read_flow(self) -> None:
-        """A quarter of the event log is a few tenths of a second on a large file: read again
-        on a thread with its own connection (DESIGN rule 6), so keys never wait for it."""
+    def _read_flow(self, painted: threading.Event | None) -> None:
+        """A quarter of the event log: seconds on the huge file. Read on a thread with its
+        own connection (DESIGN rule 6), so keys never wait for it."""
+        if painted is not None:
+            painted.wait(PAINT_WAIT_SECONDS)
         try:
             reader = self.context.open_reader()
             try:
@@ -210,9 +233,18 @@ class FlowScreen(RowView):
             finally:
                 reader.close()
         except PdcaError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            self.app.call_from_thread(self._failed, str(error))
             return
-        self.app.call_from_thread(self.show, figures)
+        if not get_current_worker().is_cancelled:  # a newer read is on its way
+            self.app.call_from_thread(self._arrived, figures)
+
+    def _failed(self, message: str) -> None:
+        self.reading = None
+        self.notify(message, severity="error")
+
+    def _arrived(self, figures: Flow) -> None:
+        self.reading = None
+        self.show(figures)
 
     def show(self, figures: Flow) -> None:
         rows, self.targets = flow_rows(figures)
@@ -270,7 +302,7 @@ class FlowScreen(RowView):
         )
 
     def action_reload(self) -> None:
-        self.reload()
+        self._start_read(None)
 
     def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
         return [

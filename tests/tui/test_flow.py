@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,95 @@ def test_a_quiet_window_draws_its_throughput_as_the_lowest_bars(store: Store) ->
 
     first = str(summary_text(flow.flow(store))).splitlines()[0]
     assert "▁" * 13 in first and "▄" not in first
+
+
+class Gate:
+    """Stands in for db/flow.py in the view: each read waits until the test opens the gate."""
+
+    def __init__(self) -> None:
+        self.open = threading.Event()
+        self.reads = 0
+
+    def flow(self, store: Store, *args, **kwargs) -> flow.Flow:  # type: ignore[no-untyped-def]
+        self.reads += 1
+        assert self.open.wait(10), "the test never opened the gate"
+        return flow.flow(store, *args, **kwargs)
+
+
+@pytest.fixture
+def gate(monkeypatch: pytest.MonkeyPatch) -> Gate:
+    import pdca.screens.flow as flow_screen
+
+    gated = Gate()
+    monkeypatch.setattr(flow_screen, "flow_store", gated)
+    return gated
+
+
+async def test_the_view_paints_its_heading_and_a_reading_line_then_the_figures(
+    make_app, history: Path, store: Store, gate: Gate
+) -> None:
+    app = make_app(history)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("6")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, FlowScreen)
+        assert screen.figures is None
+        window = str(screen.query_one("#flow-window").render())
+        assert window == "reading the last 13 weeks of events…"
+        assert len(screen.query_one(RowList).rows) == 1
+        assert row_text(screen, 0).split()[:2] == ["phase", "WIP"]
+        gate.open.set()
+        await settle(pilot)
+        assert screen.figures == flow.flow(store)
+        assert "the last 13 weeks (since" in str(screen.query_one("#flow-window").render())
+        assert row_text(screen, 2).split()[:2] == ["Do", "1"]
+        assert screen.query_one(RowList).cursor == 1
+
+
+async def test_keys_work_while_the_figures_are_read(
+    make_app, history: Path, store: Store, gate: Gate
+) -> None:
+    app = make_app(history)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("6")
+        await pilot.pause()
+        assert isinstance(app.screen, FlowScreen) and app.screen.figures is None
+        await pilot.press("1")  # the board, while the flow read still waits
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert gate.reads == 1 and not gate.open.is_set()
+        gate.open.set()
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, FlowScreen)
+        assert screen.figures == flow.flow(store)
+
+
+async def test_a_later_read_keeps_the_figures_shown_until_the_new_ones_come(
+    make_app, history: Path, gate: Gate
+) -> None:
+    app = make_app(history)
+    async with app.run_test(size=SIZE) as pilot:
+        gate.open.set()
+        await pilot.press("6")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, FlowScreen)
+        assert "0/2" in row_text(screen, 8)  # carol: no check-in kept
+        gate.open.clear()
+        other = open_as(history, "carol")
+        other.add_checkin(3, CheckinDraft(message="policy live"))
+        other.close()
+        app.check_for_changes()
+        await pilot.pause()
+        reads = gate.reads
+        assert reads >= 2  # the new read waits at the gate
+        assert "0/2" in row_text(screen, 8)  # the old figures, not a blank view
+        assert "reading" not in str(screen.query_one("#flow-window").render())
+        gate.open.set()
+        await settle(pilot)
+        assert screen.figures is not None and screen.figures.owners[1].weeks_kept == 1
+        assert "1/2" in row_text(screen, 8)
