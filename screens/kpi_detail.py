@@ -8,6 +8,7 @@ Every line carries its own marker and a legend label, so the chart reads without
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -42,12 +43,14 @@ LINES = {
     "limits": (":", "yellow"),
 }
 DO_MARK, DONE_MARK = "»", "✓"
+RICH_COLOURS = {"gray": "grey50", "orange": "dark_orange"}  # plotext's names Rich lacks
 MARKED_ACTIONS = 8  # the newest linked actions marked on the chart
 # Readings in a signal: bad side and good side, told apart by shape as well as colour.
 SIGNAL_MARKS = {
     True: (SIGNAL_MARK, "red", "signal (worse)"),
     False: ("o", "green", "signal (better)"),
 }
+POINT_MARKS = {DO_MARK, DONE_MARK, *(mark for mark, _, _ in SIGNAL_MARKS.values())}
 
 
 class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
@@ -59,6 +62,7 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
     DEFAULT_CSS = """
     KpiDetailScreen #kpi-facts { height: auto; padding: 0 1; }
     KpiDetailScreen #kpi-chart { height: 1fr; min-height: 13; }
+    KpiDetailScreen #kpi-legend { height: auto; padding: 0 1; }
     KpiDetailScreen #kpi-changes-box { height: auto; max-height: 12; }
     KpiDetailScreen #kpi-changes { height: auto; padding: 0 1; }
     """
@@ -67,6 +71,8 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
         super().__init__()
         self.kpi_name = name
         self.detail: KpiDetail | None = None
+        # What the chart draws, for the legend under it: (marker, colour, label).
+        self.legend: list[tuple[str, str, str]] = []
 
     def compose(self) -> ComposeResult:
         bar = StatusBar()
@@ -74,6 +80,7 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
         yield bar
         yield Static(id="kpi-facts")
         yield PlotextPlot(id="kpi-chart")
+        yield Static(id="kpi-legend")
         with VerticalScroll(id="kpi-changes-box", can_focus=False):
             yield Static(id="kpi-changes")
         yield PdcaFooter()
@@ -108,6 +115,8 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
+        self.legend = []
+        self.call_after_refresh(self.show_legend)
         kpi = detail.row.kpi
         now = context_of(self.app).clock()
         points = [(days_ago(r.at, now), r.value) for r in detail.readings]
@@ -123,21 +132,23 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
             plt.title("readings beyond ±1e15 (from an older pdca): no chart; see pdca kpi show")
             plot.refresh()
             return
-        left, right = min(x for x, _ in points), 0.0
+        # At least a day wide: one reading alone would make an axis of hundredths of a day.
+        left, right = min(min(x for x, _ in points), -1.0), 0.0
         for name, value in (("baseline", kpi.baseline), ("target", kpi.target),
                             ("warn", kpi.warn), ("alert", kpi.alert),
                             ("benchmark", kpi.benchmark)):  # fmt: skip
             if value is not None:
                 marker, colour = LINES[name]
-                label = f"{name} {number(value)}"
-                plt.plot([left, right], [value, value], marker=marker, color=colour, label=label)
+                self.legend.append((marker, colour, f"{name} {number(value)}"))
+                plt.plot([left, right], [value, value], marker=marker, color=colour)
         if limits is not None:  # the process's own voice: centre line and natural limits
             marker, colour = LINES["centre"]
-            plt.plot([left, right], [limits.centre] * 2, marker=marker, color=colour,
-                     label=f"centre {number(limits.centre)}")  # fmt: skip
+            plt.plot([left, right], [limits.centre] * 2, marker=marker, color=colour)
+            self.legend.append((marker, colour, f"centre {number(limits.centre)}"))
             marker, colour = LINES["limits"]
             label = f"limits {number(limits.lower)}..{number(limits.upper)}"
-            plt.plot([left, right], [limits.upper] * 2, marker=marker, color=colour, label=label)
+            self.legend.append((marker, colour, label))
+            plt.plot([left, right], [limits.upper] * 2, marker=marker, color=colour)
             plt.plot([left, right], [limits.lower] * 2, marker=marker, color=colour)
         values = (
             [v for _, v in points]
@@ -160,16 +171,18 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
                 x = days_ago(when, now)
                 if x < left:
                     continue
-                legend: str | None = None
                 if mark not in labelled:
-                    legend = "entered Do" if mark == DO_MARK else "done"
+                    label = "entered Do" if mark == DO_MARK else "done"
+                    self.legend.append((mark, "magenta", label))
                     labelled.add(mark)
-                plt.plot([x, x], [low, tick], marker=mark, color="magenta", label=legend)
+                plt.plot([x, x], [low, tick], marker=mark, color="magenta")
         # The readings over the reference lines, the signals over the readings.
         for segment in runs(points, gap=1.5 if kpi.cadence == "daily" else 8.0):
             xs, ys = zip(*segment, strict=True)
             plt.plot(list(xs), list(ys), marker="braille", color="blue")
         self.draw_signals(detail, now)
+        plt.xticks(*day_ticks(left))
+        plt.yticks(*value_ticks(low, high))
         plt.xlabel("days before today")
         plt.title(literal(f"{kpi.name} ({kpi.unit})"))  # plotext output is read as ANSI
         plot.refresh()
@@ -186,7 +199,27 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
             if shown:
                 marker, colour, label = SIGNAL_MARKS[bad]
                 plt.scatter([days_ago(t, now) for t in shown], [value_at[t] for t in shown],
-                            marker=marker, color=colour, label=label)  # fmt: skip
+                            marker=marker, color=colour)  # fmt: skip
+                self.legend.append((marker, colour, label))
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.show_legend)
+
+    def show_legend(self) -> None:
+        """The legend under the chart (inside it, it covered the plot's top left), each line
+        with its marker; a line another one covers at this size is said to be hidden."""
+        plot = self.query_one("#kpi-chart", PlotextPlot)
+        shown = canvas_marks(plot) if self.legend else set()
+        text = Text()
+        for marker, colour, label in self.legend:
+            if text:
+                text.append("  ")
+            style = RICH_COLOURS.get(colour, colour)
+            text.append(marker if marker in POINT_MARKS else marker * 2, style=style)
+            text.append(f" {label}")
+            if marker not in shown:
+                text.append(" (hidden)", style="dim")
+        self.query_one("#kpi-legend", Static).update(text)
 
     def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
         return [
@@ -194,6 +227,45 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
              self.action_acknowledge),
             ("Back to KPIs", "Leave the detail (esc)", self.app.pop_screen),
         ]  # fmt: skip
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+DAY_STEPS = (1, 2, 5, 7, 14, 30, 60, 91, 182, 365, 730)
+
+
+def canvas_marks(plot: PlotextPlot) -> set[str]:
+    """The characters drawn inside the chart's frame at the plot's size (not the title, the
+    axes or their labels)."""
+    width, height = plot.size.width, plot.size.height
+    if width <= 0 or height <= 0:
+        return set()
+    plot.plt.plotsize(width, height)
+    plot.plt._set_size(width, height)  # as PlotextPlot.render does: plotsize alone lags
+    marks: set[str] = set()
+    for line in ANSI.sub("", plot.plt.build()).splitlines():
+        edges = [at for at in (line.find("┤"), line.find("│")) if at >= 0]
+        end = line.rfind("│")
+        start = min(edges, default=-1)
+        if 0 <= start < end:
+            marks.update(line[start + 1 : end])
+    return marks
+
+
+def day_ticks(left: float) -> tuple[list[float], list[str]]:
+    """Whole days back from today (0) to ``left`` (negative), at most five steps."""
+    span = -left
+    step = next((s for s in DAY_STEPS if span / s <= 5), DAY_STEPS[-1])
+    ticks = [-float(step * k) for k in range(int(span // step) + 1)]
+    return ticks[::-1], [str(int(t)) if t else "0" for t in ticks[::-1]]
+
+
+def value_ticks(low: float, high: float, count: int = 5) -> tuple[list[float], list[str]]:
+    """Evenly spread values from ``low`` to ``high``, labelled as the KPI table writes
+    numbers (``1e+15``, never ``833333333333333.2``)."""
+    if high <= low:
+        return [low], [number(low)]
+    ticks = [low + (high - low) * k / (count - 1) for k in range(count)]
+    return ticks, [number(t) for t in ticks]
 
 
 def days_ago(moment: str, now: datetime) -> float:

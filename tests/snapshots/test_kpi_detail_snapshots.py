@@ -7,8 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual_plotext import PlotextPlot
 
-from pdca.screens.kpi_detail import KpiDetailScreen
+from pdca.db.models import KpiDraft, ReadingDraft
+from pdca.db.store import Store
+from pdca.screens.kpi_detail import KpiDetailScreen, canvas_marks, day_ticks, value_ticks
 from pdca.screens.kpis import KpisScreen
 from tests.snapshots.test_board_snapshots import LARGE, SMALL, build, seeded
 from tests.snapshots.test_kpis_snapshots import open_kpis
@@ -39,3 +42,54 @@ def test_kpi_detail_80x24(snap_compare, build, seeded: Path) -> None:
 
 def test_kpi_detail_160x48(snap_compare, build, seeded: Path) -> None:
     assert snap_compare(build(seeded), terminal_size=LARGE, run_before=open_detail)
+
+
+def legend_of(pilot: Pilot) -> str:
+    screen = pilot.app.screen
+    assert isinstance(screen, KpiDetailScreen)
+    return str(screen.query_one("#kpi-legend").render())
+
+
+async def test_the_legend_is_under_the_chart_and_says_which_lines_a_small_chart_hides(
+    build, seeded: Path
+) -> None:
+    for size, hidden in ((SMALL, {"baseline 22", "warn 24"}), (LARGE, {"warn 24"})):
+        app = build(seeded)
+        async with app.run_test(size=size) as pilot:
+            await open_detail(pilot)
+            screen = app.screen
+            assert isinstance(screen, KpiDetailScreen)
+            chart = screen.query_one(PlotextPlot)
+            marks = canvas_marks(chart)
+            assert "baseline" not in chart.plt.build()  # no legend drawn over the plot
+            legend = legend_of(pilot)
+            for marker, _, label in screen.legend:
+                assert label in legend
+                said = f"{label} (hidden)" in legend
+                assert said == (marker not in marks), (size, label)
+                assert said == (label in hidden), (size, label)
+
+
+def test_the_x_axis_reads_whole_days_and_the_y_axis_short_numbers() -> None:
+    assert day_ticks(-89.1) == ([-60.0, -30.0, 0.0], ["-60", "-30", "0"])
+    assert day_ticks(-1.0) == ([-1.0, 0.0], ["-1", "0"])
+    assert day_ticks(-364.4)[1] == ["-364", "-273", "-182", "-91", "0"]
+    ticks, labels = value_ticks(0, 1e15)
+    assert ticks[0] == 0 and ticks[-1] == 1e15 and labels[-1] == "1e+15"
+    assert all(len(label) <= 8 for label in labels), labels
+
+
+async def test_one_huge_reading_charts_a_day_with_short_labels(
+    build, store: Store, db_path: Path
+) -> None:
+    store.add_kpi(KpiDraft(name="Spend", unit="EUR", baseline=1e15, target=5e14))
+    store.record_reading(ReadingDraft(kpi="Spend", value=1e15))
+    app = build(db_path)
+    async with app.run_test(size=LARGE) as pilot:
+        await pilot.pause()
+        app.push_screen(KpiDetailScreen("Spend"))
+        await pilot.pause()
+        chart = app.screen.query_one(PlotextPlot)
+        drawn = chart.plt.build()
+        assert "1e+15" in drawn and "833333333333333" not in drawn
+        assert "-1" in drawn and "0.0100" not in drawn

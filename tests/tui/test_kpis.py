@@ -79,7 +79,9 @@ async def test_enter_opens_the_detail_chart_and_esc_returns(make_app, kpi_db: Pa
         assert isinstance(detail, KpiDetailScreen) and detail.detail is not None
         assert [r.value for r in detail.detail.readings] == [30, 31, 33, 36]
         chart = detail.query_one(PlotextPlot)
-        drawn = chart.plt.build()
+        assert chart.plt.build()
+        await pilot.pause()  # the legend, under the chart, follows its first paint
+        drawn = str(detail.query_one("#kpi-legend").render())
         for label in ("baseline 30", "target 24", "warn 32", "alert 34"):
             assert label in drawn
         facts = str(detail.query_one("#kpi-facts").render())
