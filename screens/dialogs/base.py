@@ -43,7 +43,14 @@ class Dialog(ModalScreen[ResultT]):
     }
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog-cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="dialog-cancel"),
+        # Priority: taken as the key arrives, before the keys after it go to the field that
+        # has focus. Else a burst (typed fast, pasted, sent by tmux) "x1<Tab>y2" put "y2" in
+        # the same field, as the field's tab bubbles up only after the rest was routed.
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
+    ]
 
     _answered = False
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from rich.console import Console
+from textual import events
 from textual.app import App
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
@@ -147,6 +148,23 @@ async def test_action_form_happy_path_returns_every_field() -> None:
         notes="why",
         priority="high",
     )
+
+
+async def test_a_burst_of_keys_with_tabs_fills_one_field_after_another() -> None:
+    """Keys that arrive together (typed fast, pasted, ``tmux send-keys 'x1' Tab 'y2'``) go
+    where a slow typist's would: a tester's burst had put the owner into the title."""
+    app = Harness(form())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key in [*"Shorten", "tab", *"bob", "tab", *"+2d", "shift+tab", "shift+tab"]:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "title"
+        values = {
+            name: app.screen.query_one(f"#{name}", Input).value
+            for name in ("title", "owner", "due")
+        }
+        assert values == {"title": "Shorten", "owner": "bob", "due": "+2d"}
 
 
 async def test_action_form_refuses_an_unknown_priority_beside_the_field() -> None:
