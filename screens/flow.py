@@ -187,7 +187,8 @@ class FlowScreen(RowView):
         self.targets: list[Target | None] = []
         self.rows: list[Row] = []
         self.last_cursor = 0  # where the cursor was: which way it was going past a heading
-        self.reading: int | None = None  # a read on its way: the app's changes_seen then
+        self.reading = False  # a read of the figures is on its way
+        self.read_again = False  # and a change came since it began: one more read after it
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -211,21 +212,26 @@ class FlowScreen(RowView):
         self._start_read(painted)
 
     def reload(self) -> None:
-        """Read again on a thread; what is shown stays until the new figures replace it. A
-        read still on its way that began after the last change seen is not read twice."""
-        if self.reading != self._changes_seen():
-            self._start_read(None)
+        """Read again on a thread; what is shown stays until the new figures replace it."""
+        self._start_read(None)
 
     def _start_read(self, painted: threading.Event | None) -> None:
-        self.reading = self._changes_seen()
+        """One read at a time: a change seen while one is on its way asks for one more read
+        after it, however many changes come (a burst of writes on a huge file would
+        otherwise start a read of seconds per write, and each would outdate the last)."""
+        if self.reading:
+            self.read_again = True
+            return
+        self.reading, self.read_again = True, False
         self._read_flow(painted)
 
-    @work(thread=True, exclusive=True, group="flow-read")
+    @work(thread=True, group="flow-read")
     def _read_flow(self, painted: threading.Event | None) -> None:
         """A quarter of the event log: seconds on the huge file. Read on a thread with its
         own connection (DESIGN rule 6), so keys never wait for it."""
         if painted is not None:
             painted.wait(PAINT_WAIT_SECONDS)
+        worker = get_current_worker()
         try:
             reader = self.context.open_reader()
             try:
@@ -233,18 +239,22 @@ class FlowScreen(RowView):
             finally:
                 reader.close()
         except PdcaError as error:
-            self.app.call_from_thread(self._failed, str(error))
+            if not worker.is_cancelled:  # cancelled: the view is gone
+                self.app.call_from_thread(self._read_done, None, str(error))
             return
-        if not get_current_worker().is_cancelled:  # a newer read is on its way
-            self.app.call_from_thread(self._arrived, figures)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._read_done, figures, None)
 
-    def _failed(self, message: str) -> None:
-        self.reading = None
-        self.notify(message, severity="error")
-
-    def _arrived(self, figures: Flow) -> None:
-        self.reading = None
-        self.show(figures)
+    def _read_done(self, figures: Flow | None, problem: str | None) -> None:
+        """Show what was read (newer than what is shown, even when more changes came while
+        it was read), then read once more if they did."""
+        self.reading = False
+        if figures is not None:
+            self.show(figures)
+        if problem is not None:
+            self.notify(problem, severity="error")
+        if self.read_again:
+            self._start_read(None)
 
     def show(self, figures: Flow) -> None:
         rows, self.targets = flow_rows(figures)

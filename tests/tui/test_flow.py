@@ -231,3 +231,28 @@ async def test_a_later_read_keeps_the_figures_shown_until_the_new_ones_come(
         await settle(pilot)
         assert screen.figures is not None and screen.figures.owners[1].weeks_kept == 1
         assert "1/2" in row_text(screen, 8)
+
+
+async def test_changes_during_a_read_ask_for_one_more_read_not_one_each(
+    make_app, history: Path, store: Store, gate: Gate
+) -> None:
+    app = make_app(history)
+    async with app.run_test(size=SIZE) as pilot:
+        gate.open.set()
+        await pilot.press("6")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, FlowScreen) and screen.figures is not None
+        before = gate.reads  # one, or two when the view's resume came long after its mount
+        gate.open.clear()
+        other = open_as(history, "carol")
+        for message in ("policy live", "paging quieter", "rota agreed"):
+            other.add_checkin(3, CheckinDraft(message=message))
+            app.check_for_changes()
+            await pilot.pause()
+        other.close()
+        assert gate.reads == before + 1  # the first change's read waits; the rest mark it stale
+        gate.open.set()
+        await settle(pilot)
+        assert gate.reads == before + 2  # one more, after it, for the changes it may have missed
+        assert screen.figures == flow.flow(store)
