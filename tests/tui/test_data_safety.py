@@ -359,7 +359,7 @@ async def test_the_app_stops_at_start_on_a_file_damaged_where_the_board_does_not
     make_app, board_db: Path, store: Store
 ) -> None:
     """The board reads its cards; a damaged page elsewhere (an index here) is found by the
-    check the app runs once in the background, before anyone writes into the file."""
+    check the app runs once in the background, beside its writes."""
     store.close()  # the fixture's connection: none may be open while the bytes are spoiled
     conn = sqlite3.connect(board_db, isolation_level=None)
     (root,) = conn.execute(
