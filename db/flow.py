@@ -214,9 +214,10 @@ def _changes(
     Each stay began at the action's previous move; its first in the window, at its creation
     when that was in the window too (a move's words say the phase it left); otherwise the
     event's snapshot says it (one lookup by id)."""
-    history: list[tuple[int, int, float, str]] = [  # fr.HistoryEvent's fields, as rows
-        r for r in cursor.execute(_HISTORY, times) if in_scope is None or r[0] in in_scope
-    ]
+    # fr.HistoryEvent's fields, as rows
+    history: list[tuple[int, int, float, str]] = cursor.execute(_HISTORY, times).fetchall()
+    if in_scope is not None:
+        history = [r for r in history if r[0] in in_scope]
     starts: dict[int, tuple[str | None, float]] = {}
     lookups: list[int] = []
     for action_id, event_id, _ago, summary in history:
