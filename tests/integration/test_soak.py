@@ -52,9 +52,12 @@ def _start(module: str, spec: dict[str, Any], env: dict[str, str]) -> subprocess
 
 
 def _read(report: Path) -> list[dict[str, Any]]:
+    """The report's complete lines: read while its process may be writing one, the part
+    after the last newline is not a line yet."""
     if not report.exists():
         return []
-    return [json.loads(line) for line in report.read_text().splitlines() if line.strip()]
+    lines = report.read_text().split("\n")[:-1]
+    return [json.loads(line) for line in lines if line.strip()]
 
 
 def _committed(report: Path) -> int:
