@@ -51,7 +51,7 @@ async def _settle(app: PdcaApp, pilot: Any) -> None:
     await settle_app(app, pilot, seconds=60)
 
 
-async def _wait_for(app: PdcaApp, pilot: Any, kind: type | None, seconds: float = 30) -> bool:
+async def _wait_for(app: PdcaApp, pilot: Any, kind: type | None, seconds: float = 120) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         await pilot.pause()
