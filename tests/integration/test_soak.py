@@ -32,8 +32,8 @@ from tests.integration.support import worker_env
 # Logins the seeded team does not use, so each one's events are exactly their soak writes.
 APPS = ["app-ann", "app-cat"]
 COMMAND_LINES = ["cli-dan", "cli-eve", "cli-fay", "cli-gus"]
-WRITES = 40  # in all
-APP_WRITES = 4  # by each app at least
+WRITES = 30  # in all
+APP_WRITES = 3  # by each app at least
 CLI_WRITES = 2  # by each command line at least
 # Only a safety net for a machine far slower than CI: the run then stops there and is
 # checked all the same (each process must still have written).
