@@ -21,11 +21,11 @@ from pdca.db.store import Store
 # a contiguous slice of the run, and a long test that started last would end the run alone.
 LONG_FIRST = {
     "tests/integration/test_soak.py": 30,
-    "tests/unit/test_hostile_input.py": 45,
-    "tests/unit/test_file_safety.py": 40,
-    "tests/integration/test_recur_concurrent.py": 15,
-    "tests/unit/test_types.py": 12,
     "tests/integration/test_permissions.py": 25,
+    "tests/unit/test_hostile_input.py": 20,
+    "tests/integration/test_recur_concurrent.py": 15,
+    "tests/unit/test_file_safety.py": 13,
+    "tests/unit/test_types.py": 12,
     "tests/integration/test_crash_safety.py": 8,
 }
 
