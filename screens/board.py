@@ -38,7 +38,7 @@ from pdca.screens.board_filters import BoardFilter, close_text_box, open_text_bo
 from pdca.screens.board_move import move_back_flow, move_flow
 from pdca.screens.board_new import new_flow
 from pdca.screens.board_undo import stop_repeating_flow, undo_flow
-from pdca.screens.context import AppContext, context_of, services
+from pdca.screens.context import AppContext, PaletteEntry, context_of, services
 from pdca.screens.edit_flow import edit_flow
 from pdca.screens.footer import footer_after_first_paint
 from pdca.widgets.phase_column import (
@@ -579,30 +579,77 @@ class BoardScreen(Screen[None]):
 
     # ------------------------------------------------------------------ the palette
 
-    def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
-        """(title, help, callback) for the command palette: every board key, by name."""
+    def palette_commands(self) -> list[PaletteEntry]:
+        """The command palette's entries: every board key, by name."""
         return [
-            ("New action", "Add an action to Plan (n)", self.action_new_action),
-            ("Move to next phase", "Plan → Do → Check → Act, asking what each needs (>)",
-             self.action_move_next),
-            ("Move to previous phase", "Back one phase (<)", self.action_move_back),
-            ("Edit action", "Edit the focused action (e)", self.action_edit_action),
-            ("Open action", "Notes, check-ins and history (enter)", self.action_open_action),
-            ("Check in", "Record progress on the focused action (c)", self.action_check_in),
-            ("Done", "Finish with a decision (d)", self.action_done),
-            ("Undo", "Revert your last change (u)", self.action_undo),
-            ("Filter by text", "Show actions whose title or notes match (/)",
-             self.action_filter_text),
-            ("Filter by owner", "Show one person's actions (o)", self.action_filter_owner),
-            ("Filter by initiative", "Show one initiative's actions (i)",
-             self.action_filter_initiative),
-            ("Filter by priority", "Show the high, normal or low priority actions (p)",
-             self.action_filter_priority),
-            ("Clear filters", "Show every open action (esc)", self.action_clear_filters),
-            ("Show or hide done actions", "Toggle done actions on the board (D)",
-             self.action_toggle_done),
-            ("Compact cards", "Two lines a card or four, remembered for you (z)",
-             self.action_toggle_compact),
-            ("Stop repeating", "No more repeats of the focused action (pdca recur stop)",
-             self.action_stop_repeating),
-        ]  # fmt: skip
+            PaletteEntry(
+                "New action", "Add an action to Plan", self.action_new_action, "board-new"
+            ),
+            PaletteEntry(
+                "Move to next phase",
+                "Plan → Do → Check → Act, asking what each needs",
+                self.action_move_next,
+                "board-next",
+            ),
+            PaletteEntry(
+                "Move to previous phase", "Back one phase", self.action_move_back, "board-back"
+            ),
+            PaletteEntry(
+                "Edit action", "Edit the focused action", self.action_edit_action, "board-edit"
+            ),
+            PaletteEntry(
+                "Open action", "Notes, check-ins and history", self.action_open_action, "board-open"
+            ),
+            PaletteEntry(
+                "Check in",
+                "Record progress on the focused action",
+                self.action_check_in,
+                "board-checkin",
+            ),
+            PaletteEntry("Done", "Finish with a decision", self.action_done, "board-done"),
+            PaletteEntry("Undo", "Revert your last change", self.action_undo, "board-undo"),
+            PaletteEntry(
+                "Filter by text",
+                "Show actions whose title or notes match",
+                self.action_filter_text,
+                "board-filter-text",
+            ),
+            PaletteEntry(
+                "Filter by owner",
+                "Show one person's actions",
+                self.action_filter_owner,
+                "board-filter-owner",
+            ),
+            PaletteEntry(
+                "Filter by initiative",
+                "Show one initiative's actions",
+                self.action_filter_initiative,
+                "board-filter-initiative",
+            ),
+            PaletteEntry(
+                "Filter by priority",
+                "Show the high, normal or low priority actions",
+                self.action_filter_priority,
+                "board-filter-priority",
+            ),
+            PaletteEntry(
+                "Clear filters", "Show every open action", self.action_clear_filters, "board-clear"
+            ),
+            PaletteEntry(
+                "Show or hide done actions",
+                "Toggle done actions on the board",
+                self.action_toggle_done,
+                "board-toggle-done",
+            ),
+            PaletteEntry(
+                "Compact cards",
+                "Two lines a card or four, remembered for you",
+                self.action_toggle_compact,
+                "board-compact",
+            ),
+            PaletteEntry(
+                "Stop repeating",
+                "No more repeats of the focused action (pdca recur stop)",
+                self.action_stop_repeating,
+            ),
+        ]

@@ -15,7 +15,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Protocol, TypeVar, cast, runtime_checkable
+from typing import NamedTuple, Protocol, TypeVar, cast, runtime_checkable
 
 from textual.message import Message
 from textual.screen import Screen
@@ -127,11 +127,22 @@ class AppServices(Protocol):
     def refresh_status(self) -> None: ...
 
 
+class PaletteEntry(NamedTuple):
+    """One command of the palette. ``binding_id`` names the key binding that does the same
+    thing: the palette shows that binding's key as the person's keymap has it, after the
+    help ("Add an action to Plan (n)", or "(f2)" once ``board-new = "f2"``)."""
+
+    title: str
+    help: str
+    callback: Callable[[], object]
+    binding_id: str | None = None
+
+
 @runtime_checkable
 class PaletteProvider(Protocol):
-    """A screen whose keys are also commands in the palette: (title, help, callback)."""
+    """A screen whose keys are also commands in the palette."""
 
-    def palette_commands(self) -> Iterable[tuple[str, str, Callable[[], object]]]: ...
+    def palette_commands(self) -> Iterable[PaletteEntry]: ...
 
 
 def services(app: object) -> AppServices:

@@ -15,9 +15,7 @@ later read (``r``, someone else's change) keeps what is shown until its figures 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -30,6 +28,7 @@ from pdca.db import flow as flow_store
 from pdca.db.errors import PdcaError
 from pdca.db.flow_models import Flow, InitiativeFlow, OwnerFlow, PhaseFlow
 from pdca.db.flow_rules import TREND_WORDS, WINDOW_WEEKS, count_bars, number, percent
+from pdca.screens.context import PaletteEntry
 from pdca.screens.row_view import RowView
 from pdca.widgets.row_list import Row, RowList
 from pdca.widgets.sparkline import sparkline
@@ -314,10 +313,14 @@ class FlowScreen(RowView):
     def action_reload(self) -> None:
         self._start_read(None)
 
-    def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+    def palette_commands(self) -> list[PaletteEntry]:
         return [
-            ("Open the highlighted row on the board",
-             "A phase's oldest action, an owner's or an initiative's actions (enter)",
-             self.action_open),
-            ("Reload flow", "Read the flow figures again (r)", self.action_reload),
-        ]  # fmt: skip
+            PaletteEntry(
+                "Open the highlighted row on the board",
+                "A phase's oldest action, an owner's or an initiative's actions (enter)",
+                self.action_open,
+            ),
+            PaletteEntry(
+                "Reload flow", "Read the flow figures again", self.action_reload, "flow-reload"
+            ),
+        ]

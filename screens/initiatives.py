@@ -8,9 +8,6 @@ status. ``enter`` opens the board on the initiative's actions.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,6 +17,7 @@ from textual.widgets import Static
 from pdca.db.errors import PdcaError
 from pdca.db.initiatives import overview
 from pdca.db.models import InitiativeKpi, InitiativeOverview
+from pdca.screens.context import PaletteEntry
 from pdca.screens.row_view import RowView
 from pdca.widgets.marks import status_mark
 from pdca.widgets.row_list import Row, RowList
@@ -190,9 +188,17 @@ class InitiativesScreen(RowView):
     def action_reload(self) -> None:
         self.load()
 
-    def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+    def palette_commands(self) -> list[PaletteEntry]:
         return [
-            ("Open the board of this initiative", "The highlighted initiative's actions (enter)",
-             self.action_open_initiative),
-            ("Reload initiatives", "Read the initiatives again (r)", self.action_reload),
-        ]  # fmt: skip
+            PaletteEntry(
+                "Open the board of this initiative",
+                "The highlighted initiative's actions (enter)",
+                self.action_open_initiative,
+            ),
+            PaletteEntry(
+                "Reload initiatives",
+                "Read the initiatives again",
+                self.action_reload,
+                "initiatives-reload",
+            ),
+        ]

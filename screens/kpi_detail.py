@@ -9,9 +9,7 @@ Every line carries its own marker and a legend label, so the chart reads without
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -25,7 +23,7 @@ from pdca.db import kpis, xmr
 from pdca.db.errors import PdcaError
 from pdca.db.kpi_rules import CHANGE_WINDOW_DAYS, parse_time
 from pdca.db.models import KpiDetail, number_problem
-from pdca.screens.context import context_of
+from pdca.screens.context import PaletteEntry, context_of
 from pdca.screens.footer import PdcaFooter
 from pdca.screens.kpis import AcknowledgesAlerts, refresh_header
 from pdca.widgets.kpi_table import SIGNAL_MARK, STATUS_MARKS, STATUS_WORDS, number
@@ -221,12 +219,18 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
                 text.append(" (hidden)", style="dim")
         self.query_one("#kpi-legend", Static).update(text)
 
-    def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+    def palette_commands(self) -> list[PaletteEntry]:
         return [
-            ("Acknowledge alert", "Acknowledge this KPI's alert with a note (a)",
-             self.action_acknowledge),
-            ("Back to KPIs", "Leave the detail (esc)", self.app.pop_screen),
-        ]  # fmt: skip
+            PaletteEntry(
+                "Acknowledge alert",
+                "Acknowledge this KPI's alert with a note",
+                self.action_acknowledge,
+                "kpi-detail-ack",
+            ),
+            PaletteEntry(
+                "Back to KPIs", "Leave the detail", self.app.pop_screen, "kpi-detail-back"
+            ),
+        ]
 
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")

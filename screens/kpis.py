@@ -8,7 +8,6 @@ detail with its chart; ``a`` acknowledges the highlighted KPI's alert, with a no
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -22,7 +21,7 @@ from pdca.db import alerts, kpis
 from pdca.db.errors import DatabaseBroken, PdcaError
 from pdca.db.models import KpiRow
 from pdca.db.store import Store
-from pdca.screens.context import AppContext, context_of, services
+from pdca.screens.context import AppContext, PaletteEntry, context_of, services
 from pdca.screens.footer import footer_after_first_paint
 from pdca.widgets.kpi_table import KpiTable
 from pdca.widgets.status_bar import StatusBar
@@ -201,10 +200,17 @@ class KpisScreen(KpiRowsActions, Screen[None]):
     def after_acknowledge(self) -> None:
         self.reload()
 
-    def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+    def palette_commands(self) -> list[PaletteEntry]:
         return [
-            ("Open KPI", "The chart, thresholds and before/after of the highlighted KPI (enter)",
-             self.table.action_select),
-            ("Acknowledge alert", "Acknowledge the highlighted KPI's alert with a note (a)",
-             self.action_acknowledge),
-        ]  # fmt: skip
+            PaletteEntry(
+                "Open KPI",
+                "The chart, thresholds and before/after of the highlighted KPI (enter)",
+                self.table.action_select,
+            ),
+            PaletteEntry(
+                "Acknowledge alert",
+                "Acknowledge the highlighted KPI's alert with a note",
+                self.action_acknowledge,
+                "kpis-ack",
+            ),
+        ]

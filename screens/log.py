@@ -9,7 +9,6 @@ the action on the board.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Literal
@@ -23,6 +22,7 @@ from pdca.db import accountability
 from pdca.db.accountability_models import Followup, LogEntry, LogFilter
 from pdca.db.errors import DatabaseBroken, PdcaError
 from pdca.db.models import CHECKIN_STATUSES, CheckinDraft, validated
+from pdca.screens.context import PaletteEntry
 from pdca.screens.owners import since
 from pdca.screens.pick_filter import pick_filter_value
 from pdca.screens.row_view import RowView
@@ -384,19 +384,51 @@ class LogScreen(RowView):
         if self.filter.active:
             self.set_filter(LogFilter())
 
-    def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+    def palette_commands(self) -> list[PaletteEntry]:
         return [
-            ("Check in", "Record progress on the highlighted action (c)", self.action_check_in),
-            ("Record follow-up", "Holding or slipped, for a follow-up due (f)",
-             self.action_record_followup),
-            ("Log: filter by owner", "Check-ins on one person's actions (o)",
-             self.action_filter_owner),
-            ("Log: filter by initiative", "Check-ins of one initiative (i)",
-             self.action_filter_initiative),
-            ("Log: filter by status", "On-track, at-risk or blocked (s)",
-             self.action_filter_status),
-            ("Log: this action only", "Check-ins of the highlighted action (a)",
-             self.action_filter_action),
-            ("Log: date range", "Today, 7 or 30 days, any time (t)", self.action_filter_range),
-            ("Log: clear filters", "Every check-in (esc)", self.action_clear_filters),
-        ]  # fmt: skip
+            PaletteEntry(
+                "Check in",
+                "Record progress on the highlighted action",
+                self.action_check_in,
+                "log-checkin",
+            ),
+            PaletteEntry(
+                "Record follow-up",
+                "Holding or slipped, for a follow-up due",
+                self.action_record_followup,
+                "log-followup",
+            ),
+            PaletteEntry(
+                "Log: filter by owner",
+                "Check-ins on one person's actions",
+                self.action_filter_owner,
+                "log-filter-owner",
+            ),
+            PaletteEntry(
+                "Log: filter by initiative",
+                "Check-ins of one initiative",
+                self.action_filter_initiative,
+                "log-filter-initiative",
+            ),
+            PaletteEntry(
+                "Log: filter by status",
+                "On-track, at-risk or blocked",
+                self.action_filter_status,
+                "log-filter-status",
+            ),
+            PaletteEntry(
+                "Log: this action only",
+                "Check-ins of the highlighted action",
+                self.action_filter_action,
+                "log-filter-action",
+            ),
+            PaletteEntry(
+                "Log: date range",
+                "Today, 7 or 30 days, any time",
+                self.action_filter_range,
+                "log-filter-range",
+            ),
+            PaletteEntry(
+                "Log: clear filters", "Every check-in", self.action_clear_filters, "log-clear"
+            ),
+        ]

@@ -6,9 +6,7 @@ check-in and a workload bar. Enter opens the board filtered to that person.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -20,6 +18,7 @@ from textual.worker import get_current_worker
 from pdca.db import accountability
 from pdca.db.accountability_models import OwnerRow
 from pdca.db.errors import PdcaError
+from pdca.screens.context import PaletteEntry
 from pdca.screens.row_view import RowView
 from pdca.widgets.row_list import Row, RowList
 from pdca.widgets.status_bar import StatusBar
@@ -171,9 +170,14 @@ class OwnersScreen(RowView):
     def action_reload(self) -> None:
         self.reload()
 
-    def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+    def palette_commands(self) -> list[PaletteEntry]:
         return [
-            ("Open the board of this owner", "The highlighted person's actions (enter)",
-             self.action_open_owner),
-            ("Reload owners", "Read the owners again (r)", self.action_reload),
-        ]  # fmt: skip
+            PaletteEntry(
+                "Open the board of this owner",
+                "The highlighted person's actions (enter)",
+                self.action_open_owner,
+            ),
+            PaletteEntry(
+                "Reload owners", "Read the owners again", self.action_reload, "owners-reload"
+            ),
+        ]

@@ -10,7 +10,7 @@ starts from there; recording stops the timer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 from pdca.db import accountability
 from pdca.db.accountability_models import UNOWNED, Digest, DigestItem, StandingItem
 from pdca.db.errors import DatabaseBroken, PdcaError
+from pdca.screens.context import PaletteEntry
 from pdca.screens.row_view import RowView
 from pdca.widgets.row_list import Row, RowList
 from pdca.widgets.status_bar import StatusBar
@@ -424,11 +425,33 @@ class StandupScreen(RowView):
             return
         await open_on_board(self.app, action_id=action.id, done=action.done_at is not None)
 
-    def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+    def palette_commands(self) -> list[PaletteEntry]:
         return [
-            ("Stand-up: next person", "Only their items (n)", lambda: self.action_step(1)),
-            ("Stand-up: previous person", "(p)", lambda: self.action_step(-1)),
-            ("Stand-up: everyone", "Every item again (a)", self.action_everyone),
-            ("Stand-up: timer", "A per-person timer in the header (t)", self.action_toggle_timer),
-            ("Record stand-up", "The next one starts from now (r)", self.action_record),
+            PaletteEntry(
+                "Stand-up: next person",
+                "Only their items",
+                lambda: self.action_step(1),
+                "standup-next",
+            ),
+            PaletteEntry(
+                "Stand-up: previous person",
+                "Only the previous person's items",
+                lambda: self.action_step(-1),
+                "standup-previous",
+            ),
+            PaletteEntry(
+                "Stand-up: everyone", "Every item again", self.action_everyone, "standup-everyone"
+            ),
+            PaletteEntry(
+                "Stand-up: timer",
+                "A per-person timer in the header",
+                self.action_toggle_timer,
+                "standup-timer",
+            ),
+            PaletteEntry(
+                "Record stand-up",
+                "The next one starts from now",
+                self.action_record,
+                "standup-record",
+            ),
         ]

@@ -16,6 +16,19 @@ from click.testing import CliRunner, Result
 
 from pdca.db.store import Store
 
+# The files whose tests take longest, with rough seconds on two cores. They start first, one
+# share to each xdist worker: with `-n 2 --dist worksteal` (pyproject) each worker is handed
+# a contiguous slice of the run, and a long test that started last would end the run alone.
+LONG_FIRST = {
+    "tests/integration/test_soak.py": 30,
+    "tests/integration/test_permissions.py": 25,
+    "tests/unit/test_hostile_input.py": 20,
+    "tests/integration/test_recur_concurrent.py": 15,
+    "tests/unit/test_file_safety.py": 13,
+    "tests/unit/test_types.py": 12,
+    "tests/integration/test_crash_safety.py": 8,
+}
+
 NOW = "2026-11-23T09:00:00Z"
 NOW_DT = datetime(2026, 11, 23, 9, 0, 0, tzinfo=UTC)
 REPO = Path(__file__).resolve().parent.parent
@@ -97,3 +110,30 @@ def run_pdca(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess
         timeout=timeout,
         cwd=env.get("HOME", str(REPO)),
     )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deal the long files out to the workers, longest first, each to the least loaded; put
+    each worker's share at the start of the slice worksteal hands it, the rest in order."""
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    by_file: dict[str, list[pytest.Item]] = {}
+    rest: list[pytest.Item] = []
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        (by_file.setdefault(path, []) if path in LONG_FIRST else rest).append(item)
+    shares: list[list[pytest.Item]] = [[] for _ in range(workers)]
+    load = [0] * workers
+    for path in sorted(by_file, key=lambda name: -LONG_FIRST[name]):
+        least = load.index(min(load))
+        shares[least] += by_file[path]
+        load[least] += LONG_FIRST[path]
+    # worksteal gives worker k the next len(pending) // (workers - k) tests.
+    ordered: list[pytest.Item] = []
+    pending = len(items)
+    for k, share in enumerate(shares):
+        size = pending // (workers - k)
+        take = max(0, size - len(share)) if k < workers - 1 else len(rest)
+        ordered += share + rest[:take]
+        rest = rest[take:]
+        pending -= len(share) + take
+    items[:] = ordered

@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from rich.text import Text
 from textual import work
@@ -40,7 +40,13 @@ from pdca.db.errors import DATABASE_ERRORS, DatabaseBroken, PdcaError, broken_re
 from pdca.db.presence import HEARTBEAT_SECONDS, Presence
 from pdca.db.store import Store
 from pdca.screens.board import BoardScreen
-from pdca.screens.context import AppContext, AppServices, DatabaseChanged, PaletteProvider
+from pdca.screens.context import (
+    AppContext,
+    AppServices,
+    DatabaseChanged,
+    PaletteEntry,
+    PaletteProvider,
+)
 from pdca.tui.crash import crash_line, write_crash_log
 from pdca.tui.settings import Settings, load_settings, save_settings, settings_path
 from pdca.widgets.status_bar import StatusBar
@@ -443,49 +449,62 @@ class PdcaApp(App[None]):
             self.notify(f"settings: {problem}", severity="warning", timeout=12, markup=False)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from (
-            SystemCommand(title, self._with_own_key(screen, help_text), callback)
-            for title, help_text, callback in self._palette_entries(screen)
-        )
+        for entry in self._palette_entries(screen):
+            yield SystemCommand(entry.title, self._palette_help(screen, entry), entry.callback)
         yield from super().get_system_commands(screen)  # Theme, Quit, Keys, Screenshot, ...
 
-    def _with_own_key(self, screen: Screen, help_text: str) -> str:
-        if not self._keymap:
-            return help_text
-        from pdca.tui.keymap import class_bindings, remapped_help
+    def _palette_help(self, screen: Screen, entry: PaletteEntry) -> str:
+        """The entry's help, then the key that does the same as the keymap has it now."""
+        if entry.binding_id is None:
+            return entry.help
+        from pdca.tui.keymap import class_bindings, key_for
 
         bindings = [*class_bindings(type(screen)), *class_bindings(type(self))]
-        return remapped_help(help_text, bindings, self._keymap, self.get_key_display)
+        key = key_for(entry.binding_id, bindings, self._keymap)
+        if key is None:
+            return entry.help
+        shown = f"({self.get_key_display(key)})"
+        return f"{entry.help} {shown}" if entry.help else shown
 
-    def _palette_entries(self, screen: Screen) -> Iterable[tuple[str, str, Callable[[], Any]]]:
+    def _palette_entries(self, screen: Screen) -> Iterable[PaletteEntry]:
         if isinstance(screen, PaletteProvider):
             yield from screen.palette_commands()
-        yield ("Show board", "The PDCA board (1)", lambda: self.switch_mode("board"))
-        yield (
-            "Show my alerts", "The alerts waiting for you, to acknowledge (!)",
-            self.action_my_alerts,
-        )  # fmt: skip
-        yield ("Show owners", "Who owns what (2)", lambda: self.switch_mode("owners"))
-        yield (
-            "Show KPIs", "Every KPI, worst first, with sparklines (3)",
-            lambda: self.switch_mode("kpis"),
-        )  # fmt: skip
-        yield ("Show log", "The check-in log (4)", lambda: self.switch_mode("log"))
-        yield (
-            "Show stand-up",
-            "What changed since the last stand-up (5)",
-            lambda: self.switch_mode("standup"),
-        )
-        yield (
-            "Show flow",
-            "Time in each phase, throughput, cycle time, cadence and follow-ups (6)",
-            lambda: self.switch_mode("flow"),
-        )
-        yield (
-            "Show initiatives",
-            "Each initiative's health from its data, with KPIs and open actions (7)",
-            lambda: self.switch_mode("initiatives"),
-        )
+
+        def view(mode: str) -> Callable[[], object]:
+            return partial(self.switch_mode, mode)
+
+        yield from [
+            PaletteEntry("Show board", "The PDCA board", view("board"), "view-board"),
+            PaletteEntry(
+                "Show my alerts",
+                "The alerts waiting for you, to acknowledge",
+                self.action_my_alerts,
+                "app-my-alerts",
+            ),
+            PaletteEntry("Show owners", "Who owns what", view("owners"), "view-owners"),
+            PaletteEntry(
+                "Show KPIs", "Every KPI, worst first, with sparklines", view("kpis"), "view-kpis"
+            ),
+            PaletteEntry("Show log", "The check-in log", view("log"), "view-log"),
+            PaletteEntry(
+                "Show stand-up",
+                "What changed since the last stand-up",
+                view("standup"),
+                "view-standup",
+            ),
+            PaletteEntry(
+                "Show flow",
+                "Time in each phase, throughput, cycle time, cadence and follow-ups",
+                view("flow"),
+                "view-flow",
+            ),
+            PaletteEntry(
+                "Show initiatives",
+                "Each initiative's health from its data, with KPIs and open actions",
+                view("initiatives"),
+                "view-initiatives",
+            ),
+        ]
 
 
 # The app provides what screens use of it (screens.context.AppServices): checked by mypy.

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
@@ -19,8 +18,6 @@ from textual.keys import Keys, _character_to_key, key_to_character
 
 MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
 NAMED_KEYS = frozenset(key.value for key in Keys)
-# A trailing "(k)" in a palette entry's help names the key that does the same thing.
-KEY_IN_HELP = re.compile(r"\(([^()]+)\)$")
 
 
 @dataclass(frozen=True)
@@ -128,21 +125,17 @@ def known_binding_ids(app_class: type) -> set[str]:
     return {b.id for scope in binding_scopes(app_class) for b in scope if b.id}
 
 
-def remapped_help(
-    help_text: str,
-    bindings: Iterable[BindingType],
-    keymap: Mapping[str, str],
-    display: Callable[[Binding], str],
-) -> str:
-    """A palette help ending in a binding's default key, ending in its remapped key instead."""
-    match = KEY_IN_HELP.search(help_text)
-    if not match or not keymap:
-        return help_text
+def key_for(
+    binding_id: str, bindings: Iterable[BindingType], keymap: Mapping[str, str]
+) -> Binding | None:
+    """The key that runs binding ``binding_id`` now: the first of the person's keys for it
+    when the keymap remaps it, else the binding's own first key (with its own display).
+    None when no binding of ``bindings`` has that id."""
     for binding in bindings:
-        if not isinstance(binding, Binding) or binding.id is None or binding.id not in keymap:
-            continue
-        if match.group(1) in (binding.key, display(binding)):
-            first = keymap[binding.id].split(",")[0]
-            shown = display(Binding(first, binding.description))
-            return help_text[: match.start()] + f"({shown})"
-    return help_text
+        if isinstance(binding, Binding) and binding.id == binding_id:
+            if binding_id in keymap:
+                first = keymap[binding_id].split(",")[0].strip()
+                return Binding(first, binding.description)
+            first = binding.key.split(",")[0].strip()
+            return Binding(first, binding.description, key_display=binding.key_display)
+    return None

@@ -2,9 +2,10 @@
 
 Run as ``python -m tests.integration.soak_app SPEC`` (a JSON object): it builds the app with
 the same factory as ``pdca`` (presence heartbeats, the change poll, reloads and escalation
-all running; escalation every second instead of every minute, so it really runs beside the
-writes), headless, and until the deadline presses the keys of a check-in, a new action, a
-move forward or a move back on a card it picks. It appends to a JSON-lines report as it
+all running; escalation and the presence heartbeat every second instead of every minute and
+every ten seconds, so they really run beside the writes), headless, and until told to stop
+presses the keys of a check-in, a new action, a move forward or a move back on a card it
+picks. It appends to a JSON-lines report as it
 goes (so a crash loses none of it): each write the app showed as done (no error
 notification), with what the card showed before, and each error it showed.
 """
@@ -50,7 +51,7 @@ async def _settle(app: PdcaApp, pilot: Any) -> None:
     await settle_app(app, pilot, seconds=60)
 
 
-async def _wait_for(app: PdcaApp, pilot: Any, kind: type | None, seconds: float = 30) -> bool:
+async def _wait_for(app: PdcaApp, pilot: Any, kind: type | None, seconds: float = 120) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         await pilot.pause()
@@ -71,6 +72,7 @@ def _cards(app: PdcaApp) -> list[tuple[str, int]]:
 
 async def drive(spec: dict[str, Any]) -> None:
     pdca.tui.app.ESCALATION_SECONDS = 1.0  # escalation runs beside the writes, not once a minute
+    pdca.tui.app.HEARTBEAT_SECONDS = 1.0  # and presence too: many heartbeats in a short run
     rng = random.Random(spec["seed"])
     app = create_app(Path(spec["db"]), actor=spec["actor"], clock=system_clock)
     app.animation_level = "none"

@@ -22,7 +22,7 @@ from tests.conftest import NOW_DT, REPO
 ALT_SCREEN_OFF = b"\x1b[?1049l"  # leaving the alternate screen: the terminal is given back
 
 
-def _run_in_pty(code: str, env: dict[str, str], *, then: object = None, seconds: float = 60):
+def _run_in_pty(code: str, env: dict[str, str], *, then: object = None, seconds: float = 120):
     """Run ``python -c code`` on a pseudo-terminal; return (exit status, everything shown).
     ``then(started)`` is called once the app has drawn its first screen."""
     pid, fd = pty.fork()
@@ -131,8 +131,8 @@ def test_the_board_stops_when_its_database_is_removed(tmp_path: Path) -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
-    code = f"from tui.cli import cli; cli.main(['--db', {str(path)!r}], prog_name='pdca')"
-    status, shown = _run_in_pty(code, _env(tmp_path), then=remove, seconds=30)
+    code = f"from pdca.tui.cli import cli; cli.main(['--db', {str(path)!r}], prog_name='pdca')"
+    status, shown = _run_in_pty(code, _env(tmp_path), then=remove, seconds=120)
     assert status == 1, shown[-3000:]
     tail = shown[shown.rindex(ALT_SCREEN_OFF) :].decode(errors="replace")
     assert "was removed while open" in tail.replace("\r\n", " ").replace("\n", " ")

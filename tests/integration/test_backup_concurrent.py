@@ -100,7 +100,15 @@ def test_backups_while_others_write_hold_every_committed_write(tmp_path: Path) -
 
     writers = {
         name: Committed(
-            start_worker({"job": "crash_writer", "db": str(path), "actor": name, "prefix": name})
+            start_worker(
+                {
+                    "job": "crash_writer",
+                    "db": str(path),
+                    "actor": name,
+                    "prefix": name,
+                    "pause": 0.002,  # each writer makes progress beside the other
+                }
+            )
         )
         for name in WRITERS
     }

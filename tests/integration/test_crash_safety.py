@@ -46,15 +46,18 @@ def test_killed_writers_lose_no_announced_commit(tmp_path: Path) -> None:
                     "db": str(path),
                     "actor": f"writer{n}",
                     "prefix": f"r{round_number}w{n}",
+                    "go": str(tmp_path / f"go-{round_number}"),
                 }
             )
             for n in range(WRITERS_PER_ROUND)
         ]
         try:
-            # Wait until each has committed at least once, then kill them mid-stream.
+            # Wait until each has committed once (then it waits for go), let them all write
+            # at full speed together, and kill them mid-stream.
             firsts = [_stdout(writer).readline() for writer in writers]
             for writer, first in zip(writers, firsts, strict=True):
                 assert first.endswith("\n"), writer.communicate()[1][-2000:]
+            (tmp_path / f"go-{round_number}").touch()
             time.sleep(rng.uniform(0.0, 0.05))
             for writer in writers:
                 writer.send_signal(signal.SIGKILL)

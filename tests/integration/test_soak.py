@@ -2,8 +2,11 @@
 
 Two real app processes (the Textual app headless, with its presence heartbeats, change poll,
 reloads and escalation running, writing through its own keys and dialogs) and four
-command-line colleagues running short-lived ``pdca`` processes, all on one file, until 500
-writes are done or 60 seconds have passed. Afterwards every write any process showed as done
+command-line colleagues running short-lived ``pdca`` processes, all on one file, until a
+count of writes is done (so many in all, and so many by each app and each command line: a
+fast machine ends early, a loaded one takes longer, the test proves the same). The apps'
+presence heartbeats and escalation rounds run every second instead of every ten and sixty,
+so a short run holds many of them. Afterwards every write any process showed as done
 is in the file, exactly once, made from what the person saw; the event log holds nothing
 else; ``integrity_check`` is ok; and no process saw an error other than ordinary teamwork.
 
@@ -29,9 +32,12 @@ from tests.integration.support import worker_env
 # Logins the seeded team does not use, so each one's events are exactly their soak writes.
 APPS = ["app-ann", "app-cat"]
 COMMAND_LINES = ["cli-dan", "cli-eve", "cli-fay", "cli-gus"]
-WRITES = 500
-SECONDS = 60.0
-HARD_LIMIT_SECONDS = 240.0
+WRITES = 30  # in all
+APP_WRITES = 3  # by each app at least
+CLI_WRITES = 2  # by each command line at least
+# Only a safety net for a machine far slower than CI: the run then stops there and is
+# checked all the same (each process must still have written).
+HARD_LIMIT_SECONDS = 300.0
 
 
 def _start(module: str, spec: dict[str, Any], env: dict[str, str]) -> subprocess.Popen[str]:
@@ -46,13 +52,25 @@ def _start(module: str, spec: dict[str, Any], env: dict[str, str]) -> subprocess
 
 
 def _read(report: Path) -> list[dict[str, Any]]:
+    """The report's complete lines: read while its process may be writing one, the part
+    after the last newline is not a line yet."""
     if not report.exists():
         return []
-    return [json.loads(line) for line in report.read_text().splitlines() if line.strip()]
+    lines = report.read_text().split("\n")[:-1]
+    return [json.loads(line) for line in lines if line.strip()]
 
 
-def _committed_count(reports: dict[str, Path]) -> int:
-    return sum(1 for path in reports.values() for entry in _read(path) if "committed" in entry)
+def _committed(report: Path) -> int:
+    return sum(1 for entry in _read(report) if "committed" in entry)
+
+
+def _enough(reports: dict[str, Path]) -> bool:
+    counts = {actor: _committed(path) for actor, path in reports.items()}
+    return (
+        sum(counts.values()) >= WRITES
+        and all(counts[actor] >= APP_WRITES for actor in APPS)
+        and all(counts[actor] >= CLI_WRITES for actor in COMMAND_LINES)
+    )
 
 
 def test_two_boards_and_four_command_lines_lose_nothing(tmp_path: Path) -> None:
@@ -80,7 +98,7 @@ def test_two_boards_and_four_command_lines_lose_nothing(tmp_path: Path) -> None:
             "db": str(path),
             "actor": actor,
             "seed": number,
-            "seconds": HARD_LIMIT_SECONDS - 30,
+            "seconds": HARD_LIMIT_SECONDS,
             "ready": str(tmp_path / f"ready-{actor}"),
             "go": str(go),
             "stop": str(stop),
@@ -89,7 +107,7 @@ def test_two_boards_and_four_command_lines_lose_nothing(tmp_path: Path) -> None:
         module = "tests.integration.soak_app" if actor in APPS else "tests.integration.soak_cli"
         processes[actor] = _start(module, spec, env)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120  # six processes importing at once on two cores
         while not all((tmp_path / f"ready-{actor}").exists() for actor in processes):
             for actor, process in processes.items():
                 assert process.poll() is None, f"{actor} died: {process.communicate()[1]}"
@@ -97,16 +115,16 @@ def test_two_boards_and_four_command_lines_lose_nothing(tmp_path: Path) -> None:
             time.sleep(0.05)
         started = time.monotonic()
         go.touch()
-        while _committed_count(reports) < WRITES and time.monotonic() - started < SECONDS:
+        while not _enough(reports) and time.monotonic() - started < HARD_LIMIT_SECONDS:
             for actor, process in processes.items():
                 if process.poll() is not None:
                     _, err = process.communicate()
                     raise AssertionError(f"{actor} exited {process.returncode} early: {err}")
-            time.sleep(0.2)
+            time.sleep(0.1)
         stop.touch()
         outputs = {}
         for actor, process in processes.items():
-            _out, err = process.communicate(timeout=HARD_LIMIT_SECONDS)
+            _out, err = process.communicate(timeout=240)  # the write in hand, then out
             outputs[actor] = (process.returncode, err)
         duration = time.monotonic() - started
     finally:
@@ -122,10 +140,11 @@ def test_two_boards_and_four_command_lines_lose_nothing(tmp_path: Path) -> None:
         assert entries[actor][-1] == {"exit": "ok"}, f"{actor} did not finish: {err[-2000:]}"
     committed = {a: [e["committed"] for e in entries[a] if "committed" in e] for a in entries}
     total = sum(len(ops) for ops in committed.values())
-    assert total >= WRITES or duration >= SECONDS, (total, duration)
-    for actor in APPS:
-        assert committed[actor], f"the {actor} app made no write"
-    print(f"soak: {len(processes)} processes, {total} writes, {duration:.0f} s")  # for -s
+    counts = {actor: len(ops) for actor, ops in committed.items()}
+    assert total >= WRITES or duration >= HARD_LIMIT_SECONDS, (counts, duration)
+    for actor in APPS + COMMAND_LINES:
+        assert committed[actor], f"{actor} made no write: {counts}"
+    print(f"soak: {len(processes)} processes, {total} writes {counts}, {duration:.0f} s")  # -s
 
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pdca.db.connection import open_database
-from pdca.db.models import ActionDraft, CheckinDraft
+from pdca.db.models import ActionFields
 from pdca.db.store import Store
 
 NOW = datetime(2026, 11, 23, 9, 0, 0, tzinfo=UTC)
@@ -31,7 +31,10 @@ def _clock() -> datetime:
 def _wait_for_go(spec: dict[str, Any]) -> None:
     """Say this process is up, then wait for the parent's signal so every worker starts at once."""
     Path(spec["ready"]).touch()
-    go = Path(spec["go"])
+    _wait_for(Path(spec["go"]))
+
+
+def _wait_for(go: Path) -> None:
     deadline = time.monotonic() + GO_DEADLINE_SECONDS
     while not go.exists():
         if time.monotonic() > deadline:
@@ -60,6 +63,8 @@ def _error(error: BaseException) -> str:
 
 def writes(spec: dict[str, Any]) -> dict[str, Any]:
     """``ops`` writes in a fixed rhythm: add an action, move it to Do, check in on it."""
+    from pdca.db.models import ActionDraft, CheckinDraft  # pydantic: only the jobs that use it
+
     _wait_for_go(spec)
     errors: list[str] = []
     committed: list[list[Any]] = []
@@ -97,13 +102,26 @@ def writes(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def crash_writer(spec: dict[str, Any]) -> None:
-    """Add actions until killed, printing each id once its transaction has committed."""
+    """Add actions until killed, printing each id once its transaction has committed.
+
+    Through the store's command-line write (``pdca add``'s: the same transaction as the
+    app's, without importing pydantic), so a writer is up in a moment and a test can start
+    many.
+
+    With a ``go`` file in the spec it stops after its first commit until that file appears:
+    writers looping at full speed starve one another of the lock for seconds (SQLite's busy
+    wait), so the parent lets them loop only once each has committed once. With ``pause``
+    it sleeps that long after each commit, so writers that run for long all make progress."""
     store, _ = _open(spec)
     index = 0
     while True:
-        action = store.add_action(ActionDraft(title=f"{spec['prefix']}-{index}"))
+        action = store.add_action_line(ActionFields(title=f"{spec['prefix']}-{index}"))
         sys.stdout.write(f"{action.id} {action.title}\n")
         sys.stdout.flush()
+        if index == 0 and "go" in spec:
+            _wait_for(Path(spec["go"]))
+        if "pause" in spec:
+            time.sleep(spec["pause"])  # room for the others between commits
         index += 1
 
 
@@ -114,7 +132,7 @@ def permissions(spec: dict[str, Any]) -> dict[str, Any]:
     os.umask(spec["umask"])
     path = Path(spec["db"])
     store = Store.open(path, actor="perms", clock=_clock, create=True)
-    store.add_action(ActionDraft(title="written under a umask"))
+    store.add_action_line(ActionFields(title="written under a umask"))
     files = {}
     for suffix in ("", "-wal", "-shm"):
         info = Path(f"{path}{suffix}").stat()

@@ -17,7 +17,7 @@ from pdca.tui.app import PdcaApp, create_app
 from tests.conftest import NOW_DT
 
 SIZE = (120, 40)
-SETTLE_SECONDS = 20.0  # a loaded CI machine; a settled app returns at once
+SETTLE_SECONDS = 60.0  # a loaded CI machine; a settled app returns at once
 
 
 async def settle_app(app: PdcaApp, pilot: Pilot, seconds: float = SETTLE_SECONDS) -> None:

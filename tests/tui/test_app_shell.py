@@ -4,6 +4,7 @@ colourless terminals."""
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,8 @@ from pdca.tui.settings import DEFAULT_THEME, settings_path
 from pdca.widgets.phase_column import CARD_HEIGHT, PhaseColumn
 from pdca.widgets.status_bar import StatusBar
 from tests.conftest import open_as
-from tests.tui.conftest import SIZE
+from tests.tui.conftest import SETTLE_SECONDS as WAIT_SECONDS
+from tests.tui.conftest import SIZE, settle_app
 from tests.tui.test_board import board, focused
 
 
@@ -77,6 +79,18 @@ async def test_every_board_key_is_a_palette_command(make_app, board_db: Path) ->
     assert expected <= set(titles)
 
 
+def _highlighted_in_palette(app) -> str:  # type: ignore[no-untyped-def]
+    """The palette's highlighted command ("" while it is still searching)."""
+    from textual.command import CommandList
+
+    found = app.screen.query(CommandList)
+    if not found or found.first().highlighted is None:
+        return ""
+    command_list = found.first()
+    option = command_list.get_option_at_index(command_list.highlighted)
+    return getattr(option.prompt, "plain", str(option.prompt))
+
+
 async def test_the_palette_runs_a_board_command(make_app, board_db: Path, store) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -84,14 +98,13 @@ async def test_the_palette_runs_a_board_command(make_app, board_db: Path, store)
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"next phase")
-        for _ in range(40):  # the palette searches in a worker
-            await asyncio.sleep(0.05)
+        deadline = time.monotonic() + WAIT_SECONDS  # the palette searches in a worker
+        while not _highlighted_in_palette(app).startswith("Move to next phase"):
+            assert time.monotonic() < deadline, _highlighted_in_palette(app)
+            await asyncio.sleep(0.02)
             await pilot.pause()
-            if app.screen.query("CommandList Option"):
-                break
         await pilot.press("enter")
-        await pilot.pause()
-        await pilot.pause()
+        await settle_app(app, pilot)  # the move runs on the writer thread
     assert store.get_action(1).phase == "do"
 
 
@@ -130,7 +143,8 @@ async def test_the_header_names_who_else_has_the_file_open(make_app, board_db: P
     bob = make_app(board_db, actor="bob", presence=True, watch_changes=False)
     async with alice.run_test(size=SIZE) as alice_pilot:
         async with bob.run_test(size=SIZE) as bob_pilot:
-            for _ in range(100):  # both presence threads join within a moment
+            deadline = time.monotonic() + WAIT_SECONDS
+            while time.monotonic() < deadline:  # both presence threads join within a moment
                 await asyncio.sleep(0.05)
                 alice.check_for_changes()
                 bob.check_for_changes()
@@ -141,7 +155,8 @@ async def test_the_header_names_who_else_has_the_file_open(make_app, board_db: P
             assert alice.others == ("bob",)
             status = str(alice.screen.query_one(StatusBar).render())
             assert "alice" in status and "bob here" in status
-        for _ in range(100):  # bob quit: his session row went with him
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:  # bob quit: his session row went with him
             await asyncio.sleep(0.05)
             alice.check_for_changes()
             await alice_pilot.pause()
@@ -191,10 +206,7 @@ async def test_a_click_focuses_a_card_and_a_double_click_opens_it(make_app, boar
         assert focused(app) == ("do", 3)
         assert not isinstance(app.screen, ActionDetailScreen)
         await pilot.click("#column-do", offset=(2, 1), times=2)
-        for _ in range(20):
-            await pilot.pause()
-            if isinstance(app.screen, ActionDetailScreen):
-                break
+        await settle_app(app, pilot)  # the detail opens and reads in a worker
         assert isinstance(app.screen, ActionDetailScreen)
         assert "Doing it" in str(app.screen.query_one("#detail-title").render())
 

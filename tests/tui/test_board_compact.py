@@ -54,7 +54,7 @@ async def test_compact_is_in_the_palette(make_app, store: Store, db_path: Path) 
     app = make_app(db_path)
     async with app.run_test(size=SMALL) as pilot:
         await settle_app(app, pilot)
-        commands = {title: run for title, _, run in board(app).palette_commands()}
+        commands = {entry.title: entry.callback for entry in board(app).palette_commands()}
         commands["Compact cards"]()
         await settle_app(app, pilot)
         assert board(app).compact is True

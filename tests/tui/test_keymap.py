@@ -176,3 +176,59 @@ async def test_every_view_header_flags_the_alerts_waiting_for_me(
         await pilot.press(view)
         await settle_app(app, pilot)
         assert app.screen.query_one(StatusBar).alerts == 1
+
+
+PALETTE_KEYS = """[keys]
+board-new = "f2"
+app-my-alerts = "ctrl+y,f4"
+standup-previous = "b"
+"""
+
+
+async def test_the_palette_shows_remapped_keys_by_binding_id(
+    make_app, board_db: Path, env: dict[str, str]
+) -> None:
+    """Each palette entry names its binding: a remapped key shows for a screen's command and
+    the app's, from the keymap (not from text in the help); the others keep their own."""
+    _write_settings(env, PALETTE_KEYS)
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not [n.message for n in app._notifications]  # every entry was accepted
+        helps = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert helps["New action"] == "Add an action to Plan (f2)"  # the board's
+        assert helps["Show my alerts"] == "The alerts waiting for you, to acknowledge (^y)"
+        assert helps["Edit action"] == "Edit the focused action (e)"  # not remapped
+        assert helps["Move to next phase"].endswith("(>)")  # the first of its own keys
+        assert helps["Show KPIs"].endswith("(3)")
+        assert helps["Stop repeating"].endswith("(pdca recur stop)")  # no key: as written
+        await pilot.press("5")
+        await settle_app(app, pilot)
+        helps = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert helps["Stand-up: previous person"] == "Only the previous person's items (b)"
+        assert helps["Stand-up: next person"] == "Only their items (n)"
+
+
+async def test_every_palette_entry_names_a_binding_live_on_its_view(
+    make_app, board_db: Path
+) -> None:
+    """A binding id no binding of the view has would show no key, silently: none does."""
+    from pdca.screens.context import PaletteProvider
+    from pdca.tui.keymap import class_bindings, key_for
+
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        seen = set()
+        for view in "1234567":
+            await pilot.press(view)
+            await settle_app(app, pilot)
+            screen = app.screen
+            assert isinstance(screen, PaletteProvider), type(screen).__name__
+            seen.add(type(screen).__name__)
+            bindings = [*class_bindings(type(screen)), *class_bindings(type(app))]
+            entries = [*screen.palette_commands(), *app._palette_entries(screen)]
+            named = [entry for entry in entries if entry.binding_id is not None]
+            assert len(named) >= 8, view  # the app's views at least
+            for entry in named:
+                assert key_for(entry.binding_id, bindings, {}) is not None, entry
+        assert len(seen) == 7

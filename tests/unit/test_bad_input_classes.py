@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, run_pdca
+from tests.conftest import REPO, open_as, run_pdca
 from tests.unit.test_bad_input import assert_one_line_error
 
 KPI = "Resolution time"
@@ -349,8 +349,12 @@ def test_stdout_on_a_full_device_is_one_line(team: Path, env: dict[str, str]) ->
 
 
 def test_a_reader_that_goes_away_is_no_traceback(cli, team: Path, env: dict[str, str]) -> None:
-    for n in range(400):  # far more than a pipe holds, so a write meets the closed end
-        assert cli("checkin", "1", f"note {n} " + "x" * 1900).exit_code == 0
+    store = open_as(team, "alice")
+    try:  # far more than a pipe holds, so a write meets the closed end
+        for n in range(400):
+            store.record_checkin(1, f"note {n} " + "x" * 1900, "on-track")
+    finally:
+        store.close()
     process = subprocess.Popen(
         [sys.executable, "-m", "pdca.tui", "log", "--limit", "1000"],
         stdout=subprocess.PIPE,

@@ -20,6 +20,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -30,6 +31,7 @@ from pdca.db import schema
 from pdca.db.models import ActionDraft
 from pdca.db.store import Store
 from tests.conftest import NOW_DT, REPO, run_pdca
+from tests.integration.support import sha256
 
 
 def _env(tmp_path: Path, path: Path | None) -> dict[str, str]:
@@ -231,6 +233,79 @@ READERS = [["list"], ["show", "1"], ["owners"], ["log"], ["kpi", "list"], ["expo
 WRITERS = [["add", "x"], ["checkin", "1", "x"], ["kpi", "record", "Lead", "1"], ["undo"]]
 
 
+# Many commands, each in a process of its own, for the price of one import: the runner
+# imports pdca's command line once, then forks a child per command that runs the console
+# script's ``main`` with that command's arguments and environment, its stdout and stderr in
+# files, and ends as ``python -m pdca.tui`` ends (sys.exit, interpreter shutdown). After each
+# command it notes the watched file's bytes, so a test still names the command that wrote.
+FORKING_RUNNER = r"""
+import hashlib, json, os, sys, time
+from pdca.tui.cli import main
+
+spec = json.loads(sys.argv[1])
+
+
+def fingerprint():
+    try:
+        with open(spec["watch"], "rb") as watched:
+            return hashlib.sha256(watched.read()).hexdigest()
+    except OSError as error:
+        return repr(error)
+
+
+def run(number, args):
+    pid = os.fork()
+    if pid:
+        return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    os.environ.clear()
+    os.environ.update(spec["env"])
+    time.tzset()
+    os.chdir(spec["cwd"])
+    for fd, name in ((1, "out"), (2, "err")):
+        os.dup2(os.open(f"{spec['dir']}/{number}.{name}", os.O_WRONLY | os.O_CREAT, 0o600), fd)
+    sys.argv = ["pdca", *args]
+    main()
+    sys.exit(0)
+
+
+report = []
+for number, args in enumerate(spec["commands"]):
+    report.append([run(number, args), fingerprint()])
+print(json.dumps(report))
+"""
+
+
+def run_pdca_each(
+    commands: list[list[str]], env: dict[str, str], watch: Path
+) -> list[tuple[subprocess.CompletedProcess[str], str]]:
+    """Each command as its own ``pdca`` process (forked, see FORKING_RUNNER), in order; with
+    the sha256 of ``watch`` after it."""
+    with tempfile.TemporaryDirectory() as folder:
+        spec = {
+            "commands": commands,
+            "env": {**os.environ, **env},
+            "cwd": env.get("HOME", str(REPO)),
+            "dir": folder,
+            "watch": str(watch),
+        }
+        runner = subprocess.run(
+            [sys.executable, "-c", FORKING_RUNNER, json.dumps(spec)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            cwd=folder,
+            timeout=300,
+        )
+        assert runner.returncode == 0 and runner.stderr == "", runner.stderr[-3000:]
+        results = []
+        for number, (code, fingerprint) in enumerate(json.loads(runner.stdout)):
+            out = Path(folder, f"{number}.out").read_text()
+            err = Path(folder, f"{number}.err").read_text()
+            command = ["pdca", *commands[number]]
+            results.append((subprocess.CompletedProcess(command, code, out, err), fingerprint))
+        return results
+
+
 def _one_line_refusal(result: subprocess.CompletedProcess[str], *needles: str) -> None:
     assert result.returncode == 1, (result.stdout, result.stderr)
     lines = result.stderr.splitlines()
@@ -254,11 +329,13 @@ def _empty_sqlite(path: Path) -> None:
 def test_an_empty_file_is_refused_by_every_command_but_init(tmp_path: Path, make) -> None:
     path = tmp_path / "empty.db"
     make(path)
-    before = path.read_bytes()  # no connection is open in this process
-    for command in READERS + WRITERS:
-        result = run_pdca(*command, env=_env(tmp_path, path))
+    before = sha256(path)  # no connection is open in this process
+    commands = READERS + WRITERS
+    for command, (result, after) in zip(
+        commands, run_pdca_each(commands, _env(tmp_path, path), path), strict=True
+    ):
         _one_line_refusal(result, str(path), "empty", "pdca --db")
-        assert path.read_bytes() == before, f"{command} wrote into the empty file"
+        assert after == before, f"{command} wrote into the empty file"
     assert sorted(os.listdir(tmp_path)) == ["empty.db", "home"]
 
     made = run_pdca("--db", str(path), "init", env=_env(tmp_path, None))
@@ -273,11 +350,13 @@ def test_a_foreign_sqlite_file_is_refused_even_by_init(tmp_path: Path) -> None:
     conn.execute("CREATE TABLE recipes (name TEXT)")
     conn.commit()
     conn.close()
-    before = path.read_bytes()
-    for command in [["init"], *READERS, *WRITERS]:
-        result = run_pdca(*command, env=_env(tmp_path, path))
+    before = sha256(path)
+    commands = [["init"], *READERS, *WRITERS]
+    for command, (result, after) in zip(
+        commands, run_pdca_each(commands, _env(tmp_path, path), path), strict=True
+    ):
         _one_line_refusal(result, str(path), "not a pdca one")
-    assert path.read_bytes() == before
+        assert after == before, f"{command} wrote into the foreign file"
 
 
 def _damaged(tmp_path: Path) -> Path:
@@ -299,11 +378,13 @@ def _damaged(tmp_path: Path) -> Path:
 
 def test_a_damaged_file_is_refused_in_one_line_and_nothing_is_written(tmp_path: Path) -> None:
     path = _damaged(tmp_path)
-    before = path.read_bytes()
-    for command in [["list"], ["show", "1"], ["add", "x"], ["checkin", "1", "x"]]:
-        result = run_pdca(*command, env=_env(tmp_path, path))
+    before = sha256(path)
+    commands = [["list"], ["show", "1"], ["add", "x"], ["checkin", "1", "x"]]
+    for command, (result, after) in zip(
+        commands, run_pdca_each(commands, _env(tmp_path, path), path), strict=True
+    ):
         _one_line_refusal(result, str(path), "damaged", "doctor")
-        assert path.read_bytes() == before, f"{command} wrote into the damaged file"
+        assert after == before, f"{command} wrote into the damaged file"
     doctor = run_pdca("doctor", env=_env(tmp_path, path))
     assert doctor.returncode != 0
     assert "integrity" in doctor.stdout + doctor.stderr

@@ -85,3 +85,19 @@ def test_a_key_another_binding_answers_to_where_both_live_is_refused() -> None:
 def test_swapping_two_keys_is_not_a_clash_once_both_moved() -> None:
     checked = check_keymap({"card-up": "w", "card-down": "s", "board-left": "a"}, SCOPES)
     assert checked.problems == [] and set(checked.keymap) == {"card-up", "card-down", "board-left"}
+
+
+def test_the_key_for_a_binding_id_follows_the_keymap() -> None:
+    from textual.binding import Binding
+
+    from pdca.tui.keymap import key_for
+
+    bindings = [
+        Binding("greater_than_sign,shift+right", "move_next", "Next phase", id="board-next"),
+        Binding("n", "new_action", "New", id="board-new", key_display="N!"),
+    ]
+    assert key_for("board-next", bindings, {}).key == "greater_than_sign"  # its first key
+    assert key_for("board-new", bindings, {}).key_display == "N!"  # its own display
+    remapped = key_for("board-new", bindings, {"board-new": "f2,ctrl+n"})
+    assert (remapped.key, remapped.key_display) == ("f2", None)  # the person's first key
+    assert key_for("board-gone", bindings, {"board-gone": "x"}) is None
