@@ -445,8 +445,11 @@ class PdcaApp(App[None]):
 
         checked = check_keymap(self.settings.keys, binding_scopes(type(self)))
         self.set_keymap(checked.keymap)
-        for problem in checked.problems:
-            self.notify(f"settings: {problem}", severity="warning", timeout=12, markup=False)
+        if checked.problems:  # one notice, a line each: six toasts did not all fit the screen
+            lines = "\n".join(f"settings: {problem}" for problem in checked.problems)
+            self.notify(
+                lines, severity="warning", timeout=12 + 2 * len(checked.problems), markup=False
+            )
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for entry in self._palette_entries(screen):

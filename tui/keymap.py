@@ -90,8 +90,9 @@ def _clash(
         if not mine:
             continue
         taken = set().union(*(_keys_of(b, keymap) for b in mine))
+        actions = {b.action for b in mine}  # Textual's own ctrl+q quits too: no clash
         for other in scope:
-            if other.id != changed and other.description:
+            if other.id != changed and other.description and other.action not in actions:
                 shared = taken & _keys_of(other, keymap)
                 if shared:
                     return min(shared), other.id or other.description
@@ -103,18 +104,28 @@ def class_bindings(cls: type) -> list[BindingType]:
     return [binding for klass in cls.__mro__ for binding in vars(klass).get("BINDINGS", ())]
 
 
+def live_bindings(cls: type) -> list[Binding]:
+    """The bindings an instance of ``cls`` answers to. Textual merges a class's bindings with
+    those it inherits, a key bound again lower down replacing the one above: a line list's
+    ``down`` moves its cursor, and the scroll view's ``down`` it inherits is gone."""
+    merged = getattr(cls, "_merged_bindings", None)
+    if merged is None:
+        return [b for b in class_bindings(cls) if isinstance(b, Binding)]
+    return [binding for bindings in merged.key_to_bindings.values() for binding in bindings]
+
+
 def binding_scopes(app_class: type) -> list[Scope]:
     """For each screen and widget pdca defines, its bindings with the app's (live everywhere)."""
     from pdca import screens, widgets
 
-    app = [b for b in class_bindings(app_class) if isinstance(b, Binding)]
+    app = live_bindings(app_class)
     scopes = [app]
     for package in (screens, widgets):
         for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
             module = importlib.import_module(info.name)
             for value in vars(module).values():
                 if isinstance(value, type) and value.__module__ == module.__name__:
-                    own = [b for b in class_bindings(value) if isinstance(b, Binding)]
+                    own = live_bindings(value)
                     if any(b.id for b in own):
                         scopes.append(own + app)
     return scopes

@@ -82,6 +82,14 @@ def test_a_key_another_binding_answers_to_where_both_live_is_refused() -> None:
     assert "[keys] 'view-owners': 'q' already does 'app-quit' there; ignored" in checked.problems
 
 
+def test_a_bindings_own_keys_and_keys_of_the_same_action_are_no_clash() -> None:
+    """``down`` is card-down's own (it replaced the scroll view's it inherits, as Textual
+    merges bindings); Textual's own ctrl+q quits, as app-quit does. A tester had both refused."""
+    checked = check_keymap({"card-down": "j,down,ctrl+j", "app-quit": "q,ctrl+q"}, SCOPES)
+    assert checked.problems == []
+    assert checked.keymap == {"card-down": "j,down,ctrl+j", "app-quit": "q,ctrl+q"}
+
+
 def test_swapping_two_keys_is_not_a_clash_once_both_moved() -> None:
     checked = check_keymap({"card-up": "w", "card-down": "s", "board-left": "a"}, SCOPES)
     assert checked.problems == [] and set(checked.keymap) == {"card-up", "card-down", "board-left"}
