@@ -598,40 +598,26 @@ def edit(
         )
 
     refuse_clearing("title", title, "an action")
+    given: dict[str, Any] = {
+        "title": title,
+        "owner": None if cleared(owner) else owner,
+        "due": None if cleared(due) else _date(session, "due", due),
+        "priority": priority,
+        "notes": "" if cleared(notes) else notes,
+        "initiative": None if cleared(initiative) else initiative,
+        "kpi": None if cleared(kpi) else kpi,
+        "clear_owner": cleared(owner),
+        "clear_due": cleared(due),
+        "clear_initiative": cleared(initiative),
+        "clear_kpi": cleared(kpi),
+    }
     if not as_json:  # the reply is one line: no model, no pydantic
-        fields = checked_changes(
-            ChangeFields(
-                title=title,
-                owner=None if cleared(owner) else owner,
-                due=None if cleared(due) else _date(session, "due", due),
-                priority=priority,
-                notes="" if cleared(notes) else notes,
-                initiative=None if cleared(initiative) else initiative,
-                kpi=None if cleared(kpi) else kpi,
-                clear_owner=cleared(owner),
-                clear_due=cleared(due),
-                clear_initiative=cleared(initiative),
-                clear_kpi=cleared(kpi),
-            )
-        )
+        fields = checked_changes(ChangeFields(**given))
         _echo_action_line("edited", session.store().edit_action_line(action_id, fields))
         return
     from pdca.db.models import ActionChanges, validated
 
-    changes = validated(
-        ActionChanges,
-        title=title,
-        owner=None if cleared(owner) else owner,
-        due=None if cleared(due) else _date(session, "due", due),
-        priority=priority,
-        notes="" if cleared(notes) else notes,
-        initiative=None if cleared(initiative) else initiative,
-        kpi=None if cleared(kpi) else kpi,
-        clear_owner=cleared(owner),
-        clear_due=cleared(due),
-        clear_initiative=cleared(initiative),
-        clear_kpi=cleared(kpi),
-    )
+    changes = validated(ActionChanges, **given)
     action = session.store().edit_action(action_id, changes)
     _emit(as_json, action, lambda: _echo_action_line("edited", action))
 
