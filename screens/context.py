@@ -73,6 +73,15 @@ class AppContext:
         """A connection of its own, for another thread (SQLite connections stay in theirs)."""
         return Store.open(self.path, actor=self.actor, clock=self.clock)
 
+    def read(self, call: Callable[[Store], T]) -> T:
+        """``call`` on a connection of its own, closed after: for a worker thread's reads.
+        Opening can fail as the reading can (the file gone, damaged): both raise here."""
+        reader = self.open_reader()
+        try:
+            return call(reader)
+        finally:
+            reader.close()
+
     async def write(self, call: Callable[[Store], T]) -> T:
         """Run ``call(store)`` on the writer thread and wait for it without blocking the UI.
 

@@ -127,14 +127,11 @@ class InitiativesScreen(RowView):
 
     @work(thread=True, exclusive=True, group="initiatives-reload")
     def read_again(self) -> None:
-        reader = self.context.open_reader()
         try:
-            items = overview(reader)
+            items = self.context.read(overview)
         except PdcaError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
-        finally:
-            reader.close()
         self.app.call_from_thread(self.show, items)
 
     def show(self, items: list[InitiativeOverview]) -> None:

@@ -176,14 +176,11 @@ class KpisScreen(KpiRowsActions, Screen[None]):
 
     @work(thread=True, exclusive=True, group="kpis-reload")
     def _reload(self, keep_id: int | None) -> None:
-        reader = self.context.open_reader()
         try:
-            rows = kpis.kpi_rows(reader)
+            rows = self.context.read(kpis.kpi_rows)
         except PdcaError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
-        finally:
-            reader.close()
         self.app.call_from_thread(self.show_rows, rows, keep_id)
 
     def on_database_changed(self) -> None:

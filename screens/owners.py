@@ -18,6 +18,7 @@ from textual.worker import get_current_worker
 from pdca.db import accountability
 from pdca.db.accountability_models import OwnerRow
 from pdca.db.errors import PdcaError
+from pdca.db.store import Store
 from pdca.screens.context import PaletteEntry
 from pdca.screens.row_view import RowView
 from pdca.widgets.row_list import Row, RowList
@@ -111,13 +112,12 @@ class OwnersScreen(RowView):
     def _read_owners(self) -> None:
         """A tenth of a second or more at 100 000 actions: on a thread with its own connection
         (DESIGN rule 6), so a colleague's write never holds the keys up."""
+        def read(reader: Store) -> tuple[list[OwnerRow], int]:
+            cadence = accountability.team_settings(reader).stale_after_days
+            return accountability.owners(reader), cadence
+
         try:
-            reader = self.context.open_reader()
-            try:
-                rows = accountability.owners(reader)
-                cadence = accountability.team_settings(reader).stale_after_days
-            finally:
-                reader.close()
+            rows, cadence = self.context.read(read)
         except PdcaError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return

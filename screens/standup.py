@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 from pdca.db import accountability
 from pdca.db.accountability_models import UNOWNED, Digest, DigestItem, StandingItem
 from pdca.db.errors import DatabaseBroken, PdcaError
+from pdca.db.store import Store
 from pdca.screens.context import PaletteEntry
 from pdca.screens.row_view import RowView
 from pdca.widgets.row_list import Row, RowList
@@ -215,18 +216,18 @@ class StandupScreen(RowView):
         """Where all open work stands is a few tenths of a second at 100 000 actions: read
         again (someone changed the file, the view comes back) on a thread with its own
         connection (DESIGN rule 6), so keys answer meanwhile."""
+        wanted = {who: len(items) for who, items in list(self.extra.items())}
+
+        def read(reader: Store) -> tuple[Digest, dict[str, list[DigestItem]]]:
+            digest = accountability.standup_digest(reader)
+            # The longer lists someone opened stay open, read again in the new window.
+            return digest, {
+                who: accountability.standup_changes(reader, digest, who, n)
+                for who, n in wanted.items()
+            }
+
         try:
-            reader = self.context.open_reader()
-            try:
-                digest = accountability.standup_digest(reader)
-                # The longer lists someone opened stay open, read again in the new window.
-                wanted = {who: len(items) for who, items in list(self.extra.items())}
-                extra = {
-                    who: accountability.standup_changes(reader, digest, who, n)
-                    for who, n in wanted.items()
-                }
-            finally:
-                reader.close()
+            digest, extra = self.context.read(read)
         except PdcaError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
