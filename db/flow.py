@@ -131,7 +131,7 @@ class Scope:
         """The same test as ``holds``, as a condition on ``actions`` (`` AND ...``, or
         nothing) and its parameters. ``by_index=False``: SQLite is not to find the actions by
         their initiative or id (a query that reads another index for its order)."""
-        sql, params = "", {}
+        sql, params = "", dict[str, object]()
         plain = "" if by_index else "+"  # a unary plus keeps SQLite off a column's index
         if self.initiative_id is not None:
             sql += f" AND {plain}initiative_id = :scope_initiative"
@@ -150,7 +150,12 @@ def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) 
     since = iso(fr.window_start(now, weeks))
     today = now.astimezone().date()  # the day people see, as the board's "late"
     scoped, params = scope.where()
-    times = {"now": iso(now), "since": since, "today": today.isoformat(), "weeks": weeks}
+    times: dict[str, object] = {
+        "now": iso(now),
+        "since": since,
+        "today": today.isoformat(),
+        "weeks": weeks,
+    }
     params.update(times)
     cursor = _tuples(store)
     done = [
@@ -203,7 +208,7 @@ def _tuples(store: Store) -> sqlite3.Cursor:
 
 def _changes(
     cursor: sqlite3.Cursor,
-    times: dict[str, str],
+    times: dict[str, object],
     in_scope: set[int] | None,
     created_ago: dict[int, float],
     window_days: float,

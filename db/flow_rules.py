@@ -94,9 +94,10 @@ def phase_changes(
             words = summary.split(" ", 6)
             left, to = words[3], words[5]
         else:
-            left, to = begun[0], None
-            if left is None:
+            phase = begun[0]
+            if phase is None:
                 continue
+            left, to = phase, None
         found.append(PhaseChange(action_id, left, to, begun[1] - ago, ago))
         state[action_id] = (to, ago)
     return found
@@ -164,7 +165,7 @@ def week_index(ago_days: float, weeks: int = WINDOW_WEEKS) -> int | None:
     return index if 0 <= index < weeks else None
 
 
-RANK = {phase: rank for rank, phase in enumerate(PHASES)}
+RANK: dict[str, int] = {phase: rank for rank, phase in enumerate(PHASES)}
 
 
 def went_back(change: PhaseChange) -> bool:

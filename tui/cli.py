@@ -598,7 +598,7 @@ def edit(
         )
 
     refuse_clearing("title", title, "an action")
-    given: dict[str, Any] = {
+    fields: dict[str, Any] = {
         "title": title,
         "owner": None if cleared(owner) else owner,
         "due": None if cleared(due) else _date(session, "due", due),
@@ -612,12 +612,12 @@ def edit(
         "clear_kpi": cleared(kpi),
     }
     if not as_json:  # the reply is one line: no model, no pydantic
-        fields = checked_changes(ChangeFields(**given))
-        _echo_action_line("edited", session.store().edit_action_line(action_id, fields))
+        checked = checked_changes(ChangeFields(**fields))
+        _echo_action_line("edited", session.store().edit_action_line(action_id, checked))
         return
     from pdca.db.models import ActionChanges, validated
 
-    changes = validated(ActionChanges, **given)
+    changes = validated(ActionChanges, **fields)
     action = session.store().edit_action(action_id, changes)
     _emit(as_json, action, lambda: _echo_action_line("edited", action))
 
