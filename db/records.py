@@ -368,6 +368,9 @@ class ActionDetail(Record):
     action: Action
     checkins: list[Checkin] = Field(default_factory=list)
     history: list[Event] = Field(default_factory=list)
+    # The names of the initiatives and KPIs the history's changes name by id, as they are
+    # called now ({"initiative_id": {3: "Faster support"}}); one deleted since is absent.
+    names: dict[str, dict[int, str]] = Field(default_factory=dict)
 
 
 class Completion(Record):

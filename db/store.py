@@ -677,7 +677,26 @@ class Store:
                 (action_id, action_id),
             )
         ]
-        return models.ActionDetail(action=action, checkins=checkins, history=history)
+        names = self._names_in(history)
+        return models.ActionDetail(action=action, checkins=checkins, history=history, names=names)
+
+    def _names_in(self, history: list[Any]) -> dict[str, dict[int, str]]:
+        """The current names of the initiatives and KPIs ``history``'s changes name by id."""
+        names: dict[str, dict[int, str]] = {}
+        for column, table in (("initiative_id", "initiatives"), ("kpi_id", "kpis")):
+            ids = {
+                value
+                for event in history
+                for side in (event.before, event.after)
+                if side and isinstance(value := side.get(column), int)
+            }
+            if ids:
+                marks = ", ".join("?" * len(ids))
+                rows = self.conn.execute(
+                    f"SELECT id, name FROM {table} WHERE id IN ({marks})", sorted(ids)
+                )
+                names[column] = {row[0]: row[1] for row in rows}
+        return names
 
     def list_initiatives(self) -> list[Initiative]:
         rows = self.conn.execute(

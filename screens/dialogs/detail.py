@@ -6,7 +6,7 @@ Everything a person typed (title, notes, messages, names, event summaries) is dr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -28,8 +28,9 @@ _MUTED = "$text-muted"
 _LABEL_WIDTH = 11
 
 
-def changed_fields(event: Event) -> list[str]:
-    """``due: 2026-11-30 → 2026-12-05`` for each field an update changed, in column order."""
+def changed_fields(event: Event, names: Mapping[str, Mapping[int, str]] | None = None) -> list[str]:
+    """``due: 2026-11-30 → 2026-12-05`` for each field an update changed, in column order;
+    an initiative or KPI by its name in ``names`` (``#3`` when it is gone)."""
     if event.op != "update" or not event.before or not event.after:
         return []
     lines = []
@@ -38,9 +39,16 @@ def changed_fields(event: Event) -> list[str]:
             continue
         old, new = event.before.get(name), event.after.get(name)
         if old != new:
-            shown = name.removesuffix("_id") if name in ("initiative_id", "kpi_id") else name
+            if name in ("initiative_id", "kpi_id"):
+                called = (names or {}).get(name, {})
+                old, new = (_named(value, called) for value in (old, new))
+            shown = name.removesuffix("_id")
             lines.append(f"{shown}: {_value(old)} → {_value(new)}")
     return lines
+
+
+def _named(value: Any, names: Mapping[int, str]) -> Any:
+    return names.get(value, f"#{value}") if isinstance(value, int) else value
 
 
 def _value(value: Any) -> str:
@@ -96,7 +104,10 @@ class ActionDetailScreen(Dialog[str | None]):
             yield _section(f"Check-ins ({len(self.detail.checkins)})")
             yield Static(self._lines(map(_checkin, self.detail.checkins)), id="detail-checkins")
             yield _section("History")
-            yield Static(self._lines(map(_event, self.detail.history)), id="detail-history")
+            yield Static(
+                self._lines(_event(e, self.detail.names) for e in self.detail.history),
+                id="detail-history",
+            )
         yield Footer()
 
     @staticmethod
@@ -183,9 +194,9 @@ def _checkin(checkin: Checkin) -> Content:
     )
 
 
-def _event(event: Event) -> Content:
+def _event(event: Event, names: Mapping[str, Mapping[int, str]]) -> Content:
     head = Content.assemble(
         (short_time(event.at), _MUTED), " ", literal(event.actor), " ", literal(event.summary)
     )
-    changes = [Content.styled(f"    {line}", _MUTED) for line in changed_fields(event)]
+    changes = [Content.styled(f"    {line}", _MUTED) for line in changed_fields(event, names)]
     return Content("\n").join([head, *changes])

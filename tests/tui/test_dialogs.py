@@ -643,3 +643,21 @@ def test_changed_fields_skip_bookkeeping() -> None:
     history = detail().history
     assert changed_fields(history[0]) == []  # a create lists no changes
     assert changed_fields(history[1]) == ["due: 2026-11-30 → 2026-12-05"]
+
+
+def test_changed_initiatives_and_kpis_show_by_name_and_a_gone_one_by_id() -> None:
+    moved = (
+        detail()
+        .history[1]
+        .model_copy(
+            update={
+                "before": {"initiative_id": None, "kpi_id": 3, "version": 2},
+                "after": {"initiative_id": 1, "kpi_id": 4, "version": 3},
+            }
+        )
+    )
+    names = {"initiative_id": {1: "[b]Faster[/b] tickets"}, "kpi_id": {3: "Lead time"}}
+    assert changed_fields(moved, names) == [
+        "initiative: — → [b]Faster[/b] tickets",
+        "kpi: Lead time → #4",
+    ]

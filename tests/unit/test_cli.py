@@ -609,7 +609,7 @@ def test_show_json(team, ok, js) -> None:
     ok("checkin", "1", "first", "--status", "blocked")
     ok("move", "1", "do")
     shown = js("show", "#1", "--json")
-    assert list(shown) == ["action", "checkins", "history"]
+    assert list(shown) == ["action", "checkins", "history", "names"]
     assert list(shown["action"]) == ACTION_KEYS
     assert [list(c) for c in shown["checkins"]] == [CHECKIN_KEYS]
     assert shown["checkins"][0]["message"] == "first"

@@ -788,6 +788,18 @@ def test_action_detail_has_checkins_and_the_whole_history(timed: Store, ticker: 
     assert detail.history[-1].after is not None and detail.history[-1].after["title"] == "x2"
     with pytest.raises(NotFound):
         timed.action_detail(99)
+    assert detail.names == {}  # no change named an initiative or a KPI
+
+
+def test_action_detail_names_the_initiatives_and_kpis_its_changes_name_by_id(store) -> None:
+    store.add_initiative(InitiativeDraft(name="Faster support"))
+    store.add_kpi(KpiDraft(name="Lead time", unit="h", baseline=9, target=5))
+    store.add_action(ActionDraft(title="x", initiative="Faster support"))
+    store.edit_action(1, ActionChanges(kpi="Lead time", clear_initiative=True))
+    assert store.action_detail(1).names == {
+        "initiative_id": {1: "Faster support"},
+        "kpi_id": {1: "Lead time"},
+    }
 
 
 def test_events_and_counts(store: Store) -> None:
