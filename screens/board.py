@@ -523,7 +523,11 @@ class BoardScreen(Screen[None]):
     # ------------------------------------------------------------------ filters
 
     def set_filter(self, wanted: BoardFilter) -> None:
+        """Each column starts from its first match (the focused card keeps focus when it is
+        among the first); kept scrolled, the other columns showed matches from far down."""
         self.filter = wanted
+        for column in self.columns.values():
+            column.to_top()
         self.reload()
 
     def action_filter_text(self) -> None:

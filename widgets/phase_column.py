@@ -138,13 +138,22 @@ class PhaseColumn(LineList, inherit_bindings=False):
         self.card_height = CARD_HEIGHT
 
     def set_compact(self, compact: bool) -> None:
-        """Two lines a card (title; check-in mark, owner and due) or the full four."""
+        """Two lines a card (title; check-in mark, owner and due) or the full four. The card
+        at the top stays at the top, whole (scrolled by lines, it began mid-card)."""
+        first = int(self.scroll_y) // self.card_height
         self.card_lines = COMPACT_LINES if compact else CARD_LINES
         self.card_height = self.card_lines + 1
         self.update_virtual_size()
+        self.scroll_to(y=first * self.card_height, animate=False, immediate=True)
         if self.total:
             self.scroll_to_row(self.cursor)
         self.refresh()
+
+    def to_top(self) -> None:
+        """The first card at the top, the cursor on it: where a column starts anew (a new
+        filter, whose matches may be anywhere in what was shown before)."""
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.set_cursor(0)
 
     # ------------------------------------------------------------------ data in
 

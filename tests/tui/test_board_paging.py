@@ -120,3 +120,32 @@ async def test_the_board_filters_by_priority(make_app, long_db: Path) -> None:
         assert plan.total == len([n for n in range(CARDS) if n % 3 == 1])
         assert {a.priority for a in plan.actions} == {"low"}
         assert "priority low" in str(screen.query_one("#filter-bar").render())
+
+
+async def test_a_new_filter_or_compact_cards_show_each_column_from_a_whole_first_card(
+    make_app, long_db: Path
+) -> None:
+    """A tester scrolled Plan far down, went to Do and filtered: Plan kept its old scroll and
+    hid its first matches. ``z`` keeps a whole card at the top."""
+    reader = open_as(long_db, "alice")
+    lows = [a.id for a in reader.list_actions(ActionFilter(phase="plan", priority="low"))]
+    reader.close()
+    app = make_app(long_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        plan = board(app).columns["plan"]
+        await pilot.press("G")  # Plan to its end
+        await settle_app(app, pilot)
+        await pilot.press("l")  # to Do; Plan stays scrolled
+        await settle_app(app, pilot)
+        assert plan.scroll_y > 0
+        board(app).set_filter(replace(board(app).filter, priority="low"))
+        await settle_app(app, pilot)
+        assert (plan.scroll_y, plan.cursor) == (0, 0)
+        assert plan.current is not None and plan.current.id == lows[0]
+        await pilot.press("h", "j", "j", "j", "z")
+        await settle_app(app, pilot)
+        assert plan.scroll_y % plan.card_height == 0  # a whole card at the top
+        await pilot.press("z")
+        await settle_app(app, pilot)
+        assert plan.scroll_y % plan.card_height == 0
