@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 from textual.keys import Keys, _character_to_key, key_to_character
+from textual.screen import ModalScreen
 
 MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
 NAMED_KEYS = frozenset(key.value for key in Keys)
@@ -127,7 +128,10 @@ def binding_scopes(app_class: type) -> list[Scope]:
                 if isinstance(value, type) and value.__module__ == module.__name__:
                     own = live_bindings(value)
                     if any(b.id for b in own):
-                        scopes.append(own + app)
+                        # A dialog cuts the app's keys off (Textual's modal binding chain): its
+                        # "1" (on track) and the app's "1" (board) never meet.
+                        modal = isinstance(value, type) and issubclass(value, ModalScreen)
+                        scopes.append(own if modal else own + app)
     return scopes
 
 

@@ -90,6 +90,13 @@ def test_a_bindings_own_keys_and_keys_of_the_same_action_are_no_clash() -> None:
     assert checked.keymap == {"card-down": "j,down,ctrl+j", "app-quit": "q,ctrl+q"}
 
 
+def test_a_dialogs_keys_never_meet_the_apps() -> None:
+    """The check-in dialog's "1" (on track) is live only in the dialog, where the app's keys
+    are not (Textual's modal chain): keeping "1" for the board is no clash."""
+    checked = check_keymap({"view-board": "1,f1"}, SCOPES)
+    assert (checked.problems, checked.keymap) == ([], {"view-board": "1,f1"})
+
+
 def test_swapping_two_keys_is_not_a_clash_once_both_moved() -> None:
     checked = check_keymap({"card-up": "w", "card-down": "s", "board-left": "a"}, SCOPES)
     assert checked.problems == [] and set(checked.keymap) == {"card-up", "card-down", "board-left"}
