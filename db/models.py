@@ -93,12 +93,10 @@ LOGIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?")
 
 def _non_blank(limit: int) -> Callable[[str], str]:
     def check(text: str) -> str:
-        # Stored exactly as typed; only an all-blank or over-long text is refused.
+        # Stored exactly as typed; only an all-blank, over-long or NUL-holding text is refused.
         if not text.strip():
             raise ValueError("is empty")
-        if len(text) > limit:
-            raise ValueError(f"is {len(text)} characters long; the most is {limit}")
-        return text
+        return _at_most(limit)(text)
 
     return check
 
@@ -107,6 +105,8 @@ def _at_most(limit: int) -> Callable[[str], str]:
     def check(text: str) -> str:
         if len(text) > limit:
             raise ValueError(f"is {len(text)} characters long; the most is {limit}")
+        if "\0" in text:  # a file can hold one (argv cannot); SQLite's text functions stop at it
+            raise ValueError("holds a NUL byte")
         return text
 
     return check

@@ -198,7 +198,9 @@ def _cell_problem(value: Any, declared: str) -> str | None:
     if value is None:
         return None  # NOT NULL columns refuse it themselves
     if declared == "TEXT":
-        return None if isinstance(value, str) else "is not text"
+        if not isinstance(value, str):
+            return "is not text"
+        return "holds a NUL byte" if "\0" in value else None
     if isinstance(value, bool) or not isinstance(value, int | float):
         return "is not a number"
     if declared == "INTEGER" and not isinstance(value, int):
@@ -225,7 +227,7 @@ def _append_csv(store: Store, path: Path, stream: TextIO, today: date) -> str:
         if not rows.count:
             raise InvalidInput("file", str(path), "has no rows")
         first, last = store.add_actions(_as_drafts(rows))
-    summary = f"{rows.count} actions added (#{first}..#{last})"
+    summary = f"{rows.count} action{'s' if rows.count != 1 else ''} added (#{first}..#{last})"
     return summary + (f", {rows.skipped} done rows skipped" if rows.skipped else "")
 
 

@@ -167,6 +167,26 @@ def test_restore_rejects_a_tampered_row_and_writes_nothing(store, cli, tmp_path)
     restored.close()
 
 
+def test_a_nul_byte_in_imported_text_is_refused_by_line_and_by_row(store, cli, tmp_path):
+    """A file can carry a NUL where no argument can; SQLite's text functions (and sqlite3,
+    Datasette) would stop at it, showing "abc" for "abc\0def"."""
+    csv_file = tmp_path / "nul.csv"
+    csv_file.write_bytes(b"title,notes\nabc\x00def,\nfine,x\x00y\n")
+    result = cli("import", str(csv_file))
+    assert result.exit_code == 1 and "has 2 bad rows" in result.stderr
+    assert "line 2: title: 'abc\\x00def' holds a NUL byte" in result.stderr
+    assert "line 3: notes: 'x\\x00y' holds a NUL byte" in result.stderr
+    assert store.conn.execute("SELECT count(*) FROM actions").fetchone()[0] == 0
+    _fill(store)
+    out = tmp_path / "export.json"
+    cli("export", "--out", str(out))
+    document = json.loads(out.read_text())
+    document["tables"]["actions"][0]["title"] = "abc\0def"
+    out.write_text(json.dumps(document))
+    restored = cli("--db", str(tmp_path / "restored.db"), "import", str(out))
+    assert restored.exit_code == 1 and "holds a NUL byte" in restored.stderr
+
+
 def test_csv_export_quotes_formulas_and_import_gives_back_the_text(cli, tmp_path):
     titles = ['=HYPERLINK("http://example.com")', "+1", "@SUM(A1)", "'=already quoted", "plain"]
     for title in titles:
