@@ -630,6 +630,10 @@ def edit(
 @pass_session
 def move(session: Session, action_id: int, phase, verdict, as_json) -> None:
     """Move an action to another PDCA phase (forward one at a time, back freely)."""
+    if verdict is not None and phase != "act":  # else it would be dropped without a word
+        raise InvalidInput(
+            "verdict", verdict, f"is for the move to Act, not to {phase.capitalize()}"
+        )
     if not as_json:  # the reply is one line: no model, no pydantic
         line = session.store().move_action_line(action_id, phase, verdict=verdict)
         _echo_action_line("moved", line)

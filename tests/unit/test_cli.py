@@ -384,6 +384,10 @@ def test_move_refusals_name_the_missing_gate(team, ok, cli) -> None:
     assert one_line_error(cli("move", "2", "plan")) == (
         "#2 cannot move to plan: it is already in Plan"
     )
+    for shape in ((), ("--json",)):  # a verdict only goes with Act: never dropped unsaid
+        assert one_line_error(cli("move", "1", "do", "--verdict", "worked", *shape)) == (
+            "verdict: 'worked' is for the move to Act, not to Do"
+        )
 
 
 def test_move_backwards_is_free(team, ok, js) -> None:
