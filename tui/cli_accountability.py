@@ -312,12 +312,16 @@ def _since(session: Session, text: str | None) -> str | None:
 
     raw = text.strip()
     if "T" in raw:
-        return iso(parse_timestamp(raw, "since"))
-    day = _day(session, "since", raw)
-    assert day is not None
-    from pdca.db.accountability import day_start
+        since = iso(parse_timestamp(raw, "since"))
+    else:
+        day = _day(session, "since", raw)
+        assert day is not None
+        from pdca.db.accountability import day_start
 
-    return day_start(day)
+        since = day_start(day)
+    if since > iso(session.clock()):  # a stand-up of the future would say nothing, quietly
+        raise InvalidInput("since", text, "is later than now: a stand-up looks back")
+    return since
 
 
 def _line(item: DigestItem, *, md: bool) -> str:

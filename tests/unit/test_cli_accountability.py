@@ -151,6 +151,8 @@ def test_followups_fall_due_and_are_recorded(standardized, ok, js, monkeypatch) 
         (["log", "--initiative", "Nope"], ("initiative: 'Nope'",)),
         (["standup", "--since", "2026-13-01"], ("since: '2026-13-01'",)),
         (["standup", "--since", "2026-11-01Tnoon"], ("since: '2026-11-01Tnoon'",)),
+        (["standup", "--since", "2030-01-01"], ("since: '2030-01-01' is later than now",)),
+        (["standup", "--since", "+3d"], ("since: '+3d' is later than now",)),
         (["standup", "--format", "html"], ("'html'",)),
         (["config", "followup-offsets", "90,30"], ("followup-offsets: '90,30'", "must go up")),
         (["config", "stale-after-days", "0"], ("stale-after-days: '0'",)),
