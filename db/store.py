@@ -419,6 +419,11 @@ class Store:
         """The id of the KPI with this name (None for None); ``InvalidInput`` if unknown."""
         return self._id_by_name("kpis", "kpi", name, "list them: pdca kpi list")
 
+    def has_person(self, login: str) -> bool:
+        """Whether ``login`` is one of this file's people (an owner, an author, a reader)."""
+        found = self.conn.execute("SELECT 1 FROM people WHERE login = ?", (login,)).fetchone()
+        return found is not None
+
     def ensure_person(self, tx: Transaction, login: str | None) -> None:
         """Owners are people; the first mention of a login registers them."""
         if login is None or login in tx.people:

@@ -11,7 +11,8 @@ import importlib
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -548,7 +549,9 @@ def add(
                 kpi=kpi,
             )
         )
-        _echo_action_line("added", session.store(create=True).add_action_line(fields))
+        store = session.store(create=True)
+        with saying_who_is_new(store, owner):
+            _echo_action_line("added", store.add_action_line(fields))
         return
     from pdca.db.models import ActionDraft, validated
 
@@ -568,9 +571,11 @@ def add(
         from pdca.db.recurrence_rules import parse
 
         parse(every)  # a bad rule is refused before the file is opened or created
-        action = add_repeating_action(session.store(create=True), draft, every)
-    else:
-        action = session.store(create=True).add_action(draft)
+    store = session.store(create=True)
+    with saying_who_is_new(store, owner):
+        action = (
+            store.add_action(draft) if every is None else add_repeating_action(store, draft, every)
+        )
     _emit(as_json, action, lambda: _echo_action_line("added", action))
 
 
@@ -613,12 +618,16 @@ def edit(
     }
     if not as_json:  # the reply is one line: no model, no pydantic
         checked = checked_changes(ChangeFields(**fields))
-        _echo_action_line("edited", session.store().edit_action_line(action_id, checked))
+        store = session.store()
+        with saying_who_is_new(store, fields["owner"]):
+            _echo_action_line("edited", store.edit_action_line(action_id, checked))
         return
     from pdca.db.models import ActionChanges, validated
 
     changes = validated(ActionChanges, **fields)
-    action = session.store().edit_action(action_id, changes)
+    store = session.store()
+    with saying_who_is_new(store, changes.owner):
+        action = store.edit_action(action_id, changes)
     _emit(as_json, action, lambda: _echo_action_line("edited", action))
 
 
@@ -841,6 +850,20 @@ def initiative_add(session: Session, name: str, objective: str, owner, as_json: 
     result = session.store(create=True).add_initiative(draft)
     _emit(as_json, result, lambda: click.echo(f"added initiative {printable(result.name)}"))
     smart_notes(objective_warnings(result.objective))
+
+
+@contextmanager
+def saying_who_is_new(store: Store, owner: str | None) -> Iterator[None]:
+    """After a write that names an owner this file has never seen, a note says so: a typo
+    (``--owner bbo``) makes a new person, with a line in owners and stand-ups from then on."""
+    new = owner is not None and not store.has_person(owner)
+    yield
+    if new:
+        click.echo(
+            f"note: {printable(owner)} is new to this file: now one of its people"
+            " (pdca owners lists them)",
+            err=True,
+        )
 
 
 def smart_notes(warnings: list[str]) -> None:

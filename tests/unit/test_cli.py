@@ -1032,3 +1032,17 @@ def test_the_version_pdca_prints_is_the_installed_packages(ok) -> None:
     from importlib.metadata import version
 
     assert ok("--version").stdout == f"pdca, version {version('pdca')}\n"
+
+
+@pytest.mark.parametrize("shape", [(), ("--json",)])
+def test_an_owner_new_to_the_file_is_said_after_the_write(ok, cli, db_path, shape) -> None:
+    """Any login is an owner (people are registered on first mention), so a typo makes a new
+    person: each write that does so says it on stderr, and only then."""
+    assert one_line_error(cli("add", "", "--owner", "bob", *shape)).startswith("title:")
+    assert not db_path.exists()  # bad input: not even the file
+    new = "note: bob is new to this file: now one of its people (pdca owners lists them)\n"
+    assert ok("add", "first", "--owner", "bob", *shape).stderr == new
+    assert ok("add", "second", "--owner", "bob", *shape).stderr == ""
+    assert ok("edit", "2", "--owner", "bbo", *shape).stderr == new.replace("bob", "bbo")
+    assert ok("edit", "2", "--owner", "none", *shape).stderr == ""
+    assert ok("add", "third", *shape).stderr == ""
