@@ -494,13 +494,20 @@ ORDER BY e.at, e.id
 """
 
 
-def standup_digest(store: Store, since: str | None = None, *, most: int | None = None) -> Digest:
+def standup_digest(
+    store: Store,
+    since: str | None = None,
+    *,
+    most: int | None = None,
+    standing_most: int | None = None,
+) -> Digest:
     """Where work stands now, and what changed since ``since`` (else the last stand-up, else
     24 hours ago) from the event log; the rules are ``accountability_rules.digest``.
 
     Each person's first ``most`` changes are listed (``standup_changes`` gives more), and
     ``changes_more`` and ``change_counts`` tell all of them: what it holds does not grow
-    with the file, however busy the day was.
+    with the file, however busy the day was. Likewise the first ``standing_most`` open
+    actions a person that need a word, and ``standing_more``.
     """
     from pdca.db import alerts  # imported here: db.alerts builds on the store, as this module does
 
@@ -511,7 +518,9 @@ def standup_digest(store: Store, since: str | None = None, *, most: int | None =
         since = arules.standup_since(previous.at if previous else None, now)
     until = iso(now)
     cadence = team_settings(store).stale_after_days
-    open_actions, more = _open_actions(store, now, cadence)
+    open_actions, more = _open_actions(
+        store, now, cadence, STANDING_MOST if standing_most is None else standing_most
+    )
     waiting = [
         arules.WaitingAlert(a.id, a.kpi, a.assignee, a.ack_due, a.overdue)
         for a in alerts.list_alerts(store)
@@ -651,10 +660,10 @@ STANDING_MOST = 10
 
 
 def _open_actions(
-    store: Store, now: datetime, cadence_days: int
+    store: Store, now: datetime, cadence_days: int, most: int
 ) -> tuple[list[arules.OpenAction], dict[str, int]]:
     """The open actions that may need a word (``accountability_rules.standing`` decides): no
-    owner, past due, at risk or blocked, or quiet past the cadence; ``STANDING_MOST`` a
+    owner, past due, at risk or blocked, or quiet past the cadence; ``most`` a
     person (by due date), and how many more each person has. One pass down the open actions'
     (owner, phase, due) index, each last check-in one probe of the (action_id, at) index; an
     action's row is read for its creation only when it has no check-in, and for its title
@@ -677,10 +686,10 @@ def _open_actions(
         (
             now.astimezone().date().isoformat(),
             iso(arules.stale_cutoff(now, cadence_days)),
-            STANDING_MOST,
+            most,
         ),
     ).fetchall()
-    more = {row[2] or UNOWNED: row[7] - STANDING_MOST for row in rows if row[7] > STANDING_MOST}
+    more = {row[2] or UNOWNED: row[7] - most for row in rows if row[7] > most}
     return [arules.OpenAction(*row[:6]) for row in rows], more
 
 

@@ -117,6 +117,7 @@ class DigestRows(Sequence[Row]):
             changes.setdefault(i.person or UNOWNED, []).append(i)
         self.entries: list[tuple[str, Any]] = []
         self.more_of: dict[int, str] = {}  # the index of a "more changes" row: whose
+        self.board_of: dict[int, str] = {}  # the index of a "more that need a word" row
         for who in digest.people if person is None else [person]:
             theirs = standing.get(who, [])
             news = extra.get(who) or changes.get(who, [])
@@ -126,6 +127,7 @@ class DigestRows(Sequence[Row]):
                 self.entries.append(("person", (who, len(theirs) + more, total)))
             self.entries += [("standing", s) for s in theirs]
             if more:
+                self.board_of[len(self.entries)] = who
                 self.entries.append(("more", more))
             self.entries += [("change", i) for i in news]
             if total > len(news):
@@ -149,7 +151,7 @@ class DigestRows(Sequence[Row]):
             elif kind == "standing":
                 row = standing_row(entry)
             elif kind == "more":
-                row = [(f"{INDENT}and {entry} more that need a word", "muted")]
+                row = [(f"{INDENT}and {entry} more that need a word (enter: the board)", "muted")]
             elif kind == "more-changes":
                 word = "change" if entry == 1 else "changes"
                 row = [(f"{INDENT}and {entry} more {word} (enter shows them)", "muted")]
@@ -185,6 +187,7 @@ class StandupScreen(RowView):
         self.stepped: list[str] = []
         self.targets: list[int | None] = []  # the action each shown row opens
         self.more_rows: dict[int, str] = {}  # the rows that read a person's next changes
+        self.board_rows: dict[int, str] = {}  # the rows that open a person's board
         self.extra: dict[str, list[DigestItem]] = {}  # changes read on demand, by person
         self.early_steps: list[int] = []  # n/p pressed before a digest was in
         self.timer_on = False
@@ -268,6 +271,7 @@ class StandupScreen(RowView):
         rows = DigestRows(digest, person, self.extra)
         self.targets = rows.targets
         self.more_rows = rows.more_of
+        self.board_rows = rows.board_of
         self.query_one(RowList).show(rows, cursor)
         self._header()
         counts = digest.counts(person)
@@ -396,6 +400,9 @@ class StandupScreen(RowView):
     def jump_to_action(self, message: RowList.Selected) -> None:
         if message.index in self.more_rows:
             self.show_more(message.index, self.more_rows[message.index])
+        elif message.index in self.board_rows:  # all their open work, on the board
+            who = self.board_rows[message.index]
+            self.open_owners_board(None if who == UNOWNED else who)
         elif 0 <= message.index < len(self.targets) and self.targets[message.index] is not None:
             self.open_board(self.targets[message.index])
 
@@ -414,6 +421,12 @@ class StandupScreen(RowView):
             self.notify(str(error), severity="error")
             return
         self.show(index)
+
+    @work(group="jump", exclusive=True)
+    async def open_owners_board(self, login: str | None) -> None:
+        from pdca.screens.jump import open_on_board
+
+        await open_on_board(self.app, owner=login)
 
     @work(group="jump", exclusive=True)
     async def open_board(self, action_id: int | None) -> None:

@@ -48,7 +48,7 @@ DIGEST_LABELS = {  # one change, in a person's block
 }
 STANDING_LABELS = {"action": "Open", "alert": "Alert waiting", "followup": "Follow-up due"}
 BY_KINDS = ("created", "moved", "done", "checkin", "followup")  # "(by X)" when not the owner
-EVERY = 1 << 62  # standup --all: no person's changes are left out
+EVERY = 1 << 62  # standup --all: no person's changes or open work are left out
 
 
 def _day(session: Session, field_name: str, text: str | None) -> date | None:
@@ -279,7 +279,10 @@ def standup(
 
     store = session.store()
     most = EVERY if every else accountability.CHANGES_MOST
-    digest = accountability.standup_digest(store, _since(session, since), most=most)
+    standing_most = EVERY if every else accountability.STANDING_MOST
+    digest = accountability.standup_digest(
+        store, _since(session, since), most=most, standing_most=standing_most
+    )
     if post:
         _post(store, markdown(digest))  # before recording: a failed post records nothing
     if record:

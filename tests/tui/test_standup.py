@@ -126,3 +126,36 @@ async def test_a_person_shows_their_first_changes_and_enter_reads_the_rest(
         assert screen.targets == [2, 1, 2, 2] and rows.cursor == 3
         await pilot.press("a")  # everyone: bob's longer list stays until the next read
         assert list(screen.more_rows.values()) == ["carol"]  # carol's two: one listed
+
+
+async def test_enter_on_more_that_need_a_word_opens_that_persons_board(
+    make_app, team, store: Store, monkeypatch
+) -> None:
+    """Past the first few open actions a person has that need a word, a row counts the
+    rest; enter shows them all on the board, filtered to that person (a tester's enter did
+    nothing there)."""
+    from datetime import date
+
+    from pdca.db.models import ActionDraft
+    from pdca.screens.board import BoardScreen
+    from pdca.widgets.row_list import RowList
+
+    store.add_action(ActionDraft(title="Also late", owner="bob", due=date(2026, 11, 19)))
+    monkeypatch.setattr(accountability, "STANDING_MOST", 1)
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5", "n")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StandupScreen) and screen.person == "bob"
+        (index,) = [i for i, who in screen.board_rows.items() if who == "bob"]
+        rows = screen.query_one(RowList)
+        assert "and 1 more that need a word (enter: the board)" in "".join(
+            text for text, _ in rows.rows[index]
+        )
+        rows.set_cursor(index)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.current_mode == "board"
+        board = app.screen
+        assert isinstance(board, BoardScreen) and board.filter.owner == "bob"

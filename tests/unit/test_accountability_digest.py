@@ -171,3 +171,8 @@ def test_where_work_stands_is_the_rules_on_every_open_action(
     assert [i for i in digest.standing if i.kind == "action"] == expected
     assert digest.standing_more == {who: n - 3 for who, n in shown.items() if n > 3}
     assert len(digest.standing_more) > 3  # people with more than three that need a word
+    whole = acc.standup_digest(seeded, standing_most=1 << 62)  # standup --all
+    assert [i for i in whole.standing if i.kind == "action"] == [
+        i for i in words if i.kind == "action"
+    ]
+    assert whole.standing_more == {}
