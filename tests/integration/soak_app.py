@@ -44,13 +44,6 @@ def _record_notifications(app: PdcaApp, into: list[tuple[str, str]]) -> None:
     app.notify = notify  # type: ignore[method-assign]
 
 
-async def _settle(app: PdcaApp, pilot: Any) -> None:
-    """Let the keys, the write and any reload finish, as the Pilot tests do. A write's result
-    (done, or refused with a notification) must be in before the next key, or it would be
-    counted against the wrong press; a minute allows for a loaded machine."""
-    await settle_app(app, pilot, seconds=60)
-
-
 async def _wait_for(app: PdcaApp, pilot: Any, kind: type | None, seconds: float = 120) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -84,7 +77,7 @@ async def drive(spec: dict[str, Any]) -> None:
         await asyncio.sleep(0.01)
     deadline = time.monotonic() + spec["seconds"]
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(app, pilot)
+        await settle_app(app, pilot)
         number = 0
         while not Path(spec["stop"]).exists() and time.monotonic() < deadline:
             number += 1
@@ -94,7 +87,7 @@ async def drive(spec: dict[str, Any]) -> None:
                 break
             if not isinstance(app.screen, BoardScreen):
                 await pilot.press("escape")
-                await _settle(app, pilot)
+                await settle_app(app, pilot)
                 continue
             board = app.screen
             before_notes = len(notes)
@@ -109,7 +102,7 @@ async def drive(spec: dict[str, Any]) -> None:
                 app.screen.query_one("#title", Input).value = title
                 await pilot.press("ctrl+s")
                 await _wait_for(app, pilot, None)
-                await _settle(app, pilot)
+                await settle_app(app, pilot)
                 op: list[Any] = ["add", title]
             else:
                 phase, action_id = rng.choice(cards)
@@ -131,21 +124,21 @@ async def drive(spec: dict[str, Any]) -> None:
                     app.screen.query_one("#message", Input).value = message
                     await pilot.press("ctrl+s")
                     await _wait_for(app, pilot, None)
-                    await _settle(app, pilot)
+                    await settle_app(app, pilot)
                     op = ["checkin", action_id, message]
                 elif choice < 0.8 and phase != "plan":
                     await pilot.press("less_than_sign")
-                    await _settle(app, pilot)
+                    await settle_app(app, pilot)
                     op = ["move", action_id, phase, _step(phase, -1)]
                 elif phase != "act":
                     await pilot.press("greater_than_sign")
-                    await _settle(app, pilot)
+                    await settle_app(app, pilot)
                     if not isinstance(app.screen, BoardScreen):
                         # A gate asks for more (owner and due, a check-in, the verdict):
                         # leave it, as a person might, and nothing is written.
                         await pilot.press("escape")
                         await _wait_for(app, pilot, None)
-                        await _settle(app, pilot)
+                        await settle_app(app, pilot)
                         continue
                     op = ["move", action_id, phase, _step(phase, 1)]
                 else:
@@ -159,7 +152,7 @@ async def drive(spec: dict[str, Any]) -> None:
                         report.error(text)
                 continue
             report.committed(op)
-        await _settle(app, pilot)
+        await settle_app(app, pilot)
     report.line({"exit": "ok"})
 
 

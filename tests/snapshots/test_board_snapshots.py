@@ -21,6 +21,7 @@ from pdca.screens.dialogs import PickModal
 from pdca.tui.app import PdcaApp, create_app
 from pdca.tui.settings import DEFAULT_THEME, settings_path
 from tests.conftest import NOW_DT
+from tests.tui.conftest import settle_app
 
 SMALL = (80, 24)
 LARGE = (160, 48)
@@ -55,16 +56,16 @@ def seeded(store: Store, db_path: Path) -> Path:
 
 
 async def settle(pilot: Pilot) -> None:
-    """Let keys and board reloads finish (never "every worker": a flow may wait on a dialog)."""
-    await pilot.pause()
-    for _ in range(20):  # the footer (and its keys) follow the board's first paint
-        if pilot.app.screen.query("Footer FooterKey"):
+    """The shared settle (tests/tui/conftest.py), then the footer's keys, which come a frame
+    after the first paint: a picture is taken of a whole screen."""
+    app = pilot.app
+    assert isinstance(app, PdcaApp)
+    await settle_app(app, pilot)
+    for _ in range(20):
+        if app.screen.query("Footer FooterKey"):
             break
         await pilot.pause()
-    reloads = [w for w in pilot.app.workers if w.group == "board-reload"]
-    if reloads:
-        await pilot.app.workers.wait_for_complete(reloads)
-    await pilot.pause()
+    await settle_app(app, pilot)
 
 
 def test_board_80x24(snap_compare, build, seeded: Path) -> None:

@@ -5,12 +5,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from textual.pilot import Pilot
-
 from pdca.db.models import ActionDraft, CheckinDraft
 from pdca.db.store import Store
 from tests.conftest import NOW_DT, open_as
-from tests.tui.conftest import settle_app
 
 
 def team_db(store: Store, db_path: Path) -> Path:
@@ -38,8 +35,3 @@ def team_db(store: Store, db_path: Path) -> Path:
     finally:
         as_carol.close()
     return db_path
-
-
-async def settle(pilot: Pilot) -> None:
-    """Let keys, writes, jumps and board reloads finish (a flow waiting on a dialog stays)."""
-    await settle_app(pilot.app, pilot)  # type: ignore[arg-type]

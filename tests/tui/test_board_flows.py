@@ -22,11 +22,6 @@ from tests.tui.conftest import SIZE, settle_app
 from tests.tui.test_board import board, column_ids, focused
 
 
-async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
-    """Let keys, writes, dialogs and board reloads finish (a flow waiting on a dialog stays)."""
-    await settle_app(app, pilot)
-
-
 def set_field(app, field: str, value: str) -> None:  # type: ignore[no-untyped-def]
     app.screen.query_one(f"#{field}", Input).value = value
 
@@ -36,7 +31,7 @@ async def test_plan_to_do_without_due_asks_for_owner_and_due(make_app, board_db:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j")  # #2 Bare idea: no owner, no due
         await pilot.press("greater_than_sign")
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         assert isinstance(app.screen, ActionFormModal)
         await pilot.press("ctrl+s")  # both missing: errors beside the fields, nothing written
         await pilot.pause()
@@ -45,7 +40,7 @@ async def test_plan_to_do_without_due_asks_for_owner_and_due(make_app, board_db:
         set_field(app, "owner", "dana")
         set_field(app, "due", "+3d")
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         moved = app.context.store.get_action(2)
         assert (moved.phase, moved.owner, moved.due) == ("do", "dana", "2026-11-26")
         assert focused(app) == ("do", 2)
@@ -56,10 +51,10 @@ async def test_escape_leaves_the_gate_form_without_writing(make_app, board_db: P
     async with app.run_test(size=SIZE) as pilot:
         before = app.context.store.last_event_id()
         await pilot.press("j", "greater_than_sign")
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         set_field(app, "owner", "dana")
         await pilot.press("escape")
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         assert app.context.store.last_event_id() == before
         assert app.context.store.get_action(2).owner is None
 
@@ -70,11 +65,11 @@ async def test_do_to_check_asks_for_a_check_in_first(make_app, board_db: Path) -
         await pilot.press("l")
         assert focused(app) == ("do", 3)
         await pilot.press("greater_than_sign")
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         assert isinstance(app.screen, CheckinModal)
         set_field(app, "message", "rolled out to 10%")
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         detail = app.context.store.action_detail(3)
         assert detail.action.phase == "check"
         assert [c.message for c in detail.checkins] == ["rolled out to 10%"]
@@ -86,10 +81,10 @@ async def test_check_to_act_asks_the_verdict(make_app, board_db: Path) -> None:
         await pilot.press("l", "l")
         assert focused(app) == ("check", 4)
         await pilot.press("greater_than_sign")
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         assert isinstance(app.screen, ChoiceModal)
         await pilot.press("2")  # partly
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         action = app.context.store.get_action(4)
         assert (action.phase, action.verdict) == ("act", "partly")
 
@@ -103,10 +98,10 @@ async def test_done_from_act_with_each_decision(
         await pilot.press("l", "l", "l")
         assert focused(app) == ("act", 5)
         await pilot.press("d")
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         assert isinstance(app.screen, ChoiceModal)
         await pilot.press(key)
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         done = app.context.store.get_action(5)
         assert done.decision == decision and done.done_at is not None
         assert 5 not in column_ids(app, "act")
@@ -122,11 +117,11 @@ async def test_done_in_plan_offers_only_abandon(make_app, board_db: Path) -> Non
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("d")
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         assert isinstance(app.screen, ChoiceModal)
         assert [value for value, _ in app.screen.choices] == ["abandon"]
         await pilot.press("1")
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         assert app.context.store.get_action(1).decision == "abandon"
 
 
@@ -134,7 +129,7 @@ async def test_new_action_refuses_an_empty_title_then_adds(make_app, board_db: P
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         assert isinstance(app.screen, ActionFormModal)
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -144,7 +139,7 @@ async def test_new_action_refuses_an_empty_title_then_adds(make_app, board_db: P
         set_field(app, "title", "Cache the [dim]search[/] results")
         set_field(app, "due", "fri")
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         added = app.context.store.get_action(6)
         assert (added.title, added.owner, added.due) == (
             "Cache the [dim]search[/] results",
@@ -161,13 +156,13 @@ async def test_edit_with_an_impossible_date_shows_the_error_and_writes_nothing(
     async with app.run_test(size=SIZE) as pilot:
         before = app.context.store.last_event_id()
         await pilot.press("e")
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         set_field(app, "due", "2026-02-30")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "2026-02-30" in str(app.screen.query_one("#due-error").render())
         await pilot.press("escape")
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         assert app.context.store.last_event_id() == before
 
 
@@ -175,10 +170,10 @@ async def test_edit_saves_changes(make_app, board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("e")
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         set_field(app, "title", "Ready to start, renamed")
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         action = app.context.store.get_action(1)
         assert (action.title, action.version) == ("Ready to start, renamed", 2)
 
@@ -187,10 +182,10 @@ async def test_check_in_key_records_a_check_in(make_app, board_db: Path) -> None
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("c")
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         set_field(app, "message", "design reviewed")
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         checkins = app.context.store.action_detail(1).checkins
         assert [(c.message, c.author) for c in checkins] == [("design reviewed", "alice")]
 
@@ -199,12 +194,12 @@ async def test_enter_opens_the_detail_with_history(make_app, board_db: Path) -> 
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         assert isinstance(app.screen, ActionDetailScreen)
         history = str(app.screen.query_one("#detail-history").render())
         assert "added #1" in history
         await pilot.press("escape")
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         assert len(app.screen_stack) == 1
 
 
@@ -212,15 +207,15 @@ async def test_owner_and_initiative_filters(make_app, board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("o")
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         assert isinstance(app.screen, PickModal)
         await pilot.press(*"carol", "enter")
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         shown = sorted(a.id for c in board(app).columns.values() for a in c.actions)
         assert shown == [3, 4, 5]
         assert "owner carol" in str(app.screen.query_one("#filter-bar").render())
         await pilot.press("escape")
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         shown = sorted(a.id for c in board(app).columns.values() for a in c.actions)
         assert shown == [1, 2, 3, 4, 5]
 
@@ -232,17 +227,17 @@ async def test_conflict_dialog_keeps_theirs_writes_mine_or_edits_again(
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("e")
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         set_field(app, "title", "Alice's title")
         bob = open_as(board_db, "bob")  # bob saves first, while alice's form is open
         bob.edit_action(1, ActionChanges(title="Bob's title"))
         bob.close()
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         assert isinstance(app.screen, ConflictModal)
         assert app.context.store.get_action(1).title == "Bob's title"  # nothing overwritten
         await pilot.press(choice)
-        await settle(app, pilot)
+        await settle_app(app, pilot)
         stored = app.context.store.get_action(1)
         if choice == "t":
             assert stored.title == "Bob's title"
@@ -253,5 +248,5 @@ async def test_conflict_dialog_keeps_theirs_writes_mine_or_edits_again(
             assert isinstance(app.screen, ActionFormModal)
             assert app.screen.query_one("#title", Input).value == "Alice's title"
             await pilot.press("ctrl+s")
-            await settle(app, pilot)
+            await settle_app(app, pilot)
             assert app.context.store.get_action(1).title == "Alice's title"

@@ -15,8 +15,7 @@ from pdca.screens.flow import FlowScreen
 from pdca.widgets.row_list import RowList
 from tests.conftest import open_as
 from tests.flow_support import build_history
-from tests.tui.accountability_support import settle
-from tests.tui.conftest import SIZE
+from tests.tui.conftest import SIZE, settle_app
 
 
 @pytest.fixture
@@ -35,7 +34,7 @@ async def test_key_6_shows_the_figures_the_store_computes(
     app = make_app(history)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("6")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         screen = app.screen
         assert isinstance(screen, FlowScreen) and app.current_mode == "flow"
         assert screen.figures == flow.flow(store)
@@ -59,17 +58,17 @@ async def test_enter_on_a_phase_opens_its_oldest_action_and_on_an_owner_their_bo
     app = make_app(history)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("6", "down", "enter")  # Do: its oldest item is #3
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         board = app.screen
         assert isinstance(board, BoardScreen)
         assert board.focused_id == 3
         await pilot.press("6")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         flow_screen = app.screen
         assert isinstance(flow_screen, FlowScreen)
         flow_screen.query_one(RowList).set_cursor(8)  # carol
         await pilot.press("enter")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         assert isinstance(app.screen, BoardScreen)
         assert app.screen.filter.owner == "carol"
 
@@ -80,7 +79,7 @@ async def test_the_cursor_passes_over_headings_and_enter_opens_an_initiative(
     app = make_app(history)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("6")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         screen = app.screen
         assert isinstance(screen, FlowScreen)
         rows = screen.query_one(RowList)
@@ -103,7 +102,7 @@ async def test_the_cursor_passes_over_headings_and_enter_opens_an_initiative(
         await pilot.pause()
         assert rows.cursor == 1
         await pilot.press("end", "up", "enter")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         assert isinstance(app.screen, BoardScreen)
         assert app.screen.filter.initiative == "Ops"
 
@@ -112,7 +111,7 @@ async def test_flow_reloads_when_someone_else_writes(make_app, history: Path) ->
     app = make_app(history)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("6")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         screen = app.screen
         assert isinstance(screen, FlowScreen)
         before = screen.figures
@@ -121,7 +120,7 @@ async def test_flow_reloads_when_someone_else_writes(make_app, history: Path) ->
         other.add_checkin(3, CheckinDraft(message="policy live"))
         other.close()
         app.check_for_changes()
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         assert screen.figures is not None and screen.figures.owners[1].weeks_kept == 1
         assert "1/2" in row_text(screen, 8)
 
@@ -178,7 +177,7 @@ async def test_the_view_paints_its_heading_and_a_reading_line_then_the_figures(
         assert len(screen.query_one(RowList).rows) == 1
         assert row_text(screen, 0).split()[:2] == ["phase", "WIP"]
         gate.open.set()
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         assert screen.figures == flow.flow(store)
         assert "the last 13 weeks (since" in str(screen.query_one("#flow-window").render())
         assert row_text(screen, 2).split()[:2] == ["Do", "1"]
@@ -198,9 +197,9 @@ async def test_keys_work_while_the_figures_are_read(
         assert isinstance(app.screen, BoardScreen)
         assert gate.reads == 1 and not gate.open.is_set()
         gate.open.set()
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         await pilot.press("6")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         screen = app.screen
         assert isinstance(screen, FlowScreen)
         assert screen.figures == flow.flow(store)
@@ -213,7 +212,7 @@ async def test_a_later_read_keeps_the_figures_shown_until_the_new_ones_come(
     async with app.run_test(size=SIZE) as pilot:
         gate.open.set()
         await pilot.press("6")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         screen = app.screen
         assert isinstance(screen, FlowScreen)
         assert "0/2" in row_text(screen, 8)  # carol: no check-in kept
@@ -228,7 +227,7 @@ async def test_a_later_read_keeps_the_figures_shown_until_the_new_ones_come(
         assert "0/2" in row_text(screen, 8)  # the old figures, not a blank view
         assert "reading" not in str(screen.query_one("#flow-window").render())
         gate.open.set()
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         assert screen.figures is not None and screen.figures.owners[1].weeks_kept == 1
         assert "1/2" in row_text(screen, 8)
 
@@ -240,7 +239,7 @@ async def test_changes_during_a_read_ask_for_one_more_read_not_one_each(
     async with app.run_test(size=SIZE) as pilot:
         gate.open.set()
         await pilot.press("6")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         screen = app.screen
         assert isinstance(screen, FlowScreen) and screen.figures is not None
         before = gate.reads  # one, or two when the view's resume came long after its mount
@@ -253,6 +252,6 @@ async def test_changes_during_a_read_ask_for_one_more_read_not_one_each(
         other.close()
         assert gate.reads == before + 1  # the first change's read waits; the rest mark it stale
         gate.open.set()
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         assert gate.reads == before + 2  # one more, after it, for the changes it may have missed
         assert screen.figures == flow.flow(store)

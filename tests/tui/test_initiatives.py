@@ -11,8 +11,7 @@ from pdca.screens.board import BoardScreen
 from pdca.screens.initiatives import InitiativesScreen
 from pdca.widgets.row_list import RowList
 from tests.conftest import open_as
-from tests.tui.accountability_support import settle
-from tests.tui.conftest import SIZE
+from tests.tui.conftest import SIZE, settle_app
 from tests.unit.test_initiatives import two  # noqa: F401 (the two-initiative fixture)
 
 
@@ -24,7 +23,7 @@ async def test_key_7_shows_health_reasons_warnings_and_kpis(make_app, two: Store
     app = make_app(two.path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("7")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         screen = app.screen
         assert isinstance(screen, InitiativesScreen)
         shown = lines(screen)
@@ -45,14 +44,14 @@ async def test_enter_opens_the_board_on_the_initiative(make_app, two: Store) -> 
     app = make_app(two.path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("7")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         screen = app.screen
         assert isinstance(screen, InitiativesScreen)
         rows = screen.query_one(RowList)
         target = lines(screen).index(next(s for s in lines(screen) if "Faster support" in s))
         rows.set_cursor(target + 2)  # any line of its block
         await pilot.press("enter")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         board = app.screen
         assert isinstance(board, BoardScreen)
         assert board.filter.initiative == "Faster support"
@@ -72,7 +71,7 @@ async def test_the_view_follows_others_writes_and_is_in_the_palette(
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Show initiatives" in titles
         await pilot.press("7")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         screen = app.screen
         assert isinstance(screen, InitiativesScreen)
         assert lines(screen)[0].startswith("▲ Ops  at risk")
@@ -83,5 +82,5 @@ async def test_the_view_follows_others_writes_and_is_in_the_palette(
         finally:
             other.close()
         app.check_for_changes()
-        await settle(pilot)  # the reload runs in a worker; settle waits for it
+        await settle_app(pilot.app, pilot)  # the reload runs in a worker; settle waits for it
         assert lines(screen)[2].startswith("  open P 1 D 0 C 0 A 0")

@@ -12,8 +12,8 @@ from pdca.screens.board import BoardScreen
 from pdca.screens.dialogs import CheckinModal, ChoiceModal
 from pdca.screens.log import LogScreen
 from pdca.widgets.row_list import RowList
-from tests.tui.accountability_support import settle, team_db
-from tests.tui.conftest import SIZE
+from tests.tui.accountability_support import team_db
+from tests.tui.conftest import SIZE, settle_app
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ async def test_key_4_lists_due_followups_then_checkins_newest_first(make_app, te
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         screen = app.screen
         assert isinstance(screen, LogScreen)
         rows = texts(screen)
@@ -43,19 +43,19 @@ async def test_filters_narrow_and_escape_clears(make_app, team) -> None:
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         await pilot.press("down", "down", "a")  # the "on it" row: action #3 only
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         screen = app.screen
         assert [e.message for e in screen.entries] == ["on it"] and screen.due == []
         await pilot.press("escape", "s")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceModal)
         await pilot.press("3")  # blocked
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         assert [e.status for e in screen.entries] == ["blocked"]
         await pilot.press("escape")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         assert len(screen.entries) == 3
 
 
@@ -66,7 +66,7 @@ async def test_f_records_a_followup_and_c_checks_in(make_app, team, store: Store
         await pilot.pause()
         assert isinstance(app.screen, ChoiceModal)
         await pilot.press("2")  # slipped
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         done, *closed = [
             f for f in accountability.list_followups(store, include_done=True) if f.done_at
         ]
@@ -82,7 +82,7 @@ async def test_f_records_a_followup_and_c_checks_in(make_app, team, store: Store
         await pilot.pause()
         assert isinstance(app.screen, CheckinModal)
         await pilot.press(*"unblocked", "ctrl+s")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         assert screen.entries[0].message == "unblocked" and screen.entries[0].action_id == 2
 
 
@@ -90,7 +90,7 @@ async def test_enter_jumps_to_the_action_on_the_board(make_app, team) -> None:
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4", "down", "down", "enter")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         board = app.screen
         assert isinstance(board, BoardScreen)
         assert board.current is not None and board.current.id == 3
@@ -105,14 +105,14 @@ async def test_the_log_pages_in_more_as_the_cursor_nears_the_end(make_app, store
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         screen = app.screen
         assert len(screen.entries) == 200
         await pilot.press("end")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         assert len(screen.entries) == 400
         await pilot.press("end")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         assert len(screen.entries) == 450 and screen.exhausted
         assert len({e.id for e in screen.entries}) == 450
 
@@ -122,7 +122,7 @@ async def test_at_80x24_the_message_keeps_its_column(make_app, team) -> None:
     app = make_app(team)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("4")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         screen = app.screen
         assert isinstance(screen, LogScreen)
         width = screen.query_one(RowList).scrollable_content_region.width
@@ -131,5 +131,5 @@ async def test_at_80x24_the_message_keeps_its_column(make_app, team) -> None:
         shown = [row[:width] for row in rows[1:]]
         assert "[red]help[/red]" in shown[0] and "on it" in shown[1], shown
         await pilot.resize_terminal(160, 40)
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         assert "⚑ 30-day follow-up" in texts(screen)[0]  # wide again: the full labels

@@ -11,8 +11,8 @@ from pdca.screens.board import BoardScreen
 from pdca.screens.owners import OwnersScreen
 from pdca.widgets.row_list import RowList
 from tests.conftest import open_as
-from tests.tui.accountability_support import settle, team_db
-from tests.tui.conftest import SIZE
+from tests.tui.accountability_support import team_db
+from tests.tui.conftest import SIZE, settle_app
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ async def test_key_2_shows_one_row_per_person_most_behind_first(make_app, team: 
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("2")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         screen = app.screen
         assert isinstance(screen, OwnersScreen)
         assert [r.login for r in screen.owners] == ["bob", "carol"]
@@ -43,7 +43,7 @@ async def test_enter_opens_the_board_filtered_to_that_person(make_app, team: Pat
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("2", "down", "enter")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         board = app.screen
         assert isinstance(board, BoardScreen)
         assert board.filter.owner == "carol"
@@ -55,7 +55,7 @@ async def test_owners_reload_when_someone_else_writes(make_app, team: Path) -> N
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("2")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         from pdca.db.models import ActionDraft
 
         other = open_as(team, "dave")
@@ -64,7 +64,7 @@ async def test_owners_reload_when_someone_else_writes(make_app, team: Path) -> N
         finally:
             other.close()
         app.check_for_changes()
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         assert "dave" in [r.login for r in app.screen.owners]
 
 
@@ -72,7 +72,7 @@ async def test_palette_offers_the_views(make_app, team: Path) -> None:
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("2")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for title in ("Show owners", "Show log", "Show stand-up", "Open the board of this owner"):
             assert title in titles

@@ -9,8 +9,8 @@ import pytest
 from pdca.db import accountability
 from pdca.db.store import Store
 from pdca.screens.standup import TURN_SECONDS, StandupScreen
-from tests.tui.accountability_support import settle, team_db
-from tests.tui.conftest import SIZE
+from tests.tui.accountability_support import team_db
+from tests.tui.conftest import SIZE, settle_app
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ async def test_key_5_shows_the_last_24_hours_for_everyone(make_app, team) -> Non
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("5")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         screen = app.screen
         assert isinstance(screen, StandupScreen)
         digest = screen.digest
@@ -36,7 +36,7 @@ async def test_n_and_p_step_owner_by_owner(make_app, team) -> None:
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("5", "n")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         screen = app.screen
         assert screen.person == "bob"
         assert {i.person for i in screen.digest.of(screen.person)} == {"bob"}
@@ -57,7 +57,7 @@ async def test_the_timer_counts_down_in_the_header(make_app, team) -> None:
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("5", "n", "t")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         screen = app.screen
         assert screen.timer_on and screen.remaining == TURN_SECONDS
         screen._tick()
@@ -84,7 +84,7 @@ async def test_r_asks_then_records_the_standup_and_the_next_starts_there(
         await pilot.press("r")
         await pilot.pause()
         await pilot.press("1")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         recorded = accountability.last_standup(store)
         assert recorded is not None
         assert (recorded.at, recorded.by, recorded.people) == (
@@ -105,7 +105,7 @@ async def test_a_person_shows_their_first_changes_and_enter_reads_the_rest(
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("5", "n")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         screen = app.screen
         assert screen.person == "bob"
         # #2 late, #1's follow-up due; then the first of bob's two changes, and a row that
@@ -116,12 +116,12 @@ async def test_a_person_shows_their_first_changes_and_enter_reads_the_rest(
         assert "and 1 more change" in "".join(text for text, _ in rows.rows[3])
         rows.set_cursor(3)
         await pilot.press("enter")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         assert screen.targets == [2, 1, 2, 2]
         assert [i.kind for i in screen.extra["bob"]] == ["created", "checkin"]
         assert rows.cursor == 3  # on the first of the new ones
         screen.reload()  # someone changed the file: read again, bob's list stays open
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         assert [i.kind for i in screen.extra["bob"]] == ["created", "checkin"]
         assert screen.targets == [2, 1, 2, 2] and rows.cursor == 3
         await pilot.press("a")  # everyone: bob's longer list stays until the next read
@@ -145,7 +145,7 @@ async def test_enter_on_more_that_need_a_word_opens_that_persons_board(
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("5", "n")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         screen = app.screen
         assert isinstance(screen, StandupScreen) and screen.person == "bob"
         (index,) = [i for i, who in screen.board_rows.items() if who == "bob"]
@@ -155,7 +155,7 @@ async def test_enter_on_more_that_need_a_word_opens_that_persons_board(
         )
         rows.set_cursor(index)
         await pilot.press("enter")
-        await settle(pilot)
+        await settle_app(pilot.app, pilot)
         assert app.current_mode == "board"
         board = app.screen
         assert isinstance(board, BoardScreen) and board.filter.owner == "bob"
