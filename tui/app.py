@@ -343,7 +343,8 @@ class PdcaApp(App[None]):
         """Tell the view on screen (even under a dialog) to read the file again."""
         self.changes_seen += 1
         self.refresh_status()
-        self.screen_stack[0].post_message(DatabaseChanged())
+        if self.screen_stack:  # empty for a moment while the view switches: it catches up
+            self.screen_stack[0].post_message(DatabaseChanged())  # on resume, by the count
 
     def _show_saving(self, saving: bool) -> None:
         self._saving = max(0, self._saving + (1 if saving else -1))

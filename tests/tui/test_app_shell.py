@@ -285,3 +285,26 @@ async def test_a_view_reads_once_when_first_shown_and_again_when_returned_to(
         await pilot.press("5")
         await pilot.pause()
         assert len(reads) == 2  # back to it later: read again
+
+
+async def test_a_change_seen_while_the_view_switches_is_caught_up_not_a_crash(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between two views Textual's screen stack is empty for a moment; the change poll ticked
+    then and crashed the app (IndexError), found by the full suite on enter in initiatives.
+    The change is counted, and the view that comes reads again when it resumes."""
+    from pdca.tui.app import PdcaApp
+
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        seen = app.changes_seen
+        with monkeypatch.context() as patched:
+            patched.setattr(PdcaApp, "screen_stack", property(lambda self: []))
+            app._view_changed()
+        assert app.changes_seen == seen + 1
+        open_as(board_db, "bob").add_action(ActionDraft(title="Added meanwhile", owner="bob"))
+        await pilot.press("2", "1")  # away and back: the board catches up by the count
+        await settle_app(app, pilot)
+        assert any(a.title == "Added meanwhile" for a in board(app).columns["plan"].actions)
+    assert app.return_code in (None, 0)
