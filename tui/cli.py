@@ -536,36 +536,25 @@ def add(
 ) -> None:
     """Add an improvement action (it starts in Plan). With --every it repeats: the next one
     is made when its date comes (without --due, the first is due on the rule's first date)."""
+    given: dict[str, Any] = {
+        "title": title,
+        "owner": owner,
+        "phase": phase,
+        "due": _date(session, "due", due),
+        "priority": priority,
+        "notes": notes,
+        "initiative": initiative,
+        "kpi": kpi,
+    }
     if not as_json and every is None:  # the reply is one line: no model, no pydantic
-        fields = checked_action(
-            ActionFields(
-                title=title,
-                owner=owner,
-                phase=phase,
-                due=_date(session, "due", due),
-                priority=priority,
-                notes=notes,
-                initiative=initiative,
-                kpi=kpi,
-            )
-        )
+        fields = checked_action(ActionFields(**given))
         store = session.store(create=True)
         with saying_who_is_new(store, owner):
             _echo_action_line("added", store.add_action_line(fields))
         return
     from pdca.db.models import ActionDraft, validated
 
-    draft = validated(
-        ActionDraft,
-        title=title,
-        owner=owner,
-        phase=phase,
-        due=_date(session, "due", due),
-        priority=priority,
-        notes=notes,
-        initiative=initiative,
-        kpi=kpi,
-    )
+    draft = validated(ActionDraft, **given)
     if every is not None:
         from pdca.db.recurrence import add_repeating_action
         from pdca.db.recurrence_rules import parse

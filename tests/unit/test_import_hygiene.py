@@ -87,6 +87,25 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     }
 
 
+def _run_in_one_process(
+    runs: list[list[str]], cli_env: dict[str, str]
+) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """``runs`` through the command line in one fresh interpreter (RUNNER): its output, and
+    the modules it had imported at the end."""
+    done = subprocess.run(
+        [sys.executable, "-c", RUNNER, json.dumps(runs)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, **cli_env},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    marker = [line for line in done.stdout.splitlines() if line.startswith("MODULES=")]
+    assert len(marker) == 1
+    return done, json.loads(marker[0].removeprefix("MODULES="))
+
+
 def test_running_commands_in_process_loads_no_ui_library(cli_env: dict[str, str]) -> None:
     runs = [
         ["init"],
@@ -104,19 +123,8 @@ def test_running_commands_in_process_loads_no_ui_library(cli_env: dict[str, str]
         ["where"],
         [],  # no command, and no terminal: says what it would open
     ]
-    done = subprocess.run(
-        [sys.executable, "-c", RUNNER, json.dumps(runs)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, **cli_env},
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
+    done, modules = _run_in_one_process(runs, cli_env)
     assert "pdca would open the board on" in done.stdout
-    marker = [line for line in done.stdout.splitlines() if line.startswith("MODULES=")]
-    assert len(marker) == 1
-    modules = json.loads(marker[0].removeprefix("MODULES="))
     assert "pdca.db.store" in modules
     assert _loaded_heavy(modules) == []
     assert "pdca.tui.app" not in modules
@@ -223,17 +231,7 @@ def test_action_commands_do_not_import_the_kpi_or_stand_up_commands(
         ["list"],
         ["show", "1"],
     ]
-    done = subprocess.run(
-        [sys.executable, "-c", RUNNER, json.dumps(runs)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, **cli_env},
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    marker = [line for line in done.stdout.splitlines() if line.startswith("MODULES=")]
-    modules = json.loads(marker[0].removeprefix("MODULES="))
+    _, modules = _run_in_one_process(runs, cli_env)
     assert "pdca.tui.cli" in modules
     loaded = {
         "pdca.tui.cli_kpis",
@@ -278,21 +276,11 @@ def test_one_line_writes_load_no_pydantic(cli_env: dict[str, str]) -> None:
         ["checkin", "1", "going", "--status", "at-risk"],
         ["edit", "1", "--title", "y", "--due", "+9d", "--notes", "none"],
     ]
-    done = subprocess.run(
-        [sys.executable, "-c", RUNNER, json.dumps(runs)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, **cli_env},
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
+    done, modules = _run_in_one_process(runs, cli_env)
     assert "added #1 [plan] x" in done.stdout
     assert "moved #1 [do] x" in done.stdout
     assert "checked in on #1 (at-risk)" in done.stdout
     assert "edited #1 [do] y" in done.stdout
-    marker = [line for line in done.stdout.splitlines() if line.startswith("MODULES=")]
-    modules = json.loads(marker[0].removeprefix("MODULES="))
     assert "pdca.db.store" in modules
     assert [m for m in modules if m.split(".")[0] in ("pydantic", "pydantic_core")] == []
     assert "pdca.db.records" not in modules
