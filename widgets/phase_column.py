@@ -153,7 +153,10 @@ class PhaseColumn(LineList, inherit_bindings=False):
         """The first card at the top, the cursor on it: where a column starts anew (a new
         filter, whose matches may be anywhere in what was shown before)."""
         self.scroll_to(y=0, animate=False, immediate=True)
-        self.set_cursor(0)
+        # Quietly: a Highlighted message for the old first card would move the board's focus
+        # off the card a jump asked for (the reload puts the cursor on it).
+        self.set_reactive(PhaseColumn.cursor, 0)
+        self.refresh()
 
     # ------------------------------------------------------------------ data in
 
