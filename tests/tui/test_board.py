@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import time
 from pathlib import Path
 
 from textual import events
@@ -11,6 +13,7 @@ from pdca.db.models import ActionDraft
 from pdca.screens.board import BoardScreen
 from pdca.widgets.phase_column import CARD_HEIGHT, PhaseColumn
 from tests.conftest import open_as
+from tests.tui.conftest import SETTLE_SECONDS as WAIT_SECONDS
 from tests.tui.conftest import SIZE, settle_app
 
 
@@ -179,10 +182,11 @@ async def test_a_change_from_another_connection_appears_and_focus_stays(
         bob = open_as(board_db, "bob")
         added = bob.add_action(ActionDraft(title="Bob's new idea", owner="bob", due="2026-11-24"))
         bob.close()
-        # The app polls twice a second; wait a little over one poll, as a person would.
-        await pilot.pause(1.2)
-        await app.workers.wait_for_complete()
-        await settle_app(app, pilot)
+        # The app polls about once a second: wait for the card, ending as soon as it shows.
+        deadline = time.monotonic() + WAIT_SECONDS
+        while added.id not in column_ids(app, "plan") and time.monotonic() < deadline:
+            await settle_app(app, pilot)
+            await asyncio.sleep(0.05)
         assert added.id in column_ids(app, "plan")
         assert focused(app) == ("plan", 2)
 

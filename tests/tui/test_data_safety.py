@@ -438,7 +438,8 @@ async def test_readings_from_an_older_pdca_at_the_ends_of_the_float_range_draw(
         assert "Extreme" in drawn_text(app.screen.columns["plan"])  # type: ignore[attr-defined]
         await pilot.press("3", "enter")
         await settle_app(app, pilot)
-        await pilot.pause(0.2)
+        await pilot.pause()  # the chart's first render, where a crash would come
+        await settle_app(app, pilot)
         assert app.return_code is None  # neither the board nor the detail crashed
         assert type(app.screen).__name__ == "KpiDetailScreen"
 
