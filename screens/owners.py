@@ -112,6 +112,7 @@ class OwnersScreen(RowView):
     def _read_owners(self) -> None:
         """A tenth of a second or more at 100 000 actions: on a thread with its own connection
         (DESIGN rule 6), so a colleague's write never holds the keys up."""
+
         def read(reader: Store) -> tuple[list[OwnerRow], int]:
             cadence = accountability.team_settings(reader).stale_after_days
             return accountability.owners(reader), cadence
