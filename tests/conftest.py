@@ -99,6 +99,28 @@ def cli(env: dict[str, str]):
     return run
 
 
+@pytest.fixture
+def ok(cli):
+    """Run a command that must succeed; return its result."""
+
+    def run(*args: str) -> Result:
+        result = cli(*args)
+        assert result.exit_code == 0, (args, result.stdout, result.stderr)
+        return result
+
+    return run
+
+
+@pytest.fixture
+def js(ok):
+    """Run a command that must succeed and print JSON (give it --json); return the JSON."""
+
+    def run(*args: str) -> Any:
+        return json.loads(ok(*args).stdout)
+
+    return run
+
+
 def run_pdca(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
     """Run ``pdca`` as a real process, the way a person or a cron job does."""
     full_env = {**os.environ, **env}

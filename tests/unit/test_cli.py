@@ -44,28 +44,6 @@ CHECKIN_KEYS = _documented_list("A check-in:")
 EVENT_KEYS = _documented_list("A history event:")
 
 
-@pytest.fixture
-def ok(cli):
-    """Run a command that must succeed; return its result."""
-
-    def run(*args: str) -> Result:
-        result = cli(*args)
-        assert result.exit_code == 0, f"{args}: {result.stderr}"
-        return result
-
-    return run
-
-
-@pytest.fixture
-def js(ok):
-    """Run a command that must succeed and print JSON; return the parsed JSON."""
-
-    def run(*args: str) -> Any:
-        return json.loads(ok(*args).stdout)
-
-    return run
-
-
 def one_line_error(result: Result) -> str:
     assert result.exit_code == 1, result.stdout
     assert result.stderr.startswith("pdca: ")

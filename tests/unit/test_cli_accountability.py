@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import Result
@@ -25,24 +23,6 @@ FOLLOWUP_KEYS = [
     "id", "action_id", "title", "owner", "offset_days", "due", "created_at", "done_at",
     "done_by", "result", "checkin_id", "reopened_id", "version", "is_due",
 ]  # fmt: skip
-
-
-@pytest.fixture
-def ok(cli):
-    def run(*args: str) -> Result:
-        result = cli(*args)
-        assert result.exit_code == 0, f"{args}: {result.stderr}"
-        return result
-
-    return run
-
-
-@pytest.fixture
-def js(ok):
-    def run(*args: str) -> Any:
-        return json.loads(ok(*args).stdout)
-
-    return run
 
 
 def one_line_error(result: Result, *fragments: str) -> str:

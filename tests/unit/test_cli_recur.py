@@ -11,16 +11,6 @@ import pytest
 from tests.unit.test_cli import one_line_error
 
 
-@pytest.fixture
-def ok(cli):
-    def run(*args: str):  # type: ignore[no-untyped-def]
-        result = cli(*args)
-        assert result.exit_code == 0, result.stderr
-        return result
-
-    return run
-
-
 def test_add_every_then_list_and_show(ok) -> None:
     added = ok("add", "Weekly KPI review", "--owner", "dana", "--every", "week mon", "--json")
     action = json.loads(added.stdout)

@@ -17,17 +17,8 @@ BASE = [11.0, 9.0] * 10
 
 
 @pytest.fixture
-def ok(cli):
-    def run(*args: str):
-        result = cli(*args)
-        assert result.exit_code == 0, (result.stdout, result.stderr)
-        return result
-
-    return run
-
-
-@pytest.fixture
 def js(ok):
+    """These tests name the command; --json is added (the shared js takes it as given)."""
     return lambda *args: json.loads(ok(*args, "--json").stdout)
 
 
