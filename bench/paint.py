@@ -67,8 +67,6 @@ def child_view(
 ) -> None:
     """Open pdca straight on ``mode`` (its screen class ``screen``) and report its first paint;
     ``ready`` says whether what was painted is the real thing (else ``empty`` is printed)."""
-    from pdca.db.clock import clock_from_env
-    from pdca.tui.app import PdcaApp, create_app
 
     class Timed(screen):  # type: ignore[misc, valid-type]
         def on_mount(self) -> None:
@@ -81,8 +79,30 @@ def child_view(
             # closing app; it is not timed.
             self.set_timer(0.05, self.app.exit)
 
+    _run_on(db, mode, Timed)
+
+
+def child_when_shown(db: str, mode: str, screen: type[Any], method: str) -> None:
+    """Open pdca straight on ``mode`` and report when the view's ``method`` (what shows data
+    read after the first paint, on a thread) has run and been painted."""
+
+    def shown(self: Any, *args: Any, **kwargs: Any) -> None:
+        getattr(screen, method)(self, *args, **kwargs)
+        self.call_after_refresh(painted, self)
+
+    def painted(self: Any) -> None:
+        report("painted")
+        self.set_timer(0.05, self.app.exit)
+
+    _run_on(db, mode, type(f"Timed{screen.__name__}", (screen,), {method: shown}))
+
+
+def _run_on(db: str, mode: str, timed: type[Any]) -> None:
+    from pdca.db.clock import clock_from_env
+    from pdca.tui.app import PdcaApp, create_app
+
     class TimedApp(PdcaApp):
-        MODES = {**PdcaApp.MODES, mode: Timed}
+        MODES = {**PdcaApp.MODES, mode: timed}
         DEFAULT_MODE = mode
 
     app = create_app(Path(db), actor="alice", clock=clock_from_env(os.environ), presence=False)

@@ -21,7 +21,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.paint import child_empty, child_view, first_paint_ms, large_database, options
+from bench.paint import (
+    child_empty,
+    child_view,
+    child_when_shown,
+    first_paint_ms,
+    large_database,
+    options,
+)
 
 VIEWS = ("owners", "log", "standup", "standup-digest", "flow", "flow-figures", "initiatives")
 
@@ -40,10 +47,10 @@ def child_named_view(db: str, mode: str) -> None:
         "flow": FlowScreen,
         "initiatives": InitiativesScreen,
     }
-    if mode == "flow-figures":
-        child_flow_figures(db)
-    elif mode == "standup-digest":
-        child_standup_digest(db)
+    if mode == "flow-figures":  # the figures, read on a thread after the first paint
+        child_when_shown(db, "flow", FlowScreen, "show")
+    elif mode == "standup-digest":  # the digest itself
+        child_when_shown(db, "standup", StandupScreen, "loaded")
     else:
         # Flow's first paint: its frame with the heading and the reading line (or the figures).
         child_view(db, mode, screens[mode], ready=lambda v: mode != "flow" or _flow_framed(v))
@@ -52,57 +59,6 @@ def child_named_view(db: str, mode: str) -> None:
 def _flow_framed(view) -> bool:  # type: ignore[no-untyped-def]
     window = str(view.query_one("#flow-window").render())
     return window.startswith("reading the last") or view.figures is not None
-
-
-def child_flow_figures(db: str) -> None:
-    """The flow view reads its figures on a thread after its first paint: time until the
-    figures themselves are painted."""
-    import os
-
-    from pdca.db.clock import clock_from_env
-    from pdca.screens.flow import FlowScreen
-    from pdca.tui.app import PdcaApp, create_app
-
-    class Figures(FlowScreen):
-        def show(self, figures) -> None:  # type: ignore[no-untyped-def]
-            super().show(figures)
-            self.call_after_refresh(self.painted)
-
-        def painted(self) -> None:
-            print("painted", flush=True)
-            self.set_timer(0.05, self.app.exit)
-
-    class TimedApp(PdcaApp):
-        MODES = {**PdcaApp.MODES, "flow": Figures}
-        DEFAULT_MODE = "flow"
-
-    app = create_app(Path(db), actor="alice", clock=clock_from_env(os.environ), presence=False)
-    TimedApp(app.context, presence=False).run(headless=True, size=(120, 40))
-
-
-def child_standup_digest(db: str) -> None:
-    """Time until the stand-up's digest itself is painted."""
-    import os
-
-    from pdca.db.clock import clock_from_env
-    from pdca.screens.standup import StandupScreen
-    from pdca.tui.app import PdcaApp, create_app
-
-    class Digested(StandupScreen):
-        def loaded(self, digest, extra=None) -> None:  # type: ignore[no-untyped-def]
-            super().loaded(digest, extra)
-            self.call_after_refresh(self.painted)
-
-        def painted(self) -> None:
-            print("painted", flush=True)
-            self.set_timer(0.05, self.app.exit)
-
-    class TimedApp(PdcaApp):
-        MODES = {**PdcaApp.MODES, "standup": Digested}
-        DEFAULT_MODE = "standup"
-
-    app = create_app(Path(db), actor="alice", clock=clock_from_env(os.environ), presence=False)
-    TimedApp(app.context, presence=False).run(headless=True, size=(120, 40))
 
 
 def main() -> None:
