@@ -436,7 +436,9 @@ async def test_readings_from_an_older_pdca_at_the_ends_of_the_float_range_draw(
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
         assert "Extreme" in drawn_text(app.screen.columns["plan"])  # type: ignore[attr-defined]
-        await pilot.press("3", "enter")
+        await pilot.press("3")
+        await settle_app(app, pilot)  # keys sent during the switch can land nowhere
+        await pilot.press("enter")
         await settle_app(app, pilot)
         await pilot.pause()  # the chart's first render, where a crash would come
         await settle_app(app, pilot)

@@ -89,7 +89,13 @@ async def test_f_records_a_followup_and_c_checks_in(make_app, team, store: Store
 async def test_enter_jumps_to_the_action_on_the_board(make_app, team) -> None:
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("4", "down", "down", "enter")
+        await pilot.press("4")
+        await settle_app(pilot.app, pilot)
+        log = app.screen
+        assert isinstance(log, LogScreen) and isinstance(app.focused, RowList)
+        await pilot.press("down", "down")
+        assert log.highlighted is not None and log.highlighted.action_id == 3
+        await pilot.press("enter")
         await settle_app(pilot.app, pilot)
         board = app.screen
         assert isinstance(board, BoardScreen)
