@@ -250,6 +250,17 @@ class PdcaGroup(click.Group):
                 importlib.import_module(module).register(self)  # adds all of its commands
         return super().get_command(ctx, cmd_name)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        # A reader that went away (``| head``) is caught here, before click's ``main`` turns
+        # it into exit status 1: the reader chose to stop, so nothing failed.
+        try:
+            return super().invoke(ctx)
+        except OSError as error:
+            if error.errno != errno.EPIPE:
+                raise
+            _silence_stdout()
+            sys.exit(0)
+
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         accept_db_option(cmd)
         attach_completers(cmd)
@@ -287,7 +298,7 @@ class PdcaGroup(click.Group):
             # (| head). Later flushes go nowhere, so Python's exit does not try again.
             _silence_stdout()
             if error.errno == errno.EPIPE:
-                sys.exit(0)  # the reader chose to stop (| head): nothing to tell, as click does
+                sys.exit(0)  # the reader chose to stop (| head): nothing to tell
             _fail(f"could not write the output: {error.strerror}")
         except Exception as error:  # a bug: one line here, the traceback in the crash log
             from pdca.tui.crash import crash_line, write_crash_log
