@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -48,6 +47,8 @@ def load_settings(path: Path) -> Settings:
         return Settings()
     except (OSError, UnicodeDecodeError) as error:
         return Settings(problem=f"{path}: cannot be read ({error}); using the defaults")
+    import tomllib  # only when there is a file: compiling its patterns costs ~30 ms at start
+
     try:
         values = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -87,6 +88,8 @@ def save_settings(path: Path, settings: Settings) -> None:
 def with_top_level(text: str, key: str, value: str | bool) -> str | None:
     """``text`` with its top-level ``key = ...`` line set to ``value`` (added before the first
     table if missing); ``None`` when ``text`` is not TOML, or the line could not be set."""
+    import tomllib
+
     try:
         tomllib.loads(text)
     except tomllib.TOMLDecodeError:
