@@ -33,6 +33,7 @@ from pdca.db.accountability_models import (
 from pdca.db.clock import iso
 from pdca.db.errors import Conflict, GateUnmet, InvalidInput, NotFound
 from pdca.db.models import Event, FollowupNote, validated
+from pdca.db.schema import STANDUP_ORDER
 
 if TYPE_CHECKING:
     from pdca.db.store import Store, Transaction
@@ -659,38 +660,53 @@ def _first_of_each(items: list[DigestItem], most: int) -> list[DigestItem]:
 STANDING_MOST = 10
 
 
+# What makes an open action need a word (``accountability_rules.standing`` decides which):
+# no owner, past due, at risk or blocked, or quiet past the cadence. ?1 is today, ?2 the
+# stale cutoff; the last check-in is the one the triggers keep on the row (db/schema.py).
+_NEEDS_A_WORD = (
+    "(x.owner IS NULL OR x.due < ?1 OR x.last_checkin_status IN ('at-risk', 'blocked')"
+    " OR coalesce(x.last_checkin_at, x.created_at) <= ?2)"
+)
+_X_ORDER = ", ".join(f"x.{term}" for term in STANDUP_ORDER.split(", "))  # the index's order
+# Each person's first ``?3`` in the stand-up's order, down their part of the stand-up's
+# index (no sort); only those rows are read, for their titles.
+_FIRST_OPEN = f"""
+SELECT a.id, a.title, a.owner, a.due, coalesce(a.last_checkin_at, a.created_at),
+ a.last_checkin_status
+FROM (SELECT DISTINCT owner FROM actions INDEXED BY idx_actions_open_owner
+ WHERE done_at IS NULL) AS p
+JOIN actions a ON a.id IN (SELECT x.id FROM actions x INDEXED BY idx_actions_open_standup
+ WHERE x.done_at IS NULL AND x.owner IS p.owner AND {_NEEDS_A_WORD}
+ ORDER BY {_X_ORDER} LIMIT ?3)
+"""
+# How many each person has: one pass down the same index, no action row read.
+_OPEN_COUNTS = f"""
+SELECT x.owner, count(*) FROM actions x INDEXED BY idx_actions_open_standup
+WHERE x.done_at IS NULL AND {_NEEDS_A_WORD} GROUP BY x.owner
+"""
+
+
 def _open_actions(
     store: Store, now: datetime, cadence_days: int, most: int
 ) -> tuple[list[arules.OpenAction], dict[str, int]]:
-    """The open actions that may need a word (``accountability_rules.standing`` decides): no
-    owner, past due, at risk or blocked, or quiet past the cadence; ``most`` a
-    person (by due date), and how many more each person has. One pass down the open actions'
-    (owner, phase, due) index, each last check-in one probe of the (action_id, at) index; an
-    action's row is read for its creation only when it has no check-in, and for its title
-    only when it is named."""
-    rows = store.conn.execute(
-        "SELECT w.id, a.title, w.owner, w.due, w.last_sign, w.last_status, w.nth, w.mentioned"
-        " FROM (SELECT *, row_number() OVER whose AS nth,"
-        "  count(*) OVER (PARTITION BY owner) AS mentioned FROM ("
-        "  SELECT o.id, o.owner, o.due, lc.status AS last_status, coalesce(lc.at,"
-        "   (SELECT x.created_at FROM actions x WHERE x.id = o.id)) AS last_sign"
-        "  FROM actions o INDEXED BY idx_actions_open_owner"
-        "  LEFT JOIN checkins lc ON lc.id = (SELECT c.id FROM checkins c"
-        "   WHERE c.action_id = o.id ORDER BY c.at DESC, c.id DESC LIMIT 1)"
-        "  WHERE o.done_at IS NULL)"
-        " WHERE owner IS NULL OR due < ?1 OR last_status IN ('at-risk', 'blocked')"
-        "  OR last_sign <= ?2"
-        " WINDOW whose AS (PARTITION BY owner ORDER BY due IS NULL, due, id)) AS w"
-        " JOIN actions a ON a.id = w.id"
-        " WHERE w.nth <= ?3 ORDER BY w.due IS NULL, w.due, w.id",
-        (
-            now.astimezone().date().isoformat(),
-            iso(arules.stale_cutoff(now, cadence_days)),
-            most,
-        ),
-    ).fetchall()
-    more = {row[2] or UNOWNED: row[7] - most for row in rows if row[7] > most}
-    return [arules.OpenAction(*row[:6]) for row in rows], more
+    """The open actions that may need a word (``_NEEDS_A_WORD``), ``most`` a person (by due
+    date, none last, then id) in that order, and how many more each person has. The last
+    check-in of each is on its row (kept by triggers), and the stand-up's index holds every
+    column asked: the cost is a pass down that index, not a probe of every action's
+    check-ins."""
+    values = (
+        now.astimezone().date().isoformat(),
+        iso(arules.stale_cutoff(now, cadence_days)),
+        most,
+    )
+    rows = store.conn.execute(_FIRST_OPEN, values).fetchall()
+    rows.sort(key=lambda row: (row[3] is None, row[3] or "", row[0]))
+    more = {
+        (owner or UNOWNED): n - most
+        for owner, n in store.conn.execute(_OPEN_COUNTS, values[:2])
+        if n > most
+    }
+    return [arules.OpenAction(*row) for row in rows], more
 
 
 def _kpi_briefs(store: Store, ids: set[int]) -> dict[int, arules.KpiBrief]:

@@ -462,6 +462,99 @@ def _scale(conn: sqlite3.Connection) -> None:
     )
 
 
+# The stand-up's order within a person's open actions (due date, none last, then id): the
+# very expressions of ``idx_actions_open_standup``, so a person's first few are read in order.
+STANDUP_ORDER = "due IS NULL, due, id"
+
+# An action's latest check-in, the one every view calls its last: latest ``at``, then highest
+# id (the (action_id, at) index gives ties in id order). ``{id}`` is the action's id.
+LATEST_CHECKIN = (
+    "SELECT c.at, c.status FROM checkins c WHERE c.action_id = {id}"
+    " ORDER BY c.at DESC, c.id DESC LIMIT 1"
+)
+
+
+def _kept(action_id: str) -> str:
+    """The statement a trigger runs to set one action's last check-in from its check-ins."""
+    latest = LATEST_CHECKIN.format(id="actions.id")
+    return (
+        f"UPDATE actions SET (last_checkin_at, last_checkin_status) = ({latest})"
+        f" WHERE id {action_id}"
+    )
+
+
+_LAST_CHECKIN_TRIGGERS = {
+    # Every write path meets these: the app, the command line, undo, import, restore, and a
+    # person with sqlite3. They touch only the two columns: never ``version`` nor
+    # ``updated_at``, and they log nothing, so a check-in beside someone's edit of the same
+    # action is no conflict, as it never was.
+    "checkins_last_on_insert": (
+        "AFTER INSERT ON checkins",
+        None,
+        _kept("= NEW.action_id"),
+    ),
+    "checkins_last_on_delete": (
+        "AFTER DELETE ON checkins",
+        None,
+        _kept("= OLD.action_id"),
+    ),
+    "checkins_last_on_update": (
+        "AFTER UPDATE OF action_id, at, status ON checkins",
+        None,
+        _kept("IN (OLD.action_id, NEW.action_id)"),
+    ),
+    # The two columns follow the check-ins, whoever writes the row: an undo that puts an
+    # action's older snapshot back, an import's or a hand edit's values are put right.
+    "actions_last_on_insert": (
+        "AFTER INSERT ON actions",
+        f"(NEW.last_checkin_at, NEW.last_checkin_status) IS NOT"
+        f" ({LATEST_CHECKIN.format(id='NEW.id')})",
+        _kept("= NEW.id"),
+    ),
+    "actions_last_on_update": (
+        "AFTER UPDATE OF last_checkin_at, last_checkin_status ON actions",
+        f"(NEW.last_checkin_at, NEW.last_checkin_status) IS NOT"
+        f" ({LATEST_CHECKIN.format(id='NEW.id')})",
+        _kept("= NEW.id"),
+    ),
+}
+
+
+def _last_checkin(conn: sqlite3.Connection) -> None:
+    """Each action's last check-in (its time and status; NULL: never checked in) on the
+    action's row, kept by triggers (issue 14): the stand-up, the stale rule and the cards
+    read it from the row, or from an index, instead of probing the check-ins of every open
+    action. The stand-up's own index holds every column it asks of an open action."""
+    conn.execute("ALTER TABLE actions ADD COLUMN last_checkin_at TEXT")
+    conn.execute("ALTER TABLE actions ADD COLUMN last_checkin_status TEXT")
+    latest = LATEST_CHECKIN.format(id="actions.id")
+    conn.execute(
+        f"UPDATE actions SET (last_checkin_at, last_checkin_status) = ({latest})"
+        " WHERE id IN (SELECT DISTINCT action_id FROM checkins)"
+    )
+    for name, (when, condition, statement) in _LAST_CHECKIN_TRIGGERS.items():
+        guard = f" WHEN {condition}" if condition else ""
+        conn.execute(f"CREATE TRIGGER {name} {when} FOR EACH ROW{guard} BEGIN {statement}; END")
+    conn.execute(
+        f"CREATE INDEX idx_actions_open_standup ON actions (owner, {STANDUP_ORDER},"
+        " last_checkin_status, last_checkin_at, created_at) WHERE done_at IS NULL"
+    )
+    conn.execute("DROP VIEW open_actions")
+    conn.execute(f"CREATE VIEW open_actions AS {_OPEN_ACTIONS_VIEW}")
+
+
+# The plain-data view of open work (first made by 0001_initial), reading the kept column.
+_OPEN_ACTIONS_VIEW = """SELECT a.id, a.title, a.owner, a.phase, a.due,
+               a.due IS NOT NULL AND a.due < date('now') AS overdue,
+               i.name AS initiative, k.name AS kpi, a.cycle,
+               a.last_checkin_at,
+               a.phase_since, a.created_at, a.updated_at
+        FROM actions a
+        LEFT JOIN initiatives i ON i.id = a.initiative_id
+        LEFT JOIN kpis k ON k.id = a.kpi_id
+        WHERE a.done_at IS NULL"""
+
+
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
 
 MIGRATIONS: list[Migration] = [
@@ -475,6 +568,7 @@ MIGRATIONS: list[Migration] = [
     ("0008_recurrence", _recurrence),
     ("0009_flow", _flow),
     ("0010_scale", _scale),
+    ("0011_last_checkin", _last_checkin),
 ]
 
 
