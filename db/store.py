@@ -83,19 +83,13 @@ TABLES = {
     "recurrence": "recurrences",
 }
 
+# The action's last check-in (``last_checkin_at``, ``last_checkin_status``) is on its row,
+# kept by triggers on the check-ins (db/schema.py ``0011_last_checkin``).
 _ACTION_SELECT = """
-SELECT a.*, i.name AS initiative, k.name AS kpi,
-       lc.at AS last_checkin_at, lc.status AS last_checkin_status
+SELECT a.*, i.name AS initiative, k.name AS kpi
 FROM actions a
 LEFT JOIN initiatives i ON i.id = a.initiative_id
 LEFT JOIN kpis k ON k.id = a.kpi_id
-LEFT JOIN checkins lc ON lc.id = (
-    SELECT c.id FROM checkins c WHERE c.action_id = a.id ORDER BY c.at DESC, c.id DESC LIMIT 1)
-"""
-
-_LAST_CHECKIN_JOIN = """
-LEFT JOIN checkins lc ON lc.id = (
-    SELECT c.id FROM checkins c WHERE c.action_id = a.id ORDER BY c.at DESC, c.id DESC LIMIT 1)
 """
 _PHASE_ORDER = "CASE a.phase WHEN 'plan' THEN 0 WHEN 'do' THEN 1 WHEN 'check' THEN 2 ELSE 3 END"
 # Within a phase: priority, due date (none last), id; the very expressions of
@@ -538,8 +532,6 @@ class Store:
             limit = max(0, min(limit, total - offset))
             offset = skip
         sql = "SELECT a.id FROM actions a"
-        if where.stale:
-            sql += _LAST_CHECKIN_JOIN
         sql += " WHERE " + " AND ".join(clauses) if clauses else ""
         sql += f" ORDER BY {order} LIMIT ? OFFSET ?"
         ids = [row[0] for row in self.conn.execute(sql, [*params, limit, offset])]
@@ -573,8 +565,6 @@ class Store:
         total = 0
         for part, values in parts:
             sql = "SELECT count(*) FROM actions a"
-            if where.stale:
-                sql += _LAST_CHECKIN_JOIN
             sql += " WHERE " + " AND ".join([*clauses, part])
             total += self.conn.execute(sql, [*params, *values]).fetchone()[0]
         return total
@@ -621,14 +611,9 @@ class Store:
         """How many actions each phase holds under ``where`` (every phase present, maybe 0)."""
         where = where or ActionFilter()
         clauses, params = self._filter_clauses(where, self._now())
-        if where.stale:  # the stale rule needs the last check-in join
-            sql = f"SELECT phase, count(*) FROM ({_ACTION_SELECT}"
-            sql += (" WHERE " + " AND ".join(clauses)) if clauses else ""
-            sql += ") GROUP BY phase"
-        else:
-            sql = "SELECT a.phase, count(*) FROM actions a"
-            sql += (" WHERE " + " AND ".join(clauses)) if clauses else ""
-            sql += " GROUP BY a.phase"
+        sql = "SELECT a.phase, count(*) FROM actions a"
+        sql += (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        sql += " GROUP BY a.phase"
         counts = dict.fromkeys(("plan", "do", "check", "act"), 0)
         counts.update(dict(self.conn.execute(sql, params)))
         return counts
@@ -658,7 +643,7 @@ class Store:
         if where.stale:
             # Same rule as rules.is_stale: more than the team's cadence in whole days since.
             cutoff = now - timedelta(days=self.stale_after_days() + 1)
-            clauses.append("a.done_at IS NULL AND coalesce(lc.at, a.created_at) <= ?")
+            clauses.append("a.done_at IS NULL AND coalesce(a.last_checkin_at, a.created_at) <= ?")
             params.append(iso(cutoff))
         if where.text:
             clauses.append("(instr(lower(a.title), ?) > 0 OR instr(lower(a.notes), ?) > 0)")
