@@ -1,8 +1,8 @@
 """Initiatives with their health (db/initiative_rules.py) and the SMART checks over the whole
 file (db/smart_rules.py): reads only.
 
-``overview`` reads every open action of every initiative once (with its latest check-in, by
-index), the KPIs' rows as the KPIs view reads them (db/kpis.py), and applies the rules.
+``overview`` reads every open action of every initiative once (with its latest check-in, kept
+on its row), the KPIs' rows as the KPIs view reads them (db/kpis.py), and applies the rules.
 """
 
 from __future__ import annotations
@@ -22,10 +22,9 @@ from pdca.db.models import (
 from pdca.db.store import Store
 
 _OPEN_ACTIONS = """
-SELECT a.initiative_id, a.phase, a.due, a.created_at, lc.at AS last_at, lc.status AS last_status
+SELECT a.initiative_id, a.phase, a.due, a.created_at, a.last_checkin_at AS last_at,
+       a.last_checkin_status AS last_status
 FROM actions a
-LEFT JOIN checkins lc ON lc.id = (
-    SELECT c.id FROM checkins c WHERE c.action_id = a.id ORDER BY c.at DESC, c.id DESC LIMIT 1)
 WHERE a.done_at IS NULL AND a.initiative_id IS NOT NULL
 """
 

@@ -214,9 +214,7 @@ def due_notices(store: Store) -> list[nrules.Notice]:
     # (most of them) never become Python objects (issue 14: every minute in the app).
     window_start = (today - timedelta(days=cadence_days)).isoformat()
     stale_before = iso(arules.stale_cutoff(now, cadence_days))
-    last_sign = (
-        "coalesce((SELECT max(c.at) FROM checkins c WHERE c.action_id = a.id), a.created_at)"
-    )
+    last_sign = "coalesce(a.last_checkin_at, a.created_at)"  # kept on the row by triggers
     rows = conn.execute(
         f"SELECT a.id, a.title, a.owner, a.due, {last_sign} AS last_sign FROM actions a"
         " WHERE a.done_at IS NULL AND a.owner IS NOT NULL"

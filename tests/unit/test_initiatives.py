@@ -157,6 +157,6 @@ def test_the_initiative_queries_use_indexes(two: Store) -> None:
         for sql in seen
         if sql.lstrip().upper().startswith("SELECT") and "count(*) FROM" not in sql
     }
-    assert any("lc.status AS last_status" in sql for sql in queries)
+    assert any("a.last_checkin_status AS last_status" in sql for sql in queries)
     problems = [scan for sql in sorted(queries) for scan in _full_scans(two, _unbind(sql))]
     assert problems == []
