@@ -16,7 +16,11 @@ sorts by tests/unit/test_flow_store.py:
   (both down the (done_at, phase, due) index);
 - check-ins of the window: down ``checkins (at)``;
 - decisions of all time: ``done_at > ''`` (a range on the same index); follow-up audits:
-  ``followups`` (three per standardized action) joined to their actions by id.
+  ``followups`` (three per standardized action) joined to their actions by id. Both come as
+  (initiative, kind) pairs that ``Counter`` counts in C: no Python per row.
+
+The stays are tallied in one pass over the window's events (``_stays``), with no object per
+event: on the large file the quarter holds some 13 000 of them.
 """
 
 from __future__ import annotations
@@ -107,12 +111,20 @@ SELECT id, owner, julianday(done_at) - julianday(created_at),
        initiative_id
 FROM actions WHERE done_at >= :since{scope}
 """
-# ``> ''``: every done_at is an ISO time, and a range walks the done_at index.
-_DECISIONS = "SELECT id, initiative_id, decision FROM actions WHERE done_at > ''"
-_FOLLOWUPS = (
-    "SELECT f.action_id, a.initiative_id, f.result, f.due, f.done_at"
-    " FROM followups f JOIN actions a ON a.id = f.action_id"
-)
+# Decisions of all time, as (initiative, decision) pairs a Counter takes as they come: ``> ''``
+# (every done_at is an ISO time) is a range on the done_at index.
+_DECISIONS = "SELECT initiative_id, decision FROM actions WHERE done_at > ''{scope}"
+# Follow-up audits as (initiative, what they count as): their result once recorded, "waiting"
+# when due and not recorded; those neither are left out in SQLite. The scope is the action's.
+_FOLLOWUPS = """
+SELECT initiative_id, kind FROM (
+  SELECT a.initiative_id,
+    CASE WHEN f.done_at IS NOT NULL THEN nullif(f.result, '')
+         WHEN f.due <= :today THEN 'waiting' END AS kind
+  FROM followups f JOIN (SELECT id, initiative_id FROM actions WHERE 1{scope}) a
+    ON a.id = f.action_id
+) WHERE kind IS NOT NULL
+"""
 
 
 @dataclass(frozen=True)
@@ -122,14 +134,9 @@ class Scope:
     initiative_id: int | None = None
     action_ids: Collection[int] | None = None
 
-    def holds(self, action_id: int, initiative_id: int | None) -> bool:
-        if self.action_ids is not None and action_id not in self.action_ids:
-            return False
-        return self.initiative_id is None or initiative_id == self.initiative_id
-
     def where(self, by_index: bool = True) -> tuple[str, dict[str, object]]:
-        """The same test as ``holds``, as a condition on ``actions`` (`` AND ...``, or
-        nothing) and its parameters. ``by_index=False``: SQLite is not to find the actions by
+        """Which actions it covers, as a condition on ``actions`` (`` AND ...``, or nothing)
+        and its parameters. ``by_index=False``: SQLite is not to find the actions by
         their initiative or id (a query that reads another index for its order)."""
         sql, params = "", dict[str, object]()
         plain = "" if by_index else "+"  # a unary plus keeps SQLite off a column's index
@@ -164,7 +171,7 @@ def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) 
     created_ago = dict(cursor.execute(_OPEN_CREATED.format(scope=scoped), params).fetchall())
     in_scope = None if scope == EVERYTHING else set(created_ago) | {a.id for a in done}
     created_ago.update({a.id: a.cycle_days + a.done_ago_days for a in done})
-    changes = _changes(cursor, times, in_scope, created_ago, weeks * fr.WEEK_DAYS)
+    tally = _stays(cursor, times, in_scope, created_ago, weeks * fr.WEEK_DAYS)
     in_owner_order = _owners_open_sql(weeks, scope.where(by_index=False)[0])
     weekly_params = {**params, **_week_starts(now, weeks)}
     owners_open = [fr.OwnerOpen._make(r) for r in cursor.execute(in_owner_order, weekly_params)]
@@ -173,14 +180,14 @@ def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) 
         now=iso(now),
         since=since,
         weeks=weeks,
-        phases=fr.phase_figures(changes, _phases_now(cursor, scoped, params)),
+        phases=fr.tally_figures(tally, _phases_now(cursor, scoped, params)),
         throughput=weekly,
         finished=sum(w.finished for w in weekly),
         abandoned=sum(w.abandoned for w in weekly),
         cycle=fr.cycle_time(done, weeks),
         owners=fr.owner_figures(owners_open, done, today),
         initiatives=fr.initiative_flow(
-            _outcomes(cursor, scope, today.isoformat()), _initiative_names(store, scope)
+            _outcomes(cursor, scoped, params), _initiative_names(store, scope)
         ),
     )
 
@@ -206,65 +213,75 @@ def _tuples(store: Store) -> sqlite3.Cursor:
     return cursor
 
 
-def _changes(
+def _stays(
     cursor: sqlite3.Cursor,
     times: dict[str, object],
     in_scope: set[int] | None,
     created_ago: dict[int, float],
     window_days: float,
-) -> list[fr.PhaseChange]:
-    """The stays that ended in the window. Scoped: the actions open now or done in the window
-    (an action that ended a stay in the window is one or the other).
+) -> fr.StayTally:
+    """The stays that ended in the window, tallied per phase (``fr.phase_changes`` and
+    ``fr.phase_figures`` in one pass, no row kept). Scoped: the actions open now or done in
+    the window (an action that ended a stay in the window is one or the other).
 
     Each stay began at the action's previous move; its first in the window, at its creation
     when that was in the window too (a move's words say the phase it left); otherwise the
-    event's snapshot says it (one lookup by id)."""
-    # fr.HistoryEvent's fields, as rows
-    history: list[tuple[int, int, float, str]] = cursor.execute(_HISTORY, times).fetchall()
-    if in_scope is not None:
-        history = [r for r in history if r[0] in in_scope]
-    starts: dict[int, tuple[str | None, float]] = {}
-    lookups: list[int] = []
-    for action_id, event_id, _ago, summary in history:
-        if action_id in starts:
+    event's snapshot says it (one lookup by id, after the pass: that action's later stays
+    wait for it, as they are left out with it when the snapshot does not say)."""
+    tally = fr.StayTally()
+    add = tally.add
+    # Where each action is after its last event seen: (phase or None when done, days ago).
+    state: dict[int, tuple[str | None, float]] = {}
+    # An action whose first stay waits for its snapshot: its first event (id, days ago, the
+    # move's two phases or None for a completion) and its later stays (left, to, days).
+    waiting: dict[int, tuple[int, float, tuple[str, str] | None, list]] = {}
+    for action_id, event_id, ago, summary in cursor.execute(_HISTORY, times):
+        if in_scope is not None and action_id not in in_scope:
             continue
-        created = created_ago.get(action_id)
-        if created is not None and created <= window_days and summary.startswith("moved"):
-            starts[action_id] = (None, created)
+        moved = summary.startswith("moved #")
+        if moved:  # fr.moved_phases(summary), inline: thousands
+            words = summary.split(" ", 6)
+            left, to = words[3], words[5]
+        begun = state.get(action_id)
+        if begun is None:  # its first event of the window
+            created = created_ago.get(action_id)
+            if moved and created is not None and created <= window_days:
+                add(left, to, created - ago)
+            else:
+                waiting[action_id] = (event_id, ago, (left, to) if moved else None, [])
+            state[action_id] = (to if moved else None, ago)
+            continue
+        if not moved:
+            if begun[0] is None:
+                continue  # done in no phase: no stay ended
+            left, to = begun[0], None
+        later = waiting.get(action_id)
+        if later is None:
+            add(left, to, begun[1] - ago)
         else:
-            lookups.append(event_id)  # looked up below, once per action
-            starts[action_id] = (None, 0.0)  # marks it seen; replaced or removed below
-    for offset in range(0, len(lookups), _CHUNK):
-        chunk = lookups[offset : offset + _CHUNK]
+            later[3].append((left, to, begun[1] - ago))
+        state[action_id] = (to, ago)
+    ids = [first[0] for first in waiting.values()]
+    for offset in range(0, len(ids), _CHUNK):
+        chunk = ids[offset : offset + _CHUNK]
         sql = _BEFORE.format(marks=", ".join("?" for _ in chunk))
         for action_id, phase, entered in cursor.execute(sql, [times["now"], *chunk]):
             if phase is None or entered is None:
-                del starts[action_id]  # a history written before phase_since was recorded
-            else:
-                starts[action_id] = (phase, entered)
-    return fr.phase_changes(history, starts)
+                continue  # a history written before phase_since was recorded: left out
+            _, ago, phases, later = waiting[action_id]
+            left, to = phases if phases is not None else (phase, None)
+            add(left, to, entered - ago)
+            for stay in later:
+                add(*stay)
+    return tally
 
 
-def _outcomes(cursor: sqlite3.Cursor, scope: Scope, today: str) -> fr.Outcomes:
+def _outcomes(cursor: sqlite3.Cursor, scoped: str, params: dict[str, object]) -> fr.Outcomes:
+    """Decisions and follow-up results per initiative, counted as the rows come (no row is
+    looked at in Python: ``Counter`` counts the pairs)."""
     counts: Counter[tuple[int | None, str]] = Counter()
-    everything = scope == EVERYTHING
-    if everything:  # the common case, counted without a call per row
-        counts.update(
-            (initiative, decision) for _, initiative, decision in cursor.execute(_DECISIONS)
-        )
-    else:
-        counts.update(
-            (initiative, decision)
-            for action_id, initiative, decision in cursor.execute(_DECISIONS)
-            if scope.holds(action_id, initiative)
-        )
-    for action_id, initiative, result, due, done_at in cursor.execute(_FOLLOWUPS):
-        if not everything and not scope.holds(action_id, initiative):
-            continue
-        if done_at is not None and result:
-            counts[(initiative, result)] += 1
-        elif done_at is None and due <= today:
-            counts[(initiative, "waiting")] += 1
+    counts.update(cursor.execute(_DECISIONS.format(scope=scoped), params))
+    counts.update(cursor.execute(_FOLLOWUPS.format(scope=scoped), params))
     return counts
 
 

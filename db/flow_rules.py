@@ -204,12 +204,29 @@ def phase_figures(
 ) -> list[PhaseFlow]:
     """Per phase: WIP, the stays that ended (median, 85th percentile), the oldest open item,
     and the moves back. ``changes`` are those of the window."""
-    stays: dict[str, list[float]] = defaultdict(list)
-    back: dict[str, int] = defaultdict(int)
+    tally = StayTally()
     for _, left, to, stay_days, _ in changes:  # by position: thousands of them
-        stays[left].append(max(0.0, stay_days))
+        tally.add(left, to, stay_days)
+    return tally_figures(tally, open_now)
+
+
+class StayTally:
+    """The stays that ended per phase (days, never below zero) and the moves back from it:
+    what ``phase_figures`` needs of the changes, gathered without a ``PhaseChange`` each."""
+
+    def __init__(self) -> None:
+        self.stays: dict[str, list[float]] = defaultdict(list)
+        self.back: dict[str, int] = defaultdict(int)
+
+    def add(self, left: str, to: str | None, stay_days: float) -> None:
+        self.stays[left].append(max(0.0, stay_days))
         if to is not None and RANK[to] < RANK[left]:  # went_back(change)
-            back[left] += 1
+            self.back[left] += 1
+
+
+def tally_figures(tally: StayTally, open_now: Mapping[str, PhaseNow]) -> list[PhaseFlow]:
+    """``phase_figures`` of the stays already tallied."""
+    stays, back = tally.stays, tally.back
     result = []
     for phase in PHASES:
         here = open_now.get(phase)

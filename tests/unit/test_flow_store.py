@@ -177,3 +177,100 @@ def test_counted_in_sqlite_as_the_rules_count_every_row(store: Store) -> None:
     assert [p.wip for p in scoped.phases] == [
         sum(a.phase == p.phase for a in mine) for p in scoped.phases
     ]
+
+
+def _stays_by_events(store: Store, scope: Scope, now: str, since: str) -> list:
+    """The phase figures as they were computed before the one-pass tally: every event of the
+    window a ``PhaseChange`` (``fr.phase_changes``), each first stay's start found first."""
+    from pdca.db import flow_rules as fr
+
+    times = {"now": now, "since": since}
+    where, params = scope.where()
+    params.update(times)
+    opened = dict(
+        store.conn.execute(
+            "SELECT id, julianday(:now) - julianday(created_at) FROM actions"
+            f" WHERE done_at IS NULL{where}",
+            params,
+        ).fetchall()
+    )
+    done = [
+        fr.DoneAction._make(r)
+        for r in store.conn.execute(flow._DONE_SINCE.format(scope=where), params)
+    ]
+    created = {**opened, **{a.id: a.cycle_days + a.done_ago_days for a in done}}
+    history = [tuple(r) for r in store.conn.execute(flow._HISTORY, times)]
+    if scope != flow.EVERYTHING:
+        history = [r for r in history if r[0] in created]
+    starts: dict[int, tuple[str | None, float]] = {}
+    for action_id, event_id, _ago, summary in history:
+        if action_id in starts:
+            continue
+        begun = created.get(action_id)
+        if begun is not None and begun <= 91 and summary.startswith("moved"):
+            starts[action_id] = (None, begun)
+            continue
+        phase, entered = store.conn.execute(
+            "SELECT json_extract(before, '$.phase'), julianday(?) -"
+            " julianday(json_extract(before, '$.phase_since')) FROM events WHERE id = ?",
+            (now, event_id),
+        ).fetchone()
+        if phase is not None and entered is not None:
+            starts[action_id] = (phase, entered)
+    changes = fr.phase_changes(history, starts)
+    assert any(fr.went_back(c) for c in changes) or scope != flow.EVERYTHING
+    return fr.phase_figures(changes, {})
+
+
+def _outcomes_by_rows(store: Store, initiative: int | None, today: str) -> dict:
+    """Decisions and follow-up results per initiative, counted row by row in Python."""
+    from collections import Counter
+
+    counts: Counter = Counter()
+    for _, ini, decision in store.conn.execute(
+        "SELECT id, initiative_id, decision FROM actions WHERE done_at > ''"
+    ):
+        if initiative is None or ini == initiative:
+            counts[(ini, decision)] += 1
+    for ini, result, due, done_at in store.conn.execute(
+        "SELECT a.initiative_id, f.result, f.due, f.done_at"
+        " FROM followups f JOIN actions a ON a.id = f.action_id"
+    ):
+        if initiative is not None and ini != initiative:
+            continue
+        if done_at is not None and result:
+            counts[(ini, result)] += 1
+        elif done_at is None and due <= today:
+            counts[(ini, "waiting")] += 1
+    return counts
+
+
+def test_the_one_pass_stays_and_counted_outcomes_match_the_row_by_row_figures(
+    store: Store,
+) -> None:
+    """Same answer on a seeded file, whole and scoped: the stays tallied in one pass (db/flow.py
+    ``_stays``) and the decisions and audits counted as pairs, against every event turned
+    into a ``PhaseChange`` and every decision and audit looked at in Python."""
+    from datetime import datetime
+
+    from pdca.db import flow_rules as fr
+    from pdca.db.seed import seed_with_spec
+    from tests.unit.test_seed import MEDIUM
+
+    seed_with_spec(store, MEDIUM, seed=11)
+    names = {r[0]: r[1] for r in store.conn.execute("SELECT id, name FROM initiatives")}
+    initiative = next(iter(names))
+    some = {r[0] for r in store.conn.execute("SELECT id FROM actions WHERE id % 3 = 0")}
+    for scope in (flow.EVERYTHING, Scope(initiative_id=initiative), Scope(action_ids=some)):
+        figures = flow.flow(store, scope)
+        expected = _stays_by_events(store, scope, figures.now, figures.since)
+        got = [(p.phase, p.stays, p.median_days, p.p85_days, p.went_back) for p in figures.phases]
+        assert got == [(p.phase, p.stays, p.median_days, p.p85_days, p.went_back) for p in expected]
+        assert sum(p.stays for p in figures.phases) > 20  # a history with stays to count
+    today = datetime.fromisoformat(flow.flow(store).now).astimezone().date().isoformat()
+    for initiative_id in (None, initiative):
+        scope = Scope(initiative_id=initiative_id)
+        shown = {i.id: i for i in flow.flow(store, scope).initiatives}
+        chosen = names if initiative_id is None else {initiative: names[initiative]}
+        by_rows = fr.initiative_flow(_outcomes_by_rows(store, initiative_id, today), chosen)
+        assert list(shown.values()) == by_rows and any(i.holding for i in by_rows)

@@ -293,3 +293,25 @@ def test_the_owners_counts_read_indexes_without_sorting(store: Store) -> None:
     assert len(queries) >= 2  # the open counts, the recent ones
     problems = [p for sql in sorted(queries) for p in _plan_problems(store, sql)]
     assert problems == []
+
+
+def test_the_flow_outcomes_are_counted_down_indexes(store: Store) -> None:
+    """db/flow.py's decisions and follow-up audits (pairs a Counter counts), whole and scoped:
+    the done actions down the done_at index, the audits' actions by id; no temporary sort."""
+    from pdca.db import flow
+    from tests.flow_support import build_history
+
+    build_history(store)
+    for scope in (flow.EVERYTHING, flow.Scope(initiative_id=1), flow.Scope(action_ids={1, 2})):
+        where, params = scope.where()
+        params["today"] = "2026-11-23"
+        for query in (flow._DECISIONS, flow._FOLLOWUPS):
+            sql = query.format(scope=where)
+            steps = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
+            assert not any(s.startswith("USE TEMP B-TREE") for s in steps), (sql, steps)
+            assert not any(re.match(r"SCAN (actions|a)\b", s) for s in steps), (sql, steps)
+    everything = [
+        row[3]
+        for row in store.conn.execute("EXPLAIN QUERY PLAN " + flow._DECISIONS.format(scope=""))
+    ]
+    assert any("idx_actions_done_at_phase_due" in s for s in everything), everything
