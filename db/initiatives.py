@@ -2,22 +2,26 @@
 file (db/smart_rules.py): reads only.
 
 ``overview`` reads every open action of every initiative once (with its latest check-in, kept
-on its row), the KPIs' rows as the KPIs view reads them (db/kpis.py), and applies the rules.
+on its row), the linked KPIs' statuses, alerts and recent readings (``kpis_by_initiative``:
+not the trends and signals the KPIs view works out), and applies the rules.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import NamedTuple
 
 from pdca.db import initiative_rules as irules
+from pdca.db import kpi_rules, rules, smart_rules
 from pdca.db import kpis as kpi_reads
-from pdca.db import rules, smart_rules
 from pdca.db.models import (
     PHASES,
+    STATUS_ORDER,
     ContentWarning,
     InitiativeKpi,
     InitiativeOverview,
-    KpiRow,
+    Kpi,
+    KpiStatus,
 )
 from pdca.db.store import Store
 
@@ -29,7 +33,25 @@ WHERE a.done_at IS NULL AND a.initiative_id IS NOT NULL
 """
 
 
-def _kpi(row: KpiRow) -> InitiativeKpi:
+# The linked KPIs with an open alert (a threshold's or a signal's), each KPI looked up down
+# the (kpi_id, closed_at) index: the alerts' order and rows are not needed, only whether.
+_ALERTED = """
+SELECT k.id FROM kpis k
+WHERE k.initiative_id IS NOT NULL
+  AND EXISTS (SELECT 1 FROM alerts a WHERE a.kpi_id = k.id AND a.closed_at IS NULL)
+"""
+
+
+class LinkedKpi(NamedTuple):
+    """What an initiative shows and weighs of one of its KPIs."""
+
+    kpi: Kpi
+    status: KpiStatus
+    alerted: bool  # an open alert of any kind
+    recent: list[float | None]
+
+
+def _kpi(row: LinkedKpi) -> InitiativeKpi:
     kpi = row.kpi
     return InitiativeKpi(
         id=kpi.id,
@@ -43,16 +65,38 @@ def _kpi(row: KpiRow) -> InitiativeKpi:
     )
 
 
+def kpis_by_initiative(store: Store, slots: int) -> dict[int, list[LinkedKpi]]:
+    """Each initiative's KPIs in the KPIs view's order (worst status first, then by name),
+    with what an initiative shows of them: status, whether an alert is open, and the last
+    ``slots`` periods' readings. Not their trend or signals (``kpi_reads.kpi_rows`` works
+    those out too: most of its time), and only the readings of KPIs linked to an initiative."""
+    now = store.clock()
+    linked = [kpi for kpi in store.list_kpis() if kpi.initiative_id is not None]
+    status = {kpi.id: kpi_reads.status_of(kpi, now) for kpi in linked}
+    linked.sort(key=lambda k: (STATUS_ORDER.index(status[k.id]), k.name.lower()))
+    recent = kpi_reads.recent_readings(store, now, slots, [kpi.id for kpi in linked])
+    alerted = {row[0] for row in store.conn.execute(_ALERTED)}
+    found: dict[int, list[LinkedKpi]] = defaultdict(list)
+    for kpi in linked:
+        assert kpi.initiative_id is not None  # linked
+        found[kpi.initiative_id].append(
+            LinkedKpi(
+                kpi=kpi,
+                status=status[kpi.id],
+                alerted=kpi.id in alerted,
+                recent=kpi_rules.slots(recent.get(kpi.id, []), kpi.cadence, now, slots),
+            )
+        )
+    return found
+
+
 def overview(store: Store, slots: int = kpi_reads.RECENT_SLOTS) -> list[InitiativeOverview]:
     """Every initiative with its health and reasons, objective date, open actions by phase,
     KPIs with their recent readings and SMART warnings: worst health first, then by name."""
     now = store.clock()
     today = now.astimezone().date()
     cadence = store.stale_after_days()
-    by_initiative: dict[int, list[KpiRow]] = defaultdict(list)
-    for row in kpi_reads.kpi_rows(store, slots):
-        if row.kpi.initiative_id is not None:
-            by_initiative[row.kpi.initiative_id].append(row)
+    by_initiative = kpis_by_initiative(store, slots)
     phases: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(PHASES, 0))
     late: dict[int, int] = defaultdict(int)
     stale_days: dict[int, list[int]] = defaultdict(list)
@@ -91,7 +135,7 @@ def overview(store: Store, slots: int = kpi_reads.RECENT_SLOTS) -> list[Initiati
             today=today,
             stale_after_days=cadence,
             kpi_statuses=tuple(r.status for r in rows),
-            kpi_open_alerts=tuple(r.alert is not None for r in rows),
+            kpi_open_alerts=tuple(r.alerted for r in rows),
             open_actions=initiative.open_actions,
             late=late.get(key, 0),
             stale_days=tuple(stale_days.get(key, [])),

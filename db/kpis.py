@@ -41,7 +41,7 @@ DETAIL_DAYS = 365  # how far back the detail chart reads
 # --------------------------------------------------------------------------- rows
 
 
-def _recent(
+def recent_readings(
     store: Store, now: datetime, slots: int, kpi_ids: Sequence[int] | None = None
 ) -> dict[int, list[tuple[str, float]]]:
     """Every KPI's (or only ``kpi_ids``') readings within its last ``slots`` cadence periods,
@@ -67,6 +67,9 @@ def _recent(
     return found
 
 
+_recent = recent_readings  # the name bench/signals.py reads it by
+
+
 def row_of(
     kpi: Kpi,
     readings: Sequence[tuple[str, float]],
@@ -87,7 +90,7 @@ def row_of(
     trend, sign = kpi_rules.trend(
         [v for v in recent if v is not None], kpi.direction, kpi.baseline, kpi.target
     )
-    state = _status(kpi, now)
+    state = status_of(kpi, now)
     return KpiRow(
         kpi=kpi,
         status=state,
@@ -107,10 +110,10 @@ def kpi_rows(store: Store, slots: int = RECENT_SLOTS, first: int | None = None) 
     first paint, which reads the whole list right after it. The order needs no readings."""
     now = store.clock()
     kpis = store.list_kpis()
-    ordered = sorted(kpis, key=lambda k: (STATUS_ORDER.index(_status(k, now)), k.name.lower()))
+    ordered = sorted(kpis, key=lambda k: (STATUS_ORDER.index(status_of(k, now)), k.name.lower()))
     full = ordered if first is None else ordered[:first]
     ids = None if len(full) == len(ordered) else [kpi.id for kpi in full]
-    recent = _recent(store, now, slots, ids)
+    recent = recent_readings(store, now, slots, ids)
     open_alerts = alerts.open_alerts_by_kpi(store)
     bases = signals.baselines(store, full)
     tails = signals.tails(store, ids)
@@ -133,11 +136,12 @@ def kpi_rows(store: Store, slots: int = RECENT_SLOTS, first: int | None = None) 
 def pending(kpi: Kpi, now: datetime, alert: Alert | None = None) -> KpiRow:
     """A row whose readings are not read yet: its status and alert, no sparkline or trend."""
     return KpiRow(
-        kpi=kpi, status=_status(kpi, now), trend="unknown", trend_sign=0, recent=[], alert=alert
+        kpi=kpi, status=status_of(kpi, now), trend="unknown", trend_sign=0, recent=[], alert=alert
     )
 
 
-def _status(kpi: Kpi, now: datetime) -> kpi_rules.KpiStatus:
+def status_of(kpi: Kpi, now: datetime) -> kpi_rules.KpiStatus:
+    """The KPI's status now, from its row alone (its latest reading is kept on it)."""
     return kpi_rules.status(
         latest_value=kpi.latest_value,
         latest_at=kpi.latest_at,
@@ -158,7 +162,7 @@ def sparklines(
     now = store.clock()
     if kpi_ids is not None and not kpi_ids:
         return {}
-    recent = _recent(store, now, slots, kpi_ids)
+    recent = recent_readings(store, now, slots, kpi_ids)
     cadences = dict(store.conn.execute("SELECT id, cadence FROM kpis").fetchall())
     return {
         kpi_id: kpi_rules.slots(readings, cadences[kpi_id], now, slots)

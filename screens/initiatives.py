@@ -17,6 +17,7 @@ from textual.widgets import Static
 from pdca.db.errors import PdcaError
 from pdca.db.initiatives import overview
 from pdca.db.models import InitiativeKpi, InitiativeOverview
+from pdca.db.store import Store
 from pdca.screens.context import PaletteEntry
 from pdca.screens.row_view import RowView
 from pdca.widgets.marks import status_mark
@@ -35,6 +36,12 @@ HEALTH = {
 }
 KPI_ROLES = {"alert": "bad", "warn": "warn", "overdue": "warn", "no-data": "muted",
              "ok": "", "on-target": "good"}  # fmt: skip
+
+
+def shown_overview(store: Store) -> list[InitiativeOverview]:
+    """The initiatives with as many periods of readings as a sparkline shows: the same lines
+    as the whole 40, in less time (fewer readings read)."""
+    return overview(store, slots=SPARK_CELLS)
 
 
 def _number(value: float | None) -> str:
@@ -116,7 +123,7 @@ class InitiativesScreen(RowView):
 
     def load(self) -> None:
         try:
-            items = overview(self.context.store)
+            items = shown_overview(self.context.store)
         except PdcaError as error:
             self.notify(str(error), severity="error")
             return
@@ -128,7 +135,7 @@ class InitiativesScreen(RowView):
     @work(thread=True, exclusive=True, group="initiatives-reload")
     def read_again(self) -> None:
         try:
-            items = self.context.read(overview)
+            items = self.context.read(shown_overview)
         except PdcaError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return

@@ -160,3 +160,35 @@ def test_the_initiative_queries_use_indexes(two: Store) -> None:
     assert any("a.last_checkin_status AS last_status" in sql for sql in queries)
     problems = [scan for sql in sorted(queries) for scan in _full_scans(two, _unbind(sql))]
     assert problems == []
+
+
+def test_the_kpi_part_reads_less_and_says_the_same(store: Store) -> None:
+    """Same answer on a seeded file: each initiative's KPIs (``kpis_by_initiative``: status,
+    alert, recent readings, no trend or signals) as the KPIs view's rows had them, in the same
+    order; and the view's lines from a sparkline's periods alone are those from all 40."""
+    from collections import defaultdict
+
+    from pdca.db import kpis
+    from pdca.db.seed import seed_with_spec
+    from pdca.screens.initiatives import SPARK_CELLS, initiative_rows, shown_overview
+    from tests.unit.test_seed import MEDIUM
+
+    seed_with_spec(store, MEDIUM, seed=3)
+    expected: dict[int, list] = defaultdict(list)
+    for row in kpis.kpi_rows(store, kpis.RECENT_SLOTS):
+        if row.kpi.initiative_id is not None:
+            expected[row.kpi.initiative_id].append(
+                (row.kpi.id, row.status, row.alert is not None, row.recent)
+            )
+    got = {
+        initiative: [(r.kpi.id, r.status, r.alerted, r.recent) for r in rows]
+        for initiative, rows in initiatives.kpis_by_initiative(store, kpis.RECENT_SLOTS).items()
+    }
+    assert got == dict(expected)
+    statuses = {status for rows in got.values() for _, status, _, _ in rows}
+    assert len(statuses) >= 3 and any(alert for rows in got.values() for *_, alert, _ in rows)
+    whole = initiatives.overview(store)
+    shown = shown_overview(store)
+    assert [initiative_rows(i) for i in shown] == [initiative_rows(i) for i in whole]
+    assert all(len(k.recent) == SPARK_CELLS for i in shown for k in i.kpis)
+    assert any(k.recent[-1] is not None for i in shown for k in i.kpis)

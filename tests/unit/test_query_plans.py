@@ -315,3 +315,22 @@ def test_the_flow_outcomes_are_counted_down_indexes(store: Store) -> None:
         for row in store.conn.execute("EXPLAIN QUERY PLAN " + flow._DECISIONS.format(scope=""))
     ]
     assert any("idx_actions_done_at_phase_due" in s for s in everything), everything
+
+
+def test_the_initiatives_overview_reads_through_indexes(store: Store) -> None:
+    """db/initiatives.py ``overview`` (the initiatives view, key 7): its KPIs' recent readings
+    down the (kpi_id, at) index for the linked KPIs only, no full scan or temporary sort."""
+    from pdca.db import initiatives
+
+    store.add_initiative(InitiativeDraft(name="Ops"))
+    store.add_kpi(KpiDraft(name="Pages", unit="/wk", baseline=10, target=4, initiative="Ops"))
+    store.add_kpi(KpiDraft(name="Loose", unit="/wk", baseline=10, target=4))
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    initiatives.overview(store, slots=16)
+    store.conn.set_trace_callback(None)
+    queries = {" ".join(sql.split()) for sql in seen if sql.lstrip().upper().startswith("SELECT")}
+    readings = [sql for sql in queries if "JOIN kpi_readings r ON r.kpi_id = k.id AND" in sql]
+    assert len(readings) == 1 and " IN (" in readings[0]  # the linked KPI's alone
+    problems = [p for sql in sorted(queries) for p in _plan_problems(store, sql)]
+    assert problems == []
