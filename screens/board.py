@@ -83,9 +83,14 @@ def read_changes(
     windows: dict[Phase, tuple[int, int]],
     since: int | None,
     today: date,
+    around: int | None = None,
 ) -> Reloaded:
-    """On the worker's connection: what changed, then the affected columns' cards."""
+    """On the worker's connection: what changed, then the affected columns' cards; with
+    ``around``, its column reads the window where that action is (a jump to it from another
+    view: it may be thousands of cards down)."""
     phases: set[str] = set(PHASES)
+    if around is not None:
+        windows = {**windows, **window_around(reader, wanted, windows, around)}
     sparklines = None
     if since is None:
         last = reader.last_event_id()
@@ -108,6 +113,19 @@ def read_changes(
                 first = max(0, min(first, counts[phase] - count))
                 pages[phase] = (first, reader.action_page(where, first, count, counts[phase]))
     return Reloaded(last, counts, pages, sparklines, today)
+
+
+def window_around(
+    reader: Store, wanted: BoardFilter, windows: dict[Phase, tuple[int, int]], action_id: int
+) -> dict[Phase, tuple[int, int]]:
+    """The window of ``action_id``'s column that puts it mid-screen; none when it is gone."""
+    try:
+        action = reader.get_action(action_id)
+    except PdcaError:
+        return {}
+    shown = windows[action.phase][1]
+    position = reader.position_of(wanted.as_store_filter(), action)
+    return {action.phase: (max(0, position - shown // 2), shown)}
 
 
 def _order(action: Action) -> tuple[int, str, int]:
@@ -160,6 +178,7 @@ class BoardScreen(Screen[None]):
         super().__init__()
         self.filter = BoardFilter()
         self.focused_id: int | None = None
+        self.pending_around: int | None = None  # a jump's action, until a read shows it
         self.columns: dict[str, PhaseColumn] = {}
         self.headers: dict[str, Label] = {}
         self.changes_shown = 0  # the app's ``changes_seen`` when the board was last read
@@ -291,15 +310,19 @@ class BoardScreen(Screen[None]):
         column = self.focused_column
         return column.current if column else None
 
-    def reload(self, *, everything: bool = True) -> None:
+    def reload(self, *, everything: bool = True, around: int | None = None) -> None:
         """Read the columns again in a worker thread, the cards on screen only; focus stays
         on the same action. ``everything`` False: only what the event log says changed since
         the board last looked (another person's write), and nothing when nothing it shows
-        did."""
+        did. ``around``: that action's column reads where it is (until a read has shown it:
+        a reload for someone's change, started meanwhile, must not lose the jump)."""
         self.changes_shown = services(self.app).changes_seen
+        if around is not None:
+            self.pending_around = around
         windows = {phase: column.visible_range() for phase, column in self.columns.items()}
-        since = None if everything else self.seen_event
-        self._reload(self.filter, self.placed, windows, since)
+        jumping = self.pending_around is not None
+        since = None if everything or jumping else self.seen_event
+        self._reload(self.filter, self.placed, windows, since, self.pending_around)
 
     def on_screen_resume(self) -> None:
         """Back from another view or a dialog: catch up with what changed meanwhile."""
@@ -329,11 +352,12 @@ class BoardScreen(Screen[None]):
         placed: int,
         windows: dict[Phase, tuple[int, int]],
         since: int | None,
+        around: int | None = None,
     ) -> None:
         try:
             reader = self.context.open_reader()
             try:
-                read = read_changes(reader, wanted, windows, since, self.context.today())
+                read = read_changes(reader, wanted, windows, since, self.context.today(), around)
             finally:
                 reader.close()
         except DatabaseBroken:
@@ -341,9 +365,11 @@ class BoardScreen(Screen[None]):
         except PdcaError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
-        self.app.call_from_thread(self._apply_reload, wanted, placed, read)
+        self.app.call_from_thread(self._apply_reload, wanted, placed, read, around)
 
-    def _apply_reload(self, wanted: BoardFilter, placed: int, read: Reloaded) -> None:
+    def _apply_reload(
+        self, wanted: BoardFilter, placed: int, read: Reloaded, around: int | None = None
+    ) -> None:
         if wanted != self.filter:
             return  # the filter changed while reading; a newer reload is on its way
         if placed != self.placed:
@@ -355,6 +381,12 @@ class BoardScreen(Screen[None]):
         if read.pages:
             # Focus stays where the person has it now, not where it was when the read began.
             self.show_pages(read.pages, read.counts, read.today, self.focused_id)
+        if around is not None and around == self.pending_around:
+            self.pending_around = None
+            for column in self.columns.values():
+                index = column.index_of(around)
+                if index is not None:
+                    column.center_row(index)
 
     def on_database_changed(self) -> None:
         """Called by the app when someone (anyone) changed the file: what they changed."""
@@ -522,13 +554,16 @@ class BoardScreen(Screen[None]):
 
     # ------------------------------------------------------------------ filters
 
-    def set_filter(self, wanted: BoardFilter) -> None:
+    def set_filter(self, wanted: BoardFilter, *, around: int | None = None) -> None:
         """Each column starts from its first match (the focused card keeps focus when it is
-        among the first); kept scrolled, the other columns showed matches from far down."""
+        among the first); kept scrolled, the other columns showed matches from far down.
+        ``around``: focus goes to that action, wherever in its column it is."""
         self.filter = wanted
         for column in self.columns.values():
             column.to_top()
-        self.reload()
+        if around is not None:
+            self.focused_id = around
+        self.reload(around=around)
 
     def action_filter_text(self) -> None:
         open_text_box(self)

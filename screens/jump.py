@@ -21,6 +21,5 @@ async def open_on_board(
     board = app.screen
     if not isinstance(board, BoardScreen):
         return
-    if action_id is not None:
-        board.focused_id = action_id  # the reload puts the cursor back on it
-    board.set_filter(BoardFilter(owner=owner, initiative=initiative, include_done=done))
+    wanted = BoardFilter(owner=owner, initiative=initiative, include_done=done)
+    board.set_filter(wanted, around=action_id)

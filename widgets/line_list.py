@@ -92,6 +92,12 @@ class LineList(ScrollView, can_focus=True):
         elif top + self.row_lines > self.scroll_y + visible:
             self.scroll_to(y=top + self.row_height - visible, animate=False, immediate=True)
 
+    def center_row(self, index: int) -> None:
+        """Scroll row ``index`` to mid-screen, whole rows at the top: where a jump lands."""
+        visible = self.scrollable_content_region.height - self.header_lines
+        rows = max(1, visible // self.row_height)
+        self.scroll_to(y=max(0, index - rows // 2) * self.row_height, animate=False, immediate=True)
+
     def action_cursor(self, step: int) -> None:
         self.set_cursor(self.cursor + step)
 

@@ -182,6 +182,8 @@ class PhaseColumn(LineList, inherit_bindings=False):
             index = self.index_of(keep_id)
         if index is None:
             index = min(self.cursor, max(self.total - 1, 0))
+            if actions and not start <= index < start + len(actions):
+                index = start  # the old place was not read: the first card that was
         self.set_cursor(index)
         self.refresh()
 

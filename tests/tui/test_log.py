@@ -139,3 +139,24 @@ async def test_at_80x24_the_message_keeps_its_column(make_app, team) -> None:
         await pilot.resize_terminal(160, 40)
         await settle_app(pilot.app, pilot)
         assert "⚑ 30-day follow-up" in texts(screen)[0]  # wide again: the full labels
+
+
+async def test_enter_jumps_to_an_action_far_down_its_column(make_app, store, db_path) -> None:
+    """The board reads a screenful per column: the jump reads the window where the action
+    is, puts the cursor on it and shows it mid-screen."""
+    from pdca.db.models import ActionDraft, CheckinDraft
+
+    ids = [store.add_action(ActionDraft(title=f"item {n}")).id for n in range(120)]
+    store.add_checkin(ids[99], CheckinDraft(message="the one to find"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await settle_app(pilot.app, pilot)
+        await pilot.press("enter")
+        await settle_app(pilot.app, pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        assert board.current is not None and board.current.id == ids[99]
+        plan = board.columns["plan"]
+        first, shown = plan.visible_range()
+        assert first < 99 < first + shown - 2  # on screen, not just loaded
