@@ -33,7 +33,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import WorkerFailed, get_current_worker
 
-from pdca.db import alerts, notify, recurrence
+from pdca.db import alerts
 from pdca.db.clock import Clock
 from pdca.db.connection import file_identity, file_stamp
 from pdca.db.errors import DATABASE_ERRORS, DatabaseBroken, PdcaError, broken_reason
@@ -405,6 +405,10 @@ class PdcaApp(App[None]):
         missed, then deliver what is due to people (db/notify.py: each notification once,
         whoever delivers it: this app, another one, or a cron ``pdca notify``). Writes only
         when something is due."""
+
+        # Imported here, after the first paint: delivery (channels, their models) is no part
+        # of what a person sees first.
+        from pdca.db import notify, recurrence
 
         def escalate_and_notify(store: Store) -> bool:
             # Repeating actions whose date came, once whoever sees it first (db/recurrence.py);
