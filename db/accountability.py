@@ -440,7 +440,7 @@ _UNTOLD = ", ".join(
     f"'$.{key}'"
     for key in (
         "id", "notes", "due", "priority", "initiative_id", "phase_since", "created_by",
-        "created_at", "updated_at", "version",
+        "created_at", "updated_at", "version", "last_checkin_at", "last_checkin_status",
     )
 )  # fmt: skip
 _TOLD = (
