@@ -334,3 +334,87 @@ def test_the_initiatives_overview_reads_through_indexes(store: Store) -> None:
     assert len(readings) == 1 and " IN (" in readings[0]  # the linked KPI's alone
     problems = [p for sql in sorted(queries) for p in _plan_problems(store, sql)]
     assert problems == []
+
+
+def test_the_standups_open_actions_read_their_own_index_without_sorting(store: Store) -> None:
+    """The stand-up's open actions that need a word (db/accountability.py ``_open_actions``):
+    each person's first few down ``idx_actions_open_standup`` in its order, and the counts in
+    one pass down it, the last check-in read off the index (kept on the row by triggers): no
+    scan, no temporary sort, no probe of the check-ins."""
+    from pdca.db import accountability
+
+    for n in range(3):
+        action = store.add_action(ActionDraft(title=f"x{n}", owner="bob", due="2026-11-01"))
+        store.add_checkin(action.id, CheckinDraft(message="going", status="blocked"))
+    store.add_action(ActionDraft(title="nobody's"))
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    rows, more = accountability._open_actions(store, store.clock(), 7, 2)
+    store.conn.set_trace_callback(None)
+    assert len(rows) == 3 and more == {"bob": 1}
+    queries = {" ".join(sql.split()) for sql in seen if "FROM actions" in sql}
+    assert len(queries) == 2  # the first few of each, the counts
+    for sql in sorted(queries):
+        steps = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql)]
+        assert any("idx_actions_open_standup" in step for step in steps), steps
+        assert not any("checkins" in step for step in steps), steps
+    problems = [p for sql in sorted(queries) for p in _plan_problems(store, sql)]
+    assert problems == []
+
+
+def test_the_last_checkin_triggers_read_one_actions_checkins(store: Store) -> None:
+    """Each trigger keeping an action's last check-in (db/schema.py ``0011_last_checkin``)
+    reads that action's check-ins down their (action_id, at) index and writes its row by id:
+    a check-in costs the same at 500 000 check-ins as at 5."""
+    from pdca.db import schema
+
+    statements = []
+    for _when, condition, statement in schema._LAST_CHECKIN_TRIGGERS.values():
+        if condition:
+            statements.append(f"SELECT {condition}")
+        statements.append(statement)
+    problems = []
+    for sql in statements:
+        bound = re.sub(r"\b(?:NEW|OLD)\.\w+", "?", sql)
+        steps = [
+            row[3]
+            for row in store.conn.execute("EXPLAIN QUERY PLAN " + bound, [1] * bound.count("?"))
+        ]
+        assert steps, sql
+        problems += [f"{step} in: {sql}" for step in steps if step.startswith("USE TEMP B-TREE")]
+        problems += [  # every table read is a search: by id, or down the check-ins' index
+            f"{step} in: {sql}"
+            for step in steps
+            if step.startswith("SCAN") and step != "SCAN CONSTANT ROW"
+        ]
+        assert any("idx_checkins_action_id_at (action_id=?)" in step for step in steps), sql
+    assert problems == []
+
+
+def test_the_stale_filter_and_notices_read_the_kept_last_checkin(store: Store) -> None:
+    """The board's stale filter (pages, places, counts, ``pdca list --stale``) and the stale
+    notices (db/notify.py) read the last check-in off the action's row: no probe of the
+    check-ins, no scan, no temporary sort."""
+    from pdca.db import notify
+
+    for n in range(3):
+        action = store.add_action(ActionDraft(title=f"x{n}", owner="bob", due="2026-11-01"))
+        store.add_checkin(action.id, CheckinDraft(message="going"))
+    stale = ActionFilter(phase="plan", stale=True)
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    store.list_actions(ActionFilter(stale=True))
+    store.count_actions(ActionFilter(stale=True))
+    store.action_page(stale, 0, 9)
+    store.position_of(stale, store.get_action(action.id))
+    notify.due_notices(store)
+    store.conn.set_trace_callback(None)
+    queries = {
+        " ".join(sql.split())
+        for sql in seen
+        if sql.lstrip().upper().startswith("SELECT") and "last_checkin_at" in sql
+    }
+    assert len(queries) >= 5  # the listing, the counts, the page, the place, the notices
+    assert not [sql for sql in queries if "FROM checkins" in sql]
+    problems = [p for sql in sorted(queries) for p in _plan_problems(store, sql)]
+    assert problems == []
