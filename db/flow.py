@@ -229,37 +229,44 @@ def _stays(
     event's snapshot says it (one lookup by id, after the pass: that action's later stays
     wait for it, as they are left out with it when the snapshot does not say)."""
     tally = fr.StayTally()
-    add = tally.add
+    stays, back, rank = tally.stays, tally.back, fr.RANK  # tally.add, inline: thousands
     # Where each action is after its last event seen: (phase or None when done, days ago).
     state: dict[int, tuple[str | None, float]] = {}
     # An action whose first stay waits for its snapshot: its first event (id, days ago, the
     # move's two phases or None for a completion) and its later stays (left, to, days).
     waiting: dict[int, tuple[int, float, tuple[str, str] | None, list]] = {}
-    for action_id, event_id, ago, summary in cursor.execute(_HISTORY, times):
+    for action_id, event_id, ago, summary in cursor.execute(_HISTORY, times).fetchall():
         if in_scope is not None and action_id not in in_scope:
             continue
-        moved = summary.startswith("moved #")
-        if moved:  # fr.moved_phases(summary), inline: thousands
+        begun = state.get(action_id)
+        if summary.startswith("moved #"):  # fr.moved_phases(summary), inline
             words = summary.split(" ", 6)
             left, to = words[3], words[5]
-        begun = state.get(action_id)
-        if begun is None:  # its first event of the window
-            created = created_ago.get(action_id)
-            if moved and created is not None and created <= window_days:
-                add(left, to, created - ago)
-            else:
-                waiting[action_id] = (event_id, ago, (left, to) if moved else None, [])
-            state[action_id] = (to if moved else None, ago)
-            continue
-        if not moved:
-            if begun[0] is None:
-                continue  # done in no phase: no stay ended
+            if begun is None:  # its first event of the window
+                created = created_ago.get(action_id)
+                if created is not None and created <= window_days:
+                    stays[left].append(max(0.0, created - ago))
+                    if rank[to] < rank[left]:
+                        back[left] += 1
+                else:
+                    waiting[action_id] = (event_id, ago, (left, to), [])
+                state[action_id] = (to, ago)
+                continue
+        else:  # done
+            if begun is None:  # its first event of the window: in the phase its snapshot says
+                waiting[action_id] = (event_id, ago, None, [])
+                state[action_id] = (None, ago)
+                continue
             left, to = begun[0], None
+            if left is None:
+                continue  # done in no phase: no stay ended
         later = waiting.get(action_id)
-        if later is None:
-            add(left, to, begun[1] - ago)
-        else:
+        if later is not None:
             later[3].append((left, to, begun[1] - ago))
+        else:
+            stays[left].append(max(0.0, begun[1] - ago))
+            if to is not None and rank[to] < rank[left]:
+                back[left] += 1
         state[action_id] = (to, ago)
     ids = [first[0] for first in waiting.values()]
     for offset in range(0, len(ids), _CHUNK):
@@ -270,9 +277,9 @@ def _stays(
                 continue  # a history written before phase_since was recorded: left out
             _, ago, phases, later = waiting[action_id]
             left, to = phases if phases is not None else (phase, None)
-            add(left, to, entered - ago)
+            tally.add(left, to, entered - ago)
             for stay in later:
-                add(*stay)
+                tally.add(*stay)
     return tally
 
 
