@@ -101,6 +101,17 @@ def person(row: sqlite3.Row) -> Person:
     return models.Person(**dict(row))
 
 
+# Columns SQLite keeps from other rows (an action's last check-in, kept by triggers: db/schema.py
+# ``0011_last_checkin``): not the record's own data, so not in its history. A check-in changes
+# them with no event of the action's, and an undo never writes them back.
+KEPT_COLUMNS = ("last_checkin_at", "last_checkin_status")
+
+
 def snapshot(row: sqlite3.Row | None) -> dict[str, Any] | None:
-    """A row as the event log stores it: every column, plain JSON values."""
-    return dict(row) if row is not None else None
+    """A row as the event log stores it: every column of its own, plain JSON values."""
+    if row is None:
+        return None
+    data = dict(row)
+    for key in KEPT_COLUMNS:
+        data.pop(key, None)
+    return data

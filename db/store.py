@@ -205,10 +205,15 @@ class Transaction:
         """One "create" event for each row of ``table`` from id ``first`` on, written by SQLite
         in one statement: a bulk write's log without a round trip per row. The snapshot holds
         every column, keys sorted, as ``log`` stores one; ``summary_sql`` is an SQL expression
-        over the row (pdca's own constant, never user text)."""
+        over the row (pdca's own constant, never user text). Like ``convert.snapshot``, it leaves
+        out the columns SQLite keeps from other rows."""
         if self.tx is None:
             self.tx = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM events").fetchone()[0]
-        columns = sorted(info[1] for info in self.conn.execute(f"PRAGMA table_info({table})"))
+        columns = sorted(
+            info[1]
+            for info in self.conn.execute(f"PRAGMA table_info({table})")
+            if info[1] not in convert.KEPT_COLUMNS
+        )
         snapshot = "json_object(" + ", ".join(f"'{name}', {name}" for name in columns) + ")"
         self.conn.execute(
             "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, before, after)"

@@ -9,6 +9,7 @@ event, so a check-in beside someone's edit of the same action is no conflict.
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 import subprocess
 import sys
@@ -92,6 +93,28 @@ def test_a_checkin_beside_an_edit_is_no_conflict(db_path: Path, store: Store) ->
     edited = store.edit_action(action.id, ActionChanges(title="y"), expected_version=seen.version)
     assert edited.title == "y" and edited.version == seen.version + 1
     assert edited.last_checkin_status == "blocked"
+
+
+def test_the_history_holds_the_actions_own_columns_only(store: Store) -> None:
+    """The kept columns change with no event of the action's, so its events leave them out:
+    each change's before is still the previous change's after."""
+    action = store.add_action(ActionDraft(title="x", owner="bob", due=DUE))
+    store.add_actions([ActionDraft(title="bulk", owner="bob", due=DUE)])
+    store.edit_action(action.id, ActionChanges(title="y"))
+    store.add_checkin(action.id, CheckinDraft(message="going"))
+    store.edit_action(action.id, ActionChanges(title="z"))
+    snapshots = [
+        (json.loads(before) if before else None, json.loads(after))
+        for before, after in store.conn.execute(
+            "SELECT before, after FROM events WHERE entity = 'action' ORDER BY id"
+        )
+    ]
+    assert len(snapshots) == 4
+    for before, after in snapshots:
+        assert "last_checkin_at" not in after and "last_checkin_status" not in after
+        assert "title" in after and (before is None or "last_checkin_at" not in before)
+    (_, created), _bulk, (_, first), (second_before, _) = snapshots
+    assert second_before == first and first["version"] == created["version"] + 1
 
 
 def test_undoing_an_edit_does_not_bring_back_an_older_last_checkin(store: Store) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from pdca.db import convert
 from pdca.db.clock import iso
 from pdca.db.errors import Conflict, GateUnmet, InvalidInput, NotFound
 from pdca.db.models import (
@@ -51,9 +52,12 @@ def timed(db_path: Path, ticker: Ticker) -> Iterator[Store]:
 
 
 def row(store: Store, table: str, row_id: int) -> dict[str, Any]:
-    found = store.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
+    """The row's own columns: what an event's snapshot of it holds (``convert.snapshot``)."""
+    found = convert.snapshot(
+        store.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
+    )
     assert found is not None
-    return dict(found)
+    return found
 
 
 def table_dump(store: Store) -> dict[str, list[tuple[Any, ...]]]:
