@@ -304,41 +304,27 @@ def owners(store: Store) -> list[OwnerRow]:
         " AS last_checkin_at FROM people p"
     ):
         rows[person["login"]] = dict(person)
-    # Open actions by owner and phase, with late and soon-due counts, off one index without
-    # reading a row (issue 14: flat as the file grows). Stale is what is left once the open
-    # actions with a sign of life since the cutoff are taken away: a check-in since, or made
-    # since (``rules.is_stale`` on the last check-in, else the creation), and both of those
-    # are found from the recent end of an index: as many as the team's last days hold.
-    # The recent ones are gathered once (SQLite keeps them as a list to look up), then the
-    # open actions' index is walked in (owner, phase) order: no action row is read.
-    fresh = {
-        (owner, phase): n
-        for owner, phase, n in store.conn.execute(
-            "SELECT a.owner, a.phase, count(*) FROM actions a"
-            " INDEXED BY idx_actions_open_owner WHERE a.done_at IS NULL AND a.id IN"
-            " (SELECT c.action_id FROM checkins c WHERE c.at > ?1"
-            "  UNION ALL SELECT n.id FROM actions n INDEXED BY idx_actions_open_created_at"
-            "  WHERE n.done_at IS NULL AND n.created_at > ?1)"
-            " GROUP BY a.owner, a.phase",
-            (cutoff,),
-        )
-    }
+    # Open actions by owner and phase, with late, soon-due and stale counts, in one pass down
+    # one index without reading a row (issue 14: flat as the file grows). Stale: no check-in
+    # since the cutoff (the last one is kept on the row by triggers) and made before it
+    # (``rules.is_stale`` on the last check-in, else the creation).
     for row in store.conn.execute(
         "SELECT a.owner, a.phase, count(*) AS n,"
-        " sum(a.due IS NOT NULL AND a.due < ?) AS overdue,"
-        " sum(a.due IS NOT NULL AND a.due >= ? AND a.due <= ?) AS due_soon"
+        " sum(a.due IS NOT NULL AND a.due < ?1) AS overdue,"
+        " sum(a.due IS NOT NULL AND a.due >= ?1 AND a.due <= ?2) AS due_soon,"
+        " sum((a.last_checkin_at IS NULL OR a.last_checkin_at <= ?3) AND a.created_at <= ?3)"
+        " AS stale"
         " FROM actions a INDEXED BY idx_actions_open_owner WHERE a.done_at IS NULL"
         " GROUP BY a.owner, a.phase",
-        (today.isoformat(), today.isoformat(), soon),
+        (today.isoformat(), soon, cutoff),
     ):
         entry = _owner_entry(rows, row["owner"])
         entry[row["phase"]] = row["n"]
         entry["open"] = entry.get("open", 0) + row["n"]
-        stale = row["n"] - fresh.get((row["owner"], row["phase"]), 0)
         for key, n in (
             ("overdue", row["overdue"]),
             ("due_soon", row["due_soon"]),
-            ("stale", stale),
+            ("stale", row["stale"]),
         ):
             entry[key] = entry.get(key, 0) + (n or 0)
     from pdca.db import alerts  # imported here: db.alerts builds on the store, as this module does

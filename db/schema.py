@@ -555,6 +555,18 @@ _OPEN_ACTIONS_VIEW = """SELECT a.id, a.title, a.owner, a.phase, a.due,
         WHERE a.done_at IS NULL"""
 
 
+def _owners_index(conn: sqlite3.Connection) -> None:
+    """The owners view's counts (open, late, due soon, stale) in one pass down the open
+    actions' (owner, phase) index, the last check-in and the creation on it too: no action row
+    and no check-in read (issue 14). The index of recent creations only that view used goes."""
+    conn.execute("DROP INDEX idx_actions_open_owner")
+    conn.execute("DROP INDEX idx_actions_open_created_at")
+    conn.execute(
+        "CREATE INDEX idx_actions_open_owner ON actions"
+        " (owner, phase, due, last_checkin_at, created_at) WHERE done_at IS NULL"
+    )
+
+
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
 
 MIGRATIONS: list[Migration] = [
@@ -569,6 +581,7 @@ MIGRATIONS: list[Migration] = [
     ("0009_flow", _flow),
     ("0010_scale", _scale),
     ("0011_last_checkin", _last_checkin),
+    ("0012_owners_index", _owners_index),
 ]
 
 

@@ -405,3 +405,40 @@ def test_the_standups_open_actions_by_hand(store: Store) -> None:
     rows, more = acc._open_actions(store, NOW_DT, 7, 5)
     assert [r.title for r in rows] == ["late", "quiet", "blocked", "nobody's"]
     assert rows[2].last_status == "blocked" and more == {}
+
+
+# --------------------------------------------------------------------------- the owners
+
+
+def _stale_before(store: Store, cutoff: str) -> dict[tuple[str | None, str], int]:
+    """The owners' stale counts as they were read before the kept column: the open actions
+    by owner and phase, less those with a check-in since the cutoff or made since."""
+    fresh = {
+        (owner, phase): n
+        for owner, phase, n in store.conn.execute(
+            "SELECT a.owner, a.phase, count(*) FROM actions a WHERE a.done_at IS NULL AND a.id IN"
+            " (SELECT c.action_id FROM checkins c WHERE c.at > ?1"
+            "  UNION ALL SELECT n.id FROM actions n WHERE n.done_at IS NULL AND n.created_at > ?1)"
+            " GROUP BY a.owner, a.phase",
+            (cutoff,),
+        )
+    }
+    return {
+        (owner, phase): n - fresh.get((owner, phase), 0)
+        for owner, phase, n in store.conn.execute(
+            "SELECT owner, phase, count(*) FROM actions WHERE done_at IS NULL GROUP BY 1, 2"
+        )
+    }
+
+
+@pytest.mark.parametrize("cadence", ["1", "3", "7"])
+def test_the_owners_stale_counts_are_what_they_were(seeded: Store, cadence: str) -> None:
+    acc.set_team_setting(seeded, "stale-after-days", cadence)
+    cutoff = iso(arules.stale_cutoff(seeded.clock(), int(cadence)))
+    by_person: dict[str, int] = {}
+    for (owner, _phase), n in _stale_before(seeded, cutoff).items():
+        login = owner or acc.UNOWNED
+        by_person[login] = by_person.get(login, 0) + n
+    rows = {row.login: row.stale for row in acc.owners(seeded) if row.open}
+    assert rows == by_person
+    assert sum(rows.values()) > 0  # the comparison compares something
