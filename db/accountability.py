@@ -513,9 +513,14 @@ def standup_digest(
         for a in alerts.list_alerts(store)
         if a.acknowledged_at is None
     ]
-    due = [
-        arules.DueFollowup(f.action_id, f.title, f.owner, f.offset_days, f.due)
-        for f in list_followups(store, due_only=True)
+    due = [  # ``list_followups(due_only=True)``'s, as the five fields the rules read
+        arules.DueFollowup(*row)
+        for row in store.conn.execute(
+            "SELECT f.action_id, a.title, f.owner, f.offset_days, f.due FROM followups f"
+            " JOIN actions a ON a.id = f.action_id"
+            " WHERE f.done_at IS NULL AND f.due <= ? ORDER BY f.due, f.id",
+            (now.astimezone().date().isoformat(),),
+        )
     ]
     where = arules.standing(open_actions, waiting, due, now=now, cadence_days=cadence)
     owners_open = store.conn.execute(  # off the index's leading column: 50 owners, not 50 000

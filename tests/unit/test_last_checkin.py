@@ -160,7 +160,7 @@ STEPS = st.one_of(
 )  # fmt: skip
 
 
-def _apply(store: Store, clock: list[datetime], ids: list[int], step: tuple) -> None:  # type: ignore[type-arg]
+def _apply(store: Store, clock: list[datetime], ids: list[int], step: tuple) -> None:
     conn = store.conn
     checkins = [row[0] for row in conn.execute("SELECT id FROM checkins ORDER BY id")]
     kind = step[0]
@@ -192,7 +192,7 @@ def _apply(store: Store, clock: list[datetime], ids: list[int], step: tuple) -> 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=st.lists(STEPS, min_size=1, max_size=25))
-def test_the_kept_columns_always_equal_the_latest_checkin(steps: list[tuple]) -> None:  # type: ignore[type-arg]
+def test_the_kept_columns_always_equal_the_latest_checkin(steps: list[tuple]) -> None:
     clock = [NOW_DT]
     with tempfile.TemporaryDirectory() as folder:
         store = Store.open(
@@ -442,3 +442,18 @@ def test_the_owners_stale_counts_are_what_they_were(seeded: Store, cadence: str)
     rows = {row.login: row.stale for row in acc.owners(seeded) if row.open}
     assert rows == by_person
     assert sum(rows.values()) > 0  # the comparison compares something
+
+
+def test_the_standups_due_followups_are_those_listed(seeded: Store) -> None:
+    """The stand-up reads the due follow-ups' five fields itself (no model per follow-up):
+    the same ones, in the same order, as ``list_followups(due_only=True)``."""
+    now = seeded.clock()
+    cadence = acc.team_settings(seeded).stale_after_days
+    listed = [
+        arules.DueFollowup(f.action_id, f.title, f.owner, f.offset_days, f.due)
+        for f in acc.list_followups(seeded, due_only=True)
+    ]
+    assert len(listed) >= 2  # the comparison compares something
+    expected = arules.standing([], [], listed, now=now, cadence_days=cadence)
+    standing = acc.standup_digest(seeded).standing
+    assert [item for item in standing if item.kind == "followup"] == expected
