@@ -457,3 +457,34 @@ def test_the_standups_due_followups_are_those_listed(seeded: Store) -> None:
     expected = arules.standing([], [], listed, now=now, cadence_days=cadence)
     standing = acc.standup_digest(seeded).standing
     assert [item for item in standing if item.kind == "followup"] == expected
+
+
+# --------------------------------------------------------------------------- import
+
+
+@pytest.mark.parametrize("claim", ["wrong", "absent"])
+def test_an_imported_export_keeps_the_columns_its_checkins_say(
+    store: Store, cli, tmp_path: Path, claim: str
+) -> None:
+    """A JSON export's actions carry the kept columns (or, from an older pdca, do not): on
+    import they follow the check-ins imported after them, whatever the file claimed."""
+    action = store.add_action(ActionDraft(title="x", owner="bob", due=DUE))
+    store.add_checkin(action.id, CheckinDraft(message="going", status="at-risk"))
+    quiet = store.add_action(ActionDraft(title="quiet", owner="bob", due=DUE))
+    out = tmp_path / "export.json"
+    assert cli("export", "--out", str(out)).exit_code == 0
+    document = json.loads(out.read_text())
+    for row in document["tables"]["actions"]:
+        if claim == "wrong":
+            row.update(last_checkin_at="2020-01-01T00:00:00Z", last_checkin_status="blocked")
+        else:
+            del row["last_checkin_at"], row["last_checkin_status"]
+    out.write_text(json.dumps(document))
+    target = tmp_path / "restored.db"
+    result = cli("--db", str(target), "import", str(out))
+    assert result.exit_code == 0, result.stderr
+    restored = Store.open(target, actor="alice", clock=lambda: NOW_DT)
+    try:
+        assert kept(restored.conn) == {action.id: (iso(NOW_DT), "at-risk"), quiet.id: (None, None)}
+    finally:
+        restored.close()
