@@ -445,6 +445,8 @@ CHANGES_MOST = 10
 # An action's person is its owner today (else the one it was written with); a check-in's is
 # its action's owner (else its author); an alert's is its assignee. The unary + keeps SQLite
 # on the (at) index, not the (entity, ...) one that would read every check-in ever made.
+# Whether an event was undone in the window is one probe of the undos' own small index per
+# event, not a second walk of the window (a day at 100 000 actions holds ~50 000 events).
 _CHANGES = """
 SELECT e.id, CASE
   WHEN e.entity = 'action' AND e.op = 'create' THEN 'created'
@@ -474,9 +476,9 @@ FROM events e LEFT JOIN actions a ON a.id = CASE
    AND json_type(e.after, '$.action_id') = 'integer' THEN json_extract(e.after, '$.action_id')
   END
 WHERE e.at > ?1 AND e.at <= ?2 AND +e.entity IN ('action', 'checkin', 'alert')
- AND e.undo_of IS NULL AND e.tx NOT IN (SELECT u.undo_of FROM events u
-  WHERE u.at > ?1 AND u.at <= ?2 AND +u.entity IN ('action', 'checkin', 'alert')
-  AND u.undo_of IS NOT NULL)
+ AND e.undo_of IS NULL AND NOT EXISTS (SELECT 1 FROM events u INDEXED BY idx_events_undo_of
+  WHERE u.undo_of = e.tx AND u.at > ?1 AND u.at <= ?2
+  AND +u.entity IN ('action', 'checkin', 'alert'))
 ORDER BY e.at, e.id
 """
 
