@@ -434,12 +434,14 @@ class BoardScreen(Screen[None]):
     def start(self, flow: Callable[..., Awaitable[None]], *args: Any, dialogs: bool = True) -> None:
         """Run ``flow(self, *args)`` in a worker. A flow with ``dialogs`` replaces the one
         before it; a plain write runs beside the others."""
-        self.run_worker(
+        worker = self.run_worker(
             partial(flow, self, *args),
             name=flow.__name__,
             group="flow" if dialogs else "write",
             exclusive=dialogs,
         )
+        if dialogs:  # keys typed meanwhile are for its dialog, not for the board
+            services(self.app).hold_keys(until=worker)
 
     def action_new_action(self) -> None:
         if self.writable():

@@ -15,10 +15,11 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple, Protocol, TypeVar, cast, runtime_checkable
+from typing import Any, NamedTuple, Protocol, TypeVar, cast, runtime_checkable
 
 from textual.message import Message
 from textual.screen import Screen
+from textual.worker import Worker
 
 from pdca.db.clock import Clock
 from pdca.db.connection import file_identity
@@ -134,6 +135,8 @@ class AppServices(Protocol):
     others: tuple[str, ...]  # who else has the file open
 
     def refresh_status(self) -> None: ...
+
+    def hold_keys(self, until: Worker[Any] | None = None) -> None: ...
 
 
 class PaletteEntry(NamedTuple):

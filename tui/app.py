@@ -23,15 +23,16 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
-from textual.worker import WorkerFailed, get_current_worker
+from textual.widget import AwaitMount
+from textual.worker import Worker, WorkerFailed, get_current_worker
 
 from pdca.db import alerts
 from pdca.db.clock import Clock
@@ -49,6 +50,7 @@ from pdca.screens.context import (
 )
 from pdca.tui.crash import crash_line, write_crash_log
 from pdca.tui.settings import Settings, load_settings, save_settings, settings_path
+from pdca.tui.typeahead import KeyHold, is_text_field
 from pdca.widgets.status_bar import StatusBar
 
 T = TypeVar("T")
@@ -122,8 +124,39 @@ class PdcaApp(App[None]):
         self._last_data_version = -1
         self._last_event_id = -1
         self._snapshot_stamp = file_stamp(context.path)
+        self.key_hold = KeyHold(self)
         self.changes_seen = 0  # how many times the event log was seen to grow, by anyone
         self._stop_presence = threading.Event()
+
+    # ------------------------------------------------------------------ keys typed ahead
+
+    def hold_keys(self, until: Worker[object] | None = None) -> None:
+        """Keys typed from now on are for what is opening (tui/typeahead.py)."""
+        self.key_hold.hold(until)
+
+    async def on_event(self, event: events.Event) -> None:
+        if self.key_hold.take(event):
+            return
+        typed = event if isinstance(event, events.Key) and not event.is_forwarded else None
+        if typed is not None and not is_text_field(self.focused):
+            self.key_hold.hold_for(typed)  # a text field takes its keys itself, in order
+        await super().on_event(event)
+        if typed is not None and not typed.is_forwarded:  # a priority binding ran it here
+            self.key_hold.key_done(typed)
+
+    def on_key(self, event: events.Key) -> None:
+        # Textual runs this before App._on_key, which runs the bindings of a key that has
+        # bubbled up to here: the hold goes on once they have run.
+        self.call_next(self.key_hold.key_done, event)
+
+    def push_screen(self, *args: Any, **kwargs: Any) -> Any:
+        self.hold_keys()  # the dialog's field takes them once it has focus
+        return super().push_screen(*args, **kwargs)
+
+    def switch_mode(self, mode: str) -> AwaitMount:
+        if mode != self.current_mode:
+            self.hold_keys()  # the view's list takes them once it has focus
+        return super().switch_mode(mode)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -347,6 +380,8 @@ class PdcaApp(App[None]):
             self.screen_stack[0].post_message(DatabaseChanged())  # on resume, by the count
 
     def _show_saving(self, saving: bool) -> None:
+        if saving:  # a write waiting (for another process's lock): keys held for it go on
+            self.key_hold.flow_waits()
         self._saving = max(0, self._saving + (1 if saving else -1))
         for bar in (bar for screen in self.screen_stack for bar in screen.query(StatusBar)):
             bar.saving = self._saving > 0

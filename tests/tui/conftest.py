@@ -21,7 +21,8 @@ SETTLE_SECONDS = 60.0  # a loaded CI machine; a settled app returns at once
 
 
 async def settle_app(app: PdcaApp, pilot: Pilot, seconds: float = SETTLE_SECONDS) -> None:
-    """Let keys, writes (they run on the writer thread), jumps and reloads finish.
+    """Let keys (those held for a dialog or view too), writes (they run on the writer thread),
+    jumps and reloads finish.
 
     A flow waiting on a dialog stays open, so flows count only while no dialog is up; never
     a timed sleep: this returns as soon as nothing is left running.
@@ -37,7 +38,7 @@ async def settle_app(app: PdcaApp, pilot: Pilot, seconds: float = SETTLE_SECONDS
             and worker.group not in ("presence", "escalate")
             and not (worker.group == "flow" and dialog_up)
         ]
-        if not busy:
+        if not busy and not app.key_hold.holding:  # keys typed ahead are replayed too
             await pilot.pause()
             return
         assert time.monotonic() < deadline, f"still running: {busy}"

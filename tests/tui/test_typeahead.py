@@ -1,0 +1,84 @@
+"""Keys typed at once (a fast typist, a paste, tmux send-keys) go where the person meant.
+
+Each burst is posted to the app in one go, as a terminal delivers it, without waiting between
+keys as Pilot's ``press`` does: what opens (a form, a view) is not up yet when the keys after
+the first arrive.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+from textual.widgets import Input
+
+from pdca.db.models import ActionChanges
+from pdca.db.store import Store
+from pdca.screens.board import BoardScreen
+from pdca.screens.dialogs import ActionFormModal
+from pdca.screens.log import LogScreen
+from pdca.tui.app import PdcaApp
+from tests.conftest import open_as
+from tests.tui.accountability_support import team_db
+from tests.tui.conftest import SIZE, settle_app
+
+
+def burst(app: PdcaApp, *keys: str) -> None:
+    """``keys`` as one read from the terminal: all queued before the first is handled."""
+    for key in keys:
+        character = key if len(key) == 1 else None
+        app.post_message(events.Key(key, character))
+
+
+async def test_a_title_typed_with_n_goes_into_the_form_not_to_the_board(
+    make_app, board_db: Path
+) -> None:
+    store: Store = open_as(board_db, "alice")
+    store.edit_action(1, ActionChanges(title="Ready to start now"), expected_version=1)
+    store.close()
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        # On the board, u would undo that edit and e would open another form.
+        burst(app, "n", *"Quick use edit")
+        await settle_app(app, pilot)
+        form = app.screen
+        assert isinstance(form, ActionFormModal)
+        assert form.query_one("#title", Input).value == "Quick use edit"
+        assert app.context.store.get_action(1).title == "Ready to start now"
+
+
+async def test_a_view_key_and_the_moves_after_it_reach_the_view(
+    make_app, store: Store, db_path: Path
+) -> None:
+    app = make_app(team_db(store, db_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        burst(app, "4", "down", "down")
+        await settle_app(app, pilot)
+        log = app.screen
+        assert isinstance(log, LogScreen)
+        assert log.highlighted is not None and log.highlighted.action_id == 3
+        burst(app, "enter", "5")  # to the board on #3, then on to the stand-up
+        await settle_app(app, pilot)
+        assert type(app.screen).__name__ == "StandupScreen"
+        burst(app, "1")
+        await settle_app(app, pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        assert board.current is not None and board.current.id == 3
+
+
+async def test_keys_after_a_move_wait_for_it_then_act_on_the_moved_board(
+    make_app, board_db: Path
+) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        burst(app, "greater_than_sign", "j")  # #1 to Do, then down from it in Do
+        await settle_app(app, pilot)
+        assert app.context.store.get_action(1).phase == "do"
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        assert board.focused_column is board.columns["do"]
+        assert board.current is not None and board.current.id == 3  # the card under #1
