@@ -45,14 +45,17 @@ def _group(gid: int) -> str:
 
 
 def what_to_ask(path: Path, needs: str) -> str:
-    """What to ask for so this user may ``needs`` (read, write, enter) ``path``: to join its
-    group, to have the group given the permission, or both."""
+    """What to ask for so this user may ``needs`` (read, write, enter, read and write)
+    ``path``: to join its group, to have the group given the permission, or both."""
     try:
         info = path.stat()
     except OSError:
         return "ask the team's admin"
-    bit = {"read": "r", "write": "w", "enter": "x"}[needs]
-    group_may = info.st_mode & {"r": stat.S_IRGRP, "w": stat.S_IWGRP, "x": stat.S_IXGRP}[bit]
+    bit = {"read": "r", "write": "w", "enter": "x", "read and write": "rw"}[needs]
+    wanted = 0
+    for letter in bit:
+        wanted |= {"r": stat.S_IRGRP, "w": stat.S_IWGRP, "x": stat.S_IXGRP}[letter]
+    group_may = info.st_mode & wanted == wanted
     in_group = info.st_gid in os.getgroups() or info.st_gid == os.getegid()
     join = f"to be added to group {_group(info.st_gid)}"
     grant = f"{_user(info.st_uid)} to run: chmod g+{bit} {path}"
@@ -100,5 +103,5 @@ def files_report(path: Path) -> str:
             continue
         parts.append(f"{name.name} {describe_owner(name)}")
         if not hint and not os.access(name, os.R_OK | os.W_OK):
-            hint = what_to_ask(name, "write")
+            hint = what_to_ask(name, "read and write")  # SQLite opens them for both
     return "; ".join(parts) + (f": {hint}" if hint else "")
