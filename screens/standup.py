@@ -27,6 +27,7 @@ from pdca.db.errors import DatabaseBroken, PdcaError
 from pdca.db.store import Store
 from pdca.screens.context import PaletteEntry
 from pdca.screens.row_view import RowView
+from pdca.widgets.marks import status_mark
 from pdca.widgets.row_list import Row, RowList
 from pdca.widgets.status_bar import StatusBar
 from pdca.widgets.text import fixed, literal
@@ -50,6 +51,7 @@ STANDING = {
     "alert": ("▲ waiting", "bad"),
     "followup": ("⚑ due", "accent"),
 }
+CHECKIN_ROLES = {"on-track": "", "at-risk": "warn", "blocked": "bad"}
 BY_KINDS = ("created", "moved", "done", "checkin", "followup")  # "(by X)" when not the owner
 INDENT = "  "
 
@@ -57,6 +59,10 @@ INDENT = "  "
 def item_row(item: DigestItem) -> Row:
     """One change: its kind, the action, what happened (and who, when not the owner)."""
     label, role = LABELS[item.kind]
+    if item.kind == "checkin":  # the board's shape for its status: ▲ at risk, ■ blocked
+        status = item.detail.split(":", 1)[0]
+        if status in CHECKIN_ROLES:
+            label, role = f"{status_mark(status)[0]} check-in", CHECKIN_ROLES[status]
     row: Row = [(INDENT + label.ljust(13), role)]
     if item.action_id is not None:
         row.append((f"#{item.action_id} ", "id"))
@@ -297,7 +303,7 @@ class StandupScreen(RowView):
         if self.person_index is None:
             named = [p for p in digest.people if p != UNOWNED]
             extra = ", work with no owner" if len(named) < len(digest.people) else ""
-            text.append(f" · everyone ({len(named)} people{extra}: n steps through them)")
+            text.append(f" · everyone ({count_people(len(named))}{extra}: n steps through them)")
         else:
             who = "no owner" if self.person == UNOWNED else literal(self.person)
             text.append(f" · {who} ({self.person_index + 1} of {len(digest.people)})")
@@ -380,7 +386,7 @@ class StandupScreen(RowView):
             self.notify(str(error), severity="error", timeout=6)
             return
         self.notify(
-            f"stand-up recorded at {short_time(standup.at)} ({len(standup.people)} people); "
+            f"stand-up recorded at {short_time(standup.at)} ({count_people(len(standup.people))}); "
             "the next one starts here"
         )
         self.stepped = []
@@ -469,3 +475,7 @@ class StandupScreen(RowView):
                 "standup-record",
             ),
         ]
+
+
+def count_people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"

@@ -159,3 +159,25 @@ async def test_enter_on_more_that_need_a_word_opens_that_persons_board(
         assert app.current_mode == "board"
         board = app.screen
         assert isinstance(board, BoardScreen) and board.filter.owner == "bob"
+
+
+def test_a_check_in_line_carries_its_status_shape_as_the_board_does() -> None:
+    from pdca.db.accountability_models import DigestItem
+    from pdca.screens.standup import item_row
+
+    def label(status: str) -> tuple[str, str]:
+        item = DigestItem(
+            kind="checkin",
+            person="bob",
+            at="2026-11-23T09:00:00Z",
+            actor="bob",
+            action_id=4,
+            title="Trim",
+            detail=f"{status}: waiting on review",
+        )
+        text, role = item_row(item)[0]
+        return text.strip(), role
+
+    assert label("on-track") == ("● check-in", "")
+    assert label("at-risk") == ("▲ check-in", "warn")
+    assert label("blocked") == ("■ check-in", "bad")
