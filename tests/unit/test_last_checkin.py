@@ -488,3 +488,20 @@ def test_an_imported_export_keeps_the_columns_its_checkins_say(
         assert kept(restored.conn) == {action.id: (iso(NOW_DT), "at-risk"), quiet.id: (None, None)}
     finally:
         restored.close()
+
+
+def test_on_a_seeded_file_the_row_says_what_the_correlated_query_said(seeded: Store) -> None:
+    """What the store, notify and the initiatives read before (the latest check-in joined
+    per action) is what the row holds now, for every action of a seeded file."""
+    before = {
+        row[0]: (row[1], row[2])
+        for row in seeded.conn.execute(
+            "SELECT a.id, lc.at, lc.status FROM actions a LEFT JOIN checkins lc ON lc.id = ("
+            " SELECT c.id FROM checkins c WHERE c.action_id = a.id"
+            " ORDER BY c.at DESC, c.id DESC LIMIT 1)"
+        )
+    }
+    assert sum(1 for at, _status in before.values() if at) > 300  # most have check-ins
+    assert kept(seeded.conn) == before
+    listed = {a.id: (a.last_checkin_at, a.last_checkin_status) for a in seeded.list_actions()}
+    assert listed == {i: before[i] for i in listed} and len(listed) > 100
