@@ -687,6 +687,8 @@ def _open_actions(
     check-in of each is on its row (kept by triggers), and the stand-up's index holds every
     column asked: the cost is a pass down that index, not a probe of every action's
     check-ins."""
+    if most <= 0:  # none named, none counted (SQLite's LIMIT -1 would mean all)
+        return [], {}
     values = (
         now.astimezone().date().isoformat(),
         iso(arules.stale_cutoff(now, cadence_days)),
