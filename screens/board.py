@@ -177,6 +177,8 @@ class BoardScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.filter = BoardFilter()
+        self.filter_shown = self.filter  # the filter of the cards on screen
+        self.last_column: PhaseColumn | None = None  # focused last (the text box may be now)
         self.focused_id: int | None = None
         self.pending_around: int | None = None  # a jump's action, until a read shows it
         self.columns: dict[str, PhaseColumn] = {}
@@ -376,11 +378,15 @@ class BoardScreen(Screen[None]):
             self.reload()  # read before this session's latest write: read again
             return
         self.seen_event = read.last_event  # lower only when the log was emptied and refilled
+        since_filter_changed, self.filter_shown = wanted != self.filter_shown, wanted
         if read.sparklines is not None:
             self.show_sparklines(read.sparklines)
         if read.pages:
             # Focus stays where the person has it now, not where it was when the read began.
             self.show_pages(read.pages, read.counts, read.today, self.focused_id)
+            column = self.focused_column
+            if since_filter_changed and column is not None and not column.total:
+                self._first_with_cards().focus()  # a new filter emptied it: where cards are
         if around is not None and around == self.pending_around:
             self.pending_around = None
             for column in self.columns.values():
@@ -399,6 +405,8 @@ class BoardScreen(Screen[None]):
 
     def on_descendant_focus(self) -> None:
         column = self.focused_column
+        if column is not None:
+            self.last_column = column
         if column is not None and column.current is not None:
             self.focused_id = column.current.id
 
@@ -580,15 +588,18 @@ class BoardScreen(Screen[None]):
         self._focus_board()
 
     def _focus_board(self) -> None:
-        column = self.columns[self._phase_of(self.focused_id)] if self.focused_id else None
-        target = column or next((c for c in self.columns.values() if c.total), self.columns["plan"])
-        target.focus()
+        """Focus on the card focused before, else the column focused before if it has cards,
+        else the first column with cards."""
+        column = next(
+            (c for c in self.columns.values() if self.focused_id and c.index_of(self.focused_id)),
+            None,
+        )
+        (column or self._first_with_cards()).focus()
 
-    def _phase_of(self, action_id: int | None) -> str:
-        for phase, column in self.columns.items():
-            if action_id is not None and column.index_of(action_id) is not None:
-                return phase
-        return "plan"
+    def _first_with_cards(self) -> PhaseColumn:
+        if self.last_column is not None and self.last_column.total:
+            return self.last_column
+        return next((c for c in self.columns.values() if c.total), self.columns["plan"])
 
     def action_filter_owner(self) -> None:
         self.start(pick_flow, "owner")

@@ -272,3 +272,25 @@ async def test_the_footer_is_composed_again_only_when_its_keys_change(
         assert len(composed) > before
         keys = {key.action for key in app.screen.query(FooterKey)}
         assert "new_action" not in keys and keys  # the board's n is not among them
+
+
+async def test_a_text_filter_leaves_focus_where_its_cards_are(make_app, board_db: Path) -> None:
+    """Focused on Act (#5), a filter that matches only #3 in Do: enter puts focus on it, not
+    on an empty column where > and c would have nothing to act on."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("l", "l", "l")
+        assert focused(app) == ("act", 5)
+        await pilot.press("slash", *"Doing")
+        await settle_app(app, pilot)
+        await pilot.press("enter")
+        await settle_app(app, pilot)
+        assert focused(app) == ("do", 3)
+        await pilot.press("escape", "l", "l")  # back to every card, then over to Act
+        await settle_app(app, pilot)
+        await pilot.press("slash", *"Acting")  # #5 is in Act, where focus was: it stays
+        await settle_app(app, pilot)
+        await pilot.press("enter")
+        await settle_app(app, pilot)
+        assert focused(app) == ("act", 5)
