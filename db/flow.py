@@ -275,10 +275,10 @@ def _stays(
         for action_id, phase, entered in cursor.execute(sql, [times["now"], *chunk]):
             if phase is None or entered is None:
                 continue  # a history written before phase_since was recorded: left out
-            _, ago, phases, later = waiting[action_id]
+            _, ago, phases, stays_after = waiting[action_id]
             left, to = phases if phases is not None else (phase, None)
             tally.add(left, to, entered - ago)
-            for stay in later:
+            for stay in stays_after:
                 tally.add(*stay)
     return tally
 
