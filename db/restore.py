@@ -20,7 +20,7 @@ import sqlite3
 import stat
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -61,6 +61,112 @@ class RestoreResult:
     seconds: float  # the whole restore
     held_seconds: float  # how long others could not read or write (without --force)
     not_kept: str | None = None  # why the contents before were not kept (--force, damaged)
+
+
+@dataclass(frozen=True)
+class Issued:
+    """What the live file handed out before a restore, which the restored file must never
+    hand out again: each table's highest id ever issued, and the newest event's id; and
+    the sessions of the boards open on it now (presence is who is here now, not who was
+    here when the copy was made). Empty for a file that is not there."""
+
+    counters: dict[str, int] = field(default_factory=dict)
+    last_event: int = 0
+    sessions: list[tuple[object, ...]] | None = None  # None: unknown; the copy's stay
+
+
+def _rows(live: sqlite3.Connection, sql: str, *params: object) -> list[tuple[object, ...]] | None:
+    """The rows of one read of the live file, or None when SQLite cannot read that part of
+    it (a damaged file is what restore is for: each part read on its own)."""
+    try:
+        return [tuple(row) for row in live.execute(sql, params)]
+    except sqlite3.Error:
+        return None
+
+
+def issued(live: sqlite3.Connection) -> Issued:
+    """``Issued`` read off the live file: its ``sqlite_sequence``, each record table's
+    highest id and the highest id its events name (an undone create freed no id), and the
+    newest event's id. Each an indexed look-up, whatever the file's size."""
+    from pdca.db.store import TABLES
+
+    counters: dict[str, int] = {}
+
+    def at_least(table: str, found: list[tuple[object, ...]] | None) -> None:
+        for (value,) in found or []:
+            if isinstance(value, int):
+                counters[table] = max(counters.get(table, 0), value)
+
+    for name, seq in _rows(live, "SELECT name, seq FROM sqlite_sequence") or []:
+        at_least(str(name), [(seq,)])
+    tables = {str(name) for (name,) in _rows(live, _TABLES) or []}
+    for entity, table in TABLES.items():
+        if table in tables:
+            at_least(table, _rows(live, f"SELECT max(id) FROM {table}"))
+        if "events" in tables:
+            at_least(
+                table, _rows(live, "SELECT max(entity_id) FROM events WHERE entity = ?", entity)
+            )
+    last_event = 0
+    for (value,) in _rows(live, "SELECT max(id) FROM events") or []:
+        last_event = value if isinstance(value, int) else 0
+    sessions = (
+        _rows(live, f"SELECT {_SESSION_COLUMNS} FROM sessions") if "sessions" in tables else None
+    )
+    return Issued(counters, last_event, sessions)
+
+
+_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table'"
+_SESSION_COLUMNS = "id, login, host, pid, started_at, seen_at"
+
+
+def carry_over(
+    candidate: sqlite3.Connection, before: Issued, source: Path, actor: str, now: datetime
+) -> None:
+    """Make the checked copy carry on where the live file left off, in one transaction on
+    the copy before it is put in place: every counter (``sqlite_sequence``) at least what
+    the live file issued; the live file's sessions; and one event saying who restored what,
+    numbered past every event the live file had, so the change feed (the event log) moves
+    on, never back, for the boards that stay open."""
+    from pdca.db.clock import iso
+
+    candidate.execute("BEGIN IMMEDIATE")
+    try:
+        counted = {
+            str(name) for (name,) in candidate.execute(_TABLES + " AND sql LIKE '%AUTOINCREMENT%'")
+        }
+        for table, highest in sorted(before.counters.items()):
+            if table not in counted:
+                continue
+            found = candidate.execute(
+                "SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)
+            ).fetchone()
+            if found is None:
+                candidate.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, highest)
+                )
+            elif found[0] < highest:
+                candidate.execute(
+                    "UPDATE sqlite_sequence SET seq = ? WHERE name = ?", (highest, table)
+                )
+        if before.sessions is not None:
+            candidate.execute("DELETE FROM sessions")
+            candidate.executemany(
+                f"INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                before.sessions,
+            )
+        (copied,) = candidate.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()
+        event = max(copied, before.last_event) + 1
+        candidate.execute(
+            "INSERT INTO events (id, tx, at, actor, entity, entity_id, op, summary)"
+            " VALUES (?, ?, ?, ?, 'database', 0, 'update', ?)",
+            (event, event, iso(now), actor, f"restored from {source.name}"),
+        )
+        candidate.execute("COMMIT")
+    except BaseException:
+        if candidate.in_transaction:
+            candidate.execute("ROLLBACK")
+        raise
 
 
 def _check_source(source: Path, database: Path) -> None:
@@ -226,6 +332,7 @@ def restore(
     wait: float | None = None,
     force: bool = False,
     mountinfo: str | None = None,
+    actor: str | None = None,
 ) -> RestoreResult:
     """Replace the contents of ``database`` with the copy ``source``, in one transaction,
     after keeping the current contents in the backups folder (``...before-restore.db``).
@@ -236,8 +343,14 @@ def restore(
     (unless ``wait``: seconds to wait for them to leave; or ``force``). Contents SQLite
     cannot copy (damaged) are not kept, and then only with ``force``. A missing database is
     made from the copy.
+
+    Ids are never handed out twice: each table's next id stays above every id the file
+    issued before the restore (``carry_over``), so a form opened on a record the copy does
+    not hold meets "no such record", never another record that took its id. The restore is
+    an event in the history, by ``actor`` (default: the login).
     """
     started = time.perf_counter()
+    actor = actor or login_name()
     database = Path(os.path.abspath(database))
     source = Path(os.path.abspath(source))
     _check_source(source, database)
@@ -268,11 +381,15 @@ def restore(
         candidate = _make_usable(scratch, source, version, mountinfo)
         try:
             if info is None:
+                try:
+                    carry_over(candidate, Issued(), source, actor, clock())
+                except sqlite3.Error as error:
+                    raise copies.failure(database, error, "nothing restored") from None
                 candidate.close()
                 _link_new(scratch, database)
             else:
                 before, not_kept, others, held = _restore_in_place(
-                    candidate, source, database, filesystem, clock, wait, force
+                    candidate, source, database, filesystem, clock, wait, force, actor
                 )
         finally:
             candidate.close()
@@ -442,6 +559,7 @@ def _restore_in_place(
     clock: Callable[[], datetime],
     wait: float | None,
     force: bool,
+    actor: str,
 ) -> tuple[Path | None, str | None, list[str], float]:
     """Keep the current contents, then copy ``source`` over them in one write transaction;
     (the copy kept, or why it was not, who had the file open when ``force`` restored under
@@ -474,6 +592,16 @@ def _restore_in_place(
             if before
             else "nothing restored"
         )
+        try:
+            # Read as late as possible, on the connection that writes the copy next: under
+            # --force, what others commit between this read and the copy is lost with the
+            # rest of the contents the copy replaces (that is what --force means).
+            carry_over(source, issued(connection), source_file, actor, clock())
+        except sqlite3.Error as error:
+            raise DatabaseProblem(
+                f"{database}: preparing the copy (its id counters, its history) failed "
+                f"({error}); {nothing}"
+            ) from None
         try:
             source.backup(connection)  # one write transaction on the database
         except sqlite3.Error as error:

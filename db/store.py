@@ -588,9 +588,14 @@ class Store:
             " FROM events WHERE id > ? ORDER BY id LIMIT ?",
             (since_event, most + 1),
         ).fetchall()
-        if len(rows) > most or (not rows and self.last_event_id() < since_event):
-            # Too much to sort out, or a log that went backwards (emptied and refilled, as a
-            # reseeded demo is): read everything on screen again.
+        if (
+            len(rows) > most
+            or (not rows and self.last_event_id() < since_event)
+            or any(row[1] == "database" for row in rows)
+        ):
+            # Too much to sort out, a log that went backwards (emptied and refilled, as a
+            # reseeded demo is), or the whole file replaced (a restore, an import: their
+            # event's entity is the database): read everything on screen again.
             changes.everything = True
             changes.last_event = self.last_event_id()
             return changes

@@ -29,7 +29,7 @@ from pdca.db.input_files import Outcome, not_utf8, open_text, read_csv, spool_ch
 from pdca.db.models import ID_MAX, ActionDraft, number_problem, validated
 from pdca.db.row_rules import row_problem
 from pdca.db.spreadsheet import neutralise, restore
-from pdca.db.store import Store
+from pdca.db.store import TABLES, Store
 
 EXPORT_FORMAT = "pdca-export"
 # Parents before children, so foreign keys hold as rows go in.
@@ -151,6 +151,7 @@ def _restore_json(store: Store, path: Path, stream: TextIO) -> str:
         dangling = _dangling_reference(store.conn)
         if dangling:
             raise InvalidInput("file", str(path), f"is incomplete: {dangling}; nothing written")
+        _counters_past_history(store.conn)
         tx.log(
             "database",
             0,
@@ -191,6 +192,32 @@ def _insert_rows(conn: sqlite3.Connection, path: Path, table: str, rows: Any) ->
                 "file", str(path), f"{table} row {number} is invalid ({error}); nothing written"
             ) from None
     return len(rows)
+
+
+def _counters_past_history(conn: sqlite3.Connection) -> None:
+    """Each table's next id past every id its history names, not only past the rows the
+    export holds: an undone create left no row but its events, and the id they name must
+    never be handed out again (SQLite's own counter stops at the highest row inserted)."""
+    counted = {
+        name
+        for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%AUTOINCREMENT%'"
+        )
+    }
+    for entity, table in TABLES.items():
+        if table not in counted:
+            continue
+        (named,) = conn.execute(
+            "SELECT coalesce(max(entity_id), 0) FROM events WHERE entity = ?", (entity,)
+        ).fetchone()
+        found = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+        if found is None:
+            if named > 0:
+                conn.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, named)
+                )
+        elif found[0] < named:
+            conn.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = ?", (named, table))
 
 
 def _cell_problem(value: Any, declared: str) -> str | None:

@@ -103,6 +103,7 @@ def restore(
     database open (see --wait and --force), and when the current contents are too damaged
     to copy (--force restores anyway, without keeping them)."""
     from pdca.db.restore import restore as put_back
+    from pdca.tui.identity import current_user
 
     if wait and force:
         raise click.UsageError("restore: use one of --wait and --force")
@@ -114,6 +115,7 @@ def restore(
         clock=session.clock,
         wait=timeout if wait else None,
         force=force,
+        actor=current_user(session.environ),
     )
 
     def text() -> None:

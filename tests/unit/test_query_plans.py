@@ -421,3 +421,29 @@ def test_the_stale_filter_and_notices_read_the_kept_last_checkin(store: Store) -
     assert not [sql for sql in queries if "FROM checkins" in sql]
     problems = [p for sql in sorted(queries) for p in _plan_problems(store, sql)]
     assert problems == []
+
+
+def test_a_restores_and_an_imports_id_floors_are_indexed_look_ups(store: Store) -> None:
+    """What a restore reads off the live file (db/restore.py ``issued``: each table's
+    highest id, the highest id its events name) and an import's counters (db/transfer.py):
+    a search by index, never a scan, at 1 000 000 events as at 10."""
+    from pdca.db.restore import issued
+    from pdca.db.transfer import _counters_past_history
+
+    _exercise(store)
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    found = issued(store.conn)
+    _counters_past_history(store.conn)
+    store.conn.set_trace_callback(None)
+    assert found.counters["actions"] >= 1 and found.last_event >= 1
+    queries = {" ".join(sql.split()) for sql in seen if sql.lstrip().upper().startswith("SELECT")}
+    assert len([sql for sql in queries if "max(entity_id)" in sql]) >= 2
+    problems = [p for sql in sorted(queries) for p in _plan_problems(store, sql)]
+    problems += [  # not even a walk down a whole index: a search
+        f"{row[3]} in: {sql}"
+        for sql in sorted(queries)
+        for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql)
+        if any(f"SCAN {table}" in row[3] for table in LARGE_TABLES)
+    ]
+    assert problems == []

@@ -252,3 +252,20 @@ def test_restore_refuses_a_repeat_rule_pdca_could_not_have_stored(
     result = cli("--db", str(tmp_path / "restored.db"), "import", str(out))
     assert result.exit_code == 1 and "recurrences row 1" in result.stderr
     assert why in result.stderr
+
+
+def test_json_import_never_hands_out_an_id_its_history_names(store, cli, tmp_path):
+    """An undone create leaves no row, only its events: the imported file's next id is past
+    it, as it was in the exported file, so that history never names two actions."""
+    _fill(store)
+    undone = store.add_action(ActionDraft(title="made, then undone"))
+    store.undo()
+    out = tmp_path / "export.json"
+    assert cli("export", "--out", str(out)).exit_code == 0
+    target = tmp_path / "imported.db"
+    assert cli("--db", str(target), "import", str(out)).exit_code == 0, "import"
+    added = cli("--db", str(target), "add", "after the import")
+    assert added.exit_code == 0, added.stderr
+    assert added.stdout.startswith(f"added #{undone.id + 1} ")
+    # The exported file hands out the same next id: the two files agree.
+    assert store.add_action(ActionDraft(title="in the original")).id == undone.id + 1

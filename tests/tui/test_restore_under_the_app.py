@@ -1,0 +1,63 @@
+"""An edit form open across a restore made by someone else (another connection, --force):
+the save meets "no action #N" in one line and writes nothing, never the action that a
+restore which wound the counters back would have given that id (tests/unit/
+test_restore_ids.py has the same story with real processes)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from textual.widgets import Input
+
+from pdca.db import backup as backups
+from pdca.db.errors import NotFound
+from pdca.db.models import ActionDraft
+from pdca.db.restore import restore
+from pdca.db.store import Store
+from pdca.screens.dialogs import ActionFormModal
+from tests.conftest import NOW_DT, open_as
+from tests.tui.conftest import SIZE, settle_app
+from tests.tui.test_board import focused
+
+
+async def test_an_edit_form_open_across_a_restore_meets_no_such_action(
+    make_app, store: Store, db_path: Path
+) -> None:
+    store.add_action(ActionDraft(title="in the backup"))
+    saved = backups.backup(db_path, now=NOW_DT).path
+    original = store.add_action(
+        ActionDraft(title="ORIGINAL-ZZ", priority="high", due=date(2026, 11, 30))
+    )
+    app = make_app(db_path, actor="bob")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        assert focused(app) == ("plan", original.id)
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ActionFormModal)
+        app.screen.query_one("#title", Input).value = "ORIGINAL-ZZ bob-edit"
+        # carol, elsewhere: the restore under bob's board, then a new action.
+        restore(db_path, saved, clock=lambda: NOW_DT, force=True, actor="carol")
+        carol = open_as(db_path, "carol")
+        different = carol.add_action(ActionDraft(title="DIFFERENT-ZZ payroll task"))
+        carol.close()
+        assert different.id > original.id
+        newest = app.context.store.last_event_id()
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        assert not isinstance(app.screen, ActionFormModal)
+        messages = [n.message for n in app._notifications]
+        assert messages[-1] == f"no action #{original.id}"
+        reader = open_as(db_path, "dave")
+        try:
+            assert reader.last_event_id() == newest  # nothing written
+            assert reader.get_action(different.id).title == "DIFFERENT-ZZ payroll task"
+            try:
+                reader.get_action(original.id)
+            except NotFound:
+                pass
+            else:
+                raise AssertionError(f"#{original.id} is back")
+        finally:
+            reader.close()

@@ -1,0 +1,195 @@
+"""A restore never winds back the id counters (README: ids are never reused; nobody's write
+is silently lost). A tester's story: bob's board has #N's edit form open; carol restores a
+backup made before #N existed, under him (--force), then adds an action. Before the fix that
+action took #N again, and bob's save, checked against version 1 as both rows were, wrote
+over carol's action. Now her action gets a new id and bob's save meets "no action #N".
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from pdca.db import backup as backups
+from pdca.db.errors import NotFound
+from pdca.db.models import ActionChanges, ActionDraft, CheckinDraft
+from pdca.db.presence import Presence
+from pdca.db.restore import restore
+from pdca.db.store import Store
+from tests.conftest import NOW_DT, REPO, open_as, run_pdca
+
+
+def _counters(path: Path) -> dict[str, int]:
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        return dict(conn.execute("SELECT name, seq FROM sqlite_sequence"))
+
+
+def _events(path: Path) -> list[tuple[int, str, str, str]]:
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        return conn.execute("SELECT id, actor, entity, summary FROM events ORDER BY id").fetchall()
+
+
+def test_after_a_restore_every_table_issues_ids_past_what_it_issued_before(
+    store: Store, db_path: Path, cli
+) -> None:
+    first = store.add_action(ActionDraft(title="in the backup", owner="bob"))
+    saved = backups.backup(db_path, now=NOW_DT).path
+    # After the backup: a record of each kind the counters must remember, one of them
+    # made and undone (no row left, only its events).
+    later = store.add_action(ActionDraft(title="ORIGINAL-ZZ", owner="dave"))
+    store.add_checkin(later.id, CheckinDraft(message="after the backup"))
+    undone = store.add_action(ActionDraft(title="made and undone"))
+    store.undo()
+    before = _counters(db_path)
+    last_event = _events(db_path)[-1][0]
+
+    result = cli("restore", str(saved), "--force")
+    assert result.exit_code == 0, result.stderr
+    assert [a.title for a in store.list_actions()] == ["in the backup"]
+    after = _counters(db_path)
+    for table, seq in before.items():
+        assert after[table] >= seq, table
+    assert after["actions"] == undone.id
+    # The restore is in the history, numbered past every event the file had.
+    newest = _events(db_path)[-1]
+    assert newest[0] == last_event + 1
+    assert newest[1:] == ("alice", "database", f"restored from {saved.name}")
+
+    added = cli("add", "DIFFERENT-ZZ payroll task")
+    assert added.stdout.startswith(f"added #{undone.id + 1} "), added.stdout
+    # A check-in and a person made now get ids past the ones the restore took away.
+    assert store.add_checkin(first.id, CheckinDraft(message="x")).id == before["checkins"] + 1
+    store.add_action(ActionDraft(title="erin's", owner="erin"))
+    (erin,) = store.conn.execute("SELECT id FROM people WHERE login = 'erin'").fetchone()
+    assert erin == before["people"] + 1  # not dave's id, whom the backup never had
+
+
+def test_a_store_opened_before_the_restore_meets_no_such_action(
+    store: Store, db_path: Path, cli
+) -> None:
+    """In one process: bob's connection holds #N at version 1 across the restore."""
+    store.add_action(ActionDraft(title="in the backup"))
+    saved = backups.backup(db_path, now=NOW_DT).path
+    original = store.add_action(ActionDraft(title="ORIGINAL-ZZ"))
+    bob = open_as(db_path, "bob")
+    try:
+        seen = bob.get_action(original.id)
+        assert cli("restore", str(saved), "--force").exit_code == 0
+        carol = cli("add", "DIFFERENT-ZZ payroll task")
+        assert not carol.stdout.startswith(f"added #{original.id} "), carol.stdout
+        newest = bob.last_event_id()
+        try:
+            bob.edit_action(original.id, ActionChanges(title="ORIGINAL-ZZ bob-edit"), seen.version)
+        except NotFound as error:
+            assert str(error) == f"no action #{original.id}"
+        else:
+            raise AssertionError("bob's save went through")
+        assert bob.last_event_id() == newest  # nothing written
+        titles = [a.title for a in bob.list_actions()]
+        assert titles == ["in the backup", "DIFFERENT-ZZ payroll task"]
+    finally:
+        bob.close()
+
+
+def test_boards_open_across_a_restore_stay_present_and_see_it(
+    store: Store, db_path: Path, cli
+) -> None:
+    """The live file's sessions go on (a board's presence row is not wound back to the
+    backup's), and the change feed says "read everything again", never goes back."""
+    store.add_action(ActionDraft(title="in the backup"))
+    saved = backups.backup(db_path, now=NOW_DT).path
+    store.add_action(ActionDraft(title="after"))
+    board = open_as(db_path, "bob")
+    presence = Presence(board, host="laptop", pid=4242)
+    presence.join()
+    try:
+        seen = board.last_event_id()
+        assert cli("restore", str(saved), "--force").exit_code == 0
+        rows = store.conn.execute("SELECT id, login, host FROM sessions").fetchall()
+        assert [tuple(row) for row in rows] == [(presence.session_id, "bob", "laptop")]
+        assert Presence(store, host="", pid=0).others() == ["bob"]
+        changes = board.changes_since(seen)
+        assert changes.everything and changes.last_event == seen + 1
+        assert board.others_wrote_since(seen)
+    finally:
+        presence.leave()
+        board.close()
+
+
+def test_a_missing_database_made_from_a_backup_records_the_restore(
+    store: Store, db_path: Path, tmp_path: Path
+) -> None:
+    store.add_action(ActionDraft(title="kept"))
+    saved = backups.backup(db_path, now=NOW_DT, dest=tmp_path / "offsite.db").path
+    lost = tmp_path / "lost.db"
+    restore(lost, saved, clock=lambda: NOW_DT, actor="carol")
+    assert _events(lost)[-1][1:] == ("carol", "database", "restored from offsite.db")
+
+
+# --------------------------------------------------------------------------- real processes
+
+BOB = """
+import json, sys
+from datetime import UTC, datetime
+from pathlib import Path
+from pdca.db.errors import PdcaError
+from pdca.db.models import ActionChanges
+from pdca.db.store import Store
+
+now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+store = Store.open(Path(sys.argv[1]), actor="bob", clock=lambda: now)
+action_id = int(sys.argv[2])
+seen = store.get_action(action_id)  # the edit form opens on it
+print("open", flush=True)
+sys.stdin.readline()  # ... and is saved after the restore
+try:
+    store.edit_action(action_id, ActionChanges(title=seen.title + " bob-edit"), seen.version)
+    print(json.dumps({"saved": True}), flush=True)
+except PdcaError as error:
+    print(json.dumps({"saved": False, "error": str(error)}), flush=True)
+store.close()
+"""
+
+
+def test_the_testers_story_with_real_processes(env: dict[str, str], tmp_path: Path) -> None:
+    team = str(tmp_path / "team.db")
+    carol = {**env, "PDCA_USER": "carol", "PDCA_DB": team}
+
+    def pdca(*args: str) -> str:
+        done = run_pdca(*args, env=carol)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    pdca("init")
+    pdca("add", "before the backup")
+    pdca("backup", str(tmp_path / "B.db"))
+    original = json.loads(pdca("add", "ORIGINAL-ZZ", "--json"))["id"]
+    bob = subprocess.Popen(
+        [sys.executable, "-c", BOB, team, str(original)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
+    try:
+        assert bob.stdout is not None and bob.stdin is not None
+        assert bob.stdout.readline() == "open\n"
+        pdca("restore", str(tmp_path / "B.db"), "--force")
+        different = json.loads(pdca("add", "DIFFERENT-ZZ payroll task", "--json"))["id"]
+        assert different > original
+        out, err = bob.communicate("save\n", timeout=60)
+    finally:
+        if bob.poll() is None:
+            bob.kill()
+            bob.wait()
+    assert bob.returncode == 0, err
+    assert json.loads(out) == {"saved": False, "error": f"no action #{original}"}
+    shown = run_pdca("show", str(original), env=carol)
+    assert shown.returncode == 1 and f"no action #{original}" in shown.stderr
+    listed = json.loads(pdca("list", "--json"))
+    assert [a["title"] for a in listed] == ["before the backup", "DIFFERENT-ZZ payroll task"]
+    assert not any(e[1] == "bob" for e in _events(Path(team)))  # bob wrote nothing
