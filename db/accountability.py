@@ -751,12 +751,19 @@ def _briefs(store: Store, ids: set[int]) -> dict[int, arules.ActionBrief]:
     return briefs
 
 
-def record_standup(store: Store, since: str, people: list[str]) -> Standup:
-    """Remember that a stand-up happened now, from ``since``, stepping through ``people``."""
+def record_standup(
+    store: Store, since: str, people: list[str], until: str | None = None
+) -> Standup:
+    """Remember a stand-up over ``since`` .. ``until`` (the window of the digest that was
+    shown: ``Digest.until``), stepping through ``people``. The next stand-up starts where
+    this one's window ended, not at the moment it was recorded: what changed while the
+    digest was on screen (the question open, a long round) was never shown, and is the
+    next one's. ``until`` None: now (a stand-up recorded without a digest shown)."""
     with store.write() as tx:
+        at = tx.at if until is None else until
         cursor = store.conn.execute(
             "INSERT INTO standups (at, by, since, people) VALUES (?, ?, ?, ?)",
-            (tx.at, tx.actor, since, json.dumps(people, ensure_ascii=False)),
+            (at, tx.actor, since, json.dumps(people, ensure_ascii=False)),
         )
         standup_id = cursor.lastrowid or 0
         row = store.conn.execute("SELECT * FROM standups WHERE id = ?", (standup_id,)).fetchone()

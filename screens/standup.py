@@ -360,17 +360,22 @@ class StandupScreen(RowView):
             self.notify(f"read-only: {self.context.store.read_only_reason}", severity="warning")
             return
         if self.digest is not None:
-            self.record_flow(self.digest.since, list(self.stepped))
+            self.record_flow(self.digest.since, self.digest.until, list(self.stepped))
 
     @work(group="write")
-    async def record_flow(self, since: str, people: list[str]) -> None:
+    async def record_flow(self, since: str, until: str, people: list[str]) -> None:
+        """Record the stand-up shown: its window ends at the digest's ``until``, where the
+        next one starts (what changed while this one was open is the next one's)."""
         from pdca.screens.dialogs.choice import ChoiceModal
 
         stepped = f"{len(people)} {'person' if len(people) == 1 else 'people'} stepped through"
         answer = await self.app.push_screen_wait(
             ChoiceModal(
                 heading="Record this stand-up?",
-                prompt=f"Since {short_time(since)}, {stepped}. The next one starts from now.",
+                prompt=(
+                    f"From {short_time(since)} to {short_time(until)}, {stepped}. The next "
+                    f"one starts from {short_time(until)}: what changed since is its."
+                ),
                 choices=[("record", "Record it"), ("cancel", "Cancel: keep going")],
             )
         )
@@ -378,7 +383,7 @@ class StandupScreen(RowView):
             return
         try:
             standup = await self.context.write(
-                lambda writer: accountability.record_standup(writer, since, people)
+                lambda writer: accountability.record_standup(writer, since, people, until)
             )
         except DatabaseBroken:
             raise  # the app stops on it
@@ -386,7 +391,8 @@ class StandupScreen(RowView):
             self.notify(str(error), severity="error", timeout=6)
             return
         self.notify(
-            f"stand-up recorded at {short_time(standup.at)} ({count_people(len(standup.people))}); "
+            f"stand-up recorded up to {short_time(standup.at)} "
+            f"({count_people(len(standup.people))}); "
             "the next one starts here"
         )
         self.stepped = []

@@ -286,7 +286,9 @@ def standup(
     if post:
         _post(store, markdown(digest))  # before recording: a failed post records nothing
     if record:
-        accountability.record_standup(store, digest.since, digest.people)
+        # The next stand-up starts where this digest's window ends (what changed since
+        # it was read is the next one's), not when the record was written.
+        accountability.record_standup(store, digest.since, digest.people, digest.until)
     if fmt == "json":
         click.echo(to_json(digest))
     elif fmt == "md":

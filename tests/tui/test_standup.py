@@ -181,3 +181,48 @@ def test_a_check_in_line_carries_its_status_shape_as_the_board_does() -> None:
     assert label("on-track") == ("● check-in", "")
     assert label("at-risk") == ("▲ check-in", "warn")
     assert label("blocked") == ("■ check-in", "bad")
+
+
+async def test_a_checkin_made_while_record_is_asked_is_in_the_next_standup(
+    team, env, store
+) -> None:
+    """The stand-up recorded is the one shown: it ends at the digest's ``until``, so bob's
+    check-in made while "Record this stand-up?" was open is the next stand-up's."""
+    from datetime import timedelta
+
+    from pdca.db.clock import iso
+    from pdca.db.models import CheckinDraft
+    from pdca.screens.dialogs.choice import ChoiceModal
+    from pdca.tui.app import create_app
+    from tests.conftest import NOW_DT, open_as
+
+    moment = [NOW_DT]
+    app = create_app(
+        team, actor="alice", clock=lambda: moment[0], environ=env, presence=False,
+        watch_changes=False,
+    )  # fmt: skip
+    app.animation_level = "none"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await settle_app(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, StandupScreen)
+        shown = screen.digest
+        assert shown is not None and shown.until == iso(NOW_DT)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        bob = open_as(team, "bob", NOW_DT + timedelta(minutes=3))
+        try:
+            bob.add_checkin(2, CheckinDraft(message="said while the question was open"))
+        finally:
+            bob.close()
+        moment[0] = NOW_DT + timedelta(minutes=5)  # the answer comes two minutes later
+        await pilot.press("1")
+        await settle_app(app, pilot)
+        recorded = accountability.last_standup(store)
+        assert recorded is not None and recorded.at == shown.until
+        assert screen.digest.since == shown.until
+        assert [(i.kind, i.person, i.action_id) for i in screen.digest.items] == [
+            ("checkin", "bob", 2)
+        ]

@@ -1,0 +1,91 @@
+"""A recorded stand-up ends where the digest that was shown ends (``Digest.until``), not when
+the record was written: a check-in made while "Record this stand-up?" was open, or while
+``pdca standup --record --post`` was posting, is shown by the next stand-up, never by none.
+(The app's flow: tests/tui/test_standup.py.)"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from pdca.db import accountability as acc
+from pdca.db.clock import iso
+from pdca.db.models import ActionDraft, CheckinDraft
+from pdca.db.store import Store
+from tests.conftest import NOW_DT, events, last_event_id, open_as
+from tests.unit.test_store import Ticker
+
+
+def test_a_checkin_between_the_digest_and_the_record_is_in_the_next_standup(
+    db_path: Path,
+) -> None:
+    ticker = Ticker(NOW_DT)
+    store = Store.open(db_path, actor="alice", clock=ticker, create=True)
+    try:
+        action = store.add_action(ActionDraft(title="Pager rota", owner="bob"))
+        ticker.advance(hours=1)
+        shown = acc.standup_digest(store)
+        assert shown.until == iso(NOW_DT + timedelta(hours=1))
+        # While the question is open: bob checks in, a minute later.
+        bob = open_as(db_path, "bob", NOW_DT + timedelta(hours=1, minutes=1))
+        try:
+            bob.add_checkin(action.id, CheckinDraft(message="while you were asked"))
+        finally:
+            bob.close()
+        ticker.advance(minutes=2)
+        mark = last_event_id(store)
+        recorded = acc.record_standup(store, shown.since, ["bob"], shown.until)
+        assert (recorded.at, recorded.since) == (shown.until, shown.since)
+        # The event row says the same as the row (it is written as before).
+        (event,) = events(store, mark)
+        assert (event["entity"], event["op"], event["after"]["at"]) == (
+            "standup",
+            "create",
+            shown.until,
+        )
+        ticker.advance(hours=1)
+        following = acc.standup_digest(store)
+        assert following.since == shown.until
+        assert [(i.kind, i.person) for i in following.items] == [("checkin", "bob")]
+    finally:
+        store.close()
+
+
+def test_a_standup_recorded_without_a_digest_ends_now(db_path: Path) -> None:
+    ticker = Ticker(NOW_DT)
+    store = Store.open(db_path, actor="alice", clock=ticker, create=True)
+    try:
+        assert acc.record_standup(store, iso(NOW_DT), []).at == iso(NOW_DT)
+    finally:
+        store.close()
+
+
+def test_standup_record_on_the_command_line_ends_at_its_digest(
+    ok, js, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``pdca standup --record``: a check-in written after the digest was read (a slow
+    ``--post``, say) and before the record is in the next ``pdca standup``."""
+    ok("init")
+    ok("add", "Pager rota", "--owner", "bob")
+    real = acc.standup_digest
+    later = NOW_DT + timedelta(minutes=2)
+
+    def digest_then_a_checkin(store: Store, *args, **kwargs):  # type: ignore[no-untyped-def]
+        shown = real(store, *args, **kwargs)
+        bob = open_as(db_path, "bob", NOW_DT + timedelta(minutes=1))
+        try:
+            bob.add_checkin(1, CheckinDraft(message="while it was posted"))
+        finally:
+            bob.close()
+        store.clock = lambda: later  # the record is written two minutes on
+        return shown
+
+    monkeypatch.setattr(acc, "standup_digest", digest_then_a_checkin)
+    ok("standup", "--record")
+    monkeypatch.setattr(acc, "standup_digest", real)
+    monkeypatch.setenv("PDCA_NOW", iso(NOW_DT + timedelta(hours=1)))
+    following = js("standup", "--format", "json")
+    assert following["since"] == iso(NOW_DT)
+    assert [(i["kind"], i["person"]) for i in following["items"]] == [("checkin", "bob")]
