@@ -138,6 +138,8 @@ class AppServices(Protocol):
 
     def hold_keys(self, until: Worker[Any] | None = None) -> None: ...
 
+    def keys_wait_for_rows(self, read: Worker[Any]) -> None: ...
+
 
 class PaletteEntry(NamedTuple):
     """One command of the palette. ``binding_id`` names the key binding that does the same

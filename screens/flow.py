@@ -22,13 +22,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from pdca.db import flow as flow_store
 from pdca.db.errors import PdcaError
 from pdca.db.flow_models import Flow, InitiativeFlow, OwnerFlow, PhaseFlow
 from pdca.db.flow_rules import TREND_WORDS, WINDOW_WEEKS, count_bars, number, percent
-from pdca.screens.context import PaletteEntry
+from pdca.screens.context import PaletteEntry, services
 from pdca.screens.row_view import RowView
 from pdca.widgets.row_list import Row, RowList
 from pdca.widgets.sparkline import sparkline
@@ -208,21 +208,23 @@ class FlowScreen(RowView):
         # The thread starts now (so anyone waiting for the view's work sees it) but reads
         # after the first paint: its rows would otherwise hold the interpreter the paint needs.
         self.call_after_refresh(painted.set)
-        self._start_read(painted)
+        read = self._start_read(painted)
+        if read is not None:
+            services(self.app).keys_wait_for_rows(read)
 
     def reload(self) -> None:
         """Read again on a thread; what is shown stays until the new figures replace it."""
         self._start_read(None)
 
-    def _start_read(self, painted: threading.Event | None) -> None:
+    def _start_read(self, painted: threading.Event | None) -> Worker[None] | None:
         """One read at a time: a change seen while one is on its way asks for one more read
         after it, however many changes come (a burst of writes on a huge file would
         otherwise start a read of seconds per write, and each would outdate the last)."""
         if self.reading:
             self.read_again = True
-            return
+            return None
         self.reading, self.read_again = True, False
-        self._read_flow(painted)
+        return self._read_flow(painted)
 
     @work(thread=True, group="flow-read")
     def _read_flow(self, painted: threading.Event | None) -> None:

@@ -136,6 +136,10 @@ class PdcaApp(App[None]):
         """Keys typed from now on are for what is opening (tui/typeahead.py)."""
         self.key_hold.hold(until)
 
+    def keys_wait_for_rows(self, read: Worker[Any]) -> None:
+        """Keys typed with the view's key are for its first rows, read on ``read``."""
+        self.key_hold.wait_for_rows(read)
+
     async def on_event(self, event: events.Event) -> None:
         if self.key_hold.take(event):
             return

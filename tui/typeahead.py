@@ -32,6 +32,10 @@ from textual.worker import Worker
 POLL_SECONDS = 0.02
 SCREEN_SETTLE_SECONDS = 0.1
 LONGEST_HOLD_SECONDS = 2.0
+# A view's first rows read on a thread (the flow view's figures): the moves typed with its
+# key wait for them this long at most, then go to what is shown.
+LONGEST_READ_SECONDS = 1.0
+ROW_KEYS = frozenset({"up", "down", "j", "k", "home", "end", "pageup", "pagedown", "enter"})
 
 
 @dataclass
@@ -42,6 +46,7 @@ class _Hold:
     key: events.Key | None = None  # the key whose binding has not run yet
     opening: bool = False  # its binding opened something: wait for it to take focus
     until: Worker[Any] | None = None  # a flow that may open a dialog, or just write
+    rows: Worker[Any] | None = None  # a view's first rows, read on a thread
     keys: list[events.Key] = field(default_factory=list)
     screen_changed_at: float | None = None
 
@@ -72,6 +77,12 @@ class KeyHold:
         self._hold.opening = True
         self._hold.until = until or self._hold.until
 
+    def wait_for_rows(self, read: Worker[Any]) -> None:
+        """The view being opened reads its first rows on ``read``: keys typed with its key
+        (``6`` down down enter) are for those rows, so they wait for them too."""
+        if self._hold is not None:
+            self._hold.rows = read
+
     def key_done(self, key: events.Key) -> None:
         """``key``'s binding ran (or nothing took it): unless it opened something, go on."""
         hold = self._hold
@@ -98,6 +109,8 @@ class KeyHold:
         if self._hold is None or not isinstance(event, events.Key) or event.is_forwarded:
             return False
         self._hold.keys.append(event)
+        if self._hold.rows is not None and event.key not in ROW_KEYS:
+            self.release()  # not for the rows (another view, quit): nothing waits for them
         return True
 
     def release(self) -> None:
@@ -129,6 +142,9 @@ class KeyHold:
         screen, focused = self._where()
         if screen is not hold.screen and hold.screen_changed_at is None:
             hold.screen_changed_at = now
+        reading = hold.rows is not None and not hold.rows.is_finished
+        if reading and now - hold.started < LONGEST_READ_SECONDS:
+            return
         if self._ready(hold, screen, focused, now) or now - hold.started >= LONGEST_HOLD_SECONDS:
             self.release()
 

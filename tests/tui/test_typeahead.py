@@ -19,6 +19,7 @@ from pdca.screens.dialogs import ActionFormModal
 from pdca.screens.log import LogScreen
 from pdca.tui.app import PdcaApp
 from tests.conftest import open_as
+from tests.flow_support import build_history
 from tests.tui.accountability_support import team_db
 from tests.tui.conftest import SIZE, settle_app
 
@@ -82,3 +83,19 @@ async def test_keys_after_a_move_wait_for_it_then_act_on_the_moved_board(
         assert isinstance(board, BoardScreen)
         assert board.focused_column is board.columns["do"]
         assert board.current is not None and board.current.id == 3  # the card under #1
+
+
+async def test_moves_typed_with_the_flow_key_wait_for_its_figures(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """The flow view reads its figures on a thread after its frame: 6, down, enter typed at
+    once reach the rows, not the empty frame (Do's oldest item is #3)."""
+    build_history(store, title="Triage rota")
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        burst(app, "6", "down", "enter")
+        await settle_app(app, pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        assert board.focused_id == 3
