@@ -48,6 +48,7 @@ class OpenedDatabase:
     backup: Path | None
     identity: tuple[int, int]  # (device, inode) when opened: a replaced file has another
     snapshot: bool  # a reader's immutable copy (see connect_file): open again to see changes
+    upgrade: schema.Upgrade | None = None  # this open upgraded the file: say so (its notice)
 
 
 def file_identity(path: Path) -> tuple[int, int] | None:
@@ -176,8 +177,23 @@ def open_database(
         connection.close()
         raise
     identity = (info.st_dev, info.st_ino)
+    # A copy is kept exactly when this process upgraded a file that held data.
+    upgrade = (
+        None
+        if backup is None
+        else schema.Upgrade(path, version or 0, schema.schema_version(), backup)
+    )
     return OpenedDatabase(
-        connection, path, writable, filesystem, journal_mode, created, backup, identity, snapshot
+        connection,
+        path,
+        writable,
+        filesystem,
+        journal_mode,
+        created,
+        backup,
+        identity,
+        snapshot,
+        upgrade,
     )
 
 

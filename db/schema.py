@@ -13,6 +13,7 @@ import socket
 import sqlite3
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from pdca.db.errors import DatabaseProblem, ReadOnlyDatabase
@@ -587,6 +588,36 @@ MIGRATIONS: list[Migration] = [
 
 def schema_version() -> int:
     return len(MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    """An upgrade this process made: the file, from which schema version to which, and the
+    copy of it kept before (``FILE.vN.bak``)."""
+
+    path: Path
+    from_version: int
+    to_version: int
+    backup: Path
+
+    def notice(self) -> str:
+        """One line for stderr or the app (no ``pdca:`` in front): what changed, where the
+        file as it was is, and what the others on it must do (an older pdca already running
+        does not know; one started anew refuses the file)."""
+        return (
+            f"upgraded {self.path} from schema version {self.from_version} to "
+            f"{self.to_version} (the file as it was: {self.backup}); anyone running an older "
+            "pdca on it must quit it and start this one"
+        )
+
+
+def newer_than_known(path: Path | str, version: int) -> str:
+    """Why a process that knows up to ``schema_version()`` writes nothing more to a file a
+    newer pdca upgraded under it to ``version``: one line, nothing written."""
+    return (
+        f"{path}: the file was upgraded to schema {version} by a newer pdca (this one knows "
+        f"up to {schema_version()}); restart pdca; nothing written"
+    )
 
 
 def read_versions(conn: sqlite3.Connection) -> tuple[int, int]:

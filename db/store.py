@@ -42,7 +42,7 @@ from pdca.db.models import (
     checked_text,
     not_one_of,
 )
-from pdca.db.schema import DUE_KEY, PRIORITY_RANK
+from pdca.db.schema import DUE_KEY, PRIORITY_RANK, Upgrade, newer_than_known, schema_version
 
 if TYPE_CHECKING:  # the models come on first use: a write that needs none skips pydantic
     from pdca.db.models import (
@@ -250,6 +250,7 @@ class Store:
         identity: tuple[int, int] | None = None,
         snapshot: bool = False,
         created: bool = False,
+        upgrade: Upgrade | None = None,
     ) -> None:
         conn.row_factory = sqlite3.Row
         self.conn = conn
@@ -262,6 +263,7 @@ class Store:
         # A reader's immutable copy, which never sees later writes (db/connection.py).
         self.snapshot = snapshot
         self.created = created  # this open made the file (two at once: only one did)
+        self.upgrade = upgrade  # this open upgraded the file: its notice is said once
         # The transactions this connection wrote lately: let the app tell its own writes
         # (already on screen) from other people's (to be reloaded).
         self.own_transactions: deque[int] = deque(maxlen=256)
@@ -286,6 +288,7 @@ class Store:
             identity=opened.identity,
             snapshot=opened.snapshot,
             created=opened.created,
+            upgrade=opened.upgrade,
         )
 
     def close(self) -> None:
@@ -317,8 +320,15 @@ class Store:
             raise self._read_only_error()
         try:
             self.conn.execute("BEGIN IMMEDIATE")
+            # A newer pdca may have upgraded the file under this open connection: its
+            # schema is not what this code writes. One pragma read inside the lock.
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as error:
+            self._rollback()
             raise self._translate(error) from None
+        if version > schema_version():  # what this code writes; past it: a newer pdca's
+            self._rollback()
+            raise DatabaseProblem(newer_than_known(self.path or "the database", version))
         transaction = Transaction(self.conn, self.actor, self.clock())
         try:
             yield transaction

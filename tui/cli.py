@@ -113,6 +113,8 @@ class Session:
                 initialize=initialize,
             )
             _opened.append(self._store)
+            if self._store.upgrade is not None:  # never silently: others on it must know
+                click.echo(f"pdca: {printable(self._store.upgrade.notice())}", err=True)
             if self.command not in NO_CATCH_UP and self._store.repeats_due():
                 # Repeating actions whose date came are made by whoever looks first: a cheap
                 # indexed probe, and a write only when one is due (db/recurrence.py).

@@ -1,0 +1,70 @@
+"""The app and schema upgrades: an app that upgrades its file says so (a notice naming the
+versions and the copy kept); an app whose file a newer pdca upgraded under it writes
+nothing more, and says why in one line (tests/unit/test_schema_upgrade_notice.py has the
+command line and real processes)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from pdca.db import schema
+from tests.tui.conftest import SIZE, settle_app
+from tests.tui.test_board import focused
+from tests.unit.test_file_safety import make_old_database
+
+NEWER = schema.schema_version() + 1
+
+
+def _notes(app) -> list[str]:  # type: ignore[no-untyped-def]
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_an_app_that_upgrades_its_file_says_so(make_app, db_path: Path) -> None:
+    make_old_database(db_path, 4)
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        backup = db_path.with_name(f"{db_path.name}.v4.bak")
+        assert backup.exists()
+        assert (
+            f"upgraded {db_path} from schema version 4 to {schema.schema_version()} "
+            f"(the file as it was: {backup})"
+        ) in _notes(app)[0]
+
+
+async def test_an_app_at_this_version_says_nothing_of_upgrades(make_app, board_db: Path) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        assert not [n for n in _notes(app) if "upgraded" in n]
+
+
+async def test_an_app_whose_file_a_newer_pdca_upgraded_writes_nothing(
+    make_app, board_db: Path
+) -> None:
+    app = make_app(board_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        assert focused(app) == ("plan", 1)
+        await pilot.press("greater_than_sign")  # a first write opens the app's writer
+        await settle_app(app, pilot)
+        assert app.context.store.get_action(1).phase == "do"
+        assert focused(app) == ("do", 1)
+        newer = sqlite3.connect(board_db, isolation_level=None, timeout=10)
+        try:  # a newer pdca's first open, elsewhere: its migration and version at once
+            newer.execute("BEGIN IMMEDIATE")
+            newer.execute("CREATE TABLE from_the_future (id INTEGER PRIMARY KEY)")
+            newer.execute(f"PRAGMA user_version = {NEWER}")
+            newer.execute("COMMIT")
+        finally:
+            newer.close()
+        before = app.context.store.last_event_id()
+        await pilot.press("less_than_sign")  # #1 back to Plan, on the writer opened before
+        await settle_app(app, pilot)
+        assert _notes(app)[-1] == (
+            f"{board_db}: the file was upgraded to schema {NEWER} by a newer pdca (this one "
+            f"knows up to {schema.schema_version()}); restart pdca; nothing written"
+        )
+        assert app.context.store.last_event_id() == before
+        assert app.context.store.get_action(1).phase == "do"

@@ -1,0 +1,184 @@
+"""An upgrade is never silent, and a file a newer pdca upgraded is not written by this one.
+
+- A command that upgrades a file says so in one line on stderr: the versions and the copy
+  kept (``FILE.vN.bak``); the app says it as a notice (tests/tui/test_upgrade_under_the_app.py).
+- A store opened before a newer pdca upgraded the file under it (``PRAGMA user_version``
+  past what this code knows) refuses every write with one line, and writes nothing: the
+  version is read inside each write's ``BEGIN IMMEDIATE``.
+
+Releases before this one cannot be changed: an older pdca still running on a file goes on
+writing after this one upgrades it; the notice tells whoever upgraded to have them restart.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pdca.db import schema
+from pdca.db.errors import DatabaseProblem
+from pdca.db.models import ActionChanges, ActionDraft, CheckinDraft
+from pdca.db.presence import Presence
+from pdca.db.store import Store
+from tests.conftest import NOW_DT, REPO, run_pdca
+from tests.unit.test_file_safety import make_old_database
+
+NEWER = schema.schema_version() + 1
+
+
+def _events(path: Path) -> int:
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        return conn.execute("SELECT count(*) FROM events").fetchone()[0]
+
+
+def _upgrade_as_a_newer_pdca(path: Path) -> None:
+    """What a newer pdca's open does: its migration (a table here) and the version, in one
+    ``BEGIN IMMEDIATE``, through SQLite, while others have the file open."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=10)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("CREATE TABLE from_the_future (id INTEGER PRIMARY KEY)")
+        conn.execute(f"PRAGMA user_version = {NEWER}")
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+def test_a_command_that_upgrades_a_file_says_so_in_one_line(env: dict[str, str]) -> None:
+    path = Path(env["PDCA_DB"])
+    make_old_database(path, 4)
+    listed = run_pdca("list", "--json", env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert [a["title"] for a in json.loads(listed.stdout)] == ["old 1", "old 2"]
+    backup = path.with_name(f"{path.name}.v4.bak")
+    assert backup.exists()
+    assert listed.stderr == (
+        f"pdca: upgraded {path} from schema version 4 to {schema.schema_version()} (the file "
+        f"as it was: {backup}); anyone running an older pdca on it must quit it and start "
+        "this one\n"
+    )
+    again = run_pdca("list", env=env)  # upgraded once: nothing more to say
+    assert again.returncode == 0 and again.stderr == ""
+
+
+def test_a_file_at_this_version_opens_without_a_word(store: Store, cli) -> None:
+    assert store.upgrade is None
+    store.add_action(ActionDraft(title="one"))
+    result = cli("list")
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda s: s.add_action(ActionDraft(title="after the upgrade")),
+        lambda s: s.edit_action(1, ActionChanges(title="renamed"), 1),
+        lambda s: s.add_checkin(1, CheckinDraft(message="going")),
+        lambda s: s.move_action(1, "do"),
+        lambda s: s.undo(),
+        lambda s: Presence(s, host="laptop", pid=1).join(),
+    ],
+    ids=["add", "edit", "checkin", "move", "undo", "presence"],
+)
+def test_a_store_open_across_a_newer_upgrade_writes_nothing(
+    store: Store, db_path: Path, write
+) -> None:  # type: ignore[no-untyped-def]
+    store.add_action(ActionDraft(title="before", owner="bob", due="2026-12-01"))
+    _upgrade_as_a_newer_pdca(db_path)
+    before = _events(db_path)
+    with pytest.raises(DatabaseProblem) as refused:
+        write(store)
+    assert str(refused.value) == (
+        f"{db_path}: the file was upgraded to schema {NEWER} by a newer pdca (this one knows "
+        f"up to {schema.schema_version()}); restart pdca; nothing written"
+    )
+    assert not store.conn.in_transaction  # the lock is let go at once
+    assert _events(db_path) == before
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+        assert conn.execute("SELECT count(*) FROM actions").fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == 0
+    assert [a.title for a in store.list_actions()] == ["before"]  # reads go on
+
+
+WRITER = """
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from pdca.db.errors import PdcaError
+from pdca.db.models import ActionDraft
+from pdca.db.store import Store
+
+now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+store = Store.open(Path(sys.argv[1]), actor="bob", clock=lambda: now)
+store.add_action(ActionDraft(title="while at this version"))
+print("open", flush=True)
+sys.stdin.readline()  # a newer pdca upgrades the file meanwhile
+try:
+    store.add_action(ActionDraft(title="after the upgrade"))
+    print("written", flush=True)
+except PdcaError as error:
+    print(error, flush=True)
+store.close()
+"""
+
+
+def test_a_long_lived_process_writes_nothing_after_a_newer_pdca_upgraded_the_file(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    path = tmp_path / "team.db"
+    env = {**env, "PDCA_DB": str(path)}
+    assert run_pdca("init", env=env).returncode == 0
+    bob = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
+    try:
+        assert bob.stdout is not None
+        assert bob.stdout.readline() == "open\n"
+        _upgrade_as_a_newer_pdca(path)  # another process: a newer pdca's first open
+        out, err = bob.communicate("go\n", timeout=60)
+    finally:
+        if bob.poll() is None:
+            bob.kill()
+            bob.wait()
+    assert bob.returncode == 0, err
+    assert out == (
+        f"{path}: the file was upgraded to schema {NEWER} by a newer pdca (this one knows up "
+        f"to {schema.schema_version()}); restart pdca; nothing written\n"
+    )
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        titles = [t for (t,) in conn.execute("SELECT title FROM actions ORDER BY id")]
+    assert titles == ["while at this version"]
+    # A command started now refuses the file at once, as before.
+    listed = run_pdca("list", env=env)
+    assert listed.returncode == 1 and "upgrade pdca to open it" in listed.stderr
+
+
+def test_the_upgrade_notice_names_the_copy_an_open_made(tmp_path: Path) -> None:
+    path = tmp_path / "pdca.db"
+    make_old_database(path, 4)
+    store = Store.open(path, actor="alice", clock=lambda: NOW_DT)
+    try:
+        assert store.upgrade is not None
+        assert (store.upgrade.from_version, store.upgrade.to_version) == (
+            4,
+            schema.schema_version(),
+        )
+        assert store.upgrade.backup == tmp_path / "pdca.db.v4.bak"
+        assert store.upgrade.backup.exists()
+    finally:
+        store.close()
+    reopened = Store.open(path, actor="alice", clock=lambda: NOW_DT)
+    try:
+        assert reopened.upgrade is None
+    finally:
+        reopened.close()
