@@ -173,6 +173,9 @@ class PdcaApp(App[None]):
         self.theme_changed_signal.subscribe(self, self.remember_theme)
         if self.settings.problem:
             self.notify(self.settings.problem, severity="warning", timeout=12, markup=False)
+        if self.context.store.upgrade is not None:  # never silently: others on it must know
+            notice = self.context.store.upgrade.notice()
+            self.notify(notice, severity="warning", timeout=20, markup=False)
         if self.settings.keys:
             self.apply_own_keys()
         self._last_data_version = self.context.store.data_version()
