@@ -27,9 +27,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
-from pdca.db import kpis, rules
+from pdca.db import rules
 from pdca.db.errors import DatabaseBroken, PdcaError
 from pdca.db.models import PHASES, Action, Phase
+from pdca.db.sparklines import sparklines as read_sparklines
 from pdca.db.store import PRIORITY_RANKS, Store
 from pdca.screens.board_checkin import checkin_flow
 from pdca.screens.board_detail import detail_flow
@@ -94,14 +95,14 @@ def read_changes(
     sparklines = None
     if since is None:
         last = reader.last_event_id()
-        sparklines = kpis.sparklines(reader, SPARK_CELLS)
+        sparklines = read_sparklines(reader, SPARK_CELLS)
     else:
         changes = reader.changes_since(since)
         last = changes.last_event
         if not changes.everything:
             phases = changes.phases
         if changes.other or changes.everything:
-            sparklines = kpis.sparklines(reader, SPARK_CELLS)
+            sparklines = read_sparklines(reader, SPARK_CELLS)
     counts: dict[str, int] = {}
     pages: dict[Phase, tuple[int, list[Action]]] = {}
     if phases:
@@ -234,7 +235,7 @@ class BoardScreen(Screen[None]):
             for phase in PHASES
         }
         linked = sorted({a.kpi_id for _, page in pages.values() for a in page if a.kpi_id})
-        self.show_sparklines(kpis.sparklines(self.store, SPARK_CELLS, linked))
+        self.show_sparklines(read_sparklines(self.store, SPARK_CELLS, linked))
         self.show_pages(pages, counts, self.context.today(), None)
         first = next((c for c in self.columns.values() if c.total), self.columns["plan"])
         first.focus()
@@ -338,7 +339,7 @@ class BoardScreen(Screen[None]):
         try:
             reader = self.context.open_reader()
             try:
-                sparklines = kpis.sparklines(reader, SPARK_CELLS)
+                sparklines = read_sparklines(reader, SPARK_CELLS)
             finally:
                 reader.close()
         except DatabaseBroken:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from pdca.db import kpis
 from pdca.db.errors import GateUnmet, PdcaError
 from pdca.db.models import Action, Phase, Verdict
 from pdca.screens.board_checkin import ask_checkin
@@ -103,6 +102,7 @@ async def _owner_and_due(board: BoardScreen, action: Action) -> Action | None:
 
 async def _verdict(board: BoardScreen, action: Action) -> Verdict | None:
     """Into Act: did the change work? Asked beside the linked KPI's evidence."""
+    from pdca.db import kpis
     from pdca.screens.dialogs import ChoiceModal
 
     evidence = kpis.verdict_evidence(board.store, action.id)

@@ -34,7 +34,6 @@ from textual.theme import Theme
 from textual.widget import AwaitMount
 from textual.worker import Worker, WorkerFailed, get_current_worker
 
-from pdca.db import alerts
 from pdca.db.clock import Clock
 from pdca.db.connection import file_identity, file_stamp
 from pdca.db.errors import DATABASE_ERRORS, DatabaseBroken, PdcaError, broken_reason
@@ -406,6 +405,8 @@ class PdcaApp(App[None]):
         bars = [bar for screen in self.screen_stack for bar in screen.query(StatusBar)]
         if not bars:
             return
+        from pdca.db import alerts  # with the KPI rules it builds on: not before the first paint
+
         try:  # the open alerts nobody acknowledged (a few): cheap enough for the UI thread
             waiting = alerts.count_waiting(self.context.store, self.context.actor)
         except PdcaError:
