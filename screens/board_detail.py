@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pdca.db import recurrence
 from pdca.db.errors import PdcaError
 from pdca.screens.board_checkin import checkin_flow
 from pdca.screens.edit_flow import edit_flow
@@ -15,6 +14,7 @@ if TYPE_CHECKING:
 
 
 async def detail_flow(board: BoardScreen, action_id: int) -> None:
+    from pdca.db import recurrence
     from pdca.screens.dialogs import ActionDetailScreen
 
     store = board.store

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pdca.db import recurrence
 from pdca.db.models import ActionDraft, validated
 from pdca.screens.board_writes import action_form, save
 
@@ -15,6 +14,7 @@ if TYPE_CHECKING:
 async def new_flow(board: BoardScreen) -> None:
     """Ask for the action (owner: me; initiative: the one the board is filtered to), add it,
     and put the cursor on it."""
+    from pdca.db import recurrence
     from pdca.screens.dialogs import ActionFormResult
 
     initial = ActionFormResult(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pdca.db import recurrence
 from pdca.screens.board_writes import save
 from pdca.widgets.text import literal
 
@@ -22,6 +21,8 @@ async def undo_flow(board: BoardScreen) -> None:
 
 async def stop_repeating_flow(board: BoardScreen, rule_id: int, action_id: int) -> None:
     """No more repeats of ``action_id``'s rule; the repeats already made stay."""
+    from pdca.db import recurrence
+
     stopped = await save(board, lambda store: recurrence.stop(store, rule_id))
     if stopped:
         board.notify(
