@@ -568,6 +568,14 @@ def _owners_index(conn: sqlite3.Connection) -> None:
     )
 
 
+def _initiative_index(conn: sqlite3.Connection) -> None:
+    """Each initiative's open actions counted off an index of the open ones alone: the count
+    walked every action the initiative ever had (all of 100 000 for 20 initiatives)."""
+    conn.execute(
+        "CREATE INDEX idx_actions_open_initiative ON actions (initiative_id) WHERE done_at IS NULL"
+    )
+
+
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
 
 MIGRATIONS: list[Migration] = [
@@ -583,6 +591,7 @@ MIGRATIONS: list[Migration] = [
     ("0010_scale", _scale),
     ("0011_last_checkin", _last_checkin),
     ("0012_owners_index", _owners_index),
+    ("0013_initiative_index", _initiative_index),
 ]
 
 

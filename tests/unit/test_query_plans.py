@@ -447,3 +447,17 @@ def test_a_restores_and_an_imports_id_floors_are_indexed_look_ups(store: Store) 
         if any(f"SCAN {table}" in row[3] for table in LARGE_TABLES)
     ]
     assert problems == []
+
+
+def test_an_initiatives_open_actions_are_counted_off_the_open_ones_index(store: Store) -> None:
+    """``list_initiatives`` (the initiatives view, ``pdca initiative list``): the count of an
+    initiative's open actions searches the open actions' index (migration 0013), not every
+    action the initiative ever had."""
+    store.add_initiative(InitiativeDraft(name="Ops"))
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    store.list_initiatives()
+    store.conn.set_trace_callback(None)
+    (sql,) = {" ".join(s.split()) for s in seen if "open_actions" in s}
+    plan = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql)]
+    assert any("idx_actions_open_initiative" in step for step in plan), plan
