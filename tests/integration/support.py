@@ -107,9 +107,15 @@ def open_checker(path: Path, mountinfo: str | None = None) -> Store:
 
 
 def check_reports(
-    path: Path, reports: list[dict[str, Any]], owners: list[str], mountinfo: str | None = None
+    path: Path,
+    reports: list[dict[str, Any]],
+    owners: list[str],
+    mountinfo: str | None = None,
+    *,
+    restored: bool = False,
 ) -> None:
-    """Every write each worker saw committed is in the file, exactly once, and nothing else."""
+    """Every write each worker saw committed is in the file, exactly once, and nothing else
+    (``restored``: but for the one event a ``pdca restore`` into the file writes last)."""
     for report in reports:
         assert report["errors"] == [], f"{report['actor']}: {report['errors']}"
         assert not any("locked" in error for error in report["errors"])
@@ -157,13 +163,18 @@ def check_reports(
         people = [row[0] for row in conn.execute("SELECT login FROM people ORDER BY login")]
         assert people == sorted(owners)
         events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
-        assert events == total + len(owners)
+        restore_events = conn.execute(
+            "SELECT count(*) FROM events"
+            " WHERE entity = 'database' AND summary LIKE 'restored from %'"
+        ).fetchone()[0]
+        assert restore_events == (1 if restored else 0)
+        assert events == total + len(owners) + restore_events
         person_events = conn.execute(
             "SELECT count(*) FROM events WHERE entity = 'person'"
         ).fetchone()[0]
         assert person_events == len(owners)
         # Each write is one transaction: its events share a tx no other write uses.
         transactions = conn.execute("SELECT count(DISTINCT tx) FROM events").fetchone()[0]
-        assert transactions == total
+        assert transactions == total + restore_events
     finally:
         store.close()

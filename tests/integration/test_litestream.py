@@ -123,4 +123,4 @@ def test_litestream_replica_holds_every_committed_write(tmp_path: Path) -> None:
     out, err = process.communicate(timeout=120)
     assert process.returncode == 0, err
     assert json.loads(out)["integrity"] == "ok"
-    check_reports(path, reports, OWNERS)
+    check_reports(path, reports, OWNERS, restored=True)  # and the restore's own event
