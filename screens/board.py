@@ -182,6 +182,7 @@ class BoardScreen(Screen[None]):
         self.last_column: PhaseColumn | None = None  # focused last (the text box may be now)
         self.focused_id: int | None = None
         self.pending_around: int | None = None  # a jump's action, until a read shows it
+        self.flow_focus: int | None = None  # the focused card when the latest flow began
         self.columns: dict[str, PhaseColumn] = {}
         self.headers: dict[str, Label] = {}
         self.changes_shown = 0  # the app's ``changes_seen`` when the board was last read
@@ -443,6 +444,7 @@ class BoardScreen(Screen[None]):
     def start(self, flow: Callable[..., Awaitable[None]], *args: Any, dialogs: bool = True) -> None:
         """Run ``flow(self, *args)`` in a worker. A flow with ``dialogs`` replaces the one
         before it; a plain write runs beside the others."""
+        self.flow_focus = self.focused_id  # place() follows the card unless focus moves on
         worker = self.run_worker(
             partial(flow, self, *args),
             name=flow.__name__,
@@ -536,7 +538,10 @@ class BoardScreen(Screen[None]):
 
     def place(self, action: Action) -> None:
         """Show ``action`` as the store just returned it, before any refresh comes back: out
-        of the column it was in, into its column's window where its order puts it."""
+        of the column it was in, into its column's window where its order puts it. Focus
+        follows it, unless the person moved on while the flow ran (a save waiting seconds
+        for another process's lock): then focus stays where they went."""
+        follow = self.flow_focus is None or self.focused_id == self.flow_focus
         self.placed += 1
         for column in self.columns.values():
             index = column.index_of(action.id)
@@ -557,10 +562,12 @@ class BoardScreen(Screen[None]):
             if not any(a.id == action.id for a in cards):  # outside the filter: shown anyway
                 bisect.insort(cards, action, key=_order)
             column.source = self._source(action.phase, self.filter)
-            column.show(cards, column.today, action.id, total=column.total, start=first)
-            if self._board_has_focus():
-                column.focus()
-            self.focused_id = action.id
+            keep = action.id if follow else self.focused_id
+            column.show(cards, column.today, keep, total=column.total, start=first)
+            if follow:
+                if self._board_has_focus():
+                    column.focus()
+                self.focused_id = self.flow_focus = action.id  # a second place follows too
         self._show_counts()
 
     # ------------------------------------------------------------------ filters

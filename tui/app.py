@@ -49,7 +49,7 @@ from pdca.screens.context import (
 )
 from pdca.tui.crash import crash_line, write_crash_log
 from pdca.tui.settings import Settings, load_settings, save_settings, settings_path
-from pdca.tui.typeahead import KeyHold, is_text_field
+from pdca.tui.typeahead import LEAVING_KEYS, KeyHold, is_text_field
 from pdca.widgets.status_bar import StatusBar
 
 T = TypeVar("T")
@@ -144,7 +144,9 @@ class PdcaApp(App[None]):
             return
         typed = event if isinstance(event, events.Key) and not event.is_forwarded else None
         if typed is not None and not is_text_field(self.focused):
-            self.key_hold.hold_for(typed)  # a text field takes its keys itself, in order
+            self.key_hold.hold_for(typed)
+        elif typed is not None and typed.key in LEAVING_KEYS:  # a text field takes the rest
+            self.key_hold.hold_for(typed, leaving=True)  # itself, in order
         await super().on_event(event)
         if typed is not None and not typed.is_forwarded:  # a priority binding ran it here
             self.key_hold.key_done(typed)

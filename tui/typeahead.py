@@ -4,18 +4,22 @@ Textual hands each key to the focused widget's queue, and a binding runs only on
 has bubbled back up to the app; keys typed at once (a fast typist, a paste, ``tmux
 send-keys``) were all handed out before the first one's binding ran. So ``n`` followed by a
 title put the letters on the board, where ``u`` undid the person's last change and ``e``
-opened another form; ``6`` then ``down`` lost the down while the view was mounting.
+opened another form; ``6`` then ``down`` lost the down while the view was mounting; a title
+then enter then ``kk`` put ``kk`` in the title, the form not being closed yet.
 
 Now, outside a text field, a key holds the keys after it until its binding has run; if that
 opened something (a dialog, a view, a flow that may ask), they wait until it has taken focus
-(or the flow ended without asking), then are replayed in order to whatever has focus.
+(or the flow ended without asking). In a text field, a key that leaves it (enter, ctrl+s,
+escape, tab) holds them until focus has moved. Held keys and pastes wait in one queue, in
+the order they came, and are replayed from it in that order: a key that comes while replays
+are on their way queues behind them.
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from textual import events
@@ -32,10 +36,17 @@ from textual.worker import Worker
 POLL_SECONDS = 0.02
 SCREEN_SETTLE_SECONDS = 0.1
 LONGEST_HOLD_SECONDS = 2.0
-# A view's first rows read on a thread (the flow view's figures): the moves typed with its
-# key wait for them this long at most, then go to what is shown.
-LONGEST_READ_SECONDS = 1.0
+# A key that leaves a text field and then does not (an error shown under the field): the
+# keys after it go on into the field after this.
+LEAVING_HOLD_SECONDS = 0.5
+# A view's first rows read on a thread (the flow view's figures, seconds on a huge file): the
+# moves typed with its key wait for them this long at most, then go to what is shown.
+LONGEST_READ_SECONDS = 5.0
 ROW_KEYS = frozenset({"up", "down", "j", "k", "home", "end", "pageup", "pagedown", "enter"})
+# Keys that leave a text field (submit, save, close, next field) rather than edit it.
+LEAVING_KEYS = frozenset({"enter", "ctrl+s", "escape", "tab", "shift+tab"})
+
+Typed = events.Key | events.Paste
 
 
 @dataclass
@@ -45,9 +56,9 @@ class _Hold:
     started: float
     key: events.Key | None = None  # the key whose binding has not run yet
     opening: bool = False  # its binding opened something: wait for it to take focus
+    leaving: bool = False  # a key that leaves a text field: wait for focus to move
     until: Worker[Any] | None = None  # a flow that may open a dialog, or just write
     rows: Worker[Any] | None = None  # a view's first rows, read on a thread
-    keys: list[events.Key] = field(default_factory=list)
     screen_changed_at: float | None = None
 
 
@@ -58,15 +69,19 @@ class KeyHold:
         self.app = app
         self._hold: _Hold | None = None
         self._timer: Timer | None = None
+        self._backlog: list[Typed] = []  # held, in the order they came
+        self._replays: dict[int, Typed] = {}  # posted again, not yet come back through
 
     @property
     def holding(self) -> bool:
-        return self._hold is not None
+        """Keys are held or on their way back: what a person typed is not all done."""
+        return self._hold is not None or bool(self._backlog) or bool(self._replays)
 
-    def hold_for(self, key: events.Key) -> None:
-        """``key`` is on its way to its binding: the keys after it wait for that."""
+    def hold_for(self, key: events.Key, *, leaving: bool = False) -> None:
+        """``key`` is on its way to its binding: the keys after it wait for that (and, for a
+        key ``leaving`` a text field, for focus to move)."""
         if self._hold is None:
-            self._start(_Hold(*self._where(), time.monotonic(), key=key))
+            self._start(_Hold(*self._where(), time.monotonic(), key=key, leaving=leaving))
 
     def hold(self, until: Worker[Any] | None = None) -> None:
         """Something is opening: keys wait until focus moves (a dialog's field, another
@@ -88,7 +103,7 @@ class KeyHold:
         hold = self._hold
         if hold is not None and hold.key is key:
             hold.key = None
-            if not hold.opening:
+            if not (hold.opening or hold.leaving):
                 self.release()
 
     def flow_waits(self) -> None:
@@ -105,24 +120,41 @@ class KeyHold:
             self.release()
 
     def take(self, event: events.Event) -> bool:
-        """Keep ``event`` if a hold is on and it is a typed key; True when kept."""
-        if self._hold is None or not isinstance(event, events.Key) or event.is_forwarded:
+        """Keep a typed key or paste that must wait; True when kept. One of the replays goes
+        on unless a hold has begun since it was posted."""
+        if not isinstance(event, events.Key | events.Paste) or event.is_forwarded:
             return False
-        self._hold.keys.append(event)
-        if self._hold.rows is not None and event.key not in ROW_KEYS:
-            self.release()  # not for the rows (another view, quit): nothing waits for them
-        return True
+        replayed = self._replays.pop(id(event), None) is not None
+        if self._hold is not None or (not replayed and (self._replays or self._backlog)):
+            self._backlog.append(event)
+            rows = self._hold.rows if self._hold is not None else None
+            if rows is not None and not (isinstance(event, events.Key) and event.key in ROW_KEYS):
+                self.release()  # not for the rows (another view, quit): nothing waits for them
+            return True
+        if replayed and not self._replays and self._backlog:
+            self._replay()  # what came while the replays were on their way: behind them
+        return False
 
     def release(self) -> None:
         """Replay the held keys, in order, to whatever has focus now."""
-        hold, self._hold = self._hold, None
+        self._hold = None
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        for key in hold.keys if hold else ():
-            self.app.post_message(events.Key(key.key, key.character))
+        self._replay()
 
     # ------------------------------------------------------------------ inside
+
+    def _replay(self) -> None:
+        waiting, self._backlog = self._backlog, []
+        for typed in waiting:
+            again: Typed = (
+                events.Key(typed.key, typed.character)
+                if isinstance(typed, events.Key)
+                else events.Paste(typed.text)
+            )
+            self._replays[id(again)] = again
+            self.app.post_message(again)
 
     def _where(self) -> tuple[Screen[Any] | None, Widget | None]:
         try:
@@ -145,18 +177,21 @@ class KeyHold:
         reading = hold.rows is not None and not hold.rows.is_finished
         if reading and now - hold.started < LONGEST_READ_SECONDS:
             return
-        if self._ready(hold, screen, focused, now) or now - hold.started >= LONGEST_HOLD_SECONDS:
+        waited = now - hold.started
+        given_up = waited >= (LEAVING_HOLD_SECONDS if hold.leaving else LONGEST_HOLD_SECONDS)
+        if self._ready(hold, screen, focused, now) or given_up:
             self.release()
 
     @staticmethod
     def _ready(hold: _Hold, screen: Screen[Any] | None, focused: Widget | None, now: float) -> bool:
+        if hold.key is not None and hold.key._stop_propagation:
+            return True  # a widget took the key itself (a newline in a text area): no binding
         if hold.key is not None:
-            # Its binding has not run; a widget that stopped the key means it never will.
-            return bool(hold.key._stop_propagation)
-        if not hold.opening:
+            return False
+        if not (hold.opening or hold.leaving):
             return True
         if focused is not None and focused is not hold.focused and focused.is_attached:
-            return True  # the dialog's field, the view's list: the keys are for it
+            return True  # the dialog's field, the view's list, the board again: keys are for it
         if hold.screen_changed_at is not None:
             return now - hold.screen_changed_at >= SCREEN_SETTLE_SECONDS
         return hold.until is not None and hold.until.is_finished and screen is hold.screen

@@ -458,3 +458,30 @@ async def test_a_write_that_gives_up_after_quitting_is_reported_not_dropped(
         holder.release()
     assert [type(error).__name__ for error in app.context.unshown] == ["DatabaseBusy"]
     assert "nothing written" in str(app.context.unshown[0])
+
+
+async def test_focus_stays_where_the_person_went_while_a_check_in_waited_for_the_lock(
+    make_app, board_db: Path
+) -> None:
+    """A save waiting seconds for another process's lock: the person moved on meanwhile,
+    and the saved card does not pull focus back to itself when it lands."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        assert focused(app) == ("plan", 1)
+        holder = LockHolder(board_db)
+        try:
+            await pilot.press("c")
+            await settle_app(app, pilot)
+            app.screen.query_one("#message", Input).value = "waits for the lock"
+            await pilot.press("ctrl+s")
+            await _wait_until(pilot, lambda: app.screen.query_one(StatusBar).saving)
+            await pilot.press("j")  # on to #2 while the check-in waits
+            await _wait_until(pilot, lambda: focused(app) == ("plan", 2))
+        finally:
+            holder.release()
+        await settle_app(app, pilot)
+        assert [c.message for c in app.context.store.action_detail(1).checkins] == [
+            "waits for the lock"
+        ]
+        assert focused(app) == ("plan", 2)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual import events
 from textual.widgets import Input
 
@@ -18,6 +19,7 @@ from pdca.screens.board import BoardScreen
 from pdca.screens.dialogs import ActionFormModal
 from pdca.screens.log import LogScreen
 from pdca.tui.app import PdcaApp
+from pdca.tui.typeahead import KeyHold
 from tests.conftest import open_as
 from tests.flow_support import build_history
 from tests.tui.accountability_support import team_db
@@ -99,3 +101,50 @@ async def test_moves_typed_with_the_flow_key_wait_for_its_figures(
         board = app.screen
         assert isinstance(board, BoardScreen)
         assert board.focused_id == 3
+
+
+async def test_keys_typed_while_the_held_ones_are_replayed_come_after_them(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Held keys go back through the app's queue; keys that reached the queue just before
+    they did wait behind them (a tester typing at 40 ms a key got 'lloHe world')."""
+    release = KeyHold.release
+
+    def release_as_more_keys_arrive(self: KeyHold) -> None:
+        monkeypatch.setattr(KeyHold, "release", release)
+        burst(app, *"llo")  # in the queue ahead of the replays about to be posted
+        release(self)
+
+    monkeypatch.setattr(KeyHold, "release", release_as_more_keys_arrive)
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        burst(app, "n", "H", "e")
+        await settle_app(app, pilot)
+        burst(app, *" world")
+        await settle_app(app, pilot)
+        assert app.screen.query_one("#title", Input).value == "Hello world"
+
+
+async def test_keys_after_enter_in_a_form_go_to_the_board_it_returns_to(
+    make_app, board_db: Path
+) -> None:
+    """n, a title, enter (save), then j: j moves on the board, it is not in the title."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        burst(app, "n", *"Run1", "enter", "j", "j")
+        await settle_app(app, pilot)
+        titles = [a.title for a in app.context.store.list_actions()]
+        assert "Run1" in titles and not any(t.startswith("Run1j") for t in titles)
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_a_paste_right_after_c_lands_in_the_check_in(make_app, board_db: Path) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        burst(app, "c")
+        app.post_message(events.Paste("pasted straight after c"))
+        await settle_app(app, pilot)
+        assert app.screen.query_one("#message", Input).value == "pasted straight after c"
