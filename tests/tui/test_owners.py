@@ -78,3 +78,16 @@ async def test_palette_offers_the_views(make_app, team: Path) -> None:
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for title in ("Show owners", "Show log", "Show stand-up", "Open the board of this owner"):
             assert title in titles
+
+
+def test_counts_in_the_thousands_keep_a_space_between_them() -> None:
+    from datetime import datetime
+
+    from pdca.db.accountability_models import OwnerRow
+    from pdca.screens.owners import heading, owner_row, widths_for
+
+    row = OwnerRow(login="vera", name="Vera", plan=561, do=541, check=280, act=1224, open=2606)
+    widths = widths_for([row])
+    text = "".join(cell for cell, _ in owner_row(row, datetime(2026, 11, 23), 2606, widths))
+    assert " 561 541 280 1224 " in text
+    assert heading(widths).split()[1:5] == ["P", "D", "C", "A"]
