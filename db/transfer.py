@@ -160,7 +160,14 @@ def _restore_json(store: Store, path: Path, stream: TextIO) -> str:
             None,
             None,
         )
-    return ", ".join(f"{count} {table}" for table, count in counts.items())
+    return ", ".join(_counted(count, table) for table, count in counts.items())
+
+
+def _counted(count: int, table: str) -> str:
+    """``1 initiative``, ``2 initiatives``, ``1 person``: a table's rows as a person says it."""
+    if count != 1:
+        return f"{count} {table}"
+    return f"1 {'person' if table == 'people' else table.removesuffix('s')}"
 
 
 def _insert_rows(conn: sqlite3.Connection, path: Path, table: str, rows: Any) -> int:

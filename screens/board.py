@@ -523,7 +523,12 @@ class BoardScreen(Screen[None]):
     def _target(self) -> Action | None:
         action = self.current
         if action is None:
-            self.notify("no action here: press n to add one", severity="warning")
+            hint = (
+                "no card matches the filter: esc clears it"
+                if self.filter.active
+                else ("no action here: press n to add one")
+            )
+            self.notify(hint, severity="warning")
         return action
 
     # ------------------------------------------------------------------ what a flow wrote

@@ -834,7 +834,7 @@ def test_json_export_import_round_trip(team, ok, tmp_path: Path, db_path: Path) 
     dump = tmp_path / "dump.json"
     dump.write_text(exported, encoding="utf-8")
     target = tmp_path / "restored.db"
-    assert "1 actions" in ok("--db", str(target), "import", str(dump)).stdout
+    assert "1 action," in ok("--db", str(target), "import", str(dump)).stdout
     original, restored = _tables(db_path), _tables(target)
     for table in original:
         if table != "events":
