@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pdca.db import schema
+from pdca.db import copies, schema
 from pdca.db.access import cannot_reach, describe_owner, files_report, what_to_ask
 from pdca.db.backup import (
     STALE_AFTER,
@@ -242,6 +242,18 @@ def _check_contents(
         checks.append(Check("schema", True, f"version {version}; pdca will upgrade it to {known}"))
     else:
         checks.append(Check("schema", True, f"version {version} (current)"))
+        # Its tables, indexes and triggers as pdca makes them: a dropped trigger leaves every
+        # card's last check-in standing still, a dropped index makes a view read the file.
+        difference = copies.shape_difference(copies.shape(connection), copies.fresh_shape())
+        checks.append(
+            Check(
+                "objects",
+                difference is None,
+                "tables, indexes and triggers as pdca makes them"
+                if difference is None
+                else f"{difference}: changed outside pdca; restore a backup (pdca restore)",
+            )
+        )
     journal = connection.execute("PRAGMA journal_mode").fetchone()[0]
     wanted = "delete" if network else "wal"
     if snapshot:  # read as it stands, without making a -shm; its journal mode shows then

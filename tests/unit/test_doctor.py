@@ -103,3 +103,22 @@ def test_doctor_writes_nothing(store):
     assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM actions").fetchone()[0] == 1
+
+
+def test_a_trigger_or_index_dropped_outside_pdca_fails_the_objects_check(
+    cli, tmp_path: Path
+) -> None:
+    """A file whose tables, indexes and triggers differ from what pdca makes: a dropped
+    trigger would leave each card's last check-in standing still, unseen by integrity_check."""
+    path = tmp_path / "team.db"
+    assert cli("--db", str(path), "init").exit_code == 0
+    good = cli("--db", str(path), "doctor")
+    assert "ok   objects      tables, indexes and triggers as pdca makes them" in good.stdout
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TRIGGER checkins_last_on_insert")
+    conn.execute("DROP INDEX idx_actions_board")
+    conn.close()
+    bad = cli("--db", str(path), "doctor")
+    assert bad.exit_code == 1
+    wanted = "FAIL objects      no index idx_actions_board; no trigger checkins_last_on_insert"
+    assert wanted in bad.stdout
