@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pdca.db import accountability_rules as arules
-from pdca.db import convert
+from pdca.db import convert, xmr
 from pdca.db.accountability_models import (
     DIGEST_KINDS,
     UNOWNED,
@@ -511,7 +511,14 @@ def standup_digest(
         store, now, cadence, STANDING_MOST if standing_most is None else standing_most
     )
     waiting = [
-        arules.WaitingAlert(a.id, a.kpi, a.assignee, a.ack_due, a.overdue)
+        arules.WaitingAlert(
+            a.id,
+            a.kpi,
+            a.assignee,
+            a.ack_due,
+            a.overdue,
+            reason=xmr.SHORT_TEXT.get(a.rule or "", "threshold"),
+        )
         for a in alerts.list_alerts(store)
         if a.acknowledged_at is None
     ]

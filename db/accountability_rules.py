@@ -142,6 +142,9 @@ class WaitingAlert:
     assignee: str
     ack_due: str
     overdue: bool
+    # What raised it ("8 on one side", "threshold"): a KPI with a threshold alert and a
+    # signal alert open shows two lines, which say apart why.
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -193,7 +196,8 @@ def standing(
             person=alert.assignee,
             title=alert.kpi,
             flags=["overdue"] if alert.overdue else [],
-            detail=f"acknowledge by {alert.ack_due}",
+            detail=(f"{alert.reason}; " if alert.reason else "")
+            + f"acknowledge by {alert.ack_due}",
         )
         for alert in alerts
     ]
