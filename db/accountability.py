@@ -454,7 +454,9 @@ SELECT e.id, CASE
     WHEN json_extract(e.before, '$.done_at') IS NULL
      AND json_extract(e.after, '$.done_at') IS NOT NULL THEN 'done'
     WHEN json_extract(e.before, '$.phase') IS NOT json_extract(e.after, '$.phase')
-     AND json_extract(e.after, '$.done_at') IS NULL THEN 'moved' END
+     AND json_extract(e.after, '$.done_at') IS NULL THEN 'moved'
+    WHEN json_extract(e.before, '$.owner') IS NOT json_extract(e.after, '$.owner')
+     AND json_extract(e.after, '$.done_at') IS NULL THEN 'handed' END
   WHEN e.entity = 'checkin' AND e.op = 'create' THEN
     CASE WHEN json_extract(e.after, '$.kind') = 'followup' THEN 'followup' ELSE 'checkin' END
   WHEN e.entity = 'alert' AND e.op = 'create' THEN 'alert-raised'

@@ -20,6 +20,7 @@ FOLLOWUP_RESULTS: tuple[FollowupResult, ...] = ("holding", "slipped")
 DigestKind = Literal[
     "created",
     "moved",
+    "handed",
     "done",
     "checkin",
     "followup",
@@ -30,6 +31,7 @@ DigestKind = Literal[
 DIGEST_KINDS: tuple[DigestKind, ...] = (
     "created",
     "moved",
+    "handed",
     "done",
     "checkin",
     "followup",

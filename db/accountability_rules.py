@@ -333,6 +333,9 @@ def _item(
             if after.get("verdict") and after.get("verdict") != before.get("verdict"):
                 detail += f", verdict {after.get('verdict')}"
             return moved("moved", detail)
+        if before.get("owner") != after.get("owner") and after.get("done_at") is None:
+            handed = f"{before.get('owner') or 'nobody'} → {after.get('owner') or 'nobody'}"
+            return moved("handed", handed)
         return None
     if event.entity == "checkin" and event.op == "create":
         action_id = after.get("action_id")

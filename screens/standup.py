@@ -39,6 +39,7 @@ MORE_CHANGES = 50  # a person's changes read at a time past the digest's first f
 LABELS = {
     "created": ("+ created", "accent"),
     "moved": ("→ moved", ""),
+    "handed": ("⇄ handed", "accent"),
     "done": ("✓ done", "good"),
     "checkin": ("● check-in", ""),
     "followup": ("⚑ follow-up", "accent"),
@@ -51,6 +52,7 @@ STANDING = {
     "alert": ("▲ waiting", "bad"),
     "followup": ("⚑ due", "accent"),
 }
+SHOWN_WHEN_ANY = {"handed"}  # counts the header names only when not 0
 CHECKIN_ROLES = {"on-track": "", "at-risk": "warn", "blocked": "bad"}
 BY_KINDS = ("created", "moved", "done", "checkin", "followup")  # "(by X)" when not the owner
 INDENT = "  "
@@ -290,6 +292,8 @@ class StandupScreen(RowView):
         text.append("to talk about ", style="dim")
         text.append(f"{waiting}  ", style="bold" if waiting else "dim")
         for kind, n in counts.items():
+            if kind in SHOWN_WHEN_ANY and not n:
+                continue  # rare: named when it happened, no room taken at 80 columns when not
             label, _role = LABELS[kind]
             text.append(f"{label.split(' ', 1)[1]} ", style="dim")
             text.append(f"{n}  ", style="bold" if n else "dim")

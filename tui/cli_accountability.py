@@ -29,6 +29,7 @@ pass_session = click.pass_obj  # the group's Session (tui.cli), not imported: no
 DIGEST_HEADINGS = {
     "created": "Created",
     "moved": "Moved",
+    "handed": "Handed over",
     "done": "Done",
     "checkin": "Check-ins",
     "followup": "Follow-ups",
@@ -39,6 +40,7 @@ DIGEST_HEADINGS = {
 DIGEST_LABELS = {  # one change, in a person's block
     "created": "Created",
     "moved": "Moved",
+    "handed": "Handed over",
     "done": "Done",
     "checkin": "Check-in",
     "followup": "Follow-up",

@@ -392,3 +392,21 @@ def test_every_accountability_query_uses_an_index(timed: Store, ticker: Ticker) 
     }
     problems = [scan for sql in sorted(queries) for scan in _full_scans(timed, _unbind(sql))]
     assert problems == []
+
+
+def test_handing_an_action_to_someone_else_is_a_change_of_the_new_owner(
+    timed: Store, ticker: Ticker
+) -> None:
+    from pdca.db.models import ActionChanges
+
+    action = timed.add_action(ActionDraft(title="Rota", owner="dave"))
+    ticker.advance(hours=2)
+    since = iso(ticker.now)
+    ticker.advance(hours=1)
+    timed.edit_action(action.id, ActionChanges(owner="erin"), expected_version=1)
+    timed.edit_action(action.id, ActionChanges(title="Rota v2"), expected_version=2)  # no hand
+    digest = acc.standup_digest(timed, since=since)
+    assert [(i.kind, i.person, i.detail) for i in digest.items] == [
+        ("handed", "erin", "dave → erin")
+    ]
+    assert digest.counts("erin")["handed"] == 1 and digest.counts("dave")["handed"] == 0
