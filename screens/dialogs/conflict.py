@@ -26,6 +26,27 @@ def changed_line(action_id: int, by: str | None, at: str | None) -> str:
     return f"{who} changed #{action_id}{when} since you opened it"
 
 
+CONTEXT = 8  # characters kept before the first difference of two long values
+
+
+def from_the_difference(yours: str, theirs: str) -> tuple[str, str]:
+    """Both values from a little before where they first differ, marked with "…", when
+    they share a long start: a title both people added a word to the end of read the same
+    in both columns, the difference cut off."""
+    same = 0
+    for a, b in zip(yours, theirs, strict=False):
+        if a != b:
+            break
+        same += 1
+    if yours == theirs or same <= 2 * CONTEXT:
+        return yours, theirs
+    start = same - CONTEXT
+    word = yours.rfind(" ", 0, start) + 1  # from the start of that word, when it is near
+    if word and start - word <= CONTEXT:
+        start = word
+    return "…" + yours[start:], "…" + theirs[start:]
+
+
 class ConflictModal(Dialog[str | None]):
     """Dismisses with "theirs", "mine" or "edit" (or ``None`` on esc)."""
 
@@ -87,7 +108,9 @@ class ConflictModal(Dialog[str | None]):
                     differs = "-differs" if yours != others else ""
                     yield Label(DIFFERS if differs else "", classes=differs, markup=False)
                     yield Label(plain(name, one_line=True), classes=differs)
-                    # One line per field: notes run to "…"; a newline shows as \n.
+                    # One line per field: notes run to "…"; a newline shows as \n. Two long
+                    # values that differ late start near where they differ.
+                    yours, others = from_the_difference(yours, others)
                     yield Label(plain(yours or "—", one_line=True), classes=differs)
                     yield Label(plain(others or "—", one_line=True), classes=differs)
             with HorizontalGroup(classes="dialog--buttons"):

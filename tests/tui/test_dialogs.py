@@ -661,3 +661,14 @@ def test_changed_initiatives_and_kpis_show_by_name_and_a_gone_one_by_id() -> Non
         "initiative: — → [b]Faster[/b] tickets",
         "kpi: Lead time → #4",
     ]
+
+
+def test_a_conflict_shows_two_long_values_from_where_they_differ() -> None:
+    from pdca.screens.dialogs.conflict import from_the_difference
+
+    mine = "Add contract tests between the billing and the ledger services bob"
+    theirs = "Add contract tests between the billing and the ledger services alice"
+    shown = from_the_difference(mine, theirs)
+    assert shown == ("…services bob", "…services alice")
+    assert from_the_difference("short", "shirt") == ("short", "shirt")  # nothing to skip
+    assert from_the_difference(mine, mine) == (mine, mine)
