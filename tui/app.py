@@ -171,6 +171,14 @@ class PdcaApp(App[None]):
         self._ui_loop = asyncio.get_running_loop()
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
+        else:
+            self.notify(
+                f"{self.settings_file or 'settings'}: theme {self.settings.theme!r} is not one"
+                f" pdca has (ctrl+p, 'theme' lists them); using {self.theme}",
+                severity="warning",
+                timeout=12,
+                markup=False,
+            )
         self.theme_changed_signal.subscribe(self, self.remember_theme)
         if self.settings.problem:
             self.notify(self.settings.problem, severity="warning", timeout=12, markup=False)

@@ -308,3 +308,17 @@ async def test_a_change_seen_while_the_view_switches_is_caught_up_not_a_crash(
         await settle_app(app, pilot)
         assert any(a.title == "Added meanwhile" for a in board(app).columns["plan"].actions)
     assert app.return_code in (None, 0)
+
+
+async def test_a_theme_pdca_does_not_have_is_said_once_not_ignored(
+    make_app, board_db: Path, env: dict[str, str]
+) -> None:
+    file = settings_path(env)
+    file.parent.mkdir(parents=True)
+    file.write_text('theme = "no-such-theme"\n')
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert any("theme 'no-such-theme' is not one pdca has" in m for m in said), said
+        assert app.theme == DEFAULT_THEME
