@@ -16,7 +16,7 @@ from pdca.db.accountability_models import FOLLOWUP_RESULTS
 from pdca.db.errors import InvalidInput, PdcaError
 from pdca.db.models import CHECKIN_STATUSES, record_id
 from pdca.tui.cli import COUNT
-from pdca.tui.output import printable, table, to_json
+from pdca.tui.output import md_escape, printable, table, to_json
 
 if TYPE_CHECKING:
     from pdca.db.accountability_models import Digest, DigestItem, StandingItem
@@ -335,16 +335,16 @@ def _line(item: DigestItem, *, md: bool) -> str:
     ref = f"#{item.action_id} " if item.action_id is not None else ""
     title = printable(item.title)
     if md:
-        title = _md_escape(title)
+        title = md_escape(title)
     detail = printable(item.detail)
     if md:
-        detail = _md_escape(detail)
+        detail = md_escape(detail)
     text = f"{ref}{title}"
     if detail:
         text += f" — {detail}"
     if item.kind in BY_KINDS and item.actor and item.actor != item.person:
         by = printable(item.actor)
-        text += f" (by {_md_escape(by) if md else by})"
+        text += f" (by {md_escape(by) if md else by})"
     return text
 
 
@@ -352,18 +352,11 @@ def _standing_line(item: StandingItem, *, md: bool) -> str:
     ref = f"#{item.action_id} " if item.action_id is not None else ""
     title, detail = printable(item.title), printable(item.detail)
     if md:
-        title, detail = _md_escape(title), _md_escape(detail)
+        title, detail = md_escape(title), md_escape(detail)
     flags = ", ".join(item.flags).upper() if item.kind == "alert" else ", ".join(item.flags)
     text = f"{ref}{title}"
     text += f" — {flags}" if flags else ""
     return text + (f" ({detail})" if detail else "")
-
-
-def _md_escape(text: str) -> str:
-    """Chat Markdown must show user text as typed: escape what would format it."""
-    for char in "\\`*_[]<>#|~":
-        text = text.replace(char, "\\" + char)
-    return text
 
 
 def _who(person: str) -> str:
@@ -383,7 +376,7 @@ def markdown(digest: Digest) -> str:
     for person in digest.people:
         if digest.quiet(person):
             continue
-        lines += ["", f"**{_md_escape(_who(person))}**"]
+        lines += ["", f"**{md_escape(_who(person))}**"]
         lines += [
             f"- {STANDING_LABELS[i.kind]}: {_standing_line(i, md=True)}"
             for i in digest.standing_of(person)

@@ -9,16 +9,8 @@ from __future__ import annotations
 
 from pdca.db.flow_models import CycleTime, Flow, InitiativeFlow, OwnerFlow, PhaseFlow
 from pdca.db.flow_rules import TREND_WORDS, count_bars, number, percent
-from pdca.tui.output import printable, table
+from pdca.tui.output import md_escape, table
 from pdca.widgets.sparkline import sparkline
-
-
-def md_escape(text: str) -> str:
-    """Markdown must show user text as typed: escape what would format it (and controls)."""
-    text = printable(text)
-    for char in "\\`*_[]<>#|~!":
-        text = text.replace(char, "\\" + char)
-    return text
 
 
 def throughput_line(flow: Flow) -> str:

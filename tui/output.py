@@ -31,6 +31,15 @@ def printable(text: str | None) -> str:
     return escape(text, UNSAFE)
 
 
+def md_escape(text: str) -> str:
+    """Markdown (chat, wikis) must show user text as typed: controls as their escapes, and a
+    backslash before everything that would format it (``&`` too: ``&amp;`` stays ``&amp;``)."""
+    text = printable(text)
+    for char in "\\`*_[]<>#|~!&":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
 def for_terminal(text: str) -> str:
     """Many lines of ``text`` (an export going to a terminal) with unsafe characters escaped
     and the newlines between lines kept."""

@@ -1,7 +1,7 @@
 """The cycle report as Markdown, for chat and wikis (``pdca report --format md``).
 
 User text (titles, names, objectives, logins) is data: every character Markdown would act on
-is escaped, and control characters are shown as escapes (``tui.flow_text.md_escape``).
+is escaped, and control characters are shown as escapes (``tui.output.md_escape``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pdca.db.kpi_rules import parse_time
 from pdca.db.models import Action, Kpi, KpiRow
 from pdca.db.report import ChartLimits, ChartMarker, ChartSignal, Report, ReportKpi
 from pdca.tui import flow_text
-from pdca.tui.flow_text import md_escape
+from pdca.tui.output import md_escape
 from pdca.widgets.sparkline import sparkline
 
 CHART_WEEKS = 52

@@ -218,3 +218,10 @@ def test_config_shows_and_sets_team_settings(ok, js) -> None:
     )
     assert js("config", "--json") == {"stale_after_days": 7, "followup_offsets": [14, 28]}
     assert ok("config", "stale-after-days").stdout == "stale-after-days = 7\n"
+
+
+def test_markdown_shows_an_entity_as_typed() -> None:
+    from pdca.tui.output import md_escape
+
+    assert md_escape("R&D &amp; ops") == "R\\&D \\&amp; ops"  # chat shows "&amp;" as typed
+    assert md_escape("*x* [y](z)") == "\\*x\\* \\[y\\](z)"
