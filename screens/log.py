@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Literal
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -32,6 +33,7 @@ from pdca.widgets.status_bar import StatusBar
 from pdca.widgets.text import filter_bar, fixed, literal
 
 PAGE = 200
+DUE_SHOWN = 20  # follow-ups due pinned above the check-ins, the oldest first
 RANGES = [
     ("today", "Today"),
     ("7", "The last 7 days"),
@@ -120,6 +122,7 @@ class LogScreen(RowView):
         super().__init__()
         self.filter = LogFilter()
         self.due: list[Followup] = []
+        self.due_more = 0  # follow-ups due beyond the ones pinned on top
         self.entries: list[LogEntry] = []
         self.exhausted = False
 
@@ -145,7 +148,10 @@ class LogScreen(RowView):
             return
         if self.filter.action_id is not None:
             due = [f for f in due if f.action_id == self.filter.action_id]
-        self.due = due if self.filter.status is None else []
+        due = due if self.filter.status is None else []
+        # The oldest few pinned on top; a file with a thousand due would push every check-in
+        # a thousand rows down. The bar says how many more there are and where they are.
+        self.due, self.due_more = due[:DUE_SHOWN], max(0, len(due) - DUE_SHOWN)
         self.entries = entries
         self.exhausted = len(entries) < wanted
         self._show_rows(keep)
@@ -186,8 +192,8 @@ class LogScreen(RowView):
 
     def _describe(self) -> None:
         bar = self.query_one("#log-filter", Static)
-        bar.display = self.filter.active
-        if not self.filter.active:
+        bar.display = self.filter.active or self.due_more > 0
+        if not bar.display:
             return
         f = self.filter
         parts = []
@@ -201,7 +207,14 @@ class LogScreen(RowView):
             parts.append(f"action #{f.action_id}")
         if f.since:
             parts.append(f"since {f.since}")
-        bar.update(filter_bar(parts))
+        text = filter_bar(parts) if f.active else Text()
+        if self.due_more:
+            more = f"{self.due_more} more follow-up{'s' if self.due_more != 1 else ''} due"
+            text.append(
+                f"{'  ' if f.active else ''}{more}: pdca followups lists them, o narrows",
+                style="dim",
+            )
+        bar.update(text)
 
     # ------------------------------------------------------------------ the highlighted row
 

@@ -12,6 +12,7 @@ from pdca.screens.board import BoardScreen
 from pdca.screens.dialogs import CheckinModal, ChoiceModal
 from pdca.screens.log import LogScreen
 from pdca.widgets.row_list import RowList
+from tests.conftest import NOW_DT, open_as
 from tests.tui.accountability_support import team_db
 from tests.tui.conftest import SIZE, settle_app
 
@@ -160,3 +161,35 @@ async def test_enter_jumps_to_an_action_far_down_its_column(make_app, store, db_
         plan = board.columns["plan"]
         first, shown = plan.visible_range()
         assert first < 99 < first + shown - 2  # on screen, not just loaded
+
+
+async def test_many_follow_ups_due_pin_only_the_oldest_and_say_how_many_more(
+    make_app, store, db_path
+) -> None:
+    """A big file with hundreds due: the first 20 on top, a line saying how many more,
+    and the check-ins right below them (not hundreds of rows down)."""
+    from datetime import date, timedelta
+
+    from pdca.db.models import ActionDraft, CheckinDraft
+    from pdca.screens.log import DUE_SHOWN
+
+    store.close()
+    earlier = open_as(db_path, "bob", NOW_DT - timedelta(days=40))  # standardized 40 days ago
+    for n in range(DUE_SHOWN + 5):
+        draft = ActionDraft(title=f"std {n}", owner="bob", due=date(2026, 10, 30))
+        action = earlier.add_action(draft)
+        earlier.move_action(action.id, "do")
+        earlier.add_checkin(action.id, CheckinDraft(message="done"))
+        earlier.move_action(action.id, "check")
+        earlier.move_action(action.id, "act", verdict="worked")
+        earlier.complete_action(action.id, "standardize")
+    earlier.close()
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await settle_app(pilot.app, pilot)
+        log = app.screen
+        assert isinstance(log, LogScreen)
+        assert len(log.due) == DUE_SHOWN and log.due_more == 5
+        assert "5 more follow-ups due" in str(log.query_one("#log-filter").render())
+        assert texts(log)[DUE_SHOWN].endswith("done")  # the newest check-in, right below
