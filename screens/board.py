@@ -169,7 +169,9 @@ class BoardScreen(Screen[None]):
         color: $text-muted;
     }
     BoardScreen .lane:focus-within > .lane-header { background: $primary 40%; color: $text; }
-    BoardScreen #read-only { dock: top; height: 1; background: $warning 30%; padding: 0 1; }
+    BoardScreen #read-only {
+        dock: top; height: auto; max-height: 3; background: $warning 30%; padding: 0 1;
+    }
     BoardScreen #filter-bar { height: 1; padding: 0 1; background: $accent 20%; }
     BoardScreen #text-filter { dock: bottom; height: 3; display: none; }
     BoardScreen #text-filter.-shown { display: block; }

@@ -114,7 +114,9 @@ class KpisScreen(KpiRowsActions, Screen[None]):
     DEFAULT_CSS = """
     KpisScreen #kpi-warnings { height: auto; max-height: 2; padding: 0 1; color: $warning;
                                background: $warning 10%; }
-    KpisScreen #read-only { dock: top; height: 1; background: $warning 30%; padding: 0 1; }
+    KpisScreen #read-only {
+        dock: top; height: auto; max-height: 3; background: $warning 30%; padding: 0 1;
+    }
     """
 
     def __init__(self) -> None:

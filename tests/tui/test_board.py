@@ -227,6 +227,10 @@ async def test_read_only_database_shows_a_banner_and_refuses_writes(
             await settle_app(app, pilot)
             banner = app.screen.query_one("#read-only")
             assert "read-only" in str(banner.render())
+            # The whole reason, the file and what to ask included, on as many lines as it
+            # takes (one line cut off what to ask at 120 columns).
+            reason = app.context.store.read_only_reason
+            assert len(reason) > SIZE[0] and banner.size.height >= 2
             # Through SQLite: reading the file's bytes would drop the app's own locks.
             before = (app.context.store.last_event_id(), app.context.store.counts())
             for key in ("n", "greater_than_sign", "c", "d", "u", "e"):
