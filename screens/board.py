@@ -26,6 +26,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
+from textual.worker import Worker
 
 from pdca.db import rules
 from pdca.db.errors import DatabaseBroken, PdcaError
@@ -316,7 +317,7 @@ class BoardScreen(Screen[None]):
         column = self.focused_column
         return column.current if column else None
 
-    def reload(self, *, everything: bool = True, around: int | None = None) -> None:
+    def reload(self, *, everything: bool = True, around: int | None = None) -> Worker[None]:
         """Read the columns again in a worker thread, the cards on screen only; focus stays
         on the same action. ``everything`` False: only what the event log says changed since
         the board last looked (another person's write), and nothing when nothing it shows
@@ -328,7 +329,7 @@ class BoardScreen(Screen[None]):
         windows = {phase: column.visible_range() for phase, column in self.columns.items()}
         jumping = self.pending_around is not None
         since = None if everything or jumping else self.seen_event
-        self._reload(self.filter, self.placed, windows, since, self.pending_around)
+        return self._reload(self.filter, self.placed, windows, since, self.pending_around)
 
     def on_screen_resume(self) -> None:
         """Back from another view or a dialog: catch up with what changed meanwhile."""
@@ -588,7 +589,9 @@ class BoardScreen(Screen[None]):
             column.to_top()
         if around is not None:
             self.focused_id = around
-        self.reload(around=around)
+        read = self.reload(around=around)
+        # Keys typed with the filter (o heidi enter, then j c) are for its cards: they wait.
+        services(self.app).keys_wait_for_rows(read, every_key=True)
 
     def action_filter_text(self) -> None:
         open_text_box(self)

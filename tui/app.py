@@ -135,9 +135,9 @@ class PdcaApp(App[None]):
         """Keys typed from now on are for what is opening (tui/typeahead.py)."""
         self.key_hold.hold(until)
 
-    def keys_wait_for_rows(self, read: Worker[Any]) -> None:
+    def keys_wait_for_rows(self, read: Worker[Any], *, every_key: bool = False) -> None:
         """Keys typed with the view's key are for its first rows, read on ``read``."""
-        self.key_hold.wait_for_rows(read)
+        self.key_hold.wait_for_rows(read, every_key=every_key)
 
     async def on_event(self, event: events.Event) -> None:
         if self.key_hold.take(event):
@@ -159,6 +159,13 @@ class PdcaApp(App[None]):
     def push_screen(self, *args: Any, **kwargs: Any) -> Any:
         self.hold_keys()  # the dialog's field takes them once it has focus
         return super().push_screen(*args, **kwargs)
+
+    def pop_screen(self) -> Any:
+        # A dialog closing: keys wait for what comes next (the flow's next dialog, its write
+        # and the card it puts focus on), not for the screen below as it was.
+        flows = self.key_hold.running_flows()
+        self.hold_keys(until=flows[-1] if flows else None)
+        return super().pop_screen()
 
     def switch_mode(self, mode: str) -> AwaitMount:
         if mode != self.current_mode:

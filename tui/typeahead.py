@@ -17,6 +17,8 @@ are on their way queues behind them.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import sys
 import time
 from dataclasses import dataclass
@@ -24,7 +26,7 @@ from typing import Any
 
 from textual import events
 from textual.app import App
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input
@@ -59,6 +61,8 @@ class _Hold:
     leaving: bool = False  # a key that leaves a text field: wait for focus to move
     until: Worker[Any] | None = None  # a flow that may open a dialog, or just write
     rows: Worker[Any] | None = None  # a view's first rows, read on a thread
+    every_key: bool = False  # with ``rows``: every key waits for them, not only moves
+    flows_before: frozenset[int] = frozenset()  # the flows running when the key came
     screen_changed_at: float | None = None
 
 
@@ -69,8 +73,11 @@ class KeyHold:
         self.app = app
         self._hold: _Hold | None = None
         self._timer: Timer | None = None
-        self._backlog: list[Typed] = []  # held, in the order they came
-        self._replays: dict[int, Typed] = {}  # posted again, not yet come back through
+        # Held keys and pastes by the order they were typed in (a number each): a replay held
+        # again goes back before the keys typed after it, whatever came first this time.
+        self._backlog: list[tuple[int, Typed]] = []
+        self._replays: dict[int, tuple[int, Typed]] = {}  # posted again, not yet back through
+        self._typed = itertools.count()
 
     @property
     def holding(self) -> bool:
@@ -81,7 +88,9 @@ class KeyHold:
         """``key`` is on its way to its binding: the keys after it wait for that (and, for a
         key ``leaving`` a text field, for focus to move)."""
         if self._hold is None:
-            self._start(_Hold(*self._where(), time.monotonic(), key=key, leaving=leaving))
+            hold = _Hold(*self._where(), time.monotonic(), key=key, leaving=leaving)
+            hold.flows_before = frozenset(id(w) for w in self.running_flows())
+            self._start(hold)
 
     def hold(self, until: Worker[Any] | None = None) -> None:
         """Something is opening: keys wait until focus moves (a dialog's field, another
@@ -92,31 +101,34 @@ class KeyHold:
         self._hold.opening = True
         self._hold.until = until or self._hold.until
 
-    def wait_for_rows(self, read: Worker[Any]) -> None:
+    def wait_for_rows(self, read: Worker[Any], *, every_key: bool = False) -> None:
         """The view being opened reads its first rows on ``read``: keys typed with its key
-        (``6`` down down enter) are for those rows, so they wait for them too."""
+        (``6`` down down enter) are for those rows, so they wait for them too (``every_key``:
+        all keys, as after a new filter, where ``c`` is for one of the new rows too)."""
         if self._hold is not None:
             self._hold.rows = read
+            self._hold.every_key = every_key
 
     def key_done(self, key: events.Key) -> None:
         """``key``'s binding ran (or nothing took it): unless it opened something, go on."""
         hold = self._hold
         if hold is not None and hold.key is key:
             hold.key = None
+            started = [w for w in self.running_flows() if id(w) not in hold.flows_before]
+            if started:  # its binding started a flow (a dialog on its way): wait for it
+                hold.opening, hold.until = True, started[-1]
             if not (hold.opening or hold.leaving):
                 self.release()
+
+    def running_flows(self) -> list[Worker[Any]]:
+        """The flows (workers of group "flow": dialogs, then a write) not ended yet."""
+        return [w for w in self.app.workers if w.group == "flow" and not w.is_finished]
 
     def flow_waits(self) -> None:
         """The flow held for waits on its write (another process's lock, seconds maybe): it
         has asked what it would ask, and the keys must not wait with it."""
         hold = self._hold
-        if (
-            hold is not None
-            and hold.until is not None
-            and hold.key is None
-            and hold.screen_changed_at is None
-            and self._where()[0] is hold.screen
-        ):
+        if hold is not None and hold.until is not None and hold.key is None:
             self.release()
 
     def take(self, event: events.Event) -> bool:
@@ -124,10 +136,13 @@ class KeyHold:
         on unless a hold has begun since it was posted."""
         if not isinstance(event, events.Key | events.Paste) or event.is_forwarded:
             return False
-        replayed = self._replays.pop(id(event), None) is not None
+        again = self._replays.pop(id(event), None)
+        replayed = again is not None
         if self._hold is not None or (not replayed and (self._replays or self._backlog)):
-            self._backlog.append(event)
-            rows = self._hold.rows if self._hold is not None else None
+            order = again[0] if again is not None else next(self._typed)
+            bisect.insort(self._backlog, (order, event), key=lambda held: held[0])
+            hold = self._hold
+            rows = hold.rows if hold is not None and not hold.every_key else None
             if rows is not None and not (isinstance(event, events.Key) and event.key in ROW_KEYS):
                 self.release()  # not for the rows (another view, quit): nothing waits for them
             return True
@@ -147,13 +162,13 @@ class KeyHold:
 
     def _replay(self) -> None:
         waiting, self._backlog = self._backlog, []
-        for typed in waiting:
+        for order, typed in waiting:
             again: Typed = (
                 events.Key(typed.key, typed.character)
                 if isinstance(typed, events.Key)
                 else events.Paste(typed.text)
             )
-            self._replays[id(again)] = again
+            self._replays[id(again)] = (order, again)
             self.app.post_message(again)
 
     def _where(self) -> tuple[Screen[Any] | None, Widget | None]:
@@ -190,6 +205,9 @@ class KeyHold:
             return False
         if not (hold.opening or hold.leaving):
             return True
+        flow_on = hold.until is not None and not hold.until.is_finished
+        if flow_on and not isinstance(screen, ModalScreen):
+            return False  # between a flow's dialogs, or saving what one asked: not yet
         if focused is not None and focused is not hold.focused and focused.is_attached:
             return True  # the dialog's field, the view's list, the board again: keys are for it
         if hold.screen_changed_at is not None:
