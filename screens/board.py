@@ -445,14 +445,15 @@ class BoardScreen(Screen[None]):
     # what it needs in dialogs, writes through the store and shows the result with ``place``.
 
     def start(self, flow: Callable[..., Awaitable[None]], *args: Any, dialogs: bool = True) -> None:
-        """Run ``flow(self, *args)`` in a worker. A flow with ``dialogs`` replaces the one
-        before it; a plain write runs beside the others."""
+        """Run ``flow(self, *args)`` in a worker, beside any other: one started while an
+        earlier one waits on its write (another process's lock) must not cancel the rest of
+        that one (a move whose due date was saved, the move itself then lost). A flow that
+        shows a dialog takes the keys, so two never ask at once."""
         self.flow_focus = self.focused_id  # place() follows the card unless focus moves on
         worker = self.run_worker(
             partial(flow, self, *args),
             name=flow.__name__,
             group="flow" if dialogs else "write",
-            exclusive=dialogs,
         )
         if dialogs:  # keys typed meanwhile are for its dialog, not for the board
             services(self.app).hold_keys(until=worker)

@@ -485,3 +485,32 @@ async def test_focus_stays_where_the_person_went_while_a_check_in_waited_for_the
             "waits for the lock"
         ]
         assert focused(app) == ("plan", 2)
+
+
+async def test_a_move_waiting_for_the_lock_still_moves_when_another_dialog_opens_meanwhile(
+    make_app, board_db: Path
+) -> None:
+    """> on #2 asks for an owner and a due date, saves them, then waits for the lock to
+    move it; c opens a check-in meanwhile. The move must still happen (it was cancelled:
+    the due date saved, the card left in Plan, and no word)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("j")  # #2 Bare idea: no owner, no due
+        holder = LockHolder(board_db)
+        try:
+            await pilot.press("greater_than_sign")
+            await settle_app(app, pilot)
+            assert isinstance(app.screen, ActionFormModal)
+            app.screen.query_one("#owner", Input).value = "dana"
+            app.screen.query_one("#due", Input).value = "+3d"
+            await pilot.press("ctrl+s")
+            await _wait_until(pilot, lambda: app.screen.query_one(StatusBar).saving)
+            await pilot.press("c")  # another flow, while the move waits
+            await _wait_until(pilot, lambda: len(app.screen_stack) > 1)
+            await pilot.press("escape")
+        finally:
+            holder.release()
+        await settle_app(app, pilot)
+        moved = app.context.store.get_action(2)
+        assert (moved.phase, moved.owner, moved.due) == ("do", "dana", "2026-11-26")
