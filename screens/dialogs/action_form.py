@@ -193,6 +193,10 @@ class ActionFormModal(Dialog[ActionFormResult | None]):
         self.kpis = list(kpis)
         self.initial = initial or ActionFormResult("", None, None, None, None, "")
         self.require_owner_and_due = require_owner_and_due
+        # Asked for what a move needs: the cursor starts on the first field missing.
+        needed = (("owner", self.initial.owner), ("due", self.initial.due))
+        missing = [name for name, value in needed if not value and require_owner_and_due]
+        self.start_on = missing[0] if missing else None
 
     def compose(self) -> ComposeResult:
         start = self.initial
@@ -233,6 +237,10 @@ class ActionFormModal(Dialog[ActionFormResult | None]):
                 yield Button("Save", variant="primary", id="save", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
         yield Footer()
+
+    def on_mount(self) -> None:
+        if self.start_on is not None:  # before the screen's own first focus (on the title)
+            self.set_focus(self.query_one(f"#{self.start_on}", Input))
 
     # ------------------------------------------------------------------ as you type
 

@@ -33,6 +33,7 @@ async def test_plan_to_do_without_due_asks_for_owner_and_due(make_app, board_db:
         await pilot.press("greater_than_sign")
         await settle_app(app, pilot)
         assert isinstance(app.screen, ActionFormModal)
+        assert app.focused is not None and app.focused.id == "owner"  # the first one missing
         await pilot.press("ctrl+s")  # both missing: errors beside the fields, nothing written
         await pilot.pause()
         assert isinstance(app.screen, ActionFormModal)
