@@ -552,16 +552,21 @@ class BoardScreen(Screen[None]):
         for another process's lock): then focus stays where they went."""
         follow = self.flow_focus is None or self.focused_id == self.flow_focus
         self.placed += 1
-        for column in self.columns.values():
+        where = self.filter.as_store_filter()
+        # The counts as stored, not the shown ones plus or minus one: a refresh for someone's
+        # change (or this write's) may have counted the card already (Plan said 8 of 7).
+        counts = self.store.count_actions(where)
+        for phase, column in self.columns.items():
             index = column.index_of(action.id)
             if index is not None:
                 kept = [a for a in column.actions if a.id != action.id]
-                column.show(kept, column.today, total=column.total - 1, start=column.start)
+                column.show(kept, column.today, total=counts[phase], start=column.start)
+            elif column.total != counts[phase]:
+                column.total = counts[phase]
+                column.update_virtual_size()
         if action.done_at is None or self.filter.include_done:
             column = self.columns[action.phase]
-            where = self.filter.as_store_filter()
             position = self.store.position_of(where, action)
-            column.total += 1
             # A screenful around the card (not a whole window): a move repaints at once.
             shown = column.visible_range()[1]
             first = max(0, min(position - shown // 2, column.total - 2 * shown))

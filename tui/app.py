@@ -53,6 +53,10 @@ from pdca.tui.typeahead import LEAVING_KEYS, KeyHold, is_text_field
 from pdca.widgets.status_bar import StatusBar
 
 T = TypeVar("T")
+# alt+ a key pdca reads as esc then that key (see on_event): letters, digits and the arrows.
+ALT_KEYS = frozenset(
+    f"alt+{key}" for key in [*"abcdefghijklmnopqrstuvwxyz0123456789", "up", "down", "left", "right"]
+)
 
 CHANGE_POLL_SECONDS = 0.5  # others' changes appear within one second
 ESCALATION_SECONDS = 60.0  # missed alert deadlines are passed on within a minute
@@ -140,6 +144,13 @@ class PdcaApp(App[None]):
         self.key_hold.wait_for_rows(read, every_key=every_key)
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded and event.key in ALT_KEYS:
+            # Esc and then a key within Textual's escape delay (0.1 s) reads as alt+key, which
+            # pdca binds nowhere: both keys were lost. They are what the person typed.
+            rest = event.key.removeprefix("alt+")
+            await self.on_event(events.Key("escape", "\x1b"))
+            await self.on_event(events.Key(rest, rest if len(rest) == 1 else None))
+            return
         if self.key_hold.take(event):
             return
         typed = event if isinstance(event, events.Key) and not event.is_forwarded else None

@@ -514,3 +514,33 @@ async def test_a_move_waiting_for_the_lock_still_moves_when_another_dialog_opens
         await settle_app(app, pilot)
         moved = app.context.store.get_action(2)
         assert (moved.phase, moved.owner, moved.due) == ("do", "dana", "2026-11-26")
+
+
+async def test_column_counts_stay_the_stored_ones_after_a_save_lands_far_from_the_window(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """A check-in saved after the person scrolled to the column's end (its card no longer
+    read): the header still says how many cards the column holds (it said one more)."""
+    for n in range(80):
+        store.add_action(ActionDraft(title=f"item {n}"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        holder = LockHolder(db_path)
+        try:
+            await pilot.press("c")
+            await settle_app(app, pilot)
+            app.screen.query_one("#message", Input).value = "while scrolled away"
+            await pilot.press("ctrl+s")
+            await _wait_until(pilot, lambda: app.screen.query_one(StatusBar).saving)
+            await pilot.press("G")  # to the end of Plan: the first cards are no longer read
+            plan = app.screen.columns["plan"]  # type: ignore[attr-defined]
+            await _wait_until(pilot, lambda: plan.index_of(1) is None)
+        finally:
+            holder.release()
+        await settle_app(app, pilot)
+        assert [c.message for c in app.context.store.action_detail(1).checkins] == [
+            "while scrolled away"
+        ]
+        assert plan.total == 80
+        assert str(app.screen.headers["plan"].render()).split() == ["Plan", "80"]  # type: ignore[attr-defined]

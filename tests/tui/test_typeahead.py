@@ -148,3 +148,19 @@ async def test_a_paste_right_after_c_lands_in_the_check_in(make_app, board_db: P
         app.post_message(events.Paste("pasted straight after c"))
         await settle_app(app, pilot)
         assert app.screen.query_one("#message", Input).value == "pasted straight after c"
+
+
+async def test_esc_then_a_key_read_as_alt_key_is_both_keys(make_app, board_db: Path) -> None:
+    """Within Textual's escape delay, esc then j arrives as alt+j, bound to nothing: it is
+    the esc (leaving the dialog) and then the j (one card down)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        burst(app, "c")
+        await settle_app(app, pilot)
+        assert len(app.screen_stack) == 2  # the check-in dialog
+        burst(app, "alt+j")
+        await settle_app(app, pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        assert board.current is not None and board.current.id == 2
