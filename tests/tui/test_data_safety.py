@@ -460,6 +460,15 @@ async def test_a_write_that_gives_up_after_quitting_is_reported_not_dropped(
     assert "nothing written" in str(app.context.unshown[0])
 
 
+async def _check_in_waiting_for_the_lock(app, pilot, message: str) -> None:  # type: ignore[no-untyped-def]
+    """c on the focused card, ``message``, save: the write then waits for the lock."""
+    await pilot.press("c")
+    await settle_app(app, pilot)
+    app.screen.query_one("#message", Input).value = message
+    await pilot.press("ctrl+s")
+    await _wait_until(pilot, lambda: app.screen.query_one(StatusBar).saving)
+
+
 async def test_focus_stays_where_the_person_went_while_a_check_in_waited_for_the_lock(
     make_app, board_db: Path
 ) -> None:
@@ -471,11 +480,7 @@ async def test_focus_stays_where_the_person_went_while_a_check_in_waited_for_the
         assert focused(app) == ("plan", 1)
         holder = LockHolder(board_db)
         try:
-            await pilot.press("c")
-            await settle_app(app, pilot)
-            app.screen.query_one("#message", Input).value = "waits for the lock"
-            await pilot.press("ctrl+s")
-            await _wait_until(pilot, lambda: app.screen.query_one(StatusBar).saving)
+            await _check_in_waiting_for_the_lock(app, pilot, "waits for the lock")
             await pilot.press("j")  # on to #2 while the check-in waits
             await _wait_until(pilot, lambda: focused(app) == ("plan", 2))
         finally:
@@ -528,11 +533,7 @@ async def test_column_counts_stay_the_stored_ones_after_a_save_lands_far_from_th
         await settle_app(app, pilot)
         holder = LockHolder(db_path)
         try:
-            await pilot.press("c")
-            await settle_app(app, pilot)
-            app.screen.query_one("#message", Input).value = "while scrolled away"
-            await pilot.press("ctrl+s")
-            await _wait_until(pilot, lambda: app.screen.query_one(StatusBar).saving)
+            await _check_in_waiting_for_the_lock(app, pilot, "while scrolled away")
             await pilot.press("G")  # to the end of Plan: the first cards are no longer read
             plan = app.screen.columns["plan"]  # type: ignore[attr-defined]
             await _wait_until(pilot, lambda: plan.index_of(1) is None)
