@@ -72,7 +72,7 @@ class KeyHold:
     def __init__(self, app: App[Any]) -> None:
         self.app = app
         self._hold: _Hold | None = None
-        self._timer: Timer | None = None
+        self._timer: Timer | None = None  # one, paused between holds: keys come often
         # Held keys and pastes by the order they were typed in (a number each): a replay held
         # again goes back before the keys typed after it, whatever came first this time.
         self._backlog: list[tuple[int, Typed]] = []
@@ -154,8 +154,7 @@ class KeyHold:
         """Replay the held keys, in order, to whatever has focus now."""
         self._hold = None
         if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+            self._timer.pause()
         self._replay()
 
     # ------------------------------------------------------------------ inside
@@ -179,7 +178,10 @@ class KeyHold:
 
     def _start(self, hold: _Hold) -> None:
         self._hold = hold
-        self._timer = self.app.set_interval(POLL_SECONDS, self._check)
+        if self._timer is None:
+            self._timer = self.app.set_interval(POLL_SECONDS, self._check)
+        else:
+            self._timer.resume()
 
     def _check(self) -> None:
         hold = self._hold

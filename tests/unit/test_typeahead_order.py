@@ -26,7 +26,10 @@ class StandInApp:
 
     def set_interval(self, *_: object) -> Any:
         class Timer:
-            def stop(self) -> None:
+            def pause(self) -> None:
+                pass
+
+            def resume(self) -> None:
                 pass
 
         return Timer()
