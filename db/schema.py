@@ -576,6 +576,91 @@ def _initiative_index(conn: sqlite3.Connection) -> None:
     )
 
 
+# The stays the flow view counts (issue 13): one row per move or completion of an action that
+# no undo took back, the event's own, with the phase it left (its snapshot before), where it
+# went (after; NULL: done), when, and how long it had been in that phase (since the snapshot's
+# phase_since). A JSON that is not valid, or says no phase, is left out, never an error: a
+# trigger must not make anyone's write fail.
+_STAY_COUNTED = (
+    "e.entity = 'action' AND e.op = 'update' AND e.undo_of IS NULL"
+    " AND (e.summary LIKE 'moved #%' OR e.summary LIKE 'done #%')"
+    " AND CASE WHEN json_valid(e.before) THEN json_extract(e.before, '$.phase') END IS NOT NULL"
+    " AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undo_of = e.tx)"
+)
+_STAY_ROWS = (
+    "INSERT OR REPLACE INTO action_stays (event_id, action_id, tx, phase, next, at, days)"
+    " SELECT e.id, e.entity_id, e.tx, json_extract(e.before, '$.phase'),"
+    " CASE WHEN e.summary LIKE 'moved #%' AND json_valid(e.after)"
+    " THEN json_extract(e.after, '$.phase') END,"
+    " e.at, julianday(e.at) - julianday(json_extract(e.before, '$.phase_since'))"
+    " FROM events e WHERE ({events}) AND " + _STAY_COUNTED
+)
+_STAY_TRIGGERS = {
+    # Every write path meets these (the app, the command line, undo, import, restore, a person
+    # with sqlite3); they write only action_stays: no row's version, no event.
+    "events_stays_on_insert": (
+        "AFTER INSERT ON events",
+        "NEW.undo_of IS NOT NULL OR (NEW.entity = 'action' AND NEW.op = 'update')",
+        [
+            "DELETE FROM action_stays WHERE tx = NEW.undo_of",  # an undo takes its moves back
+            _STAY_ROWS.format(events="e.id = NEW.id"),
+        ],
+    ),
+    "events_stays_on_delete": (
+        "AFTER DELETE ON events",
+        None,
+        [
+            "DELETE FROM action_stays WHERE event_id = OLD.id",
+            # An undo gone: the moves it took back count again (unless another undid them).
+            _STAY_ROWS.format(events="OLD.undo_of IS NOT NULL AND e.tx = OLD.undo_of"),
+        ],
+    ),
+    "events_stays_on_update": (  # a hand edit: every event of the transactions it touches
+        "AFTER UPDATE ON events",
+        None,
+        [
+            "DELETE FROM action_stays WHERE event_id = OLD.id"
+            " OR tx IN (OLD.tx, NEW.tx, OLD.undo_of, NEW.undo_of)",
+            _STAY_ROWS.format(
+                events="e.id = NEW.id OR e.tx IN (OLD.tx, NEW.tx, OLD.undo_of, NEW.undo_of)"
+            ),
+        ],
+    ),
+}
+
+
+def _flow_kept(conn: sqlite3.Connection) -> None:
+    """The flow view's figures without reading the event log at every paint (issue 13): the
+    actions' stays kept in ``action_stays`` by triggers on ``events`` and read down its (phase,
+    at) index; the check-ins proper by action (the cadence kept), the open actions by phase
+    and phase_since (each phase's oldest) and the done ones by initiative and decision, each
+    an index that holds what its count reads."""
+    conn.execute(
+        "CREATE TABLE action_stays (event_id INTEGER PRIMARY KEY, action_id INTEGER NOT NULL,"
+        " tx INTEGER NOT NULL, phase TEXT NOT NULL, next TEXT, at TEXT NOT NULL, days REAL)"
+    )
+    conn.execute(_STAY_ROWS.format(events="1"))
+    conn.execute(
+        "CREATE INDEX idx_action_stays_phase ON action_stays (phase, at, days, next, action_id)"
+    )
+    conn.execute("CREATE INDEX idx_action_stays_tx ON action_stays (tx)")
+    for name, (when, condition, statements) in _STAY_TRIGGERS.items():
+        guard = f" WHEN {condition}" if condition else ""
+        body = "; ".join(statements)
+        conn.execute(f"CREATE TRIGGER {name} {when} FOR EACH ROW{guard} BEGIN {body}; END")
+    conn.execute(
+        "CREATE INDEX idx_checkins_action_checkin ON checkins (action_id, at)"
+        " WHERE kind = 'checkin'"
+    )
+    conn.execute(
+        "CREATE INDEX idx_actions_open_phase_since ON actions (phase, phase_since)"
+        " WHERE done_at IS NULL"
+    )
+    conn.execute(
+        "CREATE INDEX idx_actions_decisions ON actions (initiative_id, decision) WHERE done_at > ''"
+    )
+
+
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
 
 MIGRATIONS: list[Migration] = [
@@ -592,6 +677,7 @@ MIGRATIONS: list[Migration] = [
     ("0011_last_checkin", _last_checkin),
     ("0012_owners_index", _owners_index),
     ("0013_initiative_index", _initiative_index),
+    ("0014_flow_kept", _flow_kept),
 ]
 
 
