@@ -37,67 +37,69 @@ from pdca.db.clock import iso
 from pdca.db.flow_models import Flow
 from pdca.db.store import Store
 
-# :now is the clock's time; julianday() differences are days, so nothing is parsed in Python.
-# Index only (idx_events_action_updates covers it), in time order (the index's order).
-_HISTORY = """
-SELECT entity_id, id, julianday(:now) - julianday(at), summary
-FROM events
-WHERE entity = 'action' AND op = 'update' AND at >= :since AND undo_of IS NULL
-  AND (summary LIKE 'moved #%' OR summary LIKE 'done #%')
-  AND tx NOT IN (SELECT undo_of FROM events WHERE undo_of IS NOT NULL)
-ORDER BY at, entity_id, tx
+# The stays that ended in the window, by phase, as the kept table ``action_stays`` holds them
+# (db/schema.py ``0014_flow_kept``: a row per move or completion that no undo took back, with
+# the phase it left, where it went and how long it had been there; triggers on the event log
+# keep it, whoever writes). Read down its (phase, at) index: no row, no snapshot, no summary.
+_STAYS = """
+SELECT max(0.0, days) FROM action_stays
+WHERE phase = :phase AND at >= :since AND days IS NOT NULL{scope}
 """
-# Where an action's first event of the window began its stay: its snapshot before.
-_BEFORE = """
-SELECT entity_id, json_extract(before, '$.phase'),
-       julianday(?) - julianday(json_extract(before, '$.phase_since'))
-FROM events WHERE id IN ({marks})
+_RANK = "CASE {} WHEN 'plan' THEN 0 WHEN 'do' THEN 1 WHEN 'check' THEN 2 WHEN 'act' THEN 3 END"
+_WENT_BACK = f"""
+SELECT count(*) FROM action_stays
+WHERE phase = :phase AND at >= :since AND days IS NOT NULL
+  AND {_RANK.format("next")} < {_RANK.format("phase")}{{scope}}
 """
-_CHUNK = 500  # ids per IN list
 
-# Open work per phase now, counted by SQLite: how many, and how long the longest has been in it
-# (the same difference as each action's, so the oldest is found by equality below).
+# Open work per phase now, counted by SQLite down the open actions' (phase, phase_since)
+# index: how many, and how long the longest has been in it (the earliest phase_since: ISO times
+# sort as text; the same difference as each action's, so the oldest is found by equality).
 _PHASES_NOW = """
-SELECT phase, count(*), max(julianday(:now) - julianday(phase_since))
-FROM actions WHERE done_at IS NULL{scope} GROUP BY phase
+SELECT phase, count(*), min(phase_since), julianday(:now) - julianday(min(phase_since))
+FROM actions INDEXED BY idx_actions_open_phase_since WHERE done_at IS NULL{scope}
+GROUP BY phase
 """
 # A phase's oldest open item: the lowest id of those that long in it.
 _OLDEST = """
 SELECT min(id), title FROM actions
-WHERE done_at IS NULL AND phase = :phase AND julianday(:now) - julianday(phase_since) = :top{scope}
+WHERE done_at IS NULL AND phase = :phase AND phase_since = :entered{scope}
 """
-# How long ago each open action was created: where its first stay of the window began.
-_OPEN_CREATED = """
-SELECT id, julianday(:now) - julianday(created_at) FROM actions WHERE done_at IS NULL{scope}
-"""
-# Per owner of open work: how many, the cadence kept (flow_rules.weeks_kept in SQL: the whole
-# weeks of the window each action lived, and how many of those had a check-in), and how many
-# with a due date are past it. Week ``k`` back is ``[now - 7k days, now - 7(k-1) days)`` (a
-# week holds its first instant, flow_rules.week_index): the check-ins of each action are read
-# down (action_id, at) from the start of its first whole week lived, and put in their week by
-# comparing ISO times, not by parsing each one. The actions are read in owner order down
-# (owner, done_at), so grouping sorts nothing (``+done_at``: the done_at index would read them
-# in no owner order); count(DISTINCT) sorts the 13 weeks of one action at most.
+# The whole weeks of the window an action created at {} has lived (flow_rules.weeks_kept).
+_LIVED = "max(0, min(:weeks, CAST((julianday(:now) - julianday({})) / 7 AS INTEGER)))"
+# Per owner of open work: how many, the whole weeks of the window each lived (summed), and how
+# many with a due date are past it, in one walk down the open actions' (owner, created_at, due)
+# index, which holds all it reads: no action row is read, grouping sorts nothing.
 _OWNERS_OPEN = """
-SELECT owner, count(*), sum(lived),
-  sum((SELECT count(DISTINCT {week}) FROM checkins c
-       WHERE c.action_id = mine.id AND c.at >= {first_week} AND c.at <= :now
-         AND c.kind = 'checkin')),
-  count(CASE WHEN due < :today THEN 1 END), count(due)
-FROM (
-  SELECT id, owner, nullif(due, '') AS due,
-    max(0, min(:weeks, CAST((julianday(:now) - julianday(created_at)) / 7 AS INTEGER))) AS lived
-  FROM actions WHERE +done_at IS NULL AND owner > ''{scope}
-) AS mine
+SELECT owner, count(*),
+  sum({lived}),
+  count(CASE WHEN nullif(due, '') < :today THEN 1 END), count(nullif(due, ''))
+FROM actions INDEXED BY idx_actions_open_created WHERE done_at IS NULL AND owner > ''{scope}
 GROUP BY owner
 """
+# And the cadence kept (flow_rules.weeks_kept in SQL): of those weeks, how many had a check-in
+# on the action. Week ``k`` back is ``[now - 7k days, now - 7(k-1) days)`` (a week holds its
+# first instant, flow_rules.week_index). Each open action's check-ins are read down the index of
+# the check-ins proper (action_id, at) from the start of its first whole week lived, put in
+# their week by comparing ISO times (nothing parsed), and the distinct (action, week) pairs
+# counted per owner: one small set per owner, not one per action.
+_OWNERS_KEPT = """
+SELECT a.owner, count(DISTINCT a.id * 16 + {week})
+FROM actions a INDEXED BY idx_actions_open_created
+JOIN checkins c INDEXED BY idx_checkins_action_checkin
+  ON c.action_id = a.id AND c.kind = 'checkin' AND c.at >= {first_week} AND c.at <= :now
+WHERE a.done_at IS NULL AND a.owner > ''{scope}
+GROUP BY a.owner
+"""
 
 
-def _owners_open_sql(weeks: int, scope: str) -> str:
-    """``_OWNERS_OPEN`` for a window of ``weeks``: week k begins at the parameter ``:wk``."""
+def _owners_kept_sql(weeks: int, scope: str) -> str:
+    """``_OWNERS_KEPT`` for a window of ``weeks``: week k begins at the parameter ``:wk``."""
     week = "CASE " + " ".join(f"WHEN c.at >= :w{k} THEN {k}" for k in range(1, weeks + 1))
-    first = "CASE mine.lived " + " ".join(f"WHEN {k} THEN :w{k}" for k in range(1, weeks + 1))
-    return _OWNERS_OPEN.format(week=week + " END", first_week=first + " ELSE '~' END", scope=scope)
+    first = f"CASE {_LIVED.format('a.created_at')} " + " ".join(
+        f"WHEN {k} THEN :w{k}" for k in range(1, weeks + 1)
+    )
+    return _OWNERS_KEPT.format(week=week + " END", first_week=first + " ELSE '~' END", scope=scope)
 
 
 def _week_starts(now: datetime, weeks: int) -> dict[str, str]:
@@ -111,9 +113,12 @@ SELECT id, owner, julianday(done_at) - julianday(created_at),
        initiative_id
 FROM actions WHERE done_at >= :since{scope}
 """
-# Decisions of all time, as (initiative, decision) pairs a Counter takes as they come: ``> ''``
-# (every done_at is an ISO time) is a range on the done_at index.
-_DECISIONS = "SELECT initiative_id, decision FROM actions WHERE done_at > ''{scope}"
+# Decisions of all time, counted per initiative and decision down the done actions' own index
+# (initiative_id, decision WHERE done_at > '': every done_at is an ISO time), in its order.
+_DECISIONS = """
+SELECT initiative_id, decision, count(*) FROM actions WHERE done_at > ''{scope}
+GROUP BY initiative_id, decision
+"""
 # Follow-up audits as (initiative, what they count as): their result once recorded, "waiting"
 # when due and not recorded; those neither are left out in SQLite. The scope is the action's.
 _FOLLOWUPS = """
@@ -134,12 +139,14 @@ class Scope:
     initiative_id: int | None = None
     action_ids: Collection[int] | None = None
 
-    def where(self, by_index: bool = True) -> tuple[str, dict[str, object]]:
+    def where(self, by_index: bool = True, table: str = "") -> tuple[str, dict[str, object]]:
         """Which actions it covers, as a condition on ``actions`` (`` AND ...``, or nothing)
         and its parameters. ``by_index=False``: SQLite is not to find the actions by
-        their initiative or id (a query that reads another index for its order)."""
+        their initiative or id (a query that reads another index for its order). ``table``:
+        the name or alias of ``actions`` in a join ("a.")."""
         sql, params = "", dict[str, object]()
         plain = "" if by_index else "+"  # a unary plus keeps SQLite off a column's index
+        plain += table
         if self.initiative_id is not None:
             sql += f" AND {plain}initiative_id = :scope_initiative"
             params["scope_initiative"] = self.initiative_id
@@ -157,37 +164,24 @@ def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) 
     since = iso(fr.window_start(now, weeks))
     today = now.astimezone().date()  # the day people see, as the board's "late"
     scoped, params = scope.where()
-    times: dict[str, object] = {
-        "now": iso(now),
-        "since": since,
-        "today": today.isoformat(),
-        "weeks": weeks,
-    }
-    params.update(times)
+    params.update({"now": iso(now), "since": since, "today": today.isoformat(), "weeks": weeks})
     cursor = _tuples(store)
     done = [
         fr.DoneAction._make(r) for r in cursor.execute(_DONE_SINCE.format(scope=scoped), params)
     ]
-    created_ago = dict(cursor.execute(_OPEN_CREATED.format(scope=scoped), params).fetchall())
-    in_scope = None if scope == EVERYTHING else set(created_ago) | {a.id for a in done}
-    created_ago.update({a.id: a.cycle_days + a.done_ago_days for a in done})
-    tally = _stays(cursor, times, in_scope, created_ago, weeks * fr.WEEK_DAYS)
-    in_owner_order = _owners_open_sql(weeks, scope.where(by_index=False)[0])
-    weekly_params = {**params, **_week_starts(now, weeks)}
-    owners_open = [fr.OwnerOpen._make(r) for r in cursor.execute(in_owner_order, weekly_params)]
     weekly = fr.throughput(done, now, weeks)
     return Flow(
         now=iso(now),
         since=since,
         weeks=weeks,
-        phases=fr.tally_figures(tally, _phases_now(cursor, scoped, params)),
+        phases=fr.tally_figures(_stays(cursor, scope, params), _phases_now(cursor, scoped, params)),
         throughput=weekly,
         finished=sum(w.finished for w in weekly),
         abandoned=sum(w.abandoned for w in weekly),
         cycle=fr.cycle_time(done, weeks),
-        owners=fr.owner_figures(owners_open, done, today),
+        owners=fr.owner_figures(_owners_open(cursor, scope, params, now, weeks), done, today),
         initiatives=fr.initiative_flow(
-            _outcomes(cursor, scoped, params), _initiative_names(store, scope)
+            _outcomes(cursor, scope, params), _initiative_names(store, scope)
         ),
     )
 
@@ -198,12 +192,33 @@ def _phases_now(
     """Each phase's open work now: four small reads instead of every open action."""
     found = {}
     counted = cursor.execute(_PHASES_NOW.format(scope=scoped), params).fetchall()
-    for phase, wip, top in counted:
+    for phase, wip, entered, top in counted:
         oldest_id, title = cursor.execute(
-            _OLDEST.format(scope=scoped), {**params, "phase": phase, "top": top}
+            _OLDEST.format(scope=scoped), {**params, "phase": phase, "entered": entered}
         ).fetchone()
         found[phase] = fr.PhaseNow(wip, oldest_id, title, top)
     return found
+
+
+def _owners_open(
+    cursor: sqlite3.Cursor,
+    scope: Scope,
+    params: dict[str, object],
+    now: datetime,
+    weeks: int,
+) -> list[fr.OwnerOpen]:
+    """Each owner's open work counted (``fr.OwnerOpen``): the counts, then the cadence kept.
+    Both read the actions in owner order (the scope's own index would not: ``by_index``)."""
+    scoped = scope.where(by_index=False)[0]
+    weekly = {**params, **_week_starts(now, weeks)}
+    joined = _owners_kept_sql(weeks, scope.where(by_index=False, table="a.")[0])
+    kept = dict(cursor.execute(joined, weekly).fetchall())
+    return [
+        fr.OwnerOpen(login, count, lived, kept.get(login, 0), late, dated)
+        for login, count, lived, late, dated in cursor.execute(
+            _OWNERS_OPEN.format(lived=_LIVED.format("created_at"), scope=scoped), params
+        )
+    ]
 
 
 def _tuples(store: Store) -> sqlite3.Cursor:
@@ -213,82 +228,29 @@ def _tuples(store: Store) -> sqlite3.Cursor:
     return cursor
 
 
-def _stays(
-    cursor: sqlite3.Cursor,
-    times: dict[str, object],
-    in_scope: set[int] | None,
-    created_ago: dict[int, float],
-    window_days: float,
-) -> fr.StayTally:
-    """The stays that ended in the window, tallied per phase (``fr.phase_changes`` and
-    ``fr.phase_figures`` in one pass, no row kept). Scoped: the actions open now or done in
-    the window (an action that ended a stay in the window is one or the other).
-
-    Each stay began at the action's previous move; its first in the window, at its creation
-    when that was in the window too (a move's words say the phase it left); otherwise the
-    event's snapshot says it (one lookup by id, after the pass: that action's later stays
-    wait for it, as they are left out with it when the snapshot does not say)."""
+def _stays(cursor: sqlite3.Cursor, scope: Scope, params: dict[str, object]) -> fr.StayTally:
+    """The stays that ended in the window, per phase, and the moves back from each, as the
+    kept table holds them (the actions of the scope: their ids, looked up by SQLite)."""
+    scoped, scope_params = scope.where()
+    only = f" AND action_id IN (SELECT id FROM actions WHERE 1{scoped})" if scoped else ""
     tally = fr.StayTally()
-    stays, back, rank = tally.stays, tally.back, fr.RANK  # tally.add, inline: thousands
-    # Where each action is after its last event seen: (phase or None when done, days ago).
-    state: dict[int, tuple[str | None, float]] = {}
-    # An action whose first stay waits for its snapshot: its first event (id, days ago, the
-    # move's two phases or None for a completion) and its later stays (left, to, days).
-    waiting: dict[int, tuple[int, float, tuple[str, str] | None, list]] = {}
-    for action_id, event_id, ago, summary in cursor.execute(_HISTORY, times).fetchall():
-        if in_scope is not None and action_id not in in_scope:
-            continue
-        begun = state.get(action_id)
-        if summary.startswith("moved #"):  # fr.moved_phases(summary), inline
-            words = summary.split(" ", 6)
-            left, to = words[3], words[5]
-            if begun is None:  # its first event of the window
-                created = created_ago.get(action_id)
-                if created is not None and created <= window_days:
-                    stays[left].append(max(0.0, created - ago))
-                    if rank[to] < rank[left]:
-                        back[left] += 1
-                else:
-                    waiting[action_id] = (event_id, ago, (left, to), [])
-                state[action_id] = (to, ago)
-                continue
-        else:  # done
-            if begun is None:  # its first event of the window: in the phase its snapshot says
-                waiting[action_id] = (event_id, ago, None, [])
-                state[action_id] = (None, ago)
-                continue
-            left, to = begun[0], None
-            if left is None:
-                continue  # done in no phase: no stay ended
-        later = waiting.get(action_id)
-        if later is not None:
-            later[3].append((left, to, begun[1] - ago))
-        else:
-            stays[left].append(max(0.0, begun[1] - ago))
-            if to is not None and rank[to] < rank[left]:
-                back[left] += 1
-        state[action_id] = (to, ago)
-    ids = [first[0] for first in waiting.values()]
-    for offset in range(0, len(ids), _CHUNK):
-        chunk = ids[offset : offset + _CHUNK]
-        sql = _BEFORE.format(marks=", ".join("?" for _ in chunk))
-        for action_id, phase, entered in cursor.execute(sql, [times["now"], *chunk]):
-            if phase is None or entered is None:
-                continue  # a history written before phase_since was recorded: left out
-            _, ago, phases, stays_after = waiting[action_id]
-            left, to = phases if phases is not None else (phase, None)
-            tally.add(left, to, entered - ago)
-            for stay in stays_after:
-                tally.add(*stay)
+    for phase in fr.RANK:
+        asked = {**scope_params, "phase": phase, "since": params["since"]}
+        tally.stays[phase] = [d for (d,) in cursor.execute(_STAYS.format(scope=only), asked)]
+        (tally.back[phase],) = cursor.execute(_WENT_BACK.format(scope=only), asked).fetchone()
     return tally
 
 
-def _outcomes(cursor: sqlite3.Cursor, scoped: str, params: dict[str, object]) -> fr.Outcomes:
-    """Decisions and follow-up results per initiative, counted as the rows come (no row is
-    looked at in Python: ``Counter`` counts the pairs)."""
+def _outcomes(cursor: sqlite3.Cursor, scope: Scope, params: dict[str, object]) -> fr.Outcomes:
+    """Decisions (counted by SQLite) and follow-up results (pairs that ``Counter`` counts in C)
+    per initiative."""
     counts: Counter[tuple[int | None, str]] = Counter()
-    counts.update(cursor.execute(_DECISIONS.format(scope=scoped), params))
-    counts.update(cursor.execute(_FOLLOWUPS.format(scope=scoped), params))
+    # Down the decisions index in its order: a few actions by id are a condition on it, not
+    # rows to find by id and then sort.
+    decided = _DECISIONS.format(scope=scope.where(by_index=scope.action_ids is None)[0])
+    for initiative, decision, count in cursor.execute(decided, params):
+        counts[(initiative, decision)] += count
+    counts.update(cursor.execute(_FOLLOWUPS.format(scope=scope.where()[0]), params))
     return counts
 
 

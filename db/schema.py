@@ -577,7 +577,7 @@ def _initiative_index(conn: sqlite3.Connection) -> None:
 
 
 # The stays the flow view counts (issue 13): one row per move or completion of an action that
-# no undo took back, the event's own, with the phase it left (its snapshot before), where it
+# no undo took back, under the event's id, with the phase it left (its snapshot before), where it
 # went (after; NULL: done), when, and how long it had been in that phase (since the snapshot's
 # phase_since). A JSON that is not valid, or says no phase, is left out, never an error: a
 # trigger must not make anyone's write fail.
@@ -588,7 +588,7 @@ _STAY_COUNTED = (
     " AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undo_of = e.tx)"
 )
 _STAY_ROWS = (
-    "INSERT OR REPLACE INTO action_stays (event_id, action_id, tx, phase, next, at, days)"
+    "INSERT OR REPLACE INTO action_stays (id, action_id, tx, phase, next, at, days)"
     " SELECT e.id, e.entity_id, e.tx, json_extract(e.before, '$.phase'),"
     " CASE WHEN e.summary LIKE 'moved #%' AND json_valid(e.after)"
     " THEN json_extract(e.after, '$.phase') END,"
@@ -610,7 +610,7 @@ _STAY_TRIGGERS = {
         "AFTER DELETE ON events",
         None,
         [
-            "DELETE FROM action_stays WHERE event_id = OLD.id",
+            "DELETE FROM action_stays WHERE id = OLD.id",
             # An undo gone: the moves it took back count again (unless another undid them).
             _STAY_ROWS.format(events="OLD.undo_of IS NOT NULL AND e.tx = OLD.undo_of"),
         ],
@@ -619,7 +619,7 @@ _STAY_TRIGGERS = {
         "AFTER UPDATE ON events",
         None,
         [
-            "DELETE FROM action_stays WHERE event_id = OLD.id"
+            "DELETE FROM action_stays WHERE id = OLD.id"
             " OR tx IN (OLD.tx, NEW.tx, OLD.undo_of, NEW.undo_of)",
             _STAY_ROWS.format(
                 events="e.id = NEW.id OR e.tx IN (OLD.tx, NEW.tx, OLD.undo_of, NEW.undo_of)"
@@ -633,10 +633,10 @@ def _flow_kept(conn: sqlite3.Connection) -> None:
     """The flow view's figures without reading the event log at every paint (issue 13): the
     actions' stays kept in ``action_stays`` by triggers on ``events`` and read down its (phase,
     at) index; the check-ins proper by action (the cadence kept), the open actions by phase
-    and phase_since (each phase's oldest) and the done ones by initiative and decision, each
-    an index that holds what its count reads."""
+    and phase_since (each phase's oldest) and by owner and creation (the weeks each lived),
+    the done ones by initiative and decision: each an index that holds what its count reads."""
     conn.execute(
-        "CREATE TABLE action_stays (event_id INTEGER PRIMARY KEY, action_id INTEGER NOT NULL,"
+        "CREATE TABLE action_stays (id INTEGER PRIMARY KEY, action_id INTEGER NOT NULL,"
         " tx INTEGER NOT NULL, phase TEXT NOT NULL, next TEXT, at TEXT NOT NULL, days REAL)"
     )
     conn.execute(_STAY_ROWS.format(events="1"))
@@ -648,16 +648,23 @@ def _flow_kept(conn: sqlite3.Connection) -> None:
         guard = f" WHEN {condition}" if condition else ""
         body = "; ".join(statements)
         conn.execute(f"CREATE TRIGGER {name} {when} FOR EACH ROW{guard} BEGIN {body}; END")
+    # done_at (NULL, or a time, in every entry) and kind are in these indexes only so that
+    # SQLite (3.40) reads the index alone: it reads the row for a column of an index's WHERE.
     conn.execute(
-        "CREATE INDEX idx_checkins_action_checkin ON checkins (action_id, at)"
+        "CREATE INDEX idx_checkins_action_checkin ON checkins (action_id, at, kind)"
         " WHERE kind = 'checkin'"
     )
     conn.execute(
-        "CREATE INDEX idx_actions_open_phase_since ON actions (phase, phase_since)"
+        "CREATE INDEX idx_actions_open_phase_since ON actions (phase, phase_since, done_at)"
         " WHERE done_at IS NULL"
     )
     conn.execute(
-        "CREATE INDEX idx_actions_decisions ON actions (initiative_id, decision) WHERE done_at > ''"
+        "CREATE INDEX idx_actions_open_created ON actions (owner, created_at, due, done_at)"
+        " WHERE done_at IS NULL"
+    )
+    conn.execute(
+        "CREATE INDEX idx_actions_decisions ON actions (initiative_id, decision, done_at)"
+        " WHERE done_at > ''"
     )
 
 

@@ -7,6 +7,7 @@ import re
 from pdca.db import flow
 from pdca.db.flow import Scope
 from pdca.db.store import Store
+from tests import flow_reference
 from tests.flow_support import build_history
 from tests.unit.test_query_plans import LARGE_TABLES, _full_scans
 
@@ -75,11 +76,17 @@ def test_every_flow_query_uses_an_index_and_sorts_nothing_big(store: Store) -> N
     assert problems == []
 
 
-def test_the_event_query_reads_only_the_flow_index(store: Store) -> None:
-    times = {"now": "2026-11-23T09:00:00Z", "since": "2026-08-24T09:00:00Z"}
-    plan = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + flow._HISTORY, times)]
-    assert "USING COVERING INDEX idx_events_action_updates" in plan[0], plan
-    assert not any("TEMP B-TREE" in step for step in plan), plan
+def test_the_stays_are_read_off_the_kept_tables_index_alone(store: Store) -> None:
+    """The stays and the moves back of a phase: a range of the kept table's (phase, at)
+    index, which holds every column they read (no row, no event), whole or scoped."""
+    times = {"phase": "do", "since": "2026-08-24T09:00:00Z", "scope_initiative": 1}
+    for query in (flow._STAYS, flow._WENT_BACK):
+        for scope in ("", " AND action_id IN (SELECT id FROM actions WHERE 1 AND initiative_id"
+                      " = :scope_initiative)"):  # fmt: skip
+            sql = query.format(scope=scope)
+            plan = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql, times)]
+            assert "USING COVERING INDEX idx_action_stays_phase (phase=? AND at>?)" in plan[0]
+            assert not any("TEMP B-TREE" in step or "events" in step for step in plan), plan
 
 
 def test_stays_that_began_before_the_window_start_where_the_log_says(store: Store) -> None:
@@ -112,9 +119,7 @@ def test_stays_that_began_before_the_window_start_where_the_log_says(store: Stor
         195.0, 50.0, 5.0, 35.0,
     ]  # fmt: skip
     assert [phases[p].stays for p in ("plan", "do", "check", "act")] == [1, 1, 1, 1]
-    lookups = [sql for sql in seen if "json_extract(before" in sql]
-    assert len(lookups) == 1  # one query for both actions' first events of the window
-    assert _full_scans(store, " ".join(lookups[0].split())) == []
+    assert not any("events" in sql for sql in seen)  # the kept stays, not the event log
 
 
 def _every_row(store: Store, now: str, since: str) -> tuple[list, list, dict[int, list[float]]]:
@@ -199,7 +204,7 @@ def _stays_by_events(store: Store, scope: Scope, now: str, since: str) -> list:
         for r in store.conn.execute(flow._DONE_SINCE.format(scope=where), params)
     ]
     created = {**opened, **{a.id: a.cycle_days + a.done_ago_days for a in done}}
-    history = [tuple(r) for r in store.conn.execute(flow._HISTORY, times)]
+    history = [tuple(r) for r in store.conn.execute(flow_reference._HISTORY, times)]
     if scope != flow.EVERYTHING:
         history = [r for r in history if r[0] in created]
     starts: dict[int, tuple[str | None, float]] = {}

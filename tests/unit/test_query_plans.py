@@ -299,25 +299,31 @@ def test_the_owners_counts_read_indexes_without_sorting(store: Store) -> None:
 
 
 def test_the_flow_outcomes_are_counted_down_indexes(store: Store) -> None:
-    """db/flow.py's decisions and follow-up audits (pairs a Counter counts), whole and scoped:
-    the done actions down the done_at index, the audits' actions by id; no temporary sort."""
+    """db/flow.py's decisions (counted by SQLite) and follow-up audits (pairs a Counter
+    counts), whole and scoped: the decisions down the done actions' own (initiative,
+    decision) index in its order, the audits' actions by id; no temporary sort, and no scan
+    of the actions but that index's (the done ones alone: migration 0014)."""
     from pdca.db import flow
     from tests.flow_support import build_history
 
     build_history(store)
     for scope in (flow.EVERYTHING, flow.Scope(initiative_id=1), flow.Scope(action_ids={1, 2})):
-        where, params = scope.where()
-        params["today"] = "2026-11-23"
-        for query in (flow._DECISIONS, flow._FOLLOWUPS):
+        for query, by_index in (
+            (flow._DECISIONS, scope.action_ids is None),
+            (flow._FOLLOWUPS, True),
+        ):
+            where, params = scope.where(by_index)  # as db/flow.py ``_outcomes`` asks
+            params["today"] = "2026-11-23"
             sql = query.format(scope=where)
             steps = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
             assert not any(s.startswith("USE TEMP B-TREE") for s in steps), (sql, steps)
-            assert not any(re.match(r"SCAN (actions|a)\b", s) for s in steps), (sql, steps)
+            scans = [s for s in steps if re.match(r"SCAN (actions|a)\b", s)]
+            assert all("idx_actions_decisions" in s for s in scans), (sql, steps)
     everything = [
         row[3]
         for row in store.conn.execute("EXPLAIN QUERY PLAN " + flow._DECISIONS.format(scope=""))
     ]
-    assert any("idx_actions_done_at_phase_due" in s for s in everything), everything
+    assert any("idx_actions_decisions" in s for s in everything), everything
 
 
 def test_the_initiatives_overview_reads_through_indexes(store: Store) -> None:
@@ -461,3 +467,40 @@ def test_an_initiatives_open_actions_are_counted_off_the_open_ones_index(store: 
     (sql,) = {" ".join(s.split()) for s in seen if "open_actions" in s}
     plan = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql)]
     assert any("idx_actions_open_initiative" in step for step in plan), plan
+
+
+def test_the_flow_kept_stays_and_their_triggers_read_through_indexes(store: Store) -> None:
+    """Migration 0014 (issue 13): the flow figures' reads of the kept stays, each phase's
+    oldest open item, and the statements its triggers run on every event written, deleted or
+    edited: each a search down an index, none a scan or a temporary sort."""
+    from pdca.db import flow, schema
+
+    params = {"phase": "do", "since": "2026-08-24T09:00:00Z", "now": "2026-11-23T09:00:00Z"}
+    reads = [
+        (flow._STAYS.format(scope=""), "idx_action_stays_phase"),
+        (flow._WENT_BACK.format(scope=""), "idx_action_stays_phase"),
+        (flow._PHASES_NOW.format(scope=""), "idx_actions_open_phase_since"),
+        (flow._OLDEST.format(scope=""), "idx_actions_open_phase_since"),
+    ]
+    for sql, index in reads:
+        plan = [
+            row[3]
+            for row in store.conn.execute(
+                "EXPLAIN QUERY PLAN " + sql, {**params, "entered": params["now"]}
+            )
+        ]
+        assert any(index in step for step in plan), (sql, plan)
+        assert not any(step.startswith("USE TEMP B-TREE") for step in plan), plan
+        # Open work per phase walks the open actions' index alone (no row), the rest search.
+        scans = [step for step in plan if step.startswith("SCAN")]
+        walk = f"SCAN actions USING COVERING INDEX {index}"
+        assert scans == ([walk] if "GROUP BY" in sql else [])
+    statements = [s for _, _, body in schema._STAY_TRIGGERS.values() for s in body]
+    assert len(statements) == 6
+    for statement in statements:
+        sql = re.sub(r"\b(NEW|OLD)\.\w+", "1", statement)
+        plan = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql)]
+        assert plan and not any(step.startswith(("SCAN", "USE TEMP B-TREE")) for step in plan), (
+            sql,
+            plan,
+        )

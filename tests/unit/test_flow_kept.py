@@ -1,0 +1,292 @@
+"""The flow view's stays kept in ``action_stays`` by triggers (db/schema.py ``0014_flow_kept``).
+
+The table must always be what the event log says: one row per move or completion of an action
+that no undo took back, whoever wrote the log and however (the store, undo, an import, a hand
+edit with sqlite3). Keeping it never changes a row's version and never makes a write fail. And
+the figures read from it are the figures read from the event log before (tests/
+flow_reference.py, db/flow.py as it was): the same numbers on the same seeded file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pdca.db import flow, schema
+from pdca.db.errors import PdcaError
+from pdca.db.models import ActionDraft, CheckinDraft
+from pdca.db.store import Store
+from tests import flow_reference
+from tests.conftest import NOW_DT
+
+DUE = "2026-12-01"
+Row = tuple[int, int, int, str, str | None, str, float | None]
+
+
+def kept(conn: sqlite3.Connection) -> dict[int, Row]:
+    return {
+        row[0]: _rounded(row)
+        for row in conn.execute("SELECT id, action_id, tx, phase, next, at, days FROM action_stays")
+    }
+
+
+def _rounded(row: tuple) -> Row:
+    *head, days = row
+    return (*head, None if days is None else round(days, 9))  # type: ignore[return-value]
+
+
+def _phase(snapshot: str | None) -> str | None:
+    try:
+        value = json.loads(snapshot) if snapshot is not None else None
+    except ValueError:
+        return None
+    return value.get("phase") if isinstance(value, dict) else None
+
+
+def recomputed(conn: sqlite3.Connection) -> dict[int, Row]:
+    """The same, worked out in Python from the whole event log."""
+    events = conn.execute(
+        "SELECT id, tx, at, entity, entity_id, op, summary, before, after, undo_of FROM events"
+    ).fetchall()
+    undone = {row[9] for row in events if row[9] is not None}
+    found = {}
+    for event_id, tx, at, entity, entity_id, op, summary, before, after, undo_of in events:
+        if (entity, op) != ("action", "update") or undo_of is not None or tx in undone:
+            continue
+        moved = summary.startswith("moved #")
+        left = _phase(before)
+        if not (moved or summary.startswith("done #")) or left is None:
+            continue
+        entered = json.loads(before).get("phase_since")
+        (days,) = conn.execute("SELECT julianday(?) - julianday(?)", (at, entered)).fetchone()
+        to = _phase(after) if moved else None
+        found[event_id] = _rounded((event_id, entity_id, tx, left, to, at, days))
+    return found
+
+
+def versions(conn: sqlite3.Connection) -> dict[int, int]:
+    return dict(conn.execute("SELECT id, version FROM actions").fetchall())
+
+
+# --------------------------------------------------------------------------- the store
+
+
+def _history(store: Store) -> int:
+    action = store.add_action(ActionDraft(title="x", owner="bob", due=DUE))
+    store.move_action(action.id, "do")
+    store.add_checkin(action.id, CheckinDraft(message="going"))
+    store.move_action(action.id, "check")
+    store.move_action(action.id, "do")  # back
+    store.move_action(action.id, "check")
+    store.move_action(action.id, "act", verdict="worked")
+    store.complete_action(action.id, "standardize")
+    return action.id
+
+
+def test_moves_and_completions_are_kept_and_an_undo_takes_its_move_back(store: Store) -> None:
+    action_id = _history(store)
+    rows = sorted(kept(store.conn).values())
+    assert [(r[1], r[3], r[4]) for r in rows] == [
+        (action_id, "plan", "do"),
+        (action_id, "do", "check"),
+        (action_id, "check", "do"),
+        (action_id, "do", "check"),
+        (action_id, "check", "act"),
+        (action_id, "act", None),  # done in Act
+    ]
+    assert all(r[6] == 0.0 for r in rows)  # all at the same instant
+    store.undo()  # the completion
+    assert [r[4] for r in sorted(kept(store.conn).values())][-1] == "act"
+    assert kept(store.conn) == recomputed(store.conn)
+
+
+def test_a_hand_edit_of_the_log_is_followed_and_junk_fails_no_write(store: Store) -> None:
+    action_id = _history(store)
+    before = versions(store.conn)
+    conn = store.conn
+    (moved,) = conn.execute("SELECT min(id) FROM action_stays").fetchone()
+    conn.execute("DELETE FROM events WHERE id = ?", (moved,))
+    conn.execute("UPDATE events SET at = '2026-11-30T09:00:00Z' WHERE id = ?", (moved + 1,))
+    conn.execute(  # an import of a move whose snapshots are not JSON: counted nowhere
+        "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, before, after)"
+        " VALUES (999, '2026-11-20T09:00:00Z', 'x', 'action', ?, 'update',"
+        " 'moved #1 from plan to do', '{not json', '[1, 2')",
+        (action_id,),
+    )
+    conn.execute(  # an undo of a transaction not in the log: takes nothing back
+        "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, undo_of)"
+        " VALUES (1000, '2026-11-20T09:00:00Z', 'x', 'action', ?, 'update', 'undo', 12345)",
+        (action_id,),
+    )
+    assert kept(conn) == recomputed(conn) and len(kept(conn)) == 5
+    assert versions(conn) == before  # the triggers write action_stays alone
+
+
+def test_the_upgrade_fills_the_table_as_the_triggers_keep_it(store: Store) -> None:
+    """Migration 0014 fills the table from the log with the statement the triggers run."""
+    _history(store)
+    store.undo()
+    _history(store)
+    triggered = kept(store.conn)
+    store.conn.execute("DELETE FROM action_stays")
+    store.conn.execute(schema._STAY_ROWS.format(events="1"))
+    assert kept(store.conn) == triggered == recomputed(store.conn) and len(triggered) == 11
+
+
+# --------------------------------------------------------------------------- any sequence
+
+ACTIONS = 3
+PHASES = ["plan", "do", "check", "act"]
+_pick = st.integers(min_value=0, max_value=1_000)
+STEPS = st.one_of(
+    st.tuples(st.just("move"), st.integers(0, ACTIONS - 1), st.sampled_from(PHASES)),
+    st.tuples(st.just("done"), st.integers(0, ACTIONS - 1),
+              st.sampled_from(["standardize", "adjust", "abandon"])),
+    st.tuples(st.just("checkin"), st.integers(0, ACTIONS - 1)),
+    st.tuples(st.just("undo"), st.booleans()),
+    st.tuples(st.just("later"), st.integers(1, 72)),
+    st.tuples(st.just("forget"), _pick),
+    st.tuples(st.just("redo"), _pick),
+    st.tuples(st.just("retime"), _pick, st.integers(-48, 48)),
+    st.tuples(st.just("copy"), _pick),
+)  # fmt: skip
+
+
+def _apply(stores: list[Store], clock: list[datetime], ids: list[int], step: tuple) -> bool:
+    """One write of ``step``; True when it was a hand edit of the log (no action changes)."""
+    store, conn = stores[0], stores[0].conn
+    # The events a hand edit picks from: the actions' changes and the undos (what counts).
+    events = [
+        row[0]
+        for row in conn.execute(
+            "SELECT id FROM events WHERE entity = 'action' AND op = 'update'"
+            " OR undo_of IS NOT NULL ORDER BY id"
+        )
+    ]
+    kind = step[0]
+    with contextlib.suppress(PdcaError):  # a gate unmet, nothing to undo: nothing written
+        if kind == "move":
+            verdict = "worked" if step[2] == "act" else None
+            store.move_action(ids[step[1]], step[2], verdict=verdict)
+        elif kind == "done":
+            store.complete_action(ids[step[1]], step[2])
+        elif kind == "checkin":
+            store.add_checkin(ids[step[1]], CheckinDraft(message="m"))
+        elif kind == "undo":
+            stores[1 if step[1] else 0].undo()
+    if kind == "later":
+        clock[0] += timedelta(hours=step[1])
+    if kind in ("move", "done", "checkin", "undo", "later") or not events:
+        return False
+    target = events[step[1] % len(events)]
+    if kind == "forget":  # a person deletes an event with sqlite3 (an undo among them)
+        conn.execute("DELETE FROM events WHERE id = ?", (target,))
+    elif kind == "redo":  # ... or makes an undo undo nothing, or another transaction
+        conn.execute(
+            "UPDATE events SET undo_of = CASE WHEN undo_of IS NULL THEN NULL"
+            " WHEN undo_of % 2 = 0 THEN NULL ELSE tx - 1 END WHERE id = ?",
+            (target,),
+        )
+    elif kind == "retime":
+        conn.execute(
+            "UPDATE events SET at = strftime('%Y-%m-%dT%H:%M:%SZ', at, ? || ' hours') WHERE id = ?",
+            (step[2], target),
+        )
+    else:  # an import copies an event in, under a transaction of its own
+        conn.execute(
+            "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, before, after,"
+            " undo_of) SELECT (SELECT max(id) + 1 FROM events), at, actor, entity, entity_id,"
+            " op, summary, before, after, undo_of FROM events WHERE id = ?",
+            (target,),
+        )
+    return True
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=st.lists(STEPS, min_size=1, max_size=30))
+def test_the_kept_stays_always_equal_what_the_log_says(steps: list[tuple]) -> None:
+    clock = [NOW_DT - timedelta(days=20)]
+    with tempfile.TemporaryDirectory() as folder:
+        alice = Store.open(
+            Path(folder) / "p.db", actor="alice", clock=lambda: clock[0], create=True
+        )
+        bob = Store(alice.conn, actor="bob", clock=lambda: clock[0])
+        try:
+            setup = Store(alice.conn, actor="setup", clock=lambda: clock[0])
+            ids = [
+                setup.add_action(ActionDraft(title=f"a{n}", owner="bob", due=DUE)).id
+                for n in range(ACTIONS)
+            ]
+            for action_id in ids:  # some moves, one back, for the hand edits to find
+                setup.move_action(action_id, "do")
+                setup.add_checkin(action_id, CheckinDraft(message="m"))
+                setup.move_action(action_id, "check")
+                setup.move_action(action_id, "do")
+            for step in steps:
+                before = versions(alice.conn)
+                by_hand = _apply([alice, bob], clock, ids, step)
+                assert kept(alice.conn) == recomputed(alice.conn), step
+                if by_hand:
+                    assert versions(alice.conn) == before, step
+        finally:
+            alice.close()
+
+
+# --------------------------------------------------------------------------- same answer
+
+
+def _scopes(store: Store) -> list[flow.Scope]:
+    (initiative,) = store.conn.execute("SELECT min(id) FROM initiatives").fetchone()
+    some = {r[0] for r in store.conn.execute("SELECT id FROM actions WHERE id % 3 = 0")}
+    return [flow.EVERYTHING, flow.Scope(initiative_id=initiative), flow.Scope(action_ids=some)]
+
+
+def _old(scope: flow.Scope) -> flow_reference.Scope:
+    return flow_reference.Scope(scope.initiative_id, scope.action_ids)
+
+
+@pytest.mark.parametrize("seed", [5, 11])
+def test_the_figures_are_the_event_logs_on_a_seeded_file(store: Store, seed: int) -> None:
+    """``flow`` (the kept stays, the indexes of 0014) against the event log read as before,
+    whole and scoped, and over a report's longer window: every number the same."""
+    from pdca.db.seed import seed_with_spec
+    from tests.unit.test_seed import MEDIUM
+
+    seed_with_spec(store, MEDIUM, seed=seed)
+    figures = flow.flow(store)
+    assert sum(p.stays for p in figures.phases) > 100 and sum(p.went_back for p in figures.phases)
+    assert any(o.weeks_kept for o in figures.owners) and figures.initiatives
+    for scope in _scopes(store):
+        for weeks in (13, 30):
+            assert flow.flow(store, scope, weeks) == flow_reference.flow(
+                store, _old(scope), weeks
+            ), (scope, weeks)
+
+
+def test_the_figures_are_the_event_logs_after_moves_back_and_undos(store: Store) -> None:
+    from pdca.db.seed import seed_with_spec
+    from tests.unit.test_seed import MEDIUM
+
+    seed_with_spec(store, MEDIUM, seed=7)
+    clock = store.clock()
+    bob = Store(store.conn, actor="bob", clock=lambda: clock + timedelta(hours=1))
+    open_ids = [
+        r[0] for r in store.conn.execute("SELECT id FROM actions WHERE done_at IS NULL LIMIT 40")
+    ]
+    for n, action_id in enumerate(open_ids):
+        with contextlib.suppress(PdcaError):
+            phase = store.get_action(action_id).phase
+            target = "plan" if phase != "plan" else "do"
+            bob.move_action(action_id, target)
+            if n % 3 == 0:
+                bob.undo()
+    for scope in _scopes(store):
+        assert flow.flow(store, scope) == flow_reference.flow(store, _old(scope)), scope
