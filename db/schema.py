@@ -668,6 +668,91 @@ def _flow_kept(conn: sqlite3.Connection) -> None:
     )
 
 
+# Which event is which change a stand-up tells, and whose (issue 14), as
+# ``accountability_rules._item`` decides it: ``{e}`` is the event (``e`` or a trigger's
+# ``NEW``). Undo events and the entities a stand-up ignores are never changes. The person is
+# the action's owner today when the action is there (db/accountability.py joins it: a handed
+# action's history moves with it), else ``person``: an alert's assignee, the owner an action
+# was written with, a check-in's author.
+_CHANGE_KIND = """CASE
+  WHEN {e}.entity = 'action' AND {e}.op = 'create' THEN 'created'
+  WHEN {e}.entity = 'action' AND {e}.op = 'update' THEN CASE
+    WHEN json_extract({e}.before, '$.done_at') IS NULL
+     AND json_extract({e}.after, '$.done_at') IS NOT NULL THEN 'done'
+    WHEN json_extract({e}.before, '$.phase') IS NOT json_extract({e}.after, '$.phase')
+     AND json_extract({e}.after, '$.done_at') IS NULL THEN 'moved'
+    WHEN json_extract({e}.before, '$.owner') IS NOT json_extract({e}.after, '$.owner')
+     AND json_extract({e}.after, '$.done_at') IS NULL THEN 'handed' END
+  WHEN {e}.entity = 'checkin' AND {e}.op = 'create' THEN
+    CASE WHEN json_extract({e}.after, '$.kind') = 'followup' THEN 'followup' ELSE 'checkin' END
+  WHEN {e}.entity = 'alert' AND {e}.op = 'create' THEN 'alert-raised'
+  WHEN {e}.entity = 'alert' AND {e}.op = 'update' THEN CASE
+    WHEN ifnull(json_extract({e}.after, '$.acknowledged_at'), '') <> ''
+     AND ifnull(json_extract({e}.before, '$.acknowledged_at'), '') = '' THEN 'alert-acknowledged'
+    WHEN json_extract({e}.before, '$.assignee') IS NOT json_extract({e}.after, '$.assignee')
+     AND ifnull(json_extract({e}.after, '$.acknowledged_at'), '') = ''
+     AND ifnull(json_extract({e}.before, '$.assignee'), '') <> '' THEN 'alert-escalated' END
+  END"""
+_CHANGE_ACTION = """CASE
+  WHEN {e}.entity = 'action' THEN {e}.entity_id
+  WHEN {e}.entity = 'checkin' AND json_type({e}.after, '$.action_id') = 'integer'
+  THEN json_extract({e}.after, '$.action_id') END"""
+_CHANGE_PERSON = """CASE
+  WHEN {e}.entity = 'alert' THEN json_extract({e}.after, '$.assignee')
+  WHEN {e}.entity = 'action' THEN json_extract({e}.after, '$.owner')
+  ELSE json_extract({e}.after, '$.author') END"""
+# The change ``{e}`` is, if it is one (a JSON that is not valid is no change, never an error:
+# a trigger must not make anyone's write fail).
+_CHANGE_ROW = (
+    "INSERT OR REPLACE INTO event_changes (at, id, tx, kind, action_id, person)"
+    " SELECT * FROM (SELECT {e}.at AS at, {e}.id, {e}.tx,"
+    f" {_CHANGE_KIND} AS kind, {_CHANGE_ACTION}, {_CHANGE_PERSON}"
+    " {source} WHERE {e}.undo_of IS NULL AND {e}.entity IN ('action', 'checkin', 'alert')"
+    " AND ({e}.before IS NULL OR json_valid({e}.before))"
+    " AND ({e}.after IS NULL OR json_valid({e}.after))) WHERE kind IS NOT NULL"
+)
+_CHANGE_TRIGGERS = {
+    # Every write path meets these: the store, undo, import, restore, a person with sqlite3.
+    "events_changes_on_insert": (
+        "AFTER INSERT ON events",
+        "NEW.undo_of IS NULL AND NEW.entity IN ('action', 'checkin', 'alert')",
+        [_CHANGE_ROW.format(e="NEW", source="")],
+    ),
+    "events_changes_on_delete": (
+        "AFTER DELETE ON events",
+        None,
+        ["DELETE FROM event_changes WHERE at = OLD.at AND id = OLD.id"],
+    ),
+    "events_changes_on_update": (
+        "AFTER UPDATE ON events",
+        None,
+        [
+            "DELETE FROM event_changes WHERE at = OLD.at AND id = OLD.id",
+            _CHANGE_ROW.format(e="NEW", source=""),
+        ],
+    ),
+}
+
+
+def _event_changes(conn: sqlite3.Connection) -> None:
+    """The stand-up's changes without reading the event log's snapshots at every stand-up
+    (issue 14): each event that is a change a stand-up tells (``_CHANGE_KIND``) has a row in
+    ``event_changes``, kept by triggers on ``events``, in time order (its primary key), with
+    its transaction (the undo check), kind, action and fallback person. The actions' (id,
+    owner) index gives each change's owner today without reading the action's row."""
+    conn.execute(
+        "CREATE TABLE event_changes (at TEXT NOT NULL, id INTEGER NOT NULL,"
+        " tx INTEGER NOT NULL, kind TEXT NOT NULL, action_id INTEGER, person TEXT,"
+        " PRIMARY KEY (at, id)) WITHOUT ROWID"
+    )
+    conn.execute(_CHANGE_ROW.format(e="e", source="FROM events e"))
+    for name, (when, condition, statements) in _CHANGE_TRIGGERS.items():
+        guard = f" WHEN {condition}" if condition else ""
+        body = "".join(f" {statement};" for statement in statements)
+        conn.execute(f"CREATE TRIGGER {name} {when} FOR EACH ROW{guard} BEGIN{body} END")
+    conn.execute("CREATE INDEX idx_actions_id_owner ON actions (id, owner)")
+
+
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
 
 MIGRATIONS: list[Migration] = [
@@ -685,6 +770,7 @@ MIGRATIONS: list[Migration] = [
     ("0012_owners_index", _owners_index),
     ("0013_initiative_index", _initiative_index),
     ("0014_flow_kept", _flow_kept),
+    ("0015_event_changes", _event_changes),
 ]
 
 
