@@ -26,18 +26,21 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from pdca.db import rules
-from pdca.db.flow_models import (
-    CycleTime,
-    CycleTrend,
-    InitiativeFlow,
-    OwnerFlow,
-    PhaseFlow,
-    WeekFlow,
-)
 from pdca.db.models import PHASES
+
+if TYPE_CHECKING:  # the models (pydantic) are imported where they are built, not with the
+    # words and numbers below: the flow view's frame paints without pydantic (issue 13)
+    from pdca.db.flow_models import (
+        CycleTime,
+        CycleTrend,
+        InitiativeFlow,
+        OwnerFlow,
+        PhaseFlow,
+        WeekFlow,
+    )
 
 WINDOW_WEEKS = 13  # a quarter
 RECENT_WEEKS = 6  # cycle-time trend: these last weeks against the ones before
@@ -226,6 +229,8 @@ class StayTally:
 
 def tally_figures(tally: StayTally, open_now: Mapping[str, PhaseNow]) -> list[PhaseFlow]:
     """``phase_figures`` of the stays already tallied."""
+    from pdca.db.flow_models import PhaseFlow
+
     stays, back = tally.stays, tally.back
     result = []
     for phase in PHASES:
@@ -249,6 +254,8 @@ def tally_figures(tally: StayTally, open_now: Mapping[str, PhaseNow]) -> list[Ph
 def throughput(
     done: Iterable[DoneAction], now: datetime, weeks: int = WINDOW_WEEKS
 ) -> list[WeekFlow]:
+    from pdca.db.flow_models import WeekFlow
+
     finished: list[list[float]] = [[] for _ in range(weeks)]
     abandoned = [0] * weeks
     for action in done:
@@ -275,6 +282,8 @@ def cycle_time(
 ) -> CycleTime:
     """Cycle time of the actions finished in the window, and its trend: the median of the
     last ``recent_weeks`` weeks against the weeks before (within ``FLAT_SHARE``: flat)."""
+    from pdca.db.flow_models import CycleTime
+
     every: list[float] = []
     recent: list[float] = []
     earlier: list[float] = []
@@ -377,6 +386,8 @@ def owner_figures(
 ) -> list[OwnerFlow]:
     """One row per owner of open work (``open_work``, counted) or of work finished in the
     window (``done``), by login."""
+    from pdca.db.flow_models import OwnerFlow
+
     open_of = {counted.login: counted for counted in open_work}
     done_of: dict[str, list[DoneAction]] = defaultdict(list)
     for finished in done:
@@ -413,6 +424,8 @@ def initiative_flow(
 ) -> list[InitiativeFlow]:
     """Decisions and follow-up audits per initiative, in the order of ``names`` (then the
     work linked to none, if any)."""
+    from pdca.db.flow_models import InitiativeFlow
+
     present = {initiative for initiative, _ in outcomes}
     order: list[int | None] = [i for i in names if i in present]
     if None in present:

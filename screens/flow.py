@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -24,9 +25,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 from textual.worker import Worker, get_current_worker
 
-from pdca.db import flow as flow_store
 from pdca.db.errors import PdcaError
-from pdca.db.flow_models import Flow, InitiativeFlow, OwnerFlow, PhaseFlow
 from pdca.db.flow_rules import TREND_WORDS, WINDOW_WEEKS, count_bars, number, percent
 from pdca.screens.context import PaletteEntry, services
 from pdca.screens.row_view import RowView
@@ -34,6 +33,10 @@ from pdca.widgets.row_list import Row, RowList
 from pdca.widgets.sparkline import sparkline
 from pdca.widgets.status_bar import StatusBar
 from pdca.widgets.text import fixed, literal
+
+if TYPE_CHECKING:  # the reading and its models (pydantic) are imported on the reading thread:
+    # the frame paints without them (issue 13)
+    from pdca.db.flow_models import Flow, InitiativeFlow, OwnerFlow, PhaseFlow
 
 NAME_WIDTH = 22
 CADENCE_WARN = 0.8  # under 80% of the weeks with a check-in stands out, under half is bad
@@ -233,6 +236,8 @@ class FlowScreen(RowView):
         if painted is not None:
             painted.wait(PAINT_WAIT_SECONDS)
         worker = get_current_worker()
+        from pdca.db import flow as flow_store
+
         try:
             reader = self.context.open_reader()
             try:
