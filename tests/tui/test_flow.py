@@ -143,24 +143,24 @@ def test_a_quiet_window_draws_its_throughput_as_the_lowest_bars(store: Store) ->
 
 
 class Gate:
-    """Stands in for db/flow.py in the view: each read waits until the test opens the gate."""
+    """Stands in for db/flow.py's ``flow`` (the view imports it on its reading thread): each
+    read waits until the test opens the gate."""
 
     def __init__(self) -> None:
         self.open = threading.Event()
         self.reads = 0
+        self.real = flow.flow
 
     def flow(self, store: Store, *args, **kwargs) -> flow.Flow:  # type: ignore[no-untyped-def]
         self.reads += 1
         assert self.open.wait(10), "the test never opened the gate"
-        return flow.flow(store, *args, **kwargs)
+        return self.real(store, *args, **kwargs)
 
 
 @pytest.fixture
 def gate(monkeypatch: pytest.MonkeyPatch) -> Gate:
-    import pdca.screens.flow as flow_screen
-
     gated = Gate()
-    monkeypatch.setattr(flow_screen, "flow_store", gated)
+    monkeypatch.setattr(flow, "flow", gated.flow)
     return gated
 
 
