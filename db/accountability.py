@@ -439,49 +439,22 @@ _TOLD = (
 # how many more: a busy day at 100 000 actions has thousands, and the screen shows a few.
 CHANGES_MOST = 10
 
-# Which event is which change, and whose, as ``accountability_rules._item`` decides it (the
-# equivalence is tested on a seeded file): SQLite reads the window's events and answers with
-# four small columns, so only the changes a stand-up lists are read in full and built.
-# An action's person is its owner today (else the one it was written with); a check-in's is
-# its action's owner (else its author); an alert's is its assignee. The unary + keeps SQLite
-# on the (at) index, not the (entity, ...) one that would read every check-in ever made.
+# Which event is which change, and whose, as ``accountability_rules._item`` decides it: kept
+# beside the log in ``event_changes`` by triggers (db/schema.py ``0015_event_changes``; the
+# equivalence with the events' own snapshots is tested on seeded files and random writes), so
+# the window's changes are read in time order off that table's key, without parsing one
+# snapshot: only the changes a stand-up lists are read in full and built. An action's person
+# is its owner today (off the actions' (id, owner) index), else the one it was written with;
+# a check-in's is its action's owner (else its author); an alert's is its assignee.
 # Whether an event was undone in the window is one probe of the undos' own small index per
-# event, not a second walk of the window (a day at 100 000 actions holds ~50 000 events).
+# change, not a second walk of the window (a day at 100 000 actions holds ~50 000 events).
 _CHANGES = """
-SELECT e.id, CASE
-  WHEN e.entity = 'action' AND e.op = 'create' THEN 'created'
-  WHEN e.entity = 'action' AND e.op = 'update' THEN CASE
-    WHEN json_extract(e.before, '$.done_at') IS NULL
-     AND json_extract(e.after, '$.done_at') IS NOT NULL THEN 'done'
-    WHEN json_extract(e.before, '$.phase') IS NOT json_extract(e.after, '$.phase')
-     AND json_extract(e.after, '$.done_at') IS NULL THEN 'moved'
-    WHEN json_extract(e.before, '$.owner') IS NOT json_extract(e.after, '$.owner')
-     AND json_extract(e.after, '$.done_at') IS NULL THEN 'handed' END
-  WHEN e.entity = 'checkin' AND e.op = 'create' THEN
-    CASE WHEN json_extract(e.after, '$.kind') = 'followup' THEN 'followup' ELSE 'checkin' END
-  WHEN e.entity = 'alert' AND e.op = 'create' THEN 'alert-raised'
-  WHEN e.entity = 'alert' AND e.op = 'update' THEN CASE
-    WHEN ifnull(json_extract(e.after, '$.acknowledged_at'), '') <> ''
-     AND ifnull(json_extract(e.before, '$.acknowledged_at'), '') = '' THEN 'alert-acknowledged'
-    WHEN json_extract(e.before, '$.assignee') IS NOT json_extract(e.after, '$.assignee')
-     AND ifnull(json_extract(e.after, '$.acknowledged_at'), '') = ''
-     AND ifnull(json_extract(e.before, '$.assignee'), '') <> '' THEN 'alert-escalated' END
-  END AS kind,
- CASE
-  WHEN e.entity = 'alert' THEN json_extract(e.after, '$.assignee')
-  WHEN a.id IS NOT NULL THEN a.owner
-  WHEN e.entity = 'action' THEN json_extract(e.after, '$.owner')
-  ELSE json_extract(e.after, '$.author') END AS person
-FROM events e LEFT JOIN actions a ON a.id = CASE
-  WHEN e.entity = 'action' THEN e.entity_id
-  WHEN e.entity = 'checkin' AND e.op = 'create'
-   AND json_type(e.after, '$.action_id') = 'integer' THEN json_extract(e.after, '$.action_id')
-  END
-WHERE e.at > ?1 AND e.at <= ?2 AND +e.entity IN ('action', 'checkin', 'alert')
- AND e.undo_of IS NULL AND NOT EXISTS (SELECT 1 FROM events u INDEXED BY idx_events_undo_of
-  WHERE u.undo_of = e.tx AND u.at > ?1 AND u.at <= ?2
+SELECT c.id, c.kind, CASE WHEN a.id IS NOT NULL THEN a.owner ELSE c.person END
+FROM event_changes c LEFT JOIN actions a INDEXED BY idx_actions_id_owner ON a.id = c.action_id
+WHERE c.at > ?1 AND c.at <= ?2 AND NOT EXISTS (SELECT 1 FROM events u INDEXED BY idx_events_undo_of
+  WHERE u.undo_of = c.tx AND u.at > ?1 AND u.at <= ?2
   AND +u.entity IN ('action', 'checkin', 'alert'))
-ORDER BY e.at, e.id
+ORDER BY c.at, c.id
 """
 
 
@@ -594,19 +567,20 @@ def _change_counts(
     nobody's), and the events of each person's first ``most`` (of ``person``'s alone, when
     named). One pass over the window's events, a few numbers at a time."""
     counts: dict[str, dict[str, int]] = {}
+    seen: dict[str, int] = {}  # how many each person has so far
     listed: list[int] = []
     for event_id, kind, whose in store.conn.execute(_CHANGES, (since, until)):
-        if kind is None:
-            continue
         who = whose or UNOWNED
         if person is not None and who != person:
             continue
-        kinds = counts.get(who)
-        if kinds is None:
-            kinds = counts[who] = dict.fromkeys(DIGEST_KINDS, 0)
-        if sum(kinds.values()) < most:
+        n = seen.get(who)
+        if n is None:
+            n = 0
+            counts[who] = dict.fromkeys(DIGEST_KINDS, 0)
+        if n < most:
             listed.append(event_id)
-        kinds[kind] += 1
+        seen[who] = n + 1
+        counts[who][kind] += 1
     return counts, listed
 
 

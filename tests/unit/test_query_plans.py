@@ -504,3 +504,31 @@ def test_the_flow_kept_stays_and_their_triggers_read_through_indexes(store: Stor
             sql,
             plan,
         )
+
+
+def test_the_standups_changes_read_the_kept_table_and_its_triggers_search(store: Store) -> None:
+    """Migration 0015 (issue 14): the stand-up's changes are read off ``event_changes``' key
+    (time order, no sort), each one's owner off the actions' (id, owner) index and its undo
+    off the undos' index; the statements the triggers run on every event written, deleted or
+    edited are searches by key, never a scan or a temporary sort."""
+    from pdca.db import accountability, schema
+
+    window = ("2026-11-22T09:00:00Z", "2026-11-23T09:00:00Z")
+    plan = [
+        row[3]
+        for row in store.conn.execute("EXPLAIN QUERY PLAN " + accountability._CHANGES, window)
+    ]
+    assert any(step.startswith("SEARCH c USING PRIMARY KEY (at>? AND at<?)") for step in plan), plan
+    assert any("COVERING INDEX idx_actions_id_owner (id=?)" in step for step in plan), plan
+    assert any("idx_events_undo_of (undo_of=?)" in step for step in plan), plan
+    assert not any(step.startswith(("SCAN", "USE TEMP B-TREE")) for step in plan), plan
+    statements = [s for _, _, body in schema._CHANGE_TRIGGERS.values() for s in body]
+    assert len(statements) == 4
+    for statement in statements:
+        sql = re.sub(r"\b(NEW|OLD)\.\w+", "1", statement)
+        steps = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql)]
+        tables = "|".join((*LARGE_TABLES, "event_changes"))  # a one-row subquery is no table
+        assert steps and not any(
+            step.startswith("USE TEMP B-TREE") or re.match(rf"SCAN ({tables})\b", step)
+            for step in steps
+        ), (sql, steps)

@@ -1,0 +1,303 @@
+"""The stand-up's changes kept in ``event_changes`` by triggers (db/schema.py
+``0015_event_changes``).
+
+Whoever writes the event log and however (the store, undo, an import, a hand edit with
+sqlite3), the stand-up's reading of the kept table (db/accountability.py ``_CHANGES``) must be
+what the events' own snapshots say: ``CLASSIFIED`` below is the query the stand-up ran before
+0015, which parsed every event of the window. Keeping the table never makes a write fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pdca.db import accountability as acc
+from pdca.db import schema
+from pdca.db.errors import PdcaError
+from pdca.db.models import ActionChanges, ActionDraft, CheckinDraft
+from pdca.db.store import Store
+from tests.conftest import NOW_DT
+
+DUE = "2026-12-01"
+EVERYTHING = ("0000", "9999")  # a window holding every event
+
+# The stand-up's query before migration 0015 (db/accountability.py as it was): every event of
+# the window classified from its snapshots, its person joined from its action.
+CLASSIFIED = """
+SELECT e.id, CASE
+  WHEN e.entity = 'action' AND e.op = 'create' THEN 'created'
+  WHEN e.entity = 'action' AND e.op = 'update' THEN CASE
+    WHEN json_extract(e.before, '$.done_at') IS NULL
+     AND json_extract(e.after, '$.done_at') IS NOT NULL THEN 'done'
+    WHEN json_extract(e.before, '$.phase') IS NOT json_extract(e.after, '$.phase')
+     AND json_extract(e.after, '$.done_at') IS NULL THEN 'moved'
+    WHEN json_extract(e.before, '$.owner') IS NOT json_extract(e.after, '$.owner')
+     AND json_extract(e.after, '$.done_at') IS NULL THEN 'handed' END
+  WHEN e.entity = 'checkin' AND e.op = 'create' THEN
+    CASE WHEN json_extract(e.after, '$.kind') = 'followup' THEN 'followup' ELSE 'checkin' END
+  WHEN e.entity = 'alert' AND e.op = 'create' THEN 'alert-raised'
+  WHEN e.entity = 'alert' AND e.op = 'update' THEN CASE
+    WHEN ifnull(json_extract(e.after, '$.acknowledged_at'), '') <> ''
+     AND ifnull(json_extract(e.before, '$.acknowledged_at'), '') = '' THEN 'alert-acknowledged'
+    WHEN json_extract(e.before, '$.assignee') IS NOT json_extract(e.after, '$.assignee')
+     AND ifnull(json_extract(e.after, '$.acknowledged_at'), '') = ''
+     AND ifnull(json_extract(e.before, '$.assignee'), '') <> '' THEN 'alert-escalated' END
+  END AS kind,
+ CASE
+  WHEN e.entity = 'alert' THEN json_extract(e.after, '$.assignee')
+  WHEN a.id IS NOT NULL THEN a.owner
+  WHEN e.entity = 'action' THEN json_extract(e.after, '$.owner')
+  ELSE json_extract(e.after, '$.author') END AS person
+FROM events e LEFT JOIN actions a ON a.id = CASE
+  WHEN e.entity = 'action' THEN e.entity_id
+  WHEN e.entity = 'checkin' AND e.op = 'create'
+   AND json_type(e.after, '$.action_id') = 'integer' THEN json_extract(e.after, '$.action_id')
+  END
+WHERE e.at > ?1 AND e.at <= ?2 AND +e.entity IN ('action', 'checkin', 'alert')
+ AND e.undo_of IS NULL AND NOT EXISTS (SELECT 1 FROM events u INDEXED BY idx_events_undo_of
+  WHERE u.undo_of = e.tx AND u.at > ?1 AND u.at <= ?2
+  AND +u.entity IN ('action', 'checkin', 'alert'))
+ORDER BY e.at, e.id
+"""
+
+Change = tuple[int, str, str | None]
+
+
+def before_0015(conn: sqlite3.Connection, since: str, until: str) -> list[Change]:
+    """The changes as the snapshots say, skipping (as the trigger does) snapshots that are
+    not JSON: the old query failed on them, the kept table leaves them out."""
+    valid = "e.entity IN ('action', 'checkin', 'alert') AND e.undo_of IS NULL AND"
+    junk = {
+        row[0]
+        for row in conn.execute(
+            f"SELECT id FROM events e WHERE {valid} NOT ((e.before IS NULL OR json_valid(e.before))"
+            " AND (e.after IS NULL OR json_valid(e.after)))"
+        )
+    }
+    if junk:
+        marks = ", ".join(str(n) for n in sorted(junk))
+        sql = CLASSIFIED.replace("ORDER BY", f"AND e.id NOT IN ({marks}) ORDER BY")
+    else:
+        sql = CLASSIFIED
+    return [tuple(row) for row in conn.execute(sql, (since, until)) if row[1] is not None]  # type: ignore[misc]
+
+
+def kept(conn: sqlite3.Connection, since: str, until: str) -> list[Change]:
+    return [tuple(row) for row in conn.execute(acc._CHANGES, (since, until))]  # type: ignore[misc]
+
+
+def versions(conn: sqlite3.Connection) -> dict[int, int]:
+    return dict(conn.execute("SELECT id, version FROM actions").fetchall())
+
+
+# --------------------------------------------------------------------------- the store
+
+
+def _history(store: Store) -> int:
+    action = store.add_action(ActionDraft(title="x", owner="bob", due=DUE))
+    store.move_action(action.id, "do")
+    store.add_checkin(action.id, CheckinDraft(message="going"))
+    store.edit_action(action.id, ActionChanges(owner="carol"))
+    store.edit_action(action.id, ActionChanges(title="y"))  # no change a stand-up tells
+    store.move_action(action.id, "check")
+    store.move_action(action.id, "act", verdict="worked")
+    store.complete_action(action.id, "standardize")
+    return action.id
+
+
+def test_each_change_is_kept_with_its_kind_and_an_undo_takes_it_back(store: Store) -> None:
+    action_id = _history(store)
+    kinds = [row[1] for row in kept(store.conn, *EVERYTHING)]
+    assert kinds == ["created", "moved", "checkin", "handed", "moved", "moved", "done"]
+    # The history moved with the action: every change is carol's now.
+    assert {row[2] for row in kept(store.conn, *EVERYTHING)} == {"carol"}
+    store.undo()  # the completion: no longer a change, and the undo itself is none
+    assert [row[1] for row in kept(store.conn, *EVERYTHING)][-1] == "moved"
+    assert kept(store.conn, *EVERYTHING) == before_0015(store.conn, *EVERYTHING)
+    (count,) = store.conn.execute(
+        "SELECT count(*) FROM event_changes WHERE action_id = ?", (action_id,)
+    ).fetchone()
+    assert count == 7  # the undone completion stays kept: the undo is what hides it
+
+
+def test_a_hand_edit_of_the_log_is_followed_and_junk_fails_no_write(store: Store) -> None:
+    action_id = _history(store)
+    before = versions(store.conn)
+    conn = store.conn
+    (first,) = conn.execute("SELECT min(id) FROM event_changes").fetchone()
+    conn.execute("DELETE FROM events WHERE id = ?", (first,))
+    conn.execute("UPDATE events SET at = '2026-11-30T09:00:00Z' WHERE id = ?", (first + 1,))
+    conn.execute(  # an import of a move whose snapshots are not JSON: kept nowhere
+        "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, before, after)"
+        " VALUES (999, '2026-11-20T09:00:00Z', 'x', 'action', ?, 'update',"
+        " 'moved #1 from plan to do', '{not json', '[1, 2')",
+        (action_id,),
+    )
+    conn.execute(  # a check-in written by hand for an action that is not there: its author's
+        "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, after)"
+        " VALUES (1000, '2026-11-20T10:00:00Z', 'x', 'checkin', 77, 'create', 'checked in',"
+        " json_object('action_id', 4242, 'author', 'dave', 'kind', 'followup'))"
+    )
+    conn.execute(  # an undo of a transaction not in the log: takes nothing back
+        "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, undo_of)"
+        " VALUES (1001, '2026-11-20T09:00:00Z', 'x', 'action', ?, 'update', 'undo', 12345)",
+        (action_id,),
+    )
+    changes = kept(conn, *EVERYTHING)
+    assert changes == before_0015(conn, *EVERYTHING) and len(changes) == 7
+    assert ("followup", "dave") in [(row[1], row[2]) for row in changes]
+    assert versions(conn) == before  # the triggers write event_changes alone
+
+
+def test_the_upgrade_fills_the_table_as_the_triggers_keep_it(store: Store) -> None:
+    """Migration 0015 fills the table from the log with the statement the triggers run."""
+    _history(store)
+    store.undo()
+    _history(store)
+    triggered = [tuple(r) for r in store.conn.execute("SELECT * FROM event_changes ORDER BY id")]
+    store.conn.execute("DELETE FROM event_changes")
+    store.conn.execute(schema._CHANGE_ROW.format(e="e", source="FROM events e"))
+    filled = [tuple(r) for r in store.conn.execute("SELECT * FROM event_changes ORDER BY id")]
+    assert filled == triggered and len(filled) == 14
+
+
+# --------------------------------------------------------------------------- any sequence
+
+ACTIONS = 3
+PEOPLE = ["bob", "carol", None]
+PHASES = ["plan", "do", "check", "act"]
+_pick = st.integers(min_value=0, max_value=1_000)
+STEPS = st.one_of(
+    st.tuples(st.just("move"), st.integers(0, ACTIONS - 1), st.sampled_from(PHASES)),
+    st.tuples(st.just("done"), st.integers(0, ACTIONS - 1),
+              st.sampled_from(["standardize", "adjust", "abandon"])),
+    st.tuples(st.just("checkin"), st.integers(0, ACTIONS - 1)),
+    st.tuples(st.just("hand"), st.integers(0, ACTIONS - 1), st.sampled_from(PEOPLE)),
+    st.tuples(st.just("add"), st.sampled_from(PEOPLE)),
+    st.tuples(st.just("undo"), st.booleans()),
+    st.tuples(st.just("later"), st.integers(1, 72)),
+    st.tuples(st.just("forget"), _pick),
+    st.tuples(st.just("redo"), _pick),
+    st.tuples(st.just("retime"), _pick, st.integers(-48, 48)),
+    st.tuples(st.just("copy"), _pick),
+    st.tuples(st.just("drop"), st.integers(0, ACTIONS - 1)),
+)  # fmt: skip
+
+
+def _apply(stores: list[Store], clock: list[datetime], ids: list[int], step: tuple) -> bool:
+    """One write of ``step``; True when it was a hand edit (no store write)."""
+    store, conn = stores[0], stores[0].conn
+    events = [row[0] for row in conn.execute("SELECT id FROM events ORDER BY id")]
+    kind = step[0]
+    with contextlib.suppress(PdcaError):  # a gate unmet, nothing to undo: nothing written
+        if kind == "move":
+            verdict = "worked" if step[2] == "act" else None
+            store.move_action(ids[step[1]], step[2], verdict=verdict)
+        elif kind == "done":
+            store.complete_action(ids[step[1]], step[2])
+        elif kind == "checkin":
+            store.add_checkin(ids[step[1]], CheckinDraft(message="m"))
+        elif kind == "hand":
+            store.edit_action(ids[step[1]], ActionChanges(owner=step[2]))
+        elif kind == "add":
+            ids.append(store.add_action(ActionDraft(title="n", owner=step[1], due=DUE)).id)
+        elif kind == "undo":
+            stores[1 if step[1] else 0].undo()
+    if kind == "later":
+        clock[0] += timedelta(hours=step[1])
+    if kind in ("move", "done", "checkin", "hand", "add", "undo", "later") or not events:
+        return False
+    target = events[step[1] % len(events)]
+    if kind == "forget":  # a person deletes an event with sqlite3 (an undo among them)
+        conn.execute("DELETE FROM events WHERE id = ?", (target,))
+    elif kind == "redo":  # ... or makes an undo undo nothing, or another transaction
+        conn.execute(
+            "UPDATE events SET undo_of = CASE WHEN undo_of IS NULL THEN NULL"
+            " WHEN undo_of % 2 = 0 THEN NULL ELSE tx - 1 END WHERE id = ?",
+            (target,),
+        )
+    elif kind == "retime":
+        conn.execute(
+            "UPDATE events SET at = strftime('%Y-%m-%dT%H:%M:%SZ', at, ? || ' hours') WHERE id = ?",
+            (step[2], target),
+        )
+    elif kind == "drop":  # an action deleted by hand: its changes fall back to the snapshots
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("DELETE FROM actions WHERE id = ?", (ids[step[1]],))
+        conn.execute("PRAGMA foreign_keys = ON")
+    else:  # an import copies an event in, under a transaction of its own
+        conn.execute(
+            "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, before, after,"
+            " undo_of) SELECT (SELECT max(id) + 1 FROM events), at, actor, entity, entity_id,"
+            " op, summary, before, after, undo_of FROM events WHERE id = ?",
+            (target,),
+        )
+    return True
+
+
+def _windows(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """Every event in one, and windows cut at some of the events' own moments."""
+    moments = [row[0] for row in conn.execute("SELECT DISTINCT at FROM events ORDER BY at")]
+    cuts = [EVERYTHING]
+    if len(moments) > 2:
+        middle = moments[len(moments) // 2]
+        cuts += [(moments[0], middle), (middle, moments[-1]), (moments[1], moments[-2])]
+    return cuts
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=st.lists(STEPS, min_size=1, max_size=30))
+def test_the_kept_changes_always_equal_what_the_snapshots_say(steps: list[tuple]) -> None:
+    clock = [NOW_DT - timedelta(days=20)]
+    with tempfile.TemporaryDirectory() as folder:
+        alice = Store.open(
+            Path(folder) / "p.db", actor="alice", clock=lambda: clock[0], create=True
+        )
+        bob = Store(alice.conn, actor="bob", clock=lambda: clock[0])
+        try:
+            setup = Store(alice.conn, actor="setup", clock=lambda: clock[0])
+            ids = [
+                setup.add_action(ActionDraft(title=f"a{n}", owner="bob", due=DUE)).id
+                for n in range(ACTIONS)
+            ]
+            for action_id in ids:  # some changes for the hand edits to find
+                setup.move_action(action_id, "do")
+                setup.add_checkin(action_id, CheckinDraft(message="m"))
+            for step in steps:
+                before = versions(alice.conn)
+                by_hand = _apply([alice, bob], clock, ids, step)
+                for window in _windows(alice.conn):
+                    assert kept(alice.conn, *window) == before_0015(alice.conn, *window), step
+                if by_hand and step[0] != "drop":
+                    assert versions(alice.conn) == before, step
+        finally:
+            alice.close()
+
+
+# --------------------------------------------------------------------------- same answer
+
+
+@pytest.mark.parametrize("seed", [5, 11])
+def test_the_changes_are_the_snapshots_on_a_seeded_file(store: Store, seed: int) -> None:
+    """The kept table against the snapshots, over the stand-up's day and longer windows, on
+    a seeded file (its alerts raised, acknowledged and escalated, actions handed, undos)."""
+    from pdca.db.seed import seed_with_spec
+    from tests.unit.test_seed import MEDIUM
+
+    seed_with_spec(store, MEDIUM, seed=seed)
+    now = store.clock()
+    kinds = {row[0] for row in store.conn.execute("SELECT DISTINCT kind FROM event_changes")}
+    assert {"created", "moved", "done", "checkin", "followup", "alert-raised"} <= kinds
+    for days in (1, 7, 90, 3650):
+        window = ((now - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ"), acc.iso(now))
+        changes = kept(store.conn, *window)
+        assert changes == before_0015(store.conn, *window), days
+    assert len(changes) > 1000
