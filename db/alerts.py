@@ -25,6 +25,10 @@ from datetime import datetime
 from typing import Any
 
 from pdca.db import accountability_rules, kpi_rules, signals, xmr
+from pdca.db.alert_standing import OPEN_WAITING, SELECT_ALERTS
+from pdca.db.alert_standing import count_waiting as count_waiting  # importable here as before
+from pdca.db.alert_standing import standing as standing
+from pdca.db.alert_standing import waiting_by_person as waiting_by_person
 from pdca.db.clock import iso
 from pdca.db.convert import snapshot
 from pdca.db.errors import Conflict, NotFound
@@ -33,11 +37,8 @@ from pdca.db.store import Store, Transaction
 
 ESCALATION_ACTOR = "pdca"
 
-_SELECT = (
-    "SELECT a.*, k.name AS kpi, k.owner AS kpi_owner, k.escalation AS kpi_escalation"
-    " FROM alerts a JOIN kpis k ON k.id = a.kpi_id"
-)
-_OPEN_WAITING = _SELECT + " WHERE a.acknowledged_at IS NULL AND a.closed_at IS NULL"
+_SELECT = SELECT_ALERTS
+_OPEN_WAITING = OPEN_WAITING
 
 
 class AlreadyAcknowledged(Conflict):
@@ -46,20 +47,6 @@ class AlreadyAcknowledged(Conflict):
     def __init__(self, alert_id: int, by: str | None, at: str | None) -> None:
         super().__init__("alert", alert_id, by, at)
         self.args = (f"alert {alert_id} was acknowledged by {by} at {at} already; nothing written",)
-
-
-def standing(row: sqlite3.Row | dict[str, Any], now: datetime) -> kpi_rules.AlertStanding:
-    """``kpi_rules.alert_standing`` for a row read with ``_SELECT`` (the KPI's owner and path)."""
-    return kpi_rules.alert_standing(
-        assignee=row["assignee"],
-        level=row["escalation_level"],
-        ack_due=kpi_rules.parse_time(row["ack_due"]),
-        acknowledged=row["acknowledged_at"] is not None,
-        closed=row["closed_at"] is not None,
-        owner=row["kpi_owner"],
-        path=json.loads(row["kpi_escalation"] or "[]"),
-        now=now,
-    )
 
 
 def to_alert(row: sqlite3.Row | dict[str, Any], now: datetime) -> Alert:
@@ -302,21 +289,6 @@ def unrecorded_escalations(store: Store) -> list[accountability_rules.TimedEscal
             for s in steps
         ]
     return found
-
-
-def waiting_by_person(store: Store) -> dict[str, int]:
-    """How many open, unacknowledged alerts wait for each person now (by the rule)."""
-    now = store.clock()
-    counts: dict[str, int] = {}
-    for row in store.conn.execute(_OPEN_WAITING):
-        login = standing(row, now).assignee
-        counts[login] = counts.get(login, 0) + 1
-    return counts
-
-
-def count_waiting(store: Store, login: str) -> int:
-    """Alerts waiting for ``login`` to acknowledge: the header's number."""
-    return waiting_by_person(store).get(login, 0)
 
 
 def get_alert(store: Store, alert_id: int) -> Alert:

@@ -10,11 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pdca.db.clock import iso
 from pdca.db.errors import InvalidInput
-from pdca.db.models import STATUS_ORDER, Cadence, Direction, KpiDraft, KpiStatus, Trend
+from pdca.db.models import STATUS_ORDER, Cadence, Direction, KpiStatus, Trend
+
+if TYPE_CHECKING:  # a pydantic model: the board's sparklines use these rules without it
+    from pdca.db.models import KpiDraft
 
 __all__ = ["STATUS_ORDER", "KpiStatus", "Trend"]
 

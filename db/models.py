@@ -2,10 +2,11 @@
 
 What the store returns and the drafts it validates before writing are pydantic models,
 defined in ``db.records``; their names are importable from here as before
-(``from pdca.db.models import Action``), but pydantic is only imported when one of them is
-first asked for. The phases, statuses, limits and text checks below cost nothing to import,
-so a command-line write that needs no model (``pdca checkin 12 "done"``) never pays for
-pydantic (issue 14: a write within 3x Taskwarrior's ``task add``).
+(``from pdca.db.models import Kpi``), but pydantic is only imported when one of them is
+first asked for. ``Action`` is a plain dataclass (``db.action_record``): the board's cards
+are built without pydantic. The phases, statuses, limits and text checks below cost
+nothing to import, so a command-line write that needs no model (``pdca checkin 12 "done"``)
+never pays for pydantic (issue 14: a write within 3x Taskwarrior's ``task add``).
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from pdca.db.errors import InvalidInput
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from pdca.db.action_record import Action as Action
     from pdca.db.records import AcknowledgementNote as AcknowledgementNote
-    from pdca.db.records import Action as Action
     from pdca.db.records import ActionChange as ActionChange
     from pdca.db.records import ActionChanges as ActionChanges
     from pdca.db.records import ActionDetail as ActionDetail
@@ -299,6 +300,11 @@ def __getattr__(name: str) -> Any:
     """The pydantic models (``db.records``), imported when the first one is asked for."""
     if name.startswith("__"):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if name == "Action":  # a plain dataclass: the board's first paint needs no pydantic
+        from pdca.db.action_record import Action
+
+        globals()[name] = Action
+        return Action
     from pdca.db import records
 
     try:

@@ -18,6 +18,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from pdca.db.action_record import Action
 from pdca.db.models import (
     MESSAGE_MAX,
     NAME_MAX,
@@ -26,13 +27,11 @@ from pdca.db.models import (
     AlertsMode,
     Cadence,
     CheckinStatus,
-    Decision,
     Direction,
     KpiStatus,
     Phase,
     Priority,
     Trend,
-    Verdict,
     _at_most,
     _finite,
     _login,
@@ -317,37 +316,6 @@ class Checkin(Record):
     result: Literal["holding", "slipped"] | None
     message: str
     version: int
-
-
-class Action(Record):
-    id: int
-    title: str
-    notes: str
-    owner: str | None
-    phase: Phase
-    due: str | None
-    initiative_id: int | None
-    initiative: str | None
-    kpi_id: int | None
-    kpi: str | None
-    parent_id: int | None
-    cycle: int
-    verdict: Verdict | None
-    decision: Decision | None
-    phase_since: str
-    done_at: str | None
-    created_by: str
-    created_at: str
-    updated_at: str
-    version: int
-    last_checkin_at: str | None
-    last_checkin_status: CheckinStatus | None
-    recurrence_id: int | None = None  # the repeat rule that made it (db/recurrence.py)
-    # Derived by the rules from the clock when the action was read.
-    overdue: bool = False
-    days_since_checkin: int = 0
-    stale: bool = False
-    priority: Priority = "normal"  # last: JSON fields are only ever added
 
 
 class Event(Record):

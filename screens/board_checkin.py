@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pdca.db.models import Action, CheckinDraft, validated
+from pdca.db import models
+from pdca.db.models import Action, validated
 from pdca.screens.board_writes import save
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ async def ask_checkin(board: BoardScreen, action: Action, reason: str | None = N
     result = await board.app.push_screen_wait(CheckinModal(action=action, reason=reason))
     if result is None:
         return False
-    draft = validated(CheckinDraft, message=result.message, status=result.status)
+    draft = validated(models.CheckinDraft, message=result.message, status=result.status)
     return await save(board, lambda store: store.add_checkin(action.id, draft)) is not None
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pdca.db.models import ActionDraft, validated
+from pdca.db import models
+from pdca.db.models import validated
 from pdca.screens.board_writes import action_form, save
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ async def new_flow(board: BoardScreen) -> None:
     if form is None:
         return
     draft = validated(
-        ActionDraft,
+        models.ActionDraft,
         title=form.title,
         owner=form.owner,
         due=form.due,

@@ -18,12 +18,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from pdca.db import models
 from pdca.db.errors import Conflict, PdcaError
-from pdca.db.models import Action, ActionChanges, validated
+from pdca.db.models import Action, validated
 from pdca.db.store import Store
 from pdca.screens.board_writes import action_form, refused
 
 if TYPE_CHECKING:
+    from pdca.db.models import ActionChanges
     from pdca.screens.board import BoardScreen
     from pdca.screens.dialogs import ActionFormResult
 
@@ -64,7 +66,7 @@ def changes_between(base: Action, wanted: ActionFormResult) -> ActionChanges:
             values["clear_due"] = True
         else:
             values["due"] = wanted.due
-    return validated(ActionChanges, **values)
+    return validated(models.ActionChanges, **values)
 
 
 def with_changes(form: ActionFormResult, changes: ActionChanges) -> ActionFormResult:

@@ -21,6 +21,7 @@ import socket
 import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -310,7 +311,7 @@ class PdcaApp(App[None]):
         return f"{self.context.path} was {what} while open; nothing more written"
 
     def remember_theme(self, theme: Theme) -> None:
-        self.settings = self.settings.model_copy(update={"theme": theme.name})
+        self.settings = replace(self.settings, theme=theme.name)
         if self.settings_file is not None:
             save_settings(self.settings_file, self.settings)
 
@@ -320,7 +321,7 @@ class PdcaApp(App[None]):
         return self.settings.compact_cards
 
     def remember_compact(self, compact: bool) -> None:
-        self.settings = self.settings.model_copy(update={"compact_cards": compact})
+        self.settings = replace(self.settings, compact_cards=compact)
         if self.settings_file is not None:
             save_settings(self.settings_file, self.settings)
 
@@ -433,10 +434,10 @@ class PdcaApp(App[None]):
         bars = [bar for screen in self.screen_stack for bar in screen.query(StatusBar)]
         if not bars:
             return
-        from pdca.db import alerts  # with the KPI rules it builds on: not before the first paint
+        from pdca.db.alert_standing import count_waiting  # the KPI rules: not before needed
 
         try:  # the open alerts nobody acknowledged (a few): cheap enough for the UI thread
-            waiting = alerts.count_waiting(self.context.store, self.context.actor)
+            waiting = count_waiting(self.context.store, self.context.actor)
         except PdcaError:
             waiting = 0
         for bar in bars:

@@ -10,25 +10,48 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-
-from pydantic import BaseModel, ConfigDict, ValidationError
+from typing import Any
 
 DEFAULT_THEME = "textual-dark"
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
+@dataclass(frozen=True)
+class Settings:
+    """Four values, checked by hand: a pydantic model here put pydantic (about 50 ms) in
+    front of every app's first paint (issue 14)."""
 
     theme: str = DEFAULT_THEME
     # The board's cards in two lines instead of four (its ``z``).
     compact_cards: bool = False
     # The [keys] table as written: binding id -> keys. tui/keymap.py checks each entry, so
     # one bad line is reported and skipped instead of costing the person their theme.
-    keys: object = {}
+    keys: object = field(default_factory=dict)
     # Why the file was not used (it did not parse, or a value had the wrong type): the app
     # says so once, and pdca then never rewrites that file (it would lose what was there).
     problem: str | None = None
+
+
+# What pydantic's lax mode took for a boolean, so a file that worked keeps working.
+_TRUE = {"1", "on", "t", "true", "y", "yes"}
+_FALSE = {"0", "off", "f", "false", "n", "no"}
+
+
+def _checked(values: dict[str, Any]) -> Settings:
+    """``Settings`` from a file's top-level values (unknown keys ignored), or ValueError
+    naming the first key of the wrong type."""
+    theme = values.get("theme", DEFAULT_THEME)
+    if not isinstance(theme, str):
+        raise ValueError("theme")
+    compact = values.get("compact_cards", False)
+    if isinstance(compact, str) and compact.lower() in _TRUE | _FALSE:
+        compact = compact.lower() in _TRUE
+    elif isinstance(compact, int | float) and not isinstance(compact, bool) and compact in (0, 1):
+        compact = bool(compact)
+    if not isinstance(compact, bool):
+        raise ValueError("compact_cards")
+    return Settings(theme=theme, compact_cards=compact, keys=values.get("keys", {}))
 
 
 def settings_path(environ: Mapping[str, str]) -> Path:
@@ -53,12 +76,10 @@ def load_settings(path: Path) -> Settings:
         values = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         return Settings(problem=f"{path}: not TOML ({error}); using the defaults")
-    values.pop("problem", None)
     try:
-        return Settings(**values)
-    except ValidationError as error:
-        where = ".".join(str(part) for part in error.errors()[0]["loc"])
-        return Settings(problem=f"{path}: {where} has the wrong type; using the defaults")
+        return _checked(values)
+    except ValueError as error:
+        return Settings(problem=f"{path}: {error} has the wrong type; using the defaults")
 
 
 def save_settings(path: Path, settings: Settings) -> None:

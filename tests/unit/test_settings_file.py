@@ -1,0 +1,66 @@
+"""The person's settings file: the values it may hold, and one clear reason when it is wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pdca.tui.settings import DEFAULT_THEME, Settings, load_settings
+
+
+def _load(tmp_path: Path, text: str) -> Settings:
+    path = tmp_path / "settings.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_settings(path)
+
+
+def test_a_missing_file_gives_the_defaults(tmp_path: Path) -> None:
+    assert load_settings(tmp_path / "none.toml") == Settings()
+    assert Settings().theme == DEFAULT_THEME and Settings().compact_cards is False
+
+
+def test_the_values_written_are_read_and_unknown_keys_ignored(tmp_path: Path) -> None:
+    found = _load(tmp_path, 'theme = "nord"\ncompact_cards = true\nlater = 3\n[keys]\nnew = "a"\n')
+    assert found == Settings(theme="nord", compact_cards=True, keys={"new": "a"})
+    assert found.problem is None
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [('"yes"', True), ('"off"', False), ("1", True), ("0", False), ("1.0", True), ('"TRUE"', True)],
+)
+def test_a_switch_written_as_a_word_or_a_digit_still_works(
+    tmp_path: Path, written: str, meant: bool
+) -> None:
+    found = _load(tmp_path, f"compact_cards = {written}\n")
+    assert (found.compact_cards, found.problem) == (meant, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("theme = 5\n", "theme"),
+        ('theme = ["a"]\n', "theme"),
+        ('compact_cards = "maybe"\n', "compact_cards"),
+        ("compact_cards = 2\n", "compact_cards"),
+        ("compact_cards = 0.5\n", "compact_cards"),
+    ],
+)
+def test_a_value_of_the_wrong_type_gives_the_defaults_and_names_it(
+    tmp_path: Path, text: str, key: str
+) -> None:
+    found = _load(tmp_path, 'theme = "nord"\n' * (key != "theme") + text)
+    assert found.theme == DEFAULT_THEME and found.compact_cards is False
+    assert found.problem is not None
+    assert found.problem.endswith(f"{key} has the wrong type; using the defaults")
+
+
+def test_a_problem_written_in_the_file_is_not_taken_as_the_apps(tmp_path: Path) -> None:
+    assert _load(tmp_path, 'problem = "made up"\n').problem is None
+
+
+def test_a_file_that_is_not_toml_says_so(tmp_path: Path) -> None:
+    found = _load(tmp_path, "theme = \n")
+    assert found == Settings(problem=found.problem)
+    assert found.problem is not None and "not TOML" in found.problem
