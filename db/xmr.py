@@ -13,8 +13,9 @@ Public API (the cycle report and the views use only this):
 - ``signals(chart) -> list[Signal]``: every signal of the five rules on the chart's points,
   oldest first. A ``Signal`` names its ``rule_id`` ("we1".."we5"), ``rule_text`` ("8
   readings in a row above the centre line"), the ``indexes`` of the points it covers, its
-  ``side`` ("up": above the centre or rising; "down": below or falling) and ``at`` / ``first_at``
-  (the times of its last and first detection). Detections that overlap are one signal.
+  ``side`` ("up": above the centre or rising; "down": below or falling), ``at`` (the time of
+  its last detection) and ``first_at`` (the time of its first reading, ``indexes[0]``: the
+  start of the run that makes it). Detections that overlap are one signal.
 - ``active(chart, direction) -> list[Signal]``: the signals in the bad direction of a KPI
   (``direction`` "up" means higher is better) that hold at the latest reading: what raises
   alerts. ``quiet_since(chart, rule_id, side)``: how many readings since that rule last fired.
@@ -82,7 +83,7 @@ class Signal:
     indexes: tuple[int, ...]
     side: Side
     at: str  # time of the last detection
-    first_at: str  # time of the first detection
+    first_at: str  # time of the first reading of the signal (``indexes[0]``)
     last_index: int  # index of the last detection
 
 
@@ -255,7 +256,7 @@ def _signal(rule_id: str, side: Side, group: list[Detection], c: XmrChart) -> Si
         indexes=indexes,
         side=side,
         at=c.points[group[-1].index][0],
-        first_at=c.points[group[0].index][0],
+        first_at=c.points[indexes[0]][0],
         last_index=group[-1].index,
     )
 
@@ -275,7 +276,8 @@ def bad_side(direction: Direction) -> Side:
 
 
 def active(c: XmrChart | None, direction: Direction) -> list[Signal]:
-    """Signals on the bad side that fire at the latest reading: what raises an alert.
+    """Signals on the bad side that fire at the latest reading: what raises an alert. Each
+    is the same signal ``signals`` gives (all its readings, ``first_at`` its first one).
 
     Only the last ``RUN_LENGTH`` readings are looked at (no rule's window is longer), so the
     KPI list can afford this for every KPI."""
@@ -288,20 +290,11 @@ def active(c: XmrChart | None, direction: Direction) -> list[Signal]:
         return []
     found: list[Signal] = []
     for rule_id, rule in RULES.items():
-        hits = [d for d in rule(tail, c) if d.index + offset == last and d.side == bad]
-        if hits:
-            first = hits[0].indexes[0] + offset
-            found.append(
-                Signal(
-                    rule_id=rule_id,
-                    rule_text=rule_text(rule_id, bad),
-                    indexes=tuple(i + offset for i in hits[0].indexes),
-                    side=bad,
-                    at=c.points[last][0],
-                    first_at=c.points[first][0],
-                    last_index=last,
-                )
-            )
+        if any(d.index + offset == last and d.side == bad for d in rule(tail, c)):
+            # Rare (a signal holds now): the whole signal, as ``signals`` tells it, so that
+            # its readings and its first one are the same wherever it is shown.
+            whole = _merge(rule_id, rule(c.values, c), c)
+            found += [s for s in whole if s.side == bad and s.last_index == last]
     return found
 
 

@@ -203,3 +203,15 @@ def test_active_on_the_tail_agrees_with_every_signal(values: list[float], direct
     last = len(values) - 1
     whole = {s.rule_id for s in xmr.signals(c) if s.side == bad and s.last_index == last}
     assert {s.rule_id for s in xmr.active(c, direction)} == whole  # type: ignore[arg-type]
+
+
+def test_first_at_is_the_first_reading_of_the_run_the_same_in_signals_and_active() -> None:
+    # nine readings above the centre line: the run (and the signal) starts at the first
+    c = xmr.chart(series(BASE + [10.5] * 9))
+    assert c is not None
+    (whole,) = [s for s in xmr.signals(c) if s.rule_id == "we4"]
+    assert whole.indexes == tuple(range(20, 29))
+    assert whole.first_at == c.points[20][0]
+    (now,) = [s for s in xmr.active(c, "down") if s.rule_id == "we4"]
+    assert now.indexes == whole.indexes
+    assert (now.first_at, now.at) == (whole.first_at, whole.at)
