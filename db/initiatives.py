@@ -1,19 +1,23 @@
 """Initiatives with their health (db/initiative_rules.py) and the SMART checks over the whole
 file (db/smart_rules.py): reads only.
 
-``overview`` reads every open action of every initiative once (with its latest check-in, kept
-on its row), the linked KPIs' statuses, alerts and recent readings (``kpis_by_initiative``:
-not the trends and signals the KPIs view works out), and applies the rules.
+``overview`` counts each initiative's open actions in SQLite (by phase, late, stale from the
+latest check-in kept on the row, reported blocked or at risk: one row per initiative, not one
+per action), reads the linked KPIs' statuses, alerts and recent readings
+(``kpis_by_initiative``: not the trends and signals the KPIs view works out), and applies the
+rules.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from pdca.db import initiative_rules as irules
 from pdca.db import kpi_rules, rules, smart_rules
 from pdca.db import kpis as kpi_reads
+from pdca.db.clock import iso
 from pdca.db.models import (
     PHASES,
     STATUS_ORDER,
@@ -25,12 +29,55 @@ from pdca.db.models import (
 )
 from pdca.db.store import Store
 
-_OPEN_ACTIONS = """
-SELECT a.initiative_id, a.phase, a.due, a.created_at, a.last_checkin_at AS last_at,
-       a.last_checkin_status AS last_status
-FROM actions a
-WHERE a.done_at IS NULL AND a.initiative_id IS NOT NULL
-"""
+# Each initiative's open actions counted, down the open actions' (initiative_id) index in its
+# order (grouping sorts nothing). An action's last sign of life is its latest check-in (kept on
+# its row), else its creation; stale (``rules.is_stale``): that sign at or before the cutoff,
+# ``now`` less the cadence and a day (ISO times compare as text, as the owners view counts
+# them). Of the stale ones, the latest sign (the fewest days: ``rules.elapsed_days`` of it);
+# of the others, those whose last check-in reported blocked or at risk.
+_OPEN_COUNTS = """
+SELECT initiative_id, {plan}, {do}, {check}, {act}, {late}, {stale},
+  max(CASE WHEN sign <= :cutoff THEN sign END), {blocked}, {at_risk},
+  max(nullif(last_checkin_at, '')), max(created_at)
+FROM (
+  SELECT initiative_id, phase, due, last_checkin_status, last_checkin_at, created_at,
+    coalesce(nullif(last_checkin_at, ''), created_at) AS sign
+  FROM actions INDEXED BY idx_actions_open_health
+  WHERE done_at IS NULL AND initiative_id IS NOT NULL
+)
+GROUP BY initiative_id
+""".format(
+    **{
+        name: f"count(CASE WHEN {condition} THEN 1 END)"
+        for name, condition in {
+            "plan": "phase = 'plan'",
+            "do": "phase = 'do'",
+            "check": "phase = 'check'",
+            "act": "phase = 'act'",
+            "late": "nullif(due, '') < :today",
+            "stale": "sign <= :cutoff",
+            "blocked": "sign > :cutoff AND last_checkin_status = 'blocked'",
+            "at_risk": "sign > :cutoff AND last_checkin_status = 'at-risk'",
+        }.items()
+    }
+)
+
+
+class OpenCounts(NamedTuple):
+    """One initiative's open actions, counted by ``_OPEN_COUNTS``."""
+
+    initiative_id: int
+    plan: int
+    do: int
+    check: int
+    act: int
+    late: int
+    stale: int
+    stale_latest: str | None  # the latest sign of life of a stale one
+    blocked: int
+    at_risk: int
+    news: str | None  # the latest check-in
+    started: str  # the newest one's creation
 
 
 # The linked KPIs with an open alert (a threshold's or a signal's), each KPI looked up down
@@ -97,36 +144,20 @@ def overview(store: Store, slots: int = kpi_reads.RECENT_SLOTS) -> list[Initiati
     today = now.astimezone().date()
     cadence = store.stale_after_days()
     by_initiative = kpis_by_initiative(store, slots)
-    phases: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(PHASES, 0))
-    late: dict[int, int] = defaultdict(int)
-    stale_days: dict[int, list[int]] = defaultdict(list)
-    reported: dict[int, dict[str, int]] = defaultdict(lambda: {"blocked": 0, "at-risk": 0})
-    news: dict[int, str] = {}
-    started: dict[int, str] = {}  # the newest open action's creation, per initiative
-    for action in store.conn.execute(_OPEN_ACTIONS):
-        key = action["initiative_id"]
-        phases[key][action["phase"]] += 1
-        if rules.is_overdue(action["due"], False, today):
-            late[key] += 1
-        sign = action["last_at"] or action["created_at"]
-        elapsed = rules.elapsed_days(sign, now)
-        if rules.is_stale(elapsed, False, cadence):
-            stale_days[key].append(elapsed)
-        elif action["last_status"] in ("blocked", "at-risk"):
-            # A fresh report counts; a stale one is outweighed by its staleness.
-            reported[key][action["last_status"]] += 1
-        if action["last_at"] and action["last_at"] > news.get(key, ""):
-            news[key] = action["last_at"]
-        if action["created_at"] > started.get(key, ""):
-            started[key] = action["created_at"]
+    cutoff = iso(now - timedelta(days=cadence + 1))  # more than the cadence in whole days
+    counts = {
+        row[0]: OpenCounts._make(row)
+        for row in store.conn.execute(_OPEN_COUNTS, {"today": today.isoformat(), "cutoff": cutoff})
+    }
     result = []
     for initiative in store.list_initiatives():
         key = initiative.id
         rows = by_initiative.get(key, [])
-        latest = max([news.get(key, "")] + [r.kpi.latest_at or "" for r in rows])
+        mine = counts.get(key)
+        latest = max([(mine and mine.news) or ""] + [r.kpi.latest_at or "" for r in rows])
         # Silence is judged from the start of the work too: a new initiative, action or KPI.
         start = max(
-            [initiative.created_at, started.get(key, "")] + [r.kpi.created_at for r in rows]
+            [initiative.created_at, mine.started if mine else ""] + [r.kpi.created_at for r in rows]
         )
         due_by = irules.objective_date(
             initiative.objective, (r.kpi.target_date for r in rows), today
@@ -137,10 +168,10 @@ def overview(store: Store, slots: int = kpi_reads.RECENT_SLOTS) -> list[Initiati
             kpi_statuses=tuple(r.status for r in rows),
             kpi_open_alerts=tuple(r.alerted for r in rows),
             open_actions=initiative.open_actions,
-            late=late.get(key, 0),
-            stale_days=tuple(stale_days.get(key, [])),
-            blocked=reported.get(key, {}).get("blocked", 0),
-            at_risk=reported.get(key, {}).get("at-risk", 0),
+            late=mine.late if mine else 0,
+            stale_days=_stale_days(mine, now),
+            blocked=mine.blocked if mine else 0,
+            at_risk=mine.at_risk if mine else 0,
             days_since_news=rules.elapsed_days(latest, now) if latest else None,
             days_since_start=rules.elapsed_days(start, now),
             objective_date=due_by,
@@ -152,15 +183,30 @@ def overview(store: Store, slots: int = kpi_reads.RECENT_SLOTS) -> list[Initiati
                 health=level,
                 reasons=reasons,
                 objective_date=due_by.isoformat() if due_by else None,
-                open_by_phase=dict(phases[key]) if key in phases else dict.fromkeys(PHASES, 0),
+                open_by_phase=_by_phase(mine),
                 late_actions=facts.late,
-                stale_actions=len(facts.stale_days),
+                stale_actions=mine.stale if mine else 0,
                 kpis=[_kpi(r) for r in rows],
                 warnings=smart_rules.objective_warnings(initiative.objective),
             )
         )
     result.sort(key=lambda i: (irules.HEALTH_ORDER.index(i.health), i.name.lower()))
     return result
+
+
+def _by_phase(mine: OpenCounts | None) -> dict[str, int]:
+    if mine is None:
+        return dict.fromkeys(PHASES, 0)
+    return {"plan": mine.plan, "do": mine.do, "check": mine.check, "act": mine.act}
+
+
+def _stale_days(mine: OpenCounts | None, now: datetime) -> tuple[int, ...]:
+    """What the health rules weigh of the stale actions: how many, and the fewest days since
+    a sign of life among them (``irules.health`` reads their count and minimum alone)."""
+    if mine is None or not mine.stale or mine.stale_latest is None:
+        return ()
+    fewest = rules.elapsed_days(mine.stale_latest, now)
+    return (fewest,) * mine.stale
 
 
 def content_warnings(store: Store) -> list[ContentWarning]:

@@ -466,7 +466,9 @@ def test_an_initiatives_open_actions_are_counted_off_the_open_ones_index(store: 
     store.conn.set_trace_callback(None)
     (sql,) = {" ".join(s.split()) for s in seen if "open_actions" in s}
     plan = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql)]
-    assert any("idx_actions_open_initiative" in step for step in plan), plan
+    # (or 0016's open actions by initiative, which holds the initiatives view's counts too)
+    indexes = ("idx_actions_open_initiative", "idx_actions_open_health")
+    assert any(index in step for step in plan for index in indexes), plan
 
 
 def test_the_flow_kept_stays_and_their_triggers_read_through_indexes(store: Store) -> None:
@@ -532,3 +534,59 @@ def test_the_standups_changes_read_the_kept_table_and_its_triggers_search(store:
             step.startswith("USE TEMP B-TREE") or re.match(rf"SCAN ({tables})\b", step)
             for step in steps
         ), (sql, steps)
+
+
+def test_the_initiatives_counts_and_the_flows_done_work_read_one_index_alone(
+    store: Store,
+) -> None:
+    """Migration 0016: the initiatives view's open-action counts and the flow figures' work
+    done in the window (whole and scoped) each read one index that holds every column they
+    read, in its order: no action row, no temporary sort."""
+    from pdca.db import flow, initiatives
+
+    params = {"today": "2026-11-23", "cutoff": "2026-11-15T09:00:00Z"}
+    plan = [
+        row[3]
+        for row in store.conn.execute("EXPLAIN QUERY PLAN " + initiatives._OPEN_COUNTS, params)
+    ]
+    assert plan == ["SEARCH actions USING COVERING INDEX idx_actions_open_health (initiative_id>?)"]
+    for scope in (flow.EVERYTHING, flow.Scope(initiative_id=1), flow.Scope(action_ids={1, 2})):
+        where, times = scope.where()
+        times.update({"now": "2026-11-23T09:00:00Z", "since": "2026-08-24T09:00:00Z"})
+        sql = flow._DONE_SINCE.format(scope=where)
+        plan = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql, times)]
+        assert not any(step.startswith(("SCAN actions", "USE TEMP B-TREE")) for step in plan)
+        if scope == flow.EVERYTHING:
+            assert plan == ["SEARCH actions USING COVERING INDEX idx_actions_done_flow (done_at>?)"]
+
+
+def test_the_logs_pinned_followups_are_read_down_an_index_without_sorting(store: Store) -> None:
+    """What the log pins on top (db/accountability.py ``due_followups``): the first few due
+    and how many, whoever's and whichever action's, down a follow-ups index in due order: no
+    scan of the follow-ups, no temporary sort, however many are due."""
+    from pdca.db import accountability
+
+    action = store.add_action(ActionDraft(title="x", owner="bob", due="2026-12-01"))
+    picks = ((None, None), ("bob", None), (None, action.id), ("bob", action.id))
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    for owner, action_id in picks:
+        accountability.due_followups(store, 20, owner=owner, action_id=action_id)
+    store.conn.set_trace_callback(None)
+    queries = {" ".join(sql.split()) for sql in seen if "FROM followups" in sql}
+    assert len(queries) == 4  # the counts: when none are due, no page is read
+    store.conn.execute(  # one due, so the pages are read too
+        "INSERT INTO followups (action_id, owner, offset_days, due, created_at)"
+        " VALUES (?, 'bob', 30, '2026-01-01', '2026-01-01')",
+        (action.id,),
+    )
+    store.conn.set_trace_callback(seen.append)
+    for owner, action_id in picks:
+        accountability.due_followups(store, 20, owner=owner, action_id=action_id)
+    store.conn.set_trace_callback(None)
+    queries = {" ".join(sql.split()) for sql in seen if "FROM followups" in sql}
+    assert len(queries) == 8
+    for sql in sorted(queries):
+        plan = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql)]
+        assert any("idx_followups_" in step for step in plan), (sql, plan)
+        assert not any(step.startswith(("USE TEMP B-TREE", "SCAN f")) for step in plan), (sql, plan)
