@@ -123,41 +123,41 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
             plot.refresh()
             return
         limits = detail.limits
-        bands = [] if limits is None else [limits.centre, limits.lower, limits.upper]
-        levels = [v for _, v in points] + [kpi.baseline, kpi.target, kpi.warn, kpi.alert, *bands]
-        if any(v is not None and number_problem(v) for v in levels):
+        if any(number_problem(v) for _, v in points):
             # Values pdca now refuses, kept from an older release: plotext cannot scale them.
             plt.title("readings beyond ±1e15 (from an older pdca): no chart; see pdca kpi show")
             plot.refresh()
             return
         # At least a day wide: one reading alone would make an axis of hundredths of a day.
         left, right = min(min(x for x, _ in points), -1.0), 0.0
-        for name, value in (("baseline", kpi.baseline), ("target", kpi.target),
-                            ("warn", kpi.warn), ("alert", kpi.alert),
-                            ("benchmark", kpi.benchmark)):  # fmt: skip
-            if value is not None:
-                marker, colour = LINES[name]
-                self.legend.append((marker, colour, f"{name} {number(value)}"))
+        bands: dict[str, float] = {}
+        if limits is not None:
+            bands = {"centre": limits.centre, "lower": limits.lower, "upper": limits.upper}
+        lines = {"baseline": kpi.baseline, "target": kpi.target, "warn": kpi.warn,
+                 "alert": kpi.alert, "benchmark": kpi.benchmark}  # fmt: skip
+        low, high, off = fit_axis([v for _, v in points], bands, lines)
+        for name, value in lines.items():
+            if value is None:
+                continue
+            marker, colour = LINES[name]
+            self.legend.append((marker, colour, f"{name} {number(value)}{off_words(off, name)}"))
+            if name not in off:
                 plt.plot([left, right], [value, value], marker=marker, color=colour)
         if limits is not None:  # the process's own voice: centre line and natural limits
             marker, colour = LINES["centre"]
-            plt.plot([left, right], [limits.centre] * 2, marker=marker, color=colour)
-            self.legend.append((marker, colour, f"centre {number(limits.centre)}"))
+            centre = f"centre {number(limits.centre)}{off_words(off, 'centre')}"
+            self.legend.append((marker, colour, centre))
+            if "centre" not in off:
+                plt.plot([left, right], [limits.centre] * 2, marker=marker, color=colour)
             marker, colour = LINES["limits"]
             label = f"limits {number(limits.lower)}..{number(limits.upper)}"
+            gone = [band for band in ("lower", "upper") if band in off]
+            if gone:
+                label += f" ({gone[0] if len(gone) == 1 else 'both'} {OFF_CHART}"
             self.legend.append((marker, colour, label))
-            plt.plot([left, right], [limits.upper] * 2, marker=marker, color=colour)
-            plt.plot([left, right], [limits.lower] * 2, marker=marker, color=colour)
-        values = (
-            [v for _, v in points]
-            + bands
-            + [
-                v
-                for v in (kpi.baseline, kpi.target, kpi.warn, kpi.alert, kpi.benchmark)
-                if v is not None
-            ]
-        )
-        low, high = min(values), max(values)
+            for band in ("upper", "lower"):
+                if band not in off:
+                    plt.plot([left, right], [bands[band]] * 2, marker=marker, color=colour)
         labelled = set()
         # Actions as short ticks along the bottom, under the readings (drawn first), the
         # newest few only: full-height columns for dozens of actions hid the newest reading.
@@ -180,6 +180,7 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
             plt.plot(list(xs), list(ys), marker="braille", color="blue")
         self.draw_signals(detail, now)
         plt.xticks(*day_ticks(left))
+        plt.ylim(low, high)
         plt.yticks(*value_ticks(low, high))
         plt.xlabel("days before today")
         plt.title(literal(f"{kpi.name} ({kpi.unit})"))  # plotext output is read as ANSI
@@ -215,7 +216,7 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
             style = RICH_COLOURS.get(colour, colour)
             text.append(marker if marker in POINT_MARKS else marker * 2, style=style)
             text.append(f" {label}")
-            if marker not in shown:
+            if marker not in shown and not label.endswith(OFF_CHART):
                 text.append(" (hidden)", style="dim")
         self.query_one("#kpi-legend", Static).update(text)
 
@@ -253,6 +254,43 @@ def canvas_marks(plot: PlotextPlot) -> set[str]:
         if 0 <= start < end:
             marks.update(line[start + 1 : end])
     return marks
+
+
+OFF_CHART = "off chart)"  # how a legend label ends when its line is not drawn
+NEAR = 0.5  # a line this many spans of the data beyond it still widens the axis to show it
+
+
+def fit_axis(
+    readings: list[float], bands: dict[str, float], lines: dict[str, float | None]
+) -> tuple[float, float, dict[str, str]]:
+    """The value axis: the readings and the process limits (``bands``), widened for a line
+    (target, thresholds...) close to them. Lines far off, and limits beyond what a chart can
+    scale (±1e15), are left out so they do not squash the readings: ``off`` names each with
+    where it is ("above"/"below"), for the legend."""
+    off: dict[str, str] = {}
+    core = list(readings)
+    for name, value in bands.items():
+        if number_problem(value):
+            off[name] = "above" if value > 0 else "below"
+        else:
+            core.append(value)
+    low, high = min(core), max(core)
+    span = high - low or max(abs(high) * 0.1, 1.0)
+    reach_low, reach_high = low - NEAR * span, high + NEAR * span
+    for name, value in lines.items():
+        if value is None:
+            continue
+        if value > reach_high or value < reach_low or number_problem(value):
+            off[name] = "above" if value > high else "below"
+        else:
+            low, high = min(low, value), max(high, value)
+    if low == high:
+        low, high = low - span / 2, high + span / 2
+    return low, high, off
+
+
+def off_words(off: dict[str, str], name: str) -> str:
+    return f" ({off[name]}, {OFF_CHART}" if name in off else ""
 
 
 def day_ticks(left: float) -> tuple[list[float], list[str]]:

@@ -4,6 +4,7 @@ database, the KPI that creeps: within its thresholds today, its signals already 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -13,6 +14,7 @@ from pdca.db.models import KpiDraft, ReadingDraft
 from pdca.db.store import Store
 from pdca.screens.kpi_detail import KpiDetailScreen, canvas_marks, day_ticks, value_ticks
 from pdca.screens.kpis import KpisScreen
+from tests.conftest import NOW_DT
 from tests.snapshots.test_board_snapshots import LARGE, SMALL, build, seeded
 from tests.snapshots.test_kpis_snapshots import open_kpis
 
@@ -65,6 +67,9 @@ async def test_the_legend_is_under_the_chart_and_says_which_lines_a_small_chart_
             legend = legend_of(pilot)
             for marker, _, label in screen.legend:
                 assert label in legend
+                if label.endswith("off chart)"):  # not drawn, and said so
+                    assert marker not in marks and f"{label} (hidden)" not in legend
+                    continue
                 said = f"{label} (hidden)" in legend
                 assert said == (marker not in marks), (size, label)
                 assert said == (label in hidden), (size, label)
@@ -93,3 +98,60 @@ async def test_one_huge_reading_charts_a_day_with_short_labels(
         drawn = chart.plt.build()
         assert "1e+15" in drawn and "833333333333333" not in drawn
         assert "-1" in drawn and "0.0100" not in drawn
+
+
+def test_the_axis_fits_the_readings_and_limits_and_names_far_lines_off_chart() -> None:
+    from pdca.screens.kpi_detail import fit_axis
+
+    readings = [6.0, 7.0, 5.5, 8.0]
+    bands = {"centre": 6.6, "lower": 4.8, "upper": 8.4}
+    lines = {"baseline": 6.5, "target": 15.7, "warn": 5.0, "alert": -20.0, "benchmark": None}
+    low, high, off = fit_axis(readings, bands, lines)
+    assert (low, high) == (4.8, 8.4)
+    assert off == {"target": "above", "alert": "below"}
+    # limits no chart can scale (beyond ±1e15) are off chart; the readings still are charted
+    low, high, off = fit_axis([9.9e14, -9.9e14], {"centre": 0.0, "lower": -5.3e15,
+                              "upper": 5.3e15}, {"target": 0.0})  # fmt: skip
+    assert (low, high) == (-9.9e14, 9.9e14)
+    assert off == {"lower": "below", "upper": "above"}
+
+
+async def _chart_of(build, db_path: Path, name: str) -> tuple[str, str]:
+    app = build(db_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        app.push_screen(KpiDetailScreen(name))
+        await pilot.pause()
+        await pilot.pause()
+        chart = app.screen.query_one(PlotextPlot)
+        return chart.plt.build(), legend_of(pilot)
+
+
+async def test_readings_near_the_limit_of_1e15_get_a_chart(
+    build, store: Store, db_path: Path
+) -> None:
+    store.add_kpi(KpiDraft(name="Swing", unit="EUR", baseline=0, target=1))
+    for i in range(8):
+        store.record_reading(
+            ReadingDraft(kpi="Swing", value=9.9e14 if i % 2 else -9.9e14),
+            NOW_DT - timedelta(days=8 - i),
+        )
+    drawn, legend = await _chart_of(build, db_path, "Swing")
+    assert "no chart" not in drawn and "1e+15" not in drawn
+    assert "9.9e+14" in drawn  # the axis spans the readings
+    assert "limits -5.27e+15..5.27e+15 (both off chart)" in legend
+
+
+async def test_a_far_target_is_named_off_chart_not_squashing_the_readings(
+    build, store: Store, db_path: Path
+) -> None:
+    store.add_kpi(KpiDraft(name="Deploys", unit="/week", baseline=6.5, target=15.7))
+    for i in range(12):
+        store.record_reading(
+            ReadingDraft(kpi="Deploys", value=6.0 + (i % 3) * 0.5),
+            NOW_DT - timedelta(days=12 - i),
+        )
+    drawn, legend = await _chart_of(build, db_path, "Deploys")
+    assert "target 15.7 (above, off chart)" in legend
+    assert "15.7" not in drawn  # the axis stops at the readings and limits
+    assert "centre 6.5" in legend and "centre 6.5 (hidden)" not in legend
