@@ -140,18 +140,19 @@ class LogScreen(RowView):
         """The follow-ups due and the first page (as many as were shown, when keeping)."""
         store = self.context.store
         wanted = max(PAGE, len(self.entries)) if keep else PAGE
+        # The oldest few pinned on top (none under a status filter); a file with a thousand
+        # due would push every check-in a thousand rows down. The bar says how many more
+        # there are and where they are.
+        shown = DUE_SHOWN if self.filter.status is None else 0
         try:
-            due = accountability.list_followups(store, due_only=True, owner=self.filter.owner)
+            due, total = accountability.due_followups(
+                store, shown, owner=self.filter.owner, action_id=self.filter.action_id
+            )
             entries = accountability.log_page(store, self.filter, limit=wanted)
         except PdcaError as error:
             self.notify(str(error), severity="error")
             return
-        if self.filter.action_id is not None:
-            due = [f for f in due if f.action_id == self.filter.action_id]
-        due = due if self.filter.status is None else []
-        # The oldest few pinned on top; a file with a thousand due would push every check-in
-        # a thousand rows down. The bar says how many more there are and where they are.
-        self.due, self.due_more = due[:DUE_SHOWN], max(0, len(due) - DUE_SHOWN)
+        self.due, self.due_more = due, max(0, total - len(due)) if shown else 0
         self.entries = entries
         self.exhausted = len(entries) < wanted
         self._show_rows(keep)
