@@ -142,6 +142,7 @@ def build_report(store: Store, target: str | None) -> Report:
         rows = [r for r in rows if r.kpi.id in linked_kpis]
     start = iso(now - timedelta(days=kpis.DETAIL_DAYS))
     bases = signals.baselines(store, [r.kpi for r in rows])
+    markers = _markers(store, [r.kpi.id for r in rows], start, ids if scope == "action" else None)
     return Report(
         scope=scope,
         title=title,
@@ -152,10 +153,7 @@ def build_report(store: Store, target: str | None) -> Report:
         ],
         kpis=[
             _report_kpi(
-                r,
-                _readings(store, r.kpi.id, start),
-                _markers([a for a in actions if a.kpi_id == r.kpi.id], start),
-                bases[r.kpi.id],
+                r, _readings(store, r.kpi.id, start), markers.get(r.kpi.id, []), bases[r.kpi.id]
             )
             for r in rows
         ],
@@ -235,14 +233,42 @@ def _ordered(actions: list[Action]) -> list[Action]:
     return open_ + done[::-1]
 
 
-def _markers(actions: list[Action], start: str) -> list[ChartMarker]:
-    marks = [ChartMarker(at=a.done_at, label=f"✓ #{a.id}") for a in actions if a.done_at]
-    marks += [
-        ChartMarker(at=a.phase_since, label=f"» #{a.id}")
-        for a in actions
-        if a.done_at is None and a.phase == "do"
-    ]
-    return sorted((m for m in marks if m.at >= start), key=lambda m: m.at)
+def _markers(
+    store: Store, kpi_ids: list[int], start: str, only: set[int] | None
+) -> dict[int, list[ChartMarker]]:
+    """Each KPI's marks for the actions linked to it (of any initiative, as ``pdca kpi show``
+    lists them; ``only``: just these, one action's cycles): ``»`` where one entered Do (from
+    the event log, as ``kpi show`` finds it), ``✓`` where it was done if it ever was in Do.
+    One that never entered Do (dropped in Plan) has no mark: it changed nothing on the chart.
+    Marks before ``start`` (the chart's first day) are left off."""
+    linked: list[tuple[int, int, str | None]] = []  # (id, kpi id, done at)
+    for kpi_id in kpi_ids:
+        linked += [
+            (r["id"], kpi_id, r["done_at"])
+            for r in store.conn.execute(
+                "SELECT id, done_at FROM actions WHERE kpi_id = ?"
+                " AND (done_at IS NULL OR done_at >= ?) ORDER BY id",
+                (kpi_id, start),
+            )
+            if only is None or r["id"] in only
+        ]
+    entered: dict[int, str] = {}
+    for at in range(0, len(linked), _CHUNK):
+        entered.update(kpis._entered_do(store, [row[0] for row in linked[at : at + _CHUNK]]))
+    found: dict[int, list[ChartMarker]] = {}
+    for action_id, kpi_id, done_at in linked:
+        began = entered.get(action_id)
+        if began is None:
+            continue
+        marks = found.setdefault(kpi_id, [])
+        if began >= start:
+            marks.append(ChartMarker(at=began, label=f"» #{action_id}"))
+        if done_at is not None:
+            marks.append(ChartMarker(at=done_at, label=f"✓ #{action_id}"))
+    return {kpi_id: sorted(marks, key=lambda m: m.at) for kpi_id, marks in found.items()}
+
+
+_CHUNK = 5000  # ids per IN (...) list: well under SQLite's variable limit
 
 
 def _readings(store: Store, kpi_id: int, start: str) -> list[tuple[str, float]]:

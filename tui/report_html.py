@@ -107,7 +107,10 @@ def svg_chart(
             f"{label} {value:g}</text>"
         )
     for marker in markers:
-        at = x(parse_time(marker.at))
+        moment = parse_time(marker.at)
+        if moment < start:  # before the chart's first day: not drawn at its edge
+            continue
+        at = x(moment)
         out.append(
             f'<line class="marker" x1="{at:.1f}" x2="{at:.1f}" y1="{PAD_TOP}"'
             f' y2="{PAD_TOP + inner_h}" stroke-dasharray="2 2"/>'

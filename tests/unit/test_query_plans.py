@@ -590,3 +590,26 @@ def test_the_logs_pinned_followups_are_read_down_an_index_without_sorting(store:
         plan = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql)]
         assert any("idx_followups_" in step for step in plan), (sql, plan)
         assert not any(step.startswith(("USE TEMP B-TREE", "SCAN f")) for step in plan), (sql, plan)
+
+
+def test_the_cycle_reports_own_reads_go_through_indexes(store: Store) -> None:
+    """``pdca report`` (db/report.py), whole team, one initiative and one action: its own
+    queries (the chart's linked actions, the capped lists and their counts) search an index,
+    none scans a large table or sorts one in a temporary b-tree."""
+    from pdca.db.report import build_report
+    from tests.flow_support import build_history
+
+    build_history(store)
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    for target in (None, "Ops", "#2"):
+        build_report(store, target)
+    store.conn.set_trace_callback(None)
+    queries = {" ".join(sql.split()) for sql in seen}
+    own = sorted(sql for sql in queries if any(mark in sql for mark in _REPORT_READS))
+    assert any("FROM actions WHERE kpi_id" in sql for sql in own)  # the charts' actions
+    assert [problem for sql in own for problem in _plan_problems(store, sql)] == []
+
+
+# What db/report.py reads itself (the rest is db/kpis.py's, db/flow.py's, ...).
+_REPORT_READS = ("FROM actions WHERE kpi_id",)

@@ -184,3 +184,67 @@ def test_a_quiet_window_draws_its_throughput_as_the_lowest_bars(cli, store: Stor
     assert "▁" * 13 in report(cli, "Calm", "--format", "md")
     page = report(cli, "Calm", "--format", "html")
     assert '<span class="spark">' + "▁" * 13 + "</span>" in page
+
+
+def _linked_history(store: Store) -> None:
+    """Pages' linked actions on top of the known history: #5 now in Check, #6 now in Act,
+    #7 abandoned in Plan without ever entering Do, #8 of another initiative, now in Do."""
+    from datetime import date
+
+    from pdca.db.models import ActionDraft, InitiativeDraft
+    from tests.flow_support import at
+
+    build_history(store)
+    store.add_initiative(InitiativeDraft(name="Other"))
+    at(store, 12)
+    check = store.add_action(
+        ActionDraft(
+            title="In check", owner="bob", due=date(2026, 12, 1), kpi="Pages", initiative="Ops"
+        )
+    )
+    act = store.add_action(
+        ActionDraft(
+            title="In act", owner="bob", due=date(2026, 12, 1), kpi="Pages", initiative="Ops"
+        )
+    )
+    dropped = store.add_action(
+        ActionDraft(
+            title="Dropped", owner="bob", due=date(2026, 12, 1), kpi="Pages", initiative="Ops"
+        )
+    )
+    other = store.add_action(
+        ActionDraft(
+            title="Elsewhere", owner="bob", due=date(2026, 12, 1), kpi="Pages", initiative="Other"
+        )
+    )
+    at(store, 11)
+    for action in (check, act, other):
+        store.move_action(action.id, "do")
+    at(store, 6)
+    store.move_action(check.id, "check")
+    store.move_action(act.id, "check")
+    store.move_action(act.id, "act", verdict="worked")
+    at(store, 4)
+    store.complete_action(dropped.id, "abandon")
+    at(store, 0)
+
+
+def test_every_linked_action_that_entered_do_is_marked_where_it_did(cli, store: Store) -> None:
+    """Actions now in Check or Act are marked where they entered Do; a done one also where it
+    was done; one abandoned in Plan is never drawn as done; other initiatives' count too (as
+    ``pdca kpi show`` lists them)."""
+    _linked_history(store)
+    text = report(cli, "Ops", "--format", "md")
+    [line] = [ln for ln in text.splitlines() if "readings in the last" in ln]
+    marks = re.findall(r"([»✓]) #(\d+) (\S+)", line)
+    assert ("»", "5", "2026-11-12") in marks and ("»", "6", "2026-11-12") in marks
+    assert ("»", "8", "2026-11-12") in marks
+    assert ("»", "2", "2026-10-26") in marks and ("✓", "2", "2026-11-15") in marks
+    assert not [m for m in marks if m[1] == "7"]  # never in Do: no mark, least of all done
+    assert [m for m in marks if m[1] in {"5", "6"}] == [
+        ("»", "5", "2026-11-12"),
+        ("»", "6", "2026-11-12"),
+    ]  # not done: no ✓
+    page = report(cli, "Ops", "--format", "html")
+    chart = re.findall(r"<svg.*?</svg>", page, re.DOTALL)[0]
+    assert "#7" not in chart and "#5" in chart and "#6" in chart
