@@ -22,9 +22,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pdca.db import accountability_rules, kpi_rules, signals, xmr
+from pdca.db import kpi_rules, signals, xmr
 from pdca.db.alert_standing import OPEN_WAITING, SELECT_ALERTS
 from pdca.db.alert_standing import count_waiting as count_waiting  # importable here as before
 from pdca.db.alert_standing import standing as standing
@@ -32,8 +32,12 @@ from pdca.db.alert_standing import waiting_by_person as waiting_by_person
 from pdca.db.clock import iso
 from pdca.db.convert import snapshot
 from pdca.db.errors import Conflict, NotFound
-from pdca.db.models import AcknowledgementNote, Alert, validated
+from pdca.db.models import validated
 from pdca.db.store import Store, Transaction
+
+if TYPE_CHECKING:  # pydantic and the accountability rules come where used, not to record
+    from pdca.db.accountability_rules import TimedEscalation
+    from pdca.db.models import Alert
 
 ESCALATION_ACTOR = "pdca"
 
@@ -52,6 +56,8 @@ class AlreadyAcknowledged(Conflict):
 def to_alert(row: sqlite3.Row | dict[str, Any], now: datetime) -> Alert:
     """An alert as it stands at ``now``: whoever the escalation rule says it waits for, by when,
     whether or not a write has recorded the escalation yet."""
+    from pdca.db.models import Alert
+
     data = dict(row)
     state = standing(data, now)
     data.pop("kpi_owner", None)
@@ -68,10 +74,10 @@ def to_alert(row: sqlite3.Row | dict[str, Any], now: datetime) -> Alert:
 # --------------------------------------------------------------------------- breaches
 
 
-def apply_breach(store: Store, tx: Transaction, kpi_id: int) -> Alert | None:
+def apply_breach(store: Store, tx: Transaction, kpi_id: int) -> int | None:
     """Raise or close the KPI's alerts for its newest reading (by time): its threshold alert
-    and its signal alerts (``apply_signals``), as its ``alerts_mode`` asks; return a raised one
-    (the threshold's first).
+    and its signal alerts (``apply_signals``), as its ``alerts_mode`` asks; return a raised
+    one's id (the threshold's first). Ids, not models: recording a reading needs no pydantic.
 
     Called inside the write that added readings. A back-filled reading older than the newest
     one changes nothing: the breach state follows what the KPI measures now.
@@ -117,7 +123,7 @@ def apply_breach(store: Store, tx: Transaction, kpi_id: int) -> Alert | None:
 
 def apply_signals(
     store: Store, tx: Transaction, kpi: sqlite3.Row, latest: sqlite3.Row
-) -> list[Alert]:
+) -> list[int]:
     """Raise an alert when a Western Electric signal on the KPI's bad side holds at its newest
     reading (``xmr.active``; of several, the first rule in order: a limit crossed outranks a
     run) and the KPI has no open signal alert; close it once no rule has fired on the bad side
@@ -158,7 +164,7 @@ def _raise(
     kpi: sqlite3.Row,
     reading: sqlite3.Row,
     signal: xmr.Signal | None = None,
-) -> Alert:
+) -> int:
     path = json.loads(kpi["escalation"] or "[]")
     assignee = kpi_rules.chain(kpi["owner"], path, tx.actor)[0]
     raised = kpi_rules.parse_time(reading["at"])
@@ -183,8 +189,7 @@ def _raise(
         f"{assignee} to acknowledge by {iso(due)}"
     )
     tx.log("alert", alert_id, "create", summary, None, snapshot(row))
-    data = {**dict(row), "kpi": kpi["name"], "kpi_owner": kpi["owner"]}
-    return to_alert({**data, "kpi_escalation": kpi["escalation"]}, tx.now)
+    return alert_id
 
 
 def _update(
@@ -269,9 +274,11 @@ def list_alerts(
     return [a for a in alerts if a.overdue] if overdue else alerts
 
 
-def unrecorded_escalations(store: Store) -> list[accountability_rules.TimedEscalation]:
+def unrecorded_escalations(store: Store) -> list[TimedEscalation]:
     """The escalations the clock has made (``kpi_rules.escalation_steps``) that no write has
     recorded yet: what the stand-up lists besides the logged ones."""
+    from pdca.db.accountability_rules import TimedEscalation
+
     now = store.clock()
     found = []
     for row in store.conn.execute(_OPEN_WAITING + " AND a.ack_due < ?", (iso(now),)):
@@ -283,9 +290,7 @@ def unrecorded_escalations(store: Store) -> list[accountability_rules.TimedEscal
             now=now,
         )
         found += [
-            accountability_rules.TimedEscalation(
-                row["id"], row["kpi"], s.holder, s.to, iso(s.missed), iso(s.ack_due)
-            )
+            TimedEscalation(row["id"], row["kpi"], s.holder, s.to, iso(s.missed), iso(s.ack_due))
             for s in steps
         ]
     return found
@@ -336,6 +341,8 @@ def acknowledge(
     Two people acknowledging the same alert: the first wins, the second gets
     ``AlreadyAcknowledged`` naming who and when, and nothing of theirs is written.
     """
+    from pdca.db.models import AcknowledgementNote
+
     note = validated(AcknowledgementNote, note=note).note
     with store.write() as tx:
         before = store.conn.execute("SELECT * FROM alerts WHERE id = ?", (alert_id,)).fetchone()

@@ -16,11 +16,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pdca.db import xmr
-from pdca.db.models import Limits, SignalMark
 from pdca.db.store import Store
+
+if TYPE_CHECKING:  # the models (pydantic) come where a reader asks for them
+    from pdca.db.models import Limits, SignalMark
 
 Pairs = list[tuple[str, float]]
 N = xmr.BASELINE_READINGS
@@ -137,6 +139,8 @@ class _Facts:
 
 
 def limits_of(c: xmr.XmrChart | None) -> Limits | None:
+    from pdca.db.models import Limits
+
     if c is None:
         return None
     start, end = c.baseline
@@ -154,6 +158,8 @@ def limits_of(c: xmr.XmrChart | None) -> Limits | None:
 
 
 def marks(c: xmr.XmrChart | None, found: Sequence[xmr.Signal], direction: str) -> list[SignalMark]:
+    from pdca.db.models import SignalMark
+
     if c is None:
         return []
     bad = xmr.bad_side(direction)  # type: ignore[arg-type]
