@@ -30,22 +30,33 @@ SIGNAL_MARK = "⚑ signal"
 
 
 def status_of(row: KpiRow) -> tuple[str, str]:
-    """(status class, words) of a KPI on the report: its value's status, unless an open alert
-    or a process signal says more. Any open alert puts it in alert (as initiative health
-    counts it); a signal alert, or a signal holding with alerts off, is named by its rule.
-    The words are pdca's own (never user text), unescaped."""
+    """(status class, words) of a KPI on the report: its value's status, and what an open
+    alert or a process signal adds. Any open alert puts it in alert (as initiative health
+    counts it); a signal alert, or a signal holding with alerts off, is named by its rule
+    after the value's status (``▲ warn · ⚑ signal: ...``), which a signal never hides; only
+    "within thresholds" gives way to it. The words are pdca's own (never user text),
+    unescaped."""
+    words = STATUS_WORDS.get(row.status, row.status)
     if row.status == "alert":
-        return "alert", STATUS_WORDS["alert"]
+        return "alert", words
     rule_text = None
     if row.alert is not None:
         if row.alert.rule is None:
-            return "alert", f"{STATUS_WORDS['alert']} open"
+            return "alert", _both(row.status, f"{STATUS_WORDS['alert']} open")
         rule_text = row.alert.rule_text or row.alert.rule
     elif row.signals:
         rule_text = row.signals[0].rule_text or row.signals[0].rule
     if rule_text is not None:
-        return "alert", f"{SIGNAL_MARK}: {rule_text}"
-    return row.status, STATUS_WORDS.get(row.status, row.status)
+        return "alert", _both(row.status, f"{SIGNAL_MARK}: {rule_text}")
+    return row.status, words
+
+
+def _both(status: str, more: str) -> str:
+    """The value's status, then what an alert or signal adds; "within thresholds" is left
+    out (the rest says more, and both would read as a contradiction)."""
+    if status == "ok":
+        return more
+    return f"{STATUS_WORDS.get(status, status)} · {more}"
 
 
 def signal_count(signals: Sequence[ChartSignal]) -> str:

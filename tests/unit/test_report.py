@@ -248,3 +248,25 @@ def test_every_linked_action_that_entered_do_is_marked_where_it_did(cli, store: 
     page = report(cli, "Ops", "--format", "html")
     chart = re.findall(r"<svg.*?</svg>", page, re.DOTALL)[0]
     assert "#7" not in chart and "#5" in chart and "#6" in chart
+
+
+def test_a_signal_does_not_hide_a_warn(cli, store: Store) -> None:
+    """A KPI in warn with an open signal shows both, as ``pdca kpi list`` says warn."""
+    from datetime import timedelta
+
+    from pdca.db.models import InitiativeDraft, KpiDraft, ReadingDraft
+    from tests.conftest import NOW_DT
+
+    store.add_initiative(InitiativeDraft(name="Flow", objective="Lead time down"))
+    store.add_kpi(KpiDraft(name="Lead time", unit="d", baseline=10, target=5, direction="down",
+                           warn=20, alert=25, initiative="Flow"))  # fmt: skip
+    values = [11.0, 9.0] * 10 + [12.0, 14.0, 16.0, 18.0, 20.0, 21.0]  # rising into warn
+    for i, value in enumerate(values):
+        at = NOW_DT - timedelta(days=len(values) - i)
+        store.record_reading(ReadingDraft(kpi="Lead time", value=value), at)
+    listed = cli("kpi", "list")
+    assert "warn" in listed.stdout
+    text = report(cli, "Flow", "--format", "md")
+    assert re.search(r"\*\*▲ warn · ⚑ signal: [^*]+\*\*", text), text
+    page = report(cli, "Flow", "--format", "html")
+    assert re.search(r'<span class="status status-alert">▲ warn · ⚑ signal: [^<]+</span>', page)
