@@ -79,13 +79,14 @@ def value(number: float | None, unit: str = "") -> str:
 def weekly_means(
     readings: Sequence[tuple[str, float]], now: datetime, weeks: int = CHART_WEEKS
 ) -> list[float | None]:
-    """The mean of each 7-day period of the last ``weeks`` weeks (None: nothing measured)."""
+    """The mean of each 7-day period of the last ``weeks`` weeks (None: nothing measured).
+    A reading taken at ``now`` or later (today's, by a clock a little ahead) is in the last."""
     sums = [0.0] * weeks
     counts = [0] * weeks
     start = now - timedelta(weeks=weeks)
     for at, reading in readings:
-        index = int((parse_time(at) - start) / timedelta(weeks=1))
-        if 0 <= index < weeks:
+        index = min(int((parse_time(at) - start) / timedelta(weeks=1)), weeks - 1)
+        if index >= 0:
             sums[index] += reading
             counts[index] += 1
     return [sums[k] / counts[k] if counts[k] else None for k in range(weeks)]
@@ -122,7 +123,8 @@ def text_chart(
     if signals:  # the rules that fired on the bad side, and how many readings they cover
         rules = "; ".join(dict.fromkeys(signal.rule for signal in signals))
         refs.append(f"signals: {rules} ({signal_count(signals)})")
-    return f"`{line}` {' · '.join(refs)}"
+    shown = f"`{line}`" if line.strip() else "*no readings*"  # never an empty ``
+    return f"{shown} {' · '.join(refs)}"
 
 
 def _kpi_section(item: ReportKpi, now: datetime) -> list[str]:
@@ -154,7 +156,11 @@ def _kpi_section(item: ReportKpi, now: datetime) -> list[str]:
     chart = text_chart(
         item.readings, kpi, now, markers=item.markers, limits=item.limits, signals=item.signals
     )
-    lines.append(f"{len(item.readings)} readings in the last {CHART_WEEKS} weeks, weekly: {chart}")
+    count = len(item.readings)
+    lines.append(
+        f"{count} reading{'s' if count != 1 else ''} in the last {CHART_WEEKS} weeks,"
+        f" weekly: {chart}"
+    )
     return lines
 
 

@@ -270,3 +270,26 @@ def test_a_signal_does_not_hide_a_warn(cli, store: Store) -> None:
     assert re.search(r"\*\*▲ warn · ⚑ signal: [^*]+\*\*", text), text
     page = report(cli, "Flow", "--format", "html")
     assert re.search(r'<span class="status status-alert">▲ warn · ⚑ signal: [^<]+</span>', page)
+
+
+def test_a_kpi_measured_only_today_has_a_sparkline_and_one_reading(cli, store: Store) -> None:
+    """Readings taken at the report's moment (or later today, by another clock) are in the
+    last week's bar: the sparkline is never an empty ````, and one reading is "1 reading"."""
+    from datetime import timedelta
+
+    from pdca.db.models import InitiativeDraft, KpiDraft, ReadingDraft
+    from pdca.tui.report_md import text_chart
+    from tests.conftest import NOW_DT
+
+    store.add_initiative(InitiativeDraft(name="New", objective="Measure it"))
+    store.add_kpi(KpiDraft(name="Fresh", unit="ms", baseline=10, target=5, initiative="New"))
+    store.record_reading(ReadingDraft(kpi="Fresh", value=7))  # at the fixed clock
+    text = report(cli, "New", "--format", "md")
+    [line] = [ln for ln in text.splitlines() if " in the last 52 weeks" in ln]
+    assert line.startswith("1 reading in the last 52 weeks, weekly: `▄` baseline 10"), line
+    later = [(f"2026-11-23T{hour}:00:00Z", 7.0) for hour in (10, 11)]
+    chart = text_chart(later, store.get_kpi("Fresh"), NOW_DT)
+    assert chart.startswith("`▄` baseline 10"), chart
+    earlier = [((NOW_DT - timedelta(days=400)).strftime("%Y-%m-%dT%H:%M:%SZ"), 7.0)]
+    chart = text_chart(earlier, store.get_kpi("Fresh"), NOW_DT)  # none in the last year
+    assert chart.startswith("*no readings* baseline 10"), chart
