@@ -348,3 +348,22 @@ def test_a_notify_run_with_nothing_to_deliver_imports_no_channel(tmp_path: Path)
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [False, False, 0]
+
+
+def test_kpi_record_loads_no_pydantic_nor_the_accountability_rules(
+    cli_env: dict[str, str],
+) -> None:
+    """``pdca kpi record`` without --json (cron and CI's write) records, raises its alert and
+    answers without a model (db/readings.py): it does not pay for pydantic (issue 14)."""
+    setup = [
+        ["init"],
+        ["kpi", "add", "MTTR", "--unit", "h", "--baseline", "5", "--target", "2", "--alert", "8"],
+    ]
+    _run_in_one_process(setup, cli_env)
+    runs = [["kpi", "record", "MTTR", "4"], ["kpi", "record", "MTTR", "9", "--note", "bad day"]]
+    done, modules = _run_in_one_process(runs, cli_env)
+    assert "recorded 4 for MTTR" in done.stdout
+    assert "recorded 9 for MTTR" in done.stdout and "raised alert 1:" in done.stdout
+    assert "pdca.db.readings" in modules
+    assert [m for m in modules if m.split(".")[0] in ("pydantic", "pydantic_core")] == []
+    assert not [m for m in modules if m.startswith("pdca.db.accountability")]

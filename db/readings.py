@@ -1,0 +1,92 @@
+"""Recording one KPI reading without a model: ``pdca kpi record`` (from cron and CI, the most
+frequent write) answers in one line and so does not pay for importing pydantic (issue 14, the
+way ``Store.record_checkin`` does for check-ins).
+
+The same checks, write, event and alerts as ``Store.record_reading``: one ``BEGIN
+IMMEDIATE`` transaction with its event row, then the KPI's alerts follow its newest reading
+(``alerts.apply_breach``). ``--json`` turns the row into the ``Reading`` model afterwards.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from pdca.db import alerts, convert
+from pdca.db.alert_standing import SELECT_ALERTS, standing
+from pdca.db.clock import iso
+from pdca.db.errors import InvalidInput
+from pdca.db.models import NAME_MAX, NOTES_MAX, _at_most, checked_text, number_problem
+from pdca.db.store import Store, inserted_id
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The new reading's row and its KPI's name (``row["id"]``, ``row["at"]``...)."""
+
+    row: sqlite3.Row
+    kpi: str
+
+
+@dataclass(frozen=True)
+class RaisedAlert:
+    """An alert a reading raised, as the command's reply names it."""
+
+    id: int
+    rule_text: str | None
+    assignee: str
+    ack_due: str
+
+
+def record(
+    store: Store, kpi: str, value: float, note: str = "", at: datetime | None = None
+) -> Recorded:
+    """Record ``value`` for the KPI named ``kpi`` (at ``at``, default now)."""
+    checked_text("kpi", kpi, NAME_MAX)
+    problem = number_problem(value)
+    if problem:
+        raise InvalidInput("value", value, problem)
+    try:
+        _at_most(NOTES_MAX)(note)
+    except ValueError as error:
+        raise InvalidInput("note", note, str(error)) from None
+    with store.write() as tx:
+        kpi_id = store.kpi_id(kpi)
+        assert kpi_id is not None
+        if at is not None:
+            from pdca.db import kpi_rules
+
+            kpi_rules.refuse_future_reading(at, store.clock(), "--at")
+        cursor = store.conn.execute(
+            "INSERT INTO kpi_readings (kpi_id, at, value, note, author) VALUES (?, ?, ?, ?, ?)",
+            (kpi_id, iso(at) if at is not None else tx.at, value, note, tx.actor),
+        )
+        row = store.require("reading", inserted_id(cursor))
+        tx.log(
+            "reading",
+            row["id"],
+            "create",
+            f"recorded {value:g} for KPI {kpi!r}",
+            None,
+            convert.snapshot(row),
+        )
+        alerts.apply_breach(store, tx, kpi_id)  # raises or closes the KPI's alerts
+        name = store.conn.execute("SELECT name FROM kpis WHERE id = ?", (kpi_id,)).fetchone()[0]
+    return Recorded(row=row, kpi=name)
+
+
+def raised_by(store: Store, kpi_id: int, reading_id: int) -> list[RaisedAlert]:
+    """``alerts.raised_by`` without the models: the open alerts the reading raised, threshold
+    first, each waiting for whom the escalation rule says now."""
+    rows = store.conn.execute(
+        SELECT_ALERTS + " WHERE a.kpi_id = ? AND a.closed_at IS NULL AND a.reading_id = ?"
+        " ORDER BY a.rule IS NOT NULL, a.id",
+        (kpi_id, reading_id),
+    ).fetchall()
+    now = store.clock()
+    found = []
+    for row in rows:
+        state = standing(row, now)
+        found.append(RaisedAlert(row["id"], row["rule_text"], state.assignee, iso(state.ack_due)))
+    return found
