@@ -533,10 +533,7 @@ def standup_digest(
         )
     ]
     where = arules.standing(open_actions, waiting, due, now=now, cadence_days=cadence)
-    owners_open = store.conn.execute(  # off the index's leading column: 50 owners, not 50 000
-        "SELECT DISTINCT owner FROM actions INDEXED BY idx_actions_open_owner"
-        " WHERE done_at IS NULL AND owner IS NOT NULL"
-    )
+    owners_open = store.conn.execute(_OPEN_OWNERS + " SELECT owner FROM o WHERE owner IS NOT NULL")
     counts, listed = _change_counts(store, since, until, most)
     digest = _digest_of(
         store,
@@ -669,14 +666,22 @@ _NEEDS_A_WORD = (
     "(x.owner IS NULL OR x.due < ?1 OR x.last_checkin_status IN ('at-risk', 'blocked')"
     " OR coalesce(x.last_checkin_at, x.created_at) <= ?2)"
 )
+# The owners of open work, one search down the open actions' (owner, ...) index per owner
+# (a skip scan: 50 searches, where DISTINCT walked all 50 000 entries); NULL (nobody) is not
+# among them.
+_OPEN_OWNERS = """WITH RECURSIVE o(owner) AS (
+ SELECT (SELECT min(owner) FROM actions INDEXED BY idx_actions_open_owner WHERE done_at IS NULL)
+ UNION ALL SELECT (SELECT min(owner) FROM actions INDEXED BY idx_actions_open_owner
+  WHERE done_at IS NULL AND owner > o.owner) FROM o WHERE o.owner IS NOT NULL)"""
 _X_ORDER = ", ".join(f"x.{term}" for term in STANDUP_ORDER.split(", "))  # the index's order
 # Each person's first ``?3`` in the stand-up's order, down their part of the stand-up's
 # index (no sort); only those rows are read, for their titles.
 _FIRST_OPEN = f"""
 SELECT a.id, a.title, a.owner, a.due, coalesce(a.last_checkin_at, a.created_at),
  a.last_checkin_status
-FROM (SELECT DISTINCT owner FROM actions INDEXED BY idx_actions_open_owner
- WHERE done_at IS NULL) AS p
+FROM ({_OPEN_OWNERS} SELECT owner FROM o WHERE owner IS NOT NULL
+ UNION ALL SELECT NULL WHERE EXISTS (SELECT 1 FROM actions INDEXED BY idx_actions_open_owner
+ WHERE done_at IS NULL AND owner IS NULL)) AS p
 JOIN actions a ON a.id IN (SELECT x.id FROM actions x INDEXED BY idx_actions_open_standup
  WHERE x.done_at IS NULL AND x.owner IS p.owner AND {_NEEDS_A_WORD}
  ORDER BY {_X_ORDER} LIMIT ?3)

@@ -613,3 +613,21 @@ def test_the_cycle_reports_own_reads_go_through_indexes(store: Store) -> None:
 
 # What db/report.py reads itself (the rest is db/kpis.py's, db/flow.py's, ...).
 _REPORT_READS = ("FROM actions WHERE kpi_id",)
+
+
+def test_the_standups_owners_of_open_work_are_a_skip_scan(store: Store) -> None:
+    """The owners of open work (the stand-up's round-robin, and whose first few open actions
+    it reads): one search of the open actions' (owner, ...) index per owner, not a walk of
+    every open action's entry (db/accountability.py ``_OPEN_OWNERS``)."""
+    from pdca.db import accountability
+
+    for sql, values in (
+        (accountability._OPEN_OWNERS + " SELECT owner FROM o", ()),
+        (accountability._FIRST_OPEN, ("2026-11-23", "2026-11-16T09:00:00Z", 10)),
+    ):
+        plan = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql, values)]
+        assert any("idx_actions_open_owner (owner>?)" in step for step in plan), plan
+        assert not any(
+            re.match(r"SCAN (actions|a|x)\b", step) or step.startswith("USE TEMP B-TREE")
+            for step in plan
+        ), plan
