@@ -666,8 +666,13 @@ class Store:
             clauses.append("a.done_at IS NULL AND coalesce(a.last_checkin_at, a.created_at) <= ?")
             params.append(iso(cutoff))
         if where.text:
-            clauses.append("(instr(lower(a.title), ?) > 0 OR instr(lower(a.notes), ?) > 0)")
+            match = "instr(lower(a.title), ?) > 0 OR instr(lower(a.notes), ?) > 0"
             params += [where.text.lower()] * 2
+            named = models.record_id(where.text.strip())
+            if named is not None:  # "5272" or "#5272": that action too, as people name one
+                match += " OR a.id = ?"
+                params.append(named)
+            clauses.append(f"({match})")
         return clauses, params
 
     def action_detail(self, action_id: int) -> ActionDetail:

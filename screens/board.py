@@ -25,6 +25,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 from textual.worker import Worker
 
@@ -412,6 +413,11 @@ class BoardScreen(Screen[None]):
         column = self.focused_column
         if column is not None:
             self.last_column = column
+            # Too narrow for four lanes (under 64 columns), the lanes overflow to the right:
+            # the focused one is scrolled into view, so a person sees the card they act on.
+            lane = column.parent
+            if isinstance(lane, Widget):
+                self.query_one("#lanes").scroll_to_widget(lane, animate=False, force=True)
         if column is not None and column.current is not None:
             self.focused_id = column.current.id
 

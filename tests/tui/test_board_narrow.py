@@ -1,0 +1,38 @@
+"""A terminal too narrow for four lanes (40 columns): the lanes overflow to the right, and the
+focused one is always the one on screen, so a person sees the card they act on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pdca.db.seed import seed_database
+from pdca.db.store import Store
+from tests.tui.conftest import settle_app
+from tests.tui.test_board import board
+
+NARROW = (40, 12)
+
+
+def lane_on_screen(app) -> str:  # type: ignore[no-untyped-def]
+    """The lane drawn at the board's left edge."""
+    shown = [lane for lane in board(app).query(".lane") if lane.region.x == 0]
+    assert len(shown) == 1
+    return str(shown[0].id)
+
+
+async def test_moving_focus_across_lanes_scrolls_the_focused_one_into_view(
+    make_app, store: Store, db_path: Path
+) -> None:
+    seed_database(store, size="small", seed=1)
+    app = make_app(db_path)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle_app(app, pilot)
+        assert lane_on_screen(app) == "lane-plan"
+        for key, lane in (("l", "lane-do"), ("l", "lane-check"), ("l", "lane-act")):
+            await pilot.press(key)
+            await settle_app(app, pilot)
+            assert app.focused is board(app).columns[lane.removeprefix("lane-")]
+            assert lane_on_screen(app) == lane
+        await pilot.press("h", "h", "h")
+        await settle_app(app, pilot)
+        assert lane_on_screen(app) == "lane-plan"

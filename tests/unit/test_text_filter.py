@@ -1,0 +1,27 @@
+"""The board's ``/`` text filter (and the store's ``ActionFilter.text``): words in a title or
+its notes, and an id as people write one (``12`` or ``#12``)."""
+
+from __future__ import annotations
+
+from pdca.db.models import ActionDraft
+from pdca.db.store import ActionFilter, Store
+
+
+def _titles(store: Store, text: str) -> list[str]:
+    return sorted(a.title for a in store.list_actions(ActionFilter(text=text)))
+
+
+def test_an_id_finds_its_action_as_well_as_titles_that_hold_the_digits(store: Store) -> None:
+    first = store.add_action(ActionDraft(title="Fix the pager"))
+    store.add_action(ActionDraft(title="Cut build time", notes="see ticket 7"))
+    store.add_action(ActionDraft(title="Review 1 alert rule"))
+    assert _titles(store, f"#{first.id}") == ["Fix the pager"]
+    assert _titles(store, f" {first.id} ") == ["Fix the pager", "Review 1 alert rule"]
+    assert _titles(store, "7") == ["Cut build time"]  # in its notes; there is no #7
+
+
+def test_words_match_titles_and_notes_whatever_their_case(store: Store) -> None:
+    store.add_action(ActionDraft(title="Fix the PAGER"))
+    store.add_action(ActionDraft(title="Cut build time", notes="the pager too"))
+    assert _titles(store, "pager") == ["Cut build time", "Fix the PAGER"]
+    assert _titles(store, "#x") == []
