@@ -130,6 +130,17 @@ def check_kpi(kpi: KpiDraft) -> None:
         )
 
 
+def refuse_future_baseline(baseline_from: date | None, today: date) -> None:
+    """A baseline is readings already taken: a period that starts after today has none, and
+    would silence the KPI's signals until it comes."""
+    if baseline_from is not None and baseline_from > today:
+        raise InvalidInput(
+            "baseline-from",
+            baseline_from.isoformat(),
+            f"is in the future (today is {today.isoformat()}): a baseline is readings taken",
+        )
+
+
 # --------------------------------------------------------------------------- alerts
 
 

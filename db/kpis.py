@@ -328,7 +328,10 @@ def edit_kpi(
             if taken.fetchone():
                 raise InvalidInput("name", wanted["name"], "is taken by another KPI")
         merged = {**dict(before), **wanted}
-        kpi_rules.check_kpi(_draft_of(merged))
+        draft = _draft_of(merged)
+        kpi_rules.check_kpi(draft)
+        if wanted.get("baseline_from") is not None:  # only as it is set: older files may hold one
+            kpi_rules.refuse_future_baseline(draft.baseline_from, tx.now.date())
         for login in (wanted.get("owner"), *(changes.escalation or ())):
             store.ensure_person(tx, login)
         changed = {k: v for k, v in wanted.items() if before[k] != v}

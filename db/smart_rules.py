@@ -59,8 +59,13 @@ def objective_warnings(objective: str) -> list[str]:
 
 
 def kpi_warnings(
-    baseline: float | None, target: float | None, target_date: str | None
+    baseline: float | None,
+    target: float | None,
+    target_date: str | None,
+    direction: str | None = None,
 ) -> list[str]:
+    """``direction`` ("up": higher is better), when given, also checks that the target asks
+    for an improvement on the baseline, not a decline."""
     warnings = []
     if baseline is None:
         warnings.append("baseline: none (where do we start?)")
@@ -68,6 +73,14 @@ def kpi_warnings(
         warnings.append("target: none (where do we want to be?)")
     elif baseline is not None and target == baseline:
         warnings.append("target: the same as the baseline (no change asked)")
+    elif baseline is not None and direction in ("up", "down"):
+        sign = 1 if direction == "up" else -1
+        if sign * (target - baseline) < 0:
+            better = "higher" if direction == "up" else "lower"
+            warnings.append(
+                f"target: {target:g} is worse than the baseline {baseline:g} ({better} is "
+                "better: the goal asks for a decline)"
+            )
     if not target_date:
         warnings.append("target date: none (by when?)")
     return warnings

@@ -24,8 +24,9 @@ Public API (the cycle report and the views use only this):
 
 Edge cases, chosen: fewer than ``MIN_BASELINE`` baseline readings give no chart (and so no
 signals). Zero variation in the baseline (every moving range 0) gives a chart with
-``sigma == 0``: the three sigma rules say nothing then (any change would be "beyond" limits
-that are not there), the run rules (8 on one side, 6 rising or falling) still apply. Gaps in
+``sigma == 0`` and both limits on the centre line: any other reading is beyond a limit (we1,
+what ``kpi show``'s "limits 10 to 10" says); the two sigma-zone rules (we2, we3) would only
+repeat it and stay silent; the run rules (8 on one side, 6 rising or falling) still apply. Gaps in
 time (a missed measurement) do not break a run: an XmR chart is of successive readings.
 """
 
@@ -123,9 +124,8 @@ def _side(value: float, centre: float) -> Side | None:
 
 
 def beyond_limits(values: Sequence[float], c: XmrChart) -> list[Detection]:
-    """we1: a reading beyond a natural process limit (strictly)."""
-    if c.sigma <= 0:
-        return []
+    """we1: a reading beyond a natural process limit (strictly; with zero variation, any
+    reading off the centre line)."""
     found: list[Detection] = []
     for i, v in enumerate(values):
         if v > c.upper:
@@ -302,7 +302,7 @@ def _may_fire(tail: Sequence[float], c: XmrChart, sign: int) -> bool:
     """What every rule needs to fire at the last reading on the bad side (``sign`` 1: above):
     the reading beyond one sigma (we1-we3), the whole tail on the bad side (we4), or the last
     six each worse than the one before (we5). Most readings fail all three at once."""
-    if c.sigma > 0 and sign * (tail[-1] - c.centre) > c.sigma:
+    if sign * (tail[-1] - c.centre) > c.sigma:  # beyond a limit too when sigma is 0
         return True
     if len(tail) >= RUN_LENGTH and all(sign * (v - c.centre) > 0 for v in tail[-RUN_LENGTH:]):
         return True

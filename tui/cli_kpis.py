@@ -149,12 +149,15 @@ def kpi_add(session: Session, name: str, as_json: bool, **given: Any) -> None:
     if given["escalate_to"] is not None:
         values["escalation"] = _logins(given["escalate_to"])
     draft = validated(KpiDraft, **values)
+    from pdca.db.kpi_rules import refuse_future_baseline
+
+    refuse_future_baseline(draft.baseline_from, session.today())
     result = session.store(create=True).add_kpi(draft)
     _emit(as_json, result, lambda: click.echo(f"added KPI {printable(result.name)}"))
     from pdca.db.smart_rules import kpi_warnings
     from pdca.tui.cli import smart_notes
 
-    smart_notes(kpi_warnings(result.baseline, result.target, result.target_date))
+    smart_notes(kpi_warnings(result.baseline, result.target, result.target_date, result.direction))
 
 
 @kpi.command("edit")
@@ -396,6 +399,8 @@ def _limits_lines(detail: Any) -> list[str]:
         f"  limits       {limits.lower:.4g} to {limits.upper:.4g} (mean moving range "
         f"{limits.mr_bar:.4g}, upper range limit {limits.url:.4g})",
     ]
+    if limits.mr_bar == 0:
+        lines.append("               no variation in the baseline: any other reading is a signal")
     now = ", ".join(s.rule_text for s in detail.row.signals)
     lines.append(f"  signal now   {now or 'none on the bad side'}")
     shown = list(reversed(detail.signals))[:SIGNALS_SHOWN]

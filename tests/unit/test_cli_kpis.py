@@ -169,3 +169,50 @@ def test_kpi_edit_says_which_alerts_it_closed_and_raised(cli) -> None:
     again = cli("kpi", "edit", "Pages", "--alert", "25", "--json")
     assert again.exit_code == 0 and json.loads(again.stdout)["alert"] == 25
     assert "raised alert 2, assigned to alice" in again.stderr  # stdout stays one JSON document
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["kpi", "edit", KPI, "--baseline-from", "2027-01-01"],
+         ("baseline-from: '2027-01-01' is in the future (today is 2026-11-23)",)),
+        (["kpi", "edit", KPI, "--baseline-from", "+3d"], ("baseline-from: '2026-11-26'",)),
+        (["kpi", "edit", KPI, "--baseline-from", "2026-06-01", "--baseline-to", "2026-05-01"],
+         ("baseline-to: '2026-05-01' is before the baseline's start",)),
+        (["kpi", "add", "X", "--unit", "h", "--baseline", "1", "--target", "2",
+          "--baseline-from", "2026-12-01"], ("baseline-from: '2026-12-01' is in the future",)),
+    ],
+)  # fmt: skip
+def test_a_baseline_period_that_has_not_started_is_refused(cli, kpi, db_path: Path, args,
+                                                           fragments):  # fmt: skip
+    digest = sha256(db_path)
+    assert_one_line_error(cli(*args), *fragments)
+    assert sha256(db_path) == digest
+
+
+def test_a_baseline_from_today_or_before_is_taken(ok, js, kpi) -> None:
+    assert js("kpi", "edit", KPI, "--baseline-from", "2026-11-23")["baseline_from"] == "2026-11-23"
+    assert js("kpi", "edit", KPI, "--baseline-from", "2026-01-01")["baseline_from"] == "2026-01-01"
+
+
+def test_a_target_on_the_bad_side_of_the_baseline_gets_a_smart_note(cli) -> None:
+    added = cli("kpi", "add", "Backwards2", "--baseline", "10", "--target", "20", "--direction",
+                "down", "--unit", "x", "--target-date", "2027-01-01")  # fmt: skip
+    assert added.exit_code == 0
+    assert "target: 20 is worse than the baseline 10 (lower is better" in added.stderr
+    fine = cli("kpi", "add", "Forwards", "--baseline", "10", "--target", "5", "--direction",
+               "down", "--unit", "x", "--target-date", "2027-01-01")  # fmt: skip
+    assert fine.exit_code == 0 and "worse than the baseline" not in fine.stderr
+
+
+def test_zero_variation_any_other_reading_is_a_signal_in_kpi_show(ok) -> None:
+    ok("kpi", "add", "Flat", "--unit", "x", "--baseline", "10", "--target", "5")
+    for day in range(1, 21):
+        ok("kpi", "record", "Flat", "10", "--at", f"2026-10-{day:02d}T09:00:00Z")
+    recorded = ok("kpi", "record", "Flat", "10.1").stdout
+    assert "raised alert 1 (signal: a reading above the upper natural limit)" in recorded
+    shown = ok("kpi", "show", "Flat").stdout
+    assert "limits       10 to 10" in shown
+    assert "no variation in the baseline: any other reading is a signal" in shown
+    assert "routine variation" not in shown
+    assert "a reading above the upper natural limit (worse, 1 reading)" in shown

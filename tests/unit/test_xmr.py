@@ -51,12 +51,21 @@ def test_too_few_readings_give_no_chart_and_no_signals() -> None:
     assert xmr.active(None, "up") == []
 
 
-def test_zero_variation_silences_the_sigma_rules_not_the_runs() -> None:
+def test_zero_variation_any_other_reading_is_beyond_the_limits() -> None:
     c = xmr.chart(series([5.0] * 20 + [6.0] * 8))
-    assert c is not None and c.sigma == 0
+    assert c is not None and c.sigma == 0 and c.lower == c.upper == 5.0
     found = xmr.signals(c)
-    assert {s.rule_id for s in found} == {"we4"}
-    assert found[0].rule_text == "8 readings in a row above the centre line"
+    assert {s.rule_id for s in found} == {"we1", "we4"}  # the sigma zones add nothing
+    (run,) = [s for s in found if s.rule_id == "we4"]
+    assert run.rule_text == "8 readings in a row above the centre line"
+    # one reading a tenth off a flat baseline is a signal, not routine variation
+    flat = xmr.chart(series([10.0] * 20 + [10.1]))
+    assert flat is not None
+    assert [(s.rule_id, s.side) for s in xmr.signals(flat)] == [("we1", "up")]
+    assert [s.rule_id for s in xmr.active(flat, "down")] == ["we1"]
+    assert xmr.active(flat, "up") == []
+    # on the centre line: nothing
+    assert xmr.signals(xmr.chart(series([10.0] * 21))) == []
 
 
 def test_we1_beyond_a_limit() -> None:
