@@ -126,6 +126,7 @@ class PhaseColumn(LineList, inherit_bindings=False):
 
     def __init__(self, phase: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self._piece_styles: dict[str, Style] = {}  # by component class, until the CSS changes
         self.phase = phase
         self.actions: list[Action] = []  # the loaded window: cards start .. start + len
         self.start = 0
@@ -250,6 +251,7 @@ class PhaseColumn(LineList, inherit_bindings=False):
 
     def notify_style_update(self) -> None:
         self._base_style = None  # the CSS or theme changed: read the style again
+        self._piece_styles = {}
         super().notify_style_update()
 
     def _style(self) -> Style:
@@ -296,9 +298,13 @@ class PhaseColumn(LineList, inherit_bindings=False):
 
     def _piece_style(self, name: str) -> Style:
         """A piece's colour and weight over the card's own background, never the piece's
-        background: with 16 colours that one differed and broke the focused card into stripes."""
-        full = self.get_component_rich_style(name)
-        return full.without_color + Style.from_color(full.color)
+        background: with 16 colours that one differed and broke the focused card into stripes.
+        Kept until the CSS changes: a screenful asks for a few hundred."""
+        found = self._piece_styles.get(name)
+        if found is None:
+            full = self.get_component_rich_style(name)
+            found = self._piece_styles[name] = full.without_color + Style.from_color(full.color)
+        return found
 
     def _card_line(self, action: Action, line: int) -> list[tuple[str, str]]:
         """The pieces of one card line: (text, component class or '')."""
