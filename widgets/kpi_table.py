@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual.binding import Binding
 from textual.message import Message
@@ -18,7 +18,7 @@ from textual.strip import Strip
 from pdca.db.models import KpiRow
 from pdca.widgets.line_list import LineList
 from pdca.widgets.sparkline import sparkline
-from pdca.widgets.text import fit, literal
+from pdca.widgets.text import ELLIPSIS, fit, literal
 
 # Shapes that differ, so a status reads without colour too.
 STATUS_MARKS = {
@@ -47,6 +47,32 @@ def number(value: float | None) -> str:
     if value is None:
         return "-"
     return f"{value:.4g}" if abs(value) < 1e5 else f"{value:.3g}"
+
+
+def fit_name(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells in the middle, so that names telling teams apart by
+    their end ("Change failure rate (platform)", "... (payments)") stay apart in a narrow
+    column: a trailing bracket is kept whole when it takes at most three fifths of the width,
+    else the last third of the width is."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return text
+    cut = text.rfind(" (")
+    if cut > 0 and text.endswith(")") and cell_len(text[cut:]) <= width * 3 // 5:
+        tail = text[cut:]
+    else:
+        tail = _last_cells(text, width // 3)
+    head = text[: len(text) - len(tail)]
+    return set_cell_size(head, width - 1 - cell_len(tail)) + ELLIPSIS + tail
+
+
+def _last_cells(text: str, cells: int) -> str:
+    """The longest end of ``text`` within ``cells`` cells."""
+    start = len(text)
+    while start > 0 and cell_len(text[start - 1 :]) <= cells:
+        start -= 1
+    return text[start:]
 
 
 @dataclass(frozen=True)
@@ -217,8 +243,10 @@ class KpiTable(LineList):
     def _cells(self, layout: Layout, row: KpiRow | None) -> list[tuple[str, str]]:
         """(text, component class) pieces of one line, padded to the layout's widths."""
 
-        def cell(text: str, size: int, name: str = "", right: bool = False) -> tuple[str, str]:
-            shown = fit(text, size)
+        def cell(
+            text: str, size: int, name: str = "", right: bool = False, middle: bool = False
+        ) -> tuple[str, str]:
+            shown = fit_name(text, size) if middle else fit(text, size)
             pad = " " * (size - cell_len(shown))
             return ((pad + shown) if right else (shown + pad)) + " ", name
 
@@ -243,7 +271,8 @@ class KpiTable(LineList):
         # show a drift before any threshold does.
         name = ("⚑ " if waiting else "") + (f"{SIGNAL_MARK} " if row.signals else "")
         name += literal(kpi.name)
-        parts.append(cell(name, layout.name, "kpi-table--alert" if waiting else "kpi-table--name"))
+        style = "kpi-table--alert" if waiting else "kpi-table--name"
+        parts.append(cell(name, layout.name, style, middle=True))
         if layout.status:
             parts.append(cell(STATUS_WORDS[row.status], layout.status, state))
         if layout.perspective:

@@ -1,0 +1,32 @@
+"""The KPIs view's name column at 80 columns: names that differ only by their team in brackets
+stay apart (the middle gives way, not the end)."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+
+from pdca.widgets.kpi_table import Layout, fit_name
+
+TEAMS = ["checkout", "data", "growth", "identity", "mobile", "payments", "platform", "search",
+         "support desk"]  # fmt: skip
+MEASURES = ["Change failure rate", "Employee engagement", "Build success rate"]
+
+
+def test_team_names_stay_apart_in_the_80_column_name_cell() -> None:
+    width = Layout.for_width(79).name  # 80 columns less the scrollbar
+    for prefix in ("", "↯ ", "⚑ ↯ "):
+        for measure in MEASURES:
+            names = [f"{prefix}{measure} ({team})" for team in TEAMS]
+            shown = [fit_name(name, width) for name in names]
+            assert len(set(shown)) == len(names), shown
+            assert all(cell_len(s) <= width for s in shown)
+            assert all(s.startswith(prefix + measure[:5]) for s in shown), shown
+
+
+def test_fit_name_keeps_a_bracket_and_cuts_the_middle() -> None:
+    assert fit_name("Change failure rate (platform)", 25) == "Change failur… (platform)"
+    assert fit_name("short", 25) == "short"
+    assert fit_name("A very long name without brackets at all here", 20) == "A very long n…l here"
+    wide = fit_name("日本語の長い名前のKPIです (チーム)", 21)
+    assert cell_len(wide) <= 21 and wide.endswith("(チーム)")
+    assert fit_name("anything", 0) == ""
