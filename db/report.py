@@ -8,11 +8,19 @@ tui/report_md.py and tui/report_html.py.
 
 Which actions: an initiative's and an action's cycle chain, all of them; the whole team's,
 the open ones and those done within the flow window (13 weeks), or the page would list years.
+A page stays a page however many there are: each phase lists its ``LIST_CAP`` most pressing
+open actions (late first: earliest due date, then the undated, oldest first), the done ones
+their ``LIST_CAP`` latest, and the follow-up audits their ``LIST_CAP`` most pressing (waiting
+ones, longest due first, then slipped, then holding, latest first); each with its total, so
+the page says "and 12 345 more". Only those are read as actions; the totals, the decisions
+and the audits' tallies are counted in SQL, down the actions' indexes.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -25,8 +33,8 @@ from pdca.db.flow_models import Flow
 from pdca.db.flow_rules import WINDOW_WEEKS as WINDOW
 from pdca.db.flow_rules import window_start
 from pdca.db.kpi_rules import parse_time
-from pdca.db.models import Action, KpiRow, record_id
-from pdca.db.store import ActionFilter, Store
+from pdca.db.models import PHASES, Action, KpiRow, record_id
+from pdca.db.store import Store
 
 ReportScope = Literal["team", "initiative", "action"]
 
@@ -82,14 +90,42 @@ class ReportFollowup(BaseModel):
     done_at: str | None
 
 
+GroupName = Literal["plan", "do", "check", "act", "done"]
+GROUPS: tuple[GroupName, ...] = ("plan", "do", "check", "act", "done")
+LIST_CAP = 20  # actions per phase, done ones, follow-up audits: what a page lists
+
+
+class ActionGroup(BaseModel):
+    """One phase's open actions (or the done ones): how many, and the first ``LIST_CAP``."""
+
+    name: GroupName
+    total: int
+    actions: list[Action]  # open: late first (due date, undated last, then id); done: latest
+
+
+class Decisions(BaseModel):
+    standardize: int = 0
+    adjust: int = 0
+    abandon: int = 0
+
+
+class FollowupTally(BaseModel):
+    holding: int = 0
+    slipped: int = 0
+    waiting: int = 0  # fell due, no result recorded yet
+    total: int = 0
+
+
 class Report(BaseModel):
     scope: ReportScope
     title: str
     generated_at: str
     objectives: list[Objective]
     kpis: list[ReportKpi]
-    actions: list[Action]  # open ones by phase, then done ones, newest first
-    followups: list[ReportFollowup]
+    groups: list[ActionGroup]  # plan, do, check, act (open), then done
+    decisions: Decisions  # of the done ones (the whole team's: within the window)
+    followups: list[ReportFollowup]  # the first LIST_CAP: waiting, slipped, then holding
+    followup_tally: FollowupTally
     flow: Flow
 
 
@@ -104,23 +140,21 @@ def build_report(store: Store, target: str | None) -> Report:
         action_id = record_id(target)
         if action_id is None:
             raise InvalidInput("report", target, "is not an action id (#12)")
+    chain: list[Action] = []
     if target is None:
         scope: ReportScope = "team"
         title = "All initiatives"
         chosen = initiatives
-        actions = [
-            a
-            for a in store.list_actions(ActionFilter(include_done=True))
-            if a.done_at is None or a.done_at >= since
-        ]
+        part = _Part(since=since)
         scoped = flow.EVERYTHING
     elif action_id is not None:
         scope = "action"
         root = store.get_action(action_id)  # NotFound names the id
-        actions = _cycles(store, root)
+        chain = _cycles(store, root)
         title = f"#{root.id} {root.title}"
         chosen = [i for i in initiatives if i.id == root.initiative_id]
-        scoped = flow.Scope(action_ids={a.id for a in actions})
+        part = _Part(action_ids=sorted(a.id for a in chain))
+        scoped = flow.Scope(action_ids={a.id for a in chain})
     else:
         found = next((i for i in initiatives if i.name.casefold() == target.casefold()), None)
         if found is None:
@@ -128,11 +162,10 @@ def build_report(store: Store, target: str | None) -> Report:
                 "report", target, "is not a known initiative (list them: pdca initiative list)"
             )
         scope, title, chosen = "initiative", found.name, [found]
-        actions = store.list_actions(ActionFilter(initiative=found.name, include_done=True))
+        part = _Part(initiative_id=found.id)
         scoped = flow.Scope(initiative_id=found.id)
-    ids = {a.id for a in actions}
     chosen_ids = {i.id for i in chosen}
-    linked_kpis = {a.kpi_id for a in actions if a.kpi_id is not None}
+    linked_kpis = _linked_kpis(store, part, chain)
     rows = [
         r
         for r in kpis.kpi_rows(store)
@@ -142,7 +175,10 @@ def build_report(store: Store, target: str | None) -> Report:
         rows = [r for r in rows if r.kpi.id in linked_kpis]
     start = iso(now - timedelta(days=kpis.DETAIL_DAYS))
     bases = signals.baselines(store, [r.kpi for r in rows])
-    markers = _markers(store, [r.kpi.id for r in rows], start, ids if scope == "action" else None)
+    only = set(part.action_ids) if part.action_ids is not None else None
+    markers = _markers(store, [r.kpi.id for r in rows], start, only)
+    groups, decisions = _chain_groups(chain) if scope == "action" else _groups(store, part)
+    followups, tally = _followups(store, part)
     return Report(
         scope=scope,
         title=title,
@@ -157,9 +193,143 @@ def build_report(store: Store, target: str | None) -> Report:
             )
             for r in rows
         ],
-        actions=_ordered(actions),
-        followups=_followups(store, ids, since if scope == "team" else None),
-        flow=flow.flow(store, scoped, _weeks(actions, now) if scope == "action" else WINDOW),
+        groups=groups,
+        decisions=decisions,
+        followups=followups,
+        followup_tally=tally,
+        flow=flow.flow(store, scoped, _weeks(chain, now) if scope == "action" else WINDOW),
+    )
+
+
+@dataclass(frozen=True)
+class _Part:
+    """Which actions the lists cover: the whole team's (open, or done ``since``), one
+    initiative's, or a few by id (one action's cycles)."""
+
+    since: str | None = None
+    initiative_id: int | None = None
+    action_ids: list[int] | None = None
+
+
+def _linked_kpis(store: Store, part: _Part, chain: list[Action]) -> set[int]:
+    """The KPIs the part's actions are linked to (the whole team's: all are shown anyway)."""
+    if part.initiative_id is not None:
+        rows = store.conn.execute(
+            "SELECT kpi_id FROM actions WHERE initiative_id = ? AND kpi_id IS NOT NULL",
+            (part.initiative_id,),
+        )
+        return {r[0] for r in rows}
+    return {a.kpi_id for a in chain if a.kpi_id is not None}
+
+
+def _open_key(due: str | None, action_id: int) -> tuple[bool, str, int]:
+    """An open action's place in its phase's list: late first (the earliest due date), the
+    undated after the dated, then the oldest (lowest id)."""
+    return (due is None, due or "", action_id)
+
+
+def _groups(store: Store, part: _Part) -> tuple[list[ActionGroup], Decisions]:
+    """Each phase's open actions and the done ones, counted, their first ``LIST_CAP`` read as
+    actions; with the done ones' decisions. The whole team's done ones: since ``part.since``
+    (the flow window); an initiative's: all of them."""
+    picked: dict[str, list[int]] = {}
+    totals: dict[str, int] = {}
+    if part.initiative_id is not None:
+        # An initiative's own, off its indexes: the open ones' and the decisions' (id, due and
+        # done_at need only a look-up by rowid each), sorted here, a few thousand at most.
+        open_rows = store.conn.execute(
+            "SELECT id, phase, due FROM actions WHERE initiative_id = ? AND done_at IS NULL",
+            (part.initiative_id,),
+        ).fetchall()
+        for phase in PHASES:
+            here = sorted(_open_key(r["due"], r["id"]) for r in open_rows if r["phase"] == phase)
+            totals[phase] = len(here)
+            picked[phase] = [key[2] for key in here[:LIST_CAP]]
+        done_rows = store.conn.execute(
+            "SELECT id, decision, done_at FROM actions WHERE initiative_id = ? AND done_at > ''",
+            (part.initiative_id,),
+        ).fetchall()
+        latest = sorted(((r["done_at"], r["id"]) for r in done_rows), reverse=True)
+        totals["done"] = len(done_rows)
+        picked["done"] = [action_id for _, action_id in latest[:LIST_CAP]]
+        tally = Counter(r["decision"] for r in done_rows)
+        decisions = Decisions(
+            standardize=tally["standardize"], adjust=tally["adjust"], abandon=tally["abandon"]
+        )
+    else:
+        # The whole team's: counts and pages straight off (done_at, phase, due).
+        since = part.since or ""
+        totals.update(
+            store.conn.execute(
+                "SELECT phase, count(*) FROM actions WHERE done_at IS NULL GROUP BY phase"
+            ).fetchall()
+        )
+        for phase in PHASES:
+            ids = [
+                r[0]
+                for r in store.conn.execute(
+                    "SELECT id FROM actions WHERE done_at IS NULL AND phase = ?"
+                    " AND due IS NOT NULL ORDER BY due, id LIMIT ?",
+                    (phase, LIST_CAP),
+                )
+            ]
+            if len(ids) < LIST_CAP:
+                ids += [
+                    r[0]
+                    for r in store.conn.execute(
+                        "SELECT id FROM actions WHERE done_at IS NULL AND phase = ?"
+                        " AND due IS NULL ORDER BY id LIMIT ?",
+                        (phase, LIST_CAP - len(ids)),
+                    )
+                ]
+            picked[phase] = ids
+        counted = store.conn.execute(
+            "SELECT count(*), sum(decision = 'standardize'), sum(decision = 'adjust'),"
+            " sum(decision = 'abandon') FROM actions WHERE done_at >= ?",
+            (since,),
+        ).fetchone()
+        totals["done"] = counted[0]
+        decisions = Decisions(
+            standardize=counted[1] or 0, adjust=counted[2] or 0, abandon=counted[3] or 0
+        )
+        picked["done"] = [
+            r[0]
+            for r in store.conn.execute(
+                "SELECT id FROM actions WHERE done_at >= ? ORDER BY done_at DESC LIMIT ?",
+                (since, LIST_CAP),
+            )
+        ]
+    found = {a.id: a for a in store.actions_by_id([i for ids in picked.values() for i in ids])}
+    groups = [
+        ActionGroup(
+            name=name,
+            total=totals.get(name, 0),
+            actions=[found[i] for i in picked[name] if i in found],
+        )
+        for name in GROUPS
+    ]
+    groups[-1].actions.sort(key=lambda a: (a.done_at or "", a.id), reverse=True)
+    return groups, decisions
+
+
+def _chain_groups(chain: list[Action]) -> tuple[list[ActionGroup], Decisions]:
+    """One action's cycles, grouped and ordered as the others (a chain is short)."""
+    groups = []
+    for phase in PHASES:
+        here = sorted(
+            (a for a in chain if a.done_at is None and a.phase == phase),
+            key=lambda a: _open_key(a.due, a.id),
+        )
+        groups.append(ActionGroup(name=phase, total=len(here), actions=here[:LIST_CAP]))
+    done = sorted(
+        (a for a in chain if a.done_at is not None),
+        key=lambda a: (a.done_at or "", a.id),
+        reverse=True,
+    )
+    groups.append(ActionGroup(name="done", total=len(done), actions=done[:LIST_CAP]))
+    tally = Counter(a.decision for a in done)
+    return groups, Decisions(
+        standardize=tally["standardize"], adjust=tally["adjust"], abandon=tally["abandon"]
     )
 
 
@@ -221,18 +391,6 @@ def _cycles(store: Store, root: Action) -> list[Action]:
     return chain
 
 
-_PHASE_ORDER = {"plan": 0, "do": 1, "check": 2, "act": 3}
-
-
-def _ordered(actions: list[Action]) -> list[Action]:
-    open_ = sorted(
-        (a for a in actions if a.done_at is None),
-        key=lambda a: (_PHASE_ORDER[a.phase], a.due is None, a.due or "", a.id),
-    )
-    done = sorted((a for a in actions if a.done_at is not None), key=lambda a: a.done_at or "")
-    return open_ + done[::-1]
-
-
 def _markers(
     store: Store, kpi_ids: list[int], start: str, only: set[int] | None
 ) -> dict[int, list[ChartMarker]]:
@@ -254,7 +412,7 @@ def _markers(
         ]
     entered: dict[int, str] = {}
     for at in range(0, len(linked), _CHUNK):
-        entered.update(kpis._entered_do(store, [row[0] for row in linked[at : at + _CHUNK]]))
+        entered.update(entered_do(store, [row[0] for row in linked[at : at + _CHUNK]]))
     found: dict[int, list[ChartMarker]] = {}
     for action_id, kpi_id, done_at in linked:
         began = entered.get(action_id)
@@ -268,6 +426,29 @@ def _markers(
     return {kpi_id: sorted(marks, key=lambda m: m.at) for kpi_id, marks in found.items()}
 
 
+def entered_do(store: Store, action_ids: list[int]) -> dict[int, str]:
+    """When each action first entered Do: the rule of ``pdca kpi show`` (db/kpis.py
+    ``_entered_do``: its first event, undos left out, that left it in Do, coming from Plan or
+    created there), with the snapshots read by SQLite's JSON functions: the whole team's
+    report asks it of tens of thousands of actions, whose ~200 000 events Python would parse
+    one by one (7 s at 100 000 actions)."""
+    if not action_ids:
+        return {}
+    marks = ", ".join("?" for _ in action_ids)
+    rows = store.conn.execute(
+        "SELECT entity_id, id, at FROM events WHERE entity = 'action'"
+        f" AND entity_id IN ({marks}) AND undo_of IS NULL AND after IS NOT NULL"
+        " AND json_extract(after, '$.phase') = 'do'"
+        " AND (op = 'create' OR json_extract(before, '$.phase') = 'plan')",
+        action_ids,
+    )
+    first: dict[int, tuple[int, str]] = {}
+    for action_id, event_id, at in rows:
+        if action_id not in first or event_id < first[action_id][0]:
+            first[action_id] = (event_id, at)
+    return {action_id: at for action_id, (_, at) in first.items()}
+
+
 _CHUNK = 5000  # ids per IN (...) list: well under SQLite's variable limit
 
 
@@ -279,23 +460,44 @@ def _readings(store: Store, kpi_id: int, start: str) -> list[tuple[str, float]]:
     return [(r["at"], r["value"]) for r in rows]
 
 
-def _followups(store: Store, action_ids: set[int], since: str | None) -> list[ReportFollowup]:
-    """Follow-up audits of ``action_ids`` that were recorded, or fell due; ``since``: only
-    those recorded or due since then (the whole team's report)."""
-    if not action_ids:
-        return []
+def _followups(store: Store, part: _Part) -> tuple[list[ReportFollowup], FollowupTally]:
+    """The part's follow-up audits that were recorded or fell due (the whole team's: recorded
+    or due since ``part.since``): their tally, and the first ``LIST_CAP`` by what a review
+    needs first: waiting ones (longest due first), then slipped, then holding (latest
+    first)."""
     today = store.clock().astimezone().date().isoformat()
-    rows = store.conn.execute(
-        "SELECT f.id, f.action_id, a.title, f.owner, f.offset_days, f.due, f.result, f.done_at"
-        " FROM followups f JOIN actions a ON a.id = f.action_id"
-        " WHERE f.done_at IS NOT NULL OR f.due <= ? ORDER BY f.due, f.id",
-        (today,),
+    where = "(f.done_at IS NOT NULL OR f.due <= ?)"
+    params: list[object] = [today]
+    if part.initiative_id is not None:
+        where += " AND f.action_id IN (SELECT id FROM actions WHERE initiative_id = ?)"
+        params.append(part.initiative_id)
+    elif part.action_ids is not None:
+        where += f" AND f.action_id IN ({', '.join('?' for _ in part.action_ids)})"
+        params += part.action_ids
+    else:
+        # The team's actions on the page: open, or done since then (the audits of one done
+        # before are left out, as they always were).
+        where += (
+            " AND max(coalesce(f.done_at, ''), f.due) >= ? AND f.action_id IN"
+            " (SELECT id FROM actions WHERE done_at IS NULL OR done_at >= ?)"
+        )
+        params += [(part.since or "")[:10], part.since or ""]
+    counted = store.conn.execute(
+        "SELECT count(*), sum(f.result = 'holding'), sum(f.result = 'slipped'),"
+        f" sum(f.result IS NULL) FROM followups f WHERE {where}",
+        params,
+    ).fetchone()
+    tally = FollowupTally(
+        total=counted[0], holding=counted[1] or 0, slipped=counted[2] or 0, waiting=counted[3] or 0
     )
-    found = []
-    for r in rows:
-        if r["action_id"] not in action_ids:
-            continue
-        if since is not None and max(r["done_at"] or "", r["due"]) < since[:10]:
-            continue
-        found.append(ReportFollowup(**dict(r)))
-    return found
+    if not tally.total:
+        return [], tally
+    rows = store.conn.execute(
+        "SELECT f.id, f.action_id, f.owner, f.offset_days, f.due, f.result, f.done_at"
+        f" FROM followups f WHERE {where} ORDER BY"
+        " CASE f.result WHEN 'slipped' THEN 1 WHEN 'holding' THEN 2 ELSE 0 END,"
+        " CASE WHEN f.result IS NULL THEN f.due END, f.done_at DESC, f.id LIMIT ?",
+        [*params, LIST_CAP],
+    ).fetchall()
+    titles = {a.id: a.title for a in store.actions_by_id(sorted({r["action_id"] for r in rows}))}
+    return [ReportFollowup(**dict(r), title=titles.get(r["action_id"], "")) for r in rows], tally

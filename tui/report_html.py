@@ -19,7 +19,15 @@ from pdca.db.kpi_rules import parse_time
 from pdca.db.models import Action, Kpi
 from pdca.db.report import ChartLimits, ChartMarker, ChartSignal, Report, ReportKpi
 from pdca.db.text_rules import UNSAFE, escape
-from pdca.tui.report_md import PHASE_TITLES, TREND_WORDS, status_of
+from pdca.tui.report_md import (
+    FOLLOWUP_ORDER,
+    GROUP_ORDER,
+    GROUP_TITLES,
+    PHASE_TITLES,
+    TREND_WORDS,
+    more,
+    status_of,
+)
 from pdca.widgets.sparkline import sparkline
 
 WIDTH, HEIGHT = 640, 200
@@ -313,26 +321,33 @@ def html_page(report: Report) -> str:
     body += [_kpi(item, now) for item in report.kpis] or ["<p><em>No KPI linked.</em></p>"]
     body.append("<h2>Actions by phase</h2>")
     headers = ["#", "Action", "Owner", "Due", "Last check-in", "Verdict", "Decision"]
-    for phase in ("plan", "do", "check", "act"):
-        here = [a for a in report.actions if a.done_at is None and a.phase == phase]
-        body.append(f"<h3>{PHASE_TITLES[phase]} ({len(here)})</h3>")
-        body.append(_actions(headers, here))
-    done = [a for a in report.actions if a.done_at is not None]
-    body.append(f"<h3>Done ({len(done)})</h3>")
-    body.append(_actions(headers, done))
+    for group in report.groups:
+        body.append(f"<h3>{GROUP_TITLES[group.name]} ({group.total})</h3>")
+        body.append(_actions(headers, group.actions))
+        if more_line := more(group.total, len(group.actions), GROUP_ORDER[group.name]):
+            body.append(f'<p class="muted">{more_line}</p>')
     body.append("<h2>Decisions and follow-ups</h2>")
-    decided = {d: sum(a.decision == d for a in done) for d in ("standardize", "adjust", "abandon")}
+    decided = report.decisions
     body.append(
-        f"<p>Decisions: standardize {decided['standardize']}, adjust {decided['adjust']},"
-        f" abandon {decided['abandon']}.</p>"
+        f"<p>Decisions: standardize {decided.standardize}, adjust {decided.adjust},"
+        f" abandon {decided.abandon}.</p>"
     )
+    tally = report.followup_tally
     if report.followups:
+        recorded = tally.holding + tally.slipped
+        body.append(
+            f"<p>Follow-up audits: {tally.holding} holding, {tally.slipped} slipped"
+            f" ({percent(tally.holding / recorded if recorded else None)} holding),"
+            f" {tally.waiting} waiting.</p>"
+        )
         rows = [
             [f"#{f.action_id} {esc(f.title)}", f"+{f.offset_days}d", esc(f.due),
              esc(f"{f.result} {f.done_at[:10]}") if f.result and f.done_at else "<em>waiting</em>"]
             for f in report.followups
         ]  # fmt: skip
         body.append(_table(["Action", "Audit", "Due", "Result"], rows, numeric_from=4))
+        if more_line := more(tally.total, len(report.followups), FOLLOWUP_ORDER):
+            body.append(f'<p class="muted">{more_line}</p>')
     else:
         body.append("<p><em>No follow-up audit recorded or due.</em></p>")
     body.append(_flow(report.flow))

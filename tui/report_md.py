@@ -67,6 +67,23 @@ def signal_count(signals: Sequence[ChartSignal]) -> str:
 
 TREND_WORDS = {"better": "↗ better", "worse": "↘ worse", "flat": "→ flat", "unknown": "–"}
 PHASE_TITLES = {"plan": "Plan", "do": "Do", "check": "Check", "act": "Act"}
+GROUP_TITLES = {**PHASE_TITLES, "done": "Done"}
+# What a capped list shows first, said after "and N more" (db/report.py picks them).
+OPEN_ORDER = "late first: earliest due date, then the undated, oldest first"
+GROUP_ORDER = {**dict.fromkeys(PHASE_TITLES, OPEN_ORDER), "done": "the latest shown"}
+FOLLOWUP_ORDER = "waiting ones first, then slipped, then holding"
+
+
+def grouped(count: int) -> str:
+    """12345 as "12 345": a count a reader takes in at a glance."""
+    return f"{count:,}".replace(",", " ")
+
+
+def more(total: int, shown: int, order: str) -> str:
+    """ "and 12 345 more (late first ...)" under a capped list; "" when it shows them all."""
+    if total <= shown:
+        return ""
+    return f"and {grouped(total - shown)} more ({order})"
 
 
 def value(number: float | None, unit: str = "") -> str:
@@ -204,27 +221,24 @@ def markdown(report: Report) -> str:
     for item in report.kpis:
         lines += [*_kpi_section(item, now), ""]
     lines += ["", "## Actions by phase", ""]
-    for phase in ("plan", "do", "check", "act"):
-        here = [a for a in report.actions if a.done_at is None and a.phase == phase]
-        lines += [f"### {PHASE_TITLES[phase]} ({len(here)})", ""]
-        lines += [_action_line(a) for a in here] or ["*none*"]
+    for group in report.groups:
+        lines += [f"### {GROUP_TITLES[group.name]} ({group.total})", ""]
+        lines += [_action_line(a) for a in group.actions] or ["*none*"]
+        if more_line := more(group.total, len(group.actions), GROUP_ORDER[group.name]):
+            lines.append(f"- *{more_line}*")
         lines.append("")
-    done = [a for a in report.actions if a.done_at is not None]
-    lines += [f"### Done ({len(done)})", ""]
-    lines += [_action_line(a) for a in done] or ["*none*"]
-    lines += ["", "## Decisions and follow-ups", ""]
-    decided = {d: sum(a.decision == d for a in done) for d in ("standardize", "adjust", "abandon")}
+    lines += ["## Decisions and follow-ups", ""]
+    decided = report.decisions
     lines.append(
-        f"Decisions: standardize {decided['standardize']}, adjust {decided['adjust']},"
-        f" abandon {decided['abandon']}."
+        f"Decisions: standardize {decided.standardize}, adjust {decided.adjust},"
+        f" abandon {decided.abandon}."
     )
-    holding = sum(f.result == "holding" for f in report.followups)
-    slipped = sum(f.result == "slipped" for f in report.followups)
-    waiting = sum(f.result is None for f in report.followups)
-    recorded = holding + slipped
+    tally = report.followup_tally
+    recorded = tally.holding + tally.slipped
     lines.append(
-        f"Follow-up audits: {holding} holding, {slipped} slipped"
-        f" ({percent(holding / recorded if recorded else None)} holding), {waiting} waiting."
+        f"Follow-up audits: {tally.holding} holding, {tally.slipped} slipped"
+        f" ({percent(tally.holding / recorded if recorded else None)} holding),"
+        f" {tally.waiting} waiting."
     )
     if report.followups:
         lines += ["", "| action | audit | due | result |", "| --- | ---: | --- | --- |"]
@@ -233,5 +247,7 @@ def markdown(report: Report) -> str:
             lines.append(
                 f"| #{f.action_id} {md_escape(f.title)} | +{f.offset_days}d | {f.due} | {result} |"
             )
+        if more_line := more(tally.total, len(report.followups), FOLLOWUP_ORDER):
+            lines += ["", f"*{more_line}*"]
     lines += ["", flow_text.markdown(report.flow, heading="##")]
     return "\n".join(lines) + "\n"

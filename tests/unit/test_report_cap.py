@@ -1,0 +1,143 @@
+"""The cycle report stays a page (issue 13, the tester's 100 000 actions): each phase, the done
+ones and the follow-up audits list their ``LIST_CAP`` most pressing, with their totals; what it
+lists and counts is what the whole lists said before the cap (checked on a seeded file against
+a reference built from every action, as the report once did)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pdca.db import report as report_data
+from pdca.db.models import Action, ActionDraft, InitiativeDraft
+from pdca.db.store import ActionFilter, Store
+from tests.conftest import NOW
+
+
+@pytest.fixture
+def seeded(store: Store) -> Store:
+    from pdca.db.seed import seed_with_spec
+    from tests.unit.test_seed import MEDIUM
+
+    seed_with_spec(store, MEDIUM, seed=5)
+    return store
+
+
+def _reference(actions: list[Action]) -> dict[str, list[Action]]:
+    """Every action of the report, grouped and ordered as the report always did."""
+    groups = {
+        phase: sorted(
+            (a for a in actions if a.done_at is None and a.phase == phase),
+            key=lambda a: (a.due is None, a.due or "", a.id),
+        )
+        for phase in ("plan", "do", "check", "act")
+    }
+    groups["done"] = sorted(
+        (a for a in actions if a.done_at is not None),
+        key=lambda a: (a.done_at or "", a.id),
+        reverse=True,
+    )
+    return groups
+
+
+@pytest.mark.parametrize("cap", [3, 20, 100_000])
+def test_the_lists_are_the_whole_lists_first_rows_with_their_totals(
+    seeded: Store, monkeypatch: pytest.MonkeyPatch, cap: int
+) -> None:
+    monkeypatch.setattr(report_data, "LIST_CAP", cap)
+    since = report_data.iso(report_data.window_start(seeded.clock()))
+    everything = seeded.list_actions(ActionFilter(include_done=True))
+    initiative = seeded.list_initiatives()[0]
+    cases = {
+        None: [a for a in everything if a.done_at is None or a.done_at >= since],
+        initiative.name: [a for a in everything if a.initiative_id == initiative.id],
+    }
+    for target, actions in cases.items():
+        built = report_data.build_report(seeded, target)
+        want = _reference(actions)
+        assert [g.name for g in built.groups] == ["plan", "do", "check", "act", "done"]
+        for group in built.groups:
+            assert group.total == len(want[group.name]), (target, group.name)
+            assert group.actions == want[group.name][:cap], (target, group.name)
+        done = want["done"]
+        assert built.decisions.model_dump() == {
+            d: sum(a.decision == d for a in done) for d in ("standardize", "adjust", "abandon")
+        }
+        assert any(g.total > 3 for g in built.groups)  # the cap of 3 really cuts
+
+
+def _followup_reference(store: Store, action_ids: set[int], since: str | None) -> list[dict]:
+    """The audits the report listed before the cap: recorded or due, of its actions."""
+    today = NOW[:10]
+    rows = store.conn.execute(
+        "SELECT id, action_id, result, due, done_at FROM followups"
+        " WHERE done_at IS NOT NULL OR due <= ?",
+        (today,),
+    )
+    return [
+        dict(r)
+        for r in rows
+        if r["action_id"] in action_ids
+        and (since is None or max(r["done_at"] or "", r["due"]) >= since[:10])
+    ]
+
+
+@pytest.mark.parametrize("cap", [3, 100_000])
+def test_the_followups_are_tallied_whole_and_listed_most_pressing_first(
+    seeded: Store, monkeypatch: pytest.MonkeyPatch, cap: int
+) -> None:
+    monkeypatch.setattr(report_data, "LIST_CAP", cap)
+    since = report_data.iso(report_data.window_start(seeded.clock()))
+    everything = seeded.list_actions(ActionFilter(include_done=True))
+    initiative = seeded.list_initiatives()[0]
+    cases = {
+        None: ({a.id for a in everything if a.done_at is None or a.done_at >= since}, since),
+        initiative.name: ({a.id for a in everything if a.initiative_id == initiative.id}, None),
+    }
+    for target, (ids, window) in cases.items():
+        built = report_data.build_report(seeded, target)
+        want = _followup_reference(seeded, ids, window)
+        tally = built.followup_tally
+        assert tally.total == len(want) > 0
+        assert tally.holding == sum(f["result"] == "holding" for f in want)
+        assert tally.slipped == sum(f["result"] == "slipped" for f in want)
+        assert tally.waiting == sum(f["result"] is None for f in want)
+        rank = {None: 0, "slipped": 1, "holding": 2}
+        ordered = sorted(
+            want,
+            key=lambda f: (
+                rank[f["result"]],
+                f["due"] if f["result"] is None else "",
+                "".join(chr(0x10FFFF - ord(c)) for c in f["done_at"] or ""),  # latest first
+                f["id"],
+            ),
+        )
+        assert [f.id for f in built.followups] == [f["id"] for f in ordered[:cap]]
+
+
+def test_a_capped_list_says_how_many_more_and_which_come_first(
+    cli, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(report_data, "LIST_CAP", 2)
+    store.add_initiative(InitiativeDraft(name="Big", objective="Many things"))
+    for n, due in enumerate([None, date(2026, 12, 5), date(2026, 11, 1), None, date(2026, 11, 20)]):
+        store.add_action(ActionDraft(title=f"task {n}", owner="bob", due=due, initiative="Big"))
+    for args in (["Big"], []):
+        result = cli("report", *args, "--format", "md")
+        assert result.exit_code == 0, result.stderr
+        text = result.stdout
+        plan = text.split("### Plan (5)")[1].split("###")[0]
+        assert "#3 task 2" in plan and "#5 task 4" in plan  # late first: Nov 1, Nov 20
+        assert "#1 task 0" not in plan and "#2 task 1" not in plan
+        assert "- *and 3 more (late first: earliest due date, then the undated," in plan
+        page = cli("report", *args, "--format", "html").stdout
+        assert "<h3>Plan (5)</h3>" in page
+        assert '<p class="muted">and 3 more (late first: earliest due date' in page
+
+
+def test_a_thousands_count_reads_at_a_glance() -> None:
+    from pdca.tui.report_md import more
+
+    assert more(12_365, 20, "x") == "and 12 345 more (x)"
+    assert more(20, 20, "x") == ""
