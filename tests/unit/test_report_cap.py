@@ -141,3 +141,24 @@ def test_a_thousands_count_reads_at_a_glance() -> None:
 
     assert more(12_365, 20, "x") == "and 12 345 more (x)"
     assert more(20, 20, "x") == ""
+
+
+def test_when_actions_entered_do_is_what_kpi_show_finds(seeded: Store) -> None:
+    """The report's reading of the event log in SQL gives ``pdca kpi show``'s answer (db/kpis.py
+    reads the same events in Python), for every action of a seeded file and after an undo."""
+    from pdca.db import kpis
+
+    store = seeded
+    ids = [r[0] for r in store.conn.execute("SELECT id FROM actions ORDER BY id")]
+    planned = store.add_action(
+        ActionDraft(title="moved and undone", owner="bob", due=date(2026, 12, 1))
+    )
+    store.move_action(planned.id, "do")
+    store.undo()
+    born = store.add_action(
+        ActionDraft(title="born in Do", owner="bob", due=date(2026, 12, 1), phase="do")
+    )
+    ids += [planned.id, born.id]
+    found = report_data.entered_do(store, ids)
+    assert found == kpis._entered_do(store, ids)
+    assert born.id in found and len(found) > 10
