@@ -141,6 +141,36 @@ def refuse_future_baseline(baseline_from: date | None, today: date) -> None:
         )
 
 
+SUGGESTED = 5  # close names a "no KPI" message offers
+
+
+def close_names(wanted: str, names: Sequence[str], limit: int = SUGGESTED) -> tuple[list[str], int]:
+    """Names close to ``wanted`` (those starting with it, then holding it, then spelled
+    alike), at most ``limit``, and how many more start with or hold it."""
+    import difflib
+
+    key = wanted.strip().casefold()
+    if not key:
+        return [], 0
+    starting = sorted((n for n in names if n.casefold().startswith(key)), key=str.casefold)
+    holding = sorted(
+        (n for n in names if key in n.casefold() and n not in starting), key=str.casefold
+    )
+    folded = {n.casefold(): n for n in names}
+    alike = [folded[f] for f in difflib.get_close_matches(key, list(folded), n=limit)]
+    found = list(dict.fromkeys([*starting, *holding, *alike]))
+    return found[:limit], max(0, len(starting) + len(holding) - limit)
+
+
+def unknown_name_hint(wanted: str, names: Sequence[str]) -> str:
+    """``; did you mean 'A', 'B' (and 3 more: pdca kpi list)?`` or nothing."""
+    shown, more = close_names(wanted, names)
+    if not shown:
+        return ""
+    listed = ", ".join(repr(n) for n in shown)
+    return f"; did you mean {listed}" + (f" (and {more} more: pdca kpi list)" if more else "") + "?"
+
+
 # --------------------------------------------------------------------------- alerts
 
 

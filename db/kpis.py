@@ -33,6 +33,8 @@ from pdca.db.models import (
     parse_number,
     validated,
 )
+from pdca.db.signals import entered_do as _entered_do
+from pdca.db.signals import verdict_evidence as verdict_evidence  # the verdict prompt's
 
 # db/sparklines.py's, read from here as before (the KPIs view, initiatives, benches)
 from pdca.db.sparklines import recent_readings as recent_readings
@@ -148,29 +150,19 @@ def perspective_warnings(kpis: Sequence[Kpi]) -> list[str]:
 # --------------------------------------------------------------------------- detail
 
 
-def _entered_do(store: Store, action_ids: list[int]) -> dict[int, str]:
-    """When each action first entered Do, from its history (created in Do counts)."""
-    if not action_ids:
-        return {}
-    marks = ", ".join("?" for _ in action_ids)
-    rows = store.conn.execute(
-        "SELECT entity_id, at, op, before, after FROM events WHERE entity = 'action'"
-        f" AND entity_id IN ({marks}) AND undo_of IS NULL ORDER BY id",
-        action_ids,
-    )
-    found: dict[int, str] = {}
-    for action_id, at, op, before, after in rows:
-        if action_id in found or after is None:
-            continue
-        was = json.loads(before)["phase"] if before else None
-        now = json.loads(after).get("phase")
-        if now == "do" and (op == "create" or was == "plan"):
-            found[action_id] = at
-    return found
+def no_kpi(store: Store, name: str) -> NotFound:
+    """``no KPI 'X'``, with up to five close names (``kpi_rules.close_names``)."""
+    error = NotFound("KPI", name)
+    names = [row[0] for row in store.conn.execute("SELECT name FROM kpis")]
+    error.args = (str(error) + kpi_rules.unknown_name_hint(name, names),)
+    return error
 
 
 def kpi_detail(store: Store, name: str) -> KpiDetail:
-    kpi = store.get_kpi(name)
+    try:
+        kpi = store.get_kpi(name)
+    except NotFound:
+        raise no_kpi(store, name) from None
     now = store.clock()
     readings = [
         convert.reading({**dict(row), "kpi": kpi.name})  # type: ignore[arg-type]
@@ -226,35 +218,6 @@ def kpi_detail(store: Store, name: str) -> KpiDetail:
     )
 
 
-def verdict_evidence(store: Store, action_id: int) -> str | None:
-    """One line of evidence for the Check -> Act verdict: has the linked KPI shifted since the
-    action entered Do (``xmr.shift_since``: limits from the twenty readings before Do, a run
-    of eight since on one side of that centre line)? Said either way, or ``None`` when the
-    action has no KPI or never entered Do. The person still decides."""
-    row = store.conn.execute(
-        "SELECT k.id, k.name, k.direction FROM actions a JOIN kpis k ON k.id = a.kpi_id"
-        " WHERE a.id = ?",
-        (action_id,),
-    ).fetchone()
-    if row is None:
-        return None
-    entered = _entered_do(store, [action_id]).get(action_id)
-    if entered is None:
-        return None
-    before = store.conn.execute(
-        "SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at < ?"
-        " ORDER BY at DESC, id DESC LIMIT ?",
-        (row["id"], entered, xmr.BASELINE_READINGS),
-    ).fetchall()
-    since = store.conn.execute(
-        "SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at >= ? ORDER BY at, id",
-        (row["id"], entered),
-    ).fetchall()
-    readings = [(at, v) for at, v in reversed(before)] + [(at, v) for at, v in since]
-    shift = xmr.shift_since(readings, entered, row["direction"])
-    return xmr.shift_words(row["name"], action_id, shift, row["direction"])
-
-
 # --------------------------------------------------------------------------- editing
 
 _COLUMNS = {  # KpiChanges field -> kpis column
@@ -305,7 +268,7 @@ def edit_kpi(
     with store.write() as tx:
         before = store.conn.execute("SELECT * FROM kpis WHERE name = ?", (name,)).fetchone()
         if before is None:
-            raise NotFound("KPI", name)
+            raise no_kpi(store, name)
         store.check_version("kpi", before, expected_version)
         wanted: dict[str, Any] = {}
         for field, column in _COLUMNS.items():

@@ -52,7 +52,16 @@ def record(
     except ValueError as error:
         raise InvalidInput("note", note, str(error)) from None
     with store.write() as tx:
-        kpi_id = store.kpi_id(kpi)
+        try:
+            kpi_id = store.kpi_id(kpi)
+        except InvalidInput:
+            from pdca.db.kpi_rules import unknown_name_hint
+
+            names = [row[0] for row in store.conn.execute("SELECT name FROM kpis")]
+            hint = unknown_name_hint(kpi, names)
+            if not hint:
+                raise
+            raise InvalidInput("kpi", kpi, "is not a known KPI" + hint) from None
         assert kpi_id is not None
         if at is not None:
             from pdca.db import kpi_rules
@@ -80,10 +89,10 @@ def raised_by(store: Store, kpi_id: int, reading_id: int) -> list[RaisedAlert]:
     """``alerts.raised_by`` without the models: the open alerts the reading raised, threshold
     first, each waiting for whom the escalation rule says now."""
     rows = store.conn.execute(
-        SELECT_ALERTS + " WHERE a.kpi_id = ? AND a.closed_at IS NULL AND a.reading_id = ?"
-        " ORDER BY a.rule IS NOT NULL, a.id",
+        SELECT_ALERTS + " WHERE a.kpi_id = ? AND a.closed_at IS NULL AND a.reading_id = ?",
         (kpi_id, reading_id),
     ).fetchall()
+    rows.sort(key=lambda row: (row["rule"] is not None, row["id"]))  # two at most: no SQL sort
     now = store.clock()
     found = []
     for row in rows:

@@ -11,6 +11,7 @@ takes the same baseline and applies the same rules, so they agree.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
@@ -175,3 +176,56 @@ def marks(c: xmr.XmrChart | None, found: Sequence[xmr.Signal], direction: str) -
         )
         for s in found
     ]
+
+
+# --------------------------------------------------------------------------- before/after
+
+
+def entered_do(store: Store, action_ids: list[int]) -> dict[int, str]:
+    """When each action first entered Do, from its history (created in Do counts)."""
+    if not action_ids:
+        return {}
+    marks = ", ".join("?" for _ in action_ids)
+    rows = store.conn.execute(
+        "SELECT entity_id, at, op, before, after FROM events WHERE entity = 'action'"
+        f" AND entity_id IN ({marks}) AND undo_of IS NULL ORDER BY id",
+        action_ids,
+    )
+    found: dict[int, str] = {}
+    for action_id, at, op, before, after in rows:
+        if action_id in found or after is None:
+            continue
+        was = json.loads(before)["phase"] if before else None
+        now = json.loads(after).get("phase")
+        if now == "do" and (op == "create" or was == "plan"):
+            found[action_id] = at
+    return found
+
+
+def verdict_evidence(store: Store, action_id: int) -> str | None:
+    """One line of evidence for the Check -> Act verdict: has the linked KPI shifted since the
+    action entered Do (``xmr.shift_since``: limits from the twenty readings before Do, a run
+    of eight since on one side of that centre line)? Said either way, or ``None`` when the
+    action has no KPI or never entered Do. The person still decides."""
+    row = store.conn.execute(
+        "SELECT k.id, k.name, k.direction FROM actions a JOIN kpis k ON k.id = a.kpi_id"
+        " WHERE a.id = ?",
+        (action_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    entered = entered_do(store, [action_id]).get(action_id)
+    if entered is None:
+        return None
+    before = store.conn.execute(
+        "SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at < ?"
+        " ORDER BY at DESC, id DESC LIMIT ?",
+        (row["id"], entered, xmr.BASELINE_READINGS),
+    ).fetchall()
+    since = store.conn.execute(
+        "SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at >= ? ORDER BY at, id",
+        (row["id"], entered),
+    ).fetchall()
+    readings = [(at, v) for at, v in reversed(before)] + [(at, v) for at, v in since]
+    shift = xmr.shift_since(readings, entered, row["direction"])
+    return xmr.shift_words(row["name"], action_id, shift, row["direction"])

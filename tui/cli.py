@@ -648,6 +648,11 @@ def move(session: Session, action_id: int, phase, verdict, as_json) -> None:
     if not as_json:  # the reply is one line: no model, no pydantic
         line = session.store().move_action_line(action_id, phase, verdict=verdict)
         _echo_action_line("moved", line)
+        if phase == "act":  # the evidence the app's verdict prompt shows (--json: not there)
+            from pdca.db.signals import verdict_evidence
+
+            if evidence := verdict_evidence(session.store(), action_id):
+                click.echo(printable(evidence))
         return
     action = session.store().move_action(action_id, phase, verdict=verdict)
     _emit(as_json, action, lambda: _echo_action_line("moved", action))

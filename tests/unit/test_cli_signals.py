@@ -100,3 +100,52 @@ def test_bad_baseline_is_one_line_and_writes_nothing(cli, kpi, db_path: Path, ar
     digest = sha256(db_path)
     assert_one_line_error(cli(*args), *fragments)
     assert sha256(db_path) == digest
+
+
+def test_move_to_act_prints_the_evidence_line_the_verdict_prompt_shows(
+    cli, ok, store, db_path: Path
+) -> None:
+    from tests.tui.test_verdict_evidence import make_db
+
+    action_id = make_db(store, db_path, [7.0] * 9)
+    moved = ok("move", str(action_id), "act", "--verdict", "worked")
+    assert moved.stdout.splitlines() == [
+        f"moved #{action_id} [act] Pair on reviews",
+        f"Lead time: shifted down since #{action_id} entered Do, 9 readings below the old "
+        "centre line (10)",
+    ]
+
+
+def test_move_to_act_of_an_action_without_a_kpi_prints_only_the_move(ok) -> None:
+    ok("add", "x", "--owner", "bo", "--due", "+1w")
+    ok("move", "1", "do")
+    ok("checkin", "1", "going")
+    ok("move", "1", "check")
+    assert ok("move", "1", "act", "--verdict", "worked").stdout == "moved #1 [act] x\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["kpi", "show", "Deploy frequency"],
+         ("no KPI 'Deploy frequency'; did you mean 'Deploy frequency (checkout)', ",
+          "'Deploy frequency (payments)' (and 1 more: pdca kpi list)?")),
+        (["kpi", "show", "Deploy frequncy (data)"], ("did you mean 'Deploy frequency (data)'",)),
+        (["kpi", "edit", "deploy freq", "--unit", "x"], ("no KPI 'deploy freq'; did you mean",)),
+        (["kpi", "record", "Deploy frequency", "3"],
+         ("kpi: 'Deploy frequency' is not a known KPI; did you mean",)),
+        (["kpi", "show", "zzz"], ("no KPI 'zzz'",)),
+    ],
+)  # fmt: skip
+def test_an_unknown_kpi_name_suggests_up_to_five_close_ones(
+    cli, ok, db_path: Path, args, fragments
+) -> None:
+    for team in ("checkout", "data", "growth", "identity", "payments", "search"):
+        ok("kpi", "add", f"Deploy frequency ({team})", "--unit", "n", "--baseline", "5",
+           "--target", "9")  # fmt: skip
+    digest = sha256(db_path)
+    error = assert_one_line_error(cli(*args), *fragments)
+    assert error.count("'Deploy frequency (") <= 5
+    if "zzz" in args:
+        assert "did you mean" not in error
+    assert sha256(db_path) == digest
