@@ -9,6 +9,7 @@ the action on the board.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Literal
@@ -98,6 +99,36 @@ def followup_row(item: Followup, columns: LogColumns = LogColumns()) -> Row:
     ]
 
 
+class LogRows(Sequence[Row]):
+    """The follow-ups pinned on top, then the check-ins, each row built when first drawn: a
+    screenful at the first paint, not every row of the page read."""
+
+    def __init__(
+        self, due: list[Followup], entries: list[LogEntry], now: Any, columns: LogColumns
+    ) -> None:
+        # Copies: the screen's list of check-ins grows in place as pages come in.
+        self.due, self.entries = list(due), list(entries)
+        self.now, self.columns = now, columns
+        self._built: dict[int, Row] = {}
+
+    def __len__(self) -> int:
+        return len(self.due) + len(self.entries)
+
+    def __getitem__(self, index: int) -> Row:  # type: ignore[override]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        row = self._built.get(index)
+        if row is None:
+            if index < len(self.due):
+                row = followup_row(self.due[index], self.columns)
+            else:
+                row = entry_row(self.entries[index - len(self.due)], self.now, self.columns)
+            self._built[index] = row
+        return row
+
+
 class LogScreen(RowView):
     """Dated progress notes and status updates, with follow-ups due on top."""
 
@@ -125,6 +156,7 @@ class LogScreen(RowView):
         self.due_more = 0  # follow-ups due beyond the ones pinned on top
         self.entries: list[LogEntry] = []
         self.exhausted = False
+        self._shown_columns: LogColumns | None = None
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -159,10 +191,10 @@ class LogScreen(RowView):
         self._describe()
 
     def _show_rows(self, keep: bool) -> None:
-        now, columns = self.context.clock(), self._columns()
-        rows = [followup_row(f, columns) for f in self.due]
-        rows += [entry_row(e, now, columns) for e in self.entries]
+        columns = self._columns()
+        self._shown_columns = columns
         rows_widget = self.query_one(RowList)
+        rows = LogRows(self.due, self.entries, self.context.clock(), columns)
         rows_widget.show(rows, rows_widget.cursor if keep else 0)
 
     def _columns(self) -> LogColumns:
@@ -171,7 +203,9 @@ class LogScreen(RowView):
         )
 
     def on_resize(self) -> None:
-        if self.entries or self.due:
+        # The first layout resizes the view once or twice: draw again only when the columns
+        # change with the width.
+        if (self.entries or self.due) and self._columns() != self._shown_columns:
             self._show_rows(keep=True)
 
     @on(RowList.NearEnd)

@@ -122,6 +122,10 @@ async def test_the_log_pages_in_more_as_the_cursor_nears_the_end(make_app, store
         await settle_app(pilot.app, pilot)
         assert len(screen.entries) == 450 and screen.exhausted
         assert len({e.id for e in screen.entries}) == 450
+        from pdca.widgets.row_list import RowList
+
+        rows = screen.query_one(RowList).rows  # one row each, none twice
+        assert len(rows) == 450 and rows[449][-1][0] == "m0"
 
 
 async def test_at_80x24_the_message_keeps_its_column(make_app, team) -> None:
