@@ -357,16 +357,28 @@ def owners(store: Store) -> list[OwnerRow]:
 
     for login, n in waiting_by_person(store).items():  # whom each waits for now
         _owner_entry(rows, login)["alerts_waiting"] = n
-    for login, n in store.conn.execute(
-        "SELECT owner, count(*) FROM followups WHERE done_at IS NULL AND due <= ? GROUP BY owner",
-        (today.isoformat(),),
-    ):
+    for login, n in store.conn.execute(_FOLLOWUPS_DUE_BY_OWNER, (today.isoformat(),)):
         _owner_entry(rows, login)["followups_due"] = n
     people = [OwnerRow(**row) for row in rows.values()]
     # A person with nothing open, waiting or due (a service account, someone who moved on)
     # is not a row: the view is about who has work.
     busy = [p for p in people if p.open or p.alerts_waiting or p.followups_due]
     return arules.attention_order(busy)
+
+
+# The follow-ups due of each owner (NULL: nobody's): one search of the (owner, done_at, due)
+# index per owner, where GROUP BY walked every follow-up ever made (72 000 at 100 000 actions).
+_FOLLOWUPS_DUE_BY_OWNER = """
+WITH RECURSIVE o(owner) AS (
+ SELECT (SELECT min(owner) FROM followups INDEXED BY idx_followups_owner_done_at_due)
+ UNION ALL SELECT (SELECT min(owner) FROM followups INDEXED BY idx_followups_owner_done_at_due
+  WHERE owner > o.owner) FROM o WHERE o.owner IS NOT NULL)
+SELECT o.owner, (SELECT count(*) FROM followups f INDEXED BY idx_followups_owner_done_at_due
+ WHERE f.owner = o.owner AND f.done_at IS NULL AND f.due <= ?1) AS n
+FROM o WHERE o.owner IS NOT NULL AND n > 0
+UNION ALL SELECT NULL, count(*) FROM followups INDEXED BY idx_followups_owner_done_at_due
+ WHERE owner IS NULL AND done_at IS NULL AND due <= ?1 HAVING count(*) > 0
+"""
 
 
 def _owner_entry(rows: dict[str | None, dict[str, Any]], login: str | None) -> dict[str, Any]:

@@ -31,3 +31,16 @@ def test_the_first_followups_due_are_the_listings_first(seeded: Store, most: int
             theirs = [f for f in mine if f.action_id == action_id]
             found = acc.due_followups(seeded, most, owner=owner, action_id=action_id)
             assert found == (theirs[:most], len(theirs))
+
+
+def test_the_owners_followups_due_are_the_listings_counts(seeded: Store) -> None:
+    """The owners view's follow-ups due per person (a search per owner, issue 14) are the
+    due ones listed, counted by owner; nobody's are the unowned row's."""
+    seeded.conn.execute("UPDATE followups SET owner = NULL WHERE id % 5 = 0")  # some nobody's
+    expected: dict[str, int] = {}
+    for f in acc.list_followups(seeded, due_only=True):
+        login = f.owner or acc.UNOWNED
+        expected[login] = expected.get(login, 0) + 1
+    assert acc.UNOWNED in expected and len(expected) > 2
+    found = {row.login: row.followups_due for row in acc.owners(seeded) if row.followups_due}
+    assert found == expected

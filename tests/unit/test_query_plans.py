@@ -680,3 +680,18 @@ def test_kpi_record_and_the_kpi_fixes_read_through_indexes(store: Store) -> None
     assert any("FROM kpis" in sql for sql in queries)  # the close names were read
     problems = [p for sql in sorted(queries) for p in _plan_problems(store, sql)]
     assert problems == []
+
+
+def test_the_owners_followups_due_are_a_search_per_owner(store: Store) -> None:
+    """The owners view's follow-ups due per person (db/accountability.py
+    ``_FOLLOWUPS_DUE_BY_OWNER``): searches of the (owner, done_at, due) index, never a walk of
+    every follow-up ever made."""
+    from pdca.db import accountability
+
+    sql = accountability._FOLLOWUPS_DUE_BY_OWNER
+    plan = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql, ("2026-11-23",))]
+    assert any("(owner=? AND done_at=? AND due<?)" in step for step in plan), plan
+    assert not any(
+        re.match(r"SCAN (followups|f)\b", step) or step.startswith("USE TEMP B-TREE")
+        for step in plan
+    ), plan
