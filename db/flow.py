@@ -41,15 +41,23 @@ from pdca.db.store import Store
 # (db/schema.py ``0014_flow_kept``: a row per move or completion that no undo took back, with
 # the phase it left, where it went and how long it had been there; triggers on the event log
 # keep it, whoever writes). Read down its (phase, at) index: no row, no snapshot, no summary.
-_STAYS = """
-SELECT max(0.0, days) FROM action_stays
-WHERE phase = :phase AND at >= :since AND days IS NOT NULL{scope}
-"""
+# A phase's stays counted, and its moves back:
 _RANK = "CASE {} WHEN 'plan' THEN 0 WHEN 'do' THEN 1 WHEN 'check' THEN 2 WHEN 'act' THEN 3 END"
-_WENT_BACK = f"""
-SELECT count(*) FROM action_stays
-WHERE phase = :phase AND at >= :since AND days IS NOT NULL
-  AND {_RANK.format("next")} < {_RANK.format("phase")}{{scope}}
+_STAY_COUNTS = f"""
+SELECT count(*), count(CASE WHEN {_RANK.format("next")} < {_RANK.format("phase")} THEN 1 END)
+FROM action_stays
+WHERE phase = :phase AND at >= :since AND days IS NOT NULL{{scope}}
+"""
+# and of its stays in order (days, never below zero), the few at the ranks the median and the
+# 85th percentile are made of (flow_rules.quantile_ranks): SQLite sorts the window's stays of
+# the phase (a quarter's, whatever the file's age) and hands over two to four numbers, not
+# tens of thousands, each of which would wait for the interpreter while the app paints.
+_STAYS_AT = """
+SELECT rank, days FROM (
+  SELECT row_number() OVER (ORDER BY max(0.0, days)) - 1 AS rank, max(0.0, days) AS days
+  FROM action_stays
+  WHERE phase = :phase AND at >= :since AND days IS NOT NULL{scope}
+) WHERE rank IN ({ranks})
 """
 
 # Open work per phase now, counted by SQLite down the open actions' (phase, phase_since)
@@ -121,6 +129,7 @@ GROUP BY initiative_id, decision
 """
 # Follow-up audits as (initiative, what they count as): their result once recorded, "waiting"
 # when due and not recorded; those neither are left out in SQLite. The scope is the action's.
+# (Counted by SQLite they would be sorted first: three per standardized action of all time.)
 _FOLLOWUPS = """
 SELECT initiative_id, kind FROM (
   SELECT a.initiative_id,
@@ -174,7 +183,7 @@ def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) 
         now=iso(now),
         since=since,
         weeks=weeks,
-        phases=fr.tally_figures(_stays(cursor, scope, params), _phases_now(cursor, scoped, params)),
+        phases=fr.stays_figures(_stays(cursor, scope, params), _phases_now(cursor, scoped, params)),
         throughput=weekly,
         finished=sum(w.finished for w in weekly),
         abandoned=sum(w.abandoned for w in weekly),
@@ -228,19 +237,28 @@ def _tuples(store: Store) -> sqlite3.Cursor:
     return cursor
 
 
-def _stays(cursor: sqlite3.Cursor, scope: Scope, params: dict[str, object]) -> fr.StayTally:
+def _stays(
+    cursor: sqlite3.Cursor, scope: Scope, params: dict[str, object]
+) -> dict[str, fr.PhaseStays]:
     """The stays that ended in the window, per phase, and the moves back from each, as the
     kept table holds them (the actions of the scope: their ids, looked up by SQLite)."""
     scoped, scope_params = scope.where()
     only = f" AND action_id IN (SELECT id FROM actions WHERE 1{scoped})" if scoped else ""
-    tally = fr.StayTally()
+    counted = {}
     for phase in fr.RANK:
         asked = {**scope_params, "phase": phase, "since": params["since"]}
-        stays = [d for (d,) in cursor.execute(_STAYS.format(scope=only), asked)]
-        stays.sort()  # once: the median and the 85th percentile sort it again, in no time
-        tally.stays[phase] = stays
-        (tally.back[phase],) = cursor.execute(_WENT_BACK.format(scope=only), asked).fetchone()
-    return tally
+        count, back = cursor.execute(_STAY_COUNTS.format(scope=only), asked).fetchone()
+        at: dict[int, float] = {}
+        if count:
+            ranks = ", ".join(str(rank) for rank in sorted(fr.quantile_ranks(count)))
+            at = dict(cursor.execute(_STAYS_AT.format(scope=only, ranks=ranks), asked))
+        counted[phase] = fr.PhaseStays(
+            count,
+            fr.median_of_ranked(count, at),
+            fr.percentile_of_ranked(count, at, fr.P85),
+            back,
+        )
+    return counted
 
 
 def _outcomes(cursor: sqlite3.Cursor, scope: Scope, params: dict[str, object]) -> fr.Outcomes:

@@ -149,6 +149,37 @@ def median(values: Sequence[float]) -> float | None:
     return round(statistics.median(values), 1) if values else None
 
 
+P85 = 0.85
+
+
+def quantile_ranks(count: int, share: float = P85) -> set[int]:
+    """Which of ``count`` values, in order (0: the least), the median and the ``share``
+    quantile are made of: SQLite hands over these few, not every value (db/flow.py)."""
+    if not count:
+        return set()
+    rank = share * (count - 1)
+    return {(count - 1) // 2, count // 2, math.floor(rank), math.ceil(rank)}
+
+
+def median_of_ranked(count: int, at: Mapping[int, float]) -> float | None:
+    """``median`` of ``count`` values of which ``at`` holds those at ``quantile_ranks``: the
+    same arithmetic as ``statistics.median``, so the same number."""
+    if not count:
+        return None
+    middle = count // 2
+    value = at[middle] if count % 2 else (at[middle - 1] + at[middle]) / 2
+    return round(value, 1)
+
+
+def percentile_of_ranked(count: int, at: Mapping[int, float], share: float) -> float | None:
+    """``percentile`` of ``count`` values of which ``at`` holds those at ``quantile_ranks``."""
+    if not count:
+        return None
+    rank = share * (count - 1)
+    low, high = math.floor(rank), math.ceil(rank)
+    return round(at[low] + (at[high] - at[low]) * (rank - low), 1)
+
+
 def window_start(now: datetime, weeks: int = WINDOW_WEEKS) -> datetime:
     return now - timedelta(weeks=weeks)
 
@@ -227,25 +258,52 @@ class StayTally:
             self.back[left] += 1
 
 
+class PhaseStays(NamedTuple):
+    """A phase's stays that ended in the window, counted: how many, their median and 85th
+    percentile, and how many of them were moves back."""
+
+    count: int
+    median: float | None
+    p85: float | None
+    went_back: int
+
+
+NO_STAYS = PhaseStays(0, None, None, 0)
+
+
 def tally_figures(tally: StayTally, open_now: Mapping[str, PhaseNow]) -> list[PhaseFlow]:
     """``phase_figures`` of the stays already tallied."""
+    stays, back = tally.stays, tally.back
+    counted = {
+        phase: PhaseStays(
+            len(stays[phase]), median(stays[phase]), percentile(stays[phase], P85), back[phase]
+        )
+        for phase in PHASES
+    }
+    return stays_figures(counted, open_now)
+
+
+def stays_figures(
+    stays: Mapping[str, PhaseStays], open_now: Mapping[str, PhaseNow]
+) -> list[PhaseFlow]:
+    """``phase_figures`` of the stays counted per phase (``PhaseStays``)."""
     from pdca.db.flow_models import PhaseFlow
 
-    stays, back = tally.stays, tally.back
     result = []
     for phase in PHASES:
         here = open_now.get(phase)
+        mine = stays.get(phase, NO_STAYS)
         result.append(
             PhaseFlow(
                 phase=phase,
                 wip=here.wip if here else 0,
-                stays=len(stays[phase]),
-                median_days=median(stays[phase]),
-                p85_days=percentile(stays[phase], 0.85),
+                stays=mine.count,
+                median_days=mine.median,
+                p85_days=mine.p85,
                 oldest_id=here.oldest_id if here else None,
                 oldest_title=here.oldest_title if here else None,
                 oldest_days=round(max(0.0, here.oldest_in_phase_days), 1) if here else None,
-                went_back=back[phase],
+                went_back=mine.went_back,
             )
         )
     return result

@@ -231,3 +231,23 @@ def test_throughput_bars_start_from_zero() -> None:
     assert fr.count_bars([]) == ""
     assert fr.count_bars([0, 1, 8, 4]) == "▁▂█▅"  # any work at least a step above none
     assert fr.count_bars([3, 3]) == "██"
+
+
+def test_the_median_and_85th_percentile_of_a_few_ranked_values_are_those_of_all() -> None:
+    """db/flow.py asks SQLite for the values at ``quantile_ranks`` only: the figures made of
+    them are the very numbers ``median`` and ``percentile`` make of every value (ties, one
+    value, even and odd counts, values that round at .x5)."""
+    import random
+
+    draw = random.Random(13)
+    for count in [*range(1, 40), 101, 1000]:
+        for _ in range(5):
+            values = [round(draw.uniform(0, 60), draw.choice([0, 2, 9])) for _ in range(count)]
+            ordered = sorted(values)
+            ranks = fr.quantile_ranks(count)
+            assert len(ranks) <= 4 and all(0 <= rank < count for rank in ranks)
+            at = {rank: ordered[rank] for rank in ranks}
+            assert fr.median_of_ranked(count, at) == fr.median(values)
+            assert fr.percentile_of_ranked(count, at, fr.P85) == fr.percentile(values, fr.P85)
+    assert fr.quantile_ranks(0) == set() and fr.median_of_ranked(0, {}) is None
+    assert fr.percentile_of_ranked(0, {}, fr.P85) is None
