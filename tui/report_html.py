@@ -9,7 +9,7 @@ never run or parsed.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from pdca.db.flow_models import Flow
@@ -23,15 +23,21 @@ from pdca.tui.report_md import (
     FOLLOWUP_ORDER,
     GROUP_ORDER,
     GROUP_TITLES,
+    MARKS_LISTED,
     PHASE_TITLES,
     TREND_WORDS,
+    grouped,
     more,
     status_of,
 )
 from pdca.widgets.sparkline import sparkline
 
 WIDTH, HEIGHT = 640, 200
-PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 48, 92, 12, 22
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 58, 150, 12, 22
+LABEL_GAP = 12  # px between two right-hand labels' baselines (11px text)
+CHAR_W = 6.2  # px: a generous average width of an 11px sans-serif character
+MARK_CHAR_W = 5.8  # the same at 10px, for the action marks along the top
+MARK_ROWS = 2  # rows of action-mark labels along the top before they become bare ticks
 
 
 def esc(text: str | None) -> str:
@@ -43,6 +49,82 @@ def fmt(value: float | None, unit: str = "") -> str:
     if value is None:
         return "–"
     return f"{value:g}" + (f" {esc(unit)}" if unit else "")
+
+
+def short(value: float) -> str:
+    """A number for a chart's label: ``:g``, or three significant digits with a compact
+    exponent when that is long (5.2668e+15 -> 5.27e15), so it stays inside the chart."""
+    shown = f"{value:g}"
+    if len(shown) <= 8 and "e" not in shown:
+        return shown
+    shown = f"{value:.3g}"
+    if "e" in shown:
+        mantissa, exponent = shown.split("e")
+        shown = f"{mantissa}e{int(exponent)}"
+    return shown
+
+
+def merged_labels(lines: Sequence[tuple[str, float, str, str]]) -> list[tuple[str, float, str]]:
+    """The right-hand labels, one per shown value: lines whose values read the same share one
+    ("centre = baseline 10"; both natural limits on one value are "limits")."""
+    by_text: dict[str, list[tuple[str, float, str]]] = {}
+    for label, value, css, _ in lines:
+        by_text.setdefault(short(value), []).append((label, value, css))
+    merged = []
+    for text, same in by_text.items():
+        names = [name for name, _, _ in same]
+        if "UNPL" in names and "LNPL" in names:
+            names = [n for n in names if n != "LNPL"]
+            names[names.index("UNPL")] = "limits"
+        merged.append((f"{' = '.join(names)} {text}", same[0][1], same[0][2]))
+    return merged
+
+
+def spread(wanted: Sequence[float], gap: float, top: float, bottom: float) -> list[float]:
+    """Label positions as near ``wanted`` (sorted, top down) as can be with ``gap`` between
+    neighbours, all within ``top``..``bottom`` when they fit: pushed down, then back up."""
+    placed: list[float] = []
+    for y in wanted:
+        placed.append(max(y, top, placed[-1] + gap if placed else top))
+    for i in range(len(placed) - 1, -1, -1):
+        limit = bottom if i == len(placed) - 1 else placed[i + 1] - gap
+        placed[i] = min(placed[i], limit)
+    return placed
+
+
+def mark_rows(xs: Sequence[float], widths: Sequence[float], right: float) -> list[int] | None:
+    """A row (0, 1, ...) for each action mark's label so none overlaps another or passes
+    ``right``; None when ``MARK_ROWS`` rows are not enough (then they are bare ticks)."""
+    ends = [float("-inf")] * MARK_ROWS
+    rows = []
+    for x, width in zip(xs, widths, strict=True):
+        if x + width > right:
+            return None
+        row = next((r for r in range(MARK_ROWS) if ends[r] + 3 <= x), None)
+        if row is None:
+            return None
+        ends[row] = x + width
+        rows.append(row)
+    return rows
+
+
+def chart_start(readings: Sequence[tuple[str, float]], now: datetime, days: int = 365) -> datetime:
+    """A chart's first day: its first reading of the period (a new KPI's chart is not a year
+    of empty space), at least a week back."""
+    start = now - timedelta(days=days)
+    if readings:
+        start = max(start, min(parse_time(readings[0][0]), now - timedelta(days=7)))
+    return start
+
+
+def x_of(start: datetime, now: datetime) -> Callable[[datetime], float]:
+    """Where a moment falls across a chart from ``start`` to ``now``."""
+    inner_w = WIDTH - PAD_LEFT - PAD_RIGHT
+
+    def x(moment: datetime) -> float:
+        return PAD_LEFT + inner_w * max(0.0, min(1.0, (moment - start) / (now - start)))
+
+    return x
 
 
 def svg_chart(
@@ -60,11 +142,7 @@ def svg_chart(
     and natural process limits) and ``signals`` (flagged readings, each with the rule that
     flagged it) are the XmR seam: drawn when given, absent until then."""
     points = [(parse_time(at), v) for at, v in readings]
-    # From the first reading of the period (a new KPI's chart is not a year of empty space),
-    # and at least a week wide.
-    start = now - timedelta(days=days)
-    if points:
-        start = max(start, min(points[0][0], now - timedelta(days=7)))
+    start = chart_start(readings, now, days)
     lines: list[tuple[str, float, str, str]] = [  # (label, value, css class, dash)
         ("baseline", kpi.baseline, "ref-baseline", "4 3"),
         ("target", kpi.target, "ref-target", ""),
@@ -90,8 +168,7 @@ def svg_chart(
     inner_w = WIDTH - PAD_LEFT - PAD_RIGHT
     inner_h = HEIGHT - PAD_TOP - PAD_BOTTOM
 
-    def x(moment: datetime) -> float:
-        return PAD_LEFT + inner_w * max(0.0, min(1.0, (moment - start) / (now - start)))
+    x = x_of(start, now)
 
     def y(value: float) -> float:
         return PAD_TOP + inner_h * (high - value) / (high - low)
@@ -108,24 +185,23 @@ def svg_chart(
         dashes = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(
             f'<line class="{css}" x1="{PAD_LEFT}" x2="{PAD_LEFT + inner_w}" y1="{y(value):.1f}"'
-            f' y2="{y(value):.1f}"{dashes}><title>{label} {value:g}</title></line>'
+            f' y2="{y(value):.1f}"{dashes}><title>{label} {short(value)}</title></line>'
         )
-        out.append(
-            f'<text class="label {css}" x="{PAD_LEFT + inner_w + 4}" y="{y(value) + 4:.1f}">'
-            f"{label} {value:g}</text>"
-        )
-    for marker in markers:
-        moment = parse_time(marker.at)
-        if moment < start:  # before the chart's first day: not drawn at its edge
-            continue
-        at = x(moment)
-        out.append(
-            f'<line class="marker" x1="{at:.1f}" x2="{at:.1f}" y1="{PAD_TOP}"'
-            f' y2="{PAD_TOP + inner_h}" stroke-dasharray="2 2"/>'
-        )
-        out.append(
-            f'<text class="marker" x="{at + 2:.1f}" y="{PAD_TOP + 10}">{esc(marker.label)}</text>'
-        )
+    # Right-hand labels: equal values share one, the rest are nudged apart (a leader line
+    # goes back to the label's own line when it moved), and all end inside the chart.
+    labels = sorted(merged_labels(lines), key=lambda item: y(item[1]))
+    places = spread([y(v) + 4 for _, v, _ in labels], LABEL_GAP, 10.0, HEIGHT - 2.0)
+    right = PAD_LEFT + inner_w
+    for (text, value, css), at in zip(labels, places, strict=True):
+        if abs(at - (y(value) + 4)) > 0.5:
+            out.append(
+                f'<line class="leader" x1="{right}" x2="{right + 4}" y1="{y(value):.1f}"'
+                f' y2="{at - 4:.1f}"/>'
+            )
+        anchor = ' text-anchor="end"' if len(text) * CHAR_W > PAD_RIGHT - 6 else ""
+        where = WIDTH - 2 if anchor else right + 6
+        out.append(f'<text class="label {css}" x="{where}" y="{at:.1f}"{anchor}>{text}</text>')
+    out += _marks(markers, start, x, inner_h)
     if points:
         path = " ".join(f"{x(at):.1f},{y(v):.1f}" for at, v in points)
         out.append(f'<polyline class="readings" points="{path}"/>')
@@ -151,15 +227,76 @@ def svg_chart(
         )
     out += [
         f'<text class="axis" x="{PAD_LEFT - 4}" y="{PAD_TOP + 8}" text-anchor="end">'
-        f"{high:.3g}</text>",
+        f"{short(float(f'{high:.3g}'))}</text>",
         f'<text class="axis" x="{PAD_LEFT - 4}" y="{PAD_TOP + inner_h}" text-anchor="end">'
-        f"{low:.3g}</text>",
+        f"{short(float(f'{low:.3g}'))}</text>",
         f'<text class="axis" x="{PAD_LEFT}" y="{HEIGHT - 6}">{start.date().isoformat()}</text>',
         f'<text class="axis" x="{PAD_LEFT + inner_w}" y="{HEIGHT - 6}" text-anchor="end">'
         f"{now.date().isoformat()}</text>",
         "</svg>",
     ]
     return "\n".join(out)
+
+
+def shown_marks(markers: Sequence[ChartMarker], start: datetime) -> list[ChartMarker]:
+    """The action marks within the chart (from its first day)."""
+    return [m for m in markers if parse_time(m.at) >= start]
+
+
+def _marks(
+    markers: Sequence[ChartMarker], start: datetime, x: Callable[[datetime], float], inner_h: int
+) -> list[str]:
+    """The linked actions' marks: a dotted line each, labelled along the top in up to
+    ``MARK_ROWS`` rows when the labels fit apart; else bare ticks (``»`` entering Do and ``✓``
+    done drawn apart) and the page lists them under the chart (``marks_list``)."""
+    shown = shown_marks(markers, start)
+    if not shown:
+        return []
+    xs = [x(parse_time(m.at)) for m in shown]
+    widths = [len(m.label) * MARK_CHAR_W + 2 for m in shown]
+    rows = mark_rows(xs, widths, PAD_LEFT + (WIDTH - PAD_LEFT - PAD_RIGHT))
+    bottom = PAD_TOP + inner_h
+    if rows is None:  # one path per kind: a year of a busy KPI's marks stays small
+        out = []
+        for kind, css in (("»", "marker"), ("✓", "marker marker-done")):
+            ticks = sorted(
+                {f"{at:.1f}" for m, at in zip(shown, xs, strict=True) if m.label.startswith(kind)}
+            )
+            if ticks:
+                path = " ".join(f"M{at} {PAD_TOP}V{bottom}" for at in ticks)
+                out.append(f'<path class="{css}" d="{path}" stroke-dasharray="2 2"/>')
+        return out
+    out = []
+    for marker, at, row in zip(shown, xs, rows, strict=True):
+        out.append(
+            f'<line class="marker" x1="{at:.1f}" x2="{at:.1f}" y1="{PAD_TOP}"'
+            f' y2="{bottom}" stroke-dasharray="2 2"/>'
+        )
+        out.append(
+            f'<text class="marker" x="{at + 2:.1f}" y="{PAD_TOP + 10 + 11 * row}">'
+            f"{esc(marker.label)}</text>"
+        )
+    return out
+
+
+def marks_list(
+    markers: Sequence[ChartMarker], start: datetime, x_of: Callable[[datetime], float]
+) -> str:
+    """Under a chart whose marks are bare ticks: the latest ``MARKS_LISTED`` of them in
+    words, and how many earlier; "" when the chart labels them itself."""
+    shown = shown_marks(markers, start)
+    xs = [x_of(parse_time(m.at)) for m in shown]
+    widths = [len(m.label) * MARK_CHAR_W + 2 for m in shown]
+    if not shown or mark_rows(xs, widths, WIDTH - PAD_RIGHT) is not None:
+        return ""
+    latest = shown[-MARKS_LISTED:]
+    words = ", ".join(f"{esc(m.label)} {esc(m.at[:10])}" for m in reversed(latest))
+    earlier = len(shown) - len(latest)
+    more = f", and {grouped(earlier)} earlier" if earlier else ""
+    return (
+        f'<p class="marks muted">Linked actions (» entered Do, ✓ done), latest first: {words}'
+        f"{more}.</p>"
+    )
 
 
 STYLE = """
@@ -185,7 +322,9 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .chart .ref-warn { stroke: #dc6803; } .chart .ref-alert { stroke: #b42318; }
 .chart .ref-benchmark { stroke: #6941c6; } .chart .ref-centre { stroke: #344054; }
 .chart .ref-limit { stroke: #344054; } .chart line.marker { stroke: #98a2b3; }
-.chart text.marker { font-size: 10px; fill: #475467; }
+.chart text.marker { font-size: 10px; fill: #475467; } .chart path.marker { stroke: #98a2b3;
+        fill: none; } .chart path.marker-done { stroke: #067647; }
+.chart line.leader { stroke: #98a2b3; stroke-width: 0.8; } .marks { font-size: 0.9em; }
 .chart text.ref-target { fill: #067647; } .chart text.ref-alert { fill: #b42318; }
 .chart text.ref-warn { fill: #b54708; } .chart text.ref-benchmark { fill: #6941c6; }
 """
@@ -212,10 +351,12 @@ def _kpi(item: ReportKpi, now: datetime) -> str:
     chart = svg_chart(
         item.readings, kpi, now, markers=item.markers, limits=item.limits, signals=item.signals
     )
+    start = chart_start(item.readings, now)
+    listed = marks_list(item.markers, start, x_of(start, now))
     return (
         f'<section class="kpi"><h3>{esc(kpi.name)}</h3>\n<p>{" · ".join(facts)}</p>\n'
         f"<p>Baseline {fmt(kpi.baseline, kpi.unit)} → target {fmt(kpi.target, kpi.unit)}"
-        f"{bench}</p>\n{chart}\n</section>"
+        f"{bench}</p>\n{chart}\n{listed + chr(10) if listed else ''}</section>"
     )
 
 

@@ -27,6 +27,7 @@ STATUS_WORDS = {
     "on-target": "★ on target",
 }
 SIGNAL_MARK = "⚑ signal"
+MARKS_LISTED = 12  # a chart's linked-action marks said in words: the latest, then a count
 
 
 def status_of(row: KpiRow) -> tuple[str, str]:
@@ -135,8 +136,11 @@ def text_chart(
         refs.append(
             f"limits {value(limits.lower)}–{value(limits.upper)} (centre {value(limits.centre)})"
         )
-    if markers:
-        refs.append(" ".join(f"{m.label} {m.at[:10]}" for m in markers))
+    if markers:  # the latest MARKS_LISTED, oldest first, after how many came earlier
+        latest = markers[-MARKS_LISTED:]
+        earlier = len(markers) - len(latest)
+        said = " ".join(f"{m.label} {m.at[:10]}" for m in latest)
+        refs.append(f"{grouped(earlier)} earlier marks … {said}" if earlier else said)
     if signals:  # the rules that fired on the bad side, and how many readings they cover
         rules = "; ".join(dict.fromkeys(signal.rule for signal in signals))
         refs.append(f"signals: {rules} ({signal_count(signals)})")

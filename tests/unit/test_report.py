@@ -3,6 +3,7 @@ of tests/flow_support.py at the fixed clock, with user text that tries to be mar
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.dom.minidom
 from pathlib import Path
@@ -246,8 +247,8 @@ def test_every_linked_action_that_entered_do_is_marked_where_it_did(cli, store: 
         ("»", "6", "2026-11-12"),
     ]  # not done: no ✓
     page = report(cli, "Ops", "--format", "html")
-    chart = re.findall(r"<svg.*?</svg>", page, re.DOTALL)[0]
-    assert "#7" not in chart and "#5" in chart and "#6" in chart
+    section = re.findall(r'<section class="kpi">.*?</section>', page, re.DOTALL)[0]
+    assert "#7" not in section and "» #5 2026-11-12" in section and "» #6 2026-11-12" in section
 
 
 def test_a_signal_does_not_hide_a_warn(cli, store: Store) -> None:
@@ -293,3 +294,110 @@ def test_a_kpi_measured_only_today_has_a_sparkline_and_one_reading(cli, store: S
     earlier = [((NOW_DT - timedelta(days=400)).strftime("%Y-%m-%dT%H:%M:%SZ"), 7.0)]
     chart = text_chart(earlier, store.get_kpi("Fresh"), NOW_DT)  # none in the last year
     assert chart.startswith("*no readings* baseline 10"), chart
+
+
+def _labels(chart: str) -> list[tuple[str, float, float, str]]:
+    """(text, x, y, anchor) of a chart's right-hand labels."""
+    dom = xml.dom.minidom.parseString(chart)
+    return [
+        (
+            t.firstChild.data,
+            float(t.getAttribute("x")),
+            float(t.getAttribute("y")),
+            t.getAttribute("text-anchor") or "start",
+        )
+        for t in dom.getElementsByTagName("text")
+        if t.getAttribute("class").startswith("label")
+    ]
+
+
+def _assert_legible(chart: str) -> list[str]:
+    from pdca.tui.report_html import CHAR_W, HEIGHT, WIDTH
+
+    labels = _labels(chart)
+    ys = sorted(y for _, _, y, _ in labels)
+    assert all(b - a >= 11 for a, b in itertools.pairwise(ys)), labels  # none on another
+    for text, x, y, anchor in labels:
+        right = x if anchor == "end" else x + len(text) * CHAR_W
+        assert right <= WIDTH and 0 < y <= HEIGHT, (text, x, y)  # inside the SVG
+        assert "e+" not in text
+    return [text for text, *_ in labels]
+
+
+def test_right_hand_labels_never_overlap_and_stay_inside(history: Store) -> None:
+    """The tester's cases: close values nudged apart, equal ones merged, huge ones short."""
+    from pdca.db.kpis import edit_kpi
+    from pdca.db.models import KpiChanges
+    from pdca.db.report import ChartLimits
+    from pdca.tui.report_html import svg_chart
+    from tests.conftest import NOW_DT
+
+    edit_kpi(
+        history, "Pages", KpiChanges(baseline=6.3, target=15.7, warn=5.9, alert=5.4, direction="up")
+    )
+    kpi = history.get_kpi("Pages")
+    readings = [(f"2026-11-{day:02d}T09:00:00Z", 6.0 + day % 3 * 0.5) for day in range(1, 22)]
+    close = ChartLimits(centre=6.62, lower=4.8, upper=8.44)
+    texts = _assert_legible(svg_chart(readings, kpi, NOW_DT, limits=close))
+    assert {"centre 6.62", "baseline 6.3", "warn 5.9", "alert 5.4", "LNPL 4.8"} <= set(texts)
+
+    flat = [(at, 10.0) for at, _ in readings]
+    edit_kpi(history, "Pages", KpiChanges(baseline=10, target=12, warn=8, alert=6))
+    kpi = history.get_kpi("Pages")
+    texts = _assert_legible(
+        svg_chart(flat, kpi, NOW_DT, limits=ChartLimits(centre=10, lower=10, upper=10))
+    )
+    assert sorted(texts) == ["alert 6", "baseline = centre = limits 10", "target 12", "warn 8"]
+
+    huge = [(at, 9e14 + i * 1e13) for i, (at, _) in enumerate(readings)]
+    edit_kpi(history, "Pages", KpiChanges(baseline=9e14, target=9.9e14))
+    kpi = history.get_kpi("Pages")
+    wide = ChartLimits(centre=9.5e14, lower=-3.4e15, upper=5.2668e15)
+    texts = _assert_legible(svg_chart(huge, kpi, NOW_DT, limits=wide))
+    assert "UNPL 5.27e15" in texts
+
+
+def test_many_action_marks_are_bare_ticks_listed_under_the_chart(history: Store) -> None:
+    from pdca.db.report import ChartMarker
+    from pdca.tui.report_html import svg_chart
+    from tests.conftest import NOW_DT
+
+    kpi = history.get_kpi("Pages")
+    readings = [(f"2026-{month:02d}-01T09:00:00Z", 8.0) for month in range(1, 12)]
+    few = [ChartMarker(at="2026-03-01T09:00:00Z", label="» #196"),
+           ChartMarker(at="2026-07-01T09:00:00Z", label="✓ #196")]  # fmt: skip
+    dom = xml.dom.minidom.parseString(svg_chart(readings, kpi, NOW_DT, markers=few))
+    marks = [t for t in dom.getElementsByTagName("text") if t.getAttribute("class") == "marker"]
+    assert [t.firstChild.data for t in marks] == ["» #196", "✓ #196"]
+    many = [
+        ChartMarker(at=f"2026-{month:02d}-{day:02d}T09:00:00Z", label=f"» #{month * 100 + day}")
+        for month in range(3, 11)
+        for day in (3, 6, 9)
+    ]
+    chart = svg_chart(readings, kpi, NOW_DT, markers=many)
+    dom = xml.dom.minidom.parseString(chart)
+    assert not [t for t in dom.getElementsByTagName("text") if t.getAttribute("class") == "marker"]
+    [ticks] = [p for p in dom.getElementsByTagName("path") if "marker" in p.getAttribute("class")]
+    assert ticks.getAttribute("d").count("M") == 24
+    from pdca.tui.report_html import chart_start, marks_list, x_of
+
+    start = chart_start(readings, NOW_DT)
+    listed = marks_list(many, start, x_of(start, NOW_DT))
+    assert listed.startswith('<p class="marks muted">Linked actions (» entered Do, ✓ done)')
+    assert "» #1009 2026-10-09, » #1006 2026-10-06" in listed and "and 12 earlier" in listed
+    assert marks_list(few, start, x_of(start, NOW_DT)) == ""  # labelled on the chart itself
+
+
+def test_many_marks_in_markdown_are_the_latest_and_a_count(history: Store) -> None:
+    from pdca.db.report import ChartMarker
+    from pdca.tui.report_md import MARKS_LISTED, text_chart
+    from tests.conftest import NOW_DT
+
+    kpi = history.get_kpi("Pages")
+    many = [
+        ChartMarker(at=f"2026-10-{day:02d}T09:00:00Z", label=f"» #{day}") for day in range(1, 31)
+    ]
+    line = text_chart([("2026-11-20T09:00:00Z", 8.0)], kpi, NOW_DT, markers=many)
+    assert f"{30 - MARKS_LISTED} earlier marks … » #{31 - MARKS_LISTED} 2026-10-" in line
+    assert "» #30 2026-10-30" in line and "» #1 " not in line
+    assert line.count("» #") == MARKS_LISTED
