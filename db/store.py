@@ -1202,32 +1202,12 @@ class Store:
         raise NotFound("KPI", name)
 
     def record_reading(self, draft: ReadingDraft, at: datetime | None = None) -> Reading:
-        with self.write() as tx:
-            kpi_id = self.kpi_id(draft.kpi)
-            if at is not None:
-                from pdca.db import kpi_rules
+        """``readings.record`` (one write: the reading, its event, the KPI's alerts), as the
+        ``Reading`` model."""
+        from pdca.db import readings  # it builds on this module
 
-                kpi_rules.refuse_future_reading(at, self.clock(), "--at")
-            when = iso(at) if at is not None else tx.at
-            cursor = self.conn.execute(
-                "INSERT INTO kpi_readings (kpi_id, at, value, note, author) VALUES (?, ?, ?, ?, ?)",
-                (kpi_id, when, draft.value, draft.note, tx.actor),
-            )
-            row = self.require("reading", inserted_id(cursor))
-            tx.log(
-                "reading",
-                inserted_id(cursor),
-                "create",
-                f"recorded {draft.value:g} for KPI {draft.kpi!r}",
-                None,
-                convert.snapshot(row),
-            )
-            from pdca.db import alerts  # imported here: db.alerts builds on this module
-
-            assert kpi_id is not None
-            alerts.apply_breach(self, tx, kpi_id)  # raises or closes the KPI's alert
-            name = self.conn.execute("SELECT name FROM kpis WHERE id = ?", (kpi_id,)).fetchone()[0]
-        return convert.reading({**dict(row), "kpi": name})  # type: ignore[arg-type]
+        recorded = readings.record(self, draft.kpi, draft.value, draft.note, at)
+        return convert.reading({**dict(recorded.row), "kpi": recorded.kpi})  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ undo
 

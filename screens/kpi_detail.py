@@ -277,13 +277,13 @@ def fit_axis(
     low, high = min(core), max(core)
     span = high - low or max(abs(high) * 0.1, 1.0)
     reach_low, reach_high = low - NEAR * span, high + NEAR * span
-    for name, value in lines.items():
-        if value is None:
+    for name, line in lines.items():
+        if line is None:
             continue
-        if value > reach_high or value < reach_low or number_problem(value):
-            off[name] = "above" if value > high else "below"
+        if line > reach_high or line < reach_low or number_problem(line):
+            off[name] = "above" if line > high else "below"
         else:
-            low, high = min(low, value), max(high, value)
+            low, high = min(low, line), max(high, line)
     if low == high:
         low, high = low - span / 2, high + span / 2
     return low, high, off
