@@ -603,6 +603,7 @@ def test_the_cycle_reports_own_reads_go_through_indexes(store: Store) -> None:
     from tests.flow_support import build_history
 
     build_history(store)
+    store.add_action(ActionDraft(title="planned", owner="bob", initiative="Ops", kpi="Pages"))
     seen: list[str] = []
     store.conn.set_trace_callback(seen.append)
     for target in (None, "Ops", "#2"):
@@ -622,7 +623,8 @@ def test_the_cycle_reports_own_reads_go_through_indexes(store: Store) -> None:
 # What db/report.py reads itself (the rest is db/kpis.py's, db/flow.py's, ...).
 _REPORT_READS = (
     "FROM actions WHERE kpi_id",  # the charts' linked actions
-    "SELECT entity_id, id, at FROM events",  # when they entered Do
+    "SELECT entity_id, at, summary FROM events",  # when they entered Do: moves
+    "FROM events e WHERE e.id IN",  # and creations in Do
     "FROM actions WHERE done_at",  # the whole team's lists and counts
     "FROM actions WHERE initiative_id",  # an initiative's
     "FROM followups f",  # the audits' tally and list

@@ -158,7 +158,9 @@ def test_when_actions_entered_do_is_what_kpi_show_finds(seeded: Store) -> None:
     born = store.add_action(
         ActionDraft(title="born in Do", owner="bob", due=date(2026, 12, 1), phase="do")
     )
+    store.move_action(born.id, "plan")  # back, then on again: it entered Do when born
+    store.move_action(born.id, "do")
     ids += [planned.id, born.id]
     found = report_data.entered_do(store, ids)
     assert found == kpis._entered_do(store, ids)
-    assert born.id in found and len(found) > 10
+    assert found[born.id] == born.created_at and planned.id in found and len(found) > 10
