@@ -34,6 +34,7 @@ def main() -> None:
             ("flow --format md", ["flow", "--format", "md"]),
             (f"report {initiative!r} md", ["report", initiative]),
             (f"report {initiative!r} html", ["report", initiative, "--format", "html"]),
+            ("report (whole team) md", ["report"]),
             ("report (whole team) html", ["report", "--format", "html"]),
         ]
         rows = [(name, median_of(chosen.runs, lambda i, a=args: [*pdca, *a], env))

@@ -473,7 +473,7 @@ def _readings(store: Store, kpi_id: int, start: str) -> list[tuple[str, float]]:
         "SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at >= ? ORDER BY at, id",
         (kpi_id, start),
     )
-    return [(r["at"], r["value"]) for r in rows]
+    return [(r[0], r[1]) for r in rows]
 
 
 def _followups(store: Store, part: _Part) -> tuple[list[ReportFollowup], FollowupTally]:
