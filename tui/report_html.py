@@ -463,7 +463,7 @@ def html_page(report: Report) -> str:
     body.append("<h2>Actions by phase</h2>")
     headers = ["#", "Action", "Owner", "Due", "Last check-in", "Verdict", "Decision"]
     for group in report.groups:
-        body.append(f"<h3>{GROUP_TITLES[group.name]} ({group.total})</h3>")
+        body.append(f"<h3>{GROUP_TITLES[group.name]} ({grouped(group.total)})</h3>")
         body.append(_actions(headers, group.actions))
         if more_line := more(group.total, len(group.actions), GROUP_ORDER[group.name]):
             body.append(f'<p class="muted">{more_line}</p>')

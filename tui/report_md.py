@@ -226,7 +226,7 @@ def markdown(report: Report) -> str:
         lines += [*_kpi_section(item, now), ""]
     lines += ["", "## Actions by phase", ""]
     for group in report.groups:
-        lines += [f"### {GROUP_TITLES[group.name]} ({group.total})", ""]
+        lines += [f"### {GROUP_TITLES[group.name]} ({grouped(group.total)})", ""]
         lines += [_action_line(a) for a in group.actions] or ["*none*"]
         if more_line := more(group.total, len(group.actions), GROUP_ORDER[group.name]):
             lines.append(f"- *{more_line}*")

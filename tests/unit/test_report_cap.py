@@ -143,6 +143,17 @@ def test_a_thousands_count_reads_at_a_glance() -> None:
     assert more(20, 20, "x") == ""
 
 
+def test_a_phase_heading_groups_its_thousands(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pdca.tui.report_md import markdown
+
+    monkeypatch.setattr(report_data, "LIST_CAP", 1)
+    store.add_actions(ActionDraft(title=f"t{n}", owner="bob") for n in range(1200))
+    text = markdown(report_data.build_report(store, None))
+    assert "### Plan (1 200)" in text and "- *and 1 199 more (late first" in text
+
+
 def test_when_actions_entered_do_is_what_kpi_show_finds(seeded: Store) -> None:
     """The report's reading of the event log in SQL gives ``pdca kpi show``'s answer (db/kpis.py
     reads the same events in Python), for every action of a seeded file and after an undo."""
