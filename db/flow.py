@@ -1,26 +1,25 @@
-"""Flow metrics read from the event log and the actions, each read down an index.
+"""Flow metrics read from what SQLite keeps and counts, each read down an index that holds it.
 
 The rules (what a stay, a move back, finished, cadence and late mean) are db/flow_rules.py;
 this module only gathers their facts. Every query here is checked for full scans and big
-sorts by tests/unit/test_flow_store.py:
+sorts by tests/unit/test_flow_store.py and tests/unit/test_query_plans.py:
 
-- phase moves and completions: the actions' update events of the window, from the index
-  ``idx_events_action_updates`` alone (entity, op, at, entity_id, tx, undo_of, summary: no
-  row, no snapshot is read), leaving out undos and the moves they undid. Only
-  ``move_action`` and ``complete_action`` change an action's phase or done_at, and their
-  summaries ("moved #N from X to Y", "done #N (decision)": pdca's own words, never user
-  text) say where a move went. A stay begins at the action's previous event; the first one
-  of the window at its creation when that was in the window too, else where that event's
-  snapshot says (one lookup by id per such action);
-- open work: ``actions`` where ``done_at IS NULL``; work done in the window: ``done_at >= ?``
-  (both down the (done_at, phase, due) index);
-- check-ins of the window: down ``checkins (at)``;
-- decisions of all time: ``done_at > ''`` (a range on the same index); follow-up audits:
-  ``followups`` (three per standardized action) joined to their actions by id. Both come as
-  (initiative, kind) pairs that ``Counter`` counts in C: no Python per row.
+- phase moves and completions: the kept table ``action_stays`` (migration 0014: one row per
+  move or completion no undo took back, kept by triggers on the event log), not the log
+  itself: per phase, the stays that ended in the window counted, the moves back, and the two
+  to four stays SQLite picks in order for the median and the 85th percentile;
+- open work: per phase (count, the longest in it) down the open actions' (phase,
+  phase_since) index; per owner (count, weeks lived, late) down their (owner, created_at,
+  due) index; work done in the window down the done actions' (done_at, ...) index (0016);
+- the cadence kept: the open actions' check-ins of their whole weeks lived, down the check-ins
+  proper's (action_id, at) index, counted per owner as distinct (action, week) pairs;
+- decisions of all time: counted per initiative and decision down the done actions' own
+  (initiative_id, decision) index; follow-up audits: ``followups`` (three per standardized
+  action) joined to their actions by id, as (initiative, kind) pairs ``Counter`` counts in C.
 
-The stays are tallied in one pass over the window's events (``_stays``), with no object per
-event: on the large file the quarter holds some 13 000 of them.
+What still grows with the file: the window's stays sorted per phase, the open actions walked
+once per owner count, their check-ins of the window, and the audits of all time (issue 14:
+on the huge file, about half a second in all, against 1.4 s when the log was read).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Flow (key 6): how work moves through the phases, read from the event log (db/flow.py).
+"""Flow (key 6): how work moves through the phases (db/flow.py: the kept stays, the actions).
 
 Per phase the time actions stay (median, 85th percentile), work in progress, the oldest open
 item and the moves back; throughput per week and cycle time with its trend; per owner the
@@ -8,7 +8,7 @@ the board filtered to that person, on an initiative the board filtered to it. Th
 and the blank lines between the tables are never under the cursor.
 
 The view paints at once with its heading and a line saying it is reading; the figures are
-read on a thread (seconds on a file of 100 000 actions) and fill it in when they arrive. A
+read on a thread (half a second on a file of 100 000 actions) and fill it in when they arrive. A
 later read (``r``, someone else's change) keeps what is shown until its figures replace it.
 """
 
