@@ -44,6 +44,7 @@ from pdca.screens.board_undo import stop_repeating_flow, undo_flow
 from pdca.screens.context import AppContext, PaletteEntry, context_of, services
 from pdca.screens.edit_flow import edit_flow
 from pdca.screens.footer import footer_after_first_paint
+from pdca.widgets.lane_divider import LaneDivider
 from pdca.widgets.phase_column import (
     CARD_HEIGHT,
     COMPACT_HEIGHT,
@@ -161,7 +162,7 @@ class BoardScreen(Screen[None]):
 
     DEFAULT_CSS = """
     BoardScreen #lanes { height: 1fr; }
-    BoardScreen .lane { width: 1fr; min-width: 16; border-right: vkey $panel; }
+    BoardScreen .lane { width: 1fr; min-width: 15; }
     BoardScreen .lane-header {
         width: 1fr;
         height: 1;
@@ -222,6 +223,7 @@ class BoardScreen(Screen[None]):
                     column.set_compact(self.compact)
                     self.columns[phase] = column
                     yield column
+                yield LaneDivider()
 
     def on_mount(self) -> None:
         self.query_one("#filter-bar").display = False
@@ -414,10 +416,12 @@ class BoardScreen(Screen[None]):
         if column is not None:
             self.last_column = column
             # Too narrow for four lanes (under 64 columns), the lanes overflow to the right:
-            # the focused one is scrolled into view, so a person sees the card they act on.
+            # the focused one is scrolled to the left edge, so a person sees the card they act
+            # on, and no sliver of its neighbour.
             lane = column.parent
-            if isinstance(lane, Widget):
-                self.query_one("#lanes").scroll_to_widget(lane, animate=False, force=True)
+            lanes = self.query_one("#lanes")
+            if isinstance(lane, Widget) and lanes.max_scroll_x:
+                lanes.scroll_to(x=lane.virtual_region.x, animate=False, force=True)
         if column is not None and column.current is not None:
             self.focused_id = column.current.id
 

@@ -14,8 +14,13 @@ NARROW = (40, 12)
 
 
 def lane_on_screen(app) -> str:  # type: ignore[no-untyped-def]
-    """The lane drawn at the board's left edge."""
-    shown = [lane for lane in board(app).query(".lane") if lane.region.x == 0]
+    """The one lane drawn whole on screen (at most a few columns of its neighbours show)."""
+    screen = board(app).query_one("#lanes").region
+    shown = [
+        lane
+        for lane in board(app).query(".lane")
+        if screen.x <= lane.region.x and lane.region.right <= screen.right
+    ]
     assert len(shown) == 1
     return str(shown[0].id)
 
