@@ -91,7 +91,7 @@ GROUP BY owner
 # their week by comparing ISO times (nothing parsed), and the distinct (action, week) pairs
 # counted per owner: one small set per owner, not one per action.
 _OWNERS_KEPT = """
-SELECT a.owner, count(DISTINCT a.id * 16 + {week})
+SELECT a.owner, count(DISTINCT a.id * {span} + {week})
 FROM actions a INDEXED BY idx_actions_open_created
 JOIN checkins c INDEXED BY idx_checkins_action_checkin
   ON c.action_id = a.id AND c.kind = 'checkin' AND c.at >= {first_week} AND c.at <= :now
@@ -106,7 +106,12 @@ def _owners_kept_sql(weeks: int, scope: str) -> str:
     first = f"CASE {_LIVED.format('a.created_at')} " + " ".join(
         f"WHEN {k} THEN :w{k}" for k in range(1, weeks + 1)
     )
-    return _OWNERS_KEPT.format(week=week + " END", first_week=first + " ELSE '~' END", scope=scope)
+    return _OWNERS_KEPT.format(
+        week=week + " END",
+        first_week=first + " ELSE '~' END",
+        span=weeks + 1,  # an (action, week) pair as one number: weeks run 1..weeks
+        scope=scope,
+    )
 
 
 def _week_starts(now: datetime, weeks: int) -> dict[str, str]:

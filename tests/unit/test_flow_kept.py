@@ -290,3 +290,23 @@ def test_the_figures_are_the_event_logs_after_moves_back_and_undos(store: Store)
                 bob.undo()
     for scope in _scopes(store):
         assert flow.flow(store, scope) == flow_reference.flow(store, _old(scope)), scope
+
+
+def test_the_cadence_of_two_actions_is_not_mixed_up_over_a_long_window(store: Store) -> None:
+    """Over a report's window of 30 weeks: one owner's two actions, next to each other by id,
+    each with a check-in in one week (17 weeks back, and the last week). Two weeks kept, as
+    the check-ins say, not one: an (action, week) pair must never read as another's."""
+    from tests.flow_support import at
+
+    at(store, 200)
+    first = store.add_action(ActionDraft(title="a", owner="bob", due=DUE))
+    second = store.add_action(ActionDraft(title="b", owner="bob", due=DUE))
+    assert second.id == first.id + 1
+    at(store, 115)  # week 17 back
+    store.add_checkin(first.id, CheckinDraft(message="m"))
+    at(store, 3)  # the last week
+    store.add_checkin(second.id, CheckinDraft(message="m"))
+    at(store, 0)
+    (bob,) = flow.flow(store, weeks=30).owners
+    assert (bob.weeks_expected, bob.weeks_kept) == (56, 2)
+    assert flow.flow(store, weeks=30) == flow_reference.flow(store, weeks=30)
