@@ -410,7 +410,7 @@ def _markers(
             )
             if only is None or r["id"] in only
         ]
-    entered = entered_do(store, [row[0] for row in linked])
+    entered = signals.entered_do(store, [row[0] for row in linked])
     found: dict[int, list[ChartMarker]] = {}
     for action_id, kpi_id, done_at in linked:
         began = entered.get(action_id)
@@ -422,50 +422,6 @@ def _markers(
         if done_at is not None:
             marks.append(ChartMarker(at=done_at, label=f"✓ #{action_id}"))
     return {kpi_id: sorted(marks, key=lambda m: m.at) for kpi_id, marks in found.items()}
-
-
-def entered_do(store: Store, action_ids: list[int]) -> dict[int, str]:
-    """When each action first entered Do, by the rule of ``pdca kpi show`` (db/kpis.py
-    ``_entered_do``: its first event, undos left out, that left it in Do coming from Plan, or
-    its creation in Do), read for tens of thousands of actions at once without parsing their
-    ~200 000 snapshots in Python (7 s at 100 000 actions):
-
-    - moves from Plan to Do are the summaries "moved #N from plan to do" (pdca's own words;
-      only ``move_action`` changes a phase), read off the actions' updates index alone;
-    - a creation in Do is the action's first event, looked up (one row each) only for those
-      with no such move, or moved back to Plan before their first one."""
-    wanted = set(action_ids)
-    moved: dict[int, str] = {}
-    back_first: list[int] = []  # to Plan before any Plan -> Do: maybe created past Plan
-    rows = store.conn.execute(
-        "SELECT entity_id, at, summary FROM events WHERE entity = 'action' AND op = 'update'"
-        " AND at > '' AND undo_of IS NULL AND summary LIKE 'moved #%'"
-        " AND (summary LIKE '% from plan to do' OR summary LIKE '% to plan') ORDER BY at"
-    )
-    for action_id, at, summary in rows:
-        if action_id not in wanted or action_id in moved:
-            continue
-        if summary.endswith(" from plan to do"):
-            moved[action_id] = at
-        elif summary.endswith(" to plan"):
-            back_first.append(action_id)
-    unsure = sorted({i for i in wanted if i not in moved} | set(back_first))
-    found = dict(moved)
-    for at in range(0, len(unsure), _CHUNK):
-        part = unsure[at : at + _CHUNK]
-        marks = ", ".join("?" for _ in part)
-        created = store.conn.execute(
-            "SELECT e.entity_id, e.at FROM events e WHERE e.id IN (SELECT (SELECT min(f.id)"
-            " FROM events f WHERE f.entity = 'action' AND f.entity_id = a.id)"
-            f" FROM actions a WHERE a.id IN ({marks})) AND e.op = 'create'"
-            " AND e.undo_of IS NULL AND json_extract(e.after, '$.phase') = 'do'",
-            part,
-        )
-        found.update((action_id, created_at) for action_id, created_at in created)
-    return found
-
-
-_CHUNK = 5000  # ids per IN (...) list: well under SQLite's variable limit
 
 
 def _readings(store: Store, kpi_id: int, start: str) -> list[tuple[str, float]]:

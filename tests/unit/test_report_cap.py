@@ -155,9 +155,10 @@ def test_a_phase_heading_groups_its_thousands(
 
 
 def test_when_actions_entered_do_is_what_kpi_show_finds(seeded: Store) -> None:
-    """The report's reading of the event log in SQL gives ``pdca kpi show``'s answer (db/kpis.py
-    reads the same events in Python), for every action of a seeded file and after an undo."""
-    from pdca.db import kpis
+    """The report's reading of the move events gives the answer of each action's own history
+    (what ``pdca kpi show`` and the verdict read), for every action of a seeded file and
+    after an undo."""
+    from pdca.db import signals
 
     store = seeded
     ids = [r[0] for r in store.conn.execute("SELECT id FROM actions ORDER BY id")]
@@ -172,6 +173,6 @@ def test_when_actions_entered_do_is_what_kpi_show_finds(seeded: Store) -> None:
     store.move_action(born.id, "plan")  # back, then on again: it entered Do when born
     store.move_action(born.id, "do")
     ids += [planned.id, born.id]
-    found = report_data.entered_do(store, ids)
-    assert found == kpis._entered_do(store, ids)
+    found = signals._entered_do_by_moves(store, ids)  # the way for thousands (the report)
+    assert found == signals._entered_do_by_history(store, ids)  # the way for a few
     assert found[born.id] == born.created_at and planned.id in found and len(found) > 10
