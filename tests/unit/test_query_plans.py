@@ -707,3 +707,43 @@ def test_the_owners_followups_due_are_a_search_per_owner(store: Store) -> None:
         re.match(r"SCAN (followups|f)\b", step) or step.startswith("USE TEMP B-TREE")
         for step in plan
     ), plan
+
+
+def test_the_flows_owner_counts_and_stay_ranks_read_covering_indexes(store: Store) -> None:
+    """db/flow.py's per-owner counts and cadence kept walk the open actions' (owner,
+    created_at, due) index and search the check-ins proper's (action_id, at) index, both
+    alone (no row read); a phase's stays at the median's and 85th percentile's ranks are one
+    range of the kept stays' index, put in order: the only sort, of a window's stays."""
+    from pdca.db import flow
+
+    params = {
+        "now": "2026-11-23T09:00:00Z",
+        "today": "2026-11-23",
+        "weeks": 13,
+        **{f"w{k}": f"2026-{11 - k // 5:02d}-01T09:00:00Z" for k in range(1, 14)},
+    }
+    owners = flow._OWNERS_OPEN.format(lived=flow._LIVED.format("created_at"), scope="")
+    kept = flow._owners_kept_sql(13, "")
+    plans = {
+        sql: [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
+        for sql in (owners, kept)
+    }
+    walk = "SEARCH {} USING COVERING INDEX idx_actions_open_created (owner>?)"
+    assert plans[owners] == [walk.format("actions")]
+    assert plans[kept][:2] == [
+        walk.format("a"),
+        "SEARCH c USING COVERING INDEX idx_checkins_action_checkin (action_id=? AND at>? AND at<?)",
+    ]
+    assert plans[kept][2:] == ["USE TEMP B-TREE FOR count(DISTINCT)"]  # one owner's pairs
+    ranked = flow._STAYS_AT.format(scope="", ranks="3, 4")
+    plan = [
+        row[3]
+        for row in store.conn.execute(
+            "EXPLAIN QUERY PLAN " + ranked, {"phase": "do", "since": "2026-08-24T09:00:00Z"}
+        )
+    ]
+    searches = [step for step in plan if step.startswith(("SEARCH", "SCAN action"))]
+    assert searches == [
+        "SEARCH action_stays USING COVERING INDEX idx_action_stays_phase (phase=? AND at>?)"
+    ]
+    assert [step for step in plan if "TEMP B-TREE" in step] == ["USE TEMP B-TREE FOR ORDER BY"]
