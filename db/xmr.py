@@ -142,16 +142,18 @@ def _k_of_n(values: Sequence[float], c: XmrChart, k: int, n: int, sigmas: float)
         return []
     found: list[Detection] = []
     high, low = c.centre + sigmas * c.sigma, c.centre - sigmas * c.sigma
-    sides: tuple[tuple[Side, Callable[[float], bool]], ...] = (
-        ("up", lambda v: v > high),
-        ("down", lambda v: v < low),
+    # Each reading's side once, not once per window it is in (a year of daily readings for
+    # each of 200 KPIs is a team report's largest cost).
+    sides: tuple[tuple[Side, list[bool]], ...] = (
+        ("up", [v > high for v in values]),
+        ("down", [v < low for v in values]),
     )
     for i in range(len(values)):
-        window = range(max(0, i - n + 1), i + 1)
         for side, beyond in sides:
-            hits = tuple(j for j in window if beyond(values[j]))
-            if len(hits) >= k and hits[-1] == i:
-                found.append(Detection(i, hits, side))
+            if beyond[i]:  # the point itself must be among the k
+                hits = tuple(j for j in range(max(0, i - n + 1), i + 1) if beyond[j])
+                if len(hits) >= k:
+                    found.append(Detection(i, hits, side))
     return found
 
 
