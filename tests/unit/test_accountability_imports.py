@@ -1,0 +1,37 @@
+"""What the owners, log and stand-up views import before their first paint (issue 14)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+CHECK = """
+import sys
+import pdca.db.accountability_rules  # builds its first model (the team's default settings)
+from pdca.db.accountability_models import OwnerRow
+from pydantic import ValidationError
+
+assert "importlib.metadata" not in sys.modules, "pydantic looked for plugins"
+loader = sys.modules["pydantic.plugin._loader"]
+assert tuple(loader.get_plugins()) == ()
+try:
+    OwnerRow(login=None, name="x")
+except ValidationError:
+    pass
+else:
+    raise AssertionError("a model stopped validating")
+# Anything else asked of the loader is the real module's (then discovery may happen).
+assert loader.PYDANTIC_ENTRY_POINT_GROUP == "pydantic"
+assert sys.modules["pydantic.plugin._loader"] is not loader
+print("ok")
+"""
+
+
+def test_building_a_model_looks_for_no_pydantic_plugins() -> None:
+    """pydantic's plugin discovery (every installed distribution's entry points, through
+    importlib.metadata and the email package) cost 20-50 ms before each view's first paint;
+    pdca has no plugin. Models still validate, and the loader's other names still work."""
+    done = subprocess.run(
+        [sys.executable, "-c", CHECK], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.stdout.strip() == "ok", done.stderr
