@@ -301,3 +301,24 @@ def test_the_changes_are_the_snapshots_on_a_seeded_file(store: Store, seed: int)
         changes = kept(store.conn, *window)
         assert changes == before_0015(store.conn, *window), days
     assert len(changes) > 1000
+
+
+def test_an_import_keeps_the_changes_of_the_history_it_brings(store: Store, tmp_path: Path) -> None:
+    """``pdca import`` of a JSON export writes the events with plain INSERTs: the triggers
+    keep their changes in the new file, as the snapshots say (the export does not carry the
+    kept table: it is pdca's, made again from the log)."""
+    from pdca.db import transfer
+
+    _history(store)
+    store.undo()
+    exported = tmp_path / "export.json"
+    exported.write_text(transfer.export_json(store), encoding="utf-8")
+    assert "event_changes" not in exported.read_text(encoding="utf-8")
+    fresh = Store.open(tmp_path / "new.db", actor="alice", clock=store.clock, create=True)
+    try:
+        transfer.import_file(fresh, exported, store.clock().date())
+        changes = kept(fresh.conn, *EVERYTHING)
+        assert changes == kept(store.conn, *EVERYTHING) == before_0015(fresh.conn, *EVERYTHING)
+        assert len(changes) == 6
+    finally:
+        fresh.close()
