@@ -749,3 +749,28 @@ def test_the_flows_owner_counts_and_stay_ranks_read_covering_indexes(store: Stor
         "SEARCH action_stays USING COVERING INDEX idx_action_stays_phase (phase=? AND at>?)"
     ]
     assert [step for step in plan if "TEMP B-TREE" in step] == ["USE TEMP B-TREE FOR ORDER BY"]
+
+
+def test_the_flows_kept_stays_are_searched_as_the_view_reads_them(store: Store) -> None:
+    """As db/flow.py runs them (each statement asks the four phases at once), whole and
+    scoped: every read of action_stays searches its (phase, at) index alone, and the only
+    sorts put one phase's stays of the window in order (their median's ranks)."""
+    from pdca.db import flow
+    from tests.flow_support import build_history
+
+    build_history(store)
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    for scope in (flow.EVERYTHING, flow.Scope(initiative_id=1), flow.Scope(action_ids={1, 2})):
+        flow.flow(store, scope)
+    store.conn.set_trace_callback(None)
+    stays = {" ".join(sql.split()) for sql in seen if "FROM action_stays" in sql}
+    assert len(stays) == 6 and all(sql.count("UNION ALL") == 3 for sql in stays)
+    for sql in sorted(stays):
+        plan = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql)]
+        reads = [step for step in plan if "action_stays" in step]
+        index = "SEARCH action_stays USING COVERING INDEX idx_action_stays_phase (phase=? AND at>?)"
+        assert reads == [index] * 4, plan
+        sorts = [step for step in plan if "TEMP B-TREE" in step]
+        assert sorts == (["USE TEMP B-TREE FOR ORDER BY"] * 4 if "OVER" in sql else []), plan
+        assert not any(re.match(r"SCAN (actions|action_stays)\b", step) for step in plan), plan
