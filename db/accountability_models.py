@@ -6,46 +6,16 @@ they follow the same rules: ``Record`` for what the store returns, ``Draft`` for
 
 from __future__ import annotations
 
-import importlib
-import sys
-import types
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from pydantic import Field
 
-def _no_plugin_discovery() -> None:
-    """pydantic looks for plugins (entry points of every installed distribution) when it
-    builds its first model, importing ``importlib.metadata`` and the ``email`` package to do
-    so: 20-50 ms before the owners, log and stand-up views' first paint (and in every command
-    that builds a model). pdca uses no pydantic plugin: its loader says there are none,
-    unless it is asked for anything else, which then comes from the real module. Issue 14.
-    (Belongs where pydantic is first imported, db/records.py; here for the views it measures.)
-    """
-    name = "pydantic.plugin._loader"
-    if name in sys.modules:
-        return  # a model was built already: discovery is done
-    loader = types.ModuleType(name)
+from pdca.db.models import Action, Checkin, CheckinStatus, Record
+from pdca.db.pydantic_setup import skip_plugin_discovery
 
-    def get_plugins() -> tuple[()]:
-        return ()
-
-    def real(attribute: str) -> Any:
-        if attribute.startswith("__"):  # the import system's questions (``__path__``)
-            raise AttributeError(attribute)
-        sys.modules.pop(name, None)
-        return getattr(importlib.import_module(name), attribute)
-
-    loader.get_plugins = get_plugins  # type: ignore[attr-defined]
-    loader.__getattr__ = real  # type: ignore[method-assign]
-    sys.modules[name] = loader
-
-
-_no_plugin_discovery()
-
-from pydantic import Field  # noqa: E402
-
-from pdca.db.models import Action, Checkin, CheckinStatus, Record  # noqa: E402
+skip_plugin_discovery()  # before the first model is built
 
 FollowupResult = Literal["holding", "slipped"]
 FOLLOWUP_RESULTS: tuple[FollowupResult, ...] = ("holding", "slipped")

@@ -31,7 +31,10 @@ from pdca.db import notify_rules as nrules
 from pdca.db.clock import iso
 from pdca.db.convert import snapshot
 from pdca.db.errors import InvalidInput
+from pdca.db.pydantic_setup import skip_plugin_discovery
 from pdca.db.store import Store, Transaction
+
+skip_plugin_discovery()  # before the first model is built
 
 RUN_ACTOR = "pdca"
 ORDER = {name: index for index, name in enumerate(("terminal", "command", "mail", "webhook"))}

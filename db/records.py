@@ -8,13 +8,8 @@ a model is first asked for: the vocabulary there costs nothing, pydantic does.
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from typing import Annotated, Any, Literal
-
-# pdca uses no pydantic plugins; looking for them reads every installed package's metadata
-# when the first model is built (about 40 ms of every command). Pydantic's documented switch.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -37,6 +32,9 @@ from pdca.db.models import (
     _login,
     _non_blank,
 )
+from pdca.db.pydantic_setup import skip_plugin_discovery
+
+skip_plugin_discovery()  # before the first model is built
 
 Title = Annotated[str, AfterValidator(_non_blank(TITLE_MAX))]
 Name = Annotated[str, AfterValidator(_non_blank(NAME_MAX))]

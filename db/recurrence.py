@@ -42,7 +42,10 @@ from pdca.db.errors import (
     PdcaError,
 )
 from pdca.db.models import Action, ActionDraft
+from pdca.db.pydantic_setup import skip_plugin_discovery
 from pdca.db.store import Store, Transaction
+
+skip_plugin_discovery()  # before the first model is built
 
 RUN_ACTOR = "pdca"
 

@@ -34,7 +34,10 @@ from pdca.db.flow_rules import WINDOW_WEEKS as WINDOW
 from pdca.db.flow_rules import window_start
 from pdca.db.kpi_rules import parse_time
 from pdca.db.models import PHASES, Action, KpiRow, record_id
+from pdca.db.pydantic_setup import skip_plugin_discovery
 from pdca.db.store import Store
+
+skip_plugin_discovery()  # before the first model is built
 
 ReportScope = Literal["team", "initiative", "action"]
 
