@@ -98,19 +98,21 @@ VIEWS = ("owners", "kpis", "log", "standup")
 
 
 def child_named_view(db: str, mode: str) -> None:
-    from bench.paint import child_view
-    from pdca.screens.kpis import KpisScreen
-    from pdca.screens.log import LogScreen
-    from pdca.screens.owners import OwnersScreen
-    from pdca.screens.standup import StandupScreen
+    """Only the view's own screen is imported, as the app does."""
+    import importlib
 
-    screens = {
-        "owners": OwnersScreen,
-        "kpis": KpisScreen,
-        "log": LogScreen,
-        "standup": StandupScreen,
-    }
-    child_view(db, mode, screens[mode])
+    from bench.paint import child_view
+
+    module, name = _SCREENS[mode]
+    child_view(db, mode, getattr(importlib.import_module(module), name))
+
+
+_SCREENS = {
+    "owners": ("pdca.screens.owners", "OwnersScreen"),
+    "kpis": ("pdca.screens.kpis", "KpisScreen"),
+    "log": ("pdca.screens.log", "LogScreen"),
+    "standup": ("pdca.screens.standup", "StandupScreen"),
+}
 
 
 def view_ratios(db: Path, env: dict[str, str], runs: int) -> dict[str, float]:

@@ -34,26 +34,28 @@ VIEWS = ("owners", "log", "standup", "standup-digest", "flow", "flow-figures", "
 
 
 def child_named_view(db: str, mode: str) -> None:
-    from pdca.screens.flow import FlowScreen
-    from pdca.screens.initiatives import InitiativesScreen
-    from pdca.screens.log import LogScreen
-    from pdca.screens.owners import OwnersScreen
-    from pdca.screens.standup import StandupScreen
+    """Only the view's own screen is imported, as the app does (importing all five put the
+    initiatives' pydantic models into every view's figure)."""
+    import importlib
 
-    screens = {
-        "owners": OwnersScreen,
-        "log": LogScreen,
-        "standup": StandupScreen,
-        "flow": FlowScreen,
-        "initiatives": InitiativesScreen,
-    }
+    module, name = _SCREENS[mode.split("-")[0]]
+    screen = getattr(importlib.import_module(module), name)
     if mode == "flow-figures":  # the figures, read on a thread after the first paint
-        child_when_shown(db, "flow", FlowScreen, "show")
+        child_when_shown(db, "flow", screen, "show")
     elif mode == "standup-digest":  # the digest itself
-        child_when_shown(db, "standup", StandupScreen, "loaded")
+        child_when_shown(db, "standup", screen, "loaded")
     else:
         # Flow's first paint: its frame with the heading and the reading line (or the figures).
-        child_view(db, mode, screens[mode], ready=lambda v: mode != "flow" or _flow_framed(v))
+        child_view(db, mode, screen, ready=lambda v: mode != "flow" or _flow_framed(v))
+
+
+_SCREENS = {
+    "owners": ("pdca.screens.owners", "OwnersScreen"),
+    "log": ("pdca.screens.log", "LogScreen"),
+    "standup": ("pdca.screens.standup", "StandupScreen"),
+    "flow": ("pdca.screens.flow", "FlowScreen"),
+    "initiatives": ("pdca.screens.initiatives", "InitiativesScreen"),
+}
 
 
 def _flow_framed(view) -> bool:  # type: ignore[no-untyped-def]
