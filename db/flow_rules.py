@@ -312,7 +312,6 @@ def stays_figures(
 def throughput(
     done: Iterable[DoneAction], now: datetime, weeks: int = WINDOW_WEEKS
 ) -> list[WeekFlow]:
-    from pdca.db.flow_models import WeekFlow
 
     finished: list[list[float]] = [[] for _ in range(weeks)]
     abandoned = [0] * weeks
@@ -324,12 +323,28 @@ def throughput(
             finished[index].append(max(0.0, action.cycle_days))
         else:
             abandoned[index] += 1
+    return weeks_figures(
+        [len(cycles) for cycles in finished], abandoned, [median(c) for c in finished], now
+    )
+
+
+def weeks_figures(
+    finished: Sequence[int],
+    abandoned: Sequence[int],
+    medians: Sequence[float | None],
+    now: datetime,
+) -> list[WeekFlow]:
+    """``throughput`` of the weeks counted (oldest first): finished, abandoned, and the
+    median cycle time of those finished, each week."""
+    from pdca.db.flow_models import WeekFlow
+
+    weeks = len(finished)
     return [
         WeekFlow(
             start=start.date().isoformat(),
-            finished=len(finished[k]),
+            finished=finished[k],
             abandoned=abandoned[k],
-            median_cycle_days=median(finished[k]),
+            median_cycle_days=medians[k],
         )
         for k, start in enumerate(week_starts(now, weeks))
     ]
@@ -340,7 +355,6 @@ def cycle_time(
 ) -> CycleTime:
     """Cycle time of the actions finished in the window, and its trend: the median of the
     last ``recent_weeks`` weeks against the weeks before (within ``FLAT_SHARE``: flat)."""
-    from pdca.db.flow_models import CycleTime
 
     every: list[float] = []
     recent: list[float] = []
@@ -352,11 +366,25 @@ def cycle_time(
         value = max(0.0, action.cycle_days)
         every.append(value)
         (recent if index >= weeks - recent_weeks else earlier).append(value)
-    recent_median, earlier_median = median(recent), median(earlier)
+    return cycle_figures(
+        len(every), median(every), percentile(every, P85), median(recent), median(earlier)
+    )
+
+
+def cycle_figures(
+    count: int,
+    median_days: float | None,
+    p85_days: float | None,
+    recent_median: float | None,
+    earlier_median: float | None,
+) -> CycleTime:
+    """``cycle_time`` of the figures counted: its trend from the two medians."""
+    from pdca.db.flow_models import CycleTime
+
     return CycleTime(
-        count=len(every),
-        median_days=median(every),
-        p85_days=percentile(every, 0.85),
+        count=count,
+        median_days=median_days,
+        p85_days=p85_days,
         recent_median_days=recent_median,
         earlier_median_days=earlier_median,
         trend=cycle_trend(recent_median, earlier_median),
@@ -444,20 +472,40 @@ def owner_figures(
 ) -> list[OwnerFlow]:
     """One row per owner of open work (``open_work``, counted) or of work finished in the
     window (``done``), by login."""
-    from pdca.db.flow_models import OwnerFlow
-
-    open_of = {counted.login: counted for counted in open_work}
     done_of: dict[str, list[DoneAction]] = defaultdict(list)
     for finished in done:
         if finished.owner:
             done_of[finished.owner].append(finished)
-    rows = []
-    for login in sorted(open_of.keys() | done_of.keys()):
-        mine = open_of.get(login) or OwnerOpen(login, 0, 0, 0, 0, 0)
+    counted = {}
+    for login, mine in done_of.items():
         # Finished means standardize or adjust: abandoned work is neither late nor on time.
-        dated = [(a.due, a.done_day) for a in done_of[login] if a.due and a.decision in FINISHED]
-        late = mine.late + sum(is_late(due, day, today) for due, day in dated)
-        late_of = mine.dated + len(dated)
+        dated = [(a.due, a.done_day) for a in mine if a.due and a.decision in FINISHED]
+        counted[login] = OwnerDone(len(dated), sum(is_late(due, day, today) for due, day in dated))
+    return owners_figures(open_work, counted)
+
+
+class OwnerDone(NamedTuple):
+    """An owner's work done in the window, counted: of that finished (standardize or adjust)
+    with a due date, how many, and how many were finished on a later day."""
+
+    dated: int
+    late: int
+
+
+def owners_figures(
+    open_work: Iterable[OwnerOpen], done: Mapping[str, OwnerDone]
+) -> list[OwnerFlow]:
+    """``owner_figures`` of the work counted: one row per owner of open work or of work done
+    in the window (``done`` has a row for each, abandoned work alone included), by login."""
+    from pdca.db.flow_models import OwnerFlow
+
+    open_of = {counted.login: counted for counted in open_work}
+    rows = []
+    for login in sorted(open_of.keys() | done.keys()):
+        mine = open_of.get(login) or OwnerOpen(login, 0, 0, 0, 0, 0)
+        finished = done.get(login) or OwnerDone(0, 0)
+        late = mine.late + finished.late
+        late_of = mine.dated + finished.dated
         rows.append(
             OwnerFlow(
                 login=login,
