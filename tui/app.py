@@ -312,8 +312,18 @@ class PdcaApp(App[None]):
 
     def remember_theme(self, theme: Theme) -> None:
         self.settings = replace(self.settings, theme=theme.name)
-        if self.settings_file is not None:
-            save_settings(self.settings_file, self.settings)
+        self._save_settings()
+
+    def _save_settings(self) -> None:
+        if self.settings_file is None:
+            return
+        if self.settings.problem is not None:  # save_settings leaves such a file alone
+            self.notify(
+                f"not remembered: {self.settings_file} could not be used; mend it to keep this",
+                severity="warning",
+                markup=False,
+            )
+        save_settings(self.settings_file, self.settings)
 
     @property
     def compact_cards(self) -> bool:
@@ -322,8 +332,7 @@ class PdcaApp(App[None]):
 
     def remember_compact(self, compact: bool) -> None:
         self.settings = replace(self.settings, compact_cards=compact)
-        if self.settings_file is not None:
-            save_settings(self.settings_file, self.settings)
+        self._save_settings()
 
     # ------------------------------------------------------------------ others' changes
 

@@ -84,7 +84,11 @@ def load_settings(path: Path) -> Settings:
 
 def save_settings(path: Path, settings: Settings) -> None:
     """Remember the settings pdca changes itself (the theme), keeping the rest of the file as
-    the person wrote it: their ``[keys]`` table, comments and order. Failure is not fatal."""
+    the person wrote it: their ``[keys]`` table, comments and order. Failure is not fatal.
+    A file pdca could not use (``settings.problem``) is never rewritten: the person's other
+    values are in it, and mending it is theirs."""
+    if settings.problem is not None:
+        return
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

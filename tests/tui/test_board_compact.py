@@ -59,3 +59,22 @@ async def test_compact_is_in_the_palette(make_app, store: Store, db_path: Path) 
         await settle_app(app, pilot)
         assert board(app).compact is True
         assert cards_on_screen(app, "plan") >= 7
+
+
+async def test_z_with_a_settings_file_pdca_could_not_use_leaves_the_file_and_says_so(
+    make_app, store: Store, db_path: Path, env: dict[str, str]
+) -> None:
+    seed_database(store, size="small", seed=1)
+    path = settings_path(env)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    written = 'theme = "textual-light"\ncompact_cards = 2\n'
+    path.write_text(written, encoding="utf-8")
+    app = make_app(db_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("z")
+        await settle_app(app, pilot)
+        assert board(app).compact is True  # it works for this run
+        shown = [str(n.message) for n in app._notifications]
+        assert any(m.startswith("not remembered:") for m in shown), shown
+    assert path.read_text(encoding="utf-8") == written

@@ -64,3 +64,25 @@ def test_a_file_that_is_not_toml_says_so(tmp_path: Path) -> None:
     found = _load(tmp_path, "theme = \n")
     assert found == Settings(problem=found.problem)
     assert found.problem is not None and "not TOML" in found.problem
+
+
+def test_a_file_pdca_could_not_use_is_never_rewritten(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from pdca.tui.settings import save_settings
+
+    written = 'theme = "textual-light"\ncompact_cards = 2\n'
+    found = _load(tmp_path, written)
+    save_settings(tmp_path / "settings.toml", replace(found, compact_cards=True))
+    assert (tmp_path / "settings.toml").read_text(encoding="utf-8") == written
+
+
+def test_a_usable_file_keeps_what_the_person_wrote_when_saved(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from pdca.tui.settings import save_settings
+
+    found = _load(tmp_path, '# mine\ntheme = "nord"\n[keys]\nnew = "a"\n')
+    save_settings(tmp_path / "settings.toml", replace(found, compact_cards=True))
+    text = (tmp_path / "settings.toml").read_text(encoding="utf-8")
+    assert text == '# mine\ntheme = "nord"\ncompact_cards = true\n[keys]\nnew = "a"\n'
