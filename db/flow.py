@@ -34,7 +34,7 @@ from datetime import datetime, timedelta
 
 from pdca.db import flow_rules as fr
 from pdca.db.clock import iso
-from pdca.db.flow_models import Flow
+from pdca.db.flow_models import CycleTime, Flow, WeekFlow
 from pdca.db.store import Store
 
 # The stays that ended in the window, by phase, as the kept table ``action_stays`` holds them
@@ -120,11 +120,47 @@ def _week_starts(now: datetime, weeks: int) -> dict[str, str]:
     return {f"w{k}": iso(now - timedelta(days=fr.WEEK_DAYS * k)) for k in range(1, weeks + 1)}
 
 
-_DONE_SINCE = """
-SELECT id, owner, julianday(done_at) - julianday(created_at),
-       julianday(:now) - julianday(done_at), decision, due, date(done_at, 'localtime'),
-       initiative_id
-FROM actions WHERE done_at >= :since{scope}
+# The work done in the window, as flow_rules.throughput and cycle_time take it, counted by
+# SQLite (a few rows to Python, not one per action: each waits for the interpreter while the
+# app paints). Each is put in its week (flow_rules.week_index: ``weeks`` less its whole weeks
+# back rounded up, at least one; none when done after now) and is finished (standardize or
+# adjust) or not, down the done actions' (done_at, ...) index (0016).
+_DONE_PLACED = """
+SELECT CASE WHEN ago >= 0 THEN
+    :weeks - max(1, CAST(ago / 7 AS INTEGER) + (ago / 7 > CAST(ago / 7 AS INTEGER))) END AS week,
+  cycle, finished
+FROM (
+  SELECT julianday(:now) - julianday(done_at) AS ago,
+    max(0.0, julianday(done_at) - julianday(created_at)) AS cycle,
+    CASE WHEN decision IN ('standardize', 'adjust') THEN 1 ELSE 0 END AS finished
+  FROM actions AS done WHERE done_at >= :since{scope}
+)
+"""
+# Finished and abandoned per week, in one row (a pair of counts for each week: no grouping).
+_DONE_WEEKS = "SELECT {counts} FROM ({placed})"
+# Of the finished, the cycle times at the ranks their medians (each week's, all, the recent
+# weeks', the earlier ones') and 85th percentile are made of (flow_rules.quantile_ranks).
+_DONE_RANKED = """
+SELECT week, cycle, in_week, in_all, in_half FROM (
+  SELECT week, cycle,
+    row_number() OVER (PARTITION BY week ORDER BY cycle) - 1 AS in_week,
+    row_number() OVER (ORDER BY cycle) - 1 AS in_all,
+    row_number() OVER (PARTITION BY week >= :recent_from ORDER BY cycle) - 1 AS in_half
+  FROM ({placed}) WHERE finished AND week >= 0 AND week < :weeks
+) WHERE {wanted}
+"""
+# Each owner's work done in the window (a row for each, abandoned work alone too): of that
+# finished with a due date, how many, and how many finished on a later (local) day. Walked in
+# owner order down the (owner, done_at) index: no sort.
+_DONE_OWNERS = """
+SELECT owner,
+  count(CASE WHEN decision IN ('standardize', 'adjust') AND nullif(due, '') IS NOT NULL
+             THEN 1 END),
+  count(CASE WHEN decision IN ('standardize', 'adjust') AND nullif(due, '') IS NOT NULL
+              AND date(done_at, 'localtime') > due THEN 1 END)
+FROM actions INDEXED BY idx_actions_owner_done_at
+WHERE owner > '' AND done_at >= :since{scope}
+GROUP BY owner
 """
 # Decisions of all time, counted per initiative and decision down the done actions' own index
 # (initiative_id, decision WHERE done_at > '': every done_at is an ISO time), in its order.
@@ -184,10 +220,13 @@ def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) 
     scoped, params = scope.where()
     params.update({"now": iso(now), "since": since, "today": today.isoformat(), "weeks": weeks})
     cursor = _tuples(store)
-    done = [
-        fr.DoneAction._make(r) for r in cursor.execute(_DONE_SINCE.format(scope=scoped), params)
-    ]
-    weekly = fr.throughput(done, now, weeks)
+    weekly, cycle = _done(cursor, scoped, params, now, weeks)
+    done_by = {
+        login: fr.OwnerDone(dated, late)
+        for login, dated, late in cursor.execute(
+            _DONE_OWNERS.format(scope=scope.where(by_index=False)[0]), params
+        )
+    }
     return Flow(
         now=iso(now),
         since=since,
@@ -196,12 +235,67 @@ def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) 
         throughput=weekly,
         finished=sum(w.finished for w in weekly),
         abandoned=sum(w.abandoned for w in weekly),
-        cycle=fr.cycle_time(done, weeks),
-        owners=fr.owner_figures(_owners_open(cursor, scope, params, now, weeks), done, today),
+        cycle=cycle,
+        owners=fr.owners_figures(_owners_open(cursor, scope, params, now, weeks), done_by),
         initiatives=fr.initiative_flow(
             _outcomes(cursor, scope, params), _initiative_names(store, scope)
         ),
     )
+
+
+def _done(
+    cursor: sqlite3.Cursor, scoped: str, params: dict[str, object], now: datetime, weeks: int
+) -> tuple[list[WeekFlow], CycleTime]:
+    """``fr.throughput`` and ``fr.cycle_time`` of the work done in the window, from counts
+    and the few cycle times their medians are made of."""
+    placed = _DONE_PLACED.format(scope=scoped)
+    counts = ", ".join(
+        f"count(CASE WHEN week = {k} AND finished THEN 1 END),"
+        f" count(CASE WHEN week = {k} AND NOT finished THEN 1 END)"
+        for k in range(weeks)
+    )
+    row = cursor.execute(_DONE_WEEKS.format(counts=counts, placed=placed), params).fetchone()
+    finished, abandoned = list(row[0::2]), list(row[1::2])
+    recent_from = weeks - fr.RECENT_WEEKS
+    every = sum(finished)
+    halves = {True: 0, False: 0}  # finished in the recent weeks, and in the earlier ones
+    for k, count in enumerate(finished):
+        halves[k >= recent_from] += count
+    wanted = [
+        f"(week = {k} AND in_week IN ({_ranks(count)}))"
+        for k, count in enumerate(finished)
+        if count
+    ]
+    if every:
+        wanted.append(f"in_all IN ({_ranks(every)})")
+    wanted += [
+        f"(week {'>=' if recent else '<'} :recent_from AND in_half IN ({_ranks(count)}))"
+        for recent, count in halves.items()
+        if count
+    ]
+    in_week: dict[int, dict[int, float]] = {k: {} for k in range(weeks)}
+    in_all: dict[int, float] = {}
+    in_half: dict[bool, dict[int, float]] = {True: {}, False: {}}
+    if wanted:
+        ranked = _DONE_RANKED.format(placed=placed, wanted=" OR ".join(wanted))
+        asked = {**params, "recent_from": recent_from}
+        for week, cycle, week_rank, all_rank, half_rank in cursor.execute(ranked, asked):
+            in_week[week][week_rank] = cycle
+            in_all[all_rank] = cycle
+            in_half[week >= recent_from][half_rank] = cycle
+    medians = [fr.median_of_ranked(count, in_week[k]) for k, count in enumerate(finished)]
+    cycle = fr.cycle_figures(
+        every,
+        fr.median_of_ranked(every, in_all),
+        fr.percentile_of_ranked(every, in_all, fr.P85),
+        fr.median_of_ranked(halves[True], in_half[True]),
+        fr.median_of_ranked(halves[False], in_half[False]),
+    )
+    return fr.weeks_figures(finished, abandoned, medians, now), cycle
+
+
+def _ranks(count: int) -> str:
+    return ", ".join(str(rank) for rank in sorted(fr.quantile_ranks(count)))
 
 
 def _phases_now(

@@ -265,7 +265,7 @@ def test_the_figures_are_the_event_logs_on_a_seeded_file(store: Store, seed: int
     assert sum(p.stays for p in figures.phases) > 100 and sum(p.went_back for p in figures.phases)
     assert any(o.weeks_kept for o in figures.owners) and figures.initiatives
     for scope in _scopes(store):
-        for weeks in (13, 30):
+        for weeks in (1, 4, 13, 30):
             assert flow.flow(store, scope, weeks) == flow_reference.flow(
                 store, _old(scope), weeks
             ), (scope, weeks)

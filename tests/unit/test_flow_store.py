@@ -148,7 +148,7 @@ def _every_row(store: Store, now: str, since: str) -> tuple[list, list, dict[int
     ]
     done = [
         fr.DoneAction._make(row)
-        for row in store.conn.execute(flow._DONE_SINCE.format(scope=""), times)
+        for row in store.conn.execute(flow_reference._DONE_SINCE.format(scope=""), times)
     ]
     checkins: dict[int, list[float]] = {}
     for action_id, ago in store.conn.execute(
@@ -210,7 +210,7 @@ def _stays_by_events(store: Store, scope: Scope, now: str, since: str) -> list:
     )
     done = [
         fr.DoneAction._make(r)
-        for r in store.conn.execute(flow._DONE_SINCE.format(scope=where), params)
+        for r in store.conn.execute(flow_reference._DONE_SINCE.format(scope=where), params)
     ]
     created = {**opened, **{a.id: a.cycle_days + a.done_ago_days for a in done}}
     history = [tuple(r) for r in store.conn.execute(flow_reference._HISTORY, times)]
