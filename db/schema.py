@@ -757,7 +757,7 @@ def _health_index(conn: sqlite3.Connection) -> None:
     """The initiatives view's counts (db/initiatives.py ``overview``: each initiative's open
     actions by phase, late, stale, reported blocked or at risk) off one index that holds all
     they read, in initiative order; and the flow figures' work done in the window
-    (db/flow.py ``_DONE_SINCE``) likewise: no action row read (issue 14, at 100 000 actions a
+    (db/flow.py ``_DONE_PLACED``) likewise: no action row read (issue 14, at 100 000 actions a
     row read each is most of their time). done_at is in them so SQLite reads the index alone."""
     conn.execute(
         "CREATE INDEX idx_actions_open_health ON actions (initiative_id, phase, due,"
