@@ -124,8 +124,11 @@ def _week_starts(now: datetime, weeks: int) -> dict[str, str]:
 # SQLite (a few rows to Python, not one per action: each waits for the interpreter while the
 # app paints). Each is put in its week (flow_rules.week_index: ``weeks`` less its whole weeks
 # back rounded up, at least one; none when done after now) and is finished (standardize or
-# adjust) or not, down the done actions' (done_at, ...) index (0016).
+# adjust) or not, down the done actions' (done_at, ...) index (0016). Materialized: worked out
+# once per action, not once for each of the week's uses below (SQLite would copy the
+# expression, julianday and all, into each).
 _DONE_PLACED = """
+WITH placed AS MATERIALIZED (
 SELECT CASE WHEN ago >= 0 THEN
     :weeks - max(1, CAST(ago / 7 AS INTEGER) + (ago / 7 > CAST(ago / 7 AS INTEGER))) END AS week,
   cycle, finished
@@ -135,18 +138,19 @@ FROM (
     CASE WHEN decision IN ('standardize', 'adjust') THEN 1 ELSE 0 END AS finished
   FROM actions AS done WHERE done_at >= :since{scope}
 )
+)
 """
 # Finished and abandoned per week, in one row (a pair of counts for each week: no grouping).
-_DONE_WEEKS = "SELECT {counts} FROM ({placed})"
+_DONE_WEEKS = "{placed} SELECT {counts} FROM placed"
 # Of the finished, the cycle times at the ranks their medians (each week's, all, the recent
 # weeks', the earlier ones') and 85th percentile are made of (flow_rules.quantile_ranks).
 _DONE_RANKED = """
-SELECT week, cycle, in_week, in_all, in_half FROM (
+{placed} SELECT week, cycle, in_week, in_all, in_half FROM (
   SELECT week, cycle,
     row_number() OVER (PARTITION BY week ORDER BY cycle) - 1 AS in_week,
     row_number() OVER (ORDER BY cycle) - 1 AS in_all,
     row_number() OVER (PARTITION BY week >= :recent_from ORDER BY cycle) - 1 AS in_half
-  FROM ({placed}) WHERE finished AND week >= 0 AND week < :weeks
+  FROM placed WHERE finished AND week >= 0 AND week < :weeks
 ) WHERE {wanted}
 """
 # Each owner's work done in the window (a row for each, abandoned work alone too): of that
