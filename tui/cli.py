@@ -214,6 +214,17 @@ def _emit(as_json: bool, value: Any, text: Callable[[], None]) -> None:
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (see README).")
+
+
+def chosen_format(command: str, as_json: bool, fmt: str) -> str:
+    """``--json`` is ``--format json`` (``pdca flow``, ``pdca standup``); asked with another
+    format given too, neither wins silently."""
+    given = click.get_current_context().get_parameter_source("fmt")
+    if as_json and fmt != "json" and given is not click.core.ParameterSource.DEFAULT:
+        raise click.UsageError(f"{command}: --json and --format {fmt} ask for two formats; use one")
+    return "json" if as_json else fmt
+
+
 out_option = click.option(
     "--out", metavar="FILE", help="File (default or '-': stdout); written whole or not at all."
 )

@@ -254,6 +254,7 @@ def followup(session: Session, action_text: str, result: str, message, as_json: 
 
 @click.command()
 @click.option("--since", metavar="DATE", help="A day or time (default: the last stand-up).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (same as --format json).")
 @click.option(
     "--format",
     "fmt",
@@ -274,10 +275,19 @@ def followup(session: Session, action_text: str, result: str, message, as_json: 
 )
 @pass_session
 def standup(
-    session: Session, since: str | None, fmt: str, every: bool, record: bool, post: bool
+    session: Session,
+    since: str | None,
+    as_json: bool,
+    fmt: str,
+    every: bool,
+    record: bool,
+    post: bool,
 ) -> None:
     """Where each person's work stands, and what changed since the last stand-up."""
     from pdca.db import accountability
+    from pdca.tui.cli import chosen_format
+
+    fmt = chosen_format("standup", as_json, fmt)
 
     store = session.store()
     most = EVERY if every else accountability.CHANGES_MOST

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from pdca.tui.cli import Session, pass_session
+from pdca.tui.cli import Session, chosen_format, pass_session
 from pdca.tui.output import to_json
 
 
@@ -32,12 +32,9 @@ def flow(session: Session, as_json: bool, fmt: str) -> None:
     from pdca.db.flow import flow as read_flow
     from pdca.tui import flow_text
 
-    given = click.get_current_context().get_parameter_source("fmt")
-    if as_json and fmt != "json" and given is not click.core.ParameterSource.DEFAULT:
-        # --json is --format json: asked with another format, neither wins silently.
-        raise click.UsageError(f"flow: --json and --format {fmt} ask for two formats; use one")
+    fmt = chosen_format("flow", as_json, fmt)
     figures = read_flow(session.store())
-    if as_json or fmt == "json":
+    if fmt == "json":
         click.echo(to_json(figures))
     elif fmt == "md":
         click.echo(flow_text.markdown(figures))
