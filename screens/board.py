@@ -282,7 +282,8 @@ class BoardScreen(Screen[None]):
         bar = self.query_one("#filter-bar", Static)
         bar.display = self.filter.active
         if self.filter.active:
-            bar.update(self.filter.describe())
+            empty = not any(column.total for column in self.columns.values())
+            bar.update(self.filter.describe(empty))
 
     def _show_counts(self) -> None:
         for phase, column in self.columns.items():

@@ -44,7 +44,9 @@ class BoardFilter:
             include_done=self.include_done,
         )
 
-    def describe(self) -> Text:
+    def describe(self, empty: bool = False) -> Text:
+        """The filter bar; ``empty``: no card matches, which may be because done ones are
+        hidden (an id filter on a done action found nothing)."""
         parts = []
         if self.owner:
             parts.append(f"owner {literal(self.owner)}")
@@ -54,7 +56,10 @@ class BoardFilter:
             parts.append(f"priority {self.priority}")
         if self.text:
             parts.append(f"text “{literal(self.text)}”")
-        return filter_bar(parts)
+        bar = filter_bar(parts)
+        if empty and not self.include_done:
+            bar.append("   nothing open matches: D shows done ones too", style="italic")
+        return bar
 
 
 async def pick_flow(board: BoardScreen, kind: str) -> None:
