@@ -396,9 +396,14 @@ def log_page(
     *,
     limit: int = LOG_PAGE,
     after: tuple[str, int] | None = None,
+    before: tuple[str, int] | None = None,
+    oldest: bool = False,
 ) -> list[LogEntry]:
     """Check-ins newest first; ``after`` = (at, id) of the last one shown gives the next page.
 
+    ``before`` = (at, id) of the first one shown gives the ``limit`` check-ins just newer
+    than it, and ``oldest`` the ``limit`` oldest (the log's far end, its ``G``): both read
+    up the index in ascending order and come back newest first, like every page.
     Keyset paging down the (at) index: every page costs the same, however deep the scroll.
     """
     where = where or LogFilter()
@@ -425,6 +430,10 @@ def log_page(
     if after is not None:
         clauses.append("(c.at < ? OR (c.at = ? AND c.id < ?))")
         params += [after[0], after[0], after[1]]
+    if before is not None:
+        clauses.append("(c.at > ? OR (c.at = ? AND c.id > ?))")
+        params += [before[0], before[0], before[1]]
+    ascending = before is not None or oldest
     sql = (
         "SELECT c.id, c.action_id, c.at, c.author, c.status, c.kind, c.result, c.message,"
         " a.title, a.owner, i.name AS initiative"
@@ -433,9 +442,13 @@ def log_page(
     )
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
-    sql += " ORDER BY c.at DESC, c.id DESC LIMIT ?"
+    order = "ASC" if ascending else "DESC"
+    sql += f" ORDER BY c.at {order}, c.id {order} LIMIT ?"
     params.append(limit)
-    return [LogEntry(**dict(row)) for row in store.conn.execute(sql, params)]
+    entries = [LogEntry(**dict(row)) for row in store.conn.execute(sql, params)]
+    if ascending:
+        entries.reverse()
+    return entries
 
 
 def day_start(day: date) -> str:

@@ -298,6 +298,30 @@ def test_the_log_pages_newest_first_without_gaps_or_repeats(timed: Store, ticker
     assert {e.action_id for e in acc.log_page(timed, LogFilter(action_id=b.id))} == {b.id}
 
 
+def test_the_log_pages_up_from_its_oldest_end_without_gaps_or_repeats(
+    timed: Store, ticker: Ticker
+) -> None:
+    """The far end (``oldest``) and the pages newer than a shown one (``before``) come back
+    newest first, and walking up from the oldest meets every check-in once: the same rows,
+    in the same order, as paging down from the newest."""
+    a = timed.add_action(ActionDraft(title="A", owner="bob"))
+    b = timed.add_action(ActionDraft(title="B", owner="carol"))
+    for n in range(25):
+        ticker.advance(minutes=30 if n % 3 else 0)  # some share a second: the id breaks ties
+        timed.add_checkin((a if n % 2 else b).id, CheckinDraft(message=f"m{n}"))
+    down = acc.log_page(timed, limit=100)
+    oldest = acc.log_page(timed, limit=7, oldest=True)
+    assert [e.message for e in oldest] == [f"m{n}" for n in reversed(range(7))]
+    seen = list(oldest)
+    while page := acc.log_page(timed, limit=7, before=(seen[0].at, seen[0].id)):
+        seen = page + seen
+    assert seen == down
+    bobs = acc.log_page(timed, LogFilter(owner="bob"), limit=3, oldest=True)
+    assert [e.message for e in bobs] == ["m5", "m3", "m1"]
+    newer = acc.log_page(timed, LogFilter(owner="bob"), limit=2, before=(bobs[0].at, bobs[0].id))
+    assert [e.message for e in newer] == ["m9", "m7"]
+
+
 def test_the_log_filters_by_status_initiative_and_dates(timed: Store, ticker: Ticker) -> None:
     timed.add_initiative(InitiativeDraft(name="Ops"))
     a = timed.add_action(ActionDraft(title="A", initiative="Ops"))

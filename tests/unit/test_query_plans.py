@@ -816,3 +816,40 @@ def test_editing_an_events_actor_by_hand_leaves_the_kept_stays_alone(store: Stor
     assert edited >= 3
     assert store.conn.total_changes - before == edited  # the events alone: no stay rewritten
     assert store.conn.execute("SELECT * FROM action_stays").fetchall() == kept
+
+
+def test_the_logs_far_end_and_its_pages_up_read_the_index_without_sorting(store: Store) -> None:
+    """The log's ``G`` (db/accountability.py ``log_page(oldest=True)``) and its pages up
+    from there (``before``), as filtered: up a check-ins index in ascending order, with no
+    full scan and no temporary sort, however many check-ins the file holds (issue 14)."""
+    from pdca.db import accountability
+    from pdca.db.accountability_models import LogFilter
+
+    store.add_initiative(InitiativeDraft(name="Ops"))
+    action = store.add_action(ActionDraft(title="x", owner="bob", initiative="Ops"))
+    store.add_checkin(action.id, CheckinDraft(message="going"))
+    wheres = (
+        LogFilter(),
+        LogFilter(owner="bob"),
+        LogFilter(action_id=action.id),
+        LogFilter(initiative="Ops"),
+        LogFilter(status="blocked", since=date(2026, 1, 1)),
+        LogFilter(since=date(2026, 1, 1), until=date(2026, 12, 1)),
+    )
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    for where in wheres:
+        accountability.log_page(store, where, oldest=True)
+        accountability.log_page(store, where, before=("2026-01-01T00:00:00Z", 5))
+        accountability.log_page(store, where, after=("2026-12-01T00:00:00Z", 5))
+    store.conn.set_trace_callback(None)
+    queries = {" ".join(sql.split()) for sql in seen if "FROM checkins c" in sql}
+    assert sum("ASC LIMIT" in sql for sql in queries) == 2 * len(wheres)
+    for sql in sorted(queries):
+        plan = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql)]
+        assert any("idx_checkins_" in step for step in plan), (sql, plan)
+        assert _full_scans(store, _unbind(sql)) == []
+        # An owner's or an initiative's check-ins are found through their actions and put in
+        # order (as the newest page always was): a sort of that subset, never of the table.
+        by_actions = "a.owner = " in sql or "a.initiative_id = " in sql
+        assert by_actions or not any(s.startswith("USE TEMP B-TREE") for s in plan), (sql, plan)
