@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pdca.db import copies, schema
+from pdca.db import copies, kept, schema
 from pdca.db.access import cannot_reach, describe_owner, files_report, what_to_ask
 from pdca.db.backup import (
     STALE_AFTER,
@@ -62,7 +62,7 @@ def diagnose(path: Path, mountinfo: str | None = None, now: datetime | None = No
     except sqlite3.Error as error:
         return [*checks, Check("open", False, _worded(path, error))]
     try:
-        checks += _check_contents(connection, network, snapshot)
+        checks += _check_contents(connection, network, snapshot, path)
     except sqlite3.Error as error:
         checks.append(Check("integrity" if _damage(error) else "open", False, _worded(path, error)))
     finally:
@@ -220,7 +220,7 @@ def _check_permissions(path: Path) -> list[Check]:
 
 
 def _check_contents(
-    connection: sqlite3.Connection, network: bool, snapshot: bool = False
+    connection: sqlite3.Connection, network: bool, snapshot: bool = False, path: Path | None = None
 ) -> list[Check]:
     application_id, version = schema.read_versions(connection)
     known = schema.schema_version()
@@ -244,16 +244,28 @@ def _check_contents(
         checks.append(Check("schema", True, f"version {version} (current)"))
         # Its tables, indexes and triggers as pdca makes them: a dropped trigger leaves every
         # card's last check-in standing still, a dropped index makes a view read the file.
-        difference = copies.shape_difference(copies.shape(connection), copies.fresh_shape())
+        found, fresh = copies.shape(connection), copies.fresh_shape()
+        difference = copies.shape_difference(found, fresh)
+        # What doctor --repair puts back (the kept tables' own objects) it names; the rest
+        # only a backup brings back.
+        differing = {key for key in fresh if found.get(key) != fresh[key]} | (
+            found.keys() - fresh.keys()
+        )
+        advice = (
+            f"put them back: {kept.repair_command(path)}"
+            if differing <= kept.repairable()
+            else "restore a backup (pdca restore)"
+        )
         checks.append(
             Check(
                 "objects",
                 difference is None,
                 "tables, indexes and triggers as pdca makes them"
                 if difference is None
-                else f"{difference}: changed outside pdca; restore a backup (pdca restore)",
+                else f"{difference}: changed outside pdca; {advice}",
             )
         )
+        checks += _check_kept(connection, path)
     journal = connection.execute("PRAGMA journal_mode").fetchone()[0]
     wanted = "delete" if network else "wal"
     if snapshot:  # read as it stands, without making a -shm; its journal mode shows then
@@ -303,3 +315,37 @@ def _check_notifications(connection: sqlite3.Connection) -> list[Check]:
             f"{failed[0]} failed deliveries (one said: {failed[1]}); see pdca notify --status",
         )
     ]
+
+
+def _check_kept(connection: sqlite3.Connection, path: Path | None) -> list[Check]:
+    """The ``kept`` checks, one line per table SQLite keeps by triggers: it equals its
+    rebuild from the event log (a hand edit or a dropped trigger leaves it wrong, and the
+    flow view and the stand-up with it, which integrity_check cannot see). One read
+    transaction: the three compared at one moment."""
+    connection.execute("BEGIN")
+    try:
+        found = kept.differences(connection)
+    except sqlite3.OperationalError as error:  # a kept table altered by hand: no such column
+        if _damage(error):
+            raise
+        detail = f"cannot compare: {error}; rebuild: {kept.repair_command(path)}"
+        return [Check("kept", False, detail)]
+    finally:
+        connection.execute("COMMIT")
+    checks = []
+    for name, count in found:
+        if count == 0:
+            checks.append(Check("kept", True, f"{name}: as rebuilt from the event log"))
+            continue
+        if count is None:
+            what = "no table (see objects)"
+        else:
+            what = f"{count} row{'s differ' if count != 1 else ' differs'} from the event log"
+        checks.append(
+            Check(
+                "kept",
+                False,
+                f"{name}: {what}; rebuild it: {kept.repair_command(path)}",
+            )
+        )
+    return checks

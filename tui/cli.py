@@ -202,6 +202,13 @@ def refuse_clearing(option: str, value: str | None, what: str) -> None:
         )
 
 
+def refuse_unknown_kpi(store: Any, name: str | None) -> None:
+    """``--kpi`` naming no KPI, in the words of every command that takes one (tui/cli_kpis)."""
+    from pdca.tui.cli_kpis import refuse_unknown_kpi as refuse
+
+    refuse(store, name)
+
+
 def _echo_action_line(verb: str, action: Action | ActionLine) -> None:
     click.echo(f"{verb} #{action.id} [{action.phase}] {printable(action.title)}")
 
@@ -573,6 +580,7 @@ def add(
     if not as_json and every is None:  # the reply is one line: no model, no pydantic
         fields = checked_action(ActionFields(**given))
         store = session.store(create=True)
+        refuse_unknown_kpi(store, kpi)
         with saying_who_is_new(store, owner):
             _echo_action_line("added", store.add_action_line(fields))
         return
@@ -585,6 +593,7 @@ def add(
 
         parse(every)  # a bad rule is refused before the file is opened or created
     store = session.store(create=True)
+    refuse_unknown_kpi(store, kpi)
     with saying_who_is_new(store, owner):
         action = (
             store.add_action(draft) if every is None else add_repeating_action(store, draft, every)
@@ -632,6 +641,7 @@ def edit(
     if not as_json:  # the reply is one line: no model, no pydantic
         checked = checked_changes(ChangeFields(**fields))
         store = session.store()
+        refuse_unknown_kpi(store, kpi)
         with saying_who_is_new(store, fields["owner"]):
             _echo_action_line("edited", store.edit_action_line(action_id, checked))
         return
@@ -639,6 +649,7 @@ def edit(
 
     changes = validated(ActionChanges, **fields)
     store = session.store()
+    refuse_unknown_kpi(store, kpi)
     with saying_who_is_new(store, changes.owner):
         action = store.edit_action(action_id, changes)
     _emit(as_json, action, lambda: _echo_action_line("edited", action))
@@ -983,14 +994,33 @@ def import_(session: Session, file: str) -> None:
     help="Instead: SMART checks of what the file holds (objectives, KPIs, actions); "
     "warnings only, exit status 0.",
 )
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Instead: rebuild the tables pdca keeps by triggers (flow's stays, the stand-up's "
+    "changes, each action's last check-in) from the event log, putting back their triggers "
+    "and indexes; one write, nothing when all is right.",
+)
 @json_option
 @pass_session
-def doctor(session: Session, content: bool, as_json: bool) -> None:
-    """Check path, schema, journal mode, filesystem, group permissions and integrity."""
+def doctor(session: Session, content: bool, repair: bool, as_json: bool) -> None:
+    """Check path, schema, journal mode, filesystem, group permissions, integrity and the
+    kept tables; --repair rebuilds the kept tables."""
     from pdca.db.doctor import diagnose
 
+    if repair and (content or as_json):
+        _fail(f"--repair goes alone, not with {'--content' if content else '--json'}")
     if content:
         _doctor_content(session, as_json)
+        return
+    if repair:
+        from pdca.db.kept import repair_store
+
+        done = repair_store(session.store())
+        for line in done:
+            click.echo(line)
+        if not done:
+            click.echo("nothing to repair: every kept table equals its rebuild from the event log")
         return
 
     resolved = session.resolved

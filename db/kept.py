@@ -1,0 +1,249 @@
+"""The tables SQLite keeps by triggers, checked against the event log and rebuilt from it.
+
+``action_stays`` (the flow view's phase stays, migration 0014), ``event_changes`` (the
+stand-up's changes, 0015) and each action's last check-in on its row (``last_checkin_at``,
+``last_checkin_status``, 0011) are kept by triggers; a hand edit that bypasses them (a row
+deleted with sqlite3, a trigger dropped and then a write) leaves them wrong, quietly. Each is
+compared with its own rebuild (the very statement its migration filled it with), EXCEPT both
+ways; ``repair`` puts back any trigger, index or table of theirs that is missing or not
+pdca's and rewrites the rows that differ, in the caller's write transaction.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pdca.db import copies, schema
+
+if TYPE_CHECKING:
+    from pdca.db.store import Store
+
+
+@dataclass(frozen=True)
+class Kept:
+    """One kept table: its name as doctor says it, the table's rows and their rebuild from the
+    log (two SELECTs of the same columns, key first), the key's columns, and how to rewrite."""
+
+    name: str
+    table: str
+    kept: str
+    rebuilt: str
+    key: str
+    rebuild_of: Callable[[str], str]  # the INSERT that rebuilds the rows of these keys
+
+    def differing(self) -> str:
+        """The keys of the rows that differ, either way (a changed row counts once)."""
+        # The rebuild made once (it reads the whole log), then compared both ways.
+        return (
+            f"WITH rebuilt AS MATERIALIZED ({self.rebuilt})"
+            f" SELECT {self.key} FROM ({self.kept} EXCEPT SELECT * FROM rebuilt)"
+            f" UNION SELECT {self.key} FROM (SELECT * FROM rebuilt EXCEPT {self.kept})"
+        )
+
+
+def _select_of(insert: str) -> str:
+    """The SELECT of an ``INSERT ... SELECT`` from db/schema.py (its rebuild from the log)."""
+    start = insert.index(" SELECT ")
+    assert insert.startswith("INSERT OR REPLACE INTO "), insert
+    return insert[start + 1 :]
+
+
+_STAYS = Kept(
+    "action_stays",
+    "action_stays",
+    "SELECT id, action_id, tx, phase, next, at, days FROM action_stays",
+    _select_of(schema._STAY_ROWS.format(events="1")),
+    "id",
+    lambda keys: schema._STAY_ROWS.format(events=f"e.id IN ({keys})"),
+)
+_CHANGES = Kept(
+    "event_changes",
+    "event_changes",
+    "SELECT at, id, tx, kind, action_id, person FROM event_changes",
+    _select_of(schema._CHANGE_ROW.format(e="e", source="FROM events e")),
+    "at, id",
+    lambda keys: schema._CHANGE_ROW.format(
+        e="e", source=f"FROM (SELECT * FROM events WHERE id IN (SELECT id FROM ({keys}))) e"
+    ),
+)
+_LATEST = schema.LATEST_CHECKIN.format(id="a.id")
+assert _LATEST.startswith("SELECT c.at, c.status "), _LATEST
+_LATEST_FROM = _LATEST.removeprefix("SELECT c.at, c.status ")
+_CHECKINS = Kept(
+    "last check-ins",
+    "actions",
+    "SELECT id, last_checkin_at, last_checkin_status FROM actions",
+    f"SELECT a.id, (SELECT c.at {_LATEST_FROM}), (SELECT c.status {_LATEST_FROM}) FROM actions a",
+    "id",
+    lambda keys: (
+        "UPDATE actions SET (last_checkin_at, last_checkin_status)"
+        f" = ({schema.LATEST_CHECKIN.format(id='actions.id')}) WHERE id IN ({keys})"
+    ),
+)
+KEPT: tuple[Kept, ...] = (_STAYS, _CHANGES, _CHECKINS)
+
+# The triggers that keep them, and the kept tables' own indexes: what a repair puts back.
+TRIGGERS = (
+    *schema._LAST_CHECKIN_TRIGGERS,
+    *schema._STAY_TRIGGERS,
+    *schema._CHANGE_TRIGGERS,
+)
+TABLES = ("action_stays", "event_changes")
+
+
+@functools.cache
+def _fresh() -> dict[tuple[str, str], tuple[str, str]]:
+    """Each object of a new pdca database: (type, name) -> (its table, its CREATE statement)."""
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        from pathlib import Path
+
+        schema.migrate(connection, Path(":memory:"), writable=True, current=0)
+        rows = connection.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")
+        return {(kind, name): (table, sql) for kind, name, table, sql in rows if sql}
+    finally:
+        connection.close()
+
+
+def repairable() -> set[tuple[str, str]]:
+    """The objects a repair makes again: the kept tables, their indexes, the keeping triggers."""
+    return {
+        key
+        for key, (table, _sql) in _fresh().items()
+        if (key[0] == "table" and key[1] in TABLES)
+        or (key[0] == "index" and table in TABLES)
+        or (key[0] == "trigger" and key[1] in TRIGGERS)
+    }
+
+
+def _missing_tables(connection: sqlite3.Connection) -> list[str]:
+    present = {
+        row[0]
+        for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)", TABLES
+        )
+    }
+    return [table for table in TABLES if table not in present]
+
+
+def differences(connection: sqlite3.Connection) -> list[tuple[str, int | None]]:
+    """How many rows of each kept table differ from its rebuild (None: the table is missing).
+    Reads only; the caller holds a read transaction, so all three see one snapshot."""
+    missing = _missing_tables(connection)
+    found: list[tuple[str, int | None]] = []
+    for kept in KEPT:
+        if kept.table in missing:
+            found.append((kept.name, None))
+            continue
+        (count,) = connection.execute(f"SELECT count(*) FROM ({kept.differing()})").fetchone()
+        found.append((kept.name, count))
+    return found
+
+
+def _objects(connection: sqlite3.Connection) -> list[str]:
+    """Put back each kept table, index and trigger that is missing or not pdca's (tables
+    first: a table made again has lost its indexes). The words for what was done."""
+    done = []
+    fresh = _fresh()
+    wanted = repairable()
+    order = {"table": 0, "index": 1, "trigger": 2}
+    for kind, name in sorted(wanted, key=lambda key: (order[key[0]], key[1])):
+        found = copies.shape(connection)
+        sql = fresh[kind, name][1]
+        if found.get((kind, name)) == copies._normal(sql):
+            continue
+        if (kind, name) in found:
+            connection.execute(f"DROP {kind.upper()} {name}")
+            done.append(f"{kind} {name} made again")
+        else:
+            done.append(f"{kind} {name} put back")
+        connection.execute(sql)
+    return done
+
+
+def _objects_intact(connection: sqlite3.Connection) -> bool:
+    found = copies.shape(connection)
+    fresh = _fresh()
+    return all(found.get(key) == copies._normal(fresh[key][1]) for key in repairable())
+
+
+Keys = dict[str, list[tuple[object, ...]]]
+
+
+def _differing_keys(connection: sqlite3.Connection) -> Keys:
+    return {
+        kept.name: connection.execute(kept.differing()).fetchall()
+        for kept in KEPT
+        if kept.table not in _missing_tables(connection)
+    }
+
+
+def repair(connection: sqlite3.Connection, known: Keys | None = None) -> list[str]:
+    """Inside the caller's write transaction: the kept tables' triggers, indexes and tables put
+    back where missing, then each kept table's differing rows rewritten from the log. One line
+    per thing changed (``action_stays: 5 rows rebuilt``); none when all was right.
+
+    ``known``: the differing rows' keys as a read found them just before, with every keeping
+    trigger in place (so every write since kept the other rows right): only those rows are
+    rewritten, from the log as it is now, and the write lock is held for that alone, not for
+    a comparison that reads the whole log (seconds on a large file; others' writes give up
+    after 10). Without it, or when an object had to be put back, all is compared here."""
+    done = _objects(connection)
+    if done:
+        known = None
+    for kept in KEPT:
+        connection.execute("DROP TABLE IF EXISTS temp.kept_keys")
+        if known is None:
+            connection.execute(f"CREATE TEMP TABLE kept_keys AS {kept.differing()}")
+        else:
+            rows = known.get(kept.name, [])
+            if not rows:
+                continue
+            columns = [c.strip() for c in kept.key.split(",")]
+            connection.execute(f"CREATE TEMP TABLE kept_keys ({', '.join(columns)})")
+            marks = ", ".join("?" for _ in columns)
+            connection.executemany(f"INSERT INTO temp.kept_keys VALUES ({marks})", rows)
+        (count,) = connection.execute("SELECT count(*) FROM temp.kept_keys").fetchone()
+        if count:
+            keys = f"SELECT {kept.key} FROM temp.kept_keys"
+            if kept.table != "actions":  # rows of actions are never deleted, only set again
+                connection.execute(f"DELETE FROM {kept.table} WHERE ({kept.key}) IN ({keys})")
+            connection.execute(kept.rebuild_of(keys))
+            done.append(f"{kept.name}: {count} row{'s' if count != 1 else ''} rebuilt")
+        connection.execute("DROP TABLE temp.kept_keys")
+    return done
+
+
+def repair_command(path: object) -> str:
+    """The command that mends a file's kept tables (doctor's advice names it)."""
+    return f"pdca --db {path} doctor --repair"
+
+
+def repair_store(store: Store) -> list[str]:
+    """``pdca doctor --repair``: first a read (no lock) finds what differs; nothing is written
+    when all is right. Else one write (``BEGIN IMMEDIATE``) mends it, logged as a change of
+    the whole database (an open board reads everything again). What was changed, one line
+    each."""
+    if not store.writable:
+        with store.write():  # refused in one line, as every write on a file one may not write
+            pass
+    connection = store.conn
+    connection.execute("BEGIN")
+    try:
+        intact = _objects_intact(connection)
+        known = _differing_keys(connection) if intact else None
+    finally:
+        connection.execute("COMMIT")
+    if known is not None and not any(known.values()):
+        return []
+    with store.write() as transaction:
+        done = repair(transaction.conn, known)
+        if done:
+            transaction.log(
+                "database", 0, "update", "repaired kept tables: " + "; ".join(done), None, None
+            )
+    return done
