@@ -153,7 +153,8 @@ def due_followups(
     what the log pins on top. Read down the due ones' index, a screenful whatever the file
     holds (1 578 due at 100 000 actions were all read and built to show 20)."""
     today = store.clock().astimezone().date().isoformat()
-    clauses, params = ["f.done_at IS NULL", "f.due <= ?"], [today]
+    clauses = ["f.done_at IS NULL", "f.due <= ?"]
+    params: list[str | int] = [today]
     if owner is not None:
         clauses.append("f.owner = ?")
         params.append(owner)

@@ -262,7 +262,7 @@ class PhaseStays(NamedTuple):
     """A phase's stays that ended in the window, counted: how many, their median and 85th
     percentile, and how many of them were moves back."""
 
-    count: int
+    ended: int  # ``count`` would hide tuple.count
     median: float | None
     p85: float | None
     went_back: int
@@ -274,7 +274,7 @@ NO_STAYS = PhaseStays(0, None, None, 0)
 def tally_figures(tally: StayTally, open_now: Mapping[str, PhaseNow]) -> list[PhaseFlow]:
     """``phase_figures`` of the stays already tallied."""
     stays, back = tally.stays, tally.back
-    counted = {
+    counted: dict[str, PhaseStays] = {
         phase: PhaseStays(
             len(stays[phase]), median(stays[phase]), percentile(stays[phase], P85), back[phase]
         )
@@ -297,7 +297,7 @@ def stays_figures(
             PhaseFlow(
                 phase=phase,
                 wip=here.wip if here else 0,
-                stays=mine.count,
+                stays=mine.ended,
                 median_days=mine.median,
                 p85_days=mine.p85,
                 oldest_id=here.oldest_id if here else None,
