@@ -1,0 +1,281 @@
+"""``pdca doctor``'s ``kept`` check and ``pdca doctor --repair``: the tables SQLite keeps by
+triggers (action_stays, event_changes, each action's last check-in), drifted by hand, are
+reported, then rebuilt from the event log, after which flow and the stand-up say what they
+said before. Real processes, as a person or a cron job runs them."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from pdca.db import kept
+from pdca.db.errors import ReadOnlyDatabase
+from pdca.db.store import Store
+from tests.conftest import NOW_DT, run_pdca
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A seeded file, made once; each test works on its own copy."""
+    folder = tmp_path_factory.mktemp("kept")
+    home = folder / "home"
+    home.mkdir()
+    path = folder / "seeded.db"
+    done = run_pdca("--db", str(path), "seed", env=_env(home))
+    assert done.returncode == 0, done.stderr
+    return path
+
+
+def _env(home: Path) -> dict[str, str]:
+    return {
+        "PDCA_USER": "alice",
+        "PDCA_NOW": "2026-11-23T09:00:00Z",
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "TZ": "UTC",
+    }
+
+
+class File:
+    """A copy of the seeded file and the pdca that runs on it."""
+
+    def __init__(self, template: Path, folder: Path, name: str) -> None:
+        self.path = folder / name
+        home = folder / f"home-{name}"
+        home.mkdir()
+        self.env = _env(home)
+        with sqlite3.connect(template) as source, sqlite3.connect(self.path) as copy:
+            source.backup(copy)
+        source.close()
+        copy.close()
+
+    def pdca(self, *args: str):  # type: ignore[no-untyped-def]
+        return run_pdca("--db", str(self.path), *args, env=self.env)
+
+    def sql(self, *statements: str) -> None:
+        """A hand edit with sqlite3, around pdca's triggers."""
+        conn = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            for statement in statements:
+                conn.execute(statement)
+        finally:
+            conn.close()
+
+    def views(self) -> tuple[str, str]:
+        flow = self.pdca("flow", "--json")
+        standup = self.pdca("standup", "--json")
+        assert flow.returncode == 0 and standup.returncode == 0, flow.stderr + standup.stderr
+        return flow.stdout, standup.stdout
+
+    def kept_rows(self) -> tuple[list, list, list]:
+        conn = sqlite3.connect(self.path)
+        try:
+            return (
+                conn.execute("SELECT * FROM action_stays ORDER BY id").fetchall(),
+                conn.execute("SELECT * FROM event_changes ORDER BY at, id").fetchall(),
+                conn.execute(
+                    "SELECT id, last_checkin_at, last_checkin_status FROM actions ORDER BY id"
+                ).fetchall(),
+            )
+        finally:
+            conn.close()
+
+    def events(self) -> int:
+        conn = sqlite3.connect(self.path)
+        try:
+            return conn.execute("SELECT count(*) FROM events").fetchone()[0]
+        finally:
+            conn.close()
+
+
+def _an_open_action_in_check(file: File) -> int:
+    conn = sqlite3.connect(file.path)
+    try:
+        return conn.execute(
+            "SELECT min(id) FROM actions WHERE phase = 'check' AND done_at IS NULL"
+        ).fetchone()[0]
+    finally:
+        conn.close()
+
+
+# (drift, its hand edit, the write pdca makes after it or None, the kept line doctor gives)
+DRIFTS = [
+    (
+        "stays deleted",
+        ["DELETE FROM action_stays WHERE id IN (SELECT id FROM action_stays LIMIT 5)"],
+        None,
+        "FAIL kept         action_stays: 5 rows differ from the event log",
+    ),
+    (
+        "a stay changed",
+        ["UPDATE action_stays SET days = days + 3 WHERE id = (SELECT min(id) FROM action_stays)"],
+        None,
+        "FAIL kept         action_stays: 1 row differs from the event log",
+    ),
+    (
+        "stays trigger dropped, then a move",
+        ["DROP TRIGGER events_stays_on_insert"],
+        "move",
+        "FAIL kept         action_stays: 1 row differs from the event log",
+    ),
+    (
+        "changes deleted",
+        ["DELETE FROM event_changes WHERE (at, id) IN (SELECT at, id FROM event_changes LIMIT 4)"],
+        None,
+        "FAIL kept         event_changes: 4 rows differ from the event log",
+    ),
+    (
+        "a change changed",
+        [
+            "UPDATE event_changes SET person = 'mallory'"
+            " WHERE (at, id) = (SELECT at, id FROM event_changes ORDER BY at DESC LIMIT 1)"
+        ],
+        None,
+        "FAIL kept         event_changes: 1 row differs from the event log",
+    ),
+    (
+        "changes trigger dropped, then a check-in",
+        ["DROP TRIGGER events_changes_on_insert"],
+        "checkin",
+        "FAIL kept         event_changes: 1 row differs from the event log",
+    ),
+    (
+        "a last check-in changed",
+        [
+            "DROP TRIGGER actions_last_on_update",
+            "UPDATE actions SET last_checkin_status = 'blocked', last_checkin_at = NULL"
+            " WHERE id IN (SELECT id FROM actions WHERE last_checkin_at IS NOT NULL LIMIT 2)",
+        ],
+        None,
+        "FAIL kept         last check-ins: 2 rows differ from the event log",
+    ),
+    (
+        "check-in trigger dropped, then a check-in",
+        ["DROP TRIGGER checkins_last_on_insert"],
+        "checkin",
+        "FAIL kept         last check-ins: 1 row differs from the event log",
+    ),
+]
+
+
+def _write(file: File, write: str | None, action: int) -> None:
+    if write == "move":
+        done = file.pdca("move", str(action), "plan")
+    elif write == "checkin":
+        done = file.pdca("checkin", str(action), "hello from the drift test")
+    else:
+        return
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("drift", "statements", "write", "line"), DRIFTS, ids=[d[0] for d in DRIFTS]
+)
+def test_a_drift_is_reported_then_repaired(
+    template: Path,
+    tmp_path: Path,
+    drift: str,
+    statements: list[str],
+    write: str | None,
+    line: str,
+) -> None:
+    # The twin takes the same write with every trigger in place: what the views should say.
+    twin = File(template, tmp_path, "twin.db")
+    file = File(template, tmp_path, "drifted.db")
+    action = _an_open_action_in_check(twin)
+    _write(twin, write, action)
+    wanted_views, wanted_rows = twin.views(), twin.kept_rows()
+    healthy = file.pdca("doctor")
+    assert healthy.returncode == 0 and "FAIL" not in healthy.stdout, healthy.stdout
+    assert healthy.stdout.count("ok   kept ") == 3
+
+    file.sql(*statements)
+    _write(file, write, action)
+    assert file.kept_rows() != wanted_rows  # the drift is real
+    found = file.pdca("doctor")
+    assert found.returncode == 1
+    assert line in found.stdout, found.stdout
+    assert "doctor --repair" in found.stdout.split(line, 1)[1].splitlines()[0]
+    assert found.stdout.count("FAIL kept ") == 1
+    if any(s.startswith("DROP TRIGGER") for s in statements):
+        objects = next(x for x in found.stdout.splitlines() if " objects " in x)
+        assert objects.startswith("FAIL") and "doctor --repair" in objects, objects
+        assert "restore a backup" not in objects
+
+    events = file.events()
+    repaired = file.pdca("doctor", "--repair")
+    assert repaired.returncode == 0, repaired.stderr
+    name = line.split("kept", 1)[1].split(":")[0].strip()
+    count = line.split(": ", 1)[1].split(" ")[0]
+    assert f"{name}: {count} row{'s' if count != '1' else ''} rebuilt" in repaired.stdout
+    if write is None and not statements[0].startswith("DROP"):
+        assert "put back" not in repaired.stdout
+    else:
+        assert "trigger " in repaired.stdout and "put back" in repaired.stdout
+    assert file.events() == events + 1  # the repair's own event, nothing else
+
+    after = file.pdca("doctor")
+    assert after.returncode == 0 and "FAIL" not in after.stdout, after.stdout
+    assert file.kept_rows() == wanted_rows
+    assert file.views() == wanted_views
+
+
+def test_repair_of_a_healthy_file_changes_nothing(template: Path, tmp_path: Path) -> None:
+    file = File(template, tmp_path, "healthy.db")
+    rows, events = file.kept_rows(), file.events()
+    done = file.pdca("doctor", "--repair")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == (
+        "nothing to repair: every kept table equals its rebuild from the event log"
+    )
+    assert file.kept_rows() == rows and file.events() == events
+
+
+def test_a_dropped_kept_table_and_index_are_made_again(template: Path, tmp_path: Path) -> None:
+    file = File(template, tmp_path, "dropped.db")
+    rows = file.kept_rows()
+    file.sql("DROP TABLE action_stays")
+    found = file.pdca("doctor")
+    assert found.returncode == 1
+    assert "FAIL kept         action_stays: no table (see objects)" in found.stdout
+    assert "no table action_stays" in found.stdout and "doctor --repair" in found.stdout
+    repaired = file.pdca("doctor", "--repair")
+    assert repaired.returncode == 0, repaired.stderr
+    assert "table action_stays put back" in repaired.stdout
+    assert "index idx_action_stays_phase put back" in repaired.stdout
+    assert file.pdca("doctor").returncode == 0
+    assert file.kept_rows() == rows
+
+
+def test_objects_repair_cannot_mend_still_say_restore(template: Path, tmp_path: Path) -> None:
+    file = File(template, tmp_path, "board.db")
+    file.sql("DROP INDEX idx_actions_board")
+    found = file.pdca("doctor")
+    objects = next(x for x in found.stdout.splitlines() if " objects " in x)
+    assert objects.startswith("FAIL") and "restore a backup" in objects, objects
+
+
+def test_repair_is_refused_on_a_file_one_may_not_write(template: Path, tmp_path: Path) -> None:
+    file = File(template, tmp_path, "readonly.db")
+    file.sql("DELETE FROM action_stays WHERE id IN (SELECT id FROM action_stays LIMIT 2)")
+    rows = file.kept_rows()
+    os.chmod(file.path, 0o444)
+    try:
+        if os.geteuid() != 0:  # root may write anything: the store below stands in for it
+            refused = file.pdca("doctor", "--repair")
+            assert refused.returncode == 1
+            assert len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+            assert "Traceback" not in refused.stderr
+        store = Store.open(file.path, actor="alice", clock=lambda: NOW_DT)
+        try:
+            store.writable = False  # as a reader's store is
+            with pytest.raises(ReadOnlyDatabase):
+                kept.repair_store(store)
+        finally:
+            store.close()
+    finally:
+        os.chmod(file.path, 0o644)
+    assert file.kept_rows() == rows
