@@ -13,8 +13,16 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from pdca.db.clock import iso
-from pdca.db.errors import InvalidInput
-from pdca.db.models import STATUS_ORDER, Cadence, Direction, KpiStatus, Trend
+from pdca.db.errors import InvalidInput, NotFound
+from pdca.db.models import (
+    STATUS_ORDER,
+    Cadence,
+    Direction,
+    KpiStatus,
+    Trend,
+    quoted_name,
+    shown_number,
+)
 
 if TYPE_CHECKING:  # a pydantic model: the board's sparklines use these rules without it
     from pdca.db.models import KpiDraft
@@ -114,11 +122,13 @@ def check_kpi(kpi: KpiDraft) -> None:
     for name, value in (("warn", kpi.warn), ("alert", kpi.alert)):
         if value is not None and not worse(value, kpi.target, kpi.direction):
             raise InvalidInput(
-                name, value, f"is not worse than the target {kpi.target:g} ({better} is better)"
+                name,
+                value,
+                f"is not worse than the target {shown_number(kpi.target)} ({better} is better)",
             )
     if kpi.warn is not None and kpi.alert is not None and worse(kpi.warn, kpi.alert, kpi.direction):
         raise InvalidInput(
-            "alert", kpi.alert, f"is better than warn {kpi.warn:g} ({better} is better)"
+            "alert", kpi.alert, f"is better than warn {shown_number(kpi.warn)} ({better} is better)"
         )
     if kpi.baseline_from and kpi.baseline_to and kpi.baseline_to < kpi.baseline_from:
         raise InvalidInput(
@@ -163,12 +173,33 @@ def close_names(wanted: str, names: Sequence[str], limit: int = SUGGESTED) -> tu
 
 
 def unknown_name_hint(wanted: str, names: Sequence[str]) -> str:
-    """``; did you mean 'A', 'B' (and 3 more: pdca kpi list)?`` or nothing."""
+    """``; did you mean “A”, “B” (and 3 more: pdca kpi list)?`` or nothing. Names are shown
+    between curly quotes, exactly as they are (``quoted_name``), so they copy whole."""
     shown, more = close_names(wanted, names)
     if not shown:
         return ""
-    listed = ", ".join(repr(n) for n in shown)
+    listed = ", ".join(quoted_name(n) for n in shown)
     return f"; did you mean {listed}" + (f" (and {more} more: pdca kpi list)" if more else "") + "?"
+
+
+LIST_THEM = " (list them: pdca kpi list)"
+
+
+class UnknownKpi(InvalidInput, NotFound):
+    """A KPI name that names no KPI, in one wording wherever a name is taken (``kpi show``,
+    ``edit``, ``record``, ``import``, ``add --kpi``, ``edit --kpi``)::
+
+        kpi: “Lead tme” is not a known KPI; did you mean “Lead time”?
+        --kpi: “zzz” is not a known KPI (list them: pdca kpi list)
+
+    ``field`` is what the person typed it as (``--kpi``, or ``kpi`` for the NAME argument).
+    Both an ``InvalidInput`` (a bad value) and a ``NotFound`` (callers catch either)."""
+
+    def __init__(self, field: str, wanted: str, names: Sequence[str]) -> None:
+        why = "is not a known KPI" + (unknown_name_hint(wanted, names) or LIST_THEM)
+        self.field, self.value, self.why = field, wanted, why  # as InvalidInput
+        self.kind, self.key = "KPI", wanted  # as NotFound
+        Exception.__init__(self, f"{field}: {quoted_name(wanted)} {why}")
 
 
 # --------------------------------------------------------------------------- alerts
@@ -421,10 +452,19 @@ def slot_window_start(cadence: Cadence, now: datetime, count: int) -> datetime:
 
 
 FUTURE_MARGIN = timedelta(minutes=5)  # clocks of two machines writing one file may differ
+# Back-filled history is welcome (a KPI's readings may start long before pdca knew it), but
+# not before the Unix epoch: no team measured a process then, and a year typed wrong (1926
+# for 2026) would stand as the KPI's oldest reading, its baseline and its chart's left end.
+EARLIEST_READING = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def refuse_future_reading(at: datetime, now: datetime, field: str) -> None:
     """A reading records what was measured: one dated later than now would stand as the KPI's
-    newest until that date, silencing its alerts and signals. A few minutes of skew pass."""
+    newest until that date, silencing its alerts and signals. A few minutes of skew pass.
+    One dated before 1970-01-01 is refused too (``EARLIEST_READING``)."""
     if at > now + FUTURE_MARGIN:
         raise InvalidInput(field, iso(at), f"is in the future (now is {iso(now)})")
+    if at < EARLIEST_READING:
+        raise InvalidInput(
+            field, iso(at), "is before 1970-01-01, the earliest a reading may be dated"
+        )

@@ -150,12 +150,11 @@ def perspective_warnings(kpis: Sequence[Kpi]) -> list[str]:
 # --------------------------------------------------------------------------- detail
 
 
-def no_kpi(store: Store, name: str) -> NotFound:
-    """``no KPI 'X'``, with up to five close names (``kpi_rules.close_names``)."""
-    error = NotFound("KPI", name)
+def no_kpi(store: Store, name: str, field: str = "kpi") -> NotFound:
+    """``kpi: “X” is not a known KPI``, with up to five close names (``kpi_rules.UnknownKpi``:
+    the one wording of every command that takes a KPI name)."""
     names = [row[0] for row in store.conn.execute("SELECT name FROM kpis")]
-    error.args = (str(error) + kpi_rules.unknown_name_hint(name, names),)
-    return error
+    return kpi_rules.UnknownKpi(field, name, names)
 
 
 def kpi_detail(store: Store, name: str) -> KpiDetail:
@@ -364,13 +363,11 @@ def import_readings(store: Store, path: Path) -> dict[str, int]:
     """
     if store.path is not None:
         refuse_database_file(path, store.path, "file")
-    known = {
-        row["name"].lower(): row["id"]
-        for row in store.conn.execute("SELECT id, name FROM kpis").fetchall()
-    }
+    named = store.conn.execute("SELECT id, name FROM kpis").fetchall()
+    known = {row["name"].lower(): row["id"] for row in named}
     with open_text(path, encoding="utf-8-sig") as stream:
         try:
-            rows = _reading_rows(path, stream, known, store.clock())
+            rows = _reading_rows(path, stream, known, store.clock(), [r["name"] for r in named])
             with spool_checked(path, rows, "imported") as readings:
                 if not readings.count:
                     raise InvalidInput("file", str(path), "holds no readings")
@@ -409,8 +406,9 @@ def _insert_readings(
 
 
 def _reading_rows(
-    path: Path, stream: TextIO, known: dict[str, int], now: datetime
+    path: Path, stream: TextIO, known: dict[str, int], now: datetime, names: Sequence[str] = ()
 ) -> Iterator[Outcome[tuple[int, str, float, str]]]:
+    unknown: dict[str, kpi_rules.UnknownKpi] = {}  # close names looked up once per name
     header, rows = read_csv(path, stream, lambda column: column.strip().lower())
     missing = [c for c in IMPORT_COLUMNS if c not in header]
     if missing:
@@ -425,7 +423,9 @@ def _reading_rows(
         try:
             kpi_id = known.get(row["name"].lower())
             if kpi_id is None:
-                raise InvalidInput("name", row["name"], "is not a known KPI")
+                if row["name"] not in unknown:
+                    unknown[row["name"]] = kpi_rules.UnknownKpi("name", row["name"], names)
+                raise unknown[row["name"]]
             at = parse_timestamp(row["at"], "at")
             kpi_rules.refuse_future_reading(at, now, "at")
             draft = validated(

@@ -166,6 +166,38 @@ def parse_number(text: str, field: str) -> float:
     return value
 
 
+SHOWN_DIGITS = 15  # significant digits a float holds for sure: 999999999999999 stays itself
+_POSITIONAL_FROM = 1e-9  # smaller magnitudes keep their exponent (nine zeros read badly)
+
+
+def shown_number(value: float) -> str:
+    """A reading or KPI number as people write it, within float precision: up to 15
+    significant digits and no exponent (``999999999999999``, ``1000000000000000``, ``0.00001``,
+    ``27.5``, ``3``), where ``:g`` gave six digits and ``1e+15``. The command line, the events'
+    summaries and the messages print numbers with this one helper."""
+    if value == 0 or not math.isfinite(value):
+        return "0" if value == 0 else str(value)  # -0.0 reads as 0
+    text = f"{value:.{SHOWN_DIGITS}g}"
+    if "e" in text and abs(value) >= _POSITIONAL_FROM:
+        from decimal import Decimal
+
+        text = format(Decimal(text), "f")
+    return text
+
+
+QUOTE_OPEN, QUOTE_CLOSE = "\u201c", "\u201d"  # “ and ”: no name is changed to fit inside them
+QUOTED_MAX = 120  # a longer name is cut so the message stays one line
+
+
+def quoted_name(name: str) -> str:
+    """A name in a message, between curly quotes and otherwise exactly as it is
+    (``“Bob's "p95" latency”``): what lies between the quotes can be copied as the name, where
+    Python's quoting showed ``'Bob\\'s "p95" latency'``. A very long one is cut, saying so."""
+    if len(name) > QUOTED_MAX:
+        return f"{QUOTE_OPEN}{name[:50]}…{QUOTE_CLOSE} ({len(name)} characters)"
+    return f"{QUOTE_OPEN}{name}{QUOTE_CLOSE}"
+
+
 def _finite(value: float) -> float:
     problem = number_problem(value)
     if problem:

@@ -17,7 +17,14 @@ from pdca.db import alerts, convert
 from pdca.db.alert_standing import SELECT_ALERTS, standing
 from pdca.db.clock import iso
 from pdca.db.errors import InvalidInput
-from pdca.db.models import NAME_MAX, NOTES_MAX, _at_most, checked_text, number_problem
+from pdca.db.models import (
+    NAME_MAX,
+    NOTES_MAX,
+    _at_most,
+    checked_text,
+    number_problem,
+    shown_number,
+)
 from pdca.db.store import Store, inserted_id
 
 
@@ -52,17 +59,7 @@ def record(
     except ValueError as error:
         raise InvalidInput("note", note, str(error)) from None
     with store.write() as tx:
-        try:
-            kpi_id = store.kpi_id(kpi)
-        except InvalidInput:
-            from pdca.db.kpi_rules import unknown_name_hint
-
-            names = [row[0] for row in store.conn.execute("SELECT name FROM kpis")]
-            hint = unknown_name_hint(kpi, names)
-            if not hint:
-                raise
-            raise InvalidInput("kpi", kpi, "is not a known KPI" + hint) from None
-        assert kpi_id is not None
+        kpi_id = kpi_named(store, kpi)
         if at is not None:
             from pdca.db import kpi_rules
 
@@ -76,13 +73,25 @@ def record(
             "reading",
             row["id"],
             "create",
-            f"recorded {value:g} for KPI {kpi!r}",
+            f"recorded {shown_number(value)} for KPI {kpi!r}",
             None,
             convert.snapshot(row),
         )
         alerts.apply_breach(store, tx, kpi_id)  # raises or closes the KPI's alerts
         name = store.conn.execute("SELECT name FROM kpis WHERE id = ?", (kpi_id,)).fetchone()[0]
     return Recorded(row=row, kpi=name)
+
+
+def kpi_named(store: Store, name: str, field: str = "kpi") -> int:
+    """The id of the KPI called ``name``; else ``kpi_rules.UnknownKpi`` (one wording, with up to
+    five close names) naming ``field`` as the person typed it (``kpi``, ``--kpi``)."""
+    row = store.conn.execute("SELECT id FROM kpis WHERE name = ?", (name,)).fetchone()
+    if row is not None:
+        found: int = row[0]
+        return found
+    from pdca.db.kpi_rules import UnknownKpi
+
+    raise UnknownKpi(field, name, [row[0] for row in store.conn.execute("SELECT name FROM kpis")])
 
 
 def raised_by(store: Store, kpi_id: int, reading_id: int) -> list[RaisedAlert]:

@@ -8,18 +8,21 @@ that cron mails it (status 1 stays "the command failed").
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
 from pdca.db.errors import InvalidInput
-from pdca.db.models import record_id
+from pdca.db.models import record_id, shown_number
 from pdca.tui.cli import (
     Session,
     _date,
     _emit,
     _number,
+    cleared,
     json_option,
     pass_session,
     refuse_clearing,
@@ -97,6 +100,53 @@ def _field_options(required: bool):
     return decorate
 
 
+# What the checks behind ``kpi add`` and ``kpi edit`` call a field (db/ and the models name
+# it for the app's forms too) -> the option a person typed: a message names the latter.
+OPTION_OF = {
+    **{field: f"--{field}" for field in ("unit", "baseline", "target", "direction", "warn")},
+    **{field: f"--{field}" for field in ("alert", "owner", "cadence", "perspective")},
+    **{field: f"--{field}" for field in ("benchmark", "initiative")},
+    **{
+        field: "--" + field.replace("_", "-")
+        for field in ("target_date", "benchmark_source", "baseline_from", "baseline_to")
+    },
+    **{field: f"--{field}" for field in ("target-date", "benchmark-source")},
+    **{field: f"--{field}" for field in ("baseline-from", "baseline-to")},
+    "escalation": "--escalate-to",
+    "alerts_mode": "--alerts",
+}
+
+
+@contextmanager
+def typed_as(options: dict[str, str]) -> Iterator[None]:
+    """Name a refused field as the option the person typed (``--warn: 3 is not worse than the
+    target 2``, not ``warn: 3.0 ...``), its number as they wrote it (``shown_number``)."""
+    try:
+        yield
+    except InvalidInput as error:
+        option = options.get(error.field)
+        if option is None:
+            raise
+        value = error.value
+        if isinstance(value, list | tuple):  # --escalate-to dana,erin: as it was typed
+            value = ",".join(str(part) for part in value)
+        renamed = InvalidInput(option, value, error.why)
+        if isinstance(value, float):
+            renamed.args = (f"{option}: {shown_number(error.value)} {error.why}",)
+        raise renamed from None
+
+
+def refuse_unknown_kpi(store: Any, name: str | None) -> None:
+    """``add --kpi`` / ``edit --kpi``: a name that is no KPI's is refused in the words of every
+    other command that takes one (``--kpi: “X” is not a known KPI; did you mean ...``) before
+    anything is written; ``none`` (clear it) and no option pass."""
+    if name is None or cleared(name):
+        return
+    from pdca.db.readings import kpi_named
+
+    kpi_named(store, name, "--kpi")
+
+
 def register(cli: click.Group) -> None:
     cli.add_command(kpi)
     cli.add_command(alerts)
@@ -117,10 +167,15 @@ def kpi() -> None:
 @pass_session
 def kpi_add(session: Session, name: str, as_json: bool, **given: Any) -> None:
     """Add a KPI."""
+    with typed_as(OPTION_OF):
+        _kpi_add(session, name, as_json, given)
+
+
+def _kpi_add(session: Session, name: str, as_json: bool, given: dict[str, Any]) -> None:
     from pdca.db.models import KpiDraft, validated
 
-    base = _number("baseline", given["baseline"])
-    goal = _number("target", given["target"])
+    base = _number("--baseline", given["baseline"])
+    goal = _number("--target", given["target"])
     assert base is not None and goal is not None
     # Left unsaid, the direction is the way from baseline to target.
     chosen = given["direction"] or ("down" if goal < base else "up")
@@ -130,15 +185,15 @@ def kpi_add(session: Session, name: str, as_json: bool, **given: Any) -> None:
         "baseline": base,
         "target": goal,
         "direction": chosen,
-        "warn": _number("warn", given["warn"]),
-        "alert": _number("alert", given["alert"]),
+        "warn": _number("--warn", given["warn"]),
+        "alert": _number("--alert", given["alert"]),
         "owner": given["owner"],
-        "target_date": _date(session, "target-date", given["target_date"]),
+        "target_date": _date(session, "--target-date", given["target_date"]),
         "initiative": given["initiative"],
-        "benchmark": _number("benchmark", given["benchmark"]),
+        "benchmark": _number("--benchmark", given["benchmark"]),
         "benchmark_source": given["benchmark_source"],
-        "baseline_from": _date(session, "baseline-from", given["baseline_from"]),
-        "baseline_to": _date(session, "baseline-to", given["baseline_to"]),
+        "baseline_from": _date(session, "--baseline-from", given["baseline_from"]),
+        "baseline_to": _date(session, "--baseline-to", given["baseline_to"]),
     }
     if given["alerts_mode"]:
         values["alerts_mode"] = given["alerts_mode"]
@@ -168,6 +223,11 @@ def kpi_add(session: Session, name: str, as_json: bool, **given: Any) -> None:
 @pass_session
 def kpi_edit(session: Session, name: str, new_name, as_json: bool, **given: Any) -> None:
     """Change a KPI's fields ('none' clears an optional one)."""
+    with typed_as({**OPTION_OF, "name": "--name"}):
+        _kpi_edit(session, name, new_name, as_json, given)
+
+
+def _kpi_edit(session: Session, name: str, new_name, as_json: bool, given: dict[str, Any]) -> None:
     from pdca.db.kpis import edit_kpi
     from pdca.db.models import KpiChanges, validated
 
@@ -185,22 +245,22 @@ def kpi_edit(session: Session, name: str, new_name, as_json: bool, **given: Any)
     values: dict[str, Any] = {
         "name": new_name,
         "unit": given["unit"],
-        "baseline": _number("baseline", given["baseline"]),
-        "target": _number("target", given["target"]),
+        "baseline": _number("--baseline", given["baseline"]),
+        "target": _number("--target", given["target"]),
         "direction": given["direction"],
-        "warn": _number("warn", given["warn"]),
-        "alert": _number("alert", given["alert"]),
+        "warn": _number("--warn", given["warn"]),
+        "alert": _number("--alert", given["alert"]),
         "owner": given["owner"],
-        "target_date": _date(session, "target-date", given["target_date"]),
+        "target_date": _date(session, "--target-date", given["target_date"]),
         "cadence": given["cadence"],
         "perspective": given["perspective"],
         "initiative": given["initiative"],
         "escalation": _logins(given["escalate_to"]),
-        "benchmark": _number("benchmark", given["benchmark"]),
+        "benchmark": _number("--benchmark", given["benchmark"]),
         "benchmark_source": given["benchmark_source"],
         "alerts_mode": given["alerts_mode"],
-        "baseline_from": _date(session, "baseline-from", given["baseline_from"]),
-        "baseline_to": _date(session, "baseline-to", given["baseline_to"]),
+        "baseline_from": _date(session, "--baseline-from", given["baseline_from"]),
+        "baseline_to": _date(session, "--baseline-to", given["baseline_to"]),
         "clear": frozenset(clear),
     }
     changes = validated(KpiChanges, **values)
@@ -230,7 +290,7 @@ def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_j
 
     number = _number("value", value)
     assert number is not None
-    at = parse_timestamp(at_text, "at") if at_text is not None else None
+    at = parse_timestamp(at_text, "--at") if at_text is not None else None
     store = session.store()
     done = readings.record(store, name, number, note, at)
     alert_store.escalate_due(store)
@@ -240,7 +300,8 @@ def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_j
         click.echo(to_json(convert.reading({**dict(done.row), "kpi": done.kpi})))  # type: ignore[arg-type]
         return
     raised = readings.raised_by(store, done.row["kpi_id"], done.row["id"])
-    click.echo(f"recorded {done.row['value']:g} for {printable(done.kpi)} at {done.row['at']}")
+    shown = shown_number(done.row["value"])
+    click.echo(f"recorded {shown} for {printable(done.kpi)} at {done.row['at']}")
     for alert in raised:
         why = f" (signal: {alert.rule_text})" if alert.rule_text else ""
         click.echo(
@@ -297,8 +358,8 @@ def kpi_list(session: Session, as_json: bool) -> None:
         [
             r.kpi.name,
             r.status,
-            "-" if r.kpi.latest_value is None else f"{r.kpi.latest_value:g} {r.kpi.unit}",
-            f"{r.kpi.target:g}",
+            _latest_cell(r.kpi),
+            shown_number(r.kpi.target),
             _trend_words(r),
             _signal_cell(r.signals),
             r.kpi.owner or "-",
@@ -326,20 +387,26 @@ def kpi_show(session: Session, name: str, as_json: bool) -> None:
         click.echo(to_json(data))
         return
     k, row = detail.row.kpi, detail.row
-    latest = "-" if k.latest_value is None else f"{k.latest_value:g} {k.unit} at {k.latest_at}"
+    latest = (
+        "-"
+        if k.latest_value is None
+        else f"{shown_number(k.latest_value)} {k.unit} at {k.latest_at}"
+    )
     thresholds = ", ".join(
-        f"{label} {value:g}"
+        f"{label} {shown_number(value)}"
         for label, value in (("warn", k.warn), ("alert", k.alert))
         if value is not None
     )
     benchmark = "-"
     if k.benchmark is not None:
-        benchmark = f"{k.benchmark:g}" + (f" ({k.benchmark_source})" if k.benchmark_source else "")
+        source = f" ({k.benchmark_source})" if k.benchmark_source else ""
+        benchmark = shown_number(k.benchmark) + source
     lines = [
         f"{k.name}  [{row.status}]",
         f"  latest       {latest}",
         f"  trend        {_trend_words(row)}",
-        f"  baseline     {k.baseline:g} {k.unit}, target {k.target:g} by {k.target_date or '-'}"
+        f"  baseline     {shown_number(k.baseline)} {k.unit}, target {shown_number(k.target)}"
+        f" by {k.target_date or '-'}"
         f" ({'lower' if k.direction == 'down' else 'higher'} is better)",
         f"  thresholds   {thresholds or '-'}",
         f"  cadence      {k.cadence}",
@@ -369,6 +436,10 @@ ALERTS_WORDS = {
     "signals": "process signals only",
 }
 SIGNALS_SHOWN = 10  # kpi show lists the newest signals of the year; --json carries them all
+
+
+def _latest_cell(k: Any) -> str:
+    return "-" if k.latest_value is None else f"{shown_number(k.latest_value)} {k.unit}"
 
 
 def _trend_words(row: Any) -> str:

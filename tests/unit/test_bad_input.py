@@ -99,9 +99,9 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
         ("'--direction'", "'sideways'"),
     ),
     # names that do not exist
-    (["kpi", "record", "Nope", "3"], ("kpi: 'Nope'", "is not a known kpi")),
-    (["add", "x", "--kpi", "Nope"], ("kpi: 'Nope'", "is not a known kpi")),
-    (["edit", "1", "--kpi", "Nope"], ("kpi: 'Nope'",)),
+    (["kpi", "record", "Nope", "3"], ("kpi: “Nope”", "is not a known KPI")),
+    (["add", "x", "--kpi", "Nope"], ("--kpi: “Nope”", "is not a known KPI")),
+    (["edit", "1", "--kpi", "Nope"], ("--kpi: “Nope”",)),
     (["add", "x", "--initiative", "Nope"], ("initiative: 'Nope'", "is not a known initiative")),
     (["edit", "1", "--initiative", "Nope"], ("initiative: 'Nope'",)),
     (["list", "--initiative", "Nope"], ("initiative: 'Nope'",)),

@@ -124,7 +124,9 @@ def test_import_good_and_bad(cli, ok, kpi, db_path: Path, tmp_path: Path) -> Non
     bad.write_text(f"name,at,value\n{KPI},2026-11-22,31\nNope,2026-11-22,1\n{KPI},soon,1\n")
     digest = sha256(db_path)
     result = cli("kpi", "import", str(bad))
-    assert_one_line_error(result, "line 3: name: 'Nope'", "line 4: at: 'soon'", "nothing imported")
+    assert_one_line_error(
+        result, "line 3: name: “Nope” is not a known KPI", "line 4: at: 'soon'", "nothing imported"
+    )
     assert sha256(db_path) == digest
 
 
@@ -132,17 +134,17 @@ def test_import_good_and_bad(cli, ok, kpi, db_path: Path, tmp_path: Path) -> Non
     ("args", "fragments"),
     [
         (["kpi", "add", "X", "--unit", "h", "--baseline", "30", "--target", "24", "--alert", "20"],
-         ("alert: 20.0 is not worse than the target 24",)),
+         ("--alert: 20 is not worse than the target 24",)),
         (["kpi", "add", "X", "--unit", "h", "--baseline", "1", "--target", "2", "--benchmark",
           "lots"], ("benchmark: 'lots' is not a number",)),
         (["kpi", "add", "X", "--unit", "h", "--baseline", "1", "--target", "2", "--escalate-to",
-          "ok,bad login"], ("escalation:", "is not a login")),
+          "ok,bad login"], ("--escalate-to: 'ok,bad login'", "is not a login")),
         (["kpi", "add", "X", "--unit", "h", "--baseline", "1", "--target", "2",
           "--benchmark-source", "APQC"], ("benchmark-source: 'APQC' needs a benchmark value",)),
-        (["kpi", "edit", "Nope", "--unit", "x"], ("no KPI 'Nope'",)),
-        (["kpi", "edit", KPI, "--warn", "36"], ("alert: 34.0 is better than warn 36",)),
+        (["kpi", "edit", "Nope", "--unit", "x"], ("kpi: “Nope” is not a known KPI",)),
+        (["kpi", "edit", KPI, "--warn", "36"], ("--alert: 34 is better than warn 36",)),
         (["kpi", "edit", KPI, "--target-date", "someday"], ("target-date: 'someday'",)),
-        (["kpi", "show", "Nope"], ("no KPI 'Nope'",)),
+        (["kpi", "show", "Nope"], ("kpi: “Nope” is not a known KPI",)),
         (["kpi", "import", "missing.csv"], ("file: 'missing.csv' does not exist",)),
         (["alerts", "ack", "x1"], ("id: 'x1' is not an alert id",)),
         (["alerts", "ack", "99", "on it"], ("no alert 99",)),

@@ -128,13 +128,15 @@ def test_move_to_act_of_an_action_without_a_kpi_prints_only_the_move(ok) -> None
     ("args", "fragments"),
     [
         (["kpi", "show", "Deploy frequency"],
-         ("no KPI 'Deploy frequency'; did you mean 'Deploy frequency (checkout)', ",
-          "'Deploy frequency (payments)' (and 1 more: pdca kpi list)?")),
-        (["kpi", "show", "Deploy frequncy (data)"], ("did you mean 'Deploy frequency (data)'",)),
-        (["kpi", "edit", "deploy freq", "--unit", "x"], ("no KPI 'deploy freq'; did you mean",)),
+         ("kpi: “Deploy frequency” is not a known KPI; ",
+          "did you mean “Deploy frequency (checkout)”, ",
+          "“Deploy frequency (payments)” (and 1 more: pdca kpi list)?")),
+        (["kpi", "show", "Deploy frequncy (data)"], ("did you mean “Deploy frequency (data)”",)),
+        (["kpi", "edit", "deploy freq", "--unit", "x"],
+         ("kpi: “deploy freq” is not a known KPI; did you mean",)),
         (["kpi", "record", "Deploy frequency", "3"],
-         ("kpi: 'Deploy frequency' is not a known KPI; did you mean",)),
-        (["kpi", "show", "zzz"], ("no KPI 'zzz'",)),
+         ("kpi: “Deploy frequency” is not a known KPI; did you mean",)),
+        (["kpi", "show", "zzz"], ("kpi: “zzz” is not a known KPI (list them: pdca kpi list)",)),
     ],
 )  # fmt: skip
 def test_an_unknown_kpi_name_suggests_up_to_five_close_ones(
@@ -145,7 +147,7 @@ def test_an_unknown_kpi_name_suggests_up_to_five_close_ones(
            "--target", "9")  # fmt: skip
     digest = sha256(db_path)
     error = assert_one_line_error(cli(*args), *fragments)
-    assert error.count("'Deploy frequency (") <= 5
+    assert error.count("“Deploy frequency (") <= 5
     if "zzz" in args:
         assert "did you mean" not in error
     assert sha256(db_path) == digest

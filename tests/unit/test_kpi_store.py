@@ -351,7 +351,7 @@ def test_import_bad_rows_names_lines_and_writes_nothing(
         kpis.import_readings(store, file)
     message = str(bad.value)
     assert "\n" not in message
-    assert "line 3: name: 'Nope' is not a known KPI" in message
+    assert "line 3: name: “Nope” is not a known KPI (list them: pdca kpi list)" in message
     assert "line 4: at: 'yesterday-ish'" in message
     assert "line 5: value: 'abc' is not a number" in message
     assert "line 6: value: 'nan' is not a finite number" in message
