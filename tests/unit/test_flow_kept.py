@@ -26,6 +26,7 @@ from pdca.db.models import ActionDraft, CheckinDraft
 from pdca.db.store import Store
 from tests import flow_reference
 from tests.conftest import NOW_DT
+from tests.log_writes import apply_step
 
 DUE = "2026-12-01"
 Row = tuple[int, int, int, str, str | None, str, float | None]
@@ -161,53 +162,16 @@ STEPS = st.one_of(
 
 
 def _apply(stores: list[Store], clock: list[datetime], ids: list[int], step: tuple) -> bool:
-    """One write of ``step``; True when it was a hand edit of the log (no action changes)."""
-    store, conn = stores[0], stores[0].conn
-    # The events a hand edit picks from: the actions' changes and the undos (what counts).
+    """One write of ``step``; True when it was a hand edit of the log (no action changes).
+    A hand edit picks from the actions' changes and the undos (what counts)."""
     events = [
         row[0]
-        for row in conn.execute(
+        for row in stores[0].conn.execute(
             "SELECT id FROM events WHERE entity = 'action' AND op = 'update'"
             " OR undo_of IS NOT NULL ORDER BY id"
         )
     ]
-    kind = step[0]
-    with contextlib.suppress(PdcaError):  # a gate unmet, nothing to undo: nothing written
-        if kind == "move":
-            verdict = "worked" if step[2] == "act" else None
-            store.move_action(ids[step[1]], step[2], verdict=verdict)
-        elif kind == "done":
-            store.complete_action(ids[step[1]], step[2])
-        elif kind == "checkin":
-            store.add_checkin(ids[step[1]], CheckinDraft(message="m"))
-        elif kind == "undo":
-            stores[1 if step[1] else 0].undo()
-    if kind == "later":
-        clock[0] += timedelta(hours=step[1])
-    if kind in ("move", "done", "checkin", "undo", "later") or not events:
-        return False
-    target = events[step[1] % len(events)]
-    if kind == "forget":  # a person deletes an event with sqlite3 (an undo among them)
-        conn.execute("DELETE FROM events WHERE id = ?", (target,))
-    elif kind == "redo":  # ... or makes an undo undo nothing, or another transaction
-        conn.execute(
-            "UPDATE events SET undo_of = CASE WHEN undo_of IS NULL THEN NULL"
-            " WHEN undo_of % 2 = 0 THEN NULL ELSE tx - 1 END WHERE id = ?",
-            (target,),
-        )
-    elif kind == "retime":
-        conn.execute(
-            "UPDATE events SET at = strftime('%Y-%m-%dT%H:%M:%SZ', at, ? || ' hours') WHERE id = ?",
-            (step[2], target),
-        )
-    else:  # an import copies an event in, under a transaction of its own
-        conn.execute(
-            "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, before, after,"
-            " undo_of) SELECT (SELECT max(id) + 1 FROM events), at, actor, entity, entity_id,"
-            " op, summary, before, after, undo_of FROM events WHERE id = ?",
-            (target,),
-        )
-    return True
+    return apply_step(stores, clock, ids, step, events)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

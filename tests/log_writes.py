@@ -1,0 +1,68 @@
+"""One step of a random sequence of writes to the event log, for the property tests of the
+tables kept by triggers on it (tests/unit/test_flow_kept.py, test_digest_changes.py): a write
+through the store, or a person's hand edit of the log with sqlite3."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime, timedelta
+
+from pdca.db.errors import PdcaError
+from pdca.db.models import ActionChanges, ActionDraft, CheckinDraft
+from pdca.db.store import Store
+
+DUE = "2026-12-01"
+STORE_WRITES = ("move", "done", "checkin", "hand", "add", "undo", "later")
+
+
+def apply_step(
+    stores: list[Store], clock: list[datetime], ids: list[int], step: tuple, events: list[int]
+) -> bool:
+    """Apply ``step``; True when it was a hand edit (no store write). ``events``: the ids of
+    the events a hand edit may pick (step[1] indexes them, modulo their number)."""
+    store, conn = stores[0], stores[0].conn
+    kind = step[0]
+    with contextlib.suppress(PdcaError):  # a gate unmet, nothing to undo: nothing written
+        if kind == "move":
+            verdict = "worked" if step[2] == "act" else None
+            store.move_action(ids[step[1]], step[2], verdict=verdict)
+        elif kind == "done":
+            store.complete_action(ids[step[1]], step[2])
+        elif kind == "checkin":
+            store.add_checkin(ids[step[1]], CheckinDraft(message="m"))
+        elif kind == "hand":
+            store.edit_action(ids[step[1]], ActionChanges(owner=step[2]))
+        elif kind == "add":
+            ids.append(store.add_action(ActionDraft(title="n", owner=step[1], due=DUE)).id)
+        elif kind == "undo":
+            stores[1 if step[1] else 0].undo()
+    if kind == "later":
+        clock[0] += timedelta(hours=step[1])
+    if kind in STORE_WRITES or not events:
+        return False
+    target = events[step[1] % len(events)]
+    if kind == "forget":  # a person deletes an event with sqlite3 (an undo among them)
+        conn.execute("DELETE FROM events WHERE id = ?", (target,))
+    elif kind == "redo":  # ... or makes an undo undo nothing, or another transaction
+        conn.execute(
+            "UPDATE events SET undo_of = CASE WHEN undo_of IS NULL THEN NULL"
+            " WHEN undo_of % 2 = 0 THEN NULL ELSE tx - 1 END WHERE id = ?",
+            (target,),
+        )
+    elif kind == "retime":
+        conn.execute(
+            "UPDATE events SET at = strftime('%Y-%m-%dT%H:%M:%SZ', at, ? || ' hours') WHERE id = ?",
+            (step[2], target),
+        )
+    elif kind == "drop":  # an action deleted by hand: its changes fall back to the snapshots
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("DELETE FROM actions WHERE id = ?", (ids[step[1]],))
+        conn.execute("PRAGMA foreign_keys = ON")
+    else:  # an import copies an event in, under a transaction of its own
+        conn.execute(
+            "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, before, after,"
+            " undo_of) SELECT (SELECT max(id) + 1 FROM events), at, actor, entity, entity_id,"
+            " op, summary, before, after, undo_of FROM events WHERE id = ?",
+            (target,),
+        )
+    return True
