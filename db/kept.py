@@ -67,7 +67,8 @@ _CHANGES = Kept(
     _select_of(schema._CHANGE_ROW.format(e="e", source="FROM events e")),
     "at, id",
     lambda keys: schema._CHANGE_ROW.format(
-        e="e", source=f"FROM (SELECT * FROM events WHERE id IN (SELECT id FROM ({keys}))) e"
+        e="e",  # the events by id, from the keys (CROSS JOIN: in that order, not by entity)
+        source=f"FROM (SELECT DISTINCT id FROM ({keys})) k CROSS JOIN events e ON e.id = k.id",
     ),
 )
 _LATEST = schema.LATEST_CHECKIN.format(id="a.id")

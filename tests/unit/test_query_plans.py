@@ -853,3 +853,27 @@ def test_the_logs_far_end_and_its_pages_up_read_the_index_without_sorting(store:
         # order (as the newest page always was): a sort of that subset, never of the table.
         by_actions = "a.owner = " in sql or "a.initiative_id = " in sql
         assert by_actions or not any(s.startswith("USE TEMP B-TREE") for s in plan), (sql, plan)
+
+
+def test_doctors_kept_check_reads_each_rebuild_once_and_its_repair_searches_by_key(
+    store: Store,
+) -> None:
+    """``pdca doctor``'s kept check (db/kept.py) reads the whole log by nature, but each
+    table's rebuild once (materialized, then EXCEPT both ways); the repair's rewrites search
+    the kept table, the events and the actions by the differing rows' keys, never a scan."""
+    from pdca.db import kept
+
+    _exercise(store)
+    for table in kept.KEPT:
+        plan = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + table.differing())]
+        assert plan.count("MATERIALIZE rebuilt") == 1, plan
+        store.conn.execute("DROP TABLE IF EXISTS temp.kept_keys")
+        store.conn.execute(f"CREATE TEMP TABLE kept_keys AS {table.differing()}")
+        keys = f"SELECT {table.key} FROM temp.kept_keys"
+        deletes = [f"DELETE FROM {table.table} WHERE ({table.key}) IN ({keys})"]
+        for sql in [*deletes[: table.table != "actions"], table.rebuild_of(keys)]:
+            plan = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql)]
+            scans = [step for step in plan if step.startswith("SCAN") and "kept_keys" not in step]
+            assert scans in ([], ["SCAN k"]), plan  # k: the keys, DISTINCT
+            assert not any("idx_events_entity" in step for step in plan), plan
+        store.conn.execute("DROP TABLE temp.kept_keys")
