@@ -1,0 +1,248 @@
+"""What a tester found in ``pdca kpi record`` and the KPI messages: numbers printed as people
+wrote them (not ``1e+15``), suggested names quoted so they copy whole, one wording for an
+unknown KPI in every command, options named as typed (``--at``), readings before 1970 refused.
+Each bad input: one line on stderr, exit 1, nothing written."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from pdca.db import kpi_rules
+from pdca.db.errors import InvalidInput, NotFound
+from pdca.db.models import ReadingDraft, quoted_name, shown_number
+from pdca.db.store import Store
+from tests.conftest import NOW
+from tests.unit.test_bad_input import assert_one_line_error, sha256
+
+KPI = "Resolution time"
+ODD = 'Bob\'s "p95" 🚀 latency'  # both quotes, an emoji: what Python's repr got wrong
+
+
+@pytest.fixture
+def kpi(ok) -> str:
+    ok("kpi", "add", KPI, "--unit", "h", "--baseline", "30", "--target", "24")
+    ok("add", "first", "--owner", "dana", "--due", "+1w")
+    return KPI
+
+
+# --------------------------------------------------------------------------- 1. numbers
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (999999999999999.0, "999999999999999"),
+        (1e15, "1000000000000000"),
+        (-1e15, "-1000000000000000"),
+        (27.5, "27.5"),
+        (3.0, "3"),
+        (-0.0, "0"),
+        (0.1 + 0.2, "0.3"),  # within float precision, not 0.30000000000000004
+        (0.1234567891234, "0.1234567891234"),
+        (123456789.125, "123456789.125"),
+        (0.00001, "0.00001"),
+        (1e-12, "1e-12"),  # only tiny magnitudes keep an exponent
+    ],
+)
+def test_shown_number_is_as_people_write_it(value: float, shown: str) -> None:
+    assert shown_number(value) == shown
+    assert float(shown) == pytest.approx(value, rel=1e-15, abs=0)
+
+
+def test_record_prints_the_value_as_written(ok, kpi) -> None:
+    done = ok("kpi", "record", kpi, "999999999999999")
+    assert done.stdout == f"recorded 999999999999999 for {kpi} at {NOW}\n"
+    ok("kpi", "record", kpi, "0.00001")
+    shown = ok("kpi", "show", kpi).stdout
+    assert "latest       0.00001 h at" in shown
+
+
+def test_event_summary_carries_the_value_as_written(store: Store) -> None:
+    from pdca.db import readings
+    from pdca.db.models import KpiDraft
+
+    store.add_kpi(KpiDraft(name=KPI, unit="h", baseline=30, target=24))
+    readings.record(store, KPI, 999999999999999.0)
+    summary = store.conn.execute(
+        "SELECT summary FROM events WHERE entity = 'reading' ORDER BY id DESC LIMIT 1"
+    ).fetchone()[0]
+    assert summary == f"recorded 999999999999999 for KPI {KPI!r}"
+
+
+def test_list_and_show_print_every_digit(ok) -> None:
+    ok("kpi", "add", "Revenue", "--unit", "EUR", "--baseline", "123456789.125",
+       "--target", "999999999999999", "--warn", "100000000.5")  # fmt: skip
+    ok("kpi", "record", "Revenue", "123456789.75")
+    listed = ok("kpi", "list").stdout
+    assert "123456789.75 EUR" in listed and "999999999999999" in listed
+    assert "e+" not in listed
+    shown = ok("kpi", "show", "Revenue").stdout
+    assert "baseline     123456789.125 EUR, target 999999999999999" in shown
+    assert "thresholds   warn 100000000.5" in shown
+    assert "e+" not in shown.split("process limits")[0]
+
+
+# --------------------------------------------------------------------------- 2. quoting
+
+
+def test_quoted_name_is_the_name_exactly() -> None:
+    assert quoted_name(ODD) == f"“{ODD}”"
+    long = "x" * 300
+    assert quoted_name(long) == "“" + "x" * 50 + "…” (300 characters)"
+
+
+def test_a_suggested_name_copies_whole(cli, ok, db_path: Path) -> None:
+    ok("kpi", "add", ODD, "--unit", "ms", "--baseline", "300", "--target", "200")
+    digest = sha256(db_path)
+    error = assert_one_line_error(cli("kpi", "show", "Bob's p95"), "did you mean “")
+    assert "\\'" not in error  # no Python escaping
+    suggested = re.findall(r"“(.*?)”", error.split("did you mean", 1)[1])
+    assert suggested == [ODD]
+    assert ok("kpi", "show", suggested[0]).stdout.startswith(ODD)  # pasted back, it works
+    assert sha256(db_path) == digest
+
+
+# --------------------------------------------------------------------------- 3. one wording
+
+UNKNOWN = "“Nope” is not a known KPI (list them: pdca kpi list)"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["kpi", "show", "Nope"], f"kpi: {UNKNOWN}"),
+        (["kpi", "edit", "Nope", "--unit", "x"], f"kpi: {UNKNOWN}"),
+        (["kpi", "record", "Nope", "3"], f"kpi: {UNKNOWN}"),
+        (["add", "second", "--kpi", "Nope"], f"--kpi: {UNKNOWN}"),
+        (["add", "second", "--kpi", "Nope", "--json"], f"--kpi: {UNKNOWN}"),
+        (["edit", "1", "--kpi", "Nope"], f"--kpi: {UNKNOWN}"),
+        (["edit", "1", "--kpi", "Nope", "--json"], f"--kpi: {UNKNOWN}"),
+    ],
+)  # fmt: skip
+def test_an_unknown_kpi_reads_the_same_in_every_command(
+    cli, db_path: Path, kpi, args: list[str], expected: str
+) -> None:
+    digest = sha256(db_path)
+    result = cli(*args)
+    assert result.stderr == f"pdca: {expected}\n"
+    assert result.exit_code == 1
+    assert sha256(db_path) == digest
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["kpi", "show", "Resolution tme"],
+        ["kpi", "edit", "Resolution tme", "--unit", "x"],
+        ["kpi", "record", "Resolution tme", "3"],
+        ["add", "second", "--kpi", "Resolution tme"],
+        ["edit", "1", "--kpi", "Resolution tme"],
+    ],
+)
+def test_a_close_name_is_suggested_by_every_command(cli, db_path: Path, kpi, args) -> None:
+    digest = sha256(db_path)
+    error = assert_one_line_error(cli(*args))
+    assert error.endswith(
+        ": “Resolution tme” is not a known KPI; did you mean “Resolution time”?\n"
+    ), error
+    assert sha256(db_path) == digest
+
+
+def test_import_names_an_unknown_kpi_the_same_way(cli, db_path: Path, kpi, tmp_path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,at,value\nNope,2026-11-22,1\nResolution tme,2026-11-22,1\n")
+    digest = sha256(db_path)
+    assert_one_line_error(
+        cli("kpi", "import", str(bad)),
+        f"line 2: name: {UNKNOWN}",
+        "line 3: name: “Resolution tme” is not a known KPI; did you mean “Resolution time”?",
+    )
+    assert sha256(db_path) == digest
+
+
+def test_unknown_kpi_is_caught_as_either_error(store: Store) -> None:
+    from pdca.db import kpis
+
+    with pytest.raises(NotFound):
+        kpis.kpi_detail(store, "Nope")
+    with pytest.raises(InvalidInput) as caught:
+        store.record_reading(ReadingDraft(kpi="Nope", value=1))
+    assert caught.value.field == "kpi" and caught.value.value == "Nope"
+    assert str(caught.value) == f"kpi: {UNKNOWN}"
+    assert isinstance(kpi_rules.UnknownKpi("kpi", "x", []), InvalidInput)
+
+
+# --------------------------------------------------------------------------- 4. option names
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["kpi", "record", KPI, "3", "--at", "garbage"],
+         "--at: 'garbage' is not an ISO-8601 time (2026-11-23T09:30:00Z)"),
+        (["kpi", "record", KPI, "3", "--at", "2030-01-01"],
+         f"--at: '2030-01-01T00:00:00Z' is in the future (now is {NOW})"),
+        (["kpi", "add", "Cost", "--unit", "EUR", "--baseline", "x", "--target", "2"],
+         "--baseline: 'x' is not a number"),
+        (["kpi", "add", "Cost", "--unit", "EUR", "--baseline", "1", "--target", "2",
+          "--warn", "3"], "--warn: 3 is not worse than the target 2 (higher is better)"),
+        (["kpi", "add", "Cost", "--unit", "EUR", "--baseline", "1", "--target", "2",
+          "--target-date", "soonish"], "--target-date: 'soonish' is not a date"),
+        (["kpi", "add", "Cost", "--unit", "EUR", "--baseline", "1", "--target", "2",
+          "--benchmark-source", "x"], "--benchmark-source: 'x' needs a benchmark value"),
+        (["kpi", "add", "Cost", "--unit", "EUR", "--baseline", "1", "--target", "2",
+          "--baseline-from", "2027-01-01"], "--baseline-from: '2027-01-01' is in the future"),
+        (["kpi", "edit", KPI, "--alert", "20"],
+         "--alert: 20 is not worse than the target 24 (lower is better)"),
+        (["kpi", "edit", KPI, "--escalate-to", "ok,bad login"],
+         "--escalate-to: 'ok,bad login' is not a login"),
+        (["kpi", "edit", KPI, "--name", " "], "--name: ' '"),
+    ],
+)  # fmt: skip
+def test_a_message_names_the_option_as_typed(
+    cli, db_path: Path, kpi, args: list[str], expected: str
+) -> None:
+    digest = sha256(db_path)
+    error = assert_one_line_error(cli(*args), f"pdca: {expected}")
+    assert error.startswith(f"pdca: {expected}")
+    assert sha256(db_path) == digest
+
+
+# --------------------------------------------------------------------------- 5. before 1970
+
+
+@pytest.mark.parametrize("at", ["1900-01-01", "1969-12-31T23:59:59Z", "1970-01-01T00:30+01:00"])
+def test_a_reading_before_1970_is_refused(cli, db_path: Path, kpi, at: str) -> None:
+    digest = sha256(db_path)
+    assert_one_line_error(
+        cli("kpi", "record", kpi, "3", "--at", at),
+        "pdca: --at: ",
+        "is before 1970-01-01, the earliest a reading may be dated",
+    )
+    assert sha256(db_path) == digest
+
+
+def test_back_filled_history_from_1970_is_taken(ok, kpi) -> None:
+    done = ok("kpi", "record", kpi, "3", "--at", "1970-01-01")
+    assert done.stdout == f"recorded 3 for {kpi} at 1970-01-01T00:00:00Z\n"
+
+
+def test_import_and_the_store_refuse_a_reading_before_1970(
+    cli, db_path: Path, kpi, tmp_path: Path
+) -> None:
+    bad = tmp_path / "old.csv"
+    bad.write_text(f"name,at,value\n{KPI},1960-05-01,1\n{KPI},2026-11-22,1\n")
+    digest = sha256(db_path)
+    assert_one_line_error(cli("kpi", "import", str(bad)), "line 2: at: '1960-05-01T00:00:00Z'")
+    assert sha256(db_path) == digest
+    opened = Store.open(db_path, actor="dana", clock=lambda: datetime(2026, 11, 23, tzinfo=UTC))
+    try:
+        with pytest.raises(InvalidInput, match="before 1970-01-01"):
+            opened.record_reading(ReadingDraft(kpi=KPI, value=1), datetime(1969, 7, 20, tzinfo=UTC))
+    finally:
+        opened.close()
+    assert sha256(db_path) == digest
