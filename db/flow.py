@@ -218,6 +218,13 @@ EVERYTHING = Scope()
 
 
 def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) -> Flow:
+    """Every figure of the flow view, all read at one moment (``Store.reading``): each count
+    and the rows at ranks of it must agree, whoever writes meanwhile."""
+    with store.reading():
+        return _flow(store, scope, weeks)
+
+
+def _flow(store: Store, scope: Scope, weeks: int) -> Flow:
     now = store.clock()
     since = iso(fr.window_start(now, weeks))
     today = now.astimezone().date()  # the day people see, as the board's "late"

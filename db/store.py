@@ -310,6 +310,25 @@ class Store:
         return ReadOnlyDatabase(self.read_only_reason)
 
     @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Several reads that must agree with each other (a count, then the rows at ranks of
+        it): one read transaction, so they all see the file as one moment (WAL: one
+        snapshot), not a write committed by someone else between two of them. Inside a
+        transaction already, that one serves."""
+        if self.conn.in_transaction:
+            yield
+            return
+        try:
+            self.conn.execute("BEGIN")
+        except sqlite3.DatabaseError as error:
+            raise self._translate(error) from None
+        try:
+            yield
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")  # only read: nothing to keep or lose
+
+    @contextmanager
     def write(self) -> Iterator[Transaction]:
         """One write: ``BEGIN IMMEDIATE`` ... ``COMMIT``, the transaction for its event rows.
 

@@ -15,6 +15,7 @@ import sqlite3
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -274,3 +275,36 @@ def test_the_cadence_of_two_actions_is_not_mixed_up_over_a_long_window(store: St
     (bob,) = flow.flow(store, weeks=30).owners
     assert (bob.weeks_expected, bob.weeks_kept) == (56, 2)
     assert flow.flow(store, weeks=30) == flow_reference.flow(store, weeks=30)
+
+
+def test_a_write_between_a_count_and_its_ranks_is_not_half_seen(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """flow() counts each phase's stays, then reads the stays at ranks of that count: another
+    process's undo committed between the two (the view reads again whenever others write)
+    had left a rank missing (KeyError: the app quit). One read transaction holds both."""
+    from tests.flow_support import build_history
+
+    build_history(store)
+    assert store.path is not None
+    other = Store.open(store.path, actor="dana", clock=store.clock)
+    try:
+        moved = other.add_action(ActionDraft(title="to undo", owner="dana", due=DUE))
+        other.move_action(moved.id, "do")  # a stay of Plan, ended in the window
+        expected = flow.flow(store).model_dump()
+        real = flow._each_phase
+        calls = []
+
+        def undo_between(statements: dict[str, str], *adapt: Any) -> str:
+            calls.append(1)
+            if len(calls) == 2:  # the ranks' statement: the counts were read
+                other.undo()
+            return real(statements, *adapt)
+
+        monkeypatch.setattr(flow, "_each_phase", undo_between)
+        assert flow.flow(store).model_dump() == expected  # the moment of its first read
+        assert len(calls) >= 2
+        monkeypatch.setattr(flow, "_each_phase", real)
+        assert flow.flow(store).model_dump() != expected  # the undo, seen as a whole
+    finally:
+        other.close()
