@@ -203,10 +203,12 @@ def refuse_clearing(option: str, value: str | None, what: str) -> None:
 
 
 def refuse_unknown_kpi(store: Any, name: str | None) -> None:
-    """``--kpi`` naming no KPI, in the words of every command that takes one (tui/cli_kpis)."""
-    from pdca.tui.cli_kpis import refuse_unknown_kpi as refuse
+    """``--kpi`` naming no KPI, before anything is written and in the words of every command
+    that takes a KPI name (``--kpi: “X” is not a known KPI; did you mean ...``)."""
+    if name is not None and not cleared(name):
+        from pdca.db.readings import kpi_named
 
-    refuse(store, name)
+        kpi_named(store, name, "--kpi")
 
 
 def _echo_action_line(verb: str, action: Action | ActionLine) -> None:

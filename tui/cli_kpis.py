@@ -22,7 +22,6 @@ from pdca.tui.cli import (
     _date,
     _emit,
     _number,
-    cleared,
     json_option,
     pass_session,
     refuse_clearing,
@@ -134,17 +133,6 @@ def typed_as(options: dict[str, str]) -> Iterator[None]:
         if isinstance(value, float):
             renamed.args = (f"{option}: {shown_number(error.value)} {error.why}",)
         raise renamed from None
-
-
-def refuse_unknown_kpi(store: Any, name: str | None) -> None:
-    """``add --kpi`` / ``edit --kpi``: a name that is no KPI's is refused in the words of every
-    other command that takes one (``--kpi: “X” is not a known KPI; did you mean ...``) before
-    anything is written; ``none`` (clear it) and no option pass."""
-    if name is None or cleared(name):
-        return
-    from pdca.db.readings import kpi_named
-
-    kpi_named(store, name, "--kpi")
 
 
 def register(cli: click.Group) -> None:
