@@ -727,8 +727,13 @@ _CHANGE_TRIGGERS = {
     # Every write path meets these: the store, undo, import, restore, a person with sqlite3.
     "events_changes_on_insert": (
         "AFTER INSERT ON events",
-        "NEW.undo_of IS NULL AND NEW.entity IN ('action', 'checkin', 'alert')",
-        [_CHANGE_ROW.format(e="NEW", source="")],
+        None,
+        [
+            # An INSERT OR REPLACE by hand (or an import's) replaces an event without its
+            # delete trigger (recursive triggers are off): its old change goes first.
+            "DELETE FROM event_changes WHERE id = NEW.id",
+            _CHANGE_ROW.format(e="NEW", source=""),
+        ],
     ),
     "events_changes_on_delete": (
         "AFTER DELETE ON events",
@@ -762,6 +767,7 @@ def _event_changes(conn: sqlite3.Connection) -> None:
         guard = f" WHEN {condition}" if condition else ""
         body = "".join(f" {statement};" for statement in statements)
         conn.execute(f"CREATE TRIGGER {name} {when} FOR EACH ROW{guard} BEGIN{body} END")
+    conn.execute("CREATE INDEX idx_event_changes_id ON event_changes (id)")
     conn.execute("CREATE INDEX idx_actions_id_owner ON actions (id, owner)")
 
 

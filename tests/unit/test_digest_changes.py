@@ -156,6 +156,23 @@ def test_a_hand_edit_of_the_log_is_followed_and_junk_fails_no_write(store: Store
     assert versions(conn) == before  # the triggers write event_changes alone
 
 
+def test_an_event_replaced_by_hand_keeps_one_change(store: Store) -> None:
+    """INSERT OR REPLACE (by hand, or an import's) replaces an event without firing its
+    delete trigger: its change, kept under its old time, must not stay beside the new one."""
+    _history(store)
+    conn = store.conn
+    (first,) = conn.execute("SELECT min(id) FROM event_changes").fetchone()
+    conn.execute(
+        "INSERT OR REPLACE INTO events (id, tx, at, actor, entity, entity_id, op, summary,"
+        " before, after, undo_of) SELECT id, tx, '2026-11-30T09:00:00Z', actor, entity,"
+        " entity_id, op, summary, before, after, undo_of FROM events WHERE id = ?",
+        (first,),
+    )
+    rows = conn.execute("SELECT at FROM event_changes WHERE id = ?", (first,)).fetchall()
+    assert [tuple(row) for row in rows] == [("2026-11-30T09:00:00Z",)]
+    assert kept(conn, *EVERYTHING) == before_0015(conn, *EVERYTHING)
+
+
 def test_the_upgrade_fills_the_table_as_the_triggers_keep_it(store: Store) -> None:
     """Migration 0015 fills the table from the log with the statement the triggers run."""
     _history(store)

@@ -533,7 +533,7 @@ def test_the_standups_changes_read_the_kept_table_and_its_triggers_search(store:
     assert any("idx_events_undo_of (undo_of=?)" in step for step in plan), plan
     assert not any(step.startswith(("SCAN", "USE TEMP B-TREE")) for step in plan), plan
     statements = [s for _, _, body in schema._CHANGE_TRIGGERS.values() for s in body]
-    assert len(statements) == 4
+    assert len(statements) == 5
     for statement in statements:
         sql = re.sub(r"\b(NEW|OLD)\.\w+", "1", statement)
         steps = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql)]
