@@ -23,7 +23,7 @@ from pdca.db.accountability_models import (
 )
 from pdca.db.clock import iso
 from pdca.db.errors import InvalidInput
-from pdca.db.models import Event
+from pdca.db.models import Event, shown_number
 
 DEFAULT_SETTINGS = TeamSettings()
 STANDUP_FIRST_WINDOW = timedelta(hours=24)
@@ -358,7 +358,10 @@ def _item(
                 detail = f"signal: {after['rule_text']}"
             elif value is not None and kpi.alert is not None:
                 unit = f" {kpi.unit}" if kpi.unit else ""
-                detail = f"{value:g}{unit} is beyond the alert threshold {kpi.alert:g}{unit}"
+                detail = (
+                    f"{shown_number(value)}{unit} is beyond the alert threshold "
+                    f"{shown_number(kpi.alert)}{unit}"
+                )
             return item("alert-raised", after.get("assignee"), detail, title=kpi.name)
         if event.op != "update":
             return None

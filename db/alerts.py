@@ -32,7 +32,7 @@ from pdca.db.alert_standing import waiting_by_person as waiting_by_person
 from pdca.db.clock import iso
 from pdca.db.convert import snapshot
 from pdca.db.errors import Conflict, NotFound
-from pdca.db.models import validated
+from pdca.db.models import shown_number, validated
 from pdca.db.store import Store, Transaction
 
 if TYPE_CHECKING:  # pydantic and the accountability rules come where used, not to record
@@ -109,7 +109,7 @@ def apply_breach(store: Store, tx: Transaction, kpi_id: int) -> int | None:
             if kpi["alerts_mode"] == "signals"
             else "its alert threshold was cleared"
             if kpi["alert"] is None
-            else f"{latest['value']:g} is back within {kpi['alert']:g}"
+            else f"{shown_number(latest['value'])} is back within {shown_number(kpi['alert'])}"
         )
         _update(
             store,
@@ -182,7 +182,9 @@ def _raise(
     assert alert_id is not None
     row = store.conn.execute("SELECT * FROM alerts WHERE id = ?", (alert_id,)).fetchone()
     what = (
-        f"{reading['value']:g} is beyond {kpi['alert']:g}" if signal is None else f"signal: {words}"
+        f"{shown_number(reading['value'])} is beyond {shown_number(kpi['alert'])}"
+        if signal is None
+        else f"signal: {words}"
     )
     summary = (
         f"raised alert {alert_id} on KPI {kpi['name']!r}: {what}; "

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from pdca.db import accountability_rules as arules
 from pdca.db import rules
 from pdca.db.errors import InvalidInput
-from pdca.db.models import LOGIN
+from pdca.db.models import LOGIN, shown_number
 from pdca.db.text_rules import UNSAFE, UNSAFE_EXCEPT_NEWLINE, escape
 
 CHANNELS = ("terminal", "mail", "webhook", "command")
@@ -91,7 +91,8 @@ def alert_notices(alert: AlertFact) -> list[Notice]:
     if alert.rule_text is not None:
         what += f": signal, {alert.rule_text}"
     elif alert.value is not None and alert.threshold is not None:
-        what += f": {alert.value:g} {alert.unit} is beyond {alert.threshold:g}"
+        what += f": {shown_number(alert.value)} {alert.unit} is beyond "
+        what += shown_number(alert.threshold)
     ack = f"acknowledge by {alert.ack_due}: pdca alerts ack {alert.id} MESSAGE"
     if alert.level == 0:
         return [Notice(base, alert.assignee, "alert", f"{what}; {ack}")]

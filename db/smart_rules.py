@@ -13,6 +13,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from pdca.db import kpi_rules
+from pdca.db.models import shown_number
 
 # "2026-09-30", "Q3", "H2", "September", "sep", "2027", "by end of year", "this quarter"...
 _DATE = re.compile(
@@ -78,7 +79,8 @@ def kpi_warnings(
         if sign * (target - baseline) < 0:
             better = "higher" if direction == "up" else "lower"
             warnings.append(
-                f"target: {target:g} is worse than the baseline {baseline:g} ({better} is "
+                f"target: {shown_number(target)} is worse than the baseline "
+                f"{shown_number(baseline)} ({better} is "
                 "better: the goal asks for a decline)"
             )
     if not target_date:

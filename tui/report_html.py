@@ -16,7 +16,7 @@ from pdca.db.flow_models import Flow
 from pdca.db.flow_rules import TREND_WORDS as CYCLE_TRENDS
 from pdca.db.flow_rules import count_bars, number, percent
 from pdca.db.kpi_rules import parse_time
-from pdca.db.models import Action, Kpi
+from pdca.db.models import Action, Kpi, shown_number
 from pdca.db.report import ChartLimits, ChartMarker, ChartSignal, Report, ReportKpi
 from pdca.db.text_rules import UNSAFE, escape
 from pdca.tui.report_md import (
@@ -48,7 +48,7 @@ def esc(text: str | None) -> str:
 def fmt(value: float | None, unit: str = "") -> str:
     if value is None:
         return "–"
-    return f"{value:g}" + (f" {esc(unit)}" if unit else "")
+    return shown_number(value) + (f" {esc(unit)}" if unit else "")
 
 
 def short(value: float) -> str:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from pdca.db.flow_rules import percent
 from pdca.db.kpi_rules import parse_time
-from pdca.db.models import Action, Kpi, KpiRow
+from pdca.db.models import Action, Kpi, KpiRow, shown_number
 from pdca.db.report import ChartLimits, ChartMarker, ChartSignal, Report, ReportKpi
 from pdca.tui import flow_text
 from pdca.tui.output import md_escape
@@ -90,7 +90,7 @@ def more(total: int, shown: int, order: str) -> str:
 def value(number: float | None, unit: str = "") -> str:
     if number is None:
         return "–"
-    shown = f"{number:g}"
+    shown = shown_number(number)
     return f"{shown} {md_escape(unit)}" if unit else shown
 
 

@@ -246,3 +246,25 @@ def test_import_and_the_store_refuse_a_reading_before_1970(
     finally:
         opened.close()
     assert sha256(db_path) == digest
+
+
+def test_alert_summaries_and_warnings_print_the_numbers_as_written(ok, db_path: Path) -> None:
+    added = ok("kpi", "add", "Backlog", "--unit", "n", "--baseline", "1234567.5", "--target",
+               "2345678.5", "--direction", "down", "--alert", "999999999999990")  # fmt: skip
+    assert "target: 2345678.5 is worse than the baseline 1234567.5" in added.stderr
+    ok("kpi", "record", "Backlog", "999999999999999")
+    ok("kpi", "record", "Backlog", "3")
+    opened = Store.open(db_path, actor="dana", clock=lambda: datetime(2026, 11, 23, tzinfo=UTC))
+    try:
+        summaries = [
+            row[0]
+            for row in opened.conn.execute(
+                "SELECT summary FROM events WHERE entity = 'alert' ORDER BY id"
+            )
+        ]
+    finally:
+        opened.close()
+    joined = " | ".join(summaries)
+    assert "999999999999999 is beyond 999999999999990" in joined, joined
+    assert "3 is back within 999999999999990" in joined, joined
+    assert "e+" not in joined
