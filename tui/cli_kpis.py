@@ -280,7 +280,8 @@ def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_j
     assert number is not None
     at = parse_timestamp(at_text, "--at") if at_text is not None else None
     store = session.store()
-    done = readings.record(store, name, number, note, at)
+    with typed_as({"note": "--note"}):
+        done = readings.record(store, name, number, note, at)
     alert_store.escalate_due(store)
     if as_json:
         from pdca.db import convert
