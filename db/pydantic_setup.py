@@ -7,7 +7,6 @@ db/accountability_models.py, ...), whichever comes first in a process.
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 import types
 from typing import Any
@@ -20,8 +19,6 @@ def skip_plugin_discovery() -> None:
     that builds a model). pdca uses no pydantic plugin: its loader says there are none,
     unless it is asked for anything else, which then comes from the real module. Issue 14.
     """
-    # Pydantic's documented switch too, for any discovery that happens all the same.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     name = "pydantic.plugin._loader"
     if name in sys.modules:
         return  # a model was built already: discovery is done

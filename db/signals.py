@@ -11,7 +11,6 @@ takes the same baseline and applies the same rules, so they agree.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
@@ -197,18 +196,19 @@ def _entered_do_by_history(store: Store, action_ids: list[int]) -> dict[int, str
     if not action_ids:
         return {}
     marks = ", ".join("?" for _ in action_ids)
+    # The phases read by SQLite, as the kept tables' triggers read them: a snapshot that is
+    # not JSON (a hand edit, an old import) is no phase, never an error.
     rows = store.conn.execute(
-        "SELECT entity_id, at, op, before, after FROM events WHERE entity = 'action'"
-        f" AND entity_id IN ({marks}) AND undo_of IS NULL ORDER BY id",
+        "SELECT entity_id, at, op,"
+        " CASE WHEN json_valid(before) THEN json_extract(before, '$.phase') END,"
+        " CASE WHEN json_valid(after) THEN json_extract(after, '$.phase') END"
+        " FROM events WHERE entity = 'action'"
+        f" AND entity_id IN ({marks}) AND undo_of IS NULL AND after IS NOT NULL ORDER BY id",
         action_ids,
     )
     found: dict[int, str] = {}
-    for action_id, at, op, before, after in rows:
-        if action_id in found or after is None:
-            continue
-        was = json.loads(before)["phase"] if before else None
-        now = json.loads(after).get("phase")
-        if now == "do" and (op == "create" or was == "plan"):
+    for action_id, at, op, was, now in rows:
+        if action_id not in found and now == "do" and (op == "create" or was == "plan"):
             found[action_id] = at
     return found
 

@@ -279,6 +279,9 @@ class BoardScreen(Screen[None]):
         self._show_counts()
         if keep_id is not None:
             self.focus_action(keep_id)
+        self._show_filter_bar()
+
+    def _show_filter_bar(self) -> None:
         bar = self.query_one("#filter-bar", Static)
         bar.display = self.filter.active
         if self.filter.active:
@@ -594,6 +597,7 @@ class BoardScreen(Screen[None]):
                     column.focus()
                 self.focused_id = self.flow_focus = action.id  # a second place follows too
         self._show_counts()
+        self._show_filter_bar()  # the last match done: "nothing open matches" at once
 
     # ------------------------------------------------------------------ filters
 

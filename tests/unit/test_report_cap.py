@@ -176,3 +176,20 @@ def test_when_actions_entered_do_is_what_kpi_show_finds(seeded: Store) -> None:
     found = signals._entered_do_by_moves(store, ids)  # the way for thousands (the report)
     assert found == signals._entered_do_by_history(store, ids)  # the way for a few
     assert found[born.id] == born.created_at and planned.id in found and len(found) > 10
+
+
+def test_a_snapshot_that_is_not_json_is_no_phase_not_an_error(store: Store) -> None:
+    """A hand edit or an old import can leave an event's snapshot unreadable: when an action
+    entered Do is then read from its other events (the verdict's evidence, kpi show)."""
+    from pdca.db import signals
+
+    action = store.add_action(ActionDraft(title="x", owner="bob", due=date(2026, 12, 1)))
+    store.move_action(action.id, "do")
+    store.conn.execute(  # an import of a junk move before the real one
+        "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, before, after)"
+        " VALUES (999, '2026-11-01T09:00:00Z', 'x', 'action', ?, 'update',"
+        " 'moved #1 from plan to do', '{not json', '[1, 2')",
+        (action.id,),
+    )
+    found = signals._entered_do_by_history(store, [action.id])
+    assert found == {action.id: store.get_action(action.id).phase_since}
