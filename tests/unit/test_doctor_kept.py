@@ -279,3 +279,48 @@ def test_repair_is_refused_on_a_file_one_may_not_write(template: Path, tmp_path:
     finally:
         os.chmod(file.path, 0o644)
     assert file.kept_rows() == rows
+
+
+def test_writes_between_the_repairs_read_and_its_write_are_kept_right(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The repair finds what differs before it takes the write lock; others' writes in
+    between (every trigger in place) keep their own rows right, and the rows it found are
+    rewritten from the log as it is at the write: nothing differs afterwards."""
+    from pdca.db.models import CheckinDraft
+
+    file = File(template, tmp_path, "busy.db")
+    action = _an_open_action_in_check(file)
+    file.sql(
+        "DELETE FROM action_stays WHERE id IN (SELECT id FROM action_stays LIMIT 3)",
+        "DELETE FROM event_changes WHERE (at, id) IN (SELECT at, id FROM event_changes LIMIT 2)",
+    )
+    other = Store.open(file.path, actor="bob", clock=lambda: NOW_DT)
+    store = Store.open(file.path, actor="alice", clock=lambda: NOW_DT)
+    found = kept._differing_keys
+
+    def then_others_write(connection: sqlite3.Connection) -> kept.Keys:
+        keys = found(connection)
+        connection.execute("COMMIT")  # the read ends; bob writes before the repair's write
+        other.move_action(action, "plan")
+        other.add_checkin(action, CheckinDraft(message="between the two"))
+        connection.execute("BEGIN")
+        return keys
+
+    monkeypatch.setattr(kept, "_differing_keys", then_others_write)
+    try:
+        done = kept.repair_store(store)
+        assert done == ["action_stays: 3 rows rebuilt", "event_changes: 2 rows rebuilt"]
+        connection = store.conn
+        connection.execute("BEGIN")
+        try:
+            assert kept.differences(connection) == [
+                ("action_stays", 0),
+                ("event_changes", 0),
+                ("last check-ins", 0),
+            ]
+        finally:
+            connection.execute("COMMIT")
+    finally:
+        other.close()
+        store.close()
