@@ -45,10 +45,7 @@ async def test_an_id_of_a_done_action_says_d_shows_it(
 async def test_finishing_the_last_match_says_so_at_once(
     make_app, store: Store, db_path: Path
 ) -> None:
-    from tests.conftest import open_as
-
-    action = store.add_action(ActionDraft(title="Only match", owner="bob", phase="do",
-                                          due=date(2026, 12, 1)))  # fmt: skip
+    store.add_action(ActionDraft(title="Only match", owner="bob"))
     store.add_action(ActionDraft(title="Other"))
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -56,10 +53,9 @@ async def test_finishing_the_last_match_says_so_at_once(
         await pilot.press("slash", *"Only", "enter")
         await settle_app(app, pilot)
         assert "D shows" not in bar_text(app)
-        other = open_as(db_path, "bob")  # someone else finishes it
-        try:
-            other.complete_action(action.id, "abandon")
-        finally:
-            other.close()
+        await pilot.press("d")  # done, from Plan: abandoned (the only choice, 1)
         await settle_app(app, pilot)
+        await pilot.press("1")
+        await settle_app(app, pilot)
+        assert board(app).columns["plan"].total == 0
         assert "nothing open matches" in bar_text(app)
