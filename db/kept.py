@@ -145,41 +145,66 @@ def differences(connection: sqlite3.Connection) -> list[tuple[str, int | None]]:
     return found
 
 
-def _objects(connection: sqlite3.Connection) -> list[str]:
-    """Put back each kept table, index and trigger that is missing or not pdca's (tables
-    first: a table made again has lost its indexes). The words for what was done."""
-    done = []
+def _keeps(kind: str, name: str) -> str | None:
+    """The kept table whose rows an object makes or keeps (None: an index, only read)."""
+    if kind == "table":
+        return name
+    if kind == "trigger":
+        for triggers, kept in (
+            (schema._LAST_CHECKIN_TRIGGERS, _CHECKINS),
+            (schema._STAY_TRIGGERS, _STAYS),
+            (schema._CHANGE_TRIGGERS, _CHANGES),
+        ):
+            if name in triggers:
+                return kept.name
+    return None
+
+
+def _broken(connection: sqlite3.Connection) -> list[tuple[str, str]]:
+    """The kept tables' objects that are missing or not pdca's, tables first (a table made
+    again has lost its indexes)."""
+    found = copies.shape(connection)
     fresh = _fresh()
-    wanted = repairable()
     order = {"table": 0, "index": 1, "trigger": 2}
-    for kind, name in sorted(wanted, key=lambda key: (order[key[0]], key[1])):
+    return sorted(
+        (key for key in repairable() if found.get(key) != copies._normal(fresh[key][1])),
+        key=lambda key: (order[key[0]], key[1]),
+    )
+
+
+def _objects(connection: sqlite3.Connection) -> tuple[list[str], set[str]]:
+    """Put back each kept table, index and trigger that is missing or not pdca's. The words
+    for what was done, and the kept tables whose rows may have drifted without them."""
+    done = []
+    drifted = set()
+    for kind, name in _broken(connection):
         found = copies.shape(connection)
-        sql = fresh[kind, name][1]
+        sql = _fresh()[kind, name][1]
         if found.get((kind, name)) == copies._normal(sql):
-            continue
+            continue  # an index gone with its table, already made again with it
         if (kind, name) in found:
             connection.execute(f"DROP {kind.upper()} {name}")
             done.append(f"{kind} {name} made again")
         else:
             done.append(f"{kind} {name} put back")
         connection.execute(sql)
-    return done
-
-
-def _objects_intact(connection: sqlite3.Connection) -> bool:
-    found = copies.shape(connection)
-    fresh = _fresh()
-    return all(found.get(key) == copies._normal(fresh[key][1]) for key in repairable())
+        keeps = _keeps(kind, name)
+        if keeps is not None:
+            drifted.add(keeps)
+    return done, drifted
 
 
 Keys = dict[str, list[tuple[object, ...]]]
 
 
 def _differing_keys(connection: sqlite3.Connection) -> Keys:
+    """Each kept table's differing rows' keys, for the tables whose table and triggers are
+    all in place (the others are compared inside the write)."""
+    broken = {_keeps(kind, name) for kind, name in _broken(connection)}
     return {
         kept.name: connection.execute(kept.differing()).fetchall()
         for kept in KEPT
-        if kept.table not in _missing_tables(connection)
+        if kept.name not in broken
     }
 
 
@@ -188,17 +213,16 @@ def repair(connection: sqlite3.Connection, known: Keys | None = None) -> list[st
     back where missing, then each kept table's differing rows rewritten from the log. One line
     per thing changed (``action_stays: 5 rows rebuilt``); none when all was right.
 
-    ``known``: the differing rows' keys as a read found them just before, with every keeping
-    trigger in place (so every write since kept the other rows right): only those rows are
-    rewritten, from the log as it is now, and the write lock is held for that alone, not for
-    a comparison that reads the whole log (seconds on a large file; others' writes give up
-    after 10). Without it, or when an object had to be put back, all is compared here."""
-    done = _objects(connection)
-    if done:
-        known = None
+    ``known``: per kept table, the differing rows' keys as a read found them just before, with
+    its table and keeping triggers in place (so every write since kept its other rows right):
+    only those rows are rewritten, from the log as it is now, and the write lock is held for
+    that alone, not for a comparison that reads the whole log (seconds on a large file;
+    others' writes give up after 10). A table not in it, or whose table or a trigger had to be
+    put back here, is compared here in full."""
+    done, drifted = _objects(connection)
     for kept in KEPT:
         connection.execute("DROP TABLE IF EXISTS temp.kept_keys")
-        if known is None:
+        if known is None or kept.name not in known or kept.name in drifted:
             connection.execute(f"CREATE TEMP TABLE kept_keys AS {kept.differing()}")
         else:
             rows = known.get(kept.name, [])
@@ -235,11 +259,11 @@ def repair_store(store: Store) -> list[str]:
     connection = store.conn
     connection.execute("BEGIN")
     try:
-        intact = _objects_intact(connection)
-        known = _differing_keys(connection) if intact else None
+        broken = _broken(connection)
+        known = _differing_keys(connection)
     finally:
         connection.execute("COMMIT")
-    if known is not None and not any(known.values()):
+    if not broken and not any(known.values()):
         return []
     with store.write() as transaction:
         done = repair(transaction.conn, known)

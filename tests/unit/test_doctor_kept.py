@@ -324,3 +324,15 @@ def test_writes_between_the_repairs_read_and_its_write_are_kept_right(
     finally:
         other.close()
         store.close()
+
+
+def test_a_dropped_index_alone_is_put_back(template: Path, tmp_path: Path) -> None:
+    """No row differs, yet an index of a kept table is gone: the repair still writes."""
+    file = File(template, tmp_path, "index.db")
+    file.sql("DROP INDEX idx_action_stays_tx")
+    found = file.pdca("doctor")
+    assert found.returncode == 1 and "ok   kept         action_stays" in found.stdout
+    repaired = file.pdca("doctor", "--repair")
+    assert repaired.returncode == 0, repaired.stderr
+    assert repaired.stdout.strip() == "index idx_action_stays_tx put back"
+    assert file.pdca("doctor").returncode == 0
