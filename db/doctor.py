@@ -325,13 +325,15 @@ def _check_kept(connection: sqlite3.Connection, path: Path | None) -> list[Check
     connection.execute("BEGIN")
     try:
         found = kept.differences(connection)
-    except sqlite3.OperationalError as error:  # a kept table altered by hand: no such column
-        if _damage(error):
-            raise
+    except sqlite3.DatabaseError as error:
+        if _damage(error):  # integrity_check, next, says where and what to do
+            return [Check("kept", False, "not compared: the file is damaged")]
+        # A kept table altered by hand (no such column): the repair makes it again.
         detail = f"cannot compare: {error}; rebuild: {kept.repair_command(path)}"
         return [Check("kept", False, detail)]
     finally:
-        connection.execute("COMMIT")
+        if connection.in_transaction:  # SQLite may have ended it on an error
+            connection.execute("COMMIT")
     checks = []
     for name, count in found:
         if count == 0:

@@ -262,7 +262,8 @@ def repair_store(store: Store) -> list[str]:
         broken = _broken(connection)
         known = _differing_keys(connection)
     finally:
-        connection.execute("COMMIT")
+        if connection.in_transaction:  # SQLite may have ended it on an error
+            connection.execute("COMMIT")
     if not broken and not any(known.values()):
         return []
     with store.write() as transaction:

@@ -336,3 +336,18 @@ def test_a_dropped_index_alone_is_put_back(template: Path, tmp_path: Path) -> No
     assert repaired.returncode == 0, repaired.stderr
     assert repaired.stdout.strip() == "index idx_action_stays_tx put back"
     assert file.pdca("doctor").returncode == 0
+
+
+def test_a_kept_table_made_by_hand_is_made_again(template: Path, tmp_path: Path) -> None:
+    file = File(template, tmp_path, "altered.db")
+    rows = file.kept_rows()
+    file.sql("DROP TABLE action_stays", "CREATE TABLE action_stays (id INTEGER PRIMARY KEY)")
+    found = file.pdca("doctor")
+    assert found.returncode == 1
+    assert "FAIL kept         cannot compare: no such column: action_id" in found.stdout
+    repaired = file.pdca("doctor", "--repair")
+    assert repaired.returncode == 0, repaired.stderr
+    assert "table action_stays made again" in repaired.stdout
+    assert f"action_stays: {len(rows[0])} rows rebuilt" in repaired.stdout
+    assert file.pdca("doctor").returncode == 0
+    assert file.kept_rows() == rows
