@@ -351,3 +351,15 @@ def test_a_kept_table_made_by_hand_is_made_again(template: Path, tmp_path: Path)
     assert f"action_stays: {len(rows[0])} rows rebuilt" in repaired.stdout
     assert file.pdca("doctor").returncode == 0
     assert file.kept_rows() == rows
+
+
+@pytest.mark.parametrize("other", ["--content", "--json"])
+def test_repair_goes_alone(template: Path, tmp_path: Path, other: str) -> None:
+    file = File(template, tmp_path, "alone.db")
+    file.sql("DELETE FROM action_stays WHERE id IN (SELECT id FROM action_stays LIMIT 1)")
+    rows, events = file.kept_rows(), file.events()
+    refused = file.pdca("doctor", "--repair", other)
+    assert refused.returncode == 1
+    assert refused.stderr == f"pdca: --repair goes alone, not with {other}\n"
+    assert refused.stdout == ""
+    assert file.kept_rows() == rows and file.events() == events
