@@ -280,10 +280,10 @@ def _check_contents(
         )
     )
     integrity = [row[0] for row in connection.execute("PRAGMA integrity_check")]
-    found = "; ".join(integrity[:3]) + (
+    said = "; ".join(integrity[:3]) + (
         f" (and {len(integrity) - 3} more)" if len(integrity) > 3 else ""
     )
-    checks.append(Check("integrity", integrity == ["ok"], found))
+    checks.append(Check("integrity", integrity == ["ok"], said))
     broken = connection.execute("PRAGMA foreign_key_check").fetchall()
     checks.append(
         Check(

@@ -59,7 +59,8 @@ def record(
     except ValueError as error:
         raise InvalidInput("note", note, str(error)) from None
     with store.write() as tx:
-        kpi_id = kpi_named(store, kpi)
+        kpi_id = store.kpi_id(kpi)
+        assert kpi_id is not None  # a name was given
         if at is not None:
             from pdca.db import kpi_rules
 
@@ -80,18 +81,6 @@ def record(
         alerts.apply_breach(store, tx, kpi_id)  # raises or closes the KPI's alerts
         name = store.conn.execute("SELECT name FROM kpis WHERE id = ?", (kpi_id,)).fetchone()[0]
     return Recorded(row=row, kpi=name)
-
-
-def kpi_named(store: Store, name: str, field: str = "kpi") -> int:
-    """The id of the KPI called ``name``; else ``kpi_rules.UnknownKpi`` (one wording, with up to
-    five close names) naming ``field`` as the person typed it (``kpi``, ``--kpi``)."""
-    row = store.conn.execute("SELECT id FROM kpis WHERE name = ?", (name,)).fetchone()
-    if row is not None:
-        found: int = row[0]
-        return found
-    from pdca.db.kpi_rules import UnknownKpi
-
-    raise UnknownKpi(field, name, [row[0] for row in store.conn.execute("SELECT name FROM kpis")])
 
 
 def raised_by(store: Store, kpi_id: int, reading_id: int) -> list[RaisedAlert]:

@@ -443,9 +443,20 @@ class Store:
             "initiatives", "initiative", name, "list them: pdca initiative list"
         )
 
-    def kpi_id(self, name: str | None) -> int | None:
-        """The id of the KPI with this name (None for None); ``InvalidInput`` if unknown."""
-        return self._id_by_name("kpis", "kpi", name, "list them: pdca kpi list")
+    def kpi_id(self, name: str | None, field: str = "kpi") -> int | None:
+        """The id of the KPI with this name (None for None); ``kpi_rules.UnknownKpi`` (an
+        ``InvalidInput``) naming close names if unknown, as every command words it, and
+        ``field`` as the person typed it (``kpi``, ``--kpi``)."""
+        if name is None:
+            return None
+        row = self.conn.execute("SELECT id FROM kpis WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            from pdca.db.kpi_rules import UnknownKpi
+
+            names = [found for (found,) in self.conn.execute("SELECT name FROM kpis")]
+            raise UnknownKpi(field, name, names)
+        kpi_id: int = row["id"]
+        return kpi_id
 
     def has_person(self, login: str) -> bool:
         """Whether ``login`` is one of this file's people (an owner, an author, a reader)."""

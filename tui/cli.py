@@ -206,9 +206,7 @@ def refuse_unknown_kpi(store: Any, name: str | None) -> None:
     """``--kpi`` naming no KPI, before anything is written and in the words of every command
     that takes a KPI name (``--kpi: “X” is not a known KPI; did you mean ...``)."""
     if name is not None and not cleared(name):
-        from pdca.db.readings import kpi_named
-
-        kpi_named(store, name, "--kpi")
+        store.kpi_id(name, "--kpi")
 
 
 def _echo_action_line(verb: str, action: Action | ActionLine) -> None:

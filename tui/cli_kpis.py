@@ -131,7 +131,7 @@ def typed_as(options: dict[str, str]) -> Iterator[None]:
             value = ",".join(str(part) for part in value)
         renamed = InvalidInput(option, value, error.why)
         if isinstance(value, float):
-            renamed.args = (f"{option}: {shown_number(error.value)} {error.why}",)
+            renamed.args = (f"{option}: {shown_number(value)} {error.why}",)
         raise renamed from None
 
 
