@@ -60,6 +60,13 @@ class Target:
     action_id: int | None = None
     owner: str | None = None
     initiative: str | None = None
+    # Said instead, where a row opens nothing (the board has no filter for it).
+    note: str | None = None
+
+
+NO_INITIATIVE = Target(
+    note="the board filters by one initiative; work linked to none has no filter of its own"
+)
 
 
 def _heading(title: str, columns: list[tuple[str, int]], tail: str = "") -> Row:
@@ -141,8 +148,8 @@ def flow_rows(figures: Flow) -> tuple[list[Row], list[Target | None]]:
         targets += [None, None]
         for i in figures.initiatives:
             rows.append(initiative_row(i))
-            # The work linked to no initiative has no board filter of its own.
-            targets.append(Target(initiative=i.name) if i.id is not None else None)
+            # The work linked to no initiative has no board filter of its own: enter says so.
+            targets.append(Target(initiative=i.name) if i.id is not None else NO_INITIATIVE)
     return rows, targets
 
 
@@ -299,7 +306,9 @@ class FlowScreen(RowView):
     @on(RowList.Selected)
     def open_selected(self, event: RowList.Selected) -> None:
         target = self.targets[event.index] if 0 <= event.index < len(self.targets) else None
-        if target is not None:
+        if target is not None and target.note is not None:
+            self.notify(target.note, markup=False)
+        elif target is not None:
             self.open_board(target)
 
     def action_open(self) -> None:

@@ -103,6 +103,11 @@ async def test_the_cursor_passes_over_headings_and_enter_opens_an_initiative(
         await pilot.press("home")
         await pilot.pause()
         assert rows.cursor == 1
+        await pilot.press("end", "enter")  # no initiative: no board filter, and it says so
+        await settle_app(pilot.app, pilot)
+        assert isinstance(app.screen, FlowScreen)
+        said = [str(n.message) for n in app._notifications]
+        assert any("work linked to none has no filter" in m for m in said), said
         await pilot.press("end", "up", "enter")
         await settle_app(pilot.app, pilot)
         assert isinstance(app.screen, BoardScreen)
