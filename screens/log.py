@@ -1,10 +1,12 @@
 """The check-in log (key 4): every check-in and follow-up result, newest first.
 
-The large file holds 50 000 check-ins, so the log reads one page at a time down an index
-(keyset paging) and draws with the Line API; the next page is read as the cursor nears the
-end. Follow-ups due are pinned on top; ``f`` records one. Filters narrow by owner,
-initiative, status, the highlighted action and a date range; ``c`` checks in; enter jumps to
-the action on the board.
+The large file holds 50 000 check-ins (the huge one 500 000), so the log reads one page at a
+time down an index (keyset paging) and draws with the Line API. It holds a window of at most
+``WINDOW`` check-ins: the next page is read as the cursor nears either end of it, and the far
+side's page dropped; End/G reads the oldest page (as filtered) at once, Home/g the newest, as
+``less`` does. Follow-ups due are pinned on top of the newest end; ``f`` records one.
+Filters narrow by owner, initiative, status, the highlighted action and a date range; ``c``
+checks in; enter jumps to the action on the board.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ from pdca.widgets.status_bar import StatusBar
 from pdca.widgets.text import filter_bar, fixed, literal
 
 PAGE = 200
+# Check-ins held at most: past it a page is dropped at the far side. Wider than a page and
+# the list's two margins (row_list.NEAR_END_ROWS), or reading at one end would ask at the other.
+WINDOW = 5 * PAGE
 DUE_SHOWN = 20  # follow-ups due pinned above the check-ins, the oldest first
 RANGES = [
     ("today", "Today"),
@@ -154,8 +159,9 @@ class LogScreen(RowView):
         self.filter = LogFilter()
         self.due: list[Followup] = []
         self.due_more = 0  # follow-ups due beyond the ones pinned on top
-        self.entries: list[LogEntry] = []
-        self.exhausted = False
+        self.entries: list[LogEntry] = []  # the window held, newest first
+        self.exhausted = False  # nothing older than the window's last
+        self.at_newest = True  # nothing newer than the window's first: the due rows show
         self._shown_columns: LogColumns | None = None
 
     def compose(self) -> ComposeResult:
@@ -169,9 +175,13 @@ class LogScreen(RowView):
         self.load(keep=True)  # back, or changed by someone: keep as many rows as were shown
 
     def load(self, keep: bool = False) -> None:
-        """The follow-ups due and the first page (as many as were shown, when keeping)."""
+        """The follow-ups due and the first page (as many as were shown, when keeping).
+
+        Kept away from the newest end (after ``G``), the same window is read again from its
+        first check-in, so a change by someone else does not pull the view back up."""
         store = self.context.store
         wanted = max(PAGE, len(self.entries)) if keep else PAGE
+        from_first = keep and not self.at_newest and bool(self.entries)
         # The oldest few pinned on top (none under a status filter); a file with a thousand
         # due would push every check-in a thousand rows down. The bar says how many more
         # there are and where they are.
@@ -180,22 +190,42 @@ class LogScreen(RowView):
             due, total = accountability.due_followups(
                 store, shown, owner=self.filter.owner, action_id=self.filter.action_id
             )
-            entries = accountability.log_page(store, self.filter, limit=wanted)
+            if from_first:
+                first = self.entries[0]  # ids are whole numbers: id + 1 takes it in too
+                entries = accountability.log_page(
+                    store, self.filter, limit=wanted, after=(first.at, first.id + 1)
+                )
+            else:
+                entries = accountability.log_page(store, self.filter, limit=wanted)
         except PdcaError as error:
             self.notify(str(error), severity="error")
             return
         self.due, self.due_more = due, max(0, total - len(due)) if shown else 0
         self.entries = entries
         self.exhausted = len(entries) < wanted
+        self.at_newest = not from_first
         self._show_rows(keep)
         self._describe()
 
-    def _show_rows(self, keep: bool) -> None:
+    @property
+    def due_shown(self) -> list[Followup]:
+        """The follow-ups pinned on top: above the newest check-in, so only when it is held."""
+        return self.due if self.at_newest else []
+
+    def _rows(self) -> LogRows:
         columns = self._columns()
         self._shown_columns = columns
+        return LogRows(self.due_shown, self.entries, self.context.clock(), columns)
+
+    def _show_rows(self, keep: bool, cursor: int | None = None) -> None:
         rows_widget = self.query_one(RowList)
-        rows = LogRows(self.due, self.entries, self.context.clock(), columns)
-        rows_widget.show(rows, rows_widget.cursor if keep else 0)
+        self._mark_ends(rows_widget)
+        rows = self._rows()
+        rows_widget.show(rows, cursor if cursor is not None else rows_widget.cursor if keep else 0)
+
+    def _mark_ends(self, rows_widget: RowList) -> None:
+        rows_widget.more_before = not self.at_newest
+        rows_widget.more_after = not self.exhausted
 
     def _columns(self) -> LogColumns:
         return columns_for(
@@ -208,22 +238,68 @@ class LogScreen(RowView):
         if (self.entries or self.due) and self._columns() != self._shown_columns:
             self._show_rows(keep=True)
 
+    def _page(self, **where: Any) -> list[LogEntry] | None:
+        try:
+            return accountability.log_page(self.context.store, self.filter, limit=PAGE, **where)
+        except PdcaError as error:
+            self.notify(str(error), severity="error")
+            return None
+
     @on(RowList.NearEnd)
     def next_page(self) -> None:
+        """Older check-ins below; past ``WINDOW`` the newest held are dropped."""
         if self.exhausted or not self.entries:
             return
         last = self.entries[-1]
-        try:
-            more = accountability.log_page(
-                self.context.store, self.filter, limit=PAGE, after=(last.at, last.id)
-            )
-        except PdcaError as error:
-            self.notify(str(error), severity="error")
+        more = self._page(after=(last.at, last.id))
+        if more is None:
             return
         self.exhausted = len(more) < PAGE
+        shown_due = len(self.due_shown)
         self.entries += more
-        now, columns = self.context.clock(), self._columns()
-        self.query_one(RowList).extend([entry_row(e, now, columns) for e in more])
+        dropped = max(0, len(self.entries) - WINDOW)
+        shift = 0
+        if dropped:
+            self.entries = self.entries[dropped:]
+            shift = -(dropped + shown_due)  # the due rows go with the newest end
+            self.at_newest = False
+        rows_widget = self.query_one(RowList)
+        self._mark_ends(rows_widget)
+        rows_widget.reshape(self._rows(), shift)
+
+    @on(RowList.NearStart)
+    def previous_page(self) -> None:
+        """Newer check-ins above (after ``G``); past ``WINDOW`` the oldest held are dropped."""
+        if self.at_newest or not self.entries:
+            return
+        first = self.entries[0]
+        more = self._page(before=(first.at, first.id))
+        if more is None:
+            return
+        self.at_newest = len(more) < PAGE
+        self.entries = more + self.entries
+        if len(self.entries) > WINDOW:
+            self.entries = self.entries[:WINDOW]
+            self.exhausted = False
+        rows_widget = self.query_one(RowList)
+        self._mark_ends(rows_widget)
+        rows_widget.reshape(self._rows(), len(more) + len(self.due_shown))
+
+    @on(RowList.ToLast)
+    def to_oldest(self) -> None:
+        """End/G: the oldest page of the log (as filtered), the cursor on the oldest."""
+        oldest = self._page(oldest=True)
+        if oldest is None:
+            return
+        self.entries = oldest
+        self.exhausted = True
+        self.at_newest = len(oldest) < PAGE
+        self._show_rows(keep=False, cursor=len(self.due_shown) + len(oldest) - 1)
+
+    @on(RowList.ToFirst)
+    def to_newest(self) -> None:
+        """Home/g: the newest page, the follow-ups due on top."""
+        self.load()
 
     def _describe(self) -> None:
         bar = self.query_one("#log-filter", Static)
@@ -256,9 +332,10 @@ class LogScreen(RowView):
     @property
     def highlighted(self) -> LogEntry | Followup | None:
         index = self.query_one(RowList).cursor
-        if index < len(self.due):
-            return self.due[index]
-        index -= len(self.due)
+        due = self.due_shown
+        if index < len(due):
+            return due[index]
+        index -= len(due)
         return self.entries[index] if 0 <= index < len(self.entries) else None
 
     @on(RowList.Selected)

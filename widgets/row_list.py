@@ -3,6 +3,11 @@
 Dumb, like the board's columns: the screen hands it rows already cut into (text, role) pieces
 (text made literal by the screen with ``widgets.text.literal``), it keeps a cursor, and it
 posts ``Highlighted``, ``Selected`` and ``NearEnd`` (time to page in more) upward.
+
+A screen that holds a window of a longer list (the check-in log) sets ``more_before`` and
+``more_after``: then ``NearStart`` asks for the rows above the window, and Home/End post
+``ToFirst``/``ToLast`` for the screen to read the list's true ends, instead of stopping at the
+window's; ``reshape`` puts the new rows in and keeps the cursor and the view on the same rows.
 """
 
 from __future__ import annotations
@@ -67,8 +72,9 @@ class RowList(LineList):
     class Selected(Highlighted):
         """Enter (or a double click) on a row."""
 
-    class NearEnd(Message):
-        """The cursor came close to the last row: the screen may page in more."""
+    class Paging(Message):
+        """What the paging messages share (a handler of one never sees the others: Textual
+        hands a message to the handlers of its base classes too)."""
 
         def __init__(self, rows: RowList) -> None:
             super().__init__()
@@ -78,19 +84,47 @@ class RowList(LineList):
         def control(self) -> RowList:
             return self.rows
 
+    class NearEnd(Paging):
+        """The cursor came close to the last row: the screen may page in more."""
+
+    class NearStart(Paging):
+        """The cursor came close to the first row and ``more_before``: page in the rows above."""
+
+    class ToFirst(Paging):
+        """Home with ``more_before``: the screen reads the list's first rows."""
+
+    class ToLast(Paging):
+        """End with ``more_after``: the screen reads the list's last rows, the cursor on it."""
+
     def __init__(self, *, empty: str = "nothing here", id: str | None = None) -> None:
         super().__init__(id=id)
         self.rows: Sequence[Row] = []  # a list, or a sequence that builds rows when drawn
         self.empty = empty
+        self.more_before = False  # rows above the first one held (the screen's window)
+        self.more_after = False  # rows past the last one held
         self._asked_at = -1
+        self._asked_start_at = -1
 
     # ------------------------------------------------------------------ data in
 
     def show(self, rows: Sequence[Row], keep: int | None = None) -> None:
         self.rows = rows
-        self._asked_at = -1
+        self._asked_at = self._asked_start_at = -1
         self.update_virtual_size()
         self.set_cursor(self.cursor if keep is None else keep)
+        self.refresh()
+
+    def reshape(self, rows: Sequence[Row], shift: int = 0) -> None:
+        """New rows in which the old row ``i`` is row ``i + shift`` (rows put on top: a
+        positive shift; rows dropped from the top: a negative one): the cursor and the view
+        stay on the same rows, so paging in or dropping a page does not move what is seen."""
+        self.rows = rows
+        self._asked_at = self._asked_start_at = -1
+        self.update_virtual_size()
+        if shift:
+            y = max(0, int(self.scroll_y) + shift * self.row_height)
+            self.scroll_to(y=y, animate=False, immediate=True)
+        self.set_cursor(self.cursor + shift)
         self.refresh()
 
     def extend(self, rows: list[Row]) -> None:
@@ -115,6 +149,21 @@ class RowList(LineList):
         if self.rows and len(self.rows) - new <= NEAR_END_ROWS and self._asked_at != len(self.rows):
             self._asked_at = len(self.rows)
             self.post_message(self.NearEnd(self))
+        if self.more_before and new < NEAR_END_ROWS and self._asked_start_at != len(self.rows):
+            self._asked_start_at = len(self.rows)
+            self.post_message(self.NearStart(self))
+
+    def action_cursor_first(self) -> None:
+        if self.more_before:
+            self.post_message(self.ToFirst(self))
+        else:
+            super().action_cursor_first()
+
+    def action_cursor_last(self) -> None:
+        if self.more_after:
+            self.post_message(self.ToLast(self))
+        else:
+            super().action_cursor_last()
 
     # ------------------------------------------------------------------ drawing
 

@@ -115,17 +115,18 @@ async def test_the_log_pages_in_more_as_the_cursor_nears_the_end(make_app, store
         await settle_app(pilot.app, pilot)
         screen = app.screen
         assert len(screen.entries) == 200
-        await pilot.press("end")
+        await pilot.press(*["pagedown"] * 5)
         await settle_app(pilot.app, pilot)
-        assert len(screen.entries) == 400
-        await pilot.press("end")
+        assert len(screen.entries) == 400  # the next page, read as the cursor neared the end
+        await pilot.press(*["pagedown"] * 5)
         await settle_app(pilot.app, pilot)
         assert len(screen.entries) == 450 and screen.exhausted
         assert len({e.id for e in screen.entries}) == 450
-        from pdca.widgets.row_list import RowList
-
         rows = screen.query_one(RowList).rows  # one row each, none twice
         assert len(rows) == 450 and rows[449][-1][0] == "m0"
+        await pilot.press("home", "end")  # End reads the oldest page at once
+        await settle_app(pilot.app, pilot)
+        assert screen.highlighted is not None and screen.highlighted.message == "m0"
 
 
 async def test_at_80x24_the_message_keeps_its_column(make_app, team) -> None:
