@@ -124,7 +124,7 @@ def test_csv_rows_the_write_would_refuse_are_named_by_line_with_the_others(store
     assert "line 4: due: '2026-02-30'" in message
     assert "line 5: phase: a new action cannot start in Check" in message
     assert "line 6: initiative: 'Nope' is not a known initiative" in message
-    assert "line 7: kpi: 'Ghost'" in message
+    assert "line 7: kpi: “Ghost” is not a known KPI" in message
     assert store.conn.execute("SELECT count(*) FROM actions").fetchone()[0] == 0
     assert store.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 0
 
