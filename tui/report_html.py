@@ -25,10 +25,10 @@ from pdca.tui.report_md import (
     GROUP_TITLES,
     MARKS_LISTED,
     PHASE_TITLES,
-    TREND_WORDS,
     grouped,
     more,
     status_of,
+    trend_words,
 )
 from pdca.widgets.sparkline import sparkline
 
@@ -336,7 +336,7 @@ def _kpi(item: ReportKpi, now: datetime) -> str:
     facts = [
         f'<span class="status status-{esc(status)}">{esc(words)}</span>',
         f"latest {fmt(kpi.latest_value, kpi.unit)}",
-        f"trend {TREND_WORDS.get(item.row.trend, esc(item.row.trend))}",
+        f"trend {esc(trend_words(item.row))}",
         f"{'lower' if kpi.direction == 'down' else 'higher'} is better",
         esc(kpi.perspective),
     ]

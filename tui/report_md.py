@@ -66,7 +66,17 @@ def signal_count(signals: Sequence[ChartSignal]) -> str:
     return f"{count} reading{'s' if count != 1 else ''}"
 
 
-TREND_WORDS = {"better": "↗ better", "worse": "↘ worse", "flat": "→ flat", "unknown": "–"}
+# The arrow says which way the readings go (as the KPIs view draws it), the word whether that
+# is good: a cost that rises is ↗ worse, never ↘.
+TREND_ARROWS = {1: "↗", -1: "↘", 0: "→"}
+
+
+def trend_words(row: KpiRow) -> str:
+    if row.trend == "unknown":
+        return "–"
+    return f"{TREND_ARROWS.get(row.trend_sign, '→')} {row.trend}"
+
+
 PHASE_TITLES = {"plan": "Plan", "do": "Do", "check": "Check", "act": "Act"}
 GROUP_TITLES = {**PHASE_TITLES, "done": "Done"}
 # What a capped list shows first, said after "and N more" (db/report.py picks them).
@@ -154,7 +164,7 @@ def _kpi_section(item: ReportKpi, now: datetime) -> list[str]:
     facts = [
         f"**{md_escape(status_of(item.row)[1])}**",
         f"latest {value(kpi.latest_value, kpi.unit)}",
-        f"trend {TREND_WORDS.get(item.row.trend, item.row.trend)}",
+        f"trend {trend_words(item.row)}",
         f"{'lower' if kpi.direction == 'down' else 'higher'} is better",
         f"{md_escape(kpi.perspective)}",
     ]
