@@ -124,7 +124,8 @@ class Report(BaseModel):
     title: str
     generated_at: str
     objectives: list[Objective]
-    kpis: list[ReportKpi]
+    kpis: list[ReportKpi]  # the first LIST_CAP, worst status first (the KPIs view's order)
+    kpi_total: int = 0  # how many the scope has
     groups: list[ActionGroup]  # plan, do, check, act (open), then done
     decisions: Decisions  # of the done ones (the whole team's: within the window)
     followups: list[ReportFollowup]  # the first LIST_CAP: waiting, slipped, then holding
@@ -176,6 +177,9 @@ def build_report(store: Store, target: str | None) -> Report:
     ]
     if scope == "action":
         rows = [r for r in rows if r.kpi.id in linked_kpis]
+    # A page stays a page: a team of 200 KPIs shows its 20 in the worst state, with a chart
+    # each, and says how many more there are.
+    kpi_total, rows = len(rows), rows[:LIST_CAP]
     start = iso(now - timedelta(days=kpis.DETAIL_DAYS))
     bases = signals.baselines(store, [r.kpi for r in rows])
     only = set(part.action_ids) if part.action_ids is not None else None
@@ -196,6 +200,7 @@ def build_report(store: Store, target: str | None) -> Report:
             )
             for r in rows
         ],
+        kpi_total=kpi_total,
         groups=groups,
         decisions=decisions,
         followups=followups,

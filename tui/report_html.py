@@ -23,6 +23,7 @@ from pdca.tui.report_md import (
     FOLLOWUP_ORDER,
     GROUP_ORDER,
     GROUP_TITLES,
+    KPI_ORDER,
     MARKS_LISTED,
     PHASE_TITLES,
     grouped,
@@ -460,6 +461,8 @@ def html_page(report: Report) -> str:
         body.append("<p><em>No initiative.</em></p>")
     body.append("<h2>KPIs</h2>")
     body += [_kpi(item, now) for item in report.kpis] or ["<p><em>No KPI linked.</em></p>"]
+    if more_line := more(report.kpi_total, len(report.kpis), KPI_ORDER):
+        body.append(f'<p class="muted">{more_line}</p>')
     body.append("<h2>Actions by phase</h2>")
     headers = ["#", "Action", "Owner", "Due", "Last check-in", "Verdict", "Decision"]
     for group in report.groups:

@@ -90,6 +90,9 @@ def grouped(count: int) -> str:
     return f"{count:,}".replace(",", " ")
 
 
+KPI_ORDER = "in a better state; pdca kpi list shows them all"
+
+
 def more(total: int, shown: int, order: str) -> str:
     """ "and 12 345 more (late first ...)" under a capped list; "" when it shows them all."""
     if total <= shown:
@@ -234,6 +237,8 @@ def markdown(report: Report) -> str:
         lines.append("*No KPI linked.*")
     for item in report.kpis:
         lines += [*_kpi_section(item, now), ""]
+    if more_line := more(report.kpi_total, len(report.kpis), KPI_ORDER):
+        lines += [f"*{more_line}*", ""]
     lines += ["", "## Actions by phase", ""]
     for group in report.groups:
         lines += [f"### {GROUP_TITLES[group.name]} ({grouped(group.total)})", ""]

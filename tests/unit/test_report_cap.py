@@ -193,3 +193,23 @@ def test_a_snapshot_that_is_not_json_is_no_phase_not_an_error(store: Store) -> N
     )
     found = signals._entered_do_by_history(store, [action.id])
     assert found == {action.id: store.get_action(action.id).phase_since}
+
+
+def test_the_kpis_are_capped_worst_first_and_say_how_many_more(
+    seeded: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A team of 200 KPIs made the page 1 600 lines of charts: it shows the LIST_CAP in the
+    worst state, in the KPIs view's order, and a count of the rest."""
+    from pdca.db import kpis
+    from pdca.tui.report_html import html_page
+    from pdca.tui.report_md import markdown
+
+    monkeypatch.setattr(report_data, "LIST_CAP", 2)
+    every = kpis.kpi_rows(seeded)
+    assert len(every) > 2
+    built = report_data.build_report(seeded, None)
+    assert [k.row.kpi.name for k in built.kpis] == [r.kpi.name for r in every[:2]]
+    assert built.kpi_total == len(every)
+    line = f"and {len(every) - 2} more (in a better state; pdca kpi list shows them all)"
+    assert f"*{line}*" in markdown(built)
+    assert f'<p class="muted">{line}</p>' in html_page(built)
