@@ -5,7 +5,11 @@ through the store, or a person's hand edit of the log with sqlite3."""
 from __future__ import annotations
 
 import contextlib
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from pdca.db.errors import PdcaError
 from pdca.db.models import ActionChanges, ActionDraft, CheckinDraft
@@ -66,3 +70,27 @@ def apply_step(
             (target,),
         )
     return True
+
+
+@contextmanager
+def two_people(clock: list[datetime], actions: int) -> Iterator[tuple[list[Store], list[int]]]:
+    """A new file in a folder of its own, alice's and bob's stores on it (one connection: the
+    triggers see every write), and ``actions`` actions made by someone else and moved to Do
+    with a check-in, for hand edits to find."""
+    with tempfile.TemporaryDirectory() as folder:
+        alice = Store.open(
+            Path(folder) / "p.db", actor="alice", clock=lambda: clock[0], create=True
+        )
+        try:
+            bob = Store(alice.conn, actor="bob", clock=lambda: clock[0])
+            setup = Store(alice.conn, actor="setup", clock=lambda: clock[0])
+            ids = [
+                setup.add_action(ActionDraft(title=f"a{n}", owner="bob", due=DUE)).id
+                for n in range(actions)
+            ]
+            for action_id in ids:
+                setup.move_action(action_id, "do")
+                setup.add_checkin(action_id, CheckinDraft(message="m"))
+            yield [alice, bob], ids
+        finally:
+            alice.close()

@@ -10,7 +10,6 @@ what the events' own snapshots say: ``CLASSIFIED`` below is the query the stand-
 from __future__ import annotations
 
 import sqlite3
-import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from pdca.db import schema
 from pdca.db.models import ActionChanges, ActionDraft, CheckinDraft
 from pdca.db.store import Store
 from tests.conftest import NOW_DT
-from tests.log_writes import apply_step
+from tests.log_writes import apply_step, two_people
 
 DUE = "2026-12-01"
 EVERYTHING = ("0000", "9999")  # a window holding every event
@@ -229,29 +228,15 @@ def _windows(conn: sqlite3.Connection) -> list[tuple[str, str]]:
 @given(steps=st.lists(STEPS, min_size=1, max_size=30))
 def test_the_kept_changes_always_equal_what_the_snapshots_say(steps: list[tuple]) -> None:
     clock = [NOW_DT - timedelta(days=20)]
-    with tempfile.TemporaryDirectory() as folder:
-        alice = Store.open(
-            Path(folder) / "p.db", actor="alice", clock=lambda: clock[0], create=True
-        )
-        bob = Store(alice.conn, actor="bob", clock=lambda: clock[0])
-        try:
-            setup = Store(alice.conn, actor="setup", clock=lambda: clock[0])
-            ids = [
-                setup.add_action(ActionDraft(title=f"a{n}", owner="bob", due=DUE)).id
-                for n in range(ACTIONS)
-            ]
-            for action_id in ids:  # some changes for the hand edits to find
-                setup.move_action(action_id, "do")
-                setup.add_checkin(action_id, CheckinDraft(message="m"))
-            for step in steps:
-                before = versions(alice.conn)
-                by_hand = _apply([alice, bob], clock, ids, step)
-                for window in _windows(alice.conn):
-                    assert kept(alice.conn, *window) == before_0015(alice.conn, *window), step
-                if by_hand and step[0] != "drop":
-                    assert versions(alice.conn) == before, step
-        finally:
-            alice.close()
+    with two_people(clock, ACTIONS) as (stores, ids):
+        conn = stores[0].conn
+        for step in steps:
+            before = versions(conn)
+            by_hand = _apply(stores, clock, ids, step)
+            for window in _windows(conn):
+                assert kept(conn, *window) == before_0015(conn, *window), step
+            if by_hand and step[0] != "drop":
+                assert versions(conn) == before, step
 
 
 # --------------------------------------------------------------------------- same answer

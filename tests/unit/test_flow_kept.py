@@ -12,9 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-import tempfile
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,7 +25,7 @@ from pdca.db.models import ActionDraft, CheckinDraft
 from pdca.db.store import Store
 from tests import flow_reference
 from tests.conftest import NOW_DT
-from tests.log_writes import apply_step
+from tests.log_writes import apply_step, two_people
 
 DUE = "2026-12-01"
 Row = tuple[int, int, int, str, str | None, str, float | None]
@@ -179,30 +177,18 @@ def _apply(stores: list[Store], clock: list[datetime], ids: list[int], step: tup
 @given(steps=st.lists(STEPS, min_size=1, max_size=30))
 def test_the_kept_stays_always_equal_what_the_log_says(steps: list[tuple]) -> None:
     clock = [NOW_DT - timedelta(days=20)]
-    with tempfile.TemporaryDirectory() as folder:
-        alice = Store.open(
-            Path(folder) / "p.db", actor="alice", clock=lambda: clock[0], create=True
-        )
-        bob = Store(alice.conn, actor="bob", clock=lambda: clock[0])
-        try:
-            setup = Store(alice.conn, actor="setup", clock=lambda: clock[0])
-            ids = [
-                setup.add_action(ActionDraft(title=f"a{n}", owner="bob", due=DUE)).id
-                for n in range(ACTIONS)
-            ]
-            for action_id in ids:  # some moves, one back, for the hand edits to find
-                setup.move_action(action_id, "do")
-                setup.add_checkin(action_id, CheckinDraft(message="m"))
-                setup.move_action(action_id, "check")
-                setup.move_action(action_id, "do")
-            for step in steps:
-                before = versions(alice.conn)
-                by_hand = _apply([alice, bob], clock, ids, step)
-                assert kept(alice.conn) == recomputed(alice.conn), step
-                if by_hand:
-                    assert versions(alice.conn) == before, step
-        finally:
-            alice.close()
+    with two_people(clock, ACTIONS) as (stores, ids):
+        setup = Store(stores[0].conn, actor="setup", clock=lambda: clock[0])
+        for action_id in ids:  # a move back too, for the hand edits to find
+            setup.move_action(action_id, "check")
+            setup.move_action(action_id, "do")
+        conn = stores[0].conn
+        for step in steps:
+            before = versions(conn)
+            by_hand = _apply(stores, clock, ids, step)
+            assert kept(conn) == recomputed(conn), step
+            if by_hand:
+                assert versions(conn) == before, step
 
 
 # --------------------------------------------------------------------------- same answer
