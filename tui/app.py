@@ -58,6 +58,11 @@ T = TypeVar("T")
 ALT_KEYS = frozenset(
     f"alt+{key}" for key in [*"abcdefghijklmnopqrstuvwxyz0123456789", "up", "down", "left", "right"]
 )
+# Esc then a digit within that delay Textual reads as the character macOS's Option+digit types
+# (its parser maps "\x1b3" to "£"): outside a text field, where pdca binds no such
+# character, they are esc and the digit (esc 3: clear the filter, then the KPIs view).
+ESC_DIGITS = {"¡": "1", "™": "2", "£": "3", "¢": "4", "∞": "5", "§": "6", "¶": "7", "•": "8",
+              "ª": "9", "º": "0"}  # fmt: skip
 
 CHANGE_POLL_SECONDS = 0.5  # others' changes appear within one second
 ESCALATION_SECONDS = 60.0  # missed alert deadlines are passed on within a minute
@@ -145,10 +150,10 @@ class PdcaApp(App[None]):
         self.key_hold.wait_for_rows(read, every_key=every_key)
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded and event.key in ALT_KEYS:
-            # Esc and then a key within Textual's escape delay (0.1 s) reads as alt+key, which
-            # pdca binds nowhere: both keys were lost. They are what the person typed.
-            rest = event.key.removeprefix("alt+")
+        typed_key = isinstance(event, events.Key) and not event.is_forwarded
+        if typed_key and (rest := self._esc_then(event)):  # type: ignore[arg-type]
+            # Esc and then a key within Textual's escape delay (0.1 s) reads as alt+key (or a
+            # symbol), which pdca binds nowhere: both keys were lost. They are what was typed.
             await self.on_event(events.Key("escape", "\x1b"))
             await self.on_event(events.Key(rest, rest if len(rest) == 1 else None))
             return
@@ -162,6 +167,14 @@ class PdcaApp(App[None]):
         await super().on_event(event)
         if typed is not None and not typed.is_forwarded:  # a priority binding ran it here
             self.key_hold.key_done(typed)
+
+    def _esc_then(self, event: events.Key) -> str:
+        """The key typed after an esc that Textual read together with it as one key, or ""."""
+        if event.key in ALT_KEYS:
+            return event.key.removeprefix("alt+")
+        if event.character in ESC_DIGITS and not is_text_field(self.focused):
+            return ESC_DIGITS[event.character]
+        return ""
 
     def on_key(self, event: events.Key) -> None:
         # Textual runs this before App._on_key, which runs the bindings of a key that has

@@ -164,3 +164,19 @@ async def test_esc_then_a_key_read_as_alt_key_is_both_keys(make_app, board_db: P
         board = app.screen
         assert isinstance(board, BoardScreen)
         assert board.current is not None and board.current.id == 2
+
+
+async def test_esc_then_a_digit_read_as_a_symbol_is_both_keys(make_app, board_db: Path) -> None:
+    """Textual reads esc then 3 within its escape delay as "£" (macOS's Option+3): on the
+    board, bound to nothing, it was lost. It is the esc (clearing the filter) and the 3."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        burst(app, "slash", *"Doing", "enter")
+        await settle_app(app, pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen) and board.filter.active
+        app.post_message(events.Key("pound_sign", "£"))
+        await settle_app(app, pilot)
+        assert not board.filter.active
+        assert type(app.screen).__name__ == "KpisScreen"
