@@ -5,6 +5,7 @@ through the store, or a person's hand edit of the log with sqlite3."""
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -94,3 +95,14 @@ def two_people(clock: list[datetime], actions: int) -> Iterator[tuple[list[Store
             yield [alice, bob], ids
         finally:
             alice.close()
+
+
+def import_junk_move(conn: sqlite3.Connection, action_id: int, at: str) -> None:
+    """What an old import or a hand edit can leave: a move of ``action_id`` whose snapshots
+    are not JSON (its own transaction, 999). Kept tables and readers must pass over it."""
+    conn.execute(
+        "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, before, after)"
+        " VALUES (999, ?, 'x', 'action', ?, 'update',"
+        " 'moved #1 from plan to do', '{not json', '[1, 2')",
+        (at, action_id),
+    )

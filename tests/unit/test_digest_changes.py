@@ -22,7 +22,7 @@ from pdca.db import schema
 from pdca.db.models import ActionChanges, ActionDraft, CheckinDraft
 from pdca.db.store import Store
 from tests.conftest import NOW_DT
-from tests.log_writes import apply_step, two_people
+from tests.log_writes import apply_step, import_junk_move, two_people
 
 DUE = "2026-12-01"
 EVERYTHING = ("0000", "9999")  # a window holding every event
@@ -133,12 +133,7 @@ def test_a_hand_edit_of_the_log_is_followed_and_junk_fails_no_write(store: Store
     (first,) = conn.execute("SELECT min(id) FROM event_changes").fetchone()
     conn.execute("DELETE FROM events WHERE id = ?", (first,))
     conn.execute("UPDATE events SET at = '2026-11-30T09:00:00Z' WHERE id = ?", (first + 1,))
-    conn.execute(  # an import of a move whose snapshots are not JSON: kept nowhere
-        "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, before, after)"
-        " VALUES (999, '2026-11-20T09:00:00Z', 'x', 'action', ?, 'update',"
-        " 'moved #1 from plan to do', '{not json', '[1, 2')",
-        (action_id,),
-    )
+    import_junk_move(conn, action_id, "2026-11-20T09:00:00Z")  # kept nowhere
     conn.execute(  # a check-in written by hand for an action that is not there: its author's
         "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, after)"
         " VALUES (1000, '2026-11-20T10:00:00Z', 'x', 'checkin', 77, 'create', 'checked in',"

@@ -25,7 +25,7 @@ from pdca.db.models import ActionDraft, CheckinDraft
 from pdca.db.store import Store
 from tests import flow_reference
 from tests.conftest import NOW_DT
-from tests.log_writes import apply_step, two_people
+from tests.log_writes import apply_step, import_junk_move, two_people
 
 DUE = "2026-12-01"
 Row = tuple[int, int, int, str, str | None, str, float | None]
@@ -115,12 +115,7 @@ def test_a_hand_edit_of_the_log_is_followed_and_junk_fails_no_write(store: Store
     (moved,) = conn.execute("SELECT min(id) FROM action_stays").fetchone()
     conn.execute("DELETE FROM events WHERE id = ?", (moved,))
     conn.execute("UPDATE events SET at = '2026-11-30T09:00:00Z' WHERE id = ?", (moved + 1,))
-    conn.execute(  # an import of a move whose snapshots are not JSON: counted nowhere
-        "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, before, after)"
-        " VALUES (999, '2026-11-20T09:00:00Z', 'x', 'action', ?, 'update',"
-        " 'moved #1 from plan to do', '{not json', '[1, 2')",
-        (action_id,),
-    )
+    import_junk_move(conn, action_id, "2026-11-20T09:00:00Z")  # kept nowhere
     conn.execute(  # an undo of a transaction not in the log: takes nothing back
         "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, undo_of)"
         " VALUES (1000, '2026-11-20T09:00:00Z', 'x', 'action', ?, 'update', 'undo', 12345)",

@@ -13,6 +13,7 @@ from pdca.db import report as report_data
 from pdca.db.models import Action, ActionDraft, InitiativeDraft
 from pdca.db.store import ActionFilter, Store
 from tests.conftest import NOW
+from tests.log_writes import import_junk_move
 
 
 @pytest.fixture
@@ -185,12 +186,7 @@ def test_a_snapshot_that_is_not_json_is_no_phase_not_an_error(store: Store) -> N
 
     action = store.add_action(ActionDraft(title="x", owner="bob", due=date(2026, 12, 1)))
     store.move_action(action.id, "do")
-    store.conn.execute(  # an import of a junk move before the real one
-        "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, before, after)"
-        " VALUES (999, '2026-11-01T09:00:00Z', 'x', 'action', ?, 'update',"
-        " 'moved #1 from plan to do', '{not json', '[1, 2')",
-        (action.id,),
-    )
+    import_junk_move(store.conn, action.id, "2026-11-01T09:00:00Z")  # an old import's
     found = signals._entered_do_by_history(store, [action.id])
     assert found == {action.id: store.get_action(action.id).phase_since}
 
