@@ -150,18 +150,11 @@ def perspective_warnings(kpis: Sequence[Kpi]) -> list[str]:
 # --------------------------------------------------------------------------- detail
 
 
-def no_kpi(store: Store, name: str, field: str = "kpi") -> NotFound:
-    """``kpi: “X” is not a known KPI``, with up to five close names (``kpi_rules.UnknownKpi``:
-    the one wording of every command that takes a KPI name)."""
-    names = [row[0] for row in store.conn.execute("SELECT name FROM kpis")]
-    return kpi_rules.UnknownKpi(field, name, names)
-
-
 def kpi_detail(store: Store, name: str) -> KpiDetail:
     try:
         kpi = store.get_kpi(name)
     except NotFound:
-        raise no_kpi(store, name) from None
+        raise store.unknown_kpi(name) from None
     now = store.clock()
     readings = [
         convert.reading({**dict(row), "kpi": kpi.name})  # type: ignore[arg-type]
@@ -267,7 +260,7 @@ def edit_kpi(
     with store.write() as tx:
         before = store.conn.execute("SELECT * FROM kpis WHERE name = ?", (name,)).fetchone()
         if before is None:
-            raise no_kpi(store, name)
+            raise store.unknown_kpi(name)
         store.check_version("kpi", before, expected_version)
         wanted: dict[str, Any] = {}
         for field, column in _COLUMNS.items():

@@ -451,12 +451,17 @@ class Store:
             return None
         row = self.conn.execute("SELECT id FROM kpis WHERE name = ?", (name,)).fetchone()
         if row is None:
-            from pdca.db.kpi_rules import UnknownKpi
-
-            names = [found for (found,) in self.conn.execute("SELECT name FROM kpis")]
-            raise UnknownKpi(field, name, names)
+            raise self.unknown_kpi(name, field)
         kpi_id: int = row["id"]
         return kpi_id
+
+    def unknown_kpi(self, name: str, field: str = "kpi") -> InvalidInput:
+        """``kpi: “X” is not a known KPI``, with up to five close names: the one wording of
+        every command that takes a KPI name (``kpi_rules.UnknownKpi``, a ``NotFound`` too)."""
+        from pdca.db.kpi_rules import UnknownKpi
+
+        names = [found for (found,) in self.conn.execute("SELECT name FROM kpis")]
+        return UnknownKpi(field, name, names)
 
     def has_person(self, login: str) -> bool:
         """Whether ``login`` is one of this file's people (an owner, an author, a reader)."""
