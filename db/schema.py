@@ -787,6 +787,24 @@ def _health_index(conn: sqlite3.Connection) -> None:
     )
 
 
+def _flow_ranks(conn: sqlite3.Connection) -> None:
+    """The flow figures on the huge file (issue 14): a phase's stays in order of length, so
+    the few at the median's and the 85th percentile's ranks are found by walking the index
+    to them (``LIMIT 1 OFFSET rank``) instead of sorting a quarter's stays (100 000 rows on
+    the huge file: 130 ms, now 25 ms); and each owner's work done with the decision and the
+    due date in the (owner, done_at) index, so the late count reads no action row (35 ms,
+    now 14 ms). The old (owner, done_at) index is a prefix of the new one: dropped."""
+    conn.execute(
+        "CREATE INDEX idx_action_stays_days ON action_stays (phase, days, at, next, action_id)"
+        " WHERE days IS NOT NULL"
+    )
+    conn.execute("DROP INDEX idx_actions_owner_done_at")
+    conn.execute(
+        "CREATE INDEX idx_actions_owner_done_at_decision ON actions (owner, done_at, decision,"
+        " due)"
+    )
+
+
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
 
 MIGRATIONS: list[Migration] = [
@@ -806,6 +824,7 @@ MIGRATIONS: list[Migration] = [
     ("0014_flow_kept", _flow_kept),
     ("0015_event_changes", _event_changes),
     ("0016_health_index", _health_index),
+    ("0017_flow_ranks", _flow_ranks),
 ]
 
 

@@ -184,7 +184,7 @@ def test_the_flow_figures_read_through_indexes_without_sorting(store: Store) -> 
     for sql in sorted(counted):
         for step in (row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql)):
             # count(DISTINCT) holds one owner's (action, week) pairs with a check-in (13 per
-            # action); a phase's stays of the window are put in order (flow._STAYS_AT).
+            # action); the work done in the window is put in order (flow._DONE_RANKED).
             allowed = "count(DISTINCT)" in step or (
                 step == "USE TEMP B-TREE FOR ORDER BY" and "row_number() OVER" in sql
             )
@@ -743,7 +743,7 @@ def test_the_flows_owner_counts_and_stay_ranks_read_covering_indexes(store: Stor
         "SEARCH c USING COVERING INDEX idx_checkins_action_checkin (action_id=? AND at>? AND at<?)",
     ]
     assert plans[kept][2:] == ["USE TEMP B-TREE FOR count(DISTINCT)"]  # one owner's pairs
-    ranked = flow._STAYS_AT.format(scope="", ranks="3, 4")
+    ranked = flow._STAYS_AT.format(scope="", first=3, count=2)
     plan = [
         row[3]
         for row in store.conn.execute(
@@ -752,15 +752,15 @@ def test_the_flows_owner_counts_and_stay_ranks_read_covering_indexes(store: Stor
     ]
     searches = [step for step in plan if step.startswith(("SEARCH", "SCAN action"))]
     assert searches == [
-        "SEARCH action_stays USING COVERING INDEX idx_action_stays_phase (phase=? AND at>?)"
+        "SEARCH action_stays USING COVERING INDEX idx_action_stays_days (phase=? AND days>?)"
     ]
-    assert [step for step in plan if "TEMP B-TREE" in step] == ["USE TEMP B-TREE FOR ORDER BY"]
+    assert [step for step in plan if "TEMP B-TREE" in step] == []
 
 
 def test_the_flows_kept_stays_are_searched_as_the_view_reads_them(store: Store) -> None:
     """As db/flow.py runs them (each statement asks the four phases at once), whole and
-    scoped: every read of action_stays searches its (phase, at) index alone, and the only
-    sorts put one phase's stays of the window in order (their median's ranks)."""
+    scoped: every read of action_stays searches one of its indexes alone (the counts its
+    (phase, at) index, the ranks its (phase, days) index in order), and nothing is sorted."""
     from pdca.db import flow
     from tests.flow_support import build_history
 
@@ -771,14 +771,20 @@ def test_the_flows_kept_stays_are_searched_as_the_view_reads_them(store: Store) 
         flow.flow(store, scope)
     store.conn.set_trace_callback(None)
     stays = {" ".join(sql.split()) for sql in seen if "FROM action_stays" in sql}
-    assert len(stays) == 6 and all(sql.count("UNION ALL") == 3 for sql in stays)
+    assert len(stays) == 6 and all(sql.count("SELECT 'act'") == 1 for sql in stays)
+    search = "SEARCH action_stays USING COVERING INDEX"
     for sql in sorted(stays):
         plan = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql)]
-        reads = [step for step in plan if "action_stays" in step]
-        index = "SEARCH action_stays USING COVERING INDEX idx_action_stays_phase (phase=? AND at>?)"
-        assert reads == [index] * 4, plan
-        sorts = [step for step in plan if "TEMP B-TREE" in step]
-        assert sorts == (["USE TEMP B-TREE FOR ORDER BY"] * 4 if "OVER" in sql else []), plan
+        reads = {step for step in plan if "action_stays" in step}
+        ranked = "ORDER BY days" in sql
+        index = (
+            f"{search} idx_action_stays_days (phase=? AND days>?)"
+            if ranked
+            else f"{search} idx_action_stays_phase (phase=? AND at>?)"
+        )
+        assert reads == {index}, plan
+        assert len([step for step in plan if "action_stays" in step]) >= 4, plan
+        assert not [step for step in plan if "TEMP B-TREE" in step], plan
         assert not any(re.match(r"SCAN (actions|action_stays)\b", step) for step in plan), plan
 
 
