@@ -800,8 +800,7 @@ def _flow_ranks(conn: sqlite3.Connection) -> None:
     )
     conn.execute("DROP INDEX idx_actions_owner_done_at")
     conn.execute(
-        "CREATE INDEX idx_actions_owner_done_at_decision ON actions (owner, done_at, decision,"
-        " due)"
+        "CREATE INDEX idx_actions_owner_done_at_decision ON actions (owner, done_at, decision, due)"
     )
 
 
