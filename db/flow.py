@@ -27,15 +27,19 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
 from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import Generic, TypeVar
 
 from pdca.db import flow_rules as fr
 from pdca.db.clock import iso
-from pdca.db.flow_models import CycleTime, Flow, WeekFlow
+from pdca.db.flow_models import CycleTime, Flow, InitiativeFlow, OwnerFlow, WeekFlow
 from pdca.db.store import Store
+
+T = TypeVar("T")
 
 # The stays that ended in the window, by phase, as the kept table ``action_stays`` holds them
 # (db/schema.py ``0014_flow_kept``: a row per move or completion that no undo took back, with
@@ -76,11 +80,27 @@ _OLDEST = """
 SELECT min(id), title FROM actions
 WHERE done_at IS NULL AND phase = :phase AND phase_since = :entered{scope}
 """
-# The whole weeks of the window an action created at {} has lived (flow_rules.weeks_kept).
-_LIVED = "max(0, min(:weeks, CAST((julianday(:now) - julianday({})) / 7 AS INTEGER)))"
-# Per owner of open work: how many, the whole weeks of the window each lived (summed), and how
-# many with a due date are past it, in one walk down the open actions' (owner, created_at, due)
-# index, which holds all it reads: no action row is read, grouping sorts nothing.
+
+
+# The cadence's weeks are calendar weeks, Monday to Sunday in UTC (flow_rules.cadence_weeks):
+# the last ``weeks`` whole ones before this one. Week ``k`` back began at ``:mk``; an action
+# lived through it when created by then (ISO times compared as text, as the kept weeks do), so
+# the weeks it lived are the largest such ``k``: found by halving, four comparisons, not 13.
+def _lived_sql(weeks: int, low: int = 0, high: int | None = None) -> str:
+    high = weeks if high is None else high
+    if low == high:
+        return str(low)
+    middle = (low + high + 1) // 2
+    return (
+        f"CASE WHEN created_at <= :m{middle} THEN {_lived_sql(weeks, middle, high)}"
+        f" ELSE {_lived_sql(weeks, low, middle - 1)} END"
+    )
+
+
+# Per owner of open work: how many, the whole weeks of the cadence each lived (summed), and
+# how many with a due date are past it, in one walk down the open actions' (owner,
+# created_at, due) index, which holds all it reads: no action row is read, grouping sorts
+# nothing.
 _OWNERS_OPEN = """
 SELECT owner, count(*),
   sum({lived}),
@@ -88,39 +108,35 @@ SELECT owner, count(*),
 FROM actions INDEXED BY idx_actions_open_created WHERE done_at IS NULL AND owner > ''{scope}
 GROUP BY owner
 """
-# And the cadence kept (flow_rules.weeks_kept in SQL): of those weeks, how many had a check-in
-# on the action. Week ``k`` back is ``[now - 7k days, now - 7(k-1) days)`` (a week holds its
-# first instant, flow_rules.week_index). Each open action's check-ins are read down the index of
-# the check-ins proper (action_id, at) from the start of its first whole week lived, put in
-# their week by comparing ISO times (nothing parsed), and the distinct (action, week) pairs
-# counted per owner: one small set per owner, not one per action.
+# And the cadence kept: of those weeks, how many had a check-in on the action. Of all the
+# actions, the kept counts per owner and week (``owner_weeks``, 0018: kept by triggers as
+# check-ins come and actions change owner, close or reopen), a range of each owner's weeks:
+# a few hundred rows, not the quarter's check-ins of every open action (170 000 on the huge
+# file, 140 ms).
 _OWNERS_KEPT = """
-SELECT a.owner, count(DISTINCT a.id * {span} + {week})
+SELECT owner, sum(actions) FROM owner_weeks
+WHERE owner > '' AND week >= :first_week AND week < :this_week
+GROUP BY owner
+"""
+# Of some actions (an initiative's, a few by id): their weeks with a check-in
+# (``checkin_weeks``, by action), those they lived through, counted per owner.
+_OWNERS_KEPT_OF = """
+SELECT a.owner, count(*)
 FROM actions a INDEXED BY idx_actions_open_created
-JOIN checkins c INDEXED BY idx_checkins_action_checkin
-  ON c.action_id = a.id AND c.kind = 'checkin' AND c.at >= {first_week} AND c.at <= :now
+JOIN checkin_weeks w ON w.action_id = a.id AND w.week >= :first_week AND w.week < :this_week
+  AND a.created_at <= w.week || 'T00:00:00Z'
 WHERE a.done_at IS NULL AND a.owner > ''{scope}
 GROUP BY a.owner
 """
 
 
-def _owners_kept_sql(weeks: int, scope: str) -> str:
-    """``_OWNERS_KEPT`` for a window of ``weeks``: week k begins at the parameter ``:wk``."""
-    week = "CASE " + " ".join(f"WHEN c.at >= :w{k} THEN {k}" for k in range(1, weeks + 1))
-    first = f"CASE {_LIVED.format('a.created_at')} " + " ".join(
-        f"WHEN {k} THEN :w{k}" for k in range(1, weeks + 1)
-    )
-    return _OWNERS_KEPT.format(
-        week=week + " END",
-        first_week=first + " ELSE '~' END",
-        span=weeks + 1,  # an (action, week) pair as one number: weeks run 1..weeks
-        scope=scope,
-    )
-
-
-def _week_starts(now: datetime, weeks: int) -> dict[str, str]:
-    """``:wk``: when the week ``k`` weeks back began (``k`` = 1 is the last one)."""
-    return {f"w{k}": iso(now - timedelta(days=fr.WEEK_DAYS * k)) for k in range(1, weeks + 1)}
+def _cadence_weeks(now: datetime, weeks: int) -> dict[str, str]:
+    """``:mk``: when the week ``k`` weeks back began (``k`` = 1 is last week), and the first
+    and this week's names (their Mondays)."""
+    starts = fr.cadence_weeks(now, weeks)
+    named = {f"m{k}": iso(start) for k, start in enumerate(reversed(starts), start=1)}
+    this_week = fr.cadence_start(now)
+    return {**named, "first_week": starts[0].date().isoformat(), "this_week": str(this_week.date())}
 
 
 # The work done in the window, as flow_rules.throughput and cycle_time take it, counted by
@@ -221,40 +237,96 @@ EVERYTHING = Scope()
 
 
 def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) -> Flow:
-    """Every figure of the flow view, all read at one moment (``Store.reading``): each count
-    and the rows at ranks of it must agree, whoever writes meanwhile."""
-    with store.reading():
-        return _flow(store, scope, weeks)
-
-
-def _flow(store: Store, scope: Scope, weeks: int) -> Flow:
+    """Every figure of the flow view. The owners' figures and the initiatives' outcomes are
+    read on a second connection in a thread while this one reads the phases and the work
+    done: SQLite lets go of the interpreter while it reads, so on two cores the two halves
+    take the time of the longer one (issue 14: each is about half of it on the huge file).
+    Each half is read at one moment (``Store.reading``): a count and the rows at ranks of it
+    always agree, whoever writes meanwhile. A file held in memory only (tests) reads both
+    halves here in turn."""
     now = store.clock()
     since = iso(fr.window_start(now, weeks))
     today = now.astimezone().date()  # the day people see, as the board's "late"
-    scoped, params = scope.where()
-    params.update({"now": iso(now), "since": since, "today": today.isoformat(), "weeks": weeks})
-    cursor = _tuples(store)
-    weekly, cycle = _done(cursor, scoped, params, now, weeks)
-    done_by = {
-        login: fr.OwnerDone(dated, late)
-        for login, dated, late in cursor.execute(
-            _DONE_OWNERS.format(scope=scope.where(by_index=False)[0]), params
-        )
+    params: dict[str, object] = {
+        "now": iso(now),
+        "since": since,
+        "today": today.isoformat(),
+        "weeks": weeks,
+        **scope.where()[1],
     }
+    beside = _Beside(store, lambda other: _people(other, scope, params, now, weeks))
+    with store.reading():
+        cursor = _tuples(store)
+        scoped = scope.where()[0]
+        weekly, cycle = _done(cursor, scoped, params, now, weeks)
+        phases = fr.stays_figures(
+            _stays(cursor, scope, params), _phases_now(cursor, scoped, params)
+        )
+    owners, initiatives = beside.result()
     return Flow(
         now=iso(now),
         since=since,
         weeks=weeks,
-        phases=fr.stays_figures(_stays(cursor, scope, params), _phases_now(cursor, scoped, params)),
+        phases=phases,
         throughput=weekly,
         finished=sum(w.finished for w in weekly),
         abandoned=sum(w.abandoned for w in weekly),
         cycle=cycle,
-        owners=fr.owners_figures(_owners_open(cursor, scope, params, now, weeks), done_by),
-        initiatives=fr.initiative_flow(
-            _outcomes(cursor, scope, params), _initiative_names(store, scope)
-        ),
+        owners=owners,
+        initiatives=initiatives,
     )
+
+
+class _Beside(Generic[T]):
+    """``read(store)`` on a connection of its own, in a thread started now; ``result()`` waits
+    for it (and raises what it raised). Without a file to open again, it reads on ``store``
+    when asked for its result."""
+
+    def __init__(self, store: Store, read: Callable[[Store], T]) -> None:
+        self.store, self.read = store, read
+        self.found: list[T] = []
+        self.failed: BaseException | None = None
+        self.thread: threading.Thread | None = None
+        if store.path is not None and store.path.name != ":memory:":
+            self.thread = threading.Thread(target=self._run, name="flow-beside", daemon=True)
+            self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            assert self.store.path is not None
+            other = Store.open(self.store.path, actor=self.store.actor, clock=self.store.clock)
+            try:
+                self.found.append(self.read(other))
+            finally:
+                other.close()
+        except BaseException as error:  # handed to the caller, which raises it
+            self.failed = error
+
+    def result(self) -> T:
+        if self.thread is None:
+            return self.read(self.store)
+        self.thread.join()
+        if self.failed is not None:
+            raise self.failed
+        return self.found[0]
+
+
+def _people(
+    store: Store, scope: Scope, params: dict[str, object], now: datetime, weeks: int
+) -> tuple[list[OwnerFlow], list[InitiativeFlow]]:
+    """Each owner's figures (open work, the cadence kept, work done and late) and each
+    initiative's outcomes (decisions, audits), at one moment."""
+    with store.reading():
+        cursor = _tuples(store)
+        done_by = {
+            login: fr.OwnerDone(dated, late)
+            for login, dated, late in cursor.execute(
+                _DONE_OWNERS.format(scope=scope.where(by_index=False)[0]), params
+            )
+        }
+        owners = fr.owners_figures(_owners_open(cursor, scope, params, now, weeks), done_by)
+        outcomes = _outcomes(cursor, scope, params)
+        return owners, fr.initiative_flow(outcomes, _initiative_names(store, scope))
 
 
 def _done(
@@ -355,13 +427,16 @@ def _owners_open(
     """Each owner's open work counted (``fr.OwnerOpen``): the counts, then the cadence kept.
     Both read the actions in owner order (the scope's own index would not: ``by_index``)."""
     scoped = scope.where(by_index=False)[0]
-    weekly = {**params, **_week_starts(now, weeks)}
-    joined = _owners_kept_sql(weeks, scope.where(by_index=False, table="a.")[0])
-    kept = dict(cursor.execute(joined, weekly).fetchall())
+    weekly = {**params, **_cadence_weeks(now, weeks)}
+    if scope.initiative_id is None and scope.action_ids is None:
+        kept = dict(cursor.execute(_OWNERS_KEPT, weekly).fetchall())
+    else:
+        joined = _OWNERS_KEPT_OF.format(scope=scope.where(by_index=False, table="a.")[0])
+        kept = dict(cursor.execute(joined, weekly).fetchall())
     return [
         fr.OwnerOpen(login, count, lived, kept.get(login, 0), late, dated)
         for login, count, lived, late, dated in cursor.execute(
-            _OWNERS_OPEN.format(lived=_LIVED.format("created_at"), scope=scoped), params
+            _OWNERS_OPEN.format(lived=_lived_sql(weeks), scope=scoped), weekly
         )
     ]
 

@@ -25,7 +25,7 @@ import math
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from pdca.db import rules
@@ -112,7 +112,7 @@ class OpenAction(NamedTuple):
     phase: str
     in_phase_days: float  # since it entered its phase
     owner: str | None
-    age_days: float  # since it was created
+    age_days: float  # from its creation to the start of this calendar week (the cadence's)
     due: str | None
     initiative_id: int | None = None
 
@@ -399,15 +399,32 @@ def cycle_trend(recent: float | None, earlier: float | None) -> CycleTrend:
     return "shorter" if recent < earlier else "longer"
 
 
+def cadence_start(now: datetime) -> datetime:
+    """The first instant of this calendar week (Monday 00:00 UTC): the cadence counts the whole
+    weeks before it, one grid for every writer whatever their time zone (db/schema.py keeps
+    each owner's weeks on it)."""
+    day = now.astimezone(UTC).date()
+    monday = day - timedelta(days=day.weekday())
+    return datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
+
+
+def cadence_weeks(now: datetime, weeks: int = WINDOW_WEEKS) -> list[datetime]:
+    """The first instant of each of the last ``weeks`` whole calendar weeks, oldest first."""
+    start = cadence_start(now)
+    return [start - timedelta(weeks=weeks - k) for k in range(weeks)]
+
+
 def weeks_kept(
     age_days: float, checkin_agos: Iterable[float], weeks: int = WINDOW_WEEKS
 ) -> tuple[int, int]:
-    """(whole weeks of the window an action ``age_days`` old lived through, how many of them
-    had a check-in on it): its cadence kept."""
+    """(whole calendar weeks of the last ``weeks`` an action lived through, how many of them
+    had a check-in on it): its cadence kept. Both are measured in days back from the start of
+    this week (``cadence_start``): its creation ``age_days`` before, each check-in ``ago``
+    before (a week holds its first instant; this week's check-ins, at or after the start, are
+    in none of them)."""
     lived = max(0, min(weeks, math.floor(age_days / WEEK_DAYS)))
-    first = weeks - lived
-    marked = {week_index(ago, weeks) for ago in checkin_agos}
-    return lived, sum(1 for k in marked if k is not None and k >= first)
+    marked = {math.ceil(ago / WEEK_DAYS) for ago in checkin_agos if ago > 0}
+    return lived, sum(1 for back in marked if back <= lived)
 
 
 def is_late(due: str | None, done_day: str | None, today: date) -> bool:
@@ -463,7 +480,8 @@ def owner_flow(
     weeks: int = WINDOW_WEEKS,
 ) -> list[OwnerFlow]:
     """One row per owner of open work (or of work finished in the window), by login.
-    ``checkins``: each open action's check-ins of the window, as days before now."""
+    ``checkins``: each open action's check-ins, as days before the start of this calendar week
+    (``cadence_start``)."""
     return owner_figures(owner_open(open_actions, checkins, today, weeks), done, today)
 
 

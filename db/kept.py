@@ -34,6 +34,7 @@ class Kept:
     rebuilt: str
     key: str
     rebuild_of: Callable[[str], str]  # the INSERT that rebuilds the rows of these keys
+    feeds: str = ""  # the kept table its rows' triggers change (compared in full after it)
 
     def differing(self) -> str:
         """The keys of the rows that differ, either way (a changed row counts once)."""
@@ -85,15 +86,51 @@ _CHECKINS = Kept(
         f" = ({schema.LATEST_CHECKIN.format(id='actions.id')}) WHERE id IN ({keys})"
     ),
 )
-KEPT: tuple[Kept, ...] = (_STAYS, _CHANGES, _CHECKINS)
+# The cadence kept (0018): each action's calendar weeks with a check-in, and per owner and week
+# how many of their open actions had one. A week rewritten changes its owner's count (the
+# triggers of checkin_weeks): owner_weeks is then compared in full.
+_WEEKS = Kept(
+    "checkin_weeks",
+    "checkin_weeks",
+    "SELECT action_id, week, checkins FROM checkin_weeks",
+    schema.CHECKIN_WEEKS_OF.format(only="", having=""),
+    "action_id, week",
+    lambda keys: (
+        "INSERT INTO checkin_weeks (action_id, week, checkins) "
+        + schema.CHECKIN_WEEKS_OF.format(
+            only=f" AND action_id IN (SELECT action_id FROM ({keys}))",
+            having=f" HAVING (action_id, week) IN ({keys})",
+        )
+    ),
+    feeds="owner_weeks",
+)
+# Compared with the check-ins themselves; rewritten from checkin_weeks, which is right by then
+# (it comes first, and a rewrite of it has this one compared whole): the owners' open actions
+# by their index, each one's weeks by its key.
+_OWNER_WEEKS = Kept(
+    "owner_weeks",
+    "owner_weeks",
+    "SELECT owner, week, actions FROM owner_weeks",
+    schema.OWNER_WEEKS_OF.format(only=""),
+    "owner, week",
+    lambda keys: (
+        "INSERT INTO owner_weeks (owner, week, actions)"
+        " SELECT a.owner, w.week, count(*) FROM actions a INDEXED BY idx_actions_open_created"
+        " JOIN checkin_weeks w ON w.action_id = a.id"
+        f" WHERE a.owner IN (SELECT owner FROM ({keys})) AND (a.owner, w.week) IN ({keys})"
+        f" AND {schema.CADENCE_COUNTS.format(a='a', week='w.week')} GROUP BY a.owner, w.week"
+    ),
+)
+KEPT: tuple[Kept, ...] = (_STAYS, _CHANGES, _CHECKINS, _WEEKS, _OWNER_WEEKS)
 
 # The triggers that keep them, and the kept tables' own indexes: what a repair puts back.
 TRIGGERS = (
     *schema._LAST_CHECKIN_TRIGGERS,
     *schema._STAY_TRIGGERS,
     *schema._CHANGE_TRIGGERS,
+    *schema._CADENCE_TRIGGERS,
 )
-TABLES = ("action_stays", "event_changes")
+TABLES = ("action_stays", "event_changes", "checkin_weeks", "owner_weeks")
 
 
 @functools.cache
@@ -125,7 +162,9 @@ def _missing_tables(connection: sqlite3.Connection) -> list[str]:
     present = {
         row[0]
         for row in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)", TABLES
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+            f" AND name IN ({', '.join('?' for _ in TABLES)})",
+            TABLES,
         )
     }
     return [table for table in TABLES if table not in present]
@@ -154,6 +193,8 @@ def _keeps(kind: str, name: str) -> str | None:
             (schema._LAST_CHECKIN_TRIGGERS, _CHECKINS),
             (schema._STAY_TRIGGERS, _STAYS),
             (schema._CHANGE_TRIGGERS, _CHANGES),
+            (schema._CHECKIN_WEEKS_TRIGGERS, _WEEKS),
+            (schema._OWNER_WEEKS_TRIGGERS, _OWNER_WEEKS),
         ):
             if name in triggers:
                 return kept.name
@@ -239,6 +280,8 @@ def repair(connection: sqlite3.Connection, known: Keys | None = None) -> list[st
                 connection.execute(f"DELETE FROM {kept.table} WHERE ({kept.key}) IN ({keys})")
             connection.execute(kept.rebuild_of(keys))
             done.append(f"{kept.name}: {count} row{'s' if count != 1 else ''} rebuilt")
+            if kept.feeds:  # its triggers changed that table's rows: compare it whole
+                drifted.add(kept.feeds)
         connection.execute("DROP TABLE temp.kept_keys")
     return done
 

@@ -53,9 +53,10 @@ _OPEN_CREATED = """
 SELECT id, julianday(:now) - julianday(created_at) FROM actions WHERE done_at IS NULL{scope}
 """
 # Per owner of open work: how many, the cadence kept (flow_rules.weeks_kept in SQL: the whole
-# weeks of the window each action lived, and how many of those had a check-in), and how many
-# with a due date are past it. Week ``k`` back is ``[now - 7k days, now - 7(k-1) days)`` (a
-# week holds its first instant, flow_rules.week_index): the check-ins of each action are read
+# calendar weeks of the window each action lived, and how many of those had a check-in), and
+# how many with a due date are past it. Week ``k`` back is ``[m0 - 7k days, m0 - 7(k-1) days)``
+# (``m0``: this week's Monday 00:00 UTC; a week holds its first instant): the check-ins of each
+# action are read
 # down (action_id, at) from the start of its first whole week lived, and put in their week by
 # comparing ISO times, not by parsing each one. The actions are read in owner order down
 # (owner, done_at), so grouping sorts nothing (``+done_at``: the done_at index would read them
@@ -63,12 +64,12 @@ SELECT id, julianday(:now) - julianday(created_at) FROM actions WHERE done_at IS
 _OWNERS_OPEN = """
 SELECT owner, count(*), sum(lived),
   sum((SELECT count(DISTINCT {week}) FROM checkins c
-       WHERE c.action_id = mine.id AND c.at >= {first_week} AND c.at <= :now
+       WHERE c.action_id = mine.id AND c.at >= {first_week} AND c.at < :m0
          AND c.kind = 'checkin')),
   count(CASE WHEN due < :today THEN 1 END), count(due)
 FROM (
   SELECT id, owner, nullif(due, '') AS due,
-    max(0, min(:weeks, CAST((julianday(:now) - julianday(created_at)) / 7 AS INTEGER))) AS lived
+    max(0, min(:weeks, CAST((julianday(:m0) - julianday(created_at)) / 7 AS INTEGER))) AS lived
   FROM actions WHERE +done_at IS NULL AND owner > ''{scope}
 ) AS mine
 GROUP BY owner
@@ -83,8 +84,13 @@ def _owners_open_sql(weeks: int, scope: str) -> str:
 
 
 def _week_starts(now: datetime, weeks: int) -> dict[str, str]:
-    """``:wk``: when the week ``k`` weeks back began (``k`` = 1 is the last one)."""
-    return {f"w{k}": iso(now - timedelta(days=fr.WEEK_DAYS * k)) for k in range(1, weeks + 1)}
+    """``:wk``: when the calendar week ``k`` weeks back began (``k`` = 1 is last week), and
+    ``:m0`` this week's start (flow_rules.cadence_start: Monday 00:00 UTC)."""
+    start = fr.cadence_start(now)
+    return {
+        "m0": iso(start),
+        **{f"w{k}": iso(start - timedelta(days=fr.WEEK_DAYS * k)) for k in range(1, weeks + 1)},
+    }
 
 
 _DONE_SINCE = """

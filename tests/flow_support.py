@@ -15,12 +15,36 @@ Times are days before the fixed NOW (2026-11-23T09:00Z):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
+from typing import Any
+from unittest import mock
 
 from pdca.db import accountability
 from pdca.db.models import ActionDraft, CheckinDraft, InitiativeDraft, KpiDraft, ReadingDraft
 from pdca.db.store import Store
 from tests.conftest import NOW_DT
+
+
+@contextmanager
+def every_query(store: Store) -> Iterator[list[str]]:
+    """The statements run on ``store``'s connection and on any connection the store opens
+    meanwhile (db/flow.py reads half its figures on a second one, in a thread)."""
+    seen: list[str] = []
+    opened = Store.open
+
+    def open_traced(*args: Any, **kwargs: Any) -> Store:
+        other = opened(*args, **kwargs)
+        other.conn.set_trace_callback(seen.append)
+        return other
+
+    store.conn.set_trace_callback(seen.append)
+    try:
+        with mock.patch.object(Store, "open", open_traced):
+            yield seen
+    finally:
+        store.conn.set_trace_callback(None)
 
 
 def at(store: Store, days_before: float) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from pdca.db.store import Store
 from pdca.screens.board import BoardScreen
 from pdca.screens.flow import FlowScreen
 from pdca.widgets.row_list import RowList
-from tests.conftest import open_as
+from tests.conftest import NOW_DT, open_as
 from tests.flow_support import build_history
 from tests.tui.conftest import SIZE, settle_app
 
@@ -123,7 +124,8 @@ async def test_flow_reloads_when_someone_else_writes(make_app, history: Path) ->
         assert isinstance(screen, FlowScreen)
         before = screen.figures
         assert before is not None and before.owners[1].weeks_kept == 0
-        other = open_as(history, "carol")
+        # A check-in of last week's (this week's counts once the week is over).
+        other = open_as(history, "carol", NOW_DT - timedelta(days=7))
         other.add_checkin(3, CheckinDraft(message="policy live"))
         other.close()
         app.check_for_changes()
@@ -224,7 +226,8 @@ async def test_a_later_read_keeps_the_figures_shown_until_the_new_ones_come(
         assert isinstance(screen, FlowScreen)
         assert "0/2" in row_text(screen, 8)  # carol: no check-in kept
         gate.open.clear()
-        other = open_as(history, "carol")
+        # A check-in of last week's (this week's counts once the week is over).
+        other = open_as(history, "carol", NOW_DT - timedelta(days=7))
         other.add_checkin(3, CheckinDraft(message="policy live"))
         other.close()
         app.check_for_changes()

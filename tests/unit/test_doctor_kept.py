@@ -6,6 +6,7 @@ said before. Real processes, as a person or a cron job runs them."""
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from pathlib import Path
 
@@ -70,7 +71,7 @@ class File:
         assert flow.returncode == 0 and standup.returncode == 0, flow.stderr + standup.stderr
         return flow.stdout, standup.stdout
 
-    def kept_rows(self) -> tuple[list, list, list]:
+    def kept_rows(self) -> tuple[list, ...]:
         conn = sqlite3.connect(self.path)
         try:
             return (
@@ -79,6 +80,8 @@ class File:
                 conn.execute(
                     "SELECT id, last_checkin_at, last_checkin_status FROM actions ORDER BY id"
                 ).fetchall(),
+                conn.execute("SELECT * FROM checkin_weeks ORDER BY action_id, week").fetchall(),
+                conn.execute("SELECT * FROM owner_weeks ORDER BY owner, week").fetchall(),
             )
         finally:
             conn.close()
@@ -158,6 +161,30 @@ DRIFTS = [
         "checkin",
         "FAIL kept         last check-ins: 1 row differs from the event log",
     ),
+    (
+        "a check-in week changed",  # no trigger of checkin_weeks fires on its count
+        [
+            "UPDATE checkin_weeks SET checkins = checkins + 5"
+            " WHERE (action_id, week) = (SELECT action_id, week FROM checkin_weeks LIMIT 1)"
+        ],
+        None,
+        "FAIL kept         checkin_weeks: 1 row differs from the event log",
+    ),
+    (
+        "owner weeks changed",
+        [
+            "UPDATE owner_weeks SET actions = actions + 2"
+            " WHERE (owner, week) IN (SELECT owner, week FROM owner_weeks LIMIT 3)"
+        ],
+        None,
+        "FAIL kept         owner_weeks: 3 rows differ from the event log",
+    ),
+    (
+        "owner weeks trigger dropped, then an owner changed",
+        ["DROP TRIGGER actions_weeks_on_update"],
+        "owner",
+        "FAIL kept         owner_weeks",
+    ),
 ]
 
 
@@ -166,6 +193,8 @@ def _write(file: File, write: str | None, action: int) -> None:
         done = file.pdca("move", str(action), "plan")
     elif write == "checkin":
         done = file.pdca("checkin", str(action), "hello from the drift test")
+    elif write == "owner":  # to someone else: the action's weeks with a check-in go with it
+        done = file.pdca("edit", str(action), "--owner", "zed")
     else:
         return
     assert done.returncode == 0, done.stderr
@@ -190,7 +219,7 @@ def test_a_drift_is_reported_then_repaired(
     wanted_views, wanted_rows = twin.views(), twin.kept_rows()
     healthy = file.pdca("doctor")
     assert healthy.returncode == 0 and "FAIL" not in healthy.stdout, healthy.stdout
-    assert healthy.stdout.count("ok   kept ") == 3
+    assert healthy.stdout.count("ok   kept ") == 5
 
     file.sql(*statements)
     _write(file, write, action)
@@ -209,8 +238,11 @@ def test_a_drift_is_reported_then_repaired(
     repaired = file.pdca("doctor", "--repair")
     assert repaired.returncode == 0, repaired.stderr
     name = line.split("kept", 1)[1].split(":")[0].strip()
-    count = line.split(": ", 1)[1].split(" ")[0]
-    assert f"{name}: {count} row{'s' if count != '1' else ''} rebuilt" in repaired.stdout
+    if ": " in line:
+        count = line.split(": ", 1)[1].split(" ")[0]
+        assert f"{name}: {count} row{'s' if count != '1' else ''} rebuilt" in repaired.stdout
+    else:  # as many rows as the action had weeks with a check-in (and its new owner too)
+        assert re.search(rf"{name}: \d+ rows? rebuilt", repaired.stdout), repaired.stdout
     if write is None and not statements[0].startswith("DROP"):
         assert "put back" not in repaired.stdout
     else:
@@ -318,6 +350,8 @@ def test_writes_between_the_repairs_read_and_its_write_are_kept_right(
                 ("action_stays", 0),
                 ("event_changes", 0),
                 ("last check-ins", 0),
+                ("checkin_weeks", 0),
+                ("owner_weeks", 0),
             ]
         finally:
             connection.execute("COMMIT")

@@ -136,6 +136,25 @@ def test_weeks_kept_counts_whole_weeks_lived_and_those_with_a_check_in() -> None
     assert fr.weeks_kept(21.5, [1.0, 2.0, 15.0], 13) == (3, 2)
     assert fr.weeks_kept(400.0, [], 13) == (13, 0)  # the window caps it
     assert fr.weeks_kept(400.0, [1.0, 300.0], 13) == (13, 1)  # one before the window
+    # Days back from the start of this calendar week: this week's check-ins are in none of
+    # the weeks counted; a week holds its first instant (7 days back is last week's first).
+    assert fr.weeks_kept(21.5, [0.0, -3.0], 13) == (3, 0)
+    assert fr.weeks_kept(21.5, [7.0, 14.0, 21.0], 13) == (3, 3)
+    assert fr.weeks_kept(21.0, [21.0, 21.5], 13) == (3, 1)
+
+
+def test_the_cadence_weeks_are_calendar_weeks_monday_to_sunday_in_utc() -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    monday = datetime(2026, 11, 23, tzinfo=UTC)
+    assert fr.cadence_start(datetime(2026, 11, 23, 9, tzinfo=UTC)) == monday
+    assert fr.cadence_start(datetime(2026, 11, 29, 23, 59, 59, tzinfo=UTC)) == monday
+    assert fr.cadence_start(datetime(2026, 11, 30, tzinfo=UTC)) == monday + timedelta(weeks=1)
+    # Monday 01:00 in UTC+02:00 is still Sunday in UTC: last week's.
+    east = timezone(timedelta(hours=2))
+    assert fr.cadence_start(datetime(2026, 11, 30, 1, tzinfo=east)) == monday
+    weeks = fr.cadence_weeks(datetime(2026, 11, 25, tzinfo=UTC), 3)
+    assert weeks == [monday - timedelta(weeks=k) for k in (3, 2, 1)]
 
 
 def test_is_late_open_past_due_or_finished_after_it() -> None:

@@ -8,7 +8,7 @@ from pdca.db import flow
 from pdca.db.flow import Scope
 from pdca.db.store import Store
 from tests import flow_reference
-from tests.flow_support import build_history
+from tests.flow_support import build_history, every_query
 from tests.unit.test_query_plans import LARGE_TABLES, _full_scans
 
 
@@ -56,11 +56,9 @@ def test_flow_of_an_empty_file(store: Store) -> None:
 
 def test_every_flow_query_uses_an_index_and_sorts_nothing_big(store: Store) -> None:
     build_history(store)
-    seen: list[str] = []
-    store.conn.set_trace_callback(seen.append)
-    flow.flow(store)
-    flow.flow(store, Scope(initiative_id=1))
-    store.conn.set_trace_callback(None)
+    with every_query(store) as seen:
+        flow.flow(store)
+        flow.flow(store, Scope(initiative_id=1))
     queries = {" ".join(sql.split()) for sql in seen if sql.lstrip().upper().startswith("SELECT")}
     assert len(queries) >= 6
     problems = []
@@ -120,10 +118,8 @@ def test_stays_that_began_before_the_window_start_where_the_log_says(store: Stor
     at(store, 5)
     store.complete_action(parked.id, "abandon")  # in Plan since -200
     at(store, 0)
-    seen: list[str] = []
-    store.conn.set_trace_callback(seen.append)
-    phases = {p.phase: p for p in flow.flow(store).phases}
-    store.conn.set_trace_callback(None)
+    with every_query(store) as seen:
+        phases = {p.phase: p for p in flow.flow(store).phases}
     assert [phases[p].median_days for p in ("plan", "do", "check", "act")] == [
         195.0, 50.0, 5.0, 35.0,
     ]  # fmt: skip
@@ -132,16 +128,21 @@ def test_stays_that_began_before_the_window_start_where_the_log_says(store: Stor
 
 
 def _every_row(store: Store, now: str, since: str) -> tuple[list, list, dict[int, list[float]]]:
-    """Every open action, every action done in the window and every check-in of the window,
-    as rows: what the figures were computed from before SQLite counted them."""
-    from pdca.db import flow_rules as fr
+    """Every open action, every action done in the window and every check-in, as rows: what
+    the figures were computed from before SQLite counted them. Creation and check-ins are
+    measured back from the start of this calendar week (the cadence's weeks)."""
+    from datetime import datetime
 
-    times = {"now": now, "since": since}
+    from pdca.db import flow_rules as fr
+    from pdca.db.clock import iso
+
+    week = iso(fr.cadence_start(datetime.fromisoformat(now)))
+    times = {"now": now, "since": since, "week": week}
     opened = [
         fr.OpenAction._make(row)
         for row in store.conn.execute(
             "SELECT id, title, phase, julianday(:now) - julianday(phase_since), owner,"
-            " julianday(:now) - julianday(created_at), due, initiative_id"
+            " julianday(:week) - julianday(created_at), due, initiative_id"
             " FROM actions WHERE done_at IS NULL",
             times,
         )
@@ -152,8 +153,7 @@ def _every_row(store: Store, now: str, since: str) -> tuple[list, list, dict[int
     ]
     checkins: dict[int, list[float]] = {}
     for action_id, ago in store.conn.execute(
-        "SELECT action_id, julianday(:now) - julianday(at) FROM checkins"
-        " WHERE at >= :since AND kind = 'checkin'",
+        "SELECT action_id, julianday(:week) - julianday(at) FROM checkins WHERE kind = 'checkin'",
         times,
     ):
         checkins.setdefault(action_id, []).append(ago)

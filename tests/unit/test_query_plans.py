@@ -166,14 +166,12 @@ def test_the_flow_figures_read_through_indexes_without_sorting(store: Store) -> 
     """db/flow.py counts open work per phase and per owner in SQLite (issue 13): no full scan
     and no temporary sort, whole or scoped to an initiative or to a few actions."""
     from pdca.db import flow
-    from tests.flow_support import build_history
+    from tests.flow_support import build_history, every_query
 
     build_history(store)
-    seen: list[str] = []
-    store.conn.set_trace_callback(seen.append)
-    for scope in (flow.EVERYTHING, flow.Scope(initiative_id=1), flow.Scope(action_ids={1, 2})):
-        flow.flow(store, scope)
-    store.conn.set_trace_callback(None)
+    with every_query(store) as seen:
+        for scope in (flow.EVERYTHING, flow.Scope(initiative_id=1), flow.Scope(action_ids={1, 2})):
+            flow.flow(store, scope)
     counted = {
         " ".join(sql.split())
         for sql in seen
@@ -718,31 +716,37 @@ def test_the_owners_followups_due_are_a_search_per_owner(store: Store) -> None:
 
 
 def test_the_flows_owner_counts_and_stay_ranks_read_covering_indexes(store: Store) -> None:
-    """db/flow.py's per-owner counts and cadence kept walk the open actions' (owner,
-    created_at, due) index and search the check-ins proper's (action_id, at) index, both
-    alone (no row read); a phase's stays at the median's and 85th percentile's ranks are one
-    range of the kept stays' index, put in order: the only sort, of a window's stays."""
+    """db/flow.py's per-owner counts walk the open actions' (owner, created_at, due) index
+    alone (no row read); the cadence kept is a range of each owner's kept weeks (all actions)
+    or, scoped, the open actions' walk and a search of their kept weeks by action; a phase's
+    stays at the median's and 85th percentile's ranks are a walk of the kept stays' (phase,
+    days) index to them: nothing is sorted."""
     from pdca.db import flow
 
     params = {
         "now": "2026-11-23T09:00:00Z",
         "today": "2026-11-23",
         "weeks": 13,
-        **{f"w{k}": f"2026-{11 - k // 5:02d}-01T09:00:00Z" for k in range(1, 14)},
+        "first_week": "2026-08-24",
+        "this_week": "2026-11-23",
+        **{f"m{k}": f"2026-{11 - k // 5:02d}-01T00:00:00Z" for k in range(1, 14)},
     }
-    owners = flow._OWNERS_OPEN.format(lived=flow._LIVED.format("created_at"), scope="")
-    kept = flow._owners_kept_sql(13, "")
+    owners = flow._OWNERS_OPEN.format(lived=flow._lived_sql(13), scope="")
+    kept = flow._OWNERS_KEPT
+    kept_of = flow._OWNERS_KEPT_OF.format(scope=" AND +a.initiative_id = 1")
     plans = {
         sql: [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
-        for sql in (owners, kept)
+        for sql in (owners, kept, kept_of)
     }
     walk = "SEARCH {} USING COVERING INDEX idx_actions_open_created (owner>?)"
     assert plans[owners] == [walk.format("actions")]
-    assert plans[kept][:2] == [
-        walk.format("a"),
-        "SEARCH c USING COVERING INDEX idx_checkins_action_checkin (action_id=? AND at>? AND at<?)",
-    ]
-    assert plans[kept][2:] == ["USE TEMP B-TREE FOR count(DISTINCT)"]  # one owner's pairs
+    # Each owner's weeks in order (a few hundred rows a year for a team: owners times weeks).
+    assert plans[kept][0].startswith("SEARCH owner_weeks USING PRIMARY KEY ("), plans[kept]
+    assert len(plans[kept]) == 1, plans[kept]
+    assert plans[kept_of][0].startswith("SEARCH a USING INDEX idx_actions_open_created (owner>?)")
+    assert plans[kept_of][1:] == [
+        "SEARCH w USING PRIMARY KEY (action_id=? AND week>? AND week<?)"
+    ], plans[kept_of]
     ranked = flow._STAYS_AT.format(scope="", first=3, count=2)
     plan = [
         row[3]

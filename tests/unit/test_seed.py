@@ -47,7 +47,8 @@ def _table_dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
                 " ORDER BY name"
             )
         ]
-        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in tables}
+        # In a fixed order whatever the table's key (the kept weeks have no id).
+        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
     finally:
         conn.close()
 
