@@ -78,10 +78,13 @@ class Session:
     db_option: str | None
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     command: str | None = None  # the subcommand, which decides whether repeats are caught up
+    demo: Path | None = None  # pdca demo's own file, whatever --db and $PDCA_DB say
     _store: Store | None = None
 
     @property
     def resolved(self) -> ResolvedPath:
+        if self.demo is not None:
+            return ResolvedPath(self.demo, "demo")
         if self.db_option is not None and not self.db_option.strip():
             raise InvalidInput("--db", self.db_option, "is not a path")
         return resolve_db_path(self.db_option, self.environ, Path.cwd())
@@ -518,7 +521,7 @@ def demo(session: Session, size: str) -> None:
     directory = user_data_dir(session.environ)
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = directory / f"demo-{size}.db"
-    session.db_option = str(path)
+    session.demo = path
     store = session.store(create=True)
     # Reseeded in place, in one transaction, never deleted: a board may have it open.
     counts = seed_database(store, size=size, seed=1, replace=True)

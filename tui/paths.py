@@ -16,7 +16,7 @@ DB_NAME = "pdca.db"
 @dataclass(frozen=True)
 class ResolvedPath:
     path: Path
-    rule: str  # "--db", "PDCA_DB", "found", "user data dir"
+    rule: str  # "--db", "PDCA_DB", "found", "user data dir", "demo"
 
     @property
     def is_default(self) -> bool:
@@ -60,4 +60,5 @@ def describe_rule(resolved: ResolvedPath) -> str:
         "PDCA_DB": "from $PDCA_DB",
         "found": "the nearest pdca.db above the current directory",
         "user data dir": "your per-user default (no --db, no $PDCA_DB, no pdca.db found above)",
+        "demo": "pdca demo's throwaway file, in your per-user data folder",
     }[resolved.rule]

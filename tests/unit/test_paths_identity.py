@@ -93,12 +93,27 @@ def test_without_xdg_the_local_share_under_home(tree: dict[str, Path], xdg: str 
 def test_every_rule_has_a_description() -> None:
     texts = {
         rule: describe_rule(ResolvedPath(Path("/x"), rule))
-        for rule in ("--db", "PDCA_DB", "found", "user data dir")
+        for rule in ("--db", "PDCA_DB", "found", "user data dir", "demo")
     }
     assert texts["--db"] == "given with --db"
     assert texts["PDCA_DB"] == "from $PDCA_DB"
     assert "nearest pdca.db" in texts["found"]
     assert "per-user default" in texts["user data dir"]
+    assert texts["demo"] == "pdca demo's throwaway file, in your per-user data folder"
+
+
+def test_demo_without_a_terminal_says_its_file_is_the_demos_own(cli, env: dict[str, str]) -> None:
+    """Piped, ``pdca demo`` says which file the board would open and why: it said "(given
+    with --db)" though no --db was given. $PDCA_DB (set here) does not choose it either."""
+    assert env["PDCA_DB"]
+    result = cli("demo")
+    assert result.exit_code == 0, result.stderr
+    path = Path(env["XDG_DATA_HOME"]) / "pdca" / "demo-small.db"
+    assert (
+        f"pdca would open the board on {path} (pdca demo's throwaway file, in your per-user "
+        "data folder)," in result.stdout
+    )
+    assert "--db)" not in result.stdout and "$PDCA_DB" not in result.stdout
 
 
 # --------------------------------------------------------------------------- pdca where
