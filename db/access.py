@@ -1,4 +1,4 @@
-"""Who may reach a file, in words: owner, group and mode, and what to ask for.
+"""Who may reach a file, in words: owner, group and mode, and what to ask for (or do).
 
 Every look here is ``os.stat`` or ``os.access``, which open nothing: they are safe on a
 database that this process has open (see db/connection.py).
@@ -45,26 +45,42 @@ def _group(gid: int) -> str:
 
 
 def what_to_ask(path: Path, needs: str) -> str:
-    """What to ask for so this user may ``needs`` (read, write, enter, read and write)
-    ``path``: to join its group, to have the group given the permission, or both."""
+    """What to do so this user may ``needs`` (read, write, enter, read and write) ``path``:
+    its owner lacking the permission gives it to themself (``chmod u+``); anyone else asks
+    to join its group, its owner (named) to give the group the permission, or both."""
     try:
         info = path.stat()
     except OSError:
         return "ask the team's admin"
     bit = {"read": "r", "write": "w", "enter": "x", "read and write": "rw"}[needs]
-    wanted = 0
-    for letter in bit:
-        wanted |= {"r": stat.S_IRGRP, "w": stat.S_IWGRP, "x": stat.S_IXGRP}[letter]
+    letters = {"r": (stat.S_IRUSR, stat.S_IRGRP), "w": (stat.S_IWUSR, stat.S_IWGRP)}
+    letters["x"] = (stat.S_IXUSR, stat.S_IXGRP)
+    if info.st_uid == os.geteuid():  # the owner's own bits are the ones that apply
+        owner_wants = sum(letters[letter][0] for letter in bit)
+        if info.st_mode & owner_wants != owner_wants:
+            return f"you own it, so run: chmod u+{bit} {path}"
+        return "ask the team's admin"
+    wanted = sum(letters[letter][1] for letter in bit)
     group_may = info.st_mode & wanted == wanted
     in_group = info.st_gid in os.getgroups() or info.st_gid == os.getegid()
     join = f"to be added to group {_group(info.st_gid)}"
-    grant = f"{_user(info.st_uid)} to run: chmod g+{bit} {path}"
+    grant = f"its owner {_user(info.st_uid)} to run: chmod g+{bit} {path}"
     if not in_group and not group_may:
         return f"ask {join}, and {grant}"
     if not in_group:
         return f"ask {join}"
     if not group_may:
         return f"ask {grant}"
+    return "ask the team's admin"
+
+
+def write_advice(path: Path) -> str:
+    """What to do so this user may write the database ``path``: the file, or else its
+    folder (SQLite makes its ``-wal``, ``-shm`` and journal there)."""
+    if not os.access(path, os.W_OK) or not path.parent.exists():
+        return what_to_ask(path, "write")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return f"SQLite writes beside it in {path.parent}: {what_to_ask(path.parent, 'write')}"
     return "ask the team's admin"
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pdca.db import convert, models, rules
-from pdca.db.access import describe_owner, files_report
+from pdca.db.access import describe_owner, files_report, write_advice
 from pdca.db.clock import Clock, iso
 from pdca.db.connection import open_database
 from pdca.db.errors import (
@@ -301,9 +301,10 @@ class Store:
         """Why this user may not write the file, in words for a banner."""
         where = self.path or "the database"
         owner = describe_owner(self.path) if self.path else "read-only"
+        advice = write_advice(self.path) if self.path else "ask the team's admin"
         return (
-            f"{where} is read-only for {self.actor} ({owner}): nothing written; "
-            "ask its owner to make it group-writable (see pdca doctor)"
+            f"{where} is read-only for {self.actor} ({owner}): nothing written "
+            f"(see pdca doctor); {advice}"
         )
 
     def _read_only_error(self) -> ReadOnlyDatabase:

@@ -390,7 +390,7 @@ def test_read_only_user_reads_while_a_writer_has_it_open(public_dir: Path) -> No
 as_root_only = pytest.mark.skipif(
     os.geteuid() != 0, reason="needs root, to run pdca as a second real user (nobody)"
 )
-ASK = re.compile(r"ask to be added to group \S+|ask \S+ to run: chmod ")
+ASK = re.compile(r"ask to be added to group \S+|its owner \S+ to run: chmod ")
 
 
 def _group_without(user: pwd.struct_passwd) -> grp.struct_group:
@@ -491,6 +491,50 @@ def test_user_outside_the_files_group_is_told_whom_to_ask(public_dir: Path) -> N
     run = _nobody_runner(path, public_dir)
 
     _assert_kept_out(run, path, blocker=path)
+
+
+@as_root_only
+def test_the_owner_of_a_read_only_file_is_told_to_give_themself_write(public_dir: Path) -> None:
+    """A 0440 file ``nobody`` owns, in a folder ``nobody`` owns: ``add`` and ``doctor`` tell
+    ``nobody`` to run ``chmod u+w`` (they said "ask its owner to make it group-writable" and
+    "ask nobody to run: chmod g+w", when nobody was the one asking); doing so lets them add."""
+    nobody = pwd.getpwnam("nobody")
+    folder = public_dir / "mine"
+    folder.mkdir()
+    path = folder / "pdca.db"
+    _fill(path)
+    os.chown(folder, nobody.pw_uid, nobody.pw_gid)
+    os.chown(path, nobody.pw_uid, nobody.pw_gid)
+    path.chmod(0o440)
+    run = _nobody_runner(path, public_dir)
+    for args in (["add", "x"], ["doctor"]):
+        result = run(*args)
+        shown = f"pdca {' '.join(args)} -> {result.returncode}\n{result.stdout}{result.stderr}"
+        assert result.returncode == 1, shown
+        said = result.stderr.splitlines()
+        assert len(said) == 1, shown
+        assert said[0].endswith(f"you own it, so run: chmod u+w {path}"), shown
+        assert "group-writable" not in said[0] and "ask" not in said[0], shown
+    _follow_advice(said[0])
+    added = run("add", "x")
+    assert added.returncode == 0, added.stderr
+
+
+@as_root_only
+def test_a_reader_of_someone_elses_file_is_told_whose_it_is(public_dir: Path) -> None:
+    """0644 root:root: ``nobody`` is told to join the group and to ask root, named as its
+    owner, for ``chmod g+w``."""
+    shared = public_dir / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    path = shared / "pdca.db"
+    _fill(path)
+    path.chmod(0o644)
+    added = _nobody_runner(path, public_dir)("add", "x")
+    assert added.returncode == 1, added.stderr
+    assert added.stderr.rstrip().endswith(
+        "ask to be added to group root, and its owner root to run: chmod g+w " + str(path)
+    ), added.stderr
 
 
 def test_a_reader_in_the_team_folder_creates_no_wal_that_locks_writers_out(

@@ -1,11 +1,28 @@
-"""What pdca tells a person to ask for when a file of the database is closed to them."""
+"""What pdca tells a person to ask for (or do) when a file of the database is closed to them.
+
+The tests run as root, whom permissions do not stop, so the uid this process runs as is
+pretended (``os.geteuid``, and its groups) and the files are chowned to made-up owners: the
+advice is built from ``os.stat`` and those alone.
+"""
 
 from __future__ import annotations
 
 import os
+import pwd
 from pathlib import Path
 
-from pdca.db.access import what_to_ask
+import pytest
+
+from pdca.db import access
+from pdca.db.access import what_to_ask, write_advice
+
+SOMEONE = 4321  # a uid with no login here
+
+
+def _run_as(monkeypatch: pytest.MonkeyPatch, uid: int, groups: list[int]) -> None:
+    monkeypatch.setattr(access.os, "geteuid", lambda: uid)
+    monkeypatch.setattr(access.os, "getegid", lambda: groups[0] if groups else 65533)
+    monkeypatch.setattr(access.os, "getgroups", lambda: list(groups))
 
 
 def test_a_wal_the_group_may_write_but_not_read_asks_for_both(tmp_path: Path) -> None:
@@ -13,7 +30,7 @@ def test_a_wal_the_group_may_write_but_not_read_asks_for_both(tmp_path: Path) ->
     advice names both bits (it said 'chmod g+w', then 'ask the team's admin')."""
     wal = tmp_path / "pdca.db-wal"
     wal.write_bytes(b"")
-    os.chown(wal, os.getuid(), os.getgid())  # a group this process is in
+    os.chown(wal, SOMEONE, os.getgid())  # someone else's, in a group this process is in
     for mode in (0o600, 0o620, 0o640):
         wal.chmod(mode)
         advice = what_to_ask(wal, "read and write")
@@ -22,3 +39,59 @@ def test_a_wal_the_group_may_write_but_not_read_asks_for_both(tmp_path: Path) ->
     assert what_to_ask(wal, "read and write") == "ask the team's admin"  # nothing to grant
     wal.chmod(0o620)
     assert what_to_ask(wal, "write") == "ask the team's admin"  # writing alone is granted
+
+
+def test_the_owner_of_a_read_only_file_is_told_to_chmod_it_themself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Their own bits apply to an owner, whatever the group's: 'chmod u+w', nobody to ask
+    (it said "ask its owner to make it group-writable", and doctor "ask nobody to run: chmod
+    g+w" to nobody, the owner)."""
+    path = tmp_path / "pdca.db"
+    path.write_bytes(b"")
+    os.chown(path, SOMEONE, SOMEONE)
+    path.chmod(0o440)
+    _run_as(monkeypatch, SOMEONE, [SOMEONE])
+    assert what_to_ask(path, "write") == f"you own it, so run: chmod u+w {path}"
+    assert what_to_ask(path, "read and write") == f"you own it, so run: chmod u+rw {path}"
+    path.chmod(0o040)  # the group may read, the owner may not: the owner still may not
+    assert what_to_ask(path, "read") == f"you own it, so run: chmod u+r {path}"
+    path.chmod(0o640)
+    assert what_to_ask(path, "read") == "ask the team's admin"  # it is not the mode
+
+
+def test_someone_elses_file_names_its_owner(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    nobody = pwd.getpwnam("nobody")
+    path = tmp_path / "pdca.db"
+    path.write_bytes(b"")
+    os.chown(path, nobody.pw_uid, SOMEONE)
+    path.chmod(0o440)
+    _run_as(monkeypatch, SOMEONE + 1, [SOMEONE])  # in the file's group
+    assert what_to_ask(path, "write") == f"ask its owner nobody to run: chmod g+w {path}"
+    _run_as(monkeypatch, SOMEONE + 1, [SOMEONE + 1])  # outside it
+    assert what_to_ask(path, "write") == (
+        f"ask to be added to group {SOMEONE}, and its owner nobody to run: chmod g+w {path}"
+    )
+
+
+def test_write_advice_names_the_folder_when_the_file_is_writable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "team"
+    folder.mkdir()
+    path = folder / "pdca.db"
+    path.write_bytes(b"")
+    os.chown(path, SOMEONE, SOMEONE)
+    os.chown(folder, SOMEONE, SOMEONE)
+    _run_as(monkeypatch, SOMEONE, [SOMEONE])
+    closed: set[str] = {str(path)}
+    monkeypatch.setattr(access.os, "access", lambda name, mode: str(name) not in closed)
+    path.chmod(0o440)
+    assert write_advice(path) == f"you own it, so run: chmod u+w {path}"
+    closed = {str(folder)}
+    folder.chmod(0o555)
+    assert write_advice(path) == (
+        f"SQLite writes beside it in {folder}: you own it, so run: chmod u+w {folder}"
+    )
