@@ -234,9 +234,10 @@ def copy_into(
     source: sqlite3.Connection, temporary: Path, mode: int, *, damaged: bool = False
 ) -> float:
     """Copy every page of ``source`` into the new file ``temporary`` in one step (one read
-    transaction on the source); the seconds that read lasted. The copy is left in the
-    rollback-journal mode, so opening it later makes no -wal or -shm beside it (``damaged``:
-    a copy kept as it is even when SQLite cannot read its schema to change that)."""
+    transaction on the source); the seconds that read lasted. The copy has no presence rows
+    (nobody has it open) and is left in the rollback-journal mode, so opening it later makes
+    no -wal or -shm beside it (``damaged``: a copy kept as it is even when SQLite cannot read
+    its schema to change that)."""
     target = sqlite3.connect(f"file:{uri_path(temporary)}?mode=rwc", uri=True, isolation_level=None)
     try:
         os.chmod(temporary, mode)
@@ -244,14 +245,27 @@ def copy_into(
         began = time.perf_counter()
         source.backup(target)
         seconds = time.perf_counter() - began
-        try:
-            target.execute("PRAGMA journal_mode = DELETE")
-        except sqlite3.DatabaseError:
-            if not damaged:
-                raise
+        for step in (_forget_sessions, _rollback_journal):
+            try:
+                step(target)
+            except sqlite3.DatabaseError:
+                if not damaged:
+                    raise
         return seconds
     finally:
         target.close()
+
+
+def _forget_sessions(copy: sqlite3.Connection) -> None:
+    """Presence is who has a file open (db/presence.py): nobody has a new copy open."""
+    if copy.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sessions'"
+    ).fetchone():
+        copy.execute("DELETE FROM sessions")
+
+
+def _rollback_journal(copy: sqlite3.Connection) -> None:
+    copy.execute("PRAGMA journal_mode = DELETE")
 
 
 def failure(database: Path, error: sqlite3.Error, nothing: str) -> PdcaError:

@@ -5,21 +5,37 @@ and deletes it on the way out; one not seen for ``PRESENT_WITHIN_SECONDS`` (a ki
 session) no longer counts and is swept on the next join. Heartbeats write no events, so the
 board's change detection (which watches the event log) never reloads because of them. A
 reader who may not write the file is simply not listed.
+
+A session belongs to the file it was opened on, but a copy of the file (``sqlite3 .backup``,
+``pdca backup``) carries the original's rows. So a row only counts when its process may have
+this very file open: on another host nobody here can tell, so it counts; on this host its
+process must be running and hold this file (its ``/proc/<pid>/fd`` links, stat-ed by their
+targets' device and inode: nothing is opened), or, when its descriptors are another login's
+to see, hold a SQLite lock on it (``/proc/locks``: a WAL connection holds one from its first
+read until it closes; a rollback-journal one holds none between reads, so then it counts).
+Copies pdca makes leave the rows out (db/copies.py).
 """
 
 from __future__ import annotations
 
+import os
+import socket
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pdca.db.clock import iso
 
 if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Callable
+
     from pdca.db.store import Store
 
 HEARTBEAT_SECONDS = 10
 PRESENT_WITHIN_SECONDS = 3 * HEARTBEAT_SECONDS
 FORGET_AFTER = timedelta(days=1)
+PROC = Path("/proc")
 
 
 class Presence:
@@ -72,7 +88,85 @@ class Presence:
         """Logins other than ours with a live session, in alphabetical order."""
         cutoff = iso(self.store.clock() - timedelta(seconds=PRESENT_WITHIN_SECONDS))
         rows = self.store.conn.execute(
-            "SELECT DISTINCT login FROM sessions WHERE seen_at >= ? AND login != ? ORDER BY login",
+            "SELECT DISTINCT login, host, pid FROM sessions WHERE seen_at >= ? AND login != ?",
             (cutoff, self.store.actor),
+        ).fetchall()
+        here = on_this_file(
+            [(row[1], row[2]) for row in rows], self.store.identity, lambda: is_wal(self.store.conn)
         )
-        return [row[0] for row in rows]
+        return sorted({row[0] for row in rows if (row[1], row[2]) in here})
+
+
+def is_wal(conn: sqlite3.Connection) -> bool:
+    return str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
+
+
+def on_this_file(
+    sessions: list[tuple[str, int]],
+    identity: tuple[int, int] | None,
+    wal: Callable[[], bool],
+    *,
+    this_host: str | None = None,
+    proc: Path = PROC,
+) -> set[tuple[str, int]]:
+    """The (host, pid) of ``sessions`` that may have the file ``identity`` (device, inode)
+    open: all but those this machine can see do not (a copy's rows, a process gone). ``wal``:
+    is the file in WAL mode (asked only when a process's descriptors cannot be read)."""
+    this_host = socket.gethostname() if this_host is None else this_host
+    if identity is None or not (proc / "self" / "fd").is_dir():  # no /proc (macOS): who knows
+        return set(sessions)
+    here: set[tuple[str, int]] = set()
+    unread = object()
+    locks: object | set[int] | None = unread  # pids locking this file; None: cannot tell
+    for host, pid in sessions:
+        if host != this_host:
+            here.add((host, pid))
+            continue
+        holds = _holds(proc / str(pid) / "fd", identity)
+        if holds is None:  # another login's process: its locks tell, in WAL mode only
+            if locks is unread:
+                locks = _lockers(proc / "locks", identity[1]) if wal() else None
+            holds = not isinstance(locks, set) or pid in locks
+        if holds:
+            here.add((host, pid))
+    return here
+
+
+def _holds(fds: Path, identity: tuple[int, int]) -> bool | None:
+    """Does the process whose descriptors are ``fds`` hold the file ``identity``? None when
+    they are not ours to see. ``os.stat`` through each link opens nothing."""
+    try:
+        names = os.listdir(fds)
+    except FileNotFoundError:  # no such process (it ended)
+        return False
+    except OSError:
+        return None
+    for name in names:
+        try:
+            info = os.stat(fds / name)
+        except OSError:  # closed meanwhile
+            continue
+        if (info.st_dev, info.st_ino) == identity:
+            return True
+    return False
+
+
+def _lockers(locks: Path, inode: int) -> set[int] | None:
+    """The pids holding a POSIX lock on a file with this inode number (``/proc/locks``:
+    ``N: POSIX ADVISORY READ pid maj:min:inode start end``). The inode alone is matched:
+    the device a lock names can differ from the one ``stat`` says (overlay filesystems), and
+    a wrong match only keeps a row counted. None when there is no such list to read."""
+    try:
+        text = locks.read_text()
+    except OSError:
+        return None
+    pids: set[int] = set()
+    for line in text.splitlines():
+        fields = line.split()
+        for at, value in enumerate(fields[1:], start=1):
+            parts = value.split(":")
+            if len(parts) == 3 and parts[2].isdigit() and fields[at - 1].lstrip("-").isdigit():
+                if int(parts[2]) == inode:
+                    pids.add(int(fields[at - 1]))
+                break
+    return pids

@@ -20,7 +20,7 @@ import sqlite3
 import stat
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from pdca.db.access import cannot_reach, describe_owner, login_name
 from pdca.db.connection import (
     BUSY_TIMEOUT_SECONDS,
     connect_file,
+    file_identity,
     open_database,
     refuse_database_file,
     refuse_orphaned_journals,
@@ -120,6 +121,19 @@ _TABLES = "SELECT name FROM sqlite_master WHERE type = 'table'"
 _SESSION_COLUMNS = "id, login, host, pid, started_at, seen_at"
 
 
+def _here(before: Issued, database: Path, live: sqlite3.Connection) -> Issued:
+    """``before`` with only the sessions that are this file's: a copy made with sqlite3
+    carries the rows of the file it was copied from (db/presence.py)."""
+    from pdca.db.presence import is_wal, on_this_file
+
+    if not before.sessions:
+        return before
+    sessions = [(str(row[2]), int(str(row[3]))) for row in before.sessions]
+    here = on_this_file(sessions, file_identity(database), lambda: is_wal(live))
+    kept = [row for row, session in zip(before.sessions, sessions, strict=True) if session in here]
+    return replace(before, sessions=kept)
+
+
 def carry_over(
     candidate: sqlite3.Connection, before: Issued, source: Path, actor: str, now: datetime
 ) -> None:
@@ -206,7 +220,7 @@ def _open_source(source: Path) -> tuple[sqlite3.Connection, int]:
 def _others(database: Path, filesystem: str, now: datetime) -> list[str]:
     """Who has the board open, from the presence rows (db/presence.py): ``login on host``."""
     from pdca.db.clock import iso
-    from pdca.db.presence import PRESENT_WITHIN_SECONDS
+    from pdca.db.presence import PRESENT_WITHIN_SECONDS, is_wal, on_this_file
 
     cutoff = iso(now - timedelta(seconds=PRESENT_WITHIN_SECONDS))
     try:
@@ -215,14 +229,19 @@ def _others(database: Path, filesystem: str, now: datetime) -> list[str]:
         return []
     try:
         rows = connection.execute(
-            "SELECT DISTINCT login, host FROM sessions WHERE seen_at >= ? ORDER BY login, host",
-            (cutoff,),
+            "SELECT DISTINCT login, host, pid FROM sessions WHERE seen_at >= ?", (cutoff,)
         ).fetchall()
+        # A copy of another file carries that file's sessions: only this file's count.
+        here = on_this_file(
+            [(host, pid) for _, host, pid in rows],
+            file_identity(database),
+            lambda: is_wal(connection),
+        )
     except sqlite3.Error:  # no presence table (an old or damaged file): nobody known
         return []
     finally:
         connection.close()
-    return [f"{login} on {host}" for login, host in rows]
+    return sorted({f"{login} on {host}" for login, host, pid in rows if (host, pid) in here})
 
 
 def _connect_live(database: Path, filesystem: str) -> sqlite3.Connection:
@@ -596,7 +615,9 @@ def _restore_in_place(
             # Read as late as possible, on the connection that writes the copy next: under
             # --force, what others commit between this read and the copy is lost with the
             # rest of the contents the copy replaces (that is what --force means).
-            carry_over(source, issued(connection), source_file, actor, clock())
+            carry_over(
+                source, _here(issued(connection), database, connection), source_file, actor, clock()
+            )
         except sqlite3.Error as error:
             raise DatabaseProblem(
                 f"{database}: preparing the copy (its id counters, its history) failed "
