@@ -283,9 +283,9 @@ class BoardScreen(Screen[None]):
 
     def _show_filter_bar(self) -> None:
         bar = self.query_one("#filter-bar", Static)
-        bar.display = self.filter.active
-        if self.filter.active:
-            empty = not any(column.total for column in self.columns.values())
+        bar.display = self.filter.shown
+        if self.filter.shown:
+            empty = self.filter.active and not any(c.total for c in self.columns.values())
             bar.update(self.filter.describe(empty))
 
     def _show_counts(self) -> None:

@@ -33,7 +33,13 @@ class BoardFilter:
 
     @property
     def active(self) -> bool:
+        """Narrowed by owner, initiative, priority or text (what esc clears)."""
         return bool(self.owner or self.initiative or self.priority or self.text)
+
+    @property
+    def shown(self) -> bool:
+        """The filter bar is up: narrowed, or showing done actions (which esc keeps)."""
+        return self.active or self.include_done
 
     def as_store_filter(self) -> ActionFilter:
         return ActionFilter(
@@ -56,8 +62,14 @@ class BoardFilter:
             parts.append(f"priority {self.priority}")
         if self.text:
             parts.append(f"text “{literal(self.text)}”")
-        bar = filter_bar(parts)
-        if empty and not self.include_done:
+        bar = filter_bar(parts) if parts else Text()
+        if self.include_done:
+            # Said whenever it is on, however it got on (D, or a jump to a done card): done
+            # cards change every column's count, and nothing else on screen would tell.
+            bar.append("   " if parts else "")
+            bar.append("showing done", style="bold")
+            bar.append(" · D hides them", style="dim")
+        elif empty:
             bar.append("   nothing open matches: D shows done ones too", style="italic")
         return bar
 

@@ -21,5 +21,9 @@ async def open_on_board(
     board = app.screen
     if not isinstance(board, BoardScreen):
         return
+    turned_on = done and not board.filter.include_done
     wanted = BoardFilter(owner=owner, initiative=initiative, include_done=done)
     board.set_filter(wanted, around=action_id)
+    if turned_on and action_id is not None:
+        # The filter bar says so from now on; this says why it came on.
+        board.notify(f"#{action_id} is done: showing done actions · D hides them")

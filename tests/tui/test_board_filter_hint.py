@@ -59,3 +59,50 @@ async def test_finishing_the_last_match_says_so_at_once(
         await settle_app(app, pilot)
         assert board(app).columns["plan"].total == 0
         assert "nothing open matches" in bar_text(app)
+
+
+async def test_a_jump_to_a_done_card_says_done_ones_are_shown_until_d(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """Enter on a done action's follow-up (the log, key 4) turns "show done" on to reach it:
+    the bar says so, esc (which clears filters) keeps it, and D hides them and the bar."""
+    from tests.tui.accountability_support import team_db
+
+    team_db(store, db_path)  # #1 done (its 30-day follow-up due); #2 and #3 open in Plan
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        assert bar_text(app) == ""  # nothing filtered, nothing done shown: no bar
+        await pilot.press("4")
+        await settle_app(app, pilot)
+        await pilot.press("enter")  # the follow-up due on top: done action #1
+        await settle_app(app, pilot)
+        assert board(app).current is not None and board(app).current.id == 1
+        assert bar_text(app) == "showing done · D hides them"
+        assert any("#1 is done: showing done" in n.message for n in app._notifications)
+        await pilot.press("escape")  # clears filters, not done ones: the bar stays
+        await settle_app(app, pilot)
+        assert "showing done · D hides them" in bar_text(app)
+        await pilot.press("o")  # a filter beside it: both said
+        await settle_app(app, pilot)
+        await pilot.press("enter")  # the first owner in the list: bob
+        await settle_app(app, pilot)
+        assert bar_text(app).startswith("filter: owner bob")
+        assert bar_text(app).endswith("showing done · D hides them")
+        await pilot.press("escape", "D")
+        await settle_app(app, pilot)
+        assert bar_text(app) == ""
+        assert column_ids(app, "act") == []
+        assert store.get_action(1).done_at is not None  # only the view changed
+
+
+async def test_d_pressed_says_done_ones_are_shown_in_the_bar(make_app, board_db: Path) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("D")
+        await settle_app(app, pilot)
+        assert bar_text(app) == "showing done · D hides them"
+        await pilot.press("D")
+        await settle_app(app, pilot)
+        assert bar_text(app) == ""
