@@ -101,6 +101,10 @@ _BOARD_KEYS = (
 )
 _BOARD_ORDER = ", ".join(_BOARD_KEYS)
 _BOARD_ORDER_DESC = ", ".join(f"{key} DESC" for key in _BOARD_KEYS)
+# Done cards shown (``include_done``): after a column's open ones, so open work stays on top
+# (done ones, due long ago, came first and buried it). Only then: an open column's order stays
+# the index's very expressions.
+_DONE_LAST = "(a.done_at IS NOT NULL)"
 PRIORITY_RANKS: dict[str, int] = {"high": 0, "normal": 1, "low": 2}
 # A running repeat rule whose next date came (idx_recurrences_next_due): db/recurrence.py's probe.
 _REPEAT_DUE = "SELECT 1 FROM recurrences WHERE stopped_at IS NULL AND next_due <= ? LIMIT 1"
@@ -147,11 +151,21 @@ class Changes:
     everything: bool = False
 
 
-def board_order(action: Action) -> tuple[int, int, str, int]:
-    """The board's order (phase, priority, due date with none last, id), in Python: the
-    same as ``_PHASE_ORDER, _BOARD_ORDER`` in SQL, for a page already read."""
+def _board_order(where: ActionFilter, *, desc: bool = False) -> str:
+    """A column's order in SQL: done cards last when shown, then ``_BOARD_ORDER``."""
+    order = _BOARD_ORDER_DESC if desc else _BOARD_ORDER
+    if where.include_done:
+        order = f"{_DONE_LAST}{' DESC' if desc else ''}, {order}"
+    return order
+
+
+def board_order(action: Action) -> tuple[int, bool, int, str, int]:
+    """The board's order (phase, open before done, priority, due date with none last, id),
+    in Python: the same as ``_PHASE_ORDER, _board_order(...)`` in SQL, for a page already
+    read."""
     return (
         PHASES.index(action.phase),
+        action.done_at is not None,
         PRIORITY_RANKS[action.priority],
         action.due or "9999-12-31",
         action.id,
@@ -553,7 +567,8 @@ class Store:
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
         # One phase: its board order, straight off the board's index; else phase by phase.
-        order = _BOARD_ORDER if where.phase else f"{_PHASE_ORDER}, {_BOARD_ORDER}"
+        order = _board_order(where)
+        order = order if where.phase else f"{_PHASE_ORDER}, {order}"
         sql += f" ORDER BY {order}"
         if where.limit is not None:
             sql += " LIMIT ?"
@@ -576,9 +591,9 @@ class Store:
         if limit <= 0 or offset < 0:
             return []
         clauses, params = self._filter_clauses(where, now)
-        order = _BOARD_ORDER
+        order = _board_order(where)
         if total is not None and offset > total // 2:  # nearer the end: walk the index back
-            order = _BOARD_ORDER_DESC
+            order = _board_order(where, desc=True)
             skip = max(0, total - offset - limit)
             limit = max(0, min(limit, total - offset))
             offset = skip
@@ -604,8 +619,18 @@ class Store:
         """How many cards come before ``action`` in its column under ``where``.
 
         Three counts, each a range of ``idx_actions_board`` (priority before, then due date
-        before, then id before): one row-value comparison would walk the whole column."""
+        before, then id before): one row-value comparison would walk the whole column. With
+        done cards shown, an open card's place is among the open ones (they come first); a
+        done card's is after all of them, among the done ones."""
+        before = 0
+        if where.include_done:
+            open_only = replace(where, include_done=False)
+            if action.done_at is None:
+                return self.position_of(open_only, action)
+            before = self.count_actions(replace(open_only, phase=action.phase))[action.phase]
         clauses, params = self._filter_clauses(replace(where, phase=action.phase), self._now())
+        if where.include_done:
+            clauses.append("a.done_at IS NOT NULL")
         rank, due_key = _BOARD_KEYS[0], _BOARD_KEYS[1]
         mine = (PRIORITY_RANKS[action.priority], action.due or "9999-12-31", action.id)
         parts: list[tuple[str, list[Any]]] = [
@@ -613,7 +638,7 @@ class Store:
             (f"{rank} = ? AND {due_key} < ?", [mine[0], mine[1]]),
             (f"{rank} = ? AND {due_key} = ? AND a.id < ?", list(mine)),
         ]
-        total = 0
+        total = before
         for part, values in parts:
             sql = "SELECT count(*) FROM actions a"
             sql += " WHERE " + " AND ".join([*clauses, part])

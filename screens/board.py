@@ -132,9 +132,11 @@ def window_around(
     return {action.phase: (max(0, position - shown // 2), shown)}
 
 
-def _order(action: Action) -> tuple[int, str, int]:
-    """The store's order within a phase: priority, due date (none last), then id."""
-    return (PRIORITY_RANKS[action.priority], action.due or "9999-12-31", action.id)
+def _order(action: Action) -> tuple[bool, int, str, int]:
+    """The store's order within a phase: open before done, priority, due date (none last),
+    then id."""
+    done = action.done_at is not None
+    return (done, PRIORITY_RANKS[action.priority], action.due or "9999-12-31", action.id)
 
 
 class BoardScreen(Screen[None]):

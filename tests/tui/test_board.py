@@ -172,6 +172,24 @@ async def test_show_done_toggle(make_app, board_db: Path) -> None:
         assert "✓ abandon" in drawn_text(board(app).columns["plan"])
 
 
+async def test_done_cards_shown_come_after_the_open_work(make_app, board_db: Path) -> None:
+    """#1 (due 11-30) done sorted above #2 (no due date) by date alone: open work first."""
+    open_as(board_db, "bob").complete_action(1, "abandon")
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        assert column_ids(app, "plan") == [2]
+        await pilot.press("D")
+        await settle_app(app, pilot)
+        assert column_ids(app, "plan") == [2, 1]
+        assert focused(app) == ("plan", 2)
+        await pilot.press("j", "e")  # the done card keeps its place after an edit
+        await settle_app(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        assert column_ids(app, "plan") == [2, 1] and focused(app) == ("plan", 1)
+
+
 async def test_a_change_from_another_connection_appears_and_focus_stays(
     make_app, board_db: Path
 ) -> None:

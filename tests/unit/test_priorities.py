@@ -143,6 +143,43 @@ def test_position_of_is_where_the_card_sits(store: Store, column: list[int]) -> 
         assert store.position_of(ActionFilter(), action) == index
 
 
+@pytest.fixture
+def with_done(store: Store, column: list[int]) -> list[int]:
+    """The column with every fifth card abandoned (done): with done ones shown, the open
+    cards in board order, then the done ones in board order."""
+    done = column[::5]
+    for action_id in done:
+        store.complete_action(action_id, "abandon")
+    return [i for i in column if i not in done] + done
+
+
+def test_done_cards_shown_come_after_the_open_ones(store: Store, with_done: list[int]) -> None:
+    # Done ones share the open ones' priorities and dates: by those alone they were mixed in,
+    # an early-due done card above the open work.
+    listed = [a.id for a in store.list_actions(ActionFilter(phase="plan", include_done=True))]
+    assert listed == with_done
+    assert [a.id for a in store.list_actions(ActionFilter(include_done=True))] == with_done
+
+
+@pytest.mark.parametrize("offset", [0, 40, 44, 45, 52, 59])
+def test_a_page_with_done_cards_is_the_slice_from_either_end(
+    store: Store, with_done: list[int], offset: int
+) -> None:
+    where = ActionFilter(phase="plan", include_done=True)
+    page = store.action_page(where, offset, 8, total=len(with_done))
+    assert [a.id for a in page] == with_done[offset : offset + 8]
+    assert [a.id for a in store.action_page(where, offset, 8)] == with_done[offset : offset + 8]
+
+
+def test_position_of_with_done_cards_is_where_the_card_sits(
+    store: Store, with_done: list[int]
+) -> None:
+    where = ActionFilter(include_done=True)
+    for index in (0, 13, 47, 48, 49, 59):
+        action = store.get_action(with_done[index])
+        assert store.position_of(where, action) == index
+
+
 def test_changes_since_names_what_changed(store: Store, db_path) -> None:  # type: ignore[no-untyped-def]
     from pdca.db.models import KpiDraft
 
