@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from pdca.db import models
 from pdca.db.models import validated
-from pdca.screens.board_writes import action_form, save
+from pdca.screens.board_writes import action_form, owner_is_new, save, say_owner_is_new
 
 if TYPE_CHECKING:
     from pdca.screens.board import BoardScreen
@@ -41,6 +41,7 @@ async def new_flow(board: BoardScreen) -> None:
         notes=form.notes,
         priority=form.priority,
     )
+    new_owner = owner_is_new(board, draft.owner)
     every = form.every
     if every is not None:
         added = await save(
@@ -51,3 +52,5 @@ async def new_flow(board: BoardScreen) -> None:
     if added:
         board.place(added)
         board.notify(f"added #{added.id}")
+        if new_owner and added.owner is not None:
+            say_owner_is_new(board, added.owner)

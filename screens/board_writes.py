@@ -44,6 +44,24 @@ def refused(board: BoardScreen, error: PdcaError, kept: str | None = None) -> No
         board.notify(f"{error} ({kept})" if kept else str(error), severity="error", timeout=8)
 
 
+def owner_is_new(board: BoardScreen, owner: str | None) -> bool:
+    """Whether ``owner`` is a login this file has never seen, asked before the write that
+    would make them one of its people: the store's question the command line asks too
+    (``note: zzz is new to this file``)."""
+    return owner is not None and not board.store.has_person(owner)
+
+
+def say_owner_is_new(board: BoardScreen, owner: str) -> None:
+    """After the write: a typo (``zedd``) made a new person, in owners and stand-ups from now
+    on; one line says so, as the command line's note does."""
+    board.notify(
+        f"{literal(owner)} is new to this file: now one of its people",
+        severity="warning",
+        timeout=8,
+        markup=False,
+    )
+
+
 def show_conflict(board: BoardScreen, conflict: Conflict, kept: str) -> None:
     """Someone changed the card since it was drawn: show it as it is now, and say so."""
     fresh = board.read_action(conflict.entity_id)

@@ -22,7 +22,7 @@ from pdca.db import models
 from pdca.db.errors import Conflict, PdcaError
 from pdca.db.models import Action, validated
 from pdca.db.store import Store
-from pdca.screens.board_writes import action_form, refused
+from pdca.screens.board_writes import action_form, owner_is_new, refused, say_owner_is_new
 
 if TYPE_CHECKING:
     from pdca.db.models import ActionChanges
@@ -177,7 +177,9 @@ async def save_edit_shown(
     board: BoardScreen, base: Action, form: ActionFormResult
 ) -> Action | EditAgain | None:
     """Save the form over ``base``, asking whose version wins on a conflict; the saved card
-    is shown at once, a refusal in one line."""
+    is shown at once, a refusal in one line; an owner new to the file is said to be."""
+    changed = form.owner != base.owner
+    new_owner = form.owner if changed and owner_is_new(board, form.owner) else None
     try:
         outcome = await save_edit(board, base, form)
     except PdcaError as error:
@@ -185,4 +187,6 @@ async def save_edit_shown(
         return None
     if isinstance(outcome, Action):
         board.place(outcome)
+        if new_owner is not None and outcome.owner == new_owner:
+            say_owner_is_new(board, new_owner)
     return outcome

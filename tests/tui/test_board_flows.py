@@ -45,6 +45,7 @@ async def test_plan_to_do_without_due_asks_for_owner_and_due(make_app, board_db:
         moved = app.context.store.get_action(2)
         assert (moved.phase, moved.owner, moved.due) == ("do", "dana", "2026-11-26")
         assert focused(app) == ("do", 2)
+        assert new_person_notes(app) == ["dana is new to this file: now one of its people"]
 
 
 async def test_escape_leaves_the_gate_form_without_writing(make_app, board_db: Path) -> None:
@@ -251,3 +252,82 @@ async def test_conflict_dialog_keeps_theirs_writes_mine_or_edits_again(
             await pilot.press("ctrl+s")
             await settle_app(app, pilot)
             assert app.context.store.get_action(1).title == "Alice's title"
+
+
+def new_person_notes(app) -> list[str]:  # type: ignore[no-untyped-def]
+    return [n.message for n in app._notifications if "is new to this file" in n.message]
+
+
+async def test_an_owner_new_to_the_file_is_said_after_an_edit(make_app, board_db: Path) -> None:
+    """As ``pdca edit 1 --owner zedd`` notes it: a typo makes a new person, so say so."""
+    app = make_app(board_db)
+    store = app.context.store
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")  # #1, bob's
+        await settle_app(app, pilot)
+        await pilot.press("tab")  # title, then owner
+        assert app.focused is not None and app.focused.id == "owner"
+        await pilot.press("ctrl+u", *"zedd", "ctrl+s")
+        await settle_app(app, pilot)
+        assert store.get_action(1).owner == "zedd" and store.has_person("zedd")
+        assert new_person_notes(app) == ["zedd is new to this file: now one of its people"]
+        await pilot.press("e", "tab", "ctrl+u", *"carol", "ctrl+s")  # one it knows: no note
+        await settle_app(app, pilot)
+        assert store.get_action(1).owner == "carol"
+        await pilot.press("e", "tab", "ctrl+u", *"zedd", "ctrl+s")  # known now: no note
+        await settle_app(app, pilot)
+        assert store.get_action(1).owner == "zedd"
+        assert len(new_person_notes(app)) == 1
+
+
+async def test_an_owner_new_to_the_file_is_said_after_adding(make_app, board_db: Path) -> None:
+    app = make_app(board_db)
+    store = app.context.store
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"Known owner", "tab", "ctrl+u", *"bob", "ctrl+s")
+        await settle_app(app, pilot)
+        assert store.get_action(6).owner == "bob" and new_person_notes(app) == []
+        await pilot.press("n", *"Typo owner", "tab", "ctrl+u", *"bbo", "ctrl+s")
+        await settle_app(app, pilot)
+        assert store.get_action(7).owner == "bbo"
+        assert new_person_notes(app) == ["bbo is new to this file: now one of its people"]
+
+
+async def test_an_edit_kept_as_theirs_says_no_one_is_new(make_app, board_db: Path) -> None:
+    """Someone saved first, and their version is kept: nobody was added, nothing said."""
+    app = make_app(board_db)
+    store = app.context.store
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e", "tab", "ctrl+u", *"zedd")
+        await settle_app(app, pilot)
+        bob = open_as(board_db, "bob")
+        bob.edit_action(1, ActionChanges(title="bob's"))
+        bob.close()
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ConflictModal)
+        await pilot.press("t")  # keep theirs
+        await settle_app(app, pilot)
+        assert not isinstance(app.screen, ConflictModal)
+        assert store.get_action(1).owner == "bob" and not store.has_person("zedd")
+        assert new_person_notes(app) == []
+
+
+async def test_an_edit_written_over_a_conflict_says_the_owner_is_new(
+    make_app, board_db: Path
+) -> None:
+    app = make_app(board_db)
+    store = app.context.store
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e", "tab", "ctrl+u", *"zedd")
+        await settle_app(app, pilot)
+        bob = open_as(board_db, "bob")
+        bob.edit_action(1, ActionChanges(title="bob's"))
+        bob.close()
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        await pilot.press("m")  # write mine: my owner over their title
+        await settle_app(app, pilot)
+        saved = store.get_action(1)
+        assert (saved.title, saved.owner) == ("bob's", "zedd")
+        assert new_person_notes(app) == ["zedd is new to this file: now one of its people"]
