@@ -1297,6 +1297,7 @@ class Store:
                 if event["entity"] not in TABLES:
                     raise UndoRefused(f"cannot undo {event['summary']!r}: it is not one record")
                 self._refuse_if_changed_since(event)
+                self._refuse_if_changed_outside(event)
             for event in events:
                 if event["entity"] != "person":
                     self._apply_inverse(tx, event)
@@ -1323,6 +1324,18 @@ class Store:
                 f"cannot undo {event['summary']!r}: {later['actor']} changed {label} since, "
                 f"at {later['at']} ({later['summary']})"
             )
+
+    def _refuse_if_changed_outside(self, event: sqlite3.Row) -> None:
+        """A record deleted, or put back, outside pdca (with sqlite3: no event says so) is
+        not undone over: the undo would change a row that is not there, or add one twice."""
+        present = self.row(event["entity"], event["entity_id"]) is not None
+        if present == (event["op"] != "delete"):
+            return
+        label = f"{event['entity']} {event['entity_id']}"
+        state = "is no longer in the file" if not present else "is back in the file"
+        raise UndoRefused(
+            f"cannot undo {event['summary']!r}: {label} {state} (changed outside pdca)"
+        )
 
     def _apply_inverse(self, tx: Transaction, event: sqlite3.Row) -> None:
         entity, entity_id = event["entity"], event["entity_id"]

@@ -223,3 +223,16 @@ def test_a_refused_undo_leaves_earlier_changes_undoable_later(store: Store, bob:
     # Alice's own newer change on another record is still undoable first.
     store.add_action(ActionDraft(title="second"))
     assert store.undo().summaries == ["added #2"]
+
+
+def test_a_record_deleted_outside_pdca_is_not_undone_over(store: Store) -> None:
+    """A check-in deleted with sqlite3 (no event says so): undoing the edit of it is refused
+    in one line that names it, and nothing is written (it had failed an assertion)."""
+    action = store.add_action(ActionDraft(title="Rota", owner="bob"))
+    store.add_checkin(action.id, CheckinDraft(message="going"))
+    (checkin_id,) = store.conn.execute("SELECT max(id) FROM checkins").fetchone()
+    store.conn.execute("DELETE FROM checkins WHERE id = ?", (checkin_id,))
+    before = dump(store)
+    with pytest.raises(UndoRefused, match=rf"checkin {checkin_id} is no longer in the file"):
+        store.undo()
+    assert dump(store) == before
