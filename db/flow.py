@@ -7,19 +7,22 @@ sorts by tests/unit/test_flow_store.py and tests/unit/test_query_plans.py:
 - phase moves and completions: the kept table ``action_stays`` (migration 0014: one row per
   move or completion no undo took back, kept by triggers on the event log), not the log
   itself: per phase, the stays that ended in the window counted, the moves back, and the two
-  to four stays SQLite picks in order for the median and the 85th percentile;
+  to four stays at the median's and 85th percentile's ranks, walked to down its (phase, days)
+  index (0017);
 - open work: per phase (count, the longest in it) down the open actions' (phase,
   phase_since) index; per owner (count, weeks lived, late) down their (owner, created_at,
   due) index; work done in the window down the done actions' (done_at, ...) index (0016);
-- the cadence kept: the open actions' check-ins of their whole weeks lived, down the check-ins
-  proper's (action_id, at) index, counted per owner as distinct (action, week) pairs;
+- the cadence kept: per owner and calendar week, how many of their open actions had a
+  check-in, as the kept table ``owner_weeks`` holds it (0018); scoped, the actions' own weeks
+  with a check-in (``checkin_weeks``) by action;
 - decisions of all time: counted per initiative and decision down the done actions' own
   (initiative_id, decision) index; follow-up audits: ``followups`` (three per standardized
-  action) joined to their actions by id, as (initiative, kind) pairs ``Counter`` counts in C.
+  action) joined to their actions by id, counted per initiative.
 
-What still grows with the file: the window's stays sorted per phase, the open actions walked
-once per owner count, their check-ins of the window, and the audits of all time (issue 14:
-on the huge file, about half a second in all, against 1.4 s when the log was read).
+The owners and initiatives are read on a second connection beside the rest (``flow``). What
+still grows with the file: the open actions walked once (per owner), the window's done work
+sorted by cycle time, and the audits of all time (issue 14: on the huge file about 130 ms for
+the longer half, against 1.4 s when the log was read).
 """
 
 from __future__ import annotations
@@ -192,11 +195,19 @@ SELECT initiative_id, decision, count(*) FROM actions WHERE done_at > ''{scope}
 GROUP BY initiative_id, decision
 """
 # Follow-up audits counted per initiative: recorded holding, recorded slipped, and due but not
-# recorded ("waiting"). Walked in initiative order down the actions' (initiative_id) index,
-# each action's audits found by its id (followups' own (action_id, offset_days) index), so
-# SQLite groups as it goes: no sort, and a row per initiative to Python, not one per audit
-# (each row handed over waits for the interpreter while the app paints). The scope is the
-# action's.
+# recorded ("waiting"). Of all the actions: those recorded as the kept table ``audit_counts``
+# holds them (0019: kept by triggers on the audits and the actions; initiative 0 is none), and
+# those waiting from the open audits' own (due) index, each one's initiative by its action's
+# id (a few: most audits are recorded or not due yet).
+_AUDITS_KEPT = "SELECT nullif(initiative, 0), result, audits FROM audit_counts"
+_AUDITS_WAITING = """
+SELECT a.initiative_id FROM followups f INDEXED BY idx_followups_due
+JOIN actions a ON a.id = f.action_id
+WHERE f.done_at IS NULL AND f.due <= :today
+"""
+# Of some actions (an initiative's, a few by id): walked in initiative order down the actions'
+# (initiative_id) index, each action's audits found by its id, grouped as SQLite goes (no
+# sort). The scope is the action's.
 _FOLLOWUPS = """
 SELECT a.initiative_id,
   count(CASE WHEN f.done_at IS NOT NULL AND f.result = 'holding' THEN 1 END),
@@ -505,6 +516,12 @@ def _outcomes(cursor: sqlite3.Cursor, scope: Scope, params: dict[str, object]) -
     decided = _DECISIONS.format(scope=scope.where(by_index)[0])
     for initiative, decision, count in cursor.execute(decided, params):
         counts[(initiative, decision)] += count
+    if scope.initiative_id is None and scope.action_ids is None:
+        for initiative, result, count in cursor.execute(_AUDITS_KEPT):
+            counts[(initiative, result)] += count
+        for (initiative,) in cursor.execute(_AUDITS_WAITING, params):
+            counts[(initiative, "waiting")] += 1
+        return counts
     audits = _FOLLOWUPS.format(scope=scope.where(by_index, table="a.")[0])
     for initiative, *kinds in cursor.execute(audits, params):
         for kind, count in zip(("holding", "slipped", "waiting"), kinds, strict=True):

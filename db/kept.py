@@ -121,7 +121,24 @@ _OWNER_WEEKS = Kept(
         f" AND {schema.CADENCE_COUNTS.format(a='a', week='w.week')} GROUP BY a.owner, w.week"
     ),
 )
-KEPT: tuple[Kept, ...] = (_STAYS, _CHANGES, _CHECKINS, _WEEKS, _OWNER_WEEKS)
+# The audits recorded per initiative (0019): rewritten from the audits of the initiatives'
+# actions, found by their index (0 is the work of no initiative).
+_AUDITS = Kept(
+    "audit_counts",
+    "audit_counts",
+    "SELECT initiative, result, audits FROM audit_counts",
+    schema.AUDIT_COUNTS_OF.format(only=""),
+    "initiative, result",
+    lambda keys: (
+        "INSERT INTO audit_counts (initiative, result, audits) "
+        + schema.AUDIT_COUNTS_OF.format(
+            only=f" AND (a.initiative_id IN (SELECT initiative FROM ({keys}))"
+            f" OR (a.initiative_id IS NULL AND 0 IN (SELECT initiative FROM ({keys}))))"
+            f" AND (coalesce(a.initiative_id, 0), f.result) IN ({keys})"
+        )
+    ),
+)
+KEPT: tuple[Kept, ...] = (_STAYS, _CHANGES, _CHECKINS, _WEEKS, _OWNER_WEEKS, _AUDITS)
 
 # The triggers that keep them, and the kept tables' own indexes: what a repair puts back.
 TRIGGERS = (
@@ -129,8 +146,9 @@ TRIGGERS = (
     *schema._STAY_TRIGGERS,
     *schema._CHANGE_TRIGGERS,
     *schema._CADENCE_TRIGGERS,
+    *schema._AUDIT_TRIGGERS,
 )
-TABLES = ("action_stays", "event_changes", "checkin_weeks", "owner_weeks")
+TABLES = ("action_stays", "event_changes", "checkin_weeks", "owner_weeks", "audit_counts")
 
 
 @functools.cache
@@ -195,6 +213,7 @@ def _keeps(kind: str, name: str) -> str | None:
             (schema._CHANGE_TRIGGERS, _CHANGES),
             (schema._CHECKIN_WEEKS_TRIGGERS, _WEEKS),
             (schema._OWNER_WEEKS_TRIGGERS, _OWNER_WEEKS),
+            (schema._AUDIT_TRIGGERS, _AUDITS),
         ):
             if name in triggers:
                 return kept.name

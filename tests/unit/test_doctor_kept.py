@@ -82,6 +82,7 @@ class File:
                 ).fetchall(),
                 conn.execute("SELECT * FROM checkin_weeks ORDER BY action_id, week").fetchall(),
                 conn.execute("SELECT * FROM owner_weeks ORDER BY owner, week").fetchall(),
+                conn.execute("SELECT * FROM audit_counts ORDER BY initiative, result").fetchall(),
             )
         finally:
             conn.close()
@@ -180,6 +181,12 @@ DRIFTS = [
         "FAIL kept         owner_weeks: 3 rows differ from the event log",
     ),
     (
+        "audit counts changed",
+        ["UPDATE audit_counts SET audits = audits + 1 WHERE result = 'holding'"],
+        None,
+        "FAIL kept         audit_counts",
+    ),
+    (
         "owner weeks trigger dropped, then an owner changed",
         ["DROP TRIGGER actions_weeks_on_update"],
         "owner",
@@ -219,7 +226,7 @@ def test_a_drift_is_reported_then_repaired(
     wanted_views, wanted_rows = twin.views(), twin.kept_rows()
     healthy = file.pdca("doctor")
     assert healthy.returncode == 0 and "FAIL" not in healthy.stdout, healthy.stdout
-    assert healthy.stdout.count("ok   kept ") == 5
+    assert healthy.stdout.count("ok   kept ") == 6
 
     file.sql(*statements)
     _write(file, write, action)
@@ -352,6 +359,7 @@ def test_writes_between_the_repairs_read_and_its_write_are_kept_right(
                 ("last check-ins", 0),
                 ("checkin_weeks", 0),
                 ("owner_weeks", 0),
+                ("audit_counts", 0),
             ]
         finally:
             connection.execute("COMMIT")

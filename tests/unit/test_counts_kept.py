@@ -1,4 +1,5 @@
-"""The flow view's cadence kept by triggers (db/schema.py ``0018_cadence_kept``).
+"""The flow view's counts kept by triggers: the cadence (db/schema.py ``0018_cadence_kept``)
+and the follow-up audits recorded (``0019_audits_kept``, at the end).
 
 ``checkin_weeks`` holds each action's calendar weeks (Monday to Sunday, UTC) with a check-in
 proper and how many; ``owner_weeks`` per owner and week, how many of their open actions,
@@ -21,7 +22,7 @@ from hypothesis import strategies as st
 from pdca.db import flow, schema
 from pdca.db import flow_rules as fr
 from pdca.db.clock import iso
-from pdca.db.models import ActionDraft, CheckinDraft
+from pdca.db.models import ActionChanges, ActionDraft, CheckinDraft
 from pdca.db.store import Store
 from tests.conftest import NOW_DT
 from tests.log_writes import apply_step, two_people
@@ -202,3 +203,128 @@ def test_cadence_counts_calendar_weeks_in_utc(store: Store) -> None:
     scoped = flow.flow(store, flow.Scope(action_ids={action.id}))
     (dana,) = [o for o in scoped.owners if o.login == "dana"]
     assert (dana.weeks_expected, dana.weeks_kept) == (3, 1)
+
+
+# --------------------------------------------------------------------------- audits (0019)
+
+
+def audits_kept(conn: sqlite3.Connection) -> dict[tuple[int, str], int]:
+    return {(i, r): n for i, r, n in conn.execute("SELECT * FROM audit_counts")}
+
+
+def audits_recounted(conn: sqlite3.Connection) -> dict[tuple[int, str], int]:
+    initiative = dict(conn.execute("SELECT id, initiative_id FROM actions").fetchall())
+    counted: Counter[tuple[int, str]] = Counter()
+    for action_id, done_at, result in conn.execute(
+        "SELECT action_id, done_at, result FROM followups"
+    ):
+        if action_id in initiative and done_at is not None and result in ("holding", "slipped"):
+            counted[(initiative[action_id] or 0, result)] += 1
+    return dict(counted)
+
+
+AUDIT_STEPS = st.one_of(
+    st.tuples(st.just("standardize"), st.integers(0, ACTIONS - 1)),
+    st.tuples(st.just("audit"), _pick, st.sampled_from(["holding", "slipped"])),
+    st.tuples(st.just("undo"), st.booleans()),
+    st.tuples(st.just("later"), st.integers(1, 900)),
+    st.tuples(st.just("move to"), st.integers(0, ACTIONS - 1),
+              st.sampled_from([None, "Ops", "Support"])),
+    # By hand, with sqlite3:
+    st.tuples(st.just("unrecord"), _pick),  # done_at cleared
+    st.tuples(st.just("rejudge"), _pick),  # holding <-> slipped
+    st.tuples(st.just("forget"), _pick),  # an audit deleted
+    st.tuples(st.just("copy"), _pick),  # an audit copied in as it is (an import)
+    st.tuples(st.just("rehome"), _pick, st.integers(0, ACTIONS - 1)),  # to another action
+    st.tuples(st.just("drop"), st.integers(0, ACTIONS - 1)),
+    st.tuples(st.just("revive"), st.integers(0, ACTIONS - 1)),
+)  # fmt: skip
+
+
+def _audit_step(stores: list[Store], clock: list[datetime], ids: list[int], step: tuple) -> None:
+    from pdca.db import accountability
+    from pdca.db.errors import PdcaError
+
+    store, conn = stores[0], stores[0].conn
+    kind = step[0]
+    audits = [row[0] for row in conn.execute("SELECT id FROM followups ORDER BY id")]
+    target = audits[step[1] % len(audits)] if audits and kind in _ON_AUDITS else None
+    with contextlib.suppress(PdcaError):  # a gate unmet, nothing due: nothing written
+        if kind == "standardize":
+            store.move_action(ids[step[1]], "check")
+            store.move_action(ids[step[1]], "act", verdict="worked")
+            store.complete_action(ids[step[1]], "standardize")
+        elif kind == "audit" and target is not None:
+            accountability.record_followup(store, target, step[2])
+        elif kind == "undo":
+            stores[1 if step[1] else 0].undo()
+        elif kind == "move to":
+            changes = ActionChanges(initiative=step[2], clear_initiative=step[2] is None)
+            store.edit_action(ids[step[1]], changes)
+    if kind == "later":
+        clock[0] += timedelta(hours=step[1])
+    elif kind == "unrecord" and target is not None:
+        conn.execute("UPDATE followups SET done_at = NULL WHERE id = ?", (target,))
+    elif kind == "rejudge" and target is not None:
+        conn.execute(
+            "UPDATE followups SET result = CASE result WHEN 'holding' THEN 'slipped'"
+            " ELSE 'holding' END WHERE id = ?",
+            (target,),
+        )
+    elif kind == "copy" and target is not None:
+        conn.execute("PRAGMA foreign_keys = OFF")  # its action may be gone (a drop)
+        conn.execute(
+            "INSERT OR IGNORE INTO followups (action_id, owner, offset_days, due, created_at,"
+            " done_at, done_by, result) SELECT action_id, owner, offset_days + 1000, due,"
+            " created_at, done_at, done_by, result FROM followups WHERE id = ?",
+            (target,),
+        )
+        conn.execute("PRAGMA foreign_keys = ON")
+    elif kind == "forget" and target is not None:
+        conn.execute("DELETE FROM followups WHERE id = ?", (target,))
+    elif kind == "rehome" and target is not None:
+        conn.execute("PRAGMA foreign_keys = OFF")  # that action may be gone (a drop)
+        conn.execute(  # OR IGNORE: an audit of that offset there already stays as it is
+            "UPDATE OR IGNORE followups SET action_id = ? WHERE id = ?", (ids[step[2]], target)
+        )
+        conn.execute("PRAGMA foreign_keys = ON")
+    elif kind in ("drop", "revive"):
+        _apply(stores, clock, ids, step)
+
+
+_ON_AUDITS = ("audit", "unrecord", "rejudge", "forget", "copy", "rehome")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=st.lists(AUDIT_STEPS, min_size=1, max_size=25))
+def test_the_kept_audit_counts_always_equal_what_the_audits_say(steps: list[tuple]) -> None:
+    from pdca.db.models import InitiativeDraft
+
+    clock = [NOW_DT - timedelta(days=200)]
+    with two_people(clock, ACTIONS) as (stores, ids):
+        conn = stores[0].conn
+        for name in ("Ops", "Support"):
+            stores[0].add_initiative(InitiativeDraft(name=name, objective="better"))
+        stores[0].edit_action(ids[0], ActionChanges(initiative="Ops"))
+        for action_id in ids[:2]:  # done and audited already, for edits to move
+            _audit_step(stores, clock, ids, ("standardize", ids.index(action_id)))
+        clock[0] += timedelta(days=95)
+        for audit in range(4):
+            _audit_step(stores, clock, ids, ("audit", audit, "holding"))
+        assert audits_kept(conn) == audits_recounted(conn) and audits_kept(conn)
+        for step in steps:
+            _audit_step(stores, clock, ids, step)
+            assert audits_kept(conn) == audits_recounted(conn), step
+
+
+def test_the_upgrade_fills_the_audit_counts_as_the_triggers_keep_them(store: Store) -> None:
+    from pdca.db.seed import seed_with_spec
+    from tests.unit.test_seed import MEDIUM
+
+    seed_with_spec(store, MEDIUM, seed=4)
+    conn = store.conn
+    as_kept = audits_kept(conn)
+    assert as_kept == audits_recounted(conn) and as_kept
+    conn.execute("DELETE FROM audit_counts")
+    conn.execute("INSERT INTO audit_counts " + schema.AUDIT_COUNTS_OF.format(only=""))
+    assert audits_kept(conn) == as_kept
