@@ -248,10 +248,11 @@ EVERYTHING = Scope()
 
 
 def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) -> Flow:
-    """Every figure of the flow view. The owners' figures and the initiatives' outcomes are
-    read on a second connection in a thread while this one reads the phases and the work
-    done: SQLite lets go of the interpreter while it reads, so on two cores the two halves
-    take the time of the longer one (issue 14: each is about half of it on the huge file).
+    """Every figure of the flow view. The phases' stays, the owners' figures and the
+    initiatives' outcomes are read on a second connection in a thread while this one reads
+    the work done and the open work per phase: SQLite lets go of the interpreter while it
+    reads, so on two cores the two halves take the time of the longer one (issue 14: each is
+    about half of it on the huge file).
     Each half is read at one moment (``Store.reading``): a count and the rows at ranks of it
     always agree, whoever writes meanwhile. A file held in memory only (tests) reads both
     halves here in turn."""
@@ -265,15 +266,14 @@ def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) 
         "weeks": weeks,
         **scope.where()[1],
     }
-    beside = _Beside(store, lambda other: _people(other, scope, params, now, weeks))
+    beside = _Beside(store, lambda other: _beside(other, scope, params, now, weeks))
     with store.reading():
         cursor = _tuples(store)
         scoped = scope.where()[0]
         weekly, cycle = _done(cursor, scoped, params, now, weeks)
-        phases = fr.stays_figures(
-            _stays(cursor, scope, params), _phases_now(cursor, scoped, params)
-        )
-    owners, initiatives = beside.result()
+        now_in = _phases_now(cursor, scoped, params)
+    stays, owners, initiatives = beside.result()
+    phases = fr.stays_figures(stays, now_in)
     return Flow(
         now=iso(now),
         since=since,
@@ -322,13 +322,15 @@ class _Beside(Generic[T]):
         return self.found[0]
 
 
-def _people(
+def _beside(
     store: Store, scope: Scope, params: dict[str, object], now: datetime, weeks: int
-) -> tuple[list[OwnerFlow], list[InitiativeFlow]]:
-    """Each owner's figures (open work, the cadence kept, work done and late) and each
-    initiative's outcomes (decisions, audits), at one moment."""
+) -> tuple[dict[str, fr.PhaseStays], list[OwnerFlow], list[InitiativeFlow]]:
+    """The half read beside the work done: the phases' stays, each owner's figures (open
+    work, the cadence kept, work done and late) and each initiative's outcomes (decisions,
+    audits), at one moment."""
     with store.reading():
         cursor = _tuples(store)
+        stays = _stays(cursor, scope, params)
         done_by = {
             login: fr.OwnerDone(dated, late)
             for login, dated, late in cursor.execute(
@@ -337,7 +339,7 @@ def _people(
         }
         owners = fr.owners_figures(_owners_open(cursor, scope, params, now, weeks), done_by)
         outcomes = _outcomes(cursor, scope, params)
-        return owners, fr.initiative_flow(outcomes, _initiative_names(store, scope))
+        return stays, owners, fr.initiative_flow(outcomes, _initiative_names(store, scope))
 
 
 def _done(

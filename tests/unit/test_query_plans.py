@@ -766,14 +766,12 @@ def test_the_flows_kept_stays_are_searched_as_the_view_reads_them(store: Store) 
     scoped: every read of action_stays searches one of its indexes alone (the counts its
     (phase, at) index, the ranks its (phase, days) index in order), and nothing is sorted."""
     from pdca.db import flow
-    from tests.flow_support import build_history
+    from tests.flow_support import build_history, every_query
 
     build_history(store)
-    seen: list[str] = []
-    store.conn.set_trace_callback(seen.append)
-    for scope in (flow.EVERYTHING, flow.Scope(initiative_id=1), flow.Scope(action_ids={1, 2})):
-        flow.flow(store, scope)
-    store.conn.set_trace_callback(None)
+    with every_query(store) as seen:
+        for scope in (flow.EVERYTHING, flow.Scope(initiative_id=1), flow.Scope(action_ids={1, 2})):
+            flow.flow(store, scope)
     stays = {" ".join(sql.split()) for sql in seen if "FROM action_stays" in sql}
     assert len(stays) == 6 and all(sql.count("SELECT 'act'") == 1 for sql in stays)
     search = "SEARCH action_stays USING COVERING INDEX"
