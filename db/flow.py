@@ -39,7 +39,7 @@ from typing import Generic, TypeVar
 
 from pdca.db import flow_rules as fr
 from pdca.db.clock import iso
-from pdca.db.flow_models import CycleTime, Flow, InitiativeFlow, OwnerFlow, WeekFlow
+from pdca.db.flow_models import CycleTime, Flow, InitiativeFlow, WeekFlow
 from pdca.db.store import Store
 
 T = TypeVar("T")
@@ -142,38 +142,23 @@ def _cadence_weeks(now: datetime, weeks: int) -> dict[str, str]:
     return {**named, "first_week": starts[0].date().isoformat(), "this_week": str(this_week.date())}
 
 
-# The work done in the window, as flow_rules.throughput and cycle_time take it, counted by
-# SQLite (a few rows to Python, not one per action: each waits for the interpreter while the
-# app paints). Each is put in its week (flow_rules.week_index: ``weeks`` less its whole weeks
-# back rounded up, at least one; none when done after now) and is finished (standardize or
-# adjust) or not, down the done actions' (done_at, ...) index (0016). Materialized: worked out
-# once per action, not once for each of the week's uses below (SQLite would copy the
-# expression, julianday and all, into each).
+# The work done in the window, as flow_rules.throughput and cycle_time take it: each action
+# done put in its week (flow_rules.week_index: ``weeks`` less its whole weeks back rounded up,
+# at least one; none when done after now), its cycle time, and whether it finished
+# (standardize or adjust), down the done actions' (done_at, ...) index (0016), which holds all
+# it reads. One row per action of the window to Python (14 500 on the huge file, a quarter's
+# throughput whatever the file's age): the week's counts and every median are made of them
+# there in one pass, where SQLite would work the window out again, and sort it, per figure.
 _DONE_PLACED = """
-WITH placed AS MATERIALIZED (
 SELECT CASE WHEN ago >= 0 THEN
-    :weeks - max(1, CAST(ago / 7 AS INTEGER) + (ago / 7 > CAST(ago / 7 AS INTEGER))) END AS week,
+    :weeks - max(1, CAST(ago / 7 AS INTEGER) + (ago / 7 > CAST(ago / 7 AS INTEGER))) END,
   cycle, finished
 FROM (
   SELECT julianday(:now) - julianday(done_at) AS ago,
     max(0.0, julianday(done_at) - julianday(created_at)) AS cycle,
-    CASE WHEN decision IN ('standardize', 'adjust') THEN 1 ELSE 0 END AS finished
+    decision IN ('standardize', 'adjust') AS finished
   FROM actions AS done WHERE done_at >= :since{scope}
 )
-)
-"""
-# Finished and abandoned per week, in one row (a pair of counts for each week: no grouping).
-_DONE_WEEKS = "{placed} SELECT {counts} FROM placed"
-# Of the finished, the cycle times at the ranks their medians (each week's, all, the recent
-# weeks', the earlier ones') and 85th percentile are made of (flow_rules.quantile_ranks).
-_DONE_RANKED = """
-{placed} SELECT week, cycle, in_week, in_all, in_half FROM (
-  SELECT week, cycle,
-    row_number() OVER (PARTITION BY week ORDER BY cycle) - 1 AS in_week,
-    row_number() OVER (ORDER BY cycle) - 1 AS in_all,
-    row_number() OVER (PARTITION BY week >= :recent_from ORDER BY cycle) - 1 AS in_half
-  FROM placed WHERE finished AND week >= 0 AND week < :weeks
-) WHERE {wanted}
 """
 # Each owner's work done in the window (a row for each, abandoned work alone too): of that
 # finished with a due date, how many, and how many finished on a later (local) day. Walked in
@@ -248,11 +233,11 @@ EVERYTHING = Scope()
 
 
 def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) -> Flow:
-    """Every figure of the flow view. The phases' stays, the owners' figures and the
-    initiatives' outcomes are read on a second connection in a thread while this one reads
-    the work done and the open work per phase: SQLite lets go of the interpreter while it
-    reads, so on two cores the two halves take the time of the longer one (issue 14: each is
-    about half of it on the huge file).
+    """Every figure of the flow view. The phases' stays and the initiatives' outcomes are
+    read on a second connection in a thread while this one reads the work done, the open work
+    per phase and the owners' figures: SQLite lets go of the interpreter while it reads, so on
+    two cores the two halves take the time of the longer one (issue 14: each is about half of
+    it on the huge file).
     Each half is read at one moment (``Store.reading``): a count and the rows at ranks of it
     always agree, whoever writes meanwhile. A file held in memory only (tests) reads both
     halves here in turn."""
@@ -266,13 +251,20 @@ def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) 
         "weeks": weeks,
         **scope.where()[1],
     }
-    beside = _Beside(store, lambda other: _beside(other, scope, params, now, weeks))
+    beside = _Beside(store, lambda other: _beside(other, scope, params))
     with store.reading():
         cursor = _tuples(store)
         scoped = scope.where()[0]
         weekly, cycle = _done(cursor, scoped, params, now, weeks)
         now_in = _phases_now(cursor, scoped, params)
-    stays, owners, initiatives = beside.result()
+        done_by = {
+            login: fr.OwnerDone(dated, late)
+            for login, dated, late in cursor.execute(
+                _DONE_OWNERS.format(scope=scope.where(by_index=False)[0]), params
+            )
+        }
+        owners = fr.owners_figures(_owners_open(cursor, scope, params, now, weeks), done_by)
+    stays, initiatives = beside.result()
     phases = fr.stays_figures(stays, now_in)
     return Flow(
         now=iso(now),
@@ -323,78 +315,45 @@ class _Beside(Generic[T]):
 
 
 def _beside(
-    store: Store, scope: Scope, params: dict[str, object], now: datetime, weeks: int
-) -> tuple[dict[str, fr.PhaseStays], list[OwnerFlow], list[InitiativeFlow]]:
-    """The half read beside the work done: the phases' stays, each owner's figures (open
-    work, the cadence kept, work done and late) and each initiative's outcomes (decisions,
-    audits), at one moment."""
+    store: Store, scope: Scope, params: dict[str, object]
+) -> tuple[dict[str, fr.PhaseStays], list[InitiativeFlow]]:
+    """The half read beside the rest: the phases' stays and each initiative's outcomes
+    (decisions, audits), at one moment."""
     with store.reading():
         cursor = _tuples(store)
         stays = _stays(cursor, scope, params)
-        done_by = {
-            login: fr.OwnerDone(dated, late)
-            for login, dated, late in cursor.execute(
-                _DONE_OWNERS.format(scope=scope.where(by_index=False)[0]), params
-            )
-        }
-        owners = fr.owners_figures(_owners_open(cursor, scope, params, now, weeks), done_by)
         outcomes = _outcomes(cursor, scope, params)
-        return stays, owners, fr.initiative_flow(outcomes, _initiative_names(store, scope))
+        return stays, fr.initiative_flow(outcomes, _initiative_names(store, scope))
 
 
 def _done(
     cursor: sqlite3.Cursor, scoped: str, params: dict[str, object], now: datetime, weeks: int
 ) -> tuple[list[WeekFlow], CycleTime]:
-    """``fr.throughput`` and ``fr.cycle_time`` of the work done in the window, from counts
-    and the few cycle times their medians are made of."""
-    placed = _DONE_PLACED.format(scope=scoped)
-    counts = ", ".join(
-        f"count(CASE WHEN week = {k} AND finished THEN 1 END),"
-        f" count(CASE WHEN week = {k} AND NOT finished THEN 1 END)"
-        for k in range(weeks)
-    )
-    row = cursor.execute(_DONE_WEEKS.format(counts=counts, placed=placed), params).fetchone()
-    finished, abandoned = list(row[0::2]), list(row[1::2])
-    recent_from = weeks - fr.RECENT_WEEKS
-    every = sum(finished)
-    halves = {True: 0, False: 0}  # finished in the recent weeks, and in the earlier ones
-    for k, count in enumerate(finished):
-        halves[k >= recent_from] += count
-    wanted = [
-        f"(week = {k} AND in_week IN ({_ranks(count)}))"
-        for k, count in enumerate(finished)
-        if count
-    ]
-    if every:
-        wanted.append(f"in_all IN ({_ranks(every)})")
-    wanted += [
-        f"(week {'>=' if recent else '<'} :recent_from AND in_half IN ({_ranks(count)}))"
-        for recent, count in halves.items()
-        if count
-    ]
-    in_week: dict[int, dict[int, float]] = {k: {} for k in range(weeks)}
-    in_all: dict[int, float] = {}
-    in_half: dict[bool, dict[int, float]] = {True: {}, False: {}}
-    if wanted:
-        ranked = _DONE_RANKED.format(placed=placed, wanted=" OR ".join(wanted))
-        asked = {**params, "recent_from": recent_from}
-        for week, cycle, week_rank, all_rank, half_rank in cursor.execute(ranked, asked):
-            in_week[week][week_rank] = cycle
-            in_all[all_rank] = cycle
-            in_half[week >= recent_from][half_rank] = cycle
-    medians = [fr.median_of_ranked(count, in_week[k]) for k, count in enumerate(finished)]
+    """``fr.throughput`` and ``fr.cycle_time`` of the work done in the window, in one pass
+    over its rows (the rules' own medians, so the same numbers)."""
+    recent_from = max(0, weeks - fr.RECENT_WEEKS)  # a short window: every week is recent
+    finished, abandoned = [0] * weeks, [0] * weeks
+    cycles: list[list[float]] = [[] for _ in range(weeks)]
+    for week, cycle, done_finished in cursor.execute(_DONE_PLACED.format(scope=scoped), params):
+        if week is None or not 0 <= week < weeks:
+            continue  # done after now (a clock behind someone else's)
+        if done_finished:
+            finished[week] += 1
+            cycles[week].append(cycle)
+        else:
+            abandoned[week] += 1
+    every = [cycle for week in cycles for cycle in week]
+    recent = [cycle for week in cycles[recent_from:] for cycle in week]
+    earlier = [cycle for week in cycles[:recent_from] for cycle in week]
     cycle = fr.cycle_figures(
-        every,
-        fr.median_of_ranked(every, in_all),
-        fr.percentile_of_ranked(every, in_all, fr.P85),
-        fr.median_of_ranked(halves[True], in_half[True]),
-        fr.median_of_ranked(halves[False], in_half[False]),
+        len(every),
+        fr.median(every),
+        fr.percentile(every, fr.P85),
+        fr.median(recent),
+        fr.median(earlier),
     )
+    medians = [fr.median(week) for week in cycles]
     return fr.weeks_figures(finished, abandoned, medians, now), cycle
-
-
-def _ranks(count: int) -> str:
-    return ", ".join(str(rank) for rank in sorted(fr.quantile_ranks(count)))
 
 
 def _phases_now(
