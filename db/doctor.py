@@ -319,7 +319,8 @@ def _check_notifications(connection: sqlite3.Connection) -> list[Check]:
 
 def _check_kept(connection: sqlite3.Connection, path: Path | None) -> list[Check]:
     """The ``kept`` checks, one line per table SQLite keeps by triggers: it equals its
-    rebuild from the event log (a hand edit or a dropped trigger leaves it wrong, and the
+    rebuild from the event log or the rows it counts (a hand edit, a REPLACE by hand, or a
+    dropped trigger leaves it wrong, and the
     flow view and the stand-up with it, which integrity_check cannot see). One read
     transaction: the three compared at one moment."""
     connection.execute("BEGIN")
@@ -337,12 +338,14 @@ def _check_kept(connection: sqlite3.Connection, path: Path | None) -> list[Check
     checks = []
     for name, count in found:
         if count == 0:
-            checks.append(Check("kept", True, f"{name}: as rebuilt from the event log"))
+            checks.append(Check("kept", True, f"{name}: as rebuilt from {kept.SOURCES[name]}"))
             continue
         if count is None:
             what = "no table (see objects)"
         else:
-            what = f"{count} row{'s differ' if count != 1 else ' differs'} from the event log"
+            what = (
+                f"{count} row{'s differ' if count != 1 else ' differs'} from {kept.SOURCES[name]}"
+            )
         checks.append(
             Check(
                 "kept",

@@ -39,6 +39,7 @@ from typing import Generic, TypeVar
 
 from pdca.db import flow_rules as fr
 from pdca.db.clock import iso
+from pdca.db.errors import PdcaError
 from pdca.db.flow_models import CycleTime, Flow, InitiativeFlow, WeekFlow
 from pdca.db.store import Store
 
@@ -282,8 +283,10 @@ def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) 
 
 class _Beside(Generic[T]):
     """``read(store)`` on a connection of its own, in a thread started now; ``result()`` waits
-    for it (and raises what it raised). Without a file to open again, it reads on ``store``
-    when asked for its result."""
+    for it (and raises what it raised). Read on ``store`` instead, when asked for the result,
+    when there is no file to open again (tests' in-memory files), or when the path no longer
+    leads to the file ``store`` has open (removed or replaced since: the name is not the
+    file) or cannot be opened."""
 
     def __init__(self, store: Store, read: Callable[[Store], T]) -> None:
         self.store, self.read = store, read
@@ -295,23 +298,28 @@ class _Beside(Generic[T]):
             self.thread.start()
 
     def _run(self) -> None:
+        assert self.store.path is not None
         try:
-            assert self.store.path is not None
             other = Store.open(self.store.path, actor=self.store.actor, clock=self.store.clock)
-            try:
-                self.found.append(self.read(other))
-            finally:
-                other.close()
+        except PdcaError:
+            return  # gone, or not the file any more: the caller reads it on its own
+        try:
+            if other.identity != self.store.identity or other.identity is None:
+                return  # another file at that name now: the same, on the caller's
+            self.found.append(self.read(other))
         except BaseException as error:  # handed to the caller, which raises it
             self.failed = error
+        finally:
+            other.close()
 
     def result(self) -> T:
-        if self.thread is None:
-            return self.read(self.store)
-        self.thread.join()
-        if self.failed is not None:
-            raise self.failed
-        return self.found[0]
+        if self.thread is not None:
+            self.thread.join()
+            if self.failed is not None:
+                raise self.failed
+            if self.found:
+                return self.found[0]
+        return self.read(self.store)
 
 
 def _beside(

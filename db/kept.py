@@ -35,6 +35,7 @@ class Kept:
     key: str
     rebuild_of: Callable[[str], str]  # the INSERT that rebuilds the rows of these keys
     feeds: str = ""  # the kept table its rows' triggers change (compared in full after it)
+    source: str = "the event log"  # what its rows are rebuilt from, as doctor says it
 
     def differing(self) -> str:
         """The keys of the rows that differ, either way (a changed row counts once)."""
@@ -103,6 +104,7 @@ _WEEKS = Kept(
         )
     ),
     feeds="owner_weeks",
+    source="the check-ins",
 )
 # Compared with the check-ins themselves; rewritten from checkin_weeks, which is right by then
 # (it comes first, and a rewrite of it has this one compared whole): the owners' open actions
@@ -115,11 +117,12 @@ _OWNER_WEEKS = Kept(
     "owner, week",
     lambda keys: (
         "INSERT INTO owner_weeks (owner, week, actions)"
-        " SELECT a.owner, w.week, count(*) FROM actions a INDEXED BY idx_actions_open_created"
+        " SELECT a.owner, w.week, count(*) FROM actions a"
         " JOIN checkin_weeks w ON w.action_id = a.id"
         f" WHERE a.owner IN (SELECT owner FROM ({keys})) AND (a.owner, w.week) IN ({keys})"
         f" AND {schema.CADENCE_COUNTS.format(a='a', week='w.week')} GROUP BY a.owner, w.week"
     ),
+    source="the check-ins and actions",
 )
 # The audits recorded per initiative (0019): rewritten from the audits of the initiatives'
 # actions, found by their index (0 is the work of no initiative).
@@ -137,8 +140,10 @@ _AUDITS = Kept(
             f" AND (coalesce(a.initiative_id, 0), f.result) IN ({keys})"
         )
     ),
+    source="the follow-up audits",
 )
 KEPT: tuple[Kept, ...] = (_STAYS, _CHANGES, _CHECKINS, _WEEKS, _OWNER_WEEKS, _AUDITS)
+SOURCES = {table.name: table.source for table in KEPT}
 
 # The triggers that keep them, and the kept tables' own indexes: what a repair puts back.
 TRIGGERS = (

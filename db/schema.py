@@ -846,7 +846,13 @@ def _week_counted(row: str, sign: str) -> str:
     )
 
 
-_WEEKS_EMPTIED = "DELETE FROM checkin_weeks WHERE action_id = {row}.action_id AND checkins <= 0"
+def _weeks_emptied(row: str) -> str:
+    """The week of a check-in of ``row`` (NEW or OLD) gone when none is left in it: that one
+    row, by its key (not each of the action's weeks)."""
+    return (
+        f"DELETE FROM checkin_weeks WHERE action_id = {row}.action_id"
+        f" AND week = {CADENCE_WEEK.format(at=f'{row}.at')} AND checkins <= 0"
+    )
 
 
 def _owner_weeks_of(action: str, sign: str) -> str:
@@ -878,14 +884,14 @@ _CHECKIN_WEEKS_TRIGGERS = {
     "checkins_weeks_on_delete": (
         "AFTER DELETE ON checkins",
         "OLD.kind = 'checkin'",
-        [_week_counted("OLD", "-"), _WEEKS_EMPTIED.format(row="OLD")],
+        [_week_counted("OLD", "-"), _weeks_emptied("OLD")],
     ),
     "checkins_weeks_on_update": (
         "AFTER UPDATE OF action_id, at, kind ON checkins",
         "OLD.action_id IS NOT NEW.action_id OR OLD.at IS NOT NEW.at OR OLD.kind IS NOT NEW.kind",
         [
             _week_counted("OLD", "-"),
-            _WEEKS_EMPTIED.format(row="OLD"),
+            _weeks_emptied("OLD"),
             _week_counted("NEW", "+"),
         ],
     ),
@@ -910,7 +916,9 @@ _OWNER_WEEKS_TRIGGERS = {
             " (SELECT a.owner FROM actions a WHERE a.id = OLD.action_id AND "
             + CADENCE_COUNTS.format(a="a", week="OLD.week")
             + ")",
-            "DELETE FROM owner_weeks WHERE week = OLD.week AND actions <= 0",
+            # By its key: the owner's week, not every owner's (a scan per week emptied).
+            "DELETE FROM owner_weeks WHERE week = OLD.week AND actions <= 0 AND owner ="
+            " (SELECT a.owner FROM actions a WHERE a.id = OLD.action_id)",
         ],
     ),
     # An action that changes owner, is done or reopened, or gets another creation time (undo,

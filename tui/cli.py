@@ -1023,7 +1023,7 @@ def doctor(session: Session, content: bool, repair: bool, as_json: bool) -> None
         for line in done:
             click.echo(line)
         if not done:
-            click.echo("nothing to repair: every kept table equals its rebuild from the event log")
+            click.echo("nothing to repair: every kept table equals its rebuild from the rows it keeps")
         return
 
     resolved = session.resolved

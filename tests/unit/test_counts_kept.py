@@ -249,7 +249,9 @@ def _audit_step(stores: list[Store], clock: list[datetime], ids: list[int], step
     kind = step[0]
     audits = [row[0] for row in conn.execute("SELECT id FROM followups ORDER BY id")]
     target = audits[step[1] % len(audits)] if audits and kind in _ON_AUDITS else None
-    with contextlib.suppress(PdcaError):  # a gate unmet, nothing due: nothing written
+    # A gate unmet, nothing due; or an audit moved by hand where one is scheduled (the unique
+    # (action, offset)): the write is refused and rolled back, nothing written.
+    with contextlib.suppress(PdcaError, sqlite3.IntegrityError):
         if kind == "standardize":
             store.move_action(ids[step[1]], "check")
             store.move_action(ids[step[1]], "act", verdict="worked")
@@ -328,3 +330,28 @@ def test_the_upgrade_fills_the_audit_counts_as_the_triggers_keep_them(store: Sto
     conn.execute("DELETE FROM audit_counts")
     conn.execute("INSERT INTO audit_counts " + schema.AUDIT_COUNTS_OF.format(only=""))
     assert audits_kept(conn) == as_kept
+
+
+def test_the_keeping_triggers_find_their_rows_by_key_never_by_a_scan(store: Store) -> None:
+    """Each statement of the cadence's and the audits' triggers, as SQLite plans it: rows of
+    the kept tables, the check-ins, the actions and the audits are found by a key or an index,
+    never by reading a whole table (an emptied week's delete had scanned owner_weeks: deleting
+    20 000 check-ins took 3.6 s instead of 0.3). audit_counts holds two rows per initiative."""
+    import re
+
+    statements = [
+        statement
+        for triggers in (schema._CADENCE_TRIGGERS, schema._AUDIT_TRIGGERS)
+        for _when, _condition, body in triggers.values()
+        for statement in body
+    ]
+    assert len(statements) >= 15
+    problems = []
+    for statement in statements:
+        sql = re.sub(r"\b(NEW|OLD)\.(\w+)", lambda m: f":{m[1].lower()}_{m[2]}", statement)
+        names = set(re.findall(r":(\w+)", sql))
+        params = {name: "2026-11-23T09:00:00Z" if name.endswith("_at") else 1 for name in names}
+        plan = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
+        scans = [step for step in plan if re.match(r"SCAN (?!audit_counts\b)\w+$", step)]
+        problems += [f"{step} in: {statement}" for step in scans]
+    assert problems == []

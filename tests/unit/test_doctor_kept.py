@@ -169,7 +169,7 @@ DRIFTS = [
             " WHERE (action_id, week) = (SELECT action_id, week FROM checkin_weeks LIMIT 1)"
         ],
         None,
-        "FAIL kept         checkin_weeks: 1 row differs from the event log",
+        "FAIL kept         checkin_weeks: 1 row differs from the check-ins",
     ),
     (
         "owner weeks changed",
@@ -178,7 +178,7 @@ DRIFTS = [
             " WHERE (owner, week) IN (SELECT owner, week FROM owner_weeks LIMIT 3)"
         ],
         None,
-        "FAIL kept         owner_weeks: 3 rows differ from the event log",
+        "FAIL kept         owner_weeks: 3 rows differ from the check-ins and actions",
     ),
     (
         "audit counts changed",
@@ -268,7 +268,7 @@ def test_repair_of_a_healthy_file_changes_nothing(template: Path, tmp_path: Path
     done = file.pdca("doctor", "--repair")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == (
-        "nothing to repair: every kept table equals its rebuild from the event log"
+        "nothing to repair: every kept table equals its rebuild from the rows it keeps"
     )
     assert file.kept_rows() == rows and file.events() == events
 

@@ -13,6 +13,7 @@ import contextlib
 import json
 import sqlite3
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -296,3 +297,31 @@ def test_a_write_between_a_count_and_its_ranks_is_not_half_seen(
         assert flow.flow(store).model_dump() != expected  # the undo, seen as a whole
     finally:
         other.close()
+
+
+def test_a_file_removed_or_replaced_while_open_is_read_whole_on_the_open_one(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """flow() reads half its figures on a second connection, opened by the file's name: when
+    the name no longer leads to the file the store has open (moved away, or another file put
+    there), both halves come from the open one, as before, not an error or a mix of two."""
+    import os
+
+    from tests.flow_support import build_history
+
+    build_history(store)
+    expected = flow.flow(store)
+    elsewhere = Store.open(tmp_path / "other.db", actor="dana", clock=store.clock, create=True)
+    elsewhere.add_action(ActionDraft(title="elsewhere", owner="dana", due=DUE))
+    elsewhere.close()
+    opened = Store.open
+
+    def another_file(path: Path, **kwargs: Any) -> Store:  # what the name leads to now
+        return opened(tmp_path / "other.db", **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Store, "open", another_file)
+        assert flow.flow(store) == expected
+    assert store.path is not None
+    os.rename(store.path, tmp_path / "moved.db")  # a person's mv under an open pdca
+    assert flow.flow(store) == expected
