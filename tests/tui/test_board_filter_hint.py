@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from pdca.db.models import ActionDraft
 from pdca.db.store import Store
+from pdca.screens.dialogs import PickModal
 from tests.tui.conftest import SIZE, settle_app
 from tests.tui.test_board import board, column_ids
 
@@ -85,7 +86,8 @@ async def test_a_jump_to_a_done_card_says_done_ones_are_shown_until_d(
         assert "showing done · D hides them" in bar_text(app)
         await pilot.press("o")  # a filter beside it: both said
         await settle_app(app, pilot)
-        await pilot.press("enter")  # the first owner in the list: bob
+        assert isinstance(app.screen, PickModal)
+        await pilot.press(*"bob", "enter")
         await settle_app(app, pilot)
         assert bar_text(app).startswith("filter: owner bob")
         assert bar_text(app).endswith("showing done · D hides them")
