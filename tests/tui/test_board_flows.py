@@ -4,6 +4,7 @@ done with each decision, the conflict dialog. Asserts on what was persisted."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Input
@@ -293,18 +294,23 @@ async def test_an_owner_new_to_the_file_is_said_after_adding(make_app, board_db:
         assert new_person_notes(app) == ["bbo is new to this file: now one of its people"]
 
 
+async def _owner_zedd_over_bobs_title(app: Any, pilot: Any, board_db: Path) -> None:
+    """Edit #1's owner to zedd (new to the file) while bob saves a title first: a conflict."""
+    await pilot.press("e", "tab", "ctrl+u", *"zedd")
+    await settle_app(app, pilot)
+    bob = open_as(board_db, "bob")
+    bob.edit_action(1, ActionChanges(title="bob's"))
+    bob.close()
+    await pilot.press("ctrl+s")
+    await settle_app(app, pilot)
+
+
 async def test_an_edit_kept_as_theirs_says_no_one_is_new(make_app, board_db: Path) -> None:
     """Someone saved first, and their version is kept: nobody was added, nothing said."""
     app = make_app(board_db)
     store = app.context.store
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("e", "tab", "ctrl+u", *"zedd")
-        await settle_app(app, pilot)
-        bob = open_as(board_db, "bob")
-        bob.edit_action(1, ActionChanges(title="bob's"))
-        bob.close()
-        await pilot.press("ctrl+s")
-        await settle_app(app, pilot)
+        await _owner_zedd_over_bobs_title(app, pilot, board_db)
         assert isinstance(app.screen, ConflictModal)
         await pilot.press("t")  # keep theirs
         await settle_app(app, pilot)
@@ -319,13 +325,7 @@ async def test_an_edit_written_over_a_conflict_says_the_owner_is_new(
     app = make_app(board_db)
     store = app.context.store
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("e", "tab", "ctrl+u", *"zedd")
-        await settle_app(app, pilot)
-        bob = open_as(board_db, "bob")
-        bob.edit_action(1, ActionChanges(title="bob's"))
-        bob.close()
-        await pilot.press("ctrl+s")
-        await settle_app(app, pilot)
+        await _owner_zedd_over_bobs_title(app, pilot, board_db)
         await pilot.press("m")  # write mine: my owner over their title
         await settle_app(app, pilot)
         saved = store.get_action(1)
