@@ -285,6 +285,7 @@ def repair(connection: sqlite3.Connection, known: Keys | None = None) -> list[st
     others' writes give up after 10). A table not in it, or whose table or a trigger had to be
     put back here, is compared here in full."""
     done, drifted = _objects(connection)
+    fed: dict[str, str] = {}  # a kept table whose rows another's rewrite changed: by which
     for kept in KEPT:
         connection.execute("DROP TABLE IF EXISTS temp.kept_keys")
         if known is None or kept.name not in known or kept.name in drifted:
@@ -298,6 +299,12 @@ def repair(connection: sqlite3.Connection, known: Keys | None = None) -> list[st
             marks = ", ".join("?" for _ in columns)
             connection.executemany(f"INSERT INTO temp.kept_keys VALUES ({marks})", rows)
         (count,) = connection.execute("SELECT count(*) FROM temp.kept_keys").fetchone()
+        before = len((known or {}).get(kept.name, []))
+        if not count and before and kept.name in fed:  # mended by the rewrite that feeds it
+            done.append(
+                f"{kept.name}: {before} row{'s' if before != 1 else ''} put right"
+                f" with {fed[kept.name]}"
+            )
         if count:
             keys = f"SELECT {kept.key} FROM temp.kept_keys"
             if kept.table != "actions":  # rows of actions are never deleted, only set again
@@ -306,6 +313,7 @@ def repair(connection: sqlite3.Connection, known: Keys | None = None) -> list[st
             done.append(f"{kept.name}: {count} row{'s' if count != 1 else ''} rebuilt")
             if kept.feeds:  # its triggers changed that table's rows: compare it whole
                 drifted.add(kept.feeds)
+                fed[kept.feeds] = kept.name
         connection.execute("DROP TABLE temp.kept_keys")
     return done
 

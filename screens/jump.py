@@ -22,7 +22,9 @@ async def open_on_board(
     if not isinstance(board, BoardScreen):
         return
     turned_on = done and not board.filter.include_done
-    wanted = BoardFilter(owner=owner, initiative=initiative, include_done=done)
+    # Done ones shown by the person (D) stay shown: a jump only ever turns them on.
+    shown = done or board.filter.include_done
+    wanted = BoardFilter(owner=owner, initiative=initiative, include_done=shown)
     board.set_filter(wanted, around=action_id)
     if turned_on and action_id is not None:
         # The filter bar says so from now on; this says why it came on.

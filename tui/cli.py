@@ -1001,8 +1001,9 @@ def import_(session: Session, file: str) -> None:
     "--repair",
     is_flag=True,
     help="Instead: rebuild the tables pdca keeps by triggers (flow's stays, the stand-up's "
-    "changes, each action's last check-in) from the event log, putting back their triggers "
-    "and indexes; one write, nothing when all is right.",
+    "changes, each action's last check-in, flow's cadence weeks and audit counts) from the "
+    "event log and the rows they count, putting back their triggers and indexes; one write, "
+    "nothing when all is right.",
 )
 @json_option
 @pass_session
@@ -1023,7 +1024,7 @@ def doctor(session: Session, content: bool, repair: bool, as_json: bool) -> None
         for line in done:
             click.echo(line)
         if not done:
-            click.echo("nothing to repair: every kept table equals its rebuild from the rows it keeps")
+            click.echo("nothing to repair: every kept table equals its rebuild")
         return
 
     resolved = session.resolved

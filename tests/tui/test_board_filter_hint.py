@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from pdca.db.models import ActionDraft
 from pdca.db.store import Store
+from pdca.screens.board import BoardScreen
 from pdca.screens.dialogs import PickModal
 from tests.tui.conftest import SIZE, settle_app
 from tests.tui.test_board import board, column_ids
@@ -108,3 +109,26 @@ async def test_d_pressed_says_done_ones_are_shown_in_the_bar(make_app, board_db:
         await pilot.press("D")
         await settle_app(app, pilot)
         assert bar_text(app) == ""
+
+
+async def test_a_jump_to_an_owner_keeps_done_ones_shown_when_d_showed_them(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """D is the person's choice: a jump from another view (enter on an owner) filters the
+    board and keeps done ones shown; only D hides them (a jump had turned them off)."""
+    from tests.tui.accountability_support import team_db
+
+    team_db(store, db_path)
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("D")
+        await settle_app(app, pilot)
+        assert bar_text(app) == "showing done · D hides them"
+        await pilot.press("2")
+        await settle_app(app, pilot)
+        await pilot.press("enter")  # an owner: the board filtered to them
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, BoardScreen) and board(app).filter.owner is not None
+        assert board(app).filter.include_done
+        assert bar_text(app).endswith("showing done · D hides them")

@@ -267,9 +267,7 @@ def test_repair_of_a_healthy_file_changes_nothing(template: Path, tmp_path: Path
     rows, events = file.kept_rows(), file.events()
     done = file.pdca("doctor", "--repair")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == (
-        "nothing to repair: every kept table equals its rebuild from the rows it keeps"
-    )
+    assert done.stdout.strip() == ("nothing to repair: every kept table equals its rebuild")
     assert file.kept_rows() == rows and file.events() == events
 
 
@@ -405,3 +403,26 @@ def test_repair_goes_alone(template: Path, tmp_path: Path, other: str) -> None:
     assert refused.stderr == f"pdca: --repair goes alone, not with {other}\n"
     assert refused.stdout == ""
     assert file.kept_rows() == rows and file.events() == events
+
+
+def test_weeks_deleted_by_hand_are_rebuilt_and_their_owners_counts_said_put_right(
+    template: Path, tmp_path: Path
+) -> None:
+    """Deleting checkin_weeks rows by hand counts them out of owner_weeks too (its triggers):
+    doctor finds both; the repair rewrites the weeks, whose triggers put the owners' counts
+    right, and says so for both tables (it had named only the weeks)."""
+    file = File(template, tmp_path, "drifted.db")
+    file.sql(  # three weeks that count for an owner: open, owned, lived through
+        "DELETE FROM checkin_weeks WHERE (action_id, week) IN (SELECT w.action_id, w.week"
+        " FROM checkin_weeks w JOIN actions a ON a.id = w.action_id WHERE a.done_at IS NULL"
+        " AND a.owner > '' AND a.created_at <= w.week || 'T00:00:00Z' LIMIT 3)"
+    )
+    found = file.pdca("doctor")
+    assert "FAIL kept         checkin_weeks: 3 rows differ" in found.stdout
+    assert "FAIL kept         owner_weeks:" in found.stdout
+    repaired = file.pdca("doctor", "--repair")
+    assert repaired.returncode == 0, repaired.stderr
+    assert "checkin_weeks: 3 rows rebuilt" in repaired.stdout
+    assert re.search(r"owner_weeks: \d+ rows? put right with checkin_weeks", repaired.stdout)
+    healthy = file.pdca("doctor")
+    assert healthy.returncode == 0 and healthy.stdout.count("ok   kept ") == 6
