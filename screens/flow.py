@@ -138,7 +138,11 @@ def flow_rows(figures: Flow) -> tuple[list[Row], list[Target | None]]:
         rows.append(phase_row(p))
         targets.append(Target(action_id=p.oldest_id) if p.oldest_id is not None else None)
     if figures.owners:
-        rows += [[], _heading("owner", OWNER_COLUMNS)]
+        # What the cadence counts, beside its heading (README: Flow): whole calendar weeks.
+        rows += [
+            [],
+            _heading("owner", OWNER_COLUMNS, "   cadence: weeks Mon–Sun UTC with a check-in"),
+        ]
         targets += [None, None]
         for o in figures.owners:
             rows.append(owner_row(o))

@@ -91,9 +91,22 @@ def plain_text(flow: Flow) -> str:
     ]
     if flow.owners:
         lines += ["", table(OWNER_HEADERS, [_owner_cells(o) for o in flow.owners])]
+        lines.append(cadence_note(flow.weeks))
     if flow.initiatives:
         lines += ["", table(INITIATIVE_HEADERS, [_initiative_cells(i) for i in flow.initiatives])]
     return "\n".join(lines)
+
+
+def _sentence(line: str) -> str:
+    return line[:1].upper() + line[1:] + "."
+
+
+def cadence_note(weeks: int) -> str:
+    """What an owner's cadence counts (flow_rules.weeks_kept), in a line."""
+    return (
+        f"cadence: of the last {weeks} whole calendar weeks (Monday to Sunday, UTC) each open"
+        " action lived through, the share with a check-in on it; this week counts once over"
+    )
 
 
 def _md_table(headers: list[str], rows: list[list[str]], numeric_from: int = 1) -> list[str]:
@@ -125,7 +138,8 @@ def markdown(flow: Flow, heading: str = "##") -> str:
     ]
     if flow.owners:
         owners = [[md_escape(o.login), *_owner_cells(o)[1:]] for o in flow.owners]
-        lines += ["", f"{heading}# Owners", "", *_md_table(OWNER_HEADERS, owners)]
+        lines += ["", f"{heading}# Owners", "", _sentence(cadence_note(flow.weeks)), ""]
+        lines += _md_table(OWNER_HEADERS, owners)
     if flow.initiatives:
         rows = [[md_escape(i.name), *_initiative_cells(i)[1:]] for i in flow.initiatives]
         lines += [
