@@ -407,6 +407,9 @@ class BoardScreen(Screen[None]):
                 index = column.index_of(around)
                 if index is not None:
                     column.center_row(index)
+                    # Again once the column has its new height: cards the read added (done
+                    # ones shown) are not yet in the scrollable size the first try was held to.
+                    self.call_after_refresh(column.center_row, index)
 
     def on_database_changed(self) -> None:
         """Called by the app when someone (anyone) changed the file: what they changed."""

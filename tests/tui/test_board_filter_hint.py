@@ -132,3 +132,33 @@ async def test_a_jump_to_an_owner_keeps_done_ones_shown_when_d_showed_them(
         assert isinstance(app.screen, BoardScreen) and board(app).filter.owner is not None
         assert board(app).filter.include_done
         assert bar_text(app).endswith("showing done · D hides them")
+
+
+async def test_a_jump_to_a_done_card_far_down_its_column_shows_it(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """A jump that turns done ones on lands with the card on screen, mid-column: the column
+    has grown by the done cards when it scrolls (it had stopped at the old height, the card
+    one below the fold)."""
+    from pdca.db.seed import seed_database
+    from pdca.screens.jump import open_on_board
+
+    seed_database(store, size="small", seed=1)
+    from pdca.db.store import ActionFilter
+    from pdca.screens.board import _order
+
+    acts = store.list_actions(ActionFilter(phase="act", include_done=True))
+    last_done = max((a for a in acts if a.done_at is not None), key=_order).id  # the lowest
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await open_on_board(app, action_id=last_done, done=True)
+        await settle_app(app, pilot)
+        column = board(app).columns["act"]
+        index = column.index_of(last_done)
+        assert index is not None and board(app).focused_id == last_done
+        # The card's lines (a row is row_height lines, its card the first row_lines of them)
+        # within the lines the column shows.
+        first, shown = column.scroll_offset.y, column.scrollable_content_region.height
+        card = column.header_lines + index * column.row_height
+        assert first <= card and card + column.row_lines <= first + shown, (first, card, shown)
