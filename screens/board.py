@@ -54,6 +54,10 @@ from pdca.widgets.phase_column import (
 )
 from pdca.widgets.status_bar import StatusBar
 
+# After a jump from another view, the moment when the card is put mid-column once more if the
+# layout of the screen switched to has scrolled its column back (seen in a terminal).
+JUMP_SETTLE_SECONDS = 0.1
+
 
 def first_page_size(screen_height: int, card_height: int = CARD_HEIGHT) -> int:
     """Cards per phase read before the first paint: a screenful, and one more to scroll to."""
@@ -408,8 +412,18 @@ class BoardScreen(Screen[None]):
                 if index is not None:
                     column.center_row(index)
                     # Again once the column has its new height: cards the read added (done
-                    # ones shown) are not yet in the scrollable size the first try was held to.
+                    # ones shown) are not yet in the scrollable size the first try was held to;
+                    # and once more a moment later, for the layout of a screen switched to
+                    # (in a terminal it put the column back at its top after both).
                     self.call_after_refresh(column.center_row, index)
+                    self.set_timer(JUMP_SETTLE_SECONDS, partial(self._land_jump, column, around))
+
+    def _land_jump(self, column: PhaseColumn, action_id: int) -> None:
+        """The jump's card mid-column, if it is still the one focused and is off screen."""
+        index = column.index_of(action_id)
+        if index is None or self.focused_id != action_id or column.row_shown(index):
+            return
+        column.center_row(index)
 
     def on_database_changed(self) -> None:
         """Called by the app when someone (anyone) changed the file: what they changed."""

@@ -92,6 +92,12 @@ class LineList(ScrollView, can_focus=True):
         elif top + self.row_lines > self.scroll_y + visible:
             self.scroll_to(y=top + self.row_height - visible, animate=False, immediate=True)
 
+    def row_shown(self, index: int) -> bool:
+        """Row ``index``'s drawn lines are all on screen (as ``scroll_to_row`` counts)."""
+        top = index * self.row_height
+        visible = self.scrollable_content_region.height - self.header_lines
+        return self.scroll_y <= top and top + self.row_lines <= self.scroll_y + visible
+
     def center_row(self, index: int) -> None:
         """Scroll row ``index`` to mid-screen, whole rows at the top: where a jump lands."""
         visible = self.scrollable_content_region.height - self.header_lines
