@@ -1028,17 +1028,42 @@ def doctor(session: Session, content: bool, repair: bool, as_json: bool) -> None
         return
 
     resolved = session.resolved
-    click.echo(f"path        {printable(str(resolved.path))} ({describe_rule(resolved)})")
-    failed = []
-    for check in diagnose(resolved.path):
-        mark = ("warn" if check.warning else "ok  ") if check.ok else "FAIL"
-        if not check.ok:
-            failed.append(check)
-        click.echo(f"{mark} {check.name:<12} {printable(check.detail)}")
+    checks = diagnose(resolved.path)
+    failed = [check for check in checks if not check.ok]
+    if as_json:  # the same checks as one object: {path, rule, ok, checks: [{name, status...}]}
+        click.echo(
+            to_json(
+                {
+                    "path": str(resolved.path),
+                    "rule": describe_rule(resolved),
+                    "ok": not failed,
+                    "checks": [
+                        {
+                            "name": check.name,
+                            "status": _doctor_status(check),
+                            "detail": check.detail,
+                        }
+                        for check in checks
+                    ],
+                }
+            )
+        )
+    else:
+        click.echo(f"path        {printable(str(resolved.path))} ({describe_rule(resolved)})")
+        for check in checks:
+            mark = {"ok": "ok  ", "warn": "warn", "fail": "FAIL"}[_doctor_status(check)]
+            click.echo(f"{mark} {check.name:<12} {printable(check.detail)}")
     if failed:
         # The first problem on stderr too, for whoever reads only that (cron, scripts).
         more = f" (and {len(failed) - 1} more above)" if len(failed) > 1 else ""
         _fail(f"{failed[0].name}: {printable(failed[0].detail)}{more}")
+
+
+def _doctor_status(check: Any) -> str:
+    """``ok``, ``warn`` (ok, yet worth doing something about) or ``fail``."""
+    if not check.ok:
+        return "fail"
+    return "warn" if check.warning else "ok"
 
 
 def _doctor_content(session: Session, as_json: bool) -> None:

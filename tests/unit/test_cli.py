@@ -904,6 +904,28 @@ def test_doctor_is_happy_with_a_healthy_database(team, ok, db_path: Path) -> Non
     assert result.stderr == ""
 
 
+def test_doctor_json_says_the_same_checks_as_one_object(team, ok, cli, db_path: Path) -> None:
+    """``pdca doctor --json``: the checks as JSON (it had printed the text report unless
+    --content was given); a failing check: ``ok`` false, exit status 1, one line on stderr."""
+    import sqlite3
+
+    healthy = json.loads(ok("doctor", "--json").stdout)
+    assert healthy["path"] == str(db_path) and healthy["ok"] is True
+    statuses = {check["name"]: check["status"] for check in healthy["checks"]}
+    assert statuses["integrity"] == "ok" and "kept" in statuses
+    assert all(check["status"] in ("ok", "warn") for check in healthy["checks"])
+    conn = sqlite3.connect(db_path)
+    conn.execute("INSERT INTO owner_weeks VALUES ('ghost', '2026-11-16', 1)")  # a drift
+    conn.commit()
+    conn.close()
+    found = cli("doctor", "--json")
+    assert found.exit_code == 1
+    report = json.loads(found.stdout)
+    assert report["ok"] is False
+    assert [c["name"] for c in report["checks"] if c["status"] == "fail"] == ["kept"]
+    assert found.stderr.startswith("pdca: kept: owner_weeks:") and found.stderr.count("\n") == 1
+
+
 # --------------------------------------------------------------------------- real processes
 
 
