@@ -31,12 +31,12 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import threading
 from collections import Counter
 from collections.abc import Callable, Collection
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 from pdca.db import flow_rules as fr
 from pdca.db.clock import iso
@@ -253,20 +253,22 @@ def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) 
         "weeks": weeks,
         **scope.where()[1],
     }
-    beside = _Beside(store, lambda other: _beside(other, scope, params))
-    with store.reading():
-        cursor = _tuples(store)
-        scoped = scope.where()[0]
-        weekly, cycle = _done(cursor, scoped, params, now, weeks)
-        now_in = _phases_now(cursor, scoped, params)
-        done_by = {
-            login: fr.OwnerDone(dated, late)
-            for login, dated, late in cursor.execute(
-                _DONE_OWNERS.format(scope=scope.where(by_index=False)[0]), params
-            )
-        }
-        owners = fr.owners_figures(_owners_open(cursor, scope, params, now, weeks), done_by)
-    stays, initiatives = beside.result()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="flow-beside") as pool:
+        beside = pool.submit(_on_own_connection, store, lambda other: _beside(other, scope, params))
+        with store.reading():
+            cursor = _tuples(store)
+            scoped = scope.where()[0]
+            weekly, cycle = _done(cursor, scoped, params, now, weeks)
+            now_in = _phases_now(cursor, scoped, params)
+            done_by = {
+                login: fr.OwnerDone(dated, late)
+                for login, dated, late in cursor.execute(
+                    _DONE_OWNERS.format(scope=scope.where(by_index=False)[0]), params
+                )
+            }
+            owners = fr.owners_figures(_owners_open(cursor, scope, params, now, weeks), done_by)
+        read_beside = beside.result()  # raises what the thread raised
+    stays, initiatives = read_beside or _beside(store, scope, params)
     phases = fr.stays_figures(stays, now_in)
     return Flow(
         now=iso(now),
@@ -282,45 +284,23 @@ def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) 
     )
 
 
-class _Beside(Generic[T]):
-    """``read(store)`` on a connection of its own, in a thread started now; ``result()`` waits
-    for it (and raises what it raised). Read on ``store`` instead, when asked for the result,
-    when there is no file to open again (tests' in-memory files), or when the path no longer
-    leads to the file ``store`` has open (removed or replaced since: the name is not the
-    file) or cannot be opened."""
-
-    def __init__(self, store: Store, read: Callable[[Store], T]) -> None:
-        self.store, self.read = store, read
-        self.found: list[T] = []
-        self.failed: BaseException | None = None
-        self.thread: threading.Thread | None = None
-        if store.path is not None and store.path.name != ":memory:":
-            self.thread = threading.Thread(target=self._run, name="flow-beside", daemon=True)
-            self.thread.start()
-
-    def _run(self) -> None:
-        assert self.store.path is not None
-        try:
-            other = Store.open(self.store.path, actor=self.store.actor, clock=self.store.clock)
-        except PdcaError:
-            return  # gone, or not the file any more: the caller reads it on its own
-        try:
-            if other.identity != self.store.identity or other.identity is None:
-                return  # another file at that name now: the same, on the caller's
-            self.found.append(self.read(other))
-        except BaseException as error:  # handed to the caller, which raises it
-            self.failed = error
-        finally:
-            other.close()
-
-    def result(self) -> T:
-        if self.thread is not None:
-            self.thread.join()
-            if self.failed is not None:
-                raise self.failed
-            if self.found:
-                return self.found[0]
-        return self.read(self.store)
+def _on_own_connection(store: Store, read: Callable[[Store], T]) -> T | None:
+    """``read`` on a connection of its own to ``store``'s file (SQLite connections stay in
+    their thread). None, for the caller to read it on ``store`` itself, when there is no file
+    to open again (tests' in-memory files), or when the path no longer leads to the file
+    ``store`` has open (removed or replaced since: the name is not the file)."""
+    if store.path is None or store.path.name == ":memory:":
+        return None
+    try:
+        other = Store.open(store.path, actor=store.actor, clock=store.clock)
+    except PdcaError:
+        return None  # gone, or not a pdca file any more
+    try:
+        if other.identity is None or other.identity != store.identity:
+            return None  # another file at that name now
+        return read(other)
+    finally:
+        other.close()
 
 
 def _beside(

@@ -20,6 +20,11 @@ DUE = "2026-12-01"
 STORE_WRITES = ("move", "done", "checkin", "hand", "add", "undo", "later")
 
 
+def versions(conn: sqlite3.Connection) -> dict[int, int]:
+    """Each action's version: the kept tables' triggers must never change one."""
+    return dict(conn.execute("SELECT id, version FROM actions").fetchall())
+
+
 def apply_step(
     stores: list[Store], clock: list[datetime], ids: list[int], step: tuple, events: list[int]
 ) -> bool:

@@ -25,7 +25,7 @@ from pdca.db.clock import iso
 from pdca.db.models import ActionChanges, ActionDraft, CheckinDraft
 from pdca.db.store import Store
 from tests.conftest import NOW_DT
-from tests.log_writes import apply_step, two_people
+from tests.log_writes import apply_step, two_people, versions
 
 
 def _week(at: str) -> str | None:
@@ -65,10 +65,6 @@ def recomputed(conn: sqlite3.Connection) -> tuple[dict, dict]:
         if done_at is None and owner and created_at <= f"{week}T00:00:00Z":
             owners[(owner, week)] += 1
     return dict(weeks), dict(owners)
-
-
-def versions(conn: sqlite3.Connection) -> dict[int, int]:
-    return dict(conn.execute("SELECT id, version FROM actions").fetchall())
 
 
 ACTIONS = 3

@@ -22,7 +22,7 @@ from pdca.db import schema
 from pdca.db.models import ActionChanges, ActionDraft, CheckinDraft
 from pdca.db.store import Store
 from tests.conftest import NOW_DT
-from tests.log_writes import apply_step, import_junk_move, two_people
+from tests.log_writes import apply_step, import_junk_move, two_people, versions
 
 DUE = "2026-12-01"
 EVERYTHING = ("0000", "9999")  # a window holding every event
@@ -90,10 +90,6 @@ def before_0015(conn: sqlite3.Connection, since: str, until: str) -> list[Change
 
 def kept(conn: sqlite3.Connection, since: str, until: str) -> list[Change]:
     return [tuple(row) for row in conn.execute(acc._CHANGES, (since, until))]  # type: ignore[misc]
-
-
-def versions(conn: sqlite3.Connection) -> dict[int, int]:
-    return dict(conn.execute("SELECT id, version FROM actions").fetchall())
 
 
 # --------------------------------------------------------------------------- the store

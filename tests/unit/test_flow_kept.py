@@ -26,7 +26,7 @@ from pdca.db.models import ActionDraft, CheckinDraft
 from pdca.db.store import Store
 from tests import flow_reference
 from tests.conftest import NOW_DT
-from tests.log_writes import apply_step, import_junk_move, two_people
+from tests.log_writes import apply_step, import_junk_move, two_people, versions
 
 DUE = "2026-12-01"
 Row = tuple[int, int, int, str, str | None, str, float | None]
@@ -71,10 +71,6 @@ def recomputed(conn: sqlite3.Connection) -> dict[int, Row]:
         to = _phase(after) if moved else None
         found[event_id] = _rounded((event_id, entity_id, tx, left, to, at, days))
     return found
-
-
-def versions(conn: sqlite3.Connection) -> dict[int, int]:
-    return dict(conn.execute("SELECT id, version FROM actions").fetchall())
 
 
 # --------------------------------------------------------------------------- the store
