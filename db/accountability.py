@@ -32,10 +32,11 @@ from pdca.db.accountability_models import (
 )
 from pdca.db.clock import iso
 from pdca.db.errors import Conflict, GateUnmet, InvalidInput, NotFound
-from pdca.db.models import Event, FollowupNote, validated
+from pdca.db.models import validated
 from pdca.db.schema import STANDUP_ORDER
 
 if TYPE_CHECKING:
+    from pdca.db.models import Event
     from pdca.db.store import Store, Transaction
 
 SETTING_KEYS = ("stale_after_days", "followup_offsets")
@@ -217,6 +218,8 @@ def record_followup(
     as the next cycle, linked to the original. One transaction."""
     if result not in ("holding", "slipped"):
         raise InvalidInput("result", result, "is not one of 'holding', 'slipped'")
+    from pdca.db.models import FollowupNote  # a draft (pydantic): only a write needs it
+
     message = validated(FollowupNote, message=message).message  # the rule all messages follow
     reopened_id = None
     with store.write() as tx:
@@ -537,18 +540,7 @@ def standup_digest(
     open_actions, more = _open_actions(
         store, now, cadence, STANDING_MOST if standing_most is None else standing_most
     )
-    waiting = [
-        arules.WaitingAlert(
-            a.id,
-            a.kpi,
-            a.assignee,
-            a.ack_due,
-            a.overdue,
-            reason=xmr.SHORT_TEXT.get(a.rule or "", "threshold"),
-        )
-        for a in alerts.list_alerts(store)
-        if a.acknowledged_at is None
-    ]
+    waiting = _waiting_alerts(store, now)
     due = [  # ``list_followups(due_only=True)``'s, as the five fields the rules read
         arules.DueFollowup(*row)
         for row in store.conn.execute(
@@ -591,6 +583,27 @@ def standup_digest(
             "change_counts": counts,
         }
     )
+
+
+def _waiting_alerts(store: Store, now: datetime) -> list[arules.WaitingAlert]:
+    """Open alerts nobody has acknowledged, newest first, as they stand at ``now`` (whom each
+    waits for by the escalation rule): ``alerts.list_alerts``' answer, without its models."""
+    from pdca.db.alert_standing import OPEN_WAITING, standing
+
+    found = []
+    for row in store.conn.execute(OPEN_WAITING + " ORDER BY a.raised_at DESC, a.id DESC"):
+        state = standing(row, now)
+        found.append(
+            arules.WaitingAlert(
+                row["id"],
+                row["kpi"],
+                state.assignee,
+                iso(state.ack_due),
+                state.overdue,
+                reason=xmr.SHORT_TEXT.get(row["rule"] or "", "threshold"),
+            )
+        )
+    return found
 
 
 def standup_changes(store: Store, digest: Digest, person: str, most: int) -> list[DigestItem]:

@@ -1,21 +1,23 @@
-"""Pydantic models of the accountability views: owners, the check-in log, follow-ups, stand-ups.
+"""The records of the accountability views: owners, the check-in log, follow-ups, stand-ups.
 
-Kept beside ``db.models`` (not in it) so the KPI work and this work touch different files;
-they follow the same rules: ``Record`` for what the store returns, ``Draft`` for input.
+Kept beside ``db.models`` (not in it) so the KPI work and this work touch different files.
+Plain frozen dataclasses (``db.plain``), not pydantic models: the owners, log and stand-up
+views paint from them, and importing pydantic and building its models cost about 70 ms of
+their start on the huge file (issue 14). What a person types is checked by ``db.models``'
+drafts and rules before anything here is made; a record read back needs no validation.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field
+from pdca.db.models import CheckinStatus
+from pdca.db.plain import PlainRecord
 
-from pdca.db.models import Action, Checkin, CheckinStatus, Record
-from pdca.db.pydantic_setup import skip_plugin_discovery
-
-skip_plugin_discovery()  # before the first model is built
+if TYPE_CHECKING:
+    from pdca.db.models import Action, Checkin
 
 FollowupResult = Literal["holding", "slipped"]
 FOLLOWUP_RESULTS: tuple[FollowupResult, ...] = ("holding", "slipped")
@@ -45,19 +47,8 @@ DIGEST_KINDS: tuple[DigestKind, ...] = (
 StandingKind = Literal["action", "alert", "followup"]
 
 
-# Defaults made by plain functions, not by ``list`` and ``dict``: to see whether a factory takes
-# the data, pydantic reads its signature, and a builtin's is parsed with ``tokenize``, whose
-# large regular expression is compiled on first use (~15-30 ms, before the stand-up's first
-# paint, the first time a model here is built).
-def _no_items() -> list[Any]:
-    return []
-
-
-def _no_counts() -> dict[str, Any]:
-    return {}
-
-
-class TeamSettings(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TeamSettings(PlainRecord):
     """Team-wide rules kept in the database, so every member's pdca applies the same ones."""
 
     stale_after_days: int = 7
@@ -67,7 +58,8 @@ class TeamSettings(Record):
 UNOWNED = "(unowned)"  # the owners row of open work nobody owns (no login has parentheses)
 
 
-class OwnerRow(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OwnerRow(PlainRecord):
     """One person's accountability at a glance (the owners view and ``pdca owners``); the
     ``unowned`` row gathers open work and follow-ups without an owner, so the rows add up."""
 
@@ -88,7 +80,8 @@ class OwnerRow(Record):
     unowned: bool = False  # the "(unowned)" row: nobody's work, not a person
 
 
-class LogEntry(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LogEntry(PlainRecord):
     """A check-in (or follow-up result) with the action it belongs to."""
 
     id: int
@@ -130,7 +123,8 @@ class LogFilter:
         )
 
 
-class Followup(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Followup(PlainRecord):
     id: int
     action_id: int
     title: str
@@ -147,7 +141,8 @@ class Followup(Record):
     is_due: bool = False  # not done, and due today or before
 
 
-class FollowupOutcome(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FollowupOutcome(PlainRecord):
     """What recording a follow-up left behind: the check-in and, when slipped, the new cycle."""
 
     followup: Followup
@@ -155,7 +150,8 @@ class FollowupOutcome(Record):
     reopened: Action | None = None
 
 
-class DigestItem(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DigestItem(PlainRecord):
     """Something that changed in the window (from the event log, or an escalation by time)."""
 
     kind: DigestKind
@@ -167,7 +163,8 @@ class DigestItem(Record):
     detail: str = ""
 
 
-class StandingItem(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StandingItem(PlainRecord):
     """Where someone's work stands now: an open action that needs a word (``flags``: late,
     at risk, blocked, stale), an alert waiting on them, a follow-up due."""
 
@@ -175,7 +172,7 @@ class StandingItem(Record):
     person: str | None  # the owner (None: nobody owns it), the alert's current holder
     action_id: int | None = None
     title: str = ""
-    flags: list[str] = Field(default_factory=_no_items)
+    flags: list[str] = field(default_factory=list)
     detail: str = ""
 
 
@@ -186,24 +183,25 @@ def _whose(person: str | None, asked: str | None) -> bool:
     return person is None if asked == UNOWNED else person == asked
 
 
-class Digest(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Digest(PlainRecord):
     """The stand-up: where each person's work stands now, then what changed between ``since``
     and ``until``. ``people`` is the round-robin: everyone with open work or something to
     report, then ``UNOWNED`` when something belongs to nobody."""
 
     since: str
     until: str
-    items: list[DigestItem] = Field(default_factory=_no_items)
-    standing: list[StandingItem] = Field(default_factory=_no_items)
-    people: list[str] = Field(default_factory=_no_items)
+    items: list[DigestItem] = field(default_factory=list)
+    standing: list[StandingItem] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
     # Open actions that need a word beyond the ones ``standing`` names, by person (UNOWNED
     # for nobody's): a stand-up names a few per person and says how many more.
-    standing_more: dict[str, int] = Field(default_factory=_no_counts)
+    standing_more: dict[str, int] = field(default_factory=dict)
     # Changes beyond the ones ``items`` lists, by person: a stand-up lists each person's
     # first few changes (``accountability.standup_changes`` reads more on demand).
-    changes_more: dict[str, int] = Field(default_factory=_no_counts)
+    changes_more: dict[str, int] = field(default_factory=dict)
     # How many changes of each kind each person has in the window, listed or not.
-    change_counts: dict[str, dict[str, int]] = Field(default_factory=_no_counts)
+    change_counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def of(self, person: str | None) -> list[DigestItem]:
         """What changed for ``person`` (None: everyone; ``UNOWNED``: nobody's work)."""
@@ -232,7 +230,8 @@ class Digest(Record):
         return self.changes_more.get(person, 0)
 
 
-class Standup(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Standup(PlainRecord):
     id: int
     at: str
     by: str

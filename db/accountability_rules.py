@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pdca.db import rules
 from pdca.db.accountability_models import (
@@ -23,7 +23,10 @@ from pdca.db.accountability_models import (
 )
 from pdca.db.clock import iso
 from pdca.db.errors import InvalidInput
-from pdca.db.models import Event, shown_number
+from pdca.db.models import shown_number
+
+if TYPE_CHECKING:
+    from pdca.db.models import Event
 
 DEFAULT_SETTINGS = TeamSettings()
 STANDUP_FIRST_WINDOW = timedelta(hours=24)

@@ -4,31 +4,22 @@ Durations are in days (one decimal), shares are fractions 0..1 (``None``: nothin
 
 Plain dataclasses, not pydantic models: the flow view reads and shows them without importing
 pydantic (about 100 ms, as long as the figures' read on the large file). ``model_dump`` gives
-the same dict a pydantic model would (``pdca flow --json``, tui/output.py ``to_json``), and the
-cycle report's pydantic model holds a ``Flow`` as it is.
+the same dict a pydantic model would (``pdca flow --json``, tui/output.py ``to_json``: see
+``db.plain``), and the cycle report's pydantic model holds a ``Flow`` as it is.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Literal
+from typing import Literal
+
+from pdca.db.plain import PlainRecord
 
 CycleTrend = Literal["shorter", "longer", "flat", "unknown"]
 
 
-class _Record:
-    """What the figures share with a pydantic model: its plain data."""
-
-    __slots__ = ()
-
-    def model_dump(self, mode: str = "python") -> dict[str, Any]:
-        """Fields in their order, nested records and lists as dicts and lists (every value is
-        a str, int, float or None already: the same in ``mode="json"``)."""
-        return dataclasses.asdict(self)  # type: ignore[call-overload]
-
-
 @dataclasses.dataclass(slots=True)
-class PhaseFlow(_Record):
+class PhaseFlow(PlainRecord):
     phase: str
     wip: int  # open actions in this phase now
     stays: int  # stays in this phase that ended within the window (moved on, back, or done)
@@ -41,7 +32,7 @@ class PhaseFlow(_Record):
 
 
 @dataclasses.dataclass(slots=True)
-class WeekFlow(_Record):
+class WeekFlow(PlainRecord):
     start: str  # the first day of the 7-day period (YYYY-MM-DD, UTC)
     finished: int  # done through Act (standardize or adjust)
     abandoned: int
@@ -49,7 +40,7 @@ class WeekFlow(_Record):
 
 
 @dataclasses.dataclass(slots=True)
-class CycleTime(_Record):
+class CycleTime(PlainRecord):
     count: int
     median_days: float | None
     p85_days: float | None
@@ -59,7 +50,7 @@ class CycleTime(_Record):
 
 
 @dataclasses.dataclass(slots=True)
-class OwnerFlow(_Record):
+class OwnerFlow(PlainRecord):
     login: str
     open: int
     weeks_expected: int  # full weeks each open action has lived, summed (within the window)
@@ -71,7 +62,7 @@ class OwnerFlow(_Record):
 
 
 @dataclasses.dataclass(slots=True)
-class InitiativeFlow(_Record):
+class InitiativeFlow(PlainRecord):
     id: int | None
     name: str
     standardize: int
@@ -83,7 +74,7 @@ class InitiativeFlow(_Record):
 
 
 @dataclasses.dataclass(slots=True)
-class Flow(_Record):
+class Flow(PlainRecord):
     now: str
     since: str  # the window's start: ``weeks`` weeks before now
     weeks: int

@@ -3,7 +3,8 @@
 What the store returns and the drafts it validates before writing are pydantic models,
 defined in ``db.records``; their names are importable from here as before
 (``from pdca.db.models import Kpi``), but pydantic is only imported when one of them is
-first asked for. ``Action`` is a plain dataclass (``db.action_record``): the board's cards
+first asked for. ``Action`` and ``Event`` are plain dataclasses (``db.action_record``,
+``db.event_record``): the board's cards and the stand-up's changes
 are built without pydantic. The phases, statuses, limits and text checks below cost
 nothing to import, so a command-line write that needs no model (``pdca checkin 12 "done"``)
 never pays for pydantic (issue 14: a write within 3x Taskwarrior's ``task add``).
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from pdca.db.action_record import Action as Action
+    from pdca.db.event_record import Event as Event
     from pdca.db.records import AcknowledgementNote as AcknowledgementNote
     from pdca.db.records import ActionChange as ActionChange
     from pdca.db.records import ActionChanges as ActionChanges
@@ -35,7 +37,6 @@ if TYPE_CHECKING:
     from pdca.db.records import Completion as Completion
     from pdca.db.records import ContentWarning as ContentWarning
     from pdca.db.records import Draft as Draft
-    from pdca.db.records import Event as Event
     from pdca.db.records import FollowupNote as FollowupNote
     from pdca.db.records import Identity as Identity
     from pdca.db.records import Initiative as Initiative
@@ -332,11 +333,14 @@ def __getattr__(name: str) -> Any:
     """The pydantic models (``db.records``), imported when the first one is asked for."""
     if name.startswith("__"):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    if name == "Action":  # a plain dataclass: the board's first paint needs no pydantic
-        from pdca.db.action_record import Action
+    # Plain dataclasses: the board's first paint and the stand-up's need no pydantic.
+    plain = {"Action": "pdca.db.action_record", "Event": "pdca.db.event_record"}
+    if name in plain:
+        import importlib
 
-        globals()[name] = Action
-        return Action
+        value = getattr(importlib.import_module(plain[name]), name)
+        globals()[name] = value
+        return value
     from pdca.db import records
 
     try:

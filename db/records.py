@@ -9,11 +9,12 @@ a model is first asked for: the vocabulary there costs nothing, pydantic does.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from pdca.db.action_record import Action
+from pdca.db.event_record import Event
 from pdca.db.models import (
     MESSAGE_MAX,
     NAME_MAX,
@@ -314,20 +315,6 @@ class Checkin(Record):
     result: Literal["holding", "slipped"] | None
     message: str
     version: int
-
-
-class Event(Record):
-    id: int
-    tx: int
-    at: str
-    actor: str
-    entity: str
-    entity_id: int
-    op: Literal["create", "update", "delete"]
-    summary: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    undo_of: int | None
 
 
 class ActionDetail(Record):

@@ -25,7 +25,7 @@ from textual.widgets import Static
 from pdca.db import accountability
 from pdca.db.accountability_models import Followup, LogEntry, LogFilter
 from pdca.db.errors import DatabaseBroken, PdcaError
-from pdca.db.models import CHECKIN_STATUSES, CheckinDraft, validated
+from pdca.db.models import CHECKIN_STATUSES, validated
 from pdca.screens.context import PaletteEntry
 from pdca.screens.owners import since
 from pdca.screens.pick_filter import pick_filter_value
@@ -386,6 +386,8 @@ class LogScreen(RowView):
         result = await self.app.push_screen_wait(CheckinModal(action=action))
         if result is None:
             return
+        from pdca.db.models import CheckinDraft  # a draft (pydantic): the first paint needs none
+
         try:
             draft = validated(CheckinDraft, message=result.message, status=result.status)
             await self.context.write(lambda writer: writer.add_checkin(action_id, draft))

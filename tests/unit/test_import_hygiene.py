@@ -261,9 +261,20 @@ def test_importing_the_models_module_loads_no_pydantic() -> None:
     assert after is True and (action, kpi) == ("Action", "Kpi")  # importable as before
 
 
-def test_the_boards_first_paint_loads_no_pydantic(tmp_path: Path) -> None:
+# Each view's screen, and what it holds once its first screenful is painted with data.
+_PAINTED = {
+    "board": ("pdca.screens.board", "BoardScreen", "sum(len(c.actions) for c in self.columns.values())"),  # noqa: E501
+    "standup": ("pdca.screens.standup", "StandupScreen", "len(self.digest.people)"),
+    "owners": ("pdca.screens.owners", "OwnersScreen", "len(self.owners)"),
+    "log": ("pdca.screens.log", "LogScreen", "len(self.entries)"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("mode", sorted(_PAINTED))
+def test_a_views_first_paint_loads_no_pydantic(tmp_path: Path, mode: str) -> None:
     """Pydantic and its models cost about 70 ms of a 400 ms start: the board's first screen
-    (cards, header, alert count, settings) is painted without them (issue 14)."""
+    (cards, header, alert count, settings), the stand-up's, the owners' and the log's are
+    painted without them (issue 14)."""
     path = tmp_path / "paint.db"
     seeded = subprocess.run(
         [sys.executable, "-m", "pdca.tui", "--db", str(path), "seed", "--size", "small"],
@@ -274,22 +285,24 @@ def test_the_boards_first_paint_loads_no_pydantic(tmp_path: Path) -> None:
         timeout=120,
     )
     assert seeded.returncode == 0, seeded.stderr
+    module, screen, shown = _PAINTED[mode]
     done = _python(
         "import json, os, sys\n"
         "from pathlib import Path\n"
         "from pdca.db.clock import clock_from_env\n"
-        "from pdca.screens.board import BoardScreen\n"
+        f"from {module} import {screen}\n"
         "from pdca.tui.app import PdcaApp, create_app\n"
         "seen = {}\n"
-        "class Painted(BoardScreen):\n"
+        f"class Painted({screen}):\n"
         "    def on_mount(self):\n"
         "        self.call_after_refresh(self.painted)\n"
         "    def painted(self):\n"
-        "        seen['cards'] = sum(len(c.actions) for c in self.columns.values())\n"
+        f"        seen['shown'] = {shown}\n"
         "        seen['pydantic'] = sorted(m for m in sys.modules if m.startswith('pydantic'))\n"
         "        self.app.exit()\n"
         "class App(PdcaApp):\n"
-        "    MODES = {**PdcaApp.MODES, 'board': Painted}\n"
+        f"    MODES = {{**PdcaApp.MODES, {mode!r}: Painted}}\n"
+        f"    DEFAULT_MODE = {mode!r}\n"
         f"app = create_app(Path({str(path)!r}), actor='alice',"
         " clock=clock_from_env(os.environ), presence=False)\n"
         "App(app.context, presence=False).run(headless=True, size=(120, 40))\n"
@@ -298,7 +311,7 @@ def test_the_boards_first_paint_loads_no_pydantic(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout.strip().splitlines()[-1])
-    assert seen["cards"] > 0  # the board was painted with its cards
+    assert seen["shown"] > 0  # the view was painted with its data
     assert seen["pydantic"] == []
 
 
