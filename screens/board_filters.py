@@ -15,6 +15,7 @@ from textual.widgets import Input
 from pdca.db.models import Priority
 from pdca.db.store import ActionFilter
 from pdca.screens.pick_filter import pick_filter_value
+from pdca.widgets.literal_fields import LiteralInput
 from pdca.widgets.text import filter_bar, literal
 
 if TYPE_CHECKING:
@@ -91,7 +92,9 @@ def open_text_box(board: BoardScreen) -> None:
     """Show the text box (mounted on first use: one widget less before the first paint)."""
     box = text_box(board)
     if box is None:
-        box = Input(placeholder="filter by text (enter keeps it, esc clears)", id="text-filter")
+        box = LiteralInput(
+            placeholder="filter by text (enter keeps it, esc clears)", id="text-filter"
+        )
         board.mount(box, after=board.query_one("#lanes"))
     box.add_class("-shown")
     box.focus()

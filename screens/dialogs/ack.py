@@ -12,6 +12,7 @@ from pdca.db.errors import InvalidInput
 from pdca.db.models import MESSAGE_MAX, AcknowledgementNote, Alert, validated
 from pdca.screens.dialogs.base import Dialog
 from pdca.widgets.forms import FormRow
+from pdca.widgets.literal_fields import LiteralInput
 from pdca.widgets.text import plain
 
 
@@ -45,7 +46,7 @@ class AckModal(Dialog[str | None]):
             yield Label(plain(about, one_line=True), id="ack-about")
             yield FormRow(
                 "Note",
-                Input(
+                LiteralInput(
                     placeholder="what is being done about it",
                     id="note",
                     compact=True,

@@ -32,6 +32,7 @@ from pdca.widgets.forms import (
     repeat_hint,
     suggest_from,
 )
+from pdca.widgets.literal_fields import LiteralInput, LiteralTextArea
 from pdca.widgets.text import plain
 
 FIELDS = ("title", "owner", "due", "every", "priority", "initiative", "kpi", "notes")
@@ -142,7 +143,7 @@ def _input(
     select_on_focus: bool = True,
 ) -> Input:
     """A one-line field; compact, so the whole form fits 80x24 with room for its errors."""
-    return Input(
+    return LiteralInput(
         value or "",
         placeholder=placeholder,
         suggester=suggest_from(suggest) if suggest else None,
@@ -231,7 +232,7 @@ class ActionFormModal(Dialog[ActionFormResult | None]):
             yield FormRow("Initiative", initiative, id="row-initiative")
             kpi = _input("kpi", start.kpi, "a known KPI, or blank", suggest=self.kpis)
             yield FormRow("KPI", kpi, id="row-kpi")
-            notes = TextArea(start.notes, soft_wrap=True, compact=True, id="notes")
+            notes = LiteralTextArea(start.notes, soft_wrap=True, compact=True, id="notes")
             yield FormRow("Notes", notes, id="row-notes")
             with HorizontalGroup(classes="dialog--buttons"):
                 yield Button("Save", variant="primary", id="save", compact=True)
@@ -297,7 +298,7 @@ class ActionFormModal(Dialog[ActionFormResult | None]):
             initiative=text("initiative"),
             kpi=text("kpi"),
             priority=text("priority"),
-            notes=self.query_one("#notes", TextArea).text,
+            notes=self.query_one("#notes", LiteralTextArea).kept_text,
             today=self.today,
             initiatives=self.initiatives,
             kpis=self.kpis,

@@ -15,6 +15,7 @@ from pdca.db.errors import InvalidInput
 from pdca.db.models import CHECKIN_STATUSES, Action, CheckinDraft, CheckinStatus, validated
 from pdca.screens.dialogs.base import Dialog
 from pdca.widgets.forms import FormRow
+from pdca.widgets.literal_fields import LiteralInput
 from pdca.widgets.marks import COLOURS, status_mark
 from pdca.widgets.text import literal, plain
 
@@ -70,7 +71,7 @@ class CheckinModal(Dialog[CheckinResult | None]):
                 yield Label(plain(self.reason, one_line=True), id="checkin-reason")
             yield FormRow(
                 "Message",
-                Input(placeholder="what happened, what is next", id="message", compact=True),
+                LiteralInput(placeholder="what happened, what is next", id="message", compact=True),
                 id="row-message",
             )
             buttons = (

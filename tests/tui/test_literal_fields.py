@@ -1,0 +1,84 @@
+"""Text fields draw user text literally: a stored title's escapes never reach the terminal of
+whoever edits it, and a save of an untouched field writes back exactly what was there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+from textual.widgets import Input, TextArea
+
+from pdca.db.models import ActionDraft
+from pdca.db.text_rules import UNSAFE_IN_CELLS
+from pdca.widgets.literal_fields import in_place
+from tests.tui.conftest import SIZE, settle_app
+
+HOSTILE_TITLE = "esc \x1b[31mRED\x1b[0m \x1b]0;pwned\x07 cr\rbell\x07 \u202eevil \x9b2J"
+HOSTILE_NOTES = "line \x1b[5mblink\x1b[0m\nsecond\r line\ttabbed"
+RAW = ("\x1b", "\r", "\x07", "\u202e", "\x9b")
+
+
+def drawn(widget: Input | TextArea, lines: int = 1) -> str:
+    return "\n".join(widget.render_line(y).text for y in range(lines))
+
+
+@given(st.text())
+def test_in_place_swaps_one_character_for_one(text: str) -> None:
+    shown = in_place(text)
+    assert len(shown) == len(text)
+    assert all(m.lastgroup == "flag" for m in UNSAFE_IN_CELLS.finditer(shown))
+    assert all(a == b for a, b in zip(text, shown, strict=True) if not UNSAFE_IN_CELLS.match(a))
+
+
+def test_controls_are_drawn_as_their_pictures() -> None:
+    assert in_place("a\x1b[1m\r\x7f\x00") == "a\u241b[1m\u240d\u2421\u2400"
+    assert in_place("\u202e\u200d") == "\ufffd\ufffd"
+    assert in_place("a\tb", keep_tabs=True) == "a\tb"
+    assert in_place("\U0001f1eb\U0001f1f7") == "\U0001f1eb\U0001f1f7"  # a flag stays
+
+
+async def test_the_edit_form_draws_a_hostile_title_literally_and_keeps_it(
+    make_app, store, db_path: Path
+) -> None:
+    action = store.add_action(ActionDraft(title=HOSTILE_TITLE, notes=HOSTILE_NOTES, owner="bob"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        title = app.screen.query_one("#title", Input)
+        notes = app.screen.query_one("#notes", TextArea)
+        assert title.value == HOSTILE_TITLE  # the value itself is kept
+        shown_title, shown_notes = drawn(title), drawn(notes, 3)
+        for char in RAW:
+            assert char not in shown_title and char not in shown_notes
+        assert "\u241b[31mRED" in shown_title and "\u240d" in shown_title
+        assert "\u241b[5mblink" in shown_notes
+        # The cursor at the end of the title sits one cell past what is drawn.
+        title.cursor_position = len(title.value)
+        assert title._cursor_offset == len(in_place(HOSTILE_TITLE)) + 1
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        kept = app.context.store.get_action(action.id)
+        assert (kept.title, kept.notes) == (HOSTILE_TITLE, HOSTILE_NOTES)
+
+
+async def test_a_pasted_escape_in_a_check_in_is_drawn_literally(
+    make_app, store, db_path: Path
+) -> None:
+    action = store.add_action(ActionDraft(title="plain", owner="bob"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("c")
+        await settle_app(app, pilot)
+        message = app.screen.query_one("#message", Input)
+        message.focus()
+        message.insert_text_at_cursor("done \x1b[2J\x1b]0;x\x07")
+        await pilot.pause()
+        assert "\x1b" not in drawn(message) and "\u241b[2J" in drawn(message)
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        checkins = app.context.store.action_detail(action.id).checkins
+        assert [c.message for c in checkins] == ["done \x1b[2J\x1b]0;x\x07"]

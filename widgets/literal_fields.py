@@ -1,0 +1,95 @@
+"""Text fields that never send user text's controls to the terminal.
+
+Textual's ``Input`` and ``TextArea`` draw their value as it is: a title holding an ANSI escape,
+a carriage return or an OSC sequence (typed with ``pdca add``, imported, pasted) would colour,
+break or retitle the terminal of whoever edits it. These fields keep the value itself (a save
+of an untouched field writes back exactly what was there) and draw each character that
+``db.text_rules`` never shows raw as one visible stand-in, in its place: a control as its
+Unicode control picture (``␛`` for ESC, ``␍`` for a carriage return), anything else (a
+bidirectional override, a zero-width joiner) as ``�``. One character for one, so the cursor,
+the selection and a click land where the value's own positions say.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rich.cells import cell_len, get_character_cell_size
+from rich.text import Text
+from textual.widgets import Input, TextArea
+
+from pdca.db.text_rules import UNSAFE_IN_CELLS
+
+REPLACEMENT = "\ufffd"
+_DELETE = "\u2421"  # ␡
+
+
+def stand_in(char: str) -> str:
+    """The one visible character drawn for ``char``."""
+    point = ord(char)
+    if point < 0x20:
+        return chr(0x2400 + point)  # the control pictures: ␀ .. ␟
+    if point == 0x7F:
+        return _DELETE
+    return REPLACEMENT
+
+
+def in_place(text: str, *, keep_tabs: bool = False) -> str:
+    """``text`` with each character never shown raw replaced by one visible character
+    (``keep_tabs``: but a tab, which a ``TextArea`` lays out itself)."""
+
+    def swap(match: re.Match[str]) -> str:
+        found = match.group()
+        if match.lastgroup == "flag" or (keep_tabs and found == "\t"):
+            return found  # a flag (a regional-indicator pair) is two cells everywhere
+        return stand_in(found)
+
+    return UNSAFE_IN_CELLS.sub(swap, text)
+
+
+class LiteralInput(Input):
+    """An ``Input`` whose value is drawn literally (see the module's doc)."""
+
+    @property
+    def _value(self) -> Text:
+        if self.password:
+            return super()._value
+        return Text(in_place(self.value), no_wrap=True, overflow="ignore", end="")
+
+    # Where the cursor and a click fall: counted on what is drawn, not on the raw value (a
+    # control is no cell wide; its stand-in is one).
+    def _position_to_cell(self, position: int) -> int:
+        return cell_len(in_place(self.value[:position]))
+
+    def _cell_offset_to_index(self, offset: int) -> int:
+        shown = in_place(self.value)
+        scroll_x, _ = self.scroll_offset
+        offset += scroll_x
+        cell = 0
+        for index, char in enumerate(shown):
+            width = get_character_cell_size(char)
+            if cell <= offset < cell + width:
+                return index
+            cell += width
+        return max(0, min(offset, len(shown)))
+
+
+class LiteralTextArea(TextArea):
+    """A ``TextArea`` whose lines are drawn literally (see the module's doc)."""
+
+    def __init__(self, text: str = "", **options: Any) -> None:
+        super().__init__(text, **options)
+        self._given = text
+        self._loaded = self.text  # the document splits lines at a lone \r too, and joins them
+        # with one newline of its own: the text given can come back changed, untouched
+
+    @property
+    def kept_text(self) -> str:
+        """The text, exactly as it was given while nobody has changed it."""
+        return self._given if self.text == self._loaded else self.text
+
+    def get_line(self, line_index: int) -> Text:
+        # ``TextArea.get_line`` is the hook Textual offers for restyling a line.
+        line = self.document.get_line(line_index)
+        return Text(in_place(line, keep_tabs=True), end="", no_wrap=True)
