@@ -17,6 +17,7 @@ from textual.widgets import Label
 
 from pdca.db.dates import parse_date
 from pdca.db.errors import InvalidInput
+from pdca.widgets.literal_fields import in_place
 from pdca.widgets.text import plain
 
 DATE_FORMS = "YYYY-MM-DD, today, +3d, +2w, fri"
@@ -85,9 +86,16 @@ class FormRow(HorizontalGroup):
         self.error.show(message)
 
 
+def offerable(names: Sequence[str]) -> list[str]:
+    """The names a field may offer as it is typed: an offer is drawn greyed after the text as
+    it is (``Input`` draws it raw), so a name holding a control or an escape is never offered;
+    it can still be typed, and picked from a list."""
+    return [name for name in names if in_place(name) == name]
+
+
 def suggest_from(names: Sequence[str]) -> SuggestFromList:
     """Completion from a list of names; case does not matter, the stored spelling is offered."""
-    return SuggestFromList(names, case_sensitive=False)
+    return SuggestFromList(offerable(names), case_sensitive=False)
 
 
 def completion(text: str, names: Sequence[str]) -> str | None:
@@ -98,7 +106,7 @@ def completion(text: str, names: Sequence[str]) -> str | None:
     folded = text.casefold()
     if not folded or any(name.casefold() == folded for name in names):
         return None
-    return next((name for name in names if name.casefold().startswith(folded)), None)
+    return next((name for name in offerable(names) if name.casefold().startswith(folded)), None)
 
 
 def known_name(field: str, text: str, names: Sequence[str], kind: str) -> str | None:

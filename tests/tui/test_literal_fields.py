@@ -11,6 +11,7 @@ from textual.widgets import Input, TextArea
 
 from pdca.db.models import ActionDraft
 from pdca.db.text_rules import UNSAFE_IN_CELLS
+from pdca.widgets.forms import completion, offerable
 from pdca.widgets.literal_fields import in_place
 from tests.tui.conftest import SIZE, settle_app
 
@@ -82,3 +83,12 @@ async def test_a_pasted_escape_in_a_check_in_is_drawn_literally(
         await settle_app(app, pilot)
         checkins = app.context.store.action_detail(action.id).checkins
         assert [c.message for c in checkins] == ["done \x1b[2J\x1b]0;x\x07"]
+
+
+def test_a_name_holding_an_escape_is_never_offered_as_typed() -> None:
+    """An offer is drawn greyed after the typed text by Textual, raw: such a name is not
+    offered (it can still be typed in full)."""
+    names = ["Evil \x1b]0;pwned\x07 init", "Everyday ops"]
+    assert offerable(names) == ["Everyday ops"]
+    assert completion("ev", names) == "Everyday ops"
+    assert completion("evil", names) is None
