@@ -197,8 +197,10 @@ WHERE f.done_at IS NULL AND f.due <= :today
 # sort). The scope is the action's.
 _FOLLOWUPS = """
 SELECT a.initiative_id,
-  count(CASE WHEN f.done_at IS NOT NULL AND f.result = 'holding' THEN 1 END),
-  count(CASE WHEN f.done_at IS NOT NULL AND f.result = 'slipped' THEN 1 END),
+  count(CASE WHEN f.done_at IS NOT NULL AND f.checkin_id IS NOT NULL
+    AND f.result = 'holding' THEN 1 END),
+  count(CASE WHEN f.done_at IS NOT NULL AND f.checkin_id IS NOT NULL
+    AND f.result = 'slipped' THEN 1 END),
   count(CASE WHEN f.done_at IS NULL AND f.due <= :today THEN 1 END)
 FROM actions a INDEXED BY idx_actions_initiative_id
 JOIN followups f ON f.action_id = a.id

@@ -446,7 +446,11 @@ def _followups(store: Store, part: _Part) -> tuple[list[ReportFollowup], Followu
     needs first: waiting ones (longest due first), then slipped, then holding (latest
     first)."""
     today = store.clock().astimezone().date().isoformat()
-    where = "(f.done_at IS NOT NULL OR f.due <= ?)"
+    # Recorded with its own check-in (those a slip closed with it were never audited: one
+    # slip is one slipped audit), or due and not recorded yet.
+    where = (
+        "(f.done_at IS NOT NULL AND f.checkin_id IS NOT NULL OR f.done_at IS NULL AND f.due <= ?)"
+    )
     params: list[object] = [today]
     if part.initiative_id is not None:
         where += " AND f.action_id IN (SELECT id FROM actions WHERE initiative_id = ?)"

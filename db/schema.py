@@ -978,7 +978,13 @@ def _cadence_kept(conn: sqlite3.Connection) -> None:
 # The follow-up audits recorded, per initiative (0: none) and result, kept for the flow view's
 # outcomes: an audit counts when it is recorded (done_at set) holding or slipped and its action
 # is there. ``{only}``: a condition on the audits and their actions, for a rebuild of some.
-_AUDIT_COUNTED = "{f}.done_at IS NOT NULL AND {f}.result IN ('holding', 'slipped')"
+# An audit counts once it was recorded itself, with its check-in. A slip closes the action's
+# later audits too (result 'slipped', no check-in of their own: "closed, slipped earlier"):
+# one slip is one slipped audit, not three (0020).
+_AUDIT_COUNTED = (
+    "{f}.done_at IS NOT NULL AND {f}.checkin_id IS NOT NULL"
+    " AND {f}.result IN ('holding', 'slipped')"
+)
 AUDIT_COUNTS_OF = (
     "SELECT coalesce(a.initiative_id, 0) AS initiative, f.result, count(*)"
     " FROM followups f JOIN actions a ON a.id = f.action_id"
@@ -1029,9 +1035,9 @@ _AUDIT_TRIGGERS = {
         [_audit_counted("OLD", "-"), _AUDITS_EMPTIED],
     ),
     "followups_audits_on_update": (
-        "AFTER UPDATE OF action_id, done_at, result ON followups",
+        "AFTER UPDATE OF action_id, done_at, result, checkin_id ON followups",
         "OLD.action_id IS NOT NEW.action_id OR OLD.done_at IS NOT NEW.done_at"
-        " OR OLD.result IS NOT NEW.result",
+        " OR OLD.result IS NOT NEW.result OR OLD.checkin_id IS NOT NEW.checkin_id",
         [_audit_counted("OLD", "-"), _AUDITS_EMPTIED, _audit_counted("NEW", "+")],
     ),
     # An action put under another initiative (undo, import, a hand edit), gone, or back.
@@ -1058,6 +1064,11 @@ def _audits_kept(conn: sqlite3.Connection) -> None:
         "CREATE TABLE audit_counts (initiative INTEGER NOT NULL, result TEXT NOT NULL,"
         " audits INTEGER NOT NULL, PRIMARY KEY (initiative, result)) WITHOUT ROWID"
     )
+    _count_audits(conn)
+
+
+def _count_audits(conn: sqlite3.Connection) -> None:
+    """``audit_counts`` filled from the audits, and the triggers that keep it made."""
     conn.execute(
         "INSERT INTO audit_counts (initiative, result, audits) " + AUDIT_COUNTS_OF.format(only="")
     )
@@ -1065,6 +1076,15 @@ def _audits_kept(conn: sqlite3.Connection) -> None:
         guard = f" WHEN {condition}" if condition else ""
         body = "".join(f" {statement};" for statement in statements)
         conn.execute(f"CREATE TRIGGER {name} {when} FOR EACH ROW{guard} BEGIN{body} END")
+
+
+def _audits_recorded(conn: sqlite3.Connection) -> None:
+    """Audits count once recorded themselves (``_AUDIT_COUNTED``): the audits a slip closes
+    with it no longer count as slipped. The counts are made again, and their triggers."""
+    for name in _AUDIT_TRIGGERS:
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+    conn.execute("DELETE FROM audit_counts")
+    _count_audits(conn)
 
 
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
@@ -1089,6 +1109,7 @@ MIGRATIONS: list[Migration] = [
     ("0017_flow_ranks", _flow_ranks),
     ("0018_cadence_kept", _cadence_kept),
     ("0019_audits_kept", _audits_kept),
+    ("0020_audits_recorded", _audits_recorded),
 ]
 
 

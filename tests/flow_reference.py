@@ -102,12 +102,13 @@ FROM actions WHERE done_at >= :since{scope}
 # Decisions of all time, as (initiative, decision) pairs a Counter takes as they come: ``> ''``
 # (every done_at is an ISO time) is a range on the done_at index.
 _DECISIONS = "SELECT initiative_id, decision FROM actions WHERE done_at > ''{scope}"
-# Follow-up audits as (initiative, what they count as): their result once recorded, "waiting"
-# when due and not recorded; those neither are left out in SQLite. The scope is the action's.
+# Follow-up audits as (initiative, what they count as): their result once recorded (with their
+# own check-in: not those a slip closed with it), "waiting" when due and not recorded; those
+# neither are left out in SQLite. The scope is the action's.
 _FOLLOWUPS = """
 SELECT initiative_id, kind FROM (
   SELECT a.initiative_id,
-    CASE WHEN f.done_at IS NOT NULL THEN nullif(f.result, '')
+    CASE WHEN f.done_at IS NOT NULL THEN (CASE WHEN f.checkin_id IS NOT NULL THEN f.result END)
          WHEN f.due <= :today THEN 'waiting' END AS kind
   FROM followups f JOIN (SELECT id, initiative_id FROM actions WHERE 1{scope}) a
     ON a.id = f.action_id

@@ -211,10 +211,11 @@ def audits_kept(conn: sqlite3.Connection) -> dict[tuple[int, str], int]:
 def audits_recounted(conn: sqlite3.Connection) -> dict[tuple[int, str], int]:
     initiative = dict(conn.execute("SELECT id, initiative_id FROM actions").fetchall())
     counted: Counter[tuple[int, str]] = Counter()
-    for action_id, done_at, result in conn.execute(
-        "SELECT action_id, done_at, result FROM followups"
+    for action_id, done_at, result, checkin_id in conn.execute(
+        "SELECT action_id, done_at, result, checkin_id FROM followups"
     ):
-        if action_id in initiative and done_at is not None and result in ("holding", "slipped"):
+        recorded = done_at is not None and checkin_id is not None  # not closed by a slip
+        if action_id in initiative and recorded and result in ("holding", "slipped"):
             counted[(initiative[action_id] or 0, result)] += 1
     return dict(counted)
 
@@ -229,6 +230,7 @@ AUDIT_STEPS = st.one_of(
     # By hand, with sqlite3:
     st.tuples(st.just("unrecord"), _pick),  # done_at cleared
     st.tuples(st.just("rejudge"), _pick),  # holding <-> slipped
+    st.tuples(st.just("uncheck"), _pick),  # its check-in link cleared, or put back
     st.tuples(st.just("forget"), _pick),  # an audit deleted
     st.tuples(st.just("copy"), _pick),  # an audit copied in as it is (an import)
     st.tuples(st.just("rehome"), _pick, st.integers(0, ACTIONS - 1)),  # to another action
@@ -269,12 +271,18 @@ def _audit_step(stores: list[Store], clock: list[datetime], ids: list[int], step
             " ELSE 'holding' END WHERE id = ?",
             (target,),
         )
+    elif kind == "uncheck" and target is not None:
+        conn.execute(
+            "UPDATE followups SET checkin_id = CASE WHEN checkin_id IS NULL THEN"
+            " (SELECT min(id) FROM checkins) END WHERE id = ?",
+            (target,),
+        )
     elif kind == "copy" and target is not None:
         conn.execute("PRAGMA foreign_keys = OFF")  # its action may be gone (a drop)
         conn.execute(
             "INSERT OR IGNORE INTO followups (action_id, owner, offset_days, due, created_at,"
-            " done_at, done_by, result) SELECT action_id, owner, offset_days + 1000, due,"
-            " created_at, done_at, done_by, result FROM followups WHERE id = ?",
+            " done_at, done_by, result, checkin_id) SELECT action_id, owner, offset_days + 1000,"
+            " due, created_at, done_at, done_by, result, checkin_id FROM followups WHERE id = ?",
             (target,),
         )
         conn.execute("PRAGMA foreign_keys = ON")
@@ -290,7 +298,7 @@ def _audit_step(stores: list[Store], clock: list[datetime], ids: list[int], step
         _apply(stores, clock, ids, step)
 
 
-_ON_AUDITS = ("audit", "unrecord", "rejudge", "forget", "copy", "rehome")
+_ON_AUDITS = ("audit", "unrecord", "rejudge", "uncheck", "forget", "copy", "rehome")
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -351,3 +359,42 @@ def test_the_keeping_triggers_find_their_rows_by_key_never_by_a_scan(store: Stor
         scans = [step for step in plan if re.match(r"SCAN (?!audit_counts\b)\w+$", step)]
         problems += [f"{step} in: {statement}" for step in scans]
     assert problems == []
+
+
+def test_one_slip_is_one_slipped_audit_and_the_upgrade_counts_so() -> None:
+    """A slip closes the action's later audits with it (result slipped, no check-in of their
+    own): the flow and the report count one slipped audit, not three (a tester saw 3), and
+    0020 counts a file that counted them all over again."""
+    from pdca.db import accountability, report
+    from pdca.db.models import InitiativeDraft
+
+    clock = [NOW_DT - timedelta(days=200)]
+    with two_people(clock, ACTIONS) as (stores, ids):
+        store, conn = stores[0], stores[0].conn
+        store.add_initiative(InitiativeDraft(name="Ops", objective="better"))
+        store.edit_action(ids[0], ActionChanges(initiative="Ops"))
+        _audit_step(stores, clock, ids, ("standardize", 0))
+        clock[0] += timedelta(days=31)
+        first = conn.execute(
+            "SELECT min(id) FROM followups WHERE action_id = ?", (ids[0],)
+        ).fetchone()[0]
+        accountability.record_followup(store, first, "slipped")
+        closed = conn.execute(
+            "SELECT count(*) FROM followups WHERE action_id = ? AND result = 'slipped'",
+            (ids[0],),
+        ).fetchone()[0]
+        assert closed == 3  # the slip closed the 60- and 90-day audits with it
+        ops = conn.execute("SELECT id FROM initiatives WHERE name = 'Ops'").fetchone()[0]
+        assert audits_kept(conn) == audits_recounted(conn) == {(ops, "slipped"): 1}
+        (shown,) = [i for i in flow.flow(store).initiatives if i.name == "Ops"]
+        assert (shown.holding, shown.slipped) == (0, 1)
+        tally = report.build_report(store, "Ops").followup_tally
+        assert (tally.slipped, tally.total) == (1, 1)
+        # A file 0019 counted: every audit with a result, the closed ones too.
+        conn.execute("DELETE FROM audit_counts")
+        conn.execute("INSERT INTO audit_counts VALUES (?, 'slipped', 3)", (ops,))
+        schema._audits_recorded(conn)
+        assert audits_kept(conn) == {(ops, "slipped"): 1}
+        assert {name for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        )} >= set(schema._AUDIT_TRIGGERS)  # fmt: skip

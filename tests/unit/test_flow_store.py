@@ -242,14 +242,15 @@ def _outcomes_by_rows(store: Store, initiative: int | None, today: str) -> dict:
     ):
         if initiative is None or ini == initiative:
             counts[(ini, decision)] += 1
-    for ini, result, due, done_at in store.conn.execute(
-        "SELECT a.initiative_id, f.result, f.due, f.done_at"
+    for ini, result, due, done_at, checkin_id in store.conn.execute(
+        "SELECT a.initiative_id, f.result, f.due, f.done_at, f.checkin_id"
         " FROM followups f JOIN actions a ON a.id = f.action_id"
     ):
         if initiative is not None and ini != initiative:
             continue
         if done_at is not None and result:
-            counts[(ini, result)] += 1
+            if checkin_id is not None:  # recorded itself, not closed by a slip before it
+                counts[(ini, result)] += 1
         elif done_at is None and due <= today:
             counts[(ini, "waiting")] += 1
     return counts

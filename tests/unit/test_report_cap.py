@@ -69,11 +69,12 @@ def test_the_lists_are_the_whole_lists_first_rows_with_their_totals(
 
 
 def _followup_reference(store: Store, action_ids: set[int], since: str | None) -> list[dict]:
-    """The audits the report listed before the cap: recorded or due, of its actions."""
+    """The audits the report lists before the cap: recorded (with their own check-in, not
+    those a slip closed with it) or due, of its actions."""
     today = NOW[:10]
     rows = store.conn.execute(
         "SELECT id, action_id, result, due, done_at FROM followups"
-        " WHERE done_at IS NOT NULL OR due <= ?",
+        " WHERE done_at IS NOT NULL AND checkin_id IS NOT NULL OR done_at IS NULL AND due <= ?",
         (today,),
     )
     return [
