@@ -66,6 +66,12 @@ async def test_the_timer_counts_down_in_the_header(make_app, team) -> None:
         assert not screen.timer_on
 
 
+def screen_of(app) -> StandupScreen:  # type: ignore[no-untyped-def]
+    """The stand-up under the dialog on top."""
+    (screen,) = [s for s in app.screen_stack if isinstance(s, StandupScreen)]
+    return screen
+
+
 async def test_r_asks_then_records_the_standup_and_the_next_starts_there(
     make_app, team, store
 ) -> None:
@@ -76,6 +82,10 @@ async def test_r_asks_then_records_the_standup_and_the_next_starts_there(
         await pilot.press("5", "n", "t", "r")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceModal)
+        others = [p for p in screen_of(app).digest.people if p != "bob"]
+        assert others  # not stepped through: named, with what recording means for them
+        assert f"1 person stepped through; not {others[0]}" in app.screen.prompt
+        assert "the next stand-up will not show" in app.screen.prompt
         await pilot.press("escape")  # not now: nothing written, the stand-up goes on
         await pilot.pause()
         assert accountability.last_standup(store) is None
