@@ -86,6 +86,7 @@ _CHECKINS = Kept(
         "UPDATE actions SET (last_checkin_at, last_checkin_status)"
         f" = ({schema.LATEST_CHECKIN.format(id='actions.id')}) WHERE id IN ({keys})"
     ),
+    source="the check-ins",
 )
 # The cadence kept (0018): each action's calendar weeks with a check-in, and per owner and week
 # how many of their open actions had one. A week rewritten changes its owner's count (the
