@@ -266,6 +266,7 @@ def _check_contents(
             )
         )
         checks += _check_kept(connection, path)
+        checks.append(_check_history(connection))
     journal = connection.execute("PRAGMA journal_mode").fetchone()[0]
     wanted = "delete" if network else "wal"
     if snapshot:  # read as it stands, without making a -shm; its journal mode shows then
@@ -315,6 +316,55 @@ def _check_notifications(connection: sqlite3.Connection) -> list[Check]:
             f"{failed[0]} failed deliveries (one said: {failed[1]}); see pdca notify --status",
         )
     ]
+
+
+# The records people write most, as the event log names them: (table, words).
+_LOGGED = {"action": ("actions", "action"), "checkin": ("checkins", "check-in")}
+GONE_SHOWN = 5
+
+
+def _check_history(connection: sqlite3.Connection) -> Check:
+    """Actions and check-ins the event log recorded and never deleted, missing from the file
+    (a DELETE with sqlite3): their history still tells of them, and nothing else sees it.
+    Counted first, down the log's (entity) index; named only when the counts disagree. A
+    warning: someone may have meant it, and no repair can know what they wanted."""
+    problems = []
+    for entity, (table, word) in _LOGGED.items():
+        made, deleted = connection.execute(
+            "SELECT count(CASE WHEN op = 'create' THEN 1 END),"
+            " count(CASE WHEN op = 'delete' THEN 1 END) FROM events WHERE entity = ?",
+            (entity,),
+        ).fetchone()
+        present = connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        if made - deleted == present:
+            continue
+        # Made (again, after an undone delete) with no delete after it, and not in the table.
+        gone = [
+            row[0]
+            for row in connection.execute(
+                "SELECT DISTINCT e.entity_id FROM events e WHERE e.entity = ?1 AND e.op = 'create'"
+                f" AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = e.entity_id)"
+                " AND NOT EXISTS (SELECT 1 FROM events d WHERE d.entity = ?1"
+                " AND d.entity_id = e.entity_id AND d.op = 'delete' AND d.id > e.id)"
+                " ORDER BY e.entity_id",
+                (entity,),
+            )
+        ]
+        if gone:
+            shown = ", ".join(f"#{n}" for n in gone[:GONE_SHOWN])
+            more = f" and {len(gone) - GONE_SHOWN} more" if len(gone) > GONE_SHOWN else ""
+            plural = f"{word}s" if len(gone) != 1 else word
+            problems.append(
+                f"{len(gone)} {plural} the log recorded gone from the file with no delete"
+                f" logged ({shown}{more}): removed by hand? their history still shows them"
+            )
+        else:
+            unlogged = present - (made - deleted)
+            plural = f"{word}s" if unlogged != 1 else word
+            problems.append(f"{unlogged} {plural} in the file with no history (added by hand?)")
+    if not problems:
+        return Check("history", True, "every action and check-in the log recorded is in the file")
+    return Check("history", True, "; ".join(problems), warning=True)
 
 
 def _check_kept(connection: sqlite3.Connection, path: Path | None) -> list[Check]:

@@ -122,3 +122,37 @@ def test_a_trigger_or_index_dropped_outside_pdca_fails_the_objects_check(
     assert bad.exit_code == 1
     wanted = "FAIL objects      no index idx_actions_board; no trigger checkins_last_on_insert"
     assert wanted in bad.stdout
+
+
+def test_a_record_deleted_by_hand_is_named_and_an_undone_one_is_not(store, db_path):
+    """The log recorded a check-in that is gone with no delete logged (a DELETE with sqlite3):
+    a warning naming it. A check-in undone (its delete logged) and a record added by hand are
+    told apart. Nothing is changed."""
+    from pdca.db.models import CheckinDraft
+
+    action = store.add_action(ActionDraft(title="x", owner="bob"))
+    kept = store.add_checkin(action.id, CheckinDraft(message="kept", status="on-track"))
+    undone = store.add_checkin(action.id, CheckinDraft(message="undone", status="on-track"))
+    store.undo()
+    assert _by_name(db_path)["history"] == (
+        True,
+        "every action and check-in the log recorded is in the file",
+    )
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DELETE FROM checkins WHERE id = ?", (kept.id,))
+    conn.close()
+    (found,) = [c for c in diagnose(db_path) if c.name == "history"]
+    assert found.ok and found.warning
+    assert found.detail.startswith(
+        f"1 check-in the log recorded gone from the file with no delete logged (#{kept.id})"
+    )
+    assert f"#{undone.id}" not in found.detail
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "INSERT INTO actions (title, phase, phase_since, created_by, created_at, updated_at)"
+            " VALUES ('by hand', 'plan', '2026-01-01T00:00:00Z', 'x', '2026-01-01T00:00:00Z',"
+            " '2026-01-01T00:00:00Z')"
+        )
+    conn.close()
+    (found,) = [c for c in diagnose(db_path) if c.name == "history"]
+    assert "1 action in the file with no history (added by hand?)" in found.detail
