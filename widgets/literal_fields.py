@@ -8,6 +8,12 @@ of an untouched field writes back exactly what was there) and draw each characte
 Unicode control picture (``␛`` for ESC, ``␍`` for a carriage return), anything else (a
 bidirectional override, a zero-width joiner) as ``�``. One character for one, so the cursor,
 the selection and a click land where the value's own positions say.
+
+They also keep a burst of keys in order. Textual inserts a typed character in the field's own
+key handler, but runs a bound key (backspace, the arrows, ctrl+k) only once the key has
+bubbled up to the app, so a character typed just after it lands first: over SSH, where keys
+arrive in bursts, "ab", backspace, "c" became "ac" (Textual issue #6605). A field's own
+bindings run here, in its key handler, in the order the keys came.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ from typing import Any
 
 from rich.cells import cell_len, get_character_cell_size
 from rich.text import Text
+from textual import events
+from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
 from pdca.db.text_rules import UNSAFE_IN_CELLS
@@ -48,8 +56,28 @@ def in_place(text: str, *, keep_tabs: bool = False) -> str:
     return UNSAFE_IN_CELLS.sub(swap, text)
 
 
+async def ran_own_binding(widget: Widget, event: events.Key) -> bool:
+    """Run ``widget``'s own binding of this key now, as the app would once the key reached
+    it (priority bindings ran before the key came here); True when one ran."""
+    if event.is_printable:
+        return False
+    # The screen's chain, as the app reads it: the bindings with the user's keymap applied.
+    own = [bindings for node, bindings in widget.screen._modal_binding_chain if node is widget]
+    for binding in own[0].key_to_bindings.get(event.key, ()) if own else ():
+        if not binding.priority and await widget.app.run_action(binding.action, widget):
+            event.stop()
+            event.prevent_default()
+            return True
+    return False
+
+
 class LiteralInput(Input):
-    """An ``Input`` whose value is drawn literally (see the module's doc)."""
+    """An ``Input`` whose value is drawn literally, and whose keys keep their order (see the
+    module's doc)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not await ran_own_binding(self, event):
+            await super()._on_key(event)
 
     @property
     def _value(self) -> Text:
@@ -76,7 +104,12 @@ class LiteralInput(Input):
 
 
 class LiteralTextArea(TextArea):
-    """A ``TextArea`` whose lines are drawn literally (see the module's doc)."""
+    """A ``TextArea`` whose lines are drawn literally, and whose keys keep their order (see
+    the module's doc)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not await ran_own_binding(self, event):
+            await super()._on_key(event)
 
     def __init__(self, text: str = "", **options: Any) -> None:
         super().__init__(text, **options)

@@ -92,3 +92,48 @@ def test_a_name_holding_an_escape_is_never_offered_as_typed() -> None:
     assert offerable(names) == ["Everyday ops"]
     assert completion("ev", names) == "Everyday ops"
     assert completion("evil", names) is None
+
+
+async def test_a_burst_of_keys_keeps_its_order_in_the_forms_fields(
+    make_app, board_db: Path
+) -> None:
+    """Keys sent at once, as SSH delivers a burst: a backspace or an arrow between typed
+    characters applies where it came (Textual ran bound keys after the characters typed just
+    after them: "b", "a", backspace, "c" gave "bac"; Textual issue #6605)."""
+    from textual import events
+
+    burst = [("b", "b"), ("a", "a"), ("backspace", None), ("c", "c"), ("left", None), ("x", "x")]
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await settle_app(app, pilot)
+        message = app.screen.query_one("#message", Input)
+        message.focus()
+        await pilot.pause()
+        for key, character in burst:
+            app.post_message(events.Key(key, character))
+        await settle_app(app, pilot)
+        assert message.value == "bxc"
+        await pilot.press("escape")
+        await settle_app(app, pilot)
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        notes = app.screen.query_one("#notes", TextArea)
+        notes.focus()
+        notes.text = ""
+        await pilot.pause()
+        for key, character in burst:
+            app.post_message(events.Key(key, character))
+        await settle_app(app, pilot)
+        assert notes.text == "bxc"
+
+
+def test_the_textual_parts_the_fields_rely_on_are_there() -> None:
+    """The fields lean on a few private parts of Textual (its drawing of an Input's value, its
+    cell arithmetic, the screen's binding chain): a release that renames them fails here."""
+    from textual.screen import Screen
+
+    for name in ("_value", "_position_to_cell", "_cell_offset_to_index", "_on_key"):
+        assert hasattr(Input, name), name
+    assert hasattr(TextArea, "_on_key") and hasattr(TextArea, "get_line")
+    assert hasattr(Screen, "_modal_binding_chain")
