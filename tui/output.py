@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from pdca.db.plain import plain
 from pdca.db.text_rules import UNSAFE, UNSAFE_EXCEPT_NEWLINE, escape
 
 # The string encoder json.dumps(..., ensure_ascii=False) uses (its C version where built).
@@ -62,15 +63,6 @@ def json_safe(document: str) -> str:
 
 
 def to_json(value: Any) -> str:
-    def plain(item: Any) -> Any:
-        if hasattr(type(item), "model_dump"):  # a pydantic model (not imported for a write)
-            return item.model_dump(mode="json")
-        if isinstance(item, list | tuple):
-            return [plain(entry) for entry in item]
-        if isinstance(item, dict):
-            return {key: plain(entry) for key, entry in item.items()}
-        return item
-
     return json_safe(json.dumps(plain(value), ensure_ascii=False, indent=2))
 
 
