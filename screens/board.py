@@ -19,7 +19,6 @@ from datetime import date
 from functools import partial
 from typing import Any, Protocol, runtime_checkable
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -53,6 +52,7 @@ from pdca.widgets.phase_column import (
     PhaseColumn,
 )
 from pdca.widgets.status_bar import StatusBar
+from pdca.widgets.text import plain
 
 # After a jump from another view, the moment when the card is put mid-column once more if the
 # layout of the screen switched to has scrolled its column back (seen in a terminal).
@@ -217,7 +217,7 @@ class BoardScreen(Screen[None]):
         self.compact = isinstance(self.app, RemembersCompact) and self.app.compact_cards
         yield StatusBar()
         if not self.context.writable:
-            yield Static(Text(f"read-only: {self.store.read_only_reason}"), id="read-only")
+            yield Static(plain(f"read-only: {self.store.read_only_reason}"), id="read-only")
         yield Static(id="filter-bar")
         with Horizontal(id="lanes"):
             for phase in PHASES:

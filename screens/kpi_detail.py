@@ -357,7 +357,7 @@ def facts(detail: KpiDetail) -> Text:
         text.append("\n")
         if alert.acknowledged_at is None:
             late = "  OVERDUE" if alert.overdue else ""
-            rule = f" ({alert.rule_text})" if alert.rule_text else ""
+            rule = f" ({literal(alert.rule_text)})" if alert.rule_text else ""
             text.append(
                 f"⚑ alert {alert.id}{rule}: waiting for {literal(alert.assignee)} to "
                 f"acknowledge by {alert.ack_due}{late}  (a acknowledges)",

@@ -25,7 +25,7 @@ from pdca.screens.context import AppContext, PaletteEntry, context_of, services
 from pdca.screens.footer import footer_after_first_paint
 from pdca.widgets.kpi_table import KpiTable
 from pdca.widgets.status_bar import StatusBar
-from pdca.widgets.text import literal
+from pdca.widgets.text import literal, plain
 
 
 def refresh_header(screen: Screen) -> None:
@@ -136,7 +136,7 @@ class KpisScreen(KpiRowsActions, Screen[None]):
         bar.view = "KPIs"
         yield bar
         if not self.context.writable:
-            yield Static(Text(f"read-only: {self.store.read_only_reason}"), id="read-only")
+            yield Static(plain(f"read-only: {self.store.read_only_reason}"), id="read-only")
         yield Static(id="kpi-warnings")
         yield self.table
 

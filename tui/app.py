@@ -30,6 +30,7 @@ from rich.text import Text
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.widget import AwaitMount
@@ -52,6 +53,7 @@ from pdca.tui.crash import crash_line, write_crash_log
 from pdca.tui.settings import Settings, load_settings, save_settings, settings_path
 from pdca.tui.typeahead import LEAVING_KEYS, KeyHold, is_text_field
 from pdca.widgets.status_bar import StatusBar
+from pdca.widgets.text import literal
 
 T = TypeVar("T")
 # alt+ a key pdca reads as esc then that key (see on_event): letters, digits and the arrows.
@@ -196,6 +198,28 @@ class PdcaApp(App[None]):
         if mode != self.current_mode:
             self.hold_keys()  # the view's list takes them once it has focus
         return super().switch_mode(mode)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast shows its text literally, whoever calls it (screens pass Textual's
+        default ``markup=True``): its messages name titles, KPI names, notes, people and paths
+        read from the file, so a ``[/]`` in a KPI's name would crash the app and an escape in
+        an acknowledgement's note would drive the terminal of whoever saw it (a tester)."""
+        del markup  # never: no message of pdca's is markup
+        super().notify(
+            literal(message, one_line=False),
+            title=literal(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     # ------------------------------------------------------------------ lifecycle
 

@@ -132,10 +132,10 @@ class ActionDetailScreen(Dialog[str | None]):
             cycle += f" of #{action.parent_id}"
         facts.append(_fact("cycle", cycle))
         if self.repeats is not None:
-            words = (
-                self.repeats
+            words = (  # the rule as stored: written by pdca, or by hand with sqlite3
+                literal(self.repeats)
                 if self.repeats.startswith(("after", "stopped"))
-                else (f"every {self.repeats}")
+                else f"every {literal(self.repeats)}"
             )
             rule = f"  rule {action.recurrence_id} (pdca recur list)"
             facts.append(_fact("repeats", f"{REPEAT_MARK} {words}", (rule, _MUTED)))

@@ -224,3 +224,39 @@ async def test_more_kpis_than_a_screenful_get_their_readings_after_the_first_pai
         lines = ["".join(s.text for s in table.render_line(y)) for y in range(table.size.height)]
         (last,) = [line for line in lines if "KPI 59" in line]
         assert any(mark in last for mark in "▁▂▃▄▅▆▇█")  # its sparkline
+
+
+async def test_a_toast_naming_a_kpi_shows_its_name_literally(
+    make_app, kpi_db: Path, store: Store
+) -> None:
+    """A KPI named with a closing tag and an escape: the toast that names it shows both as
+    text. Read as markup it crashed the app (MarkupError); the escape drove the terminal."""
+    from pdca.db import kpis
+    from pdca.db.models import KpiChanges
+
+    hostile = "CSAT [/] \x1b]2;PWNED\x1b\\ [bold]x"
+    kpis.edit_kpi(store, "Cost", KpiChanges(name=hostile))
+    app = make_app(kpi_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_kpis(pilot)
+        table = screen.query_one(KpiTable)
+        table.set_cursor([r.kpi.name for r in table.rows].index(hostile))
+        await pilot.press("a")  # Cost has no open alert: a toast names it
+        await pilot.pause()
+        assert app.return_code is None  # still running
+        (toast,) = list(app._notifications)
+        assert toast.markup is False
+        assert toast.message == "CSAT [/] \\x1b]2;PWNED\\x1b\\ [bold]x has no open alert"
+
+
+def test_an_alerts_rule_words_written_by_hand_are_shown_literally(
+    kpi_db: Path, store: Store
+) -> None:
+    """The detail's alert line shows the rule's words as text, whoever wrote them (a rule
+    text put in with sqlite3 retitled the terminal; a tester)."""
+    from pdca.db import kpis
+    from pdca.screens.kpi_detail import facts
+
+    store.conn.execute("UPDATE alerts SET rule_text = 'eight \x1b]2;PWNED\x07 on one side'")
+    shown = facts(kpis.kpi_detail(store, KPI)).plain
+    assert "(eight \\x1b]2;PWNED\\x07 on one side)" in shown and "\x1b" not in shown

@@ -106,6 +106,24 @@ async def test_the_detail_says_how_it_repeats(make_app, store, db_path: Path) ->
         assert f"{REPEAT_MARK} every month 15" in shown and "rule 1" in shown
 
 
+async def test_a_rule_written_by_hand_is_shown_literally(make_app, store, db_path: Path) -> None:
+    """A rule put in with sqlite3 (pdca checks what it writes) holding an escape: the detail
+    shows it as text, it does not retitle the terminal (a tester)."""
+    from pdca.screens.dialogs import ActionDetailScreen
+
+    recurrence.add_repeating_action(store, ActionDraft(title="Audit", owner="bob"), "day")
+    store.conn.execute("UPDATE recurrences SET rule = 'week \x1b]2;PWNED\x07 mon'")
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("enter")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ActionDetailScreen)
+        shown = "\n".join(str(w.render()) for w in app.screen.query("Static, Label"))
+        assert f"{REPEAT_MARK} every week \\x1b]2;PWNED\\x07 mon" in shown
+        assert "\x1b" not in shown
+
+
 async def test_stop_repeating_from_the_palette_command(make_app, store, db_path: Path) -> None:
     recurrence.add_repeating_action(store, ActionDraft(title="Audit", owner="bob"), "day")
     store.add_action(ActionDraft(title="Once"))
