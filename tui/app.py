@@ -50,6 +50,7 @@ from pdca.screens.context import (
     PaletteProvider,
 )
 from pdca.tui.crash import crash_line, write_crash_log
+from pdca.tui.niced import at_lowest_priority
 from pdca.tui.settings import Settings, load_settings, save_settings, settings_path
 from pdca.tui.typeahead import LEAVING_KEYS, KeyHold, is_text_field
 from pdca.widgets.status_bar import StatusBar
@@ -514,7 +515,9 @@ class PdcaApp(App[None]):
         refused (a command finds only the pages it reads; this reads them all). On a
         connection of its own beside the writer, not ahead of it: it takes 0.4 s on the
         large file and 5 s or more at 100 000 actions, which the first move waited for."""
-        damage = self._in_background(lambda reader: reader.damage())
+        # At the lowest CPU priority: seconds of a core on a big file, which other people's
+        # boards and commands on a shared server should not wait behind (tui/niced.py).
+        damage = at_lowest_priority(lambda: self._in_background(lambda reader: reader.damage()))
         if damage:
             self.context.broken = damage  # refused from now on, whatever is queued
             self._on_ui(partial(self.stop_on_broken, damage, force=True))

@@ -161,6 +161,26 @@ def test_two_runs_claiming_at_once_split_the_work(store: Store, db_path: Path) -
     assert len(first) == 2 and second == []
 
 
+def test_many_claims_are_written_a_batch_per_transaction(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Thousands due at once (a quiet week on a big file) are claimed in batches, each its own
+    short write, so others' writes go between them: every one is claimed, once."""
+    monkeypatch.setattr(ns, "CLAIM_BATCH", 2)
+    for n in range(5):
+        store.add_action(ActionDraft(title=f"late {n}", owner="bob", due="2026-11-20"))
+    start = last_event_id(store)
+    claimed = ns.claim(store, "one")
+    written = events(store, start)
+    assert len(claimed) == len(written) >= 5
+    assert len({n.key for n in claimed}) == len(claimed)
+    transactions = store.conn.execute(
+        "SELECT count(DISTINCT tx) FROM events WHERE id > ?", (start,)
+    ).fetchone()[0]
+    assert transactions == -(-len(claimed) // 2)  # ceil: one per batch
+    assert ns.claim(store, "two") == []  # nothing left over, nothing claimed twice
+
+
 def test_an_escalation_tells_the_next_person_and_the_one_it_passed(
     store: Store, db_path: Path, hook: Hook
 ) -> None:
