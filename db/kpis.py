@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pdca.db import alerts, convert, kpi_rules, signals, xmr
 from pdca.db.clock import iso, parse_timestamp
@@ -21,14 +21,9 @@ from pdca.db.errors import Conflict, InvalidInput, NotFound
 from pdca.db.input_files import Outcome, not_utf8, open_text, read_csv, spool_checked
 from pdca.db.models import (
     STATUS_ORDER,
-    ActionChange,
     Alert,
     Kpi,
-    KpiChanges,
-    KpiDetail,
-    KpiDraft,
     KpiRow,
-    ReadingDraft,
     SignalMark,
     parse_number,
     validated,
@@ -40,6 +35,9 @@ from pdca.db.signals import verdict_evidence as verdict_evidence  # the verdict 
 from pdca.db.sparklines import recent_readings as recent_readings
 from pdca.db.sparklines import sparklines as sparklines
 from pdca.db.store import Store
+
+if TYPE_CHECKING:  # pydantic models: imported where they are made (the KPIs view needs none)
+    from pdca.db.models import KpiChanges, KpiDetail, KpiDraft
 
 RECENT_SLOTS = 40  # cadence periods read for a sparkline: wider than any row shows
 DETAIL_DAYS = 365  # how far back the detail chart reads
@@ -151,6 +149,8 @@ def perspective_warnings(kpis: Sequence[Kpi]) -> list[str]:
 
 
 def kpi_detail(store: Store, name: str) -> KpiDetail:
+    from pdca.db.models import ActionChange, KpiDetail
+
     try:
         kpi = store.get_kpi(name)
     except NotFound:
@@ -326,6 +326,8 @@ def edit_kpi(
 
 
 def _draft_of(row: dict[str, Any]) -> KpiDraft:
+    from pdca.db.models import KpiDraft
+
     return KpiDraft(
         name=row["name"],
         unit=row["unit"],
@@ -401,6 +403,8 @@ def _insert_readings(
 def _reading_rows(
     path: Path, stream: TextIO, known: dict[str, int], now: datetime, names: Sequence[str] = ()
 ) -> Iterator[Outcome[tuple[int, str, float, str]]]:
+    from pdca.db.models import ReadingDraft
+
     unknown: dict[str, kpi_rules.UnknownKpi] = {}  # close names looked up once per name
     header, rows = read_csv(path, stream, lambda column: column.strip().lower())
     missing = [c for c in IMPORT_COLUMNS if c not in header]

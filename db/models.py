@@ -3,11 +3,12 @@
 What the store returns and the drafts it validates before writing are pydantic models,
 defined in ``db.records``; their names are importable from here as before
 (``from pdca.db.models import Kpi``), but pydantic is only imported when one of them is
-first asked for. ``Action`` and ``Event`` are plain dataclasses (``db.action_record``,
-``db.event_record``): the board's cards and the stand-up's changes
-are built without pydantic. The phases, statuses, limits and text checks below cost
-nothing to import, so a command-line write that needs no model (``pdca checkin 12 "done"``)
-never pays for pydantic (issue 14: a write within 3x Taskwarrior's ``task add``).
+first asked for. ``Action``, ``Event`` and the KPIs' rows are plain dataclasses
+(``db.action_record``, ``db.event_record``, ``db.kpi_records``): the board's cards, the
+stand-up's changes and the KPIs view are built without pydantic. The phases, statuses,
+limits and text checks below cost nothing to import, so a command-line write that needs no
+model (``pdca checkin 12 "done"``) never pays for pydantic (issue 14: a write within 3x
+Taskwarrior's ``task add``).
 """
 
 from __future__ import annotations
@@ -26,12 +27,15 @@ if TYPE_CHECKING:
 
     from pdca.db.action_record import Action as Action
     from pdca.db.event_record import Event as Event
+    from pdca.db.kpi_records import Alert as Alert
+    from pdca.db.kpi_records import Kpi as Kpi
+    from pdca.db.kpi_records import KpiRow as KpiRow
+    from pdca.db.kpi_records import SignalMark as SignalMark
     from pdca.db.records import AcknowledgementNote as AcknowledgementNote
     from pdca.db.records import ActionChange as ActionChange
     from pdca.db.records import ActionChanges as ActionChanges
     from pdca.db.records import ActionDetail as ActionDetail
     from pdca.db.records import ActionDraft as ActionDraft
-    from pdca.db.records import Alert as Alert
     from pdca.db.records import Checkin as Checkin
     from pdca.db.records import CheckinDraft as CheckinDraft
     from pdca.db.records import Completion as Completion
@@ -43,11 +47,9 @@ if TYPE_CHECKING:
     from pdca.db.records import InitiativeDraft as InitiativeDraft
     from pdca.db.records import InitiativeKpi as InitiativeKpi
     from pdca.db.records import InitiativeOverview as InitiativeOverview
-    from pdca.db.records import Kpi as Kpi
     from pdca.db.records import KpiChanges as KpiChanges
     from pdca.db.records import KpiDetail as KpiDetail
     from pdca.db.records import KpiDraft as KpiDraft
-    from pdca.db.records import KpiRow as KpiRow
     from pdca.db.records import Limits as Limits
     from pdca.db.records import Login as Login
     from pdca.db.records import Message as Message
@@ -59,7 +61,6 @@ if TYPE_CHECKING:
     from pdca.db.records import Reading as Reading
     from pdca.db.records import ReadingDraft as ReadingDraft
     from pdca.db.records import Record as Record
-    from pdca.db.records import SignalMark as SignalMark
     from pdca.db.records import Title as Title
     from pdca.db.records import UndoResult as UndoResult
     from pdca.db.records import Unit as Unit
@@ -333,8 +334,13 @@ def __getattr__(name: str) -> Any:
     """The pydantic models (``db.records``), imported when the first one is asked for."""
     if name.startswith("__"):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    # Plain dataclasses: the board's first paint and the stand-up's need no pydantic.
-    plain = {"Action": "pdca.db.action_record", "Event": "pdca.db.event_record"}
+    # Plain dataclasses: the board's, the stand-up's and the KPIs' first paints need no
+    # pydantic.
+    plain = {
+        "Action": "pdca.db.action_record",
+        "Event": "pdca.db.event_record",
+        **dict.fromkeys(("Alert", "Kpi", "KpiRow", "SignalMark"), "pdca.db.kpi_records"),
+    }
     if name in plain:
         import importlib
 

@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from pdca.db.action_record import Action
 from pdca.db.event_record import Event
+from pdca.db.kpi_records import Alert, KpiRow, SignalMark
 from pdca.db.models import (
     MESSAGE_MAX,
     NAME_MAX,
@@ -181,34 +182,6 @@ class Initiative(Record):
     open_actions: int = 0
 
 
-class Kpi(Record):
-    id: int
-    name: str
-    unit: str
-    direction: Direction
-    baseline: float
-    target: float
-    target_date: str | None
-    warn: float | None
-    alert: float | None
-    cadence: Cadence
-    owner: str | None
-    escalation: list[str]
-    perspective: str
-    benchmark: float | None
-    benchmark_source: str | None
-    initiative_id: int | None
-    alerts_mode: AlertsMode = "both"
-    baseline_from: str | None = None
-    baseline_to: str | None = None
-    initiative: str | None = None
-    latest_value: float | None = None
-    latest_at: str | None = None
-    created_at: str
-    updated_at: str
-    version: int
-
-
 class Reading(Record):
     id: int
     kpi_id: int
@@ -218,27 +191,6 @@ class Reading(Record):
     note: str
     author: str
     version: int
-
-
-class Alert(Record):
-    id: int
-    kpi_id: int
-    kpi: str
-    reading_id: int | None
-    raised_at: str
-    assignee: str
-    ack_due: str
-    escalation_level: int
-    acknowledged_at: str | None
-    acknowledged_by: str | None
-    ack_note: str | None
-    closed_at: str | None
-    version: int
-    # The Western Electric rule that raised it ("we4") and its words; None: the threshold.
-    rule: str | None = None
-    rule_text: str | None = None
-    # Derived from the clock when read: unacknowledged and open past its first deadline.
-    overdue: bool = False
 
 
 class Limits(Record):
@@ -253,31 +205,6 @@ class Limits(Record):
     baseline_first: str  # the times of the first and last baseline readings
     baseline_last: str
     baseline_count: int
-
-
-class SignalMark(Record):
-    """One Western Electric signal (db/xmr.py ``Signal``), by the times of its readings."""
-
-    rule: str
-    rule_text: str
-    side: Literal["up", "down"]
-    bad: bool  # on the KPI's bad side
-    first_at: str
-    at: str
-    points: list[str]  # the times of the readings it covers
-
-
-class KpiRow(Record):
-    """One line of the KPIs view and of ``pdca kpi list``: the KPI and what the rules say."""
-
-    kpi: Kpi
-    status: KpiStatus
-    trend: Trend
-    trend_sign: int  # 1 rising, -1 falling, 0 flat or unknown
-    recent: list[float | None]  # one per cadence period, oldest first; None: not measured
-    alert: Alert | None = None  # the open alert, if any
-    # Process-behaviour signals in the bad direction holding at the latest reading (db/xmr.py)
-    signals: list[SignalMark] = Field(default_factory=list)
 
 
 class ActionChange(Record):
