@@ -32,6 +32,8 @@ from textual.widget import Widget
 from textual.widgets import Input
 from textual.worker import Worker
 
+from pdca.widgets.literal_fields import LEAVING_KEYS as LEAVING_KEYS  # the fields' own
+
 # How often a hold looks whether what it waits for is up, how long a new screen may take to
 # settle when it has nothing to focus, and the longest any hold lasts (the keys then go on
 # as typed: late, never lost).
@@ -45,8 +47,6 @@ LEAVING_HOLD_SECONDS = 0.5
 # moves typed with its key wait for them this long at most, then go to what is shown.
 LONGEST_READ_SECONDS = 5.0
 ROW_KEYS = frozenset({"up", "down", "j", "k", "home", "end", "pageup", "pagedown", "enter"})
-# Keys that leave a text field (submit, save, close, next field) rather than edit it.
-LEAVING_KEYS = frozenset({"enter", "ctrl+s", "escape", "tab", "shift+tab"})
 
 Typed = events.Key | events.Paste
 

@@ -4,10 +4,14 @@ Textual's ``Input`` and ``TextArea`` draw their value as it is: a title holding 
 a carriage return or an OSC sequence (typed with ``pdca add``, imported, pasted) would colour,
 break or retitle the terminal of whoever edits it. These fields keep the value itself (a save
 of an untouched field writes back exactly what was there) and draw each character that
-``db.text_rules`` never shows raw as one visible stand-in, in its place: a control as its
-Unicode control picture (``␛`` for ESC, ``␍`` for a carriage return), anything else (a
-bidirectional override, a zero-width joiner) as ``�``. One character for one, so the cursor,
-the selection and a click land where the value's own positions say.
+``db.text_rules`` calls unsafe anywhere (``UNSAFE``: what a terminal acts on, or what
+reorders the text around it) as one visible stand-in, in its place: a control as its Unicode
+control picture (``␛`` for ESC, ``␍`` for a carriage return), anything else (a C1 control, a
+bidirectional override) as ``�``. One character for one, so in an ``Input`` the cursor, the
+selection and a click land where the value's own positions say. Emoji and their joiners and
+modifiers are drawn as they are, as Textual draws them: an edited name keeps its ``❤️``.
+A ``TextArea`` lays its lines out by the raw text, where a control is no cell wide: on a line
+holding one, a click or a wrap falls a cell off per control (rare: text written outside pdca).
 
 They also keep a burst of keys in order. Textual inserts a typed character in the field's own
 key handler, but runs a bound key (backspace, the arrows, ctrl+k) only once the key has
@@ -27,7 +31,7 @@ from textual import events
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
-from pdca.db.text_rules import UNSAFE_IN_CELLS
+from pdca.db.text_rules import UNSAFE
 
 REPLACEMENT = "\ufffd"
 _DELETE = "\u2421"  # ␡
@@ -49,17 +53,21 @@ def in_place(text: str, *, keep_tabs: bool = False) -> str:
 
     def swap(match: re.Match[str]) -> str:
         found = match.group()
-        if match.lastgroup == "flag" or (keep_tabs and found == "\t"):
-            return found  # a flag (a regional-indicator pair) is two cells everywhere
-        return stand_in(found)
+        return found if keep_tabs and found == "\t" else stand_in(found)
 
-    return UNSAFE_IN_CELLS.sub(swap, text)
+    return UNSAFE.sub(swap, text)
+
+
+# Keys that leave a field (submit, save, close, next field) still go up to the app: the keys
+# typed after them are held there until focus has moved (tui/typeahead.py), so "title",
+# enter, "jj" moves on the board instead of ending the title in "jj".
+LEAVING_KEYS = frozenset({"enter", "ctrl+s", "escape", "tab", "shift+tab"})
 
 
 async def ran_own_binding(widget: Widget, event: events.Key) -> bool:
     """Run ``widget``'s own binding of this key now, as the app would once the key reached
     it (priority bindings ran before the key came here); True when one ran."""
-    if event.is_printable:
+    if event.is_printable or event.key in LEAVING_KEYS:
         return False
     # The screen's chain, as the app reads it: the bindings with the user's keymap applied.
     own = [bindings for node, bindings in widget.screen._modal_binding_chain if node is widget]

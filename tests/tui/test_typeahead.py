@@ -140,6 +140,31 @@ async def test_keys_after_enter_in_a_form_go_to_the_board_it_returns_to(
         assert isinstance(app.screen, BoardScreen)
 
 
+@pytest.mark.parametrize("key", ["c", "n", "slash"])
+async def test_keys_after_enter_in_a_field_already_open_leave_it(
+    make_app, board_db: Path, key: str
+) -> None:
+    """A field already open takes "msg", enter, "jj" as one burst: the message is saved
+    without the jj, which go to the board (the check-in, a new action's title, the text
+    filter; the fields' own bindings once ran enter in the field and the jj followed it in)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        burst(app, key)
+        await settle_app(app, pilot)
+        burst(app, *"Run1", "enter", "j", "j")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, BoardScreen)
+        if key == "c":
+            messages = [c.message for c in app.context.store.action_detail(1).checkins]
+            assert messages[-1] == "Run1"
+        elif key == "n":
+            titles = [a.title for a in app.context.store.list_actions()]
+            assert "Run1" in titles and not any(t.startswith("Run1j") for t in titles)
+        else:
+            assert app.screen.query_one("#text-filter", Input).value == "Run1"
+
+
 async def test_a_paste_right_after_c_lands_in_the_check_in(make_app, board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
