@@ -222,6 +222,14 @@ class PdcaApp(App[None]):
             markup=False,
         )
 
+    def action_help_quit(self) -> None:
+        """ctrl+c: Textual's answer ("Press ctrl+q to quit the app"), without its markup,
+        which toasts here show literally."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(f"Press {key} to quit the app", title="Do you want to quit?")
+                return
+
     # ------------------------------------------------------------------ lifecycle
 
     def on_mount(self) -> None:
