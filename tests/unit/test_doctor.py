@@ -156,3 +156,24 @@ def test_a_record_deleted_by_hand_is_named_and_an_undone_one_is_not(store, db_pa
     conn.close()
     (found,) = [c for c in diagnose(db_path) if c.name == "history"]
     assert "1 action in the file with no history (added by hand?)" in found.detail
+
+
+def test_a_log_edited_by_hand_is_told_apart_from_a_missing_record(store, db_path):
+    """A create event copied by hand counts one more check-in than there is, none missing
+    by id: said so, never as a count of zero or less."""
+    from pdca.db.models import CheckinDraft
+
+    action = store.add_action(ActionDraft(title="x", owner="bob"))
+    store.add_checkin(action.id, CheckinDraft(message="kept", status="on-track"))
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary)"
+            " SELECT tx, at, actor, entity, entity_id, op, summary FROM events"
+            " WHERE entity = 'checkin' AND op = 'create'"
+        )
+    conn.close()
+    (found,) = [c for c in diagnose(db_path) if c.name == "history"]
+    assert found.warning and found.detail == (
+        "the log records 1 more check-in than the file holds, none missing by id"
+        " (its events edited by hand?)"
+    )
