@@ -364,7 +364,13 @@ class StandupScreen(RowView):
             self.notify(f"read-only: {self.context.store.read_only_reason}", severity="warning")
             return
         if self.digest is not None:
-            skipped = [p for p in self.digest.people if p not in self.stepped]
+            # People with changes in the window the lead did not step through (standing
+            # items are there again next time; changes are not).
+            skipped = [
+                p
+                for p in self.digest.people
+                if p not in self.stepped and p != UNOWNED and any(self.digest.counts(p).values())
+            ]
             self.record_flow(self.digest.since, self.digest.until, list(self.stepped), skipped)
 
     @work(group="write")
@@ -373,16 +379,15 @@ class StandupScreen(RowView):
     ) -> None:
         """Record the stand-up shown: its window ends at the digest's ``until``, where the
         next one starts (what changed while this one was open is the next one's). The people
-        not stepped through are named: their changes of this window will not be shown again."""
+        with changes who were not stepped through are named: the next stand-up starts after
+        their changes too."""
         from pdca.screens.dialogs.choice import ChoiceModal
 
         stepped = f"{len(people)} {'person' if len(people) == 1 else 'people'} stepped through"
         if skipped:
             names = ", ".join(literal(name) for name in skipped[:5])
             more = f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
-            stepped += (
-                f"; not {names}{more}, whose changes of this window the next stand-up will not show"
-            )
+            stepped += f"; not {names}{more}: the next stand-up starts after their changes too"
         answer = await self.app.push_screen_wait(
             ChoiceModal(
                 heading="Record this stand-up?",
