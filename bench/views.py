@@ -1,4 +1,4 @@
-"""First paint of the owners, log, stand-up, flow and initiatives views on the large file,
+"""First paint of the owners, log, stand-up, flow, initiatives and KPIs views on the large file,
 against an empty Textual app in the same run (the board's method: bench/board.py). ``flow``
 is the flow view's first paint: its frame, the phase heading and the line "reading the last 13
 weeks of events…" (checked to be that line or the figures); ``flow-figures`` times until the
@@ -30,7 +30,16 @@ from bench.paint import (
     options,
 )
 
-VIEWS = ("owners", "log", "standup", "standup-digest", "flow", "flow-figures", "initiatives")
+VIEWS = (
+    "owners",
+    "log",
+    "standup",
+    "standup-digest",
+    "flow",
+    "flow-figures",
+    "initiatives",
+    "kpis",
+)
 
 
 def child_named_view(db: str, mode: str) -> None:
@@ -55,6 +64,7 @@ _SCREENS = {
     "standup": ("pdca.screens.standup", "StandupScreen"),
     "flow": ("pdca.screens.flow", "FlowScreen"),
     "initiatives": ("pdca.screens.initiatives", "InitiativesScreen"),
+    "kpis": ("pdca.screens.kpis", "KpisScreen"),
 }
 
 

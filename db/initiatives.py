@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from pdca.db import initiative_rules as irules
 from pdca.db import kpi_rules, rules, smart_rules
@@ -21,13 +21,15 @@ from pdca.db.clock import iso
 from pdca.db.models import (
     PHASES,
     STATUS_ORDER,
-    ContentWarning,
     InitiativeKpi,
     InitiativeOverview,
     Kpi,
     KpiStatus,
 )
 from pdca.db.store import Store
+
+if TYPE_CHECKING:  # a pydantic model: made by doctor --content, not by the view
+    from pdca.db.models import ContentWarning
 
 # Each initiative's open actions counted, down the open actions' (initiative_id) index in its
 # order (grouping sorts nothing). An action's last sign of life is its latest check-in (kept on
@@ -211,6 +213,8 @@ def _stale_days(mine: OpenCounts | None, now: datetime) -> tuple[int, ...]:
 
 def content_warnings(store: Store) -> list[ContentWarning]:
     """The SMART checks over the whole file: objectives, KPIs, open actions, readings."""
+    from pdca.db.models import ContentWarning
+
     now = store.clock()
     found: list[ContentWarning] = []
     for initiative in store.list_initiatives():

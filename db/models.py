@@ -3,9 +3,10 @@
 What the store returns and the drafts it validates before writing are pydantic models,
 defined in ``db.records``; their names are importable from here as before
 (``from pdca.db.models import Kpi``), but pydantic is only imported when one of them is
-first asked for. ``Action``, ``Event`` and the KPIs' rows are plain dataclasses
-(``db.action_record``, ``db.event_record``, ``db.kpi_records``): the board's cards, the
-stand-up's changes and the KPIs view are built without pydantic. The phases, statuses,
+first asked for. ``Action``, ``Event``, the KPIs' and the initiatives' rows are plain
+dataclasses (``db.action_record``, ``db.event_record``, ``db.kpi_records``,
+``db.initiative_records``): the board's cards, the stand-up's changes, the KPIs and the
+initiatives views are built without pydantic. The phases, statuses,
 limits and text checks below cost nothing to import, so a command-line write that needs no
 model (``pdca checkin 12 "done"``) never pays for pydantic (issue 14: a write within 3x
 Taskwarrior's ``task add``).
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
 
     from pdca.db.action_record import Action as Action
     from pdca.db.event_record import Event as Event
+    from pdca.db.initiative_records import Initiative as Initiative
+    from pdca.db.initiative_records import InitiativeKpi as InitiativeKpi
+    from pdca.db.initiative_records import InitiativeOverview as InitiativeOverview
     from pdca.db.kpi_records import Alert as Alert
     from pdca.db.kpi_records import Kpi as Kpi
     from pdca.db.kpi_records import KpiRow as KpiRow
@@ -43,10 +47,7 @@ if TYPE_CHECKING:
     from pdca.db.records import Draft as Draft
     from pdca.db.records import FollowupNote as FollowupNote
     from pdca.db.records import Identity as Identity
-    from pdca.db.records import Initiative as Initiative
     from pdca.db.records import InitiativeDraft as InitiativeDraft
-    from pdca.db.records import InitiativeKpi as InitiativeKpi
-    from pdca.db.records import InitiativeOverview as InitiativeOverview
     from pdca.db.records import KpiChanges as KpiChanges
     from pdca.db.records import KpiDetail as KpiDetail
     from pdca.db.records import KpiDraft as KpiDraft
@@ -334,12 +335,15 @@ def __getattr__(name: str) -> Any:
     """The pydantic models (``db.records``), imported when the first one is asked for."""
     if name.startswith("__"):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    # Plain dataclasses: the board's, the stand-up's and the KPIs' first paints need no
-    # pydantic.
+    # Plain dataclasses: the board's, the stand-up's, the KPIs' and the initiatives' first
+    # paints need no pydantic.
     plain = {
         "Action": "pdca.db.action_record",
         "Event": "pdca.db.event_record",
         **dict.fromkeys(("Alert", "Kpi", "KpiRow", "SignalMark"), "pdca.db.kpi_records"),
+        **dict.fromkeys(
+            ("Initiative", "InitiativeKpi", "InitiativeOverview"), "pdca.db.initiative_records"
+        ),
     }
     if name in plain:
         import importlib

@@ -25,7 +25,6 @@ from pdca.db.models import (
     Cadence,
     CheckinStatus,
     Direction,
-    KpiStatus,
     Phase,
     Priority,
     Trend,
@@ -171,17 +170,6 @@ class Person(Record):
     version: int
 
 
-class Initiative(Record):
-    id: int
-    name: str
-    objective: str
-    owner: str | None
-    created_at: str
-    updated_at: str
-    version: int
-    open_actions: int = 0
-
-
 class Reading(Record):
     id: int
     kpi_id: int
@@ -275,33 +263,6 @@ class Identity(Draft):
     """The acting login, checked like any owner's."""
 
     login: Login
-
-
-class InitiativeKpi(Record):
-    """One KPI as the initiatives view shows it beside its initiative."""
-
-    id: int
-    name: str
-    unit: str
-    status: KpiStatus
-    latest_value: float | None
-    target: float
-    target_date: str | None
-    recent: list[float | None]  # one per cadence period, oldest first (the sparkline)
-
-
-class InitiativeOverview(Initiative):
-    """An initiative with its health derived from its data (db/initiative_rules.py): what the
-    initiatives view and ``pdca initiative list --json`` show."""
-
-    health: Literal["on-track", "at-risk", "off-track"] = "on-track"
-    reasons: list[str] = Field(default_factory=list)
-    objective_date: str | None = None
-    open_by_phase: dict[str, int] = Field(default_factory=dict)
-    late_actions: int = 0
-    stale_actions: int = 0
-    kpis: list[InitiativeKpi] = Field(default_factory=list)
-    warnings: list[str] = Field(default_factory=list)  # SMART checks (db/smart_rules.py)
 
 
 class ContentWarning(Record):
