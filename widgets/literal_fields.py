@@ -1,4 +1,5 @@
-"""Text fields that never send user text's controls to the terminal.
+"""Text fields that never send user text's controls to the terminal (``LiteralInput`` here,
+``LiteralTextArea`` in ``widgets.literal_text_area``).
 
 Textual's ``Input`` and ``TextArea`` draw their value as it is: a title holding an ANSI escape,
 a carriage return or an OSC sequence (typed with ``pdca add``, imported, pasted) would colour,
@@ -23,13 +24,12 @@ bindings run here, in its key handler, in the order the keys came.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from rich.cells import cell_len, get_character_cell_size
 from rich.text import Text
 from textual import events
 from textual.widget import Widget
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 from pdca.db.text_rules import UNSAFE
 
@@ -109,28 +109,3 @@ class LiteralInput(Input):
                 return index
             cell += width
         return max(0, min(offset, len(shown)))
-
-
-class LiteralTextArea(TextArea):
-    """A ``TextArea`` whose lines are drawn literally, and whose keys keep their order (see
-    the module's doc)."""
-
-    async def _on_key(self, event: events.Key) -> None:
-        if not await ran_own_binding(self, event):
-            await super()._on_key(event)
-
-    def __init__(self, text: str = "", **options: Any) -> None:
-        super().__init__(text, **options)
-        self._given = text
-        self._loaded = self.text  # the document splits lines at a lone \r too, and joins them
-        # with one newline of its own: the text given can come back changed, untouched
-
-    @property
-    def kept_text(self) -> str:
-        """The text, exactly as it was given while nobody has changed it."""
-        return self._given if self.text == self._loaded else self.text
-
-    def get_line(self, line_index: int) -> Text:
-        # ``TextArea.get_line`` is the hook Textual offers for restyling a line.
-        line = self.document.get_line(line_index)
-        return Text(in_place(line, keep_tabs=True), end="", no_wrap=True)

@@ -32,7 +32,8 @@ from pdca.widgets.forms import (
     repeat_hint,
     suggest_from,
 )
-from pdca.widgets.literal_fields import LiteralInput, LiteralTextArea
+from pdca.widgets.literal_fields import LiteralInput
+from pdca.widgets.literal_text_area import LiteralTextArea
 from pdca.widgets.text import plain
 
 FIELDS = ("title", "owner", "due", "every", "priority", "initiative", "kpi", "notes")

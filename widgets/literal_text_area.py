@@ -1,0 +1,40 @@
+"""A ``TextArea`` that never sends user text's controls to the terminal, and keeps a burst of
+keys in order: ``widgets.literal_fields`` says how and why. Apart from ``LiteralInput``
+because Textual's text area costs about 6 ms to import, which the board's first paint (its
+text filter is an ``LiteralInput``) need not pay.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import events
+from textual.widgets import TextArea
+
+from pdca.widgets.literal_fields import in_place, ran_own_binding
+
+
+class LiteralTextArea(TextArea):
+    """A ``TextArea`` whose lines are drawn literally, and whose keys keep their order (see
+    the module's doc)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not await ran_own_binding(self, event):
+            await super()._on_key(event)
+
+    def __init__(self, text: str = "", **options: Any) -> None:
+        super().__init__(text, **options)
+        self._given = text
+        self._loaded = self.text  # the document splits lines at a lone \r too, and joins them
+        # with one newline of its own: the text given can come back changed, untouched
+
+    @property
+    def kept_text(self) -> str:
+        """The text, exactly as it was given while nobody has changed it."""
+        return self._given if self.text == self._loaded else self.text
+
+    def get_line(self, line_index: int) -> Text:
+        # ``TextArea.get_line`` is the hook Textual offers for restyling a line.
+        line = self.document.get_line(line_index)
+        return Text(in_place(line, keep_tabs=True), end="", no_wrap=True)
