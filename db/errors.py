@@ -64,6 +64,10 @@ class UndoRefused(PdcaError):
     """The last change cannot be undone (nothing to undo, or someone changed the row since)."""
 
 
+class Interrupted(PdcaError):
+    """A long read was stopped on purpose (``Store.interrupt``): it found nothing either way."""
+
+
 class DatabaseProblem(PdcaError):
     """The file cannot be used: not a database, not pdca's, too new, unreadable or read-only."""
 

@@ -26,6 +26,7 @@ from pdca.db.errors import (
     Conflict,
     DatabaseProblem,
     GateUnmet,
+    Interrupted,
     InvalidInput,
     NotFound,
     ReadOnlyDatabase,
@@ -281,6 +282,7 @@ class Store:
         # The transactions this connection wrote lately: let the app tell its own writes
         # (already on screen) from other people's (to be reloaded).
         self.own_transactions: deque[int] = deque(maxlen=256)
+        self.interrupted = False  # interrupt() was called: a read it stops found nothing
 
     @classmethod
     def open(
@@ -307,6 +309,13 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+
+    def interrupt(self) -> None:
+        """Stop the statement this connection runs now, from any thread (SQLite's
+        ``sqlite3_interrupt``): a long read nobody waits for any more ends at once, and
+        raises ``Interrupted`` in the thread that ran it."""
+        self.interrupted = True
+        self.conn.interrupt()
 
     # ------------------------------------------------------------------ transactions
 
@@ -835,6 +844,8 @@ class Store:
         try:
             found = [row[0] for row in self.conn.execute("PRAGMA integrity_check")]
         except sqlite3.DatabaseError as error:
+            if self.interrupted:  # stopped on purpose (the app quitting): nothing was found
+                raise Interrupted("the whole-file check was stopped before its end") from None
             known = database_failure(self.path, error)
             if known is None:
                 raise

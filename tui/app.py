@@ -38,7 +38,13 @@ from textual.worker import Worker, WorkerFailed, get_current_worker
 
 from pdca.db.clock import Clock
 from pdca.db.connection import file_identity, file_stamp
-from pdca.db.errors import DATABASE_ERRORS, DatabaseBroken, PdcaError, broken_reason
+from pdca.db.errors import (
+    DATABASE_ERRORS,
+    DatabaseBroken,
+    Interrupted,
+    PdcaError,
+    broken_reason,
+)
 from pdca.db.presence import HEARTBEAT_SECONDS, Presence
 from pdca.db.store import Store
 from pdca.screens.board import BoardScreen
@@ -141,6 +147,7 @@ class PdcaApp(App[None]):
         self.key_hold = KeyHold(self)
         self.changes_seen = 0  # how many times the event log was seen to grow, by anyone
         self._stop_presence = threading.Event()
+        self._checking: Store | None = None  # the whole-file check's reader, while it reads
 
     # ------------------------------------------------------------------ keys typed ahead
 
@@ -273,6 +280,9 @@ class PdcaApp(App[None]):
 
     def on_unmount(self) -> None:
         self._stop_presence.set()
+        checking = self._checking
+        if checking is not None:  # the whole-file check: nobody waits for it now
+            checking.interrupt()
 
     # ------------------------------------------------------------------ stopping
 
@@ -525,10 +535,23 @@ class PdcaApp(App[None]):
         large file and 5 s or more at 100 000 actions, which the first move waited for."""
         # At the lowest CPU priority: seconds of a core on a big file, which other people's
         # boards and commands on a shared server should not wait behind (tui/niced.py).
-        damage = at_lowest_priority(lambda: self._in_background(lambda reader: reader.damage()))
+        damage = at_lowest_priority(lambda: self._in_background(self._whole_file_damage))
         if damage:
             self.context.broken = damage  # refused from now on, whatever is queued
             self._on_ui(partial(self.stop_on_broken, damage, force=True))
+
+    def _whole_file_damage(self, reader: Store) -> str | None:
+        """``reader.damage()``, stopped at once if the app quits meanwhile: seconds of reading
+        on a big file that nobody waits for any more (``q`` waited up to ten seconds)."""
+        self._checking = reader
+        try:
+            if self._stop_presence.is_set():  # quitting already
+                return None
+            return reader.damage()
+        except Interrupted:
+            return None
+        finally:
+            self._checking = None
 
     # ------------------------------------------------------------------ escalation
 

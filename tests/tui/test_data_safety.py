@@ -380,6 +380,48 @@ async def test_the_app_stops_at_start_on_a_file_damaged_where_the_board_does_not
     assert app.return_code == 1
 
 
+async def test_quitting_stops_the_whole_file_check_at_once(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check reads every page (ten seconds at 100 000 actions): quitting while it reads
+    stops it (``q`` waited for it to end), and a check stopped so finds no damage."""
+    from pdca.db.errors import Interrupted
+
+    stopped: list[BaseException] = []
+
+    def endless(self: Store) -> str | None:  # a read that ends only when interrupted
+        try:
+            self.conn.execute(
+                "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n)"
+                " SELECT count(*) FROM n"
+            ).fetchone()
+        except sqlite3.OperationalError:
+            assert self.interrupted
+            stopped.append(Interrupted("stopped"))
+            raise Interrupted("stopped") from None
+        return None
+
+    monkeypatch.setattr(Store, "damage", endless)
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        app.check_integrity()
+        deadline = time.monotonic() + 30
+        while app._checking is None and time.monotonic() < deadline:
+            await pilot.pause(0.02)
+        reader = app._checking
+        assert reader is not None  # reading
+        started = time.monotonic()
+    waited = time.monotonic() - started
+    deadline = time.monotonic() + 10
+    while not stopped and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if not stopped:  # never left reading forever, whatever this test finds
+        reader.interrupt()
+    assert stopped and waited < 10  # stopped by the quit, not run to an end it never has
+    assert app.context.broken is None
+
+
 async def test_the_textual_hooks_the_app_relies_on_are_there(make_app, board_db: Path) -> None:
     """tui/app.py stops and crashes through a few private parts of Textual's App (as Textual's
     own handler does); a Textual release that renames them must fail here, not in the field."""
