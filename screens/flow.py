@@ -28,6 +28,7 @@ from textual.worker import Worker, get_current_worker
 from pdca.db.errors import PdcaError
 from pdca.db.flow_rules import TREND_WORDS, WINDOW_WEEKS, count_bars, number, percent
 from pdca.screens.context import PaletteEntry, services
+from pdca.screens.footer import footer_after_first_paint
 from pdca.screens.row_view import RowView
 from pdca.widgets.row_list import Row, RowList
 from pdca.widgets.sparkline import sparkline
@@ -184,6 +185,7 @@ class FlowScreen(RowView):
     """The improvement process itself: is work flowing, and do the changes stick?"""
 
     VIEW = "Flow"
+    FOOTER_AFTER_FIRST_PAINT = False  # after the figures: mounted beside their read, it slowed it
 
     BINDINGS = [
         Binding("r", "reload", "Reload", show=False, id="flow-reload"),
@@ -268,6 +270,7 @@ class FlowScreen(RowView):
         self.reading = False
         if figures is not None:
             self.show(figures)
+        footer_after_first_paint(self)  # the keys, once the figures are painted (it mounts once)
         if problem is not None:
             self.notify(problem, severity="error")
         if self.read_again:

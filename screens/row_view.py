@@ -22,6 +22,9 @@ class RowView(Screen[None]):
     come back or the file changed, if that should keep more than ``load`` does)."""
 
     VIEW: ClassVar[str] = ""
+    # False: the view mounts its footer itself, once what it reads on a thread is shown (the
+    # footer's keys, mounted beside that read, slowed it by as much as they cost).
+    FOOTER_AFTER_FIRST_PAINT: ClassVar[bool] = True
     _read_at: tuple[float, int] | None = None  # when, and the app's ``changes_seen`` then
 
     @property
@@ -29,7 +32,8 @@ class RowView(Screen[None]):
         return context_of(self.app)
 
     def on_mount(self) -> None:
-        footer_after_first_paint(self)
+        if self.FOOTER_AFTER_FIRST_PAINT:
+            footer_after_first_paint(self)
         show_status(self, self.VIEW)
         self._read(self.load)
         self.query_one(RowList).focus()

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from textual.widgets import Footer
 
 from pdca.db import flow
 from pdca.db.models import CheckinDraft
@@ -183,11 +184,15 @@ async def test_the_view_paints_its_heading_and_a_reading_line_then_the_figures(
         assert screen.figures is None
         window = str(screen.query_one("#flow-window").render())
         assert window == "reading the last 13 weeks of events…"
+        # The footer's keys come after the figures: mounted beside their read, they slowed
+        # it by as much as they cost (on the huge file about twice as long).
+        assert not screen.query(Footer)
         assert len(screen.query_one(RowList).rows) == 1
         assert row_text(screen, 0).split()[:2] == ["phase", "WIP"]
         gate.open.set()
         await settle_app(pilot.app, pilot)
         assert screen.figures == flow.flow(store)
+        assert screen.query(Footer)
         assert "the last 13 weeks (since" in str(screen.query_one("#flow-window").render())
         assert row_text(screen, 2).split()[:2] == ["Do", "1"]
         assert screen.query_one(RowList).cursor == 1
