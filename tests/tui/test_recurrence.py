@@ -92,36 +92,33 @@ async def test_the_minute_round_makes_an_instance_that_came_due(
         assert painted.count(f"{REPEAT_MARK} Audit") == 2
 
 
-async def test_the_detail_says_how_it_repeats(make_app, store, db_path: Path) -> None:
+async def detail_shown(make_app, db_path: Path) -> str:  # type: ignore[no-untyped-def]
+    """The first card's detail (enter), as its labels draw it."""
     from pdca.screens.dialogs import ActionDetailScreen
 
-    recurrence.add_repeating_action(store, ActionDraft(title="Audit", owner="bob"), "month 15")
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
         await pilot.press("enter")
         await settle_app(app, pilot)
         assert isinstance(app.screen, ActionDetailScreen)
-        shown = "\n".join(str(w.render()) for w in app.screen.query("Static, Label"))
-        assert f"{REPEAT_MARK} every month 15" in shown and "rule 1" in shown
+        return "\n".join(str(w.render()) for w in app.screen.query("Static, Label"))
+
+
+async def test_the_detail_says_how_it_repeats(make_app, store, db_path: Path) -> None:
+    recurrence.add_repeating_action(store, ActionDraft(title="Audit", owner="bob"), "month 15")
+    shown = await detail_shown(make_app, db_path)
+    assert f"{REPEAT_MARK} every month 15" in shown and "rule 1" in shown
 
 
 async def test_a_rule_written_by_hand_is_shown_literally(make_app, store, db_path: Path) -> None:
     """A rule put in with sqlite3 (pdca checks what it writes) holding an escape: the detail
     shows it as text, it does not retitle the terminal (a tester)."""
-    from pdca.screens.dialogs import ActionDetailScreen
-
     recurrence.add_repeating_action(store, ActionDraft(title="Audit", owner="bob"), "day")
     store.conn.execute("UPDATE recurrences SET rule = 'week \x1b]2;PWNED\x07 mon'")
-    app = make_app(db_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle_app(app, pilot)
-        await pilot.press("enter")
-        await settle_app(app, pilot)
-        assert isinstance(app.screen, ActionDetailScreen)
-        shown = "\n".join(str(w.render()) for w in app.screen.query("Static, Label"))
-        assert f"{REPEAT_MARK} every week \\x1b]2;PWNED\\x07 mon" in shown
-        assert "\x1b" not in shown
+    shown = await detail_shown(make_app, db_path)
+    assert f"{REPEAT_MARK} every week \\x1b]2;PWNED\\x07 mon" in shown
+    assert "\x1b" not in shown
 
 
 async def test_stop_repeating_from_the_palette_command(make_app, store, db_path: Path) -> None:
