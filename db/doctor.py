@@ -325,55 +325,84 @@ GONE_SHOWN = 5
 
 def _check_history(connection: sqlite3.Connection) -> Check:
     """Actions and check-ins the event log recorded and never deleted, missing from the file
-    (a DELETE with sqlite3): their history still tells of them, and nothing else sees it.
-    Counted first, down the log's (entity) index; named only when the counts disagree (so a
-    record deleted by hand and another added by hand go unseen: the whole comparison by id
-    takes seconds at 100 000 actions). A warning: someone may have meant it, and no repair
-    can know what they wanted."""
+    (a DELETE with sqlite3), and records with no history (an INSERT with sqlite3): the log
+    and the rows no longer tell one story, and nothing else sees it. Counted first, and the
+    newest id each side knows compared, down the log's (entity) index; compared by id only
+    when those disagree (seconds at 100 000 actions). A record deleted by hand and another put
+    in under an id the log knew cancel out: that one goes unseen. A warning: someone may have
+    meant it, and no repair can know what they wanted."""
     problems = []
     for entity, (table, word) in _LOGGED.items():
-        made, deleted = connection.execute(
+        made, deleted, newest_logged = connection.execute(
             "SELECT count(CASE WHEN op = 'create' THEN 1 END),"
-            " count(CASE WHEN op = 'delete' THEN 1 END) FROM events WHERE entity = ?",
+            " count(CASE WHEN op = 'delete' THEN 1 END),"
+            " max(CASE WHEN op = 'create' THEN entity_id END) FROM events WHERE entity = ?",
             (entity,),
         ).fetchone()
-        present = connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        if made - deleted == present:
+        present, newest = connection.execute(f"SELECT count(*), max(id) FROM {table}").fetchone()
+        if made - deleted == present and (newest or 0) <= (newest_logged or 0):
             continue
-        # Made (again, after an undone delete) with no delete after it, and not in the table.
-        gone = [
-            row[0]
-            for row in connection.execute(
-                "SELECT DISTINCT e.entity_id FROM events e WHERE e.entity = ?1 AND e.op = 'create'"
-                f" AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = e.entity_id)"
-                " AND NOT EXISTS (SELECT 1 FROM events d WHERE d.entity = ?1"
-                " AND d.entity_id = e.entity_id AND d.op = 'delete' AND d.id > e.id)"
-                " ORDER BY e.entity_id",
-                (entity,),
-            )
-        ]
-        if gone:
-            shown = ", ".join(f"#{n}" for n in gone[:GONE_SHOWN])
-            more = f" and {len(gone) - GONE_SHOWN} more" if len(gone) > GONE_SHOWN else ""
-            plural = f"{word}s" if len(gone) != 1 else word
-            problems.append(
-                f"{len(gone)} {plural} the log recorded gone from the file with no delete"
-                f" logged ({shown}{more}): removed by hand? their history still shows them"
-            )
-        elif present > made - deleted:
-            unlogged = present - (made - deleted)
-            plural = f"{word}s" if unlogged != 1 else word
-            problems.append(f"{unlogged} {plural} in the file with no history (added by hand?)")
-        else:  # more made than are here, none of them missing: the log itself was edited
+        found = _history_differences(connection, entity, table, word)
+        problems += found
+        if made - deleted > present and not found:  # the log itself was edited
             extra = made - deleted - present
-            plural = f"{word}s" if extra != 1 else word
             problems.append(
-                f"the log records {extra} more {plural} than the file holds, none missing by"
-                " id (its events edited by hand?)"
+                f"the log records {extra} more {_plural(word, extra)} than the file holds,"
+                " none missing by id (its events edited by hand?)"
             )
     if not problems:
         return Check("history", True, "every action and check-in the log recorded is in the file")
     return Check("history", True, "; ".join(problems), warning=True)
+
+
+def _history_differences(
+    connection: sqlite3.Connection, entity: str, table: str, word: str
+) -> list[str]:
+    """The records of ``table`` the log and the file disagree on, by id, in words."""
+    # Made (again, after an undone delete) with no delete after it, and not in the table.
+    gone = [
+        row[0]
+        for row in connection.execute(
+            "SELECT DISTINCT e.entity_id FROM events e WHERE e.entity = ?1 AND e.op = 'create'"
+            f" AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = e.entity_id)"
+            " AND NOT EXISTS (SELECT 1 FROM events d WHERE d.entity = ?1"
+            " AND d.entity_id = e.entity_id AND d.op = 'delete' AND d.id > e.id)"
+            " ORDER BY e.entity_id",
+            (entity,),
+        )
+    ]
+    unlogged = [
+        row[0]
+        for row in connection.execute(
+            f"SELECT t.id FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM events e"
+            " WHERE e.entity = ? AND e.entity_id = t.id AND e.op = 'create') ORDER BY t.id",
+            (entity,),
+        )
+    ]
+    said = []
+    if gone:
+        said.append(
+            f"{len(gone)} {_plural(word, len(gone))} the log recorded gone from the file with"
+            f" no delete logged ({_ids(word, gone)}): removed by hand? their history still"
+            " shows them"
+        )
+    if unlogged:
+        said.append(
+            f"{len(unlogged)} {_plural(word, len(unlogged))} in the file with no history"
+            f" ({_ids(word, unlogged)}): added by hand?"
+        )
+    return said
+
+
+def _plural(word: str, count: int) -> str:
+    return word if count == 1 else f"{word}s"
+
+
+def _ids(word: str, ids: list[int]) -> str:
+    """The first few ids as pdca names them: actions ``#12``, anything else ``12``."""
+    mark = "#" if word == "action" else ""
+    shown = ", ".join(f"{mark}{n}" for n in ids[:GONE_SHOWN])
+    return shown + (f" and {len(ids) - GONE_SHOWN} more" if len(ids) > GONE_SHOWN else "")
 
 
 def _check_kept(connection: sqlite3.Connection, path: Path | None) -> list[Check]:
