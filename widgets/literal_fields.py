@@ -84,8 +84,22 @@ class LiteralInput(Input):
     module's doc)."""
 
     async def _on_key(self, event: events.Key) -> None:
+        if not event.is_printable:
+            await self._offer_now()
         if not await ran_own_binding(self, event):
             await super()._on_key(event)
+
+    async def _offer_now(self) -> None:
+        """The offer for what is typed, before a bound key runs: Textual asks the suggester on
+        a worker once the value changed, so in a burst the right arrow (which takes the offer
+        at the end) came before it: "fr", right arrow gave "fr", not "frank", typed at once."""
+        suggester = self.suggester
+        if not self.value or suggester is None or len(self._suggestion) > len(self.value):
+            return
+        typed = self.value if suggester.case_sensitive else self.value.casefold()
+        offer = await suggester.get_suggestion(typed)
+        if offer is not None and len(offer) > len(self.value):
+            self._suggestion = offer
 
     @property
     def _value(self) -> Text:

@@ -139,3 +139,23 @@ def test_the_textual_parts_the_fields_rely_on_are_there() -> None:
         assert hasattr(Input, name), name
     assert hasattr(TextArea, "_on_key") and hasattr(TextArea, "get_line")
     assert hasattr(Screen, "_modal_binding_chain")
+
+
+async def test_right_arrow_in_a_burst_takes_the_offer_for_what_was_just_typed(
+    make_app, board_db: Path
+) -> None:
+    """ "b", right arrow typed at once in the owner field: "bob", as typed slowly (Textual
+    asks the suggester on a worker, which had not answered when the arrow came)."""
+    from textual import events
+
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await settle_app(app, pilot)
+        owner = app.screen.query_one("#owner", Input)
+        owner.focus()
+        await pilot.pause()
+        for key, character in [("b", "b"), ("right", None), ("x", "x")]:
+            app.post_message(events.Key(key, character))
+        await settle_app(app, pilot)
+        assert owner.value == "bobx"
