@@ -379,22 +379,26 @@ class StandupScreen(RowView):
     ) -> None:
         """Record the stand-up shown: its window ends at the digest's ``until``, where the
         next one starts (what changed while this one was open is the next one's). The people
-        with changes who were not stepped through are named: the next stand-up starts after
-        their changes too."""
+        with changes who were not stepped through are named: their changes will not come up in
+        the next one."""
         from pdca.screens.dialogs.choice import ChoiceModal
 
         stepped = f"{len(people)} {'person' if len(people) == 1 else 'people'} stepped through"
+        prompt = (
+            f"From {short_time(since)} to {short_time(until)}, {stepped}. The next stand-up"
+            f" shows what changes after {short_time(until)}."
+        )
         if skipped:
             names = ", ".join(literal(name) for name in skipped[:5])
             more = f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
-            stepped += f"; not {names}{more}: the next stand-up starts after their changes too"
+            prompt += (
+                f" Not stepped through, with changes: {names}{more}. Their changes up to now"
+                " will not come up in it."
+            )
         answer = await self.app.push_screen_wait(
             ChoiceModal(
                 heading="Record this stand-up?",
-                prompt=(
-                    f"From {short_time(since)} to {short_time(until)}, {stepped}. The next "
-                    f"one starts from {short_time(until)}: what changed since is its."
-                ),
+                prompt=prompt,
                 choices=[("record", "Record it"), ("cancel", "Cancel: keep going")],
             )
         )
