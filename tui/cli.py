@@ -167,8 +167,8 @@ class WholeNumberType(click.ParamType):
             number = value
         elif re.fullmatch(r"[0-9]{1,19}", str(value)):
             number = int(value)
-        else:
-            self.fail(f"{value!r} is not a whole number", param, ctx)
+        else:  # a sign, a fraction, other digits, or more than SQLite counts to
+            self.fail(f"{value!r} is not a whole number from {self.low} to {self.high}", param, ctx)
         if not self.low <= number <= self.high:
             self.fail(f"{value!r} is not from {self.low} to {self.high}", param, ctx)
         return number
