@@ -8,6 +8,8 @@ status. ``enter`` opens the board on the initiative's actions.
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -63,6 +65,14 @@ def kpi_row(kpi: InitiativeKpi) -> Row:
     ]
 
 
+def short_warning(warning: str) -> str:
+    """A SMART warning without its advice in brackets, but with what it could not read
+    ("objective: no date ('2026-02-30' is not a date)"), as the command line names it."""
+    head = warning.split(" (")[0]
+    unread = re.search(r"'[^']*' is not a date", warning)
+    return f"{head} ({unread[0]})" if unread else head
+
+
 def initiative_rows(item: InitiativeOverview) -> list[Row]:
     """The lines of one initiative's block (the last one blank, between blocks)."""
     mark, role, words = HEALTH[item.health]
@@ -77,7 +87,7 @@ def initiative_rows(item: InitiativeOverview) -> list[Row]:
         head.append((f"  · {literal(item.owner)}", "muted"))
     objective: Row = [("  ", ""), (literal(item.objective) or "no objective yet", "")]
     for warning in item.warnings:
-        objective.append((f"  ⚠ {literal(warning.split(' (')[0])}", "warn"))
+        objective.append((f"  ⚠ {literal(short_warning(warning))}", "warn"))
     phases = item.open_by_phase
     counts: Row = [
         ("  open ", "muted"),

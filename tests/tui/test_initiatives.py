@@ -84,3 +84,15 @@ async def test_the_view_follows_others_writes_and_is_in_the_palette(
         app.check_for_changes()
         await settle_app(pilot.app, pilot)  # the reload runs in a worker; settle waits for it
         assert lines(screen)[2].startswith("  open P 1 D 0 C 0 A 0")
+
+
+def test_a_warning_about_an_unreadable_date_names_it_in_the_view() -> None:
+    """The view shortens a SMART warning to its head, but keeps what it could not read, as the
+    command line and the README name it (a tester saw only "objective: no date")."""
+    from pdca.db import smart_rules
+    from pdca.screens.initiatives import short_warning
+
+    (warning,) = smart_rules.objective_warnings("cut tickets 20% by 2026-02-30")
+    assert short_warning(warning) == "objective: no date ('2026-02-30' is not a date)"
+    (number,) = smart_rules.objective_warnings("faster by 2026-09-30")
+    assert short_warning(number) == "objective: no number"
