@@ -69,9 +69,13 @@ async def ran_own_binding(widget: Widget, event: events.Key) -> bool:
     it (priority bindings ran before the key came here); True when one ran."""
     if event.is_printable or event.key in LEAVING_KEYS:
         return False
-    # The screen's chain, as the app reads it: the bindings with the user's keymap applied.
-    own = [bindings for node, bindings in widget.screen._modal_binding_chain if node is widget]
-    for binding in own[0].key_to_bindings.get(event.key, ()) if own else ():
+    # The field's own bindings with the user's keymap applied, as the app's chain has them
+    # for the focused widget. Not that chain itself: a key typed ahead may be handed to the
+    # field before the screen has moved its focus there (tui/typeahead.py).
+    own = widget._bindings.copy()
+    if widget.app._keymap:
+        own.apply_keymap(widget.app._keymap)
+    for binding in own.key_to_bindings.get(event.key, ()):
         if not binding.priority and await widget.app.run_action(binding.action, widget):
             event.stop()
             event.prevent_default()

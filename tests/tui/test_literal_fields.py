@@ -7,6 +7,7 @@ from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
+from textual.app import App
 from textual.widgets import Input, TextArea
 
 from pdca.db.models import ActionDraft
@@ -138,7 +139,11 @@ def test_the_textual_parts_the_fields_rely_on_are_there() -> None:
     for name in ("_value", "_position_to_cell", "_cell_offset_to_index", "_on_key"):
         assert hasattr(Input, name), name
     assert hasattr(TextArea, "_on_key") and hasattr(TextArea, "get_line")
-    assert hasattr(Screen, "_modal_binding_chain")
+    assert hasattr(Screen, "_modal_binding_chain")  # tui/footer.py
+    from textual.binding import BindingsMap
+
+    assert hasattr(Input(), "_bindings") and hasattr(BindingsMap, "apply_keymap")
+    assert isinstance(App()._keymap, dict)
 
 
 async def test_right_arrow_in_a_burst_takes_the_offer_for_what_was_just_typed(
@@ -159,3 +164,20 @@ async def test_right_arrow_in_a_burst_takes_the_offer_for_what_was_just_typed(
             app.post_message(events.Key(key, character))
         await settle_app(app, pilot)
         assert owner.value == "bobx"
+
+
+async def test_a_whole_form_typed_at_once_takes_the_offer_before_moving_on(
+    make_app, board_db: Path
+) -> None:
+    """n, a title, tab, "b", right arrow, tab, all at once: the owner is "bob". The keys
+    after a tab are handed to the owner field before the screen's focus is there, and the
+    arrow then bubbled to the app behind the second tab (the owner stayed "b"; a tester)."""
+    from textual import events
+
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        for key in ["n", "T", "tab", "b", "right", "tab"]:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await settle_app(app, pilot)
+        assert app.screen.query_one("#owner", Input).value == "bob"
