@@ -21,7 +21,7 @@ import secrets
 import socket
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -385,36 +385,50 @@ def _log(store: Store, tx: Transaction, row_id: int, before: sqlite3.Row | None,
 def record(store: Store, token: str, notification_id: int, outcome: Outcome) -> Notification | None:
     """How the delivery of a claimed notification went: one transaction. None when the claim
     is no longer this run's (it outlived its lease and another run took it over)."""
+    (recorded,) = record_all(store, token, [(notification_id, outcome)])
+    return recorded
+
+
+def record_all(
+    store: Store, token: str, outcomes: Sequence[tuple[int, Outcome]]
+) -> list[Notification | None]:
+    """``record`` for several claimed notifications in one transaction, each as it would be
+    alone (None: that claim is no longer this run's)."""
+    recorded: list[Notification | None] = []
     with store.write() as tx:
         tx.actor = RUN_ACTOR
-        before = store.conn.execute(
-            "SELECT * FROM notifications WHERE id = ? AND claimed_by = ? AND state = 'pending'",
-            (notification_id, token),
-        ).fetchone()
-        if before is None:
-            return None
-        attempts = before["attempts"] + 1
-        error = None if outcome.error is None else outcome.error[:500]
-        next_try = None
-        if outcome.state == "failed" and attempts < nrules.MAX_ATTEMPTS:
-            next_try = iso(tx.now + nrules.retry_delay(attempts))
-        store.conn.execute(
-            "UPDATE notifications SET state = ?, attempts = ?, last_error = ?, next_try_at = ?,"
-            " delivered_at = ?, claimed_by = NULL, version = version + 1 WHERE id = ?",
-            (
-                outcome.state,
-                attempts,
-                error,
-                next_try,
-                tx.at if outcome.state == "delivered" else None,
-                notification_id,
-            ),
-        )
-        _log(store, tx, notification_id, before, outcome.state)
-        row = store.conn.execute(
-            "SELECT * FROM notifications WHERE id = ?", (notification_id,)
-        ).fetchone()
-    return _notification(row)
+        for notification_id, outcome in outcomes:
+            before = store.conn.execute(
+                "SELECT * FROM notifications WHERE id = ? AND claimed_by = ? AND state = 'pending'",
+                (notification_id, token),
+            ).fetchone()
+            if before is None:
+                recorded.append(None)
+                continue
+            attempts = before["attempts"] + 1
+            error = None if outcome.error is None else outcome.error[:500]
+            next_try = None
+            if outcome.state == "failed" and attempts < nrules.MAX_ATTEMPTS:
+                next_try = iso(tx.now + nrules.retry_delay(attempts))
+            store.conn.execute(
+                "UPDATE notifications SET state = ?, attempts = ?, last_error = ?,"
+                " next_try_at = ?, delivered_at = ?, claimed_by = NULL, version = version + 1"
+                " WHERE id = ?",
+                (
+                    outcome.state,
+                    attempts,
+                    error,
+                    next_try,
+                    tx.at if outcome.state == "delivered" else None,
+                    notification_id,
+                ),
+            )
+            _log(store, tx, notification_id, before, outcome.state)
+            row = store.conn.execute(
+                "SELECT * FROM notifications WHERE id = ?", (notification_id,)
+            ).fetchone()
+            recorded.append(_notification(row))
+    return recorded
 
 
 def run(
@@ -424,19 +438,39 @@ def run(
     runner: str | None = None,
 ) -> RunReport:
     """Claim (as ``runner``: see ``_not_for``), deliver each (local channels first, webhooks
-    last), record each outcome."""
+    last), record each outcome.
 
+    A delivery is recorded at once, in its own transaction: a run killed between delivering
+    and recording would deliver it again. A skip (nobody to tell: not logged in, a channel
+    off) reached nobody, so skips are recorded ``CLAIM_BATCH`` at a time: a backlog of
+    thousands (a run that died, a quiet week) was a write per notification beside everyone's
+    moves, each waiting on the lock a little (a move at 100 000 actions: 77 ms instead of 44).
+    """
     report = RunReport()
     # A missed deadline moves the alert first: then its next person is the one notified.
     report.escalated = alerts.escalate_due(store)
+    skips: list[tuple[int, Outcome]] = []
+
+    def note(recorded: Notification | None) -> None:
+        if recorded is not None:
+            getattr(report, recorded.state).append(recorded)
+
     for notification in claim(store, token, runner):
         try:
             outcome = deliver(notification)
         except Exception as error:  # a channel's bug must not stop the others' deliveries
             outcome = Outcome("failed", f"{type(error).__name__}: {error}")
-        recorded = record(store, token, notification.id, outcome)
-        if recorded is not None:
-            getattr(report, recorded.state).append(recorded)
+        if outcome.state == "skipped":
+            skips.append((notification.id, outcome))
+            if len(skips) >= CLAIM_BATCH:
+                for recorded in record_all(store, token, skips):
+                    note(recorded)
+                skips = []
+            continue
+        note(record(store, token, notification.id, outcome))
+    if skips:
+        for recorded in record_all(store, token, skips):
+            note(recorded)
     return report
 
 

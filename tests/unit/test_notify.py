@@ -181,6 +181,24 @@ def test_many_claims_are_written_a_batch_per_transaction(
     assert ns.claim(store, "two") == []  # nothing left over, nothing claimed twice
 
 
+def test_skips_are_recorded_a_batch_per_transaction_and_deliveries_one_each(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nobody logged in: every notice is skipped, and the skips are written a batch at a time
+    (a backlog of thousands was a write each beside everyone's moves). Each is recorded once."""
+    monkeypatch.setattr(ns, "CLAIM_BATCH", 2)
+    for n in range(5):
+        store.add_action(ActionDraft(title=f"late {n}", owner="bob", due="2026-11-20"))
+    report = _run(store)
+    assert report.delivered == [] and len(report.skipped) >= 5
+    rows = store.conn.execute(
+        "SELECT count(*), count(DISTINCT tx) FROM events WHERE summary LIKE 'skipped %'"
+    ).fetchone()
+    assert tuple(rows) == (len(report.skipped), -(-len(report.skipped) // 2))
+    assert ns.by_state(store)["skipped"] == len(report.skipped)
+    assert _run(store, "run-2").skipped == []  # recorded: nothing claimed again
+
+
 def test_an_escalation_tells_the_next_person_and_the_one_it_passed(
     store: Store, db_path: Path, hook: Hook
 ) -> None:
