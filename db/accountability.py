@@ -121,9 +121,8 @@ def schedule_followups(store: Store, tx: Transaction, action: sqlite3.Row) -> li
 
 def _followup(row: sqlite3.Row, today: date) -> Followup:
     data = dict(row)
-    return Followup(
-        **data, is_due=arules.is_followup_due(data["due"], data["done_at"] is not None, today)
-    )
+    data["is_due"] = arules.is_followup_due(data["due"], data["done_at"] is not None, today)
+    return Followup.from_row(data)
 
 
 def list_followups(
@@ -467,7 +466,7 @@ def day_start(day: date) -> str:
 def _standup(row: sqlite3.Row) -> Standup:
     data = dict(row)
     data["people"] = json.loads(data["people"] or "[]")
-    return Standup(**data)
+    return Standup.from_row(data)
 
 
 def last_standup(store: Store) -> Standup | None:

@@ -68,7 +68,7 @@ def to_alert(row: sqlite3.Row | dict[str, Any], now: datetime) -> Alert:
         ack_due=iso(state.ack_due),
         overdue=state.overdue,
     )
-    return Alert(**data)
+    return Alert.from_row(data)
 
 
 # --------------------------------------------------------------------------- breaches

@@ -80,17 +80,17 @@ def event(row: sqlite3.Row) -> Event:
     data = dict(row)
     for key in ("before", "after"):
         data[key] = json.loads(data[key]) if data[key] else None
-    return models.Event(**data)
+    return models.Event.from_row(data)
 
 
 def initiative(row: sqlite3.Row) -> Initiative:
-    return models.Initiative(**dict(row))
+    return models.Initiative.from_row(dict(row))
 
 
 def kpi(row: sqlite3.Row) -> Kpi:
     data = dict(row)
     data["escalation"] = json.loads(data["escalation"] or "[]")
-    return models.Kpi(**data)
+    return models.Kpi.from_row(data)
 
 
 def reading(row: sqlite3.Row) -> Reading:

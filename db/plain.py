@@ -10,6 +10,7 @@ it as the dataclass it is.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import Any, Self
 
 
@@ -42,3 +43,10 @@ class PlainRecord:
 
     def model_copy(self, *, update: dict[str, Any] | None = None) -> Self:
         return dataclasses.replace(self, **(update or {}))  # type: ignore[type-var]
+
+    @classmethod
+    def from_row(cls, data: Mapping[str, Any]) -> Self:
+        """The record from a row (or dict) holding its fields and maybe more: a column added
+        by hand with sqlite3 is left out, as pydantic left it, instead of failing the read."""
+        names = {field.name for field in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        return cls(**{key: value for key, value in data.items() if key in names})
