@@ -315,7 +315,8 @@ class Store:
         ``sqlite3_interrupt``): a long read nobody waits for any more ends at once, and
         raises ``Interrupted`` in the thread that ran it."""
         self.interrupted = True
-        self.conn.interrupt()
+        with contextlib.suppress(sqlite3.ProgrammingError):  # closed meanwhile: nothing runs
+            self.conn.interrupt()
 
     # ------------------------------------------------------------------ transactions
 
