@@ -392,8 +392,8 @@ class StandupScreen(RowView):
             names = ", ".join(literal(name) for name in skipped[:5])
             more = f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
             prompt += (
-                f" Not stepped through, with changes: {names}{more}. Their changes up to now"
-                " will not come up in it."
+                f" Not stepped through, with changes: {names}{more}. Their changes up to"
+                f" {short_time(until)} will not come up in it."
             )
         answer = await self.app.push_screen_wait(
             ChoiceModal(
