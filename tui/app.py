@@ -570,7 +570,11 @@ class PdcaApp(App[None]):
             # Repeating actions whose date came, once whoever sees it first (db/recurrence.py);
             # the board reloads for them as for anyone's write.
             recurrence.run_due(store)
-            report = notify.deliver_due(store, self.context.actor, self.environ)
+            # Quitting stops it between deliveries: thousands can be due after a quiet week,
+            # and the app's exit waits for this thread (q took 13 s on the huge file).
+            report = notify.deliver_due(
+                store, self.context.actor, self.environ, stop=self._stop_presence.is_set
+            )
             return bool(report.escalated)  # the header's count may have moved
 
         if self._in_background(escalate_and_notify):

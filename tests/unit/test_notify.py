@@ -199,6 +199,27 @@ def test_skips_are_recorded_a_batch_per_transaction_and_deliveries_one_each(
     assert _run(store, "run-2").skipped == []  # recorded: nothing claimed again
 
 
+def test_a_run_told_to_stop_claims_and_delivers_no_more(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app quitting stops its run between deliveries: it claims no further batch (the
+    app's exit waited for thousands of claims and deliveries), and what it claimed but did
+    not deliver waits for the lease, as a killed run's does."""
+    monkeypatch.setattr(ns, "CLAIM_BATCH", 2)
+    for n in range(5):
+        store.add_action(ActionDraft(title=f"late {n}", owner="bob", due="2026-11-20"))
+    handled: list[int] = []
+
+    def deliver(notification: ns.Notification) -> ns.Outcome:
+        handled.append(notification.id)
+        return ns.Outcome("skipped", "not logged in")
+
+    report = ns.run(store, "quitting", deliver, stop=lambda: len(handled) >= 1)
+    assert len(handled) == 1 and len(report.skipped) == 1
+    assert ns.by_state(store) == {**ns.by_state(store), "skipped": 1, "pending": 1}
+    assert store.conn.execute("SELECT count(*) FROM notifications").fetchone()[0] == 2
+
+
 def test_an_escalation_tells_the_next_person_and_the_one_it_passed(
     store: Store, db_path: Path, hook: Hook
 ) -> None:
