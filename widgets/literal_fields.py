@@ -17,8 +17,9 @@ holding one, a click or a wrap falls a cell off per control (rare: text written 
 They also keep a burst of keys in order. Textual inserts a typed character in the field's own
 key handler, but runs a bound key (backspace, the arrows, ctrl+k) only once the key has
 bubbled up to the app, so a character typed just after it lands first: over SSH, where keys
-arrive in bursts, "ab", backspace, "c" became "ac" (Textual issue #6605). A field's own
-bindings run here, in its key handler, in the order the keys came.
+arrive in bursts, "b", "a", backspace, "c" gave "bac", not "bc" (Textual issue #6605). A
+field's own bindings run here, in its key handler, in the order the keys came; the keys that
+leave a field still go up to the app, which holds what follows until focus has moved.
 """
 
 from __future__ import annotations
