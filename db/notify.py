@@ -456,12 +456,13 @@ def run(
     runner: str | None = None,
     stop: Callable[[], bool] | None = None,
 ) -> RunReport:
-    """Claim (as ``runner``: see ``_not_for``), deliver each (local channels first, webhooks
-    last), record each outcome.
+    """Claim (as ``runner``: see ``_not_for``) a batch, deliver each (local channels first,
+    webhooks last, within the batch), record each outcome; then the next batch. ``stop``
+    (the app quitting) ends the run between deliveries.
 
     A delivery is recorded at once, in its own transaction: a run killed between delivering
     and recording would deliver it again. A skip (nobody to tell: not logged in, a channel
-    off) reached nobody, so skips are recorded ``CLAIM_BATCH`` at a time: a backlog of
+    off) reached nobody, so a batch's skips are recorded together: a backlog of
     thousands (a run that died, a quiet week) was a write per notification beside everyone's
     moves, each waiting on the lock a little (a move at 100 000 actions: 77 ms instead of 44).
     """
