@@ -68,6 +68,11 @@ class Interrupted(PdcaError):
     """A long read was stopped on purpose (``Store.interrupt``): it found nothing either way."""
 
 
+class RowChangedOutside(PdcaError):
+    """A row holds a value of the wrong kind (text in a number column), which only a write
+    outside pdca can leave: named, instead of failing further on or printing it as data."""
+
+
 class DatabaseProblem(PdcaError):
     """The file cannot be used: not a database, not pdca's, too new, unreadable or read-only."""
 

@@ -10,8 +10,13 @@ it as the dataclass it is.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import types
+import typing
 from collections.abc import Mapping
 from typing import Any, Self
+
+from pdca.db.errors import RowChangedOutside
 
 
 def plain(value: Any) -> Any:
@@ -47,6 +52,66 @@ class PlainRecord:
     @classmethod
     def from_row(cls, data: Mapping[str, Any]) -> Self:
         """The record from a row (or dict) holding its fields and maybe more: a column added
-        by hand with sqlite3 is left out, as pydantic left it, instead of failing the read."""
-        names = {field.name for field in dataclasses.fields(cls)}  # type: ignore[arg-type]
-        return cls(**{key: value for key, value in data.items() if key in names})
+        by hand with sqlite3 is left out, as pydantic left it, instead of failing the read.
+        A value of the wrong kind (text in a number column: SQLite keeps what it is given) is
+        refused in one line naming the row, as pydantic refused it."""
+        kinds = _kinds(cls)  # type: ignore[arg-type]  # a class is hashable
+        values = {key: value for key, value in data.items() if key in kinds}
+        for key, value in values.items():
+            if not isinstance(value, kinds[key]):
+                raise RowChangedOutside(
+                    f"{cls.__name__.lower()} {data.get('id', '?')}: {key} holds {value!r},"
+                    f" not {_words(kinds[key])}: changed"
+                    " outside pdca (put it right with sqlite3, or restore a backup)"
+                )
+        return cls(**values)
+
+
+@functools.cache
+def _kinds(cls: type) -> dict[str, tuple[type, ...]]:
+    """Each field's Python types as its annotation says them (a float takes an int too;
+    ``Any`` and anything unknown take anything)."""
+    hints = typing.get_type_hints(cls)
+    found: dict[str, tuple[type, ...]] = {}
+    for field in dataclasses.fields(cls):
+        kinds: set[type] = set()
+        _add(hints[field.name], kinds)
+        found[field.name] = tuple(kinds)
+    return found
+
+
+def _add(hint: Any, kinds: set[type]) -> None:
+    origin = typing.get_origin(hint)
+    if hint is type(None):
+        kinds.add(type(None))
+    elif origin is typing.Literal:
+        kinds.update(type(arg) for arg in typing.get_args(hint))
+    elif origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(hint):
+            _add(arg, kinds)
+    elif origin is not None and isinstance(origin, type):
+        kinds.add(origin)  # list[str] -> list, dict[...] -> dict
+    elif hint is float:
+        kinds.update((float, int))
+    elif isinstance(hint, type):
+        kinds.add(hint)
+    else:
+        kinds.add(object)
+
+
+def _words(kinds: tuple[type, ...]) -> str:
+    """What a field takes, in words ("a number or empty")."""
+    named = {_word(kind) for kind in kinds if not (kind is int and float in kinds)}
+    return " or ".join(sorted(named, key=lambda word: word == "empty"))
+
+
+def _word(kind: type) -> str:
+    return {
+        float: "a number",
+        int: "a whole number",
+        str: "text",
+        bool: "true or false",
+        list: "a list",
+        dict: "an object",
+        type(None): "empty",
+    }.get(kind, kind.__name__)

@@ -147,7 +147,13 @@ class KpisScreen(KpiRowsActions, Screen[None]):
         # is read on a thread once that is painted, before anyone can scroll to it.
         self.changes_shown = services(self.app).changes_seen
         screenful = max(1, self.app.size.height)
-        rows = kpis.kpi_rows(self.store, first=screenful)
+        try:
+            rows = kpis.kpi_rows(self.store, first=screenful)
+        except DatabaseBroken:
+            raise  # the app stops on it
+        except PdcaError as error:  # a row changed outside pdca: said, the view stays
+            self.notify(str(error), severity="error", timeout=12)
+            rows = []
         self.show_rows(rows)
         if len(rows) > screenful:
             self.call_after_refresh(self.reload)

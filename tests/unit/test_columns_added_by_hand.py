@@ -38,3 +38,24 @@ def test_extra_columns_on_kpis_alerts_initiatives_and_followups_are_left_out(
         assert result.exit_code == 0, (command, result.stderr)
         assert "extra_note" not in result.stdout
         json.loads(result.stdout)
+
+
+def test_a_value_of_the_wrong_kind_written_by_hand_is_named_in_one_line(
+    store: Store, db_path: Path, cli
+) -> None:
+    """Text in a number column, a number where a list is kept: SQLite keeps what it is given.
+    The read names the row, the column and the value, exit 1, no traceback, nothing printed
+    as data (``"escalation": 5`` went out as JSON once the records were no pydantic models)."""
+    store.add_kpi(KpiDraft(name="Pages", unit="n", baseline=10, target=5, direction="down"))
+    for column, value, said in (
+        ("baseline", "'abc'", "kpi 1: baseline holds 'abc', not a number: changed outside pdca"),
+        ("escalation", "'5'", "kpi 1: escalation holds 5, not a list: changed outside pdca"),
+        ("warn", "'high'", "kpi 1: warn holds 'high', not a number or empty: changed outside"),
+    ):
+        with sqlite3.connect(db_path) as conn:
+            conn.execute("UPDATE kpis SET baseline = 10, escalation = '[]', warn = NULL")
+            conn.execute(f"UPDATE kpis SET {column} = {value}")
+        conn.close()
+        result = cli("kpi", "list", "--json")
+        assert result.exit_code == 1 and result.stdout == ""
+        assert result.stderr.startswith(f"pdca: {said}") and result.stderr.count("\n") == 1
