@@ -539,7 +539,18 @@ def standup_digest(
     open_actions, more = _open_actions(
         store, now, cadence, STANDING_MOST if standing_most is None else standing_most
     )
-    waiting = _waiting_alerts(store, now)
+    waiting = [
+        arules.WaitingAlert(
+            a.id,
+            a.kpi,
+            a.assignee,
+            a.ack_due,
+            a.overdue,
+            reason=xmr.SHORT_TEXT.get(a.rule or "", "threshold"),
+        )
+        for a in alerts.list_alerts(store)
+        if a.acknowledged_at is None
+    ]
     due = [  # ``list_followups(due_only=True)``'s, as the five fields the rules read
         arules.DueFollowup(*row)
         for row in store.conn.execute(
@@ -582,27 +593,6 @@ def standup_digest(
             "change_counts": counts,
         }
     )
-
-
-def _waiting_alerts(store: Store, now: datetime) -> list[arules.WaitingAlert]:
-    """Open alerts nobody has acknowledged, newest first, as they stand at ``now`` (whom each
-    waits for by the escalation rule): ``alerts.list_alerts``' answer, without its models."""
-    from pdca.db.alert_standing import OPEN_WAITING, standing
-
-    found = []
-    for row in store.conn.execute(OPEN_WAITING + " ORDER BY a.raised_at DESC, a.id DESC"):
-        state = standing(row, now)
-        found.append(
-            arules.WaitingAlert(
-                row["id"],
-                row["kpi"],
-                state.assignee,
-                iso(state.ack_due),
-                state.overdue,
-                reason=xmr.SHORT_TEXT.get(row["rule"] or "", "threshold"),
-            )
-        )
-    return found
 
 
 def standup_changes(store: Store, digest: Digest, person: str, most: int) -> list[DigestItem]:
