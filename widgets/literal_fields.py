@@ -73,8 +73,9 @@ async def ran_own_binding(widget: Widget, event: events.Key) -> bool:
     # The field's own bindings with the user's keymap applied, as the app's chain has them
     # for the focused widget. Not that chain itself: a key typed ahead may be handed to the
     # field before the screen has moved its focus there (tui/typeahead.py).
-    own = widget._bindings.copy()
-    if widget.app._keymap:
+    own = widget._bindings
+    if widget.app._keymap:  # applied to a copy: the field's own map stays as declared
+        own = own.copy()
         own.apply_keymap(widget.app._keymap)
     for binding in own.key_to_bindings.get(event.key, ()):
         if not binding.priority and await widget.app.run_action(binding.action, widget):
@@ -99,8 +100,10 @@ class LiteralInput(Input):
         a worker once the value changed, so in a burst the right arrow (which takes the offer
         at the end) came before it: "fr", right arrow gave "fr", not "frank", typed at once."""
         suggester = self.suggester
-        if not self.value or suggester is None or len(self._suggestion) > len(self.value):
-            return
+        if not self.value or suggester is None or not self.cursor_at_end:
+            return  # an offer is taken only at the end of what is typed
+        if len(self._suggestion) > len(self.value):
+            return  # it came already
         typed = self.value if suggester.case_sensitive else self.value.casefold()
         offer = await suggester.get_suggestion(typed)
         if offer is not None and len(offer) > len(self.value):
