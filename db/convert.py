@@ -42,15 +42,39 @@ ACTION_FIELDS = (
 )
 
 
+# The SQL the store's action reads add as ``kinds_held``: each column of the wrong kind for
+# ``Action``'s field makes it 0. Written out, not made from the dataclass's annotations at
+# import: every command imports this (tests/unit/test_wrong_kinds.py tries each column).
+ACTION_KINDS_HELD = (
+    "(typeof(a.id) = 'integer'"
+    " AND typeof(a.title) = 'text' AND typeof(a.notes) = 'text'"
+    " AND typeof(a.owner) IN ('null', 'text') AND typeof(a.phase) = 'text'"
+    " AND typeof(a.due) IN ('null', 'text')"
+    " AND typeof(a.initiative_id) IN ('integer', 'null') AND typeof(i.name) IN ('null', 'text')"
+    " AND typeof(a.kpi_id) IN ('integer', 'null') AND typeof(k.name) IN ('null', 'text')"
+    " AND typeof(a.parent_id) IN ('integer', 'null') AND typeof(a.cycle) = 'integer'"
+    " AND typeof(a.verdict) IN ('null', 'text') AND typeof(a.decision) IN ('null', 'text')"
+    " AND typeof(a.phase_since) = 'text' AND typeof(a.done_at) IN ('null', 'text')"
+    " AND typeof(a.created_by) = 'text' AND typeof(a.created_at) = 'text'"
+    " AND typeof(a.updated_at) = 'text' AND typeof(a.version) = 'integer'"
+    " AND typeof(a.last_checkin_at) IN ('null', 'text')"
+    " AND typeof(a.last_checkin_status) IN ('null', 'text')"
+    " AND typeof(a.recurrence_id) IN ('integer', 'null') AND typeof(a.priority) = 'text')"
+)
+
+
 def action(
     row: sqlite3.Row,
     now: datetime,
     today: date | None = None,
     stale_after_days: int = rules.STALE_AFTER_DAYS,
+    *,
+    stand_in: bool = False,
 ) -> Action:
     """``today`` (the local date of ``now``) may be passed in when converting many rows;
-    ``stale_after_days`` is the team's setting."""
-    return models.Action(**action_data(row, now, today, stale_after_days))
+    ``stale_after_days`` is the team's setting. A value of the wrong kind (sqlite3 by hand)
+    is refused by name, or with ``stand_in`` left out and named in the title."""
+    return models.Action(**action_data(row, now, today, stale_after_days, stand_in=stand_in))
 
 
 def action_data(
@@ -58,18 +82,49 @@ def action_data(
     now: datetime,
     today: date | None = None,
     stale_after_days: int = rules.STALE_AFTER_DAYS,
+    *,
+    stand_in: bool = False,
 ) -> dict[str, Any]:
     """An action row and what the rules derive from it, as the plain dict
     ``action(...).model_dump(mode="json")`` is, in the model's order, without pydantic
     (``pdca list --json`` streams these: issue 14)."""
     data = {name: row[name] for name in ACTION_FIELDS}
+    priority = row["priority"]
+    if not row["kinds_held"]:  # a value of the wrong kind, put there by hand: named
+        data, priority = _wrong_kinds_named(data, priority, stand_in, now)
     done = data["done_at"] is not None
     last_sign = data["last_checkin_at"] or data["created_at"]
     data["overdue"] = rules.is_overdue(data["due"], done, today or now.astimezone().date())
     data["days_since_checkin"] = rules.days_since(last_sign, now)
     data["stale"] = rules.is_stale(rules.elapsed_days(last_sign, now), done, stale_after_days)
-    data["priority"] = row["priority"]
+    data["priority"] = priority
     return data
+
+
+def _wrong_kinds_named(
+    data: dict[str, Any], priority: Any, stand_in: bool, now: datetime
+) -> tuple[dict[str, Any], Any]:
+    """Refuse the row in one line naming the column; or, for a ``stand_in``, the row with
+    those values left out and its title saying what is wrong (a board's card: the rest of
+    the board stays readable, and a write to it is refused by name in ``Transaction.log``)."""
+    from pdca.db import plain
+    from pdca.db.action_record import Action
+
+    values = {**data, "priority": priority}
+    if not stand_in:
+        plain.refuse_wrong_kinds(Action, values, data["id"])
+        return data, priority
+    wrong = plain.wrong_kinds(Action, values)
+    if not wrong:
+        return data, priority
+    kept = plain.stand_in(Action, values)
+    # Times the rules read (how long since a check-in) stand in as the row's own last change
+    # when that is readable, else as when it was read: a card, not a figure, is at stake.
+    when = data["updated_at"] if isinstance(data["updated_at"], str) else now.isoformat()
+    for key in ("phase_since", "created_at", "updated_at"):
+        kept[key] = kept[key] or when
+    priority = kept.pop("priority") or "normal"
+    return {**kept, "title": wrong[0]}, priority
 
 
 def checkin(row: sqlite3.Row) -> Checkin:

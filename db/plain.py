@@ -57,14 +57,50 @@ class PlainRecord:
         refused in one line naming the row, as pydantic refused it."""
         kinds = _kinds(cls)  # type: ignore[arg-type]  # a class is hashable
         values = {key: value for key, value in data.items() if key in kinds}
-        for key, value in values.items():
-            if not isinstance(value, kinds[key]):
-                raise RowChangedOutside(
-                    f"{cls.__name__.lower()} {data.get('id', '?')}: {key} holds {value!r},"
-                    f" not {_words(kinds[key])}: changed"
-                    " outside pdca (put it right with sqlite3, or restore a backup)"
-                )
+        refuse_wrong_kinds(cls, values, data.get("id", "?"))
         return cls(**values)
+
+
+def refuse_wrong_kinds(cls: type, values: Mapping[str, Any], row_id: object) -> None:
+    """Raise ``RowChangedOutside`` naming the first of ``values`` that is not of the kind
+    ``cls`` (a dataclass) annotates for it: one line with the row, the column and the
+    value."""
+    wrong = wrong_kinds(cls, values)
+    if wrong:
+        raise RowChangedOutside(
+            f"{cls.__name__.lower()} {row_id}: {wrong[0]}"
+            " (put it right with sqlite3, or restore a backup)"
+        )
+
+
+def wrong_kinds(cls: type, values: Mapping[str, Any]) -> list[str]:
+    """Each of ``values`` that is not of the kind ``cls`` (a dataclass) annotates for it, as
+    "title holds b'\\xff', not text: changed outside pdca"."""
+    kinds = _kinds(cls)
+    return [
+        f"{key} holds {shown_value(value)}, not {_words(kinds[key])}: changed outside pdca"
+        for key, value in values.items()
+        if key in kinds and not isinstance(value, kinds[key])
+    ]
+
+
+def stand_in(cls: type, values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` with each one of the wrong kind for ``cls`` replaced by nothing (None),
+    or where a field cannot be empty, by its kind's zero (``""``, ``0``)."""
+    kinds = _kinds(cls)
+    kept = dict(values)
+    for key, value in values.items():
+        if key in kinds and not isinstance(value, kinds[key]):
+            allowed = kinds[key]
+            kept[key] = None if type(None) in allowed else allowed[0]()
+    return kept
+
+
+def shown_value(value: Any) -> str:
+    """A value as a message names it: its repr (controls escaped), cut short, since a
+    hand-pasted megabyte is not repeated."""
+    shown = repr(value)
+    return shown if len(shown) <= 40 else f"{shown[:37]}..."
 
 
 @functools.cache

@@ -30,6 +30,7 @@ from pdca.db.errors import (
     InvalidInput,
     NotFound,
     ReadOnlyDatabase,
+    RowChangedOutside,
     UndoRefused,
     database_failure,
 )
@@ -86,8 +87,11 @@ TABLES = {
 
 # The action's last check-in (``last_checkin_at``, ``last_checkin_status``) is on its row,
 # kept by triggers on the check-ins (db/schema.py ``0011_last_checkin``).
-_ACTION_SELECT = """
-SELECT a.*, i.name AS initiative, k.name AS kpi
+# ``kinds_held`` is 0 when a column holds a value of the wrong kind (text in a number column, a
+# blob for a title: only sqlite3 by hand can leave one), checked by SQLite as it reads, so that
+# ``convert.action_data`` names it instead of failing later or printing it as data.
+_ACTION_SELECT = f"""
+SELECT a.*, i.name AS initiative, k.name AS kpi, {convert.ACTION_KINDS_HELD} AS kinds_held
 FROM actions a
 LEFT JOIN initiatives i ON i.id = a.initiative_id
 LEFT JOIN kpis k ON k.id = a.kpi_id
@@ -209,8 +213,8 @@ class Transaction:
                 entity_id,
                 op,
                 summary,
-                _json(before),
-                _json(after),
+                _json(entity, entity_id, before),
+                _json(entity, entity_id, after),
                 undo_of,
             ),
         )
@@ -247,8 +251,20 @@ def inserted_id(cursor: sqlite3.Cursor) -> int:
     return row_id
 
 
-def _json(value: dict[str, Any] | None) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+def _json(entity: str, entity_id: int, value: dict[str, Any] | None) -> str | None:
+    """A snapshot as the event log keeps it. A blob in a column (sqlite3 by hand can put one
+    anywhere) has no JSON: named in one line, and the write goes no further."""
+    if value is None:
+        return None
+    for key, held in value.items():
+        if isinstance(held, bytes):
+            from pdca.db.plain import shown_value
+
+            raise RowChangedOutside(
+                f"{entity} {entity_id}: {key} holds {shown_value(held)}, not text or a number:"
+                " changed outside pdca (put it right with sqlite3, or restore a backup)"
+            )
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 class Store:
@@ -622,7 +638,9 @@ class Store:
         rows = self.conn.execute(
             _ACTION_SELECT + " WHERE a.id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
         )
-        found = [convert.action(row, now, today, cadence) for row in rows]
+        # A card's row changed by hand to hold a value of the wrong kind is shown, named in its
+        # title, rather than take the whole column (the board) down with it.
+        found = [convert.action(row, now, today, cadence, stand_in=True) for row in rows]
         return sorted(found, key=board_order)
 
     def position_of(self, where: ActionFilter, action: Action) -> int:

@@ -1,0 +1,47 @@
+"""A card whose row was given a value of the wrong kind with sqlite3 by hand (a blob for a
+title): the board opens, shows that card with its title naming what is wrong and the others
+as they are; opening or editing it says so in a toast, and nothing is written."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from pdca.db.models import ActionDraft
+from pdca.db.store import Store
+from pdca.screens.board import BoardScreen
+from pdca.widgets.phase_column import CARD_HEIGHT, PhaseColumn
+from tests.tui.conftest import SIZE, settle_app
+
+
+async def test_the_board_opens_with_the_damaged_card_named(
+    make_app, store: Store, db_path: Path
+) -> None:
+    store.add_action(ActionDraft(title="damaged", owner="bob"))
+    store.add_action(ActionDraft(title="intact", owner="bob"))
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE actions SET title = X'1b5d303b78' WHERE id = 1")  # ESC ] 0 ; x
+    conn.close()
+    events = store.conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        column = screen.columns["plan"]
+        assert isinstance(column, PhaseColumn)
+        titles = {a.id: a.title for a in column.actions}
+        assert titles == {
+            1: r"title holds b'\x1b]0;x', not text: changed outside pdca",
+            2: "intact",
+        }
+        drawn = "\n".join(column.render_line(y).text for y in range(CARD_HEIGHT * 2))
+        assert "#1 title holds b'\\x1b]0" in drawn and "\x1b" not in drawn
+        await pilot.press("e")  # the damaged card has focus: its edit is refused by name
+        await settle_app(app, pilot)
+        said = [n.message for n in app._notifications]
+        assert any(m.startswith("action 1: title holds b'\\x1b]0;x', not text") for m in said)
+        assert len(app.screen_stack) == 1  # no form opened on it
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == events
+    conn.close()

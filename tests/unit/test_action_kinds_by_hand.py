@@ -1,0 +1,114 @@
+"""An action's column given a value of the wrong kind with sqlite3 by hand (a blob for a
+title, text in a number column: SQLite keeps what it is given). A read names the row, the
+column and the value in one line (exit 1 on the command line); the board shows the card
+with its title saying what is wrong, so one damaged row does not take the board down; a
+write to it is refused by name, and nothing is written."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from pdca.db.errors import RowChangedOutside
+from pdca.db.models import ActionChanges, ActionDraft, InitiativeDraft, KpiDraft
+from pdca.db.store import ActionFilter, Store
+
+# Each column of an action, a value of the wrong kind for it, and how the value is named.
+WRONG = [
+    ("title", "X'ff00'", r"b'\xff\x00', not text"),
+    ("notes", "X'00'", r"b'\x00', not text"),
+    ("owner", "X'37'", "b'7', not text or empty"),
+    ("due", "X'31'", "b'1', not text or empty"),
+    ("initiative_id", "'abc'", "'abc', not a whole number or empty"),
+    ("kpi_id", "1.5", "1.5, not a whole number or empty"),
+    ("parent_id", "'x'", "'x', not a whole number or empty"),
+    ("cycle", "'two'", "'two', not a whole number"),
+    ("created_by", "X'00'", r"b'\x00', not text"),
+    ("created_at", "X'35'", "b'5', not text"),
+    ("updated_at", "X'00'", r"b'\x00', not text"),
+    ("phase_since", "X'00'", r"b'\x00', not text"),
+    ("version", "'v'", "'v', not a whole number"),
+    ("recurrence_id", "'r'", "'r', not a whole number or empty"),
+]
+
+
+@pytest.fixture
+def damaged(store: Store, db_path: Path) -> Store:
+    store.add_initiative(InitiativeDraft(name="Ops", objective="cut pages 20% by 2027-03-31"))
+    store.add_kpi(KpiDraft(name="Pages", unit="n", baseline=10, target=5, direction="down"))
+    store.add_action(
+        ActionDraft(title="first", owner="bob", initiative="Ops", kpi="Pages", due="2026-12-31")
+    )
+    store.add_action(ActionDraft(title="second", owner="bob"))
+    return store
+
+
+def _set_by_hand(db_path: Path, column: str, value: str) -> None:
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute(f"UPDATE actions SET {column} = {value} WHERE id = 1")
+    conn.close()
+
+
+@pytest.mark.parametrize(("column", "value", "named"), WRONG, ids=[w[0] for w in WRONG])
+def test_a_read_names_the_row_the_column_and_the_value(
+    damaged: Store, db_path: Path, cli, column: str, value: str, named: str
+) -> None:
+    _set_by_hand(db_path, column, value)
+    with pytest.raises(RowChangedOutside) as refused:
+        damaged.get_action(1)
+    assert str(refused.value).startswith(f"action 1: {column} holds {named}: changed outside")
+    for command in (["list"], ["list", "--json"], ["show", "1"]):
+        result = cli(*command)
+        assert result.exit_code == 1, (command, result.stdout)
+        assert result.stderr == f"pdca: {refused.value}\n"
+        assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("column", "value", "named"), WRONG, ids=[w[0] for w in WRONG])
+def test_the_board_shows_the_card_named_and_the_rest_as_they_are(
+    damaged: Store, db_path: Path, column: str, value: str, named: str
+) -> None:
+    _set_by_hand(db_path, column, value)
+    cards = damaged.action_page(ActionFilter(phase="plan"), 0, 10)
+    by_id = {card.id: card for card in cards}
+    assert set(by_id) == {1, 2}
+    assert by_id[1].title == f"{column} holds {named}: changed outside pdca"
+    assert by_id[2].title == "second" and by_id[2].owner == "bob"
+    wrong = getattr(by_id[1], column)
+    assert not isinstance(wrong, bytes)  # left out: None, or its kind's zero
+    if column != "title":
+        assert wrong in (None, "", 0) or column in ("created_at", "updated_at", "phase_since")
+
+
+@pytest.mark.parametrize("column", ["title", "notes", "due"])
+def test_a_write_to_a_row_holding_a_blob_is_refused_by_name_and_nothing_is_written(
+    damaged: Store, db_path: Path, cli, column: str
+) -> None:
+    _set_by_hand(db_path, column, "X'ff'")
+    events = damaged.conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    with pytest.raises(RowChangedOutside, match=rf"^action 1: {column} holds b'\\xff', not"):
+        damaged.edit_action(1, ActionChanges(title="renamed"))
+    for command in (["edit", "1", "--title", "renamed"], ["move", "1", "do"]):
+        result = cli(*command)
+        assert result.exit_code == 1, (command, result.stdout)
+        assert result.stderr.startswith(f"pdca: action 1: {column} holds b'\\xff', not text")
+        assert result.stderr.count("\n") == 1
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == events
+        assert conn.execute("SELECT phase, version FROM actions WHERE id = 1").fetchone() == (
+            "plan",
+            1,
+        )
+    conn.close()
+
+
+def test_a_megabyte_pasted_by_hand_is_not_repeated_in_the_message(
+    damaged: Store, db_path: Path
+) -> None:
+    _set_by_hand(db_path, "title", "randomblob(1000000)")
+    with pytest.raises(RowChangedOutside) as refused:
+        damaged.get_action(1)
+    assert len(str(refused.value)) < 200
