@@ -29,7 +29,6 @@ WRONG = [
     ("created_at", "X'35'", "b'5', not text"),
     ("updated_at", "X'00'", r"b'\x00', not text"),
     ("phase_since", "X'00'", r"b'\x00', not text"),
-    ("done_at", "X'00'", r"b'\x00', not text or empty"),
     ("version", "'v'", "'v', not a whole number"),
     ("recurrence_id", "'r'", "'r', not a whole number or empty"),
 ]
