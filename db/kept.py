@@ -155,6 +155,8 @@ TRIGGERS = (
     *schema._AUDIT_TRIGGERS,
 )
 TABLES = ("action_stays", "event_changes", "checkin_weeks", "owner_weeks", "audit_counts")
+# And the tables' kind guards (0021): they keep nothing, so one put back is all a repair does.
+GUARDS = tuple(schema._kind_guards())
 
 
 @functools.cache
@@ -172,13 +174,14 @@ def _fresh() -> dict[tuple[str, str], tuple[str, str]]:
 
 
 def repairable() -> set[tuple[str, str]]:
-    """The objects a repair makes again: the kept tables, their indexes, the keeping triggers."""
+    """The objects a repair makes again: the kept tables, their indexes, the keeping triggers,
+    and the kind guards."""
     return {
         key
         for key, (table, _sql) in _fresh().items()
         if (key[0] == "table" and key[1] in TABLES)
         or (key[0] == "index" and table in TABLES)
-        or (key[0] == "trigger" and key[1] in TRIGGERS)
+        or (key[0] == "trigger" and (key[1] in TRIGGERS or key[1] in GUARDS))
     }
 
 

@@ -1087,6 +1087,96 @@ def _audits_recorded(conn: sqlite3.Connection) -> None:
     _count_audits(conn)
 
 
+# The columns of each table pdca writes, by kind: text (TEXT) or a number (INTEGER, REAL).
+# SQLite keeps what it is given where its type affinity cannot convert it: a blob anywhere,
+# text that is no number in a number column. Only a write outside pdca (sqlite3 by hand) can
+# give one, and reads then failed far from the cause (a blob title crashed every view). The
+# triggers of 0021 refuse such a write at once, naming the column, whoever makes it.
+# Affinity is applied before a BEFORE trigger sees NEW (checked on SQLite 3.40): 14 written
+# to a text column is '14' there, '15' to a number column 15. Kept tables are left out:
+# SQLite's own triggers fill them from these.
+_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "actions": (
+        ("title", "notes", "owner", "phase", "due", "verdict", "decision", "phase_since",
+         "done_at", "created_by", "created_at", "updated_at", "priority", "last_checkin_at",
+         "last_checkin_status"),
+        ("initiative_id", "kpi_id", "parent_id", "cycle", "version", "recurrence_id"),
+    ),
+    "checkins": (
+        ("at", "author", "status", "kind", "result", "message"),
+        ("action_id", "version"),
+    ),
+    "kpi_readings": (("at", "note", "author"), ("kpi_id", "value", "version")),
+    "people": (("login", "name", "created_at"), ("version",)),
+    "initiatives": (
+        ("name", "objective", "owner", "created_at", "updated_at"),
+        ("version",),
+    ),
+    "kpis": (
+        ("name", "unit", "direction", "target_date", "cadence", "owner", "escalation",
+         "perspective", "benchmark_source", "created_at", "updated_at", "alerts_mode",
+         "baseline_from", "baseline_to"),
+        ("baseline", "target", "warn", "alert", "benchmark", "initiative_id", "version"),
+    ),
+    "alerts": (
+        ("raised_at", "assignee", "ack_due", "acknowledged_at", "acknowledged_by", "ack_note",
+         "closed_at", "rule", "rule_text"),
+        ("kpi_id", "reading_id", "escalation_level", "version"),
+    ),
+    "followups": (
+        ("owner", "due", "created_at", "done_at", "done_by", "result"),
+        ("action_id", "offset_days", "checkin_id", "reopened_id", "version"),
+    ),
+    "settings": (("key", "value", "updated_at", "updated_by"), ("version",)),
+    "notify_settings": (("key", "value", "updated_at", "updated_by"), ("version",)),
+    "recurrences": (
+        ("rule", "anchor", "next_due", "stopped_at", "stopped_by", "created_by", "created_at",
+         "updated_at"),
+        ("version",),
+    ),
+    "standups": (("at", "by", "since", "people"), ("version",)),
+    "notifications": (
+        ("key", "recipient", "channel", "kind", "text", "state", "created_at", "claimed_by",
+         "claimed_at", "delivered_at", "last_error", "next_try_at"),
+        ("attempts", "version"),
+    ),
+    "sessions": (("login", "host", "started_at", "seen_at"), ("pid",)),
+    "events": (
+        ("at", "actor", "entity", "op", "summary", "before", "after"),
+        ("tx", "entity_id", "undo_of"),
+    ),
+}  # fmt: skip
+
+
+def _kind_guards() -> dict[str, str]:
+    """The CREATE TRIGGER of each table's kind guard, on insert and on update, by name: one
+    test of every column (``WHEN``) on the way in, then the first wrong column named."""
+    made = {}
+    for table, (text, numbers) in _KINDS.items():
+        wrong = {column: f"typeof(NEW.\"{column}\") = 'blob'" for column in text}
+        wrong |= {column: f"typeof(NEW.\"{column}\") IN ('text', 'blob')" for column in numbers}
+        said = dict.fromkeys(text, "text") | dict.fromkeys(numbers, "a number")
+        body = "".join(
+            f" SELECT RAISE(ABORT, '{table}.{column} takes {said[column]}, not a value of another"
+            f" kind: nothing written') WHERE {test};"
+            for column, test in wrong.items()
+        )
+        guard = " OR ".join(wrong.values())
+        for op in ("insert", "update"):
+            name = f"{table}_kinds_on_{op}"
+            made[name] = (
+                f"CREATE TRIGGER {name} BEFORE {op.upper()} ON {table} FOR EACH ROW"
+                f" WHEN {guard} BEGIN{body} END"
+            )
+    return made
+
+
+def _kinds_guarded(conn: sqlite3.Connection) -> None:
+    """Each table refuses a value SQLite would keep in the wrong kind (``_KINDS``)."""
+    for sql in _kind_guards().values():
+        conn.execute(sql)
+
+
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
 
 MIGRATIONS: list[Migration] = [
@@ -1110,6 +1200,7 @@ MIGRATIONS: list[Migration] = [
     ("0018_cadence_kept", _cadence_kept),
     ("0019_audits_kept", _audits_kept),
     ("0020_audits_recorded", _audits_recorded),
+    ("0021_kinds_guarded", _kinds_guarded),
 ]
 
 

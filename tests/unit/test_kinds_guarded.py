@@ -1,0 +1,137 @@
+"""Every table pdca writes refuses, at the write, a value SQLite would keep in the wrong kind (a
+blob anywhere, text that is no number in a number column), whoever writes it: a person with
+sqlite3 gets one line naming the column, and nothing is written (migration 0021). Values that
+SQLite's type affinity converts (14 into a text column, '15' into a number column) pass."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from pdca.db import schema
+from pdca.db.seed import seed_database
+from pdca.db.store import Store
+from tests.conftest import NOW_DT
+
+COLUMNS = [
+    (table, column, kind)
+    for table, (text, numbers) in schema._KINDS.items()
+    for kind, columns in (("text", text), ("a number", numbers))
+    for column in columns
+]
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small team's file, and a row of each table the seed leaves empty."""
+    path = tmp_path_factory.mktemp("kinds") / "pdca.db"
+    store = Store.open(path, actor="alice", clock=lambda: NOW_DT, create=True)
+    seed_database(store, size="small", seed=1)
+    store.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "INSERT INTO sessions (login, host, pid, started_at, seen_at)"
+            " VALUES ('alice', 'h', 1, 'x', 'x')"
+        )
+        conn.execute(
+            "INSERT INTO notifications (key, recipient, channel, kind, text, state, attempts,"
+            " created_at) VALUES ('k', 'alice', 'terminal', 'alert', 't', 'pending', 0, 'x')"
+        )
+        for table in ("notify_settings", "settings"):
+            conn.execute(
+                f"INSERT INTO {table} (key, value, updated_at, updated_by)"
+                " VALUES ('k', 'v', 'x', 'alice')"
+            )
+        conn.execute(
+            "INSERT INTO recurrences (rule, anchor, created_by, created_at, updated_at)"
+            " VALUES ('weekly', '2026-01-05', 'alice', 'x', 'x')"
+        )
+        conn.execute("INSERT INTO standups (at, by, since) VALUES ('x', 'alice', 'x')")
+    conn.close()
+    return path
+
+
+def test_every_table_pdca_writes_is_guarded(seeded: Path) -> None:
+    with sqlite3.connect(seeded) as conn:
+        tables = {
+            row[0]
+            for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if not row[0].startswith("sqlite_")
+        }
+        for table, (text, numbers) in schema._KINDS.items():
+            declared = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+            assert declared - {"id"} == set(text) | set(numbers), table
+    conn.close()
+    kept = {"action_stays", "event_changes", "audit_counts", "checkin_weeks", "owner_weeks"}
+    assert tables - kept == set(schema._KINDS)
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "kind"), COLUMNS, ids=[f"{t}.{c}" for t, c, _ in COLUMNS]
+)
+def test_a_value_of_the_wrong_kind_is_refused_by_name_and_nothing_is_written(
+    seeded: Path, table: str, column: str, kind: str
+) -> None:
+    wrong = "X'ff'" if kind == "text" else "'abc'"
+    with sqlite3.connect(seeded) as conn:
+        row_id, before = conn.execute(
+            f'SELECT id, "{column}" FROM {table} ORDER BY id DESC LIMIT 1'
+        ).fetchone()
+        with pytest.raises(sqlite3.IntegrityError) as refused:
+            conn.execute(f'UPDATE {table} SET "{column}" = {wrong} WHERE id = ?', (row_id,))
+        assert str(refused.value) == (
+            f"{table}.{column} takes {kind}, not a value of another kind: nothing written"
+        )
+        after = conn.execute(f'SELECT "{column}" FROM {table} WHERE id = ?', (row_id,)).fetchone()
+        assert after[0] == before
+        if kind == "a number":  # a blob is refused too
+            with pytest.raises(sqlite3.IntegrityError, match=f"{table}.{column} takes a number"):
+                conn.execute(f"UPDATE {table} SET \"{column}\" = X'00' WHERE id = ?", (row_id,))
+    conn.close()
+
+
+def test_values_that_affinity_converts_pass(seeded: Path) -> None:
+    with sqlite3.connect(seeded) as conn:
+        conn.execute("UPDATE actions SET title = 14, version = '15' WHERE id = 1")
+        assert conn.execute("SELECT title, version FROM actions WHERE id = 1").fetchone() == (
+            "14",
+            15,
+        )
+        conn.rollback()
+    conn.close()
+
+
+def test_an_insert_of_the_wrong_kind_is_refused_too(seeded: Path) -> None:
+    with sqlite3.connect(seeded) as conn:
+        count = conn.execute("SELECT count(*) FROM people").fetchone()[0]
+        with pytest.raises(sqlite3.IntegrityError, match=r"^people\.login takes text"):
+            conn.execute(
+                "INSERT INTO people (login, name, created_at) VALUES (X'41', 'A', '2026-01-01')"
+            )
+        assert conn.execute("SELECT count(*) FROM people").fetchone()[0] == count
+    conn.close()
+
+
+def test_doctor_names_a_dropped_guard_and_repair_puts_it_back(
+    store: Store, db_path: Path, cli
+) -> None:
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DROP TRIGGER checkins_kinds_on_insert")
+    conn.close()
+    said = cli("doctor")
+    assert said.exit_code == 1
+    assert "no trigger checkins_kinds_on_insert: changed outside pdca; put them back" in (
+        said.stdout
+    )
+    repaired = cli("doctor", "--repair")
+    assert repaired.exit_code == 0, repaired.stderr
+    assert "trigger checkins_kinds_on_insert put back" in repaired.stdout
+    conn = sqlite3.connect(db_path)
+    with pytest.raises(sqlite3.IntegrityError, match=r"^checkins\.message takes text"):
+        conn.execute(
+            "INSERT INTO checkins (action_id, at, author, status, kind, message)"
+            " VALUES (1, 'x', 'a', 'on-track', 'note', X'00')"
+        )
+    conn.close()
