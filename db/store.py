@@ -87,6 +87,15 @@ TABLES = {
 
 # The action's last check-in (``last_checkin_at``, ``last_checkin_status``) is on its row,
 # kept by triggers on the check-ins (db/schema.py ``0011_last_checkin``).
+# The last event that replaced the file's contents (a restore, an import): no undo reaches a
+# change before it, whoever made that change (the rows it wrote may be another file's now).
+# A few such events a file, found down the (entity, entity_id, id) index from the newest.
+_LAST_BARRIER = """
+SELECT id, at, summary FROM events
+WHERE entity = 'database' AND entity_id = 0
+  AND (summary LIKE 'restored from %' OR summary LIKE 'imported %')
+ORDER BY id DESC LIMIT 1
+"""
 # ``kinds_held`` is 0 when a column holds a value of the wrong kind (text in a number column, a
 # blob for a title: only sqlite3 by hand can leave one), checked by SQLite as it reads, so that
 # ``convert.action_data`` names it instead of failing later or printing it as data.
@@ -1309,12 +1318,19 @@ class Store:
         undone do not count), so an undo never overwrites another person's work.
         """
         with self.write() as tx:
+            barrier = self.conn.execute(_LAST_BARRIER).fetchone()
             last = self.conn.execute(
-                "SELECT e.tx FROM events e WHERE e.actor = ? AND e.undo_of IS NULL"
+                "SELECT e.tx FROM events e WHERE e.actor = ? AND e.undo_of IS NULL AND e.id > ?"
                 " AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undo_of = e.tx)"
                 " ORDER BY e.id DESC LIMIT 1",
-                (self.actor,),
+                (self.actor, barrier["id"] if barrier else 0),
             ).fetchone()
+            if last is None and barrier is not None:
+                raise UndoRefused(
+                    f"nothing to undo: {self.actor} has changed nothing since "
+                    f"{barrier['summary']!r} at {barrier['at']}, and undo does not reach back"
+                    " past it (the file's contents were replaced)"
+                )
             if last is None:
                 raise UndoRefused(f"nothing to undo: {self.actor} has no change left to revert")
             target_tx = last["tx"]
