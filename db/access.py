@@ -27,7 +27,8 @@ def describe_owner(path: Path) -> str:
         info = path.stat()
     except OSError as error:
         return error.strerror or str(error)
-    return f"owned by {_user(info.st_uid)}:{_group(info.st_gid)}, mode {info.st_mode & 0o7777:04o}"
+    owner = f"{_user(info.st_uid)}:{group_name(info.st_gid)}"
+    return f"owned by {owner}, mode {info.st_mode & 0o7777:04o}"
 
 
 def _user(uid: int) -> str:
@@ -37,11 +38,24 @@ def _user(uid: int) -> str:
         return str(uid)
 
 
-def _group(gid: int) -> str:
+def group_name(gid: int) -> str:
+    """A group's name (its number when the system has none for it)."""
     try:
         return grp.getgrgid(gid).gr_name
     except KeyError:
         return str(gid)
+
+
+def _team_of(path: Path) -> int | None:
+    """The group of the group-writable directory ``path`` is in, when this user is in it."""
+    try:
+        directory = path.parent.stat()
+    except OSError:
+        return None
+    if not directory.st_mode & stat.S_IWGRP:
+        return None
+    member = directory.st_gid in os.getgroups() or directory.st_gid == os.getegid()
+    return directory.st_gid if member else None
 
 
 def what_to_ask(path: Path, needs: str) -> str:
@@ -63,8 +77,15 @@ def what_to_ask(path: Path, needs: str) -> str:
     wanted = sum(letters[letter][1] for letter in bit)
     group_may = info.st_mode & wanted == wanted
     in_group = info.st_gid in os.getgroups() or info.st_gid == os.getegid()
-    join = f"to be added to group {_group(info.st_gid)}"
+    join = f"to be added to group {group_name(info.st_gid)}"
     grant = f"its owner {_user(info.st_uid)} to run: chmod g+{bit} {path}"
+    team = _team_of(path)
+    if not in_group and team is not None and team != info.st_gid:
+        # A file left with its maker's own group in the team's directory: the file is astray,
+        # not the person (a directory without setgid gives new files their maker's group).
+        regroup = f"chgrp {group_name(team)} {path}"
+        fix = f"{regroup} && chmod g+{bit} {path}" if not group_may else regroup
+        return f"ask its owner {_user(info.st_uid)} to run: {fix}"
     if not in_group and not group_may:
         return f"ask {join}, and {grant}"
     if not in_group:

@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sqlite3
@@ -170,6 +171,8 @@ def open_database(
         backup = None
         if migrate:
             backup = schema.migrate(connection, path, writable=writable, current=version or 0)
+        if writable and directory_is_group_shared(path.parent):
+            _give_the_team(path)
     except sqlite3.Error as error:
         connection.close()
         raise _problem(path, error) from None
@@ -305,10 +308,25 @@ def _create_database(path: Path) -> bool:
 def _set_new_file_mode(path: Path) -> None:
     """0660 in a group-shared directory (the team writes it), else never world-writable."""
     if directory_is_group_shared(path.parent):
-        os.chmod(path, 0o660)
+        os.chmod(path, 0o660)  # and the directory's group: _give_the_team, once opened
     else:
         current = os.stat(path).st_mode & 0o777
         os.chmod(path, current & ~0o002)
+
+
+def _give_the_team(path: Path) -> None:
+    """The file and the -wal/-shm SQLite made beside it (at the first read), when this user
+    made them with their own group, get the directory's (the team's). A directory without
+    setgid gives new files their maker's group, and the team's other members then cannot open
+    them (SQLITE_CANTOPEN) until everyone closes: ``pdca doctor`` asks for ``chmod g+s``, and
+    meanwhile pdca does what setgid would. A change of group opens nothing (SQLITE.md)."""
+    team = path.parent.stat().st_gid
+    me = os.geteuid()
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        with contextlib.suppress(OSError):  # gone, or not one of the team: doctor says so
+            info = os.stat(name)
+            if info.st_uid == me and info.st_gid != team:
+                os.chown(name, -1, team)
 
 
 def connect_file(path: Path, writable: bool, filesystem: str) -> tuple[sqlite3.Connection, bool]:

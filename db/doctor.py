@@ -15,7 +15,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pdca.db import copies, kept, schema
-from pdca.db.access import cannot_reach, describe_owner, files_report, what_to_ask
+from pdca.db.access import (
+    cannot_reach,
+    describe_owner,
+    files_report,
+    group_name,
+    what_to_ask,
+)
 from pdca.db.backup import (
     STALE_AFTER,
     age_words,
@@ -27,7 +33,7 @@ from pdca.db.backup import (
 )
 from pdca.db.connection import connect_file
 from pdca.db.errors import database_failure
-from pdca.db.filesystem import filesystem_of, is_network_filesystem
+from pdca.db.filesystem import filesystem_of, is_network_filesystem, world_writable
 
 
 @dataclass(frozen=True)
@@ -184,6 +190,8 @@ def _check_permissions(path: Path) -> list[Check]:
     world = [p.name for p in siblings if p.stat().st_mode & stat.S_IWOTH]
     if world:
         checks.append(Check("permissions", False, f"world-writable: {', '.join(world)}: chmod o-w"))
+    if dir_mode & stat.S_IWOTH:  # anyone may rename or delete the file, or its -wal/-shm
+        checks.append(Check("permissions", False, world_writable(directory)))
     if shared:
         problems = []
         if not dir_mode & stat.S_ISGID:
@@ -199,9 +207,14 @@ def _check_permissions(path: Path) -> list[Check]:
         lacking = [p.name for p in siblings if (p.stat().st_mode & 0o060) != 0o060]
         if lacking:
             problems.append(f"not group read-writable: {', '.join(lacking)}: chmod g+rw")
-        groups = {p.stat().st_gid for p in siblings} | {directory.stat().st_gid}
-        if len(groups) > 1:
-            problems.append("the file and its -wal/-shm belong to different groups: chgrp them")
+        team = directory.stat().st_gid
+        astray = [p for p in siblings if p.stat().st_gid != team]
+        if astray:  # the team is the directory's group: each file must be the team's
+            names = ", ".join(f"{p.name} ({group_name(p.stat().st_gid)})" for p in astray)
+            problems.append(
+                f"not the directory's group {group_name(team)}: {names}:"
+                f" chgrp {group_name(team)} {' '.join(str(p) for p in astray)}"
+            )
         detail = "; ".join(problems) or f"shared with the group ({describe_owner(directory)})"
         checks.append(Check("group", not problems, detail))
     else:

@@ -98,3 +98,30 @@ def directory_is_group_shared(directory: Path) -> bool:
     except OSError:
         return False
     return bool(mode & stat.S_IWGRP)
+
+
+def sharing_advice(directory: Path) -> str | None:
+    """What stops a group-writable directory from sharing a database with its group (as
+    ``pdca doctor`` says it), or None: without setgid, the -wal/-shm files of whoever opens the
+    file first get that person's own group, and the rest of the team cannot open them; a
+    world-writable one lets anyone rename or delete the database under the team."""
+    try:
+        mode = directory.stat().st_mode
+    except OSError:
+        return None
+    if mode & stat.S_IWOTH:
+        return world_writable(directory)
+    if mode & stat.S_IWGRP and not mode & stat.S_ISGID:
+        return (
+            f"{directory} is group-writable but not setgid, so the -wal/-shm files others"
+            f" open first get their own group and lock the team out: chmod g+s {directory}"
+        )
+    return None
+
+
+def world_writable(directory: Path) -> str:
+    """Why a world-writable directory is no place for the database, and the fix."""
+    return (
+        f"directory {directory} is world-writable: anyone may rename or delete the database"
+        f" and its -wal/-shm (losing committed writes): chmod o-w {directory}"
+    )

@@ -468,6 +468,12 @@ def init(session: Session) -> None:
     store = session.store(create=True, initialize=True)
     verb = "created" if store.created else "uses existing"
     click.echo(f"{verb} {printable(str(store.path))}")
+    if store.path is not None:
+        from pdca.db.filesystem import sharing_advice
+
+        advice = sharing_advice(store.path.parent)
+        if advice is not None:  # made all the same: the directory is the admin's to mend
+            click.echo(f"pdca: warning: {printable(advice)}", err=True)
 
 
 @cli.command()

@@ -720,3 +720,36 @@ def test_read_only_users_board_shows_others_changes(public_dir: Path) -> None:
             process.wait()
     assert process.returncode == 0, err
     assert "Traceback" not in err, err
+
+
+@as_root_only
+def test_a_team_directory_without_setgid_still_gives_the_team_its_files(
+    public_dir: Path,
+) -> None:
+    """A tester's 0770 root:team directory (no setgid): ``pdca init`` by a member whose own
+    group is not the team's made the file theirs, so the rest of the team was told to join
+    the maker's group. Now the file gets the directory's group as pdca opens it (its -wal and
+    -shm too: tests/unit/test_team_group.py), ``init`` warns with the fix, and doctor names
+    the missing setgid."""
+    nobody = pwd.getpwnam("nobody")
+    team_group = _group_without(nobody)
+    team = public_dir / "team"
+    team.mkdir()
+    os.chown(team, 0, team_group.gr_gid)
+    team.chmod(0o770)
+    path = team / "pdca.db"
+    run = _nobody_runner(path, public_dir)
+
+    made = run("init", groups=[team_group.gr_gid])
+    assert made.returncode == 0, made.stderr
+    assert made.stderr == (
+        f"pdca: warning: {team} is group-writable but not setgid, so the -wal/-shm files"
+        f" others open first get their own group and lock the team out: chmod g+s {team}\n"
+    )
+    assert path.stat().st_uid == nobody.pw_uid
+    assert path.stat().st_gid == team_group.gr_gid  # not nobody's own group
+    assert path.stat().st_mode & 0o777 == 0o660
+    added = run("add", "a first action", groups=[team_group.gr_gid])
+    assert added.returncode == 0, added.stderr
+    doctor = run("doctor", groups=[team_group.gr_gid])
+    assert f"FAIL group        directory {team} is group-writable but not setgid" in doctor.stdout

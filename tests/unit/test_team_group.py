@@ -1,0 +1,97 @@
+"""In a group-writable directory without setgid, a new file gets its maker's own group, and
+the team's other members cannot open it (nor its -wal/-shm: SQLITE_CANTOPEN). pdca gives the
+files it opens there, when they are its user's, the directory's group, as setgid would; and
+``pdca doctor`` names the files astray with the exact ``chgrp``, and a world-writable
+directory. (Run as root, which may give a file any group; as anyone else the files are their
+own and in their groups, and the same code changes nothing.)"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from pdca.db import connection
+from pdca.db.access import group_name
+from pdca.db.doctor import diagnose
+
+TEAM = 4343  # a gid with no name here: the directory's, the team's
+
+
+def _team_directory(tmp_path: Path) -> Path:
+    team = tmp_path / "team"
+    team.mkdir()
+    os.chown(team, -1, TEAM if os.geteuid() == 0 else os.getegid())
+    team.chmod(0o2770)
+    return team
+
+
+def test_the_files_a_member_made_with_their_own_group_get_the_teams(tmp_path: Path) -> None:
+    team = _team_directory(tmp_path)
+    path = team / "pdca.db"
+    files = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
+    for made in files:
+        made.write_bytes(b"")
+        made.chmod(0o660)
+    connection._give_the_team(path)
+    assert [f.stat().st_gid for f in files] == [team.stat().st_gid] * 3
+    assert all(stat.S_IMODE(f.stat().st_mode) == 0o660 for f in files)
+
+
+def test_doctor_names_files_astray_with_the_chgrp_that_mends_them(tmp_path: Path) -> None:
+    team = _team_directory(tmp_path)
+    path = team / "pdca.db"
+    connection.open_database(path, create=True).connection.close()
+    if os.geteuid() == 0:
+        os.chown(path, -1, 0)  # as a file made before pdca did this, by someone in group 0
+    checks = {check.name: check for check in diagnose(path)}
+    if os.geteuid() == 0:
+        assert not checks["group"].ok
+        assert checks["group"].detail == (
+            f"not the directory's group {group_name(TEAM)}: pdca.db ({group_name(0)}):"
+            f" chgrp {group_name(TEAM)} {path}"
+        )
+    else:
+        assert checks["group"].ok, checks["group"].detail
+
+
+def test_doctor_fails_a_world_writable_directory(tmp_path: Path) -> None:
+    """A tester: with the directory 2777, doctor said all was well, and someone outside the
+    team renamed the database away."""
+    team = _team_directory(tmp_path)
+    path = team / "pdca.db"
+    connection.open_database(path, create=True).connection.close()
+    team.chmod(0o2777)
+    checks = [c for c in diagnose(path) if c.name == "permissions"]
+    assert [c.ok for c in checks] == [False]
+    assert checks[0].detail == (
+        f"directory {team} is world-writable: anyone may rename or delete the database and its"
+        f" -wal/-shm (losing committed writes): chmod o-w {team}"
+    )
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root, to give a file another's group")
+def test_a_member_kept_out_of_a_file_astray_is_told_to_ask_for_its_chgrp(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Not "ask to be added to group alice" (the maker's own group): the file is astray, not
+    the person."""
+    from pdca.db import access
+
+    team = _team_directory(tmp_path)
+    path = team / "pdca.db"
+    path.write_bytes(b"")
+    os.chown(path, 4321, 4321)  # alice's, with alice's own group
+    path.chmod(0o660)
+    monkeypatch.setattr(access.os, "geteuid", lambda: 4322)  # bob, in the team alone
+    monkeypatch.setattr(access.os, "getegid", lambda: 4322)
+    monkeypatch.setattr(access.os, "getgroups", lambda: [4322, TEAM])
+    assert access.what_to_ask(path, "read and write") == (
+        f"ask its owner 4321 to run: chgrp {group_name(TEAM)} {path}"
+    )
+    path.chmod(0o600)
+    assert access.what_to_ask(path, "read and write") == (
+        f"ask its owner 4321 to run: chgrp {group_name(TEAM)} {path} && chmod g+rw {path}"
+    )
