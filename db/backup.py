@@ -21,6 +21,7 @@ import socket
 import sqlite3
 import stat
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -229,6 +230,21 @@ def sweep_temporaries(folder: Path, database: Path) -> None:
     """Remove temporary copies that a killed pdca left in ``folder``: only names made by
     ``schema.temporary_name`` for this database on this host, by a process no longer
     running, at least an hour ago (as ``schema.sweep_leftovers``, and their -wal/-shm)."""
+    for entry in _orphaned(folder, database):
+        with contextlib.suppress(OSError):
+            if time.time() - entry.stat(follow_symlinks=False).st_mtime >= 3600:
+                Path(entry.path).unlink(missing_ok=True)
+
+
+def temporaries_of(database: Path) -> list[os.DirEntry[str]]:
+    """The temporary copies beside ``database`` that killed pdca runs on this host left
+    (their process is gone), whatever their age: what ``pdca doctor`` names."""
+    return sorted(_orphaned(database.parent, database), key=lambda entry: entry.name)
+
+
+def _orphaned(folder: Path, database: Path) -> Iterator[os.DirEntry[str]]:
+    """Names ``schema.temporary_name`` made for ``database`` on this host whose process is no
+    longer running."""
     host = socket.gethostname().replace(".", "-") or "host"
     prefix = f".{Path(database).name}.{host}."
     try:
@@ -242,13 +258,11 @@ def sweep_temporaries(folder: Path, database: Path) -> None:
         if len(parts) != 3 or parts[2] not in _TEMPORARY_KINDS or not parts[0].isdigit():
             continue
         try:
-            if time.time() - entry.stat(follow_symlinks=False).st_mtime < 3600:
-                continue
             os.kill(int(parts[0]), 0)
         except ProcessLookupError:
-            Path(entry.path).unlink(missing_ok=True)
+            yield entry
         except (OSError, OverflowError):
-            continue
+            continue  # another user's process that still runs, or no such number
 
 
 # --------------------------------------------------------------------------- backup

@@ -30,6 +30,7 @@ from pdca.db.backup import (
     list_backups,
     newest_good_backup,
     restore_command,
+    temporaries_of,
 )
 from pdca.db.connection import connect_file
 from pdca.db.errors import database_failure
@@ -62,6 +63,7 @@ def diagnose(path: Path, mountinfo: str | None = None, now: datetime | None = No
         )
     )
     checks += _check_permissions(path)
+    checks += _check_leftovers(path)
     try:
         # Reads as a reader would; writes nothing.
         connection, snapshot = connect_file(path, writable=False, filesystem=filesystem)
@@ -230,6 +232,23 @@ def _check_permissions(path: Path) -> list[Check]:
         detail = f"read-only for you ({describe_owner(path)}): {what_to_ask(path, 'write')}"
     checks.append(Check("access", writable and not blocked, detail))
     return checks
+
+
+def _check_leftovers(path: Path) -> list[Check]:
+    """A warning naming the temporary copies killed pdca runs left beside the database (a
+    restore's, an upgrade's: each a whole copy). The next backup or restore on this host
+    removes those an hour old whose process is gone; they are never the database itself."""
+    left = temporaries_of(path)
+    if not left:
+        return []
+    size = sum(entry.stat().st_size for entry in left)
+    names = ", ".join(entry.name for entry in left[:3]) + (" …" if len(left) > 3 else "")
+    detail = (
+        f"{len(left)} temporary {'copy' if len(left) == 1 else 'copies'} left by interrupted"
+        f" pdca runs ({size / 1e6:.1f} MB): {names}; the next backup or restore removes them"
+        " an hour on, or remove them yourself (never the database or its -wal/-shm)"
+    )
+    return [Check("leftovers", True, detail, warning=True)]
 
 
 def _check_contents(

@@ -200,3 +200,36 @@ def test_a_record_deleted_and_another_added_by_hand_are_both_named(store, db_pat
         found.detail
     )
     assert f"1 check-in in the file with no history ({added}): added by hand?" in found.detail
+
+
+def test_temporary_copies_a_killed_run_left_are_named(store, db_path: Path, cli) -> None:
+    """A tester killed ``pdca restore`` twice: each left a whole copy beside the database,
+    and doctor said nothing. Now it warns, naming them (exit 0); a copy whose process still
+    runs (a restore under way) is not named."""
+    import socket
+    import subprocess
+    import sys
+
+    from pdca.db.schema import temporary_name
+
+    host = socket.gethostname().replace(".", "-") or "host"
+    finished = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    gone = int(finished.stdout)
+    left = db_path.with_name(f".{db_path.name}.{host}.{gone}.0badf00d.new")
+    left.write_bytes(b"x" * 2_000_000)
+    running = temporary_name(db_path, "new")  # this process's: it still runs
+    running.write_bytes(b"y")
+    result = cli("doctor")
+    assert result.exit_code == 0, result.stdout
+    line = next(x for x in result.stdout.splitlines() if x.startswith("warn leftovers"))
+    assert line == (
+        f"warn leftovers    1 temporary copy left by interrupted pdca runs (2.0 MB): {left.name};"
+        " the next backup or restore removes them an hour on, or remove them yourself (never"
+        " the database or its -wal/-shm)"
+    )
+    assert left.exists() and running.exists()  # doctor removes nothing
