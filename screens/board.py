@@ -179,7 +179,7 @@ class BoardScreen(Screen[None]):
     }
     BoardScreen .lane:focus-within > .lane-header { background: $primary 40%; color: $text; }
     BoardScreen #read-only {
-        dock: top; height: auto; max-height: 3; background: $warning 30%; padding: 0 1;
+        height: auto; max-height: 3; background: $warning 30%; padding: 0 1;
     }
     BoardScreen #filter-bar { height: 1; padding: 0 1; background: $accent 20%; }
     BoardScreen #text-filter { dock: bottom; height: 3; display: none; }

@@ -249,6 +249,10 @@ async def test_read_only_database_shows_a_banner_and_refuses_writes(
             # takes (one line cut off what to ask at 120 columns).
             reason = app.context.store.read_only_reason
             assert len(reason) > SIZE[0] and banner.size.height >= 2
+            # Below the header (file, login, who is here), not over it (both docked to the
+            # top hid the header: a tester).
+            header = app.screen.query_one("StatusBar")
+            assert banner.region.y >= header.region.bottom and header.region.height == 1
             # Through SQLite: reading the file's bytes would drop the app's own locks.
             before = (app.context.store.last_event_id(), app.context.store.counts())
             for key in ("n", "greater_than_sign", "c", "d", "u", "e"):
