@@ -95,6 +95,26 @@ def export_csv(store: Store) -> str:
     return buffer.getvalue()
 
 
+def holds_nothing(store: Store) -> bool:
+    """No event, action or person in the file yet: a database made for an import that was
+    refused is nobody's (``discard_new``)."""
+    held = store.conn.execute(
+        "SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM actions)"
+        " + (SELECT count(*) FROM people)"
+    ).fetchone()[0]
+    return bool(held == 0)
+
+
+def discard_new(database: Path) -> None:
+    """Remove the database an import made, once its maker has closed it (a tester: ``pdca --db
+    new.db import /etc/passwd`` left an empty pdca file behind). Not when its -wal or -shm is
+    still there: someone else opened it meanwhile, and removing it under them would lose their
+    writes (SQLITE.md)."""
+    if any(Path(f"{database}{suffix}").exists() for suffix in ("-wal", "-shm", "-journal")):
+        return
+    database.unlink(missing_ok=True)
+
+
 def import_file(store: Store, path: Path, today: date) -> str:
     """Import a JSON export (restore) or a CSV of actions (append); return a summary."""
     if store.path is not None:

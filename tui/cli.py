@@ -990,9 +990,17 @@ def export(session: Session, fmt: str, out: str | None) -> None:
 @pass_session
 def import_(session: Session, file: str) -> None:
     """Load a JSON export into an empty database, or add actions from a CSV file."""
-    from pdca.db.transfer import import_file
+    from pdca.db.transfer import discard_new, holds_nothing, import_file
 
-    summary = import_file(session.store(create=True), Path(file), session.today())
+    store = session.store(create=True)
+    try:
+        summary = import_file(store, Path(file), session.today())
+    except PdcaError:
+        made = store.path if store.created and holds_nothing(store) else None
+        session.close()
+        if made is not None:  # made for this import alone, which was refused: not kept
+            discard_new(made)
+        raise
     click.echo(f"imported {printable(file)}: {summary}")
 
 

@@ -162,6 +162,10 @@ def test_restore_rejects_a_tampered_row_and_writes_nothing(store, cli, tmp_path)
     result = cli("--db", str(target), "import", str(out))
     assert result.exit_code == 1
     assert "actions row 1 is invalid" in result.stderr
+    assert not target.exists()  # made for the import alone: not kept
+    Store.open(target, actor="alice", clock=lambda: NOW_DT, create=True).close()
+    result = cli("--db", str(target), "import", str(out))  # into an empty file that was there
+    assert result.exit_code == 1
     restored = Store.open(target, actor="alice", clock=lambda: NOW_DT)
     assert restored.counts()["action"] == 0 and restored.counts()["event"] == 0
     restored.close()
@@ -269,3 +273,23 @@ def test_json_import_never_hands_out_an_id_its_history_names(store, cli, tmp_pat
     assert added.stdout.startswith(f"added #{undone.id + 1} ")
     # The exported file hands out the same next id: the two files agree.
     assert store.add_action(ActionDraft(title="in the original")).id == undone.id + 1
+
+
+def test_a_refused_import_leaves_no_database_it_made_and_keeps_one_that_was_there(
+    store, cli, tmp_path
+):
+    """A tester: ``pdca --db fresh.db import /etc/passwd`` said why (exit 1) but left an
+    empty pdca database named fresh.db behind."""
+    not_an_export = tmp_path / "passwd"
+    not_an_export.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    empty = tmp_path / "empty.json"
+    empty.write_text("{}")
+    target = tmp_path / "fresh.db"
+    for source in (not_an_export, empty):
+        result = cli("--db", str(target), "import", str(source))
+        assert result.exit_code == 1 and result.stderr.count("\n") == 1, result.stderr
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("fresh")) == []
+    store.add_action(ActionDraft(title="kept"))
+    result = cli("import", str(not_an_export))  # the fixture's own file, which was there
+    assert result.exit_code == 1
+    assert [a.title for a in store.list_actions()] == ["kept"]
