@@ -426,7 +426,9 @@ def plain_text(digest: Digest) -> str:
 # --------------------------------------------------------------------------- team settings
 
 
-@click.command()
+# ignore_unknown_options: a negative value ("-3") is a VALUE, named out of range, not "No such
+# option '-3'" (a tester).
+@click.command(context_settings={"ignore_unknown_options": True})
 @click.argument("key", required=False, type=click.Choice(["stale-after-days", "followup-offsets"]))
 @click.argument("value", required=False)
 @json_option

@@ -137,6 +137,9 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     (["alerts", "ack", "٣", "on it"], ("id: '٣' is not an alert id",)),
     (["config", "stale-after-days", "٣"], ("stale-after-days: '٣'",)),
     (["config", "followup-offsets", "30,٦٠"], ("followup-offsets: '30,٦٠'",)),
+    # a negative value is the value out of range, not "No such option '-3'" (a tester)
+    (["config", "stale-after-days", "-3"], ("stale-after-days: '-3' is not a number of days",)),
+    (["config", "followup-offsets", "-30,60"], ("followup-offsets: '-30,60'",)),
     (["show", " 1"], ("' 1' is not an action id",)),
     (["edit", "1 ", "--title", "x"], ("'1 ' is not an action id",)),
     (["list", "--limit", "+5"], ("'--limit'", "'+5' is not a whole number")),
