@@ -16,6 +16,7 @@ from pdca.db.models import CHECKIN_STATUSES, Action, CheckinDraft, CheckinStatus
 from pdca.screens.dialogs.base import Dialog
 from pdca.widgets.forms import FormRow
 from pdca.widgets.literal_fields import LiteralInput
+from pdca.widgets.marked_radio import MarkedRadioButton
 from pdca.widgets.marks import COLOURS, status_mark
 from pdca.widgets.text import literal, plain
 
@@ -75,7 +76,7 @@ class CheckinModal(Dialog[CheckinResult | None]):
                 id="row-message",
             )
             buttons = (
-                RadioButton(status_label(status), value=index == 0, id=f"status-{status}")
+                MarkedRadioButton(status_label(status), value=index == 0, id=f"status-{status}")
                 for index, status in enumerate(CHECKIN_STATUSES)
             )
             yield FormRow("Status", RadioSet(*buttons, id="status", compact=True), id="row-status")

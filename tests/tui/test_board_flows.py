@@ -331,3 +331,27 @@ async def test_an_edit_written_over_a_conflict_says_the_owner_is_new(
         saved = store.get_action(1)
         assert (saved.title, saved.owner) == ("bob's", "zedd")
         assert new_person_notes(app) == ["zedd is new to this file: now one of its people"]
+
+
+async def test_the_check_in_forms_chosen_status_shows_in_its_shape(
+    make_app, board_db: Path
+) -> None:
+    """Not in colour alone (Textual draws every radio button ``●``: a tester could not tell
+    which status was chosen): the chosen one is ticked, the others empty."""
+    from pdca.widgets.marked_radio import MarkedRadioButton
+
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, CheckinModal)
+
+        def drawn() -> list[str]:
+            return [
+                str(button.render()).split()[0] for button in app.screen.query(MarkedRadioButton)
+            ]
+
+        assert drawn() == ["▐✓▌", "▐", "▐"]  # on-track chosen; the others "▐ ▌"
+        app.screen.query_one("#status-blocked", MarkedRadioButton).value = True
+        await pilot.pause()
+        assert drawn() == ["▐ ▌", "▐ ▌", "▐✓▌"]
