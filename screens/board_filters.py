@@ -101,14 +101,13 @@ def open_text_box(board: BoardScreen) -> None:
 
 
 def close_text_box(board: BoardScreen, *, clear: bool) -> None:
-    """Hide the text box; ``clear`` empties it too, without filtering on the way."""
+    """Hide the text box; ``clear`` empties it too, without filtering on the way. A text kept
+    (enter) is in the filter bar at the top; the box kept it over the board's last card rows
+    (a tester), and ``/`` brings it back with the text."""
     box = text_box(board)
     if box is None:
         return
-    if clear:
-        box.remove_class("-shown")
-        if box.value:
-            with box.prevent(Input.Changed):
-                box.value = ""
-    elif not box.value.strip():
-        box.remove_class("-shown")
+    box.remove_class("-shown")
+    if clear and box.value:
+        with box.prevent(Input.Changed):
+            box.value = ""

@@ -152,6 +152,13 @@ async def test_text_filter_narrows_as_typed_and_escape_clears(make_app, board_db
         await pilot.press("enter")  # keeps the filter, back to the board
         assert isinstance(app.focused, PhaseColumn)
         assert board(app).filter.text == "idea"
+        # The box goes (the filter bar at the top says the filter); "/" brings it back with
+        # the text (it stayed over the board's last rows: a tester).
+        box = app.screen.query_one("#text-filter")
+        assert not box.display
+        await pilot.press("slash")
+        assert box.display and app.focused is box and box.value == "idea"  # type: ignore[attr-defined]
+        await pilot.press("enter")
         await pilot.press("escape")
         await app.workers.wait_for_complete()
         await settle_app(app, pilot)
