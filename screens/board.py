@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -53,6 +53,9 @@ from pdca.widgets.phase_column import (
 )
 from pdca.widgets.status_bar import StatusBar
 from pdca.widgets.text import plain
+
+if TYPE_CHECKING:  # the dialogs are imported on first use: not before the first paint
+    from pdca.screens.dialogs.checkin import CheckinResult
 
 # After a jump from another view, the moment when the card is put mid-column once more if the
 # layout of the screen switched to has scrolled its column back (seen in a terminal).
@@ -202,6 +205,9 @@ class BoardScreen(Screen[None]):
         # put back what the write just changed, so it is read again instead.
         self.placed = 0
         self.compact = False  # two lines a card (``z``), remembered per person by the app
+        # Check-ins typed but not written (refused, or a lock held too long), by action: the
+        # next check-in form on that card opens with them (screens/board_checkin.py).
+        self.unsent_checkins: dict[int, CheckinResult] = {}
 
     @property
     def context(self) -> AppContext:

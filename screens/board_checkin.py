@@ -17,11 +17,23 @@ async def ask_checkin(board: BoardScreen, action: Action, reason: str | None = N
     it is not refused because the card changed meanwhile (a done action still refuses)."""
     from pdca.screens.dialogs import CheckinModal
 
-    result = await board.app.push_screen_wait(CheckinModal(action=action, reason=reason))
+    kept = board.unsent_checkins.pop(action.id, None)
+    modal = CheckinModal(action=action, reason=reason, draft=kept)
+    result = await board.app.push_screen_wait(modal)
     if result is None:
         return False
     draft = validated(models.CheckinDraft, message=result.message, status=result.status)
-    return await save(board, lambda store: store.add_checkin(action.id, draft)) is not None
+    if await save(board, lambda store: store.add_checkin(action.id, draft)) is not None:
+        return True
+    # Not written (a lock held past the wait, the file gone read-only): what was typed is
+    # kept for the next ``c`` on this card, not lost with the form (a tester).
+    board.unsent_checkins[action.id] = result
+    board.notify(
+        f"your check-in on #{action.id} is kept: press c on it to send it again",
+        severity="warning",
+        timeout=8,
+    )
+    return False
 
 
 async def checkin_flow(board: BoardScreen, action: Action) -> None:

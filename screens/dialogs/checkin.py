@@ -55,10 +55,13 @@ class CheckinModal(Dialog[CheckinResult | None]):
         Binding("3", "status(2)", "Blocked", show=False, id="checkin-blocked"),
     ]
 
-    def __init__(self, *, action: Action, reason: str | None = None) -> None:
+    def __init__(
+        self, *, action: Action, reason: str | None = None, draft: CheckinResult | None = None
+    ) -> None:
         super().__init__()
         self.target = action
         self.reason = reason
+        self.draft = draft  # what was typed for a check-in that was not written: typed again
 
     def compose(self) -> ComposeResult:
         action = self.target
@@ -72,12 +75,18 @@ class CheckinModal(Dialog[CheckinResult | None]):
                 yield Label(plain(self.reason, one_line=True), id="checkin-reason")
             yield FormRow(
                 "Message",
-                LiteralInput(placeholder="what happened, what is next", id="message", compact=True),
+                LiteralInput(
+                    self.draft.message if self.draft else "",
+                    placeholder="what happened, what is next",
+                    id="message",
+                    compact=True,
+                ),
                 id="row-message",
             )
+            chosen = self.draft.status if self.draft else CHECKIN_STATUSES[0]
             buttons = (
-                MarkedRadioButton(status_label(status), value=index == 0, id=f"status-{status}")
-                for index, status in enumerate(CHECKIN_STATUSES)
+                MarkedRadioButton(status_label(each), value=each == chosen, id=f"status-{each}")
+                for each in CHECKIN_STATUSES
             )
             yield FormRow("Status", RadioSet(*buttons, id="status", compact=True), id="row-status")
             with HorizontalGroup(classes="dialog--buttons"):

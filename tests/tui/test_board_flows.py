@@ -353,3 +353,49 @@ async def test_the_check_in_forms_chosen_status_shows_in_its_shape(
         app.screen.query_one("#status-blocked", MarkedRadioButton).value = True
         await pilot.pause()
         assert drawn() == ["▐ ▌", "▐ ▌", "▐✓▌"]
+
+
+async def test_a_check_in_not_written_is_kept_for_the_next_try(
+    make_app, board_db: Path, monkeypatch
+) -> None:
+    """A tester: a check-in that gave up after the 10 s lock wait said "nothing written, try
+    again", and what they had typed was gone with the form. Now the next ``c`` on that card
+    opens with it, status too, and sends it."""
+    from pdca.db.errors import DatabaseBusy
+    from pdca.db.store import Store
+
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        card = focused(app)[1]
+        assert card is not None
+        written = Store.add_checkin
+
+        def busy(self: Store, *args: Any, **kwargs: Any) -> Any:
+            raise DatabaseBusy("the database stayed busy for 10 s; nothing written, try again")
+
+        monkeypatch.setattr(Store, "add_checkin", busy)
+        await pilot.press("c")
+        await settle_app(app, pilot)
+        set_field(app, "message", "rota live for the EU shift")
+        assert isinstance(app.screen, CheckinModal)
+        app.screen.action_status(2)  # blocked
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        said = [n.message for n in app._notifications]
+        assert f"your check-in on #{card} is kept: press c on it to send it again" in said
+        monkeypatch.setattr(Store, "add_checkin", written)
+        await pilot.press("c")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, CheckinModal)
+        assert app.screen.query_one("#message", Input).value == "rota live for the EU shift"
+        assert app.screen.chosen_status() == "blocked"
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        checkins = app.context.store.action_detail(card).checkins
+        assert [(c.message, c.status) for c in checkins][-1:] == [
+            ("rota live for the EU shift", "blocked")
+        ]
+        await pilot.press("c")  # sent: the next form is empty again
+        await settle_app(app, pilot)
+        assert app.screen.query_one("#message", Input).value == ""
