@@ -7,12 +7,19 @@ tester, in the check-in form). The chosen one is drawn with a tick, the others e
 
 from __future__ import annotations
 
+from textual.content import ContentText
 from textual.widgets import RadioButton
+
+CHOSEN, NOT_CHOSEN = "✓", " "
 
 
 class MarkedRadioButton(RadioButton):
     """A ``RadioButton`` drawn ``▐✓▌`` when chosen and ``▐ ▌`` when not."""
 
-    @property  # type: ignore[override]  # a class constant in Textual, read per render
-    def BUTTON_INNER(self) -> str:  # Textual's name
-        return "✓" if self.value else " "
+    def __init__(self, label: ContentText = "", value: bool = False, **kwargs: str) -> None:
+        super().__init__(label, value, **kwargs)  # type: ignore[arg-type]
+        self.BUTTON_INNER = CHOSEN if value else NOT_CHOSEN
+
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = CHOSEN if self.value else NOT_CHOSEN  # Textual draws it per render
+        super().watch_value()
