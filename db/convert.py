@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from pdca.db import models, rules
+from pdca.db.errors import RowChangedOutside
 
 if TYPE_CHECKING:  # the classes come from models on first use: pydantic only when needed
     from pdca.db.models import Action, Checkin, Event, Initiative, Kpi, Person, Reading
@@ -96,13 +97,54 @@ def action_data(
     priority = row["priority"]
     if not row["kinds_held"]:  # a value of the wrong kind, put there by hand: named
         data, priority = _wrong_kinds_named(data, priority, stand_in, now)
+    try:
+        _derive(data, now, today, stale_after_days)
+    except ValueError:  # a date or time of no shape pdca reads (only by hand: schema 21)
+        data = _unreadable_dates_named(data, stand_in, now)
+        _derive(data, now, today, stale_after_days)
+    data["priority"] = priority
+    return data
+
+
+def _derive(data: dict[str, Any], now: datetime, today: date | None, stale_after_days: int) -> None:
+    """What the rules derive from the row's dates, put in ``data``; a date or time that is
+    none raises ValueError (the due date is read as the board reads it)."""
     done = data["done_at"] is not None
     last_sign = data["last_checkin_at"] or data["created_at"]
+    if data["due"] is not None:
+        date.fromisoformat(data["due"])
     data["overdue"] = rules.is_overdue(data["due"], done, today or now.astimezone().date())
     data["days_since_checkin"] = rules.days_since(last_sign, now)
     data["stale"] = rules.is_stale(rules.elapsed_days(last_sign, now), done, stale_after_days)
-    data["priority"] = priority
-    return data
+
+
+def _unreadable_dates_named(data: dict[str, Any], stand_in: bool, now: datetime) -> dict[str, Any]:
+    """Name the date or time that cannot be read (the first), as ``_wrong_kinds_named`` names
+    a value of the wrong kind: refused in one line, or for a board's card left out (the due
+    date none, a time now) with the title saying what is wrong."""
+    checks = {"due": date.fromisoformat, "last_checkin_at": datetime.fromisoformat}
+    checks["created_at"] = datetime.fromisoformat
+    wrong = []
+    for key, parse in checks.items():
+        try:
+            if data[key] is not None:
+                parse(data[key])
+        except ValueError:
+            wrong.append(key)
+    if not wrong:  # something else went wrong: not this function's to hide
+        raise ValueError(f"action {data['id']}: its dates could not be read")
+    kind = "a date such as 2026-12-31" if wrong[0] == "due" else "a time"
+    from pdca.db.plain import shown_value
+
+    said = f"{wrong[0]} holds {shown_value(data[wrong[0]])}, not {kind}: changed outside pdca"
+    if not stand_in:
+        raise RowChangedOutside(
+            f"action {data['id']}: {said} (put it right with sqlite3, or restore a backup)"
+        )
+    kept = {**data, "title": said}
+    for key in wrong:
+        kept[key] = None if key != "created_at" else now.isoformat()
+    return kept
 
 
 def _wrong_kinds_named(

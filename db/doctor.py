@@ -299,6 +299,7 @@ def _check_contents(
         )
         checks += _check_kept(connection, path)
         checks.append(_check_history(connection))
+        checks.append(_check_values(connection))
     journal = connection.execute("PRAGMA journal_mode").fetchone()[0]
     wanted = "delete" if network else "wal"
     if snapshot:  # read as it stands, without making a -shm; its journal mode shows then
@@ -353,6 +354,39 @@ def _check_notifications(connection: sqlite3.Connection) -> list[Check]:
 # The records people write most, as the event log names them: (table, words).
 _LOGGED = {"action": ("actions", "action"), "checkin": ("checkins", "check-in")}
 GONE_SHOWN = 5
+
+
+def _check_values(connection: sqlite3.Connection) -> Check:
+    """Values pdca cannot read (a blob, text in a number column, a date, time or JSON of no
+    shape pdca knows, a phase it does not know), which the tables' guards refuse since schema
+    21 but a file may hold from before, or from a write with a guard dropped: per table, how
+    many rows and the first, with its column. One pass over each table."""
+    found = []
+    for table in schema._KINDS:
+        tests = schema.value_tests(table, row="")
+        wrong = " OR ".join(f"({test})" for test, _ in tests.values())
+        rows = connection.execute(f"SELECT id FROM {table} WHERE {wrong}").fetchall()
+        if not rows:
+            continue
+        first = rows[0][0]
+        column, takes = next(
+            (column, takes)
+            for column, (test, takes) in tests.items()
+            if connection.execute(
+                f"SELECT 1 FROM {table} WHERE id = ? AND ({test})", (first,)
+            ).fetchone()
+        )
+        rows_said = f"{len(rows)} {_plural('row', len(rows))}"
+        found.append(f"{table}: {rows_said} (first id {first}: {column} takes {takes})")
+    if not found:
+        return Check("values", True, "every value is of a kind and shape pdca reads")
+    return Check(
+        "values",
+        False,
+        "values pdca cannot read, changed outside pdca: "
+        + "; ".join(found)
+        + "; put them right with sqlite3, or restore a backup",
+    )
 
 
 def _check_history(connection: sqlite3.Connection) -> Check:

@@ -1148,20 +1148,119 @@ _KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }  # fmt: skip
 
 
-def _kind_guards() -> dict[str, str]:
-    """The CREATE TRIGGER of each table's kind guard, on insert and on update, by name: one
-    test of every column (``WHEN``) on the way in, then the first wrong column named."""
-    made = {}
-    for table, (text, numbers) in _KINDS.items():
-        wrong = {column: f"typeof(NEW.\"{column}\") = 'blob'" for column in text}
-        wrong |= {column: f"typeof(NEW.\"{column}\") IN ('text', 'blob')" for column in numbers}
-        said = dict.fromkeys(text, "text") | dict.fromkeys(numbers, "a number")
-        body = "".join(
-            f" SELECT RAISE(ABORT, '{table}.{column} takes {said[column]}, not a value of another"
-            f" kind: nothing written') WHERE {test};"
-            for column, test in wrong.items()
+# And the shape of what the text columns that pdca reads as dates, times and JSON hold: a
+# hand-typed due date of '2026-13-45' or 'tomorrow' crashed every board that showed its card,
+# a check-in at 'soon' the log and the owners, broken JSON in the event log the detail and
+# undo (a tester). A date is a real day as YYYY-MM-DD (SQLite's date() gives it back
+# unchanged; with a modifier it also moves 2026-02-30 on to March), a time UTC to the second as
+# pdca writes it (clock.iso).
+_DATES = {
+    "actions": ("due",),
+    "followups": ("due",),
+    "kpis": ("target_date", "baseline_from", "baseline_to"),
+    "recurrences": ("anchor", "next_due"),
+}
+_TIMES = {
+    "actions": ("phase_since", "done_at", "created_at", "updated_at", "last_checkin_at"),
+    "checkins": ("at",),
+    "kpi_readings": ("at",),
+    "people": ("created_at",),
+    "initiatives": ("created_at", "updated_at"),
+    "kpis": ("created_at", "updated_at"),
+    "alerts": ("raised_at", "ack_due", "acknowledged_at", "closed_at"),
+    "followups": ("created_at", "done_at"),
+    "settings": ("updated_at",),
+    "notify_settings": ("updated_at",),
+    "recurrences": ("stopped_at", "created_at", "updated_at"),
+    "standups": ("at", "since"),
+    "notifications": ("created_at", "claimed_at", "delivered_at", "next_try_at"),
+    "sessions": ("started_at", "seen_at"),
+    "events": ("at",),
+}
+# The columns whose CHECK names their values: the guard says them too, so that a write with
+# ``PRAGMA ignore_check_constraints`` on (a tester put phase 'doing' in so: the board stopped
+# on it, and doctor, reading, could not see it) is refused all the same.
+_CHOICES = {
+    "actions": {
+        "phase": ("plan", "do", "check", "act"),
+        "verdict": ("worked", "partly", "did-not"),
+        "decision": ("standardize", "adjust", "abandon"),
+        "priority": ("high", "normal", "low"),
+    },
+    "checkins": {
+        "status": ("on-track", "at-risk", "blocked"),
+        "kind": ("checkin", "followup"),
+        "result": ("holding", "slipped"),
+    },
+    "followups": {"result": ("holding", "slipped")},
+    "kpis": {
+        "direction": ("up", "down"),
+        "cadence": ("daily", "weekly", "monthly"),
+        "alerts_mode": ("thresholds", "signals", "both"),
+    },
+    "notifications": {
+        "channel": ("terminal", "mail", "webhook", "command"),
+        "state": ("pending", "delivered", "failed", "skipped"),
+    },
+    "events": {"op": ("create", "update", "delete")},
+}
+_JSON = {"events": ("before", "after")}
+_LISTS = {"kpis": ("escalation",), "standups": ("people",)}
+
+
+def value_tests(table: str, row: str = "NEW.") -> dict[str, tuple[str, str]]:
+    """Each column of ``table`` that ``_KINDS`` and the shapes cover: (an SQL test true when
+    the value in ``row`` (``NEW.`` in a trigger, empty for a table's own rows) is wrong, what
+    the column takes in words). Doctor asks the same of the rows already there."""
+    text, numbers = _KINDS[table]
+    tests: dict[str, tuple[str, str]] = {}
+    for column in text:
+        value = f'{row}"{column}"'
+        wrong, takes = f"typeof({value}) = 'blob'", "text, not a value of another kind"
+        if column in _DATES.get(table, ()):
+            wrong += f" OR ({value} IS NOT NULL AND date({value}, '+0 days') IS NOT {value})"
+            takes = "a date such as 2026-12-31 (a real day)"
+        elif column in _TIMES.get(table, ()):
+            wrong += (
+                f" OR ({value} IS NOT NULL"
+                f" AND strftime('%Y-%m-%dT%H:%M:%SZ', {value}, '+0 seconds') IS NOT {value})"
+            )
+            takes = "a UTC time such as 2026-12-31T09:00:00Z"
+        elif column in _CHOICES.get(table, {}):
+            choices = _CHOICES[table][column]
+            listed = ", ".join(f"'{choice}'" for choice in choices)
+            wrong += f" OR ({value} IS NOT NULL AND {value} NOT IN ({listed}))"
+            takes = "one of " + ", ".join(choices)
+        elif column in _JSON.get(table, ()):
+            wrong += f" OR ({value} IS NOT NULL AND NOT json_valid({value}))"
+            takes = "JSON"
+        elif column in _LISTS.get(table, ()):
+            wrong += (
+                f" OR ({value} IS NOT NULL AND CASE WHEN json_valid({value})"
+                f" THEN json_type({value}) IS NOT 'array' ELSE 1 END)"
+            )
+            takes = "a JSON list such as []"
+        tests[column] = (wrong, takes)
+    for column in numbers:
+        tests[column] = (
+            f"typeof({row}\"{column}\") IN ('text', 'blob')",
+            "a number, not a value of another kind",
         )
-        guard = " OR ".join(wrong.values())
+    return tests
+
+
+def _kind_guards() -> dict[str, str]:
+    """The CREATE TRIGGER of each table's guard, on insert and on update, by name: one test
+    of every column (``WHEN``) on the way in, then the first wrong column named."""
+    made = {}
+    for table in _KINDS:
+        tests = value_tests(table)
+        body = "".join(
+            f" SELECT RAISE(ABORT, '{table}.{column} takes {takes}: nothing written')"
+            f" WHERE {wrong};"
+            for column, (wrong, takes) in tests.items()
+        )
+        guard = " OR ".join(f"({wrong})" for wrong, _ in tests.values())
         for op in ("insert", "update"):
             name = f"{table}_kinds_on_{op}"
             made[name] = (
@@ -1172,7 +1271,8 @@ def _kind_guards() -> dict[str, str]:
 
 
 def _kinds_guarded(conn: sqlite3.Connection) -> None:
-    """Each table refuses a value SQLite would keep in the wrong kind (``_KINDS``)."""
+    """Each table refuses a value SQLite would keep in the wrong kind (``_KINDS``), and a
+    date, time or JSON that pdca could not read (``value_tests``)."""
     for sql in _kind_guards().values():
         conn.execute(sql)
 

@@ -7,6 +7,7 @@ write itself (tests/unit/test_kinds_guarded.py): these files had it dropped."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -116,3 +117,20 @@ def test_a_megabyte_pasted_by_hand_is_not_repeated_in_the_message(
     with pytest.raises(RowChangedOutside) as refused:
         damaged.get_action(1)
     assert len(str(refused.value)) < 200
+
+
+@pytest.mark.parametrize("due", ["2026-13-45", "tomorrow", "2026-02-30"])
+def test_a_due_date_of_no_shape_is_named_and_the_board_shows_the_card(
+    damaged: Store, db_path: Path, cli, due: str
+) -> None:
+    """A tester typed due='2026-13-45' with sqlite3 (before schema 21's guard refused it):
+    every board that showed the card crashed (``date.fromisoformat``)."""
+    _set_by_hand(db_path, "due", f"'{due}'")
+    said = f"due holds {due!r}, not a date such as 2026-12-31: changed outside pdca"
+    with pytest.raises(RowChangedOutside, match=f"^action 1: {re.escape(said)} "):
+        damaged.get_action(1)
+    result = cli("list")
+    assert result.exit_code == 1 and result.stderr.startswith(f"pdca: action 1: {said}")
+    cards = {card.id: card for card in damaged.action_page(ActionFilter(phase="plan"), 0, 10)}
+    assert cards[1].title == said and cards[1].due is None
+    assert cards[2].title == "second"

@@ -233,3 +233,27 @@ def test_temporary_copies_a_killed_run_left_are_named(store, db_path: Path, cli)
         " the database or its -wal/-shm)"
     )
     assert left.exists() and running.exists()  # doctor removes nothing
+
+
+def test_values_pdca_cannot_read_are_named_by_table_row_and_column(store, db_path: Path) -> None:
+    """A tester's hand edits (a due date of '2026-13-45', a check-in at 'soon', broken JSON
+    in the log) crashed boards and commands while doctor said all was well. The guards refuse
+    them now (tests/unit/test_kinds_guarded.py); a file from before them, or one written with
+    a guard dropped, is named here."""
+    store.add_action(ActionDraft(title="x", owner="bob"))
+    store.add_action(ActionDraft(title="y", owner="bob"))
+    ok, detail = _by_name(db_path)["values"]
+    assert ok and detail == "every value is of a kind and shape pdca reads"
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DROP TRIGGER actions_kinds_on_update")
+        conn.execute("DROP TRIGGER events_kinds_on_update")
+        conn.execute("UPDATE actions SET due = '2026-13-45'")
+        conn.execute("UPDATE events SET after = '{broken' WHERE id = 1")
+    conn.close()
+    ok, detail = _by_name(db_path)["values"]
+    assert not ok
+    assert detail == (
+        "values pdca cannot read, changed outside pdca: actions: 2 rows (first id 1: due takes"
+        " a date such as 2026-12-31 (a real day)); events: 1 row (first id 1: after takes"
+        " JSON); put them right with sqlite3, or restore a backup"
+    )

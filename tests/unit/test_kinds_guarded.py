@@ -15,6 +15,8 @@ from pdca.db.seed import seed_database
 from pdca.db.store import Store
 from tests.conftest import NOW_DT
 
+NOW = "2026-11-23T09:00:00Z"
+
 COLUMNS = [
     (table, column, kind)
     for table, (text, numbers) in schema._KINDS.items()
@@ -33,22 +35,28 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with sqlite3.connect(path) as conn:
         conn.execute(
             "INSERT INTO sessions (login, host, pid, started_at, seen_at)"
-            " VALUES ('alice', 'h', 1, 'x', 'x')"
+            " VALUES ('alice', 'h', 1, :now, :now)",
+            {"now": NOW},
         )
         conn.execute(
             "INSERT INTO notifications (key, recipient, channel, kind, text, state, attempts,"
-            " created_at) VALUES ('k', 'alice', 'terminal', 'alert', 't', 'pending', 0, 'x')"
+            " created_at) VALUES ('k', 'alice', 'terminal', 'alert', 't', 'pending', 0, ?)",
+            (NOW,),
         )
         for table in ("notify_settings", "settings"):
             conn.execute(
                 f"INSERT INTO {table} (key, value, updated_at, updated_by)"
-                " VALUES ('k', 'v', 'x', 'alice')"
+                " VALUES ('k', 'v', ?, 'alice')",
+                (NOW,),
             )
         conn.execute(
             "INSERT INTO recurrences (rule, anchor, created_by, created_at, updated_at)"
-            " VALUES ('weekly', '2026-01-05', 'alice', 'x', 'x')"
+            " VALUES ('weekly', '2026-01-05', 'alice', :now, :now)",
+            {"now": NOW},
         )
-        conn.execute("INSERT INTO standups (at, by, since) VALUES ('x', 'alice', 'x')")
+        conn.execute(
+            "INSERT INTO standups (at, by, since) VALUES (:now, 'alice', :now)", {"now": NOW}
+        )
     conn.close()
     return path
 
@@ -75,20 +83,71 @@ def test_a_value_of_the_wrong_kind_is_refused_by_name_and_nothing_is_written(
     seeded: Path, table: str, column: str, kind: str
 ) -> None:
     wrong = "X'ff'" if kind == "text" else "'abc'"
+    takes = schema.value_tests(table)[column][1]
+    assert takes.startswith(kind) or kind == "text"  # a date, a time, JSON: text of a shape
     with sqlite3.connect(seeded) as conn:
         row_id, before = conn.execute(
             f'SELECT id, "{column}" FROM {table} ORDER BY id DESC LIMIT 1'
         ).fetchone()
         with pytest.raises(sqlite3.IntegrityError) as refused:
             conn.execute(f'UPDATE {table} SET "{column}" = {wrong} WHERE id = ?', (row_id,))
-        assert str(refused.value) == (
-            f"{table}.{column} takes {kind}, not a value of another kind: nothing written"
-        )
+        assert str(refused.value) == f"{table}.{column} takes {takes}: nothing written"
         after = conn.execute(f'SELECT "{column}" FROM {table} WHERE id = ?', (row_id,)).fetchone()
         assert after[0] == before
         if kind == "a number":  # a blob is refused too
             with pytest.raises(sqlite3.IntegrityError, match=f"{table}.{column} takes a number"):
                 conn.execute(f"UPDATE {table} SET \"{column}\" = X'00' WHERE id = ?", (row_id,))
+    conn.close()
+
+
+SHAPED = [
+    (table, column, bad)
+    for shapes, bads in (
+        (schema._DATES, ("2026-13-45", "tomorrow", "2026-02-30", "2026-12-1", "2026-12-01 ")),
+        (schema._TIMES, ("soon", "2026-11-23 09:00:00", "2026-02-30T09:00:00Z", "2026-11-23")),
+        (schema._JSON, ("[1,", "{broken")),
+        (schema._LISTS, ("5", "{}", "[1,")),
+        (schema._CHOICES, ("doing", "PLAN", "")),
+    )
+    for table, columns in shapes.items()
+    for column in columns
+    for bad in bads
+]
+
+
+@pytest.mark.parametrize(("table", "column", "bad"), SHAPED)
+def test_a_date_time_or_json_pdca_could_not_read_is_refused(
+    seeded: Path, table: str, column: str, bad: str
+) -> None:
+    """A tester typed due='2026-13-45' (and 'tomorrow') with sqlite3: every board that showed
+    the card crashed. A check-in at 'soon' crashed the log and the owners; broken JSON in the
+    event log crashed the detail and undo."""
+    takes = schema.value_tests(table)[column][1]
+    with sqlite3.connect(seeded) as conn:
+        row_id = conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
+        with pytest.raises(sqlite3.IntegrityError) as refused:
+            conn.execute(f'UPDATE {table} SET "{column}" = ? WHERE id = ?', (bad, row_id))
+        assert str(refused.value) == f"{table}.{column} takes {takes}: nothing written"
+    conn.close()
+
+
+def test_a_check_turned_off_does_not_let_a_phase_pdca_does_not_know_in(seeded: Path) -> None:
+    """A tester: ``PRAGMA ignore_check_constraints = 1`` then phase 'doing' (the board then
+    stopped on it; doctor, reading only, could not see it)."""
+    with sqlite3.connect(seeded) as conn:
+        conn.execute("PRAGMA ignore_check_constraints = 1")
+        with pytest.raises(sqlite3.IntegrityError, match="^actions.phase takes one of plan, do"):
+            conn.execute("UPDATE actions SET phase = 'doing' WHERE id = 1")
+    conn.close()
+
+
+def test_the_shapes_pdca_writes_pass(seeded: Path) -> None:
+    with sqlite3.connect(seeded) as conn:
+        conn.execute("UPDATE actions SET due = '2028-02-29', done_at = ? WHERE id = 1", (NOW,))
+        conn.execute("UPDATE actions SET due = NULL, last_checkin_at = NULL WHERE id = 2")
+        conn.execute('UPDATE kpis SET escalation = \'["bob", "carol"]\' WHERE id = 1')
+        conn.execute("UPDATE events SET before = NULL, after = '{\"id\": 1}' WHERE id = 1")
+        conn.rollback()
     conn.close()
 
 
@@ -108,7 +167,7 @@ def test_an_insert_of_the_wrong_kind_is_refused_too(seeded: Path) -> None:
         count = conn.execute("SELECT count(*) FROM people").fetchone()[0]
         with pytest.raises(sqlite3.IntegrityError, match=r"^people\.login takes text"):
             conn.execute(
-                "INSERT INTO people (login, name, created_at) VALUES (X'41', 'A', '2026-01-01')"
+                "INSERT INTO people (login, name, created_at) VALUES (X'41', 'A', ?)", (NOW,)
             )
         assert conn.execute("SELECT count(*) FROM people").fetchone()[0] == count
     conn.close()
@@ -132,6 +191,7 @@ def test_doctor_names_a_dropped_guard_and_repair_puts_it_back(
     with pytest.raises(sqlite3.IntegrityError, match=r"^checkins\.message takes text"):
         conn.execute(
             "INSERT INTO checkins (action_id, at, author, status, kind, message)"
-            " VALUES (1, 'x', 'a', 'on-track', 'note', X'00')"
+            " VALUES (1, ?, 'a', 'on-track', 'checkin', X'00')",
+            (NOW,),
         )
     conn.close()
