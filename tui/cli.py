@@ -543,7 +543,7 @@ def demo(session: Session, size: str) -> None:
 
 @cli.command()
 @click.argument("title")
-@click.option("--owner", metavar="LOGIN", help="The one person accountable.")
+@click.option("--owner", metavar="LOGIN", help="The one person accountable ('none': nobody yet).")
 @click.option("--phase", type=click.Choice(PHASES), default="plan", show_default=True)
 @click.option("--due", metavar="DATE", help="YYYY-MM-DD, today, tomorrow, +3d, +2w, friday.")
 @click.option(
@@ -576,6 +576,7 @@ def add(
 ) -> None:
     """Add an improvement action (it starts in Plan). With --every it repeats: the next one
     is made when its date comes (without --due, the first is due on the rule's first date)."""
+    owner = None if cleared(owner) else owner  # "none": nobody yet, as edit --owner none says
     given: dict[str, Any] = {
         "title": title,
         "owner": owner,

@@ -10,14 +10,23 @@ from collections.abc import Mapping
 from pdca.db.errors import InvalidInput
 from pdca.db.models import checked_login
 
+# Names that are not a person's: pdca's own (its automatic changes: escalations, repeats,
+# notifications, which no undo of a person's may take back: a tester undid an escalation as
+# PDCA_USER=pdca), and the word that clears an owner.
+NOT_A_PERSON = {"pdca": "is pdca's own name (its automatic changes)", "none": "means nobody"}
+
 
 def current_user(environ: Mapping[str, str]) -> str:
     override = environ.get("PDCA_USER")
     if override is not None:
         try:
-            return checked_login("login", override)  # Identity's rule, without pydantic
+            login = checked_login("login", override)  # Identity's rule, without pydantic
         except InvalidInput as error:
             raise InvalidInput("PDCA_USER", override, error.why) from None
+        why = NOT_A_PERSON.get(login.lower())
+        if why is not None:
+            raise InvalidInput("PDCA_USER", override, f"{why}, not a person's login")
+        return login
     try:
         return pwd.getpwuid(os.getuid()).pw_name
     except KeyError:

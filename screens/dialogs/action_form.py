@@ -83,6 +83,8 @@ def check_action_form(
     check("title", title=title)
 
     owner_login = owner.strip() or None
+    if owner_login is not None and owner_login.lower() == "none":  # as the command line says it
+        owner_login = None
     if owner_login is None:
         if require_owner_and_due:
             errors["owner"] = "owner: Do needs an owner"

@@ -672,3 +672,22 @@ def test_a_conflict_shows_two_long_values_from_where_they_differ() -> None:
     assert shown == ("…services bob", "…services alice")
     assert from_the_difference("short", "shirt") == ("short", "shirt")  # nothing to skip
     assert from_the_difference(mine, mine) == (mine, mine)
+
+
+def test_an_owner_of_none_in_the_form_is_nobody_as_on_the_command_line() -> None:
+    """Not a person called "none" (a tester made one with ``pdca add --owner none``)."""
+    fields = {"title": "t", "due": "", "initiative": "", "kpi": "", "notes": ""}
+    for typed in ("none", " None "):
+        result, errors = check_action_form(
+            owner=typed, today=TODAY, initiatives=INITIATIVES, kpis=KPIS, **fields
+        )
+        assert errors == {} and result is not None and result.owner is None
+    result, errors = check_action_form(
+        owner="none",
+        today=TODAY,
+        initiatives=INITIATIVES,
+        kpis=KPIS,
+        require_owner_and_due=True,
+        **fields,
+    )
+    assert result is None and errors["owner"] == "owner: Do needs an owner"

@@ -1046,3 +1046,24 @@ def test_an_owner_new_to_the_file_is_said_after_the_write(ok, cli, db_path, shap
     assert ok("edit", "2", "--owner", "bbo", *shape).stderr == new.replace("bob", "bbo")
     assert ok("edit", "2", "--owner", "none", *shape).stderr == ""
     assert ok("add", "third", *shape).stderr == ""
+
+
+def test_add_with_owner_none_has_nobody_yet_as_edit_says_it(store, ok, cli) -> None:
+    """A tester: ``pdca add z --owner none`` made a person called "none" (and passed Do's
+    "needs an owner" gate with them), where ``edit --owner none`` clears the owner."""
+    assert ok("add", "z", "--owner", "none").stdout == "added #1 [plan] z\n"
+    assert ok("add", "y", "--owner", "NONE", "--json").stdout.count('"owner": null') == 1
+    assert store.get_action(1).owner is None
+    assert [p.login for p in store.list_people()] == []
+    message = one_line_error(cli("add", "x", "--owner", "None", "--phase", "do", "--due", "+2d"))
+    assert message == "phase: a new action in Do needs an owner and a due date (--owner, --due)"
+
+
+@pytest.mark.parametrize(("login", "why"), [("pdca", "is pdca's own name"), ("None", "means")])
+def test_pdca_user_may_not_be_pdca_itself_or_nobody(
+    store, cli, monkeypatch, login: str, why: str
+) -> None:
+    """A tester ran ``PDCA_USER=pdca pdca undo`` and undid an automatic escalation."""
+    monkeypatch.setenv("PDCA_USER", login)
+    message = one_line_error(cli("list"))
+    assert message.startswith(f"PDCA_USER: {login!r} {why}")
