@@ -971,7 +971,10 @@ def export(session: Session, fmt: str, out: str | None) -> None:
     if out == "-":  # the usual name for standard output
         out = None
     if out:
+        from pdca.tui.out_file import writable_target
+
         refuse_database_file(Path(out), store.path or session.resolved.path, "--out")
+        writable_target(out)  # before the work, not after it
     # JSON with every control written \uXXXX: the same value, and safe on any screen.
     text = json_safe(export_json(store)) if fmt == "json" else export_csv(store)
     if out is None:

@@ -40,8 +40,10 @@ def report(session: Session, target: str | None, fmt: str, out: str | None) -> N
         out = None
     if out:
         from pdca.db.connection import refuse_database_file
+        from pdca.tui.out_file import writable_target
 
         refuse_database_file(Path(out), store.path or session.resolved.path, "--out")
+        writable_target(out)  # before the work, not after it
     data = build_report(store, target)
     if fmt == "html":
         from pdca.tui.report_html import html_page

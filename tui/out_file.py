@@ -17,9 +17,10 @@ from pdca.db.errors import InvalidInput
 from pdca.db.input_files import not_a_file
 
 
-def write_whole(target: str, text: str, field: str = "--out") -> None:
-    """Write ``text`` to the file ``target`` names (as typed: "" is no path, not ".")."""
-    shown = target
+def writable_target(target: str, field: str = "--out") -> tuple[Path, os.stat_result | None]:
+    """The file ``target`` names (through a link), and what is there now, if it can be written
+    there: asked before the work that makes the text (a tester waited 50 s for a 100 000-action
+    export to be told the folder did not exist)."""
     if not target.strip():
         raise InvalidInput(field, target, "is not a path")
     if target.endswith(os.sep):
@@ -32,11 +33,17 @@ def write_whole(target: str, text: str, field: str = "--out") -> None:
     except FileNotFoundError:
         existing = None
     except OSError as error:
-        raise InvalidInput(field, shown, f"cannot be written ({error.strerror})") from None
+        raise InvalidInput(field, target, f"cannot be written ({error.strerror})") from None
     if existing is not None and (kind := not_a_file(existing.st_mode)):
-        raise InvalidInput(field, shown, f"is {kind}, not a file")
+        raise InvalidInput(field, target, f"is {kind}, not a file")
     if not path.parent.is_dir():
-        raise InvalidInput(field, shown, "is in a folder that does not exist")
+        raise InvalidInput(field, target, "is in a folder that does not exist")
+    return path, existing
+
+
+def write_whole(target: str, text: str, field: str = "--out") -> None:
+    """Write ``text`` to the file ``target`` names (as typed: "" is no path, not ".")."""
+    path, existing = writable_target(target, field)
     temporary = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     try:
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
@@ -54,4 +61,4 @@ def write_whole(target: str, text: str, field: str = "--out") -> None:
             os.unlink(temporary)
         what = "nothing written" if existing is None else "the old file is unchanged"
         why = f"could not be written ({error.strerror}); {what}"
-        raise InvalidInput(field, shown, why) from None
+        raise InvalidInput(field, target, why) from None

@@ -293,3 +293,24 @@ def test_a_refused_import_leaves_no_database_it_made_and_keeps_one_that_was_ther
     result = cli("import", str(not_an_export))  # the fixture's own file, which was there
     assert result.exit_code == 1
     assert [a.title for a in store.list_actions()] == ["kept"]
+
+
+@pytest.mark.parametrize("command", [["export"], ["report"]])
+def test_an_out_file_that_cannot_be_written_is_refused_before_the_work(
+    store, cli, tmp_path, monkeypatch, command
+):
+    """A tester waited 50 s on the 100 000-action file to be told the folder did not exist."""
+    from pdca.db import report, transfer
+
+    def not_now(*args, **kwargs):
+        raise AssertionError("the file was read before --out was checked")
+
+    monkeypatch.setattr(transfer, "export_json", not_now)
+    monkeypatch.setattr(report, "build_report", not_now)
+    for out, why in (
+        (tmp_path / "missing" / "x.out", "is in a folder that does not exist"),
+        (tmp_path, "is a folder, not a file"),
+    ):
+        result = cli(*command, "--out", str(out))
+        assert result.exit_code == 1
+        assert result.stderr == f"pdca: --out: '{out}' {why}\n"
