@@ -177,7 +177,7 @@ def kpi_detail(store: Store, name: str) -> KpiDetail:
         if action["id"] not in entered:
             continue  # never reached Do: nothing to compare
         change = kpi_rules.before_after(
-            pairs,
+            _around(store, kpi.id, entered[action["id"]], action["done_at"]),
             entered[action["id"]],
             action["done_at"],
             direction=kpi.direction,
@@ -208,6 +208,29 @@ def kpi_detail(store: Store, name: str) -> KpiDetail:
         limits=signals.limits_of(chart),
         signals=signals.marks(chart, xmr.signals(chart), kpi.direction),
     )
+
+
+def _around(
+    store: Store, kpi_id: int, entered_do: str, done_at: str | None
+) -> list[tuple[str, float]]:
+    """The readings ``kpi_rules.before_after`` compares for one action: the window before it
+    entered Do and the one after it was done, read off the (kpi_id, at) index whatever their
+    age (the chart's year of readings left an older action's "- → -": a tester)."""
+    window = timedelta(days=kpi_rules.CHANGE_WINDOW_DAYS)
+    start = kpi_rules.parse_time(entered_do)
+    spans = [(iso(start - window), entered_do)]
+    if done_at is not None:
+        end = kpi_rules.parse_time(done_at)
+        spans.append((done_at, iso(end + window)))
+    found: list[tuple[str, float]] = []
+    for low, high in spans:
+        rows = store.conn.execute(
+            "SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at >= ? AND at <= ?"
+            " ORDER BY at, id",
+            (kpi_id, low, high),
+        )
+        found += [(at, value) for at, value in rows]
+    return found
 
 
 # --------------------------------------------------------------------------- editing

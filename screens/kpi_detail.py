@@ -79,7 +79,9 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
         yield Static(id="kpi-facts")
         yield PlotextPlot(id="kpi-chart")
         yield Static(id="kpi-legend")
-        with VerticalScroll(id="kpi-changes-box", can_focus=False):
+        # Focused, so that its keys scroll it: a KPI that many actions moved lists more than
+        # the box shows (a tester could not reach 172 of 183).
+        with VerticalScroll(id="kpi-changes-box"):
             yield Static(id="kpi-changes")
         yield PdcaFooter()
 
@@ -372,14 +374,16 @@ def facts(detail: KpiDetail) -> Text:
 
 
 def changes(detail: KpiDetail) -> Text:
+    """The linked actions that entered Do, the latest to do so first; their count leads."""
+    count = f" ({len(detail.changes)}, the latest first)" if len(detail.changes) > 1 else ""
     text = Text(
-        f"Linked actions: mean of the {CHANGE_WINDOW_DAYS} days before Do against after done"
-        f"   {DO_MARK} entered Do  {DONE_MARK} done\n",
+        f"Linked actions{count}: mean of the {CHANGE_WINDOW_DAYS} days before Do against"
+        f" after done   {DO_MARK} entered Do  {DONE_MARK} done\n",
         style="bold",
     )
     if not detail.changes:
         text.append("none has entered Do yet", style="dim")
-    for c in detail.changes:
+    for c in sorted(detail.changes, key=lambda c: (c.entered_do, c.action_id), reverse=True):
         before = "-" if c.before_mean is None else number(c.before_mean)
         after = (
             "not done"

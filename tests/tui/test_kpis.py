@@ -260,3 +260,33 @@ def test_an_alerts_rule_words_written_by_hand_are_shown_literally(
     store.conn.execute("UPDATE alerts SET rule_text = 'eight \x1b]2;PWNED\x07 on one side'")
     shown = facts(kpis.kpi_detail(store, KPI)).plain
     assert "(eight \\x1b]2;PWNED\\x07 on one side)" in shown and "\x1b" not in shown
+
+
+async def test_the_detail_lists_every_linked_action_latest_first_and_scrolls(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """A tester saw 11 of the 183 actions a KPI had moved, with no way to reach the rest:
+    the list says how many, the latest to enter Do first, and its keys scroll it."""
+    from textual.containers import VerticalScroll
+
+    store.add_kpi(KpiDraft(name=KPI, unit="h", baseline=30, target=24, direction="down"))
+    for n in range(30):
+        action = store.add_action(
+            ActionDraft(title=f"Step {n}", owner="bob", due="2026-12-30", kpi=KPI)
+        )
+        store.move_action(action.id, "do")
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, KpiDetailScreen)
+        listed = str(detail.query_one("#kpi-changes").render()).splitlines()
+        assert listed[0].startswith("Linked actions (30, the latest first)")
+        assert listed[1].startswith("#30 Step 29") and listed[-1].startswith("#1 Step 0")
+        box = detail.query_one("#kpi-changes-box", VerticalScroll)
+        assert app.focused is box and box.max_scroll_y > 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert box.scroll_y == box.max_scroll_y

@@ -413,3 +413,31 @@ def test_the_first_rows_alone_carry_readings_and_keep_the_whole_order(store: Sto
     ]
     assert all(r.recent == [] and r.signals == [] for r in first[12:])
     assert kpis.kpi_rows(store, first=len(every)) == every
+
+
+def test_detail_compares_an_action_older_than_the_charts_year(
+    store: Store, kpi: str, db_path: Path
+) -> None:
+    """The chart reads a year of readings; the before/after of an action two years back read
+    from those alone and showed "- → -" (a tester, on the huge file). They are read around
+    the action, whatever its age."""
+    long_ago = NOW_DT - timedelta(days=kpis.DETAIL_DAYS + 300)
+    past = open_as(db_path, "alice", long_ago)
+    try:
+        action = past.add_action(ActionDraft(title="Old rota", owner="dana", due="2025-01-30",
+                                             kpi=KPI))  # fmt: skip
+        past.move_action(action.id, "do")
+    finally:
+        past.close()
+    done = open_as(db_path, "alice", long_ago + timedelta(days=10))
+    try:
+        done.complete_action(action.id, "abandon")
+    finally:
+        done.close()
+    hours_ago = (NOW_DT - long_ago).total_seconds() / 3600
+    for day in range(-5, 15):  # 31 in the days before Do, 26 after done
+        record(store, 31 if day < 0 else 26, int(hours_ago - day * 24 - 1))
+    detail = kpis.kpi_detail(store, KPI)
+    [change] = detail.changes
+    assert (change.before_mean, change.after_mean) == (31, 26)
+    assert detail.readings == []  # none in the chart's year
