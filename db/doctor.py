@@ -319,13 +319,7 @@ def _check_contents(
     )
     checks.append(Check("integrity", integrity == ["ok"], said))
     broken = connection.execute("PRAGMA foreign_key_check").fetchall()
-    checks.append(
-        Check(
-            "references",
-            not broken,
-            "every reference resolves" if not broken else f"{len(broken)} dangling references",
-        )
-    )
+    checks.append(Check("references", not broken, _references_said(broken)))
     return checks + _check_notifications(connection)
 
 
@@ -354,6 +348,24 @@ def _check_notifications(connection: sqlite3.Connection) -> list[Check]:
 # The records people write most, as the event log names them: (table, words).
 _LOGGED = {"action": ("actions", "action"), "checkin": ("checkins", "check-in")}
 GONE_SHOWN = 5
+
+
+def _references_said(broken: list[tuple[str, int, str, int]]) -> str:
+    """``PRAGMA foreign_key_check``'s rows in words: which table refers to which, how many,
+    the first row (a tester was told "410 dangling references", and no more)."""
+    if not broken:
+        return "every reference resolves"
+    pairs: dict[tuple[str, str], list[int]] = {}
+    for table, row_id, parent, _key in broken:
+        pairs.setdefault((table, parent), []).append(row_id)
+    said = "; ".join(
+        f"{table} to {parent}: {len(ids)} (first {table} row {min(ids)})"
+        for (table, parent), ids in sorted(pairs.items())
+    )
+    return (
+        f"{len(broken)} dangling references, to rows no longer there ({said}): deleted"
+        " outside pdca; put them back or clear the references with sqlite3, or restore a backup"
+    )
 
 
 def _check_values(connection: sqlite3.Connection) -> Check:

@@ -88,7 +88,8 @@ def test_newer_schema_is_reported(store):
 def test_dangling_reference_is_reported(store, pragma):
     store.conn.execute(pragma)
     store.conn.execute(
-        "INSERT INTO checkins (action_id, at, author, message) VALUES (404, 'x', 'a', 'm')"
+        "INSERT INTO checkins (action_id, at, author, message)"
+        " VALUES (404, '2026-11-23T09:00:00Z', 'a', 'm')"
     )
     ok, detail = _by_name(store.path)["references"]
     assert not ok and "1 dangling" in detail
@@ -256,4 +257,23 @@ def test_values_pdca_cannot_read_are_named_by_table_row_and_column(store, db_pat
         "values pdca cannot read, changed outside pdca: actions: 2 rows (first id 1: due takes"
         " a date such as 2026-12-31 (a real day)); events: 1 row (first id 1: after takes"
         " JSON); put them right with sqlite3, or restore a backup"
+    )
+
+
+def test_dangling_references_are_named_by_table_and_first_row(store, db_path: Path) -> None:
+    """A tester deleted a KPI with sqlite3: doctor said "410 dangling references", no more."""
+    from pdca.db.models import KpiDraft
+
+    store.add_kpi(KpiDraft(name="Pages", unit="n", baseline=10, target=5))
+    for title in ("a", "b"):
+        store.add_action(ActionDraft(title=title, kpi="Pages"))
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DELETE FROM kpis")  # foreign keys are off on a plain connection
+    conn.close()
+    ok, detail = _by_name(db_path)["references"]
+    assert not ok
+    assert detail == (
+        "2 dangling references, to rows no longer there (actions to kpis: 2 (first actions row"
+        " 1)): deleted outside pdca; put them back or clear the references with sqlite3, or"
+        " restore a backup"
     )
