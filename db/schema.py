@@ -1180,7 +1180,7 @@ _TIMES = {
 # The columns whose CHECK names their values: the guard says them too, so that a write with
 # ``PRAGMA ignore_check_constraints`` on (a tester put phase 'doing' in so: the board stopped
 # on it, and doctor, reading, could not see it) is refused all the same.
-_CHOICES = {
+_CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
     "actions": {
         "phase": ("plan", "do", "check", "act"),
         "verdict": ("worked", "partly", "did-not"),

@@ -104,7 +104,9 @@ def two_people(clock: list[datetime], actions: int) -> Iterator[tuple[list[Store
 
 def import_junk_move(conn: sqlite3.Connection, action_id: int, at: str) -> None:
     """What an old import or a hand edit can leave: a move of ``action_id`` whose snapshots
-    are not JSON (its own transaction, 999). Kept tables and readers must pass over it."""
+    are not JSON (its own transaction, 999). Kept tables and readers must pass over it. Since
+    schema 21 the log's guard refuses it: it is dropped here, as in a file from before."""
+    conn.execute("DROP TRIGGER IF EXISTS events_kinds_on_insert")
     conn.execute(
         "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, before, after)"
         " VALUES (999, ?, 'x', 'action', ?, 'update',"

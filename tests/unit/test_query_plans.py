@@ -581,7 +581,7 @@ def test_the_logs_pinned_followups_are_read_down_an_index_without_sorting(store:
     assert len(queries) == 4  # the counts: when none are due, no page is read
     store.conn.execute(  # one due, so the pages are read too
         "INSERT INTO followups (action_id, owner, offset_days, due, created_at)"
-        " VALUES (?, 'bob', 30, '2026-01-01', '2026-01-01')",
+        " VALUES (?, 'bob', 30, '2026-01-01', '2026-01-01T09:00:00Z')",
         (action.id,),
     )
     store.conn.set_trace_callback(seen.append)

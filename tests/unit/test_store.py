@@ -970,7 +970,7 @@ def test_repeats_due_is_an_indexed_yes_only_when_a_rule_came_due(store: Store) -
     assert store.repeats_due() is False  # the next one is in the future
     store.conn.execute("UPDATE recurrences SET next_due = '2000-01-03'")
     assert store.repeats_due() is True
-    store.conn.execute("UPDATE recurrences SET stopped_at = 'x'")
+    store.conn.execute("UPDATE recurrences SET stopped_at = '2026-11-23T09:00:00Z'")
     assert store.repeats_due() is False  # a stopped rule makes nothing
     assert stored > NOW[:10]
 
