@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from pdca.db import models, rules
+from pdca.db.clock import iso
 from pdca.db.errors import RowChangedOutside
 
 if TYPE_CHECKING:  # the classes come from models on first use: pydantic only when needed
@@ -143,7 +144,7 @@ def _unreadable_dates_named(data: dict[str, Any], stand_in: bool, now: datetime)
         )
     kept = {**data, "title": said}
     for key in wrong:
-        kept[key] = None if key != "created_at" else now.isoformat()
+        kept[key] = None if key != "created_at" else iso(now)
     return kept
 
 
@@ -166,7 +167,7 @@ def _wrong_kinds_named(
     kept = plain.stand_in(Action, values)
     # Times the rules read (how long since a check-in) stand in as the row's own last change
     # when that is readable, else as when it was read: a card, not a figure, is at stake.
-    when = data["updated_at"] if isinstance(data["updated_at"], str) else now.isoformat()
+    when = data["updated_at"] if isinstance(data["updated_at"], str) else iso(now)
     for key in ("phase_since", "created_at", "updated_at"):
         kept[key] = kept[key] or when
     priority = kept.pop("priority") or "normal"

@@ -1154,13 +1154,13 @@ _KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 # undo (a tester). A date is a real day as YYYY-MM-DD (SQLite's date() gives it back
 # unchanged; with a modifier it also moves 2026-02-30 on to March), a time UTC to the second as
 # pdca writes it (clock.iso).
-_DATES = {
+_DATES: dict[str, tuple[str, ...]] = {
     "actions": ("due",),
     "followups": ("due",),
     "kpis": ("target_date", "baseline_from", "baseline_to"),
     "recurrences": ("anchor", "next_due"),
 }
-_TIMES = {
+_TIMES: dict[str, tuple[str, ...]] = {
     "actions": ("phase_since", "done_at", "created_at", "updated_at", "last_checkin_at"),
     "checkins": ("at",),
     "kpi_readings": ("at",),
@@ -1204,8 +1204,26 @@ _CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "events": {"op": ("create", "update", "delete")},
 }
-_JSON = {"events": ("before", "after")}
-_LISTS = {"kpis": ("escalation",), "standups": ("people",)}
+_JSON: dict[str, tuple[str, ...]] = {"events": ("before", "after")}
+_LISTS: dict[str, tuple[str, ...]] = {"kpis": ("escalation",), "standups": ("people",)}
+
+
+# Each shape: its columns, the SQL test that is true when a value ({v}) is not of it, and
+# what the column takes in words.
+_SHAPES: list[tuple[dict[str, tuple[str, ...]], str, str]] = [
+    (_DATES, "date({v}, '+0 days') IS NOT {v}", "a date such as 2026-12-31 (a real day)"),
+    (
+        _TIMES,
+        "strftime('%Y-%m-%dT%H:%M:%SZ', {v}, '+0 seconds') IS NOT {v}",
+        "a UTC time such as 2026-12-31T09:00:00Z",
+    ),
+    (_JSON, "NOT json_valid({v})", "JSON"),
+    (
+        _LISTS,
+        "CASE WHEN json_valid({v}) THEN json_type({v}) IS NOT 'array' ELSE 1 END",
+        "a JSON list such as []",
+    ),
+]
 
 
 def value_tests(table: str, row: str = "NEW.") -> dict[str, tuple[str, str]]:
@@ -1217,29 +1235,15 @@ def value_tests(table: str, row: str = "NEW.") -> dict[str, tuple[str, str]]:
     for column in text:
         value = f'{row}"{column}"'
         wrong, takes = f"typeof({value}) = 'blob'", "text, not a value of another kind"
-        if column in _DATES.get(table, ()):
-            wrong += f" OR ({value} IS NOT NULL AND date({value}, '+0 days') IS NOT {value})"
-            takes = "a date such as 2026-12-31 (a real day)"
-        elif column in _TIMES.get(table, ()):
-            wrong += (
-                f" OR ({value} IS NOT NULL"
-                f" AND strftime('%Y-%m-%dT%H:%M:%SZ', {value}, '+0 seconds') IS NOT {value})"
-            )
-            takes = "a UTC time such as 2026-12-31T09:00:00Z"
+        shaped = next((shape for shape in _SHAPES if column in shape[0].get(table, ())), None)
+        if shaped is not None:
+            wrong += f" OR ({value} IS NOT NULL AND {shaped[1].format(v=value)})"
+            takes = shaped[2]
         elif column in _CHOICES.get(table, {}):
             choices = _CHOICES[table][column]
             listed = ", ".join(f"'{choice}'" for choice in choices)
             wrong += f" OR ({value} IS NOT NULL AND {value} NOT IN ({listed}))"
             takes = "one of " + ", ".join(choices)
-        elif column in _JSON.get(table, ()):
-            wrong += f" OR ({value} IS NOT NULL AND NOT json_valid({value}))"
-            takes = "JSON"
-        elif column in _LISTS.get(table, ()):
-            wrong += (
-                f" OR ({value} IS NOT NULL AND CASE WHEN json_valid({value})"
-                f" THEN json_type({value}) IS NOT 'array' ELSE 1 END)"
-            )
-            takes = "a JSON list such as []"
         tests[column] = (wrong, takes)
     for column in numbers:
         tests[column] = (
