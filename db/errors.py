@@ -20,7 +20,9 @@ class InvalidInput(PdcaError):
         self.field = field
         self.value = value
         self.why = why
-        super().__init__(f"{field}: {_show(value)} {why}")
+        # The length is said once: by the reason when it is about the length (a tester read
+        # "(201 characters) is 201 characters long").
+        super().__init__(f"{field}: {_show(value, counted='characters long' not in why)} {why}")
 
 
 class NotFound(PdcaError):
@@ -165,9 +167,11 @@ def broken_reason(
     return None
 
 
-def _show(value: object) -> str:
-    """Quote a value for a message, cutting very long ones so the message stays one line."""
+def _show(value: object, *, counted: bool = True) -> str:
+    """Quote a value for a message, cutting very long ones so the message stays one line (with
+    its length, unless ``counted`` is off)."""
     text = repr(value) if isinstance(value, str) else str(value)
     if len(text) > 120:  # a pasted essay stays one readable line; paths fit whole
-        text = text[:50] + f"...' ({len(value) if isinstance(value, str) else '?'} characters)"
+        length = f" ({len(value) if isinstance(value, str) else '?'} characters)"
+        text = text[:50] + "...'" + (length if counted else "")
     return text
