@@ -192,7 +192,7 @@ class FlowScreen(RowView):
     ]
 
     DEFAULT_CSS = """
-    FlowScreen #flow-window { height: 1; padding: 0 1; color: $text-muted; }
+    FlowScreen #flow-window { height: auto; max-height: 2; padding: 0 1; color: $text-muted; }
     FlowScreen #flow-summary { height: 2; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     """  # noqa: E501
 

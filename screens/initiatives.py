@@ -115,7 +115,7 @@ class InitiativesScreen(RowView):
     ]
 
     DEFAULT_CSS = """
-    InitiativesScreen #initiatives-summary { height: 1; padding: 0 1; }
+    InitiativesScreen #initiatives-summary { height: auto; max-height: 2; padding: 0 1; }
     """
 
     def __init__(self) -> None:

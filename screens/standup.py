@@ -183,8 +183,10 @@ class StandupScreen(RowView):
     ]
 
     DEFAULT_CSS = """
-    StandupScreen #standup-header { height: 1; padding: 0 1; background: $panel; text-style: bold; }
-    StandupScreen #standup-counts { height: 1; padding: 0 1; }
+    StandupScreen #standup-header {
+        height: auto; max-height: 3; padding: 0 1; background: $panel; text-style: bold;
+    }
+    StandupScreen #standup-counts { height: auto; max-height: 2; padding: 0 1; }
     StandupScreen #standup-header.-over { background: $error 40%; }
     """
 
