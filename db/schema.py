@@ -1205,19 +1205,34 @@ _CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
     "events": {"op": ("create", "update", "delete")},
 }
 _JSON: dict[str, tuple[str, ...]] = {"events": ("before", "after")}
+# The REAL columns: a KPI's numbers, within what pdca takes (models.NUMBER_LIMIT); every
+# other number column is INTEGER.
+_MEASURES = {
+    "kpi_readings": ("value",),
+    "kpis": ("baseline", "target", "warn", "alert", "benchmark"),
+}
 _LISTS: dict[str, tuple[str, ...]] = {"kpis": ("escalation",), "standups": ("people",)}
 
 
 # Each shape: its columns, the SQL test that is true when a value ({v}) is not of it, and
 # what the column takes in words.
+# Dates and times within the years pdca takes (db/dates.py; Python reads no year 0).
 _SHAPES: list[tuple[dict[str, tuple[str, ...]], str, str]] = [
-    (_DATES, "date({v}, '+0 days') IS NOT {v}", "a date such as 2026-12-31 (a real day)"),
+    (
+        _DATES,
+        "date({v}, '+0 days') IS NOT {v} OR {v} < '1900-01-01' OR {v} > '9998-12-31'",
+        "a date such as 2026-12-31 (a real day, 1900 to 9998)",
+    ),
     (
         _TIMES,
-        "strftime('%Y-%m-%dT%H:%M:%SZ', {v}, '+0 seconds') IS NOT {v}",
+        "strftime('%Y-%m-%dT%H:%M:%SZ', {v}, '+0 seconds') IS NOT {v} OR {v} < '1900-01-01'",
         "a UTC time such as 2026-12-31T09:00:00Z",
     ),
-    (_JSON, "NOT json_valid({v})", "JSON"),
+    (
+        _JSON,
+        "CASE WHEN json_valid({v}) THEN json_type({v}) IS NOT 'object' ELSE 1 END",
+        "a JSON object",
+    ),
     (
         _LISTS,
         "CASE WHEN json_valid({v}) THEN json_type({v}) IS NOT 'array' ELSE 1 END",
@@ -1246,10 +1261,13 @@ def value_tests(table: str, row: str = "NEW.") -> dict[str, tuple[str, str]]:
             takes = "one of " + ", ".join(choices)
         tests[column] = (wrong, takes)
     for column in numbers:
-        tests[column] = (
-            f"typeof({row}\"{column}\") IN ('text', 'blob')",
-            "a number, not a value of another kind",
-        )
+        value = f'{row}"{column}"'
+        if column in _MEASURES.get(table, ()):  # an infinity (9e999) is a REAL too
+            wrong = f"typeof({value}) IN ('text', 'blob') OR abs({value}) > 1e15"
+            tests[column] = (wrong, "a number from -1e15 to 1e15")
+        else:  # 1.5 in a count or an id is a REAL in an INTEGER column
+            wrong = f"typeof({value}) IN ('text', 'blob', 'real')"
+            tests[column] = (wrong, "a whole number, not a value of another kind")
     return tests
 
 

@@ -255,8 +255,8 @@ def test_values_pdca_cannot_read_are_named_by_table_row_and_column(store, db_pat
     assert not ok
     assert detail == (
         "values pdca cannot read, changed outside pdca: actions: 2 rows (first id 1: due takes"
-        " a date such as 2026-12-31 (a real day)); events: 1 row (first id 1: after takes"
-        " JSON); put them right with sqlite3, or restore a backup"
+        " a date such as 2026-12-31 (a real day, 1900 to 9998)); events: 1 row (first id 1:"
+        " after takes a JSON object); put them right with sqlite3, or restore a backup"
     )
 
 

@@ -84,7 +84,8 @@ def test_a_value_of_the_wrong_kind_is_refused_by_name_and_nothing_is_written(
 ) -> None:
     wrong = "X'ff'" if kind == "text" else "'abc'"
     takes = schema.value_tests(table)[column][1]
-    assert takes.startswith(kind) or kind == "text"  # a date, a time, JSON: text of a shape
+    # a date, a time, JSON: text of a shape; a whole number, or a KPI's within its limits
+    assert takes.startswith((kind, "a whole number")) or kind == "text"
     with sqlite3.connect(seeded) as conn:
         row_id, before = conn.execute(
             f'SELECT id, "{column}" FROM {table} ORDER BY id DESC LIMIT 1'
@@ -95,7 +96,7 @@ def test_a_value_of_the_wrong_kind_is_refused_by_name_and_nothing_is_written(
         after = conn.execute(f'SELECT "{column}" FROM {table} WHERE id = ?', (row_id,)).fetchone()
         assert after[0] == before
         if kind == "a number":  # a blob is refused too
-            with pytest.raises(sqlite3.IntegrityError, match=f"{table}.{column} takes a number"):
+            with pytest.raises(sqlite3.IntegrityError, match=f"^{table}.{column} takes a "):
                 conn.execute(f"UPDATE {table} SET \"{column}\" = X'00' WHERE id = ?", (row_id,))
     conn.close()
 
@@ -103,9 +104,16 @@ def test_a_value_of_the_wrong_kind_is_refused_by_name_and_nothing_is_written(
 SHAPED = [
     (table, column, bad)
     for shapes, bads in (
-        (schema._DATES, ("2026-13-45", "tomorrow", "2026-02-30", "2026-12-1", "2026-12-01 ")),
-        (schema._TIMES, ("soon", "2026-11-23 09:00:00", "2026-02-30T09:00:00Z", "2026-11-23")),
-        (schema._JSON, ("[1,", "{broken")),
+        (
+            schema._DATES,
+            ("2026-13-45", "tomorrow", "2026-02-30", "2026-12-1", "2026-12-01 ", "0000-01-01"),
+        ),
+        (
+            schema._TIMES,
+            ("soon", "2026-11-23 09:00:00", "2026-02-30T09:00:00Z", "2026-11-23")
+            + ("0000-01-01T00:00:00Z",),
+        ),
+        (schema._JSON, ("[1,", "{broken", "[]", '"x"')),
         (schema._LISTS, ("5", "{}", "[1,")),
         (schema._CHOICES, ("doing", "PLAN", "")),
     )
@@ -138,6 +146,30 @@ def test_a_check_turned_off_does_not_let_a_phase_pdca_does_not_know_in(seeded: P
         conn.execute("PRAGMA ignore_check_constraints = 1")
         with pytest.raises(sqlite3.IntegrityError, match="^actions.phase takes one of plan, do"):
             conn.execute("UPDATE actions SET phase = 'doing' WHERE id = 1")
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "bad"),
+    [
+        *((table, column, bad) for table, columns in schema._MEASURES.items()
+          for column in columns for bad in (9e999, -9e999, 1e16)),
+        ("actions", "cycle", 1.5),
+        ("actions", "version", 2.5),
+        ("checkins", "action_id", 1.5),
+    ],
+)  # fmt: skip
+def test_a_number_pdca_could_not_read_is_refused(
+    seeded: Path, table: str, column: str, bad: float
+) -> None:
+    """A tester put 9e999 in a reading (the board crashed on its sparkline: pdca refuses more
+    than 1e15 either way) and 1.5 in a cycle (read as "not a whole number")."""
+    takes = schema.value_tests(table)[column][1]
+    with sqlite3.connect(seeded) as conn:
+        row_id = conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
+        with pytest.raises(sqlite3.IntegrityError) as refused:
+            conn.execute(f'UPDATE {table} SET "{column}" = ? WHERE id = ?', (bad, row_id))
+        assert str(refused.value) == f"{table}.{column} takes {takes}: nothing written"
     conn.close()
 
 
