@@ -1320,7 +1320,11 @@ class Store:
         with self.write() as tx:
             barrier = self.conn.execute(_LAST_BARRIER).fetchone()
             last = self.conn.execute(
+                # A change of the whole file (a repair of the kept tables) is no one's to
+                # undo, and no wall before one's older changes (a tester's undo was refused
+                # for good after a doctor --repair); a restore or an import is the barrier.
                 "SELECT e.tx FROM events e WHERE e.actor = ? AND e.undo_of IS NULL AND e.id > ?"
+                " AND e.entity != 'database'"
                 " AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undo_of = e.tx)"
                 " ORDER BY e.id DESC LIMIT 1",
                 (self.actor, barrier["id"] if barrier else 0),

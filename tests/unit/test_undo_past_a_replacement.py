@@ -60,3 +60,21 @@ def test_undo_does_not_cross_an_import(store: Store, cli, tmp_path: Path) -> Non
     with sqlite3.connect(target) as conn:
         assert conn.execute("SELECT title FROM actions").fetchall() == [("bob's, in the old file",)]
     conn.close()
+
+
+def test_a_repair_of_the_kept_tables_is_not_a_wall_before_ones_changes(
+    store: Store, db_path: Path
+) -> None:
+    """A tester edited #23, dropped a trigger, ran doctor --repair, and could never undo the
+    edit again ("cannot undo 'repaired kept tables…': it is not one record")."""
+    from pdca.db.kept import repair_store
+    from pdca.db.models import ActionChanges
+
+    action = store.add_action(ActionDraft(title="before"))
+    store.edit_action(action.id, ActionChanges(title="after"))
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DROP TRIGGER actions_kinds_on_update")
+    conn.close()
+    assert repair_store(store) == ["trigger actions_kinds_on_update put back"]
+    assert store.undo().summaries == [f"edited #{action.id}: title"]
+    assert store.get_action(action.id).title == "before"
