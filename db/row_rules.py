@@ -83,6 +83,11 @@ def _value_problem(table: str, column: str, value: Any) -> str | None:
         return f"must be {AT_LEAST[column]} or more"
     if not isinstance(value, str):
         return None
+    if not value.isascii():  # cheap: most text is ASCII
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate ("\udcff"): JSON may hold one, SQLite not
+            return "is not text (it holds a lone surrogate, which no UTF-8 can hold)"
     if column in TIMESTAMPS:
         match = _TIMESTAMP.fullmatch(value)
         if not match or not _in_range(match.group(1)):

@@ -314,3 +314,22 @@ def test_an_out_file_that_cannot_be_written_is_refused_before_the_work(
         result = cli(*command, "--out", str(out))
         assert result.exit_code == 1
         assert result.stderr == f"pdca: --out: '{out}' {why}\n"
+
+
+def test_a_lone_surrogate_in_an_imported_title_is_refused_in_one_line(store, cli, tmp_path):
+    """JSON can carry "\\udcff", which no UTF-8 (nor SQLite) can hold: the import crashed
+    with UnicodeEncodeError (a tester)."""
+    _fill(store)
+    out = tmp_path / "export.json"
+    cli("export", "--out", str(out))
+    document = json.loads(out.read_text())
+    document["tables"]["actions"][0]["title"] = "\udcff"
+    out.write_text(json.dumps(document))
+    target = tmp_path / "restored.db"
+    result = cli("--db", str(target), "import", str(out))
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        'actions row 1: title "\\udcff" is not text (it holds a lone surrogate, which no UTF-8'
+        " can hold); nothing written\n"
+    )
+    assert result.stderr.count("\n") == 1 and not target.exists()
