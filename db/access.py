@@ -134,11 +134,36 @@ def cannot_reach(path: Path) -> str:
 def files_report(path: Path) -> str:
     """Who owns the database and its -wal/-shm, and what to ask for where this user may not
     write one of them: SQLite cannot open a file whose ``-shm`` has the wrong group."""
-    parts, hint = [], ""
+    parts, blocked = [], []
     for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         if not name.exists():
             continue
         parts.append(f"{name.name} {describe_owner(name)}")
-        if not hint and not os.access(name, os.R_OK | os.W_OK):
-            hint = what_to_ask(name, "read and write")  # SQLite opens them for both
+        if not os.access(name, os.R_OK | os.W_OK):
+            blocked.append(name)
+    hint = _one_request(blocked, "read and write")  # SQLite opens them for both
     return "; ".join(parts) + (f": {hint}" if hint else "")
+
+
+def whose_to_run(path: Path, command: str) -> str:
+    """``run: COMMAND`` for the owner of ``path`` (only they, or root, may change its mode),
+    else ``ask its owner X to run: COMMAND`` (a tester was told to chmod g+s the team's
+    directory, and could not)."""
+    try:
+        owner = path.stat().st_uid
+    except OSError:
+        return f"ask the team's admin to run: {command}"
+    if owner == os.geteuid():
+        return f"run: {command}"
+    return f"ask its owner {_user(owner)} to run: {command}"
+
+
+def _one_request(paths: list[Path], needs: str) -> str:
+    """What to ask for so this user may ``needs`` all of ``paths``: one command for them all
+    when each asks the same of the same person (a tester asked for the -wal's chgrp, then met
+    the -shm's), else each request in turn."""
+    asks = [what_to_ask(path, needs) for path in paths]
+    shapes = {ask.replace(str(path), "{paths}") for ask, path in zip(asks, paths, strict=True)}
+    if len(shapes) == 1 and len(paths) > 1:
+        return shapes.pop().replace("{paths}", " ".join(str(path) for path in paths))
+    return "; ".join(dict.fromkeys(asks))

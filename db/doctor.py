@@ -21,6 +21,7 @@ from pdca.db.access import (
     files_report,
     group_name,
     what_to_ask,
+    whose_to_run,
 )
 from pdca.db.backup import (
     STALE_AFTER,
@@ -199,12 +200,12 @@ def _check_permissions(path: Path) -> list[Check]:
         if not dir_mode & stat.S_ISGID:
             problems.append(
                 f"directory {directory} is group-writable but not setgid, so files others "
-                f"create get their own group: chmod g+s {directory}"
+                f"create get their own group: {whose_to_run(directory, f'chmod g+s {directory}')}"
             )
         if dir_mode & stat.S_ISVTX:
             problems.append(
                 f"directory {directory} has the sticky bit, which can stop others opening "
-                f"the -wal/-shm files: chmod o-t {directory}"
+                f"the -wal/-shm files: {whose_to_run(directory, f'chmod o-t {directory}')}"
             )
         lacking = [p.name for p in siblings if (p.stat().st_mode & 0o060) != 0o060]
         if lacking:

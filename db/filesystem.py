@@ -11,6 +11,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from pdca.db.access import whose_to_run
+
 NETWORK_FILESYSTEMS = frozenset(
     {
         "nfs",
@@ -114,14 +116,16 @@ def sharing_advice(directory: Path) -> str | None:
     if mode & stat.S_IWGRP and not mode & stat.S_ISGID:
         return (
             f"{directory} is group-writable but not setgid, so the -wal/-shm files others"
-            f" open first get their own group and lock the team out: chmod g+s {directory}"
+            " open first get their own group and lock the team out:"
+            f" {whose_to_run(directory, f'chmod g+s {directory}')}"
         )
     return None
 
 
 def world_writable(directory: Path) -> str:
     """Why a world-writable directory is no place for the database, and the fix."""
+    fix = whose_to_run(directory, f"chmod o-w {directory}")
     return (
         f"directory {directory} is world-writable: anyone may rename or delete the database"
-        f" and its -wal/-shm (losing committed writes): chmod o-w {directory}"
+        f" and its -wal/-shm (losing committed writes): {fix}"
     )

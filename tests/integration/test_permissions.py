@@ -744,7 +744,8 @@ def test_a_team_directory_without_setgid_still_gives_the_team_its_files(
     assert made.returncode == 0, made.stderr
     assert made.stderr == (
         f"pdca: warning: {team} is group-writable but not setgid, so the -wal/-shm files"
-        f" others open first get their own group and lock the team out: chmod g+s {team}\n"
+        " others open first get their own group and lock the team out: ask its owner root to"
+        f" run: chmod g+s {team}\n"
     )
     assert path.stat().st_uid == nobody.pw_uid
     assert path.stat().st_gid == team_group.gr_gid  # not nobody's own group

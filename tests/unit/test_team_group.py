@@ -68,7 +68,7 @@ def test_doctor_fails_a_world_writable_directory(tmp_path: Path) -> None:
     assert [c.ok for c in checks] == [False]
     assert checks[0].detail == (
         f"directory {team} is world-writable: anyone may rename or delete the database and its"
-        f" -wal/-shm (losing committed writes): chmod o-w {team}"
+        f" -wal/-shm (losing committed writes): run: chmod o-w {team}"  # its owner
     )
 
 
@@ -94,4 +94,27 @@ def test_a_member_kept_out_of_a_file_astray_is_told_to_ask_for_its_chgrp(
     path.chmod(0o600)
     assert access.what_to_ask(path, "read and write") == (
         f"ask its owner 4321 to run: chgrp {group_name(TEAM)} {path} && chmod g+rw {path}"
+    )
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root, to give a file another's group")
+def test_a_wal_and_shm_astray_are_asked_for_in_one_command(tmp_path: Path, monkeypatch) -> None:
+    """A tester was told the -wal's chgrp, ran it, and was then told the -shm's."""
+    from pdca.db import access
+
+    team = _team_directory(tmp_path)
+    path = team / "pdca.db"
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        name.write_bytes(b"")
+        name.chmod(0o660)
+    os.chown(path, 4321, TEAM)
+    for name in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+        os.chown(name, 4321, 4321)  # alice's own group: a directory without setgid
+    monkeypatch.setattr(access.os, "geteuid", lambda: 4322)
+    monkeypatch.setattr(access.os, "getegid", lambda: 4322)
+    monkeypatch.setattr(access.os, "getgroups", lambda: [4322, TEAM])
+    monkeypatch.setattr(access.os, "access", lambda p, mode: str(p) == str(path))
+    said = access.files_report(path)
+    assert said.endswith(
+        f": ask its owner 4321 to run: chgrp {group_name(TEAM)} {path}-wal {path}-shm"
     )
