@@ -38,9 +38,12 @@ def write_crash_log(error: BaseException, environ: Mapping[str, str], context: s
 
 
 def crash_line(error: BaseException, log: Path | None) -> str:
-    """``pdca: crashed (KeyError: 'x'); the traceback is in ~/.local/state/pdca/crash-....log``"""
+    """``pdca: crashed (KeyError: 'x'); the traceback is in ~/.local/state/pdca/crash-....log;
+    pdca doctor checks the file``"""
     what = f"{type(error).__name__}: {error}".replace("\n", " ")
     if len(what) > 200:
         what = what[:200] + "…"
     where = f"the traceback is in {log}" if log else "the traceback could not be saved"
-    return f"pdca: crashed ({what}); {where}"
+    # A value put in the file by hand is the likeliest cause pdca did not foresee: doctor's
+    # values, objects and references checks name one (testers met crashes of that kind).
+    return f"pdca: crashed ({what}); {where}; pdca doctor checks the file"
