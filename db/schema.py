@@ -1273,17 +1273,26 @@ def value_tests(table: str, row: str = "NEW.") -> dict[str, tuple[str, str]]:
 
 def _kind_guards() -> dict[str, str]:
     """The CREATE TRIGGER of each table's guard, on insert and on update, by name: one test
-    of every column (``WHEN``) on the way in, then the first wrong column named."""
+    of every column (``WHEN``) on the way in, then the first wrong column named. An update is
+    tested on the columns it changes alone: a row that held an odd value from before the
+    guards (read as ever) is still written by pdca's own updates of its other columns (a
+    reviewer: an alert's old ``raised_at`` stopped every escalation and notification)."""
     made = {}
     for table in _KINDS:
         tests = value_tests(table)
-        body = "".join(
-            f" SELECT RAISE(ABORT, '{table}.{column} takes {takes}: nothing written')"
-            f" WHERE {wrong};"
-            for column, (wrong, takes) in tests.items()
-        )
-        guard = " OR ".join(f"({wrong})" for wrong, _ in tests.values())
         for op in ("insert", "update"):
+            changed = {
+                column: wrong
+                if op == "insert"
+                else f'NEW."{column}" IS NOT OLD."{column}" AND ({wrong})'
+                for column, (wrong, _) in tests.items()
+            }
+            body = "".join(
+                f" SELECT RAISE(ABORT, '{table}.{column} takes {takes}: nothing written')"
+                f" WHERE {changed[column]};"
+                for column, (_, takes) in tests.items()
+            )
+            guard = " OR ".join(f"({test})" for test in changed.values())
             name = f"{table}_kinds_on_{op}"
             made[name] = (
                 f"CREATE TRIGGER {name} BEFORE {op.upper()} ON {table} FOR EACH ROW"

@@ -227,3 +227,21 @@ def test_doctor_names_a_dropped_guard_and_repair_puts_it_back(
             (NOW,),
         )
     conn.close()
+
+
+def test_an_update_is_tested_on_the_columns_it_changes(seeded: Path) -> None:
+    """A reviewer: one alert whose raised_at was written long ago as '…+00:00' (read as ever)
+    made every later update of it fail, and with it every escalation and notification."""
+    with sqlite3.connect(seeded) as conn:
+        guard = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'alerts_kinds_on_update'"
+        ).fetchone()[0]
+        conn.execute("DROP TRIGGER alerts_kinds_on_update")
+        conn.execute("UPDATE alerts SET raised_at = '2026-11-20T09:00:00+00:00' WHERE id = 1")
+        conn.execute(guard)  # as in a file from before the guards, once upgraded
+        conn.execute("UPDATE alerts SET escalation_level = escalation_level + 1 WHERE id = 1")
+        with pytest.raises(sqlite3.IntegrityError, match=r"^alerts\.raised_at takes a UTC time"):
+            conn.execute("UPDATE alerts SET raised_at = 'soon' WHERE id = 1")
+        conn.execute("UPDATE alerts SET raised_at = '2026-11-20T09:00:00Z' WHERE id = 1")
+        conn.rollback()
+    conn.close()
