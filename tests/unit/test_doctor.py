@@ -277,3 +277,18 @@ def test_dangling_references_are_named_by_table_and_first_row(store, db_path: Pa
         " 1)): deleted outside pdca; put them back or clear the references with sqlite3, or"
         " restore a backup"
     )
+
+
+def test_values_are_checked_in_a_file_pdca_will_upgrade_too(store, db_path: Path) -> None:
+    """A reviewer: on an older file doctor said all was well and that pdca would upgrade it,
+    which is when the values it holds meet the guards."""
+    store.add_action(ActionDraft(title="x"))
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DROP TRIGGER actions_kinds_on_update")
+        conn.execute("UPDATE actions SET due = 'tomorrow'")
+        conn.execute("PRAGMA user_version = 20")
+    conn.close()
+    checks = _by_name(db_path)
+    assert checks["schema"] == (True, "version 20; pdca will upgrade it to 21")
+    ok, detail = checks["values"]
+    assert not ok and "actions: 1 row (first id 1: due takes a date" in detail
