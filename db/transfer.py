@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from pdca.db import rules, schema
-from pdca.db.clock import iso
+from pdca.db.clock import Clock, iso
 from pdca.db.connection import refuse_database_file
 from pdca.db.dates import parse_date
-from pdca.db.errors import GateUnmet, InvalidInput, PdcaError
+from pdca.db.errors import DatabaseProblem, GateUnmet, InvalidInput, PdcaError
 from pdca.db.input_files import Outcome, not_utf8, open_text, read_csv, spool_checked
 from pdca.db.models import ID_MAX, ActionDraft, number_problem, validated
 from pdca.db.row_rules import row_problem
@@ -95,30 +95,39 @@ def export_csv(store: Store) -> str:
     return buffer.getvalue()
 
 
-def holds_nothing(store: Store) -> bool:
-    """No event, action or person in the file yet: a database made for an import that was
-    refused is nobody's (``discard_new``)."""
-    held = store.conn.execute(
-        "SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM actions)"
-        " + (SELECT count(*) FROM people)"
-    ).fetchone()[0]
-    return bool(held == 0)
+def import_into_new(database: Path, source: Path, today: date, *, actor: str, clock: Clock) -> str:
+    """``import_file`` into a database that is not there yet: made under a scratch name
+    beside it (``schema.temporary_name``: nobody else knows it, so nobody has it open) and
+    linked into place, complete and closed, only once the import succeeded. A refused
+    import leaves nothing behind (a tester: ``pdca --db fresh.db import /etc/passwd`` left an
+    empty pdca file), and no file anyone may have open is ever removed (SQLITE.md)."""
+    from pdca.db import copies
+
+    scratch = schema.temporary_name(database, "new")
+    try:
+        store = Store.open(scratch, actor=actor, clock=clock, create=True)
+        try:
+            summary = import_file(store, source, today, shown_as=database)
+        finally:
+            store.close()
+        try:
+            copies.link_into_place(scratch, database)
+        except FileExistsError:
+            raise DatabaseProblem(
+                f"{database} appeared while the import was written; nothing replaced: import"
+                " again to add to it, or into another file"
+            ) from None
+        copies.fsync_folder(database.parent)
+    finally:
+        copies.remove_temporary(scratch)
+    return summary
 
 
-def discard_new(database: Path) -> None:
-    """Remove the database an import made, once its maker has closed it (a tester: ``pdca --db
-    new.db import /etc/passwd`` left an empty pdca file behind). Not when its -wal or -shm is
-    still there: someone else opened it meanwhile, and removing it under them would lose their
-    writes (SQLITE.md)."""
-    if any(Path(f"{database}{suffix}").exists() for suffix in ("-wal", "-shm", "-journal")):
-        return
-    database.unlink(missing_ok=True)
-
-
-def import_file(store: Store, path: Path, today: date) -> str:
-    """Import a JSON export (restore) or a CSV of actions (append); return a summary."""
+def import_file(store: Store, path: Path, today: date, *, shown_as: Path | None = None) -> str:
+    """Import a JSON export (restore) or a CSV of actions (append); return a summary.
+    ``shown_as``: the database's own name, when ``store`` is a scratch copy of it."""
     if store.path is not None:
-        refuse_database_file(path, store.path, "file")
+        refuse_database_file(path, shown_as or store.path, "file")
     with open_text(path, encoding="utf-8-sig") as stream:  # -sig: a spreadsheet's BOM
         try:
             start = stream.read(64).lstrip()

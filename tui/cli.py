@@ -994,17 +994,23 @@ def export(session: Session, fmt: str, out: str | None) -> None:
 @pass_session
 def import_(session: Session, file: str) -> None:
     """Load a JSON export into an empty database, or add actions from a CSV file."""
-    from pdca.db.transfer import discard_new, holds_nothing, import_file
+    from pdca.db.transfer import import_file, import_into_new
 
-    store = session.store(create=True)
-    try:
-        summary = import_file(store, Path(file), session.today())
-    except PdcaError:
-        made = store.path if store.created and holds_nothing(store) else None
-        session.close()
-        if made is not None:  # made for this import alone, which was refused: not kept
-            discard_new(made)
-        raise
+    resolved = session.resolved
+    if os.path.lexists(resolved.path):
+        summary = import_file(session.store(create=True), Path(file), session.today())
+    else:  # made for this import, and only if it succeeds
+        from pdca.tui.identity import current_user
+
+        if resolved.is_default:
+            resolved.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        summary = import_into_new(
+            resolved.path,
+            Path(file),
+            session.today(),
+            actor=current_user(session.environ),
+            clock=session.clock,
+        )
     click.echo(f"imported {printable(file)}: {summary}")
 
 

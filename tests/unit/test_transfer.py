@@ -279,16 +279,24 @@ def test_a_refused_import_leaves_no_database_it_made_and_keeps_one_that_was_ther
     store, cli, tmp_path
 ):
     """A tester: ``pdca --db fresh.db import /etc/passwd`` said why (exit 1) but left an
-    empty pdca database named fresh.db behind."""
+    empty pdca database named fresh.db behind. A new file is made for the import alone, under
+    a scratch name, and linked into place only once the import succeeded."""
     not_an_export = tmp_path / "passwd"
     not_an_export.write_text("root:x:0:0:root:/root:/bin/bash\n")
     empty = tmp_path / "empty.json"
     empty.write_text("{}")
     target = tmp_path / "fresh.db"
-    for source in (not_an_export, empty):
+    unknown = tmp_path / "unknown.csv"  # refused once read: no initiative "Ops" in a new file
+    unknown.write_text("title,initiative\nRota,Ops\n")
+    for source in (not_an_export, empty, unknown):
         result = cli("--db", str(target), "import", str(source))
         assert result.exit_code == 1 and result.stderr.count("\n") == 1, result.stderr
-        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("fresh")) == []
+        # nothing beside it either: the import was made under a scratch name, now gone
+        assert sorted(p.name for p in tmp_path.iterdir() if "fresh" in p.name) == []
+    good = tmp_path / "good.csv"
+    good.write_text("title\nRota\n")
+    assert cli("--db", str(target), "import", str(good)).exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir() if "fresh" in p.name) == ["fresh.db"]
     store.add_action(ActionDraft(title="kept"))
     result = cli("import", str(not_an_export))  # the fixture's own file, which was there
     assert result.exit_code == 1
