@@ -324,9 +324,10 @@ def _give_the_team(path: Path) -> None:
     me = os.geteuid()
     for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         with contextlib.suppress(OSError):  # gone, or not one of the team: doctor says so
-            info = os.stat(name)
-            if info.st_uid == me and info.st_gid != team:
-                os.chown(name, -1, team)
+            # The name itself, never where a link put there by someone leads.
+            info = os.lstat(name)
+            if stat.S_ISREG(info.st_mode) and info.st_uid == me and info.st_gid != team:
+                os.chown(name, -1, team, follow_symlinks=False)
 
 
 def connect_file(path: Path, writable: bool, filesystem: str) -> tuple[sqlite3.Connection, bool]:

@@ -30,14 +30,21 @@ def _team_directory(tmp_path: Path) -> Path:
 
 def test_the_files_a_member_made_with_their_own_group_get_the_teams(tmp_path: Path) -> None:
     team = _team_directory(tmp_path)
+    team.chmod(0o770)  # no setgid: new files get their maker's group (a reviewer)
     path = team / "pdca.db"
-    files = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
+    files = [path, Path(f"{path}-wal")]
     for made in files:
         made.write_bytes(b"")
         made.chmod(0o660)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.write_bytes(b"")
+    Path(f"{path}-shm").symlink_to(elsewhere)  # a link someone put there: never followed
+    if os.geteuid() == 0:  # root's files here are root's group until pdca gives them away
+        assert {f.stat().st_gid for f in files} == {os.getegid()} != {TEAM}
     connection._give_the_team(path)
-    assert [f.stat().st_gid for f in files] == [team.stat().st_gid] * 3
+    assert [f.stat().st_gid for f in files] == [team.stat().st_gid] * 2
     assert all(stat.S_IMODE(f.stat().st_mode) == 0o660 for f in files)
+    assert elsewhere.stat().st_gid == os.getegid()
 
 
 def test_doctor_names_files_astray_with_the_chgrp_that_mends_them(tmp_path: Path) -> None:
