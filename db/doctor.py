@@ -242,7 +242,7 @@ def _check_leftovers(path: Path) -> list[Check]:
     left = temporaries_of(path)
     if not left:
         return []
-    size = sum(entry.stat().st_size for entry in left)
+    size = sum(_size(entry) for entry in left)
     names = ", ".join(entry.name for entry in left[:3]) + (" …" if len(left) > 3 else "")
     detail = (
         f"{len(left)} temporary {'copy' if len(left) == 1 else 'copies'} left by interrupted"
@@ -250,6 +250,14 @@ def _check_leftovers(path: Path) -> list[Check]:
         " an hour on, or remove them yourself (never the database or its -wal/-shm)"
     )
     return [Check("leftovers", True, detail, warning=True)]
+
+
+def _size(entry: os.DirEntry[str]) -> int:
+    """A leftover's own size (a link's, not its target's); none once swept meanwhile."""
+    try:
+        return entry.stat(follow_symlinks=False).st_size
+    except OSError:
+        return 0
 
 
 def _check_contents(

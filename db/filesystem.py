@@ -123,7 +123,19 @@ def sharing_advice(directory: Path) -> str | None:
 
 
 def world_writable(directory: Path) -> str:
-    """Why a world-writable directory is no place for the database, and the fix."""
+    """Why a world-writable directory is no place for the database, and the fix. Sticky
+    (1777, as /tmp), others may not rename or delete the database, but the bit can stop the
+    team opening the -wal/-shm (SQLITE.md: ``protected_regular``)."""
+    try:
+        sticky = bool(directory.stat().st_mode & stat.S_ISVTX)
+    except OSError:
+        sticky = False
+    if sticky:
+        fix = whose_to_run(directory, f"chmod o-w,o-t {directory}")
+        return (
+            f"directory {directory} is world-writable and sticky: anyone may put files beside"
+            f" the database, and the sticky bit can stop the team opening its -wal/-shm: {fix}"
+        )
     fix = whose_to_run(directory, f"chmod o-w {directory}")
     return (
         f"directory {directory} is world-writable: anyone may rename or delete the database"

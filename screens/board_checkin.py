@@ -17,13 +17,14 @@ async def ask_checkin(board: BoardScreen, action: Action, reason: str | None = N
     it is not refused because the card changed meanwhile (a done action still refuses)."""
     from pdca.screens.dialogs import CheckinModal
 
-    kept = board.unsent_checkins.pop(action.id, None)
+    kept = board.unsent_checkins.get(action.id)
     modal = CheckinModal(action=action, reason=reason, draft=kept)
     result = await board.app.push_screen_wait(modal)
-    if result is None:
+    if result is None:  # escape: a kept draft stays kept (a reviewer)
         return False
     draft = validated(models.CheckinDraft, message=result.message, status=result.status)
     if await save(board, lambda store: store.add_checkin(action.id, draft)) is not None:
+        board.unsent_checkins.pop(action.id, None)
         return True
     # Not written (a lock held past the wait, the file gone read-only): what was typed is
     # kept for the next ``c`` on this card, not lost with the form (a tester).

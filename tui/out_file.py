@@ -38,6 +38,8 @@ def writable_target(target: str, field: str = "--out") -> tuple[Path, os.stat_re
         raise InvalidInput(field, target, f"is {kind}, not a file")
     if not path.parent.is_dir():
         raise InvalidInput(field, target, "is in a folder that does not exist")
+    if not os.access(path.parent, os.W_OK | os.X_OK):  # the temporary file is made there
+        raise InvalidInput(field, target, f"is in a folder you may not write ({path.parent})")
     return path, existing
 
 

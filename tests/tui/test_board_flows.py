@@ -387,6 +387,10 @@ async def test_a_check_in_not_written_is_kept_for_the_next_try(
         monkeypatch.setattr(Store, "add_checkin", written)
         await pilot.press("c")
         await settle_app(app, pilot)
+        await pilot.press("escape")  # looked at, not sent: still kept (a reviewer)
+        await settle_app(app, pilot)
+        await pilot.press("c")
+        await settle_app(app, pilot)
         assert isinstance(app.screen, CheckinModal)
         assert app.screen.query_one("#message", Input).value == "rota live for the EU shift"
         assert app.screen.chosen_status() == "blocked"

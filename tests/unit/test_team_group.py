@@ -125,3 +125,20 @@ def test_a_wal_and_shm_astray_are_asked_for_in_one_command(tmp_path: Path, monke
     assert said.endswith(
         f": ask its owner 4321 to run: chgrp {group_name(TEAM)} {path}-wal {path}-shm"
     )
+
+
+def test_a_world_writable_sticky_directory_is_told_apart(tmp_path: Path) -> None:
+    """A reviewer: 1777 (as /tmp) was said to let anyone rename the database away, which the
+    sticky bit stops; what it does not stop is files put beside it, and the bit itself can
+    keep the team from its -wal/-shm."""
+    team = _team_directory(tmp_path)
+    path = team / "pdca.db"
+    connection.open_database(path, create=True).connection.close()
+    team.chmod(0o3777)
+    checks = [c for c in diagnose(path) if c.name == "permissions"]
+    assert [c.ok for c in checks] == [False]
+    assert checks[0].detail == (
+        f"directory {team} is world-writable and sticky: anyone may put files beside the"
+        " database, and the sticky bit can stop the team opening its -wal/-shm: run: chmod"
+        f" o-w,o-t {team}"
+    )

@@ -341,3 +341,29 @@ def test_a_lone_surrogate_in_an_imported_title_is_refused_in_one_line(store, cli
         " can hold); nothing written\n"
     )
     assert result.stderr.count("\n") == 1 and not target.exists()
+
+
+def test_an_out_file_in_a_folder_one_may_not_write_is_refused_before_the_work(
+    store, cli, tmp_path, monkeypatch
+):
+    """A reviewer: export --out /sys/x.json read the whole file before "Permission denied"."""
+    import os as os_module
+
+    from pdca.db import transfer
+
+    def not_now(*args, **kwargs):
+        raise AssertionError("the file was read before --out was checked")
+
+    monkeypatch.setattr(transfer, "export_json", not_now)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real_access = os_module.access
+    monkeypatch.setattr(  # root may write anywhere: this folder is not writable for the test
+        "pdca.tui.out_file.os.access",
+        lambda p, mode, **kw: False if str(p) == str(locked) else real_access(p, mode, **kw),
+    )
+    result = cli("export", "--out", str(locked / "x.json"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"pdca: --out: '{locked / 'x.json'}' is in a folder you may not write ({locked})\n"
+    )
