@@ -1228,16 +1228,10 @@ _SHAPES: list[tuple[dict[str, tuple[str, ...]], str, str]] = [
         "strftime('%Y-%m-%dT%H:%M:%SZ', {v}, '+0 seconds') IS NOT {v} OR {v} < '1900-01-01'",
         "a UTC time such as 2026-12-31T09:00:00Z",
     ),
-    (
-        _JSON,
-        "CASE WHEN json_valid({v}) THEN json_type({v}) IS NOT 'object' ELSE 1 END",
-        "a JSON object",
-    ),
-    (
-        _LISTS,
-        "CASE WHEN json_valid({v}) THEN json_type({v}) IS NOT 'array' ELSE 1 END",
-        "a JSON list such as []",
-    ),
+    # Valid JSON that starts with "{" is an object (one parse, not two: doctor reads the
+    # million snapshots of the huge file in half the time).
+    (_JSON, "NOT json_valid({v}) OR substr(ltrim({v}), 1, 1) != '{{'", "a JSON object"),
+    (_LISTS, "NOT json_valid({v}) OR substr(ltrim({v}), 1, 1) != '['", "a JSON list such as []"),
 ]
 
 
@@ -1252,7 +1246,7 @@ def value_tests(table: str, row: str = "NEW.") -> dict[str, tuple[str, str]]:
         wrong, takes = f"typeof({value}) = 'blob'", "text, not a value of another kind"
         shaped = next((shape for shape in _SHAPES if column in shape[0].get(table, ())), None)
         if shaped is not None:
-            wrong += f" OR ({value} IS NOT NULL AND {shaped[1].format(v=value)})"
+            wrong += f" OR ({value} IS NOT NULL AND ({shaped[1].format(v=value)}))"
             takes = shaped[2]
         elif column in _CHOICES.get(table, {}):
             choices = _CHOICES[table][column]
