@@ -17,6 +17,8 @@ def sparkline(values: Sequence[float | None], width: int | None = None) -> str:
     """The last ``width`` values (all when ``None``) as bars scaled between their min and max;
     ``None`` (no measurement in that period) is a gap. A flat series sits mid-height."""
     shown = list(values) if width is None else list(values)[-width:] if width > 0 else []
+    # An infinity (9e999 put in a file by hand before schema 21) has no height: a gap.
+    shown = [v if v is None or math.isfinite(v) else None for v in shown]
     known = [v for v in shown if v is not None]
     if not known:
         return GAP * len(shown)
