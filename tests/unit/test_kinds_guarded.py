@@ -123,13 +123,8 @@ SHAPED = [
 ]
 
 
-@pytest.mark.parametrize(("table", "column", "bad"), SHAPED)
-def test_a_date_time_or_json_pdca_could_not_read_is_refused(
-    seeded: Path, table: str, column: str, bad: str
-) -> None:
-    """A tester typed due='2026-13-45' (and 'tomorrow') with sqlite3: every board that showed
-    the card crashed. A check-in at 'soon' crashed the log and the owners; broken JSON in the
-    event log crashed the detail and undo."""
+def _refused(seeded: Path, table: str, column: str, bad: object) -> None:
+    """Writing ``bad`` into ``column`` of ``table``'s last row is refused, naming them."""
     takes = schema.value_tests(table)[column][1]
     with sqlite3.connect(seeded) as conn:
         row_id = conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
@@ -137,6 +132,16 @@ def test_a_date_time_or_json_pdca_could_not_read_is_refused(
             conn.execute(f'UPDATE {table} SET "{column}" = ? WHERE id = ?', (bad, row_id))
         assert str(refused.value) == f"{table}.{column} takes {takes}: nothing written"
     conn.close()
+
+
+@pytest.mark.parametrize(("table", "column", "bad"), SHAPED)
+def test_a_date_time_or_json_pdca_could_not_read_is_refused(
+    seeded: Path, table: str, column: str, bad: str
+) -> None:
+    """A tester typed due='2026-13-45' (and 'tomorrow') with sqlite3: every board that showed
+    the card crashed. A check-in at 'soon' crashed the log and the owners; broken JSON in the
+    event log crashed the detail and undo."""
+    _refused(seeded, table, column, bad)
 
 
 def test_a_check_turned_off_does_not_let_a_phase_pdca_does_not_know_in(seeded: Path) -> None:
@@ -164,13 +169,7 @@ def test_a_number_pdca_could_not_read_is_refused(
 ) -> None:
     """A tester put 9e999 in a reading (the board crashed on its sparkline: pdca refuses more
     than 1e15 either way) and 1.5 in a cycle (read as "not a whole number")."""
-    takes = schema.value_tests(table)[column][1]
-    with sqlite3.connect(seeded) as conn:
-        row_id = conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
-        with pytest.raises(sqlite3.IntegrityError) as refused:
-            conn.execute(f'UPDATE {table} SET "{column}" = ? WHERE id = ?', (bad, row_id))
-        assert str(refused.value) == f"{table}.{column} takes {takes}: nothing written"
-    conn.close()
+    _refused(seeded, table, column, bad)
 
 
 def test_the_shapes_pdca_writes_pass(seeded: Path) -> None:
