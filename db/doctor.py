@@ -52,8 +52,8 @@ def diagnose(path: Path, mountinfo: str | None = None, now: datetime | None = No
     checks: list[Check] = []
     found = _check_file(path)
     checks.append(found)
-    if not found.ok:
-        return checks
+    if not found.ok:  # what killed runs left may be here all the same (an import's copy)
+        return checks + _check_leftovers(path)
     filesystem = filesystem_of(path.parent, mountinfo)
     network = is_network_filesystem(filesystem)
     checks.append(
@@ -246,8 +246,9 @@ def _check_leftovers(path: Path) -> list[Check]:
     names = ", ".join(entry.name for entry in left[:3]) + (" …" if len(left) > 3 else "")
     detail = (
         f"{len(left)} temporary {'copy' if len(left) == 1 else 'copies'} left by interrupted"
-        f" pdca runs ({size / 1e6:.1f} MB): {names}; the next backup or restore removes them"
-        " an hour on, or remove them yourself (never the database or its -wal/-shm)"
+        f" pdca runs ({size / 1e6:.1f} MB): {names}; the next backup, restore or import"
+        " removes them an hour on, or remove them yourself (never the database or its"
+        " -wal/-shm)"
     )
     return [Check("leftovers", True, detail, warning=True)]
 

@@ -230,10 +230,16 @@ def test_temporary_copies_a_killed_run_left_are_named(store, db_path: Path, cli)
     line = next(x for x in result.stdout.splitlines() if x.startswith("warn leftovers"))
     assert line == (
         f"warn leftovers    1 temporary copy left by interrupted pdca runs (2.0 MB): {left.name};"
-        " the next backup or restore removes them an hour on, or remove them yourself (never"
-        " the database or its -wal/-shm)"
+        " the next backup, restore or import removes them an hour on, or remove them yourself"
+        " (never the database or its -wal/-shm)"
     )
     assert left.exists() and running.exists()  # doctor removes nothing
+    # With no database there yet (an import killed before it was linked into place): named.
+    missing = db_path.with_name("new.db")
+    orphan = missing.with_name(f".new.db.{host}.{gone}.0badf00d.new")
+    orphan.write_bytes(b"x")
+    said = [c for c in diagnose(missing) if c.name == "leftovers"]
+    assert len(said) == 1 and orphan.name in said[0].detail
 
 
 def test_values_pdca_cannot_read_are_named_by_table_row_and_column(store, db_path: Path) -> None:
