@@ -80,6 +80,8 @@ class CheckinModal(Dialog[CheckinResult | None]):
                     placeholder="what happened, what is next",
                     id="message",
                     compact=True,
+                    # A kept draft is added to, not typed over by the first key (a tester).
+                    select_on_focus=self.draft is None,
                 ),
                 id="row-message",
             )

@@ -392,7 +392,9 @@ async def test_a_check_in_not_written_is_kept_for_the_next_try(
         await pilot.press("c")
         await settle_app(app, pilot)
         assert isinstance(app.screen, CheckinModal)
-        assert app.screen.query_one("#message", Input).value == "rota live for the EU shift"
+        kept = app.screen.query_one("#message", Input)
+        assert kept.value == "rota live for the EU shift"
+        assert kept.selection.is_empty  # added to, not typed over by the first key
         assert app.screen.chosen_status() == "blocked"
         await pilot.press("ctrl+s")
         await settle_app(app, pilot)
