@@ -116,6 +116,9 @@ def _stat(path: Path) -> os.stat_result | None:
         raise DatabaseProblem(f"{path}: {error.strerror or error}") from None
 
 
+GUARDS_FROM = 21  # the schema version whose triggers refuse values pdca cannot read
+
+
 def open_database(
     path: Path,
     *,
@@ -181,11 +184,14 @@ def open_database(
         raise
     identity = (info.st_dev, info.st_ino)
     # A copy is kept exactly when this process upgraded a file that held data.
-    upgrade = (
-        None
-        if backup is None
-        else schema.Upgrade(path, version or 0, schema.schema_version(), backup)
-    )
+    upgrade = None
+    if backup is not None:
+        # Crossing into the guards (21): say once what the file holds that they would refuse.
+        guarded = (version or 0) < GUARDS_FROM <= schema.schema_version()
+        unreadable = tuple(schema.unreadable_values(connection)) if guarded else ()
+        upgrade = schema.Upgrade(
+            path, version or 0, schema.schema_version(), backup, unreadable=unreadable
+        )
     return OpenedDatabase(
         connection,
         path,

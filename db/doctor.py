@@ -380,30 +380,9 @@ def _references_said(broken: list[tuple[str, int, str, int]]) -> str:
 
 
 def _check_values(connection: sqlite3.Connection) -> Check:
-    """Values pdca cannot read (a blob, text in a number column, a date, time or JSON of no
-    shape pdca knows, a phase it does not know), which the tables' guards refuse since schema
-    21 but a file may hold from before, or from a write with a guard dropped: per table, how
-    many rows and the first, with its column. One pass over each table."""
-    found = []
-    for table in schema._KINDS:
-        tests = schema.value_tests(table, row="")
-        wrong = " OR ".join(f"({test})" for test, _ in tests.values())
-        try:
-            rows = connection.execute(f"SELECT id FROM {table} WHERE {wrong}").fetchall()
-        except sqlite3.OperationalError:  # an older schema without that table or column yet
-            continue
-        if not rows:
-            continue
-        first = rows[0][0]
-        column, takes = next(
-            (column, takes)
-            for column, (test, takes) in tests.items()
-            if connection.execute(
-                f"SELECT 1 FROM {table} WHERE id = ? AND ({test})", (first,)
-            ).fetchone()
-        )
-        rows_said = f"{len(rows)} {_plural('row', len(rows))}"
-        found.append(f"{table}: {rows_said} (first id {first}: {column} takes {takes})")
+    """Values pdca cannot read (``schema.unreadable_values``), which the tables' guards refuse
+    since schema 21 but a file may hold from before, or from a write with a guard dropped."""
+    found = schema.unreadable_values(connection)
     if not found:
         return Check("values", True, "every value is of a kind and shape pdca reads")
     return Check(

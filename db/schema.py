@@ -1295,6 +1295,32 @@ def _kind_guards() -> dict[str, str]:
     return made
 
 
+def unreadable_values(conn: sqlite3.Connection) -> list[str]:
+    """The values already in a file that its guards would refuse (``value_tests``): per
+    table, how many rows and the first with its column (``alerts: 1 row (first id 88: ack_due
+    takes a UTC time …)``). One pass over each table; a table or column an older schema lacks
+    is passed over. What doctor's ``values`` check and an upgrade to schema 21 say."""
+    found = []
+    for table in _KINDS:
+        tests = value_tests(table, row="")
+        wrong = " OR ".join(f"({test})" for test, _ in tests.values())
+        try:
+            rows = conn.execute(f"SELECT id FROM {table} WHERE {wrong}").fetchall()
+        except sqlite3.OperationalError:  # an older schema without that table or column yet
+            continue
+        if not rows:
+            continue
+        first = rows[0][0]
+        column, takes = next(
+            (column, takes)
+            for column, (test, takes) in tests.items()
+            if conn.execute(f"SELECT 1 FROM {table} WHERE id = ? AND ({test})", (first,)).fetchone()
+        )
+        count = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
+        found.append(f"{table}: {count} (first id {first}: {column} takes {takes})")
+    return found
+
+
 def _kinds_guarded(conn: sqlite3.Connection) -> None:
     """Each table refuses a value SQLite would keep in the wrong kind (``_KINDS``), and a
     date, time or JSON that pdca could not read (``value_tests``)."""
@@ -1342,16 +1368,26 @@ class Upgrade:
     from_version: int
     to_version: int
     backup: Path
+    # What the file held that pdca cannot read (``unreadable_values``), looked for once, when
+    # an upgrade brings the guards (schema 21): a tester's old odd values then crashed whole
+    # commands, and nothing had said why.
+    unreadable: tuple[str, ...] = ()
 
     def notice(self) -> str:
         """One line for stderr or the app (no ``pdca:`` in front): what changed, where the
         file as it was is, and what the others on it must do (an older pdca already running
         does not know; one started anew refuses the file)."""
-        return (
+        said = (
             f"upgraded {self.path} from schema version {self.from_version} to "
             f"{self.to_version} (the file as it was: {self.backup}); anyone running an older "
             "pdca on it must quit it and start this one"
         )
+        if self.unreadable:
+            said += (
+                f"; it holds values pdca cannot read ({'; '.join(self.unreadable[:2])}"
+                f"{' …' if len(self.unreadable) > 2 else ''}): put them right, see pdca doctor"
+            )
+        return said
 
 
 def newer_than_known(path: Path | str, version: int) -> str:

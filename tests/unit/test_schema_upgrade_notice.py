@@ -182,3 +182,29 @@ def test_the_upgrade_notice_names_the_copy_an_open_made(tmp_path: Path) -> None:
         assert reopened.upgrade is None
     finally:
         reopened.close()
+
+
+def test_an_upgrade_into_the_guards_says_what_the_file_holds_that_they_refuse(
+    env: dict[str, str],
+) -> None:
+    """A tester: an older file holding an alert's ack_due with no time zone, upgraded, then
+    crashed most commands, and nothing had said why. The upgrade that brings the guards
+    (schema 21) looks once and says so in its line; doctor names them too."""
+    path = Path(env["PDCA_DB"])
+    make_old_database(path, 20)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE actions SET due = 'tomorrow' WHERE id = 2")
+    conn.close()
+    listed = run_pdca("list", "--json", env=env)
+    backup = path.with_name(f"{path.name}.v20.bak")
+    upgraded, refused = listed.stderr.splitlines()
+    assert upgraded == (
+        f"pdca: upgraded {path} from schema version 20 to {schema.schema_version()} (the file"
+        f" as it was: {backup}); anyone running an older pdca on it must quit it and start"
+        " this one; it holds values pdca cannot read (actions: 1 row (first id 2: due takes a"
+        " date such as 2026-12-31 (a real day, 1900 to 9998))): put them right, see pdca"
+        " doctor"
+    )
+    assert refused.startswith("pdca: action 2: due holds 'tomorrow', not a date")
+    again = run_pdca("list", env=env)  # said once, at the upgrade; then refused by name
+    assert again.stderr.startswith("pdca: action 2: due holds 'tomorrow', not a date")
