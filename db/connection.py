@@ -152,7 +152,8 @@ def open_database(
     if not os.access(path, os.R_OK):
         raise DatabaseProblem(cannot_reach(path))
 
-    if directory_is_group_shared(path.parent):
+    shared = directory_is_group_shared(path.parent)
+    if shared:
         # Backups and anything else pdca creates there stay group-writable, never world.
         os.umask(0o007)
     writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
@@ -174,7 +175,7 @@ def open_database(
         backup = None
         if migrate:
             backup = schema.migrate(connection, path, writable=writable, current=version or 0)
-        if writable and directory_is_group_shared(path.parent):
+        if writable and shared:
             _give_the_team(path)
     except sqlite3.Error as error:
         connection.close()

@@ -356,11 +356,6 @@ def _check_notifications(connection: sqlite3.Connection) -> list[Check]:
     ]
 
 
-# The records people write most, as the event log names them: (table, words).
-_LOGGED = {"action": ("actions", "action"), "checkin": ("checkins", "check-in")}
-GONE_SHOWN = 5
-
-
 def _references_said(broken: list[tuple[str, int, str, int]]) -> str:
     """``PRAGMA foreign_key_check``'s rows in words: which table refers to which, how many,
     the first row (a tester was told "410 dangling references", and no more)."""
@@ -392,6 +387,11 @@ def _check_values(connection: sqlite3.Connection) -> Check:
         + "; ".join(found)
         + "; put them right with sqlite3, or restore a backup",
     )
+
+
+# The records people write most, as the event log names them: (table, words).
+_LOGGED = {"action": ("actions", "action"), "checkin": ("checkins", "check-in")}
+GONE_SHOWN = 5
 
 
 def _check_history(connection: sqlite3.Connection) -> Check:

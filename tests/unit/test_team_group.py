@@ -28,6 +28,18 @@ def _team_directory(tmp_path: Path) -> Path:
     return team
 
 
+def _permissions_said(tmp_path: Path, mode: int) -> tuple[Path, str]:
+    """A team directory holding a database, given ``mode``: doctor's one failed
+    ``permissions`` line about it."""
+    team = _team_directory(tmp_path)
+    path = team / "pdca.db"
+    connection.open_database(path, create=True).connection.close()
+    team.chmod(mode)
+    checks = [c for c in diagnose(path) if c.name == "permissions"]
+    assert [c.ok for c in checks] == [False]
+    return team, checks[0].detail
+
+
 def test_the_files_a_member_made_with_their_own_group_get_the_teams(tmp_path: Path) -> None:
     team = _team_directory(tmp_path)
     team.chmod(0o770)  # no setgid: new files get their maker's group (a reviewer)
@@ -67,13 +79,8 @@ def test_doctor_names_files_astray_with_the_chgrp_that_mends_them(tmp_path: Path
 def test_doctor_fails_a_world_writable_directory(tmp_path: Path) -> None:
     """A tester: with the directory 2777, doctor said all was well, and someone outside the
     team renamed the database away."""
-    team = _team_directory(tmp_path)
-    path = team / "pdca.db"
-    connection.open_database(path, create=True).connection.close()
-    team.chmod(0o2777)
-    checks = [c for c in diagnose(path) if c.name == "permissions"]
-    assert [c.ok for c in checks] == [False]
-    assert checks[0].detail == (
+    team, said = _permissions_said(tmp_path, 0o2777)
+    assert said == (
         f"directory {team} is world-writable: anyone may rename or delete the database and its"
         f" -wal/-shm (losing committed writes): run: chmod o-w {team}"  # its owner
     )
@@ -131,13 +138,8 @@ def test_a_world_writable_sticky_directory_is_told_apart(tmp_path: Path) -> None
     """A reviewer: 1777 (as /tmp) was said to let anyone rename the database away, which the
     sticky bit stops; what it does not stop is files put beside it, and the bit itself can
     keep the team from its -wal/-shm."""
-    team = _team_directory(tmp_path)
-    path = team / "pdca.db"
-    connection.open_database(path, create=True).connection.close()
-    team.chmod(0o3777)
-    checks = [c for c in diagnose(path) if c.name == "permissions"]
-    assert [c.ok for c in checks] == [False]
-    assert checks[0].detail == (
+    team, said = _permissions_said(tmp_path, 0o3777)
+    assert said == (
         f"directory {team} is world-writable and sticky: anyone may put files beside the"
         " database, and the sticky bit can stop the team opening its -wal/-shm: run: chmod"
         f" o-w,o-t {team}"
