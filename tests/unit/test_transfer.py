@@ -30,6 +30,17 @@ def _dump(path: Path) -> dict[str, list[tuple]]:
         return {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in tables}
 
 
+def _export_changed(cli, tmp_path: Path, table: str, column: str, value: object) -> Path:
+    """The file's JSON export, with the first row of ``table`` given ``value`` in ``column``
+    (what a hand-edited or damaged export holds)."""
+    out = tmp_path / "export.json"
+    assert cli("export", "--out", str(out)).exit_code == 0
+    document = json.loads(out.read_text())
+    document["tables"][table][0][column] = value
+    out.write_text(json.dumps(document))
+    return out
+
+
 def test_json_export_restores_every_row_and_the_history(store, cli, tmp_path):
     _fill(store)
     out = tmp_path / "export.json"
@@ -153,11 +164,7 @@ def test_import_of_a_json_that_is_not_an_export(store, cli, tmp_path):
 
 def test_restore_rejects_a_tampered_row_and_writes_nothing(store, cli, tmp_path):
     _fill(store)
-    out = tmp_path / "export.json"
-    cli("export", "--out", str(out))
-    document = json.loads(out.read_text())
-    document["tables"]["actions"][0]["phase"] = "someday"
-    out.write_text(json.dumps(document))
+    out = _export_changed(cli, tmp_path, "actions", "phase", "someday")
     target = tmp_path / "restored.db"
     result = cli("--db", str(target), "import", str(out))
     assert result.exit_code == 1
@@ -182,11 +189,7 @@ def test_a_nul_byte_in_imported_text_is_refused_by_line_and_by_row(store, cli, t
     assert "line 3: notes: 'x\\x00y' holds a NUL byte" in result.stderr
     assert store.conn.execute("SELECT count(*) FROM actions").fetchone()[0] == 0
     _fill(store)
-    out = tmp_path / "export.json"
-    cli("export", "--out", str(out))
-    document = json.loads(out.read_text())
-    document["tables"]["actions"][0]["title"] = "abc\0def"
-    out.write_text(json.dumps(document))
+    out = _export_changed(cli, tmp_path, "actions", "title", "abc\0def")
     restored = cli("--db", str(tmp_path / "restored.db"), "import", str(out))
     assert restored.exit_code == 1 and "holds a NUL byte" in restored.stderr
 
@@ -248,11 +251,7 @@ def test_restore_refuses_a_repeat_rule_pdca_could_not_have_stored(
     cli, tmp_path, column: str, value: str, why: str
 ):
     assert cli("add", "Weekly review", "--every", "week mon", "--owner", "bob").exit_code == 0
-    out = tmp_path / "export.json"
-    assert cli("export", "--out", str(out)).exit_code == 0
-    document = json.loads(out.read_text())
-    document["tables"]["recurrences"][0][column] = value
-    out.write_text(json.dumps(document))
+    out = _export_changed(cli, tmp_path, "recurrences", column, value)
     result = cli("--db", str(tmp_path / "restored.db"), "import", str(out))
     assert result.exit_code == 1 and "recurrences row 1" in result.stderr
     assert why in result.stderr
@@ -328,11 +327,7 @@ def test_a_lone_surrogate_in_an_imported_title_is_refused_in_one_line(store, cli
     """JSON can carry "\\udcff", which no UTF-8 (nor SQLite) can hold: the import crashed
     with UnicodeEncodeError (a tester)."""
     _fill(store)
-    out = tmp_path / "export.json"
-    cli("export", "--out", str(out))
-    document = json.loads(out.read_text())
-    document["tables"]["actions"][0]["title"] = "\udcff"
-    out.write_text(json.dumps(document))
+    out = _export_changed(cli, tmp_path, "actions", "title", "\udcff")
     target = tmp_path / "restored.db"
     result = cli("--db", str(target), "import", str(out))
     assert result.exit_code == 1
