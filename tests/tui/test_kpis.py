@@ -45,6 +45,16 @@ async def open_kpis(pilot: Pilot) -> KpisScreen:
     return screen
 
 
+async def open_first_detail(pilot: Pilot) -> KpiDetailScreen:
+    """The KPIs view, then enter on its first row: the KPI's detail."""
+    await open_kpis(pilot)
+    await pilot.press("enter")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, KpiDetailScreen)
+    return screen
+
+
 async def test_key_3_lists_kpis_worst_first_with_sparklines(make_app, kpi_db: Path) -> None:
     app = make_app(kpi_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -72,11 +82,8 @@ async def test_the_board_card_shows_its_kpis_sparkline(make_app, kpi_db: Path) -
 async def test_enter_opens_the_detail_chart_and_esc_returns(make_app, kpi_db: Path) -> None:
     app = make_app(kpi_db)
     async with app.run_test(size=SIZE) as pilot:
-        await open_kpis(pilot)
-        await pilot.press("enter")
-        await pilot.pause()
-        detail = app.screen
-        assert isinstance(detail, KpiDetailScreen) and detail.detail is not None
+        detail = await open_first_detail(pilot)
+        assert detail.detail is not None
         assert [r.value for r in detail.detail.readings] == [30, 31, 33, 36]
         chart = detail.query_one(PlotextPlot)
         assert chart.plt.build()
@@ -277,11 +284,7 @@ async def test_the_detail_lists_every_linked_action_latest_first_and_scrolls(
         store.move_action(action.id, "do")
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_kpis(pilot)
-        await pilot.press("enter")
-        await pilot.pause()
-        detail = app.screen
-        assert isinstance(detail, KpiDetailScreen)
+        detail = await open_first_detail(pilot)
         listed = str(detail.query_one("#kpi-changes").render()).splitlines()
         assert listed[0].startswith("Linked actions (30, the latest first)")
         assert listed[1].startswith("#30 Step 29") and listed[-1].startswith("#1 Step 0")
