@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from click.shell_completion import CompletionItem
 
-Completer = Callable[[click.Context, click.Parameter, str], list[CompletionItem]]
+if TYPE_CHECKING:  # every command line run imports this module; completing is rare
+    from click.shell_completion import CompletionItem
+
+Completer = Callable[[click.Context, click.Parameter, str], "list[CompletionItem]"]
 DB_AFTER = "pdca.db_after"  # ctx.meta key: a --db given after the subcommand
 COMPLETE_VAR = "_PDCA_COMPLETE"  # click's variable for the prog name "pdca"
 
@@ -36,6 +38,8 @@ def _from_database(kind: str, *, comma_list: bool = False) -> Completer:
     def complete(
         ctx: click.Context, _param: click.Parameter, incomplete: str
     ) -> list[CompletionItem]:
+        from click.shell_completion import CompletionItem
+
         from pdca.db.completion import candidates
 
         path = _database(ctx)
@@ -64,6 +68,8 @@ def for_the_shell(value: str) -> str:
 
 
 def _escaped_for_bash(value: str) -> str:
+    import shlex
+
     if not value.isprintable():
         return shlex.quote(value)  # a newline cannot be backslashed; quotes hold anything
     opened = _bash_open_quote()
@@ -84,6 +90,8 @@ def _bash_open_quote() -> str:
         return ""
     if word[:1] not in ("'", '"'):
         return ""
+    import shlex
+
     try:
         shlex.split(word)
     except ValueError:  # "No closing quotation"
@@ -92,6 +100,8 @@ def _bash_open_quote() -> str:
 
 
 def _files(_ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    from click.shell_completion import CompletionItem
+
     return [CompletionItem(incomplete, type="file")]
 
 
