@@ -465,7 +465,7 @@ def day_start(day: date) -> str:
 
 def _standup(row: sqlite3.Row) -> Standup:
     data = dict(row)
-    data["people"] = json.loads(data["people"] or "[]")
+    data["people"] = convert.stored_logins(data["people"])
     return Standup.from_row(data)
 
 

@@ -6,12 +6,12 @@ view's header reads this count before its first paint (issue 14).
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from datetime import datetime
 from typing import Any
 
 from pdca.db import kpi_rules
+from pdca.db.convert import escalation_path
 from pdca.db.store import Store
 
 SELECT_ALERTS = (
@@ -31,7 +31,7 @@ def standing(row: sqlite3.Row | dict[str, Any], now: datetime) -> kpi_rules.Aler
         acknowledged=row["acknowledged_at"] is not None,
         closed=row["closed_at"] is not None,
         owner=row["kpi_owner"],
-        path=json.loads(row["kpi_escalation"] or "[]"),
+        path=escalation_path(row["kpi_escalation"]),
         now=now,
     )
 

@@ -19,7 +19,6 @@ the actor ``pdca`` (the rules did it, not the person who happened to look), so n
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -30,7 +29,7 @@ from pdca.db.alert_standing import count_waiting as count_waiting  # importable 
 from pdca.db.alert_standing import standing as standing
 from pdca.db.alert_standing import waiting_by_person as waiting_by_person
 from pdca.db.clock import iso
-from pdca.db.convert import snapshot
+from pdca.db.convert import escalation_path, snapshot
 from pdca.db.errors import Conflict, NotFound
 from pdca.db.models import shown_number, validated
 from pdca.db.store import Store, Transaction
@@ -85,7 +84,8 @@ def apply_breach(store: Store, tx: Transaction, kpi_id: int) -> int | None:
     conn = store.conn
     kpi = conn.execute("SELECT * FROM kpis WHERE id = ?", (kpi_id,)).fetchone()
     latest = conn.execute(
-        "SELECT id, at, value FROM kpi_readings WHERE kpi_id = ? ORDER BY at DESC, id DESC LIMIT 1",
+        f"SELECT id, at, value FROM kpi_readings WHERE kpi_id = ?{signals.NUMBER}"
+        " ORDER BY at DESC, id DESC LIMIT 1",
         (kpi_id,),
     ).fetchone()
     if kpi is None or latest is None:
@@ -165,7 +165,7 @@ def _raise(
     reading: sqlite3.Row,
     signal: xmr.Signal | None = None,
 ) -> int:
-    path = json.loads(kpi["escalation"] or "[]")
+    path = escalation_path(kpi["escalation"])
     assignee = kpi_rules.chain(kpi["owner"], path, tx.actor)[0]
     raised = kpi_rules.parse_time(reading["at"])
     # The deadline runs from the breach or from now, whichever is later: a back-filled breach
@@ -288,7 +288,7 @@ def unrecorded_escalations(store: Store) -> list[TimedEscalation]:
             assignee=row["assignee"],
             ack_due=kpi_rules.parse_time(row["ack_due"]),
             owner=row["kpi_owner"],
-            path=json.loads(row["kpi_escalation"] or "[]"),
+            path=escalation_path(row["kpi_escalation"]),
             now=now,
         )
         found += [

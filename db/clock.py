@@ -35,6 +35,16 @@ def parse_timestamp(text: str, field: str = "timestamp") -> datetime:
     return moment
 
 
+def stored_moment(text: str) -> datetime:
+    """A time as the database holds it, as an aware datetime. pdca stores UTC with a ``Z``
+    (schema 21 refuses anything else), but a file edited by hand before that may hold one
+    without a zone: read it as UTC, what every time in the file is (DESIGN rule 7), rather
+    than let one such row fail every view that compares it with now (doctor names it).
+    Text that is no time at all raises ValueError."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def clock_from_env(environ: Mapping[str, str]) -> Clock:
     """``PDCA_NOW`` fixes the clock; without it, the system clock in UTC."""
     fixed = environ.get("PDCA_NOW", "")

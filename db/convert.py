@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from pdca.db import models, rules
-from pdca.db.clock import iso
+from pdca.db.clock import iso, stored_moment
 from pdca.db.errors import RowChangedOutside
 
 if TYPE_CHECKING:  # the classes come from models on first use: pydantic only when needed
@@ -123,8 +123,8 @@ def _unreadable_dates_named(data: dict[str, Any], stand_in: bool, now: datetime)
     """Name the date or time that cannot be read (the first), as ``_wrong_kinds_named`` names
     a value of the wrong kind: refused in one line, or for a board's card left out (the due
     date none, a time now) with the title saying what is wrong."""
-    checks = {"due": date.fromisoformat, "last_checkin_at": datetime.fromisoformat}
-    checks["created_at"] = datetime.fromisoformat
+    checks = {"due": date.fromisoformat, "last_checkin_at": stored_moment}
+    checks["created_at"] = stored_moment
     wrong = []
     for key, parse in checks.items():
         try:
@@ -189,9 +189,30 @@ def initiative(row: sqlite3.Row) -> Initiative:
     return models.Initiative.from_row(dict(row))
 
 
+def stored_logins(text: Any) -> Any:
+    """A list of logins as the file keeps it (a JSON array: an escalation path, a stand-up's
+    people). Schema 21 refuses anything else; text typed in by hand before it, such as
+    ``quinn, alice``, is read as the command line reads that option (logins between commas)
+    rather than failing every view of the KPI (doctor names it). JSON that is no list comes
+    back as it is, for the record to name (``escalation holds 5, not a list``)."""
+    if not text:
+        return []
+    try:
+        return json.loads(text)
+    except (ValueError, TypeError):  # not JSON (TypeError: a blob)
+        return [login.strip() for login in str(text).split(",") if login.strip()]
+
+
+def escalation_path(text: Any) -> list[str]:
+    """A KPI's escalation path for the rules: ``stored_logins``, where anything but a list of
+    logins is nobody beyond the owner (a record read of the KPI names the odd value)."""
+    path = stored_logins(text)
+    return [login for login in path if isinstance(login, str)] if isinstance(path, list) else []
+
+
 def kpi(row: sqlite3.Row) -> Kpi:
     data = dict(row)
-    data["escalation"] = json.loads(data["escalation"] or "[]")
+    data["escalation"] = stored_logins(data["escalation"])
     return models.Kpi.from_row(data)
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
-from pdca.db.clock import iso
+from pdca.db.clock import iso, stored_moment
 from pdca.db.errors import InvalidInput, NotFound
 from pdca.db.models import (
     STATUS_ORDER,
@@ -38,7 +38,7 @@ CHANGE_WINDOW_DAYS = 28  # before/after: readings this many days either side of 
 
 
 def parse_time(text: str) -> datetime:
-    return datetime.fromisoformat(text)
+    return stored_moment(text)
 
 
 def worse(value: float, than: float, direction: Direction) -> bool:

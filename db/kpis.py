@@ -159,7 +159,8 @@ def kpi_detail(store: Store, name: str) -> KpiDetail:
     readings = [
         convert.reading({**dict(row), "kpi": kpi.name})  # type: ignore[arg-type]
         for row in store.conn.execute(
-            "SELECT * FROM kpi_readings WHERE kpi_id = ? AND at >= ? ORDER BY at, id",
+            f"SELECT * FROM kpi_readings WHERE kpi_id = ? AND at >= ?{signals.NUMBER}"
+            " ORDER BY at, id",
             (kpi.id, iso(now - timedelta(days=DETAIL_DAYS))),
         )
     ]
@@ -226,7 +227,7 @@ def _around(
     for low, high in spans:
         rows = store.conn.execute(
             "SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at >= ? AND at <= ?"
-            " ORDER BY at, id",
+            f"{signals.NUMBER} ORDER BY at, id",
             (kpi_id, low, high),
         )
         found += [(at, value) for at, value in rows]

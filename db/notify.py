@@ -15,7 +15,6 @@ Writes are logged as the actor ``pdca`` (as escalations are): the rules did them
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import socket
@@ -30,7 +29,7 @@ from pydantic import BaseModel
 from pdca.db import alerts, kpi_rules
 from pdca.db import notify_rules as nrules
 from pdca.db.clock import iso
-from pdca.db.convert import snapshot
+from pdca.db.convert import escalation_path, snapshot
 from pdca.db.errors import InvalidInput
 from pdca.db.pydantic_setup import skip_plugin_discovery
 from pdca.db.store import Store, Transaction
@@ -193,7 +192,7 @@ def due_notices(store: Store) -> list[nrules.Notice]:
         # Whom it waits for now, by the rule every reader applies (alerts.standing): a dry
         # run and a run that writes the escalation first (alerts.escalate_due) agree.
         standing = alerts.standing(row, now)
-        path = json.loads(row["kpi_escalation"] or "[]")
+        path = escalation_path(row["kpi_escalation"])
         people = kpi_rules.chain(row["kpi_owner"], path, standing.assignee)
         index = people.index(standing.assignee) if standing.assignee in people else 0
         previous = people[index - 1] if standing.level > 0 and index > 0 else None

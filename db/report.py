@@ -434,7 +434,8 @@ def _markers(
 
 def _readings(store: Store, kpi_id: int, start: str) -> list[tuple[str, float]]:
     rows = store.conn.execute(
-        "SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at >= ? ORDER BY at, id",
+        f"SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at >= ?{signals.NUMBER}"
+        " ORDER BY at, id",
         (kpi_id, start),
     )
     return [(r[0], r[1]) for r in rows]

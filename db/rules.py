@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from pdca.db.clock import stored_moment
 from pdca.db.models import PHASES, Decision, Phase, Verdict
 
 STALE_AFTER_DAYS = 7
@@ -113,13 +114,13 @@ def is_overdue(due: str | None, done: bool, today: date) -> bool:
 def days_since(moment: str, now: datetime) -> int:
     """Calendar days from ``moment`` to ``now`` in the local timezone: 0 is today, 1 yesterday
     (a check-in last evening is "yesterday" however few hours ago it was). What people read."""
-    then = datetime.fromisoformat(moment)
+    then = stored_moment(moment)
     return max(0, (now.astimezone().date() - then.astimezone().date()).days)
 
 
 def elapsed_days(moment: str, now: datetime) -> int:
     """Whole 24-hour days elapsed since ``moment``: what staleness counts."""
-    then = datetime.fromisoformat(moment)
+    then = stored_moment(moment)
     return max(0, (now - then).days)
 
 

@@ -21,6 +21,11 @@ from typing import TYPE_CHECKING, Any
 from pdca.db import xmr
 from pdca.db.store import Store
 
+# Only readings that are numbers make a figure: one typed in as '12,5' with sqlite3 before
+# schema 21's guards would fail every chart and alert of its KPI (doctor names it).
+NUMBER = " AND typeof(value) IN ('integer', 'real')"
+NUMBER_R = " AND typeof(r.value) IN ('integer', 'real')"
+
 if TYPE_CHECKING:  # the models (pydantic) come where a reader asks for them
     from pdca.db.models import Limits, SignalMark
 
@@ -35,20 +40,20 @@ def _day_after(day: str) -> str:
 
 def _custom(conn: sqlite3.Connection, kpi_id: int, start: str | None, end: str | None) -> Pairs:
     if start and end:
-        sql = "SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at >= ? AND at < ?"
+        sql = f"SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at >= ? AND at < ?{NUMBER}"
         rows = conn.execute(sql + " ORDER BY at, id LIMIT ?", (kpi_id, start, _day_after(end),
                                                                 _MAX_BASELINE))  # fmt: skip
         return [(at, v) for at, v in rows]
     if start:
         rows = conn.execute(
-            "SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at >= ?"
+            f"SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at >= ?{NUMBER}"
             " ORDER BY at, id LIMIT ?",
             (kpi_id, start, N),
         )
         return [(at, v) for at, v in rows]
     assert end is not None
     rows = conn.execute(
-        "SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at < ?"
+        f"SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at < ?{NUMBER}"
         " ORDER BY at DESC, id DESC LIMIT ?",
         (kpi_id, _day_after(end), N),
     )
@@ -67,7 +72,7 @@ def baselines(store: Store, kpis: Sequence[Any]) -> dict[int, Pairs]:
             "SELECT r.kpi_id, r.at, r.value FROM kpis k JOIN kpi_readings r ON r.kpi_id = k.id"
             " AND r.at <= coalesce((SELECT r2.at FROM kpi_readings r2 WHERE r2.kpi_id = k.id"
             f"   ORDER BY r2.at LIMIT 1 OFFSET {N - 1}), '9999')"
-            f" WHERE k.id IN ({marks}) ORDER BY r.kpi_id, r.at, r.id",
+            f" WHERE k.id IN ({marks}){NUMBER_R} ORDER BY r.kpi_id, r.at, r.id",
             default,
         )
         for kpi_id, at, value in rows:
@@ -94,7 +99,7 @@ def tails(store: Store, kpi_ids: Sequence[int] | None = None) -> dict[int, Pairs
         # reading and ran the subquery for each (160 ms against 11 on the large file).
         "SELECT r.kpi_id, r.at, r.value FROM kpis k CROSS JOIN kpi_readings r ON r.kpi_id = k.id"
         " AND r.at >= coalesce((SELECT r2.at FROM kpi_readings r2 WHERE r2.kpi_id = k.id"
-        f"   ORDER BY r2.at DESC LIMIT 1 OFFSET {TAIL - 1}), ''){only}"
+        f"   ORDER BY r2.at DESC LIMIT 1 OFFSET {TAIL - 1}), ''){NUMBER_R}{only}"
         " ORDER BY k.id, r.at, r.id",
         list(kpi_ids or ()),
     )
@@ -125,7 +130,8 @@ def chart_for(
     no rule looks back more than eight readings from the newest)."""
     base = baselines(store, [_Facts(kpi_id, baseline_from, baseline_to)])[kpi_id]
     rows = store.conn.execute(
-        "SELECT at, value FROM kpi_readings WHERE kpi_id = ? ORDER BY at DESC, id DESC LIMIT ?",
+        f"SELECT at, value FROM kpi_readings WHERE kpi_id = ?{NUMBER}"
+        " ORDER BY at DESC, id DESC LIMIT ?",
         (kpi_id, recent),
     ).fetchall()
     return chart_of(base, [(at, v) for at, v in reversed(rows)])
@@ -229,12 +235,12 @@ def verdict_evidence(store: Store, action_id: int) -> str | None:
     if entered is None:
         return None
     before = store.conn.execute(
-        "SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at < ?"
+        f"SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at < ?{NUMBER}"
         " ORDER BY at DESC, id DESC LIMIT ?",
         (row["id"], entered, xmr.BASELINE_READINGS),
     ).fetchall()
     since = store.conn.execute(
-        "SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at >= ? ORDER BY at, id",
+        f"SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at >= ?{NUMBER} ORDER BY at, id",
         (row["id"], entered),
     ).fetchall()
     readings = [(at, v) for at, v in reversed(before)] + [(at, v) for at, v in since]

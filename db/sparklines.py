@@ -13,6 +13,7 @@ from typing import Any
 
 from pdca.db import kpi_rules
 from pdca.db.clock import iso
+from pdca.db.signals import NUMBER_R
 from pdca.db.store import Store
 
 
@@ -33,7 +34,7 @@ def recent_readings(
     rows = store.conn.execute(
         "SELECT r.kpi_id, r.at, r.value FROM kpis k JOIN kpi_readings r ON r.kpi_id = k.id"
         " AND r.at >= CASE k.cadence WHEN 'daily' THEN ? WHEN 'weekly' THEN ? ELSE ? END"
-        f"{only} ORDER BY r.kpi_id, r.at, r.id",
+        f"{NUMBER_R}{only} ORDER BY r.kpi_id, r.at, r.id",
         parameters,
     )
     found: dict[int, list[tuple[str, float]]] = defaultdict(list)

@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 
 from pdca.db import accountability
 from pdca.db.accountability_models import OwnerRow
+from pdca.db.clock import stored_moment
 from pdca.db.errors import PdcaError
 from pdca.db.store import Store
 from pdca.screens.context import PaletteEntry
@@ -60,7 +61,7 @@ def widths_for(rows: list[OwnerRow]) -> list[int]:
 def since(at: str | None, now: datetime) -> str:
     if not at:
         return "never"
-    then = datetime.fromisoformat(at)
+    then = stored_moment(at)
     seconds = max(0, int((now - then).total_seconds()))
     for size, unit in ((86_400, "d"), (3_600, "h"), (60, "m")):
         if seconds >= size:

@@ -74,10 +74,10 @@ def ago(at: str | None, now_iso: str) -> str:
     """``3d ago``, ``5h ago``, ``just now``: how long before ``now`` a stored moment was."""
     if not at:
         return "never"
-    from datetime import datetime
+    from pdca.db.clock import stored_moment
 
-    then = datetime.fromisoformat(at)
-    now = datetime.fromisoformat(now_iso)
+    then = stored_moment(at)
+    now = stored_moment(now_iso)
     seconds = max(0, int((now - then).total_seconds()))
     if seconds < 60:
         return "just now"

@@ -1,0 +1,93 @@
+"""Values a file may hold from before schema 21's guards, typed in with sqlite3 by hand: an
+alert's deadline without a time zone, an escalation path written as ``quinn, alice``, a
+reading of ``12,5``. A tester's upgraded file crashed every command that read any alert or
+that KPI (``alerts``, ``standup``, ``owners``, ``notify``, ``kpi list``, ``kpi record``).
+Now a time without a zone reads as UTC (every time in the file is UTC), the path as the
+command line reads that option, and a reading that is no number is left out of every figure;
+doctor still names each of them."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from pdca.db.models import KpiDraft
+from pdca.db.store import Store
+
+
+@pytest.fixture
+def odd_file(store: Store, db_path: Path, ok) -> Path:
+    store.add_kpi(
+        KpiDraft(
+            name="Pages", unit="n", baseline=10, target=5, direction="down", alert=20,
+            owner="bob", escalation=["quinn", "alice"],
+        )
+    )  # fmt: skip
+    ok("kpi", "record", "Pages", "12", "--at", "2026-11-22T08:00:00Z")
+    ok("kpi", "record", "Pages", "25")  # raises an alert, for bob by 2026-11-24T09:00:00Z
+    with sqlite3.connect(db_path) as conn:
+        for table in ("alerts", "kpis", "kpi_readings"):
+            conn.execute(f"DROP TRIGGER {table}_kinds_on_update")
+            conn.execute(f"DROP TRIGGER IF EXISTS {table}_kinds_on_insert")
+        conn.execute("UPDATE alerts SET ack_due = '2026-11-23T06:00:00'")  # 3 h ago, no zone
+        conn.execute("UPDATE kpis SET escalation = 'quinn, alice'")
+        conn.execute(
+            "INSERT INTO kpi_readings (kpi_id, at, value, author)"
+            " VALUES (1, '2026-11-23T08:59:00Z', '12,5', 'old')"
+        )
+    conn.close()
+    return db_path
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("alerts",),
+        ("standup",),
+        ("owners",),
+        ("notify", "--dry-run"),
+        ("kpi", "list"),
+        ("kpi", "show", "Pages"),
+        ("report",),
+    ],
+    ids=lambda c: " ".join(c),
+)
+def test_each_reading_command_works_on_the_odd_values(odd_file: Path, cli, command) -> None:
+    result = cli(*command)
+    assert result.exit_code == 0, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_zoneless_deadline_counts_as_utc_and_the_alert_has_escalated(odd_file, js) -> None:
+    """The deadline passed 3 hours ago in UTC, so the alert waits for quinn now."""
+    (alert,) = js("alerts", "--json")
+    assert alert["assignee"] == "quinn" and alert["ack_due"] == "2026-11-24T06:00:00Z"
+    owners = {row["login"]: row for row in js("owners", "--json")}
+    assert owners["quinn"]["alerts_waiting"] == 1 and "bob" not in owners
+
+
+def test_the_path_written_by_hand_reads_as_logins(odd_file, js) -> None:
+    assert js("kpi", "show", "Pages", "--json")["kpi"]["escalation"] == ["quinn", "alice"]
+
+
+def test_a_reading_that_is_no_number_is_left_out_and_the_kpi_takes_new_ones(
+    odd_file, js, ok, db_path: Path
+) -> None:
+    (kpi,) = js("kpi", "list", "--json")
+    assert kpi["latest_value"] == 25  # the one before '12,5'
+    ok("kpi", "record", "Pages", "3")
+    (kpi,) = js("kpi", "list", "--json")
+    assert kpi["latest_value"] == 3
+    with sqlite3.connect(db_path) as conn:  # the odd one is still there, for doctor to name
+        kept = conn.execute("SELECT count(*) FROM kpi_readings WHERE value = '12,5'").fetchone()
+    conn.close()
+    assert kept == (1,)
+
+
+def test_doctor_still_names_every_odd_value(odd_file, cli) -> None:
+    result = cli("doctor")
+    assert result.exit_code == 1
+    for named in ("alerts: 1 row", "kpis: 1 row", "kpi_readings: 1 row"):
+        assert named in result.stdout
