@@ -57,6 +57,7 @@ from pdca.screens.context import (
 )
 from pdca.tui.crash import crash_line, write_crash_log
 from pdca.tui.niced import at_lowest_priority
+from pdca.tui.paths import NoHome
 from pdca.tui.settings import Settings, load_settings, save_settings, settings_path
 from pdca.tui.typeahead import LEAVING_KEYS, KeyHold, is_text_field
 from pdca.widgets.status_bar import StatusBar
@@ -693,7 +694,10 @@ def create_app(
     environ = os.environ if environ is None else environ
     store = Store.open(path, actor=actor, clock=clock, create=create)
     context = AppContext(store=store, path=store.path or path, actor=actor, clock=clock)
-    file = settings_path(environ)
+    try:
+        file: Path | None = settings_path(environ)
+    except NoHome:  # nowhere to keep settings: the defaults, and nothing remembered
+        file = None
     return PdcaApp(
         context,
         settings=load_settings(file),

@@ -12,18 +12,20 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pdca.tui.paths import NoHome, base_directory
+
 
 def crash_directory(environ: Mapping[str, str]) -> Path:
-    base = environ.get("XDG_STATE_HOME") or os.path.join(
-        environ.get("HOME") or os.path.expanduser("~"), ".local", "state"
-    )
-    return Path(base) / "pdca"
+    return base_directory(environ, "XDG_STATE_HOME", ".local", "state") / "pdca"
 
 
 def write_crash_log(error: BaseException, environ: Mapping[str, str], context: str) -> Path | None:
     """Write ``error``'s traceback (and what pdca had open) to a new file; its path, or None
     when even that failed (then the caller still exits non-zero, with the error's line)."""
-    directory = crash_directory(environ)
+    try:
+        directory = crash_directory(environ)
+    except NoHome:
+        return None
     moment = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path = directory / f"crash-{moment}-{os.getpid()}.log"
     text = "".join(traceback.format_exception(error))

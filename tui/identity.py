@@ -28,7 +28,9 @@ def current_user(environ: Mapping[str, str]) -> str:
         return login
     try:
         return pwd.getpwuid(os.getuid()).pw_name
-    except KeyError:
-        import getpass  # only for a uid without a passwd entry: it costs every run ~3 ms
-
-        return getpass.getuser()
+    except KeyError:  # a uid without a passwd entry (a container, setpriv): no login to record
+        raise InvalidInput(
+            "login",
+            f"uid {os.getuid()}",
+            "has no passwd entry, so pdca cannot tell who you are: set PDCA_USER to your login",
+        ) from None

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pdca.db.errors import InvalidInput
+from pdca.db.errors import InvalidInput, PdcaError
 
 DB_NAME = "pdca.db"
 
@@ -23,11 +23,30 @@ class ResolvedPath:
         return self.rule == "user data dir"
 
 
+class NoHome(PdcaError):
+    """Neither ``$HOME`` nor a passwd entry says where this user's files go."""
+
+
+def base_directory(environ: Mapping[str, str], variable: str, *under_home: str) -> Path:
+    """An XDG base directory: ``$variable`` when it is an absolute path (the XDG spec ignores
+    relative ones), else ``under_home`` in the home directory, from ``$HOME`` or the passwd
+    entry. With neither (a uid without a passwd entry, HOME unset) raise ``NoHome``:
+    ``expanduser`` would answer ``~`` itself, and a tester's crash log went into a folder
+    named ``~`` inside the team's directory."""
+    base = environ.get(variable, "")
+    if os.path.isabs(base):
+        return Path(base)
+    home = environ.get("HOME") or os.path.expanduser("~")
+    if not os.path.isabs(home):
+        raise NoHome(
+            f"no home directory: HOME is not set and uid {os.getuid()} has no passwd entry"
+            f" (set HOME, or {variable})"
+        )
+    return Path(home, *under_home)
+
+
 def user_data_dir(environ: Mapping[str, str]) -> Path:
-    base = environ.get("XDG_DATA_HOME") or os.path.join(
-        environ.get("HOME") or os.path.expanduser("~"), ".local", "share"
-    )
-    return Path(base) / "pdca"
+    return base_directory(environ, "XDG_DATA_HOME", ".local", "share") / "pdca"
 
 
 def resolve_db_path(option: str | None, environ: Mapping[str, str], cwd: Path) -> ResolvedPath:
@@ -46,7 +65,10 @@ def resolve_db_path(option: str | None, environ: Mapping[str, str], cwd: Path) -
                 return ResolvedPath(candidate, "found")
         except OSError:  # a folder above that we may not look into: it cannot hold ours
             continue
-    return ResolvedPath(user_data_dir(environ) / DB_NAME, "user data dir")
+    try:
+        return ResolvedPath(user_data_dir(environ) / DB_NAME, "user data dir")
+    except NoHome as error:
+        raise NoHome(f"{error}; or name the database with --db or PDCA_DB") from None
 
 
 def _absolute(text: str, cwd: Path) -> Path:

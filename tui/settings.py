@@ -8,7 +8,6 @@ home, never beside the shared database: one person's theme is not the team's.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,10 +54,9 @@ def _checked(values: dict[str, Any]) -> Settings:
 
 
 def settings_path(environ: Mapping[str, str]) -> Path:
-    base = environ.get("XDG_CONFIG_HOME") or os.path.join(
-        environ.get("HOME") or os.path.expanduser("~"), ".config"
-    )
-    return Path(base) / "pdca" / "settings.toml"
+    from pdca.tui.paths import base_directory
+
+    return base_directory(environ, "XDG_CONFIG_HOME", ".config") / "pdca" / "settings.toml"
 
 
 def load_settings(path: Path) -> Settings:

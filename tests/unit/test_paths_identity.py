@@ -229,3 +229,67 @@ def test_a_broken_link_named_pdca_db_is_found_not_skipped(tree: dict[str, Path])
     per-user default database."""
     (tree["deep"] / DB_NAME).symlink_to(tree["deep"] / "gone.db")
     assert resolve_db_path(None, {}, tree["deep"]).path == tree["deep"] / DB_NAME
+
+
+# --------------------------------------------------------------------------- no passwd entry
+
+
+@pytest.fixture
+def no_passwd_entry(env: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """This uid has no passwd entry and HOME is unset (``setpriv --reuid 4242``, a container):
+    a tester's commands crashed with KeyError, and the crash log went into ``./~``."""
+
+    def unknown(uid: int) -> pwd.struct_passwd:
+        raise KeyError(f"getpwuid(): uid not found: {uid}")
+
+    monkeypatch.setattr(pwd, "getpwuid", unknown)
+    for variable in ("HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "PDCA_DB"):
+        monkeypatch.delenv(variable, raising=False)
+    empty = tmp_path / "work"
+    empty.mkdir()
+    monkeypatch.chdir(empty)
+    return empty
+
+
+def test_without_a_passwd_entry_the_login_is_asked_for(no_passwd_entry: Path) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        current_user({})
+    assert str(caught.value) == (
+        f"login: 'uid {os.getuid()}' has no passwd entry, so pdca cannot tell who you are:"
+        " set PDCA_USER to your login"
+    )
+    assert current_user({"PDCA_USER": "svc"}) == "svc"
+
+
+def test_without_a_home_the_default_file_is_asked_for_not_put_in_a_folder_named_tilde(
+    no_passwd_entry: Path, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PDCA_USER")
+    result = cli("list")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("pdca: login: 'uid ")
+    monkeypatch.setenv("PDCA_USER", "svc")
+    result = cli("list")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"pdca: no home directory: HOME is not set and uid {os.getuid()} has no passwd entry"
+        " (set HOME, or XDG_DATA_HOME); or name the database with --db or PDCA_DB\n"
+    )
+    assert list(no_passwd_entry.iterdir()) == []  # no "~" folder, no database
+
+
+def test_without_a_home_a_crash_log_is_not_written_in_the_working_directory(
+    no_passwd_entry: Path,
+) -> None:
+    from pdca.tui.crash import write_crash_log
+
+    assert write_crash_log(RuntimeError("boom"), {}, "test") is None
+    assert list(no_passwd_entry.iterdir()) == []
+    state = no_passwd_entry / "state"
+    log = write_crash_log(RuntimeError("boom"), {"XDG_STATE_HOME": str(state)}, "test")
+    assert log is not None and log.parent == state / "pdca"
+
+
+def test_a_relative_xdg_directory_is_ignored_as_the_spec_says(tmp_path: Path) -> None:
+    environ = {"XDG_DATA_HOME": "relative/share", "HOME": str(tmp_path)}
+    assert user_data_dir(environ) == tmp_path / ".local" / "share" / "pdca"
