@@ -222,6 +222,9 @@ def make_default_folder(database: Path) -> Path:
     shared = directory_is_group_shared(parent)
     with contextlib.suppress(FileExistsError):  # someone else made it a moment ago: fine
         os.mkdir(folder, 0o700)
+        if shared:  # the team's group, as setgid on the directory would have given it
+            with contextlib.suppress(OSError):
+                os.chown(folder, -1, parent.stat().st_gid, follow_symlinks=False)
         os.chmod(folder, 0o2770 if shared else 0o700)
     return folder
 

@@ -35,7 +35,14 @@ from pdca.db.filesystem import directory_is_group_shared, filesystem_of, is_netw
 
 BUSY_TIMEOUT_SECONDS = 10.0
 
-__all__ = ["OpenedDatabase", "connect_file", "describe_owner", "file_identity", "open_database"]
+__all__ = [
+    "OpenedDatabase",
+    "connect_file",
+    "describe_owner",
+    "file_identity",
+    "give_the_team",
+    "open_database",
+]
 
 
 @dataclass(frozen=True)
@@ -176,7 +183,7 @@ def open_database(
         if migrate:
             backup = schema.migrate(connection, path, writable=writable, current=version or 0)
         if writable and shared:
-            _give_the_team(path)
+            give_the_team(path)
     except sqlite3.Error as error:
         connection.close()
         raise _problem(path, error) from None
@@ -315,13 +322,13 @@ def _create_database(path: Path) -> bool:
 def _set_new_file_mode(path: Path) -> None:
     """0660 in a group-shared directory (the team writes it), else never world-writable."""
     if directory_is_group_shared(path.parent):
-        os.chmod(path, 0o660)  # and the directory's group: _give_the_team, once opened
+        os.chmod(path, 0o660)  # and the directory's group: give_the_team, once opened
     else:
         current = os.stat(path).st_mode & 0o777
         os.chmod(path, current & ~0o002)
 
 
-def _give_the_team(path: Path) -> None:
+def give_the_team(path: Path) -> None:
     """The file and the -wal/-shm SQLite made beside it (at the first read), when this user
     made them with their own group, get the directory's (the team's). A directory without
     setgid gives new files their maker's group, and the team's other members then cannot open

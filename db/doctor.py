@@ -33,9 +33,14 @@ from pdca.db.backup import (
     restore_command,
     temporaries_of,
 )
-from pdca.db.connection import connect_file
+from pdca.db.connection import connect_file, give_the_team
 from pdca.db.errors import database_failure
-from pdca.db.filesystem import filesystem_of, is_network_filesystem, world_writable
+from pdca.db.filesystem import (
+    directory_is_group_shared,
+    filesystem_of,
+    is_network_filesystem,
+    world_writable,
+)
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,11 @@ def diagnose(path: Path, mountinfo: str | None = None, now: datetime | None = No
         checks.append(Check("integrity" if _damage(error) else "open", False, _worded(path, error)))
     finally:
         connection.close()
+        # A reader leaves the -wal/-shm its read made (it may not checkpoint them away): in
+        # a team directory without setgid they had the doctor's own group, and locked the
+        # rest of the team out until they were given the directory's (a tester).
+        if directory_is_group_shared(path.parent):
+            give_the_team(path)
     return _with_backups(path, checks, now or datetime.now(UTC))
 
 

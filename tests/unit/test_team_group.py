@@ -53,7 +53,7 @@ def test_the_files_a_member_made_with_their_own_group_get_the_teams(tmp_path: Pa
     Path(f"{path}-shm").symlink_to(elsewhere)  # a link someone put there: never followed
     if os.geteuid() == 0:  # root's files here are root's group until pdca gives them away
         assert {f.stat().st_gid for f in files} == {os.getegid()} != {TEAM}
-    connection._give_the_team(path)
+    connection.give_the_team(path)
     assert [f.stat().st_gid for f in files] == [team.stat().st_gid] * 2
     assert all(stat.S_IMODE(f.stat().st_mode) == 0o660 for f in files)
     assert elsewhere.stat().st_gid == os.getegid()
@@ -144,3 +144,37 @@ def test_a_world_writable_sticky_directory_is_told_apart(tmp_path: Path) -> None
         " database, and the sticky bit can stop the team opening its -wal/-shm: run: chmod"
         f" o-w,o-t {team}"
     )
+
+
+def test_doctor_leaves_the_files_its_read_made_in_the_teams_group(tmp_path: Path) -> None:
+    """A tester: in a team directory without setgid, ``pdca doctor`` left the -wal/-shm its
+    read made (a reader may not checkpoint them away) in its runner's own group, and every
+    other member's command failed until someone ran chgrp. (SQLite run as root gives them
+    the database's owner and group itself: here they are put in group 0 by hand, as a
+    member's own group would be.)"""
+    team = _team_directory(tmp_path)
+    team.chmod(0o770)
+    path = team / "pdca.db"
+    opened = connection.open_database(path, create=True).connection
+    opened.execute("SELECT count(*) FROM actions").fetchone()  # the -shm exists now
+    made = [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm")]
+    if os.geteuid() == 0:
+        for file in made:
+            if file.exists():
+                os.chown(file, -1, 0)
+    diagnose(path)
+    groups = {f.name: f.stat().st_gid for f in made if f.exists()}
+    opened.close()
+    assert groups and set(groups.values()) == {team.stat().st_gid}, groups
+
+
+def test_a_backups_folder_made_in_a_team_directory_is_the_teams(tmp_path: Path) -> None:
+    """A tester: without setgid, the first member's backup made ``backups/`` in their own
+    group, and everyone else's backup was refused."""
+    from pdca.db.backup import make_default_folder
+
+    team = _team_directory(tmp_path)
+    team.chmod(0o770)
+    folder = make_default_folder(team / "pdca.db")
+    assert folder.stat().st_gid == team.stat().st_gid
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o2770
