@@ -614,3 +614,21 @@ def test_a_dangling_link_as_the_database_says_so(tmp_path: Path) -> None:
     link.symlink_to(tmp_path / "gone" / "team.db")
     result = run_pdca("--db", str(link), "add", "x", env=_env(tmp_path, None))
     _one_line_refusal(result, str(link), "a link to", "does not exist")
+
+
+def test_a_big_write_does_not_leave_the_wal_at_its_size(store: Store, db_path: Path) -> None:
+    """A tester: after a restore with a board open, the -wal stayed as big as the database
+    (113 MB) for good. Once checkpointed, the next writer shrinks it to 8 MiB."""
+    other = Store.open(db_path, actor="bob", clock=lambda: NOW_DT)  # a board, reading
+    other.conn.execute("SELECT count(*) FROM actions").fetchone()
+    wal = Path(f"{db_path}-wal")
+    store.conn.execute("CREATE TABLE filler (x BLOB)")  # 12 MiB through the -wal
+    store.conn.execute("BEGIN IMMEDIATE")  # one transaction: as a restore or an import
+    store.conn.executemany("INSERT INTO filler VALUES (randomblob(1 << 20))", [()] * 12)
+    store.conn.execute("COMMIT")
+    assert wal.stat().st_size > 12 << 20
+    for n in range(2):  # the first checkpoints, the next starts the -wal over, shrunk
+        store.add_action(ActionDraft(title=f"after {n}"))
+        store.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    other.close()
+    assert wal.stat().st_size <= 8 << 20
