@@ -322,6 +322,12 @@ class PdcaGroup(click.Group):
             _silence_stdout()
             if error.errno == errno.EPIPE:
                 sys.exit(0)  # the reader chose to stop (| head): nothing to tell
+            if any(store.own_transactions for store in _opened):
+                # The change is in the file: a script that retried on the failure would
+                # make it twice (a tester's `add ... > /dev/full` added the action).
+                _fail(
+                    f"the change was saved, but its output could not be written: {error.strerror}"
+                )
             _fail(f"could not write the output: {error.strerror}")
         except Exception as error:  # a bug: one line here, the traceback in the crash log
             from pdca.tui.crash import crash_line, write_crash_log

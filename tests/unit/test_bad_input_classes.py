@@ -335,18 +335,37 @@ def test_a_restore_with_text_where_a_number_goes_is_one_line(
 # --------------------------------------------------------------------------- output
 
 
-def test_stdout_on_a_full_device_is_one_line(team: Path, env: dict[str, str]) -> None:
+def _on_a_full_device(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     with open("/dev/full", "w") as full:
-        result = subprocess.run(
-            [sys.executable, "-m", "pdca.tui", "list"],
+        return subprocess.run(
+            [sys.executable, "-m", "pdca.tui", *args],
             stdout=full,
             stderr=subprocess.PIPE,
             env={**os.environ, **env},
             cwd=REPO,
             timeout=60,
         )
+
+
+def test_stdout_on_a_full_device_is_one_line(team: Path, env: dict[str, str]) -> None:
+    result = _on_a_full_device(["list"], env)
     assert result.returncode == 1
     _one_line(result.stderr, "could not write the output: No space left on device")
+
+
+def test_a_write_whose_output_fails_says_the_change_was_saved(
+    team: Path, env: dict[str, str]
+) -> None:
+    """A tester's `pdca add x > /dev/full` said only that the output failed, and exit 1: a
+    script retrying on that would add the action twice."""
+    before = _state(team)
+    result = _on_a_full_device(["add", "written to a full disk"], env)
+    assert result.returncode == 1
+    _one_line(
+        result.stderr,
+        "the change was saved, but its output could not be written: No space left on device",
+    )
+    assert _state(team) != before  # saved, as it says
 
 
 @pytest.mark.parametrize(
