@@ -256,12 +256,25 @@ LAZY_COMMANDS = {
 }
 
 
+class SubGroup(click.Group):
+    """A group made with ``@cli.group()`` (``pdca initiative``): registered before its own
+    commands are, so each of them is given ``--db`` and completion as it is added (a tester's
+    ``pdca initiative list --db F`` was refused)."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        accept_db_option(cmd)
+        attach_completers(cmd)
+        super().add_command(cmd, name)
+
+
 class PdcaGroup(click.Group):
     """The top-level group: one-line errors on stderr, exit status 1, never a traceback.
 
     Overriding ``main`` (not a wrapper function) keeps click's test runner, the console
     script and ``python -m tui`` on the same error path.
     """
+
+    group_class = SubGroup
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         lazy = [name for names in LAZY_COMMANDS.values() for name in names]

@@ -8,6 +8,7 @@ import io
 import json
 import re
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -973,10 +974,20 @@ def test_db_option_after_any_subcommand_names_the_same_file(cli, tmp_path):
         == 0
     )
     assert json.loads(cli("--db", path, "kpi", "list", "--json").stdout)[0]["name"] == "Lead time"
-    every = list(pdca_group.list_commands(click.Context(pdca_group)))
-    for name in every:  # every command, lazily registered ones included, takes it
-        command = pdca_group.get_command(click.Context(pdca_group), name)
-        assert command is not None and any("--db" in p.opts for p in command.params), name
+
+    def each_command(group: click.Group, path: str) -> Iterator[tuple[str, click.Command]]:
+        context = click.Context(group)
+        for name in group.list_commands(context):
+            command = group.get_command(context, name)
+            assert command is not None, name
+            yield f"{path} {name}", command
+            if isinstance(command, click.Group):  # pdca initiative list --db F (a tester)
+                yield from each_command(command, f"{path} {name}")
+
+    named = dict(each_command(pdca_group, "pdca"))
+    assert "pdca initiative list" in named and "pdca kpi record" in named
+    for name, command in named.items():  # lazily registered ones and nested ones included
+        assert any("--db" in p.opts for p in command.params), name
 
 
 def test_db_option_given_twice_differently_is_refused(cli, tmp_path):
