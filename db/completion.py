@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from urllib.parse import quote
+
+from pdca.db.connection import uri_path
 
 LIMIT = 60  # a screenful of candidates; the shell narrows as the person types
 
@@ -35,7 +36,7 @@ def candidates(path: Path, kind: str, prefix: str) -> list[tuple[str, str]]:
         return []
     # Read-only through SQLite itself (never pdca's opener, which may set the journal mode
     # or upgrade the schema): a Tab key must not change the file in any way.
-    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    uri = f"file:{uri_path(path.resolve())}?mode=ro"
     try:
         connection = sqlite3.connect(uri, uri=True, timeout=1)
     except sqlite3.Error:

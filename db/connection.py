@@ -281,7 +281,7 @@ def _create_database(path: Path) -> bool:
     temporary = schema.temporary_name(path, "new")
     try:
         connection = sqlite3.connect(
-            f"file:{_quote(temporary)}?mode=rwc", uri=True, isolation_level=None
+            f"file:{uri_path(temporary)}?mode=rwc", uri=True, isolation_level=None
         )
         try:
             _set_new_file_mode(temporary)
@@ -364,7 +364,7 @@ def connect_file(path: Path, writable: bool, filesystem: str) -> tuple[sqlite3.C
     )  # someone who may write makes a -shm as any writer would (pdca doctor): fine
     in_use = Path(f"{path}-wal").exists() or Path(f"{path}-shm").exists()
     snapshot = not (may_write or in_use or is_network_filesystem(filesystem))
-    uri = f"file:{_quote(path)}?mode=" + ("rw" if writable else "ro")
+    uri = f"file:{uri_path(path)}?mode=" + ("rw" if writable else "ro")
     if snapshot:
         uri += "&immutable=1"
     connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
@@ -384,5 +384,8 @@ def _set_journal_mode(connection: sqlite3.Connection, filesystem: str, writable:
     return current
 
 
-def _quote(path: Path) -> str:
-    return quote(str(path), safe="/")
+def uri_path(path: Path) -> str:
+    """``path`` for a ``file:`` URI. Its bytes, not its text: a folder whose name is not
+    UTF-8 (``d\xffir``) is a str with a lone surrogate, which cannot be encoded (a tester's
+    ``pdca init`` there crashed)."""
+    return quote(os.fsencode(path), safe="/")

@@ -17,12 +17,12 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 from pdca.db import schema
 from pdca.db.access import cannot_reach
 from pdca.db.connection import (
     BUSY_TIMEOUT_SECONDS,
+    uri_path,
 )
 from pdca.db.errors import (
     DatabaseProblem,
@@ -32,10 +32,6 @@ from pdca.db.errors import (
 )
 
 _NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK}
-
-
-def uri_path(path: Path) -> str:
-    return quote(str(path), safe="/")
 
 
 @contextlib.contextmanager

@@ -468,3 +468,19 @@ def test_none_clears_the_benchmark_source_and_the_notes(cli, team: Path) -> None
     listed = json.loads(cli("kpi", "list", "--json").stdout)
     assert listed[0]["benchmark_source"] is None
     assert listed[0]["benchmark"] == 20
+
+
+def test_a_folder_whose_name_is_not_utf8_holds_a_database(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tester's ``pdca init`` in ``d\xffir`` crashed (the file: URI was encoded as text).
+    Such a name can only come from where pdca runs: as an argument it is refused."""
+    folder = tmp_path / os.fsdecode(b"d\xffir")
+    folder.mkdir()
+    monkeypatch.delenv("PDCA_DB")
+    monkeypatch.chdir(folder)
+    for args in (["init"], ["add", "x"], ["backup"], ["doctor"]):
+        result = cli(*args)
+        assert "crashed" not in result.stderr, (args, result.stderr)
+        assert result.exit_code == 0, (args, result.stderr)
+    assert json.loads(cli("list", "--json").stdout)[0]["title"] == "x"
