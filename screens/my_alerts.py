@@ -9,23 +9,25 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Label
 
-from pdca.db import kpis
+from pdca.db import alerts, kpis
 from pdca.db.errors import PdcaError
-from pdca.db.models import KpiRow
+from pdca.db.models import Alert, KpiRow
 from pdca.screens.context import context_of
 from pdca.screens.dialogs.base import Dialog
 from pdca.screens.kpis import KpiRowsActions
 from pdca.widgets.kpi_table import KpiTable
 
 
-def waiting_for(rows: list[KpiRow], login: str) -> list[KpiRow]:
-    """The rows whose open, unacknowledged alert waits for ``login`` now."""
+def waiting_for(rows: list[KpiRow], waiting: list[Alert]) -> list[KpiRow]:
+    """One row for each alert in ``waiting`` (those waiting for this login now): its KPI's
+    row, holding that alert. A KPI's row shows the one alert most in need of someone, and a
+    tester's signal alert waiting for them was missing behind the KPI's threshold alert,
+    escalated to someone else, while the header counted it."""
+    by_kpi = {row.kpi.id: row for row in rows}
     return [
-        row
-        for row in rows
-        if row.alert is not None
-        and row.alert.acknowledged_at is None
-        and row.alert.assignee == login
+        by_kpi[alert.kpi_id].model_copy(update={"alert": alert})
+        for alert in waiting
+        if alert.kpi_id in by_kpi
     ]
 
 
@@ -63,7 +65,8 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
         context = context_of(self.app)
         reader = context.open_reader()
         try:
-            rows = waiting_for(kpis.kpi_rows(reader), context.actor)
+            waiting = alerts.list_alerts(reader, assignee=context.actor)
+            rows = waiting_for(kpis.kpi_rows(reader), waiting)
         except PdcaError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return

@@ -293,3 +293,36 @@ async def test_the_detail_lists_every_linked_action_latest_first_and_scrolls(
         await pilot.press("end")
         await pilot.pause()
         assert box.scroll_y == box.max_scroll_y
+
+
+async def test_every_alert_waiting_for_me_is_listed_not_only_each_kpis_first(
+    make_app, kpi_db: Path, store: Store
+) -> None:
+    """A tester: the header counted a signal alert waiting for them, but ``!`` listed one row
+    per KPI, with the KPI's threshold alert, escalated to someone else, so it was missing."""
+    from pdca.screens.my_alerts import MyAlertsScreen
+    from tests.tui.conftest import settle_app
+
+    store.conn.execute("UPDATE alerts SET assignee = 'bob', escalation_level = 1")  # escalated
+    store.conn.execute(
+        "INSERT INTO alerts (kpi_id, reading_id, raised_at, assignee, ack_due, rule, rule_text)"
+        " VALUES (1, 4, ?, 'alice', '2026-11-24T09:00:00Z', 'we1', 'a reading above the upper"
+        " natural limit')",
+        ("2026-11-23T09:00:00Z",),
+    )
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        assert app.screen.query_one(StatusBar).alerts == 1
+        await pilot.press("exclamation_mark")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, MyAlertsScreen)
+        rows = app.screen.query_one(KpiTable).rows
+        assert [(row.kpi.name, row.alert and row.alert.rule) for row in rows] == [(KPI, "we1")]
+        await pilot.press("a")
+        await settle_app(app, pilot)
+        await pilot.press(*"Looking at it", "ctrl+s")
+        await settle_app(app, pilot)
+        assert app.screen.query_one(KpiTable).rows == []
+    acknowledged = {a.rule: a.acknowledged_by for a in alerts.list_alerts(store)}
+    assert acknowledged == {"we1": "alice", None: None}  # the signal's, not the threshold's
