@@ -12,7 +12,6 @@ included) changed the file.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -32,7 +31,7 @@ from pdca.db import rules
 from pdca.db.errors import DatabaseBroken, PdcaError
 from pdca.db.models import PHASES, Action, Phase
 from pdca.db.sparklines import sparklines as read_sparklines
-from pdca.db.store import PRIORITY_RANKS, Store
+from pdca.db.store import Store
 from pdca.screens.board_checkin import checkin_flow
 from pdca.screens.board_detail import detail_flow
 from pdca.screens.board_done import complete_flow
@@ -137,13 +136,6 @@ def window_around(
     shown = windows[action.phase][1]
     position = reader.position_of(wanted.as_store_filter(), action)
     return {action.phase: (max(0, position - shown // 2), shown)}
-
-
-def _order(action: Action) -> tuple[bool, int, str, int]:
-    """The store's order within a phase: open before done, priority, due date (none last),
-    then id."""
-    done = action.done_at is not None
-    return (done, PRIORITY_RANKS[action.priority], action.due or "9999-12-31", action.id)
 
 
 class BoardScreen(Screen[None]):
@@ -612,15 +604,18 @@ class BoardScreen(Screen[None]):
             cards = self.store.action_page(
                 replace(where, phase=action.phase), first, 2 * shown, column.total
             )
-            if not any(a.id == action.id for a in cards):  # outside the filter: shown anyway
-                bisect.insort(cards, action, key=_order)
-            column.source = self._source(action.phase, self.filter)
-            keep = action.id if follow else self.focused_id
-            column.show(cards, column.today, keep, total=column.total, start=first)
-            if follow:
-                if self._board_has_focus():
-                    column.focus()
-                self.focused_id = self.flow_focus = action.id  # a second place follows too
+            if any(a.id == action.id for a in cards):
+                column.source = self._source(action.phase, self.filter)
+                keep = action.id if follow else self.focused_id
+                column.show(cards, column.today, keep, total=column.total, start=first)
+                if follow:
+                    if self._board_has_focus():
+                        column.focus()
+                    self.focused_id = self.flow_focus = action.id  # a second place follows
+            else:
+                # Outside the filter: said, not slipped in. A tester's new card was put past
+                # its column's end, out of sight, and the focus landed on another card.
+                self.notify(f"#{action.id} is not shown: the filter hides it (esc clears it)")
         self._show_counts()
         self._show_filter_bar()  # the last match done: "nothing open matches" at once
 

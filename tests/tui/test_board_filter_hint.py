@@ -144,11 +144,13 @@ async def test_a_jump_to_a_done_card_far_down_its_column_shows_it(
     from pdca.screens.jump import open_on_board
 
     seed_database(store, size="small", seed=1)
-    from pdca.db.store import ActionFilter
-    from pdca.screens.board import _order
+    from pdca.db.store import PRIORITY_RANKS, ActionFilter
+
+    def order(action):  # type: ignore[no-untyped-def]  # the store's order in a phase
+        return (PRIORITY_RANKS[action.priority], action.due or "9999-12-31", action.id)
 
     acts = store.list_actions(ActionFilter(phase="act", include_done=True))
-    last_done = max((a for a in acts if a.done_at is not None), key=_order).id  # the lowest
+    last_done = max((a for a in acts if a.done_at is not None), key=order).id  # the lowest
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
@@ -162,3 +164,29 @@ async def test_a_jump_to_a_done_card_far_down_its_column_shows_it(
         first, shown = column.scroll_offset.y, column.scrollable_content_region.height
         card = column.header_lines + index * column.row_height
         assert first <= card and card + column.row_lines <= first + shown, (first, card, shown)
+
+
+async def test_a_new_action_the_filter_hides_is_said_and_the_focus_stays(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """A tester added an action under a text filter it did not match: it was slipped past
+    its column's end, out of sight, and the focus landed on an unrelated card."""
+    for n in range(3):
+        store.add_action(ActionDraft(title=f"rollback plan {n}", owner="bob"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("slash", *"rollback", "enter")
+        await settle_app(app, pilot)
+        focused = board(app).focused_id
+        await pilot.press("n")
+        await settle_app(app, pilot)
+        await pilot.press(*"Brand new thing", "ctrl+s")
+        await settle_app(app, pilot)
+        added = max(a.id for a in store.list_actions())
+        said = [n.message for n in app._notifications]
+        assert f"#{added} is not shown: the filter hides it (esc clears it)" in said
+        assert added not in column_ids(app, "plan") and board(app).focused_id == focused
+        await pilot.press("escape")
+        await settle_app(app, pilot)
+        assert added in column_ids(app, "plan")
