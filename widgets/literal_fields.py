@@ -109,6 +109,19 @@ class LiteralInput(Input):
         if offer is not None and len(offer) > len(self.value):
             self._suggestion = offer
 
+    def _on_paste(self, event: events.Paste) -> None:
+        """A paste of several lines goes in whole, its lines joined by spaces: Textual keeps
+        the first line only, and a tester's pasted check-in lost everything after it."""
+        lines = [line.strip() for line in event.text.splitlines()]
+        joined = " ".join(line for line in lines if line)
+        if joined:
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(joined)
+            else:
+                self.replace(joined, *self.selection)
+        event.prevent_default()  # Input's own handler, which would paste the first line again
+        event.stop()
+
     @property
     def _value(self) -> Text:
         if self.password:

@@ -181,3 +181,26 @@ async def test_a_whole_form_typed_at_once_takes_the_offer_before_moving_on(
             app.post_message(events.Key(key, key if len(key) == 1 else None))
         await settle_app(app, pilot)
         assert app.screen.query_one("#owner", Input).value == "bob"
+
+
+async def test_a_pasted_paragraph_goes_into_a_one_line_field_whole(
+    make_app, store, db_path: Path
+) -> None:
+    """A tester pasted two lines into the check-in message: only the first was saved."""
+    from textual import events
+
+    action = store.add_action(ActionDraft(title="plain", owner="bob"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("c")
+        await settle_app(app, pilot)
+        message = app.screen.query_one("#message", Input)
+        message.focus()
+        message.post_message(events.Paste("line one\r\n\n  line two\tmore\n"))
+        await pilot.pause()
+        assert message.value == "line one line two\tmore"
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+    said = [c.message for c in app.context.store.action_detail(action.id).checkins]
+    assert said == ["line one line two\tmore"]
