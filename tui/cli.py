@@ -905,20 +905,23 @@ def initiative_add(session: Session, name: str, objective: str, owner, as_json: 
     from pdca.db.smart_rules import objective_warnings
 
     draft = validated(InitiativeDraft, name=name, objective=objective, owner=owner)
-    result = session.store(create=True).add_initiative(draft)
+    store = session.store(create=True)
+    with saying_who_is_new(store, draft.owner):
+        result = store.add_initiative(draft)
     _emit(as_json, result, lambda: click.echo(f"added initiative {printable(result.name)}"))
     smart_notes(objective_warnings(result.objective))
 
 
 @contextmanager
-def saying_who_is_new(store: Store, owner: str | None) -> Iterator[None]:
-    """After a write that names an owner this file has never seen, a note says so: a typo
-    (``--owner bbo``) makes a new person, with a line in owners and stand-ups from then on."""
-    new = owner is not None and not store.has_person(owner)
+def saying_who_is_new(store: Store, *logins: str | None) -> Iterator[None]:
+    """After a write that names an owner (or a KPI's escalation path) this file has never
+    seen, a note says so: a typo (``--owner bbo``) makes a new person, with a line in owners
+    and stand-ups from then on, who would get a KPI's alerts unseen."""
+    new = [login for login in dict.fromkeys(logins) if login and not store.has_person(login)]
     yield
-    if new:
+    for login in new:
         click.echo(
-            f"note: {printable(owner)} is new to this file: now one of its people"
+            f"note: {printable(login)} is new to this file: now one of its people"
             " (pdca owners lists them)",
             err=True,
         )

@@ -195,7 +195,11 @@ def _kpi_add(session: Session, name: str, as_json: bool, given: dict[str, Any]) 
     from pdca.db.kpi_rules import refuse_future_baseline
 
     refuse_future_baseline(draft.baseline_from, session.today())
-    result = session.store(create=True).add_kpi(draft)
+    from pdca.tui.cli import saying_who_is_new
+
+    store = session.store(create=True)
+    with saying_who_is_new(store, draft.owner, *draft.escalation):
+        result = store.add_kpi(draft)
     _emit(as_json, result, lambda: click.echo(f"added KPI {printable(result.name)}"))
     from pdca.db.smart_rules import kpi_warnings
     from pdca.tui.cli import smart_notes
@@ -252,7 +256,11 @@ def _kpi_edit(session: Session, name: str, new_name, as_json: bool, given: dict[
         "clear": frozenset(clear),
     }
     changes = validated(KpiChanges, **values)
-    result = edit_kpi(session.store(), name, changes)
+    from pdca.tui.cli import saying_who_is_new
+
+    store = session.store()
+    with saying_who_is_new(store, changes.owner, *(changes.escalation or ())):
+        result = edit_kpi(store, name, changes)
     _emit(as_json, result.kpi, lambda: click.echo(f"edited KPI {printable(result.kpi.name)}"))
     for verb, changed in (("closed", result.closed), ("raised", result.raised)):
         for alert in changed:  # on stderr with --json: stdout stays one JSON document

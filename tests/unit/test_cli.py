@@ -1059,6 +1059,25 @@ def test_an_owner_new_to_the_file_is_said_after_the_write(ok, cli, db_path, shap
     assert ok("add", "third", *shape).stderr == ""
 
 
+def test_a_kpi_or_initiative_naming_someone_new_says_so(ok) -> None:
+    """A tester: ``kpi add --owner brandnew`` made a person without a word, who would get the
+    KPI's alerts unseen; ``add`` and ``edit`` said it."""
+
+    def new(*logins: str) -> str:
+        return "".join(
+            f"note: {login} is new to this file: now one of its people (pdca owners lists them)\n"
+            for login in logins
+        )
+
+    kpi = ("--unit", "h", "--baseline", "3", "--target", "2", "--target-date", "2027-03-31")
+    said = ok("kpi", "add", "K", *kpi, "--owner", "dana", "--escalate-to", "erin,dana").stderr
+    assert said == new("dana", "erin")
+    assert ok("kpi", "edit", "K", "--owner", "dana").stderr == ""
+    assert ok("kpi", "edit", "K", "--escalate-to", "erin,fay").stderr == new("fay")
+    objective = ("--objective", "cut pages 20% by 2027-03-31")
+    assert ok("initiative", "add", "Ops", *objective, "--owner", "gus").stderr == new("gus")
+
+
 def test_add_with_owner_none_has_nobody_yet_as_edit_says_it(store, ok, cli) -> None:
     """A tester: ``pdca add z --owner none`` made a person called "none" (and passed Do's
     "needs an owner" gate with them), where ``edit --owner none`` clears the owner."""
