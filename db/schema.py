@@ -1471,9 +1471,13 @@ def migrate(
     if current == schema_version():
         return None
     if not writable:
+        from pdca.db.access import describe_owner, login_name, write_advice
+
+        # Who owns what, and what to ask for, as every other read-only line says (a tester).
         raise ReadOnlyDatabase(
             f"{path} needs upgrading from schema version {current} to {schema_version()}, "
-            "but you may not write it: ask its owner to run pdca once"
+            f"but {login_name()} may not write it ({describe_owner(Path(path))}): "
+            f"{write_advice(Path(path))}, or ask its owner to run pdca once"
         )
     temporary = temporary_name(path, "bak") if current > 0 else None
     copied = current

@@ -208,3 +208,22 @@ def test_an_upgrade_into_the_guards_says_what_the_file_holds_that_they_refuse(
     assert refused.startswith("pdca: action 2: due holds 'tomorrow', not a date")
     again = run_pdca("list", env=env)  # said once, at the upgrade; then refused by name
     assert again.stderr.startswith("pdca: action 2: due holds 'tomorrow', not a date")
+
+
+def test_a_reader_who_may_not_upgrade_is_told_who_owns_the_file_and_what_to_ask(
+    tmp_path: Path,
+) -> None:
+    """A tester: a read-only member meeting an older file got "ask its owner to run pdca
+    once", naming neither the owner nor the mode, where every other read-only line does."""
+    path = tmp_path / "old.db"
+    make_old_database(path, schema.schema_version() - 1)
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    try:
+        with pytest.raises(DatabaseProblem) as caught:
+            schema.migrate(conn, path, writable=False)
+    finally:
+        conn.close()
+    said = str(caught.value)
+    assert said.startswith(f"{path} needs upgrading from schema version ")
+    assert "may not write it (owned by " in said and ", mode 0" in said
+    assert said.endswith(", or ask its owner to run pdca once")
