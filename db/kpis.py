@@ -399,18 +399,27 @@ def _insert_readings(
     store: Store, readings: Iterable[tuple[int, str, float, str]]
 ) -> dict[str, int]:
     """One transaction: the rows in one ``executemany``, their events in one statement (the
-    write lock is held for as short a time as SQLite can insert: bench/imports.py)."""
-    kpi_ids: set[int] = set()
+    write lock is held for as short a time as SQLite can insert: bench/imports.py).
 
-    def rows(actor: str) -> Iterator[tuple[int, str, float, str, str]]:
+    A reading the KPI holds already (the same time and value) is not added again: a tester's
+    cron job imported the same file twice and every reading was there twice, skewing the
+    signals. A different value at the same time is kept (a correction is a reading too)."""
+    kpi_ids: set[int] = set()
+    given = 0
+
+    def rows(actor: str) -> Iterator[tuple[int, str, float, str, str, int, str, float]]:
+        nonlocal given
         for kpi_id, at, value, note in readings:
             kpi_ids.add(kpi_id)
-            yield kpi_id, at, value, note, actor
+            given += 1
+            yield kpi_id, at, value, note, actor, kpi_id, at, value
 
     with store.write() as tx:
         start = store.conn.execute("SELECT coalesce(max(id), 0) FROM kpi_readings").fetchone()[0]
         cursor = store.conn.executemany(
-            "INSERT INTO kpi_readings (kpi_id, at, value, note, author) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO kpi_readings (kpi_id, at, value, note, author) SELECT ?, ?, ?, ?, ?"
+            " WHERE NOT EXISTS (SELECT 1 FROM kpi_readings WHERE kpi_id = ? AND at = ?"
+            " AND value = ?)",
             rows(tx.actor),
         )
         count = cursor.rowcount
@@ -421,7 +430,10 @@ def _insert_readings(
             "'imported ' || value || ' for KPI ' || kpi_id || ' at ' || at",
         )
         raised = sum(alerts.apply_breach(store, tx, k) is not None for k in kpi_ids)
-    return {"readings": count, "kpis": len(kpi_ids), "alerts raised": raised}
+    summary = {"readings": count, "kpis": len(kpi_ids), "alerts raised": raised}
+    if given > count:
+        summary["already there (skipped)"] = given - count
+    return summary
 
 
 def _reading_rows(

@@ -130,6 +130,29 @@ def test_import_good_and_bad(cli, ok, kpi, db_path: Path, tmp_path: Path) -> Non
     assert sha256(db_path) == digest
 
 
+def test_an_import_run_again_adds_no_reading_twice(ok, js, kpi, tmp_path: Path) -> None:
+    """A tester's cron job imported the same file twice: every reading was there twice,
+    skewing the signals. A reading the KPI holds already (time and value) is skipped and
+    counted; another value at the same time is a reading of its own."""
+    readings = tmp_path / "readings.csv"
+    readings.write_text(
+        f"name,at,value\n{KPI},2026-11-20,31\n{KPI},2026-11-20,31\n{KPI},2026-11-21,32\n"
+    )
+    first = ok("kpi", "import", str(readings)).stdout
+    assert (
+        first
+        == f"imported {readings}: 2 readings, 1 kpis, 0 alerts raised, 1 already there (skipped)\n"
+    )
+    again = js("kpi", "import", str(readings), "--json")
+    assert again["readings"] == 0 and again["already there (skipped)"] == 3
+    readings.write_text(f"name,at,value\n{KPI},2026-11-20,30.5\n")
+    assert js("kpi", "import", str(readings), "--json")["readings"] == 1
+    shown = js("kpi", "show", KPI)["readings"]
+    assert sorted((r["at"], r["value"]) for r in shown) == [
+        ("2026-11-20T00:00:00Z", 30.5), ("2026-11-20T00:00:00Z", 31), ("2026-11-21T00:00:00Z", 32)
+    ]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("args", "fragments"),
     [
