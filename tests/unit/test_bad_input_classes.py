@@ -282,6 +282,21 @@ def test_a_restore_with_a_dangling_reference_is_one_line(cli, team: Path, tmp_pa
     )
 
 
+def test_a_restore_whose_cycles_loop_is_one_line(cli, team: Path, tmp_path: Path) -> None:
+    """A tester's hand-made export had actions 1 and 2 each other's earlier cycle: it was
+    taken, and a report of #1's cycles listed #2."""
+    for title in ("second", "third"):
+        assert cli("add", title).exit_code == 0
+    document = _export(cli, tmp_path)
+    actions = document["tables"]["actions"]
+    assert len(actions) >= 3
+    actions[0]["parent_id"], actions[1]["parent_id"] = actions[1]["id"], actions[2]["id"]
+    actions[2]["parent_id"] = actions[0]["id"]  # 1 -> 2 -> 3 -> 1
+    assert_one_line_error(
+        _restore(cli, tmp_path, document), "among its own earlier cycles", "nothing written"
+    )
+
+
 @pytest.mark.parametrize(
     ("table", "column", "value", "fragment"),
     [
