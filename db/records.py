@@ -45,6 +45,18 @@ Login = Annotated[str, AfterValidator(_login)]
 Number = Annotated[float, AfterValidator(_finite)]
 
 
+def _not_the_word_for_nothing(name: str) -> str:
+    """``--kpi none`` and ``--initiative none`` clear a link: a KPI or an initiative called
+    "none" could be linked by ``add`` but never by ``edit`` (a tester named one so)."""
+    if name.strip().lower() == "none":
+        raise ValueError("means nothing (--kpi none clears a link): pick another name")
+    return name
+
+
+# The name a new KPI or initiative is given (or renamed to); names looked up stay ``Name``.
+NewName = Annotated[Name, AfterValidator(_not_the_word_for_nothing)]
+
+
 class Draft(BaseModel):
     """Base of every input model: strict about unknown fields, and immutable once checked."""
 
@@ -96,7 +108,7 @@ class AcknowledgementNote(Draft):
 
 
 class InitiativeDraft(Draft):
-    name: Name
+    name: NewName
     objective: Notes = ""
     owner: Login | None = None
 
@@ -106,7 +118,7 @@ Perspective = Annotated[str, AfterValidator(_non_blank(30))]
 
 
 class KpiDraft(Draft):
-    name: Name
+    name: NewName
     unit: Unit
     baseline: Number
     target: Number
@@ -129,7 +141,7 @@ class KpiDraft(Draft):
 class KpiChanges(Draft):
     """Only the fields given change; ``clear`` names optional fields to empty."""
 
-    name: Name | None = None
+    name: NewName | None = None
     unit: Unit | None = None
     baseline: Number | None = None
     target: Number | None = None
