@@ -5,12 +5,15 @@
 Builds the large seeded database (DESIGN.md's scale) in a temporary folder (or copies
 ``--db``, say the huge file, through SQLite), then runs each command ``--runs`` times as a
 fresh process, the way a script or a cron job does, interleaved with Taskwarrior's
-``task add`` (when /usr/bin/task is there) and an empty ``python -c pass``, and prints the
-median wall time, its ratio to the 150 ms target for a write command and to ``task add``
+``task add`` (when /usr/bin/task is there), an empty ``python -c pass`` and the floor under
+any Python write (a process writing one row to the same file, with and without click), and
+prints the median wall time, its ratio to the 150 ms target for a write command and to ``task add``
 (issue 14: a write within 3x). Python writes its bytecode caches as an installed pdca would
 (``PYTHONDONTWRITEBYTECODE`` is dropped: otherwise every file edited since its cache was
 written is compiled again at every start). It also checks that no command line run imports
-Textual or pydantic. Figures, not assertions: the tests never time anything.
+Textual or pydantic. Run it with the Python of the install to time (``/tmp/rel/bin/python
+bench/cli.py`` for a plain ``pip install .`` there): it says which kind it is. Figures, not
+assertions: the tests never time anything.
 """
 
 from __future__ import annotations
@@ -29,6 +32,29 @@ from pathlib import Path
 
 TARGET_MS = 150.0
 TASK = Path("/usr/bin/task")
+
+# The least any Python process can do to write one row durably to the file, as pdca does
+# (BEGIN IMMEDIATE, synchronous=FULL): the floor under every pdca write, into a table of the
+# bench's own in the copy. With click imported too, the floor under a click command line.
+FLOOR = """
+import sqlite3, sys
+if sys.argv[2] == "click":
+    import click
+connection = sqlite3.connect(sys.argv[1], timeout=10, isolation_level=None)
+connection.execute("PRAGMA synchronous = FULL")
+connection.execute("BEGIN IMMEDIATE")
+connection.execute("INSERT INTO bench_floor VALUES (1)")
+connection.execute("COMMIT")
+"""
+
+
+def install_kind() -> str:
+    """How the pdca being timed is installed: an editable install (``pip install -e``, the
+    test command's) runs a path finder from a .pth file at every start, about 20 ms here,
+    that a plain ``pip install .`` (the README's first command) does not."""
+    site = Path(sys.executable).parent.parent / "lib"
+    editable = any(site.glob("python3*/site-packages/__editable__*pdca*.pth"))
+    return "editable (pip install -e)" if editable else "plain (pip install .)"
 
 
 def pdca_command() -> list[str]:
@@ -116,8 +142,15 @@ def main() -> None:
         task_env = {**env, "TASKDATA": str(folder / "task"), "TASKRC": str(folder / "taskrc")}
         (folder / "taskrc").touch()
         (folder / "task").mkdir(exist_ok=True)
+        floor = sqlite3.connect(db, isolation_level=None)
+        try:
+            floor.execute("CREATE TABLE IF NOT EXISTS bench_floor (x)")
+        finally:
+            floor.close()
         cases: dict[str, tuple[object, dict[str, str]]] = {
             "python -c pass": (lambda i: [sys.executable, "-c", "pass"], env),
+            "floor": (lambda i: [sys.executable, "-c", FLOOR, str(db), "-"], env),
+            "floor + click": (lambda i: [sys.executable, "-c", FLOOR, str(db), "click"], env),
             "pdca --version": (lambda i: [*pdca, "--version"], env),
             "add": (lambda i: [*pdca, "add", f"bench add {i}"], env),
             "move": (lambda i: [*pdca, "move", str(first_new + i), "do"], env),
@@ -129,6 +162,7 @@ def main() -> None:
         timed([*pdca, "--version"], env)  # bytecode caches written before the timing
         medians = interleaved(runs, cases)
         baseline = medians.pop("python -c pass")
+        floors = {name: medians.pop(name) for name in ("floor", "floor + click")}
         task_ms = medians.pop("task add", None)
         rows = [
             ("--version", medians["pdca --version"]),
@@ -151,14 +185,23 @@ def main() -> None:
         finally:
             actions.close()
         print(f"\npdca command line on {db.name} ({count} actions), median of {runs} runs")
+        print(f"pdca installed: {install_kind()}")
         task_head = "/ task add" if task_ms else ""
-        print(f"{'command':<24}{'median ms':>10}{'/ 150 ms':>10}{task_head:>12}")
+        print(f"{'command':<28}{'median ms':>10}{'/ 150 ms':>10}{task_head:>12}")
         for name, ms in rows:
             versus = f"{ms / task_ms:>12.2f}" if task_ms else ""
-            print(f"{name:<24}{ms:>10.0f}{ms / TARGET_MS:>10.2f}{versus}")
-        print(f"{'python -c pass':<24}{baseline:>10.0f}")
+            print(f"{name:<28}{ms:>10.0f}{ms / TARGET_MS:>10.2f}{versus}")
+        print(f"{'python -c pass':<28}{baseline:>10.0f}")
+        for name, ms in floors.items():
+            label = "floor: a python write" + (" +click" if "click" in name else "")
+            versus = f"{ms / task_ms:>12.2f}" if task_ms else ""
+            print(f"{label:<28}{ms:>10.0f}{ms / TARGET_MS:>10.2f}{versus}")
         if task_ms:
-            print(f"{'task add (Taskwarrior)':<24}{task_ms:>10.0f}")
+            print(f"{'task add (Taskwarrior)':<28}{task_ms:>10.0f}")
+            print(
+                f"3x task add is {3 * task_ms:.0f} ms; Python writing one row durably to this"
+                f" file (no pdca at all) takes {floors['floor']:.0f} ms"
+            )
         modules = imported_modules(env, "add", "bench import probe")
         heavy = sorted(
             m for m in modules if m.split(".")[0] in ("textual", "plotext", "rich", "pydantic")
