@@ -14,21 +14,26 @@ if TYPE_CHECKING:
 
 
 async def detail_flow(board: BoardScreen, action_id: int) -> None:
+    """The detail; its ``e`` or ``c`` runs the form in this flow and then shows the detail
+    again, as it is now (a tester was put back on the board, the detail closed)."""
     from pdca.db import recurrence
     from pdca.screens.dialogs import ActionDetailScreen
 
     store = board.store
-    try:
-        detail = store.action_detail(action_id)
-        rule = detail.action.recurrence_id
-        repeats = None if rule is None else recurrence.rule_text(store, rule) or "stopped"
-    except PdcaError as error:
-        board.notify(str(error), severity="error", timeout=6)
-        return
-    choice = await board.app.push_screen_wait(
-        ActionDetailScreen(detail=detail, today=board.context.today(), repeats=repeats)
-    )
-    if choice == "edit" and board.writable():
-        board.start(edit_flow, action_id)
-    elif choice == "checkin" and board.writable():
-        board.start(checkin_flow, detail.action)
+    while True:
+        try:
+            detail = store.action_detail(action_id)
+            rule = detail.action.recurrence_id
+            repeats = None if rule is None else recurrence.rule_text(store, rule) or "stopped"
+        except PdcaError as error:
+            board.notify(str(error), severity="error", timeout=6)
+            return
+        choice = await board.app.push_screen_wait(
+            ActionDetailScreen(detail=detail, today=board.context.today(), repeats=repeats)
+        )
+        if choice == "edit" and board.writable():
+            await edit_flow(board, action_id)
+        elif choice == "checkin" and board.writable():
+            await checkin_flow(board, detail.action)
+        else:
+            return

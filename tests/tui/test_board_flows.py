@@ -206,6 +206,31 @@ async def test_enter_opens_the_detail_with_history(make_app, board_db: Path) -> 
         assert len(app.screen_stack) == 1
 
 
+async def test_a_check_in_or_edit_from_the_detail_comes_back_to_it(
+    make_app, board_db: Path
+) -> None:
+    """A tester: ``c`` or ``e`` in the detail, then ctrl+s or esc, put them on the board with
+    the detail closed; they expected the detail, showing the new check-in."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await settle_app(app, pilot)
+        await pilot.press("c")
+        await settle_app(app, pilot)
+        await pilot.press(*"Rota drafted", "ctrl+s")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ActionDetailScreen)
+        assert "Rota drafted" in str(app.screen.query_one("#detail-checkins").render())
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        await pilot.press("escape")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ActionDetailScreen)
+        await pilot.press("escape")
+        await settle_app(app, pilot)
+        assert len(app.screen_stack) == 1
+
+
 async def test_owner_and_initiative_filters(make_app, board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
