@@ -15,7 +15,7 @@ async def undo_flow(board: BoardScreen) -> None:
     """Revert this person's last change, say what it was, and read the board again."""
     undone = await save(board, lambda store: store.undo())
     if undone:
-        board.notify("undone: " + "; ".join(literal(s) for s in undone.headline()))
+        board.notify("undone: " + ", ".join(f"“{literal(s)}”" for s in undone.headline()))
         board.reload()
 
 

@@ -881,7 +881,9 @@ def undo(session: Session, as_json: bool) -> None:
     _emit(
         as_json,
         result,
-        lambda: click.echo("undid: " + "; ".join(printable(s) for s in result.headline())),
+        # Each undone change quoted: "undid: done #1; scheduled the 30-day follow-up" read as
+        # if the undo had scheduled it (a tester).
+        lambda: click.echo("undid: " + ", ".join(f"“{printable(s)}”" for s in result.headline())),
     )
 
 

@@ -791,7 +791,7 @@ def test_negative_kpi_values(ok, js) -> None:
 
 def test_undo_text_and_json(team, ok, js, cli) -> None:
     ok("move", "1", "do")
-    assert ok("undo").stdout == "undid: moved #1 from plan to do\n"
+    assert ok("undo").stdout == "undid: “moved #1 from plan to do”\n"
     assert js("show", "1", "--json")["action"]["phase"] == "plan"
     undone = js("undo", "--json")
     assert list(undone) == ["tx", "summaries"]
