@@ -800,7 +800,11 @@ def record_standup(
     shown: ``Digest.until``), stepping through ``people``. The next stand-up starts where
     this one's window ended, not at the moment it was recorded: what changed while the
     digest was on screen (the question open, a long round) was never shown, and is the
-    next one's. ``until`` None: now (a stand-up recorded without a digest shown)."""
+    next one's. ``until`` None: now (a stand-up recorded without a digest shown).
+
+    ``people`` are logins: the digest's stop for work nobody owns (``UNOWNED``) is left out.
+    It was kept once, and an export of such a file could not be imported (not a login)."""
+    people = [person for person in people if person != UNOWNED]
     with store.write() as tx:
         at = tx.at if until is None else until
         cursor = store.conn.execute(

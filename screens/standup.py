@@ -310,9 +310,12 @@ class StandupScreen(RowView):
             named = [p for p in digest.people if p != UNOWNED]
             extra = ", work with no owner" if len(named) < len(digest.people) else ""
             text.append(f" · everyone ({count_people(len(named))}{extra}: n steps through them)")
+        elif self.person == UNOWNED:  # a stop, not a person: counted apart, as above
+            text.append(" · work with no owner")
         else:
-            who = "no owner" if self.person == UNOWNED else literal(self.person)
-            text.append(f" · {who} ({self.person_index + 1} of {len(digest.people)})")
+            named = [p for p in digest.people if p != UNOWNED]
+            place = named.index(self.person) + 1
+            text.append(f" · {literal(self.person)} ({place} of {len(named)})")
         if self.timer_on:
             minutes, seconds = divmod(abs(self.remaining), 60)
             sign = "-" if self.remaining < 0 else ""
@@ -385,6 +388,7 @@ class StandupScreen(RowView):
         the next one."""
         from pdca.screens.dialogs.choice import ChoiceModal
 
+        people = [p for p in people if p != UNOWNED]  # a stop, not a person (a tester)
         stepped = f"{len(people)} {'person' if len(people) == 1 else 'people'} stepped through"
         prompt = (
             f"From {short_time(since)} to {short_time(until)}, {stepped}. The next stand-up"
