@@ -51,7 +51,7 @@ class PickModal(Dialog[str | None]):
     def compose(self) -> ComposeResult:
         with self.frame():
             yield self.heading(self._heading)
-            yield LiteralInput(placeholder="type part of a name", id="pick-text", compact=True)
+            yield LiteralInput(placeholder="type to narrow the list", id="pick-text", compact=True)
             yield Label("", id="pick-count", markup=False)
             # markup=False: names are data, "[x]" in a name is shown, not parsed.
             yield OptionList(*map(literal, self.options), id="pick-options", markup=False)
