@@ -12,6 +12,8 @@ import pwd
 import stat
 from pathlib import Path
 
+from pdca.db.errors import shell_word
+
 
 def login_name() -> str:
     """The Unix login of this process (permissions are about it, whatever ``PDCA_USER`` says)."""
@@ -72,19 +74,19 @@ def what_to_ask(path: Path, needs: str) -> str:
     if info.st_uid == os.geteuid():  # the owner's own bits are the ones that apply
         owner_wants = sum(letters[letter][0] for letter in bit)
         if info.st_mode & owner_wants != owner_wants:
-            return f"you own it, so run: chmod u+{bit} {path}"
+            return f"you own it, so run: chmod u+{bit} {shell_word(path)}"
         return "ask the team's admin"
     wanted = sum(letters[letter][1] for letter in bit)
     group_may = info.st_mode & wanted == wanted
     in_group = info.st_gid in os.getgroups() or info.st_gid == os.getegid()
     join = f"to be added to group {group_name(info.st_gid)}"
-    grant = f"its owner {_user(info.st_uid)} to run: chmod g+{bit} {path}"
+    grant = f"its owner {_user(info.st_uid)} to run: chmod g+{bit} {shell_word(path)}"
     team = _team_of(path)
     if not in_group and team is not None and team != info.st_gid:
         # A file left with its maker's own group in the team's directory: the file is astray,
         # not the person (a directory without setgid gives new files their maker's group).
-        regroup = f"chgrp {group_name(team)} {path}"
-        fix = f"{regroup} && chmod g+{bit} {path}" if not group_may else regroup
+        regroup = f"chgrp {group_name(team)} {shell_word(path)}"
+        fix = f"{regroup} && chmod g+{bit} {shell_word(path)}" if not group_may else regroup
         return f"ask its owner {_user(info.st_uid)} to run: {fix}"
     if not in_group and not group_may:
         return f"ask {join}, and {grant}"

@@ -37,6 +37,7 @@ from pdca.db.errors import (
     DatabaseBroken,
     DatabaseProblem,
     InvalidInput,
+    shell_word,
 )
 from pdca.db.filesystem import directory_is_group_shared
 
@@ -159,7 +160,7 @@ def newest_good_backup(database: Path, folder: Path | None = None) -> BackupFile
 
 
 def restore_command(database: Path, backup: Path) -> str:
-    return f"pdca --db {database} restore {backup}"
+    return f"pdca --db {shell_word(database)} restore {shell_word(backup)}"
 
 
 def good_hint(database: Path) -> str:
@@ -186,7 +187,7 @@ def folder_not_folder(folder: Path, database: Path) -> str:
     """What to say of a backups folder's path that holds something else (a file)."""
     return (
         f"exists but is not a folder: pdca keeps its backups there; move it away (mv {folder} "
-        f"{folder}.db, if it is a backup), then: pdca --db {database} backup"
+        f"{folder}.db, if it is a backup), then: pdca --db {shell_word(database)} backup"
     )
 
 

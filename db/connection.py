@@ -30,7 +30,7 @@ from urllib.parse import quote
 
 from pdca.db import schema
 from pdca.db.access import cannot_reach, describe_owner, files_report, login_name, what_to_ask
-from pdca.db.errors import DatabaseProblem, InvalidInput, database_failure
+from pdca.db.errors import DatabaseProblem, InvalidInput, database_failure, shell_word
 from pdca.db.filesystem import directory_is_group_shared, filesystem_of, is_network_filesystem
 
 BUSY_TIMEOUT_SECONDS = 10.0
@@ -147,7 +147,9 @@ def open_database(
         if os.path.islink(path):
             raise DatabaseProblem(f"{path}: a link to {os.readlink(path)}, which does not exist")
         if not (create or initialize):
-            raise DatabaseProblem(f"no database at {path} (create one with: pdca --db {path} init)")
+            raise DatabaseProblem(
+                f"no database at {path} (create one with: pdca --db {shell_word(path)} init)"
+            )
         refuse_orphaned_journals(path)
         created = _create_database(path)
         info = _stat(path)
@@ -175,7 +177,7 @@ def open_database(
         if version is None and not (initialize or created):
             raise DatabaseProblem(
                 f"{path}: an empty file, not a pdca database; make it one with: "
-                f"pdca --db {path} init"
+                f"pdca --db {shell_word(path)} init"
             )
         journal_mode = _set_journal_mode(connection, filesystem, writable)
         connection.execute("PRAGMA synchronous = FULL")

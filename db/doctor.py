@@ -34,7 +34,7 @@ from pdca.db.backup import (
     temporaries_of,
 )
 from pdca.db.connection import connect_file, give_the_team
-from pdca.db.errors import database_failure
+from pdca.db.errors import database_failure, shell_word
 from pdca.db.filesystem import (
     directory_is_group_shared,
     filesystem_of,
@@ -125,7 +125,7 @@ def _with_backups(path: Path, checks: list[Check], now: datetime) -> list[Check]
     if not backups:
         # A warning, not a failure: a new or private file has none yet, and is healthy.
         detail = (
-            f"none yet in {folder}: make one with pdca --db {path} backup, "
+            f"none yet in {folder}: make one with pdca --db {shell_word(path)} backup, "
             "hourly from cron (README: Backups and restore)"
         )
         return [*checks, Check("backup", True, detail, warning=True)]
@@ -134,7 +134,7 @@ def _with_backups(path: Path, checks: list[Check], now: datetime) -> list[Check]
     if newest.age(now) > STALE_AFTER:
         detail = (
             f"the newest, {newest.path.name} in {folder}, is {age} old: is the job that makes "
-            f"them still running? make one now with pdca --db {path} backup"
+            f"them still running? make one now with pdca --db {shell_word(path)} backup"
         )
         return [*checks, Check("backup", False, detail)]
     return [
@@ -208,14 +208,16 @@ def _check_permissions(path: Path) -> list[Check]:
     if shared:
         problems = []
         if not dir_mode & stat.S_ISGID:
+            command = f"chmod g+s {shell_word(directory)}"
             problems.append(
                 f"directory {directory} is group-writable but not setgid, so files others "
-                f"create get their own group: {whose_to_run(directory, f'chmod g+s {directory}')}"
+                f"create get their own group: {whose_to_run(directory, command)}"
             )
         if dir_mode & stat.S_ISVTX:
+            command = f"chmod o-t {shell_word(directory)}"
             problems.append(
                 f"directory {directory} has the sticky bit, which can stop others opening "
-                f"the -wal/-shm files: {whose_to_run(directory, f'chmod o-t {directory}')}"
+                f"the -wal/-shm files: {whose_to_run(directory, command)}"
             )
         lacking = [p.name for p in siblings if (p.stat().st_mode & 0o060) != 0o060]
         if lacking:
@@ -226,7 +228,7 @@ def _check_permissions(path: Path) -> list[Check]:
             names = ", ".join(f"{p.name} ({group_name(p.stat().st_gid)})" for p in astray)
             problems.append(
                 f"not the directory's group {group_name(team)}: {names}:"
-                f" chgrp {group_name(team)} {' '.join(str(p) for p in astray)}"
+                f" chgrp {group_name(team)} {' '.join(shell_word(p) for p in astray)}"
             )
         detail = "; ".join(problems) or f"shared with the group ({describe_owner(directory)})"
         checks.append(Check("group", not problems, detail))

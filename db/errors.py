@@ -9,6 +9,15 @@ import sqlite3
 from pathlib import Path
 
 
+def shell_word(path: object) -> str:
+    """``path`` as one word of a command a message tells someone to run: quoted when it holds
+    a space or anything else the shell would act on (a tester's suggested
+    ``pdca --db /tmp/my dir/x.db init`` ran as three words)."""
+    import shlex  # only when a message names a command
+
+    return shlex.quote(str(path))
+
+
 class PdcaError(Exception):
     """Base of every error pdca reports to a person instead of a traceback."""
 
@@ -127,7 +136,7 @@ def database_failure(
     if primary == sqlite3.SQLITE_NOTADB:
         return DatabaseBroken(f"{where}: not a SQLite database (left untouched)")
     if primary == sqlite3.SQLITE_CORRUPT:
-        doctor = f"pdca --db {path} doctor" if path else "pdca doctor"
+        doctor = f"pdca --db {shell_word(path)} doctor" if path else "pdca doctor"
         return DatabaseBroken(
             f"{where} is damaged ({text}); nothing written: {doctor} names the damage; "
             "restore a backup copy"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pdca.db.access import whose_to_run
+from pdca.db.errors import shell_word
 
 NETWORK_FILESYSTEMS = frozenset(
     {
@@ -117,7 +118,7 @@ def sharing_advice(directory: Path) -> str | None:
         return (
             f"{directory} is group-writable but not setgid, so the -wal/-shm files others"
             " open first get their own group and lock the team out:"
-            f" {whose_to_run(directory, f'chmod g+s {directory}')}"
+            f" {whose_to_run(directory, f'chmod g+s {shell_word(directory)}')}"
         )
     return None
 
@@ -131,12 +132,12 @@ def world_writable(directory: Path) -> str:
     except OSError:
         sticky = False
     if sticky:
-        fix = whose_to_run(directory, f"chmod o-w,o-t {directory}")
+        fix = whose_to_run(directory, f"chmod o-w,o-t {shell_word(directory)}")
         return (
             f"directory {directory} is world-writable and sticky: anyone may put files beside"
             f" the database, and the sticky bit can stop the team opening its -wal/-shm: {fix}"
         )
-    fix = whose_to_run(directory, f"chmod o-w {directory}")
+    fix = whose_to_run(directory, f"chmod o-w {shell_word(directory)}")
     return (
         f"directory {directory} is world-writable: anyone may rename or delete the database"
         f" and its -wal/-shm (losing committed writes): {fix}"

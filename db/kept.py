@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pdca.db import copies, schema
+from pdca.db.errors import shell_word
 
 if TYPE_CHECKING:
     from pdca.db.store import Store
@@ -324,7 +325,7 @@ def repair(connection: sqlite3.Connection, known: Keys | None = None) -> list[st
 
 def repair_command(path: object) -> str:
     """The command that mends a file's kept tables (doctor's advice names it)."""
-    return f"pdca --db {path} doctor --repair"
+    return f"pdca --db {shell_word(path)} doctor --repair"
 
 
 def repair_store(store: Store) -> list[str]:

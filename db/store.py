@@ -33,6 +33,7 @@ from pdca.db.errors import (
     RowChangedOutside,
     UndoRefused,
     database_failure,
+    shell_word,
 )
 from pdca.db.models import (
     CHECKIN_STATUSES,
@@ -882,8 +883,8 @@ class Store:
             return None
         where = self.path or "the database"
         return (
-            f"{where} is damaged ({found[0]}); nothing more written: pdca --db {where} doctor "
-            "names the damage; restore a backup copy"
+            f"{where} is damaged ({found[0]}); nothing more written:"
+            f" pdca --db {shell_word(where)} doctor names the damage; restore a backup copy"
         )
 
     def counts(self) -> dict[str, int]:

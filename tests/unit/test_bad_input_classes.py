@@ -499,3 +499,15 @@ def test_a_folder_whose_name_is_not_utf8_holds_a_database(
         assert "crashed" not in result.stderr, (args, result.stderr)
         assert result.exit_code == 0, (args, result.stderr)
     assert json.loads(cli("list", "--json").stdout)[0]["title"] == "x"
+
+
+def test_a_command_a_message_suggests_is_quoted_for_the_shell(cli, tmp_path: Path) -> None:
+    """A tester was told ``create one with: pdca --db /tmp/my dir/x.db init``, which the shell
+    splits into three words."""
+    folder = tmp_path / "my dir"
+    folder.mkdir()
+    path = folder / "x.db"
+    said = cli("--db", str(path), "list").stderr
+    assert said == f"pdca: no database at {path} (create one with: pdca --db '{path}' init)\n"
+    assert cli("--db", str(path), "init").exit_code == 0
+    assert f"make one with pdca --db '{path}' backup" in cli("--db", str(path), "doctor").stdout
