@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.widgets import Input
 
+from pdca.db.accountability_models import UNOWNED
 from pdca.db.models import Priority
 from pdca.db.store import ActionFilter
 from pdca.screens.pick_filter import pick_filter_value
@@ -55,7 +56,9 @@ class BoardFilter:
         """The filter bar; ``empty``: no card matches, which may be because done ones are
         hidden (an id filter on a done action found nothing)."""
         parts = []
-        if self.owner:
+        if self.owner == UNOWNED:
+            parts.append("no owner")
+        elif self.owner:
             parts.append(f"owner {literal(self.owner)}")
         if self.initiative:
             parts.append(f"initiative {literal(self.initiative)}")
@@ -77,7 +80,9 @@ class BoardFilter:
 
 async def pick_flow(board: BoardScreen, kind: str) -> None:
     """Pick one owner, initiative or priority from a list and narrow the board to it."""
-    picked = await pick_filter_value(board, kind, f"Show the actions of one {kind}")
+    picked = await pick_filter_value(
+        board, kind, f"Show the actions of one {kind}", nobody=kind == "owner"
+    )
     if picked is not None:
         narrowed: dict[str, Any] = {kind: picked}
         board.set_filter(replace(board.filter, **narrowed))

@@ -179,8 +179,8 @@ class OwnersScreen(RowView):
 
     def action_open_owner(self) -> None:
         row = self.current
-        if row is not None:  # unowned work: the whole board (its filter is by owner)
-            self.open_board(None if row.unowned else row.login)
+        if row is not None:  # unowned work: the board's "no owner" filter (UNOWNED)
+            self.open_board(row.login)
 
     @work(group="jump", exclusive=True)
     async def open_board(self, login: str | None) -> None:

@@ -5,18 +5,24 @@ from __future__ import annotations
 
 from textual.screen import Screen
 
+from pdca.db.accountability_models import UNOWNED
 from pdca.db.models import PRIORITIES
 from pdca.screens.context import context_of
 
 
-async def pick_filter_value(screen: Screen, kind: str, heading: str) -> str | None:
+async def pick_filter_value(
+    screen: Screen, kind: str, heading: str, *, nobody: bool = False
+) -> str | None:
     """A login (``kind`` "owner"), initiative name or priority picked by the user, or None.
-    Call from a worker: it waits for the dialog."""
+    ``nobody``: the owners may be ``UNOWNED`` too (the board's work nobody owns). Call from a
+    worker: it waits for the dialog."""
     from pdca.screens.dialogs import PickModal  # dialogs are imported when first opened
 
     store = context_of(screen.app).store
     if kind == "owner":
         options = [person.login for person in store.list_people()]
+        if nobody:
+            options.append(UNOWNED)
     elif kind == "priority":
         options = list(PRIORITIES)
     else:

@@ -53,6 +53,36 @@ async def test_enter_opens_the_board_filtered_to_that_person(make_app, team: Pat
         assert shown == ["carol"]
 
 
+async def test_the_unowned_row_opens_the_board_on_work_nobody_owns(
+    make_app, team: Path, store: Store
+) -> None:
+    """A tester: enter on "(unowned)" opened the whole board, and the board's ``o`` had no way
+    to show only the work nobody owns."""
+    from pdca.db.accountability_models import UNOWNED
+    from pdca.db.models import ActionDraft
+
+    nobody = store.add_action(ActionDraft(title="Whose is this", owner=None))
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle_app(pilot.app, pilot)
+        screen = app.screen
+        assert isinstance(screen, OwnersScreen)
+        await pilot.press(*["down"] * [r.login for r in screen.owners].index(UNOWNED), "enter")
+        await settle_app(pilot.app, pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen) and board.filter.owner == UNOWNED
+        shown = [a.id for column in board.columns.values() for a in column.actions]
+        assert shown == [nobody.id]
+        assert "no owner" in str(board.query_one("#filter-bar").render())
+        await pilot.press("escape", "o")
+        await settle_app(pilot.app, pilot)
+        await pilot.press(*"unowned", "enter")
+        await settle_app(pilot.app, pilot)
+        assert board.filter.owner == UNOWNED
+        assert [a.id for c in board.columns.values() for a in c.actions] == [nobody.id]
+
+
 async def test_owners_reload_when_someone_else_writes(make_app, team: Path) -> None:
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
