@@ -1484,7 +1484,9 @@ def migrate(
     backup = None
     try:
         if temporary is not None:  # it holds data: keep a copy as it was
-            conn.execute("VACUUM INTO ?", (str(temporary),))
+            # The name's bytes, cast to text: a folder whose name is not UTF-8 has no str
+            # SQLite can be given (a reviewer's upgrade there crashed).
+            conn.execute("VACUUM INTO CAST(? AS TEXT)", (os.fsencode(temporary),))
             temporary.chmod(path.stat().st_mode & 0o660)
         # A table rebuild drops a table that others refer to; SQLite's own procedure turns
         # the checks off around it (only possible outside a transaction) and checks every

@@ -499,6 +499,16 @@ def test_a_folder_whose_name_is_not_utf8_holds_a_database(
         assert "crashed" not in result.stderr, (args, result.stderr)
         assert result.exit_code == 0, (args, result.stderr)
     assert json.loads(cli("list", "--json").stdout)[0]["title"] == "x"
+    from pdca.db import schema
+    from tests.unit.test_file_safety import make_old_database
+
+    older = tmp_path / os.fsdecode(b"e\xffir")  # an older pdca's file: upgraded, with a copy
+    older.mkdir()
+    make_old_database(older / "pdca.db", schema.schema_version() - 1)
+    monkeypatch.chdir(older)
+    result = cli("list", "--json")
+    assert result.exit_code == 0 and "upgraded" in result.stderr, result.stderr
+    assert (older / f"pdca.db.v{schema.schema_version() - 1}.bak").exists()
 
 
 def test_a_command_a_message_suggests_is_quoted_for_the_shell(cli, tmp_path: Path) -> None:
