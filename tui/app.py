@@ -700,7 +700,7 @@ def create_app(
         file = None
     return PdcaApp(
         context,
-        settings=load_settings(file),
+        settings=load_settings(file) if file is not None else Settings(),
         settings_file=file,
         presence=presence,
         watch_changes=watch_changes,

@@ -36,12 +36,15 @@ def base_directory(environ: Mapping[str, str], variable: str, *under_home: str) 
     base = environ.get(variable, "")
     if os.path.isabs(base):
         return Path(base)
-    home = environ.get("HOME") or os.path.expanduser("~")
+    given = environ.get("HOME")
+    home = given or os.path.expanduser("~")
     if not os.path.isabs(home):
-        raise NoHome(
-            f"no home directory: HOME is not set and uid {os.getuid()} has no passwd entry"
-            f" (set HOME, or {variable})"
+        why = (
+            f"HOME ({given!r}) is not an absolute path"
+            if given
+            else f"HOME is not set and uid {os.getuid()} has no passwd entry"
         )
+        raise NoHome(f"no home directory: {why} (set HOME, or {variable})")
     return Path(home, *under_home)
 
 

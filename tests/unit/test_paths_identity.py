@@ -293,3 +293,25 @@ def test_without_a_home_a_crash_log_is_not_written_in_the_working_directory(
 def test_a_relative_xdg_directory_is_ignored_as_the_spec_says(tmp_path: Path) -> None:
     environ = {"XDG_DATA_HOME": "relative/share", "HOME": str(tmp_path)}
     assert user_data_dir(environ) == tmp_path / ".local" / "share" / "pdca"
+
+
+def test_without_a_home_the_app_opens_with_default_settings_and_keeps_none(
+    no_passwd_entry: Path, store, db_path: Path
+) -> None:
+    """A reviewer: the board crashed where no home directory was, reading settings from
+    nowhere."""
+    from pdca.tui.app import create_app
+    from tests.conftest import NOW_DT
+
+    app = create_app(db_path, actor="svc", clock=lambda: NOW_DT, environ={})
+    try:
+        assert app.settings_file is None and app.settings.theme is not None
+    finally:
+        app.context.close()
+
+
+def test_a_relative_home_is_named_as_such() -> None:
+    from pdca.tui.paths import NoHome
+
+    with pytest.raises(NoHome, match=r"HOME \('here'\) is not an absolute path"):
+        user_data_dir({"HOME": "here"})
