@@ -7,8 +7,6 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from pdca.db.connection import uri_path
-
 LIMIT = 60  # a screenful of candidates; the shell narrows as the person types
 
 # (value, help) pairs whose value starts with the typed prefix. ``substr`` rather than LIKE:
@@ -35,10 +33,13 @@ def candidates(path: Path, kind: str, prefix: str) -> list[tuple[str, str]]:
     if not path.is_file():
         return []
     # Read-only through SQLite itself (never pdca's opener, which may set the journal mode
-    # or upgrade the schema): a Tab key must not change the file in any way.
-    uri = f"file:{uri_path(path.resolve())}?mode=ro"
+    # or upgrade the schema): a Tab key must not change the file in any way, nor leave a
+    # -wal/-shm of its own beside a file nobody has open (a reviewer: in the Tab-presser's
+    # group, which locks a team out where the directory has no setgid).
+    from pdca.db.copies import open_copy
+
     try:
-        connection = sqlite3.connect(uri, uri=True, timeout=1)
+        connection = open_copy(path.resolve(), timeout=1)
     except sqlite3.Error:
         return []
     try:

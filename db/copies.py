@@ -44,14 +44,15 @@ def read_copy(path: Path) -> Iterator[sqlite3.Connection]:
         connection.close()
 
 
-def open_copy(path: Path) -> sqlite3.Connection:
-    """A read-only connection to a copy (a backup, a file to restore) that leaves nothing
-    beside it: read as it stands (``immutable``) unless it has a ``-wal`` or ``-shm`` of its
-    own, which SQLite must then read through (a read-only open of a WAL file would otherwise
-    leave a ``-wal`` and ``-shm`` behind)."""
+def open_copy(path: Path, timeout: float = BUSY_TIMEOUT_SECONDS) -> sqlite3.Connection:
+    """A read-only connection to a copy (a backup, a file to restore), or for a glance at a
+    live file (shell completion), that leaves nothing beside it: read as it stands
+    (``immutable``) unless it has a ``-wal`` or ``-shm`` of its own, which SQLite must then
+    read through (a read-only open of a WAL file would otherwise leave a ``-wal`` and
+    ``-shm`` behind)."""
     in_use = any(os.path.lexists(f"{path}{suffix}") for suffix in ("-wal", "-shm"))
     uri = f"file:{uri_path(path)}?mode=ro" + ("" if in_use else "&immutable=1")
-    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    return sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
 
 
 def integrity(connection: sqlite3.Connection) -> list[str]:

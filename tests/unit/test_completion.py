@@ -114,6 +114,20 @@ def test_completion_leaves_a_rollback_journal_file_as_it_was(env, store: Store, 
         assert check.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
 
 
+def test_completion_leaves_nothing_beside_a_file_nobody_has_open(
+    env, store: Store, db_path
+) -> None:
+    """A reviewer: a Tab key on a WAL file nobody had open left a -wal and -shm in the
+    presser's own group, which locks a team out where the directory has no setgid."""
+    store.add_action(ActionDraft(title="Kept", owner="bob"))
+    store.close()
+    assert not os.path.exists(f"{db_path}-shm")
+    assert complete(env, "pdca edit ") == ["1"]
+    assert sorted(p.name for p in db_path.parent.iterdir() if p.name.startswith("pdca.db")) == [
+        "pdca.db"
+    ]
+
+
 def test_real_bash_inserts_what_means_the_name_and_runs_nothing(
     env, store: Store, tmp_path
 ) -> None:
