@@ -13,7 +13,7 @@ from typing import Any
 
 from pdca.db import kpi_rules
 from pdca.db.clock import iso
-from pdca.db.signals import NUMBER_R
+from pdca.db.signals import is_a_number
 from pdca.db.store import Store
 
 
@@ -34,12 +34,13 @@ def recent_readings(
     rows = store.conn.execute(
         "SELECT r.kpi_id, r.at, r.value FROM kpis k JOIN kpi_readings r ON r.kpi_id = k.id"
         " AND r.at >= CASE k.cadence WHEN 'daily' THEN ? WHEN 'weekly' THEN ? ELSE ? END"
-        f"{NUMBER_R}{only} ORDER BY r.kpi_id, r.at, r.id",
+        f"{only} ORDER BY r.kpi_id, r.at, r.id",
         parameters,
     )
     found: dict[int, list[tuple[str, float]]] = defaultdict(list)
     for kpi_id, at, value in rows:
-        found[kpi_id].append((at, value))
+        if is_a_number(value):
+            found[kpi_id].append((at, value))
     return found
 
 
