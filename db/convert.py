@@ -200,7 +200,10 @@ def stored_logins(text: Any) -> Any:
     try:
         return json.loads(text)
     except (ValueError, TypeError):  # not JSON (TypeError: a blob)
-        return [login.strip() for login in str(text).split(",") if login.strip()]
+        pieces = [piece.strip() for piece in str(text).split(",")]
+        if all(models.LOGIN.fullmatch(piece) for piece in pieces):
+            return pieces
+        return text  # no list of logins either (``["quinn", alice]``): the record names it
 
 
 def escalation_path(text: Any) -> list[str]:

@@ -91,3 +91,36 @@ def test_doctor_still_names_every_odd_value(odd_file, cli) -> None:
     assert result.exit_code == 1
     for named in ("alerts: 1 row", "kpis: 1 row", "kpi_readings: 1 row"):
         assert named in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("stored", "path"),
+    [
+        ('["quinn", "alice"]', ["quinn", "alice"]),
+        ("quinn, alice", ["quinn", "alice"]),
+        ("quinn", ["quinn"]),
+        ('["quinn", alice]', []),  # neither JSON nor logins: nobody past the owner
+        ("quinn alice", []),
+        ('"quinn"', []),
+        ("5", []),
+        ("", []),
+    ],
+)
+def test_an_escalation_path_is_read_as_logins_or_as_nobody(stored: str, path: list[str]) -> None:
+    """A reviewer: split on commas whatever it held, ``["quinn", alice]`` escalated to
+    ``["quinn"`` and ``alice]``, names nobody's header counts."""
+    from pdca.db.convert import escalation_path
+
+    assert escalation_path(stored) == path
+
+
+def test_a_path_that_is_no_list_of_logins_is_named_by_kpi_list(odd_file, db_path, cli) -> None:
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("""UPDATE kpis SET escalation = '["quinn", alice]'""")
+    conn.close()
+    result = cli("kpi", "list")
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert "escalation holds '[\"quinn\", alice]', not a list" in result.stderr
+    # The rules read it as nobody past the owner: the alert is bob's, late (exit status 3).
+    late = cli("alerts")
+    assert late.exit_code == 3 and "waiting for bob" in late.stdout, late.stderr
