@@ -112,8 +112,11 @@ class LiteralInput(Input):
     def _on_paste(self, event: events.Paste) -> None:
         """A paste of several lines goes in whole, its lines joined by spaces: Textual keeps
         the first line only, and a tester's pasted check-in lost everything after it."""
-        lines = [line.strip() for line in event.text.splitlines()]
-        joined = " ".join(line for line in lines if line)
+        lines = event.text.splitlines()
+        # One line goes in as it is (" and " keeps its spaces); several are joined at their
+        # ends, each line's own indentation and trailing blanks dropped.
+        kept = [line.strip() for line in lines if line.strip()]
+        joined = lines[0] if len(lines) == 1 else " ".join(kept)
         if joined:
             if self.selection.is_empty:
                 self.insert_text_at_cursor(joined)

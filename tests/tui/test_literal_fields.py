@@ -197,6 +197,10 @@ async def test_a_pasted_paragraph_goes_into_a_one_line_field_whole(
         await settle_app(app, pilot)
         message = app.screen.query_one("#message", Input)
         message.focus()
+        message.post_message(events.Paste(" and "))  # one line: as it is, spaces kept
+        await pilot.pause()
+        assert message.value == " and "
+        message.value = ""
         message.post_message(events.Paste("line one\r\n\n  line two\tmore\n"))
         await pilot.pause()
         assert message.value == "line one line two\tmore"
