@@ -403,14 +403,13 @@ def _insert_readings(
 
     A reading the KPI holds already (the same time and value) is not added again: a tester's
     cron job imported the same file twice and every reading was there twice, skewing the
-    signals. A different value at the same time is kept (a correction is a reading too)."""
-    kpi_ids: set[int] = set()
+    signals. A different value at the same time is kept (a correction is a reading too); the
+    note is not compared, so a row differing only in its note is skipped as well."""
     given = 0
 
     def rows(actor: str) -> Iterator[tuple[int, str, float, str, str, int, str, float]]:
         nonlocal given
         for kpi_id, at, value, note in readings:
-            kpi_ids.add(kpi_id)
             given += 1
             yield kpi_id, at, value, note, actor, kpi_id, at, value
 
@@ -423,6 +422,10 @@ def _insert_readings(
             rows(tx.actor),
         )
         count = cursor.rowcount
+        added = store.conn.execute(  # the KPIs that got a reading: the others are as they were
+            "SELECT DISTINCT kpi_id FROM kpi_readings WHERE id > ?", (start,)
+        )
+        kpi_ids = [row[0] for row in added]
         tx.log_created(
             "reading",
             "kpi_readings",
