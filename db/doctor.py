@@ -342,7 +342,16 @@ def _check_contents(
     )
     checks.append(Check("integrity", integrity == ["ok"], said))
     broken = connection.execute("PRAGMA foreign_key_check").fetchall()
-    checks.append(Check("references", not broken, _references_said(broken)))
+    looped = None if broken else schema.parent_cycle(connection)
+    if looped is not None:
+        said = (
+            f"action {looped} is among its own earlier cycles (parent_id leads back to it):"
+            " changed outside pdca; clear a parent_id in the loop with sqlite3, or restore a"
+            " backup"
+        )
+        checks.append(Check("references", False, said))
+    else:
+        checks.append(Check("references", not broken, _references_said(broken)))
     return checks + _check_notifications(connection)
 
 

@@ -1555,3 +1555,19 @@ def sweep_leftovers(path: Path) -> None:
 
 
 LEFTOVER_AGE_SECONDS = 3600
+
+
+def parent_cycle(conn: sqlite3.Connection) -> int | None:
+    """An action whose chain of earlier cycles (``parent_id``) leads back to itself, or None.
+    pdca's own writes cannot make one (a parent is always older); a tester's hand-made export
+    could, and a report of the action's cycles then listed unrelated ones: import refuses
+    one, doctor names one. UNION, not UNION
+    ALL: each (action, ancestor) pair once, so a loop ends the walk."""
+    found = conn.execute(
+        "WITH RECURSIVE up(start, id) AS ("
+        " SELECT id, parent_id FROM actions WHERE parent_id IS NOT NULL"
+        " UNION SELECT up.start, a.parent_id FROM up JOIN actions a ON a.id = up.id"
+        " WHERE a.parent_id IS NOT NULL)"
+        " SELECT start FROM up WHERE id = start LIMIT 1"
+    ).fetchone()
+    return None if found is None else int(found[0])

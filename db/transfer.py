@@ -183,7 +183,7 @@ def _restore_json(store: Store, path: Path, stream: TextIO) -> str:
         dangling = _dangling_reference(store.conn)
         if dangling:
             raise InvalidInput("file", str(path), f"is incomplete: {dangling}; nothing written")
-        looped = _parent_cycle(store.conn)
+        looped = schema.parent_cycle(store.conn)
         if looped is not None:
             raise InvalidInput(
                 "file",
@@ -293,21 +293,6 @@ def _dangling_reference(conn: sqlite3.Connection) -> str | None:
         return None
     table, rowid, parent, _ = found
     return f"{table} row with id {rowid} refers to a {parent} row that is not in the file"
-
-
-def _parent_cycle(conn: sqlite3.Connection) -> int | None:
-    """An action whose chain of earlier cycles (``parent_id``) leads back to itself, or None.
-    pdca's own writes cannot make one (a parent is always older); a tester's hand-made export
-    could, and a report of the action's cycles then listed unrelated ones. UNION, not UNION
-    ALL: each (action, ancestor) pair once, so a loop ends the walk."""
-    found = conn.execute(
-        "WITH RECURSIVE up(start, id) AS ("
-        " SELECT id, parent_id FROM actions WHERE parent_id IS NOT NULL"
-        " UNION SELECT up.start, a.parent_id FROM up JOIN actions a ON a.id = up.id"
-        " WHERE a.parent_id IS NOT NULL)"
-        " SELECT start FROM up WHERE id = start LIMIT 1"
-    ).fetchone()
-    return None if found is None else int(found[0])
 
 
 def _append_csv(store: Store, path: Path, stream: TextIO, today: date) -> str:

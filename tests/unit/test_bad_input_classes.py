@@ -491,7 +491,8 @@ def test_a_folder_whose_name_is_not_utf8_holds_a_database(
     """A tester's ``pdca init`` in ``d\xffir`` crashed (the file: URI was encoded as text).
     Such a name can only come from where pdca runs: as an argument it is refused."""
     folder = tmp_path / os.fsdecode(b"d\xffir")
-    folder.mkdir()
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)  # not the team's (an earlier test may have left the umask at 007)
     monkeypatch.delenv("PDCA_DB")
     monkeypatch.chdir(folder)
     for args in (["init"], ["add", "x"], ["backup"], ["doctor"]):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sqlite3
 from pathlib import Path
 
@@ -298,3 +299,17 @@ def test_values_are_checked_in_a_file_pdca_will_upgrade_too(store, db_path: Path
     assert checks["schema"] == (True, "version 20; pdca will upgrade it to 21")
     ok, detail = checks["values"]
     assert not ok and "actions: 1 row (first id 1: due takes a date" in detail
+
+
+def test_a_loop_of_earlier_cycles_is_named(store, db_path: Path) -> None:
+    """A reviewer: actions each other's earlier cycle, written with sqlite3 (import refuses
+    them), passed doctor as "every reference resolves"."""
+    from pdca.db.models import ActionDraft
+
+    for title in ("one", "two"):
+        store.add_action(ActionDraft(title=title))
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE actions SET parent_id = 3 - id")  # 1 -> 2 -> 1
+    conn.close()
+    ok, detail = _by_name(db_path)["references"]
+    assert not ok and re.match(r"action [12] is among its own earlier cycles", detail), detail
