@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
+from pdca.db import models
 from pdca.db.models import CheckinStatus
 from pdca.db.plain import PlainRecord
 
@@ -55,7 +56,7 @@ class TeamSettings(PlainRecord):
     followup_offsets: tuple[int, ...] = (30, 60, 90)
 
 
-UNOWNED = "(unowned)"  # the owners row of open work nobody owns (no login has parentheses)
+UNOWNED = models.UNOWNED  # kept in models: the store filters by it, without this module
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

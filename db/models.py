@@ -93,6 +93,7 @@ NOTES_MAX = 10_000
 MESSAGE_MAX = 2_000
 # A Unix login as pdca takes one (always matched whole: fullmatch).
 LOGIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?")
+UNOWNED = "(unowned)"  # the owners row of open work nobody owns (no login has parentheses)
 
 
 def _non_blank(limit: int) -> Callable[[str], str]:

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 from pdca.db import convert, models, rules
 from pdca.db.access import describe_owner, files_report, write_advice
-from pdca.db.accountability_models import UNOWNED
 from pdca.db.clock import Clock, iso
 from pdca.db.connection import open_database
 from pdca.db.errors import (
@@ -743,7 +742,7 @@ class Store:
         params: list[Any] = []
         if not where.include_done:
             clauses.append("a.done_at IS NULL")
-        if where.owner == UNOWNED:  # the owners view's "(unowned)" row: work nobody owns
+        if where.owner == models.UNOWNED:  # the owners view's "(unowned)" row: work nobody owns
             clauses.append("a.owner IS NULL")
         elif where.owner is not None:
             clauses.append("a.owner = ?")

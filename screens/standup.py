@@ -310,7 +310,7 @@ class StandupScreen(RowView):
             named = [p for p in digest.people if p != UNOWNED]
             extra = ", work with no owner" if len(named) < len(digest.people) else ""
             text.append(f" · everyone ({count_people(len(named))}{extra}: n steps through them)")
-        elif self.person == UNOWNED:  # a stop, not a person: counted apart, as above
+        elif self.person == UNOWNED or self.person is None:  # a stop, not a person
             text.append(" · work with no owner")
         else:
             named = [p for p in digest.people if p != UNOWNED]
