@@ -45,6 +45,10 @@ TABLE_ORDER = (
     "followups",
     "standups",
     "settings",
+    # The team's channels and what was sent: without them a file moved by export and import
+    # sent its whole history again and lost its webhook and command (a tester).
+    "notify_settings",
+    "notifications",
     "events",
 )
 CSV_COLUMNS = (

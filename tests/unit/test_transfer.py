@@ -60,6 +60,34 @@ def test_json_export_restores_every_row_and_the_history(store, cli, tmp_path):
     assert "imported export.json" in restored["events"][-1][7]
 
 
+def test_json_export_carries_the_notification_channels_and_what_was_sent(store, cli, ok, tmp_path):
+    """A tester moved a file by export and import: its webhook, command and each person's
+    channel were gone, and notify would have sent its whole history again."""
+    _fill(store)
+    ok("notify", "config", "webhook", "http://127.0.0.1:9/hook")
+    ok("notify", "prefer", "bob", "webhook")
+    ok("kpi", "add", "Pages", "--unit", "n", "--baseline", "10", "--target", "5", "--alert",
+       "20", "--owner", "bob")  # fmt: skip
+    ok("kpi", "record", "Pages", "25")  # an alert for bob
+    assert cli("notify").exit_code == 4  # the webhook fails: kept, for its retries
+    out = tmp_path / "export.json"
+    ok("export", "--out", str(out))
+    target = tmp_path / "moved.db"
+    ok("--db", str(target), "import", str(out))
+    query = {
+        "notify_settings": "SELECT key, value FROM notify_settings ORDER BY key",
+        "notifications": "SELECT key, recipient, channel, state, attempts FROM notifications"
+        " ORDER BY id",
+    }
+    for table, sql in query.items():
+        with sqlite3.connect(store.path) as before, sqlite3.connect(target) as after:
+            kept = before.execute(sql).fetchall()
+            assert kept and after.execute(sql).fetchall() == kept, table
+        before.close()
+        after.close()
+    assert ok("--db", str(target), "notify", "--dry-run").stdout == ok("notify", "--dry-run").stdout
+
+
 def test_json_import_refuses_a_database_that_holds_data(store, cli, tmp_path):
     _fill(store)
     out = tmp_path / "export.json"
