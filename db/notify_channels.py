@@ -109,6 +109,11 @@ class Channels:
         self._opener = urllib.request.build_opener(_NoRedirects)
 
     def __call__(self, notification: Notification) -> Outcome:
+        if notification.channel not in self.settings.enabled():
+            # Turned off since it was queued (or since it failed): it reaches nobody now.
+            # It was retried as "no webhook set" for a week, failing every run and doctor.
+            said = f"the {notification.channel} channel is off now (pdca notify config)"
+            return Outcome("skipped", said)
         deliver = {
             "terminal": self.terminal,
             "mail": self.mail,
@@ -199,8 +204,8 @@ class Channels:
 
     def webhook(self, notification: Notification) -> Outcome:
         url = self.settings.webhook
-        if url is None:
-            return Outcome("failed", "no webhook set (pdca notify config webhook URL)")
+        if url is None:  # (off: skipped before this is asked)
+            return Outcome("skipped", "no webhook set (pdca notify config webhook URL)")
         if self._webhook_down is not None:
             return Outcome("failed", f"not tried: {self._webhook_down} earlier in this run")
         text = f"{notification.recipient}: {nrules.for_chat(notification.text)}"
@@ -212,8 +217,8 @@ class Channels:
 
     def command(self, notification: Notification) -> Outcome:
         command = self.settings.command
-        if command is None:
-            return Outcome("failed", "no command set (pdca notify config command CMD)")
+        if command is None:  # (off: skipped before this is asked)
+            return Outcome("skipped", "no command set (pdca notify config command CMD)")
         if self.settings.command_by != self.runner:
             # Anyone in the team may change the file; the hook runs only as whoever set it.
             return Outcome(

@@ -637,6 +637,29 @@ def test_a_notify_setting_can_be_undone_like_any_setting(store: Store) -> None:
     assert ns.channel_settings(store).webhook is None
 
 
+def test_a_channel_turned_off_skips_what_it_had_failed_to_deliver(
+    store: Store, db_path: Path, hook: Hook
+) -> None:
+    """A tester turned a failing webhook off: every run still retried its deliveries ("no
+    webhook set"), failing, for a week, and doctor failed for good."""
+    from pdca.db.doctor import diagnose
+
+    _webhook_only(store, hook.url)
+    _breach(store)
+    hook.mode = "fail"
+    assert _run(store).failed
+    ns.set_channel(store, "webhook", "none")
+    later = open_as(db_path, "alice", NOW_DT + timedelta(minutes=5))
+    try:
+        report = _run(later, "later")
+    finally:
+        later.close()
+    assert report.failed == [] and [n.state for n in report.skipped] == ["skipped"]
+    assert report.skipped[0].last_error == "the webhook channel is off now (pdca notify config)"
+    assert ns.unfinished(store) == []
+    assert [c.ok for c in diagnose(db_path) if c.name == "notify"] == [True]
+
+
 def test_doctor_names_failed_deliveries(store: Store, db_path: Path) -> None:
     from pdca.db.doctor import diagnose
 
