@@ -324,8 +324,10 @@ def _item(
 
         if event.op == "create":
             parent = after.get("parent_id")
+            # The phase it was created in (``add --phase do``: a tester read "in Plan").
+            phase = str(after.get("phase") or "plan").capitalize()
             return moved(
-                "created", f"cycle {after.get('cycle')} of #{parent}" if parent else "in Plan"
+                "created", f"cycle {after.get('cycle')} of #{parent}" if parent else f"in {phase}"
             )
         if event.op != "update":
             return None

@@ -361,6 +361,17 @@ def test_a_standup_digest_starts_from_the_last_recorded_one(timed: Store, ticker
     assert digest.people == ["bob", "carol"]  # bob has open work: he gets his turn
 
 
+def test_an_action_created_in_do_is_said_to_be_created_in_do(timed: Store, ticker: Ticker) -> None:
+    """A tester's ``pdca add --phase do`` was "created in Plan" in the stand-up."""
+    made = timed.add_action(
+        ActionDraft(title="Swarm on P1s", owner="erin", due=date(2026, 11, 30), phase="do")
+    )
+    planned = timed.add_action(ActionDraft(title="Later", owner="erin"))
+    ticker.advance(hours=1)
+    said = {i.action_id: i.detail for i in acc.standup_digest(timed).items if i.kind == "created"}
+    assert said == {made.id: "in Do", planned.id: "in Plan"}
+
+
 def test_the_digest_says_where_work_stands_and_what_the_clock_escalated(
     timed: Store, ticker: Ticker
 ) -> None:
