@@ -82,7 +82,10 @@ def health(facts: InitiativeFacts) -> tuple[Health, list[str]]:
         (off if facts.late >= total * OFF_TRACK_SHARE else risk).append(reason)
     if stale := len(facts.stale_days):
         days = min(facts.stale_days)
-        reason = f"no check-in on {_plural(stale, 'action')} for {days} days"
+        # The least stale of them: the others have waited longer (a tester read 16 days of
+        # three actions 30, 29 and 16 days without one).
+        least = f"{days} days" if stale == 1 else f"{days} days or more"
+        reason = f"no check-in on {_plural(stale, 'action')} for {least}"
         (off if stale >= total * OFF_TRACK_SHARE else risk).append(reason)
     if facts.blocked:
         risk.append(f"{_plural(facts.blocked, 'action')} blocked")

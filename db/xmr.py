@@ -380,7 +380,9 @@ def shift_words(kpi: str, action_id: int, shift: Shift, direction: Direction) ->
     if shift.before is None:
         return head + f"too few readings before #{action_id} entered Do to tell a shift"
     if not shift.settled:
-        return head + f"only {shift.after_count} readings {since}: too early to tell"
+        count = shift.after_count
+        readings = "no readings" if not count else f"only {count} reading{'s' * (count != 1)}"
+        return head + f"{readings} {since}: too early to tell"
     if shift.shifted:
         return (
             head + f"shifted {good} {since}, {shift.good_run} readings {where} the old centre "

@@ -42,7 +42,7 @@ def test_late_actions_put_it_at_risk_then_off_track_from_half() -> None:
 def test_stale_data_outweighs_what_people_last_reported() -> None:
     # Their last check-ins said on track; two of them are 14 and 20 days old.
     level, reasons = ir.health(facts(open_actions=7, stale_days=(20, 14)))
-    assert (level, reasons) == ("at-risk", ["no check-in on 2 actions for 14 days"])
+    assert (level, reasons) == ("at-risk", ["no check-in on 2 actions for 14 days or more"])
 
 
 def test_no_news_at_all_for_two_cadences_is_off_track() -> None:

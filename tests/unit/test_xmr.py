@@ -194,6 +194,11 @@ def test_shift_since_says_so_when_absent_or_early() -> None:
     early = series(BASE + [7.0] * 3)
     words = xmr.shift_words("Lead time", 3, xmr.shift_since(early, early[20][0], "down"), "down")
     assert "only 3 readings since #3 entered Do: too early to tell" in words
+    for after, said in ((1, "only 1 reading since"), (0, "no readings since")):  # a tester
+        early = series(BASE + [7.0] * after)
+        start = early[20][0] if after else "2099-01-01T00:00:00Z"
+        shift = xmr.shift_since(early, start, "down")
+        assert said in xmr.shift_words("Lead time", 3, shift, "down")
     none = series([7.0] * 3)
     assert "too few readings before #3" in xmr.shift_words(
         "X", 3, xmr.shift_since(none, none[0][0], "up"), "up"
