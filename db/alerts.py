@@ -325,14 +325,19 @@ def alerts_of_kpi(store: Store, kpi_id: int) -> list[Alert]:
 
 def open_alerts_by_kpi(store: Store) -> dict[int, Alert]:
     """Each KPI's open alert, if it has one; of several (a threshold breach and signals), the
-    one a person must act on first: waiting for acknowledgement, then the threshold's, then
-    the newest."""
+    one a person must act on first: waiting for acknowledgement, late (past its deadline, so
+    escalated: a tester saw only the other one), then the threshold's, then the oldest."""
     now = store.clock()
-    rows = store.conn.execute(
-        _SELECT + " WHERE a.closed_at IS NULL"
-        " ORDER BY a.acknowledged_at IS NULL, a.rule IS NULL, a.raised_at, a.id"
-    )
-    return {row["kpi_id"]: to_alert(row, now) for row in rows}
+    rows = store.conn.execute(_SELECT + " WHERE a.closed_at IS NULL")
+    first: dict[int, Alert] = {}
+    for alert in sorted((to_alert(row, now) for row in rows), key=_most_pressing):
+        first.setdefault(alert.kpi_id, alert)
+    return first
+
+
+def _most_pressing(alert: Alert) -> tuple[bool, bool, bool, str, int]:
+    waiting = alert.acknowledged_at is None
+    return (not waiting, not alert.overdue, alert.rule is not None, alert.raised_at, alert.id)
 
 
 def acknowledge(

@@ -370,6 +370,17 @@ def facts(detail: KpiDetail) -> Text:
                 f"alert {alert.id} acknowledged by {literal(alert.acknowledged_by)}: "
                 + literal(alert.ack_note or "")
             )
+    # The KPI's other open alerts, waiting too (a threshold breach and a signal at once): a
+    # tester saw only one, and the other, escalated and late, nowhere on the KPI's screens.
+    for other in detail.alerts:
+        if other.closed_at or other.acknowledged_at or (alert and other.id == alert.id):
+            continue
+        rule = f" ({literal(other.rule_text)})" if other.rule_text else " (threshold)"
+        late = "  OVERDUE" if other.overdue else ""
+        text.append(
+            f"\n  also alert {other.id}{rule}: waiting for {literal(other.assignee)} by"
+            f" {other.ack_due}{late}  (pdca alerts ack {other.id})"
+        )
     return text
 
 

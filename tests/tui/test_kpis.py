@@ -326,3 +326,24 @@ async def test_every_alert_waiting_for_me_is_listed_not_only_each_kpis_first(
         assert app.screen.query_one(KpiTable).rows == []
     acknowledged = {a.rule: a.acknowledged_by for a in alerts.list_alerts(store)}
     assert acknowledged == {"we1": "alice", None: None}  # the signal's, not the threshold's
+
+
+def test_a_kpis_late_alert_is_the_one_shown_and_its_other_open_one_is_named(
+    kpi_db: Path, store: Store
+) -> None:
+    """A tester: a KPI's threshold alert waiting for its owner and its signal alert, late and
+    escalated, were both open; the KPI's screens showed only the threshold's."""
+    from pdca.db import kpis
+    from pdca.screens.kpi_detail import facts
+
+    store.conn.execute(
+        "INSERT INTO alerts (kpi_id, reading_id, raised_at, assignee, ack_due, rule, rule_text)"
+        " VALUES (1, 4, '2026-11-21T08:00:00Z', 'alice', '2026-11-22T08:00:00Z', 'we1',"
+        " 'a reading above the upper natural limit')"
+    )  # raised two days ago, never acknowledged: escalated to bob, late
+    shown = alerts.open_alerts_by_kpi(store)[1]
+    assert (shown.rule, shown.overdue, shown.assignee) == ("we1", True, "bob")
+    said = facts(kpis.kpi_detail(store, KPI)).plain
+    threshold = [a for a in alerts.list_alerts(store) if a.rule is None][0]
+    assert f"⚑ alert {shown.id} (a reading above the upper natural limit): waiting for bob" in said
+    assert f"also alert {threshold.id} (threshold): waiting for alice by" in said
