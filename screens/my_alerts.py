@@ -51,6 +51,7 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
         with self.frame():
             yield self.heading(f"Alerts waiting for {context_of(self.app).actor}")
             yield self.table
+            yield Label("", id="my-alert-said", markup=False)
             yield Label(
                 "a acknowledge with a note · enter the KPI's chart · esc back",
                 classes="dialog--muted",
@@ -73,9 +74,23 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
         finally:
             reader.close()
         self.app.call_from_thread(self.table.show, rows)
+        self.app.call_from_thread(self.say_highlighted)
 
     def after_acknowledge(self) -> None:
         self.reload()
+
+    @on(KpiTable.Highlighted)
+    def say_highlighted(self) -> None:
+        """Which alert the highlighted row is: a KPI's threshold alert and its signal alert
+        are two rows of one KPI, alike but for this line (a tester)."""
+        row = self.table.current
+        alert = row.alert if row is not None else None
+        said = ""
+        if alert is not None:
+            why = alert.rule_text or "threshold breach"
+            late = ", late" if alert.overdue else ""
+            said = f"alert {alert.id}: {why}; acknowledge by {alert.ack_due}{late}"
+        self.query_one("#my-alert-said", Label).update(said)
 
     @on(KpiTable.Selected)
     def open_kpi(self, message: KpiTable.Selected) -> None:

@@ -319,6 +319,8 @@ async def test_every_alert_waiting_for_me_is_listed_not_only_each_kpis_first(
         assert isinstance(app.screen, MyAlertsScreen)
         rows = app.screen.query_one(KpiTable).rows
         assert [(row.kpi.name, row.alert and row.alert.rule) for row in rows] == [(KPI, "we1")]
+        said = str(app.screen.query_one("#my-alert-said").render())
+        assert said.startswith(f"alert {rows[0].alert.id}: a reading above the upper natural")
         await pilot.press("a")
         await settle_app(app, pilot)
         await pilot.press(*"Looking at it", "ctrl+s")
