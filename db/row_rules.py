@@ -115,6 +115,27 @@ def _value_problem(table: str, column: str, value: Any) -> str | None:
     return None
 
 
+def _notify_setting_problem(key: object, value: object) -> str | None:
+    """What pdca notify config / prefer could not have stored (an export's row), or None."""
+    from pdca.db import notify_rules as nrules  # only an import of such a row needs them
+
+    text = str(value)
+    try:
+        if key in ("terminal", "mail"):
+            nrules.parse_switch(str(key), text)
+        elif key == "webhook":
+            if nrules.parse_url(text) is None:
+                return "value 'none' is not a webhook (the setting is left out instead)"
+        elif isinstance(key, str) and key.startswith("prefer:"):
+            nrules.check_login(key.removeprefix("prefer:"))
+            nrules.parse_channels(text)
+        else:
+            return f"key {key!r} is not a notify setting"
+    except InvalidInput as error:
+        return f"{key} {text[:60]!r} {error.why}"
+    return None
+
+
 def row_problem(table: str, row: Mapping[str, Any]) -> str | None:
     """What is wrong with ``row`` of ``table`` (``column value is ...``), or None."""
     for column, value in row.items():
@@ -131,6 +152,10 @@ def row_problem(table: str, row: Mapping[str, Any]) -> str | None:
             recurrence_rules.parse(str(row.get("rule")), stored=True)
         except InvalidInput:
             return f"rule {row.get('rule')!r} is not a repeat rule"
+    if table == "notify_settings":
+        return _notify_setting_problem(row.get("key"), row.get("value"))
+    if table == "notifications" and not LOGIN.fullmatch(str(row.get("recipient"))):
+        return f"recipient {row.get('recipient')!r} is not a login"
     if table == "settings":
         key, value = row.get("key"), row.get("value")
         if key not in SETTINGS:

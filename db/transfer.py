@@ -181,8 +181,14 @@ def _restore_json(store: Store, path: Path, stream: TextIO) -> str:
             )
         store.conn.execute("PRAGMA defer_foreign_keys = ON")
         counts = {}
+        hook_left = False
         for table in TABLE_ORDER:
             rows = tables.get(table, [])
+            if table == "notify_settings":
+                # Never the command hook: it runs a shell command as whoever set it, and the
+                # file would say who that was (a reviewer made it run as someone else).
+                kept = [r for r in rows if not (isinstance(r, dict) and r.get("key") == "command")]
+                hook_left, rows = len(kept) < len(rows), kept
             counts[table] = _insert_rows(store.conn, path, table, rows)
         dangling = _dangling_reference(store.conn)
         if dangling:
@@ -204,7 +210,11 @@ def _restore_json(store: Store, path: Path, stream: TextIO) -> str:
             None,
             None,
         )
-    return ", ".join(_counted(count, table) for table, count in counts.items())
+    said = ", ".join(_counted(count, table) for table, count in counts.items())
+    if hook_left:
+        said += "; the notify command hook was not brought over: set it again yourself"
+        said += " (pdca notify config command CMD)"
+    return said
 
 
 def _counted(count: int, table: str) -> str:

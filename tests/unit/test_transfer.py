@@ -88,6 +88,50 @@ def test_json_export_carries_the_notification_channels_and_what_was_sent(store, 
     assert ok("--db", str(target), "notify", "--dry-run").stdout == ok("notify", "--dry-run").stdout
 
 
+def test_an_imported_export_never_brings_a_command_hook_and_checks_every_channel(
+    store, cli, ok, tmp_path
+):
+    """A reviewer edited an export to hold a command hook "set by" someone else: imported,
+    it would run as them; and a webhook, a person's channels, a key pdca has not, unchecked."""
+    _fill(store)
+    ok("notify", "config", "webhook", "http://127.0.0.1:9/hook")
+    ok("notify", "config", "command", "logger pdca")
+    out = tmp_path / "export.json"
+    ok("export", "--out", str(out))
+    document = json.loads(out.read_text())
+    hook = [r for r in document["tables"]["notify_settings"] if r["key"] == "command"]
+    assert hook and hook[0]["updated_by"] == "alice"
+    hook[0]["updated_by"] = "victim"
+    out.write_text(json.dumps(document))
+    target = tmp_path / "moved.db"
+    said = ok("--db", str(target), "import", str(out)).stdout
+    assert "the notify command hook was not brought over: set it again yourself" in said
+    with sqlite3.connect(target) as moved:
+        keys = [row[0] for row in moved.execute("SELECT key FROM notify_settings ORDER BY key")]
+    moved.close()
+    assert keys == ["webhook"]
+    first = document["tables"]["notify_settings"][0]
+    for key, value, named in (
+        ("bogus key", "on", "key 'bogus key' is not a notify setting"),
+        ("webhook", "file:///etc/passwd", "is not an http:// or https:// URL"),
+        ("prefer:bob", "sms,carrier-pigeon", "is not a list of terminal"),
+        ("mail", "maybe", "is not on or off"),
+    ):
+        document["tables"]["notify_settings"] = [{**first, "key": key, "value": value}]
+        out.write_text(json.dumps(document))
+        result = cli("--db", str(tmp_path / f"{len(key)}-{value[:3]}.db"), "import", str(out))
+        assert result.exit_code == 1 and named in result.stderr, (key, result.stderr)
+    document["tables"]["notify_settings"] = []
+    document["tables"]["notifications"] = [
+        {"id": 1, "key": "k", "recipient": "a@b; rm", "channel": "mail", "kind": "alert",
+         "text": "x", "state": "pending", "attempts": 0, "created_at": "2026-11-23T09:00:00Z",
+         "version": 1}
+    ]  # fmt: skip
+    out.write_text(json.dumps(document))
+    result = cli("--db", str(tmp_path / "r.db"), "import", str(out))
+    assert result.exit_code == 1 and "recipient 'a@b; rm' is not a login" in result.stderr
+
+
 def test_json_import_refuses_a_database_that_holds_data(store, cli, tmp_path):
     _fill(store)
     out = tmp_path / "export.json"
