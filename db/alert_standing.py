@@ -21,13 +21,23 @@ SELECT_ALERTS = (
 OPEN_WAITING = SELECT_ALERTS + " WHERE a.acknowledged_at IS NULL AND a.closed_at IS NULL"
 
 
+def deadline_of(row: sqlite3.Row | dict[str, Any], now: datetime) -> datetime:
+    """The alert's acknowledgement deadline. One typed in by hand before schema 21 that is no
+    time (``tomorrow``) crashed every command reading any alert (a tester): it is read as
+    due now instead, so the alert waits for its holder, and doctor names the value."""
+    try:
+        return kpi_rules.parse_time(row["ack_due"])
+    except (ValueError, TypeError):
+        return now
+
+
 def standing(row: sqlite3.Row | dict[str, Any], now: datetime) -> kpi_rules.AlertStanding:
     """``kpi_rules.alert_standing`` for a row read with ``SELECT_ALERTS`` (the KPI's owner and
     path)."""
     return kpi_rules.alert_standing(
         assignee=row["assignee"],
         level=row["escalation_level"],
-        ack_due=kpi_rules.parse_time(row["ack_due"]),
+        ack_due=deadline_of(row, now),
         acknowledged=row["acknowledged_at"] is not None,
         closed=row["closed_at"] is not None,
         owner=row["kpi_owner"],

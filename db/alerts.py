@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pdca.db import kpi_rules, signals, xmr
-from pdca.db.alert_standing import OPEN_WAITING, SELECT_ALERTS
+from pdca.db.alert_standing import OPEN_WAITING, SELECT_ALERTS, deadline_of
 from pdca.db.alert_standing import count_waiting as count_waiting  # importable here as before
 from pdca.db.alert_standing import standing as standing
 from pdca.db.alert_standing import waiting_by_person as waiting_by_person
@@ -286,7 +286,7 @@ def unrecorded_escalations(store: Store) -> list[TimedEscalation]:
     for row in store.conn.execute(_OPEN_WAITING + " AND a.ack_due < ?", (iso(now),)):
         steps = kpi_rules.escalation_steps(
             assignee=row["assignee"],
-            ack_due=kpi_rules.parse_time(row["ack_due"]),
+            ack_due=deadline_of(row, now),
             owner=row["kpi_owner"],
             path=escalation_path(row["kpi_escalation"]),
             now=now,

@@ -25,11 +25,20 @@ from pdca.db.store import Store
 # schema 21's guards would fail every chart and alert of its KPI (doctor names it).
 # Where many KPIs' readings are walked together the test is made in Python instead: in SQL
 # it read every reading's row before the time window left most of them out (twice as slow).
-NUMBER = " AND typeof(value) IN ('integer', 'real')"
+# A time that is no time (``yesterday``, by hand before schema 21) is left out alike: it
+# sorted after every real one and crashed kpi list as the "latest" reading (a tester).
+NUMBER = " AND typeof(value) IN ('integer', 'real') AND julianday(at) IS NOT NULL"
 
 
-def is_a_number(value: object) -> bool:
-    return isinstance(value, int | float)
+def is_a_reading(value: object, at: object) -> bool:
+    """A reading's value that is a number, at a time that looks like one (a cheap test: the
+    rows walked together are many)."""
+    return (
+        isinstance(value, int | float)
+        and isinstance(at, str)
+        and at[:4].isdigit()
+        and at[4:5] == "-"
+    )
 
 
 if TYPE_CHECKING:  # the models (pydantic) come where a reader asks for them
@@ -82,7 +91,7 @@ def baselines(store: Store, kpis: Sequence[Any]) -> dict[int, Pairs]:
             default,
         )
         for kpi_id, at, value in rows:
-            if len(found[kpi_id]) < N and is_a_number(value):
+            if len(found[kpi_id]) < N and is_a_reading(value, at):
                 found[kpi_id].append((at, value))
     for k in kpis:
         if k.baseline_from or k.baseline_to:
@@ -111,7 +120,7 @@ def tails(store: Store, kpi_ids: Sequence[int] | None = None) -> dict[int, Pairs
     )
     found: dict[int, Pairs] = defaultdict(list)
     for kpi_id, at, value in rows:
-        if is_a_number(value):
+        if is_a_reading(value, at):
             found[kpi_id].append((at, value))
     return found
 

@@ -827,6 +827,7 @@ class Store:
             " FROM kpis k LEFT JOIN initiatives i ON i.id = k.initiative_id"
             " LEFT JOIN kpi_readings r ON r.id = (SELECT r2.id FROM kpi_readings r2"
             "   WHERE r2.kpi_id = k.id AND typeof(r2.value) IN ('integer', 'real')"
+            "   AND julianday(r2.at) IS NOT NULL"
             "   ORDER BY r2.at DESC, r2.id DESC LIMIT 1) ORDER BY k.name"
         )
         return [convert.kpi(row) for row in rows]

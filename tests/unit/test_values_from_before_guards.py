@@ -124,3 +124,19 @@ def test_a_path_that_is_no_list_of_logins_is_named_by_kpi_list(odd_file, db_path
     # The rules read it as nobody past the owner: the alert is bob's, late (exit status 3).
     late = cli("alerts")
     assert late.exit_code == 3 and "waiting for bob" in late.stdout, late.stderr
+
+
+def test_a_deadline_or_a_reading_time_that_is_no_time_crashes_nothing(odd_file, db_path, cli):
+    """A tester typed ``tomorrow`` into an alert's deadline and ``yesterday`` into a
+    reading's time, before the upgrade: every command reading an alert, and kpi list, report
+    and doctor --content crashed."""
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE alerts SET ack_due = 'tomorrow'")
+        conn.execute("UPDATE kpi_readings SET at = 'yesterday' WHERE value = 12")
+    conn.close()
+    commands = ["alerts", "standup", "owners", "notify --dry-run", "kpi list",
+                "kpi show Pages", "report", "doctor --content"]  # fmt: skip
+    for command in (line.split() for line in commands):
+        result = cli(*command)
+        assert "crashed" not in result.stderr and "Traceback" not in result.stderr, command
+        assert result.exit_code in (0, 3), (command, result.stderr)  # 3: an alert is late
