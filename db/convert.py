@@ -198,12 +198,16 @@ def stored_logins(text: Any) -> Any:
     if not text:
         return []
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except (ValueError, TypeError):  # not JSON (TypeError: a blob)
-        pieces = [piece.strip() for piece in str(text).split(",")]
-        if all(models.LOGIN.fullmatch(piece) for piece in pieces):
-            return pieces
-        return text  # no list of logins either (``["quinn", alice]``): the record names it
+        value = [piece.strip() for piece in str(text).split(",")]
+    if isinstance(value, list) and all(
+        isinstance(item, str) and models.LOGIN.fullmatch(item) for item in value
+    ):
+        return value
+    # No list of logins (``["quinn", alice]``, ``[1, 2]``: kpi show crashed on one): the
+    # text as it is, for the record to name.
+    return text
 
 
 def escalation_path(text: Any) -> list[str]:

@@ -49,7 +49,7 @@ def test_a_value_of_the_wrong_kind_written_by_hand_is_named_in_one_line(
     store.add_kpi(KpiDraft(name="Pages", unit="n", baseline=10, target=5, direction="down"))
     for column, value, said in (
         ("baseline", "'abc'", "kpi 1: baseline holds 'abc', not a number: changed outside pdca"),
-        ("escalation", "'5'", "kpi 1: escalation holds 5, not a list: changed outside pdca"),
+        ("escalation", "'5'", "kpi 1: escalation holds '5', not a list: changed outside pdca"),
         ("warn", "'high'", "kpi 1: warn holds 'high', not a number or empty: changed outside"),
     ):
         with sqlite3.connect(db_path) as conn:  # the guard dropped (0021 refuses it otherwise)

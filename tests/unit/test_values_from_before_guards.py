@@ -104,6 +104,8 @@ def test_doctor_still_names_every_odd_value(odd_file, cli) -> None:
         ('"quinn"', []),
         ("5", []),
         ("", []),
+        ("[1, 2]", []),  # kpi show crashed on it (a tester)
+        ('["quinn", "al ice"]', []),
     ],
 )
 def test_an_escalation_path_is_read_as_logins_or_as_nobody(stored: str, path: list[str]) -> None:
@@ -140,3 +142,11 @@ def test_a_deadline_or_a_reading_time_that_is_no_time_crashes_nothing(odd_file, 
         result = cli(*command)
         assert "crashed" not in result.stderr and "Traceback" not in result.stderr, command
         assert result.exit_code in (0, 3), (command, result.stderr)  # 3: an alert is late
+
+
+def test_kpi_show_names_a_path_of_numbers_instead_of_crashing(odd_file, db_path, cli) -> None:
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE kpis SET escalation = '[1, 2]'")
+    conn.close()
+    result = cli("kpi", "show", "Pages")
+    assert result.exit_code == 1 and "escalation holds '[1, 2]', not a list" in result.stderr
