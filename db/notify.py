@@ -111,7 +111,7 @@ def set_channel(store: Store, name: str, text: str) -> nrules.ChannelSettings:
         value = nrules.parse_command(text)
     else:
         raise InvalidInput("setting", name, f"is not one of {', '.join(SETTING_NAMES)}")
-    _put(store, name, value)
+    _put(store, name, value, turned_off=name if value in (None, "off") else None)
     return channel_settings(store)
 
 
@@ -128,8 +128,14 @@ def set_preference(store: Store, login: str, text: str) -> nrules.ChannelSetting
     return channel_settings(store)
 
 
-def _put(store: Store, key: str, value: str | None) -> None:
+def _put(store: Store, key: str, value: str | None, turned_off: str | None = None) -> None:
+    """Set (or with None clear) a notify setting, one transaction with its event.
+    ``turned_off``: that channel is off from now on, and what waits to go out on it, or
+    failed on it, is skipped in the same write: a tester's webhook, once off, kept failing
+    every run and doctor, the rows that had used up their tries for good."""
     with store.write() as tx:
+        if turned_off is not None:
+            _skip_waiting_on(store, tx, turned_off)
         before = store.conn.execute(
             "SELECT * FROM notify_settings WHERE key = ?", (key,)
         ).fetchone()
@@ -169,6 +175,21 @@ def _put(store: Store, key: str, value: str | None) -> None:
             old,
             snapshot(after.fetchone()),
         )
+
+
+def _skip_waiting_on(store: Store, tx: Transaction, channel: str) -> None:
+    waiting = store.conn.execute(
+        "SELECT * FROM notifications WHERE channel = ? AND state IN ('pending', 'failed')"
+        " AND claimed_by IS NULL",
+        (channel,),
+    ).fetchall()  # (a claimed one is a run's now: it finds the channel off and skips it)
+    for before in waiting:
+        store.conn.execute(
+            "UPDATE notifications SET state = 'skipped', last_error = ?, next_try_at = NULL,"
+            " version = version + 1 WHERE id = ?",
+            (f"the {channel} channel was turned off by {tx.actor}", before["id"]),
+        )
+        _log(store, tx, before["id"], before, "skipped")
 
 
 # --------------------------------------------------------------------------- what is due

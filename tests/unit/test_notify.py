@@ -20,7 +20,7 @@ from pdca.db import notify as ns
 from pdca.db.models import ActionDraft, CheckinDraft, KpiDraft, ReadingDraft
 from pdca.db.notify_channels import Channels
 from pdca.db.store import Store
-from tests.conftest import NOW_DT, events, last_event_id, open_as
+from tests.conftest import NOW, NOW_DT, events, last_event_id, open_as
 
 # --------------------------------------------------------------------------- a webhook
 
@@ -647,8 +647,21 @@ def test_a_channel_turned_off_skips_what_it_had_failed_to_deliver(
     _webhook_only(store, hook.url)
     _breach(store)
     hook.mode = "fail"
-    assert _run(store).failed
+    [failed] = _run(store).failed
+    # Its tries used up (a reviewer): no run claims it again, so only the switch can end it.
+    store.conn.execute("UPDATE notifications SET attempts = 10, next_try_at = NULL")
     ns.set_channel(store, "webhook", "none")
+    assert ns.unfinished(store) == []
+    assert [c.ok for c in diagnose(db_path) if c.name == "notify"] == [True]
+    row = store.conn.execute(
+        "SELECT state, last_error FROM notifications WHERE id = ?", (failed.id,)
+    ).fetchone()
+    assert tuple(row) == ("skipped", "the webhook channel was turned off by alice")
+    # One due for the channel after all (written back by a run that had it claimed before
+    # the switch) is skipped by the next run itself, not failed.
+    store.conn.execute(
+        "UPDATE notifications SET state = 'failed', attempts = 1, next_try_at = ?", (NOW,)
+    )
     later = open_as(db_path, "alice", NOW_DT + timedelta(minutes=5))
     try:
         report = _run(later, "later")
@@ -656,8 +669,6 @@ def test_a_channel_turned_off_skips_what_it_had_failed_to_deliver(
         later.close()
     assert report.failed == [] and [n.state for n in report.skipped] == ["skipped"]
     assert report.skipped[0].last_error == "the webhook channel is off now (pdca notify config)"
-    assert ns.unfinished(store) == []
-    assert [c.ok for c in diagnose(db_path) if c.name == "notify"] == [True]
 
 
 def test_doctor_names_failed_deliveries(store: Store, db_path: Path) -> None:
