@@ -325,8 +325,8 @@ def alerts_of_kpi(store: Store, kpi_id: int) -> list[Alert]:
 
 def open_alerts_by_kpi(store: Store) -> dict[int, Alert]:
     """Each KPI's open alert, if it has one; of several (a threshold breach and signals), the
-    one a person must act on first: waiting for acknowledgement, late (past its deadline, so
-    escalated: a tester saw only the other one), then the threshold's, then the oldest."""
+    one a person must act on first: waiting for acknowledgement, escalated or late (a tester
+    saw only the other one), then the threshold's, then the oldest (it was the newest)."""
     now = store.clock()
     rows = store.conn.execute(_SELECT + " WHERE a.closed_at IS NULL")
     first: dict[int, Alert] = {}
@@ -336,8 +336,11 @@ def open_alerts_by_kpi(store: Store) -> dict[int, Alert]:
 
 
 def _most_pressing(alert: Alert) -> tuple[bool, bool, bool, str, int]:
+    """Waiting first; of those, one that escalated (a deadline missed already: late, though
+    its new holder may still be in time, which ``overdue`` alone does not say)."""
     waiting = alert.acknowledged_at is None
-    return (not waiting, not alert.overdue, alert.rule is not None, alert.raised_at, alert.id)
+    pressing = alert.overdue or alert.escalation_level > 0
+    return (not waiting, not pressing, alert.rule is not None, alert.raised_at, alert.id)
 
 
 def acknowledge(

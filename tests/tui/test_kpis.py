@@ -345,6 +345,13 @@ def test_a_kpis_late_alert_is_the_one_shown_and_its_other_open_one_is_named(
     )  # raised two days ago, never acknowledged: escalated to bob, late
     shown = alerts.open_alerts_by_kpi(store)[1]
     assert (shown.rule, shown.overdue, shown.assignee) == ("we1", True, "bob")
+    # Escalated a day ago to bob, whose own deadline is still ahead: not late, yet first.
+    store.conn.execute(
+        "UPDATE alerts SET raised_at = '2026-11-22T08:30:00Z', ack_due = '2026-11-23T08:30:00Z'"
+        " WHERE rule = 'we1'"
+    )
+    shown = alerts.open_alerts_by_kpi(store)[1]
+    assert (shown.rule, shown.overdue, shown.escalation_level) == ("we1", False, 1)
     said = facts(kpis.kpi_detail(store, KPI)).plain
     threshold = [a for a in alerts.list_alerts(store) if a.rule is None][0]
     assert f"⚑ alert {shown.id} (a reading above the upper natural limit): waiting for bob" in said
