@@ -345,7 +345,7 @@ def _check_contents(
     looped = None if broken else schema.parent_cycle(connection)
     if looped is not None:
         said = (
-            f"action {looped} is among its own earlier cycles (parent_id leads back to it):"
+            f"action {looped}'s earlier cycles (parent_id) run round in a loop:"
             " changed outside pdca; clear a parent_id in the loop with sqlite3, or restore a"
             " backup"
         )

@@ -198,7 +198,7 @@ def _restore_json(store: Store, path: Path, stream: TextIO) -> str:
             raise InvalidInput(
                 "file",
                 str(path),
-                f"has action {looped} among its own earlier cycles (parent_id leads back to it);"
+                f"has action {looped}, whose earlier cycles (parent_id) run round in a loop;"
                 " nothing written",
             )
         _counters_past_history(store.conn)

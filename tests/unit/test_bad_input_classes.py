@@ -293,7 +293,9 @@ def test_a_restore_whose_cycles_loop_is_one_line(cli, team: Path, tmp_path: Path
     actions[0]["parent_id"], actions[1]["parent_id"] = actions[1]["id"], actions[2]["id"]
     actions[2]["parent_id"] = actions[0]["id"]  # 1 -> 2 -> 3 -> 1
     assert_one_line_error(
-        _restore(cli, tmp_path, document), "among its own earlier cycles", "nothing written"
+        _restore(cli, tmp_path, document),
+        "whose earlier cycles (parent_id) run round in a loop",
+        "nothing written",
     )
 
 
