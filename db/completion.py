@@ -36,10 +36,19 @@ def candidates(path: Path, kind: str, prefix: str) -> list[tuple[str, str]]:
     # or upgrade the schema): a Tab key must not change the file in any way, nor leave a
     # -wal/-shm of its own beside a file nobody has open (a reviewer: in the Tab-presser's
     # group, which locks a team out where the directory has no setgid).
+    # On a network filesystem the file keeps a rollback journal, never a -wal/-shm, so
+    # "none beside it" does not mean nobody has it open there: a plain read-only open, which
+    # makes nothing for such a file (a reviewer).
+    from pdca.db.connection import uri_path
     from pdca.db.copies import open_copy
+    from pdca.db.filesystem import filesystem_of, is_network_filesystem
 
+    path = path.resolve()
     try:
-        connection = open_copy(path.resolve(), timeout=1)
+        if is_network_filesystem(filesystem_of(path.parent)):
+            connection = sqlite3.connect(f"file:{uri_path(path)}?mode=ro", uri=True, timeout=1)
+        else:
+            connection = open_copy(path, timeout=1)
     except sqlite3.Error:
         return []
     try:

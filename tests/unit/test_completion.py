@@ -128,6 +128,28 @@ def test_completion_leaves_nothing_beside_a_file_nobody_has_open(
     ]
 
 
+def test_on_a_network_filesystem_a_live_file_is_not_read_as_it_stands(
+    env, store: Store, db_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """There the file keeps a rollback journal, never a -wal/-shm: none beside it does not
+    mean nobody writes it, so it is not read ``immutable`` (a reviewer)."""
+    store.add_action(ActionDraft(title="Kept", owner="bob"))
+    store.conn.execute("PRAGMA journal_mode = delete")
+    store.close()
+
+    def not_as_it_stands(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("read immutable")
+
+    monkeypatch.setattr("pdca.db.filesystem.filesystem_of", lambda *_: "nfs")
+    monkeypatch.setattr("pdca.db.copies.open_copy", not_as_it_stands)
+    from pdca.db.completion import candidates
+
+    assert candidates(db_path, "action", "") == [("1", "Kept")]
+    assert sorted(p.name for p in db_path.parent.iterdir() if p.name.startswith("pdca.db")) == [
+        "pdca.db"
+    ]
+
+
 def test_real_bash_inserts_what_means_the_name_and_runs_nothing(
     env, store: Store, tmp_path
 ) -> None:
