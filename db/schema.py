@@ -7,6 +7,7 @@ because two people may start a new pdca release on the same file at the same mom
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import time
@@ -1488,6 +1489,7 @@ def migrate(
             # SQLite can be given (a reviewer's upgrade there crashed).
             conn.execute("VACUUM INTO CAST(? AS TEXT)", (os.fsencode(temporary),))
             temporary.chmod(path.stat().st_mode & 0o660)
+            _give_the_directory_group(temporary)
         # A table rebuild drops a table that others refer to; SQLite's own procedure turns
         # the checks off around it (only possible outside a transaction) and checks every
         # reference before the commit instead.
@@ -1526,6 +1528,17 @@ def _host() -> str:
     """This machine's name for temporary copies. ``os.uname`` is what ``socket.gethostname``
     reads on Unix; importing socket (and secrets) cost every command line run ~10 ms."""
     return os.uname().nodename.replace(".", "-") or "host"
+
+
+def _give_the_directory_group(made: Path) -> None:
+    """A copy made in a team directory without setgid gets the directory's group, as the
+    database and its -wal/-shm do: a tester's upgrade copy was left in the upgrader's own
+    group, which the rest of the team could not open to restore."""
+    from pdca.db.filesystem import directory_is_group_shared
+
+    if directory_is_group_shared(made.parent):
+        with contextlib.suppress(OSError):
+            os.chown(made, -1, made.parent.stat().st_gid, follow_symlinks=False)
 
 
 def temporary_name(path: Path, kind: str) -> Path:

@@ -178,3 +178,19 @@ def test_a_backups_folder_made_in_a_team_directory_is_the_teams(tmp_path: Path) 
     folder = make_default_folder(team / "pdca.db")
     assert folder.stat().st_gid == team.stat().st_gid
     assert stat.S_IMODE(folder.stat().st_mode) == 0o2770
+
+
+def test_an_upgrades_copy_in_a_team_directory_is_the_teams(tmp_path: Path) -> None:
+    """A tester: the second member to open an older file upgraded it, and its copy
+    (``pdca.db.v20.bak``) was left in that member's own group, out of the others' reach."""
+    from pdca.db import schema
+    from tests.unit.test_file_safety import make_old_database
+
+    team = _team_directory(tmp_path)
+    team.chmod(0o770)
+    path = team / "pdca.db"
+    make_old_database(path, schema.schema_version() - 1)
+    opened = connection.open_database(path, create=False)
+    opened.connection.close()
+    assert opened.upgrade is not None
+    assert opened.upgrade.backup.stat().st_gid == team.stat().st_gid
