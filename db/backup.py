@@ -186,8 +186,9 @@ def _writable_folder(folder: Path, field_name: str) -> None:
 def folder_not_folder(folder: Path, database: Path) -> str:
     """What to say of a backups folder's path that holds something else (a file)."""
     return (
-        f"exists but is not a folder: pdca keeps its backups there; move it away (mv {folder} "
-        f"{folder}.db, if it is a backup), then: pdca --db {shell_word(database)} backup"
+        "exists but is not a folder: pdca keeps its backups there; move it away (mv"
+        f" {shell_word(folder)} {shell_word(f'{folder}.db')}, if it is a backup), then:"
+        f" pdca --db {shell_word(database)} backup"
     )
 
 

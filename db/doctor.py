@@ -106,7 +106,8 @@ def _with_backups(path: Path, checks: list[Check], now: datetime) -> list[Check]
             checks[index] = replace(
                 checks[index],
                 detail=f"{detail}; restore the last good copy (a {path.name}.vN.bak beside it, "
-                f"or your own backup), or save what is readable: sqlite3 {path} .recover",
+                f"or your own backup), or save what is readable: sqlite3 {shell_word(path)}"
+                " .recover",
             )
             return [*checks, Check("backup", False, f"no good backup in {folder} to restore")]
         command = restore_command(path, good.path)

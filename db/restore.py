@@ -42,6 +42,7 @@ from pdca.db.errors import (
     InvalidInput,
     PdcaError,
     ReadOnlyDatabase,
+    shell_word,
 )
 from pdca.db.filesystem import directory_is_group_shared, filesystem_of
 
@@ -602,7 +603,8 @@ def _restore_in_place(
                 raise DatabaseBroken(
                     f"{database}: its current contents cannot be copied (damaged: {damage}), "
                     f"so they cannot be kept; nothing restored: save what is readable with "
-                    f"sqlite3 {database} .recover > {database}.recovered.sql, then run "
+                    f"sqlite3 {shell_word(database)} .recover >"
+                    f" {shell_word(f'{database}.recovered.sql')}, then run "
                     "again with --force to restore anyway"
                 )
             not_kept = f"SQLite cannot copy them (damaged: {damage})"

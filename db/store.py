@@ -885,9 +885,10 @@ class Store:
         if found == ["ok"]:
             return None
         where = self.path or "the database"
+        doctor = f"pdca --db {shell_word(self.path)} doctor" if self.path else "pdca doctor"
         return (
-            f"{where} is damaged ({found[0]}); nothing more written:"
-            f" pdca --db {shell_word(where)} doctor names the damage; restore a backup copy"
+            f"{where} is damaged ({found[0]}); nothing more written: {doctor} names the"
+            " damage; restore a backup copy"
         )
 
     def counts(self) -> dict[str, int]:

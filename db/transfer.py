@@ -24,7 +24,7 @@ from pdca.db import rules, schema
 from pdca.db.clock import Clock, iso
 from pdca.db.connection import refuse_database_file
 from pdca.db.dates import parse_date
-from pdca.db.errors import DatabaseProblem, GateUnmet, InvalidInput, PdcaError
+from pdca.db.errors import DatabaseProblem, GateUnmet, InvalidInput, PdcaError, shell_word
 from pdca.db.input_files import Outcome, not_utf8, open_text, read_csv, spool_checked
 from pdca.db.models import ID_MAX, ActionDraft, number_problem, validated
 from pdca.db.row_rules import row_problem
@@ -177,7 +177,8 @@ def _restore_json(store: Store, path: Path, stream: TextIO) -> str:
                 "file",
                 str(path),
                 f"is a full export; restore it into an empty database "
-                f"(pdca --db new.db import {path.name}), this one holds {held} records",
+                f"(pdca --db new.db import {shell_word(path.name)}), this one holds {held}"
+                " records",
             )
         store.conn.execute("PRAGMA defer_foreign_keys = ON")
         counts = {}
