@@ -443,7 +443,7 @@ class StandupScreen(RowView):
             self.show_more(message.index, self.more_rows[message.index])
         elif message.index in self.board_rows:  # all their open work, on the board
             who = self.board_rows[message.index]
-            self.open_owners_board(None if who == UNOWNED else who)
+            self.open_owners_board(who)  # UNOWNED: the board's work nobody owns
         elif 0 <= message.index < len(self.targets) and self.targets[message.index] is not None:
             self.open_board(self.targets[message.index])
 

@@ -758,7 +758,7 @@ def checkin(session: Session, action_id: int, message: str, status: str, as_json
 
 
 @cli.command("list")
-@click.option("--owner", metavar="LOGIN")
+@click.option("--owner", metavar="LOGIN", help="Only this person's ('none': nobody's).")
 @click.option("--phase", type=click.Choice(PHASES))
 @click.option("--initiative", metavar="NAME")
 @click.option("--priority", type=click.Choice(PRIORITIES), help="Only actions of this priority.")
@@ -781,10 +781,12 @@ def list_actions(
     as_json,
 ) -> None:
     """List actions, by phase, then priority, then due date."""
+    from pdca.db.models import UNOWNED
     from pdca.db.store import ActionFilter
 
     where = ActionFilter(
-        owner=owner,
+        # 'none' is nobody, as add and edit read it (the board's "(unowned)" filter)
+        owner=UNOWNED if owner is not None and owner.strip().lower() == "none" else owner,
         phase=phase,
         initiative=initiative,
         priority=priority,

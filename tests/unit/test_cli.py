@@ -1059,6 +1059,15 @@ def test_an_owner_new_to_the_file_is_said_after_the_write(ok, cli, db_path, shap
     assert ok("add", "third", *shape).stderr == ""
 
 
+def test_list_owner_none_lists_the_work_nobody_owns(ok, js) -> None:
+    """'none' is nobody for add and edit; list took it for a person called none (a
+    reviewer), so only the undocumented "(unowned)" found such work."""
+    ok("add", "nobody's")
+    ok("add", "bob's", "--owner", "bob")
+    assert [a["title"] for a in js("list", "--owner", "none", "--json")] == ["nobody's"]
+    assert [a["title"] for a in js("list", "--owner", "bob", "--json")] == ["bob's"]
+
+
 def test_a_kpi_or_initiative_naming_someone_new_says_so(ok) -> None:
     """A tester: ``kpi add --owner brandnew`` made a person without a word, who would get the
     KPI's alerts unseen; ``add`` and ``edit`` said it."""
