@@ -13,14 +13,17 @@ if TYPE_CHECKING:
 
 
 async def new_flow(board: BoardScreen) -> None:
-    """Ask for the action (owner: me; initiative: the one the board is filtered to), add it,
-    and put the cursor on it."""
+    """Ask for the action (owner and initiative: the ones the board is filtered to, else me
+    and none), add it, and put the cursor on it. (Under the "(unowned)" filter the owner was
+    me, and the new card hidden at once: a tester.)"""
     from pdca.db import recurrence
+    from pdca.db.models import UNOWNED
     from pdca.screens.dialogs import ActionFormResult
 
+    wanted = board.filter.owner
     initial = ActionFormResult(
         title="",
-        owner=board.context.actor,
+        owner=None if wanted == UNOWNED else wanted or board.context.actor,
         due=None,
         initiative=board.filter.initiative,
         kpi=None,

@@ -81,6 +81,14 @@ async def test_the_unowned_row_opens_the_board_on_work_nobody_owns(
         await settle_app(pilot.app, pilot)
         assert board.filter.owner == UNOWNED
         assert [a.id for c in board.columns.values() for a in c.actions] == [nobody.id]
+        await pilot.press("n")  # a new one here is nobody's too, so it stays in sight
+        await settle_app(pilot.app, pilot)
+        await pilot.press(*"Also nobody's", "ctrl+s")
+        await settle_app(pilot.app, pilot)
+        shown = [a.title for c in board.columns.values() for a in c.actions]
+        assert "Also nobody's" in shown
+        added = max(a.id for a in store.list_actions())
+        assert store.get_action(added).owner is None
 
 
 async def test_owners_reload_when_someone_else_writes(make_app, team: Path) -> None:
