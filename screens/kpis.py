@@ -104,6 +104,14 @@ class KpiRowsActions(AcknowledgesAlerts):
             screen.app.push_screen(KpiDetailScreen(row.kpi.name))
 
 
+def _readable_rows(store: Store, first: int | None = None) -> tuple[list[KpiRow], list[str]]:
+    """The KPI rows, and what the read left out (a KPI holding a value pdca cannot read)."""
+    rows = kpis.kpi_rows(store, first=first)
+    left_out = list(store.left_out)
+    store.left_out.clear()
+    return rows, left_out
+
+
 class KpisScreen(KpiRowsActions, Screen[None]):
     """Every KPI at a glance; the worst on top."""
 
@@ -148,13 +156,13 @@ class KpisScreen(KpiRowsActions, Screen[None]):
         self.changes_shown = services(self.app).changes_seen
         screenful = max(1, self.app.size.height)
         try:
-            rows = kpis.kpi_rows(self.store, first=screenful)
+            rows, left_out = _readable_rows(self.store, first=screenful)
         except DatabaseBroken:
             raise  # the app stops on it
         except PdcaError as error:  # a row changed outside pdca: said, the view stays
             self.notify(str(error), severity="error", timeout=12)
-            rows = []
-        self.show_rows(rows)
+            rows, left_out = [], []
+        self.show_rows(rows, left_out=left_out)
         if len(rows) > screenful:
             self.call_after_refresh(self.reload)
         self.table.focus()
@@ -165,15 +173,22 @@ class KpisScreen(KpiRowsActions, Screen[None]):
         if self.is_mounted and self.changes_shown != services(self.app).changes_seen:
             self.reload()  # readings or alerts came in while another view was showing
 
-    def show_rows(self, rows: list[KpiRow], keep_id: int | None = None) -> None:
+    def show_rows(
+        self, rows: list[KpiRow], keep_id: int | None = None, left_out: list[str] | None = None
+    ) -> None:
         self.table.show(rows, keep_id)
         warnings = kpis.perspective_warnings([row.kpi for row in rows])
         box = self.query_one("#kpi-warnings", Static)
-        box.display = bool(warnings)
+        box.display = bool(warnings or left_out)
+        text = Text()
+        for said in left_out or []:  # a KPI pdca cannot read: not shown, and said so here
+            text.append("⚠ left out: ", style="bold")
+            text.append(f"{literal(said)}\n")
         if warnings:
-            text = Text("⚠ one perspective only: ", style="bold")
+            text.append("⚠ one perspective only: ", style="bold")
             text.append("; ".join(literal(w) for w in warnings))
-            box.update(text)
+        text.rstrip()
+        box.update(text)
 
     changes_shown = 0  # the app's ``changes_seen`` when the rows were last read
 
@@ -185,11 +200,11 @@ class KpisScreen(KpiRowsActions, Screen[None]):
     @work(thread=True, exclusive=True, group="kpis-reload")
     def _reload(self, keep_id: int | None) -> None:
         try:
-            rows = self.context.read(kpis.kpi_rows)
+            rows, left_out = self.context.read(_readable_rows)
         except PdcaError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
-        self.app.call_from_thread(self.show_rows, rows, keep_id)
+        self.app.call_from_thread(self.show_rows, rows, keep_id, left_out)
 
     def on_database_changed(self) -> None:
         self.reload()

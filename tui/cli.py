@@ -256,6 +256,15 @@ LAZY_COMMANDS = {
 }
 
 
+def _say_left_out() -> None:
+    """Rows a read left out because pdca cannot read them (``Store.left_out``), one line each
+    on stderr: the output is what could be read, and this says what is missing."""
+    for store in _opened:
+        for said in store.left_out:
+            click.echo(f"pdca: left out {printable(said)}", err=True)
+        store.left_out.clear()
+
+
 class SubGroup(click.Group):
     """A group made with ``@cli.group()`` (``pdca initiative``): registered before its own
     commands are, so each of them is given ``--db`` and completion as it is added (a tester's
@@ -308,11 +317,15 @@ class PdcaGroup(click.Group):
     ) -> Any:
         extra.pop("standalone_mode", None)
         arguments = sys.argv[1:] if args is None else list(args)
+        _opened.clear()  # this run's (the tests run many in one process)
         try:
             if sys.stdout is None:  # started with >&-: whatever it did, nobody would know
                 raise PdcaError("standard output is closed; nothing done")
             refuse_unreadable_text(arguments, os.environ)
-            return super().main(arguments, prog_name or "pdca", standalone_mode=False, **extra)
+            try:
+                return super().main(arguments, prog_name or "pdca", standalone_mode=False, **extra)
+            finally:
+                _say_left_out()
         except PdcaError as error:
             _fail(str(error))
         except click.exceptions.Abort:

@@ -19,7 +19,7 @@ from pdca.screens.kpis import KpisScreen
 from pdca.widgets.kpi_table import KpiTable
 from pdca.widgets.status_bar import StatusBar
 from tests.conftest import NOW_DT, open_as
-from tests.tui.conftest import SIZE
+from tests.tui.conftest import SIZE, settle_app
 
 KPI = "Resolution time"
 
@@ -356,3 +356,19 @@ def test_a_kpis_late_alert_is_the_one_shown_and_its_other_open_one_is_named(
     threshold = [a for a in alerts.list_alerts(store) if a.rule is None][0]
     assert f"⚑ alert {shown.id} (a reading above the upper natural limit): waiting for bob" in said
     assert f"also alert {threshold.id} (threshold): waiting for alice by" in said
+
+
+async def test_a_kpi_pdca_cannot_read_is_left_out_and_said_the_rest_shown(
+    make_app, kpi_db: Path, store: Store
+) -> None:
+    """A tester: one KPI with a baseline of '12,5' (typed in before schema 21) and the view
+    said "no KPIs yet" on a file with 200, the error gone with its toast."""
+    store.conn.execute("DROP TRIGGER kpis_kinds_on_update")
+    store.conn.execute("UPDATE kpis SET baseline = '12,5' WHERE name = 'Cost'")
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_kpis(pilot)
+        await settle_app(app, pilot)
+        assert [row.kpi.name for row in screen.table.rows] == [KPI]
+        said = str(screen.query_one("#kpi-warnings").render())
+        assert "left out: kpi 2: baseline holds '12,5', not a number" in said
