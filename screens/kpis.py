@@ -176,9 +176,12 @@ class KpisScreen(KpiRowsActions, Screen[None]):
     def show_rows(
         self, rows: list[KpiRow], keep_id: int | None = None, left_out: list[str] | None = None
     ) -> None:
+        found = self.query("#kpi-warnings")
+        if not found:  # a read that ended after the view was taken down: nothing to show
+            return
         self.table.show(rows, keep_id)
         warnings = kpis.perspective_warnings([row.kpi for row in rows])
-        box = self.query_one("#kpi-warnings", Static)
+        box = found.first(Static)
         box.display = bool(warnings or left_out)
         text = Text()
         for said in left_out or []:  # a KPI pdca cannot read: not shown, and said so here
