@@ -68,17 +68,23 @@ async def test_the_edit_form_draws_a_hostile_title_literally_and_keeps_it(
         assert (kept.title, kept.notes) == (HOSTILE_TITLE, HOSTILE_NOTES)
 
 
+async def _check_in_message(app, pilot) -> Input:  # type: ignore[no-untyped-def]
+    """The board's check-in form opened on the first card, its message field focused."""
+    await settle_app(app, pilot)
+    await pilot.press("c")
+    await settle_app(app, pilot)
+    message = app.screen.query_one("#message", Input)
+    message.focus()
+    return message
+
+
 async def test_a_pasted_escape_in_a_check_in_is_drawn_literally(
     make_app, store, db_path: Path
 ) -> None:
     action = store.add_action(ActionDraft(title="plain", owner="bob"))
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle_app(app, pilot)
-        await pilot.press("c")
-        await settle_app(app, pilot)
-        message = app.screen.query_one("#message", Input)
-        message.focus()
+        message = await _check_in_message(app, pilot)
         message.insert_text_at_cursor("done \x1b[2J\x1b]0;x\x07")
         await pilot.pause()
         assert "\x1b" not in drawn(message) and "\u241b[2J" in drawn(message)
@@ -192,11 +198,7 @@ async def test_a_pasted_paragraph_goes_into_a_one_line_field_whole(
     action = store.add_action(ActionDraft(title="plain", owner="bob"))
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle_app(app, pilot)
-        await pilot.press("c")
-        await settle_app(app, pilot)
-        message = app.screen.query_one("#message", Input)
-        message.focus()
+        message = await _check_in_message(app, pilot)
         message.post_message(events.Paste(" and "))  # one line: as it is, spaces kept
         await pilot.pause()
         assert message.value == " and "

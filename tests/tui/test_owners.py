@@ -24,13 +24,18 @@ def row_text(screen: OwnersScreen, index: int) -> str:
     return "".join(text for text, _ in screen.query_one(RowList).rows[index])
 
 
+async def open_owners(pilot) -> OwnersScreen:  # type: ignore[no-untyped-def]
+    await pilot.press("2")
+    await settle_app(pilot.app, pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, OwnersScreen)
+    return screen
+
+
 async def test_key_2_shows_one_row_per_person_most_behind_first(make_app, team: Path) -> None:
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("2")
-        await settle_app(pilot.app, pilot)
-        screen = app.screen
-        assert isinstance(screen, OwnersScreen)
+        screen = await open_owners(pilot)
         assert [r.login for r in screen.owners] == ["bob", "carol"]
         bob = screen.owners[0]
         assert (bob.open, bob.overdue, bob.followups_due) == (1, 1, 1)
@@ -64,10 +69,7 @@ async def test_the_unowned_row_opens_the_board_on_work_nobody_owns(
     nobody = store.add_action(ActionDraft(title="Whose is this", owner=None))
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("2")
-        await settle_app(pilot.app, pilot)
-        screen = app.screen
-        assert isinstance(screen, OwnersScreen)
+        screen = await open_owners(pilot)
         await pilot.press(*["down"] * [r.login for r in screen.owners].index(UNOWNED), "enter")
         await settle_app(pilot.app, pilot)
         board = app.screen
