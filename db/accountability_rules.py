@@ -211,7 +211,8 @@ def standing(
         if action.last_status in ("at-risk", "blocked"):
             flags.append("at risk" if action.last_status == "at-risk" else "blocked")
         if action.last_sign <= stale_at:
-            flags.append(f"stale {rules.elapsed_days(action.last_sign, now)}d")
+            days = rules.elapsed_days_if_known(action.last_sign, now)
+            flags.append("stale" if days is None else f"stale {days}d")
         if flags:
             detail = f"due {action.due}" if action.due else "no due date"
             items.append(

@@ -174,8 +174,8 @@ def overview(store: Store, slots: int = kpi_reads.RECENT_SLOTS) -> list[Initiati
             stale_days=_stale_days(mine, now),
             blocked=mine.blocked if mine else 0,
             at_risk=mine.at_risk if mine else 0,
-            days_since_news=rules.elapsed_days(latest, now) if latest else None,
-            days_since_start=rules.elapsed_days(start, now),
+            days_since_news=rules.elapsed_days_if_known(latest, now),
+            days_since_start=rules.elapsed_days_if_known(start, now),
             objective_date=due_by,
         )
         level, reasons = irules.health(facts)
@@ -207,8 +207,8 @@ def _stale_days(mine: OpenCounts | None, now: datetime) -> tuple[int, ...]:
     a sign of life among them (``irules.health`` reads their count and minimum alone)."""
     if mine is None or not mine.stale or mine.stale_latest is None:
         return ()
-    fewest = rules.elapsed_days(mine.stale_latest, now)
-    return (fewest,) * mine.stale
+    fewest = rules.elapsed_days_if_known(mine.stale_latest, now)
+    return () if fewest is None else (fewest,) * mine.stale
 
 
 def content_warnings(store: Store) -> list[ContentWarning]:

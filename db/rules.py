@@ -124,6 +124,16 @@ def elapsed_days(moment: str, now: datetime) -> int:
     return max(0, (now - then).days)
 
 
+def elapsed_days_if_known(moment: str | None, now: datetime) -> int | None:
+    """``elapsed_days``, or None for no moment or one that is no time (typed in by hand
+    before schema 21: ``yesterday`` in a check-in crashed the owners and log views and the
+    commands that count days, for everyone; doctor names it)."""
+    try:
+        return elapsed_days(moment, now) if moment else None
+    except ValueError:
+        return None
+
+
 def is_stale(elapsed: int, done: bool, cadence_days: int = STALE_AFTER_DAYS) -> bool:
     """An open action with no check-in within the cadence (counted from creation if none):
     more than ``cadence_days`` whole days of elapsed time (``elapsed_days``) since."""

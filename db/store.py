@@ -588,13 +588,23 @@ class Store:
         """``list_actions`` one action at a time, for outputs that stream: memory stays flat
         however many match."""
         for row, now, today, cadence in self._action_rows(where or ActionFilter()):
-            yield convert.action(row, now, today, cadence)
+            try:
+                yield convert.action(row, now, today, cadence)
+            except RowChangedOutside as error:  # left out and said, as list_kpis does
+                self.left_out[str(error)] = None
 
     def iter_action_data(self, where: ActionFilter | None = None) -> Iterator[dict[str, Any]]:
         """``iter_actions`` as the plain dicts their ``model_dump(mode="json")`` gives, built
-        without pydantic: ``pdca list --json`` streams these (issue 14)."""
+        without pydantic: ``pdca list --json`` streams these (issue 14). An action holding a
+        value pdca cannot read is left out and named in ``left_out``: one such row stopped
+        ``pdca list`` and the CSV export for everyone (a tester)."""
         for row, now, today, cadence in self._action_rows(where or ActionFilter()):
-            yield convert.action_data(row, now, today, cadence)
+            try:
+                data = convert.action_data(row, now, today, cadence)
+            except RowChangedOutside as error:
+                self.left_out[str(error)] = None
+                continue
+            yield data
 
     def _action_rows(
         self, where: ActionFilter

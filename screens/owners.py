@@ -61,7 +61,10 @@ def widths_for(rows: list[OwnerRow]) -> list[int]:
 def since(at: str | None, now: datetime) -> str:
     if not at:
         return "never"
-    then = stored_moment(at)
+    try:
+        then = stored_moment(at)
+    except ValueError:  # typed in by hand, no time at all (doctor names it)
+        return "?"
     seconds = max(0, int((now - then).total_seconds()))
     for size, unit in ((86_400, "d"), (3_600, "h"), (60, "m")):
         if seconds >= size:

@@ -76,7 +76,10 @@ def ago(at: str | None, now_iso: str) -> str:
         return "never"
     from pdca.db.clock import stored_moment
 
-    then = stored_moment(at)
+    try:
+        then = stored_moment(at)
+    except ValueError:  # typed in by hand, no time at all (doctor names it)
+        return "?"
     now = stored_moment(now_iso)
     seconds = max(0, int((now - then).total_seconds()))
     if seconds < 60:

@@ -8,6 +8,7 @@ doctor still names each of them."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -150,3 +151,27 @@ def test_kpi_show_names_a_path_of_numbers_instead_of_crashing(odd_file, db_path,
     conn.close()
     result = cli("kpi", "show", "Pages")
     assert result.exit_code == 1 and "escalation holds '[1, 2]', not a list" in result.stderr
+
+
+def test_a_check_in_time_that_is_no_time_leaves_its_action_out_and_crashes_nothing(
+    store: Store, db_path: Path, cli, ok
+) -> None:
+    """A tester: one check-in at 'yesterday' (before schema 21) crashed owners, log and
+    initiative list, and pdca list and the CSV export refused every action for it."""
+    from pdca.db.models import ActionDraft, InitiativeDraft
+
+    store.add_initiative(InitiativeDraft(name="Ops", objective="cut pages 20% by 2027-03-31"))
+    odd = store.add_action(ActionDraft(title="odd", owner="bob", initiative="Ops"))
+    store.add_action(ActionDraft(title="fine", owner="bob", initiative="Ops"))
+    ok("checkin", str(odd.id), "started")
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DROP TRIGGER checkins_kinds_on_update")
+        conn.execute("DROP TRIGGER actions_kinds_on_update")
+        conn.execute("UPDATE checkins SET at = 'yesterday'")  # the trigger copies it across
+    conn.close()
+    for command in ("owners", "log", "initiative list", "standup", "owners --json"):
+        result = cli(*command.split())
+        assert result.exit_code == 0 and "crashed" not in result.stderr, (command, result)
+    listed = cli("list", "--json")
+    assert listed.exit_code == 0 and [a["title"] for a in json.loads(listed.stdout)] == ["fine"]
+    assert listed.stderr.startswith(f"pdca: left out action {odd.id}: last_checkin_at holds")
