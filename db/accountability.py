@@ -465,7 +465,9 @@ def day_start(day: date) -> str:
 
 def _standup(row: sqlite3.Row) -> Standup:
     data = dict(row)
-    data["people"] = convert.stored_logins(data["people"])
+    # A list typed in by hand that is not all logins ('[1, null, "bob"]') reads as nobody
+    # (doctor names it): it emptied the stand-up for everyone (a tester).
+    data["people"] = convert.escalation_path(data["people"])
     return Standup.from_row(data)
 
 

@@ -335,6 +335,11 @@ def open_alerts_by_kpi(store: Store) -> dict[int, Alert]:
     return first
 
 
+def most_pressing_first(found: list[Alert]) -> list[Alert]:
+    """``found`` in the order a person should take them: the KPI views' and ``!``'s order."""
+    return sorted(found, key=_most_pressing)
+
+
 def _most_pressing(alert: Alert) -> tuple[bool, bool, bool, str, int]:
     """Waiting first; of those, one that escalated (a deadline missed already: late, though
     its new holder may still be in time, which ``overdue`` alone does not say)."""

@@ -184,9 +184,13 @@ class KpisScreen(KpiRowsActions, Screen[None]):
         box = found.first(Static)
         box.display = bool(warnings or left_out)
         text = Text()
-        for said in left_out or []:  # a KPI pdca cannot read: not shown, and said so here
+        if left_out:  # KPIs pdca cannot read: not shown, and said so here (in two lines)
+            more = len(left_out) - 1
             text.append("⚠ left out: ", style="bold")
-            text.append(f"{literal(said)}\n")
+            text.append(literal(left_out[0]))
+            if more:
+                text.append(f" (and {more} more: pdca kpi list names each)", style="bold")
+            text.append("\n")
         if warnings:
             text.append("⚠ one perspective only: ", style="bold")
             text.append("; ".join(literal(w) for w in warnings))

@@ -66,7 +66,7 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
         context = context_of(self.app)
         reader = context.open_reader()
         try:
-            waiting = alerts.list_alerts(reader, assignee=context.actor)
+            waiting = alerts.most_pressing_first(alerts.list_alerts(reader, assignee=context.actor))
             rows = waiting_for(kpis.kpi_rows(reader), waiting)
         except PdcaError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")

@@ -42,3 +42,16 @@ def test_an_export_holding_the_stop_from_before_is_imported(
     exported = tmp_path / "export.json"
     ok("export", "--out", str(exported))
     assert "1 standup" in ok("--db", str(tmp_path / "new.db"), "import", str(exported)).stdout
+
+
+def test_a_recorded_list_that_is_not_all_logins_empties_no_stand_up(
+    store: Store, db_path: Path, ok
+) -> None:
+    """A tester typed '[1, null, "bob"]' into a stand-up's people: pdca standup refused and
+    the app's stand-up said "nothing to report"."""
+    store.add_action(ActionDraft(title="bob's", owner="bob"))
+    accountability.record_standup(store, "2026-11-20T09:00:00Z", ["bob"])
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("""UPDATE standups SET people = '[1, null, "bob"]'""")
+    conn.close()
+    assert ok("standup").stdout.startswith("**Stand-up**")  # refused (exit 1) before
