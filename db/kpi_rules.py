@@ -37,6 +37,17 @@ FLAT_SHARE = 0.05  # a move of less than 5% of the baseline-to-target distance i
 CHANGE_WINDOW_DAYS = 28  # before/after: readings this many days either side of the action
 
 
+def is_a_reading(value: object, at: object) -> bool:
+    """A reading's value that is a number, at a time that looks like one (a cheap test: the
+    rows walked together are many)."""
+    return (
+        isinstance(value, int | float)
+        and isinstance(at, str)
+        and at[:4].isdigit()
+        and at[4:5] == "-"
+    )
+
+
 def parse_time(text: str) -> datetime:
     return stored_moment(text)
 

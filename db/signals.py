@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pdca.db import xmr
+from pdca.db.kpi_rules import is_a_reading
 from pdca.db.store import Store
 
 # Only readings that are numbers make a figure: one typed in as '12,5' with sqlite3 before
@@ -28,17 +29,6 @@ from pdca.db.store import Store
 # A time that is no time (``yesterday``, by hand before schema 21) is left out alike: it
 # sorted after every real one and crashed kpi list as the "latest" reading (a tester).
 NUMBER = " AND typeof(value) IN ('integer', 'real') AND julianday(at) IS NOT NULL"
-
-
-def is_a_reading(value: object, at: object) -> bool:
-    """A reading's value that is a number, at a time that looks like one (a cheap test: the
-    rows walked together are many)."""
-    return (
-        isinstance(value, int | float)
-        and isinstance(at, str)
-        and at[:4].isdigit()
-        and at[4:5] == "-"
-    )
 
 
 if TYPE_CHECKING:  # the models (pydantic) come where a reader asks for them

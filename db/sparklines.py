@@ -13,7 +13,6 @@ from typing import Any
 
 from pdca.db import kpi_rules
 from pdca.db.clock import iso
-from pdca.db.signals import is_a_reading
 from pdca.db.store import Store
 
 
@@ -39,7 +38,7 @@ def recent_readings(
     )
     found: dict[int, list[tuple[str, float]]] = defaultdict(list)
     for kpi_id, at, value in rows:
-        if is_a_reading(value, at):
+        if kpi_rules.is_a_reading(value, at):
             found[kpi_id].append((at, value))
     return found
 

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.widgets import Input
 
-from pdca.db.accountability_models import UNOWNED
-from pdca.db.models import Priority
+from pdca.db.models import UNOWNED, Priority
 from pdca.db.store import ActionFilter
 from pdca.screens.pick_filter import pick_filter_value
 from pdca.widgets.literal_fields import LiteralInput

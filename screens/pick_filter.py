@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from textual.screen import Screen
 
-from pdca.db.accountability_models import UNOWNED
-from pdca.db.models import PRIORITIES
+from pdca.db.models import PRIORITIES, UNOWNED
 from pdca.screens.context import context_of
 
 
