@@ -193,8 +193,9 @@ def stored_logins(text: Any) -> Any:
     """A list of logins as the file keeps it (a JSON array: an escalation path, a stand-up's
     people). Schema 21 refuses anything else; text typed in by hand before it, such as
     ``quinn, alice``, is read as the command line reads that option (logins between commas)
-    rather than failing every view of the KPI (doctor names it). JSON that is no list comes
-    back as it is, for the record to name (``escalation holds 5, not a list``)."""
+    rather than failing every view of the KPI (doctor names it). Anything that is no list of
+    logins comes back as the text it is, for the record to name (``escalation holds '5',
+    not a list``)."""
     if not text:
         return []
     try:
@@ -214,7 +215,7 @@ def escalation_path(text: Any) -> list[str]:
     """A KPI's escalation path for the rules: ``stored_logins``, where anything but a list of
     logins is nobody beyond the owner (a record read of the KPI names the odd value)."""
     path = stored_logins(text)
-    return [login for login in path if isinstance(login, str)] if isinstance(path, list) else []
+    return path if isinstance(path, list) else []
 
 
 def kpi(row: sqlite3.Row) -> Kpi:

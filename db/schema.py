@@ -1530,6 +1530,15 @@ def _host() -> str:
     return os.uname().nodename.replace(".", "-") or "host"
 
 
+def readable_reading(alias: str = "") -> str:
+    """The SQL test (`` AND ...``) a KPI reading passes when pdca can read it: a number, at a
+    time. One typed in by hand before schema 21 (``12,5``, ``yesterday``) makes no figure:
+    it failed every chart and alert of its KPI, and sorted as its "latest" reading (a
+    tester). ``alias``: the table's, with its dot (``r2.``). In Python:
+    ``kpi_rules.is_a_reading``."""
+    return f" AND typeof({alias}value) IN ('integer', 'real') AND julianday({alias}at) IS NOT NULL"
+
+
 def _give_the_directory_group(made: Path) -> None:
     """A copy made in a team directory without setgid gets the directory's group, as the
     database and its -wal/-shm do: a tester's upgrade copy was left in the upgrader's own

@@ -20,15 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from pdca.db import xmr
 from pdca.db.kpi_rules import is_a_reading
+from pdca.db.schema import readable_reading
 from pdca.db.store import Store
 
-# Only readings that are numbers make a figure: one typed in as '12,5' with sqlite3 before
-# schema 21's guards would fail every chart and alert of its KPI (doctor names it).
-# Where many KPIs' readings are walked together the test is made in Python instead: in SQL
+# Only readings pdca can read make a figure (``schema.readable_reading``). Where many KPIs'
+# readings are walked together the test is made in Python instead (``is_a_reading``): in SQL
 # it read every reading's row before the time window left most of them out (twice as slow).
-# A time that is no time (``yesterday``, by hand before schema 21) is left out alike: it
-# sorted after every real one and crashed kpi list as the "latest" reading (a tester).
-NUMBER = " AND typeof(value) IN ('integer', 'real') AND julianday(at) IS NOT NULL"
+NUMBER = readable_reading()
 
 
 if TYPE_CHECKING:  # the models (pydantic) come where a reader asks for them

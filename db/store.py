@@ -45,7 +45,14 @@ from pdca.db.models import (
     checked_text,
     not_one_of,
 )
-from pdca.db.schema import DUE_KEY, PRIORITY_RANK, Upgrade, newer_than_known, schema_version
+from pdca.db.schema import (
+    DUE_KEY,
+    PRIORITY_RANK,
+    Upgrade,
+    newer_than_known,
+    readable_reading,
+    schema_version,
+)
 
 if TYPE_CHECKING:  # the models come on first use: a write that needs none skips pydantic
     from pdca.db.models import (
@@ -281,8 +288,7 @@ _SELECT_KPIS = (
     "SELECT k.*, i.name AS initiative, r.value AS latest_value, r.at AS latest_at"
     " FROM kpis k LEFT JOIN initiatives i ON i.id = k.initiative_id"
     " LEFT JOIN kpi_readings r ON r.id = (SELECT r2.id FROM kpi_readings r2"
-    "   WHERE r2.kpi_id = k.id AND typeof(r2.value) IN ('integer', 'real')"
-    "   AND julianday(r2.at) IS NOT NULL"
+    f"   WHERE r2.kpi_id = k.id{readable_reading('r2.')}"
     "   ORDER BY r2.at DESC, r2.id DESC LIMIT 1)"
 )
 
@@ -1326,12 +1332,16 @@ class Store:
 
     def get_kpi(self, name: str) -> Kpi:
         """The KPI by name (any case); one that cannot be read is refused naming why."""
-        for row in self.conn.execute(_SELECT_KPIS + " WHERE k.name = ? COLLATE NOCASE", (name,)):
-            return convert.kpi(row)
-        for kpi in self.list_kpis():  # SQLite's NOCASE folds ASCII only: Ärger is ärger too
-            if kpi.name.lower() == name.lower():
-                return kpi
-        raise NotFound("KPI", name)
+        found = self.conn.execute(_SELECT_KPIS + " WHERE k.name = ? COLLATE NOCASE", (name,))
+        row = found.fetchone()
+        if row is None:  # SQLite's NOCASE folds ASCII only: Ärger is ärger too
+            stored = [n for (n,) in self.conn.execute("SELECT name FROM kpis")]
+            same = [n for n in stored if isinstance(n, str) and n.lower() == name.lower()]
+            if same:
+                row = self.conn.execute(_SELECT_KPIS + " WHERE k.name = ?", same[:1]).fetchone()
+        if row is None:
+            raise NotFound("KPI", name)
+        return convert.kpi(row)
 
     def record_reading(self, draft: ReadingDraft, at: datetime | None = None) -> Reading:
         """``readings.record`` (one write: the reading, its event, the KPI's alerts), as the

@@ -266,9 +266,9 @@ def _say_left_out() -> None:
 
 
 class SubGroup(click.Group):
-    """A group made with ``@cli.group()`` (``pdca initiative``): registered before its own
-    commands are, so each of them is given ``--db`` and completion as it is added (a tester's
-    ``pdca initiative list --db F`` was refused)."""
+    """A group whose commands are each given ``--db`` and completion as they are added: the
+    top-level one, and those made with ``@cli.group()`` (``pdca initiative``), registered
+    before their own commands are (a tester's ``pdca initiative list --db F`` was refused)."""
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         accept_db_option(cmd)
@@ -276,7 +276,7 @@ class SubGroup(click.Group):
         super().add_command(cmd, name)
 
 
-class PdcaGroup(click.Group):
+class PdcaGroup(SubGroup):
     """The top-level group: one-line errors on stderr, exit status 1, never a traceback.
 
     Overriding ``main`` (not a wrapper function) keeps click's test runner, the console
@@ -305,11 +305,6 @@ class PdcaGroup(click.Group):
                 raise
             _silence_stdout()
             sys.exit(0)
-
-    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
-        accept_db_option(cmd)
-        attach_completers(cmd)
-        super().add_command(cmd, name)
 
     # One signature for click's two overloads: pdca runs standalone whatever it is passed.
     def main(  # type: ignore[override]
