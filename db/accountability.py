@@ -31,7 +31,7 @@ from pdca.db.accountability_models import (
     TeamSettings,
 )
 from pdca.db.clock import iso
-from pdca.db.errors import Conflict, GateUnmet, InvalidInput, NotFound
+from pdca.db.errors import Conflict, GateUnmet, InvalidInput, NotFound, RowChangedOutside
 from pdca.db.models import validated
 from pdca.db.schema import STANDUP_ORDER
 
@@ -125,6 +125,20 @@ def _followup(row: sqlite3.Row, today: date) -> Followup:
     return Followup.from_row(data)
 
 
+def _readable_followups(store: Store, rows: Iterable[sqlite3.Row], today: date) -> list[Followup]:
+    """The follow-ups of ``rows`` that pdca can read; one holding a value typed in by hand
+    before schema 21 (``offset_days = 'x'``) is left out and named in ``store.left_out``, as
+    lists of actions and KPIs do: it stopped ``pdca followups`` and the log's pinned audits
+    for everyone (a tester)."""
+    readable = []
+    for row in rows:
+        try:
+            readable.append(_followup(row, today))
+        except RowChangedOutside as error:
+            store.left_out[str(error)] = None
+    return readable
+
+
 def list_followups(
     store: Store, *, due_only: bool = False, owner: str | None = None, include_done: bool = False
 ) -> list[Followup]:
@@ -142,7 +156,7 @@ def list_followups(
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
     sql += " ORDER BY f.due, f.id"
-    return [_followup(row, today) for row in store.conn.execute(sql, params)]
+    return _readable_followups(store, store.conn.execute(sql, params), today)
 
 
 def due_followups(
@@ -169,7 +183,7 @@ def due_followups(
     rows = store.conn.execute(
         f"{_FOLLOWUP_SELECT} WHERE {where} ORDER BY f.due, f.id LIMIT ?", [*params, most]
     )
-    return [_followup(row, store.clock().astimezone().date()) for row in rows], total
+    return _readable_followups(store, rows, store.clock().astimezone().date()), total
 
 
 def get_followup(store: Store, followup_id: int) -> Followup:

@@ -163,6 +163,7 @@ class LogScreen(RowView):
         self.exhausted = False  # nothing older than the window's last
         self.at_newest = True  # nothing newer than the window's first: the due rows show
         self._shown_columns: LogColumns | None = None
+        self._said_left_out: set[str] = set()  # each follow-up left out is said once
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -200,12 +201,24 @@ class LogScreen(RowView):
         except PdcaError as error:
             self.notify(str(error), severity="error")
             return
+        self._say_left_out()
         self.due, self.due_more = due, max(0, total - len(due)) if shown else 0
         self.entries = entries
         self.exhausted = len(entries) < wanted
         self.at_newest = not from_first
         self._show_rows(keep)
         self._describe()
+
+    def _say_left_out(self) -> None:
+        """A follow-up due that holds a value typed in by hand (``offset_days = 'x'``) is not
+        pinned; say so once, as the command line says it on stderr."""
+        store = self.context.store
+        new = [said for said in store.left_out if said not in self._said_left_out]
+        store.left_out.clear()
+        if new:
+            self._said_left_out.update(new)
+            more = f" (and {len(new) - 1} more; see pdca doctor)" if len(new) > 1 else ""
+            self.notify(f"left out {new[0]}{more}", severity="warning", markup=False)
 
     @property
     def due_shown(self) -> list[Followup]:

@@ -175,3 +175,29 @@ def test_a_check_in_time_that_is_no_time_leaves_its_action_out_and_crashes_nothi
     listed = cli("list", "--json")
     assert listed.exit_code == 0 and [a["title"] for a in json.loads(listed.stdout)] == ["fine"]
     assert listed.stderr.startswith(f"pdca: left out action {odd.id}: last_checkin_at holds")
+
+
+def test_a_followup_whose_offset_is_no_number_is_left_out_of_lists_and_said(
+    ok, js, cli, db_path: Path, monkeypatch
+) -> None:
+    """A tester's ``offset_days = 'x'``, typed in before schema 21, stopped ``pdca followups``
+    for everyone (one line, exit 1) and took the due audits off the log; now the list shows the
+    others and names the one it left out."""
+    ok("add", "Triage rota", "--owner", "dana", "--due", "+1w")
+    ok("move", "1", "do")
+    ok("checkin", "1", "rota drafted")
+    ok("move", "1", "check")
+    ok("move", "1", "act", "--verdict", "worked")
+    ok("done", "1", "--decision", "standardize")
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DROP TRIGGER followups_kinds_on_update")
+        conn.execute("UPDATE followups SET offset_days = 'x' WHERE offset_days = 60")
+    conn.close()
+    monkeypatch.setenv("PDCA_NOW", "2027-03-01T09:00:00Z")  # all three due
+    result = cli("followups", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert [f["offset_days"] for f in json.loads(result.stdout)] == [30, 90]
+    assert result.stderr.startswith("pdca: left out followup 2: offset_days holds 'x'")
+    due = cli("followups", "--due")
+    assert due.exit_code == 0 and "left out followup 2" in due.stderr
+    assert "30d" in due.stdout and "90d" in due.stdout
