@@ -306,8 +306,14 @@ def _dangling_reference(conn: sqlite3.Connection) -> str | None:
     found = conn.execute("PRAGMA foreign_key_check").fetchone()
     if found is None:
         return None
-    table, rowid, parent, _ = found
-    return f"{table} row with id {rowid} refers to a {parent} row that is not in the file"
+    table, rowid, parent, key = found
+    column = next(
+        (row[3] for row in conn.execute(f'PRAGMA foreign_key_list("{table}")') if row[0] == key),
+        "a column",
+    )
+    return (
+        f"{table} row with id {rowid}: its {column} names a row of {parent} that is not in the file"
+    )
 
 
 def _append_csv(store: Store, path: Path, stream: TextIO, today: date) -> str:

@@ -278,7 +278,7 @@ def test_a_restore_with_a_dangling_reference_is_one_line(cli, team: Path, tmp_pa
     document = _export(cli, tmp_path)
     document["tables"]["actions"][0]["kpi_id"] = 999
     assert_one_line_error(
-        _restore(cli, tmp_path, document), "refers to a kpis row that is not in the file"
+        _restore(cli, tmp_path, document), "its kpi_id names a row of kpis that is not in the file"
     )
 
 
