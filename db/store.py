@@ -1045,12 +1045,14 @@ class Store:
             self._edit(tx, action_id, edit, expected_version)
             return self.get_action(action_id)
 
-    def edit_action_line(self, action_id: int, edit: ChangeFields) -> ActionLine:
+    def edit_action_line(
+        self, action_id: int, edit: ChangeFields, expected_version: int | None = None
+    ) -> ActionLine:
         """``edit_action`` from fields checked without pydantic, answering with the action's
         line instead of its model."""
         checked_changes(edit)
         with self.write() as tx:
-            self._edit(tx, action_id, edit, None)
+            self._edit(tx, action_id, edit, expected_version)
             return self._line(action_id)
 
     def _edit(
@@ -1128,11 +1130,16 @@ class Store:
             return self.get_action(action_id)
 
     def move_action_line(
-        self, action_id: int, target: Phase, *, verdict: Verdict | None = None
+        self,
+        action_id: int,
+        target: Phase,
+        *,
+        verdict: Verdict | None = None,
+        expected_version: int | None = None,
     ) -> ActionLine:
         """``move_action`` answering with the action's line instead of its model."""
         with self.write() as tx:
-            self._move(tx, action_id, target, verdict, None, None)
+            self._move(tx, action_id, target, verdict, expected_version, None)
             return self._line(action_id)
 
     def _line(self, action_id: int) -> ActionLine:

@@ -224,6 +224,16 @@ def _emit(as_json: bool, value: Any, text: Callable[[], None]) -> None:
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (see README).")
+# A script's guard against a change made between its read and its write (HTTP's If-Match):
+# without it a command line write applies to the action as it is now, as Taskwarrior's does.
+if_version_option = click.option(
+    "--if-version",
+    "if_version",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Only if the action is still at version N (list --json and show --json give it);"
+    " else nothing is written and the command fails, naming who changed it.",
+)
 
 
 def chosen_format(command: str, as_json: bool, fmt: str) -> str:
@@ -647,10 +657,21 @@ def add(
 @click.option("--notes", metavar="TEXT", help="Details, or 'none' to clear.")
 @click.option("--initiative", metavar="NAME", help="An initiative, or 'none' to clear.")
 @click.option("--kpi", metavar="NAME", help="A KPI, or 'none' to clear.")
+@if_version_option
 @json_option
 @pass_session
 def edit(
-    session: Session, action_id: int, title, owner, due, priority, notes, initiative, kpi, as_json
+    session: Session,
+    action_id: int,
+    title,
+    owner,
+    due,
+    priority,
+    notes,
+    initiative,
+    kpi,
+    if_version: int | None,
+    as_json,
 ):
     """Change an action's fields."""
     given = {"title": title, "owner": owner, "due": due, "priority": priority, "notes": notes}
@@ -680,7 +701,7 @@ def edit(
         store = session.store()
         refuse_unknown_kpi(store, kpi)
         with saying_who_is_new(store, fields["owner"]):
-            _echo_action_line("edited", store.edit_action_line(action_id, checked))
+            _echo_action_line("edited", store.edit_action_line(action_id, checked, if_version))
         return
     from pdca.db.models import ActionChanges, validated
 
@@ -688,7 +709,7 @@ def edit(
     store = session.store()
     refuse_unknown_kpi(store, kpi)
     with saying_who_is_new(store, changes.owner):
-        action = store.edit_action(action_id, changes)
+        action = store.edit_action(action_id, changes, if_version)
     _emit(as_json, action, lambda: _echo_action_line("edited", action))
 
 
@@ -696,16 +717,19 @@ def edit(
 @click.argument("action_id", metavar="ID", type=ACTION_ID)
 @click.argument("phase", type=click.Choice(PHASES), metavar="PHASE")
 @click.option("--verdict", type=click.Choice(VERDICTS), help="Needed to enter Act.")
+@if_version_option
 @json_option
 @pass_session
-def move(session: Session, action_id: int, phase, verdict, as_json) -> None:
+def move(session: Session, action_id: int, phase, verdict, if_version: int | None, as_json) -> None:
     """Move an action to another PDCA phase (forward one at a time, back freely)."""
     if verdict is not None and phase != "act":  # else it would be dropped without a word
         raise InvalidInput(
             "verdict", verdict, f"is for the move to Act, not to {phase.capitalize()}"
         )
     if not as_json:  # the reply is one line: no model, no pydantic
-        line = session.store().move_action_line(action_id, phase, verdict=verdict)
+        line = session.store().move_action_line(
+            action_id, phase, verdict=verdict, expected_version=if_version
+        )
         _echo_action_line("moved", line)
         if phase == "act":  # the evidence the app's verdict prompt shows (--json: not there)
             from pdca.db.signals import verdict_evidence
@@ -713,7 +737,9 @@ def move(session: Session, action_id: int, phase, verdict, as_json) -> None:
             if evidence := verdict_evidence(session.store(), action_id):
                 click.echo(printable(evidence))
         return
-    action = session.store().move_action(action_id, phase, verdict=verdict)
+    action = session.store().move_action(
+        action_id, phase, verdict=verdict, expected_version=if_version
+    )
     _emit(as_json, action, lambda: _echo_action_line("moved", action))
 
 
