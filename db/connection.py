@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import sqlite3
 import stat
@@ -34,6 +35,13 @@ from pdca.db.errors import DatabaseProblem, InvalidInput, database_failure, shel
 from pdca.db.filesystem import directory_is_group_shared, filesystem_of, is_network_filesystem
 
 BUSY_TIMEOUT_SECONDS = 10.0
+
+# How text comes out of the file: a value that is not UTF-8 (sqlite3 run in a Latin-1
+# terminal, ``CAST(X'41FF42' AS TEXT)``) failed every read of its row, in every command and
+# at the app's start, for the whole team, export included (a tester). Its bad bytes read as
+# U+FFFD instead; doctor names each such value (schema.text_not_utf8). Reading a whole table
+# of 100 000 actions takes about as long either way (``pdca list --json --all``).
+LENIENT_TEXT = functools.partial(str, encoding="utf-8", errors="replace")
 
 __all__ = [
     "OpenedDatabase",
@@ -370,6 +378,7 @@ def connect_file(path: Path, writable: bool, filesystem: str) -> tuple[sqlite3.C
     if snapshot:
         uri += "&immutable=1"
     connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    connection.text_factory = LENIENT_TEXT
     # A big write (a restore, an import) grows the -wal to its size, and SQLite keeps that
     # size for ever after unless told: a tester's stayed 113 MB beside a 113 MB file.
     connection.execute(f"PRAGMA journal_size_limit = {WAL_KEPT_BYTES}")

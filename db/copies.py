@@ -20,10 +20,7 @@ from pathlib import Path
 
 from pdca.db import schema
 from pdca.db.access import cannot_reach
-from pdca.db.connection import (
-    BUSY_TIMEOUT_SECONDS,
-    uri_path,
-)
+from pdca.db.connection import BUSY_TIMEOUT_SECONDS, LENIENT_TEXT, uri_path
 from pdca.db.errors import (
     DatabaseProblem,
     InvalidInput,
@@ -52,7 +49,9 @@ def open_copy(path: Path, timeout: float = BUSY_TIMEOUT_SECONDS) -> sqlite3.Conn
     ``-shm`` behind)."""
     in_use = any(os.path.lexists(f"{path}{suffix}") for suffix in ("-wal", "-shm"))
     uri = f"file:{uri_path(path)}?mode=ro" + ("" if in_use else "&immutable=1")
-    return sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+    connection = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+    connection.text_factory = LENIENT_TEXT
+    return connection
 
 
 def integrity(connection: sqlite3.Connection) -> list[str]:

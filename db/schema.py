@@ -1317,6 +1317,51 @@ def unreadable_values(conn: sqlite3.Connection) -> list[str]:
         )
         count = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
         found.append(f"{table}: {count} (first id {first}: {column} takes {takes})")
+    return found + text_not_utf8(conn)
+
+
+def _holds_bytes_not_utf8(*values: bytes | None) -> bool:
+    for value in values:
+        if value is not None:
+            try:
+                value.decode("utf-8")
+            except UnicodeDecodeError:
+                return True
+    return False
+
+
+def text_not_utf8(conn: sqlite3.Connection) -> list[str]:
+    """Text values that are not UTF-8, which no guard can refuse (SQLite keeps the bytes it is
+    given): per table, how many rows and the first with its column. pdca reads their bad bytes
+    as U+FFFD (connection.LENIENT_TEXT). The event log is passed over: pdca writes it, from
+    text it has read, and it is the biggest table by far."""
+    conn.create_function("pdca_not_utf8", -1, _holds_bytes_not_utf8, deterministic=True)
+    found = []
+    for table, (texts, _) in _KINDS.items():
+        if table == "events":
+            continue
+        try:
+            present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+            columns = [column for column in texts if column in present]
+            if not columns:
+                continue
+            blobs = ", ".join(f'CAST("{column}" AS BLOB)' for column in columns)
+            rows = conn.execute(f"SELECT id FROM {table} WHERE pdca_not_utf8({blobs})").fetchall()
+        except sqlite3.OperationalError:  # a table an older schema has not got yet
+            continue
+        if not rows:
+            continue
+        first = rows[0][0]
+        column = next(
+            column
+            for column in columns
+            if conn.execute(
+                f'SELECT pdca_not_utf8(CAST("{column}" AS BLOB)) FROM {table} WHERE id = ?',
+                (first,),
+            ).fetchone()[0]
+        )
+        count = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
+        found.append(f"{table}: {count} (first id {first}: {column} holds text that is not UTF-8)")
     return found
 
 

@@ -46,3 +46,22 @@ async def test_the_board_opens_with_the_damaged_card_named(
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == events
     conn.close()
+
+
+async def test_the_board_opens_with_a_title_that_is_not_utf8(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """A tester's one such title (``CAST(X'41FF42' AS TEXT)``) stopped the app at its start."""
+    store.add_action(ActionDraft(title="damaged", owner="bob"))
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE actions SET title = CAST(X'41FF42' AS TEXT) WHERE id = 1")
+    conn.close()
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        column = screen.columns["plan"]
+        assert isinstance(column, PhaseColumn)
+        assert [a.title for a in column.actions] == ["A\ufffdB"]
+        assert "#1 A\ufffdB" in column.render_line(0).text
