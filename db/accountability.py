@@ -51,17 +51,35 @@ _FOLLOWUP_SELECT = (
 
 
 def team_settings(store: Store) -> TeamSettings:
+    """The team's settings, each kept one read as the command line writes it. One typed in
+    with sqlite3 that pdca cannot read (``followup_offsets = 'x,-1'``) gives way to its
+    default, said in ``store.left_out``: it stopped ``owners``, ``standup``, ``notify`` (run
+    from cron every minute) and ``config`` itself, and emptied the owners and stand-up views,
+    as if whoever ran them had typed it (a tester). Doctor names it."""
     values = dict(store.conn.execute("SELECT key, value FROM settings").fetchall())
     settings = arules.DEFAULT_SETTINGS
-    if "stale_after_days" in values:
-        settings = settings.model_copy(
-            update={"stale_after_days": arules.parse_cadence(values["stale_after_days"])}
-        )
-    if "followup_offsets" in values:
-        settings = settings.model_copy(
-            update={"followup_offsets": arules.parse_offsets(values["followup_offsets"])}
-        )
+    parsers = {
+        "stale_after_days": arules.parse_cadence,
+        "followup_offsets": arules.parse_offsets,
+    }
+    for key, parse in parsers.items():
+        if key not in values:
+            continue
+        try:
+            settings = settings.model_copy(update={key: parse(str(values[key]))})
+        except InvalidInput:
+            store.left_out[_default_said(key)] = None
     return settings
+
+
+def _default_said(key: str) -> str:
+    default = getattr(arules.DEFAULT_SETTINGS, key)
+    shown = ",".join(map(str, default)) if isinstance(default, tuple) else str(default)
+    dashed = key.replace("_", "-")
+    return (
+        f"the setting {dashed}, which holds a value pdca cannot read (changed outside pdca):"
+        f" its default {shown} applies until pdca config {dashed} VALUE sets it"
+    )
 
 
 def set_team_setting(store: Store, key: str, text: str) -> TeamSettings:

@@ -34,7 +34,7 @@ from pdca.db.backup import (
     temporaries_of,
 )
 from pdca.db.connection import connect_file, give_the_team
-from pdca.db.errors import database_failure, shell_word
+from pdca.db.errors import InvalidInput, database_failure, shell_word
 from pdca.db.filesystem import (
     directory_is_group_shared,
     filesystem_of,
@@ -324,6 +324,7 @@ def _check_contents(
         checks.append(_check_history(connection))
     if version <= known:  # an older file too: its bad values meet the guards once upgraded
         checks.append(_check_values(connection))
+        checks += _check_settings(connection)
     journal = connection.execute("PRAGMA journal_mode").fetchone()[0]
     wanted = "delete" if network else "wal"
     if snapshot:  # read as it stands, without making a -shm; its journal mode shows then
@@ -394,6 +395,37 @@ def _references_said(broken: list[tuple[str, int, str, int]]) -> str:
         f"{len(broken)} dangling references, to rows no longer there ({said}): deleted"
         " outside pdca; put them back or clear the references with sqlite3, or restore a backup"
     )
+
+
+def _check_settings(connection: sqlite3.Connection) -> list[Check]:
+    """Team settings typed in with sqlite3 that pdca cannot read: their defaults apply
+    (``accountability.team_settings``), which nobody would know without this."""
+    from pdca.db.plain import shown_value
+    from pdca.db.row_rules import SETTINGS
+
+    try:
+        rows = connection.execute("SELECT key, value FROM settings").fetchall()
+    except sqlite3.OperationalError:  # an older schema without the table yet
+        return []
+    wrong = []
+    for key, value in rows:
+        parse = SETTINGS.get(key)
+        if parse is None:
+            continue
+        try:
+            parse(str(value))
+        except InvalidInput:
+            wrong.append(f"{key.replace('_', '-')} holds {shown_value(value)}")
+    if not wrong:
+        return [Check("settings", True, "the team's settings read as pdca config writes them")]
+    said = "; ".join(wrong)
+    return [
+        Check(
+            "settings",
+            False,
+            f"{said}: changed outside pdca, so the default applies; set it with pdca config",
+        )
+    ]
 
 
 def _check_values(connection: sqlite3.Connection) -> Check:

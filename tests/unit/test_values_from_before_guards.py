@@ -201,3 +201,34 @@ def test_a_followup_whose_offset_is_no_number_is_left_out_of_lists_and_said(
     due = cli("followups", "--due")
     assert due.exit_code == 0 and "left out followup 2" in due.stderr
     assert "30d" in due.stdout and "90d" in due.stdout
+
+
+@pytest.mark.parametrize(
+    ("key", "stored", "default"),
+    [("followup_offsets", "x,-1", "30,60,90"), ("stale_after_days", "0", "7")],
+)
+def test_a_setting_typed_in_by_hand_gives_way_to_its_default_and_is_named(
+    ok, cli, db_path: Path, key: str, stored: str, default: str
+) -> None:
+    """A tester's ``followup_offsets = 'x,-1'`` stopped config, owners, standup and notify
+    (cron, every minute) as if whoever ran them had typed it, and doctor said nothing."""
+    ok("add", "Triage rota", "--owner", "dana")
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "INSERT INTO settings (key, value, updated_at, updated_by)"
+            " VALUES (?, ?, '2026-11-01T09:00:00Z', 'dana')",
+            (key, stored),
+        )
+    conn.close()
+    for command in (("owners",), ("standup",), ("notify", "--dry-run"), ("report",)):
+        result = cli(*command)
+        assert result.exit_code == 0, (command, result.stderr)
+    shown = cli("config")
+    assert shown.exit_code == 0
+    assert f"{key.replace('_', '-')} = {default}" in shown.stdout
+    assert f"its default {default} applies" in shown.stderr
+    doctor = cli("doctor")
+    (line,) = [line for line in doctor.stdout.splitlines() if line.startswith("FAIL settings")]
+    assert f"{key.replace('_', '-')} holds '{stored}'" in line
+    ok("config", key.replace("_", "-"), default)  # set again with pdca config: said no more
+    assert cli("config").stderr == ""
