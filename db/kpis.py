@@ -285,6 +285,7 @@ def edit_kpi(
         before = store.conn.execute("SELECT * FROM kpis WHERE name = ?", (name,)).fetchone()
         if before is None:
             raise store.unknown_kpi(name)
+        convert.kpi(before)  # a value of the wrong kind, from before schema 21: named, not a crash
         store.check_version("kpi", before, expected_version)
         wanted: dict[str, Any] = {}
         for field, column in _COLUMNS.items():

@@ -232,3 +232,26 @@ def test_a_setting_typed_in_by_hand_gives_way_to_its_default_and_is_named(
     assert f"{key.replace('_', '-')} holds '{stored}'" in line
     ok("config", key.replace("_", "-"), default)  # set again with pdca config: said no more
     assert cli("config").stderr == ""
+
+
+def test_a_blob_from_before_the_guards_is_named_by_export_and_kpi_edit(
+    store: Store, db_path: Path, cli
+) -> None:
+    """A tester's ``target = X'00ff'``: the JSON export and ``kpi edit`` crashed with a
+    traceback (TypeError, ValidationError). Each says which value, in one line."""
+    store.add_kpi(KpiDraft(name="Pages", unit="n", baseline=10, target=5, direction="down"))
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DROP TRIGGER kpis_kinds_on_update")
+        conn.execute("UPDATE kpis SET target = X'00ff'")
+    conn.close()
+    exported = cli("export", "--format", "json")
+    assert exported.exit_code == 1 and exported.stdout == ""
+    assert exported.stderr == (
+        "pdca: kpis row 1: target holds b'\\x00\\xff', which JSON cannot hold: changed outside"
+        " pdca; put it right with sqlite3 (pdca doctor names every such value), or copy the"
+        " file as it is with pdca backup\n"
+    )
+    edited = cli("kpi", "edit", "Pages", "--baseline", "3")
+    assert edited.exit_code == 1 and edited.stderr.count("\n") == 1
+    assert edited.stderr.startswith("pdca: kpi 1: target holds b'\\x00\\xff', not a number")
+    assert store.conn.execute("SELECT baseline FROM kpis").fetchone()[0] == 10
