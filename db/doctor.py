@@ -289,6 +289,15 @@ def _check_contents(
             )
         ]
     checks = []
+    if version < 1:  # pdca writes its mark and version 1 or more in one transaction
+        return [
+            Check(
+                "schema",
+                False,
+                f"pdca's mark but schema version {version}, which no pdca writes, so pdca will"
+                " not open it: restore a backup, or ask whoever changed it",
+            )
+        ]
     if version > known:
         checks.append(
             Check("schema", False, f"version {version}, newer than this pdca ({known}): upgrade")

@@ -84,6 +84,16 @@ def test_newer_schema_is_reported(store):
     assert not ok and "99" in detail
 
 
+@pytest.mark.parametrize("version", [0, -5])
+def test_a_schema_version_no_pdca_writes_fails_as_every_command_refuses_it(store, cli, version):
+    """A tester: doctor said "pdca will upgrade it" while every command refused the file."""
+    store.conn.execute(f"PRAGMA user_version = {version}")
+    ok, detail = _by_name(store.path)["schema"]
+    assert not ok and f"schema version {version}, which no pdca writes" in detail
+    assert "upgrade" not in detail
+    assert "which no pdca writes" in cli("list").stderr
+
+
 @pytest.mark.parametrize("pragma", ["PRAGMA foreign_keys = OFF"])
 def test_dangling_reference_is_reported(store, pragma):
     store.conn.execute(pragma)
