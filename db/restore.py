@@ -75,6 +75,7 @@ class Issued:
     counters: dict[str, int] = field(default_factory=dict)
     last_event: int = 0
     sessions: list[tuple[object, ...]] | None = None  # None: unknown; the copy's stay
+    versions: dict[str, int] = field(default_factory=dict)  # each table's highest version
 
 
 def _rows(live: sqlite3.Connection, sql: str, *params: object) -> list[tuple[object, ...]] | None:
@@ -115,7 +116,12 @@ def issued(live: sqlite3.Connection) -> Issued:
     sessions = (
         _rows(live, f"SELECT {_SESSION_COLUMNS} FROM sessions") if "sessions" in tables else None
     )
-    return Issued(counters, last_event, sessions)
+    versions: dict[str, int] = {}
+    for table in sorted(tables & set(TABLES.values())):
+        for (value,) in _rows(live, f"SELECT max(version) FROM {table}") or []:
+            if isinstance(value, int) and value > 0:
+                versions[table] = value
+    return Issued(counters, last_event, sessions, versions)
 
 
 _TABLES = "SELECT name FROM sqlite_master WHERE type = 'table'"
@@ -164,6 +170,7 @@ def carry_over(
                 candidate.execute(
                     "UPDATE sqlite_sequence SET seq = ? WHERE name = ?", (highest, table)
                 )
+        _versions_past(candidate, before.versions)
         if before.sessions is not None:
             candidate.execute("DELETE FROM sessions")
             candidate.executemany(
@@ -182,6 +189,31 @@ def carry_over(
         if candidate.in_transaction:
             candidate.execute("ROLLBACK")
         raise
+
+
+def _versions_past(candidate: sqlite3.Connection, versions: dict[str, int]) -> None:
+    """Number every row's version past the highest its table had in the live file. A form
+    open across a restore holds an id and a version; the restored row may have both (the
+    backup's own #5 at version 2, or another action that took id 66 in an older copy), and
+    its save went through as if nobody had changed anything (a tester). Now no version seen
+    before the restore is one a row has after it: that save is a conflict.
+
+    The table's guard against values of the wrong kind is set aside for the one statement
+    and put back as it was: it costs about 60 µs a row, 6 s at 100 000 actions, for a
+    change of one whole number on the copy nobody has open yet."""
+    for table, highest in sorted(versions.items()):
+        columns = {row[1] for row in candidate.execute(f"PRAGMA table_info({table})")}
+        if "version" not in columns:
+            continue
+        guard = candidate.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+            (f"{table}_kinds_on_update",),
+        ).fetchone()
+        if guard is not None:
+            candidate.execute(f'DROP TRIGGER "{guard[0]}"')
+        candidate.execute(f"UPDATE {table} SET version = version + ?", (highest,))
+        if guard is not None:
+            candidate.execute(guard[1])
 
 
 def _check_source(source: Path, database: Path) -> None:

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from pdca.db import backup as backups
-from pdca.db.errors import NotFound
+from pdca.db.errors import Conflict, NotFound
 from pdca.db.models import ActionChanges, ActionDraft, CheckinDraft
 from pdca.db.presence import Presence
 from pdca.db.restore import restore
@@ -90,6 +90,36 @@ def test_a_store_opened_before_the_restore_meets_no_such_action(
         assert bob.last_event_id() == newest  # nothing written
         titles = [a.title for a in bob.list_actions()]
         assert titles == ["in the backup", "DIFFERENT-ZZ payroll task"]
+    finally:
+        bob.close()
+
+
+def test_a_version_read_before_a_restore_is_a_conflict_after_it(
+    store: Store, db_path: Path, cli, monkeypatch
+) -> None:
+    """A tester: bob's form held #1 at the version after an edit; the restore brought back
+    the backup's #1 a version lower, carol's edit raised it to bob's number again, and bob's
+    save overwrote carol's title without a word. Versions now go past the file's before."""
+    first = store.add_action(ActionDraft(title="Triage rota"))
+    saved = backups.backup(db_path, now=NOW_DT).path
+    bob = open_as(db_path, "bob")
+    try:
+        bob.edit_action(first.id, ActionChanges(title="bob's title"))
+        seen = bob.get_action(first.id)  # the form opens on this version
+        assert cli("restore", str(saved), "--force").exit_code == 0
+        monkeypatch.setenv("PDCA_USER", "carol")
+        assert cli("edit", str(first.id), "--title", "carol's title").exit_code == 0
+        newest = bob.last_event_id()
+        try:
+            bob.edit_action(first.id, ActionChanges(title="bob's again"), seen.version)
+        except Conflict as error:
+            assert "carol" in str(error)
+        else:
+            raise AssertionError("bob's save went through over carol's")
+        assert bob.last_event_id() == newest  # nothing written
+        assert bob.get_action(first.id).title == "carol's title"
+        versions = dict(bob.conn.execute("SELECT 'actions', min(version) FROM actions"))
+        assert versions["actions"] > seen.version
     finally:
         bob.close()
 
