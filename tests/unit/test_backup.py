@@ -53,13 +53,35 @@ def dump(path: Path) -> list[str]:
 
 
 def records(path: Path) -> list[str]:
-    """``dump`` without what a restore adds on purpose: the id counters it keeps past every
-    id the file issued before (``sqlite_sequence``), and its own event in the history."""
-    return [
-        line
-        for line in dump(path)
-        if '"sqlite_sequence"' not in line and "'database',0,'update','restored from " not in line
-    ]
+    """Every row and schema statement without what a restore changes on purpose: the id
+    counters it keeps past every id the file issued before (``sqlite_sequence``), each row's
+    version, which it numbers past every version the file had, and its own event."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        found = [
+            f"{kind} {name}: {sql}"
+            for kind, name, sql in conn.execute(
+                "SELECT type, name, sql FROM sqlite_master WHERE name != 'sqlite_sequence'"
+                " ORDER BY type, name"
+            )
+        ]
+        tables = [
+            name for line in found if line.startswith("table ") for name in [line.split(":")[0][6:]]
+        ]
+        for table in tables:
+            columns = [
+                f'"{row[1]}"'
+                for row in conn.execute(f'PRAGMA table_info("{table}")')
+                if row[1] != "version"
+            ]
+            rows = conn.execute(f'SELECT {", ".join(columns)} FROM "{table}"')
+            for line in sorted(f"{table} {row!r}" for row in rows):
+                if table == "events" and "'restored from " in line and "'database', 0" in line:
+                    continue
+                found.append(line)
+        return found
+    finally:
+        conn.close()
 
 
 def titles(path: Path) -> list[str]:
