@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import importlib
 import os
+import signal
 import socket
 import sys
 import threading
@@ -710,14 +711,56 @@ def create_app(
 
 def run_app(app: PdcaApp) -> int:
     """Run the app in the terminal (restored however it ends); its exit status."""
+    _quit_when_hung_up(app)
     try:
         app.run()
     finally:
         if app.context.writer.pending:
             # A write asked for before quitting is still waiting for someone's lock: it is
             # finished (or given up, after the busy wait) before pdca ends, not dropped.
-            sys.stderr.write("pdca: saving your last change…\n")
+            _say("pdca: saving your last change…")
         app.context.close()
     for error in app.context.unshown:  # writes that failed after the app had ended
-        sys.stderr.write(f"pdca: not saved: {error}\n")
+        _say(f"pdca: not saved: {error}")
+    for stream in (sys.stdout, sys.stderr):
+        _let_go_if_gone(stream)
     return app.return_code or (1 if app.context.unshown else 0)
+
+
+def _quit_when_hung_up(app: PdcaApp) -> None:
+    """A lost SSH connection or a closed terminal (SIGHUP), or ``kill`` (SIGTERM), quits as
+    ``q`` does: a save still waiting for someone's lock is finished first. By default either
+    signal ended the process at once and the save was dropped without a word (a tester held
+    the lock, saved a check-in, and closed the tmux window)."""
+
+    def quit_as_asked(signum: int, _frame: object) -> None:
+        signal.signal(signum, signal.SIG_IGN)  # a second one waits for the save, too
+        loop = app._ui_loop
+        if loop is None or loop.is_closed():  # not started yet: nothing can be waiting
+            raise SystemExit(128 + signum)
+        loop.call_soon_threadsafe(partial(app.exit, return_code=128 + signum))
+
+    for signum in (signal.SIGHUP, signal.SIGTERM):
+        signal.signal(signum, quit_as_asked)
+
+
+def _let_go_if_gone(stream: Any) -> None:
+    """Point ``stream`` at /dev/null when its terminal has gone (a hang-up): Python's own last
+    flush would fail and turn the exit status into 120."""
+    try:
+        stream.flush()
+    except OSError:
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+            os.close(devnull)
+    except (ValueError, AttributeError):  # closed, or none at all
+        pass
+
+
+def _say(line: str) -> None:
+    """A line on stderr, which may be a terminal that has gone (SIGHUP): then nobody reads
+    it, and the save it is about must still go on."""
+    with contextlib.suppress(OSError):
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()

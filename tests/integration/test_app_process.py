@@ -8,12 +8,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pty
 import select
+import signal
+import sqlite3
 import sys
+import threading
 import time
 from pathlib import Path
+
+import pytest
 
 from pdca.db.models import ActionDraft
 from pdca.db.store import Store
@@ -136,3 +142,75 @@ def test_the_board_stops_when_its_database_is_removed(tmp_path: Path) -> None:
     assert status == 1, shown[-3000:]
     tail = shown[shown.rindex(ALT_SCREEN_OFF) :].decode(errors="replace")
     assert "was removed while open" in tail.replace("\r\n", " ").replace("\n", " ")
+
+
+def _read_until(fd: int, wanted: bytes, shown: bytearray, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while wanted not in shown:
+        assert time.monotonic() < deadline, (wanted, bytes(shown[-2000:]))
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            shown += os.read(fd, 65536)
+
+
+@pytest.mark.parametrize("how", ["terminal closed", "SIGTERM"])
+def test_a_save_waiting_for_the_lock_is_finished_when_the_terminal_goes(
+    tmp_path: Path, how: str
+) -> None:
+    """A tester held the lock, saved a check-in, and closed the tmux window (SIGHUP), or
+    killed the board (SIGTERM): the process died at once and the check-in with it, without a
+    word. Now either ends the board as ``q`` does: the save waits for the lock, then ends."""
+    from tests.tui.test_data_safety import LockHolder
+
+    path = _database(tmp_path)
+    code = f"from pdca.tui.cli import cli; cli.main(['--db', {str(path)!r}], prog_name='pdca')"
+    env = _env(tmp_path)
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ.clear()
+        os.environ.update(env)
+        os.execv(sys.executable, [sys.executable, "-c", code])
+    shown = bytearray()
+    holder = None
+    try:
+        _read_until(fd, b"Plan", shown)
+        os.write(fd, b"c")
+        _read_until(fd, b"Check-in on #1", shown)
+        os.write(fd, b"kept across the hangup")
+        holder = LockHolder(path)
+        os.write(fd, b"\x13")  # ctrl+s: the save waits for the lock
+        _read_until(fd, "saving…".encode(), shown)
+        if how == "SIGTERM":
+            os.kill(pid, signal.SIGTERM)
+        else:
+            os.close(fd)  # the terminal goes: the kernel hangs up its session
+            fd = -1
+        threading.Timer(1.0, holder.release).start()
+        deadline = time.monotonic() + 60
+        status = None
+        while status is None:
+            assert time.monotonic() < deadline, "the board did not end"
+            if fd >= 0 and select.select([fd], [], [], 0.1)[0]:
+                with contextlib.suppress(OSError):
+                    shown += os.read(fd, 65536)
+            done, raw = os.waitpid(pid, os.WNOHANG)
+            status = raw if done else None
+            time.sleep(0.05)
+    finally:
+        if holder is not None:
+            holder.release()
+        if fd >= 0:
+            os.close(fd)
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+    wanted = signal.SIGHUP if how == "terminal closed" else signal.SIGTERM
+    assert os.waitstatus_to_exitcode(status) == 128 + wanted
+    with sqlite3.connect(path) as conn:
+        messages = [row[0] for row in conn.execute("SELECT message FROM checkins")]
+    conn.close()
+    assert messages == ["kept across the hangup"]
+    if how == "SIGTERM":
+        assert "pdca: saving your last change" in bytes(shown).decode(errors="replace")
