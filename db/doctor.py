@@ -70,9 +70,14 @@ def diagnose(path: Path, mountinfo: str | None = None, now: datetime | None = No
     )
     checks += _check_permissions(path)
     checks += _check_leftovers(path)
+    # Reads, and writes nothing. Someone who may write opens it as a writer does all the same:
+    # SQLite then takes away the -wal and -shm its read made when it closes (nobody else has
+    # the file open). A read-only open left them behind, with the file's mode, and a 0600 or
+    # 0644 file's kept the team out even after its owner ran the chmod doctor advised (a
+    # tester).
+    may_write = os.access(path, os.R_OK | os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
     try:
-        # Reads as a reader would; writes nothing.
-        connection, snapshot = connect_file(path, writable=False, filesystem=filesystem)
+        connection, snapshot = connect_file(path, writable=may_write, filesystem=filesystem)
     except sqlite3.Error as error:
         return [*checks, Check("open", False, _worded(path, error))]
     try:

@@ -337,3 +337,17 @@ def test_a_loop_of_earlier_cycles_is_named(store, db_path: Path) -> None:
     conn.close()
     ok, detail = _by_name(db_path)["references"]
     assert not ok and detail.startswith("action 3's earlier cycles"), detail
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o644, 0o660])
+def test_doctor_leaves_no_wal_or_shm_beside_a_file_nobody_has_open(
+    store, db_path: Path, cli, mode: int
+) -> None:
+    """A tester: a read-only open left them with the file's mode, and a 0600 file's kept the
+    team out even after its owner made the file itself 0660 as doctor advised."""
+    store.add_action(ActionDraft(title="x"))
+    store.close()
+    os.chmod(db_path, mode)
+    assert not Path(f"{db_path}-wal").exists() and not Path(f"{db_path}-shm").exists()
+    cli("doctor")
+    assert not Path(f"{db_path}-wal").exists() and not Path(f"{db_path}-shm").exists()
