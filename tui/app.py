@@ -711,6 +711,9 @@ def create_app(
 
 def run_app(app: PdcaApp) -> int:
     """Run the app in the terminal (restored however it ends); its exit status."""
+    from pdca.tui.paste_guard import guard_pastes
+
+    guard_pastes()
     _quit_when_hung_up(app)
     try:
         app.run()
