@@ -288,7 +288,7 @@ async def test_the_detail_lists_every_linked_action_latest_first_and_scrolls(
         listed = str(detail.query_one("#kpi-changes").render()).splitlines()
         assert listed[0].startswith("Linked actions (30, the latest first)")
         assert listed[1].startswith("#30 Step 29") and listed[-1].startswith("#1 Step 0")
-        box = detail.query_one("#kpi-changes-box", VerticalScroll)
+        box = detail.query_one("#kpi-body", VerticalScroll)
         assert app.focused is box and box.max_scroll_y > 0
         await pilot.press("end")
         await pilot.pause()
