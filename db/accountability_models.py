@@ -166,8 +166,11 @@ class DigestItem(PlainRecord):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StandingItem(PlainRecord):
-    """Where someone's work stands now: an open action that needs a word (``flags``: late,
-    at risk, blocked, stale), an alert waiting on them, a follow-up due."""
+    """Where someone's work stands now: an open action that needs a word, an alert waiting
+    on them, a follow-up due.
+
+    ``flags`` are tokens a script can test (``STANDING_FLAGS``), with how late and how stale
+    in numbers beside them; ``flag_words`` says them as the stand-up shows them ("3d late")."""
 
     kind: StandingKind
     person: str | None  # the owner (None: nobody owns it), the alert's current holder
@@ -175,6 +178,26 @@ class StandingItem(PlainRecord):
     title: str = ""
     flags: list[str] = field(default_factory=list)
     detail: str = ""
+    days_late: int | None = None  # with the "late" flag
+    stale_days: int | None = None  # with the "stale" flag, when the last sign of life is known
+
+
+# The README documents these: a script tests ``"late" in flags``; the words were free text
+# ("17d late", "at risk") and such a test never matched (a tester).
+STANDING_FLAGS = ("late", "at-risk", "blocked", "stale", "no-owner", "overdue")
+
+
+def flag_words(item: StandingItem) -> list[str]:
+    """``item.flags`` as the stand-up says them: "3d late", "at risk", "stale 8d"."""
+    words = []
+    for flag in item.flags:
+        if flag == "late" and item.days_late is not None:
+            words.append(f"{item.days_late}d late")
+        elif flag == "stale" and item.stale_days is not None:
+            words.append(f"stale {item.stale_days}d")
+        else:
+            words.append(flag.replace("-", " "))
+    return words
 
 
 def _whose(person: str | None, asked: str | None) -> bool:

@@ -205,14 +205,16 @@ def standing(
         for alert in alerts
     ]
     for action in actions:
-        flags = [] if action.owner else ["no owner"]  # unowned work is always worth a word
+        flags = [] if action.owner else ["no-owner"]  # unowned work is always worth a word
+        days_late = stale_days = None
         if action.due and action.due < today_text:  # ``rules.is_overdue``
-            flags.append(f"{(today - date.fromisoformat(action.due)).days}d late")
+            flags.append("late")
+            days_late = (today - date.fromisoformat(action.due)).days
         if action.last_status in ("at-risk", "blocked"):
-            flags.append("at risk" if action.last_status == "at-risk" else "blocked")
+            flags.append(action.last_status)
         if action.last_sign <= stale_at:
-            days = rules.elapsed_days_if_known(action.last_sign, now)
-            flags.append("stale" if days is None else f"stale {days}d")
+            flags.append("stale")
+            stale_days = rules.elapsed_days_if_known(action.last_sign, now)
         if flags:
             detail = f"due {action.due}" if action.due else "no due date"
             items.append(
@@ -223,6 +225,8 @@ def standing(
                     title=action.title,
                     flags=flags,
                     detail=detail,
+                    days_late=days_late,
+                    stale_days=stale_days,
                 )
             )
     items += [

@@ -22,7 +22,13 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from pdca.db import accountability
-from pdca.db.accountability_models import UNOWNED, Digest, DigestItem, StandingItem
+from pdca.db.accountability_models import (
+    UNOWNED,
+    Digest,
+    DigestItem,
+    StandingItem,
+    flag_words,
+)
 from pdca.db.errors import DatabaseBroken, PdcaError
 from pdca.db.store import Store
 from pdca.screens.context import PaletteEntry
@@ -79,13 +85,13 @@ def item_row(item: DigestItem) -> Row:
 def standing_row(item: StandingItem) -> Row:
     """Where one piece of work stands: late, at risk, blocked, stale; an alert; a follow-up."""
     label, role = STANDING[item.kind]
-    late = any(flag.endswith("late") or flag in ("blocked", "overdue") for flag in item.flags)
+    late = any(flag in ("late", "blocked", "overdue") for flag in item.flags)
     row: Row = [(INDENT + label.ljust(13), "bad" if late else role)]
     if item.action_id is not None:
         row.append((f"#{item.action_id} ", "id"))
     row.append((literal(item.title), "bold"))
     if item.flags:
-        row.append((f" — {', '.join(item.flags)}", "bad" if late else "warn"))
+        row.append((f" — {', '.join(flag_words(item))}", "bad" if late else "warn"))
     if item.detail:
         row.append((f" ({literal(item.detail)})", "muted"))
     return row

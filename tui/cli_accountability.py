@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pdca.db.accountability_models import FOLLOWUP_RESULTS
+from pdca.db.accountability_models import FOLLOWUP_RESULTS, flag_words
 from pdca.db.errors import InvalidInput, PdcaError
 from pdca.db.models import CHECKIN_STATUSES, record_id
 from pdca.tui.cli import COUNT
@@ -366,7 +366,8 @@ def _standing_line(item: StandingItem, *, md: bool) -> str:
     title, detail = printable(item.title), printable(item.detail)
     if md:
         title, detail = md_escape(title), md_escape(detail)
-    flags = ", ".join(item.flags).upper() if item.kind == "alert" else ", ".join(item.flags)
+    words = ", ".join(flag_words(item))
+    flags = words.upper() if item.kind == "alert" else words
     text = f"{ref}{title}"
     text += f" — {flags}" if flags else ""
     return text + (f" ({detail})" if detail else "")

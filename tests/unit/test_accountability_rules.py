@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from pdca.db import accountability_rules as arules
-from pdca.db.accountability_models import UNOWNED, OwnerRow
+from pdca.db.accountability_models import STANDING_FLAGS, UNOWNED, OwnerRow, flag_words
 from pdca.db.clock import iso
 from pdca.db.errors import InvalidInput
 from pdca.db.models import Event
@@ -209,11 +209,20 @@ def test_where_work_stands_late_at_risk_blocked_stale_unowned_alerts_followups()
     items = arules.standing(actions, alerts, followups, now=NOW_STANDUP, cadence_days=7)
     assert [(i.kind, i.person, i.action_id, i.flags) for i in items] == [
         ("alert", "erin", None, ["overdue"]),
-        ("action", "dave", 33, ["2d late", "at risk"]),
+        ("action", "dave", 33, ["late", "at-risk"]),
         ("action", "erin", 35, ["blocked"]),
-        ("action", "erin", 36, ["stale 8d"]),
-        ("action", None, 38, ["no owner"]),
+        ("action", "erin", 36, ["stale"]),
+        ("action", None, 38, ["no-owner"]),
         ("followup", "frank", 9, []),
+    ]
+    assert {flag for i in items for flag in i.flags} <= set(STANDING_FLAGS)
+    assert [(i.days_late, i.stale_days) for i in items[1:4]] == [(2, None), (None, None), (None, 8)]
+    assert [flag_words(i) for i in items[:5]] == [
+        ["overdue"],
+        ["2d late", "at risk"],
+        ["blocked"],
+        ["stale 8d"],
+        ["no owner"],
     ]
     assert items[-1].detail == "30-day follow-up due 2026-11-23"
     assert items[0].detail == "acknowledge by 2026-11-22T08:00:00Z"
@@ -228,7 +237,7 @@ def test_where_work_stands_late_at_risk_blocked_stale_unowned_alerts_followups()
     ]
     # The team's cadence decides staleness.
     shorter = arules.standing(actions, [], [], now=NOW_STANDUP, cadence_days=2)
-    assert [i.action_id for i in shorter if any("stale" in f for f in i.flags)] == [36, 37]
+    assert [i.action_id for i in shorter if "stale" in i.flags] == [36, 37]
 
 
 def test_people_with_work_that_needs_a_word_are_never_quiet() -> None:

@@ -388,7 +388,7 @@ def test_the_digest_says_where_work_stands_and_what_the_clock_escalated(
     digest = acc.standup_digest(timed, since=iso(NOW_DT + timedelta(hours=20)))
     assert last_event_id(timed) == before  # read only
     [dave] = [i for i in digest.standing_of("dave") if i.kind == "action"]
-    assert (dave.action_id, dave.flags) == (late.id, ["3d late", "at risk"])
+    assert (dave.action_id, dave.flags, dave.days_late) == (late.id, ["late", "at-risk"], 3)
     assert [(i.kind, i.title) for i in digest.standing_of("erin")] == [("alert", "Lead time")]
     [escalated] = digest.of("erin")
     assert (escalated.kind, escalated.at) == ("alert-escalated", "2026-11-24T09:00:00Z")
@@ -400,7 +400,7 @@ def test_the_digest_says_where_work_stands_and_what_the_clock_escalated(
     # An unowned open action has its own section.
     timed.add_action(ActionDraft(title="nobody's"))
     unowned = acc.standup_digest(timed).standing_of("(unowned)")
-    assert [(i.title, i.flags) for i in unowned] == [("nobody's", ["no owner"])]
+    assert [(i.title, i.flags) for i in unowned] == [("nobody's", ["no-owner"])]
 
 
 # --------------------------------------------------------------------------- indexes
