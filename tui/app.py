@@ -129,9 +129,11 @@ class PdcaApp(App[None]):
         presence: bool = True,
         watch_changes: bool = True,
         environ: Mapping[str, str] | None = None,
+        notices: Iterable[str] = (),
     ) -> None:
         super().__init__()
         self.context = context
+        self.notices = list(notices)  # said once the first screen is up
         context.on_saving = self._show_saving
         context.on_orphan = self._orphan_from_writer
         self._ui_loop: asyncio.AbstractEventLoop | None = None
@@ -258,6 +260,8 @@ class PdcaApp(App[None]):
             self.notify(self.settings.problem, severity="warning", timeout=12, markup=False)
         if self.context.store.upgrade is not None:  # never silently: others on it must know
             notice = self.context.store.upgrade.notice()
+            self.notify(notice, severity="warning", timeout=20, markup=False)
+        for notice in self.notices:  # what the command line found opening the file
             self.notify(notice, severity="warning", timeout=20, markup=False)
         if self.settings.keys:
             self.apply_own_keys()
@@ -690,6 +694,7 @@ def create_app(
     create: bool = False,
     presence: bool = True,
     watch_changes: bool = True,
+    notices: Iterable[str] = (),
 ) -> PdcaApp:
     """Open the store and build the app: the one factory for ``pdca`` and the tests."""
     environ = os.environ if environ is None else environ
@@ -706,6 +711,7 @@ def create_app(
         presence=presence,
         watch_changes=watch_changes,
         environ=environ,
+        notices=notices,
     )
 
 

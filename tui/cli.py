@@ -79,6 +79,7 @@ class Session:
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     command: str | None = None  # the subcommand, which decides whether repeats are caught up
     demo: Path | None = None  # pdca demo's own file, whatever --db and $PDCA_DB say
+    notices: list[str] = field(default_factory=list)  # what opening the file found, said
     _store: Store | None = None
 
     @property
@@ -117,6 +118,7 @@ class Session:
             )
             _opened.append(self._store)
             if self._store.upgrade is not None:  # never silently: others on it must know
+                self.notices.append(self._store.upgrade.notice())
                 click.echo(f"pdca: {printable(self._store.upgrade.notice())}", err=True)
             if self.command not in NO_CATCH_UP and self._store.repeats_due():
                 # Repeating actions whose date came are made by whoever looks first: a cheap
@@ -125,12 +127,13 @@ class Session:
 
                 catch_up(self._store)
             if self._store.created and resolved.is_default:
-                click.echo(
-                    f"pdca: created your own database {printable(str(resolved.path))} (no --db, "
+                said = (
+                    f"created your own database {printable(str(resolved.path))} (no --db, "
                     "no $PDCA_DB, no pdca.db above here; for a team's file: cd to its folder, "
-                    "pdca init)",
-                    err=True,
+                    "pdca init)"
                 )
+                self.notices.append(said)
+                click.echo(f"pdca: {said}", err=True)
         return self._store
 
     def close(self) -> None:
@@ -472,8 +475,15 @@ def _open_board(session: Session) -> None:
     from pdca.tui.app import create_app, run_app  # Textual only when the board really opens
     from pdca.tui.identity import current_user
 
+    # What opening the file found (made, upgraded) is said on the board as well: on stderr
+    # alone it was hidden behind the board until quitting (a tester's first ``pdca`` opened
+    # an empty file without a word).
     app = create_app(
-        path, actor=current_user(session.environ), clock=session.clock, environ=session.environ
+        path,
+        actor=current_user(session.environ),
+        clock=session.clock,
+        environ=session.environ,
+        notices=session.notices,
     )
     status = run_app(app)
     if status:
