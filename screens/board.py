@@ -503,9 +503,20 @@ class BoardScreen(Screen[None]):
         if action is not None:
             self.start(detail_flow, action.id)
 
+    def _refuse_if_done(self, action: Action) -> bool:
+        """A done action moves no more: said at once, before a dialog asks for a decision that
+        is then refused (a tester's ``>`` on a done card)."""
+        if action.done_at is None:
+            return False
+        decision = f" ({action.decision})" if action.decision else ""
+        self.notify(
+            f"#{action.id} is done{decision}: a done action moves no more", severity="warning"
+        )
+        return True
+
     def action_move_next(self) -> None:
         action = self._target()
-        if action is None or not self.writable():
+        if action is None or not self.writable() or self._refuse_if_done(action):
             return
         if action.phase == "act":  # on from Act is done, with a decision
             self.start(complete_flow, action)
@@ -516,7 +527,7 @@ class BoardScreen(Screen[None]):
 
     def action_move_back(self) -> None:
         action = self._target()
-        if action is None or not self.writable():
+        if action is None or not self.writable() or self._refuse_if_done(action):
             return
         target = rules.previous_phase(action.phase)
         if target is None:
@@ -531,7 +542,7 @@ class BoardScreen(Screen[None]):
 
     def action_done(self) -> None:
         action = self._target()
-        if action is not None and self.writable():
+        if action is not None and self.writable() and not self._refuse_if_done(action):
             self.start(complete_flow, action)
 
     def action_undo(self) -> None:

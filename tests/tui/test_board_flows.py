@@ -430,3 +430,27 @@ async def test_a_check_in_not_written_is_kept_for_the_next_try(
         await pilot.press("c")  # sent: the next form is empty again
         await settle_app(app, pilot)
         assert app.screen.query_one("#message", Input).value == ""
+
+
+@pytest.mark.parametrize("key", ["greater_than_sign", "less_than_sign", "d"])
+async def test_a_done_card_is_refused_at_once_without_a_dialog(
+    make_app, board_db: Path, key: str
+) -> None:
+    """A tester's ``>`` on a done card opened the decision dialog, refused only after a choice."""
+    open_as(board_db, "bob").complete_action(1, "abandon")
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("D")
+        await settle_app(app, pilot)
+        await pilot.press("j")  # the done #1, after the open #2
+        await settle_app(app, pilot)
+        assert focused(app) == ("plan", 1)
+        events = app.context.store.last_event_id()
+        await pilot.press(key)
+        await settle_app(app, pilot)
+        assert len(app.screen_stack) == 1  # no dialog
+        assert [n.message for n in app._notifications][-1] == (
+            "#1 is done (abandon): a done action moves no more"
+        )
+        assert app.context.store.last_event_id() == events
