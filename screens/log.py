@@ -394,7 +394,13 @@ class LogScreen(RowView):
             self.notify(str(error), severity="error")
             return
         if action.done_at is not None:
-            self.notify(f"#{action_id} is done: record its follow-up (f) instead", timeout=6)
+            # Only where one is due does f help: a tester's c then f went round in a circle.
+            try:
+                accountability.due_followup_of(store, action_id)
+                said = "record its follow-up (f) instead"
+            except PdcaError as error:
+                said = f"check-ins are for open work; {str(error).removeprefix('id: ')}"
+            self.notify(f"#{action_id} is done: {said}", timeout=6, markup=False)
             return
         result = await self.app.push_screen_wait(CheckinModal(action=action))
         if result is None:

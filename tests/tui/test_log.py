@@ -198,3 +198,25 @@ async def test_many_follow_ups_due_pin_only_the_oldest_and_say_how_many_more(
         assert len(log.due) == DUE_SHOWN and log.due_more == 5
         assert "5 more follow-ups due" in str(log.query_one("#log-filter").render())
         assert texts(log)[DUE_SHOWN].endswith("done")  # the newest check-in, right below
+
+
+async def test_c_on_a_done_action_says_when_its_next_follow_up_is_due(
+    make_app, team, store: Store
+) -> None:
+    """A tester: c said "record its follow-up (f) instead", and f then "no follow-up due
+    here". Where none is due, c says when the next one is."""
+    (due,) = accountability.list_followups(store, due_only=True)
+    accountability.record_followup(store, due.id, "holding")  # the 60-day one is next
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await settle_app(pilot.app, pilot)
+        screen = app.screen
+        assert isinstance(screen, LogScreen) and screen.highlighted is not None
+        assert screen.highlighted.action_id == 1  # the follow-up just recorded
+        await pilot.press("c")
+        await settle_app(pilot.app, pilot)
+        assert len(app.screen_stack) == 1
+        said = [n.message for n in app._notifications][-1]
+        assert said.startswith("#1 is done: check-ins are for open work; #1's next follow-up")
+        assert "(60-day) is not due until" in said
