@@ -185,10 +185,16 @@ class RowList(LineList):
         marker = "▌" if index == self.cursor and self.has_focus else " "
         segments = [Segment(marker, base + self.get_component_rich_style("row-list--accent"))]
         room = width - 1
-        for text, role in self.rows[index]:
+        row = self.rows[index]
+        for at, (text, role) in enumerate(row):
             if room <= 0:
                 break
             piece = fit(text, room)
+            if cell_len(text) == room and any(more for more, _ in row[at + 1 :]):
+                # It fills the line to the last cell and more was to come: the cut is shown,
+                # as it is inside a piece (a tester read "#7032 … catalog" as nothing to raise,
+                # its "— 8d late, blocked" gone without a mark).
+                piece = fit(text + " ", room)
             style = base + self.get_component_rich_style(f"row-list--{role}") if role else base
             segments.append(Segment(piece, style))
             room -= cell_len(piece)
