@@ -22,6 +22,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pdca.db.errors import InvalidInput
+from pdca.db.text_rules import shows_nothing
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -101,6 +102,10 @@ def _non_blank(limit: int) -> Callable[[str], str]:
         # Stored exactly as typed; only an all-blank, over-long or NUL-holding text is refused.
         if not text.strip():
             raise ValueError("is empty")
+        if shows_nothing(text):
+            raise ValueError(
+                "shows nothing: it holds only blanks, controls or invisible characters"
+            )
         return _at_most(limit)(text)
 
     return check

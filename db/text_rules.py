@@ -53,6 +53,17 @@ UNSAFE_IN_CELLS_EXCEPT_NEWLINE = re.compile(
 
 _SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
+# What a required text may not consist of alone: blanks, controls, bidirectional controls and
+# the invisible characters. A tester's titles of nothing but U+200B, U+202E or ESC were taken
+# (NBSP or U+3000 alone were refused as empty): each is a card that reads as nothing.
+_NOTHING_SHOWN = re.compile(f"[\\s{_ALWAYS}{_INVISIBLE}]+")
+
+
+def shows_nothing(text: str) -> bool:
+    """Whether ``text`` would show nothing a person can read: blanks, controls, invisible
+    characters, or nothing at all."""
+    return not _NOTHING_SHOWN.sub("", text)
+
 
 def visible(char: str) -> str:
     """The escape shown for one character: ``\\x1b``, ``\\n``, ``\\u202e``, ``\\U000e0067``."""

@@ -134,6 +134,7 @@ class PdcaApp(App[None]):
         super().__init__()
         self.context = context
         self.notices = list(notices)  # said once the first screen is up
+        self.hung_up = 0  # SIGHUP or SIGTERM came (run_app): quit as q does
         context.on_saving = self._show_saving
         context.on_orphan = self._orphan_from_writer
         self._ui_loop: asyncio.AbstractEventLoop | None = None
@@ -245,6 +246,9 @@ class PdcaApp(App[None]):
 
     def on_mount(self) -> None:
         self._ui_loop = asyncio.get_running_loop()
+        if self.hung_up:  # the terminal went while the app was starting: quit now
+            self.exit(return_code=128 + self.hung_up)
+            return
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         else:
@@ -722,8 +726,19 @@ def run_app(app: PdcaApp) -> int:
     guard_pastes()
     _quit_when_hung_up(app)
     try:
-        app.run()
+        try:
+            app.run()
+        except Exception:
+            if app.hung_up != signal.SIGHUP:
+                raise  # a crash: reported as one
+            # The terminal hung up while the app was ending: drawing on it failed, and
+            # nobody is there to see it. The saves below still go on.
     finally:
+        # Textual's driver leaves its own SIGCONT and SIGTSTP handlers behind, which start
+        # drawing again on a loop that has ended: the SIGCONT that comes with a hang-up
+        # raised out of the wait for the last save below (a reviewer's q, then closed window).
+        for suspend in (signal.SIGCONT, signal.SIGTSTP):
+            signal.signal(suspend, signal.SIG_DFL)
         if app.context.writer.pending:
             # A write asked for before quitting is still waiting for someone's lock: it is
             # finished (or given up, after the busy wait) before pdca ends, not dropped.
@@ -732,7 +747,14 @@ def run_app(app: PdcaApp) -> int:
     for error in app.context.unshown:  # writes that failed after the app had ended
         _say(f"pdca: not saved: {error}")
     for stream in (sys.stdout, sys.stderr):
-        _let_go_if_gone(stream)
+        _let_go_if_gone(stream, hung_up=app.hung_up == signal.SIGHUP)
+    if app.hung_up == signal.SIGHUP:
+        # Every save is done (context.close waited for them) and the terminal is gone: end
+        # here. Textual's input thread, left reading a terminal that hung up, could keep the
+        # interpreter from ending for good (seen after q, then the window closed).
+        os._exit(128 + signal.SIGHUP)
+    if app.hung_up and not app.return_code:  # after q: the signal still says how it ended
+        return 128 + app.hung_up
     return app.return_code or (1 if app.context.unshown else 0)
 
 
@@ -740,31 +762,40 @@ def _quit_when_hung_up(app: PdcaApp) -> None:
     """A lost SSH connection or a closed terminal (SIGHUP), or ``kill`` (SIGTERM), quits as
     ``q`` does: a save still waiting for someone's lock is finished first. By default either
     signal ended the process at once and the save was dropped without a word (a tester held
-    the lock, saved a check-in, and closed the tmux window)."""
+    the lock, saved a check-in, and closed the tmux window).
+
+    The handler only asks: it never raises into whatever the process is doing. Before the
+    app has its loop, the app quits as soon as it is up (``on_mount``); once the app has
+    ended (``q``, then the window closed: a reviewer), the save already under way goes on,
+    and the exit status says which signal came."""
 
     def quit_as_asked(signum: int, _frame: object) -> None:
-        signal.signal(signum, signal.SIG_IGN)  # a second one waits for the save, too
+        app.hung_up = app.hung_up or signum  # the first one decides the exit status
         loop = app._ui_loop
-        if loop is None or loop.is_closed():  # not started yet: nothing can be waiting
-            raise SystemExit(128 + signum)
-        loop.call_soon_threadsafe(partial(app.exit, return_code=128 + signum))
+        if loop is None or loop.is_closed():  # not up yet (on_mount quits), or ended
+            return
+        with contextlib.suppress(RuntimeError):  # the loop closed in between: it has ended
+            loop.call_soon_threadsafe(partial(app.exit, return_code=128 + signum))
 
     for signum in (signal.SIGHUP, signal.SIGTERM):
         signal.signal(signum, quit_as_asked)
 
 
-def _let_go_if_gone(stream: Any) -> None:
+def _let_go_if_gone(stream: Any, *, hung_up: bool = False) -> None:
     """Point ``stream`` at /dev/null when its terminal has gone (a hang-up): Python's own last
-    flush would fail and turn the exit status into 120."""
+    flush, or a write still to come, would fail and turn the exit status into 120."""
     try:
         stream.flush()
+        if not hung_up:
+            return
     except OSError:
-        with contextlib.suppress(OSError, ValueError):
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, stream.fileno())
-            os.close(devnull)
-    except (ValueError, AttributeError):  # closed, or none at all
         pass
+    except (ValueError, AttributeError):  # closed, or none at all
+        return
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
 
 
 def _say(line: str) -> None:

@@ -182,13 +182,14 @@ def _read_until(fd: int, wanted: bytes, shown: bytearray, seconds: float = 60) -
             shown += os.read(fd, 65536)
 
 
-@pytest.mark.parametrize("how", ["terminal closed", "SIGTERM"])
+@pytest.mark.parametrize("how", ["terminal closed", "SIGTERM", "q, then terminal closed"])
 def test_a_save_waiting_for_the_lock_is_finished_when_the_terminal_goes(
     tmp_path: Path, how: str
 ) -> None:
     """A tester held the lock, saved a check-in, and closed the tmux window (SIGHUP), or
     killed the board (SIGTERM): the process died at once and the check-in with it, without a
-    word. Now either ends the board as ``q`` does: the save waits for the lock, then ends."""
+    word. Now either ends the board as ``q`` does: the save waits for the lock, then ends.
+    So does a window closed after ``q``, while the board says it is saving (a reviewer)."""
     path = _database(tmp_path)
     code = f"from pdca.tui.cli import cli; cli.main(['--db', {str(path)!r}], prog_name='pdca')"
     env = _env(tmp_path)
@@ -210,6 +211,9 @@ def test_a_save_waiting_for_the_lock_is_finished_when_the_terminal_goes(
         if how == "SIGTERM":
             os.kill(pid, signal.SIGTERM)
         else:
+            if how.startswith("q"):
+                os.write(fd, b"q")  # the app ends; the save still waits for the lock
+                time.sleep(0.5)  # order, not timing: whether q is read first or not, it holds
             os.close(fd)  # the terminal goes: the kernel hangs up its session
             fd = -1
         threading.Timer(1.0, holder.release).start()
@@ -233,9 +237,43 @@ def test_a_save_waiting_for_the_lock_is_finished_when_the_terminal_goes(
             os.waitpid(pid, 0)
         except (ProcessLookupError, ChildProcessError):
             pass
-    wanted = signal.SIGHUP if how == "terminal closed" else signal.SIGTERM
+    wanted = signal.SIGTERM if how == "SIGTERM" else signal.SIGHUP
     assert os.waitstatus_to_exitcode(status) == 128 + wanted
     with sqlite3.connect(path) as conn:
         messages = [row[0] for row in conn.execute("SELECT message FROM checkins")]
     conn.close()
     assert messages == ["kept across the hangup"]
+
+
+def test_a_signal_while_the_board_starts_quits_it_without_a_traceback(tmp_path: Path) -> None:
+    """A reviewer's SIGTERM in the first tenth of a second raised inside Textual's start-up
+    and printed a traceback: the board now quits once it is up."""
+    path = _database(tmp_path)
+    code = f"from pdca.tui.cli import cli; cli.main(['--db', {str(path)!r}], prog_name='pdca')"
+
+    env = _env(tmp_path)
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ.clear()
+        os.environ.update(env)
+        os.execv(sys.executable, [sys.executable, "-c", code])
+    shown = bytearray()
+    try:
+        _read_until(fd, b"\x1b[?1049h", shown)  # the board takes the screen: starting
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 60
+        status = None
+        while status is None:
+            assert time.monotonic() < deadline, "the board did not end"
+            if select.select([fd], [], [], 0.1)[0]:
+                with contextlib.suppress(OSError):
+                    shown += os.read(fd, 65536)
+            done, raw = os.waitpid(pid, os.WNOHANG)
+            status = raw if done else None
+    finally:
+        os.close(fd)
+        with contextlib.suppress(ProcessLookupError, ChildProcessError):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 128 + signal.SIGTERM
+    assert b"Traceback" not in shown and ALT_SCREEN_OFF in shown
