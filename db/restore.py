@@ -118,7 +118,10 @@ def issued(live: sqlite3.Connection) -> Issued:
     )
     versions: dict[str, int] = {}
     for table in sorted(tables & set(TABLES.values())):
-        for (value,) in _rows(live, f"SELECT max(version) FROM {table}") or []:
+        # Whole numbers only: SQLite ranks text above them, and one 'x' from before schema
+        # 21 made a table's maximum 'x', so that table was not renumbered (a reviewer).
+        highest = f"SELECT max(CASE WHEN typeof(version) = 'integer' THEN version END) FROM {table}"
+        for (value,) in _rows(live, highest) or []:
             if isinstance(value, int) and value > 0:
                 versions[table] = value
     return Issued(counters, last_event, sessions, versions)
@@ -211,7 +214,11 @@ def _versions_past(candidate: sqlite3.Connection, versions: dict[str, int]) -> N
         ).fetchone()
         if guard is not None:
             candidate.execute(f'DROP TRIGGER "{guard[0]}"')
-        candidate.execute(f"UPDATE {table} SET version = version + ?", (highest,))
+        candidate.execute(  # a version that is no whole number becomes one past them all
+            f"UPDATE {table} SET version = CASE WHEN typeof(version) = 'integer'"
+            " THEN max(version, 0) + ? ELSE ? + 1 END",
+            (highest, highest),
+        )
         if guard is not None:
             candidate.execute(guard[1])
 

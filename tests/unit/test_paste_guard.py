@@ -50,10 +50,14 @@ def test_keys_outside_a_paste_are_untouched() -> None:
 
 
 def test_the_terminal_driver_reads_through_it() -> None:
-    """Textual's Linux driver makes its parser from this module-level name: if a release
-    moves it, this fails instead of pastes going unguarded."""
+    """Textual's Linux driver makes its parser from its module-level name ``XTermParser``,
+    which ``guard_pastes`` replaces: if a release makes it some other way, this fails instead
+    of pastes going unguarded (a reviewer: checking the assignment alone could not fail)."""
+    import inspect
+
     from textual.drivers import linux_driver
 
+    assert "XTermParser(" in inspect.getsource(linux_driver.LinuxDriver.run_input_thread)
     before = linux_driver.XTermParser
     try:
         guard_pastes()

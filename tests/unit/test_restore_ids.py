@@ -223,3 +223,25 @@ def test_the_testers_story_with_real_processes(env: dict[str, str], tmp_path: Pa
     listed = json.loads(pdca("list", "--json"))
     assert [a["title"] for a in listed] == ["before the backup", "DIFFERENT-ZZ payroll task"]
     assert not any(e[1] == "bob" for e in _events(Path(team)))  # bob wrote nothing
+
+
+def test_a_version_that_is_no_number_does_not_stop_the_renumbering(
+    store: Store, db_path: Path, cli
+) -> None:
+    """A reviewer: one version 'x' (from before schema 21) made the table's maximum 'x', and
+    none of its rows was renumbered; #1 came back at a version the file had had."""
+    first = store.add_action(ActionDraft(title="Triage rota"))
+    store.add_action(ActionDraft(title="Label the backlog"))
+    saved = backups.backup(db_path, now=NOW_DT).path  # #1 at version 1
+    for n in range(4):
+        store.edit_action(first.id, ActionChanges(title=f"Triage rota {n}"))
+    store.conn.execute("DROP TRIGGER actions_kinds_on_update")
+    store.conn.execute("UPDATE actions SET version = 'x' WHERE id = 2")
+    assert store.get_action(first.id).version == 5
+    assert cli("restore", str(saved), "--force").exit_code == 0
+    reader = open_as(db_path, "dave")
+    try:
+        versions = dict(reader.conn.execute("SELECT id, version FROM actions"))
+    finally:
+        reader.close()
+    assert versions[first.id] == 1 + 5  # past every whole-number version the file had
