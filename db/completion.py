@@ -39,7 +39,7 @@ def candidates(path: Path, kind: str, prefix: str) -> list[tuple[str, str]]:
     # On a network filesystem the file keeps a rollback journal, never a -wal/-shm, so
     # "none beside it" does not mean nobody has it open there: a plain read-only open, which
     # makes nothing for such a file (a reviewer).
-    from pdca.db.connection import uri_path
+    from pdca.db.connection import LENIENT_TEXT, uri_path
     from pdca.db.copies import open_copy
     from pdca.db.filesystem import filesystem_of, is_network_filesystem
 
@@ -47,6 +47,7 @@ def candidates(path: Path, kind: str, prefix: str) -> list[tuple[str, str]]:
     try:
         if is_network_filesystem(filesystem_of(path.parent)):
             connection = sqlite3.connect(f"file:{uri_path(path)}?mode=ro", uri=True, timeout=1)
+            connection.text_factory = LENIENT_TEXT
         else:
             connection = open_copy(path, timeout=1)
     except sqlite3.Error:

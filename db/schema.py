@@ -1345,7 +1345,10 @@ def text_not_utf8(conn: sqlite3.Connection) -> list[str]:
             columns = [column for column in texts if column in present]
             if not columns:
                 continue
-            blobs = ", ".join(f'CAST("{column}" AS BLOB)' for column in columns)
+            blobs = ", ".join(  # text only: a blob is named by the kinds check, as a blob
+                f"""CASE WHEN typeof("{column}") = 'text' THEN CAST("{column}" AS BLOB) END"""
+                for column in columns
+            )
             rows = conn.execute(f"SELECT id FROM {table} WHERE pdca_not_utf8({blobs})").fetchall()
         except sqlite3.OperationalError:  # a table an older schema has not got yet
             continue
@@ -1356,7 +1359,8 @@ def text_not_utf8(conn: sqlite3.Connection) -> list[str]:
             column
             for column in columns
             if conn.execute(
-                f'SELECT pdca_not_utf8(CAST("{column}" AS BLOB)) FROM {table} WHERE id = ?',
+                f"""SELECT typeof("{column}") = 'text'"""
+                f""" AND pdca_not_utf8(CAST("{column}" AS BLOB)) FROM {table} WHERE id = ?""",
                 (first,),
             ).fetchone()[0]
         )

@@ -483,9 +483,18 @@ class Store:
         return (row["actor"], row["at"]) if row else (None, None)
 
     def check_version(self, entity: str, row: sqlite3.Row, expected: int | None) -> None:
-        """``Conflict`` if the caller read another version of ``row`` than it holds now."""
-        if expected is not None and row["version"] != expected:
-            raise self.conflict(entity, row)
+        """``Conflict`` if the caller read another version of ``row`` than it holds now; a
+        version it never had (``--if-version 99`` at version 2) is no one's change since."""
+        if expected is None or row["version"] == expected:
+            return
+        if isinstance(row["version"], int) and expected > row["version"]:
+            raise InvalidInput(
+                "if-version",
+                str(expected),
+                f"is newer than {entity} #{row['id']} has ever been (it is at version"
+                f" {row['version']}); nothing written",
+            )
+        raise self.conflict(entity, row)
 
     def conflict(self, entity: str, row: sqlite3.Row) -> Conflict:
         """The row changed since the caller read it: who changed it last, when and how."""

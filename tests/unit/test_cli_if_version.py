@@ -48,3 +48,14 @@ def test_a_version_that_is_no_version_is_one_line(changed_by_alice: int, cli, gi
     result = cli("edit", "1", "--title", "bob's", "--if-version", given)
     assert result.exit_code == 1 and result.stderr.count("\n") == 1
     assert "--if-version" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_version_the_action_never_had_says_so(changed_by_alice: int, cli) -> None:
+    """A reviewer: ``--if-version 99`` on an action at version 2 said someone had changed it
+    "since you read it"."""
+    result = cli("edit", "1", "--title", "bob's", "--if-version", "99")
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert result.stderr == (
+        "pdca: if-version: '99' is newer than action #1 has ever been (it is at version"
+        f" {changed_by_alice + 1}); nothing written\n"
+    )
