@@ -43,7 +43,14 @@ class PdcaBindingsTable(BindingsTable):
                 continue
             table.add_row("", Text(title, style=header_style))
             in_order = sorted(section.items(), key=lambda item: rank.get(item[0], len(rank)))
-            for _action, bindings in in_order:
+            views = [b for action, bs in in_order if action.startswith("switch_mode(") for b in bs]
+            for action, bindings in in_order:
+                if views and action.startswith("switch_mode("):
+                    if bindings[0] is views[0]:  # the views in one row: the panel fits 80x24
+                        keys = " ".join(self.app.get_key_display(b) for b in views)
+                        names = ", ".join(b.description for b in views)
+                        table.add_row(Text(keys, style=key_style), Text(f"views: {names}"))
+                    continue
                 keys = " ".join(dict.fromkeys(self.app.get_key_display(b) for b in bindings))
                 description = bindings[0].description or bindings[0].tooltip
                 table.add_row(Text(keys, style=key_style), Text(description))
