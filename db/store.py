@@ -547,6 +547,16 @@ class Store:
         found = self.conn.execute("SELECT 1 FROM people WHERE login = ?", (login,)).fetchone()
         return found is not None
 
+    def people_spelled_alike(self, login: str) -> list[str]:
+        """This file's other logins that differ from ``login`` only in case (``Alice`` for
+        ``alice``): Unix logins are case-sensitive, so both are people, and a note names the
+        one a person probably meant."""
+        rows = self.conn.execute(
+            "SELECT login FROM people WHERE login = ? COLLATE NOCASE AND login != ? ORDER BY login",
+            (login, login),
+        )
+        return [row[0] for row in rows]
+
     def ensure_person(self, tx: Transaction, login: str | None) -> None:
         """Owners are people; the first mention of a login registers them."""
         if login is None or login in tx.people:

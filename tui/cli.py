@@ -966,11 +966,13 @@ def saying_who_is_new(store: Store, *logins: str | None) -> Iterator[None]:
     seen, a note says so: a typo (``--owner bbo``) makes a new person, with a line in owners
     and stand-ups from then on, who would get a KPI's alerts unseen."""
     new = [login for login in dict.fromkeys(logins) if login and not store.has_person(login)]
+    alike = {login: store.people_spelled_alike(login) for login in new}
     yield
     for login in new:
+        meant = f"; did you mean {printable(alike[login][0])}?" if alike[login] else ""
         click.echo(
             f"note: {printable(login)} is new to this file: now one of its people"
-            " (pdca owners lists them)",
+            f" (pdca owners lists them){meant}",
             err=True,
         )
 

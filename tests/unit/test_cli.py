@@ -1057,6 +1057,11 @@ def test_an_owner_new_to_the_file_is_said_after_the_write(ok, cli, db_path, shap
     assert ok("edit", "2", "--owner", "bbo", *shape).stderr == new.replace("bob", "bbo")
     assert ok("edit", "2", "--owner", "none", *shape).stderr == ""
     assert ok("add", "third", *shape).stderr == ""
+    # A login that differs only in case is another person (Unix logins are case-sensitive):
+    # the note names the one probably meant (a tester's --owner Bob beside bob).
+    assert ok("edit", "3", "--owner", "Bob", *shape).stderr == new.replace("bob", "Bob")[:-1] + (
+        "; did you mean bob?\n"
+    )
 
 
 def test_list_owner_none_lists_the_work_nobody_owns(ok, js) -> None:
