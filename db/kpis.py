@@ -303,10 +303,10 @@ def edit_kpi(
                 wanted[column] = wanted[column].isoformat()
         if "escalation" in wanted:
             wanted["escalation"] = json.dumps(list(wanted["escalation"]))
-        if "name" in wanted and wanted["name"].lower() != before["name"].lower():
-            taken = store.conn.execute("SELECT 1 FROM kpis WHERE name = ?", (wanted["name"],))
-            if taken.fetchone():
-                raise InvalidInput("name", wanted["name"], "is taken by another KPI")
+        if "name" in wanted:
+            taken = store.name_taken("kpis", wanted["name"], but=before["id"])
+            if taken is not None:
+                raise InvalidInput("name", wanted["name"], f"is taken by the KPI {taken!r}")
         merged = {**dict(before), **wanted}
         draft = _draft_of(merged)
         kpi_rules.check_kpi(draft)

@@ -53,8 +53,25 @@ def _not_the_word_for_nothing(name: str) -> str:
     return name
 
 
+def _told_apart(name: str) -> str:
+    """A new name as people will read it: blanks at its ends dropped, in Unicode's composed
+    form (``Cafe`` + U+0301 is ``Café``), and free of the characters that would let it look
+    like another name. A tester's "Café", its decomposed twin, "Café " and "Café\u200b" were
+    four KPIs that ``kpi list`` showed alike."""
+    import unicodedata
+
+    from pdca.db.text_rules import lookalike_maker, visible
+
+    bad = lookalike_maker(name)
+    if bad is not None:
+        raise ValueError(
+            f"holds {visible(bad)}, which cannot be seen and would make it look like another name"
+        )
+    return unicodedata.normalize("NFC", name.strip())
+
+
 # The name a new KPI or initiative is given (or renamed to); names looked up stay ``Name``.
-NewName = Annotated[Name, AfterValidator(_not_the_word_for_nothing)]
+NewName = Annotated[Name, AfterValidator(_not_the_word_for_nothing), AfterValidator(_told_apart)]
 
 
 class Draft(BaseModel):

@@ -1296,12 +1296,25 @@ class Store:
 
     # ------------------------------------------------------------------ initiatives, KPIs
 
+    def name_taken(self, table: str, name: str, but: int | None = None) -> str | None:
+        """The name in ``table`` (kpis, initiatives) that ``name`` would be read as, other than
+        row ``but``'s: the same letters in any case and either Unicode form (SQLite's NOCASE
+        folds ASCII only: a tester's "CAFÉ" beside "Café")."""
+        import unicodedata
+
+        def folded(text: str) -> str:
+            return unicodedata.normalize("NFC", text).casefold()
+
+        wanted = folded(name)
+        for row_id, held in self.conn.execute(f"SELECT id, name FROM {table}"):
+            if row_id != but and isinstance(held, str) and folded(held) == wanted:
+                return held
+        return None
+
     def add_initiative(self, draft: InitiativeDraft) -> Initiative:
         with self.write() as tx:
-            if self.conn.execute(
-                "SELECT 1 FROM initiatives WHERE name = ?", (draft.name,)
-            ).fetchone():
-                raise InvalidInput("name", draft.name, "is taken by another initiative")
+            if (taken := self.name_taken("initiatives", draft.name)) is not None:
+                raise InvalidInput("name", draft.name, f"is taken by the initiative {taken!r}")
             self.ensure_person(tx, draft.owner)
             cursor = self.conn.execute(
                 "INSERT INTO initiatives (name, objective, owner, created_at, updated_at)"
@@ -1316,8 +1329,8 @@ class Store:
 
     def add_kpi(self, draft: KpiDraft) -> Kpi:
         with self.write() as tx:
-            if self.conn.execute("SELECT 1 FROM kpis WHERE name = ?", (draft.name,)).fetchone():
-                raise InvalidInput("name", draft.name, "is taken by another KPI")
+            if (taken := self.name_taken("kpis", draft.name)) is not None:
+                raise InvalidInput("name", draft.name, f"is taken by the KPI {taken!r}")
             from pdca.db import kpi_rules
 
             kpi_rules.check_kpi(draft)

@@ -59,6 +59,20 @@ _SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _NOTHING_SHOWN = re.compile(f"[\\s{_ALWAYS}{_INVISIBLE}]+")
 
 
+# What a name (a KPI's, an initiative's) may not hold anywhere: the zero-width characters
+# that make two names look the same where text is printed as it is (a tester's "Café" and
+# "Café\u200b" were two KPIs that ``kpi list`` showed alike). Controls and bidirectional
+# controls are always shown as escapes, so they cannot hide; the joiner and the variation
+# selectors stay: emoji are made of them.
+_LOOKALIKE_MAKERS = re.compile("[\u00ad\u200b\u200c\u2060-\u2064\ufeff]")
+
+
+def lookalike_maker(text: str) -> str | None:
+    """The first character of ``text`` that would let a name look like another, or None."""
+    found = _LOOKALIKE_MAKERS.search(text)
+    return found.group() if found else None
+
+
 def shows_nothing(text: str) -> bool:
     """Whether ``text`` would show nothing a person can read: blanks, controls, invisible
     characters, or nothing at all."""

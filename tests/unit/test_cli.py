@@ -644,7 +644,7 @@ def test_initiative_add_and_list(ok, js, db_path: Path) -> None:
 def test_initiative_names_are_unique(ok, cli) -> None:
     ok("initiative", "add", "Ops")
     assert one_line_error(cli("initiative", "add", "ops")) == (
-        "name: 'ops' is taken by another initiative"
+        "name: 'ops' is taken by the initiative 'Ops'"
     )
 
 

@@ -270,3 +270,33 @@ def test_alert_summaries_and_warnings_print_the_numbers_as_written(ok, db_path: 
     assert "999999999999999 is beyond 999999999999990" in joined, joined
     assert "3 is back within 999999999999990" in joined, joined
     assert "e+" not in joined
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("Cafe\u0301", "is taken by the KPI 'Café'"),  # the decomposed form
+        ("CAFÉ", "is taken by the KPI 'Café'"),  # case beyond ASCII
+        ("Café ", "is taken by the KPI 'Café'"),  # a blank at the end
+        ("Café\u200b", "holds \\u200b, which cannot be seen"),  # a zero-width space
+        ("\ufeffCafé", "holds \\ufeff, which cannot be seen"),  # a byte order mark
+    ],
+)
+def test_a_kpi_name_that_reads_as_another_is_refused(ok, cli, typed: str, said: str) -> None:
+    """A tester made five KPIs that ``kpi list`` showed alike: Café in both Unicode forms,
+    with a blank or a zero-width space at its end, and in capitals."""
+    kpi = ("--unit", "h", "--baseline", "3", "--target", "2", "--target-date", "2027-03-31")
+    ok("kpi", "add", "Café", *kpi)
+    result = cli("kpi", "add", typed, *kpi)
+    assert result.exit_code == 1 and said in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1
+    renamed = cli("kpi", "add", "Other", *kpi)
+    assert renamed.exit_code == 0
+    again = cli("kpi", "edit", "Other", "--name", typed)
+    assert again.exit_code == 1 and said in again.stderr, again.stderr
+
+
+def test_a_new_name_is_kept_in_its_composed_form_without_end_blanks(ok, js) -> None:
+    kpi = ("--unit", "h", "--baseline", "3", "--target", "2", "--target-date", "2027-03-31")
+    ok("kpi", "add", " Cafe\u0301 ", *kpi)
+    assert [k["name"] for k in js("kpi", "list", "--json")] == ["Café"]

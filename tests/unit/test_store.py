@@ -612,7 +612,7 @@ def test_kpi_is_stored_logged_and_found_by_any_case(store: Store) -> None:
         ("person", "create"),
         ("kpi", "create"),
     ]
-    with pytest.raises(InvalidInput, match="is taken by another KPI"):
+    with pytest.raises(InvalidInput, match="is taken by the KPI 'Resolution time'"):
         store.add_kpi(KpiDraft(name="resolution TIME", unit="h", baseline=1, target=2))
     with pytest.raises(NotFound):
         store.get_kpi("nope")
