@@ -179,20 +179,29 @@ def _restore_json(store: Store, path: Path, stream: TextIO) -> str:
         raise InvalidInput("file", str(path), f"is not valid JSON (line {error.lineno})") from None
     except RecursionError:
         raise InvalidInput("file", str(path), "is nested too deeply to be a pdca export") from None
-    except ValueError as error:  # an integer of thousands of digits
-        raise InvalidInput("file", str(path), f"is not a pdca export ({error})") from None
+    except ValueError:  # an integer of thousands of digits, which Python will not read
+        raise InvalidInput(
+            "file", str(path), "holds a number of thousands of digits: not a pdca export"
+        ) from None
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
         raise InvalidInput("file", str(path), "is not a pdca JSON export")
     version = document.get("schema_version")
-    if not isinstance(version, int) or version > schema.schema_version():
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise InvalidInput(
+            "file", str(path), f"has schema_version {version!r}, which is not a whole number"
+        )
+    if version > schema.schema_version():
         raise InvalidInput(
             "file",
             str(path),
             f"comes from schema version {version}; this pdca knows up to {schema.schema_version()}",
         )
     tables = document.get("tables")
-    if not isinstance(tables, dict) or not set(tables) <= set(TABLE_ORDER):
+    if not isinstance(tables, dict):
         raise InvalidInput("file", str(path), "has no tables pdca knows")
+    unknown = sorted(str(name) for name in set(tables) - set(TABLE_ORDER))
+    if unknown:
+        raise InvalidInput("file", str(path), f"has a table pdca does not know: {unknown[0]!r}")
     with store.write() as tx:  # one transaction shared with the store's log
         held = sum(
             store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
@@ -276,8 +285,9 @@ def _insert_rows(conn: sqlite3.Connection, path: Path, table: str, rows: Any) ->
                 [row[name] for name in names],
             )
         except sqlite3.IntegrityError as error:
+            said = str(error).removesuffix(": nothing written")  # the guard's own ending
             raise InvalidInput(
-                "file", str(path), f"{table} row {number} is invalid ({error}); nothing written"
+                "file", str(path), f"{table} row {number} is invalid ({said}); nothing written"
             ) from None
     return len(rows)
 

@@ -410,7 +410,16 @@ def _same_path(one: str, other: str) -> bool:
 def refuse_unreadable_text(arguments: list[str], environ: Mapping[str, str]) -> None:
     """Refuse arguments and pdca's variables that are not text: bytes that are not UTF-8 (Python
     carries them as lone surrogates, which SQLite and the terminal cannot take) or a NUL."""
-    named = [(f"argument {n}", text) for n, text in enumerate(arguments, start=1)]
+    # Named by its option where it follows one (--notes), else by its place after "pdca".
+    named = [
+        (
+            arguments[n - 2]
+            if n > 1 and arguments[n - 2].startswith("--") and "=" not in arguments[n - 2]
+            else f"argument {n}",
+            text,
+        )
+        for n, text in enumerate(arguments, start=1)
+    ]
     named += [(name, environ[name]) for name in ENVIRONMENT if name in environ]
     for name, text in named:
         if "\0" in text:
@@ -419,7 +428,7 @@ def refuse_unreadable_text(arguments: list[str], environ: Mapping[str, str]) -> 
             text.encode("utf-8")
         except UnicodeEncodeError:
             shown = os.fsencode(text).decode("utf-8", "backslashreplace")
-            raise PdcaError(f"{name}: {shown!r} is not UTF-8 text") from None
+            raise PdcaError(f"{name}: '{printable(shown)}' is not UTF-8 text") from None
 
 
 def _silence_stdout() -> None:

@@ -105,7 +105,7 @@ def test_a_variable_that_is_not_utf8_is_one_line(team: Path, env: dict[str, str]
 
 
 def test_a_nul_in_db_is_one_line(cli) -> None:
-    assert_one_line_error(cli("--db", "a\x00b.db", "list"), "argument 2", "NUL")
+    assert_one_line_error(cli("--db", "a\x00b.db", "list"), "--db:", "NUL")
 
 
 def test_a_clock_before_1900_writes_nothing(team: Path, env: dict[str, str]) -> None:
@@ -266,7 +266,7 @@ def test_a_restore_with_a_huge_integer_is_one_line(cli, team: Path, tmp_path: Pa
     document["tables"]["actions"][0]["version"] = 2**80
     assert_one_line_error(_restore(cli, tmp_path, document), "version is out of range")
     text = json.dumps(_export(cli, tmp_path)).replace('"version": 1', '"version": 1' + "0" * 5000)
-    assert_one_line_error(_restore(cli, tmp_path, text, "digits.json"), "is not a pdca export")
+    assert_one_line_error(_restore(cli, tmp_path, text, "digits.json"), "not a pdca export")
 
 
 def test_a_restore_nested_too_deeply_is_one_line(cli, team: Path, tmp_path: Path) -> None:
@@ -524,3 +524,46 @@ def test_a_command_a_message_suggests_is_quoted_for_the_shell(cli, tmp_path: Pat
     assert said == f"pdca: no database at {path} (create one with: pdca --db '{path}' init)\n"
     assert cli("--db", str(path), "init").exit_code == 0
     assert f"make one with pdca --db '{path}' backup" in cli("--db", str(path), "doctor").stdout
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (lambda d: d.update(schema_version="21"), "has schema_version '21', which is not a whole"),
+        (lambda d: d["tables"].update(bogus=[]), "has a table pdca does not know: 'bogus'"),
+        (
+            lambda d: d["tables"]["actions"][0].update(phase="bogus"),
+            "actions row 1 is invalid (actions.phase takes one of plan, do, check, act);"
+            " nothing written",
+        ),
+    ],
+    ids=["version as text", "unknown table", "guard's message"],
+)
+def test_a_crafted_restore_is_named_plainly(
+    cli, team: Path, tmp_path: Path, change, said: str
+) -> None:
+    """A tester: "comes from schema version 21; this pdca knows up to 21", "has no tables pdca
+    knows" for one extra table, and "nothing written); nothing written"."""
+    document = _export(cli, tmp_path)
+    change(document)
+    result = _restore(cli, tmp_path, document)
+    assert_one_line_error(result, said)
+    assert result.stderr.count("nothing written") <= 1
+
+
+def test_a_restore_with_a_number_of_thousands_of_digits_is_named(
+    cli, team: Path, tmp_path: Path
+) -> None:
+    text = json.dumps(_export(cli, tmp_path)).replace('"version": 1', '"version": ' + "9" * 5000, 1)
+    result = _restore(cli, tmp_path, text)
+    assert_one_line_error(result, "holds a number of thousands of digits: not a pdca export")
+    assert "sys.set_int_max_str_digits" not in result.stderr
+
+
+def test_an_option_value_that_is_not_utf8_is_named_by_its_option(
+    team: Path, env: dict[str, str]
+) -> None:
+    result = _process([b"add", b"ok", b"--notes", b"\xff"], env)
+    assert result.returncode == 1
+    said = result.stderr.decode()
+    assert said.endswith("pdca: --notes: '\\xff' is not UTF-8 text\n"), said
