@@ -156,6 +156,12 @@ def open_database(
         if os.path.islink(path):
             raise DatabaseProblem(f"{path}: a link to {os.readlink(path)}, which does not exist")
         if not (create or initialize):
+            if not path.parent.is_dir():  # init would fail there too (a tester)
+                raise DatabaseProblem(
+                    f"no database at {path}: its folder {path.parent} does not exist (check"
+                    f" the path; to start one there: mkdir -p {shell_word(path.parent)}, then"
+                    f" pdca --db {shell_word(path)} init)"
+                )
             raise DatabaseProblem(
                 f"no database at {path} (create one with: pdca --db {shell_word(path)} init)"
             )

@@ -315,3 +315,15 @@ def test_a_relative_home_is_named_as_such() -> None:
 
     with pytest.raises(NoHome, match=r"HOME \('here'\) is not an absolute path"):
         user_data_dir({"HOME": "here"})
+
+
+def test_a_database_in_a_folder_that_does_not_exist_says_so(cli, tmp_path: Path) -> None:
+    """A tester: the suggested ``pdca --db …/nofolder/x.db init`` then failed as well."""
+    missing = tmp_path / "nofolder" / "x.db"
+    result = cli("--db", str(missing), "list")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"pdca: no database at {missing}: its folder {missing.parent} does not exist (check the"
+        f" path; to start one there: mkdir -p {missing.parent}, then pdca --db {missing} init)\n"
+    )
+    assert not missing.parent.exists()
