@@ -206,9 +206,17 @@ def _check_permissions(path: Path) -> list[Check]:
         for suffix in ("-wal", "-shm", "-journal")
         if Path(f"{path}{suffix}").exists()
     ]
-    world = [p.name for p in siblings if p.stat().st_mode & stat.S_IWOTH]
+    # Each named in full with its owner and mode, and the command for whoever may run it (a
+    # tester's "world-writable: p.db: chmod o-w" told a member who could not).
+    world = [p for p in siblings if p.stat().st_mode & stat.S_IWOTH]
     if world:
-        checks.append(Check("permissions", False, f"world-writable: {', '.join(world)}: chmod o-w"))
+        command = "chmod o-w " + " ".join(shell_word(p) for p in world)
+        named = "; ".join(f"{p} ({describe_owner(p)})" for p in world)
+        checks.append(
+            Check(
+                "permissions", False, f"world-writable: {named}: {whose_to_run(world[0], command)}"
+            )
+        )
     if dir_mode & stat.S_IWOTH:  # anyone may rename or delete the file, or its -wal/-shm
         checks.append(Check("permissions", False, world_writable(directory)))
     if shared:
@@ -225,9 +233,13 @@ def _check_permissions(path: Path) -> list[Check]:
                 f"directory {directory} has the sticky bit, which can stop others opening "
                 f"the -wal/-shm files: {whose_to_run(directory, command)}"
             )
-        lacking = [p.name for p in siblings if (p.stat().st_mode & 0o060) != 0o060]
+        lacking = [p for p in siblings if (p.stat().st_mode & 0o060) != 0o060]
         if lacking:
-            problems.append(f"not group read-writable: {', '.join(lacking)}: chmod g+rw")
+            command = "chmod g+rw " + " ".join(shell_word(p) for p in lacking)
+            named = "; ".join(f"{p} ({describe_owner(p)})" for p in lacking)
+            problems.append(
+                f"not group read-writable: {named}: {whose_to_run(lacking[0], command)}"
+            )
         team = directory.stat().st_gid
         astray = [p for p in siblings if p.stat().st_gid != team]
         if astray:  # the team is the directory's group: each file must be the team's

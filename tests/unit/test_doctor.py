@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pdca.db.access import describe_owner as describe
 from pdca.db.doctor import diagnose
 from pdca.db.models import ActionDraft
 
@@ -351,3 +352,22 @@ def test_doctor_leaves_no_wal_or_shm_beside_a_file_nobody_has_open(
     assert not Path(f"{db_path}-wal").exists() and not Path(f"{db_path}-shm").exists()
     cli("doctor")
     assert not Path(f"{db_path}-wal").exists() and not Path(f"{db_path}-shm").exists()
+
+
+def test_a_mode_problem_names_the_file_its_owner_its_mode_and_who_runs_the_fix(
+    store, db_path: Path, tmp_path: Path
+) -> None:
+    """A tester: "world-writable: p.db: chmod o-w" named neither the owner nor the mode, and
+    told a member who could not run it to do so."""
+    store.add_action(ActionDraft(title="x"))
+    store.close()
+    os.chmod(db_path.parent, 0o2770)
+    os.chmod(db_path, 0o646)
+    checks = _by_name(db_path)
+    owner = describe(db_path)
+    ok, said = checks["permissions"]
+    assert not ok and said == f"world-writable: {db_path} ({owner}): run: chmod o-w {db_path}"
+    ok, said = checks["group"]
+    assert not ok and said == (
+        f"not group read-writable: {db_path} ({owner}): run: chmod g+rw {db_path}"
+    )
