@@ -114,18 +114,23 @@ _QUARTER = re.compile(r"\bQ([1-4])\s*(\d{4})?\b", re.IGNORECASE)
 
 
 def objective_date(
-    objective: str, kpi_target_dates: Iterable[str | None], today: date
+    objective: str, kpi_target_dates: Iterable[str | None], written: date
 ) -> date | None:
-    """When the objective is due: a date written in it (2026-09-30; "Q3 2026" or "in Q3" is
-    that quarter's last day, this year's if no year is given), else its KPIs' latest target
+    """When the objective is due: a date written in it (2026-09-30; "Q3 2026" is that
+    quarter's last day, and "in Q3" the first such day on or after ``written``, the day the
+    objective was written: "in Q3" written in December means next year's, where this year's
+    made a new initiative late the day it began (a tester)), else its KPIs' latest target
     date, else none."""
     for match in _ISO_DATE.finditer(objective):
         with contextlib.suppress(ValueError):
             return date(int(match[1]), int(match[2]), int(match[3]))
     quarter = _QUARTER.search(objective)
     if quarter:
-        year = int(quarter[2]) if quarter[2] else today.year
         month = int(quarter[1]) * 3
-        return date(year, month, calendar.monthrange(year, month)[1])
+        year = int(quarter[2]) if quarter[2] else written.year
+        end = date(year, month, calendar.monthrange(year, month)[1])
+        if not quarter[2] and end < written:
+            end = date(year + 1, month, calendar.monthrange(year + 1, month)[1])
+        return end
     dates = [d for d in kpi_target_dates if d]
     return date.fromisoformat(max(dates)) if dates else None

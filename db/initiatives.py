@@ -11,7 +11,7 @@ rules.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from pdca.db import initiative_rules as irules
@@ -21,6 +21,7 @@ from pdca.db.clock import iso
 from pdca.db.models import (
     PHASES,
     STATUS_ORDER,
+    Initiative,
     InitiativeKpi,
     InitiativeOverview,
     Kpi,
@@ -162,7 +163,7 @@ def overview(store: Store, slots: int = kpi_reads.RECENT_SLOTS) -> list[Initiati
             [initiative.created_at, mine.started if mine else ""] + [r.kpi.created_at for r in rows]
         )
         due_by = irules.objective_date(
-            initiative.objective, (r.kpi.target_date for r in rows), today
+            initiative.objective, (r.kpi.target_date for r in rows), _written_on(initiative, today)
         )
         facts = irules.InitiativeFacts(
             today=today,
@@ -200,6 +201,15 @@ def _by_phase(mine: OpenCounts | None) -> dict[str, int]:
     if mine is None:
         return dict.fromkeys(PHASES, 0)
     return {"plan": mine.plan, "do": mine.do, "check": mine.check, "act": mine.act}
+
+
+def _written_on(initiative: Initiative, today: date) -> date:
+    """The day the initiative's objective was written (made), or today where that cannot be
+    read (a time typed in by hand)."""
+    try:
+        return date.fromisoformat(initiative.created_at[:10])
+    except (TypeError, ValueError):
+        return today
 
 
 def _stale_days(mine: OpenCounts | None, now: datetime) -> tuple[int, ...]:

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from typing import NamedTuple
 
 from pdca.db import initiative_rules as irules
@@ -124,8 +125,9 @@ def overview(store: Store, slots: int = kpi_reads.RECENT_SLOTS) -> list[Initiati
         start = max(
             [initiative.created_at, started.get(key, "")] + [r.kpi.created_at for r in rows]
         )
+        written = date.fromisoformat(initiative.created_at[:10])  # when the objective was set
         due_by = irules.objective_date(
-            initiative.objective, (r.kpi.target_date for r in rows), today
+            initiative.objective, (r.kpi.target_date for r in rows), written
         )
         facts = irules.InitiativeFacts(
             today=today,

@@ -108,7 +108,8 @@ def test_a_passed_objective_date_with_a_target_not_met_is_off_track() -> None:
     ("objective", "kpi_dates", "expected"),
     [
         ("Cut resolution time 20% by 2027-03-31", ["2027-06-30"], date(2027, 3, 31)),
-        ("Cut resolution time 20% in Q3", [], date(2026, 9, 30)),
+        ("Cut resolution time 20% in Q3", [], date(2027, 9, 30)),  # written in November
+        ("Cut resolution time 20% in Q4", [], date(2026, 12, 31)),  # this year's, not passed
         ("Escaped defects under 5 in q1 2027", [], date(2027, 3, 31)),
         ("Faster support", ["2027-01-10", None, "2027-02-01"], date(2027, 2, 1)),
         ("Faster support", [None], None),
