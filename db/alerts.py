@@ -73,6 +73,16 @@ def to_alert(row: sqlite3.Row | dict[str, Any], now: datetime) -> Alert:
 # --------------------------------------------------------------------------- breaches
 
 
+def newest_reading_id(store: Store, kpi_id: int) -> int | None:
+    """The id of the KPI's newest reading (by time, then id) that pdca can read."""
+    found = store.conn.execute(
+        f"SELECT id FROM kpi_readings WHERE kpi_id = ?{signals.NUMBER}"
+        " ORDER BY at DESC, id DESC LIMIT 1",
+        (kpi_id,),
+    ).fetchone()
+    return None if found is None else int(found[0])
+
+
 def apply_breach(store: Store, tx: Transaction, kpi_id: int) -> int | None:
     """Raise or close the KPI's alerts for its newest reading (by time): its threshold alert
     and its signal alerts (``apply_signals``), as its ``alerts_mode`` asks; return a raised

@@ -426,7 +426,10 @@ def _insert_readings(
         added = store.conn.execute(  # the KPIs that got a reading: the others are as they were
             "SELECT DISTINCT kpi_id FROM kpi_readings WHERE id > ?", (start,)
         )
-        kpi_ids = [row[0] for row in added]
+        given_to = [row[0] for row in added]
+        # Alerts follow only the KPIs whose newest reading is one just added: an import of
+        # older history changes no alert, as a back-filled ``kpi record`` does not.
+        kpi_ids = [k for k in given_to if (alerts.newest_reading_id(store, k) or 0) > start]
         tx.log_created(
             "reading",
             "kpi_readings",
@@ -434,7 +437,7 @@ def _insert_readings(
             "'imported ' || value || ' for KPI ' || kpi_id || ' at ' || at",
         )
         raised = sum(alerts.apply_breach(store, tx, k) is not None for k in kpi_ids)
-    summary = {"readings": count, "kpis": len(kpi_ids), "alerts raised": raised}
+    summary = {"readings": count, "kpis": len(given_to), "alerts raised": raised}
     if given > count:
         summary["already there (skipped)"] = given - count
     return summary

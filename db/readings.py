@@ -78,7 +78,11 @@ def record(
             None,
             convert.snapshot(row),
         )
-        alerts.apply_breach(store, tx, kpi_id)  # raises or closes the KPI's alerts
+        if alerts.newest_reading_id(store, kpi_id) == row["id"]:
+            # Raises or closes the KPI's alerts. A back-filled reading (older than the newest)
+            # changes nothing, as the README says: it had closed an open signal alert, its
+            # window of readings changed, "after 16 readings" with none new (a tester).
+            alerts.apply_breach(store, tx, kpi_id)
         name = store.conn.execute("SELECT name FROM kpis WHERE id = ?", (kpi_id,)).fetchone()[0]
     return Recorded(row=row, kpi=name)
 

@@ -160,3 +160,22 @@ def test_a_kpi_measured_late_still_lists_the_signal_its_last_readings_hold(
     feed(store, BASE + [12.0] * 8, 120)  # eight above the centre, the newest 93 days ago
     [row] = kpis.kpi_rows(store)
     assert row.status == "overdue" and "we4" in {s.rule for s in row.signals}
+
+
+def test_a_back_filled_reading_closes_and_raises_nothing(store: Store, kpi: str, tmp_path) -> None:
+    """A tester back-filled one old reading (``kpi record --at`` a month back) while a signal
+    alert was open: it closed "after 16 readings" with none new. The README says a reading
+    older than the newest changes no alert; nor does an import of older history."""
+    feed(store, BASE, 40)
+    feed(store, [10.5] * 8, 20)
+    [alert] = alerts.list_alerts(store)
+    before = last_event_id(store)
+    store.record_reading(ReadingDraft(kpi=KPI, value=30), NOW_DT - timedelta(days=45))
+    assert [a.id for a in alerts.list_alerts(store)] == [alert.id]  # still open
+    assert [(e["entity"], e["op"]) for e in events(store)[-1:]] == [("reading", "create")]
+    assert last_event_id(store) == before + 1  # the reading's event alone
+    older = tmp_path / "older.csv"
+    older.write_text(f"name,at,value\n{KPI},2026-09-01T09:00:00Z,40\n")
+    summary = kpis.import_readings(store, older)
+    assert (summary["readings"], summary["kpis"], summary["alerts raised"]) == (1, 1, 0)
+    assert [a.id for a in alerts.list_alerts(store)] == [alert.id]
