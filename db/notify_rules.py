@@ -221,12 +221,14 @@ class ChannelSettings:
 
 
 def channels_for(login: str, settings: ChannelSettings) -> tuple[str, ...]:
-    """The person's chosen channels that the team has set up, else every one it has."""
+    """The person's chosen channels that the team has set up, else every one it has: a
+    choice of channels that are all off silenced everything for that person (a tester's
+    ``prefer dana mail`` with the team's mail off)."""
     enabled = settings.enabled()
     chosen = (settings.prefer or {}).get(login)
     if chosen is None:
         return enabled
-    return tuple(name for name in chosen if name in enabled)
+    return tuple(name for name in chosen if name in enabled) or enabled
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -166,3 +166,15 @@ def notify_prefer(session: Session, login: str, channels: str) -> None:
     click.echo(
         printable(f"{login}: {','.join(chosen) if chosen is not None else 'the team default'}")
     )
+    off = [name for name in chosen or () if name not in settings.enabled()]
+    if off:
+        from pdca.db.notify_rules import channels_for
+
+        now = ",".join(channels_for(login, settings)) or "nothing (every channel is off)"
+        click.echo(
+            printable(
+                f"note: the team has {', '.join(off)} off: {login} gets notices on {now}"
+                f" until it is on (pdca notify config {off[0]} ...)"
+            ),
+            err=True,
+        )

@@ -591,6 +591,14 @@ def test_config_and_prefer_are_stored_and_shown(cli, store: Store) -> None:
     changes = [e["summary"] for e in events(store) if e["entity"] == "notify_setting"]
     assert changes[0] == "set notify webhook to https://chat.example.com/hooks/abc"
     assert changes[-1] == "cleared notify webhook"
+    # A choice of a channel the team has off is said, and what the person gets instead.
+    assert cli("notify", "config", "mail", "off").exit_code == 0
+    off = cli("notify", "prefer", "dana", "mail")
+    assert off.stdout == "dana: mail\n"
+    assert off.stderr == (
+        "note: the team has mail off: dana gets notices on terminal until it is on"
+        " (pdca notify config mail ...)\n"
+    )
 
 
 def test_alerts_escalate_before_notify_reads_them(store: Store, db_path: Path) -> None:

@@ -106,6 +106,9 @@ def test_channels_a_person_gets() -> None:
     )
     assert nr.channels_for("dana", chosen) == ("webhook",)  # mail is off for the team
     assert nr.channels_for("erin", chosen) == ("terminal", "webhook")
+    # Only channels that are off: the team's, rather than silence (a tester's prefer mail).
+    silenced = nr.ChannelSettings(terminal=True, prefer={"dana": ("mail",)})
+    assert nr.channels_for("dana", silenced) == ("terminal",)
 
 
 def test_retry_backoff_doubles_up_to_six_hours() -> None:
