@@ -77,6 +77,9 @@ class ChartMarker(BaseModel):
 class ReportKpi(BaseModel):
     row: KpiRow  # the KPI, its status and trend, as the KPIs view shows them
     readings: list[tuple[str, float]]  # (at, value) of the last year, oldest first
+    # In an initiative's report, a KPI another initiative (or none) holds, here because this
+    # one's actions move it: said, or a reader takes it for this initiative's (a tester).
+    moved_here: bool = False
     markers: list[ChartMarker] = []
     limits: ChartLimits | None = None
     signals: list[ChartSignal] = []
@@ -197,6 +200,10 @@ def build_report(store: Store, target: str | None) -> Report:
         kpis=[
             _report_kpi(
                 r, _readings(store, r.kpi.id, start), markers.get(r.kpi.id, []), bases[r.kpi.id]
+            ).model_copy(
+                update={
+                    "moved_here": scope == "initiative" and r.kpi.initiative_id not in chosen_ids
+                }
             )
             for r in rows
         ],

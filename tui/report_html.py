@@ -354,8 +354,11 @@ def _kpi(item: ReportKpi, now: datetime) -> str:
     )
     start = chart_start(item.readings, now)
     listed = marks_list(item.markers, start, x_of(start, now))
+    from pdca.tui.report_md import moved_here_words
+
+    moved = f"<p><em>{esc(moved_here_words(kpi.initiative))}</em></p>\n" if item.moved_here else ""
     return (
-        f'<section class="kpi"><h3>{esc(kpi.name)}</h3>\n<p>{" · ".join(facts)}</p>\n'
+        f'<section class="kpi"><h3>{esc(kpi.name)}</h3>\n<p>{" · ".join(facts)}</p>\n{moved}'
         f"<p>Baseline {fmt(kpi.baseline, kpi.unit)} → target {fmt(kpi.target, kpi.unit)}"
         f"{bench}</p>\n{chart}\n{listed + chr(10) if listed else ''}</section>"
     )

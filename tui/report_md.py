@@ -161,6 +161,12 @@ def text_chart(
     return f"{shown} {' · '.join(refs)}"
 
 
+def moved_here_words(initiative: str | None) -> str:
+    """Why a KPI of another initiative is in this one's report."""
+    whose = f"initiative {initiative}'s KPI" if initiative else "a KPI of no initiative"
+    return f"{whose}, here because this initiative's actions move it"
+
+
 def _kpi_section(item: ReportKpi, now: datetime) -> list[str]:
     kpi = item.row.kpi
     lines = [f"### {md_escape(kpi.name)}", ""]
@@ -177,6 +183,8 @@ def _kpi_section(item: ReportKpi, now: datetime) -> list[str]:
         facts.append(f"target by {kpi.target_date}")
     lines.append(" · ".join(facts))
     lines.append("")
+    if item.moved_here:
+        lines += [f"*{md_escape(moved_here_words(kpi.initiative))}*", ""]
     lines.append(
         f"Baseline {value(kpi.baseline, kpi.unit)} → target {value(kpi.target, kpi.unit)}"
         + (

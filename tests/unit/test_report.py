@@ -401,3 +401,26 @@ def test_many_marks_in_markdown_are_the_latest_and_a_count(history: Store) -> No
     assert f"{30 - MARKS_LISTED} earlier marks … » #{31 - MARKS_LISTED} 2026-10-" in line
     assert "» #30 2026-10-30" in line and "» #1 " not in line
     assert line.count("» #") == MARKS_LISTED
+
+
+def test_a_kpi_of_another_initiative_is_said_to_be_moved_by_this_ones_actions(
+    cli, history: Store
+) -> None:
+    """A tester: an initiative's report listed 17 KPIs where the initiative has 7, the others
+    there because its actions move them, and nothing said so."""
+    from pdca.db.models import ActionChanges, InitiativeDraft, KpiDraft
+
+    history.add_initiative(InitiativeDraft(name="Costs", objective="Spend less by 2027-06-30"))
+    history.add_kpi(
+        KpiDraft(name="Cloud bill", unit="k$", baseline=10, target=8, initiative="Costs")
+    )
+    ops_action = next(a for a in history.list_actions() if a.initiative == "Ops")
+    history.edit_action(ops_action.id, ActionChanges(kpi="Cloud bill"))
+    text = report(cli, "Ops", "--format", "md")
+    section = text[text.index("### Cloud bill") :]
+    assert section.split("\n\n")[2] == (
+        "*initiative Costs's KPI, here because this initiative's actions move it*"
+    )
+    assert "here because" not in text[text.index("### Pages") :].split("###")[1]
+    page = report(cli, "Ops", "--format", "html")
+    assert "<em>initiative Costs&#x27;s KPI, here because this initiative" in page
