@@ -440,8 +440,11 @@ def _latest_cell(k: Any) -> str:
 
 
 def _trend_words(row: Any) -> str:
-    """ "falling (good)"; "-" when there are too few readings to tell."""
-    return "-" if row.trend == "unknown" else f"{TREND_WORDS[row.trend_sign]} ({row.trend})"
+    """ "falling (good)", "flat"; "-" when there are too few readings to tell."""
+    if row.trend == "unknown":
+        return "-"
+    words = TREND_WORDS[row.trend_sign]
+    return words if words == row.trend else f"{words} ({row.trend})"  # not "flat (flat)"
 
 
 def _signal_cell(found: list[Any]) -> str:

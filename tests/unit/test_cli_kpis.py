@@ -244,3 +244,14 @@ def test_zero_variation_any_other_reading_is_a_signal_in_kpi_show(ok) -> None:
     assert "no variation in the baseline: any other reading is a signal" in shown
     assert "routine variation" not in shown
     assert "a reading above the upper natural limit (worse, 1 reading)" in shown
+
+
+def test_a_flat_trend_is_said_once() -> None:
+    """A tester read "flat (flat)" in kpi list."""
+    from types import SimpleNamespace
+
+    from pdca.tui.cli_kpis import _trend_words
+
+    assert _trend_words(SimpleNamespace(trend="flat", trend_sign=0)) == "flat"
+    assert _trend_words(SimpleNamespace(trend="better", trend_sign=-1)) == "falling (better)"
+    assert _trend_words(SimpleNamespace(trend="unknown", trend_sign=0)) == "-"
