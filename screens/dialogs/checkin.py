@@ -91,6 +91,12 @@ class CheckinModal(Dialog[CheckinResult | None]):
                 for each in CHECKIN_STATUSES
             )
             yield FormRow("Status", RadioSet(*buttons, id="status", compact=True), id="row-status")
+            # The status keys type into the message, so they are not in the footer: said here
+            # (a tester could not find them).
+            yield Label(
+                "tab to the status, then 1 on track · 2 at risk · 3 blocked",
+                classes="dialog--muted",
+            )
             with HorizontalGroup(classes="dialog--buttons"):
                 yield Button("Save", variant="primary", id="save", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)

@@ -380,6 +380,8 @@ async def test_checkin_status_by_digit_and_by_arrows() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "Check needs a check-in" in screen_text(app)
+        # The keys are said in the dialog (a tester could not find them).
+        assert "tab to the status, then 1 on track · 2 at risk · 3 blocked" in screen_text(app)
         await pilot.press(*"stuck", "tab", "3")  # on the status row digits pick
         await pilot.pause()
         await pilot.press("ctrl+s")
