@@ -62,10 +62,16 @@ MESSAGE_MIN = 24
 FIXED_CELLS = 10 + 7 + 11  # when, #id, author
 
 
+TITLE_MOST = 70
+
+
 def columns_for(width: int) -> LogColumns:
     wide = LogColumns()
-    if width >= FIXED_CELLS + wide.title + 1 + wide.state + MESSAGE_MIN:
-        return wide
+    room = width - FIXED_CELLS - wide.state - 1  # for the title and the message
+    if room >= wide.title + MESSAGE_MIN:
+        # On a wide terminal the title takes two fifths of the room, up to TITLE_MOST: at
+        # 200 columns titles stopped at 34 cells beside a mostly empty message (a tester).
+        return LogColumns(title=max(wide.title, min(TITLE_MOST, room * 2 // 5)))
     state = 11  # "● on-track", "⚑ slipped"
     title = width - FIXED_CELLS - state - MESSAGE_MIN - 1
     return LogColumns(title=max(12, min(wide.title, title)), state=state)
