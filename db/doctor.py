@@ -442,6 +442,7 @@ def _check_settings(connection: sqlite3.Connection) -> list[Check]:
             parse(str(value))
         except InvalidInput:
             wrong.append(f"{key.replace('_', '-')} holds {shown_value(value)}")
+    wrong += _notify_settings_wrong(connection)
     if not wrong:
         return [Check("settings", True, "the team's settings read as pdca config writes them")]
     said = "; ".join(wrong)
@@ -449,8 +450,26 @@ def _check_settings(connection: sqlite3.Connection) -> list[Check]:
         Check(
             "settings",
             False,
-            f"{said}: changed outside pdca, so the default applies; set it with pdca config",
+            f"{said}: changed outside pdca, so the default applies; set it with pdca config"
+            " (pdca notify config for notify ones)",
         )
+    ]
+
+
+def _notify_settings_wrong(connection: sqlite3.Connection) -> list[str]:
+    """Notify settings typed in with sqlite3 that ``notify config`` could not have written
+    (``terminal = 'yes'``): the channel's default applies (``notify.channel_settings``)."""
+    from pdca.db.plain import shown_value
+    from pdca.db.row_rules import notify_setting_problem
+
+    try:
+        rows = connection.execute("SELECT key, value FROM notify_settings").fetchall()
+    except sqlite3.OperationalError:  # an older schema without the table yet
+        return []
+    return [
+        f"notify {key} holds {shown_value(value)}"
+        for key, value in rows
+        if key != "command" and value is not None and notify_setting_problem(key, value)
     ]
 
 

@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -88,13 +89,34 @@ def channel_settings(store: Store) -> nrules.ChannelSettings:
         if key.startswith("prefer:")
     }
     return nrules.ChannelSettings(
-        terminal=values.get("terminal", "on") == "on",
-        mail=values.get("mail", "off") == "on",
+        terminal=_switch(store, values, "terminal", default=True),
+        mail=_switch(store, values, "mail", default=False),
         webhook=values.get("webhook") or None,
         command=values.get("command") or None,
         command_by=by.get("command"),
         prefer=prefer,
     )
+
+
+def _switch(store: Store, values: dict[str, Any], key: str, *, default: bool) -> bool:
+    """A channel's on or off, as ``notify config`` writes it in any case (``ON``). Anything
+    else, typed in with sqlite3 (``yes``), gives way to the default and is said in
+    ``store.left_out``: it had turned the channel off for the whole team without a word
+    (a tester); doctor names it."""
+    raw = values.get(key)
+    if raw is None:
+        return default
+    text = str(raw).strip().lower()
+    if text in ("on", "off"):
+        return text == "on"
+    from pdca.db.plain import shown_value
+
+    store.left_out[
+        f"the notify setting {key}, which holds {shown_value(raw)} (changed outside pdca):"
+        f" its default {'on' if default else 'off'} applies until pdca notify config {key}"
+        " on|off sets it"
+    ] = None
+    return default
 
 
 SETTING_NAMES = ("terminal", "mail", "webhook", "command")

@@ -115,7 +115,7 @@ def _value_problem(table: str, column: str, value: Any) -> str | None:
     return None
 
 
-def _notify_setting_problem(key: object, value: object) -> str | None:
+def notify_setting_problem(key: object, value: object) -> str | None:
     """What pdca notify config / prefer could not have stored (an export's row), or None."""
     from pdca.db import notify_rules as nrules  # only an import of such a row needs them
 
@@ -153,7 +153,7 @@ def row_problem(table: str, row: Mapping[str, Any]) -> str | None:
         except InvalidInput:
             return f"rule {row.get('rule')!r} is not a repeat rule"
     if table == "notify_settings":
-        return _notify_setting_problem(row.get("key"), row.get("value"))
+        return notify_setting_problem(row.get("key"), row.get("value"))
     if table == "notifications" and not LOGIN.fullmatch(str(row.get("recipient"))):
         return f"recipient {row.get('recipient')!r} is not a login"
     if table == "settings":

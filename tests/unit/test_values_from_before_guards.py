@@ -255,3 +255,28 @@ def test_a_blob_from_before_the_guards_is_named_by_export_and_kpi_edit(
     assert edited.exit_code == 1 and edited.stderr.count("\n") == 1
     assert edited.stderr.startswith("pdca: kpi 1: target holds b'\\x00\\xff', not a number")
     assert store.conn.execute("SELECT baseline FROM kpis").fetchone()[0] == 10
+
+
+def test_a_notify_switch_typed_in_by_hand_gives_way_to_its_default_and_is_named(
+    ok, cli, js, db_path: Path
+) -> None:
+    """A tester's ``terminal = 'yes'`` turned the team's terminal notices off without a word,
+    and doctor said all was well; ``mail = 'ON'`` (any case) is what notify config takes."""
+    ok("add", "Triage rota", "--owner", "dana")
+    with sqlite3.connect(db_path) as conn:
+        conn.executemany(
+            "INSERT INTO notify_settings (key, value, updated_at, updated_by)"
+            " VALUES (?, ?, '2026-11-01T09:00:00Z', 'dana')",
+            [("terminal", "yes"), ("mail", "ON")],
+        )
+    conn.close()
+    shown = cli("notify", "config", "--json")
+    assert shown.exit_code == 0
+    settings = json.loads(shown.stdout)
+    assert (settings["terminal"], settings["mail"]) == (True, True)
+    assert shown.stderr == (
+        "pdca: left out the notify setting terminal, which holds 'yes' (changed outside pdca):"
+        " its default on applies until pdca notify config terminal on|off sets it\n"
+    )
+    (line,) = [x for x in cli("doctor").stdout.splitlines() if x.startswith("FAIL settings")]
+    assert "notify terminal holds 'yes'" in line and "mail" not in line
