@@ -10,10 +10,12 @@ in the order asked; the caller gets a ``Future``. Before each one, ``guard`` may
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
+from pdca.db.errors import DatabaseBusy
 from pdca.db.store import Store
 
 T = TypeVar("T")
@@ -31,6 +33,10 @@ class StoreThread:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdca-writes")
         self._lock = threading.Lock()
         self._pending = 0
+        # Until when (time.monotonic) a write that met someone's lock for the whole busy
+        # wait is tried again instead of given up: set when nobody is left to be told it
+        # failed (the terminal hung up), so the save goes in once the lock comes free.
+        self.patient_until: float | None = None
 
     def submit(self, call: Callable[[Store], T]) -> Future[T]:
         with self._lock:
@@ -51,8 +57,14 @@ class StoreThread:
     def _run(self, call: Callable[[Store], T]) -> T:
         if self._store is None:
             self._store = self._opener()
-        self._guard(self._store)
-        return call(self._store)
+        while True:
+            self._guard(self._store)
+            try:
+                return call(self._store)
+            except DatabaseBusy:  # nothing was written: trying again writes it once
+                patient = self.patient_until
+                if patient is None or time.monotonic() >= patient:
+                    raise
 
     @property
     def own_transactions(self) -> list[int]:

@@ -21,6 +21,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from functools import partial
@@ -758,6 +759,11 @@ def run_app(app: PdcaApp) -> int:
     return app.return_code or (1 if app.context.unshown else 0)
 
 
+# How long a hung-up board keeps trying a save that meets someone's lock, where it would
+# give up after the busy wait (10 s) and nobody would ever read why (a tester's 16 s lock).
+HUNG_UP_PATIENCE_SECONDS = 300.0
+
+
 def _quit_when_hung_up(app: PdcaApp) -> None:
     """A lost SSH connection or a closed terminal (SIGHUP), or ``kill`` (SIGTERM), quits as
     ``q`` does: a save still waiting for someone's lock is finished first. By default either
@@ -771,6 +777,8 @@ def _quit_when_hung_up(app: PdcaApp) -> None:
 
     def quit_as_asked(signum: int, _frame: object) -> None:
         app.hung_up = app.hung_up or signum  # the first one decides the exit status
+        if signum == signal.SIGHUP:  # nobody is left to be told a save gave up: it waits on
+            app.context.writer.patient_until = time.monotonic() + HUNG_UP_PATIENCE_SECONDS
         loop = app._ui_loop
         if loop is None or loop.is_closed():  # not up yet (on_mount quits), or ended
             return

@@ -182,16 +182,23 @@ def _read_until(fd: int, wanted: bytes, shown: bytearray, seconds: float = 60) -
             shown += os.read(fd, 65536)
 
 
-@pytest.mark.parametrize("how", ["terminal closed", "SIGTERM", "q, then terminal closed"])
+@pytest.mark.parametrize(
+    "how",
+    ["terminal closed", "SIGTERM", "q, then terminal closed", "terminal closed, long lock"],
+)
 def test_a_save_waiting_for_the_lock_is_finished_when_the_terminal_goes(
     tmp_path: Path, how: str
 ) -> None:
     """A tester held the lock, saved a check-in, and closed the tmux window (SIGHUP), or
     killed the board (SIGTERM): the process died at once and the check-in with it, without a
     word. Now either ends the board as ``q`` does: the save waits for the lock, then ends.
-    So does a window closed after ``q``, while the board says it is saving (a reviewer)."""
+    So does a window closed after ``q``, while the board says it is saving (a reviewer). A
+    hung-up board keeps trying past the busy wait, which nobody would hear it give up (a
+    tester's 16 s lock): here the wait is 2 s and the lock is held 6 s after the hang-up."""
     path = _database(tmp_path)
     code = f"from pdca.tui.cli import cli; cli.main(['--db', {str(path)!r}], prog_name='pdca')"
+    if how.endswith("long lock"):
+        code = "import pdca.db.connection as c; c.BUSY_TIMEOUT_SECONDS = 2.0\n" + code
     env = _env(tmp_path)
     pid, fd = pty.fork()
     if pid == 0:
@@ -216,7 +223,7 @@ def test_a_save_waiting_for_the_lock_is_finished_when_the_terminal_goes(
                 time.sleep(0.5)  # order, not timing: whether q is read first or not, it holds
             os.close(fd)  # the terminal goes: the kernel hangs up its session
             fd = -1
-        threading.Timer(1.0, holder.release).start()
+        threading.Timer(6.0 if how.endswith("long lock") else 1.0, holder.release).start()
         deadline = time.monotonic() + 60
         status = None
         while status is None:
