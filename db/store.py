@@ -99,7 +99,7 @@ TABLES = {
 # change before it, whoever made that change (the rows it wrote may be another file's now).
 # A few such events a file, found down the (entity, entity_id, id) index from the newest.
 _LAST_BARRIER = """
-SELECT id, at, summary FROM events
+SELECT id, at, actor, summary FROM events
 WHERE entity = 'database' AND entity_id = 0
   AND (summary LIKE 'restored from %' OR summary LIKE 'imported %')
 ORDER BY id DESC LIMIT 1
@@ -499,10 +499,16 @@ class Store:
     def conflict(self, entity: str, row: sqlite3.Row) -> Conflict:
         """The row changed since the caller read it: who changed it last, when and how."""
         last = self.conn.execute(
-            "SELECT actor, at, summary FROM events WHERE entity = ? AND entity_id = ?"
+            "SELECT id, actor, at, summary FROM events WHERE entity = ? AND entity_id = ?"
             " ORDER BY id DESC LIMIT 1",
             (entity, row["id"]),
         ).fetchone()
+        # A restore or an import since the row's own last change replaced it (and numbered
+        # its version past the old ones): that is what to name, not the change before it (a
+        # tester was told carol had changed #20, weeks ago).
+        barrier = self.conn.execute(_LAST_BARRIER).fetchone()
+        if barrier is not None and (last is None or barrier["id"] > last["id"]):
+            return Conflict(entity, row["id"], barrier["actor"], barrier["at"], barrier["summary"])
         if last is None:
             return Conflict(entity, row["id"], None, None)
         return Conflict(entity, row["id"], last["actor"], last["at"], last["summary"])

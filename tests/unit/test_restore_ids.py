@@ -113,7 +113,7 @@ def test_a_version_read_before_a_restore_is_a_conflict_after_it(
         try:
             bob.edit_action(first.id, ActionChanges(title="bob's again"), seen.version)
         except Conflict as error:
-            assert "carol" in str(error)
+            assert "carol" in str(error) and "(edited #1: title)" in str(error)
         else:
             raise AssertionError("bob's save went through over carol's")
         assert bob.last_event_id() == newest  # nothing written
@@ -245,3 +245,22 @@ def test_a_version_that_is_no_number_does_not_stop_the_renumbering(
     finally:
         reader.close()
     assert versions[first.id] == 1 + 5  # past every whole-number version the file had
+
+
+def test_a_conflict_after_a_restore_names_the_restore(store: Store, db_path: Path, cli) -> None:
+    """A tester's form met the restore's renumbered version, and the conflict named carol's
+    change from weeks before, not the restore that replaced the row."""
+    first = store.add_action(ActionDraft(title="Triage rota"))
+    saved = backups.backup(db_path, now=NOW_DT).path
+    bob = open_as(db_path, "bob")
+    try:
+        seen = bob.get_action(first.id)
+        assert cli("restore", str(saved), "--force").exit_code == 0
+        try:
+            bob.edit_action(first.id, ActionChanges(title="bob's"), seen.version)
+        except Conflict as error:
+            assert f"(restored from {saved.name}) since you read it" in str(error), str(error)
+        else:
+            raise AssertionError("bob's save went through")
+    finally:
+        bob.close()
