@@ -235,11 +235,22 @@ def standing(
             person=f.owner,
             action_id=f.action_id,
             title=f.title,
+            # Past its day, a follow-up is late as an action is (a tester's script could not
+            # tell one due today from one ten days over).
+            flags=["late"] if f.due < today_text else [],
             detail=f"{f.offset_days}-day follow-up due {f.due}",
+            days_late=_days_late(f.due, today) if f.due < today_text else None,
         )
         for f in followups
     ]
     return items
+
+
+def _days_late(due: str, today: date) -> int | None:
+    try:
+        return (today - date.fromisoformat(due)).days
+    except ValueError:  # a date typed in by hand before schema 21
+        return None
 
 
 def digest(

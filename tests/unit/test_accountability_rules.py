@@ -293,3 +293,16 @@ def test_a_signal_alert_in_the_digest_names_its_rule_not_the_threshold() -> None
         readings={40: 35.5},  # past the threshold too: still the signal's alert
     )
     assert [i.detail for i in digest.items] == ["signal: 8 readings in a row above"]
+
+
+def test_a_follow_up_past_its_day_is_late_with_its_days() -> None:
+    """A tester's script could not tell a follow-up due today from one ten days over."""
+    followups = [
+        arules.DueFollowup(9, "Rota", "frank", 30, "2026-11-13"),
+        arules.DueFollowup(10, "Pager", "frank", 60, "2026-11-23"),
+    ]
+    items = arules.standing([], [], followups, now=NOW_STANDUP, cadence_days=7)
+    assert [(i.flags, i.days_late, flag_words(i)) for i in items] == [
+        (["late"], 10, ["10d late"]),
+        ([], None, []),
+    ]
