@@ -436,7 +436,11 @@ def _check_settings(connection: sqlite3.Connection) -> list[Check]:
     wrong = []
     for key, value in rows:
         parse = SETTINGS.get(key)
-        if parse is None:
+        if parse is None:  # typed in by hand under a name pdca never reads (a tester's
+            # "stale-after-days", as pdca config prints it, which is kept with underscores)
+            kept = str(key).replace("-", "_")
+            hint = f" (pdca keeps it as {kept})" if kept in SETTINGS else ""
+            wrong.append(f"{shown_value(key)} is no setting pdca reads{hint}")
             continue
         try:
             parse(str(value))

@@ -371,3 +371,15 @@ def test_a_mode_problem_names_the_file_its_owner_its_mode_and_who_runs_the_fix(
     assert not ok and said == (
         f"not group read-writable: {db_path} ({owner}): run: chmod g+rw {db_path}"
     )
+
+
+def test_a_setting_under_a_name_pdca_never_reads_is_named(store, db_path: Path) -> None:
+    """A tester typed the key as pdca config prints it; pdca keeps it with underscores."""
+    store.conn.execute(
+        "INSERT INTO settings (key, value, updated_at, updated_by)"
+        " VALUES ('stale-after-days', '3', '2026-11-01T09:00:00Z', 'dana')"
+    )
+    ok, said = _by_name(db_path)["settings"]
+    assert not ok and said.startswith(
+        "'stale-after-days' is no setting pdca reads (pdca keeps it as stale_after_days)"
+    )
