@@ -1047,7 +1047,7 @@ def initiative_list(session: Session, as_json: bool) -> None:
 def export(session: Session, fmt: str, out: str | None) -> None:
     """Write the whole database as JSON, or the actions as CSV."""
     from pdca.db.connection import refuse_database_file
-    from pdca.db.transfer import export_csv, export_json
+    from pdca.db.transfer import export_csv, export_json, export_problems
 
     store = session.store()
     if out == "-":  # the usual name for standard output
@@ -1069,6 +1069,16 @@ def export(session: Session, fmt: str, out: str | None) -> None:
 
         write_whole(out, text)
         click.echo(f"wrote {printable(out)}", err=True)
+    if fmt == "json":
+        problems = export_problems(store)
+        for problem in problems[:3]:
+            click.echo(f"note: an import of this export will refuse {printable(problem)}", err=True)
+        if problems:
+            more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+            click.echo(
+                f"note: put them right with sqlite3 first{more}; pdca doctor names them",
+                err=True,
+            )
 
 
 @cli.command("import")

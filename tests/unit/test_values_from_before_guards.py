@@ -280,3 +280,24 @@ def test_a_notify_switch_typed_in_by_hand_gives_way_to_its_default_and_is_named(
     )
     (line,) = [x for x in cli("doctor").stdout.splitlines() if x.startswith("FAIL settings")]
     assert "notify terminal holds 'yes'" in line and "mail" not in line
+
+
+def test_an_export_says_which_rows_its_import_will_refuse(ok, cli, db_path: Path) -> None:
+    """A tester's export of a file holding a setting typed in by hand went out without a word,
+    and could not be imported again."""
+    ok("add", "Triage rota", "--owner", "dana")
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "INSERT INTO settings (key, value, updated_at, updated_by)"
+            " VALUES ('stale_after_days', '-3', '2026-11-01T09:00:00Z', 'dana')"
+        )
+    conn.close()
+    exported = cli("export", "--format", "json")
+    assert exported.exit_code == 0 and json.loads(exported.stdout)["tables"]["settings"]
+    assert exported.stderr.splitlines() == [
+        "note: an import of this export will refuse settings row 1: value '-3' is not a number"
+        " of days from 1 to 365",
+        "note: put them right with sqlite3 first; pdca doctor names them",
+    ]
+    clean = cli("export", "--format", "csv")
+    assert clean.stderr == ""
