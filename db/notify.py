@@ -251,6 +251,7 @@ def due_notices(store: Store) -> list[nrules.Notice]:
                 ack_due=iso(standing.ack_due),
                 previous=previous,
                 rule_text=row["rule_text"],
+                first_holder=people[0] if people else None,
             )
         )
     cadence_days = team_settings(store).stale_after_days

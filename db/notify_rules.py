@@ -51,6 +51,7 @@ class AlertFact:
     ack_due: str
     previous: str | None  # who held it before the current person (escalations only)
     rule_text: str | None = None  # a signal alert's rule ("8 readings in a row above ...")
+    first_holder: str | None = None  # whom it waited for first (the KPI's owner)
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,20 @@ def alert_notices(alert: AlertFact) -> list[Notice]:
                 alert.previous,
                 "passed",
                 f"{what}; not acknowledged in time, so it passed to {alert.assignee}",
+            )
+        )
+    first = alert.first_holder
+    if first and first not in (alert.assignee, alert.previous):
+        # The first notice, under its own key: nothing new where it went out at the time.
+        # Where notify had not run since the alert was raised (a day without cron), the
+        # owner heard nothing of their own KPI's alert while it escalated past them (a
+        # tester).
+        notices.append(
+            Notice(
+                f"alert:{alert.id}:level:0",
+                first,
+                "alert",
+                f"{what}; not acknowledged in time, it now waits for {alert.assignee}",
             )
         )
     return notices

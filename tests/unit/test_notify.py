@@ -615,6 +615,59 @@ def test_alerts_escalate_before_notify_reads_them(store: Store, db_path: Path) -
     assert {n.key for n in report.delivered} == {"alert:1:level:1", "alert:1:level:1:passed"}
 
 
+def test_an_owner_hears_of_their_alert_when_notify_first_runs_after_two_escalations(
+    store: Store, db_path: Path
+) -> None:
+    """A tester's notify had not run for two days: frank was told it escalated to him, erin
+    that it passed on, and dana, whose KPI it is, nothing at all."""
+    store.add_kpi(
+        KpiDraft(
+            name="MTTR", unit="h", baseline=5, target=2, alert=8, owner="dana",
+            direction="down", escalation=["erin", "frank"],
+        )
+    )  # fmt: skip
+    _breach(store)
+    later = open_as(db_path, "alice", NOW_DT + timedelta(hours=49))
+    try:
+        ns.set_channel(later, "terminal", "off")
+        ns.set_channel(later, "command", "true")
+        report = _run(later)
+        assert alerts.get_alert(later, 1).assignee == "frank"
+        again = _run(later)
+    finally:
+        later.close()
+    told = {(n.key, n.recipient) for n in report.delivered}
+    assert told == {
+        ("alert:1:level:2", "frank"),
+        ("alert:1:level:2:passed", "erin"),
+        ("alert:1:level:0", "dana"),
+    }
+    (dana,) = [n for n in report.delivered if n.recipient == "dana"]
+    assert dana.text.endswith("not acknowledged in time, it now waits for frank")
+    assert again.delivered == []  # each once
+
+
+def test_an_owner_told_at_the_time_is_not_told_again_on_escalation(
+    store: Store, db_path: Path
+) -> None:
+    store.add_kpi(
+        KpiDraft(
+            name="MTTR", unit="h", baseline=5, target=2, alert=8, owner="dana",
+            direction="down", escalation=["erin", "frank"],
+        )
+    )  # fmt: skip
+    ns.set_channel(store, "terminal", "off")
+    ns.set_channel(store, "command", "true")
+    _breach(store)
+    assert {(n.key, n.recipient) for n in _run(store).delivered} == {("alert:1:level:0", "dana")}
+    later = open_as(db_path, "alice", NOW_DT + timedelta(hours=49))
+    try:
+        told = {n.recipient for n in _run(later).delivered}
+    finally:
+        later.close()
+    assert told == {"frank", "erin"}
+
+
 def test_a_claim_left_by_a_run_that_died_is_taken_over_after_its_lease(
     store: Store, db_path: Path, hook: Hook
 ) -> None:
