@@ -102,7 +102,7 @@ class OwnersScreen(RowView):
 
     DEFAULT_CSS = """
     OwnersScreen #owners-heading { height: 1; padding: 0 1; background: $panel; color: $text-muted; text-style: bold; }
-    OwnersScreen #owners-summary { height: 1; padding: 0 1; }
+    OwnersScreen #owners-summary { height: 1; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     """  # noqa: E501
 
     def __init__(self) -> None:
