@@ -121,6 +121,34 @@ def js(ok):
     return run
 
 
+class LockHolder:
+    """Another process that takes the file's write lock and keeps it until ``release``;
+    ``wait``: how long it waits for the lock first (a board may be writing its presence)."""
+
+    CODE = (
+        "import sqlite3, sys\n"
+        "conn = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=float(sys.argv[2]))\n"
+        "conn.execute('BEGIN IMMEDIATE')\n"
+        "print('locked', flush=True)\n"
+        "sys.stdin.readline()\n"
+        "conn.execute('ROLLBACK')\n"
+    )
+
+    def __init__(self, path: Path, wait: float = 0) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", self.CODE, str(path), str(wait)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        assert self.process.stdout.readline().strip() == "locked"
+
+    def release(self) -> None:
+        if self.process.poll() is None:
+            self.process.communicate("go\n", timeout=30)
+
+
 def run_pdca(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
     """Run ``pdca`` as a real process, the way a person or a cron job does."""
     full_env = {**os.environ, **env}

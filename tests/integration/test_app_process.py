@@ -14,7 +14,6 @@ import pty
 import select
 import signal
 import sqlite3
-import subprocess
 import sys
 import threading
 import time
@@ -24,7 +23,7 @@ import pytest
 
 from pdca.db.models import ActionDraft
 from pdca.db.store import Store
-from tests.conftest import NOW_DT, REPO
+from tests.conftest import NOW_DT, REPO, LockHolder
 
 ALT_SCREEN_OFF = b"\x1b[?1049l"  # leaving the alternate screen: the terminal is given back
 
@@ -145,32 +144,29 @@ def test_the_board_stops_when_its_database_is_removed(tmp_path: Path) -> None:
     assert "was removed while open" in tail.replace("\r\n", " ").replace("\n", " ")
 
 
-class PatientLockHolder:
-    """Another process that takes the file's write lock (waiting for it: the board may be
-    writing its presence) and keeps it until ``release``."""
+def _fork_board(code: str, env: dict[str, str]) -> tuple[int, int]:
+    """``python -c code`` on a new pseudo-terminal: (its pid, the terminal's fd)."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ.clear()
+        os.environ.update(env)
+        os.execv(sys.executable, [sys.executable, "-c", code])
+    return pid, fd
 
-    CODE = (
-        "import sqlite3, sys\n"
-        "conn = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)\n"
-        "conn.execute('BEGIN IMMEDIATE')\n"
-        "print('locked', flush=True)\n"
-        "sys.stdin.readline()\n"
-        "conn.execute('ROLLBACK')\n"
-    )
 
-    def __init__(self, path: Path) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", self.CODE, str(path)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        assert self.process.stdout.readline().strip() == "locked"
-
-    def release(self) -> None:
-        if self.process.poll() is None:
-            self.process.communicate("go\n", timeout=30)
+def _wait_for_end(pid: int, fd: int, shown: bytearray) -> int:
+    """The board's wait status once it ends, reading what it shows meanwhile (fd -1: the
+    terminal is gone)."""
+    deadline = time.monotonic() + 60
+    while True:
+        assert time.monotonic() < deadline, "the board did not end"
+        if fd >= 0 and select.select([fd], [], [], 0.1)[0]:
+            with contextlib.suppress(OSError):
+                shown += os.read(fd, 65536)
+        done, raw = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return raw
+        time.sleep(0.05)
 
 
 def _read_until(fd: int, wanted: bytes, shown: bytearray, seconds: float = 60) -> None:
@@ -200,11 +196,7 @@ def test_a_save_waiting_for_the_lock_is_finished_when_the_terminal_goes(
     if how.endswith("long lock"):
         code = "import pdca.db.connection as c; c.BUSY_TIMEOUT_SECONDS = 2.0\n" + code
     env = _env(tmp_path)
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.environ.clear()
-        os.environ.update(env)
-        os.execv(sys.executable, [sys.executable, "-c", code])
+    pid, fd = _fork_board(code, env)
     shown = bytearray()
     holder = None
     try:
@@ -212,7 +204,7 @@ def test_a_save_waiting_for_the_lock_is_finished_when_the_terminal_goes(
         os.write(fd, b"c")
         _read_until(fd, b"Check-in on #1", shown)
         os.write(fd, b"kept across the hangup")
-        holder = PatientLockHolder(path)
+        holder = LockHolder(path, wait=30)
         os.write(fd, b"\x13")  # ctrl+s: the save waits for the lock
         _read_until(fd, "saving…".encode(), shown)
         if how == "SIGTERM":
@@ -224,16 +216,7 @@ def test_a_save_waiting_for_the_lock_is_finished_when_the_terminal_goes(
             os.close(fd)  # the terminal goes: the kernel hangs up its session
             fd = -1
         threading.Timer(6.0 if how.endswith("long lock") else 1.0, holder.release).start()
-        deadline = time.monotonic() + 60
-        status = None
-        while status is None:
-            assert time.monotonic() < deadline, "the board did not end"
-            if fd >= 0 and select.select([fd], [], [], 0.1)[0]:
-                with contextlib.suppress(OSError):
-                    shown += os.read(fd, 65536)
-            done, raw = os.waitpid(pid, os.WNOHANG)
-            status = raw if done else None
-            time.sleep(0.05)
+        status = _wait_for_end(pid, fd, shown)
     finally:
         if holder is not None:
             holder.release()
@@ -258,25 +241,12 @@ def test_a_signal_while_the_board_starts_quits_it_without_a_traceback(tmp_path: 
     path = _database(tmp_path)
     code = f"from pdca.tui.cli import cli; cli.main(['--db', {str(path)!r}], prog_name='pdca')"
 
-    env = _env(tmp_path)
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.environ.clear()
-        os.environ.update(env)
-        os.execv(sys.executable, [sys.executable, "-c", code])
+    pid, fd = _fork_board(code, _env(tmp_path))
     shown = bytearray()
     try:
         _read_until(fd, b"\x1b[?1049h", shown)  # the board takes the screen: starting
         os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + 60
-        status = None
-        while status is None:
-            assert time.monotonic() < deadline, "the board did not end"
-            if select.select([fd], [], [], 0.1)[0]:
-                with contextlib.suppress(OSError):
-                    shown += os.read(fd, 65536)
-            done, raw = os.waitpid(pid, os.WNOHANG)
-            status = raw if done else None
+        status = _wait_for_end(pid, fd, shown)
     finally:
         os.close(fd)
         with contextlib.suppress(ProcessLookupError, ChildProcessError):

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -19,7 +17,7 @@ from pdca.db.models import ActionChanges, ActionDraft, CheckinDraft, KpiDraft
 from pdca.db.store import Store
 from pdca.screens.dialogs import ActionFormModal, ConflictModal
 from pdca.widgets.status_bar import StatusBar
-from tests.conftest import NOW_DT, open_as
+from tests.conftest import NOW_DT, LockHolder, open_as
 from tests.tui.conftest import SIZE, settle_app
 from tests.tui.test_board import column_ids, drawn_text, focused
 
@@ -135,33 +133,6 @@ async def test_edit_again_starts_from_their_version_and_checks_again(
 
 
 # --------------------------------------------------------------------------- off the UI thread
-
-
-class LockHolder:
-    """Another process that takes the file's write lock and keeps it until ``release``."""
-
-    CODE = (
-        "import sqlite3, sys\n"
-        "conn = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=0)\n"
-        "conn.execute('BEGIN IMMEDIATE')\n"
-        "print('locked', flush=True)\n"
-        "sys.stdin.readline()\n"
-        "conn.execute('ROLLBACK')\n"
-    )
-
-    def __init__(self, path: Path) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", self.CODE, str(path)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        assert self.process.stdout.readline().strip() == "locked"
-
-    def release(self) -> None:
-        if self.process.poll() is None:
-            self.process.communicate("go\n", timeout=30)
 
 
 async def _wait_until(pilot, condition, seconds: float = 60.0) -> None:  # type: ignore[no-untyped-def]

@@ -615,17 +615,22 @@ def test_alerts_escalate_before_notify_reads_them(store: Store, db_path: Path) -
     assert {n.key for n in report.delivered} == {"alert:1:level:1", "alert:1:level:1:passed"}
 
 
-def test_an_owner_hears_of_their_alert_when_notify_first_runs_after_two_escalations(
-    store: Store, db_path: Path
-) -> None:
-    """A tester's notify had not run for two days: frank was told it escalated to him, erin
-    that it passed on, and dana, whose KPI it is, nothing at all."""
+def _two_step_kpi(store: Store) -> None:
+    """MTTR, dana's, escalating to erin and then frank."""
     store.add_kpi(
         KpiDraft(
             name="MTTR", unit="h", baseline=5, target=2, alert=8, owner="dana",
             direction="down", escalation=["erin", "frank"],
         )
     )  # fmt: skip
+
+
+def test_an_owner_hears_of_their_alert_when_notify_first_runs_after_two_escalations(
+    store: Store, db_path: Path
+) -> None:
+    """A tester's notify had not run for two days: frank was told it escalated to him, erin
+    that it passed on, and dana, whose KPI it is, nothing at all."""
+    _two_step_kpi(store)
     _breach(store)
     later = open_as(db_path, "alice", NOW_DT + timedelta(hours=49))
     try:
@@ -650,12 +655,7 @@ def test_an_owner_hears_of_their_alert_when_notify_first_runs_after_two_escalati
 def test_an_owner_told_at_the_time_is_not_told_again_on_escalation(
     store: Store, db_path: Path
 ) -> None:
-    store.add_kpi(
-        KpiDraft(
-            name="MTTR", unit="h", baseline=5, target=2, alert=8, owner="dana",
-            direction="down", escalation=["erin", "frank"],
-        )
-    )  # fmt: skip
+    _two_step_kpi(store)
     ns.set_channel(store, "terminal", "off")
     ns.set_channel(store, "command", "true")
     _breach(store)
