@@ -762,6 +762,7 @@ def run_app(app: PdcaApp) -> int:
 # How long a hung-up board keeps trying a save that meets someone's lock, where it would
 # give up after the busy wait (10 s) and nobody would ever read why (a tester's 16 s lock).
 HUNG_UP_PATIENCE_SECONDS = 300.0
+HUNG_UP_GRACE_SECONDS = 2.0  # before a hung-up board that is still ending is ended
 
 
 def _quit_when_hung_up(app: PdcaApp) -> None:
@@ -776,9 +777,12 @@ def _quit_when_hung_up(app: PdcaApp) -> None:
     and the exit status says which signal came."""
 
     def quit_as_asked(signum: int, _frame: object) -> None:
+        first = not app.hung_up
         app.hung_up = app.hung_up or signum  # the first one decides the exit status
         if signum == signal.SIGHUP:  # nobody is left to be told a save gave up: it waits on
             app.context.writer.patient_until = time.monotonic() + HUNG_UP_PATIENCE_SECONDS
+            if first:
+                threading.Thread(target=_end_once_saved, args=(app,), daemon=True).start()
         loop = app._ui_loop
         if loop is None or loop.is_closed():  # not up yet (on_mount quits), or ended
             return
@@ -787,6 +791,17 @@ def _quit_when_hung_up(app: PdcaApp) -> None:
 
     for signum in (signal.SIGHUP, signal.SIGTERM):
         signal.signal(signum, quit_as_asked)
+
+
+def _end_once_saved(app: PdcaApp) -> None:
+    """After a hang-up, end the process once no save is waiting, whatever Textual is doing:
+    its shutdown on a terminal that has gone can block for good (a reviewer's board, hung up
+    while it started, was still running a minute later, its connection and presence held).
+    Every save is in the file by then (a save that gave up was not written at all)."""
+    time.sleep(HUNG_UP_GRACE_SECONDS)  # the orderly way first: run_app ends the same way
+    while app.context.writer.pending:
+        time.sleep(0.2)
+    os._exit(128 + signal.SIGHUP)
 
 
 def _let_go_if_gone(stream: Any, *, hung_up: bool = False) -> None:
