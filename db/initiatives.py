@@ -206,10 +206,11 @@ def _by_phase(mine: OpenCounts | None) -> dict[str, int]:
 def _written_on(initiative: Initiative, today: date) -> date:
     """The day the initiative's objective was written (made), or today where that cannot be
     read (a time typed in by hand)."""
-    try:
-        return date.fromisoformat(initiative.created_at[:10])
-    except (TypeError, ValueError):
+    try:  # the team's local day, as ``today`` is (a UTC day differs on a server in Sydney)
+        made = datetime.fromisoformat(initiative.created_at)
+    except (TypeError, ValueError, AttributeError):
         return today
+    return made.astimezone().date() if made.tzinfo else made.date()
 
 
 def _stale_days(mine: OpenCounts | None, now: datetime) -> tuple[int, ...]:

@@ -117,16 +117,17 @@ def alert_notices(alert: AlertFact) -> list[Notice]:
         )
     first = alert.first_holder
     if first and first not in (alert.assignee, alert.previous):
-        # The first notice, under its own key: nothing new where it went out at the time.
-        # Where notify had not run since the alert was raised (a day without cron), the
-        # owner heard nothing of their own KPI's alert while it escalated past them (a
-        # tester).
+        # The owner's note that it passed them, under the key the first escalation's note to
+        # them has: nothing new where that went out (a reviewer saw it twice). Where notify
+        # had not run since then (a day without cron), the owner heard nothing of their own
+        # KPI's alert while it escalated past them (a tester).
         notices.append(
             Notice(
-                f"alert:{alert.id}:level:0",
+                f"alert:{alert.id}:level:1:passed",
                 first,
-                "alert",
-                f"{what}; not acknowledged in time, it now waits for {alert.assignee}",
+                "passed",
+                f"{what}; not acknowledged in time, it passed on and now waits for"
+                f" {alert.assignee}",
             )
         )
     return notices

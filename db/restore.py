@@ -214,9 +214,9 @@ def _versions_past(candidate: sqlite3.Connection, versions: dict[str, int]) -> N
         ).fetchone()
         if guard is not None:
             candidate.execute(f'DROP TRIGGER "{guard[0]}"')
-        candidate.execute(  # a version that is no whole number becomes one past them all
+        candidate.execute(  # a version that is no whole number (or below 1) goes past them all
             f"UPDATE {table} SET version = CASE WHEN typeof(version) = 'integer'"
-            " THEN max(version, 0) + ? ELSE ? + 1 END",
+            " AND version >= 1 THEN version + ? ELSE ? + 1 END",
             (highest, highest),
         )
         if guard is not None:

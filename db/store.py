@@ -1308,8 +1308,8 @@ class Store:
         folds ASCII only: a tester's "CAFÉ" beside "Café")."""
         import unicodedata
 
-        def folded(text: str) -> str:
-            return unicodedata.normalize("NFC", text).casefold()
+        def folded(text: str) -> str:  # lower(), not casefold(): Masse is not Maße
+            return unicodedata.normalize("NFC", text).lower()
 
         wanted = folded(name)
         for row_id, held in self.conn.execute(f"SELECT id, name FROM {table}"):

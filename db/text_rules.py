@@ -56,7 +56,10 @@ _SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 # What a required text may not consist of alone: blanks, controls, bidirectional controls and
 # the invisible characters. A tester's titles of nothing but U+200B, U+202E or ESC were taken
 # (NBSP or U+3000 alone were refused as empty): each is a card that reads as nothing.
-_NOTHING_SHOWN = re.compile(f"[\\s{_ALWAYS}{_INVISIBLE}]+")
+# Also the fillers and blanks that are letters to Unicode but draw nothing (a reviewer's
+# titles of U+3164 or U+2800 alone).
+_BLANK_LETTERS = "\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0"
+_NOTHING_SHOWN = re.compile(f"[\\s{_ALWAYS}{_INVISIBLE}{_BLANK_LETTERS}]+")
 
 
 # What a name (a KPI's, an initiative's) may not hold anywhere: the zero-width characters

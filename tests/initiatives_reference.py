@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import datetime
 from typing import NamedTuple
 
 from pdca.db import initiative_rules as irules
@@ -125,7 +125,8 @@ def overview(store: Store, slots: int = kpi_reads.RECENT_SLOTS) -> list[Initiati
         start = max(
             [initiative.created_at, started.get(key, "")] + [r.kpi.created_at for r in rows]
         )
-        written = date.fromisoformat(initiative.created_at[:10])  # when the objective was set
+        # the local day the objective was set
+        written = datetime.fromisoformat(initiative.created_at).astimezone().date()
         due_by = irules.objective_date(
             initiative.objective, (r.kpi.target_date for r in rows), written
         )

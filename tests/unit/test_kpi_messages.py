@@ -300,3 +300,34 @@ def test_a_new_name_is_kept_in_its_composed_form_without_end_blanks(ok, js) -> N
     kpi = ("--unit", "h", "--baseline", "3", "--target", "2", "--target-date", "2027-03-31")
     ok("kpi", "add", " Cafe\u0301 ", *kpi)
     assert [k["name"] for k in js("kpi", "list", "--json")] == ["Café"]
+
+
+def test_a_kpi_whose_old_name_breaks_todays_rules_can_still_be_edited(
+    ok, cli, db_path: Path
+) -> None:
+    """A reviewer: kpi edit re-checked the stored name, and a zero-width space in one from
+    before crashed every edit of that KPI."""
+    import sqlite3
+
+    kpi = ("--unit", "h", "--baseline", "3", "--target", "2", "--target-date", "2027-03-31")
+    ok("kpi", "add", "Old", *kpi)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE kpis SET name = 'Old' || char(8203)")
+    conn.close()
+    edited = cli("kpi", "edit", "Old\u200b", "--target", "1")
+    assert edited.exit_code == 0, edited.stderr
+    renamed = cli("kpi", "edit", "Old\u200b", "--name", "Old\u200b")  # a new name is checked
+    assert renamed.exit_code == 1 and "holds \\u200b" in renamed.stderr
+
+
+@pytest.mark.parametrize("title", ["\u3164", "\u2800", "\u115f\u1160", "\u034f", "\uffa0"])
+def test_a_title_of_blank_letters_shows_nothing(cli, title: str) -> None:
+    result = cli("add", title)
+    assert result.exit_code == 1 and "shows nothing" in result.stderr
+
+
+def test_names_differ_where_their_letters_do(ok) -> None:
+    """Masse and Maße are two words (casefold made them one)."""
+    kpi = ("--unit", "h", "--baseline", "3", "--target", "2", "--target-date", "2027-03-31")
+    ok("kpi", "add", "Maße", *kpi)
+    ok("kpi", "add", "Masse", *kpi)

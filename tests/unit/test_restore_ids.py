@@ -264,3 +264,30 @@ def test_a_conflict_after_a_restore_names_the_restore(store: Store, db_path: Pat
             raise AssertionError("bob's save went through")
     finally:
         bob.close()
+
+
+def test_a_backup_row_at_version_0_goes_past_the_live_versions(
+    store: Store, db_path: Path, cli
+) -> None:
+    """A reviewer: version 0 in the backup landed on the live table's highest version, and a
+    form that had read that version saved without a conflict."""
+    store.add_action(ActionDraft(title="Triage rota"))
+    saved = backups.backup(db_path, now=NOW_DT).path
+    for n in range(3):
+        store.edit_action(1, ActionChanges(title=f"Triage rota {n}"))  # live version 4
+    with sqlite3.connect(saved) as conn:  # the guard set aside for it, as by hand
+        (guard,) = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'actions_kinds_on_update'"
+        ).fetchone()
+        conn.execute("DROP TRIGGER actions_kinds_on_update")
+        conn.execute("UPDATE actions SET version = 0")
+        conn.execute(guard)
+    conn.close()
+    restored = cli("restore", str(saved), "--force")
+    assert restored.exit_code == 0, restored.stderr
+    reader = open_as(db_path, "dave")
+    try:
+        (version,) = reader.conn.execute("SELECT version FROM actions WHERE id = 1").fetchone()
+    finally:
+        reader.close()
+    assert version == 5
