@@ -260,6 +260,15 @@ class Transaction:
         self.summaries.append(f"added {entity}s from #{first} on")
 
 
+def as_stored(name: str) -> str:
+    """A KPI or initiative name as typed, in the form new names are kept (``records``):
+    without end blanks and in Unicode's composed form, so "Cafe" + U+0301 finds "Café" (a
+    reviewer's decomposed name was refused as unknown, "did you mean" the same)."""
+    import unicodedata
+
+    return unicodedata.normalize("NFC", name.strip())
+
+
 def inserted_id(cursor: sqlite3.Cursor) -> int:
     """The id of the row an INSERT just added (sqlite3 types it as maybe None)."""
     row_id = cursor.lastrowid
@@ -517,6 +526,10 @@ class Store:
         if name is None:
             return None
         row = self.conn.execute(f"SELECT id FROM {table} WHERE name = ?", (name,)).fetchone()
+        if row is None and as_stored(name) != name:
+            row = self.conn.execute(
+                f"SELECT id FROM {table} WHERE name = ?", (as_stored(name),)
+            ).fetchone()
         if row is None:
             raise InvalidInput(kind, name, f"is not a known {kind} ({hint})")
         row_id: int = row["id"]
@@ -535,6 +548,10 @@ class Store:
         if name is None:
             return None
         row = self.conn.execute("SELECT id FROM kpis WHERE name = ?", (name,)).fetchone()
+        if row is None and as_stored(name) != name:
+            row = self.conn.execute(
+                "SELECT id FROM kpis WHERE name = ?", (as_stored(name),)
+            ).fetchone()
         if row is None:
             raise self.unknown_kpi(name, field)
         kpi_id: int = row["id"]
@@ -1379,6 +1396,10 @@ class Store:
         """The KPI by name (any case); one that cannot be read is refused naming why."""
         found = self.conn.execute(_SELECT_KPIS + " WHERE k.name = ? COLLATE NOCASE", (name,))
         row = found.fetchone()
+        if row is None and as_stored(name) != name:
+            name = as_stored(name)
+            found = self.conn.execute(_SELECT_KPIS + " WHERE k.name = ? COLLATE NOCASE", (name,))
+            row = found.fetchone()
         if row is None:  # SQLite's NOCASE folds ASCII only: Ärger is ärger too
             stored = [n for (n,) in self.conn.execute("SELECT name FROM kpis")]
             same = [n for n in stored if isinstance(n, str) and n.lower() == name.lower()]

@@ -331,3 +331,17 @@ def test_names_differ_where_their_letters_do(ok) -> None:
     kpi = ("--unit", "h", "--baseline", "3", "--target", "2", "--target-date", "2027-03-31")
     ok("kpi", "add", "Maße", *kpi)
     ok("kpi", "add", "Masse", *kpi)
+
+
+def test_a_name_is_found_as_typed_in_either_unicode_form_or_with_end_blanks(ok, js) -> None:
+    """A reviewer: names are kept composed and trimmed, and the same name typed decomposed,
+    or with a blank at its end, was refused as unknown ("did you mean" the same)."""
+    kpi = ("--unit", "h", "--baseline", "3", "--target", "2", "--target-date", "2027-03-31")
+    ok("kpi", "add", "Re\u0301sume\u0301 time", *kpi)
+    ok("initiative", "add", "Cafe\u0301 ", "--objective", "Faster by 2027-06-30")
+    ok("kpi", "record", "Re\u0301sume\u0301 time", "3")
+    ok("kpi", "record", "Résumé time ", "4")
+    ok("add", "x", "--kpi", "Re\u0301sume\u0301 time", "--initiative", "Cafe\u0301")
+    (action,) = js("list", "--json")
+    assert (action["kpi"], action["initiative"]) == ("Résumé time", "Café")
+    assert js("kpi", "show", "Résumé time ", "--json")["kpi"]["latest_value"] == 4
