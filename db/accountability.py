@@ -31,7 +31,7 @@ from pdca.db.accountability_models import (
     TeamSettings,
 )
 from pdca.db.clock import iso
-from pdca.db.errors import Conflict, GateUnmet, InvalidInput, NotFound, RowChangedOutside
+from pdca.db.errors import GateUnmet, InvalidInput, NotFound, RowChangedOutside
 from pdca.db.models import validated
 from pdca.db.schema import STANDUP_ORDER
 
@@ -260,8 +260,7 @@ def record_followup(
         if before is None:
             raise NotFound("follow-up", followup_id)
         if expected_version is not None and before["version"] != expected_version:
-            by, at = store.last_change("followup", followup_id)
-            raise Conflict("followup", followup_id, by, at)
+            raise store.conflict("followup", before)  # names a restore since, if one came
         if before["done_at"] is not None:
             raise GateUnmet(
                 f"the {before['offset_days']}-day follow-up of #{before['action_id']} was "
@@ -294,8 +293,7 @@ def record_followup(
             (tx.at, tx.actor, result, checkin_id, reopened_id, followup_id, before["version"]),
         )
         if cursor.rowcount != 1:  # cannot happen inside BEGIN IMMEDIATE; kept as a guard
-            by, at = store.last_change("followup", followup_id)
-            raise Conflict("followup", followup_id, by, at)
+            raise store.conflict("followup", before)
         after = store.conn.execute("SELECT * FROM followups WHERE id = ?", (followup_id,))
         summary = f"recorded the {before['offset_days']}-day follow-up of #{action['id']}: {result}"
         if reopened_id is not None:

@@ -377,8 +377,7 @@ def acknowledge(
             by, at = before["acknowledged_by"], before["acknowledged_at"]
             raise AlreadyAcknowledged(alert_id, by, at)
         if expected_version is not None and before["version"] != expected_version:
-            by, at = store.last_change("alert", alert_id)
-            raise Conflict("alert", alert_id, by, at)
+            raise store.conflict("alert", before)  # names a restore since, if one came
         joined = store.conn.execute(_SELECT + " WHERE a.id = ?", (alert_id,)).fetchone()
         name = joined["kpi"]
         # Whom it waited for when acknowledged, by the rule of time, recorded with the note

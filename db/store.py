@@ -482,15 +482,6 @@ class Store:
             raise NotFound(entity, entity_id)
         return row
 
-    def last_change(self, entity: str, entity_id: int) -> tuple[str | None, str | None]:
-        """Who last changed this row and when, from the event log ((None, None) if never)."""
-        row = self.conn.execute(
-            "SELECT actor, at FROM events WHERE entity = ? AND entity_id = ? ORDER BY id DESC"
-            " LIMIT 1",
-            (entity, entity_id),
-        ).fetchone()
-        return (row["actor"], row["at"]) if row else (None, None)
-
     def check_version(self, entity: str, row: sqlite3.Row, expected: int | None) -> None:
         """``Conflict`` if the caller read another version of ``row`` than it holds now; a
         version it never had (``--if-version 99`` at version 2) is no one's change since."""
@@ -1075,8 +1066,7 @@ class Store:
             (*changes.values(), tx.at, before["id"], before["version"]),
         )
         if cursor.rowcount != 1:  # cannot happen inside BEGIN IMMEDIATE; kept as a guard
-            by, at = self.last_change("action", before["id"])
-            raise Conflict("action", before["id"], by, at)
+            raise self.conflict("action", before)
         after = convert.snapshot(self.row("action", before["id"]))
         tx.log("action", before["id"], "update", summary, convert.snapshot(before), after)
 

@@ -291,3 +291,32 @@ def test_a_backup_row_at_version_0_goes_past_the_live_versions(
     finally:
         reader.close()
     assert version == 5
+
+
+def test_an_acknowledgement_across_a_restore_names_the_restore(
+    store: Store, db_path: Path, cli
+) -> None:
+    """A reviewer: follow-up and acknowledgement conflicts named the change before the
+    restore, as action conflicts had (now one Store.conflict for all)."""
+    from pdca.db import alerts
+    from pdca.db.models import KpiDraft, ReadingDraft
+
+    store.add_kpi(
+        KpiDraft(
+            name="MTTR", unit="h", baseline=5, target=2, alert=8, owner="dana", direction="down"
+        )
+    )
+    store.record_reading(ReadingDraft(kpi="MTTR", value=9))  # raises alert 1
+    saved = backups.backup(db_path, now=NOW_DT).path
+    bob = open_as(db_path, "bob")
+    try:
+        seen = alerts.get_alert(bob, 1)
+        assert cli("restore", str(saved), "--force").exit_code == 0
+        try:
+            alerts.acknowledge(bob, 1, "on it", expected_version=seen.version)
+        except Conflict as error:
+            assert f"(restored from {saved.name}) since you read it" in str(error), str(error)
+        else:
+            raise AssertionError("the acknowledgement went through")
+    finally:
+        bob.close()
