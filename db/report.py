@@ -33,7 +33,7 @@ from pdca.db.flow_models import Flow
 from pdca.db.flow_rules import WINDOW_WEEKS as WINDOW
 from pdca.db.flow_rules import window_start
 from pdca.db.kpi_rules import parse_time
-from pdca.db.models import PHASES, Action, KpiRow, record_id
+from pdca.db.models import PHASES, Action, Initiative, KpiRow, record_id
 from pdca.db.pydantic_setup import skip_plugin_discovery
 from pdca.db.store import Store
 
@@ -163,7 +163,7 @@ def build_report(store: Store, target: str | None) -> Report:
         part = _Part(action_ids=sorted(a.id for a in chain))
         scoped = flow.Scope(action_ids={a.id for a in chain})
     else:
-        found = next((i for i in initiatives if i.name.casefold() == target.casefold()), None)
+        found = _initiative_named(initiatives, target)
         if found is None:
             raise InvalidInput(
                 "report", target, "is not a known initiative (list them: pdca initiative list)"
@@ -224,6 +224,20 @@ class _Part:
     since: str | None = None
     initiative_id: int | None = None
     action_ids: list[int] | None = None
+
+
+def _initiative_named(initiatives: list[Initiative], typed: str) -> Initiative | None:
+    """The initiative ``typed`` names: exactly, else the one that reads the same in lower
+    case and Unicode's composed form, without end blanks (casefold had made "Maße" name
+    "Masse", and a manager read the wrong report: a tester)."""
+    import unicodedata
+
+    def folded(text: str) -> str:
+        return unicodedata.normalize("NFC", text.strip()).lower()
+
+    exact = [i for i in initiatives if i.name == typed]
+    alike = exact or [i for i in initiatives if folded(i.name) == folded(typed)]
+    return alike[0] if len(alike) == 1 else None
 
 
 def _linked_kpis(store: Store, part: _Part, chain: list[Action]) -> set[int]:

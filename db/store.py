@@ -516,11 +516,7 @@ class Store:
     def _id_by_name(self, table: str, kind: str, name: str | None, hint: str) -> int | None:
         if name is None:
             return None
-        row = self.conn.execute(f"SELECT id FROM {table} WHERE name = ?", (name,)).fetchone()
-        if row is None and as_stored(name) != name:
-            row = self.conn.execute(
-                f"SELECT id FROM {table} WHERE name = ?", (as_stored(name),)
-            ).fetchone()
+        row = self._row_named(table, name)
         if row is None:
             raise InvalidInput(kind, name, f"is not a known {kind} ({hint})")
         row_id: int = row["id"]
@@ -538,11 +534,7 @@ class Store:
         ``field`` as the person typed it (``kpi``, ``--kpi``)."""
         if name is None:
             return None
-        row = self.conn.execute("SELECT id FROM kpis WHERE name = ?", (name,)).fetchone()
-        if row is None and as_stored(name) != name:
-            row = self.conn.execute(
-                "SELECT id FROM kpis WHERE name = ?", (as_stored(name),)
-            ).fetchone()
+        row = self._row_named("kpis", name)
         if row is None:
             raise self.unknown_kpi(name, field)
         kpi_id: int = row["id"]
@@ -1309,6 +1301,24 @@ class Store:
 
     # ------------------------------------------------------------------ initiatives, KPIs
 
+    def _row_named(self, table: str, name: str) -> sqlite3.Row | None:
+        """The row of ``table`` (kpis, initiatives) named ``name``: exactly (ASCII in any case,
+        by the column's NOCASE), else as new names are kept (``as_stored``), else the one
+        name that reads the same in lower case (Ärger for ärger: a tester's "CAFÉ" found the
+        KPI in ``kpi show`` but not in ``kpi record``)."""
+        row = self.conn.execute(f"SELECT id FROM {table} WHERE name = ?", (name,)).fetchone()
+        if row is None and as_stored(name) != name:
+            row = self.conn.execute(
+                f"SELECT id FROM {table} WHERE name = ?", (as_stored(name),)
+            ).fetchone()
+        if row is None:
+            held = self.name_taken(table, name)
+            if held is not None:
+                row = self.conn.execute(
+                    f"SELECT id FROM {table} WHERE name = ?", (held,)
+                ).fetchone()
+        return row  # type: ignore[no-any-return]
+
     def name_taken(self, table: str, name: str, but: int | None = None) -> str | None:
         """The name in ``table`` (kpis, initiatives) that ``name`` would be read as, other than
         row ``but``'s: the same letters in any case and either Unicode form (SQLite's NOCASE
@@ -1316,7 +1326,7 @@ class Store:
         import unicodedata
 
         def folded(text: str) -> str:  # lower(), not casefold(): Masse is not Maße
-            return unicodedata.normalize("NFC", text).lower()
+            return unicodedata.normalize("NFC", text.strip()).lower()
 
         wanted = folded(name)
         for row_id, held in self.conn.execute(f"SELECT id, name FROM {table}"):

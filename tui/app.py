@@ -763,6 +763,9 @@ def run_app(app: PdcaApp) -> int:
 # give up after the busy wait (10 s) and nobody would ever read why (a tester's 16 s lock).
 HUNG_UP_PATIENCE_SECONDS = 300.0
 HUNG_UP_GRACE_SECONDS = 2.0  # before a hung-up board that is still ending is ended
+# After SIGTERM, which a logout sends too, with nobody left to read "not saved" (a tester):
+# inside the 90 s a service manager gives before it kills.
+TERMINATED_PATIENCE_SECONDS = 60.0
 
 
 def _quit_when_hung_up(app: PdcaApp) -> None:
@@ -783,6 +786,8 @@ def _quit_when_hung_up(app: PdcaApp) -> None:
             app.context.writer.patient_until = time.monotonic() + HUNG_UP_PATIENCE_SECONDS
             if first:
                 threading.Thread(target=_end_once_saved, args=(app,), daemon=True).start()
+        elif app.context.writer.patient_until is None:  # SIGTERM: often a logout, the same
+            app.context.writer.patient_until = time.monotonic() + TERMINATED_PATIENCE_SECONDS
         loop = app._ui_loop
         if loop is None or loop.is_closed():  # not up yet (on_mount quits), or ended
             return

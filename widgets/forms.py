@@ -117,11 +117,25 @@ def known_name(field: str, text: str, names: Sequence[str], kind: str) -> str | 
     wanted = text.strip()
     if not wanted:
         return None
-    folded = wanted.casefold()
-    for name in names:
-        if name.casefold() == folded:
-            return name
-    raise InvalidInput(field, wanted, f"is not a known {kind}")
+    found = matching_name(wanted, names)
+    if found is None:
+        raise InvalidInput(field, wanted, f"is not a known {kind}")
+    return found
+
+
+def matching_name(typed: str, names: Sequence[str]) -> str | None:
+    """The name ``typed`` means: itself, else the one name that reads the same in lower case
+    and Unicode's composed form. Not casefold: "Maße" then meant "Masse", and a tester's
+    action was linked to the wrong initiative without a word."""
+    if typed in names:
+        return typed
+    import unicodedata
+
+    def folded(text: str) -> str:
+        return unicodedata.normalize("NFC", text.strip()).lower()
+
+    alike = [name for name in names if folded(name) == folded(typed)]
+    return alike[0] if len(alike) == 1 else None
 
 
 def due_hint(text: str, today: date) -> str:

@@ -345,3 +345,23 @@ def test_a_name_is_found_as_typed_in_either_unicode_form_or_with_end_blanks(ok, 
     (action,) = js("list", "--json")
     assert (action["kpi"], action["initiative"]) == ("Résumé time", "Café")
     assert js("kpi", "show", "Résumé time ", "--json")["kpi"]["latest_value"] == 4
+
+
+def test_a_name_is_found_in_any_case_beyond_ascii_and_never_as_another_word(ok, js) -> None:
+    """A tester: "CAFÉ" found the KPI in kpi show but not in kpi record or --kpi; and the
+    board's form and the report took "Maße" for "Masse" (casefold), without a word."""
+    from pdca.widgets.forms import matching_name
+
+    kpi = ("--unit", "h", "--baseline", "3", "--target", "2", "--target-date", "2027-03-31")
+    ok("kpi", "add", "Café", *kpi)
+    ok("kpi", "record", "CAFÉ", "3")
+    ok("add", "x", "--kpi", "CAFÉ")
+    assert js("list", "--json")[0]["kpi"] == "Café"
+    for name in ("Maße", "Masse"):
+        ok("initiative", "add", name, "--objective", "Faster by 2027-06-30")
+    assert ok("report", "Maße").stdout.startswith("# Cycle report: Maße")
+    assert ok("report", "masse").stdout.startswith("# Cycle report: Masse")
+    assert matching_name("Maße", ["Masse", "Maße"]) == "Maße"
+    assert matching_name("MASSE", ["Masse", "Maße"]) == "Masse"
+    assert matching_name("Cafe\u0301 ", ["Café"]) == "Café"
+    assert matching_name("été", ["ÉTÉ", "Été"]) is None  # two read the same: neither
