@@ -230,13 +230,10 @@ def _initiative_named(initiatives: list[Initiative], typed: str) -> Initiative |
     """The initiative ``typed`` names: exactly, else the one that reads the same in lower
     case and Unicode's composed form, without end blanks (casefold had made "Maße" name
     "Masse", and a manager read the wrong report: a tester)."""
-    import unicodedata
-
-    def folded(text: str) -> str:
-        return unicodedata.normalize("NFC", text.strip()).lower()
+    from pdca.db.text_rules import name_key
 
     exact = [i for i in initiatives if i.name == typed]
-    alike = exact or [i for i in initiatives if folded(i.name) == folded(typed)]
+    alike = exact or [i for i in initiatives if name_key(i.name) == name_key(typed)]
     return alike[0] if len(alike) == 1 else None
 
 

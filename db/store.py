@@ -1323,14 +1323,11 @@ class Store:
         """The name in ``table`` (kpis, initiatives) that ``name`` would be read as, other than
         row ``but``'s: the same letters in any case and either Unicode form (SQLite's NOCASE
         folds ASCII only: a tester's "CAFÉ" beside "Café")."""
-        import unicodedata
+        from pdca.db.text_rules import name_key
 
-        def folded(text: str) -> str:  # lower(), not casefold(): Masse is not Maße
-            return unicodedata.normalize("NFC", text.strip()).lower()
-
-        wanted = folded(name)
+        wanted = name_key(name)
         for row_id, held in self.conn.execute(f"SELECT id, name FROM {table}"):
-            if row_id != but and isinstance(held, str) and folded(held) == wanted:
+            if row_id != but and isinstance(held, str) and name_key(held) == wanted:
                 return held
         return None
 

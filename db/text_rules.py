@@ -70,6 +70,14 @@ _NOTHING_SHOWN = re.compile(f"[\\s{_ALWAYS}{_INVISIBLE}{_BLANK_LETTERS}]+")
 _LOOKALIKE_MAKERS = re.compile("[\u00ad\u200b\u200c\u2060-\u2064\ufeff]")
 
 
+def name_key(name: str) -> str:
+    """How two KPI or initiative names are compared: without end blanks, in Unicode's
+    composed form, in lower case. Not casefold: that makes "Maße" and "Masse" one name."""
+    import unicodedata
+
+    return unicodedata.normalize("NFC", name.strip()).lower()
+
+
 def lookalike_maker(text: str) -> str | None:
     """The first character of ``text`` that would let a name look like another, or None."""
     found = _LOOKALIKE_MAKERS.search(text)

@@ -129,12 +129,9 @@ def matching_name(typed: str, names: Sequence[str]) -> str | None:
     action was linked to the wrong initiative without a word."""
     if typed in names:
         return typed
-    import unicodedata
+    from pdca.db.text_rules import name_key
 
-    def folded(text: str) -> str:
-        return unicodedata.normalize("NFC", text.strip()).lower()
-
-    alike = [name for name in names if folded(name) == folded(typed)]
+    alike = [name for name in names if name_key(name) == name_key(typed)]
     return alike[0] if len(alike) == 1 else None
 
 
