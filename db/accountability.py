@@ -58,11 +58,7 @@ def team_settings(store: Store) -> TeamSettings:
     as if whoever ran them had typed it (a tester). Doctor names it."""
     values = dict(store.conn.execute("SELECT key, value FROM settings").fetchall())
     settings = arules.DEFAULT_SETTINGS
-    parsers = {
-        "stale_after_days": arules.parse_cadence,
-        "followup_offsets": arules.parse_offsets,
-    }
-    for key, parse in parsers.items():
+    for key, parse in arules.SETTING_PARSERS.items():
         if key not in values:
             continue
         try:

@@ -5,7 +5,7 @@ attention first, and the stand-up digest computed from event rows. No SQLite, no
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -58,6 +58,14 @@ def parse_offsets(text: str) -> tuple[int, ...]:
     if list(offsets) != sorted(set(offsets)):
         raise InvalidInput("followup-offsets", text, "must go up, each day once (30,60,90)")
     return offsets
+
+
+# Each team setting's key as kept in the file, and how its text is read: the one table the
+# settings, doctor and the import's row check go by.
+SETTING_PARSERS: dict[str, Callable[[str], object]] = {
+    "stale_after_days": parse_cadence,
+    "followup_offsets": parse_offsets,
+}
 
 
 # --------------------------------------------------------------------------- staleness

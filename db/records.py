@@ -58,16 +58,14 @@ def _told_apart(name: str) -> str:
     form (``Cafe`` + U+0301 is ``Café``), and free of the characters that would let it look
     like another name. A tester's "Café", its decomposed twin, "Café " and "Café\u200b" were
     four KPIs that ``kpi list`` showed alike."""
-    import unicodedata
-
-    from pdca.db.text_rules import lookalike_maker, visible
+    from pdca.db.text_rules import as_stored, lookalike_maker, visible
 
     bad = lookalike_maker(name)
     if bad is not None:
         raise ValueError(
             f"holds {visible(bad)}, which cannot be seen and would make it look like another name"
         )
-    return unicodedata.normalize("NFC", name.strip())
+    return as_stored(name)
 
 
 # The name a new KPI or initiative is given (or renamed to); names looked up stay ``Name``.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -48,10 +48,7 @@ TEXT = {
     ("people", "name"): (NAME_MAX, False),
 }
 AT_LEAST = {"id": 1, "version": 1, "cycle": 1, "offset_days": 1, "tx": 1, "escalation_level": 0}
-SETTINGS: dict[str, Callable[[str], object]] = {
-    "stale_after_days": arules.parse_cadence,
-    "followup_offsets": arules.parse_offsets,
-}
+SETTINGS = arules.SETTING_PARSERS
 
 
 def _in_range(text: str) -> bool:

@@ -53,6 +53,7 @@ from pdca.db.schema import (
     readable_reading,
     schema_version,
 )
+from pdca.db.text_rules import as_stored, name_key
 
 if TYPE_CHECKING:  # the models come on first use: a write that needs none skips pydantic
     from pdca.db.models import (
@@ -258,15 +259,6 @@ class Transaction:
             (self.tx, self.at, self.actor, entity, first),
         )
         self.summaries.append(f"added {entity}s from #{first} on")
-
-
-def as_stored(name: str) -> str:
-    """A KPI or initiative name as typed, in the form new names are kept (``records``):
-    without end blanks and in Unicode's composed form, so "Cafe" + U+0301 finds "Café" (a
-    reviewer's decomposed name was refused as unknown, "did you mean" the same)."""
-    import unicodedata
-
-    return unicodedata.normalize("NFC", name.strip())
 
 
 def inserted_id(cursor: sqlite3.Cursor) -> int:
@@ -1323,8 +1315,6 @@ class Store:
         """The name in ``table`` (kpis, initiatives) that ``name`` would be read as, other than
         row ``but``'s: the same letters in any case and either Unicode form (SQLite's NOCASE
         folds ASCII only: a tester's "CAFÉ" beside "Café")."""
-        from pdca.db.text_rules import name_key
-
         wanted = name_key(name)
         for row_id, held in self.conn.execute(f"SELECT id, name FROM {table}"):
             if row_id != but and isinstance(held, str) and name_key(held) == wanted:

@@ -70,12 +70,19 @@ _NOTHING_SHOWN = re.compile(f"[\\s{_ALWAYS}{_INVISIBLE}{_BLANK_LETTERS}]+")
 _LOOKALIKE_MAKERS = re.compile("[\u00ad\u200b\u200c\u2060-\u2064\ufeff]")
 
 
-def name_key(name: str) -> str:
-    """How two KPI or initiative names are compared: without end blanks, in Unicode's
-    composed form, in lower case. Not casefold: that makes "Maße" and "Masse" one name."""
+def as_stored(name: str) -> str:
+    """A KPI or initiative name in the form new names are kept: without end blanks, in
+    Unicode's composed form ("Cafe" + U+0301 is "Café"). Lookups of a name as typed try it
+    too (a reviewer's decomposed name was refused as unknown, "did you mean" the same)."""
     import unicodedata
 
-    return unicodedata.normalize("NFC", name.strip()).lower()
+    return unicodedata.normalize("NFC", name.strip())
+
+
+def name_key(name: str) -> str:
+    """How two KPI or initiative names are compared: ``as_stored``, in lower case. Not
+    casefold: that makes "Maße" and "Masse" one name."""
+    return as_stored(name).lower()
 
 
 def lookalike_maker(text: str) -> str | None:

@@ -601,12 +601,17 @@ def test_config_and_prefer_are_stored_and_shown(cli, store: Store) -> None:
     )
 
 
+def _command_hook_only(store: Store) -> None:
+    """Notices go to a command hook that takes them all (true), not to terminals."""
+    ns.set_channel(store, "terminal", "off")
+    ns.set_channel(store, "command", "true")
+
+
 def test_alerts_escalate_before_notify_reads_them(store: Store, db_path: Path) -> None:
     _breach(store)
     later = open_as(db_path, "alice", NOW_DT + timedelta(hours=25))
     try:
-        ns.set_channel(later, "terminal", "off")
-        ns.set_channel(later, "command", "true")
+        _command_hook_only(later)
         report = _run(later)
         assert alerts.get_alert(later, 1).assignee == "erin"
     finally:
@@ -634,8 +639,7 @@ def test_an_owner_hears_of_their_alert_when_notify_first_runs_after_two_escalati
     _breach(store)
     later = open_as(db_path, "alice", NOW_DT + timedelta(hours=49))
     try:
-        ns.set_channel(later, "terminal", "off")
-        ns.set_channel(later, "command", "true")
+        _command_hook_only(later)
         report = _run(later)
         assert alerts.get_alert(later, 1).assignee == "frank"
         again = _run(later)
@@ -656,8 +660,7 @@ def test_an_owner_hears_once_that_their_alert_passed_them(store: Store, db_path:
     """Told of the alert at the time and of its passing to erin at the next level, dana is
     told nothing more when it passes to frank (a reviewer saw her told twice)."""
     _two_step_kpi(store)
-    ns.set_channel(store, "terminal", "off")
-    ns.set_channel(store, "command", "true")
+    _command_hook_only(store)
     _breach(store)
     assert {(n.key, n.recipient) for n in _run(store).delivered} == {("alert:1:level:0", "dana")}
     told: list[set[tuple[str, str]]] = []
