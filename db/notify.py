@@ -22,12 +22,13 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
 
 from pdca.db import alerts, kpi_rules
+from pdca.db.alert_standing import deadline_of
 from pdca.db import notify_rules as nrules
 from pdca.db.clock import iso
 from pdca.db.convert import escalation_path, snapshot
@@ -217,6 +218,42 @@ def _skip_waiting_on(store: Store, tx: Transaction, channel: str) -> None:
 # --------------------------------------------------------------------------- what is due
 
 
+def _holders(
+    conn: sqlite3.Connection, row: sqlite3.Row, path: Sequence[str], now: datetime
+) -> list[str]:
+    """Who held an open alert, in order, up to whom it waits for now: its history's holders,
+    then the passes the clock made since. Not the KPI's chain as it is today: after the KPI
+    changed owner, that named the new owner as the one who let it pass (a tester)."""
+    held = [
+        login
+        for (login,) in conn.execute(
+            "SELECT json_extract(after, '$.assignee') FROM events"
+            " WHERE entity = 'alert' AND entity_id = ? ORDER BY id",
+            (row["id"],),
+        )
+        if isinstance(login, str)
+    ]
+    if not held or held[-1] != row["assignee"]:  # history not kept (an import): as stored
+        held.append(row["assignee"])
+    # One write may record several passes (notify had not run for days): the ones between
+    # follow the chain from whoever first held it, along the path.
+    people = kpi_rules.chain(held[0], path, held[0])
+    written = held[:1]
+    for login in held[1:]:
+        if written[-1] in people and login in people:
+            written += people[people.index(written[-1]) + 1 : people.index(login)]
+        written.append(login)
+    steps = kpi_rules.escalation_steps(
+        assignee=row["assignee"],
+        ack_due=deadline_of(row, now),
+        owner=row["kpi_owner"],
+        path=path,
+        now=now,
+    )
+    written += [step.to for step in steps]
+    return [login for at, login in enumerate(written) if at == 0 or written[at - 1] != login]
+
+
 def due_notices(store: Store) -> list[nrules.Notice]:
     """Every notice the database's state calls for now (pure rules over gathered facts)."""
     from pdca.db import accountability_rules as arules
@@ -236,9 +273,8 @@ def due_notices(store: Store) -> list[nrules.Notice]:
         # run and a run that writes the escalation first (alerts.escalate_due) agree.
         standing = alerts.standing(row, now)
         path = escalation_path(row["kpi_escalation"])
-        people = kpi_rules.chain(row["kpi_owner"], path, standing.assignee)
-        index = people.index(standing.assignee) if standing.assignee in people else 0
-        previous = people[index - 1] if standing.level > 0 and index > 0 else None
+        held_by = _holders(conn, row, path, now)
+        previous = held_by[-2] if standing.level > 0 and len(held_by) > 1 else None
         alert_facts.append(
             nrules.AlertFact(
                 id=row["id"],
@@ -251,7 +287,7 @@ def due_notices(store: Store) -> list[nrules.Notice]:
                 ack_due=iso(standing.ack_due),
                 previous=previous,
                 rule_text=row["rule_text"],
-                first_holder=people[0] if people else None,
+                first_holder=held_by[0],
             )
         )
     cadence_days = team_settings(store).stale_after_days

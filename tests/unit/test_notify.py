@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from pdca.db import alerts
+from pdca.db import alerts, kpis
 from pdca.db import notify as ns
-from pdca.db.models import ActionDraft, CheckinDraft, KpiDraft, ReadingDraft
+from pdca.db.models import ActionDraft, CheckinDraft, KpiChanges, KpiDraft, ReadingDraft
 from pdca.db.notify_channels import Channels
 from pdca.db.store import Store
 from tests.conftest import NOW, NOW_DT, events, last_event_id, open_as
@@ -766,3 +766,32 @@ def test_standup_post_sends_the_markdown_to_the_webhook(store: Store, cli, hook:
     assert failed.exit_code == 1 and "not posted: webhook answered HTTP 500" in failed.stderr
     recorded = store.conn.execute("SELECT count(*) FROM standups").fetchone()[0]
     assert recorded == 1  # the failed post recorded nothing
+
+
+def test_who_let_an_alert_pass_is_read_from_its_history_not_from_todays_kpi_owner(
+    store: Store, db_path: Path
+) -> None:
+    """dana let MTTR's alert pass to erin; then the KPI went to bob. The notices still said
+    erin had it from bob, and told bob it had passed him (a tester)."""
+    _two_step_kpi(store)
+    _command_hook_only(store)
+    _breach(store)
+    later = open_as(db_path, "alice", NOW_DT + timedelta(hours=25))
+    try:
+        _run(later)  # writes the escalation to erin
+        kpis.edit_kpi(later, "MTTR", KpiChanges(owner="bob"))
+        notices = {n.recipient: n for n in ns.due_notices(later)}
+    finally:
+        later.close()
+    assert set(notices) == {"erin", "dana"}
+    assert "escalated to you from dana" in notices["erin"].text
+    assert notices["dana"].key == "alert:1:level:1:passed"
+    # and a pass the clock made since, not yet written, continues from the written holder
+    much_later = open_as(db_path, "alice", NOW_DT + timedelta(hours=49))
+    try:
+        notices = {n.recipient: n for n in ns.due_notices(much_later)}
+    finally:
+        much_later.close()
+    assert "escalated to you from erin" in notices["frank"].text
+    assert notices["erin"].key == "alert:1:level:2:passed"
+    assert notices["dana"].key == "alert:1:level:1:passed"
