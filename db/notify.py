@@ -28,8 +28,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from pdca.db import alerts, kpi_rules
-from pdca.db.alert_standing import deadline_of
 from pdca.db import notify_rules as nrules
+from pdca.db.alert_standing import deadline_of
 from pdca.db.clock import iso
 from pdca.db.convert import escalation_path, snapshot
 from pdca.db.errors import InvalidInput

@@ -363,3 +363,21 @@ def done_note(store: Store, action_id: int) -> str | None:
     """``next: #N due DATE`` when finishing ``action_id`` made its rule's next repeat."""
     made = repeat_made_by_done(store, action_id)
     return None if made is None else f"next: #{made.id} due {made.due}"
+
+
+def next_note(store: Store, rule_id: int) -> str:
+    """What ``pdca add --every`` says of its rule: when the next repeat comes. A first due
+    date in the past says the repeat that is made at once (the catch-up's), not a date gone
+    by, so nobody waits for a date that already passed (a tester)."""
+    rule = get(store, rule_id)
+    parsed = rrules.parse(rule.rule, stored=True)
+    if parsed.after_done:
+        later = rule.rule.removeprefix("after ")
+        return f"repeats: when #{rule.latest_id} is done, the next is made, due {later} later"
+    if rule.next_due is None:
+        return f"repeats every {rule.rule}: no later date falls before {LATEST.isoformat()}"
+    next_due, day = date.fromisoformat(rule.next_due), today(store)
+    if next_due <= day:
+        made = rrules.latest_due(parsed, date.fromisoformat(rule.anchor), next_due, day)
+        return f"repeats every {rule.rule}: the next, due {made.isoformat()}, is made now"
+    return f"repeats every {rule.rule}: the next is made on {rule.next_due}"

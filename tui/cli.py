@@ -665,6 +665,10 @@ def add(
             store.add_action(draft) if every is None else add_repeating_action(store, draft, every)
         )
     _emit(as_json, action, lambda: _echo_action_line("added", action))
+    if every is not None and not as_json and action.recurrence_id is not None:
+        from pdca.db.recurrence import next_note
+
+        click.echo(next_note(store, action.recurrence_id))
 
 
 @cli.command()

@@ -119,3 +119,18 @@ def test_near_the_last_date_rules_end_instead_of_crashing(ok, cli, monkeypatch) 
     assert json.loads(ok("recur", "run", "--json").stdout) == {"created": [3]}
     listed = json.loads(ok("recur", "list", "--json").stdout)
     assert [(r["next_due"], r["state"]) for r in listed] == [(None, "ended"), (None, "ended")]
+
+
+def test_add_every_says_when_the_next_comes(ok) -> None:
+    """The clock is Monday 2026-11-23. A first due date gone by says the repeat made at once,
+    not a date that already passed."""
+    said = ok("add", "Weekly", "--every", "week mon").stdout.splitlines()
+    assert said == [
+        "added #1 [plan] Weekly",
+        "repeats every week mon: the next is made on 2026-11-30",
+    ]
+    late = ok("add", "Daily", "--every", "day", "--due", "2026-10-01").stdout.splitlines()
+    assert late[1] == "repeats every day: the next, due 2026-11-23, is made now"
+    after = ok("add", "Audit", "--every", "after 2 weeks").stdout.splitlines()
+    assert after[1] == "repeats: when #4 is done, the next is made, due 14 days later"
+    assert len(json.loads(ok("list", "--json").stdout)) == 4  # with Daily's repeat (#3)
