@@ -23,8 +23,12 @@ from pdca.screens.footer import declared_order
 PALETTE_ACTIONS = {"command_palette", "app.command_palette"}
 
 
+Entry = tuple[Text, Text]  # the keys, what they do
+
+
 class PdcaBindingsTable(BindingsTable):
-    def render_bindings_table(self) -> Table:
+    def sections(self) -> list[tuple[str, list[Entry]]]:
+        """This view's keys, then everywhere's, each in the order its bindings declare."""
         here: dict[str, list[Binding]] = defaultdict(list)
         everywhere: dict[str, list[Binding]] = defaultdict(list)
         for namespace, binding, _enabled, _tooltip in self.screen.active_bindings.values():
@@ -32,28 +36,52 @@ class PdcaBindingsTable(BindingsTable):
                 continue  # Textual's generic keys (focus next, copy, scroll): not pdca's
             section = everywhere if isinstance(namespace, App) else here
             section[binding.action].append(binding)
-        table = Table(padding=(0, 1, 0, 0), show_header=False, box=box.SIMPLE)
-        table.add_column("", justify="right")
-        table.add_column("")
         key_style = self.get_component_rich_style("bindings-table--key")
-        header_style = self.get_component_rich_style("bindings-table--header")
         rank = declared_order(self.screen)
+        found: list[tuple[str, list[Entry]]] = []
         for title, section in (("here", here), ("everywhere", everywhere)):
             if not section:
                 continue
-            table.add_row("", Text(title, style=header_style))
+            entries: list[Entry] = []
             in_order = sorted(section.items(), key=lambda item: rank.get(item[0], len(rank)))
             views = [b for action, bs in in_order if action.startswith("switch_mode(") for b in bs]
             for action, bindings in in_order:
                 if views and action.startswith("switch_mode("):
-                    if bindings[0] is views[0]:  # the views in one row: the panel fits 80x24
+                    if bindings[0] is views[0]:  # the views in one row
                         keys = " ".join(self.app.get_key_display(b) for b in views)
                         names = ", ".join(b.description for b in views)
-                        table.add_row(Text(keys, style=key_style), Text(f"views: {names}"))
+                        entries.append((Text(keys, style=key_style), Text(f"views: {names}")))
                     continue
                 keys = " ".join(dict.fromkeys(self.app.get_key_display(b) for b in bindings))
                 description = bindings[0].description or bindings[0].tooltip
-                table.add_row(Text(keys, style=key_style), Text(description))
+                entries.append((Text(keys, style=key_style), Text(description)))
+            found.append((title, entries))
+        return found
+
+    def render_bindings_table(self) -> Table:
+        sections = self.sections()
+        rows = sum(len(entries) + 2 for _title, entries in sections)
+        # A terminal too short for one list (80x24: the board's 37 rows in 22) gets two, side
+        # by side in a wider panel: the panel cannot be scrolled from the keyboard, and a key
+        # below its edge was a key nobody could read (a tester).
+        pairs = 2 if rows > self.screen.size.height - 2 else 1
+        for panel in self.ancestors_with_self:
+            if isinstance(panel, PdcaHelpPanel) and panel.has_class("-two") != (pairs == 2):
+                self.call_after_refresh(panel.set_class, pairs == 2, "-two")
+        table = Table(padding=(0, 1, 0, 0), show_header=False, box=box.SIMPLE)
+        for _ in range(pairs):
+            table.add_column("", justify="right")
+            table.add_column("")
+        header_style = self.get_component_rich_style("bindings-table--header")
+        for title, entries in sections:
+            heading = [Text(""), Text(title, style=header_style)]
+            table.add_row(*heading, *([Text(""), Text("")] if pairs == 2 else []))
+            half = (len(entries) + 1) // 2 if pairs == 2 else len(entries)
+            for at in range(half):
+                row = [*entries[at]]
+                if pairs == 2:
+                    row += [*entries[at + half]] if at + half < len(entries) else ["", ""]
+                table.add_row(*row)
             table.add_section()
         return table
 
@@ -64,6 +92,13 @@ class PdcaKeyPanel(KeyPanel):
 
 
 class PdcaHelpPanel(HelpPanel):
+    DEFAULT_CSS = """
+    PdcaHelpPanel.-two {
+        width: 60;
+        max-width: 75%;
+    }
+    """
+
     def compose(self) -> ComposeResult:
         yield Markdown(id="widget-help")
         yield PdcaKeyPanel(id="keys-help")

@@ -235,3 +235,34 @@ async def test_every_palette_entry_names_a_binding_live_on_its_view(
             for entry in named:
                 assert key_for(entry.binding_id, bindings, {}) is not None, entry
         assert len(seen) == 7
+
+
+async def test_at_80x24_the_keys_panel_shows_every_key_in_two_lists(
+    make_app, board_db: Path
+) -> None:
+    """The board's keys need 37 rows; 80x24 has 22. The panel cannot be scrolled from the
+    keyboard, so what fell below its edge could not be read (a tester)."""
+    from pdca.screens.keys_help import PdcaBindingsTable, PdcaHelpPanel
+
+    def described(table) -> set[str]:
+        cells = [str(cell) for column in table.columns[1::2] for cell in column._cells]
+        return {cell for cell in cells if cell}
+
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        tall = app.screen.query_one(PdcaBindingsTable)
+        everything = described(tall.render_bindings_table())
+        assert len(tall.render_bindings_table().columns) == 2  # one list where it fits
+    app = make_app(board_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await settle_app(app, pilot)
+        panel = app.screen.query_one(PdcaHelpPanel)
+        short = app.screen.query_one(PdcaBindingsTable)
+        table = short.render_bindings_table()
+        assert len(table.columns) == 4 and panel.has_class("-two")
+        assert described(table) == everything and "Compact" in everything
+        assert short.outer_size.height <= panel.content_region.height  # nothing below the edge
+        assert short.outer_size.width <= panel.content_region.width
