@@ -490,6 +490,12 @@ class Store:
 
     def conflict(self, entity: str, row: sqlite3.Row) -> Conflict:
         """The row changed since the caller read it: who changed it last, when and how."""
+        return self.changed_since(entity, int(row["id"]))
+
+    def changed_since(self, entity: str, entity_id: int) -> Conflict:
+        """The last change to a row, or the restore or import since that replaced it: what
+        a conflict names, and what a form names when the row it edits is gone."""
+        row = {"id": entity_id}
         last = self.conn.execute(
             "SELECT id, actor, at, summary FROM events WHERE entity = ? AND entity_id = ?"
             " ORDER BY id DESC LIMIT 1",

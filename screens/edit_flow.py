@@ -19,10 +19,12 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from pdca.db import models
-from pdca.db.errors import Conflict, PdcaError
+from pdca.db.errors import Conflict, NotFound, PdcaError
 from pdca.db.models import Action, validated
 from pdca.db.store import Store
 from pdca.screens.board_writes import action_form, owner_is_new, refused, say_owner_is_new
+from pdca.widgets.text import literal
+from pdca.widgets.when import short_time
 
 if TYPE_CHECKING:
     from pdca.db.models import ActionChanges
@@ -131,6 +133,7 @@ async def save_edit(
         except Conflict as conflict:
             theirs = board.read_action(base.id)
             if theirs is None:
+                say_gone(board, base.id)
                 return None
             choice = await board.app.push_screen_wait(
                 ConflictModal(
@@ -139,6 +142,7 @@ async def save_edit(
                     theirs=comparable(theirs),
                     by=conflict.by,
                     at=conflict.at,
+                    what=conflict.what,
                 )
             )
             if choice == "mine":
@@ -173,6 +177,19 @@ async def edit_flow(board: BoardScreen, action_id: int) -> None:
         base, initial = outcome.base, outcome.form  # their version, my changes on it
 
 
+def say_gone(board: BoardScreen, action_id: int) -> None:
+    """The card went while its form was open (a restore of a copy without it, an undo of
+    its creation): say so, by whom and how, rather than "no action #12" (a tester)."""
+    gone = board.store.changed_since("action", action_id)
+    how = " ".join(part for part in (gone.by, short_time(gone.at) if gone.at else "") if part)
+    what = f": {gone.what}" if gone.what else ""
+    board.notify(
+        literal(f"#{action_id} is gone since you opened it ({how}{what}); your edit was not saved"),
+        severity="error",
+        timeout=12,
+    )
+
+
 async def save_edit_shown(
     board: BoardScreen, base: Action, form: ActionFormResult
 ) -> Action | EditAgain | None:
@@ -182,6 +199,12 @@ async def save_edit_shown(
     new_owner = form.owner if changed and owner_is_new(board, form.owner) else None
     try:
         outcome = await save_edit(board, base, form)
+    except NotFound as error:
+        if error.kind != "action" or error.key != base.id:
+            refused(board, error)
+            return None
+        say_gone(board, base.id)
+        return None
     except PdcaError as error:
         refused(board, error)
         return None

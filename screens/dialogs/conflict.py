@@ -19,11 +19,14 @@ from pdca.widgets.when import short_time
 DIFFERS = "≠"
 
 
-def changed_line(action_id: int, by: str | None, at: str | None) -> str:
-    """``bob changed #12 at 2026-11-23 09:00 since you opened it``."""
+def changed_line(action_id: int, by: str | None, at: str | None, what: str | None = None) -> str:
+    """``bob changed #12 at 2026-11-23 09:00 since you opened it (moved #12 from plan to
+    do)``: what the change was, too, a restore above all (its file and time), which a person
+    must know to choose between the versions."""
     who = literal(by) if by else "Someone"
     when = f" at {short_time(at)}" if at else ""
-    return f"{who} changed #{action_id}{when} since you opened it"
+    how = f" ({literal(what)})" if what else ""
+    return f"{who} changed #{action_id}{when} since you opened it{how}"
 
 
 CONTEXT = 8  # characters kept before the first difference of two long values
@@ -84,6 +87,7 @@ class ConflictModal(Dialog[str | None]):
         theirs: dict[str, str],
         by: str | None,
         at: str | None,
+        what: str | None = None,
     ) -> None:
         super().__init__()
         self.action_id = action_id
@@ -91,6 +95,7 @@ class ConflictModal(Dialog[str | None]):
         self.theirs = dict(theirs)
         self.by = by
         self.at = at
+        self.what = what
 
     def fields(self) -> list[str]:
         """Mine first, in the caller's order, then any only theirs has."""
@@ -99,7 +104,9 @@ class ConflictModal(Dialog[str | None]):
     def compose(self) -> ComposeResult:
         with self.frame():
             yield self.heading(f"#{self.action_id} changed while you edited it")
-            yield Label(plain(changed_line(self.action_id, self.by, self.at)), id="conflict-by")
+            yield Label(
+                plain(changed_line(self.action_id, self.by, self.at, self.what)), id="conflict-by"
+            )
             with Grid(id="conflict-table"):
                 for text in ("", "field", "yours", "theirs"):
                     yield Label(text, classes="-header", markup=False)

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, Label
 
 from pdca.db.models import ActionChanges, ActionDraft, CheckinDraft, KpiDraft
 from pdca.db.store import Store
@@ -90,6 +90,14 @@ async def _edit_title_while_bob_changes(app, pilot, board_db: Path, bob_change: 
     await pilot.press("ctrl+s")
     await settle_app(app, pilot)
     assert isinstance(app.screen, ConflictModal)
+
+
+async def test_the_conflict_says_what_the_other_change_was(make_app, board_db: Path) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _edit_title_while_bob_changes(app, pilot, board_db, ActionChanges(owner="dave"))
+        said = str(app.screen.query_one("#conflict-by", Label).render())
+        assert said.startswith("bob changed #1 at ") and said.endswith("(edited #1: owner)")
 
 
 async def test_write_mine_writes_only_the_fields_i_changed(make_app, board_db: Path) -> None:

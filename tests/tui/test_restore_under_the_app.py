@@ -1,7 +1,7 @@
 """An edit form open across a restore made by someone else (another connection, --force):
-the save meets "no action #N" in one line and writes nothing, never the action that a
-restore which wound the counters back would have given that id (tests/unit/
-test_restore_ids.py has the same story with real processes)."""
+the save says the action is gone, by whose restore, in one line, and writes nothing, never
+the action that a restore which wound the counters back would have given that id
+(tests/unit/test_restore_ids.py has the same story with real processes)."""
 
 from __future__ import annotations
 
@@ -48,7 +48,9 @@ async def test_an_edit_form_open_across_a_restore_meets_no_such_action(
         await settle_app(app, pilot)
         assert not isinstance(app.screen, ActionFormModal)
         messages = [n.message for n in app._notifications]
-        assert messages[-1] == f"no action #{original.id}"
+        said = messages[-1]  # who took it away and how, not "no action #N" (a tester)
+        assert said.startswith(f"#{original.id} is gone since you opened it (carol ")
+        assert f": restored from {saved.name}" in said and said.endswith("your edit was not saved")
         reader = open_as(db_path, "dave")
         try:
             assert reader.last_event_id() == newest  # nothing written
