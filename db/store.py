@@ -1385,6 +1385,12 @@ class Store:
             tx.log("kpi", inserted_id(cursor), "create", summary, None, convert.snapshot(row))
         return self.get_kpi(draft.name)
 
+    def kpi_name_of(self, kpi_id: int) -> str | None:
+        """The KPI's name now, by id (None when it is gone): a view that shows one follows a
+        rename."""
+        row = self.conn.execute("SELECT name FROM kpis WHERE id = ?", (kpi_id,)).fetchone()
+        return None if row is None or not isinstance(row[0], str) else row[0]
+
     def get_kpi(self, name: str) -> Kpi:
         """The KPI by name (any case); one that cannot be read is refused naming why."""
         found = self.conn.execute(_SELECT_KPIS + " WHERE k.name = ? COLLATE NOCASE", (name,))

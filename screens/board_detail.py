@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pdca.db.errors import PdcaError
+from pdca.db.errors import NotFound, PdcaError
+from pdca.db.models import ActionDetail
 from pdca.screens.board_checkin import checkin_flow
 from pdca.screens.edit_flow import edit_flow
 
@@ -20,16 +21,28 @@ async def detail_flow(board: BoardScreen, action_id: int) -> None:
     from pdca.screens.dialogs import ActionDetailScreen
 
     store = board.store
+
+    def read() -> tuple[ActionDetail, str | None]:
+        detail = store.action_detail(action_id)
+        rule = detail.action.recurrence_id
+        return detail, None if rule is None else recurrence.rule_text(store, rule) or "stopped"
+
+    def reread() -> tuple[ActionDetail, str | None] | None:
+        try:
+            return read()
+        except NotFound:
+            return None
+
     while True:
         try:
-            detail = store.action_detail(action_id)
-            rule = detail.action.recurrence_id
-            repeats = None if rule is None else recurrence.rule_text(store, rule) or "stopped"
+            detail, repeats = read()
         except PdcaError as error:
             board.notify(str(error), severity="error", timeout=6)
             return
         choice = await board.app.push_screen_wait(
-            ActionDetailScreen(detail=detail, today=board.context.today(), repeats=repeats)
+            ActionDetailScreen(
+                detail=detail, today=board.context.today(), repeats=repeats, reread=reread
+            )
         )
         if choice == "edit" and board.writable():
             await edit_flow(board, action_id)

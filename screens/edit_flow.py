@@ -23,7 +23,6 @@ from pdca.db.errors import Conflict, NotFound, PdcaError
 from pdca.db.models import Action, validated
 from pdca.db.store import Store
 from pdca.screens.board_writes import action_form, owner_is_new, refused, say_owner_is_new
-from pdca.widgets.text import literal
 from pdca.widgets.when import short_time
 
 if TYPE_CHECKING:
@@ -184,7 +183,7 @@ def say_gone(board: BoardScreen, action_id: int) -> None:
     how = " ".join(part for part in (gone.by, short_time(gone.at) if gone.at else "") if part)
     what = f": {gone.what}" if gone.what else ""
     board.notify(
-        literal(f"#{action_id} is gone since you opened it ({how}{what}); your edit was not saved"),
+        f"#{action_id} is gone since you opened it ({how}{what}); your edit was not saved",
         severity="error",
         timeout=12,
     )

@@ -80,7 +80,9 @@ class PdcaBindingsTable(BindingsTable):
             for at in range(half):
                 row = [*entries[at]]
                 if pairs == 2:
-                    row += [*entries[at + half]] if at + half < len(entries) else ["", ""]
+                    row += (
+                        [*entries[at + half]] if at + half < len(entries) else [Text(""), Text("")]
+                    )
                 table.add_row(*row)
             table.add_section()
         return table

@@ -69,6 +69,7 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
         super().__init__()
         self.kpi_name = name
         self.detail: KpiDetail | None = None
+        self.gone = False  # removed since it was opened (said once)
         # What the chart draws, for the legend under it: (marker, colour, label).
         self.legend: list[tuple[str, str, str]] = []
 
@@ -103,6 +104,20 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
         self.draw_chart(self.detail)
 
     def on_database_changed(self) -> None:
+        """Someone wrote: the KPI as it is now, found by its id (renamed meanwhile, by its
+        new name); one gone since says so once and the screen keeps what it showed."""
+        if self.detail is not None:
+            name = context_of(self.app).store.kpi_name_of(self.detail.row.kpi.id)
+            if name is None:
+                if not self.gone:
+                    self.gone = True
+                    self.notify(
+                        f"KPI {self.kpi_name!r} is no longer in the file",
+                        severity="warning",
+                        timeout=8,
+                    )
+                return
+            self.kpi_name = name
         self.load()
 
     def after_acknowledge(self) -> None:

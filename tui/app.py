@@ -491,8 +491,11 @@ class PdcaApp(App[None]):
         """Tell the view on screen (even under a dialog) to read the file again."""
         self.changes_seen += 1
         self.refresh_status()
-        if self.screen_stack:  # empty for a moment while the view switches: it catches up
-            self.screen_stack[0].post_message(DatabaseChanged())  # on resume, by the count
+        # Every screen of the view: the view itself (even under a dialog), and what is open
+        # over it that shows the file (a KPI's or an action's detail; a tester's stayed as
+        # it was opened, and its `a` answered "no open alert"). Forms take no notice.
+        for screen in self.screen_stack:  # empty for a moment while the view switches: it
+            screen.post_message(DatabaseChanged())  # catches up on resume, by the count
 
     def _show_saving(self, saving: bool) -> None:
         if saving:  # a write waiting (for another process's lock): keys held for it go on

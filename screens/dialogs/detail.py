@@ -6,7 +6,7 @@ Everything a person typed (title, notes, messages, names, event summaries) is dr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -26,6 +26,8 @@ _NOT_CHANGES = frozenset({"version", "updated_at", "phase_since"})
 _VALUE_WIDTH = 30  # a changed note is shown cut, the full text is in Notes
 _MUTED = "$text-muted"
 _LABEL_WIDTH = 11
+
+Shown = tuple[ActionDetail, "str | None"]  # the action in full, and its repeat rule
 
 
 def changed_fields(event: Event, names: Mapping[str, Mapping[int, str]] | None = None) -> list[str]:
@@ -83,32 +85,68 @@ class ActionDetailScreen(Dialog[str | None]):
         Binding("c", "answer('checkin')", "Check-in", id="detail-checkin"),
     ]
 
-    def __init__(self, *, detail: ActionDetail, today: date, repeats: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        detail: ActionDetail,
+        today: date,
+        repeats: str | None = None,
+        reread: Callable[[], Shown | None] | None = None,
+    ) -> None:
         super().__init__()
         self.detail = detail
         self.today = today
         self.repeats = repeats  # its repeat rule ("week mon", or "stopped"), if it has one
+        # The action as it is now, when someone wrote (None once it is gone): a detail that
+        # stayed as it was opened showed a check-in made since as none (a tester).
+        self.reread = reread
+        self.gone = False
 
     def compose(self) -> ComposeResult:
-        action = self.detail.action
         # The frame is focusable so arrows and page keys scroll it.
         with self.frame(can_focus=True):
-            yield Static(
-                Content.assemble((f"#{action.id} ", "bold"), (literal(action.title), "bold")),
-                id="detail-title",
-            )
-            yield Static(Content("\n").join(self._facts()), id="detail-facts")
+            yield Static(id="detail-title")
+            yield Static(id="detail-facts")
             yield _section("Notes")
-            notes = literal(action.notes, one_line=False)
-            yield Static(Content(notes) if notes else Content.styled("none", _MUTED), id="notes")
-            yield _section(f"Check-ins ({len(self.detail.checkins)})")
-            yield Static(self._lines(map(_checkin, self.detail.checkins)), id="detail-checkins")
+            yield Static(id="notes")
+            yield Label(classes="action-detail--section", markup=False, id="detail-checkins-title")
+            yield Static(id="detail-checkins")
             yield _section("History")
-            yield Static(
-                self._lines(_event(e, self.detail.names) for e in self.detail.history),
-                id="detail-history",
-            )
+            yield Static(id="detail-history")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        action = self.detail.action
+        title = Content.assemble((f"#{action.id} ", "bold"), (literal(action.title), "bold"))
+        if self.gone:
+            title += Content.styled("  (no longer in the file)", "$error bold")
+        self.query_one("#detail-title", Static).update(title)
+        self.query_one("#detail-facts", Static).update(Content("\n").join(self._facts()))
+        notes = literal(action.notes, one_line=False)
+        self.query_one("#notes", Static).update(
+            Content(notes) if notes else Content.styled("none", _MUTED)
+        )
+        checkins = self.query_one("#detail-checkins-title", Label)
+        checkins.update(f"Check-ins ({len(self.detail.checkins)})")
+        self.query_one("#detail-checkins", Static).update(
+            self._lines(map(_checkin, self.detail.checkins))
+        )
+        self.query_one("#detail-history", Static).update(
+            self._lines(_event(e, self.detail.names) for e in self.detail.history)
+        )
+
+    def on_database_changed(self) -> None:
+        if self.reread is None or self.gone:
+            return
+        shown = self.reread()
+        if shown is None:
+            self.gone = True
+        else:
+            self.detail, self.repeats = shown
+        self.show_detail()
 
     @staticmethod
     def _lines(lines: Iterable[Content]) -> Content:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from textual.widgets import Input
 
-from pdca.db.models import ActionChanges
+from pdca.db.models import ActionChanges, CheckinDraft
 from pdca.screens.dialogs import (
     ActionDetailScreen,
     ActionFormModal,
@@ -204,6 +204,30 @@ async def test_enter_opens_the_detail_with_history(make_app, board_db: Path) -> 
         await pilot.press("escape")
         await settle_app(app, pilot)
         assert len(app.screen_stack) == 1
+
+
+async def test_the_detail_follows_other_peoples_writes(make_app, board_db: Path) -> None:
+    """A check-in and a new title written elsewhere show in the open detail; an action gone
+    since says so (a tester's detail stayed as it was opened)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await settle_app(app, pilot)
+        detail = app.screen
+        assert isinstance(detail, ActionDetailScreen)
+        bob = open_as(board_db, "bob")
+        try:
+            bob.add_checkin(1, CheckinDraft(message="bob's news"))
+            bob.edit_action(1, ActionChanges(title="Renamed by bob"))
+        finally:
+            bob.close()
+        app.check_for_changes()
+        await settle_app(app, pilot)
+        assert app.screen is detail
+        assert "bob's news" in str(detail.query_one("#detail-checkins").render())
+        assert "Check-ins (1)" in str(detail.query_one("#detail-checkins-title").render())
+        assert "Renamed by bob" in str(detail.query_one("#detail-title").render())
+        assert "edited #1: title" in str(detail.query_one("#detail-history").render())
 
 
 async def test_a_check_in_or_edit_from_the_detail_comes_back_to_it(

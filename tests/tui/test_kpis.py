@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Label
+from textual.widgets import Label, Static
 from textual_plotext import PlotextPlot
 
-from pdca.db import alerts
-from pdca.db.models import ActionDraft, KpiDraft, ReadingDraft
+from pdca.db import alerts, kpis
+from pdca.db.models import ActionDraft, KpiChanges, KpiDraft, ReadingDraft
 from pdca.db.store import Store
 from pdca.screens.dialogs.ack import AckModal
 from pdca.screens.kpi_detail import KpiDetailScreen
@@ -372,3 +372,24 @@ async def test_a_kpi_pdca_cannot_read_is_left_out_and_said_the_rest_shown(
         assert [row.kpi.name for row in screen.table.rows] == [KPI]
         said = str(screen.query_one("#kpi-warnings").render())
         assert "left out: kpi 2: baseline holds '12,5', not a number" in said
+
+
+async def test_the_kpi_detail_follows_other_peoples_writes(make_app, kpi_db: Path) -> None:
+    """A reading recorded elsewhere while the detail is open shows in it, and a rename is
+    followed: the detail had stayed as opened, and its ``a`` answered "no open alert" for
+    an alert raised since (a tester)."""
+    app = make_app(kpi_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first_detail(pilot)
+        assert screen.detail is not None and screen.detail.readings[-1].value == 36
+        bob = open_as(kpi_db, "bob")
+        try:
+            bob.record_reading(ReadingDraft(kpi=KPI, value=38))
+            kpis.edit_kpi(bob, KPI, KpiChanges(name="MTTR"))
+        finally:
+            bob.close()
+        app.check_for_changes()
+        await settle_app(app, pilot)
+        assert app.screen is screen and screen.detail.readings[-1].value == 38
+        assert screen.kpi_name == "MTTR"
+        assert "MTTR" in str(screen.query_one("#kpi-facts", Static).render())
