@@ -79,6 +79,14 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
     def after_acknowledge(self) -> None:
         self.reload()
 
+    def on_screen_resume(self) -> None:
+        # Back from a KPI's detail: an alert acknowledged there had stayed listed here, and
+        # `a` on it was refused as acknowledged already (a tester).
+        self.reload()
+
+    def on_database_changed(self) -> None:
+        self.reload()
+
     @on(KpiTable.Highlighted)
     def say_highlighted(self) -> None:
         """Which alert the highlighted row is: a KPI's threshold alert and its signal alert

@@ -205,6 +205,32 @@ async def test_the_headers_flag_opens_the_alerts_waiting_for_me(make_app, kpi_db
         store.close()
 
 
+async def test_an_alert_acknowledged_in_its_kpis_detail_leaves_my_alerts(
+    make_app, kpi_db: Path
+) -> None:
+    """``!``, enter (the KPI's detail), ``a`` there, esc: the list still showed the alert,
+    and ``a`` on it was refused as acknowledged already (a tester)."""
+    from pdca.screens.my_alerts import MyAlertsScreen
+
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("exclamation_mark")
+        await settle_app(app, pilot)
+        assert [row.kpi.name for row in app.screen.query_one(KpiTable).rows] == [KPI]
+        await pilot.press("enter")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, KpiDetailScreen)
+        await pilot.press("a")
+        await settle_app(app, pilot)
+        await pilot.press(*"On it", "ctrl+s")
+        await settle_app(app, pilot)
+        await pilot.press("escape")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, MyAlertsScreen)
+        assert app.screen.query_one(KpiTable).rows == []
+
+
 async def test_more_kpis_than_a_screenful_get_their_readings_after_the_first_paint(
     make_app, store: Store, db_path: Path
 ) -> None:
