@@ -551,6 +551,17 @@ def seed(session: Session, size: str, seed_value: int) -> None:
 
     store = session.store(create=True)
     refuse_unless_empty(store)  # before the progress bar, so a refusal is the only line
+    with _seeding_bar(size) as progress:
+        counts = seed_database(store, size=size, seed=seed_value, progress=progress)
+    click.echo(
+        f"seeded {printable(str(store.path))}: " + ", ".join(f"{n} {k}" for k, n in counts.items())
+    )
+
+
+@contextmanager
+def _seeding_bar(size: str) -> Iterator[Callable[[float], None]]:
+    """A progress bar on stderr while a file is seeded: ``demo --size large`` showed a blank
+    terminal for half a minute before the board (a tester)."""
     with click.progressbar(length=100, label=f"seeding {size}", file=sys.stderr) as bar:
         last = [0]
 
@@ -559,10 +570,7 @@ def seed(session: Session, size: str, seed_value: int) -> None:
             bar.update(step - last[0])
             last[0] = step
 
-        counts = seed_database(store, size=size, seed=seed_value, progress=progress)
-    click.echo(
-        f"seeded {printable(str(store.path))}: " + ", ".join(f"{n} {k}" for k, n in counts.items())
-    )
+        yield progress
 
 
 @cli.command()
@@ -586,7 +594,8 @@ def demo(session: Session, size: str) -> None:
     session.demo = path
     store = session.store(create=True)
     # Reseeded in place, in one transaction, never deleted: a board may have it open.
-    counts = seed_database(store, size=size, seed=1, replace=True)
+    with _seeding_bar(size) as progress:
+        counts = seed_database(store, size=size, seed=1, replace=True, progress=progress)
     click.echo(
         f"seeded a throwaway demo database: {path}\n  "
         + ", ".join(f"{n} {k}" for k, n in counts.items())
