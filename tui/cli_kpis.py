@@ -67,8 +67,17 @@ def _field_options(required: bool):
             click.option("--alert", metavar="A", help=f"Threshold that raises an alert{none}."),
             click.option("--owner", metavar="LOGIN", help=f"Who answers for it{none}."),
             click.option("--target-date", metavar="DATE", help=f"When the target is due{none}."),
-            click.option("--cadence", type=click.Choice(CADENCE_CHOICES), help="How often."),
-            click.option("--perspective", metavar="P", help="quality, delivery, cost, people..."),
+            click.option(
+                "--cadence",
+                type=click.Choice(CADENCE_CHOICES),
+                help="How often it is read" + (" (default: daily)." if required else "."),
+            ),
+            click.option(
+                "--perspective",
+                metavar="P",
+                help="quality, delivery, cost, people..."
+                + (" (default: quality)." if required else ""),
+            ),
             click.option(
                 "--escalate-to", metavar="LOGIN,LOGIN", help="Who an unacknowledged alert goes to."
             ),
@@ -205,6 +214,15 @@ def _kpi_add(session: Session, name: str, as_json: bool, given: dict[str, Any]) 
     from pdca.tui.cli import smart_notes
 
     smart_notes(kpi_warnings(result.baseline, result.target, result.target_date, result.direction))
+    # Said, as a default nobody chose: a weekly KPI read as daily showed "measurement overdue"
+    # after two days, and its perspective was warned of as the initiative's only one (testers).
+    defaults = [
+        f"--{field} {getattr(result, field)}"
+        for field in ("cadence", "perspective")
+        if given[field] is None
+    ]
+    if defaults:
+        smart_notes([f"by default {' and '.join(defaults)} (pdca kpi edit NAME to change)"])
 
 
 @kpi.command("edit")

@@ -255,3 +255,19 @@ def test_a_flat_trend_is_said_once() -> None:
     assert _trend_words(SimpleNamespace(trend="flat", trend_sign=0)) == "flat"
     assert _trend_words(SimpleNamespace(trend="better", trend_sign=-1)) == "falling (better)"
     assert _trend_words(SimpleNamespace(trend="unknown", trend_sign=0)) == "-"
+
+
+def test_kpi_add_names_the_defaults_it_took(ok) -> None:
+    """A weekly KPI added without --cadence was read as daily, overdue after two days, and
+    its unchosen perspective was warned of as its initiative's only one (testers)."""
+    base = ("--unit", "h", "--baseline", "30", "--target", "24", "--target-date", "2027-03-31")
+    said = ok("kpi", "add", "R", *base).stderr
+    assert said == (
+        "note: by default --cadence daily and --perspective quality"
+        " (pdca kpi edit NAME to change)\n"
+    )
+    said = ok("kpi", "add", "S", *base, "--cadence", "weekly").stderr
+    assert said == "note: by default --perspective quality (pdca kpi edit NAME to change)\n"
+    assert ok("kpi", "add", "T", *base, "--cadence", "weekly", "--perspective", "cost").stderr == ""
+    helped = " ".join(ok("kpi", "add", "--help").stdout.split())
+    assert "(default: daily)" in helped and "(default: quality)" in helped
