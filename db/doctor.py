@@ -481,6 +481,19 @@ def _check_values(connection: sqlite3.Connection) -> Check:
     """Values pdca cannot read (``schema.unreadable_values``), which the tables' guards refuse
     since schema 21 but a file may hold from before, or from a write with a guard dropped."""
     found = schema.unreadable_values(connection)
+    # Done with no decision, or a decision on open work (sqlite3 by hand, an import before
+    # pdca refused it): no move nor `done` can take such an action on (a tester).
+    half_done = [
+        f"#{action_id}"
+        for (action_id,) in connection.execute(
+            "SELECT id FROM actions WHERE (done_at IS NULL) != (decision IS NULL) ORDER BY id"
+        )
+    ]
+    if half_done:
+        found.append(
+            f"actions: {len(half_done)} done without a decision or open with one"
+            f" ({', '.join(half_done[:GONE_SHOWN])}{', …' if len(half_done) > GONE_SHOWN else ''})"
+        )
     if not found:
         return Check("values", True, "every value is of a kind and shape pdca reads")
     return Check(

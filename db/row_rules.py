@@ -142,6 +142,14 @@ def row_problem(table: str, row: Mapping[str, Any]) -> str | None:
     parent = row.get("parent_id")
     if table == "actions" and parent is not None and parent == row.get("id"):
         return "parent_id is the action itself"
+    if table == "actions" and (row.get("done_at") is None) != (row.get("decision") is None):
+        # Done with no decision, or a decision on open work: no move nor `done` could take
+        # such an action on ("it is done", "done already"; a tester).
+        return (
+            "done_at without a decision"
+            if row.get("decision") is None
+            else "decision without done_at (the action is open)"
+        )
     if table == "recurrences":
         from pdca.db import recurrence_rules  # a rule pdca itself could not have stored
 

@@ -334,6 +334,23 @@ def test_a_restore_of_an_action_that_is_its_own_parent_is_one_line(
     assert_one_line_error(_restore(cli, tmp_path, document), "parent_id is the action itself")
 
 
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [
+        ({"done_at": "2026-11-20T09:00:00Z"}, "done_at without a decision"),
+        ({"decision": "standardize"}, "decision without done_at (the action is open)"),
+    ],
+)
+def test_a_restore_of_an_action_half_done_is_one_line(
+    cli, team: Path, tmp_path: Path, change: dict[str, str], fragment: str
+) -> None:
+    """Done with no decision (or a decision on open work) was imported, and then neither a
+    move ("it is done") nor done ("done already") could take it on (a tester)."""
+    document = _export(cli, tmp_path)
+    document["tables"]["actions"][0].update(change)
+    assert_one_line_error(_restore(cli, tmp_path, document), "actions row 1", fragment)
+
+
 def test_a_restore_with_a_bad_setting_is_one_line(cli, team: Path, tmp_path: Path) -> None:
     assert cli("config", "stale-after-days", "5").exit_code == 0
     document = _export(cli, tmp_path)

@@ -277,6 +277,18 @@ def test_values_pdca_cannot_read_are_named_by_table_row_and_column(store, db_pat
     )
 
 
+def test_actions_done_without_a_decision_are_named(store, db_path: Path) -> None:
+    """Neither a move nor ``done`` can take such an action on (a tester imported one)."""
+    for title in ("x", "y", "z"):
+        store.add_action(ActionDraft(title=title, owner="bob"))
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE actions SET done_at = '2026-11-20T09:00:00Z' WHERE id = 1")
+        conn.execute("UPDATE actions SET decision = 'adjust' WHERE id = 3")
+    conn.close()
+    ok, detail = _by_name(db_path)["values"]
+    assert not ok and "actions: 2 done without a decision or open with one (#1, #3)" in detail
+
+
 def test_dangling_references_are_named_by_table_and_first_row(store, db_path: Path) -> None:
     """A tester deleted a KPI with sqlite3: doctor said "410 dangling references", no more."""
     from pdca.db.models import KpiDraft
