@@ -286,7 +286,35 @@ class SubGroup(click.Group):
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         accept_db_option(cmd)
         attach_completers(cmd)
+        if type(cmd) is click.Group:  # pdca kpi, notify, ...: made with @click.group()
+            cmd.__class__ = SubGroup  # no state of its own: only the checks below
         super().add_command(cmd, name)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, cmd, rest = super().resolve_command(ctx, args)
+        if cmd is not None and not isinstance(cmd, click.Group):
+            refuse_repeated_options(click.Context(cmd, parent=ctx, info_name=name), rest)
+        return name, cmd, rest
+
+
+def refuse_repeated_options(ctx: click.Context, args: list[str]) -> None:
+    """An option that takes one value, given twice (``--owner alice --owner bob``): click
+    keeps the last without a word, so a script's mistake went through (a tester). Refused in
+    one line instead, as contradictory formats are. Flags may repeat: they say one thing."""
+    try:
+        _values, _rest, order = ctx.command.make_parser(ctx).parse_args(args=list(args))
+    except click.UsageError:
+        return  # the real parse names it
+    seen: dict[str, int] = {}
+    for param in order:
+        if not isinstance(param, click.Option) or param.multiple or param.count or param.is_flag:
+            continue
+        name = param.opts[0]
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] == 2:
+            raise click.UsageError(f"{name} was given more than once; give it once", ctx=ctx)
 
 
 class PdcaGroup(SubGroup):

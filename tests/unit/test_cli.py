@@ -1112,3 +1112,27 @@ def test_pdca_user_may_not_be_pdca_itself_or_nobody(
     monkeypatch.setenv("PDCA_USER", login)
     message = one_line_error(cli("list"))
     assert message.startswith(f"PDCA_USER: {login!r} {why}")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("add", "rep", "--owner", "alice", "--owner", "bob"),
+        ("list", "--phase", "plan", "--phase", "do"),
+        ("add", "x", "--due=tomorrow", "--due", "+2d"),
+        ("kpi", "add", "K", "--unit", "h", "--unit", "m", "--baseline", "1", "--target", "2"),
+    ],
+)
+def test_an_option_given_twice_is_refused_not_settled_by_the_last(
+    cli, db_path: Path, args: tuple[str, ...]
+) -> None:
+    """click kept the last value without a word: ``--owner alice --owner bob`` gave bob the
+    action (a tester)."""
+    option = next(a for a in args[2:] if a.startswith("--")).split("=")[0]
+    assert one_line_error(cli(*args)) == f"{option} was given more than once; give it once"
+    assert not db_path.exists()  # refused before the file was made
+
+
+def test_a_flag_given_twice_is_still_one_flag(ok) -> None:
+    ok("init")
+    assert ok("list", "--json", "--json").stdout.startswith("[")
