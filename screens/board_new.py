@@ -10,13 +10,13 @@ from pdca.screens.board_writes import action_form, owner_is_new, save, say_owner
 
 if TYPE_CHECKING:
     from pdca.screens.board import BoardScreen
+    from pdca.screens.dialogs import ActionFormResult
 
 
 async def new_flow(board: BoardScreen) -> None:
     """Ask for the action (owner and initiative: the ones the board is filtered to, else me
     and none), add it, and put the cursor on it. (Under the "(unowned)" filter the owner was
     me, and the new card hidden at once: a tester.)"""
-    from pdca.db import recurrence
     from pdca.db.models import UNOWNED
     from pdca.screens.dialogs import ActionFormResult
 
@@ -29,11 +29,21 @@ async def new_flow(board: BoardScreen) -> None:
         kpi=None,
         notes="",
     )
-    form = await board.app.push_screen_wait(
-        action_form(board, "New action in Plan", initial, repeat=True)
-    )
-    if form is None:
-        return
+    while True:
+        form = await board.app.push_screen_wait(
+            action_form(board, "New action in Plan", initial, repeat=True)
+        )
+        if form is None or await _add(board, form):
+            return
+        # Not written (a lock held past the wait, a name gone meanwhile): the form again, as
+        # it was typed, beside the one line that said why (a tester retyped it from memory).
+        initial = form
+
+
+async def _add(board: BoardScreen, form: ActionFormResult) -> bool:
+    """Add the form's action and put the cursor on it; False when it was not written."""
+    from pdca.db import recurrence
+
     draft = validated(
         models.ActionDraft,
         title=form.title,
@@ -52,8 +62,10 @@ async def new_flow(board: BoardScreen) -> None:
         )
     else:
         added = await save(board, lambda store: store.add_action(draft))
-    if added:
-        board.place(added)
-        board.notify(f"added #{added.id}")
-        if new_owner and added.owner is not None:
-            say_owner_is_new(board, added.owner)
+    if not added:
+        return False
+    board.place(added)
+    board.notify(f"added #{added.id}")
+    if new_owner and added.owner is not None:
+        say_owner_is_new(board, added.owner)
+    return True

@@ -118,7 +118,9 @@ async def save_edit(
     """Write the form's changes over ``base`` (the version the person saw).
 
     Returns the saved action; ``None`` when the person kept the other version; or
-    ``EditAgain``. Errors other than a conflict (a gate, a busy file) are raised.
+    ``EditAgain``: after a conflict, or a refusal (a gate, a busy file), said in one line,
+    with what was typed. A refused "write mine" and a save that outwaited a lock had closed
+    the form and lost it (a tester). An action gone meanwhile (``NotFound``) is raised.
     """
     from pdca.screens.dialogs import ConflictModal
 
@@ -151,6 +153,11 @@ async def save_edit(
                 return EditAgain(theirs, with_changes(form_of(theirs), mine))
             board.place(theirs)
             return None
+        except NotFound:
+            raise
+        except PdcaError as error:
+            refused(board, error)  # a file gone wrong is raised again from here
+            return EditAgain(seen, with_changes(form_of(seen), mine))
 
 
 async def edit_flow(board: BoardScreen, action_id: int) -> None:

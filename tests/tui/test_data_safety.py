@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Label
 
-from pdca.db.models import ActionChanges, ActionDraft, CheckinDraft, KpiDraft
+from pdca.db import kpis
+from pdca.db.models import ActionChanges, ActionDraft, CheckinDraft, KpiChanges, KpiDraft
 from pdca.db.store import Store
 from pdca.screens.dialogs import ActionFormModal, ConflictModal
 from pdca.widgets.status_bar import StatusBar
@@ -114,6 +115,62 @@ async def test_write_mine_writes_only_the_fields_i_changed(make_app, board_db: P
             "bob's notes",
             "dave",
         )
+
+
+async def test_write_mine_refused_by_a_phase_rule_reopens_the_form_as_typed(
+    make_app, board_db: Path
+) -> None:
+    """Alice cleared #1's due date while bob moved it to Do, which needs one: "write mine"
+    was refused and the form closed, her new title and notes lost (a tester)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        app.screen.query_one("#title", Input).value = "Alice's careful title"
+        app.screen.query_one("#due", Input).value = ""
+        bob = open_as(board_db, "bob")
+        bob.move_action(1, "do")
+        bob.close()
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ConflictModal)
+        await pilot.press("m")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ActionFormModal)  # again, with what she typed
+        assert app.screen.query_one("#title", Input).value == "Alice's careful title"
+        assert any("needs a due date" in note for note in _notes(app))
+        app.screen.query_one("#due", Input).value = "2026-12-04"
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        stored = app.context.store.get_action(1)
+        assert (stored.title, stored.phase, stored.due) == (
+            "Alice's careful title",
+            "do",
+            "2026-12-04",
+        )
+
+
+async def test_a_new_action_refused_on_save_reopens_the_form_as_typed(
+    make_app, store: Store, board_db: Path
+) -> None:
+    """A refusal after the form closed (here: its KPI renamed meanwhile; a lock held past
+    the wait, for a tester) lost what was typed."""
+    store.add_kpi(KpiDraft(name="Pages", unit="n", baseline=10, target=5))
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await settle_app(app, pilot)
+        app.screen.query_one("#title", Input).value = "A long careful title"
+        app.screen.query_one("#kpi", Input).value = "Pages"
+        bob = open_as(board_db, "bob")
+        kpis.edit_kpi(bob, "Pages", KpiChanges(name="Paging load"))
+        bob.close()
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ActionFormModal)
+        assert app.screen.query_one("#title", Input).value == "A long careful title"
+        assert any("Pages” is not a known KPI" in note for note in _notes(app)), _notes(app)
+    assert [a.title for a in store.list_actions()].count("A long careful title") == 0
 
 
 async def test_edit_again_starts_from_their_version_and_checks_again(
