@@ -37,6 +37,7 @@ async def move_back_flow(board: BoardScreen, action: Action, target: Phase) -> N
         lambda store: store.move_action(
             action.id, target, expected_version=action.version, expected_phase=action.phase
         ),
+        what=f"move of #{action.id} back to {target}",
     )
     if moved:
         board.place(moved)
@@ -62,7 +63,8 @@ async def move_flow(board: BoardScreen, action: Action, target: Phase) -> None:
         moved = await board.context.write(
             lambda store: store.move_action(
                 action.id, target, verdict=verdict, expected_version=seen, expected_phase=seen_phase
-            )
+            ),
+            f"move of #{action.id} to {target}",
         )
     except GateUnmet as unmet:
         if target != "check":

@@ -56,12 +56,13 @@ async def _add(board: BoardScreen, form: ActionFormResult) -> bool:
     )
     new_owner = owner_is_new(board, draft.owner)
     every = form.every
+    what = f"new action {draft.title!r}"
     if every is not None:
         added = await save(
-            board, lambda store: recurrence.add_repeating_action(store, draft, every)
+            board, lambda store: recurrence.add_repeating_action(store, draft, every), what=what
         )
     else:
-        added = await save(board, lambda store: store.add_action(draft))
+        added = await save(board, lambda store: store.add_action(draft), what=what)
     if not added:
         return False
     board.place(added)

@@ -22,12 +22,19 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-async def save(board: BoardScreen, call: Callable[[Store], T], kept: str | None = None) -> T | None:
+async def save(
+    board: BoardScreen,
+    call: Callable[[Store], T],
+    kept: str | None = None,
+    *,
+    what: str | None = None,
+) -> T | None:
     """Run one write on the writer thread (the keys stay live while it waits for a lock);
     its refusal is shown in one line and gives ``None``. ``kept``: what an earlier step
-    of the same flow did write, so the line does not say nothing was."""
+    of the same flow did write, so the line does not say nothing was; ``what``: the write
+    in a few words, for a failure said after the app has ended."""
     try:
-        return await board.context.write(call)
+        return await board.context.write(call, what)
     except PdcaError as error:
         refused(board, error, kept)
     return None

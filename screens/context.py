@@ -44,8 +44,9 @@ class AppContext:
     # Told (on the writer thread) the outcome of a write whose flow was cancelled meanwhile
     # (another key, quitting): the write still happens, and the app shows what became of it.
     on_orphan: Callable[[BaseException | None], None] = field(default=lambda error: None)
-    # Failures of such writes not shown yet: what quitting leaves is printed after the app.
-    unshown: list[BaseException] = field(default_factory=list)
+    # Failures of such writes not shown yet, with what each was ("check-in on #6: 'Rota
+    # live'"): what quitting leaves is printed after the app, where nothing else says it.
+    unshown: list[tuple[str | None, BaseException]] = field(default_factory=list)
     # Why the file may no longer be used (damaged, removed, replaced); then nothing is written.
     broken: str | None = None
     writer: StoreThread = field(init=False)
@@ -83,10 +84,11 @@ class AppContext:
         finally:
             reader.close()
 
-    async def write(self, call: Callable[[Store], T]) -> T:
+    async def write(self, call: Callable[[Store], T], what: str | None = None) -> T:
         """Run ``call(store)`` on the writer thread and wait for it without blocking the UI.
 
         Its errors come back here as raised; a write slower than a moment shows "saving…".
+        ``what`` names it where its failure is said after the app has ended.
         """
         if self.broken is not None:
             raise DatabaseBroken(self.broken)
@@ -104,15 +106,15 @@ class AppContext:
                 finally:
                     self.on_saving(False)
         except asyncio.CancelledError:
-            future.add_done_callback(self._orphan_landed)
+            future.add_done_callback(lambda landed: self._orphan_landed(landed, what))
             # Its outcome is reported there; asyncio need not complain that nobody asked.
             done.add_done_callback(lambda landed: landed.cancelled() or landed.exception())
             raise
 
-    def _orphan_landed(self, future: Future[T]) -> None:
+    def _orphan_landed(self, future: Future[T], what: str | None) -> None:
         error = None if future.cancelled() else future.exception()
         if error is not None:
-            self.unshown.append(error)
+            self.unshown.append((what, error))
         self.on_orphan(error)
 
     def close(self) -> None:

@@ -130,7 +130,9 @@ async def save_edit(
         if is_empty(mine):
             return seen
         try:
-            return await board.context.write(_edit(base.id, mine, seen.version))
+            return await board.context.write(
+                _edit(base.id, mine, seen.version), f"edit of #{base.id}"
+            )
         except Conflict as conflict:
             theirs = board.read_action(base.id)
             if theirs is None:

@@ -475,8 +475,8 @@ class PdcaApp(App[None]):
         """A write whose flow was cancelled meanwhile has landed (or failed): show it."""
         if not self.is_running:
             return
-        if error is not None and error in self.context.unshown:
-            self.context.unshown.remove(error)
+        unshown = self.context.unshown
+        unshown[:] = [(what, failed) for what, failed in unshown if failed is not error]
         if isinstance(error, DatabaseBroken):
             self.stop_on_broken(str(error))
             return
@@ -748,8 +748,8 @@ def run_app(app: PdcaApp) -> int:
             # finished (or given up, after the busy wait) before pdca ends, not dropped.
             _say("pdca: saving your last change…")
         app.context.close()
-    for error in app.context.unshown:  # writes that failed after the app had ended
-        _say(f"pdca: not saved: {error}")
+    for what, error in app.context.unshown:  # writes that failed after the app had ended
+        _say(f"pdca: not saved: {what}: {error}" if what else f"pdca: not saved: {error}")
     for stream in (sys.stdout, sys.stderr):
         _let_go_if_gone(stream, hung_up=app.hung_up == signal.SIGHUP)
     if app.hung_up == signal.SIGHUP:

@@ -173,6 +173,34 @@ async def test_a_new_action_refused_on_save_reopens_the_form_as_typed(
     assert [a.title for a in store.list_actions()].count("A long careful title") == 0
 
 
+async def test_a_new_action_that_outwaits_the_lock_reopens_the_form_as_typed(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tester held the lock past the busy wait: the new action's text was gone with the
+    form, to be typed again from memory."""
+    monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)  # give up sooner
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("n")
+        await settle_app(app, pilot)
+        app.screen.query_one("#title", Input).value = "Typed during the lock"
+        holder = LockHolder(board_db)
+        try:
+            await pilot.press("ctrl+s")
+            await _wait_until(pilot, lambda: isinstance(app.screen, ActionFormModal))
+        finally:
+            holder.release()
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ActionFormModal)
+        assert app.screen.query_one("#title", Input).value == "Typed during the lock"
+        assert any("stayed busy" in note for note in _notes(app)), _notes(app)
+        await pilot.press("ctrl+s")  # the lock is free now
+        await settle_app(app, pilot)
+        titles = [a.title for a in app.context.store.list_actions()]
+        assert titles.count("Typed during the lock") == 1
+
+
 async def test_edit_again_starts_from_their_version_and_checks_again(
     make_app, board_db: Path
 ) -> None:
@@ -536,8 +564,10 @@ async def test_a_write_that_gives_up_after_quitting_is_reported_not_dropped(
         app.context.close()  # as run_app does: waits, and the write gives up meanwhile
     finally:
         holder.release()
-    assert [type(error).__name__ for error in app.context.unshown] == ["DatabaseBusy"]
-    assert "nothing written" in str(app.context.unshown[0])
+    # What it was, too: once the board is gone, nothing else says which change to redo.
+    unshown = [(what, type(error).__name__) for what, error in app.context.unshown]
+    assert unshown == [("move of #1 to do", "DatabaseBusy")]
+    assert "nothing written" in str(app.context.unshown[0][1])
 
 
 async def _check_in_waiting_for_the_lock(app, pilot, message: str) -> None:  # type: ignore[no-untyped-def]
