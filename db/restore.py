@@ -360,20 +360,30 @@ def _try_alone(database: Path, filesystem: str) -> sqlite3.Connection | None:
 
 
 def _alone(
-    database: Path, filesystem: str, wait: float | None, clock: Callable[[], datetime]
+    database: Path,
+    filesystem: str,
+    wait: float | None,
+    clock: Callable[[], datetime],
+    waiting: Callable[[str], None] = lambda who: None,
 ) -> sqlite3.Connection:
     """Wait (up to ``wait`` seconds) until no board is present (db/presence.py: a board on
     a network filesystem holds no lock between reads) and no connection has the file open;
-    then hold it alone. Refused, naming who is there, when that does not happen in time."""
+    then hold it alone. Refused, naming who is there, when that does not happen in time.
+    ``waiting`` is told whom it waits for, first and whenever that changes: a tester's
+    ``--wait`` said nothing for half a minute."""
     deadline = time.monotonic() + (wait or 0)
+    told = None
     while True:
         others = _others(database, filesystem, clock())
         if not others:
             connection = _try_alone(database, filesystem)
             if connection is not None:
                 return connection
+        who = ", ".join(others) if others else "a pdca command, or another SQLite program"
+        if wait and who != told and time.monotonic() < deadline:
+            waiting(who)
+            told = who
         if time.monotonic() >= deadline:
-            who = ", ".join(others) if others else "a pdca command, or another SQLite program"
             waited = f" after waiting {wait:g} s" if wait else ""
             raise DatabaseBusy(
                 f"{database} is open elsewhere{waited} ({who}); nothing restored: ask them to "
@@ -392,6 +402,7 @@ def restore(
     force: bool = False,
     mountinfo: str | None = None,
     actor: str | None = None,
+    waiting: Callable[[str], None] = lambda who: None,
 ) -> RestoreResult:
     """Replace the contents of ``database`` with the copy ``source``, in one transaction,
     after keeping the current contents in the backups folder (``...before-restore.db``).
@@ -406,7 +417,8 @@ def restore(
     Ids are never handed out twice: each table's next id stays above every id the file
     issued before the restore (``carry_over``), so a form opened on a record the copy does
     not hold meets "no such record", never another record that took its id. The restore is
-    an event in the history, by ``actor`` (default: the login).
+    an event in the history, by ``actor`` (default: the login). ``waiting`` is told whom a
+    ``wait`` waits for.
     """
     started = time.perf_counter()
     actor = actor or login_name()
@@ -448,7 +460,7 @@ def restore(
                 _link_new(scratch, database)
             else:
                 before, not_kept, others, held = _restore_in_place(
-                    candidate, source, database, filesystem, clock, wait, force, actor
+                    candidate, source, database, filesystem, clock, wait, force, actor, waiting
                 )
         finally:
             candidate.close()
@@ -619,6 +631,7 @@ def _restore_in_place(
     wait: float | None,
     force: bool,
     actor: str,
+    waiting: Callable[[str], None],
 ) -> tuple[Path | None, str | None, list[str], float]:
     """Keep the current contents, then copy ``source`` over them in one write transaction;
     (the copy kept, or why it was not, who had the file open when ``force`` restored under
@@ -632,7 +645,7 @@ def _restore_in_place(
         except sqlite3.Error as error:
             raise copies.failure(database, error, "nothing restored") from None
     else:
-        connection = _alone(database, filesystem, wait, clock)
+        connection = _alone(database, filesystem, wait, clock, waiting)
     taken = time.perf_counter()
     try:
         before, damage = _keep_before(connection, database, folder, datetime.now(UTC))

@@ -116,6 +116,10 @@ def restore(
         wait=timeout if wait else None,
         force=force,
         actor=current_user(session.environ),
+        waiting=lambda who: click.echo(
+            f"pdca: waiting up to {timeout} s for them to close the database: {printable(who)}",
+            err=True,
+        ),
     )
 
     def text() -> None:

@@ -575,6 +575,12 @@ def test_restore_wait_waits_until_the_others_have_gone(cli, db: Path) -> None:
         result = cli("restore", str(saved), "--wait", "--timeout", "120")
         assert result.exit_code == 0, result.stderr
         assert "after the backup" not in titles(db)
+        # Said while it waits, once: a tester's --wait was silent for half a minute.
+        waited = [line for line in result.stderr.splitlines() if "waiting" in line]
+        assert waited == [
+            "pdca: waiting up to 120 s for them to close the database: a pdca command,"
+            " or another SQLite program"
+        ]
     finally:
         holder.kill()
         holder.wait()
