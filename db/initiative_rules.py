@@ -95,7 +95,14 @@ def health(facts: InitiativeFacts) -> tuple[Health, list[str]]:
     known = [d for d in (facts.days_since_news, facts.days_since_start) if d is not None]
     silence = min(known) if known else None  # news, or a start, resets the silence
     if (total or statuses) and (silence is None or silence > quiet):
-        since = "ever" if facts.days_since_news is None else f"for {facts.days_since_news} days"
+        # The days the rule judged: since the news, or since newer work began (a tester read
+        # 116 days, the news's, where the rule had counted 56 from a newer action).
+        if silence is None or facts.days_since_news is None:
+            since = "ever"
+        elif silence == facts.days_since_news:
+            since = f"for {silence} days"
+        else:
+            since = f"in the {silence} days since its newest action or KPI began"
         off.append(f"no check-in or reading {since}")
     if not total and not statuses:
         risk.append("nothing planned: no open action, no KPI")

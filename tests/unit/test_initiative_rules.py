@@ -65,6 +65,10 @@ def test_silence_is_counted_from_the_start_of_the_work() -> None:
     )
     # Old news, but an action added three days ago: the work has started again.
     assert ir.health(facts(days_since_news=40, days_since_start=3)) == ("on-track", [])
+    # ... and 56 days ago: the days the rule counted are said, not the news's 116 (a tester)
+    assert ir.health(facts(days_since_news=116, days_since_start=56))[1] == [
+        "no check-in or reading in the 56 days since its newest action or KPI began"
+    ]
 
 
 def test_an_open_alert_of_any_kind_puts_its_kpi_in_alert_once() -> None:
