@@ -346,6 +346,14 @@ def _not_for(runner: str | None, settings: nrules.ChannelSettings) -> set[str]:
     return set()
 
 
+def channels_for_run(store: Store, runner: str | None) -> list[str]:
+    """The channels ``runner``'s run delivers on: none means it sends nothing, whatever is
+    due (every channel off, or only another person's command hook on)."""
+    settings = channel_settings(store)
+    skipped = _not_for(runner, settings)
+    return [channel for channel in settings.enabled() if channel not in skipped]
+
+
 def plan(store: Store, runner: str | None = None) -> list[Planned]:
     """The notifications not claimed yet (``--dry-run``) that ``runner``'s run would claim:
     nothing is written."""

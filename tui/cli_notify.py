@@ -55,10 +55,18 @@ def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_js
         else:
             click.echo("nothing pending or failed", err=True)
         return
-    if dry_run:
-        from pdca.tui.identity import current_user as runner_of
+    from pdca.tui.identity import current_user
 
-        planned = notify_store.plan(store, runner_of(session.environ))
+    if not notify_store.channels_for_run(store, current_user(session.environ)):
+        # Said, not "nothing to send": every channel off (a JSON import leaves the command
+        # hook out) made the team's cron send nothing, silently (a tester).
+        click.echo(
+            "pdca: no channel is on for this run, so nothing is sent: pdca notify config"
+            " terminal on (or mail on, webhook URL, command CMD)",
+            err=True,
+        )
+    if dry_run:
+        planned = notify_store.plan(store, current_user(session.environ))
         if as_json:
             click.echo(
                 to_json(
@@ -80,8 +88,6 @@ def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_js
         else:
             click.echo("nothing to send", err=True)
         return
-    from pdca.tui.identity import current_user
-
     report = notify_store.deliver_due(store, current_user(session.environ), session.environ)
     if as_json:
         click.echo(

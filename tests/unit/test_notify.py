@@ -795,3 +795,15 @@ def test_who_let_an_alert_pass_is_read_from_its_history_not_from_todays_kpi_owne
     assert "escalated to you from erin" in notices["frank"].text
     assert notices["erin"].key == "alert:1:level:2:passed"
     assert notices["dana"].key == "alert:1:level:1:passed"
+
+
+def test_a_run_with_no_channel_on_says_so(ok) -> None:
+    """Every channel off (or a JSON import, which leaves the command hook out): the team's
+    cron said "nothing to send" while notices waited (a tester)."""
+    ok("init")
+    ok("notify", "config", "terminal", "off")
+    for args in (("notify", "--dry-run"), ("notify",)):
+        said = ok(*args).stderr
+        assert said.startswith("pdca: no channel is on for this run, so nothing is sent")
+    ok("notify", "config", "terminal", "on")
+    assert "no channel is on" not in ok("notify", "--dry-run").stderr
