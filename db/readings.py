@@ -101,3 +101,16 @@ def raised_by(store: Store, kpi_id: int, reading_id: int) -> list[RaisedAlert]:
         state = standing(row, now)
         found.append(RaisedAlert(row["id"], row["rule_text"], state.assignee, iso(state.ack_due)))
     return found
+
+
+def closed_by(store: Store, reading_id: int) -> list[str]:
+    """What the reading's transaction said of the alerts it closed (``closed alert 4 on KPI
+    'MTTR': 31 is back within 34``): a reading that closes one says so, as one that raises
+    one does (a tester)."""
+    rows = store.conn.execute(
+        "SELECT e.id, e.summary FROM events r JOIN events e ON e.tx = r.tx"
+        " WHERE r.entity = 'reading' AND r.entity_id = ? AND r.op = 'create'"
+        " AND e.entity = 'alert' AND e.op = 'update' AND e.summary LIKE 'closed alert %'",
+        (reading_id,),
+    ).fetchall()
+    return [str(summary) for _id, summary in sorted(rows)]  # two at most: no SQL sort

@@ -323,6 +323,8 @@ def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_j
             f"raised alert {alert.id}{why}: {printable(alert.assignee)} to acknowledge "
             f"by {alert.ack_due}"
         )
+    for closed in readings.closed_by(store, done.row["id"]):
+        click.echo(printable(closed))
 
 
 @kpi.command("import")

@@ -76,7 +76,8 @@ def test_record_raises_then_closes_and_alerts_lists_and_acks(cli, ok, js, kpi) -
     assert (acked["acknowledged_by"], acked["ack_note"]) == ("alice", "draining the queue")
     again = cli("alerts", "ack", "1", "me too")
     assert_one_line_error(again, "alert 1 was acknowledged by alice at", "nothing written")
-    ok("kpi", "record", KPI, "30")
+    closed = ok("kpi", "record", KPI, "30").stdout.splitlines()  # said, as raising is
+    assert closed[1:] == [f"closed alert 1 on KPI {KPI!r}: 30 is back within 34"]
     assert js("alerts") == []
 
 
