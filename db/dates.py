@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from pdca.db.errors import InvalidInput
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_RELATIVE = re.compile(r"^([+-])([0-9]{1,4})([dwm])$")
+_RELATIVE = re.compile(r"^([+-])([0-9]+)([dwm])$")
 _HINT = "is not a date (use YYYY-MM-DD, today, tomorrow, +3d, +2w or a weekday)"
 
 # Every date and time pdca takes in lies in these years. Far enough out for any plan, and a
@@ -49,6 +49,8 @@ def _parse(text: str, today: date, field: str) -> date:
     relative = _RELATIVE.match(raw)
     if relative:
         sign, amount, unit = relative.groups()
+        if len(amount.lstrip("0")) > 7:  # well-formed, past any date (not "not a date")
+            raise InvalidInput(field, text, OUT_OF_RANGE)
         count = int(amount) * (-1 if sign == "-" else 1)
         if unit == "m":
             return _add_months(today, count, text, field)

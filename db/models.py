@@ -172,6 +172,9 @@ def parse_number(text: str, field: str) -> float:
     problem = number_problem(value)
     if problem:
         raise InvalidInput(field, text, problem)
+    if value == 0 and any(digit in "123456789" for digit in raw.split("e")[0].split("E")[0]):
+        # 1e-400: a number too small for a float, which would be stored as 0 without a word
+        raise InvalidInput(field, text, "is too small to tell from 0")
     return value
 
 

@@ -381,7 +381,9 @@ def _append_csv(store: Store, path: Path, stream: TextIO, today: date) -> str:
             raise InvalidInput("file", str(path), "has no rows")
         first, last = store.add_actions(_as_drafts(rows))
     summary = f"{rows.count} action{'s' if rows.count != 1 else ''} added (#{first}..#{last})"
-    return summary + (f", {rows.skipped} done rows skipped" if rows.skipped else "")
+    rows_word = "row" if rows.skipped == 1 else "rows"
+    skipped = f", {rows.skipped} done {rows_word} skipped" if rows.skipped else ""
+    return summary + skipped
 
 
 # A checked draft waits in the spool as a tuple of its fields: pickling the model itself
@@ -433,6 +435,11 @@ def _csv_drafts(
 ) -> Iterator[Outcome[ActionDraft]]:
     """Each row's line and its draft, the error that refused it, or None for a done row."""
     header, rows = read_csv(path, stream)
+    cased = [name for name in header if name != name.lower() and name.lower() in CSV_COLUMNS]
+    if cased:  # "Title": said, rather than "not a CSV with a title column" (a tester)
+        raise InvalidInput(
+            "file", str(path), f"has column {cased[0]!r}: pdca's column names are lower case"
+        )
     if "title" not in header:
         raise InvalidInput(
             "file", str(path), "is neither a pdca JSON export nor a CSV with a title column"

@@ -155,6 +155,8 @@ def log(session: Session, owner, action_text, initiative, status, since, until, 
         since=_day(session, "since", since),
         until=_day(session, "until", until),
     )
+    if where.since and where.until and where.since > where.until:  # said, not "no check-ins"
+        raise InvalidInput("--since", since, f"is after --until {until!r}")
     store = session.store()
     if where.action_id is not None:
         store.get_action(where.action_id)  # "no action #9" rather than an empty log

@@ -211,11 +211,11 @@ def _action_line(action: Action) -> str:
     parts.append(md_escape(action.owner) if action.owner else "*no owner*")
     if action.cycle > 1:
         parts.append(f"cycle {action.cycle}")
-    if action.done_at is None:
-        if action.due:
-            parts.append(f"due {action.due}" + (" (**late**)" if action.overdue else ""))
-        if action.last_checkin_status:
-            parts.append(f"last check-in {action.last_checkin_status}")
+    if action.due:  # done work too: was it done by its date? (the HTML report shows it)
+        late = " (**late**)" if action.done_at is None and action.overdue else ""
+        parts.append(f"due {action.due}{late}")
+    if action.done_at is None and action.last_checkin_status:
+        parts.append(f"last check-in {action.last_checkin_status}")
     if action.verdict:
         parts.append(f"verdict {action.verdict}")
     if action.decision:

@@ -149,6 +149,7 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     (["kpi", "record", KPI, "١٢"], ("value: '١٢' is not a number",)),
     (["kpi", "record", KPI, "1_000"], ("value: '1_000' is not a number",)),
     (["kpi", "record", KPI, "５"], ("value: '５' is not a number",)),
+    (["kpi", "record", KPI, "1e-400"], ("value: '1e-400' is too small to tell from 0",)),
     ([*KPI_ADD, "--baseline", "0x10", "--target", "2"], ("baseline: '0x10' is not a number",)),
     (["kpi", "record", KPI, "3", "--at", ""], ("at: '' is not an ISO-8601 time",)),
     (
@@ -159,6 +160,10 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     # dates whose arithmetic would overflow, and times before the shift to UTC
     (["log", "--until", "9999-12-31"], ("until: '9999-12-31' is out of range",)),
     (["log", "--since", "0001-01-01"], ("since: '0001-01-01' is out of range",)),
+    (
+        ["log", "--since", "2026-12-05", "--until", "2026-12-01"],
+        ("--since: '2026-12-05' is after --until '2026-12-01'",),
+    ),
     (
         ["kpi", "record", KPI, "3", "--at", "0001-01-01T00:00:00+01:00"],
         ("at: '0001-01-01T00:00:00+01:00' is out of range",),

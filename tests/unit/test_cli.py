@@ -878,7 +878,7 @@ def test_csv_export_import_round_trip(ok, js, tmp_path: Path) -> None:
     target = tmp_path / "copy.db"
     ok("--db", str(target), "initiative", "add", "Ops")  # names must exist where rows land
     result = ok("--db", str(target), "import", str(path))
-    assert "3 actions added" in result.stdout and "1 done rows skipped" in result.stdout
+    assert "3 actions added" in result.stdout and "1 done row skipped" in result.stdout
 
     def essence(actions: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
         keys = ("title", "owner", "phase", "due", "initiative", "kpi", "notes")

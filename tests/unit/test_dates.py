@@ -33,6 +33,7 @@ MONDAY = date(2026, 11, 23)  # a Monday
         ("-1d", date(2026, 11, 22)),
         ("-1w", date(2026, 11, 16)),
         ("-11m", date(2025, 12, 23)),
+        ("+99999d", date(2300, 9, 7)),  # any number of days that lands in range
         ("-23d", date(2026, 10, 31)),
     ],
 )
@@ -122,7 +123,9 @@ def test_case_and_surrounding_whitespace_do_not_matter(text: str, expected: date
         ("3d", "is not a date"),
         ("+3y", "is not a date"),
         ("+-3d", "is not a date"),
-        ("+99999d", "is not a date"),
+        ("+99999999d", "is out of range"),  # well-formed: past any date, said as such
+        ("+520000w", "is out of range"),
+        ("+99999999999999999999999d", "is out of range"),
         ("fr", "is not a date"),  # too short to be a weekday
         ("fridays", "is not a date"),
         ("2026-1-5", "is not a date"),

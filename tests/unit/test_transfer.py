@@ -226,6 +226,15 @@ def test_import_of_a_file_that_is_neither_json_nor_csv(store, cli, tmp_path):
     assert "notes.txt" in result.stderr and "title column" in result.stderr
 
 
+def test_a_csv_with_capitalised_column_names_says_so(store, cli, tmp_path):
+    """ "Title,Owner" was refused as "not a CSV with a title column" (a tester)."""
+    csv_file = tmp_path / "sheet.csv"
+    csv_file.write_text("Title,Owner\nx,bob\n")
+    result = cli("import", str(csv_file))
+    assert result.exit_code == 1
+    assert "has column 'Title': pdca's column names are lower case" in result.stderr
+
+
 def test_import_of_a_json_that_is_not_an_export(store, cli, tmp_path):
     other = tmp_path / "other.json"
     other.write_text('{"hello": 1}')
