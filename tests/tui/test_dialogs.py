@@ -203,6 +203,23 @@ async def test_action_form_enter_takes_the_offered_completion_first() -> None:
     assert (app.result.owner, app.result.initiative) == ("alice", "Calmer on-call")
 
 
+async def test_action_form_tab_takes_the_offered_completion_and_moves_on() -> None:
+    """"Faster" with "Faster support" shown greyed, then tab: the save was refused as not a
+    known initiative (a tester)."""
+    app = Harness(form())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"Pair on it", "tab", *"al")
+        await pilot.pause()  # the suggester answers in a worker
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.screen.query_one("#owner", Input).value == "alice"
+        assert app.screen.focused is not None and app.screen.focused.id != "owner"
+        await pilot.press("tab", "tab", *"calm", "tab", "ctrl+s")
+        await pilot.pause()
+    assert isinstance(app.result, ActionFormResult)
+    assert (app.result.owner, app.result.initiative) == ("alice", "Calmer on-call")
+
+
 async def test_action_form_starts_from_initial_and_save_button_works() -> None:
     initial = ActionFormResult("Old", "carol", date(2026, 12, 5), None, "Pages per week", "a\nb")
     app = Harness(form(heading="Edit #3", initial=initial))
