@@ -819,8 +819,13 @@ class Store:
             clauses.append("a.done_at IS NULL AND coalesce(a.last_checkin_at, a.created_at) <= ?")
             params.append(iso(cutoff))
         if where.text:
-            match = "instr(lower(a.title), ?) > 0 OR instr(lower(a.notes), ?) > 0"
-            params += [where.text.lower()] * 2
+            # The owner too, by login ("frank": his cards, as Linear's search finds an
+            # assignee; a tester's search for a name found nothing).
+            match = (
+                "instr(lower(a.title), ?) > 0 OR instr(lower(a.notes), ?) > 0"
+                " OR lower(a.owner) = ?"
+            )
+            params += [where.text.lower()] * 2 + [where.text.strip().lower()]
             named = models.record_id(where.text.strip())
             if named is not None:  # "5272" or "#5272": that action too, as people name one
                 match += " OR a.id = ?"

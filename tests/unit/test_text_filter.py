@@ -25,3 +25,13 @@ def test_words_match_titles_and_notes_whatever_their_case(store: Store) -> None:
     store.add_action(ActionDraft(title="Cut build time", notes="the pager too"))
     assert _titles(store, "pager") == ["Cut build time", "Fix the PAGER"]
     assert _titles(store, "#x") == []
+
+
+def test_an_owners_login_finds_their_actions(store: Store) -> None:
+    """``/`` then ``frank`` found none of frank's cards (a tester): a login matches as a
+    whole, in any case; part of one does not (``an`` would find dana's and ann's)."""
+    store.add_action(ActionDraft(title="Fix the pager", owner="frank"))
+    store.add_action(ActionDraft(title="Ask frank about it", owner="dana"))
+    store.add_action(ActionDraft(title="Cut build time", owner="dana"))
+    assert _titles(store, "Frank") == ["Ask frank about it", "Fix the pager"]
+    assert _titles(store, "fran") == ["Ask frank about it"]
