@@ -368,7 +368,7 @@ def owners(store: Store) -> list[OwnerRow]:
         " sum(a.due IS NOT NULL AND a.due < ?1) AS overdue,"
         " sum(a.due IS NOT NULL AND a.due >= ?1 AND a.due <= ?2) AS due_soon,"
         " sum((a.last_checkin_at IS NULL OR a.last_checkin_at <= ?3) AND a.created_at <= ?3)"
-        " AS stale"
+        " AS stale, max(a.last_checkin_at) AS latest"
         " FROM actions a INDEXED BY idx_actions_open_owner WHERE a.done_at IS NULL"
         " GROUP BY a.owner, a.phase",
         (today.isoformat(), soon, cutoff),
@@ -376,6 +376,10 @@ def owners(store: Store) -> list[OwnerRow]:
         entry = _owner_entry(rows, row["owner"])
         entry[row["phase"]] = row["n"]
         entry["open"] = entry.get("open", 0) + row["n"]
+        # The latest check-in by them or on their open work: a lead who checks in for the
+        # team at the stand-up made everyone's "checked in" say never (a tester).
+        if row["latest"] and row["latest"] > (entry.get("last_checkin_at") or ""):
+            entry["last_checkin_at"] = row["latest"]
         for key, n in (
             ("overdue", row["overdue"]),
             ("due_soon", row["due_soon"]),

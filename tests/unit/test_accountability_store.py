@@ -244,7 +244,12 @@ def test_owners_count_open_work_lateness_staleness_alerts_and_followups(
     bob = rows["bob"]
     assert (bob.plan, bob.do, bob.open, bob.overdue, bob.stale) == (1, 1, 2, 2, 1)
     assert bob.last_checkin_at == "2026-12-24T09:00:00Z"
-    assert rows["carol"].last_checkin_at is None  # the check-ins on her action were alice's
+    assert rows["carol"].last_checkin_at is None  # alice's check-ins, on work now done
+    assert rows["dave"].last_checkin_at is None
+    [later] = [a for a in timed.list_actions() if a.owner == "dave"]
+    timed.add_checkin(later.id, CheckinDraft(message="for dave, at the stand-up"))
+    # by alice on his open work: a lead who checks in for the team made it "never" (a tester)
+    assert {r.login: r for r in acc.owners(timed)}["dave"].last_checkin_at is not None
     assert "alice" not in rows  # she owns nothing open, waits on nothing: not a row
     assert rows["carol"].followups_due == 1 and rows["carol"].open == 0
     assert rows["erin"].alerts_waiting == 1
