@@ -49,9 +49,10 @@ def _parse(text: str, today: date, field: str) -> date:
     relative = _RELATIVE.match(raw)
     if relative:
         sign, amount, unit = relative.groups()
-        if len(amount.lstrip("0")) > 7:  # well-formed, past any date (not "not a date")
+        digits = amount.lstrip("0") or "0"  # int() refuses a string of 4300 digits or more
+        if len(digits) > 7:  # well-formed, past any date (not "not a date")
             raise InvalidInput(field, text, OUT_OF_RANGE)
-        count = int(amount) * (-1 if sign == "-" else 1)
+        count = int(digits) * (-1 if sign == "-" else 1)
         if unit == "m":
             return _add_months(today, count, text, field)
         return today + timedelta(days=count * (7 if unit == "w" else 1))

@@ -822,8 +822,7 @@ class Store:
             # The owner too, by login ("frank": his cards, as Linear's search finds an
             # assignee; a tester's search for a name found nothing).
             match = (
-                "instr(lower(a.title), ?) > 0 OR instr(lower(a.notes), ?) > 0"
-                " OR lower(a.owner) = ?"
+                "instr(lower(a.title), ?) > 0 OR instr(lower(a.notes), ?) > 0 OR lower(a.owner) = ?"
             )
             params += [where.text.lower()] * 2 + [where.text.strip().lower()]
             named = models.record_id(where.text.strip())

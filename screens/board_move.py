@@ -14,7 +14,7 @@ from pdca.db.errors import GateUnmet, PdcaError
 from pdca.db.models import Action, Phase, Verdict
 from pdca.screens.board_checkin import ask_checkin
 from pdca.screens.board_writes import action_form, refused, save
-from pdca.screens.edit_flow import form_of, save_edit_shown
+from pdca.screens.edit_flow import EditAgain, form_of, save_edit_shown
 
 if TYPE_CHECKING:
     from pdca.screens.board import BoardScreen
@@ -87,19 +87,24 @@ async def move_flow(board: BoardScreen, action: Action, target: Phase) -> None:
 
 
 async def _owner_and_due(board: BoardScreen, action: Action) -> Action | None:
-    """Into Do: the form, asking for the owner and due date; the action as saved, or None."""
-    form = await board.app.push_screen_wait(
-        action_form(
-            board,
-            f"#{action.id} to Do needs an owner and a due date",
-            form_of(action),
-            require_owner_and_due=True,
+    """Into Do: the form, asking for the owner and due date; the action as saved, or None.
+    A refusal or a conflict asks again, with what was typed (``save_edit``)."""
+    initial = form_of(action)
+    while True:
+        form = await board.app.push_screen_wait(
+            action_form(
+                board,
+                f"#{action.id} to Do needs an owner and a due date",
+                initial,
+                require_owner_and_due=True,
+            )
         )
-    )
-    if form is None:
-        return None
-    saved = await save_edit_shown(board, action, form)
-    return saved if isinstance(saved, Action) else None
+        if form is None:
+            return None
+        saved = await save_edit_shown(board, action, form)
+        if not isinstance(saved, EditAgain):
+            return saved if isinstance(saved, Action) else None
+        action, initial = saved.base, saved.form
 
 
 async def _verdict(board: BoardScreen, action: Action) -> Verdict | None:

@@ -155,9 +155,9 @@ async def save_edit(
                 return EditAgain(theirs, with_changes(form_of(theirs), mine))
             board.place(theirs)
             return None
-        except NotFound:
-            raise
         except PdcaError as error:
+            if isinstance(error, NotFound) and (error.kind, error.key) == ("action", base.id):
+                raise  # the action itself went: said by save_edit_shown
             refused(board, error)  # a file gone wrong is raised again from here
             return EditAgain(seen, with_changes(form_of(seen), mine))
 

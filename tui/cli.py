@@ -294,8 +294,11 @@ class SubGroup(click.Group):
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
         name, cmd, rest = super().resolve_command(ctx, args)
-        if cmd is not None and not isinstance(cmd, click.Group):
-            refuse_repeated_options(click.Context(cmd, parent=ctx, info_name=name), rest)
+        if cmd is not None and not isinstance(cmd, click.Group) and not ctx.resilient_parsing:
+            # Its own settings too (kpi record's negative value is no option), and never
+            # while the shell completes a line: a refusal there printed into the shell.
+            sub = click.Context(cmd, parent=ctx, info_name=name, **cmd.context_settings)
+            refuse_repeated_options(sub, rest)
         return name, cmd, rest
 
 

@@ -173,6 +173,28 @@ async def test_a_new_action_refused_on_save_reopens_the_form_as_typed(
     assert [a.title for a in store.list_actions()].count("A long careful title") == 0
 
 
+async def test_an_edit_naming_a_kpi_renamed_meanwhile_reopens_the_form_as_typed(
+    make_app, store: Store, board_db: Path
+) -> None:
+    """The KPI's "no such KPI" is a NotFound too: it was taken for the action gone, and the
+    edit form closed with the typed title lost (a reviewer)."""
+    store.add_kpi(KpiDraft(name="Pages", unit="n", baseline=10, target=5))
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        app.screen.query_one("#title", Input).value = "Edited carefully"
+        app.screen.query_one("#kpi", Input).value = "Pages"
+        bob = open_as(board_db, "bob")
+        kpis.edit_kpi(bob, "Pages", KpiChanges(name="Paging load"))
+        bob.close()
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ActionFormModal)
+        assert app.screen.query_one("#title", Input).value == "Edited carefully"
+    assert store.get_action(1).title == "Ready to start"
+
+
 async def test_a_new_action_that_outwaits_the_lock_reopens_the_form_as_typed(
     make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

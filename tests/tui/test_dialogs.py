@@ -204,7 +204,7 @@ async def test_action_form_enter_takes_the_offered_completion_first() -> None:
 
 
 async def test_action_form_tab_takes_the_offered_completion_and_moves_on() -> None:
-    """"Faster" with "Faster support" shown greyed, then tab: the save was refused as not a
+    """ "Faster" with "Faster support" shown greyed, then tab: the save was refused as not a
     known initiative (a tester)."""
     app = Harness(form())
     async with app.run_test(size=SIZE) as pilot:

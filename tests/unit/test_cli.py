@@ -1121,6 +1121,7 @@ def test_pdca_user_may_not_be_pdca_itself_or_nobody(
         ("list", "--phase", "plan", "--phase", "do"),
         ("add", "x", "--due=tomorrow", "--due", "+2d"),
         ("kpi", "add", "K", "--unit", "h", "--unit", "m", "--baseline", "1", "--target", "2"),
+        ("kpi", "record", "K", "-3", "--note", "a", "--note", "b"),  # its own settings kept
     ],
 )
 def test_an_option_given_twice_is_refused_not_settled_by_the_last(
@@ -1131,6 +1132,20 @@ def test_an_option_given_twice_is_refused_not_settled_by_the_last(
     option = next(a for a in args[2:] if a.startswith("--")).split("=")[0]
     assert one_line_error(cli(*args)) == f"{option} was given more than once; give it once"
     assert not db_path.exists()  # refused before the file was made
+
+
+def test_completing_a_line_with_an_option_given_twice_still_completes(monkeypatch) -> None:
+    """The refusal printed into the shell while it completed, and offered nothing (a
+    reviewer)."""
+    from click.testing import CliRunner
+
+    from pdca.tui.cli import cli as command
+
+    monkeypatch.setenv("_PDCA_COMPLETE", "bash_complete")
+    monkeypatch.setenv("COMP_WORDS", "pdca list --phase plan --phase do --own")
+    monkeypatch.setenv("COMP_CWORD", "6")
+    result = CliRunner().invoke(command, [], prog_name="pdca")
+    assert "--owner" in result.output and "more than once" not in result.output
 
 
 def test_a_flag_given_twice_is_still_one_flag(ok) -> None:

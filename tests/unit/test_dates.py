@@ -34,6 +34,7 @@ MONDAY = date(2026, 11, 23)  # a Monday
         ("-1w", date(2026, 11, 16)),
         ("-11m", date(2025, 12, 23)),
         ("+99999d", date(2300, 9, 7)),  # any number of days that lands in range
+        ("+" + "0" * 5000 + "1d", date(2026, 11, 24)),  # int() refused it: a crash (a reviewer)
         ("-23d", date(2026, 10, 31)),
     ],
 )
