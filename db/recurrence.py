@@ -366,9 +366,9 @@ def done_note(store: Store, action_id: int) -> str | None:
 
 
 def next_note(store: Store, rule_id: int) -> str:
-    """What ``pdca add --every`` says of its rule: when the next repeat comes. A first due
-    date in the past says the repeat that is made at once (the catch-up's), not a date gone
-    by, so nobody waits for a date that already passed (a tester)."""
+    """What ``pdca add --every`` says of its rule: when the next repeat comes (after the
+    catch-up made the one whose date came, if it could), never a date gone by: nobody waits
+    for a date that already passed (a tester)."""
     rule = get(store, rule_id)
     parsed = rrules.parse(rule.rule, stored=True)
     if parsed.after_done:
@@ -377,7 +377,10 @@ def next_note(store: Store, rule_id: int) -> str:
     if rule.next_due is None:
         return f"repeats every {rule.rule}: no later date falls before {LATEST.isoformat()}"
     next_due, day = date.fromisoformat(rule.next_due), today(store)
-    if next_due <= day:
+    if next_due <= day:  # not made yet (the file busy): whoever looks next makes it
         made = rrules.latest_due(parsed, date.fromisoformat(rule.anchor), next_due, day)
-        return f"repeats every {rule.rule}: the next, due {made.isoformat()}, is made now"
+        return (
+            f"repeats every {rule.rule}: the next, due {made.isoformat()}, is made by the"
+            " next pdca that opens the file"
+        )
     return f"repeats every {rule.rule}: the next is made on {rule.next_due}"

@@ -706,8 +706,12 @@ def add(
         )
     _emit(as_json, action, lambda: _echo_action_line("added", action))
     if every is not None and not as_json and action.recurrence_id is not None:
-        from pdca.db.recurrence import next_note
+        from pdca.db.recurrence import catch_up, next_note
 
+        # A first date gone by: its repeat now, as the note says, not at the next command.
+        for made in catch_up(store):
+            repeat = store.get_action(made)
+            click.echo(f"made #{repeat.id} due {repeat.due}: its date came")
         click.echo(next_note(store, action.recurrence_id))
 
 

@@ -4,6 +4,7 @@ and every command making the repeats whose date came."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -121,16 +122,25 @@ def test_near_the_last_date_rules_end_instead_of_crashing(ok, cli, monkeypatch) 
     assert [(r["next_due"], r["state"]) for r in listed] == [(None, "ended"), (None, "ended")]
 
 
-def test_add_every_says_when_the_next_comes(ok) -> None:
-    """The clock is Monday 2026-11-23. A first due date gone by says the repeat made at once,
-    not a date that already passed."""
+def test_add_every_says_when_the_next_comes(ok, db_path: Path) -> None:
+    """The clock is Monday 2026-11-23. A first due date gone by makes its repeat at once and
+    says so, not a date that already passed (a tester), nor "made now" when it was not (a
+    reviewer: the next command made it)."""
     said = ok("add", "Weekly", "--every", "week mon").stdout.splitlines()
     assert said == [
         "added #1 [plan] Weekly",
         "repeats every week mon: the next is made on 2026-11-30",
     ]
     late = ok("add", "Daily", "--every", "day", "--due", "2026-10-01").stdout.splitlines()
-    assert late[1] == "repeats every day: the next, due 2026-11-23, is made now"
+    assert late == [
+        "added #2 [plan] Daily",
+        "made #3 due 2026-11-23: its date came",
+        "repeats every day: the next is made on 2026-11-24",
+    ]
+    conn = sqlite3.connect(db_path)  # in the file before any other command ran
+    try:
+        assert conn.execute("SELECT due FROM actions WHERE id = 3").fetchone() == ("2026-11-23",)
+    finally:
+        conn.close()
     after = ok("add", "Audit", "--every", "after 2 weeks").stdout.splitlines()
     assert after[1] == "repeats: when #4 is done, the next is made, due 14 days later"
-    assert len(json.loads(ok("list", "--json").stdout)) == 4  # with Daily's repeat (#3)
