@@ -57,16 +57,18 @@ def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_js
         return
     from pdca.tui.identity import current_user
 
-    if not notify_store.channels_for_run(store, current_user(session.environ)):
-        # Said, not "nothing to send": every channel off (a JSON import leaves the command
-        # hook out) made the team's cron send nothing, silently (a tester).
+    runner = current_user(session.environ)
+    if not notify_store.channels_for_run(store, runner) and notify_store.due_notices(store):
+        # Said, not "nothing to send", while notices wait: every channel off (a JSON import
+        # leaves the command hook out) made the team's cron send nothing, silently (a
+        # tester). Nothing due, nothing said: a team that turned them off gets no cron mail.
         click.echo(
             "pdca: no channel is on for this run, so nothing is sent: pdca notify config"
             " terminal on (or mail on, webhook URL, command CMD)",
             err=True,
         )
     if dry_run:
-        planned = notify_store.plan(store, current_user(session.environ))
+        planned = notify_store.plan(store, runner)
         if as_json:
             click.echo(
                 to_json(
@@ -88,7 +90,7 @@ def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_js
         else:
             click.echo("nothing to send", err=True)
         return
-    report = notify_store.deliver_due(store, current_user(session.environ), session.environ)
+    report = notify_store.deliver_due(store, runner, session.environ)
     if as_json:
         click.echo(
             to_json(

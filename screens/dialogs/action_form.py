@@ -174,8 +174,8 @@ class ActionFormModal(Dialog[ActionFormResult | None]):
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="action-form-save"),
-        # Tab takes a completion shown greyed, as enter does, then moves on: "Faster" with
-        # "Faster support" offered was refused on save as not a known initiative (a tester).
+        # Tab takes an initiative's or KPI's name shown greyed, as enter does, then moves on:
+        # "Faster" with "Faster support" offered was refused on save (a tester).
         Binding("tab", "take_and_next", show=False, priority=True),
     ]
 
@@ -289,7 +289,9 @@ class ActionFormModal(Dialog[ActionFormResult | None]):
             self.action_save()
 
     def action_take_and_next(self) -> None:
-        if isinstance(self.focused, Input):
+        # Only where a name must already exist: a new owner "ann" is no typo of "anna", and
+        # tab taking "anna" would hand the action to the wrong person (a reviewer).
+        if isinstance(self.focused, Input) and self.focused.id in ("initiative", "kpi"):
             self._take_completion(self.focused)
         self.focus_next()
 

@@ -802,6 +802,8 @@ def test_a_run_with_no_channel_on_says_so(ok) -> None:
     cron said "nothing to send" while notices waited (a tester)."""
     ok("init")
     ok("notify", "config", "terminal", "off")
+    assert ok("notify").stderr == ""  # nothing due, nothing said: no cron mail (a reviewer)
+    ok("add", "late", "--owner", "bob", "--due", "2026-11-22")
     for args in (("notify", "--dry-run"), ("notify",)):
         said = ok(*args).stderr
         assert said.startswith("pdca: no channel is on for this run, so nothing is sent")
