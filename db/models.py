@@ -84,6 +84,9 @@ KpiStatus = Literal["alert", "warn", "overdue", "no-data", "ok", "on-target"]
 STATUS_ORDER: tuple[KpiStatus, ...] = ("alert", "warn", "overdue", "no-data", "ok", "on-target")
 Trend = Literal["better", "worse", "flat", "unknown"]
 Cadence = Literal["daily", "weekly", "monthly"]
+# What a KPI added without them is read as: kpi add's help and note say these.
+DEFAULT_CADENCE: Cadence = "daily"
+DEFAULT_PERSPECTIVE = "quality"
 # Which alerts a KPI raises: threshold breaches, process-behaviour signals (db/xmr.py), or both.
 AlertsMode = Literal["thresholds", "signals", "both"]
 ALERTS_MODES: tuple[AlertsMode, ...] = ("thresholds", "signals", "both")

@@ -233,7 +233,11 @@ def _holders(
         )
         if isinstance(login, str)
     ]
-    if not held or held[-1] != row["assignee"]:  # history not kept (an import): as stored
+    if not held:  # no history (an import): the KPI's chain up to its holder, as it is now
+        chain = kpi_rules.chain(row["kpi_owner"], path, row["assignee"])
+        at = chain.index(row["assignee"]) if row["assignee"] in chain else len(chain)
+        held = [*chain[:at], row["assignee"]]
+    elif held[-1] != row["assignee"]:  # a change the history does not show: as stored
         held.append(row["assignee"])
     # One write may record several passes (notify had not run for days): the ones between
     # follow the chain from whoever first held it, along the path.

@@ -110,7 +110,9 @@ def closed_by(store: Store, reading_id: int) -> list[str]:
     rows = store.conn.execute(
         "SELECT e.id, e.summary FROM events r JOIN events e ON e.tx = r.tx"
         " WHERE r.entity = 'reading' AND r.entity_id = ? AND r.op = 'create'"
-        " AND e.entity = 'alert' AND e.op = 'update' AND e.summary LIKE 'closed alert %'",
+        " AND e.entity = 'alert' AND e.op = 'update'"
+        " AND json_extract(e.before, '$.closed_at') IS NULL"
+        " AND json_extract(e.after, '$.closed_at') IS NOT NULL",
         (reading_id,),
     ).fetchall()
     return [str(summary) for _id, summary in sorted(rows)]  # two at most: no SQL sort

@@ -17,6 +17,8 @@ from pdca.db.action_record import Action
 from pdca.db.event_record import Event
 from pdca.db.kpi_records import Alert, KpiRow, SignalMark
 from pdca.db.models import (
+    DEFAULT_CADENCE,
+    DEFAULT_PERSPECTIVE,
     MESSAGE_MAX,
     NAME_MAX,
     NOTES_MAX,
@@ -142,8 +144,8 @@ class KpiDraft(Draft):
     alert: Number | None = None
     owner: Login | None = None
     target_date: date | None = None
-    cadence: Cadence = "daily"
-    perspective: Perspective = "quality"
+    cadence: Cadence = DEFAULT_CADENCE
+    perspective: Perspective = DEFAULT_PERSPECTIVE
     initiative: Name | None = None
     escalation: list[Login] = Field(default_factory=list)
     benchmark: Number | None = None

@@ -133,6 +133,13 @@ def notify_setting_problem(key: object, value: object) -> str | None:
     return None
 
 
+# Done with no decision, or a decision on open work: the row rule below, as doctor's query
+# over a file already holding such actions.
+HALF_DONE_ACTIONS = (
+    "SELECT id FROM actions WHERE (done_at IS NULL) != (decision IS NULL) ORDER BY id"
+)
+
+
 def row_problem(table: str, row: Mapping[str, Any]) -> str | None:
     """What is wrong with ``row`` of ``table`` (``column value is ...``), or None."""
     for column, value in row.items():

@@ -495,21 +495,20 @@ class Store:
     def changed_since(self, entity: str, entity_id: int) -> Conflict:
         """The last change to a row, or the restore or import since that replaced it: what
         a conflict names, and what a form names when the row it edits is gone."""
-        row = {"id": entity_id}
         last = self.conn.execute(
             "SELECT id, actor, at, summary FROM events WHERE entity = ? AND entity_id = ?"
             " ORDER BY id DESC LIMIT 1",
-            (entity, row["id"]),
+            (entity, entity_id),
         ).fetchone()
         # A restore or an import since the row's own last change replaced it (and numbered
         # its version past the old ones): that is what to name, not the change before it (a
         # tester was told carol had changed #20, weeks ago).
         barrier = self.conn.execute(_LAST_BARRIER).fetchone()
         if barrier is not None and (last is None or barrier["id"] > last["id"]):
-            return Conflict(entity, row["id"], barrier["actor"], barrier["at"], barrier["summary"])
+            return Conflict(entity, entity_id, barrier["actor"], barrier["at"], barrier["summary"])
         if last is None:
-            return Conflict(entity, row["id"], None, None)
-        return Conflict(entity, row["id"], last["actor"], last["at"], last["summary"])
+            return Conflict(entity, entity_id, None, None)
+        return Conflict(entity, entity_id, last["actor"], last["at"], last["summary"])
 
     def _id_by_name(self, table: str, kind: str, name: str | None, hint: str) -> int | None:
         if name is None:

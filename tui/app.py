@@ -475,8 +475,11 @@ class PdcaApp(App[None]):
         """A write whose flow was cancelled meanwhile has landed (or failed): show it."""
         if not self.is_running:
             return
-        unshown = self.context.unshown
-        unshown[:] = [(what, failed) for what, failed in unshown if failed is not error]
+        unshown = self.context.unshown  # the writer thread appends meanwhile: del in place
+        for index, (_what, failed) in enumerate(unshown):
+            if failed is error:
+                del unshown[index]
+                break
         if isinstance(error, DatabaseBroken):
             self.stop_on_broken(str(error))
             return

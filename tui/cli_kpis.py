@@ -7,6 +7,7 @@ that cron mails it (status 1 stays "the command failed").
 
 from __future__ import annotations
 
+import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from typing import Any
 import click
 
 from pdca.db.errors import InvalidInput
-from pdca.db.models import record_id, shown_number
+from pdca.db.models import DEFAULT_CADENCE, DEFAULT_PERSPECTIVE, record_id, shown_number
 from pdca.tui.cli import (
     Session,
     _date,
@@ -70,13 +71,14 @@ def _field_options(required: bool):
             click.option(
                 "--cadence",
                 type=click.Choice(CADENCE_CHOICES),
-                help="How often it is read" + (" (default: daily)." if required else "."),
+                help="How often it is read"
+                + (f" (default: {DEFAULT_CADENCE})." if required else "."),
             ),
             click.option(
                 "--perspective",
                 metavar="P",
                 help="quality, delivery, cost, people..."
-                + (" (default: quality)." if required else ""),
+                + (f" (default: {DEFAULT_PERSPECTIVE})." if required else ""),
             ),
             click.option(
                 "--escalate-to", metavar="LOGIN,LOGIN", help="Who an unacknowledged alert goes to."
@@ -222,7 +224,8 @@ def _kpi_add(session: Session, name: str, as_json: bool, given: dict[str, Any]) 
         if given[field] is None
     ]
     if defaults:
-        smart_notes([f"by default {' and '.join(defaults)} (pdca kpi edit NAME to change)"])
+        change = f"pdca kpi edit {shlex.quote(printable(result.name))} to change"
+        smart_notes([f"by default {' and '.join(defaults)} ({change})"])
 
 
 @kpi.command("edit")

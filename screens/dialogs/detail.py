@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Footer, Label, Static
 
+from pdca.db.errors import PdcaError
 from pdca.db.models import ActionDetail, Checkin, Event
 from pdca.screens.dialogs.base import Dialog
 from pdca.widgets.marks import COLOURS, REPEAT_MARK, status_mark
@@ -63,8 +64,8 @@ def _fact(label: str, *parts: str | tuple[str, str]) -> Content:
     return Content.assemble((label.ljust(_LABEL_WIDTH), _MUTED), *parts)
 
 
-def _section(title: str) -> Label:
-    return Label(title, classes="action-detail--section", markup=False)
+def _section(title: str, id: str | None = None) -> Label:
+    return Label(title, classes="action-detail--section", markup=False, id=id)
 
 
 class ActionDetailScreen(Dialog[str | None]):
@@ -109,7 +110,7 @@ class ActionDetailScreen(Dialog[str | None]):
             yield Static(id="detail-facts")
             yield _section("Notes")
             yield Static(id="notes")
-            yield Label(classes="action-detail--section", markup=False, id="detail-checkins-title")
+            yield _section("Check-ins", id="detail-checkins-title")
             yield Static(id="detail-checkins")
             yield _section("History")
             yield Static(id="detail-history")
@@ -141,12 +142,22 @@ class ActionDetailScreen(Dialog[str | None]):
     def on_database_changed(self) -> None:
         if self.reread is None or self.gone:
             return
-        shown = self.reread()
+        try:
+            shown = self.reread()
+        except PdcaError as error:  # read again in a message handler: said, never a crash
+            self.notify(str(error), severity="error", timeout=8)
+            return
         if shown is None:
             self.gone = True
+            self.refresh_bindings()  # e and c: nothing left to edit or check in on
         else:
             self.detail, self.repeats = shown
         self.show_detail()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "answer" and self.gone:
+            return False
+        return super().check_action(action, parameters)
 
     @staticmethod
     def _lines(lines: Iterable[Content]) -> Content:

@@ -63,3 +63,60 @@ async def test_an_edit_form_open_across_a_restore_meets_no_such_action(
                 raise AssertionError(f"#{original.id} is back")
         finally:
             reader.close()
+
+
+async def test_an_open_detail_says_when_a_restore_took_its_action_away(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """The detail follows other people's writes; one whose action a restore took away says
+    so in its title, and e and c no longer offer to edit or check in on it."""
+    from pdca.screens.dialogs import ActionDetailScreen
+
+    store.add_action(ActionDraft(title="in the backup"))
+    saved = backups.backup(db_path, now=NOW_DT).path
+    store.add_action(ActionDraft(title="GONE-SOON", priority="high"))
+    app = make_app(db_path, actor="bob")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("enter")
+        await settle_app(app, pilot)
+        detail = app.screen
+        assert isinstance(detail, ActionDetailScreen) and not detail.gone
+        restore(db_path, saved, clock=lambda: NOW_DT, force=True, actor="carol")
+        app.check_for_changes()
+        await settle_app(app, pilot)
+        assert app.screen is detail and detail.gone
+        assert "(no longer in the file)" in str(detail.query_one("#detail-title").render())
+        assert detail.check_action("answer", ("edit",)) is False
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        assert app.screen is detail  # no form on what is gone
+
+
+async def test_an_open_kpi_detail_says_once_when_its_kpi_is_gone(
+    make_app, store: Store, db_path: Path
+) -> None:
+    from pdca.db.models import KpiDraft
+    from pdca.screens.kpi_detail import KpiDetailScreen
+
+    saved = backups.backup(db_path, now=NOW_DT).path
+    store.add_kpi(KpiDraft(name="Pages", unit="n", baseline=10, target=5))
+    app = make_app(db_path, actor="bob")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("3")
+        await settle_app(app, pilot)
+        await pilot.press("enter")
+        await settle_app(app, pilot)
+        detail = app.screen
+        assert isinstance(detail, KpiDetailScreen)
+        restore(db_path, saved, clock=lambda: NOW_DT, force=True, actor="carol")
+        for _ in range(2):  # said once, not at every change after
+            app.check_for_changes()
+            await settle_app(app, pilot)
+            carol = open_as(db_path, "carol")
+            carol.add_action(ActionDraft(title="a change"))
+            carol.close()
+        assert app.screen is detail and detail.gone
+        said = [n.message for n in app._notifications if "no longer in the file" in n.message]
+        assert said == ["KPI 'Pages' is no longer in the file"]

@@ -264,11 +264,10 @@ def test_kpi_add_names_the_defaults_it_took(ok) -> None:
     base = ("--unit", "h", "--baseline", "30", "--target", "24", "--target-date", "2027-03-31")
     said = ok("kpi", "add", "R", *base).stderr
     assert said == (
-        "note: by default --cadence daily and --perspective quality"
-        " (pdca kpi edit NAME to change)\n"
+        "note: by default --cadence daily and --perspective quality (pdca kpi edit R to change)\n"
     )
     said = ok("kpi", "add", "S", *base, "--cadence", "weekly").stderr
-    assert said == "note: by default --perspective quality (pdca kpi edit NAME to change)\n"
+    assert said == "note: by default --perspective quality (pdca kpi edit S to change)\n"
     assert ok("kpi", "add", "T", *base, "--cadence", "weekly", "--perspective", "cost").stderr == ""
     helped = " ".join(ok("kpi", "add", "--help").stdout.split())
     assert "(default: daily)" in helped and "(default: quality)" in helped

@@ -809,3 +809,18 @@ def test_a_run_with_no_channel_on_says_so(ok) -> None:
         assert said.startswith("pdca: no channel is on for this run, so nothing is sent")
     ok("notify", "config", "terminal", "on")
     assert "no channel is on" not in ok("notify", "--dry-run").stderr
+
+
+def test_an_alert_without_history_is_passed_on_along_the_kpis_chain(
+    store: Store, db_path: Path
+) -> None:
+    """An imported alert has no events: who let it pass is read off the KPI's chain, as
+    before its history was read (a reviewer)."""
+    _two_step_kpi(store)
+    _breach(store)
+    store.conn.execute("UPDATE alerts SET assignee = 'frank', escalation_level = 2")
+    store.conn.execute("DELETE FROM events WHERE entity = 'alert'")
+    notices = {n.recipient: n for n in ns.due_notices(store)}
+    assert "escalated to you from erin" in notices["frank"].text
+    assert notices["erin"].key == "alert:1:level:2:passed"
+    assert notices["dana"].key == "alert:1:level:1:passed"
