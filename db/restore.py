@@ -364,12 +364,13 @@ def _alone(
     filesystem: str,
     wait: float | None,
     clock: Callable[[], datetime],
-    waiting: Callable[[str], None] = lambda who: None,
+    waiting: Callable[[str, float], None] = lambda who, left: None,
 ) -> sqlite3.Connection:
     """Wait (up to ``wait`` seconds) until no board is present (db/presence.py: a board on
     a network filesystem holds no lock between reads) and no connection has the file open;
     then hold it alone. Refused, naming who is there, when that does not happen in time.
-    ``waiting`` is told whom it waits for, first and whenever that changes: a tester's
+    ``waiting`` is told whom it waits for and how long at most, first and whenever that
+    changes: a tester's
     ``--wait`` said nothing for half a minute."""
     deadline = time.monotonic() + (wait or 0)
     told = None
@@ -381,7 +382,7 @@ def _alone(
                 return connection
         who = ", ".join(others) if others else "a pdca command, or another SQLite program"
         if wait and who != told and time.monotonic() < deadline:
-            waiting(who)
+            waiting(who, deadline - time.monotonic())
             told = who
         if time.monotonic() >= deadline:
             waited = f" after waiting {wait:g} s" if wait else ""
@@ -402,7 +403,7 @@ def restore(
     force: bool = False,
     mountinfo: str | None = None,
     actor: str | None = None,
-    waiting: Callable[[str], None] = lambda who: None,
+    waiting: Callable[[str, float], None] = lambda who, left: None,
 ) -> RestoreResult:
     """Replace the contents of ``database`` with the copy ``source``, in one transaction,
     after keeping the current contents in the backups folder (``...before-restore.db``).
@@ -631,7 +632,7 @@ def _restore_in_place(
     wait: float | None,
     force: bool,
     actor: str,
-    waiting: Callable[[str], None],
+    waiting: Callable[[str, float], None],
 ) -> tuple[Path | None, str | None, list[str], float]:
     """Keep the current contents, then copy ``source`` over them in one write transaction;
     (the copy kept, or why it was not, who had the file open when ``force`` restored under

@@ -116,8 +116,9 @@ def restore(
         wait=timeout if wait else None,
         force=force,
         actor=current_user(session.environ),
-        waiting=lambda who: click.echo(
-            f"pdca: waiting up to {timeout} s for them to close the database: {printable(who)}",
+        waiting=lambda who, left: click.echo(
+            f"pdca: waiting up to {max(1, round(left))} s for them to close the database:"
+            f" {printable(who)}",
             err=True,
         ),
     )

@@ -518,7 +518,10 @@ def test_restore_refused_while_others_have_it_open_names_them(cli, db: Path) -> 
         assert "--wait" in stderr and "--force" in stderr
         assert dump(db) == before
         assert [b for b in backups.list_backups(db) if b.before_restore] == []
-        one_line_error(cli("restore", str(saved), "--wait", "--timeout", "1"), "after waiting 1 s")
+        waited = cli("restore", str(saved), "--wait", "--timeout", "1")
+        said, refusal = waited.stderr.splitlines()  # whom it waits for, then why it gave up
+        assert said == "pdca: waiting up to 1 s for them to close the database: bob on laptop"
+        assert waited.exit_code == 1 and "after waiting 1 s" in refusal
         assert dump(db) == before
         one_line_error(cli("restore", str(saved), "--wait", "--force"), "one of --wait")
         forced = cli("restore", str(saved), "--force")
