@@ -99,6 +99,14 @@ TABLES = {
 # The last event that replaced the file's contents (a restore, an import): no undo reaches a
 # change before it, whoever made that change (the rows it wrote may be another file's now).
 # A few such events a file, found down the (entity, entity_id, id) index from the newest.
+# The columns by which other records refer to one of each kind (an undo cannot take away a
+# record that others refer to: the refusal names the newest of them).
+_REFERRING_KEYS = {
+    "action": ("action_id", "parent_id"),
+    "kpi": ("kpi_id",),
+    "initiative": ("initiative_id",),
+    "reading": ("reading_id",),
+}
 _LAST_BARRIER = """
 SELECT id, at, actor, summary FROM events
 WHERE entity = 'database' AND entity_id = 0
@@ -1544,4 +1552,20 @@ class Store:
         except sqlite3.IntegrityError:
             raise UndoRefused(
                 f"cannot undo {event['summary']!r}: other records refer to it now"
+                + self._referred_by_since(event)
             ) from None
+
+    def _referred_by_since(self, event: sqlite3.Row) -> str:
+        """`` (cat's check-in on #217 at ...)``: the newest record made since ``event`` that
+        refers to its record, which is why it cannot be taken away; the refusal named nobody
+        (a tester). Read down the events since it, by rowid."""
+        keys = _REFERRING_KEYS.get(event["entity"], ())
+        if not keys:
+            return ""
+        refers = " OR ".join(f"json_extract(after, '$.{key}') = :id" for key in keys)
+        found = self.conn.execute(
+            f"SELECT actor, at, summary FROM events WHERE id > :since AND ({refers})"
+            " ORDER BY id DESC LIMIT 1",
+            {"since": event["id"], "id": event["entity_id"]},
+        ).fetchone()
+        return "" if found is None else f" ({found['actor']} at {found['at']}: {found['summary']})"

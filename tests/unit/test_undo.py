@@ -63,6 +63,20 @@ def test_undo_of_add_removes_the_action(store: Store) -> None:
     assert event["before"]["title"] == added.title and event["after"] is None
 
 
+def test_undo_of_an_add_someone_checked_in_on_names_them(store: Store, bob: Store) -> None:
+    """"other records refer to it now" named nobody (a tester): the newest of them is said."""
+    store.add_action(ActionDraft(title="victim", owner="alice"))
+    bob.add_checkin(1, CheckinDraft(message="blocked here", status="blocked"))
+    before = dump(store)
+    with pytest.raises(UndoRefused) as refused:
+        store.undo()
+    assert str(refused.value) == (
+        "cannot undo 'added #1': other records refer to it now"
+        f" (bob at {LATER.strftime('%Y-%m-%dT%H:%M:%SZ')}: checked in on #1 (blocked))"
+    )
+    assert dump(store) == before
+
+
 def test_undo_of_move_restores_the_phase_and_bumps_the_version(db_path: Path) -> None:
     early = Store.open(db_path, actor="alice", clock=lambda: NOW_DT, create=True)
     early.add_action(ActionDraft(title="x", owner="dana", due="2026-12-07"))
