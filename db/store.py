@@ -169,6 +169,7 @@ class ActionLine:
     id: int
     phase: str
     title: str
+    done_at: str | None = None  # done: the reply says [done], not the phase it ended in
 
 
 @dataclass
@@ -1177,7 +1178,7 @@ class Store:
 
     def _line(self, action_id: int) -> ActionLine:
         row = self.require("action", action_id)
-        return ActionLine(row["id"], row["phase"], row["title"])
+        return ActionLine(row["id"], row["phase"], row["title"], row["done_at"])
 
     def _move(
         self,

@@ -215,8 +215,11 @@ def refuse_unknown_kpi(store: Any, name: str | None) -> None:
         store.kpi_id(name, "--kpi")
 
 
-def _echo_action_line(verb: str, action: Action | ActionLine) -> None:
-    click.echo(f"{verb} #{action.id} [{action.phase}] {printable(action.title)}")
+def _echo_action_line(verb: str, action: Action | ActionLine, *, ended: bool = False) -> None:
+    # A done action's phase is where it ended: "[plan]" for an abandoned one read as open
+    # (a tester), but for done's own reply ("done (abandon) #2 [plan]") that is the point.
+    shown = "done" if action.done_at and not ended else action.phase
+    click.echo(f"{verb} #{action.id} [{shown}] {printable(action.title)}")
 
 
 def _emit(as_json: bool, value: Any, text: Callable[[], None]) -> None:
@@ -824,7 +827,7 @@ def done(session: Session, action_id: int, decision, as_json) -> None:
     result = session.store().complete_action(action_id, decision)
 
     def text() -> None:
-        _echo_action_line(f"done ({decision})", result.action)
+        _echo_action_line(f"done ({decision})", result.action, ended=True)
         if result.next_cycle is not None:
             _echo_action_line(f"next cycle {result.next_cycle.cycle}:", result.next_cycle)
         if result.action.recurrence_id is not None:  # an "after" rule's next repeat

@@ -1151,3 +1151,11 @@ def test_completing_a_line_with_an_option_given_twice_still_completes(monkeypatc
 def test_a_flag_given_twice_is_still_one_flag(ok) -> None:
     ok("init")
     assert ok("list", "--json", "--json").stdout.startswith("[")
+
+
+def test_an_edit_of_a_done_action_says_done(ok) -> None:
+    """``edited #3 [plan]`` of an abandoned action read as open work (a tester)."""
+    ok("add", "x")
+    assert ok("done", "1", "--decision", "abandon").stdout == "done (abandon) #1 [plan] x\n"
+    assert ok("edit", "1", "--notes", "why").stdout == "edited #1 [done] x\n"
+    assert ok("edit", "1", "--notes", "again", "--json").stdout.startswith("{")

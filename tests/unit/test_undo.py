@@ -64,7 +64,7 @@ def test_undo_of_add_removes_the_action(store: Store) -> None:
 
 
 def test_undo_of_an_add_someone_checked_in_on_names_them(store: Store, bob: Store) -> None:
-    """"other records refer to it now" named nobody (a tester): the newest of them is said."""
+    """ "other records refer to it now" named nobody (a tester): the newest of them is said."""
     store.add_action(ActionDraft(title="victim", owner="alice"))
     bob.add_checkin(1, CheckinDraft(message="blocked here", status="blocked"))
     before = dump(store)
