@@ -49,7 +49,8 @@ def objective_warnings(objective: str) -> list[str]:
     if not text:
         return ["objective: none yet (what outcome, how much, by when?)"]
     warnings = []
-    if not _NUMBER.search(_DATE.sub(" ", text)):
+    # Dates, and tokens written as one but none ("Q5 2026"), are not how much (a tester).
+    if not _NUMBER.search(_DATE.sub(" ", _NOT_A_DATE.sub(" ", text))):
         warnings.append("objective: no number (how much? e.g. 20%)")
     bad = [m[0] for m in _NOT_A_DATE.finditer(text) if _unreadable(m)]
     readable = _NOT_A_DATE.sub(lambda m: " " if _unreadable(m) else m[0], text)

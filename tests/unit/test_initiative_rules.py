@@ -137,6 +137,7 @@ def test_the_objectives_date(objective: str, kpi_dates: list[str | None], expect
         # Written as dates, but none can be read (the objective's date is empty): warned.
         ("Grow by 5 in 2026-13-45", ["'2026-13-45' is not a date"]),
         ("Grow by 5% by Q5 2026", ["'Q5 2026' is not a date"]),
+        ("Be better by Q5 2026", ["number", "'Q5 2026' is not a date"]),  # its digits: no amount
         ("Grow by 5% by 2026-02-30 or H2", []),  # H2 is a date
         ("  ", ["none yet"]),
     ],
