@@ -303,14 +303,17 @@ def due_notices(store: Store) -> list[nrules.Notice]:
     stale_before = iso(arules.stale_cutoff(now, cadence_days))
     last_sign = "coalesce(a.last_checkin_at, a.created_at)"  # kept on the row by triggers
     rows = conn.execute(
-        f"SELECT a.id, a.title, a.owner, a.due, {last_sign} AS last_sign FROM actions a"
+        f"SELECT a.id, a.title, a.owner, a.due, {last_sign} AS last_sign,"
+        " a.last_checkin_at IS NULL AS never FROM actions a"
         " WHERE a.done_at IS NULL AND a.owner IS NOT NULL"
         f" AND ((a.due < ? AND a.due >= ?) OR {last_sign} <= ?)",
         (today.isoformat(), window_start, stale_before),
     ).fetchall()
     rows.sort(key=lambda row: row["id"])  # the few found, in id order: no sort of every open one
     actions = [
-        nrules.ActionFact(row["id"], row["title"], row["owner"], row["due"], row["last_sign"])
+        nrules.ActionFact(
+            row["id"], row["title"], row["owner"], row["due"], row["last_sign"], bool(row["never"])
+        )
         for row in rows
     ]
     followups = [

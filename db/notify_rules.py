@@ -61,6 +61,7 @@ class ActionFact:
     owner: str
     due: str | None
     last_sign: str  # the last check-in, else when it was created
+    never_checked_in: bool = False  # last_sign is its creation
 
 
 @dataclass(frozen=True)
@@ -167,8 +168,13 @@ def stale_notice(
         f"stale:#{action.id}:period-{period}",
         action.owner,
         "stale",
-        f"#{action.id} {action.title!r} has had no check-in since {action.last_sign[:10]} "
-        f"(the team checks in every {cadence_days} days): pdca checkin {action.id} MESSAGE",
+        f"#{action.id} {action.title!r} has had no check-in "
+        + (
+            f"since it was added on {action.last_sign[:10]} "
+            if action.never_checked_in
+            else f"since {action.last_sign[:10]} "
+        )
+        + f"(the team checks in every {cadence_days} days): pdca checkin {action.id} MESSAGE",
     )
 
 

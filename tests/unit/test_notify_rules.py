@@ -3,6 +3,7 @@ channels, when a failure is retried, and what reaches a terminal."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -77,6 +78,15 @@ def test_stale_once_per_cadence_period() -> None:
         keys.add(notice.key)
     assert len(keys) == 2  # fourteen daily runs over two cadence periods: two notices
     assert all(key.startswith("stale:#33:period-") for key in keys)
+
+
+def test_a_stale_notice_says_never_checked_in_as_such() -> None:
+    """ "no check-in since 2027-02-08" was the day it was added: it never had one (a tester)."""
+    old = _action(last_sign="2026-11-01T09:00:00Z")
+    assert "has had no check-in since 2026-11-01 (the" in nr.stale_notice(old, NOW, TODAY, 7).text
+    new = replace(old, never_checked_in=True)
+    said = nr.stale_notice(new, NOW, TODAY, 7).text
+    assert "has had no check-in since it was added on 2026-11-01 (the" in said
 
 
 def test_a_followup_is_told_once_it_falls_due() -> None:
