@@ -1,6 +1,7 @@
-"""What the shell may complete from the database: open action ids, open alerts, logins,
-initiative and KPI names. Read-only, never upgrades or creates a file, and a failure of any
-kind completes nothing (a Tab key must never print a traceback into someone's prompt)."""
+"""What the shell may complete from the database: open action ids, alerts waiting for an
+acknowledgement, logins, initiative and KPI names, follow-ups waiting, repeat rules.
+Read-only, never upgrades or creates a file, and a failure of any kind completes nothing (a
+Tab key must never print a traceback into someone's prompt)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ QUERIES = {
     "action": "SELECT id, title FROM actions WHERE done_at IS NULL"
     " AND substr(CAST(id AS TEXT), 1, length(:p)) = :p ORDER BY id DESC LIMIT :n",
     "alert": "SELECT a.id, k.name || ' → ' || a.assignee FROM alerts a"
-    " JOIN kpis k ON k.id = a.kpi_id WHERE a.closed_at IS NULL"
+    " JOIN kpis k ON k.id = a.kpi_id WHERE a.closed_at IS NULL AND a.acknowledged_at IS NULL"
     " AND substr(CAST(a.id AS TEXT), 1, length(:p)) = :p ORDER BY a.id DESC LIMIT :n",
     "login": "SELECT login, name FROM people"
     " WHERE substr(login, 1, length(:p)) = :p ORDER BY login LIMIT :n",
@@ -23,12 +24,19 @@ QUERIES = {
     " WHERE substr(lower(name), 1, length(:p)) = lower(:p) ORDER BY name LIMIT :n",
     "kpi": "SELECT name, unit FROM kpis"
     " WHERE substr(lower(name), 1, length(:p)) = lower(:p) ORDER BY name LIMIT :n",
+    # The actions with a follow-up audit waiting (pdca followup ID), soonest first.
+    "followup": "SELECT f.action_id, a.title || ' (due ' || min(f.due) || ')' FROM followups f"
+    " JOIN actions a ON a.id = f.action_id WHERE f.done_at IS NULL"
+    " AND substr(CAST(f.action_id AS TEXT), 1, length(:p)) = :p"
+    " GROUP BY f.action_id ORDER BY min(f.due) LIMIT :n",
+    "rule": "SELECT id, rule FROM recurrences WHERE stopped_at IS NULL"
+    " AND substr(CAST(id AS TEXT), 1, length(:p)) = :p ORDER BY id LIMIT :n",
 }
 
 
 def candidates(path: Path, kind: str, prefix: str) -> list[tuple[str, str]]:
     """Values of ``kind`` starting with ``prefix``, each with a short help."""
-    if kind in ("action", "alert"):
+    if kind in ("action", "alert", "followup", "rule"):
         prefix = prefix.removeprefix("#")
     if not path.is_file():
         return []

@@ -119,6 +119,25 @@ BY_NAME: dict[str, Completer] = {
 }
 # NAME arguments that name an existing KPI (``kpi add NAME`` names a new one: nothing to offer).
 KPI_NAME_COMMANDS = {"edit", "record", "show"}
+# Parameters whose name means another thing elsewhere (``--target`` is a KPI's number):
+# (command, parameter) -> completer (a tester found these completed nothing).
+BY_COMMAND: dict[tuple[str, str], Completer] = {
+    ("report", "target"): _from_database("initiative"),
+    ("followup", "action_text"): _from_database("followup"),
+    ("stop", "rule_id"): _from_database("rule"),
+}
+
+
+def _channels(
+    _ctx: click.Context, _param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """``notify prefer LOGIN CHANNELS``: a comma list of channels, or default, or none."""
+    from click.shell_completion import CompletionItem
+
+    done, _, last = incomplete.rpartition(",")
+    head = f"{done}," if done else ""
+    words = ("terminal", "mail", "webhook", "command") + (() if done else ("default", "none"))
+    return [CompletionItem(head + word) for word in words if word.startswith(last)]
 
 
 def attach_completers(command: click.Command, parent: str | None = None) -> None:
@@ -128,6 +147,10 @@ def attach_completers(command: click.Command, parent: str | None = None) -> None
             continue
         if param.name == "name" and parent == "kpi" and command.name in KPI_NAME_COMMANDS:
             param._custom_shell_complete = _from_database("kpi")
+        elif (command.name or "", param.name or "") in BY_COMMAND:
+            param._custom_shell_complete = BY_COMMAND[command.name or "", param.name or ""]
+        elif param.name == "channels" and command.name == "prefer":
+            param._custom_shell_complete = _channels
         elif param.name in BY_NAME and not isinstance(param.type, click.Choice):
             param._custom_shell_complete = BY_NAME[param.name]
     if isinstance(command, click.Group):

@@ -64,6 +64,36 @@ def test_ids_and_names_come_from_the_database(env: dict[str, str], filled: Store
     assert complete(env, "pdca kpi add ") == []  # a new KPI's name: nothing to offer
 
 
+def test_follow_ups_rules_reports_channels_and_waiting_alerts_complete(
+    env: dict[str, str], filled: Store
+) -> None:
+    """A tester's Tab completed nothing after followup, recur stop, report and notify
+    prefer LOGIN, and offered an alert already acknowledged."""
+    from pdca.db import alerts, recurrence
+    from pdca.db.models import ReadingDraft
+
+    done = filled.add_action(ActionDraft(title="Rota", owner="bob", due="2026-11-30"))
+    filled.conn.execute(
+        "UPDATE actions SET phase = 'act', verdict = 'worked' WHERE id = ?", (done.id,)
+    )
+    filled.complete_action(done.id, "standardize")  # follow-ups at +30, +60, +90: one id
+    recurrence.add_repeating_action(filled, ActionDraft(title="Weekly"), "week mon")
+    filled.add_kpi(KpiDraft(name="Pages", unit="n", baseline=9, target=2, alert=5,
+                            direction="down"))  # fmt: skip
+    filled.record_reading(ReadingDraft(kpi="Pages", value=8))
+    filled.record_reading(ReadingDraft(kpi="Lead time", value=99))
+    assert complete(env, "pdca followup ") == [str(done.id)]
+    assert complete(env, "pdca recur stop ") == ["1"]
+    assert complete(env, "pdca report 50") == ["50%\\ faster_CI"]
+    assert complete(env, "pdca kpi add x --target ") == []  # a number: nothing to offer
+    assert complete(env, "pdca notify prefer bob ma") == ["mail"]
+    assert complete(env, "pdca notify prefer bob mail,w") == ["mail,webhook"]
+    waiting = [str(a.id) for a in alerts.list_alerts(filled)]
+    assert sorted(complete(env, "pdca alerts ack ")) == sorted(waiting)
+    alerts.acknowledge(filled, int(waiting[0]), "on it")
+    assert waiting[0] not in complete(env, "pdca alerts ack ")
+
+
 def test_db_after_the_command_is_the_file_completed_from(env, tmp_path, filled) -> None:
     other = tmp_path / "other.db"
     Store.open(other, actor="zed", clock=lambda: filled.clock(), create=True).add_action(
