@@ -235,6 +235,12 @@ def short(rule_ids: Sequence[str]) -> str:
     return SHORT_TEXT[min(rule_ids)] + (f" +{more}" if more else "")
 
 
+def listed(rule_ids: Sequence[str]) -> str:
+    """Every rule, strongest first, in a few words each: where there is room (a KPI's
+    detail), rather than "beyond a limit +1", which a tester could not read."""
+    return ", ".join(SHORT_TEXT[rule] for rule in sorted(set(rule_ids)))
+
+
 def _merge(rule_id: str, found: list[Detection], c: XmrChart) -> list[Signal]:
     """Detections of one rule on one side whose windows touch are one signal."""
     merged: list[Signal] = []

@@ -368,7 +368,7 @@ def facts(detail: KpiDetail) -> Text:
             f"centre {number(limits.centre)}  limits {number(limits.lower)}.."
             f"{number(limits.upper)} (: on the chart, from {limits.baseline_count} readings)"
         )
-        now = xmr.short([s.rule for s in row.signals])
+        now = xmr.listed([s.rule for s in row.signals])
         if now:
             text.append(f"  {SIGNAL_MARK} signal: {now}", style="bold")
     alert = row.alert
