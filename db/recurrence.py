@@ -383,4 +383,9 @@ def next_note(store: Store, rule_id: int) -> str:
             f"repeats every {rule.rule}: the next, due {made.isoformat()}, is made by the"
             " next pdca that opens the file"
         )
-    return f"repeats every {rule.rule}: the next is made on {rule.next_due}"
+    said = f"repeats every {rule.rule}: the next is made on {rule.next_due}"
+    first = date.fromisoformat(rule.anchor)
+    if rrules.first_on_or_after(parsed, first, first) != first:
+        # --every "week mon" --due tomorrow (a Thursday): said, not found out later (a tester)
+        said += f"; the first, due {first:%a} {first.isoformat()}, is not on the rule"
+    return said

@@ -232,7 +232,7 @@ def test_first_at_is_the_first_reading_of_the_run_the_same_in_signals_and_active
 
 
 def test_the_detail_lists_every_rule_where_a_column_gives_the_strongest_and_a_count() -> None:
-    """"beyond a limit +1" in a KPI's detail could not be read (a tester): there is room."""
+    """ "beyond a limit +1" in a KPI's detail could not be read (a tester): there is room."""
     assert xmr.short(["we5", "we1"]) == "beyond a limit +1"
     assert xmr.listed(["we5", "we1", "we5"]) == "beyond a limit, 6 in a trend"
     assert xmr.listed([]) == ""
