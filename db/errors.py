@@ -15,7 +15,22 @@ def shell_word(path: object) -> str:
     ``pdca --db /tmp/my dir/x.db init`` ran as three words)."""
     import shlex  # only when a message names a command
 
-    return shlex.quote(str(path))
+    text = str(path)
+    if text.isprintable():
+        return shlex.quote(text)
+    # A newline or another control: bash's $'...' spells it, so the word pastes as the path
+    # (quoted as is, the one-line message showed '\n', which pasted named another file).
+    return "$'" + "".join(_ansi_c(c) for c in text) + "'"
+
+
+def _ansi_c(c: str) -> str:
+    """One character as bash's $'...' reads it."""
+    if c in "\\'":
+        return "\\" + c
+    if c.isprintable():
+        return c
+    named = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+    return named.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x80 else f"\\u{ord(c):04x}")
 
 
 class PdcaError(Exception):

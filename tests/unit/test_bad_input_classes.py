@@ -543,6 +543,22 @@ def test_a_command_a_message_suggests_is_quoted_for_the_shell(cli, tmp_path: Pat
     assert f"make one with pdca --db '{path}' backup" in cli("--db", str(path), "doctor").stdout
 
 
+def test_a_suggested_path_holding_a_newline_pastes_as_that_path(tmp_path: Path) -> None:
+    """``pdca --db '/tmp/d/new\\nline.db' init`` was suggested: pasted, a backslash and an
+    n, another file (a tester). bash's $'...' spells the newline instead."""
+    import subprocess
+
+    from pdca.db.errors import shell_word
+
+    path = tmp_path / "new\nline it's\x01.db"
+    word = shell_word(path)
+    assert word.isprintable() and word.startswith("$'")
+    echoed = subprocess.run(
+        ["bash", "-c", f"printf %s {word}"], capture_output=True, text=True, check=True
+    )
+    assert echoed.stdout == str(path)
+
+
 @pytest.mark.parametrize(
     ("change", "said"),
     [
