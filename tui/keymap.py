@@ -53,10 +53,17 @@ def check_keymap(entries: object, scopes: Sequence[Scope]) -> CheckedKeymap:
         if binding_id not in known:
             problems.append(f"{where}: no such key binding id (the README lists them); ignored")
             continue
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(value, str):
             problems.append(f'{where}: give the keys as text, e.g. "ctrl+b" or "b,f2"; ignored')
             continue
-        keys = [_textual_key(piece.strip()) for piece in value.split(",")]
+        pieces = [piece.strip() for piece in value.split(",")]
+        if not any(pieces):  # "" or ",,,": text, naming no key (a tester)
+            problems.append(f'{where}: names no key; give one, e.g. "ctrl+b" or "b,f2"; ignored')
+            continue
+        if not all(pieces):
+            problems.append(f"{where}: an empty key between commas in {value!r}; ignored")
+            continue
+        keys = [_textual_key(piece) for piece in pieces]
         unknown = [key for key in keys if not known_key(key)]
         if unknown:
             problems.append(f"{where}: {unknown[0]!r} is not a key a terminal sends; ignored")

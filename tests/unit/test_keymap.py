@@ -44,6 +44,18 @@ def test_good_entries_are_kept_in_textual_form_and_bad_ones_named() -> None:
     ]
 
 
+def test_an_empty_key_is_named_as_empty() -> None:
+    """``""`` was told to "give the keys as text", which it was, and ``",,,"`` that ``''`` is
+    not a key a terminal sends (a tester)."""
+    checked = check_keymap({"view-board": "", "view-kpis": ",,,", "view-log": "b,,f2"}, SCOPES)
+    assert checked.keymap == {}
+    assert checked.problems == [
+        '[keys] \'view-board\': names no key; give one, e.g. "ctrl+b" or "b,f2"; ignored',
+        '[keys] \'view-kpis\': names no key; give one, e.g. "ctrl+b" or "b,f2"; ignored',
+        "[keys] 'view-log': an empty key between commas in 'b,,f2'; ignored",
+    ]
+
+
 def test_a_keys_value_that_is_not_a_table_is_one_problem() -> None:
     checked = check_keymap("b", SCOPES)
     assert checked.keymap == {} and len(checked.problems) == 1
