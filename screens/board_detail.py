@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pdca.db.errors import NotFound, PdcaError
-from pdca.db.models import ActionDetail
 from pdca.screens.board_checkin import checkin_flow
 from pdca.screens.edit_flow import edit_flow
 
 if TYPE_CHECKING:
+    from pdca.db.models import ActionDetail  # a model: pydantic, not before a detail opens
     from pdca.screens.board import BoardScreen
 
 
