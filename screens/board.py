@@ -40,7 +40,7 @@ from pdca.screens.board_move import move_back_flow, move_flow
 from pdca.screens.board_new import new_flow
 from pdca.screens.board_undo import stop_repeating_flow, undo_flow
 from pdca.screens.context import AppContext, PaletteEntry, context_of, services
-from pdca.screens.edit_flow import edit_flow
+from pdca.screens.edit_flow import EditAgain, edit_flow
 from pdca.screens.footer import footer_after_first_paint
 from pdca.widgets.lane_divider import LaneDivider
 from pdca.widgets.phase_column import (
@@ -54,6 +54,7 @@ from pdca.widgets.status_bar import StatusBar
 from pdca.widgets.text import plain
 
 if TYPE_CHECKING:  # the dialogs are imported on first use: not before the first paint
+    from pdca.screens.dialogs.action_form import ActionFormResult
     from pdca.screens.dialogs.checkin import CheckinResult
 
 # After a jump from another view, the moment when the card is put mid-column once more if the
@@ -200,6 +201,10 @@ class BoardScreen(Screen[None]):
         # Check-ins typed but not written (refused, or a lock held too long), by action: the
         # next check-in form on that card opens with them (screens/board_checkin.py).
         self.unsent_checkins: dict[int, CheckinResult] = {}
+        # Likewise an edit (by action) and a new action: kept when the refusal came after the
+        # person had moved on, to be opened again by their e or n (screens/board_writes.py).
+        self.unsent_edits: dict[int, EditAgain] = {}
+        self.unsent_new: ActionFormResult | None = None
 
     @property
     def context(self) -> AppContext:

@@ -14,7 +14,7 @@ from pdca.db.errors import GateUnmet, PdcaError
 from pdca.db.models import Action, Phase, Verdict
 from pdca.screens.board_checkin import ask_checkin
 from pdca.screens.board_writes import action_form, refused, save
-from pdca.screens.edit_flow import EditAgain, form_of, save_edit_shown
+from pdca.screens.edit_flow import EditAgain, again_now, form_of, save_edit_shown
 
 if TYPE_CHECKING:
     from pdca.screens.board import BoardScreen
@@ -104,6 +104,8 @@ async def _owner_and_due(board: BoardScreen, action: Action) -> Action | None:
         saved = await save_edit_shown(board, action, form)
         if not isinstance(saved, EditAgain):
             return saved if isinstance(saved, Action) else None
+        if not again_now(board, saved):  # kept for its e: the move waits for it
+            return None
         action, initial = saved.base, saved.form
 
 

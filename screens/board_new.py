@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from pdca.db import models
 from pdca.db.models import validated
-from pdca.screens.board_writes import action_form, owner_is_new, save, say_owner_is_new
+from pdca.screens.board_writes import (
+    action_form,
+    owner_is_new,
+    reopen_at_once,
+    save,
+    say_owner_is_new,
+)
 
 if TYPE_CHECKING:
     from pdca.screens.board import BoardScreen
@@ -29,14 +36,26 @@ async def new_flow(board: BoardScreen) -> None:
         kpi=None,
         notes="",
     )
+    if board.unsent_new is not None:  # refused after the person had moved on: kept
+        initial, board.unsent_new = board.unsent_new, None
     while True:
         form = await board.app.push_screen_wait(
             action_form(board, "New action in Plan", initial, repeat=True)
         )
-        if form is None or await _add(board, form):
+        if form is None:
+            return
+        started = time.monotonic()
+        if await _add(board, form):
             return
         # Not written (a lock held past the wait, a name gone meanwhile): the form again, as
-        # it was typed, beside the one line that said why (a tester retyped it from memory).
+        # it was typed, beside the one line that said why (a tester retyped it from memory);
+        # or kept for the next n, when the refusal found the person busy elsewhere.
+        if not reopen_at_once(board, started):
+            board.unsent_new = form
+            board.notify(
+                "your new action is kept: press n to open it again", severity="warning", timeout=8
+            )
+            return
         initial = form
 
 

@@ -13,6 +13,7 @@ When someone saved the action meanwhile, the person sees both versions and choos
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -22,7 +23,13 @@ from pdca.db import models
 from pdca.db.errors import Conflict, NotFound, PdcaError
 from pdca.db.models import Action, validated
 from pdca.db.store import Store
-from pdca.screens.board_writes import action_form, owner_is_new, refused, say_owner_is_new
+from pdca.screens.board_writes import (
+    action_form,
+    owner_is_new,
+    refused,
+    reopen_at_once,
+    say_owner_is_new,
+)
 from pdca.widgets.when import short_time
 
 if TYPE_CHECKING:
@@ -106,10 +113,13 @@ def _edit(action_id: int, changes: ActionChanges, version: int) -> Callable[[Sto
 
 @dataclass(frozen=True)
 class EditAgain:
-    """Reopen the form on ``base`` (the saved version) holding ``form`` (with my changes)."""
+    """Reopen the form on ``base`` (the saved version) holding ``form`` (with my changes);
+    ``refused_at``: when a refused save's write began (``None``: the person chose to edit
+    again), to tell whether it may open at once (``board_writes.reopen_at_once``)."""
 
     base: Action
     form: ActionFormResult
+    refused_at: float | None = None
 
 
 async def save_edit(
@@ -129,6 +139,7 @@ async def save_edit(
     while True:
         if is_empty(mine):
             return seen
+        started = time.monotonic()
         try:
             return await board.context.write(
                 _edit(base.id, mine, seen.version), f"edit of #{base.id}"
@@ -159,15 +170,18 @@ async def save_edit(
             if isinstance(error, NotFound) and (error.kind, error.key) == ("action", base.id):
                 raise  # the action itself went: said by save_edit_shown
             refused(board, error)  # a file gone wrong is raised again from here
-            return EditAgain(seen, with_changes(form_of(seen), mine))
+            return EditAgain(seen, with_changes(form_of(seen), mine), refused_at=started)
 
 
 async def edit_flow(board: BoardScreen, action_id: int) -> None:
-    """The form on the action as stored now; saved over it, or reopened on a conflict."""
-    base = board.read_action(action_id)
+    """The form on the action as stored now (or an edit of it kept from a refused save, on
+    the version it was made on, so a change since is a conflict to settle); saved over it,
+    or reopened on a conflict."""
+    kept = board.unsent_edits.pop(action_id, None)
+    base = kept.base if kept else board.read_action(action_id)
     if base is None:
         return
-    initial = form_of(base)
+    initial = kept.form if kept else form_of(base)
     while True:
         form = await board.app.push_screen_wait(
             action_form(
@@ -180,9 +194,22 @@ async def edit_flow(board: BoardScreen, action_id: int) -> None:
         if form is None:
             return
         outcome = await save_edit_shown(board, base, form)
-        if not isinstance(outcome, EditAgain):
+        if not isinstance(outcome, EditAgain) or not again_now(board, outcome):
             return
         base, initial = outcome.base, outcome.form  # their version, my changes on it
+
+
+def again_now(board: BoardScreen, again: EditAgain) -> bool:
+    """Whether the form opens again now; else the edit is kept for the next ``e`` on it."""
+    if again.refused_at is None or reopen_at_once(board, again.refused_at):
+        return True
+    board.unsent_edits[again.base.id] = again
+    board.notify(
+        f"your edit of #{again.base.id} is kept: press e on it to open it again",
+        severity="warning",
+        timeout=8,
+    )
+    return False
 
 
 def say_gone(board: BoardScreen, action_id: int) -> None:

@@ -195,11 +195,12 @@ async def test_an_edit_naming_a_kpi_renamed_meanwhile_reopens_the_form_as_typed(
     assert store.get_action(1).title == "Ready to start"
 
 
-async def test_a_new_action_that_outwaits_the_lock_reopens_the_form_as_typed(
+async def test_a_new_action_that_outwaits_the_lock_is_kept_for_the_next_n(
     make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A tester held the lock past the busy wait: the new action's text was gone with the
-    form, to be typed again from memory."""
+    form. Reopened at once, the form then took keys typed for something else meanwhile (a
+    second tester); so it is kept, and n opens it again as typed."""
     monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)  # give up sooner
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -210,17 +211,51 @@ async def test_a_new_action_that_outwaits_the_lock_reopens_the_form_as_typed(
         holder = LockHolder(board_db)
         try:
             await pilot.press("ctrl+s")
-            await _wait_until(pilot, lambda: isinstance(app.screen, ActionFormModal))
+            await _wait_until(pilot, lambda: any("is kept" in n for n in _notes(app)))
         finally:
             holder.release()
         await settle_app(app, pilot)
-        assert isinstance(app.screen, ActionFormModal)
+        assert not isinstance(app.screen, ActionFormModal)  # never over what they do now
+        assert "press n to open it again" in _notes(app)[-1]
+        await pilot.press("n")
+        await settle_app(app, pilot)
         assert app.screen.query_one("#title", Input).value == "Typed during the lock"
-        assert any("stayed busy" in note for note in _notes(app)), _notes(app)
         await pilot.press("ctrl+s")  # the lock is free now
         await settle_app(app, pilot)
         titles = [a.title for a in app.context.store.list_actions()]
         assert titles.count("Typed during the lock") == 1
+
+
+async def test_an_edit_refused_after_a_wait_never_takes_keys_meant_elsewhere(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The refused edit's form opened over the check-in being typed, took the rest of its
+    words, and enter saved them into #1's title (a tester). It is kept for e instead."""
+    monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        app.screen.query_one("#title", Input).value = "Renamed by alice"
+        holder = LockHolder(board_db)
+        try:
+            await pilot.press("ctrl+s", "j", "c")  # on to #2's check-in while it waits
+            await pilot.press(*"all is well")
+            await _wait_until(pilot, lambda: any("is kept" in n for n in _notes(app)))
+            await pilot.press(*" here")
+        finally:
+            holder.release()
+        await settle_app(app, pilot)
+        assert not isinstance(app.screen, ActionFormModal)
+        assert app.context.store.get_action(1).title == "Ready to start"
+        await pilot.press("escape", "k", "e")  # back to #1: its edit, as typed
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ActionFormModal)
+        assert app.screen.query_one("#title", Input).value == "Renamed by alice"
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        assert app.context.store.get_action(1).title == "Renamed by alice"
 
 
 async def test_edit_again_starts_from_their_version_and_checks_again(
