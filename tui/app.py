@@ -528,6 +528,9 @@ class PdcaApp(App[None]):
             bar.others = self.others
             bar.read_only = not self.context.writable
             bar.alerts = waiting
+            # A save that ended while this view was not on screen: its "saving…" stayed
+            # (a tester); every view asks for this as it comes back.
+            bar.saving = self._saving > 0
 
     def _in_background(self, call: Callable[[Store], T]) -> T | None:
         """Run ``call`` on a connection of its own (in a worker thread); a busy file gives

@@ -292,6 +292,27 @@ async def _wait_until(pilot, condition, seconds: float = 60.0) -> None:  # type:
         await pilot.pause(0.05)
 
 
+async def test_saving_clears_on_a_view_the_save_ended_away_from(make_app, board_db: Path) -> None:
+    """The move waited while the person went to the KPIs; back on the board, "saving…"
+    stayed for good (a tester)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        holder = LockHolder(board_db)
+        try:
+            await pilot.press("greater_than_sign")
+            await _wait_until(pilot, lambda: app.screen.query_one(StatusBar).saving)
+            await pilot.press("3")
+            await _wait_until(pilot, lambda: app.current_mode == "kpis")
+        finally:
+            holder.release()
+        await _wait_until(pilot, lambda: app.context.store.get_action(1).phase == "do")
+        await settle_app(app, pilot)
+        await pilot.press("1")
+        await settle_app(app, pilot)
+        assert not app.screen.query_one(StatusBar).saving
+
+
 async def test_a_write_waiting_for_another_process_lock_never_freezes_the_keys(
     make_app, board_db: Path
 ) -> None:
