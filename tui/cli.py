@@ -293,6 +293,12 @@ class SubGroup(click.Group):
             cmd.__class__ = SubGroup  # no state of its own: only the checks below
         super().add_command(cmd, name)
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # The group's own options too: pdca --db a --db b add wrote to b (a tester).
+        if not ctx.resilient_parsing:
+            refuse_repeated_options(ctx, args)
+        return super().parse_args(ctx, args)
+
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
@@ -313,6 +319,9 @@ def refuse_repeated_options(ctx: click.Context, args: list[str]) -> None:
         _values, _rest, order = ctx.command.make_parser(ctx).parse_args(args=list(args))
     except click.UsageError:
         return  # the real parse names it
+    help_option = ctx.command.get_help_option(ctx)
+    if help_option is not None and help_option in order:
+        return  # -h wins: what the command takes is what the person asked for
     seen: dict[str, int] = {}
     for param in order:
         if not isinstance(param, click.Option) or param.multiple or param.count or param.is_flag:

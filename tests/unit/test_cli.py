@@ -1148,6 +1148,18 @@ def test_completing_a_line_with_an_option_given_twice_still_completes(monkeypatc
     assert "--owner" in result.output and "more than once" not in result.output
 
 
+def test_the_groups_own_options_given_twice_are_refused_too(cli, tmp_path: Path) -> None:
+    """``pdca --db a --db b add`` wrote to b (a tester)."""
+    first, second = tmp_path / "a.db", tmp_path / "b.db"
+    result = cli("--db", str(first), "--db", str(second), "add", "x")
+    assert one_line_error(result) == "--db was given more than once; give it once"
+    assert not first.exists() and not second.exists()
+
+
+def test_help_after_an_option_given_twice_is_help(ok) -> None:
+    assert ok("add", "X", "--owner", "a", "--owner", "b", "-h").stdout.startswith("Usage:")
+
+
 def test_a_flag_given_twice_is_still_one_flag(ok) -> None:
     ok("init")
     assert ok("list", "--json", "--json").stdout.startswith("[")
