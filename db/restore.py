@@ -386,10 +386,13 @@ def _alone(
             told = who
         if time.monotonic() >= deadline:
             waited = f" after waiting {wait:g} s" if wait else ""
+            # What to do next, for what was already tried (a tester, with --wait given, was
+            # told to run with --wait; and to "quit pdca" of a sqlite3 shell).
+            close = "quit pdca" if others else "close it (pdca, or another SQLite program)"
+            again = "a longer --timeout" if wait else "--wait (until they have)"
             raise DatabaseBusy(
                 f"{database} is open elsewhere{waited} ({who}); nothing restored: ask them to "
-                "quit pdca, or run again with --wait (until they have) or --force (restore "
-                "under them)"
+                f"{close}, or run again with {again} or --force (restore under them)"
             )
         time.sleep(_RETRY_SECONDS)
 

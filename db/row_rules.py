@@ -157,6 +157,9 @@ def row_problem(table: str, row: Mapping[str, Any]) -> str | None:
             if row.get("decision") is None
             else "decision without done_at (the action is open)"
         )
+    decision, phase = row.get("decision"), row.get("phase")
+    if table == "actions" and decision in ("standardize", "adjust") and phase != "act":
+        return f"decision {decision!r} from phase {phase!r}, not act"  # only abandon ends early
     if table == "recurrences":
         from pdca.db import recurrence_rules  # a rule pdca itself could not have stored
 

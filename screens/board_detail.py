@@ -33,12 +33,18 @@ async def detail_flow(board: BoardScreen, action_id: int) -> None:
         except NotFound:
             return None
 
+    first = True
     while True:
         try:
             detail, repeats = read()
+        except NotFound:
+            if first:  # after e or c, the form has said it is gone, by whom: not again
+                board.notify(f"no action #{action_id}", severity="error", timeout=6)
+            return
         except PdcaError as error:
             board.notify(str(error), severity="error", timeout=6)
             return
+        first = False
         choice = await board.app.push_screen_wait(
             ActionDetailScreen(
                 detail=detail, today=board.context.today(), repeats=repeats, reread=reread

@@ -75,7 +75,9 @@ async def _add(board: BoardScreen, form: ActionFormResult) -> bool:
     )
     new_owner = owner_is_new(board, draft.owner)
     every = form.every
-    what = f"new action {draft.title!r}"
+    owner = f" for {draft.owner}" if draft.owner else ""
+    due = f" due {draft.due.isoformat()}" if draft.due else ""
+    what = f"new action {draft.title!r}{owner}{due}"
     if every is not None:
         added = await save(
             board, lambda store: recurrence.add_repeating_action(store, draft, every), what=what

@@ -30,6 +30,7 @@ from pdca.screens.board_writes import (
     reopen_at_once,
     say_owner_is_new,
 )
+from pdca.widgets.text import fit
 from pdca.widgets.when import short_time
 
 if TYPE_CHECKING:
@@ -111,6 +112,20 @@ def _edit(action_id: int, changes: ActionChanges, version: int) -> Callable[[Sto
     return lambda store: store.edit_action(action_id, changes, expected_version=version)
 
 
+def edit_words(action_id: int, mine: ActionChanges) -> str:
+    """``edit of #29: title 'Rota v2', due 2026-12-04``: what a failed save says once the
+    board has ended, enough to make it again (a tester read only "edit of #29")."""
+    said = []
+    for name in ("title", "owner", "due", "priority", "initiative", "kpi", "notes"):
+        value = getattr(mine, name)
+        if value is not None:
+            shown = repr(fit(str(value), 60)) if name in ("title", "notes") else str(value)
+            said.append(f"{name} {shown}")
+        elif getattr(mine, f"clear_{name}", False):
+            said.append(f"{name} cleared")
+    return f"edit of #{action_id}: " + ", ".join(said)
+
+
 @dataclass(frozen=True)
 class EditAgain:
     """Reopen the form on ``base`` (the saved version) holding ``form`` (with my changes);
@@ -142,7 +157,7 @@ async def save_edit(
         started = time.monotonic()
         try:
             return await board.context.write(
-                _edit(base.id, mine, seen.version), f"edit of #{base.id}"
+                _edit(base.id, mine, seen.version), edit_words(base.id, mine)
             )
         except Conflict as conflict:
             theirs = board.read_action(base.id)

@@ -124,7 +124,9 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
         self.load()
 
     def action_acknowledge(self) -> None:
-        if self.detail is not None:
+        if self.gone:  # not "has no open alert": the KPI itself is gone (a tester)
+            self.notify(f"KPI {self.kpi_name!r} is no longer in the file", severity="warning")
+        elif self.detail is not None:
             self.acknowledge_row(self.detail.row)
 
     def draw_chart(self, detail: KpiDetail) -> None:

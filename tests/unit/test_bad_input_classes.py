@@ -339,6 +339,10 @@ def test_a_restore_of_an_action_that_is_its_own_parent_is_one_line(
     [
         ({"done_at": "2026-11-20T09:00:00Z"}, "done_at without a decision"),
         ({"decision": "standardize"}, "decision without done_at (the action is open)"),
+        (
+            {"decision": "adjust", "done_at": "2026-11-20T09:00:00Z"},
+            "decision 'adjust' from phase 'plan', not act",
+        ),
     ],
 )
 def test_a_restore_of_an_action_half_done_is_one_line(
