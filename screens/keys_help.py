@@ -24,6 +24,8 @@ PALETTE_ACTIONS = {"command_palette", "app.command_palette"}
 
 
 Entry = tuple[Text, Text]  # the keys, what they do
+# Textual's HelpPanel: a third of the screen, 30 to 60 cells, less its border and padding.
+_PANEL_MIN, _PANEL_MAX, _PANEL_FRAME = 30, 60, 3
 
 
 class PdcaBindingsTable(BindingsTable):
@@ -60,14 +62,21 @@ class PdcaBindingsTable(BindingsTable):
 
     def render_bindings_table(self) -> Table:
         sections = self.sections()
-        rows = sum(len(entries) + 2 for _title, entries in sections)
         # A terminal too short for one list (80x24: the board's 37 rows in 22) gets two, side
         # by side in a wider panel: the panel cannot be scrolled from the keyboard, and a key
-        # below its edge was a key nobody could read (a tester).
-        pairs = 2 if rows > self.screen.size.height - 2 else 1
+        # below its edge was a key nobody could read (a tester). Measured as drawn, wrapped
+        # lines included (the stand-up's long names wrapped below the edge: a tester).
+        screen = self.screen.size
+        single = self._table(sections, 1)
+        width = max(_PANEL_MIN, min(_PANEL_MAX, screen.width // 3)) - _PANEL_FRAME
+        lines = self.app.console.render_lines(single, self.app.console.options.update_width(width))
+        pairs = 2 if len(lines) > screen.height - 2 else 1
         for panel in self.ancestors_with_self:
             if isinstance(panel, PdcaHelpPanel) and panel.has_class("-two") != (pairs == 2):
                 self.call_after_refresh(panel.set_class, pairs == 2, "-two")
+        return single if pairs == 1 else self._table(sections, 2)
+
+    def _table(self, sections: list[tuple[str, list[Entry]]], pairs: int) -> Table:
         table = Table(padding=(0, 1, 0, 0), show_header=False, box=box.SIMPLE)
         for _ in range(pairs):
             table.add_column("", justify="right")
