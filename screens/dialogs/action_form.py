@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from textual import on
 from textual.app import ComposeResult
@@ -219,7 +219,8 @@ class ActionFormModal(Dialog[ActionFormResult | None]):
             yield FormRow("Owner", owner, id="row-owner")
             yield FormRow(
                 "Due",
-                _input("due", due_text, f"fri, +2w, 2026-12-01{must}"),
+                # An example date ahead of today: a fixed one was a date gone by (a tester)
+                _input("due", due_text, f"fri, +2w, {self.today + timedelta(days=30)}{must}"),
                 hint=Label(plain(due_hint(due_text, self.today)), id="due-hint"),
                 id="row-due",
             )
