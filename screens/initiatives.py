@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -29,7 +30,8 @@ from pdca.widgets.status_bar import StatusBar
 from pdca.widgets.text import fixed, literal
 
 SPARK_CELLS = 16
-KPI_NAME_WIDTH = 26
+KPI_NAME_WIDTH = 26  # at least: as wide as an initiative's longest KPI name, room allowing
+KPI_LINE_REST = 72  # the rest of a KPI's line: its sparkline, value, target and status
 # The health as a shape (reads without colour) and a role.
 HEALTH = {
     "on-track": (status_mark("on-track")[0], "good", "on track"),
@@ -50,7 +52,7 @@ def _number(value: float | None) -> str:
     return "-" if value is None else f"{value:g}"
 
 
-def kpi_row(kpi: InitiativeKpi) -> Row:
+def kpi_row(kpi: InitiativeKpi, name_width: int = KPI_NAME_WIDTH) -> Row:
     spark = sparkline(kpi.recent, SPARK_CELLS)
     unit = literal(kpi.unit)
     by = f" by {kpi.target_date}" if kpi.target_date else ""
@@ -58,7 +60,7 @@ def kpi_row(kpi: InitiativeKpi) -> Row:
         ("    ", ""),
         (spark, KPI_ROLES[kpi.status] or "accent"),
         ("  ", ""),
-        (fixed(literal(kpi.name), KPI_NAME_WIDTH), ""),
+        (fixed(literal(kpi.name), name_width), ""),
         (f" {_number(kpi.latest_value)} {unit}".ljust(14), "bold"),
         (f"→ {_number(kpi.target)} {unit}{by}  ", "muted"),
         (kpi.status, KPI_ROLES[kpi.status] or "muted"),
@@ -73,7 +75,7 @@ def short_warning(warning: str) -> str:
     return f"{head} ({unread[0]})" if unread else head
 
 
-def initiative_rows(item: InitiativeOverview) -> list[Row]:
+def initiative_rows(item: InitiativeOverview, name_room: int = KPI_NAME_WIDTH) -> list[Row]:
     """The lines of one initiative's block (the last one blank, between blocks)."""
     mark, role, words = HEALTH[item.health]
     head: Row = [
@@ -100,7 +102,10 @@ def initiative_rows(item: InitiativeOverview) -> list[Row]:
     rows = [head, objective, counts]
     if item.reasons:
         rows.append([("  why: ", "muted"), ("; ".join(item.reasons), role)])
-    rows += [kpi_row(kpi) for kpi in item.kpis]
+    # Names a wide terminal has room for were cut at 26 cells: as wide as the longest here.
+    longest = max((cell_len(literal(kpi.name)) for kpi in item.kpis), default=0)
+    width = max(KPI_NAME_WIDTH, min(longest, name_room))
+    rows += [kpi_row(kpi, width) for kpi in item.kpis]
     rows.append([])
     return rows
 
@@ -160,7 +165,7 @@ class InitiativesScreen(RowView):
         for index, item in enumerate(items):
             if item.id == keep:
                 start = len(rows)
-            block = initiative_rows(item)
+            block = initiative_rows(item, self.size.width - KPI_LINE_REST)
             rows += block
             owners += [index] * len(block)
         self.owner_of_row = owners

@@ -96,3 +96,19 @@ def test_a_warning_about_an_unreadable_date_names_it_in_the_view() -> None:
     assert short_warning(warning) == "objective: no date ('2026-02-30' is not a date)"
     (number,) = smart_rules.objective_warnings("faster by 2026-09-30")
     assert short_warning(number) == "objective: no number"
+
+
+async def test_a_long_kpi_name_is_shown_whole_where_there_is_room(make_app, two: Store) -> None:  # noqa: F811
+    """KPI names were cut at 26 cells on any terminal (a note from an earlier session)."""
+    from pdca.db import kpis
+    from pdca.db.models import KpiChanges
+
+    long_name = "Pages per week outside business hours"  # 37 cells
+    kpis.edit_kpi(two, "Pages", KpiChanges(name=long_name))
+    for size, whole in (((160, 40), True), ((80, 24), False)):
+        app = make_app(two.path)
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("7")
+            await settle_app(pilot.app, pilot)
+            shown = lines(app.screen)  # type: ignore[arg-type]
+            assert (long_name in "\n".join(shown)) is whole, size
