@@ -24,8 +24,12 @@ def waiting_for(rows: list[KpiRow], waiting: list[Alert]) -> list[KpiRow]:
     tester's signal alert waiting for them was missing behind the KPI's threshold alert,
     escalated to someone else, while the header counted it."""
     by_kpi = {row.kpi.id: row for row in rows}
+    # The signal's mark (↯) on the signal alert's row only: a KPI's two alerts read as two
+    # identical rows (a tester); its threshold alert's row is the plain ⚑.
     return [
-        by_kpi[alert.kpi_id].model_copy(update={"alert": alert})
+        by_kpi[alert.kpi_id].model_copy(
+            update={"alert": alert, "signals": by_kpi[alert.kpi_id].signals if alert.rule else []}
+        )
         for alert in waiting
         if alert.kpi_id in by_kpi
     ]

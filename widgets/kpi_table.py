@@ -268,8 +268,9 @@ class KpiTable(LineList):
         waiting = row.alert is not None and row.alert.acknowledged_at is None
         parts = [(STATUS_MARKS[row.status] + " ", state)]
         # ⚑ an alert waiting; ↯ a process signal on the bad side now (db/xmr.py), which can
-        # show a drift before any threshold does.
-        name = ("⚑ " if waiting else "") + (f"{SIGNAL_MARK} " if row.signals else "")
+        # show a drift before any threshold does, or the row's alert is a signal's.
+        signal = row.signals or (row.alert is not None and row.alert.rule is not None)
+        name = ("⚑ " if waiting else "") + (f"{SIGNAL_MARK} " if signal else "")
         name += literal(kpi.name)
         style = "kpi-table--alert" if waiting else "kpi-table--name"
         parts.append(cell(name, layout.name, style, middle=True))

@@ -419,3 +419,29 @@ async def test_the_kpi_detail_follows_other_peoples_writes(make_app, kpi_db: Pat
         assert app.screen is screen and screen.detail.readings[-1].value == 38
         assert screen.kpi_name == "MTTR"
         assert "MTTR" in str(screen.query_one("#kpi-facts", Static).render())
+
+
+async def test_a_kpis_two_alerts_in_my_alerts_are_told_apart_by_their_marks(
+    make_app, kpi_db: Path, store: Store
+) -> None:
+    """Its threshold alert and its signal alert read as two identical rows (a tester): the
+    signal's row has the ↯, the threshold's the plain ⚑."""
+    from pdca.screens.my_alerts import MyAlertsScreen
+
+    store.conn.execute(
+        "INSERT INTO alerts (kpi_id, reading_id, raised_at, assignee, ack_due, rule, rule_text)"
+        " VALUES (1, 4, ?, 'alice', '2026-11-24T09:00:00Z', 'we1', 'a reading above the upper"
+        " natural limit')",
+        ("2026-11-23T09:00:00Z",),
+    )
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("exclamation_mark")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, MyAlertsScreen)
+        table = app.screen.query_one(KpiTable)
+        drawn = ["".join(s.text for s in table.render_line(y)) for y in (1, 2)]
+        assert sorted(row.alert.rule or "" for row in table.rows) == ["", "we1"]
+        marks = sorted("↯" in line for line in drawn)
+        assert marks == [False, True] and all("⚑" in line for line in drawn)
