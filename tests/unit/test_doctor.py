@@ -12,6 +12,7 @@ import pytest
 from pdca.db.access import describe_owner as describe
 from pdca.db.doctor import diagnose
 from pdca.db.models import ActionDraft
+from pdca.db.schema import schema_version
 
 
 def _by_name(path: Path, **kwargs) -> dict[str, tuple[bool, str]]:
@@ -318,7 +319,7 @@ def test_values_are_checked_in_a_file_pdca_will_upgrade_too(store, db_path: Path
         conn.execute("PRAGMA user_version = 20")
     conn.close()
     checks = _by_name(db_path)
-    assert checks["schema"] == (True, "version 20; pdca will upgrade it to 21")
+    assert checks["schema"] == (True, f"version 20; pdca will upgrade it to {schema_version()}")
     ok, detail = checks["values"]
     assert not ok and "actions: 1 row (first id 1: due takes a date" in detail
 
