@@ -321,6 +321,16 @@ async def test_the_detail_lists_every_linked_action_latest_first_and_scrolls(
         assert box.scroll_y == box.max_scroll_y
 
 
+def _signal_alert_for_alice(store: Store) -> None:
+    """A signal alert on Resolution time, beside its threshold alert, waiting for alice."""
+    store.conn.execute(
+        "INSERT INTO alerts (kpi_id, reading_id, raised_at, assignee, ack_due, rule, rule_text)"
+        " VALUES (1, 4, ?, 'alice', '2026-11-24T09:00:00Z', 'we1', 'a reading above the upper"
+        " natural limit')",
+        ("2026-11-23T09:00:00Z",),
+    )
+
+
 async def test_every_alert_waiting_for_me_is_listed_not_only_each_kpis_first(
     make_app, kpi_db: Path, store: Store
 ) -> None:
@@ -330,12 +340,7 @@ async def test_every_alert_waiting_for_me_is_listed_not_only_each_kpis_first(
     from tests.tui.conftest import settle_app
 
     store.conn.execute("UPDATE alerts SET assignee = 'bob', escalation_level = 1")  # escalated
-    store.conn.execute(
-        "INSERT INTO alerts (kpi_id, reading_id, raised_at, assignee, ack_due, rule, rule_text)"
-        " VALUES (1, 4, ?, 'alice', '2026-11-24T09:00:00Z', 'we1', 'a reading above the upper"
-        " natural limit')",
-        ("2026-11-23T09:00:00Z",),
-    )
+    _signal_alert_for_alice(store)
     app = make_app(kpi_db, watch_changes=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
@@ -428,12 +433,7 @@ async def test_a_kpis_two_alerts_in_my_alerts_are_told_apart_by_their_marks(
     signal's row has the ↯, the threshold's the plain ⚑."""
     from pdca.screens.my_alerts import MyAlertsScreen
 
-    store.conn.execute(
-        "INSERT INTO alerts (kpi_id, reading_id, raised_at, assignee, ack_due, rule, rule_text)"
-        " VALUES (1, 4, ?, 'alice', '2026-11-24T09:00:00Z', 'we1', 'a reading above the upper"
-        " natural limit')",
-        ("2026-11-23T09:00:00Z",),
-    )
+    _signal_alert_for_alice(store)
     app = make_app(kpi_db, watch_changes=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
