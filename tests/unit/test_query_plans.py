@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 
+import pdca.db.store as store_module
 from pdca.db.models import ActionChanges, ActionDraft, CheckinDraft, InitiativeDraft, KpiDraft
 from pdca.db.store import ActionFilter, Store
 
@@ -44,6 +45,9 @@ def _exercise(store: Store) -> None:
     store.action_detail(action.id)
     store.list_kpis()
     store.list_initiatives()
+    for entity, referred in store_module._REFERRED_BY.items():  # an undo refused, named
+        store._referred_by_since({"id": 1, "entity": entity, "entity_id": 1})  # type: ignore[arg-type]
+        assert referred
     _exercise_kpis(store)
 
 

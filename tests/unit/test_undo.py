@@ -77,6 +77,23 @@ def test_undo_of_an_add_someone_checked_in_on_names_them(store: Store, bob: Stor
     assert dump(store) == before
 
 
+def test_the_refusal_names_a_live_record_not_one_undone_since(
+    store: Store, bob: Store, db_path: Path
+) -> None:
+    """bob and then carol checked in on alice's #1; carol undid hers. The refusal named
+    carol's check-in, gone, where bob's keeps #1 (a reviewer)."""
+    store.add_action(ActionDraft(title="victim", owner="alice"))
+    bob.add_checkin(1, CheckinDraft(message="bob's"))
+    carol = as_user(db_path, "carol", LATER + timedelta(minutes=5))
+    try:
+        carol.add_checkin(1, CheckinDraft(message="carol's"))
+        carol.undo()
+    finally:
+        carol.close()
+    with pytest.raises(UndoRefused, match=r"\(bob at .*: checked in on #1 \(on-track\)\)$"):
+        store.undo()
+
+
 def test_undo_of_move_restores_the_phase_and_bumps_the_version(db_path: Path) -> None:
     early = Store.open(db_path, actor="alice", clock=lambda: NOW_DT, create=True)
     early.add_action(ActionDraft(title="x", owner="dana", due="2026-12-07"))
