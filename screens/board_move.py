@@ -104,8 +104,8 @@ async def _owner_and_due(board: BoardScreen, action: Action) -> Action | None:
         saved = await save_edit_shown(board, action, form)
         if not isinstance(saved, EditAgain):
             return saved if isinstance(saved, Action) else None
-        if not again_now(board, saved):  # kept for its e: the move waits for it
-            return None
+        if not again_now(board, saved, then="then > to move it to Do"):
+            return None  # the move is the person's to ask again, once the edit is saved
         action, initial = saved.base, saved.form
 
 

@@ -37,13 +37,14 @@ async def new_flow(board: BoardScreen) -> None:
         notes="",
     )
     if board.unsent_new is not None:  # refused after the person had moved on: kept
-        initial, board.unsent_new = board.unsent_new, None
+        initial = board.unsent_new
     while True:
         form = await board.app.push_screen_wait(
             action_form(board, "New action in Plan", initial, repeat=True)
         )
-        if form is None:
+        if form is None:  # a kept one stays kept (a reviewer lost one to esc)
             return
+        board.unsent_new = None  # added now, or kept again below
         started = time.monotonic()
         if await _add(board, form):
             return

@@ -192,7 +192,9 @@ async def edit_flow(board: BoardScreen, action_id: int) -> None:
     """The form on the action as stored now (or an edit of it kept from a refused save, on
     the version it was made on, so a change since is a conflict to settle); saved over it,
     or reopened on a conflict."""
-    kept = board.unsent_edits.pop(action_id, None)
+    # Kept until a save of it ends one way or another: esc on it keeps it still, as a kept
+    # check-in stays (a reviewer lost a kept edit to esc).
+    kept = board.unsent_edits.get(action_id)
     base = kept.base if kept else board.read_action(action_id)
     if base is None:
         return
@@ -208,19 +210,22 @@ async def edit_flow(board: BoardScreen, action_id: int) -> None:
         )
         if form is None:
             return
+        board.unsent_edits.pop(action_id, None)  # saved now, or kept again by again_now
         outcome = await save_edit_shown(board, base, form)
         if not isinstance(outcome, EditAgain) or not again_now(board, outcome):
             return
         base, initial = outcome.base, outcome.form  # their version, my changes on it
 
 
-def again_now(board: BoardScreen, again: EditAgain) -> bool:
-    """Whether the form opens again now; else the edit is kept for the next ``e`` on it."""
+def again_now(board: BoardScreen, again: EditAgain, then: str = "") -> bool:
+    """Whether the form opens again now; else the edit is kept for the next ``e`` on it, and
+    the person told so (``then``: what they had asked for after it, which waits for them)."""
     if again.refused_at is None or reopen_at_once(board, again.refused_at):
         return True
     board.unsent_edits[again.base.id] = again
+    after = f", {then}" if then else ""
     board.notify(
-        f"your edit of #{again.base.id} is kept: press e on it to open it again",
+        f"your edit of #{again.base.id} is kept: press e on it to open it again{after}",
         severity="warning",
         timeout=8,
     )
