@@ -5,6 +5,7 @@ Every error's ``str()`` is that one line: it names the field or the thing that w
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -30,7 +31,11 @@ def _ansi_c(c: str) -> str:
     if c.isprintable():
         return c
     named = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
-    return named.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x80 else f"\\u{ord(c):04x}")
+    if c in named:
+        return named[c]
+    if ord(c) < 0x80 or 0xDC80 <= ord(c) <= 0xDCFF:  # a byte; a name's non-UTF-8 byte too
+        return "".join(f"\\x{byte:02x}" for byte in os.fsencode(c))
+    return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
 
 
 class PdcaError(Exception):

@@ -119,7 +119,9 @@ def edit_words(action_id: int, mine: ActionChanges) -> str:
     for name in ("title", "owner", "due", "priority", "initiative", "kpi", "notes"):
         value = getattr(mine, name)
         if value is not None:
-            shown = repr(fit(str(value), 60)) if name in ("title", "notes") else str(value)
+            # repr: user text, printed to the terminal once the board has ended, shows its
+            # controls escaped (a reviewer: a KPI name's ESC cleared the screen)
+            shown = repr(fit(str(value), 60)) if isinstance(value, str) else str(value)
             said.append(f"{name} {shown}")
         elif getattr(mine, f"clear_{name}", False):
             said.append(f"{name} cleared")

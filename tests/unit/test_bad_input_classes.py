@@ -554,13 +554,15 @@ def test_a_suggested_path_holding_a_newline_pastes_as_that_path(tmp_path: Path) 
 
     from pdca.db.errors import shell_word
 
-    path = tmp_path / "new\nline it's\x01.db"
+    import os
+
+    # a control, a quote, a character past U+FFFF, a byte that is not UTF-8 (a reviewer)
+    odd = "new\nline it's\x01 \U000f0001b " + os.fsdecode(b"caf\xe9")
+    path = tmp_path / f"{odd}.db"
     word = shell_word(path)
     assert word.isprintable() and word.startswith("$'")
-    echoed = subprocess.run(
-        ["bash", "-c", f"printf %s {word}"], capture_output=True, text=True, check=True
-    )
-    assert echoed.stdout == str(path)
+    echoed = subprocess.run(["bash", "-c", f"printf %s {word}"], capture_output=True, check=True)
+    assert echoed.stdout == os.fsencode(path)
 
 
 @pytest.mark.parametrize(

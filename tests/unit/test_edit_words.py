@@ -17,3 +17,8 @@ def test_an_edit_is_named_by_its_fields_and_values() -> None:
 def test_long_notes_are_cut() -> None:
     said = edit_words(3, ActionChanges(notes="n" * 500))
     assert said.startswith("edit of #3: notes 'nnn") and len(said) < 90
+
+
+def test_every_text_value_is_shown_with_its_controls_escaped() -> None:
+    said = edit_words(3, ActionChanges(kpi="Pages\x1b[2J", initiative="Ops\u202eevil"))
+    assert said.isprintable() and "'Pages\\x1b[2J'" in said and "'Ops\\u202eevil'" in said
