@@ -31,7 +31,7 @@ from pdca.widgets.text import fixed, literal
 
 SPARK_CELLS = 16
 KPI_NAME_WIDTH = 26  # at least: as wide as an initiative's longest KPI name, room allowing
-KPI_LINE_REST = 72  # the rest of a KPI's line: its sparkline, value, target and status
+SCROLLBAR = 2  # the list's vertical scrollbar, when it has one
 # The health as a shape (reads without colour) and a role.
 HEALTH = {
     "on-track": (status_mark("on-track")[0], "good", "on track"),
@@ -75,7 +75,7 @@ def short_warning(warning: str) -> str:
     return f"{head} ({unread[0]})" if unread else head
 
 
-def initiative_rows(item: InitiativeOverview, name_room: int = KPI_NAME_WIDTH) -> list[Row]:
+def initiative_rows(item: InitiativeOverview, line_width: int = 0) -> list[Row]:
     """The lines of one initiative's block (the last one blank, between blocks)."""
     mark, role, words = HEALTH[item.health]
     head: Row = [
@@ -102,9 +102,11 @@ def initiative_rows(item: InitiativeOverview, name_room: int = KPI_NAME_WIDTH) -
     rows = [head, objective, counts]
     if item.reasons:
         rows.append([("  why: ", "muted"), ("; ".join(item.reasons), role)])
-    # Names a wide terminal has room for were cut at 26 cells: as wide as the longest here.
+    # Names a wide terminal has room for were cut at 26 cells: as wide as the longest here,
+    # as far as the line's other cells leave room (measured: a long unit widens them).
     longest = max((cell_len(literal(kpi.name)) for kpi in item.kpis), default=0)
-    width = max(KPI_NAME_WIDTH, min(longest, name_room))
+    rest = max((sum(cell_len(t) for t, _ in kpi_row(kpi, 0)) for kpi in item.kpis), default=0)
+    width = max(KPI_NAME_WIDTH, min(longest, line_width - rest))
     rows += [kpi_row(kpi, width) for kpi in item.kpis]
     rows.append([])
     return rows
@@ -156,6 +158,10 @@ class InitiativesScreen(RowView):
             return
         self.app.call_from_thread(self.show, items)
 
+    def on_resize(self) -> None:
+        if self.items:  # the KPI names' width follows the terminal's
+            self.show(self.items)
+
     def show(self, items: list[InitiativeOverview]) -> None:
         keep = self.current.id if self.current else None
         self.items = items
@@ -165,7 +171,7 @@ class InitiativesScreen(RowView):
         for index, item in enumerate(items):
             if item.id == keep:
                 start = len(rows)
-            block = initiative_rows(item, self.size.width - KPI_LINE_REST)
+            block = initiative_rows(item, self.size.width - SCROLLBAR)
             rows += block
             owners += [index] * len(block)
         self.owner_of_row = owners

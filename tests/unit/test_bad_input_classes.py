@@ -550,11 +550,10 @@ def test_a_command_a_message_suggests_is_quoted_for_the_shell(cli, tmp_path: Pat
 def test_a_suggested_path_holding_a_newline_pastes_as_that_path(tmp_path: Path) -> None:
     """``pdca --db '/tmp/d/new\\nline.db' init`` was suggested: pasted, a backslash and an
     n, another file (a tester). bash's $'...' spells the newline instead."""
+    import os
     import subprocess
 
     from pdca.db.errors import shell_word
-
-    import os
 
     # a control, a quote, a character past U+FFFF, a byte that is not UTF-8 (a reviewer)
     odd = "new\nline it's\x01 \U000f0001b " + os.fsdecode(b"caf\xe9")
