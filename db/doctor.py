@@ -488,7 +488,8 @@ def _check_values(connection: sqlite3.Connection) -> Check:
     half_done = [f"#{action_id}" for (action_id,) in connection.execute(HALF_DONE_ACTIONS)]
     if half_done:
         found.append(
-            f"actions: {len(half_done)} done without a decision or open with one"
+            f"actions: {len(half_done)} whose decision does not fit (done without one, open"
+            " with one, or standardize/adjust outside Act)"
             f" ({', '.join(half_done[:GONE_SHOWN])}{', …' if len(half_done) > GONE_SHOWN else ''})"
         )
     if not found:

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from pdca.db import accountability_rules as arules
+from pdca.db import rules
 from pdca.db.dates import EARLIEST, LATEST
 from pdca.db.errors import InvalidInput
 from pdca.db.models import LOGIN, MESSAGE_MAX, NAME_MAX, NOTES_MAX, TITLE_MAX
@@ -133,10 +134,11 @@ def notify_setting_problem(key: object, value: object) -> str | None:
     return None
 
 
-# Done with no decision, or a decision on open work: the row rule below, as doctor's query
-# over a file already holding such actions.
+# Done with no decision, a decision on open work, or Act's decision from another phase: the
+# row rules below, as doctor's query over a file already holding such actions.
 HALF_DONE_ACTIONS = (
-    "SELECT id FROM actions WHERE (done_at IS NULL) != (decision IS NULL) ORDER BY id"
+    "SELECT id FROM actions WHERE (done_at IS NULL) != (decision IS NULL)"
+    " OR (decision IN ('standardize', 'adjust') AND phase IS NOT 'act') ORDER BY id"
 )
 
 
@@ -157,9 +159,13 @@ def row_problem(table: str, row: Mapping[str, Any]) -> str | None:
             if row.get("decision") is None
             else "decision without done_at (the action is open)"
         )
-    decision, phase = row.get("decision"), row.get("phase")
-    if table == "actions" and decision in ("standardize", "adjust") and phase != "act":
-        return f"decision {decision!r} from phase {phase!r}, not act"  # only abandon ends early
+    decision = row.get("decision")
+    if table == "actions" and decision is not None:
+        # done's own rule: standardize and adjust are Act's decisions (a tester's import had
+        # one from Plan, and nothing could take the action on)
+        problem = rules.completion_problem(row.get("phase"), False, decision)  # type: ignore[arg-type]
+        if problem is not None:
+            return f"decision {decision!r}: {problem}"
     if table == "recurrences":
         from pdca.db import recurrence_rules  # a rule pdca itself could not have stored
 

@@ -319,8 +319,8 @@ def refuse_repeated_options(ctx: click.Context, args: list[str]) -> None:
         _values, _rest, order = ctx.command.make_parser(ctx).parse_args(args=list(args))
     except click.UsageError:
         return  # the real parse names it
-    help_option = ctx.command.get_help_option(ctx)
-    if help_option is not None and help_option in order:
+    asked = set(ctx.help_option_names)
+    if any(isinstance(param, click.Option) and asked & set(param.opts) for param in order):
         return  # -h wins: what the command takes is what the person asked for
     seen: dict[str, int] = {}
     for param in order:

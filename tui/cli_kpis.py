@@ -7,7 +7,6 @@ that cron mails it (status 1 stays "the command failed").
 
 from __future__ import annotations
 
-import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +15,7 @@ from typing import Any
 
 import click
 
-from pdca.db.errors import InvalidInput
+from pdca.db.errors import InvalidInput, shell_word
 from pdca.db.models import DEFAULT_CADENCE, DEFAULT_PERSPECTIVE, record_id, shown_number
 from pdca.tui.cli import (
     Session,
@@ -224,7 +223,7 @@ def _kpi_add(session: Session, name: str, as_json: bool, given: dict[str, Any]) 
         if given[field] is None
     ]
     if defaults:
-        change = f"pdca kpi edit {shlex.quote(printable(result.name))} to change"
+        change = f"pdca kpi edit {shell_word(result.name)} to change"
         smart_notes([f"by default {' and '.join(defaults)} ({change})"])
 
 

@@ -341,7 +341,7 @@ def test_a_restore_of_an_action_that_is_its_own_parent_is_one_line(
         ({"decision": "standardize"}, "decision without done_at (the action is open)"),
         (
             {"decision": "adjust", "done_at": "2026-11-20T09:00:00Z"},
-            "decision 'adjust' from phase 'plan', not act",
+            "decision 'adjust': adjust is decided in Act, and it is in Plan",
         ),
     ],
 )

@@ -285,9 +285,14 @@ def test_actions_done_without_a_decision_are_named(store, db_path: Path) -> None
     with sqlite3.connect(db_path) as conn:
         conn.execute("UPDATE actions SET done_at = '2026-11-20T09:00:00Z' WHERE id = 1")
         conn.execute("UPDATE actions SET decision = 'adjust' WHERE id = 3")
+        conn.execute(
+            "UPDATE actions SET decision = 'standardize', done_at = '2026-11-20T09:00:00Z'"
+            " WHERE id = 2"
+        )  # Act's decision, from Plan
     conn.close()
     ok, detail = _by_name(db_path)["values"]
-    assert not ok and "actions: 2 done without a decision or open with one (#1, #3)" in detail
+    assert not ok and "actions: 3 whose decision does not fit (done without one" in detail
+    assert "outside Act) (#1, #2, #3)" in detail
 
 
 def test_dangling_references_are_named_by_table_and_first_row(store, db_path: Path) -> None:
