@@ -235,7 +235,8 @@ def _holders(
     ]
     if not held:  # no history (an import): the KPI's chain up to its holder, as it is now
         chain = kpi_rules.chain(row["kpi_owner"], path, row["assignee"])
-        at = chain.index(row["assignee"]) if row["assignee"] in chain else len(chain)
+        # a holder off today's chain: nobody on it held the alert before them (a reviewer)
+        at = chain.index(row["assignee"]) if row["assignee"] in chain else 0
         held = [*chain[:at], row["assignee"]]
     elif held[-1] != row["assignee"]:  # a change the history does not show: as stored
         held.append(row["assignee"])
@@ -359,6 +360,20 @@ def channels_for_run(store: Store, runner: str | None) -> list[str]:
     settings = channel_settings(store)
     skipped = _not_for(runner, settings)
     return [channel for channel in settings.enabled() if channel not in skipped]
+
+
+def unsent_notices(store: Store) -> list[nrules.Notice]:
+    """The notices due that no channel has had yet: what a run with every channel off
+    leaves unsaid (one told on some channel already is not waiting)."""
+    return [
+        notice
+        for notice in due_notices(store)
+        if store.conn.execute(
+            "SELECT 1 FROM notifications WHERE key = ? AND recipient = ? LIMIT 1",
+            (notice.key, notice.recipient),
+        ).fetchone()
+        is None
+    ]
 
 
 def plan(store: Store, runner: str | None = None) -> list[Planned]:

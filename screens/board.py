@@ -205,6 +205,8 @@ class BoardScreen(Screen[None]):
         # person had moved on, to be opened again by their e or n (screens/board_writes.py).
         self.unsent_edits: dict[int, EditAgain] = {}
         self.unsent_new: ActionFormResult | None = None
+        # Actions a form's save found gone and said so (by whom): not said again by the detail.
+        self.gone_said: set[int] = set()
 
     @property
     def context(self) -> AppContext:

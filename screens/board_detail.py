@@ -33,18 +33,16 @@ async def detail_flow(board: BoardScreen, action_id: int) -> None:
         except NotFound:
             return None
 
-    first = True
     while True:
         try:
             detail, repeats = read()
         except NotFound:
-            if first:  # after e or c, the form has said it is gone, by whom: not again
-                board.notify(f"no action #{action_id}", severity="error", timeout=6)
+            if action_id not in board.gone_said:  # a form's save said so, by whom: not again
+                board.notify(f"#{action_id} is no longer in the file", severity="error")
             return
         except PdcaError as error:
             board.notify(str(error), severity="error", timeout=6)
             return
-        first = False
         choice = await board.app.push_screen_wait(
             ActionDetailScreen(
                 detail=detail, today=board.context.today(), repeats=repeats, reread=reread

@@ -237,6 +237,7 @@ def again_now(board: BoardScreen, again: EditAgain, then: str = "") -> bool:
 def say_gone(board: BoardScreen, action_id: int) -> None:
     """The card went while its form was open (a restore of a copy without it, an undo of
     its creation): say so, by whom and how, rather than "no action #12" (a tester)."""
+    board.gone_said.add(action_id)
     gone = board.store.changed_since("action", action_id)
     how = " ".join(part for part in (gone.by, short_time(gone.at) if gone.at else "") if part)
     what = f": {gone.what}" if gone.what else ""

@@ -58,10 +58,16 @@ def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_js
     from pdca.tui.identity import current_user
 
     runner = current_user(session.environ)
-    if not notify_store.channels_for_run(store, runner) and notify_store.due_notices(store):
+    to_a_person = dry_run or sys.stderr.isatty()
+    if (
+        to_a_person
+        and not notify_store.channels_for_run(store, runner)
+        and notify_store.unsent_notices(store)
+    ):
         # Said, not "nothing to send", while notices wait: every channel off (a JSON import
-        # leaves the command hook out) made the team's cron send nothing, silently (a
-        # tester). Nothing due, nothing said: a team that turned them off gets no cron mail.
+        # leaves the command hook out) made notify send nothing, silently (a tester). Said to
+        # a person (a terminal, a dry run), not to cron: a team that turned every channel off
+        # would get a mail a minute (a reviewer).
         click.echo(
             "pdca: no channel is on for this run, so nothing is sent: pdca notify config"
             " terminal on (or mail on, webhook URL, command CMD)",
