@@ -26,10 +26,12 @@ async def ask_checkin(board: BoardScreen, action: Action, reason: str | None = N
     what = f"check-in on #{action.id}: {draft.message!r}"
     if await save(board, lambda store: store.add_checkin(action.id, draft), what=what) is not None:
         board.unsent_checkins.pop(action.id, None)
+        board.context.kept.pop(f"check-in:{action.id}", None)
         return True
     # Not written (a lock held past the wait, the file gone read-only): what was typed is
     # kept for the next ``c`` on this card, not lost with the form (a tester).
     board.unsent_checkins[action.id] = result
+    board.context.kept[f"check-in:{action.id}"] = what
     board.notify(
         f"your check-in on #{action.id} is kept: press c on it to send it again",
         severity="warning",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 from pdca.db import models
@@ -10,7 +9,6 @@ from pdca.db.models import validated
 from pdca.screens.board_writes import (
     action_form,
     owner_is_new,
-    reopen_at_once,
     save,
     say_owner_is_new,
 )
@@ -36,28 +34,24 @@ async def new_flow(board: BoardScreen) -> None:
         kpi=None,
         notes="",
     )
-    if board.unsent_new is not None:  # refused after the person had moved on: kept
+    if board.unsent_new is not None:  # a refused one, kept as typed
         initial = board.unsent_new
-    while True:
-        form = await board.app.push_screen_wait(
-            action_form(board, "New action in Plan", initial, repeat=True)
+    form = await board.app.push_screen_wait(
+        action_form(board, "New action in Plan", initial, repeat=True)
+    )
+    if form is None:  # a kept one stays kept (a reviewer lost one to esc)
+        return
+    board.unsent_new = None  # added now, or kept again below
+    board.context.kept.pop("new", None)
+    if not await _add(board, form):
+        # Not written (a lock held past the wait, a name gone meanwhile): kept as typed
+        # for the next n (a tester retyped one from memory), never a form opened by
+        # itself, which took the keys typed meanwhile for something else (testers).
+        board.unsent_new = form
+        board.context.kept["new"] = f"new action {form.title!r}"
+        board.notify(
+            "your new action is kept: press n to open it again", severity="warning", timeout=8
         )
-        if form is None:  # a kept one stays kept (a reviewer lost one to esc)
-            return
-        board.unsent_new = None  # added now, or kept again below
-        started = time.monotonic()
-        if await _add(board, form):
-            return
-        # Not written (a lock held past the wait, a name gone meanwhile): the form again, as
-        # it was typed, beside the one line that said why (a tester retyped it from memory);
-        # or kept for the next n, when the refusal found the person busy elsewhere.
-        if not reopen_at_once(board, started):
-            board.unsent_new = form
-            board.notify(
-                "your new action is kept: press n to open it again", severity="warning", timeout=8
-            )
-            return
-        initial = form
 
 
 async def _add(board: BoardScreen, form: ActionFormResult) -> bool:

@@ -7,13 +7,11 @@ raised again, and the app stops on it.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from pdca.db.errors import Conflict, DatabaseBroken, PdcaError
 from pdca.db.store import Store
-from pdca.screens.context import SAVING_SHOWN_AFTER_SECONDS
 from pdca.widgets.text import literal
 from pdca.widgets.when import short_time
 
@@ -40,16 +38,6 @@ async def save(
     except PdcaError as error:
         refused(board, error, kept)
     return None
-
-
-def reopen_at_once(board: BoardScreen, started: float) -> bool:
-    """Whether a form refused on save may open again at once, as typed: the refusal came back
-    before "saving…" showed, and nothing is open over the board. A refusal after a wait for
-    someone's lock found the person typing elsewhere, and the form that opened took their
-    keys, and enter saved them into the action (a tester); then the form is kept instead,
-    for their next ``e`` or ``n``."""
-    quick = time.monotonic() - started < SAVING_SHOWN_AFTER_SECONDS
-    return quick and board.app.screen is board
 
 
 def refused(board: BoardScreen, error: PdcaError, kept: str | None = None) -> None:

@@ -13,7 +13,6 @@ When someone saved the action meanwhile, the person sees both versions and choos
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -27,7 +26,6 @@ from pdca.screens.board_writes import (
     action_form,
     owner_is_new,
     refused,
-    reopen_at_once,
     say_owner_is_new,
 )
 from pdca.widgets.text import fit
@@ -131,12 +129,12 @@ def edit_words(action_id: int, mine: ActionChanges) -> str:
 @dataclass(frozen=True)
 class EditAgain:
     """Reopen the form on ``base`` (the saved version) holding ``form`` (with my changes);
-    ``refused_at``: when a refused save's write began (``None``: the person chose to edit
-    again), to tell whether it may open at once (``board_writes.reopen_at_once``)."""
+    ``refused``: a save was refused (kept for the next ``e``), rather than the person
+    choosing to edit again (the form opens at once)."""
 
     base: Action
     form: ActionFormResult
-    refused_at: float | None = None
+    refused: bool = False
 
 
 async def save_edit(
@@ -156,7 +154,6 @@ async def save_edit(
     while True:
         if is_empty(mine):
             return seen
-        started = time.monotonic()
         try:
             return await board.context.write(
                 _edit(base.id, mine, seen.version), edit_words(base.id, mine)
@@ -187,7 +184,7 @@ async def save_edit(
             if isinstance(error, NotFound) and (error.kind, error.key) == ("action", base.id):
                 raise  # the action itself went: said by save_edit_shown
             refused(board, error)  # a file gone wrong is raised again from here
-            return EditAgain(seen, with_changes(form_of(seen), mine), refused_at=started)
+            return EditAgain(seen, with_changes(form_of(seen), mine), refused=True)
 
 
 async def edit_flow(board: BoardScreen, action_id: int) -> None:
@@ -213,6 +210,7 @@ async def edit_flow(board: BoardScreen, action_id: int) -> None:
         if form is None:
             return
         board.unsent_edits.pop(action_id, None)  # saved now, or kept again by again_now
+        board.context.kept.pop(f"edit:{action_id}", None)
         outcome = await save_edit_shown(board, base, form)
         if not isinstance(outcome, EditAgain) or not again_now(board, outcome):
             return
@@ -222,9 +220,13 @@ async def edit_flow(board: BoardScreen, action_id: int) -> None:
 def again_now(board: BoardScreen, again: EditAgain, then: str = "") -> bool:
     """Whether the form opens again now; else the edit is kept for the next ``e`` on it, and
     the person told so (``then``: what they had asked for after it, which waits for them)."""
-    if again.refused_at is None or reopen_at_once(board, again.refused_at):
+    if not again.refused:  # the person chose to edit again: the form, now
         return True
+    # Refused: kept as typed for the next e (a tester retyped one from memory), never a form
+    # opened by itself, which took the keys typed meanwhile for something else (testers).
     board.unsent_edits[again.base.id] = again
+    mine = changes_between(again.base, again.form)
+    board.context.kept[f"edit:{again.base.id}"] = edit_words(again.base.id, mine)
     after = f", {then}" if then else ""
     board.notify(
         f"your edit of #{again.base.id} is kept: press e on it to open it again{after}",

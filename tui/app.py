@@ -136,6 +136,7 @@ class PdcaApp(App[None]):
         self.context = context
         self.notices = list(notices)  # said once the first screen is up
         self.hung_up = 0  # SIGHUP or SIGTERM came (run_app): quit as q does
+        self._warned_of_kept = False  # q said what is kept: the next q quits
         context.on_saving = self._show_saving
         context.on_orphan = self._orphan_from_writer
         self._ui_loop: asyncio.AbstractEventLoop | None = None
@@ -234,6 +235,22 @@ class PdcaApp(App[None]):
             timeout=timeout,
             markup=False,
         )
+
+    async def action_quit(self) -> None:
+        """q. With changes kept from refused saves (the board's next c, e or n would open
+        them), the first q says which and the second quits, printing them: they had vanished
+        without a word, exit status 0 (a tester)."""
+        kept = self.context.kept
+        if kept and not self._warned_of_kept:
+            self._warned_of_kept = True
+            listed = "; ".join(kept.values())
+            self.notify(
+                f"not saved yet, kept: {listed}. q again quits, and prints them",
+                severity="warning",
+                timeout=12,
+            )
+            return
+        self.exit()
 
     def action_help_quit(self) -> None:
         """ctrl+c: Textual's answer ("Press ctrl+q to quit the app"), without its markup,
@@ -756,6 +773,8 @@ def run_app(app: PdcaApp) -> int:
         app.context.close()
     for what, error in app.context.unshown:  # writes that failed after the app had ended
         _say(f"pdca: not saved: {what}: {error}" if what else f"pdca: not saved: {error}")
+    for what in app.context.kept.values():  # refused, kept for a c, e or n that never came
+        _say(f"pdca: not saved (kept after a refused save): {what}")
     for stream in (sys.stdout, sys.stderr):
         _let_go_if_gone(stream, hung_up=app.hung_up == signal.SIGHUP)
     if app.hung_up == signal.SIGHUP:
@@ -765,7 +784,7 @@ def run_app(app: PdcaApp) -> int:
         os._exit(128 + signal.SIGHUP)
     if app.hung_up and not app.return_code:  # after q: the signal still says how it ended
         return 128 + app.hung_up
-    return app.return_code or (1 if app.context.unshown else 0)
+    return app.return_code or (1 if app.context.unshown or app.context.kept else 0)
 
 
 # How long a hung-up board keeps trying a save that meets someone's lock, where it would

@@ -117,11 +117,12 @@ async def test_write_mine_writes_only_the_fields_i_changed(make_app, board_db: P
         )
 
 
-async def test_write_mine_refused_by_a_phase_rule_reopens_the_form_as_typed(
+async def test_write_mine_refused_by_a_phase_rule_is_kept_as_typed_for_e(
     make_app, board_db: Path
 ) -> None:
     """Alice cleared #1's due date while bob moved it to Do, which needs one: "write mine"
-    was refused and the form closed, her new title and notes lost (a tester)."""
+    was refused and the form closed, her new title and notes lost (a tester). Kept, never
+    opened by itself (it took keys typed meanwhile: testers), e opens it as typed."""
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("e")
@@ -136,9 +137,12 @@ async def test_write_mine_refused_by_a_phase_rule_reopens_the_form_as_typed(
         assert isinstance(app.screen, ConflictModal)
         await pilot.press("m")
         await settle_app(app, pilot)
-        assert isinstance(app.screen, ActionFormModal)  # again, with what she typed
-        assert app.screen.query_one("#title", Input).value == "Alice's careful title"
+        assert not isinstance(app.screen, ActionFormModal)
         assert any("needs a due date" in note for note in _notes(app))
+        assert "your edit of #1 is kept: press e on it" in _notes(app)[-1]
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        assert app.screen.query_one("#title", Input).value == "Alice's careful title"
         app.screen.query_one("#due", Input).value = "2026-12-04"
         await pilot.press("ctrl+s")
         await settle_app(app, pilot)
@@ -151,7 +155,7 @@ async def test_write_mine_refused_by_a_phase_rule_reopens_the_form_as_typed(
 
 
 @pytest.mark.parametrize("key", ["n", "e"])
-async def test_a_form_naming_a_kpi_renamed_meanwhile_reopens_as_typed(
+async def test_a_form_naming_a_kpi_renamed_meanwhile_is_kept_as_typed(
     make_app, store: Store, board_db: Path, key: str
 ) -> None:
     """A refusal after the form closed lost what was typed (a tester). For an edit, the KPI's
@@ -166,11 +170,13 @@ async def test_a_form_naming_a_kpi_renamed_meanwhile_reopens_as_typed(
         bob = open_as(board_db, "bob")
         kpis.edit_kpi(bob, "Pages", KpiChanges(name="Paging load"))
         bob.close()
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+s", "c")  # c at once: for the board (a tester's burst)
         await settle_app(app, pilot)
-        assert isinstance(app.screen, ActionFormModal)
-        assert app.screen.query_one("#title", Input).value == "A long careful title"
+        assert not isinstance(app.screen, ActionFormModal)  # the check-in's dialog, not it
         assert any("Pages” is not a known KPI" in note for note in _notes(app)), _notes(app)
+        await pilot.press("escape", key)
+        await settle_app(app, pilot)
+        assert app.screen.query_one("#title", Input).value == "A long careful title"
     titles = [a.title for a in store.list_actions()]
     assert "A long careful title" not in titles and "Ready to start" in titles
 
@@ -721,3 +727,30 @@ async def test_column_counts_stay_the_stored_ones_after_a_save_lands_far_from_th
         ]
         assert plan.total == 80
         assert str(app.screen.headers["plan"].render()).split() == ["Plan", "80"]  # type: ignore[attr-defined]
+
+
+async def test_quitting_with_a_kept_edit_says_so_first(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kept edits, new actions and check-ins vanished at q, exit status 0 (a tester): the
+    first q says what is kept, the second quits (run_app then prints each, exit 1)."""
+    monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        app.screen.query_one("#title", Input).value = "Renamed by alice"
+        holder = LockHolder(board_db)
+        try:
+            await pilot.press("ctrl+s")
+            await _wait_until(pilot, lambda: bool(app.context.kept))
+        finally:
+            holder.release()
+        assert list(app.context.kept.values()) == ["edit of #1: title 'Renamed by alice'"]
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running and "q again quits" in _notes(app)[-1]
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
