@@ -99,13 +99,23 @@ def action_form(
     from pdca.screens.dialogs import ActionFormModal
 
     store = board.store
+
+    def names_now() -> tuple[list[str], list[str], list[str]]:
+        return (
+            [person.login for person in store.list_people()],
+            [initiative.name for initiative in store.list_initiatives()],
+            [kpi.name for kpi in store.list_kpis()],
+        )
+
+    people, initiatives, kpis = names_now()
     return ActionFormModal(
         heading=heading,
         today=board.context.today(),
-        people=[person.login for person in store.list_people()],
-        initiatives=[initiative.name for initiative in store.list_initiatives()],
-        kpis=[kpi.name for kpi in store.list_kpis()],
+        people=people,
+        initiatives=initiatives,
+        kpis=kpis,
         initial=initial,
         require_owner_and_due=require_owner_and_due,
         repeat=repeat,
+        names_now=names_now,
     )

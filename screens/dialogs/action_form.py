@@ -8,7 +8,7 @@ field, so a person fixes them in one pass instead of one save per mistake.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -190,9 +190,13 @@ class ActionFormModal(Dialog[ActionFormResult | None]):
         initial: ActionFormResult | None = None,
         require_owner_and_due: bool = False,
         repeat: bool = False,
+        names_now: Callable[[], tuple[list[str], list[str], list[str]]] | None = None,
     ) -> None:
         super().__init__()
         self.repeat = repeat  # a new action may repeat; an edit leaves its rule as it is
+        # The file's people, initiatives and KPIs as they are now, read again when a name
+        # the form does not know is saved.
+        self.names_now = names_now
         self._heading = heading
         self.today = today
         self.people = list(people)
@@ -310,20 +314,28 @@ class ActionFormModal(Dialog[ActionFormResult | None]):
         def text(name: str) -> str:
             return self.query_one(f"#{name}", Input).value
 
-        result, errors = check_action_form(
-            title=text("title"),
-            owner=text("owner"),
-            due=text("due"),
-            initiative=text("initiative"),
-            kpi=text("kpi"),
-            priority=text("priority"),
-            notes=self.query_one("#notes", LiteralTextArea).kept_text,
-            today=self.today,
-            initiatives=self.initiatives,
-            kpis=self.kpis,
-            require_owner_and_due=self.require_owner_and_due,
-            every=text("every") if self.repeat else "",
-        )
+        def check() -> tuple[ActionFormResult | None, dict[str, str]]:
+            return check_action_form(
+                title=text("title"),
+                owner=text("owner"),
+                due=text("due"),
+                initiative=text("initiative"),
+                kpi=text("kpi"),
+                priority=text("priority"),
+                notes=self.query_one("#notes", LiteralTextArea).kept_text,
+                today=self.today,
+                initiatives=self.initiatives,
+                kpis=self.kpis,
+                require_owner_and_due=self.require_owner_and_due,
+                every=text("every") if self.repeat else "",
+            )
+
+        result, errors = check()
+        if ("initiative" in errors or "kpi" in errors) and self.names_now is not None:
+            # Named since the form opened (or renamed back): the file's names as they are now,
+            # not as they were (a tester could not save a KPI that existed again).
+            self.people, self.initiatives, self.kpis = self.names_now()
+            result, errors = check()
         for row in self.query(FormRow):
             row.show_error(errors.get((row.id or "").removeprefix("row-")))
         if result is None:

@@ -754,3 +754,24 @@ async def test_quitting_with_a_kept_edit_says_so_first(
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_a_kpi_added_while_the_form_is_open_is_known_on_save(
+    make_app, store: Store, board_db: Path
+) -> None:
+    """The form knew the names of when it opened: a KPI made meanwhile was "not a known KPI"
+    however often it was saved (a tester)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await settle_app(app, pilot)
+        app.screen.query_one("#title", Input).value = "Measure it"
+        app.screen.query_one("#kpi", Input).value = "Pages"
+        bob = open_as(board_db, "bob")
+        bob.add_kpi(KpiDraft(name="Pages", unit="n", baseline=10, target=5))
+        bob.close()
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        assert not isinstance(app.screen, ActionFormModal)
+    [added] = [a for a in store.list_actions() if a.title == "Measure it"]
+    assert added.kpi == "Pages"
