@@ -47,9 +47,15 @@ def _from_database(kind: str, *, comma_list: bool = False) -> Completer:
             return []
         done, _, last = incomplete.rpartition(",") if comma_list else ("", "", incomplete)
         head = f"{done}," if done else ""
+        from pdca.tui.output import printable
+
+        # A value holding a newline or another control is left out: each shell reads one
+        # completion a line (zsh three), so one such name split into others and put every
+        # later one out of step (a tester); its help shows its controls escaped.
         return [
-            CompletionItem(for_the_shell(head + value), help=help_text)
+            CompletionItem(for_the_shell(head + value), help=printable(help_text or ""))
             for value, help_text in candidates(path, kind, last)
+            if value.isprintable()
         ]
 
     return complete

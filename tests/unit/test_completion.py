@@ -208,3 +208,19 @@ def test_real_bash_inserts_what_means_the_name_and_runs_nothing(
         )  # fmt: skip
         assert result.stdout.splitlines() == [name], (typed, result.stdout, result.stderr)
     assert not list(tmp_path.glob("pwned*"))
+
+
+def test_a_name_holding_a_newline_is_left_out_and_help_is_one_line(
+    env: dict[str, str], filled: Store
+) -> None:
+    """Shells read a completion a line (zsh three): a name with a newline split into two,
+    and zsh's list went out of step after a title holding one (a tester)."""
+    filled.add_initiative(InitiativeDraft(name="two\nlines"))
+    filled.add_action(ActionDraft(title="Fix\nrm -rf", owner="bob"))
+    assert complete(env, "pdca report t") == []
+    result = run_pdca(
+        env={**env, "_PDCA_COMPLETE": "zsh_complete", "COMP_WORDS": "pdca show ", "COMP_CWORD": "2"}
+    )
+    lines = result.stdout.splitlines()
+    assert len(lines) % 3 == 0 and lines[0::3] == ["plain"] * (len(lines) // 3)
+    assert "Fix\\nrm -rf" in lines
