@@ -375,7 +375,10 @@ def next_note(store: Store, rule_id: int) -> str:
         later = rule.rule.removeprefix("after ")
         return f"repeats: when #{rule.latest_id} is done, the next is made, due {later} later"
     if rule.next_due is None:
-        return f"repeats every {rule.rule}: no later date falls before {LATEST.isoformat()}"
+        return (
+            f"repeats every {rule.rule}: none follows, as the next date would pass"
+            f" {LATEST.isoformat()}, the last pdca takes"
+        )
     next_due, day = date.fromisoformat(rule.next_due), today(store)
     if next_due <= day:  # not made yet (the file busy): whoever looks next makes it
         made = rrules.latest_due(parsed, date.fromisoformat(rule.anchor), next_due, day)
