@@ -50,6 +50,7 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
     def __init__(self) -> None:
         super().__init__()
         self.table = KpiTable(id="my-alerts", empty="no alert waits for you now")
+        self.asked = 0  # reads asked for: only the newest one's rows are shown
 
     def compose(self) -> ComposeResult:
         with self.frame():
@@ -65,8 +66,12 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
         self.table.focus()
         self.reload()
 
-    @work(thread=True, exclusive=True, group="my-alerts-reload")
     def reload(self) -> None:
+        self.asked += 1
+        self._read(self.asked)
+
+    @work(thread=True, exclusive=True, group="my-alerts-reload")
+    def _read(self, asked: int) -> None:
         context = context_of(self.app)
         reader = context.open_reader()
         try:
@@ -77,8 +82,15 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
             return
         finally:
             reader.close()
-        self.app.call_from_thread(self.table.show, rows)
-        self.app.call_from_thread(self.say_highlighted)
+        self.app.call_from_thread(self._show, asked, rows)
+
+    def _show(self, asked: int, rows: list[KpiRow]) -> None:
+        # Only the newest read: a thread worker that "exclusive" cancelled still ends, and
+        # an older read (before the acknowledgement) shown last put the alert just
+        # acknowledged back in the list (a tester, on the huge file).
+        if asked == self.asked:
+            self.table.show(rows)
+            self.say_highlighted()
 
     def after_acknowledge(self) -> None:
         self.reload()

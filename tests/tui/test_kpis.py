@@ -445,3 +445,25 @@ async def test_a_kpis_two_alerts_in_my_alerts_are_told_apart_by_their_marks(
         assert sorted(row.alert.rule or "" for row in table.rows) == ["", "we1"]
         marks = sorted("↯" in line for line in drawn)
         assert marks == [False, True] and all("⚑" in line for line in drawn)
+
+
+async def test_my_alerts_shows_only_its_newest_read(make_app, kpi_db: Path) -> None:
+    """An older read, from before an acknowledgement, ended last and put the acknowledged
+    alert back in the list (a tester, on the huge file)."""
+    from pdca.screens.my_alerts import MyAlertsScreen
+
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("exclamation_mark")
+        await settle_app(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, MyAlertsScreen)
+        table = screen.query_one(KpiTable)
+        shown = list(table.rows)
+        assert shown
+        screen.reload()  # a newer read is asked for ...
+        screen._show(screen.asked - 1, [])  # ... and an older one ends after it: not shown
+        assert table.rows == shown
+        await settle_app(app, pilot)
+        assert [r.kpi.name for r in table.rows] == [r.kpi.name for r in shown]
