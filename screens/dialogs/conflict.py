@@ -108,7 +108,9 @@ class ConflictModal(Dialog[str | None]):
                 plain(changed_line(self.action_id, self.by, self.at, self.what)), id="conflict-by"
             )
             with Grid(id="conflict-table"):
-                for text in ("", "field", "yours", "theirs"):
+                # "if mine": theirs with my changes, what Write mine writes; "yours" read
+                # as the form as it was, and showed the other person's due date (a tester).
+                for text in ("", "field", "if mine", "theirs"):
                     yield Label(text, classes="-header", markup=False)
                 for name in self.fields():
                     yours, others = self.mine.get(name, ""), self.theirs.get(name, "")
