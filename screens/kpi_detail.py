@@ -55,6 +55,9 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
     BINDINGS = [
         Binding("escape,backspace", "app.pop_screen", "Back", id="kpi-detail-back"),
         Binding("a", "acknowledge", "Acknowledge", id="kpi-detail-ack"),
+        # j and k as in every view (a tester's scrolled nothing here: arrows only)
+        Binding("j", "scroll_body(1)", "Down", show=False, id="kpi-detail-down"),
+        Binding("k", "scroll_body(-1)", "Up", show=False, id="kpi-detail-up"),
     ]
 
     DEFAULT_CSS = """
@@ -122,6 +125,10 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
 
     def after_acknowledge(self) -> None:
         self.load()
+
+    def action_scroll_body(self, lines: int) -> None:
+        body = self.query_one("#kpi-body", VerticalScroll)
+        body.scroll_relative(y=lines, animate=False)
 
     def action_acknowledge(self) -> None:
         if self.gone:  # not "has no open alert": the KPI itself is gone (a tester)

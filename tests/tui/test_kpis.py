@@ -316,6 +316,12 @@ async def test_the_detail_lists_every_linked_action_latest_first_and_scrolls(
         assert listed[1].startswith("#30 Step 29") and listed[-1].startswith("#1 Step 0")
         box = detail.query_one("#kpi-body", VerticalScroll)
         assert app.focused is box and box.max_scroll_y > 0
+        await pilot.press("j", "j", "j")  # as in every view (a tester's did nothing)
+        await pilot.pause()
+        assert box.scroll_y == 3
+        await pilot.press("k")
+        await pilot.pause()
+        assert box.scroll_y == 2
         await pilot.press("end")
         await pilot.pause()
         assert box.scroll_y == box.max_scroll_y
