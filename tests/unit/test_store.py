@@ -1041,11 +1041,14 @@ def test_due_notices_are_the_rules_over_every_open_action(
         )
     found = notify.due_notices(store)
     every_open = [
-        nrules.ActionFact(row["id"], row["title"], row["owner"], row["due"], row["last_sign"])
+        nrules.ActionFact(
+            row["id"], row["title"], row["owner"], row["due"], row["last_sign"], bool(row["never"])
+        )
         for row in store.conn.execute(
             "SELECT a.id, a.title, a.owner, a.due,"
             " coalesce((SELECT max(c.at) FROM checkins c WHERE c.action_id = a.id),"
-            " a.created_at) AS last_sign"
+            " a.created_at) AS last_sign,"
+            " NOT EXISTS (SELECT 1 FROM checkins c WHERE c.action_id = a.id) AS never"
             " FROM actions a WHERE a.done_at IS NULL AND a.owner IS NOT NULL ORDER BY a.id"
         )
     ]
