@@ -11,7 +11,7 @@ import importlib
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -1107,7 +1107,7 @@ def initiative_list(session: Session, as_json: bool) -> None:
 def export(session: Session, fmt: str, out: str | None) -> None:
     """Write the whole database as JSON, or the actions as CSV."""
     from pdca.db.connection import refuse_database_file
-    from pdca.db.transfer import export_csv, export_json, export_problems
+    from pdca.db.transfer import export_csv, export_json_parts, export_problems
 
     store = session.store()
     if out == "-":  # the usual name for standard output
@@ -1117,18 +1117,30 @@ def export(session: Session, fmt: str, out: str | None) -> None:
 
         refuse_database_file(Path(out), store.path or session.resolved.path, "--out")
         writable_target(out)  # before the work, not after it
-    # JSON with every control written \uXXXX: the same value, and safe on any screen.
-    text = json_safe(export_json(store)) if fmt == "json" else export_csv(store)
-    if out is None:
-        if fmt == "csv" and sys.stdout.isatty():
-            text = for_terminal(text)  # for reading, not for a file: nothing raw on screen
-        # color=True: click would strip ANSI escapes from a pipe, and data goes out as stored.
-        click.echo(text, nl=False, color=True)
+    # JSON with every control written \uXXXX: the same value, and safe on any screen. It
+    # goes out a row at a time: whole, the huge file's was a gigabyte in memory, twice.
+    parts: Iterable[str]
+    if fmt == "json":
+        reading = export_json_parts(store)
+        parts = (json_safe(part) for part in reading)
     else:
-        from pdca.tui.out_file import write_whole
+        text = export_csv(store)
+        if out is None and sys.stdout.isatty():
+            text = for_terminal(text)  # for reading, not for a file: nothing raw on screen
+        parts = [text]
+    try:
+        if out is None:
+            for part in parts:
+                # color=True: click would strip ANSI escapes from a pipe: data goes out as is
+                click.echo(part, nl=False, color=True)
+        else:
+            from pdca.tui.out_file import write_whole
 
-        write_whole(out, text)
-        click.echo(f"wrote {printable(out)}", err=True)
+            write_whole(out, parts)
+            click.echo(f"wrote {printable(out)}", err=True)
+    finally:
+        if fmt == "json":
+            reading.close()  # its read transaction ends now, even when writing failed
     if fmt == "json":
         problems = export_problems(store)
         for problem in problems[:3]:

@@ -11,6 +11,7 @@ import contextlib
 import os
 import secrets
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 from pdca.db.errors import InvalidInput
@@ -43,8 +44,10 @@ def writable_target(target: str, field: str = "--out") -> tuple[Path, os.stat_re
     return path, existing
 
 
-def write_whole(target: str, text: str, field: str = "--out") -> None:
-    """Write ``text`` to the file ``target`` names (as typed: "" is no path, not ".")."""
+def write_whole(target: str, text: str | Iterable[str], field: str = "--out") -> None:
+    """Write ``text`` (or its pieces, as they come: an export of a gigabyte is never whole
+    in memory) to the file ``target`` names (as typed: "" is no path, not "."), in place
+    only once all of it is written."""
     path, existing = writable_target(target, field)
     temporary = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     try:
@@ -53,7 +56,7 @@ def write_whole(target: str, text: str, field: str = "--out") -> None:
             if existing is not None:  # the replaced file keeps its permissions
                 os.fchmod(descriptor, stat.S_IMODE(existing.st_mode))
             with open(descriptor, "w", encoding="utf-8", closefd=False) as out:
-                out.write(text)
+                out.writelines([text] if isinstance(text, str) else text)
             os.fsync(descriptor)
         finally:
             os.close(descriptor)

@@ -443,3 +443,33 @@ def test_an_out_file_in_a_folder_one_may_not_write_is_refused_before_the_work(
     assert result.stderr == (
         f"pdca: --out: '{locked / 'x.json'}' is in a folder you may not write ({locked})\n"
     )
+
+
+def test_the_export_written_in_pieces_is_the_whole_documents_text(store) -> None:
+    """Streamed a row at a time (the huge file's document was a gigabyte in memory, twice),
+    the export is the very text ``json.dumps(document, indent=1)`` gave."""
+    import json
+
+    from pdca.db import schema, transfer
+    from pdca.db.clock import iso
+    from pdca.db.models import ActionDraft, CheckinDraft
+
+    action = store.add_action(ActionDraft(title='Ünïcode \x1b and "quotes"', owner="bob"))
+    store.add_checkin(action.id, CheckinDraft(message="line one\nline two"))
+    tables = {
+        table: [
+            transfer._exportable(table, row)
+            for row in store.conn.execute(f"SELECT * FROM {table} ORDER BY id")
+        ]
+        for table in transfer.TABLE_ORDER
+    }
+    document = {
+        "format": transfer.EXPORT_FORMAT,
+        "schema_version": schema.schema_version(),
+        "exported_at": iso(store.clock()),
+        "exported_by": store.actor,
+        "tables": tables,
+    }
+    assert any(not rows for rows in tables.values())  # an empty table is written as [] too
+    assert transfer.export_json(store) == json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    assert not store.conn.in_transaction  # its read transaction ended
