@@ -112,6 +112,9 @@ def _readable_rows(store: Store, first: int | None = None) -> tuple[list[KpiRow]
     return rows, left_out
 
 
+PERSPECTIVES_SHOWN = 3  # initiatives named in the "one perspective only" line
+
+
 class KpisScreen(KpiRowsActions, Screen[None]):
     """Every KPI at a glance; the worst on top."""
 
@@ -192,8 +195,12 @@ class KpisScreen(KpiRowsActions, Screen[None]):
                 text.append(f" (and {more} more: pdca kpi list names each)", style="bold")
             text.append("\n")
         if warnings:
+            # The first few, and how many more: 60 initiatives' filled the box's four lines
+            # and stopped mid-list, saying nothing of the rest (a tester, on the huge file).
             text.append("⚠ one perspective only: ", style="bold")
-            text.append("; ".join(literal(w) for w in warnings))
+            text.append("; ".join(literal(w) for w in warnings[:PERSPECTIVES_SHOWN]))
+            if len(warnings) > PERSPECTIVES_SHOWN:
+                text.append(f" (and {len(warnings) - PERSPECTIVES_SHOWN} more)", style="bold")
         text.rstrip()
         box.update(text)
 

@@ -473,3 +473,24 @@ async def test_my_alerts_shows_only_its_newest_read(make_app, kpi_db: Path) -> N
         assert table.rows == shown
         await settle_app(app, pilot)
         assert [r.kpi.name for r in table.rows] == [r.kpi.name for r in shown]
+
+
+async def test_the_one_perspective_warning_names_a_few_and_counts_the_rest(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """Sixty initiatives' warnings filled the box and stopped mid-list (a tester)."""
+    from pdca.db.models import InitiativeDraft
+    from pdca.screens.kpis import PERSPECTIVES_SHOWN
+
+    for n in range(PERSPECTIVES_SHOWN + 4):
+        store.add_initiative(InitiativeDraft(name=f"Init {n}", objective="Cut 20% by Q3"))
+        store.add_kpi(
+            KpiDraft(name=f"K{n}", unit="h", baseline=3, target=2, initiative=f"Init {n}")
+        )
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_kpis(pilot)
+        await settle_app(app, pilot)
+        said = str(screen.query_one("#kpi-warnings", Static).render())
+        assert said.startswith("⚠ one perspective only: Init 0: every KPI is quality;")
+        assert said.endswith("(and 4 more)")
