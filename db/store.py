@@ -1559,10 +1559,15 @@ class Store:
                     undo_of=event["tx"],
                 )
         except sqlite3.IntegrityError:
-            raise UndoRefused(
-                f"cannot undo {event['summary']!r}: other records refer to it now"
-                + self._referred_by_since(event)
-            ) from None
+            # Naming who refers to it only where that is why: taking a record away (an
+            # undone create). An edit undone fails on a link to a record gone since, or a
+            # name taken since; naming a check-in there was a wrong cause (a reviewer).
+            why = (
+                "other records refer to it now" + self._referred_by_since(event)
+                if event["op"] == "create"
+                else "what it would put back refers to a record gone since, or a name taken since"
+            )
+            raise UndoRefused(f"cannot undo {event['summary']!r}: {why}") from None
 
     def _referred_by_since(self, event: sqlite3.Row) -> str:
         """`` (cat at ...: checked in on #217)``: the newest live record that refers to the

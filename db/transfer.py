@@ -99,9 +99,10 @@ def export_json_parts(store: Store) -> Generator[str, None, None]:
         "exported_at": iso(store.clock()),
         "exported_by": store.actor,
     }
-    yield dumped(head, 0).removesuffix("\n}") + ',\n "tables": {'
     store.conn.execute("BEGIN")  # deferred: a snapshot for reading, no lock on writers
     try:
+        _refuse_blobs(store)  # before the first piece: a refusal leaves nothing half written
+        yield dumped(head, 0).removesuffix("\n}") + ',\n "tables": {'
         for at, table in enumerate(TABLE_ORDER):
             yield ("," if at else "") + f"\n  {json.dumps(table)}: ["
             rows = store.conn.execute(f"SELECT * FROM {table} ORDER BY id")
@@ -136,6 +137,19 @@ def export_problems(store: Store) -> list[str]:
             if problem:
                 found.append(f"{table} row {data.get('id', '?')}: {problem}")
     return found
+
+
+def _refuse_blobs(store: Store) -> None:
+    """A blob anywhere is named (``_exportable``) before any of the export is written: one
+    pass in SQLite over each table, where the rows would be read one by one."""
+    for table in TABLE_ORDER:
+        columns = [info[1] for info in store.conn.execute(f"PRAGMA table_info({table})")]
+        if not columns:
+            continue
+        test = " OR ".join(f"typeof({column}) = 'blob'" for column in columns)
+        row = store.conn.execute(f"SELECT * FROM {table} WHERE {test} LIMIT 1").fetchone()
+        if row is not None:
+            _exportable(table, row)
 
 
 def _exportable(table: str, row: sqlite3.Row) -> dict[str, Any]:

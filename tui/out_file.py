@@ -67,3 +67,9 @@ def write_whole(target: str, text: str | Iterable[str], field: str = "--out") ->
         what = "nothing written" if existing is None else "the old file is unchanged"
         why = f"could not be written ({error.strerror}); {what}"
         raise InvalidInput(field, target, why) from None
+    except BaseException:
+        # The pieces are read as they are written (an export): ctrl+c or a refusal half way
+        # left a hidden temporary file of up to a gigabyte (a reviewer).
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

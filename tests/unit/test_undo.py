@@ -94,6 +94,28 @@ def test_the_refusal_names_a_live_record_not_one_undone_since(
         store.undo()
 
 
+def test_an_undone_edit_whose_link_is_gone_says_so_not_who_refers(
+    store: Store, bob: Store, db_path: Path
+) -> None:
+    """alice's edit moved #1 from KPI A to B; bob then undid adding A. alice's undo would
+    link #1 back to A, gone: it named a check-in on #1 as the cause (a reviewer)."""
+    bob.add_kpi(KpiDraft(name="A", unit="h", baseline=3, target=2))
+    store.add_kpi(KpiDraft(name="B", unit="h", baseline=3, target=2))
+    store.add_action(ActionDraft(title="x", owner="alice", kpi="A"))
+    store.edit_action(1, ActionChanges(kpi="B"))
+    carol = as_user(db_path, "carol", LATER)
+    try:
+        carol.add_checkin(1, CheckinDraft(message="carol's"))
+    finally:
+        carol.close()
+    bob.undo()  # A goes: nothing refers to it now
+    with pytest.raises(UndoRefused) as refused:
+        store.undo()
+    said = str(refused.value)
+    assert said.startswith("cannot undo 'edited #1: kpi': what it would put back refers to")
+    assert "carol" not in said  # her check-in is no part of why
+
+
 def test_undo_of_move_restores_the_phase_and_bumps_the_version(db_path: Path) -> None:
     early = Store.open(db_path, actor="alice", clock=lambda: NOW_DT, create=True)
     early.add_action(ActionDraft(title="x", owner="dana", due="2026-12-07"))
