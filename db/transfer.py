@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
@@ -88,7 +87,7 @@ def export_json_parts(store: Store) -> Generator[str, None, None]:
     """The JSON export in pieces, a row at a time: the very text ``json.dumps(document,
     indent=1)`` writes, without the document in memory (a gigabyte at 100 000 actions, and
     its copies). Read in one read transaction, so the tables agree with each other however
-    long the writing takes; writers are not held up (WAL)."""
+    long the writing takes."""
 
     def dumped(value: object, depth: int) -> str:
         return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + " " * depth)
@@ -99,8 +98,10 @@ def export_json_parts(store: Store) -> Generator[str, None, None]:
         "exported_at": iso(store.clock()),
         "exported_by": store.actor,
     }
-    store.conn.execute("BEGIN")  # deferred: a snapshot for reading, no lock on writers
-    try:
+    # One snapshot (no lock on writers, in WAL), ended when the generator is, early too (a
+    # write that failed half way closes it). A pipe read slowly holds it, and WAL
+    # checkpoints wait for it: the README says so.
+    with store.reading():
         _refuse_blobs(store)  # before the first piece: a refusal leaves nothing half written
         yield dumped(head, 0).removesuffix("\n}") + ',\n "tables": {'
         for at, table in enumerate(TABLE_ORDER):
@@ -111,9 +112,6 @@ def export_json_parts(store: Store) -> Generator[str, None, None]:
                 yield ("\n   " if empty else ",\n   ") + dumped(_exportable(table, row), 3)
                 empty = False
             yield "]" if empty else "\n  ]"
-    finally:  # the reading ends (a write that failed half way closes it early too)
-        with contextlib.suppress(sqlite3.Error):
-            store.conn.execute("COMMIT")
     yield "\n }\n}\n"
 
 

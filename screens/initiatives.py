@@ -16,6 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from pdca.db.errors import PdcaError
 from pdca.db.initiatives import overview
@@ -156,7 +157,8 @@ class InitiativesScreen(RowView):
         except PdcaError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
-        self.app.call_from_thread(self.show, items)
+        if not get_current_worker().is_cancelled:  # a newer read is on its way: not this one
+            self.app.call_from_thread(self.show, items)
 
     def on_resize(self) -> None:
         if self.items:  # the KPI names' width follows the terminal's

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from pdca.db import alerts, kpis
 from pdca.db.errors import DatabaseBroken, PdcaError
@@ -218,7 +219,8 @@ class KpisScreen(KpiRowsActions, Screen[None]):
         except PdcaError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
-        self.app.call_from_thread(self.show_rows, rows, keep_id, left_out)
+        if not get_current_worker().is_cancelled:  # a newer read is on its way: not this one
+            self.app.call_from_thread(self.show_rows, rows, keep_id, left_out)
 
     def on_database_changed(self) -> None:
         self.reload()
