@@ -23,7 +23,7 @@ async def ask_checkin(board: BoardScreen, action: Action, reason: str | None = N
     if result is None:  # escape: a kept draft stays kept (a reviewer)
         return False
     draft = validated(models.CheckinDraft, message=result.message, status=result.status)
-    what = f"check-in on #{action.id}: {draft.message!r}"
+    what = f"check-in on #{action.id} ({draft.status}): {draft.message!r}"
     if await save(board, lambda store: store.add_checkin(action.id, draft), what=what) is not None:
         board.unsent_checkins.pop(action.id, None)
         board.context.kept.pop(f"check-in:{action.id}", None)

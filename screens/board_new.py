@@ -48,10 +48,17 @@ async def new_flow(board: BoardScreen) -> None:
         # for the next n (a tester retyped one from memory), never a form opened by
         # itself, which took the keys typed meanwhile for something else (testers).
         board.unsent_new = form
-        board.context.kept["new"] = f"new action {form.title!r}"
+        board.context.kept["new"] = new_words(form)
         board.notify(
             "your new action is kept: press n to open it again", severity="warning", timeout=8
         )
+
+
+def new_words(form: ActionFormResult) -> str:
+    """``new action 'Rota' for bob due 2026-12-04``: what a failed or kept one was."""
+    owner = f" for {form.owner!r}" if form.owner else ""
+    due = f" due {form.due.isoformat()}" if form.due else ""
+    return f"new action {form.title!r}{owner}{due}"
 
 
 async def _add(board: BoardScreen, form: ActionFormResult) -> bool:
@@ -70,9 +77,7 @@ async def _add(board: BoardScreen, form: ActionFormResult) -> bool:
     )
     new_owner = owner_is_new(board, draft.owner)
     every = form.every
-    owner = f" for {draft.owner}" if draft.owner else ""
-    due = f" due {draft.due.isoformat()}" if draft.due else ""
-    what = f"new action {draft.title!r}{owner}{due}"
+    what = new_words(form)
     if every is not None:
         added = await save(
             board, lambda store: recurrence.add_repeating_action(store, draft, every), what=what

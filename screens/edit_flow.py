@@ -110,7 +110,7 @@ def _edit(action_id: int, changes: ActionChanges, version: int) -> Callable[[Sto
     return lambda store: store.edit_action(action_id, changes, expected_version=version)
 
 
-def edit_words(action_id: int, mine: ActionChanges) -> str:
+def edit_words(action_id: int, mine: ActionChanges, cut: int | None = 60) -> str:
     """``edit of #29: title 'Rota v2', due 2026-12-04``: what a failed save says once the
     board has ended, enough to make it again (a tester read only "edit of #29")."""
     said = []
@@ -119,7 +119,8 @@ def edit_words(action_id: int, mine: ActionChanges) -> str:
         if value is not None:
             # repr: user text, printed to the terminal once the board has ended, shows its
             # controls escaped (a reviewer: a KPI name's ESC cleared the screen)
-            shown = repr(fit(str(value), 60)) if isinstance(value, str) else str(value)
+            text = str(value) if cut is None else fit(str(value), cut)
+            shown = repr(text) if isinstance(value, str) else str(value)
             said.append(f"{name} {shown}")
         elif getattr(mine, f"clear_{name}", False):
             said.append(f"{name} cleared")
@@ -129,12 +130,12 @@ def edit_words(action_id: int, mine: ActionChanges) -> str:
 @dataclass(frozen=True)
 class EditAgain:
     """Reopen the form on ``base`` (the saved version) holding ``form`` (with my changes);
-    ``refused``: a save was refused (kept for the next ``e``), rather than the person
-    choosing to edit again (the form opens at once)."""
+    ``later``: kept for the next ``e`` (a save refused, or the conflict put off with esc),
+    rather than the person choosing to edit again (the form opens at once)."""
 
     base: Action
     form: ActionFormResult
-    refused: bool = False
+    later: bool = False
 
 
 async def save_edit(
@@ -178,13 +179,15 @@ async def save_edit(
                 continue
             if choice == "edit":
                 return EditAgain(theirs, with_changes(form_of(theirs), mine))
-            board.place(theirs)
+            if choice is None:  # esc: put off, not thrown away (a tester's notes went so)
+                return EditAgain(theirs, with_changes(form_of(theirs), mine), later=True)
+            board.place(theirs)  # keep theirs: my changes go, as chosen
             return None
         except PdcaError as error:
             if isinstance(error, NotFound) and (error.kind, error.key) == ("action", base.id):
                 raise  # the action itself went: said by save_edit_shown
             refused(board, error)  # a file gone wrong is raised again from here
-            return EditAgain(seen, with_changes(form_of(seen), mine), refused=True)
+            return EditAgain(seen, with_changes(form_of(seen), mine), later=True)
 
 
 async def edit_flow(board: BoardScreen, action_id: int) -> None:
@@ -220,13 +223,14 @@ async def edit_flow(board: BoardScreen, action_id: int) -> None:
 def again_now(board: BoardScreen, again: EditAgain, then: str = "") -> bool:
     """Whether the form opens again now; else the edit is kept for the next ``e`` on it, and
     the person told so (``then``: what they had asked for after it, which waits for them)."""
-    if not again.refused:  # the person chose to edit again: the form, now
+    if not again.later:  # the person chose to edit again: the form, now
         return True
     # Refused: kept as typed for the next e (a tester retyped one from memory), never a form
     # opened by itself, which took the keys typed meanwhile for something else (testers).
     board.unsent_edits[again.base.id] = again
     mine = changes_between(again.base, again.form)
-    board.context.kept[f"edit:{again.base.id}"] = edit_words(again.base.id, mine)
+    # whole: at quit, this line is all that is left of it (a reviewer)
+    board.context.kept[f"edit:{again.base.id}"] = edit_words(again.base.id, mine, cut=None)
     after = f", {then}" if then else ""
     board.notify(
         f"your edit of #{again.base.id} is kept: press e on it to open it again{after}",
@@ -236,17 +240,19 @@ def again_now(board: BoardScreen, again: EditAgain, then: str = "") -> bool:
     return False
 
 
-def say_gone(board: BoardScreen, action_id: int) -> None:
+def say_gone(board: BoardScreen, action_id: int, mine: ActionChanges | None = None) -> None:
     """The card went while its form was open (a restore of a copy without it, an undo of
-    its creation): say so, by whom and how, rather than "no action #12" (a tester)."""
+    its creation): say so, by whom and how, rather than "no action #12" (a tester), and
+    what the edit was, to be made again elsewhere (a second tester)."""
     board.gone_said.add(action_id)
     gone = board.store.changed_since("action", action_id)
     how = " ".join(part for part in (gone.by, short_time(gone.at) if gone.at else "") if part)
     what = f": {gone.what}" if gone.what else ""
+    lost = f" ({edit_words(action_id, mine, cut=None)})" if mine is not None else ""
     board.notify(
-        f"#{action_id} is gone since you opened it ({how}{what}); your edit was not saved",
+        f"#{action_id} is gone since you opened it ({how}{what}); your edit was not saved{lost}",
         severity="error",
-        timeout=12,
+        timeout=20,
     )
 
 
@@ -263,7 +269,7 @@ async def save_edit_shown(
         if error.kind != "action" or error.key != base.id:
             refused(board, error)
             return None
-        say_gone(board, base.id)
+        say_gone(board, base.id, changes_between(base, form))
         return None
     except PdcaError as error:
         refused(board, error)

@@ -126,6 +126,12 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
     def after_acknowledge(self) -> None:
         self.load()
 
+    def on_screen_resume(self) -> None:
+        # Back from what was opened over it (``!`` and an acknowledgement there, this app's
+        # own write, which tells no view): read again (a tester's still showed the alert).
+        if self.detail is not None:
+            self.on_database_changed()
+
     def action_scroll_body(self, lines: int) -> None:
         body = self.query_one("#kpi-body", VerticalScroll)
         body.scroll_relative(y=lines, animate=False)

@@ -136,7 +136,7 @@ class PdcaApp(App[None]):
         self.context = context
         self.notices = list(notices)  # said once the first screen is up
         self.hung_up = 0  # SIGHUP or SIGTERM came (run_app): quit as q does
-        self._warned_of_kept = False  # q said what is kept: the next q quits
+        self._warned_of_kept: set[str] = set()  # what q said is kept: the next q quits
         context.on_saving = self._show_saving
         context.on_orphan = self._orphan_from_writer
         self._ui_loop: asyncio.AbstractEventLoop | None = None
@@ -241,8 +241,8 @@ class PdcaApp(App[None]):
         them), the first q says which and the second quits, printing them: they had vanished
         without a word, exit status 0 (a tester)."""
         kept = self.context.kept
-        if kept and not self._warned_of_kept:
-            self._warned_of_kept = True
+        if kept and set(kept) != self._warned_of_kept:  # warned again of anything new
+            self._warned_of_kept = set(kept)
             listed = "; ".join(kept.values())
             self.notify(
                 f"not saved yet, kept: {listed}. q again quits, and prints them",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,10 +56,16 @@ def _from_database(kind: str, *, comma_list: bool = False) -> Completer:
         return [
             CompletionItem(for_the_shell(head + value), help=printable(help_text or ""))
             for value, help_text in candidates(path, kind, last)
-            if value.isprintable()
+            if not _breaks_a_line(value)
         ]
 
     return complete
+
+
+def _breaks_a_line(value: str) -> bool:
+    """A control or a line separator: what the shells' one-completion-a-line reading splits
+    on (NBSP, a joined emoji or a soft hyphen do not, and complete as any name: a reviewer)."""
+    return any(unicodedata.category(c) == "Cc" or c in "\u2028\u2029" for c in value)
 
 
 def for_the_shell(value: str) -> str:

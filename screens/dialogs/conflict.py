@@ -74,6 +74,8 @@ class ConflictModal(Dialog[str | None]):
     """
 
     BINDINGS = [
+        # esc keeps the edit for the next e on the card: "Cancel" did not say what went
+        Binding("escape", "cancel", "Later", id="conflict-later"),
         Binding("t", "resolve('theirs')", "Keep theirs", id="conflict-theirs"),
         Binding("m", "resolve('mine')", "Write mine", id="conflict-mine"),
         Binding("e", "resolve('edit')", "Edit again", id="conflict-edit"),

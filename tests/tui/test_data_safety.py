@@ -101,6 +101,24 @@ async def test_the_conflict_says_what_the_other_change_was(make_app, board_db: P
         assert said.startswith("bob changed #1 at ") and said.endswith("(edited #1: owner)")
 
 
+async def test_esc_on_the_conflict_keeps_the_edit_for_e(make_app, board_db: Path) -> None:
+    """esc ("Cancel") threw the typed edit away without a word (a tester)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _edit_title_while_bob_changes(app, pilot, board_db, ActionChanges(owner="dave"))
+        await pilot.press("escape")
+        await settle_app(app, pilot)
+        assert not isinstance(app.screen, ConflictModal | ActionFormModal)
+        assert "your edit of #1 is kept: press e on it" in _notes(app)[-1]
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        assert app.screen.query_one("#title", Input).value == "Alice's title"
+        await pilot.press("ctrl+s")  # my changes over the version the dialog showed
+        await settle_app(app, pilot)
+        stored = app.context.store.get_action(1)
+        assert (stored.title, stored.owner) == ("Alice's title", "dave")
+
+
 async def test_write_mine_writes_only_the_fields_i_changed(make_app, board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:

@@ -494,3 +494,24 @@ async def test_the_one_perspective_warning_names_a_few_and_counts_the_rest(
         said = str(screen.query_one("#kpi-warnings", Static).render())
         assert said.startswith("⚠ one perspective only: Init 0: every KPI is quality;")
         assert said.endswith("(and 4 more)")
+
+
+async def test_the_kpi_detail_reads_again_after_an_acknowledgement_over_it(
+    make_app, kpi_db: Path
+) -> None:
+    """Acknowledged through ! opened over the detail: the detail still showed the alert
+    waiting, and offered to acknowledge it again (a tester)."""
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_first_detail(pilot)
+        assert "waiting for alice" in str(detail.query_one("#kpi-facts", Static).render())
+        await pilot.press("exclamation_mark")
+        await settle_app(app, pilot)
+        await pilot.press("a")
+        await settle_app(app, pilot)
+        await pilot.press(*"On it", "ctrl+s")
+        await settle_app(app, pilot)
+        await pilot.press("escape")
+        await settle_app(app, pilot)
+        assert app.screen is detail
+        assert "waiting for alice" not in str(detail.query_one("#kpi-facts", Static).render())

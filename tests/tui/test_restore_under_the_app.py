@@ -50,7 +50,9 @@ async def test_an_edit_form_open_across_a_restore_meets_no_such_action(
         messages = [n.message for n in app._notifications]
         said = messages[-1]  # who took it away and how, not "no action #N" (a tester)
         assert said.startswith(f"#{original.id} is gone since you opened it (carol ")
-        assert f": restored from {saved.name}" in said and said.endswith("your edit was not saved")
+        assert f": restored from {saved.name}" in said and said.endswith(
+            "your edit was not saved (edit of #2: title 'ORIGINAL-ZZ bob-edit')"
+        )  # what it was, to be made again elsewhere (a tester)
         reader = open_as(db_path, "dave")
         try:
             assert reader.last_event_id() == newest  # nothing written
