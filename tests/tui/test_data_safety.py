@@ -199,6 +199,21 @@ async def test_a_form_naming_a_kpi_renamed_meanwhile_is_kept_as_typed(
     assert "A long careful title" not in titles and "Ready to start" in titles
 
 
+async def _save_outwaiting_the_lock(app, pilot, board_db: Path, key: str, title: str) -> None:  # type: ignore[no-untyped-def]
+    """``key`` (n or e), ``title`` typed, saved while another process holds the lock past
+    the busy wait (set short by the test): the save is refused and kept."""
+    await settle_app(app, pilot)
+    await pilot.press(key)
+    await settle_app(app, pilot)
+    app.screen.query_one("#title", Input).value = title
+    holder = LockHolder(board_db)
+    try:
+        await pilot.press("ctrl+s")
+        await _wait_until(pilot, lambda: bool(app.context.kept))
+    finally:
+        holder.release()
+
+
 async def test_a_new_action_that_outwaits_the_lock_is_kept_for_the_next_n(
     make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -208,16 +223,7 @@ async def test_a_new_action_that_outwaits_the_lock_is_kept_for_the_next_n(
     monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)  # give up sooner
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
-        await settle_app(app, pilot)
-        await pilot.press("n")
-        await settle_app(app, pilot)
-        app.screen.query_one("#title", Input).value = "Typed during the lock"
-        holder = LockHolder(board_db)
-        try:
-            await pilot.press("ctrl+s")
-            await _wait_until(pilot, lambda: any("is kept" in n for n in _notes(app)))
-        finally:
-            holder.release()
+        await _save_outwaiting_the_lock(app, pilot, board_db, "n", "Typed during the lock")
         await settle_app(app, pilot)
         assert not isinstance(app.screen, ActionFormModal)  # never over what they do now
         assert "press n to open it again" in _notes(app)[-1]
@@ -755,16 +761,7 @@ async def test_quitting_with_a_kept_edit_says_so_first(
     monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
-        await settle_app(app, pilot)
-        await pilot.press("e")
-        await settle_app(app, pilot)
-        app.screen.query_one("#title", Input).value = "Renamed by alice"
-        holder = LockHolder(board_db)
-        try:
-            await pilot.press("ctrl+s")
-            await _wait_until(pilot, lambda: bool(app.context.kept))
-        finally:
-            holder.release()
+        await _save_outwaiting_the_lock(app, pilot, board_db, "e", "Renamed by alice")
         assert list(app.context.kept.values()) == ["edit of #1: title 'Renamed by alice'"]
         await pilot.press("q")
         await pilot.pause()

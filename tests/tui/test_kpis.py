@@ -205,6 +205,16 @@ async def test_the_headers_flag_opens_the_alerts_waiting_for_me(make_app, kpi_db
         store.close()
 
 
+async def _acknowledge_then_back(app, pilot: Pilot) -> None:  # type: ignore[no-untyped-def]
+    """a on the screen's alert, a note, save, then esc back to what was under it."""
+    await pilot.press("a")
+    await settle_app(app, pilot)
+    await pilot.press(*"On it", "ctrl+s")
+    await settle_app(app, pilot)
+    await pilot.press("escape")
+    await settle_app(app, pilot)
+
+
 async def test_an_alert_acknowledged_in_its_kpis_detail_leaves_my_alerts(
     make_app, kpi_db: Path
 ) -> None:
@@ -221,12 +231,7 @@ async def test_an_alert_acknowledged_in_its_kpis_detail_leaves_my_alerts(
         await pilot.press("enter")
         await settle_app(app, pilot)
         assert isinstance(app.screen, KpiDetailScreen)
-        await pilot.press("a")
-        await settle_app(app, pilot)
-        await pilot.press(*"On it", "ctrl+s")
-        await settle_app(app, pilot)
-        await pilot.press("escape")
-        await settle_app(app, pilot)
+        await _acknowledge_then_back(app, pilot)
         assert isinstance(app.screen, MyAlertsScreen)
         assert app.screen.query_one(KpiTable).rows == []
 
@@ -507,11 +512,6 @@ async def test_the_kpi_detail_reads_again_after_an_acknowledgement_over_it(
         assert "waiting for alice" in str(detail.query_one("#kpi-facts", Static).render())
         await pilot.press("exclamation_mark")
         await settle_app(app, pilot)
-        await pilot.press("a")
-        await settle_app(app, pilot)
-        await pilot.press(*"On it", "ctrl+s")
-        await settle_app(app, pilot)
-        await pilot.press("escape")
-        await settle_app(app, pilot)
+        await _acknowledge_then_back(app, pilot)
         assert app.screen is detail
         assert "waiting for alice" not in str(detail.query_one("#kpi-facts", Static).render())
