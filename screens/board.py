@@ -208,6 +208,20 @@ class BoardScreen(Screen[None]):
         # Actions a form's save found gone and said so (by whom): not said again by the detail.
         self.gone_said: set[int] = set()
 
+    def kept_words(self) -> list[str]:
+        """What is kept of refused saves, in words (the app says them at quit): an edit's
+        values whole, as that line is all that is left of it then (a reviewer)."""
+        from pdca.screens.board_checkin import checkin_words
+        from pdca.screens.board_new import new_words
+        from pdca.screens.edit_flow import changes_between, edit_words
+
+        words = [checkin_words(i, result) for i, result in self.unsent_checkins.items()]
+        words += [
+            edit_words(i, changes_between(kept.base, kept.form), cut=None)
+            for i, kept in self.unsent_edits.items()
+        ]
+        return words + ([new_words(self.unsent_new)] if self.unsent_new is not None else [])
+
     @property
     def context(self) -> AppContext:
         return context_of(self.app)
@@ -237,6 +251,7 @@ class BoardScreen(Screen[None]):
                 yield LaneDivider()
 
     def on_mount(self) -> None:
+        self.context.kept = self.kept_words
         self.query_one("#filter-bar").display = False
         # First paint from one screenful per phase, read off the board's index: a board of
         # 100 000 actions opens as fast as an empty one. Columns read further pages as they

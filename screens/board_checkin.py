@@ -10,6 +10,12 @@ from pdca.screens.board_writes import save
 
 if TYPE_CHECKING:
     from pdca.screens.board import BoardScreen
+    from pdca.screens.dialogs.checkin import CheckinResult
+
+
+def checkin_words(action_id: int, result: CheckinResult) -> str:
+    """``check-in on #6 (on-track): 'Rota live'``: what a failed or kept one was."""
+    return f"check-in on #{action_id} ({result.status}): {result.message!r}"
 
 
 async def ask_checkin(board: BoardScreen, action: Action, reason: str | None = None) -> bool:
@@ -23,15 +29,13 @@ async def ask_checkin(board: BoardScreen, action: Action, reason: str | None = N
     if result is None:  # escape: a kept draft stays kept (a reviewer)
         return False
     draft = validated(models.CheckinDraft, message=result.message, status=result.status)
-    what = f"check-in on #{action.id} ({draft.status}): {draft.message!r}"
+    what = checkin_words(action.id, result)
     if await save(board, lambda store: store.add_checkin(action.id, draft), what=what) is not None:
         board.unsent_checkins.pop(action.id, None)
-        board.context.kept.pop(f"check-in:{action.id}", None)
         return True
     # Not written (a lock held past the wait, the file gone read-only): what was typed is
     # kept for the next ``c`` on this card, not lost with the form (a tester).
     board.unsent_checkins[action.id] = result
-    board.context.kept[f"check-in:{action.id}"] = what
     board.notify(
         f"your check-in on #{action.id} is kept: press c on it to send it again",
         severity="warning",

@@ -6,12 +6,7 @@ from typing import TYPE_CHECKING
 
 from pdca.db import models
 from pdca.db.models import validated
-from pdca.screens.board_writes import (
-    action_form,
-    owner_is_new,
-    save,
-    say_owner_is_new,
-)
+from pdca.screens.board_writes import action_form, owner_is_new, save, say_owner_is_new
 
 if TYPE_CHECKING:
     from pdca.screens.board import BoardScreen
@@ -42,13 +37,11 @@ async def new_flow(board: BoardScreen) -> None:
     if form is None:  # a kept one stays kept (a reviewer lost one to esc)
         return
     board.unsent_new = None  # added now, or kept again below
-    board.context.kept.pop("new", None)
     if not await _add(board, form):
         # Not written (a lock held past the wait, a name gone meanwhile): kept as typed
         # for the next n (a tester retyped one from memory), never a form opened by
         # itself, which took the keys typed meanwhile for something else (testers).
         board.unsent_new = form
-        board.context.kept["new"] = new_words(form)
         board.notify(
             "your new action is kept: press n to open it again", severity="warning", timeout=8
         )

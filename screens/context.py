@@ -47,10 +47,10 @@ class AppContext:
     # Failures of such writes not shown yet, with what each was ("check-in on #6: 'Rota
     # live'"): what quitting leaves is printed after the app, where nothing else says it.
     unshown: list[tuple[str | None, BaseException]] = field(default_factory=list)
-    # What the board keeps of refused saves for the person's next c, e or n, in words, by
-    # what it is ("check-in:6"): quitting with any asks twice and then prints them, where
-    # they had vanished without a word (a tester).
-    kept: dict[str, str] = field(default_factory=dict)
+    # What the board keeps of refused saves for the person's next c, e or n, in words (the
+    # board answers it, from what it keeps): quitting with any asks twice and then prints
+    # them, where they had vanished without a word (a tester).
+    kept: Callable[[], list[str]] = field(default=list)
     # Why the file may no longer be used (damaged, removed, replaced); then nothing is written.
     broken: str | None = None
     writer: StoreThread = field(init=False)

@@ -22,12 +22,7 @@ from pdca.db import models
 from pdca.db.errors import Conflict, NotFound, PdcaError
 from pdca.db.models import Action, validated
 from pdca.db.store import Store
-from pdca.screens.board_writes import (
-    action_form,
-    owner_is_new,
-    refused,
-    say_owner_is_new,
-)
+from pdca.screens.board_writes import action_form, owner_is_new, refused, say_owner_is_new
 from pdca.widgets.text import fit
 from pdca.widgets.when import short_time
 
@@ -213,7 +208,6 @@ async def edit_flow(board: BoardScreen, action_id: int) -> None:
         if form is None:
             return
         board.unsent_edits.pop(action_id, None)  # saved now, or kept again by again_now
-        board.context.kept.pop(f"edit:{action_id}", None)
         outcome = await save_edit_shown(board, base, form)
         if not isinstance(outcome, EditAgain) or not again_now(board, outcome):
             return
@@ -228,9 +222,6 @@ def again_now(board: BoardScreen, again: EditAgain, then: str = "") -> bool:
     # Refused: kept as typed for the next e (a tester retyped one from memory), never a form
     # opened by itself, which took the keys typed meanwhile for something else (testers).
     board.unsent_edits[again.base.id] = again
-    mine = changes_between(again.base, again.form)
-    # whole: at quit, this line is all that is left of it (a reviewer)
-    board.context.kept[f"edit:{again.base.id}"] = edit_words(again.base.id, mine, cut=None)
     after = f", {then}" if then else ""
     board.notify(
         f"your edit of #{again.base.id} is kept: press e on it to open it again{after}",

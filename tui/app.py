@@ -240,10 +240,10 @@ class PdcaApp(App[None]):
         """q. With changes kept from refused saves (the board's next c, e or n would open
         them), the first q says which and the second quits, printing them: they had vanished
         without a word, exit status 0 (a tester)."""
-        kept = self.context.kept
+        kept = self.context.kept()
         if kept and set(kept) != self._warned_of_kept:  # warned again of anything new
             self._warned_of_kept = set(kept)
-            listed = "; ".join(kept.values())
+            listed = "; ".join(kept)
             self.notify(
                 f"not saved yet, kept: {listed}. q again quits, and prints them",
                 severity="warning",
@@ -773,7 +773,8 @@ def run_app(app: PdcaApp) -> int:
         app.context.close()
     for what, error in app.context.unshown:  # writes that failed after the app had ended
         _say(f"pdca: not saved: {what}: {error}" if what else f"pdca: not saved: {error}")
-    for what in app.context.kept.values():  # refused, kept for a c, e or n that never came
+    kept = app.context.kept()
+    for what in kept:  # refused, kept for a c, e or n that never came
         _say(f"pdca: not saved (kept after a refused save): {what}")
     for stream in (sys.stdout, sys.stderr):
         _let_go_if_gone(stream, hung_up=app.hung_up == signal.SIGHUP)
@@ -784,7 +785,7 @@ def run_app(app: PdcaApp) -> int:
         os._exit(128 + signal.SIGHUP)
     if app.hung_up and not app.return_code:  # after q: the signal still says how it ended
         return 128 + app.hung_up
-    return app.return_code or (1 if app.context.unshown or app.context.kept else 0)
+    return app.return_code or (1 if app.context.unshown or kept else 0)
 
 
 # How long a hung-up board keeps trying a save that meets someone's lock, where it would

@@ -209,7 +209,7 @@ async def _save_outwaiting_the_lock(app, pilot, board_db: Path, key: str, title:
     holder = LockHolder(board_db)
     try:
         await pilot.press("ctrl+s")
-        await _wait_until(pilot, lambda: bool(app.context.kept))
+        await _wait_until(pilot, lambda: bool(app.context.kept()))
     finally:
         holder.release()
 
@@ -762,7 +762,7 @@ async def test_quitting_with_a_kept_edit_says_so_first(
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await _save_outwaiting_the_lock(app, pilot, board_db, "e", "Renamed by alice")
-        assert list(app.context.kept.values()) == ["edit of #1: title 'Renamed by alice'"]
+        assert app.context.kept() == ["edit of #1: title 'Renamed by alice'"]
         await pilot.press("q")
         await pilot.pause()
         assert app.is_running and "q again quits" in _notes(app)[-1]
