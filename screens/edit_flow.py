@@ -256,13 +256,10 @@ async def save_edit_shown(
     new_owner = form.owner if changed and owner_is_new(board, form.owner) else None
     try:
         outcome = await save_edit(board, base, form)
-    except NotFound as error:
-        if error.kind != "action" or error.key != base.id:
-            refused(board, error)
-            return None
+    except NotFound:  # save_edit raises only the action's own: any other is kept there
         say_gone(board, base.id, changes_between(base, form))
         return None
-    except PdcaError as error:
+    except PdcaError as error:  # a file gone wrong: refused raises it again, the app stops
         refused(board, error)
         return None
     if isinstance(outcome, Action):
