@@ -132,11 +132,7 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
             if name is None:
                 if not self.gone:
                     self.gone = True
-                    self.notify(
-                        f"KPI {self.kpi_name!r} is no longer in the file",
-                        severity="warning",
-                        timeout=8,
-                    )
+                    self.say_gone()
                 return
             self.kpi_name = name
         self.reload()
@@ -150,13 +146,18 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
         if self.detail is not None:
             self.on_database_changed()
 
+    def say_gone(self) -> None:
+        self.notify(
+            f"KPI {self.kpi_name!r} is no longer in the file", severity="warning", timeout=8
+        )
+
     def action_scroll_body(self, lines: int) -> None:
         body = self.query_one("#kpi-body", VerticalScroll)
         body.scroll_relative(y=lines, animate=False)
 
     def action_acknowledge(self) -> None:
         if self.gone:  # not "has no open alert": the KPI itself is gone (a tester)
-            self.notify(f"KPI {self.kpi_name!r} is no longer in the file", severity="warning")
+            self.say_gone()
         elif self.detail is not None:
             self.acknowledge_row(self.detail.row)
 
