@@ -189,6 +189,11 @@ class KeyHold:
             return
         now = time.monotonic()
         screen, focused = self._where()
+        # A new screen whose on_mount has not run: what it reads first (wait_for_rows) and
+        # what it focuses are not known yet (a busy machine took over a tenth of a second).
+        unmounted = screen is not None and screen is not hold.screen and not screen.is_mounted
+        if unmounted and now - hold.started < LONGEST_HOLD_SECONDS:
+            return
         if screen is not hold.screen and hold.screen_changed_at is None:
             hold.screen_changed_at = now
         reading = hold.rows is not None and not hold.rows.is_finished

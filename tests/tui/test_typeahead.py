@@ -7,6 +7,7 @@ the first arrive.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,9 @@ from pdca.db.models import ActionChanges
 from pdca.db.store import Store
 from pdca.screens.board import BoardScreen
 from pdca.screens.dialogs import ActionFormModal
+from pdca.screens.flow import FlowScreen
 from pdca.screens.log import LogScreen
+from pdca.screens.row_view import RowView
 from pdca.tui.app import PdcaApp
 from pdca.tui.typeahead import KeyHold
 from tests.conftest import open_as
@@ -93,6 +96,29 @@ async def test_moves_typed_with_the_flow_key_wait_for_its_figures(
     """The flow view reads its figures on a thread after its frame: 6, down, enter typed at
     once reach the rows, not the empty frame (Do's oldest item is #3)."""
     build_history(store, title="Triage rota")
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        burst(app, "6", "down", "enter")
+        await settle_app(app, pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        assert board.focused_id == 3
+
+
+async def test_moves_typed_with_a_view_key_wait_for_a_view_slow_to_mount(
+    make_app, store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a busy machine the view's on_mount (which says what its first rows wait on) came
+    over a tenth of a second after the switch: the keys went on to the empty frame (CI)."""
+    build_history(store, title="Triage rota")
+    mount = RowView.on_mount
+
+    async def slow_mount(self: RowView) -> None:
+        await asyncio.sleep(0.3)
+        mount(self)
+
+    monkeypatch.setattr(FlowScreen, "on_mount", slow_mount)
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
