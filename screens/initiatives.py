@@ -24,6 +24,7 @@ from pdca.db.models import InitiativeKpi, InitiativeOverview
 from pdca.db.store import Store
 from pdca.screens.context import PaletteEntry
 from pdca.screens.row_view import RowView
+from pdca.widgets.kpi_table import number
 from pdca.widgets.marks import status_mark
 from pdca.widgets.row_list import Row, RowList
 from pdca.widgets.sparkline import sparkline
@@ -49,10 +50,6 @@ def shown_overview(store: Store) -> list[InitiativeOverview]:
     return overview(store, slots=SPARK_CELLS)
 
 
-def _number(value: float | None) -> str:
-    return "-" if value is None else f"{value:g}"
-
-
 def kpi_row(kpi: InitiativeKpi, name_width: int = KPI_NAME_WIDTH) -> Row:
     spark = sparkline(kpi.recent, SPARK_CELLS)
     unit = literal(kpi.unit)
@@ -62,8 +59,8 @@ def kpi_row(kpi: InitiativeKpi, name_width: int = KPI_NAME_WIDTH) -> Row:
         (spark, KPI_ROLES[kpi.status] or "accent"),
         ("  ", ""),
         (fixed(literal(kpi.name), name_width), ""),
-        (f" {_number(kpi.latest_value)} {unit}".ljust(14), "bold"),
-        (f"→ {_number(kpi.target)} {unit}{by}  ", "muted"),
+        (f" {number(kpi.latest_value)} {unit}".ljust(14), "bold"),
+        (f"→ {number(kpi.target)} {unit}{by}  ", "muted"),
         (kpi.status, KPI_ROLES[kpi.status] or "muted"),
     ]
 

@@ -354,13 +354,20 @@ def day_ticks(left: float) -> tuple[list[float], list[str]]:
     return ticks[::-1], [str(int(t)) if t else "0" for t in ticks[::-1]]
 
 
+MORE_TICK_DIGITS = 4  # a range of 200 at 1.5M reads 1.50005M; past that, ticks may repeat
+
+
 def value_ticks(low: float, high: float, count: int = 5) -> tuple[list[float], list[str]]:
     """Evenly spread values from ``low`` to ``high``, labelled as the KPI table writes
     numbers (``1e+15``, never ``833333333333333.2``)."""
     if high <= low:
         return [low], [number(low)]
     ticks = [low + (high - low) * k / (count - 1) for k in range(count)]
-    return ticks, [number(t) for t in ticks]
+    for extra in range(MORE_TICK_DIGITS + 1):  # as few digits as tell the ticks apart
+        labels = [number(t, extra) for t in ticks]
+        if len(set(labels)) == len(labels):
+            break
+    return ticks, labels
 
 
 def days_ago(moment: str, now: datetime) -> float:

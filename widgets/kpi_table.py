@@ -43,10 +43,27 @@ TREND_ARROWS = {1: "↗", -1: "↘", 0: "→"}
 SIGNAL_MARK = "↯"
 
 
-def number(value: float | None) -> str:
+# Big numbers in a narrow cell, as dashboards and finance write them: 123k, 4.5M, 2.1B, 7T.
+_SCALES = ((1e3, "k"), (1e6, "M"), (1e9, "B"), (1e12, "T"))
+_COMPACT_UP_TO = 1e15  # beyond, an exponent (1e+15): no suffix people read at sight
+
+
+def number(value: float | None, extra: int = 0) -> str:
+    """A KPI figure in at most seven cells: four significant digits under a thousand (27.5,
+    0.1234), whole numbers up to 99999, then a suffix (123k, 1.23M); ``.4g`` had shown
+    12 345 as ``1.234e+04``. ``extra`` digits tell close values apart (a chart's axis)."""
     if value is None:
         return "-"
-    return f"{value:.4g}" if abs(value) < 1e5 else f"{value:.3g}"
+    size = abs(value)
+    if size < 1000:
+        return f"{value:.{4 + extra}g}"
+    if size < 1e5:
+        return f"{value:.{extra}f}"
+    for scale, suffix in _SCALES if size < _COMPACT_UP_TO else ():
+        scaled = f"{value / scale:.{3 + extra}g}"  # the smallest scale under 1000 once rounded
+        if "e" not in scaled and abs(float(scaled)) < 1000:
+            return scaled + suffix
+    return f"{value:.{3 + extra}g}"
 
 
 def fit_name(text: str, width: int) -> str:

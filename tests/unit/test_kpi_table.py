@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 
-from pdca.widgets.kpi_table import Layout, fit_name
+from pdca.widgets.kpi_table import Layout, fit_name, number
 
 TEAMS = ["checkout", "data", "growth", "identity", "mobile", "payments", "platform", "search",
          "support desk"]  # fmt: skip
@@ -30,3 +30,15 @@ def test_fit_name_keeps_a_bracket_and_cuts_the_middle() -> None:
     wide = fit_name("日本語の長い名前のKPIです (チーム)", 21)
     assert cell_len(wide) <= 21 and wide.endswith("(チーム)")
     assert fit_name("anything", 0) == ""
+
+
+def test_figures_fit_a_cell_without_an_exponent_people_must_decode() -> None:
+    """12 345 read ``1.234e+04`` in the KPI table and detail: whole up to 99 999, then a
+    suffix, and an exponent only past what a suffix names."""
+    assert [number(v) for v in (27.5, -0.1234, 1234.5, 12345, -99999)] == [
+        "27.5", "-0.1234", "1234", "12345", "-99999",
+    ]  # fmt: skip
+    assert [number(v) for v in (123456, 999_949, 1_234_567, -2.1e9, 7e12)] == [
+        "123k", "1M", "1.23M", "-2.1B", "7T",
+    ]  # fmt: skip
+    assert number(1e15) == "1e+15" and number(None) == "-"
