@@ -954,6 +954,11 @@ def _empty(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM sqlite_sequence")  # every record went with its history
 
 
+def holds_history(store: Store) -> bool:
+    """Whether anything was ever written to the file (the demo reopens such a file)."""
+    return bool(store.conn.execute("SELECT EXISTS (SELECT 1 FROM events)").fetchone()[0])
+
+
 def refuse_unless_empty(store: Store) -> None:
     where = store.path or "the database"
     actions = store.conn.execute("SELECT count(*) FROM actions").fetchone()[0]

@@ -618,10 +618,13 @@ def _seeding_bar(size: str) -> Iterator[Callable[[float], None]]:
 
 @cli.command()
 @click.option("--size", type=click.Choice(["small", "large"]), default="small", show_default=True)
+@click.option(
+    "--fresh", is_flag=True, help="Seed it anew with today's dates, dropping what you did in it."
+)
 @pass_session
-def demo(session: Session, size: str) -> None:
-    """Seed a throwaway database and open pdca on it."""
-    from pdca.db.seed import seed_database
+def demo(session: Session, size: str, fresh: bool) -> None:
+    """Open pdca on a throwaway demo database (seeded the first time, then as you left it)."""
+    from pdca.db.seed import holds_history, seed_database
     from pdca.tui.paths import user_data_dir
 
     if session.db_option is not None:  # demo reseeds its own file: never one named by --db
@@ -636,6 +639,15 @@ def demo(session: Session, size: str) -> None:
     path = directory / f"demo-{size}.db"
     session.demo = path
     store = session.store(create=True)
+    if holds_history(store) and not fresh:
+        # Reseeding each time wiped what a person had tried in it without a word (a tester
+        # lost twenty minutes of moves and check-ins): reopened, and the way to start over said.
+        click.echo(
+            f"reopened your demo database: {printable(str(path))}\n"
+            "  as you left it; pdca demo --fresh seeds it anew with today's dates"
+        )
+        _open_board(session)
+        return
     # Reseeded in place, in one transaction, never deleted: a board may have it open.
     with _seeding_bar(size) as progress:
         counts = seed_database(store, size=size, seed=1, replace=True, progress=progress)

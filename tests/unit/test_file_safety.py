@@ -9,7 +9,7 @@
 - An undone create never frees its id, in new files and in files upgraded from before.
 - An upgrade keeps a complete copy under ``pdca.db.vN.bak``; killed half-way, it leaves no
   copy under that name.
-- ``pdca init`` makes ./pdca.db here; ``--db ""`` is refused; ``pdca demo`` reseeds its file
+- ``pdca init`` makes ./pdca.db here; ``--db ""`` is refused; ``pdca demo --fresh`` reseeds its file
   in place, through SQLite, so a board that has it open keeps working.
 """
 
@@ -526,7 +526,7 @@ def test_demo_reseeds_its_file_in_place_while_it_is_open(tmp_path: Path) -> None
     board = Store.open(path, actor="alice", clock=lambda: NOW_DT)  # a board has it open
     try:
         board.add_action(ActionDraft(title="typed on the board"))
-        second = run_pdca("demo", env=env)
+        second = run_pdca("demo", "--fresh", env=env)
         assert second.returncode == 0, second.stderr
         assert os.stat(path).st_ino == inode  # the same file, reseeded through SQLite
         titles = [a.title for a in board.list_actions()]

@@ -443,10 +443,29 @@ def test_pdca_demo_seeds_a_throwaway_database(cli, env: dict[str, str]) -> None:
     assert "40 actions" in result.stdout
     path = Path(env["XDG_DATA_HOME"]) / "pdca" / "demo-small.db"
     assert f"seeded a throwaway demo database: {path}" in result.stdout
-    again = cli("demo")  # a demo starts afresh each time rather than refusing
-    assert again.exit_code == 0, again.stderr
     listed = json.loads(cli("--db", str(path), "list", "--json", "--stale").stdout)
     assert listed and all(a["stale"] for a in listed)
+
+
+def test_pdca_demo_again_reopens_what_you_did_and_fresh_seeds_anew(
+    cli, env: dict[str, str]
+) -> None:
+    """A second ``pdca demo`` reseeded the file: twenty minutes of a tester's moves and
+    check-ins went without a word. Now it reopens the file; ``--fresh`` starts over."""
+    assert cli("demo").exit_code == 0
+    path = Path(env["XDG_DATA_HOME"]) / "pdca" / "demo-small.db"
+    added = json.loads(cli("--db", str(path), "add", "Tried in the demo", "--json").stdout)
+    again = cli("demo")
+    assert again.exit_code == 0, again.stderr
+    assert f"reopened your demo database: {path}" in again.stdout
+    assert "pdca demo --fresh" in again.stdout and "seeded" not in again.stdout
+    shown = cli("--db", str(path), "show", str(added["id"]))
+    assert shown.exit_code == 0 and "Tried in the demo" in shown.stdout
+    fresh = cli("demo", "--fresh")
+    assert fresh.exit_code == 0, fresh.stderr
+    assert f"seeded a throwaway demo database: {path}" in fresh.stdout
+    gone = cli("--db", str(path), "show", str(added["id"]))
+    assert gone.exit_code == 1 and "Tried in the demo" not in gone.stdout
 
 
 def test_some_work_went_back_a_phase_and_some_audits_slipped(seeded: Store) -> None:
