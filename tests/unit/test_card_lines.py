@@ -1,0 +1,27 @@
+"""A card's owner line at the widths an 80-column board gives its columns."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pdca.widgets.phase_column import _owner_cut_to_fit, due_words
+
+
+def test_the_owner_gives_way_to_lateness_not_the_other_way() -> None:
+    """At 80x24 compact cards read "○ frank  ! 5d la…": the lateness is what a lead scans."""
+    parts = [("○ ", "mark"), ("frank", ""), ("  ! 15d late", "late")]
+    spaced = [("○ ", "mark"), ("frank", ""), (" ! 15d late", "late")]
+    assert _owner_cut_to_fit(parts, 1, 18) == spaced  # one space less is enough
+    cut = _owner_cut_to_fit(parts, 1, 16)
+    assert cut == [("○ ", "mark"), ("fr…", ""), (" ! 15d late", "late")]
+    assert _owner_cut_to_fit(parts, 1, 40) == parts  # room enough: as it was
+    assert _owner_cut_to_fit([("carol", "")], 0, 3) == [("ca…", "")]  # alone: cut as before
+
+
+def test_a_due_date_far_off_keeps_its_day() -> None:
+    """On 2 December, 6 January next year read "Jan 2027", as did every January day."""
+    today = date(2026, 12, 2)
+    assert due_words(date(2027, 1, 6), today) == "Jan 6"
+    assert due_words(date(2026, 12, 20), today) == "Dec 20"
+    assert due_words(date(2027, 9, 30), today) == "2027-09-30"
+    assert due_words(date(2025, 12, 1), today) == "2025-12-01"
