@@ -220,7 +220,8 @@ class BoardScreen(Screen[None]):
             edit_words(i, changes_between(kept.base, kept.form), cut=None)
             for i, kept in self.unsent_edits.items()
         ]
-        return words + ([new_words(self.unsent_new)] if self.unsent_new is not None else [])
+        kept_new = self.unsent_new
+        return words + ([new_words(kept_new, cut=None)] if kept_new is not None else [])
 
     @property
     def context(self) -> AppContext:

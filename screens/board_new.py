@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from pdca.db import models
 from pdca.db.models import validated
 from pdca.screens.board_writes import action_form, owner_is_new, save, say_owner_is_new
+from pdca.widgets.text import fit
 
 if TYPE_CHECKING:
     from pdca.screens.board import BoardScreen
@@ -47,11 +48,28 @@ async def new_flow(board: BoardScreen) -> None:
         )
 
 
-def new_words(form: ActionFormResult) -> str:
-    """``new action 'Rota' for bob due 2026-12-04``: what a failed or kept one was."""
-    owner = f" for {form.owner!r}" if form.owner else ""
-    due = f" due {form.due.isoformat()}" if form.due else ""
-    return f"new action {form.title!r}{owner}{due}"
+def new_words(form: ActionFormResult, cut: int | None = 60) -> str:
+    """``new action 'Rota' for 'bob' due 2026-12-04, priority high, notes '…'``: what a
+    failed or kept one was, every field typed (at quit, all that is left of it: the notes,
+    priority, initiative and KPI were missing, a tester). ``cut``: user text cut to so
+    many cells (None: whole)."""
+
+    def text(value: str) -> str:  # repr: controls escaped once the board has ended
+        return repr(value if cut is None else fit(value, cut))
+
+    words = f"new action {text(form.title)}"
+    words += f" for {text(form.owner)}" if form.owner else ""
+    words += f" due {form.due.isoformat()}" if form.due else ""
+    more = [f"priority {form.priority}"] if form.priority != "normal" else []
+    for name, value in (
+        ("initiative", form.initiative),
+        ("kpi", form.kpi),
+        ("every", form.every),
+        ("notes", form.notes),
+    ):
+        if value:
+            more.append(f"{name} {text(value)}")
+    return ", ".join([words, *more])
 
 
 async def _add(board: BoardScreen, form: ActionFormResult) -> bool:
@@ -70,7 +88,7 @@ async def _add(board: BoardScreen, form: ActionFormResult) -> bool:
     )
     new_owner = owner_is_new(board, draft.owner)
     every = form.every
-    what = new_words(form)
+    what = new_words(form, cut=None)  # said whole once the board has ended
     if every is not None:
         added = await save(
             board, lambda store: recurrence.add_repeating_action(store, draft, every), what=what

@@ -152,7 +152,7 @@ async def save_edit(
             return seen
         try:
             return await board.context.write(
-                _edit(base.id, mine, seen.version), edit_words(base.id, mine)
+                _edit(base.id, mine, seen.version), edit_words(base.id, mine, cut=None)
             )
         except Conflict as conflict:
             theirs = board.read_action(base.id)
