@@ -296,9 +296,19 @@ class ActionFormModal(Dialog[ActionFormResult | None]):
     def action_take_and_next(self) -> None:
         # Only where a name must already exist: a new owner "ann" is no typo of "anna", and
         # tab taking "anna" would hand the action to the wrong person (a reviewer).
-        if isinstance(self.focused, Input) and self.focused.id in ("initiative", "kpi"):
-            self._take_completion(self.focused)
-        self.focus_next()
+        field = self.focused
+        if isinstance(field, Input) and field.id in ("initiative", "kpi"):
+            # Tab is a priority binding: it runs before the field has handled the letters
+            # typed just ahead of it, still in its queue. Taken there, after them: "Fas" tab
+            # completed "F" and then got "as" ("Faster supportas", a tester typing fast).
+            field.call_later(self._take_then_next, field)
+        else:
+            self.focus_next()
+
+    def _take_then_next(self, field: Input) -> None:
+        if self.focused is field:  # not moved meanwhile (a click, a second tab)
+            self._take_completion(field)
+            self.focus_next()
 
     @on(Button.Pressed, "#save")
     def save_from_button(self) -> None:

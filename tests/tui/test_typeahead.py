@@ -231,3 +231,28 @@ async def test_esc_then_a_digit_read_as_a_symbol_is_both_keys(make_app, board_db
         await settle_app(app, pilot)
         assert not board.filter.active
         assert type(app.screen).__name__ == "KpisScreen"
+
+
+async def test_tab_in_the_initiative_field_completes_all_that_was_typed_before_it(
+    make_app, store: Store, board_db: Path
+) -> None:
+    """Tab runs before the field has taken the letters typed just ahead of it: "Fas" tab
+    completed "F" and then added "as" ("Faster supportas", a tester typing fast)."""
+    from pdca.db.models import InitiativeDraft
+
+    store.add_initiative(InitiativeDraft(name="Faster support", objective="Replies in 1 day"))
+    store.add_initiative(InitiativeDraft(name="Fast builds", objective="Builds in 5 minutes"))
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        burst(app, "n", *"Rota")
+        await settle_app(app, pilot)
+        form = app.screen
+        assert isinstance(form, ActionFormModal)
+        form.query_one("#initiative", Input).focus()
+        await settle_app(app, pilot)
+        burst(app, *"Faste", "tab", *"x")
+        await settle_app(app, pilot)
+        assert form.query_one("#initiative", Input).value == "Faster support"
+        assert form.focused is form.query_one("#kpi", Input)
+        assert form.query_one("#kpi", Input).value == "x"
