@@ -66,6 +66,7 @@ from pdca.widgets.status_bar import StatusBar
 from pdca.widgets.text import literal
 
 T = TypeVar("T")
+QUIT_AGAIN_SECONDS = 12  # a second q within this (the warning still shown) quits
 # alt+ a key pdca reads as esc then that key (see on_event): letters, digits and the arrows.
 ALT_KEYS = frozenset(
     f"alt+{key}" for key in [*"abcdefghijklmnopqrstuvwxyz0123456789", "up", "down", "left", "right"]
@@ -137,6 +138,7 @@ class PdcaApp(App[None]):
         self.notices = list(notices)  # said once the first screen is up
         self.hung_up = 0  # SIGHUP or SIGTERM came (run_app): quit as q does
         self._warned_of_kept: set[str] = set()  # what q said is kept: the next q quits
+        self._warned_at = -QUIT_AGAIN_SECONDS  # when it said so
         context.on_saving = self._show_saving
         context.on_orphan = self._orphan_from_writer
         self._ui_loop: asyncio.AbstractEventLoop | None = None
@@ -241,13 +243,16 @@ class PdcaApp(App[None]):
         them), the first q says which and the second quits, printing them: they had vanished
         without a word, exit status 0 (a tester)."""
         kept = self.context.kept()
-        if kept and set(kept) != self._warned_of_kept:  # warned again of anything new
-            self._warned_of_kept = set(kept)
+        # Warned again of anything new, or once the warning is gone from the screen: a q
+        # minutes later quit at once (a tester).
+        fresh = time.monotonic() - self._warned_at < QUIT_AGAIN_SECONDS
+        if kept and not (set(kept) == self._warned_of_kept and fresh):
+            self._warned_of_kept, self._warned_at = set(kept), time.monotonic()
             listed = "; ".join(kept)
             self.notify(
                 f"not saved yet, kept: {listed}. q again quits, and prints them",
                 severity="warning",
-                timeout=12,
+                timeout=QUIT_AGAIN_SECONDS,
             )
             return
         self.exit()

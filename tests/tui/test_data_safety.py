@@ -4,6 +4,7 @@ a log and a non-zero exit; a reader's snapshot follows the file."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
 import threading
@@ -790,3 +791,49 @@ async def test_a_kpi_added_while_the_form_is_open_is_known_on_save(
         assert not isinstance(app.screen, ActionFormModal)
     [added] = [a for a in store.list_actions() if a.title == "Measure it"]
     assert added.kpi == "Pages"
+
+
+async def test_a_check_in_refused_as_its_action_was_done_meanwhile_is_said_not_kept(
+    make_app, board_db: Path
+) -> None:
+    """bob abandons #1 while alice types a check-in on it: kept, no c would ever send it, and
+    every q warned of it with no way to drop it (a tester). Its words are said instead."""
+    app = make_app(board_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        assert focused(app) == ("plan", 1)
+        await pilot.press("c")
+        await settle_app(app, pilot)
+        app.screen.query_one("#message", Input).value = "typed before it was abandoned"
+        bob = open_as(board_db, "bob")
+        bob.complete_action(1, "abandon")
+        bob.close()
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        assert app.context.kept() == []
+        said = _notes(app)[-1]
+        assert said == "your check-in on #1 was not saved: 'typed before it was abandoned'"
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running  # nothing kept: the first q quits
+
+
+async def test_a_second_q_long_after_the_warning_warns_again(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The warning of kept work never expired: a single q minutes later quit (a tester)."""
+    monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr("pdca.tui.app.QUIT_AGAIN_SECONDS", 0.2)
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _save_outwaiting_the_lock(app, pilot, board_db, "e", "Renamed by alice")
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running and "q again quits" in _notes(app)[-1]
+        await asyncio.sleep(0.3)
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running  # warned again
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
