@@ -131,6 +131,33 @@ def _login(text: str) -> str:
     return text
 
 
+# Names that are not a person's: pdca's own (its automatic changes: escalations, repeats,
+# notifications, which no undo of a person's may take back), and the word that clears an
+# owner. An owner or an escalation path named so made "none" and "pdca" people of the file
+# ("waiting for none", a tester).
+NOT_A_PERSON = {"pdca": "is pdca's own name (its automatic changes)", "none": "means nobody"}
+
+
+def _person(text: str) -> str:
+    why = NOT_A_PERSON.get(_login(text).lower())
+    if why is not None:
+        raise ValueError(f"{why}, not a person's login")
+    return text
+
+
+def _escalation_path(logins: list[str]) -> list[str]:
+    """People, each once: the path's logins checked one by one, and named in the refusal."""
+    seen: set[str] = set()
+    for login in logins:
+        why = NOT_A_PERSON.get(_login(login).lower())
+        if why is not None:
+            raise ValueError(f"holds {login}, which {why}, not a person's login")
+        if login in seen:
+            raise ValueError(f"names {login} twice")
+        seen.add(login)
+    return logins
+
+
 # Measures far past any KPI's (a quadrillion either way) only overflow means, charts and
 # JSON (sums of two readings near 1e308 are infinite), so they are refused on the way in.
 NUMBER_LIMIT = 1e15
@@ -261,6 +288,14 @@ def checked_login(field: str, text: str) -> str:
         raise InvalidInput(field, text, str(error)) from None
 
 
+def checked_person(field: str, text: str) -> str:
+    """An owner's login as a draft checks it (``Person``), without pydantic."""
+    try:
+        return _person(text)
+    except ValueError as error:
+        raise InvalidInput(field, text, str(error)) from None
+
+
 @dataclass(frozen=True)
 class ActionFields:
     """An ``ActionDraft``'s fields, checked by its rules without pydantic (``checked_action``):
@@ -281,7 +316,7 @@ def checked_action(fields: ActionFields) -> ActionFields:
     ``InvalidInput`` it raises (the first bad field, in the draft's order)."""
     checked_text("title", fields.title, TITLE_MAX)
     if fields.owner is not None:
-        checked_login("owner", fields.owner)
+        checked_person("owner", fields.owner)
     if fields.phase not in PHASES:
         raise InvalidInput("phase", fields.phase, not_one_of(PHASES))
     if fields.priority not in PRIORITIES:
@@ -318,7 +353,7 @@ def checked_changes(fields: ChangeFields) -> ChangeFields:
     if fields.title is not None:
         checked_text("title", fields.title, TITLE_MAX)
     if fields.owner is not None:
-        checked_login("owner", fields.owner)
+        checked_person("owner", fields.owner)
     if fields.priority is not None and fields.priority not in PRIORITIES:
         raise InvalidInput("priority", fields.priority, not_one_of(PRIORITIES))
     if fields.notes is not None and len(fields.notes) > NOTES_MAX:

@@ -31,9 +31,11 @@ from pdca.db.models import (
     Priority,
     Trend,
     _at_most,
+    _escalation_path,
     _finite,
     _login,
     _non_blank,
+    _person,
 )
 from pdca.db.pydantic_setup import skip_plugin_discovery
 
@@ -44,6 +46,8 @@ Name = Annotated[str, AfterValidator(_non_blank(NAME_MAX))]
 Notes = Annotated[str, AfterValidator(_at_most(NOTES_MAX))]
 Message = Annotated[str, AfterValidator(_non_blank(MESSAGE_MAX))]
 Login = Annotated[str, AfterValidator(_login)]
+OwnerLogin = Annotated[str, AfterValidator(_person)]  # an owner: not pdca's own name, not "none"
+EscalationPath = Annotated[list[Login], AfterValidator(_escalation_path)]
 Number = Annotated[float, AfterValidator(_finite)]
 
 
@@ -82,7 +86,7 @@ class Draft(BaseModel):
 
 class ActionDraft(Draft):
     title: Title
-    owner: Login | None = None
+    owner: OwnerLogin | None = None
     phase: Phase = "plan"
     due: date | None = None
     priority: Priority = "normal"
@@ -95,7 +99,7 @@ class ActionChanges(Draft):
     """Only the fields given are changed; ``clear_*`` empties an optional one."""
 
     title: Title | None = None
-    owner: Login | None = None
+    owner: OwnerLogin | None = None
     due: date | None = None
     priority: Priority | None = None
     notes: Notes | None = None
@@ -127,7 +131,7 @@ class AcknowledgementNote(Draft):
 class InitiativeDraft(Draft):
     name: NewName
     objective: Notes = ""
-    owner: Login | None = None
+    owner: OwnerLogin | None = None
 
 
 Unit = Annotated[str, AfterValidator(_non_blank(20))]
@@ -142,12 +146,12 @@ class KpiDraft(Draft):
     direction: Direction = "up"
     warn: Number | None = None
     alert: Number | None = None
-    owner: Login | None = None
+    owner: OwnerLogin | None = None
     target_date: date | None = None
     cadence: Cadence = DEFAULT_CADENCE
     perspective: Perspective = DEFAULT_PERSPECTIVE
     initiative: Name | None = None
-    escalation: list[Login] = Field(default_factory=list)
+    escalation: EscalationPath = Field(default_factory=list)
     benchmark: Number | None = None
     benchmark_source: Notes | None = None
     alerts_mode: AlertsMode = "both"
@@ -165,12 +169,12 @@ class KpiChanges(Draft):
     direction: Direction | None = None
     warn: Number | None = None
     alert: Number | None = None
-    owner: Login | None = None
+    owner: OwnerLogin | None = None
     target_date: date | None = None
     cadence: Cadence | None = None
     perspective: Perspective | None = None
     initiative: Name | None = None
-    escalation: list[Login] | None = None
+    escalation: EscalationPath | None = None
     benchmark: Number | None = None
     benchmark_source: Notes | None = None
     alerts_mode: AlertsMode | None = None

@@ -138,7 +138,7 @@ class PdcaApp(App[None]):
         self.notices = list(notices)  # said once the first screen is up
         self.hung_up = 0  # SIGHUP or SIGTERM came (run_app): quit as q does
         self._warned_of_kept: set[str] = set()  # what q said is kept: the next q quits
-        self._warned_at = -QUIT_AGAIN_SECONDS  # when it said so
+        self._warned_at = -float(QUIT_AGAIN_SECONDS)  # when it said so
         context.on_saving = self._show_saving
         context.on_orphan = self._orphan_from_writer
         self._ui_loop: asyncio.AbstractEventLoop | None = None

@@ -7,12 +7,7 @@ import pwd
 from collections.abc import Mapping
 
 from pdca.db.errors import InvalidInput
-from pdca.db.models import checked_login
-
-# Names that are not a person's: pdca's own (its automatic changes: escalations, repeats,
-# notifications, which no undo of a person's may take back: a tester undid an escalation as
-# PDCA_USER=pdca), and the word that clears an owner.
-NOT_A_PERSON = {"pdca": "is pdca's own name (its automatic changes)", "none": "means nobody"}
+from pdca.db.models import NOT_A_PERSON, checked_login
 
 
 def current_user(environ: Mapping[str, str]) -> str:

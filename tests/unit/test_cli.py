@@ -1104,6 +1104,37 @@ def test_add_with_owner_none_has_nobody_yet_as_edit_says_it(store, ok, cli) -> N
     assert message == "phase: a new action in Do needs an owner and a due date (--owner, --due)"
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("add", "Rota", "--owner", "PDCA"), "owner: 'PDCA' is pdca's own name"),
+        (("initiative", "add", "Ops", "--objective", "x", "--owner", "pdca"), "owner: 'pdca'"),
+        (
+            ("kpi", "add", "Lead", "--unit", "d", "--baseline", "5", "--target", "2",
+             "--escalate-to", "none,erin"),
+            "--escalate-to: 'none,erin' holds none, which means nobody",
+        ),
+        (
+            ("kpi", "add", "Lead", "--unit", "d", "--baseline", "5", "--target", "2",
+             "--escalate-to", "erin,pdca"),
+            "--escalate-to: 'erin,pdca' holds pdca, which is pdca's own name",
+        ),
+        (
+            ("kpi", "add", "Lead", "--unit", "d", "--baseline", "5", "--target", "2",
+             "--escalate-to", "erin,erin"),
+            "--escalate-to: 'erin,erin' names erin twice",
+        ),
+    ],
+)  # fmt: skip
+def test_no_owner_or_escalation_is_pdca_itself_nobody_or_twice_one(
+    store, cli, args: tuple[str, ...], said: str
+) -> None:
+    """``--escalate-to none,erin`` made a person "none" (alerts "waiting for none") and
+    ``--owner pdca`` one named as pdca's automatic changes are (a tester)."""
+    assert one_line_error(cli(*args)).startswith(said)
+    assert store.list_people() == [] and store.list_actions() == []
+
+
 @pytest.mark.parametrize(("login", "why"), [("pdca", "is pdca's own name"), ("None", "means")])
 def test_pdca_user_may_not_be_pdca_itself_or_nobody(
     store, cli, monkeypatch, login: str, why: str
