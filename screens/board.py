@@ -95,10 +95,12 @@ def read_changes(
     since: int | None,
     today: date,
     around: int | None = None,
+    follow: int | None = None,
 ) -> Reloaded:
     """On the worker's connection: what changed, then the affected columns' cards; with
     ``around``, its column reads the window where that action is (a jump to it from another
-    view: it may be thousands of cards down)."""
+    view: it may be thousands of cards down). ``follow``: the focused action, whose column
+    reads where it went if a change moved it out of what is shown."""
     phases: set[str] = set(PHASES)
     if around is not None:
         windows = {**windows, **window_around(reader, wanted, windows, around)}
@@ -113,6 +115,15 @@ def read_changes(
             phases = changes.phases
         if changes.other or changes.everything:
             sparklines = read_sparklines(reader, SPARK_CELLS)
+        if (
+            around is None
+            and follow is not None
+            and (follow in changes.actions or changes.everything)
+        ):
+            # Someone's edit took the focused card out of the window (a due date far on,
+            # another phase): focus went to whichever card took its place, and the next
+            # key acted on that one (a tester).
+            windows = {**windows, **window_around(reader, wanted, windows, follow, moved=True)}
     counts: dict[str, int] = {}
     pages: dict[Phase, tuple[int, list[Action]]] = {}
     if phases:
@@ -127,15 +138,26 @@ def read_changes(
 
 
 def window_around(
-    reader: Store, wanted: BoardFilter, windows: dict[Phase, tuple[int, int]], action_id: int
+    reader: Store,
+    wanted: BoardFilter,
+    windows: dict[Phase, tuple[int, int]],
+    action_id: int,
+    *,
+    moved: bool = False,
 ) -> dict[Phase, tuple[int, int]]:
-    """The window of ``action_id``'s column that puts it mid-screen; none when it is gone."""
+    """The window of ``action_id``'s column that puts it mid-screen; none when it is gone
+    (or hidden by the filter), or, ``moved``, when the window read already holds it."""
     try:
         action = reader.get_action(action_id)
     except PdcaError:
         return {}
-    shown = windows[action.phase][1]
-    position = reader.position_of(wanted.as_store_filter(), action)
+    where = wanted.as_store_filter()
+    if action.done_at is not None and not where.include_done:
+        return {}
+    first, shown = windows[action.phase]
+    position = reader.position_of(where, action)
+    if moved and first <= position < first + shown:
+        return {}
     return {action.phase: (max(0, position - shown // 2), shown)}
 
 
@@ -363,7 +385,9 @@ class BoardScreen(Screen[None]):
         windows = {phase: column.visible_range() for phase, column in self.columns.items()}
         jumping = self.pending_around is not None
         since = None if everything or jumping else self.seen_event
-        return self._reload(self.filter, self.placed, windows, since, self.pending_around)
+        return self._reload(
+            self.filter, self.placed, windows, since, self.pending_around, self.focused_id
+        )
 
     def on_screen_resume(self) -> None:
         """Back from another view or a dialog: catch up with what changed meanwhile."""
@@ -394,11 +418,13 @@ class BoardScreen(Screen[None]):
         windows: dict[Phase, tuple[int, int]],
         since: int | None,
         around: int | None = None,
+        follow: int | None = None,
     ) -> None:
         try:
             reader = self.context.open_reader()
             try:
-                read = read_changes(reader, wanted, windows, since, self.context.today(), around)
+                today = self.context.today()
+                read = read_changes(reader, wanted, windows, since, today, around, follow)
             finally:
                 reader.close()
         except DatabaseBroken:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pdca.db.models import ActionDraft
+from pdca.db.models import ActionChanges, ActionDraft
 from pdca.db.store import ActionFilter, Store
 from pdca.widgets.phase_column import WINDOW_CARDS
 from tests.conftest import open_as
@@ -149,3 +149,32 @@ async def test_a_new_filter_or_compact_cards_show_each_column_from_a_whole_first
         await pilot.press("z")
         await settle_app(app, pilot)
         assert plan.scroll_y % plan.card_height == 0
+
+
+@pytest.mark.parametrize("change", ["far down", "to do"])
+async def test_focus_follows_a_card_someone_else_moves_out_of_sight(
+    make_app, long_db: Path, change: str
+) -> None:
+    """bob gives the focused card a late due date (it goes hundreds of cards down) or moves
+    it on: focus stayed at the top, on another card, which the next key acted on (a
+    tester)."""
+    first = order(long_db)[0]
+    app = make_app(long_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        assert focused(app) == ("plan", first)
+        bob = open_as(long_db, "bob")
+        if change == "far down":
+            bob.edit_action(first, ActionChanges(priority="low", due=date(2027, 6, 30)))
+        else:
+            bob.edit_action(first, ActionChanges(owner="bob", due=date(2026, 12, 9)))
+            bob.move_action(first, "do")
+        bob.close()
+        app.check_for_changes()  # what the twice-a-second poll does
+        await settle_app(app, pilot)
+        phase = "plan" if change == "far down" else "do"
+        assert focused(app) == (phase, first)
+        column = board(app).columns[phase]
+        assert column.row_shown(column.cursor)  # and on screen
+        if change == "far down":
+            assert order(long_db).index(first) > CARDS // 2  # it did go far
