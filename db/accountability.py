@@ -568,9 +568,8 @@ def standup_digest(
         since = arules.standup_since(previous.at if previous else None, now)
     until = iso(now)
     cadence = team_settings(store).stale_after_days
-    open_actions, more = _open_actions(
-        store, now, cadence, STANDING_MOST if standing_most is None else standing_most
-    )
+    standing_most = STANDING_MOST if standing_most is None else standing_most
+    open_actions, more = _open_actions(store, now, cadence, standing_most)
     waiting = [
         arules.WaitingAlert(
             a.id,
@@ -583,15 +582,22 @@ def standup_digest(
         for a in alerts.list_alerts(store)
         if a.acknowledged_at is None
     ]
-    due = [  # ``list_followups(due_only=True)``'s, as the five fields the rules read
-        arules.DueFollowup(*row)
-        for row in store.conn.execute(
-            "SELECT f.action_id, a.title, f.owner, f.offset_days, f.due FROM followups f"
-            " JOIN actions a ON a.id = f.action_id"
-            " WHERE f.done_at IS NULL AND f.due <= ? ORDER BY f.due, f.id",
-            (now.astimezone().date().isoformat(),),
-        )
-    ]
+    # ``list_followups(due_only=True)``'s, as the five fields the rules read; ``standing_most``
+    # a person, as their open actions are (59 listed for one person on a busy file, a tester).
+    due: list[arules.DueFollowup] = []
+    followups_of: dict[str, int] = {}
+    for row in store.conn.execute(
+        "SELECT f.action_id, a.title, f.owner, f.offset_days, f.due FROM followups f"
+        " JOIN actions a ON a.id = f.action_id"
+        " WHERE f.done_at IS NULL AND f.due <= ? ORDER BY f.due, f.id",
+        (now.astimezone().date().isoformat(),),
+    ):
+        whose = row[2] or UNOWNED
+        followups_of[whose] = followups_of.get(whose, 0) + 1
+        if followups_of[whose] <= standing_most:
+            due.append(arules.DueFollowup(*row))
+        else:
+            more[whose] = more.get(whose, 0) + 1
     where = arules.standing(open_actions, waiting, due, now=now, cadence_days=cadence)
     owners_open = store.conn.execute(_OPEN_OWNERS + " SELECT owner FROM o WHERE owner IS NOT NULL")
     counts, listed = _change_counts(store, since, until, most)
