@@ -837,3 +837,36 @@ async def test_a_second_q_long_after_the_warning_warns_again(
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_a_second_change_to_a_card_waits_for_the_first_to_be_saved(
+    make_app, board_db: Path
+) -> None:
+    """An edit saved while another process held the lock, then e again on the card: the
+    second form started from the card as it was, and its save came back as a conflict with
+    the first edit, mine, shown as "theirs" (a tester). Said instead, until it is saved."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        app.screen.query_one("#title", Input).value = "Ready to start A"
+        holder = LockHolder(board_db)
+        try:
+            await pilot.press("ctrl+s")
+            await _wait_until(pilot, lambda: app.screen.query_one(StatusBar).saving)
+            for key in ("e", "greater_than_sign", "d"):
+                await pilot.press(key)
+                await pilot.pause()
+                assert type(app.screen).__name__ == "BoardScreen"  # no form, no dialog
+                assert _notes(app)[-1] == (
+                    "#1: your last change to it is still being saved (the file is busy);"
+                    " try again once it is"
+                )
+        finally:
+            holder.release()
+        await settle_app(app, pilot)
+        assert app.context.store.get_action(1).title == "Ready to start A"
+        await pilot.press("e")  # saved: e opens the form again
+        await settle_app(app, pilot)
+        assert app.screen.query_one("#title", Input).value == "Ready to start A"
