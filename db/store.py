@@ -373,6 +373,11 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    def wait_for_lock_at_most(self, seconds: float) -> None:
+        """The next writes wait at most ``seconds`` for another process's lock (then
+        ``DatabaseBusy``); 0 tries once."""
+        self.conn.execute(f"PRAGMA busy_timeout = {max(0, int(seconds * 1000))}")
+
     def interrupt(self) -> None:
         """Stop the statement this connection runs now, from any thread (SQLite's
         ``sqlite3_interrupt``): a long read nobody waits for any more ends at once, and

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
+from pdca.db import connection
 from pdca.db.errors import DatabaseBusy
 from pdca.db.store import Store
 
@@ -41,7 +42,7 @@ class StoreThread:
     def submit(self, call: Callable[[Store], T]) -> Future[T]:
         with self._lock:
             self._pending += 1
-        future = self._executor.submit(self._run, call)
+        future = self._executor.submit(self._run, call, time.monotonic())
         future.add_done_callback(self._finished)
         return future
 
@@ -54,17 +55,23 @@ class StoreThread:
         """Writes asked for and not finished yet."""
         return self._pending
 
-    def _run(self, call: Callable[[Store], T]) -> T:
+    def _run(self, call: Callable[[Store], T], asked: float) -> T:
         if self._store is None:
             self._store = self._opener()
+        # The busy wait counts from when the write was asked for, not from its turn: three
+        # saves made during one long lock gave up 10, 20 and 30 s after they were asked, each
+        # saying "stayed busy for 10 s" (a tester).
+        wait = connection.BUSY_TIMEOUT_SECONDS - (time.monotonic() - asked)
         while True:
             self._guard(self._store)
+            self._store.wait_for_lock_at_most(wait)
             try:
                 return call(self._store)
             except DatabaseBusy:  # nothing was written: trying again writes it once
                 patient = self.patient_until
                 if patient is None or time.monotonic() >= patient:
                     raise
+                wait = connection.BUSY_TIMEOUT_SECONDS
 
     @property
     def own_transactions(self) -> list[int]:

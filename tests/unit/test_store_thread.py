@@ -1,0 +1,33 @@
+"""The app's writer thread: a write waits for another process's lock from when it was asked."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from pdca.db import connection
+from pdca.db.store import Store
+from pdca.db.store_thread import StoreThread
+from tests.conftest import open_as
+
+
+def _busy_timeout_ms(store: Store) -> int:
+    return int(store.conn.execute("PRAGMA busy_timeout").fetchone()[0])
+
+
+def test_a_write_queued_behind_another_waits_only_what_is_left_of_its_own_wait(
+    store: Store, db_path: Path
+) -> None:
+    """Three saves made during one long lock gave up 10, 20 and 30 s after they were asked,
+    each saying "stayed busy for 10 s" (a tester): each wait now counts from its asking."""
+    writer = StoreThread(lambda: open_as(db_path, "alice"))
+    try:
+        first = writer.submit(lambda s: time.sleep(0.3) or _busy_timeout_ms(s))
+        second = writer.submit(_busy_timeout_ms)  # asked now, run once the first is done
+        whole = int(connection.BUSY_TIMEOUT_SECONDS * 1000)
+        assert whole - 50 <= first.result() <= whole
+        assert second.result() <= whole - 300  # it had waited 0.3 s in the queue already
+        time.sleep(0.05)
+        assert writer.submit(_busy_timeout_ms).result() >= whole - 50  # a fresh one: all of it
+    finally:
+        writer.close()
