@@ -20,7 +20,6 @@ The thresholds (documented in the README):
 from __future__ import annotations
 
 import calendar
-import contextlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -116,28 +115,127 @@ def health(facts: InitiativeFacts) -> tuple[Health, list[str]]:
     return "on-track", []
 
 
-_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_QUARTER = re.compile(r"\bQ([1-4])\s*(\d{4})?\b", re.IGNORECASE)
+_MONTH = (
+    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_YEAR = r"(?P<year>(?:19|20)\d{2})(?![-/.]?\d)"  # not the start of 2026-13-45
+_UNTIL = r"\b(?:by|in|before|until|till|through|during|within|end\s+of)\s+(?:the\s+)?"
+# Ways people write when: each gives a day (``_day_of``); the first readable one in the text
+# is the objective's date. Those the health rules could not read were still taken as dated
+# by the SMART check ("by June 2026", "31/12/2026", "by end of 2026"): never judged late.
+_WHEN = re.compile(
+    "|".join(
+        (
+            r"\b(?P<iso>\d{4})-(?P<iso_m>\d{2})-(?P<iso_d>\d{2})\b",
+            rf"\b(?P<dm_d>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH.replace('month', 'dm_m')},?\s+"
+            r"(?P<dm_y>\d{4})\b",
+            rf"\b{_MONTH.replace('month', 'md_m')}\s+(?P<md_d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+"
+            r"(?P<md_y>\d{4})\b",
+            r"\b(?P<n1>\d{1,2})[/.](?P<n2>\d{1,2})[/.](?P<n_y>\d{4})\b",
+            rf"\b{_MONTH.replace('month', 'my_m')}\s+(?P<my_y>\d{{4}})\b",
+            r"\b(?P<ym_y>\d{4})-(?P<ym_m>\d{2})\b(?!-\d)",
+            r"\b(?P<part>[qh])(?P<part_n>\d)(?:[\s/-]*(?P<part_y>\d{4}))?\b",
+            rf"{_UNTIL}(?:end\s+of\s+)?{_YEAR.replace('year', 'until_y')}",
+            rf"{_UNTIL}(?:end\s+of\s+)?{_MONTH.replace('month', 'until_m')}\b(?!\s*,?\s*\d)",
+            r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?|this\s+)"
+            r"(?P<this>year|quarter|month)\b",
+            r"\bnext\s+(?P<next>year|quarter|month)\b",
+        )
+    ),
+    re.IGNORECASE,
+)
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _month_number(name: str) -> int:
+    return _MONTHS.index(name[:3].lower()) + 1
+
+
+def _next_end(written: date, year: int | None, last_month: int) -> date:
+    """The period ending in ``last_month`` of ``year``, or without a year the first such end
+    on or after ``written`` ("in Q3" written in December is next year's)."""
+    end = _month_end(year or written.year, last_month)
+    if year is None and end < written:
+        end = _month_end(written.year + 1, last_month)
+    return end
+
+
+def _day_of(found: re.Match[str], written: date) -> date | None:
+    """The day one match of ``_WHEN`` names; None when it names none (2026-02-30, Q5)."""
+    g = found.groupdict()
+    try:
+        if g["iso"]:
+            return date(int(g["iso"]), int(g["iso_m"]), int(g["iso_d"]))
+        if g["dm_d"]:
+            return date(int(g["dm_y"]), _month_number(g["dm_m"]), int(g["dm_d"]))
+        if g["md_d"]:
+            return date(int(g["md_y"]), _month_number(g["md_m"]), int(g["md_d"]))
+        if g["n1"]:
+            first, second, year = int(g["n1"]), int(g["n2"]), int(g["n_y"])
+            if first <= 12 and second <= 12 and first != second:
+                return None  # 05/06/2026: May or June? Not guessed (2026-06-05 is read)
+            day, month = (first, second) if first > 12 or second <= 12 else (second, first)
+            return date(year, month, day)
+        if g["my_m"]:
+            return _month_end(int(g["my_y"]), _month_number(g["my_m"]))
+        if g["ym_y"]:
+            return _month_end(int(g["ym_y"]), int(g["ym_m"]))
+        if g["part"]:
+            number, per_year = int(g["part_n"]), (4 if g["part"] in "qQ" else 2)
+            if not 1 <= number <= per_year:
+                return None
+            year = int(g["part_y"]) if g["part_y"] else None
+            return _next_end(written, year, number * 12 // per_year)
+        if g["until_y"]:
+            return date(int(g["until_y"]), 12, 31)
+        if g["until_m"]:
+            return _next_end(written, None, _month_number(g["until_m"]))
+        if g["this"] or g["next"]:
+            unit = (g["this"] or g["next"]).lower()
+            ahead = 1 if g["next"] else 0
+            if unit == "year":
+                return date(written.year + ahead, 12, 31)
+            months = {"quarter": 3, "month": 1}[unit]
+            index = (written.month - 1) // months + ahead  # periods since January
+            year, first = written.year + index * months // 12, index * months % 12
+            return _month_end(year, first + months)
+    except ValueError:  # a day the month has not (2026-02-30, 31 June 2026)
+        return None
+    return None
+
+
+def written_date(objective: str, written: date) -> date | None:
+    """The day the objective names, the first one readable: 2026-09-30, 30 June 2026, June
+    30, 2026, 31/12/2026 (day and month told apart only when one is over 12), June 2026 and
+    2026-06 (the month's last day), Q3 2026 and H2 2026 (the period's last day), "by 2027"
+    and "end of 2026" (the year's), "by June", "in Q3", "end of the quarter", "next year"
+    (counted from ``written``, the day the objective was written: "in Q3" written in
+    December means next year's, where this year's made a new initiative late the day it
+    began, a tester). None when it names none."""
+    for found in _WHEN.finditer(objective):
+        day = _day_of(found, written)
+        if day is not None:
+            return day
+    return None
+
+
+def date_spans(objective: str) -> list[tuple[int, int]]:
+    """Where the objective writes a date, readable or not (their digits are no amount)."""
+    return [found.span() for found in _WHEN.finditer(objective)]
 
 
 def objective_date(
     objective: str, kpi_target_dates: Iterable[str | None], written: date
 ) -> date | None:
-    """When the objective is due: a date written in it (2026-09-30; "Q3 2026" is that
-    quarter's last day, and "in Q3" the first such day on or after ``written``, the day the
-    objective was written: "in Q3" written in December means next year's, where this year's
-    made a new initiative late the day it began (a tester)), else its KPIs' latest target
-    date, else none."""
-    for match in _ISO_DATE.finditer(objective):
-        with contextlib.suppress(ValueError):
-            return date(int(match[1]), int(match[2]), int(match[3]))
-    quarter = _QUARTER.search(objective)
-    if quarter:
-        month = int(quarter[1]) * 3
-        year = int(quarter[2]) if quarter[2] else written.year
-        end = date(year, month, calendar.monthrange(year, month)[1])
-        if not quarter[2] and end < written:
-            end = date(year + 1, month, calendar.monthrange(year + 1, month)[1])
-        return end
+    """When the objective is due: the date written in it (``written_date``), else its KPIs'
+    latest target date, else none."""
+    day = written_date(objective, written)
+    if day is not None:
+        return day
     dates = [d for d in kpi_target_dates if d]
     return date.fromisoformat(max(dates)) if dates else None

@@ -13,11 +13,14 @@ import re
 from datetime import date, datetime, timedelta
 
 from pdca.db import kpi_rules
+from pdca.db.initiative_rules import date_spans, written_date
 from pdca.db.models import shown_number
 
-# "2026-09-30", "Q3", "H2", "September", "sep", "2027", "by end of year", "this quarter"...
+# Date words whose digits or names are no amount: "2026-09-30", "Q3", "H2", "September",
+# "sep", "by end of year", "this quarter"... (a bare year is one only where the health rules
+# read it so, "by 2027": "cut cost to 2000 EUR" says how much).
 _DATE = re.compile(
-    r"\b\d{4}-\d{2}(?:-\d{2})?\b|\b[qh][1-4]\b|\b(?:19|20)\d{2}\b"
+    r"\b\d{4}-\d{2}(?:-\d{2})?\b|\b[qh][1-4]\b"
     r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b"
     r"|\b(?:week|month|quarter|year|weekend)\b|\b(?:today|tomorrow|monday|tuesday|wednesday"
     r"|thursday|friday|saturday|sunday)\b",
@@ -43,19 +46,35 @@ def _unreadable(match: re.Match[str]) -> bool:
     return False
 
 
+# Amounts said in words: "halve the failure rate", "double the deploys", "zero escapes".
+_AMOUNT_WORDS = re.compile(
+    r"\b(?:halve[ds]?|halving|half|double[ds]?|doubling|triple[ds]?|tripling|quadruple[ds]?"
+    r"|twice|zero|eliminate[ds]?|eliminating)\b",
+    re.IGNORECASE,
+)
+# Any day: whether an objective names a date does not depend on when it was written.
+_ANY_DAY = date(2000, 1, 1)
+
+
 def objective_warnings(objective: str) -> list[str]:
-    """What an initiative's objective lacks to be judged: how much, by when."""
+    """What an initiative's objective lacks to be judged: how much, by when. "By when" is
+    what the health rules read (``initiative_rules.written_date``): an objective they read
+    no date from ("by 05/06/2026", "Q5 2026") is warned of, never passed as dated."""
     text = objective.strip()
     if not text:
         return ["objective: none yet (what outcome, how much, by when?)"]
     warnings = []
     # Dates, and tokens written as one but none ("Q5 2026"), are not how much (a tester).
-    if not _NUMBER.search(_DATE.sub(" ", _NOT_A_DATE.sub(" ", text))):
+    undated = text
+    for start, end in reversed(date_spans(text)):
+        undated = undated[:start] + " " + undated[end:]
+    undated = _DATE.sub(" ", _NOT_A_DATE.sub(" ", undated))
+    if not (_NUMBER.search(undated) or _AMOUNT_WORDS.search(text)):
         warnings.append("objective: no number (how much? e.g. 20%)")
-    bad = [m[0] for m in _NOT_A_DATE.finditer(text) if _unreadable(m)]
-    readable = _NOT_A_DATE.sub(lambda m: " " if _unreadable(m) else m[0], text)
-    if not _DATE.search(readable):
-        unread = f" {bad[0]!r} is not a date;" if bad else ""
+    if written_date(text, _ANY_DAY) is None:
+        bad = [m[0] for m in _NOT_A_DATE.finditer(text) if _unreadable(m)]
+        bad += [text[a:b] for a, b in date_spans(text)]
+        unread = f" {bad[0].strip()!r} is not a date;" if bad else ""
         warnings.append(f"objective: no date (by when?{unread} e.g. Q3 2026 or 2026-09-30)")
     return warnings
 

@@ -120,6 +120,21 @@ def test_a_passed_objective_date_with_a_target_not_met_is_off_track() -> None:
         ("Broken date 2026-02-30 then Q4", [], date(2026, 12, 31)),
         ("Grow by 5 in 2026-13-45", [], None),
         ("Grow 5% by Q5 2026", [], None),
+        # Written as people write them: the SMART check took them as dated, and the health
+        # rules read none, so "passed, target not met" never came (a tester).
+        ("Reduce by 5 percent before 30 June 2026", [], date(2026, 6, 30)),
+        ("Reduce 5% by June 2026", [], date(2026, 6, 30)),
+        ("Reduce 5% by June 30, 2026", [], date(2026, 6, 30)),
+        ("Reduce 5% by 31/12/2026", [], date(2026, 12, 31)),
+        ("Reduce 5% by end of 2026", [], date(2026, 12, 31)),
+        ("Reduce 5% by 2027", ["2027-03-31"], date(2027, 12, 31)),
+        ("Reduce 5% in H2", [], date(2026, 12, 31)),
+        ("Reduce 5% by September", [], date(2027, 9, 30)),  # written in November
+        ("Reduce 5% by the end of the quarter", [], date(2026, 12, 31)),
+        ("Reduce 5% next quarter", [], date(2027, 3, 31)),
+        ("Reduce 5% by 05/06/2026", [], None),  # May or June: not guessed
+        ("Cut cost to 2000 EUR", [], None),  # a year only after "by", "in", "end of"
+        ("Reduce 5% by 31 June 2026", [], None),
     ],
 )
 def test_the_objectives_date(objective: str, kpi_dates: list[str | None], expected) -> None:
@@ -139,6 +154,10 @@ def test_the_objectives_date(objective: str, kpi_dates: list[str | None], expect
         ("Grow by 5% by Q5 2026", ["'Q5 2026' is not a date"]),
         ("Be better by Q5 2026", ["number", "'Q5 2026' is not a date"]),  # its digits: no amount
         ("Grow by 5% by 2026-02-30 or H2", []),  # H2 is a date
+        ("Halve on-call pages by 2027-03-31", []),  # "halve" says how much
+        ("Reduce 5% by end of 2026", []),
+        ("Reduce 5% by 05/06/2026", ["'05/06/2026' is not a date"]),
+        ("Cut cost to 2000 EUR", ["date"]),
         ("  ", ["none yet"]),
     ],
 )
