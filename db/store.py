@@ -726,6 +726,12 @@ class Store:
         found = [convert.action(row, now, today, cadence, stand_in=True) for row in rows]
         return sorted(found, key=board_order)
 
+    def matches(self, where: ActionFilter, action_id: int) -> bool:
+        """Whether action ``action_id`` is one ``where`` shows (one row, by its id)."""
+        clauses, params = self._filter_clauses(where, self._now())
+        sql = "SELECT 1 FROM actions a WHERE " + " AND ".join([*clauses, "a.id = ?"])
+        return self.conn.execute(sql, [*params, action_id]).fetchone() is not None
+
     def position_of(self, where: ActionFilter, action: Action) -> int:
         """How many cards come before ``action`` in its column under ``where``.
 

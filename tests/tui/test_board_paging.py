@@ -178,3 +178,27 @@ async def test_focus_follows_a_card_someone_else_moves_out_of_sight(
         assert column.row_shown(column.cursor)  # and on screen
         if change == "far down":
             assert order(long_db).index(first) > CARDS // 2  # it did go far
+
+
+async def test_a_focused_card_the_filter_no_longer_shows_is_not_followed(
+    make_app, long_db: Path
+) -> None:
+    """Under a text filter, bob renames the focused card and gives it a far due date: the
+    column jumped to where it would be, past a hundred cards, though it was not shown there
+    (a reviewer). The column stays where it was."""
+    app = make_app(long_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        screen = board(app)
+        screen.set_filter(replace(screen.filter, text="card 1"))
+        await settle_app(app, pilot)
+        plan = screen.columns["plan"]
+        _, first = focused(app)
+        assert first is not None and plan.start == 0 and plan.total > 100
+        bob = open_as(long_db, "bob")
+        bob.edit_action(first, ActionChanges(title="renamed", due=date(2027, 6, 30)))
+        bob.close()
+        app.check_for_changes()
+        await settle_app(app, pilot)
+        assert plan.start == 0 and plan.cursor == 0  # still at the top
+        assert focused(app)[1] != first
