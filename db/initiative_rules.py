@@ -189,8 +189,8 @@ def _day_of(found: re.Match[str], written: date) -> date | None:
             number, per_year = int(g["part_n"]), (4 if g["part"] in "qQ" else 2)
             if not 1 <= number <= per_year:
                 return None
-            year = int(g["part_y"]) if g["part_y"] else None
-            return _next_end(written, year, number * 12 // per_year)
+            in_year = int(g["part_y"]) if g["part_y"] else None
+            return _next_end(written, in_year, number * 12 // per_year)
         if g["until_y"]:
             return date(int(g["until_y"]), 12, 31)
         if g["until_m"]:

@@ -153,7 +153,7 @@ def window_around(
     except PdcaError:
         return {}
     where = wanted.as_store_filter()
-    if action.done_at is not None and not where.include_done:
+    if not reader.matches(where, action_id):  # handed to someone else under an owner filter
         return {}
     first, shown = windows[action.phase]
     position = reader.position_of(where, action)
@@ -228,7 +228,8 @@ class BoardScreen(Screen[None]):
         # person had moved on, to be opened again by their e or n (screens/board_writes.py).
         self.unsent_edits: dict[int, EditAgain] = {}
         self.unsent_new: ActionFormResult | None = None
-        # Actions a flow of this board is changing (its write may wait seconds for a lock).
+        # Actions a flow of this board is changing (its write may wait seconds for a lock):
+        # counted by the flows themselves (``changes_a_card``), however they were started.
         self.changing: Counter[int] = Counter()
         # Actions a form's save found gone and said so (by whom): not said again by the detail.
         self.gone_said: set[int] = set()
@@ -527,33 +528,16 @@ class BoardScreen(Screen[None]):
     # Each flow is a module of its own (screens/board_*.py, screens/edit_flow.py): it asks
     # what it needs in dialogs, writes through the store and shows the result with ``place``.
 
-    def start(
-        self,
-        flow: Callable[..., Awaitable[None]],
-        *args: Any,
-        dialogs: bool = True,
-        changes: int | None = None,
-    ) -> None:
+    def start(self, flow: Callable[..., Awaitable[None]], *args: Any, dialogs: bool = True) -> None:
         """Run ``flow(self, *args)`` in a worker, beside any other: one started while an
         earlier one waits on its write (another process's lock) must not cancel the rest of
         that one (a move whose due date was saved, the move itself then lost). A flow that
-        shows a dialog takes the keys, so two never ask at once. ``changes``: the action
-        it changes, which no other change starts on until it has ended (``changing``)."""
+        shows a dialog takes the keys, so two never ask at once."""
         self.flow_focus = self.focused_id  # place() follows the card unless focus moves on
-
-        async def run() -> None:
-            if changes is not None:
-                self.changing[changes] += 1
-            try:
-                await flow(self, *args)
-            finally:
-                if changes is not None:
-                    self.changing[changes] -= 1
-                    if not self.changing[changes]:
-                        del self.changing[changes]
-
-        worker: Worker[None] = self.run_worker(
-            run(), name=flow.__name__, group="flow" if dialogs else "write"
+        worker = self.run_worker(
+            partial(flow, self, *args),
+            name=flow.__name__,
+            group="flow" if dialogs else "write",
         )
         if dialogs:  # keys typed meanwhile are for its dialog, not for the board
             services(self.app).hold_keys(until=worker)
@@ -564,15 +548,15 @@ class BoardScreen(Screen[None]):
 
     def action_edit_action(self) -> None:
         action = self._target()
-        if action is not None and self.writable() and not self._refuse_if_changing(action):
-            self.start(edit_flow, action.id, changes=action.id)
+        if action is not None and self.writable() and not self.refuse_if_changing(action):
+            self.start(edit_flow, action.id)
 
     def action_open_action(self) -> None:
         action = self._target()
         if action is not None:
             self.start(detail_flow, action.id)
 
-    def _refuse_if_changing(self, action: Action) -> bool:
+    def refuse_if_changing(self, action: Action) -> bool:
         """A change of mine to this card is still on its way (waiting for another process's
         lock): another made now starts from the card as it was, and came back as a conflict
         with myself, "theirs" being my own first edit (a tester). Said, not started."""
@@ -600,18 +584,18 @@ class BoardScreen(Screen[None]):
         """``action`` if a move or done may start on it now (said why not, else)."""
         if action is None or not self.writable() or self._refuse_if_done(action):
             return None
-        return None if self._refuse_if_changing(action) else action
+        return None if self.refuse_if_changing(action) else action
 
     def action_move_next(self) -> None:
         action = self._may_change(self._target())
         if action is None:
             return
         if action.phase == "act":  # on from Act is done, with a decision
-            self.start(complete_flow, action, changes=action.id)
+            self.start(complete_flow, action)
             return
         target = rules.next_phase(action.phase)
         assert target is not None
-        self.start(move_flow, action, target, changes=action.id)
+        self.start(move_flow, action, target)
 
     def action_move_back(self) -> None:
         action = self._may_change(self._target())
@@ -621,7 +605,7 @@ class BoardScreen(Screen[None]):
         if target is None:
             self.notify(f"#{action.id} is in Plan, the first phase", severity="warning")
             return
-        self.start(move_back_flow, action, target, dialogs=False, changes=action.id)
+        self.start(move_back_flow, action, target, dialogs=False)
 
     def action_check_in(self) -> None:
         action = self._target()
@@ -631,7 +615,7 @@ class BoardScreen(Screen[None]):
     def action_done(self) -> None:
         action = self._may_change(self._target())
         if action is not None:
-            self.start(complete_flow, action, changes=action.id)
+            self.start(complete_flow, action)
 
     def action_undo(self) -> None:
         if self.writable():

@@ -48,7 +48,7 @@ async def detail_flow(board: BoardScreen, action_id: int) -> None:
                 detail=detail, today=board.context.today(), repeats=repeats, reread=reread
             )
         )
-        if choice == "edit" and board.writable():
+        if choice == "edit" and board.writable() and not board.refuse_if_changing(detail.action):
             await edit_flow(board, action_id)
         elif choice == "checkin" and board.writable():
             await checkin_flow(board, detail.action)

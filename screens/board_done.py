@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pdca.db.models import Action
-from pdca.screens.board_writes import save
+from pdca.screens.board_writes import changes_a_card, save
 
 if TYPE_CHECKING:
     from pdca.screens.board import BoardScreen
@@ -17,6 +17,7 @@ DECISION_CHOICES = [
 ]
 
 
+@changes_a_card
 async def complete_flow(board: BoardScreen, action: Action) -> None:
     """Ask for the decision (only abandon before Act) and finish the action with it."""
     from pdca.screens.dialogs import ChoiceModal

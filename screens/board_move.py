@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, cast
 from pdca.db.errors import GateUnmet, PdcaError
 from pdca.db.models import Action, Phase, Verdict
 from pdca.screens.board_checkin import ask_checkin
-from pdca.screens.board_writes import action_form, refused, save
+from pdca.screens.board_writes import action_form, changes_a_card, refused, save
 from pdca.screens.edit_flow import EditAgain, again_now, form_of, save_edit_shown
 
 if TYPE_CHECKING:
@@ -31,6 +31,7 @@ def rules_reason(message: str) -> str:
     return message.split(": ", 1)[-1]
 
 
+@changes_a_card
 async def move_back_flow(board: BoardScreen, action: Action, target: Phase) -> None:
     moved = await save(
         board,
@@ -43,6 +44,7 @@ async def move_back_flow(board: BoardScreen, action: Action, target: Phase) -> N
         board.place(moved)
 
 
+@changes_a_card
 async def move_flow(board: BoardScreen, action: Action, target: Phase) -> None:
     """Ask what the gate into ``target`` needs, then move; a missing check-in is asked for
     when the store refuses for want of one."""

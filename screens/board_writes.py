@@ -7,8 +7,9 @@ raised again, and the app stops on it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+import functools
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from pdca.db.errors import Conflict, DatabaseBroken, PdcaError
 from pdca.db.store import Store
@@ -20,6 +21,25 @@ if TYPE_CHECKING:
     from pdca.screens.dialogs import ActionFormModal, ActionFormResult
 
 T = TypeVar("T")
+Flow = TypeVar("Flow", bound=Callable[..., Awaitable[None]])
+
+
+def changes_a_card(flow: Flow) -> Flow:
+    """``flow(board, action or its id, ...)`` counts in ``board.changing`` while it runs, so
+    that no second change of the card starts from it as it was (``refuse_if_changing``)."""
+
+    @functools.wraps(flow)
+    async def counted(board: BoardScreen, target: Any, *args: Any) -> None:
+        action_id = target if isinstance(target, int) else target.id
+        board.changing[action_id] += 1
+        try:
+            await flow(board, target, *args)
+        finally:
+            board.changing[action_id] -= 1
+            if not board.changing[action_id]:
+                del board.changing[action_id]
+
+    return cast(Flow, counted)
 
 
 async def save(

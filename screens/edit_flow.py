@@ -22,7 +22,13 @@ from pdca.db import models
 from pdca.db.errors import Conflict, NotFound, PdcaError
 from pdca.db.models import Action, validated
 from pdca.db.store import Store
-from pdca.screens.board_writes import action_form, owner_is_new, refused, say_owner_is_new
+from pdca.screens.board_writes import (
+    action_form,
+    changes_a_card,
+    owner_is_new,
+    refused,
+    say_owner_is_new,
+)
 from pdca.widgets.text import fit
 from pdca.widgets.when import short_time
 
@@ -185,6 +191,7 @@ async def save_edit(
             return EditAgain(seen, with_changes(form_of(seen), mine), later=True)
 
 
+@changes_a_card
 async def edit_flow(board: BoardScreen, action_id: int) -> None:
     """The form on the action as stored now (or an edit of it kept from a refused save, on
     the version it was made on, so a change since is a conflict to settle); saved over it,
