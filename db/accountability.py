@@ -583,9 +583,11 @@ def standup_digest(
         if a.acknowledged_at is None
     ]
     # ``list_followups(due_only=True)``'s, as the five fields the rules read; ``standing_most``
-    # a person, as their open actions are (59 listed for one person on a busy file, a tester).
+    # a person, as their open actions are (59 listed for one person on a busy file, a tester),
+    # the rest counted apart: the board their "more" row opens shows no done work.
     due: list[arules.DueFollowup] = []
     followups_of: dict[str, int] = {}
+    followups_more: dict[str, int] = {}
     for row in store.conn.execute(
         "SELECT f.action_id, a.title, f.owner, f.offset_days, f.due FROM followups f"
         " JOIN actions a ON a.id = f.action_id"
@@ -597,7 +599,7 @@ def standup_digest(
         if followups_of[whose] <= standing_most:
             due.append(arules.DueFollowup(*row))
         else:
-            more[whose] = more.get(whose, 0) + 1
+            followups_more[whose] = followups_more.get(whose, 0) + 1
     where = arules.standing(open_actions, waiting, due, now=now, cadence_days=cadence)
     owners_open = store.conn.execute(_OPEN_OWNERS + " SELECT owner FROM o WHERE owner IS NOT NULL")
     counts, listed = _change_counts(store, since, until, most)
@@ -627,6 +629,7 @@ def standup_digest(
         update={
             "items": items,
             "standing_more": more,
+            "followups_more": followups_more,
             "changes_more": changes_more,
             "change_counts": counts,
         }

@@ -221,6 +221,8 @@ class Digest(PlainRecord):
     # Open actions that need a word beyond the ones ``standing`` names, by person (UNOWNED
     # for nobody's): a stand-up names a few per person and says how many more.
     standing_more: dict[str, int] = field(default_factory=dict)
+    # Due follow-ups beyond the ones ``standing`` names, by person (the follow-up's owner).
+    followups_more: dict[str, int] = field(default_factory=dict)
     # Changes beyond the ones ``items`` lists, by person: a stand-up lists each person's
     # first few changes (``accountability.standup_changes`` reads more on demand).
     changes_more: dict[str, int] = field(default_factory=dict)

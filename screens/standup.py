@@ -136,13 +136,16 @@ class DigestRows(Sequence[Row]):
             theirs = standing.get(who, [])
             news = extra.get(who) or changes.get(who, [])
             more = digest.standing_more.get(who, 0)
+            followups = digest.followups_more.get(who, 0)
             total = sum(digest.counts(who).values())
             if person is None:
-                self.entries.append(("person", (who, len(theirs) + more, total)))
+                self.entries.append(("person", (who, len(theirs) + more + followups, total)))
             self.entries += [("standing", s) for s in theirs]
             if more:
                 self.board_of[len(self.entries)] = who
                 self.entries.append(("more", more))
+            if followups:
+                self.entries.append(("more-followups", followups))
             self.entries += [("change", i) for i in news]
             if total > len(news):
                 self.more_of[len(self.entries)] = who
@@ -166,6 +169,9 @@ class DigestRows(Sequence[Row]):
                 row = standing_row(entry)
             elif kind == "more":
                 row = [(f"{INDENT}and {entry} more that need a word (enter: the board)", "muted")]
+            elif kind == "more-followups":
+                word = "follow-up" if entry == 1 else "follow-ups"
+                row = [(f"{INDENT}and {entry} more {word} due (4: the log lists them)", "muted")]
             elif kind == "more-changes":
                 word = "change" if entry == 1 else "changes"
                 row = [(f"{INDENT}and {entry} more {word} (enter shows them)", "muted")]
@@ -292,10 +298,12 @@ class StandupScreen(RowView):
         self._header()
         counts = digest.counts(person)
         text = Text()
+        more = {
+            who: digest.standing_more.get(who, 0) + digest.followups_more.get(who, 0)
+            for who in {*digest.standing_more, *digest.followups_more}
+        }
         waiting = len(digest.standing_of(person)) + (
-            sum(digest.standing_more.values())
-            if person is None
-            else digest.standing_more.get(person, 0)
+            sum(more.values()) if person is None else more.get(person, 0)
         )
         text.append("to talk about ", style="dim")
         text.append(f"{waiting}  ", style="bold" if waiting else "dim")

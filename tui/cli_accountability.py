@@ -399,12 +399,18 @@ def markdown(digest: Digest) -> str:
         ]
         if digest.standing_more.get(person):
             lines.append(f"- and {digest.standing_more[person]} more that need a word")
+        if digest.followups_more.get(person):
+            lines.append(f"- and {_more_followups(digest.followups_more[person])}")
         lines += [f"- {DIGEST_LABELS[i.kind]}: {_line(i, md=True)}" for i in digest.of(person)]
         if digest.more_of(person):
             lines.append(f"- and {_more_changes(digest.more_of(person))}")
     if len(lines) == 1:
         lines += ["", "Nothing to report."]
     return "\n".join(lines)
+
+
+def _more_followups(count: int) -> str:
+    return f"{count} more follow-up{'s' if count != 1 else ''} due (pdca followups)"
 
 
 def plain_text(digest: Digest) -> str:
@@ -420,6 +426,8 @@ def plain_text(digest: Digest) -> str:
             lines += [f"    {i.kind:<19} {_standing_line(i, md=False)}" for i in standing]
             if digest.standing_more.get(person):
                 lines.append(f"    and {digest.standing_more[person]} more that need a word")
+            if digest.followups_more.get(person):
+                lines.append(f"    and {_more_followups(digest.followups_more[person])}")
         changes = digest.of(person)
         if changes:
             lines.append("  what changed:")

@@ -158,8 +158,8 @@ def test_standup_markdown_text_json_and_recording(standardized, ok, js, monkeypa
     assert "- Done: #1" in md and "- Created: #2 Label the backlog" in md
     digest = js("standup", "--format", "json")
     assert set(digest) == {
-        "since", "until", "items", "standing", "people", "standing_more", "changes_more",
-        "change_counts",
+        "since", "until", "items", "standing", "people", "standing_more", "followups_more",
+        "changes_more", "change_counts",
     }  # fmt: skip
     kinds = [i["kind"] for i in digest["items"]]
     assert kinds.count("created") == 2 and "done" in kinds and "checkin" in kinds
