@@ -20,6 +20,7 @@ from pdca.db.errors import DatabaseBusy
 from pdca.db.store import Store
 
 T = TypeVar("T")
+MIN_WAIT_SECONDS = 1.0
 
 
 class StoreThread:
@@ -61,7 +62,9 @@ class StoreThread:
         # The busy wait counts from when the write was asked for, not from its turn: three
         # saves made during one long lock gave up 10, 20 and 30 s after they were asked, each
         # saying "stayed busy for 10 s" (a tester).
-        wait = connection.BUSY_TIMEOUT_SECONDS - (time.monotonic() - asked)
+        # At least a second: one queued behind a slow write of ours, the lock since free,
+        # must not fail on another board's commit of a moment (a reviewer).
+        wait = max(MIN_WAIT_SECONDS, connection.BUSY_TIMEOUT_SECONDS - (time.monotonic() - asked))
         while True:
             self._guard(self._store)
             self._store.wait_for_lock_at_most(wait)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pdca.db import models
+from pdca.db.errors import GateUnmet, NotFound
 from pdca.db.models import Action, validated
 from pdca.screens.board_writes import save
 
@@ -33,15 +34,12 @@ async def ask_checkin(board: BoardScreen, action: Action, reason: str | None = N
     if await save(board, lambda store: store.add_checkin(action.id, draft), what=what) is not None:
         board.unsent_checkins.pop(action.id, None)
         return True
-    now = board.read_action(action.id)
-    if now is None or now.done_at is not None:
+    if isinstance(board.last_refusal, NotFound | GateUnmet):
         # Done or gone meanwhile: no c on it will ever send it, and kept it warned at every
         # q with no way to drop it (a tester). What was typed is said instead.
         board.unsent_checkins.pop(action.id, None)
         board.notify(
-            f"your check-in on #{action.id} was not saved: {result.message!r}",
-            severity="warning",
-            timeout=20,
+            f"not saved: {checkin_words(action.id, result)}", severity="warning", timeout=20
         )
         return False
     # Not written (a lock held past the wait, the file gone read-only): what was typed is

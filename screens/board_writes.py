@@ -53,9 +53,11 @@ async def save(
     its refusal is shown in one line and gives ``None``. ``kept``: what an earlier step
     of the same flow did write, so the line does not say nothing was; ``what``: the write
     in a few words, for a failure said after the app has ended."""
+    board.last_refusal = None
     try:
         return await board.context.write(call, what)
     except PdcaError as error:
+        board.last_refusal = error
         refused(board, error, kept)
     return None
 

@@ -812,7 +812,7 @@ async def test_a_check_in_refused_as_its_action_was_done_meanwhile_is_said_not_k
         await settle_app(app, pilot)
         assert app.context.kept() == []
         said = _notes(app)[-1]
-        assert said == "your check-in on #1 was not saved: 'typed before it was abandoned'"
+        assert said == "not saved: check-in on #1 (on-track): 'typed before it was abandoned'"
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running  # nothing kept: the first q quits

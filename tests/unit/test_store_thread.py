@@ -31,3 +31,17 @@ def test_a_write_queued_behind_another_waits_only_what_is_left_of_its_own_wait(
         assert writer.submit(_busy_timeout_ms).result() >= whole - 50  # a fresh one: all of it
     finally:
         writer.close()
+
+
+def test_a_write_whose_wait_ran_out_in_the_queue_still_waits_a_moment(
+    store: Store, db_path: Path, monkeypatch
+) -> None:
+    """Queued past its whole wait behind a slow write of ours, it met another board's commit
+    of a moment with no wait at all, and failed (a reviewer): it waits a second at least."""
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_SECONDS", 0.2)
+    writer = StoreThread(lambda: open_as(db_path, "alice"))
+    try:
+        writer.submit(lambda s: time.sleep(0.3))
+        assert writer.submit(_busy_timeout_ms).result() == 1000
+    finally:
+        writer.close()
