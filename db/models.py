@@ -149,9 +149,10 @@ def _escalation_path(logins: list[str]) -> list[str]:
     """People, each once: the path's logins checked one by one, and named in the refusal."""
     seen: set[str] = set()
     for login in logins:
-        why = NOT_A_PERSON.get(_login(login).lower())
-        if why is not None:
-            raise ValueError(f"holds {login}, which {why}, not a person's login")
+        try:
+            _person(login)
+        except ValueError as error:
+            raise ValueError(f"holds {login}, which {error}") from None
         if login in seen:
             raise ValueError(f"names {login} twice")
         seen.add(login)
@@ -289,7 +290,7 @@ def checked_login(field: str, text: str) -> str:
 
 
 def checked_person(field: str, text: str) -> str:
-    """An owner's login as a draft checks it (``Person``), without pydantic."""
+    """An owner's login as a draft checks it (``records.OwnerLogin``), without pydantic."""
     try:
         return _person(text)
     except ValueError as error:

@@ -501,10 +501,11 @@ def _draft_from_row(values: dict[str, str], today: date) -> ActionDraft:
         return text or None
 
     due_text = optional("due")
+    owner = optional("owner")
     return validated(
         ActionDraft,
         title=values.get("title", ""),
-        owner=optional("owner"),
+        owner=None if owner is not None and owner.lower() == "none" else owner,  # as --owner
         phase=optional("phase") or "plan",
         due=parse_date(due_text, today, "due") if due_text else None,
         priority=optional("priority") or "normal",

@@ -63,10 +63,11 @@ from pdca.tui.paths import NoHome
 from pdca.tui.settings import Settings, load_settings, save_settings, settings_path
 from pdca.tui.typeahead import LEAVING_KEYS, KeyHold, is_text_field
 from pdca.widgets.status_bar import StatusBar
-from pdca.widgets.text import literal
+from pdca.widgets.text import fit, literal
 
 T = TypeVar("T")
 QUIT_AGAIN_SECONDS = 12  # a second q within this (the warning still shown) quits
+KEPT_SHOWN_CELLS = 100  # each kept change in q's warning (its notes may run to pages)
 # alt+ a key pdca reads as esc then that key (see on_event): letters, digits and the arrows.
 ALT_KEYS = frozenset(
     f"alt+{key}" for key in [*"abcdefghijklmnopqrstuvwxyz0123456789", "up", "down", "left", "right"]
@@ -248,7 +249,7 @@ class PdcaApp(App[None]):
         fresh = time.monotonic() - self._warned_at < QUIT_AGAIN_SECONDS
         if kept and not (set(kept) == self._warned_of_kept and fresh):
             self._warned_of_kept, self._warned_at = set(kept), time.monotonic()
-            listed = "; ".join(kept)
+            listed = "; ".join(fit(words, KEPT_SHOWN_CELLS) for words in kept)  # whole at exit
             self.notify(
                 f"not saved yet, kept: {listed}. q again quits, and prints them",
                 severity="warning",

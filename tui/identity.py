@@ -7,20 +7,13 @@ import pwd
 from collections.abc import Mapping
 
 from pdca.db.errors import InvalidInput
-from pdca.db.models import NOT_A_PERSON, checked_login
+from pdca.db.models import checked_person
 
 
 def current_user(environ: Mapping[str, str]) -> str:
     override = environ.get("PDCA_USER")
     if override is not None:
-        try:
-            login = checked_login("login", override)  # Identity's rule, without pydantic
-        except InvalidInput as error:
-            raise InvalidInput("PDCA_USER", override, error.why) from None
-        why = NOT_A_PERSON.get(login.lower())
-        if why is not None:
-            raise InvalidInput("PDCA_USER", override, f"{why}, not a person's login")
-        return login
+        return checked_person("PDCA_USER", override)  # an owner's rule, without pydantic
     try:
         return pwd.getpwuid(os.getuid()).pw_name
     except KeyError:  # a uid without a passwd entry (a container, setpriv): no login to record

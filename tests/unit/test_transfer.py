@@ -174,6 +174,16 @@ def test_csv_import_adds_every_row_in_one_go(store, cli, tmp_path):
     assert len(txs) == 1
 
 
+def test_a_csv_owner_none_is_nobody_as_on_the_command_line(store, cli, tmp_path):
+    """``--owner none`` is nobody; a CSV row's owner "none" is too, not a refused person."""
+    csv_file = tmp_path / "in.csv"
+    csv_file.write_text("title,owner\nNobody yet,None\nStill nobody,none\n")
+    result = cli("import", str(csv_file))
+    assert result.exit_code == 0, result.stderr
+    assert [a.owner for a in store.list_actions()] == [None, None]
+    assert store.list_people() == []
+
+
 def test_csv_import_with_bad_rows_names_their_lines_and_writes_nothing(store, cli, tmp_path):
     csv_file = tmp_path / "bad.csv"
     csv_file.write_text("title,due\nfine,+1d\n   ,\nx,2026-02-30\n")
