@@ -643,8 +643,8 @@ def demo(session: Session, size: str, fresh: bool) -> None:
         # Reseeding each time wiped what a person had tried in it without a word (a tester
         # lost twenty minutes of moves and check-ins): reopened, and the way to start over said.
         click.echo(
-            f"reopened your demo database: {printable(str(path))}\n"
-            "  as you left it; pdca demo --fresh seeds it anew with today's dates"
+            f"your demo database, as you left it: {printable(str(path))}\n"
+            "  (pdca demo --fresh seeds it anew with today's dates)"
         )
         _open_board(session)
         return

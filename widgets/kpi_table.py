@@ -57,8 +57,8 @@ def number(value: float | None, extra: int = 0) -> str:
     size = abs(value)
     if size < 1000:
         return f"{value:.{4 + extra}g}"
-    if size < 1e5:
-        return f"{value:.{extra}f}"
+    if size < 1e5:  # whole, or with as many more significant digits as asked (12000.8)
+        return str(round(value)) if not extra else f"{value:.{5 + extra}g}"
     for scale, suffix in _SCALES if size < _COMPACT_UP_TO else ():
         scaled = f"{value / scale:.{3 + extra}g}"  # the smallest scale under 1000 once rounded
         if "e" not in scaled and abs(float(scaled)) < 1000:

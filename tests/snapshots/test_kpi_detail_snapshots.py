@@ -86,7 +86,7 @@ def test_the_x_axis_reads_whole_days_and_the_y_axis_short_numbers() -> None:
     assert value_ticks(1_500_000, 1_500_200)[1] == [
         "1.5M", "1.50005M", "1.5001M", "1.50015M", "1.5002M",
     ]  # fmt: skip
-    assert value_ticks(12000, 12003)[1][:2] == ["12000.0", "12000.8"]
+    assert value_ticks(12000, 12003)[1][:2] == ["12000", "12000.8"]
 
 
 async def test_one_huge_reading_charts_a_day_with_short_labels(

@@ -457,7 +457,7 @@ def test_pdca_demo_again_reopens_what_you_did_and_fresh_seeds_anew(
     added = json.loads(cli("--db", str(path), "add", "Tried in the demo", "--json").stdout)
     again = cli("demo")
     assert again.exit_code == 0, again.stderr
-    assert f"reopened your demo database: {path}" in again.stdout
+    assert f"your demo database, as you left it: {path}" in again.stdout
     assert "pdca demo --fresh" in again.stdout and "seeded" not in again.stdout
     shown = cli("--db", str(path), "show", str(added["id"]))
     assert shown.exit_code == 0 and "Tried in the demo" in shown.stdout
