@@ -55,7 +55,9 @@ def _not_the_word_for_nothing(name: str) -> str:
     """``--kpi none`` and ``--initiative none`` clear a link: a KPI or an initiative called
     "none" could be linked by ``add`` but never by ``edit`` (a tester named one so)."""
     if name.strip().lower() == "none":
-        raise ValueError("means nothing (--kpi none clears a link): pick another name")
+        raise ValueError(
+            "means nothing (--kpi none and --initiative none clear a link): pick another name"
+        )
     return name
 
 

@@ -24,6 +24,7 @@ An escape is what Python's ``repr`` shows for the character: ``\\x1b``, ``\\t``,
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _CONTROLS = "\x00-\x09\x0b-\x1f\x7f-\x9f"  # every C0 and C1 control but the newline
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
@@ -93,8 +94,10 @@ def lookalike_maker(text: str) -> str | None:
 
 def shows_nothing(text: str) -> bool:
     """Whether ``text`` would show nothing a person can read: blanks, controls, invisible
-    characters, or nothing at all."""
-    return not _NOTHING_SHOWN.sub("", text)
+    characters, combining marks with nothing to mark (a tester's title of two accents), or
+    nothing at all."""
+    rest = _NOTHING_SHOWN.sub("", text)
+    return all(unicodedata.category(char) in ("Mn", "Me") for char in rest)
 
 
 def visible(char: str) -> str:

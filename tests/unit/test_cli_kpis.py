@@ -170,7 +170,7 @@ def test_an_import_run_again_adds_no_reading_twice(ok, js, kpi, tmp_path: Path) 
         (["kpi", "edit", KPI, "--target-date", "someday"], ("target-date: 'someday'",)),
         (["kpi", "show", "Nope"], ("kpi: “Nope” is not a known KPI",)),
         (["kpi", "add", "None", "--unit", "h", "--baseline", "1", "--target", "2"],
-         ("name: 'None' means nothing (--kpi none clears a link)",)),
+         ("name: 'None' means nothing (--kpi none and --initiative none clear a link)",)),
         (["initiative", "add", "none"], ("name: 'none' means nothing",)),
         (["kpi", "import", "missing.csv"], ("file: 'missing.csv' does not exist",)),
         (["alerts", "ack", "x1"], ("id: 'x1' is not an alert id",)),
