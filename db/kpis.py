@@ -28,6 +28,7 @@ from pdca.db.models import (
     parse_number,
     validated,
 )
+from pdca.db.readings import closed_in
 from pdca.db.signals import entered_do as _entered_do
 from pdca.db.signals import verdict_evidence as verdict_evidence  # the verdict prompt's
 
@@ -274,6 +275,9 @@ class KpiEdit:
     kpi: Kpi
     closed: list[Alert]  # alerts the new settings closed (a threshold cleared, signals off)
     raised: list[Alert]  # and those they raised: an edit must say so, not reset one silently
+    # How the log says each was closed ("closed alert 1 on KPI 'Q': 9 is back within 10"),
+    # as kpi record and undo say it (it read "closed alert 1, assigned to dana", a tester).
+    closed_words: tuple[str, ...] = ()
 
 
 def edit_kpi(
@@ -341,11 +345,13 @@ def edit_kpi(
             }
             alerts.apply_breach(store, tx, before["id"])
         final = merged["name"]
+        written = tx.tx
     kpi = store.get_kpi(final)
     now = {a.id: a for a in alerts.alerts_of_kpi(store, kpi.id)}
     return KpiEdit(
         kpi=kpi,
         closed=[now[i] for i in sorted(opened_before) if i in now and now[i].closed_at],
+        closed_words=tuple(closed_in(store, written)) if opened_before and written else (),
         raised=[
             a for i, a in sorted(now.items()) if a.closed_at is None and i not in opened_before
         ],

@@ -103,6 +103,17 @@ def raised_by(store: Store, kpi_id: int, reading_id: int) -> list[RaisedAlert]:
     return found
 
 
+def closed_in(store: Store, tx: int) -> list[str]:
+    """What transaction ``tx`` said of the alerts it closed, in the log's words."""
+    rows = store.conn.execute(
+        "SELECT e.id, e.summary FROM events e WHERE e.tx = ? AND e.entity = 'alert'"
+        " AND e.op = 'update' AND json_extract(e.before, '$.closed_at') IS NULL"
+        " AND json_extract(e.after, '$.closed_at') IS NOT NULL",
+        (tx,),
+    ).fetchall()
+    return [str(summary) for _id, summary in sorted(rows)]
+
+
 def closed_by(store: Store, reading_id: int) -> list[str]:
     """What the reading's transaction said of the alerts it closed (``closed alert 4 on KPI
     'MTTR': 31 is back within 34``): a reading that closes one says so, as one that raises

@@ -282,11 +282,13 @@ def _kpi_edit(session: Session, name: str, new_name, as_json: bool, given: dict[
     with saying_who_is_new(store, changes.owner, *(changes.escalation or ())):
         result = edit_kpi(store, name, changes)
     _emit(as_json, result.kpi, lambda: click.echo(f"edited KPI {printable(result.kpi.name)}"))
-    for verb, changed in (("closed", result.closed), ("raised", result.raised)):
-        for alert in changed:  # on stderr with --json: stdout stays one JSON document
-            rule = f" ({alert.rule_text})" if alert.rule_text else ""
-            line = f"{verb} alert {alert.id}{rule}, assigned to {alert.assignee}"
-            click.echo(printable(line), err=as_json)
+    for line in result.closed_words:  # on stderr with --json: stdout stays one JSON document
+        click.echo(printable(line), err=as_json)
+    for alert in result.raised:
+        rule = f" ({alert.rule_text})" if alert.rule_text else ""
+        click.echo(
+            printable(f"raised alert {alert.id}{rule}, assigned to {alert.assignee}"), err=as_json
+        )
 
 
 # ignore_unknown_options: a negative reading ("-3") is a VALUE, not an unknown option.
