@@ -18,6 +18,15 @@ from textual.keys import Keys, _character_to_key, key_to_character
 from textual.screen import ModalScreen
 
 MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+# Keys a terminal sends as the same byte as another: they arrive as that one, and a binding
+# of them never fires (a tester's view-owners = "ctrl+m" opened cards as enter does).
+SENT_AS = {
+    "ctrl+m": "enter",
+    "ctrl+i": "tab",
+    "ctrl+h": "backspace",
+    "ctrl+left_square_bracket": "escape",
+    "ctrl+[": "escape",
+}
 NAMED_KEYS = frozenset(key.value for key in Keys)
 
 
@@ -67,6 +76,14 @@ def check_keymap(entries: object, scopes: Sequence[Scope]) -> CheckedKeymap:
         unknown = [key for key in keys if not known_key(key)]
         if unknown:
             problems.append(f"{where}: {unknown[0]!r} is not a key a terminal sends; ignored")
+            continue
+        alike = [key for key in keys if key in SENT_AS]
+        if alike:
+            key = alike[0]
+            problems.append(
+                f"{where}: {key!r} reaches pdca as {SENT_AS[key]} (terminals send the two"
+                " alike); ignored"
+            )
             continue
         wanted = {**keymap, binding_id: ",".join(keys)}
         clash = _clash(scopes, wanted, binding_id)

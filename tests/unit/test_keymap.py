@@ -56,6 +56,22 @@ def test_an_empty_key_is_named_as_empty() -> None:
     ]
 
 
+def test_a_key_a_terminal_sends_as_another_is_named_and_left_out() -> None:
+    """view-owners = "ctrl+m" was taken, listed by ?, and never fired: terminals send it as
+    enter, which opened the focused card (a tester)."""
+    checked = check_keymap(
+        {"view-owners": "ctrl+m", "view-kpis": "Ctrl+I", "view-log": "f2,ctrl+h"}, SCOPES
+    )
+    assert checked.keymap == {}
+    assert checked.problems == [
+        "[keys] 'view-owners': 'ctrl+m' reaches pdca as enter (terminals send the two alike);"
+        " ignored",
+        "[keys] 'view-kpis': 'ctrl+i' reaches pdca as tab (terminals send the two alike); ignored",
+        "[keys] 'view-log': 'ctrl+h' reaches pdca as backspace (terminals send the two alike);"
+        " ignored",
+    ]
+
+
 def test_a_keys_value_that_is_not_a_table_is_one_problem() -> None:
     checked = check_keymap("b", SCOPES)
     assert checked.keymap == {} and len(checked.problems) == 1
