@@ -293,6 +293,7 @@ def due_notices(store: Store) -> list[nrules.Notice]:
                 previous=previous,
                 rule_text=row["rule_text"],
                 first_holder=held_by[0],
+                overdue=standing.overdue,
             )
         )
     cadence_days = team_settings(store).stale_after_days

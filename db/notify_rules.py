@@ -52,6 +52,7 @@ class AlertFact:
     previous: str | None  # who held it before the current person (escalations only)
     rule_text: str | None = None  # a signal alert's rule ("8 readings in a row above ...")
     first_holder: str | None = None  # whom it waited for first (the KPI's owner)
+    overdue: bool = False  # its deadline has passed and nobody is left to pass it to
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,8 @@ def alert_notices(alert: AlertFact) -> list[Notice]:
         what += f": {shown_number(alert.value)} {alert.unit} is beyond "
         what += shown_number(alert.threshold)
     ack = f"acknowledge by {alert.ack_due}: pdca alerts ack {alert.id} MESSAGE"
+    if alert.overdue:  # the end of its path, past the deadline: not "by" a time gone by
+        ack = f"overdue since {alert.ack_due}: acknowledge now, pdca alerts ack {alert.id} MESSAGE"
     if alert.level == 0:
         return [Notice(base, alert.assignee, "alert", f"{what}; {ack}")]
     passed_from = f" from {alert.previous}" if alert.previous else ""

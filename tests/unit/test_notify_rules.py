@@ -47,6 +47,16 @@ def test_an_escalation_tells_the_next_person_and_the_one_it_passed() -> None:
     assert "passed to erin" in passed.text
 
 
+def test_an_alert_at_the_end_of_its_path_past_its_deadline_is_said_overdue() -> None:
+    """frank, the path's last, was told to acknowledge "by" an hour that had gone before
+    notify ran (a tester)."""
+    late = replace(_alert(level=2, previous="erin", assignee="frank"), overdue=True)
+    text = nr.alert_notices(late)[0].text
+    assert "overdue since 2026-12-11T09:00:00Z: acknowledge now, pdca alerts ack 12" in text
+    assert "acknowledge by" not in text
+    assert "acknowledge by 2026-12-11" in nr.alert_notices(_alert())[0].text
+
+
 def test_overdue_is_keyed_by_its_due_date_and_only_after_it() -> None:
     assert nr.overdue_notice(_action(due=TODAY.isoformat()), TODAY, 7) is None
     assert nr.overdue_notice(_action(due=None), TODAY, 7) is None
