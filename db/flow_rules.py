@@ -579,7 +579,7 @@ TREND_WORDS: dict[str, str] = {
     "shorter": "↘ shorter",
     "longer": "↗ longer",
     "flat": "→ flat",
-    "unknown": "· too few to tell",  # not "?": read as a stray character (a tester)
+    "unknown": "too few to tell",  # no mark: "?" read as a stray character, "·" doubled " · "
 }
 
 
