@@ -53,6 +53,22 @@ class PdcaFooter(Footer):
         )
         yield from keys
         yield from (widget for widget in widgets if not isinstance(widget, FooterKey))
+        self.call_after_refresh(self._hide_cut_keys)
+
+    def on_resize(self) -> None:
+        for key in self.query(FooterKey):
+            key.display = True
+        self.call_after_refresh(self._hide_cut_keys)
+
+    def _hide_cut_keys(self) -> None:
+        """A key the row cannot show whole is not shown at all: cut, it read "1▏" (the
+        start of "1 Board") or "u ▏" before the palette key (a tester at 120 columns)."""
+        keys = list(self.query(FooterKey))
+        palette = [key for key in keys if key.has_class("-command-palette")]
+        limit = palette[0].region.x if palette and palette[0].region.width else self.region.right
+        for key in keys:
+            if key not in palette and key.display and key.region.right > limit:
+                key.display = False
 
 
 def declared_order(screen: Screen) -> dict[str, int]:
