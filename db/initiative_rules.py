@@ -42,6 +42,7 @@ class InitiativeFacts:
     # Beside each status: the KPI has an open alert (of any kind: a threshold or a process
     # signal). Empty: none has.
     kpi_open_alerts: tuple[bool, ...] = ()
+    kpi_names: tuple[str, ...] = ()  # beside each status, when known: named in the reasons
     open_actions: int = 0
     late: int = 0
     stale_days: tuple[int, ...] = ()  # days since the last check-in of each stale action
@@ -57,6 +58,24 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 
 
+NAMED_MOST = 3  # KPIs named in a reason; the rest are counted in it already
+
+
+def _which_alerted(facts: InitiativeFacts, judged: list[str]) -> str:
+    """`` (Escaped defects: an open alert; MTTR)``: which KPIs, and those in alert by an open
+    alert while their latest value is not past the threshold (a process signal, one not
+    closed yet), said so: the KPI lines under it read "warn" and "ok" (a tester)."""
+    if len(facts.kpi_names) != len(judged):
+        return ""
+    named = [
+        name if status == "alert" else f"{name}: an open alert"
+        for name, status, verdict in zip(facts.kpi_names, facts.kpi_statuses, judged, strict=True)
+        if verdict == "alert"
+    ]
+    more = " …" if len(named) > NAMED_MOST else ""
+    return f" ({'; '.join(named[:NAMED_MOST])}{more})"
+
+
 def health(facts: InitiativeFacts) -> tuple[Health, list[str]]:
     """The level and its reasons, worst first (no reason: on track)."""
     off: list[str] = []
@@ -68,7 +87,7 @@ def health(facts: InitiativeFacts) -> tuple[Health, list[str]]:
         "alert" if alerted else status for status, alerted in zip(statuses, flagged, strict=True)
     ]
     if alerts := judged.count("alert"):
-        off.append(f"{_plural(alerts, 'KPI')} in alert")
+        off.append(f"{_plural(alerts, 'KPI')} in alert{_which_alerted(facts, judged)}")
     if warns := judged.count("warn"):
         risk.append(f"{_plural(warns, 'KPI')} in warning")
     if late_kpis := judged.count("overdue"):

@@ -170,6 +170,7 @@ def overview(store: Store, slots: int = kpi_reads.RECENT_SLOTS) -> list[Initiati
             stale_after_days=cadence,
             kpi_statuses=tuple(r.status for r in rows),
             kpi_open_alerts=tuple(r.alerted for r in rows),
+            kpi_names=tuple(r.kpi.name for r in rows),
             open_actions=initiative.open_actions,
             late=mine.late if mine else 0,
             stale_days=_stale_days(mine, now),

@@ -58,7 +58,7 @@ def test_health_comes_from_the_data(two: Store) -> None:
     found = {i.name: i for i in initiatives.overview(two)}
     quiet, support = found["Quiet ops"], found["Faster support"]
     assert quiet.health == "off-track"
-    assert quiet.reasons == ["1 KPI in alert", "no check-in on 1 action for 20 days"]
+    assert quiet.reasons == ["1 KPI in alert (Pages)", "no check-in on 1 action for 20 days"]
     assert quiet.open_by_phase == {"plan": 0, "do": 1, "check": 0, "act": 0}
     assert quiet.stale_actions == 1 and quiet.warnings == [
         "objective: no number (how much? e.g. 20%)",
@@ -98,7 +98,10 @@ def test_an_open_signal_alert_puts_the_kpi_in_alert(store: Store) -> None:
         store.record_reading(ReadingDraft(kpi="Lead time", value=value), at)
     (flow,) = initiatives.overview(store)
     assert flow.kpis[0].status != "alert"  # within the thresholds
-    assert (flow.health, flow.reasons) == ("off-track", ["1 KPI in alert"])
+    assert (flow.health, flow.reasons) == (
+        "off-track",
+        ["1 KPI in alert (Lead time: an open alert)"],
+    )
 
 
 def test_initiative_list_json_keeps_the_stored_fields_and_adds_health(cli, two: Store) -> None:
