@@ -340,9 +340,17 @@ def one_line(text: str) -> str:
     return escape(text, UNSAFE)
 
 
+_MENTION = re.compile(r"(?<![\w.])@(?=\w)")  # @here, @dana; not an address (a@b.c)
+
+
 def for_chat(text: str) -> str:
-    """Slack, Mattermost and Teams read ``<...>`` as links and mentions: user text is data."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Slack, Mattermost and Teams read ``<...>`` as links and mentions: user text is data.
+    Mattermost and Teams also read Markdown, where a title's ``[click](http://…)`` became a
+    disguised link, ``![x](http://…)`` a remote image, and ``@here`` pinged the channel (a
+    tester): a zero-width space, drawn as nothing, breaks each (a backslash would show in
+    Slack, which reads no Markdown escapes)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MENTION.sub("@\u200b", text.replace("](", "]\u200b("))
 
 
 @dataclass(frozen=True)

@@ -189,7 +189,12 @@ def test_terminal_text_has_no_live_control_or_bidi_character() -> None:
     assert "\\x1b[2J" in shown and "\\u202e" in shown and "\\r" in shown
     assert shown.endswith("\r\nnext")
     assert nr.one_line("a\nb") == "a\\nb"
-    assert nr.for_chat("<!channel> & <@U1>") == "&lt;!channel&gt; &amp; &lt;@U1&gt;"
+    assert nr.for_chat("<!channel> & <@U1>") == "&lt;!channel&gt; &amp; &lt;@\u200bU1&gt;"
+    # Markdown chats (Mattermost, Teams): no disguised link, remote image or channel ping
+    # from a title; an address stays as typed.
+    assert nr.for_chat("[click](http://e.x) ![i](http://e.x/i.png) @here a@b.c") == (
+        "[click]\u200b(http://e.x) ![i]\u200b(http://e.x/i.png) @\u200bhere a@b.c"
+    )
 
 
 def test_mesg_is_the_group_write_bit() -> None:
