@@ -757,7 +757,10 @@ class BoardScreen(Screen[None]):
         close_text_box(self, clear=True)
         self._focus_board()
         if self.filter.active:
-            self.set_filter(BoardFilter(include_done=self.filter.include_done))
+            # On the card focused under the filter, wherever the whole column has it: the
+            # columns started at their tops, the place lost (a tester).
+            cleared = BoardFilter(include_done=self.filter.include_done)
+            self.set_filter(cleared, around=self.focused_id)
 
     def action_toggle_compact(self) -> None:
         """Two lines a card or four; the app remembers the choice for this person."""
@@ -769,7 +772,7 @@ class BoardScreen(Screen[None]):
 
     def action_toggle_done(self) -> None:
         showing = not self.filter.include_done
-        self.set_filter(replace(self.filter, include_done=showing))
+        self.set_filter(replace(self.filter, include_done=showing), around=self.focused_id)
         self.notify("showing done actions" if showing else "done actions hidden")
 
     # ------------------------------------------------------------------ the palette

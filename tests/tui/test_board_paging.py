@@ -202,3 +202,26 @@ async def test_a_focused_card_the_filter_no_longer_shows_is_not_followed(
         await settle_app(app, pilot)
         assert plan.start == 0 and plan.cursor == 0  # still at the top
         assert focused(app)[1] != first
+
+
+async def test_esc_clearing_a_filter_keeps_the_card_focused_under_it(
+    make_app, long_db: Path
+) -> None:
+    """esc put every column back at its top, the card the person was on lost among the
+    hundreds now shown (a tester)."""
+    app = make_app(long_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        screen = board(app)
+        screen.set_filter(replace(screen.filter, text="card 19"))
+        await settle_app(app, pilot)
+        await pilot.press("G")
+        await settle_app(app, pilot)
+        _, deep = focused(app)
+        assert deep is not None and order(long_db).index(deep) > 50
+        await pilot.press("escape")
+        await settle_app(app, pilot)
+        assert not screen.filter.active
+        assert focused(app) == ("plan", deep)
+        plan = screen.columns["plan"]
+        assert plan.row_shown(plan.cursor)
