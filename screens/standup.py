@@ -322,8 +322,10 @@ class StandupScreen(RowView):
         text = Text(f"since {short_time(digest.since)}")
         if self.person_index is None:
             named = [p for p in digest.people if p != UNOWNED]
-            extra = ", work with no owner" if len(named) < len(digest.people) else ""
-            text.append(f" · everyone ({count_people(len(named))}{extra}: n steps through them)")
+            extra = " and work with no owner" if len(named) < len(digest.people) else ""
+            # "n" first: after "work with no owner: n steps…" it read as if n stepped through
+            # the unowned work only (a tester).
+            text.append(f" · everyone: {count_people(len(named))}{extra} (n: one at a time)")
         elif self.person == UNOWNED or self.person is None:  # a stop, not a person
             text.append(" · work with no owner")
         else:
