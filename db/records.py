@@ -286,6 +286,7 @@ class Completion(Record):
 class UndoResult(Record):
     tx: int
     summaries: list[str]
+    actions: list[int] = Field(default_factory=list)  # the actions it touched, first first
 
     def headline(self, shown: int = 5) -> list[str]:
         """The first few summaries and a count of the rest: an undone import of thousands

@@ -1489,9 +1489,13 @@ class Store:
             for event in events:
                 if event["entity"] != "person":
                     self._apply_inverse(tx, event)
+            in_order = list(reversed(events))
             return models.UndoResult(
                 tx=target_tx,
-                summaries=[e["summary"] for e in reversed(events) if e["entity"] != "person"],
+                summaries=[e["summary"] for e in in_order if e["entity"] != "person"],
+                actions=list(
+                    dict.fromkeys(e["entity_id"] for e in in_order if e["entity"] == "action")
+                ),
             )
 
     def _refuse_if_changed_since(self, event: sqlite3.Row) -> None:

@@ -10,13 +10,22 @@ from pdca.widgets.text import literal
 if TYPE_CHECKING:
     from pdca.screens.board import BoardScreen
 
+UNDO_FOLLOWS_MOST = 10  # an undone import of thousands: the board stays where it is
+
 
 async def undo_flow(board: BoardScreen) -> None:
     """Revert this person's last change, say what it was, and read the board again."""
     undone = await save(board, lambda store: store.undo())
     if undone:
         board.notify("undone: " + ", ".join(f"“{literal(s)}”" for s in undone.headline()))
-        board.reload()
+        # Focus on the card it gave back (a done one back in Act, a moved one back where it
+        # was), not on whatever took the place of the card it removed (a tester).
+        back = [i for i in undone.actions if board.store.matches(board.filter.as_store_filter(), i)]
+        if back and len(undone.actions) <= UNDO_FOLLOWS_MOST:
+            board.focused_id = back[0]
+            board.reload(around=back[0])
+        else:
+            board.reload()
 
 
 async def stop_repeating_flow(board: BoardScreen, rule_id: int, action_id: int) -> None:

@@ -116,6 +116,24 @@ async def test_done_from_act_with_each_decision(
             assert children == []
 
 
+async def test_undoing_a_done_puts_focus_back_on_the_card(make_app, board_db: Path) -> None:
+    """d, adjust (focus on the next cycle, in Plan), then u: focus went to Plan's first card,
+    not to #5, back in Act (a tester)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l", "l", "l")
+        assert focused(app) == ("act", 5)
+        await pilot.press("d")
+        await settle_app(app, pilot)
+        await pilot.press("2")  # adjust
+        await settle_app(app, pilot)
+        assert focused(app)[0] == "plan"  # on the next cycle
+        await pilot.press("u")
+        await settle_app(app, pilot)
+        assert app.context.store.get_action(5).done_at is None
+        assert focused(app) == ("act", 5)
+
+
 async def test_done_in_plan_offers_only_abandon(make_app, board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
