@@ -35,6 +35,8 @@ from pdca.db.errors import DatabaseProblem, InvalidInput, database_failure, shel
 from pdca.db.filesystem import directory_is_group_shared, filesystem_of, is_network_filesystem
 
 BUSY_TIMEOUT_SECONDS = 10.0
+# Filesystems whose files the kernel makes up as they are read: never a database.
+KERNEL_FILESYSTEMS = frozenset({"proc", "sysfs", "cgroup", "cgroup2", "debugfs", "tracefs"})
 
 # How text comes out of the file: a value that is not UTF-8 (sqlite3 run in a Latin-1
 # terminal, ``CAST(X'41FF42' AS TEXT)``) failed every read of its row, in every command and
@@ -182,6 +184,8 @@ def open_database(
         os.umask(0o007)
     writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
     filesystem = filesystem_of(path.parent, mountinfo)
+    if filesystem in KERNEL_FILESYSTEMS:  # /proc/self/status: "empty", then "chmod /proc"
+        raise DatabaseProblem(f"{path}: not a regular file (the kernel's {filesystem})")
     try:
         connection, snapshot = connect_file(path, writable, filesystem)
     except sqlite3.Error as error:

@@ -184,6 +184,9 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     (["import", "/dev/zero"], ("'/dev/zero' is a device, not a file",)),
     (["kpi", "import", "/dev/zero"], ("'/dev/zero' is a device, not a file",)),
     (["import", "missing/x.csv"], ("missing/x.csv",)),
+    # a database that is the kernel's, not a file: not "empty, make it one with init"
+    (["--db", "/proc/self/status", "list"], ("/proc/self/status: not a regular file",)),
+    (["--db", "/proc/self/status", "init"], ("/proc/self/status: not a regular file",)),
 ]
 
 
