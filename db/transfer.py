@@ -218,7 +218,7 @@ def import_file(store: Store, path: Path, today: date, *, shown_as: Path | None 
         try:
             start = stream.read(64).lstrip()
             stream.seek(0)
-            if start.startswith("{"):
+            if start.startswith(("{", "[")):  # "[": JSON too, never a CSV header (a tester)
                 return _restore_json(store, path, stream)
             return _append_csv(store, path, stream, today)
         except UnicodeDecodeError:
@@ -318,7 +318,9 @@ def _insert_rows(conn: sqlite3.Connection, path: Path, table: str, rows: Any) ->
     if not isinstance(rows, list):
         raise InvalidInput("file", str(path), f"has a {table!r} that is not a list")
     for number, row in enumerate(rows, start=1):
-        if not isinstance(row, dict) or not set(row) <= set(declared):
+        if not isinstance(row, dict):
+            raise InvalidInput("file", str(path), f"{table} row {number} is not an object")
+        if not set(row) <= set(declared):
             raise InvalidInput("file", str(path), f"{table} row {number} has unknown fields")
         for name, value in row.items():
             problem = _cell_problem(value, declared[name])

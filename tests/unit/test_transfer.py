@@ -132,6 +132,27 @@ def test_an_imported_export_never_brings_a_command_hook_and_checks_every_channel
     assert result.exit_code == 1 and "recipient 'a@b; rm' is not a login" in result.stderr
 
 
+def test_json_that_is_not_an_export_is_said_so_not_read_as_csv(store, ok, cli, tmp_path):
+    """A file of "[[[[" was read as a CSV ("field larger than field limit") and a row that
+    is a number was said to have "unknown fields" (a tester)."""
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000)
+    said = cli("--db", str(tmp_path / "a.db"), "import", str(deep))
+    assert said.exit_code == 1 and "nested too deeply to be a pdca export" in said.stderr
+    listed = tmp_path / "list.json"
+    listed.write_text("[1, 2]")
+    said = cli("--db", str(tmp_path / "b.db"), "import", str(listed))
+    assert said.exit_code == 1 and "is not a pdca JSON export" in said.stderr
+    _fill(store)
+    out = tmp_path / "export.json"
+    ok("export", "--out", str(out))
+    document = json.loads(out.read_text())
+    document["tables"]["actions"][0] = 5
+    out.write_text(json.dumps(document))
+    said = cli("--db", str(tmp_path / "c.db"), "import", str(out))
+    assert said.exit_code == 1 and "actions row 1 is not an object" in said.stderr
+
+
 def test_json_import_refuses_a_database_that_holds_data(store, cli, tmp_path):
     _fill(store)
     out = tmp_path / "export.json"
