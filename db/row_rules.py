@@ -142,12 +142,19 @@ HALF_DONE_ACTIONS = (
 )
 
 
+def _cut(shown: str, most: int = 60) -> str:
+    """A value as JSON wrote it, cut to ``most`` characters with its closing quote kept."""
+    if len(shown) <= most:
+        return shown
+    return shown[: most - 2] + ('…"' if shown.startswith('"') else "…")
+
+
 def row_problem(table: str, row: Mapping[str, Any]) -> str | None:
     """What is wrong with ``row`` of ``table`` (``column value is ...``), or None."""
     for column, value in row.items():
         problem = _value_problem(table, column, value)
         if problem:
-            return f"{column} {json.dumps(value, ensure_ascii=False)[:60]} {problem}"
+            return f"{column} {_cut(json.dumps(value, ensure_ascii=False))} {problem}"
     parent = row.get("parent_id")
     if table == "actions" and parent is not None and parent == row.get("id"):
         return "parent_id is the action itself"

@@ -504,3 +504,13 @@ def test_the_export_written_in_pieces_is_the_whole_documents_text(store) -> None
     assert any(not rows for rows in tables.values())  # an empty table is written as [] too
     assert transfer.export_json(store) == json.dumps(document, ensure_ascii=False, indent=1) + "\n"
     assert not store.conn.in_transaction  # its read transaction ended
+
+
+def test_a_long_value_in_a_refusal_keeps_its_closing_quote(store, cli, tmp_path):
+    """A 30-million-character title was named as ``title "xxx…xxx is 30000000 characters
+    long``, its quote never closed (a tester)."""
+    _fill(store)
+    out = _export_changed(cli, tmp_path, "actions", "title", "x" * 1000)
+    result = cli("--db", str(tmp_path / "restored.db"), "import", str(out))
+    assert result.exit_code == 1
+    assert 'actions row 1: title "' + "x" * 57 + '…" is 1000 characters long' in result.stderr
