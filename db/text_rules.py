@@ -80,10 +80,19 @@ def as_stored(name: str) -> str:
     return unicodedata.normalize("NFC", name.strip())
 
 
+# Cyrillic and Greek letters drawn as Latin ones (in either case, compared lower-cased):
+# "Cаfé" with a Cyrillic а was a second initiative that listed as "Café" (a tester).
+_LOOKS_LATIN = str.maketrans(
+    "аеорсухіјѕԁһӏԛԝвнкмтαβεζηικμνορτυχϲϳ",
+    "aeopcyxijsdhlqwbhkmtabezhikmnoptyxcj",
+)
+
+
 def name_key(name: str) -> str:
-    """How two KPI or initiative names are compared: ``as_stored``, in lower case. Not
-    casefold: that makes "Maße" and "Masse" one name."""
-    return as_stored(name).lower()
+    """How two KPI or initiative names are compared: ``as_stored``, in lower case, letters
+    that look Latin read as the Latin ones. Not casefold: that makes "Maße" and "Masse"
+    one name."""
+    return as_stored(name).lower().translate(_LOOKS_LATIN)
 
 
 def lookalike_maker(text: str) -> str | None:

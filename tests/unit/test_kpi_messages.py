@@ -335,6 +335,18 @@ def test_names_differ_where_their_letters_do(ok) -> None:
     ok("kpi", "add", "Masse", *kpi)
 
 
+def test_a_name_in_letters_that_only_look_latin_is_taken(ok, cli) -> None:
+    """ "Cаfé" with a Cyrillic а listed as a second "Café" (a tester); a Russian name of its
+    own stays one."""
+    ok("initiative", "add", "Café", "--objective", "Faster by 2027-06-30")
+    taken = cli("initiative", "add", "C\u0430f\u00e9")
+    assert taken.exit_code == 1 and "is taken by the initiative 'Café'" in taken.stderr
+    kpi = ("--unit", "h", "--baseline", "3", "--target", "2", "--target-date", "2027-03-31")
+    ok("kpi", "add", "Pages", *kpi)
+    assert "is taken by the KPI 'Pages'" in cli("kpi", "add", "\u0420ag\u0435s", *kpi).stderr
+    ok("kpi", "add", "Сбор заявок", *kpi)
+
+
 def test_a_name_is_found_as_typed_in_either_unicode_form_or_with_end_blanks(ok, js) -> None:
     """A reviewer: names are kept composed and trimmed, and the same name typed decomposed,
     or with a blank at its end, was refused as unknown ("did you mean" the same)."""
