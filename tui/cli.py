@@ -171,9 +171,12 @@ class WholeNumberType(click.ParamType):
         elif re.fullmatch(r"[0-9]{1,19}", str(value)):
             number = int(value)
         else:  # a sign, a fraction, other digits, or more than SQLite counts to
-            self.fail(f"{value!r} is not a whole number from {self.low} to {self.high}", param, ctx)
-        if not self.low <= number <= self.high:
-            self.fail(f"{value!r} is not from {self.low} to {self.high}", param, ctx)
+            number = None
+        if number is None or not self.low <= number <= self.high:
+            # One wording for 0 and -1 alike, the whole range said as people read it.
+            low, high = self.low, self.high
+            wanted = f"of {low} or more" if high == ID_MAX else f"from {low} to {high}"
+            self.fail(f"{value!r} is not a whole number {wanted}", param, ctx)
         return number
 
 

@@ -145,7 +145,7 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     (["edit", "1 ", "--title", "x"], ("'1 ' is not an action id",)),
     (["list", "--limit", "+5"], ("'--limit'", "'+5' is not a whole number")),
     (["list", "--limit", "٣"], ("'--limit'", "'٣' is not a whole number")),
-    (["list", "--limit", "-1"], ("'--limit'", "'-1' is not a whole number from 1 to ")),
+    (["list", "--limit", "-1"], ("'--limit'", "'-1' is not a whole number of 1 or more")),
     (["kpi", "record", KPI, "١٢"], ("value: '١٢' is not a number",)),
     (["kpi", "record", KPI, "1_000"], ("value: '1_000' is not a number",)),
     (["kpi", "record", KPI, "５"], ("value: '５' is not a number",)),
