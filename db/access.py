@@ -169,12 +169,3 @@ def _one_request(paths: list[Path], needs: str) -> str:
     if len(shapes) == 1 and len(paths) > 1:
         return shapes.pop().replace("{paths}", " ".join(str(path) for path in paths))
     return "; ".join(dict.fromkeys(asks))
-
-
-def may_write_now(path: Path) -> bool:
-    """Whether this user may write the file, its folder and its -wal and -shm (those that
-    exist) now: a few system calls, for a read-only board to look again cheaply."""
-    files = [path, *(Path(f"{path}{suffix}") for suffix in ("-wal", "-shm"))]
-    if not os.access(path.parent, os.W_OK | os.X_OK):
-        return False
-    return all(os.access(file, os.R_OK | os.W_OK) for file in files if file.exists())

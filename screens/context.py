@@ -10,7 +10,6 @@ thread that reads a lot opens its own connection with ``open_reader``.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -22,10 +21,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker
 
-from pdca.db.access import may_write_now
 from pdca.db.clock import Clock
 from pdca.db.connection import file_identity
-from pdca.db.errors import DatabaseBroken, PdcaError
+from pdca.db.errors import DatabaseBroken
 from pdca.db.store import Store
 from pdca.db.store_thread import StoreThread
 from pdca.widgets.status_bar import StatusBar
@@ -33,7 +31,6 @@ from pdca.widgets.status_bar import StatusBar
 T = TypeVar("T")
 
 SAVING_SHOWN_AFTER_SECONDS = 0.25  # a write slower than this says "saving…" in the header
-READ_ONLY_LOOK_AGAIN_SECONDS = 2.0  # how often a read-only file is looked at again
 
 
 @dataclass
@@ -71,32 +68,9 @@ class AppContext:
                 f"{self.path} was removed or replaced while open; nothing more written"
             )
 
-    # When a read-only file may next be looked at again (time.monotonic).
-    _look_again_at: float = field(default=0.0, init=False)
-
     @property
     def writable(self) -> bool:
-        """Whether writes may be tried. A file read-only at open is looked at again every
-        few seconds, and opened again once its modes let us write: a board kept saying
-        "read-only", with the mode it had at open, after the owner fixed it (a tester)."""
-        if self.store.writable:
-            return True
-        now = time.monotonic()
-        if now < self._look_again_at:
-            return False
-        self._look_again_at = now + READ_ONLY_LOOK_AGAIN_SECONDS
-        if not may_write_now(self.path):
-            return False
-        try:
-            fresh = Store.open(self.path, actor=self.actor, clock=self.clock)
-        except PdcaError:
-            return False
-        if not fresh.writable:
-            fresh.close()
-            return False
-        old, self.store = self.store, fresh
-        old.close()
-        return True
+        return self.store.writable
 
     def today(self) -> date:
         return self.clock().astimezone().date()

@@ -545,8 +545,6 @@ class PdcaApp(App[None]):
             waiting = count_waiting(self.context.store, self.context.actor)
         except PdcaError:
             waiting = 0
-        if self.context.writable:  # a file read-only at open may be writable since
-            self.screen.query("#read-only").remove()
         for bar in bars:
             bar.database = self.context.path.name
             bar.login = self.context.actor

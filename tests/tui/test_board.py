@@ -240,16 +240,14 @@ async def test_user_text_is_drawn_literally(make_app, store, db_path: Path) -> N
 
 
 async def test_read_only_database_shows_a_banner_and_refuses_writes(
-    make_app, board_db: Path, monkeypatch
+    make_app, board_db: Path
 ) -> None:
     os.chmod(board_db, 0o444)
     try:
         app = make_app(board_db)
         if os.geteuid() == 0:
-            # root may write anything; make the store read-only the way a reader's is, and
-            # the file stay so when the app looks again.
+            # root may write anything; make the store read-only the way a reader's is.
             app.context.store.writable = False
-            monkeypatch.setattr("pdca.screens.context.may_write_now", lambda path: False)
         async with app.run_test(size=SIZE) as pilot:
             await settle_app(app, pilot)
             banner = app.screen.query_one("#read-only")
@@ -272,33 +270,6 @@ async def test_read_only_database_shows_a_banner_and_refuses_writes(
             assert all("read-only" in n.message for n in app._notifications)
     finally:
         os.chmod(board_db, 0o644)
-
-
-async def test_a_board_opened_read_only_writes_once_the_file_lets_it(
-    make_app, board_db: Path, monkeypatch
-) -> None:
-    """The owner fixed the modes; the board kept its read-only banner, with the mode the
-    file had at open, and refused every write until restarted (a tester)."""
-    allowed = [False]
-    monkeypatch.setattr("pdca.screens.context.may_write_now", lambda path: allowed[0])
-    monkeypatch.setattr("pdca.screens.context.READ_ONLY_LOOK_AGAIN_SECONDS", 0.0)
-    app = make_app(board_db)
-    app.context.store.writable = False  # as a reader's is (root may write anything)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle_app(app, pilot)
-        assert app.screen.query("#read-only")
-        await pilot.press("n")
-        await settle_app(app, pilot)
-        assert len(app.screen_stack) == 1
-        assert "read-only" in [n.message for n in app._notifications][-1]
-        allowed[0] = True  # chmod g+w, as the banner asked its owner
-        await pilot.press("n")
-        await settle_app(app, pilot)
-        assert type(app.screen).__name__ == "ActionFormModal"
-        await pilot.press(*"Written at last", "ctrl+s")
-        await settle_app(app, pilot)
-        assert "Written at last" in [a.title for a in app.context.store.list_actions()]
-        assert not app.screen.query("#read-only")  # the banner is gone
 
 
 async def test_the_footer_is_composed_again_only_when_its_keys_change(
