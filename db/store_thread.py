@@ -16,7 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
 from pdca.db import connection
-from pdca.db.errors import DatabaseBusy, ReadOnlyDatabase
+from pdca.db.errors import DatabaseBusy
 from pdca.db.store import Store
 
 T = TypeVar("T")
@@ -65,7 +65,6 @@ class StoreThread:
         # At least a second: one queued behind a slow write of ours, the lock since free,
         # must not fail on another board's commit of a moment (a reviewer).
         wait = max(MIN_WAIT_SECONDS, connection.BUSY_TIMEOUT_SECONDS - (time.monotonic() - asked))
-        reopened = False
         while True:
             self._guard(self._store)
             self._store.wait_for_lock_at_most(wait)
@@ -76,23 +75,6 @@ class StoreThread:
                 if patient is None or time.monotonic() >= patient:
                     raise
                 wait = connection.BUSY_TIMEOUT_SECONDS
-            except ReadOnlyDatabase:
-                # SQLite keeps what it found at open: a -shm the group could not write then
-                # refused every write after its owner had fixed the modes (a tester's board
-                # named modes that were all right, until it was restarted). Opened again,
-                # once: what the file allows now decides.
-                if reopened:
-                    raise
-                reopened = True
-                self._reopen()
-
-    def _reopen(self) -> None:
-        old = self._store
-        fresh = self._opener()
-        if old is not None:
-            fresh.own_transactions.extend(old.own_transactions)  # undo's "mine" goes on
-            old.close()
-        self._store = fresh
 
     @property
     def own_transactions(self) -> list[int]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
-
 from pdca.db import connection
 from pdca.db.store import Store
 from pdca.db.store_thread import StoreThread
@@ -47,39 +45,3 @@ def test_a_write_whose_wait_ran_out_in_the_queue_still_waits_a_moment(
         assert writer.submit(_busy_timeout_ms).result() == 1000
     finally:
         writer.close()
-
-
-def test_a_write_refused_as_read_only_is_tried_once_more_on_a_fresh_connection(
-    store: Store, db_path: Path
-) -> None:
-    """SQLite keeps what it found at open: a board opened while the -shm was not the group's
-    refused every write after the modes were fixed, naming modes that were all right (a
-    tester). The writer opens the file again, once, and the write goes in."""
-    from pdca.db.errors import ReadOnlyDatabase
-    from pdca.db.models import ActionDraft
-
-    opened: list[Store] = []
-
-    def opener() -> Store:
-        opened.append(open_as(db_path, "alice"))
-        return opened[-1]
-
-    def add(s: Store) -> int:
-        if s is opened[0]:  # the connection as it was opened: refused
-            raise ReadOnlyDatabase("pdca.db cannot be written: ...; nothing written")
-        return s.add_action(ActionDraft(title="after the modes were fixed")).id
-
-    writer = StoreThread(opener)
-    try:
-        assert writer.submit(add).result() == 1
-        assert len(opened) == 2
-
-        def refused(s: Store) -> None:
-            raise ReadOnlyDatabase("still read-only")
-
-        with pytest.raises(ReadOnlyDatabase):  # a file still read-only is said so
-            writer.submit(refused).result()
-        assert len(opened) == 3  # once more each time, never in a loop
-    finally:
-        writer.close()
-    assert [a.title for a in store.list_actions()] == ["after the modes were fixed"]
