@@ -169,3 +169,22 @@ def _one_request(paths: list[Path], needs: str) -> str:
     if len(shapes) == 1 and len(paths) > 1:
         return shapes.pop().replace("{paths}", " ".join(str(path) for path in paths))
     return "; ".join(dict.fromkeys(asks))
+
+
+def may_write_now(path: Path) -> bool:
+    """Whether this user may write the file, its folder and its -wal and -shm (those that
+    exist) now: a few system calls."""
+    files = [path, *(Path(f"{path}{suffix}") for suffix in ("-wal", "-shm"))]
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return False
+    return all(os.access(file, os.R_OK | os.W_OK) for file in files if file.exists())
+
+
+# SQLite keeps, for as long as the process has the file open, the -shm as it first opened
+# it: a board opened while it was not writable for its user stays unable to write after the
+# owner fixes the modes (a tester; reopening a connection does not help while another of the
+# same process is open, a reviewer). What is true then is said, and what to do.
+RESTART_TO_WRITE = (
+    "the file lets you write now, but this pdca opened it when it did not (SQLite keeps"
+    " that while it is open): quit and start pdca again to write"
+)

@@ -19,7 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pdca.db import convert, models, rules
-from pdca.db.access import describe_owner, files_report, write_advice
+from pdca.db.access import (
+    RESTART_TO_WRITE,
+    describe_owner,
+    files_report,
+    may_write_now,
+    write_advice,
+)
 from pdca.db.clock import Clock, iso
 from pdca.db.connection import open_database
 from pdca.db.errors import (
@@ -390,7 +396,10 @@ class Store:
 
     @property
     def read_only_reason(self) -> str:
-        """Why this user may not write the file, in words for a banner."""
+        """Why this user may not write the file, in words for a banner (or, asked once the
+        modes were fixed, that a restart is what it takes now)."""
+        if self.path is not None and may_write_now(self.path):
+            return RESTART_TO_WRITE
         where = self.path or "the database"
         owner = describe_owner(self.path) if self.path else "read-only"
         advice = write_advice(self.path) if self.path else "ask the team's admin"
@@ -465,6 +474,8 @@ class Store:
         known = database_failure(self.path, error)
         if isinstance(known, ReadOnlyDatabase):
             if self.writable and self.path is not None:
+                if may_write_now(self.path):
+                    return ReadOnlyDatabase(f"{RESTART_TO_WRITE}; nothing written")
                 # We may write the file itself: what stops SQLite is its -wal or -shm.
                 return ReadOnlyDatabase(
                     f"{self.path} cannot be written: {files_report(self.path)}; nothing written"

@@ -240,14 +240,16 @@ async def test_user_text_is_drawn_literally(make_app, store, db_path: Path) -> N
 
 
 async def test_read_only_database_shows_a_banner_and_refuses_writes(
-    make_app, board_db: Path
+    make_app, board_db: Path, monkeypatch
 ) -> None:
     os.chmod(board_db, 0o444)
     try:
         app = make_app(board_db)
         if os.geteuid() == 0:
-            # root may write anything; make the store read-only the way a reader's is.
+            # root may write anything; make the store read-only the way a reader's is, and
+            # the file stay so for it.
             app.context.store.writable = False
+            monkeypatch.setattr("pdca.db.store.may_write_now", lambda path: False)
         async with app.run_test(size=SIZE) as pilot:
             await settle_app(app, pilot)
             banner = app.screen.query_one("#read-only")
@@ -270,6 +272,23 @@ async def test_read_only_database_shows_a_banner_and_refuses_writes(
             assert all("read-only" in n.message for n in app._notifications)
     finally:
         os.chmod(board_db, 0o644)
+
+
+async def test_a_board_opened_read_only_says_to_restart_once_the_file_lets_it_write(
+    make_app, board_db: Path
+) -> None:
+    """The owner fixed the modes; the board still named the mode the file had at open (a
+    tester). SQLite keeps the -shm as the process first opened it, so no new connection of
+    the running app can write (a reviewer): it says so, and that a restart is what it takes."""
+    app = make_app(board_db)
+    app.context.store.writable = False  # opened read-only; the file lets us write now
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("n")
+        await settle_app(app, pilot)
+        assert len(app.screen_stack) == 1
+        said = [n.message for n in app._notifications][-1]
+        assert "the file lets you write now" in said and "quit and start pdca again" in said
 
 
 async def test_the_footer_is_composed_again_only_when_its_keys_change(
