@@ -229,18 +229,17 @@ def _day_of(found: re.Match[str], written: date) -> date | None:
 
 
 def written_date(objective: str, written: date) -> date | None:
-    """The day the objective names, the first one readable: 2026-09-30, 30 June 2026, June
+    """The day the objective names, the latest one readable: 2026-09-30, 30 June 2026, June
     30, 2026, 31/12/2026 (day and month told apart only when one is over 12), June 2026 and
     2026-06 (the month's last day), Q3 2026 and H2 2026 (the period's last day), "by 2027"
     and "end of 2026" (the year's), "by June", "in Q3", "end of the quarter", "next year"
     (counted from ``written``, the day the objective was written: "in Q3" written in
     December means next year's, where this year's made a new initiative late the day it
     began, a tester). None when it names none."""
-    for found in _WHEN.finditer(objective):
-        day = _day_of(found, written)
-        if day is not None:
-            return day
-    return None
+    # The latest: a deadline comes after any baseline the objective names ("from 40 h in
+    # 2025 to 30 h by Q3 2026" was due 2025-12-31, late the day it was written, a reviewer).
+    days = [day for found in _WHEN.finditer(objective) if (day := _day_of(found, written))]
+    return max(days, default=None)
 
 
 def date_spans(objective: str) -> list[tuple[int, int]]:

@@ -135,6 +135,9 @@ def test_a_passed_objective_date_with_a_target_not_met_is_off_track() -> None:
         ("Reduce 5% by 05/06/2026", [], None),  # May or June: not guessed
         ("Cut cost to 2000 EUR", [], None),  # a year only after "by", "in", "end of"
         ("Reduce 5% by 31 June 2026", [], None),
+        # A baseline's date before the deadline: the deadline (a reviewer).
+        ("Beat the March 2025 baseline by 10% by 2026-09-30", [], date(2026, 9, 30)),
+        ("Cut MTTR from 40h in 2025 to 30h by Q3 2026", [], date(2026, 9, 30)),
     ],
 )
 def test_the_objectives_date(objective: str, kpi_dates: list[str | None], expected) -> None:
