@@ -118,12 +118,8 @@ def closed_by(store: Store, reading_id: int) -> list[str]:
     """What the reading's transaction said of the alerts it closed (``closed alert 4 on KPI
     'MTTR': 31 is back within 34``): a reading that closes one says so, as one that raises
     one does (a tester)."""
-    rows = store.conn.execute(
-        "SELECT e.id, e.summary FROM events r JOIN events e ON e.tx = r.tx"
-        " WHERE r.entity = 'reading' AND r.entity_id = ? AND r.op = 'create'"
-        " AND e.entity = 'alert' AND e.op = 'update'"
-        " AND json_extract(e.before, '$.closed_at') IS NULL"
-        " AND json_extract(e.after, '$.closed_at') IS NOT NULL",
+    found = store.conn.execute(
+        "SELECT tx FROM events WHERE entity = 'reading' AND entity_id = ? AND op = 'create'",
         (reading_id,),
-    ).fetchall()
-    return [str(summary) for _id, summary in sorted(rows)]  # two at most: no SQL sort
+    ).fetchone()
+    return closed_in(store, found[0]) if found else []

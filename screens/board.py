@@ -231,7 +231,6 @@ class BoardScreen(Screen[None]):
         # Actions a flow of this board is changing (its write may wait seconds for a lock):
         # counted by the flows themselves (``changes_a_card``), however they were started.
         self.changing: Counter[int] = Counter()
-        self.last_refusal: PdcaError | None = None  # why the last save() wrote nothing
         # Actions a form's save found gone and said so (by whom): not said again by the detail.
         self.gone_said: set[int] = set()
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from pdca.db import models
 from pdca.db.errors import GateUnmet, NotFound
 from pdca.db.models import Action, validated
-from pdca.screens.board_writes import save
+from pdca.screens.board_writes import save_or_refusal
 
 if TYPE_CHECKING:
     from pdca.screens.board import BoardScreen
@@ -31,16 +31,17 @@ async def ask_checkin(board: BoardScreen, action: Action, reason: str | None = N
         return False
     draft = validated(models.CheckinDraft, message=result.message, status=result.status)
     what = checkin_words(action.id, result)
-    if await save(board, lambda store: store.add_checkin(action.id, draft), what=what) is not None:
+    added, refusal = await save_or_refusal(
+        board, lambda store: store.add_checkin(action.id, draft), what=what
+    )
+    if added is not None:
         board.unsent_checkins.pop(action.id, None)
         return True
-    if isinstance(board.last_refusal, NotFound | GateUnmet):
+    if isinstance(refusal, NotFound | GateUnmet):
         # Done or gone meanwhile: no c on it will ever send it, and kept it warned at every
         # q with no way to drop it (a tester). What was typed is said instead.
         board.unsent_checkins.pop(action.id, None)
-        board.notify(
-            f"not saved: {checkin_words(action.id, result)}", severity="warning", timeout=20
-        )
+        board.notify(f"not saved: {what}", severity="warning", timeout=20)
         return False
     # Not written (a lock held past the wait, the file gone read-only): what was typed is
     # kept for the next ``c`` on this card, not lost with the form (a tester).

@@ -20,8 +20,9 @@ async def undo_flow(board: BoardScreen) -> None:
         board.notify("undone: " + ", ".join(f"“{literal(s)}”" for s in undone.headline()))
         # Focus on the card it gave back (a done one back in Act, a moved one back where it
         # was), not on whatever took the place of the card it removed (a tester).
-        back = [i for i in undone.actions if board.store.matches(board.filter.as_store_filter(), i)]
-        if back and len(undone.actions) <= UNDO_FOLLOWS_MOST:
+        few = undone.actions if len(undone.actions) <= UNDO_FOLLOWS_MOST else []
+        back = [i for i in few if board.store.matches(board.filter.as_store_filter(), i)]
+        if back:
             board.focused_id = back[0]
             board.reload(around=back[0])
         else:

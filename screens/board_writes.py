@@ -53,13 +53,23 @@ async def save(
     its refusal is shown in one line and gives ``None``. ``kept``: what an earlier step
     of the same flow did write, so the line does not say nothing was; ``what``: the write
     in a few words, for a failure said after the app has ended."""
-    board.last_refusal = None
+    return (await save_or_refusal(board, call, kept, what=what))[0]
+
+
+async def save_or_refusal(
+    board: BoardScreen,
+    call: Callable[[Store], T],
+    kept: str | None = None,
+    *,
+    what: str | None = None,
+) -> tuple[T | None, PdcaError | None]:
+    """``save``, with the refusal it showed (None when written): a flow that keeps what was
+    typed for later keeps it only where a later try may succeed."""
     try:
-        return await board.context.write(call, what)
+        return await board.context.write(call, what), None
     except PdcaError as error:
-        board.last_refusal = error
         refused(board, error, kept)
-    return None
+        return None, error
 
 
 def refused(board: BoardScreen, error: PdcaError, kept: str | None = None) -> None:

@@ -81,8 +81,8 @@ def check_keymap(entries: object, scopes: Sequence[Scope]) -> CheckedKeymap:
         if alike:
             key = alike[0]
             problems.append(
-                f"{where}: {key!r} reaches pdca as {SENT_AS[key]} (terminals send the two"
-                " alike); ignored"
+                f"{where}: {key!r} reaches pdca as {SENT_AS[key]} in most terminals (they"
+                " send the two alike); ignored"
             )
             continue
         wanted = {**keymap, binding_id: ",".join(keys)}
