@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from pdca.db.errors import NotFound, PdcaError
 from pdca.screens.board_checkin import checkin_flow
-from pdca.screens.edit_flow import edit_flow
+from pdca.screens.edit_flow import edit_flow, moved_on
 
 if TYPE_CHECKING:
     from pdca.db.models import ActionDetail  # a model: pydantic, not before a detail opens
@@ -54,3 +54,5 @@ async def detail_flow(board: BoardScreen, action_id: int) -> None:
             await checkin_flow(board, detail.action)
         else:
             return
+        if moved_on(board, action_id):
+            return  # its save waited, and the person went on: not the detail over that

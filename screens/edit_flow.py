@@ -165,6 +165,14 @@ async def save_edit(
             if theirs is None:
                 say_gone(board, base.id)
                 return None
+            if moved_on(board, base.id):
+                # The save waited (another process's lock) and the person went on to other
+                # work: the dialog opened over their next form and took its keys, "e" of a
+                # word for Edit again, "t" for Keep theirs (a tester). Kept as it was made,
+                # on the version they saw: the next e meets the conflict, when it is theirs.
+                who = f" by {conflict.by}" if conflict.by else ""
+                board.notify(f"#{base.id} was changed{who} while your edit waited to be saved")
+                return EditAgain(seen, with_changes(form_of(seen), mine), later=True)
             choice = await board.app.push_screen_wait(
                 ConflictModal(
                     action_id=base.id,
@@ -219,6 +227,12 @@ async def edit_flow(board: BoardScreen, action_id: int) -> None:
         if not isinstance(outcome, EditAgain) or not again_now(board, outcome):
             return
         base, initial = outcome.base, outcome.form  # their version, my changes on it
+
+
+def moved_on(board: BoardScreen, action_id: int) -> bool:
+    """Whether the person has gone on from the card since a flow on it began: another
+    screen or dialog up, or the focus on another card."""
+    return board.app.screen is not board or board.focused_id != action_id
 
 
 def again_now(board: BoardScreen, again: EditAgain, then: str = "") -> bool:

@@ -98,7 +98,7 @@ def followup_row(item: Followup, columns: LogColumns = LogColumns()) -> Row:
     label = (
         f"⚑ {item.offset_days}-day follow-up"
         if columns.state >= 20
-        else f"⚑ {item.offset_days}d due"
+        else f"⚑ {item.offset_days}d check"  # not "due": the line goes on "due 2026-…"
     )
     return [
         ("     due  ", "accent"),

@@ -877,3 +877,66 @@ async def test_a_second_change_to_a_card_waits_for_the_first_to_be_saved(
         await pilot.press("e")  # saved: e opens the form again
         await settle_app(app, pilot)
         assert app.screen.query_one("#title", Input).value == "Ready to start A"
+
+
+async def test_a_conflict_met_after_the_person_moved_on_is_kept_not_shown_over_their_work(
+    make_app, board_db: Path
+) -> None:
+    """alice's edit of #1 waited for another process's lock; she went on to #2's check-in.
+    The conflict dialog opened over it and took her words: "e" for Edit again, the rest into
+    #1's title, which then overwrote bob's (a tester). It is kept for her next e instead."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        app.screen.query_one("#title", Input).value = "Ready to start (alice)"
+        bob = open_as(board_db, "bob")
+        bob.edit_action(1, ActionChanges(title="Ready to start (bob)"), expected_version=1)
+        bob.close()
+        holder = LockHolder(board_db)
+        try:
+            await pilot.press("ctrl+s")
+            await _wait_until(pilot, lambda: app.screen.query_one(StatusBar).saving)
+            await pilot.press("j", "c")  # on to #2's check-in while it waits
+            await _wait_until(pilot, lambda: type(app.screen).__name__ == "CheckinModal")
+        finally:
+            holder.release()
+        await pilot.press(*"deployed the fix")
+        await settle_app(app, pilot)
+        assert type(app.screen).__name__ == "CheckinModal"  # no dialog came over it
+        assert app.screen.query_one("#message", Input).value == "deployed the fix"
+        assert app.context.store.get_action(1).title == "Ready to start (bob)"
+        assert app.context.kept() and "Ready to start (alice)" in app.context.kept()[0]
+        assert any("#1 was changed by bob while your edit waited" in n for n in _notes(app))
+        await pilot.press("escape", "k", "e")  # back on #1: the conflict, now hers to settle
+        await settle_app(app, pilot)
+        assert type(app.screen).__name__ == "ActionFormModal"
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        assert type(app.screen).__name__ == "ConflictModal"
+
+
+async def test_a_detail_is_not_opened_again_once_the_person_moved_on(
+    make_app, board_db: Path
+) -> None:
+    """An edit made from #1's detail waited for the lock; alice went on to #2. Saved, #1's
+    detail came back over what she was doing, and took her next keys (a tester)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("enter")
+        await _wait_until(pilot, lambda: type(app.screen).__name__ == "ActionDetailScreen")
+        await pilot.press("e")
+        await _wait_until(pilot, lambda: type(app.screen).__name__ == "ActionFormModal")
+        app.screen.query_one("#title", Input).value = "Ready to start, from its detail"
+        holder = LockHolder(board_db)
+        try:
+            await pilot.press("ctrl+s")
+            await _wait_until(pilot, lambda: app.screen.query_one(StatusBar).saving)
+            await pilot.press("j")
+        finally:
+            holder.release()
+        await settle_app(app, pilot)
+        assert app.context.store.get_action(1).title == "Ready to start, from its detail"
+        assert type(app.screen).__name__ == "BoardScreen" and focused(app) == ("plan", 2)

@@ -139,7 +139,7 @@ async def test_at_80x24_the_message_keeps_its_column(make_app, team) -> None:
         assert isinstance(screen, LogScreen)
         width = screen.query_one(RowList).scrollable_content_region.width
         rows = texts(screen)
-        assert "⚑ 30d due" in rows[0]
+        assert "⚑ 30d check" in rows[0]
         shown = [row[:width] for row in rows[1:]]
         assert "[red]help[/red]" in shown[0] and "on it" in shown[1], shown
         await pilot.resize_terminal(160, 40)
