@@ -350,7 +350,13 @@ def for_chat(text: str) -> str:
     tester): a zero-width space, drawn as nothing, breaks each (a backslash would show in
     Slack, which reads no Markdown escapes)."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MENTION.sub("@\u200b", text.replace("](", "]\u200b("))
+    return no_mentions(text.replace("](", "]\u200b("))
+
+
+def no_mentions(text: str) -> str:
+    """``@here``, ``@dana`` in user text pinged the channel or the person from a chat post (a
+    tester): a zero-width space after the ``@``, drawn as nothing, breaks each."""
+    return _MENTION.sub("@\u200b", text)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pdca.db.errors import GateUnmet, PdcaError
 from pdca.db.models import Action, Phase, Verdict
 from pdca.screens.board_checkin import ask_checkin
 from pdca.screens.board_writes import action_form, changes_a_card, refused, save
-from pdca.screens.edit_flow import EditAgain, again_now, form_of, save_edit_shown
+from pdca.screens.edit_flow import EditAgain, again_now, form_of, moved_on, save_edit_shown
 
 if TYPE_CHECKING:
     from pdca.screens.board import BoardScreen
@@ -69,7 +69,9 @@ async def move_flow(board: BoardScreen, action: Action, target: Phase) -> None:
             f"move of #{action.id} to {target}",
         )
     except GateUnmet as unmet:
-        if target != "check":
+        if target != "check" or moved_on(board, action.id):
+            # Asked only of a person still on the card: a move that waited for a lock must
+            # not open the check-in over what they went on to (as a conflict does not).
             board.notify(str(unmet), severity="error", timeout=6)
             return
         if not await ask_checkin(board, action, reason=rules_reason(str(unmet))):

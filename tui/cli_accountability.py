@@ -321,7 +321,9 @@ def _post(store: Store, text: str) -> None:
     url = channel_settings(store).webhook
     if url is None:
         raise PdcaError("--post: no webhook set for the team (pdca notify config webhook URL)")
-    outcome, _ = post_text(url, text)
+    from pdca.db.notify_rules import no_mentions
+
+    outcome, _ = post_text(url, no_mentions(text))  # Markdown escaped; mentions broken here
     if outcome.state != "delivered":
         raise PdcaError(f"--post: not posted: {outcome.error}")
     click.echo("posted the stand-up to the team's webhook", err=True)

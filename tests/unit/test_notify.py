@@ -753,14 +753,15 @@ def test_doctor_names_failed_deliveries(store: Store, db_path: Path) -> None:
 
 
 def test_standup_post_sends_the_markdown_to_the_webhook(store: Store, cli, hook: Hook) -> None:
-    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
+    store.add_action(ActionDraft(title="late @here for @dana", owner="dana", due="2026-11-20"))
     assert cli("standup", "--post").exit_code == 1  # no webhook yet: one line, nothing sent
     _webhook_only(store, hook.url)
     result = cli("standup", "--post", "--record")
     assert result.exit_code == 0, result.stderr
     [body] = hook.bodies
-    assert body["text"] == result.stdout.rstrip("\n")  # the same Markdown as printed
-    assert "dana" in body["text"] and "#1" in body["text"]
+    # The same Markdown as printed, but a title's @here pings no channel (a tester).
+    assert body["text"] == result.stdout.rstrip("\n").replace("@", "@\u200b")
+    assert "dana" in body["text"] and "#1" in body["text"] and "@here" not in body["text"]
     hook.mode = "fail"
     failed = cli("standup", "--post", "--record")
     assert failed.exit_code == 1 and "not posted: webhook answered HTTP 500" in failed.stderr
