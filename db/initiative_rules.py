@@ -139,7 +139,8 @@ _MONTH = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_YEAR = r"(?P<year>(?:19|20)\d{2})(?![-/.]?\d)"  # not the start of 2026-13-45
+# Not the start of 2026-13-45, nor the year of "2027 Q3" (its quarter is the date).
+_YEAR = r"(?P<year>(?:19|20)\d{2})(?![-/.]?\d|[\s/-]*[qQhH]\d)"
 _UNTIL = r"\b(?:by|in|before|until|till|through|during|within|end\s+of)\s+(?:the\s+)?"
 # Ways people write when: each gives a day (``_day_of``); the first readable one in the text
 # is the objective's date. Those the health rules could not read were still taken as dated
@@ -148,14 +149,15 @@ _WHEN = re.compile(
     "|".join(
         (
             r"\b(?P<iso>\d{4})-(?P<iso_m>\d{2})-(?P<iso_d>\d{2})\b",
-            rf"\b(?P<dm_d>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH.replace('month', 'dm_m')},?\s+"
-            r"(?P<dm_y>\d{4})\b",
+            rf"\b(?P<dm_d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+"
+            rf"{_MONTH.replace('month', 'dm_m')},?\s+(?P<dm_y>\d{{4}})\b",
             rf"\b{_MONTH.replace('month', 'md_m')}\s+(?P<md_d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+"
             r"(?P<md_y>\d{4})\b",
             r"\b(?P<n1>\d{1,2})[/.](?P<n2>\d{1,2})[/.](?P<n_y>\d{4})\b",
             rf"\b{_MONTH.replace('month', 'my_m')}\s+(?P<my_y>\d{{4}})\b",
             r"\b(?P<ym_y>\d{4})-(?P<ym_m>\d{2})\b(?!-\d)",
-            r"\b(?P<part>[qh])(?P<part_n>\d)(?:[\s/-]*(?P<part_y>\d{4}))?\b",
+            r"\b(?P<year_first>\d{4})[\s/-]*(?P<yf_part>[qh])(?P<yf_n>\d)\b",  # 2027-Q3
+            r"\b(?P<part>[qh])(?P<part_n>\d)(?:[\s/-]*(?:of\s+)?(?P<part_y>\d{4}))?\b",
             rf"{_UNTIL}(?:end\s+of\s+)?{_YEAR.replace('year', 'until_y')}",
             rf"{_UNTIL}(?:end\s+of\s+)?{_MONTH.replace('month', 'until_m')}\b(?!\s*,?\s*\d)",
             r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?|this\s+)"
@@ -204,11 +206,13 @@ def _day_of(found: re.Match[str], written: date) -> date | None:
             return _month_end(int(g["my_y"]), _month_number(g["my_m"]))
         if g["ym_y"]:
             return _month_end(int(g["ym_y"]), int(g["ym_m"]))
-        if g["part"]:
-            number, per_year = int(g["part_n"]), (4 if g["part"] in "qQ" else 2)
+        if g["part"] or g["year_first"]:
+            part, digit = (g["part"], g["part_n"]) if g["part"] else (g["yf_part"], g["yf_n"])
+            number, per_year = int(digit), (4 if part in "qQ" else 2)
             if not 1 <= number <= per_year:
                 return None
-            in_year = int(g["part_y"]) if g["part_y"] else None
+            year_text = g["part_y"] if g["part"] else g["year_first"]
+            in_year = int(year_text) if year_text else None
             return _next_end(written, in_year, number * 12 // per_year)
         if g["until_y"]:
             return date(int(g["until_y"]), 12, 31)

@@ -138,6 +138,9 @@ def test_a_passed_objective_date_with_a_target_not_met_is_off_track() -> None:
         # A baseline's date before the deadline: the deadline (a reviewer).
         ("Beat the March 2025 baseline by 10% by 2026-09-30", [], date(2026, 9, 30)),
         ("Cut MTTR from 40h in 2025 to 30h by Q3 2026", [], date(2026, 9, 30)),
+        ("Cut 10% by the 1st of July 2027", [], date(2027, 7, 1)),
+        ("Cut 10% by 2027-Q3", [], date(2027, 9, 30)),
+        ("Cut 10% by 2027 Q3", [], date(2027, 9, 30)),
     ],
 )
 def test_the_objectives_date(objective: str, kpi_dates: list[str | None], expected) -> None:
