@@ -1322,7 +1322,13 @@ class Store:
         with self.write() as tx:
             action = self.require("action", action_id)
             if action["done_at"] is not None:
-                raise GateUnmet(f"#{action_id} is done; check in on its follow-up or next cycle")
+                # Where its news goes now, by how it was done: an abandoned one has neither
+                # a follow-up nor a next cycle to check in on (a tester).
+                where = {
+                    "standardize": "; record its follow-ups with pdca followup",
+                    "adjust": "; check in on its next cycle",
+                }.get(action["decision"], "")
+                raise GateUnmet(f"#{action_id} is done ({action['decision']}){where}")
             cursor = self.conn.execute(
                 "INSERT INTO checkins (action_id, at, author, status, message)"
                 " VALUES (?, ?, ?, ?, ?)",

@@ -60,10 +60,14 @@ class PdcaFooter(Footer):
             key.display = True
         self.call_after_refresh(self._hide_cut_keys)
 
-    def _hide_cut_keys(self) -> None:
+    def _hide_cut_keys(self, tries: int = 5) -> None:
         """A key the row cannot show whole is not shown at all: cut, it read "1▏" (the
         start of "1 Board") or "u ▏" before the palette key (a tester at 120 columns)."""
         keys = list(self.query(FooterKey))
+        if tries and (not keys or any(not key.region.width for key in keys if key.display)):
+            # Not laid out yet (the first paint of a view): look again after the next frame.
+            self.call_after_refresh(self._hide_cut_keys, tries - 1)
+            return
         palette = [key for key in keys if key.has_class("-command-palette")]
         limit = palette[0].region.x if palette and palette[0].region.width else self.region.right
         for key in keys:

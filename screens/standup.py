@@ -171,7 +171,8 @@ class DigestRows(Sequence[Row]):
                 row = [(f"{INDENT}and {entry} more that need a word (enter: the board)", "muted")]
             elif kind == "more-followups":
                 word = "follow-up" if entry == 1 else "follow-ups"
-                row = [(f"{INDENT}and {entry} more {word} due (the log lists them)", "muted")]
+                listed = f"{INDENT}and {entry} more {word} due (pdca followups lists them)"
+                row = [(listed, "muted")]
             elif kind == "more-changes":
                 word = "change" if entry == 1 else "changes"
                 row = [(f"{INDENT}and {entry} more {word} (enter shows them)", "muted")]

@@ -412,7 +412,7 @@ def markdown(digest: Digest) -> str:
 
 
 def _more_followups(count: int) -> str:
-    return f"{count} more follow-up{'s' if count != 1 else ''} due (pdca followups)"
+    return f"{count} more follow-up{'s' if count != 1 else ''} due (pdca followups lists them)"
 
 
 def plain_text(digest: Digest) -> str:

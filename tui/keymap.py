@@ -77,13 +77,15 @@ def check_keymap(entries: object, scopes: Sequence[Scope]) -> CheckedKeymap:
         if unknown:
             problems.append(f"{where}: {unknown[0]!r} is not a key a terminal sends; ignored")
             continue
-        alike = [key for key in keys if key in SENT_AS]
-        if alike:
-            key = alike[0]
-            problems.append(
-                f"{where}: {key!r} reaches pdca as {SENT_AS[key]} in most terminals (they"
-                " send the two alike); ignored"
-            )
+        # Left out alone: "ctrl+i,f3" keeps f3 (a tester lost both).
+        problems.extend(
+            f"{where}: {key!r} reaches pdca as {SENT_AS[key]} in most terminals (they send"
+            " the two alike); left out"
+            for key in keys
+            if key in SENT_AS
+        )
+        keys = [key for key in keys if key not in SENT_AS]
+        if not keys:
             continue
         wanted = {**keymap, binding_id: ",".join(keys)}
         clash = _clash(scopes, wanted, binding_id)
