@@ -363,8 +363,9 @@ def value_ticks(low: float, high: float, count: int = 5) -> tuple[list[float], l
     if high <= low:
         return [low], [number(low)]
     ticks = [low + (high - low) * k / (count - 1) for k in range(count)]
+    widest = max(ticks, key=abs)
     for extra in range(MORE_TICK_DIGITS + 1):  # as few digits as tell the ticks apart
-        labels = [number(t, extra) for t in ticks]
+        labels = [number(t, extra, scale_of=widest) for t in ticks]
         if len(set(labels)) == len(labels):
             break
     return ticks, labels

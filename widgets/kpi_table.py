@@ -48,16 +48,20 @@ _SCALES = ((1e3, "k"), (1e6, "M"), (1e9, "B"), (1e12, "T"))
 _COMPACT_UP_TO = 1e15  # beyond, an exponent (1e+15): no suffix people read at sight
 
 
-def number(value: float | None, extra: int = 0) -> str:
+def number(value: float | None, extra: int = 0, *, scale_of: float | None = None) -> str:
     """A KPI figure in at most seven cells: four significant digits under a thousand (27.5,
     0.1234), whole numbers up to 99999, then a suffix (123k, 1.23M); ``.4g`` had shown
-    12 345 as ``1.234e+04``. ``extra`` digits tell close values apart (a chart's axis)."""
+    12 345 as ``1.234e+04``. ``extra`` digits tell close values apart (a chart's axis);
+    ``scale_of``: written in the style that value takes, so an axis reads one way (it mixed
+    "-99998.25" and "-100.005k", a tester)."""
     if value is None:
         return "-"
-    size = abs(value)
+    if value == 0:
+        return "0"
+    size = abs(value) if scale_of is None else max(abs(scale_of), abs(value))
     if size < 1000:
         return f"{value:.{4 + extra}g}"
-    if size < 1e5:  # whole, or with as many more significant digits as asked (12000.8)
+    if abs(round(value)) < 1e5 and size < 1e5:  # whole (-99999.5 is -100k: its style)
         return str(round(value)) if not extra else f"{value:.{5 + extra}g}"
     for scale, suffix in _SCALES if size < _COMPACT_UP_TO else ():
         scaled = f"{value / scale:.{3 + extra}g}"  # the smallest scale under 1000 once rounded
