@@ -87,6 +87,9 @@ def test_the_x_axis_reads_whole_days_and_the_y_axis_short_numbers() -> None:
         "1.5M", "1.50005M", "1.5001M", "1.50015M", "1.5002M",
     ]  # fmt: skip
     assert value_ticks(12000, 12003)[1][:2] == ["12000", "12000.8"]
+    # one style an axis: not "-99998.25" beside "-100.005k" (a tester)
+    assert all(label.endswith("k") for label in value_ticks(-100_020, -99_991)[1])
+    assert value_ticks(0, 250_000)[1] == ["0", "62.5k", "125k", "188k", "250k"]
 
 
 async def test_one_huge_reading_charts_a_day_with_short_labels(
