@@ -408,6 +408,13 @@ class Store:
             f"(see pdca doctor); {advice}"
         )
 
+    def write_blocker(self) -> str | None:
+        """What stops a write to a file this user may write (its -wal or -shm, made by
+        another user with modes the group cannot write), in words; None: nothing."""
+        if not self.writable or self.path is None or may_write_now(self.path):
+            return None
+        return f"{files_report(self.path)}; nothing can be saved until then"
+
     def _read_only_error(self) -> ReadOnlyDatabase:
         return ReadOnlyDatabase(self.read_only_reason)
 

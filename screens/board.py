@@ -264,6 +264,10 @@ class BoardScreen(Screen[None]):
         yield StatusBar()
         if not self.context.writable:
             yield Static(plain(f"read-only: {self.store.read_only_reason}"), id="read-only")
+        elif (blocked := self.store.write_blocker()) is not None:
+            # The file may be written but its -wal or -shm not: every save would be refused
+            # after the form was typed (a tester). Said at open, as a read-only file is.
+            yield Static(plain(f"writes will be refused: {blocked}"), id="read-only")
         yield Static(id="filter-bar")
         with Horizontal(id="lanes"):
             for phase in PHASES:

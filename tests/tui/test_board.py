@@ -291,6 +291,19 @@ async def test_a_board_opened_read_only_says_to_restart_once_the_file_lets_it_wr
         assert "the file lets you write now" in said and "quit and start pdca again" in said
 
 
+async def test_a_file_whose_shm_the_user_cannot_write_says_so_at_open(
+    make_app, board_db: Path, monkeypatch
+) -> None:
+    """The file 0660, its -shm 0640 from another user: the board opened as writable, and
+    every save was refused once its form was typed (a tester). Said at open instead."""
+    monkeypatch.setattr("pdca.db.store.may_write_now", lambda path: False)  # as for ben
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        banner = app.screen.query_one("#read-only")
+        assert str(banner.render()).startswith("writes will be refused: ")
+
+
 async def test_the_footer_is_composed_again_only_when_its_keys_change(
     make_app, board_db: Path, monkeypatch
 ) -> None:
