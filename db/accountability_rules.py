@@ -186,6 +186,12 @@ class TimedEscalation:
     ack_due: str
 
 
+def _minute(at: str) -> str:
+    """``2026-11-22 08:00 UTC``: a deadline as the stand-up's other times read (it showed
+    the stored ``2026-11-22T08:00:00Z`` among "4h ago" and "2d late", a tester)."""
+    return f"{at[:16].replace('T', ' ')} UTC" if len(at) >= 16 else at
+
+
 def standing(
     actions: Iterable[OpenAction],
     alerts: Iterable[WaitingAlert],
@@ -208,7 +214,8 @@ def standing(
             title=alert.kpi,
             flags=["overdue"] if alert.overdue else [],
             detail=(f"{alert.reason}; " if alert.reason else "")
-            + f"acknowledge by {alert.ack_due}",
+            + ("overdue since " if alert.overdue else "acknowledge by ")
+            + _minute(alert.ack_due),
         )
         for alert in alerts
     ]

@@ -225,15 +225,15 @@ def test_where_work_stands_late_at_risk_blocked_stale_unowned_alerts_followups()
         ["no owner"],
     ]
     assert items[-1].detail == "30-day follow-up due 2026-11-23"
-    assert items[0].detail == "acknowledge by 2026-11-22T08:00:00Z"
+    assert items[0].detail == "overdue since 2026-11-22 08:00 UTC"
     # Two alerts on one KPI (its threshold, a signal) say apart what raised each.
     both = [
         arules.WaitingAlert(3, "Lead time", "erin", "2026-11-22T08:00:00Z", False, "threshold"),
         arules.WaitingAlert(4, "Lead time", "erin", "2026-11-22T08:00:00Z", False, "8 on one side"),
     ]
     assert [i.detail for i in arules.standing([], both, [], now=NOW_STANDUP, cadence_days=7)] == [
-        "threshold; acknowledge by 2026-11-22T08:00:00Z",
-        "8 on one side; acknowledge by 2026-11-22T08:00:00Z",
+        "threshold; acknowledge by 2026-11-22 08:00 UTC",
+        "8 on one side; acknowledge by 2026-11-22 08:00 UTC",
     ]
     # The team's cadence decides staleness.
     shorter = arules.standing(actions, [], [], now=NOW_STANDUP, cadence_days=2)
