@@ -123,6 +123,17 @@ def trend(
     return ("better" if improving else "worse"), sign
 
 
+def check_escalation(owner: str | None, path: Sequence[str]) -> None:
+    """The path passes an alert on from its owner: the owner again in it would hand it back
+    to the one who let it pass (a tester's --owner dana --escalate-to dana was taken)."""
+    if owner is not None and owner in path:
+        raise InvalidInput(
+            "--escalate-to",
+            ",".join(path),
+            f"holds {owner}, the KPI's owner: an alert they let pass would come back to them",
+        )
+
+
 def check_kpi(kpi: KpiDraft) -> None:
     """Refuse thresholds that contradict the direction, and a benchmark source alone.
 

@@ -316,6 +316,9 @@ def edit_kpi(
         # (a zero-width space in it) made every edit of its KPI crash (a reviewer).
         draft = _draft_of({**merged, "name": merged["name"] if "name" in wanted else "kept"})
         kpi_rules.check_kpi(draft)
+        if "owner" in wanted or "escalation" in wanted:  # as set: older files may hold one
+            path = convert.escalation_path(merged["escalation"])
+            kpi_rules.check_escalation(merged["owner"], path)
         if wanted.get("baseline_from") is not None:  # only as it is set: older files may hold one
             kpi_rules.refuse_future_baseline(draft.baseline_from, tx.now.date())
         for login in (wanted.get("owner"), *(changes.escalation or ())):

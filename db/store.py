@@ -1405,6 +1405,7 @@ class Store:
             from pdca.db import kpi_rules
 
             kpi_rules.check_kpi(draft)
+            kpi_rules.check_escalation(draft.owner, draft.escalation)
             for login in (draft.owner, *draft.escalation):
                 self.ensure_person(tx, login)
             cursor = self.conn.execute(

@@ -1085,8 +1085,8 @@ def test_a_kpi_or_initiative_naming_someone_new_says_so(ok) -> None:
 
     kpi = ("--unit", "h", "--baseline", "3", "--target", "2", "--target-date", "2027-03-31")
     kpi += ("--cadence", "weekly", "--perspective", "delivery")
-    said = ok("kpi", "add", "K", *kpi, "--owner", "dana", "--escalate-to", "erin,dana").stderr
-    assert said == new("dana", "erin")
+    said = ok("kpi", "add", "K", *kpi, "--owner", "dana", "--escalate-to", "erin,frank").stderr
+    assert said == new("dana", "erin", "frank")
     assert ok("kpi", "edit", "K", "--owner", "dana").stderr == ""
     assert ok("kpi", "edit", "K", "--escalate-to", "erin,fay").stderr == new("fay")
     objective = ("--objective", "cut pages 20% by 2027-03-31")

@@ -276,3 +276,16 @@ def test_kpi_add_names_the_defaults_it_took(ok) -> None:
     assert ok("kpi", "add", "T", *base, "--cadence", "weekly", "--perspective", "cost").stderr == ""
     helped = " ".join(ok("kpi", "add", "--help").stdout.split())
     assert "(default: daily)" in helped and "(default: quality)" in helped
+
+
+def test_a_kpi_owner_is_not_on_its_own_escalation_path(cli) -> None:
+    """--owner dana --escalate-to dana was taken: an alert dana let pass came back to her (a
+    tester)."""
+    add = ["kpi", "add", "Rev", "--unit", "n", "--baseline", "1", "--target", "2"]
+    refused = cli(*add, "--owner", "dana", "--escalate-to", "erin,dana")
+    assert refused.exit_code == 1
+    assert "--escalate-to: 'erin,dana' holds dana, the KPI's owner" in refused.stderr
+    assert cli(*add, "--owner", "dana", "--escalate-to", "erin").exit_code == 0
+    moved = cli("kpi", "edit", "Rev", "--owner", "erin")
+    assert moved.exit_code == 1 and "holds erin, the KPI's owner" in moved.stderr
+    assert cli("kpi", "edit", "Rev", "--owner", "erin", "--escalate-to", "dana").exit_code == 0
