@@ -547,12 +547,16 @@ class BoardScreen(Screen[None]):
             services(self.app).hold_keys(until=worker)
 
     def action_new_action(self) -> None:
-        if self.writable():
+        if self.writable(text_follows=True):
             self.start(new_flow)
 
     def action_edit_action(self) -> None:
-        action = self._target()
-        if action is not None and self.writable() and not self.refuse_if_changing(action):
+        action = self._target(text_follows=True)
+        if action is None or not self.writable(text_follows=True):
+            return
+        if self.refuse_if_changing(action):
+            services(self.app).drop_typed_text()
+        else:
             self.start(edit_flow, action.id)
 
     def action_open_action(self) -> None:
@@ -612,8 +616,8 @@ class BoardScreen(Screen[None]):
         self.start(move_back_flow, action, target, dialogs=False)
 
     def action_check_in(self) -> None:
-        action = self._target()
-        if action is not None and self.writable():
+        action = self._target(text_follows=True)
+        if action is not None and self.writable(text_follows=True):
             self.start(checkin_flow, action)
 
     def action_done(self) -> None:
@@ -636,13 +640,17 @@ class BoardScreen(Screen[None]):
             return
         self.start(stop_repeating_flow, action.recurrence_id, action.id, dialogs=False)
 
-    def writable(self) -> bool:
+    def writable(self, *, text_follows: bool = False) -> bool:
+        """Whether writes may be tried; said when not. ``text_follows``: the key opens a form
+        whose text may be typed with it (n, e, c), which is then not run as board keys."""
         if self.context.writable:
             return True
         self.notify(f"read-only: {self.store.read_only_reason}", severity="warning")
+        if text_follows:
+            services(self.app).drop_typed_text()
         return False
 
-    def _target(self) -> Action | None:
+    def _target(self, *, text_follows: bool = False) -> Action | None:
         action = self.current
         if action is None:
             hint = (
@@ -651,6 +659,8 @@ class BoardScreen(Screen[None]):
                 else ("no action here: press n to add one")
             )
             self.notify(hint, severity="warning")
+            if text_follows:  # typed for a form that did not open: not board keys
+                services(self.app).drop_typed_text()
         return action
 
     # ------------------------------------------------------------------ what a flow wrote

@@ -146,6 +146,8 @@ class AppServices(Protocol):
 
     def keys_wait_for_rows(self, read: Worker[Any], *, every_key: bool = False) -> None: ...
 
+    def drop_typed_text(self) -> None: ...
+
 
 class PaletteEntry(NamedTuple):
     """One command of the palette. ``binding_id`` names the key binding that does the same

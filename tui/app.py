@@ -155,6 +155,9 @@ class PdcaApp(App[None]):
         self._last_event_id = -1
         self._snapshot_stamp = file_stamp(context.path)
         self.key_hold = KeyHold(self)
+        self.key_hold.on_dropped = lambda: self.notify(
+            "what you typed after it was not run as board keys", severity="warning"
+        )
         self.changes_seen = 0  # how many times the event log was seen to grow, by anyone
         self._stop_presence = threading.Event()
         self._checking: Store | None = None  # the whole-file check's reader, while it reads
@@ -168,6 +171,10 @@ class PdcaApp(App[None]):
     def keys_wait_for_rows(self, read: Worker[Any], *, every_key: bool = False) -> None:
         """Keys typed with the view's key are for its first rows, read on ``read``."""
         self.key_hold.wait_for_rows(read, every_key=every_key)
+
+    def drop_typed_text(self) -> None:
+        """A key that opens a form opened none: the text typed after it is not board keys."""
+        self.key_hold.drop_text()
 
     async def on_event(self, event: events.Event) -> None:
         typed_key = isinstance(event, events.Key) and not event.is_forwarded

@@ -21,6 +21,7 @@ import bisect
 import itertools
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +48,9 @@ LEAVING_HOLD_SECONDS = 0.5
 # moves typed with its key wait for them this long at most, then go to what is shown.
 LONGEST_READ_SECONDS = 5.0
 ROW_KEYS = frozenset({"up", "down", "j", "k", "home", "end", "pageup", "pagedown", "enter"})
+# A key that would have opened a form and opened nothing (no card, a read-only file): the
+# text typed after it is dropped until the typing pauses this long, or enter or esc ends it.
+DROP_PAUSE_SECONDS = 1.0
 
 Typed = events.Key | events.Paste
 
@@ -78,6 +82,34 @@ class KeyHold:
         self._backlog: list[tuple[int, Typed]] = []
         self._replays: dict[int, tuple[int, Typed]] = {}  # posted again, not yet back through
         self._typed = itertools.count()
+        self._dropping_until = 0.0  # time.monotonic: typed text dropped till then (drop_text)
+        self.on_dropped: Callable[[], None] = lambda: None  # told at the first key dropped
+
+    def drop_text(self) -> None:
+        """The key just handled was to open a form and opened nothing: what is typed next is
+        that form's text, not board keys. Typed with ``c`` on no card, "update" ran u (undo
+        of the person's last change) and p, and a q in it quit (a tester)."""
+        self._dropping_until = time.monotonic() + DROP_PAUSE_SECONDS
+        self._dropped_any = False
+
+    def _dropped(self, event: events.Event) -> bool:
+        """Whether ``event`` is text typed for a form that did not open, and so dropped."""
+        if not isinstance(event, events.Key | events.Paste) or event.is_forwarded:
+            return False
+        now = time.monotonic()
+        if now >= self._dropping_until:
+            return False
+        if isinstance(event, events.Key) and event.key in ("enter", "escape"):
+            self._dropping_until = 0.0  # the form's end, as the person meant it: dropped too
+        elif isinstance(event, events.Paste) or event.is_printable:
+            self._dropping_until = now + DROP_PAUSE_SECONDS
+        else:
+            self._dropping_until = 0.0  # an arrow, a ctrl key: the person is on to other things
+            return False
+        if not self._dropped_any:
+            self._dropped_any = True
+            self.on_dropped()
+        return True
 
     @property
     def holding(self) -> bool:
@@ -136,6 +168,8 @@ class KeyHold:
         on unless a hold has begun since it was posted."""
         if not isinstance(event, events.Key | events.Paste) or event.is_forwarded:
             return False
+        if id(event) not in self._replays and self._dropped(event):
+            return True
         again = self._replays.pop(id(event), None)
         replayed = again is not None
         if self._hold is not None or (not replayed and (self._replays or self._backlog)):
@@ -161,6 +195,8 @@ class KeyHold:
 
     def _replay(self) -> None:
         waiting, self._backlog = self._backlog, []
+        # Held behind a key whose form did not open (drop_text): its text goes, not replayed.
+        waiting = [(order, typed) for order, typed in waiting if not self._dropped(typed)]
         for order, typed in waiting:
             again: Typed = (
                 events.Key(typed.key, typed.character)

@@ -250,6 +250,8 @@ async def test_read_only_database_shows_a_banner_and_refuses_writes(
             # the file stay so for it.
             app.context.store.writable = False
             monkeypatch.setattr("pdca.db.store.may_write_now", lambda path: False)
+        # Each key on its own, not text typed after a refused n (tui/typeahead.py drops that).
+        monkeypatch.setattr("pdca.tui.typeahead.DROP_PAUSE_SECONDS", 0.0)
         async with app.run_test(size=SIZE) as pilot:
             await settle_app(app, pilot)
             banner = app.screen.query_one("#read-only")

@@ -8,6 +8,7 @@ the first arrive.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -256,3 +257,31 @@ async def test_tab_in_the_initiative_field_completes_all_that_was_typed_before_i
         assert form.query_one("#initiative", Input).value == "Faster support"
         assert form.focused is form.query_one("#kpi", Input)
         assert form.query_one("#kpi", Input).value == "x"
+
+
+async def test_text_typed_with_c_on_no_card_is_not_run_as_board_keys(
+    make_app, board_db: Path
+) -> None:
+    """c on a column with no card opened nothing, and "update" typed with it ran u (undo of
+    the person's last change) and p; a q in it quit the board (a tester)."""
+    store: Store = open_as(board_db, "alice")
+    store.edit_action(1, ActionChanges(title="Renamed before"), expected_version=1)
+    store.close()
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        board.set_filter(replace(board.filter, text="matches nothing"))
+        await settle_app(app, pilot)
+        burst(app, "c", *"update quickly")
+        await settle_app(app, pilot)
+        assert app.is_running and app.screen is board  # no q, no picker from p
+        assert app.context.store.get_action(1).title == "Renamed before"  # no u
+        notes = [n.message for n in app._notifications]
+        assert "what you typed after it was not run as board keys" in notes
+        burst(app, "escape")  # the end of what was typed: the board's keys work again
+        await settle_app(app, pilot)
+        burst(app, "escape")
+        await settle_app(app, pilot)
+        assert not board.filter.active
