@@ -7,6 +7,16 @@ from textual.app import App
 from pdca.screens.board import BoardFilter, BoardScreen
 
 
+async def back_to_the_board(app: App[None]) -> None:
+    """The board mode's screens above the board (``!``'s list, a KPI's chart opened from it)
+    closed: left open when the person went to another view, a jump to the board from there
+    showed the old chart, its filter set on the board under it (a tester). Not while a flow
+    waits on a dialog of its own: that is the person's unfinished work."""
+    flows = [w for w in app.workers if w.group == "flow" and not w.is_finished]
+    while not flows and len(app.screen_stack) > 1 and not isinstance(app.screen, BoardScreen):
+        await app.pop_screen()
+
+
 async def open_on_board(
     app: App[None],
     *,
@@ -18,6 +28,7 @@ async def open_on_board(
     """Switch to the board, filtered to ``owner`` (or ``initiative``) or with the cursor on
     ``action_id``."""
     await app.switch_mode("board")
+    await back_to_the_board(app)
     board = app.screen
     if not isinstance(board, BoardScreen):
         return

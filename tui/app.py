@@ -222,6 +222,10 @@ class PdcaApp(App[None]):
     def switch_mode(self, mode: str) -> AwaitMount:
         if mode != self.current_mode:
             self.hold_keys()  # the view's list takes them once it has focus
+        if mode == "board":  # 1 is the board, not what was left open above it
+            from pdca.screens.jump import back_to_the_board
+
+            self.call_later(back_to_the_board, self)
         return super().switch_mode(mode)
 
     def notify(

@@ -285,3 +285,33 @@ async def test_text_typed_with_c_on_no_card_is_not_run_as_board_keys(
         burst(app, "escape")
         await settle_app(app, pilot)
         assert not board.filter.active
+
+
+async def test_the_board_key_and_a_jump_to_the_board_show_the_board_not_what_was_above_it(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """A KPI's chart opened from the board (! then enter), then 2: 1 showed the chart again,
+    and enter on an owner set the filter on the board under it (a tester)."""
+    from pdca.db.models import KpiDraft
+    from pdca.screens.kpi_detail import KpiDetailScreen
+
+    team_db(store, db_path)
+    store.add_kpi(KpiDraft(name="Pages", unit="n", baseline=9, target=3))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        app.push_screen(KpiDetailScreen("Pages"))
+        await settle_app(app, pilot)
+        burst(app, "2")
+        await settle_app(app, pilot)
+        burst(app, "1")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, BoardScreen)
+        app.push_screen(KpiDetailScreen("Pages"))
+        await settle_app(app, pilot)
+        burst(app, "2")
+        await settle_app(app, pilot)
+        burst(app, "enter")  # the owners view's first row: to the board, filtered to them
+        await settle_app(app, pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen) and board.filter.owner is not None
