@@ -89,9 +89,9 @@ def standing_row(item: StandingItem) -> Row:
     row: Row = [(INDENT + label.ljust(13), "bad" if late else role)]
     if item.action_id is not None:
         row.append((f"#{item.action_id} ", "id"))
+    if item.flags:  # before the title: what the person stands up for stays when a row is cut
+        row.append((f"{', '.join(flag_words(item))} · ", "bad" if late else "warn"))
     row.append((literal(item.title), "bold"))
-    if item.flags:
-        row.append((f" — {', '.join(flag_words(item))}", "bad" if late else "warn"))
     if item.detail:
         row.append((f" ({literal(item.detail)})", "muted"))
     return row
