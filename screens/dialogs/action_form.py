@@ -107,7 +107,10 @@ def check_action_form(
             rule = parse_rule(every).text()
         except InvalidInput:
             errors["every"] = f"repeat: not a rule; try {REPEAT_EXAMPLES}"
-    chosen_priority = priority.strip().lower() or "normal"
+    typed = priority.strip().lower()
+    # What the field offers greyed is what saving takes: "hig" showed "high" and was refused.
+    offered = [p for p in PRIORITIES if typed and p.startswith(typed)]
+    chosen_priority = offered[0] if len(offered) == 1 else typed or "normal"
     check("priority", priority=chosen_priority)
 
     names: dict[str, str | None] = {}

@@ -6,6 +6,7 @@ import io
 from datetime import date
 from typing import Any
 
+import pytest
 from rich.console import Console
 from textual import events
 from textual.app import App
@@ -373,6 +374,16 @@ def test_check_action_form_is_pure_and_reports_in_form_order() -> None:
     )
     assert result is None
     assert list(errors) == ["title", "owner", "due", "kpi"]
+
+
+@pytest.mark.parametrize(("typed", "taken"), [("hig", "high"), ("L", "low"), ("", "normal")])
+def test_a_priority_begun_is_the_one_offered(typed: str, taken: str) -> None:
+    """The field showed "high" greyed after "hig", and saving refused 'hig' (a tester)."""
+    result, errors = check_action_form(
+        title="Rota", owner="", due="", initiative="", kpi="", notes="", priority=typed,
+        today=TODAY, initiatives=INITIATIVES, kpis=KPIS,
+    )  # fmt: skip
+    assert errors == {} and result is not None and result.priority == taken
 
 
 def test_due_hint_is_quiet_while_half_typed() -> None:
