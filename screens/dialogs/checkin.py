@@ -33,6 +33,22 @@ def status_label(status: str) -> Content:
     return Content.assemble((glyph, COLOURS[role]), " ", status)
 
 
+class StatusSet(RadioSet):
+    """The statuses, where enter picks the highlighted one and saves, as enter saves in the
+    message field (after 2 for at risk, enter did nothing a person could see, a tester).
+    Space still only picks."""
+
+    BINDINGS = [Binding("enter", "pick_and_save", "Save", show=False)]
+
+    def highlight(self, index: int) -> None:
+        self._selected = index  # the digit's status is the highlighted one too
+
+    def action_pick_and_save(self) -> None:
+        screen = self.screen
+        if isinstance(screen, CheckinModal):
+            screen.pick_and_save(self._selected)
+
+
 class CheckinModal(Dialog[CheckinResult | None]):
     """Asks for a check-in message and status; the caller records it."""
 
@@ -90,7 +106,7 @@ class CheckinModal(Dialog[CheckinResult | None]):
                 MarkedRadioButton(status_label(each), value=each == chosen, id=f"status-{each}")
                 for each in CHECKIN_STATUSES
             )
-            yield FormRow("Status", RadioSet(*buttons, id="status", compact=True), id="row-status")
+            yield FormRow("Status", StatusSet(*buttons, id="status", compact=True), id="row-status")
             # The status keys type into the message, so they are not in the footer: said here
             # (a tester could not find them).
             yield Label(
@@ -105,10 +121,26 @@ class CheckinModal(Dialog[CheckinResult | None]):
     def on_mount(self) -> None:
         self.query_one("#message", Input).focus()
 
+    def pick_and_save(self, index: int | None) -> None:
+        if index is not None:
+            self.action_status(index)
+        self.action_save()
+
     def action_status(self, index: int) -> None:
         self.query_one(f"#status-{CHECKIN_STATUSES[index]}", RadioButton).value = True
+        self.query_one(StatusSet).highlight(index)
+        # Said at once: the set learns of it by a message, after an enter typed with the
+        # digit (2 then enter saved "on track").
+        self._chosen: CheckinStatus | None = CHECKIN_STATUSES[index]
+
+    @on(RadioSet.Changed, "#status")
+    def remember_status(self, event: RadioSet.Changed) -> None:
+        self._chosen = CHECKIN_STATUSES[event.index]
 
     def chosen_status(self) -> CheckinStatus:
+        chosen = getattr(self, "_chosen", None)
+        if chosen is not None:
+            return chosen
         pressed = self.query_one("#status", RadioSet).pressed_index
         return CHECKIN_STATUSES[pressed] if pressed >= 0 else "on-track"
 

@@ -723,3 +723,15 @@ def test_an_owner_of_none_in_the_form_is_nobody_as_on_the_command_line() -> None
         **fields,
     )
     assert result is None and errors["owner"] == "owner: Do needs an owner"
+
+
+async def test_checkin_enter_on_the_status_saves_with_the_status_chosen() -> None:
+    """Tab to the status, 2, enter: nothing happened (a tester)."""
+    app = Harness(CheckinModal(action=make_action()))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(*"waiting on ops", "tab")
+        await pilot.pause()  # in the app, keys after tab wait for the focus (tui/typeahead.py)
+        await pilot.press("2", "enter")
+        await pilot.pause()
+    assert app.result == CheckinResult(message="waiting on ops", status="at-risk")
