@@ -96,7 +96,11 @@ NAME_MAX = 100
 NOTES_MAX = 10_000
 MESSAGE_MAX = 2_000
 # A Unix login as pdca takes one (always matched whole: fullmatch).
-LOGIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?")
+# A Unix login as systems give them: a digit first too (useradd --badname, 1dana) and an
+# @ within (SSSD and AD: dana@corp.example); never a blank, a quote or a leading - or @
+# (an option to a command, a mail header). They had written to the file and could never
+# own work, told digits were allowed (a tester).
+LOGIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}\$?")
 UNOWNED = "(unowned)"  # the owners row of open work nobody owns (no login has parentheses)
 
 
@@ -127,7 +131,9 @@ def _at_most(limit: int) -> Callable[[str], str]:
 
 def _login(text: str) -> str:
     if not LOGIN.fullmatch(text):  # fullmatch: "$" alone would let "dana\n" through
-        raise ValueError("is not a login (letters, digits, '.', '_' or '-', at most 32)")
+        raise ValueError(
+            "is not a login (letters, digits, '.', '_', '-' or '@', not first, at most 64)"
+        )
     return text
 
 

@@ -180,12 +180,21 @@ def test_pdca_user_overrides_the_login() -> None:
     assert current_user({"PDCA_USER": "svc-ci.bot_1"}) == "svc-ci.bot_1"
 
 
+@pytest.mark.parametrize("login", ["1dana", "dana@corp.example", "a" * 64, "svc_ci$"])
+def test_logins_systems_give_are_logins_owners_too(login: str, cli) -> None:
+    """1dana (useradd --badname) and dana@corp.example (SSSD, AD) wrote to the file and
+    could never own work (a tester)."""
+    assert current_user({"PDCA_USER": login}) == login
+    added = cli("add", "Mine", "--owner", login)
+    assert added.exit_code == 0, added.stderr
+
+
 def test_without_pdca_user_the_unix_login() -> None:
     assert current_user({}) == pwd.getpwuid(os.getuid()).pw_name
 
 
 @pytest.mark.parametrize(
-    "login", ["", " ", "bob smith", "-bob", "1bob", "bob;rm", "a" * 33, "dana\n", "élodie"]
+    "login", ["", " ", "bob smith", "-bob", "@bob", "bob;rm", "a" * 65, "dana\n", "élodie"]
 )
 def test_an_invalid_pdca_user_is_refused_in_one_line(login: str) -> None:
     with pytest.raises(InvalidInput) as caught:
