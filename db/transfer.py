@@ -225,6 +225,9 @@ def import_file(store: Store, path: Path, today: date, *, shown_as: Path | None 
             raise not_utf8(path) from None
 
 
+EVERY_EXPORT_HOLDS = ("people", "initiatives", "kpis", "actions", "checkins", "events")
+
+
 def _restore_json(store: Store, path: Path, stream: TextIO) -> str:
     try:
         document = json.load(stream)
@@ -255,6 +258,13 @@ def _restore_json(store: Store, path: Path, stream: TextIO) -> str:
     unknown = sorted(str(name) for name in set(tables) - set(TABLE_ORDER))
     if unknown:
         raise InvalidInput("file", str(path), f"has a table pdca does not know: {unknown[0]!r}")
+    # Every export holds these (empty or not): one without is cut or edited, and imported it
+    # was "0 actions" and a success, the actions gone (a tester).
+    missing = [table for table in EVERY_EXPORT_HOLDS if table not in tables]
+    if missing:
+        raise InvalidInput(
+            "file", str(path), f"has no {missing[0]!r} table: not a whole pdca export"
+        )
     with store.write() as tx:  # one transaction shared with the store's log
         held = sum(
             store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

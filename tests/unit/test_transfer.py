@@ -514,3 +514,17 @@ def test_a_long_value_in_a_refusal_keeps_its_closing_quote(store, cli, tmp_path)
     result = cli("--db", str(tmp_path / "restored.db"), "import", str(out))
     assert result.exit_code == 1
     assert 'actions row 1: title "' + "x" * 57 + '…" is 1000 characters long' in result.stderr
+
+
+def test_an_export_missing_a_table_is_refused(store, ok, cli, tmp_path):
+    """Without its actions table an export imported as "0 actions", a success (a tester)."""
+    _fill(store)
+    out = tmp_path / "export.json"
+    ok("export", "--out", str(out))
+    document = json.loads(out.read_text())
+    del document["tables"]["actions"]
+    out.write_text(json.dumps(document))
+    target = tmp_path / "restored.db"
+    said = cli("--db", str(target), "import", str(out))
+    assert said.exit_code == 1
+    assert "has no 'actions' table: not a whole pdca export" in said.stderr
