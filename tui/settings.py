@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,20 +37,24 @@ _TRUE = {"1", "on", "t", "true", "y", "yes"}
 _FALSE = {"0", "off", "f", "false", "n", "no"}
 
 
-def _checked(values: dict[str, Any]) -> Settings:
-    """``Settings`` from a file's top-level values (unknown keys ignored), or ValueError
-    naming the first key of the wrong type."""
+def _checked(values: dict[str, Any]) -> tuple[Settings, list[str]]:
+    """``Settings`` from a file's top-level values (unknown keys ignored), a value of the
+    wrong type replaced by its default, and the names of those replaced: ``theme = 42``
+    cost the person every [keys] entry too (a tester)."""
+    wrong: list[str] = []
     theme = values.get("theme", DEFAULT_THEME)
     if not isinstance(theme, str):
-        raise ValueError("theme")
+        wrong.append("theme")
+        theme = DEFAULT_THEME
     compact = values.get("compact_cards", False)
     if isinstance(compact, str) and compact.lower() in _TRUE | _FALSE:
         compact = compact.lower() in _TRUE
     elif isinstance(compact, int | float) and not isinstance(compact, bool) and compact in (0, 1):
         compact = bool(compact)
     if not isinstance(compact, bool):
-        raise ValueError("compact_cards")
-    return Settings(theme=theme, compact_cards=compact, keys=values.get("keys", {}))
+        wrong.append("compact_cards")
+        compact = False
+    return Settings(theme=theme, compact_cards=compact, keys=values.get("keys", {})), wrong
 
 
 def settings_path(environ: Mapping[str, str]) -> Path:
@@ -74,10 +78,12 @@ def load_settings(path: Path) -> Settings:
         values = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         return Settings(problem=f"{path}: not TOML ({error}); using the defaults")
-    try:
-        return _checked(values)
-    except ValueError as error:
-        return Settings(problem=f"{path}: {error} has the wrong type; using the defaults")
+    settings, wrong = _checked(values)
+    if wrong:  # said, and the file then never rewritten: the person's values are in it
+        names = " and ".join(wrong)
+        problem = f"{path}: {names} has the wrong type; its default is used"
+        return replace(settings, problem=problem)
+    return settings
 
 
 def save_settings(path: Path, settings: Settings) -> None:

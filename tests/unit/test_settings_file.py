@@ -47,13 +47,16 @@ def test_a_switch_written_as_a_word_or_a_digit_still_works(
         ("compact_cards = 0.5\n", "compact_cards"),
     ],
 )
-def test_a_value_of_the_wrong_type_gives_the_defaults_and_names_it(
+def test_a_value_of_the_wrong_type_gives_its_default_and_names_it(
     tmp_path: Path, text: str, key: str
 ) -> None:
-    found = _load(tmp_path, 'theme = "nord"\n' * (key != "theme") + text)
-    assert found.theme == DEFAULT_THEME and found.compact_cards is False
+    """Only that value: theme = 42 cost the person their [keys] too (a tester)."""
+    written = 'theme = "nord"\n' * (key != "theme") + text + '[keys]\nview-board = "f2"\n'
+    found = _load(tmp_path, written)
+    assert found.theme == (DEFAULT_THEME if key == "theme" else "nord")
+    assert found.compact_cards is False and found.keys == {"view-board": "f2"}
     assert found.problem is not None
-    assert found.problem.endswith(f"{key} has the wrong type; using the defaults")
+    assert found.problem.endswith(f"{key} has the wrong type; its default is used")
 
 
 def test_a_problem_written_in_the_file_is_not_taken_as_the_apps(tmp_path: Path) -> None:
