@@ -58,6 +58,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 9998  # the dates pdca takes anywhere
 NAMED_MOST = 3  # KPIs named in a reason; the rest are counted in it already
 
 
@@ -243,7 +244,8 @@ def written_date(objective: str, written: date) -> date | None:
     # The latest: a deadline comes after any baseline the objective names ("from 40 h in
     # 2025 to 30 h by Q3 2026" was due 2025-12-31, late the day it was written, a reviewer).
     days = [day for found in _WHEN.finditer(objective) if (day := _day_of(found, written))]
-    return max(days, default=None)
+    # Within the years every other date of pdca's is (1899-12-31 was judged long passed).
+    return max((day for day in days if FIRST_YEAR <= day.year <= LAST_YEAR), default=None)
 
 
 def date_spans(objective: str) -> list[tuple[int, int]]:

@@ -141,6 +141,7 @@ def test_a_passed_objective_date_with_a_target_not_met_is_off_track() -> None:
         ("Cut 10% by the 1st of July 2027", [], date(2027, 7, 1)),
         ("Cut 10% by 2027-Q3", [], date(2027, 9, 30)),
         ("Cut 10% by 2027 Q3", [], date(2027, 9, 30)),
+        ("Cut 10% by 1899-12-31", [], None),  # outside the years pdca takes
     ],
 )
 def test_the_objectives_date(objective: str, kpi_dates: list[str | None], expected) -> None:
