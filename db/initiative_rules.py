@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from pdca.db.dates import EARLIEST, LATEST
+
 Health = Literal["on-track", "at-risk", "off-track"]
 HEALTH_ORDER: tuple[Health, ...] = ("off-track", "at-risk", "on-track")
 OFF_TRACK_SHARE = 0.5  # late (or stale) open actions from this share on: off track
@@ -58,7 +60,6 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 
 
-FIRST_YEAR, LAST_YEAR = 1900, 9998  # the dates pdca takes anywhere
 NAMED_MOST = 3  # KPIs named in a reason; the rest are counted in it already
 
 
@@ -157,8 +158,8 @@ _WHEN = re.compile(
             r"\b(?P<n1>\d{1,2})[/.](?P<n2>\d{1,2})[/.](?P<n_y>\d{4})\b",
             rf"\b{_MONTH.replace('month', 'my_m')}\s+(?P<my_y>\d{{4}})\b",
             r"\b(?P<ym_y>\d{4})-(?P<ym_m>\d{2})\b(?!-\d)",
-            r"\b(?P<year_first>\d{4})[\s/-]*(?P<yf_part>[qh])(?P<yf_n>\d)\b",  # 2027-Q3
-            r"\b(?P<part>[qh])(?P<part_n>\d)(?:[\s/-]*(?:of\s+)?(?P<part_y>\d{4}))?\b",
+            r"\b(?P<year_first>(?:19|20)\d{2})[\s/-]*(?P<yf_part>[qh])(?P<yf_n>\d)\b",  # 2027-Q3
+            r"\b(?P<part>[qh])(?P<part_n>\d)(?:[\s/-]*(?:of\s+)?(?P<part_y>(?:19|20)\d{2}))?\b",
             rf"{_UNTIL}(?:end\s+of\s+)?{_YEAR.replace('year', 'until_y')}",
             rf"{_UNTIL}(?:end\s+of\s+)?{_MONTH.replace('month', 'until_m')}\b(?!\s*,?\s*\d)",
             r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?|this\s+)"
@@ -181,7 +182,7 @@ def _month_number(name: str) -> int:
 def _next_end(written: date, year: int | None, last_month: int) -> date:
     """The period ending in ``last_month`` of ``year``, or without a year the first such end
     on or after ``written`` ("in Q3" written in December is next year's)."""
-    end = _month_end(year or written.year, last_month)
+    end = _month_end(written.year if year is None else year, last_month)
     if year is None and end < written:
         end = _month_end(written.year + 1, last_month)
     return end
@@ -245,7 +246,7 @@ def written_date(objective: str, written: date) -> date | None:
     # 2025 to 30 h by Q3 2026" was due 2025-12-31, late the day it was written, a reviewer).
     days = [day for found in _WHEN.finditer(objective) if (day := _day_of(found, written))]
     # Within the years every other date of pdca's is (1899-12-31 was judged long passed).
-    return max((day for day in days if FIRST_YEAR <= day.year <= LAST_YEAR), default=None)
+    return max((day for day in days if EARLIEST <= day <= LATEST), default=None)
 
 
 def date_spans(objective: str) -> list[tuple[int, int]]:

@@ -1335,7 +1335,8 @@ class Store:
                     "standardize": "; record its follow-ups with pdca followup",
                     "adjust": "; check in on its next cycle",
                 }.get(action["decision"], "")
-                raise GateUnmet(f"#{action_id} is done ({action['decision']}){where}")
+                how = f" ({action['decision']})" if action["decision"] else ""
+                raise GateUnmet(f"#{action_id} is done{how}{where}")
             cursor = self.conn.execute(
                 "INSERT INTO checkins (action_id, at, author, status, message)"
                 " VALUES (?, ?, ?, ?, ?)",

@@ -225,7 +225,16 @@ def import_file(store: Store, path: Path, today: date, *, shown_as: Path | None 
             raise not_utf8(path) from None
 
 
-EVERY_EXPORT_HOLDS = ("people", "initiatives", "kpis", "actions", "checkins", "events")
+EVERY_EXPORT_HOLDS = (  # the first schema's tables: every export since holds them
+    "people",
+    "initiatives",
+    "kpis",
+    "kpi_readings",
+    "alerts",
+    "actions",
+    "checkins",
+    "events",
+)
 
 
 def _restore_json(store: Store, path: Path, stream: TextIO) -> str:

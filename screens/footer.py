@@ -6,6 +6,7 @@ about as much as reading its data. Mounted right after, the keys appear a frame 
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -56,23 +57,33 @@ class PdcaFooter(Footer):
         self.call_after_refresh(self._hide_cut_keys)
 
     def on_resize(self) -> None:
-        for key in self.query(FooterKey):
-            key.display = True
-        self.call_after_refresh(self._hide_cut_keys)
+        self._hide_cut_keys()
 
-    def _hide_cut_keys(self, tries: int = 5) -> None:
+    def _hide_cut_keys(self) -> None:
         """A key the row cannot show whole is not shown at all: cut, it read "1▏" (the
-        start of "1 Board") or "u ▏" before the palette key (a tester at 120 columns)."""
+        start of "1 Board") or "u ▏" before the palette key (a tester at 120 columns).
+        Measured by what each key draws, not by where the layout put it: that came a frame
+        or more later, and the row was drawn cut meanwhile (or kept, when it came late)."""
         keys = list(self.query(FooterKey))
-        if tries and (not keys or any(not key.region.width for key in keys if key.display)):
-            # Not laid out yet (the first paint of a view): look again after the next frame.
-            self.call_after_refresh(self._hide_cut_keys, tries - 1)
-            return
         palette = [key for key in keys if key.has_class("-command-palette")]
-        limit = palette[0].region.x if palette and palette[0].region.width else self.region.right
+        room = self.app.size.width - sum(_drawn_width(key) for key in palette)
+        used = 0
         for key in keys:
-            if key not in palette and key.display and key.region.right > limit:
-                key.display = False
+            if key in palette:
+                continue
+            used += _drawn_width(key)
+            key.display = used <= room
+
+
+def _drawn_width(key: FooterKey) -> int:
+    """The cells a key takes as Textual's footer CSS pads it (key ``0 1``, description
+    ``0 1 0 0``; compact: key ``0``, description ``0 0 0 1``), known before its styles are."""
+    shown = cell_len(key.key_display)
+    if not key.description:
+        return shown
+    padding = 1 if key.compact else 3
+    border = 1 if key.has_class("-command-palette") else 0  # its "▏"
+    return shown + cell_len(key.description) + padding + border
 
 
 def declared_order(screen: Screen) -> dict[str, int]:

@@ -81,7 +81,8 @@ def load_settings(path: Path) -> Settings:
     settings, wrong = _checked(values)
     if wrong:  # said, and the file then never rewritten: the person's values are in it
         names = " and ".join(wrong)
-        problem = f"{path}: {names} has the wrong type; its default is used"
+        verb, its = ("has", "its default is") if len(wrong) == 1 else ("have", "their defaults are")
+        problem = f"{path}: {names} {verb} the wrong type; {its} used"
         return replace(settings, problem=problem)
     return settings
 

@@ -50,7 +50,7 @@ LONGEST_READ_SECONDS = 5.0
 ROW_KEYS = frozenset({"up", "down", "j", "k", "home", "end", "pageup", "pagedown", "enter"})
 # A key that would have opened a form and opened nothing (no card, a read-only file): the
 # text typed after it is dropped until the typing pauses this long, or enter or esc ends it.
-DROP_PAUSE_SECONDS = 1.0
+DROP_PAUSE_SECONDS = 0.3  # a burst's pace: a key after a person's pause is theirs again
 
 Typed = events.Key | events.Paste
 

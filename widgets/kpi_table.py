@@ -7,6 +7,7 @@ column header (it stays put while the rows scroll). It is dumb: the screen hands
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
@@ -56,9 +57,11 @@ def number(value: float | None, extra: int = 0, *, scale_of: float | None = None
     "-99998.25" and "-100.005k", a tester)."""
     if value is None:
         return "-"
-    if value == 0:
-        return "0"
+    if value == 0 or not math.isfinite(value):  # inf and nan from files of older pdcas
+        return "0" if value == 0 else str(value)
     size = abs(value) if scale_of is None else max(abs(scale_of), abs(value))
+    if scale_of is not None and abs(value) < size / 1000:
+        size = abs(value)  # a tick tiny beside the widest: its own style (3, not 0.003k)
     if size < 1000:
         return f"{value:.{4 + extra}g}"
     if abs(round(value)) < 1e5 and size < 1e5:  # whole (-99999.5 is -100k: its style)

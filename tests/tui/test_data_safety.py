@@ -840,11 +840,13 @@ async def test_a_second_q_long_after_the_warning_warns_again(
 
 
 async def test_a_second_change_to_a_card_waits_for_the_first_to_be_saved(
-    make_app, board_db: Path
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An edit saved while another process held the lock, then e again on the card: the
     second form started from the card as it was, and its save came back as a conflict with
     the first edit, mine, shown as "theirs" (a tester). Said instead, until it is saved."""
+    # Each key on its own, not text typed after a refused e (tui/typeahead.py drops that).
+    monkeypatch.setattr("pdca.tui.typeahead.DROP_PAUSE_SECONDS", 0.0)
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)

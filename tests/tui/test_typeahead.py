@@ -315,3 +315,24 @@ async def test_the_board_key_and_a_jump_to_the_board_show_the_board_not_what_was
         await settle_app(app, pilot)
         board = app.screen
         assert isinstance(board, BoardScreen) and board.filter.owner is not None
+
+
+async def test_a_key_after_a_pause_past_a_refused_c_is_the_persons_again(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the burst typed with c is dropped: the hint said "press n to add one", and an n
+    pressed after reading it was dropped too (a reviewer)."""
+    monkeypatch.setattr("pdca.tui.typeahead.DROP_PAUSE_SECONDS", 0.05)
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        board.set_filter(replace(board.filter, text="matches nothing"))
+        await settle_app(app, pilot)
+        burst(app, "c")
+        await settle_app(app, pilot)
+        await asyncio.sleep(0.1)  # the person reads the hint
+        burst(app, "n")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ActionFormModal)
