@@ -313,7 +313,7 @@ def test_a_views_first_paint_loads_no_pydantic(tmp_path: Path, mode: str) -> Non
         " clock=clock_from_env(os.environ), presence=False)\n"
         "App(app.context, presence=False).run(headless=True, size=(120, 40))\n"
         "print(json.dumps(seen))\n",
-        {"PDCA_NOW": NOW, "XDG_CONFIG_HOME": str(tmp_path)},
+        {"PDCA_NOW": NOW, "XDG_CONFIG_HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path)},
     )
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout.strip().splitlines()[-1])
