@@ -22,6 +22,7 @@ from pdca.db.accountability_models import (
     TeamSettings,
 )
 from pdca.db.clock import iso
+from pdca.db.dates import minute_utc
 from pdca.db.errors import InvalidInput
 from pdca.db.models import shown_number
 
@@ -186,12 +187,6 @@ class TimedEscalation:
     ack_due: str
 
 
-def _minute(at: str) -> str:
-    """``2026-11-22 08:00 UTC``: a deadline as the stand-up's other times read (it showed
-    the stored ``2026-11-22T08:00:00Z`` among "4h ago" and "2d late", a tester)."""
-    return f"{at[:16].replace('T', ' ')} UTC" if len(at) >= 16 else at
-
-
 def standing(
     actions: Iterable[OpenAction],
     alerts: Iterable[WaitingAlert],
@@ -215,7 +210,7 @@ def standing(
             flags=["overdue"] if alert.overdue else [],
             detail=(f"{alert.reason}; " if alert.reason else "")
             + ("overdue since " if alert.overdue else "acknowledge by ")
-            + _minute(alert.ack_due),
+            + minute_utc(alert.ack_due),  # not the stored 2026-11-22T08:00:00Z (a tester)
         )
         for alert in alerts
     ]

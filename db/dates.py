@@ -80,3 +80,9 @@ def _add_months(start: date, months: int, text: str, field: str) -> date:
         except ValueError:
             continue
     raise InvalidInput(field, text, OUT_OF_RANGE)  # unreachable: every month has a 28th
+
+
+def minute_utc(at: str) -> str:
+    """``2026-11-22 08:00 UTC``: a stored time (``2026-11-22T08:00:00Z``) as the stand-up,
+    the reports and the chat message show it; text that is not one stays as it is."""
+    return f"{at[:16].replace('T', ' ')} UTC" if len(at) >= 16 else at

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from pdca.db import models
 from pdca.db.models import validated
 from pdca.screens.board_writes import action_form, owner_is_new, save, say_owner_is_new
-from pdca.widgets.text import fit
+from pdca.widgets.text import quoted
 
 if TYPE_CHECKING:
     from pdca.screens.board import BoardScreen
@@ -53,12 +53,8 @@ def new_words(form: ActionFormResult, cut: int | None = 60) -> str:
     failed or kept one was, every field typed (at quit, all that is left of it: the notes,
     priority, initiative and KPI were missing, a tester). ``cut``: user text cut to so
     many cells (None: whole)."""
-
-    def text(value: str) -> str:  # repr: controls escaped once the board has ended
-        return repr(value if cut is None else fit(value, cut))
-
-    words = f"new action {text(form.title)}"
-    words += f" for {text(form.owner)}" if form.owner else ""
+    words = f"new action {quoted(form.title, cut)}"
+    words += f" for {quoted(form.owner, cut)}" if form.owner else ""
     words += f" due {form.due.isoformat()}" if form.due else ""
     more = [f"priority {form.priority}"] if form.priority != "normal" else []
     for name, value in (
@@ -68,7 +64,7 @@ def new_words(form: ActionFormResult, cut: int | None = 60) -> str:
         ("notes", form.notes),
     ):
         if value:
-            more.append(f"{name} {text(value)}")
+            more.append(f"{name} {quoted(value, cut)}")
     return ", ".join([words, *more])
 
 

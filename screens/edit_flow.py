@@ -29,7 +29,7 @@ from pdca.screens.board_writes import (
     refused,
     say_owner_is_new,
 )
-from pdca.widgets.text import fit
+from pdca.widgets.text import quoted
 from pdca.widgets.when import short_time
 
 if TYPE_CHECKING:
@@ -118,10 +118,7 @@ def edit_words(action_id: int, mine: ActionChanges, cut: int | None = 60) -> str
     for name in ("title", "owner", "due", "priority", "initiative", "kpi", "notes"):
         value = getattr(mine, name)
         if value is not None:
-            # repr: user text, printed to the terminal once the board has ended, shows its
-            # controls escaped (a reviewer: a KPI name's ESC cleared the screen)
-            text = str(value) if cut is None else fit(str(value), cut)
-            shown = repr(text) if isinstance(value, str) else str(value)
+            shown = quoted(value, cut) if isinstance(value, str) else str(value)
             said.append(f"{name} {shown}")
         elif getattr(mine, f"clear_{name}", False):
             said.append(f"{name} cleared")

@@ -62,8 +62,9 @@ class PdcaFooter(Footer):
     def _hide_cut_keys(self) -> None:
         """A key the row cannot show whole is not shown at all: cut, it read "1▏" (the
         start of "1 Board") or "u ▏" before the palette key (a tester at 120 columns).
-        Measured by what each key draws, not by where the layout put it: that came a frame
-        or more later, and the row was drawn cut meanwhile (or kept, when it came late)."""
+        Measured by each key's text and the footer's padding, not by where the layout put
+        it: that came a frame or more later, and the row was drawn cut meanwhile (or kept,
+        when it came late)."""
         keys = list(self.query(FooterKey))
         palette = [key for key in keys if key.has_class("-command-palette")]
         room = self.app.size.width - sum(_drawn_width(key) for key in palette)

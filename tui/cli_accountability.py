@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from pdca.db.accountability_models import FOLLOWUP_RESULTS, flag_words
+from pdca.db.dates import minute_utc
 from pdca.db.errors import InvalidInput, PdcaError
 from pdca.db.models import CHECKIN_STATUSES, record_id
 from pdca.tui.cli import COUNT
@@ -390,7 +391,7 @@ def _more_changes(n: int) -> str:
 def markdown(digest: Digest) -> str:
     """A chat-ready message: a title line, then one block per person with something to say
     (where their work stands, then what changed); nothing for the quiet."""
-    lines = [f"**Stand-up** — since {digest.since[:16].replace('T', ' ')} UTC"]
+    lines = [f"**Stand-up** — since {minute_utc(digest.since)}"]
     for person in digest.people:
         if digest.quiet(person):
             continue

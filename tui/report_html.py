@@ -12,6 +12,7 @@ import html
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
+from pdca.db.dates import minute_utc
 from pdca.db.flow_models import Flow
 from pdca.db.flow_rules import TREND_WORDS as CYCLE_TRENDS
 from pdca.db.flow_rules import count_bars, number, percent
@@ -450,7 +451,7 @@ def html_page(report: Report) -> str:
     title = esc(report.title)
     body = [
         f"<h1>Cycle report: {title}</h1>",
-        f'<p class="meta">{esc(report.generated_at[:16].replace("T", " "))} UTC · pdca</p>',
+        f'<p class="meta">{esc(minute_utc(report.generated_at))} · pdca</p>',
         "<h2>Objective</h2>",
     ]
     if report.objectives:

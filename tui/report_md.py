@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from pdca.db.dates import minute_utc
 from pdca.db.flow_rules import percent
 from pdca.db.kpi_rules import parse_time
 from pdca.db.models import Action, Kpi, KpiRow, shown_number
@@ -228,7 +229,7 @@ def markdown(report: Report) -> str:
     lines = [
         f"# Cycle report: {md_escape(report.title)}",
         "",
-        f"*{report.generated_at[:16].replace('T', ' ')} UTC · pdca*",
+        f"*{minute_utc(report.generated_at)} · pdca*",
         "",
         "## Objective",
         "",

@@ -83,6 +83,7 @@ class KeyHold:
         self._replays: dict[int, tuple[int, Typed]] = {}  # posted again, not yet back through
         self._typed = itertools.count()
         self._dropping_until = 0.0  # time.monotonic: typed text dropped till then (drop_text)
+        self._dropped_any = False  # since drop_text: the first dropped key is said, once
         self.on_dropped: Callable[[], None] = lambda: None  # told at the first key dropped
 
     def drop_text(self) -> None:

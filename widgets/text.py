@@ -35,6 +35,12 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, width - 1) + ELLIPSIS
 
 
+def quoted(text: str, cut: int | None = None) -> str:
+    """User text as a line printed once the board has ended names it: its repr (controls
+    escaped: a KPI name's ESC cleared a reviewer's screen), cut to ``cut`` cells first."""
+    return repr(text if cut is None else fit(text, cut))
+
+
 def fixed(text: str, width: int) -> str:
     """``text`` fitted to ``width`` cells and padded with spaces to fill them: a table column
     that stays one width whatever the text (``str.ljust`` counts characters, not cells)."""
