@@ -32,7 +32,12 @@ async def complete_flow(board: BoardScreen, action: Action) -> None:
         )
     )
     decision = await board.app.push_screen_wait(
-        ChoiceModal(heading=f"Done with #{action.id}", prompt=prompt, choices=choices)
+        ChoiceModal(
+            heading=f"Done with #{action.id}",
+            prompt=prompt,
+            choices=choices,
+            numbered_among=[value for value, _ in DECISION_CHOICES],
+        )
     )
     if decision is None:
         return

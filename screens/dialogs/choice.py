@@ -61,16 +61,33 @@ class ChoiceModal(Dialog[str | None]):
     }
     """
 
-    def __init__(self, *, heading: str, prompt: str, choices: list[tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        *,
+        heading: str,
+        prompt: str,
+        choices: list[tuple[str, str]],
+        numbered_among: list[str] | None = None,
+    ) -> None:
+        """``numbered_among``: the values of the full list ``choices`` is a part of.
+
+        A choice keeps the digit and letter it has in that list (abandon is 3 and b before
+        Act as in Act), so a hand that learnt them never picks another choice by them.
+        """
         super().__init__()
         self._heading = heading
         self.prompt = prompt
         self.choices = list(choices)
-        self.keys = mnemonics([value for value, _ in self.choices])
+        among = numbered_among or [value for value, _ in self.choices]
+        letters = dict(zip(among, mnemonics(among), strict=True))
+        self.numbers = [among.index(value) + 1 for value, _ in self.choices]
+        self.keys = [letters[value] for value, _ in self.choices]
         # Keys depend on the choices, so they are bound per dialog rather than in BINDINGS.
-        for index, ((_, label), key) in enumerate(zip(self.choices, self.keys, strict=True)):
-            if index < 9:
-                self._bindings.bind(str(index + 1), f"choose({index})", _short(label))
+        for index, ((_, label), number, key) in enumerate(
+            zip(self.choices, self.numbers, self.keys, strict=True)
+        ):
+            if number <= 9:
+                self._bindings.bind(str(number), f"choose({index})", _short(label))
             if key is not None:
                 self._bindings.bind(key, f"choose({index})", _short(label), show=False)
 
@@ -80,9 +97,9 @@ class ChoiceModal(Dialog[str | None]):
             yield Label(plain(self.prompt), classes="dialog--prompt")
             yield OptionList(
                 *(
-                    Option(_prompt(number, label, key), id=str(number - 1))
-                    for number, ((_, label), key) in enumerate(
-                        zip(self.choices, self.keys, strict=True), start=1
+                    Option(_prompt(number, label, key), id=str(index))
+                    for index, ((_, label), number, key) in enumerate(
+                        zip(self.choices, self.numbers, self.keys, strict=True)
                     )
                 ),
                 id="choices",

@@ -55,9 +55,9 @@ async def test_finishing_the_last_match_says_so_at_once(
         await pilot.press("slash", *"Only", "enter")
         await settle_app(app, pilot)
         assert "D shows" not in bar_text(app)
-        await pilot.press("d")  # done, from Plan: abandoned (the only choice, 1)
+        await pilot.press("d")  # done, from Plan: abandoned (the only choice, 3 as in Act)
         await settle_app(app, pilot)
-        await pilot.press("1")
+        await pilot.press("3")
         await settle_app(app, pilot)
         assert board(app).columns["plan"].total == 0
         assert "nothing open matches" in bar_text(app)

@@ -141,7 +141,13 @@ async def test_done_in_plan_offers_only_abandon(make_app, board_db: Path) -> Non
         await settle_app(app, pilot)
         assert isinstance(app.screen, ChoiceModal)
         assert [value for value, _ in app.screen.choices] == ["abandon"]
-        await pilot.press("1")
+        # Abandon keeps its number and letter from Act (3, b): 1 and a, which mean
+        # standardize and adjust there, pick nothing here.
+        await pilot.press("1", "a")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ChoiceModal)
+        assert "3  Abandon" in str(app.screen.query_one("#choices").get_option_at_index(0).prompt)
+        await pilot.press("3")
         await settle_app(app, pilot)
         assert app.context.store.get_action(1).decision == "abandon"
 

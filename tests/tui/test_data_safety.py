@@ -72,7 +72,7 @@ async def test_back_and_done_on_a_stale_card_are_refused_too(
         await pilot.press(key)
         await settle_app(app, pilot)
         if key == "d":
-            await pilot.press("1")  # abandon: the only choice before Act
+            await pilot.press("3")  # abandon: the only choice before Act, 3 as in Act
             await settle_app(app, pilot)
         stored = app.context.store.get_action(4)
         assert (stored.phase, stored.done_at, stored.title) == ("check", None, "Renamed by bob")

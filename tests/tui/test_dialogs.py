@@ -76,6 +76,21 @@ def screen_text(app: App[Any]) -> str:
     return console.export_text(styles=False)
 
 
+async def text_once_shown(app: App[Any], pilot: Any, *needles: str) -> str:
+    """The screen's text once it holds every needle, or as it is after two seconds.
+
+    Textual's Footer recomposes a refresh or more after the screen mounts: on a loaded
+    machine one pause is not always enough to see its keys.
+    """
+    text = screen_text(app)
+    for _ in range(100):
+        if all(needle in text for needle in needles):
+            break
+        await pilot.pause(0.02)
+        text = screen_text(app)
+    return text
+
+
 def make_action(**changes: Any) -> Action:
     values: dict[str, Any] = {
         "id": 12,
@@ -474,8 +489,7 @@ async def test_choice_digits_and_letters_pick() -> None:
 async def test_choice_esc_returns_none_and_keys_show_in_footer() -> None:
     app = Harness(choice())
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        text = screen_text(app)
+        text = await text_once_shown(app, pilot, "1  Worked", "3 Did not")
         assert "1  Worked: the change did what we hoped" in text
         assert "3 Did not" in text  # the footer names the digit keys
         await pilot.press("escape")
