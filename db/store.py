@@ -562,7 +562,10 @@ class Store:
     def initiative_id(self, name: str | None) -> int | None:
         """The id of the initiative with this name (None for None); ``InvalidInput`` if unknown."""
         return self._id_by_name(
-            "initiatives", "initiative", name, "list them: pdca initiative list"
+            "initiatives",
+            "initiative",
+            name,
+            "list them: pdca initiative list; add one: pdca initiative add NAME",
         )
 
     def kpi_id(self, name: str | None, field: str = "kpi") -> int | None:

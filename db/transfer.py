@@ -427,7 +427,8 @@ def _dangling_reference(conn: sqlite3.Connection) -> str | None:
 
 
 def _append_csv(store: Store, path: Path, stream: TextIO, today: date) -> str:
-    drafts = _csv_drafts(path, stream, today, _startable(store))
+    entered_in_do: list[int] = []
+    drafts = _csv_drafts(path, stream, today, _startable(store), entered_in_do)
     with spool_checked(path, _as_values(drafts), "written") as rows:
         if not rows.count:
             raise InvalidInput("file", str(path), "has no rows")
@@ -435,7 +436,20 @@ def _append_csv(store: Store, path: Path, stream: TextIO, today: date) -> str:
     summary = f"{rows.count} action{'s' if rows.count != 1 else ''} added (#{first}..#{last})"
     rows_word = "row" if rows.skipped == 1 else "rows"
     skipped = f", {rows.skipped} done {rows_word} skipped" if rows.skipped else ""
-    return summary + skipped
+    lowered = ""
+    if entered_in_do:
+        were = "was" if len(entered_in_do) == 1 else "were"
+        lowered = (
+            f"; {len(entered_in_do)} that {were} in Check or Act came in as Do (lines "
+            f"{_lines(entered_in_do)}): the check-ins and verdicts those phases need are not"
+            " in a CSV; pdca move ID check takes them on"
+        )
+    return summary + skipped + lowered
+
+
+def _lines(numbers: list[int]) -> str:
+    shown = ", ".join(str(n) for n in numbers[:5])
+    return shown + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
 
 
 # A checked draft waits in the spool as a tuple of its fields: pickling the model itself
@@ -483,10 +497,21 @@ def _startable(store: Store) -> Callable[[ActionDraft], None]:
 
 
 def _csv_drafts(
-    path: Path, stream: TextIO, today: date, startable: Callable[[ActionDraft], None]
+    path: Path,
+    stream: TextIO,
+    today: date,
+    startable: Callable[[ActionDraft], None],
+    entered_in_do: list[int],
 ) -> Iterator[Outcome[ActionDraft]]:
-    """Each row's line and its draft, the error that refused it, or None for a done row."""
+    """Each row's line and its draft, the error that refused it, or None for a done row.
+
+    An export's open action in Check or Act comes in as Do, its line added to
+    ``entered_in_do``: the check-in and the verdict that let it past Do stay behind in the
+    file it came from, and refusing the row made an export unreadable by import (a tester).
+    A hand-written row that asks for Check or Act is refused, as ``pdca add`` refuses it.
+    """
     header, rows = read_csv(path, stream)
+    from_export = "id" in header
     cased = [name for name in header if name != name.lower() and name.lower() in CSV_COLUMNS]
     if cased:  # "Title": said, rather than "not a CSV with a title column" (a tester)
         raise InvalidInput(
@@ -507,12 +532,19 @@ def _csv_drafts(
         if values.get("done_at", "").strip():
             yield line, None  # a finished action from an export is history, not new work
             continue
+        if from_export and values.get("phase", "").strip() in ("check", "act"):
+            values["phase"] = "do"
+            lowered = True
+        else:
+            lowered = False
         try:
             draft = _draft_from_row(values, today)
             startable(draft)
         except PdcaError as error:
             yield line, error
         else:
+            if lowered:
+                entered_in_do.append(line)
             yield line, draft
 
 

@@ -529,3 +529,40 @@ def test_an_export_missing_a_table_is_refused(store, ok, cli, tmp_path):
         said = cli("--db", str(tmp_path / f"{table}.db"), "import", str(out))
         assert said.exit_code == 1
         assert f"has no {table!r} table: not a whole pdca export" in said.stderr
+
+
+def test_an_exported_csv_imports_again_its_check_and_act_work_as_do(cli, tmp_path):
+    """An export's open actions in Check and Act come in as Do (their check-ins and verdicts
+    stay behind) and the summary says which lines; a done one is skipped, as before."""
+    for title in ("planned", "checked", "acted", "finished"):
+        assert cli("add", title, "--owner", "bob", "--due", "2026-12-10").exit_code == 0
+    for number in ("2", "3", "4"):
+        assert cli("move", number, "do").exit_code == 0
+        assert cli("checkin", number, "went", "--status", "on-track").exit_code == 0
+        assert cli("move", number, "check").exit_code == 0
+    for number in ("3", "4"):
+        assert cli("move", number, "act", "--verdict", "worked").exit_code == 0
+    assert cli("done", "4", "--decision", "standardize").exit_code == 0
+    exported = tmp_path / "actions.csv"
+    exported.write_text(cli("export", "--format", "csv").stdout, encoding="utf-8")
+    other = tmp_path / "other.db"
+    assert cli("--db", str(other), "init").exit_code == 0
+    result = cli("--db", str(other), "import", str(exported))
+    assert result.exit_code == 0, result.stderr
+    assert "3 actions added (#1..#3), 1 done row skipped" in result.stdout
+    assert "2 that were in Check or Act came in as Do (lines 3, 4)" in result.stdout
+    back = json.loads(cli("--db", str(other), "list", "--json").stdout)
+    assert sorted((a["title"], a["phase"], a["owner"]) for a in back) == [
+        ("acted", "do", "bob"),
+        ("checked", "do", "bob"),
+        ("planned", "plan", "bob"),
+    ]
+
+
+def test_an_initiative_missing_from_the_file_says_how_to_add_it(cli, tmp_path):
+    csv_file = tmp_path / "in.csv"
+    csv_file.write_text("title,initiative\nx,Faster support\n")
+    result = cli("import", str(csv_file))
+    assert result.exit_code == 1
+    assert "'Faster support' is not a known initiative" in result.stderr
+    assert "add one: pdca initiative add NAME" in result.stderr
