@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from pdca.db.records import Draft as Draft
     from pdca.db.records import FollowupNote as FollowupNote
     from pdca.db.records import Identity as Identity
+    from pdca.db.records import InitiativeChanges as InitiativeChanges
     from pdca.db.records import InitiativeDraft as InitiativeDraft
     from pdca.db.records import KpiChanges as KpiChanges
     from pdca.db.records import KpiDetail as KpiDetail

@@ -136,6 +136,15 @@ class InitiativeDraft(Draft):
     owner: OwnerLogin | None = None
 
 
+class InitiativeChanges(Draft):
+    """Only the fields given change; ``clear_owner`` leaves it with no owner."""
+
+    name: NewName | None = None
+    objective: Notes | None = None
+    owner: OwnerLogin | None = None
+    clear_owner: bool = False
+
+
 Unit = Annotated[str, AfterValidator(_non_blank(20))]
 Perspective = Annotated[str, AfterValidator(_non_blank(30))]
 

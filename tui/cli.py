@@ -291,7 +291,7 @@ class SubGroup(click.Group):
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         accept_db_option(cmd)
-        attach_completers(cmd)
+        attach_completers(cmd, self.name)  # a group's own: initiative edit NAME
         if type(cmd) is click.Group:  # pdca kpi, notify, ...: made with @click.group()
             cmd.__class__ = SubGroup  # no state of its own: only the checks below
         super().add_command(cmd, name)
@@ -1042,6 +1042,40 @@ def initiative_add(session: Session, name: str, objective: str, owner, as_json: 
         result = store.add_initiative(draft)
     _emit(as_json, result, lambda: click.echo(f"added initiative {printable(result.name)}"))
     smart_notes(objective_warnings(result.objective))
+
+
+@initiative.command("edit")
+@click.argument("name")
+@click.option("--name", "new_name", metavar="NEW", help="Rename it.")
+@click.option("--objective", help="The outcome statement.")
+@click.option("--owner", metavar="LOGIN", help="The person accountable ('none': nobody).")
+@json_option
+@pass_session
+def initiative_edit(session: Session, name: str, new_name, objective, owner, as_json: bool) -> None:
+    """Change an initiative's name, objective or owner."""
+    from pdca.db.initiative_edit import edit_initiative
+    from pdca.db.models import InitiativeChanges, validated
+    from pdca.db.smart_rules import objective_warnings
+
+    if new_name is None and objective is None and owner is None:
+        raise click.UsageError("initiative edit: give --name, --objective or --owner")
+    from pdca.tui.cli_kpis import typed_as
+
+    refuse_clearing("name", new_name, "an initiative")
+    with typed_as({field: f"--{field}" for field in ("name", "objective", "owner")}):
+        changes = validated(
+            InitiativeChanges,
+            name=new_name,
+            objective=objective,
+            owner=None if cleared(owner) else owner,
+            clear_owner=cleared(owner),
+        )
+        store = session.store()
+        with saying_who_is_new(store, changes.owner):
+            result = edit_initiative(store, name, changes)
+    _emit(as_json, result, lambda: click.echo(f"edited initiative {printable(result.name)}"))
+    if objective is not None:
+        smart_notes(objective_warnings(result.objective))
 
 
 @contextmanager

@@ -160,6 +160,8 @@ def attach_completers(command: click.Command, parent: str | None = None) -> None
             continue
         if param.name == "name" and parent == "kpi" and command.name in KPI_NAME_COMMANDS:
             param._custom_shell_complete = _from_database("kpi")
+        elif param.name == "name" and parent == "initiative" and command.name == "edit":
+            param._custom_shell_complete = _from_database("initiative")
         elif (command.name or "", param.name or "") in BY_COMMAND:
             param._custom_shell_complete = BY_COMMAND[command.name or "", param.name or ""]
         elif param.name == "channels" and command.name == "prefer":

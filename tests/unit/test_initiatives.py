@@ -223,3 +223,53 @@ def test_the_kpi_part_reads_less_and_says_the_same(store: Store) -> None:
     assert [initiative_rows(i) for i in shown] == [initiative_rows(i) for i in whole]
     assert all(len(k.recent) == SPARK_CELLS for i in shown for k in i.kpis)
     assert any(k.recent[-1] is not None for i in shown for k in i.kpis)
+
+
+def test_initiative_edit_renames_rewrites_and_clears_the_owner_then_undoes(cli, js, store):
+    assert cli("initiative", "add", "Faster suport", "--owner", "dana").exit_code == 0
+    edited = js(
+        "initiative", "edit", "faster suport", "--name", "Faster support",
+        "--objective", "Cut resolution time 20% by 2027-03-31", "--json",
+    )  # fmt: skip
+    assert (edited["name"], edited["owner"], edited["version"]) == ("Faster support", "dana", 2)
+    result = cli("initiative", "edit", "Faster support", "--owner", "none")
+    assert result.exit_code == 0 and result.stdout == "edited initiative Faster support\n"
+    last = store.events(limit=1)[0]
+    assert last.summary == "edited initiative 'Faster support': owner"
+    assert last.before["owner"] == "dana" and last.after["owner"] is None
+    assert cli("undo").exit_code == 0
+    (back,) = store.list_initiatives()
+    assert (back.name, back.owner, back.version) == ("Faster support", "dana", 4)
+    assert back.objective == "Cut resolution time 20% by 2027-03-31"
+
+
+def test_initiative_edit_with_nothing_different_writes_nothing(cli, store):
+    assert cli("initiative", "add", "Ops", "--objective", "Fewer pages").exit_code == 0
+    events = len(store.events(limit=100))
+    assert cli("initiative", "edit", "Ops", "--objective", "Fewer pages").exit_code == 0
+    assert len(store.events(limit=100)) == events
+    assert store.list_initiatives()[0].version == 1
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (("Nope", "--owner", "x"), "initiative: 'Nope' is not a known initiative"),
+        (("Ops",), "give --name, --objective or --owner"),
+        (("Ops", "--name", "none"), "--name: 'none' cannot be cleared (an initiative needs one)"),
+        (("Ops", "--name", "   "), "--name: '   ' is empty"),
+        (("Ops", "--name", "SUPPORT"), "--name: 'SUPPORT' is taken by the initiative 'Support'"),
+        (("Ops", "--owner", "b d"), "--owner: 'b d' is not a login"),
+        (("Ops", "--objective", "a\x00b"), "--objective:"),
+    ],
+)
+def test_initiative_edit_refuses_bad_input_in_one_line_writing_nothing(cli, store, args, message):
+    for name in ("Ops", "Support"):
+        assert cli("initiative", "add", name).exit_code == 0
+    events = len(store.events(limit=100))
+    result = cli("initiative", "edit", *args)
+    assert result.exit_code == 1
+    assert message in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(store.events(limit=100)) == events
+    assert [i.version for i in store.list_initiatives()] == [1, 1]
