@@ -171,6 +171,16 @@ def _one_request(paths: list[Path], needs: str) -> str:
     return "; ".join(dict.fromkeys(asks))
 
 
+def file_lets_me_write(path: Path) -> bool:
+    """Whether the file and its folder let this user write now (``os.access``: opens nothing).
+
+    A connection opened for writing keeps its descriptor after the owner's ``chmod g-w``:
+    asked before each write, so a board open since refuses as the command line does (a
+    tester's board went on adding cards to a file made read-only for him).
+    """
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
 def may_write_now(path: Path) -> bool:
     """Whether this user may write the file, its folder and its -wal and -shm (those that
     exist) now: a few system calls."""

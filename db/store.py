@@ -22,6 +22,7 @@ from pdca.db import convert, models, rules
 from pdca.db.access import (
     RESTART_TO_WRITE,
     describe_owner,
+    file_lets_me_write,
     files_report,
     may_write_now,
     write_advice,
@@ -338,7 +339,7 @@ class Store:
         self.actor = actor
         self.clock = clock
         self.path = path
-        self.writable = writable
+        self.opened_writable = writable
         # The file's (device, inode) when opened, to notice it being removed or replaced.
         self.identity = identity
         # A reader's immutable copy, which never sees later writes (db/connection.py).
@@ -395,18 +396,32 @@ class Store:
     # ------------------------------------------------------------------ transactions
 
     @property
+    def writable(self) -> bool:
+        """Opened for writing, and the file and its folder let this user write now: an
+        owner's ``chmod g-w`` counts from the next write, as it does for a command."""
+        return self.opened_writable and (self.path is None or file_lets_me_write(self.path))
+
+    @writable.setter
+    def writable(self, value: bool) -> None:
+        self.opened_writable = value
+
+    @property
     def read_only_reason(self) -> str:
-        """Why this user may not write the file, in words for a banner (or, asked once the
-        modes were fixed, that a restart is what it takes now)."""
-        if self.path is not None and may_write_now(self.path):
+        """Why this user may not write the file, in words for a refused write (or, asked once
+        the modes were fixed, that a restart is what it takes now)."""
+        return self.read_only_words(refused=True)
+
+    def read_only_words(self, *, refused: bool) -> str:
+        """Why this user may not write the file: for a refused write (``nothing written``)
+        or for a banner, which is said before anything was tried (a tester read "nothing
+        written" at open as a write lost)."""
+        if self.path is not None and may_write_now(self.path) and not self.opened_writable:
             return RESTART_TO_WRITE
         where = self.path or "the database"
         owner = describe_owner(self.path) if self.path else "read-only"
         advice = write_advice(self.path) if self.path else "ask the team's admin"
-        return (
-            f"{where} is read-only for {self.actor} ({owner}): nothing written "
-            f"(see pdca doctor); {advice}"
-        )
+        lost = ": nothing written" if refused else ""
+        return f"{where} is read-only for {self.actor} ({owner}){lost} (see pdca doctor); {advice}"
 
     def write_blocker(self) -> str | None:
         """What stops a write to a file this user may write (its -wal or -shm, made by

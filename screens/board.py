@@ -40,7 +40,13 @@ from pdca.screens.board_filters import BoardFilter, close_text_box, open_text_bo
 from pdca.screens.board_move import move_back_flow, move_flow
 from pdca.screens.board_new import new_flow
 from pdca.screens.board_undo import stop_repeating_flow, undo_flow
-from pdca.screens.context import AppContext, PaletteEntry, context_of, services
+from pdca.screens.context import (
+    AppContext,
+    PaletteEntry,
+    context_of,
+    services,
+    write_banner_widget,
+)
 from pdca.screens.edit_flow import EditAgain, edit_flow
 from pdca.screens.footer import footer_after_first_paint
 from pdca.widgets.lane_divider import LaneDivider
@@ -52,7 +58,6 @@ from pdca.widgets.phase_column import (
     PhaseColumn,
 )
 from pdca.widgets.status_bar import StatusBar
-from pdca.widgets.text import plain
 
 if TYPE_CHECKING:  # the dialogs are imported on first use: not before the first paint
     from pdca.screens.dialogs.action_form import ActionFormResult
@@ -262,12 +267,9 @@ class BoardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         self.compact = isinstance(self.app, RemembersCompact) and self.app.compact_cards
         yield StatusBar()
-        if not self.context.writable:
-            yield Static(plain(f"read-only: {self.store.read_only_reason}"), id="read-only")
-        elif (blocked := self.store.write_blocker()) is not None:
-            # The file may be written but its -wal or -shm not: every save would be refused
-            # after the form was typed (a tester). Said at open, as a read-only file is.
-            yield Static(plain(f"writes will be refused: {blocked}"), id="read-only")
+        # Read-only, or a -wal or -shm this user cannot write: every save would be refused
+        # after the form was typed (a tester). Said at open, and kept true as modes change.
+        yield write_banner_widget(self.store)
         yield Static(id="filter-bar")
         with Horizontal(id="lanes"):
             for phase in PHASES:

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple, Protocol, TypeVar, cast, runtime_checkable
 
 from textual.message import Message
 from textual.screen import Screen
+from textual.widgets import Static
 from textual.worker import Worker
 
 from pdca.db.clock import Clock
@@ -27,6 +28,7 @@ from pdca.db.errors import DatabaseBroken
 from pdca.db.store import Store
 from pdca.db.store_thread import StoreThread
 from pdca.widgets.status_bar import StatusBar
+from pdca.widgets.text import plain
 
 T = TypeVar("T")
 
@@ -174,6 +176,33 @@ def services(app: object) -> AppServices:
 def context_of(app: object) -> AppContext:
     """The running app's context."""
     return services(app).context
+
+
+def write_banner(store: Store) -> str | None:
+    """The line a view shows under its header while this user cannot save (the file is
+    read-only for them, or its -wal or -shm is), or None. Asked again as the app polls: an
+    owner's chmod takes effect on an open board, so the line comes and goes with it (a
+    tester's stayed for minutes after the file was made writable)."""
+    if not store.writable:
+        return f"read-only: {store.read_only_words(refused=False)}"
+    if (blocked := store.write_blocker()) is not None:
+        return f"writes will be refused: {blocked}"
+    return None
+
+
+def write_banner_widget(store: Store) -> Static:
+    """The ``#read-only`` line a view composes, hidden while nothing stops a save."""
+    words = write_banner(store)
+    banner = Static(plain(words or ""), id="read-only")
+    banner.display = words is not None
+    return banner
+
+
+def show_write_banner(screen: Screen[Any], words: str | None) -> None:
+    """Put ``words`` (``write_banner``'s) on ``screen``'s ``#read-only`` line, if it has one."""
+    for banner in screen.query("#read-only").results(Static):
+        banner.update(plain(words or ""))
+        banner.display = words is not None
 
 
 def show_status(screen: Screen[None], view: str) -> None:

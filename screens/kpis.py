@@ -22,11 +22,17 @@ from pdca.db import alerts, kpis
 from pdca.db.errors import DatabaseBroken, PdcaError
 from pdca.db.models import KpiRow
 from pdca.db.store import Store
-from pdca.screens.context import AppContext, PaletteEntry, context_of, services
+from pdca.screens.context import (
+    AppContext,
+    PaletteEntry,
+    context_of,
+    services,
+    write_banner_widget,
+)
 from pdca.screens.footer import footer_after_first_paint
 from pdca.widgets.kpi_table import KpiTable
 from pdca.widgets.status_bar import StatusBar
-from pdca.widgets.text import literal, plain
+from pdca.widgets.text import literal
 
 
 def refresh_header(screen: Screen) -> None:
@@ -147,8 +153,7 @@ class KpisScreen(KpiRowsActions, Screen[None]):
         bar = StatusBar()
         bar.view = "KPIs"
         yield bar
-        if not self.context.writable:
-            yield Static(plain(f"read-only: {self.store.read_only_reason}"), id="read-only")
+        yield write_banner_widget(self.store)
         yield Static(id="kpi-warnings")
         yield self.table
 

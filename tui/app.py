@@ -56,6 +56,8 @@ from pdca.screens.context import (
     DatabaseChanged,
     PaletteEntry,
     PaletteProvider,
+    show_write_banner,
+    write_banner,
 )
 from pdca.tui.crash import crash_line, write_crash_log
 from pdca.tui.niced import at_lowest_priority
@@ -151,6 +153,7 @@ class PdcaApp(App[None]):
         self.use_presence = presence and context.writable
         self.watch_changes = watch_changes
         self.others: tuple[str, ...] = ()
+        self._write_banner: str | None = None  # as the views show it now
         self._last_data_version = -1
         self._last_event_id = -1
         self._snapshot_stamp = file_stamp(context.path)
@@ -444,6 +447,9 @@ class PdcaApp(App[None]):
             return
         if self.context.store.snapshot and self._renew_snapshot():
             return
+        # A few os.access calls: an owner's chmod shows at once (header and banner).
+        if write_banner(self.context.store) != self._write_banner:
+            self.refresh_status()
         store = self.context.store
         version = store.data_version()
         if version == self._last_data_version:
@@ -547,6 +553,9 @@ class PdcaApp(App[None]):
 
     def refresh_status(self) -> None:
         # Every screen of the view, so a header under an open dialog is right when it closes.
+        self._write_banner = write_banner(self.context.store)
+        for screen in self.screen_stack:
+            show_write_banner(screen, self._write_banner)
         bars = [bar for screen in self.screen_stack for bar in screen.query(StatusBar)]
         if not bars:
             return

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from pdca.db.dates import minute_utc
 from pdca.db.flow_rules import percent
 from pdca.db.kpi_rules import parse_time
-from pdca.db.models import Action, Kpi, KpiRow, shown_number
+from pdca.db.models import Action, Alert, Kpi, KpiRow, shown_number
 from pdca.db.report import ChartLimits, ChartMarker, ChartSignal, Report, ReportKpi
 from pdca.tui import flow_text
 from pdca.tui.output import md_escape
@@ -40,17 +40,28 @@ def status_of(row: KpiRow) -> tuple[str, str]:
     unescaped."""
     words = STATUS_WORDS.get(row.status, row.status)
     if row.status == "alert":
-        return "alert", words
+        return "alert", words + (_standing(row.alert) if row.alert is not None else "")
     rule_text = None
     if row.alert is not None:
         if row.alert.rule is None:
-            return "alert", _both(row.status, f"{STATUS_WORDS['alert']} open")
+            return "alert", _both(row.status, f"{STATUS_WORDS['alert']} open") + _standing(
+                row.alert
+            )
         rule_text = row.alert.rule_text or row.alert.rule
     elif row.signals:
         rule_text = row.signals[0].rule_text or row.signals[0].rule
     if rule_text is not None:
         return "alert", _both(row.status, f"{SIGNAL_MARK}: {rule_text}")
     return row.status, words
+
+
+def _standing(alert: Alert) -> str:
+    """Who an open alert waits for, and whether past its deadline: the review is where an
+    unanswered one should be seen (the report said only "alert", a tester)."""
+    if alert.acknowledged_at is not None:
+        return f" · alert {alert.id} acknowledged by {alert.acknowledged_by}"
+    late = ", OVERDUE" if alert.overdue else ""
+    return f" · alert {alert.id} waits for {alert.assignee}{late}"
 
 
 def _both(status: str, more: str) -> str:

@@ -754,3 +754,84 @@ def test_a_team_directory_without_setgid_still_gives_the_team_its_files(
     assert added.returncode == 0, added.stderr
     doctor = run("doctor", groups=[team_group.gr_gid])
     assert f"FAIL group        directory {team} is group-writable but not setgid" in doctor.stdout
+
+
+STORE_CHILD = r"""
+import json, sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pdca.db.errors import ReadOnlyDatabase
+from pdca.db.models import ActionDraft
+from pdca.db.store import Store
+from pdca.screens.context import write_banner
+
+NOW = datetime(2026, 11, 23, tzinfo=UTC)
+store = Store.open(Path(sys.argv[1]), actor="nobody", clock=lambda: NOW)
+for line in sys.stdin:
+    try:
+        added = store.add_action(ActionDraft(title=line.strip())).id
+    except ReadOnlyDatabase as refused:
+        added = str(refused)
+    print(json.dumps({"added": added, "banner": write_banner(store)}), flush=True)
+"""
+
+
+@as_root_only
+def test_an_open_store_refuses_writes_once_the_owner_takes_write_away(public_dir: Path) -> None:
+    """nobody opens a file it may write and keeps it open (as a board does); the owner runs
+    chmod 0644: the next write is refused, naming the file's mode, as a new command would
+    be, and the view's banner says so; chmod 0666 again and the same connection writes."""
+    shared = public_dir / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    path = shared / "pdca.db"
+    _fill(path)
+    path.chmod(0o666)
+    nobody = _as_nobody(public_dir, packages=APP_PACKAGES, distributions=APP_DISTRIBUTIONS)
+    script = public_dir / "store_child.py"
+    script.write_text(STORE_CHILD)
+    script.chmod(0o644)
+    process = subprocess.Popen(
+        [nobody.python, str(script), str(path)],
+        user=nobody.user.pw_uid,
+        group=nobody.user.pw_gid,
+        extra_groups=[],
+        env=nobody.env,
+        cwd=nobody.home,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+    def add(title: str) -> dict[str, Any]:
+        assert process.stdin is not None
+        process.stdin.write(title + "\n")
+        process.stdin.flush()
+        return json.loads(_read_line(process, timeout=60))
+
+    try:
+        assert isinstance(add("while writable")["added"], int)
+        path.chmod(0o644)
+        refused = add("after chmod 0644")
+        assert "is read-only for nobody" in refused["added"], refused
+        assert "mode 0644" in refused["added"] and "nothing written" in refused["added"]
+        assert refused["banner"].startswith("read-only: ") and "mode 0644" in refused["banner"]
+        assert "nothing written" not in refused["banner"]  # nothing was tried when it shows
+        path.chmod(0o666)
+        again = add("after chmod 0666")
+        assert isinstance(again["added"], int) and again["banner"] is None, again
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, err
+    store = Store.open(path, actor="owner", clock=lambda: NOW_DT)
+    try:
+        titles = [a.title for a in store.list_actions()]
+    finally:
+        store.close()
+    assert "while writable" in titles and "after chmod 0666" in titles
+    assert "after chmod 0644" not in titles

@@ -293,6 +293,39 @@ async def test_a_board_opened_read_only_says_to_restart_once_the_file_lets_it_wr
         assert "the file lets you write now" in said and "quit and start pdca again" in said
 
 
+async def test_the_banner_comes_and_goes_with_the_files_modes_while_the_board_is_open(
+    make_app, board_db: Path, monkeypatch
+) -> None:
+    """The owner takes write away while the board is open: within a poll the banner and the
+    header say read-only and n is refused; write given back, both go and n opens its form
+    (a tester's board went on writing, another's banner stayed for minutes)."""
+    allowed = {"now": True}
+    monkeypatch.setattr("pdca.db.store.file_lets_me_write", lambda path: allowed["now"])
+    monkeypatch.setattr("pdca.db.store.may_write_now", lambda path: allowed["now"])
+    monkeypatch.setattr("pdca.tui.typeahead.DROP_PAUSE_SECONDS", 0.0)
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        banner = app.screen.query_one("#read-only")
+        header = app.screen.query_one("StatusBar")
+        assert not banner.display and not header.read_only
+        allowed["now"] = False
+        await pilot.pause(1.2)  # two polls
+        assert banner.display and str(banner.render()).startswith("read-only: ")
+        assert "nothing written" not in str(banner.render())
+        assert header.read_only
+        await pilot.press("n")
+        await settle_app(app, pilot)
+        assert len(app.screen_stack) == 1
+        assert "read-only" in [n.message for n in app._notifications][-1]
+        allowed["now"] = True
+        await pilot.pause(1.2)
+        assert not banner.display and not header.read_only
+        await pilot.press("n")
+        await settle_app(app, pilot)
+        assert len(app.screen_stack) == 2  # the new action's form
+
+
 async def test_a_file_whose_shm_the_user_cannot_write_says_so_at_open(
     make_app, board_db: Path, monkeypatch
 ) -> None:

@@ -178,6 +178,29 @@ def test_an_open_signal_alert_is_said_on_the_kpi_line(cli, store: Store) -> None
     ) in page
 
 
+def test_an_open_threshold_alert_names_whom_it_waits_for(cli, store: Store, db_path) -> None:
+    """The review is where an unanswered alert should be seen: the KPI line said only
+    "■ alert" (a tester); it names the alert and its assignee, then who acknowledged it."""
+    from pdca.db.models import InitiativeDraft, KpiDraft, ReadingDraft
+
+    store.add_initiative(InitiativeDraft(name="Flow", objective="Lead time down 50% by Q2 2027"))
+    store.add_kpi(KpiDraft(name="Lead time", unit="d", baseline=10, target=5, direction="down",
+                           alert=25, owner="dana", initiative="Flow"))  # fmt: skip
+    store.record_reading(ReadingDraft(kpi="Lead time", value=30))
+    text = report(cli, "Flow", "--format", "md")
+    assert "**■ alert · alert 1 waits for dana**" in text
+    from pdca.db.alerts import acknowledge
+    from tests.conftest import open_as
+
+    dana = open_as(db_path, "dana")
+    acknowledge(dana, 1, "looking into it")
+    dana.close()
+    text = report(cli, "Flow", "--format", "md")
+    assert "**■ alert · alert 1 acknowledged by dana**" in text
+    page = report(cli, "Flow", "--format", "html")
+    assert '<span class="status status-alert">■ alert · alert 1 acknowledged by dana' in page
+
+
 def test_a_quiet_window_draws_its_throughput_as_the_lowest_bars(cli, store: Store) -> None:
     from pdca.db.models import InitiativeDraft
 
