@@ -775,9 +775,12 @@ def create_app(
 def run_app(app: PdcaApp) -> int:
     """Run the app in the terminal (restored however it ends); its exit status."""
     from pdca.tui.paste_guard import guard_pastes
+    from pdca.tui.terminal_watch import watch_the_terminal
 
     guard_pastes()
     _quit_when_hung_up(app)
+    ended = threading.Event()
+    watch_the_terminal(sys.__stdin__.fileno() if sys.__stdin__ else 0, ended)
     try:
         try:
             app.run()
@@ -787,6 +790,7 @@ def run_app(app: PdcaApp) -> int:
             # The terminal hung up while the app was ending: drawing on it failed, and
             # nobody is there to see it. The saves below still go on.
     finally:
+        ended.set()
         # Textual's driver leaves its own SIGCONT and SIGTSTP handlers behind, which start
         # drawing again on a loop that has ended: the SIGCONT that comes with a hang-up
         # raised out of the wait for the last save below (a reviewer's q, then closed window).

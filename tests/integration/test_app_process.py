@@ -265,3 +265,34 @@ def test_a_signal_while_the_board_starts_quits_it_without_a_traceback(
     assert os.waitstatus_to_exitcode(status) == 128 + wanted
     if how == "SIGTERM":
         assert b"Traceback" not in shown and ALT_SCREEN_OFF in shown
+
+
+def test_a_board_under_a_leader_that_keeps_the_hangup_to_itself_ends_when_the_terminal_goes(
+    tmp_path: Path,
+) -> None:
+    """Started through runuser, su or sudo, the board is not its terminal's session leader,
+    and the leader passes no SIGHUP on: closing the window left the board running for good,
+    its input thread spinning at half a core, its presence showing it to the team (a
+    tester). The leader here ignores the hang-up as they do; the board notices the terminal
+    gone by itself and ends as after a SIGHUP (129), its pending edits already saved."""
+    path = _database(tmp_path)
+    board = f"from pdca.tui.cli import cli; cli.main(['--db', {str(path)!r}], prog_name='pdca')"
+    leader = (
+        "import signal, subprocess, sys\n"
+        "signal.signal(signal.SIGHUP, signal.SIG_IGN)\n"
+        f"sys.exit(subprocess.run([sys.executable, '-c', {board!r}]).returncode)\n"
+    )
+    pid, fd = _fork_board(leader, _env(tmp_path))
+    shown = bytearray()
+    try:
+        _read_until(fd, b"Plan", shown)
+        os.close(fd)  # the window closes
+        fd = -1
+        status = _wait_for_end(pid, fd, shown)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+        with contextlib.suppress(ProcessLookupError, ChildProcessError):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 128 + signal.SIGHUP
