@@ -37,11 +37,46 @@ def writable_target(target: str, field: str = "--out") -> tuple[Path, os.stat_re
         raise InvalidInput(field, target, f"cannot be written ({error.strerror})") from None
     if existing is not None and (kind := not_a_file(existing.st_mode)):
         raise InvalidInput(field, target, f"is {kind}, not a file")
+    if existing is not None and (database := _a_database(path)):
+        raise InvalidInput(
+            field, target, f"is {database}: pdca never writes over one; name another file"
+        )
     if not path.parent.is_dir():
         raise InvalidInput(field, target, "is in a folder that does not exist")
     if not os.access(path.parent, os.W_OK | os.X_OK):  # the temporary file is made there
         raise InvalidInput(field, target, f"is in a folder you may not write ({path.parent})")
     return path, existing
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+SQLITE_BESIDE = ("-wal", "-shm", "-journal")
+
+
+def _a_database(path: Path) -> str | None:
+    """What ``path`` is if it is a SQLite database or one of the files SQLite keeps beside
+    one, in words; None for any other file. An export or a report written over a team's
+    database (or a backup) replaced it whole, its -wal and -shm left beside a JSON file,
+    and a board on it stopped (a tester).
+
+    Only ``os.stat`` for SQLite's files beside it; the first 16 bytes are read only where
+    none is there, so no SQLite of any process has the file open with a journal (and this
+    process has no connection to any file but its own database, refused before this)."""
+    for suffix in SQLITE_BESIDE:
+        if os.path.exists(f"{path}{suffix}"):
+            return f"a database in use (its {suffix} is beside it)"
+    for suffix in SQLITE_BESIDE:
+        stem = Path(str(path).removesuffix(suffix))
+        if path.name.endswith(suffix) and _is_sqlite(stem):
+            return f"the {suffix} of the database {stem.name}"
+    return "a SQLite database" if _is_sqlite(path) else None
+
+
+def _is_sqlite(path: Path) -> bool:
+    try:
+        with open(path, "rb") as file:
+            return file.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False  # not there, or not readable: nothing known to protect
 
 
 def write_whole(target: str, text: str | Iterable[str], field: str = "--out") -> None:

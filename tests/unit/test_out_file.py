@@ -28,3 +28,44 @@ def test_pieces_written_whole_are_the_file(tmp_path: Path) -> None:
     target = tmp_path / "export.json"
     write_whole(str(target), iter(["a", "b", "c\n"]))
     assert target.read_text() == "abc\n" and list(tmp_path.iterdir()) == [target]
+
+
+def test_an_export_or_report_never_writes_over_a_database(cli, store, tmp_path: Path) -> None:
+    """A tester's ``export --out team.db`` replaced another team's database with JSON (its
+    -wal and -shm left beside it, a board on it stopped), and ``report --out`` did the same:
+    a SQLite file, one with a journal beside it, or such a journal is refused in one line,
+    byte for byte as it was; an earlier export is replaced as before."""
+    import sqlite3
+
+    other = tmp_path / "team.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    before = other.read_bytes()
+    for command in (("export",), ("export", "--format", "csv"), ("report",)):
+        result = cli(*command, "--out", str(other))
+        assert result.exit_code == 1
+        assert result.stderr == (
+            f"pdca: --out: {str(other)!r} is a SQLite database: pdca never writes over one;"
+            " name another file\n"
+        )
+    assert other.read_bytes() == before
+    live = sqlite3.connect(other)  # in WAL mode, held open: its -wal and -shm beside it
+    try:
+        live.execute("PRAGMA journal_mode=WAL")
+        live.execute("INSERT INTO t VALUES (1)")
+        live.commit()
+        result = cli("export", "--out", str(other))
+        assert "is a database in use (its -wal is beside it)" in result.stderr
+        result = cli("report", "--out", f"{other}-wal")
+        assert "is the -wal of the database team.db" in result.stderr
+        assert result.exit_code == 1
+    finally:
+        live.close()
+    plain = tmp_path / "nightly.json"
+    plain.write_text("yesterday's export\n")
+    assert cli("export", "--out", str(plain)).exit_code == 0
+    assert plain.read_text().startswith("{")
+    notes = tmp_path / "notes"
+    notes.write_text("not a database\n")
+    assert cli("export", "--out", f"{notes}-journal").exit_code == 0  # no database's journal
