@@ -278,6 +278,7 @@ class KpiEdit:
     # How the log says each was closed ("closed alert 1 on KPI 'Q': 9 is back within 10"),
     # as kpi record and undo say it (it read "closed alert 1, assigned to dana", a tester).
     closed_words: tuple[str, ...] = ()
+    changed: bool = True  # False: every field given was as it is already; nothing written
 
 
 def edit_kpi(
@@ -324,6 +325,11 @@ def edit_kpi(
         for login in (wanted.get("owner"), *(changes.escalation or ())):
             store.ensure_person(tx, login)
         changed = {k: v for k, v in wanted.items() if before[k] != v}
+        # Before any change: an alert open already is none of this edit's raising (a tester
+        # was told "raised alert 2" by every edit, one that changed nothing included).
+        opened_before = {
+            a.id for a in alerts.alerts_of_kpi(store, before["id"]) if a.closed_at is None
+        }
         if changed:
             columns = ", ".join(f"{column} = ?" for column in changed)
             cursor = store.conn.execute(
@@ -343,12 +349,10 @@ def edit_kpi(
                 convert.snapshot(before),
                 convert.snapshot(after.fetchone()),
             )
-            opened_before = {
-                a.id for a in alerts.alerts_of_kpi(store, before["id"]) if a.closed_at is None
-            }
             alerts.apply_breach(store, tx, before["id"])
         final = merged["name"]
         written = tx.tx
+        any_change = bool(changed)
     kpi = store.get_kpi(final)
     now = {a.id: a for a in alerts.alerts_of_kpi(store, kpi.id)}
     return KpiEdit(
@@ -358,6 +362,7 @@ def edit_kpi(
         raised=[
             a for i, a in sorted(now.items()) if a.closed_at is None and i not in opened_before
         ],
+        changed=any_change,
     )
 
 

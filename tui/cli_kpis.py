@@ -281,7 +281,9 @@ def _kpi_edit(session: Session, name: str, new_name, as_json: bool, given: dict[
     store = session.store()
     with saying_who_is_new(store, changes.owner, *(changes.escalation or ())):
         result = edit_kpi(store, name, changes)
-    _emit(as_json, result.kpi, lambda: click.echo(f"edited KPI {printable(result.kpi.name)}"))
+    name = printable(result.kpi.name)
+    said = f"edited KPI {name}" if result.changed else f"KPI {name} unchanged (already as given)"
+    _emit(as_json, result.kpi, lambda: click.echo(said))
     for line in result.closed_words:  # on stderr with --json: stdout stays one JSON document
         click.echo(printable(line), err=as_json)
     for alert in result.raised:

@@ -203,6 +203,12 @@ def test_kpi_edit_says_which_alerts_it_closed_and_raised(cli) -> None:
     again = cli("kpi", "edit", "Pages", "--alert", "25", "--json")
     assert again.exit_code == 0 and json.loads(again.stdout)["alert"] == 25
     assert "raised alert 3, assigned to alice" in again.stderr  # stdout stays one JSON document
+    # An alert open before the edit is not this edit's: neither an edit of another field
+    # nor one that changes nothing says it raised it (a tester was told so by every edit).
+    for edit in (["--unit", "pages"], ["--unit", "pages"]):
+        result = cli("kpi", "edit", "Pages", *edit)
+        assert result.exit_code == 0 and "raised" not in result.stdout + result.stderr
+    assert result.stdout == "KPI Pages unchanged (already as given)\n"
 
 
 @pytest.mark.parametrize(
