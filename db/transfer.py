@@ -167,15 +167,26 @@ def _exportable(table: str, row: sqlite3.Row) -> dict[str, Any]:
 
 
 def export_csv(store: Store) -> str:
+    return "".join(export_csv_parts(store))
+
+
+def export_csv_parts(store: Store) -> Iterator[str]:
+    """The CSV export a line at a time (the header first), read as it goes: whole, the huge
+    file's actions took 215 MB (a tester), where the JSON export streams in 37."""
     from pdca.db.store import ActionFilter
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for action in store.list_actions(ActionFilter(include_done=True)):
-        data = action.model_dump()
-        writer.writerow(["" if data[c] is None else neutralise(str(data[c])) for c in CSV_COLUMNS])
-    return buffer.getvalue()
+
+    def line(values: Iterable[str]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(values)
+        return buffer.getvalue()
+
+    yield line(CSV_COLUMNS)
+    for data in store.iter_action_data(ActionFilter(include_done=True)):
+        yield line("" if data[c] is None else neutralise(str(data[c])) for c in CSV_COLUMNS)
 
 
 def import_into_new(database: Path, source: Path, today: date, *, actor: str, clock: Clock) -> str:

@@ -1156,7 +1156,7 @@ def initiative_list(session: Session, as_json: bool) -> None:
 def export(session: Session, fmt: str, out: str | None) -> None:
     """Write the whole database as JSON, or the actions as CSV."""
     from pdca.db.connection import refuse_database_file
-    from pdca.db.transfer import export_csv, export_json_parts, export_problems
+    from pdca.db.transfer import export_csv_parts, export_json_parts, export_problems
 
     store = session.store()
     if out == "-":  # the usual name for standard output
@@ -1174,10 +1174,11 @@ def export(session: Session, fmt: str, out: str | None) -> None:
         reading = export_json_parts(store)
         parts = _in_blocks(json_safe(part) for part in reading)
     else:
-        text = export_csv(store)
+        lines = export_csv_parts(store)
         if out is None and sys.stdout.isatty():
-            text = for_terminal(text)  # for reading, not for a file: nothing raw on screen
-        parts = [text]
+            # for reading, not for a file: nothing raw on screen
+            lines = (for_terminal(line) for line in lines)
+        parts = _in_blocks(lines)
     try:
         if out is None:
             for part in parts:
