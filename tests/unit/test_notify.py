@@ -204,9 +204,12 @@ def test_skips_are_recorded_a_batch_per_transaction_and_deliveries_one_each(
     ).fetchone()
     batches = -(-len(report.skipped) // 2)
     assert tuple(rows) == (batches, batches)  # an event a batch, not one a notification
-    assert store.conn.execute(
-        "SELECT summary FROM events WHERE summary LIKE 'skipped %' ORDER BY id LIMIT 1"
-    ).fetchone()[0] == "skipped 2 notifications (2 by terminal)"
+    assert (
+        store.conn.execute(
+            "SELECT summary FROM events WHERE summary LIKE 'skipped %' ORDER BY id LIMIT 1"
+        ).fetchone()[0]
+        == "skipped 2 notifications (2 by terminal)"
+    )
     assert ns.by_state(store)["skipped"] == len(report.skipped)
     assert _run(store, "run-2").skipped == []  # recorded: nothing claimed again
 
