@@ -933,23 +933,24 @@ def list_actions(
                 pieces.clear()
         click.echo("".join(pieces), nl=False)
         return
-    actions = session.store().list_actions(where)
-    if not actions:
-        click.echo("no actions match", err=True)
-        return
+    # A row of words per action, from plain dicts: the table's widths need every row, but
+    # not the actions as models (117 MB for 50 000 open ones on the huge file, a tester).
     rows = [
         [
-            f"#{a.id}",
-            a.phase if a.done_at is None else "done",
-            a.owner or "-",
-            a.priority if a.priority != "normal" else "-",
-            (a.due or "-") + (" !" if a.overdue else ""),
-            rules.checkin_words(a.last_checkin_at, a.days_since_checkin)
-            + (" stale" if a.stale else ""),
-            a.title,
+            f"#{a['id']}",
+            a["phase"] if a["done_at"] is None else "done",
+            a["owner"] or "-",
+            a["priority"] if a["priority"] != "normal" else "-",
+            (a["due"] or "-") + (" !" if a["overdue"] else ""),
+            rules.checkin_words(a["last_checkin_at"], a["days_since_checkin"])
+            + (" stale" if a["stale"] else ""),
+            a["title"],
         ]
-        for a in actions
+        for a in session.store().iter_action_data(where)
     ]
+    if not rows:
+        click.echo("no actions match", err=True)
+        return
     click.echo(table(["ID", "PHASE", "OWNER", "PRI", "DUE", "CHECK-IN", "TITLE"], rows))
 
 
