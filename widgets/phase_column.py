@@ -50,6 +50,11 @@ class PhaseColumn(LineList, inherit_bindings=False):
     the board's keys for moving between columns, in the keys themselves and in ``?``.
     """
 
+    # Not offered by the palette's Maximize: a maximized column hid the others, but the
+    # board's keys still moved focus to them, and > then moved a card nobody could see (a
+    # tester). Four columns are the board; a narrow terminal scrolls them with h and l.
+    ALLOW_MAXIMIZE = False
+
     DEFAULT_CSS = """
     PhaseColumn {
         height: 1fr;

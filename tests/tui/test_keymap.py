@@ -272,3 +272,14 @@ async def test_at_80x24_the_keys_panel_shows_every_key_in_two_lists(
         assert described(table) == everything and "Quit" in everything
         assert short.outer_size.height <= panel.content_region.height  # nothing below the edge
         assert short.outer_size.width <= panel.content_region.width
+
+
+async def test_the_palette_offers_no_maximize_on_the_board(make_app, board_db: Path) -> None:
+    """A maximized column hid the others while h and l still moved focus into them, and >
+    moved a card nobody could see (a tester): the board's columns are not maximized."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        assert app.screen.focused is not None  # a column has focus
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert "Maximize" not in titles and "Keys" in titles
