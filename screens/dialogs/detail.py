@@ -46,8 +46,29 @@ def changed_fields(event: Event, names: Mapping[str, Mapping[int, str]] | None =
                 called = (names or {}).get(name, {})
                 old, new = (_named(value, called) for value in (old, new))
             shown = name.removesuffix("_id")
+            old, new = _from_first_difference(old, new)
             lines.append(f"{shown}: {_value(old)} → {_value(new)}")
     return lines
+
+
+_CONTEXT = 8  # characters kept before the first difference, to say where it is
+
+
+def _from_first_difference(old: Any, new: Any) -> tuple[Any, Any]:
+    """Two long texts from a little before where they first differ (``…`` for what is left
+    out): both cut at the same width showed the same words on either side of the arrow, and
+    a line added to a note was never seen (a tester)."""
+    if not (isinstance(old, str) and isinstance(new, str)):
+        return old, new
+    same = 0
+    for a, b in zip(old, new, strict=False):
+        if a != b:
+            break
+        same += 1
+    if same <= _VALUE_WIDTH - _CONTEXT:
+        return old, new  # the difference shows already
+    start = same - _CONTEXT
+    return "…" + old[start:], "…" + new[start:]
 
 
 def _named(value: Any, names: Mapping[int, str]) -> Any:

@@ -691,6 +691,22 @@ def test_changed_fields_skip_bookkeeping() -> None:
     assert changed_fields(history[1]) == ["due: 2026-11-30 → 2026-12-05"]
 
 
+def test_a_long_text_change_shows_from_where_it_differs() -> None:
+    """A line added to a long note showed the same cut words on both sides (a tester)."""
+    note = "Measure: compare the KPI over the four weeks before and after"
+    changed = (
+        detail()
+        .history[1]
+        .model_copy(update={"before": {"notes": note}, "after": {"notes": note + "\nDesign doc"}})
+    )
+    (line,) = changed_fields(changed)
+    old, new = line.removeprefix("notes: ").split(" → ")
+    assert old.startswith("…") and old.endswith(" after") and new.startswith(old)
+    assert "Design doc" in new
+    short = changed.model_copy(update={"before": {"notes": "ab"}, "after": {"notes": "ac"}})
+    assert changed_fields(short) == ["notes: ab → ac"]  # nothing to cut
+
+
 def test_changed_initiatives_and_kpis_show_by_name_and_a_gone_one_by_id() -> None:
     moved = (
         detail()
