@@ -1291,25 +1291,31 @@ class Store:
             )
             next_id = None
             if decision == "adjust":
-                next_id = self.spawn_next_cycle(tx, before)
+                # The next cycle is the same repeating work going on: it takes the repeat
+                # rule over, and an "after N days" rule repeats once it is done, not now (a
+                # tester's adjust made the next cycle and the next repeat, two new actions).
+                next_id = self.spawn_next_cycle(tx, before, keeps_repeat=True)
             elif decision == "standardize":  # is the change holding? asked at +30/+60/+90
                 # Imported here: the board's first paint and most commands never need it.
                 from pdca.db import accountability
 
                 accountability.schedule_followups(self, tx, before)
-            if before["recurrence_id"] is not None:  # "after N days" rules repeat now
+            if before["recurrence_id"] is not None and next_id is None:  # "after N days"
                 from pdca.db import recurrence
 
                 recurrence.after_done(self, tx, action_id)
             next_cycle = self.get_action(next_id) if next_id is not None else None
             return models.Completion(action=self.get_action(action_id), next_cycle=next_cycle)
 
-    def spawn_next_cycle(self, tx: Transaction, parent: sqlite3.Row) -> int:
-        """The next PDCA cycle of ``parent`` (a new action in plan), logged in ``tx``."""
+    def spawn_next_cycle(
+        self, tx: Transaction, parent: sqlite3.Row, *, keeps_repeat: bool = False
+    ) -> int:
+        """The next PDCA cycle of ``parent`` (a new action in plan), logged in ``tx``; with
+        ``keeps_repeat`` it carries on ``parent``'s repeat rule, if any."""
         cursor = self.conn.execute(
             "INSERT INTO actions (title, notes, owner, phase, priority, initiative_id, kpi_id,"
-            " parent_id, cycle, phase_since, created_by, created_at, updated_at)"
-            " VALUES (?, ?, ?, 'plan', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " parent_id, cycle, phase_since, created_by, created_at, updated_at, recurrence_id)"
+            " VALUES (?, ?, ?, 'plan', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 parent["title"],
                 parent["notes"],
@@ -1323,6 +1329,7 @@ class Store:
                 tx.actor,
                 tx.at,
                 tx.at,
+                parent["recurrence_id"] if keeps_repeat else None,
             ),
         )
         new_id = inserted_id(cursor)

@@ -10,7 +10,7 @@ import pytest
 
 from pdca.db import recurrence
 from pdca.db.errors import Conflict, GateUnmet, InvalidInput, NotFound
-from pdca.db.models import ActionChanges, ActionDraft
+from pdca.db.models import ActionChanges, ActionDraft, CheckinDraft
 from pdca.db.store import ActionFilter, Store
 from tests.conftest import NOW_DT, events, last_event_id, open_as
 from tests.unit.test_query_plans import _full_scans, _unbind
@@ -132,6 +132,35 @@ def test_after_done_makes_the_next_when_the_previous_is_done(store: Store, db_pa
             ("2026-12-09", "dana", "dana"),
         ]
         assert recurrence.run_due(done_later) == []  # no calendar: nothing else comes due
+    finally:
+        done_later.close()
+
+
+def test_an_adjusted_repeat_goes_on_as_its_next_cycle_and_repeats_after_that(
+    store: Store, db_path: Path
+) -> None:
+    """Adjust on an "after" repeat made the next cycle and the next repeat at once, two new
+    actions for one piece of work (a tester): the next cycle takes the rule over, and the
+    repeat comes when that cycle is done."""
+    first = recurrence.add_repeating_action(
+        store, ActionDraft(title="Retro", owner="dana", due="2026-11-25"), "after 14 days"
+    )
+    store.move_action(first.id, "do")
+    store.add_checkin(first.id, CheckinDraft(message="ran it", status="on-track"))
+    store.move_action(first.id, "check")
+    store.move_action(first.id, "act", verdict="partly")
+    adjusted = store.complete_action(first.id, "adjust")
+    assert adjusted.next_cycle is not None
+    assert adjusted.next_cycle.recurrence_id == first.recurrence_id
+    assert [row[0] for row in store.conn.execute("SELECT id FROM actions")] == [
+        first.id,
+        adjusted.next_cycle.id,
+    ]
+    done_later = later(db_path, 2, "dana")
+    try:
+        done_later.complete_action(adjusted.next_cycle.id, "abandon")
+        assert instances(store)[-1] == ("2026-12-09", "dana", "dana")  # the repeat, now
+        assert len(instances(store)) == 3
     finally:
         done_later.close()
 
