@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol, TypeVar, cast, runtime_checkable
 
+from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
@@ -126,6 +127,12 @@ class AppContext:
     def close(self) -> None:
         self.writer.close()
         self.store.close()
+
+
+# ``u`` in every view: the undo happens on the board, where what it gave back is seen (it
+# did nothing, and said nothing, outside the board: a tester). The board's own id, so one
+# remapping in settings.toml moves it everywhere (screens/jump.py ``undo_on_the_board``).
+UNDO_ON_THE_BOARD = Binding("u", "app.undo_on_board", "Undo", show=False, id="board-undo")
 
 
 class DatabaseChanged(Message):

@@ -27,7 +27,7 @@ from textual.worker import Worker, get_current_worker
 
 from pdca.db.errors import PdcaError
 from pdca.db.flow_rules import TREND_WORDS, WINDOW_WEEKS, count_bars, number, percent
-from pdca.screens.context import PaletteEntry, services
+from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry, services
 from pdca.screens.footer import footer_after_first_paint
 from pdca.screens.row_view import RowView
 from pdca.widgets.row_list import Row, RowList
@@ -188,6 +188,7 @@ class FlowScreen(RowView):
     FOOTER_AFTER_FIRST_PAINT = False  # after the figures: mounted beside their read, it slowed it
 
     BINDINGS = [
+        UNDO_ON_THE_BOARD,
         Binding("r", "reload", "Reload", show=False, id="flow-reload"),
     ]
 

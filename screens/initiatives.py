@@ -22,7 +22,7 @@ from pdca.db.errors import PdcaError
 from pdca.db.initiatives import overview
 from pdca.db.models import InitiativeKpi, InitiativeOverview
 from pdca.db.store import Store
-from pdca.screens.context import PaletteEntry
+from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry
 from pdca.screens.row_view import RowView
 from pdca.widgets.kpi_table import number
 from pdca.widgets.marks import status_mark
@@ -116,6 +116,7 @@ class InitiativesScreen(RowView):
     VIEW = "Initiatives"
 
     BINDINGS = [
+        UNDO_ON_THE_BOARD,
         Binding("r", "reload", "Reload", show=False, id="initiatives-reload"),
     ]
 

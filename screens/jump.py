@@ -7,6 +7,14 @@ from textual.app import App
 from pdca.screens.board import BoardFilter, BoardScreen
 
 
+async def undo_on_the_board(app: App[None]) -> None:
+    """To the board, then its ``u``: this person's last change reverted, and shown there."""
+    await app.switch_mode("board")
+    await back_to_the_board(app)
+    if isinstance(app.screen, BoardScreen):
+        app.screen.action_undo()
+
+
 async def back_to_the_board(app: App[None]) -> None:
     """The board mode's screens above the board (``!``'s list, a KPI's chart opened from it)
     closed: left open when the person went to another view, a jump to the board from there

@@ -25,7 +25,7 @@ from pdca.db import kpis, xmr
 from pdca.db.errors import PdcaError
 from pdca.db.kpi_rules import CHANGE_WINDOW_DAYS, parse_time
 from pdca.db.models import KpiDetail, number_problem
-from pdca.screens.context import PaletteEntry, context_of
+from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry, context_of
 from pdca.screens.footer import PdcaFooter
 from pdca.screens.kpis import AcknowledgesAlerts, refresh_header
 from pdca.widgets.kpi_table import SIGNAL_MARK, STATUS_MARKS, STATUS_WORDS, number
@@ -55,6 +55,7 @@ POINT_MARKS = {DO_MARK, DONE_MARK, *(mark for mark, _, _ in SIGNAL_MARKS.values(
 
 class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
     BINDINGS = [
+        UNDO_ON_THE_BOARD,
         Binding("escape,backspace", "app.pop_screen", "Back", id="kpi-detail-back"),
         Binding("a", "acknowledge", "Acknowledge", id="kpi-detail-ack"),
         # j and k as in every view (a tester's scrolled nothing here: arrows only)

@@ -23,6 +23,7 @@ from pdca.db.errors import DatabaseBroken, PdcaError
 from pdca.db.models import KpiRow
 from pdca.db.store import Store
 from pdca.screens.context import (
+    UNDO_ON_THE_BOARD,
     AppContext,
     PaletteEntry,
     context_of,
@@ -126,6 +127,7 @@ class KpisScreen(KpiRowsActions, Screen[None]):
     """Every KPI at a glance; the worst on top."""
 
     BINDINGS = [
+        UNDO_ON_THE_BOARD,
         Binding("a", "acknowledge", "Acknowledge", id="kpis-ack"),
     ]
 

@@ -26,7 +26,7 @@ from pdca.db import accountability
 from pdca.db.accountability_models import Followup, LogEntry, LogFilter
 from pdca.db.errors import DatabaseBroken, PdcaError
 from pdca.db.models import CHECKIN_STATUSES, validated
-from pdca.screens.context import PaletteEntry
+from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry
 from pdca.screens.owners import since
 from pdca.screens.pick_filter import pick_filter_value
 from pdca.screens.row_view import RowView
@@ -146,6 +146,7 @@ class LogScreen(RowView):
     VIEW = "Log"
 
     BINDINGS = [
+        UNDO_ON_THE_BOARD,
         Binding("c", "check_in", "Check-in", id="log-checkin"),
         Binding("f", "record_followup", "Follow-up", id="log-followup"),
         Binding("o", "filter_owner", "Owner", id="log-filter-owner"),

@@ -12,7 +12,7 @@ from textual.widgets import Label
 from pdca.db import alerts, kpis
 from pdca.db.errors import PdcaError
 from pdca.db.models import Alert, KpiRow
-from pdca.screens.context import context_of
+from pdca.screens.context import UNDO_ON_THE_BOARD, context_of
 from pdca.screens.dialogs.base import Dialog
 from pdca.screens.kpis import KpiRowsActions
 from pdca.widgets.kpi_table import KpiTable
@@ -45,7 +45,10 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
     }
     """
 
-    BINDINGS = [Binding("a", "acknowledge", "Acknowledge", id="my-alerts-ack")]
+    BINDINGS = [
+        Binding("a", "acknowledge", "Acknowledge", id="my-alerts-ack"),
+        UNDO_ON_THE_BOARD,
+    ]
 
     def __init__(self) -> None:
         super().__init__()

@@ -20,7 +20,7 @@ from pdca.db.accountability_models import OwnerRow
 from pdca.db.clock import stored_moment
 from pdca.db.errors import PdcaError
 from pdca.db.store import Store
-from pdca.screens.context import PaletteEntry
+from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry
 from pdca.screens.row_view import RowView
 from pdca.widgets.row_list import Row, RowList
 from pdca.widgets.status_bar import StatusBar
@@ -97,6 +97,7 @@ class OwnersScreen(RowView):
     VIEW = "Owners"
 
     BINDINGS = [
+        UNDO_ON_THE_BOARD,
         Binding("r", "reload", "Reload", show=False, id="owners-reload"),
     ]
 

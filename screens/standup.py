@@ -31,7 +31,7 @@ from pdca.db.accountability_models import (
 )
 from pdca.db.errors import DatabaseBroken, PdcaError
 from pdca.db.store import Store
-from pdca.screens.context import PaletteEntry
+from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry
 from pdca.screens.row_view import RowView
 from pdca.widgets.marks import status_mark
 from pdca.widgets.row_list import Row, RowList
@@ -188,6 +188,7 @@ class StandupScreen(RowView):
     VIEW = "Stand-up"
 
     BINDINGS = [
+        UNDO_ON_THE_BOARD,
         Binding("n,space", "step(1)", "Next person", id="standup-next"),
         Binding("p", "step(-1)", "Previous", id="standup-previous"),
         Binding("a", "everyone", "Everyone", id="standup-everyone"),

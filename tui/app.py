@@ -645,6 +645,12 @@ class PdcaApp(App[None]):
 
     # ------------------------------------------------------------------ keys and palette
 
+    async def action_undo_on_board(self) -> None:
+        """``u`` in a view other than the board (screens/jump.py ``UNDO_ON_THE_BOARD``)."""
+        from pdca.screens.jump import undo_on_the_board
+
+        await undo_on_the_board(self)
+
     def action_my_alerts(self) -> None:
         from pdca.screens.my_alerts import MyAlertsScreen
 

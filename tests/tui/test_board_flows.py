@@ -134,6 +134,30 @@ async def test_undoing_a_done_puts_focus_back_on_the_card(make_app, board_db: Pa
         assert focused(app) == ("act", 5)
 
 
+@pytest.mark.parametrize("view", ["2", "3", "4", "5", "6", "7"])
+async def test_u_in_another_view_undoes_on_the_board(make_app, board_db: Path, view: str) -> None:
+    """u did nothing, and said nothing, outside the board (a tester): from any view it goes
+    to the board and undoes there, with focus on the card it gave back."""
+    from pdca.screens.board import BoardScreen
+
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l", "l", "l", "d")
+        await settle_app(app, pilot)
+        await pilot.press("3")  # abandon #5, from Act
+        await settle_app(app, pilot)
+        assert app.context.store.get_action(5).done_at is not None
+        await pilot.press(view)
+        await settle_app(app, pilot)
+        assert not isinstance(app.screen, BoardScreen)
+        await pilot.press("u")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, BoardScreen)
+        assert app.context.store.get_action(5).done_at is None
+        assert focused(app) == ("act", 5)
+        assert "undone: “done #5 (abandon)”" in [n.message for n in app._notifications][-1]
+
+
 async def test_done_in_plan_offers_only_abandon(make_app, board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
