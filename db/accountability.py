@@ -854,6 +854,7 @@ def record_standup(
         )
         standup_id = cursor.lastrowid or 0
         row = store.conn.execute("SELECT * FROM standups WHERE id = ?", (standup_id,)).fetchone()
-        summary = f"recorded a stand-up ({len(people)} people)"
+        who = "1 person" if len(people) == 1 else f"{len(people)} people"
+        summary = f"recorded a stand-up ({who})"
         tx.log("standup", standup_id, "create", summary, None, convert.snapshot(row))
     return _standup(row)

@@ -106,7 +106,12 @@ def parse(text: str, *, stored: bool = False) -> Rule:
         raise InvalidInput(
             "--every",
             text,
-            f"has N out of 1..{limit}: at most {limit} {unit}s (expected one of: {FORMS})",
+            (
+                f"has N {every}: at least 1 {unit}"
+                if every < 1
+                else f"has N out of 1..{limit}: at most {limit} {unit}s"
+            )
+            + f" (expected one of: {FORMS})",
         )
     if match["after"]:
         if when is not None or unit == "month":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pdca.db.models import Action
+from pdca.screens.board_move import VERDICT_CHOICES
 from pdca.screens.board_writes import changes_a_card, save
 
 if TYPE_CHECKING:
@@ -23,8 +24,11 @@ async def complete_flow(board: BoardScreen, action: Action) -> None:
     from pdca.screens.dialogs import ChoiceModal
 
     choices = DECISION_CHOICES if action.phase == "act" else DECISION_CHOICES[2:]
+    verdict = dict(VERDICT_CHOICES).get(action.verdict or "", "")
     prompt = (
-        "What now?"
+        f"What now? The verdict: {verdict}"
+        if action.phase == "act" and verdict
+        else "What now?"
         if action.phase == "act"
         else (
             f"#{action.id} is in {action.phase.capitalize()}: standardize and adjust come "

@@ -848,6 +848,10 @@ def move(session: Session, action_id: int, phase, verdict, if_version: int | Non
 @pass_session
 def done(session: Session, action_id: int, decision, as_json) -> None:
     """Finish an action with the Act decision."""
+    if decision is None:  # said in the option's words (a tester read the rule, not the fix)
+        raise click.UsageError(
+            "done: give --decision: standardize or adjust (from Act), or abandon"
+        )
     result = session.store().complete_action(action_id, decision)
 
     def text() -> None:
@@ -861,6 +865,14 @@ def done(session: Session, action_id: int, decision, as_json) -> None:
                 click.echo(note)
 
     _emit(as_json, result, text)
+    if decision == "standardize" and result.action.verdict == "did-not":
+        # Allowed (the team may know better than the numbers), but never without a word:
+        # follow-ups now audit a change whose verdict said it did not work (a tester).
+        click.echo(
+            f"note: #{action_id}'s verdict was did-not: standardized all the same, and its"
+            " follow-ups will check whether it holds",
+            err=True,
+        )
 
 
 @cli.command()

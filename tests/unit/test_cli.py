@@ -414,9 +414,22 @@ def test_done_abandon_anywhere_json_has_null_next_cycle(team, js) -> None:
     assert (result["action"]["decision"], result["action"]["phase"]) == ("abandon", "plan")
 
 
+def test_standardizing_after_a_did_not_verdict_says_so(team, ok, cli) -> None:
+    ok("move", "1", "do")
+    ok("checkin", "1", "tried", "--status", "on-track")
+    ok("move", "1", "check")
+    ok("move", "1", "act", "--verdict", "did-not")
+    result = cli("done", "1", "--decision", "standardize")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "note: #1's verdict was did-not: standardized all the same, and its follow-ups will"
+        " check whether it holds\n"
+    )
+
+
 def test_done_refusals(team, ok, cli) -> None:
     assert one_line_error(cli("done", "1")) == (
-        "#1 cannot be done: done needs a decision (standardize, adjust or abandon)"
+        "done: give --decision: standardize or adjust (from Act), or abandon"
     )
     assert one_line_error(cli("done", "1", "--decision", "standardize")).startswith(
         "#1 cannot be done: standardize is decided in Act, and it is in Plan"

@@ -72,6 +72,8 @@ def test_n_beyond_a_year_is_one_line_naming_the_limit(cli, db_path: Path) -> Non
     message = one_line_error(cli("add", "x", "--every", "after 53 weeks"))
     assert message.startswith("--every: 'after 53 weeks' has N out of 1..52: at most 52 weeks")
     assert not db_path.exists()
+    message = one_line_error(cli("add", "x", "--every", "0 days"))
+    assert message.startswith("--every: '0 days' has N 0: at least 1 day (expected one of:")
 
 
 def test_a_broken_stored_rule_is_listed_and_blocks_nothing(ok, db_path: Path, monkeypatch) -> None:
