@@ -283,6 +283,9 @@ class ActionDetail(Record):
     # The names of the initiatives and KPIs the history's changes name by id, as they are
     # called now ({"initiative_id": {3: "Faster support"}}); one deleted since is absent.
     names: dict[str, dict[int, str]] = Field(default_factory=dict)
+    # The actions that follow this one: its next cycle (adjust), or its reopening (a
+    # follow-up that slipped); ``show`` named only the link back (a tester).
+    next_cycles: list[int] = Field(default_factory=list)
 
 
 class Completion(Record):

@@ -913,7 +913,19 @@ class Store:
             )
         ]
         names = self._names_in(history)
-        return models.ActionDetail(action=action, checkins=checkins, history=history, names=names)
+        following = [
+            row_id
+            for (row_id,) in self.conn.execute(
+                "SELECT id FROM actions WHERE parent_id = ? ORDER BY id", (action_id,)
+            )
+        ]
+        return models.ActionDetail(
+            action=action,
+            checkins=checkins,
+            history=history,
+            names=names,
+            next_cycles=following,
+        )
 
     def _names_in(self, history: list[Any]) -> dict[str, dict[int, str]]:
         """The current names of the initiatives and KPIs ``history``'s changes name by id."""

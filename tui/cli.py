@@ -986,7 +986,13 @@ def show(session: Session, action_id: int, as_json: bool) -> None:
         f"  priority    {a.priority}",
         f"  initiative  {printable(a.initiative) or '-'}",
         f"  kpi         {printable(a.kpi) or '-'}",
-        f"  cycle       {a.cycle}" + (f" (follows #{a.parent_id})" if a.parent_id else ""),
+        f"  cycle       {a.cycle}"
+        + (f" (follows #{a.parent_id})" if a.parent_id else "")
+        + (
+            f"; next: {', '.join(f'#{n}' for n in detail.next_cycles)}"
+            if detail.next_cycles
+            else ""
+        ),
         *_repeats_line(session.store(), a),
         f"  check-in    {rules.checkin_words(a.last_checkin_at, a.days_since_checkin)}"
         + ("  STALE" if a.stale else ""),

@@ -399,6 +399,8 @@ def test_done_adjust_prints_the_next_cycle(team, ok, js) -> None:
     to_act("later")
     text = ok("done", "2", "--decision", "adjust").stdout
     assert text == "done (adjust) #2 [act] later\nnext cycle 2: #3 [plan] later\n"
+    assert "  cycle       1; next: #3\n" in ok("show", "2").stdout  # the link forward
+    assert "  cycle       2 (follows #2)\n" in ok("show", "3").stdout
     to_act("again")
     result = js("done", "4", "--decision", "adjust", "--json")
     assert set(result) == {"action", "next_cycle"}
@@ -605,7 +607,8 @@ def test_show_json(team, ok, js) -> None:
     ok("checkin", "1", "first", "--status", "blocked")
     ok("move", "1", "do")
     shown = js("show", "#1", "--json")
-    assert list(shown) == ["action", "checkins", "history", "names"]
+    assert list(shown) == ["action", "checkins", "history", "names", "next_cycles"]
+    assert shown["next_cycles"] == []
     assert list(shown["action"]) == ACTION_KEYS
     assert [list(c) for c in shown["checkins"]] == [CHECKIN_KEYS]
     assert shown["checkins"][0]["message"] == "first"
