@@ -200,6 +200,8 @@ class ActionDetailScreen(Dialog[str | None]):
         cycle = f"cycle {action.cycle}"
         if action.parent_id is not None:
             cycle += f" of #{action.parent_id}"
+        if self.detail.next_cycles:
+            cycle += "; next: " + ", ".join(f"#{n}" for n in self.detail.next_cycles)
         facts.append(_fact("cycle", cycle))
         if self.repeats is not None:
             words = (  # the rule as stored: written by pdca, or by hand with sqlite3
