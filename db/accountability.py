@@ -17,6 +17,7 @@ from pdca.db import accountability_rules as arules
 from pdca.db import convert, xmr
 from pdca.db.accountability_models import (
     DIGEST_KINDS,
+    FOLLOWUP_RESULTS,
     UNOWNED,
     Digest,
     DigestItem,
@@ -451,7 +452,10 @@ def log_page(
     if where.initiative is not None:
         clauses.append("a.initiative_id = ?")
         params.append(store.initiative_id(where.initiative))
-    if where.status is not None:
+    if where.status in FOLLOWUP_RESULTS:
+        clauses.append("c.kind = 'followup' AND c.result = ?")
+        params.append(where.status)
+    elif where.status is not None:
         clauses.append("c.status = ?")
         params.append(where.status)
     if where.since is not None:

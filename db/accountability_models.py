@@ -105,7 +105,9 @@ class LogFilter:
     owner: str | None = None
     action_id: int | None = None
     initiative: str | None = None
-    status: CheckinStatus | None = None
+    # A check-in's status, or a follow-up's result (holding, slipped): the log's STATUS column
+    # shows both, and only the first could be asked for (a tester).
+    status: CheckinStatus | FollowupResult | None = None
     since: date | None = None
     until: date | None = None
 

@@ -136,7 +136,11 @@ def owners(session: Session, as_json: bool) -> None:
 @click.option("--owner", metavar="LOGIN", help="Check-ins on this person's actions.")
 @click.option("--action", "action_text", metavar="ID", help="Check-ins on one action.")
 @click.option("--initiative", metavar="NAME")
-@click.option("--status", type=click.Choice(CHECKIN_STATUSES))
+@click.option(
+    "--status",
+    type=click.Choice((*CHECKIN_STATUSES, *FOLLOWUP_RESULTS)),
+    help="A check-in's status, or a follow-up's result (holding, slipped).",
+)
 @click.option("--since", metavar="DATE", help="From this day (YYYY-MM-DD, yesterday, -7d ...).")
 @click.option("--until", metavar="DATE", help="Up to and including this day.")
 @click.option("--limit", type=COUNT, default=50, show_default=True)

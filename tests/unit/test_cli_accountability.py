@@ -106,6 +106,10 @@ def test_followups_fall_due_and_are_recorded(standardized, ok, js, monkeypatch) 
     reopened = outcome["reopened"]
     assert (reopened["phase"], reopened["parent_id"], reopened["cycle"]) == ("plan", 1, 2)
     assert outcome["followup"]["reopened_id"] == reopened["id"]
+    # --status takes a follow-up's result too, as the log's STATUS column shows it
+    for result in ("holding", "slipped"):
+        found = js("log", "--status", result, "--json")
+        assert [(e["kind"], e["result"]) for e in found] == [("followup", result)]
     recorded = [f for f in js("followups", "--all", "--json") if f["done_at"]]
     assert [(f["offset_days"], f["result"]) for f in recorded] == [
         (30, "holding"),
