@@ -59,8 +59,17 @@ def integrity(connection: sqlite3.Connection) -> list[str]:
 
 
 def summary(rows: list[str]) -> str:
-    shown = "; ".join(rows[:2])
-    return shown + (f" (and {len(rows) - 2} more)" if len(rows) > 2 else "")
+    """The first two problems ``integrity_check`` found, and how many more, on one line. A
+    row may hold many lines (``*** in database main ***`` and a line a page): a tester's
+    backup of a damaged file printed 2.7 KB of them as its "one line"."""
+    lines = [
+        line.strip()
+        for row in rows
+        for line in str(row).splitlines()
+        if line.strip() and not line.startswith("*** in database")
+    ]
+    shown = "; ".join(line[:120] for line in lines[:2])
+    return shown + (f" (and {len(lines) - 2} more)" if len(lines) > 2 else "")
 
 
 def version_problem(connection: sqlite3.Connection) -> tuple[int, str | None]:

@@ -960,3 +960,14 @@ def test_doctor_fails_when_the_backups_folder_is_a_file(cli, db: Path) -> None:
     line = _doctor_line(result, "backup")
     assert line.startswith("FAIL backup") and "not a folder" in line, line
     one_line_error(cli("backup"), "not a folder", "move it away")
+
+
+def test_integrity_problems_are_summed_up_on_one_short_line() -> None:
+    """integrity_check can answer with one row of hundreds of lines: a tester's backup of a
+    damaged file printed 2.7 KB of them as its one-line message."""
+    from pdca.db.copies import summary
+
+    row = "*** in database main ***\n" + "\n".join(f"Page {n} is never used" for n in range(300))
+    said = summary([row, "wrong # of entries in index idx_x"])
+    assert said == "Page 0 is never used; Page 1 is never used (and 299 more)"
+    assert summary(["row 5 missing from index idx_a"]) == "row 5 missing from index idx_a"
