@@ -47,6 +47,7 @@ from pdca.db.errors import (
     PdcaError,
     broken_reason,
 )
+from pdca.db.plain import shown_value
 from pdca.db.presence import HEARTBEAT_SECONDS, Presence
 from pdca.db.store import Store
 from pdca.screens.board import BoardScreen
@@ -291,7 +292,8 @@ class PdcaApp(App[None]):
             self.theme = self.settings.theme
         else:
             self.notify(
-                f"{self.settings_file or 'settings'}: theme {self.settings.theme!r} is not one"
+                f"{self.settings_file or 'settings'}: theme {shown_value(self.settings.theme)}"
+                " is not one"
                 f" pdca has (ctrl+p, 'theme' lists them); using {self.theme}",
                 severity="warning",
                 timeout=12,

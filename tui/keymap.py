@@ -17,6 +17,8 @@ from textual.binding import Binding, BindingType
 from textual.keys import Keys, _character_to_key, key_to_character
 from textual.screen import ModalScreen
 
+from pdca.db.plain import shown_value
+
 MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
 # Keys a terminal sends as the same byte as another: they arrive as that one, and a binding
 # of them never fires (a tester's view-owners = "ctrl+m" opened cards as enter does).
@@ -58,7 +60,7 @@ def check_keymap(entries: object, scopes: Sequence[Scope]) -> CheckedKeymap:
     if not isinstance(entries, Mapping):
         return CheckedKeymap({}, ['keys: write them as a [keys] table of id = "keys"; ignored'])
     for binding_id, value in entries.items():
-        where = f"[keys] {binding_id!r}"
+        where = f"[keys] {shown_value(binding_id)}"
         if binding_id not in known:
             problems.append(f"{where}: no such key binding id (the README lists them); ignored")
             continue
@@ -70,12 +72,16 @@ def check_keymap(entries: object, scopes: Sequence[Scope]) -> CheckedKeymap:
             problems.append(f'{where}: names no key; give one, e.g. "ctrl+b" or "b,f2"; ignored')
             continue
         if not all(pieces):
-            problems.append(f"{where}: an empty key between commas in {value!r}; ignored")
+            problems.append(
+                f"{where}: an empty key between commas in {shown_value(value)}; ignored"
+            )
             continue
         keys = [_textual_key(piece) for piece in pieces]
         unknown = [key for key in keys if not known_key(key)]
         if unknown:
-            problems.append(f"{where}: {unknown[0]!r} is not a key a terminal sends; ignored")
+            problems.append(
+                f"{where}: {shown_value(unknown[0])} is not a key a terminal sends; ignored"
+            )
             continue
         # Left out alone: "ctrl+i,f3" keeps f3 (a tester lost both).
         problems.extend(
