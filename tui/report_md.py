@@ -119,6 +119,12 @@ def value(number: float | None, unit: str = "") -> str:
     return f"{shown} {md_escape(unit)}" if unit else shown
 
 
+def computed(number: float) -> str:
+    """A figure pdca computed (a process limit): four significant digits, never an exponent
+    (``shown_number`` of the rounded value: 12345.6 reads 12350, 0.000123456 reads 0.0001235)."""
+    return shown_number(float(f"{number:.4g}"))
+
+
 def weekly_means(
     readings: Sequence[tuple[str, float]], now: datetime, weeks: int = CHART_WEEKS
 ) -> list[float | None]:
@@ -158,9 +164,10 @@ def text_chart(
     if kpi.benchmark is not None:
         refs.append(f"benchmark {value(kpi.benchmark)}")
     if limits is not None:
-        refs.append(
-            f"limits {value(limits.lower)}–{value(limits.upper)} (centre {value(limits.centre)})"
-        )
+        # Computed, not typed: four significant digits, as the KPI's detail shows them
+        # (4.80153846153846 printed whole, a tester).
+        low, high, centre = (computed(v) for v in (limits.lower, limits.upper, limits.centre))
+        refs.append(f"limits {low}–{high} (centre {centre})")
     if markers:  # the latest MARKS_LISTED, oldest first, after how many came earlier
         latest = markers[-MARKS_LISTED:]
         earlier = len(markers) - len(latest)
