@@ -302,7 +302,8 @@ def stop(store: Store, rule_id: int, expected_version: int | None = None) -> Rec
 
 
 _LIST = """
-SELECT r.*, (SELECT count(*) FROM actions a WHERE a.recurrence_id = r.id) AS instances,
+SELECT r.*, (SELECT count(*) FROM actions a WHERE a.recurrence_id = r.id
+    AND a.parent_id IS NULL) AS instances,
        l.id AS latest_id, l.title AS latest_title, l.owner AS latest_owner,
        l.due AS latest_due, l.done_at IS NOT NULL AS latest_done
 FROM recurrences r
@@ -353,7 +354,8 @@ def repeat_made_by_done(store: Store, action_id: int) -> Action | None:
     the same transaction, so created at its ``done_at``), for ``pdca done`` to name."""
     row = store.conn.execute(
         "SELECT n.id FROM actions a JOIN actions n ON n.recurrence_id = a.recurrence_id"
-        " AND n.id > a.id AND n.created_at = a.done_at WHERE a.id = ? ORDER BY n.id LIMIT 1",
+        " AND n.id > a.id AND n.created_at = a.done_at AND n.parent_id IS NULL"
+        " WHERE a.id = ? ORDER BY n.id LIMIT 1",  # not its next cycle (adjust), which follows it
         (action_id,),
     ).fetchone()
     return None if row is None else store.get_action(int(row["id"]))

@@ -156,6 +156,8 @@ def test_an_adjusted_repeat_goes_on_as_its_next_cycle_and_repeats_after_that(
         first.id,
         adjusted.next_cycle.id,
     ]
+    assert recurrence.repeat_made_by_done(store, first.id) is None  # the cycle is no repeat
+    assert recurrence.list_rules(store)[0].instances == 1
     done_later = later(db_path, 2, "dana")
     try:
         done_later.complete_action(adjusted.next_cycle.id, "abandon")
