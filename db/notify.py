@@ -486,7 +486,8 @@ def claim_batches(
                         (token, tx.at, before["id"], before["version"]),
                     )
                     ids.append(before["id"])
-                _log_batch(store, tx, [(row["id"], row) for row in again], "claimed again")
+                for before in again:  # retries (few): each with its row before, as it was
+                    _log(store, tx, before["id"], before, "claimed again")
         if not ids:
             continue
         marks = ", ".join("?" for _ in ids)
@@ -531,7 +532,9 @@ def _log_batch(
     ).fetchall()
     by_channel = ", ".join(f"{count} by {channel}" for channel, count in channels)
     summary = f"{verb} {len(ids)} notifications ({by_channel})"
-    tx.log("notification", ids[0], "update", summary, None, {"ids": ids})
+    # Rows made here are a create, as one alone is logged; a state they reached, an update.
+    op = "create" if all(before is None for _, before in rows) else "update"
+    tx.log("notification", ids[0], op, summary, None, {"ids": ids})
 
 
 def record(store: Store, token: str, notification_id: int, outcome: Outcome) -> Notification | None:

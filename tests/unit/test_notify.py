@@ -182,6 +182,8 @@ def test_many_claims_are_written_a_batch_per_transaction(
         for row_id in (json.loads(after).get("ids") or [json.loads(after)["id"]])
     ]
     assert sorted(named) == sorted(n.id for n in claimed)
+    ops = {op for (op,) in store.conn.execute("SELECT op FROM events WHERE id > ?", (start,))}
+    assert ops == {"create"}  # rows made, as one claimed alone is logged
     transactions = store.conn.execute(
         "SELECT count(DISTINCT tx) FROM events WHERE id > ?", (start,)
     ).fetchone()[0]
