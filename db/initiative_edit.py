@@ -6,6 +6,7 @@ report: without an edit, ``initiative add`` made the only one for good (a tester
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pdca.db import convert
@@ -16,9 +17,15 @@ if TYPE_CHECKING:
     from pdca.db.store import Store
 
 
+@dataclass(frozen=True)
+class InitiativeEdit:
+    initiative: Initiative
+    changed: bool  # False: every field given was as it is already; nothing written
+
+
 def edit_initiative(
     store: Store, name: str, changes: InitiativeChanges, *, expected_version: int | None = None
-) -> Initiative:
+) -> InitiativeEdit:
     """The initiative named ``name`` with ``changes`` written; unchanged fields are not
     written, and nothing is written (no event, no new version) when nothing differs."""
     with store.write() as tx:
@@ -66,4 +73,4 @@ def edit_initiative(
             " AND a.done_at IS NULL) AS open_actions FROM initiatives i WHERE i.id = ?",
             (before["id"],),
         ).fetchone()
-    return convert.initiative(row)
+    return InitiativeEdit(convert.initiative(row), bool(changed))

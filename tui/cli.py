@@ -1091,9 +1091,13 @@ def initiative_edit(session: Session, name: str, new_name, objective, owner, as_
         )
         store = session.store()
         with saying_who_is_new(store, changes.owner):
-            result = edit_initiative(store, name, changes)
-    _emit(as_json, result, lambda: click.echo(f"edited initiative {printable(result.name)}"))
-    if objective is not None:
+            edit = edit_initiative(store, name, changes)
+    result, shown = edit.initiative, printable(edit.initiative.name)
+    said = f"edited initiative {shown}" if edit.changed else f"initiative {shown} unchanged"
+    _emit(
+        as_json, result, lambda: click.echo(said + ("" if edit.changed else " (already as given)"))
+    )
+    if objective is not None and edit.changed:
         smart_notes(objective_warnings(result.objective))
 
 

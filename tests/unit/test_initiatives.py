@@ -246,7 +246,9 @@ def test_initiative_edit_renames_rewrites_and_clears_the_owner_then_undoes(cli, 
 def test_initiative_edit_with_nothing_different_writes_nothing(cli, store):
     assert cli("initiative", "add", "Ops", "--objective", "Fewer pages").exit_code == 0
     events = len(store.events(limit=100))
-    assert cli("initiative", "edit", "Ops", "--objective", "Fewer pages").exit_code == 0
+    result = cli("initiative", "edit", "Ops", "--objective", "Fewer pages")
+    assert result.exit_code == 0 and result.stderr == ""  # no SMART notes for no change
+    assert result.stdout == "initiative Ops unchanged (already as given)\n"
     assert len(store.events(limit=100)) == events
     assert store.list_initiatives()[0].version == 1
 
