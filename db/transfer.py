@@ -450,16 +450,16 @@ def _append_csv(store: Store, path: Path, stream: TextIO, today: date) -> str:
     lowered = ""
     if entered_in_do:
         were = "was" if len(entered_in_do) == 1 else "were"
+        ids = [first + position for position in entered_in_do]  # one insert, ids in order
         lowered = (
-            f"; {len(entered_in_do)} that {were} in Check or Act came in as Do (lines "
-            f"{_lines(entered_in_do)}): the check-ins and verdicts those phases need are not"
-            " in a CSV; pdca move ID check takes them on"
+            f"; {len(entered_in_do)} that {were} in Check or Act came in as Do ({_ids(ids)}):"
+            " the check-ins and verdicts those phases need are not in a CSV"
         )
     return summary + skipped + lowered
 
 
-def _lines(numbers: list[int]) -> str:
-    shown = ", ".join(str(n) for n in numbers[:5])
+def _ids(numbers: list[int]) -> str:
+    shown = ", ".join(f"#{n}" for n in numbers[:5])
     return shown + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
 
 
@@ -516,13 +516,13 @@ def _csv_drafts(
 ) -> Iterator[Outcome[ActionDraft]]:
     """Each row's line and its draft, the error that refused it, or None for a done row.
 
-    An export's open action in Check or Act comes in as Do, its line added to
-    ``entered_in_do``: the check-in and the verdict that let it past Do stay behind in the
+    An export's open action in Check or Act comes in as Do, its place among the written rows
+    added to ``entered_in_do``: the check-in and the verdict that let it past Do stay behind in the
     file it came from, and refusing the row made an export unreadable by import (a tester).
     A hand-written row that asks for Check or Act is refused, as ``pdca add`` refuses it.
     """
     header, rows = read_csv(path, stream)
-    from_export = "id" in header
+    from_export = {"id", "created_at", "done_at"} <= set(header)  # pdca export's own columns
     cased = [name for name in header if name != name.lower() and name.lower() in CSV_COLUMNS]
     if cased:  # "Title": said, rather than "not a CSV with a title column" (a tester)
         raise InvalidInput(
@@ -535,6 +535,7 @@ def _csv_drafts(
     unknown = [name for name in header if name not in (*CSV_IMPORT_COLUMNS, *CSV_COLUMNS)]
     if unknown:
         raise InvalidInput("file", str(path), f"has unknown columns: {', '.join(unknown)}")
+    drafts = 0  # how many rows before this one are written: its place among the new ids
     for line, row in rows:
         if isinstance(row, InvalidInput):
             yield line, row
@@ -555,7 +556,8 @@ def _csv_drafts(
             yield line, error
         else:
             if lowered:
-                entered_in_do.append(line)
+                entered_in_do.append(drafts)
+            drafts += 1
             yield line, draft
 
 

@@ -550,13 +550,20 @@ def test_an_exported_csv_imports_again_its_check_and_act_work_as_do(cli, tmp_pat
     result = cli("--db", str(other), "import", str(exported))
     assert result.exit_code == 0, result.stderr
     assert "3 actions added (#1..#3), 1 done row skipped" in result.stdout
-    assert "2 that were in Check or Act came in as Do (lines 3, 4)" in result.stdout
+    assert "2 that were in Check or Act came in as Do (#2, #3)" in result.stdout
     back = json.loads(cli("--db", str(other), "list", "--json").stdout)
     assert sorted((a["title"], a["phase"], a["owner"]) for a in back) == [
         ("acted", "do", "bob"),
         ("checked", "do", "bob"),
         ("planned", "plan", "bob"),
     ]
+
+
+def test_a_hand_written_csv_with_an_id_column_still_may_not_start_in_check(cli, tmp_path):
+    csv_file = tmp_path / "hand.csv"
+    csv_file.write_text("id,title,owner,phase,due\n,Hand row,alice,check,2027-01-10\n")
+    result = cli("import", str(csv_file))
+    assert result.exit_code == 1 and "a new action cannot start in Check" in result.stderr
 
 
 def test_an_initiative_missing_from_the_file_says_how_to_add_it(cli, tmp_path):
