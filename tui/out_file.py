@@ -62,12 +62,14 @@ def _a_database(path: Path) -> str | None:
     none is there, so no SQLite of any process has the file open with a journal (and this
     process has no connection to any file but its own database, refused before this)."""
     for suffix in SQLITE_BESIDE:
-        if os.path.exists(f"{path}{suffix}"):
-            return f"a database in use (its {suffix} is beside it)"
-    for suffix in SQLITE_BESIDE:
         stem = Path(str(path).removesuffix(suffix))
         if path.name.endswith(suffix) and _is_sqlite(stem):
             return f"the {suffix} of the database {stem.name}"
+    beside = [suffix for suffix in SQLITE_BESIDE if os.path.exists(f"{path}{suffix}")]
+    if beside and (_is_sqlite(path) or beside != ["-journal"]):
+        # A -wal or -shm is SQLite's alone; a -journal may be any file's ("notes-journal"
+        # beside "notes"), so it counts only beside a database.
+        return f"a database in use (its {beside[0]} is beside it)"
     return "a SQLite database" if _is_sqlite(path) else None
 
 

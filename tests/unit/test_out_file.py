@@ -69,3 +69,4 @@ def test_an_export_or_report_never_writes_over_a_database(cli, store, tmp_path: 
     notes = tmp_path / "notes"
     notes.write_text("not a database\n")
     assert cli("export", "--out", f"{notes}-journal").exit_code == 0  # no database's journal
+    assert cli("export", "--out", str(notes)).exit_code == 0  # a stray -journal beside text
