@@ -30,7 +30,14 @@ from pathlib import Path
 from urllib.parse import quote
 
 from pdca.db import schema
-from pdca.db.access import cannot_reach, describe_owner, files_report, login_name, what_to_ask
+from pdca.db.access import (
+    cannot_reach,
+    describe_owner,
+    file_lets_me_write,
+    files_report,
+    login_name,
+    what_to_ask,
+)
 from pdca.db.errors import DatabaseProblem, InvalidInput, database_failure, shell_word
 from pdca.db.filesystem import directory_is_group_shared, filesystem_of, is_network_filesystem
 
@@ -182,7 +189,7 @@ def open_database(
     if shared:
         # Backups and anything else pdca creates there stay group-writable, never world.
         os.umask(0o007)
-    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+    writable = file_lets_me_write(path)
     filesystem = filesystem_of(path.parent, mountinfo)
     if filesystem in KERNEL_FILESYSTEMS:  # /proc/self/status: "empty", then "chmod /proc"
         raise DatabaseProblem(f"{path}: not a regular file (the kernel's {filesystem})")

@@ -18,6 +18,7 @@ from pdca.db import copies, kept, schema
 from pdca.db.access import (
     cannot_reach,
     describe_owner,
+    file_lets_me_write,
     files_report,
     group_name,
     what_to_ask,
@@ -252,7 +253,7 @@ def _check_permissions(path: Path) -> list[Check]:
         checks.append(Check("group", not problems, detail))
     else:
         checks.append(Check("group", True, "private directory (not group-writable)"))
-    writable = os.access(path, os.W_OK) and os.access(directory, os.W_OK | os.X_OK)
+    writable = file_lets_me_write(path)
     # SQLite writes the -wal and -shm too: one this user may not write locks them out.
     blocked = [p for p in siblings[1:] if not os.access(p, os.R_OK | os.W_OK)]
     if writable and blocked:

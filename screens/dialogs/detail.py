@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -65,7 +66,7 @@ def _from_first_difference(old: Any, new: Any) -> tuple[Any, Any]:
         if a != b:
             break
         same += 1
-    if same <= _VALUE_WIDTH - _CONTEXT:
+    if cell_len(old[:same]) <= _VALUE_WIDTH - _CONTEXT:  # cells: as fit() cuts (CJK: two)
         return old, new  # the difference shows already
     start = same - _CONTEXT
     return "…" + old[start:], "…" + new[start:]

@@ -703,6 +703,11 @@ def test_a_long_text_change_shows_from_where_it_differs() -> None:
     old, new = line.removeprefix("notes: ").split(" → ")
     assert old.startswith("…") and old.endswith(" after") and new.startswith(old)
     assert "Design doc" in new
+    wide = changed.model_copy(
+        update={"before": {"notes": "短" * 20 + "a"}, "after": {"notes": "短" * 20 + "b"}}
+    )
+    (line,) = changed_fields(wide)  # two cells a character: cut as the screen cuts it
+    assert line.endswith("短a → …短短短短短短短短b"), line
     short = changed.model_copy(update={"before": {"notes": "ab"}, "after": {"notes": "ac"}})
     assert changed_fields(short) == ["notes: ab → ac"]  # nothing to cut
 
