@@ -924,6 +924,12 @@ def list_actions(
     from pdca.db.models import UNOWNED
     from pdca.db.store import ActionFilter
 
+    store = session.store()
+    if owner is not None and owner.strip().lower() != "none" and not store.has_person(owner):
+        # A typo (--owner BEN) listed nothing, as if ben had no work (a tester).
+        alike = store.people_spelled_alike(owner)
+        meant = f"; did you mean {alike[0]}?" if alike else " (pdca owners lists them)"
+        raise InvalidInput("--owner", owner, f"is not one of this file's people{meant}")
     where = ActionFilter(
         # 'none' is nobody, as add and edit read it (the board's "(unowned)" filter)
         owner=UNOWNED if owner is not None and owner.strip().lower() == "none" else owner,
@@ -938,7 +944,7 @@ def list_actions(
     if as_json:
         # Plain dicts, no models: at 100 000 actions pydantic would be most of the time.
         pieces: list[str] = []
-        for piece in json_array(session.store().iter_action_data(where)):
+        for piece in json_array(store.iter_action_data(where)):
             pieces.append(piece)
             if len(pieces) >= 256:  # a few hundred at a time: streamed, in few writes
                 click.echo("".join(pieces), nl=False)
@@ -958,7 +964,7 @@ def list_actions(
             + (" stale" if a["stale"] else ""),
             a["title"],
         ]
-        for a in session.store().iter_action_data(where)
+        for a in store.iter_action_data(where)
     ]
     if not rows:
         click.echo("no actions match", err=True)

@@ -493,7 +493,7 @@ def listed_ids(js, *args: str) -> list[int]:
         ((), [4, 2, 1, 3]),
         (("--all",), [4, 2, 5, 1, 3]),
         (("--owner", "dana"), [1, 3]),
-        (("--owner", "nobody"), []),
+        (("--owner", "none"), [4]),
         (("--phase", "do"), [1, 3]),
         (("--phase", "plan"), [4, 2]),
         (("--initiative", "Ops"), [2]),
@@ -551,6 +551,16 @@ def test_list_with_nothing_to_show(ok, cli) -> None:
     result = cli("list")
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "no actions match\n")
     assert ok("list", "--json").stdout == "[]\n"
+
+
+def test_list_owner_must_be_one_of_the_files_people(board, cli) -> None:
+    """A typo (--owner BOB) listed nothing, as if bob had no work (a tester)."""
+    assert one_line_error(cli("list", "--owner", "BOB")) == (
+        "--owner: 'BOB' is not one of this file's people; did you mean bob?"
+    )
+    assert one_line_error(cli("list", "--owner", "zed")) == (
+        "--owner: 'zed' is not one of this file's people (pdca owners lists them)"
+    )
 
 
 def test_list_limit_must_be_positive(ok, cli) -> None:
