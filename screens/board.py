@@ -12,6 +12,7 @@ included) changed the file.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -71,6 +72,10 @@ JUMP_SETTLE_SECONDS = 0.1
 def first_page_size(screen_height: int, card_height: int = CARD_HEIGHT) -> int:
     """Cards per phase read before the first paint: a screenful, and one more to scroll to."""
     return max(1, screen_height // card_height) + 1
+
+
+# How long typing in the text filter pauses before the columns are read again for it.
+FILTER_TYPING_PAUSE_SECONDS = 0.15
 
 
 @runtime_checkable
@@ -217,6 +222,7 @@ class BoardScreen(Screen[None]):
         self.last_column: PhaseColumn | None = None  # focused last (the text box may be now)
         self.focused_id: int | None = None
         self.pending_around: int | None = None  # a jump's action, until a read shows it
+        self._typed_read: Worker[None] | None = None  # the read of the text filter typed
         self.flow_focus: int | None = None  # the focused card when the latest flow began
         self.columns: dict[str, PhaseColumn] = {}
         self.headers: dict[str, Label] = {}
@@ -724,24 +730,43 @@ class BoardScreen(Screen[None]):
         """Each column starts from its first match (the focused card keeps focus when it is
         among the first); kept scrolled, the other columns showed matches from far down.
         ``around``: focus goes to that action, wherever in its column it is."""
+        read = self._apply_filter(wanted, around=around)
+        # Keys typed with the filter (o heidi enter, then j c) are for its cards: they wait.
+        services(self.app).keys_wait_for_rows(read, every_key=True)
+
+    def _apply_filter(self, wanted: BoardFilter, *, around: int | None = None) -> Worker[None]:
         self.filter = wanted
         for column in self.columns.values():
             column.to_top()
         if around is not None:
             self.focused_id = around
-        read = self.reload(around=around)
-        # Keys typed with the filter (o heidi enter, then j c) are for its cards: they wait.
-        services(self.app).keys_wait_for_rows(read, every_key=True)
+        return self.reload(around=around)
 
     def action_filter_text(self) -> None:
         open_text_box(self)
 
     @on(Input.Changed, "#text-filter")
     def filter_as_typed(self, event: Input.Changed) -> None:
-        self.set_filter(replace(self.filter, text=event.value.strip() or None))
+        self._filter_after_typing(event.value.strip() or None)
+
+    @work(exclusive=True, group="board-filter-typing")
+    async def _filter_after_typing(self, text: str | None) -> None:
+        """The columns read again once typing pauses, not at every key: each key waited for
+        the read of the one before (5000 keys took 40 s to settle, and a key at 100 000
+        actions 300 ms, testers). A key typed meanwhile cancels this and starts its own."""
+        await asyncio.sleep(FILTER_TYPING_PAUSE_SECONDS)
+        if text != self.filter.text:
+            self._typed_read = self._apply_filter(replace(self.filter, text=text))
 
     @on(Input.Submitted, "#text-filter")
-    def keep_text_filter(self) -> None:
+    def keep_text_filter(self, event: Input.Submitted) -> None:
+        text = event.value.strip() or None
+        self.workers.cancel_group(self, "board-filter-typing")
+        read = self._typed_read
+        if text != self.filter.text or (read is not None and not read.is_finished):
+            # Enter before the pause, or before its read came: the keys after it (j, c) are
+            # for the filtered cards, so they wait for them as after o heidi enter.
+            self.set_filter(replace(self.filter, text=text))
         close_text_box(self, clear=False)
         self._focus_board()
 

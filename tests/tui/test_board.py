@@ -167,6 +167,43 @@ async def test_text_filter_narrows_as_typed_and_escape_clears(make_app, board_db
         assert board(app).filter.text is None
 
 
+async def test_a_text_filter_typed_fast_is_read_once_and_enter_waits_for_it(
+    make_app, board_db: Path, monkeypatch
+) -> None:
+    """Each key of the text filter read the columns again and waited for the read before
+    the next (5000 keys took 40 s to settle): a burst is read once, after it; enter right
+    after it applies it at once, and the keys after enter are for the filtered cards."""
+    from pdca.screens.board import BoardScreen
+
+    reads: list[str | None] = []
+    original = BoardScreen.reload
+
+    def counted(self: BoardScreen, **options: object) -> object:
+        reads.append(self.filter.text)
+        return original(self, **options)  # type: ignore[arg-type]
+
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        monkeypatch.setattr(BoardScreen, "reload", counted)
+        await pilot.press("slash", *"Doing it")
+        await settle_app(app, pilot)
+        assert reads == ["Doing it"]  # one read, of the whole text
+        assert [a.id for c in board(app).columns.values() for a in c.actions] == [3]
+        await pilot.press("escape")
+        await settle_app(app, pilot)
+        reads.clear()
+        await pilot.press("slash", *"Checking", "enter", "c")  # no pause before enter
+        await settle_app(app, pilot)
+        under = app.screen_stack[-2]
+        assert isinstance(under, BoardScreen) and under.filter.text == "Checking"
+        assert reads[-1] == "Checking"
+        from pdca.screens.dialogs import CheckinModal
+
+        assert isinstance(app.screen, CheckinModal)
+        assert "#4" in str(app.screen.query_one(".dialog--heading").render())
+
+
 async def test_show_done_toggle(make_app, board_db: Path) -> None:
     open_as(board_db, "bob").complete_action(2, "abandon")
     app = make_app(board_db)
