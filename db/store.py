@@ -112,6 +112,8 @@ WHERE entity = 'database' AND entity_id = 0
   AND (summary LIKE 'restored from %' OR summary LIKE 'imported %')
 ORDER BY id DESC LIMIT 1
 """
+# A conflict names at most this many changes since the version the caller read.
+_CHANGES_NAMED = 3
 # Who may refer to a record of each kind, by an indexed column: (table, column, its entity in
 # the log). An undo cannot take away a record others refer to; the refusal names the newest.
 _REFERRED_BY = {
@@ -541,15 +543,22 @@ class Store:
                 f"is newer than {entity} #{row['id']} has ever been (it is at version"
                 f" {row['version']}); nothing written",
             )
-        raise self.conflict(entity, row)
+        raise self.conflict(entity, row, since_version=expected)
 
-    def conflict(self, entity: str, row: sqlite3.Row) -> Conflict:
-        """The row changed since the caller read it: who changed it last, when and how."""
-        return self.changed_since(entity, int(row["id"]))
+    def conflict(
+        self, entity: str, row: sqlite3.Row, *, since_version: int | None = None
+    ) -> Conflict:
+        """The row changed since the caller read it (at ``since_version``, when known): who
+        changed it, when and how."""
+        return self.changed_since(entity, int(row["id"]), since_version)
 
-    def changed_since(self, entity: str, entity_id: int) -> Conflict:
+    def changed_since(
+        self, entity: str, entity_id: int, since_version: int | None = None
+    ) -> Conflict:
         """The last change to a row, or the restore or import since that replaced it: what
-        a conflict names, and what a form names when the row it edits is gone."""
+        a conflict names, and what a form names when the row it edits is gone. Given the
+        version the caller read, every change since is named, oldest first: only the last
+        was, and an edit of the title before a move went unsaid (three testers)."""
         last = self.conn.execute(
             "SELECT id, actor, at, summary FROM events WHERE entity = ? AND entity_id = ?"
             " ORDER BY id DESC LIMIT 1",
@@ -563,7 +572,24 @@ class Store:
             return Conflict(entity, entity_id, barrier["actor"], barrier["at"], barrier["summary"])
         if last is None:
             return Conflict(entity, entity_id, None, None)
-        return Conflict(entity, entity_id, last["actor"], last["at"], last["summary"])
+        if since_version is None:
+            return Conflict(entity, entity_id, last["actor"], last["at"], last["summary"])
+        changes = self.conn.execute(
+            "SELECT actor, summary FROM events WHERE entity = ? AND entity_id = ?"
+            " AND undo_of IS NULL AND json_valid(after)"
+            " AND json_extract(after, '$.version') > ? ORDER BY id DESC LIMIT ?",
+            (entity, entity_id, since_version, _CHANGES_NAMED + 1),
+        ).fetchall()[::-1]
+        if len(changes) <= 1:
+            return Conflict(entity, entity_id, last["actor"], last["at"], last["summary"])
+        shown = changes[-_CHANGES_NAMED:]
+        earlier = "earlier changes, then " if len(changes) > _CHANGES_NAMED else ""
+        who = list(dict.fromkeys(row["actor"] for row in changes))
+        said = "; ".join(
+            row["summary"] if len(who) == 1 else f"{row['actor']}: {row['summary']}"
+            for row in shown
+        )
+        return Conflict(entity, entity_id, " and ".join(who), last["at"], earlier + said)
 
     def _id_by_name(self, table: str, kind: str, name: str | None, hint: str) -> int | None:
         if name is None:

@@ -279,6 +279,32 @@ def test_stale_version_is_a_conflict_naming_who_changed_it(store: Store, db_path
     assert store.get_action(1).title == "bob's title"
 
 
+def test_a_conflict_names_every_change_since_the_version_read(store: Store, db_path: Path) -> None:
+    """Only the last change was named: a title edited, then the card moved, read as a move
+    alone (three testers). Every change since the version read is, by whom, oldest first."""
+    store.add_action(ActionDraft(title="original"))
+    bob = open_as(db_path, "bob")
+    carol = open_as(db_path, "carol")
+    try:
+        bob.edit_action(1, ActionChanges(title="bob's title", owner="bob", due="2026-12-01"))
+        carol.move_action(1, "do")
+    finally:
+        bob.close()
+        carol.close()
+    with pytest.raises(Conflict) as caught:
+        store.edit_action(1, ActionChanges(title="alice's"), expected_version=1)
+    assert caught.value.by == "bob and carol"
+    assert caught.value.what == (
+        "bob: edited #1: due, owner, title; carol: moved #1 from plan to do"
+    )
+    with pytest.raises(Conflict) as only_the_last:
+        store.edit_action(1, ActionChanges(title="alice's"), expected_version=2)
+    assert (only_the_last.value.by, only_the_last.value.what) == (
+        "carol",
+        "moved #1 from plan to do",
+    )
+
+
 @pytest.mark.parametrize("write", ["move", "complete", "edit"])
 def test_every_action_write_checks_the_version(store: Store, db_path: Path, write: str) -> None:
     ready_in_do(store)
