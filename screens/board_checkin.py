@@ -8,6 +8,7 @@ from pdca.db import models
 from pdca.db.errors import GateUnmet, NotFound
 from pdca.db.models import Action, validated
 from pdca.screens.board_writes import save_or_refusal
+from pdca.screens.context import services
 
 if TYPE_CHECKING:
     from pdca.screens.board import BoardScreen
@@ -46,10 +47,8 @@ async def ask_checkin(board: BoardScreen, action: Action, reason: str | None = N
     # Not written (a lock held past the wait, the file gone read-only): what was typed is
     # kept for the next ``c`` on this card, not lost with the form (a tester).
     board.unsent_checkins[action.id] = result
-    board.notify(
-        f"your check-in on #{action.id} is kept: press c on it to send it again",
-        severity="warning",
-        timeout=8,
+    services(board.app).notify_kept(
+        f"your check-in on #{action.id} is kept: press c on it to send it again"
     )
     return False
 

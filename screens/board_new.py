@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from pdca.db import models
 from pdca.db.models import validated
 from pdca.screens.board_writes import action_form, owner_is_new, save, say_owner_is_new
+from pdca.screens.context import services
 from pdca.widgets.text import quoted
 
 if TYPE_CHECKING:
@@ -43,9 +44,7 @@ async def new_flow(board: BoardScreen) -> None:
         # for the next n (a tester retyped one from memory), never a form opened by
         # itself, which took the keys typed meanwhile for something else (testers).
         board.unsent_new = form
-        board.notify(
-            "your new action is kept: press n to open it again", severity="warning", timeout=8
-        )
+        services(board.app).notify_kept("your new action is kept: press n to open it again")
 
 
 def new_words(form: ActionFormResult, cut: int | None = 60) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from pdca.db.errors import Conflict, DatabaseBroken, PdcaError
 from pdca.db.store import Store
+from pdca.screens.context import services
 from pdca.widgets.text import literal
 from pdca.widgets.when import short_time
 
@@ -66,10 +67,12 @@ async def save_or_refusal(
     """``save``, with the refusal it showed (None when written): a flow that keeps what was
     typed for later keeps it only where a later try may succeed."""
     try:
-        return await board.context.write(call, what), None
+        written = await board.context.write(call, what)
     except PdcaError as error:
         refused(board, error, kept)
         return None, error
+    services(board.app).kept_may_be_saved()
+    return written, None
 
 
 def refused(board: BoardScreen, error: PdcaError, kept: str | None = None) -> None:

@@ -157,6 +157,10 @@ class AppServices(Protocol):
 
     def drop_typed_text(self) -> None: ...
 
+    def notify_kept(self, message: str) -> None: ...
+
+    def kept_may_be_saved(self) -> None: ...
+
 
 class PaletteEntry(NamedTuple):
     """One command of the palette. ``binding_id`` names the key binding that does the same

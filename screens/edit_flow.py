@@ -29,6 +29,7 @@ from pdca.screens.board_writes import (
     refused,
     say_owner_is_new,
 )
+from pdca.screens.context import services
 from pdca.widgets.text import quoted
 from pdca.widgets.when import short_time
 
@@ -241,10 +242,8 @@ def again_now(board: BoardScreen, again: EditAgain, then: str = "") -> bool:
     # opened by itself, which took the keys typed meanwhile for something else (testers).
     board.unsent_edits[again.base.id] = again
     after = f", {then}" if then else ""
-    board.notify(
-        f"your edit of #{again.base.id} is kept: press e on it to open it again{after}",
-        severity="warning",
-        timeout=8,
+    services(board.app).notify_kept(
+        f"your edit of #{again.base.id} is kept: press e on it to open it again{after}"
     )
     return False
 

@@ -154,6 +154,7 @@ class PdcaApp(App[None]):
         self.use_presence = presence and context.writable
         self.watch_changes = watch_changes
         self.others: tuple[str, ...] = ()
+        self._kept_said: set[str] = set()  # the kept changes a warning on screen names
         self._write_banner: str | None = None  # as the views show it now
         self._last_data_version = -1
         self._last_event_id = -1
@@ -265,13 +266,27 @@ class PdcaApp(App[None]):
         if kept and not (set(kept) == self._warned_of_kept and fresh):
             self._warned_of_kept, self._warned_at = set(kept), time.monotonic()
             listed = "; ".join(fit(words, KEPT_SHOWN_CELLS) for words in kept)  # whole at exit
-            self.notify(
+            self.notify_kept(
                 f"not saved yet, kept: {listed}. q again quits, and prints them",
-                severity="warning",
                 timeout=QUIT_AGAIN_SECONDS,
             )
             return
         self.exit()
+
+    def notify_kept(self, message: str, timeout: float = 8) -> None:
+        """A warning about changes kept after a refused save, remembered with what was kept
+        then: once one of them is saved, the warning goes (``kept_may_be_saved``)."""
+        self._kept_said = set(self.context.kept())
+        self.notify(message, severity="warning", timeout=timeout)
+
+    def kept_may_be_saved(self) -> None:
+        """After a save: a warning of kept changes that are no longer all kept (one of them
+        was just saved) is taken off the screen. It said "not saved yet" for seconds after
+        the save it named went in (a tester). Textual takes toasts away only all at once."""
+        if self._kept_said and not self._kept_said <= set(self.context.kept()):
+            self._kept_said = set()
+            self._warned_of_kept = set()
+            self.clear_notifications()
 
     def action_help_quit(self) -> None:
         """ctrl+c: Textual's answer ("Press ctrl+q to quit the app"), without its markup,

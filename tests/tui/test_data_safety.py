@@ -240,6 +240,8 @@ async def test_a_new_action_that_outwaits_the_lock_is_kept_for_the_next_n(
         await settle_app(app, pilot)
         titles = [a.title for a in app.context.store.list_actions()]
         assert titles.count("Typed during the lock") == 1
+        # Saved now: "your new action is kept" is off the screen (it stayed, a tester)
+        assert not any("kept" in note for note in _notes(app))
 
 
 async def test_an_edit_refused_after_a_wait_never_takes_keys_meant_elsewhere(
