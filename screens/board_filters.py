@@ -16,10 +16,14 @@ from pdca.db.models import UNOWNED, Priority
 from pdca.db.store import ActionFilter
 from pdca.screens.pick_filter import pick_filter_value
 from pdca.widgets.literal_fields import LiteralInput
-from pdca.widgets.text import filter_bar, literal
+from pdca.widgets.text import filter_bar, fit, literal
 
 if TYPE_CHECKING:
     from pdca.screens.board import BoardScreen
+
+
+# The most of the text filter the filter bar shows.
+FILTER_TEXT_CELLS = 40
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,9 @@ class BoardFilter:
         if self.priority:
             parts.append(f"priority {self.priority}")
         if self.text:
-            parts.append(f"text “{literal(self.text)}”")
+            # Cut: a long one pushed the hints (esc clears, nothing matches) off the one-line
+            # bar, and one long word wrapped away whole, leaving "text" alone (a tester).
+            parts.append(f"text “{fit(literal(self.text), FILTER_TEXT_CELLS)}”")
         bar = filter_bar(parts) if parts else Text()
         if self.include_done:
             # Said whenever it is on, however it got on (D, or a jump to a done card): done

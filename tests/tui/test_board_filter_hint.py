@@ -190,3 +190,14 @@ async def test_a_new_action_the_filter_hides_is_said_and_the_focus_stays(
         await pilot.press("escape")
         await settle_app(app, pilot)
         assert added in column_ids(app, "plan")
+
+
+def test_a_long_text_filter_is_cut_and_the_hints_stay() -> None:
+    """2000 typed characters left "filter: text" alone on the bar (the word wrapped away),
+    and a long phrase pushed "esc clears" off it (a tester)."""
+    from pdca.screens.board_filters import FILTER_TEXT_CELLS, BoardFilter
+
+    bar = BoardFilter(text="x" * 2000).describe(empty=True).plain
+    assert "x" * (FILTER_TEXT_CELLS - 1) + "…”" in bar
+    assert "esc clears" in bar and "nothing open matches" in bar
+    assert len(bar) < 120
