@@ -124,6 +124,9 @@ class PdcaApp(App[None]):
         Binding("exclamation_mark", "my_alerts", "My alerts", show=False, id="app-my-alerts"),
         Binding("question_mark", "toggle_keys", "Keys", id="app-keys"),
         Binding("q", "quit", "Quit", id="app-quit"),
+        # As in any terminal program (Textual binds it to nothing: it did nothing, a tester);
+        # `fg` brings the board back as it was.
+        Binding("ctrl+z", "suspend_process", "Suspend", show=False, id="app-suspend"),
     ]
 
     def __init__(
@@ -273,6 +276,12 @@ class PdcaApp(App[None]):
             return
         self.exit()
 
+    def _repaint_after_suspend(self, _app: App[None]) -> None:
+        """Back from ctrl+z (``fg``): the shell drew over the screen, but Textual sends only
+        what changed since, so the board came back blank but for the next key's card."""
+        for screen in self.screen_stack:
+            screen.refresh(layout=True)
+
     def notify_kept(self, message: str, timeout: float = 8) -> None:
         """A warning about changes kept after a refused save, remembered with what was kept
         then: once one of them is saved, the warning goes (``kept_may_be_saved``)."""
@@ -315,6 +324,7 @@ class PdcaApp(App[None]):
                 markup=False,
             )
         self.theme_changed_signal.subscribe(self, self.remember_theme)
+        self.app_resume_signal.subscribe(self, self._repaint_after_suspend)
         if self.settings.problem:
             self.notify(self.settings.problem, severity="warning", timeout=12, markup=False)
         if self.context.store.upgrade is not None:  # never silently: others on it must know
