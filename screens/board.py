@@ -501,15 +501,25 @@ class BoardScreen(Screen[None]):
         column = self.focused_column
         if column is not None:
             self.last_column = column
-            # Too narrow for four lanes (under 64 columns), the lanes overflow to the right:
-            # the focused one is scrolled to the left edge, so a person sees the card they act
-            # on, and no sliver of its neighbour.
-            lane = column.parent
-            lanes = self.query_one("#lanes")
-            if isinstance(lane, Widget) and lanes.max_scroll_x:
-                lanes.scroll_to(x=lane.virtual_region.x, animate=False, force=True)
+            self._show_focused_lane(column)
         if column is not None and column.current is not None:
             self.focused_id = column.current.id
+
+    def _show_focused_lane(self, column: PhaseColumn) -> None:
+        """Too narrow for four lanes (under 64 columns), the lanes overflow to the right:
+        the focused one is scrolled to the left edge, so a person sees the card they act on,
+        and no sliver of its neighbour."""
+        lane = column.parent
+        lanes = self.query_one("#lanes")
+        if isinstance(lane, Widget) and lanes.max_scroll_x:
+            lanes.scroll_to(x=lane.virtual_region.x, animate=False, force=True)
+
+    def on_resize(self) -> None:
+        """Made narrow with focus on a right-hand lane, the board showed Plan and no focus
+        at all (a tester): the focused lane is brought into view once laid out again."""
+        column = self.focused_column or self.last_column
+        if column is not None:
+            self.call_after_refresh(self._show_focused_lane, column)
 
     @on(PhaseColumn.Selected)
     def open_clicked(self, message: PhaseColumn.Selected) -> None:

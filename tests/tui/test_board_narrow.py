@@ -41,3 +41,21 @@ async def test_moving_focus_across_lanes_scrolls_the_focused_one_into_view(
         await pilot.press("h", "h", "h")
         await settle_app(app, pilot)
         assert lane_on_screen(app) == "lane-plan"
+
+
+async def test_made_narrow_with_focus_on_the_right_the_focused_lane_comes_into_view(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """Focus in Check at 120 columns, the terminal made narrow: Plan showed, and no focus at
+    all (a tester). The focused lane is brought into view."""
+    seed_database(store, size="small", seed=1)
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("l", "l")
+        await settle_app(app, pilot)
+        assert app.focused is board(app).columns["check"]
+        await pilot.resize_terminal(*NARROW)
+        await settle_app(app, pilot)
+        await pilot.pause()
+        assert lane_on_screen(app) == "lane-check"
