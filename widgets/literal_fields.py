@@ -25,6 +25,7 @@ leave a field still go up to the app, which holds what follows until focus has m
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from rich.cells import cell_len, get_character_cell_size
 from rich.text import Text
@@ -85,11 +86,30 @@ async def ran_own_binding(widget: Widget, event: events.Key) -> bool:
     return False
 
 
+def typed_format_character(event: events.Key) -> str | None:
+    """The invisible format character a key typed (a zero-width joiner inside an emoji
+    sequence, a direction mark), else None. Textual inserts only what ``isprintable`` calls
+    printable, so typed ones were dropped where a paste kept them: a family emoji came
+    apart into three faces without a word (a tester)."""
+    char = event.character
+    if char is None or len(char) != 1 or event.is_printable:
+        return None
+    return char if unicodedata.category(char) == "Cf" else None
+
+
 class LiteralInput(Input):
     """An ``Input`` whose value is drawn literally, and whose keys keep their order (see the
     module's doc)."""
 
     async def _on_key(self, event: events.Key) -> None:
+        if (char := typed_format_character(event)) is not None:
+            event.stop()
+            event.prevent_default()
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(char)
+            else:
+                self.replace(char, *self.selection)
+            return
         if not event.is_printable:
             await self._offer_now()
         if not await ran_own_binding(self, event):

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import events
 from textual.widgets import TextArea
 
-from pdca.widgets.literal_fields import in_place, ran_own_binding
+from pdca.widgets.literal_fields import in_place, ran_own_binding, typed_format_character
 
 
 class LiteralTextArea(TextArea):
@@ -20,6 +20,11 @@ class LiteralTextArea(TextArea):
     the module's doc)."""
 
     async def _on_key(self, event: events.Key) -> None:
+        if (char := typed_format_character(event)) is not None:  # kept, as a paste keeps it
+            event.stop()
+            event.prevent_default()
+            self.replace(char, *self.selection)
+            return
         if not await ran_own_binding(self, event):
             await super()._on_key(event)
 

@@ -210,3 +210,32 @@ async def test_a_pasted_paragraph_goes_into_a_one_line_field_whole(
         await settle_app(app, pilot)
     said = [c.message for c in app.context.store.action_detail(action.id).checkins]
     assert said == ["line one line two\tmore"]
+
+
+async def test_typed_joiners_and_direction_marks_are_kept_as_a_paste_keeps_them() -> None:
+    """Textual inserts only what isprintable() calls printable: a family emoji typed (its
+    zero-width joiners between the faces) came apart into three faces, where a paste kept it
+    (a tester). Both fields keep every format character typed."""
+    from textual import events
+
+    from pdca.widgets.literal_fields import LiteralInput
+    from pdca.widgets.literal_text_area import LiteralTextArea
+
+    family = "👩\u200d👩\u200d👧 \u200ftext"
+
+    class Fields(App[None]):
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield LiteralInput(id="one")
+            yield LiteralTextArea(id="many")
+
+    app = Fields()
+    async with app.run_test(size=SIZE) as pilot:
+        for selector in ("#one", "#many"):
+            field = app.query_one(selector)
+            field.focus()
+            await pilot.pause()
+            for char in family:
+                field.post_message(events.Key(char, char))
+            await pilot.pause()
+            value = field.value if isinstance(field, Input) else field.text  # type: ignore[union-attr]
+            assert value == family, (selector, value)
