@@ -37,7 +37,7 @@ def writable_target(target: str, field: str = "--out") -> tuple[Path, os.stat_re
         raise InvalidInput(field, target, f"cannot be written ({error.strerror})") from None
     if existing is not None and (kind := not_a_file(existing.st_mode)):
         raise InvalidInput(field, target, f"is {kind}, not a file")
-    if existing is not None and (database := _a_database(path)):
+    if (database := _a_database(path, exists=existing is not None)) is not None:
         raise InvalidInput(
             field, target, f"is {database}: pdca never writes over one; name another file"
         )
@@ -52,7 +52,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 SQLITE_BESIDE = ("-wal", "-shm", "-journal")
 
 
-def _a_database(path: Path) -> str | None:
+def _a_database(path: Path, *, exists: bool = True) -> str | None:
     """What ``path`` is if it is a SQLite database or one of the files SQLite keeps beside
     one, in words; None for any other file. An export or a report written over a team's
     database (or a backup) replaced it whole, its -wal and -shm left beside a JSON file,
@@ -64,7 +64,12 @@ def _a_database(path: Path) -> str | None:
     for suffix in SQLITE_BESIDE:
         stem = Path(str(path).removesuffix(suffix))
         if path.name.endswith(suffix) and _is_sqlite(stem):
-            return f"the {suffix} of the database {stem.name}"
+            # Not there yet counts too: SQLite reads a -journal beside its file as a hot
+            # journal (everyone's commands waited 10 s on one, a tester) and deletes a stray
+            # -wal or -journal, the export in it with it.
+            return f"the {suffix} name of the database {stem.name}"
+    if not exists:
+        return None
     beside = [suffix for suffix in SQLITE_BESIDE if os.path.exists(f"{path}{suffix}")]
     if beside and (_is_sqlite(path) or beside != ["-journal"]):
         # A -wal or -shm is SQLite's alone; a -journal may be any file's ("notes-journal"

@@ -58,10 +58,15 @@ def test_an_export_or_report_never_writes_over_a_database(cli, store, tmp_path: 
         result = cli("export", "--out", str(other))
         assert "is a database in use (its -wal is beside it)" in result.stderr
         result = cli("report", "--out", f"{other}-wal")
-        assert "is the -wal of the database team.db" in result.stderr
+        assert "is the -wal name of the database team.db" in result.stderr
         assert result.exit_code == 1
     finally:
         live.close()
+    for suffix in ("-wal", "-shm", "-journal"):  # not there: SQLite would read it, or drop it
+        result = cli("export", "--out", f"{other}{suffix}")
+        assert result.exit_code == 1, suffix
+        assert f"is the {suffix} name of the database team.db" in result.stderr
+        assert not Path(f"{other}{suffix}").exists()
     plain = tmp_path / "nightly.json"
     plain.write_text("yesterday's export\n")
     assert cli("export", "--out", str(plain)).exit_code == 0
