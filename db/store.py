@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -112,8 +113,39 @@ WHERE entity = 'database' AND entity_id = 0
   AND (summary LIKE 'restored from %' OR summary LIKE 'imported %')
 ORDER BY id DESC LIMIT 1
 """
-# A conflict names at most this many changes since the version the caller read.
-_CHANGES_NAMED = 3
+# A conflict reads at most this many changes since the version the caller read, and names
+# at most _CHANGES_NAMED of them (a person's edits of fields as one).
+_CHANGES_READ = 50
+_CHANGES_NAMED = 4
+_EDITED = re.compile(r"(edited #\d+): (.+)")
+
+
+def _changes_in_words(changes: list[tuple[str | None, str]]) -> str:
+    """Changes (by whom, when several people made them; their summaries), oldest first,
+    each person's field edits as one (``edited #1: notes, priority, title``): three edits
+    and a move named the last three only, and the field in conflict was among those left
+    out (a tester)."""
+    said: list[str] = []
+    place: dict[tuple[str | None, str], int] = {}  # a person's edits: where the first came
+    fields: dict[tuple[str | None, str], set[str]] = {}
+    for actor, summary in changes:
+        edited = _EDITED.fullmatch(summary)
+        if edited is None:
+            said.append(f"{actor}: {summary}" if actor else summary)
+            continue
+        key = (actor, edited.group(1))
+        if key not in place:
+            place[key] = len(said)
+            said.append("")
+        fields.setdefault(key, set()).update(f.strip() for f in edited.group(2).split(","))
+    for (actor, head), index in place.items():
+        named = ", ".join(sorted(fields[actor, head]))
+        said[index] = (f"{actor}: " if actor else "") + f"{head}: {named}"
+    more = len(said) - _CHANGES_NAMED
+    shown = "; ".join(said[-_CHANGES_NAMED:])
+    return f"{more} earlier change{'s' if more != 1 else ''}, then {shown}" if more > 0 else shown
+
+
 # Who may refer to a record of each kind, by an indexed column: (table, column, its entity in
 # the log). An undo cannot take away a record others refer to; the refusal names the newest.
 _REFERRED_BY = {
@@ -578,18 +610,15 @@ class Store:
             "SELECT actor, summary FROM events WHERE entity = ? AND entity_id = ?"
             " AND undo_of IS NULL AND json_valid(after)"
             " AND json_extract(after, '$.version') > ? ORDER BY id DESC LIMIT ?",
-            (entity, entity_id, since_version, _CHANGES_NAMED + 1),
+            (entity, entity_id, since_version, _CHANGES_READ),
         ).fetchall()[::-1]
         if len(changes) <= 1:
             return Conflict(entity, entity_id, last["actor"], last["at"], last["summary"])
-        shown = changes[-_CHANGES_NAMED:]
-        earlier = "earlier changes, then " if len(changes) > _CHANGES_NAMED else ""
         who = list(dict.fromkeys(row["actor"] for row in changes))
-        said = "; ".join(
-            row["summary"] if len(who) == 1 else f"{row['actor']}: {row['summary']}"
-            for row in shown
+        said = _changes_in_words(
+            [(row["actor"] if len(who) > 1 else None, row["summary"]) for row in changes]
         )
-        return Conflict(entity, entity_id, " and ".join(who), last["at"], earlier + said)
+        return Conflict(entity, entity_id, " and ".join(who), last["at"], said)
 
     def _id_by_name(self, table: str, kind: str, name: str | None, hint: str) -> int | None:
         if name is None:

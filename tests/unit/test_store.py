@@ -297,12 +297,18 @@ def test_a_conflict_names_every_change_since_the_version_read(store: Store, db_p
     assert caught.value.what == (
         "bob: edited #1: due, owner, title; carol: moved #1 from plan to do"
     )
-    with pytest.raises(Conflict) as only_the_last:
-        store.edit_action(1, ActionChanges(title="alice's"), expected_version=2)
-    assert (only_the_last.value.by, only_the_last.value.what) == (
-        "carol",
-        "moved #1 from plan to do",
+    with pytest.raises(Conflict) as many:
+        for changes in (ActionChanges(priority="high"), ActionChanges(notes="n")):
+            store.edit_action(1, changes)  # alice's own, as the command line's
+        store.edit_action(1, ActionChanges(title="alice's"), expected_version=1)
+    # Each person's field edits as one, so the field in conflict is never crowded out
+    assert caught.value.what is not None and many.value.what == (
+        "bob: edited #1: due, owner, title; carol: moved #1 from plan to do;"
+        " alice: edited #1: notes, priority"
     )
+    with pytest.raises(Conflict) as only_the_last:
+        store.edit_action(1, ActionChanges(title="alice's"), expected_version=4)
+    assert (only_the_last.value.by, only_the_last.value.what) == ("alice", "edited #1: notes")
 
 
 @pytest.mark.parametrize("write", ["move", "complete", "edit"])
