@@ -442,9 +442,11 @@ def _append_csv(store: Store, path: Path, stream: TextIO, today: date) -> str:
     drafts = _csv_drafts(path, stream, today, _startable(store), entered_in_do)
     with spool_checked(path, _as_values(drafts), "written") as rows:
         if not rows.count:
-            raise InvalidInput("file", str(path), "has no rows")
+            done = f" ({rows.skipped} done, skipped)" if rows.skipped else ""
+            raise InvalidInput("file", str(path), f"has no open action to add{done}")
         first, last = store.add_actions(_as_drafts(rows))
-    summary = f"{rows.count} action{'s' if rows.count != 1 else ''} added (#{first}..#{last})"
+    ids = f"#{first}" if first == last else f"#{first}..#{last}"
+    summary = f"{rows.count} action{'s' if rows.count != 1 else ''} added ({ids})"
     rows_word = "row" if rows.skipped == 1 else "rows"
     skipped = f", {rows.skipped} done {rows_word} skipped" if rows.skipped else ""
     lowered = ""
@@ -542,7 +544,10 @@ def _csv_drafts(
             continue
         values = {key: restore(value) for key, value in row.items()}
         if values.get("done_at", "").strip():
-            yield line, None  # a finished action from an export is history, not new work
+            if from_export:
+                yield line, None  # a finished action from an export is history, not new work
+            else:  # by hand: whatever it says, a new action is not done (a tester's "garbage")
+                yield line, InvalidInput("done_at", values["done_at"], "a new action is open")
             continue
         if from_export and values.get("phase", "").strip() in ("check", "act"):
             values["phase"] = "do"

@@ -60,5 +60,12 @@ async def complete_flow(board: BoardScreen, action: Action) -> None:
         nxt = completion.next_cycle
         board.place(nxt)
         board.notify(f"#{nxt.id} opened in Plan: cycle {nxt.cycle} of #{action.id}")
+    elif decision == "standardize" and action.verdict == "did-not":
+        # As the command line says it: allowed, but never without a word (a tester).
+        board.notify(
+            f"#{action.id} standardized though its verdict was did-not: its follow-ups will"
+            " check whether it holds",
+            severity="warning",
+        )
     else:
         board.notify(f"#{action.id} done ({decision})")

@@ -566,6 +566,25 @@ def test_a_hand_written_csv_with_an_id_column_still_may_not_start_in_check(cli, 
     assert result.exit_code == 1 and "a new action cannot start in Check" in result.stderr
 
 
+def test_done_at_by_hand_is_refused_by_line_and_an_export_of_done_work_says_so(cli, tmp_path):
+    hand = tmp_path / "hand.csv"
+    hand.write_text("title,owner,done_at\nA,bob,garbage\nB,bob,\n")
+    result = cli("import", str(hand))
+    assert result.exit_code == 1
+    assert "line 2: done_at: 'garbage' a new action is open" in result.stderr
+    assert cli("add", "finished").exit_code == 0 and cli("done", "1", "--decision", "abandon")
+    exported = tmp_path / "done.csv"
+    exported.write_text(cli("export", "--format", "csv").stdout, encoding="utf-8")
+    other = tmp_path / "other.db"
+    assert cli("--db", str(other), "init").exit_code == 0
+    result = cli("--db", str(other), "import", str(exported))
+    assert result.exit_code == 1
+    assert "has no open action to add (1 done, skipped)" in result.stderr
+    one = tmp_path / "one.csv"
+    one.write_text("title\nonly\n")
+    assert cli("--db", str(other), "import", str(one)).stdout.endswith(": 1 action added (#1)\n")
+
+
 def test_an_initiative_missing_from_the_file_says_how_to_add_it(cli, tmp_path):
     csv_file = tmp_path / "in.csv"
     csv_file.write_text("title,initiative\nx,Faster support\n")
