@@ -445,8 +445,8 @@ def _append_csv(store: Store, path: Path, stream: TextIO, today: date) -> str:
             done = f" ({rows.skipped} done, skipped)" if rows.skipped else ""
             raise InvalidInput("file", str(path), f"has no open action to add{done}")
         first, last = store.add_actions(_as_drafts(rows))
-    ids = f"#{first}" if first == last else f"#{first}..#{last}"
-    summary = f"{rows.count} action{'s' if rows.count != 1 else ''} added ({ids})"
+    added = f"#{first}" if first == last else f"#{first}..#{last}"
+    summary = f"{rows.count} action{'s' if rows.count != 1 else ''} added ({added})"
     rows_word = "row" if rows.skipped == 1 else "rows"
     skipped = f", {rows.skipped} done {rows_word} skipped" if rows.skipped else ""
     lowered = ""
