@@ -44,6 +44,11 @@ LONGEST_HOLD_SECONDS = 2.0
 # A key that leaves a text field and then does not (an error shown under the field): the
 # keys after it go on into the field after this.
 LEAVING_HOLD_SECONDS = 0.5
+# ... and not before the hold has looked this many times: a busy app (a board's first
+# seconds) runs the looks late, and the field's own handling of the key (enter's filter, a
+# form's save) between them, so the keys after enter went into the field it was leaving
+# (a tester's "/slo enter j c" gave the filter "slojc").
+LEAVING_HOLD_LOOKS = 15
 # A view's first rows read on a thread (the flow view's figures, seconds on a huge file): the
 # moves typed with its key wait for them this long at most, then go to what is shown.
 LONGEST_READ_SECONDS = 5.0
@@ -68,6 +73,7 @@ class _Hold:
     every_key: bool = False  # with ``rows``: every key waits for them, not only moves
     flows_before: frozenset[int] = frozenset()  # the flows running when the key came
     screen_changed_at: float | None = None
+    looks: int = 0  # how many times ``_check`` has looked at this hold
 
 
 class KeyHold:
@@ -225,6 +231,7 @@ class KeyHold:
         if hold is None:
             return
         now = time.monotonic()
+        hold.looks += 1
         screen, focused = self._where()
         # A new screen whose on_mount has not run: what it reads first (wait_for_rows) and
         # what it focuses are not known yet (a busy machine took over a tenth of a second).
@@ -237,14 +244,25 @@ class KeyHold:
         if reading and now - hold.started < LONGEST_READ_SECONDS:
             return
         waited = now - hold.started
-        given_up = waited >= (LEAVING_HOLD_SECONDS if hold.leaving else LONGEST_HOLD_SECONDS)
+        if hold.leaving:
+            given_up = waited >= LEAVING_HOLD_SECONDS and hold.looks >= LEAVING_HOLD_LOOKS
+        else:
+            given_up = waited >= LONGEST_HOLD_SECONDS
         if self._ready(hold, screen, focused, now) or given_up:
             self.release()
 
     @staticmethod
     def _ready(hold: _Hold, screen: Screen[Any] | None, focused: Widget | None, now: float) -> bool:
-        if hold.key is not None and hold.key._stop_propagation:
-            return True  # a widget took the key itself (a newline in a text area): no binding
+        if (
+            hold.key is not None
+            and hold.key._stop_propagation
+            and not isinstance(hold.focused, Input)
+        ):
+            # A widget took the key itself (a newline in a text area): no binding. Not an
+            # Input's enter, which comes back up for the app once the field has it: taken
+            # for done before that, the keys after it went into the field (a tester's
+            # "/slo enter j c" filtered for "slojc" while the board was busy starting).
+            return True
         if hold.key is not None:
             return False
         if not (hold.opening or hold.leaving):

@@ -326,3 +326,22 @@ async def test_a_key_after_a_pause_past_a_refused_c_is_the_persons_again(
         burst(app, "n")
         await settle_app(app, pilot)
         assert isinstance(app.screen, ActionFormModal)
+
+
+def test_an_inputs_enter_is_not_taken_for_handled_before_it_comes_back_up() -> None:
+    """Textual stops the app's own copy of a key it hands to the focused Input; the hold took
+    that for a text area's newline (handled, no binding) and let the keys after enter go into
+    the field it was leaving: "/slo enter j c", typed while the board was busy starting,
+    filtered for "slojc" (a tester). A text area's newline still counts as handled."""
+    import time
+
+    from textual import events
+    from textual.widgets import Input, TextArea
+
+    from pdca.tui.typeahead import KeyHold, _Hold
+
+    for field, handled in ((Input(), False), (TextArea(), True)):
+        enter = events.Key("enter", "\r")
+        enter.stop()
+        hold = _Hold(None, field, time.monotonic(), key=enter, leaving=True)
+        assert KeyHold._ready(hold, None, field, time.monotonic()) is handled, field
