@@ -113,6 +113,7 @@ WHERE entity = 'database' AND entity_id = 0
   AND (summary LIKE 'restored from %' OR summary LIKE 'imported %')
 ORDER BY id DESC LIMIT 1
 """
+_NOT_ASKED = object()
 # A conflict reads at most this many changes since the version the caller read, and names
 # at most _CHANGES_NAMED of them (a person's edits of fields as one).
 _CHANGES_READ = 50
@@ -374,6 +375,7 @@ class Store:
         self.clock = clock
         self.path = path
         self.opened_writable = writable
+        self._blocker: object = _NOT_ASKED  # write_blocker's answer, once asked
         # The file's (device, inode) when opened, to notice it being removed or replaced.
         self.identity = identity
         # A reader's immutable copy, which never sees later writes (db/connection.py).
@@ -459,10 +461,18 @@ class Store:
 
     def write_blocker(self) -> str | None:
         """What stops a write to a file this user may write (its -wal or -shm, made by
-        another user with modes the group cannot write), in words; None: nothing."""
-        if not self.writable or self.path is None or may_write_now(self.path):
-            return None
-        return f"{files_report(self.path)}; nothing can be saved until then"
+        another user with modes the group cannot write), in words; None: nothing. Asked
+        once, as the file is opened: SQLite keeps the -wal and -shm it opened then, so a
+        later change of their modes stops new sessions, not this one (a banner saying
+        nothing could be saved while saves went in, a tester)."""
+        if self._blocker is _NOT_ASKED:
+            blocked = self.writable and self.path is not None and not may_write_now(self.path)
+            self._blocker = (
+                f"{files_report(self.path)}; nothing can be saved until then"
+                if blocked and self.path is not None
+                else None
+            )
+        return self._blocker  # type: ignore[return-value]
 
     def _read_only_error(self) -> ReadOnlyDatabase:
         return ReadOnlyDatabase(self.read_only_reason)

@@ -57,6 +57,13 @@ class StoreThread:
         return self._pending
 
     def _run(self, call: Callable[[Store], T], asked: float) -> T:
+        if self._store is not None and not self._store.opened_writable:
+            # Opened while the file was read-only for this user (a refused save): SQLite
+            # keeps that connection read-only whatever the modes are later, so the board
+            # stayed read-only for good after the owner's chmod g+w (a tester). Opened
+            # again, it writes once the file lets it (the process's -shm was writable).
+            self._store.close()
+            self._store = None
         if self._store is None:
             self._store = self._opener()
         # The busy wait counts from when the write was asked for, not from its turn: three

@@ -45,3 +45,28 @@ def test_a_write_whose_wait_ran_out_in_the_queue_still_waits_a_moment(
         assert writer.submit(_busy_timeout_ms).result() == 1000
     finally:
         writer.close()
+
+
+def test_a_connection_opened_read_only_is_opened_again_for_the_next_write(
+    store: Store, db_path: Path
+) -> None:
+    """The board's first save came while the owner had taken write away: the writer's
+    connection was opened read-only, and SQLite kept it so after chmod g+w, every save
+    refused for good (a tester). The next write opens it again."""
+    opened: list[Store] = []
+
+    def opener() -> Store:
+        fresh = open_as(db_path, "alice")
+        if not opened:
+            fresh.writable = False  # as SQLite opens a file this user may only read
+        opened.append(fresh)
+        return fresh
+
+    writer = StoreThread(opener)
+    try:
+        assert writer.submit(lambda s: s.opened_writable).result() is False
+        assert writer.submit(lambda s: s.opened_writable).result() is True
+        assert writer.submit(lambda s: s.opened_writable).result() is True
+        assert len(opened) == 2  # once again, then kept
+    finally:
+        writer.close()
