@@ -1638,12 +1638,23 @@ class Store:
             label = (
                 f"#{event['entity_id']}"
                 if event["entity"] == "action"
-                else (f"{event['entity']} {event['entity_id']}")
+                else self._named_label(event["entity"], event["entity_id"])
             )
             raise UndoRefused(
                 f"cannot undo {event['summary']!r}: {later['actor']} changed {label} since, "
                 f"at {later['at']} ({later['summary']})"
             )
+
+    def _named_label(self, entity: str, entity_id: int) -> str:
+        """``initiative 'Faster support'`` for a record people know by its name (KPIs and
+        initiatives: "initiative 1" was no name anyone knew, a tester), else kind and id."""
+        if entity in ("initiative", "kpi"):
+            row = self.conn.execute(
+                f"SELECT name FROM {TABLES[entity]} WHERE id = ?", (entity_id,)
+            ).fetchone()
+            if row is not None:
+                return f"{'KPI' if entity == 'kpi' else entity} {row['name']!r}"
+        return f"{entity} {entity_id}"
 
     def _refuse_if_changed_outside(self, event: sqlite3.Row) -> None:
         """A record deleted, or put back, outside pdca (with sqlite3: no event says so) is

@@ -170,7 +170,7 @@ def log(session: Session, owner, action_text, initiative, status, since, until, 
         click.echo(to_json(entries))
         return
     if not entries:
-        click.echo("no check-ins match", err=True)
+        click.echo("no check-ins or follow-ups match", err=True)
         return
     now = iso(store.clock())
     rows = [

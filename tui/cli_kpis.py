@@ -536,7 +536,8 @@ def _alert_line(a: Any) -> str:
 @json_option
 @click.pass_context
 def alerts(ctx: click.Context, mine: bool, overdue: bool, as_json: bool) -> None:
-    """Open drift alerts (escalating missed ones first); exit status 3 when one is overdue."""
+    """Open drift alerts, newest first (missed deadlines are escalated before they are listed);
+    exit status 3 when one is overdue."""
     if ctx.invoked_subcommand is not None:
         return
     from pdca.db import alerts as alert_store
