@@ -1,4 +1,5 @@
-"""Due dates as people type them: ``2026-12-01``, ``today``, ``+3d``, ``+2w``, ``fri``."""
+"""Due dates as people type them: ``2026-12-01``, ``today``, ``+3d``, ``+2w``, ``fri``,
+``next fri`` (that day of next week), ``eow`` (this Friday) and ``eom`` (the month's end)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from pdca.db.errors import InvalidInput
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _RELATIVE = re.compile(r"^([+-])([0-9]+)([dwm])$")
-_HINT = "is not a date (use YYYY-MM-DD, today, tomorrow, +3d, +2w or a weekday)"
+_HINT = (
+    "is not a date (use YYYY-MM-DD, today, tomorrow, yesterday, +3d, +2w, +1m, a weekday,"
+    " next fri, eow or eom)"
+)
 
 # Every date and time pdca takes in lies in these years. Far enough out for any plan, and a
 # year inside what Python and ISO-8601 can hold, so the arithmetic done on a stored date (the
@@ -56,9 +60,18 @@ def _parse(text: str, today: date, field: str) -> date:
         if unit == "m":
             return _add_months(today, count, text, field)
         return today + timedelta(days=count * (7 if unit == "w" else 1))
-    if len(raw) >= 3:
+    if raw == "eow":  # the end of the working week: this Friday, or next week's after it
+        return today + timedelta(days=(4 - today.weekday()) % 7)
+    if raw == "eom":  # the month's last day
+        return _add_months(today.replace(day=1), 1, text, field) - timedelta(days=1)
+    following = raw.removeprefix("next ").strip() if raw.startswith("next ") else None
+    wanted = following if following is not None else raw
+    if len(wanted) >= 3:
         for index, name in enumerate(_WEEKDAYS):
-            if name.startswith(raw):
+            if name.startswith(wanted):
+                if following is not None:  # "next mon": that day of next week (Monday first)
+                    monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
+                    return monday + timedelta(days=index)
                 ahead = (index - today.weekday() - 1) % 7 + 1
                 return today + timedelta(days=ahead)
     if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):

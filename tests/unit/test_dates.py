@@ -82,6 +82,28 @@ def test_weekday_names_and_prefixes_mean_the_next_occurrence(text: str, expected
     assert parse_date(text, MONDAY) == expected
 
 
+@pytest.mark.parametrize(
+    ("today", "text", "expected"),
+    [
+        (MONDAY, "eow", date(2026, 11, 27)),  # this Friday
+        (date(2026, 11, 27), "eow", date(2026, 11, 27)),  # on a Friday: today
+        (date(2026, 11, 28), "eow", date(2026, 12, 4)),  # at the weekend: next week's
+        (MONDAY, "eom", date(2026, 11, 30)),
+        (date(2027, 2, 10), "EOM", date(2027, 2, 28)),
+        (MONDAY, "next fri", date(2026, 12, 4)),  # that day of next week, not this Friday
+        (MONDAY, "next monday", date(2026, 11, 30)),
+        (date(2026, 11, 29), "next mon", date(2026, 11, 30)),  # a Sunday: tomorrow's week
+        (date(2026, 11, 25), "next  Wed ", date(2026, 12, 2)),
+    ],
+)
+def test_the_end_of_the_week_or_month_and_next_weeks_days(
+    today: date, text: str, expected: date
+) -> None:
+    """What a Taskwarrior or Linear user types (a tester's "eow" and "next monday" were
+    refused)."""
+    assert parse_date(text, today) == expected
+
+
 @pytest.mark.parametrize("offset", range(7))
 def test_a_weekday_is_always_one_to_seven_days_ahead(offset: int) -> None:
     today = date(2026, 11, 23 + offset)
@@ -131,7 +153,8 @@ def test_case_and_surrounding_whitespace_do_not_matter(text: str, expected: date
         ("fridays", "is not a date"),
         ("2026-1-5", "is not a date"),
         ("2026/12/01", "is not a date"),
-        ("next friday", "is not a date"),
+        ("next fr", "is not a date"),  # too short after "next"
+        ("next week", "is not a date"),
     ],
 )
 def test_impossible_dates_raise_invalid_input_naming_field_and_value(text: str, why: str) -> None:
