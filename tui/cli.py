@@ -668,7 +668,9 @@ def demo(session: Session, size: str, fresh: bool) -> None:
 @click.argument("title")
 @click.option("--owner", metavar="LOGIN", help="The one person accountable ('none': nobody yet).")
 @click.option("--phase", type=click.Choice(PHASES), default="plan", show_default=True)
-@click.option("--due", metavar="DATE", help="YYYY-MM-DD, today, tomorrow, +3d, +2w, friday, next fri, eow, eom.")
+@click.option(
+    "--due", metavar="DATE", help="YYYY-MM-DD, today, tomorrow, +3d, +2w, fri, next fri, eow, eom."
+)
 @click.option(
     "--priority", type=click.Choice(PRIORITIES), default="normal", show_default=True,
     help="Orders cards within a phase, ahead of the due date.",
