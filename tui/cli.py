@@ -906,6 +906,11 @@ def checkin(session: Session, action_id: int, message: str, status: str, as_json
 @click.option("--priority", type=click.Choice(PRIORITIES), help="Only actions of this priority.")
 @click.option("--overdue", is_flag=True, help="Only open actions past their due date.")
 @click.option("--stale", is_flag=True, help="Only stale open actions (see stale-after-days).")
+@click.option(
+    "--text",
+    metavar="TEXT",
+    help="Only those whose title or notes hold TEXT (any case), owned by it, or #TEXT.",
+)
 @click.option("--all", "include_done", is_flag=True, help="Include done actions.")
 @click.option("--limit", type=COUNT, help="At most this many.")
 @json_option
@@ -918,6 +923,7 @@ def list_actions(
     priority,
     overdue,
     stale,
+    text,
     include_done,
     limit,
     as_json,
@@ -940,6 +946,7 @@ def list_actions(
         priority=priority,
         overdue=overdue,
         stale=stale,
+        text=_search_text(text),
         include_done=include_done,
         limit=limit,
     )
@@ -972,6 +979,18 @@ def list_actions(
         click.echo("no actions match", err=True)
         return
     click.echo(table(["ID", "PHASE", "OWNER", "PRI", "DUE", "CHECK-IN", "TITLE"], rows))
+
+
+def _search_text(text: str | None) -> str | None:
+    """``--text`` as the board's ``/`` takes it; empty or blank is refused, not "all"."""
+    if text is None:
+        return None
+    if not text.strip():
+        raise InvalidInput("--text", text, "is empty")
+    from pdca.db.models import checked_text
+
+    checked_text("--text", text)  # a NUL or such: named, as every text option names it
+    return text
 
 
 @cli.command()

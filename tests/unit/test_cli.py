@@ -563,6 +563,16 @@ def test_list_owner_must_be_one_of_the_files_people(board, cli) -> None:
     )
 
 
+def test_list_text_finds_words_owners_and_ids_as_the_boards_filter_does(board, js, cli) -> None:
+    """A Taskwarrior user's `pdca list review` found nothing (no search on the CLI)."""
+    everything = js("list", "--all", "--json")
+    word = everything[0]["title"].split()[0].upper()
+    found = js("list", "--all", "--text", word, "--json")
+    assert found and all(word.lower() in (a["title"] + a["notes"]).lower() for a in found)
+    assert [a["id"] for a in js("list", "--all", "--text", "#3", "--json")] == [3]
+    assert one_line_error(cli("list", "--text", " ")) == "--text: ' ' is empty"
+
+
 def test_list_limit_must_be_positive(ok, cli) -> None:
     ok("init")
     assert "--limit" in one_line_error(cli("list", "--limit", "0"))
