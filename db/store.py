@@ -1266,6 +1266,28 @@ class Store:
             fields = ", ".join(sorted(k.removesuffix("_id") for k in changes))
             self._update_action(tx, before, changes, f"edited #{action_id}: {fields}")
 
+    def hand_over(self, from_login: str, to_login: str) -> list[int]:
+        """Every open action of ``from_login`` given to ``to_login``, each with its event, in
+        one transaction (one undo): the work of someone who leaves, or moves on, to another
+        owner. Done actions keep their owner (history). The ids handed over, in order."""
+        with self.write() as tx:
+            if not self.has_person(from_login):
+                alike = self.people_spelled_alike(from_login)
+                meant = f"; did you mean {alike[0]}?" if alike else " (pdca owners lists them)"
+                raise InvalidInput("FROM", from_login, f"is not one of this file's people{meant}")
+            if to_login == from_login:
+                raise InvalidInput("TO", to_login, "owns them already")
+            self.ensure_person(tx, to_login)
+            rows = self.conn.execute(
+                "SELECT * FROM actions WHERE owner = ? AND done_at IS NULL ORDER BY id",
+                (from_login,),
+            ).fetchall()
+            for before in rows:
+                self._update_action(
+                    tx, before, {"owner": to_login}, f"edited #{before['id']}: owner"
+                )
+            return [int(row["id"]) for row in rows]
+
     def _progress_since(self, action: sqlite3.Row) -> int:
         checkins = self.conn.execute(
             "SELECT count(*) FROM checkins WHERE action_id = ? AND at >= ?",

@@ -993,6 +993,36 @@ def _search_text(text: str | None) -> str | None:
     return text
 
 
+@cli.command("reassign")
+@click.argument("from_login", metavar="FROM")
+@click.argument("to_login", metavar="TO")
+@json_option
+@pass_session
+def reassign(session: Session, from_login: str, to_login: str, as_json: bool) -> None:
+    """Give every open action of FROM to TO (someone leaves, or moves on), in one change that
+    pdca undo reverts; done ones keep their owner."""
+    from pdca.db.models import checked_login
+
+    checked_login("TO", to_login)
+    store = session.store()
+    with saying_who_is_new(store, to_login):
+        moved = store.hand_over(from_login, to_login)
+    if as_json:
+        click.echo(to_json({"from": from_login, "to": to_login, "actions": moved}))
+        return
+    if not moved:
+        click.echo(f"{printable(from_login)} owns no open action: nothing handed over", err=True)
+        return
+    listed = ", ".join(f"#{n}" for n in moved[:10]) + (
+        f" and {len(moved) - 10} more" if len(moved) > 10 else ""
+    )
+    plural = "s" if len(moved) != 1 else ""
+    click.echo(
+        f"handed {len(moved)} open action{plural} from {printable(from_login)} to"
+        f" {printable(to_login)}: {listed}"
+    )
+
+
 @cli.command()
 @click.argument("action_id", metavar="ID", type=ACTION_ID)
 @json_option

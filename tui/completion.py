@@ -138,6 +138,8 @@ BY_COMMAND: dict[tuple[str, str], Completer] = {
     ("report", "target"): _from_database("initiative"),
     ("followup", "action_text"): _from_database("followup"),
     ("stop", "rule_id"): _from_database("rule"),
+    ("reassign", "from_login"): _from_database("login"),
+    ("reassign", "to_login"): _from_database("login"),
 }
 
 

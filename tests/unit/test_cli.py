@@ -573,6 +573,27 @@ def test_list_text_finds_words_owners_and_ids_as_the_boards_filter_does(board, j
     assert one_line_error(cli("list", "--text", " ")) == "--text: ' ' is empty"
 
 
+def test_reassign_gives_every_open_action_and_undo_takes_it_back(board, ok, js, cli) -> None:
+    """Someone leaves: their open work to another owner in one change (a tester looped over
+    list --json with edit); done ones keep their owner; one undo reverts it all."""
+    before = {a["id"]: a["owner"] for a in js("list", "--all", "--json")}
+    dana_open = js("list", "--owner", "dana", "--json")
+    result = ok("reassign", "dana", "erin")
+    assert result.stdout.startswith(f"handed {len(dana_open)} open action")
+    assert "erin is new to this file" in result.stderr
+    after = {a["id"]: a["owner"] for a in js("list", "--all", "--json")}
+    changed = {i for i in before if before[i] != after[i]}
+    assert changed and all(before[i] == "dana" and after[i] == "erin" for i in changed)
+    assert js("list", "--owner", "dana", "--json") == []
+    assert ok("undo").stdout.count("owner") == len(changed)
+    assert {a["id"]: a["owner"] for a in js("list", "--all", "--json")} == before
+    assert one_line_error(cli("reassign", "DANA", "erin")) == (
+        "FROM: 'DANA' is not one of this file's people; did you mean dana?"
+    )
+    assert one_line_error(cli("reassign", "dana", "dana")) == "TO: 'dana' owns them already"
+    assert "is not a login" in one_line_error(cli("reassign", "dana", "b d"))
+
+
 def test_list_limit_must_be_positive(ok, cli) -> None:
     ok("init")
     assert "--limit" in one_line_error(cli("list", "--limit", "0"))

@@ -62,6 +62,7 @@ def test_ids_and_names_come_from_the_database(env: dict[str, str], filled: Store
     assert complete(env, "pdca add x --initiative 5_") == []  # _ is a character, not a wildcard
     assert complete(env, "pdca initiative edit 50") == ["50%\\ faster_CI"]
     assert complete(env, "pdca initiative add ") == []  # a new one's name: nothing to offer
+    assert complete(env, "pdca reassign bo") == ["bob", "bonnie"]
     assert complete(env, "pdca kpi add x --escalate-to bob,c") == ["bob,carol"]
     assert complete(env, "pdca kpi add ") == []  # a new KPI's name: nothing to offer
 

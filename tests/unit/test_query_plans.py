@@ -43,6 +43,7 @@ def _exercise(store: Store) -> None:
     ):
         store.list_actions(where)
     store.action_detail(action.id)
+    store.hand_over("bob", "carol")
     store.list_kpis()
     store.list_initiatives()
     for entity, referred in store_module._REFERRED_BY.items():  # an undo refused, named
