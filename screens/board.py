@@ -804,6 +804,9 @@ class BoardScreen(Screen[None]):
         self.start(pick_flow, "priority")
 
     def action_clear_filters(self) -> None:
+        # A filter typed a moment ago and not read yet must not come back after esc (it did,
+        # 0.15 s later, a reviewer).
+        self.workers.cancel_group(self, "board-filter-typing")
         close_text_box(self, clear=True)
         self._focus_board()
         if self.filter.active:

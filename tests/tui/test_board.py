@@ -192,6 +192,11 @@ async def test_a_text_filter_typed_fast_is_read_once_and_enter_waits_for_it(
         assert [a.id for c in board(app).columns.values() for a in c.actions] == [3]
         await pilot.press("escape")
         await settle_app(app, pilot)
+        await pilot.press("slash", *"Doing", "escape")  # esc before the pause: cleared
+        await settle_app(app, pilot)
+        await pilot.pause(0.3)
+        assert board(app).filter.text is None
+        assert len([a for c in board(app).columns.values() for a in c.actions]) == 5
         reads.clear()
         await pilot.press("slash", *"Checking", "enter", "c")  # no pause before enter
         await settle_app(app, pilot)
