@@ -31,14 +31,13 @@ from pdca.db.alert_standing import waiting_by_person as waiting_by_person
 from pdca.db.clock import iso
 from pdca.db.convert import escalation_path, snapshot
 from pdca.db.errors import Conflict, NotFound
-from pdca.db.models import shown_number, validated
+from pdca.db.models import PDCA_ACTOR, shown_number, validated
 from pdca.db.store import Store, Transaction
 
 if TYPE_CHECKING:  # pydantic and the accountability rules come where used, not to record
     from pdca.db.accountability_rules import TimedEscalation
     from pdca.db.models import Alert
 
-ESCALATION_ACTOR = "pdca"
 
 _SELECT = SELECT_ALERTS
 _OPEN_WAITING = OPEN_WAITING
@@ -240,7 +239,7 @@ def escalate_due(store: Store) -> int:
         return 0
     moved = 0
     with store.write() as tx:
-        tx.actor = ESCALATION_ACTOR
+        tx.actor = PDCA_ACTOR
         for row, step in _pending(store, tx.now):  # again: someone may have acted meanwhile
             before = store.conn.execute("SELECT * FROM alerts WHERE id = ?", (row["id"],))
             _update(

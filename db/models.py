@@ -142,7 +142,10 @@ def _login(text: str) -> str:
 # notifications, which no undo of a person's may take back), and the word that clears an
 # owner. An owner or an escalation path named so made "none" and "pdca" people of the file
 # ("waiting for none", a tester).
-NOT_A_PERSON = {"pdca": "is pdca's own name (its automatic changes)", "none": "means nobody"}
+# The actor of pdca's own writes (repeats made, notifications, escalations, seeded alerts):
+# nobody's ``pdca undo`` reaches them.
+PDCA_ACTOR = "pdca"
+NOT_A_PERSON = {PDCA_ACTOR: "is pdca's own name (its automatic changes)", "none": "means nobody"}
 
 
 def _person(text: str) -> str:

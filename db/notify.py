@@ -33,12 +33,12 @@ from pdca.db.alert_standing import deadline_of
 from pdca.db.clock import iso
 from pdca.db.convert import escalation_path, snapshot
 from pdca.db.errors import InvalidInput
+from pdca.db.models import PDCA_ACTOR
 from pdca.db.pydantic_setup import skip_plugin_discovery
 from pdca.db.store import Store, Transaction
 
 skip_plugin_discovery()  # before the first model is built
 
-RUN_ACTOR = "pdca"
 ORDER = {name: index for index, name in enumerate(("terminal", "command", "mail", "webhook"))}
 
 
@@ -457,7 +457,7 @@ def claim_batches(
             time.sleep(CLAIM_PAUSE_SECONDS)
         ids: list[int] = []
         with store.write() as tx:
-            tx.actor = RUN_ACTOR
+            tx.actor = PDCA_ACTOR
             for item in planned[start : start + CLAIM_BATCH]:
                 cursor = store.conn.execute(
                     "INSERT OR IGNORE INTO notifications (key, recipient, channel, kind, text,"
@@ -551,7 +551,7 @@ def record_all(
     alone (None: that claim is no longer this run's)."""
     recorded: list[Notification | None] = []
     with store.write() as tx:
-        tx.actor = RUN_ACTOR
+        tx.actor = PDCA_ACTOR
         logged: dict[str, list[tuple[int, sqlite3.Row | None]]] = {}
         for notification_id, outcome in outcomes:
             before = store.conn.execute(

@@ -41,13 +41,12 @@ from pdca.db.errors import (
     NotFound,
     PdcaError,
 )
-from pdca.db.models import Action, ActionDraft
+from pdca.db.models import PDCA_ACTOR, Action, ActionDraft
 from pdca.db.pydantic_setup import skip_plugin_discovery
 from pdca.db.store import Store, Transaction
 
 skip_plugin_discovery()  # before the first model is built
 
-RUN_ACTOR = "pdca"
 
 _DUE = "SELECT id FROM recurrences WHERE stopped_at IS NULL AND next_due <= ?"
 
@@ -156,7 +155,7 @@ def run_due(store: Store) -> list[int]:
         return []
     created: list[int] = []
     with store.write() as tx:
-        tx.actor = RUN_ACTOR
+        tx.actor = PDCA_ACTOR
         day = _local(tx.now)
         for row in _due_rows(store, day):  # read inside the lock: another run's work is seen
             rule = stored_rule(row)
@@ -240,7 +239,7 @@ def _advance(
     new_id: int | None,
 ) -> None:
     if new_id is None:  # nothing left to copy from: the rule stops rather than spin
-        changes = {"next_due": None, "stopped_at": tx.at, "stopped_by": RUN_ACTOR}
+        changes = {"next_due": None, "stopped_at": tx.at, "stopped_by": PDCA_ACTOR}
     columns = "".join(f"{name} = ?, " for name in changes)
     cursor = store.conn.execute(
         f"UPDATE recurrences SET {columns}updated_at = ?, version = version + 1"

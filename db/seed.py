@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from pdca.db.clock import iso
 from pdca.db.errors import DatabaseProblem, InvalidInput
-from pdca.db.models import PHASES, Direction, Phase
+from pdca.db.models import PDCA_ACTOR, PHASES, Direction, Phase
 
 if TYPE_CHECKING:
     from pdca.db.store import Store, Transaction
@@ -913,6 +913,9 @@ def seed_with_spec(
                 _empty(store.conn)
             refuse_unless_empty(store)
             _write_all(store.conn, world, report)
+            # Raised by pdca, as a reading's alerts are: logged as the running user, the
+            # seeded alerts were that person's first undo (a new user's u on the demo).
+            tx.actor = PDCA_ACTOR
             _raise_signal_alerts(store, tx)
             report(0.97)
         counts = _counts(store.conn)
@@ -1325,7 +1328,7 @@ def _write_alerts(conn: sqlite3.Connection, world: _World) -> None:
             summary = f"escalated alert {current['id']} on KPI {kpi.name!r} to {step_.assignee}"
             changes = {"assignee": step_.assignee, "escalation_level": step_.level,
                        "ack_due": iso(step_.ack_due)}  # fmt: skip
-            _stage_update(world, int(due.timestamp()) + 1, "pdca", current, changes, summary)
+            _stage_update(world, int(due.timestamp()) + 1, PDCA_ACTOR, current, changes, summary)
             level, due = step_.level, step_.ack_due
     marks = ", ".join(f":{c}" for c in ALERT_COLUMNS)
     conn.executemany(f"INSERT INTO alerts ({', '.join(ALERT_COLUMNS)}) VALUES ({marks})", rows)

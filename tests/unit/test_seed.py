@@ -498,3 +498,32 @@ def test_the_medium_spec_has_moves_back_and_slips_too(store: Store) -> None:
     figures = __import__("pdca.db.flow", fromlist=["flow"]).flow(store)
     assert sum(p.went_back for p in figures.phases) >= 5
     assert sum(i.slipped for i in figures.initiatives) >= 5
+
+
+def test_the_alerts_a_seed_raises_are_pdcas_not_the_seeders_to_undo(
+    cli, db_path, monkeypatch
+) -> None:
+    """A new user's first u on the demo undid the alerts the seed had raised, as their own
+    change (a tester): they are pdca's, and undo finds nothing of the seeder's (zed: a login
+    the seeded team's history does not use)."""
+    import sqlite3
+
+    monkeypatch.setenv("PDCA_USER", "zed")
+    assert cli("seed", "--size", "small").exit_code == 0
+    conn = sqlite3.connect(db_path)
+    try:
+        raised = conn.execute(
+            "SELECT DISTINCT actor FROM events WHERE summary LIKE 'raised alert %'"
+        ).fetchall()
+        alerts = conn.execute("SELECT count(*) FROM alerts").fetchone()[0]
+    finally:
+        conn.close()
+    actors = {actor for (actor,) in raised}
+    assert "pdca" in actors and "zed" not in actors  # the seeded history's own too
+    result = cli("undo")
+    assert result.exit_code == 1 and "nothing to undo" in result.stderr
+    conn = sqlite3.connect(db_path)
+    try:
+        assert conn.execute("SELECT count(*) FROM alerts").fetchone()[0] == alerts
+    finally:
+        conn.close()
