@@ -276,6 +276,18 @@ class PdcaApp(App[None]):
             return
         self.exit()
 
+    def action_suspend_process(self) -> None:
+        """ctrl+z: to the shell, when there is one to come back from. Started straight by
+        tmux or ssh (no job-control shell: pdca's process group is its session's own), a
+        stop has nobody to send it on again, and the board froze for good (a reviewer)."""
+        if os.getpgrp() == os.getsid(0):
+            self.notify(
+                "ctrl+z: no shell here to come back to (pdca was started without one); q quits",
+                severity="warning",
+            )
+            return
+        super().action_suspend_process()
+
     def _repaint_after_suspend(self, _app: App[None]) -> None:
         """Back from ctrl+z (``fg``): the shell drew over the screen, but Textual sends only
         what changed since, so the board came back blank but for the next key's card."""
