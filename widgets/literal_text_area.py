@@ -23,7 +23,8 @@ class LiteralTextArea(TextArea):
         if (char := typed_format_character(event)) is not None:  # kept, as a paste keeps it
             event.stop()
             event.prevent_default()
-            self.replace(char, *self.selection)
+            if not self.read_only:  # as Textual types a character: over the selection
+                self.replace(char, *self.selection, maintain_selection_offset=False)
             return
         if not await ran_own_binding(self, event):
             await super()._on_key(event)

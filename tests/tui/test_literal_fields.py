@@ -239,3 +239,12 @@ async def test_typed_joiners_and_direction_marks_are_kept_as_a_paste_keeps_them(
             await pilot.pause()
             value = field.value if isinstance(field, Input) else field.text  # type: ignore[union-attr]
             assert value == family, (selector, value)
+        # Over a selection, then typing on: the mark stays, as a typed letter would
+        many = app.query_one("#many", LiteralTextArea)
+        many.text = "hello world"
+        many.select_line(0)
+        many.selection = type(many.selection)((0, 0), (0, 5))
+        for char in ("\u200d", "x"):
+            many.post_message(events.Key(char, char))
+        await pilot.pause()
+        assert many.text == "\u200dx world"
