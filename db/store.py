@@ -118,32 +118,41 @@ _NOT_ASKED = object()
 # at most _CHANGES_NAMED of them (a person's edits of fields as one).
 _CHANGES_READ = 50
 _CHANGES_NAMED = 4
+_PEOPLE_NAMED = 3  # and who made them: the latest few, then how many more
 _EDITED = re.compile(r"(edited #\d+): (.+)")
 
 
-def _changes_in_words(changes: list[tuple[str | None, str]]) -> str:
+def _changes_in_words(changes: list[tuple[str | None, str]], total: int) -> str:
     """Changes (by whom, when several people made them; their summaries), oldest first,
-    each person's field edits as one (``edited #1: notes, priority, title``): three edits
-    and a move named the last three only, and the field in conflict was among those left
-    out (a tester)."""
-    said: list[str] = []
-    place: dict[tuple[str | None, str], int] = {}  # a person's edits: where the first came
+    each person's field edits as one, where their last edit came (``edited #1: notes,
+    priority, title``): three edits and a move named the last three only, and the field in
+    conflict was among those left out (a tester). ``total``: how many changes stand in all
+    (more than were read, maybe); those not named are counted first."""
+    items: list[tuple[tuple[str | None, str] | None, str]] = []  # (a person's edits, words)
     fields: dict[tuple[str | None, str], set[str]] = {}
+    merged: dict[tuple[str | None, str], int] = {}  # how many edits each stands for
     for actor, summary in changes:
         edited = _EDITED.fullmatch(summary)
         if edited is None:
-            said.append(f"{actor}: {summary}" if actor else summary)
+            items.append((None, f"{actor}: {summary}" if actor else summary))
             continue
         key = (actor, edited.group(1))
-        if key not in place:
-            place[key] = len(said)
-            said.append("")
         fields.setdefault(key, set()).update(f.strip() for f in edited.group(2).split(","))
-    for (actor, head), index in place.items():
-        named = ", ".join(sorted(fields[actor, head]))
-        said[index] = (f"{actor}: " if actor else "") + f"{head}: {named}"
-    more = len(said) - _CHANGES_NAMED
+        merged[key] = merged.get(key, 0) + 1
+        items = [item for item in items if item[0] != key] + [(key, "")]
+    said: list[str] = []
+    counts: list[int] = []
+    for edits, words in items:
+        if edits is None:
+            said.append(words)
+            counts.append(1)
+        else:
+            who, head = edits
+            named = ", ".join(sorted(fields[edits]))
+            said.append((f"{who}: " if who else "") + f"{head}: {named}")
+            counts.append(merged[edits])
     shown = "; ".join(said[-_CHANGES_NAMED:])
+    more = total - sum(counts[-_CHANGES_NAMED:])
     return f"{more} earlier change{'s' if more != 1 else ''}, then {shown}" if more > 0 else shown
 
 
@@ -616,19 +625,32 @@ class Store:
             return Conflict(entity, entity_id, None, None)
         if since_version is None:
             return Conflict(entity, entity_id, last["actor"], last["at"], last["summary"])
+        # The changes that stand: an undo and the change it undid both left out (an edit
+        # undone since was named as if it held, a reviewer).
+        since = (
+            " FROM events e WHERE e.entity = ? AND e.entity_id = ? AND e.undo_of IS NULL"
+            " AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undo_of = e.tx)"
+            " AND json_valid(e.after) AND json_extract(e.after, '$.version') > ?"
+        )
+        params = (entity, entity_id, since_version)
         changes = self.conn.execute(
-            "SELECT actor, summary FROM events WHERE entity = ? AND entity_id = ?"
-            " AND undo_of IS NULL AND json_valid(after)"
-            " AND json_extract(after, '$.version') > ? ORDER BY id DESC LIMIT ?",
-            (entity, entity_id, since_version, _CHANGES_READ),
+            "SELECT e.actor, e.summary" + since + " ORDER BY e.id DESC LIMIT ?",
+            (*params, _CHANGES_READ),
         ).fetchall()[::-1]
         if len(changes) <= 1:
             return Conflict(entity, entity_id, last["actor"], last["at"], last["summary"])
-        who = list(dict.fromkeys(row["actor"] for row in changes))
+        total, people = self.conn.execute(
+            "SELECT count(*), count(DISTINCT e.actor)" + since, params
+        ).fetchone()
+        latest = {row["actor"]: index for index, row in enumerate(changes)}
+        who = sorted(latest, key=latest.__getitem__)  # by when each last changed it
         said = _changes_in_words(
-            [(row["actor"] if len(who) > 1 else None, row["summary"]) for row in changes]
+            [(row["actor"] if people > 1 else None, row["summary"]) for row in changes], total
         )
-        return Conflict(entity, entity_id, " and ".join(who), last["at"], said)
+        named = who[-_PEOPLE_NAMED:]  # the latest to change it
+        others = people - len(named)
+        by = " and ".join(named) + (f" and {others} more" if others > 0 else "")
+        return Conflict(entity, entity_id, by, last["at"], said)
 
     def _id_by_name(self, table: str, kind: str, name: str | None, hint: str) -> int | None:
         if name is None:

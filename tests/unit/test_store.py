@@ -309,6 +309,27 @@ def test_a_conflict_names_every_change_since_the_version_read(store: Store, db_p
     with pytest.raises(Conflict) as only_the_last:
         store.edit_action(1, ActionChanges(title="alice's"), expected_version=4)
     assert (only_the_last.value.by, only_the_last.value.what) == ("alice", "edited #1: notes")
+    # An edit undone since is not named; sixty edits by six people are counted, not read
+    for n in range(60):
+        other = open_as(db_path, f"u{n % 6}")
+        try:
+            other.edit_action(1, ActionChanges(notes=f"note {n}"))
+        finally:
+            other.close()
+    dee = open_as(db_path, "dee")
+    try:
+        dee.edit_action(1, ActionChanges(priority="low"))
+        dee.undo()
+    finally:
+        dee.close()
+    with pytest.raises(Conflict) as crowded:
+        store.edit_action(1, ActionChanges(title="alice's"), expected_version=1)
+    assert "dee" not in crowded.value.what and "dee" not in crowded.value.by
+    # Each person's sixty edits as one, where their last came; what is not named, counted
+    earlier, _, named = crowded.value.what.partition(" earlier changes, then ")
+    assert named.endswith("u4: edited #1: notes; u5: edited #1: notes")
+    assert 64 - 4 * 10 <= int(earlier) < 64  # 64 stand (60, and bob's, carol's, alice's 2)
+    assert crowded.value.by == "u3 and u4 and u5 and 6 more"
 
 
 @pytest.mark.parametrize("write", ["move", "complete", "edit"])
