@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from pdca.db.errors import NotFound, PdcaError
 from pdca.screens.board_checkin import checkin_flow
+from pdca.screens.board_undo import undo_flow
 from pdca.screens.edit_flow import edit_flow, moved_on
 
 if TYPE_CHECKING:
@@ -52,6 +53,10 @@ async def detail_flow(board: BoardScreen, action_id: int) -> None:
             await edit_flow(board, action_id)
         elif choice == "checkin" and board.writable():
             await checkin_flow(board, detail.action)
+        elif choice == "undo":
+            if board.writable():
+                await undo_flow(board)
+            return
         else:
             return
         if moved_on(board, action_id):

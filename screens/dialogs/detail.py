@@ -106,6 +106,8 @@ class ActionDetailScreen(Dialog[str | None]):
         Binding("escape", "cancel", "Close", id="detail-close"),
         Binding("e", "answer('edit')", "Edit", id="detail-edit"),
         Binding("c", "answer('checkin')", "Check-in", id="detail-checkin"),
+        # As in every view (it did nothing here, a tester): closes, and undoes on the board.
+        Binding("u", "answer('undo')", "Undo", show=False, id="board-undo"),
     ]
 
     def __init__(

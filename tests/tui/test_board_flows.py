@@ -158,6 +158,24 @@ async def test_u_in_another_view_undoes_on_the_board(make_app, board_db: Path, v
         assert "undone: “done #5 (abandon)”" in [n.message for n in app._notifications][-1]
 
 
+async def test_u_in_an_actions_detail_closes_it_and_undoes(make_app, board_db: Path) -> None:
+    """u in the detail (enter on a card) did nothing and said nothing (a tester)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("d")
+        await settle_app(app, pilot)
+        await pilot.press("3")  # abandon #1, in Plan: focus goes to #2
+        await settle_app(app, pilot)
+        assert app.context.store.get_action(1).done_at is not None
+        await pilot.press("enter")  # the detail of the focused card
+        await settle_app(app, pilot)
+        assert len(app.screen_stack) == 2
+        await pilot.press("u")
+        await settle_app(app, pilot)
+        assert len(app.screen_stack) == 1
+        assert app.context.store.get_action(1).done_at is None
+
+
 async def test_done_in_plan_offers_only_abandon(make_app, board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
