@@ -193,7 +193,8 @@ def may_write_now(path: Path) -> bool:
 # SQLite keeps, for as long as the process has the file open, the -shm as it first opened
 # it: a board opened while it was not writable for its user stays unable to write after the
 # owner fixes the modes (a tester; reopening a connection does not help while another of the
-# same process is open, a reviewer). What is true then is said, and what to do.
+# same process holds the -shm opened read-only, a reviewer). What is true then is said, and
+# what to do. (A board opened writable reopens its writer's connection instead: its -shm is.)
 RESTART_TO_WRITE = (
     "the file lets you write now, but this pdca opened it when it did not (SQLite keeps"
     " that while it is open): quit and start pdca again to write"

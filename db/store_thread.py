@@ -61,7 +61,9 @@ class StoreThread:
             # Opened while the file was read-only for this user (a refused save): SQLite
             # keeps that connection read-only whatever the modes are later, so the board
             # stayed read-only for good after the owner's chmod g+w (a tester). Opened
-            # again, it writes once the file lets it (the process's -shm was writable).
+            # again, it writes once the file lets it, where the board opened the file when
+            # it could write (the process's -shm opened writable then). A board opened
+            # read-only keeps its -shm so: it is told to restart (access.RESTART_TO_WRITE).
             self._store.close()
             self._store = None
         if self._store is None:
