@@ -301,10 +301,15 @@ class UndoResult(Record):
     actions: list[int] = Field(default_factory=list)  # the actions it touched, first first
 
     def headline(self, shown: int = 5) -> list[str]:
-        """The first few summaries and a count of the rest: an undone import of thousands
-        is one readable line, not thousands."""
+        """The first few summaries (a count of the rest: ``more``): an undone import of
+        thousands is one readable line, not thousands."""
+        return self.summaries[:shown]
+
+    def more(self, shown: int = 5) -> str:
+        """`` and 1066 more`` after ``headline(shown)``, or nothing: said as pdca's words, not
+        quoted as one more change (a tester read "and 1066 more" as an event's summary)."""
         more = len(self.summaries) - shown
-        return self.summaries[:shown] + ([f"and {more} more"] if more > 0 else [])
+        return f" and {more} more" if more > 0 else ""
 
 
 class Identity(Draft):

@@ -625,20 +625,30 @@ class Store:
             return Conflict(entity, entity_id, None, None)
         if since_version is None:
             return Conflict(entity, entity_id, last["actor"], last["at"], last["summary"])
-        # The changes that stand: an undo and the change it undid both left out (an edit
-        # undone since was named as if it held, a reviewer).
+        # The changes since the version read that stand: a change and its undo, both since,
+        # are left out together (an edit undone since was named as if it held, a reviewer);
+        # an undo of a change from before it is a change the reader did not see.
+        window = "json_valid({0}.after) AND json_extract({0}.after, '$.version') > ?"
         since = (
-            " FROM events e WHERE e.entity = ? AND e.entity_id = ? AND e.undo_of IS NULL"
-            " AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undo_of = e.tx)"
-            " AND json_valid(e.after) AND json_extract(e.after, '$.version') > ?"
+            " FROM events e WHERE e.entity = ? AND e.entity_id = ? AND "
+            + window.format("e")
+            + " AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undo_of = e.tx"
+            "  AND u.entity = e.entity AND u.entity_id = e.entity_id AND "
+            + window.format("u")
+            + ") AND NOT (e.undo_of IS NOT NULL AND EXISTS (SELECT 1 FROM events t"
+            "  WHERE t.entity = e.entity AND t.entity_id = e.entity_id AND t.tx = e.undo_of"
+            "  AND " + window.format("t") + "))"
         )
-        params = (entity, entity_id, since_version)
+        params = (entity, entity_id, since_version, since_version, since_version)
         changes = self.conn.execute(
-            "SELECT e.actor, e.summary" + since + " ORDER BY e.id DESC LIMIT ?",
+            "SELECT e.actor, e.at, e.summary" + since + " ORDER BY e.id DESC LIMIT ?",
             (*params, _CHANGES_READ),
         ).fetchall()[::-1]
-        if len(changes) <= 1:
+        if not changes:  # all undone since: what the log says last
             return Conflict(entity, entity_id, last["actor"], last["at"], last["summary"])
+        if len(changes) == 1:
+            (only,) = changes
+            return Conflict(entity, entity_id, only["actor"], only["at"], only["summary"])
         total, people = self.conn.execute(
             "SELECT count(*), count(DISTINCT e.actor)" + since, params
         ).fetchone()
@@ -650,7 +660,7 @@ class Store:
         named = who[-_PEOPLE_NAMED:]  # the latest to change it
         others = people - len(named)
         by = " and ".join(named) + (f" and {others} more" if others > 0 else "")
-        return Conflict(entity, entity_id, by, last["at"], said)
+        return Conflict(entity, entity_id, by, changes[-1]["at"], said)
 
     def _id_by_name(self, table: str, kind: str, name: str | None, hint: str) -> int | None:
         if name is None:
@@ -1299,11 +1309,17 @@ class Store:
                 raise InvalidInput("FROM", from_login, f"is not one of this file's people{meant}")
             if to_login == from_login:
                 raise InvalidInput("TO", to_login, "owns them already")
-            self.ensure_person(tx, to_login)
+            if not self.has_person(to_login) and (alike := self.people_spelled_alike(to_login)):
+                # All of someone's work handed to a typo first, told after (a tester).
+                raise InvalidInput(
+                    "TO", to_login, f"is not one of this file's people; did you mean {alike[0]}?"
+                )
             rows = self.conn.execute(
                 "SELECT * FROM actions WHERE owner = ? AND done_at IS NULL ORDER BY id",
                 (from_login,),
             ).fetchall()
+            if rows:  # nothing handed over makes nobody a person of the file (a reviewer)
+                self.ensure_person(tx, to_login)
             for before in rows:
                 self._update_action(
                     tx, before, {"owner": to_login}, f"edited #{before['id']}: owner"
@@ -1634,7 +1650,10 @@ class Store:
                 # undo, and no wall before one's older changes (a tester's undo was refused
                 # for good after a doctor --repair); a restore or an import is the barrier.
                 "SELECT e.tx FROM events e WHERE e.actor = ? AND e.undo_of IS NULL AND e.id > ?"
-                " AND e.entity != 'database'"
+                # A person made alone (a write that then changed nothing) is no change to
+                # revert: chosen, it was skipped, nothing written, and chosen again for good
+                # (a tester's undo stuck after a reassign that handed nothing over).
+                " AND e.entity NOT IN ('database', 'person')"
                 " AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undo_of = e.tx)"
                 " ORDER BY e.id DESC LIMIT 1",
                 (self.actor, barrier["id"] if barrier else 0),

@@ -17,7 +17,8 @@ async def undo_flow(board: BoardScreen) -> None:
     """Revert this person's last change, say what it was, and read the board again."""
     undone = await save(board, lambda store: store.undo())
     if undone:
-        board.notify("undone: " + ", ".join(f"“{literal(s)}”" for s in undone.headline()))
+        words = ", ".join(f"“{literal(s)}”" for s in undone.headline(shown=3))
+        board.notify(f"undone: {words}{undone.more(shown=3)}")  # a toast of 3 lines, not 11
         # Focus on the card it gave back (a done one back in Act, a moved one back where it
         # was), not on whatever took the place of the card it removed (a tester).
         few = undone.actions if len(undone.actions) <= UNDO_FOLLOWS_MOST else []

@@ -1001,9 +1001,9 @@ def _search_text(text: str | None) -> str | None:
 def reassign(session: Session, from_login: str, to_login: str, as_json: bool) -> None:
     """Give every open action of FROM to TO (someone leaves, or moves on), in one change that
     pdca undo reverts; done ones keep their owner."""
-    from pdca.db.models import checked_login
+    from pdca.db.models import checked_person
 
-    checked_login("TO", to_login)
+    checked_person("TO", to_login)  # a person: none and pdca are not (a reviewer)
     store = session.store()
     with saying_who_is_new(store, to_login):
         moved = store.hand_over(from_login, to_login)
@@ -1089,7 +1089,9 @@ def undo(session: Session, as_json: bool) -> None:
         result,
         # Each undone change quoted: "undid: done #1; scheduled the 30-day follow-up" read as
         # if the undo had scheduled it (a tester).
-        lambda: click.echo("undid: " + ", ".join(f"“{printable(s)}”" for s in result.headline())),
+        lambda: click.echo(
+            "undid: " + ", ".join(f"“{printable(s)}”" for s in result.headline()) + result.more()
+        ),
     )
 
 
@@ -1167,6 +1169,8 @@ def saying_who_is_new(store: Store, *logins: str | None) -> Iterator[None]:
     alike = {login: store.people_spelled_alike(login) for login in new}
     yield
     for login in new:
+        if not store.has_person(login):
+            continue  # the write made nobody (a reassign of no work): nothing to say
         meant = f"; did you mean {printable(alike[login][0])}?" if alike[login] else ""
         click.echo(
             f"note: {printable(login)} is new to this file: now one of its people"

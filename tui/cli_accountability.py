@@ -138,7 +138,7 @@ def owners(session: Session, as_json: bool) -> None:
 @click.option("--initiative", metavar="NAME")
 @click.option(
     "--status",
-    type=click.Choice((*CHECKIN_STATUSES, *FOLLOWUP_RESULTS)),
+    type=click.Choice((*CHECKIN_STATUSES, *FOLLOWUP_RESULTS), case_sensitive=False),
     help="A check-in's status, or a follow-up's result (holding, slipped).",
 )
 @click.option("--since", metavar="DATE", help="From this day (YYYY-MM-DD, yesterday, -7d ...).")

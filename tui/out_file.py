@@ -68,9 +68,14 @@ def _a_database(path: Path, *, exists: bool = True) -> str | None:
             # journal (everyone's commands waited 10 s on one, a tester) and deletes a stray
             # -wal or -journal, the export in it with it.
             return f"the {suffix} name of the database {stem.name}"
+    beside = [suffix for suffix in SQLITE_BESIDE if os.path.exists(f"{path}{suffix}")]
+    if not exists and any(suffix in beside for suffix in ("-wal", "-shm")):
+        # A database's -wal with no database (moved away, or on its way back): a file
+        # written there would be read with it by the next SQLite to open it.
+        left = next(suffix for suffix in beside if suffix != "-journal")
+        return f"a database's place (its {left} is there)"
     if not exists:
         return None
-    beside = [suffix for suffix in SQLITE_BESIDE if os.path.exists(f"{path}{suffix}")]
     if beside and (_is_sqlite(path) or beside != ["-journal"]):
         # A -wal or -shm is SQLite's alone; a -journal may be any file's ("notes-journal"
         # beside "notes"), so it counts only beside a database.

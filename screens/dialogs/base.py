@@ -50,6 +50,9 @@ class Dialog(ModalScreen[ResultT]):
         # the same field, as the field's tab bubbles up only after the rest was routed.
         Binding("tab", "app.focus_next", show=False, priority=True),
         Binding("shift+tab", "app.focus_previous", show=False, priority=True),
+        # As on the board: a dialog took ctrl+z for nothing, and the shell's fg typed next
+        # went into its field (a tester). A notes field's own ctrl+z (its undo) comes first.
+        Binding("ctrl+z", "app.suspend_process", show=False),
     ]
 
     _answered = False

@@ -90,6 +90,15 @@ class ChoiceModal(Dialog[str | None]):
                 self._bindings.bind(str(number), f"choose({index})", _short(label))
             if key is not None:
                 self._bindings.bind(key, f"choose({index})", _short(label), show=False)
+        # The keys of the choices of the full list not offered here say so, not nothing
+        # (1 and s before Act, where only abandon is: a tester).
+        offered = {value for value, _ in self.choices}
+        for number, (value, key) in enumerate(zip(among, letters.values(), strict=True), 1):
+            if value in offered:
+                continue
+            for pressed in (str(number), key):
+                if pressed is not None:
+                    self._bindings.bind(pressed, f"not_offered({value!r})", show=False)
 
     def compose(self) -> ComposeResult:
         with self.frame():
@@ -110,6 +119,9 @@ class ChoiceModal(Dialog[str | None]):
         choices = self.query_one("#choices", OptionList)
         choices.highlighted = 0 if self.choices else None
         choices.focus()
+
+    def action_not_offered(self, value: str) -> None:
+        self.notify(f"{value} is not one of the choices here", severity="warning", timeout=4)
 
     def action_choose(self, index: int) -> None:
         self.dismiss(self.choices[index][0])

@@ -91,7 +91,7 @@ def _section(title: str, id: str | None = None) -> Label:
 
 
 class ActionDetailScreen(Dialog[str | None]):
-    """Shows one action; dismisses with "edit", "checkin" or ``None``."""
+    """Shows one action; dismisses with "edit", "checkin", "undo" or ``None``."""
 
     DEFAULT_CSS = """
     ActionDetailScreen {
@@ -179,8 +179,8 @@ class ActionDetailScreen(Dialog[str | None]):
         self.show_detail()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "answer" and self.gone:
-            return False
+        if action == "answer" and self.gone and parameters != ("undo",):
+            return False  # nothing left to edit or check in on; an undo is the person's
         return super().check_action(action, parameters)
 
     @staticmethod

@@ -188,6 +188,11 @@ async def test_done_in_plan_offers_only_abandon(make_app, board_db: Path) -> Non
         await pilot.press("1", "a")
         await settle_app(app, pilot)
         assert isinstance(app.screen, ChoiceModal)
+        said = [n.message for n in app._notifications]
+        assert said[-2:] == [
+            "standardize is not one of the choices here",
+            "adjust is not one of the choices here",
+        ]
         assert "3  Abandon" in str(app.screen.query_one("#choices").get_option_at_index(0).prompt)
         await pilot.press("3")
         await settle_app(app, pilot)

@@ -592,6 +592,33 @@ def test_reassign_gives_every_open_action_and_undo_takes_it_back(board, ok, js, 
     )
     assert one_line_error(cli("reassign", "dana", "dana")) == "TO: 'dana' owns them already"
     assert "is not a login" in one_line_error(cli("reassign", "dana", "b d"))
+    # none and pdca are no people; a case typo of one is refused before anything moves
+    assert "means nobody" in one_line_error(cli("reassign", "dana", "none"))
+    assert "is pdca's own name" in one_line_error(cli("reassign", "dana", "pdca"))
+    assert one_line_error(cli("reassign", "dana", "BOB")).endswith("did you mean bob?")
+    assert js("list", "--owner", "dana", "--json")  # nothing handed over by those
+
+
+def test_undo_is_never_stuck_on_a_write_that_only_made_a_person(board, ok, cli, js) -> None:
+    """reassign of nobody's work once made TO a person and nothing else; undo then chose that
+    change, skipped the person, wrote nothing, and chose it again for good (a tester)."""
+    gone = js("add", "gone", "--owner", "erin", "--json")["id"]
+    ok("done", str(gone), "--decision", "abandon")  # erin: a person with no open action now
+    ok("edit", "1", "--notes", "mine")
+    assert ok("reassign", "erin", "zed").stderr.startswith("erin owns no open action")
+    assert ok("undo").stdout == "undid: “edited #1: notes”\n"
+
+
+def test_undo_passes_over_a_change_that_only_made_a_person(store, db_path) -> None:
+    """A write that made a person and changed nothing else: undo chose it, skipped the
+    person, wrote nothing, and chose it again, for good (a tester)."""
+    from pdca.db.models import ActionDraft
+
+    store.add_action(ActionDraft(title="mine"))
+    with store.write() as tx:
+        store.ensure_person(tx, "zed")
+    undone = store.undo()
+    assert len(undone.summaries) == 1 and "#1" in undone.summaries[0], undone.summaries
 
 
 def test_list_limit_must_be_positive(ok, cli) -> None:

@@ -67,6 +67,10 @@ def test_an_export_or_report_never_writes_over_a_database(cli, store, tmp_path: 
         assert result.exit_code == 1, suffix
         assert f"is the {suffix} name of the database team.db" in result.stderr
         assert not Path(f"{other}{suffix}").exists()
+    gone = tmp_path / "moved.db"  # its -wal left behind: the file's place is a database's
+    Path(f"{gone}-wal").write_bytes(b"")
+    result = cli("export", "--out", str(gone))
+    assert result.exit_code == 1 and "is a database's place (its -wal is there)" in result.stderr
     plain = tmp_path / "nightly.json"
     plain.write_text("yesterday's export\n")
     assert cli("export", "--out", str(plain)).exit_code == 0
