@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pdca.db import convert
-from pdca.db.errors import Conflict, InvalidInput
+from pdca.db.errors import InvalidInput
 
 if TYPE_CHECKING:
     from pdca.db.models import Initiative, InitiativeChanges
@@ -49,24 +49,13 @@ def edit_initiative(
             wanted["owner"] = changes.owner
         changed = {column: value for column, value in wanted.items() if before[column] != value}
         if changed:
-            columns = ", ".join(f"{column} = ?" for column in changed)
-            cursor = store.conn.execute(
-                f"UPDATE initiatives SET {columns}, updated_at = ?, version = version + 1"
-                " WHERE id = ? AND version = ?",
-                (*changed.values(), tx.at, before["id"], before["version"]),
-            )
-            if cursor.rowcount != 1:
-                raise Conflict("initiative", before["id"], None, None)
-            after = store.conn.execute(
-                "SELECT * FROM initiatives WHERE id = ?", (before["id"],)
-            ).fetchone()
-            tx.log(
+            renamed = changed.get("name", before["name"])
+            store.update_versioned(
+                tx,
                 "initiative",
-                before["id"],
-                "update",
-                f"edited initiative {after['name']!r}: {', '.join(sorted(changed))}",
-                convert.snapshot(before),
-                convert.snapshot(after),
+                before,
+                changed,
+                f"edited initiative {renamed!r}: {', '.join(sorted(changed))}",
             )
         row = store.conn.execute(
             "SELECT i.*, (SELECT count(*) FROM actions a WHERE a.initiative_id = i.id"

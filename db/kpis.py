@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from pdca.db import alerts, convert, kpi_rules, signals, xmr
 from pdca.db.clock import iso, parse_timestamp
 from pdca.db.connection import refuse_database_file
-from pdca.db.errors import Conflict, InvalidInput, NotFound
+from pdca.db.errors import InvalidInput, NotFound
 from pdca.db.input_files import Outcome, not_utf8, open_text, read_csv, spool_checked
 from pdca.db.models import (
     STATUS_ORDER,
@@ -331,23 +331,9 @@ def edit_kpi(
             a.id for a in alerts.alerts_of_kpi(store, before["id"]) if a.closed_at is None
         }
         if changed:
-            columns = ", ".join(f"{column} = ?" for column in changed)
-            cursor = store.conn.execute(
-                f"UPDATE kpis SET {columns}, updated_at = ?, version = version + 1"
-                " WHERE id = ? AND version = ?",
-                (*changed.values(), tx.at, before["id"], before["version"]),
-            )
-            if cursor.rowcount != 1:
-                raise Conflict("kpi", before["id"], None, None)
-            after = store.conn.execute("SELECT * FROM kpis WHERE id = ?", (before["id"],))
             fields = ", ".join(sorted(k.removesuffix("_id") for k in changed))
-            tx.log(
-                "kpi",
-                before["id"],
-                "update",
-                f"edited KPI {merged['name']!r}: {fields}",
-                convert.snapshot(before),
-                convert.snapshot(after.fetchone()),
+            store.update_versioned(
+                tx, "kpi", before, changed, f"edited KPI {merged['name']!r}: {fields}"
             )
             alerts.apply_breach(store, tx, before["id"])
         final = merged["name"]

@@ -1225,16 +1225,38 @@ class Store:
         changes: dict[str, Any],
         summary: str,
     ) -> None:
+        self.update_versioned(tx, "action", before, changes, summary)
+
+    def update_versioned(
+        self,
+        tx: Transaction,
+        entity: str,
+        before: sqlite3.Row,
+        changes: dict[str, Any],
+        summary: str,
+    ) -> sqlite3.Row:
+        """Write ``changes`` to the row ``before`` (of ``entity``'s table) at its version, one
+        up, with its event (before and after); the row after. The one versioned update of
+        an action, a KPI and an initiative (each had its own copy)."""
         columns = ", ".join(f"{name} = ?" for name in changes)
         cursor = self.conn.execute(
-            f"UPDATE actions SET {columns}, updated_at = ?, version = version + 1"
+            f"UPDATE {TABLES[entity]} SET {columns}, updated_at = ?, version = version + 1"
             " WHERE id = ? AND version = ?",
             (*changes.values(), tx.at, before["id"], before["version"]),
         )
         if cursor.rowcount != 1:  # cannot happen inside BEGIN IMMEDIATE; kept as a guard
-            raise self.conflict("action", before)
-        after = convert.snapshot(self.row("action", before["id"]))
-        tx.log("action", before["id"], "update", summary, convert.snapshot(before), after)
+            raise self.conflict(entity, before)
+        after = self.row(entity, before["id"])
+        assert after is not None  # written just now, in this transaction
+        tx.log(
+            entity,
+            before["id"],
+            "update",
+            summary,
+            convert.snapshot(before),
+            convert.snapshot(after),
+        )
+        return after
 
     def edit_action(
         self, action_id: int, edit: ActionChanges, expected_version: int | None = None
