@@ -211,8 +211,11 @@ def write_banner_widget(store: Store) -> Static:
 
 def show_write_banner(screen: Screen[Any], words: str | None) -> None:
     """Put ``words`` (``write_banner``'s) on ``screen``'s ``#read-only`` line, if it has one."""
+    shown = plain(words or "")
     for banner in screen.query("#read-only").results(Static):
-        banner.update(plain(words or ""))
+        # Asked at every refresh of the header: only a change repaints (and lays out) it.
+        if banner.content != shown:
+            banner.update(shown)
         banner.display = words is not None
 
 
