@@ -181,6 +181,16 @@ def _read_until(fd: int, wanted: bytes, shown: bytearray, seconds: float = 60) -
             shown += os.read(fd, 65536)
 
 
+def _let_go(pid: int, fd: int) -> None:
+    """After a test, whatever it did: the terminal closed (fd -1: it is already) and the
+    board gone, never left running."""
+    if fd >= 0:
+        os.close(fd)
+    with contextlib.suppress(ProcessLookupError, ChildProcessError):
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+
+
 @pytest.mark.parametrize(
     "how",
     ["terminal closed", "SIGTERM", "q, then terminal closed", "terminal closed, long lock"],
@@ -223,13 +233,7 @@ def test_a_save_waiting_for_the_lock_is_finished_when_the_terminal_goes(
     finally:
         if holder is not None:
             holder.release()
-        if fd >= 0:
-            os.close(fd)
-        try:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
+        _let_go(pid, fd)
     wanted = signal.SIGTERM if how == "SIGTERM" else signal.SIGHUP
     assert os.waitstatus_to_exitcode(status) == 128 + wanted
     with sqlite3.connect(path) as conn:
@@ -259,11 +263,7 @@ def test_a_signal_while_the_board_starts_quits_it_without_a_traceback(
             fd = -1
         status = _wait_for_end(pid, fd, shown)
     finally:
-        if fd >= 0:
-            os.close(fd)
-        with contextlib.suppress(ProcessLookupError, ChildProcessError):
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+        _let_go(pid, fd)
     wanted = signal.SIGTERM if how == "SIGTERM" else signal.SIGHUP
     assert os.waitstatus_to_exitcode(status) == 128 + wanted
     if how == "SIGTERM":
@@ -293,11 +293,7 @@ def test_a_board_under_a_leader_that_keeps_the_hangup_to_itself_ends_when_the_te
         fd = -1
         status = _wait_for_end(pid, fd, shown)
     finally:
-        if fd >= 0:
-            os.close(fd)
-        with contextlib.suppress(ProcessLookupError, ChildProcessError):
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+        _let_go(pid, fd)
     assert os.waitstatus_to_exitcode(status) == 128 + signal.SIGHUP
 
 
@@ -344,10 +340,7 @@ def test_ctrl_z_suspends_the_board_under_a_shell_and_fg_brings_it_back(tmp_path:
         os.write(fd, b"q")
         status = _wait_for_end(pid, fd, shown)
     finally:
-        os.close(fd)
-        with contextlib.suppress(ProcessLookupError, ChildProcessError):
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+        _let_go(pid, fd)
     assert os.waitstatus_to_exitcode(status) == 0
 
 
@@ -365,8 +358,5 @@ def test_ctrl_z_without_a_shell_to_come_back_to_says_so_and_stays(tmp_path: Path
         os.write(fd, b"q")
         status = _wait_for_end(pid, fd, shown)
     finally:
-        os.close(fd)
-        with contextlib.suppress(ProcessLookupError, ChildProcessError):
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+        _let_go(pid, fd)
     assert os.waitstatus_to_exitcode(status) == 0
