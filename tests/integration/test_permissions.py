@@ -632,6 +632,28 @@ asyncio.run(main(Path(sys.argv[1])))
 """
 
 
+def _child_as_nobody(
+    nobody: Nobody, folder: Path, code: str, *args: object
+) -> subprocess.Popen[str]:
+    """``code`` as a script in ``folder``, run as ``nobody`` (no group but its own) with
+    ``args``, talking over pipes: a long-lived process beside this one's writes."""
+    script = folder / f"child_{abs(hash(code))}.py"
+    script.write_text(code)
+    script.chmod(0o644)
+    return subprocess.Popen(
+        [nobody.python, str(script), *map(str, args)],
+        user=nobody.user.pw_uid,
+        group=nobody.user.pw_gid,
+        extra_groups=[],
+        env=nobody.env,
+        cwd=nobody.home,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def _read_line(process: subprocess.Popen[str], timeout: float) -> str:
     """The child's next line on stdout, or fail with what it said on stderr."""
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -675,22 +697,7 @@ def test_read_only_users_board_shows_others_changes(public_dir: Path) -> None:
     path.chmod(0o644)
     assert siblings(path) == []  # nobody has it open: no -wal, no -shm to read it through
     nobody = _as_nobody(public_dir, packages=APP_PACKAGES, distributions=APP_DISTRIBUTIONS)
-    script = public_dir / "board_child.py"
-    script.write_text(BOARD_CHILD)
-    script.chmod(0o644)
-
-    process = subprocess.Popen(
-        [nobody.python, str(script), str(path), str(BOARD_SECONDS)],
-        user=nobody.user.pw_uid,
-        group=nobody.user.pw_gid,
-        extra_groups=[],
-        env=nobody.env,
-        cwd=nobody.home,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = _child_as_nobody(nobody, public_dir, BOARD_CHILD, path, str(BOARD_SECONDS))
     try:
         started = json.loads(_read_line(process, timeout=120))
         assert started["writable"] is False, started
@@ -789,21 +796,7 @@ def test_an_open_store_refuses_writes_once_the_owner_takes_write_away(public_dir
     _fill(path)
     path.chmod(0o666)
     nobody = _as_nobody(public_dir, packages=APP_PACKAGES, distributions=APP_DISTRIBUTIONS)
-    script = public_dir / "store_child.py"
-    script.write_text(STORE_CHILD)
-    script.chmod(0o644)
-    process = subprocess.Popen(
-        [nobody.python, str(script), str(path)],
-        user=nobody.user.pw_uid,
-        group=nobody.user.pw_gid,
-        extra_groups=[],
-        env=nobody.env,
-        cwd=nobody.home,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = _child_as_nobody(nobody, public_dir, STORE_CHILD, path)
 
     def add(title: str) -> dict[str, Any]:
         assert process.stdin is not None
