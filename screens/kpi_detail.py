@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 from textual_plotext import PlotextPlot
 
 from pdca.db import kpis, xmr
-from pdca.db.errors import PdcaError
+from pdca.db.errors import PdcaError, shell_word
 from pdca.db.kpi_rules import CHANGE_WINDOW_DAYS, parse_time
 from pdca.db.models import KpiDetail, number_problem
 from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry, context_of
@@ -173,7 +173,8 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
         now = context_of(self.app).clock()
         points = [(days_ago(r.at, now), r.value) for r in detail.readings]
         if not points:
-            plt.title("no readings yet")
+            # Readings come from the command line (cron, CI): say how, as the empty board does.
+            plt.title(literal(f"no readings yet: pdca kpi record {shell_word(kpi.name)} VALUE"))
             plot.refresh()
             return
         limits = detail.limits
@@ -329,6 +330,11 @@ def fit_axis(
         else:
             core.append(value)
     low, high = min(core), max(core)
+    if low == high:
+        # One reading, or a flat run: nothing to squash, so the lines set the scale (a lone
+        # reading of 9 h showed on an axis of 8.5..9.5 with baseline 10 and target 5 "off").
+        sane = [v for v in lines.values() if v is not None and not number_problem(v)]
+        low, high = min([low, *sane]), max([high, *sane])
     span = high - low or max(abs(high) * 0.1, 1.0)
     reach_low, reach_high = low - NEAR * span, high + NEAR * span
     for name, line in lines.items():

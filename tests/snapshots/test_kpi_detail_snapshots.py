@@ -124,6 +124,20 @@ def test_the_axis_fits_the_readings_and_limits_and_names_far_lines_off_chart() -
     assert off == {"lower": "below", "upper": "above"}
 
 
+def test_a_lone_reading_is_charted_against_its_baseline_and_target() -> None:
+    from pdca.screens.kpi_detail import fit_axis
+
+    # one reading (or a flat run) has no spread the lines could squash: they set the scale
+    lines = {"baseline": 10.0, "target": 5.0, "warn": None, "alert": None, "benchmark": None}
+    low, high, off = fit_axis([9.0], {}, lines)
+    assert (low, high, off) == (5.0, 10.0, {})
+    low, high, off = fit_axis([9.0, 9.0, 9.0], {}, lines | {"benchmark": 2e16})
+    assert (low, high) == (5.0, 10.0) and off == {"benchmark": "above"}
+    # with no lines the lone reading still gets an axis around it
+    low, high, off = fit_axis([9.0], {}, dict.fromkeys(lines))
+    assert low < 9.0 < high and off == {}
+
+
 async def _chart_of(build, db_path: Path, name: str) -> tuple[str, str]:
     app = build(db_path)
     async with app.run_test(size=SMALL) as pilot:
@@ -163,3 +177,23 @@ async def test_a_far_target_is_named_off_chart_not_squashing_the_readings(
     assert "target 15.7 (above, off chart)" in legend
     assert "15.7" not in drawn  # the axis stops at the readings and limits
     assert "centre 6.5" in legend and "centre 6.5 (hidden)" not in legend
+
+
+async def test_a_kpi_with_no_readings_says_how_to_record_one(
+    build, store: Store, db_path: Path
+) -> None:
+    store.add_kpi(KpiDraft(name="Lead time [s]", unit="d", baseline=9, target=4))
+    drawn, legend = await _chart_of(build, db_path, "Lead time [s]")
+    assert "no readings yet: pdca kpi record 'Lead time [s]' VALUE" in drawn
+    assert legend == ""
+
+
+async def test_a_lone_reading_is_drawn_between_its_baseline_and_target(
+    build, store: Store, db_path: Path
+) -> None:
+    store.add_kpi(KpiDraft(name="MTTR", unit="h", baseline=10, target=5, direction="down"))
+    store.record_reading(ReadingDraft(kpi="MTTR", value=9), NOW_DT - timedelta(hours=2))
+    drawn, legend = await _chart_of(build, db_path, "MTTR")
+    assert "off chart" not in legend and "(hidden)" not in legend
+    assert "baseline 10" in legend and "target 5" in legend
+    assert "8.5" not in drawn  # the axis is not the reading's own ±0.5
