@@ -34,9 +34,9 @@ NUMBERS = [("P", 3), ("D", 3), ("C", 3), ("A", 3), ("late", 6), ("≤7d", 5), ("
 
 
 def heading(widths: list[int]) -> str:
+    # No lead space: the heading's own padding stands over the rows' cursor mark.
     return (
-        " "
-        + "owner".ljust(LOGIN_WIDTH)
+        "owner".ljust(LOGIN_WIDTH)
         + "".join(label.rjust(width) for (label, _), width in zip(NUMBERS, widths, strict=True))
         + "checked in".rjust(12)
         + "  load"

@@ -131,3 +131,19 @@ def test_counts_in_the_thousands_keep_a_space_between_them() -> None:
     text = "".join(cell for cell, _ in owner_row(row, datetime(2026, 11, 23), 2606, widths))
     assert " 561 541 280 1224 " in text
     assert heading(widths).split()[1:5] == ["P", "D", "C", "A"]
+
+
+async def test_the_headings_stand_over_their_columns(make_app, team: Path) -> None:
+    from tests.tui.test_wide_text import screen_lines
+
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_owners(pilot)
+        lines = screen_lines(app)
+        heading = next(line for line in lines if "owner" in line and "late" in line)
+        bob = next(line for line in lines if line.lstrip(" ▌").startswith("bob "))
+        # the login under "owner", and each figure ends where its heading ends
+        assert heading.index("owner") == bob.index("bob")
+        for label in ("P", "D", "C", "A", "late", "f-ups", "checked in"):
+            end = heading.index(f" {label} ") + len(label)
+            assert bob[end] != " " and bob[end + 1] == " ", label
