@@ -635,8 +635,24 @@ class BoardScreen(Screen[None]):
 
     def action_check_in(self) -> None:
         action = self._target(text_follows=True)
-        if action is not None and self.writable(text_follows=True):
-            self.start(checkin_flow, action)
+        if action is None or not self.writable(text_follows=True):
+            return
+        if action.done_at is not None:
+            # Said before the form opens, as the log's c does: a tester typed a whole note
+            # only to have it refused on save.
+            services(self.app).drop_typed_text()
+            then = (
+                "its follow-ups are recorded in the log (4, then f)"
+                if action.decision == "standardize"
+                else "add a new action for more work"
+            )
+            decision = f" ({action.decision})" if action.decision else ""
+            self.notify(
+                f"#{action.id} is done{decision}: check-ins are for open work; {then}",
+                severity="warning",
+            )
+            return
+        self.start(checkin_flow, action)
 
     def action_done(self) -> None:
         action = self._may_change(self._target())

@@ -527,6 +527,28 @@ async def test_a_check_in_not_written_is_kept_for_the_next_try(
         assert app.screen.query_one("#message", Input).value == ""
 
 
+async def test_c_on_a_done_card_says_so_before_any_form_opens(make_app, board_db: Path) -> None:
+    """A tester typed a whole check-in on a done card, refused only on save."""
+    open_as(board_db, "bob").complete_action(1, "abandon")
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("D", "j")
+        await settle_app(app, pilot)
+        assert focused(app) == ("plan", 1)
+        events = app.context.store.last_event_id()
+        await pilot.press("c", "x")  # the x typed for the form that did not open: dropped
+        await settle_app(app, pilot)
+        assert len(app.screen_stack) == 1
+        said = [n.message for n in app._notifications]
+        assert said[-2:] == [
+            "#1 is done (abandon): check-ins are for open work; add a new action for more work",
+            "what you typed after it was not run as board keys",
+        ]
+        assert app.context.store.last_event_id() == events
+        assert focused(app) == ("plan", 1)
+
+
 @pytest.mark.parametrize("key", ["greater_than_sign", "less_than_sign", "d"])
 async def test_a_done_card_is_refused_at_once_without_a_dialog(
     make_app, board_db: Path, key: str
