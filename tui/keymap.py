@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 from textual.keys import Keys, _character_to_key, key_to_character
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 
 from pdca.db.plain import shown_value
 
@@ -148,22 +148,45 @@ def live_bindings(cls: type) -> list[Binding]:
 
 
 def binding_scopes(app_class: type) -> list[Scope]:
-    """For each screen and widget pdca defines, its bindings with the app's (live everywhere)."""
+    """For each screen and widget pdca defines, its bindings with the app's (live everywhere);
+    for a screen, with those of the widgets its module uses too. A focused list's keys come
+    first there: a board-new moved onto "g" was taken by the column's g (first card), and no
+    key made a new action any more (a tester)."""
+    import sys
+
     from pdca import screens, widgets
 
     app = live_bindings(app_class)
-    scopes = [app]
-    for package in (screens, widgets):
+    classes: list[type] = []
+    for package in (widgets, screens):
         for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
             module = importlib.import_module(info.name)
-            for value in vars(module).values():
-                if isinstance(value, type) and value.__module__ == module.__name__:
-                    own = live_bindings(value)
-                    if any(b.id for b in own):
-                        # A dialog cuts the app's keys off (Textual's modal binding chain): its
-                        # "1" (on track) and the app's "1" (board) never meet.
-                        modal = isinstance(value, type) and issubclass(value, ModalScreen)
-                        scopes.append(own if modal else own + app)
+            classes += [
+                value
+                for value in vars(module).values()
+                if isinstance(value, type) and value.__module__ == module.__name__
+            ]
+    owning = [cls for cls in classes if any(b.id for b in live_bindings(cls))]
+    keyed_widgets = [cls for cls in owning if not issubclass(cls, Screen)]
+    scopes = [app]
+    for cls in owning:
+        own = live_bindings(cls)
+        if issubclass(cls, ModalScreen):
+            # A dialog cuts the app's keys off (Textual's modal binding chain): its "1" (on
+            # track) and the app's "1" (board) never meet.
+            scopes.append(own)
+            continue
+        if issubclass(cls, Screen):
+            used = [
+                value
+                for klass in cls.__mro__  # its screens' modules: a mixin's holds no widget
+                if issubclass(klass, Screen) and klass.__module__.startswith("pdca.")
+                for value in vars(sys.modules[klass.__module__]).values()
+            ]
+            for widget in keyed_widgets:
+                if any(value is widget for value in used):
+                    own = own + live_bindings(widget)
+        scopes.append(own + app)
     return scopes
 
 

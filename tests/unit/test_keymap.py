@@ -111,6 +111,20 @@ def test_a_key_another_binding_answers_to_where_both_live_is_refused() -> None:
     assert "[keys] 'view-owners': 'q' already does 'app-quit' there; ignored" in checked.problems
 
 
+def test_a_key_the_focused_list_answers_to_first_is_refused_for_its_screen() -> None:
+    """board-new = "g" was taken without a word, and the column's g (first card) answered:
+    no key made a new action any more (a tester). The same for the log's list."""
+    checked = check_keymap({"board-new": "g", "log-followup": "G", "kpis-ack": "j"}, SCOPES)
+    assert checked.keymap == {}
+    assert checked.problems == [
+        "[keys] 'board-new': 'g' already does 'card-first' there; ignored",
+        "[keys] 'log-followup': 'G' already does 'rows-last' there; ignored",
+        "[keys] 'kpis-ack': 'j' already does 'kpi-down' there; ignored",
+    ]
+    # a list's key is no clash where that list is not: the KPI detail's own j and k
+    assert check_keymap({"kpi-detail-ack": "g"}, SCOPES).problems == []
+
+
 def test_a_bindings_own_keys_and_keys_of_the_same_action_are_no_clash() -> None:
     """``down`` is card-down's own (it replaced the scroll view's it inherits, as Textual
     merges bindings); Textual's own ctrl+q quits, as app-quit does. A tester had both refused."""
