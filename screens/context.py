@@ -135,6 +135,35 @@ class AppContext:
 UNDO_ON_THE_BOARD = Binding("u", "app.undo_on_board", "Undo", show=False, id="board-undo")
 
 
+class ViewKey(NamedTuple):
+    key: str
+    mode: str
+    description: str
+    show: bool  # in the footer; the rest are in ? and the palette
+
+
+# The views' number keys, bound by the app and again by the action detail (a dialog, which
+# cuts the app's keys off): 1..7 there did nothing, and said nothing (a tester).
+VIEW_KEYS = (
+    ViewKey("1", "board", "Board", True),
+    ViewKey("2", "owners", "Owners", True),
+    ViewKey("3", "kpis", "KPIs", True),
+    ViewKey("4", "log", "Log", True),
+    ViewKey("5", "standup", "Stand-up", True),
+    ViewKey("6", "flow", "Flow", True),
+    ViewKey("7", "initiatives", "Initiatives", False),  # off the footer: full at 80 columns
+)
+
+
+def view_bindings(action: str) -> list[Binding]:
+    """A binding per view, running ``action`` with the mode's name (ids ``view-MODE``, so a
+    key remapped in settings.toml moves in the app and the detail alike)."""
+    return [
+        Binding(v.key, f"{action}({v.mode!r})", v.description, show=v.show, id=f"view-{v.mode}")
+        for v in VIEW_KEYS
+    ]
+
+
 class DatabaseChanged(Message):
     """Someone (another session, the command line, a write of this app's that its flow no
     longer waits for) changed the file: the view should read it again."""

@@ -58,6 +58,7 @@ from pdca.screens.context import (
     PaletteEntry,
     PaletteProvider,
     show_write_banner,
+    view_bindings,
     write_banner,
 )
 from pdca.tui.crash import crash_line, write_crash_log
@@ -110,16 +111,7 @@ class PdcaApp(App[None]):
     }
     DEFAULT_MODE = "board"
     BINDINGS = [
-        Binding("1", "switch_mode('board')", "Board", id="view-board"),
-        Binding("2", "switch_mode('owners')", "Owners", id="view-owners"),
-        Binding("3", "switch_mode('kpis')", "KPIs", id="view-kpis"),
-        Binding("4", "switch_mode('log')", "Log", id="view-log"),
-        Binding("5", "switch_mode('standup')", "Stand-up", id="view-standup"),
-        Binding("6", "switch_mode('flow')", "Flow", id="view-flow"),
-        # Off the footer (it is full at 80 columns); in ? and the palette.
-        Binding(
-            "7", "switch_mode('initiatives')", "Initiatives", show=False, id="view-initiatives"
-        ),
+        *view_bindings("switch_mode"),
         # Off the footer (the header's flag says when it matters); in ? and the palette.
         Binding("exclamation_mark", "my_alerts", "My alerts", show=False, id="app-my-alerts"),
         Binding("question_mark", "toggle_keys", "Keys", id="app-keys"),
