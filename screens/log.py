@@ -72,7 +72,7 @@ def columns_for(width: int) -> LogColumns:
         # On a wide terminal the title takes two fifths of the room, up to TITLE_MOST: at
         # 200 columns titles stopped at 34 cells beside a mostly empty message (a tester).
         return LogColumns(title=max(wide.title, min(TITLE_MOST, room * 2 // 5)))
-    state = 11  # "● on-track", "⚑ slipped"
+    state = 12  # "● on-track", "⚑ slipped", "⚑ 30d check" and a space before the message
     title = width - FIXED_CELLS - state - MESSAGE_MIN - 1
     return LogColumns(title=max(12, min(wide.title, title)), state=state)
 

@@ -220,3 +220,21 @@ async def test_c_on_a_done_action_says_when_its_next_follow_up_is_due(
         said = [n.message for n in app._notifications][-1]
         assert said.startswith("#1 is done: check-ins are for open work; #1's next follow-up")
         assert "(60-day) is not due until" in said
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120, 200])
+def test_a_rows_state_and_message_never_run_together(width: int) -> None:
+    """At 80 columns a due follow-up read "⚑ 30d checkdue 2026-11-24" (two testers)."""
+    from pdca.db.accountability_models import Followup
+    from pdca.screens.log import columns_for, followup_row
+
+    columns = columns_for(width)
+    for days in (30, 60, 90):
+        item = Followup(
+            id=1, action_id=7, title="Rota", owner="ann", offset_days=days, due="2026-11-24",
+            created_at="2026-10-25T09:00:00Z", done_at=None, done_by=None, result=None,
+            checkin_id=None, reopened_id=None, version=1, is_due=True,
+        )  # fmt: skip
+        row = followup_row(item, columns)
+        label, message = row[-2][0], row[-1][0]
+        assert label.endswith(" ") and message.startswith("due 2026-11-24")
