@@ -242,6 +242,11 @@ class BoardScreen(Screen[None]):
         # Actions a flow of this board is changing (its write may wait seconds for a lock):
         # counted by the flows themselves (``changes_a_card``), however they were started.
         self.changing: Counter[int] = Counter()
+        # New actions and check-ins (by action) whose save is on its way: a second one
+        # typed meanwhile, refused too, took the place of the first one kept, lost without
+        # a word (a tester). Refused at the key instead, as a second edit is.
+        self.saving_new = 0
+        self.saving_checkins: Counter[int] = Counter()
         # Actions a form's save found gone and said so (by whom): not said again by the detail.
         self.gone_said: set[int] = set()
 
@@ -565,8 +570,16 @@ class BoardScreen(Screen[None]):
             services(self.app).hold_keys(until=worker)
 
     def action_new_action(self) -> None:
-        if self.writable(text_follows=True):
-            self.start(new_flow)
+        if not self.writable(text_follows=True):
+            return
+        if self.saving_new:
+            self.notify(
+                "your last new action is still being saved (the file is busy); n again once it is",
+                severity="warning",
+            )
+            services(self.app).drop_typed_text()
+            return
+        self.start(new_flow)
 
     def action_edit_action(self) -> None:
         action = self._target(text_follows=True)

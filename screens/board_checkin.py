@@ -25,6 +25,14 @@ async def ask_checkin(board: BoardScreen, action: Action, reason: str | None = N
     it is not refused because the card changed meanwhile (a done action still refuses)."""
     from pdca.screens.dialogs import CheckinModal
 
+    if board.saving_checkins[action.id]:
+        board.notify(
+            f"#{action.id}: your last check-in on it is still being saved (the file is busy);"
+            " c again once it is",
+            severity="warning",
+        )
+        services(board.app).drop_typed_text()
+        return False
     kept = board.unsent_checkins.get(action.id)
     modal = CheckinModal(action=action, reason=reason, draft=kept)
     result = await board.app.push_screen_wait(modal)
@@ -32,9 +40,15 @@ async def ask_checkin(board: BoardScreen, action: Action, reason: str | None = N
         return False
     draft = validated(models.CheckinDraft, message=result.message, status=result.status)
     what = checkin_words(action.id, result)
-    added, refusal = await save_or_refusal(
-        board, lambda store: store.add_checkin(action.id, draft), what=what
-    )
+    board.saving_checkins[action.id] += 1
+    try:
+        added, refusal = await save_or_refusal(
+            board, lambda store: store.add_checkin(action.id, draft), what=what
+        )
+    finally:
+        board.saving_checkins[action.id] -= 1
+        if not board.saving_checkins[action.id]:
+            del board.saving_checkins[action.id]
     if added is not None:
         board.unsent_checkins.pop(action.id, None)
         return True

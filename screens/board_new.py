@@ -39,7 +39,12 @@ async def new_flow(board: BoardScreen) -> None:
     if form is None:  # a kept one stays kept (a reviewer lost one to esc)
         return
     board.unsent_new = None  # added now, or kept again below
-    if not await _add(board, form):
+    board.saving_new += 1
+    try:
+        added = await _add(board, form)
+    finally:
+        board.saving_new -= 1
+    if not added:
         # Not written (a lock held past the wait, a name gone meanwhile): kept as typed
         # for the next n (a tester retyped one from memory), never a form opened by
         # itself, which took the keys typed meanwhile for something else (testers).

@@ -244,6 +244,45 @@ async def test_a_new_action_that_outwaits_the_lock_is_kept_for_the_next_n(
         assert not any("kept" in note for note in _notes(app))
 
 
+async def test_a_second_n_or_c_while_the_first_waits_is_refused_not_put_over_it(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two new actions (two check-ins on one card) saved while the lock was held: both
+    refused, and the second took the place of the first one kept, lost without a word (a
+    tester). The second key is refused while the first save waits, as a second e is."""
+    from pdca.screens.dialogs import CheckinModal
+
+    monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 1.5)
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        holder = LockHolder(board_db)
+        try:
+            await pilot.press("n")
+            await settle_app(app, pilot)
+            app.screen.query_one("#title", Input).value = "NEW THREE"
+            await pilot.press("ctrl+s")
+            await _wait_until(pilot, lambda: app.screen.query_one(StatusBar).saving)
+            await pilot.press("n", *"NEW FOUR")
+            await pilot.pause()
+            assert not isinstance(app.screen, ActionFormModal)
+            assert "your last new action is still being saved" in " ".join(_notes(app))
+            await pilot.press("enter")  # the refused form's end: on to other things
+            await pilot.press("c", *"AAA", "ctrl+s")
+            await _wait_until(pilot, lambda: bool(app.screen.saving_checkins))
+            await pilot.press("c", *"BBB")
+            await pilot.pause()
+            assert not isinstance(app.screen, CheckinModal)
+            assert "#1: your last check-in on it is still being saved" in " ".join(_notes(app))
+            await _wait_until(pilot, lambda: len(app.context.kept()) == 2)
+        finally:
+            holder.release()
+        await settle_app(app, pilot)
+        kept = " ".join(app.context.kept())
+        assert "NEW THREE" in kept and "AAA" in kept
+        assert "NEW FOUR" not in kept and "BBB" not in kept
+
+
 async def test_an_edit_refused_after_a_wait_never_takes_keys_meant_elsewhere(
     make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
