@@ -137,6 +137,7 @@ class PdcaApp(App[None]):
         self.notices = list(notices)  # said once the first screen is up
         self.hung_up = 0  # SIGHUP or SIGTERM came (run_app): quit as q does
         self._warned_of_kept: set[str] = set()  # what q said is kept: the next q quits
+        self.left_typed: list[str] = []  # typed in forms still open at quit: printed at exit
         self._warned_at = -float(QUIT_AGAIN_SECONDS)  # when it said so
         context.on_saving = self._show_saving
         context.on_orphan = self._orphan_from_writer
@@ -255,17 +256,24 @@ class PdcaApp(App[None]):
         them), the first q says which and the second quits, printing them: they had vanished
         without a word, exit status 0 (a tester)."""
         kept = self.context.kept()
+        # What is typed in a form still open: ctrl+q over it quit at once (a tester).
+        typed = [words for words in map(typed_words, self.screen_stack) if words]
         # Warned again of anything new, or once the warning is gone from the screen: a q
         # minutes later quit at once (a tester).
         fresh = time.monotonic() - self._warned_at < QUIT_AGAIN_SECONDS
-        if kept and not (set(kept) == self._warned_of_kept and fresh):
-            self._warned_of_kept, self._warned_at = set(kept), time.monotonic()
-            listed = "; ".join(fit(words, KEPT_SHOWN_CELLS) for words in kept)  # whole at exit
+        if (kept or typed) and not (set(kept + typed) == self._warned_of_kept and fresh):
+            self._warned_of_kept, self._warned_at = set(kept + typed), time.monotonic()
+            said = []
+            for label, words in (("kept", kept), ("typed in this form", typed)):
+                if words:  # each whole at exit
+                    said.append(f"{label}: " + "; ".join(fit(w, KEPT_SHOWN_CELLS) for w in words))
+            again = "ctrl+q" if is_text_field(self.focused) else "q"  # q types, in a field
             self.notify_kept(
-                f"not saved yet, kept: {listed}. q again quits, and prints them",
+                f"not saved yet, {'; '.join(said)}. {again} again quits, and prints them",
                 timeout=QUIT_AGAIN_SECONDS,
             )
             return
+        self.left_typed = typed
         self.exit()
 
     def action_suspend_process(self) -> None:
@@ -843,6 +851,8 @@ def run_app(app: PdcaApp) -> int:
     kept = app.context.kept()
     for what in kept:  # refused, kept for a c, e or n that never came
         _say(f"pdca: not saved (kept after a refused save): {what}")
+    for what in app.left_typed:
+        _say(f"pdca: not saved (typed in a form open at quit): {what}")
     for stream in (sys.stdout, sys.stderr):
         _let_go_if_gone(stream, hung_up=app.hung_up == signal.SIGHUP)
     if app.hung_up == signal.SIGHUP:
@@ -852,7 +862,14 @@ def run_app(app: PdcaApp) -> int:
         os._exit(128 + signal.SIGHUP)
     if app.hung_up and not app.return_code:  # after q: the signal still says how it ended
         return 128 + app.hung_up
-    return app.return_code or (1 if app.context.unshown or kept else 0)
+    return app.return_code or (1 if app.context.unshown or kept or app.left_typed else 0)
+
+
+def typed_words(screen: Screen[Any]) -> str | None:
+    """What is typed and not saved in ``screen``, when it is a dialog with text fields."""
+    from pdca.screens.dialogs.base import Dialog
+
+    return screen.typed_words() if isinstance(screen, Dialog) else None
 
 
 # How long a hung-up board keeps trying a save that meets someone's lock, where it would

@@ -12,9 +12,9 @@ from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Label
+from textual.widgets import Input, Label, TextArea
 
-from pdca.widgets.text import plain
+from pdca.widgets.text import plain, quoted
 
 ResultT = TypeVar("ResultT")
 
@@ -56,6 +56,40 @@ class Dialog(ModalScreen[ResultT]):
     ]
 
     _answered = False
+    _started_with: dict[int, str] | None = None  # each text field's value before any typing
+
+    def on_mount(self) -> None:
+        # Textual runs this besides a dialog's own on_mount (each class's handler in turn);
+        # after the refresh, once a kept draft has filled the fields in.
+        self.call_after_refresh(self._note_start)
+
+    def _text_fields(self) -> list[tuple[str, str, int]]:
+        """(name, value, identity) of each field text is typed into."""
+        return [
+            (field.id or "text", field.value if isinstance(field, Input) else field.text, id(field))
+            for field in self.query("Input, TextArea").results()
+            if isinstance(field, Input | TextArea)
+        ]
+
+    def _note_start(self) -> None:
+        self._started_with = {key: value for _, value, key in self._text_fields()}
+
+    def typed_words(self) -> str | None:
+        """What was typed into this dialog and not saved, in words printed once the app has
+        ended (``title 'Rota'``), or None: ctrl+q over a form quit at once, and what was
+        typed was gone without a word (a tester)."""
+        if self._answered or self._started_with is None:
+            return None
+        changed = [
+            f"{name} {quoted(value)}"
+            for name, value, key in self._text_fields()
+            if value.strip() and value != self._started_with.get(key, "")
+        ]
+        if not changed:
+            return None
+        headings = self.query(".dialog--heading")
+        heading = str(headings.first(Label).render()) if headings else type(self).__name__
+        return f"{heading}: {', '.join(changed)}"
 
     def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
         """Answer once. A second key before the dialog has gone (enter pressed twice, a slow

@@ -813,6 +813,35 @@ async def test_quitting_with_a_kept_edit_says_so_first(
         assert not app.is_running
 
 
+async def test_ctrl_q_over_a_form_with_typed_text_says_so_first(make_app, board_db: Path) -> None:
+    """ctrl+q over a new action's form quit at once, exit 0, the title typed gone without a
+    word (a tester): the first says what is typed, the second quits and it is printed."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("e")  # a form with values already in it: only typing counts
+        await settle_app(app, pilot)
+        assert app.screen.typed_words() is None  # type: ignore[attr-defined]
+        await pilot.press("end", *" too")
+        assert app.screen.typed_words() == (  # type: ignore[attr-defined]
+            "Edit #1: title 'Ready to start too'"
+        )
+        await pilot.press("escape", "n")
+        await settle_app(app, pilot)
+        await pilot.press(*"fresh typed text")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.is_running
+        assert _notes(app)[-1] == (
+            "not saved yet, typed in this form: New action in Plan: title 'fresh typed text'."
+            " ctrl+q again quits, and prints them"
+        )
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+        assert app.left_typed == ["New action in Plan: title 'fresh typed text'"]
+
+
 async def test_a_kpi_added_while_the_form_is_open_is_known_on_save(
     make_app, store: Store, board_db: Path
 ) -> None:
