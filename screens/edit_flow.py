@@ -219,6 +219,9 @@ async def edit_flow(board: BoardScreen, action_id: int) -> None:
             )
         )
         if form is None:
+            if initial != form_of(base):  # esc on "Edit again": put off, as the dialog's
+                # esc puts it off; it threw the edit away without a word (a tester)
+                again_now(board, EditAgain(base, initial, later=True))
             return
         board.unsent_edits.pop(action_id, None)  # saved now, or kept again by again_now
         outcome = await save_edit_shown(board, base, form)

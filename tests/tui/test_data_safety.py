@@ -120,6 +120,29 @@ async def test_esc_on_the_conflict_keeps_the_edit_for_e(make_app, board_db: Path
         assert (stored.title, stored.owner) == ("Alice's title", "dave")
 
 
+async def test_esc_on_the_form_edit_again_opened_keeps_the_edit_for_e(
+    make_app, board_db: Path
+) -> None:
+    """Edit again, then esc on the form: the edit was gone without a word (a tester), where
+    the conflict dialog's own esc keeps it."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _edit_title_while_bob_changes(app, pilot, board_db, ActionChanges(owner="dave"))
+        await pilot.press("e")  # Edit again: the form on bob's version, my title on it
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ActionFormModal)
+        await pilot.press("escape")
+        await settle_app(app, pilot)
+        assert "your edit of #1 is kept: press e on it" in _notes(app)[-1]
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        assert app.screen.query_one("#title", Input).value == "Alice's title"
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        stored = app.context.store.get_action(1)
+        assert (stored.title, stored.owner) == ("Alice's title", "dave")
+
+
 async def test_write_mine_writes_only_the_fields_i_changed(make_app, board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
