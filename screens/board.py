@@ -295,7 +295,7 @@ class BoardScreen(Screen[None]):
                 yield LaneDivider()
 
     def on_mount(self) -> None:
-        self.context.kept = self.kept_words
+        self.context.kept_by_board = self.kept_words
         self.query_one("#filter-bar").display = False
         # First paint from one screenful per phase, read off the board's index: a board of
         # 100 000 actions opens as fast as an empty one. Columns read further pages as they

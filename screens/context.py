@@ -36,6 +36,11 @@ T = TypeVar("T")
 SAVING_SHOWN_AFTER_SECONDS = 0.25  # a write slower than this says "saving…" in the header
 
 
+class KeptAck(NamedTuple):
+    note: str
+    words: str  # what it was, said whole at quit
+
+
 @dataclass
 class AppContext:
     store: Store
@@ -53,10 +58,20 @@ class AppContext:
     # What the board keeps of refused saves for the person's next c, e or n, in words (the
     # board answers it, from what it keeps): quitting with any asks twice and then prints
     # them, where they had vanished without a word (a tester).
-    kept: Callable[[], list[str]] = field(default=list)
+    kept_by_board: Callable[[], list[str]] = field(default=list)
+    # Acknowledgement notes refused by a busy or read-only file, by alert id: for the next a
+    # on that KPI, in any view.
+    unsent_acks: dict[int, KeptAck] = field(default_factory=dict)
+    # Alerts whose acknowledgement is on its way (it may wait for a lock): not asked again.
+    acknowledging: set[int] = field(default_factory=set)
     # Why the file may no longer be used (damaged, removed, replaced); then nothing is written.
     broken: str | None = None
     writer: StoreThread = field(init=False)
+
+    def kept(self) -> list[str]:
+        """What is kept of refused saves, in words: quitting with any asks twice and then
+        prints them, where they had vanished without a word (a tester)."""
+        return self.kept_by_board() + [kept.words for kept in self.unsent_acks.values()]
 
     def __post_init__(self) -> None:
         self.writer = StoreThread(self.open_reader, self._guard)

@@ -19,12 +19,13 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from pdca.db import alerts, kpis
-from pdca.db.errors import DatabaseBroken, PdcaError
-from pdca.db.models import KpiRow
+from pdca.db.errors import DatabaseBroken, DatabaseProblem, PdcaError
+from pdca.db.models import Alert, KpiRow
 from pdca.db.store import Store
 from pdca.screens.context import (
     UNDO_ON_THE_BOARD,
     AppContext,
+    KeptAck,
     PaletteEntry,
     context_of,
     services,
@@ -33,7 +34,8 @@ from pdca.screens.context import (
 from pdca.screens.footer import footer_after_first_paint
 from pdca.widgets.kpi_table import KpiTable
 from pdca.widgets.status_bar import StatusBar
-from pdca.widgets.text import literal
+from pdca.widgets.text import literal, quoted
+from pdca.widgets.when import short_time
 
 
 def refresh_header(screen: Screen) -> None:
@@ -47,49 +49,98 @@ class AcknowledgesAlerts:
     Shared by the KPIs view and the detail; ``after_acknowledge`` re-reads what they show.
     """
 
+    # A row stands for its KPI (and so for the alert most pressing now), not for one alert.
+    ALERT_PER_KPI = True
+
     def acknowledge_row(self, row: KpiRow) -> None:
         screen: Any = self
         context = context_of(screen.app)
         if not context.writable:
             screen.notify(f"read-only: {context.store.read_only_reason}", severity="warning")
             return
-        alert = row.alert
+        try:
+            # As it stands now, not as the row was drawn: an a pressed right after an
+            # acknowledgement, before the view read again, opened that alert again and its
+            # note was refused (a tester). A KPI's row means its most pressing alert now.
+            alert = row.alert
+            if self.ALERT_PER_KPI:
+                alert = pressing_alert(context.store, row.kpi.id, context.acknowledging)
+            elif alert is not None:
+                alert = alerts.get_alert(context.store, alert.id)
+        except PdcaError as error:
+            screen.notify(str(error), severity="error")
+            return
+        if alert is not None and alert.id in context.acknowledging:
+            screen.notify(f"alert {alert.id}: your acknowledgement of it is being saved")
+            return
         if alert is None:
             screen.notify(f"{literal(row.kpi.name)} has no open alert", severity="warning")
             return
         if alert.acknowledged_at is not None:
             screen.notify(
                 f"alert {alert.id} was acknowledged by {literal(alert.acknowledged_by)} "
-                f"at {alert.acknowledged_at}",
+                f"at {short_time(alert.acknowledged_at)}",
                 severity="warning",
             )
             return
-        screen.ack_flow(row)
+        screen.ack_flow(row, alert)
 
     @work(group="flow", exclusive=True)
-    async def ack_flow(self, row: KpiRow) -> None:
+    async def ack_flow(self, row: KpiRow, alert: Alert) -> None:
         from pdca.screens.dialogs.ack import AckModal
 
         screen: Any = self
-        alert = row.alert
-        assert alert is not None
-        note = await screen.app.push_screen_wait(AckModal(alert=alert))
-        if note is None:
+        context = context_of(screen.app)
+        kept = context.unsent_acks.get(alert.id)
+        draft = kept.note if kept else None
+        note = await screen.app.push_screen_wait(AckModal(alert=alert, draft=draft))
+        if note is None:  # a kept note stays kept
             return
+        context.unsent_acks.pop(alert.id, None)
+        context.acknowledging.add(alert.id)
         try:
-            await context_of(screen.app).write(
+            await context.write(
                 lambda writer: alerts.acknowledge(
                     writer, alert.id, note, expected_version=alert.version
-                )
+                ),
+                ack_words(alert, note),
             )
         except DatabaseBroken:
             raise  # the app stops on it
-        except PdcaError as error:  # someone was first: say who, keep their note
+        except DatabaseProblem as error:
+            # A lock held past the wait, the file gone read-only: kept for the next a, as a
+            # check-in is (the note was gone with the form, a tester).
+            context.unsent_acks[alert.id] = KeptAck(note, ack_words(alert, note))
             screen.notify(str(error), severity="error", timeout=8)
+            services(screen.app).notify_kept(
+                f"your acknowledgement of alert {alert.id} is kept: press a on"
+                f" {literal(row.kpi.name)} to send it again"
+            )
+        except PdcaError as error:  # someone was first: say who, keep their note
+            screen.notify(f"{error}; not saved: {ack_words(alert, note)}", severity="error",
+                          timeout=12, markup=False)  # fmt: skip
         else:
             screen.notify(f"acknowledged alert {alert.id} on {literal(row.kpi.name)}")
+            services(screen.app).kept_may_be_saved()
+        finally:
+            context.acknowledging.discard(alert.id)
         screen.after_acknowledge()
         refresh_header(screen)
+
+
+def pressing_alert(store: Store, kpi_id: int, skip: set[int]) -> Alert | None:
+    """The KPI's open alert a person must act on first, as the file holds it now, but for
+    those in ``skip`` (being acknowledged): the next one is the one meant."""
+    found = [
+        a for a in alerts.alerts_of_kpi(store, kpi_id) if a.closed_at is None and a.id not in skip
+    ]
+    return alerts.most_pressing_first(found)[0] if found else None
+
+
+def ack_words(alert: Alert, note: str) -> str:
+    """``acknowledgement of alert 2 on 'Lead time': 'looking into it'``: what a refused or
+    kept one was, said whole once the app has ended."""
+    return f"acknowledgement of alert {alert.id} on {quoted(alert.kpi)}: {quoted(note)}"
 
 
 class KpiRowsActions(AcknowledgesAlerts):
@@ -100,12 +151,20 @@ class KpiRowsActions(AcknowledgesAlerts):
 
     def action_acknowledge(self) -> None:
         row = self.table.current
-        if row is not None:
+        if row is None:  # said, not nothing (a tester, on an empty list of alerts)
+            self.say_no_row("acknowledge")
+        else:
             self.acknowledge_row(row)
+
+    def say_no_row(self, to: str) -> None:
+        screen: Any = self
+        screen.notify(f"nothing here to {to}: {self.table.empty}", severity="warning")
 
     def open_highlighted(self) -> None:
         row = self.table.current
-        if row is not None:
+        if row is None:
+            self.say_no_row("open")
+        else:
             from pdca.screens.kpi_detail import KpiDetailScreen  # plotext only when a chart opens
 
             screen: Any = self

@@ -35,8 +35,13 @@ def waiting_for(rows: list[KpiRow], waiting: list[Alert]) -> list[KpiRow]:
     ]
 
 
+HINT = "a acknowledge with a note · enter the KPI's chart · esc back"
+
+
 class MyAlertsScreen(KpiRowsActions, Dialog[None]):
     """A dialog over the current view: what the header's flag counts, to act on at once."""
+
+    ALERT_PER_KPI = False  # a row per alert waiting for me: that one, as it stands now
 
     DEFAULT_CSS = """
     MyAlertsScreen {
@@ -60,10 +65,7 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
             yield self.heading(f"Alerts waiting for {context_of(self.app).actor}")
             yield self.table
             yield Label("", id="my-alert-said", markup=False)
-            yield Label(
-                "a acknowledge with a note · enter the KPI's chart · esc back",
-                classes="dialog--muted",
-            )
+            yield Label(HINT, id="my-alerts-hint", classes="dialog--muted")
 
     def on_mount(self) -> None:
         self.table.focus()
@@ -94,6 +96,8 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
         if asked == self.asked:
             self.table.show(rows)
             self.say_highlighted()
+            # No a or enter offered over an empty list (they did nothing there, a tester).
+            self.query_one("#my-alerts-hint", Label).update(HINT if rows else "esc back")
 
     def after_acknowledge(self) -> None:
         self.reload()

@@ -14,6 +14,7 @@ from pdca.screens.dialogs.base import Dialog
 from pdca.widgets.forms import FormRow
 from pdca.widgets.literal_fields import LiteralInput
 from pdca.widgets.text import plain
+from pdca.widgets.when import short_time
 
 
 class AckModal(Dialog[str | None]):
@@ -30,9 +31,10 @@ class AckModal(Dialog[str | None]):
 
     BINDINGS = [Binding("ctrl+s", "save", "Acknowledge", id="ack-save")]
 
-    def __init__(self, *, alert: Alert) -> None:
+    def __init__(self, *, alert: Alert, draft: str | None = None) -> None:
         super().__init__()
         self.alert = alert
+        self.draft = draft  # a note kept from a refused save, to send again
 
     def compose(self) -> ComposeResult:
         alert = self.alert
@@ -40,13 +42,14 @@ class AckModal(Dialog[str | None]):
             yield self.heading(f"Acknowledge alert {alert.id}: {alert.kpi}")
             cause = f"signal: {alert.rule_text}" if alert.rule_text else "threshold breach"
             about = (
-                f"{cause}; raised {alert.raised_at}, waiting for {alert.assignee}"
-                f" by {alert.ack_due}" + ("  OVERDUE" if alert.overdue else "")
+                f"{cause}; raised {short_time(alert.raised_at)}, waiting for {alert.assignee}"
+                f" by {short_time(alert.ack_due)}" + ("  OVERDUE" if alert.overdue else "")
             )
             yield Label(plain(about, one_line=True), id="ack-about")
             yield FormRow(
                 "Note",
                 LiteralInput(
+                    self.draft or "",
                     placeholder="what is being done about it",
                     id="note",
                     compact=True,

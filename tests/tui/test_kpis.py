@@ -515,3 +515,74 @@ async def test_the_kpi_detail_reads_again_after_an_acknowledgement_over_it(
         await _acknowledge_then_back(app, pilot)
         assert app.screen is detail
         assert "waiting for alice" not in str(detail.query_one("#kpi-facts", Static).render())
+
+
+async def test_a_right_after_an_acknowledgement_opens_the_kpis_next_alert(
+    make_app, kpi_db: Path, store: Store
+) -> None:
+    """ctrl+s and a in one burst opened the alert just acknowledged again, the row not read
+    again yet, and its note was refused as acknowledged already (a tester). The row as it
+    was drawn is what that a met: the KPI's alert is read as it stands now."""
+    _signal_alert_for_alice(store)
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_kpis(pilot)
+        drawn = screen.table.current
+        assert drawn is not None and drawn.alert is not None
+        await pilot.press("a", *"noted", "ctrl+s")
+        await settle_app(app, pilot)
+        assert alerts.get_alert(store, drawn.alert.id).acknowledged_by == "alice"
+        screen.acknowledge_row(drawn)  # the a of the burst, on the row before the read
+        await pilot.pause()
+        assert isinstance(app.screen, AckModal)
+        assert app.screen.alert.id != drawn.alert.id
+        assert app.screen.alert.acknowledged_at is None
+
+
+async def test_an_acknowledgement_the_busy_file_refused_is_kept_for_the_next_a(
+    make_app, kpi_db: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lock held past the wait: the note was gone with the form, and q said nothing of it
+    (a tester). Kept, like a check-in: the next a opens it, and q names it."""
+    from tests.conftest import LockHolder
+
+    monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        holder = LockHolder(kpi_db)
+        try:
+            await pilot.press(*"ack during lock", "ctrl+s")
+            await settle_app(app, pilot)
+        finally:
+            holder.release()
+        [kept] = app.context.kept()
+        assert kept.startswith("acknowledgement of alert ") and kept.endswith(": 'ack during lock'")
+        assert alerts.list_alerts(store)[0].acknowledged_at is None
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.screen.query_one("#note").value == "ack during lock"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        assert alerts.list_alerts(store)[0].ack_note == "ack during lock"
+        assert app.context.kept() == []
+
+
+async def test_a_on_an_empty_list_of_my_alerts_says_so(make_app, kpi_db: Path) -> None:
+    from pdca.screens.my_alerts import MyAlertsScreen
+
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        app.context.store.conn.execute("UPDATE alerts SET assignee = 'bob'")
+        await pilot.press("exclamation_mark")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, MyAlertsScreen)
+        assert str(app.screen.query_one("#my-alerts-hint").render()) == "esc back"
+        await pilot.press("a")
+        await pilot.pause()
+        assert [n.message for n in app._notifications][-1] == (
+            "nothing here to acknowledge: no alert waits for you now"
+        )
