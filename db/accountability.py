@@ -33,7 +33,7 @@ from pdca.db.accountability_models import (
 )
 from pdca.db.clock import iso
 from pdca.db.errors import GateUnmet, InvalidInput, NotFound, RowChangedOutside
-from pdca.db.models import validated
+from pdca.db.models import PHASES, validated
 from pdca.db.schema import STANDUP_ORDER
 
 if TYPE_CHECKING:
@@ -375,7 +375,10 @@ def owners(store: Store) -> list[OwnerRow]:
         (today.isoformat(), soon, cutoff),
     ):
         entry = _owner_entry(rows, row["owner"])
-        entry[row["phase"]] = row["n"]
+        # A phase set by hand past the schema's CHECK counts in Plan, where the board shows
+        # that card, named (it took the view down, a tester).
+        phase = row["phase"] if row["phase"] in PHASES else "plan"
+        entry[phase] = entry.get(phase, 0) + row["n"]
         entry["open"] = entry.get("open", 0) + row["n"]
         # The latest check-in by them or on their open work: a lead who checks in for the
         # team at the stand-up made everyone's "checked in" say never (a tester).

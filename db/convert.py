@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from pdca.db import models, rules
 from pdca.db.clock import iso, stored_moment
 from pdca.db.errors import RowChangedOutside
+from pdca.db.plain import shown_value as plain_value
 
 if TYPE_CHECKING:  # the classes come from models on first use: pydantic only when needed
     from pdca.db.models import Action, Checkin, Event, Initiative, Kpi, Person, Reading
@@ -49,13 +50,21 @@ ACTION_FIELDS = (
 # Comparisons, not typeof(): SQLite orders NULL < numbers < text < blobs, so text is what is at
 # least '' and below the least blob (the empty one), and a whole number is what equals itself
 # made whole; half of typeof()'s cost over the 100 000 rows of ``pdca list --json``. The id
-# (the rowid), phase, verdict, decision and priority need none: the schema's CHECKs hold them.
+# (the rowid) needs none; phase, verdict, decision and priority are held by the schema's
+# CHECKs, unless someone set those aside (``PRAGMA ignore_check_constraints``, a tester).
 _TEXT = ("a.title", "a.notes", "a.created_by", "a.created_at", "a.updated_at", "a.phase_since")
 _TEXT_OR_NONE = (
     *("a.owner", "a.due", "i.name", "k.name", "a.done_at", "a.last_checkin_at"),
     "a.last_checkin_status",
 )
 _WHOLE = ("a.cycle", "a.version")
+_CHOICES = {
+    "phase": models.PHASES,
+    "priority": models.PRIORITIES,
+    "verdict": models.VERDICTS,
+    "decision": models.DECISIONS,
+}
+_CHOSEN = {"phase", "priority"}  # never empty
 _WHOLE_OR_NONE = ("a.initiative_id", "a.kpi_id", "a.parent_id", "a.recurrence_id")
 ACTION_KINDS_HELD = (
     "("
@@ -64,6 +73,11 @@ ACTION_KINDS_HELD = (
         + [f"({c} IS NULL OR ({c} >= '' AND {c} < CAST('' AS BLOB)))" for c in _TEXT_OR_NONE]
         + [f"{c} = CAST({c} AS INTEGER)" for c in _WHOLE]
         + [f"({c} IS NULL OR {c} = CAST({c} AS INTEGER))" for c in _WHOLE_OR_NONE]
+        + [
+            f"({'' if column in _CHOSEN else f'a.{column} IS NULL OR '}"
+            f"a.{column} IN ({', '.join(repr(w) for w in words)}))"
+            for column, words in _CHOICES.items()
+        ]
     )
     + ")"
 )
@@ -175,7 +189,20 @@ def _wrong_kinds_named(
 
 
 def checkin(row: sqlite3.Row) -> Checkin:
-    return models.Checkin(**dict(row))
+    from pydantic import ValidationError
+
+    data = dict(row)
+    try:
+        return models.Checkin(**data)
+    except ValidationError as error:
+        # Set by hand past the schema's CHECKs (a status "meh", bytes for the message): one
+        # line naming it, not pydantic's page (a tester).
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise RowChangedOutside(
+            f"check-in {data.get('id')}: {where} holds {plain_value(first.get('input'))}:"
+            " changed outside pdca (put it right with sqlite3, or restore a backup)"
+        ) from None
 
 
 def event(row: sqlite3.Row) -> Event:

@@ -76,23 +76,30 @@ def refuse_wrong_kinds(cls: type, values: Mapping[str, Any], row_id: object) -> 
 def wrong_kinds(cls: type, values: Mapping[str, Any]) -> list[str]:
     """Each of ``values`` that is not of the kind ``cls`` (a dataclass) annotates for it, as
     "title holds b'\\xff', not text: changed outside pdca"."""
-    kinds = _kinds(cls)
-    return [
-        f"{key} holds {shown_value(value)}, not {_words(kinds[key])}: changed outside pdca"
-        for key, value in values.items()
-        if key in kinds and not isinstance(value, kinds[key])
-    ]
+    kinds, choices = _kinds(cls), _choices(cls)
+    wrong = []
+    for key, value in values.items():
+        if key in kinds and not isinstance(value, kinds[key]):
+            wrong.append(f"{key} holds {shown_value(value)}, not {_words(kinds[key])}")
+        elif key in choices and value is not None and value not in choices[key]:
+            # A phase of "weird" (CHECKs set aside with PRAGMA ignore_check_constraints)
+            # took the owners view and moves down (a tester).
+            wrong.append(f"{key} holds {shown_value(value)}, not one of {', '.join(choices[key])}")
+    return [f"{said}: changed outside pdca" for said in wrong]
 
 
 def stand_in(cls: type, values: Mapping[str, Any]) -> dict[str, Any]:
     """``values`` with each one of the wrong kind for ``cls`` replaced by nothing (None),
     or where a field cannot be empty, by its kind's zero (``""``, ``0``)."""
-    kinds = _kinds(cls)
+    kinds, choices = _kinds(cls), _choices(cls)
     kept = dict(values)
     for key, value in values.items():
         if key in kinds and not isinstance(value, kinds[key]):
             allowed = kinds[key]
             kept[key] = None if type(None) in allowed else allowed[0]()
+        if key in choices and kept[key] is not None and kept[key] not in choices[key]:
+            # the first choice: a card with a phase of "weird" stands in Plan, named
+            kept[key] = None if type(None) in kinds[key] else choices[key][0]
     return kept
 
 
@@ -113,6 +120,26 @@ def _kinds(cls: type) -> dict[str, tuple[type, ...]]:
         kinds: set[type] = set()
         _add(hints[field.name], kinds)
         found[field.name] = tuple(kinds)
+    return found
+
+
+@functools.cache
+def _choices(cls: type) -> dict[str, tuple[str, ...]]:
+    """The words each field of a ``Literal`` of words takes (a phase: plan, do, check, act)."""
+    hints = typing.get_type_hints(cls)
+    found: dict[str, tuple[str, ...]] = {}
+    for field in dataclasses.fields(cls):
+        hint = hints[field.name]
+        union = typing.get_origin(hint) in (typing.Union, types.UnionType)
+        parts = typing.get_args(hint) if union else (hint,)  # Verdict | None, or Phase
+        words = [
+            word
+            for part in parts
+            if typing.get_origin(part) is typing.Literal
+            for word in typing.get_args(part)
+        ]
+        if words and all(isinstance(word, str) for word in words):
+            found[field.name] = tuple(words)
     return found
 
 

@@ -128,5 +128,9 @@ def _shown(match: re.Match[str]) -> str:
 
 
 def escape(text: str, pattern: re.Pattern[str] = UNSAFE) -> str:
-    """``text`` with every character ``pattern`` matches shown as its escape."""
+    """``text`` with every character ``pattern`` matches shown as its escape. A value that
+    is not text (bytes put in a title by hand, past the schema's checks) is shown as what it
+    holds, never a crash of what shows it (the stand-up and the report crashed, a tester)."""
+    if not isinstance(text, str):
+        text = f"{text!r} (not text: changed outside pdca)"
     return pattern.sub(_shown, text)

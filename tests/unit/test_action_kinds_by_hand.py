@@ -137,3 +137,65 @@ def test_a_due_date_of_no_shape_is_named_and_the_board_shows_the_card(
     cards = {card.id: card for card in damaged.action_page(ActionFilter(phase="plan"), 0, 10)}
     assert cards[1].title == said and cards[1].due is None
     assert cards[2].title == "second"
+
+
+def _set_past_the_checks(db_path: Path, sql: str) -> None:
+    """A value the schema's CHECKs refuse, written with them and the kind guard set aside (a
+    tester's ``PRAGMA ignore_check_constraints = 1`` and ``DROP TRIGGER``)."""
+    table = sql.split()[1]
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA ignore_check_constraints = 1")
+        conn.execute(f"DROP TRIGGER {table}_kinds_on_update")
+        conn.execute(sql)
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("phase", "weird"), ("priority", "urgent"), ("verdict", "meh"), ("decision", "maybe")],
+)
+def test_a_choice_past_the_schemas_checks_is_named_and_nothing_crashes(
+    damaged: Store, db_path: Path, cli, column: str, value: str
+) -> None:
+    """A phase of "weird" crashed pdca owners, pdca move and the report (a tester)."""
+    _set_past_the_checks(db_path, f"UPDATE actions SET {column} = '{value}' WHERE id = 1")
+    with pytest.raises(RowChangedOutside, match=f"^action 1: {column} holds '{value}', not one"):
+        damaged.get_action(1)
+    if column != "phase":  # a phase none of the board's columns holds: on none of them
+        cards = {c.id: c for c in damaged.action_page(ActionFilter(phase="plan"), 0, 10)}
+        assert cards[1].title.startswith(f"{column} holds '{value}', not one of ")
+        assert cards[2].title == "second"
+    for command in (["owners"], ["report"], ["standup"], ["flow"], ["list"]):
+        result = cli(*command)
+        assert "crashed" not in result.stderr and result.exit_code == 0, (command, result.stderr)
+    result = cli("move", "1", "do")
+    assert "crashed" not in result.stderr and result.stderr.count("\n") <= 1
+    if column == "phase":
+        assert result.exit_code == 1
+        assert result.stderr.startswith("pdca: action 1: phase holds 'weird', not one of plan")
+
+
+def test_a_check_in_past_the_schemas_checks_is_named_in_one_line(
+    damaged: Store, db_path: Path, cli
+) -> None:
+    from pdca.db.models import CheckinDraft
+
+    damaged.add_checkin(1, CheckinDraft(message="fine", status="on-track"))
+    _set_past_the_checks(db_path, "UPDATE checkins SET status = 'meh'")
+    result = cli("show", "1")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("pdca: check-in 1: status holds 'meh': changed outside pdca")
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_title_that_is_not_text_shows_as_what_it_holds_in_every_summary(
+    damaged: Store, db_path: Path, cli
+) -> None:
+    """Bytes for a title crashed the stand-up and the report's flow (a tester)."""
+    from pdca.db.text_rules import escape
+
+    assert escape(b"AB\x00") == r"b'AB\x00' (not text: changed outside pdca)"  # type: ignore[arg-type]
+    _set_by_hand(db_path, "title", "X'41424300'")
+    for command in (["report"], ["standup"], ["flow"], ["report", "--format", "html"]):
+        result = cli(*command)
+        assert "crashed" not in result.stderr and result.exit_code == 0, (command, result.stderr)
