@@ -541,11 +541,16 @@ CHANGES_MOST = 10
 # a check-in's is its action's owner (else its author); an alert's is its assignee.
 # Whether an event was undone in the window is one probe of the undos' own small index per
 # change, not a second walk of the window (a day at 100 000 actions holds ~50 000 events).
+# The window: after ``since`` up to ``until``; and in the second of ``since`` itself, what
+# came after the event that recorded the last stand-up (?3). Times are kept to the second: a
+# change made in the second a stand-up was recorded, after it, was in no stand-up at all (a
+# tester: three check-ins, each right after a --record).
 _CHANGES = """
 SELECT c.id, c.kind, CASE WHEN a.id IS NOT NULL THEN a.owner ELSE c.person END
 FROM event_changes c LEFT JOIN actions a INDEXED BY idx_actions_id_owner ON a.id = c.action_id
-WHERE c.at > ?1 AND c.at <= ?2 AND NOT EXISTS (SELECT 1 FROM events u INDEXED BY idx_events_undo_of
-  WHERE u.undo_of = c.tx AND u.at > ?1 AND u.at <= ?2
+WHERE c.at >= ?1 AND c.at <= ?2 AND (c.at > ?1 OR c.id > ?3)
+ AND NOT EXISTS (SELECT 1 FROM events u INDEXED BY idx_events_undo_of
+  WHERE u.undo_of = c.tx AND u.at >= ?1 AND u.at <= ?2 AND (u.at > ?1 OR u.id > ?3)
   AND +u.entity IN ('action', 'checkin', 'alert'))
 ORDER BY c.at, c.id
 """
@@ -570,9 +575,12 @@ def standup_digest(
 
     most = CHANGES_MOST if most is None else most
     now = store.clock()
+    after_event = None
     if since is None:
         previous = last_standup(store)
         since = arules.standup_since(previous.at if previous else None, now)
+        if previous is not None:
+            after_event = _recorded_by(store, previous.id)
     until = iso(now)
     cadence = team_settings(store).stale_after_days
     standing_most = STANDING_MOST if standing_most is None else standing_most
@@ -609,12 +617,13 @@ def standup_digest(
             followups_more[whose] = followups_more.get(whose, 0) + 1
     where = arules.standing(open_actions, waiting, due, now=now, cadence_days=cadence)
     owners_open = store.conn.execute(_OPEN_OWNERS + " SELECT owner FROM o WHERE owner IS NOT NULL")
-    counts, listed = _change_counts(store, since, until, most)
+    counts, listed = _change_counts(store, since, until, most, after_event=after_event)
     digest = _digest_of(
         store,
         listed,
         since=since,
         until=until,
+        after_event=after_event,
         escalations=alerts.unrecorded_escalations(store),
         standing=where,
         owners=[row[0] for row in owners_open],
@@ -648,19 +657,37 @@ def standup_changes(store: Store, digest: Digest, person: str, most: int) -> lis
     in the digest's order: what "more" shows."""
     from pdca.db import alerts  # imported here: db.alerts builds on the store, as this module does
 
-    _counts, listed = _change_counts(store, digest.since, digest.until, most, person)
+    _counts, listed = _change_counts(
+        store, digest.since, digest.until, most, person, after_event=digest.after_event
+    )
     found = _digest_of(
         store,
         listed,
         since=digest.since,
         until=digest.until,
+        after_event=digest.after_event,
         escalations=alerts.unrecorded_escalations(store),
     )
     return _first_of_each([i for i in found.items if (i.person or UNOWNED) == person], most)
 
 
+def _recorded_by(store: Store, standup_id: int) -> int | None:
+    """The event that recorded stand-up ``standup_id`` (None: none is left, an import's)."""
+    row = store.conn.execute(
+        "SELECT max(id) FROM events WHERE entity = 'standup' AND entity_id = ? AND op = 'create'",
+        (standup_id,),
+    ).fetchone()
+    return row[0] if row else None
+
+
 def _change_counts(
-    store: Store, since: str, until: str, most: int, person: str | None = None
+    store: Store,
+    since: str,
+    until: str,
+    most: int,
+    person: str | None = None,
+    *,
+    after_event: int | None = None,
 ) -> tuple[dict[str, dict[str, int]], list[int]]:
     """How many changes of each kind each person has in the window (``UNOWNED`` for
     nobody's), and the events of each person's first ``most`` (of ``person``'s alone, when
@@ -668,7 +695,9 @@ def _change_counts(
     counts: dict[str, dict[str, int]] = {}
     seen: dict[str, int] = {}  # how many each person has so far
     listed: list[int] = []
-    for event_id, kind, whose in store.conn.execute(_CHANGES, (since, until)):
+    no_event = 2**63 - 1  # a window by time alone: nothing in the second of ``since``
+    window = (since, until, no_event if after_event is None else after_event)
+    for event_id, kind, whose in store.conn.execute(_CHANGES, window):
         who = whose or UNOWNED
         if person is not None and who != person:
             continue
@@ -689,6 +718,7 @@ def _digest_of(
     *,
     since: str,
     until: str,
+    after_event: int | None = None,
     escalations: Iterable[arules.TimedEscalation] = (),
     standing: Iterable[StandingItem] = (),
     owners: Iterable[str] = (),
@@ -708,6 +738,7 @@ def _digest_of(
         events,
         since=since,
         until=until,
+        after_event=after_event,
         actions=_briefs(store, _mentioned_actions(events)),
         kpis=kpis,
         readings=_reading_values(store, raised_by),

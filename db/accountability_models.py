@@ -220,6 +220,9 @@ class Digest(PlainRecord):
     items: list[DigestItem] = field(default_factory=list)
     standing: list[StandingItem] = field(default_factory=list)
     people: list[str] = field(default_factory=list)
+    # The event that recorded the stand-up ``since`` is from (None: a window by time alone):
+    # a change in that second after it is in this window, as times are kept to the second.
+    after_event: int | None = None
     # Open actions that need a word beyond the ones ``standing`` names, by person (UNOWNED
     # for nobody's): a stand-up names a few per person and says how many more.
     standing_more: dict[str, int] = field(default_factory=dict)

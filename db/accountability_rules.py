@@ -268,6 +268,7 @@ def digest(
     *,
     since: str,
     until: str,
+    after_event: int | None = None,
     actions: Mapping[int, ActionBrief],
     kpis: Mapping[int, KpiBrief] | None = None,
     readings: Mapping[int, float] | None = None,
@@ -277,7 +278,9 @@ def digest(
 ) -> Digest:
     """The stand-up: ``standing`` (where work stands now), then what changed after ``since``
     up to ``until`` (inclusive), one item per event a stand-up cares for. The start is
-    exclusive so that what a recorded stand-up saw is not seen twice.
+    exclusive so that what a recorded stand-up saw is not seen twice; but in the second of
+    ``since``, what came after ``after_event`` (the event that recorded that stand-up) is in
+    the window: times are kept to the second, and such a change was in no stand-up at all.
 
     Undone changes (and the undo events themselves) are left out: they did not happen.
     ``escalations`` are the ones the clock made and no write recorded yet; those whose missed
@@ -286,7 +289,10 @@ def digest(
     """
     kpis = kpis or {}
     readings = readings or {}
-    window = [e for e in events if since < e.at <= until]
+    after = after_event if after_event is not None else 2**63 - 1
+    window = [
+        e for e in events if (since < e.at or (since == e.at and e.id > after)) and e.at <= until
+    ]
     undone = {e.undo_of for e in window if e.undo_of is not None}
     items: list[DigestItem] = []
     for event in window:
@@ -320,6 +326,7 @@ def digest(
     return Digest(
         since=since,
         until=until,
+        after_event=after_event,
         items=items,
         standing=where,
         people=people,

@@ -366,6 +366,21 @@ def test_a_standup_digest_starts_from_the_last_recorded_one(timed: Store, ticker
     assert digest.people == ["bob", "carol"]  # bob has open work: he gets his turn
 
 
+def test_a_change_in_the_second_a_standup_was_recorded_is_in_the_next(
+    timed: Store, ticker: Ticker
+) -> None:
+    """Times are kept to the second: three check-ins, each right after a --record in the same
+    second, were in no stand-up at all (a tester). They are the next one's."""
+    from pdca.db.models import CheckinDraft
+
+    work = timed.add_action(ActionDraft(title="rota", owner="bob"))
+    ticker.advance(hours=1)
+    digest = acc.standup_digest(timed)
+    acc.record_standup(timed, digest.since, ["bob"], until=digest.until)
+    timed.add_checkin(work.id, CheckinDraft(message="right after", status="on-track"))
+    assert [i.kind for i in acc.standup_digest(timed).items] == ["checkin"]
+
+
 def test_an_action_created_in_do_is_said_to_be_created_in_do(timed: Store, ticker: Ticker) -> None:
     """A tester's ``pdca add --phase do`` was "created in Plan" in the stand-up."""
     made = timed.add_action(
