@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from rich.style import Style
 from textual.binding import Binding
 from textual.message import Message
 from textual.strip import Strip
@@ -250,17 +251,22 @@ class KpiTable(LineList):
         index = y - 1 + int(self.scroll_y)
         if index >= len(self.rows):
             return Strip.blank(width, self.rich_style)
-        base = self.rich_style
+        base, over = self.rich_style, Style()
         if index == self.cursor:
-            base = base + self.get_component_rich_style("kpi-table--cursor")
-        return self._strip(self._cells(layout, self.rows[index]), base, width)
+            # Over each cell's own style too, which carries the table's background: under
+            # it, the cursor row looked like every other (a tester).
+            cursor = self.get_component_rich_style("kpi-table--cursor")
+            base, over = base + cursor, Style(bgcolor=cursor.bgcolor)
+        return self._strip(self._cells(layout, self.rows[index]), base, width, over)
 
-    def _strip(self, cells: list[tuple[str, str]], base, width: int) -> Strip:
+    def _strip(
+        self, cells: list[tuple[str, str]], base: Style, width: int, over: Style | None = None
+    ) -> Strip:
         segments = []
         used = 0
         for text, name in cells:
             style = base + self.get_component_rich_style(name) if name else base
-            segments.append(Segment(text, style))
+            segments.append(Segment(text, style + over if over else style))
             used += cell_len(text)
         return Strip(segments).extend_cell_length(width, base).crop(0, width)
 

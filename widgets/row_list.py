@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style
 from textual.binding import Binding
 from textual.message import Message
 from textual.strip import Strip
@@ -180,10 +181,15 @@ class RowList(LineList):
             return Strip.blank(width, base)
         if index >= len(self.rows):
             return Strip.blank(width, base)
+        # The cursor's background goes over each piece's own style, which carries the list's
+        # background: under it, the cursor row looked like every other (a tester).
+        over = Style()
         if index == self.cursor:
-            base = base + self.get_component_rich_style("row-list--cursor")
+            cursor = self.get_component_rich_style("row-list--cursor")
+            base, over = base + cursor, Style(bgcolor=cursor.bgcolor)
         marker = "▌" if index == self.cursor and self.has_focus else " "
-        segments = [Segment(marker, base + self.get_component_rich_style("row-list--accent"))]
+        accent = self.get_component_rich_style("row-list--accent")
+        segments = [Segment(marker, base + accent + over)]
         room = width - 1
         row = self.rows[index]
         for at, (text, role) in enumerate(row):
@@ -196,6 +202,6 @@ class RowList(LineList):
                 # its "— 8d late, blocked" gone without a mark).
                 piece = fit(text + " ", room)
             style = base + self.get_component_rich_style(f"row-list--{role}") if role else base
-            segments.append(Segment(piece, style))
+            segments.append(Segment(piece, style + over))
             room -= cell_len(piece)
         return Strip(segments).extend_cell_length(width, base).crop(0, width)

@@ -586,3 +586,23 @@ async def test_a_on_an_empty_list_of_my_alerts_says_so(make_app, kpi_db: Path) -
         assert [n.message for n in app._notifications][-1] == (
             "nothing here to acknowledge: no alert waits for you now"
         )
+
+
+async def test_the_cursor_row_is_marked_in_every_cell(make_app, kpi_db: Path) -> None:
+    """Each cell's own style carried the table's background over the cursor's: the KPI list
+    showed no cursor at all (a tester); the other lists lost it under a few cells."""
+    from pdca.widgets.row_list import RowList
+
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_kpis(pilot)
+        lines = [screen.table.render_line(y) for y in (1, 2)]  # under the heading
+        cursor = screen.table.get_component_rich_style("kpi-table--cursor").bgcolor
+        assert cursor is not None
+        assert {segment.style.bgcolor for segment in lines[0]} == {cursor}  # type: ignore[union-attr]
+        assert cursor not in {segment.style.bgcolor for segment in lines[1]}  # type: ignore[union-attr]
+        await pilot.press("2")
+        await settle_app(app, pilot)
+        rows = app.screen.query_one(RowList)
+        cursor = rows.get_component_rich_style("row-list--cursor").bgcolor
+        assert {segment.style.bgcolor for segment in rows.render_line(0)} == {cursor}  # type: ignore[union-attr]
