@@ -13,7 +13,7 @@ from pdca.db import alerts, kpis
 from pdca.db.errors import PdcaError
 from pdca.db.models import Alert, KpiRow
 from pdca.screens.context import UNDO_ON_THE_BOARD, context_of
-from pdca.screens.dialogs.base import Dialog
+from pdca.screens.dialogs.base import THE_APPS_KEYS, Dialog
 from pdca.screens.kpis import KpiRowsActions
 from pdca.widgets.kpi_table import KpiTable
 
@@ -53,6 +53,7 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
     BINDINGS = [
         Binding("a", "acknowledge", "Acknowledge", id="my-alerts-ack"),
         UNDO_ON_THE_BOARD,
+        *THE_APPS_KEYS,
     ]
 
     def __init__(self) -> None:

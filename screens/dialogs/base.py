@@ -14,9 +14,18 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, TextArea
 
+from pdca.screens.context import view_bindings
 from pdca.widgets.text import plain, quoted
 
 ResultT = TypeVar("ResultT")
+
+# The app's keys, which a dialog cuts off (Textual's modal binding chain), for a dialog that
+# is a view to read rather than a form: ? q and 1..7 did nothing there (testers).
+THE_APPS_KEYS = [
+    Binding("question_mark", "app.toggle_keys", "Keys", id="app-keys"),
+    Binding("q", "app.quit", "Quit", show=False, id="app-quit"),
+    *view_bindings("leave_for"),
+]
 
 
 class Dialog(ModalScreen[ResultT]):
@@ -106,6 +115,11 @@ class Dialog(ModalScreen[ResultT]):
     @staticmethod
     def heading(text: str) -> Label:
         return Label(plain(text, one_line=True), classes="dialog--heading")
+
+    def action_leave_for(self, mode: str) -> None:
+        """A view's number key (``THE_APPS_KEYS``): the dialog closes and that view opens."""
+        self.dismiss(None)
+        self.app.call_later(self.app.switch_mode, mode)
 
     def action_cancel(self) -> None:
         """Leave without an answer; the caller writes nothing."""

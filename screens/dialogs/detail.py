@@ -18,8 +18,7 @@ from textual.widgets import Footer, Label, Static
 
 from pdca.db.errors import PdcaError
 from pdca.db.models import ActionDetail, Checkin, Event
-from pdca.screens.context import view_bindings
-from pdca.screens.dialogs.base import Dialog
+from pdca.screens.dialogs.base import THE_APPS_KEYS, Dialog
 from pdca.widgets.marks import COLOURS, REPEAT_MARK, status_mark
 from pdca.widgets.text import fit, literal
 from pdca.widgets.when import short_time
@@ -109,10 +108,7 @@ class ActionDetailScreen(Dialog[str | None]):
         Binding("c", "answer('checkin')", "Check-in", id="detail-checkin"),
         # As in every view (it did nothing here, a tester): closes, and undoes on the board.
         Binding("u", "answer('undo')", "Undo", id="board-undo"),
-        # The app's keys, which a dialog cuts off: ? q and 1..7 did nothing here (a tester).
-        Binding("question_mark", "app.toggle_keys", "Keys", id="app-keys"),
-        Binding("q", "app.quit", "Quit", show=False, id="app-quit"),
-        *view_bindings("leave_for"),
+        *THE_APPS_KEYS,
     ]
 
     def __init__(
@@ -182,11 +178,6 @@ class ActionDetailScreen(Dialog[str | None]):
         else:
             self.detail, self.repeats = shown
         self.show_detail()
-
-    def action_leave_for(self, mode: str) -> None:
-        """A view's number key: the detail closes and that view opens."""
-        self.dismiss(None)
-        self.app.call_later(self.app.switch_mode, mode)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "answer" and self.gone and parameters != ("undo",):
