@@ -37,7 +37,9 @@ def base_directory(environ: Mapping[str, str], variable: str, *under_home: str) 
     if os.path.isabs(base):
         return Path(base)
     given = environ.get("HOME")
-    home = given or os.path.expanduser("~")
+    # An empty HOME is no home, as an unset one: ``expanduser`` answered "/" for it, and the
+    # default database went under /.local (a tester).
+    home = given or _passwd_home()
     if not os.path.isabs(home):
         why = (
             f"HOME ({given!r}) is not an absolute path"
@@ -46,6 +48,16 @@ def base_directory(environ: Mapping[str, str], variable: str, *under_home: str) 
         )
         raise NoHome(f"no home directory: {why} (set HOME, or {variable})")
     return Path(home, *under_home)
+
+
+def _passwd_home() -> str:
+    """This uid's home directory from the passwd entry ("" when it has none)."""
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.getuid()).pw_dir
+    except KeyError:
+        return ""
 
 
 def user_data_dir(environ: Mapping[str, str]) -> Path:

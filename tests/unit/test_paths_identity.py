@@ -336,3 +336,20 @@ def test_a_database_in_a_folder_that_does_not_exist_says_so(cli, tmp_path: Path)
         f" path; to start one there: mkdir -p {missing.parent}, then pdca --db {missing} init)\n"
     )
     assert not missing.parent.exists()
+
+
+def test_an_empty_home_is_no_home_not_the_root_directory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``HOME=`` put the default database under /.local (expanduser answered "/"): it is read
+    as an unset HOME, the passwd entry's home, or refused when there is none."""
+    from pdca.tui.paths import NoHome, user_data_dir
+
+    assert user_data_dir({"HOME": ""}) == Path(
+        pwd.getpwuid(os.getuid()).pw_dir, ".local", "share", "pdca"
+    )
+
+    def unknown(uid: int) -> pwd.struct_passwd:
+        raise KeyError(uid)
+
+    monkeypatch.setattr(pwd, "getpwuid", unknown)
+    with pytest.raises(NoHome, match="^no home directory: HOME is not set"):
+        user_data_dir({"HOME": ""})
