@@ -457,6 +457,14 @@ def _reading_rows(
         raise InvalidInput(
             "file", str(path), f"has no column {', '.join(missing)} (name, at, value[, note])"
         )
+    # As pdca import refuses them: a "ntoe" column was read as no note, its text lost (a tester).
+    strange = [column for column in header if column not in (*IMPORT_COLUMNS, "note")]
+    if strange:
+        raise InvalidInput(
+            "file",
+            str(path),
+            f"has unknown columns: {', '.join(strange)} (name, at, value[, note])",
+        )
     for line, raw in rows:
         if isinstance(raw, InvalidInput):
             yield line, raw
