@@ -384,8 +384,18 @@ class PdcaGroup(SubGroup):
             _fail(str(error))
         except click.exceptions.Abort:
             _fail("aborted")
+        except click.exceptions.NoArgsIsHelpError as error:
+            # "pdca kpi" alone: its whole help on one line was no help (a tester).
+            ctx = error.ctx
+            group = ctx.command if ctx is not None else None
+            if isinstance(group, click.Group) and ctx is not None:
+                names = ", ".join(group.list_commands(ctx))
+                group_name = ctx.command_path.partition(" ")[2] or ctx.command_path
+                _fail(f"{group_name} needs a command: {names} (pdca {group_name} --help)")
+            _fail(" ".join(error.format_message().split()))
         except click.ClickException as error:
-            _fail(error.format_message().replace("\n", " "))
+            # One line: click's lists of choices come as "\n\tplan,\n\tdo" (a tester).
+            _fail(" ".join(error.format_message().split()))
         except KeyboardInterrupt:
             sys.exit(130)
         except DATABASE_ERRORS as error:  # a read that met a damaged, vanished or busy file

@@ -323,6 +323,17 @@ def test_edit_without_any_option_is_a_one_line_usage_error(team, cli) -> None:
     assert "give at least one of --title" in message
 
 
+def test_usage_errors_are_one_plain_line(team, cli) -> None:
+    """``pdca kpi`` alone printed its whole help on one line; a missing phase listed its
+    choices as ``\\tplan, \\tdo`` (a tester)."""
+    assert one_line_error(cli("kpi")) == (
+        "kpi needs a command: add, edit, import, list, record, show (pdca kpi --help)"
+    )
+    assert one_line_error(cli("move", "1")) == (
+        "Missing argument 'PHASE'. Choose from: plan, do, check, act"
+    )
+
+
 def test_edit_cannot_clear_the_owner_of_an_action_in_do(team, ok, cli) -> None:
     ok("move", "1", "do")
     message = one_line_error(cli("edit", "1", "--owner", "none"))
