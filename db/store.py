@@ -1319,11 +1319,14 @@ class Store:
         if changes:
             fields = ", ".join(sorted(k.removesuffix("_id") for k in changes))
             self._update_action(tx, before, changes, f"edited #{action_id}: {fields}")
+            if "owner" in changes:  # its audits still to do go with it (they stayed, a tester)
+                self._hand_followups(tx, "action_id = ?", (action_id,), changes["owner"])
 
-    def hand_over(self, from_login: str, to_login: str) -> list[int]:
-        """Every open action of ``from_login`` given to ``to_login``, each with its event, in
-        one transaction (one undo): the work of someone who leaves, or moves on, to another
-        owner. Done actions keep their owner (history). The ids handed over, in order."""
+    def hand_over(self, from_login: str, to_login: str) -> tuple[list[int], int]:
+        """Every open action of ``from_login`` given to ``to_login``, and every follow-up
+        audit still to do, each with its event, in one transaction (one undo): the work of
+        someone who leaves, or moves on, to another owner. Done actions keep their owner
+        (history). The ids of the actions handed over, in order, and how many follow-ups."""
         with self.write() as tx:
             if not self.has_person(from_login):
                 alike = self.people_spelled_alike(from_login)
@@ -1340,13 +1343,45 @@ class Store:
                 "SELECT * FROM actions WHERE owner = ? AND done_at IS NULL ORDER BY id",
                 (from_login,),
             ).fetchall()
-            if rows:  # nothing handed over makes nobody a person of the file (a reviewer)
+            audits = self.conn.execute(
+                "SELECT count(*) FROM followups WHERE owner = ? AND done_at IS NULL",
+                (from_login,),
+            ).fetchone()[0]
+            if rows or audits:  # nothing handed over makes nobody a person (a reviewer)
                 self.ensure_person(tx, to_login)
             for before in rows:
                 self._update_action(
                     tx, before, {"owner": to_login}, f"edited #{before['id']}: owner"
                 )
-            return [int(row["id"]) for row in rows]
+            # The follow-up audits still to do of their done work too: they stayed with
+            # someone who left, reminded for good (a tester).
+            handed = self._hand_followups(tx, "owner = ?", (from_login,), to_login)
+            return [int(row["id"]) for row in rows], handed
+
+    def _hand_followups(
+        self, tx: Transaction, where: str, params: tuple[Any, ...], to_login: str | None
+    ) -> int:
+        """The follow-ups still to do that ``where`` picks given to ``to_login``, each with
+        its event (one undo with the change that asked for it); how many."""
+        rows = self.conn.execute(
+            f"SELECT * FROM followups WHERE done_at IS NULL AND {where} ORDER BY id", params
+        ).fetchall()
+        for before in rows:
+            self.conn.execute(
+                "UPDATE followups SET owner = ?, version = version + 1 WHERE id = ?",
+                (to_login, before["id"]),
+            )
+            after = self.row("followup", before["id"])
+            tx.log(
+                "followup",
+                before["id"],
+                "update",
+                f"handed the {before['offset_days']}-day follow-up of #{before['action_id']}"
+                f" to {to_login or 'nobody'}",
+                convert.snapshot(before),
+                convert.snapshot(after),
+            )
+        return len(rows)
 
     def _progress_since(self, action: sqlite3.Row) -> int:
         checkins = self.conn.execute(

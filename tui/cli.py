@@ -1016,20 +1016,29 @@ def reassign(session: Session, from_login: str, to_login: str, as_json: bool) ->
     checked_person("TO", to_login)  # a person: none and pdca are not (a reviewer)
     store = session.store()
     with saying_who_is_new(store, to_login):
-        moved = store.hand_over(from_login, to_login)
+        moved, audits = store.hand_over(from_login, to_login)
     if as_json:
-        click.echo(to_json({"from": from_login, "to": to_login, "actions": moved}))
+        click.echo(
+            to_json({"from": from_login, "to": to_login, "actions": moved, "followups": audits})
+        )
         return
-    if not moved:
-        click.echo(f"{printable(from_login)} owns no open action: nothing handed over", err=True)
+    if not moved and not audits:
+        click.echo(
+            f"{printable(from_login)} owns no open action and no follow-up to do: nothing"
+            " handed over",
+            err=True,
+        )
         return
     listed = ", ".join(f"#{n}" for n in moved[:10]) + (
         f" and {len(moved) - 10} more" if len(moved) > 10 else ""
     )
     plural = "s" if len(moved) != 1 else ""
+    said = f"handed {len(moved)} open action{plural}"
+    if audits:
+        said += f" and {audits} follow-up{'s' if audits != 1 else ''} to do"
     click.echo(
-        f"handed {len(moved)} open action{plural} from {printable(from_login)} to"
-        f" {printable(to_login)}: {listed}"
+        f"{said} from {printable(from_login)} to {printable(to_login)}"
+        + (f": {listed}" if moved else "")
     )
 
 

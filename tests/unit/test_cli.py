@@ -610,13 +610,39 @@ def test_reassign_gives_every_open_action_and_undo_takes_it_back(board, ok, js, 
     assert js("list", "--owner", "dana", "--json")  # nothing handed over by those
 
 
+def test_follow_ups_to_do_go_with_their_owner(board, ok, js) -> None:
+    """A standardized action's audits stayed with its old owner after reassign and after an
+    edit of the owner, reminded for good (a tester)."""
+    done = js("add", "audit me", "--owner", "erin", "--json")["id"]
+    for phase in ("do", "check"):
+        ok("edit", str(done), "--due", "+3d")
+        ok("checkin", str(done), "progress")
+        ok("move", str(done), phase)
+    ok("move", str(done), "act", "--verdict", "worked")
+    ok("done", str(done), "--decision", "standardize")
+
+    def owners_of_audits() -> set[str | None]:
+        return {f["owner"] for f in js("followups", "--json") if f["action_id"] == done}
+
+    assert owners_of_audits() == {"erin"}
+    said = ok("reassign", "erin", "zed").stdout
+    assert said == "handed 0 open actions and 3 follow-ups to do from erin to zed\n"
+    assert owners_of_audits() == {"zed"}
+    ok("edit", str(done), "--owner", "dana")
+    assert owners_of_audits() == {"dana"}
+    ok("undo")
+    assert owners_of_audits() == {"zed"}
+    ok("undo")
+    assert owners_of_audits() == {"erin"}
+
+
 def test_undo_is_never_stuck_on_a_write_that_only_made_a_person(board, ok, cli, js) -> None:
     """reassign of nobody's work once made TO a person and nothing else; undo then chose that
     change, skipped the person, wrote nothing, and chose it again for good (a tester)."""
     gone = js("add", "gone", "--owner", "erin", "--json")["id"]
     ok("done", str(gone), "--decision", "abandon")  # erin: a person with no open action now
     ok("edit", "1", "--notes", "mine")
-    assert ok("reassign", "erin", "zed").stderr.startswith("erin owns no open action")
+    assert ok("reassign", "erin", "zed").stderr.startswith("erin owns no open action and no")
     assert ok("undo").stdout == "undid: “edited #1: notes”\n"
 
 
