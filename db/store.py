@@ -462,6 +462,12 @@ class Store:
         written" at open as a write lost)."""
         if self.path is not None and may_write_now(self.path) and not self.opened_writable:
             return RESTART_TO_WRITE
+        if self.path is not None and file_lets_me_write(self.path):
+            # The file lets me write, its -wal or -shm does not (made by someone while the
+            # file was not group-writable): those named, and the command to fix them. The
+            # banner named the file, mode 0660, and "ask the team's admin" (a tester).
+            lost = ": nothing written" if refused else ""
+            return f"{self.path} cannot be written{lost}: {files_report(self.path)}"
         where = self.path or "the database"
         owner = describe_owner(self.path) if self.path else "read-only"
         advice = write_advice(self.path) if self.path else "ask the team's admin"

@@ -16,6 +16,7 @@ import pytest
 from pdca.db import connection
 from pdca.db.access import group_name
 from pdca.db.doctor import diagnose
+from pdca.db.store import Store
 
 TEAM = 4343  # a gid with no name here: the directory's, the team's
 
@@ -194,3 +195,21 @@ def test_an_upgrades_copy_in_a_team_directory_is_the_teams(tmp_path: Path) -> No
     opened.connection.close()
     assert opened.upgrade is not None
     assert opened.upgrade.backup.stat().st_gid == team.stat().st_gid
+
+
+def test_a_board_kept_out_by_the_wal_and_shm_names_them_not_the_file(
+    store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file made group-writable while a member's -wal/-shm stayed 0640: a board opened
+    read-only named the file (mode 0660, writable) and "ask the team's admin" (a tester). It
+    names the -wal and -shm, and the command that mends them, as the command line does."""
+    from pdca.db import store as store_module
+
+    store.writable = False  # opened while the file was not group-writable
+    monkeypatch.setattr(store_module, "may_write_now", lambda p: False)
+    monkeypatch.setattr(store_module, "file_lets_me_write", lambda p: True)
+    monkeypatch.setattr(store_module, "files_report", lambda p: "pdca.db-wal mode 0640: X")
+    assert store.read_only_words(refused=False) == (
+        f"{db_path} cannot be written: pdca.db-wal mode 0640: X"
+    )
+    assert store.read_only_reason.startswith(f"{db_path} cannot be written: nothing written")
