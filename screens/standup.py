@@ -387,6 +387,12 @@ class StandupScreen(RowView):
             self.notify(f"read-only: {self.context.store.read_only_reason}", severity="warning")
             return
         if self.digest is not None:
+            if self.person_index is None:
+                # Recorded from the everyone view: everyone's changes were on screen, so
+                # nobody was passed over ("0 people stepped through", a tester).
+                seen = [p for p in self.digest.people if p != UNOWNED]
+                self.record_flow(self.digest.since, self.digest.until, seen, [], everyone=True)
+                return
             # People with changes in the window the lead did not step through (standing
             # items are there again next time; changes are not).
             skipped = [
@@ -398,7 +404,13 @@ class StandupScreen(RowView):
 
     @work(group="write")
     async def record_flow(
-        self, since: str, until: str, people: list[str], skipped: list[str] | None = None
+        self,
+        since: str,
+        until: str,
+        people: list[str],
+        skipped: list[str] | None = None,
+        *,
+        everyone: bool = False,
     ) -> None:
         """Record the stand-up shown: its window ends at the digest's ``until``, where the
         next one starts (what changed while this one was open is the next one's). The people
@@ -407,7 +419,8 @@ class StandupScreen(RowView):
         from pdca.screens.dialogs.choice import ChoiceModal
 
         people = [p for p in people if p != UNOWNED]  # a stop, not a person (a tester)
-        stepped = f"{len(people)} {'person' if len(people) == 1 else 'people'} stepped through"
+        counted = f"{len(people)} {'person' if len(people) == 1 else 'people'}"
+        stepped = f"everyone shown ({counted})" if everyone else f"{counted} stepped through"
         prompt = (
             f"From {short_time(since)} to {short_time(until)}, {stepped}. The next stand-up"
             f" shows what changes after {short_time(until)}."

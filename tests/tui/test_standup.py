@@ -72,6 +72,28 @@ def screen_of(app) -> StandupScreen:  # type: ignore[no-untyped-def]
     return screen
 
 
+async def test_r_from_the_everyone_view_passes_nobody_over(make_app, team, store) -> None:
+    """Recorded from the everyone view, the default, it said "0 people stepped through" and
+    named everyone as passed over, all of them on screen (a tester)."""
+    from pdca.screens.dialogs.choice import ChoiceModal
+
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await settle_app(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        people = [p for p in screen_of(app).digest.people if p != "(unowned)"]
+        prompt = app.screen.prompt
+        assert f"everyone shown ({len(people)} people)." in prompt
+        assert "Not stepped through" not in prompt
+        await pilot.press("1")
+        await settle_app(app, pilot)
+        recorded = accountability.last_standup(store)
+        assert recorded is not None and recorded.people == people
+
+
 async def test_r_asks_then_records_the_standup_and_the_next_starts_there(
     make_app, team, store
 ) -> None:
