@@ -225,6 +225,15 @@ def _kpi_add(session: Session, name: str, as_json: bool, given: dict[str, Any]) 
     if defaults:
         change = f"pdca kpi edit {shell_word(result.name)} to change"
         smart_notes([f"by default {' and '.join(defaults)} ({change})"])
+    if result.owner is None and not result.escalation:
+        # An alert goes to its owner, else the first on the path, else whoever records the
+        # reading (a CI account, a tester): said now, not found out at the first alert.
+        smart_notes(
+            [
+                "owner: none, so its alerts go to whoever records the reading that raises"
+                f" them (pdca kpi edit {shell_word(result.name)} --owner LOGIN)"
+            ]
+        )
 
 
 @kpi.command("edit")

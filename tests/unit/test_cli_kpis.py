@@ -269,10 +269,25 @@ def test_a_flat_trend_is_said_once() -> None:
     assert _trend_words(SimpleNamespace(trend="unknown", trend_sign=0)) == "-"
 
 
+def test_kpi_add_without_an_owner_says_whom_its_alerts_go_to(ok) -> None:
+    """An alert on a KPI nobody owns went to whoever recorded the reading, a CI account,
+    unannounced (a tester)."""
+    base = ("--unit", "h", "--baseline", "30", "--target", "24", "--target-date", "2027-03-31")
+    said = ok("kpi", "add", "R", *base, "--cadence", "weekly", "--perspective", "cost").stderr
+    assert said == (
+        "note: owner: none, so its alerts go to whoever records the reading that raises them"
+        " (pdca kpi edit R --owner LOGIN)\n"
+    )
+    quiet = ("--cadence", "weekly", "--perspective", "cost", "--escalate-to", "dana")
+    assert "owner: none" not in ok("kpi", "add", "S", *base, *quiet).stderr
+
+
 def test_kpi_add_names_the_defaults_it_took(ok) -> None:
     """A weekly KPI added without --cadence was read as daily, overdue after two days, and
     its unchosen perspective was warned of as its initiative's only one (testers)."""
     base = ("--unit", "h", "--baseline", "30", "--target", "24", "--target-date", "2027-03-31")
+    base += ("--owner", "dana")  # else a note says whom its alerts go to
+    ok("add", "dana's first", "--owner", "dana")  # a person already: no note of that
     said = ok("kpi", "add", "R", *base).stderr
     assert said == (
         "note: by default --cadence daily and --perspective quality (pdca kpi edit R to change)\n"
