@@ -101,7 +101,10 @@ class CheckinModal(Dialog[CheckinResult | None]):
                 ),
                 id="row-message",
             )
-            chosen = self.draft.status if self.draft else CHECKIN_STATUSES[0]
+            # From the last check-in's status, as an issue keeps its state: a blocked card
+            # checked in with enter became on track without anyone choosing it (a tester).
+            last = action.last_checkin_status or CHECKIN_STATUSES[0]
+            chosen = self.draft.status if self.draft else last
             buttons = (
                 MarkedRadioButton(status_label(each), value=each == chosen, id=f"status-{each}")
                 for each in CHECKIN_STATUSES

@@ -411,13 +411,24 @@ def test_due_hint_is_quiet_while_half_typed() -> None:
 
 
 async def test_checkin_happy_path_with_default_status() -> None:
-    app = Harness(CheckinModal(action=make_action()))
+    app = Harness(CheckinModal(action=make_action(last_checkin_status=None)))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.focused is not None and app.focused.id == "message"
         await pilot.press(*"waiting on ops", "enter")
         await pilot.pause()
     assert app.result == CheckinResult(message="waiting on ops", status="on-track")
+
+
+async def test_a_checkin_starts_from_the_last_ones_status() -> None:
+    """A blocked card checked in with enter became on track without anyone choosing it (a
+    tester): the form starts where the last check-in left it, as an issue keeps its state."""
+    app = Harness(CheckinModal(action=make_action(last_checkin_status="blocked")))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(*"still waiting on infra", "enter")
+        await pilot.pause()
+    assert app.result == CheckinResult(message="still waiting on infra", status="blocked")
 
 
 async def test_checkin_status_by_digit_and_by_arrows() -> None:
