@@ -34,7 +34,7 @@ from pdca.db.errors import DatabaseBroken, PdcaError
 from pdca.db.models import PHASES, Action, Phase
 from pdca.db.sparklines import sparklines as read_sparklines
 from pdca.db.store import Store
-from pdca.screens.board_checkin import checkin_flow
+from pdca.screens.board_checkin import checkin_flow, refuse_checkin_if_done
 from pdca.screens.board_detail import detail_flow
 from pdca.screens.board_done import complete_flow
 from pdca.screens.board_filters import BoardFilter, close_text_box, open_text_box, pick_flow
@@ -650,22 +650,8 @@ class BoardScreen(Screen[None]):
         action = self._target(text_follows=True)
         if action is None or not self.writable(text_follows=True):
             return
-        if action.done_at is not None:
-            # Said before the form opens, as the log's c does: a tester typed a whole note
-            # only to have it refused on save.
-            services(self.app).drop_typed_text()
-            then = (
-                "its follow-ups are recorded in the log (4, then f)"
-                if action.decision == "standardize"
-                else "add a new action for more work"
-            )
-            decision = f" ({action.decision})" if action.decision else ""
-            self.notify(
-                f"#{action.id} is done{decision}: check-ins are for open work; {then}",
-                severity="warning",
-            )
-            return
-        self.start(checkin_flow, action)
+        if not refuse_checkin_if_done(self, action):
+            self.start(checkin_flow, action)
 
     def action_done(self) -> None:
         action = self._may_change(self._target())

@@ -67,6 +67,26 @@ async def ask_checkin(board: BoardScreen, action: Action, reason: str | None = N
     return False
 
 
+def refuse_checkin_if_done(board: BoardScreen, action: Action) -> bool:
+    """A done action takes no check-in: said before the form opens, as the log's c does (a
+    tester typed a whole note only to have it refused on save), from the board or the
+    detail; True when refused."""
+    if action.done_at is None:
+        return False
+    services(board.app).drop_typed_text()
+    then = (
+        "its follow-ups are recorded in the log (4, then f)"
+        if action.decision == "standardize"
+        else "add a new action for more work"
+    )
+    decision = f" ({action.decision})" if action.decision else ""
+    board.notify(
+        f"#{action.id} is done{decision}: check-ins are for open work; {then}",
+        severity="warning",
+    )
+    return True
+
+
 async def checkin_flow(board: BoardScreen, action: Action) -> None:
     """Check in, then show the card as it is now."""
     if await ask_checkin(board, action):

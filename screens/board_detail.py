@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pdca.db.errors import NotFound, PdcaError
-from pdca.screens.board_checkin import checkin_flow
+from pdca.screens.board_checkin import checkin_flow, refuse_checkin_if_done
 from pdca.screens.board_undo import undo_flow
 from pdca.screens.edit_flow import edit_flow, moved_on
 
@@ -52,6 +52,8 @@ async def detail_flow(board: BoardScreen, action_id: int) -> None:
         if choice == "edit" and board.writable() and not board.refuse_if_changing(detail.action):
             await edit_flow(board, action_id)
         elif choice == "checkin" and board.writable():
+            if refuse_checkin_if_done(board, detail.action):
+                continue  # the detail again, the refusal said over it
             await checkin_flow(board, detail.action)
         elif choice == "undo":
             if board.writable():

@@ -58,20 +58,26 @@ class AcknowledgesAlerts:
         if not context.writable:
             screen.notify(f"read-only: {context.store.read_only_reason}", severity="warning")
             return
+        if context.acknowledging:
+            # A second flow would cancel the first, whose note would then be neither saved
+            # nor kept (a reviewer): one at a time, as the board's n and c.
+            screen.notify(
+                "your last acknowledgement is still being saved (the file is busy); a again"
+                " once it is",
+                severity="warning",
+            )
+            return
         try:
             # As it stands now, not as the row was drawn: an a pressed right after an
             # acknowledgement, before the view read again, opened that alert again and its
             # note was refused (a tester). A KPI's row means its most pressing alert now.
             alert = row.alert
             if self.ALERT_PER_KPI:
-                alert = pressing_alert(context.store, row.kpi.id, context.acknowledging)
+                alert = pressing_alert(context.store, row.kpi.id)
             elif alert is not None:
                 alert = alerts.get_alert(context.store, alert.id)
         except PdcaError as error:
             screen.notify(str(error), severity="error")
-            return
-        if alert is not None and alert.id in context.acknowledging:
-            screen.notify(f"alert {alert.id}: your acknowledgement of it is being saved")
             return
         if alert is None:
             screen.notify(f"{literal(row.kpi.name)} has no open alert", severity="warning")
@@ -128,12 +134,9 @@ class AcknowledgesAlerts:
         refresh_header(screen)
 
 
-def pressing_alert(store: Store, kpi_id: int, skip: set[int]) -> Alert | None:
-    """The KPI's open alert a person must act on first, as the file holds it now, but for
-    those in ``skip`` (being acknowledged): the next one is the one meant."""
-    found = [
-        a for a in alerts.alerts_of_kpi(store, kpi_id) if a.closed_at is None and a.id not in skip
-    ]
+def pressing_alert(store: Store, kpi_id: int) -> Alert | None:
+    """The KPI's open alert a person must act on first, as the file holds it now."""
+    found = [a for a in alerts.alerts_of_kpi(store, kpi_id) if a.closed_at is None]
     return alerts.most_pressing_first(found)[0] if found else None
 
 

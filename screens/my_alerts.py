@@ -16,6 +16,7 @@ from pdca.screens.context import UNDO_ON_THE_BOARD, context_of
 from pdca.screens.dialogs.base import THE_APPS_KEYS, Dialog
 from pdca.screens.kpis import KpiRowsActions
 from pdca.widgets.kpi_table import KpiTable
+from pdca.widgets.when import short_time
 
 
 def waiting_for(rows: list[KpiRow], waiting: list[Alert]) -> list[KpiRow]:
@@ -121,7 +122,7 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
         if alert is not None:
             why = alert.rule_text or "threshold breach"
             late = ", late" if alert.overdue else ""
-            said = f"alert {alert.id}: {why}; acknowledge by {alert.ack_due}{late}"
+            said = f"alert {alert.id}: {why}; acknowledge by {short_time(alert.ack_due)}{late}"
         self.query_one("#my-alert-said", Label).update(said)
 
     @on(KpiTable.Selected)

@@ -276,6 +276,12 @@ class PdcaApp(App[None]):
         self.left_typed = typed
         self.exit()
 
+    def exit_on_signal(self, return_code: int) -> None:
+        """SIGHUP or SIGTERM: end as q does, what is typed in an open form printed at exit
+        (it went without a word, a reviewer's kill)."""
+        self.left_typed = [words for words in map(typed_words, self.screen_stack) if words]
+        self.exit(return_code=return_code)
+
     def action_suspend_process(self) -> None:
         """ctrl+z: to the shell, when there is one to come back from. Started straight by
         tmux or ssh (no job-control shell: pdca's process group is its session's own), a
@@ -905,7 +911,7 @@ def _quit_when_hung_up(app: PdcaApp) -> None:
         if loop is None or loop.is_closed():  # not up yet (on_mount quits), or ended
             return
         with contextlib.suppress(RuntimeError):  # the loop closed in between: it has ended
-            loop.call_soon_threadsafe(partial(app.exit, return_code=128 + signum))
+            loop.call_soon_threadsafe(partial(app.exit_on_signal, 128 + signum))
 
     for signum in (signal.SIGHUP, signal.SIGTERM):
         signal.signal(signum, quit_as_asked)

@@ -171,11 +171,6 @@ def binding_scopes(app_class: type) -> list[Scope]:
     scopes = [app]
     for cls in owning:
         own = live_bindings(cls)
-        if issubclass(cls, ModalScreen):
-            # A dialog cuts the app's keys off (Textual's modal binding chain): its "1" (on
-            # track) and the app's "1" (board) never meet.
-            scopes.append(own)
-            continue
         if issubclass(cls, Screen):
             used = [
                 value
@@ -186,7 +181,10 @@ def binding_scopes(app_class: type) -> list[Scope]:
             for widget in keyed_widgets:
                 if any(value is widget for value in used):
                     own = own + live_bindings(widget)
-        scopes.append(own + app)
+        # A dialog cuts the app's keys off (Textual's modal binding chain): its "1" (on
+        # track) and the app's "1" (board) never meet; its list's keys do (the alerts'
+        # my-alerts-ack = "j" was taken, a reviewer).
+        scopes.append(own if issubclass(cls, ModalScreen) else own + app)
     return scopes
 
 

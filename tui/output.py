@@ -63,7 +63,15 @@ def json_safe(document: str) -> str:
 
 
 def to_json(value: Any) -> str:
-    return json_safe(json.dumps(plain(value), ensure_ascii=False, indent=2))
+    return json_safe(json.dumps(plain(value), ensure_ascii=False, indent=2, default=_not_text))
+
+
+def _not_text(value: Any) -> str:
+    """A value JSON cannot hold, put in the file by hand (bytes for a title, past the
+    schema's checks), as ``escape`` shows it: never a crash of the output (a reviewer)."""
+    if isinstance(value, bytes):
+        return f"{value!r} (not text: changed outside pdca)"
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 def _flat_item(data: dict[str, Any]) -> str | None:

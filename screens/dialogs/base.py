@@ -68,9 +68,11 @@ class Dialog(ModalScreen[ResultT]):
     _started_with: dict[int, str] | None = None  # each text field's value before any typing
 
     def on_mount(self) -> None:
-        # Textual runs this besides a dialog's own on_mount (each class's handler in turn);
-        # after the refresh, once a kept draft has filled the fields in.
-        self.call_after_refresh(self._note_start)
+        # Textual runs this after a dialog's own on_mount (each class's handler in turn, the
+        # dialog's first): the fields hold what they opened with (a kept draft, the card's
+        # values), and nothing typed yet. Keys typed ahead of the form are replayed into it
+        # later; noted after a refresh, they counted as its start (a reviewer's burst).
+        self._note_start()
 
     def _text_fields(self) -> list[tuple[str, str, int]]:
         """(name, value, identity) of each field text is typed into."""

@@ -574,6 +574,13 @@ async def test_c_on_a_done_card_says_so_before_any_form_opens(make_app, board_db
         ]
         assert app.context.store.last_event_id() == events
         assert focused(app) == ("plan", 1)
+        from pdca.tui.typeahead import DROP_PAUSE_SECONDS
+
+        await pilot.pause(DROP_PAUSE_SECONDS)  # the x above was the last key of that form
+        await pilot.press("enter", "c")  # from its detail too (a reviewer)
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ActionDetailScreen)
+        assert [n.message for n in app._notifications][-1].startswith("#1 is done (abandon)")
 
 
 @pytest.mark.parametrize("key", ["greater_than_sign", "less_than_sign", "d"])

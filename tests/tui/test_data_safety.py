@@ -865,6 +865,31 @@ async def test_ctrl_q_over_a_form_with_typed_text_says_so_first(make_app, board_
         assert app.left_typed == ["New action in Plan: title 'fresh typed text'"]
 
 
+async def test_text_typed_ahead_of_the_form_or_before_a_kill_is_said_at_exit(
+    make_app, board_db: Path
+) -> None:
+    """ "nRota" in one burst: the form's start was noted after the held keys went in, so the
+    title counted as nothing typed and ctrl+q quit at once; a SIGTERM over a form dropped its
+    text without a word (a reviewer)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        from textual import events
+
+        for char in "nRota for on-call":  # one burst, as a terminal sends a paste or tmux keys
+            key = "space" if char == " " else ("minus" if char == "-" else char)
+            app.post_message(events.Key(key, char))
+        await settle_app(app, pilot)
+        assert app.screen.query_one("#title", Input).value == "Rota for on-call"
+        assert app.screen.typed_words() == (  # type: ignore[attr-defined]
+            "New action in Plan: title 'Rota for on-call'"
+        )
+        app.exit_on_signal(143)
+        await pilot.pause()
+        assert not app.is_running
+        assert app.left_typed == ["New action in Plan: title 'Rota for on-call'"]
+
+
 async def test_a_kpi_added_while_the_form_is_open_is_known_on_save(
     make_app, store: Store, board_db: Path
 ) -> None:

@@ -630,3 +630,36 @@ async def test_the_app_keys_work_over_my_alerts(make_app, kpi_db: Path) -> None:
         await pilot.press("q")
         await settle_app(app, pilot)
         assert not app.is_running
+
+
+async def test_a_second_a_while_an_acknowledgement_waits_is_refused(
+    make_app, kpi_db: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second a while the first note waited for a lock cancelled the first flow: its note
+    was neither saved nor kept (a reviewer). Refused, as the board's second n is."""
+    from tests.conftest import LockHolder
+
+    monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 1.5)
+    _signal_alert_for_alice(store)
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(pilot)
+        holder = LockHolder(kpi_db)
+        try:
+            await pilot.press("a", *"first note", "ctrl+s")
+            await pilot.pause()
+            assert app.context.acknowledging
+            screen = app.screen
+            assert isinstance(screen, KpisScreen)
+            screen.action_acknowledge()  # the second a, while the first save waits
+            await pilot.pause()
+            assert isinstance(app.screen, KpisScreen)
+            assert (
+                "your last acknowledgement is still being saved"
+                in ([n.message for n in app._notifications][-1])
+            )
+        finally:
+            holder.release()
+        await settle_app(app, pilot)
+        acknowledged = [a for a in alerts.list_alerts(store) if a.acknowledged_at]
+        assert [a.ack_note for a in acknowledged] == ["first note"]

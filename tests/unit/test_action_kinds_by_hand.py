@@ -196,6 +196,9 @@ def test_a_title_that_is_not_text_shows_as_what_it_holds_in_every_summary(
 
     assert escape(b"AB\x00") == r"b'AB\x00' (not text: changed outside pdca)"  # type: ignore[arg-type]
     _set_by_hand(db_path, "title", "X'41424300'")
-    for command in (["report"], ["standup"], ["flow"], ["report", "--format", "html"]):
+    for command in (
+        ["report"], ["standup"], ["flow"], ["report", "--format", "html"], ["standup", "--json"],
+        ["log", "--json"],
+    ):  # fmt: skip
         result = cli(*command)
         assert "crashed" not in result.stderr and result.exit_code == 0, (command, result.stderr)

@@ -123,6 +123,10 @@ def test_a_key_the_focused_list_answers_to_first_is_refused_for_its_screen() -> 
     ]
     # a list's key is no clash where that list is not: the KPI detail's own j and k
     assert check_keymap({"kpi-detail-ack": "g"}, SCOPES).problems == []
+    # in a dialog that holds a list too (the alerts waiting for me, !)
+    assert check_keymap({"my-alerts-ack": "j"}, SCOPES).problems == [
+        "[keys] 'my-alerts-ack': 'j' already does 'kpi-down' there; ignored"
+    ]
 
 
 def test_a_bindings_own_keys_and_keys_of_the_same_action_are_no_clash() -> None:
