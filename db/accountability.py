@@ -79,8 +79,9 @@ def _default_said(key: str) -> str:
     )
 
 
-def set_team_setting(store: Store, key: str, text: str) -> TeamSettings:
-    """Change one team-wide setting (checked first); one transaction, one event."""
+def set_team_setting(store: Store, key: str, text: str) -> tuple[TeamSettings, bool]:
+    """Change one team-wide setting (checked first); one transaction, one event. The settings
+    after, and whether it changed: set to what it is already, nothing is written."""
     name = key.replace("-", "_")
     if name == "stale_after_days":
         value = str(arules.parse_cadence(text))
@@ -90,6 +91,15 @@ def set_team_setting(store: Store, key: str, text: str) -> TeamSettings:
         raise InvalidInput("key", key, "is not a setting (stale-after-days, followup-offsets)")
     with store.write() as tx:
         before = store.conn.execute("SELECT * FROM settings WHERE key = ?", (name,)).fetchone()
+        if before is None:  # the default holds: the same unless a row says otherwise
+            default = getattr(TeamSettings(), name)
+            now_text = ",".join(map(str, default)) if isinstance(default, tuple) else str(default)
+        else:  # as stored: one typed in by hand is replaced even by its default's value
+            now_text = before["value"]
+        if now_text == value:
+            # As it is already: no write, no event, no undo step that reverts nothing (a
+            # tester's undo said "set stale-after-days to 7" and changed nothing).
+            return team_settings(store), False
         if before is None:
             cursor = store.conn.execute(
                 "INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)",
@@ -109,7 +119,7 @@ def set_team_setting(store: Store, key: str, text: str) -> TeamSettings:
             "SELECT * FROM settings WHERE id = ?", (row_id,)
         ).fetchone())  # fmt: skip
         tx.log("setting", row_id, op, f"set {name.replace('_', '-')} to {value}", old, after)
-    return team_settings(store)
+    return team_settings(store), True
 
 
 # --------------------------------------------------------------------------- follow-ups

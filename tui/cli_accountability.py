@@ -461,7 +461,9 @@ def config(session: Session, key: str | None, value: str | None, as_json: bool) 
     from pdca.db import accountability
 
     if key is not None and value is not None:
-        settings = accountability.set_team_setting(session.store(), key, value)
+        settings, changed = accountability.set_team_setting(session.store(), key, value)
+        if not changed:
+            click.echo(f"note: {key} was so already: nothing written", err=True)
     else:
         settings = accountability.team_settings(session.store())
     data: dict[str, Any] = {

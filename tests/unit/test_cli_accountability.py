@@ -223,6 +223,10 @@ def test_config_shows_and_sets_team_settings(ok, js) -> None:
     )
     assert js("config", "--json") == {"stale_after_days": 7, "followup_offsets": [14, 28]}
     assert ok("config", "stale-after-days").stdout == "stale-after-days = 7\n"
+    # set to what it is: nothing written, and no undo step that reverts nothing (a tester)
+    same = ok("config", "stale-after-days", "07")
+    assert same.stderr == "note: stale-after-days was so already: nothing written\n"
+    assert ok("undo").stdout == "undid: “set followup-offsets to 14,28”\n"
 
 
 def test_markdown_shows_an_entity_as_typed() -> None:
