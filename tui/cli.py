@@ -943,11 +943,7 @@ def list_actions(
     from pdca.db.store import ActionFilter
 
     store = session.store()
-    if owner is not None and owner.strip().lower() != "none" and not store.has_person(owner):
-        # A typo (--owner BEN) listed nothing, as if ben had no work (a tester).
-        alike = store.people_spelled_alike(owner)
-        meant = f"; did you mean {alike[0]}?" if alike else " (pdca owners lists them)"
-        raise InvalidInput("--owner", owner, f"is not one of this file's people{meant}")
+    refuse_unknown_owner(store, owner)
     where = ActionFilter(
         # 'none' is nobody, as add and edit read it (the board's "(unowned)" filter)
         owner=UNOWNED if owner is not None and owner.strip().lower() == "none" else owner,
@@ -1196,6 +1192,15 @@ def saying_who_is_new(store: Store, *logins: str | None) -> Iterator[None]:
             f" (pdca owners lists them){meant}",
             err=True,
         )
+
+
+def refuse_unknown_owner(store: Store, owner: str | None) -> None:
+    """``--owner`` of a filter names one of the file's people (or none): a typo (--owner BEN)
+    listed nothing, as if ben had no work (testers, in list, log and followups)."""
+    if owner is not None and owner.strip().lower() != "none" and not store.has_person(owner):
+        alike = store.people_spelled_alike(owner)
+        meant = f"; did you mean {alike[0]}?" if alike else " (pdca owners lists them)"
+        raise InvalidInput("--owner", owner, f"is not one of this file's people{meant}")
 
 
 def smart_notes(warnings: list[str]) -> None:

@@ -152,6 +152,9 @@ def log(session: Session, owner, action_text, initiative, status, since, until, 
     from pdca.db.accountability_models import LogFilter
     from pdca.db.clock import iso
 
+    from pdca.tui.cli import refuse_unknown_owner
+
+    refuse_unknown_owner(session.store(), owner)
     where = LogFilter(
         owner=owner,
         action_id=_action_id(action_text),
@@ -200,6 +203,9 @@ def followups(session: Session, due_only: bool, owner, include_done: bool, as_js
     """Follow-up audits of standardized work (+30, +60, +90 days by default)."""
     from pdca.db import accountability
 
+    from pdca.tui.cli import refuse_unknown_owner
+
+    refuse_unknown_owner(session.store(), owner)
     items = accountability.list_followups(
         session.store(), due_only=due_only, owner=owner, include_done=include_done
     )

@@ -60,7 +60,7 @@ def test_owners_json_and_text(standardized, ok, js) -> None:
     assert text[1].split()[:3] == ["dana", "1/0/0/0", "1"]
 
 
-def test_log_newest_first_with_filters(standardized, ok, js, monkeypatch) -> None:
+def test_log_newest_first_with_filters(standardized, ok, js, cli, monkeypatch) -> None:
     monkeypatch.setenv("PDCA_NOW", "2026-11-25T09:00:00Z")
     ok("checkin", "2", "labels half done", "--status", "blocked")
     entries = js("log", "--json")
@@ -72,7 +72,7 @@ def test_log_newest_first_with_filters(standardized, ok, js, monkeypatch) -> Non
     assert [e["action_id"] for e in js("log", "--action", "#1", "--json")] == [1]
     assert [e["action_id"] for e in js("log", "--since", "2026-11-24", "--json")] == [2]
     assert [e["action_id"] for e in js("log", "--until", "2026-11-23", "--json")] == [1]
-    assert js("log", "--owner", "nobody", "--json") == []
+    assert "not one of this file's people" in cli("log", "--owner", "nobody").stderr
     assert [e["status"] for e in js("log", "--status", "blocked", "--json")] == ["blocked"]
     text = ok("log").stdout
     assert "2d ago" in text and "#2" in text and "Label the backlog: labels half done" in text
@@ -227,6 +227,18 @@ def test_config_shows_and_sets_team_settings(ok, js) -> None:
     same = ok("config", "stale-after-days", "07")
     assert same.stderr == "note: stale-after-days was so already: nothing written\n"
     assert ok("undo").stdout == "undid: “set followup-offsets to 14,28”\n"
+
+
+def test_log_and_followups_refuse_an_owner_who_is_not_one_of_the_files_people(ok, cli) -> None:
+    """``--owner nobody`` listed nothing, exit 0, as if they had no work (a tester)."""
+    from tests.unit.test_cli import one_line_error
+
+    ok("add", "Rota", "--owner", "dana")
+    for command in ("log", "followups"):
+        assert one_line_error(cli(command, "--owner", "DANA")) == (
+            "--owner: 'DANA' is not one of this file's people; did you mean dana?"
+        )
+        assert cli(command, "--owner", "dana").exit_code == 0
 
 
 def test_markdown_shows_an_entity_as_typed() -> None:
