@@ -151,7 +151,6 @@ def log(session: Session, owner, action_text, initiative, status, since, until, 
     from pdca.db import accountability
     from pdca.db.accountability_models import LogFilter
     from pdca.db.clock import iso
-
     from pdca.tui.cli import refuse_unknown_owner
 
     refuse_unknown_owner(session.store(), owner)
@@ -202,7 +201,6 @@ def log(session: Session, owner, action_text, initiative, status, since, until, 
 def followups(session: Session, due_only: bool, owner, include_done: bool, as_json: bool):
     """Follow-up audits of standardized work (+30, +60, +90 days by default)."""
     from pdca.db import accountability
-
     from pdca.tui.cli import refuse_unknown_owner
 
     refuse_unknown_owner(session.store(), owner)
