@@ -385,16 +385,22 @@ def _alone(
             waiting(who, deadline - time.monotonic())
             told = who
         if time.monotonic() >= deadline:
-            waited = f" after waiting {wait:g} s" if wait else ""
-            # What to do next, for what was already tried (a tester, with --wait given, was
-            # told to run with --wait; and to "quit pdca" of a sqlite3 shell).
-            close = "quit pdca" if others else "close it (pdca, or another SQLite program)"
-            again = "a longer --timeout" if wait else "--wait (until they have)"
-            raise DatabaseBusy(
-                f"{database} is open elsewhere{waited} ({who}); nothing restored: ask them to "
-                f"{close}, or run again with {again} or --force (restore under them)"
-            )
+            raise _open_elsewhere(database, others, wait)
         time.sleep(_RETRY_SECONDS)
+
+
+def _open_elsewhere(database: Path, others: list[str], wait: float | None) -> DatabaseBusy:
+    """The refusal of a restore while others have the file open, and what to do next, for
+    what was already tried (a tester, with --wait given, was told to run with --wait; and to
+    "quit pdca" of a sqlite3 shell)."""
+    who = ", ".join(others) if others else "a pdca command, or another SQLite program"
+    waited = f" after waiting {wait:g} s" if wait else ""
+    close = "quit pdca" if others else "close it (pdca, or another SQLite program)"
+    again = "a longer --timeout" if wait else "--wait (until they have)"
+    return DatabaseBusy(
+        f"{database} is open elsewhere{waited} ({who}); nothing restored: ask them to "
+        f"{close}, or run again with {again} or --force (restore under them)"
+    )
 
 
 def restore(
@@ -438,6 +444,12 @@ def restore(
             f"{database.parent} -samefile {database}), then restore; nothing restored"
         )
     filesystem = filesystem_of(database.parent, mountinfo)
+    if info is not None and not force and not wait:
+        # Boards open on it: refused now, not after copying (and checking) the whole copy,
+        # seconds on a big file (a tester). Checked again when the file is taken.
+        present = _others(database, filesystem, clock())
+        if present:
+            raise _open_elsewhere(database, present, wait)
     source_connection, version = _open_source(source)
     scratch = schema.temporary_name(database, "new")
     before: Path | None = None
