@@ -852,13 +852,16 @@ class BoardScreen(Screen[None]):
                 "New action", "Add an action to Plan", self.action_new_action, "board-new"
             ),
             PaletteEntry(
-                "Move to next phase",
+                "Next phase: move on",
                 "Plan → Do → Check → Act, asking what each needs",
                 self.action_move_next,
                 "board-next",
             ),
             PaletteEntry(
-                "Move to previous phase", "Back one phase", self.action_move_back, "board-back"
+                "Back: move to the previous phase",
+                "Back one phase",
+                self.action_move_back,
+                "board-back",
             ),
             PaletteEntry(
                 "Edit action", "Edit the focused action", self.action_edit_action, "board-edit"
@@ -875,7 +878,7 @@ class BoardScreen(Screen[None]):
             PaletteEntry("Done", "Finish with a decision", self.action_done, "board-done"),
             PaletteEntry("Undo", "Revert your last change", self.action_undo, "board-undo"),
             PaletteEntry(
-                "Filter by text",
+                "Search: filter by text",
                 "Show actions whose title or notes match",
                 self.action_filter_text,
                 "board-filter-text",

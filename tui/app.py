@@ -758,7 +758,7 @@ class PdcaApp(App[None]):
         yield from [
             PaletteEntry("Show board", "The PDCA board", view("board"), "view-board"),
             PaletteEntry(
-                "Show my alerts",
+                "My alerts: acknowledge what waits for me",
                 "The alerts waiting for you, to acknowledge",
                 self.action_my_alerts,
                 "app-my-alerts",

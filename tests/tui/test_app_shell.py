@@ -59,14 +59,14 @@ async def test_every_board_key_is_a_palette_command(make_app, board_db: Path) ->
     assert len(titles) == len(set(titles)), titles  # no command offered twice
     expected = {
         "New action",
-        "Move to next phase",
-        "Move to previous phase",
+        "Next phase: move on",
+        "Back: move to the previous phase",
         "Edit action",
         "Open action",
         "Check in",
         "Done",
         "Undo",
-        "Filter by text",
+        "Search: filter by text",
         "Filter by owner",
         "Filter by initiative",
         "Clear filters",
@@ -99,7 +99,7 @@ async def test_the_palette_runs_a_board_command(make_app, board_db: Path, store)
         await pilot.pause()
         await pilot.press(*"next phase")
         deadline = time.monotonic() + WAIT_SECONDS  # the palette searches in a worker
-        while not _highlighted_in_palette(app).startswith("Move to next phase"):
+        while not _highlighted_in_palette(app).startswith("Next phase: move on"):
             assert time.monotonic() < deadline, _highlighted_in_palette(app)
             await asyncio.sleep(0.02)
             await pilot.pause()
@@ -322,3 +322,25 @@ async def test_a_theme_pdca_does_not_have_is_said_once_not_ignored(
         said = [n.message for n in app._notifications]
         assert any("theme 'no-such-theme' is not one pdca has" in m for m in said), said
         assert app.theme == DEFAULT_THEME
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [("back", "Back: move to the previous phase"), ("search", "Search: filter by text"),
+     ("acknowledge", "My alerts: acknowledge what waits for me")],
+)  # fmt: skip
+async def test_the_palette_finds_a_command_by_the_footers_word(
+    make_app, board_db: Path, typed: str, found: str
+) -> None:
+    """ "back" (the footer's word for <), "search" and "acknowledge" found nothing (testers)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*typed)
+        deadline = time.monotonic() + WAIT_SECONDS
+        while not _highlighted_in_palette(app).startswith(found):
+            assert time.monotonic() < deadline, _highlighted_in_palette(app)
+            await asyncio.sleep(0.02)
+            await pilot.pause()

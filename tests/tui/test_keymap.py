@@ -200,9 +200,12 @@ async def test_the_palette_shows_remapped_keys_by_binding_id(
         assert not [n.message for n in app._notifications]  # every entry was accepted
         helps = {c.title: c.help for c in app.get_system_commands(app.screen)}
         assert helps["New action"] == "Add an action to Plan (f2)"  # the board's
-        assert helps["Show my alerts"] == "The alerts waiting for you, to acknowledge (^y)"
+        assert (
+            helps["My alerts: acknowledge what waits for me"]
+            == "The alerts waiting for you, to acknowledge (^y)"
+        )
         assert helps["Edit action"] == "Edit the focused action (e)"  # not remapped
-        assert helps["Move to next phase"].endswith("(>)")  # the first of its own keys
+        assert helps["Next phase: move on"].endswith("(>)")  # the first of its own keys
         assert helps["Show KPIs"].endswith("(3)")
         assert helps["Stop repeating"].endswith("(pdca recur stop)")  # no key: as written
         await pilot.press("5")
