@@ -165,6 +165,8 @@ _WHEN = re.compile(
             r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?|this\s+)"
             r"(?P<this>year|quarter|month)\b",
             r"\bnext\s+(?P<next>year|quarter|month)\b",
+            # "by year end", "year-end", "EOY": the demo's own objective read as undated
+            r"\b(?P<ends>year|quarter|month)[\s-]+end\b|\b(?P<eo>eoy|eoq|eom)\b",
         )
     ),
     re.IGNORECASE,
@@ -220,6 +222,9 @@ def _day_of(found: re.Match[str], written: date) -> date | None:
             return date(int(g["until_y"]), 12, 31)
         if g["until_m"]:
             return _next_end(written, None, _month_number(g["until_m"]))
+        if g["ends"] or g["eo"]:
+            short = {"eoy": "year", "eoq": "quarter", "eom": "month"}
+            g["this"] = g["ends"] or short[g["eo"].lower()]
         if g["this"] or g["next"]:
             unit = (g["this"] or g["next"]).lower()
             ahead = 1 if g["next"] else 0
@@ -238,7 +243,8 @@ def written_date(objective: str, written: date) -> date | None:
     """The day the objective names, the latest one readable: 2026-09-30, 30 June 2026, June
     30, 2026, 31/12/2026 (day and month told apart only when one is over 12), June 2026 and
     2026-06 (the month's last day), Q3 2026 and H2 2026 (the period's last day), "by 2027"
-    and "end of 2026" (the year's), "by June", "in Q3", "end of the quarter", "next year"
+    and "end of 2026" (the year's), "by June", "in Q3", "end of the quarter", "by year end"
+    or "EOY", "next year"
     (counted from ``written``, the day the objective was written: "in Q3" written in
     December means next year's, where this year's made a new initiative late the day it
     began, a tester). None when it names none."""

@@ -142,6 +142,11 @@ def test_a_passed_objective_date_with_a_target_not_met_is_off_track() -> None:
         ("Cut 10% by 2027-Q3", [], date(2027, 9, 30)),
         ("Cut 10% by 2027 Q3", [], date(2027, 9, 30)),
         ("Cut 10% by 1899-12-31", [], None),  # outside the years pdca takes
+        # The demo's own objective read as undated (a tester): year end, EOY, quarter-end.
+        ("Halve the failure rate by year end", ["2027-03-16"], date(2026, 12, 31)),
+        ("Cut 10% by EOY", [], date(2026, 12, 31)),
+        ("Cut 10% by quarter-end", [], date(2026, 12, 31)),
+        ("Cut 10% by month end", [], date(2026, 11, 30)),
     ],
 )
 def test_the_objectives_date(objective: str, kpi_dates: list[str | None], expected) -> None:
