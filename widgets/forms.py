@@ -58,7 +58,9 @@ class FormRow(HorizontalGroup):
         &:focus-within > .form-row--caption { color: $accent; text-style: bold; }
         & > .form-row--body { width: 1fr; height: auto; }
         & .form-row--line { height: auto; }
-        & .form-row--hint { color: $text-muted; width: auto; margin-left: 1; }
+        /* At most half the line, wrapped within it: a long hint ("? YYYY-MM-DD, today, ...")
+           was cut at the frame, even at 120 columns (a tester). */
+        & .form-row--hint { color: $text-muted; width: auto; max-width: 50%; height: auto; margin-left: 1; }
     }
     """
 
