@@ -20,8 +20,14 @@ async def back_to_the_board(app: App[None]) -> None:
     closed: left open when the person went to another view, a jump to the board from there
     showed the old chart, its filter set on the board under it (a tester). Not while a flow
     waits on a dialog of its own: that is the person's unfinished work."""
+    await back_to_the_view(app)
+
+
+async def back_to_the_view(app: App[None]) -> None:
+    """The current mode's screens above its view closed, as ``back_to_the_board`` does for
+    the board: 3 reopened the KPI chart left open, not the KPIs (a tester)."""
     flows = [w for w in app.workers if w.group == "flow" and not w.is_finished]
-    while not flows and len(app.screen_stack) > 1 and not isinstance(app.screen, BoardScreen):
+    while not flows and len(app.screen_stack) > 1:
         await app.pop_screen()
 
 

@@ -31,6 +31,7 @@ from pdca.screens.kpis import AcknowledgesAlerts, refresh_header
 from pdca.widgets.kpi_table import SIGNAL_MARK, STATUS_MARKS, STATUS_WORDS, number
 from pdca.widgets.status_bar import StatusBar
 from pdca.widgets.text import literal
+from pdca.widgets.when import short_time
 
 # (label, marker, colour) of each reference line; markers differ so NO_COLOR still tells.
 LINES = {
@@ -428,7 +429,7 @@ def facts(detail: KpiDetail) -> Text:
             rule = f" ({literal(alert.rule_text)})" if alert.rule_text else ""
             text.append(
                 f"⚑ alert {alert.id}{rule}: waiting for {literal(alert.assignee)} to "
-                f"acknowledge by {alert.ack_due}{late}  (a acknowledges)",
+                f"acknowledge by {short_time(alert.ack_due)}{late}  (a acknowledges)",
                 style="bold",
             )
         else:
@@ -444,8 +445,9 @@ def facts(detail: KpiDetail) -> Text:
         rule = f" ({literal(other.rule_text)})" if other.rule_text else " (threshold)"
         late = "  OVERDUE" if other.overdue else ""
         text.append(
+            # a takes the KPI's most pressing alert as it stands: this one, after the first
             f"\n  also alert {other.id}{rule}: waiting for {literal(other.assignee)} by"
-            f" {other.ack_due}{late}  (pdca alerts ack {other.id})"
+            f" {short_time(other.ack_due)}{late}  (a, once the one above is acknowledged)"
         )
     return text
 

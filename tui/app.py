@@ -223,10 +223,10 @@ class PdcaApp(App[None]):
     def switch_mode(self, mode: str) -> AwaitMount:
         if mode != self.current_mode:
             self.hold_keys()  # the view's list takes them once it has focus
-        if mode == "board":  # 1 is the board, not what was left open above it
-            from pdca.screens.jump import back_to_the_board
+        # 1 is the board, 3 the KPIs: not what was left open above them (a chart, ! list)
+        from pdca.screens.jump import back_to_the_view
 
-            self.call_later(back_to_the_board, self)
+        self.call_later(back_to_the_view, self)
         return super().switch_mode(mode)
 
     def notify(

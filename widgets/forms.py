@@ -60,7 +60,9 @@ class FormRow(HorizontalGroup):
         & .form-row--line { height: auto; }
         /* At most half the line, wrapped within it: a long hint ("? YYYY-MM-DD, today, ...")
            was cut at the frame, even at 120 columns (a tester). */
-        & .form-row--hint { color: $text-muted; width: auto; max-width: 50%; height: auto; margin-left: 1; }
+        & .form-row--hint {
+            color: $text-muted; width: auto; max-width: 50%; height: auto; margin-left: 1;
+        }
     }
     """
 

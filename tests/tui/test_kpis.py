@@ -92,10 +92,25 @@ async def test_enter_opens_the_detail_chart_and_esc_returns(make_app, kpi_db: Pa
         for label in ("baseline 30", "target 24", "warn 32", "alert 34"):
             assert label in drawn
         facts = str(detail.query_one("#kpi-facts").render())
-        assert "waiting for alice to acknowledge by 2026-11-24T09:00:00Z" in facts
+        assert "waiting for alice to acknowledge by 2026-11-24 09:00" in facts
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, KpisScreen)
+
+
+async def test_3_from_another_view_opens_the_kpis_not_the_chart_left_open(
+    make_app, kpi_db: Path
+) -> None:
+    """3 reopened the KPI chart left open over the list, where enter then did nothing (a
+    tester): README says 3 is the KPIs view from anywhere."""
+    app = make_app(kpi_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_detail(pilot)
+        await pilot.press("1")
+        await settle_app(app, pilot)
+        await pilot.press("3")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, KpisScreen) and len(app.screen_stack) == 1
 
 
 async def test_a_acknowledges_with_a_note(make_app, kpi_db: Path, store: Store) -> None:
