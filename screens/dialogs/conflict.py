@@ -55,6 +55,9 @@ class ConflictModal(Dialog[str | None]):
 
     DEFAULT_CSS = """
     ConflictModal {
+        /* Wide, and a field that differs wraps over a few lines: at 76 columns both titles
+           were cut before the words that differed, and choosing was a guess (a tester). */
+        & > .dialog--frame { width: 96%; max-width: 140; }
         & #conflict-by { color: $warning; width: 1fr; margin-bottom: 1; }
         & #conflict-table {
             grid-size: 4;
@@ -69,7 +72,9 @@ class ConflictModal(Dialog[str | None]):
             text-overflow: ellipsis;
         }
         & #conflict-table > .-header { text-style: bold; color: $text-muted; }
-        & #conflict-table > .-differs { color: $warning; text-style: bold; }
+        & #conflict-table > .-differs {
+            color: $warning; text-style: bold; height: auto; max-height: 4; text-wrap: wrap;
+        }
     }
     """
 
