@@ -406,8 +406,16 @@ def _publish(
 def link_numbered(
     temporary: Path, folder: Path, database: Path, now: datetime, *, before: bool
 ) -> Path:
-    """Link ``temporary`` to the first free backup name for ``now`` in ``folder``."""
-    counter = 1
+    """Link ``temporary`` to the next backup name for ``now`` in ``folder``: after every
+    number that second has, never a lower one freed by a rotation, which then sorted as the
+    oldest of its second and was the next one removed (a tester's five runs of --keep 2)."""
+    taken = now.replace(microsecond=0)
+    numbers = [
+        b.counter
+        for b in list_backups(database, folder)
+        if b.taken.replace(microsecond=0) == taken and b.before_restore == before
+    ]
+    counter = max(numbers, default=0) + 1
     while True:
         target = folder / backup_file_name(database, now, counter, before)
         try:

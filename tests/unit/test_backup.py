@@ -351,6 +351,16 @@ def test_keep_counts_from_the_command_line(cli, db: Path) -> None:
     assert len(list(backups.list_backups(db))) == 2
 
 
+def test_backups_in_one_second_keep_the_newest(db: Path) -> None:
+    """Five runs of --keep 2 in one second: a name a rotation freed (the second's first) was
+    taken again, sorted as the oldest, and the newest backup was the next one removed (a
+    tester)."""
+    made = [make_backup(db, T0, keep=2) for _ in range(5)]
+    kept = [b.path for b in backups.list_backups(db)]
+    assert kept == [made[4], made[3]]  # the two newest, newest first
+    assert [b.counter for b in backups.list_backups(db)] == [5, 4]
+
+
 # --------------------------------------------------------------------------- modes
 
 
