@@ -55,7 +55,10 @@ LONGEST_READ_SECONDS = 5.0
 ROW_KEYS = frozenset({"up", "down", "j", "k", "home", "end", "pageup", "pagedown", "enter"})
 # A key that would have opened a form and opened nothing (no card, a read-only file): the
 # text typed after it is dropped until the typing pauses this long, or enter or esc ends it.
-DROP_PAUSE_SECONDS = 0.3  # a burst's pace: a key after a person's pause is theirs again
+# A slow typist's pace, not a burst's: at 0.3 s, a message typed at 0.45 s a key after a
+# refused c ran as board keys, and its e opened an edit of the done card that took the rest
+# (a tester). A board key pressed within this after the refusal is dropped too, and said so.
+DROP_PAUSE_SECONDS = 1.0
 
 Typed = events.Key | events.Paste
 

@@ -311,6 +311,27 @@ async def test_the_board_key_and_a_jump_to_the_board_show_the_board_not_what_was
         assert isinstance(board, BoardScreen) and board.filter.owner is not None
 
 
+async def test_a_message_typed_slowly_after_a_refused_c_is_not_run_as_board_keys(
+    make_app, board_db: Path
+) -> None:
+    """c on a done card, then "Test done" at 0.45 s a key: past the 0.3 s pause the drop
+    had, its e opened an edit of the done card and the rest went into its title (a tester)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _on_an_empty_filter(app, pilot)
+        burst(app, "c")
+        for key in "Te":  # a slow typist's message; its e would open the edit form
+            await asyncio.sleep(0.45)
+            burst(app, key)
+            await settle_app(app, pilot)
+        burst(app, "enter")
+        await settle_app(app, pilot)
+        assert not isinstance(app.screen, ActionFormModal)
+        assert "what you typed after it was not run as board keys" in (
+            [n.message for n in app._notifications]
+        )
+
+
 async def test_a_key_after_a_pause_past_a_refused_c_is_the_persons_again(
     make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
