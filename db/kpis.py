@@ -463,7 +463,7 @@ def _reading_rows(
         raise InvalidInput(
             "file",
             str(path),
-            f"has unknown columns: {', '.join(strange)} (name, at, value[, note])",
+            f"has unknown columns: {', '.join(map(repr, strange))} (name, at, value[, note])",
         )
     for line, raw in rows:
         if isinstance(raw, InvalidInput):

@@ -365,7 +365,7 @@ def test_import_bad_rows_names_lines_and_writes_nothing(
         ("title,value\nx,1\n", "has no column name, at"),
         ("name,at,value\n", "holds no readings"),
         # a misspelt note column was read as no note, its text lost (a tester)
-        ("name,at,value,ntoe\nLead,2026-01-09,5,context\n", "has unknown columns: ntoe \\(name"),
+        ("name,at,value,ntoe\nLead,2026-01-09,5,context\n", "has unknown columns: 'ntoe' \\(name"),
     ],
 )
 def test_import_bad_files(store: Store, kpi: str, tmp_path: Path, content, fragment) -> None:
