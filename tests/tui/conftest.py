@@ -77,3 +77,35 @@ def board_db(store: Store, db_path: Path) -> Path:
         if title == "Acting on it":
             store.move_action(action.id, "act", verdict="worked")
     return db_path
+
+
+async def the_apps_keys_work_over(
+    app: PdcaApp, pilot: Pilot, open_keys: tuple[str, ...], dialog: type, view: str
+) -> None:
+    """``open_keys`` open ``dialog`` (a view-like dialog, which cuts the app's keys off and
+    binds them again): ? shows and hides the keys there, ``view``'s number key leaves it for
+    that view alone, and q, pressed over it once more, quits."""
+    from pdca.screens.context import VIEW_KEYS
+
+    key = next(v.key for v in VIEW_KEYS if v.mode == view)
+    for step in ("keys", "view", "quit"):
+        await pilot.press(*open_keys)
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, dialog), step
+        if step == "keys":
+            await pilot.press("question_mark")
+            await settle_app(app, pilot)
+            assert app.screen.query("HelpPanel")
+            await pilot.press("question_mark")
+            await settle_app(app, pilot)
+            assert not app.screen.query("HelpPanel")
+            await pilot.press("escape")
+        elif step == "view":
+            await pilot.press(key)
+            await settle_app(app, pilot)
+            assert app.current_mode == view and len(app.screen_stack) == 1
+            await pilot.press("1")
+        else:
+            await pilot.press("q")
+        await settle_app(app, pilot)
+    assert not app.is_running and app.return_code == 0

@@ -179,28 +179,12 @@ async def test_u_in_an_actions_detail_closes_it_and_undoes(make_app, board_db: P
 async def test_the_app_keys_work_in_an_actions_detail(make_app, board_db: Path) -> None:
     """? q and 1..7 did nothing in the detail, and said nothing (a tester): a dialog cuts
     the app's keys off, so the detail binds them again."""
-    from pdca.screens.kpis import KpisScreen
+    from tests.tui.conftest import the_apps_keys_work_over
 
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter")
         await settle_app(app, pilot)
-        assert isinstance(app.screen, ActionDetailScreen)
-        await pilot.press("question_mark")
-        await settle_app(app, pilot)
-        assert app.screen.query("HelpPanel")
-        await pilot.press("question_mark")
-        await settle_app(app, pilot)
-        assert not app.screen.query("HelpPanel")
-        await pilot.press("3")
-        await settle_app(app, pilot)
-        assert isinstance(app.screen, KpisScreen) and len(app.screen_stack) == 1
-        await pilot.press("1", "enter")
-        await settle_app(app, pilot)
-        assert isinstance(app.screen, ActionDetailScreen)
-        await pilot.press("q")
-        await settle_app(app, pilot)
-        assert app.return_code == 0 and not app.is_running
+        await the_apps_keys_work_over(app, pilot, ("enter",), ActionDetailScreen, "kpis")
 
 
 async def test_done_in_plan_offers_only_abandon(make_app, board_db: Path) -> None:

@@ -626,25 +626,12 @@ async def test_the_cursor_row_is_marked_in_every_cell(make_app, kpi_db: Path) ->
 async def test_the_app_keys_work_over_my_alerts(make_app, kpi_db: Path) -> None:
     """1..7, q and ? did nothing over ! (a dialog cuts the app's keys off), and said nothing."""
     from pdca.screens.my_alerts import MyAlertsScreen
-    from pdca.screens.owners import OwnersScreen
+    from tests.tui.conftest import the_apps_keys_work_over
 
     app = make_app(kpi_db, watch_changes=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
-        await pilot.press("exclamation_mark")
-        await settle_app(app, pilot)
-        assert isinstance(app.screen, MyAlertsScreen)
-        await pilot.press("question_mark")
-        await settle_app(app, pilot)
-        assert app.screen.query("HelpPanel")
-        await pilot.press("2")
-        await settle_app(app, pilot)
-        assert isinstance(app.screen, OwnersScreen)
-        await pilot.press("exclamation_mark")
-        await settle_app(app, pilot)
-        await pilot.press("q")
-        await settle_app(app, pilot)
-        assert not app.is_running
+        await the_apps_keys_work_over(app, pilot, ("exclamation_mark",), MyAlertsScreen, "owners")
 
 
 async def test_a_second_a_while_an_acknowledgement_waits_is_refused(
