@@ -380,6 +380,7 @@ def test_refuses_a_read_only_store_like_the_store_does(
     db_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("pdca.db.store.may_write_now", lambda path: False)  # as for a reader
+    monkeypatch.setattr("pdca.db.store.file_lets_me_write", lambda path: False)  # the file too
     read_only = Store(store.conn, actor="alice", clock=lambda: NOW_DT, path=db_path, writable=False)
     with pytest.raises(ReadOnlyDatabase, match="is read-only for alice"):
         seed_database(read_only, size="small", seed=1)
