@@ -233,8 +233,8 @@ def _action_line(action: Action) -> str:
     if action.due:  # done work too: was it done by its date? (the HTML report shows it)
         late = " (**late**)" if action.done_at is None and action.overdue else ""
         parts.append(f"due {action.due}{late}")
-    if action.done_at is None and action.last_checkin_status:
-        parts.append(f"last check-in {action.last_checkin_status}")
+    if action.done_at is None:  # said when there is none too, as the HTML's "–" (a tester)
+        parts.append(f"last check-in {action.last_checkin_status or 'none yet'}")
     if action.verdict:
         parts.append(f"verdict {action.verdict}")
     if action.decision:

@@ -41,6 +41,16 @@ def test_markdown_report_of_an_initiative(cli, history: Store, snapshot) -> None
     assert "## Flow — the last 13 weeks" in text
 
 
+def test_markdown_says_an_open_actions_last_check_in_even_when_none(cli, history: Store) -> None:
+    """The HTML showed "–" where the Markdown said nothing at all (a tester)."""
+    from pdca.db.models import ActionDraft
+
+    fresh = history.add_action(ActionDraft(title="Cache deps", owner="bob", initiative="Ops"))
+    text = report(cli, "Ops", "--format", "md")
+    (line,) = [line for line in text.splitlines() if line.startswith(f"- #{fresh.id} ")]
+    assert line.endswith("— last check-in none yet")
+
+
 def test_html_report_is_one_safe_page_with_svg_charts(cli, history: Store, snapshot) -> None:
     page = report(cli, "Ops", "--format", "html")
     assert page == snapshot
