@@ -344,6 +344,15 @@ def open_alerts_by_kpi(store: Store) -> dict[int, Alert]:
     return first
 
 
+def most_pressing_open(store: Store, kpi_id: int) -> Alert | None:
+    """The KPI's open alert a person must act on first, as the file holds it now (one search
+    of the (kpi_id, closed_at) index: its open alerts only, not every one it ever raised)."""
+    now = store.clock()
+    rows = store.conn.execute(_SELECT + " WHERE a.kpi_id = ? AND a.closed_at IS NULL", (kpi_id,))
+    found = most_pressing_first([to_alert(row, now) for row in rows])
+    return found[0] if found else None
+
+
 def most_pressing_first(found: list[Alert]) -> list[Alert]:
     """``found`` in the order a person should take them: the KPI views' and ``!``'s order."""
     return sorted(found, key=_most_pressing)

@@ -73,7 +73,7 @@ class AcknowledgesAlerts:
             # note was refused (a tester). A KPI's row means its most pressing alert now.
             alert = row.alert
             if self.ALERT_PER_KPI:
-                alert = pressing_alert(context.store, row.kpi.id)
+                alert = alerts.most_pressing_open(context.store, row.kpi.id)
             elif alert is not None:
                 alert = alerts.get_alert(context.store, alert.id)
         except PdcaError as error:
@@ -132,12 +132,6 @@ class AcknowledgesAlerts:
             context.acknowledging.discard(alert.id)
         screen.after_acknowledge()
         refresh_header(screen)
-
-
-def pressing_alert(store: Store, kpi_id: int) -> Alert | None:
-    """The KPI's open alert a person must act on first, as the file holds it now."""
-    found = [a for a in alerts.alerts_of_kpi(store, kpi_id) if a.closed_at is None]
-    return alerts.most_pressing_first(found)[0] if found else None
 
 
 def ack_words(alert: Alert, note: str) -> str:

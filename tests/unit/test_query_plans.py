@@ -66,6 +66,7 @@ def _exercise_kpis(store: Store) -> None:
     alerts.list_alerts(store, assignee="bob")
     alerts.list_alerts(store, overdue=True)
     alerts.count_waiting(store, "bob")
+    alerts.most_pressing_open(store, 1)  # the KPI views' a
     alerts.acknowledge(store, alerts.list_alerts(store)[0].id, "on it")
     store.record_reading(ReadingDraft(kpi="Pages", value=5))
 
