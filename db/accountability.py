@@ -705,8 +705,7 @@ def _change_counts(
     counts: dict[str, dict[str, int]] = {}
     seen: dict[str, int] = {}  # how many each person has so far
     listed: list[int] = []
-    no_event = 2**63 - 1  # a window by time alone: nothing in the second of ``since``
-    window = (since, until, no_event if after_event is None else after_event)
+    window = (since, until, arules.events_after(after_event))
     for event_id, kind, whose in store.conn.execute(_CHANGES, window):
         who = whose or UNOWNED
         if person is not None and who != person:

@@ -24,7 +24,7 @@ from pdca.db.accountability_models import (
 from pdca.db.clock import iso
 from pdca.db.dates import minute_utc
 from pdca.db.errors import InvalidInput
-from pdca.db.models import shown_number
+from pdca.db.models import ID_MAX, shown_number
 
 if TYPE_CHECKING:
     from pdca.db.models import Event
@@ -263,6 +263,12 @@ def _days_late(due: str, today: date) -> int | None:
         return None
 
 
+def events_after(after_event: int | None) -> int:
+    """The id after which a window takes the events of its first second: ``after_event``,
+    or none of them (a window by time alone, ``--since``)."""
+    return ID_MAX if after_event is None else after_event
+
+
 def digest(
     events: Iterable[Event],
     *,
@@ -289,7 +295,7 @@ def digest(
     """
     kpis = kpis or {}
     readings = readings or {}
-    after = after_event if after_event is not None else 2**63 - 1
+    after = events_after(after_event)
     window = [
         e for e in events if (since < e.at or (since == e.at and e.id > after)) and e.at <= until
     ]

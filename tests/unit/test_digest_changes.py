@@ -89,7 +89,7 @@ def before_0015(conn: sqlite3.Connection, since: str, until: str) -> list[Change
 
 
 def kept(conn: sqlite3.Connection, since: str, until: str) -> list[Change]:
-    window = (since, until, 2**63 - 1)  # by time alone
+    window = (since, until, acc.arules.events_after(None))  # by time alone
     return [tuple(row) for row in conn.execute(acc._CHANGES, window)]  # type: ignore[misc]
 
 
