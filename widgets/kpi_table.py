@@ -251,7 +251,7 @@ class KpiTable(LineList):
         index = y - 1 + int(self.scroll_y)
         if index >= len(self.rows):
             return Strip.blank(width, self.rich_style)
-        base, over = self.rich_style, Style()
+        base, over = self.rich_style, None
         if index == self.cursor:
             # Over each cell's own style too, which carries the table's background: under
             # it, the cursor row looked like every other (a tester).

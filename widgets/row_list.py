@@ -183,13 +183,13 @@ class RowList(LineList):
             return Strip.blank(width, base)
         # The cursor's background goes over each piece's own style, which carries the list's
         # background: under it, the cursor row looked like every other (a tester).
-        over = Style()
+        over: Style | None = None  # the cursor's background, on its row alone
         if index == self.cursor:
             cursor = self.get_component_rich_style("row-list--cursor")
             base, over = base + cursor, Style(bgcolor=cursor.bgcolor)
         marker = "▌" if index == self.cursor and self.has_focus else " "
-        accent = self.get_component_rich_style("row-list--accent")
-        segments = [Segment(marker, base + accent + over)]
+        accent = base + self.get_component_rich_style("row-list--accent")
+        segments = [Segment(marker, accent + over if over else accent)]
         room = width - 1
         row = self.rows[index]
         for at, (text, role) in enumerate(row):
@@ -202,6 +202,6 @@ class RowList(LineList):
                 # its "— 8d late, blocked" gone without a mark).
                 piece = fit(text + " ", room)
             style = base + self.get_component_rich_style(f"row-list--{role}") if role else base
-            segments.append(Segment(piece, style + over))
+            segments.append(Segment(piece, style + over if over else style))
             room -= cell_len(piece)
         return Strip(segments).extend_cell_length(width, base).crop(0, width)
