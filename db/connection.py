@@ -36,6 +36,7 @@ from pdca.db.access import (
     file_lets_me_write,
     files_report,
     login_name,
+    may_write_now,
     what_to_ask,
 )
 from pdca.db.errors import DatabaseProblem, InvalidInput, database_failure, shell_word
@@ -193,6 +194,8 @@ def open_database(
     filesystem = filesystem_of(path.parent, mountinfo)
     if filesystem in KERNEL_FILESYSTEMS:  # /proc/self/status: "empty", then "chmod /proc"
         raise DatabaseProblem(f"{path}: not a regular file (the kernel's {filesystem})")
+    if writable:
+        wait_for_a_readers_mend(path)
     try:
         connection, snapshot = connect_file(path, writable, filesystem)
     except sqlite3.Error as error:
@@ -200,6 +203,8 @@ def open_database(
     try:
         connection.execute("PRAGMA foreign_keys = ON")
         version = schema.identify(connection, path)
+        if not writable and not snapshot:
+            mend_what_a_reader_made(path)
         if version is None and not (initialize or created):
             raise DatabaseProblem(
                 f"{path}: an empty file, not a pdca database; make it one with: "
@@ -370,6 +375,48 @@ def give_the_team(path: Path) -> None:
             info = os.lstat(name)
             if stat.S_ISREG(info.st_mode) and info.st_uid == me and info.st_gid != team:
                 os.chown(name, -1, team, follow_symlinks=False)
+
+
+def mend_what_a_reader_made(path: Path) -> None:
+    """A reader who may not write the file but may create files in its folder can have made
+    its ``-wal`` and ``-shm``: it opened a file in use (a ``-wal`` was there), the last writer
+    closed and SQLite removed them, and this reader's first read made them again, its own,
+    with the file's mode (0640: the group may not write). The file's owner was then locked
+    out for good (a tester, ben writing while ann listed: 148 of 300 adds refused). Whoever
+    may create files in the folder may replace the file itself, so giving the folder's group
+    write on what this reader made gives nobody more than they had: it is done here, at
+    once, as a writer's pdca would (``os.stat``, ``chmod`` and ``chown`` open nothing)."""
+    try:
+        folder = os.stat(path.parent)
+        database = os.stat(path)
+    except OSError:
+        return
+    if not folder.st_mode & stat.S_IWGRP or not database.st_mode & stat.S_IRGRP:
+        return  # a group-writable folder let me make them; a file the group may not read
+        # is not the team's, and its recent changes are not to be given to the group
+    me, team = os.geteuid(), folder.st_gid
+    wanted = ((database.st_mode & 0o666) | 0o060) & ~0o002
+    for name in (f"{path}-wal", f"{path}-shm"):
+        with contextlib.suppress(OSError):  # gone, or not mine: nothing to mend
+            info = os.lstat(name)
+            if not stat.S_ISREG(info.st_mode) or info.st_uid != me:
+                continue
+            if info.st_gid != team:
+                os.chown(name, -1, team, follow_symlinks=False)
+            if info.st_mode & 0o777 != wanted:
+                os.chmod(name, wanted)
+
+
+READERS_MEND_SECONDS = 1.0
+
+
+def wait_for_a_readers_mend(path: Path) -> None:
+    """A writer who finds a ``-wal`` or ``-shm`` it may not write waits a moment before it
+    opens: a reader may have just made them and be about to give the group write
+    (``mend_what_a_reader_made``). A few ``os.access`` calls when nothing is wrong."""
+    deadline = time.monotonic() + READERS_MEND_SECONDS
+    while not may_write_now(path) and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 WAL_KEPT_BYTES = 8 * 1024 * 1024  # what a -wal shrinks back to once checkpointed

@@ -565,6 +565,91 @@ def test_a_reader_in_the_team_folder_creates_no_wal_that_locks_writers_out(
         owner.close()
 
 
+# Runs as nobody: opens the file as pdca does, but stops after SQLite's open and before its
+# first read, says "opened" and waits for a line on stdin (the writer closes meanwhile, and
+# SQLite removes the -wal and -shm the reader saw); then reads, and says what it listed.
+RACED_READER = r"""
+import sys
+from pathlib import Path
+
+from pdca.db import connection
+
+original = connection.connect_file
+
+
+def connect_then_wait(*args, **kwargs):
+    opened = original(*args, **kwargs)
+    print("opened", flush=True)
+    sys.stdin.readline()
+    return opened
+
+
+connection.connect_file = connect_then_wait
+from pdca.db.store import Store
+from datetime import UTC, datetime
+
+store = Store.open(Path(sys.argv[1]), actor="nobody", clock=lambda: datetime.now(UTC))
+print(store.snapshot, sorted(a.title for a in store.list_actions()), flush=True)
+store.close()
+"""
+
+
+@as_root_only
+def test_a_reader_who_makes_the_wal_in_a_race_gives_the_team_write_on_it(
+    public_dir: Path,
+) -> None:
+    """The file is 0640 in a 2770 team folder, and nobody (in the team) may only read it.
+    nobody opens it while the owner's connection has it in use (a -wal is there, so nobody
+    reads it live, not as a snapshot); the owner closes before nobody's first read, SQLite
+    removes the -wal and -shm, and nobody's read makes them again, nobody's own, 0640: the
+    owner, who reaches them through the group, was locked out for good (a tester: 148 of 300
+    adds refused). They must end up group read-write, in the folder's group."""
+    team = public_dir / "team"
+    team.mkdir()
+    group = _group_without(pwd.getpwnam("nobody"))
+    os.chown(team, 0, group.gr_gid)
+    team.chmod(0o2770)
+    path = team / "pdca.db"
+    _fill(path)
+    os.chown(path, 0, group.gr_gid)
+    path.chmod(0o640)
+    owner = Store.open(path, actor="owner", clock=lambda: NOW_DT)
+    owner.add_action(ActionDraft(title="in use"))
+    assert "-wal" in siblings(path)
+    nobody = _as_nobody(public_dir)
+    script = public_dir / "raced_reader.py"
+    script.write_text(RACED_READER)
+    script.chmod(0o644)
+    reader = subprocess.Popen(
+        [nobody.python, str(script), str(path)],
+        user=nobody.user.pw_uid,
+        group=nobody.user.pw_gid,
+        extra_groups=[group.gr_gid],
+        env=nobody.env,
+        cwd=nobody.home,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert _read_line(reader, timeout=60).strip() == "opened"
+        owner.close()
+        assert siblings(path) == []  # the last writer closed: SQLite removed them
+        out, err = reader.communicate("go\n", timeout=60)
+    finally:
+        if reader.poll() is None:
+            reader.kill()
+    assert reader.returncode == 0, err
+    assert out.startswith("False ") and "in use" in out, out  # read live, all of it
+    nobody_uid = pwd.getpwnam("nobody").pw_uid
+    for suffix in ("-wal", "-shm"):
+        info = os.stat(f"{path}{suffix}")
+        assert info.st_uid == nobody_uid, f"{suffix}: the race did not happen as staged"
+        assert info.st_mode & 0o777 == 0o660, f"{suffix}: {info.st_mode & 0o777:04o}"
+        assert info.st_gid == group.gr_gid, f"{suffix}: not in the folder's group"
+
+
 # --------------------------------------------------------------------------- a reader's board
 
 # Others' changes show within a second; the board waits this long for one (a loaded machine),
