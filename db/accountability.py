@@ -627,6 +627,8 @@ def standup_digest(
             followups_more[whose] = followups_more.get(whose, 0) + 1
     where = arules.standing(open_actions, waiting, due, now=now, cadence_days=cadence)
     owners_open = store.conn.execute(_OPEN_OWNERS + " SELECT owner FROM o WHERE owner IS NOT NULL")
+    # Read before the window's changes: whatever is newer may not have been shown.
+    seen_event = store.conn.execute("SELECT max(id) FROM events").fetchone()[0]
     counts, listed = _change_counts(store, since, until, most, after_event=after_event)
     digest = _digest_of(
         store,
@@ -658,6 +660,7 @@ def standup_digest(
             "followups_more": followups_more,
             "changes_more": changes_more,
             "change_counts": counts,
+            "seen_event": seen_event,
         }
     )
 
@@ -679,6 +682,14 @@ def standup_changes(store: Store, digest: Digest, person: str, most: int) -> lis
         escalations=alerts.unrecorded_escalations(store),
     )
     return _first_of_each([i for i in found.items if (i.person or UNOWNED) == person], most)
+
+
+def _unseen_in_second(store: Store, moment: str, seen_event: int) -> bool:
+    """Whether a change a stand-up tells was made at ``moment`` after event ``seen_event``."""
+    row = store.conn.execute(
+        "SELECT 1 FROM event_changes WHERE at = ? AND id > ? LIMIT 1", (moment, seen_event)
+    ).fetchone()
+    return row is not None
 
 
 def _recorded_by(store: Store, standup_id: int) -> int | None:
@@ -882,7 +893,12 @@ def _briefs(store: Store, ids: set[int]) -> dict[int, arules.ActionBrief]:
 
 
 def record_standup(
-    store: Store, since: str, people: list[str], until: str | None = None
+    store: Store,
+    since: str,
+    people: list[str],
+    until: str | None = None,
+    *,
+    seen_event: int | None = None,
 ) -> Standup:
     """Remember a stand-up over ``since`` .. ``until`` (the window of the digest that was
     shown: ``Digest.until``), stepping through ``people``. The next stand-up starts where
@@ -891,10 +907,23 @@ def record_standup(
     next one's. ``until`` None: now (a stand-up recorded without a digest shown).
 
     ``people`` are logins: the digest's stop for work nobody owns (``UNOWNED``) is left out.
-    It was kept once, and an export of such a file could not be imported (not a login)."""
+    It was kept once, and an export of such a file could not be imported (not a login).
+
+    ``seen_event``: the newest event when the digest was read (``Digest.seen_event``). Times
+    are kept to the second, and the next stand-up takes, of its first second, only what came
+    after this record: a change made in the second of ``until`` after the digest was read
+    was in neither (a reviewer). When there is one, this stand-up ends a second earlier and
+    the next one takes that whole second: what it had shown of it comes up again, rather
+    than something never coming up at all."""
     people = [person for person in people if person != UNOWNED]
     with store.write() as tx:
         at = tx.at if until is None else until
+        if (
+            until is not None
+            and seen_event is not None
+            and _unseen_in_second(store, until, seen_event)
+        ):
+            at = max(since, arules.second_before(until))
         cursor = store.conn.execute(
             "INSERT INTO standups (at, by, since, people) VALUES (?, ?, ?, ?)",
             (at, tx.actor, since, json.dumps(people, ensure_ascii=False)),

@@ -223,6 +223,10 @@ class Digest(PlainRecord):
     # The event that recorded the stand-up ``since`` is from (None: a window by time alone):
     # a change in that second after it is in this window, as times are kept to the second.
     after_event: int | None = None
+    # The newest event when the digest was read (None: not known): a change made later in
+    # the second of ``until`` is in this window by its time but was never shown, and
+    # ``record_standup`` gives that second to the next stand-up instead.
+    seen_event: int | None = None
     # Open actions that need a word beyond the ones ``standing`` names, by person (UNOWNED
     # for nobody's): a stand-up names a few per person and says how many more.
     standing_more: dict[str, int] = field(default_factory=dict)

@@ -263,6 +263,11 @@ def _days_late(due: str, today: date) -> int | None:
         return None
 
 
+def second_before(moment: str) -> str:
+    """The ISO-8601 UTC time one second before ``moment`` (as the event log writes times)."""
+    return iso(datetime.fromisoformat(moment) - timedelta(seconds=1))
+
+
 def events_after(after_event: int | None) -> int:
     """The id after which a window takes the events of its first second: ``after_event``,
     or none of them (a window by time alone, ``--since``)."""

@@ -214,6 +214,7 @@ class StandupScreen(RowView):
         self.board_rows: dict[int, str] = {}  # the rows that open a person's board
         self.extra: dict[str, list[DigestItem]] = {}  # changes read on demand, by person
         self.early_steps: list[int] = []  # n/p pressed before a digest was in
+        self.recording = False  # r's question is open or its write is on its way
         self.timer_on = False
         self.remaining = TURN_SECONDS
         self._ticker: Timer | None = None
@@ -386,27 +387,34 @@ class StandupScreen(RowView):
         if not self.context.writable:
             self.notify(f"read-only: {self.context.store.read_only_reason}", severity="warning")
             return
-        if self.digest is not None:
-            if self.person_index is None:
-                # Recorded from the everyone view: everyone's changes were on screen, so
-                # nobody was passed over ("0 people stepped through", a tester).
-                seen = [p for p in self.digest.people if p != UNOWNED]
-                self.record_flow(self.digest.since, self.digest.until, seen, [], everyone=True)
-                return
-            # People with changes in the window the lead did not step through (standing
-            # items are there again next time; changes are not).
-            skipped = [
-                p
-                for p in self.digest.people
-                if p not in self.stepped and p != UNOWNED and any(self.digest.counts(p).values())
-            ]
-            self.record_flow(self.digest.since, self.digest.until, list(self.stepped), skipped)
+        if self.recording:
+            # The first r's question is open, or its record waits for the lock: a second one
+            # wrote the stand-up twice (a tester, on a busy file).
+            self.notify("already recording this stand-up", severity="warning")
+            return
+        digest = self.digest
+        if digest is None:
+            return
+        self.recording = True
+        if self.person_index is None:
+            # Recorded from the everyone view: everyone's changes were on screen, so
+            # nobody was passed over ("0 people stepped through", a tester).
+            seen = [p for p in digest.people if p != UNOWNED]
+            self.record_flow(digest, seen, [], everyone=True)
+            return
+        # People with changes in the window the lead did not step through (standing
+        # items are there again next time; changes are not).
+        skipped = [
+            p
+            for p in digest.people
+            if p not in self.stepped and p != UNOWNED and any(digest.counts(p).values())
+        ]
+        self.record_flow(digest, list(self.stepped), skipped)
 
     @work(group="write")
     async def record_flow(
         self,
-        since: str,
-        until: str,
+        digest: Digest,
         people: list[str],
         skipped: list[str] | None = None,
         *,
@@ -416,8 +424,17 @@ class StandupScreen(RowView):
         next one starts (what changed while this one was open is the next one's). The people
         with changes who were not stepped through are named: their changes will not come up in
         the next one."""
+        try:
+            await self._ask_and_record(digest, people, skipped, everyone=everyone)
+        finally:
+            self.recording = False
+
+    async def _ask_and_record(
+        self, digest: Digest, people: list[str], skipped: list[str] | None, *, everyone: bool
+    ) -> None:
         from pdca.screens.dialogs.choice import ChoiceModal
 
+        since, until = digest.since, digest.until
         people = [p for p in people if p != UNOWNED]  # a stop, not a person (a tester)
         counted = f"{len(people)} {'person' if len(people) == 1 else 'people'}"
         stepped = f"everyone shown ({counted})" if everyone else f"{counted} stepped through"
@@ -441,9 +458,12 @@ class StandupScreen(RowView):
         )
         if answer != "record":
             return
+        seen_event = digest.seen_event
         try:
             standup = await self.context.write(
-                lambda writer: accountability.record_standup(writer, since, people, until)
+                lambda writer: accountability.record_standup(
+                    writer, since, people, until, seen_event=seen_event
+                )
             )
         except DatabaseBroken:
             raise  # the app stops on it

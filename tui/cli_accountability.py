@@ -314,7 +314,9 @@ def standup(
     if record:
         # The next stand-up starts where this digest's window ends (what changed since
         # it was read is the next one's), not when the record was written.
-        recorded = accountability.record_standup(store, digest.since, digest.people, digest.until)
+        recorded = accountability.record_standup(
+            store, digest.since, digest.people, digest.until, seen_event=digest.seen_event
+        )
         # On stderr: stdout stays the digest (a pipe, --json); silence read as nothing done.
         click.echo(f"recorded: the next stand-up starts from {recorded.at}", err=True)
     if fmt == "json":

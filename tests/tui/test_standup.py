@@ -264,3 +264,41 @@ async def test_a_checkin_made_while_record_is_asked_is_in_the_next_standup(
         assert [(i.kind, i.person, i.action_id) for i in screen.digest.items] == [
             ("checkin", "bob", 2)
         ]
+
+
+async def test_r_again_while_the_record_waits_for_the_lock_records_once(
+    make_app, team, store
+) -> None:
+    """Someone else holds the write lock: the record waits. r pressed again meanwhile asked
+    again and wrote the stand-up twice (a tester, on a busy file); it says it is on its way."""
+    import sqlite3
+
+    from pdca.screens.dialogs.choice import ChoiceModal
+
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await settle_app(app, pilot)
+        holder = sqlite3.connect(team, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("r")
+            await pilot.pause()
+            assert isinstance(app.screen, ChoiceModal)
+            await pilot.press("1")
+            await pilot.pause()
+            await pilot.press("r")
+            await pilot.pause()
+            assert not isinstance(app.screen, ChoiceModal)
+            said = [n.message for n in app._notifications]
+            assert "already recording this stand-up" in said, said
+        finally:
+            holder.execute("COMMIT")
+            holder.close()
+        await settle_app(app, pilot)
+        await pilot.press("r")  # once it is recorded, r asks again, for the next one
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("escape")
+    count = store.conn.execute("SELECT count(*) FROM standups").fetchone()[0]
+    assert count == 1

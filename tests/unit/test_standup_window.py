@@ -89,3 +89,36 @@ def test_standup_record_on_the_command_line_ends_at_its_digest(
     following = js("standup", "--format", "json")
     assert following["since"] == iso(NOW_DT)
     assert [(i["kind"], i["person"]) for i in following["items"]] == [("checkin", "bob")]
+
+
+@pytest.mark.parametrize("late", [True, False])
+def test_a_change_in_the_digests_last_second_after_it_was_read_comes_up_next_time(
+    db_path: Path, late: bool
+) -> None:
+    """Times are kept to the second: bob's check-in in the very second the digest was read,
+    after the read, was in this window by its time but never shown, and the next window took
+    of that second only what came after the record (a reviewer): it was in no stand-up. The
+    record ends a second earlier then, and the next stand-up shows that whole second. With
+    nothing unseen in it, the record ends at the digest's ``until`` as before."""
+    store = Store.open(db_path, actor="alice", clock=lambda: NOW_DT, create=True)
+    try:
+        action = store.add_action(ActionDraft(title="Pager rota", owner="bob"))
+        store.add_checkin(action.id, CheckinDraft(message="shown today"))
+        shown = acc.standup_digest(store, iso(NOW_DT - timedelta(hours=1)))
+        assert shown.seen_event == last_event_id(store)
+        assert [i.kind for i in shown.of("bob")].count("checkin") == 1
+        if late:
+            bob = open_as(db_path, "bob", NOW_DT)  # the same second, after the read
+            try:
+                bob.add_checkin(action.id, CheckinDraft(message="after the read"))
+            finally:
+                bob.close()
+        recorded = acc.record_standup(
+            store, shown.since, ["bob"], shown.until, seen_event=shown.seen_event
+        )
+        assert recorded.at == (iso(NOW_DT - timedelta(seconds=1)) if late else shown.until)
+        following = acc.standup_digest(store)
+        authors = [i.actor for i in following.of("bob") if i.kind == "checkin"]
+        assert ("bob" in authors) is late, following.items
+    finally:
+        store.close()
