@@ -196,15 +196,8 @@ def open_database(
         raise DatabaseProblem(f"{path}: not a regular file (the kernel's {filesystem})")
     if writable:
         wait_for_a_readers_mend(path)
+    connection, snapshot, version = _connect_and_identify(path, writable, filesystem)
     try:
-        connection, snapshot = connect_file(path, writable, filesystem)
-    except sqlite3.Error as error:
-        raise _problem(path, error) from None
-    try:
-        connection.execute("PRAGMA foreign_keys = ON")
-        version = schema.identify(connection, path)
-        if not writable and not snapshot:
-            mend_what_a_reader_made(path)
         if version is None and not (initialize or created):
             raise DatabaseProblem(
                 f"{path}: an empty file, not a pdca database; make it one with: "
@@ -245,6 +238,42 @@ def open_database(
         snapshot,
         upgrade,
     )
+
+
+# A reader who may not write the -shm a writer made reads through it read-only, and SQLite
+# refuses such a read ("attempt to write a readonly database") while the writer is still
+# setting the -shm up: 1 read in 500 beside a writer's loop of adds (a tester: 2 to 4 in
+# 100), with advice to give the reader write. It is over in moments: tried again.
+READER_RETRIES = 25
+
+
+def _connect_and_identify(
+    path: Path, writable: bool, filesystem: str
+) -> tuple[sqlite3.Connection, bool, int | None]:
+    """A connection to ``path``, whether it is a snapshot, and the schema version it holds
+    (``schema.identify``, the first read)."""
+    for attempt in range(READER_RETRIES + 1):
+        try:
+            connection, snapshot = connect_file(path, writable, filesystem)
+        except sqlite3.Error as error:
+            raise _problem(path, error) from None
+        try:
+            connection.execute("PRAGMA foreign_keys = ON")
+            version = schema.identify(connection, path)
+        except sqlite3.Error as error:
+            connection.close()
+            primary = (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
+            if writable or primary != sqlite3.SQLITE_READONLY or attempt == READER_RETRIES:
+                raise _problem(path, error) from None
+            time.sleep(0.02 * (attempt + 1))
+            continue
+        except BaseException:
+            connection.close()
+            raise
+        if not writable and not snapshot:
+            mend_what_a_reader_made(path)
+        return connection, snapshot, version
+    raise AssertionError("unreachable: the last attempt raises")
 
 
 def refuse_orphaned_journals(path: Path, nothing: str = "nothing created") -> None:
