@@ -308,6 +308,14 @@ def _check_live(connection: sqlite3.Connection, database: Path) -> None:
     else's database. A damaged pdca file is fine: that is what restore is for."""
     try:
         application_id, version = schema.read_versions(connection)
+        if application_id == schema.APPLICATION_ID and version > schema.schema_version():
+            # Its users' pdca writes a schema this one does not know: a copy put in under
+            # them by this one would be written on as if it were theirs (a tester restored
+            # over schema 999). SQLITE.md: a newer schema than the code knows is refused.
+            raise DatabaseProblem(
+                f"{database}: written by a newer pdca (schema {version}; this one knows up to"
+                f" {schema.schema_version()}); nothing restored: restore with the newer pdca"
+            )
         if application_id == schema.APPLICATION_ID:
             return
         if application_id == 0 and version == 0:

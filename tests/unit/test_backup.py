@@ -516,6 +516,20 @@ def test_restore_refuses_a_foreign_live_file(cli, db: Path, tmp_path: Path) -> N
     assert dump(theirs) == before
 
 
+def test_restore_refuses_a_live_file_a_newer_pdca_wrote(cli, db: Path) -> None:
+    """The live file is at a schema this pdca does not know: a tester's restore put an older
+    copy in under the newer pdca's users (schema 999). Refused, the file as it was."""
+    saved = make_backup(db, T0)
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA user_version = 999")
+    conn.close()
+    before = dump(db)
+    result = cli("--db", str(db), "restore", str(saved))
+    one_line_error(result, "newer pdca (schema 999")
+    assert "nothing restored" in result.stderr
+    assert dump(db) == before
+
+
 def test_restore_refused_while_others_have_it_open_names_them(
     cli, db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
