@@ -203,6 +203,8 @@ def open_database(
                 f"{path}: an empty file, not a pdca database; make it one with: "
                 f"pdca --db {shell_word(path)} init"
             )
+        if migrate:
+            schema.refuse_the_kept_copy(path, version or 0)
         journal_mode = _set_journal_mode(connection, filesystem, writable)
         connection.execute("PRAGMA synchronous = FULL")
         backup = None

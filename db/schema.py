@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pdca.db.errors import DatabaseProblem, ReadOnlyDatabase
+from pdca.db.errors import DatabaseProblem, ReadOnlyDatabase, shell_word
 
 APPLICATION_ID = 0x50444341  # "PDCA" in ASCII
 
@@ -1312,9 +1313,7 @@ def unreadable_values(conn: sqlite3.Connection) -> list[str]:
         # (a tester: doctor failed every healthy file older than schema 10).
         columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
         tests = {
-            column: test
-            for column, test in value_tests(table, row="").items()
-            if column in columns
+            column: test for column, test in value_tests(table, row="").items() if column in columns
         }
         if not tests:
             continue  # an older schema without that table yet
@@ -1529,6 +1528,21 @@ def _publish(temporary: Path, path: Path, version: int) -> Path:
                 continue
             os.rename(temporary, candidate)
         return candidate
+
+
+def refuse_the_kept_copy(path: Path, version: int) -> None:
+    """Refuse to open ``pdca.db.vN.bak`` (the copy kept before an upgrade) when it would be
+    upgraded: it would no longer be the file as it was before the upgrade it was kept for
+    (a tester opened one to look, and the copy itself was upgraded)."""
+    kept = re.fullmatch(r"(.+)\.v\d+(\.\d+)?\.bak", Path(path).name)
+    if kept is None or not 0 < version < schema_version():
+        return
+    live = Path(path).with_name(kept.group(1))
+    raise DatabaseProblem(
+        f"{path} is the copy kept before an upgrade (schema {version}): this pdca would"
+        f" upgrade the copy itself; nothing changed: to go back to it, pdca --db"
+        f" {shell_word(live)} restore {shell_word(Path(path))}"
+    )
 
 
 def migrate(

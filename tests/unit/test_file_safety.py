@@ -418,6 +418,29 @@ def test_an_upgraded_file_does_not_reuse_an_id_freed_before(tmp_path: Path) -> N
         store.close()
 
 
+def test_the_copy_kept_before_an_upgrade_is_not_upgraded_when_opened(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """A tester opened ``pdca.db.v9.bak`` to look at it, and this pdca upgraded the copy
+    itself (and kept a copy of the copy). Refused in one line naming the restore that puts
+    it back; the copy keeps its schema and every byte."""
+    folder = tmp_path / "team"
+    folder.mkdir()
+    path = folder / "pdca.db"
+    make_old_database(path, 9)
+    Store.open(path, actor="bob", clock=lambda: NOW_DT).close()
+    kept = folder / "pdca.db.v9.bak"
+    assert kept.exists()
+    before = kept.read_bytes()
+    result = run_pdca("--db", str(kept), "list", env=env)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "copy kept before an upgrade" in result.stderr
+    assert f"restore {kept}" in result.stderr
+    assert kept.read_bytes() == before
+    assert sorted(p.name for p in folder.iterdir()) == ["pdca.db", "pdca.db.v9.bak"]
+
+
 def test_the_upgraded_schema_equals_a_new_files(tmp_path: Path) -> None:
     old, new = tmp_path / "old.db", tmp_path / "new.db"
     make_old_database(old, 4)
