@@ -25,7 +25,7 @@ from textual.worker import Worker
 
 from pdca.db.clock import Clock
 from pdca.db.connection import file_identity
-from pdca.db.errors import DatabaseBroken
+from pdca.db.errors import DatabaseBroken, NotFound, PdcaError
 from pdca.db.store import Store
 from pdca.db.store_thread import StoreThread
 from pdca.widgets.status_bar import StatusBar
@@ -39,6 +39,7 @@ SAVING_SHOWN_AFTER_SECONDS = 0.25  # a write slower than this says "saving…" i
 class KeptAck(NamedTuple):
     note: str
     words: str  # what it was, said whole at quit
+    kpi_id: int  # a on this KPI offers it again, whichever of its alerts is most pressing
 
 
 @dataclass
@@ -71,7 +72,34 @@ class AppContext:
     def kept(self) -> list[str]:
         """What is kept of refused saves, in words: quitting with any asks twice and then
         prints them, where they had vanished without a word (a tester)."""
+        self.drop_settled_acks()
         return self.kept_by_board() + [kept.words for kept in self.unsent_acks.values()]
+
+    def drop_settled_acks(self) -> list[tuple[int, str]]:
+        """Forget the kept acknowledgement notes whose alert nobody need acknowledge any
+        more (someone did, or it closed): quitting warned of one for ever (a reviewer).
+        Returns (alert id, why) of each dropped; a read that fails keeps them."""
+        from pdca.db import alerts
+
+        dropped = []
+        for alert_id in list(self.unsent_acks):
+            try:
+                alert = alerts.get_alert(self.store, alert_id)
+            except NotFound:
+                alert = None
+            except PdcaError:
+                continue
+            if alert is None:
+                why = "it is gone"
+            elif alert.acknowledged_at is not None:
+                why = f"{alert.acknowledged_by} acknowledged it"
+            elif alert.closed_at is not None:
+                why = "it closed"
+            else:
+                continue
+            del self.unsent_acks[alert_id]
+            dropped.append((alert_id, why))
+        return dropped
 
     def __post_init__(self) -> None:
         self.writer = StoreThread(self.open_reader, self._guard)

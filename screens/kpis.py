@@ -71,9 +71,18 @@ class AcknowledgesAlerts:
             # As it stands now, not as the row was drawn: an a pressed right after an
             # acknowledgement, before the view read again, opened that alert again and its
             # note was refused (a tester). A KPI's row means its most pressing alert now.
+            for alert_id, why in context.drop_settled_acks():
+                screen.notify(f"your kept note for alert {alert_id} is dropped: {literal(why)}")
             alert = row.alert
             if self.ALERT_PER_KPI:
-                alert = alerts.most_pressing_open(context.store, row.kpi.id)
+                # The alert a kept note was typed for, while it waits: the most pressing
+                # one may be another by now, and the note was never offered again.
+                kept = [i for i, k in context.unsent_acks.items() if k.kpi_id == row.kpi.id]
+                alert = (
+                    alerts.get_alert(context.store, kept[0])
+                    if kept
+                    else alerts.most_pressing_open(context.store, row.kpi.id)
+                )
             elif alert is not None:
                 alert = alerts.get_alert(context.store, alert.id)
         except PdcaError as error:
@@ -81,6 +90,9 @@ class AcknowledgesAlerts:
             return
         if alert is None:
             screen.notify(f"{literal(row.kpi.name)} has no open alert", severity="warning")
+            return
+        if alert.closed_at is not None:  # ! lists an alert that closed since it was read
+            screen.notify(f"alert {alert.id} on {literal(alert.kpi)} is closed", severity="warning")
             return
         if alert.acknowledged_at is not None:
             screen.notify(
@@ -116,7 +128,7 @@ class AcknowledgesAlerts:
         except DatabaseProblem as error:
             # A lock held past the wait, the file gone read-only: kept for the next a, as a
             # check-in is (the note was gone with the form, a tester).
-            context.unsent_acks[alert.id] = KeptAck(note, ack_words(alert, note))
+            context.unsent_acks[alert.id] = KeptAck(note, ack_words(alert, note), alert.kpi_id)
             screen.notify(str(error), severity="error", timeout=8)
             services(screen.app).notify_kept(
                 f"your acknowledgement of alert {alert.id} is kept: press a on"

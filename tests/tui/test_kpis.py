@@ -585,6 +585,58 @@ async def test_an_acknowledgement_the_busy_file_refused_is_kept_for_the_next_a(
         assert app.context.kept() == []
 
 
+async def _kept_note(app, pilot, kpi_db: Path, note: str) -> int:  # type: ignore[no-untyped-def]
+    """a, then ``note`` refused by a held lock: kept; the alert it was typed for."""
+    from tests.conftest import LockHolder
+
+    await open_kpis(pilot)
+    await pilot.press("a")
+    await pilot.pause()
+    alert_id = app.screen.alert.id
+    holder = LockHolder(kpi_db)
+    try:
+        await pilot.press(*note, "ctrl+s")
+        await settle_app(app, pilot)
+    finally:
+        holder.release()
+    assert list(app.context.unsent_acks) == [alert_id]
+    return int(alert_id)
+
+
+async def test_a_kept_note_is_offered_for_its_own_alert_whichever_is_most_pressing(
+    make_app, kpi_db: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The note is kept by its alert, and a opens the KPI's most pressing alert: once that
+    was another, the note was never offered again and q warned of it for ever (a reviewer)."""
+    monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        alert_id = await _kept_note(app, pilot, kpi_db, "kept note")
+        monkeypatch.setattr(alerts, "most_pressing_open", lambda _store, _kpi: None)
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.screen.alert.id == alert_id  # type: ignore[attr-defined]
+        assert app.screen.query_one("#note").value == "kept note"  # type: ignore[attr-defined]
+
+
+async def test_a_kept_note_is_dropped_once_someone_else_acknowledges_its_alert(
+    make_app, kpi_db: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import NOW_DT, open_as
+
+    monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        alert_id = await _kept_note(app, pilot, kpi_db, "too late")
+        bob = open_as(kpi_db, "bob", NOW_DT)
+        try:
+            alerts.acknowledge(bob, alert_id, "on it")
+        finally:
+            bob.close()
+        assert app.context.kept() == []  # q no longer warns of it
+        assert app.context.unsent_acks == {}
+
+
 async def test_a_on_an_empty_list_of_my_alerts_says_so(make_app, kpi_db: Path) -> None:
     from pdca.screens.my_alerts import MyAlertsScreen
 
