@@ -1325,7 +1325,9 @@ class Store:
         if changes:
             fields = ", ".join(sorted(k.removesuffix("_id") for k in changes))
             self._update_action(tx, before, changes, f"edited #{action_id}: {fields}")
-            if "owner" in changes:  # its audits still to do go with it (they stayed, a tester)
+            # Its audits still to do go to a new owner (they stayed, a tester); with the owner
+            # cleared they stay with whoever had them: nobody's are reminded to no one.
+            if changes.get("owner") is not None:
                 self._hand_followups(tx, "action_id = ?", (action_id,), changes["owner"])
 
     def hand_over(self, from_login: str, to_login: str) -> tuple[list[int], int]:

@@ -16,6 +16,7 @@ from pdca.db.accountability_models import LogFilter
 from pdca.db.clock import iso
 from pdca.db.errors import Conflict, GateUnmet, InvalidInput, NotFound
 from pdca.db.models import ActionDraft, CheckinDraft, InitiativeDraft
+from pdca.db.records import ActionChanges
 from pdca.db.store import Store
 from tests.conftest import NOW_DT, events, last_event_id, open_as
 from tests.unit.test_query_plans import _full_scans, _unbind
@@ -63,6 +64,20 @@ def test_standardize_schedules_followups_for_the_owner_at_30_60_90(timed: Store)
         (action_id, "bob", 90, "2027-02-21"),
     ]
     assert not any(f.is_due for f in followups)
+
+
+def test_a_new_owner_takes_the_audits_and_no_owner_leaves_them_where_they_are(
+    timed: Store,
+) -> None:
+    """A done action given to carol: its audits still to do go with it. Its owner cleared:
+    they stayed with nobody, reminded to no one (a reviewer); they stay with whoever had
+    them."""
+    action_id = standardized(timed)
+    timed.edit_action(action_id, ActionChanges(owner="carol"))
+    assert {f.owner for f in acc.list_followups(timed)} == {"carol"}
+    timed.edit_action(action_id, ActionChanges(clear_owner=True))
+    assert timed.get_action(action_id).owner is None
+    assert {f.owner for f in acc.list_followups(timed)} == {"carol"}
 
 
 @pytest.mark.parametrize("decision", ["adjust", "abandon"])
