@@ -177,11 +177,16 @@ def export_csv_parts(store: Store) -> Iterator[str]:
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    # Python 3.11's writer quotes a field holding its line end ("\n"), not one holding a
+    # bare "\r", which a reader then takes for a line end: such a row, every field quoted
+    # (a tester's round trip of a note with a "\r" in it broke).
+    quoting_all = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
 
     def line(values: Iterable[str]) -> str:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(values)
+        row = list(values)
+        (quoting_all if any("\r" in value for value in row) else writer).writerow(row)
         return buffer.getvalue()
 
     yield line(CSV_COLUMNS)

@@ -1008,6 +1008,22 @@ def test_csv_export_import_round_trip(ok, js, tmp_path: Path) -> None:
     assert essence(js("--db", str(target), "list", "--json")) == essence(js("list", "--json"))
 
 
+def test_a_bare_carriage_return_survives_the_csv_round_trip(ok, js, tmp_path: Path) -> None:
+    """Python 3.11's CSV writer quoted a field holding "\\n" but not one holding a bare
+    "\\r", which a reader takes for a line end: the import broke (a tester)."""
+    ok("add", "cr\rin the title", "--notes", "one\rtwo\nthree")
+    ok("add", "plain")
+    exported = ok("export", "--format", "csv").stdout
+    path = tmp_path / "actions.csv"
+    path.write_bytes(exported.encode("utf-8"))
+    target = tmp_path / "copy.db"
+    ok("--db", str(target), "import", str(path))
+    original = [(a["title"], a["notes"]) for a in js("list", "--json")]
+    assert original[0] == ("cr\rin the title", "one\rtwo\nthree")
+    copied = js("--db", str(target), "list", "--json")
+    assert [(a["title"], a["notes"]) for a in copied] == original
+
+
 def test_csv_export_to_a_file(ok, tmp_path: Path) -> None:
     ok("add", "x")
     out = tmp_path / "out.csv"
