@@ -1071,7 +1071,10 @@ def show(session: Session, action_id: int, as_json: bool) -> None:
         f"  created     {a.created_at} by {a.created_by}, version {a.version}",
     ]
     if a.notes:
-        lines += ["", "notes:", *("  " + printable(line) for line in a.notes.splitlines())]
+        # Lines at "\n" alone: splitlines() broke at "\r", U+2028 and U+2029 too, which the
+        # README says are shown escaped (a tester); printable() escapes them.
+        notes = a.notes.replace("\r\n", "\n").removesuffix("\n").split("\n")
+        lines += ["", "notes:", *("  " + printable(line) for line in notes)]
     lines += ["", f"check-ins ({len(detail.checkins)}):"]
     lines += [
         f"  {c.at}  {c.author}  {c.status}  {printable(c.message)}" for c in detail.checkins

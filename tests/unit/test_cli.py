@@ -708,6 +708,15 @@ def test_show_text_of_a_bare_action(ok) -> None:
     assert "notes:" not in lines
 
 
+def test_show_breaks_notes_at_line_ends_alone_and_escapes_the_other_separators(ok) -> None:
+    """splitlines() broke notes at "\\r", U+2028 and U+2029 as well, which the README says
+    are shown escaped: a note could fake lines of ``show``'s own (a tester)."""
+    ok("add", "seps", "--notes", "a\u2028b\u2029c\rd\nsecond line\n")
+    shown = ok("show", "1").stdout
+    notes = shown.split("notes:\n", 1)[1].split("\n\n", 1)[0]
+    assert notes.split("\n") == ["  a\\u2028b\\u2029c\\rd", "  second line"]
+
+
 def test_show_json(team, ok, js) -> None:
     ok("checkin", "1", "first", "--status", "blocked")
     ok("move", "1", "do")
