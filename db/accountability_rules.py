@@ -22,7 +22,7 @@ from pdca.db.accountability_models import (
     TeamSettings,
 )
 from pdca.db.clock import iso
-from pdca.db.dates import minute_utc
+from pdca.db.dates import LATEST, minute_utc
 from pdca.db.errors import InvalidInput
 from pdca.db.models import ID_MAX, shown_number
 
@@ -88,8 +88,21 @@ def is_stale_since(last_sign: str, now: datetime, cadence_days: int) -> bool:
 
 
 def followup_schedule(done_on: date, offsets: Iterable[int]) -> list[tuple[int, date]]:
-    """(offset, due date) for each follow-up of an action standardized on ``done_on``."""
-    return [(offset, done_on + timedelta(days=offset)) for offset in offsets]
+    """(offset, due date) for each follow-up of an action standardized on ``done_on``; one
+    that would fall after the last day pdca keeps is refused by name (the file's guard
+    refused it as "the database failed", a tester)."""
+    schedule = []
+    for offset in offsets:
+        due = done_on + timedelta(days=offset)
+        if due > LATEST:
+            raise InvalidInput(
+                "decision",
+                "standardize",
+                f"on {done_on} puts its {offset}-day follow-up on {due}, after {LATEST}, the"
+                " last day pdca keeps; nothing written",
+            )
+        schedule.append((offset, due))
+    return schedule
 
 
 def is_followup_due(due: str, done: bool, today: date) -> bool:

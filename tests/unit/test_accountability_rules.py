@@ -31,6 +31,15 @@ def test_followups_fall_due_at_the_offsets_after_done() -> None:
     assert arules.followup_schedule(date(2026, 1, 31), (14,)) == [(14, date(2026, 2, 14))]
 
 
+def test_a_followup_after_the_last_day_pdca_keeps_is_refused_by_name() -> None:
+    """Standardized in the last weeks of 9998: the file's guard refused the follow-up as
+    "the database failed" (a tester). Named instead; the last day itself is fine."""
+    assert arules.followup_schedule(date(9998, 12, 1), (30,)) == [(30, date(9998, 12, 31))]
+    with pytest.raises(InvalidInput) as refused:
+        arules.followup_schedule(date(9998, 12, 20), (14, 30))
+    assert "30-day follow-up on 9999-01-19, after 9998-12-31" in str(refused.value)
+
+
 def test_a_followup_is_due_on_its_day_until_it_is_recorded() -> None:
     today = date(2026, 12, 23)
     assert arules.is_followup_due("2026-12-23", False, today)
