@@ -36,7 +36,7 @@ def test_a_followup_after_the_last_day_pdca_keeps_is_refused_by_name() -> None:
     "the database failed" (a tester). Named instead; the last day itself is fine."""
     assert arules.followup_schedule(date(9998, 12, 1), (30,)) == [(30, date(9998, 12, 31))]
     with pytest.raises(InvalidInput) as refused:
-        arules.followup_schedule(date(9998, 12, 20), (14, 30))
+        arules.followup_schedule(date(9998, 12, 20), (7, 30))
     assert "30-day follow-up on 9999-01-19, after 9998-12-31" in str(refused.value)
 
 
