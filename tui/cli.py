@@ -534,6 +534,21 @@ def _open_board(session: Session) -> None:
             "but this is not a terminal; scripts use the commands: pdca list, pdca --help"
         )
         return
+    if not sys.stderr.isatty():
+        # Textual draws on stderr: with it sent elsewhere (2>/dev/null, 2>log) the board ran
+        # unseen, taking keys (a tester). Said where it is seen: on stdout.
+        click.echo(
+            "pdca: the board is drawn on stderr, which is not this terminal (2>...): run pdca"
+            " with stderr on the terminal; nothing opened"
+        )
+        sys.exit(1)
+    if session.environ.get("TERM", "") == "dumb":
+        # A terminal that cannot move the cursor or draw colours (an editor's shell): the
+        # full-screen board came out as escape codes (a tester).
+        raise click.ClickException(
+            "TERM=dumb: this terminal cannot draw the board; use the commands (pdca list,"
+            " pdca --help), or a terminal that can (TERM=xterm-256color)"
+        )
     store = session.store(create=True)  # checks the file, creates or upgrades it, then closes
     path = store.path or resolved.path
     session.close()
