@@ -1480,4 +1480,21 @@ def _fail(message: str) -> NoReturn:
 
 def main(argv: list[str] | None = None) -> None:
     """The console script's entry point."""
+    _streams_for_any_text()
     cli.main(argv)
+
+
+def _streams_for_any_text() -> None:
+    """Output that no character can fail. In a locale that is not UTF-8 (Latin-1) a title
+    with an emoji or the digests' own dashes crashed list, show, standup, report, flow and
+    export (a tester). A terminal keeps its encoding and shows what it cannot as escapes
+    (``\\U0001f680``), as pdca shows control characters; a pipe or a file gets UTF-8, what
+    JSON and CSV are read as. Messages on stderr escape too."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if stream is None or encoding == "utf8" or not hasattr(stream, "reconfigure"):
+            continue
+        if stream is sys.stdout and not stream.isatty():
+            stream.reconfigure(encoding="utf-8")
+        else:
+            stream.reconfigure(errors="backslashreplace")

@@ -1,0 +1,80 @@
+"""In a locale that is not UTF-8 (Latin-1 here, by PYTHONIOENCODING) a title with an emoji,
+or the digests' own dashes, crashed list, show, standup, report, flow and export with a
+UnicodeEncodeError (a tester). A pipe gets UTF-8 (what JSON and CSV are read as); a
+terminal keeps its encoding and shows what it cannot as escapes."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import run_pdca
+
+TITLE = "emoji 🚀 ✓ → café"
+
+
+@pytest.fixture
+def latin1(env: dict[str, str]) -> dict[str, str]:
+    made = run_pdca("add", TITLE, "--owner", "bob", env=env)
+    assert made.returncode == 0, made.stderr
+    return {**env, "PYTHONIOENCODING": "latin-1"}
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["list"], ["show", "1"], ["standup"], ["report"], ["flow"], ["export", "--format", "csv"]],
+)
+def test_a_pipe_gets_utf_8_whatever_the_locale(latin1: dict[str, str], command: list[str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "pdca.tui", *command],
+        capture_output=True,
+        env={**os.environ, **latin1},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == b""
+    done.stdout.decode("utf-8")  # all of it UTF-8
+    if command[0] in ("list", "show", "export"):
+        assert TITLE.encode("utf-8") in done.stdout
+
+
+def test_json_in_a_latin_1_locale_reads_back_exactly(latin1: dict[str, str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "pdca.tui", "list", "--json"],
+        capture_output=True,
+        env={**os.environ, **latin1},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert [a["title"] for a in json.loads(done.stdout.decode("utf-8"))] == [TITLE]
+
+
+def test_a_latin_1_terminal_shows_what_it_cannot_encode_as_escapes(latin1: dict[str, str]) -> None:
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pdca.tui", "list"],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env={**os.environ, **latin1},
+    )
+    os.close(follower)
+    received = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        received += chunk
+    os.close(leader)
+    assert process.wait(timeout=60) == 0
+    shown = received.decode("latin-1")
+    assert "emoji \\U0001f680 \\u2713 \\u2192 café" in shown
+    assert "crashed" not in shown
