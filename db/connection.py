@@ -246,7 +246,7 @@ def open_database(
 # refuses such a read ("attempt to write a readonly database") while the writer is still
 # setting the -shm up: 1 read in 500 beside a writer's loop of adds (a tester: 2 to 4 in
 # 100), with advice to give the reader write. It is over in moments: tried again.
-READER_RETRIES = 25
+READER_RETRIES = 12  # 1.6 s in all
 
 
 def _connect_and_identify(
@@ -414,31 +414,49 @@ def mend_what_a_reader_made(path: Path) -> None:
     closed and SQLite removed them, and this reader's first read made them again, its own,
     with the file's mode (0640: the group may not write). The file's owner was then locked
     out for good (a tester, ben writing while ann listed: 148 of 300 adds refused). Whoever
-    may create files in the folder may replace the file itself, so giving the folder's group
-    write on what this reader made gives nobody more than they had: it is done here, at
-    once, as a writer's pdca would (``os.stat``, ``chmod`` and ``chown`` open nothing)."""
+    may create files in the folder may replace the file itself, so giving the team write on
+    what this reader made gives nobody more than they had: it is done here, at once, as a
+    writer's pdca would.
+
+    Only in the usual team folder: the file's group is the folder's and may read the file
+    (else the folder's group would be given the recent changes of a file it may not read).
+    By descriptor, never by name: the folder's other writers could swap the name for a link
+    to any file of this user's between a look and a ``chmod`` (a reviewer opened a private
+    file that way). An ``O_PATH`` descriptor reads and locks nothing, and closing it drops
+    no lock of this process's SQLite connections (Linux leaves POSIX locks alone for it)."""
     try:
         folder = os.stat(path.parent)
         database = os.stat(path)
     except OSError:
         return
-    if not folder.st_mode & stat.S_IWGRP or not database.st_mode & stat.S_IRGRP:
-        return  # a group-writable folder let me make them; a file the group may not read
-        # is not the team's, and its recent changes are not to be given to the group
-    me, team = os.geteuid(), folder.st_gid
+    if (
+        not folder.st_mode & stat.S_IWGRP
+        or database.st_gid != folder.st_gid
+        or not database.st_mode & stat.S_IRGRP
+        or not hasattr(os, "O_PATH")
+    ):
+        return
     wanted = ((database.st_mode & 0o666) | 0o060) & ~0o002
     for name in (f"{path}-wal", f"{path}-shm"):
-        with contextlib.suppress(OSError):  # gone, or not mine: nothing to mend
-            info = os.lstat(name)
-            if not stat.S_ISREG(info.st_mode) or info.st_uid != me:
-                continue
-            if info.st_gid != team:
-                os.chown(name, -1, team, follow_symlinks=False)
-            if info.st_mode & 0o777 != wanted:
-                os.chmod(name, wanted)
+        try:
+            handle = os.open(name, os.O_PATH | os.O_NOFOLLOW)
+        except OSError:
+            continue  # gone, or a link: nothing of ours to mend
+        try:
+            info = os.fstat(handle)
+            if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid():
+                this = f"/proc/self/fd/{handle}"  # the file itself, whatever its name is now
+                if info.st_gid != folder.st_gid:
+                    os.chown(this, -1, folder.st_gid)
+                if info.st_mode & 0o777 != wanted:
+                    os.chmod(this, wanted)
+        except OSError:
+            pass  # no /proc, or no longer ours: doctor names what is left
+        finally:
+            os.close(handle)
 
 
-READERS_MEND_SECONDS = 1.0
+READERS_MEND_SECONDS = 0.5
 
 
 def wait_for_a_readers_mend(path: Path) -> None:

@@ -74,3 +74,94 @@ def test_a_writer_is_not_tried_again(tmp_path: Path, monkeypatch: pytest.MonkeyP
     with pytest.raises(DatabaseProblem):
         connection.open_database(path, create=False)
     assert len(calls) == 1
+
+
+# --------------------------------------------------------------------------- the reader's mend
+
+
+def _team_file(tmp_path: Path) -> Path:
+    """A 0640 database in a 2770 folder of the file's own group (the usual team folder)."""
+    import os
+
+    folder = tmp_path / "team"
+    folder.mkdir()
+    folder.chmod(0o2770)
+    path = folder / "pdca.db"
+    connection.open_database(path, create=True).connection.close()
+    os.chown(path, -1, folder.stat().st_gid)
+    path.chmod(0o640)
+    return path
+
+
+def test_the_mend_gives_the_team_write_on_what_this_user_made(tmp_path: Path) -> None:
+    path = _team_file(tmp_path)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").touch(mode=0o640)
+        Path(f"{path}{suffix}").chmod(0o640)
+    connection.mend_what_a_reader_made(path)
+    assert [Path(f"{path}{s}").stat().st_mode & 0o777 for s in ("-wal", "-shm")] == [0o660] * 2
+
+
+def test_the_mend_never_follows_a_link_put_in_the_files_place(tmp_path: Path) -> None:
+    """The folder's other writers may swap the -shm for a link to a private file of this
+    user's between a look and a chmod: a reviewer opened such a file to the team that way."""
+    path = _team_file(tmp_path)
+    private = tmp_path / "private-notes"
+    private.write_text("mine")
+    private.chmod(0o600)
+    Path(f"{path}-shm").symlink_to(private)
+    connection.mend_what_a_reader_made(path)
+    assert private.stat().st_mode & 0o777 == 0o600
+
+
+def test_the_mend_leaves_a_file_of_another_group_than_the_folders_alone(tmp_path: Path) -> None:
+    """The folder's group would be given the recent changes of a file it may not read."""
+    import os
+
+    if os.geteuid() != 0:
+        pytest.skip("needs root, to give the file a group other than the folder's")
+    path = _team_file(tmp_path)
+    os.chown(path, -1, 4343)
+    Path(f"{path}-wal").touch()
+    Path(f"{path}-wal").chmod(0o640)
+    connection.mend_what_a_reader_made(path)
+    assert Path(f"{path}-wal").stat().st_mode & 0o777 == 0o640
+
+
+def test_closing_an_o_path_descriptor_keeps_this_processes_sqlite_locks(tmp_path: Path) -> None:
+    """What the mend relies on (shared/SQLITE.md: closing any descriptor of the file drops
+    every POSIX lock the process holds on it): an O_PATH one does not; a read one does (the
+    check that this test can tell)."""
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "locks.db"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA journal_mode = WAL")
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO t VALUES (1)")
+    probe = (
+        "import sqlite3, sys\n"
+        "c = sqlite3.connect(sys.argv[1], timeout=0, isolation_level=None)\n"
+        "try:\n    c.execute('BEGIN IMMEDIATE'); print('free')\n"
+        "except sqlite3.OperationalError: print('held')\n"
+    )
+
+    def lock() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", probe, str(path)], capture_output=True, text=True, timeout=60
+        )
+        return done.stdout.strip()
+
+    try:
+        assert lock() == "held"
+        handle = os.open(f"{path}-shm", os.O_PATH | os.O_NOFOLLOW)
+        os.chmod(f"/proc/self/fd/{handle}", 0o640)
+        os.close(handle)
+        assert lock() == "held"
+        os.close(os.open(f"{path}-shm", os.O_RDONLY))
+        assert lock() == "free"
+    finally:
+        holder.close()
