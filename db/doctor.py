@@ -34,7 +34,7 @@ from pdca.db.backup import (
     restore_command,
     temporaries_of,
 )
-from pdca.db.connection import connect_file, give_the_team
+from pdca.db.connection import connect_file, give_the_team, mend_what_a_reader_made
 from pdca.db.errors import InvalidInput, database_failure, shell_word
 from pdca.db.filesystem import (
     directory_is_group_shared,
@@ -92,6 +92,8 @@ def diagnose(path: Path, mountinfo: str | None = None, now: datetime | None = No
         # rest of the team out until they were given the directory's (a tester).
         if directory_is_group_shared(path.parent):
             give_the_team(path)
+        if not may_write:  # and with the file's mode, locking its writers out (a reviewer)
+            mend_what_a_reader_made(path)
     return _with_backups(path, checks, now or datetime.now(UTC))
 
 

@@ -165,3 +165,24 @@ def test_closing_an_o_path_descriptor_keeps_this_processes_sqlite_locks(tmp_path
         assert lock() == "free"
     finally:
         holder.close()
+
+
+def test_doctor_run_by_a_reader_mends_what_its_read_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """doctor opens the file by itself (``connect_file``): as a reader its read could make
+    the -wal and -shm with the file's 0640 and lock the writers out (a reviewer)."""
+    import os
+
+    from pdca.db import doctor
+
+    path = _team_file(tmp_path)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").touch()
+        Path(f"{path}{suffix}").chmod(0o640)
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda name, mode, **kw: not mode & os.W_OK and real_access(name, mode)
+    )
+    doctor.diagnose(path)
+    assert [Path(f"{path}{s}").stat().st_mode & 0o777 for s in ("-wal", "-shm")] == [0o660] * 2
