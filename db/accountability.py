@@ -32,7 +32,7 @@ from pdca.db.accountability_models import (
     TeamSettings,
 )
 from pdca.db.clock import iso
-from pdca.db.errors import GateUnmet, InvalidInput, NotFound, RowChangedOutside
+from pdca.db.errors import GateUnmet, InvalidInput, NotFound, RowChangedOutside, StandupOvertaken
 from pdca.db.models import PHASES, validated
 from pdca.db.schema import STANDUP_ORDER
 
@@ -628,7 +628,7 @@ def standup_digest(
     where = arules.standing(open_actions, waiting, due, now=now, cadence_days=cadence)
     owners_open = store.conn.execute(_OPEN_OWNERS + " SELECT owner FROM o WHERE owner IS NOT NULL")
     # Read before the window's changes: whatever is newer may not have been shown.
-    seen_event = store.conn.execute("SELECT max(id) FROM events").fetchone()[0]
+    seen_event = store.conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
     counts, listed = _change_counts(store, since, until, most, after_event=after_event)
     digest = _digest_of(
         store,
@@ -684,12 +684,18 @@ def standup_changes(store: Store, digest: Digest, person: str, most: int) -> lis
     return _first_of_each([i for i in found.items if (i.person or UNOWNED) == person], most)
 
 
-def _unseen_in_second(store: Store, moment: str, seen_event: int) -> bool:
-    """Whether a change a stand-up tells was made at ``moment`` after event ``seen_event``."""
+def _first_unseen_change(store: Store, until: str, seen_event: int) -> str | None:
+    """The time of the earliest change a stand-up tells, up to ``until``, written after event
+    ``seen_event`` (the newest when the digest was read); None: there is none. A write takes
+    its time when it takes the lock and commits later: one that straddled the read has
+    changes before ``until``'s second that the digest never saw (a reviewer: a reassign of
+    3 243 actions, in no stand-up). Searched by id, the changes since the read: a few."""
     row = store.conn.execute(
-        "SELECT 1 FROM event_changes WHERE at = ? AND id > ? LIMIT 1", (moment, seen_event)
+        "SELECT min(at) FROM event_changes INDEXED BY idx_event_changes_id"
+        " WHERE id > ? AND at <= ?",
+        (seen_event, until),
     ).fetchone()
-    return row is not None
+    return row[0] if row else None
 
 
 def _recorded_by(store: Store, standup_id: int) -> int | None:
@@ -918,12 +924,16 @@ def record_standup(
     people = [person for person in people if person != UNOWNED]
     with store.write() as tx:
         at = tx.at if until is None else until
-        if (
-            until is not None
-            and seen_event is not None
-            and _unseen_in_second(store, until, seen_event)
-        ):
-            at = max(since, arules.second_before(until))
+        unseen = None
+        if until is not None and seen_event is not None:
+            unseen = _first_unseen_change(store, until, seen_event)
+        if unseen is not None:
+            at = arules.second_before(unseen)
+            if at < since:  # no earlier end to give the next stand-up that second whole
+                raise StandupOvertaken(
+                    f"stand-up: a change was written while it was read (at {unseen}); not"
+                    " recorded: read it again (it is, now), then record it"
+                )
         cursor = store.conn.execute(
             "INSERT INTO standups (at, by, since, people) VALUES (?, ?, ?, ?)",
             (at, tx.actor, since, json.dumps(people, ensure_ascii=False)),

@@ -87,6 +87,11 @@ class Conflict(PdcaError):
         )
 
 
+class StandupOvertaken(PdcaError):
+    """A change was written while the stand-up being recorded was read, in a second its
+    window cannot be ended before: read it again, then record."""
+
+
 class GateUnmet(PdcaError):
     """A phase move or a completion lacks what the PDCA rules require."""
 

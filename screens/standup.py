@@ -215,6 +215,7 @@ class StandupScreen(RowView):
         self.extra: dict[str, list[DigestItem]] = {}  # changes read on demand, by person
         self.early_steps: list[int] = []  # n/p pressed before a digest was in
         self.recording = False  # r's question is open or its write is on its way
+        self.recorded: Digest | None = None  # the digest last recorded, until the next is in
         self.timer_on = False
         self.remaining = TURN_SECONDS
         self._ticker: Timer | None = None
@@ -395,6 +396,11 @@ class StandupScreen(RowView):
         digest = self.digest
         if digest is None:
             return
+        if digest is self.recorded:
+            # Recorded; the next one is on its way (a thread, a few tenths of a second at
+            # 100 000 actions): r in between asked again and wrote it twice (a reviewer).
+            self.notify("this stand-up is recorded; the next one is being read", severity="warning")
+            return
         self.recording = True
         if self.person_index is None:
             # Recorded from the everyone view: everyone's changes were on screen, so
@@ -469,7 +475,9 @@ class StandupScreen(RowView):
             raise  # the app stops on it
         except PdcaError as error:
             self.notify(str(error), severity="error", timeout=6)
+            self.reload()  # what it may have missed (a change written while it was read)
             return
+        self.recorded = digest
         self.notify(
             f"stand-up recorded up to {short_time(standup.at)} "
             f"({count_people(len(standup.people))}); "

@@ -302,3 +302,28 @@ async def test_r_again_while_the_record_waits_for_the_lock_records_once(
         await pilot.press("escape")
     count = store.conn.execute("SELECT count(*) FROM standups").fetchone()[0]
     assert count == 1
+
+
+async def test_r_before_the_next_digest_is_in_does_not_record_the_same_one_again(
+    make_app, team, store, monkeypatch
+) -> None:
+    """The next digest is read on a thread (tenths of a second at 100 000 actions): r in
+    between asked about the stand-up just recorded and wrote it twice (a reviewer)."""
+    from pdca.screens.dialogs.choice import ChoiceModal
+
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await settle_app(app, pilot)
+        screen = app.screen
+        monkeypatch.setattr(screen, "reload", lambda: None)  # the next read still on its way
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("1")
+        await settle_app(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        assert not isinstance(app.screen, ChoiceModal)
+        said = [n.message for n in app._notifications]
+        assert "this stand-up is recorded; the next one is being read" in said, said
+    assert store.conn.execute("SELECT count(*) FROM standups").fetchone()[0] == 1

@@ -12,6 +12,7 @@ import pytest
 
 from pdca.db import accountability as acc
 from pdca.db.clock import iso
+from pdca.db.errors import StandupOvertaken
 from pdca.db.models import ActionDraft, CheckinDraft
 from pdca.db.store import Store
 from tests.conftest import NOW_DT, events, last_event_id, open_as
@@ -120,5 +121,51 @@ def test_a_change_in_the_digests_last_second_after_it_was_read_comes_up_next_tim
         following = acc.standup_digest(store)
         authors = [i.actor for i in following.of("bob") if i.kind == "checkin"]
         assert ("bob" in authors) is late, following.items
+    finally:
+        store.close()
+
+
+def test_a_write_that_straddled_the_digests_read_comes_up_next_time(db_path: Path) -> None:
+    """A write takes its time when it takes the lock and commits later: one that committed
+    after the digest was read carries a time before ``until`` (a reviewer's reassign of
+    3 243 actions was in no stand-up). The record ends before its first change."""
+    store = Store.open(db_path, actor="alice", clock=lambda: NOW_DT, create=True)
+    try:
+        action = store.add_action(ActionDraft(title="Pager rota", owner="bob"))
+        shown = acc.standup_digest(store, iso(NOW_DT - timedelta(hours=1)))
+        bob = open_as(db_path, "bob", NOW_DT - timedelta(seconds=5))  # locked before the read
+        try:
+            bob.add_checkin(action.id, CheckinDraft(message="committed after the read"))
+        finally:
+            bob.close()
+        recorded = acc.record_standup(
+            store, shown.since, ["bob"], shown.until, seen_event=shown.seen_event
+        )
+        assert recorded.at == iso(NOW_DT - timedelta(seconds=6))
+        following = acc.standup_digest(store)
+        assert [i.actor for i in following.of("bob") if i.kind == "checkin"] == ["bob"]
+    finally:
+        store.close()
+
+
+def test_a_change_in_the_second_of_the_last_standup_after_the_read_refuses_the_record(
+    db_path: Path,
+) -> None:
+    """Two records in one second: the window cannot end before it starts, and a change made
+    in that second after the read would be in neither. Refused: read it again."""
+    store = Store.open(db_path, actor="alice", clock=lambda: NOW_DT, create=True)
+    try:
+        action = store.add_action(ActionDraft(title="Pager rota", owner="bob"))
+        first = acc.standup_digest(store)
+        acc.record_standup(store, first.since, [], first.until, seen_event=first.seen_event)
+        shown = acc.standup_digest(store)
+        assert shown.since == shown.until == iso(NOW_DT)
+        store.add_checkin(action.id, CheckinDraft(message="in that very second"))
+        mark = last_event_id(store)
+        with pytest.raises(StandupOvertaken, match="read it again"):
+            acc.record_standup(store, shown.since, [], shown.until, seen_event=shown.seen_event)
+        assert last_event_id(store) == mark  # nothing written
+        again = acc.standup_digest(store)
+        assert [i.kind for i in again.items] == ["checkin"]
     finally:
         store.close()
