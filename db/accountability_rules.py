@@ -73,11 +73,8 @@ SETTING_PARSERS: dict[str, Callable[[str], object]] = {
 
 
 def stale_cutoff(now: datetime, cadence_days: int) -> datetime:
-    """Last sign of life at or before this moment means stale.
-
-    The same rule as ``rules.is_stale``: more than the cadence in whole days since.
-    """
-    return now - timedelta(days=cadence_days + 1)
+    """Last sign of life at or before this moment means stale (``rules.stale_cutoff``)."""
+    return rules.stale_cutoff(now, cadence_days)
 
 
 def is_stale_since(last_sign: str, now: datetime, cadence_days: int) -> bool:
@@ -237,7 +234,7 @@ def standing(
             flags.append(action.last_status)
         if action.last_sign <= stale_at:
             flags.append("stale")
-            stale_days = rules.elapsed_days_if_known(action.last_sign, now)
+            stale_days = rules.days_since_if_known(action.last_sign, now)
         if flags:
             detail = f"due {action.due}" if action.due else "no due date"
             items.append(

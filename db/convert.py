@@ -130,7 +130,7 @@ def _derive(data: dict[str, Any], now: datetime, today: date | None, stale_after
         date.fromisoformat(data["due"])
     data["overdue"] = rules.is_overdue(data["due"], done, today or now.astimezone().date())
     data["days_since_checkin"] = rules.days_since(last_sign, now)
-    data["stale"] = rules.is_stale(rules.elapsed_days(last_sign, now), done, stale_after_days)
+    data["stale"] = rules.is_stale(data["days_since_checkin"], done, stale_after_days)
 
 
 def _unreadable_dates_named(data: dict[str, Any], stand_in: bool, now: datetime) -> dict[str, Any]:

@@ -11,7 +11,7 @@ rules.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from pdca.db import initiative_rules as irules
@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # a pydantic model: made by doctor --content, not by the view
 # order (grouping sorts nothing). An action's last sign of life is its latest check-in (kept on
 # its row), else its creation; stale (``rules.is_stale``): that sign at or before the cutoff,
 # ``now`` less the cadence and a day (ISO times compare as text, as the owners view counts
-# them). Of the stale ones, the latest sign (the fewest days: ``rules.elapsed_days`` of it);
+# them). Of the stale ones, the latest sign (the fewest days: ``rules.days_since`` of it);
 # of the others, those whose last check-in reported blocked or at risk.
 _OPEN_COUNTS = """
 SELECT initiative_id, {plan}, {do}, {check}, {act}, {late}, {stale},
@@ -147,7 +147,7 @@ def overview(store: Store, slots: int = kpi_reads.RECENT_SLOTS) -> list[Initiati
     today = now.astimezone().date()
     cadence = store.stale_after_days()
     by_initiative = kpis_by_initiative(store, slots)
-    cutoff = iso(now - timedelta(days=cadence + 1))  # more than the cadence in whole days
+    cutoff = iso(rules.stale_cutoff(now, cadence))  # more than the cadence in calendar days
     counts = {
         row[0]: OpenCounts._make(row)
         for row in store.conn.execute(_OPEN_COUNTS, {"today": today.isoformat(), "cutoff": cutoff})
@@ -176,8 +176,8 @@ def overview(store: Store, slots: int = kpi_reads.RECENT_SLOTS) -> list[Initiati
             stale_days=_stale_days(mine, now),
             blocked=mine.blocked if mine else 0,
             at_risk=mine.at_risk if mine else 0,
-            days_since_news=rules.elapsed_days_if_known(latest, now),
-            days_since_start=rules.elapsed_days_if_known(start, now),
+            days_since_news=rules.days_since_if_known(latest, now),
+            days_since_start=rules.days_since_if_known(start, now),
             objective_date=due_by,
         )
         level, reasons = irules.health(facts)
@@ -219,7 +219,7 @@ def _stale_days(mine: OpenCounts | None, now: datetime) -> tuple[int, ...]:
     a sign of life among them (``irules.health`` reads their count and minimum alone)."""
     if mine is None or not mine.stale or mine.stale_latest is None:
         return ()
-    fewest = rules.elapsed_days_if_known(mine.stale_latest, now)
+    fewest = rules.days_since_if_known(mine.stale_latest, now)
     return () if fewest is None else (fewest,) * mine.stale
 
 

@@ -6,7 +6,7 @@ The store asks these before it writes, and the command line and the app obey the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from pdca.db.clock import stored_moment
 from pdca.db.models import PHASES, Decision, Phase, Verdict
@@ -118,26 +118,29 @@ def days_since(moment: str, now: datetime) -> int:
     return max(0, (now.astimezone().date() - then.astimezone().date()).days)
 
 
-def elapsed_days(moment: str, now: datetime) -> int:
-    """Whole 24-hour days elapsed since ``moment``: what staleness counts."""
-    then = stored_moment(moment)
-    return max(0, (now - then).days)
-
-
-def elapsed_days_if_known(moment: str | None, now: datetime) -> int | None:
-    """``elapsed_days``, or None for no moment or one that is no time (typed in by hand
-    before schema 21: ``yesterday`` in a check-in crashed the owners and log views and the
-    commands that count days, for everyone; doctor names it)."""
+def days_since_if_known(moment: str | None, now: datetime) -> int | None:
+    """``days_since``, or None for no moment or one that is no time (typed in by hand)."""
     try:
-        return elapsed_days(moment, now) if moment else None
+        return days_since(moment, now) if moment else None
     except ValueError:
         return None
 
 
-def is_stale(elapsed: int, done: bool, cadence_days: int = STALE_AFTER_DAYS) -> bool:
+def is_stale(days: int, done: bool, cadence_days: int = STALE_AFTER_DAYS) -> bool:
     """An open action with no check-in within the cadence (counted from creation if none):
-    more than ``cadence_days`` whole days of elapsed time (``elapsed_days``) since."""
-    return not done and elapsed > cadence_days
+    more than ``cadence_days`` calendar days since (``days_since``), the days a card says.
+    Whole 24-hour days were counted once: a card read "8 days ago" and not stale, and
+    ``pdca list --stale`` found nothing (a tester)."""
+    return not done and days > cadence_days
+
+
+def stale_cutoff(now: datetime, cadence_days: int) -> datetime:
+    """A last sign of life at or before this moment means stale (``is_stale`` as a bound SQL
+    compares stored times with): the last second of the local day ``cadence_days + 1``
+    before today. A local midnight by the system's zone, summer time and all."""
+    first_fresh_day = now.astimezone().date() - timedelta(days=cadence_days)
+    midnight = datetime(first_fresh_day.year, first_fresh_day.month, first_fresh_day.day)
+    return midnight.astimezone() - timedelta(seconds=1)
 
 
 def checkin_words(last_checkin_at: str | None, days: int) -> str:

@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -980,8 +980,8 @@ class Store:
             clauses.append("a.done_at IS NULL AND +a.due IS NOT NULL AND +a.due < ?")
             params.append(now.astimezone().date().isoformat())
         if where.stale:
-            # Same rule as rules.is_stale: more than the team's cadence in whole days since.
-            cutoff = now - timedelta(days=self.stale_after_days() + 1)
+            # Same rule as rules.is_stale: more than the team's cadence in calendar days.
+            cutoff = rules.stale_cutoff(now, self.stale_after_days())
             clauses.append("a.done_at IS NULL AND coalesce(a.last_checkin_at, a.created_at) <= ?")
             params.append(iso(cutoff))
         if where.text:

@@ -106,9 +106,9 @@ def overview(store: Store, slots: int = kpi_reads.RECENT_SLOTS) -> list[Initiati
         if rules.is_overdue(action["due"], False, today):
             late[key] += 1
         sign = action["last_at"] or action["created_at"]
-        elapsed = rules.elapsed_days(sign, now)
-        if rules.is_stale(elapsed, False, cadence):
-            stale_days[key].append(elapsed)
+        days = rules.days_since(sign, now)
+        if rules.is_stale(days, False, cadence):
+            stale_days[key].append(days)
         elif action["last_status"] in ("blocked", "at-risk"):
             # A fresh report counts; a stale one is outweighed by its staleness.
             reported[key][action["last_status"]] += 1
@@ -141,8 +141,8 @@ def overview(store: Store, slots: int = kpi_reads.RECENT_SLOTS) -> list[Initiati
             stale_days=tuple(stale_days.get(key, [])),
             blocked=reported.get(key, {}).get("blocked", 0),
             at_risk=reported.get(key, {}).get("at-risk", 0),
-            days_since_news=rules.elapsed_days(latest, now) if latest else None,
-            days_since_start=rules.elapsed_days(start, now),
+            days_since_news=rules.days_since(latest, now) if latest else None,
+            days_since_start=rules.days_since(start, now),
             objective_date=due_by,
         )
         level, reasons = irules.health(facts)

@@ -85,6 +85,10 @@ def ago(at: str | None, now_iso: str) -> str:
     seconds = max(0, int((now - then).total_seconds()))
     if seconds < 60:
         return "just now"
+    if seconds >= 86_400:  # in calendar days, as the board, list and stale count them
+        from pdca.db.rules import days_since
+
+        return f"{days_since(at, now)}d ago"
     for size, unit in ((86_400, "d"), (3_600, "h"), (60, "m")):
         if seconds >= size:
             return f"{seconds // size}{unit} ago"

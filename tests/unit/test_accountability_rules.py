@@ -8,16 +8,18 @@ import pytest
 
 from pdca.db import accountability_rules as arules
 from pdca.db.accountability_models import STANDING_FLAGS, UNOWNED, OwnerRow, flag_words
-from pdca.db.clock import iso
 from pdca.db.errors import InvalidInput
 from pdca.db.models import Event
 from tests.conftest import NOW_DT
 
 
-def test_stale_means_more_than_the_cadence_in_whole_days() -> None:
+def test_stale_means_more_than_the_cadence_in_calendar_days() -> None:
+    """NOW_DT is 2026-11-23 09:00 UTC (the tests' zone): cadence 7 makes the 15th stale to
+    its last second and the 16th fresh from its first."""
     for cadence in (7, 3):
-        just_fresh = iso(NOW_DT - timedelta(days=cadence + 1) + timedelta(seconds=1))
-        just_stale = iso(NOW_DT - timedelta(days=cadence + 1))
+        first_fresh_day = NOW_DT.date() - timedelta(days=cadence)
+        just_fresh = f"{first_fresh_day}T00:00:00Z"
+        just_stale = f"{first_fresh_day - timedelta(days=1)}T23:59:59Z"
         assert not arules.is_stale_since(just_fresh, NOW_DT, cadence)
         assert arules.is_stale_since(just_stale, NOW_DT, cadence)
 
@@ -209,8 +211,8 @@ def test_where_work_stands_late_at_risk_blocked_stale_unowned_alerts_followups()
         _open(33, "dave", "2026-11-21", fresh, "at-risk"),  # two days late and at risk
         _open(34, "dave", "2026-12-01", fresh, "on-track"),  # fine: not mentioned
         _open(35, "erin", None, fresh, "blocked"),
-        _open(36, "erin", None, "2026-11-15T09:00:00Z"),  # 8 days of elapsed time: stale
-        _open(37, "erin", None, "2026-11-15T09:00:01Z"),  # a second short: not yet
+        _open(36, "erin", None, "2026-11-15T23:59:59Z"),  # 8 calendar days ago: stale
+        _open(37, "erin", None, "2026-11-16T00:00:00Z"),  # 7 calendar days ago: not yet
         _open(38, None, None, fresh),  # nobody's: always listed
     ]
     alerts = [arules.WaitingAlert(3, "Lead time", "erin", "2026-11-22T08:00:00Z", True)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -250,20 +250,6 @@ def test_days_since_follows_the_local_calendar(monkeypatch) -> None:
         time.tzset()
 
 
-@pytest.mark.parametrize(
-    ("moment", "expected"),
-    [
-        ("2026-11-22T09:00:01Z", 0),  # 23h59m59s: not a whole day of elapsed time yet
-        ("2026-11-22T09:00:00Z", 1),
-        ("2026-11-15T09:00:01Z", 7),
-        ("2026-11-15T09:00:00Z", 8),
-        ("2026-11-24T09:00:00Z", 0),
-    ],
-)
-def test_elapsed_days_count_time_not_dates(moment: str, expected: int) -> None:
-    assert rules.elapsed_days(moment, NOW) == expected
-
-
 def test_checkin_words() -> None:
     assert rules.checkin_words(None, 0) == "no check-in"
     assert rules.checkin_words(None, 5) == "no check-in"  # days counted from creation
@@ -290,8 +276,19 @@ def test_stale_cadence_can_be_shortened() -> None:
     assert is_stale(1, done=False, cadence_days=1) is False
 
 
-def test_stale_boundary_through_days_since() -> None:
-    exactly_seven = (NOW - timedelta(days=7)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    just_over = (NOW - timedelta(days=8)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    assert is_stale(rules.elapsed_days(exactly_seven, NOW), done=False) is False
-    assert is_stale(rules.elapsed_days(just_over, NOW), done=False) is True
+@pytest.mark.parametrize(
+    ("moment", "stale"),
+    [
+        ("2026-11-16T00:00:00Z", False),  # 7 calendar days ago, at its first second
+        ("2026-11-15T23:59:59Z", True),  # 8 calendar days ago, though 7 days 9 hours
+        ("2026-11-15T09:00:00Z", True),
+    ],
+)
+def test_stale_counts_the_calendar_days_a_card_shows(moment: str, stale: bool) -> None:
+    """A card read "8 days ago" and was not stale, counted in whole 24-hour days, and
+    ``pdca list --stale`` found nothing (a tester): the days people read decide. The SQL
+    bound (``stale_cutoff``) agrees with the rule to the second."""
+    days = rules.days_since(moment, NOW)
+    assert is_stale(days, done=False) is stale
+    cutoff = rules.stale_cutoff(NOW, rules.STALE_AFTER_DAYS).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert (moment <= cutoff) is stale

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -778,20 +778,23 @@ def test_derived_flags_agree_with_the_filters(listed: Store) -> None:
 
 
 def test_stale_filter_at_the_boundary_to_the_second(db_path: Path) -> None:
-    eight_days = NOW_DT - timedelta(days=8)
-    writer = Store.open(db_path, actor="alice", clock=lambda: eight_days, create=True)
-    writer.add_action(ActionDraft(title="exactly eight days"))
+    """Stale is more than the cadence in the calendar days a card shows: the last second of
+    the eighth day back is stale (7 days 9 hours of elapsed time), the first of the seventh
+    is not. Whole 24-hour days were counted once: "8 days ago" and not stale (a tester)."""
+    eighth_day = datetime(2026, 11, 15, 23, 59, 59, tzinfo=UTC)
+    writer = Store.open(db_path, actor="alice", clock=lambda: eighth_day, create=True)
+    writer.add_action(ActionDraft(title="the last second of eight days ago"))
     writer.close()
-    later = eight_days + timedelta(seconds=1)
-    writer = Store.open(db_path, actor="alice", clock=lambda: later)
-    writer.add_action(ActionDraft(title="a second short of eight days"))
+    seventh_day = eighth_day + timedelta(seconds=1)
+    writer = Store.open(db_path, actor="alice", clock=lambda: seventh_day)
+    writer.add_action(ActionDraft(title="the first second of seven days ago"))
     writer.close()
     reader = open_as(db_path, "alice")
     try:
         everything = reader.list_actions()
         assert [(a.id, a.days_since_checkin, a.stale) for a in everything] == [
             (1, 8, True),
-            (2, 8, False),  # eight calendar days ago, a second short of eight days elapsed
+            (2, 7, False),
         ]
         assert [a.id for a in reader.list_actions(ActionFilter(stale=True))] == [1]
     finally:
