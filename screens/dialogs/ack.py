@@ -9,7 +9,7 @@ from textual.containers import HorizontalGroup
 from textual.widgets import Button, Footer, Input, Label
 
 from pdca.db.errors import InvalidInput
-from pdca.db.models import MESSAGE_MAX, AcknowledgementNote, Alert, validated
+from pdca.db.models import AcknowledgementNote, Alert, validated
 from pdca.screens.dialogs.base import Dialog
 from pdca.widgets.forms import FormRow
 from pdca.widgets.literal_fields import LiteralInput
@@ -53,7 +53,6 @@ class AckModal(Dialog[str | None]):
                     placeholder="what is being done about it",
                     id="note",
                     compact=True,
-                    max_length=MESSAGE_MAX,
                 ),
                 id="row-note",
             )

@@ -176,6 +176,33 @@ async def test_an_empty_note_is_refused_inline(make_app, kpi_db: Path, store: St
         assert alerts.list_alerts(store)[0].ack_note == " on it"
 
 
+async def test_a_pasted_note_over_the_limit_is_kept_and_refused_by_its_length(
+    make_app, kpi_db: Path, store: Store
+) -> None:
+    """The note field capped its length: a paste of more vanished whole and enter said the
+    note was empty; typing past it cut the note silently (a tester). It holds what was
+    pasted, and the save says how long it is, as the check-in's message does."""
+    from textual import events
+
+    from pdca.widgets.forms import FieldError
+
+    app = make_app(kpi_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        note = app.screen.query_one("#note")
+        note.post_message(events.Paste("y" * 3000))
+        await pilot.pause()
+        assert len(note.value) == 3000
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AckModal)
+        error = app.screen.query_one("#row-note").query_one(FieldError).message
+        assert error.endswith("is 3000 characters long; the most is 2000"), error
+        assert alerts.list_alerts(store)[0].acknowledged_at is None
+
+
 async def test_esc_in_the_ack_dialog_writes_nothing(make_app, kpi_db: Path, store: Store) -> None:
     app = make_app(kpi_db)
     async with app.run_test(size=SIZE) as pilot:
