@@ -1147,6 +1147,7 @@ def initiative_add(session: Session, name: str, objective: str, owner, as_json: 
     from pdca.db.models import InitiativeDraft, validated
     from pdca.db.smart_rules import objective_warnings
 
+    objective = "" if cleared(objective) else objective  # none: no objective yet
     draft = validated(InitiativeDraft, name=name, objective=objective, owner=owner)
     store = session.store(create=True)
     with saying_who_is_new(store, draft.owner):
@@ -1158,7 +1159,7 @@ def initiative_add(session: Session, name: str, objective: str, owner, as_json: 
 @initiative.command("edit")
 @click.argument("name")
 @click.option("--name", "new_name", metavar="NEW", help="Rename it.")
-@click.option("--objective", help="The outcome statement.")
+@click.option("--objective", help="The outcome statement, or 'none' to clear.")
 @click.option("--owner", metavar="LOGIN", help="The person accountable ('none': nobody).")
 @json_option
 @pass_session
@@ -1177,7 +1178,8 @@ def initiative_edit(session: Session, name: str, new_name, objective, owner, as_
         changes = validated(
             InitiativeChanges,
             name=new_name,
-            objective=objective,
+            # "none" empties it, as it does notes (it was kept as the word, a tester).
+            objective="" if cleared(objective) else objective,
             owner=None if cleared(owner) else owner,
             clear_owner=cleared(owner),
         )

@@ -243,6 +243,15 @@ def test_initiative_edit_renames_rewrites_and_clears_the_owner_then_undoes(cli, 
     assert back.objective == "Cut resolution time 20% by 2027-03-31"
 
 
+def test_none_clears_the_objective_as_it_clears_notes(cli, store):
+    """It was kept as the word "none", with SMART notes about it (a tester)."""
+    assert cli("initiative", "add", "Ops", "--objective", "none").exit_code == 0
+    assert store.list_initiatives()[0].objective == ""
+    assert cli("initiative", "edit", "Ops", "--objective", "Fewer pages").exit_code == 0
+    assert cli("initiative", "edit", "Ops", "--objective", "None").exit_code == 0
+    assert store.list_initiatives()[0].objective == ""
+
+
 def test_initiative_edit_with_nothing_different_writes_nothing(cli, store):
     assert cli("initiative", "add", "Ops", "--objective", "Fewer pages").exit_code == 0
     events = len(store.events(limit=100))
