@@ -295,6 +295,15 @@ def _kpi_edit(session: Session, name: str, new_name, as_json: bool, given: dict[
     _emit(as_json, result.kpi, lambda: click.echo(said))
     for line in result.closed_words:  # on stderr with --json: stdout stays one JSON document
         click.echo(printable(line), err=as_json)
+    touched = ("baseline", "target", "target_date", "direction")
+    if result.changed and any(given[field] is not None for field in touched):
+        # As add says them: an edit of the target or direction alone made "higher is better"
+        # with a target below the baseline, and nothing said so (a tester).
+        from pdca.db.smart_rules import kpi_warnings
+        from pdca.tui.cli import smart_notes
+
+        kpi = result.kpi
+        smart_notes(kpi_warnings(kpi.baseline, kpi.target, kpi.target_date, kpi.direction))
     for alert in result.raised:
         rule = f" ({alert.rule_text})" if alert.rule_text else ""
         click.echo(

@@ -245,6 +245,20 @@ def test_a_target_on_the_bad_side_of_the_baseline_gets_a_smart_note(cli) -> None
     assert fine.exit_code == 0 and "worse than the baseline" not in fine.stderr
 
 
+def test_an_edit_that_puts_the_target_on_the_bad_side_gets_the_same_note(cli) -> None:
+    """An edit of the direction or the target alone said nothing (a tester): "higher is
+    better" with a target below the baseline went unnoticed, in show and doctor too."""
+    cli("kpi", "add", "Turned", "--baseline", "30", "--target", "20", "--direction", "down",
+        "--unit", "min", "--target-date", "2027-01-01")  # fmt: skip
+    turned = cli("kpi", "edit", "Turned", "--direction", "up")
+    assert turned.exit_code == 0
+    assert "target: 20 is worse than the baseline 30 (higher is better" in turned.stderr
+    renamed = cli("kpi", "edit", "Turned", "--unit", "minutes")  # not about the goal: quiet
+    assert renamed.exit_code == 0 and "worse than the baseline" not in renamed.stderr
+    mended = cli("kpi", "edit", "Turned", "--target", "40")
+    assert mended.exit_code == 0 and "worse than the baseline" not in mended.stderr
+
+
 def test_zero_variation_any_other_reading_is_a_signal_in_kpi_show(ok) -> None:
     ok("kpi", "add", "Flat", "--unit", "x", "--baseline", "10", "--target", "5")
     for day in range(1, 21):
