@@ -119,9 +119,14 @@ def attention(row: OwnerRow) -> int:
 
 
 def attention_order(rows: Iterable[OwnerRow]) -> list[OwnerRow]:
-    """People most in need of attention first; the unowned row (nobody's work) last."""
+    """People most in need of attention first: whoever has alerts waiting (most first: they
+    escalate within 24 hours), then by ``attention``; the unowned row (nobody's work) last.
+    By the score alone, seven alerts came below ten late actions, and two testers read "alerts
+    weigh most" as the order it was not."""
     scored = [row.model_copy(update={"attention": attention(row)}) for row in rows]
-    return sorted(scored, key=lambda r: (r.unowned, -r.attention, -r.open, r.login))
+    return sorted(
+        scored, key=lambda r: (r.unowned, -r.alerts_waiting, -r.attention, -r.open, r.login)
+    )
 
 
 # --------------------------------------------------------------------------- stand-ups

@@ -84,6 +84,16 @@ def test_who_needs_attention_comes_first() -> None:
     assert ordered[0].attention == 8
 
 
+def test_anyone_with_an_alert_waiting_comes_before_any_amount_of_late_work() -> None:
+    rows = [
+        OwnerRow(login="very-late", name="", open=20, overdue=20),
+        OwnerRow(login="one-alert", name="", open=1, alerts_waiting=1),
+        OwnerRow(login="two-alerts", name="", open=1, alerts_waiting=2),
+    ]
+    ordered = [r.login for r in arules.attention_order(rows)]
+    assert ordered == ["two-alerts", "one-alert", "very-late"]
+
+
 def test_the_first_standup_looks_back_24_hours_then_from_the_last_one() -> None:
     assert arules.standup_since(None, NOW_DT) == "2026-11-22T09:00:00Z"
     assert arules.standup_since("2026-11-20T09:30:00Z", NOW_DT) == "2026-11-20T09:30:00Z"
