@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -128,15 +129,31 @@ def json_array(items: Iterable[Any]) -> Iterator[str]:
     yield "\n]\n" if opened else "[]\n"
 
 
+def cell_width(text: str) -> int:
+    """How many terminal cells ``text`` takes: two for a wide character (CJK, most emoji),
+    none for a combining mark or a format character. By ``len`` a column after a title in
+    Chinese or with an emoji came out of line (a tester)."""
+    if text.isascii():
+        return len(text)
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """Columns padded to their widest cell; the last column is left ragged."""
+    """Columns padded to their widest cell, in terminal cells; the last column is ragged."""
     materialized = [[printable(cell) for cell in row] for row in rows]
-    widths = [len(h) for h in headers]
+    widths = [cell_width(h) for h in headers]
     for row in materialized:
         for index, cell in enumerate(row[:-1]):
-            widths[index] = max(widths[index], len(cell))
+            widths[index] = max(widths[index], cell_width(cell))
     lines = []
     for row in [list(headers), *materialized]:
-        cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])] + [row[-1]]
+        cells = [cell + " " * (widths[i] - cell_width(cell)) for i, cell in enumerate(row[:-1])] + [
+            row[-1]
+        ]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)

@@ -337,3 +337,14 @@ def test_commands_show_bidi_and_separators_escaped_and_json_exact(cli) -> None:
         assert HOSTILE in json.dumps(json.loads(result.stdout), ensure_ascii=False)
     shown = json.loads(cli("show", "1", "--json").stdout)
     assert shown["action"]["notes"] == f"one\n{HOSTILE}"
+
+
+def test_plain_tables_line_up_in_terminal_cells_with_wide_characters() -> None:
+    """Padded by ``len``, a KPI named in Chinese or with an emoji pushed the next column out
+    of line (a tester): CJK and most emoji take two cells, combining marks none."""
+    from pdca.tui.output import cell_width, table
+
+    assert [cell_width(t) for t in ("abc", "延迟", "🚀", "e\u0301", "")] == [3, 4, 2, 1, 0]
+    text = table(["NAME", "STATUS"], [["延迟 🚀", "ok"], ["plain", "warn"], ["cafe\u0301", "x"]])
+    starts = [cell_width(line[: line.rindex("  ") + 2]) for line in text.splitlines()]
+    assert len(set(starts)) == 1, text
