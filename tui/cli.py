@@ -1256,7 +1256,7 @@ def initiative_list(session: Session, as_json: bool) -> None:
             str(len(i.kpis)),
             i.objective_date or "-",
             # Nothing to say why: the objective, said as one (a tester read it as a reason).
-            "; ".join(i.reasons) or f"objective: {i.objective}",
+            "; ".join(i.reasons) or (f"objective: {i.objective}" if i.objective else "-"),
         ]
         for i in items
     ]

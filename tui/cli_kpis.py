@@ -364,9 +364,21 @@ def kpi_import(session: Session, file: str, as_json: bool) -> None:
         as_json,
         summary,
         lambda: click.echo(
-            f"imported {printable(file)}: " + ", ".join(f"{n} {k}" for k, n in summary.items())
+            f"imported {printable(file)}: "
+            + ", ".join(_counted(n, what) for what, n in summary.items())
         ),
     )
+
+
+# How the import's summary says one of each (the JSON keys stay as they are).
+_ONE = {"readings": "reading", "kpis": "KPI", "alerts raised": "alert raised"}
+
+
+def _counted(n: int, what: str) -> str:
+    """``1 reading``, ``2 KPIs``: the summary's words ("1 readings, 1 kpis", a tester)."""
+    if what == "kpis":
+        return f"{n} KPI" + ("" if n == 1 else "s")
+    return f"{n} {_ONE.get(what, what) if n == 1 else what}"
 
 
 def _row_json(row: Any) -> dict[str, Any]:

@@ -119,7 +119,7 @@ def test_import_good_and_bad(cli, ok, kpi, db_path: Path, tmp_path: Path) -> Non
     good = tmp_path / "good.csv"
     good.write_text(f"name,at,value,note\n{KPI},2026-11-20,31,\n{KPI},2026-11-21,35,spike\n")
     assert ok("kpi", "import", str(good)).stdout == (
-        f"imported {good}: 2 readings, 1 kpis, 1 alerts raised\n"
+        f"imported {good}: 2 readings, 1 KPI, 1 alert raised\n"
     )
     bad = tmp_path / "bad.csv"
     bad.write_text(f"name,at,value\n{KPI},2026-11-22,31\nNope,2026-11-22,1\n{KPI},soon,1\n")
@@ -142,7 +142,7 @@ def test_an_import_run_again_adds_no_reading_twice(ok, js, kpi, tmp_path: Path) 
     first = ok("kpi", "import", str(readings)).stdout
     assert (
         first
-        == f"imported {readings}: 2 readings, 1 kpis, 0 alerts raised, 1 already there (skipped)\n"
+        == f"imported {readings}: 2 readings, 1 KPI, 0 alerts raised, 1 already there (skipped)\n"
     )
     again = js("kpi", "import", str(readings), "--json")
     assert again == {"readings": 0, "kpis": 0, "alerts raised": 0, "already there (skipped)": 3}
