@@ -126,15 +126,12 @@ def read_changes(
             phases = changes.phases
         if changes.other or changes.everything:
             sparklines = read_sparklines(reader, SPARK_CELLS)
-        if (
-            around is None
-            and follow is not None
-            and (follow in changes.actions or changes.everything)
-        ):
-            # Someone's edit took the focused card out of the window (a due date far on,
-            # another phase): focus went to whichever card took its place, and the next
-            # key acted on that one (a tester).
-            windows = {**windows, **window_around(reader, wanted, windows, follow, moved=True)}
+    if around is None and follow is not None and phases:
+        # Someone's edit took the focused card out of the window (a due date far on, another
+        # phase), or their new cards, sorted before it, pushed it out: focus went to
+        # whichever card took its place, and the next key acted on that one (two testers:
+        # a card just added, then >, moved a colleague's). One look at where it is now.
+        windows = {**windows, **window_around(reader, wanted, windows, follow, moved=True)}
     counts: dict[str, int] = {}
     pages: dict[Phase, tuple[int, list[Action]]] = {}
     if phases:

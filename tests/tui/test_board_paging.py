@@ -180,6 +180,31 @@ async def test_focus_follows_a_card_someone_else_moves_out_of_sight(
             assert order(long_db).index(first) > CARDS // 2  # it did go far
 
 
+async def test_focus_stays_on_a_card_that_others_new_cards_push_down(
+    make_app, long_db: Path
+) -> None:
+    """bob adds cards that sort before the focused one: it went out of the window read
+    again, focus fell on whichever card took its place, and the next key acted on that one
+    (a tester's > moved a colleague's card after n, 12 times in 12)."""
+    first = order(long_db)[0]
+    app = make_app(long_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        assert focused(app) == ("plan", first)
+        bob = open_as(long_db, "bob")
+        bob.add_actions(
+            ActionDraft(title=f"urgent {n}", priority="high", due=date(2026, 11, 24))
+            for n in range(40)
+        )
+        bob.close()
+        assert order(long_db).index(first) == 40
+        app.check_for_changes()
+        await settle_app(app, pilot)
+        assert focused(app) == ("plan", first)
+        column = board(app).columns["plan"]
+        assert column.row_shown(column.cursor)
+
+
 async def test_a_focused_card_the_filter_no_longer_shows_is_not_followed(
     make_app, long_db: Path
 ) -> None:
