@@ -163,6 +163,13 @@ async def save_edit(
             if theirs is None:
                 say_gone(board, base.id)
                 return None
+            if is_empty(changes_between(theirs, with_changes(form_of(theirs), mine))):
+                # Someone saved the very same change meanwhile: nothing to choose between, and
+                # put off it was kept as an edit of nothing that held quitting back (a tester).
+                who = f" ({conflict.by} saved the same)" if conflict.by else ""
+                board.notify(f"#{base.id} already says what you wrote{who}")
+                board.place(theirs)
+                return theirs
             if moved_on(board, base.id):
                 # The save waited (another process's lock) and the person went on to other
                 # work: the dialog opened over their next form and took its keys, "e" of a

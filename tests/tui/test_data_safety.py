@@ -102,6 +102,28 @@ async def test_the_conflict_says_what_the_other_change_was(make_app, board_db: P
         assert said.startswith("bob changed #1 at ") and said.endswith("(edited #1: owner)")
 
 
+async def test_the_same_change_saved_by_someone_else_is_no_conflict(
+    make_app, board_db: Path
+) -> None:
+    """Two boards made the same edit: the second met a conflict dialog with nothing to
+    choose between, and put off it was kept as an edit of nothing that held quitting back
+    (a tester). It already says so: that is said, and nothing is kept."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        app.screen.query_one("#title", Input).value = "The same title"
+        bob = open_as(board_db, "bob")
+        bob.edit_action(1, ActionChanges(title="The same title"))
+        bob.close()
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        assert not isinstance(app.screen, ConflictModal | ActionFormModal)
+        assert _notes(app)[-1] == "#1 already says what you wrote (bob saved the same)"
+        assert app.context.kept() == []
+        assert app.context.store.get_action(1).title == "The same title"
+
+
 async def test_esc_on_the_conflict_keeps_the_edit_for_e(make_app, board_db: Path) -> None:
     """esc ("Cancel") threw the typed edit away without a word (a tester)."""
     app = make_app(board_db)
