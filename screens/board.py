@@ -547,6 +547,15 @@ class BoardScreen(Screen[None]):
                 self.set_focus(target)
                 return
             index += step
+        if column is not None and 0 <= start + step < len(phases):
+            # Nothing happened and nothing said so (a tester pressed l at an empty Act).
+            beyond = phases[start + 1 :] if step > 0 else phases[:start]
+            passed = [phase.capitalize() for phase in beyond]
+            named = " and ".join([", ".join(passed[:-1]), passed[-1]] if passed[:-1] else passed)
+            self.notify(
+                f"no cards {'to the right' if step > 0 else 'to the left'}:"
+                f" {named} {'is' if len(passed) == 1 else 'are'} empty"
+            )
 
     # ------------------------------------------------------------------ keys that start flows
     # Each flow is a module of its own (screens/board_*.py, screens/edit_flow.py): it asks

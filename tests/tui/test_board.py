@@ -56,6 +56,24 @@ async def test_focus_opens_on_first_non_empty_column(make_app, store, db_path: P
         assert focused(app) == ("do", action.id)
 
 
+async def test_h_and_l_with_nothing_that_way_say_so(make_app, store, db_path: Path) -> None:
+    """l at the last column with cards did nothing, and said nothing (a tester)."""
+    action = store.add_action(ActionDraft(title="Only in Do", owner="bob", due="2026-12-01"))
+    store.move_action(action.id, "do")
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("l")
+        await pilot.pause()
+        assert focused(app) == ("do", action.id)
+        assert app._notifications and list(app._notifications)[-1].message == (
+            "no cards to the right: Check and Act are empty"
+        )
+        await pilot.press("h")
+        await pilot.pause()
+        assert list(app._notifications)[-1].message == "no cards to the left: Plan is empty"
+
+
 async def test_arrows_and_hjkl_move_focus(make_app, board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
