@@ -854,9 +854,11 @@ def run_app(app: PdcaApp) -> int:
         app.context.close()
     for what, error in app.context.unshown:  # writes that failed after the app had ended
         _say(f"pdca: not saved: {what}: {error}" if what else f"pdca: not saved: {error}")
+    said = {what for what, _error in app.context.unshown}
     kept = app.context.kept()
     for what in kept:  # refused, kept for a c, e or n that never came
-        _say(f"pdca: not saved (kept after a refused save): {what}")
+        if what not in said:  # a save refused as the app ended is kept too: said once
+            _say(f"pdca: not saved (kept after a refused save): {what}")
     for what in app.left_typed:
         _say(f"pdca: not saved (typed in a form open at quit): {what}")
     for stream in (sys.stdout, sys.stderr):
