@@ -78,6 +78,8 @@ class BoardFilter:
             bar.append("   " if parts else "")
             bar.append("showing done", style="bold")
             bar.append(" · D hides them", style="dim")
+            if empty:  # done ones too, and still nothing: said (it read as the cards hidden)
+                bar.append("   nothing matches, done or open", style="italic")
         elif empty:
             bar.append("   nothing open matches: D shows done ones too", style="italic")
         return bar

@@ -63,6 +63,21 @@ async def test_finishing_the_last_match_says_so_at_once(
         assert "nothing open matches" in bar_text(app)
 
 
+async def test_nothing_matching_done_ones_too_is_said_with_done_shown(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """D with a filter that matches nothing said "showing done" alone: the empty board read
+    as cards hidden (a tester)."""
+    store.add_action(ActionDraft(title="Other"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("slash", *"zzz", "enter", "D")
+        await settle_app(app, pilot)
+        assert "showing done" in bar_text(app)
+        assert "nothing matches, done or open" in bar_text(app)
+
+
 async def test_a_jump_to_a_done_card_says_done_ones_are_shown_until_d(
     make_app, store: Store, db_path: Path
 ) -> None:
