@@ -552,6 +552,11 @@ def _open_board(session: Session) -> None:
     store = session.store(create=True)  # checks the file, creates or upgrades it, then closes
     path = store.path or resolved.path
     session.close()
+    # The board takes the terminal's own size, and its resizes: COLUMNS and LINES, exported
+    # by a shell or a script, pinned it to theirs for good (shutil.get_terminal_size reads
+    # them first; a tester's board stayed 80x24 in a 200x60 window).
+    for pinned in ("COLUMNS", "LINES"):
+        os.environ.pop(pinned, None)
     from pdca.tui.app import create_app, run_app  # Textual only when the board really opens
     from pdca.tui.identity import current_user
 
