@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 
@@ -24,7 +25,10 @@ def parse_timestamp(text: str, field: str = "timestamp") -> datetime:
         else:
             parsed = datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        raise InvalidInput(field, text, "is not an ISO-8601 time (2026-11-23T09:30:00Z)") from None
+        # 2026-02-30 has the shape and is no day: said so, as --due says it (a tester read
+        # "not an ISO-8601 time" and looked for what was wrong with the format).
+        why = "is not a real date" if _no_such_day(raw) else "is not an ISO-8601 time"
+        raise InvalidInput(field, text, f"{why} (2026-11-23T09:30:00Z)") from None
     # The local date is checked before the shift to UTC, which would overflow at year 1,
     # and the UTC one after it (9998-12-31T23:59-23:59 is already 9999 in UTC).
     in_range(parsed.date(), text, field)
@@ -33,6 +37,17 @@ def parse_timestamp(text: str, field: str = "timestamp") -> datetime:
     moment = parsed.astimezone(UTC).replace(microsecond=0)
     in_range(moment.date(), text, field)
     return moment
+
+
+def _no_such_day(raw: str) -> bool:
+    """Whether ``raw`` starts with a date's shape (``2026-02-30``) that is no day."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ].*)?", raw):
+        return False
+    try:
+        date.fromisoformat(raw[:10])
+    except ValueError:
+        return True
+    return False
 
 
 def stored_moment(text: str) -> datetime:

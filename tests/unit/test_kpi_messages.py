@@ -184,6 +184,10 @@ def test_unknown_kpi_is_caught_as_either_error(store: Store) -> None:
     [
         (["kpi", "record", KPI, "3", "--at", "garbage"],
          "--at: 'garbage' is not an ISO-8601 time (2026-11-23T09:30:00Z)"),
+        (["kpi", "record", KPI, "3", "--at", "2026-02-30"],
+         "--at: '2026-02-30' is not a real date (2026-11-23T09:30:00Z)"),
+        (["kpi", "record", KPI, "3", "--at", "2026-02-03T25:00:00Z"],
+         "--at: '2026-02-03T25:00:00Z' is not an ISO-8601 time (2026-11-23T09:30:00Z)"),
         (["kpi", "record", KPI, "3", "--at", "2030-01-01"],
          f"--at: '2030-01-01T00:00:00Z' is in the future (now is {NOW})"),
         (["kpi", "add", "Cost", "--unit", "EUR", "--baseline", "x", "--target", "2"],
