@@ -515,6 +515,12 @@ async def test_a_check_in_not_written_is_kept_for_the_next_try(
         await settle_app(app, pilot)
         said = [n.message for n in app._notifications]
         assert f"your check-in on #{card} is kept: press c on it to send it again" in said
+        # Given up seconds after the key: which change it was is said with it (a tester).
+        assert any(
+            m.startswith(f"check-in on #{card} (blocked): 'rota live for the EU shift': the")
+            and "stayed busy for 10 s" in m
+            for m in said
+        ), said
         monkeypatch.setattr(Store, "add_checkin", written)
         await pilot.press("c")
         await settle_app(app, pilot)
