@@ -38,7 +38,15 @@ from pdca.db.models import (
     record_id,
 )
 from pdca.tui.completion import DB_AFTER, attach_completers
-from pdca.tui.output import for_terminal, json_array, json_safe, printable, table, to_json
+from pdca.tui.output import (
+    for_terminal,
+    json_array,
+    json_safe,
+    printable,
+    table,
+    table_lines,
+    to_json,
+)
 from pdca.tui.paths import DB_NAME, ResolvedPath, describe_rule, resolve_db_path
 
 if TYPE_CHECKING:
@@ -987,8 +995,9 @@ def list_actions(
         click.echo("".join(pieces), nl=False)
         return
     # A row of words per action, from plain dicts: the table's widths need every row, but
-    # not the actions as models (117 MB for 50 000 open ones on the huge file, a tester).
-    rows = [
+    # not the actions as models (117 MB for 50 000 open ones on the huge file, a tester),
+    # nor each row as a list of cells (70 MB): ``table_lines`` keeps a row as one string.
+    rows = (
         [
             f"#{a['id']}",
             a["phase"] if a["done_at"] is None else "done",
@@ -1000,11 +1009,21 @@ def list_actions(
             a["title"],
         ]
         for a in store.iter_action_data(where)
-    ]
-    if not rows:
+    )
+    lines = table_lines(["ID", "PHASE", "OWNER", "PRI", "DUE", "CHECK-IN", "TITLE"], rows)
+    header = next(lines)
+    first = next(lines, None)
+    if first is None:
         click.echo("no actions match", err=True)
         return
-    click.echo(table(["ID", "PHASE", "OWNER", "PRI", "DUE", "CHECK-IN", "TITLE"], rows))
+    chunk = [header, first]
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) >= 256:  # a few hundred lines a write
+            click.echo("\n".join(chunk))
+            chunk = []
+    if chunk:
+        click.echo("\n".join(chunk))
 
 
 def _search_text(text: str | None) -> str | None:
