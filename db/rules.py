@@ -139,8 +139,24 @@ def stale_cutoff(now: datetime, cadence_days: int) -> datetime:
     compares stored times with): the last second of the local day ``cadence_days + 1``
     before today. A local midnight by the system's zone, summer time and all."""
     first_fresh_day = now.astimezone().date() - timedelta(days=cadence_days)
-    midnight = datetime(first_fresh_day.year, first_fresh_day.month, first_fresh_day.day)
-    return midnight.astimezone() - timedelta(seconds=1)
+    return first_moment_of(first_fresh_day) - timedelta(seconds=1)
+
+
+def first_moment_of(day: date) -> datetime:
+    """The first second whose local date is ``day``. Not ``datetime(day).astimezone()``: in a
+    zone whose summer time starts at midnight (America/Santiago, Africa/Cairo) that midnight
+    does not exist and resolved an hour early, and a card and ``list --stale`` disagreed (a
+    reviewer). Searched, to the second, within hours of that guess."""
+    guess = datetime(day.year, day.month, day.day).astimezone()
+    low, high = guess - timedelta(hours=4), guess + timedelta(hours=4)  # low before, high in
+    while high - low > timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        middle = middle.replace(microsecond=0)
+        if middle.astimezone().date() >= day:
+            high = middle
+        else:
+            low = middle
+    return high
 
 
 def checkin_words(last_checkin_at: str | None, days: int) -> str:

@@ -88,7 +88,8 @@ def ago(at: str | None, now_iso: str) -> str:
     if seconds >= 86_400:  # in calendar days, as the board, list and stale count them
         from pdca.db.rules import days_since
 
-        return f"{days_since(at, now)}d ago"
+        # At least 1: the day clocks go back has 25 hours, and a day ago read "0d" (a reviewer).
+        return f"{max(1, days_since(at, now))}d ago"
     for size, unit in ((86_400, "d"), (3_600, "h"), (60, "m")):
         if seconds >= size:
             return f"{seconds // size}{unit} ago"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -292,3 +292,32 @@ def test_stale_counts_the_calendar_days_a_card_shows(moment: str, stale: bool) -
     assert is_stale(days, done=False) is stale
     cutoff = rules.stale_cutoff(NOW, rules.STALE_AFTER_DAYS).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert (moment <= cutoff) is stale
+
+
+@pytest.mark.parametrize(
+    "zone", ["UTC", "America/New_York", "America/Santiago", "Africa/Cairo", "Asia/Kolkata"]
+)
+def test_the_stale_bound_agrees_with_the_cards_days_every_day_of_the_year(
+    monkeypatch, zone: str
+) -> None:
+    """The SQL bound (``stale_cutoff``) and the rule on the days a card shows must agree to
+    the second on every day: where summer time starts at midnight (Santiago, Cairo) that
+    midnight does not exist, the bound came out an hour early, and a card said stale while
+    ``list --stale`` left it out (a reviewer)."""
+    import time
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        start = datetime(2026, 1, 1, 15, 0, tzinfo=UTC)
+        for day in range(366):
+            now = start + timedelta(days=day)
+            bound = rules.stale_cutoff(now, 7)
+            for second in (0, 1):  # the bound itself (stale) and the second after (fresh)
+                moment = (bound + timedelta(seconds=second)).astimezone(UTC)
+                sign = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+                said = is_stale(rules.days_since(sign, now), done=False)
+                assert said is (second == 0), (zone, now, sign)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
