@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -130,17 +129,15 @@ def json_array(items: Iterable[Any]) -> Iterator[str]:
 
 
 def cell_width(text: str) -> int:
-    """How many terminal cells ``text`` takes: two for a wide character (CJK, most emoji),
-    none for a combining mark or a format character. By ``len`` a column after a title in
-    Chinese or with an emoji came out of line (a tester)."""
+    """How many terminal cells ``text`` takes, as the app counts them (Rich's tables, which
+    know emoji sequences and Hangul): by ``len`` a column after a title in Chinese or with an
+    emoji came out of line (a tester). Rich is imported only for text that is not ASCII
+    (5 ms that most commands never pay)."""
     if text.isascii():
         return len(text)
-    width = 0
-    for char in text:
-        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-    return width
+    from rich.cells import cell_len
+
+    return cell_len(text)
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:

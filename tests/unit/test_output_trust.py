@@ -344,7 +344,8 @@ def test_plain_tables_line_up_in_terminal_cells_with_wide_characters() -> None:
     of line (a tester): CJK and most emoji take two cells, combining marks none."""
     from pdca.tui.output import cell_width, table
 
-    assert [cell_width(t) for t in ("abc", "延迟", "🚀", "e\u0301", "")] == [3, 4, 2, 1, 0]
+    widths = [cell_width(t) for t in ("abc", "延迟", "🚀", "e\u0301", "", "각", "❤️ x")]
+    assert widths == [3, 4, 2, 1, 0, 2, 4]
     text = table(["NAME", "STATUS"], [["延迟 🚀", "ok"], ["plain", "warn"], ["cafe\u0301", "x"]])
     starts = [cell_width(line[: line.rindex("  ") + 2]) for line in text.splitlines()]
     assert len(set(starts)) == 1, text
