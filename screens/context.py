@@ -63,6 +63,8 @@ class AppContext:
     # Acknowledgement notes refused by a busy or read-only file, by alert id: for the next a
     # on that KPI, in any view.
     unsent_acks: dict[int, KeptAck] = field(default_factory=dict)
+    # Kept notes dropped at quit, their alert settled meanwhile: printed once as pdca ends.
+    settled_acks: list[str] = field(default_factory=list)
     # Alerts whose acknowledgement is on its way (it may wait for a lock): not asked again.
     acknowledging: set[int] = field(default_factory=set)
     # Why the file may no longer be used (damaged, removed, replaced); then nothing is written.
@@ -72,13 +74,15 @@ class AppContext:
     def kept(self) -> list[str]:
         """What is kept of refused saves, in words: quitting with any asks twice and then
         prints them, where they had vanished without a word (a tester)."""
-        self.drop_settled_acks()
+        for _alert_id, why, words in self.drop_settled_acks():
+            self.settled_acks.append(f"{words} ({why})")
         return self.kept_by_board() + [kept.words for kept in self.unsent_acks.values()]
 
-    def drop_settled_acks(self) -> list[tuple[int, str]]:
+    def drop_settled_acks(self) -> list[tuple[int, str, str]]:
         """Forget the kept acknowledgement notes whose alert nobody need acknowledge any
         more (someone did, or it closed): quitting warned of one for ever (a reviewer).
-        Returns (alert id, why) of each dropped; a read that fails keeps them."""
+        Returns (alert id, why, what the note was) of each dropped, for the caller to say
+        whole (it went without its text, a reviewer); a read that fails keeps them."""
         from pdca.db import alerts
 
         dropped = []
@@ -97,8 +101,7 @@ class AppContext:
                 why = "it closed"
             else:
                 continue
-            del self.unsent_acks[alert_id]
-            dropped.append((alert_id, why))
+            dropped.append((alert_id, why, self.unsent_acks.pop(alert_id).words))
         return dropped
 
     def __post_init__(self) -> None:

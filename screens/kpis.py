@@ -71,8 +71,10 @@ class AcknowledgesAlerts:
             # As it stands now, not as the row was drawn: an a pressed right after an
             # acknowledgement, before the view read again, opened that alert again and its
             # note was refused (a tester). A KPI's row means its most pressing alert now.
-            for alert_id, why in context.drop_settled_acks():
-                screen.notify(f"your kept note for alert {alert_id} is dropped: {literal(why)}")
+            for _alert_id, why, words in context.drop_settled_acks():
+                screen.notify(
+                    f"not sent, {literal(why)}: {literal(words)}", severity="warning", timeout=12
+                )
             alert = row.alert
             if self.ALERT_PER_KPI:
                 # The alert a kept note was typed for, while it waits: the most pressing

@@ -859,6 +859,8 @@ def run_app(app: PdcaApp) -> int:
     for what in kept:  # refused, kept for a c, e or n that never came
         if what not in said:  # a save refused as the app ended is kept too: said once
             _say(f"pdca: not saved (kept after a refused save): {what}")
+    for what in app.context.settled_acks:  # kept, and its alert settled by someone since
+        _say(f"pdca: not sent (the alert no longer waits): {what}")
     for what in app.left_typed:
         _say(f"pdca: not saved (typed in a form open at quit): {what}")
     for stream in (sys.stdout, sys.stderr):
@@ -870,7 +872,8 @@ def run_app(app: PdcaApp) -> int:
         os._exit(128 + signal.SIGHUP)
     if app.hung_up and not app.return_code:  # after q: the signal still says how it ended
         return 128 + app.hung_up
-    return app.return_code or (1 if app.context.unshown or kept or app.left_typed else 0)
+    unsaved = app.context.unshown or kept or app.left_typed or app.context.settled_acks
+    return app.return_code or (1 if unsaved else 0)
 
 
 def typed_words(screen: Screen[Any]) -> str | None:

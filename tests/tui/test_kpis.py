@@ -662,6 +662,33 @@ async def test_a_kept_note_is_dropped_once_someone_else_acknowledges_its_alert(
             bob.close()
         assert app.context.kept() == []  # q no longer warns of it
         assert app.context.unsent_acks == {}
+        # ... and pdca says it, note and all, as it ends (it went without a word, a reviewer)
+        [settled] = app.context.settled_acks
+        assert settled.endswith(": 'too late' (bob acknowledged it)"), settled
+
+
+async def test_a_kept_note_whose_alert_settled_is_said_whole_at_the_next_a(
+    make_app, kpi_db: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import NOW_DT, open_as
+
+    monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        alert_id = await _kept_note(app, pilot, kpi_db, "my important note")
+        bob = open_as(kpi_db, "bob", NOW_DT)
+        try:
+            alerts.acknowledge(bob, alert_id, "on it")
+        finally:
+            bob.close()
+        await pilot.press("a")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert any(
+            m.startswith("not sent, bob acknowledged it: acknowledgement of alert")
+            and m.endswith(": 'my important note'")
+            for m in said
+        ), said
 
 
 async def test_a_on_an_empty_list_of_my_alerts_says_so(make_app, kpi_db: Path) -> None:
