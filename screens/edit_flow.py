@@ -166,8 +166,8 @@ async def save_edit(
             if is_empty(changes_between(theirs, with_changes(form_of(theirs), mine))):
                 # Someone saved the very same change meanwhile: nothing to choose between, and
                 # put off it was kept as an edit of nothing that held quitting back (a tester).
-                who = f" ({conflict.by} saved the same)" if conflict.by else ""
-                board.notify(f"#{base.id} already says what you wrote{who}")
+                who = f" ({conflict.by} changed it meanwhile)" if conflict.by else ""
+                board.notify(f"#{base.id} already holds your change{who}")
                 board.place(theirs)
                 return theirs
             if moved_on(board, base.id):

@@ -532,16 +532,11 @@ def cli(ctx: click.Context, db_option: str | None) -> None:
         _open_board(session)
 
 
-def _open_board(session: Session) -> None:
-    """Open the app on the session's database; without a terminal, say what it would open."""
-    resolved = session.resolved
+def refuse_a_terminal_that_cannot_show_it(session: Session) -> None:
+    """Where a terminal is there but cannot show the board, refused in one line, before
+    anything is made or changed (``pdca demo --fresh`` reseeded, then refused, a reviewer)."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        click.echo(
-            f"pdca would open the board on {printable(str(resolved.path))} "
-            f"({describe_rule(resolved)}),\n"
-            "but this is not a terminal; scripts use the commands: pdca list, pdca --help"
-        )
-        return
+        return  # no terminal at all: _open_board says what it would open
     if not sys.stderr.isatty():
         # Textual draws on stderr: with it sent elsewhere (2>/dev/null, 2>log) the board ran
         # unseen, taking keys (a tester). Said where it is seen: on stdout.
@@ -557,6 +552,19 @@ def _open_board(session: Session) -> None:
             "TERM=dumb: this terminal cannot draw the board; use the commands (pdca list,"
             " pdca --help), or a terminal that can (TERM=xterm-256color)"
         )
+
+
+def _open_board(session: Session) -> None:
+    """Open the app on the session's database; without a terminal, say what it would open."""
+    resolved = session.resolved
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        click.echo(
+            f"pdca would open the board on {printable(str(resolved.path))} "
+            f"({describe_rule(resolved)}),\n"
+            "but this is not a terminal; scripts use the commands: pdca list, pdca --help"
+        )
+        return
+    refuse_a_terminal_that_cannot_show_it(session)
     store = session.store(create=True)  # checks the file, creates or upgrades it, then closes
     path = store.path or resolved.path
     session.close()
@@ -675,6 +683,7 @@ def demo(session: Session, size: str, fresh: bool) -> None:
             "is not for demo, which reseeds its own throwaway file"
             " (for a file of yours: pdca --db PATH seed, then pdca --db PATH)",
         )
+    refuse_a_terminal_that_cannot_show_it(session)
     directory = user_data_dir(session.environ)
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = directory / f"demo-{size}.db"

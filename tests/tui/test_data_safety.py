@@ -119,7 +119,7 @@ async def test_the_same_change_saved_by_someone_else_is_no_conflict(
         await pilot.press("ctrl+s")
         await settle_app(app, pilot)
         assert not isinstance(app.screen, ConflictModal | ActionFormModal)
-        assert _notes(app)[-1] == "#1 already says what you wrote (bob saved the same)"
+        assert _notes(app)[-1] == "#1 already holds your change (bob changed it meanwhile)"
         assert app.context.kept() == []
         assert app.context.store.get_action(1).title == "The same title"
 

@@ -54,3 +54,29 @@ def test_a_dumb_terminal_is_refused_in_one_line(env: dict[str, str]) -> None:
     assert line.startswith("pdca: TERM=dumb: this terminal cannot draw the board")
     assert "\x1b" not in shown
     assert not Path(env["PDCA_DB"]).exists()
+
+
+def test_demo_fresh_with_stderr_sent_away_changes_nothing(env: dict[str, str]) -> None:
+    """It reseeded the demo file, then refused (a reviewer): refused first."""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pdca.tui", "demo", "--fresh"],
+        stdin=follower,
+        stdout=follower,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **{k: v for k, v in env.items() if k != "PDCA_DB"}},
+    )
+    os.close(follower)
+    received = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        received += chunk
+    os.close(leader)
+    assert process.wait(timeout=60) == 1
+    assert "seeded" not in received.decode("utf-8", "replace")
+    assert not list(Path(env["HOME"]).rglob("demo-*.db"))
