@@ -1501,7 +1501,10 @@ class Store:
                 # rule over, and an "after N days" rule repeats once it is done, not now (a
                 # tester's adjust made the next cycle and the next repeat, two new actions).
                 next_id = self.spawn_next_cycle(tx, before, keeps_repeat=True)
-            elif decision == "standardize":  # is the change holding? asked at +30/+60/+90
+            elif decision == "standardize" and before["recurrence_id"] is None:
+                # Is the change holding? asked at +30/+60/+90. Not of one round of repeating
+                # work (a weekly review): the routine is the standard, and each round made
+                # three more audits (a tester had six after two weeks).
                 # Imported here: the board's first paint and most commands never need it.
                 from pdca.db import accountability
 

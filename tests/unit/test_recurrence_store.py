@@ -397,3 +397,26 @@ def test_an_after_rule_at_the_last_date_ends_instead(db_path: Path) -> None:
         assert (rule.state, rule.problem) == ("ended", recurrence.ENDED)
     finally:
         last.close()
+
+
+def test_a_round_of_repeating_work_standardized_schedules_no_audits(store: Store) -> None:
+    """A weekly review standardized each round made three audits each time (a tester had
+    six after two weeks): the routine is the standard; one-off work still gets its three."""
+    from pdca.db import accountability
+
+    action = recurrence.add_repeating_action(
+        store, ActionDraft(title="Weekly KPI review", owner="dana"), "week mon"
+    )
+    store.move_action(action.id, "do")
+    store.add_checkin(action.id, CheckinDraft(message="reviewed"))
+    store.move_action(action.id, "check")
+    store.move_action(action.id, "act", verdict="worked")
+    store.complete_action(action.id, "standardize")
+    assert accountability.list_followups(store, include_done=True) == []
+    once = store.add_action(ActionDraft(title="Fix the pager", owner="dana", due="2026-12-01"))
+    store.move_action(once.id, "do")
+    store.add_checkin(once.id, CheckinDraft(message="fixed"))
+    store.move_action(once.id, "check")
+    store.move_action(once.id, "act", verdict="worked")
+    store.complete_action(once.id, "standardize")
+    assert len(accountability.list_followups(store)) == 3
