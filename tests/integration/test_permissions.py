@@ -520,6 +520,21 @@ def test_the_owner_of_a_read_only_file_is_told_to_give_themself_write(public_dir
     assert added.returncode == 0, added.stderr
 
 
+def _team_file_nobody_may_only_read(public_dir: Path) -> tuple[Path, grp.struct_group]:
+    """A filled pdca.db, root's, 0640, in a 2770 team folder of a group G nobody is not in
+    (a run as nobody joins it with ``groups=[G]``); the file in the folder's group."""
+    team = public_dir / "team"
+    team.mkdir()
+    group = _group_without(pwd.getpwnam("nobody"))
+    os.chown(team, 0, group.gr_gid)
+    team.chmod(0o2770)
+    path = team / "pdca.db"
+    _fill(path)
+    os.chown(path, 0, group.gr_gid)
+    path.chmod(0o640)
+    return path, group
+
+
 @as_root_only
 def test_a_reader_of_someone_elses_file_is_told_whose_it_is(public_dir: Path) -> None:
     """0644 root:root: ``nobody`` is told to join the group and to ask root, named as its
@@ -544,14 +559,7 @@ def test_a_reader_in_the_team_folder_creates_no_wal_that_locks_writers_out(
     the file is 0640, so nobody may only read it. nobody's ``list`` must not create the
     -shm/-wal (SQLite would give them nobody's ownership and the file's 0640, and the file's
     owner could then no longer write until nobody closed)."""
-    team = public_dir / "team"
-    team.mkdir()
-    group = _group_without(pwd.getpwnam("nobody"))
-    os.chown(team, 0, group.gr_gid)
-    team.chmod(0o2770)
-    path = team / "pdca.db"
-    _fill(path)
-    path.chmod(0o640)
+    path, group = _team_file_nobody_may_only_read(public_dir)
     assert siblings(path) == []
     run = _nobody_runner(path, public_dir)
     listed = run("list", groups=[group.gr_gid])
@@ -604,15 +612,7 @@ def test_a_reader_who_makes_the_wal_in_a_race_gives_the_team_write_on_it(
     removes the -wal and -shm, and nobody's read makes them again, nobody's own, 0640: the
     owner, who reaches them through the group, was locked out for good (a tester: 148 of 300
     adds refused). They must end up group read-write, in the folder's group."""
-    team = public_dir / "team"
-    team.mkdir()
-    group = _group_without(pwd.getpwnam("nobody"))
-    os.chown(team, 0, group.gr_gid)
-    team.chmod(0o2770)
-    path = team / "pdca.db"
-    _fill(path)
-    os.chown(path, 0, group.gr_gid)
-    path.chmod(0o640)
+    path, group = _team_file_nobody_may_only_read(public_dir)
     owner = Store.open(path, actor="owner", clock=lambda: NOW_DT)
     owner.add_action(ActionDraft(title="in use"))
     assert "-wal" in siblings(path)

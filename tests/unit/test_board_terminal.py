@@ -6,35 +6,21 @@ line, exit 1, and make no file."""
 from __future__ import annotations
 
 import os
-import pty
-import subprocess
 import sys
 from pathlib import Path
 
+from tests.pty_run import run_on_a_terminal
+
 
 def _bare_pdca(env: dict[str, str], *, stderr_on_terminal: bool, term: str) -> tuple[int, str]:
-    """``pdca`` with stdin and stdout on a pseudo-terminal (stderr too, or to a pipe): its
+    """``pdca`` with stdin and stdout on a pseudo-terminal (stderr too, or sent away): its
     exit status and all the terminal showed."""
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
+    status, shown = run_on_a_terminal(
         [sys.executable, "-m", "pdca.tui"],
-        stdin=follower,
-        stdout=follower,
-        stderr=follower if stderr_on_terminal else subprocess.DEVNULL,
-        env={**os.environ, **env, "TERM": term},
+        {**os.environ, **env, "TERM": term},
+        stderr_too=stderr_on_terminal,
     )
-    os.close(follower)
-    received = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal closed: the process is done
-            break
-        if not chunk:
-            break
-        received += chunk
-    os.close(leader)
-    return process.wait(timeout=60), received.decode("utf-8", "replace")
+    return status, shown.decode("utf-8", "replace")
 
 
 def test_stderr_sent_away_is_refused_where_it_is_seen(env: dict[str, str]) -> None:
@@ -58,25 +44,11 @@ def test_a_dumb_terminal_is_refused_in_one_line(env: dict[str, str]) -> None:
 
 def test_demo_fresh_with_stderr_sent_away_changes_nothing(env: dict[str, str]) -> None:
     """It reseeded the demo file, then refused (a reviewer): refused first."""
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
+    status, received = run_on_a_terminal(
         [sys.executable, "-m", "pdca.tui", "demo", "--fresh"],
-        stdin=follower,
-        stdout=follower,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, **{k: v for k, v in env.items() if k != "PDCA_DB"}},
+        {**os.environ, **{k: v for k, v in env.items() if k != "PDCA_DB"}},
+        stderr_too=False,
     )
-    os.close(follower)
-    received = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        received += chunk
-    os.close(leader)
-    assert process.wait(timeout=60) == 1
+    assert status == 1
     assert "seeded" not in received.decode("utf-8", "replace")
     assert not list(Path(env["HOME"]).rglob("demo-*.db"))

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import subprocess
 import sys
 
 import pytest
 
 from tests.conftest import run_pdca
+from tests.pty_run import run_on_a_terminal
 
 TITLE = "emoji 🚀 ✓ → café"
 
@@ -55,26 +55,10 @@ def test_json_in_a_latin_1_locale_reads_back_exactly(latin1: dict[str, str]) -> 
 
 
 def test_a_latin_1_terminal_shows_what_it_cannot_encode_as_escapes(latin1: dict[str, str]) -> None:
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pdca.tui", "list"],
-        stdin=follower,
-        stdout=follower,
-        stderr=follower,
-        env={**os.environ, **latin1},
+    status, received = run_on_a_terminal(
+        [sys.executable, "-m", "pdca.tui", "list"], {**os.environ, **latin1}
     )
-    os.close(follower)
-    received = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        received += chunk
-    os.close(leader)
-    assert process.wait(timeout=60) == 0
+    assert status == 0
     shown = received.decode("latin-1")
     assert "emoji \\U0001f680 \\u2713 \\u2192 café" in shown
     assert "crashed" not in shown

@@ -325,31 +325,18 @@ def test_csv_export_quotes_formulas_and_import_gives_back_the_text(cli, tmp_path
 
 def test_an_export_to_a_terminal_shows_no_control_character_raw(cli, env, db_path):
     import os
-    import pty
-    import subprocess
     import sys
+
+    from tests.pty_run import run_on_a_terminal
 
     assert cli("add", "\x1b]0;retitled\x07 and \u202eevil").exit_code == 0
     for fmt in ("csv", "json"):
-        leader, follower = pty.openpty()
-        process = subprocess.Popen(
+        status, received = run_on_a_terminal(
             [sys.executable, "-m", "pdca.tui", "export", "--format", fmt],
-            stdout=follower,
-            stderr=subprocess.PIPE,
-            env={**os.environ, **env},
+            {**os.environ, **env},
+            stderr_too=False,
         )
-        os.close(follower)
-        received = b""
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the terminal closed: the process is done
-                break
-            if not chunk:
-                break
-            received += chunk
-        os.close(leader)
-        assert process.wait(timeout=60) == 0
+        assert status == 0
         text = received.decode("utf-8")
         assert "retitled" in text
         assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text, fmt

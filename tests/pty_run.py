@@ -1,0 +1,36 @@
+"""Run a command with a pseudo-terminal for stdin and stdout (and stderr, or not), the way a
+person's shell runs it: what the terminal showed, and the exit status."""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+from collections.abc import Mapping, Sequence
+
+
+def run_on_a_terminal(
+    command: Sequence[str], env: Mapping[str, str], *, stderr_too: bool = True
+) -> tuple[int, bytes]:
+    """``command`` with stdin and stdout on a new pseudo-terminal; stderr on it as well, or
+    (``stderr_too`` off) sent to /dev/null. Its exit status and every byte the terminal got."""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        list(command),
+        stdin=follower,
+        stdout=follower,
+        stderr=follower if stderr_too else subprocess.DEVNULL,
+        env=dict(env),
+    )
+    os.close(follower)
+    received = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: the process is done
+            break
+        if not chunk:
+            break
+        received += chunk
+    os.close(leader)
+    return process.wait(timeout=60), received
