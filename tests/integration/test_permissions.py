@@ -617,21 +617,7 @@ def test_a_reader_who_makes_the_wal_in_a_race_gives_the_team_write_on_it(
     owner.add_action(ActionDraft(title="in use"))
     assert "-wal" in siblings(path)
     nobody = _as_nobody(public_dir)
-    script = public_dir / "raced_reader.py"
-    script.write_text(RACED_READER)
-    script.chmod(0o644)
-    reader = subprocess.Popen(
-        [nobody.python, str(script), str(path)],
-        user=nobody.user.pw_uid,
-        group=nobody.user.pw_gid,
-        extra_groups=[group.gr_gid],
-        env=nobody.env,
-        cwd=nobody.home,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    reader = _child_as_nobody(nobody, public_dir, RACED_READER, path, groups=[group.gr_gid])
     try:
         assert _read_line(reader, timeout=60).strip() == "opened"
         owner.close()
@@ -718,10 +704,11 @@ asyncio.run(main(Path(sys.argv[1])))
 
 
 def _child_as_nobody(
-    nobody: Nobody, folder: Path, code: str, *args: object
+    nobody: Nobody, folder: Path, code: str, *args: object, groups: Sequence[int] = ()
 ) -> subprocess.Popen[str]:
-    """``code`` as a script in ``folder``, run as ``nobody`` (no group but its own) with
-    ``args``, talking over pipes: a long-lived process beside this one's writes."""
+    """``code`` as a script in ``folder``, run as ``nobody`` (no group but its own and
+    ``groups``) with ``args``, talking over pipes: a long-lived process beside this one's
+    writes."""
     script = folder / f"child_{abs(hash(code))}.py"
     script.write_text(code)
     script.chmod(0o644)
@@ -729,7 +716,7 @@ def _child_as_nobody(
         [nobody.python, str(script), *map(str, args)],
         user=nobody.user.pw_uid,
         group=nobody.user.pw_gid,
-        extra_groups=[],
+        extra_groups=list(groups),
         env=nobody.env,
         cwd=nobody.home,
         stdin=subprocess.PIPE,
