@@ -159,6 +159,26 @@ def first_moment_of(day: date) -> datetime:
     return high
 
 
+def ago_words(at: str | None, now: datetime) -> str:
+    """``3d ago``, ``5h ago``, ``just now``: how long before ``now`` a stored moment was, the
+    owners' and the log's column (app and command line alike). Past a day, in calendar days
+    as the board, ``list`` and staleness count them (at least 1: the day clocks go back has
+    25 hours); within a day, in hours and minutes."""
+    if not at:
+        return "never"
+    try:
+        then = stored_moment(at)
+    except ValueError:  # typed in by hand, no time at all (doctor names it)
+        return "?"
+    seconds = max(0, int((now - then).total_seconds()))
+    if seconds >= 86_400:
+        return f"{max(1, days_since(at, now))}d ago"
+    for size, unit in ((3_600, "h"), (60, "m")):
+        if seconds >= size:
+            return f"{seconds // size}{unit} ago"
+    return "just now"
+
+
 def checkin_words(last_checkin_at: str | None, days: int) -> str:
     """ "no check-in", "today", "yesterday", "3 days ago": the last check-in as people say it."""
     if last_checkin_at is None:

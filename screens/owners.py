@@ -15,9 +15,8 @@ from textual.binding import Binding
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from pdca.db import accountability
+from pdca.db import accountability, rules
 from pdca.db.accountability_models import OwnerRow
-from pdca.db.clock import stored_moment
 from pdca.db.errors import PdcaError
 from pdca.db.store import Store
 from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry
@@ -59,17 +58,8 @@ def widths_for(rows: list[OwnerRow]) -> list[int]:
 
 
 def since(at: str | None, now: datetime) -> str:
-    if not at:
-        return "never"
-    try:
-        then = stored_moment(at)
-    except ValueError:  # typed in by hand, no time at all (doctor names it)
-        return "?"
-    seconds = max(0, int((now - then).total_seconds()))
-    for size, unit in ((86_400, "d"), (3_600, "h"), (60, "m")):
-        if seconds >= size:
-            return f"{seconds // size}{unit} ago"
-    return "just now"
+    """How long ago, as ``pdca owners`` says it (the app's counted 24-hour days, a tester)."""
+    return rules.ago_words(at, now)
 
 
 def owner_row(row: OwnerRow, now: datetime, heaviest: int, widths: list[int] | None = None) -> Row:

@@ -72,28 +72,11 @@ def _action_id(text: str | None, field_name: str = "action") -> int | None:
 
 
 def ago(at: str | None, now_iso: str) -> str:
-    """``3d ago``, ``5h ago``, ``just now``: how long before ``now`` a stored moment was."""
-    if not at:
-        return "never"
+    """``3d ago``, ``5h ago``, ``just now`` (``rules.ago_words``, as the app says it)."""
     from pdca.db.clock import stored_moment
+    from pdca.db.rules import ago_words
 
-    try:
-        then = stored_moment(at)
-    except ValueError:  # typed in by hand, no time at all (doctor names it)
-        return "?"
-    now = stored_moment(now_iso)
-    seconds = max(0, int((now - then).total_seconds()))
-    if seconds < 60:
-        return "just now"
-    if seconds >= 86_400:  # in calendar days, as the board, list and stale count them
-        from pdca.db.rules import days_since
-
-        # At least 1: the day clocks go back has 25 hours, and a day ago read "0d" (a reviewer).
-        return f"{max(1, days_since(at, now))}d ago"
-    for size, unit in ((86_400, "d"), (3_600, "h"), (60, "m")):
-        if seconds >= size:
-            return f"{seconds // size}{unit} ago"
-    return "just now"
+    return ago_words(at, stored_moment(now_iso))
 
 
 # --------------------------------------------------------------------------- owners

@@ -321,3 +321,21 @@ def test_the_stale_bound_agrees_with_the_cards_days_every_day_of_the_year(
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+@pytest.mark.parametrize(
+    ("moment", "words"),
+    [
+        (None, "never"),
+        ("2026-11-23T08:59:30Z", "just now"),
+        ("2026-11-23T08:15:00Z", "45m ago"),
+        ("2026-11-22T10:00:00Z", "23h ago"),
+        ("2026-11-22T09:00:00Z", "1d ago"),
+        ("2026-11-15T23:59:59Z", "8d ago"),  # 7 days 9 hours, eight calendar days: as stale says
+        ("yesterday", "?"),
+    ],
+)
+def test_ago_words_count_calendar_days_past_a_day(moment: str | None, words: str) -> None:
+    """The owners' and the log's "Nd ago", in the app and on the command line alike: the
+    app's counted 24-hour days and said "7d ago" of a row counted stale (a tester)."""
+    assert rules.ago_words(moment, NOW) == words
