@@ -335,18 +335,18 @@ class BoardScreen(Screen[None]):
         counts: dict[str, int],
         today: date,
         keep_id: int | None,
-    ) -> None:
+    ) -> bool:
         """Columns ``pages`` show their cards (start, cards) of ``counts`` each; the others
-        stay as they are."""
+        stay as they are. False when ``keep_id`` is given and is no longer on the board."""
         for phase, (start, cards) in pages.items():
             column = self.columns[phase]
             column.source = self._source(phase, self.filter)
             keep = keep_id if column is self.focused_column or keep_id is None else None
             column.show(cards, today, keep, total=counts[phase], start=start)
         self._show_counts()
-        if keep_id is not None:
-            self.focus_action(keep_id)
+        kept = keep_id is None or self.focus_action(keep_id)
         self._show_filter_bar()
+        return kept
 
     def _show_filter_bar(self) -> None:
         bar = self.query_one("#filter-bar", Static)
@@ -442,7 +442,11 @@ class BoardScreen(Screen[None]):
             reader = self.context.open_reader()
             try:
                 today = self.context.today()
-                read = read_changes(reader, wanted, windows, since, today, around, follow)
+                # One read transaction, one moment of the file: where the focused card is and
+                # the page around it, read apart, let a colleague's add between them push it
+                # out of the page (a tester, on the huge file: focus left the card by itself).
+                with reader.reading():
+                    read = read_changes(reader, wanted, windows, since, today, around, follow)
             finally:
                 reader.close()
         except DatabaseBroken:
@@ -466,7 +470,13 @@ class BoardScreen(Screen[None]):
             self.show_sparklines(read.sparklines)
         if read.pages:
             # Focus stays where the person has it now, not where it was when the read began.
-            self.show_pages(read.pages, read.counts, read.today, self.focused_id)
+            focus = self.focused_id
+            kept = self.show_pages(read.pages, read.counts, read.today, focus)
+            if not kept and around is None and not since_filter_changed:
+                # Not in what was read (pushed out since the read began): read where it is,
+                # rather than leave focus on the card that took its place, which the next
+                # key would act on. Gone or filtered out, that read finds nothing to move to.
+                self.reload(everything=False, around=focus)
             column = self.focused_column
             if since_filter_changed and column is not None and not column.total:
                 self._first_with_cards().focus()  # a new filter emptied it: where cards are

@@ -205,6 +205,44 @@ async def test_focus_stays_on_a_card_that_others_new_cards_push_down(
         assert column.row_shown(column.cursor)
 
 
+async def test_focus_stays_when_cards_are_added_while_the_refresh_reads(
+    make_app, long_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the huge file a colleague's loop of adds landed between the refresh's look at
+    where the focused card is and its read of the page around it: the card was pushed out
+    of that page and focus left it by itself (a tester, every 10 to 30 s)."""
+    first = order(long_db)[0]
+    app = make_app(long_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        assert focused(app) == ("plan", first)
+        real_page = Store.action_page
+        added: list[int] = []
+
+        def page_after_an_add(self: Store, *args: object, **kwargs: object) -> object:
+            if not added:  # once: bob's burst lands in the middle of the refresh's reads
+                bob = open_as(long_db, "bob")
+                bob.add_actions(
+                    ActionDraft(title=f"mid-read {n}", priority="high", due=date(2026, 11, 24))
+                    for n in range(40)
+                )
+                bob.close()
+                added.append(1)
+            return real_page(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        bob = open_as(long_db, "bob")
+        bob.add_action(ActionDraft(title="the change that starts the refresh", priority="low"))
+        bob.close()
+        monkeypatch.setattr(Store, "action_page", page_after_an_add)
+        app.check_for_changes()
+        await settle_app(app, pilot)
+        monkeypatch.setattr(Store, "action_page", real_page)
+        assert added
+        app.check_for_changes()
+        await settle_app(app, pilot)
+        assert focused(app) == ("plan", first)
+
+
 async def test_a_focused_card_the_filter_no_longer_shows_is_not_followed(
     make_app, long_db: Path
 ) -> None:
