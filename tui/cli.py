@@ -545,6 +545,14 @@ def refuse_a_terminal_that_cannot_show_it(session: Session) -> None:
             " with stderr on the terminal; nothing opened"
         )
         sys.exit(1)
+    encoding = _encoding_name(sys.stderr)
+    if encoding != "utf-8":
+        # The board's lines and marks are not in Latin-1: they came out as \u2595 escapes
+        # over the layout (a tester's ISO-8859-1 locale).
+        raise click.ClickException(
+            f"this terminal's encoding is {encoding}; the board needs UTF-8 (a UTF-8 locale,"
+            " such as LANG=C.UTF-8); the commands (pdca list) work in any"
+        )
     if session.environ.get("TERM", "") == "dumb":
         # A terminal that cannot move the cursor or draw colours (an editor's shell): the
         # full-screen board came out as escape codes (a tester).
@@ -552,6 +560,16 @@ def refuse_a_terminal_that_cannot_show_it(session: Session) -> None:
             "TERM=dumb: this terminal cannot draw the board; use the commands (pdca list,"
             " pdca --help), or a terminal that can (TERM=xterm-256color)"
         )
+
+
+def _encoding_name(stream: Any) -> str:
+    """The stream's encoding by its codec's own name (``UTF8``, ``utf_8``: ``utf-8``)."""
+    import codecs
+
+    try:
+        return codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name
+    except LookupError:
+        return str(stream.encoding)
 
 
 def _open_board(session: Session) -> None:

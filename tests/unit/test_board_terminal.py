@@ -52,3 +52,17 @@ def test_demo_fresh_with_stderr_sent_away_changes_nothing(env: dict[str, str]) -
     assert status == 1
     assert "seeded" not in received.decode("utf-8", "replace")
     assert not list(Path(env["HOME"]).rglob("demo-*.db"))
+
+
+def test_a_terminal_that_is_not_utf_8_is_refused_in_one_line(env: dict[str, str]) -> None:
+    """In an ISO-8859-1 locale the board's lines and marks came out as escapes over the
+    layout (a tester): refused, saying what it needs; the commands still work there."""
+    status, shown = run_on_a_terminal(
+        [sys.executable, "-m", "pdca.tui"],
+        {**os.environ, **env, "TERM": "xterm-256color", "PYTHONIOENCODING": "latin-1"},
+    )
+    text = shown.decode("latin-1")
+    assert status == 1
+    [line] = text.strip().splitlines()
+    assert line.startswith("pdca: this terminal's encoding is iso8859-1; the board needs UTF-8")
+    assert not Path(env["PDCA_DB"]).exists()
