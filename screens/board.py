@@ -470,13 +470,21 @@ class BoardScreen(Screen[None]):
             self.show_sparklines(read.sparklines)
         if read.pages:
             # Focus stays where the person has it now, not where it was when the read began.
-            focus = self.focused_id
+            # A read around a card lands on that card, not on whichever the cursor fell on
+            # meanwhile (the card that took its place: a reviewer's cursor stayed on it, off
+            # screen, with the column centred on the card it was meant to land on).
+            focus = around if around is not None else self.focused_id
             kept = self.show_pages(read.pages, read.counts, read.today, focus)
             if not kept and around is None and not since_filter_changed:
                 # Not in what was read (pushed out since the read began): read where it is,
                 # rather than leave focus on the card that took its place, which the next
-                # key would act on. Gone or filtered out, that read finds nothing to move to.
+                # key would act on.
                 self.reload(everything=False, around=focus)
+            elif not kept:
+                # Gone, or filtered out: focus is the card the cursor is on now. Left naming
+                # the gone card, every later refresh read again around it (a reviewer).
+                column = self.focused_column
+                self.focused_id = column.current.id if column and column.current else None
             column = self.focused_column
             if since_filter_changed and column is not None and not column.total:
                 self._first_with_cards().focus()  # a new filter emptied it: where cards are

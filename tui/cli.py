@@ -551,7 +551,7 @@ def refuse_a_terminal_that_cannot_show_it(session: Session) -> None:
         # over the layout (a tester's ISO-8859-1 locale).
         raise click.ClickException(
             f"this terminal's encoding is {encoding}; the board needs UTF-8 (a UTF-8 locale,"
-            " such as LANG=C.UTF-8); the commands (pdca list) work in any"
+            " such as LANG=C.UTF-8); the commands (pdca list) work in any locale"
         )
     if session.environ.get("TERM", "") == "dumb":
         # A terminal that cannot move the cursor or draw colours (an editor's shell): the

@@ -243,6 +243,70 @@ async def test_focus_stays_when_cards_are_added_while_the_refresh_reads(
         assert focused(app) == ("plan", first)
 
 
+async def test_the_read_around_a_pushed_out_card_lands_on_it(make_app, long_db: Path) -> None:
+    """A refresh that read without following the focused card (the person moved onto it
+    while the read ran) found it pushed out: the read around it centred the column on it
+    but left the cursor on the card that took its place, off screen (a reviewer)."""
+    first = order(long_db)[0]
+    app = make_app(long_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        bob = open_as(long_db, "bob")
+        bob.add_actions(
+            ActionDraft(title=f"urgent {n}", priority="high", due=date(2026, 11, 24))
+            for n in range(40)
+        )
+        bob.close()
+        screen = board(app)
+        windows = {phase: c.visible_range() for phase, c in screen.columns.items()}
+        screen._reload(screen.filter, screen.placed, windows, screen.seen_event, None, None)
+        await settle_app(app, pilot)
+        assert focused(app) == ("plan", first)
+        column = screen.columns["plan"]
+        assert column.row_shown(column.cursor)
+
+
+async def test_a_focused_card_that_went_is_not_read_around_at_every_refresh(
+    make_app, long_db: Path
+) -> None:
+    """Focus on the last card of Do, which bob abandons: every later refresh read the whole
+    board again around the gone card (a reviewer: five times the reads per colleague's
+    write on the huge file)."""
+    from pdca.screens.board import BoardScreen
+
+    app = make_app(long_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        screen = board(app)
+        doing = [a.id for a in screen.columns["do"].actions]
+        await pilot.press("l")
+        await settle_app(app, pilot)
+        bob = open_as(long_db, "bob")
+        for action_id in doing:
+            bob.complete_action(action_id, "abandon")
+        bob.close()
+        app.check_for_changes()
+        await settle_app(app, pilot)
+        reads: list[object] = []
+        original = BoardScreen.reload
+
+        def counted(self: BoardScreen, **options: object) -> object:
+            reads.append(options.get("around"))
+            return original(self, **options)  # type: ignore[arg-type]
+
+        BoardScreen.reload = counted  # type: ignore[method-assign]
+        try:
+            for n in range(3):
+                bob = open_as(long_db, "bob")
+                bob.add_action(ActionDraft(title=f"later {n}", priority="low"))
+                bob.close()
+                app.check_for_changes()
+                await settle_app(app, pilot)
+        finally:
+            BoardScreen.reload = original  # type: ignore[method-assign]
+        assert reads == [None, None, None]  # one read a change, none around a gone card
+
+
 async def test_a_focused_card_the_filter_no_longer_shows_is_not_followed(
     make_app, long_db: Path
 ) -> None:
