@@ -589,8 +589,15 @@ def _open_board(session: Session) -> None:
     # The board takes the terminal's own size, and its resizes: COLUMNS and LINES, exported
     # by a shell or a script, pinned it to theirs for good (shutil.get_terminal_size reads
     # them first; a tester's board stayed 80x24 in a 200x60 window).
-    for pinned in ("COLUMNS", "LINES"):
-        os.environ.pop(pinned, None)
+    # Only where the terminal tells its size: one that says 0x0 (a bare pseudo-terminal) is
+    # sized by them, as shutil does.
+    try:
+        columns, lines = os.get_terminal_size(sys.__stdout__.fileno())  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        columns = lines = 0
+    if columns and lines:
+        for pinned in ("COLUMNS", "LINES"):
+            os.environ.pop(pinned, None)
     from pdca.tui.app import create_app, run_app  # Textual only when the board really opens
     from pdca.tui.identity import current_user
 
