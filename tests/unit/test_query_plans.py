@@ -885,3 +885,29 @@ def test_doctors_kept_check_reads_each_rebuild_once_and_its_repair_searches_by_k
             assert scans in ([], ["SCAN k"]), plan  # k: the keys, DISTINCT
             assert not any("idx_events_entity" in step for step in plan), plan
         store.conn.execute("DROP TABLE temp.kept_keys")
+
+
+def test_the_standup_records_look_at_changes_since_the_read_through_an_index(
+    store: Store,
+) -> None:
+    """``standup_digest``'s newest event and ``record_standup``'s look for changes written
+    after the digest was read (db/accountability.py): the log's last id and the changes'
+    id index, however long the log."""
+    from pdca.db import accountability
+
+    store.add_action(ActionDraft(title="x", owner="bob"))
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    digest = accountability.standup_digest(store)
+    accountability.record_standup(
+        store, digest.since, [], digest.until, seen_event=digest.seen_event
+    )
+    store.conn.set_trace_callback(None)
+    queries = {
+        " ".join(sql.split())
+        for sql in seen
+        if "max(id) FROM events" in sql or ("FROM event_changes" in sql and "min(at)" in sql)
+    }
+    assert len(queries) == 2
+    problems = [p for sql in sorted(queries) for p in _plan_problems(store, sql)]
+    assert problems == []
