@@ -911,3 +911,5 @@ def test_the_standup_records_look_at_changes_since_the_read_through_an_index(
     assert len(queries) == 2
     problems = [p for sql in sorted(queries) for p in _plan_problems(store, sql)]
     assert problems == []
+    details = [row[3] for sql in queries for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql)]
+    assert not [d for d in details if d.startswith("SCAN") and "event_changes" in d], details
