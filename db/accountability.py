@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pdca.db import accountability_rules as arules
-from pdca.db import convert, xmr
+from pdca.db import convert, rules, xmr
 from pdca.db.accountability_models import (
     DIGEST_KINDS,
     FOLLOWUP_RESULTS,
@@ -362,7 +362,7 @@ def owners(store: Store) -> list[OwnerRow]:
     now = store.clock()
     today = now.astimezone().date()
     settings = team_settings(store)
-    cutoff = iso(arules.stale_cutoff(now, settings.stale_after_days))
+    cutoff = iso(rules.stale_cutoff(now, settings.stale_after_days))
     soon = (today + timedelta(days=arules.DUE_SOON_DAYS)).isoformat()
     rows: dict[str | None, dict[str, Any]] = {}
     for person in store.conn.execute(
@@ -838,7 +838,7 @@ def _open_actions(
         return [], {}
     values = (
         now.astimezone().date().isoformat(),
-        iso(arules.stale_cutoff(now, cadence_days)),
+        iso(rules.stale_cutoff(now, cadence_days)),
         most,
     )
     rows = store.conn.execute(_FIRST_OPEN, values).fetchall()

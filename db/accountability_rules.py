@@ -72,13 +72,8 @@ SETTING_PARSERS: dict[str, Callable[[str], object]] = {
 # --------------------------------------------------------------------------- staleness
 
 
-def stale_cutoff(now: datetime, cadence_days: int) -> datetime:
-    """Last sign of life at or before this moment means stale (``rules.stale_cutoff``)."""
-    return rules.stale_cutoff(now, cadence_days)
-
-
 def is_stale_since(last_sign: str, now: datetime, cadence_days: int) -> bool:
-    return last_sign <= iso(stale_cutoff(now, cadence_days))
+    return last_sign <= iso(rules.stale_cutoff(now, cadence_days))
 
 
 # --------------------------------------------------------------------------- follow-ups
@@ -216,7 +211,7 @@ def standing(
     waiting on their current holder; follow-ups due. Alerts first: they escalate."""
     today = now.astimezone().date()
     today_text = today.isoformat()
-    stale_at = iso(stale_cutoff(now, cadence_days))  # ``is_stale_since``, as text: cheap
+    stale_at = iso(rules.stale_cutoff(now, cadence_days))  # ``is_stale_since``, as text: cheap
     items = [
         StandingItem(
             kind="alert",

@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from pdca.db import alerts, kpi_rules
+from pdca.db import alerts, kpi_rules, rules
 from pdca.db import notify_rules as nrules
 from pdca.db.alert_standing import deadline_of
 from pdca.db.clock import iso
@@ -261,7 +261,6 @@ def _holders(
 
 def due_notices(store: Store) -> list[nrules.Notice]:
     """Every notice the database's state calls for now (pure rules over gathered facts)."""
-    from pdca.db import accountability_rules as arules
     from pdca.db.accountability import team_settings
 
     now = store.clock()
@@ -302,7 +301,7 @@ def due_notices(store: Store) -> list[nrules.Notice]:
     # The same bounds the rules apply, so no notice is lost; at 100 000 actions the others
     # (most of them) never become Python objects (issue 14: every minute in the app).
     window_start = (today - timedelta(days=cadence_days)).isoformat()
-    stale_before = iso(arules.stale_cutoff(now, cadence_days))
+    stale_before = iso(rules.stale_cutoff(now, cadence_days))
     last_sign = "coalesce(a.last_checkin_at, a.created_at)"  # kept on the row by triggers
     rows = conn.execute(
         f"SELECT a.id, a.title, a.owner, a.due, {last_sign} AS last_sign,"

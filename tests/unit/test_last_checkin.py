@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from pdca.db import accountability as acc
 from pdca.db import accountability_rules as arules
-from pdca.db import copies, schema
+from pdca.db import copies, rules, schema
 from pdca.db.clock import iso
 from pdca.db.errors import UndoRefused
 from pdca.db.models import ActionChanges, ActionDraft, CheckinDraft
@@ -346,7 +346,7 @@ _OPEN_ACTIONS_BEFORE = (
 def _open_actions_before(
     store: Store, now: datetime, cadence: int, most: int
 ) -> tuple[list[arules.OpenAction], dict[str, int]]:
-    values = (now.astimezone().date().isoformat(), iso(arules.stale_cutoff(now, cadence)), most)
+    values = (now.astimezone().date().isoformat(), iso(rules.stale_cutoff(now, cadence)), most)
     rows = store.conn.execute(_OPEN_ACTIONS_BEFORE, values).fetchall()
     more = {row[2] or acc.UNOWNED: row[7] - most for row in rows if row[7] > most}
     return [arules.OpenAction(*row[:6]) for row in rows], more
@@ -434,7 +434,7 @@ def _stale_before(store: Store, cutoff: str) -> dict[tuple[str | None, str], int
 @pytest.mark.parametrize("cadence", ["1", "3", "7"])
 def test_the_owners_stale_counts_are_what_they_were(seeded: Store, cadence: str) -> None:
     acc.set_team_setting(seeded, "stale-after-days", cadence)
-    cutoff = iso(arules.stale_cutoff(seeded.clock(), int(cadence)))
+    cutoff = iso(rules.stale_cutoff(seeded.clock(), int(cadence)))
     by_person: dict[str, int] = {}
     for (owner, _phase), n in _stale_before(seeded, cutoff).items():
         login = owner or acc.UNOWNED
