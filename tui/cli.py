@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import importlib
+import itertools
 import os
 import re
 import sys
@@ -586,11 +587,10 @@ def _open_board(session: Session) -> None:
     store = session.store(create=True)  # checks the file, creates or upgrades it, then closes
     path = store.path or resolved.path
     session.close()
-    # The board takes the terminal's own size, and its resizes: COLUMNS and LINES, exported
-    # by a shell or a script, pinned it to theirs for good (shutil.get_terminal_size reads
-    # them first; a tester's board stayed 80x24 in a 200x60 window).
-    # Only where the terminal tells its size: one that says 0x0 (a bare pseudo-terminal) is
-    # sized by them, as shutil does.
+    # The board takes the size of a terminal that tells its own (and its resizes): COLUMNS
+    # and LINES, exported by a shell or a script, pinned it to theirs for good, as
+    # shutil.get_terminal_size reads them first (a tester's board stayed 80x24 in a 200x60
+    # window). A terminal that says 0x0 (a bare pseudo-terminal) is still sized by them.
     try:
         columns, lines = os.get_terminal_size(sys.__stdout__.fileno())  # type: ignore[union-attr]
     except (AttributeError, ValueError, OSError):
@@ -1020,13 +1020,7 @@ def list_actions(
     )
     if as_json:
         # Plain dicts, no models: at 100 000 actions pydantic would be most of the time.
-        pieces: list[str] = []
-        for piece in json_array(store.iter_action_data(where)):
-            pieces.append(piece)
-            if len(pieces) >= 256:  # a few hundred at a time: streamed, in few writes
-                click.echo("".join(pieces), nl=False)
-                pieces.clear()
-        click.echo("".join(pieces), nl=False)
+        _echo_streamed(json_array(store.iter_action_data(where)))
         return
     # A row of words per action, from plain dicts: the table's widths need every row, but
     # not the actions as models (117 MB for 50 000 open ones on the huge file, a tester),
@@ -1050,14 +1044,18 @@ def list_actions(
     if first is None:
         click.echo("no actions match", err=True)
         return
-    chunk = [header, first]
-    for line in lines:
-        chunk.append(line)
-        if len(chunk) >= 256:  # a few hundred lines a write
-            click.echo("\n".join(chunk))
-            chunk = []
-    if chunk:
-        click.echo("\n".join(chunk))
+    _echo_streamed(line + "\n" for line in itertools.chain([header, first], lines))
+
+
+def _echo_streamed(pieces: Iterable[str]) -> None:
+    """Write ``pieces`` as they come, a few hundred at a time: streamed, in few writes."""
+    chunk: list[str] = []
+    for piece in pieces:
+        chunk.append(piece)
+        if len(chunk) >= 256:
+            click.echo("".join(chunk), nl=False)
+            chunk.clear()
+    click.echo("".join(chunk), nl=False)
 
 
 def _search_text(text: str | None) -> str | None:
