@@ -459,6 +459,8 @@ class BoardScreen(Screen[None]):
     def _apply_reload(
         self, wanted: BoardFilter, placed: int, read: Reloaded, around: int | None = None
     ) -> None:
+        if not (self.is_attached and self.app.is_running):
+            return  # the app is ending, its widgets going: a read that landed now is moot
         if wanted != self.filter:
             return  # the filter changed while reading; a newer reload is on its way
         if placed != self.placed:
