@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.widgets import Static
 
 from pdca.db import accountability
 from pdca.db.store import Store
@@ -327,3 +330,27 @@ async def test_r_before_the_next_digest_is_in_does_not_record_the_same_one_again
         said = [n.message for n in app._notifications]
         assert "this stand-up is recorded; the next one is being read" in said, said
     assert store.conn.execute("SELECT count(*) FROM standups").fetchone()[0] == 1
+
+
+@pytest.fixture
+def new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The person's clock five hours behind UTC (in November), for this test only."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+
+
+async def test_the_header_says_since_when_on_the_persons_own_clock(
+    make_app, team, new_york
+) -> None:
+    """Stored moments are UTC; shown unmarked, "since 09:00" in New York read as an hour that
+    had not come yet. The app's days are the person's (today, due, stale): so are its hours."""
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await settle_app(pilot.app, pilot)
+        header = app.screen.query_one("#standup-header", Static)
+        assert app.screen.digest.since == "2026-11-22T09:00:00Z"
+        assert str(header.render()).startswith("since 2026-11-22 04:00 ·")
