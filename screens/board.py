@@ -402,7 +402,10 @@ class BoardScreen(Screen[None]):
             self.pending_around = around
         windows = {phase: column.visible_range() for phase, column in self.columns.items()}
         jumping = self.pending_around is not None
-        since = None if everything or jumping else self.seen_event
+        # A filter whose cards are not on screen yet: its read may be the one this replaces
+        # (one board read at a time), so this one reads every column, not only what changed.
+        filtering = self.filter != self.filter_shown
+        since = None if everything or jumping or filtering else self.seen_event
         return self._reload(
             self.filter, self.placed, windows, since, self.pending_around, self.focused_id
         )

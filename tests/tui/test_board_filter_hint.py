@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -216,3 +217,23 @@ def test_a_long_text_filter_is_cut_and_the_hints_stay() -> None:
     assert "x" * (FILTER_TEXT_CELLS - 1) + "…”" in bar
     assert "esc clears" in bar and "nothing open matches" in bar
     assert len(bar) < 120
+
+
+async def test_someones_change_seen_as_a_filter_is_set_does_not_keep_the_old_cards(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """The refresh for a colleague's write reads only what changed, and it replaces a read
+    started a moment before (one board read at a time): when that read was the new filter's,
+    the columns kept the old cards under the new filter's bar, or no bar (a CI run's
+    ``o bob enter`` left the board as it was)."""
+    bobs = store.add_action(ActionDraft(title="Bob's", owner="bob"))
+    store.add_action(ActionDraft(title="Carol's", owner="carol"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        screen = board(app)
+        screen.set_filter(replace(screen.filter, owner="bob"))
+        screen.on_database_changed()  # in the same moment: before the filter's read began
+        await settle_app(app, pilot)
+        assert bar_text(app).startswith("filter: owner bob")
+        assert column_ids(app, "plan") == [bobs.id]
