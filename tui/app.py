@@ -643,7 +643,9 @@ class PdcaApp(App[None]):
         large file and 5 s or more at 100 000 actions, which the first move waited for."""
         # At the lowest CPU priority: seconds of a core on a big file, which other people's
         # boards and commands on a shared server should not wait behind (tui/niced.py).
-        damage = at_lowest_priority(lambda: self._in_background(self._whole_file_damage))
+        damage = at_lowest_priority(
+            lambda: self._in_background(self._whole_file_damage), abandon=self._stop_presence
+        )
         if damage:
             self.context.broken = damage  # refused from now on, whatever is queued
             self._on_ui(partial(self.stop_on_broken, damage, force=True))

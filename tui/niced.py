@@ -9,6 +9,12 @@ On Linux a nice value belongs to the thread, so the work gets a thread of its ow
 with it: an unprivileged process cannot lower a nice value again, and a thread of a shared pool
 (Textual's workers) would stay niced for whatever it runs next. Elsewhere the call runs as it
 is.
+
+The thread is a daemon, and the caller may stop waiting for it (``abandon``): SQLite 3.40's
+integrity check reads every table's pages in one step that ``sqlite3_interrupt`` cannot stop,
+and a process ends only once its worker threads have, so ``q`` in the first seconds on a big
+file waited for the check (3 s at 100 000 actions). An abandoned read is ended with the process,
+as a reader killed mid-read is: nothing is written, nothing is left half done.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -33,9 +39,28 @@ def _niced(call: Callable[[], T]) -> T:
     return call()
 
 
-def at_lowest_priority(call: Callable[[], T]) -> T:
-    """``call()`` on a thread of its own at nice 19 (Linux), its answer or what it raised."""
+WAIT_SLICE_SECONDS = 0.05  # how soon an abandoned wait ends
+
+
+def at_lowest_priority(
+    call: Callable[[], T], *, abandon: threading.Event | None = None
+) -> T | None:
+    """``call()`` on a daemon thread of its own at nice 19 (Linux): its answer or what it
+    raised; None at once when ``abandon`` is set first (the thread runs on, unwaited)."""
     if not sys.platform.startswith("linux"):
         return call()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdca-niced") as pool:
-        return pool.submit(_niced, call).result()
+    answer: Future[T] = Future()
+
+    def run() -> None:
+        try:
+            answer.set_result(_niced(call))
+        except BaseException as error:  # handed to the caller, as a pool's future would
+            answer.set_exception(error)
+
+    threading.Thread(target=run, name="pdca-niced", daemon=True).start()
+    while True:
+        try:
+            return answer.result(timeout=WAIT_SLICE_SECONDS)
+        except TimeoutError:
+            if abandon is not None and abandon.is_set():
+                return None
