@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from pdca.db import accountability_rules as arules
 from pdca.db import rules
+from pdca.db.clock import iso
 from pdca.db.errors import InvalidInput
 from pdca.db.models import LOGIN, shown_number
 from pdca.db.text_rules import UNSAFE, UNSAFE_EXCEPT_NEWLINE, escape
@@ -160,11 +161,20 @@ def stale_period(today: date, cadence_days: int) -> int:
 
 
 def stale_notice(
-    action: ActionFact, now: datetime, today: date, cadence_days: int
+    action: ActionFact,
+    now: datetime,
+    today: date,
+    cadence_days: int,
+    *,
+    stale_before: str | None = None,
 ) -> Notice | None:
     """Stale: the last sign of life more than the cadence in whole days ago (the rule of
-    ``accountability_rules.is_stale_since``)."""
-    if not arules.is_stale_since(action.last_sign, now, cadence_days):
+    ``accountability_rules.is_stale_since``). ``stale_before``: that rule's cutoff, found
+    once for many actions (finding it is a search over the local clock: done for each of
+    17 000 stale actions, it took 1.5 s of every minute in each open app, a profile)."""
+    if stale_before is None:
+        stale_before = iso(rules.stale_cutoff(now, cadence_days))
+    if action.last_sign > stale_before:
         return None
     period = stale_period(today, cadence_days)
     return Notice(
@@ -207,10 +217,11 @@ def notices(
     found: list[Notice] = []
     for alert in alerts:
         found += alert_notices(alert)
+    stale_before = iso(rules.stale_cutoff(now, cadence_days))
     for action in actions:
         for notice in (
             overdue_notice(action, today, cadence_days),
-            stale_notice(action, now, today, cadence_days),
+            stale_notice(action, now, today, cadence_days, stale_before=stale_before),
         ):
             if notice is not None:
                 found.append(notice)
