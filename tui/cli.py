@@ -7,6 +7,7 @@ must start, write and exit fast. Errors are one line on stderr and exit status 1
 from __future__ import annotations
 
 import errno
+import gc
 import importlib
 import itertools
 import os
@@ -612,6 +613,9 @@ def _open_board(session: Session) -> None:
         notices=session.notices,
     )
     status = run_app(app)
+    # Everything is saved and said: what the app made needs no collecting as the interpreter
+    # ends, which was most of q's wait (a final collection of 0.3-0.7 s, in a profile).
+    gc.freeze()
     if status:
         sys.exit(status)
 
