@@ -426,6 +426,29 @@ def test_mail_goes_through_sendmail_on_path(store: Store, tmp_path: Path) -> Non
     assert "\\x1b[31mred" in mail and "\x1b" not in mail
 
 
+def test_a_sendmail_that_hung_is_not_waited_for_again_in_the_run(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = tmp_path / "calls"
+    _script(tmp_path / "bin", "sendmail", f'echo . >> "{calls}"\nexec sleep 60\n')
+    monkeypatch.setattr("pdca.db.notify_channels.MAIL_TIMEOUT", 1.0)
+    ns.set_channel(store, "terminal", "off")
+    ns.set_channel(store, "mail", "on")
+    for title in ("late one", "late two"):
+        store.add_action(ActionDraft(title=title, owner="dana", due="2026-11-20"))
+    channels = Channels(
+        ns.channel_settings(store),
+        runner="alice",
+        now=store.clock(),
+        environ={"PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin"},
+        who=lambda: "",
+    )
+    errors = [n.last_error for n in ns.run(store, "run", channels).failed]
+    assert len(errors) == 2 and "timed out" in (errors[0] or "")
+    assert errors[1] == "not tried: sendmail timed out earlier in this run"
+    assert calls.read_text().count(".") == 1
+
+
 def test_mail_without_sendmail_fails_and_says_so(store: Store, tmp_path: Path) -> None:
     ns.set_channel(store, "terminal", "off")
     ns.set_channel(store, "mail", "on")
@@ -481,6 +504,22 @@ def test_another_persons_run_leaves_the_command_hook_to_its_owner(
     assert bobs.delivered == bobs.failed == [] and not out.exists()
     alices = ns.run(store, "alice-run", _channels(store), runner="alice")
     assert [n.channel for n in alices.delivered] == ["command"] and out.exists()
+
+
+def test_a_hook_that_timed_out_is_not_waited_for_again_in_the_run(
+    store: Store, tmp_path: Path
+) -> None:
+    """Each notification waited out the hung hook's timeout: 16 of them took 2 min 43 s (a
+    tester). After one, the rest of the run fails them at once; the next run tries again."""
+    calls = tmp_path / "calls"
+    ns.set_channel(store, "terminal", "off")
+    ns.set_channel(store, "command", f"echo . >> {calls}; sleep 60")
+    for title in ("late one", "late two", "late three"):
+        store.add_action(ActionDraft(title=title, owner="dana", due="2026-11-20"))
+    errors = [n.last_error for n in _run(store, command_timeout=1).failed]
+    assert len(errors) == 3 and "timed out after 1 s" in (errors[0] or "")
+    assert errors[1:] == ["not tried: the command timed out earlier in this run"] * 2
+    assert calls.read_text().count(".") == 1
 
 
 def test_a_hook_that_times_out_leaves_nothing_running(store: Store, tmp_path: Path) -> None:
