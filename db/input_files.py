@@ -64,8 +64,11 @@ def open_text(path: Path, field: str = "file", *, encoding: str = "utf-8") -> Te
     return open(descriptor, encoding=encoding, newline="")  # the caller closes it
 
 
-def not_utf8(path: Path, field: str = "file") -> InvalidInput:
-    return InvalidInput(field, str(path), "is not UTF-8 text (a JSON export or a CSV)")
+def not_utf8(
+    path: Path, field: str = "file", *, wanted: str = "a JSON export or a CSV"
+) -> InvalidInput:
+    """``wanted``: what the command reads, said in brackets (``kpi import`` takes a CSV only)."""
+    return InvalidInput(field, str(path), f"is not UTF-8 text ({wanted})")
 
 
 # --------------------------------------------------------------------------- checked rows

@@ -395,7 +395,7 @@ def import_readings(store: Store, path: Path) -> dict[str, int]:
                     raise InvalidInput("file", str(path), "holds no readings")
                 return _insert_readings(store, readings)
         except UnicodeDecodeError:
-            raise not_utf8(path) from None
+            raise not_utf8(path, wanted="a CSV of readings") from None
 
 
 def _insert_readings(

@@ -131,7 +131,7 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     # numbers past 64 bits, digits that are not ASCII
     (["list", "--limit", "99999999999999999999"], ("'--limit'", "99999999999999999999")),
     (["log", "--limit", "99999999999999999999"], ("'--limit'",)),
-    (["show", "99999999999999999999"], ("'99999999999999999999' is not an action id",)),
+    (["show", "99999999999999999999"], ("'99999999999999999999' is too big for an action id",)),
     (["show", "²"], ("'²' is not an action id",)),
     (["edit", "١", "--title", "x"], ("'١' is not an action id",)),
     (["checkin", "１", "hi"], ("'１' is not an action id",)),
@@ -146,6 +146,11 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     (["list", "--limit", "+5"], ("'--limit'", "'+5' is not a whole number")),
     (["list", "--limit", "٣"], ("'--limit'", "'٣' is not a whole number")),
     (["list", "--limit", "-1"], ("'--limit'", "'-1' is not a whole number of 1 or more")),
+    # a whole number past any count: too big, not "not a whole number" (a tester)
+    (["list", "--limit", "9" * 23], ("'--limit'", f"'{'9' * 23}' is too big (at most 9223")),
+    (["list", "--limit", str(2**63)], ("'--limit'", f"'{2**63}' is too big (at most 9223")),
+    (["show", "9" * 23], (f"'{'9' * 23}' is too big for an action id (at most 9223",)),
+    (["show", "#" + "9" * 23], ("is too big for an action id",)),
     (["kpi", "record", KPI, "١٢"], ("value: '١٢' is not a number",)),
     (["kpi", "record", KPI, "1_000"], ("value: '1_000' is not a number",)),
     (["kpi", "record", KPI, "５"], ("value: '５' is not a number",)),

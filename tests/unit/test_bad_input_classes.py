@@ -187,8 +187,8 @@ def test_a_csv_field_past_128_kib_is_one_line(cli, team: Path, tmp_path: Path) -
 def test_a_csv_that_is_not_utf8_is_one_line(cli, team: Path, tmp_path: Path) -> None:
     latin = tmp_path / "latin.csv"
     latin.write_bytes("title\ncaf\xe9\n".encode("latin-1"))
-    assert_one_line_error(cli("import", str(latin)), "is not UTF-8 text")
-    assert_one_line_error(cli("kpi", "import", str(latin)), "is not UTF-8 text")
+    assert_one_line_error(cli("import", str(latin)), "is not UTF-8 text (a JSON export or a CSV)")
+    assert_one_line_error(cli("kpi", "import", str(latin)), "is not UTF-8 text (a CSV of readings)")
 
 
 @pytest.mark.parametrize(
