@@ -175,6 +175,8 @@ def _put(store: Store, key: str, value: str | None, turned_off: str | None = Non
                 None,
             )
             return
+        if before is not None and before["value"] == value:
+            return  # as it was: no write, no event in everyone's history (a tester)
         if before is None:
             cursor = store.conn.execute(
                 "INSERT INTO notify_settings (key, value, updated_at, updated_by)"

@@ -762,6 +762,19 @@ def test_a_notify_setting_can_be_undone_like_any_setting(store: Store) -> None:
     assert ns.channel_settings(store).webhook is None
 
 
+def test_a_setting_given_as_it_is_writes_nothing(store: Store) -> None:
+    """``notify config terminal on`` when it is on wrote "set notify terminal to on" into
+    everyone's history (a tester); ``initiative edit`` with the same value writes nothing."""
+    ns.set_channel(store, "terminal", "off")
+    ns.set_channel(store, "webhook", "http://127.0.0.1:9/hook")
+    last = store.last_event_id()
+    ns.set_channel(store, "terminal", "OFF")
+    ns.set_channel(store, "webhook", "http://127.0.0.1:9/hook")
+    assert store.last_event_id() == last
+    ns.set_channel(store, "terminal", "on")
+    assert store.last_event_id() == last + 1
+
+
 def test_a_channel_turned_off_skips_what_it_had_failed_to_deliver(
     store: Store, db_path: Path, hook: Hook
 ) -> None:
