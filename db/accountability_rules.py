@@ -329,7 +329,7 @@ def digest(
             at=step.missed,
             actor=None,
             title=step.kpi,
-            detail=f"from {step.holder}, not acknowledged by {step.missed}",
+            detail=f"from {step.holder}, not acknowledged by {minute_utc(step.missed)}",
         )
         for step in escalations
         if since <= step.missed < until
@@ -394,6 +394,9 @@ def _item(
             return moved("moved", detail)
         if before.get("owner") != after.get("owner") and after.get("done_at") is None:
             handed = f"{before.get('owner') or 'nobody'} → {after.get('owner') or 'nobody'}"
+            if event.actor and event.actor != before.get("owner"):
+                # A lead's reassignment read as the old owner's own handover (a tester).
+                handed += f" (by {event.actor})"
             return moved("handed", handed)
         return None
     if event.entity == "checkin" and event.op == "create":
@@ -434,6 +437,8 @@ def _item(
             and not after.get("acknowledged_at")
             and before.get("assignee")
         ):
-            detail = f"from {before.get('assignee')}, not acknowledged by {before.get('ack_due')}"
+            missed = before.get("ack_due")
+            missed_words = minute_utc(missed) if isinstance(missed, str) else missed
+            detail = f"from {before.get('assignee')}, not acknowledged by {missed_words}"
             return item("alert-escalated", after.get("assignee"), detail, title=kpi.name)
     return None

@@ -8,6 +8,7 @@ import pytest
 
 from pdca.db import accountability_rules as arules
 from pdca.db.accountability_models import STANDING_FLAGS, UNOWNED, OwnerRow, flag_words
+from pdca.db.dates import minute_utc
 from pdca.db.errors import InvalidInput
 from pdca.db.models import Event
 from tests.conftest import NOW_DT
@@ -298,8 +299,8 @@ def test_escalations_the_clock_made_in_the_window_show_under_who_it_went_to() ->
     ]
     digest = arules.digest([], since=SINCE, until=UNTIL, actions={}, escalations=steps)
     assert [(i.kind, i.person, i.detail) for i in digest.items] == [
-        ("alert-escalated", "erin", f"from dave, not acknowledged by {SINCE}"),
-        ("alert-escalated", "alice", "from erin, not acknowledged by 2026-11-22T21:00:00Z"),
+        ("alert-escalated", "erin", f"from dave, not acknowledged by {minute_utc(SINCE)}"),
+        ("alert-escalated", "alice", "from erin, not acknowledged by 2026-11-22 21:00 UTC"),
     ]
 
 

@@ -477,7 +477,8 @@ def test_handing_an_action_to_someone_else_is_a_change_of_the_new_owner(
     timed.edit_action(action.id, ActionChanges(owner="erin"), expected_version=1)
     timed.edit_action(action.id, ActionChanges(title="Rota v2"), expected_version=2)  # no hand
     digest = acc.standup_digest(timed, since=since)
+    # Handed by someone else than its owner (a lead): said who, or it read as dave's own.
     assert [(i.kind, i.person, i.detail) for i in digest.items] == [
-        ("handed", "erin", "dave → erin")
+        ("handed", "erin", f"dave → erin (by {timed.actor})")
     ]
     assert digest.counts("erin")["handed"] == 1 and digest.counts("dave")["handed"] == 0
