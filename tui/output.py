@@ -36,9 +36,12 @@ def md_escape(text: str) -> str:
     """Markdown (chat, wikis) must show user text as typed: controls as their escapes, and a
     backslash before everything that would format it (``&`` too: ``&amp;`` stays ``&amp;``)."""
     text = printable(text)
-    for char in "\\`*_[]<>#|~!&":
+    for char in "\\`*_[]<>|~!&":
         text = text.replace(char, "\\" + char)
-    return text
+    # A # formats only where a heading starts or ends (user text never starts a line: it
+    # follows "- Done: #12 " or "# Cycle report: "); elsewhere "\#6" showed as typed in chats
+    # that keep the backslash (a tester).
+    return re.sub(r"^#|#(?=#*\s*$)", r"\\#", text, count=0)
 
 
 def for_terminal(text: str) -> str:

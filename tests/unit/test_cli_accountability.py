@@ -246,3 +246,8 @@ def test_markdown_shows_an_entity_as_typed() -> None:
 
     assert md_escape("R&D &amp; ops") == "R\\&D \\&amp; ops"  # chat shows "&amp;" as typed
     assert md_escape("*x* [y](z)") == "\\*x\\* \\[y\\](z)"
+    # A # only where a heading would take it: first, or closing the line (a tester's chat
+    # showed "cycle 2 of \\#6" with its backslash).
+    assert md_escape("cycle 2 of #6") == "cycle 2 of #6"
+    assert md_escape("#6 first") == "\\#6 first"
+    assert md_escape("Fix C #") == "Fix C \\#"
