@@ -566,6 +566,55 @@ ORDER BY c.at, c.id
 """
 
 
+# Undos in the window of changes told before it (a done reported, then undone): the earlier
+# stand-up's word stands corrected only if this one says so (a tester: #16 reported abandoned,
+# then silently open again). Undos of changes in the window itself hide both (``_CHANGES``).
+_UNDONE_EARLIER = """
+SELECT u.id, u.at, u.actor, u.summary,
+ CASE WHEN u.entity = 'action' THEN u.entity_id
+  ELSE json_extract(coalesce(u.before, u.after), '$.action_id') END AS action_id,
+ json_extract(coalesce(u.before, u.after), '$.assignee') AS assignee
+FROM events u INDEXED BY idx_events_undo_of
+WHERE u.undo_of IS NOT NULL AND u.at >= ?1 AND u.at <= ?2 AND (u.at > ?1 OR u.id > ?3)
+ AND u.entity IN ('action', 'checkin', 'alert')
+ AND (u.before IS NULL OR json_valid(u.before)) AND (u.after IS NULL OR json_valid(u.after))
+ AND EXISTS (SELECT 1 FROM events t INDEXED BY idx_events_tx
+  JOIN event_changes c ON c.at = t.at AND c.id = t.id
+  WHERE t.tx = u.undo_of AND (t.at < ?1 OR (t.at = ?1 AND t.id <= ?3)))
+ AND NOT EXISTS (SELECT 1 FROM events v INDEXED BY idx_events_tx WHERE v.tx = u.tx AND v.id < u.id)
+"""  # one row an undo (its first event), in no order: a few, sorted by the caller
+
+
+def _undone_earlier(
+    store: Store, since: str, until: str, after_event: int | None
+) -> list[DigestItem]:
+    """The window's undos of changes a stand-up before it told, as "undone" changes, under
+    the action's owner now (else the alert's assignee, else who undid it)."""
+    found = []
+    window = (since, until, arules.events_after(after_event))
+    rows = store.conn.execute(_UNDONE_EARLIER, window).fetchall()
+    for row in sorted(rows, key=lambda row: (row["at"], row["id"])):
+        action_id = row["action_id"] if isinstance(row["action_id"], int) else None
+        action = None
+        if action_id is not None:
+            action = store.conn.execute(
+                "SELECT owner, title FROM actions WHERE id = ?", (action_id,)
+            ).fetchone()
+        person = (action["owner"] if action else None) or row["assignee"] or row["actor"]
+        found.append(
+            DigestItem(
+                kind="undone",
+                person=person,
+                at=row["at"],
+                actor=row["actor"],
+                action_id=action_id if action else None,
+                title=action["title"] if action else "",
+                detail=str(row["summary"]).removeprefix("undid "),
+            )
+        )
+    return found
+
+
 def standup_digest(
     store: Store,
     since: str | None = None,
@@ -644,6 +693,15 @@ def standup_digest(
         if item.kind == "alert-escalated" and item.actor is None:
             kinds = counts.setdefault(item.person or UNOWNED, dict.fromkeys(DIGEST_KINDS, 0))
             kinds["alert-escalated"] += 1
+    undone = _undone_earlier(store, since, until, after_event)
+    if undone:
+        for item in undone:
+            kinds = counts.setdefault(item.person or UNOWNED, dict.fromkeys(DIGEST_KINDS, 0))
+            kinds["undone"] += 1
+        named = {p for p in digest.people if p != UNOWNED} | {i.person for i in undone if i.person}
+        people = sorted(named) + ([UNOWNED] if UNOWNED in digest.people else [])
+        merged = sorted([*digest.items, *undone], key=lambda item: item.at)  # stable
+        digest = digest.model_copy(update={"items": merged, "people": people})
     items = _first_of_each(digest.items, most)
     shown: dict[str, int] = {}
     for item in items:
@@ -691,8 +749,10 @@ def _first_unseen_change(store: Store, until: str, seen_event: int) -> str | Non
     changes before ``until``'s second that the digest never saw (a reviewer: a reassign of
     3 243 actions, in no stand-up). Searched by id, the changes since the read: a few."""
     row = store.conn.execute(
-        "SELECT min(at) FROM event_changes INDEXED BY idx_event_changes_id"
-        " WHERE id > ? AND at <= ?",
+        "SELECT min(at) FROM (SELECT min(at) AS at FROM event_changes"
+        " INDEXED BY idx_event_changes_id WHERE id > ?1 AND at <= ?2"
+        " UNION ALL SELECT min(at) FROM events INDEXED BY idx_events_undo_of"
+        " WHERE undo_of IS NOT NULL AND id > ?1 AND at <= ?2)",  # an undo is told too
         (seen_event, until),
     ).fetchone()
     return row[0] if row else None

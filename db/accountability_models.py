@@ -33,6 +33,7 @@ DigestKind = Literal[
     "alert-raised",
     "alert-acknowledged",
     "alert-escalated",
+    "undone",
 ]
 DIGEST_KINDS: tuple[DigestKind, ...] = (
     "created",
@@ -44,6 +45,11 @@ DIGEST_KINDS: tuple[DigestKind, ...] = (
     "alert-raised",
     "alert-acknowledged",
     "alert-escalated",
+    "undone",
+)
+# The changes said with "(by X)" when X is not the person they are under (their owner).
+BY_KINDS: frozenset[DigestKind] = frozenset(
+    ("created", "moved", "done", "checkin", "followup", "undone")
 )
 StandingKind = Literal["action", "alert", "followup"]
 

@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 
 from pdca.db import accountability
 from pdca.db.accountability_models import (
+    BY_KINDS,
     UNOWNED,
     Digest,
     DigestItem,
@@ -52,15 +53,15 @@ LABELS = {
     "alert-raised": ("▲ alert", "bad"),
     "alert-acknowledged": ("✓ alert ack", "good"),
     "alert-escalated": ("▲ escalated", "bad"),
+    "undone": ("↶ undone", "warn"),
 }
 STANDING = {
     "action": ("! open", "warn"),
     "alert": ("▲ waiting", "bad"),
     "followup": ("⚑ due", "accent"),
 }
-SHOWN_WHEN_ANY = {"handed"}  # counts the header names only when not 0
+SHOWN_WHEN_ANY = {"handed", "undone"}  # counts the header names only when not 0
 CHECKIN_ROLES = {"on-track": "", "at-risk": "warn", "blocked": "bad"}
-BY_KINDS = ("created", "moved", "done", "checkin", "followup")  # "(by X)" when not the owner
 INDENT = "  "
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pdca.db.accountability_models import FOLLOWUP_RESULTS, flag_words
+from pdca.db.accountability_models import BY_KINDS, FOLLOWUP_RESULTS, flag_words
 from pdca.db.dates import minute_utc
 from pdca.db.errors import InvalidInput, PdcaError
 from pdca.db.models import CHECKIN_STATUSES, record_id
@@ -37,6 +37,7 @@ DIGEST_HEADINGS = {
     "alert-raised": "Alerts raised",
     "alert-acknowledged": "Alerts acknowledged",
     "alert-escalated": "Alerts escalated",
+    "undone": "Undone (told in an earlier stand-up)",
 }
 DIGEST_LABELS = {  # one change, in a person's block
     "created": "Created",
@@ -48,9 +49,9 @@ DIGEST_LABELS = {  # one change, in a person's block
     "alert-raised": "Alert raised",
     "alert-acknowledged": "Alert acknowledged",
     "alert-escalated": "Alert escalated to them",
+    "undone": "Undone (told in an earlier stand-up)",
 }
 STANDING_LABELS = {"action": "Open", "alert": "Alert waiting", "followup": "Follow-up due"}
-BY_KINDS = ("created", "moved", "done", "checkin", "followup")  # "(by X)" when not the owner
 EVERY = 1 << 62  # standup --all: no person's changes or open work are left out
 
 

@@ -382,6 +382,34 @@ def test_a_standup_digest_starts_from_the_last_recorded_one(timed: Store, ticker
     assert digest.people == ["bob", "carol"]  # bob has open work: he gets his turn
 
 
+def test_an_undo_of_a_change_an_earlier_standup_told_is_told(
+    timed: Store, ticker: Ticker, db_path: Path
+) -> None:
+    """A done told in a stand-up, then undone: the next stand-up said nothing, and the team
+    went on thinking it abandoned (a tester). An undo of a change the earlier stand-up did
+    not tell (a title) stays untold, and one inside a window hides both, as before."""
+    from pdca.db.models import ActionChanges
+
+    work = timed.add_action(ActionDraft(title="Sixteen", owner="bob"))
+    quiet = timed.add_action(ActionDraft(title="Quiet", owner="carol"))
+    timed.complete_action(work.id, "abandon")
+    timed.edit_action(quiet.id, ActionChanges(title="Quieter"), expected_version=1)
+    ticker.advance(hours=1)
+    lead = Store.open(db_path, actor="lena", clock=ticker)  # the lead records it
+    digest = acc.standup_digest(lead)
+    acc.record_standup(lead, digest.since, ["bob"], until=digest.until)
+    lead.close()
+    ticker.advance(hours=1)
+    timed.undo()  # the title
+    timed.undo()  # the done
+    later = acc.standup_digest(timed)
+    assert [(i.kind, i.person, i.action_id, i.detail, i.actor) for i in later.items] == [
+        ("undone", "bob", work.id, "done #1 (abandon)", "alice")
+    ]
+    assert later.change_counts["bob"]["undone"] == 1 and "bob" in later.people
+    assert timed.get_action(work.id).done_at is None
+
+
 def test_a_change_in_the_second_a_standup_was_recorded_is_in_the_next(
     timed: Store, ticker: Ticker
 ) -> None:
