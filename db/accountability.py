@@ -984,6 +984,18 @@ def record_standup(
     people = [person for person in people if person != UNOWNED]
     with store.write() as tx:
         at = tx.at if until is None else until
+        if until is not None:
+            # Someone recorded a stand-up after this one was read (from the shell, beside the
+            # lead's open view): a second record of it was written, empty, as if news.
+            later = store.conn.execute(
+                "SELECT by, at FROM standups WHERE at > ? ORDER BY at DESC, id DESC LIMIT 1",
+                (since,),
+            ).fetchone()
+            if later is not None:
+                raise StandupOvertaken(
+                    f"stand-up: {later['by']} recorded it already, up to {later['at']};"
+                    " not recorded again: the next one starts there"
+                )
         unseen = None
         if until is not None and seen_event is not None:
             unseen = _first_unseen_change(store, until, seen_event)

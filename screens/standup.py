@@ -266,6 +266,16 @@ class StandupScreen(RowView):
 
     def loaded(self, digest: Digest, extra: dict[str, list[DigestItem]] | None = None) -> None:
         first = self.digest is None
+        before = self.digest
+        if before is not None and before is not self.recorded and digest.since > before.since:
+            # Recorded by someone else (a colleague's --record) while this was open: what was
+            # on screen went without a word (a tester's lead then recorded it again, empty).
+            self.notify(
+                f"someone recorded this stand-up up to {short_time(digest.since)}: shown now is"
+                " what changed since",
+                severity="warning",
+                timeout=8,
+            )
         opened = {who: len(items) for who, items in self.extra.items()}
         self.digest = digest
         self.extra = extra or {}

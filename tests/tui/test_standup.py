@@ -354,3 +354,38 @@ async def test_the_header_says_since_when_on_the_persons_own_clock(
         header = app.screen.query_one("#standup-header", Static)
         assert app.screen.digest.since == "2026-11-22T09:00:00Z"
         assert str(header.render()).startswith("since 2026-11-22 04:00 ·")
+
+
+async def test_a_standup_someone_records_meanwhile_is_said_and_r_does_not_record_it_again(
+    make_app, team, db_path: Path
+) -> None:
+    """A colleague's ``standup --record`` emptied the lead's open stand-up without a word,
+    and the lead's r then recorded a second one over the same window (a tester)."""
+    from tests.conftest import open_as
+
+    def last() -> accountability.Standup | None:
+        reader = open_as(db_path, "x")
+        try:
+            return accountability.last_standup(reader)
+        finally:
+            reader.close()
+
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await settle_app(pilot.app, pilot)
+        screen = app.screen
+        assert isinstance(screen, StandupScreen) and screen.digest.items
+        colleague = open_as(db_path, "carol")
+        theirs = accountability.standup_digest(colleague)
+        accountability.record_standup(colleague, theirs.since, [], theirs.until)
+        colleague.close()
+        await pilot.press("r", "1")  # before the view has seen it: refused, not written twice
+        await settle_app(pilot.app, pilot)
+        recorded = last()
+        assert recorded is not None and recorded.by == "carol"
+        said = [n.message for n in app._notifications]
+        assert any("carol recorded it already" in m for m in said)
+        # The view reads the new window, and says why what was on screen went.
+        assert screen.digest.since == theirs.until and screen.digest.items == []
+        assert any("someone recorded this stand-up up to 2026-11-23 09:00" in m for m in said)

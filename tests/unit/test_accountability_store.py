@@ -410,6 +410,27 @@ def test_an_undo_of_a_change_an_earlier_standup_told_is_told(
     assert timed.get_action(work.id).done_at is None
 
 
+def test_a_standup_someone_recorded_meanwhile_is_not_recorded_again(
+    timed: Store, ticker: Ticker, db_path: Path
+) -> None:
+    """The lead's view was open when a colleague ran ``standup --record``; the lead's r then
+    wrote a second stand-up over the same window, with nothing new in it (a tester)."""
+    from pdca.db.errors import StandupOvertaken
+
+    timed.add_action(ActionDraft(title="rota", owner="bob"))
+    ticker.advance(hours=1)
+    shown = acc.standup_digest(timed)  # on the lead's screen
+    ticker.advance(minutes=5)
+    colleague = Store.open(db_path, actor="carol", clock=ticker)
+    theirs = acc.standup_digest(colleague)
+    acc.record_standup(colleague, theirs.since, [], theirs.until, seen_event=theirs.seen_event)
+    colleague.close()
+    mark = last_event_id(timed)
+    with pytest.raises(StandupOvertaken, match="carol recorded it already, up to 2026-11-23T10:05"):
+        acc.record_standup(timed, shown.since, ["bob"], shown.until, seen_event=shown.seen_event)
+    assert last_event_id(timed) == mark  # nothing written
+
+
 def test_a_change_in_the_second_a_standup_was_recorded_is_in_the_next(
     timed: Store, ticker: Ticker
 ) -> None:
