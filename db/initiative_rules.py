@@ -7,13 +7,17 @@ said "on track" three weeks ago counts as stale, not as on track.
 
 The thresholds (documented in the README):
 
-- off track: a KPI in alert (its value past the alert threshold, or any open alert on it: a
-  process signal too); half or more of the open actions late; half or more of them stale;
-  no check-in and no KPI reading at all for twice the stale cadence (14 days by default),
-  silence counted from the initiative's start (its creation, or its newest open action's or
-  KPI's) when that is later: a new initiative is not off track for want of news;
+- off track: a KPI in alert (its value past the alert threshold, or an open alert on it not
+  acknowledged yet: a process signal too); half or more of the open actions late; half or
+  more of them stale; no check-in and no KPI reading at all for twice the stale cadence
+  (14 days by default), silence counted from the initiative's start (its creation, or its
+  newest open action's or KPI's) when that is later: a new initiative is not off track for
+  want of news;
   the objective's date passed with a KPI short of its target.
-- at risk: a KPI in warning, not measured within its cadence, or never measured; any action
+- at risk: a KPI in warning, not measured within its cadence, or never measured; a KPI whose
+  open alerts are all acknowledged and whose value is back within the alert threshold (a
+  signal alert stays open until enough readings pass without one: weeks of "off track" for
+  a KPI on the mend, a tester); any action
   late, stale, blocked or reported at risk; nothing planned (no open action, no KPI).
 """
 
@@ -42,8 +46,10 @@ class InitiativeFacts:
     stale_after_days: int
     kpi_statuses: tuple[str, ...] = ()  # kpi_rules.status of each of its KPIs
     # Beside each status: the KPI has an open alert (of any kind: a threshold or a process
-    # signal). Empty: none has.
+    # signal) not acknowledged yet. Empty: none has.
     kpi_open_alerts: tuple[bool, ...] = ()
+    # Beside each status: the KPI has open alerts, every one acknowledged. Empty: none has.
+    kpi_acknowledged_alerts: tuple[bool, ...] = ()
     kpi_names: tuple[str, ...] = ()  # beside each status, when known: named in the reasons
     open_actions: int = 0
     late: int = 0
@@ -78,18 +84,37 @@ def _which_alerted(facts: InitiativeFacts, judged: list[str]) -> str:
     return f" ({'; '.join(named[:NAMED_MOST])}{more})"
 
 
+def _named(facts: InitiativeFacts, judged: list[str], verdict: str) -> str:
+    """`` (Change failure rate; Lead time)``: the KPIs judged ``verdict``, when known."""
+    if len(facts.kpi_names) != len(judged):
+        return ""
+    named = [name for name, seen in zip(facts.kpi_names, judged, strict=True) if seen == verdict]
+    more = " …" if len(named) > NAMED_MOST else ""
+    return f" ({'; '.join(named[:NAMED_MOST])}{more})"
+
+
 def health(facts: InitiativeFacts) -> tuple[Health, list[str]]:
     """The level and its reasons, worst first (no reason: on track)."""
     off: list[str] = []
     risk: list[str] = []
     statuses = facts.kpi_statuses
     flagged = facts.kpi_open_alerts or (False,) * len(statuses)
-    # A KPI with an open alert is in alert whatever its latest value says; it is counted once.
+    acknowledged = facts.kpi_acknowledged_alerts or (False,) * len(statuses)
+    # A KPI with an open alert nobody acknowledged is in alert whatever its latest value
+    # says; one whose open alerts are acknowledged, back within its threshold, is on the
+    # mend (at risk). Each KPI is counted once.
     judged = [
-        "alert" if alerted else status for status, alerted in zip(statuses, flagged, strict=True)
+        "alert" if alerted else ("mending" if acked and status != "alert" else status)
+        for status, alerted, acked in zip(statuses, flagged, acknowledged, strict=True)
     ]
     if alerts := judged.count("alert"):
         off.append(f"{_plural(alerts, 'KPI')} in alert{_which_alerted(facts, judged)}")
+    if mending := judged.count("mending"):
+        open_ones = "an acknowledged alert still open" if mending == 1 else "acknowledged alerts"
+        risk.append(
+            f"{_plural(mending, 'KPI')} back within the alert threshold with {open_ones}"
+            + _named(facts, judged, "mending")
+        )
     if warns := judged.count("warn"):
         risk.append(f"{_plural(warns, 'KPI')} in warning")
     if late_kpis := judged.count("overdue"):

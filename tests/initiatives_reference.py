@@ -33,7 +33,9 @@ WHERE a.done_at IS NULL AND a.initiative_id IS NOT NULL
 # The linked KPIs with an open alert (a threshold's or a signal's), each KPI looked up down
 # the (kpi_id, closed_at) index: the alerts' order and rows are not needed, only whether.
 _ALERTED = """
-SELECT k.id FROM kpis k
+SELECT k.id, EXISTS (SELECT 1 FROM alerts a WHERE a.kpi_id = k.id AND a.closed_at IS NULL
+  AND ifnull(a.acknowledged_at, '') = '') AS waiting
+FROM kpis k
 WHERE k.initiative_id IS NOT NULL
   AND EXISTS (SELECT 1 FROM alerts a WHERE a.kpi_id = k.id AND a.closed_at IS NULL)
 """
@@ -44,7 +46,8 @@ class LinkedKpi(NamedTuple):
 
     kpi: Kpi
     status: KpiStatus
-    alerted: bool  # an open alert of any kind
+    alerted: bool  # an open alert of any kind, not acknowledged yet
+    acknowledged: bool  # open alerts, every one of them acknowledged
     recent: list[float | None]
 
 
@@ -72,7 +75,7 @@ def kpis_by_initiative(store: Store, slots: int) -> dict[int, list[LinkedKpi]]:
     status = {kpi.id: kpi_reads.status_of(kpi, now) for kpi in linked}
     linked.sort(key=lambda k: (STATUS_ORDER.index(status[k.id]), k.name.lower()))
     recent = kpi_reads.recent_readings(store, now, slots, [kpi.id for kpi in linked])
-    alerted = {row[0] for row in store.conn.execute(_ALERTED)}
+    alerted = dict(store.conn.execute(_ALERTED).fetchall())
     found: dict[int, list[LinkedKpi]] = defaultdict(list)
     for kpi in linked:
         assert kpi.initiative_id is not None  # linked
@@ -80,7 +83,8 @@ def kpis_by_initiative(store: Store, slots: int) -> dict[int, list[LinkedKpi]]:
             LinkedKpi(
                 kpi=kpi,
                 status=status[kpi.id],
-                alerted=kpi.id in alerted,
+                alerted=bool(alerted.get(kpi.id)),
+                acknowledged=alerted.get(kpi.id) == 0,
                 recent=kpi_rules.slots(recent.get(kpi.id, []), kpi.cadence, now, slots),
             )
         )
@@ -135,6 +139,7 @@ def overview(store: Store, slots: int = kpi_reads.RECENT_SLOTS) -> list[Initiati
             stale_after_days=cadence,
             kpi_statuses=tuple(r.status for r in rows),
             kpi_open_alerts=tuple(r.alerted for r in rows),
+            kpi_acknowledged_alerts=tuple(r.acknowledged for r in rows),
             kpi_names=tuple(r.kpi.name for r in rows),
             open_actions=initiative.open_actions,
             late=late.get(key, 0),

@@ -80,6 +80,33 @@ def test_an_open_alert_of_any_kind_puts_its_kpi_in_alert_once() -> None:
     assert ir.health(facts(kpi_open_alerts=(False,))) == ("on-track", [])
 
 
+def test_a_kpi_whose_open_alerts_are_acknowledged_and_back_within_is_a_risk() -> None:
+    """Acknowledged signal alerts stay open until enough readings pass without a signal: an
+    initiative read "off track: 3 KPIs in alert" for weeks while each KPI said ok (a tester).
+    Back within the threshold, it is on the mend; past it, or unacknowledged, in alert."""
+    names = ("CFR", "Deploys", "Lead time")
+    level, reasons = ir.health(
+        facts(
+            kpi_statuses=("ok", "warn", "alert"),
+            kpi_open_alerts=(False, False, False),
+            kpi_acknowledged_alerts=(True, True, True),
+            kpi_names=names,
+        )
+    )
+    assert level == "off-track"
+    assert reasons == [
+        "1 KPI in alert (Lead time)",
+        "2 KPIs back within the alert threshold with acknowledged alerts (CFR; Deploys)",
+    ]
+    one = facts(kpi_acknowledged_alerts=(True,), kpi_names=("CFR",))
+    assert ir.health(one) == (
+        "at-risk",
+        ["1 KPI back within the alert threshold with an acknowledged alert still open (CFR)"],
+    )
+    waiting = replace(one, kpi_open_alerts=(True,))  # another alert nobody acknowledged
+    assert ir.health(waiting) == ("off-track", ["1 KPI in alert (CFR: an open alert)"])
+
+
 def test_kpis_not_measured_blocked_and_at_risk_reports_are_risks() -> None:
     level, reasons = ir.health(facts(kpi_statuses=("overdue", "no-data"), blocked=1, at_risk=2))
     assert level == "at-risk"
