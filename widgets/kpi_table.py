@@ -119,7 +119,7 @@ class Layout:
         perspective = 9 if width >= 72 else 0
         latest, target, owner = 11, 7, (12 if wide else 8)
         spark = max(8, min(40, (width - 60) // 2)) if width >= 60 else 0
-        fixed = 2 + status + perspective + latest + spark + target + 2 + owner
+        fixed = 3 + status + perspective + latest + spark + target + 2 + owner  # ▌, mark
         gaps = sum(1 for w in (status, perspective, latest, spark, target, owner) if w)
         name = max(8, width - fixed - gaps - 1)
         return cls(name, status, perspective, latest, spark, target, owner)
@@ -137,6 +137,7 @@ class KpiTable(LineList):
     KpiTable > .kpi-table--header { color: $text-muted; text-style: bold; background: $panel; }
     KpiTable > .kpi-table--cursor { background: $boost; }
     KpiTable:focus > .kpi-table--cursor { background: $primary 35%; }
+    KpiTable > .kpi-table--marker { color: $accent; }
     KpiTable > .kpi-table--muted { color: $text-muted; }
     KpiTable > .kpi-table--name { text-style: bold; }
     KpiTable > .kpi-table--alert { color: $error; text-style: bold; }
@@ -154,6 +155,7 @@ class KpiTable(LineList):
     COMPONENT_CLASSES = {
         "kpi-table--header",
         "kpi-table--cursor",
+        "kpi-table--marker",
         "kpi-table--muted",
         "kpi-table--name",
         "kpi-table--alert",
@@ -240,7 +242,7 @@ class KpiTable(LineList):
         layout = Layout.for_width(width)
         if y == 0:
             style = self.rich_style + self.get_component_rich_style("kpi-table--header")
-            cells = self._cells(layout, None)
+            cells = [(" ", ""), *self._cells(layout, None)]
             return self._strip([(t, "") for t, _ in cells], style, width)
         if not self.rows:
             if y == 2:
@@ -257,7 +259,10 @@ class KpiTable(LineList):
             # it, the cursor row looked like every other (a tester).
             cursor = self.get_component_rich_style("kpi-table--cursor")
             base, over = base + cursor, Style(bgcolor=cursor.bgcolor)
-        return self._strip(self._cells(layout, self.rows[index]), base, width, over)
+        # A shape at the cursor too, as the board and the other views have: in a terminal
+        # without colour its background alone showed no row chosen (a tester).
+        marker = ("▌" if index == self.cursor and self.has_focus else " ", "kpi-table--marker")
+        return self._strip([marker, *self._cells(layout, self.rows[index])], base, width, over)
 
     def _strip(
         self, cells: list[tuple[str, str]], base: Style, width: int, over: Style | None = None

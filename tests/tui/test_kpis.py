@@ -722,6 +722,12 @@ async def test_the_cursor_row_is_marked_in_every_cell(make_app, kpi_db: Path) ->
         assert cursor is not None
         assert {segment.style.bgcolor for segment in lines[0]} == {cursor}  # type: ignore[union-attr]
         assert cursor not in {segment.style.bgcolor for segment in lines[1]}  # type: ignore[union-attr]
+        # ... and a shape, as on the board: without colour the background shows nothing.
+        texts = ["".join(segment.text for segment in line) for line in lines]
+        assert texts[0].startswith("▌") and not texts[1].startswith("▌")
+        await pilot.press("j")
+        moved = ["".join(s.text for s in screen.table.render_line(y)) for y in (1, 2)]
+        assert not moved[0].startswith("▌") and moved[1].startswith("▌")
         await pilot.press("2")
         await settle_app(app, pilot)
         rows = app.screen.query_one(RowList)
