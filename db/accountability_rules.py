@@ -404,10 +404,14 @@ def _item(
         brief = actions.get(action_id) if isinstance(action_id, int) else None
         followup = after.get("kind") == "followup"
         detail = str(after.get("result") if followup else after.get("status"))
+        message = str(after.get("message", ""))
+        # A follow-up recorded without words has "5-day follow-up: holding" for its message:
+        # said once, not "holding: 5-day follow-up: holding" (a tester).
+        said = message if followup and message.endswith(f"follow-up: {detail}") else None
         return item(
             "followup" if followup else "checkin",
             brief.owner if brief else after.get("author"),
-            f"{detail}: {after.get('message', '')}",
+            said or f"{detail}: {message}",
             action_id=action_id if isinstance(action_id, int) else None,
             title=brief.title if brief else "",
         )

@@ -53,7 +53,7 @@ from pdca.tui.paths import DB_NAME, ResolvedPath, describe_rule, resolve_db_path
 
 if TYPE_CHECKING:
     from pdca.db.clock import Clock
-    from pdca.db.models import Action
+    from pdca.db.models import Action, Checkin
     from pdca.db.store import ActionLine, Store
 
 
@@ -1159,13 +1159,22 @@ def show(session: Session, action_id: int, as_json: bool) -> None:
         lines += ["", "notes:", *("  " + printable(line) for line in notes)]
     lines += ["", f"check-ins ({len(detail.checkins)}):"]
     lines += [
-        f"  {c.at}  {c.author}  {c.status}  {printable(c.message)}" for c in detail.checkins
+        f"  {c.at}  {c.author}  {_checkin_state(c)}  {printable(c.message)}"
+        for c in detail.checkins
     ] or ["  none yet"]
     lines += ["", "history:"]
     lines += [f"  {e.at}  {e.actor}  {printable(e.summary)}" for e in detail.history]
     # Every line escaped, not only the fields typed here: a restored export may hold
     # control characters in any column (created_by, due, an author, an actor).
     click.echo("\n".join(printable(line) for line in lines))
+
+
+def _checkin_state(checkin: Checkin) -> str:
+    """A check-in's status, or what a follow-up audit found ("follow-up holding"), as the
+    log view says it: an audit read as an ordinary "on-track" check-in (a tester)."""
+    if checkin.kind == "followup":
+        return f"follow-up {checkin.result}"
+    return checkin.status
 
 
 def _repeats_line(store: Store, action: Action) -> list[str]:

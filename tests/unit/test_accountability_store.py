@@ -125,6 +125,22 @@ def test_undoing_standardize_takes_its_followups_back(timed: Store) -> None:
 # --------------------------------------------------------------------------- recording
 
 
+def test_a_followup_recorded_without_words_is_said_once_in_the_standup(
+    timed: Store, ticker: Ticker, cli
+) -> None:
+    """The app records an audit with no message ("30-day follow-up: holding"): the stand-up
+    said "holding: 30-day follow-up: holding", and ``show`` listed it as an on-track
+    check-in (testers)."""
+    action_id = standardized(timed)
+    ticker.advance(days=31)
+    acc.record_followup(timed, acc.due_followup_of(timed, action_id).id, "holding")
+    ticker.advance(hours=1)
+    [said] = [i.detail for i in acc.standup_digest(timed).items if i.kind == "followup"]
+    assert said == "30-day follow-up: holding"
+    shown = cli("show", str(action_id)).stdout
+    assert "alice  follow-up holding  30-day follow-up: holding" in shown
+
+
 def test_a_holding_followup_is_a_followup_checkin(timed: Store, ticker: Ticker) -> None:
     action_id = standardized(timed)
     ticker.advance(days=31)
