@@ -471,7 +471,10 @@ def kpi_show(session: Session, name: str, as_json: bool) -> None:
         "",
         *_limits_lines(detail),
         "",
-        f"linked actions ({len(detail.changes)}): mean {28} days before Do against after done",
+        # Only actions that entered Do have a "before" (a tester read "(0)" beside a linked
+        # action still in Plan as no action linked).
+        f"linked actions that entered Do ({len(detail.changes)}): mean {28} days before Do"
+        " against after done",
     ]
     for c in detail.changes:
         before = "-" if c.before_mean is None else f"{c.before_mean:.4g}"

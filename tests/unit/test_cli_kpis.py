@@ -110,6 +110,9 @@ def test_kpi_show_text_and_json(ok, js, kpi) -> None:
     assert f"{KPI}  [warn]" in text and "escalates to erin, alice" in text
     assert "benchmark    20 (HDI 2025)" in text
     assert "  trend        -" in text.splitlines()  # one reading tells no trend
+    # An action linked but still in Plan has no before/after: the count says whose it gives.
+    ok("add", "Linked, in Plan", "--kpi", KPI)
+    assert "linked actions that entered Do (0):" in ok("kpi", "show", KPI).stdout
     shown = js("kpi", "show", KPI)
     assert set(shown) == {"kpi", "readings", "changes", "alerts", "limits", "signals"}
     assert shown["kpi"]["status"] == "warn" and len(shown["readings"]) == 1
