@@ -63,6 +63,10 @@ class Notification(BaseModel):
 class Outcome:
     state: str  # delivered, failed, skipped
     error: str | None = None
+    # False: not handed to its channel at all (the channel hung or was down earlier in the
+    # run): no try used, due again at once. Counted, a hook that hung on one notification
+    # used up every other one's tries while they waited behind it (a reviewer).
+    tried: bool = True
 
 
 @dataclass
@@ -562,10 +566,12 @@ def record_all(
             if before is None:
                 recorded.append(None)
                 continue
-            attempts = before["attempts"] + 1
+            attempts = before["attempts"] + (1 if outcome.tried else 0)
             error = None if outcome.error is None else outcome.error[:500]
             next_try = None
-            if outcome.state == "failed" and attempts < nrules.MAX_ATTEMPTS:
+            if outcome.state == "failed" and not outcome.tried:
+                next_try = tx.at  # the next run tries it, by when the one that hung waits
+            elif outcome.state == "failed" and attempts < nrules.MAX_ATTEMPTS:
                 next_try = iso(tx.now + nrules.retry_delay(attempts))
             store.conn.execute(
                 "UPDATE notifications SET state = ?, attempts = ?, last_error = ?,"

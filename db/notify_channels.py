@@ -177,7 +177,9 @@ class Channels:
         if sendmail is None:
             return Outcome("failed", "sendmail not found on PATH (pdca notify config mail off)")
         if self._mail_down is not None:
-            return Outcome("failed", f"not tried: {self._mail_down} earlier in this run")
+            return Outcome(
+                "failed", f"not tried: {self._mail_down} earlier in this run", tried=False
+            )
         subject = nrules.one_line(f"pdca: {notification.kind} ({notification.key})")
         body = nrules.for_terminal(notification.text).replace("\r\n", "\n")
         message = (
@@ -216,7 +218,9 @@ class Channels:
         if url is None:  # (off: skipped before this is asked)
             return Outcome("skipped", "no webhook set (pdca notify config webhook URL)")
         if self._webhook_down is not None:
-            return Outcome("failed", f"not tried: {self._webhook_down} earlier in this run")
+            return Outcome(
+                "failed", f"not tried: {self._webhook_down} earlier in this run", tried=False
+            )
         text = f"{notification.recipient}: {nrules.for_chat(notification.text)}"
         outcome, down = post_text(url, text, self.webhook_timeout, self._opener)
         self._webhook_down = down or self._webhook_down
@@ -236,7 +240,9 @@ class Channels:
                 f"pdca notify (this run is {self.runner}'s)",
             )
         if self._command_down is not None:
-            return Outcome("failed", f"not tried: {self._command_down} earlier in this run")
+            return Outcome(
+                "failed", f"not tried: {self._command_down} earlier in this run", tried=False
+            )
         document = notification.model_dump(
             include={"id", "key", "recipient", "channel", "kind", "text", "created_at"}
         )

@@ -522,6 +522,35 @@ def test_a_hook_that_timed_out_is_not_waited_for_again_in_the_run(
     assert calls.read_text().count(".") == 1
 
 
+def test_the_ones_behind_a_hook_that_hung_keep_their_tries_and_go_next_run(
+    store: Store, db_path: Path, tmp_path: Path
+) -> None:
+    """A hook that hangs on one notification only: the others, "not tried" behind it, used
+    up a try each run, the hung one first every run, and never reached the hook (a
+    reviewer). Not tried is no try: due again at once, they go while it backs off."""
+    got = tmp_path / "got"
+    ns.set_channel(store, "terminal", "off")
+    hook = f'read line; case "$line" in *poison*) sleep 60;; esac; echo "$line" >> {got}'
+    ns.set_channel(store, "command", hook)
+    for title in ("poison", "fine one", "fine two"):
+        store.add_action(ActionDraft(title=title, owner="dana", due="2026-11-20"))
+    first = _run(store, command_timeout=1)
+    assert [n.attempts for n in first.failed] == [1, 0, 0] and not got.exists()
+    # Two more runs, as the app makes them a minute or so apart: the hung one is due again
+    # in the first (its back-off is a minute) and hangs again; in the second it waits.
+    later = open_as(db_path, "alice", NOW_DT + timedelta(seconds=90))
+    try:
+        second = ns.run(later, "run-2", _channels(later, command_timeout=1))
+        third_at = open_as(db_path, "alice", NOW_DT + timedelta(seconds=180))
+        third = ns.run(third_at, "run-3", _channels(third_at, command_timeout=1))
+        third_at.close()
+    finally:
+        later.close()
+    delivered = [n.key for n in [*second.delivered, *third.delivered]]
+    assert len(delivered) == 2 and got.read_text().count("fine") == 2
+    assert "poison" not in got.read_text()
+
+
 def test_a_hook_that_times_out_leaves_nothing_running(store: Store, tmp_path: Path) -> None:
     started = tmp_path / "started"
     ns.set_channel(store, "terminal", "off")
