@@ -179,8 +179,11 @@ def _put(store: Store, key: str, value: str | None, turned_off: str | None = Non
                 None,
             )
             return
-        if before is not None and before["value"] == value:
-            return  # as it was: no write, no event in everyone's history (a tester)
+        same = before is not None and before["value"] == value
+        if same and (key != "command" or before["updated_by"] == tx.actor):
+            # As it was: no write, no event in everyone's history (a tester). Not a hook
+            # set again by someone else: it runs as whoever set it, now them (a reviewer).
+            return
         if before is None:
             cursor = store.conn.execute(
                 "INSERT INTO notify_settings (key, value, updated_at, updated_by)"

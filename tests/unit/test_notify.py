@@ -791,7 +791,7 @@ def test_a_notify_setting_can_be_undone_like_any_setting(store: Store) -> None:
     assert ns.channel_settings(store).webhook is None
 
 
-def test_a_setting_given_as_it_is_writes_nothing(store: Store) -> None:
+def test_a_setting_given_as_it_is_writes_nothing(store: Store, db_path: Path) -> None:
     """``notify config terminal on`` when it is on wrote "set notify terminal to on" into
     everyone's history (a tester); ``initiative edit`` with the same value writes nothing."""
     ns.set_channel(store, "terminal", "off")
@@ -802,6 +802,13 @@ def test_a_setting_given_as_it_is_writes_nothing(store: Store) -> None:
     assert store.last_event_id() == last
     ns.set_channel(store, "terminal", "on")
     assert store.last_event_id() == last + 1
+    # The same hook set by someone else is theirs now: it runs only as whoever set it.
+    ns.set_channel(store, "command", "cat >> hook.out")
+    other = open_as(db_path, "ann")
+    try:
+        assert ns.set_channel(other, "command", "cat >> hook.out").command_by == "ann"
+    finally:
+        other.close()
 
 
 def test_a_channel_turned_off_skips_what_it_had_failed_to_deliver(
