@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 
 def short_time(at: str | None) -> str:
-    """``2026-11-23 10:00`` on the person's own clock (TZ), as every day the app counts is
-    theirs (today, due, stale): shown in UTC unmarked, a stand-up "from 09:00" in New York
-    read as an hour that had not yet come. Text that is not a moment is returned unchanged."""
+    """``2026-11-23 04:00 EST``: on the person's own clock (TZ), as every day the app counts
+    is theirs (today, due, stale), and named, as the stand-up's and the reports' UTC times
+    are: unnamed, a stand-up "since 09:00" in New York read as an hour that had not come, and
+    beside "06:10 UTC" lines one deadline read as two (testers). Text that is not a moment is
+    returned unchanged; one the local clock cannot hold (year 9999 east of UTC) stays UTC."""
     if not at:
         return ""
     try:
         moment = datetime.fromisoformat(at)
     except ValueError:
         return at  # never hide what the database holds, even when it is odd
-    if moment.tzinfo is not None:
-        moment = moment.astimezone()
-    return moment.strftime("%Y-%m-%d %H:%M")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)  # as db.clock.stored_moment reads one
+    try:
+        local = moment.astimezone()
+    except (OverflowError, ValueError, OSError):  # past the ends of the calendar
+        local = moment.astimezone(UTC)
+    return f"{local.year:04d}-{local:%m-%d %H:%M} {local:%Z}".rstrip()  # %Y: "1" for 0001

@@ -522,7 +522,7 @@ async def test_conflict_shows_who_and_what_differs() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         text = screen_text(app)
-        assert "bob changed #12 at 2026-11-23 09:00 since you opened it" in text
+        assert "bob changed #12 at 2026-11-23 09:00 UTC since you opened it" in text
         differing = [label for label in app.screen.query(Label) if label.has_class("-differs")]
         shown = {str(label.render()) for label in differing}
         assert {"owner", "carol", "due", "2026-12-05"} <= shown

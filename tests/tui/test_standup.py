@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -335,11 +336,15 @@ async def test_r_before_the_next_digest_is_in_does_not_record_the_same_one_again
 @pytest.fixture
 def new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The person's clock five hours behind UTC (in November), for this test only."""
+    before = os.environ.get("TZ")
     monkeypatch.setenv("TZ", "America/New_York")
     time.tzset()
     yield
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
+    if before is None:
+        monkeypatch.delenv("TZ")
+    else:
+        monkeypatch.setenv("TZ", before)
+    time.tzset()  # the clock as it was, for the tests after this one in this process
 
 
 async def test_the_header_says_since_when_on_the_persons_own_clock(
@@ -353,7 +358,7 @@ async def test_the_header_says_since_when_on_the_persons_own_clock(
         await settle_app(pilot.app, pilot)
         header = app.screen.query_one("#standup-header", Static)
         assert app.screen.digest.since == "2026-11-22T09:00:00Z"
-        assert str(header.render()).startswith("since 2026-11-22 04:00 ·")
+        assert str(header.render()).startswith("since 2026-11-22 04:00 EST ·")
 
 
 async def test_a_standup_someone_records_meanwhile_is_said_and_r_does_not_record_it_again(

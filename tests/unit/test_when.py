@@ -1,0 +1,24 @@
+"""Stored moments as the app shows them (widgets/when.py)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from pdca.widgets.when import short_time
+
+
+def test_a_moment_is_shown_on_the_persons_clock_and_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Local and named ("EST"), as the UTC times beside it are named; one the local clock
+    cannot hold stays UTC rather than crash the app (a reviewer's year 9999 in Kolkata)."""
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    try:
+        time.tzset()
+        assert short_time("2026-11-23T09:00:00Z") == "2026-11-23 14:30 IST"
+        assert short_time("2026-11-23T09:00:00") == "2026-11-23 14:30 IST"  # read as UTC
+        assert short_time("9999-12-31T23:59:59Z") == "9999-12-31 23:59 UTC"
+        assert short_time("not a time") == "not a time" and short_time(None) == ""
+    finally:
+        monkeypatch.undo()  # the TZ this process had, and its clock read again
+        time.tzset()
