@@ -243,6 +243,8 @@ class KeyHold:
             return
         if screen is not hold.screen and hold.screen_changed_at is None:
             hold.screen_changed_at = now
+        if hold.rows is not None and hold.rows.is_cancelled:
+            hold.rows = self._replacing(hold.rows)
         reading = hold.rows is not None and not hold.rows.is_finished
         if reading and now - hold.started < LONGEST_READ_SECONDS:
             return
@@ -253,6 +255,20 @@ class KeyHold:
             given_up = waited >= LONGEST_HOLD_SECONDS
         if self._ready(hold, screen, focused, now) or given_up:
             self.release()
+
+    def _replacing(self, read: Worker[Any]) -> Worker[Any] | None:
+        """The read that cancelled ``read`` (a view reads one at a time: a colleague's change
+        just after ``/Bob enter`` starts a new one), or None. A thread worker cancelled
+        before it ran never ends: the keys waited it out, 5 s (a reviewer)."""
+        for worker in self.app.workers:
+            if (
+                worker is not read
+                and worker.group == read.group
+                and worker.node is read.node
+                and not (worker.is_cancelled or worker.is_finished)
+            ):
+                return worker
+        return None
 
     @staticmethod
     def _ready(hold: _Hold, screen: Screen[Any] | None, focused: Widget | None, now: float) -> bool:

@@ -237,3 +237,35 @@ async def test_someones_change_seen_as_a_filter_is_set_does_not_keep_the_old_car
         await settle_app(app, pilot)
         assert bar_text(app).startswith("filter: owner bob")
         assert column_ids(app, "plan") == [bobs.id]
+
+
+async def test_keys_typed_with_a_filter_wait_for_the_read_that_replaced_its_read(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """A colleague's change refreshed the board just after ``/Bob enter``: its read cancelled
+    the filter's before it ran, and the keys typed after enter waited for that cancelled
+    read, which never ends, for 5 s (a reviewer). They wait for the read that replaced it."""
+    from pdca.screens.dialogs.checkin import CheckinModal
+
+    bobs = store.add_action(ActionDraft(title="Bob's", owner="bob"))
+    store.add_action(ActionDraft(title="Carol's", owner="carol"))
+    app = make_app(db_path)
+    waited_for = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        screen = board(app)
+        set_filter = screen.set_filter
+
+        def and_someones_change(*args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            set_filter(*args, **kwargs)
+            screen.on_database_changed()  # in the same moment
+            app.key_hold._check()  # the hold's next look
+            hold = app.key_hold._hold
+            waited_for.append(hold.rows if hold is not None else None)
+
+        screen.set_filter = and_someones_change  # type: ignore[method-assign]
+        await pilot.press("slash", *"Bob", "enter", "c")
+        await settle_app(app, pilot)
+        [rows] = waited_for
+        assert rows is not None and not rows.is_cancelled  # the read that will come
+        assert isinstance(app.screen, CheckinModal) and app.screen.target.id == bobs.id
