@@ -164,6 +164,8 @@ class ActionIdType(click.ParamType):
         if found is not None:
             return found
         digits = re.fullmatch(r"#?([0-9]+)", str(value))
+        if digits and 0 < int(digits[1]) <= ID_MAX:  # zeros in front, past 19 digits
+            return int(digits[1])
         if digits and int(digits[1]) > ID_MAX:  # an id in form, past any id there can be
             self.fail(f"{value!r} is too big for an action id (at most {ID_MAX})", param, ctx)
         self.fail(f"{value!r} is not an action id (a number such as 12 or #12)", param, ctx)
@@ -181,13 +183,12 @@ class WholeNumberType(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
         if isinstance(value, int):
             number = value
-        elif re.fullmatch(r"[0-9]{1,19}", str(value)):
+        elif re.fullmatch(r"[0-9]+", str(value)):  # zeros in front too: 0005 is 5
             number = int(value)
-        else:  # a sign, a fraction, other digits, or more than SQLite counts to
+        else:  # a sign, a fraction, other digits
             number = None
-        if (number is None and re.fullmatch(r"[0-9]+", str(value))) or (
-            number is not None and number > self.high
-        ):  # a whole number, too big: said so ("not a whole number" read as a wrong form)
+        if number is not None and number > self.high:
+            # A whole number, too big: said so ("not a whole number" read as a wrong form).
             self.fail(f"{value!r} is too big (at most {self.high})", param, ctx)
         if number is None or not self.low <= number <= self.high:
             # One wording for 0 and -1 alike, the whole range said as people read it.

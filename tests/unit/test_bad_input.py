@@ -151,6 +151,7 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     (["list", "--limit", str(2**63)], ("'--limit'", f"'{2**63}' is too big (at most 9223")),
     (["show", "9" * 23], (f"'{'9' * 23}' is too big for an action id (at most 9223",)),
     (["show", "#" + "9" * 23], ("is too big for an action id",)),
+    (["show", "0" * 25 + "999"], ("no action #999",)),  # zeros in front: the id it is
     (["kpi", "record", KPI, "١٢"], ("value: '١٢' is not a number",)),
     (["kpi", "record", KPI, "1_000"], ("value: '1_000' is not a number",)),
     (["kpi", "record", KPI, "５"], ("value: '５' is not a number",)),
@@ -329,3 +330,10 @@ def test_real_process_text_file_as_db(env: dict[str, str], tmp_path: Path) -> No
     assert done.returncode == 1
     assert done.stderr == f"pdca: {target}: not a SQLite database (left untouched)\n"
     assert sha256(target) == digest
+
+
+def test_a_count_with_zeros_in_front_is_the_count_it_is(cli, existing: str) -> None:  # type: ignore[no-untyped-def]
+    """Twenty zeros and a 1 is 1, not "too big" (a reviewer)."""
+    assert cli("add", "second").exit_code == 0
+    result = cli("list", "--limit", "0" * 24 + "1")
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 2  # heading and one
