@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import select
 import shutil
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -177,3 +179,28 @@ def recorded_repaints() -> Iterator[list[float]]:
         yield drawn
     finally:
         PhaseColumn.render_line = original  # type: ignore[method-assign]
+
+
+@contextmanager
+def drained(master: int) -> Iterator[None]:
+    """A pseudo-terminal's output read and dropped on a thread while inside: a terminal that
+    is not read blocks the app writing to it."""
+    stop = threading.Event()
+
+    def drain() -> None:
+        while not stop.is_set():
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if ready:
+                try:
+                    if not os.read(master, 65536):
+                        return
+                except OSError:
+                    return
+
+    drainer = threading.Thread(target=drain, daemon=True)
+    drainer.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        drainer.join()

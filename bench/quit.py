@@ -15,18 +15,18 @@ import argparse
 import fcntl
 import os
 import pty
-import select
 import statistics
 import struct
 import subprocess
 import sys
 import termios
-import threading
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-NOW = "2026-11-23T09:00:00Z"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.paint import NOW, REPO, drained
+
 EMPTY_APP = """
 from textual.app import App
 from textual.widgets import Static
@@ -45,31 +45,16 @@ def quit_ms(command: list[str], env: dict[str, str], after: float) -> float:
         command, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
     )
     os.close(slave)
-    stop = threading.Event()
-
-    def drain() -> None:  # a terminal that is not read blocks its writer
-        while not stop.is_set():
-            ready, _, _ = select.select([master], [], [], 0.05)
-            if ready:
-                try:
-                    if not os.read(master, 65536):
-                        return
-                except OSError:
-                    return
-
-    drainer = threading.Thread(target=drain, daemon=True)
-    drainer.start()
-    time.sleep(after)
-    start = time.perf_counter()
-    os.write(master, b"q")
-    try:
-        process.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise SystemExit(f"bench: {command[-1]} did not quit within 60 s") from None
-    elapsed = (time.perf_counter() - start) * 1000
-    stop.set()
-    drainer.join()
+    with drained(master):
+        time.sleep(after)
+        start = time.perf_counter()
+        os.write(master, b"q")
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise SystemExit(f"bench: {command[-1]} did not quit within 60 s") from None
+        elapsed = (time.perf_counter() - start) * 1000
     os.close(master)
     return elapsed
 

@@ -33,7 +33,6 @@ import struct
 import subprocess
 import sys
 import termios
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -41,7 +40,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.paint import NOW, REPO, SIZE, TTY_FD, child_empty, first_paint_ms
+from bench.paint import NOW, REPO, SIZE, TTY_FD, child_empty, drained, first_paint_ms
 
 LARGE_SIZES = {"10k": "large", "100k": "huge"}
 
@@ -142,32 +141,17 @@ def pty_paint_ms(args: list[str], env: dict[str, str]) -> float:
     )  # fmt: skip
     os.close(slave)
     os.close(write_end)
-    stop = threading.Event()
-
-    def drain() -> None:  # a terminal that is not read blocks its writer
-        while not stop.is_set():
-            ready, _, _ = select.select([master], [], [], 0.1)
-            if ready:
-                try:
-                    if not os.read(master, 65536):
-                        return
-                except OSError:
-                    return
-
-    drainer = threading.Thread(target=drain, daemon=True)
-    drainer.start()
-    line = b""
-    ready, _, _ = select.select([read_end], [], [], 60)
-    if ready:
-        line = os.read(read_end, 64)
-    elapsed = (time.perf_counter() - start) * 1000
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    stop.set()
-    drainer.join()
+    with drained(master):
+        line = b""
+        ready, _, _ = select.select([read_end], [], [], 60)
+        if ready:
+            line = os.read(read_end, 64)
+        elapsed = (time.perf_counter() - start) * 1000
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
     os.close(master)
     os.close(read_end)
     if line.strip() != b"painted":

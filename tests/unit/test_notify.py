@@ -406,19 +406,24 @@ def _script(folder: Path, name: str, body: str) -> Path:
     return path
 
 
-def test_mail_goes_through_sendmail_on_path(store: Store, tmp_path: Path) -> None:
-    out = tmp_path / "mail.txt"
-    _script(tmp_path / "bin", "sendmail", f'echo "ARGS $*" >> "{out}"\ncat >> "{out}"\n')
-    ns.set_channel(store, "terminal", "off")
-    ns.set_channel(store, "mail", "on")
-    store.add_action(ActionDraft(title="late \x1b[31mred", owner="dana", due="2026-11-20"))
-    channels = Channels(
+def _with_bin(store: Store, tmp_path: Path) -> Channels:
+    """Channels whose PATH finds the test's own ``sendmail`` (in ``tmp_path/bin``) first."""
+    return Channels(
         ns.channel_settings(store),
         runner="alice",
         now=store.clock(),
         environ={"PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin"},
         who=lambda: "",
     )
+
+
+def test_mail_goes_through_sendmail_on_path(store: Store, tmp_path: Path) -> None:
+    out = tmp_path / "mail.txt"
+    _script(tmp_path / "bin", "sendmail", f'echo "ARGS $*" >> "{out}"\ncat >> "{out}"\n')
+    ns.set_channel(store, "terminal", "off")
+    ns.set_channel(store, "mail", "on")
+    store.add_action(ActionDraft(title="late \x1b[31mred", owner="dana", due="2026-11-20"))
+    channels = _with_bin(store, tmp_path)
     report = ns.run(store, "run", channels)
     assert [n.channel for n in report.delivered] == ["mail"]
     mail = out.read_text()
@@ -436,13 +441,7 @@ def test_a_sendmail_that_hung_is_not_waited_for_again_in_the_run(
     ns.set_channel(store, "mail", "on")
     for title in ("late one", "late two"):
         store.add_action(ActionDraft(title=title, owner="dana", due="2026-11-20"))
-    channels = Channels(
-        ns.channel_settings(store),
-        runner="alice",
-        now=store.clock(),
-        environ={"PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin"},
-        who=lambda: "",
-    )
+    channels = _with_bin(store, tmp_path)
     errors = [n.last_error for n in ns.run(store, "run", channels).failed]
     assert len(errors) == 2 and "timed out" in (errors[0] or "")
     assert errors[1] == "not tried: sendmail timed out earlier in this run"
