@@ -107,6 +107,8 @@ def read_changes(
     today: date,
     around: int | None = None,
     follow: int | None = None,
+    *,
+    with_sparklines: bool = True,
 ) -> Reloaded:
     """On the worker's connection: what changed, then the affected columns' cards; with
     ``around``, its column reads the window where that action is (a jump to it from another
@@ -118,7 +120,8 @@ def read_changes(
     sparklines = None
     if since is None:
         last = reader.last_event_id()
-        sparklines = read_sparklines(reader, SPARK_CELLS)
+        if with_sparklines:  # a new filter alone changes no KPI's readings
+            sparklines = read_sparklines(reader, SPARK_CELLS)
     else:
         changes = reader.changes_since(since)
         last = changes.last_event
@@ -391,7 +394,9 @@ class BoardScreen(Screen[None]):
         column = self.focused_column
         return column.current if column else None
 
-    def reload(self, *, everything: bool = True, around: int | None = None) -> Worker[None]:
+    def reload(
+        self, *, everything: bool = True, around: int | None = None, sparklines: bool = True
+    ) -> Worker[None]:
         """Read the columns again in a worker thread, the cards on screen only; focus stays
         on the same action. ``everything`` False: only what the event log says changed since
         the board last looked (another person's write), and nothing when nothing it shows
@@ -406,8 +411,19 @@ class BoardScreen(Screen[None]):
         # (one board read at a time), so this one reads every column, not only what changed.
         filtering = self.filter != self.filter_shown
         since = None if everything or jumping or filtering else self.seen_event
+        replacing = any(
+            w.group == "board-reload" and w.node is self and not w.is_finished
+            for w in self.app.workers
+        )
         return self._reload(
-            self.filter, self.placed, windows, since, self.pending_around, self.focused_id
+            self.filter,
+            self.placed,
+            windows,
+            since,
+            self.pending_around,
+            self.focused_id,
+            # Someone's change, or a read this replaces (it may be for one): readings too.
+            sparklines=sparklines or not everything or replacing,
         )
 
     def on_screen_resume(self) -> None:
@@ -440,6 +456,8 @@ class BoardScreen(Screen[None]):
         since: int | None,
         around: int | None = None,
         follow: int | None = None,
+        *,
+        sparklines: bool = True,
     ) -> None:
         try:
             reader = self.context.open_reader()
@@ -449,7 +467,16 @@ class BoardScreen(Screen[None]):
                 # the page around it, read apart, let a colleague's add between them push it
                 # out of the page (a tester, on the huge file: focus left the card by itself).
                 with reader.reading():
-                    read = read_changes(reader, wanted, windows, since, today, around, follow)
+                    read = read_changes(
+                        reader,
+                        wanted,
+                        windows,
+                        since,
+                        today,
+                        around,
+                        follow,
+                        with_sparklines=sparklines,
+                    )
             finally:
                 reader.close()
         except DatabaseBroken:
@@ -794,7 +821,8 @@ class BoardScreen(Screen[None]):
             column.to_top()
         if around is not None:
             self.focused_id = around
-        return self.reload(around=around)
+        # The cards' sparklines are every KPI's already: 46 ms of the read at 100 000 actions.
+        return self.reload(around=around, sparklines=False)
 
     def action_filter_text(self) -> None:
         open_text_box(self)
