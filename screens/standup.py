@@ -455,9 +455,12 @@ class StandupScreen(RowView):
         people = [p for p in people if p != UNOWNED]  # a stop, not a person (a tester)
         counted = f"{len(people)} {'person' if len(people) == 1 else 'people'}"
         stepped = f"everyone shown ({counted})" if everyone else f"{counted} stepped through"
+        # To the second when both ends fall in one minute: "From 09:02 to 09:02" read as an
+        # empty window (a tester).
+        exact = short_time(since) == short_time(until)
+        start, end = short_time(since, seconds=exact), short_time(until, seconds=exact)
         prompt = (
-            f"From {short_time(since)} to {short_time(until)}, {stepped}. The next stand-up"
-            f" shows what changes after {short_time(until)}."
+            f"From {start} to {end}, {stepped}. The next stand-up shows what changes after {end}."
         )
         if skipped:
             names = ", ".join(literal(name) for name in skipped[:5])

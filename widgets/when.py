@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 
-def short_time(at: str | None) -> str:
+def short_time(at: str | None, *, seconds: bool = False) -> str:
     """``2026-11-23 04:00 EST``: on the person's own clock (TZ), as every day the app counts
     is theirs (today, due, stale), and named, as the stand-up's and the reports' UTC times
     are: unnamed, a stand-up "since 09:00" in New York read as an hour that had not come, and
     beside "06:10 UTC" lines one deadline read as two (testers). Text that is not a moment is
-    returned unchanged; one the local clock cannot hold (year 9999 east of UTC) stays UTC."""
+    returned unchanged; one the local clock cannot hold (year 9999 east of UTC) stays UTC.
+    ``seconds``: to the second (two moments in one minute read as one)."""
     if not at:
         return ""
     try:
@@ -23,4 +24,5 @@ def short_time(at: str | None) -> str:
         local = moment.astimezone()
     except (OverflowError, ValueError, OSError):  # past the ends of the calendar
         local = moment.astimezone(UTC)
-    return f"{local.year:04d}-{local:%m-%d %H:%M} {local:%Z}".rstrip()  # %Y: "1" for 0001
+    clock = f"{local:%H:%M:%S}" if seconds else f"{local:%H:%M}"
+    return f"{local.year:04d}-{local:%m-%d} {clock} {local:%Z}".rstrip()  # %Y: "1" for 0001

@@ -113,6 +113,8 @@ async def test_r_asks_then_records_the_standup_and_the_next_starts_there(
         assert others  # with changes, not stepped through: named, with what recording means
         prompt = app.screen.prompt
         assert "1 person stepped through." in prompt
+        # A day's window reads to the minute, named (TZ is UTC here).
+        assert prompt.startswith("From 2026-11-22 09:00 UTC to 2026-11-23 09:00 UTC, ")
         assert f"Not stepped through, with changes: {others[0]}" in prompt
         assert prompt.endswith(" will not come up in it.") and "Their changes up to " in prompt
         quiet = [p for p in digest.people if not any(digest.counts(p).values())]

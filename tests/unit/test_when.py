@@ -19,6 +19,7 @@ def test_a_moment_is_shown_on_the_persons_clock_and_named(monkeypatch: pytest.Mo
         assert short_time("2026-11-23T09:00:00") == "2026-11-23 14:30 IST"  # read as UTC
         assert short_time("9999-12-31T23:59:59Z") == "9999-12-31 23:59 UTC"
         assert short_time("not a time") == "not a time" and short_time(None) == ""
+        assert short_time("2026-11-23T09:00:07Z", seconds=True) == "2026-11-23 14:30:07 IST"
     finally:
         monkeypatch.undo()  # the TZ this process had, and its clock read again
         time.tzset()
