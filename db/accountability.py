@@ -570,9 +570,11 @@ ORDER BY c.at, c.id
 # stand-up's word stands corrected only if this one says so (a tester: #16 reported abandoned,
 # then silently open again). Undos of changes in the window itself hide both (``_CHANGES``).
 _UNDONE_EARLIER = """
-SELECT u.id, u.at, u.actor, u.summary,
+SELECT u.id, u.at, u.actor, u.summary, u.tx, u.entity, u.entity_id,
  CASE WHEN u.entity = 'action' THEN u.entity_id
   ELSE json_extract(coalesce(u.before, u.after), '$.action_id') END AS action_id,
+ json_extract(coalesce(u.before, u.after), '$.title') AS title_then,
+ json_extract(coalesce(u.before, u.after), '$.owner') AS owner_then,
  json_extract(coalesce(u.before, u.after), '$.assignee') AS assignee
 FROM events u INDEXED BY idx_events_undo_of
 WHERE u.undo_of IS NOT NULL AND u.at >= ?1 AND u.at <= ?2 AND (u.at > ?1 OR u.id > ?3)
@@ -580,16 +582,19 @@ WHERE u.undo_of IS NOT NULL AND u.at >= ?1 AND u.at <= ?2 AND (u.at > ?1 OR u.id
  AND (u.before IS NULL OR json_valid(u.before)) AND (u.after IS NULL OR json_valid(u.after))
  AND EXISTS (SELECT 1 FROM events t INDEXED BY idx_events_tx
   JOIN event_changes c ON c.at = t.at AND c.id = t.id
-  WHERE t.tx = u.undo_of AND (t.at < ?1 OR (t.at = ?1 AND t.id <= ?3)))
- AND NOT EXISTS (SELECT 1 FROM events v INDEXED BY idx_events_tx WHERE v.tx = u.tx AND v.id < u.id)
-"""  # one row an undo (its first event), in no order: a few, sorted by the caller
+  WHERE t.tx = u.undo_of AND t.entity = u.entity AND t.entity_id = u.entity_id
+  AND (t.at < ?1 OR (t.at = ?1 AND t.id <= ?3)))
+"""  # each undo event that reverts a change told: in no order, a few, sorted by the caller
 
 
 def _undone_earlier(
     store: Store, since: str, until: str, after_event: int | None
 ) -> list[DigestItem]:
-    """The window's undos of changes a stand-up before it told, as "undone" changes, under
-    the action's owner now (else the alert's assignee, else who undid it)."""
+    """The window's undos of changes a stand-up before it told, as "undone" changes (one for
+    each change reverted: a done, the next cycle it opened, each of a reassign's handovers),
+    under the action's owner now (else the alert's assignee, else who undid it). An undo
+    writes its rows in reverse: the first of them was a follow-up's, and a standardize's
+    undo went untold (a tester)."""
     found = []
     window = (since, until, arules.events_after(after_event))
     rows = store.conn.execute(_UNDONE_EARLIER, window).fetchall()
@@ -600,15 +605,17 @@ def _undone_earlier(
             action = store.conn.execute(
                 "SELECT owner, title FROM actions WHERE id = ?", (action_id,)
             ).fetchone()
-        person = (action["owner"] if action else None) or row["assignee"] or row["actor"]
+        title = action["title"] if action else row["title_then"]  # gone: as it was
+        owner = action["owner"] if action else row["owner_then"]  # gone: whose it was
+        person = owner or row["assignee"] or row["actor"]
         found.append(
             DigestItem(
                 kind="undone",
                 person=person,
                 at=row["at"],
                 actor=row["actor"],
-                action_id=action_id if action else None,
-                title=action["title"] if action else "",
+                action_id=action_id,
+                title=title if isinstance(title, str) else "",
                 detail=str(row["summary"]).removeprefix("undid "),
             )
         )

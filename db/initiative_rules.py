@@ -101,10 +101,10 @@ def health(facts: InitiativeFacts) -> tuple[Health, list[str]]:
     flagged = facts.kpi_open_alerts or (False,) * len(statuses)
     acknowledged = facts.kpi_acknowledged_alerts or (False,) * len(statuses)
     # A KPI with an open alert nobody acknowledged is in alert whatever its latest value
-    # says; one whose open alerts are acknowledged, back within its threshold, is on the
-    # mend (at risk). Each KPI is counted once.
+    # says; one whose open alerts are acknowledged, back within its thresholds, is on the
+    # mend (at risk), and one still past its warning line is in warning. Each counted once.
     judged = [
-        "alert" if alerted else ("mending" if acked and status != "alert" else status)
+        "alert" if alerted else ("mending" if acked and status not in ("alert", "warn") else status)
         for status, alerted, acked in zip(statuses, flagged, acknowledged, strict=True)
     ]
     if alerts := judged.count("alert"):

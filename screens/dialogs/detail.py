@@ -256,16 +256,18 @@ class ActionDetailScreen(Dialog[str | None]):
 
 def _checkin(checkin: Checkin) -> Content:
     glyph, role = status_mark(checkin.status)
-    kind = ""
+    colour, said = COLOURS[role], checkin.status
     if checkin.kind == "followup":
-        kind = f" follow-up{f' ({checkin.result})' if checkin.result else ''}"
+        # What the audit found, as the log says it: "● on-track follow-up (holding)" read
+        # as an ordinary check-in (a tester).
+        glyph, colour, said = "⚑", "$accent", f"follow-up {checkin.result or ''}".rstrip()
     return Content.assemble(
         (short_time(checkin.at), _MUTED),
         " ",
         literal(checkin.author),
         " ",
-        (glyph, COLOURS[role]),
-        f" {checkin.status}{kind}: ",
+        (glyph, colour),
+        f" {said}: ",
         literal(checkin.message, one_line=False),
     )
 

@@ -426,6 +426,38 @@ def test_an_undo_of_a_change_an_earlier_standup_told_is_told(
     assert timed.get_action(work.id).done_at is None
 
 
+def test_the_undo_of_a_change_of_many_rows_an_earlier_standup_told_is_told(
+    timed: Store, ticker: Ticker, db_path: Path
+) -> None:
+    """An undo writes its rows in reverse: a standardize's began with its follow-ups, and
+    only that first row was looked at, so the undone done went untold (a tester). An adjust
+    told a done and a next cycle: both are said undone, the gone cycle by its title."""
+    kept = to_act(timed, "Kept")
+    timed.complete_action(kept, "standardize")
+    carol = Store.open(db_path, actor="carol", clock=ticker)  # each undoes their own
+    again = to_act(carol, "Again", owner="carol")
+    carol.complete_action(again, "adjust")
+    ticker.advance(hours=1)
+    lead = Store.open(db_path, actor="lena", clock=ticker)
+    digest = acc.standup_digest(lead)
+    acc.record_standup(lead, digest.since, [], until=digest.until)
+    lead.close()
+    ticker.advance(hours=1)
+    carol.undo()  # the adjust: its done and its next cycle
+    carol.close()
+    timed.undo()  # the standardize: its done and its three follow-ups
+    said = [
+        (i.person, i.action_id, i.title, i.detail)
+        for i in acc.standup_digest(timed).items
+        if i.kind == "undone"
+    ]
+    assert ("bob", kept, "Kept", f"done #{kept} (standardize)") in said
+    assert ("carol", again, "Again", f"done #{again} (adjust)") in said
+    [(whose, gone_id, gone_title, gone_said)] = [s for s in said if s[1] not in (kept, again)]
+    assert (whose, gone_title) == ("carol", "Again") and gone_said.startswith(f"added #{gone_id}")
+    assert len(said) == 3
+
+
 def test_a_standup_someone_recorded_meanwhile_is_not_recorded_again(
     timed: Store, ticker: Ticker, db_path: Path
 ) -> None:
