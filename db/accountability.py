@@ -32,6 +32,7 @@ from pdca.db.accountability_models import (
     TeamSettings,
 )
 from pdca.db.clock import iso
+from pdca.db.dates import minute_utc
 from pdca.db.errors import GateUnmet, InvalidInput, NotFound, RowChangedOutside, StandupOvertaken
 from pdca.db.models import PHASES, validated
 from pdca.db.schema import STANDUP_ORDER
@@ -1000,8 +1001,8 @@ def record_standup(
             ).fetchone()
             if later is not None:
                 raise StandupOvertaken(
-                    f"stand-up: {later['by']} recorded it already, up to {later['at']};"
-                    " not recorded again: the next one starts there"
+                    f"stand-up: {later['by']} recorded it already, up to"
+                    f" {minute_utc(later['at'])}; not recorded again: the next one starts there"
                 )
         unseen = None
         if until is not None and seen_event is not None:

@@ -270,8 +270,13 @@ class StandupScreen(RowView):
         if before is not None and before is not self.recorded and digest.since > before.since:
             # Recorded by someone else (a colleague's --record) while this was open: what was
             # on screen went without a word (a tester's lead then recorded it again, empty).
+            try:
+                last = accountability.last_standup(self.context.store)
+            except PdcaError:
+                last = None
+            who = literal(last.by) if last is not None and last.at == digest.since else "someone"
             self.notify(
-                f"someone recorded this stand-up up to {short_time(digest.since)}: shown now is"
+                f"{who} recorded this stand-up up to {short_time(digest.since)}: shown now is"
                 " what changed since",
                 severity="warning",
                 timeout=8,

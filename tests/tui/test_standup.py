@@ -395,4 +395,4 @@ async def test_a_standup_someone_records_meanwhile_is_said_and_r_does_not_record
         assert any("carol recorded it already" in m for m in said)
         # The view reads the new window, and says why what was on screen went.
         assert screen.digest.since == theirs.until and screen.digest.items == []
-        assert any("someone recorded this stand-up up to 2026-11-23 09:00" in m for m in said)
+        assert any("carol recorded this stand-up up to 2026-11-23 09:00 UTC" in m for m in said)

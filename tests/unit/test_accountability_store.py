@@ -474,7 +474,7 @@ def test_a_standup_someone_recorded_meanwhile_is_not_recorded_again(
     acc.record_standup(colleague, theirs.since, [], theirs.until, seen_event=theirs.seen_event)
     colleague.close()
     mark = last_event_id(timed)
-    with pytest.raises(StandupOvertaken, match="carol recorded it already, up to 2026-11-23T10:05"):
+    with pytest.raises(StandupOvertaken, match="carol recorded it already, up to 2026-11-23 10:05"):
         acc.record_standup(timed, shown.since, ["bob"], shown.until, seen_event=shown.seen_event)
     assert last_event_id(timed) == mark  # nothing written
 
