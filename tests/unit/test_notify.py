@@ -593,6 +593,19 @@ def test_a_person_chooses_their_channels(store: Store, tmp_path: Path, hook: Hoo
 # --------------------------------------------------------------------------- the command line
 
 
+def test_notify_counts_apart_the_ones_not_tried(cli, store: Store) -> None:
+    """Behind a channel that failed in the run, the rest are not tried: "4 notification(s)
+    failed" read as four failures where one had failed (a tester)."""
+    _webhook_only(store, "http://127.0.0.1:9/hook")  # nothing listens: unreachable
+    for title in ("late one", "late two", "late three"):
+        store.add_action(ActionDraft(title=title, owner="dana", due="2026-11-20"))
+    result = cli("notify")
+    assert result.exit_code == 4
+    assert result.stderr.splitlines()[-1].startswith(
+        "pdca: 1 notification(s) failed, 2 not tried (the next run tries them); "
+    )
+
+
 def test_notify_exits_4_when_one_failed_and_status_lists_it(cli, store: Store, hook: Hook) -> None:
     _webhook_only(store, hook.url)
     _breach(store)
