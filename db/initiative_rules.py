@@ -15,7 +15,7 @@ The thresholds (documented in the README):
   want of news;
   the objective's date passed with a KPI short of its target.
 - at risk: a KPI in warning, not measured within its cadence, or never measured; a KPI whose
-  open alerts are all acknowledged and whose value is back within the alert threshold (a
+  open alerts are all acknowledged and whose value is back within its thresholds (a
   signal alert stays open until enough readings pass without one: weeks of "off track" for
   a KPI on the mend, a tester); any action
   late, stale, blocked or reported at risk; nothing planned (no open action, no KPI).
