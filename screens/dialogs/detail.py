@@ -256,7 +256,7 @@ class ActionDetailScreen(Dialog[str | None]):
 
 def _checkin(checkin: Checkin) -> Content:
     glyph, role = status_mark(checkin.status)
-    colour, said = COLOURS[role], checkin.status
+    colour, said = COLOURS[role], str(checkin.status)
     if checkin.kind == "followup":
         # What the audit found, as the log says it: "● on-track follow-up (holding)" read
         # as an ordinary check-in (a tester).
