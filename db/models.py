@@ -185,17 +185,25 @@ def number_problem(value: float) -> str | None:
 
 # Ids as people write them: ``12`` or ``#12``, ASCII digits only ("١" and "²" are digits to
 # str.isdigit but no one's id), and within SQLite's 64-bit integers.
-_RECORD_ID = re.compile(r"#?([0-9]{1,19})")
+_WHOLE = re.compile(r"0*([0-9]+)")
 ID_MAX = 2**63 - 1
 
 
-def record_id(text: str) -> int | None:
-    """The id ``text`` names, or None when it is not one."""
-    match = _RECORD_ID.fullmatch(text)
+def ascii_whole(text: str) -> int | None:
+    """ASCII digits alone as the number they are (``0005`` is 5), else None. One past 64 bits
+    is ``ID_MAX + 1`` whatever it is, never converted: Python refuses to read more than 4 300
+    digits, and the command line crashed on an id of 5 000 nines (a review)."""
+    match = _WHOLE.fullmatch(text)
     if match is None:
         return None
-    value = int(match.group(1))
-    return value if 0 < value <= ID_MAX else None
+    significant = match.group(1)
+    return int(significant) if len(significant) <= 19 else ID_MAX + 1
+
+
+def record_id(text: str) -> int | None:
+    """The id ``text`` (``12``, ``#12``, ``#0012``) names, or None when it is not one."""
+    value = ascii_whole(text.removeprefix("#"))
+    return value if value is not None and 0 < value <= ID_MAX else None
 
 
 # A number as people and CSV files write it, in ASCII: float() alone would also take "١٢",

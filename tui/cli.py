@@ -11,7 +11,6 @@ import gc
 import importlib
 import itertools
 import os
-import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -33,6 +32,7 @@ from pdca.db.models import (
     VERDICTS,
     ActionFields,
     ChangeFields,
+    ascii_whole,
     checked_action,
     checked_changes,
     checked_text,
@@ -163,10 +163,8 @@ class ActionIdType(click.ParamType):
         found = record_id(str(value))
         if found is not None:
             return found
-        digits = re.fullmatch(r"#?([0-9]+)", str(value))
-        if digits and 0 < int(digits[1]) <= ID_MAX:  # zeros in front, past 19 digits
-            return int(digits[1])
-        if digits and int(digits[1]) > ID_MAX:  # an id in form, past any id there can be
+        number = ascii_whole(str(value).removeprefix("#"))
+        if number is not None and number > ID_MAX:  # an id in form, past any id there can be
             self.fail(f"{value!r} is too big for an action id (at most {ID_MAX})", param, ctx)
         self.fail(f"{value!r} is not an action id (a number such as 12 or #12)", param, ctx)
 
@@ -181,12 +179,8 @@ class WholeNumberType(click.ParamType):
         self.low, self.high = low, high
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        if isinstance(value, int):
-            number = value
-        elif re.fullmatch(r"[0-9]+", str(value)):  # zeros in front too: 0005 is 5
-            number = int(value)
-        else:  # a sign, a fraction, other digits
-            number = None
+        # A sign, a fraction or other digits are None; zeros in front are read (0005 is 5).
+        number = value if isinstance(value, int) else ascii_whole(str(value))
         if number is not None and number > self.high:
             # A whole number, too big: said so ("not a whole number" read as a wrong form).
             self.fail(f"{value!r} is too big (at most {self.high})", param, ctx)
