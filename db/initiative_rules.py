@@ -69,26 +69,18 @@ def _plural(count: int, word: str) -> str:
 NAMED_MOST = 3  # KPIs named in a reason; the rest are counted in it already
 
 
-def _which_alerted(facts: InitiativeFacts, judged: list[str]) -> str:
-    """`` (Escaped defects: an open alert; MTTR)``: which KPIs, and those in alert by an open
-    alert while their latest value is not past the threshold (a process signal, one not
-    closed yet), said so: the KPI lines under it read "warn" and "ok" (a tester)."""
+def _named(facts: InitiativeFacts, judged: list[str], verdict: str) -> str:
+    """`` (Escaped defects: an open alert; MTTR)``: the KPIs judged ``verdict``, when known.
+    One in alert by an open alert while its latest value is not past the threshold (a
+    process signal, one not closed yet) is said so: the KPI lines under it read "warn" and
+    "ok" (a tester)."""
     if len(facts.kpi_names) != len(judged):
         return ""
     named = [
-        name if status == "alert" else f"{name}: an open alert"
-        for name, status, verdict in zip(facts.kpi_names, facts.kpi_statuses, judged, strict=True)
-        if verdict == "alert"
+        f"{name}: an open alert" if verdict == "alert" and status != "alert" else name
+        for name, status, seen in zip(facts.kpi_names, facts.kpi_statuses, judged, strict=True)
+        if seen == verdict
     ]
-    more = " …" if len(named) > NAMED_MOST else ""
-    return f" ({'; '.join(named[:NAMED_MOST])}{more})"
-
-
-def _named(facts: InitiativeFacts, judged: list[str], verdict: str) -> str:
-    """`` (Change failure rate; Lead time)``: the KPIs judged ``verdict``, when known."""
-    if len(facts.kpi_names) != len(judged):
-        return ""
-    named = [name for name, seen in zip(facts.kpi_names, judged, strict=True) if seen == verdict]
     more = " …" if len(named) > NAMED_MOST else ""
     return f" ({'; '.join(named[:NAMED_MOST])}{more})"
 
@@ -108,7 +100,7 @@ def health(facts: InitiativeFacts) -> tuple[Health, list[str]]:
         for status, alerted, acked in zip(statuses, flagged, acknowledged, strict=True)
     ]
     if alerts := judged.count("alert"):
-        off.append(f"{_plural(alerts, 'KPI')} in alert{_which_alerted(facts, judged)}")
+        off.append(f"{_plural(alerts, 'KPI')} in alert{_named(facts, judged, 'alert')}")
     if mending := judged.count("mending"):
         open_ones = "an acknowledged alert still open" if mending == 1 else "acknowledged alerts"
         risk.append(

@@ -411,10 +411,9 @@ class BoardScreen(Screen[None]):
         # (one board read at a time), so this one reads every column, not only what changed.
         filtering = self.filter != self.filter_shown
         since = None if everything or jumping or filtering else self.seen_event
-        replacing = any(
-            w.group == "board-reload" and w.node is self and not w.is_finished
-            for w in self.app.workers
-        )
+        # Someone's change, or a read this replaces (it may be for one): readings too. Looked
+        # for only when a new filter would leave them out: refreshes come every half second.
+        sparklines = sparklines or not everything or self._reading()
         return self._reload(
             self.filter,
             self.placed,
@@ -422,8 +421,14 @@ class BoardScreen(Screen[None]):
             since,
             self.pending_around,
             self.focused_id,
-            # Someone's change, or a read this replaces (it may be for one): readings too.
-            sparklines=sparklines or not everything or replacing,
+            sparklines=sparklines,
+        )
+
+    def _reading(self) -> bool:
+        """A read of the columns is on its way (the next replaces it: one at a time)."""
+        return any(
+            w.group == "board-reload" and w.node is self and not w.is_finished
+            for w in self.app.workers
         )
 
     def on_screen_resume(self) -> None:

@@ -27,18 +27,6 @@ if TYPE_CHECKING:
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (see README).")
 pass_session = click.pass_obj  # the group's Session (tui.cli), not imported: no cycle
 
-DIGEST_HEADINGS = {
-    "created": "Created",
-    "moved": "Moved",
-    "handed": "Handed over",
-    "done": "Done",
-    "checkin": "Check-ins",
-    "followup": "Follow-ups",
-    "alert-raised": "Alerts raised",
-    "alert-acknowledged": "Alerts acknowledged",
-    "alert-escalated": "Alerts escalated",
-    "undone": "Undone (told in an earlier stand-up)",
-}
 DIGEST_LABELS = {  # one change, in a person's block
     "created": "Created",
     "moved": "Moved",
