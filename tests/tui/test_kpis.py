@@ -679,20 +679,24 @@ async def test_a_kept_note_is_offered_for_its_own_alert_whichever_is_most_pressi
         assert app.screen.query_one("#note").value == "kept note"  # type: ignore[attr-defined]
 
 
+def _bob_acknowledges(db: Path, alert_id: int) -> None:
+    """Another person acknowledges the alert, from a connection of their own."""
+    bob = open_as(db, "bob", NOW_DT)
+    try:
+        alerts.acknowledge(bob, alert_id, "on it")
+    finally:
+        bob.close()
+
+
 async def test_a_kept_note_is_dropped_once_someone_else_acknowledges_its_alert(
     make_app, kpi_db: Path, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.conftest import NOW_DT, open_as
 
     monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)
     app = make_app(kpi_db, watch_changes=False)
     async with app.run_test(size=SIZE) as pilot:
         alert_id = await _kept_note(app, pilot, kpi_db, "too late")
-        bob = open_as(kpi_db, "bob", NOW_DT)
-        try:
-            alerts.acknowledge(bob, alert_id, "on it")
-        finally:
-            bob.close()
+        _bob_acknowledges(kpi_db, alert_id)
         assert app.context.kept() == []  # q no longer warns of it
         assert app.context.unsent_acks == {}
         # ... and pdca says it, note and all, as it ends (it went without a word, a reviewer)
@@ -703,17 +707,12 @@ async def test_a_kept_note_is_dropped_once_someone_else_acknowledges_its_alert(
 async def test_a_kept_note_whose_alert_settled_is_said_whole_at_the_next_a(
     make_app, kpi_db: Path, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.conftest import NOW_DT, open_as
 
     monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)
     app = make_app(kpi_db, watch_changes=False)
     async with app.run_test(size=SIZE) as pilot:
         alert_id = await _kept_note(app, pilot, kpi_db, "my important note")
-        bob = open_as(kpi_db, "bob", NOW_DT)
-        try:
-            alerts.acknowledge(bob, alert_id, "on it")
-        finally:
-            bob.close()
+        _bob_acknowledges(kpi_db, alert_id)
         await pilot.press("a")
         await pilot.pause()
         said = [n.message for n in app._notifications]
