@@ -441,6 +441,7 @@ class LogScreen(RowView):
     @work(group="flow", exclusive=True)
     async def followup_flow(self, item: Followup) -> None:
         from pdca.screens.dialogs import ChoiceModal
+        from pdca.screens.dialogs.followup_note import FollowupNoteModal
 
         result = await self.app.push_screen_wait(
             ChoiceModal(
@@ -454,12 +455,25 @@ class LogScreen(RowView):
         )
         if result is None:
             return
+        # Its own words, as the command line's -m takes them: why it slipped is what the
+        # next cycle's Plan starts from (the app had only pdca's stock words).
+        note = await self.app.push_screen_wait(
+            FollowupNoteModal(
+                offset_days=item.offset_days,
+                action_id=item.action_id,
+                title=item.title,
+                result=result,
+            )
+        )
+        if note is None:
+            return
         try:
             outcome = await self.context.write(
                 lambda writer: accountability.record_followup(
                     writer,
                     item.id,
                     result,  # type: ignore[arg-type]
+                    note or None,
                     expected_version=item.version,
                 )
             )

@@ -10,6 +10,7 @@ from pdca.db import accountability
 from pdca.db.store import Store
 from pdca.screens.board import BoardScreen
 from pdca.screens.dialogs import CheckinModal, ChoiceModal
+from pdca.screens.dialogs.followup_note import FollowupNoteModal
 from pdca.screens.log import LogScreen
 from pdca.widgets.row_list import RowList
 from tests.conftest import NOW_DT, open_as
@@ -67,6 +68,9 @@ async def test_f_records_a_followup_and_c_checks_in(make_app, team, store: Store
         await pilot.pause()
         assert isinstance(app.screen, ChoiceModal)
         await pilot.press("2")  # slipped
+        await pilot.pause()
+        assert isinstance(app.screen, FollowupNoteModal)
+        await pilot.press("enter")  # no words of one's own: pdca's
         await settle_app(pilot.app, pilot)
         done, *closed = [
             f for f in accountability.list_followups(store, include_done=True) if f.done_at
@@ -85,6 +89,30 @@ async def test_f_records_a_followup_and_c_checks_in(make_app, team, store: Store
         await pilot.press(*"unblocked", "ctrl+s")
         await settle_app(pilot.app, pilot)
         assert screen.entries[0].message == "unblocked" and screen.entries[0].action_id == 2
+
+
+async def test_f_takes_the_followups_own_words_and_esc_records_nothing(
+    make_app, team, store: Store
+) -> None:
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "f")
+        await pilot.pause()
+        await pilot.press("1")  # holding
+        await pilot.pause()
+        assert isinstance(app.screen, FollowupNoteModal)
+        await pilot.press("escape")  # leaves without recording
+        await settle_app(pilot.app, pilot)
+        assert isinstance(app.screen, LogScreen)
+        assert not [f for f in accountability.list_followups(store, include_done=True) if f.done_at]
+        await pilot.press("f", "2")  # slipped, and why
+        await pilot.pause()
+        await pilot.press(*"rota [b]reverted[/b]", "enter")
+        await settle_app(pilot.app, pilot)
+        done = next(f for f in accountability.list_followups(store, include_done=True) if f.done_at)
+        assert done.result == "slipped" and done.reopened_id is not None
+        entry = app.screen.entries[0]
+        assert (entry.kind, entry.message) == ("followup", "rota [b]reverted[/b]")
 
 
 async def test_enter_jumps_to_the_action_on_the_board(make_app, team) -> None:
