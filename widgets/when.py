@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+# What the zones that sit on UTC call themselves (tzdata): any other name at offset zero is a
+# TZ the C library did not find ("Nowhere/Bogus"), which it runs as UTC under the name given.
+_NAMES_AT_ZERO = frozenset({"UTC", "GMT", "WET", "UCT", "+00", "-00", "Z"})
 
 
 def short_time(at: str | None, *, seconds: bool = False) -> str:
@@ -25,4 +29,7 @@ def short_time(at: str | None, *, seconds: bool = False) -> str:
     except (OverflowError, ValueError, OSError):  # past the ends of the calendar
         local = moment.astimezone(UTC)
     clock = f"{local:%H:%M:%S}" if seconds else f"{local:%H:%M}"
-    return f"{local.year:04d}-{local:%m-%d} {clock} {local:%Z}".rstrip()  # %Y: "1" for 0001
+    name = f"{local:%Z}"
+    if local.utcoffset() == timedelta(0) and name not in _NAMES_AT_ZERO:
+        name = "UTC"  # said as what it is: "09:20 Nowhere" read as a real zone (a tester)
+    return f"{local.year:04d}-{local:%m-%d} {clock} {name}".rstrip()  # %Y: "1" for 0001

@@ -23,3 +23,24 @@ def test_a_moment_is_shown_on_the_persons_clock_and_named(monkeypatch: pytest.Mo
     finally:
         monkeypatch.undo()  # the TZ this process had, and its clock read again
         time.tzset()
+
+
+@pytest.mark.parametrize(
+    ("zone", "shown"),
+    [
+        ("Nowhere/Bogus", "2026-11-23 09:00 UTC"),  # not a zone: the C library runs it as UTC
+        ("Europe/London", "2026-11-23 09:00 GMT"),
+        ("Atlantic/Azores", "2026-11-23 08:00 -01"),
+        ("UTC", "2026-11-23 09:00 UTC"),
+    ],
+)
+def test_a_tz_that_names_no_zone_is_called_utc(
+    monkeypatch: pytest.MonkeyPatch, zone: str, shown: str
+) -> None:
+    monkeypatch.setenv("TZ", zone)
+    try:
+        time.tzset()
+        assert short_time("2026-11-23T09:00:00Z") == shown
+    finally:
+        monkeypatch.undo()
+        time.tzset()
