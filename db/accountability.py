@@ -529,7 +529,7 @@ def last_standup(store: Store) -> Standup | None:
 _UNTOLD = ", ".join(
     f"'$.{key}'"
     for key in (
-        "id", "notes", "due", "priority", "initiative_id", "phase_since", "created_by",
+        "id", "notes", "initiative_id", "phase_since", "created_by",
         "created_at", "updated_at", "version", "last_checkin_at", "last_checkin_status",
     )
 )  # fmt: skip

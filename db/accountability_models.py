@@ -27,29 +27,35 @@ DigestKind = Literal[
     "created",
     "moved",
     "handed",
+    "rescheduled",
+    "reprioritized",
     "done",
     "checkin",
     "followup",
     "alert-raised",
     "alert-acknowledged",
     "alert-escalated",
+    "alert-closed",
     "undone",
 ]
 DIGEST_KINDS: tuple[DigestKind, ...] = (
     "created",
     "moved",
     "handed",
+    "rescheduled",
+    "reprioritized",
     "done",
     "checkin",
     "followup",
     "alert-raised",
     "alert-acknowledged",
     "alert-escalated",
+    "alert-closed",
     "undone",
 )
 # The changes said with "(by X)" when X is not the person they are under (their owner).
 BY_KINDS: frozenset[DigestKind] = frozenset(
-    ("created", "moved", "done", "checkin", "followup", "undone")
+    ("created", "moved", "rescheduled", "reprioritized", "done", "checkin", "followup", "undone")
 )
 StandingKind = Literal["action", "alert", "followup"]
 

@@ -398,6 +398,16 @@ def _item(
                 # A lead's reassignment read as the old owner's own handover (a tester).
                 handed += f" (by {event.actor})"
             return moved("handed", handed)
+        open_still = after.get("done_at") is None
+        priority = (before.get("priority"), after.get("priority"))
+        if before.get("due") != after.get("due") and open_still:
+            # A date that moves is the first sign of work slipping (a lead's trial).
+            detail = f"due {before.get('due') or 'none'} → {after.get('due') or 'none'}"
+            if priority[0] != priority[1]:
+                detail += f", priority {priority[0]} → {priority[1]}"
+            return moved("rescheduled", detail)
+        if priority[0] != priority[1] and open_still:
+            return moved("reprioritized", f"priority {priority[0]} → {priority[1]}")
         return None
     if event.entity == "checkin" and event.op == "create":
         action_id = after.get("action_id")
@@ -445,4 +455,8 @@ def _item(
             missed_words = minute_utc(missed) if isinstance(missed, str) else missed
             detail = f"from {before.get('assignee')}, not acknowledged by {missed_words}"
             return item("alert-escalated", after.get("assignee"), detail, title=kpi.name)
+        if after.get("closed_at") and not before.get("closed_at"):
+            # Its summary says why ("closed alert 4 on KPI 'x': 3.1 is back within 4").
+            why = event.summary.split(": ", 1)[1] if ": " in event.summary else ""
+            return item("alert-closed", after.get("assignee"), why, title=kpi.name)
     return None

@@ -694,7 +694,11 @@ _CHANGE_KIND = """CASE
     WHEN json_extract({e}.before, '$.phase') IS NOT json_extract({e}.after, '$.phase')
      AND json_extract({e}.after, '$.done_at') IS NULL THEN 'moved'
     WHEN json_extract({e}.before, '$.owner') IS NOT json_extract({e}.after, '$.owner')
-     AND json_extract({e}.after, '$.done_at') IS NULL THEN 'handed' END
+     AND json_extract({e}.after, '$.done_at') IS NULL THEN 'handed'
+    WHEN json_extract({e}.before, '$.due') IS NOT json_extract({e}.after, '$.due')
+     AND json_extract({e}.after, '$.done_at') IS NULL THEN 'rescheduled'
+    WHEN json_extract({e}.before, '$.priority') IS NOT json_extract({e}.after, '$.priority')
+     AND json_extract({e}.after, '$.done_at') IS NULL THEN 'reprioritized' END
   WHEN {e}.entity = 'checkin' AND {e}.op = 'create' THEN
     CASE WHEN json_extract({e}.after, '$.kind') = 'followup' THEN 'followup' ELSE 'checkin' END
   WHEN {e}.entity = 'alert' AND {e}.op = 'create' THEN 'alert-raised'
@@ -703,7 +707,9 @@ _CHANGE_KIND = """CASE
      AND ifnull(json_extract({e}.before, '$.acknowledged_at'), '') = '' THEN 'alert-acknowledged'
     WHEN json_extract({e}.before, '$.assignee') IS NOT json_extract({e}.after, '$.assignee')
      AND ifnull(json_extract({e}.after, '$.acknowledged_at'), '') = ''
-     AND ifnull(json_extract({e}.before, '$.assignee'), '') <> '' THEN 'alert-escalated' END
+     AND ifnull(json_extract({e}.before, '$.assignee'), '') <> '' THEN 'alert-escalated'
+    WHEN ifnull(json_extract({e}.after, '$.closed_at'), '') <> ''
+     AND ifnull(json_extract({e}.before, '$.closed_at'), '') = '' THEN 'alert-closed' END
   END"""
 _CHANGE_ACTION = """CASE
   WHEN {e}.entity = 'action' THEN {e}.entity_id
@@ -751,6 +757,13 @@ _CHANGE_TRIGGERS = {
 }
 
 
+def _create_change_triggers(conn: sqlite3.Connection) -> None:
+    for name, (when, condition, statements) in _CHANGE_TRIGGERS.items():
+        guard = f" WHEN {condition}" if condition else ""
+        body = "".join(f" {statement};" for statement in statements)
+        conn.execute(f"CREATE TRIGGER {name} {when} FOR EACH ROW{guard} BEGIN{body} END")
+
+
 def _event_changes(conn: sqlite3.Connection) -> None:
     """The stand-up's changes without reading the event log's snapshots at every stand-up
     (issue 14): each event that is a change a stand-up tells (``_CHANGE_KIND``) has a row in
@@ -763,12 +776,26 @@ def _event_changes(conn: sqlite3.Connection) -> None:
         " PRIMARY KEY (at, id)) WITHOUT ROWID"
     )
     conn.execute(_CHANGE_ROW.format(e="e", source="FROM events e"))
-    for name, (when, condition, statements) in _CHANGE_TRIGGERS.items():
-        guard = f" WHEN {condition}" if condition else ""
-        body = "".join(f" {statement};" for statement in statements)
-        conn.execute(f"CREATE TRIGGER {name} {when} FOR EACH ROW{guard} BEGIN{body} END")
+    _create_change_triggers(conn)
     conn.execute("CREATE INDEX idx_event_changes_id ON event_changes (id)")
     conn.execute("CREATE INDEX idx_actions_id_owner ON actions (id, owner)")
+
+
+def _standup_kinds(conn: sqlite3.Connection) -> None:
+    """The stand-up tells a due date or a priority changed and an alert closed
+    (``rescheduled``, ``reprioritized``, ``alert-closed``): the triggers made again with the
+    new ``_CHANGE_KIND``, and the changes of those kinds already in the log added (the
+    updates only: no other event's kind changed)."""
+    for name in _CHANGE_TRIGGERS:
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+    _create_change_triggers(conn)
+    conn.execute(
+        _CHANGE_ROW.format(
+            e="e",
+            source="FROM (SELECT * FROM events WHERE op = 'update'"
+            " AND entity IN ('action', 'alert')) e",
+        )
+    )
 
 
 def _health_index(conn: sqlite3.Connection) -> None:
@@ -1425,6 +1452,7 @@ MIGRATIONS: list[Migration] = [
     ("0020_audits_recorded", _audits_recorded),
     ("0021_kinds_guarded", _kinds_guarded),
     ("0022_guards_without_lists", _guards_without_lists),
+    ("0023_standup_kinds", _standup_kinds),
 ]
 
 

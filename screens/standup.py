@@ -47,12 +47,15 @@ LABELS = {
     "created": ("+ created", "accent"),
     "moved": ("→ moved", ""),
     "handed": ("⇄ handed", "accent"),
+    "rescheduled": ("↦ due moved", "warn"),
+    "reprioritized": ("↕ priority", ""),
     "done": ("✓ done", "good"),
     "checkin": ("● check-in", ""),
     "followup": ("⚑ follow-up", "accent"),
     "alert-raised": ("▲ alert", "bad"),
     "alert-acknowledged": ("✓ alert ack", "good"),
     "alert-escalated": ("▲ escalated", "bad"),
+    "alert-closed": ("✓ cleared", "good"),
     "undone": ("↶ undone", "warn"),
 }
 STANDING = {
@@ -60,7 +63,8 @@ STANDING = {
     "alert": ("▲ waiting", "bad"),
     "followup": ("⚑ due", "accent"),
 }
-SHOWN_WHEN_ANY = {"handed", "undone"}  # counts the header names only when not 0
+# The counts the header names only when not 0: rare, named when they happened.
+SHOWN_WHEN_ANY = {"handed", "rescheduled", "reprioritized", "alert-closed", "undone"}
 CHECKIN_ROLES = {"on-track": "", "at-risk": "warn", "blocked": "bad"}
 INDENT = "  "
 

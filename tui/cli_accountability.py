@@ -31,12 +31,15 @@ DIGEST_LABELS = {  # one change, in a person's block
     "created": "Created",
     "moved": "Moved",
     "handed": "Handed over",
+    "rescheduled": "Due date moved",
+    "reprioritized": "Priority changed",
     "done": "Done",
     "checkin": "Check-in",
     "followup": "Follow-up",
     "alert-raised": "Alert raised",
     "alert-acknowledged": "Alert acknowledged",
     "alert-escalated": "Alert escalated to them",
+    "alert-closed": "Alert closed",
     "undone": "Undone (told in an earlier stand-up)",
 }
 STANDING_LABELS = {"action": "Open", "alert": "Alert waiting", "followup": "Follow-up due"}

@@ -156,8 +156,8 @@ def test_the_digest_reads_creations_moves_dones_checkins_and_alerts_from_events(
         _event(7, "alert", 3, "create", None, {"kpi_id": 5, "assignee": "dave", "reading_id": 40}),
         _event(8, "alert", 3, "update", {**ALERT, "acknowledged_at": None},
                {**ALERT, "acknowledged_at": "t", "acknowledged_by": "dave", "ack_note": "on it"}),
-        _event(9, "alert", 3, "update", {"kpi_id": 5, "acknowledged_at": "t"},
-               {"kpi_id": 5, "acknowledged_at": "t", "closed_at": "u"}),  # closing: not an ack
+        _event(9, "alert", 3, "update", {**ALERT, "acknowledged_at": "t"},
+               {**ALERT, "acknowledged_at": "t", "closed_at": "u"}),  # closing: not an ack
         _event(10, "action", 1, "update", {"phase": "check", "done_at": None},
                {"phase": "act", "done_at": None, "verdict": "worked"}),
         _event(11, "alert", 4, "update", {"kpi_id": 5, "assignee": "dave", "ack_due": "d"},
@@ -179,20 +179,56 @@ def test_the_digest_reads_creations_moves_dones_checkins_and_alerts_from_events(
         ("followup", "carol", 2),
         ("alert-raised", "dave", None),
         ("alert-acknowledged", "dave", None),
+        ("alert-closed", "dave", None),
         ("moved", "bob", 1),
         ("alert-escalated", "erin", None),
     ]
     details = [i.detail for i in digest.items]
-    assert details[1] == "plan → do" and details[7] == "check → act, verdict worked"
+    assert details[1] == "plan → do" and details[8] == "check → act, verdict worked"
     assert details[2] == "standardize"
     assert details[3] == "blocked: waiting"
     assert digest.items[5].title == "Resolution time"
     assert details[5] == "35.5 h is beyond the alert threshold 34 h"
     assert details[6] == "by dave: on it"
-    assert details[8] == "from dave, not acknowledged by d"
+    assert details[9] == "from dave, not acknowledged by d"
     assert digest.people == ["bob", "carol", "dave", "erin"]
     assert digest.counts("bob")["checkin"] == 1 and digest.counts()["alert-raised"] == 1
-    assert [i.kind for i in digest.of("dave")] == ["alert-raised", "alert-acknowledged"]
+    assert [i.kind for i in digest.of("dave")] == [
+        "alert-raised",
+        "alert-acknowledged",
+        "alert-closed",
+    ]
+
+
+def test_a_due_date_or_priority_changed_on_open_work_is_told_and_on_done_work_not() -> None:
+    plan = {"phase": "plan", "done_at": None, "due": "2026-11-25", "priority": "normal"}
+    closing = _event(4, "alert", 3, "update", {**ALERT, "closed_at": None},
+                     {**ALERT, "closed_at": "u"})  # fmt: skip
+    closing = closing.model_copy(
+        update={"summary": "closed alert 3 on KPI 'Resolution time': 30 is back within 34"}
+    )
+    events = [
+        _event(1, "action", 1, "update", plan, {**plan, "due": "2026-12-02"}),
+        _event(2, "action", 1, "update", plan, {**plan, "due": None, "priority": "high"}),
+        _event(3, "action", 2, "update", plan, {**plan, "priority": "low"}, actor="lena"),
+        closing,
+        _event(5, "action", 2, "update", {**plan, "phase": "act"},
+               {**plan, "phase": "act", "done_at": "x", "due": None}),  # the done is told
+    ]  # fmt: skip
+    digest = arules.digest(
+        events,
+        since=SINCE,
+        until=UNTIL,
+        actions=ACTIONS,
+        kpis={5: arules.KpiBrief("Resolution time", 34, "h")},
+    )
+    assert [(i.kind, i.person, i.detail) for i in digest.items] == [
+        ("rescheduled", "bob", "due 2026-11-25 → 2026-12-02"),
+        ("rescheduled", "bob", "due 2026-11-25 → none, priority normal → high"),
+        ("reprioritized", "carol", "priority normal → low"),
+        ("alert-closed", "dave", "30 is back within 34"),
+        ("done", "carol", ""),
+    ]
 
 
 def test_the_digest_keeps_to_its_window_and_leaves_out_undone_changes() -> None:

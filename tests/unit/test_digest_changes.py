@@ -38,7 +38,11 @@ SELECT e.id, CASE
     WHEN json_extract(e.before, '$.phase') IS NOT json_extract(e.after, '$.phase')
      AND json_extract(e.after, '$.done_at') IS NULL THEN 'moved'
     WHEN json_extract(e.before, '$.owner') IS NOT json_extract(e.after, '$.owner')
-     AND json_extract(e.after, '$.done_at') IS NULL THEN 'handed' END
+     AND json_extract(e.after, '$.done_at') IS NULL THEN 'handed'
+    WHEN json_extract(e.before, '$.due') IS NOT json_extract(e.after, '$.due')
+     AND json_extract(e.after, '$.done_at') IS NULL THEN 'rescheduled'
+    WHEN json_extract(e.before, '$.priority') IS NOT json_extract(e.after, '$.priority')
+     AND json_extract(e.after, '$.done_at') IS NULL THEN 'reprioritized' END
   WHEN e.entity = 'checkin' AND e.op = 'create' THEN
     CASE WHEN json_extract(e.after, '$.kind') = 'followup' THEN 'followup' ELSE 'checkin' END
   WHEN e.entity = 'alert' AND e.op = 'create' THEN 'alert-raised'
@@ -47,7 +51,9 @@ SELECT e.id, CASE
      AND ifnull(json_extract(e.before, '$.acknowledged_at'), '') = '' THEN 'alert-acknowledged'
     WHEN json_extract(e.before, '$.assignee') IS NOT json_extract(e.after, '$.assignee')
      AND ifnull(json_extract(e.after, '$.acknowledged_at'), '') = ''
-     AND ifnull(json_extract(e.before, '$.assignee'), '') <> '' THEN 'alert-escalated' END
+     AND ifnull(json_extract(e.before, '$.assignee'), '') <> '' THEN 'alert-escalated'
+    WHEN ifnull(json_extract(e.after, '$.closed_at'), '') <> ''
+     AND ifnull(json_extract(e.before, '$.closed_at'), '') = '' THEN 'alert-closed' END
   END AS kind,
  CASE
   WHEN e.entity = 'alert' THEN json_extract(e.after, '$.assignee')
@@ -271,3 +277,37 @@ def test_an_import_keeps_the_changes_of_the_history_it_brings(store: Store, tmp_
         assert len(changes) == 6
     finally:
         fresh.close()
+
+
+def test_an_upgrade_to_schema_23_tells_the_due_dates_moved_before_it(tmp_path: Path) -> None:
+    """A file of schema 22: its triggers did not know ``rescheduled``, ``reprioritized`` or
+    ``alert-closed``, so its log holds such changes with no kept row. Upgrading makes the
+    triggers again and keeps the rows of the changes already made, as a new file would."""
+    from tests.unit.test_file_safety import make_old_database
+
+    path = tmp_path / "old.db"
+    make_old_database(path, 22)
+    conn = sqlite3.connect(path, isolation_level=None)
+    for name in schema._CHANGE_TRIGGERS:  # as schema 22's triggers saw this change: as none
+        conn.execute(f"DROP TRIGGER {name}")
+    plan = '{"phase": "plan", "done_at": null, "owner": "bob", "due": "2026-11-25"}'
+    conn.execute(
+        "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, before, after)"
+        " VALUES (50, '2026-11-21T09:00:00Z', 'bob', 'action', 1, 'update', 'edited #1', ?,"
+        " json_set(?, '$.due', '2026-12-02'))",
+        (plan, plan),
+    )
+    conn.close()
+    store = Store.open(path, actor="alice", clock=lambda: NOW_DT)
+    try:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == schema.schema_version()
+        told = store.conn.execute(
+            "SELECT kind, action_id FROM event_changes WHERE tx = 50"
+        ).fetchall()
+        assert [tuple(row) for row in told] == [("rescheduled", 1)]
+        store.edit_action(1, ActionChanges(priority="high"))  # the triggers are the new ones
+        kinds = [row[0] for row in store.conn.execute("SELECT kind FROM event_changes")]
+        assert kinds[-1] == "reprioritized"
+        assert kept(store.conn, *EVERYTHING) == before_0015(store.conn, *EVERYTHING)
+    finally:
+        store.close()
