@@ -99,7 +99,7 @@ def initiative_rows(item: InitiativeOverview, line_width: int = 0) -> list[Row]:
     ]  # fmt: skip
     rows = [head, objective, counts]
     if item.reasons:
-        rows.append([("  why: ", "muted"), ("; ".join(item.reasons), role)])
+        rows.append([("  why: ", "muted"), (literal("; ".join(item.reasons)), role)])
     # Names a wide terminal has room for were cut at 26 cells: as wide as the longest here,
     # as far as the line's other cells leave room (measured: a long unit widens them).
     longest = max((cell_len(literal(kpi.name)) for kpi in item.kpis), default=0)

@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.strip import Strip
 
 from pdca.widgets.line_list import LineList
-from pdca.widgets.text import fit
+from pdca.widgets.text import fit, literal
 
 Piece = tuple[str, str]  # (text, role: "" or one of ROLES)
 Row = list[Piece]
@@ -192,9 +192,12 @@ class RowList(LineList):
         segments = [Segment(marker, accent + over if over else accent)]
         room = width - 1
         row = self.rows[index]
-        for at, (text, role) in enumerate(row):
+        for at, (shown, role) in enumerate(row):
             if room <= 0:
                 break
+            # Whatever a view forgot, no row draws terminal control: a KPI's name in the
+            # initiatives' "why" cleared the screen (a tester). Escaping twice changes nothing.
+            text = literal(shown)
             piece = fit(text, room)
             if cell_len(text) == room and any(more for more, _ in row[at + 1 :]):
                 # It fills the line to the last cell and more was to come: the cut is shown,

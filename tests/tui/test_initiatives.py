@@ -113,3 +113,23 @@ async def test_a_long_kpi_name_is_shown_whole_where_there_is_room(make_app, two:
             shown = lines(app.screen)  # type: ignore[arg-type]
             [kpi_line] = [line for line in shown if "/wk" in line]  # the "why" names it too
             assert (long_name in kpi_line) is whole, size
+
+
+async def test_a_kpi_name_with_terminal_control_is_drawn_as_text_in_the_why(
+    make_app,
+    two: Store,  # noqa: F811
+) -> None:
+    """The health reasons name the KPIs: an ESC in a name reached the terminal and cleared it
+    (a tester). Every line the list draws is checked, not the rows' data alone."""
+    from pdca.db import kpis
+    from pdca.db.models import KpiChanges
+
+    kpis.edit_kpi(two, "Pages", KpiChanges(name="Pa\x1b[2J\x1b[Hges"))
+    app = make_app(two.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("7")
+        await settle_app(pilot.app, pilot)
+        listed = app.screen.query_one(RowList)
+        drawn = [listed.render_line(y).text for y in range(len(listed.rows))]
+        assert not [line for line in drawn if "\x1b" in line]
+        assert any("why: 1 KPI in alert (Pa\\x1b[2J\\x1b[Hges)" in line for line in drawn)
