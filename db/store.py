@@ -102,6 +102,12 @@ TABLES = {
     "recurrence": "recurrences",
 }
 
+# And the records an undo may put back beside them: turning a notify channel off skips, in the
+# same write, what waits on it, under the person's name. Its undo refused for good ("not one
+# record", a tester), and with it every change of theirs before it. Not exported or restored
+# as records: notifications are the file's own bookkeeping.
+UNDOABLE = {**TABLES, "notification": "notifications"}
+
 # The action's last check-in (``last_checkin_at``, ``last_checkin_status``) is on its row,
 # kept by triggers on the check-ins (db/schema.py ``0011_last_checkin``).
 # The last event that replaced the file's contents (a restore, an import): no undo reaches a
@@ -574,8 +580,8 @@ class Store:
     # ------------------------------------------------------------------ lookups
 
     def row(self, entity: str, entity_id: int) -> sqlite3.Row | None:
-        """The row of ``entity`` (a name in ``TABLES``) with this id, or None."""
-        table = TABLES[entity]
+        """The row of ``entity`` (a name in ``UNDOABLE``) with this id, or None."""
+        table = UNDOABLE[entity]
         row: sqlite3.Row | None = self.conn.execute(
             f"SELECT * FROM {table} WHERE id = ?", (entity_id,)
         ).fetchone()
@@ -1745,7 +1751,7 @@ class Store:
             for event in events:
                 if event["entity"] == "person":
                     continue  # a registered person stays; others may already refer to them
-                if event["entity"] not in TABLES:
+                if event["entity"] not in UNDOABLE:
                     raise UndoRefused(f"cannot undo {event['summary']!r}: it is not one record")
                 self._refuse_if_changed_since(event)
                 self._refuse_if_changed_outside(event)
@@ -1805,7 +1811,7 @@ class Store:
 
     def _apply_inverse(self, tx: Transaction, event: sqlite3.Row) -> None:
         entity, entity_id = event["entity"], event["entity_id"]
-        table = TABLES[entity]
+        table = UNDOABLE[entity]
         current = self.row(entity, entity_id)
         before = json.loads(event["before"]) if event["before"] else None
         summary = f"undid {event['summary']}"

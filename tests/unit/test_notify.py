@@ -857,6 +857,40 @@ def test_a_channel_turned_off_skips_what_it_had_failed_to_deliver(
     assert report.skipped[0].last_error == "the webhook channel is off now (pdca notify config)"
 
 
+def test_turning_a_channel_off_is_undone_with_what_it_skipped(
+    store: Store, db_path: Path, hook: Hook
+) -> None:
+    """Its undo was refused for good ("not one record"), and every change before it with it
+    (a tester). Undone, the channel is on again and what it had waiting waits again."""
+    from pdca.db.models import ActionDraft
+
+    earlier = store.add_action(ActionDraft(title="before the switch"))
+    _webhook_only(store, hook.url)
+    _breach(store)
+    hook.mode = "fail"
+    [failed] = _run(store).failed
+    waiting = tuple(
+        store.conn.execute(
+            "SELECT state, attempts, next_try_at FROM notifications WHERE id = ?", (failed.id,)
+        ).fetchone()
+    )
+    ns.set_channel(store, "webhook", "none")
+    undone = store.undo()
+    assert "cleared notify webhook" in undone.summaries
+    assert any(s.startswith(f"skipped notification {failed.id} ") for s in undone.summaries)
+    assert ns.channel_settings(store).webhook == hook.url
+    again = store.conn.execute(
+        "SELECT state, attempts, next_try_at FROM notifications WHERE id = ?", (failed.id,)
+    ).fetchone()
+    assert tuple(again) == waiting
+    # And on back, as far as the action made before it all.
+    assert store.undo().summaries[0] == "recorded 9 for KPI 'MTTR'"
+    assert store.undo().summaries == ["added KPI 'MTTR'"]
+    assert store.undo().summaries == [f"set notify webhook to {hook.url}"]
+    store.undo()  # the terminal turned off
+    assert store.undo().summaries == [f"added #{earlier.id}"]
+
+
 def test_doctor_names_failed_deliveries(store: Store, db_path: Path) -> None:
     from pdca.db.doctor import diagnose
 
