@@ -7,12 +7,13 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Label
+from textual.widgets import Footer, Label
+from textual.worker import Worker
 
 from pdca.db import alerts, kpis
 from pdca.db.errors import PdcaError
 from pdca.db.models import Alert, KpiRow
-from pdca.screens.context import UNDO_ON_THE_BOARD, context_of
+from pdca.screens.context import UNDO_ON_THE_BOARD, context_of, services
 from pdca.screens.dialogs.base import THE_APPS_KEYS, Dialog
 from pdca.screens.kpis import KpiRowsActions
 from pdca.widgets.kpi_table import KpiTable
@@ -68,14 +69,17 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
             yield self.table
             yield Label("", id="my-alert-said", markup=False)
             yield Label(HINT, id="my-alerts-hint", classes="dialog--muted")
+        yield Footer()  # its own keys: the board's showed under it, and did nothing (a tester)
 
     def on_mount(self) -> None:
         self.table.focus()
-        self.reload()
+        # Keys typed with ! (! a) are for the alerts it lists: before they came, a was told
+        # "no alert waits for you now" over an empty list, and was lost (a tester).
+        services(self.app).keys_wait_for_rows(self.reload(), every_key=True)
 
-    def reload(self) -> None:
+    def reload(self) -> Worker[None]:
         self.asked += 1
-        self._read(self.asked)
+        return self._read(self.asked)
 
     @work(thread=True, exclusive=True, group="my-alerts-reload")
     def _read(self, asked: int) -> None:

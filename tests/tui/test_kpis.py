@@ -262,6 +262,11 @@ async def test_the_headers_flag_opens_the_alerts_waiting_for_me(make_app, kpi_db
         assert isinstance(app.screen, MyAlertsScreen)
         table = app.screen.query_one(KpiTable)
         assert [row.kpi.name for row in table.rows] == [KPI]  # not Cost: no alert
+        # Its own keys in its footer, not the board's (which did nothing there).
+        from textual.widgets import Footer
+
+        shown = {b.key for (_, b, enabled, _) in app.screen.active_bindings.values() if b.show}
+        assert "a" in shown and "n" not in shown and app.screen.query(Footer)
         await pilot.press("a")
         await settle_app(app, pilot)
         assert isinstance(app.screen, AckModal)

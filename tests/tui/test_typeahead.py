@@ -28,6 +28,7 @@ from tests.conftest import open_as
 from tests.flow_support import build_history
 from tests.tui.accountability_support import team_db
 from tests.tui.conftest import SIZE, settle_app
+from tests.tui.test_kpis import kpi_db  # noqa: F401 (the fixture: an alert waits for alice)
 
 
 def burst(app: PdcaApp, *keys: str) -> None:
@@ -366,3 +367,20 @@ def test_an_inputs_enter_is_not_taken_for_handled_before_it_comes_back_up() -> N
         enter.stop()
         hold = _Hold(None, field, time.monotonic(), key=enter, leaving=True)
         assert KeyHold._ready(hold, None, field, time.monotonic()) is handled, field
+
+
+async def test_a_typed_with_the_alerts_key_acknowledges_the_first_alert_listed(
+    make_app,
+    kpi_db: Path,  # noqa: F811
+) -> None:
+    """``! a`` at once: the list's rows are read on a thread, and ``a`` came before them, was
+    told "no alert waits for you now" and was lost (a tester)."""
+    from pdca.screens.dialogs.ack import AckModal
+
+    app = make_app(kpi_db, watch_changes=False)  # alice: an alert waits for her
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        app.post_message(events.Key("exclamation_mark", "!"))
+        app.post_message(events.Key("a", "a"))
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, AckModal)
