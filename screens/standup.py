@@ -274,17 +274,20 @@ class StandupScreen(RowView):
         if before is not None and before is not self.recorded and digest.since > before.since:
             # Recorded by someone else (a colleague's --record) while this was open: what was
             # on screen went without a word (a tester's lead then recorded it again, empty).
+            # Only when a stand-up was recorded up to there: with none recorded yet, the
+            # window is the last 24 hours, and its start moves on with the clock ("someone
+            # recorded this stand-up" every minute, and nobody had: a tester).
             try:
                 last = accountability.last_standup(self.context.store)
             except PdcaError:
                 last = None
-            who = literal(last.by) if last is not None and last.at == digest.since else "someone"
-            self.notify(
-                f"{who} recorded this stand-up up to {short_time(digest.since)}: shown now is"
-                " what changed since",
-                severity="warning",
-                timeout=8,
-            )
+            if last is not None and last.at == digest.since:
+                self.notify(
+                    f"{literal(last.by)} recorded this stand-up up to"
+                    f" {short_time(digest.since)}: shown now is what changed since",
+                    severity="warning",
+                    timeout=8,
+                )
         opened = {who: len(items) for who, items in self.extra.items()}
         self.digest = digest
         self.extra = extra or {}

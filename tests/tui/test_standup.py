@@ -396,3 +396,20 @@ async def test_a_standup_someone_records_meanwhile_is_said_and_r_does_not_record
         # The view reads the new window, and says why what was on screen went.
         assert screen.digest.since == theirs.until and screen.digest.items == []
         assert any("carol recorded this stand-up up to 2026-11-23 09:00 UTC" in m for m in said)
+
+
+async def test_the_last_24_hours_moving_on_is_not_said_as_someones_record(make_app, team) -> None:
+    """With no stand-up recorded, the window is the last 24 hours: its start moves on with the
+    clock, and every minute the view said "someone recorded this stand-up" (a tester)."""
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await settle_app(pilot.app, pilot)
+        screen = app.screen
+        assert isinstance(screen, StandupScreen) and screen.digest is not None
+        moved = screen.digest.model_copy(update={"since": "2026-11-22T09:01:00Z"})
+        assert moved.since > screen.digest.since
+        screen.loaded(moved)
+        await pilot.pause()
+        assert not [n for n in app._notifications if "recorded this stand-up" in n.message]
+        assert screen.digest is moved
