@@ -37,7 +37,7 @@ from pdca.screens.row_view import RowView
 from pdca.widgets.marks import status_mark
 from pdca.widgets.row_list import Row, RowList
 from pdca.widgets.status_bar import StatusBar
-from pdca.widgets.text import fixed, literal
+from pdca.widgets.text import fit, fixed, literal
 from pdca.widgets.when import short_time
 
 TURN_SECONDS = 90  # a ten-minute stand-up for a team of six, with room to spare
@@ -67,6 +67,7 @@ STANDING = {
 SHOWN_WHEN_ANY = {"handed", "rescheduled", "reprioritized", "alert-closed", "undone"}
 CHECKIN_ROLES = {"on-track": "", "at-risk": "warn", "blocked": "bad"}
 INDENT = "  "
+TITLE_MOST = 40  # cells of a change's title: what happened, and by whom, stay on the line
 
 
 def item_row(item: DigestItem) -> Row:
@@ -79,11 +80,13 @@ def item_row(item: DigestItem) -> Row:
     row: Row = [(INDENT + label.ljust(13), role)]
     if item.action_id is not None:
         row.append((f"#{item.action_id} ", "id"))
-    row.append((literal(item.title), ""))
-    if item.detail:
-        row.append((f" — {literal(item.detail)}", "muted"))
+    # Who did it, before what they wrote, and the title kept to a part of the line: at the
+    # end, a check-in's "(by frank)" went with the cut at 120 columns (a tester).
+    row.append((fit(literal(item.title), TITLE_MOST), ""))
     if item.kind in BY_KINDS and item.actor and item.actor != item.person:
         row.append((f" (by {literal(item.actor)})", "muted"))
+    if item.detail:
+        row.append((f" — {literal(item.detail)}", "muted"))
     return row
 
 

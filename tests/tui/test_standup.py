@@ -227,6 +227,28 @@ def test_a_check_in_line_carries_its_status_shape_as_the_board_does() -> None:
     assert label("blocked") == ("■ check-in", "bad")
 
 
+def test_who_checked_in_comes_before_what_they_wrote_and_a_long_title_is_cut() -> None:
+    """At the end, "(by frank)" went with the cut at 120 columns (a tester)."""
+    from pdca.db.accountability_models import DigestItem
+    from pdca.screens.standup import item_row
+
+    item = DigestItem(
+        kind="checkin",
+        person="dave",
+        at="2026-11-23T09:00:00Z",
+        actor="frank",
+        action_id=36,
+        title="Document auth gateway ownership in the service catalog, all of it",
+        detail="at-risk: Found an edge case in the recommendation engine",
+    )
+    pieces = [text for text, _ in item_row(item)]
+    assert pieces[2:] == [
+        "Document auth gateway ownership in the …",
+        " (by frank)",
+        " — at-risk: Found an edge case in the recommendation engine",
+    ]
+
+
 async def test_a_checkin_made_while_record_is_asked_is_in_the_next_standup(
     team, env, store
 ) -> None:
