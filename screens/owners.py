@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -32,10 +33,10 @@ NUMBERS = [("P", 3), ("D", 3), ("C", 3), ("A", 3), ("late", 6), ("≤7d", 5), ("
            ("alerts", 7), ("f-ups", 6)]  # fmt: skip
 
 
-def heading(widths: list[int]) -> str:
+def heading(widths: list[int], login_width: int = LOGIN_WIDTH) -> str:
     # No lead space: the heading's own padding stands over the rows' cursor mark.
     return (
-        "owner".ljust(LOGIN_WIDTH)
+        "owner".ljust(login_width)
         + "".join(label.rjust(width) for (label, _), width in zip(NUMBERS, widths, strict=True))
         + "checked in".rjust(12)
         + "  load"
@@ -57,15 +58,32 @@ def widths_for(rows: list[OwnerRow]) -> list[int]:
     ]
 
 
+def login_width_for(rows: list[OwnerRow], widths: list[int], room: int) -> int:
+    """The login column: as wide as the longest login and a space, as far as the line has
+    room beside the other columns; never under 10. At 10 always, abcdefghijk and
+    abcdefghijkl were one "abcdefghi…" at any width (a tester)."""
+    others = (
+        sum(widths) + 12 + 2 + BAR_WIDTH + 1 + max((len(str(row.open)) for row in rows), default=1)
+    )
+    longest = max((cell_len(literal(row.login)) for row in rows), default=0)
+    return max(LOGIN_WIDTH, min(longest + 1, room - others))
+
+
 def since(at: str | None, now: datetime) -> str:
     """How long ago, as ``pdca owners`` says it (the app's counted 24-hour days, a tester)."""
     return rules.ago_words(at, now)
 
 
-def owner_row(row: OwnerRow, now: datetime, heaviest: int, widths: list[int] | None = None) -> Row:
+def owner_row(
+    row: OwnerRow,
+    now: datetime,
+    heaviest: int,
+    widths: list[int] | None = None,
+    login_width: int = LOGIN_WIDTH,
+) -> Row:
     roles = ["", "", "", "", "bad", "warn", "warn", "bad", "accent"]
     widths = widths or [width for _, width in NUMBERS]
-    cells: Row = [(fixed(literal(row.login), LOGIN_WIDTH), "muted" if row.unowned else "bold")]
+    cells: Row = [(fixed(literal(row.login), login_width), "muted" if row.unowned else "bold")]
     for value, role, width in zip(values_of(row), roles, widths, strict=True):
         cells.append(
             (f"{value}".rjust(width) if value else "·".rjust(width), role if value else "muted")
@@ -99,6 +117,12 @@ class OwnersScreen(RowView):
     def __init__(self) -> None:
         super().__init__()
         self.owners: list[OwnerRow] = []
+        self.cadence: int | None = None  # the stale cadence of the rows shown
+
+    def on_resize(self) -> None:
+        # Wider or narrower: the login column takes what room there is.
+        if self.cadence is not None:
+            self.call_after_refresh(self.show, self.owners, self.cadence)
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -143,8 +167,14 @@ class OwnersScreen(RowView):
         now = self.context.clock()
         heaviest = max((r.open for r in rows), default=0)
         widths = widths_for(rows)
-        self.query_one("#owners-heading", Static).update(Text(heading(widths)))
-        rendered = [owner_row(r, now, heaviest, widths) for r in rows]
+        self.cadence = cadence
+        # The list's cells less its cursor mark (and the heading's padding over it); the
+        # terminal's, less its scrollbar, before the list has been laid out.
+        listed = self.query_one(RowList).scrollable_content_region.width
+        room = (listed or self.app.size.width - 2) - 1
+        login = login_width_for(rows, widths, room)
+        self.query_one("#owners-heading", Static).update(Text(heading(widths, login)))
+        rendered = [owner_row(r, now, heaviest, widths, login) for r in rows]
         index = next((i for i, r in enumerate(rows) if r.login == keep), None)
         self.query_one(RowList).show(rendered, index)
         late = sum(r.overdue for r in rows)

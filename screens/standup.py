@@ -108,7 +108,7 @@ def standing_row(item: StandingItem) -> Row:
 def person_row(person: str, standing: int, changes: int) -> Row:
     """A person's heading in the everyone list, with how much they have to report."""
     name = "no owner" if person == UNOWNED else person
-    row: Row = [(fixed(literal(name), 12), "bold")]
+    row: Row = [(fixed(literal(name), 11) + " ", "bold")]  # a long login ran into its count
     if not standing and not changes:
         return [*row, ("nothing to report", "muted")]
     parts = []

@@ -147,3 +147,27 @@ async def test_the_headings_stand_over_their_columns(make_app, team: Path) -> No
         for label in ("P", "D", "C", "A", "late", "f-ups", "checked in"):
             end = heading.index(f" {label} ") + len(label)
             assert bob[end] != " " and bob[end + 1] == " ", label
+
+
+async def test_long_logins_are_told_apart_where_the_terminal_has_room(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """At 10 cells, abcdefghijk and abcdefghijkl were one "abcdefghi…" at any width (a
+    tester); at 80 columns the table keeps its width and cuts them."""
+    from pdca.db.models import ActionDraft
+    from tests.tui.test_wide_text import screen_lines
+
+    for login in ("abcdefghijk", "abcdefghijkl"):
+        store.add_action(ActionDraft(title="t", owner=login))
+    for size, whole in (((160, 40), True), ((80, 24), False)):
+        app = make_app(db_path)
+        async with app.run_test(size=size) as pilot:
+            await open_owners(pilot)
+            lines = screen_lines(app)
+            heading = next(line for line in lines if "owner" in line and "late" in line)
+            rows = [line for line in lines if "abcdefghi" in line]
+            assert len(rows) == 2, lines
+            assert ("abcdefghijkl " in "".join(rows)) is whole, size
+            for row in rows:  # the columns stand where their headings say, long login or not
+                end = heading.index(" late ") + len("late")
+                assert row[end] in "·0123456789" and row[end + 1] == " ", (size, row)
