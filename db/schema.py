@@ -1529,8 +1529,9 @@ def identify(conn: sqlite3.Connection, path: Path) -> int | None:
     if user_version > schema_version():
         raise DatabaseProblem(
             f"{path} has schema version {user_version}; this pdca knows up to version "
-            f"{schema_version()}: upgrade pdca to open it"
-        )
+            f"{schema_version()}: upgrade pdca to open it (or restart it, if it was upgraded"
+            " since it started)"
+        )  # an open board met this, and its person had the newer pdca already (a tester)
     return user_version
 
 
