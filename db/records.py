@@ -66,12 +66,18 @@ def _told_apart(name: str) -> str:
     form (``Cafe`` + U+0301 is ``Café``), and free of the characters that would let it look
     like another name. A tester's "Café", its decomposed twin, "Café " and "Café\u200b" were
     four KPIs that ``kpi list`` showed alike."""
-    from pdca.db.text_rules import as_stored, lookalike_maker, visible
+    from pdca.db.text_rules import as_stored, escaped_in, lookalike_maker, visible
 
     bad = lookalike_maker(name)
     if bad is not None:
         raise ValueError(
             f"holds {visible(bad)}, which cannot be seen and would make it look like another name"
+        )
+    control = escaped_in(name)
+    if control is not None:
+        raise ValueError(
+            f"holds {visible(control)}, a control character: shown as an escape, the name"
+            " could not be typed to find it"
         )
     return as_stored(name)
 

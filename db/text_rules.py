@@ -69,6 +69,10 @@ _NOTHING_SHOWN = re.compile(f"[\\s{_ALWAYS}{_INVISIBLE}{_BLANK_LETTERS}]+")
 # controls are always shown as escapes, so they cannot hide; the joiner and the variation
 # selectors stay: emoji are made of them.
 _LOOKALIKE_MAKERS = re.compile("[\u00ad\u200b\u200c\u2060-\u2064\ufeff]")
+# Nor what is shown as an escape: a name holding ESC was listed as "ctl\x07name", and the
+# name typed as shown was another (the backslash, x, 0, 7), so no command or field found it
+# (a tester). A title may hold them (shown escaped); a name is typed to be found.
+_SHOWN_AS_ESCAPES = re.compile(f"[\n{_ALWAYS}]")
 
 
 def as_stored(name: str) -> str:
@@ -98,6 +102,13 @@ def name_key(name: str) -> str:
 def lookalike_maker(text: str) -> str | None:
     """The first character of ``text`` that would let a name look like another, or None."""
     found = _LOOKALIKE_MAKERS.search(text)
+    return found.group() if found else None
+
+
+def escaped_in(text: str) -> str | None:
+    """The first character of ``text`` that pdca shows as an escape (a control, a newline, a
+    bidirectional control), or None."""
+    found = _SHOWN_AS_ESCAPES.search(text)
     return found.group() if found else None
 
 
