@@ -27,8 +27,14 @@ def parse_timestamp(text: str, field: str = "timestamp") -> datetime:
     except ValueError:
         # 2026-02-30 has the shape and is no day: said so, as --due says it (a tester read
         # "not an ISO-8601 time" and looked for what was wrong with the format).
-        why = "is not a real date" if _no_such_day(raw) else "is not an ISO-8601 time"
-        raise InvalidInput(field, text, f"{why} (2026-11-23T09:30:00Z)") from None
+        # The example only where the form was wrong: after "not a real date" it read as the
+        # date pdca had made of it (a tester).
+        why = (
+            "is not a real date"
+            if _no_such_day(raw)
+            else "is not an ISO-8601 time (like 2026-11-23T09:30:00Z)"
+        )
+        raise InvalidInput(field, text, why) from None
     # The local date is checked before the shift to UTC, which would overflow at year 1,
     # and the UTC one after it (9998-12-31T23:59-23:59 is already 9999 in UTC).
     in_range(parsed.date(), text, field)
