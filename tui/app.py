@@ -115,6 +115,9 @@ class PdcaApp(App[None]):
         # Off the footer (the header's flag says when it matters); in ? and the palette.
         Binding("exclamation_mark", "my_alerts", "My alerts", show=False, id="app-my-alerts"),
         Binding("question_mark", "toggle_keys", "Keys", id="app-keys"),
+        # esc closes the keys panel first, as it leaves everything else a step back (only ?
+        # did, a tester); without the panel, esc goes on to the view or dialog as ever.
+        Binding("escape", "hide_keys", show=False, priority=True),
         Binding("q", "quit", "Quit", id="app-quit"),
         # As in any terminal program (Textual binds it to nothing: it did nothing, a tester);
         # `fg` brings the board back as it was.
@@ -713,6 +716,14 @@ class PdcaApp(App[None]):
 
         if not self.screen.query("HelpPanel"):
             self.screen.mount(PdcaHelpPanel())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "hide_keys":
+            return bool(self.screen.query("HelpPanel"))
+        return True
+
+    def action_hide_keys(self) -> None:
+        self.action_hide_help_panel()
 
     def action_toggle_keys(self) -> None:
         if self.screen.query("HelpPanel"):

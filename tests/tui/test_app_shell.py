@@ -11,6 +11,7 @@ import pytest
 from textual.widgets import HelpPanel
 
 from pdca.db.models import ActionDraft
+from pdca.screens.board import BoardScreen
 from pdca.screens.dialogs import ActionDetailScreen
 from pdca.tui.settings import DEFAULT_THEME, settings_path
 from pdca.widgets.phase_column import CARD_HEIGHT, PhaseColumn
@@ -119,6 +120,27 @@ async def test_question_mark_shows_and_hides_every_key(make_app, board_db: Path)
         await pilot.press("question_mark")
         await pilot.pause()
         assert not app.screen.query(HelpPanel)
+
+
+async def test_escape_closes_the_keys_panel_and_then_does_what_it_did(
+    make_app, board_db: Path
+) -> None:
+    """Only ? closed it (a tester); with the panel gone, esc clears the board's filter."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("slash", *"zzz", "enter")
+        await settle_app(app, pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen) and board.filter.text == "zzz"
+        await pilot.press("question_mark")
+        await pilot.pause()
+        await pilot.press("escape")
+        await settle_app(app, pilot)
+        assert not app.screen.query(HelpPanel) and board.filter.text == "zzz"
+        await pilot.press("escape")
+        await settle_app(app, pilot)
+        assert not board.filter.text
 
 
 async def test_views_switch_with_digits_and_only_built_views_have_keys(
