@@ -102,6 +102,8 @@ MESSAGE_MAX = 2_000
 # (an option to a command, a mail header). They had written to the file and could never
 # own work, told digits were allowed (a tester).
 LOGIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}\$?")
+# What LOGIN takes, in words: "letters" alone read as é or 中 too (a tester's josé).
+LOGIN_RULE = "is not a login (ASCII letters, digits, '.', '_', '-' or '@', not first, at most 64)"
 UNOWNED = "(unowned)"  # the owners row of open work nobody owns (no login has parentheses)
 
 
@@ -132,9 +134,7 @@ def _at_most(limit: int) -> Callable[[str], str]:
 
 def _login(text: str) -> str:
     if not LOGIN.fullmatch(text):  # fullmatch: "$" alone would let "dana\n" through
-        raise ValueError(
-            "is not a login (letters, digits, '.', '_', '-' or '@', not first, at most 64)"
-        )
+        raise ValueError(LOGIN_RULE)
     return text
 
 

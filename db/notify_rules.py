@@ -27,7 +27,7 @@ from pdca.db import accountability_rules as arules
 from pdca.db import rules
 from pdca.db.clock import iso
 from pdca.db.errors import InvalidInput
-from pdca.db.models import LOGIN, shown_number
+from pdca.db.models import LOGIN, LOGIN_RULE, shown_number
 from pdca.db.text_rules import UNSAFE, UNSAFE_EXCEPT_NEWLINE, escape
 
 CHANNELS = ("terminal", "mail", "webhook", "command")
@@ -334,7 +334,7 @@ def parse_channels(text: str) -> tuple[str, ...] | None:
 
 def check_login(text: str) -> str:
     if not LOGIN.fullmatch(text):
-        raise InvalidInput("login", text, "is not a login (letters, digits, '.', '_' or '-')")
+        raise InvalidInput("login", text, LOGIN_RULE)
     return text
 
 

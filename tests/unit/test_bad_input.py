@@ -340,3 +340,11 @@ def test_a_count_with_zeros_in_front_is_the_count_it_is(cli, existing: str) -> N
     assert cli("add", "second").exit_code == 0
     result = cli("list", "--limit", "0" * 24 + "1")
     assert result.exit_code == 0 and len(result.stdout.splitlines()) == 2  # heading and one
+
+
+def test_a_login_with_a_letter_outside_ascii_is_told_the_letters_are_ascii(cli) -> None:
+    """ "letters" read as é too (a tester's josé); the notify preferences say it the same."""
+    from tests.unit.test_cli import one_line_error
+
+    for args in (["add", "x", "--owner", "josé"], ["notify", "prefer", "josé", "mail"]):
+        assert "is not a login (ASCII letters, digits" in one_line_error(cli(*args)), args
