@@ -26,6 +26,7 @@ from pdca.db.models import (
     KpiRow,
     SignalMark,
     parse_number,
+    shown_number,
     validated,
 )
 from pdca.db.readings import closed_in
@@ -281,6 +282,23 @@ class KpiEdit:
     changed: bool = True  # False: every field given was as it is already; nothing written
 
 
+def _named_by_the_change(error: InvalidInput, wanted: dict[str, object]) -> InvalidInput:
+    """A rule broken by a value kept, because of one changed, is said of the one changed:
+    ``kpi edit K --target 200`` was refused as "--alert: 5 is not worse than the target 200",
+    naming an option nobody had given (a tester)."""
+    if error.field.replace("-", "_") in wanted:
+        return error
+    changed = [f for f in ("target", "direction", "warn", "alert", "baseline_from") if f in wanted]
+    if not changed:
+        return error
+    kept = error.value if isinstance(error.value, str) else shown_number(error.value)
+    return InvalidInput(
+        changed[0].replace("_", "-"),
+        wanted[changed[0]],
+        f"would leave {error.field} {kept} as it is, which {error.why}; give --{error.field} too",
+    )
+
+
 def edit_kpi(
     store: Store, name: str, changes: KpiChanges, *, expected_version: int | None = None
 ) -> KpiEdit:
@@ -316,7 +334,10 @@ def edit_kpi(
         # The stored name is checked only when it changes: one from before today's name rules
         # (a zero-width space in it) made every edit of its KPI crash (a reviewer).
         draft = _draft_of({**merged, "name": merged["name"] if "name" in wanted else "kept"})
-        kpi_rules.check_kpi(draft)
+        try:
+            kpi_rules.check_kpi(draft)
+        except InvalidInput as error:
+            raise _named_by_the_change(error, wanted) from None
         if "owner" in wanted or "escalation" in wanted:  # as set: older files may hold one
             path = convert.escalation_path(merged["escalation"])
             kpi_rules.check_escalation(merged["owner"], path)

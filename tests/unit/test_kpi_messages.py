@@ -218,6 +218,19 @@ def test_a_message_names_the_option_as_typed(
     assert sha256(db_path) == digest
 
 
+def test_a_rule_a_change_breaks_is_said_of_the_option_given(cli, ok, db_path: Path, kpi) -> None:
+    """--target alone was refused as "--alert: 34 is not worse…", an option nobody gave."""
+    ok("kpi", "edit", kpi, "--alert", "34")
+    digest = sha256(db_path)
+    assert_one_line_error(
+        cli("kpi", "edit", kpi, "--target", "40"),
+        "pdca: --target: 40 would leave alert 34 as it is, which is not worse than the target"
+        " 40 (lower is better); give --alert too",
+    )
+    assert sha256(db_path) == digest
+    ok("kpi", "edit", kpi, "--target", "40", "--alert", "50")  # both given: taken
+
+
 # --------------------------------------------------------------------------- 5. before 1970
 
 
