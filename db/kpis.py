@@ -291,7 +291,7 @@ def _named_by_the_change(error: InvalidInput, wanted: dict[str, object]) -> Inva
     changed = [f for f in ("target", "direction", "warn", "alert", "baseline_from") if f in wanted]
     if not changed:
         return error
-    kept = error.value if isinstance(error.value, str) else shown_number(error.value)
+    kept = shown_number(error.value) if isinstance(error.value, int | float) else error.value
     return InvalidInput(
         changed[0].replace("_", "-"),
         wanted[changed[0]],
