@@ -290,6 +290,14 @@ def test_restore_rejects_a_tampered_row_and_writes_nothing(store, cli, tmp_path)
     restored.close()
 
 
+def test_a_field_the_table_does_not_have_is_named(store, cli, tmp_path):
+    _fill(store)
+    out = _export_changed(cli, tmp_path, "actions", "colour", "red")
+    result = cli("--db", str(tmp_path / "restored.db"), "import", str(out))
+    assert result.exit_code == 1
+    assert "actions row 1 has unknown fields: 'colour'" in result.stderr
+
+
 def test_a_nul_byte_in_imported_text_is_refused_by_line_and_by_row(store, cli, tmp_path):
     """A file can carry a NUL where no argument can; SQLite's text functions (and sqlite3,
     Datasette) would stop at it, showing "abc" for "abc\0def"."""
