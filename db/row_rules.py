@@ -19,7 +19,7 @@ from pdca.db import accountability_rules as arules
 from pdca.db import rules
 from pdca.db.dates import EARLIEST, LATEST
 from pdca.db.errors import InvalidInput
-from pdca.db.models import LOGIN, MESSAGE_MAX, NAME_MAX, NOTES_MAX, TITLE_MAX
+from pdca.db.models import LOGIN, MESSAGE_MAX, NAME_MAX, NOTES_MAX, PHASES, TITLE_MAX
 
 _TIMESTAMP = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -167,6 +167,10 @@ def row_problem(table: str, row: Mapping[str, Any]) -> str | None:
             else "decision without done_at (the action is open)"
         )
     decision = row.get("decision")
+    if table == "actions" and decision is not None and row.get("phase") not in PHASES:
+        # Said first: "standardize is decided in Act, and it is in Limbo" named the decision
+        # for a phase that is none (a tester).
+        return f"phase {_cut(json.dumps(row.get('phase')))} is not one of {', '.join(PHASES)}"
     if table == "actions" and decision is not None:
         # done's own rule: standardize and adjust are Act's decisions (a tester's import had
         # one from Plan, and nothing could take the action on)

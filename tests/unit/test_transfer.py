@@ -290,6 +290,20 @@ def test_restore_rejects_a_tampered_row_and_writes_nothing(store, cli, tmp_path)
     restored.close()
 
 
+def test_a_phase_that_is_none_is_said_before_its_decision(store, cli, tmp_path):
+    """ "standardize is decided in Act, and it is in Limbo" (a tester's hand-edited export)."""
+    _fill(store)
+    out = tmp_path / "export.json"
+    assert cli("export", "--out", str(out)).exit_code == 0
+    document = json.loads(out.read_text())
+    done = document["tables"]["actions"][0]  # done in Act, as far as the export says
+    done.update(phase="limbo", decision="standardize", done_at="2026-11-20T09:00:00Z")
+    out.write_text(json.dumps(document))
+    result = cli("--db", str(tmp_path / "restored.db"), "import", str(out))
+    assert result.exit_code == 1
+    assert 'phase "limbo" is not one of plan, do, check, act' in result.stderr
+
+
 def test_a_field_the_table_does_not_have_is_named(store, cli, tmp_path):
     _fill(store)
     out = _export_changed(cli, tmp_path, "actions", "colour", "red")
