@@ -857,6 +857,30 @@ class Store:
         ids = [row[0] for row in self.conn.execute(sql, [*params, limit, offset])]
         return self.actions_by_id(ids)
 
+    def few_matches(self, where: ActionFilter, most: int) -> dict[str, list[int]] | None:
+        """Each column's ids under ``where``, in board order, read in one pass over the rows
+        when they are at most ``most`` in all; None when there are more.
+
+        A text filter reads every row's title and notes (no index holds words): a rare word
+        was read five times over, once for the counts and once per column's page, each a
+        pass over the column (0.3 to 0.6 s at 100 000 actions). A common one stops the pass
+        at once, and its pages come off the index as ever."""
+        clauses, params = self._filter_clauses(where, self._now())
+        keys = ", ".join(f"{key} AS k{n}" for n, key in enumerate(_BOARD_KEYS))
+        inner = f"SELECT a.phase, {_DONE_LAST} AS done, {keys} FROM actions a"
+        inner += (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        rows = self.conn.execute(  # materialized: merged, it sorted every match first
+            f"WITH m AS MATERIALIZED ({inner} LIMIT ?)"
+            " SELECT phase, k2 FROM m ORDER BY done, k0, k1, k2",
+            [*params, most + 1],
+        ).fetchall()
+        if len(rows) > most:
+            return None
+        found: dict[str, list[int]] = {phase: [] for phase in PHASES}
+        for phase, action_id in rows:
+            found.setdefault(phase, []).append(action_id)
+        return found
+
     def actions_by_id(self, ids: list[int]) -> list[Action]:
         """The actions ``ids`` (those that exist) in board order (phase by phase)."""
         if not ids:

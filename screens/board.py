@@ -99,6 +99,9 @@ class Reloaded:
     today: date
 
 
+FEW_MATCHES = 2000  # a text filter's matches read in one pass up to this many (few_matches)
+
+
 def read_changes(
     reader: Store,
     wanted: BoardFilter,
@@ -115,8 +118,10 @@ def read_changes(
     view: it may be thousands of cards down). ``follow``: the focused action, whose column
     reads where it went if a change moved it out of what is shown."""
     phases: set[str] = set(PHASES)
+    # A text filter's matches, when few, in one pass (each query of it reads every row).
+    few = reader.few_matches(wanted.as_store_filter(), FEW_MATCHES) if wanted.text else None
     if around is not None:
-        windows = {**windows, **window_around(reader, wanted, windows, around)}
+        windows = {**windows, **window_around(reader, wanted, windows, around, few=few)}
     sparklines = None
     if since is None:
         last = reader.last_event_id()
@@ -134,10 +139,20 @@ def read_changes(
         # phase), or their new cards, sorted before it, pushed it out: focus went to
         # whichever card took its place, and the next key acted on that one (two testers:
         # a card just added, then >, moved a colleague's). One look at where it is now.
-        windows = {**windows, **window_around(reader, wanted, windows, follow, moved=True)}
+        windows = {
+            **windows,
+            **window_around(reader, wanted, windows, follow, moved=True, few=few),
+        }
     counts: dict[str, int] = {}
     pages: dict[Phase, tuple[int, list[Action]]] = {}
-    if phases:
+    if phases and few is not None:
+        counts = {phase: len(few[phase]) for phase in PHASES}
+        for phase in PHASES:
+            if phase in phases:
+                first, count = windows[phase]
+                first = max(0, min(first, counts[phase] - count))
+                pages[phase] = (first, reader.actions_by_id(few[phase][first : first + count]))
+    elif phases:
         counts = reader.count_actions(wanted.as_store_filter())
         for phase in PHASES:
             if phase in phases:
@@ -155,18 +170,25 @@ def window_around(
     action_id: int,
     *,
     moved: bool = False,
+    few: dict[str, list[int]] | None = None,
 ) -> dict[Phase, tuple[int, int]]:
     """The window of ``action_id``'s column that puts it mid-screen; none when it is gone
-    (or hidden by the filter), or, ``moved``, when the window read already holds it."""
+    (or hidden by the filter), or, ``moved``, when the window read already holds it.
+    ``few``: the filter's matches, each column's in board order (``Store.few_matches``)."""
     try:
         action = reader.get_action(action_id)
     except PdcaError:
         return {}
     where = wanted.as_store_filter()
-    if not reader.matches(where, action_id):  # handed to someone else under an owner filter
+    if few is not None:
+        if action_id not in few[action.phase]:
+            return {}
+        position = few[action.phase].index(action_id)
+    elif not reader.matches(where, action_id):  # handed to someone else under an owner filter
         return {}
+    else:
+        position = reader.position_of(where, action)
     first, shown = windows[action.phase]
-    position = reader.position_of(where, action)
     if moved and first <= position < first + shown:
         return {}
     return {action.phase: (max(0, position - shown // 2), shown)}

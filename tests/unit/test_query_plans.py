@@ -7,6 +7,7 @@ ordinary work, so a new query without an index fails here rather than on a 10 00
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -913,3 +914,44 @@ def test_the_standup_records_look_at_changes_since_the_read_through_an_index(
     assert problems == []
     details = [row[3] for sql in queries for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql)]
     assert not [d for d in details if d.startswith("SCAN") and "event_changes" in d], details
+
+
+def test_a_text_filters_few_matches_are_read_in_one_pass_and_sorted_alone(store: Store) -> None:
+    """A rare word was read five times over (the counts, then each column's page): now once,
+    its read stopping at ``most`` matches, and only the matches kept are sorted (merged into
+    the outer query, SQLite sorted every match of a common word first: 160 ms at 100 000)."""
+    store.add_action(ActionDraft(title="Rotate the pager"))
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    found = store.few_matches(ActionFilter(text="pager"), 5)
+    store.conn.set_trace_callback(None)
+    assert found == {"plan": [1], "do": [], "check": [], "act": []}
+    [sql] = [q for q in seen if "FROM actions" in q]
+    plan = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql)]
+    assert plan[0] == "MATERIALIZE m" and plan[1].startswith("SEARCH a USING INDEX")
+    assert plan[2:] == ["SCAN m", "USE TEMP B-TREE FOR ORDER BY"]  # the kept rows alone
+    assert store.few_matches(ActionFilter(text="e"), 0) is None  # more than most: not read
+
+
+@pytest.mark.parametrize("include_done", [False, True])
+def test_few_matches_come_in_the_order_the_columns_page_them(
+    store: Store, include_done: bool
+) -> None:
+    for n, (priority, due) in enumerate(
+        [("low", None), ("high", "2026-12-09"), ("normal", "2026-12-01"), ("high", None),
+         ("normal", None), ("high", "2026-11-30"), ("low", "2026-12-01")]
+    ):  # fmt: skip
+        action = store.add_action(
+            ActionDraft(title=f"pager {n}", priority=priority, due=due, owner="bob")  # type: ignore[arg-type]
+        )
+        if n % 3 == 0 and due is not None:
+            store.move_action(action.id, "do")
+        if n in (3, 4):
+            store.complete_action(action.id, "abandon")
+    where = ActionFilter(text="pager", include_done=include_done)
+    found = store.few_matches(where, 100)
+    assert found is not None
+    counts = store.count_actions(where)
+    for phase in ("plan", "do", "check", "act"):
+        paged = store.action_page(replace(where, phase=phase), 0, 100, counts[phase])
+        assert found[phase] == [a.id for a in paged], phase
