@@ -28,7 +28,11 @@ class PickModal(Dialog[str | None]):
         & > .dialog--frame { width: 60; }
         & #pick-text { width: 1fr; background: $boost; }
         & #pick-text:focus { background: $primary 25%; }
-        & #pick-options { height: auto; max-height: 14; }
+        /* A long login cut with an ellipsis, on its own line: broken mid-word, its end read
+           as another name (a tester). */
+        & #pick-options {
+            height: auto; max-height: 14; text-wrap: nowrap; text-overflow: ellipsis;
+        }
         & #pick-count { color: $text-muted; width: 1fr; }
     }
     """

@@ -600,6 +600,17 @@ async def test_pick_with_200_names_and_markup_in_one() -> None:
     assert app.result == "[bold]Loud[/bold]"
 
 
+async def test_pick_cuts_a_long_name_on_its_own_line() -> None:
+    """Broken mid-word over two lines, a login's end read as another name (a tester)."""
+    long = "a_really_long_login_name_that_goes_on_and_on_indeed_64char"
+    app = Harness(PickModal(heading="Pick", options=["bob", long]))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "a_really_long_login_name_that" in text and "…" in text
+        assert "_indeed_64char" not in text
+
+
 def test_narrowed_keeps_order_and_ignores_case() -> None:
     assert narrowed(["Bob", "abby", "carl"], "B") == ["Bob", "abby"]
     assert narrowed(["x"], "  ") == ["x"]
