@@ -99,6 +99,7 @@ class Reloaded:
     today: date
 
 
+FOUR_LANES_WIDTH = 64  # four lanes of 15 cells and their dividers: narrower, one at a time
 FEW_MATCHES = 2000  # a text filter's matches read in one pass up to this many (few_matches)
 
 
@@ -220,6 +221,9 @@ class BoardScreen(Screen[None]):
     DEFAULT_CSS = """
     BoardScreen #lanes { height: 1fr; }
     BoardScreen .lane { width: 1fr; min-width: 15; }
+    /* Too narrow for four lanes: one lane at a time, the whole width, never a sliver of the
+       next one (a tester's 60 columns showed one lane and scraps of Do). */
+    BoardScreen #lanes.-one-lane > .lane { width: 100%; }
     BoardScreen .lane-header {
         width: 1fr;
         height: 1;
@@ -596,6 +600,7 @@ class BoardScreen(Screen[None]):
     def on_resize(self) -> None:
         """Made narrow with focus on a right-hand lane, the board showed Plan and no focus
         at all (a tester): the focused lane is brought into view once laid out again."""
+        self.query_one("#lanes").set_class(self.size.width < FOUR_LANES_WIDTH, "-one-lane")
         column = self.focused_column or self.last_column
         if column is not None:
             self.call_after_refresh(self._show_focused_lane, column)

@@ -14,14 +14,12 @@ NARROW = (40, 12)
 
 
 def lane_on_screen(app) -> str:  # type: ignore[no-untyped-def]
-    """The one lane drawn whole on screen (at most a few columns of its neighbours show)."""
+    """The one lane drawn on screen, the whole width, and nothing of its neighbours (a
+    tester's 60 columns showed scraps of the next lane)."""
     screen = board(app).query_one("#lanes").region
-    shown = [
-        lane
-        for lane in board(app).query(".lane")
-        if screen.x <= lane.region.x and lane.region.right <= screen.right
-    ]
-    assert len(shown) == 1
+    shown = [lane for lane in board(app).query(".lane") if lane.region.overlaps(screen)]
+    assert len(shown) == 1, [str(lane.id) for lane in shown]
+    assert shown[0].region.width == screen.width
     return str(shown[0].id)
 
 
@@ -59,3 +57,20 @@ async def test_made_narrow_with_focus_on_the_right_the_focused_lane_comes_into_v
         await settle_app(app, pilot)
         await pilot.pause()
         assert lane_on_screen(app) == "lane-check"
+
+
+async def test_at_60_columns_one_lane_shows_and_made_wide_all_four_again(
+    make_app, store: Store, db_path: Path
+) -> None:
+    seed_database(store, size="small", seed=1)
+    app = make_app(db_path)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("l")
+        await settle_app(app, pilot)
+        assert lane_on_screen(app) == "lane-do"
+        await pilot.resize_terminal(120, 30)
+        await settle_app(app, pilot)
+        await pilot.pause()
+        screen = board(app).query_one("#lanes").region
+        assert all(lane.region.overlaps(screen) for lane in board(app).query(".lane"))
