@@ -717,6 +717,18 @@ class Store:
         found = self.conn.execute("SELECT 1 FROM people WHERE login = ?", (login,)).fetchone()
         return found is not None
 
+    def added_person(self, login: str) -> bool:
+        """Whether one of this store's own writes added ``login`` to the file's people: two
+        commands naming a new owner at once both said "new to this file", though one made
+        them (a tester's soak)."""
+        row = self.conn.execute(
+            "SELECT e.tx FROM people p JOIN events e ON e.entity = 'person'"
+            " AND e.entity_id = p.id AND e.op = 'create' WHERE p.login = ?"
+            " ORDER BY e.id DESC LIMIT 1",
+            (login,),
+        ).fetchone()
+        return row is not None and row[0] in self.own_transactions
+
     def people_spelled_alike(self, login: str) -> list[str]:
         """This file's other logins that differ from ``login`` only in case (``Alice`` for
         ``alice``): Unix logins are case-sensitive, so both are people, and a note names the

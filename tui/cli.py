@@ -1275,8 +1275,10 @@ def saying_who_is_new(store: Store, *logins: str | None) -> Iterator[None]:
     alike = {login: store.people_spelled_alike(login) for login in new}
     yield
     for login in new:
-        if not store.has_person(login):
-            continue  # the write made nobody (a reassign of no work): nothing to say
+        if not store.added_person(login):
+            # The write made nobody (a reassign of no work), or someone else's write, at the
+            # same moment, made them: theirs to say.
+            continue
         meant = f"; did you mean {printable(alike[login][0])}?" if alike[login] else ""
         click.echo(
             f"note: {printable(login)} is new to this file: now one of its people"

@@ -1348,3 +1348,23 @@ def test_an_edit_of_a_done_action_says_done(ok) -> None:
     assert ok("done", "1", "--decision", "abandon").stdout == "done (abandon) #1 [plan] x\n"
     assert ok("edit", "1", "--notes", "why").stdout == "edited #1 [done] x\n"
     assert ok("edit", "1", "--notes", "again", "--json").stdout.startswith("{")
+
+
+def test_a_new_owner_made_by_someone_else_meanwhile_is_not_said_new_here(
+    store: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two adds naming ann at once both said "ann is new to this file" (a tester's soak):
+    only the write that made her says so."""
+    from pdca.db.models import ActionDraft
+    from pdca.tui.cli import saying_who_is_new
+    from tests.conftest import open_as
+
+    with saying_who_is_new(store, "ann"):  # someone else's write makes ann meanwhile
+        other = open_as(store.path, "bob")
+        other.add_action(ActionDraft(title="theirs", owner="ann"))
+        other.close()
+        store.add_action(ActionDraft(title="mine", owner="ann"))
+    with saying_who_is_new(store, "cat"):
+        store.add_action(ActionDraft(title="mine", owner="cat"))
+    said = capsys.readouterr().err
+    assert "ann is new" not in said and "cat is new to this file" in said
