@@ -542,6 +542,7 @@ _TOLD = (
 # A stand-up lists at most this many of one person's changes (the earliest first) and says
 # how many more: a busy day at 100 000 actions has thousands, and the screen shows a few.
 CHANGES_MOST = 10
+ROUTINE_KINDS = frozenset({"checkin"})  # listed after a person's other changes, when many
 
 # Which event is which change, and whose, as ``accountability_rules._item`` decides it: kept
 # beside the log in ``event_changes`` by triggers (db/schema.py ``0015_event_changes``; the
@@ -788,21 +789,28 @@ def _change_counts(
     nobody's), and the events of each person's first ``most`` (of ``person``'s alone, when
     named). One pass over the window's events, a few numbers at a time."""
     counts: dict[str, dict[str, int]] = {}
-    seen: dict[str, int] = {}  # how many each person has so far
-    listed: list[int] = []
+    # Each person's first ``most`` changes other than check-ins, and first ``most`` check-ins:
+    # the ones listed are the first of the former, then of the latter. In time order alone, a
+    # dozen check-ins filled the list and hid the move to Act and the done after them (a
+    # lead's trial). A longer list (``most`` larger: "more") holds a shorter one.
+    told: dict[str, list[int]] = {}
+    routine: dict[str, list[int]] = {}
     window = (since, until, arules.events_after(after_event))
     for event_id, kind, whose in store.conn.execute(_CHANGES, window):
         who = whose or UNOWNED
         if person is not None and who != person:
             continue
-        n = seen.get(who)
-        if n is None:
-            n = 0
-            counts[who] = dict.fromkeys(DIGEST_KINDS, 0)
-        if n < most:
-            listed.append(event_id)
-        seen[who] = n + 1
-        counts[who][kind] += 1
+        kinds = counts.get(who)
+        if kinds is None:
+            kinds = counts[who] = dict.fromkeys(DIGEST_KINDS, 0)
+            told[who], routine[who] = [], []
+        kinds[kind] += 1
+        ids = routine[who] if kind in ROUTINE_KINDS else told[who]
+        if len(ids) < most:
+            ids.append(event_id)
+    listed = []
+    for who, first in told.items():
+        listed += first + routine[who][: most - len(first)]
     return counts, listed
 
 
@@ -843,14 +851,21 @@ def _digest_of(
 
 
 def _first_of_each(items: list[DigestItem], most: int) -> list[DigestItem]:
-    """Each person's first ``most`` items, in the order given."""
-    seen: dict[str | None, int] = {}
+    """Each person's first ``most`` items, in the order given: their first changes other
+    than check-ins, then their first check-ins (as ``_change_counts`` lists them)."""
+    told: dict[str | None, int] = {}
+    for item in items:
+        if item.kind not in ROUTINE_KINDS:
+            told[item.person] = told.get(item.person, 0) + 1
+    seen: dict[tuple[str | None, bool], int] = {}
     kept = []
     for item in items:
-        n = seen.get(item.person, 0)
-        if n < most:
+        routine = item.kind in ROUTINE_KINDS
+        room = most - min(told.get(item.person, 0), most) if routine else most
+        n = seen.get((item.person, routine), 0)
+        if n < room:
             kept.append(item)
-        seen[item.person] = n + 1
+        seen[item.person, routine] = n + 1
     return kept
 
 

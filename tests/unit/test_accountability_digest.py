@@ -95,15 +95,28 @@ def test_the_sql_digest_is_the_rules_digest_on_a_seeded_file(seeded: Store) -> N
         assert every.counts(person) == expected.counts(person)
 
 
+def shown_first(theirs: list[DigestItem], most: int) -> list[DigestItem]:
+    """A person's changes a stand-up lists first: the first ``most`` that are not check-ins,
+    then their first check-ins in what room is left; in time order (a lead's trial: twelve
+    check-ins hid the done after them)."""
+    told = [i for i in theirs if i.kind != "checkin"][:most]
+    routine = [i for i in theirs if i.kind == "checkin"][: most - len(told)]
+    kept = {id(i) for i in told + routine}
+    return [i for i in theirs if id(i) in kept]
+
+
 def test_each_person_gets_their_first_changes_and_how_many_more(seeded: Store) -> None:
     since = iso(NOW_DT - timedelta(days=20))
     expected = digest_by_the_rules(seeded, since)
     digest = acc.standup_digest(seeded, since, most=3)
     assert digest.people == expected.people
     assert len(digest.items) < len(expected.items)
+    assert any(
+        shown_first(expected.of(p), 3) != expected.of(p)[:3] for p in expected.people
+    )  # the seeded window has someone whose check-ins came before their other changes
     for person in expected.people:
         theirs = expected.of(person)
-        assert digest.of(person) == theirs[:3]
+        assert digest.of(person) == shown_first(theirs, 3)
         assert digest.more_of(person) == max(0, len(theirs) - 3)
         assert digest.counts(person) == expected.counts(person)  # all of them, not the shown
         assert digest.quiet(person) == expected.quiet(person)
@@ -111,7 +124,9 @@ def test_each_person_gets_their_first_changes_and_how_many_more(seeded: Store) -
     assert digest.more_of() == len(expected.items) - len(digest.items)
     # "More" reads a person's next ones, in the same order, from the same window.
     busiest = max(expected.people, key=lambda p: len(expected.of(p)))
-    assert acc.standup_changes(seeded, digest, busiest, 10) == expected.of(busiest)[:10]
+    more = acc.standup_changes(seeded, digest, busiest, 10)
+    assert more == shown_first(expected.of(busiest), 10)
+    assert all(item in more for item in digest.of(busiest))  # more holds what was shown
     assert acc.standup_changes(seeded, digest, UNOWNED, 1000) == expected.of(UNOWNED)
 
 
