@@ -15,7 +15,7 @@ import pytest
 from pdca.db import accountability as acc
 from pdca.db import accountability_rules as arules
 from pdca.db import alerts, convert
-from pdca.db.accountability_models import UNOWNED, Digest
+from pdca.db.accountability_models import UNOWNED, Digest, DigestItem
 from pdca.db.clock import iso
 from pdca.db.models import ActionChanges, ActionDraft, CheckinDraft
 from pdca.db.store import Store
