@@ -355,6 +355,24 @@ def digest(
     )
 
 
+def _replanned(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """What an edit did to an action's due date and priority, in words: ``due 2026-12-02 →
+    2026-12-09``, ``due set 2026-12-11`` (a first date is no slip, a lead's trial), ``due
+    cleared (was 2026-12-02)``, ``priority normal → high``."""
+    said = []
+    was, now = before.get("due"), after.get("due")
+    if was != now:
+        if was is None:
+            said.append(f"due set {now}")
+        elif now is None:
+            said.append(f"due cleared (was {was})")
+        else:
+            said.append(f"due {was} → {now}")
+    if before.get("priority") != after.get("priority"):
+        said.append(f"priority {before.get('priority')} → {after.get('priority')}")
+    return said
+
+
 def _item(
     event: Event,
     actions: Mapping[int, ActionBrief],
@@ -387,28 +405,25 @@ def _item(
             return None
         if before.get("done_at") is None and after.get("done_at") is not None:
             return moved("done", str(after.get("decision") or ""))
+        # A date that moves is the first sign of work slipping (a lead's trial): said with
+        # whatever else the one edit changed, a handover or a move (a lead's reassignment that
+        # also put the date back ten days told the handover alone, testers).
+        replanned = _replanned(before, after)
         if before.get("phase") != after.get("phase") and after.get("done_at") is None:
             detail = f"{before.get('phase')} → {after.get('phase')}"
             if after.get("verdict") and after.get("verdict") != before.get("verdict"):
                 detail += f", verdict {after.get('verdict')}"
-            return moved("moved", detail)
+            return moved("moved", ", ".join([detail, *replanned]))
         if before.get("owner") != after.get("owner") and after.get("done_at") is None:
             handed = f"{before.get('owner') or 'nobody'} → {after.get('owner') or 'nobody'}"
             if event.actor and event.actor != before.get("owner"):
                 # A lead's reassignment read as the old owner's own handover (a tester).
                 handed += f" (by {event.actor})"
-            return moved("handed", handed)
-        open_still = after.get("done_at") is None
-        priority = (before.get("priority"), after.get("priority"))
-        if before.get("due") != after.get("due") and open_still:
-            # A date that moves is the first sign of work slipping (a lead's trial).
-            detail = f"due {before.get('due') or 'none'} → {after.get('due') or 'none'}"
-            if priority[0] != priority[1]:
-                detail += f", priority {priority[0]} → {priority[1]}"
-            return moved("rescheduled", detail)
-        if priority[0] != priority[1] and open_still:
-            return moved("reprioritized", f"priority {priority[0]} → {priority[1]}")
-        return None
+            return moved("handed", ", ".join([handed, *replanned]))
+        if after.get("done_at") is not None or not replanned:
+            return None
+        due_changed = before.get("due") != after.get("due")
+        return moved("rescheduled" if due_changed else "reprioritized", ", ".join(replanned))
     if event.entity == "checkin" and event.op == "create":
         action_id = after.get("action_id")
         brief = actions.get(action_id) if isinstance(action_id, int) else None

@@ -47,7 +47,7 @@ LABELS = {
     "created": ("+ created", "accent"),
     "moved": ("→ moved", ""),
     "handed": ("⇄ handed", "accent"),
-    "rescheduled": ("↦ due moved", "warn"),
+    "rescheduled": ("↦ due date", "warn"),
     "reprioritized": ("↕ priority", ""),
     "done": ("✓ done", "good"),
     "checkin": ("● check-in", ""),

@@ -31,7 +31,7 @@ DIGEST_LABELS = {  # one change, in a person's block
     "created": "Created",
     "moved": "Moved",
     "handed": "Handed over",
-    "rescheduled": "Due date moved",
+    "rescheduled": "Due date",
     "reprioritized": "Priority changed",
     "done": "Done",
     "checkin": "Check-in",

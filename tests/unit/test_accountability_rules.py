@@ -214,6 +214,8 @@ def test_a_due_date_or_priority_changed_on_open_work_is_told_and_on_done_work_no
         closing,
         _event(5, "action", 2, "update", {**plan, "phase": "act"},
                {**plan, "phase": "act", "done_at": "x", "due": None}),  # the done is told
+        _event(6, "action", 1, "update", {**plan, "owner": "dave", "due": None},
+               {**plan, "owner": "bob", "due": "2026-12-20"}, actor="lena"),
     ]  # fmt: skip
     digest = arules.digest(
         events,
@@ -224,10 +226,11 @@ def test_a_due_date_or_priority_changed_on_open_work_is_told_and_on_done_work_no
     )
     assert [(i.kind, i.person, i.detail) for i in digest.items] == [
         ("rescheduled", "bob", "due 2026-11-25 → 2026-12-02"),
-        ("rescheduled", "bob", "due 2026-11-25 → none, priority normal → high"),
+        ("rescheduled", "bob", "due cleared (was 2026-11-25), priority normal → high"),
         ("reprioritized", "carol", "priority normal → low"),
         ("alert-closed", "dave", "30 is back within 34"),
         ("done", "carol", ""),
+        ("handed", "bob", "dave → bob (by lena), due set 2026-12-20"),
     ]
 
 
