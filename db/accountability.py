@@ -577,7 +577,8 @@ SELECT u.id, u.at, u.actor, u.summary, u.tx, u.entity, u.entity_id,
   ELSE json_extract(coalesce(u.before, u.after), '$.action_id') END AS action_id,
  json_extract(coalesce(u.before, u.after), '$.title') AS title_then,
  json_extract(coalesce(u.before, u.after), '$.owner') AS owner_then,
- json_extract(coalesce(u.before, u.after), '$.assignee') AS assignee
+ json_extract(coalesce(u.before, u.after), '$.assignee') AS assignee,
+ json_extract(coalesce(u.before, u.after), '$.kpi_id') AS kpi_id
 FROM events u INDEXED BY idx_events_undo_of
 WHERE u.undo_of IS NOT NULL AND u.at >= ?1 AND u.at <= ?2 AND (u.at > ?1 OR u.id > ?3)
  AND u.entity IN ('action', 'checkin', 'alert')
@@ -609,6 +610,9 @@ def _undone_earlier(
             ).fetchone()
         title = action["title"] if action else row["title_then"]  # gone: as it was
         owner = action["owner"] if action else row["owner_then"]  # gone: whose it was
+        if row["entity"] == "alert" and isinstance(row["kpi_id"], int):
+            # Its KPI's name, as the alert's own lines have (an undone clearing had none).
+            title = store.kpi_name_of(row["kpi_id"]) or title
         person = owner or row["assignee"] or row["actor"]
         found.append(
             DigestItem(

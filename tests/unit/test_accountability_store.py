@@ -426,6 +426,32 @@ def test_an_undo_of_a_change_an_earlier_standup_told_is_told(
     assert timed.get_action(work.id).done_at is None
 
 
+def test_an_alert_cleared_then_undone_is_told_by_its_kpis_name(
+    timed: Store, ticker: Ticker, db_path: Path
+) -> None:
+    """The undone clearing had no title: an alert's row holds none (a tester)."""
+    from pdca.db.models import KpiDraft, ReadingDraft
+
+    timed.add_kpi(
+        KpiDraft(
+            name="Pages", unit="/wk", baseline=10, target=4, alert=14, owner="bob", direction="down"
+        )
+    )
+    timed.record_reading(ReadingDraft(kpi="Pages", value=20))  # raised
+    timed.record_reading(ReadingDraft(kpi="Pages", value=5))  # cleared
+    ticker.advance(hours=1)
+    lead = Store.open(db_path, actor="lena", clock=ticker)
+    digest = acc.standup_digest(lead)
+    assert ("alert-closed", "Pages") in [(i.kind, i.title) for i in digest.items]
+    acc.record_standup(lead, digest.since, [], until=digest.until)
+    lead.close()
+    ticker.advance(hours=1)
+    timed.undo()  # the reading that cleared it
+    [undone] = [i for i in acc.standup_digest(timed).items if i.kind == "undone"]
+    assert (undone.title, undone.person) == ("Pages", "bob")
+    assert undone.detail.startswith("closed alert")
+
+
 def test_the_undo_of_a_change_of_many_rows_an_earlier_standup_told_is_told(
     timed: Store, ticker: Ticker, db_path: Path
 ) -> None:
