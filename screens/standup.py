@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -67,6 +68,7 @@ STANDING = {
 SHOWN_WHEN_ANY = {"handed", "rescheduled", "reprioritized", "alert-closed", "undone"}
 CHECKIN_ROLES = {"on-track": "", "at-risk": "warn", "blocked": "bad"}
 INDENT = "  "
+NAME_WIDTH, NAME_WIDTH_MOST = 12, 40  # the everyone list's logins, and the space after them
 TITLE_MOST = 40  # cells of a change's title: what happened, and by whom, stay on the line
 
 
@@ -105,10 +107,10 @@ def standing_row(item: StandingItem) -> Row:
     return row
 
 
-def person_row(person: str, standing: int, changes: int) -> Row:
+def person_row(person: str, standing: int, changes: int, width: int = NAME_WIDTH) -> Row:
     """A person's heading in the everyone list, with how much they have to report."""
     name = "no owner" if person == UNOWNED else person
-    row: Row = [(fixed(literal(name), 11) + " ", "bold")]  # a long login ran into its count
+    row: Row = [(fixed(literal(name), width - 1) + " ", "bold")]  # a long login ran into its count
     if not standing and not changes:
         return [*row, ("nothing to report", "muted")]
     parts = []
@@ -138,6 +140,10 @@ class DigestRows(Sequence[Row]):
         for i in digest.items:
             changes.setdefault(i.person or UNOWNED, []).append(i)
         self.entries: list[tuple[str, Any]] = []
+        # As wide as the longest login, up to a limit: at 12 cells, abcdefghijkl and
+        # abcdefghijklmnopqrs1 were one "abcdefghij…" at any width (testers).
+        longest = max((cell_len(literal(who)) for who in digest.people), default=0)
+        self.name_width = min(max(NAME_WIDTH, longest + 1), NAME_WIDTH_MOST)
         self.more_of: dict[int, str] = {}  # the index of a "more changes" row: whose
         self.board_of: dict[int, str] = {}  # the index of a "more that need a word" row
         for who in digest.people if person is None else [person]:
@@ -172,7 +178,8 @@ class DigestRows(Sequence[Row]):
         if row is None:
             kind, entry = self.entries[index]
             if kind == "person":
-                row = person_row(*entry)
+                who, standing, changes = entry
+                row = person_row(who, standing, changes, width=self.name_width)
             elif kind == "standing":
                 row = standing_row(entry)
             elif kind == "more":

@@ -435,3 +435,18 @@ async def test_the_last_24_hours_moving_on_is_not_said_as_someones_record(make_a
         await pilot.pause()
         assert not [n for n in app._notifications if "recorded this stand-up" in n.message]
         assert screen.digest is moved
+
+
+def test_long_logins_are_told_apart_in_the_everyone_list() -> None:
+    """At 12 cells, abcdefghijkl and abcdefghijklmnopqrs1 were one "abcdefghij…" (testers)."""
+    from pdca.db.accountability_models import Digest
+    from pdca.screens.standup import DigestRows
+
+    people = ["abcdefghijklmnopqrs1", "abcdefghijklmnopqrs2", "bob"]
+    digest = Digest(since="2026-11-22T09:00:00Z", until="2026-11-23T09:00:00Z", people=people)
+    rows = DigestRows(digest, None)
+    heads = ["".join(text for text, _ in rows[n]) for n in range(len(rows))]
+    assert heads[0].startswith("abcdefghijklmnopqrs1 ") and heads[1].startswith(
+        "abcdefghijklmnopqrs2 "
+    )
+    assert heads[2].startswith("bob" + " " * 18)  # one column for the counts after them
