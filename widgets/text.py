@@ -16,6 +16,7 @@ from rich.text import Text
 from pdca.db.text_rules import UNSAFE_IN_CELLS, UNSAFE_IN_CELLS_EXCEPT_NEWLINE, escape
 
 ELLIPSIS = "…"
+_REGIONAL_LETTERS = "".join(chr(n) for n in range(0x1F1E6, 0x1F200))  # a flag is two of them
 
 
 def literal(text: str | None, *, one_line: bool = True) -> str:
@@ -32,7 +33,11 @@ def fit(text: str, width: int) -> str:
         return ""
     if cell_len(text) <= width:
         return text
-    return set_cell_size(text, width - 1) + ELLIPSIS
+    kept = set_cell_size(text, width - 1)
+    run = len(kept) - len(kept.rstrip(_REGIONAL_LETTERS))
+    if run % 2:  # a flag cut between its letters: the lone one goes, as a blank
+        kept = kept[:-1] + " "  # (escaped later, it took ten cells: a reviewer)
+    return kept + ELLIPSIS
 
 
 def quoted(text: str, cut: int | None = None) -> str:

@@ -42,3 +42,12 @@ def test_figures_fit_a_cell_without_an_exponent_people_must_decode() -> None:
         "123k", "1M", "1.23M", "-2.1B", "7T",
     ]  # fmt: skip
     assert number(1e15) == "1e+15" and number(None) == "-"
+
+
+def test_a_flag_cut_between_its_letters_leaves_a_blank_not_a_lone_letter() -> None:
+    """A lone regional letter, escaped where it is drawn, took ten cells (a reviewer)."""
+    from pdca.widgets.text import fit, literal
+
+    for n in range(30, 35):
+        shown = fit("x" * n + "🇫🇷🇩🇪 trip", 34)
+        assert cell_len(shown) == 34 and cell_len(literal(shown)) == 34, shown
