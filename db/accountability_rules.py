@@ -369,7 +369,9 @@ def _replanned(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]
         else:
             said.append(f"due {was} → {now}")
     if before.get("priority") != after.get("priority"):
-        said.append(f"priority {before.get('priority')} → {after.get('priority')}")
+        said.append(
+            f"priority {before.get('priority') or 'none'} → {after.get('priority') or 'none'}"
+        )
     return said
 
 
@@ -472,6 +474,8 @@ def _item(
             return item("alert-escalated", after.get("assignee"), detail, title=kpi.name)
         if after.get("closed_at") and not before.get("closed_at"):
             # Its summary says why ("closed alert 4 on KPI 'x': 3.1 is back within 4").
-            why = event.summary.split(": ", 1)[1] if ": " in event.summary else ""
+            # The last ": ": the KPI's name before it may hold one ("Ops: uptime"); no
+            # reason pdca writes does (a reviewer).
+            why = event.summary.rsplit(": ", 1)[1] if ": " in event.summary else ""
             return item("alert-closed", after.get("assignee"), why, title=kpi.name)
     return None

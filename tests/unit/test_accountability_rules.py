@@ -367,3 +367,18 @@ def test_a_follow_up_past_its_day_is_late_with_its_days() -> None:
         (["late"], 10, ["10d late"]),
         ([], None, []),
     ]
+
+
+def test_a_cleared_alerts_reason_is_read_past_a_kpi_name_holding_a_colon() -> None:
+    closing = _event(1, "alert", 3, "update", {**ALERT, "closed_at": None},
+                     {**ALERT, "closed_at": "u"})  # fmt: skip
+    closing = closing.model_copy(
+        update={"summary": "closed alert 3 on KPI 'Ops: uptime': 3 is back within 8"}
+    )
+    old = {"phase": "plan", "done_at": None, "due": None}  # a snapshot from before priority
+    retimed = _event(2, "action", 1, "update", old, {**old, "priority": "high"})
+    digest = arules.digest(
+        [closing, retimed], since=SINCE, until=UNTIL, actions=ACTIONS,
+        kpis={5: arules.KpiBrief("Ops: uptime", 8, "")},
+    )  # fmt: skip
+    assert [i.detail for i in digest.items] == ["3 is back within 8", "priority none → high"]
