@@ -166,6 +166,7 @@ class LogScreen(RowView):
         self.filter = LogFilter()
         self.due: list[Followup] = []
         self.due_more = 0  # follow-ups due beyond the ones pinned on top
+        self._followup_notes: dict[int, str] = {}  # a follow-up's note a refused write kept
         self.entries: list[LogEntry] = []  # the window held, newest first
         self.exhausted = False  # nothing older than the window's last
         self.at_newest = True  # nothing newer than the window's first: the due rows show
@@ -463,9 +464,11 @@ class LogScreen(RowView):
                 action_id=item.action_id,
                 title=item.title,
                 result=result,
+                draft=self._followup_notes.get(item.id),
             )
         )
         if note is None:
+            self.notify("follow-up not recorded", timeout=3)  # esc said nothing (a tester)
             return
         try:
             outcome = await self.context.write(
@@ -480,9 +483,14 @@ class LogScreen(RowView):
         except DatabaseBroken:
             raise  # the app stops on it
         except PdcaError as error:
+            # The words typed are kept for the next f on it, as a check-in's are (a file busy
+            # for 10 s lost them, a reviewer).
+            if note:
+                self._followup_notes[item.id] = note
             self.notify(str(error), severity="error", timeout=6)
             self.load()
             return
+        self._followup_notes.pop(item.id, None)
         if outcome.reopened is not None:
             self.notify(f"#{outcome.reopened.id} opened in Plan: cycle {outcome.reopened.cycle}")
         else:

@@ -21,7 +21,15 @@ class FollowupNoteModal(NoteModal):
 
     BINDINGS = [Binding("ctrl+s", "save", "Record", id="followup-save")]
 
-    def __init__(self, *, offset_days: int, action_id: int, title: str, result: str) -> None:
+    def __init__(
+        self,
+        *,
+        offset_days: int,
+        action_id: int,
+        title: str,
+        result: str,
+        draft: str | None = None,
+    ) -> None:
         slipped = result == "slipped"
         super().__init__(
             heading=f"{offset_days}-day follow-up of #{action_id}: {result}",
@@ -34,4 +42,5 @@ class FollowupNoteModal(NoteModal):
                 + (", and reopens the action in Plan as the next cycle" if slipped else "")
                 + " · esc records nothing"
             ),
+            draft=draft,
         )

@@ -115,6 +115,35 @@ async def test_f_takes_the_followups_own_words_and_esc_records_nothing(
         assert (entry.kind, entry.message) == ("followup", "rota [b]reverted[/b]")
 
 
+async def test_a_followups_note_a_refused_write_kept_comes_back_with_f(
+    make_app, team, store: Store
+) -> None:
+    """A file busy for 10 s refused the write and the note typed was gone (a reviewer): kept,
+    as a check-in's is. Here a colleague's change to the follow-up refuses it."""
+    from textual.widgets import Input
+
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "f")
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        store.conn.execute("UPDATE followups SET version = version + 1")  # someone else's
+        await pilot.press(*"carol's review slipped", "enter")
+        await settle_app(pilot.app, pilot)
+        assert not [f for f in accountability.list_followups(store, include_done=True) if f.done_at]
+        await pilot.press("f", "2")
+        await pilot.pause()
+        assert isinstance(app.screen, FollowupNoteModal)
+        assert app.screen.query_one("#note", Input).value == "carol's review slipped"
+        await pilot.press("enter")
+        await settle_app(pilot.app, pilot)
+        done, *_later = [
+            f for f in accountability.list_followups(store, include_done=True) if f.done_at
+        ]
+        assert (done.offset_days, done.result) == (30, "slipped")
+
+
 async def test_enter_jumps_to_the_action_on_the_board(make_app, team) -> None:
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
