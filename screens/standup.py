@@ -72,7 +72,7 @@ NAME_WIDTH, NAME_WIDTH_MOST = 12, 40  # the everyone list's logins, and the spac
 TITLE_MOST = 40  # cells of a change's title: what happened, and by whom, stay on the line
 
 
-def item_row(item: DigestItem) -> Row:
+def item_row(item: DigestItem, title_most: int = TITLE_MOST) -> Row:
     """One change: its kind, the action, what happened (and who, when not the owner)."""
     label, role = LABELS[item.kind]
     if item.kind == "checkin":  # the board's shape for its status: ▲ at risk, ■ blocked
@@ -84,7 +84,7 @@ def item_row(item: DigestItem) -> Row:
         row.append((f"#{item.action_id} ", "id"))
     # Who did it, before what they wrote, and the title kept to a part of the line: at the
     # end, a check-in's "(by frank)" went with the cut at 120 columns (a tester).
-    row.append((fit(literal(item.title), TITLE_MOST), ""))
+    row.append((fit(literal(item.title), title_most), ""))
     if item.kind in BY_KINDS and item.actor and item.actor != item.person:
         row.append((f" (by {literal(item.actor)})", "muted"))
     if item.detail:
@@ -131,8 +131,12 @@ class DigestRows(Sequence[Row]):
         digest: Digest,
         person: str | None,
         extra: dict[str, list[DigestItem]] | None = None,
+        width: int = 0,
     ) -> None:
         extra = extra or {}
+        # A change's title: 40 cells, more on a wide terminal, as long as what happened and
+        # who did it keep about 60 after it (200 columns cut titles at 40, a reviewer).
+        self.title_most = max(TITLE_MOST, width - 60)
         standing: dict[str, list[StandingItem]] = {}
         changes: dict[str, list[DigestItem]] = {}
         for s in digest.standing:
@@ -192,7 +196,7 @@ class DigestRows(Sequence[Row]):
                 word = "change" if entry == 1 else "changes"
                 row = [(f"{INDENT}and {entry} more {word} (enter shows them)", "muted")]
             else:
-                row = item_row(entry)
+                row = item_row(entry, self.title_most)
             self._built[index] = row
         return row
 
@@ -327,7 +331,7 @@ class StandupScreen(RowView):
         if digest is None:
             return
         person = self.person
-        rows = DigestRows(digest, person, self.extra)
+        rows = DigestRows(digest, person, self.extra, self.app.size.width)
         self.targets = rows.targets
         self.more_rows = rows.more_of
         self.board_rows = rows.board_of

@@ -450,3 +450,22 @@ def test_long_logins_are_told_apart_in_the_everyone_list() -> None:
         "abcdefghijklmnopqrs2 "
     )
     assert heads[2].startswith("bob" + " " * 18)  # one column for the counts after them
+
+
+def test_a_changes_title_takes_the_room_a_wide_terminal_has() -> None:
+    """Cut at 40 cells at any width, most titles were cut at 200 columns (a reviewer)."""
+    from pdca.db.accountability_models import Digest, DigestItem
+    from pdca.screens.standup import DigestRows
+
+    title = "Document auth gateway ownership in the service catalog, all of it"
+    item = DigestItem(
+        kind="created", person="bob", at="2026-11-23T08:00:00Z", actor="bob", action_id=3,
+        title=title, detail="in Plan",
+    )  # fmt: skip
+    digest = Digest(
+        since="2026-11-22T09:00:00Z", until="2026-11-23T09:00:00Z", people=["bob"], items=[item]
+    )
+    for width, whole in ((200, True), (120, False)):
+        rows = DigestRows(digest, "bob", width=width)
+        line = "".join(text for text, _ in rows[0])
+        assert (title in line) is whole, width
