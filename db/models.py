@@ -103,7 +103,10 @@ MESSAGE_MAX = 2_000
 # own work, told digits were allowed (a tester).
 LOGIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}\$?")
 # What LOGIN takes, in words: "letters" alone read as é or 中 too (a tester's josé).
-LOGIN_RULE = "is not a login (ASCII letters, digits, '.', '_', '-' or '@', not first, at most 64)"
+LOGIN_RULE = (
+    "is not a login (ASCII letters, digits and '_'; '.', '-' or '@' after the first; a '$' at"
+    " the end; at most 64)"
+)
 UNOWNED = "(unowned)"  # the owners row of open work nobody owns (no login has parentheses)
 
 

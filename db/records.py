@@ -76,8 +76,8 @@ def _told_apart(name: str) -> str:
     control = escaped_in(name)
     if control is not None:
         raise ValueError(
-            f"holds {visible(control)}, a control character: shown as an escape, the name"
-            " could not be typed to find it"
+            f"holds {visible(control)}, which pdca shows as an escape: the name could not be"
+            " typed to find it"
         )
     return as_stored(name)
 

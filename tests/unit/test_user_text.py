@@ -72,11 +72,11 @@ def test_a_new_name_holding_a_control_is_refused(store: Store, name: str) -> Non
     from pdca.db.models import KpiChanges, validated
 
     hostile = f"K {TEXTS[name]}"
-    with pytest.raises(InvalidInput, match="a control character"):
+    with pytest.raises(InvalidInput, match="which pdca shows as an escape"):
         validated(InitiativeDraft, name=hostile)
-    with pytest.raises(InvalidInput, match="a control character"):
+    with pytest.raises(InvalidInput, match="which pdca shows as an escape"):
         validated(KpiDraft, name=hostile, unit="h", baseline=1, target=2)
-    with pytest.raises(InvalidInput, match="a control character"):
+    with pytest.raises(InvalidInput, match="which pdca shows as an escape"):
         validated(KpiChanges, name=hostile)
     assert validated(ActionDraft, title=hostile).title == hostile  # a title keeps them
 
