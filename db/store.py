@@ -1794,7 +1794,11 @@ class Store:
             for event in events:
                 if event["entity"] != "person":
                     self._apply_inverse(tx, event)
-            in_order = list(reversed(events))
+            # The person's own change first, then what it did beside it: the notifications a
+            # channel turned off skipped came first, and "cleared notify webhook" was one of
+            # "24 more" (a tester).
+            in_order = events[::-1]  # as written
+            in_order.sort(key=lambda e: e["entity"] == "notification")  # stable
             return models.UndoResult(
                 tx=target_tx,
                 summaries=[e["summary"] for e in in_order if e["entity"] != "person"],
