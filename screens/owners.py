@@ -22,9 +22,10 @@ from pdca.db.errors import PdcaError
 from pdca.db.store import Store
 from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry
 from pdca.screens.row_view import RowView
+from pdca.widgets.kpi_table import fit_name
 from pdca.widgets.row_list import Row, RowList
 from pdca.widgets.status_bar import StatusBar
-from pdca.widgets.text import fixed, literal
+from pdca.widgets.text import literal
 
 BAR_WIDTH = 10
 LOGIN_WIDTH = 10
@@ -83,7 +84,11 @@ def owner_row(
 ) -> Row:
     roles = ["", "", "", "", "bad", "warn", "warn", "bad", "accent"]
     widths = widths or [width for _, width in NUMBERS]
-    cells: Row = [(fixed(literal(row.login), login_width), "muted" if row.unowned else "bold")]
+    # Cut in the middle: logins alike at their start stay apart by their end (abcdefg…qrs1,
+    # abcdefg…qrs2; a tester's four read "abcdefghij…" at 80 columns).
+    login = fit_name(literal(row.login), login_width)
+    login += " " * (login_width - cell_len(login))
+    cells: Row = [(login, "muted" if row.unowned else "bold")]
     for value, role, width in zip(values_of(row), roles, widths, strict=True):
         cells.append(
             (f"{value}".rjust(width) if value else "·".rjust(width), role if value else "muted")
