@@ -295,7 +295,9 @@ class StandupScreen(RowView):
                 last = accountability.last_standup(self.context.store)
             except PdcaError:
                 last = None
-            if last is not None and last.at == digest.since:
+            # Not one's own: the reload after one's own record can come before the write
+            # returns, and told the lead "alice recorded this stand-up" (a lead's trial).
+            if last is not None and last.at == digest.since and last.by != self.context.actor:
                 self.notify(
                     f"{literal(last.by)} recorded this stand-up up to"
                     f" {short_time(digest.since)}: shown now is what changed since",
