@@ -1642,12 +1642,28 @@ class Store:
                 f"SELECT id FROM {table} WHERE name = ?", (as_stored(name),)
             ).fetchone()
         if row is None:
-            held = self.name_taken(table, name)
+            held = self.name_taken(table, name) or self.named_as_shown(table, name)
             if held is not None:
                 row = self.conn.execute(
                     f"SELECT id FROM {table} WHERE name = ?", (held,)
                 ).fetchone()
         return row  # type: ignore[no-any-return]
+
+    def named_as_shown(self, table: str, typed: str) -> str | None:
+        """The name in ``table`` (kpis, initiatives) that pdca shows as ``typed``: one from
+        before names with controls were refused is listed escaped (``Cloud\x1b[2Jcost``), and
+        typed as listed it was "not a known KPI; did you mean" the same (a tester)."""
+        if "\\" not in typed:
+            return None
+        from pdca.db.text_rules import UNSAFE, UNSAFE_IN_CELLS, escape
+
+        for (held,) in self.conn.execute(f"SELECT name FROM {table}"):
+            if isinstance(held, str) and typed in (
+                escape(held, UNSAFE),
+                escape(held, UNSAFE_IN_CELLS),
+            ):
+                return held
+        return None
 
     def name_taken(self, table: str, name: str, but: int | None = None) -> str | None:
         """The name in ``table`` (kpis, initiatives) that ``name`` would be read as, other than
@@ -1735,8 +1751,11 @@ class Store:
         if row is None:  # SQLite's NOCASE folds ASCII only: Ärger is ärger too
             stored = [n for (n,) in self.conn.execute("SELECT name FROM kpis")]
             same = [n for n in stored if isinstance(n, str) and n.lower() == name.lower()]
-            if same:
-                row = self.conn.execute(_SELECT_KPIS + " WHERE k.name = ?", same[:1]).fetchone()
+            shown = self.named_as_shown("kpis", name)  # typed as listed, escapes and all
+            if same or shown:
+                row = self.conn.execute(
+                    _SELECT_KPIS + " WHERE k.name = ?", [*same, shown][:1]
+                ).fetchone()
         if row is None:
             raise NotFound("KPI", name)
         return convert.kpi(row)

@@ -262,3 +262,18 @@ def test_escaped_output_through_a_real_process(env: dict[str, str]) -> None:
     raw = run_pdca("list", "--json", env=env).stdout
     assert "\x1b" not in raw  # JSON escapes it as \u001b ...
     assert json.loads(raw)[0]["title"] == ANSI + " " + EMOJI  # ... and decodes exactly
+
+
+def test_an_old_name_holding_controls_is_found_typed_as_it_is_listed(cli, env) -> None:
+    """Listed as ``Cloud\\x1b[2Jcost``, and typed so it was "not a known KPI; did you mean"
+    the same name (a tester): typed as shown, it is the one shown."""
+    kpi_args = ["--unit", "h", "--baseline", "1", "--target", "2"]
+    assert cli("kpi", "add", "Cloud", *kpi_args).exit_code == 0
+    assert cli("initiative", "add", "Quiet").exit_code == 0
+    _named_as_before(env, "kpis", "Cloud", "\x1b[2J\x07cost")
+    _named_as_before(env, "initiatives", "Quiet", "on\ncall")
+    assert cli("kpi", "record", "Cloud \\x1b[2J\\x07cost", "3").exit_code == 0
+    shown = cli("kpi", "show", "Cloud \\x1b[2J\\x07cost")
+    assert shown.exit_code == 0 and "Cloud \\x1b[2J\\x07cost" in shown.stdout
+    added = cli("add", "x", "--initiative", "Quiet on\\ncall")
+    assert added.exit_code == 0, added.stderr
