@@ -118,7 +118,7 @@ def apply_breach(store: Store, tx: Transaction, kpi_id: int) -> int | None:
             if kpi["alerts_mode"] == "signals"
             else "its alert threshold was cleared"
             if kpi["alert"] is None
-            else f"{shown_number(latest['value'])} is back within {shown_number(kpi['alert'])}"
+            else _back_within(latest["value"], kpi)
         )
         _update(
             store,
@@ -128,6 +128,19 @@ def apply_breach(store: Store, tx: Transaction, kpi_id: int) -> int | None:
             f"closed alert {open_alert['id']} on KPI {kpi['name']!r}: {why}",
         )
     return raised[0] if raised else None
+
+
+def _back_within(value: float, kpi: sqlite3.Row) -> str:
+    """``30 h is back under the alert threshold 34 h``: which side, with the unit, as the
+    alert's raising said it ("4 is back within 2" read as wrong for a KPI where higher is
+    better, a lead's trial)."""
+    unit = f" {kpi['unit']}" if kpi["unit"] else ""
+    side = "under" if kpi["direction"] == "down" else "over"
+    at = "at or " if value == kpi["alert"] else ""
+    return (
+        f"{shown_number(value)}{unit} is back {at}{side} the alert threshold"
+        f" {shown_number(kpi['alert'])}{unit}"
+    )
 
 
 def apply_signals(

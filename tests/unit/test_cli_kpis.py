@@ -77,7 +77,9 @@ def test_record_raises_then_closes_and_alerts_lists_and_acks(cli, ok, js, kpi) -
     again = cli("alerts", "ack", "1", "me too")
     assert_one_line_error(again, "alert 1 was acknowledged by alice at", "nothing written")
     closed = ok("kpi", "record", KPI, "30").stdout.splitlines()  # said, as raising is
-    assert closed[1:] == [f"closed alert 1 on KPI {KPI!r}: 30 is back within 34"]
+    assert closed[1:] == [
+        f"closed alert 1 on KPI {KPI!r}: 30 h is back under the alert threshold 34 h"
+    ]
     assert js("alerts") == []
 
 
@@ -169,7 +171,8 @@ def test_an_import_run_again_adds_no_reading_twice(ok, js, kpi, tmp_path: Path) 
         (["kpi", "add", "X", "--unit", "h", "--baseline", "1", "--target", "2",
           "--benchmark-source", "APQC"], ("benchmark-source: 'APQC' needs a benchmark value",)),
         (["kpi", "edit", "Nope", "--unit", "x"], ("kpi: “Nope” is not a known KPI",)),
-        (["kpi", "edit", KPI, "--warn", "36"], ("--alert: 34 is better than warn 36",)),
+        (["kpi", "edit", KPI, "--warn", "36"],
+         ("--warn: 36 would leave alert 34 as it is, which is better than warn 36",)),
         (["kpi", "edit", KPI, "--target-date", "someday"], ("target-date: 'someday'",)),
         (["kpi", "show", "Nope"], ("kpi: “Nope” is not a known KPI",)),
         (["kpi", "add", "None", "--unit", "h", "--baseline", "1", "--target", "2"],
@@ -201,7 +204,9 @@ def test_kpi_edit_says_which_alerts_it_closed_and_raised(cli) -> None:
     assert "closed alert 1 on KPI 'Pages': its alert threshold was cleared" in cleared.stdout
     assert cli("kpi", "edit", "Pages", "--alert", "25").exit_code == 0
     back = cli("kpi", "edit", "Pages", "--alert", "35")
-    assert "closed alert 2 on KPI 'Pages': 30 is back within 35" in back.stdout
+    assert (
+        "closed alert 2 on KPI 'Pages': 30 n is back under the alert threshold 35 n" in back.stdout
+    )
     assert cli("kpi", "edit", "Pages", "--alert", "none").exit_code == 0
     again = cli("kpi", "edit", "Pages", "--alert", "25", "--json")
     assert again.exit_code == 0 and json.loads(again.stdout)["alert"] == 25

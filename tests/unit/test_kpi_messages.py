@@ -285,7 +285,7 @@ def test_alert_summaries_and_warnings_print_the_numbers_as_written(ok, db_path: 
         opened.close()
     joined = " | ".join(summaries)
     assert "999999999999999 is beyond 999999999999990" in joined, joined
-    assert "3 is back within 999999999999990" in joined, joined
+    assert "3 n is back under the alert threshold 999999999999990 n" in joined, joined
     assert "e+" not in joined
 
 
@@ -396,3 +396,15 @@ def test_a_name_is_found_in_any_case_beyond_ascii_and_never_as_another_word(ok, 
     assert matching_name("MASSE", ["Masse", "Maße"]) == "Masse"
     assert matching_name("Cafe\u0301 ", ["Café"]) == "Café"
     assert matching_name("été", ["ÉTÉ", "Été"]) is None  # two read the same: neither
+
+
+def test_a_cleared_alert_says_which_side_it_is_back_on_with_its_unit(ok) -> None:
+    """ "4 is back within 2" read as wrong where higher is better (a lead's trial)."""
+    ok("kpi", "add", "Deploys", "--unit", "/day", "--baseline", "3", "--target", "5",
+       "--alert", "2", "--direction", "up")  # fmt: skip
+    ok("kpi", "record", "Deploys", "1")
+    back = ok("kpi", "record", "Deploys", "4")
+    assert "4 /day is back over the alert threshold 2 /day" in back.stdout
+    ok("kpi", "record", "Deploys", "1")
+    level = ok("kpi", "record", "Deploys", "2")
+    assert "2 /day is back at or over the alert threshold 2 /day" in level.stdout
