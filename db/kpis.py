@@ -276,7 +276,7 @@ class KpiEdit:
     kpi: Kpi
     closed: list[Alert]  # alerts the new settings closed (a threshold cleared, signals off)
     raised: list[Alert]  # and those they raised: an edit must say so, not reset one silently
-    # How the log says each was closed ("closed alert 1 on KPI 'Q': 9 is back within 10"),
+    # How the log says each was closed ("closed alert 1 on KPI 'Q': 9 is back under …"),
     # as kpi record and undo say it (it read "closed alert 1, assigned to dana", a tester).
     closed_words: tuple[str, ...] = ()
     changed: bool = True  # False: every field given was as it is already; nothing written

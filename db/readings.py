@@ -116,8 +116,8 @@ def closed_in(store: Store, tx: int) -> list[str]:
 
 def closed_by(store: Store, reading_id: int) -> list[str]:
     """What the reading's transaction said of the alerts it closed (``closed alert 4 on KPI
-    'MTTR': 31 is back within 34``): a reading that closes one says so, as one that raises
-    one does (a tester)."""
+    'MTTR': 31 h is back under the alert threshold 34 h``): a reading that closes one says so,
+    as one that raises one does (a tester)."""
     found = store.conn.execute(
         "SELECT tx FROM events WHERE entity = 'reading' AND entity_id = ? AND op = 'create'",
         (reading_id,),
