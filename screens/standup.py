@@ -69,11 +69,21 @@ SHOWN_WHEN_ANY = {"handed", "rescheduled", "reprioritized", "alert-closed", "und
 CHECKIN_ROLES = {"on-track": "", "at-risk": "warn", "blocked": "bad"}
 INDENT = "  "
 NAME_WIDTH, NAME_WIDTH_MOST = 12, 40  # the everyone list's logins, and the space after them
-TITLE_MOST = 40  # cells of a change's title: what happened, and by whom, stay on the line
+TITLE_MOST = 40  # a change's title where the line's width is not known
+TITLE_LEAST = 20  # and where it is: what it keeps when the rest takes the line
+MESSAGE_KEPT = 40  # a check-in's message the title gives way to
+# The changes whose words are the news (a handover's new owner and date): the title gives
+# way to them down to TITLE_LEAST, even where they are cut after all.
+WHAT_HAPPENED_FIRST = frozenset({"moved", "handed", "rescheduled", "reprioritized", "undone"})
 
 
-def item_row(item: DigestItem, title_most: int = TITLE_MOST) -> Row:
-    """One change: its kind, the action, what happened (and who, when not the owner)."""
+def item_row(item: DigestItem, width: int = 0) -> Row:
+    """One change: its kind, the action, what happened (and who, when not the owner).
+
+    The title gives way to the rest on a line ``width`` wide (at least ``TITLE_LEAST``
+    cells of it stay): what happened and who did it were cut at the line's end, a
+    handover's new owner and its new date with them (testers). A check-in's message keeps
+    ``MESSAGE_KEPT`` cells before the title gives way, and is cut after them."""
     label, role = LABELS[item.kind]
     if item.kind == "checkin":  # the board's shape for its status: ▲ at risk, ■ blocked
         status = item.detail.split(":", 1)[0]
@@ -82,14 +92,22 @@ def item_row(item: DigestItem, title_most: int = TITLE_MOST) -> Row:
     row: Row = [(INDENT + label.ljust(13), role)]
     if item.action_id is not None:
         row.append((f"#{item.action_id} ", "id"))
-    # Who did it, before what they wrote, and the title kept to a part of the line: at the
-    # end, a check-in's "(by frank)" went with the cut at 120 columns (a tester).
-    row.append((fit(literal(item.title), title_most), ""))
+    after: Row = []
     if item.kind in BY_KINDS and item.actor and item.actor != item.person:
-        row.append((f" (by {literal(item.actor)})", "muted"))
+        after.append((f" (by {literal(item.actor)})", "muted"))
     if item.detail:
-        row.append((f" — {literal(item.detail)}", "muted"))
-    return row
+        after.append((f" — {literal(item.detail)}", "muted"))
+    title_most = TITLE_MOST
+    if width:
+        rest = [cell_len(text) for text, _ in [*row, *after]]
+        if item.kind in ("checkin", "followup") and item.detail:
+            rest[-1] = min(rest[-1], MESSAGE_KEPT)
+        budget = width - 1 - sum(rest)
+        if budget >= TITLE_LEAST or item.kind in WHAT_HAPPENED_FIRST:
+            title_most = max(TITLE_LEAST, budget)
+        # else the rest does not fit whatever the title gives: an alert's KPI name, a
+        # check-in's title stay as they were, and the words after them are cut
+    return [*row, (fit(literal(item.title), title_most), ""), *after]
 
 
 def standing_row(item: StandingItem) -> Row:
@@ -134,9 +152,7 @@ class DigestRows(Sequence[Row]):
         width: int = 0,
     ) -> None:
         extra = extra or {}
-        # A change's title: 40 cells, more on a wide terminal, as long as what happened and
-        # who did it keep about 60 after it (200 columns cut titles at 40, a reviewer).
-        self.title_most = max(TITLE_MOST, width - 60)
+        self.width = width  # the line's: a change's title takes what room the rest leaves
         standing: dict[str, list[StandingItem]] = {}
         changes: dict[str, list[DigestItem]] = {}
         for s in digest.standing:
@@ -196,7 +212,7 @@ class DigestRows(Sequence[Row]):
                 word = "change" if entry == 1 else "changes"
                 row = [(f"{INDENT}and {entry} more {word} (enter shows them)", "muted")]
             else:
-                row = item_row(entry, self.title_most)
+                row = item_row(entry, self.width)
             self._built[index] = row
         return row
 
@@ -333,7 +349,8 @@ class StandupScreen(RowView):
         if digest is None:
             return
         person = self.person
-        rows = DigestRows(digest, person, self.extra, self.app.size.width)
+        listed = self.query_one(RowList).scrollable_content_region.width  # 0 before layout
+        rows = DigestRows(digest, person, self.extra, listed or self.app.size.width - 2)
         self.targets = rows.targets
         self.more_rows = rows.more_of
         self.board_rows = rows.board_of

@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.strip import Strip
 
 from pdca.db.models import Action
+from pdca.widgets.kpi_table import fit_name
 from pdca.widgets.line_list import LineList
 from pdca.widgets.marks import REPEAT_MARK, status_mark
 from pdca.widgets.sparkline import sparkline
@@ -385,6 +386,9 @@ def due_words(due: date, today: date) -> str:
     return f"{due:%b} {due.day}" if abs((due - today).days) <= NEAR_DAYS else due.isoformat()
 
 
+MIDDLE_CUT_FROM = 8  # cells an owner keeps to be cut in the middle ("f…k" told nothing)
+
+
 def _owner_cut_to_fit(parts: list[tuple[str, str]], owner: int, room: int) -> list[tuple[str, str]]:
     """``parts`` with the owner's piece cut (to one cell at least) so the ones after it fit."""
     over = sum(cell_len(text) for text, _ in parts) - room
@@ -398,4 +402,7 @@ def _owner_cut_to_fit(parts: list[tuple[str, str]], owner: int, room: int) -> li
     if over <= 0:
         return parts
     keep = max(1, cell_len(text) - over)
-    return [*parts[:owner], (fit(text, keep), name), *parts[owner + 1 :]]
+    # In the middle where there are cells enough to, as the owners view cuts them: logins
+    # alike at their start were one "alice_with_a_ver…" on every card (a tester).
+    cut = fit_name(text, keep) if keep >= MIDDLE_CUT_FROM else fit(text, keep)
+    return [*parts[:owner], (cut, name), *parts[owner + 1 :]]

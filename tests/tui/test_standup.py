@@ -452,20 +452,29 @@ def test_long_logins_are_told_apart_in_the_everyone_list() -> None:
     assert heads[2].startswith("bob" + " " * 18)  # one column for the counts after them
 
 
-def test_a_changes_title_takes_the_room_a_wide_terminal_has() -> None:
-    """Cut at 40 cells at any width, most titles were cut at 200 columns (a reviewer)."""
+def test_a_changes_title_gives_way_to_what_happened_and_who_did_it() -> None:
+    """Cut at 40 cells at any width, titles were cut at 200 columns (a reviewer); cut at the
+    line's end, a handover's new owner, "(by zed)" and its new date went (a tester)."""
+    from rich.cells import cell_len
+
     from pdca.db.accountability_models import Digest, DigestItem
     from pdca.screens.standup import DigestRows
 
-    title = "Document auth gateway ownership in the service catalog, all of it"
+    title = "Fix the top three email sender complaints from the last survey"
+    handed = "dave → alice_with_a_very_long_login_3 (by zed), due 2026-12-13 → 2026-12-27"
     item = DigestItem(
-        kind="created", person="bob", at="2026-11-23T08:00:00Z", actor="bob", action_id=3,
-        title=title, detail="in Plan",
+        kind="handed", person="alice_with_a_very_long_login_3", at="2026-11-23T08:00:00Z",
+        actor="zed", action_id=23, title=title, detail=handed,
     )  # fmt: skip
     digest = Digest(
-        since="2026-11-22T09:00:00Z", until="2026-11-23T09:00:00Z", people=["bob"], items=[item]
+        since="2026-11-22T09:00:00Z",
+        until="2026-11-23T09:00:00Z",
+        people=[item.person or ""],
+        items=[item],
     )
-    for width, whole in ((200, True), (120, False)):
-        rows = DigestRows(digest, "bob", width=width)
-        line = "".join(text for text, _ in rows[0])
+    for width, whole in ((200, True), (120, False), (80, False)):
+        line = "".join(text for text, _ in DigestRows(digest, item.person, width=width)[0])
         assert (title in line) is whole, width
+        assert line.endswith(handed) and cell_len(line) <= width - 1 or width == 80, line
+    narrow = "".join(text for text, _ in DigestRows(digest, item.person, width=80)[0])
+    assert "#23 Fix the top three e…" in narrow  # the title keeps 20 cells, the rest is cut

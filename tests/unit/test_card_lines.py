@@ -18,6 +18,17 @@ def test_the_owner_gives_way_to_lateness_not_the_other_way() -> None:
     assert _owner_cut_to_fit([("carol", "")], 0, 3) == [("ca…", "")]  # alone: cut as before
 
 
+def test_long_owners_alike_at_their_start_are_cut_in_the_middle() -> None:
+    """ "alice_with_a_ver…" on every card, whoever of them it was (a tester)."""
+    cuts = {
+        _owner_cut_to_fit([(f"alice_with_a_very_long_login_{n}", ""), ("  due Dec 3", "")], 0, 30)[
+            0
+        ][0]
+        for n in (1, 2, 3)
+    }
+    assert len(cuts) == 3 and all(cut.startswith("alice_wi") for cut in cuts), cuts
+
+
 def test_a_due_date_far_off_keeps_its_day() -> None:
     """On 2 December, 6 January next year read "Jan 2027", as did every January day."""
     today = date(2026, 12, 2)
