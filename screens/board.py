@@ -119,10 +119,6 @@ def read_changes(
     view: it may be thousands of cards down). ``follow``: the focused action, whose column
     reads where it went if a change moved it out of what is shown."""
     phases: set[str] = set(PHASES)
-    # A text filter's matches, when few, in one pass (each query of it reads every row).
-    few = reader.few_matches(wanted.as_store_filter(), FEW_MATCHES) if wanted.text else None
-    if around is not None:
-        windows = {**windows, **window_around(reader, wanted, windows, around, few=few)}
     sparklines = None
     if since is None:
         last = reader.last_event_id()
@@ -135,6 +131,13 @@ def read_changes(
             phases = changes.phases
         if changes.other or changes.everything:
             sparklines = read_sparklines(reader, SPARK_CELLS)
+    # A text filter's matches, when few, in one pass (each query of it reads every row); not
+    # when no column is read again (a KPI reading someone recorded).
+    few = None
+    if wanted.text and (phases or around is not None):
+        few = reader.few_matches(wanted.as_store_filter(), FEW_MATCHES)
+    if around is not None:
+        windows = {**windows, **window_around(reader, wanted, windows, around, few=few)}
     if around is None and follow is not None and phases:
         # Someone's edit took the focused card out of the window (a due date far on, another
         # phase), or their new cards, sorted before it, pushed it out: focus went to
