@@ -22,7 +22,7 @@ from pdca.db.dates import parse_date
 from pdca.db.errors import InvalidInput
 from pdca.db.models import PRIORITIES, ActionDraft, validated
 from pdca.db.recurrence_rules import parse as parse_rule
-from pdca.screens.dialogs.base import Dialog
+from pdca.screens.dialogs.base import FormDialog
 from pdca.widgets.forms import (
     REPEAT_EXAMPLES,
     FormRow,
@@ -159,7 +159,7 @@ def _input(
     )
 
 
-class ActionFormModal(Dialog[ActionFormResult | None]):
+class ActionFormModal(FormDialog[ActionFormResult | None]):
     """Asks for an action's fields; dismisses with an ``ActionFormResult`` only when valid."""
 
     DEFAULT_CSS = """
@@ -312,14 +312,6 @@ class ActionFormModal(Dialog[ActionFormResult | None]):
         if self.focused is field:  # not moved meanwhile (a click, a second tab)
             self._take_completion(field)
             self.focus_next()
-
-    @on(Button.Pressed, "#save")
-    def save_from_button(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def cancel_from_button(self) -> None:
-        self.action_cancel()
 
     def action_save(self) -> None:
         """Check every field; show each error under its field, or dismiss with the result."""

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from textual import on
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, TextArea
+from textual.widgets import Button, Input, Label, TextArea
 
 from pdca.screens.context import view_bindings
 from pdca.widgets.text import plain, quoted
@@ -126,3 +127,19 @@ class Dialog(ModalScreen[ResultT]):
     def action_cancel(self) -> None:
         """Leave without an answer; the caller writes nothing."""
         self.dismiss(None)
+
+
+class FormDialog(Dialog[ResultT]):
+    """A dialog saved and left with its Save and Cancel buttons (``#save``, ``#cancel``) as
+    with its keys: the check-in, the action form and the note dialogs."""
+
+    def action_save(self) -> None:
+        raise NotImplementedError
+
+    @on(Button.Pressed, "#save")
+    def save_from_button(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_from_button(self) -> None:
+        self.action_cancel()

@@ -13,7 +13,7 @@ from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet
 
 from pdca.db.errors import InvalidInput
 from pdca.db.models import CHECKIN_STATUSES, Action, CheckinDraft, CheckinStatus, validated
-from pdca.screens.dialogs.base import Dialog
+from pdca.screens.dialogs.base import FormDialog
 from pdca.widgets.forms import FormRow
 from pdca.widgets.literal_fields import LiteralInput
 from pdca.widgets.marked_radio import MarkedRadioButton
@@ -49,7 +49,7 @@ class StatusSet(RadioSet):
             screen.pick_and_save(self._selected)
 
 
-class CheckinModal(Dialog[CheckinResult | None]):
+class CheckinModal(FormDialog[CheckinResult | None]):
     """Asks for a check-in message and status; the caller records it."""
 
     DEFAULT_CSS = """
@@ -152,13 +152,8 @@ class CheckinModal(Dialog[CheckinResult | None]):
         self.query_one("#row-message", FormRow).show_error(None)
 
     @on(Input.Submitted)
-    @on(Button.Pressed, "#save")
     def save_from_field(self) -> None:
         self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def cancel_from_button(self) -> None:
-        self.action_cancel()
 
     def action_save(self) -> None:
         message = self.query_one("#message", Input).value

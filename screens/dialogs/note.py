@@ -12,13 +12,13 @@ from textual.containers import HorizontalGroup
 from textual.widgets import Button, Footer, Input, Label
 
 from pdca.db.errors import InvalidInput
-from pdca.screens.dialogs.base import Dialog
+from pdca.screens.dialogs.base import FormDialog
 from pdca.widgets.forms import FormRow
 from pdca.widgets.literal_fields import LiteralInput
 from pdca.widgets.text import plain
 
 
-class NoteModal(Dialog[str | None]):
+class NoteModal(FormDialog[str | None]):
     """Asks for a note (subclassed per use, for the save key's id). ``check`` turns what was
     typed into what is kept, or raises ``InvalidInput``, shown under the field (the draft
     models' own rule, so the dialog and the store never disagree)."""
@@ -81,13 +81,8 @@ class NoteModal(Dialog[str | None]):
         self.query_one("#row-note", FormRow).show_error(None)
 
     @on(Input.Submitted)
-    @on(Button.Pressed, "#save")
     def save_from_field(self) -> None:
         self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def cancel_from_button(self) -> None:
-        self.action_cancel()
 
     def action_save(self) -> None:
         try:

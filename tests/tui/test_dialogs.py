@@ -792,3 +792,26 @@ async def test_checkin_enter_on_the_status_saves_with_the_status_chosen() -> Non
         await pilot.press("2", "enter")
         await pilot.pause()
     assert app.result == CheckinResult(message="waiting on ops", status="at-risk")
+
+
+@pytest.mark.parametrize("button", ["#save", "#cancel"])
+async def test_the_form_dialogs_buttons_save_and_cancel(button: str) -> None:
+    """Save and Cancel, as ctrl+s and esc, in each dialog that has them (one base's
+    handlers: FormDialog)."""
+    from pdca.screens.dialogs.followup_note import FollowupNoteModal
+
+    dialogs = [
+        (CheckinModal(action=make_action()), "x"),
+        (FollowupNoteModal(offset_days=30, action_id=1, title="t", result="holding"), "x"),
+        (form(initial=ActionFormResult("Old", None, None, None, None, "")), None),
+    ]
+    for dialog, typed in dialogs:
+        app = Harness(dialog)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            if typed:
+                await pilot.press(*typed)
+            await pilot.click(button)
+            await pilot.pause()
+        assert app.result is not MISSING, type(dialog).__name__  # answered, either way
+        assert (app.result is not None) is (button == "#save"), type(dialog).__name__
