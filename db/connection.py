@@ -25,6 +25,7 @@ import os
 import sqlite3
 import stat
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -152,12 +153,14 @@ def open_database(
     initialize: bool = False,
     mountinfo: str | None = None,
     migrate: bool = True,
+    announce: Callable[[str], None] | None = None,
 ) -> OpenedDatabase:
     """Open the pdca database at ``path``, ready for reads and (if allowed) writes.
 
     ``create`` makes a new database when none is there. ``initialize`` (``pdca init``) may
     also turn an existing empty file into one; every other caller refuses an empty file, a
     foreign one, a newer one and a damaged one, with one line, leaving the file untouched.
+    ``announce``: told an upgrade that is taking long, while it goes (``schema.migrate``).
     """
     path = Path(os.path.abspath(path))
     created = False
@@ -209,7 +212,9 @@ def open_database(
         connection.execute("PRAGMA synchronous = FULL")
         backup = None
         if migrate:
-            backup = schema.migrate(connection, path, writable=writable, current=version or 0)
+            backup = schema.migrate(
+                connection, path, writable=writable, current=version or 0, announce=announce
+            )
         if writable and shared:
             give_the_team(path)
     except sqlite3.Error as error:

@@ -414,8 +414,10 @@ class Store:
         clock: Clock,
         create: bool = False,
         initialize: bool = False,
+        announce: Callable[[str], None] | None = None,
     ) -> Store:
-        opened = open_database(path, create=create, initialize=initialize)
+        """``announce``: told an upgrade of the file that is taking long, while it goes."""
+        opened = open_database(path, create=create, initialize=initialize, announce=announce)
         return cls(
             opened.connection,
             actor=actor,

@@ -81,6 +81,12 @@ NO_CATCH_UP = {"init", "seed", "demo", "export", "import", "backup", "restore", 
 _opened: list[Store] = []
 
 
+def _say_while_it_goes(line: str) -> None:
+    """An upgrade still going (from the upgrade's timer thread): said before it ends, as a
+    command silent for 10 s on a large file reads as hung."""
+    click.echo(f"pdca: {printable(line)}", err=True)
+
+
 @dataclass
 class Session:
     """What every command shares: where the database is, who acts, and what time it is."""
@@ -125,6 +131,7 @@ class Session:
                 clock=self.clock,
                 create=create,
                 initialize=initialize,
+                announce=_say_while_it_goes,
             )
             _opened.append(self._store)
             if self._store.upgrade is not None:  # never silently: others on it must know

@@ -66,6 +66,44 @@ def test_a_command_that_upgrades_a_file_says_so_in_one_line(env: dict[str, str])
     assert again.returncode == 0 and again.stderr == ""
 
 
+def test_an_upgrade_still_going_says_so_before_it_ends(
+    env: dict[str, str], cli, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """On the 100k file the upgrade takes 8-11 s: a command silent that long reads as hung.
+    Here the last step waits until the line has been said (from the upgrade's timer)."""
+    import threading
+
+    from pdca.tui import cli as cli_module
+
+    path = Path(env["PDCA_DB"])
+    make_old_database(path, 4)
+    said = threading.Event()
+    say = cli_module._say_while_it_goes
+
+    def say_and_mark(line: str) -> None:
+        say(line)
+        said.set()
+
+    name, last = schema.MIGRATIONS[-1]
+
+    def slow_last_step(conn: sqlite3.Connection) -> None:
+        assert said.wait(10), "the upgrade went on without a word"
+        last(conn)
+
+    monkeypatch.setattr(cli_module, "_say_while_it_goes", say_and_mark)
+    monkeypatch.setattr(schema, "ANNOUNCE_AFTER", 0.0)
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS[:-1], (name, slow_last_step)])
+    result = cli("list")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0] == (
+        f"pdca: upgrading {path} from schema version 4 to {schema.schema_version()} (a copy "
+        "first); on a large file this takes a while, and others' writes wait for it"
+    )
+    assert lines[1].startswith(f"pdca: upgraded {path} from schema version 4 to ")
+    assert len(lines) == 2
+
+
 def test_a_file_at_this_version_opens_without_a_word(store: Store, cli) -> None:
     assert store.upgrade is None
     store.add_action(ActionDraft(title="one"))
