@@ -412,6 +412,8 @@ class PdcaGroup(SubGroup):
                 group_name = ctx.command_path.partition(" ")[2] or ctx.command_path
                 _fail(f"{group_name} needs a command: {names} (pdca {group_name} --help)")
             _fail(" ".join(error.format_message().split()))
+        except click.exceptions.NoSuchOption as error:
+            _fail(_no_such_option(error, arguments))
         except click.ClickException as error:
             # One line: click's lists of choices come as "\n\tplan,\n\tdo" (a tester).
             _fail(" ".join(error.format_message().split()))
@@ -1552,6 +1554,31 @@ def _doctor_content(session: Session, as_json: bool) -> None:
 
 
 # --------------------------------------------------------------------------- entry point
+
+
+def _no_such_option(error: click.exceptions.NoSuchOption, arguments: list[str]) -> str:
+    """click's "No such option '-1'." for a negative number where an id or a value goes read
+    as if pdca did not know of the option (a tester's ``alerts ack -1 x``). Said as what it
+    is: nowhere does pdca take a negative number as an argument of its own (a reading's
+    ``kpi record NAME -3`` takes it, and never comes here)."""
+    said = " ".join(error.format_message().split())
+    name = error.option_name
+    if not name[1:].isdigit():
+        return said
+    token = next((a for a in arguments if a.startswith(name) and _a_number(a[1:])), name)
+    command = error.ctx.command_path.partition(" ")[2] if error.ctx is not None else ""
+    return (
+        f"{command + ': ' if command else ''}{token} is no option, and no id or value pdca"
+        " takes here: ids are numbers from 1"
+    )
+
+
+def _a_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _fail(message: str) -> NoReturn:

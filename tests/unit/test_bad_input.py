@@ -87,7 +87,7 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     (["show", "#abc"], ("'ID'", "'#abc' is not an action id")),
     (["move", "0", "do"], ("'ID'", "'0' is not an action id")),
     (["checkin", "1.5", "hi"], ("'ID'", "'1.5' is not an action id")),
-    (["checkin", "-1", "hi"], ("'-1'",)),  # click reads it as an option; still one line
+    (["checkin", "-1", "hi"], ("checkin: -1 is no option",)),
     # choices
     (["move", "1", "sideways"], ("'PHASE'", "'sideways'")),
     (["add", "x", "--phase", "sideways"], ("'--phase'", "'sideways'")),
@@ -141,6 +141,10 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     # a negative value is the value out of range, not "No such option '-3'" (a tester)
     (["config", "stale-after-days", "-3"], ("stale-after-days: '-3' is not a number of days",)),
     (["config", "followup-offsets", "-30,60"], ("followup-offsets: '-30,60'",)),
+    # a negative id is named as such, not click's "No such option '-1'." (a tester)
+    (["alerts", "ack", "-1", "x"], ("alerts ack: -1 is no option, and no id or value",)),
+    (["show", "-2"], ("show: -2 is no option", "ids are numbers from 1")),
+    (["edit", "1", "-1.5"], ("edit: -1.5 is no option",)),
     (["show", " 1"], ("' 1' is not an action id",)),
     (["edit", "1 ", "--title", "x"], ("'1 ' is not an action id",)),
     (["list", "--limit", "+5"], ("'--limit'", "'+5' is not a whole number")),
