@@ -53,6 +53,9 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
     """
 
     BINDINGS = [
+        # A list to look at, not a form: esc goes back, as its hint says ("Cancel" read as if
+        # something would be undone).
+        Binding("escape", "cancel", "Back", id="dialog-cancel"),
         Binding("a", "acknowledge", "Acknowledge", id="my-alerts-ack"),
         UNDO_ON_THE_BOARD,
         *THE_APPS_KEYS,

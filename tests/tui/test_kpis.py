@@ -267,6 +267,9 @@ async def test_the_headers_flag_opens_the_alerts_waiting_for_me(make_app, kpi_db
 
         shown = {b.key for (_, b, enabled, _) in app.screen.active_bindings.values() if b.show}
         assert "a" in shown and "n" not in shown and app.screen.query(Footer)
+        # esc goes back, as the box's hint says: "Cancel" read as undoing something.
+        said = {b.key: b.description for (_, b, _, _) in app.screen.active_bindings.values()}
+        assert said["escape"] == "Back"
         await pilot.press("a")
         await settle_app(app, pilot)
         assert isinstance(app.screen, AckModal)
