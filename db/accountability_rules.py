@@ -21,7 +21,7 @@ from pdca.db.accountability_models import (
     StandingItem,
     TeamSettings,
 )
-from pdca.db.clock import iso
+from pdca.db.clock import iso, stored_moment
 from pdca.db.dates import LATEST, minute_utc
 from pdca.db.errors import InvalidInput
 from pdca.db.models import ID_MAX, shown_number
@@ -375,6 +375,22 @@ def _replanned(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]
     return said
 
 
+def _late_by(due: object, done: object) -> str:
+    """``5h``, ``2d``, ``40m``: how long after its deadline an alert was acknowledged, or ""
+    when it was in time. A late acknowledgement read as an on-time one in the stand-up, and
+    the 24 hours are what escalation is about."""
+    if not isinstance(due, str) or not isinstance(done, str):
+        return ""
+    try:
+        seconds = int((stored_moment(done) - stored_moment(due)).total_seconds())
+    except ValueError:  # typed in by hand, no time at all (doctor names it)
+        return ""
+    for size, unit in ((86_400, "d"), (3_600, "h"), (60, "m")):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return ""
+
+
 def _item(
     event: Event,
     actions: Mapping[int, ActionBrief],
@@ -461,7 +477,19 @@ def _item(
         if after.get("acknowledged_at") and not before.get("acknowledged_at"):
             by = after.get("acknowledged_by") or event.actor
             note = after.get("ack_note")
-            detail = f"by {by}" + (f": {note}" if note else "")
+            # An escalation no write had recorded yet is recorded with the acknowledgement
+            # (alerts.acknowledge): it is told here, and lateness runs from the deadline
+            # first missed, not from the new holder's.
+            passed_from = before.get("assignee")
+            escalated = bool(passed_from) and passed_from != after.get("assignee")
+            deadline = before.get("ack_due") if escalated else after.get("ack_due")
+            late = _late_by(deadline, after.get("acknowledged_at"))
+            detail = (
+                f"by {by}"
+                + (f", {late} late" if late else "")
+                + (f", escalated from {passed_from}" if escalated else "")
+                + (f": {note}" if note else "")
+            )
             return item("alert-acknowledged", after.get("assignee"), detail, title=kpi.name)
         if (
             before.get("assignee") != after.get("assignee")

@@ -200,6 +200,51 @@ def test_the_digest_reads_creations_moves_dones_checkins_and_alerts_from_events(
     ]
 
 
+def test_an_acknowledgement_after_its_deadline_says_how_late() -> None:
+    due = {**ALERT, "ack_due": "2026-11-22T09:00:00Z", "acknowledged_at": None}
+
+    def acked(at: str, number: int) -> Event:
+        after = {**due, "acknowledged_at": at, "acknowledged_by": "dave", "ack_note": "on it"}
+        return _event(number, "alert", 3, "update", due, after)
+
+    events = [
+        acked("2026-11-22T08:59:59Z", 1),  # in time
+        acked("2026-11-22T09:00:30Z", 2),  # within the minute: not worth a word
+        acked("2026-11-22T14:30:00Z", 3),
+        acked("2026-11-25T10:00:00Z", 4),
+    ]
+    digest = arules.digest(
+        events, since=SINCE, until=UNTIL, actions={}, kpis={5: arules.KpiBrief("Uptime")}
+    )
+    assert [i.detail for i in digest.items] == [
+        "by dave: on it",
+        "by dave: on it",
+        "by dave, 5h late: on it",
+        "by dave, 3d late: on it",
+    ]
+
+
+def test_an_escalation_recorded_with_the_acknowledgement_is_told_with_it() -> None:
+    """dave's deadline passed and nobody's write recorded the escalation: the acknowledgement
+    records it (erin holds it now, with a new deadline), and is late from dave's."""
+    before = {**ALERT, "ack_due": "2026-11-22T09:00:00Z", "acknowledged_at": None}
+    after = {
+        **before,
+        "assignee": "erin",
+        "ack_due": "2026-11-23T09:00:00Z",
+        "acknowledged_at": "2026-11-22T14:00:00Z",
+        "acknowledged_by": "dave",
+        "ack_note": "",
+    }
+    events = [_event(1, "alert", 3, "update", before, after)]
+    digest = arules.digest(
+        events, since=SINCE, until=UNTIL, actions={}, kpis={5: arules.KpiBrief("Uptime")}
+    )
+    [item] = digest.items
+    assert (item.kind, item.person) == ("alert-acknowledged", "erin")
+    assert item.detail == "by dave, 5h late, escalated from dave"
+
+
 def test_a_due_date_or_priority_changed_on_open_work_is_told_and_on_done_work_not() -> None:
     plan = {"phase": "plan", "done_at": None, "due": "2026-11-25", "priority": "normal"}
     closing = _event(4, "alert", 3, "update", {**ALERT, "closed_at": None},
