@@ -1557,20 +1557,28 @@ def _doctor_content(session: Session, as_json: bool) -> None:
 
 
 def _no_such_option(error: click.exceptions.NoSuchOption, arguments: list[str]) -> str:
-    """click's "No such option '-1'." for a negative number where an id or a value goes read
-    as if pdca did not know of the option (a tester's ``alerts ack -1 x``). Said as what it
-    is: nowhere does pdca take a negative number as an argument of its own (a reading's
-    ``kpi record NAME -3`` takes it, and never comes here)."""
+    """click's "No such option '-1'." for a negative number read as if pdca did not know of
+    the option (a tester's ``alerts ack -1 x``). Said as what it is: where the command takes
+    an id, no negative number is one; where it takes text (``add -5``, a title), the way to
+    give it. A reading's ``kpi record NAME -3`` takes its number, and never comes here."""
     said = " ".join(error.format_message().split())
     name = error.option_name
-    if not name[1:].isdigit():
+    ctx = error.ctx
+    if ctx is None or not name[1:].isdigit():
         return said
     token = next((a for a in arguments if a.startswith(name) and _a_number(a[1:])), name)
-    command = error.ctx.command_path.partition(" ")[2] if error.ctx is not None else ""
-    return (
-        f"{command + ': ' if command else ''}{token} is no option, and no id or value pdca"
-        " takes here: ids are numbers from 1"
-    )
+    command = ctx.command_path.partition(" ")[2]
+    first = next((p for p in ctx.command.params if isinstance(p, click.Argument)), None)
+    if first is not None:
+        try:
+            first.type.convert(token, first, ctx)
+        except (click.BadParameter, PdcaError):  # an id: no negative number is one
+            return f"{command}: {token} is no option, and no id: ids are numbers from 1"
+        return (
+            f"{command}: {token} is no option; text that starts with - goes after --, the"
+            f" options before it (pdca {command} ... -- {token})"
+        )
+    return f"{command}: {token} is no option, and no value pdca takes here"
 
 
 def _a_number(text: str) -> bool:

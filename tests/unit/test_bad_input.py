@@ -142,9 +142,12 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     (["config", "stale-after-days", "-3"], ("stale-after-days: '-3' is not a number of days",)),
     (["config", "followup-offsets", "-30,60"], ("followup-offsets: '-30,60'",)),
     # a negative id is named as such, not click's "No such option '-1'." (a tester)
-    (["alerts", "ack", "-1", "x"], ("alerts ack: -1 is no option, and no id or value",)),
+    (["alerts", "ack", "-1", "x"], ("alerts ack: -1 is no option, and no id: ids are",)),
     (["show", "-2"], ("show: -2 is no option", "ids are numbers from 1")),
     (["edit", "1", "-1.5"], ("edit: -1.5 is no option",)),
+    # a title or a name is text: how to give it (a tester's `add "-5"`)
+    (["add", "-5"], ("add: -5 is no option; text that starts with - goes after --",)),
+    (["list", "-3"], ("list: -3 is no option, and no value pdca takes here",)),
     (["show", " 1"], ("' 1' is not an action id",)),
     (["edit", "1 ", "--title", "x"], ("'1 ' is not an action id",)),
     (["list", "--limit", "+5"], ("'--limit'", "'+5' is not a whole number")),
