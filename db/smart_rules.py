@@ -13,6 +13,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from pdca.db import kpi_rules
+from pdca.db.dates import EARLIEST, LATEST, OUT_OF_RANGE
 from pdca.db.initiative_rules import date_spans, written_date
 from pdca.db.models import shown_number
 
@@ -56,6 +57,16 @@ _AMOUNT_WORDS = re.compile(
 _ANY_DAY = date(2000, 1, 1)
 
 
+def _why_not_a_date(token: str) -> str:
+    """A day, but outside the years pdca takes (9999-12-31), is told as every other field
+    tells it; anything else "is not a date"."""
+    try:
+        day = date.fromisoformat(token.strip())
+    except ValueError:
+        return "is not a date"
+    return "is not a date" if EARLIEST <= day <= LATEST else OUT_OF_RANGE
+
+
 def objective_warnings(objective: str) -> list[str]:
     """What an initiative's objective lacks to be judged: how much, by when. "By when" is
     what the health rules read (``initiative_rules.written_date``): an objective they read
@@ -74,7 +85,7 @@ def objective_warnings(objective: str) -> list[str]:
     if written_date(text, _ANY_DAY) is None:
         bad = [m[0] for m in _NOT_A_DATE.finditer(text) if _unreadable(m)]
         bad += [text[a:b] for a, b in date_spans(text)]
-        unread = f" {bad[0].strip()!r} is not a date;" if bad else ""
+        unread = f" {bad[0].strip()!r} {_why_not_a_date(bad[0])};" if bad else ""
         warnings.append(f"objective: no date (by when?{unread} e.g. Q3 2026 or 2026-09-30)")
     return warnings
 

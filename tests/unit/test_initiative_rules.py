@@ -191,6 +191,9 @@ def test_the_objectives_date(objective: str, kpi_dates: list[str | None], expect
         ("Deploy any weekday by Q2", ["number"]),  # Q2's digit is a date, not an amount
         # Written as dates, but none can be read (the objective's date is empty): warned.
         ("Grow by 5 in 2026-13-45", ["'2026-13-45' is not a date"]),
+        # a day outside pdca's years is told as every other field tells it (a tester)
+        ("Cut 20% by 9999-12-31", ["'9999-12-31' is out of range (1900-01-01 to 9998-12-31)"]),
+        ("Cut 20% by 0001-01-01", ["'0001-01-01' is out of range (1900-01-01 to 9998-12-31)"]),
         ("Grow by 5% by Q5 2026", ["'Q5 2026' is not a date"]),
         ("Be better by Q5 2026", ["number", "'Q5 2026' is not a date"]),  # its digits: no amount
         ("Grow by 5% by 2026-02-30 or H2", []),  # H2 is a date
