@@ -61,7 +61,7 @@ class RestoreResult:
     integrity: str
     others: list[str]  # who had it open (restored under them with --force)
     seconds: float  # the whole restore
-    held_seconds: float  # how long others could not read or write (without --force)
+    held_seconds: float  # how long others waited: all of it alone, writes only under --force
     not_kept: str | None = None  # why the contents before were not kept (--force, damaged)
 
 
@@ -659,48 +659,20 @@ def _restore_in_place(
 ) -> tuple[Path | None, str | None, list[str], float]:
     """Keep the current contents, then copy ``source`` over them in one write transaction;
     (the copy kept, or why it was not, who had the file open when ``force`` restored under
-    them, how long the file was held alone)."""
+    them, how long others' writes waited: held alone, or under ``force`` held from them)."""
     folder = backups.make_default_folder(database)
-    others: list[str] = []
     if force:
-        others = _others(database, filesystem, clock())
-        try:
-            connection = _connect_writer(database, filesystem)
-        except sqlite3.Error as error:
-            raise copies.failure(database, error, "nothing restored") from None
-    else:
-        connection = _alone(database, filesystem, wait, clock, waiting)
+        return _restore_under_others(
+            source, source_file, database, filesystem, folder, clock, actor
+        )
+    connection = _alone(database, filesystem, wait, clock, waiting)
     taken = time.perf_counter()
     try:
-        before, damage = _keep_before(connection, database, folder, datetime.now(UTC))
-        not_kept = None
-        if damage is not None:
-            if not force:
-                raise DatabaseBroken(
-                    f"{database}: its current contents cannot be copied (damaged: {damage}), "
-                    f"so they cannot be kept; nothing restored: save what is readable with "
-                    f"sqlite3 {shell_word(database)} .recover >"
-                    f" {shell_word(f'{database}.recovered.sql')}, then run "
-                    "again with --force to restore anyway"
-                )
-            not_kept = f"SQLite cannot copy them (damaged: {damage})"
-        nothing = (
-            f"nothing restored (the contents before are in {before})"
-            if before
-            else "nothing restored"
+        # Held alone (EXCLUSIVE): nobody writes between what is kept, the counters read and
+        # the copy.
+        before, not_kept, nothing = _keep_and_prepare(
+            source, connection, source_file, database, folder, actor, clock, force=False
         )
-        try:
-            # Read as late as possible, on the connection that writes the copy next: under
-            # --force, what others commit between this read and the copy is lost with the
-            # rest of the contents the copy replaces (that is what --force means).
-            carry_over(
-                source, _here(issued(connection), database, connection), source_file, actor, clock()
-            )
-        except sqlite3.Error as error:
-            raise DatabaseProblem(
-                f"{database}: preparing the copy (its id counters, its history) failed "
-                f"({error}); {nothing}"
-            ) from None
         try:
             source.backup(connection)  # one write transaction on the database
         except sqlite3.Error as error:
@@ -709,7 +681,106 @@ def _restore_in_place(
             ) from None
     finally:
         connection.close()  # the last connection: SQLite checkpoints the copy into the file
-    return before, not_kept, others, 0.0 if force else time.perf_counter() - taken
+    return before, not_kept, [], time.perf_counter() - taken
+
+
+def _restore_under_others(
+    source: sqlite3.Connection,
+    source_file: Path,
+    database: Path,
+    filesystem: str,
+    folder: Path,
+    clock: Callable[[], datetime],
+    actor: str,
+) -> tuple[Path | None, str | None, list[str], float]:
+    """``--force``: others have the file open, so it cannot be held alone. The copy's first
+    step takes the write lock, and SQLite's backup keeps it to the end; the contents kept and
+    the counters the copy carries on from are read after that step, on a connection of
+    their own (it sees the last commit, and nobody can commit after it). Others' writes
+    meanwhile wait, and are refused after their 10 s with nothing written, or land after
+    the restore: none is lost, and no id is issued twice. They had been read before the copy
+    took the lock: a colleague's adds in between (25 s on the 1 GB file) were in neither the
+    kept copy nor the restored file, and their ids were issued again (a tester)."""
+    others = _others(database, filesystem, clock())
+    try:
+        connection = _connect_writer(database, filesystem)
+    except sqlite3.Error as error:
+        raise copies.failure(database, error, "nothing restored") from None
+    prepared: list[tuple[Path | None, str | None, str]] = []
+    locked_at: list[float] = []
+
+    def under_the_lock(status: int, _remaining: int, _total: int) -> None:
+        if locked_at or status != sqlite3.SQLITE_OK:  # waiting for the lock, or past it
+            return
+        locked_at.append(time.perf_counter())
+        try:
+            reader = _connect_writer(database, filesystem)
+        except sqlite3.Error as error:
+            raise copies.failure(database, error, "nothing restored") from None
+        try:
+            prepared.append(
+                _keep_and_prepare(
+                    source, reader, source_file, database, folder, actor, clock, force=True
+                )
+            )
+        finally:
+            reader.close()
+
+    # One page at a time at first: the first step must not be the last, or the copy would
+    # be in place before what it carries on from was read. A pdca file has dozens of pages.
+    (pages,) = source.execute("PRAGMA page_count").fetchone()
+    try:
+        try:
+            source.backup(connection, pages=64 if pages > 64 else 1, progress=under_the_lock)
+        except sqlite3.Error as error:
+            nothing = prepared[0][2] if prepared else "nothing restored"
+            raise _restore_failure(
+                source, source_file, connection, database, error, nothing
+            ) from None
+    finally:
+        connection.close()  # the last connection here: SQLite checkpoints as it can
+    if not prepared:  # the copy went in whole at its first step: never for a pdca file
+        raise DatabaseProblem(f"{database}: the copy was too small to be a pdca database")
+    before, not_kept, _ = prepared[0]
+    return before, not_kept, others, time.perf_counter() - locked_at[0]
+
+
+def _keep_and_prepare(
+    source: sqlite3.Connection,
+    live: sqlite3.Connection,
+    source_file: Path,
+    database: Path,
+    folder: Path,
+    actor: str,
+    clock: Callable[[], datetime],
+    *,
+    force: bool,
+) -> tuple[Path | None, str | None, str]:
+    """Keep the live file's contents, then make the copy carry on where they leave off:
+    (the copy kept, or why it was not, what a failure after this says of what is kept)."""
+    before, damage = _keep_before(live, database, folder, datetime.now(UTC))
+    not_kept = None
+    if damage is not None:
+        if not force:
+            raise DatabaseBroken(
+                f"{database}: its current contents cannot be copied (damaged: {damage}), "
+                f"so they cannot be kept; nothing restored: save what is readable with "
+                f"sqlite3 {shell_word(database)} .recover >"
+                f" {shell_word(f'{database}.recovered.sql')}, then run "
+                "again with --force to restore anyway"
+            )
+        not_kept = f"SQLite cannot copy them (damaged: {damage})"
+    nothing = (
+        f"nothing restored (the contents before are in {before})" if before else "nothing restored"
+    )
+    try:
+        carry_over(source, _here(issued(live), database, live), source_file, actor, clock())
+    except sqlite3.Error as error:
+        raise DatabaseProblem(
+            f"{database}: preparing the copy (its id counters, its history) failed "
+            f"({error}); {nothing}"
+        ) from None
+    return before, not_kept, nothing
 
 
 def _restore_failure(

@@ -320,3 +320,47 @@ def test_an_acknowledgement_across_a_restore_names_the_restore(
             raise AssertionError("the acknowledgement went through")
     finally:
         bob.close()
+
+
+def test_a_write_while_a_forced_restore_runs_is_neither_lost_nor_given_an_old_id(
+    store: Store, db_path: Path, env: dict[str, str], cli, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A tester's: a colleague's adds went on while ``restore --force`` copied a 1 GB file.
+    The counters had been read before the copy took the lock: adds in between printed
+    "added #N", were in neither the copy kept nor the restored file, and their ids were
+    given again. Here a colleague's ``pdca add`` (a real process) comes while the restore
+    prepares the copy: it waits for the restore, then lands after it, with a new id."""
+    import contextlib
+    import os
+
+    from pdca.db import restore as restore_module
+
+    store.add_action(ActionDraft(title="in the backup"))
+    saved = backups.backup(db_path, now=NOW_DT).path
+    later = store.add_action(ActionDraft(title="after the backup"))
+    prepare = restore_module.carry_over
+    colleague: list[subprocess.Popen[str]] = []
+
+    def carry_over_while_a_colleague_adds(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if not colleague:
+            colleague.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "pdca.tui", "add", "meanwhile"],
+                    env={**os.environ, **env, "PDCA_USER": "bob"},
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+            )
+            with contextlib.suppress(subprocess.TimeoutExpired):  # the restore holds the lock
+                colleague[0].wait(5)
+        return prepare(*args, **kwargs)
+
+    monkeypatch.setattr(restore_module, "carry_over", carry_over_while_a_colleague_adds)
+    assert cli("restore", str(saved), "--force").exit_code == 0
+    out, err = colleague[0].communicate(timeout=60)
+    assert colleague[0].returncode == 0, err
+    number = int(out.split()[1].lstrip("#"))
+    assert number > later.id  # never an id the file had issued
+    titles = {a.id: a.title for a in store.list_actions()}
+    assert titles == {1: "in the backup", number: "meanwhile"}
