@@ -32,6 +32,7 @@ from pdca.db.connection import (
     database_files,
     open_database,
     refuse_database_file,
+    the_file_itself,
 )
 from pdca.db.errors import (
     DatabaseBroken,
@@ -325,7 +326,7 @@ def backup(
     """Copy ``database`` to ``dest`` (a folder, default ``backups/`` beside it, or a new
     file), keeping the newest ``keep`` (default 7) of pdca's backups in that folder."""
     started = time.perf_counter()
-    database = Path(os.path.abspath(database))
+    database = the_file_itself(database)
     _check_keep(keep)
     folder, exact = _destination(database, dest) if dest is not None else (None, None)
     if exact is not None and keep is not None:

@@ -62,6 +62,7 @@ __all__ = [
     "file_identity",
     "give_the_team",
     "open_database",
+    "the_file_itself",
 ]
 
 
@@ -77,6 +78,18 @@ class OpenedDatabase:
     identity: tuple[int, int]  # (device, inode) when opened: a replaced file has another
     snapshot: bool  # a reader's immutable copy (see connect_file): open again to see changes
     upgrade: schema.Upgrade | None = None  # this open upgraded the file: say so (its notice)
+
+
+def the_file_itself(path: Path | str) -> Path:
+    """The database a path names, through any links, as SQLite opens it: SQLite follows
+    them and keeps the -wal and -shm beside the file itself. pdca's checks of the folder
+    (its group, who may write there) and the backups folder go by that place too; through a
+    link in a home folder, a write was refused with advice about the home folder, doctor
+    checked the wrong file's modes, and backups went beside the link (a tester). A path to
+    nothing is kept as given: opening it says so."""
+    absolute = os.path.abspath(path)
+    real = os.path.realpath(absolute)
+    return Path(real if os.path.exists(real) else absolute)
 
 
 def file_identity(path: Path) -> tuple[int, int] | None:
@@ -162,7 +175,7 @@ def open_database(
     foreign one, a newer one and a damaged one, with one line, leaving the file untouched.
     ``announce``: told an upgrade that is taking long, while it goes (``schema.migrate``).
     """
-    path = Path(os.path.abspath(path))
+    path = the_file_itself(path)
     created = False
     info = _stat(path)
     if info is None:

@@ -34,7 +34,12 @@ from pdca.db.backup import (
     restore_command,
     temporaries_of,
 )
-from pdca.db.connection import connect_file, give_the_team, mend_what_a_reader_made
+from pdca.db.connection import (
+    connect_file,
+    give_the_team,
+    mend_what_a_reader_made,
+    the_file_itself,
+)
 from pdca.db.errors import InvalidInput, database_failure, shell_word
 from pdca.db.filesystem import (
     directory_is_group_shared,
@@ -56,6 +61,7 @@ def diagnose(path: Path, mountinfo: str | None = None, now: datetime | None = No
     """Run every check that applies; stop early only when the file cannot be read at all.
     ``now``: the real time backups' ages are measured against (default: now)."""
     checks: list[Check] = []
+    path = the_file_itself(path)
     found = _check_file(path)
     checks.append(found)
     if not found.ok:  # what killed runs left may be here all the same (an import's copy)

@@ -34,6 +34,7 @@ from pdca.db.connection import (
     open_database,
     refuse_database_file,
     refuse_orphaned_journals,
+    the_file_itself,
 )
 from pdca.db.errors import (
     DatabaseBroken,
@@ -440,7 +441,7 @@ def restore(
     """
     started = time.perf_counter()
     actor = actor or login_name()
-    database = Path(os.path.abspath(database))
+    database = the_file_itself(database)
     source = Path(os.path.abspath(source))
     _check_source(source, database)
     info = copies.stat_or_none(database, "--db")
