@@ -235,6 +235,7 @@ class ActionLine:
     phase: str
     title: str
     done_at: str | None = None  # done: the reply says [done], not the phase it ended in
+    changed: bool = True  # an edit that asked for what was already so wrote nothing
 
 
 @dataclass
@@ -1311,9 +1312,15 @@ class Store:
     def edit_action(
         self, action_id: int, edit: ActionChanges, expected_version: int | None = None
     ) -> Action:
+        return self.edit_action_telling(action_id, edit, expected_version)[0]
+
+    def edit_action_telling(
+        self, action_id: int, edit: ActionChanges, expected_version: int | None = None
+    ) -> tuple[Action, bool]:
+        """``edit_action``, and whether it changed anything (else nothing was written)."""
         with self.write() as tx:
-            self._edit(tx, action_id, edit, expected_version)
-            return self.get_action(action_id)
+            changed = self._edit(tx, action_id, edit, expected_version)
+            return self.get_action(action_id), changed
 
     def edit_action_line(
         self, action_id: int, edit: ChangeFields, expected_version: int | None = None
@@ -1322,8 +1329,8 @@ class Store:
         line instead of its model."""
         checked_changes(edit)
         with self.write() as tx:
-            self._edit(tx, action_id, edit, expected_version)
-            return self._line(action_id)
+            changed = self._edit(tx, action_id, edit, expected_version)
+            return replace(self._line(action_id), changed=changed)
 
     def _edit(
         self,
@@ -1331,7 +1338,8 @@ class Store:
         action_id: int,
         edit: ActionChanges | ChangeFields,
         expected_version: int | None,
-    ) -> None:
+    ) -> bool:
+        """Write what the edit changes; whether it changed anything."""
         before = self.require("action", action_id)
         self.check_version("action", before, expected_version)
         wanted: dict[str, Any] = {}
@@ -1373,6 +1381,7 @@ class Store:
             # cleared they stay with whoever had them: nobody's are reminded to no one.
             if changes.get("owner") is not None:
                 self._hand_followups(tx, "action_id = ?", (action_id,), changes["owner"])
+        return bool(changes)
 
     def hand_over(self, from_login: str, to_login: str) -> tuple[list[int], int]:
         """Every open action of ``from_login`` given to ``to_login``, and every follow-up

@@ -884,7 +884,10 @@ def edit(
         store = session.store()
         refuse_unknown_kpi(store, kpi)
         with saying_who_is_new(store, fields["owner"]):
-            _echo_action_line("edited", store.edit_action_line(action_id, checked, if_version))
+            line = store.edit_action_line(action_id, checked, if_version)
+        _echo_action_line("edited" if line.changed else "unchanged", line)
+        if not line.changed:
+            _nothing_to_undo()
         return
     from pdca.db.models import ActionChanges, validated
 
@@ -892,8 +895,20 @@ def edit(
     store = session.store()
     refuse_unknown_kpi(store, kpi)
     with saying_who_is_new(store, changes.owner):
-        action = store.edit_action(action_id, changes, if_version)
+        action, changed = store.edit_action_telling(action_id, changes, if_version)
     _emit(as_json, action, lambda: _echo_action_line("edited", action))
+    if not changed:
+        _nothing_to_undo()
+
+
+def _nothing_to_undo() -> None:
+    """An edit that asked for what was already so wrote nothing: said, as ``initiative
+    edit`` and ``kpi edit`` say it, so ``pdca undo`` after it is not taken for this edit's
+    undo (it takes back the change before: a tester's undid someone's add)."""
+    click.echo(
+        "note: already as given: nothing written (pdca undo would take back an earlier change)",
+        err=True,
+    )
 
 
 @cli.command()

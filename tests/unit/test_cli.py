@@ -334,6 +334,27 @@ def test_usage_errors_are_one_plain_line(team, cli) -> None:
     )
 
 
+@pytest.mark.parametrize("as_json", [False, True])
+def test_an_edit_that_changes_nothing_says_so_and_undo_is_not_taken_for_it(
+    team, ok, cli, as_json: bool
+) -> None:
+    """A tester's: ``edit 1 --title s1`` with s1 already the title said "edited" and wrote
+    nothing, and the ``pdca undo`` after it took back someone's add."""
+    ok("add", "Someone's later add")
+    title = json.loads(ok("show", "1", "--json").stdout)["action"]["title"]
+    result = cli("edit", "1", "--title", title, *(["--json"] if as_json else []))
+    assert result.exit_code == 0, result.stderr
+    if as_json:
+        assert json.loads(result.stdout)["title"] == title
+    else:
+        assert result.stdout == f"unchanged #1 [plan] {title}\n"
+    assert result.stderr == (
+        "note: already as given: nothing written (pdca undo would take back an earlier change)\n"
+    )
+    changed = cli("edit", "1", "--priority", "high")
+    assert changed.stdout.startswith("edited #1 ") and changed.stderr == ""
+
+
 def test_edit_cannot_clear_the_owner_of_an_action_in_do(team, ok, cli) -> None:
     ok("move", "1", "do")
     message = one_line_error(cli("edit", "1", "--owner", "none"))
