@@ -7,7 +7,9 @@ on a broken or foreign file leaves it exactly as it was.
 
 from __future__ import annotations
 
+import grp
 import os
+import pwd
 import sqlite3
 import stat
 from dataclasses import dataclass, replace
@@ -21,8 +23,8 @@ from pdca.db.access import (
     file_lets_me_write,
     files_report,
     group_name,
-    what_to_ask,
     whose_to_run,
+    write_advice,
 )
 from pdca.db.backup import (
     STALE_AFTER,
@@ -205,6 +207,21 @@ def _check_file(path: Path) -> Check:
     return Check("file", True, f"{info.st_size} bytes, {describe_owner(path)}")
 
 
+def _meant_for_a_team(path: Path, dir_mode: int) -> bool:
+    """A group-writable file in a folder its group may enter, the group having members
+    besides the file's owner: a file meant for a team. A personal one made 0664 (a umask of
+    002, each user with a group of their own) is not."""
+    info = path.stat()
+    if not info.st_mode & stat.S_IWGRP or not dir_mode & stat.S_IXGRP:
+        return False
+    try:
+        members = set(grp.getgrgid(info.st_gid).gr_mem)
+        owner = pwd.getpwuid(info.st_uid).pw_name
+    except KeyError:
+        return False
+    return bool(members - {owner})
+
+
 def _check_permissions(path: Path) -> list[Check]:
     checks = []
     directory = path.parent
@@ -259,6 +276,20 @@ def _check_permissions(path: Path) -> list[Check]:
             )
         detail = "; ".join(problems) or f"shared with the group ({describe_owner(directory)})"
         checks.append(Check("group", not problems, detail))
+    elif _meant_for_a_team(path, dir_mode):
+        # The file is meant for its group, but SQLite makes the -wal and -shm in the folder,
+        # which the group may not write: their writes are refused (a tester's doctor said
+        # "ok, private directory" as everyone else's writes were).
+        command = f"chmod g+ws {shell_word(directory)}"
+        checks.append(
+            Check(
+                "group",
+                False,
+                f"{path.name} is group-writable, but its directory {directory} is not "
+                f"({describe_owner(directory)}), and SQLite writes beside it: "
+                f"{whose_to_run(directory, command)}",
+            )
+        )
     else:
         checks.append(Check("group", True, "private directory (not group-writable)"))
     writable = file_lets_me_write(path)
@@ -269,7 +300,8 @@ def _check_permissions(path: Path) -> list[Check]:
     elif writable:
         detail = "you may read and write it"
     else:
-        detail = f"read-only for you ({describe_owner(path)}): {what_to_ask(path, 'write')}"
+        # The file, or its folder (where SQLite writes): what the write itself would say.
+        detail = f"read-only for you ({describe_owner(path)}): {write_advice(path)}"
     checks.append(Check("access", writable and not blocked, detail))
     return checks
 

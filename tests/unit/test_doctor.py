@@ -67,6 +67,36 @@ def test_group_directory_without_setgid_is_reported(store, tmp_path):
     assert ok, detail
 
 
+@pytest.mark.parametrize("members", [["ann", "ben"], []], ids=["a team", "a user's own"])
+def test_a_group_writable_file_in_a_folder_its_group_may_not_write_is_reported(
+    store, tmp_path, monkeypatch, members
+):
+    """A tester's 2750 folder holding a 0664 file: everyone else's writes were refused, and
+    doctor said "ok, private directory". A user's own group (umask 002) has no one else in
+    it: that file is private, as before."""
+    import grp
+
+    from pdca.db import doctor
+    from pdca.db.store import Store
+
+    folder = tmp_path / "nogw"
+    folder.mkdir()
+    os.chmod(folder, 0o2750)
+    path = folder / "pdca.db"
+    Store.open(path, actor="alice", clock=store.clock, create=True).close()
+    os.chmod(path, 0o664)
+    real = grp.getgrgid(path.stat().st_gid)
+    found = grp.struct_group((real.gr_name, real.gr_passwd, real.gr_gid, members))
+    monkeypatch.setattr(doctor.grp, "getgrgid", lambda gid: found)
+    ok, detail = _by_name(path)["group"]
+    if members:
+        assert not ok
+        assert detail.startswith(f"pdca.db is group-writable, but its directory {folder} is not")
+        assert detail.endswith(f"chmod g+ws {folder}")
+    else:
+        assert ok and detail == "private directory (not group-writable)"
+
+
 def test_world_writable_file_is_reported(store):
     os.chmod(store.path, 0o666)
     ok, detail = _by_name(store.path)["permissions"]
