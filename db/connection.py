@@ -62,6 +62,7 @@ __all__ = [
     "file_identity",
     "give_the_team",
     "open_database",
+    "orphaned_journals",
     "the_file_itself",
 ]
 
@@ -300,13 +301,22 @@ def refuse_orphaned_journals(path: Path, nothing: str = "nothing created") -> No
     """No new database where a removed one's -wal, -shm or -journal is still lying: SQLite
     would replay that journal into the new file (a mispaired journal, sqlite.org
     howtocorrupt.html 2.4) and bring back, or mangle, the removed file's pages."""
-    left = [name for name in database_files(path)[1:] if os.path.lexists(name)]
+    left = orphaned_journals(path)
     if left:
         names = ", ".join(Path(name).name for name in left)
+        # A restore is what was being done: "restore the database" sent its maker in a
+        # circle (a tester, following doctor's advice).
+        first = "" if nothing == "nothing restored" else "restore the database, or "
+        again = ", then restore again" if nothing == "nothing restored" else ""
         raise DatabaseProblem(
-            f"{path} is missing but {names} of a removed database is still there: restore "
-            f"the database, or once nobody runs pdca on it, move {names} away; {nothing}"
+            f"{path} is missing but {names} of a removed database is still there: {first}"
+            f"once nobody runs pdca on it, move {names} out of {path.parent}{again}; {nothing}"
         )
+
+
+def orphaned_journals(path: Path) -> list[str]:
+    """The -wal, -shm and -journal a removed database left beside ``path``."""
+    return [name for name in database_files(path)[1:] if os.path.lexists(name)]
 
 
 def _one_name(path: Path, info: os.stat_result) -> os.stat_result:

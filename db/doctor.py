@@ -40,6 +40,7 @@ from pdca.db.connection import (
     connect_file,
     give_the_team,
     mend_what_a_reader_made,
+    orphaned_journals,
     the_file_itself,
 )
 from pdca.db.errors import InvalidInput, database_failure, shell_word
@@ -180,14 +181,35 @@ def _check_file(path: Path) -> Check:
         info = os.stat(path)  # opens nothing
     except FileNotFoundError:
         good = newest_good_backup(path)
+        # What a removed database left is moved away first: restore and init refuse to
+        # put a new file beside it (SQLite would replay it), and doctor's advice went in a
+        # circle (a tester).
+        left = [Path(name).name for name in orphaned_journals(path)]
+        first = (
+            f", and {', '.join(left)} of the removed one {'is' if len(left) == 1 else 'are'}"
+            f" still there: once nobody runs pdca on it, move {' '.join(left)} out of"
+            f" {path.parent}, then"
+            if left
+            else ";"
+        )
         if good is not None:
             return Check(
                 "file",
                 False,
-                f"no database at {path}; bring back the newest good backup with: "
+                f"no database at {path}{first} bring back the newest good backup with: "
                 f"{restore_command(path, good.path)}",
             )
-        return Check("file", False, f"no database at {path} (create one with pdca init)")
+        init = f"pdca --db {shell_word(path)} init"
+        if not path.parent.is_dir():  # init would be refused there (a tester)
+            return Check(
+                "file",
+                False,
+                f"no database at {path}: its folder {path.parent} does not exist (check the"
+                f" path; to start one there: mkdir -p {shell_word(path.parent)}, then {init})",
+            )
+        if left:
+            return Check("file", False, f"no database at {path}{first} create one with: {init}")
+        return Check("file", False, f"no database at {path} (create one with: {init})")
     except PermissionError:
         return Check("file", False, cannot_reach(path))
     except OSError as error:

@@ -38,8 +38,44 @@ def test_missing_file_fails(env, cli):
     # stderr repeats the problem in one line, for whoever reads only that (cron, scripts)
     assert (
         result.stderr.strip()
-        == f"pdca: file: no database at {tmp_db(env)} (create one with pdca init)"
+        == f"pdca: file: no database at {tmp_db(env)} (create one with: pdca --db"
+        f" {tmp_db(env)} init)"
     )
+
+
+def test_a_missing_file_whose_journals_are_left_says_to_move_them_first(
+    store, db_path: Path, cli
+) -> None:
+    """A tester's board had its file removed under it: doctor said to restore the newest
+    backup, and restore refused for the -wal and -shm left there (SQLite would replay
+    them), telling them to "restore the database"."""
+    cli("backup")
+    store.add_action(ActionDraft(title="the -wal is there while it is open"))
+    # Removed while open, as a person's rm does: this process never opens the file again.
+    os.unlink(db_path)
+    os.unlink(f"{db_path}-shm")
+    told = cli("doctor")
+    assert told.exit_code == 1
+    line = told.stderr.strip()
+    assert line.startswith(
+        f"pdca: file: no database at {db_path}, and {db_path.name}-wal of the removed one is"
+        f" still there: once nobody runs pdca on it, move {db_path.name}-wal out of"
+        f" {db_path.parent}, then bring back the newest good backup with: "
+    ), line
+    restored = cli("restore", line.rsplit(" ", 1)[1])
+    assert restored.exit_code == 1
+    assert "restore the database" not in restored.stderr
+    assert restored.stderr.strip().endswith(
+        f"once nobody runs pdca on it, move {db_path.name}-wal out of {db_path.parent}, then"
+        " restore again; nothing restored"
+    )
+
+
+def test_a_missing_file_in_a_missing_folder_says_to_make_the_folder(env, cli, tmp_path):
+    told = cli("--db", str(tmp_path / "nofolder" / "x.db"), "doctor")
+    assert told.exit_code == 1
+    assert f"its folder {tmp_path / 'nofolder'} does not exist" in told.stderr
+    assert f"mkdir -p {tmp_path / 'nofolder'}" in told.stderr
 
 
 def test_not_a_database_fails_and_stays_untouched(env, cli, tmp_path):
