@@ -7,6 +7,7 @@ on a broken or foreign file leaves it exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import grp
 import os
 import pwd
@@ -79,6 +80,7 @@ def diagnose(path: Path, mountinfo: str | None = None, now: datetime | None = No
         )
     )
     checks += _check_permissions(path)
+    checks.append(_check_space(path))
     checks += _check_leftovers(path)
     # Reads, and writes nothing. Someone who may write opens it as a writer does all the same:
     # SQLite then takes away the -wal and -shm its read made when it closes (nobody else has
@@ -104,6 +106,40 @@ def diagnose(path: Path, mountinfo: str | None = None, now: datetime | None = No
         if not may_write:  # and with the file's mode, locking its writers out (a reviewer)
             mend_what_a_reader_made(path)
     return _with_backups(path, checks, now or datetime.now(UTC))
+
+
+SPACE_LOW = 10 * 1024 * 1024  # below this, the next writes may meet "the disk is full"
+
+
+def _check_space(path: Path) -> Check:
+    """Room left where the file is: on a full disk every write was refused ("the disk is
+    full; nothing written") while doctor said all was well (a tester). A backup, a restore
+    and an upgrade each make a whole copy of the file, beside it or in backups/."""
+    try:
+        found = os.statvfs(path.parent)
+    except OSError as error:
+        return Check("disk", True, f"free space unknown ({error.strerror})", warning=True)
+    free = found.f_bavail * found.f_frsize
+    size = 0
+    for name in (str(path), f"{path}-wal"):
+        with contextlib.suppress(OSError):  # stat opens nothing
+            size += os.stat(name).st_size
+    said = f"{_megabytes(free)} free in {path.parent}"
+    if free < SPACE_LOW:
+        return Check("disk", False, f"{said}: writes may be refused (the disk is full); free some")
+    if free < size:
+        return Check(
+            "disk",
+            True,
+            f"{said}, less than the database's {_megabytes(size)}: a backup, a restore or an"
+            " upgrade (each a whole copy) would not fit; free some",
+            warning=True,
+        )
+    return Check("disk", True, said)
+
+
+def _megabytes(count: int) -> str:
+    return f"{count / 1e9:.1f} GB" if count >= 1e9 else f"{count / 1e6:.1f} MB"
 
 
 def _with_backups(path: Path, checks: list[Check], now: datetime) -> list[Check]:

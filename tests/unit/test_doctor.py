@@ -133,6 +133,39 @@ def test_a_group_writable_file_in_a_folder_its_group_may_not_write_is_reported(
         assert ok and detail == "private directory (not group-writable)"
 
 
+@pytest.mark.parametrize(
+    ("free", "ok", "warning", "said"),
+    [
+        (3 * 4096, False, False, "writes may be refused (the disk is full); free some"),
+        (300 * 4096, True, True, "less than the database's"),
+        (10**6 * 4096, True, False, "4.1 GB free in"),
+    ],
+    ids=["full", "less than a copy", "room"],
+)
+def test_the_room_left_beside_the_file_is_checked(
+    store, db_path: Path, monkeypatch, free, ok, warning, said
+):
+    """A tester's full disk: every write was refused, and doctor said all was well."""
+    import os as real_os
+
+    from pdca.db import doctor
+
+    class Found:
+        f_bavail = free // 4096
+        f_frsize = 4096
+
+    monkeypatch.setattr(doctor.os, "statvfs", lambda path: Found())
+    monkeypatch.setattr(doctor, "SPACE_LOW", 100 * 4096)  # a small file here, for the middle
+    with sqlite3.connect(db_path) as conn:  # a file bigger than 300 pages, for the middle case
+        conn.execute("CREATE TABLE padding (x)")
+        conn.executemany("INSERT INTO padding VALUES (?)", [(b"x" * 4000,)] * 400)
+    conn.close()
+    assert real_os.stat(db_path).st_size > 300 * 4096
+    [check] = [c for c in diagnose(db_path) if c.name == "disk"]
+    assert (check.ok, check.warning) == (ok, warning)
+    assert said in check.detail
+
+
 def test_world_writable_file_is_reported(store):
     os.chmod(store.path, 0o666)
     ok, detail = _by_name(store.path)["permissions"]
