@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from pdca.db import rules
-from pdca.db.errors import DATABASE_ERRORS, InvalidInput, PdcaError, database_failure
+from pdca.db.errors import (
+    DATABASE_ERRORS,
+    DatabaseProblem,
+    InvalidInput,
+    PdcaError,
+    database_failure,
+)
 from pdca.db.models import (
     CHECKIN_STATUSES,
     DECISIONS,
@@ -124,7 +130,15 @@ class Session:
 
             resolved = self.resolved
             if create and resolved.is_default:
-                resolved.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                try:
+                    resolved.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                except OSError as error:  # "/.local: Permission denied" said nothing of why
+                    raise DatabaseProblem(
+                        f"cannot make the folder for your own database"
+                        f" {printable(str(resolved.path))}: {error.strerror}"
+                        f" ({printable(os.fsdecode(error.filename or resolved.path.parent))});"
+                        " name one with --db or PDCA_DB"
+                    ) from None
             self._store = Store.open(
                 resolved.path,
                 actor=current_user(self.environ),
@@ -653,8 +667,13 @@ def init(session: Session) -> None:
     """
     if session.db_option is None and not session.environ.get("PDCA_DB"):
         session.db_option = str(Path.cwd() / DB_NAME)
+    try:  # os.stat opens nothing
+        was_empty = os.stat(session.resolved.path).st_size == 0
+    except OSError:
+        was_empty = False
     store = session.store(create=True, initialize=True)
-    verb = "created" if store.created else "uses existing"
+    # An empty file made a database said "uses existing", as if nothing was done (a tester).
+    verb = "created" if store.created else "made a database of" if was_empty else "uses existing"
     click.echo(f"{verb} {printable(str(store.path))}")
     if store.path is not None:
         from pdca.db.filesystem import sharing_advice

@@ -1389,3 +1389,20 @@ def test_a_new_owner_made_by_someone_else_meanwhile_is_not_said_new_here(
         store.add_action(ActionDraft(title="mine", owner="cat"))
     said = capsys.readouterr().err
     assert "ann is new" not in said and "cat is new to this file" in said
+
+
+def test_a_folder_for_ones_own_database_that_cannot_be_made_is_named_with_what_to_do(
+    cli, tmp_path: Path, monkeypatch
+) -> None:
+    """A tester's ``HOME=/ pdca add x`` said only "/.local: Permission denied"."""
+    monkeypatch.delenv("PDCA_DB")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("XDG_DATA_HOME", str(blocker))
+    monkeypatch.chdir(tmp_path)  # no pdca.db above here
+    result = cli("add", "x")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"pdca: cannot make the folder for your own database {blocker}/pdca/pdca.db: Not a"
+        f" directory ({blocker}/pdca); name one with --db or PDCA_DB\n"
+    )

@@ -340,6 +340,7 @@ def test_an_empty_file_is_refused_by_every_command_but_init(tmp_path: Path, make
 
     made = run_pdca("--db", str(path), "init", env=_env(tmp_path, None))
     assert made.returncode == 0, made.stderr
+    assert made.stdout == f"made a database of {path}\n"  # not "uses existing" (a tester)
     added = run_pdca("add", "now it is one", env=_env(tmp_path, path))
     assert added.returncode == 0, added.stderr
 
