@@ -79,6 +79,7 @@ class OpenedDatabase:
     identity: tuple[int, int]  # (device, inode) when opened: a replaced file has another
     snapshot: bool  # a reader's immutable copy (see connect_file): open again to see changes
     upgrade: schema.Upgrade | None = None  # this open upgraded the file: say so (its notice)
+    initialized: bool = False  # an existing empty file made a pdca database (``pdca init``)
 
 
 def the_file_itself(path: Path | str) -> Path:
@@ -258,6 +259,7 @@ def open_database(
         identity,
         snapshot,
         upgrade,
+        initialized=version is None and not created,
     )
 
 

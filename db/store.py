@@ -384,6 +384,7 @@ class Store:
         snapshot: bool = False,
         created: bool = False,
         upgrade: Upgrade | None = None,
+        initialized: bool = False,
     ) -> None:
         conn.row_factory = sqlite3.Row
         self.conn = conn
@@ -398,6 +399,7 @@ class Store:
         self.snapshot = snapshot
         self.created = created  # this open made the file (two at once: only one did)
         self.upgrade = upgrade  # this open upgraded the file: its notice is said once
+        self.initialized = initialized  # this open made an existing empty file a database
         # The transactions this connection wrote lately: let the app tell its own writes
         # (already on screen) from other people's (to be reloaded).
         self.own_transactions: deque[int] = deque(maxlen=256)
@@ -429,6 +431,7 @@ class Store:
             snapshot=opened.snapshot,
             created=opened.created,
             upgrade=opened.upgrade,
+            initialized=opened.initialized,
         )
 
     def close(self) -> None:

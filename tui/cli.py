@@ -667,13 +667,15 @@ def init(session: Session) -> None:
     """
     if session.db_option is None and not session.environ.get("PDCA_DB"):
         session.db_option = str(Path.cwd() / DB_NAME)
-    try:  # os.stat opens nothing
-        was_empty = os.stat(session.resolved.path).st_size == 0
-    except OSError:
-        was_empty = False
     store = session.store(create=True, initialize=True)
     # An empty file made a database said "uses existing", as if nothing was done (a tester).
-    verb = "created" if store.created else "made a database of" if was_empty else "uses existing"
+    verb = (
+        "created"
+        if store.created
+        else "made a database of"
+        if store.initialized
+        else "uses existing"
+    )
     click.echo(f"{verb} {printable(str(store.path))}")
     if store.path is not None:
         from pdca.db.filesystem import sharing_advice
