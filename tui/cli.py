@@ -129,6 +129,16 @@ class Session:
             from pdca.tui.identity import current_user
 
             resolved = self.resolved
+            if not create and resolved.is_default and not os.path.lexists(resolved.path):
+                # Not "mkdir -p ~/.local/share/pdca, then pdca --db ... init": a first
+                # ``pdca list`` is asked where the database is (a tester; the README's
+                # first session makes ./pdca.db with pdca init).
+                raise DatabaseProblem(
+                    "no database here: no --db, no $PDCA_DB, no pdca.db in this folder or"
+                    f" above, and none of your own yet ({printable(str(resolved.path))}):"
+                    " pdca init makes ./pdca.db here; pdca add starts your own; or cd to"
+                    " your team's folder"
+                )
             if create and resolved.is_default:
                 try:
                     resolved.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -1406,3 +1406,21 @@ def test_a_folder_for_ones_own_database_that_cannot_be_made_is_named_with_what_t
         f"pdca: cannot make the folder for your own database {blocker}/pdca/pdca.db: Not a"
         f" directory ({blocker}/pdca); name one with --db or PDCA_DB\n"
     )
+
+
+def test_a_first_read_with_no_database_anywhere_says_where_one_comes_from(
+    cli, tmp_path: Path, monkeypatch
+) -> None:
+    """A new user's first ``pdca list`` was told to mkdir -p a hidden folder and init a
+    database by its full path; the README's first session runs pdca init."""
+    monkeypatch.delenv("PDCA_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    result = cli("list")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "pdca: no database here: no --db, no $PDCA_DB, no pdca.db in this folder or above, and"
+        f" none of your own yet ({tmp_path}/data/pdca/pdca.db): pdca init makes ./pdca.db"
+        " here; pdca add starts your own; or cd to your team's folder\n"
+    )
+    assert not (tmp_path / "data").exists()
