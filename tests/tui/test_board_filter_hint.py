@@ -269,3 +269,27 @@ async def test_keys_typed_with_a_filter_wait_for_the_read_that_replaced_its_read
         [rows] = waited_for
         assert rows is not None and not rows.is_cancelled  # the read that will come
         assert isinstance(app.screen, CheckinModal) and app.screen.target.id == bobs.id
+
+
+async def test_a_filter_set_says_so_at_once_while_its_cards_are_read(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """On a big file under load the cards took a second or two, and the unfiltered board
+    read as the pick not taken (a tester picked again)."""
+    from pdca.screens.board_filters import BoardFilter
+
+    store.add_action(ActionDraft(title="Bob's", owner="bob"))
+    store.add_action(ActionDraft(title="Carol's", owner="carol"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        screen = board(app)
+        screen.set_filter(replace(BoardFilter(), owner="bob"))
+        assert bar_text(app).startswith("filter: owner bob")  # before the read lands
+        assert bar_text(app).endswith("reading…")
+        await settle_app(app, pilot)
+        assert "reading…" not in bar_text(app) and "owner bob" in bar_text(app)
+        screen.set_filter(BoardFilter())
+        assert bar_text(app) == "filter cleared   reading…"
+        await settle_app(app, pilot)
+        assert bar_text(app) == ""
