@@ -127,7 +127,11 @@ def parse(text: str, *, stored: bool = False) -> Rule:
         names = when.split(",")
         if not all(names):
             raise _fail(text)
-        return Rule("weeks", every, weekdays=tuple(sorted({_weekday(w, text) for w in names})))
+        days = [_weekday(w, text) for w in names]
+        twice = next((d for n, d in enumerate(days) if d in days[:n]), None)
+        if twice is not None and not stored:  # as --escalate-to names one twice (a tester)
+            raise InvalidInput("--every", text, f"names {DAY_NAMES[twice]} twice")
+        return Rule("weeks", every, weekdays=tuple(sorted(set(days))))
     if when is None:
         return Rule("months", every)
     if when == "last":

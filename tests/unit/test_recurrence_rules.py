@@ -51,6 +51,15 @@ def test_bad_text_is_one_message_naming_the_forms(text: str) -> None:
     assert "week mon,thu" in message and "\n" not in message
 
 
+def test_a_day_named_twice_is_refused_but_read_back_from_a_file() -> None:
+    """As ``--escalate-to alice,alice`` is refused (a tester's ``week mon,mon`` was taken
+    as ``week mon``); a rule an older pdca stored that way keeps working."""
+    with pytest.raises(InvalidInput) as caught:
+        rr.parse("week mon,thu,monday")
+    assert str(caught.value) == "--every: 'week mon,thu,monday' names monday twice"
+    assert rr.parse("week mon,mon", stored=True) == rr.Rule("weeks", 1, weekdays=(0,))
+
+
 def test_the_31st_falls_on_each_months_last_day_when_shorter() -> None:
     rule = rr.parse("month 31")
     anchor = date(2026, 1, 31)
