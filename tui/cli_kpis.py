@@ -550,11 +550,21 @@ def _limits_lines(detail: Any) -> list[str]:
 # --------------------------------------------------------------------------- alerts
 
 
+ACK_NOTE_SHOWN = 60  # characters of an acknowledgement's note in a line (--json: all of it)
+
+
 def _alert_line(a: Any) -> str:
     if a.closed_at:
         state = f"closed {a.closed_at}"
     elif a.acknowledged_at:
         state = f"acknowledged by {a.acknowledged_by} {a.acknowledged_at}"
+        if a.ack_note:  # what is being done: the app and --json had it, the lines not (a tester)
+            note = (
+                a.ack_note
+                if len(a.ack_note) <= ACK_NOTE_SHOWN
+                else a.ack_note[: ACK_NOTE_SHOWN - 1] + "…"
+            )
+            state += f": {note}"
     else:
         state = f"waiting for {a.assignee} by {a.ack_due}"
         state += f" (escalated {a.escalation_level}x)" if a.escalation_level else ""

@@ -76,6 +76,9 @@ def test_record_raises_then_closes_and_alerts_lists_and_acks(cli, ok, js, kpi) -
     assert (acked["acknowledged_by"], acked["ack_note"]) == ("alice", "draining the queue")
     again = cli("alerts", "ack", "1", "me too")
     assert_one_line_error(again, "alert 1 was acknowledged by alice at", "nothing written")
+    # What is being done is in the lines too, as in the app (a long note cut: --json has it)
+    assert ok("alerts").stdout.rstrip().endswith(f"acknowledged by alice {NOW}: draining the queue")
+    assert ok("kpi", "show", KPI).stdout.count(": draining the queue\n") == 1
     closed = ok("kpi", "record", KPI, "30").stdout.splitlines()  # said, as raising is
     assert closed[1:] == [
         f"closed alert 1 on KPI {KPI!r}: 30 h is back under the alert threshold 34 h"
