@@ -39,7 +39,9 @@ PAGE = 200
 # Check-ins held at most: past it a page is dropped at the far side. Wider than a page and
 # the list's two margins (row_list.NEAR_END_ROWS), or reading at one end would ask at the other.
 WINDOW = 5 * PAGE
-DUE_SHOWN = 20  # follow-ups due pinned above the check-ins, the oldest first
+DUE_SHOWN = 20  # follow-ups due pinned above the check-ins, the oldest first, at most
+DUE_SHARE = 3  # ... and no more than a third of the rows on screen (at least DUE_LEAST)
+DUE_LEAST = 3
 RANGES = [
     ("today", "Today"),
     ("7", "The last 7 days"),
@@ -194,7 +196,7 @@ class LogScreen(RowView):
         # The oldest few pinned on top (none under a status filter); a file with a thousand
         # due would push every check-in a thousand rows down. The bar says how many more
         # there are and where they are.
-        shown = DUE_SHOWN if self.filter.status is None else 0
+        shown = self.due_room() if self.filter.status is None else 0
         try:
             due, total = accountability.due_followups(
                 store, shown, owner=self.filter.owner, action_id=self.filter.action_id
@@ -216,6 +218,13 @@ class LogScreen(RowView):
         self.at_newest = not from_first
         self._show_rows(keep)
         self._describe()
+
+    def due_room(self) -> int:
+        """How many follow-ups due are pinned: a third of the rows on screen, up to 20. All
+        20 filled an 80x24 log, and a new user on the big file saw no check-in at all (a
+        tester); the line above says how many more there are."""
+        rows = self.query_one(RowList).scrollable_content_region.height or self.app.size.height
+        return max(DUE_LEAST, min(DUE_SHOWN, rows // DUE_SHARE))
 
     def _say_left_out(self) -> None:
         """A follow-up due that holds a value typed in by hand (``offset_days = 'x'``) is not

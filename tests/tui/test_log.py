@@ -246,15 +246,19 @@ async def test_many_follow_ups_due_pin_only_the_oldest_and_say_how_many_more(
         earlier.move_action(action.id, "act", verdict="worked")
         earlier.complete_action(action.id, "standardize")
     earlier.close()
-    app = make_app(db_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("4")
-        await settle_app(pilot.app, pilot)
-        log = app.screen
-        assert isinstance(log, LogScreen)
-        assert len(log.due) == DUE_SHOWN and log.due_more == 5
-        assert "5 more follow-ups due" in str(log.query_one("#log-filter").render())
-        assert texts(log)[DUE_SHOWN].endswith("done")  # the newest check-in, right below
+    # A third of the rows on screen: 20 filled an 80x24 log (a tester saw no check-in).
+    for size, most in ((SIZE, 40 // 3), ((80, 24), 24 // 3), ((200, 70), DUE_SHOWN)):
+        app = make_app(db_path)
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("4")
+            await settle_app(pilot.app, pilot)
+            log = app.screen
+            assert isinstance(log, LogScreen)
+            pinned = len(log.due)
+            assert most - 2 <= pinned <= most and log.due_more == DUE_SHOWN + 5 - pinned, size
+            said = f"{DUE_SHOWN + 5 - pinned} more follow-ups due"
+            assert said in str(log.query_one("#log-filter").render())
+            assert texts(log)[pinned].endswith("done")  # the newest check-in, right below
 
 
 async def test_c_on_a_done_action_says_when_its_next_follow_up_is_due(
