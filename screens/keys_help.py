@@ -38,6 +38,11 @@ class PdcaBindingsTable(BindingsTable):
                 continue  # Textual's generic keys (focus next, copy, scroll): not pdca's
             section = everywhere if isinstance(namespace, App) else here
             section[binding.action].append(binding)
+        # While the panel is open esc is the app's, to close it (no id, not listed): the
+        # view's own esc (clear the filter, go back) never showed here (a tester).
+        for binding in self.screen._bindings.key_to_bindings.get("escape", []):
+            if binding.id is not None and binding.action not in here:
+                here[binding.action].append(binding)
         key_style = self.get_component_rich_style("bindings-table--key")
         rank = declared_order(self.screen)
         found: list[tuple[str, list[Entry]]] = []

@@ -41,3 +41,20 @@ async def test_a_remapped_key_stays_where_its_binding_is_declared(
         assert panel.index("Right") + 1 == panel.index("Next phase") == panel.index("Back") - 1
         views = "views: Board, Owners, KPIs, Log, Stand-up, Flow, Initiatives"
         assert panel.index(views) < panel.index("Quit")
+
+
+async def test_the_views_own_esc_is_listed_though_esc_closes_the_panel_first(
+    make_app, board_db: Path
+) -> None:
+    """While the panel is open, esc is the app's (it closes the panel): the board's esc,
+    which clears its filter, was never listed (a tester)."""
+    app = make_app(board_db)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        panel = _descriptions(app.screen.query_one(PdcaBindingsTable))
+        assert "Clear filter" in panel
+        await pilot.press("4", "question_mark")  # another view: its own esc
+        await pilot.pause()
+        assert "Clear filter" in _descriptions(app.screen.query_one(PdcaBindingsTable))
