@@ -201,8 +201,8 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     (["kpi", "import", "/dev/zero"], ("'/dev/zero' is a device, not a file",)),
     (["import", "missing/x.csv"], ("missing/x.csv",)),
     # a database that is the kernel's, not a file: not "empty, make it one with init"
-    (["--db", "/proc/self/status", "list"], ("/proc/self/status: not a regular file",)),
-    (["--db", "/proc/self/status", "init"], ("/proc/self/status: not a regular file",)),
+    (["--db", "/proc/self/status", "list"], ("/status: not a regular file (the kernel",)),
+    (["--db", "/proc/self/status", "init"], ("/status: not a regular file (the kernel",)),
 ]
 
 
