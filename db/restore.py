@@ -368,6 +368,33 @@ def _try_alone(database: Path, filesystem: str) -> sqlite3.Connection | None:
         raise
 
 
+def _hold_alone(database: Path, filesystem: str) -> sqlite3.Connection:
+    """A connection holding the file alone (as ``_try_alone``), waiting for it as long as a
+    write waits for the lock; refused, with nothing restored, when it stays taken."""
+    try:
+        connection = _connect_writer(database, filesystem)
+    except sqlite3.Error as error:
+        raise copies.failure(database, error, "nothing restored") from None
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        connection.execute("PRAGMA locking_mode = EXCLUSIVE")
+        connection.execute("BEGIN EXCLUSIVE")
+        connection.execute("COMMIT")
+        return connection
+    except sqlite3.Error as error:
+        connection.close()
+        primary = (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
+        if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            raise DatabaseBusy(
+                f"{database} stayed busy for {BUSY_TIMEOUT_SECONDS:g} s (others reading or"
+                " writing it); nothing restored, try again"
+            ) from None
+        raise copies.failure(database, error, "nothing restored") from None
+    except BaseException:
+        connection.close()
+        raise
+
+
 def _alone(
     database: Path,
     filesystem: str,
@@ -667,12 +694,29 @@ def _restore_in_place(
             source, source_file, database, filesystem, folder, clock, actor
         )
     connection = _alone(database, filesystem, wait, clock, waiting)
+    before, not_kept, held = _restore_held_alone(
+        source, source_file, database, folder, connection, actor, clock, force=False
+    )
+    return before, not_kept, [], held
+
+
+def _restore_held_alone(
+    source: sqlite3.Connection,
+    source_file: Path,
+    database: Path,
+    folder: Path,
+    connection: sqlite3.Connection,
+    actor: str,
+    clock: Callable[[], datetime],
+    *,
+    force: bool,
+) -> tuple[Path | None, str | None, float]:
+    """The restore on ``connection``, which holds the file alone (EXCLUSIVE locking mode):
+    nobody writes between what is kept, the counters read and the copy. Closed after."""
     taken = time.perf_counter()
     try:
-        # Held alone (EXCLUSIVE): nobody writes between what is kept, the counters read and
-        # the copy.
         before, not_kept, nothing = _keep_and_prepare(
-            source, connection, source_file, database, folder, actor, clock, force=False
+            source, connection, source_file, database, folder, actor, clock, force=force
         )
         try:
             source.backup(connection)  # one write transaction on the database
@@ -682,7 +726,7 @@ def _restore_in_place(
             ) from None
     finally:
         connection.close()  # the last connection: SQLite checkpoints the copy into the file
-    return before, not_kept, [], time.perf_counter() - taken
+    return before, not_kept, time.perf_counter() - taken
 
 
 def _restore_under_others(
@@ -705,13 +749,34 @@ def _restore_under_others(
     others = _others(database, filesystem, clock())
     try:
         connection = _connect_writer(database, filesystem)
+        wal = connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     except sqlite3.Error as error:
         raise copies.failure(database, error, "nothing restored") from None
+    if not wal:
+        # A rollback journal (a network filesystem): the copy's first step locks readers
+        # out too, so nothing could read what is kept under it (a reviewer's restore hung
+        # there for good). Between their reads readers hold no lock: the file is taken
+        # alone, waiting as a write does, and the rest goes as without --force.
+        connection.close()
+        held = _hold_alone(database, filesystem)
+        before, not_kept, took = _restore_held_alone(
+            source, source_file, database, folder, held, actor, clock, force=True
+        )
+        return before, not_kept, others, took
     prepared: list[tuple[Path | None, str | None, str]] = []
     locked_at: list[float] = []
+    asked = time.monotonic()
 
     def under_the_lock(status: int, _remaining: int, _total: int) -> None:
-        if locked_at or status != sqlite3.SQLITE_OK:  # waiting for the lock, or past it
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and not locked_at:
+            # Python's backup tries again for ever: as long as a write waits, and no more.
+            if time.monotonic() - asked > BUSY_TIMEOUT_SECONDS:
+                raise DatabaseBusy(
+                    f"{database} stayed busy for {BUSY_TIMEOUT_SECONDS:g} s (another long"
+                    " write); nothing restored, try again"
+                )
+            return
+        if locked_at or status != sqlite3.SQLITE_OK:  # past the lock
             return
         locked_at.append(time.perf_counter())
         try:

@@ -364,3 +364,70 @@ def test_a_write_while_a_forced_restore_runs_is_neither_lost_nor_given_an_old_id
     assert number > later.id  # never an id the file had issued
     titles = {a.id: a.title for a in store.list_actions()}
     assert titles == {1: "in the backup", number: "meanwhile"}
+
+
+ROLLBACK_RESTORE = """
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pdca.db.restore import restore
+
+database, backup, mountinfo = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+result = restore(database, backup, clock=lambda: now, force=True, mountinfo=mountinfo)
+print(result.integrity, flush=True)
+"""
+
+
+def test_a_forced_restore_of_a_rollback_journal_file_ends(tmp_path: Path) -> None:
+    """A reviewer's: on a network filesystem (rollback journal) the copy's first step locks
+    readers out, and what is kept was read under it on another connection: the restore
+    waited for itself for good, the file locked to everyone. Run as its own process, with
+    a time limit: a hang is a failure, not a stuck suite."""
+    from pdca.db.connection import open_database
+
+    database = tmp_path / "team.db"
+    mountinfo = f"36 35 0:40 / {tmp_path} rw - nfs4 server:/x rw\n"
+    opened = open_database(database, create=True, mountinfo=mountinfo)
+    assert opened.journal_mode == "delete"
+    store = Store(opened.connection, actor="ann", clock=lambda: NOW_DT, path=database)
+    store.add_action(ActionDraft(title="in the backup"))
+    saved = backups.backup(database, now=NOW_DT, mountinfo=mountinfo).path
+    later = store.add_action(ActionDraft(title="after the backup"))
+    store.close()
+    done = subprocess.run(
+        [sys.executable, "-c", ROLLBACK_RESTORE, str(database), str(saved), mountinfo],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "ok\n"
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
+        titles = [t for (t,) in conn.execute("SELECT title FROM actions ORDER BY id")]
+        (seq,) = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'actions'").fetchone()
+    conn.close()
+    assert titles == ["in the backup"] and seq >= later.id
+
+
+def test_a_forced_restore_that_never_gets_the_lock_gives_up_as_a_write_does(
+    store: Store, db_path: Path, cli
+) -> None:
+    """A reviewer: Python's backup tries a busy step again for ever, so a forced restore
+    behind another long write waited with no end and no word."""
+    from tests.conftest import LockHolder
+
+    store.add_action(ActionDraft(title="in the backup"))
+    saved = backups.backup(db_path, now=NOW_DT).path
+    store.add_action(ActionDraft(title="after the backup"))
+    holder = LockHolder(db_path)
+    try:
+        result = cli("restore", str(saved), "--force")
+    finally:
+        holder.release()
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"pdca: {db_path} stayed busy for 10 s (another long write)")
+    assert result.stderr.rstrip().endswith("nothing restored, try again")
+    assert [a.title for a in store.list_actions()] == ["in the backup", "after the backup"]
