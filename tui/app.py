@@ -820,7 +820,10 @@ def create_app(
     """Open the store and build the app: the one factory for ``pdca`` and the tests."""
     environ = os.environ if environ is None else environ
     store = Store.open(path, actor=actor, clock=clock, create=create)
-    context = AppContext(store=store, path=store.path or path, actor=actor, clock=clock)
+    # The path as given, a link's own name: the store's is where the link led when opened,
+    # and watching that missed the link being pointed elsewhere (a reviewer's board went on
+    # writing to the old file); the title names the file as the person named it.
+    context = AppContext(store=store, path=Path(os.path.abspath(path)), actor=actor, clock=clock)
     try:
         file: Path | None = settings_path(environ)
     except NoHome:  # nowhere to keep settings: the defaults, and nothing remembered

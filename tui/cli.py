@@ -620,8 +620,8 @@ def _open_board(session: Session) -> None:
         )
         return
     refuse_a_terminal_that_cannot_show_it(session)
-    store = session.store(create=True)  # checks the file, creates or upgrades it, then closes
-    path = store.path or resolved.path
+    session.store(create=True)  # checks the file, creates or upgrades it, then closes
+    path = resolved.path  # as named (a link's own name: the app watches what it leads to)
     session.close()
     # The board takes the size of a terminal that tells its own (and its resizes): COLUMNS
     # and LINES, exported by a shell or a script, pinned it to theirs for good, as

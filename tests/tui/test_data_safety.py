@@ -546,6 +546,35 @@ async def test_the_app_stops_when_its_file_is_replaced(
     assert "replaced" in (app.context.broken or "")
 
 
+async def test_the_app_stops_when_the_link_it_was_opened_by_is_pointed_elsewhere(
+    make_app, board_db: Path, tmp_path: Path
+) -> None:
+    """A reviewer: opened through a link, the app watched the file the link led to, and
+    went on writing to it after the link was pointed at another file."""
+    other = tmp_path / "other.db"
+    Store.open(other, actor="x", clock=lambda: NOW_DT, create=True).close()
+    link = tmp_path / "link.db"
+    link.symlink_to(board_db)
+    app = make_app(link)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        assert app.context.path == link  # as named: the title says link.db
+        os.replace(_new_link(tmp_path, other), link)
+        app.check_for_changes()
+        await pilot.pause()
+    assert app.return_code == 1
+    assert (
+        app.context.broken
+        == f"{link} was replaced by another file while open; nothing more written"
+    )
+
+
+def _new_link(folder: Path, target: Path) -> Path:
+    made = folder / "link.new"
+    made.symlink_to(target)
+    return made
+
+
 async def test_a_database_error_stops_the_app_with_one_line_not_a_crash(
     make_app, board_db: Path
 ) -> None:
