@@ -302,8 +302,23 @@ def _named_by_the_change(error: InvalidInput, wanted: dict[str, object]) -> Inva
 def edit_kpi(
     store: Store, name: str, changes: KpiChanges, *, expected_version: int | None = None
 ) -> KpiEdit:
-    """Change a KPI's fields; its breach is judged again against the new thresholds."""
+    """Change a KPI's fields; its breach is judged again against the new thresholds.
+
+    A new owner or escalation path counts from now: the passes-on the old one made due
+    are recorded first. Else an alert that had passed from carol to lena by the rule of time
+    went to the new owner erin when the owner was changed, unless some command had happened
+    to record the pass-on before (a tester)."""
     opened_before: set[int] = set()
+    if (
+        changes.owner is not None
+        or changes.escalation is not None
+        or changes.clear
+        & {
+            "owner",
+            "escalation",
+        }
+    ):
+        alerts.escalate_due(store)
     with store.write() as tx:
         before = store.conn.execute("SELECT * FROM kpis WHERE name = ?", (name,)).fetchone()
         if before is None:

@@ -443,3 +443,22 @@ def test_detail_compares_an_action_older_than_the_charts_year(
     [change] = detail.changes
     assert (change.before_mean, change.after_mean) == (31, 26)
     assert detail.readings == []  # none in the chart's year
+
+
+@pytest.mark.parametrize("recorded_first", [False, True])
+def test_a_new_owner_counts_from_the_edit_not_back_to_a_missed_deadline(
+    store: Store, db_path: Path, kpi: str, recorded_first: bool
+) -> None:
+    """A tester's: dana missed her deadline, so the alert had passed to erin by the rule of
+    time; the lead then made frank the KPI's owner, and the alert went to frank, past erin,
+    unless some command had happened to record the pass-on first. Now both agree: erin."""
+    record(store, 35)  # dana's by NOW + 24 h
+    later = open_as(db_path, "lena", NOW_DT + timedelta(hours=26))
+    try:
+        if recorded_first:
+            alerts.escalate_due(later)
+        kpis.edit_kpi(later, KPI, KpiChanges(owner="frank"))
+        (alert,) = alerts.list_alerts(later)
+        assert (alert.assignee, alert.escalation_level) == ("erin", 1)
+    finally:
+        later.close()
