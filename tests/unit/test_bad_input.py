@@ -87,7 +87,7 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     (["show", "#abc"], ("'ID'", "'#abc' is not an action id")),
     (["move", "0", "do"], ("'ID'", "'0' is not an action id")),
     (["checkin", "1.5", "hi"], ("'ID'", "'1.5' is not an action id")),
-    (["checkin", "-1", "hi"], ("checkin: -1 is no option",)),
+    (["checkin", "-1", "hi"], ("checkin: -1 is no option, and no id",)),
     # choices
     (["move", "1", "sideways"], ("'PHASE'", "'sideways'")),
     (["add", "x", "--phase", "sideways"], ("'--phase'", "'sideways'")),
@@ -144,10 +144,15 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     # a negative id is named as such, not click's "No such option '-1'." (a tester)
     (["alerts", "ack", "-1", "x"], ("alerts ack: -1 is no option, and no id: ids are",)),
     (["show", "-2"], ("show: -2 is no option", "ids are numbers from 1")),
-    (["edit", "1", "-1.5"], ("edit: -1.5 is no option",)),
-    # a title or a name is text: how to give it (a tester's `add "-5"`)
+    (["followup", "-1", "holding"], ("followup: -1 is no option, and no id",)),
+    (["move", "1", "-2"], ("move: -2 is no option, and no phase",)),
+    (["edit", "1", "-1.5"], ("edit: -1.5 is no option, and nothing pdca edit takes is",)),
+    # a title, a message or a note is text: how to give it (a tester's `add "-5"`); told by
+    # where it stands, not by the command's first argument (a reviewer's checkin 1 -5)
     (["add", "-5"], ("add: -5 is no option; text that starts with - goes after --",)),
-    (["list", "-3"], ("list: -3 is no option, and no value pdca takes here",)),
+    (["checkin", "1", "-3%"], ("checkin: -3% is no option; text that starts with -",)),
+    (["alerts", "ack", "1", "-5"], ("alerts ack: -5 is no option; text that starts",)),
+    (["list", "-3"], ("list: -3 is no option, and nothing pdca list takes is negative",)),
     (["show", " 1"], ("' 1' is not an action id",)),
     (["edit", "1 ", "--title", "x"], ("'1 ' is not an action id",)),
     (["list", "--limit", "+5"], ("'--limit'", "'+5' is not a whole number")),
