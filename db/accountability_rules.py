@@ -24,6 +24,7 @@ from pdca.db.accountability_models import (
 from pdca.db.clock import iso, stored_moment
 from pdca.db.dates import LATEST, minute_utc
 from pdca.db.errors import InvalidInput
+from pdca.db.kpi_rules import ACK_HOURS
 from pdca.db.models import ID_MAX, shown_number
 
 if TYPE_CHECKING:
@@ -375,6 +376,17 @@ def _replanned(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]
     return said
 
 
+def _first_deadline(due: object, level: object) -> str | None:
+    """The deadline an alert had before its ``level`` passes-on, each a day after the last."""
+    if not isinstance(due, str):
+        return None
+    steps = level if isinstance(level, int) and not isinstance(level, bool) and level > 0 else 0
+    try:
+        return iso(stored_moment(due) - timedelta(hours=ACK_HOURS * steps))
+    except ValueError:  # typed in by hand, no time at all (doctor names it)
+        return None
+
+
 def _late_by(due: object, done: object) -> str:
     """``5h``, ``2d``, ``40m``: how long after its deadline an alert was acknowledged, or ""
     when it was in time. A late acknowledgement read as an on-time one in the stand-up, and
@@ -480,14 +492,19 @@ def _item(
             # An escalation no write had recorded yet is recorded with the acknowledgement
             # (alerts.acknowledge): it is told here, and lateness runs from the deadline
             # first missed, not from the new holder's.
+            # Late from the first deadline, the owner's: each pass-on's comes a day after
+            # the one missed, so it is the deadline now less a day for each. Whether a write
+            # had recorded the passes-on first must not change what is said (a tester).
             passed_from = before.get("assignee")
             escalated = bool(passed_from) and passed_from != after.get("assignee")
-            deadline = before.get("ack_due") if escalated else after.get("ack_due")
-            late = _late_by(deadline, after.get("acknowledged_at"))
+            late = _late_by(
+                _first_deadline(after.get("ack_due"), after.get("escalation_level")),
+                after.get("acknowledged_at"),
+            )
             detail = (
                 f"by {by}"
                 + (f", {late} late" if late else "")
-                + (f", escalated from {passed_from}" if escalated else "")
+                + (f" (it had passed to {after.get('assignee')})" if escalated else "")
                 + (f": {note}" if note else "")
             )
             return item("alert-acknowledged", after.get("assignee"), detail, title=kpi.name)

@@ -231,6 +231,7 @@ def test_an_escalation_recorded_with_the_acknowledgement_is_told_with_it() -> No
     after = {
         **before,
         "assignee": "erin",
+        "escalation_level": 1,
         "ack_due": "2026-11-23T09:00:00Z",
         "acknowledged_at": "2026-11-22T14:00:00Z",
         "acknowledged_by": "dave",
@@ -242,7 +243,24 @@ def test_an_escalation_recorded_with_the_acknowledgement_is_told_with_it() -> No
     )
     [item] = digest.items
     assert (item.kind, item.person) == ("alert-acknowledged", "erin")
-    assert item.detail == "by dave, 5h late, escalated from dave"
+    assert item.detail == "by dave, 5h late (it had passed to erin)"
+
+
+def test_an_acknowledgement_after_a_recorded_escalation_is_as_late() -> None:
+    """A tester: once a write had recorded the pass-on (a board does every minute), the
+    acknowledgement was measured against the new holder's deadline and said nothing late."""
+    held = {**ALERT, "assignee": "erin", "escalation_level": 1, "acknowledged_at": None,
+            "ack_due": "2026-11-23T09:00:00Z"}  # dave's was 2026-11-22T09:00  # fmt: skip
+    after = {**held, "acknowledged_at": "2026-11-22T14:00:00Z", "acknowledged_by": "dave",
+             "ack_note": ""}  # fmt: skip
+    digest = arules.digest(
+        [_event(1, "alert", 3, "update", held, after)],
+        since=SINCE,
+        until=UNTIL,
+        actions={},
+        kpis={5: arules.KpiBrief("Uptime")},
+    )
+    assert [i.detail for i in digest.items] == ["by dave, 5h late"]
 
 
 def test_a_due_date_or_priority_changed_on_open_work_is_told_and_on_done_work_not() -> None:
