@@ -135,6 +135,9 @@ DATABASE_ERRORS = (sqlite3.Error,)
 _READONLY_DBMOVED = 1032  # SQLITE_READONLY_DBMOVED: the file was renamed or deleted while open
 
 
+_IOERR_SHMSIZE = sqlite3.SQLITE_IOERR | (19 << 8)  # the -shm could not be grown
+
+
 def database_failure(
     path: Path | str | None, error: sqlite3.Error, *, snapshot: bool = False
 ) -> PdcaError | None:
@@ -165,6 +168,13 @@ def database_failure(
         return DatabaseBroken(
             f"{where} is damaged ({text}); nothing written: {doctor} names the damage; "
             "restore a backup copy"
+        )
+    if code == _IOERR_SHMSIZE:
+        # Every command, a read too, on a full disk: "disk I/O error ... the last change may
+        # not have been written" read as damage (a tester). It fails before anything is done.
+        return DatabaseProblem(
+            f"{where}: no room on its disk for the -shm SQLite keeps beside it (the disk is"
+            " full?); nothing done: free some space (pdca doctor says how much is left)"
         )
     if primary == sqlite3.SQLITE_IOERR:
         # It may strike during a commit, whose frames can still be recovered: do not promise.
