@@ -190,6 +190,11 @@ def open_database(
                     f" the path; to start one there: mkdir -p {shell_word(path.parent)}, then"
                     f" pdca --db {shell_word(path)} init)"
                 )
+            left = orphaned_journals(path)
+            if left:  # init would refuse them: said first (a tester)
+                raise DatabaseProblem(
+                    f"no database at {path}{journals_left(path, left, 'nothing done')}"
+                )
             raise DatabaseProblem(
                 f"no database at {path} (create one with: pdca --db {shell_word(path)} init)"
             )
@@ -305,15 +310,22 @@ def refuse_orphaned_journals(path: Path, nothing: str = "nothing created") -> No
     howtocorrupt.html 2.4) and bring back, or mangle, the removed file's pages."""
     left = orphaned_journals(path)
     if left:
-        names = ", ".join(Path(name).name for name in left)
-        # A restore is what was being done: "restore the database" sent its maker in a
-        # circle (a tester, following doctor's advice).
-        first = "" if nothing == "nothing restored" else "restore the database, or "
-        again = ", then restore again" if nothing == "nothing restored" else ""
-        raise DatabaseProblem(
-            f"{path} is missing but {names} of a removed database is still there: {first}"
-            f"once nobody runs pdca on it, move {names} out of {path.parent}{again}; {nothing}"
-        )
+        raise DatabaseProblem(f"{path} is missing{journals_left(path, left, nothing)}")
+
+
+def journals_left(path: Path, left: list[str], nothing: str) -> str:
+    """``, but pdca.db-wal of a removed database is still there: ...``: what to move first.
+    A restore refuses them too, so "restore the database" sent people in a circle (a
+    tester, following the advice of init, of doctor, then of restore)."""
+    names = [Path(name).name for name in left]
+    again = (
+        "restore again" if nothing == "nothing restored" else "restore a backup or run this again"
+    )
+    return (
+        f", but {', '.join(names)} of a removed database {'is' if len(names) == 1 else 'are'}"
+        f" still there: once nobody runs pdca on it, move {' '.join(names)} out of"
+        f" {path.parent}, then {again}; {nothing}"
+    )
 
 
 def orphaned_journals(path: Path) -> list[str]:

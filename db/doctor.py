@@ -216,6 +216,10 @@ def _check_file(path: Path) -> Check:
     try:
         info = os.stat(path)  # opens nothing
     except FileNotFoundError:
+        if os.path.islink(path):  # init through it is refused: said as every command says it
+            return Check(
+                "file", False, f"{path}: a link to {os.readlink(path)}, which does not exist"
+            )
         good = newest_good_backup(path)
         # What a removed database left is moved away first: restore and init refuse to
         # put a new file beside it (SQLite would replay it), and doctor's advice went in a

@@ -63,3 +63,14 @@ def test_doctor_through_a_link_judges_the_file_itself(tmp_path: Path, env: dict[
     assert json.loads(through_link.stdout)["checks"] == json.loads(direct.stdout)["checks"]
     failed = [c for c in json.loads(direct.stdout)["checks"] if c["status"] == "fail"]
     assert failed and any("group" in c["name"] for c in failed)
+
+
+def test_doctor_on_a_link_to_nothing_says_so(tmp_path: Path, env: dict[str, str]) -> None:
+    """A tester: doctor advised ``pdca --db LINK init``, which refuses a dangling link."""
+    link = tmp_path / "dangling.db"
+    link.symlink_to(tmp_path / "nothere.db")
+    told = run_pdca("--db", str(link), "doctor", env=env)
+    assert told.returncode == 1
+    assert told.stderr == (
+        f"pdca: file: {link}: a link to {tmp_path / 'nothere.db'}, which does not exist\n"
+    )

@@ -629,6 +629,11 @@ def test_no_new_database_where_a_removed_ones_journal_lies(tmp_path: Path, left:
         result = run_pdca("--db", str(path), *command, env=_env(tmp_path, None))
         _one_line_refusal(result, str(path), f"pdca.db{left}", "nothing created")
         assert not path.exists()
+        # Not "restore the database": a restore refuses them too (a tester went in a circle)
+        assert f"move pdca.db{left} out of {tmp_path}, then restore a backup" in result.stderr
+    # A read says the same, not "create one with pdca init", which refuses them.
+    listed = run_pdca("--db", str(path), "list", env=_env(tmp_path, None))
+    _one_line_refusal(listed, f"no database at {path}, but pdca.db{left} of a removed database")
     os.rename(f"{path}{left}", tmp_path / "moved-away")
     assert run_pdca("--db", str(path), "init", env=_env(tmp_path, None)).returncode == 0
 
