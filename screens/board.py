@@ -526,9 +526,18 @@ class BoardScreen(Screen[None]):
         except DatabaseBroken:
             raise  # the app stops on it
         except PdcaError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            self.app.call_from_thread(self._reload_failed, wanted, str(error))
             return
         self.app.call_from_thread(self._apply_reload, wanted, placed, read, around)
+
+    def _reload_failed(self, wanted: BoardFilter, said: str) -> None:
+        """A read that failed (the file busy past the wait): said. Its filter is not on the
+        cards, so the one they show is put back and said; "reading…" stayed for good over
+        them (a reviewer)."""
+        self.notify(said, severity="error")
+        if wanted == self.filter and wanted != self.filter_shown:
+            self.filter = self.filter_shown
+            self._show_filter_bar()
 
     def _apply_reload(
         self, wanted: BoardFilter, placed: int, read: Reloaded, around: int | None = None

@@ -293,3 +293,27 @@ async def test_a_filter_set_says_so_at_once_while_its_cards_are_read(
         assert bar_text(app) == "filter cleared   reading…"
         await settle_app(app, pilot)
         assert bar_text(app) == ""
+
+
+async def test_a_filter_whose_read_fails_is_put_back_not_left_reading(
+    make_app, store: Store, db_path: Path, monkeypatch
+) -> None:
+    """A reviewer: a read that failed left "reading…" over the old cards for good."""
+    from pdca.db.errors import DatabaseBusy
+    from pdca.screens import board as board_module
+    from pdca.screens.board_filters import BoardFilter
+
+    store.add_action(ActionDraft(title="Bob's", owner="bob"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        screen = board(app)
+
+        def busy(*args, **kwargs):  # type: ignore[no-untyped-def]
+            raise DatabaseBusy("the file stayed busy for 10 s; nothing read")
+
+        monkeypatch.setattr(board_module, "read_changes", busy)
+        screen.set_filter(replace(BoardFilter(), owner="bob"))
+        await settle_app(app, pilot)
+        assert screen.filter == screen.filter_shown == BoardFilter()
+        assert bar_text(app) == ""
