@@ -1386,6 +1386,27 @@ class Store:
                 self._hand_followups(tx, "action_id = ?", (action_id,), changes["owner"])
         return bool(changes)
 
+    def still_held_by(self, login: str) -> list[str]:
+        """What ``login`` still answers for besides actions: the KPIs they own or are on the
+        escalation path of, the initiatives they own (names, each read with an index or a
+        small table: KPIs and initiatives are a few hundred at most)."""
+        kpis = [
+            f"KPI {name}"
+            for (name,) in self.conn.execute(
+                "SELECT name FROM kpis WHERE owner = ? OR EXISTS (SELECT 1 FROM"
+                " json_each(CASE WHEN json_valid(escalation) THEN escalation ELSE '[]' END)"
+                " WHERE value = ?) ORDER BY name",
+                (login, login),
+            )
+        ]
+        initiatives = [
+            f"initiative {name}"
+            for (name,) in self.conn.execute(
+                "SELECT name FROM initiatives WHERE owner = ? ORDER BY name", (login,)
+            )
+        ]
+        return kpis + initiatives
+
     def hand_over(self, from_login: str, to_login: str) -> tuple[list[int], int]:
         """Every open action of ``from_login`` given to ``to_login``, and every follow-up
         audit still to do, each with its event, in one transaction (one undo): the work of

@@ -1156,6 +1156,7 @@ def reassign(session: Session, from_login: str, to_login: str, as_json: bool) ->
             " handed over",
             err=True,
         )
+        _say_still_held(store, from_login)
         return
     listed = ", ".join(f"#{n}" for n in moved[:10]) + (
         f" and {len(moved) - 10} more" if len(moved) > 10 else ""
@@ -1168,6 +1169,20 @@ def reassign(session: Session, from_login: str, to_login: str, as_json: bool) ->
         f"{said} from {printable(from_login)} to {printable(to_login)}"
         + (f": {listed}" if moved else "")
     )
+    _say_still_held(store, from_login)
+
+
+def _say_still_held(store: Store, login: str) -> None:
+    """Actions only are handed over: a KPI someone who left still owned raised its next
+    alert for them, and it had to miss a deadline before anyone else saw it (a tester)."""
+    held = store.still_held_by(login)
+    if held:
+        shown = "; ".join(held[:3]) + (f" and {len(held) - 3} more" if len(held) > 3 else "")
+        click.echo(
+            f"note: {printable(login)} still answers for {printable(shown)} (pdca kpi edit NAME"
+            " --owner / --escalate-to, pdca initiative edit NAME --owner)",
+            err=True,
+        )
 
 
 @cli.command()

@@ -631,6 +631,27 @@ def test_reassign_gives_every_open_action_and_undo_takes_it_back(board, ok, js, 
     assert js("list", "--owner", "dana", "--json")  # nothing handed over by those
 
 
+def test_reassign_names_the_kpis_and_initiatives_left_with_the_person(ok) -> None:
+    """A tester's: carol left, her actions were handed over, and her KPI raised its next
+    alert for her, to miss a deadline before anyone else saw it."""
+    ok("init")
+    ok("kpi", "add", "Build failures", "--unit", "x", "--baseline", "9", "--target", "3",
+       "--owner", "carol")  # fmt: skip
+    ok("kpi", "add", "Lead", "--unit", "h", "--baseline", "9", "--target", "3", "--owner",
+       "dave", "--escalate-to", "carol")  # fmt: skip
+    ok("initiative", "add", "Faster", "--owner", "carol")
+    ok("kpi", "add", "Cost", "--unit", "EUR", "--baseline", "9", "--target", "3")
+    ok("add", "hers", "--owner", "carol")
+    told = ok("reassign", "carol", "erin").stderr.splitlines()
+    assert told[-1] == (
+        "note: carol still answers for KPI Build failures; KPI Lead; initiative Faster (pdca"
+        " kpi edit NAME --owner / --escalate-to, pdca initiative edit NAME --owner)"
+    )
+    assert "note: dave still answers for KPI Lead (" in ok("reassign", "dave", "erin").stderr
+    ok("kpi", "edit", "Lead", "--owner", "erin")
+    assert "still answers" not in ok("reassign", "dave", "erin").stderr
+
+
 def test_follow_ups_to_do_go_with_their_owner(board, ok, js) -> None:
     """A standardized action's audits stayed with its old owner after reassign and after an
     edit of the owner, reminded for good (a tester)."""
