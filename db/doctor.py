@@ -281,6 +281,8 @@ def _meant_for_a_team(path: Path, dir_mode: int) -> bool:
         owner = pwd.getpwuid(info.st_uid).pw_name
     except KeyError:
         return False
+    # Those whose own group it is are members too, and gr_mem leaves them out (a reviewer).
+    members |= {user.pw_name for user in pwd.getpwall() if user.pw_gid == info.st_gid}
     return bool(members - {owner})
 
 

@@ -124,6 +124,7 @@ def test_a_group_writable_file_in_a_folder_its_group_may_not_write_is_reported(
     real = grp.getgrgid(path.stat().st_gid)
     found = grp.struct_group((real.gr_name, real.gr_passwd, real.gr_gid, members))
     monkeypatch.setattr(doctor.grp, "getgrgid", lambda gid: found)
+    monkeypatch.setattr(doctor.pwd, "getpwall", list)  # nobody's own group it is
     ok, detail = _by_name(path)["group"]
     if members:
         assert not ok
