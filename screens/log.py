@@ -24,7 +24,7 @@ from textual.widgets import Static
 
 from pdca.db import accountability
 from pdca.db.accountability_models import Followup, LogEntry, LogFilter
-from pdca.db.errors import DatabaseBroken, PdcaError
+from pdca.db.errors import DatabaseBroken, GateUnmet, NotFound, PdcaError
 from pdca.db.models import CHECKIN_STATUSES, validated
 from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry
 from pdca.screens.owners import since
@@ -492,6 +492,18 @@ class LogScreen(RowView):
         except DatabaseBroken:
             raise  # the app stops on it
         except PdcaError as error:
+            if note and self._recorded_or_gone(item.id, error):
+                # Recorded by someone else, or gone: no f on it will take the note again,
+                # and kept for one it was lost unseen (a tester). What was typed is said.
+                self._followup_notes.pop(item.id, None)
+                self.notify(
+                    f"{error}; your note was not recorded: “{literal(note)}”",
+                    severity="error",
+                    timeout=20,
+                    markup=False,
+                )
+                self.load()
+                return
             # The words typed are kept for the next f on it, as a check-in's are (a file busy
             # for 10 s lost them, a reviewer).
             if note:
@@ -505,6 +517,18 @@ class LogScreen(RowView):
         else:
             self.notify(f"#{item.action_id}: holding")
         self.load()
+
+    def _recorded_or_gone(self, followup_id: int, error: PdcaError) -> bool:
+        """The follow-up a write was refused for is recorded now (by someone else, or
+        behind a change of its version) or gone: no f on it will take a note again."""
+        if isinstance(error, GateUnmet | NotFound):
+            return True
+        try:
+            return accountability.get_followup(self.context.store, followup_id).done_at is not None
+        except NotFound:
+            return True
+        except PdcaError:
+            return False  # unreadable now: kept for the next f, which will say
 
     # ------------------------------------------------------------------ filters
 

@@ -144,6 +144,38 @@ async def test_a_followups_note_a_refused_write_kept_comes_back_with_f(
         assert (done.offset_days, done.result) == (30, "slipped")
 
 
+async def test_a_followups_note_a_colleague_beat_is_said_not_lost(
+    make_app, team, store: Store, db_path
+) -> None:
+    """A colleague recorded the follow-up first: no f on it will take the note again, and
+    it was kept for one, lost unseen (a tester). The refusal says what was typed."""
+    from tests.conftest import open_as
+
+    app = make_app(team)
+    notices: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "f")
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        colleague = open_as(team, "carol")
+        (due,) = accountability.list_followups(colleague, due_only=True)
+        accountability.record_followup(colleague, due.id, "holding")
+        colleague.close()
+        original = app.notify
+
+        def kept(message: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+            notices.append(message)
+            return original(message, *args, **kwargs)
+
+        app.notify = kept  # type: ignore[method-assign]
+        await pilot.press(*"[b]reverted[/b] again", "enter")
+        await settle_app(pilot.app, pilot)
+    said = [n for n in notices if "your note was not recorded" in n]
+    assert said and said[0].endswith("your note was not recorded: “[b]reverted[/b] again”")
+    assert "was changed by carol" in said[0] and "holding" in said[0]
+
+
 async def test_enter_jumps_to_the_action_on_the_board(make_app, team) -> None:
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
