@@ -34,7 +34,7 @@ STATUS_MARKS = {
 STATUS_WORDS = {
     "alert": "alert",
     "warn": "warn",
-    "overdue": "late",
+    "overdue": "overdue",  # as pdca kpi list says it ("late" said it otherwise, a tester)
     "no-data": "no data",
     "ok": "ok",
     "on-target": "on target",
