@@ -466,10 +466,10 @@ class StandupScreen(RowView):
             return
         # People with changes in the window the lead did not step through (standing
         # items are there again next time; changes are not).
+        # Work with no owner is a stop too (n steps to it): named when passed over with
+        # changes, as a person is (a tester's record left it out).
         skipped = [
-            p
-            for p in digest.people
-            if p not in self.stepped and p != UNOWNED and any(digest.counts(p).values())
+            p for p in digest.people if p not in self.stepped and any(digest.counts(p).values())
         ]
         self.record_flow(digest, list(self.stepped), skipped)
 
@@ -508,7 +508,9 @@ class StandupScreen(RowView):
             f"From {start} to {end}, {stepped}. The next stand-up shows what changes after {end}."
         )
         if skipped:
-            names = ", ".join(literal(name) for name in skipped[:5])
+            names = ", ".join(
+                "work with no owner" if name == UNOWNED else literal(name) for name in skipped[:5]
+            )
             more = f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
             prompt += (
                 f" Not stepped through, with changes: {names}{more}. Their changes up to"

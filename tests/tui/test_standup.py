@@ -478,3 +478,21 @@ def test_a_changes_title_gives_way_to_what_happened_and_who_did_it() -> None:
         assert line.endswith(handed) and cell_len(line) <= width - 1 or width == 80, line
     narrow = "".join(text for text, _ in DigestRows(digest, item.person, width=80)[0])
     assert "#23 Fix the top three e…" in narrow  # the title keeps 20 cells, the rest is cut
+
+
+async def test_work_with_no_owner_passed_over_with_changes_is_named_at_record(
+    make_app, team, store
+) -> None:
+    """``n`` steps to work with no owner as to a person, but a record that passed over it
+    named only people (a tester's #9 created with no owner was left out)."""
+    from pdca.db.models import ActionDraft
+    from pdca.screens.dialogs.choice import ChoiceModal
+
+    store.add_action(ActionDraft(title="Nobody's yet"))
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5", "n", "r")  # bob only
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        named = app.screen.prompt.split("with changes: ")[1].split(". ")[0]
+        assert named == "carol, work with no owner"
