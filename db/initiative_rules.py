@@ -109,7 +109,14 @@ def health(facts: InitiativeFacts) -> tuple[Health, list[str]]:
         )
     if warns := judged.count("warn"):
         risk.append(f"{_plural(warns, 'KPI')} in warning")
-    if late_kpis := judged.count("overdue"):
+    # A KPI on the mend that nobody measured since is late all the same: "back within the
+    # alert threshold" alone hid four days without a reading (a tester).
+    late_kpis = sum(
+        1
+        for seen, status in zip(judged, statuses, strict=True)
+        if status == "overdue" and seen != "alert"
+    )
+    if late_kpis:
         risk.append(f"{_plural(late_kpis, 'KPI')} not measured on time")
     if unmeasured := judged.count("no-data"):
         risk.append(f"{_plural(unmeasured, 'KPI')} never measured")

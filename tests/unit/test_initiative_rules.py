@@ -108,6 +108,24 @@ def test_a_kpi_whose_open_alerts_are_acknowledged_and_back_within_is_a_risk() ->
     assert ir.health(waiting) == ("off-track", ["1 KPI in alert (CFR: an open alert)"])
 
 
+def test_a_kpi_on_the_mend_nobody_measured_since_is_late_too() -> None:
+    """A tester's Monday: every KPI overdue in kpi list, and the initiative said only that
+    they were back within the threshold with acknowledged alerts."""
+    mending_and_late = facts(
+        kpi_statuses=("overdue", "overdue"),
+        kpi_acknowledged_alerts=(True, False),
+        kpi_open_alerts=(False, False),
+        kpi_names=("CFR", "Deploys"),
+    )
+    assert ir.health(mending_and_late) == (
+        "at-risk",
+        [
+            "1 KPI back within the alert threshold with an acknowledged alert still open (CFR)",
+            "2 KPIs not measured on time",
+        ],
+    )
+
+
 def test_kpis_not_measured_blocked_and_at_risk_reports_are_risks() -> None:
     level, reasons = ir.health(facts(kpi_statuses=("overdue", "no-data"), blocked=1, at_risk=2))
     assert level == "at-risk"
