@@ -185,6 +185,17 @@ def list_followups(
     return _readable_followups(store, store.conn.execute(sql, params), today)
 
 
+def followups_of(store: Store, action_id: int) -> list[Followup]:
+    """The follow-up audits of one action still to do, the soonest first (its UNIQUE
+    (action_id, offset_days) index)."""
+    today = store.clock().astimezone().date()
+    rows = store.conn.execute(
+        _FOLLOWUP_SELECT + " WHERE f.action_id = ? AND f.done_at IS NULL ORDER BY f.due, f.id",
+        (action_id,),
+    )
+    return _readable_followups(store, rows, today)
+
+
 def due_followups(
     store: Store, most: int, *, owner: str | None = None, action_id: int | None = None
 ) -> tuple[list[Followup], int]:

@@ -993,6 +993,14 @@ def done(session: Session, action_id: int, decision, as_json) -> None:
         _echo_action_line(f"done ({decision})", result.action, ended=True)
         if result.next_cycle is not None:
             _echo_action_line(f"next cycle {result.next_cycle.cycle}:", result.next_cycle)
+        if decision == "standardize":
+            # When the audits come, as adjust names its next cycle (a lead had to look).
+            from pdca.db.accountability import followups_of
+
+            audits = followups_of(session.store(), action_id)
+            if audits:
+                dates = ", ".join(f"{f.offset_days}-day {f.due}" for f in audits)
+                click.echo(f"follow-ups: {dates} (pdca followups lists them)")
         if result.action.recurrence_id is not None:  # an "after" rule's next repeat
             from pdca.db.recurrence import done_note
 

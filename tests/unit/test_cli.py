@@ -413,7 +413,12 @@ def test_done_standardize(team, ok, js, monkeypatch) -> None:
     ok("move", "1", "check")
     ok("move", "1", "act", "--verdict", "worked")
     result = ok("done", "1", "--decision", "standardize")
-    assert result.stdout == "done (standardize) #1 [act] Triage rota for L2 tickets\n"
+    assert result.stdout == (
+        "done (standardize) #1 [act] Triage rota for L2 tickets\n"
+        # when its audits come, as adjust names its next cycle (a lead had to look them up)
+        "follow-ups: 30-day 2026-12-24, 60-day 2027-01-23, 90-day 2027-02-22 (pdca followups"
+        " lists them)\n"
+    )
     shown = js("show", "1", "--json")["action"]
     assert (shown["decision"], shown["done_at"]) == ("standardize", "2026-11-24T09:00:00Z")
     assert js("list", "--json") == []
