@@ -253,20 +253,29 @@ def escalate_due(store: Store) -> int:
     moved = 0
     with store.write() as tx:
         tx.actor = PDCA_ACTOR
-        for row, step in _pending(store, tx.now):  # again: someone may have acted meanwhile
-            before = store.conn.execute("SELECT * FROM alerts WHERE id = ?", (row["id"],))
-            _update(
-                store,
-                tx,
-                before.fetchone(),
-                {
-                    "assignee": step.assignee,
-                    "escalation_level": step.level,
-                    "ack_due": iso(step.ack_due),
-                },
-                f"escalated alert {row['id']} on KPI {row['kpi']!r} from {row['assignee']} "
-                f"to {step.assignee}: not acknowledged by {row['ack_due']}",
-            )
+        for row, _state in _pending(store, tx.now):  # again: someone may have acted meanwhile
+            current = store.conn.execute(
+                "SELECT * FROM alerts WHERE id = ?", (row["id"],)
+            ).fetchone()
+            # One event per pass-on, each at the deadline it missed: written in one after
+            # two deadlines passed, carol -> alice, the stand-up lost bob's turn (a tester).
+            level = row["escalation_level"]
+            for step in kpi_rules.escalation_steps(
+                assignee=row["assignee"],
+                ack_due=deadline_of(row, tx.now),
+                owner=row["kpi_owner"],
+                path=escalation_path(row["kpi_escalation"]),
+                now=tx.now,
+            ):
+                level += 1
+                current = _update(
+                    store,
+                    tx,
+                    current,
+                    {"assignee": step.to, "escalation_level": level, "ack_due": iso(step.ack_due)},
+                    f"escalated alert {row['id']} on KPI {row['kpi']!r} from {step.holder} "
+                    f"to {step.to}: not acknowledged by {iso(step.missed)}",
+                )
             moved += 1
     return moved
 

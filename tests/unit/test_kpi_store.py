@@ -462,3 +462,27 @@ def test_a_new_owner_counts_from_the_edit_not_back_to_a_missed_deadline(
         assert (alert.assignee, alert.escalation_level) == ("erin", 1)
     finally:
         later.close()
+
+
+def test_passes_on_written_late_are_one_event_each_at_the_deadline_each_missed(
+    store: Store, db_path: Path, kpi: str
+) -> None:
+    """A tester's: nothing wrote for two days, then one write moved the alert from dana to
+    alice; the stand-up said "from dana" under alice and erin's turn was gone."""
+    record(store, 35)  # dana's by NOW + 24 h, then erin's by NOW + 48 h
+    before = last_event_id(store)
+    later = open_as(db_path, "lena", NOW_DT + timedelta(hours=50))
+    try:
+        assert alerts.escalate_due(later) == 1
+        written = events(later, before)
+        assert [e["summary"] for e in written] == [
+            f"escalated alert 1 on KPI {KPI!r} from dana to erin: not acknowledged by"
+            " 2026-11-24T09:00:00Z",
+            f"escalated alert 1 on KPI {KPI!r} from erin to alice: not acknowledged by"
+            " 2026-11-25T09:00:00Z",
+        ]
+        assert [e["after"]["escalation_level"] for e in written] == [1, 2]
+        (alert,) = alerts.list_alerts(later)
+        assert (alert.assignee, alert.escalation_level) == ("alice", 2)
+    finally:
+        later.close()
