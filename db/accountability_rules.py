@@ -383,7 +383,7 @@ def _first_deadline(due: object, level: object) -> str | None:
     steps = level if isinstance(level, int) and not isinstance(level, bool) and level > 0 else 0
     try:
         return iso(stored_moment(due) - timedelta(hours=ACK_HOURS * steps))
-    except ValueError:  # typed in by hand, no time at all (doctor names it)
+    except (ValueError, OverflowError):  # typed in by hand: no time, a level past all dates
         return None
 
 

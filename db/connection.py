@@ -133,7 +133,11 @@ def refuse_database_file(candidate: Path, database: Path, field: str) -> None:
 
 
 def file_stamp(path: Path) -> tuple[int, ...]:
-    """What changes when the file or its WAL is written or appears (``os.stat`` only)."""
+    """What changes when the file or its WAL is written or appears (``os.stat`` only). The
+    WAL is beside the file a link leads to (``realpath`` opens nothing): a read-only board
+    opened through a link looked for it beside the link, and saw no one's changes again
+    (a reviewer)."""
+    path = Path(os.path.realpath(path))
     stamp: list[int] = []
     for name in (str(path), f"{path}-wal"):
         try:
@@ -323,8 +327,9 @@ def journals_left(path: Path, left: list[str], nothing: str) -> str:
     )
     return (
         f", but {', '.join(names)} of a removed database {'is' if len(names) == 1 else 'are'}"
-        f" still there: once nobody runs pdca on it, move {' '.join(names)} out of"
-        f" {path.parent}, then {again}; {nothing}"
+        f" still there: once nobody runs pdca on it, move"
+        f" {' '.join(shell_word(name) for name in names)} out of {path.parent}, then {again};"
+        f" {nothing}"
     )
 
 

@@ -188,7 +188,10 @@ def database_failure(
         return DatabaseProblem(f"{where}: the disk is full; nothing written")
     if primary == sqlite3.SQLITE_BUSY:
         return DatabaseBusy(
-            f"{where} stayed busy for 10 s (another long write); nothing written, try again"
+            # A read meets it too, behind a restore that holds the file alone (a reviewer
+            # read "another long write" as someone writing): what holds it so long, named.
+            f"{where} stayed busy for 10 s (another long write: a restore, an upgrade or an"
+            " import); nothing written, try again"
         )
     if primary == sqlite3.SQLITE_LOCKED:
         return DatabaseBusy(f"{where}: a table was locked ({text}); nothing written, try again")

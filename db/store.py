@@ -1811,6 +1811,12 @@ class Store:
         Refused when anyone changed one of its rows since (changes since that were themselves
         undone do not count), so an undo never overwrites another person's work.
         """
+        # Whom an alert waits for follows its KPI's owner and path: an undo of an edit of
+        # them counts from now, as the edit did (kpis.edit_kpi), so the passes-on due under
+        # them are recorded first (a reviewer's undo skipped the new owner's turn).
+        from pdca.db import alerts
+
+        alerts.escalate_due(self)
         with self.write() as tx:
             barrier = self.conn.execute(_LAST_BARRIER).fetchone()
             last = self.conn.execute(

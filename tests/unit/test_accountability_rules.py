@@ -246,6 +246,20 @@ def test_an_escalation_recorded_with_the_acknowledgement_is_told_with_it() -> No
     assert item.detail == "by dave, 5h late (it had passed to erin)"
 
 
+def test_a_level_typed_in_by_hand_past_all_dates_is_no_crash() -> None:
+    """A reviewer's ``escalation_level = 1000000`` crashed the stand-up (a date before 1)."""
+    held = {**ALERT, "escalation_level": 10**6, "ack_due": "2026-11-23T09:00:00Z"}
+    after = {**held, "acknowledged_at": "2026-11-22T14:00:00Z", "acknowledged_by": "dave"}
+    digest = arules.digest(
+        [_event(1, "alert", 3, "update", {**held, "acknowledged_at": None}, after)],
+        since=SINCE,
+        until=UNTIL,
+        actions={},
+        kpis={5: arules.KpiBrief("Uptime")},
+    )
+    assert [i.detail for i in digest.items] == ["by dave"]
+
+
 def test_an_acknowledgement_after_a_recorded_escalation_is_as_late() -> None:
     """A tester: once a write had recorded the pass-on (a board does every minute), the
     acknowledgement was measured against the new holder's deadline and said nothing late."""

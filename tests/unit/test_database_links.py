@@ -74,3 +74,18 @@ def test_doctor_on_a_link_to_nothing_says_so(tmp_path: Path, env: dict[str, str]
     assert told.stderr == (
         f"pdca: file: {link}: a link to {tmp_path / 'nothere.db'}, which does not exist\n"
     )
+
+
+def test_a_links_stamp_is_its_files_with_its_wal(tmp_path: Path, env: dict[str, str]) -> None:
+    """A reviewer: a read-only board opened through a link looked for the -wal beside the
+    link, and never saw a colleague's change again."""
+    from pdca.db.connection import file_stamp
+
+    real, link = _linked(tmp_path, env)
+    writer = Store.open(real, actor="ann", clock=lambda: NOW_DT)
+    try:
+        writer.add_action(ActionDraft(title="a colleague's"))  # into the -wal, kept open
+        assert Path(f"{real}-wal").stat().st_size > 0
+        assert file_stamp(link) == file_stamp(real)
+    finally:
+        writer.close()

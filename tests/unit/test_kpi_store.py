@@ -486,3 +486,24 @@ def test_passes_on_written_late_are_one_event_each_at_the_deadline_each_missed(
         assert (alert.assignee, alert.escalation_level) == ("alice", 2)
     finally:
         later.close()
+
+
+def test_an_undo_of_a_new_owner_counts_from_the_undo_too(
+    store: Store, db_path: Path, kpi: str
+) -> None:
+    """A reviewer's: dana's KPI went to frank before her deadline; when it passed, the alert
+    was frank's by the rule; the undo put dana back, and the alert went on to erin, frank's
+    turn skipped and never recorded."""
+    record(store, 35)  # dana's by NOW + 24 h
+    lead = open_as(db_path, "alice", NOW_DT + timedelta(hours=1))
+    kpis.edit_kpi(lead, KPI, KpiChanges(owner="frank"))  # frank holds it now, by the rule
+    lead.close()
+    later = open_as(db_path, "alice", NOW_DT + timedelta(hours=26))
+    try:
+        later.undo()
+        written = [e["summary"] for e in events(later) if e["entity"] == "alert"]
+        assert any("from dana to frank" in said for said in written), written
+        (alert,) = alerts.list_alerts(later)
+        assert alert.assignee == "frank"  # his turn, until his own deadline (not erin's)
+    finally:
+        later.close()

@@ -413,10 +413,11 @@ def test_a_forced_restore_of_a_rollback_journal_file_ends(tmp_path: Path) -> Non
 
 
 def test_a_forced_restore_that_never_gets_the_lock_gives_up_as_a_write_does(
-    store: Store, db_path: Path, cli
+    store: Store, db_path: Path, env: dict[str, str]
 ) -> None:
     """A reviewer: Python's backup tries a busy step again for ever, so a forced restore
-    behind another long write waited with no end and no word."""
+    behind another long write waited with no end and no word. Run as its own process, with
+    a time limit: a hang is a failure, not a stuck suite."""
     from tests.conftest import LockHolder
 
     store.add_action(ActionDraft(title="in the backup"))
@@ -424,10 +425,10 @@ def test_a_forced_restore_that_never_gets_the_lock_gives_up_as_a_write_does(
     store.add_action(ActionDraft(title="after the backup"))
     holder = LockHolder(db_path)
     try:
-        result = cli("restore", str(saved), "--force")
+        result = run_pdca("restore", str(saved), "--force", env=env, timeout=90)
     finally:
         holder.release()
-    assert result.exit_code == 1
-    assert result.stderr.startswith(f"pdca: {db_path} stayed busy for 10 s (another long write)")
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"pdca: {db_path} stayed busy for 10 s (another long write")
     assert result.stderr.rstrip().endswith("nothing restored, try again")
     assert [a.title for a in store.list_actions()] == ["in the backup", "after the backup"]
