@@ -34,6 +34,7 @@ from pdca.widgets.row_list import Row, RowList
 from pdca.widgets.sparkline import sparkline
 from pdca.widgets.status_bar import StatusBar
 from pdca.widgets.text import fixed, literal
+from pdca.widgets.when import local_day
 
 if TYPE_CHECKING:  # the reading and its models (pydantic) are imported on the reading thread:
     # the frame paints without them (issue 13)
@@ -285,9 +286,8 @@ class FlowScreen(RowView):
         listed.show(rows, 1 if first else None)
         self.figures = figures
         # Stays, moves back and work finished: within the window; WIP and the oldest: now.
-        window = (
-            f"the last {figures.weeks} weeks (since {figures.since[:10]}) · WIP and oldest: now"
-        )
+        since = local_day(figures.since)
+        window = f"the last {figures.weeks} weeks (since {since}) · WIP and oldest: now"
         self.query_one("#flow-window", Static).update(Text(window))
         self.query_one("#flow-summary", Static).update(summary_text(figures))
 

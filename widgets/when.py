@@ -33,3 +33,12 @@ def short_time(at: str | None, *, seconds: bool = False) -> str:
     if local.utcoffset() == timedelta(0) and name not in _NAMES_AT_ZERO:
         name = "UTC"  # said as what it is: "09:20 Nowhere" read as a real zone (a tester)
     return f"{local.year:04d}-{local:%m-%d} {clock} {name}".rstrip()  # %Y: "1" for 0001
+
+
+def local_day(at: str | None) -> str:
+    """``2026-12-04``: the day a stored moment falls on, on the person's own clock, as
+    ``short_time`` shows its time. The first ten characters are its UTC day: beside a
+    created time in +13:45 they read as the day before (a tester). A day alone stays."""
+    if at is None or len(at) <= 10:
+        return at or ""
+    return short_time(at)[:10]

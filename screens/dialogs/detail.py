@@ -21,7 +21,7 @@ from pdca.db.models import ActionDetail, Checkin, Event
 from pdca.screens.dialogs.base import THE_APPS_KEYS, Dialog
 from pdca.widgets.marks import COLOURS, REPEAT_MARK, status_mark
 from pdca.widgets.text import fit, literal
-from pdca.widgets.when import short_time
+from pdca.widgets.when import local_day, short_time
 
 # Bookkeeping that changes with every write; listing it would bury what a person changed.
 _NOT_CHANGES = frozenset({"version", "updated_at", "phase_since"})
@@ -191,7 +191,7 @@ class ActionDetailScreen(Dialog[str | None]):
 
     def _facts(self) -> list[Content]:
         action = self.detail.action
-        since = (f"  since {action.phase_since[:10]}", _MUTED)
+        since = (f"  since {local_day(action.phase_since)}", _MUTED)
         facts = [_fact("phase", action.phase.capitalize(), since)]
         # "—", not "nobody": nobody is a login (the unprivileged user's) a person may own
         facts.append(_fact("owner", literal(action.owner) if action.owner else ("—", _MUTED)))

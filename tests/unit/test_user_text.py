@@ -277,3 +277,26 @@ def test_an_old_name_holding_controls_is_found_typed_as_it_is_listed(cli, env) -
     assert shown.exit_code == 0 and "Cloud \\x1b[2J\\x07cost" in shown.stdout
     added = cli("add", "x", "--initiative", "Quiet on\\ncall")
     assert added.exit_code == 0, added.stderr
+
+
+def test_a_moments_day_is_the_persons_own_as_its_time_is() -> None:
+    """A tester in +13:45: "phase Plan since 2026-12-03" beside "created 2026-12-04 04:19",
+    the same moment: the first was its UTC day."""
+    import os
+    import time
+
+    from pdca.widgets.when import local_day, short_time
+
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "Pacific/Chatham"
+    time.tzset()
+    try:
+        assert local_day("2026-12-03T14:34:00Z") == "2026-12-04"
+        assert short_time("2026-12-03T14:34:00Z").startswith("2026-12-04 04:19")
+        assert local_day("2026-12-03") == "2026-12-03"  # a day alone stays
+    finally:  # the clock put back for the tests after this one, in this process
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
