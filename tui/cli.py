@@ -28,6 +28,7 @@ from pdca.db.errors import (
     InvalidInput,
     PdcaError,
     database_failure,
+    shell_word,
 )
 from pdca.db.models import (
     CHECKIN_STATUSES,
@@ -1655,9 +1656,10 @@ def _no_such_option(error: click.exceptions.NoSuchOption, arguments: list[str]) 
             ids = ": ids are numbers from 1" if what.endswith("id") else ""
             return f"{command}: {token} is no option, and no {what}{ids}"
     if takes_text:
+        quoted = shell_word(token)
         return (
-            f"{command}: {token} is no option; text that starts with - goes after --, the"
-            f" options before it (pdca {command} ... -- {token})"
+            f"{command}: {quoted} is no option; text that starts with - goes after --, the"
+            f" options before it (pdca {command} ... -- {quoted})"
         )
     return f"{command}: {token} is no option, and nothing pdca {command} takes is negative"
 

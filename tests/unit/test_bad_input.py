@@ -151,6 +151,11 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     # where it stands, not by the command's first argument (a reviewer's checkin 1 -5)
     (["add", "-5"], ("add: -5 is no option; text that starts with - goes after --",)),
     (["checkin", "1", "-3%"], ("checkin: -3% is no option; text that starts with -",)),
+    # the advice holds the words as typed, quoted for the shell (a tester pasted it)
+    (
+        ["checkin", "1", "-3% error rate"],
+        ("checkin: '-3% error rate' is no option", "-- '-3% error rate')"),
+    ),
     (["alerts", "ack", "1", "-5"], ("alerts ack: -5 is no option; text that starts",)),
     (["list", "-3"], ("list: -3 is no option, and nothing pdca list takes is negative",)),
     (["show", " 1"], ("' 1' is not an action id",)),
