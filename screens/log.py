@@ -34,6 +34,7 @@ from pdca.widgets.marks import status_mark
 from pdca.widgets.row_list import Row, RowList
 from pdca.widgets.status_bar import StatusBar
 from pdca.widgets.text import filter_bar, fixed, literal
+from pdca.widgets.when import short_time
 
 PAGE = 200
 # Check-ins held at most: past it a page is dropped at the far side. Wider than a page and
@@ -264,8 +265,13 @@ class LogScreen(RowView):
 
     def on_resize(self) -> None:
         # The first layout resizes the view once or twice: draw again only when the columns
-        # change with the width.
-        if (self.entries or self.due) and self._columns() != self._shown_columns:
+        # change with the width, and read again when the room for the pinned follow-ups
+        # does (a third of the screen: 12 kept at 120x40 took over half of 80x24, a tester).
+        pinned = len(self.due)
+        room = self.due_room()
+        if (pinned > room or (self.due_more and pinned < room)) and self.filter.status is None:
+            self.load(keep=True)
+        elif (self.entries or self.due) and self._columns() != self._shown_columns:
             self._show_rows(keep=True)
 
     def _page(self, **where: Any) -> list[LogEntry] | None:
@@ -492,12 +498,12 @@ class LogScreen(RowView):
         except DatabaseBroken:
             raise  # the app stops on it
         except PdcaError as error:
-            if note and self._recorded_or_gone(item.id, error):
+            if note and (why := self._recorded_or_gone(item, error)):
                 # Recorded by someone else, or gone: no f on it will take the note again,
                 # and kept for one it was lost unseen (a tester). What was typed is said.
                 self._followup_notes.pop(item.id, None)
                 self.notify(
-                    f"{error}; your note was not recorded: “{literal(note)}”",
+                    f"{why}; your note was not recorded: “{literal(note)}”",
                     severity="error",
                     timeout=20,
                     markup=False,
@@ -518,17 +524,23 @@ class LogScreen(RowView):
             self.notify(f"#{item.action_id}: holding")
         self.load()
 
-    def _recorded_or_gone(self, followup_id: int, error: PdcaError) -> bool:
-        """The follow-up a write was refused for is recorded now (by someone else, or
-        behind a change of its version) or gone: no f on it will take a note again."""
-        if isinstance(error, GateUnmet | NotFound):
-            return True
+    def _recorded_or_gone(self, item: Followup, error: PdcaError) -> str | None:
+        """Why no f will take a note for the follow-up a write was refused for (recorded
+        meanwhile, by someone else, or gone), in the words of the row it was on: the audit's
+        own id and a UTC time read as another action's (a tester); None when one may."""
+        what = f"#{item.action_id}'s {item.offset_days}-day follow-up"
         try:
-            return accountability.get_followup(self.context.store, followup_id).done_at is not None
+            now = accountability.get_followup(self.context.store, item.id)
         except NotFound:
-            return True
+            return f"{what} is gone"
         except PdcaError:
-            return False  # unreadable now: kept for the next f, which will say
+            return None  # unreadable now: kept for the next f, which will say
+        if now.done_at is None:
+            return None if not isinstance(error, GateUnmet) else str(error)
+        return (
+            f"{what} was recorded meanwhile by {now.done_by} ({now.result},"
+            f" {short_time(now.done_at)})"
+        )
 
     # ------------------------------------------------------------------ filters
 

@@ -173,7 +173,11 @@ async def test_a_followups_note_a_colleague_beat_is_said_not_lost(
         await settle_app(pilot.app, pilot)
     said = [n for n in notices if "your note was not recorded" in n]
     assert said and said[0].endswith("your note was not recorded: “[b]reverted[/b] again”")
-    assert "was changed by carol" in said[0] and "holding" in said[0]
+    # In the words of the row it was on (the audit's own id and a UTC time read as
+    # another action's, a tester)
+    assert said[0].startswith(
+        "#1's 30-day follow-up was recorded meanwhile by carol (holding, 2026-11-23 09:00 UTC)"
+    )
 
 
 async def test_enter_jumps_to_the_action_on_the_board(make_app, team) -> None:
@@ -291,6 +295,10 @@ async def test_many_follow_ups_due_pin_only_the_oldest_and_say_how_many_more(
             said = f"{DUE_SHOWN + 5 - pinned} more follow-ups due"
             assert said in str(log.query_one("#log-filter").render())
             assert texts(log)[pinned].endswith("done")  # the newest check-in, right below
+            if size == SIZE:  # a resize reads them again: 12 kept took over half of 80x24
+                await pilot.resize_terminal(80, 24)
+                await settle_app(pilot.app, pilot)
+                assert len(log.due) <= 24 // 3 and log.due_more == DUE_SHOWN + 5 - len(log.due)
 
 
 async def test_c_on_a_done_action_says_when_its_next_follow_up_is_due(
