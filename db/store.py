@@ -1391,16 +1391,16 @@ class Store:
         escalation path of, the initiatives they own (names, each read with an index or a
         small table: KPIs and initiatives are a few hundred at most)."""
         kpis = [
-            f"KPI {name}"
-            for (name,) in self.conn.execute(
-                "SELECT name FROM kpis WHERE owner = ? OR EXISTS (SELECT 1 FROM"
+            f"KPI {name} ({'owner' if owner == login else 'escalation path'})"
+            for (name, owner) in self.conn.execute(
+                "SELECT name, owner FROM kpis WHERE owner = ? OR EXISTS (SELECT 1 FROM"
                 " json_each(CASE WHEN json_valid(escalation) THEN escalation ELSE '[]' END)"
-                " WHERE value = ?) ORDER BY name",
-                (login, login),
+                " WHERE value = ?) ORDER BY owner IS NOT ?, name",
+                (login, login, login),
             )
         ]
         initiatives = [
-            f"initiative {name}"
+            f"initiative {name} (owner)"
             for (name,) in self.conn.execute(
                 "SELECT name FROM initiatives WHERE owner = ? ORDER BY name", (login,)
             )

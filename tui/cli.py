@@ -1158,6 +1158,7 @@ def reassign(session: Session, from_login: str, to_login: str, as_json: bool) ->
         click.echo(
             to_json({"from": from_login, "to": to_login, "actions": moved, "followups": audits})
         )
+        _say_still_held(store, from_login)  # on stderr: stdout stays one JSON document
         return
     if not moved and not audits:
         click.echo(
@@ -1186,7 +1187,7 @@ def _say_still_held(store: Store, login: str) -> None:
     alert for them, and it had to miss a deadline before anyone else saw it (a tester)."""
     held = store.still_held_by(login)
     if held:
-        shown = "; ".join(held[:3]) + (f" and {len(held) - 3} more" if len(held) > 3 else "")
+        shown = "; ".join(held[:6]) + (f" and {len(held) - 6} more" if len(held) > 6 else "")
         click.echo(
             f"note: {printable(login)} still answers for {printable(shown)} (pdca kpi edit NAME"
             " --owner / --escalate-to, pdca initiative edit NAME --owner)",

@@ -649,10 +649,13 @@ def test_reassign_names_the_kpis_and_initiatives_left_with_the_person(ok) -> Non
     ok("add", "hers", "--owner", "carol")
     told = ok("reassign", "carol", "erin").stderr.splitlines()
     assert told[-1] == (
-        "note: carol still answers for KPI Build failures; KPI Lead; initiative Faster (pdca"
-        " kpi edit NAME --owner / --escalate-to, pdca initiative edit NAME --owner)"
+        "note: carol still answers for KPI Build failures (owner); KPI Lead (escalation path);"
+        " initiative Faster (owner) (pdca kpi edit NAME --owner / --escalate-to, pdca"
+        " initiative edit NAME --owner)"
     )
-    assert "note: dave still answers for KPI Lead (" in ok("reassign", "dave", "erin").stderr
+    dave = ok("reassign", "dave", "erin", "--json")  # said with --json too, on stderr
+    assert "note: dave still answers for KPI Lead (owner) (" in dave.stderr
+    assert json.loads(dave.stdout)["from"] == "dave"
     ok("kpi", "edit", "Lead", "--owner", "erin")
     assert "still answers" not in ok("reassign", "dave", "erin").stderr
 
