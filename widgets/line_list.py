@@ -66,6 +66,10 @@ class LineList(ScrollView, can_focus=True):
         self.virtual_size = Size(
             event.size.width, self.row_count * self.row_height + self.header_lines
         )
+        # The cursor's row stays on screen as the list gets shorter: a window made smaller
+        # left the focused card below the edge, and no card marked at all (a tester).
+        if self.row_count:
+            self.call_after_refresh(self.scroll_to_row, self.cursor)
 
     # ------------------------------------------------------------------ the cursor
 

@@ -74,3 +74,22 @@ async def test_at_60_columns_one_lane_shows_and_made_wide_all_four_again(
         await pilot.pause()
         screen = board(app).query_one("#lanes").region
         assert all(lane.region.overlaps(screen) for lane in board(app).query(".lane"))
+
+
+async def test_a_window_made_shorter_keeps_the_focused_card_on_screen(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """A tester's G, then a window made 80x24: the last card was below the edge, and no
+    card was marked at all."""
+    seed_database(store, size="small", seed=1)
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("G")
+        await settle_app(app, pilot)
+        column = board(app).focused_column
+        assert column is not None and column.row_shown(column.cursor)
+        await pilot.resize_terminal(80, 24)
+        await settle_app(app, pilot)
+        await pilot.pause()
+        assert column.row_shown(column.cursor)
