@@ -398,10 +398,14 @@ class BoardScreen(Screen[None]):
             bar.update(self.filter.describe(empty))
 
     def _show_counts(self) -> None:
-        for phase, column in self.columns.items():
+        # One lane at a time (under 64 columns): which of the four, and the keys to the
+        # others; "Plan  15" alone gave no sign there were more (a tester).
+        one_lane = self.query_one("#lanes").has_class("-one-lane")
+        for number, (phase, column) in enumerate(self.columns.items(), start=1):
+            where = f"   ‹ {number} of {len(self.columns)} › h l" if one_lane else ""
             # A header is one line of its lane's width whatever it says: no layout of the
             # whole screen for a count (it was most of a move's repaint at 100k actions).
-            self.headers[phase].update(f"{phase.capitalize()}  {column.total}", layout=False)
+            self.headers[phase].update(f"{phase.capitalize()}  {column.total}{where}", layout=False)
 
     def show_sparklines(self, sparklines: dict[int, list[float | None]]) -> None:
         """Cards linked to a KPI draw its recent readings (one query for every KPI)."""
@@ -622,7 +626,11 @@ class BoardScreen(Screen[None]):
     def on_resize(self) -> None:
         """Made narrow with focus on a right-hand lane, the board showed Plan and no focus
         at all (a tester): the focused lane is brought into view once laid out again."""
-        self.query_one("#lanes").set_class(self.size.width < FOUR_LANES_WIDTH, "-one-lane")
+        lanes = self.query_one("#lanes")
+        one_lane = self.size.width < FOUR_LANES_WIDTH
+        if lanes.has_class("-one-lane") != one_lane:
+            lanes.set_class(one_lane, "-one-lane")
+            self._show_counts()
         column = self.focused_column or self.last_column
         if column is not None:
             self.call_after_refresh(self._show_focused_lane, column)

@@ -93,3 +93,19 @@ async def test_a_window_made_shorter_keeps_the_focused_card_on_screen(
         await settle_app(app, pilot)
         await pilot.pause()
         assert column.row_shown(column.cursor)
+
+
+async def test_one_lane_at_a_time_says_which_of_the_four(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """Under 64 columns "Plan  15" alone gave no sign that there were three more lanes."""
+    seed_database(store, size="small", seed=1)
+    app = make_app(db_path)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle_app(app, pilot)
+        header = str(board(app).headers["do"].render())
+        assert header.endswith("‹ 2 of 4 › h l")
+        await pilot.resize_terminal(120, 30)  # four lanes: the count alone
+        await settle_app(app, pilot)
+        await pilot.pause()
+        assert "of 4" not in str(board(app).headers["do"].render())
