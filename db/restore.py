@@ -339,11 +339,13 @@ def _check_live(connection: sqlite3.Connection, database: Path) -> None:
     )
 
 
-def _try_alone(database: Path, filesystem: str) -> sqlite3.Connection | None:
+def _try_alone(
+    database: Path, filesystem: str, wait_ms: int = _ATTEMPT_MS
+) -> sqlite3.Connection | None:
     """A connection holding the file to itself (EXCLUSIVE locking mode, set before its first
     read, so the lock stays until it is closed), or None when another connection has the
     file open: in WAL mode every connection that has read holds a shared lock until it
-    closes. Trying makes others wait at most ``_ATTEMPT_MS``. Only SQLite's busy and locked
+    closes. Trying makes others wait at most ``wait_ms``. Only SQLite's busy and locked
     answers mean someone else is there; anything else (damage, a disk error) is said as
     it is, naming the file."""
     try:
@@ -351,7 +353,7 @@ def _try_alone(database: Path, filesystem: str) -> sqlite3.Connection | None:
     except sqlite3.Error as error:
         raise copies.failure(database, error, "nothing restored") from None
     try:
-        connection.execute(f"PRAGMA busy_timeout = {_ATTEMPT_MS}")
+        connection.execute(f"PRAGMA busy_timeout = {wait_ms}")
         connection.execute("PRAGMA locking_mode = EXCLUSIVE")
         connection.execute("BEGIN EXCLUSIVE")
         connection.execute("COMMIT")
@@ -369,30 +371,15 @@ def _try_alone(database: Path, filesystem: str) -> sqlite3.Connection | None:
 
 
 def _hold_alone(database: Path, filesystem: str) -> sqlite3.Connection:
-    """A connection holding the file alone (as ``_try_alone``), waiting for it as long as a
+    """A connection holding the file alone (``_try_alone``), waiting for it as long as a
     write waits for the lock; refused, with nothing restored, when it stays taken."""
-    try:
-        connection = _connect_writer(database, filesystem)
-    except sqlite3.Error as error:
-        raise copies.failure(database, error, "nothing restored") from None
-    try:
-        connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
-        connection.execute("PRAGMA locking_mode = EXCLUSIVE")
-        connection.execute("BEGIN EXCLUSIVE")
-        connection.execute("COMMIT")
-        return connection
-    except sqlite3.Error as error:
-        connection.close()
-        primary = (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
-        if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-            raise DatabaseBusy(
-                f"{database} stayed busy for {BUSY_TIMEOUT_SECONDS:g} s (others reading or"
-                " writing it); nothing restored, try again"
-            ) from None
-        raise copies.failure(database, error, "nothing restored") from None
-    except BaseException:
-        connection.close()
-        raise
+    connection = _try_alone(database, filesystem, int(BUSY_TIMEOUT_SECONDS * 1000))
+    if connection is None:
+        raise DatabaseBusy(
+            f"{database} stayed busy for {BUSY_TIMEOUT_SECONDS:g} s (others reading or"
+            " writing it); nothing restored, try again"
+        )
+    return connection
 
 
 def _alone(
