@@ -186,9 +186,10 @@ def window_around(
         return {}
     where = wanted.as_store_filter()
     if few is not None:
-        if action_id not in few[action.phase]:
+        try:
+            position = few[action.phase].index(action_id)
+        except ValueError:  # not a match (handed to someone else under an owner filter)
             return {}
-        position = few[action.phase].index(action_id)
     elif not reader.matches(where, action_id):  # handed to someone else under an owner filter
         return {}
     else:
@@ -249,6 +250,7 @@ class BoardScreen(Screen[None]):
         super().__init__()
         self.filter = BoardFilter()
         self.filter_shown = self.filter  # the filter of the cards on screen
+        self.one_lane = False  # too narrow for four lanes: one at a time (on_resize)
         self.last_column: PhaseColumn | None = None  # focused last (the text box may be now)
         self.focused_id: int | None = None
         self.pending_around: int | None = None  # a jump's action, until a read shows it
@@ -400,9 +402,8 @@ class BoardScreen(Screen[None]):
     def _show_counts(self) -> None:
         # One lane at a time (under 64 columns): which of the four, and the keys to the
         # others; "Plan  15" alone gave no sign there were more (a tester).
-        one_lane = self.query_one("#lanes").has_class("-one-lane")
         for number, (phase, column) in enumerate(self.columns.items(), start=1):
-            where = f"   ‹ {number} of {len(self.columns)} › h l" if one_lane else ""
+            where = f"   ‹ {number} of {len(self.columns)} › h l" if self.one_lane else ""
             # A header is one line of its lane's width whatever it says: no layout of the
             # whole screen for a count (it was most of a move's repaint at 100k actions).
             self.headers[phase].update(f"{phase.capitalize()}  {column.total}{where}", layout=False)
@@ -626,10 +627,10 @@ class BoardScreen(Screen[None]):
     def on_resize(self) -> None:
         """Made narrow with focus on a right-hand lane, the board showed Plan and no focus
         at all (a tester): the focused lane is brought into view once laid out again."""
-        lanes = self.query_one("#lanes")
         one_lane = self.size.width < FOUR_LANES_WIDTH
-        if lanes.has_class("-one-lane") != one_lane:
-            lanes.set_class(one_lane, "-one-lane")
+        if one_lane != self.one_lane:  # the counts are drawn at every move: no query there
+            self.one_lane = one_lane
+            self.query_one("#lanes").set_class(one_lane, "-one-lane")
             self._show_counts()
         column = self.focused_column or self.last_column
         if column is not None:
