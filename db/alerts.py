@@ -235,13 +235,22 @@ def _update(
 # --------------------------------------------------------------------------- escalation
 
 
-def _pending(store: Store, now: datetime) -> list[tuple[sqlite3.Row, kpi_rules.AlertStanding]]:
-    """Open, unacknowledged alerts the rule has moved on since they were last written."""
+def _pending(
+    store: Store, now: datetime
+) -> list[tuple[sqlite3.Row, list[kpi_rules.EscalationStep]]]:
+    """Open, unacknowledged alerts the rule has moved on since they were last written, each
+    with its passes-on (``kpi_rules.escalation_steps``, what ``standing`` reads)."""
     found = []
     for row in store.conn.execute(_OPEN_WAITING + " AND a.ack_due < ?", (iso(now),)).fetchall():
-        state = standing(row, now)
-        if state.escalated:
-            found.append((row, state))
+        steps = kpi_rules.escalation_steps(
+            assignee=row["assignee"],
+            ack_due=deadline_of(row, now),
+            owner=row["kpi_owner"],
+            path=escalation_path(row["kpi_escalation"]),
+            now=now,
+        )
+        if steps:
+            found.append((row, steps))
     return found
 
 
@@ -253,20 +262,14 @@ def escalate_due(store: Store) -> int:
     moved = 0
     with store.write() as tx:
         tx.actor = PDCA_ACTOR
-        for row, _state in _pending(store, tx.now):  # again: someone may have acted meanwhile
+        for row, steps in _pending(store, tx.now):  # again: someone may have acted meanwhile
             current = store.conn.execute(
                 "SELECT * FROM alerts WHERE id = ?", (row["id"],)
             ).fetchone()
             # One event per pass-on, each at the deadline it missed: written in one after
             # two deadlines passed, carol -> alice, the stand-up lost bob's turn (a tester).
             level = row["escalation_level"]
-            for step in kpi_rules.escalation_steps(
-                assignee=row["assignee"],
-                ack_due=deadline_of(row, tx.now),
-                owner=row["kpi_owner"],
-                path=escalation_path(row["kpi_escalation"]),
-                now=tx.now,
-            ):
+            for step in steps:
                 level += 1
                 current = _update(
                     store,

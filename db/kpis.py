@@ -309,15 +309,8 @@ def edit_kpi(
     went to the new owner erin when the owner was changed, unless some command had happened
     to record the pass-on before (a tester)."""
     opened_before: set[int] = set()
-    if (
-        changes.owner is not None
-        or changes.escalation is not None
-        or changes.clear
-        & {
-            "owner",
-            "escalation",
-        }
-    ):
+    path_given = changes.owner is not None or changes.escalation is not None
+    if path_given or changes.clear & {"owner", "escalation"}:
         alerts.escalate_due(store)
     with store.write() as tx:
         before = store.conn.execute("SELECT * FROM kpis WHERE name = ?", (name,)).fetchone()
