@@ -28,7 +28,6 @@ from pdca.db.errors import (
     InvalidInput,
     PdcaError,
     database_failure,
-    shell_word,
 )
 from pdca.db.models import (
     CHECKIN_STATUSES,
@@ -438,7 +437,9 @@ class PdcaGroup(SubGroup):
                 _fail(f"{group_name} needs a command: {names} (pdca {group_name} --help)")
             _fail(" ".join(error.format_message().split()))
         except click.exceptions.NoSuchOption as error:
-            _fail(_no_such_option(error, arguments))
+            from pdca.tui.option_words import no_such_option  # only when it is needed
+
+            _fail(no_such_option(error, arguments))
         except click.ClickException as error:
             # One line: click's lists of choices come as "\n\tplan,\n\tdo" (a tester).
             _fail(" ".join(error.format_message().split()))
@@ -1625,84 +1626,6 @@ def _doctor_content(session: Session, as_json: bool) -> None:
 
 
 # --------------------------------------------------------------------------- entry point
-
-
-def _no_such_option(error: click.exceptions.NoSuchOption, arguments: list[str]) -> str:
-    """click's "No such option '-1'." for a negative number read as if pdca did not know of
-    the option (a tester's ``alerts ack -1 x``). Said as what it is: where the command takes
-    text (a title, a message, a note), how to give text that starts with -; where it takes
-    none, that nothing it takes is negative. A reading's ``kpi record NAME -3`` takes its
-    number, and never comes here."""
-    said = " ".join(error.format_message().split())
-    name = error.option_name
-    ctx = error.ctx
-    if ctx is None or not name[1:2].isdigit():
-        return said
-    # The whole word typed ("-3%"), not the part click read as an option ("-3").
-    token = next((a for a in arguments if a.startswith(name) and not a.startswith("--")), name)
-    command = ctx.command_path.partition(" ")[2]
-    slot = _slot_of(ctx, arguments, token)
-    takes_text = False
-    if slot is not None:
-        what = slot.human_readable_name.lower()
-        try:
-            slot.type.convert(token, slot, ctx)
-            # An id read as text (followup's ID takes #12) or a whole number is an id still.
-            takes_text = not (
-                what.endswith("id") or isinstance(slot.type, click.types.IntParamType)
-            )
-        except (click.BadParameter, PdcaError):  # an id, a phase: no negative number is one
-            pass
-        if not takes_text:
-            ids = ": ids are numbers from 1" if what.endswith("id") else ""
-            return f"{command}: {token} is no option, and no {what}{ids}"
-    if takes_text:
-        quoted = shell_word(token)
-        return (
-            f"{command}: {quoted} is no option; text that starts with - goes after --, the"
-            f" options before it (pdca {command} ... -- {quoted})"
-        )
-    return f"{command}: {token} is no option, and nothing pdca {command} takes is negative"
-
-
-def _slot_of(ctx: click.Context, arguments: list[str], token: str) -> click.Argument | None:
-    """The argument of ``ctx``'s command that ``token`` stands in the place of, counting the
-    words typed after the command's name that are not options or their values."""
-    at = 0
-    for word in ctx.command_path.split()[1:]:
-        if word not in arguments[at:]:
-            return None
-        at = arguments.index(word, at) + 1
-    options = {
-        name: param
-        for param in ctx.command.params
-        if isinstance(param, click.Option)
-        for name in (*param.opts, *param.secondary_opts)
-    }
-    position, rest = 0, arguments[at:]
-    index = 0
-    while index < len(rest) and rest[index] != token:
-        word = rest[index]
-        if word.startswith("-") and len(word) > 1:
-            option = options.get(word.partition("=")[0])
-            if option is not None and not (option.is_flag or option.count) and "=" not in word:
-                index += 1  # its value
-        else:
-            position += 1
-        index += 1
-    slots = [param for param in ctx.command.params if isinstance(param, click.Argument)]
-    for number, slot in enumerate(slots):
-        if number == position or (slot.nargs == -1 and number <= position):
-            return slot
-    return None
-
-
-def _a_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _fail(message: str) -> NoReturn:

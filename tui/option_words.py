@@ -1,0 +1,86 @@
+"""The one line for a word click took for an option it does not know: a negative number.
+
+click says "No such option '-1'." for ``pdca show -1`` or ``pdca add -5``, as if pdca did not
+know of the option. Said instead by where the number stands: an id or a phase there is none;
+text there goes after ``--``.
+"""
+
+from __future__ import annotations
+
+import click
+
+from pdca.db.errors import PdcaError, shell_word
+
+
+def no_such_option(error: click.exceptions.NoSuchOption, arguments: list[str]) -> str:
+    """click's "No such option '-1'." for a negative number read as if pdca did not know of
+    the option (a tester's ``alerts ack -1 x``). Said as what it is: where the command takes
+    text (a title, a message, a note), how to give text that starts with -; where it takes
+    none, that nothing it takes is negative. A reading's ``kpi record NAME -3`` takes its
+    number, and never comes here."""
+    said = " ".join(error.format_message().split())
+    name = error.option_name
+    ctx = error.ctx
+    if ctx is None or not name[1:2].isdigit():
+        return said
+    # The whole word typed ("-3%"), not the part click read as an option ("-3").
+    token = next((a for a in arguments if a.startswith(name) and not a.startswith("--")), name)
+    command = ctx.command_path.partition(" ")[2]
+    slot = _slot_of(ctx, arguments, token)
+    if slot is None:
+        return f"{command}: {token} is no option, and nothing pdca {command} takes is negative"
+    what = slot.human_readable_name.lower()
+    if _takes_text(slot, ctx, token):
+        quoted = shell_word(token)
+        return (
+            f"{command}: {quoted} is no option; text that starts with - goes after --, the"
+            f" options before it (pdca {command} ... -- {quoted})"
+        )
+    ids = ": ids are numbers from 1" if what.endswith("id") else ""
+    return f"{command}: {token} is no option, and no {what}{ids}"
+
+
+def _takes_text(slot: click.Argument, ctx: click.Context, token: str) -> bool:
+    """``slot`` takes ``token`` as text: not an id (followup's ID is read as text, for #12),
+    a whole number, a phase or any choice."""
+    if slot.human_readable_name.lower().endswith("id"):
+        return False
+    if isinstance(slot.type, click.types.IntParamType):
+        return False
+    try:
+        slot.type.convert(token, slot, ctx)
+    except (click.BadParameter, PdcaError):
+        return False
+    return True
+
+
+def _slot_of(ctx: click.Context, arguments: list[str], token: str) -> click.Argument | None:
+    """The argument of ``ctx``'s command that ``token`` stands in the place of, counting the
+    words typed after the command's name that are not options or their values."""
+    at = 0
+    for word in ctx.command_path.split()[1:]:
+        if word not in arguments[at:]:
+            return None
+        at = arguments.index(word, at) + 1
+    options = {
+        name: param
+        for param in ctx.command.params
+        if isinstance(param, click.Option)
+        for name in (*param.opts, *param.secondary_opts)
+    }
+    position, rest = 0, arguments[at:]
+    index = 0
+    while index < len(rest) and rest[index] != token:
+        word = rest[index]
+        if word.startswith("-") and len(word) > 1:
+            option = options.get(word.partition("=")[0])
+            if option is not None and not (option.is_flag or option.count) and "=" not in word:
+                index += 1  # its value
+        else:
+            position += 1
+        index += 1
+    slots = [param for param in ctx.command.params if isinstance(param, click.Argument)]
+    for number, slot in enumerate(slots):
+        if number == position or (slot.nargs == -1 and number <= position):
+            return slot
+    return None
