@@ -61,6 +61,7 @@ __all__ = [
     "describe_owner",
     "file_identity",
     "give_the_team",
+    "move_away",
     "open_database",
     "orphaned_journals",
     "the_file_itself",
@@ -327,10 +328,15 @@ def journals_left(path: Path, left: list[str], nothing: str) -> str:
     )
     return (
         f", but {', '.join(names)} of a removed database {'is' if len(names) == 1 else 'are'}"
-        f" still there: once nobody runs pdca on it, move"
-        f" {' '.join(shell_word(name) for name in names)} out of {path.parent}, then {again};"
-        f" {nothing}"
+        f" still there: {move_away(path, left)}, then {again}; {nothing}"
     )
+
+
+def move_away(path: Path, left: list[str]) -> str:
+    """``once nobody runs pdca on it, move pdca.db-wal out of /srv/team``: what to do with
+    what a removed database left (``orphaned_journals``), before anything is put there."""
+    names = " ".join(shell_word(Path(name).name) for name in left)
+    return f"once nobody runs pdca on it, move {names} out of {path.parent}"
 
 
 def orphaned_journals(path: Path) -> list[str]:

@@ -41,6 +41,7 @@ from pdca.db.connection import (
     connect_file,
     give_the_team,
     mend_what_a_reader_made,
+    move_away,
     orphaned_journals,
     the_file_itself,
 )
@@ -224,11 +225,11 @@ def _check_file(path: Path) -> Check:
         # What a removed database left is moved away first: restore and init refuse to
         # put a new file beside it (SQLite would replay it), and doctor's advice went in a
         # circle (a tester).
-        left = [Path(name).name for name in orphaned_journals(path)]
+        left = orphaned_journals(path)
+        names = ", ".join(Path(name).name for name in left)
         first = (
-            f", and {', '.join(left)} of the removed one {'is' if len(left) == 1 else 'are'}"
-            f" still there: once nobody runs pdca on it, move {' '.join(left)} out of"
-            f" {path.parent}, then"
+            f", and {names} of the removed one {'is' if len(left) == 1 else 'are'} still"
+            f" there: {move_away(path, left)}, then"
             if left
             else ";"
         )

@@ -779,8 +779,8 @@ def _restore_under_others(
         finally:
             reader.close()
 
-    # One page at a time at first: the first step must not be the last, or the copy would
-    # be in place before what it carries on from was read. A pdca file has dozens of pages.
+    # 64 pages a step (one, for a copy of no more): the first step must not be the last, or
+    # the copy would be in place before what it carries on from was read.
     (pages,) = source.execute("PRAGMA page_count").fetchone()
     try:
         try:
