@@ -45,14 +45,13 @@ from pdca.db.models import (
     parse_number,
     record_id,
 )
+from pdca.tui.columns import table, table_lines
 from pdca.tui.completion import DB_AFTER, attach_completers
 from pdca.tui.output import (
     for_terminal,
     json_array,
     json_safe,
     printable,
-    table,
-    table_lines,
     to_json,
 )
 from pdca.tui.paths import DB_NAME, ResolvedPath, describe_rule, resolve_db_path
@@ -1109,7 +1108,8 @@ def list_actions(
         ]
         for a in store.iter_action_data(where)
     )
-    lines = table_lines(["ID", "PHASE", "OWNER", "PRI", "DUE", "CHECK-IN", "TITLE"], rows)
+    headers = ["ID", "PHASE", "OWNER", "PRI", "DUE", "CHECK-IN", "TITLE"]
+    lines = table_lines(headers, rows, cut=("OWNER", "TITLE"))
     header = next(lines)
     first = next(lines, None)
     if first is None:
@@ -1414,7 +1414,8 @@ def initiative_list(session: Session, as_json: bool) -> None:
         ]
         for i in items
     ]
-    click.echo(table(["NAME", "HEALTH", "OWNER", "OPEN P/D/C/A", "KPIS", "BY", "WHY"], rows))
+    headers = ["NAME", "HEALTH", "OWNER", "OPEN P/D/C/A", "KPIS", "BY", "WHY"]
+    click.echo(table(headers, rows, cut=("NAME", "OWNER", "WHY")))
 
 
 # --------------------------------------------------------------------------- KPIs, alerts
@@ -1621,7 +1622,7 @@ def _doctor_content(session: Session, as_json: bool) -> None:
         ]
         for w in found
     ]
-    click.echo(table(["WHAT", "WHICH", "WARNING"], rows))
+    click.echo(table(["WHAT", "WHICH", "WARNING"], rows, cut=("WHICH", "WARNING")))
     click.echo(f"{len(found)} warning{'s' if len(found) != 1 else ''} (never blocking)", err=True)
 
 

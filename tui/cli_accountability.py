@@ -17,7 +17,8 @@ from pdca.db.dates import minute_utc
 from pdca.db.errors import InvalidInput, PdcaError
 from pdca.db.models import CHECKIN_STATUSES, record_id
 from pdca.tui.cli import COUNT
-from pdca.tui.output import md_escape, printable, table, to_json
+from pdca.tui.columns import table
+from pdca.tui.output import md_escape, printable, to_json
 
 if TYPE_CHECKING:
     from pdca.db.accountability_models import Digest, DigestItem, StandingItem
@@ -106,7 +107,7 @@ def owners(session: Session, as_json: bool) -> None:
         for r in rows
     ]
     headers = ["OWNER", "P/D/C/A", "OPEN", "LATE", "DUE 7D", "STALE", "ALERTS", "FOLLOW-UPS"]
-    click.echo(table([*headers, "LAST CHECK-IN"], cells))
+    click.echo(table([*headers, "LAST CHECK-IN"], cells, cut=("OWNER",)))
 
 
 # --------------------------------------------------------------------------- the log
@@ -166,7 +167,8 @@ def log(session: Session, owner, action_text, initiative, status, since, until, 
         ]
         for e in entries
     ]
-    click.echo(table(["AT", "AGO", "ID", "AUTHOR", "STATUS", "ACTION: MESSAGE"], rows))
+    headers = ["AT", "AGO", "ID", "AUTHOR", "STATUS", "ACTION: MESSAGE"]
+    click.echo(table(headers, rows, cut=("AUTHOR", "ACTION: MESSAGE")))
 
 
 # --------------------------------------------------------------------------- follow-ups
@@ -204,7 +206,8 @@ def followups(session: Session, due_only: bool, owner, include_done: bool, as_js
         ]
         for f in items
     ]
-    click.echo(table(["ID", "AFTER", "DUE", "OWNER", "RESULT", "TITLE"], rows))
+    headers = ["ID", "AFTER", "DUE", "OWNER", "RESULT", "TITLE"]
+    click.echo(table(headers, rows, cut=("OWNER", "TITLE")))
 
 
 def _result(f: Any) -> str:

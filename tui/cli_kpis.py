@@ -26,7 +26,8 @@ from pdca.tui.cli import (
     pass_session,
     refuse_clearing,
 )
-from pdca.tui.output import printable, table, to_json
+from pdca.tui.columns import table
+from pdca.tui.output import printable, to_json
 
 OVERDUE_EXIT = 3
 CADENCE_CHOICES = ["daily", "weekly", "monthly"]
@@ -421,7 +422,7 @@ def kpi_list(session: Session, as_json: bool) -> None:
         for r in rows
     ]
     head = ["NAME", "STATUS", "LATEST", "TARGET", "TREND", "SIGNAL", "OWNER", "PERSPECTIVE"]
-    click.echo(table(head, lines))
+    click.echo(table(head, lines, cut=("NAME", "OWNER", "PERSPECTIVE")))
 
 
 @kpi.command("show")

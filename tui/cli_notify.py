@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 import click
 
 from pdca.tui.cli import Session, _emit, json_option, pass_session
-from pdca.tui.output import printable, table, to_json
+from pdca.tui.columns import table
+from pdca.tui.output import printable, to_json
 
 if TYPE_CHECKING:
     from pdca.db.notify import Notification
@@ -92,7 +93,7 @@ def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_js
             )
         elif planned:
             rows = [[p.channel, p.notice.recipient, p.notice.key, p.notice.text] for p in planned]
-            click.echo(table(["CHANNEL", "TO", "KEY", "TEXT"], rows))
+            click.echo(table(["CHANNEL", "TO", "KEY", "TEXT"], rows, cut=("TO", "KEY", "TEXT")))
         else:
             click.echo("nothing to send", err=True)
         return

@@ -11,7 +11,8 @@ import click
 
 from pdca.db.models import record_id
 from pdca.tui.cli import Session, _emit, json_option, pass_session
-from pdca.tui.output import printable, table, to_json
+from pdca.tui.columns import table
+from pdca.tui.output import printable, to_json
 
 
 class RuleIdType(click.ParamType):
@@ -83,7 +84,8 @@ def recur_list(session: Session, include_stopped: bool, as_json: bool) -> None:
         ]
         for r in found
     ]
-    click.echo(table(["RULE", "EVERY", "NEXT", "MADE", "LATEST", "OWNER", "TITLE"], rows))
+    headers = ["RULE", "EVERY", "NEXT", "MADE", "LATEST", "OWNER", "TITLE"]
+    click.echo(table(headers, rows, cut=("OWNER", "TITLE")))
 
 
 def _next(rule: Recurrence) -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pdca.db.flow_models import CycleTime, Flow, InitiativeFlow, OwnerFlow, PhaseFlow
 from pdca.db.flow_rules import TREND_WORDS, count_bars, number, percent
-from pdca.tui.output import md_escape, table
+from pdca.tui.columns import table
+from pdca.tui.output import md_escape
 from pdca.widgets.sparkline import sparkline
 
 
@@ -84,16 +85,17 @@ def plain_text(flow: Flow) -> str:
     lines = [
         f"flow of the last {flow.weeks} weeks (since {flow.since[:10]})",
         "",
-        table(PHASE_HEADERS, [_phase_cells(p, titled=True) for p in flow.phases]),
+        table(PHASE_HEADERS, [_phase_cells(p, titled=True) for p in flow.phases], cut=("OLDEST",)),
         "",
         "throughput  " + throughput_line(flow),
         "cycle time  " + cycle_line(flow.cycle, flow),
     ]
     if flow.owners:
-        lines += ["", table(OWNER_HEADERS, [_owner_cells(o) for o in flow.owners])]
+        lines += ["", table(OWNER_HEADERS, [_owner_cells(o) for o in flow.owners], cut=("OWNER",))]
         lines.append(cadence_note(flow.weeks))
     if flow.initiatives:
-        lines += ["", table(INITIATIVE_HEADERS, [_initiative_cells(i) for i in flow.initiatives])]
+        cells = [_initiative_cells(i) for i in flow.initiatives]
+        lines += ["", table(INITIATIVE_HEADERS, cells, cut=("INITIATIVE",))]
     return "\n".join(lines)
 
 

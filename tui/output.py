@@ -1,4 +1,5 @@
-"""How the command line prints records: stable JSON for scripts, aligned text for people.
+"""How the command line prints records: stable JSON for scripts, escaped text for people
+(aligned columns are ``columns``).
 
 User text is data: in text output every control character (ANSI escapes included), every
 bidirectional control and the line and paragraph separators are shown as visible escapes
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pdca.db.plain import plain
@@ -129,47 +130,3 @@ def json_array(items: Iterable[Any]) -> Iterator[str]:
         yield (",\n" if opened else "[\n") + piece
         opened = True
     yield "\n]\n" if opened else "[]\n"
-
-
-def cell_width(text: str) -> int:
-    """How many terminal cells ``text`` takes, as the app counts them (Rich's tables, which
-    know emoji sequences and Hangul): by ``len`` a column after a title in Chinese or with an
-    emoji came out of line (a tester). Rich is imported only for text that is not ASCII
-    (5 ms that most commands never pay)."""
-    if text.isascii():
-        return len(text)
-    from rich.cells import cell_len
-
-    return cell_len(text)
-
-
-def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """Columns padded to their widest cell, in terminal cells; the last column is ragged."""
-    return "\n".join(table_lines(headers, rows))
-
-
-# Joins a row's cells while the widths are found: ``printable`` has escaped every control
-# character in them, this one included, so it cannot be part of a cell.
-_CELLS = "\x1f"
-
-
-def table_lines(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> Iterator[str]:
-    """``table``'s lines, one at a time. Every row is read before the first line (the widths
-    need them all), each kept as one string: 50 000 rows as lists of cells took 70 MB (a
-    tester; ``pdca list`` on the huge file)."""
-    widths = [cell_width(h) for h in headers]
-    packed = []
-    for row in rows:
-        cells = [printable(cell) for cell in row]
-        for index, cell in enumerate(cells[:-1]):
-            widths[index] = max(widths[index], cell_width(cell))
-        packed.append(_CELLS.join(cells))
-    yield _line(list(headers), widths)
-    for index, joined in enumerate(packed):
-        packed[index] = ""  # let each row go once it is written
-        yield _line(joined.split(_CELLS), widths)
-
-
-def _line(cells: list[str], widths: list[int]) -> str:
-    padded = [cell + " " * (widths[i] - cell_width(cell)) for i, cell in enumerate(cells[:-1])]
-    return "  ".join([*padded, cells[-1]]).rstrip()

@@ -25,7 +25,8 @@ from pdca.db.text_rules import (
     escape,
     visible,
 )
-from pdca.tui.output import for_terminal, json_safe, printable, table, to_json
+from pdca.tui.columns import table
+from pdca.tui.output import for_terminal, json_safe, printable, to_json
 from pdca.widgets.text import fit, fixed, literal
 
 BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -342,7 +343,7 @@ def test_commands_show_bidi_and_separators_escaped_and_json_exact(cli) -> None:
 def test_plain_tables_line_up_in_terminal_cells_with_wide_characters() -> None:
     """Padded by ``len``, a KPI named in Chinese or with an emoji pushed the next column out
     of line (a tester): CJK and most emoji take two cells, combining marks none."""
-    from pdca.tui.output import cell_width, table
+    from pdca.tui.columns import cell_width, table
 
     widths = [cell_width(t) for t in ("abc", "延迟", "🚀", "e\u0301", "", "각", "❤️ x")]
     assert widths == [3, 4, 2, 1, 0, 2, 4]

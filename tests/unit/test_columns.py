@@ -1,0 +1,123 @@
+"""The command line's tables fit the terminal they are printed on: free-text columns are cut
+with an ellipsis, the widest first, ids and dates never; a pipe or a file gets every cell
+whole."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pdca.tui.columns import ELLIPSIS, NARROWEST, cell_width, cut_to, table
+from tests.pty_run import run_on_a_terminal
+
+HEADERS = ["ID", "OWNER", "DUE", "TITLE"]
+ROWS = [
+    ["#1", "bartholomew.longname", "2026-12-01", "Cut ticket resolution time by a fifth " * 3],
+    ["#22", "al", "-", "Short"],
+]
+
+
+def test_a_table_wider_than_the_terminal_cuts_its_text_columns_widest_first() -> None:
+    lines = table(HEADERS, ROWS, cut=("OWNER", "TITLE"), width=80).splitlines()
+    assert max(cell_width(line) for line in lines) == 80
+    assert lines[1].startswith("#1   bartholomew.longname  2026-12-01  Cut ticket")
+    assert lines[1].endswith(ELLIPSIS)
+    assert lines[2].split() == ["#22", "al", "-", "Short"]  # what fits is whole
+    assert lines[1].index("2026-12-01") == lines[0].index("DUE")  # still in line
+
+
+def _cells(lines: list[str]) -> list[list[str]]:
+    """Each line cut where the header's columns start (the lines here are ASCII)."""
+    starts = [lines[0].index(h) for h in HEADERS] + [None]
+    return [[line[a:b].rstrip() for a, b in itertools.pairwise(starts)] for line in lines]
+
+
+def test_the_login_gives_up_cells_only_once_the_title_is_down_to_its_width() -> None:
+    lines = table(HEADERS, ROWS, cut=("OWNER", "TITLE"), width=50).splitlines()
+    _, owner, _, title = _cells(lines)[1]
+    assert abs(cell_width(title) - cell_width(owner)) <= 1  # one level, give or take a cell
+    assert owner.rstrip().endswith(ELLIPSIS) and title.endswith(ELLIPSIS)
+    assert max(cell_width(line) for line in lines) <= 50
+
+
+def test_columns_not_named_are_never_cut_and_none_goes_below_its_floor() -> None:
+    lines = table(HEADERS, ROWS, cut=("OWNER", "TITLE"), width=20).splitlines()
+    assert "2026-12-01" in lines[1]  # a date is whole even if the line must wrap
+    _, owner, _, title = _cells(lines)[1]
+    assert cell_width(owner) == NARROWEST
+    assert cell_width(title) == NARROWEST
+
+
+def test_without_a_width_nothing_is_cut() -> None:
+    text = table(HEADERS, ROWS, cut=("OWNER", "TITLE"), width=None)
+    assert "bartholomew.longname" in text and ELLIPSIS not in text
+    assert ROWS[0][3].strip() in text
+
+
+def test_wide_characters_are_cut_in_cells_never_mid_character() -> None:
+    assert cut_to("延迟延迟延迟", 6) == "延迟" + ELLIPSIS  # 4 cells + the ellipsis: 5 of 6
+    assert cut_to("延迟延迟延迟", 5) == "延迟" + ELLIPSIS
+    assert cut_to("abcdef", 4) == "abc" + ELLIPSIS
+    assert cut_to("abc", 3) == "abc"
+    lines = table(["ID", "TITLE"], [["#1", "改进工单分诊流程" * 8]], cut=("TITLE",), width=30)
+    assert all(cell_width(line) <= 30 for line in lines.splitlines())
+
+
+@given(
+    st.lists(
+        st.tuples(st.text(max_size=40), st.text(max_size=120)),
+        min_size=1,
+        max_size=6,
+    ),
+    # the id and date columns, the gaps and both text columns at their floor fit in 44
+    st.integers(min_value=44, max_value=200),
+)
+def test_a_fitted_table_is_never_wider_than_its_terminal(
+    rows: list[tuple[str, str]], width: int
+) -> None:
+    """Whatever the text (escapes, wide characters), a table whose fixed columns fit is
+    fitted: no line is wider than the terminal, and every cell it cut ends in ``…``."""
+    cells = [["#12345", owner, "2026-12-01 !", title] for owner, title in rows]
+    text = table(HEADERS, cells, cut=("OWNER", "TITLE"), width=width)
+    assert all(cell_width(line) <= width for line in text.splitlines()), text
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    env.update(
+        PDCA_USER="alice",
+        PDCA_NOW="2026-11-23T09:00:00Z",
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_STATE_HOME=str(tmp_path / "state"),
+    )
+    return env
+
+
+def test_pdca_list_fits_the_terminal_and_a_pipe_gets_the_whole_title(tmp_path: Path) -> None:
+    """Run as a person runs it: on a terminal of 60 columns the long title is cut; into a
+    pipe the same command prints it whole."""
+    import subprocess
+
+    db = str(tmp_path / "t.db")
+    pdca = [sys.executable, "-m", "pdca.tui", "--db", db]
+    env = _env(tmp_path)
+    title = "Cut ticket resolution time by a fifth in the third quarter of the year"
+    subprocess.run([*pdca, "init"], env=env, check=True, capture_output=True)
+    subprocess.run([*pdca, "add", title, "--owner", "bob"], env=env, check=True)
+
+    status, shown = run_on_a_terminal([*pdca, "list"], {**env, "COLUMNS": "60"})
+    lines = shown.decode().replace("\r", "").splitlines()
+    assert status == 0, lines
+    assert lines[1].startswith("#1  plan   bob") and lines[1].endswith(ELLIPSIS), lines
+    assert max(cell_width(line) for line in lines) == 60
+
+    piped = subprocess.run(
+        [*pdca, "list"], env={**env, "COLUMNS": "60"}, capture_output=True, text=True
+    )
+    assert piped.stdout.splitlines()[1].endswith(title)
