@@ -107,7 +107,7 @@ def owners(session: Session, as_json: bool) -> None:
         for r in rows
     ]
     headers = ["OWNER", "P/D/C/A", "OPEN", "LATE", "DUE 7D", "STALE", "ALERTS", "FOLLOW-UPS"]
-    click.echo(table([*headers, "LAST CHECK-IN"], cells, cut=("OWNER",)))
+    click.echo(table([*headers, "CHECKED IN"], cells, cut=("OWNER",)))
 
 
 # --------------------------------------------------------------------------- the log

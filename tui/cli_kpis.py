@@ -422,7 +422,7 @@ def kpi_list(session: Session, as_json: bool) -> None:
         for r in rows
     ]
     head = ["NAME", "STATUS", "LATEST", "TARGET", "TREND", "SIGNAL", "OWNER", "PERSPECTIVE"]
-    click.echo(table(head, lines, cut=("NAME", "OWNER", "PERSPECTIVE")))
+    click.echo(table(head, lines, cut=("NAME", "TREND", "SIGNAL", "OWNER", "PERSPECTIVE")))
 
 
 @kpi.command("show")

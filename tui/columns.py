@@ -21,7 +21,7 @@ ELLIPSIS = "…"
 
 # A cut column keeps at least this many cells (or its header's, if wider): narrower, a title
 # says nothing, and a row that wraps reads better than one that says nothing.
-NARROWEST = 10
+NARROWEST = 8
 
 # Joins a row's cells while the widths are found: ``printable`` has escaped every control
 # character in them, this one included, so it cannot be part of a cell.
