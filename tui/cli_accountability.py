@@ -421,7 +421,9 @@ def plain_text(digest: Digest) -> str:
         standing = digest.standing_of(person)
         if standing:
             lines.append("  where it stands:")
-            lines += [f"    {i.kind:<19} {_standing_line(i, md=False)}" for i in standing]
+            lines += [
+                f"    {STANDING_LABELS[i.kind]}: {_standing_line(i, md=False)}" for i in standing
+            ]
             if digest.standing_more.get(person):
                 lines.append(f"    and {digest.standing_more[person]} more that need a word")
             if digest.followups_more.get(person):
@@ -429,7 +431,8 @@ def plain_text(digest: Digest) -> str:
         changes = digest.of(person)
         if changes:
             lines.append("  what changed:")
-            lines += [f"    {i.kind:<19} {_line(i, md=False)}" for i in changes]
+            # The labels the Markdown says: the raw kinds ("alert-raised") read as code.
+            lines += [f"    {DIGEST_LABELS[i.kind]}: {_line(i, md=False)}" for i in changes]
             if digest.more_of(person):
                 lines.append(f"    and {_more_changes(digest.more_of(person))}")
     return "\n".join(lines)
