@@ -3,7 +3,11 @@
     python bench/scale.py [--runs 3] [--sizes 1k,10k,100k] [--dir /tmp/scale]
 
 The files are made once (``pdca seed``: large is 10k, huge is 100k; 1k is a scaled-down
-large) under ``--dir`` and reused: the benchmark writes to them (moves), as a team would.
+large) under ``--dir`` and kept as seeded: each run measures a fresh copy (``SIZE.run.db``),
+as the benchmark writes (moves, a check-in), as a team would. Runs on the seeded files
+themselves left their writes in the stand-up's window, all at the bench's clock: after many
+sessions the 100k file's last day held 12 564 events (a seeded day holds about 1 400), and
+the stand-up and board figures drifted with them.
 Rows, each measured in fresh processes or fresh connections:
 
 - board first paint / empty app, in a pseudo-terminal of 120x40 (a real terminal driver,
@@ -69,6 +73,25 @@ def ensure_file(folder: Path, size: str, env: dict[str, str]) -> Path:
     subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
     print(f"seeded {db} in {time.perf_counter() - start:.1f} s", flush=True)
     return db
+
+
+def working_copy(seeded: Path) -> Path:
+    """A fresh copy of the seeded file to measure (and write) on, by SQLite's backup."""
+    import sqlite3
+
+    copy = seeded.with_name(seeded.stem + ".run.db")
+    for leftover in (copy, *(copy.with_name(copy.name + end) for end in ("-wal", "-shm"))):
+        leftover.unlink(missing_ok=True)  # a copy of ours, no process has it open
+    start = time.perf_counter()
+    source = sqlite3.connect(f"file:{seeded}?mode=ro", uri=True)
+    target = sqlite3.connect(copy)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+    print(f"copied {seeded} in {time.perf_counter() - start:.1f} s", flush=True)
+    return copy
 
 
 def child_seed_1k(db: str) -> None:
@@ -324,7 +347,7 @@ def a_do_action(db: Path) -> int:
 
 def measure(size: str, folder: Path, runs: int) -> dict[str, str]:
     env = environment(folder)
-    db = ensure_file(folder, size, env)
+    db = working_copy(ensure_file(folder, size, env))
     # Open once through pdca first: an older file is upgraded now, not inside a timing.
     subprocess.run(
         [sys.executable, "-m", "pdca.tui", "--db", str(db), "where"],
