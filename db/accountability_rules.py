@@ -196,6 +196,16 @@ class TimedEscalation:
     to: str
     missed: str  # the deadline the holder missed: the moment it passed on
     ack_due: str
+    rule: str | None = None  # the process rule that raised it; None: the threshold
+
+
+def alert_reason(rule: object) -> str:
+    """What raised an alert, in a few words: ``threshold`` or the process rule
+    (``beyond a limit``). Two alerts on one KPI passed on together read the same without it
+    (a tester)."""
+    from pdca.db.xmr import SHORT_TEXT
+
+    return SHORT_TEXT.get(rule, "threshold") if isinstance(rule, str) else "threshold"
 
 
 def standing(
@@ -330,7 +340,10 @@ def digest(
             at=step.missed,
             actor=None,
             title=step.kpi,
-            detail=f"from {step.holder}, not acknowledged by {minute_utc(step.missed)}",
+            detail=(
+                f"from {step.holder}, not acknowledged by {minute_utc(step.missed)}"
+                f" ({alert_reason(step.rule)})"
+            ),
         )
         for step in escalations
         if since <= step.missed < until
@@ -515,7 +528,10 @@ def _item(
         ):
             missed = before.get("ack_due")
             missed_words = minute_utc(missed) if isinstance(missed, str) else missed
-            detail = f"from {before.get('assignee')}, not acknowledged by {missed_words}"
+            detail = (
+                f"from {before.get('assignee')}, not acknowledged by {missed_words}"
+                f" ({alert_reason(after.get('rule') or before.get('rule'))})"
+            )
             return item("alert-escalated", after.get("assignee"), detail, title=kpi.name)
         if after.get("closed_at") and not before.get("closed_at"):
             # Its summary says why ("closed alert 4 on KPI 'x': 3.1 is back within 4").

@@ -326,7 +326,9 @@ def unrecorded_escalations(store: Store) -> list[TimedEscalation]:
             now=now,
         )
         found += [
-            TimedEscalation(row["id"], row["kpi"], s.holder, s.to, iso(s.missed), iso(s.ack_due))
+            TimedEscalation(
+                row["id"], row["kpi"], s.holder, s.to, iso(s.missed), iso(s.ack_due), row["rule"]
+            )
             for s in steps
         ]
     return found

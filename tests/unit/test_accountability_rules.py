@@ -190,7 +190,7 @@ def test_the_digest_reads_creations_moves_dones_checkins_and_alerts_from_events(
     assert digest.items[5].title == "Resolution time"
     assert details[5] == "35.5 h is beyond the alert threshold 34 h"
     assert details[6] == "by dave: on it"
-    assert details[9] == "from dave, not acknowledged by d"
+    assert details[9] == "from dave, not acknowledged by d (threshold)"
     assert digest.people == ["bob", "carol", "dave", "erin"]
     assert digest.counts("bob")["checkin"] == 1 and digest.counts()["alert-raised"] == 1
     assert [i.kind for i in digest.of("dave")] == [
@@ -409,15 +409,17 @@ def test_nothing_falls_between_people() -> None:
 def test_escalations_the_clock_made_in_the_window_show_under_who_it_went_to() -> None:
     steps = [
         arules.TimedEscalation(3, "Lead time", "dave", "erin", SINCE, "x"),  # at the start: in
-        arules.TimedEscalation(3, "Lead time", "erin", "alice", "2026-11-22T21:00:00Z", "y"),
+        arules.TimedEscalation(3, "Lead time", "erin", "alice", "2026-11-22T21:00:00Z", "y", "we1"),
         arules.TimedEscalation(3, "Lead time", "alice", "bob", UNTIL, "z"),  # not yet passed
         arules.TimedEscalation(4, "Cost", "x", "y", "2026-11-21T00:00:00Z", "w"),  # before
     ]
     digest = arules.digest([], since=SINCE, until=UNTIL, actions={}, escalations=steps)
     assert [(i.kind, i.person, i.detail) for i in digest.items] == [
-        ("alert-escalated", "erin", f"from dave, not acknowledged by {minute_utc(SINCE)}"),
-        ("alert-escalated", "alice", "from erin, not acknowledged by 2026-11-22 21:00 UTC"),
-    ]
+        ("alert-escalated", "erin",
+         f"from dave, not acknowledged by {minute_utc(SINCE)} (threshold)"),
+        ("alert-escalated", "alice", "from erin, not acknowledged by 2026-11-22 21:00 UTC"
+         " (beyond a limit)"),
+    ]  # fmt: skip
 
 
 def test_a_signal_alert_in_the_digest_names_its_rule_not_the_threshold() -> None:
