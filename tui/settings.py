@@ -100,6 +100,11 @@ def save_settings(path: Path, settings: Settings) -> None:
         text = ""
     except (OSError, UnicodeDecodeError):
         return  # a file pdca cannot read is not one it may replace
+    held = _value_of(text) or {}
+    if held.get("theme") == settings.theme and held.get("compact_cards", False) is bool(
+        settings.compact_cards
+    ):
+        return  # as the file says already: left as it is (a quit rewrote it every time)
     updated = with_top_level(text, "theme", settings.theme)
     if updated is not None and (settings.compact_cards or "compact_cards" in text):
         updated = with_top_level(updated, "compact_cards", settings.compact_cards)
@@ -113,6 +118,24 @@ def save_settings(path: Path, settings: Settings) -> None:
         temporary.replace(path)
     except OSError:
         pass  # a read-only home must not stop the app; the theme is just not remembered
+
+
+def _value_of(line: str) -> dict[str, object] | None:
+    import tomllib
+
+    try:
+        return tomllib.loads(line)
+    except tomllib.TOMLDecodeError:
+        return None
+
+
+def _comment_of(line: str) -> str:
+    """The ``  # comment`` after a ``key = value`` line's value ("" if none): the first ``#``
+    before which the line is a whole TOML pair (a ``#`` inside a string is not one)."""
+    for at, char in enumerate(line):
+        if char == "#" and _value_of(line[:at]):
+            return " " * (len(line[:at]) - len(line[:at].rstrip())) + line[at:]
+    return ""
 
 
 def with_top_level(text: str, key: str, value: str | bool) -> str | None:
@@ -133,8 +156,9 @@ def with_top_level(text: str, key: str, value: str | bool) -> str | None:
     )
     if at is None:
         lines.insert(top, line)
-    else:
-        lines[at] = line
+    elif _value_of(lines[at]) != {key: value}:
+        # A comment after the value stays (a tester's "# nice" went at every quit).
+        lines[at] = line + _comment_of(lines[at])
     result = "\n".join(lines) + "\n"
     try:
         if tomllib.loads(result).get(key) == value:

@@ -94,6 +94,25 @@ def test_saving_the_theme_replaces_its_line_and_keeps_the_rest() -> None:
     assert with_top_level("[keys]\na = 'b'\n", "theme", "t").startswith('theme = "t"\n[keys]')
 
 
+def test_saving_a_new_theme_keeps_the_comment_after_its_value() -> None:
+    text = '# mine\ntheme = "x"   # nice, and # this too\ncompact_cards = false # roomy\n'
+    saved = with_top_level(text, "theme", "nord")
+    assert saved == text.replace('"x"', '"nord"')
+    hashed = 'theme = "a#b" # why\n'  # a # in the value is no comment
+    assert with_top_level(hashed, "theme", "c") == 'theme = "c" # why\n'
+
+
+def test_a_quit_with_the_settings_as_the_file_says_leaves_the_file_alone(tmp_path) -> None:
+    from pdca.tui.settings import load_settings, save_settings
+
+    path = tmp_path / "settings.toml"
+    text = 'theme = "nord"   # nice\r\ncompact_cards = false # roomy'  # CRLF, no last newline
+    path.write_bytes(text.encode())
+    before = path.stat().st_mtime_ns
+    save_settings(path, load_settings(path))
+    assert path.read_bytes() == text.encode() and path.stat().st_mtime_ns == before
+
+
 def test_the_readme_lists_every_binding_id_a_person_can_remap() -> None:
     from tests.conftest import REPO
 
