@@ -88,7 +88,10 @@ class NoteModal(FormDialog[str | None]):
         try:
             kept = self.check(self.query_one("#note", Input).value)
         except InvalidInput as error:
-            self.query_one("#row-note", FormRow).show_error(str(error))
+            # Named as the field on screen is: the store's "message:" read as another field
+            # (a tester's follow-up note).
+            shown = InvalidInput("note", error.value, error.why)
+            self.query_one("#row-note", FormRow).show_error(str(shown))
             self.query_one("#note", Input).focus()
             return
         self.dismiss(kept)

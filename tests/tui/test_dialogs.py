@@ -815,3 +815,20 @@ async def test_the_form_dialogs_buttons_save_and_cancel(button: str) -> None:
             await pilot.pause()
         assert app.result is not MISSING, type(dialog).__name__  # answered, either way
         assert (app.result is not None) is (button == "#save"), type(dialog).__name__
+
+
+async def test_a_follow_up_note_too_long_is_named_as_the_field_on_screen() -> None:
+    """The field says Note; the refusal said "message:" (the store's name), as if another
+    field were wrong (a tester)."""
+    from pdca.screens.dialogs.followup_note import FollowupNoteModal
+    from pdca.widgets.forms import FormRow
+
+    app = Harness(FollowupNoteModal(offset_days=30, action_id=1, title="t", result="slipped"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#note").value = "n" * 2_500
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = app.screen.query_one("#row-note", FormRow).error.message or ""
+    assert shown.startswith("note: ") and "2500 characters long" in shown, shown
+    assert app.result is MISSING  # not dismissed: nothing recorded
