@@ -21,6 +21,7 @@ from textual.widgets import Button, Footer, Input, Label, TextArea
 from pdca.db.dates import parse_date
 from pdca.db.errors import InvalidInput
 from pdca.db.models import PRIORITIES, ActionDraft, validated
+from pdca.db.recurrence_rules import EXPECTED as RULE_EXPECTED
 from pdca.db.recurrence_rules import parse as parse_rule
 from pdca.screens.dialogs.base import FormDialog
 from pdca.widgets.forms import (
@@ -105,8 +106,12 @@ def check_action_form(
     if every.strip():
         try:
             rule = parse_rule(every).text()
-        except InvalidInput:
-            errors["every"] = f"repeat: not a rule; try {REPEAT_EXAMPLES}"
+        except InvalidInput as error:
+            if error.why == RULE_EXPECTED:
+                errors["every"] = f"repeat: not a rule; try {REPEAT_EXAMPLES}"
+            else:  # a rule, but N out of range or a day twice: said, as the command line does
+                why = error.why.split(" (expected one of:")[0]
+                errors["every"] = str(InvalidInput("repeat", every.strip(), why))
     typed = priority.strip().lower()
     # What the field offers greyed is what saving takes: "hig" showed "high" and was refused.
     offered = [p for p in PRIORITIES if typed and p.startswith(typed)]

@@ -832,3 +832,19 @@ async def test_a_follow_up_note_too_long_is_named_as_the_field_on_screen() -> No
         shown = app.screen.query_one("#row-note", FormRow).error.message or ""
     assert shown.startswith("note: ") and "2500 characters long" in shown, shown
     assert app.result is MISSING  # not dismissed: nothing recorded
+
+
+def test_a_repeat_rule_out_of_range_says_why_as_the_command_line_does() -> None:
+    """'0 days' is a rule with N 0: the form said only "not a rule" (a tester)."""
+
+    def every_error(every: str) -> str:
+        _result, errors = check_action_form(
+            title="t", owner="", due="", initiative="", kpi="", notes="", today=TODAY,
+            initiatives=INITIATIVES, kpis=KPIS, every=every,
+        )  # fmt: skip
+        return errors.get("every", "")
+
+    assert every_error("0 days") == "repeat: '0 days' has N 0: at least 1 day"
+    assert every_error("week mon,mon") == "repeat: 'week mon,mon' names monday twice"
+    assert every_error("weekly").startswith("repeat: not a rule; try ")
+    assert every_error("2 weeks fri") == ""
