@@ -30,19 +30,20 @@ def in_range(day: date, text: str, field: str) -> date:
     return day
 
 
-def parse_date(text: str, today: date, field: str = "due") -> date:
+def parse_date(text: str, today: date, field: str = "due", *, back: bool = False) -> date:
     """Turn what a person typed into a date; anything else is an ``InvalidInput`` naming the field.
 
     A weekday name means its next occurrence after today (``fri`` on a Friday is a week away),
-    which is what "due friday" means in conversation.
+    which is what "due friday" means in conversation. Looking ``back`` (``--since``), it means
+    the last one before today: "since monday" was refused as later than now (a lead).
     """
     try:
-        return in_range(_parse(text, today, field), text, field)
+        return in_range(_parse(text, today, field, back), text, field)
     except OverflowError:  # "+9999w" from a late today: past any date Python holds
         raise InvalidInput(field, text, OUT_OF_RANGE) from None
 
 
-def _parse(text: str, today: date, field: str) -> date:
+def _parse(text: str, today: date, field: str, back: bool = False) -> date:
     raw = text.strip().lower()
     if raw == "today":
         return today
@@ -72,6 +73,8 @@ def _parse(text: str, today: date, field: str) -> date:
                 if following is not None:  # "next mon": that day of next week (Monday first)
                     monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
                     return monday + timedelta(days=index)
+                if back:
+                    return today - timedelta(days=(today.weekday() - index - 1) % 7 + 1)
                 ahead = (index - today.weekday() - 1) % 7 + 1
                 return today + timedelta(days=ahead)
     if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):

@@ -52,7 +52,8 @@ def _day(session: Session, field_name: str, text: str | None) -> date | None:
         return None
     from pdca.db.dates import parse_date
 
-    return parse_date(text, session.today(), field_name)
+    # since and until look back: a weekday is the last one (parse_date's ``back``)
+    return parse_date(text, session.today(), field_name, back=True)
 
 
 def _action_id(text: str | None, field_name: str = "action") -> int | None:

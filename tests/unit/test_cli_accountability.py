@@ -181,6 +181,8 @@ def test_standup_markdown_text_json_and_recording(standardized, ok, js, monkeypa
     later = js("standup", "--format", "json")
     assert later["since"] == "2026-11-23T09:00:00Z"
     assert [(i["kind"], i["action_id"]) for i in later["items"]] == [("checkin", 2)]
+    monday = js("standup", "--since", "mon", "--format", "json")  # on Tuesday the 24th
+    assert monday["since"] == "2026-11-23T00:00:00Z"
     since_day = js("standup", "--since", "2026-11-20", "--format", "json")
     assert since_day["since"] == "2026-11-20T00:00:00Z" and len(since_day["items"]) > 1
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
@@ -113,6 +113,17 @@ def test_a_weekday_is_always_one_to_seven_days_ahead(offset: int) -> None:
         assert result.strftime("%a").lower() == name
     same_day = today.strftime("%a").lower()
     assert (parse_date(same_day, today) - today).days == 7
+
+
+@pytest.mark.parametrize("offset", range(7))
+def test_looking_back_a_weekday_is_one_to_seven_days_before(offset: int) -> None:
+    """``--since monday``: the last Monday ("later than now" was said, a lead)."""
+    today = date(2026, 11, 23 + offset)
+    for name in ("monday", "tue", "wed", "thu", "fri", "sat", "sun"):
+        result = parse_date(name, today, "since", back=True)
+        assert 1 <= (today - result).days <= 7
+        assert result.strftime("%a").lower() == name[:3]
+    assert parse_date("yesterday", today, back=True) == today - timedelta(days=1)
 
 
 @pytest.mark.parametrize(
