@@ -1,0 +1,42 @@
+"""The header line fits its width: what must be seen (the view, who you are, alerts, a save
+waiting) is never pushed off the line by others' names or a long file name."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from pdca.widgets.status_bar import StatusBar
+
+
+class Harness(App[None]):
+    def compose(self) -> ComposeResult:
+        yield StatusBar()
+
+
+async def _shown(width: int, **values: object) -> str:
+    app = Harness()
+    async with app.run_test(size=(width, 3)) as pilot:
+        bar = app.query_one(StatusBar)
+        for name, value in values.items():
+            setattr(bar, name, value)
+        await pilot.pause()
+        return "".join(segment.text for segment in bar.render_line(0)).rstrip()
+
+
+async def test_a_save_waiting_shows_at_80_columns_with_others_here() -> None:
+    """At 80 columns the line wrapped: its hidden second line took "saving…" (a tester)."""
+    line = await _shown(
+        80, database="big.db", login="alice", alerts=3, saving=True,
+        others=("bob", "carol", "dave"),
+    )  # fmt: skip
+    assert "saving…" in line and "⚑ 3 alerts for you" in line
+    assert len(line) <= 80
+    assert line.endswith(" here")  # the names that fit, counted past them: never cut mid-name
+
+
+async def test_names_that_do_not_fit_are_counted_and_a_long_file_name_is_cut() -> None:
+    line = await _shown(
+        60, database="x" * 70 + ".db", login="alice", others=tuple(f"user{n}" for n in range(9))
+    )
+    assert "alice" in line and "…" in line and len(line) <= 60
+    assert line.endswith(" here") and ("+" in line or " 9 here" in line)
