@@ -39,7 +39,7 @@ from pdca.widgets.marks import status_mark
 from pdca.widgets.row_list import Row, RowList
 from pdca.widgets.status_bar import StatusBar
 from pdca.widgets.text import fit, fixed, literal
-from pdca.widgets.when import short_time
+from pdca.widgets.when import local_minutes, short_time
 
 TURN_SECONDS = 90  # a ten-minute stand-up for a team of six, with room to spare
 MORE_CHANGES = 50  # a person's changes read at a time past the digest's first few
@@ -96,7 +96,9 @@ def item_row(item: DigestItem, width: int = 0) -> Row:
     if item.kind in BY_KINDS and item.actor and item.actor != item.person:
         after.append((f" (by {literal(item.actor)})", "muted"))
     if item.detail:
-        after.append((f" — {literal(item.detail)}", "muted"))
+        # an escalation's detail is pdca's own words, its deadline a UTC minute
+        said = local_minutes(item.detail) if item.kind == "alert-escalated" else item.detail
+        after.append((f" — {literal(said)}", "muted"))
     title_most = TITLE_MOST
     if width:
         rest = [cell_len(text) for text, _ in [*row, *after]]
@@ -121,7 +123,8 @@ def standing_row(item: StandingItem) -> Row:
         row.append((f"{', '.join(flag_words(item))} · ", "bad" if late else "warn"))
     row.append((literal(item.title), "bold"))
     if item.detail:
-        row.append((f" ({literal(item.detail)})", "muted"))
+        said = local_minutes(item.detail) if item.kind == "alert" else item.detail
+        row.append((f" ({literal(said)})", "muted"))
     return row
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 # What the zones that sit on UTC call themselves (tzdata): any other name at offset zero is a
@@ -42,3 +43,15 @@ def local_day(at: str | None) -> str:
     if at is None or len(at) <= 10:
         return at or ""
     return short_time(at)[:10]
+
+
+# A minute as the stand-up's rules write it for the command line (``db.dates.minute_utc``).
+_UTC_MINUTE = re.compile(r"\b([0-9]{4}-[0-9]{2}-[0-9]{2}) ([0-9]{2}:[0-9]{2}) UTC\b")
+
+
+def local_minutes(words: str) -> str:
+    """``words`` pdca wrote (an alert's "acknowledge by 2026-11-24 06:07 UTC") with each UTC
+    minute on the person's clock, as the rest of the app shows times: the stand-up said IST
+    in its header and UTC on its lines (a tester). Only for text pdca made: a note's words
+    are the person's, and stay as typed."""
+    return _UTC_MINUTE.sub(lambda m: short_time(f"{m[1]}T{m[2]}:00Z"), words)

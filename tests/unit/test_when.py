@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from pdca.widgets.when import short_time
+from pdca.widgets.when import local_minutes, short_time
 
 
 def test_a_moment_is_shown_on_the_persons_clock_and_named(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -41,6 +41,38 @@ def test_a_tz_that_names_no_zone_is_called_utc(
     try:
         time.tzset()
         assert short_time("2026-11-23T09:00:00Z") == shown
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_pdca_s_utc_minutes_in_a_stand_up_line_are_shown_local(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The stand-up's header said IST and its alert lines UTC (a tester): its standing alert
+    and escalation rows show their deadlines as the header does."""
+    from pdca.db.accountability_models import DigestItem, StandingItem
+    from pdca.screens.standup import item_row, standing_row
+
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    try:
+        time.tzset()
+        assert local_minutes("threshold; acknowledge by 2026-12-04 06:07 UTC") == (
+            "threshold; acknowledge by 2026-12-04 11:37 IST"
+        )
+        waiting = StandingItem(kind="alert", person="bob", title="Test suite time",
+                               detail="threshold; acknowledge by 2026-12-04 06:07 UTC")  # fmt: skip
+        assert "acknowledge by 2026-12-04 11:37 IST" in "".join(t for t, _ in standing_row(waiting))
+        passed = DigestItem(kind="alert-escalated", person="erin", at="2026-12-04T06:07:00Z",
+                            actor=None, title="Cost",
+                            detail="from bob, not acknowledged by 2026-12-04 06:07 UTC",
+                            )  # fmt: skip
+        assert "by 2026-12-04 11:37 IST" in "".join(t for t, _ in item_row(passed))
+        # a person's own words are theirs: a check-in's message stays as typed
+        note = DigestItem(kind="checkin", person="bob", at="2026-12-04T06:07:00Z", actor="bob",
+                          title="T",
+                          detail="on-track: call at 2026-12-04 06:07 UTC")  # fmt: skip
+        assert "2026-12-04 06:07 UTC" in "".join(t for t, _ in item_row(note))
     finally:
         monkeypatch.undo()
         time.tzset()
