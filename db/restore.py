@@ -265,7 +265,8 @@ def _others(database: Path, filesystem: str, now: datetime) -> list[str]:
 
     cutoff = iso(now - timedelta(seconds=PRESENT_WITHIN_SECONDS))
     try:
-        connection = _connect_live(database, filesystem)
+        # As a reader: nothing beside the file is made by who may not write it.
+        connection, _ = connect_file(database, False, filesystem)
     except sqlite3.Error:
         return []
     try:
@@ -467,6 +468,11 @@ def restore(
             f"{database.parent} -samefile {database}), then restore; nothing restored"
         )
     filesystem = filesystem_of(database.parent, mountinfo)
+    if info is not None:
+        # First, before anything opens the file: a reader's connection made its -wal and
+        # -shm, in its own group without write, and the whole team was locked out by a
+        # restore refused to a read-only member (a tester).
+        _may_write_live(database)
     if info is not None and not force and not wait:
         # Boards open on it: refused now, not after copying (and checking) the whole copy,
         # seconds on a big file (a tester). Checked again when the file is taken.
@@ -550,13 +556,25 @@ def _check_new_place(database: Path) -> None:
         )
 
 
+def _may_write_live(database: Path) -> None:
+    """This user may write the live file and make its journals in its folder; else a
+    refusal naming which of the two, and whose it is."""
+    if not os.access(database, os.W_OK):
+        raise ReadOnlyDatabase(
+            f"{database}: {login_name()} may not write it ({describe_owner(database)});"
+            " nothing restored"
+        )
+    if not os.access(database.parent, os.W_OK | os.X_OK):
+        raise ReadOnlyDatabase(
+            f"{database}: {login_name()} may not create files in its folder"
+            f" {database.parent} ({describe_owner(database.parent)}), as SQLite must to"
+            " write it; nothing restored"
+        )
+
+
 def _check_live_place(database: Path, filesystem: str) -> None:
     """The live file may be written by this user, and is pdca's (or empty, or damaged)."""
-    if not (os.access(database, os.W_OK) and os.access(database.parent, os.W_OK | os.X_OK)):
-        raise ReadOnlyDatabase(
-            f"{database}: {login_name()} may not write it or its folder "
-            f"({describe_owner(database)}); nothing restored"
-        )
+    _may_write_live(database)
     try:
         look = _connect_live(database, filesystem)
     except sqlite3.Error as error:

@@ -573,6 +573,31 @@ def test_a_reader_in_the_team_folder_creates_no_wal_that_locks_writers_out(
         owner.close()
 
 
+@as_root_only
+def test_a_restore_refused_to_a_reader_leaves_no_wal_that_locks_the_team_out(
+    public_dir: Path,
+) -> None:
+    """nobody, in the team, may only read the file (0640) but may make files in its folder:
+    ``pdca restore`` looked for boards open before it checked who may write, and that look
+    made the -wal and -shm, nobody's, 0640; the file's owner could write no more (a tester)."""
+    from pdca.db import backup as backups
+
+    path, group = _team_file_nobody_may_only_read(public_dir)
+    saved = backups.backup(path, now=NOW_DT).path
+    os.chown(saved, 0, group.gr_gid)
+    saved.chmod(0o640)
+    assert siblings(path) == []
+    refused = _nobody_runner(path, public_dir)("restore", str(saved), groups=[group.gr_gid])
+    assert refused.returncode == 1, refused.stderr
+    assert siblings(path) == []  # nothing made beside it
+    assert "nobody may not write it (owned by root:" in refused.stderr, refused.stderr
+    owner = Store.open(path, actor="owner", clock=lambda: NOW_DT)  # the owner still writes
+    try:
+        owner.add_action(ActionDraft(title="the owner writes on"))
+    finally:
+        owner.close()
+
+
 # Runs as nobody: opens the file as pdca does, but stops after SQLite's open and before its
 # first read, says "opened" and waits for a line on stdin (the writer closes meanwhile, and
 # SQLite removes the -wal and -shm the reader saw); then reads, and says what it listed.

@@ -432,3 +432,35 @@ def test_a_forced_restore_that_never_gets_the_lock_gives_up_as_a_write_does(
     assert result.stderr.startswith(f"pdca: {db_path} stayed busy for 10 s (another long write")
     assert result.stderr.rstrip().endswith("nothing restored, try again")
     assert [a.title for a in store.list_actions()] == ["in the backup", "after the backup"]
+
+
+def test_a_restore_refused_to_a_reader_leaves_nothing_beside_the_file(
+    store: Store, db_path: Path, monkeypatch
+) -> None:
+    """A team member who may only read the file ran ``pdca restore``: the look for boards
+    open made its -wal and -shm, in his group without write, and the owner's own writes were
+    refused until someone removed them (a tester). Refused now before anything opens it."""
+    import os
+
+    from pdca.db.errors import ReadOnlyDatabase
+
+    store.add_action(ActionDraft(title="kept", owner="bob"))
+    saved = backups.backup(db_path, now=NOW_DT).path
+    store.close()
+    beside = [Path(f"{db_path}-wal"), Path(f"{db_path}-shm")]
+    assert not any(p.exists() for p in beside)
+    real_access = os.access
+
+    def reader_access(path, mode, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if Path(path) == db_path and mode & os.W_OK:
+            return False  # as for ben, in the group, the file 0640
+        return real_access(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "access", reader_access)
+    try:
+        restore(db_path, saved, clock=lambda: NOW_DT, actor="ben")
+    except ReadOnlyDatabase as refused:
+        assert "may not write it (owned by " in str(refused)  # which of file and folder: named
+    else:
+        raise AssertionError("a reader's restore was not refused")
+    assert not any(p.exists() for p in beside), [p.name for p in beside if p.exists()]
