@@ -1141,6 +1141,14 @@ class Store:
         newest: int = self.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
         return newest
 
+    def replaced_since(self, event_id: int) -> tuple[str, str, str] | None:
+        """Who replaced the file's contents (a restore, an import) after event ``event_id``,
+        when, and how (``restored from pdca.20261123.db``); None: nobody did."""
+        barrier = self.conn.execute(_LAST_BARRIER).fetchone()
+        if barrier is None or barrier["id"] <= event_id:
+            return None
+        return barrier["actor"], barrier["at"], barrier["summary"]
+
     def others_wrote_since(self, event_id: int, own: Iterable[int] | None = None) -> bool:
         """Did anyone add events after ``event_id`` in transactions other than ``own`` (by
         default this connection's own recent ones)?"""

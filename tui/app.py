@@ -68,6 +68,7 @@ from pdca.tui.settings import Settings, load_settings, save_settings, settings_p
 from pdca.tui.typeahead import LEAVING_KEYS, KeyHold, is_text_field
 from pdca.widgets.status_bar import StatusBar
 from pdca.widgets.text import fit, literal
+from pdca.widgets.when import short_time
 
 T = TypeVar("T")
 QUIT_AGAIN_SECONDS = 12  # a second q within this (the warning still shown) quits
@@ -514,7 +515,19 @@ class PdcaApp(App[None]):
             changed_by_others = latest < self._last_event_id or store.others_wrote_since(
                 self._last_event_id, self.context.writer.own_transactions
             )
+            replaced = store.replaced_since(self._last_event_id) if changed_by_others else None
             self._last_event_id = latest
+            if replaced is not None:
+                # The cards changed under the person all at once, their own latest among
+                # them perhaps: said, not left to be noticed (a tester's three adds went).
+                who, at, how = replaced
+                self.notify(
+                    f"{literal(who)} {literal(how)} at {short_time(at)}: shown now is what"
+                    " the file holds since",
+                    severity="warning",
+                    timeout=15,
+                    markup=False,
+                )
             if changed_by_others:
                 self._view_changed()
             else:

@@ -122,3 +122,31 @@ async def test_an_open_kpi_detail_says_once_when_its_kpi_is_gone(
         assert app.screen is detail and detail.gone
         said = [n.message for n in app._notifications if "no longer in the file" in n.message]
         assert said == ["KPI 'Pages' is no longer in the file"]
+
+
+async def test_a_board_says_who_restored_the_file_under_it(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """The cards changed all at once, the person's own latest gone, and nothing said why (a
+    tester): the board says who restored the file, from what, and when."""
+    store.add_action(ActionDraft(title="in the backup"))
+    saved = backups.backup(db_path, now=NOW_DT).path
+    app = make_app(db_path, actor="bob")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("n")
+        await settle_app(app, pilot)
+        app.screen.query_one("#title", Input).value = "bob's, after the backup"
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        app.check_for_changes()  # bob's own write: nothing to say
+        assert not [n for n in app._notifications if "restored" in n.message]
+        restore(db_path, saved, clock=lambda: NOW_DT, force=True, actor="carol")
+        app.check_for_changes()
+        await settle_app(app, pilot)
+        said = [n.message for n in app._notifications if "restored" in n.message]
+        assert said == [
+            f"carol restored from {saved.name} at 2026-11-23 09:00 UTC: shown now is what"
+            " the file holds since"
+        ], said
+        assert [a.title for a in app.context.store.list_actions()] == ["in the backup"]
