@@ -82,6 +82,7 @@ async def move_flow(board: BoardScreen, action: Action, target: Phase) -> None:
                 action.id, target, expected_version=seen, expected_phase=seen_phase
             ),
             kept="your check-in was saved",
+            what=f"move of #{action.id} to {target}",
         )
     except PdcaError as error:
         refused(board, error)

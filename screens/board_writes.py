@@ -73,19 +73,23 @@ async def save_or_refusal(
             # Given up after the busy wait, seconds after the key: which change it was is
             # said (a tester had moved on and could not tell what was not saved).
             error = DatabaseBusy(f"{what}: {error}")
-        refused(board, error, kept)
+        refused(board, error, kept, what)
         return None, error
     services(board.app).kept_may_be_saved()
     return written, None
 
 
-def refused(board: BoardScreen, error: PdcaError, kept: str | None = None) -> None:
+def refused(
+    board: BoardScreen, error: PdcaError, kept: str | None = None, what: str | None = None
+) -> None:
     """A write was refused: a conflict shows the card as it is now; a file that went wrong
-    is not a refusal but raised again, and the app stops on it."""
+    is not a refusal but raised again, and the app stops on it. ``what``: the write refused,
+    said beside what was ``kept`` ("the rest" read as a riddle, a tester)."""
     if isinstance(error, DatabaseBroken):
         raise error
     if isinstance(error, Conflict):
-        show_conflict(board, error, f"{kept}; the rest was not" if kept else "nothing written")
+        rest = f"the {what}" if what else "the rest"
+        show_conflict(board, error, f"{kept}; {rest} was not" if kept else "nothing written")
     else:
         board.notify(f"{error} ({kept})" if kept else str(error), severity="error", timeout=8)
 

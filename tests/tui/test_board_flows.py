@@ -78,6 +78,25 @@ async def test_do_to_check_asks_for_a_check_in_first(make_app, board_db: Path) -
         assert [c.message for c in detail.checkins] == ["rolled out to 10%"]
 
 
+async def test_a_move_refused_after_its_check_in_says_which_move(make_app, board_db: Path) -> None:
+    """The check-in was saved, the move not (bob moved the card back meanwhile): it said
+    "the rest was not", a riddle (a tester)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l", "greater_than_sign")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, CheckinModal)
+        open_as(board_db, "bob").move_action(3, "plan")
+        set_field(app, "message", "rolled out to 10%")
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        said = " ".join(n.message for n in app._notifications)
+        shown = said + " ".join(str(s.query_one("*").render()) for s in app.screen_stack[1:])
+        assert "your check-in was saved; the move of #3 to check was not" in shown, shown
+        detail = app.context.store.action_detail(3)
+        assert detail.action.phase == "plan" and len(detail.checkins) == 1
+
+
 async def test_check_to_act_asks_the_verdict(make_app, board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
