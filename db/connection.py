@@ -327,7 +327,8 @@ def journals_left(path: Path, left: list[str], nothing: str) -> str:
         "restore again" if nothing == "nothing restored" else "restore a backup or run this again"
     )
     return (
-        f", but {', '.join(names)} of a removed database {'is' if len(names) == 1 else 'are'}"
+        f", but {', '.join(names)} of a removed or renamed database"
+        f" {'is' if len(names) == 1 else 'are'}"
         f" still there: {move_away(path, left)}, then {again}; {nothing}"
     )
 

@@ -228,7 +228,7 @@ def _check_file(path: Path) -> Check:
         left = orphaned_journals(path)
         names = ", ".join(Path(name).name for name in left)
         first = (
-            f", and {names} of the removed one {'is' if len(left) == 1 else 'are'} still"
+            f", and {names} of the removed or renamed one {'is' if len(left) == 1 else 'are'} still"
             f" there: {move_away(path, left)}, then"
             if left
             else ";"

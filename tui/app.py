@@ -460,7 +460,7 @@ class PdcaApp(App[None]):
         now = file_identity(self.context.path)
         if now is not None and now == self.context.store.identity:
             return None
-        what = "removed" if now is None else "replaced by another file"
+        what = "removed or renamed" if now is None else "replaced by another file"
         return f"{self.context.path} was {what} while open; nothing more written"
 
     def remember_theme(self, theme: Theme) -> None:

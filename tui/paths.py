@@ -78,6 +78,11 @@ def resolve_db_path(option: str | None, environ: Mapping[str, str], cwd: Path) -
             # quietly using another file. (A folder by that name is not ours.)
             if candidate.is_file() or candidate.is_symlink():
                 return ResolvedPath(candidate, "found")
+            # The team's file renamed or removed under its -wal: that is the file meant
+            # here, said missing, not a new one of one's own made quietly (a tester's add
+            # in the team folder went to ~/.local/share). ``lexists`` stats, opens nothing.
+            if any(os.path.lexists(f"{candidate}{end}") for end in ("-wal", "-journal")):
+                return ResolvedPath(candidate, "found")
         except OSError:  # a folder above that we may not look into: it cannot hold ours
             continue
     try:

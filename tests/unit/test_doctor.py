@@ -58,7 +58,8 @@ def test_a_missing_file_whose_journals_are_left_says_to_move_them_first(
     assert told.exit_code == 1
     line = told.stderr.strip()
     assert line.startswith(
-        f"pdca: file: no database at {db_path}, and {db_path.name}-wal of the removed one is"
+        f"pdca: file: no database at {db_path}, and {db_path.name}-wal of the removed or renamed"
+        " one is"
         f" still there: once nobody runs pdca on it, move {db_path.name}-wal out of"
         f" {db_path.parent}, then bring back the newest good backup with: "
     ), line

@@ -633,7 +633,9 @@ def test_no_new_database_where_a_removed_ones_journal_lies(tmp_path: Path, left:
         assert f"move pdca.db{left} out of {tmp_path}, then restore a backup" in result.stderr
     # A read says the same, not "create one with pdca init", which refuses them.
     listed = run_pdca("--db", str(path), "list", env=_env(tmp_path, None))
-    _one_line_refusal(listed, f"no database at {path}, but pdca.db{left} of a removed database")
+    _one_line_refusal(
+        listed, f"no database at {path}, but pdca.db{left} of a removed or renamed database"
+    )
     os.rename(f"{path}{left}", tmp_path / "moved-away")
     assert run_pdca("--db", str(path), "init", env=_env(tmp_path, None)).returncode == 0
 

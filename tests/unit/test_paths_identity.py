@@ -240,6 +240,22 @@ def test_a_broken_link_named_pdca_db_is_found_not_skipped(tree: dict[str, Path])
     assert resolve_db_path(None, {}, tree["deep"]).path == tree["deep"] / DB_NAME
 
 
+def test_a_pdca_db_gone_from_under_its_wal_is_found_not_skipped(
+    tree: dict[str, Path], cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The team's file renamed (mv) under a board: its -wal stays in the folder, and a
+    colleague's ``pdca add`` there quietly made a database of their own in their home (a
+    tester). Found, so opening it says what is left and what to do."""
+    (tree["deep"] / f"{DB_NAME}-wal").write_bytes(b"")
+    assert resolve_db_path(None, {}, tree["deep"]).path == tree["deep"] / DB_NAME
+    monkeypatch.chdir(tree["deep"])
+    monkeypatch.delenv("PDCA_DB", raising=False)
+    added = cli("add", "x")
+    assert added.exit_code == 1
+    assert added.stderr.startswith(f"pdca: {tree['deep'] / DB_NAME} is missing, but pdca.db-wal")
+    assert not (tree["deep"] / DB_NAME).exists()
+
+
 # --------------------------------------------------------------------------- no passwd entry
 
 
