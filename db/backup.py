@@ -361,12 +361,26 @@ def backup(
     )
 
 
+def _no_room_for(database: Path, folder: Path) -> bool:
+    """Is there less room in ``folder`` than a copy of ``database`` takes? (``statvfs`` and
+    ``stat``: they open nothing.)"""
+    try:
+        found = os.statvfs(folder)
+        return found.f_bavail * found.f_frsize < os.stat(database).st_size
+    except OSError:
+        return False
+
+
 def _copy_checked(source: sqlite3.Connection, database: Path, temporary: Path) -> float:
     try:
         seconds = copies.copy_into(source, temporary, copies.copy_mode(database))
     except sqlite3.Error as error:
         primary = (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
-        if primary == sqlite3.SQLITE_FULL:  # reading never fills a disk: the copy's did
+        # Reading never fills a disk: the copy's did. A full disk can come back as an I/O
+        # error too ("disk I/O error" blamed the hardware, a tester): the room left says.
+        if primary == sqlite3.SQLITE_FULL or (
+            primary == sqlite3.SQLITE_IOERR and _no_room_for(database, temporary.parent)
+        ):
             raise DatabaseProblem(
                 f"{temporary.parent}: the disk is full; no backup written"
             ) from None

@@ -1003,3 +1003,31 @@ def test_integrity_problems_are_summed_up_on_one_short_line() -> None:
     said = summary([row, "wrong # of entries in index idx_x"])
     assert said == "Page 0 is never used; Page 1 is never used (and 299 more)"
     assert summary(["row 5 missing from index idx_a"]) == "row 5 missing from index idx_a"
+
+
+def test_a_backup_the_disk_has_no_room_for_says_so_not_disk_io_error(
+    store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a full disk the copy's write came back as SQLite's "disk I/O error", and the
+    backup blamed the hardware (a tester); the room left on the backups' disk says which."""
+    from types import SimpleNamespace
+
+    from pdca.db import copies
+    from pdca.db.errors import PdcaError
+
+    store.add_action(ActionDraft(title="x"))
+
+    def write_fails(*args, **kwargs):  # type: ignore[no-untyped-def]
+        error = sqlite3.OperationalError("disk I/O error")
+        error.sqlite_errorcode = 778  # SQLITE_IOERR_WRITE, as ENOSPC on a tmpfs gave it
+        raise error
+
+    monkeypatch.setattr(copies, "copy_into", write_fails)
+    monkeypatch.setattr(os, "statvfs", lambda path: SimpleNamespace(f_bavail=3, f_frsize=4096))
+    with pytest.raises(PdcaError) as full:
+        backups.backup(db_path, now=NOW_DT)
+    assert str(full.value).endswith(": the disk is full; no backup written"), full.value
+    monkeypatch.setattr(os, "statvfs", lambda path: SimpleNamespace(f_bavail=10**9, f_frsize=4096))
+    with pytest.raises(PdcaError) as other:  # room enough: some other I/O trouble, said so
+        backups.backup(db_path, now=NOW_DT)
+    assert "failed (disk I/O error); no backup written" in str(other.value)
