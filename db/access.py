@@ -60,6 +60,29 @@ def _team_of(path: Path) -> int | None:
     return directory.st_gid if member else None
 
 
+def _personal_group(info: os.stat_result) -> bool:
+    """Is the file's group its owner's own (``ann:ann``, a user-private group)?"""
+    try:
+        return info.st_gid != 0 and group_name(info.st_gid) == pwd.getpwuid(info.st_uid).pw_name
+    except KeyError:
+        return False
+
+
+def _shared_group(owner: int) -> int | None:
+    """The one group (not a personal one, not root's) that this user and ``owner`` are both
+    in; None when there is none, or more than one to choose from."""
+    try:
+        owner_entry = pwd.getpwuid(owner)
+    except KeyError:
+        return None
+    theirs = {owner_entry.pw_gid} | {
+        g.gr_gid for g in grp.getgrall() if owner_entry.pw_name in g.gr_mem
+    }
+    mine = set(os.getgroups()) | {os.getegid()}
+    shared = [gid for gid in theirs & mine if gid != 0 and group_name(gid) != owner_entry.pw_name]
+    return shared[0] if len(shared) == 1 else None
+
+
 def what_to_ask(path: Path, needs: str) -> str:
     """What to do so this user may ``needs`` (read, write, enter, read and write) ``path``:
     its owner lacking the permission gives it to themself (``chmod u+``); anyone else asks
@@ -88,6 +111,14 @@ def what_to_ask(path: Path, needs: str) -> str:
         regroup = f"chgrp {group_name(team)} {shell_word(path)}"
         fix = f"{regroup} && chmod g+{bit} {shell_word(path)}" if not group_may else regroup
         return f"ask its owner {_user(info.st_uid)} to run: {fix}"
+    if not in_group and _personal_group(info):
+        # ann:ann 0644: joining ann's own group is no advice (a tester); the file wants a
+        # team's group, the one the two share if there is one.
+        shared = _shared_group(info.st_uid)
+        name = group_name(shared) if shared is not None else "GROUP"
+        fix = f"chgrp {name} {shell_word(path)} && chmod g+{bit} {shell_word(path)}"
+        unknown = "" if shared is not None else " (GROUP: a group you are both in)"
+        return f"ask its owner {_user(info.st_uid)} to run: {fix}{unknown}"
     if not in_group and not group_may:
         return f"ask {join}, and {grant}"
     if not in_group:

@@ -95,3 +95,46 @@ def test_write_advice_names_the_folder_when_the_file_is_writable(
     assert write_advice(path) == (
         f"SQLite writes beside it in {folder}: you own it, so run: chmod u+w {folder}"
     )
+
+
+def test_a_file_in_its_owners_own_group_wants_the_teams_group_not_a_join(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ann:ann 0644 (umask 022, a folder without setgid): "ask to be added to group ann" is
+    no advice (a tester). The group ann and the reader share is named, when there is one."""
+    from types import SimpleNamespace
+
+    ann, team, other = 4601, 4700, 4701
+    path = tmp_path / "pdca.db"
+    path.write_bytes(b"")
+    os.chown(path, ann, ann)  # ann's own group has ann's uid as its gid here
+    path.chmod(0o644)
+    users = {ann: SimpleNamespace(pw_name="ann", pw_gid=ann)}
+    groups = {
+        ann: SimpleNamespace(gr_name="ann", gr_gid=ann, gr_mem=[]),
+        team: SimpleNamespace(gr_name="team", gr_gid=team, gr_mem=["ann", "ben"]),
+        other: SimpleNamespace(gr_name="ops", gr_gid=other, gr_mem=["ann", "ben"]),
+    }
+
+    def getpwuid(uid: int):  # type: ignore[no-untyped-def]
+        if uid in users:
+            return users[uid]
+        raise KeyError(uid)
+
+    def getgrgid(gid: int):  # type: ignore[no-untyped-def]
+        if gid in groups:
+            return groups[gid]
+        raise KeyError(gid)
+
+    monkeypatch.setattr(access.pwd, "getpwuid", getpwuid)
+    monkeypatch.setattr(access.grp, "getgrgid", getgrgid)
+    monkeypatch.setattr(access.grp, "getgrall", lambda: [groups[team], groups[other]])
+    _run_as(monkeypatch, 4602, [4602, team])  # ben, in team only
+    assert what_to_ask(path, "write") == (
+        f"ask its owner ann to run: chgrp team {path} && chmod g+w {path}"
+    )
+    _run_as(monkeypatch, 4602, [4602, team, other])  # two groups to choose from: not chosen
+    assert what_to_ask(path, "write") == (
+        f"ask its owner ann to run: chgrp GROUP {path} && chmod g+w {path}"
+        " (GROUP: a group you are both in)"
+    )
