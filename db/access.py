@@ -116,7 +116,9 @@ def what_to_ask(path: Path, needs: str) -> str:
         # team's group, the one the two share if there is one.
         shared = _shared_group(info.st_uid)
         name = group_name(shared) if shared is not None else "GROUP"
-        fix = f"chgrp {name} {shell_word(path)} && chmod g+{bit} {shell_word(path)}"
+        fix = f"chgrp {name} {shell_word(path)}"
+        if not group_may:  # 0660 already lets the group in: its group is all that is wrong
+            fix += f" && chmod g+{bit} {shell_word(path)}"
         unknown = "" if shared is not None else " (GROUP: a group you are both in)"
         return f"ask its owner {_user(info.st_uid)} to run: {fix}{unknown}"
     if not in_group and not group_may:
