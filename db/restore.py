@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import socket
 import sqlite3
 import stat
 import time
@@ -389,6 +390,7 @@ def _alone(
     wait: float | None,
     clock: Callable[[], datetime],
     waiting: Callable[[str, float], None] = lambda who, left: None,
+    actor: str | None = None,
 ) -> sqlite3.Connection:
     """Wait (up to ``wait`` seconds) until no board is present (db/presence.py: a board on
     a network filesystem holds no lock between reads) and no connection has the file open;
@@ -409,21 +411,28 @@ def _alone(
             waiting(who, deadline - time.monotonic())
             told = who
         if time.monotonic() >= deadline:
-            raise _open_elsewhere(database, others, wait)
+            raise _open_elsewhere(database, others, wait, actor)
         time.sleep(_RETRY_SECONDS)
 
 
-def _open_elsewhere(database: Path, others: list[str], wait: float | None) -> DatabaseBusy:
+def _open_elsewhere(
+    database: Path, others: list[str], wait: float | None, actor: str | None = None
+) -> DatabaseBusy:
     """The refusal of a restore while others have the file open, and what to do next, for
     what was already tried (a tester, with --wait given, was told to run with --wait; and to
     "quit pdca" of a sqlite3 shell)."""
-    who = ", ".join(others) if others else "a pdca command, or another SQLite program"
+    # One's own board is said as one's own: "ask them to quit pdca" sent a tester looking
+    # for someone else (``login on host``, as ``_others`` names a board).
+    me = f"{actor or login_name()} on {socket.gethostname()}"
+    named = [f"{who} (your own board)" if who == me else who for who in others]
+    who = ", ".join(named) if others else "a pdca command, or another SQLite program"
     waited = f" after waiting {wait:g} s" if wait else ""
     close = "quit pdca" if others else "close it (pdca, or another SQLite program)"
+    ask = "quit your board" if others and set(others) == {me} else f"ask them to {close}"
     again = "a longer --timeout" if wait else "--wait (until they have)"
     return DatabaseBusy(
-        f"{database} is open elsewhere{waited} ({who}); nothing restored: ask them to "
-        f"{close}, or run again with {again} or --force (restore under them)"
+        f"{database} is open elsewhere{waited} ({who}); nothing restored: {ask},"
+        f" or run again with {again} or --force (restore under them)"
     )
 
 
@@ -478,7 +487,7 @@ def restore(
         # seconds on a big file (a tester). Checked again when the file is taken.
         present = _others(database, filesystem, clock())
         if present:
-            raise _open_elsewhere(database, present, wait)
+            raise _open_elsewhere(database, present, wait, actor)
     source_connection, version = _open_source(source)
     scratch = schema.temporary_name(database, "new")
     before: Path | None = None
@@ -698,7 +707,7 @@ def _restore_in_place(
         return _restore_under_others(
             source, source_file, database, filesystem, folder, clock, actor
         )
-    connection = _alone(database, filesystem, wait, clock, waiting)
+    connection = _alone(database, filesystem, wait, clock, waiting, actor)
     before, not_kept, held = _restore_held_alone(
         source, source_file, database, folder, connection, actor, clock, force=False
     )

@@ -530,6 +530,21 @@ def test_restore_refuses_a_live_file_a_newer_pdca_wrote(cli, db: Path) -> None:
     assert dump(db) == before
 
 
+def test_a_restore_refused_for_ones_own_board_says_so(cli, db: Path) -> None:
+    """ "open elsewhere (ann on vm); ask them to quit pdca": ann's own board (a tester)."""
+    import socket
+
+    saved = make_backup(db, T0)
+    board = Store.open(db, actor="alice", clock=lambda: NOW_DT)
+    Presence(board, host=socket.gethostname(), pid=os.getpid()).join()
+    try:
+        stderr = one_line_error(cli("restore", str(saved)), "open elsewhere")
+        assert f"(alice on {socket.gethostname()} (your own board))" in stderr, stderr
+        assert "nothing restored: quit your board, or run again with" in stderr, stderr
+    finally:
+        board.close()
+
+
 def test_restore_refused_while_others_have_it_open_names_them(
     cli, db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
