@@ -117,7 +117,9 @@ class Layout:
         wide = width >= 110
         status = 10 if wide else 0
         perspective = 9 if width >= 72 else 0
-        latest, target, owner = 11, 7, (12 if wide else 8)
+        # The owner column holds "bob → lena" (who an alert waits for now): at 8 cells the
+        # alerts box (106 wide) showed "bob → l…" beside an empty chart (a tester).
+        latest, target, owner = 11, 7, (12 if width >= 90 else 8)
         spark = max(8, min(40, (width - 60) // 2)) if width >= 60 else 0
         fixed = 3 + status + perspective + latest + spark + target + 2 + owner  # ▌, mark
         gaps = sum(1 for w in (status, perspective, latest, spark, target, owner) if w)

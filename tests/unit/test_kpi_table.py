@@ -51,3 +51,10 @@ def test_a_flag_cut_between_its_letters_leaves_a_blank_not_a_lone_letter() -> No
     for n in range(30, 35):
         shown = fit("x" * n + "🇫🇷🇩🇪 trip", 34)
         assert cell_len(shown) == 34 and cell_len(literal(shown)) == 34, shown
+
+
+def test_the_owner_column_holds_an_escalated_pair_from_90_cells() -> None:
+    """ "bob → lena" (an alert passed on) was cut to "bob → l…" in the alerts box, 106 cells
+    wide, beside an empty chart column (a tester)."""
+    assert Layout.for_width(106).owner >= len("bob → lena")
+    assert Layout.for_width(80).owner == 8  # narrower: the name and the chart come first
