@@ -32,6 +32,7 @@ from pdca.screens.context import (
     write_banner_widget,
 )
 from pdca.screens.footer import footer_after_first_paint
+from pdca.screens.row_view import BACK_TO_BOARD, back_to_board
 from pdca.widgets.kpi_table import KpiTable
 from pdca.widgets.status_bar import StatusBar
 from pdca.widgets.text import literal, quoted
@@ -199,7 +200,11 @@ class KpisScreen(KpiRowsActions, Screen[None]):
     BINDINGS = [
         UNDO_ON_THE_BOARD,
         Binding("a", "acknowledge", "Acknowledge", id="kpis-ack"),
+        BACK_TO_BOARD,
     ]
+
+    def action_back_to_board(self) -> None:
+        back_to_board(self)
 
     DEFAULT_CSS = """
     KpisScreen #kpi-warnings { height: auto; max-height: 4; padding: 0 1; color: $warning;

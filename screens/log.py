@@ -157,7 +157,8 @@ class LogScreen(RowView):
         Binding("s", "filter_status", "Status", id="log-filter-status"),
         Binding("a", "filter_action", "This action", id="log-filter-action"),
         Binding("t", "filter_range", "Dates", id="log-filter-range"),
-        Binding("escape", "clear_filters", "Clear filter", show=False, id="log-clear"),
+        # esc clears the filters first; with none, it goes back to the board (RowView's)
+        Binding("escape", "clear_filters", "Back", id="log-clear"),
     ]
 
     DEFAULT_CSS = """
@@ -603,6 +604,8 @@ class LogScreen(RowView):
     def action_clear_filters(self) -> None:
         if self.filter.active:
             self.set_filter(LogFilter())
+        else:
+            self.action_back_to_board()
 
     def palette_commands(self) -> list[PaletteEntry]:
         return [

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from typing import ClassVar
 
+from textual.binding import Binding
 from textual.screen import Screen
 
 from pdca.screens.context import AppContext, context_of, services, show_status
@@ -17,9 +18,24 @@ from pdca.widgets.row_list import RowList
 FRESH_SECONDS = 0.5
 
 
+# esc in a view with nothing of its own to undo goes back to the board, as esc steps back
+# everywhere else: at 80 columns the footer had no room for "1 Board", and esc did nothing
+# (a tester found no way back on the screen).
+BACK_TO_BOARD = Binding("escape", "back_to_board", "Back", id="view-back")
+
+
+def back_to_board(screen: Screen[None]) -> None:
+    screen.app.switch_mode("board")  # the switch is scheduled; nothing here waits for it
+
+
 class RowView(Screen[None]):
     """Subclasses name their ``VIEW`` and read the store in ``load`` (``reload`` when they
     come back or the file changed, if that should keep more than ``load`` does)."""
+
+    BINDINGS = [BACK_TO_BOARD]
+
+    def action_back_to_board(self) -> None:
+        back_to_board(self)
 
     VIEW: ClassVar[str] = ""
     # False: the view mounts its footer itself, once what it reads on a thread is shown (the

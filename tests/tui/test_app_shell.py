@@ -160,6 +160,28 @@ async def test_views_switch_with_digits_and_only_built_views_have_keys(
         assert focused(app) == ("plan", 1)
 
 
+async def test_esc_in_a_view_goes_back_to_the_board(make_app, board_db: Path) -> None:
+    """At 80 columns the footer had no room for "1 Board", and esc did nothing: no way back
+    on the screen (a tester). The log's esc clears its filter first."""
+    from pdca.db.accountability_models import LogFilter
+
+    app = make_app(board_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in ("2", "3", "5", "6", "7", "4"):
+            await pilot.press(key)
+            await settle_app(app, pilot)
+            assert app.current_mode != "board", key
+            if key == "4":  # a filter set: esc clears it, and stays
+                app.screen.set_filter(LogFilter(status="blocked"))
+                await settle_app(app, pilot)
+                await pilot.press("escape")
+                await settle_app(app, pilot)
+                assert app.current_mode == "log" and not app.screen.filter.active
+            await pilot.press("escape")
+            await settle_app(app, pilot)
+            assert app.current_mode == "board", key
+
+
 async def test_the_header_names_who_else_has_the_file_open(make_app, board_db: Path) -> None:
     alice = make_app(board_db, actor="alice", presence=True, watch_changes=False)
     bob = make_app(board_db, actor="bob", presence=True, watch_changes=False)
