@@ -42,25 +42,47 @@ class StatusBar(Widget):
             self.post_message(self.AlertsRequested())
 
     def render(self) -> Text:
-        """One line that fits: what must be seen (the view, who you are, your alerts, a save
-        waiting) first, then who else is here, as many names as fit; the file's name gives
-        up cells before any of them. At 80 columns the line wrapped, and its hidden second
-        line took "saving…" with it (a tester)."""
+        """One line that fits: the view, who you are, your alerts and a save waiting are
+        never pushed off it. When the line is too long, in this order: the file's name is cut
+        to 16 cells, the others' names give way to their count, the file's name is cut to 8,
+        the alerts say only their number, the login is cut to 8, and last the others' count
+        goes. At 80 columns the line wrapped, and its hidden second line took "saving…" with
+        it; a long login did the same at 60 (testers)."""
         room = self.content_size.width or 10_000
-        database = literal(self.database)
-        text = self._line(database)
-        least = len(self._here(0))  # "· 5 here": others are never left out altogether
-        if text.cell_len + least > room:  # the file's name, cut, keeps at least a few cells
-            keep = max(8, cell_len(database) - (text.cell_len + least - room))
-            text = self._line(fit(database, keep))
-        others = self._here(room - text.cell_len)
-        if others:
-            text.append(others)
+        database, login = literal(self.database), literal(self.login)
+        steps = [
+            {},
+            {"database": 16},
+            {"database": 16, "names": False},
+            {"database": 8, "names": False},
+            {"database": 8, "names": False, "short_alerts": True},
+            {"database": 8, "names": False, "short_alerts": True, "login": 8},
+            {"database": 8, "others": False, "short_alerts": True, "login": 8},
+        ]
+        for step in steps:
+            text = self._line(
+                fit(database, step.get("database", len(database) * 2 + 2)),
+                fit(login, step.get("login", len(login) * 2 + 2)),
+                short_alerts=bool(step.get("short_alerts")),
+            )
+            names = step.get("names", True)
+            if step.get("others", True):
+                here = self._here(room - text.cell_len, names=names)
+                if (
+                    names
+                    and self.others
+                    and "," not in here
+                    and not here.startswith(f" · {literal(self.others[0])}")
+                ):
+                    continue  # not one name fits yet: the file's name gives way first
+                text.append(here)
+            if text.cell_len <= room:
+                break
         text.no_wrap = True
         text.overflow = "ellipsis"
         return text
 
-    def _line(self, database: str) -> Text:
+    def _line(self, database: str, login: str, *, short_alerts: bool = False) -> Text:
         text = Text()
         text.append("pdca", style="bold")
         text.append(f" {self.view}", style="bold")
@@ -69,20 +91,23 @@ class StatusBar(Widget):
         if self.read_only:
             text.append(" (read-only)", style="bold")
         text.append(" · ")
-        text.append(literal(self.login), style="bold")
+        text.append(login, style="bold")
         if self.alerts:
             # A flag and words, not only colour: it must read in 16 colours and NO_COLOR.
             plural = "s" if self.alerts != 1 else ""
-            text.append(f" ⚑ {self.alerts} alert{plural} for you", style="bold reverse")
+            words = (
+                f" ⚑ {self.alerts}" if short_alerts else f" ⚑ {self.alerts} alert{plural} for you"
+            )
+            text.append(words, style="bold reverse")
         if self.saving:
             text.append(" · saving…", style="bold reverse")
         return text
 
-    def _here(self, room: int) -> str:
+    def _here(self, room: int, *, names: bool = True) -> str:
         """`` · bob, carol +3 here``: as many of the others' names as ``room`` holds (six at
-        most), the rest counted; ``· 5 here`` when not one name fits."""
+        most), the rest counted; ``· 5 here`` when not one name fits (or ``names`` is off)."""
         count = len(self.others)
-        for shown in range(min(count, 6), 0, -1):
+        for shown in range(min(count, 6) if names else 0, 0, -1):
             names = ", ".join(literal(login) for login in self.others[:shown])
             words = f" · {names}{f' +{count - shown}' if count > shown else ''} here"
             if cell_len(words) <= room:

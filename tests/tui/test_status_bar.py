@@ -40,3 +40,23 @@ async def test_names_that_do_not_fit_are_counted_and_a_long_file_name_is_cut() -
     )
     assert "alice" in line and "…" in line and len(line) <= 60
     assert line.endswith(" here") and ("+" in line or " 9 here" in line)
+
+
+async def test_the_file_name_gives_way_before_the_names_of_others() -> None:
+    """The others' names went while the file's name kept 30 cells (a reviewer)."""
+    line = await _shown(
+        80, database="team-improvement-board-2026-shared.db", login="ann", alerts=2,
+        saving=True, others=("bob", "carol", "dave", "erin"),
+    )  # fmt: skip
+    assert "bob" in line and "saving…" in line and len(line) <= 80, line
+    assert "team-improvement-board-2026-shared.db" not in line
+
+
+async def test_a_long_login_at_60_columns_keeps_saving_and_the_others_count() -> None:
+    """A 27-character login pushed "saving…" and the others off the line at 60 (testers)."""
+    line = await _shown(
+        60, view="Board", database="pdca.db", login="alexandra.konstantinopoulou",
+        alerts=2, saving=True, others=("bob", "carol"),
+    )  # fmt: skip
+    assert "saving…" in line and "⚑ 2" in line and line.endswith(" here"), line
+    assert len(line) <= 60
