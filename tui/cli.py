@@ -1109,7 +1109,7 @@ def list_actions(
         for a in store.iter_action_data(where)
     )
     headers = ["ID", "PHASE", "OWNER", "PRI", "DUE", "CHECK-IN", "TITLE"]
-    lines = table_lines(headers, rows, cut=("OWNER", "TITLE"))
+    lines = table_lines(headers, rows, cut=("TITLE", "OWNER"))
     header = next(lines)
     first = next(lines, None)
     if first is None:
@@ -1415,7 +1415,7 @@ def initiative_list(session: Session, as_json: bool) -> None:
         for i in items
     ]
     headers = ["NAME", "HEALTH", "OWNER", "OPEN P/D/C/A", "KPIS", "BY", "WHY"]
-    click.echo(table(headers, rows, cut=("NAME", "OWNER", "WHY")))
+    click.echo(table(headers, rows, cut=("WHY", "OWNER", ("NAME", 16)), middle=("NAME",)))
 
 
 # --------------------------------------------------------------------------- KPIs, alerts
@@ -1622,7 +1622,7 @@ def _doctor_content(session: Session, as_json: bool) -> None:
         ]
         for w in found
     ]
-    click.echo(table(["WHAT", "WHICH", "WARNING"], rows, cut=("WHICH", "WARNING")))
+    click.echo(table(["WHAT", "WHICH", "WARNING"], rows, cut=("WARNING", ("WHICH", 16))))
     click.echo(f"{len(found)} warning{'s' if len(found) != 1 else ''} (never blocking)", err=True)
 
 

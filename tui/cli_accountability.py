@@ -169,7 +169,7 @@ def log(session: Session, owner, action_text, initiative, status, since, until, 
         for e in entries
     ]
     headers = ["AT", "AGO", "ID", "AUTHOR", "STATUS", "ACTION: MESSAGE"]
-    click.echo(table(headers, rows, cut=("AUTHOR", "ACTION: MESSAGE")))
+    click.echo(table(headers, rows, cut=("ACTION: MESSAGE", "AUTHOR")))
 
 
 # --------------------------------------------------------------------------- follow-ups
@@ -208,7 +208,7 @@ def followups(session: Session, due_only: bool, owner, include_done: bool, as_js
         for f in items
     ]
     headers = ["ID", "AFTER", "DUE", "OWNER", "RESULT", "TITLE"]
-    click.echo(table(headers, rows, cut=("OWNER", "TITLE")))
+    click.echo(table(headers, rows, cut=("TITLE", "OWNER")))
 
 
 def _result(f: Any) -> str:

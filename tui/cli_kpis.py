@@ -422,7 +422,10 @@ def kpi_list(session: Session, as_json: bool) -> None:
         for r in rows
     ]
     head = ["NAME", "STATUS", "LATEST", "TARGET", "TREND", "SIGNAL", "OWNER", "PERSPECTIVE"]
-    click.echo(table(head, lines, cut=("NAME", "TREND", "SIGNAL", "OWNER", "PERSPECTIVE")))
+    # The trend's and signal's words and the perspective give way first; the name, which
+    # `kpi show NAME` takes, last and in the middle (its team in brackets stays).
+    cut = ("PERSPECTIVE", "SIGNAL", "TREND", "OWNER", ("NAME", 16))
+    click.echo(table(head, lines, cut=cut, middle=("NAME",)))
 
 
 @kpi.command("show")

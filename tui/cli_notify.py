@@ -93,7 +93,7 @@ def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_js
             )
         elif planned:
             rows = [[p.channel, p.notice.recipient, p.notice.key, p.notice.text] for p in planned]
-            click.echo(table(["CHANNEL", "TO", "KEY", "TEXT"], rows, cut=("TO", "KEY", "TEXT")))
+            click.echo(table(["CHANNEL", "TO", "KEY", "TEXT"], rows, cut=("TEXT", "TO")))
         else:
             click.echo("nothing to send", err=True)
         return

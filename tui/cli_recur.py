@@ -85,7 +85,7 @@ def recur_list(session: Session, include_stopped: bool, as_json: bool) -> None:
         for r in found
     ]
     headers = ["RULE", "EVERY", "NEXT", "MADE", "LATEST", "OWNER", "TITLE"]
-    click.echo(table(headers, rows, cut=("OWNER", "TITLE")))
+    click.echo(table(headers, rows, cut=("TITLE", "OWNER")))
 
 
 def _next(rule: Recurrence) -> str:

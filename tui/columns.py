@@ -4,8 +4,9 @@ to the terminal they are printed on.
 On a terminal a row wider than the window wrapped onto the next line, and a long login or
 title widened every row of the table: at 80 columns ``pdca list`` read as a ragged mess.
 As ``gh`` and Taskwarrior do, a table printed to a terminal now fits its width: the columns
-that hold free text (titles, messages, logins) are cut, the widest first, each cut cell
-ending in ``…``; ids, phases and dates are never cut. Sent to a pipe or a file the rows are
+that hold free text (titles, messages, logins) are cut, in an order each table chooses (a
+title before a login, the name a row is known by last), each cut cell ending in ``…``; ids,
+phases and dates are never cut. Sent to a pipe or a file the rows are
 whole (a script greps every word; ``--json`` is the format meant for programs).
 """
 
@@ -19,7 +20,7 @@ from pdca.tui.output import printable
 
 ELLIPSIS = "…"
 
-# A cut column keeps at least this many cells (or its header's, if wider): narrower, a title
+# A cut column keeps at least this many cells unless it says otherwise: narrower, a title
 # says nothing, and a row that wraps reads better than one that says nothing.
 NARROWEST = 8
 
@@ -58,45 +59,68 @@ def cell_width(text: str) -> int:
     return cell_len(text)
 
 
-def cut_to(text: str, width: int) -> str:
+def cut_to(text: str, width: int, *, middle: bool = False) -> str:
     """``text`` in at most ``width`` cells: whole if it fits, else cut with ``…`` at the end
-    (a wide character that would straddle the edge goes whole)."""
-    if cell_width(text) <= width:
-        return text
+    (a wide character that would straddle the edge goes whole). ``middle``: a name that ends
+    in a bracket keeps it ("Lead time … (payments)"), as the app's KPI table cuts names:
+    nine KPIs read "Code re…" once their team went (a reviewer)."""
     if width <= 0:
         return ""
+    if text.isascii():
+        if len(text) <= width:
+            return text
+    elif len(text) * 2 <= width or cell_width(text) <= width:  # no character takes 3 cells
+        return text
+    if middle and width >= 6:
+        bracket = text.rfind(" (")
+        if bracket > 0 and text.endswith(")") and cell_width(text[bracket:]) <= width * 3 // 5:
+            tail = text[bracket:]
+        else:  # the end tells names apart: its last third of the width
+            tail = text[-(width // 3) :] if text.isascii() else ""
+        if tail:
+            return cut_to(text[: len(text) - len(tail)], width - cell_width(tail)) + tail
     if text.isascii():
         return text[: width - 1] + ELLIPSIS
     from rich.cells import set_cell_size
 
-    # set_cell_size pads with a space where a two-cell character would straddle the edge
-    return set_cell_size(text, width - 1).rstrip(" ") + ELLIPSIS
+    # set_cell_size pads with a space where a two-cell character would straddle the edge;
+    # given only the text's start (no character is narrower than none, few are zero cells),
+    # not a 100 000-character title to measure again and again.
+    return set_cell_size(text[: 2 * width], width - 1).rstrip(" ") + ELLIPSIS
+
+
+# A column to cut: its header, or its header and the fewest cells it keeps (``NARROWEST``
+# when not said).
+Cut = str | tuple[str, int]
 
 
 def table(
     headers: Sequence[str],
     rows: Iterable[Sequence[str]],
     *,
-    cut: Collection[str] = (),
+    cut: Sequence[Cut] = (),
+    middle: Collection[str] = (),
     width: int | None = None,
 ) -> str:
     """Columns padded to their widest cell, in terminal cells; the last column is ragged.
-    The columns named in ``cut`` are cut to fit ``width`` (see ``table_lines``)."""
-    return "\n".join(table_lines(headers, rows, cut=cut, width=width))
+    The columns in ``cut`` are cut to fit ``width`` (see ``table_lines``)."""
+    return "\n".join(table_lines(headers, rows, cut=cut, middle=middle, width=width))
 
 
 def table_lines(
     headers: Sequence[str],
     rows: Iterable[Sequence[str]],
     *,
-    cut: Collection[str] = (),
+    cut: Sequence[Cut] = (),
+    middle: Collection[str] = (),
     width: int | None = None,
 ) -> Iterator[str]:
-    """``table``'s lines, one at a time. The columns whose headers are in ``cut`` are cut
-    so each line fits ``width`` cells (the terminal's when not given: ``terminal_width``;
-    whole when that is None). Every row is read before the first line (the widths need them
-    all), each kept as one string: 50 000 rows as lists of cells took 70 MB (a tester;
-    ``pdca list`` on the huge file)."""
+    """``table``'s lines, one at a time. The columns in ``cut`` give up cells, in that order
+    (the first as far as its floor before the next gives any), so that each line fits
+    ``width`` cells (the terminal's when not given: ``terminal_width``; whole when that is
+    None); those in ``middle`` are cut in the middle (``cut_to``). Every row is read before
+    the first line (the widths need them all), each kept as one string: 50 000 rows as lists
+    of cells took 70 MB (a tester; ``pdca list`` on the huge file)."""
     room = terminal_width() if width is None else width
     natural = [cell_width(h) for h in headers]
     last = len(headers) - 1
@@ -108,45 +132,35 @@ def table_lines(
         for index in range(measured + 1):
             natural[index] = max(natural[index], cell_width(cells[index]))
         packed.append(_CELLS.join(cells))
-    cuttable = [i for i, header in enumerate(headers) if header in cut]
-    widths = natural if room is None else fitted(natural, headers, cuttable, room)
-    fits = widths == natural
-    yield _line(list(headers), widths)
+    order = []
+    for entry in cut:
+        header, floor = (entry, NARROWEST) if isinstance(entry, str) else entry
+        if header in headers:
+            order.append((headers.index(header), floor))
+    widths = natural if room is None else fitted(natural, order, room)
+    cutting = [(i, headers[i] in middle) for i, _ in order if widths[i] < natural[i]]
+    yield _line([cut_to(h, w) for h, w in zip(headers, widths, strict=True)], widths)
     for index, joined in enumerate(packed):
         packed[index] = ""  # let each row go once it is written
         cells = joined.split(_CELLS)
-        if not fits:
-            for i in cuttable:
-                cells[i] = cut_to(cells[i], widths[i])
+        for i, in_middle in cutting:
+            cells[i] = cut_to(cells[i], widths[i], middle=in_middle)
         yield _line(cells, widths)
 
 
-def fitted(natural: list[int], headers: Sequence[str], cuttable: list[int], room: int) -> list[int]:
-    """The widths that fit ``room`` cells: the ``cuttable`` columns brought down to one
-    level, the widest first (a long title gives up cells before a login does), none below
-    its floor (``NARROWEST``, or its header). What cannot fit even so is left to wrap."""
-    gaps = 2 * (len(natural) - 1)
-    if sum(natural) + gaps <= room or not cuttable:
-        return natural
-    fixed = gaps + sum(w for i, w in enumerate(natural) if i not in cuttable)
-    floors = {i: min(natural[i], max(cell_width(headers[i]), NARROWEST)) for i in cuttable}
-
-    def taken(level: int) -> int:
-        return sum(max(floors[i], min(natural[i], level)) for i in cuttable)
-
-    low, high = 0, max(natural[i] for i in cuttable)
-    while low < high:  # the highest level that fits
-        middle = (low + high + 1) // 2
-        if fixed + taken(middle) <= room:
-            low = middle
-        else:
-            high = middle - 1
-    widths = [max(floors[i], min(w, low)) if i in floors else w for i, w in enumerate(natural)]
-    spare = room - fixed - taken(low)
-    for i in cuttable:  # the cells a whole level could not give out, one each, left first
-        if spare > 0 and widths[i] < natural[i]:
-            widths[i] += 1
-            spare -= 1
+def fitted(natural: list[int], order: list[tuple[int, int]], room: int) -> list[int]:
+    """The widths that fit ``room`` cells: the columns in ``order`` (index, floor) give up
+    cells one after the other, each down to its floor at most, until the line fits; the
+    names a row is known by come last (a KPI's name had gone down with its trend's words,
+    to "Code re…", a reviewer). What cannot fit even so is left to wrap."""
+    widths = list(natural)
+    over = sum(widths) + 2 * (len(widths) - 1) - room
+    for index, floor in order:
+        if over <= 0:
+            break
+        given = min(over, max(0, widths[index] - floor))
+        widths[index] -= given
+        over -= given
     return widths
 
 

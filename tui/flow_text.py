@@ -85,7 +85,11 @@ def plain_text(flow: Flow) -> str:
     lines = [
         f"flow of the last {flow.weeks} weeks (since {flow.since[:10]})",
         "",
-        table(PHASE_HEADERS, [_phase_cells(p, titled=True) for p in flow.phases], cut=("OLDEST",)),
+        table(
+            PHASE_HEADERS,
+            [_phase_cells(p, titled=True) for p in flow.phases],
+            cut=(("OLDEST", 16),),
+        ),
         "",
         "throughput  " + throughput_line(flow),
         "cycle time  " + cycle_line(flow.cycle, flow),
@@ -95,7 +99,7 @@ def plain_text(flow: Flow) -> str:
         lines.append(cadence_note(flow.weeks))
     if flow.initiatives:
         cells = [_initiative_cells(i) for i in flow.initiatives]
-        lines += ["", table(INITIATIVE_HEADERS, cells, cut=("INITIATIVE",))]
+        lines += ["", table(INITIATIVE_HEADERS, cells, cut=(("INITIATIVE", 16),))]
     return "\n".join(lines)
 
 

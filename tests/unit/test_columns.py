@@ -23,7 +23,7 @@ ROWS = [
 
 
 def test_a_table_wider_than_the_terminal_cuts_its_text_columns_widest_first() -> None:
-    lines = table(HEADERS, ROWS, cut=("OWNER", "TITLE"), width=80).splitlines()
+    lines = table(HEADERS, ROWS, cut=("TITLE", "OWNER"), width=80).splitlines()
     assert max(cell_width(line) for line in lines) == 80
     assert lines[1].startswith("#1   bartholomew.longname  2026-12-01  Cut ticket")
     assert lines[1].endswith(ELLIPSIS)
@@ -37,16 +37,20 @@ def _cells(lines: list[str]) -> list[list[str]]:
     return [[line[a:b].rstrip() for a, b in itertools.pairwise(starts)] for line in lines]
 
 
-def test_the_login_gives_up_cells_only_once_the_title_is_down_to_its_width() -> None:
-    lines = table(HEADERS, ROWS, cut=("OWNER", "TITLE"), width=50).splitlines()
+def test_the_login_gives_up_cells_only_once_the_title_is_down_to_its_floor() -> None:
+    lines = table(HEADERS, ROWS, cut=("TITLE", "OWNER"), width=60).splitlines()
     _, owner, _, title = _cells(lines)[1]
-    assert abs(cell_width(title) - cell_width(owner)) <= 1  # one level, give or take a cell
+    assert owner == "bartholomew.longname" and title.endswith(ELLIPSIS)  # the title gave
+    lines = table(HEADERS, ROWS, cut=("TITLE", "OWNER"), width=36).splitlines()
+    _, owner, _, title = _cells(lines)[1]
+    assert cell_width(title) == NARROWEST and owner.endswith(ELLIPSIS)
+    assert max(cell_width(line) for line in lines) <= 36
     assert owner.rstrip().endswith(ELLIPSIS) and title.endswith(ELLIPSIS)
     assert max(cell_width(line) for line in lines) <= 50
 
 
 def test_columns_not_named_are_never_cut_and_none_goes_below_its_floor() -> None:
-    lines = table(HEADERS, ROWS, cut=("OWNER", "TITLE"), width=20).splitlines()
+    lines = table(HEADERS, ROWS, cut=("TITLE", "OWNER"), width=20).splitlines()
     assert "2026-12-01" in lines[1]  # a date is whole even if the line must wrap
     _, owner, _, title = _cells(lines)[1]
     assert cell_width(owner) == NARROWEST
@@ -54,9 +58,24 @@ def test_columns_not_named_are_never_cut_and_none_goes_below_its_floor() -> None
 
 
 def test_without_a_width_nothing_is_cut() -> None:
-    text = table(HEADERS, ROWS, cut=("OWNER", "TITLE"), width=None)
+    text = table(HEADERS, ROWS, cut=("TITLE", "OWNER"), width=None)
     assert "bartholomew.longname" in text and ELLIPSIS not in text
     assert ROWS[0][3].strip() in text
+
+
+def test_a_name_is_cut_in_the_middle_and_keeps_its_bracket_and_a_floor() -> None:
+    """Nine KPIs read "Code re…" in a KPI list at 80 columns (a reviewer): the name goes
+    last, keeps 16 cells, and its team in brackets."""
+    rows = [["Code review time (platform)", "rising (worse)", "beyond a limit +4"]]
+    rows.append(["Code review time (payments)", "flat", "-"])
+    lines = table(
+        ["NAME", "TREND", "SIGNAL"], rows, cut=("SIGNAL", "TREND", ("NAME", 16)),
+        middle=("NAME",), width=36,
+    ).splitlines()  # fmt: skip
+    names = [line.split("  ")[0] for line in lines[1:]]
+    assert names[0] != names[1] and [n[-5:] for n in names] == ["form)", "ents)"], names
+    assert all(cell_width(line) <= 36 for line in lines), lines
+    assert cut_to("Code review time (platform)", 20, middle=True) == "Code rev… (platform)"
 
 
 def test_wide_characters_are_cut_in_cells_never_mid_character() -> None:
@@ -83,7 +102,7 @@ def test_a_fitted_table_is_never_wider_than_its_terminal(
     """Whatever the text (escapes, wide characters), a table whose fixed columns fit is
     fitted: no line is wider than the terminal, and every cell it cut ends in ``…``."""
     cells = [["#12345", owner, "2026-12-01 !", title] for owner, title in rows]
-    text = table(HEADERS, cells, cut=("OWNER", "TITLE"), width=width)
+    text = table(HEADERS, cells, cut=("TITLE", "OWNER"), width=width)
     assert all(cell_width(line) <= width for line in text.splitlines()), text
 
 
