@@ -69,7 +69,9 @@ def cut_to(text: str, width: int, *, middle: bool = False) -> str:
     if text.isascii():
         if len(text) <= width:
             return text
-    elif len(text) * 2 <= width or cell_width(text) <= width:  # no character takes 3 cells
+    # No character takes 3 cells, and (zero-width marks aside) none takes less than one:
+    # only a text of up to twice the width is measured (rich's measure cost the most).
+    elif len(text) * 2 <= width or (len(text) <= 2 * width and cell_width(text) <= width):
         return text
     if middle and width >= 6:
         bracket = text.rfind(" (")
