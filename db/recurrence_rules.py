@@ -106,10 +106,10 @@ def parse(text: str, *, stored: bool = False) -> Rule:
         raise InvalidInput(
             "--every",
             text,
-            (
-                f"has N {every}: at least 1 {unit}"
+            (  # in the words typed: "has N 0" read as code (a reviewer)
+                f"repeats every 0 {unit}s: at least every 1 {unit}"
                 if every < 1
-                else f"has N out of 1..{limit}: at most {limit} {unit}s"
+                else f"repeats every {every} {unit}s: at most every {limit} {unit}s (a year)"
             )
             + f" (expected one of: {FORMS})",
         )
