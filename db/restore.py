@@ -27,7 +27,7 @@ from pathlib import Path
 
 from pdca.db import backup as backups
 from pdca.db import copies, schema
-from pdca.db.access import cannot_reach, describe_owner, login_name
+from pdca.db.access import cannot_reach, describe_owner, login_name, write_advice
 from pdca.db.connection import (
     BUSY_TIMEOUT_SECONDS,
     connect_file,
@@ -571,13 +571,13 @@ def _may_write_live(database: Path) -> None:
     if not os.access(database, os.W_OK):
         raise ReadOnlyDatabase(
             f"{database}: {login_name()} may not write it ({describe_owner(database)});"
-            " nothing restored"
+            f" nothing restored: {write_advice(database)}"
         )
     if not os.access(database.parent, os.W_OK | os.X_OK):
         raise ReadOnlyDatabase(
             f"{database}: {login_name()} may not create files in its folder"
-            f" {database.parent} ({describe_owner(database.parent)}), as SQLite must to"
-            " write it; nothing restored"
+            f" {database.parent} ({describe_owner(database.parent)}), where SQLite keeps"
+            f" its journal; nothing restored: {write_advice(database)}"
         )
 
 

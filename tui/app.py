@@ -521,9 +521,14 @@ class PdcaApp(App[None]):
                 # The cards changed under the person all at once, their own latest among
                 # them perhaps: said, not left to be noticed (a tester's three adds went).
                 who, at, how = replaced
+                since = (  # what was written after that backup is kept beside it
+                    ": the board shows the restored contents; changes made since that backup"
+                    " are in backups/ (the copy kept before the restore)"
+                    if how.startswith("restored from")
+                    else ": the board shows what the file holds now"
+                )
                 self.notify(
-                    f"{literal(who)} {literal(how)} at {short_time(at)}: shown now is what"
-                    " the file holds since",
+                    f"{literal(who)} {literal(how)} at {short_time(at)}{since}",
                     severity="warning",
                     timeout=15,
                     markup=False,
