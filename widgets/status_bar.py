@@ -3,6 +3,8 @@ it open right now."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events
@@ -11,6 +13,29 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from pdca.widgets.text import fit, literal
+
+
+@dataclass(frozen=True)
+class _Squeeze:
+    """One way to shorten the line: the file's name and the login cut to so many cells
+    (None: whole), the others named or counted or left out, the alerts as a number."""
+
+    database: int | None = None
+    login: int | None = None
+    names: bool = True
+    others: bool = True
+    short_alerts: bool = False
+
+
+_SQUEEZES = (  # tried in order until the line fits
+    _Squeeze(),
+    _Squeeze(database=16),
+    _Squeeze(database=16, names=False),
+    _Squeeze(database=8, names=False),
+    _Squeeze(database=8, names=False, short_alerts=True),
+    _Squeeze(database=8, login=8, names=False, short_alerts=True),
+    _Squeeze(database=8, login=8, others=False, short_alerts=True),
+)
 
 
 class StatusBar(Widget):
@@ -50,30 +75,15 @@ class StatusBar(Widget):
         it; a long login did the same at 60 (testers)."""
         room = self.content_size.width or 10_000
         database, login = literal(self.database), literal(self.login)
-        steps = [
-            {},
-            {"database": 16},
-            {"database": 16, "names": False},
-            {"database": 8, "names": False},
-            {"database": 8, "names": False, "short_alerts": True},
-            {"database": 8, "names": False, "short_alerts": True, "login": 8},
-            {"database": 8, "others": False, "short_alerts": True, "login": 8},
-        ]
-        for step in steps:
+        for step in _SQUEEZES:
             text = self._line(
-                fit(database, step.get("database", len(database) * 2 + 2)),
-                fit(login, step.get("login", len(login) * 2 + 2)),
-                short_alerts=bool(step.get("short_alerts")),
+                fit(database, step.database or cell_len(database)),
+                fit(login, step.login or cell_len(login)),
+                short_alerts=step.short_alerts,
             )
-            names = step.get("names", True)
-            if step.get("others", True):
-                here = self._here(room - text.cell_len, names=names)
-                if (
-                    names
-                    and self.others
-                    and "," not in here
-                    and not here.startswith(f" · {literal(self.others[0])}")
-                ):
+            if step.others:
+                here, named = self._here(room - text.cell_len, names=step.names)
+                if step.names and self.others and not named:
                     continue  # not one name fits yet: the file's name gives way first
                 text.append(here)
             if text.cell_len <= room:
@@ -103,13 +113,14 @@ class StatusBar(Widget):
             text.append(" · saving…", style="bold reverse")
         return text
 
-    def _here(self, room: int, *, names: bool = True) -> str:
+    def _here(self, room: int, *, names: bool = True) -> tuple[str, bool]:
         """`` · bob, carol +3 here``: as many of the others' names as ``room`` holds (six at
-        most), the rest counted; ``· 5 here`` when not one name fits (or ``names`` is off)."""
+        most), the rest counted; ``· 5 here`` when not one name fits (or ``names`` is off).
+        And whether a name is in it."""
         count = len(self.others)
         for shown in range(min(count, 6) if names else 0, 0, -1):
-            names = ", ".join(literal(login) for login in self.others[:shown])
-            words = f" · {names}{f' +{count - shown}' if count > shown else ''} here"
+            logins = ", ".join(literal(login) for login in self.others[:shown])
+            words = f" · {logins}{f' +{count - shown}' if count > shown else ''} here"
             if cell_len(words) <= room:
-                return words
-        return f" · {count} here" if count else ""
+                return words, True
+        return (f" · {count} here" if count else ""), False
