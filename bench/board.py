@@ -50,7 +50,7 @@ async def key_latencies(db: Path, presses: int) -> dict[str, list[float]]:
     # repaint at once in a real terminal (measured in tmux: 15-40 ms), but Textual's test
     # pilot waits for that thread in ``pause``, which read as key stalls of 3-4 s. So the
     # check starts at once here and ends before the keys are timed.
-    app_module.INTEGRITY_AFTER_SECONDS = 0.0
+    app_module.INTEGRITY_AFTER_SECONDS = 0.001  # not 0: a timer of 0 s divides by it
     app = create_app(db, actor="alice", clock=clock_from_env(os.environ), presence=False)
     results: dict[str, list[float]] = {"focus j/k": [], "focus h/l": [], "move < / >": []}
     with recorded_repaints() as drawn:
