@@ -4,10 +4,8 @@
 
 The files are made once (``pdca seed``: large is 10k, huge is 100k; 1k is a scaled-down
 large) under ``--dir`` and kept as seeded: each run measures a fresh copy (``SIZE.run.db``),
-as the benchmark writes (moves, a check-in), as a team would. Runs on the seeded files
-themselves left their writes in the stand-up's window, all at the bench's clock: after many
-sessions the 100k file's last day held 12 564 events (a seeded day holds about 1 400), and
-the stand-up and board figures drifted with them.
+as the benchmark writes (moves, a check-in), as a team would: every run starts from the same
+file, whatever earlier runs wrote.
 Rows, each measured in fresh processes or fresh connections:
 
 - board first paint / empty app, in a pseudo-terminal of 120x40 (a real terminal driver,
