@@ -26,9 +26,15 @@ def register(cli: click.Group) -> None:
     cli.add_command(notify)
 
 
+def _untried(n: Notification) -> bool:
+    """Not tried: its channel hung earlier in the run (stored as failed, to be tried again)."""
+    return n.state == "failed" and (n.last_error or "").startswith("not tried:")
+
+
 def _line(n: Notification) -> str:
-    error = f"  ({n.last_error})" if n.last_error else ""
-    return printable(f"{n.state:<9} {n.channel:<8} {n.recipient:<12} {n.key}{error}")
+    error = f"  ({n.last_error.removeprefix('not tried: ')})" if n.last_error else ""
+    state = "not tried" if _untried(n) else n.state  # it did not fail itself (a tester)
+    return printable(f"{state:<9} {n.channel:<8} {n.recipient:<12} {n.key}{error}")
 
 
 @click.group(invoke_without_command=True)
@@ -116,12 +122,13 @@ def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_js
     if report.failed:
         # Those not tried (their channel hung earlier in the run) did not fail themselves:
         # counted as failed, one hook's timeout read as four failures (a tester).
-        untried = sum(1 for n in report.failed if (n.last_error or "").startswith("not tried:"))
+        untried = sum(1 for n in report.failed if _untried(n))
         tried = len(report.failed) - untried
         said = [f"{tried} notification(s) failed"] if tried else []
-        said += [f"{untried} not tried (the next run tries them)"] if untried else []
-        click.echo(
-            f"pdca: {', '.join(said)}; later runs retry them (pdca notify --status)", err=True
+        said += [f"{untried} not tried"] if untried else []
+        click.echo(  # one hint: it was said twice ("the next run tries them"; "later runs")
+            f"pdca: {', '.join(said)}; the next runs try them again (pdca notify --status)",
+            err=True,
         )
         sys.exit(FAILED_EXIT)
 
