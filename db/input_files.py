@@ -172,7 +172,8 @@ def read_csv(
                     continue  # a blank line
                 if len(fields) > len(header):
                     why = f"has {len(fields)} fields; the header names {len(header)}"
-                    yield reader.line_num, InvalidInput("row", fields[len(header)], why)
+                    # the row as written (the extra value alone read as if it were the row)
+                    yield reader.line_num, InvalidInput("row", ",".join(fields), why)
                     continue
                 padded = fields + [""] * (len(header) - len(fields))
                 yield reader.line_num, dict(zip(header, padded, strict=True))

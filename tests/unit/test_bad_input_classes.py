@@ -195,7 +195,10 @@ def test_a_csv_that_is_not_utf8_is_one_line(cli, team: Path, tmp_path: Path) -> 
     ("text", "fragment"),
     [
         ('title\n"a quote left open\nx\n', "line 3: unexpected end of data"),
-        ("title,owner\nx,dana,extra\n", "line 2: row: 'extra' has 3 fields; the header names 2"),
+        (
+            "title,owner\nx,dana,extra\n",
+            "line 2: row: 'x,dana,extra' has 3 fields; the header names 2",
+        ),
         ("title,title\nx,y\n", "names a column twice: title"),
     ],
 )
