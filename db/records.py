@@ -152,7 +152,20 @@ class InitiativeChanges(Draft):
 
 
 Unit = Annotated[str, AfterValidator(_non_blank(20))]
-Perspective = Annotated[str, AfterValidator(_non_blank(30))]
+
+
+def _one_label(text: str) -> str:
+    """A label things are grouped by (a KPI's perspective) reads as typed: a newline in one
+    was kept and listed as ``a\\nb`` (a tester)."""
+    from pdca.db.text_rules import escaped_in, visible
+
+    control = escaped_in(text)
+    if control is not None:
+        raise ValueError(f"holds {visible(control)}, which pdca shows as an escape")
+    return text
+
+
+Perspective = Annotated[str, AfterValidator(_non_blank(30)), AfterValidator(_one_label)]
 
 
 class KpiDraft(Draft):

@@ -335,3 +335,15 @@ def test_a_kpi_owner_is_not_on_its_own_escalation_path(cli) -> None:
     moved = cli("kpi", "edit", "Rev", "--owner", "erin")
     assert moved.exit_code == 1 and "holds erin, the KPI's owner" in moved.stderr
     assert cli("kpi", "edit", "Rev", "--owner", "erin", "--escalate-to", "dana").exit_code == 0
+
+
+def test_a_perspective_with_a_newline_is_refused(cli, ok) -> None:
+    """A perspective is a label KPIs are grouped by: one holding a newline was kept, and
+    listed as ``a\\nb`` (a tester)."""
+    ok("init")
+    base = ("--unit", "h", "--baseline", "30", "--target", "24")
+    for label in ("a\nb", "x\ty", "bell\x07"):
+        result = cli("kpi", "add", "R", *base, "--perspective", label)
+        assert_one_line_error(result, "--perspective")
+        assert "shows as an escape" in result.stderr
+    assert ok("kpi", "list", "--json").stdout.strip() == "[]"
