@@ -164,12 +164,15 @@ def log(session: Session, owner, action_text, initiative, status, since, until, 
             f"#{e.action_id}",
             e.author,
             f"follow-up {e.result}" if e.kind == "followup" else e.status,
-            f"{e.title}: {e.message}",
+            # the message first: a narrow terminal cuts the end, and it showed titles only
+            f"{e.message} — {e.title}",
         ]
         for e in entries
     ]
-    headers = ["AT", "AGO", "ID", "AUTHOR", "STATUS", "ACTION: MESSAGE"]
-    click.echo(table(headers, rows, cut=("ACTION: MESSAGE", "AUTHOR")))
+    headers = ["AT", "AGO", "ID", "AUTHOR", "STATUS", "MESSAGE — ACTION"]
+    # The message matters most: the exact time goes (AGO says it) before it is cut short.
+    cut = (("MESSAGE — ACTION", 40), ("AT", 0), "MESSAGE — ACTION", "AUTHOR")
+    click.echo(table(headers, rows, cut=cut))
 
 
 # --------------------------------------------------------------------------- follow-ups

@@ -92,7 +92,8 @@ def cut_to(text: str, width: int, *, middle: bool = False) -> str:
 
 
 # A column to cut: its header, or its header and the fewest cells it keeps (``NARROWEST``
-# when not said).
+# when not said; 0: the column may go altogether). A column may come twice: down to one
+# floor first, to a lower one after others have given theirs.
 Cut = str | tuple[str, int]
 
 
@@ -140,7 +141,9 @@ def table_lines(
         if header in headers:
             order.append((headers.index(header), floor))
     widths = natural if room is None else fitted(natural, order, room)
-    cutting = [(i, headers[i] in middle) for i, _ in order if widths[i] < natural[i]]
+    cutting = list(
+        dict.fromkeys((i, headers[i] in middle) for i, _ in order if 0 < widths[i] < natural[i])
+    )
     yield _line([cut_to(h, w) for h, w in zip(headers, widths, strict=True)], widths)
     for index, joined in enumerate(packed):
         packed[index] = ""  # let each row go once it is written
@@ -154,12 +157,17 @@ def fitted(natural: list[int], order: list[tuple[int, int]], room: int) -> list[
     """The widths that fit ``room`` cells: the columns in ``order`` (index, floor) give up
     cells one after the other, each down to its floor at most, until the line fits; the
     names a row is known by come last (a KPI's name had gone down with its trend's words,
-    to "Code re…", a reviewer). What cannot fit even so is left to wrap."""
+    to "Code re…", a reviewer). A column of floor 0 goes whole, its gap with it, or stays
+    whole. What cannot fit even so is left to wrap."""
     widths = list(natural)
     over = sum(widths) + 2 * (len(widths) - 1) - room
     for index, floor in order:
         if over <= 0:
             break
+        if floor == 0:
+            over -= widths[index] + 2
+            widths[index] = 0
+            continue
         given = min(over, max(0, widths[index] - floor))
         widths[index] -= given
         over -= given
@@ -167,5 +175,9 @@ def fitted(natural: list[int], order: list[tuple[int, int]], room: int) -> list[
 
 
 def _line(cells: list[str], widths: list[int]) -> str:
-    padded = [cell + " " * (widths[i] - cell_width(cell)) for i, cell in enumerate(cells[:-1])]
+    padded = [
+        cell + " " * (widths[i] - cell_width(cell))
+        for i, cell in enumerate(cells[:-1])
+        if widths[i]  # a column given up whole: gone, its gap too
+    ]
     return "  ".join([*padded, cells[-1]]).rstrip()

@@ -75,7 +75,7 @@ def test_log_newest_first_with_filters(standardized, ok, js, cli, monkeypatch) -
     assert "not one of this file's people" in cli("log", "--owner", "nobody").stderr
     assert [e["status"] for e in js("log", "--status", "blocked", "--json")] == ["blocked"]
     text = ok("log").stdout
-    assert "2d ago" in text and "#2" in text and "Label the backlog: labels half done" in text
+    assert "2d ago" in text and "#2" in text and "labels half done — Label the backlog" in text
 
 
 def test_followups_fall_due_and_are_recorded(standardized, ok, js, monkeypatch) -> None:

@@ -140,3 +140,15 @@ def test_pdca_list_fits_the_terminal_and_a_pipe_gets_the_whole_title(tmp_path: P
         [*pdca, "list"], env={**env, "COLUMNS": "60"}, capture_output=True, text=True
     )
     assert piped.stdout.splitlines()[1].endswith(title)
+
+
+def test_a_column_of_floor_0_goes_whole_with_its_gap_before_the_text_is_cut_short() -> None:
+    headers = ["AT", "AGO", "MESSAGE"]
+    rows = [["2026-11-23T09:00:00Z", "4h ago", "Found an edge case in the engine; another pass"]]
+    cut = (("MESSAGE", 40), ("AT", 0), "MESSAGE")
+    wide = table(headers, rows, cut=cut, width=100).splitlines()
+    assert wide[1].startswith("2026-11-23T09:00:00Z  4h ago  Found")  # it all fits: whole
+    narrow = table(headers, rows, cut=cut, width=50).splitlines()
+    assert narrow[0].startswith("AGO     MESSAGE") and narrow[1].startswith("4h ago  Found an")
+    assert all(cell_width(line) <= 50 for line in narrow), narrow
+    assert cell_width(narrow[1].split("  ", 1)[1]) == 40  # cut to 40 first, then AT went
