@@ -558,6 +558,12 @@ ACK_NOTE_SHOWN = 60  # characters of an acknowledgement's note in a line (--json
 
 
 def _alert_line(a: Any) -> str:
+    why = f"  signal: {a.rule_text}" if a.rule_text else ""
+    return f"{a.id}  {a.kpi}  raised {a.raised_at}{why}  {_alert_state(a)}"
+
+
+def _alert_state(a: Any) -> str:
+    """Where an alert stands: waiting for whom by when (overdue?), acknowledged, closed."""
     if a.closed_at:
         state = f"closed {a.closed_at}"
     elif a.acknowledged_at:
@@ -573,8 +579,7 @@ def _alert_line(a: Any) -> str:
         state = f"waiting for {a.assignee} by {a.ack_due}"
         state += f" (escalated {a.escalation_level}x)" if a.escalation_level else ""
         state += "  OVERDUE" if a.overdue else ""
-    why = f"  signal: {a.rule_text}" if a.rule_text else ""
-    return f"{a.id}  {a.kpi}  raised {a.raised_at}{why}  {state}"
+    return state
 
 
 @click.group(invoke_without_command=True)
@@ -600,7 +605,20 @@ def alerts(ctx: click.Context, mine: bool, overdue: bool, as_json: bool) -> None
     if as_json:
         click.echo(to_json(found))
     elif found:
-        click.echo("\n".join(printable(_alert_line(a)) for a in found))
+        # A table, fitted to the terminal as the other lists are: the lines were neither
+        # aligned nor fitted, and a threshold alert's did not say what raised it (a tester).
+        rows = [
+            [
+                str(a.id),
+                a.kpi,
+                a.raised_at,
+                f"signal: {a.rule_text}" if a.rule_text else "threshold",
+                _alert_state(a),
+            ]
+            for a in found
+        ]
+        cut = (("WHY", 12), ("RAISED", 0), ("KPI", 16))
+        click.echo(table(["ID", "KPI", "RAISED", "WHY", "STATE"], rows, cut=cut, middle=("KPI",)))
     else:
         what = "overdue alerts" if overdue else "open alerts"
         click.echo(f"no {what}" + (" waiting for you" if mine else ""), err=True)

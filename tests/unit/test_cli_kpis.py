@@ -71,6 +71,10 @@ def test_record_raises_then_closes_and_alerts_lists_and_acks(cli, ok, js, kpi) -
     ]
     listed = js("alerts")
     assert [(a["id"], a["assignee"], a["overdue"]) for a in listed] == [(1, "dana", False)]
+    # a table whose rows say what raised each alert (a threshold's said nothing: a tester)
+    head, row = ok("alerts").stdout.splitlines()
+    assert head.split() == ["ID", "KPI", "RAISED", "WHY", "STATE"]
+    assert row.split("  ")[0] == "1" and "  threshold  waiting for dana by " in row
     assert js("alerts", "--mine") == []  # alice is not the owner
     acked = js("alerts", "ack", "1", "draining the queue")
     assert (acked["acknowledged_by"], acked["ack_note"]) == ("alice", "draining the queue")
