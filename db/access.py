@@ -68,19 +68,20 @@ def _personal_group(info: os.stat_result) -> bool:
         return False
 
 
-def _shared_group(owner: int) -> int | None:
-    """The one group (not a personal one, not root's) that this user and ``owner`` are both
-    in; None when there is none, or more than one to choose from."""
+def _shared_groups(owner: int) -> list[int]:
+    """The groups (not a personal one, not root's) that this user and ``owner`` are both
+    in."""
     try:
         owner_entry = pwd.getpwuid(owner)
     except KeyError:
-        return None
+        return []
     theirs = {owner_entry.pw_gid} | {
         g.gr_gid for g in grp.getgrall() if owner_entry.pw_name in g.gr_mem
     }
     mine = set(os.getgroups()) | {os.getegid()}
-    shared = [gid for gid in theirs & mine if gid != 0 and group_name(gid) != owner_entry.pw_name]
-    return shared[0] if len(shared) == 1 else None
+    return sorted(
+        gid for gid in theirs & mine if gid != 0 and group_name(gid) != owner_entry.pw_name
+    )
 
 
 def what_to_ask(path: Path, needs: str) -> str:
@@ -114,13 +115,16 @@ def what_to_ask(path: Path, needs: str) -> str:
     if not in_group and _personal_group(info):
         # ann:ann 0644: joining ann's own group is no advice (a tester); the file wants a
         # team's group, the one the two share if there is one.
-        shared = _shared_group(info.st_uid)
-        name = group_name(shared) if shared is not None else "GROUP"
+        shared = _shared_groups(info.st_uid)
+        name = group_name(shared[0]) if len(shared) == 1 else "GROUP"
         fix = f"chgrp {name} {shell_word(path)}"
         if not group_may:  # 0660 already lets the group in: its group is all that is wrong
             fix += f" && chmod g+{bit} {shell_word(path)}"
-        unknown = "" if shared is not None else " (GROUP: a group you are both in)"
-        return f"ask its owner {_user(info.st_uid)} to run: {fix}{unknown}"
+        owner = _user(info.st_uid)
+        if not shared:  # no group to give it yet: one to join first (a reviewer)
+            return f"ask to be put in a group with {owner}, and {owner} to run: {fix}"
+        unknown = "" if len(shared) == 1 else " (GROUP: a group you are both in)"
+        return f"ask its owner {owner} to run: {fix}{unknown}"
     if not in_group and not group_may:
         return f"ask {join}, and {grant}"
     if not in_group:

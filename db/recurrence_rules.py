@@ -107,9 +107,11 @@ def parse(text: str, *, stored: bool = False) -> Rule:
             "--every",
             text,
             (  # in the words typed: "has N 0" read as code (a reviewer)
-                f"repeats every 0 {unit}s: at least every 1 {unit}"
+                f"{'comes' if match['after'] else 'repeats every'} 0 {unit}s"
+                f"{' after' if match['after'] else ''}: at least 1 {unit}"
                 if every < 1
-                else f"repeats every {every} {unit}s: at most every {limit} {unit}s (a year)"
+                else f"{'comes' if match['after'] else 'repeats every'} {every} {unit}s"
+                f"{' after' if match['after'] else ''}: at most {limit} {unit}s (a year)"
             )
             + f" (expected one of: {FORMS})",
         )

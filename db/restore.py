@@ -424,15 +424,19 @@ def _open_elsewhere(
     # One's own board is said as one's own: "ask them to quit pdca" sent a tester looking
     # for someone else (``login on host``, as ``_others`` names a board).
     me = f"{actor or login_name()} on {socket.gethostname()}"
-    named = [f"{who} (your own board)" if who == me else who for who in others]
-    who = ", ".join(named) if others else "a pdca command, or another SQLite program"
     waited = f" after waiting {wait:g} s" if wait else ""
+    if others and set(others) == {me}:
+        return DatabaseBusy(
+            f"{database} is open in your own board{waited} ({me}); nothing restored: quit"
+            " it, or run again with --force (restore under it)"
+        )
+    named = [f"{who}: your own board" if who == me else who for who in others]
+    who = ", ".join(named) if others else "a pdca command, or another SQLite program"
     close = "quit pdca" if others else "close it (pdca, or another SQLite program)"
-    ask = "quit your board" if others and set(others) == {me} else f"ask them to {close}"
     again = "a longer --timeout" if wait else "--wait (until they have)"
     return DatabaseBusy(
-        f"{database} is open elsewhere{waited} ({who}); nothing restored: {ask},"
-        f" or run again with {again} or --force (restore under them)"
+        f"{database} is open elsewhere{waited} ({who}); nothing restored: ask them to"
+        f" {close}, or run again with {again} or --force (restore under them)"
     )
 
 

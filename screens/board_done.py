@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from pdca.db.models import Action
 from pdca.screens.board_move import VERDICT_CHOICES
 from pdca.screens.board_writes import changes_a_card, save
+from pdca.widgets.text import fit
 
 if TYPE_CHECKING:
     from pdca.screens.board import BoardScreen
@@ -37,7 +38,7 @@ async def complete_flow(board: BoardScreen, action: Action) -> None:
     )
     decision = await board.app.push_screen_wait(
         ChoiceModal(
-            heading=f"Done with #{action.id}",
+            heading=f"Done with #{action.id} {fit(action.title, 40)}",  # which one (a tester)
             prompt=prompt,
             choices=choices,
             numbered_among=[value for value, _ in DECISION_CHOICES],

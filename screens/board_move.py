@@ -15,6 +15,7 @@ from pdca.db.models import Action, Phase, Verdict
 from pdca.screens.board_checkin import ask_checkin
 from pdca.screens.board_writes import action_form, changes_a_card, refused, save
 from pdca.screens.edit_flow import EditAgain, again_now, form_of, moved_on, save_edit_shown
+from pdca.widgets.text import fit
 
 if TYPE_CHECKING:
     from pdca.screens.board import BoardScreen
@@ -122,7 +123,7 @@ async def _verdict(board: BoardScreen, action: Action) -> Verdict | None:
     evidence = kpis.verdict_evidence(board.store, action.id)
     chosen = await board.app.push_screen_wait(
         ChoiceModal(
-            heading=f"#{action.id} to Act: the verdict",
+            heading=f"#{action.id} {fit(action.title, 40)} to Act: the verdict",
             prompt=(f"{evidence}\n" if evidence else "") + "Did the change work?",
             choices=VERDICT_CHOICES,
         )

@@ -521,9 +521,9 @@ class PdcaApp(App[None]):
                 # The cards changed under the person all at once, their own latest among
                 # them perhaps: said, not left to be noticed (a tester's three adds went).
                 who, at, how = replaced
-                since = (  # what was written after that backup is kept beside it
-                    ": the board shows the restored contents; changes made since that backup"
-                    " are in backups/ (the copy kept before the restore)"
+                since = (  # no promise of a kept copy: a damaged file's contents are not kept
+                    ": the board shows the restored contents; what was written after that"
+                    " backup is not in them"
                     if how.startswith("restored from")
                     else ": the board shows what the file holds now"
                 )

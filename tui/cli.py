@@ -1415,7 +1415,8 @@ def initiative_list(session: Session, as_json: bool) -> None:
         for i in items
     ]
     headers = ["NAME", "HEALTH", "OWNER", "OPEN P/D/C/A", "KPIS", "BY", "WHY"]
-    click.echo(table(headers, rows, cut=("WHY", "OWNER", ("NAME", 16)), middle=("NAME",)))
+    cut = (("WHY", 24), ("OPEN P/D/C/A", 0), "WHY", "OWNER", ("NAME", 16))
+    click.echo(table(headers, rows, cut=cut, middle=("NAME",)))
 
 
 # --------------------------------------------------------------------------- KPIs, alerts

@@ -26,7 +26,7 @@ from pdca.tui.cli import (
     pass_session,
     refuse_clearing,
 )
-from pdca.tui.columns import table
+from pdca.tui.columns import Cut, table
 from pdca.tui.output import printable, to_json
 
 OVERDUE_EXIT = 3
@@ -422,9 +422,12 @@ def kpi_list(session: Session, as_json: bool) -> None:
         for r in rows
     ]
     head = ["NAME", "STATUS", "LATEST", "TARGET", "TREND", "SIGNAL", "OWNER", "PERSPECTIVE"]
-    # The trend's and signal's words and the perspective give way first; the name, which
-    # `kpi show NAME` takes, last and in the middle (its team in brackets stays).
-    cut = ("PERSPECTIVE", "SIGNAL", "TREND", "OWNER", ("NAME", 16))
+    # On a narrow terminal: the name (which `kpi show NAME` takes) down to 24 cells first,
+    # while the trend's "(worse)" and the signal's rule stay; then those; the name keeps 16,
+    # cut in the middle so its team in brackets stays; narrower still, the perspective and
+    # the signal go whole (a reviewer: "rising …" beside 30-cell names).
+    cut: list[Cut] = [("NAME", 24), ("SIGNAL", 14), ("TREND", 16), "OWNER", ("NAME", 16)]
+    cut += ["TREND", "SIGNAL", ("PERSPECTIVE", 0), ("SIGNAL", 0)]
     click.echo(table(head, lines, cut=cut, middle=("NAME",)))
 
 

@@ -76,11 +76,8 @@ def cut_to(text: str, width: int, *, middle: bool = False) -> str:
     if middle and width >= 6:
         bracket = text.rfind(" (")
         if bracket > 0 and text.endswith(")") and cell_width(text[bracket:]) <= width * 3 // 5:
-            tail = text[bracket:]
-        else:  # the end tells names apart: its last third of the width
-            tail = text[-(width // 3) :] if text.isascii() else ""
-        if tail:
-            return cut_to(text[: len(text) - len(tail)], width - cell_width(tail)) + tail
+            tail = text[bracket:]  # only a bracket: a name's last letters read as a fragment
+            return cut_to(text[:bracket], width - cell_width(tail)) + tail
     if text.isascii():
         return text[: width - 1] + ELLIPSIS
     from rich.cells import set_cell_size
@@ -171,13 +168,20 @@ def fitted(natural: list[int], order: list[tuple[int, int]], room: int) -> list[
         given = min(over, max(0, widths[index] - floor))
         widths[index] -= given
         over -= given
+    # A column gone whole may leave cells over: back to those cut, the one named last in the
+    # order first (the name a row is known by).
+    for index in reversed(list(dict.fromkeys(index for index, _ in order))):
+        if over >= 0:
+            break
+        if 0 < widths[index] < natural[index]:
+            back = min(-over, natural[index] - widths[index])
+            widths[index] += back
+            over += back
     return widths
 
 
 def _line(cells: list[str], widths: list[int]) -> str:
-    padded = [
-        cell + " " * (widths[i] - cell_width(cell))
-        for i, cell in enumerate(cells[:-1])
-        if widths[i]  # a column given up whole: gone, its gap too
-    ]
-    return "  ".join([*padded, cells[-1]]).rstrip()
+    # A column given up whole is gone, its gap too; the last one kept is ragged.
+    kept = [(cell, width) for cell, width in zip(cells, widths, strict=True) if width]
+    padded = [cell + " " * (width - cell_width(cell)) for cell, width in kept[:-1]]
+    return "  ".join([*padded, kept[-1][0]]).rstrip() if kept else ""

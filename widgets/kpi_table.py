@@ -120,7 +120,9 @@ class Layout:
         # The owner column holds "bob → lena" (who an alert waits for now): at 8 cells the
         # alerts box (106 wide) showed "bob → l…" beside an empty chart (a tester).
         latest, target, owner = 11, 7, (12 if width >= 90 else 8)
-        spark = max(8, min(40, (width - 60) // 2)) if width >= 60 else 0
+        # the owner's 4 more cells from 90 come from the chart, not the name (it shrank by 4
+        # from 89 to 90 columns: a reviewer)
+        spark = max(8, min(40, (width - 60) // 2) - (owner - 8)) if width >= 60 else 0
         fixed = 3 + status + perspective + latest + spark + target + 2 + owner  # ▌, mark
         gaps = sum(1 for w in (status, perspective, latest, spark, target, owner) if w)
         name = max(8, width - fixed - gaps - 1)

@@ -29,8 +29,8 @@ class _Squeeze:
 
 _SQUEEZES = (  # tried in order until the line fits
     _Squeeze(),
-    _Squeeze(database=16),
-    _Squeeze(database=16, names=False),
+    _Squeeze(database=24),
+    _Squeeze(database=24, names=False),
     _Squeeze(database=8, names=False),
     _Squeeze(database=8, names=False, short_alerts=True),
     _Squeeze(database=8, login=8, names=False, short_alerts=True),
@@ -69,23 +69,27 @@ class StatusBar(Widget):
     def render(self) -> Text:
         """One line that fits: the view, who you are, your alerts and a save waiting are
         never pushed off it. When the line is too long, in this order: the file's name is cut
-        to 16 cells, the others' names give way to their count, the file's name is cut to 8,
+        (to 24 cells at most), the others' names give way to their count, the file's name is
+        cut to 8,
         the alerts say only their number, the login is cut to 8, and last the others' count
         goes. At 80 columns the line wrapped, and its hidden second line took "saving…" with
         it; a long login did the same at 60 (testers)."""
         room = self.content_size.width or 10_000
         database, login = literal(self.database), literal(self.login)
+        whole = cell_len(database)
         for step in _SQUEEZES:
-            text = self._line(
-                fit(database, step.database or cell_len(database)),
-                fit(login, step.login or cell_len(login)),
-                short_alerts=step.short_alerts,
-            )
+            login_shown = fit(login, step.login or cell_len(login))
+            bare = self._line("", login_shown, short_alerts=step.short_alerts).cell_len
+            least = min(whole, step.database or whole)  # the file's name at this step's floor
+            here, named = "", False
             if step.others:
-                here, named = self._here(room - text.cell_len, names=step.names)
+                here, named = self._here(room - bare - least, names=step.names)
                 if step.names and self.others and not named:
                     continue  # not one name fits yet: the file's name gives way first
-                text.append(here)
+            # the file's name takes what the rest leaves, never less than the step's floor
+            shown = fit(database, max(least, room - bare - cell_len(here)))
+            text = self._line(shown, login_shown, short_alerts=step.short_alerts)
+            text.append(here)
             if text.cell_len <= room:
                 break
         text.no_wrap = True

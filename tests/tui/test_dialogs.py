@@ -844,7 +844,7 @@ def test_a_repeat_rule_out_of_range_says_why_as_the_command_line_does() -> None:
         )  # fmt: skip
         return errors.get("every", "")
 
-    assert every_error("0 days") == "repeat: '0 days' repeats every 0 days: at least every 1 day"
+    assert every_error("0 days") == "repeat: '0 days' repeats every 0 days: at least 1 day"
     assert every_error("week mon,mon") == "repeat: 'week mon,mon' names monday twice"
     assert every_error("weekly").startswith("repeat: not a rule; try ")
     assert every_error("2 weeks fri") == ""

@@ -147,7 +147,6 @@ async def test_a_board_says_who_restored_the_file_under_it(
         said = [n.message for n in app._notifications if "restored" in n.message]
         assert said == [
             f"carol restored from {saved.name} at 2026-11-23 09:00 UTC: the board shows the"
-            " restored contents; changes made since that backup are in backups/ (the copy"
-            " kept before the restore)"
+            " restored contents; what was written after that backup is not in them"
         ], said
         assert [a.title for a in app.context.store.list_actions()] == ["in the backup"]

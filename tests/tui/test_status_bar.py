@@ -42,14 +42,16 @@ async def test_names_that_do_not_fit_are_counted_and_a_long_file_name_is_cut() -
     assert line.endswith(" here") and ("+" in line or " 9 here" in line)
 
 
-async def test_the_file_name_gives_way_before_the_names_of_others() -> None:
-    """The others' names went while the file's name kept 30 cells (a reviewer)."""
+async def test_the_file_name_gives_way_to_24_cells_before_the_names_of_others() -> None:
+    """The others' names went while the file's name kept 30 cells (a reviewer); cut to 16
+    whatever the room, two boards' names read alike (another): it keeps 24 at least."""
     line = await _shown(
-        80, database="team-improvement-board-2026-shared.db", login="ann", alerts=2,
-        saving=True, others=("bob", "carol", "dave", "erin"),
+        80, database="team-improvement-board-2026-shared.db", login="ann", saving=True,
+        others=("bob", "carol", "dave", "erin"),
     )  # fmt: skip
-    assert "bob" in line and "saving…" in line and len(line) <= 80, line
+    assert "bob" in line and "saving…" in line and len(line) <= 78, line
     assert "team-improvement-board-2026-shared.db" not in line
+    assert "team-improvement-board-2" in line
 
 
 async def test_a_long_login_at_60_columns_keeps_saving_and_the_others_count() -> None:
@@ -60,3 +62,11 @@ async def test_a_long_login_at_60_columns_keeps_saving_and_the_others_count() ->
     )  # fmt: skip
     assert "saving…" in line and "⚑ 2" in line and line.endswith(" here"), line
     assert len(line) <= 60
+
+
+async def test_the_file_name_is_cut_only_as_far_as_the_line_needs() -> None:
+    """Cut to 16 cells whatever the room, a 53-character name showed 15 of them on a line
+    with 20 cells to spare (a reviewer)."""
+    name = "a-very-long-database-name-for-the-whole-plant-2026.db"
+    line = await _shown(60, database=name, login="alice")
+    assert len(line) == 58 and line.endswith("… · alice"), line  # 58: the bar's padding

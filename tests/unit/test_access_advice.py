@@ -138,6 +138,10 @@ def test_a_file_in_its_owners_own_group_wants_the_teams_group_not_a_join(
         f"ask its owner ann to run: chgrp GROUP {path} && chmod g+w {path}"
         " (GROUP: a group you are both in)"
     )
+    _run_as(monkeypatch, 4602, [4602])  # in no group with ann: one to join first
+    assert what_to_ask(path, "write") == (
+        f"ask to be put in a group with ann, and ann to run: chgrp GROUP {path} && chmod g+w {path}"
+    )
     path.chmod(0o660)  # the group may: only the group is wrong
     _run_as(monkeypatch, 4602, [4602, team])
     assert what_to_ask(path, "write") == f"ask its owner ann to run: chgrp team {path}"

@@ -538,9 +538,9 @@ def test_a_restore_refused_for_ones_own_board_says_so(cli, db: Path) -> None:
     board = Store.open(db, actor="alice", clock=lambda: NOW_DT)
     Presence(board, host=socket.gethostname(), pid=os.getpid()).join()
     try:
-        stderr = one_line_error(cli("restore", str(saved)), "open elsewhere")
-        assert f"(alice on {socket.gethostname()} (your own board))" in stderr, stderr
-        assert "nothing restored: quit your board, or run again with" in stderr, stderr
+        stderr = one_line_error(cli("restore", str(saved)), "open in your own board")
+        assert f"board (alice on {socket.gethostname()}); nothing restored: quit it," in stderr
+        assert "--force (restore under it)" in stderr and "--wait" not in stderr, stderr
     finally:
         board.close()
 

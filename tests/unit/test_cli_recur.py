@@ -71,12 +71,12 @@ def test_recur_stop_takes_a_hash_id_like_every_id(ok) -> None:
 def test_n_beyond_a_year_is_one_line_naming_the_limit(cli, db_path: Path) -> None:
     message = one_line_error(cli("add", "x", "--every", "after 53 weeks"))
     assert message.startswith(
-        "--every: 'after 53 weeks' repeats every 53 weeks: at most every 52 weeks (a year)"
+        "--every: 'after 53 weeks' comes 53 weeks after: at most 52 weeks (a year)"
     )
     assert not db_path.exists()
     message = one_line_error(cli("add", "x", "--every", "0 days"))
     assert message.startswith(
-        "--every: '0 days' repeats every 0 days: at least every 1 day (expected one of:"
+        "--every: '0 days' repeats every 0 days: at least 1 day (expected one of:"
     )
 
 
@@ -116,8 +116,8 @@ def test_today_is_the_local_date_as_for_due_dates(ok, monkeypatch) -> None:
 
 def test_near_the_last_date_rules_end_instead_of_crashing(ok, cli, monkeypatch) -> None:
     monkeypatch.setenv("PDCA_NOW", "9998-06-01T09:00:00Z")
-    assert "at most every 12 months" in one_line_error(cli("add", "x", "--every", "200 months"))
-    assert "at most every 52 weeks" in one_line_error(cli("add", "x", "--every", "366 weeks"))
+    assert "at most 12 months" in one_line_error(cli("add", "x", "--every", "200 months"))
+    assert "at most 52 weeks" in one_line_error(cli("add", "x", "--every", "366 weeks"))
     ok("add", "Yearly", "--every", "12 months")
     ok("add", "Monthly", "--every", "month 15", "--due", "9998-11-15")
     text = ok("recur", "list").stdout

@@ -38,9 +38,10 @@ def _cells(lines: list[str]) -> list[list[str]]:
 
 
 def test_the_login_gives_up_cells_only_once_the_title_is_down_to_its_floor() -> None:
-    lines = table(HEADERS, ROWS, cut=("TITLE", "OWNER"), width=60).splitlines()
+    # 50: a level shared by both would cut the login to 15 cells; the title gives first
+    lines = table(HEADERS, ROWS, cut=("TITLE", "OWNER"), width=50).splitlines()
     _, owner, _, title = _cells(lines)[1]
-    assert owner == "bartholomew.longname" and title.endswith(ELLIPSIS)  # the title gave
+    assert owner == "bartholomew.longname" and cell_width(title) == 11
     lines = table(HEADERS, ROWS, cut=("TITLE", "OWNER"), width=36).splitlines()
     _, owner, _, title = _cells(lines)[1]
     assert cell_width(title) == NARROWEST and owner.endswith(ELLIPSIS)
@@ -151,4 +152,20 @@ def test_a_column_of_floor_0_goes_whole_with_its_gap_before_the_text_is_cut_shor
     narrow = table(headers, rows, cut=cut, width=50).splitlines()
     assert narrow[0].startswith("AGO     MESSAGE") and narrow[1].startswith("4h ago  Found an")
     assert all(cell_width(line) <= 50 for line in narrow), narrow
-    assert cell_width(narrow[1].split("  ", 1)[1]) == 40  # cut to 40 first, then AT went
+    # cut to 40 first, then AT went, and the cells it left came back to the message
+    assert cell_width(narrow[1].split("  ", 1)[1]) == 42
+
+
+def test_the_last_column_given_up_whole_goes_from_every_row() -> None:
+    """kpi list at 80 columns dropped PERSPECTIVE's header but printed its cells (a bug
+    found trying it)."""
+    lines = table(
+        ["NAME", "OWNER", "PERSPECTIVE"], [["Lead time", "bob", "delivery"]],
+        cut=(("PERSPECTIVE", 0),), width=20,
+    ).splitlines()  # fmt: skip
+    assert lines == ["NAME       OWNER", "Lead time  bob"]
+    # the cells a column gone whole leaves go back to the last cut before it
+    wide = [["Lead time for changes (payments)", "bob", "delivery"]]
+    cut = (("NAME", 12), ("PERSPECTIVE", 0))
+    lines = table(["NAME", "OWNER", "PERSPECTIVE"], wide, cut=cut, width=30).splitlines()
+    assert [cell_width(line) for line in lines] == [30, 28]  # NAME got back 11 of its 20

@@ -58,3 +58,5 @@ def test_the_owner_column_holds_an_escalated_pair_from_90_cells() -> None:
     wide, beside an empty chart column (a tester)."""
     assert Layout.for_width(106).owner >= len("bob → lena")
     assert Layout.for_width(80).owner == 8  # narrower: the name and the chart come first
+    # the owner's cells come from the chart: the name does not narrow where the owner widens
+    assert Layout.for_width(90).name >= Layout.for_width(89).name

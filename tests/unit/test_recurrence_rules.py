@@ -165,7 +165,7 @@ def test_catch_up_is_a_date_of_the_rule_at_most_today(
 def test_n_beyond_a_year_is_refused_naming_the_limit(text: str, limit: str) -> None:
     with pytest.raises(InvalidInput) as caught:
         rr.parse(text)
-    most = f"at most every {limit.removeprefix('1..')} "
+    most = f"at most {limit.removeprefix('1..')} "
     assert most in str(caught.value) and "\n" not in str(caught.value)
 
 
