@@ -262,9 +262,9 @@ def followup(session: Session, action_text: str, result: str, message, as_json: 
     "--format",
     "fmt",
     type=click.Choice(["md", "text", "json"]),
-    default="md",
-    show_default=True,
-    help="md: Markdown ready to paste into the team chat.",
+    default=None,
+    help="md: Markdown ready to paste into the team chat (the default into a pipe or a"
+    " file); text: lines for a terminal (the default on one).",
 )
 @click.option(
     "--all",
@@ -289,7 +289,11 @@ def standup(
     """Where each person's work stands, and what changed since the last stand-up."""
     from pdca.db import accountability
     from pdca.tui.cli import chosen_format
+    from pdca.tui.columns import terminal_width
 
+    width = terminal_width()
+    if fmt is None:  # a person at a terminal reads lines; a pipe takes Markdown to the chat
+        fmt = "text" if width is not None else "md"
     fmt = chosen_format("standup", as_json, fmt)
 
     store = session.store()
@@ -313,7 +317,7 @@ def standup(
     elif fmt == "md":
         click.echo(markdown(digest))
     else:
-        click.echo(plain_text(digest))
+        click.echo(plain_text(digest, width))
 
 
 def _post(store: Store, text: str) -> None:
@@ -417,8 +421,10 @@ def _more_followups(count: int) -> str:
     return f"{count} more follow-up{'s' if count != 1 else ''} due (pdca followups lists them)"
 
 
-def plain_text(digest: Digest) -> str:
-    lines = [f"stand-up since {digest.since}"]
+def plain_text(digest: Digest, width: int | None = None) -> str:
+    """The digest as lines for a terminal; on one ``width`` wide, each wrapped at a word
+    under its own start (the terminal broke them mid-word, a tester)."""
+    lines = [f"stand-up since {minute_utc(digest.since)}"]
     for person in digest.people:
         if digest.quiet(person):
             lines += ["", f"{_who(person)}: nothing to report"]
@@ -441,6 +447,16 @@ def plain_text(digest: Digest) -> str:
             lines += [f"    {DIGEST_LABELS[i.kind]}: {_line(i, md=False)}" for i in changes]
             if digest.more_of(person):
                 lines.append(f"    and {_more_changes(digest.more_of(person))}")
+    if width:
+        import textwrap
+
+        lines = [
+            textwrap.fill(
+                line, width, subsequent_indent=" " * (len(line) - len(line.lstrip()) + 2),
+                break_on_hyphens=False,
+            ) if line else line
+            for line in lines
+        ]  # fmt: skip
     return "\n".join(lines)
 
 

@@ -75,8 +75,10 @@ def cut_to(text: str, width: int, *, middle: bool = False) -> str:
         return text
     if middle and width >= 6:
         bracket = text.rfind(" (")
-        if bracket > 0 and text.endswith(")") and cell_width(text[bracket:]) <= width * 3 // 5:
-            tail = text[bracket:]  # only a bracket: a name's last letters read as a fragment
+        # only a bracket, and with 4 cells of the name before it: a name's last letters, or
+        # its first two, read as fragments (a reviewer)
+        if bracket > 0 and text.endswith(")") and cell_width(text[bracket:]) <= width - 5:
+            tail = text[bracket:]
             return cut_to(text[:bracket], width - cell_width(tail)) + tail
     if text.isascii():
         return text[: width - 1] + ELLIPSIS

@@ -170,7 +170,7 @@ def test_standup_markdown_text_json_and_recording(standardized, ok, js, monkeypa
     assert digest["people"] == ["dana"]
     assert [(i["kind"], i["action_id"]) for i in digest["standing"]] == [("action", 2)]
     text = ok("standup", "--format", "text").stdout
-    assert text.splitlines()[0] == "stand-up since 2026-11-22T09:00:00Z"
+    assert text.splitlines()[0] == "stand-up since 2026-11-22 09:00 UTC"  # as md says it
     # in words, as the Markdown says them, not the kinds of the JSON
     assert "    Done: #1" in text and "    Created: #2 Label the backlog" in text
     assert "    Open: #2" in text and "created " not in text

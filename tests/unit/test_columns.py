@@ -74,9 +74,10 @@ def test_a_name_is_cut_in_the_middle_and_keeps_its_bracket_and_a_floor() -> None
         middle=("NAME",), width=36,
     ).splitlines()  # fmt: skip
     names = [line.split("  ")[0] for line in lines[1:]]
-    assert names[0] != names[1] and [n[-5:] for n in names] == ["form)", "ents)"], names
+    assert [n.rstrip() for n in names] == ["Code… (platform)", "Code… (payments)"], names
     assert all(cell_width(line) <= 36 for line in lines), lines
     assert cut_to("Code review time (platform)", 20, middle=True) == "Code rev… (platform)"
+    assert cut_to("Code review time", 10, middle=True) == "Code revi…"  # no bracket: the end
 
 
 def test_wide_characters_are_cut_in_cells_never_mid_character() -> None:
@@ -169,3 +170,29 @@ def test_the_last_column_given_up_whole_goes_from_every_row() -> None:
     cut = (("NAME", 12), ("PERSPECTIVE", 0))
     lines = table(["NAME", "OWNER", "PERSPECTIVE"], wide, cut=cut, width=30).splitlines()
     assert [cell_width(line) for line in lines] == [30, 28]  # NAME got back 11 of its 20
+
+
+def test_pdca_standup_on_a_terminal_is_text_wrapped_at_words_and_markdown_into_a_pipe(
+    tmp_path: Path,
+) -> None:
+    """A person at a terminal got Markdown (``**alice**``) broken mid-word by the terminal
+    (a tester); a pipe still gets the Markdown for the chat."""
+    import subprocess
+
+    db = str(tmp_path / "t.db")
+    pdca = [sys.executable, "-m", "pdca.tui", "--db", db]
+    env = _env(tmp_path)
+    subprocess.run([*pdca, "init"], env=env, check=True, capture_output=True)
+    title = "Cut ticket resolution time by a fifth in the third quarter of the year"
+    subprocess.run([*pdca, "add", title, "--owner", "bob"], env=env, check=True)
+
+    status, shown = run_on_a_terminal([*pdca, "standup"], {**env, "COLUMNS": "50"})
+    lines = shown.decode().replace("\r", "").splitlines()
+    assert status == 0, lines
+    assert lines[0] == "stand-up since 2026-11-22 09:00 UTC" and "**" not in shown.decode()
+    assert all(cell_width(line) <= 50 for line in lines), lines
+    words = " ".join(" ".join(lines).split())
+    assert "Created: #1 Cut ticket resolution time by a fifth in the third quarter" in words
+
+    piped = subprocess.run([*pdca, "standup"], env=env, capture_output=True, text=True)
+    assert piped.stdout.startswith("**Stand-up**")
