@@ -203,9 +203,6 @@ class KpisScreen(KpiRowsActions, Screen[None]):
         BACK_TO_BOARD,
     ]
 
-    def action_back_to_board(self) -> None:
-        back_to_board(self)
-
     DEFAULT_CSS = """
     KpisScreen #kpi-warnings { height: auto; max-height: 4; padding: 0 1; color: $warning;
                                background: $warning 10%; text-overflow: ellipsis; }
@@ -213,6 +210,9 @@ class KpisScreen(KpiRowsActions, Screen[None]):
         dock: top; height: auto; max-height: 3; background: $warning 30%; padding: 0 1;
     }
     """
+
+    def action_back_to_board(self) -> None:
+        back_to_board(self)
 
     def __init__(self) -> None:
         super().__init__()
