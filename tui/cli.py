@@ -1109,7 +1109,8 @@ def list_actions(
         for a in store.iter_action_data(where)
     )
     headers = ["ID", "PHASE", "OWNER", "PRI", "DUE", "CHECK-IN", "TITLE"]
-    lines = table_lines(headers, rows, cut=("TITLE", "OWNER"))
+    # narrower still, the priority and the check-in go whole before a line wraps (60 columns)
+    lines = table_lines(headers, rows, cut=("TITLE", "OWNER", ("PRI", 0), ("CHECK-IN", 0)))
     header = next(lines)
     first = next(lines, None)
     if first is None:

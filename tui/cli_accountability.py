@@ -17,7 +17,7 @@ from pdca.db.dates import minute_utc
 from pdca.db.errors import InvalidInput, PdcaError
 from pdca.db.models import CHECKIN_STATUSES, record_id
 from pdca.tui.cli import COUNT
-from pdca.tui.columns import table
+from pdca.tui.columns import table, wrapped
 from pdca.tui.output import md_escape, printable, to_json
 
 if TYPE_CHECKING:
@@ -213,7 +213,7 @@ def followups(session: Session, due_only: bool, owner, include_done: bool, as_js
         for f in items
     ]
     headers = ["ID", "AFTER", "DUE", "OWNER", "RESULT", "TITLE"]
-    click.echo(table(headers, rows, cut=("TITLE", "OWNER")))
+    click.echo(table(headers, rows, cut=("TITLE", ("RESULT", 12), "OWNER")))
 
 
 def _result(f: Any) -> str:
@@ -447,17 +447,7 @@ def plain_text(digest: Digest, width: int | None = None) -> str:
             lines += [f"    {DIGEST_LABELS[i.kind]}: {_line(i, md=False)}" for i in changes]
             if digest.more_of(person):
                 lines.append(f"    and {_more_changes(digest.more_of(person))}")
-    if width:
-        import textwrap
-
-        lines = [
-            textwrap.fill(
-                line, width, subsequent_indent=" " * (len(line) - len(line.lstrip()) + 2),
-                break_on_hyphens=False,
-            ) if line else line
-            for line in lines
-        ]  # fmt: skip
-    return "\n".join(lines)
+    return wrapped("\n".join(lines), width)
 
 
 # --------------------------------------------------------------------------- team settings

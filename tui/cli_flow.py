@@ -39,4 +39,7 @@ def flow(session: Session, as_json: bool, fmt: str) -> None:
     elif fmt == "md":
         click.echo(flow_text.markdown(figures))
     else:
-        click.echo(flow_text.plain_text(figures))
+        from pdca.tui.columns import terminal_width, wrapped
+
+        # its sentences (cycle time, cadence) at words on a terminal, not mid-word
+        click.echo(wrapped(flow_text.plain_text(figures), terminal_width()))

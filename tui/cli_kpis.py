@@ -620,7 +620,8 @@ def alerts(ctx: click.Context, mine: bool, overdue: bool, as_json: bool) -> None
             ]
             for a in found
         ]
-        cut = (("WHY", 12), ("RAISED", 0), ("KPI", 16))
+        # whom it waits for by when is what matters: the rest gives way before it wraps
+        cut = (("WHY", 12), ("RAISED", 0), ("WHY", 0), ("KPI", 16))
         click.echo(table(["ID", "KPI", "RAISED", "WHY", "STATE"], rows, cut=cut, middle=("KPI",)))
     else:
         what = "overdue alerts" if overdue else "open alerts"

@@ -182,6 +182,23 @@ def fitted(natural: list[int], order: list[tuple[int, int]], room: int) -> list[
     return widths
 
 
+def wrapped(text: str, width: int | None) -> str:
+    """``text``'s lines longer than ``width`` wrapped at words, each under its own start
+    (two cells in): the terminal broke them mid-word (``pdca standup``, ``pdca flow``'s
+    sentences, testers). None: as it is (a pipe, a file)."""
+    if not width:
+        return text
+    import textwrap
+
+    return "\n".join(
+        textwrap.fill(
+            line, width, subsequent_indent=" " * (len(line) - len(line.lstrip()) + 2),
+            break_on_hyphens=False,
+        ) if cell_width(line) > width else line
+        for line in text.split("\n")
+    )  # fmt: skip
+
+
 def _line(cells: list[str], widths: list[int]) -> str:
     # A column given up whole is gone, its gap too; the last one kept is ragged.
     kept = [(cell, width) for cell, width in zip(cells, widths, strict=True) if width]

@@ -12,7 +12,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pdca.tui.columns import ELLIPSIS, NARROWEST, cell_width, cut_to, table
+from pdca.tui.columns import ELLIPSIS, NARROWEST, cell_width, cut_to, table, wrapped
 from tests.pty_run import run_on_a_terminal
 
 HEADERS = ["ID", "OWNER", "DUE", "TITLE"]
@@ -196,3 +196,13 @@ def test_pdca_standup_on_a_terminal_is_text_wrapped_at_words_and_markdown_into_a
 
     piped = subprocess.run([*pdca, "standup"], env=env, capture_output=True, text=True)
     assert piped.stdout.startswith("**Stand-up**")
+
+
+def test_sentences_longer_than_the_terminal_wrap_at_words_under_their_start() -> None:
+    """pdca flow's sentences broke mid-word at the terminal's edge (a tester)."""
+    text = "cycle time  median 37.2d, 85% within 47.8d; longer (the last 6 weeks)\nshort"
+    lines = wrapped(text, 30).splitlines()
+    assert all(cell_width(line) <= 30 for line in lines)
+    assert lines[1].startswith("  ") and lines[-1] == "short"
+    assert " ".join(" ".join(lines).split()) == " ".join(text.split())  # no word broken
+    assert wrapped(text, None) == text  # a pipe: as it is
