@@ -187,7 +187,10 @@ async def test_write_mine_refused_by_a_phase_rule_is_kept_as_typed_for_e(
     """Alice cleared #1's due date while bob moved it to Do, which needs one: "write mine"
     was refused and the form closed, her new title and notes lost (a tester). Kept, never
     opened by itself (it took keys typed meanwhile: testers), e opens it as typed."""
-    app = make_app(board_db)
+    # The watcher off: on a loaded machine it saw bob's move before the save (1 run in 24,
+    # at 717c50f too), the card left alice's cursor, and her edit was kept for a later e, as
+    # the board does for one who moved on, instead of meeting the conflict this is about.
+    app = make_app(board_db, watch_changes=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("e")
         await settle_app(app, pilot)
