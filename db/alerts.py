@@ -315,23 +315,13 @@ def unrecorded_escalations(store: Store) -> list[TimedEscalation]:
     recorded yet: what the stand-up lists besides the logged ones."""
     from pdca.db.accountability_rules import TimedEscalation
 
-    now = store.clock()
-    found = []
-    for row in store.conn.execute(_OPEN_WAITING + " AND a.ack_due < ?", (iso(now),)):
-        steps = kpi_rules.escalation_steps(
-            assignee=row["assignee"],
-            ack_due=deadline_of(row, now),
-            owner=row["kpi_owner"],
-            path=escalation_path(row["kpi_escalation"]),
-            now=now,
+    return [
+        TimedEscalation(
+            row["id"], row["kpi"], s.holder, s.to, iso(s.missed), iso(s.ack_due), row["rule"]
         )
-        found += [
-            TimedEscalation(
-                row["id"], row["kpi"], s.holder, s.to, iso(s.missed), iso(s.ack_due), row["rule"]
-            )
-            for s in steps
-        ]
-    return found
+        for row, steps in _pending(store, store.clock())  # the passes-on escalate_due writes
+        for s in steps
+    ]
 
 
 def get_alert(store: Store, alert_id: int) -> Alert:
