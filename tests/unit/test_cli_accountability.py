@@ -258,3 +258,38 @@ def test_markdown_shows_an_entity_as_typed() -> None:
     assert md_escape("cycle 2 of #6") == "cycle 2 of #6"
     assert md_escape("#6 first") == "\\#6 first"
     assert md_escape("Fix C #") == "Fix C \\#"
+
+
+def test_owners_on_60_columns_fits_by_leaving_out_the_split_then_the_follow_ups(
+    standardized, env: dict[str, str]
+) -> None:
+    """At 60 columns every row of ``pdca owners`` wrapped: with the split by phase gone it
+    was still 68 cells wide (found trying it). The follow-ups go next; the counts a stand-up
+    asks about (open, late, stale, alerts) and the last check-in stay."""
+    import subprocess
+    import sys
+
+    from pdca.tui.columns import cell_width
+    from tests.pty_run import run_on_a_terminal
+
+    env = {**env, "COLUMNS": "60"}
+    status, shown = run_on_a_terminal([sys.executable, "-m", "pdca.tui", "owners"], env)
+    lines = shown.decode().replace("\r", "").splitlines()
+    assert status == 0, lines
+    assert lines[0].split() == [
+        "OWNER",
+        "OPEN",
+        "LATE",
+        "DUE",
+        "7D",
+        "STALE",
+        "ALERTS",
+        "CHECKED",
+        "IN",
+    ]
+    assert lines[1].split()[:3] == ["dana", "1", "1"] and lines[1].endswith("never")
+    assert max(cell_width(line) for line in lines) <= 60, lines
+    piped = subprocess.run(
+        [sys.executable, "-m", "pdca.tui", "owners"], env=env, capture_output=True, text=True
+    )
+    assert "FOLLOW-UPS" in piped.stdout and "P/D/C/A" in piped.stdout  # a pipe: all of it
