@@ -338,10 +338,13 @@ class Shift:
     before: XmrChart | None  # limits from the readings before Do (up to BASELINE_READINGS)
     after: XmrChart | None  # limits recomputed on the readings since (None: too few)
     after_count: int  # readings since Do
-    good_run: int  # the longest run since Do on the good side of the old centre line
+    good_run: int  # the run that tells a shift (the last of RUN_LENGTH or more), else the longest
     good_count: int  # readings since Do on the good side of the old centre line
-    shifted: bool  # a sustained shift in the good direction (a run of RUN_LENGTH or more)
-    worse: bool  # ... or one in the bad direction
+    shifted: bool  # a sustained shift in the good direction: the last run of RUN_LENGTH or more
+    worse: bool  # ... or in the bad direction
+    bad_run: int  # the length of that run, when it is in the bad direction
+    after_run: int  # readings since that run ended (0: it goes on to the latest reading)
+    after_good: int  # ... of them on the good side of the old centre line
     settled: bool  # enough readings since Do (SETTLE_READINGS) to tell
 
 
@@ -356,23 +359,37 @@ def shift_since(readings: Sequence[tuple[str, float]], start: str, direction: Di
     since = list(readings[cut:])
     new = chart(since, (0, len(since))) if len(since) >= MIN_BASELINE else None
     good = "up" if direction == "up" else "down"
-    run = best = count = 0
-    bad_run = bad_best = 0
+    # The runs since Do, in order, as (side, length); a reading on the line ends a run.
+    runs: list[tuple[Side | None, int]] = []
+    count = 0
     if old is not None:
         for _, v in since:
             side = _side(v, old.centre)
-            run = run + 1 if side == good else 0
-            bad_run = bad_run + 1 if side not in (good, None) else 0
             count += side == good
-            best, bad_best = max(best, run), max(bad_best, bad_run)
+            if runs and side is not None and runs[-1][0] == side:
+                runs[-1] = (side, runs[-1][1] + 1)
+            else:
+                runs.append((side, 1))
+    # The last sustained run tells which way it went: a run of 10 worse in December, then
+    # the best readings on record, read "shifted up (worse): no improvement" at the verdict
+    # (a lead's trial); so did a shift kept for 10 readings and then lost for 9.
+    last = next(
+        (i for i in range(len(runs) - 1, -1, -1) if runs[i][0] and runs[i][1] >= RUN_LENGTH),
+        None,
+    )
+    side, length = runs[last] if last is not None else (None, 0)
+    longest_good = max((n for s, n in runs if s == good), default=0)
     return Shift(
         before=old,
         after=new,
         after_count=len(since),
-        good_run=best,
+        good_run=length if side == good else longest_good,
         good_count=count,
-        shifted=best >= RUN_LENGTH,
-        worse=bad_best >= RUN_LENGTH,
+        shifted=side == good,
+        worse=side not in (good, None),
+        bad_run=length if side not in (good, None) else 0,
+        after_run=sum(n for _, n in runs[last + 1 :]) if last is not None else 0,
+        after_good=sum(n for s, n in runs[last + 1 :] if s == good) if last is not None else 0,
         settled=len(since) >= SETTLE_READINGS,
     )
 
@@ -389,13 +406,19 @@ def shift_words(kpi: str, action_id: int, shift: Shift, direction: Direction) ->
         count = shift.after_count
         readings = "no readings" if not count else f"only {count} reading{'s' * (count != 1)}"
         return head + f"{readings} {since}: too early to tell"
+    line = f"the old centre line ({shift.before.centre:.4g})"
+    # A run that ended: the readings after it, and how many of them are on the good side.
+    later = f"then {shift.after_good} of the {shift.after_run} since {where} it"
     if shift.shifted:
-        return (
-            head + f"shifted {good} {since}, {shift.good_run} readings {where} the old centre "
-            f"line ({shift.before.centre:.4g})"
-        )
+        words = head + f"shifted {good} {since}, {shift.good_run} readings {where} {line}"
+        return words + (f", {later}" if shift.after_run else "")
     if shift.worse:
         bad = "down" if good == "up" else "up"
+        if shift.after_run:
+            return (
+                head + f"shifted {bad} (worse) for {shift.bad_run} readings {since}, {later}"
+                f" ({line}): no sustained improvement yet"
+            )
         return head + f"shifted {bad} (worse) {since}: no improvement"
     return (
         head + f"no sustained shift {since} ({shift.good_count} of {shift.after_count} "

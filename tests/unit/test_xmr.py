@@ -236,3 +236,31 @@ def test_the_detail_lists_every_rule_where_a_column_gives_the_strongest_and_a_co
     assert xmr.short(["we5", "we1"]) == "beyond a limit +1"
     assert xmr.listed(["we5", "we1", "we5"]) == "beyond a limit, 6 in a trend"
     assert xmr.listed([]) == ""
+
+
+def test_the_last_sustained_run_tells_which_way_it_went() -> None:
+    """7 good readings since Do, 10 worse (a bad December), then 5 good, the best on
+    record: the verdict line said "shifted up (worse) ...: no improvement" (a lead's trial).
+    The last run of 8 tells the way, and the words say what came after it."""
+    readings = series(BASE + [7.0] * 7 + [13.0] * 10 + [6.0] * 5)
+    shift = xmr.shift_since(readings, readings[20][0], "down")
+    assert shift.worse and not shift.shifted
+    assert (shift.bad_run, shift.after_run, shift.after_good) == (10, 5, 5)
+    assert xmr.shift_words("Lead time", 19, shift, "down") == (
+        "Lead time: shifted up (worse) for 10 readings since #19 entered Do, then 5 of the 5"
+        " since below it (the old centre line (10)): no sustained improvement yet"
+    )
+    # a shift held for 10 readings, then lost for 9: worse now, not "shifted down"
+    lost = series(BASE + [7.0] * 10 + [13.0] * 9)
+    shift = xmr.shift_since(lost, lost[20][0], "down")
+    assert shift.worse and not shift.shifted and shift.after_run == 0
+    assert xmr.shift_words("Lead time", 19, shift, "down").endswith(
+        "(worse) since #19 entered Do: no improvement"
+    )
+    # a shift still the last run, with a few readings after it that are not
+    held = series(BASE + [7.0] * 9 + [13.0, 7.0, 13.0])
+    shift = xmr.shift_since(held, held[20][0], "down")
+    assert shift.shifted and shift.good_run == 9
+    assert xmr.shift_words("Lead time", 14, shift, "down").endswith(
+        "9 readings below the old centre line (10), then 1 of the 3 since below it"
+    )
