@@ -6,6 +6,7 @@ must start, write and exit fast. Errors are one line on stderr and exit status 1
 
 from __future__ import annotations
 
+import codecs
 import errno
 import gc
 import importlib
@@ -1639,8 +1640,34 @@ def _fail(message: str) -> NoReturn:
 
 def main(argv: list[str] | None = None) -> None:
     """The console script's entry point."""
+    _never_world_writable()
     _streams_for_any_text()
     cli.main(argv)
+
+
+def _never_world_writable() -> None:
+    """Nothing this process creates may be written by everyone: under ``umask 000`` an
+    export, an HTML report or a settings file came out 0666 (a tester; the JSON export is
+    what a restore is made from). The rest of the umask is the person's."""
+    os.umask(os.umask(0o022) | 0o002)
+
+
+# pdca's own marks said in ASCII, one cell for one, on a terminal that cannot show them (a
+# Latin-1 one): a cut cell's "…" came out as "\u2026", six cells, and every cut line was
+# wider than the terminal (a tester). Anything else (a title's emoji) is escaped.
+_PLAIN = {"…": "~", "—": "-", "–": "-", "→": ">", "←": "<", "‘": "'", "’": "'", "“": '"', "”": '"'}
+_PLAIN_OR_ESCAPED = "pdca-plain-or-escaped"
+
+
+def _plain_or_escaped(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    text = error.object[error.start : error.end]
+    said = "".join(_PLAIN.get(c, c.encode("ascii", "backslashreplace").decode()) for c in text)
+    return said, error.end
+
+
+codecs.register_error(_PLAIN_OR_ESCAPED, _plain_or_escaped)
 
 
 def _streams_for_any_text() -> None:
@@ -1656,4 +1683,4 @@ def _streams_for_any_text() -> None:
         if stream is sys.stdout and not stream.isatty():
             stream.reconfigure(encoding="utf-8")
         else:
-            stream.reconfigure(errors="backslashreplace")
+            stream.reconfigure(errors=_PLAIN_OR_ESCAPED)

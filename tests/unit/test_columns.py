@@ -206,3 +206,25 @@ def test_sentences_longer_than_the_terminal_wrap_at_words_under_their_start() ->
     assert lines[1].startswith("  ") and lines[-1] == "short"
     assert " ".join(" ".join(lines).split()) == " ".join(text.split())  # no word broken
     assert wrapped(text, None) == text  # a pipe: as it is
+
+
+def test_a_latin_1_terminal_gets_pdca_s_marks_in_one_ascii_cell_each(tmp_path: Path) -> None:
+    """On a Latin-1 terminal a cut cell's "…" came out as "\\u2026", six cells, and every cut
+    line was wider than the terminal (a tester): it is "~" there, one cell, as wide as the
+    mark it stands for; a title's emoji is still escaped."""
+    import subprocess
+
+    db = str(tmp_path / "t.db")
+    pdca = [sys.executable, "-m", "pdca.tui", "--db", db]
+    env = _env(tmp_path)
+    subprocess.run([*pdca, "init"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*pdca, "add", "Rocket 🚀 launch review of the whole quarter"], env=env, check=True
+    )
+    status, shown = run_on_a_terminal(
+        [*pdca, "list"], {**env, "COLUMNS": "40", "PYTHONIOENCODING": "latin-1"}
+    )
+    lines = shown.decode("latin-1").replace("\r", "").splitlines()
+    assert status == 0, lines
+    assert lines[1] == "#1  plan   -      -    Rocket \\U0001f680 launch~", lines
+    assert max(len(line) for line in lines) <= 40 + len("\\U0001f680") - 2

@@ -79,3 +79,26 @@ def test_an_export_or_report_never_writes_over_a_database(cli, store, tmp_path: 
     notes.write_text("not a database\n")
     assert cli("export", "--out", f"{notes}-journal").exit_code == 0  # no database's journal
     assert cli("export", "--out", str(notes)).exit_code == 0  # a stray -journal beside text
+
+
+def test_under_umask_000_nothing_pdca_writes_is_world_writable(env, tmp_path: Path) -> None:
+    """A tester's ``umask 000``: the export (what a restore is made from), the CSV and the
+    HTML report came out 0666 while the database was kept 0644."""
+    import stat
+    import subprocess
+    import sys
+
+    pdca = [sys.executable, "-m", "pdca.tui"]
+    made = []
+    for args, name in (
+        (["init"], None),
+        (["export", "--out"], "all.json"),
+        (["export", "--format", "csv", "--out"], "all.csv"),
+        (["report", "--format", "html", "--out"], "report.html"),
+    ):
+        target = [str(tmp_path / name)] if name else []
+        done = subprocess.run([*pdca, *args, *target], env=env, umask=0, capture_output=True)
+        assert done.returncode == 0, done.stderr
+        made += [tmp_path / name] if name else []
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in made}
+    assert modes == dict.fromkeys(modes, 0o664), modes
