@@ -84,6 +84,30 @@ def _shared_groups(owner: int) -> list[int]:
     )
 
 
+def in_its_owners_own_group(path: Path) -> bool:
+    """Is ``path`` (a team's folder, say) in its owner's personal group (``ann:ann``), which
+    nobody else is in?"""
+    try:
+        return _personal_group(path.stat())
+    except OSError:
+        return False
+
+
+def group_to_share(path: Path) -> tuple[str, str]:
+    """The group ``path`` (in its owner's personal group) should have for this user and its
+    owner to share it: the one they are both in, else ``GROUP``; and, for ``GROUP``, what it
+    stands for, in words to add after the command."""
+    try:
+        shared = _shared_groups(path.stat().st_uid)
+    except OSError:
+        shared = []
+    if len(shared) == 1:
+        return group_name(shared[0]), ""
+    if shared:
+        return "GROUP", " (GROUP: a group you are both in)"
+    return "GROUP", " (GROUP: the team's group; ask to be put in it first)"
+
+
 def what_to_ask(path: Path, needs: str) -> str:
     """What to do so this user may ``needs`` (read, write, enter, read and write) ``path``:
     its owner lacking the permission gives it to themself (``chmod u+``); anyone else asks

@@ -451,14 +451,24 @@ def give_the_team(path: Path) -> None:
     made them with their own group, get the directory's (the team's). A directory without
     setgid gives new files their maker's group, and the team's other members then cannot open
     them (SQLITE_CANTOPEN) until everyone closes: ``pdca doctor`` asks for ``chmod g+s``, and
-    meanwhile pdca does what setgid would. A change of group opens nothing (SQLITE.md)."""
+    meanwhile pdca does what setgid would. A change of group opens nothing (SQLITE.md).
+
+    Only a file with this user's own group, the one SQLite gave it: a file its owner gave
+    the team's group by hand stays in it. In a folder of the owner's personal group, every
+    ``pdca list`` of theirs took the file back from the team (a tester: the ``chgrp`` the
+    others' refusal asked for lasted until the owner's next command)."""
     team = path.parent.stat().st_gid
-    me = os.geteuid()
+    me, mine = os.geteuid(), os.getegid()
     for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         with contextlib.suppress(OSError):  # gone, or not one of the team: doctor says so
             # The name itself, never where a link put there by someone leads.
             info = os.lstat(name)
-            if stat.S_ISREG(info.st_mode) and info.st_uid == me and info.st_gid != team:
+            if (
+                stat.S_ISREG(info.st_mode)
+                and info.st_uid == me
+                and info.st_gid == mine
+                and info.st_gid != team
+            ):
                 os.chown(name, -1, team, follow_symlinks=False)
 
 

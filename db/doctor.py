@@ -24,6 +24,8 @@ from pdca.db.access import (
     file_lets_me_write,
     files_report,
     group_name,
+    group_to_share,
+    in_its_owners_own_group,
     whose_to_run,
     write_advice,
 )
@@ -333,7 +335,18 @@ def _check_permissions(path: Path) -> list[Check]:
             )
         team = directory.stat().st_gid
         astray = [p for p in siblings if p.stat().st_gid != team]
-        if astray:  # the team is the directory's group: each file must be the team's
+        if in_its_owners_own_group(directory):
+            # Nobody else is in that group: giving the files the folder's group locked the
+            # others out (a tester was told "chgrp ann pdca.db" after a "chgrp team" that
+            # worked). The folder wants the team's group, and the files with it.
+            name, meaning = group_to_share(directory)
+            others = [p for p in siblings if group_name(p.stat().st_gid) != name]
+            command = f"chgrp {name} " + " ".join(shell_word(p) for p in [directory, *others])
+            problems.append(
+                f"directory {directory} is in its owner's own group {group_name(team)}, which"
+                f" nobody else is in: {whose_to_run(directory, command)}{meaning}"
+            )
+        elif astray:  # the team is the directory's group: each file must be the team's
             names = ", ".join(f"{p.name} ({group_name(p.stat().st_gid)})" for p in astray)
             problems.append(
                 f"not the directory's group {group_name(team)}: {names}:"
@@ -346,13 +359,17 @@ def _check_permissions(path: Path) -> list[Check]:
         # which the group may not write: their writes are refused (a tester's doctor said
         # "ok, private directory" as everyone else's writes were).
         command = f"chmod g+ws {shell_word(directory)}"
+        meaning = ""
+        if in_its_owners_own_group(directory):  # its group is one person's: the team's first
+            name, meaning = group_to_share(directory)
+            command = f"chgrp {name} {shell_word(directory)} && {command}"
         checks.append(
             Check(
                 "group",
                 False,
                 f"{path.name} is group-writable, but its directory {directory} is not "
                 f"({describe_owner(directory)}), and SQLite writes beside it: "
-                f"{whose_to_run(directory, command)}",
+                f"{whose_to_run(directory, command)}{meaning}",
             )
         )
     else:

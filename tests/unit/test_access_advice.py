@@ -145,3 +145,55 @@ def test_a_file_in_its_owners_own_group_wants_the_teams_group_not_a_join(
     path.chmod(0o660)  # the group may: only the group is wrong
     _run_as(monkeypatch, 4602, [4602, team])
     assert what_to_ask(path, "write") == f"ask its owner ann to run: chgrp team {path}"
+
+
+def test_a_team_folder_in_its_owners_own_group_is_what_doctor_asks_to_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ann's folder ``ann:ann 2775``, the file given to ``team`` by hand: doctor asked for
+    ``chgrp ann pdca.db``, which locked ben out again (a tester). It asks for the folder's
+    group to be the team's; with the folder ``0755`` too, for that before ``chmod g+ws``."""
+    from types import SimpleNamespace
+
+    from pdca.db import doctor
+
+    ann, team = 4601, 4700
+    folder = tmp_path / "F"
+    folder.mkdir()
+    path = folder / "pdca.db"
+    path.write_bytes(b"")
+    os.chown(folder, ann, ann)
+    folder.chmod(0o2775)
+    os.chown(path, ann, team)
+    path.chmod(0o660)
+    users = {ann: SimpleNamespace(pw_name="ann", pw_gid=ann)}
+    groups = {
+        ann: SimpleNamespace(gr_name="ann", gr_gid=ann, gr_mem=[]),
+        team: SimpleNamespace(gr_name="team", gr_gid=team, gr_mem=["ann", "ben"]),
+    }
+
+    def getpwuid(uid: int):  # type: ignore[no-untyped-def]
+        if uid in users:
+            return users[uid]
+        raise KeyError(uid)
+
+    def getgrgid(gid: int):  # type: ignore[no-untyped-def]
+        if gid in groups:
+            return groups[gid]
+        raise KeyError(gid)
+
+    monkeypatch.setattr(access.pwd, "getpwuid", getpwuid)
+    monkeypatch.setattr(access.pwd, "getpwall", lambda: list(users.values()))
+    monkeypatch.setattr(access.grp, "getgrgid", getgrgid)
+    monkeypatch.setattr(access.grp, "getgrall", lambda: [groups[team]])
+    _run_as(monkeypatch, 4602, [4602, team])  # ben
+    said = {c.name: c.detail for c in doctor._check_permissions(path)}
+    assert said["group"] == (
+        f"directory {folder} is in its owner's own group ann, which nobody else is in:"
+        f" ask its owner ann to run: chgrp team {folder}"
+    )
+    folder.chmod(0o755)
+    said = {c.name: c.detail for c in doctor._check_permissions(path)}
+    assert said["group"].endswith(
+        f"ask its owner ann to run: chgrp team {folder} && chmod g+ws {folder}"
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -213,3 +214,18 @@ def test_a_board_kept_out_by_the_wal_and_shm_names_them_not_the_file(
         f"{db_path} cannot be written: pdca.db-wal mode 0640: X"
     )
     assert store.read_only_reason.startswith(f"{db_path} cannot be written: nothing written")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root, to give a file another's group")
+def test_a_file_its_owner_gave_another_group_stays_in_it(tmp_path: Path) -> None:
+    """ann's folder was in her personal group; she gave the file the team's group, as ben's
+    refusal asked, and her next ``pdca list`` took it back (a tester, twice). Only a file in
+    its maker's own group, as SQLite made it, is given the folder's."""
+    team = _team_directory(tmp_path)
+    path = team / "pdca.db"
+    connection.open_database(path, create=True).connection.close()
+    os.chown(path, -1, 4444)  # the group the people share, given by hand
+    store = Store.open(path, actor="ann", clock=lambda: datetime(2026, 11, 23, tzinfo=UTC))
+    store.list_actions()
+    store.close()
+    assert path.stat().st_gid == 4444
