@@ -49,12 +49,27 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     for key, value in values.items():
         monkeypatch.setenv(key, value)
     monkeypatch.chdir(tmp_path)
+    # The team's file, made as ``pdca init`` makes it: only init (seed, demo, import) makes
+    # a file that --db or $PDCA_DB names. A test of a missing file names another path.
+    Store.open(
+        Path(values["PDCA_DB"]), actor="alice", clock=lambda: NOW_DT, create=True, initialize=True
+    ).close()
     return values
 
 
 @pytest.fixture
 def db_path(env: dict[str, str]) -> Path:
     return Path(env["PDCA_DB"])
+
+
+@pytest.fixture
+def missing_db(env: dict[str, str]) -> Path:
+    """$PDCA_DB names a file that is not there (yet): what a mistyped path, or a team's
+    folder before ``pdca init``, is. Removed before any connection to it is open."""
+    path = Path(env["PDCA_DB"])
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        name.unlink(missing_ok=True)
+    return path
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ must start, write and exit fast. Errors are one line on stderr and exit status 1
 
 from __future__ import annotations
 
-import codecs
 import errno
 import gc
 import importlib
@@ -79,6 +78,8 @@ ENVIRONMENT = (
 # the two equal.
 VERSION = "0.1.0"
 
+# The commands that make a file named by --db or $PDCA_DB when none is there.
+MAKE_THEIR_FILE = {"init", "seed", "demo", "import"}
 # Commands that handle the file as a whole make no repeating action on their way; recur
 # does it itself.
 NO_CATCH_UP = {"init", "seed", "demo", "export", "import", "backup", "restore", "doctor", "recur"}
@@ -129,6 +130,12 @@ class Session:
             from pdca.tui.identity import current_user
 
             resolved = self.resolved
+            if not resolved.is_default and self.command not in MAKE_THEIR_FILE:
+                # Only pdca init (and seed, demo, import) makes a file named by --db or
+                # $PDCA_DB: a mistyped path made a new one with no word, and a cron job's
+                # writes went to it for good (a tester). Your own default is made by the
+                # first write, saying so.
+                create = False
             if not create and resolved.is_default and not os.path.lexists(resolved.path):
                 # Not "mkdir -p ~/.local/share/pdca, then pdca --db ... init": a first
                 # ``pdca list`` is asked where the database is (a tester; the README's
@@ -1652,24 +1659,6 @@ def _never_world_writable() -> None:
     os.umask(os.umask(0o022) | 0o002)
 
 
-# pdca's own marks said in ASCII, one cell for one, on a terminal that cannot show them (a
-# Latin-1 one): a cut cell's "…" came out as "\u2026", six cells, and every cut line was
-# wider than the terminal (a tester). Anything else (a title's emoji) is escaped.
-_PLAIN = {"…": "~", "—": "-", "–": "-", "→": ">", "←": "<", "‘": "'", "’": "'", "“": '"', "”": '"'}
-_PLAIN_OR_ESCAPED = "pdca-plain-or-escaped"
-
-
-def _plain_or_escaped(error: UnicodeError) -> tuple[str, int]:
-    if not isinstance(error, UnicodeEncodeError):
-        raise error
-    text = error.object[error.start : error.end]
-    said = "".join(_PLAIN.get(c, c.encode("ascii", "backslashreplace").decode()) for c in text)
-    return said, error.end
-
-
-codecs.register_error(_PLAIN_OR_ESCAPED, _plain_or_escaped)
-
-
 def _streams_for_any_text() -> None:
     """Output that no character can fail. In a locale that is not UTF-8 (Latin-1) a title
     with an emoji or the digests' own dashes crashed list, show, standup, report, flow and
@@ -1683,4 +1672,4 @@ def _streams_for_any_text() -> None:
         if stream is sys.stdout and not stream.isatty():
             stream.reconfigure(encoding="utf-8")
         else:
-            stream.reconfigure(errors=_PLAIN_OR_ESCAPED)
+            stream.reconfigure(errors="backslashreplace")

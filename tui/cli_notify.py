@@ -186,8 +186,13 @@ def notify_config(session: Session, name: str | None, value: str | None, as_json
 def notify_prefer(session: Session, login: str, channels: str) -> None:
     """A person's channels, in order (terminal,mail,webhook,command), or default."""
     from pdca.db import notify as notify_store
+    from pdca.db import notify_rules
 
-    settings = notify_store.set_preference(session.store(create=True), login, channels)
+    # Checked before the file is opened, and never made: a preference is for one of the
+    # file's people (a bad login made a new database before it was refused).
+    notify_rules.check_login(login)
+    notify_rules.parse_channels(channels)
+    settings = notify_store.set_preference(session.store(), login, channels)
     chosen = (settings.prefer or {}).get(login)
     click.echo(
         printable(f"{login}: {','.join(chosen) if chosen is not None else 'the team default'}")

@@ -19,6 +19,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from pdca.tui.output import printable
 
 ELLIPSIS = "…"
+PLAIN_ELLIPSIS = "~"  # one cell too, for a terminal that cannot show "…"
 
 # A cut column keeps at least this many cells unless it says otherwise: narrower, a title
 # says nothing, and a row that wraps reads better than one that says nothing.
@@ -81,13 +82,24 @@ def cut_to(text: str, width: int, *, middle: bool = False) -> str:
             tail = text[bracket:]
             return cut_to(text[:bracket], width - cell_width(tail)) + tail
     if text.isascii():
-        return text[: width - 1] + ELLIPSIS
+        return text[: width - 1] + _ellipsis()
     from rich.cells import set_cell_size
 
     # set_cell_size pads with a space where a two-cell character would straddle the edge;
     # given only the text's start (no character is narrower than none, few are zero cells),
     # not a 100 000-character title to measure again and again.
-    return set_cell_size(text[: 2 * width], width - 1).rstrip(" ") + ELLIPSIS
+    return set_cell_size(text[: 2 * width], width - 1).rstrip(" ") + _ellipsis()
+
+
+def _ellipsis() -> str:
+    """``…``, or ``~`` where stdout cannot show it: on a Latin-1 terminal each cut cell's
+    "…" came out as "\\u2026", six cells, and every cut line was wider than the terminal (a
+    tester). A title's own characters are escaped as they were: they are the person's."""
+    try:
+        ELLIPSIS.encode(getattr(sys.stdout, "encoding", None) or "utf-8")
+    except (LookupError, UnicodeEncodeError):
+        return PLAIN_ELLIPSIS
+    return ELLIPSIS
 
 
 # A column to cut: its header, or its header and the fewest cells it keeps (``NARROWEST``

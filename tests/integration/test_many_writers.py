@@ -10,6 +10,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from pdca.db.store import Store
 from tests.conftest import NOW_DT
 from tests.integration.support import check_reports, run_together, start_pdca
@@ -68,10 +70,14 @@ def _run_all(commands: list[tuple[str, list[str]]], tmp_path: Path) -> list[str]
     return outputs
 
 
+@pytest.mark.usefixtures("missing_db")
 def test_eight_pdca_commands_at_once_create_and_fill_one_file(tmp_path: Path) -> None:
-    """Eight ``pdca add`` on a file that does not exist yet (all of them create and migrate
-    it), then four ``pdca checkin`` and four more ``pdca add`` at once."""
+    """Eight ``pdca init`` on a file that does not exist yet (all of them race to create and
+    migrate it), eight ``pdca add``, then four ``pdca checkin`` and four more ``pdca add``, each
+    round at once."""
     path = tmp_path / "pdca.db"
+    made = _run_all([(f"u{n}", ["init"]) for n in range(WORKERS)], tmp_path)
+    assert sum(out.startswith("created ") for out in made) == 1, made
     first = _run_all(
         [
             (f"u{n}", ["add", f"first {n}", "--owner", "ann", "--due", "+7d", "--json"])

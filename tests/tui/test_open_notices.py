@@ -12,6 +12,7 @@ from pdca.tui.cli import Session
 from tests.tui.conftest import settle_app
 
 
+@pytest.mark.usefixtures("missing_db")
 async def test_a_new_per_user_file_is_said_on_the_board(
     make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

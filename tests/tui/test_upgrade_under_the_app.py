@@ -8,6 +8,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from pdca.db import schema
 from tests.tui.conftest import SIZE, settle_app
 from tests.tui.test_board import focused
@@ -20,6 +22,7 @@ def _notes(app) -> list[str]:  # type: ignore[no-untyped-def]
     return [str(n.message) for n in app._notifications]
 
 
+@pytest.mark.usefixtures("missing_db")
 async def test_an_app_that_upgrades_its_file_says_so(make_app, db_path: Path) -> None:
     make_old_database(db_path, 4)
     app = make_app(db_path)

@@ -267,6 +267,7 @@ def test_a_folder_that_may_not_be_written_is_refused(
     assert listing(closed) == []
 
 
+@pytest.mark.usefixtures("missing_db")
 def test_backup_of_a_missing_or_foreign_file_is_refused(cli, env, tmp_path: Path) -> None:
     one_line_error(cli("backup"), "no database at")
     foreign = tmp_path / "foreign.db"

@@ -247,8 +247,9 @@ NO_FILE_CASES = [
 
 @pytest.mark.parametrize("args", NO_FILE_CASES, ids=[_case_id((a, ())) for a in NO_FILE_CASES])
 def test_bad_input_on_a_missing_database_creates_nothing(
-    cli, db_path: Path, tmp_path: Path, args: list[str]
+    cli, missing_db: Path, tmp_path: Path, args: list[str]
 ) -> None:
+    db_path = missing_db
     before = sorted(tmp_path.iterdir())
     assert_one_line_error(cli(*args))
     assert not db_path.exists()

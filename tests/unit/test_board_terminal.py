@@ -9,6 +9,8 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.pty_run import run_on_a_terminal
 
 
@@ -23,6 +25,7 @@ def _bare_pdca(env: dict[str, str], *, stderr_on_terminal: bool, term: str) -> t
     return status, shown.decode("utf-8", "replace")
 
 
+@pytest.mark.usefixtures("missing_db")
 def test_stderr_sent_away_is_refused_where_it_is_seen(env: dict[str, str]) -> None:
     status, shown = _bare_pdca(env, stderr_on_terminal=False, term="xterm-256color")
     assert status == 1
@@ -33,6 +36,7 @@ def test_stderr_sent_away_is_refused_where_it_is_seen(env: dict[str, str]) -> No
     assert not Path(env["PDCA_DB"]).exists()
 
 
+@pytest.mark.usefixtures("missing_db")
 def test_a_dumb_terminal_is_refused_in_one_line(env: dict[str, str]) -> None:
     status, shown = _bare_pdca(env, stderr_on_terminal=True, term="dumb")
     assert status == 1
@@ -54,6 +58,7 @@ def test_demo_fresh_with_stderr_sent_away_changes_nothing(env: dict[str, str]) -
     assert not list(Path(env["HOME"]).rglob("demo-*.db"))
 
 
+@pytest.mark.usefixtures("missing_db")
 def test_a_terminal_that_is_not_utf_8_is_refused_in_one_line(env: dict[str, str]) -> None:
     """In an ISO-8859-1 locale the board's lines and marks came out as escapes over the
     layout (a tester): refused, saying what it needs; the commands still work there."""

@@ -148,6 +148,7 @@ def test_write_commands_documented_to_take_json_do() -> None:
 # --------------------------------------------------------------------------- init, no command
 
 
+@pytest.mark.usefixtures("missing_db")
 def test_init_creates_then_leaves_alone(ok, db_path: Path) -> None:
     assert ok("init").stdout == f"created {db_path}\n"
     conn = sqlite3.connect(db_path)
@@ -159,6 +160,7 @@ def test_init_creates_then_leaves_alone(ok, db_path: Path) -> None:
     assert ok("init").stdout == f"uses existing {db_path}\n"
 
 
+@pytest.mark.usefixtures("missing_db")
 def test_no_command_says_what_it_would_open(ok, db_path: Path) -> None:
     text = ok().stdout
     # Without a terminal (click's runner, a script) it only says what it would open.
@@ -228,11 +230,22 @@ def test_add_with_every_option_as_json(team, js) -> None:
     assert added == expected
 
 
-def test_add_prints_one_line_and_creates_the_database(ok, db_path: Path) -> None:
-    assert not db_path.exists()
+def test_add_prints_one_line(ok) -> None:
     assert ok("add", "Cut flaky tests").stdout == "added #1 [plan] Cut flaky tests\n"
-    assert db_path.is_file()
     assert ok("add", "second", "--due", "fri").stdout == "added #2 [plan] second\n"
+
+
+def test_a_write_to_a_file_that_is_not_there_makes_none_until_init(
+    cli, ok, missing_db: Path
+) -> None:
+    """A mistyped --db or $PDCA_DB made a new, empty database with no word, and a cron job's
+    writes went to a file nobody else saw (a tester). Only init makes the file a path names
+    (your own default is made by the first write, saying so)."""
+    message = one_line_error(cli("add", "Cut flaky tests"))
+    assert message == f"no database at {missing_db} (create one with: pdca --db {missing_db} init)"
+    assert not missing_db.exists()
+    ok("init")
+    assert ok("add", "Cut flaky tests").stdout == "added #1 [plan] Cut flaky tests\n"
 
 
 def test_add_relative_due_dates_use_the_fixed_clock(ok, js) -> None:
@@ -1056,6 +1069,7 @@ def test_csv_export_import_round_trip(ok, js, tmp_path: Path) -> None:
     path = tmp_path / "actions.csv"
     path.write_text(exported, encoding="utf-8")
     target = tmp_path / "copy.db"
+    ok("--db", str(target), "init")
     ok("--db", str(target), "initiative", "add", "Ops")  # names must exist where rows land
     result = ok("--db", str(target), "import", str(path))
     assert "3 actions added" in result.stdout and "1 done row skipped" in result.stdout
@@ -1126,6 +1140,7 @@ def test_doctor_json_says_the_same_checks_as_one_object(team, ok, cli, db_path: 
 # --------------------------------------------------------------------------- real processes
 
 
+@pytest.mark.usefixtures("missing_db")
 def test_real_process_first_session(env: dict[str, str], db_path: Path) -> None:
     assert run_pdca("init", env=env).stdout == f"created {db_path}\n"
     added = run_pdca("add", "Real one", "--owner", "dana", "--due", "+3d", "--json", env=env)
@@ -1150,6 +1165,7 @@ def test_real_process_gate_refusal_and_no_command(env: dict[str, str]) -> None:
 def test_db_option_after_any_subcommand_names_the_same_file(cli, tmp_path):
     """``--db PATH`` after the command (nested ones too) opens that file, as before it does."""
     path = str(tmp_path / "after.db")
+    assert cli("init", "--db", path).exit_code == 0
     assert cli("add", "Written after", "--db", path).exit_code == 0
     listed = cli("list", "--json", "--db", path)
     assert [a["title"] for a in json.loads(listed.stdout)] == ["Written after"]
@@ -1246,7 +1262,7 @@ def test_an_owner_new_to_the_file_is_said_after_the_write(ok, cli, db_path, shap
     """Any login is an owner (people are registered on first mention), so a typo makes a new
     person: each write that does so says it on stderr, and only then."""
     assert one_line_error(cli("add", "", "--owner", "bob", *shape)).startswith("title:")
-    assert not db_path.exists()  # bad input: not even the file
+    assert cli("list", "--json").stdout == "[]\n"  # bad input: nothing written
     new = "note: bob is new to this file: now one of its people (pdca owners lists them)\n"
     assert ok("add", "first", "--owner", "bob", *shape).stderr == new
     assert ok("add", "second", "--owner", "bob", *shape).stderr == ""
@@ -1341,6 +1357,7 @@ def test_pdca_user_may_not_be_pdca_itself_or_nobody(
     assert message.startswith(f"PDCA_USER: {login!r} {why}")
 
 
+@pytest.mark.usefixtures("missing_db")
 @pytest.mark.parametrize(
     "args",
     [
@@ -1420,6 +1437,7 @@ def test_a_new_owner_made_by_someone_else_meanwhile_is_not_said_new_here(
     assert "ann is new" not in said and "cat is new to this file" in said
 
 
+@pytest.mark.usefixtures("missing_db")
 def test_a_folder_for_ones_own_database_that_cannot_be_made_is_named_with_what_to_do(
     cli, tmp_path: Path, monkeypatch
 ) -> None:
@@ -1437,6 +1455,7 @@ def test_a_folder_for_ones_own_database_that_cannot_be_made_is_named_with_what_t
     )
 
 
+@pytest.mark.usefixtures("missing_db")
 def test_a_first_read_with_no_database_anywhere_says_where_one_comes_from(
     cli, tmp_path: Path, monkeypatch
 ) -> None:

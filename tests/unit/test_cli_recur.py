@@ -25,6 +25,7 @@ def test_add_every_then_list_and_show(ok) -> None:
     assert "repeats     every week mon (rule 1" in ok("show", "1").stdout
 
 
+@pytest.mark.usefixtures("missing_db")
 @pytest.mark.parametrize("rule", ["fortnightly", "month 32", "after", "week funday"])
 def test_a_bad_rule_is_one_line_and_writes_nothing(cli, rule: str, db_path: Path) -> None:
     message = one_line_error(cli("add", "x", "--every", rule))
@@ -68,6 +69,7 @@ def test_recur_stop_takes_a_hash_id_like_every_id(ok) -> None:
     assert ok("recur", "stop", "#2").stdout == "stopped repeat rule 2 (month 23)\n"
 
 
+@pytest.mark.usefixtures("missing_db")
 def test_n_beyond_a_year_is_one_line_naming_the_limit(cli, db_path: Path) -> None:
     message = one_line_error(cli("add", "x", "--every", "after 53 weeks"))
     assert message.startswith(

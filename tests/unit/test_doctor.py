@@ -31,6 +31,7 @@ def tmp_db(env) -> str:  # type: ignore[no-untyped-def]
     return env["PDCA_DB"]
 
 
+@pytest.mark.usefixtures("missing_db")
 def test_missing_file_fails(env, cli):
     result = cli("doctor")
     assert result.exit_code == 1
@@ -135,6 +136,7 @@ def test_a_group_writable_file_in_a_folder_its_group_may_not_write_is_reported(
         assert ok and detail == "private directory (not group-writable)"
 
 
+@pytest.mark.usefixtures("missing_db")
 @pytest.mark.parametrize(
     ("free", "ok", "warning", "said"),
     [

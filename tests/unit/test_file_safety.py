@@ -619,6 +619,7 @@ def test_a_database_with_two_names_is_refused(tmp_path: Path) -> None:
     assert run_pdca("--db", str(path), "add", "x", env=_env(tmp_path, None)).returncode == 0
 
 
+@pytest.mark.usefixtures("missing_db")
 @pytest.mark.parametrize("left", ["-wal", "-shm", "-journal"])
 def test_no_new_database_where_a_removed_ones_journal_lies(tmp_path: Path, left: str) -> None:
     """rm pdca.db while a board had it open leaves its -wal: SQLite would replay it into a
@@ -627,7 +628,8 @@ def test_no_new_database_where_a_removed_ones_journal_lies(tmp_path: Path, left:
     Path(f"{path}{left}").write_bytes(b"left by a removed database")
     for command in (["init"], ["add", "x"]):
         result = run_pdca("--db", str(path), *command, env=_env(tmp_path, None))
-        _one_line_refusal(result, str(path), f"pdca.db{left}", "nothing created")
+        done = "nothing created" if command == ["init"] else "nothing done"  # add makes none
+        _one_line_refusal(result, str(path), f"pdca.db{left}", done)
         assert not path.exists()
         # Not "restore the database": a restore refuses them too (a tester went in a circle)
         assert f"move pdca.db{left} out of {tmp_path}, then restore a backup" in result.stderr

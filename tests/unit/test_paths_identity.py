@@ -125,6 +125,7 @@ def test_where_with_db_option(cli, tmp_path: Path) -> None:
     assert result.stdout.splitlines() == [str(tmp_path / "given.db"), "rule: given with --db"]
 
 
+@pytest.mark.usefixtures("missing_db")
 def test_where_with_pdca_db(cli, db_path: Path) -> None:
     result = cli("where")
     assert result.stdout.splitlines() == [str(db_path), "rule: from $PDCA_DB"]
@@ -143,6 +144,7 @@ def test_where_finds_the_nearest_file(
     ]
 
 
+@pytest.mark.usefixtures("missing_db")
 def test_where_falls_back_to_the_data_dir(cli, env, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PDCA_DB")
     monkeypatch.chdir(env["HOME"])
@@ -151,6 +153,7 @@ def test_where_falls_back_to_the_data_dir(cli, env, monkeypatch: pytest.MonkeyPa
     assert lines[1].startswith("rule: your per-user default")
 
 
+@pytest.mark.usefixtures("missing_db")
 def test_a_write_creates_the_default_data_dir(cli, env, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PDCA_DB")
     monkeypatch.delenv("XDG_DATA_HOME")
@@ -162,6 +165,7 @@ def test_a_write_creates_the_default_data_dir(cli, env, monkeypatch: pytest.Monk
     assert cli("list", "--json").stdout.count('"title": "first"') == 1
 
 
+@pytest.mark.usefixtures("missing_db")
 def test_a_read_does_not_create_the_database(cli, db_path: Path) -> None:
     result = cli("list")
     assert result.exit_code == 1
@@ -240,6 +244,7 @@ def test_a_broken_link_named_pdca_db_is_found_not_skipped(tree: dict[str, Path])
     assert resolve_db_path(None, {}, tree["deep"]).path == tree["deep"] / DB_NAME
 
 
+@pytest.mark.usefixtures("missing_db")
 def test_a_pdca_db_gone_from_under_its_wal_is_found_not_skipped(
     tree: dict[str, Path], cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -252,7 +257,9 @@ def test_a_pdca_db_gone_from_under_its_wal_is_found_not_skipped(
     monkeypatch.delenv("PDCA_DB", raising=False)
     added = cli("add", "x")
     assert added.exit_code == 1
-    assert added.stderr.startswith(f"pdca: {tree['deep'] / DB_NAME} is missing, but pdca.db-wal")
+    assert added.stderr.startswith(
+        f"pdca: no database at {tree['deep'] / DB_NAME}, but pdca.db-wal"
+    )
     assert not (tree["deep"] / DB_NAME).exists()
 
 
@@ -286,6 +293,7 @@ def test_without_a_passwd_entry_the_login_is_asked_for(no_passwd_entry: Path) ->
     assert current_user({"PDCA_USER": "svc"}) == "svc"
 
 
+@pytest.mark.usefixtures("missing_db")
 def test_without_a_home_the_default_file_is_asked_for_not_put_in_a_folder_named_tilde(
     no_passwd_entry: Path, cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:

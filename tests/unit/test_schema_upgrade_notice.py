@@ -49,6 +49,7 @@ def _upgrade_as_a_newer_pdca(path: Path) -> None:
         conn.close()
 
 
+@pytest.mark.usefixtures("missing_db")
 def test_a_command_that_upgrades_a_file_says_so_in_one_line(env: dict[str, str]) -> None:
     path = Path(env["PDCA_DB"])
     make_old_database(path, 4)
@@ -66,6 +67,7 @@ def test_a_command_that_upgrades_a_file_says_so_in_one_line(env: dict[str, str])
     assert again.returncode == 0 and again.stderr == ""
 
 
+@pytest.mark.usefixtures("missing_db")
 def test_an_upgrade_still_going_says_so_before_it_ends(
     env: dict[str, str], cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
@@ -222,6 +224,7 @@ def test_the_upgrade_notice_names_the_copy_an_open_made(tmp_path: Path) -> None:
         reopened.close()
 
 
+@pytest.mark.usefixtures("missing_db")
 def test_an_upgrade_into_the_guards_says_what_the_file_holds_that_they_refuse(
     env: dict[str, str],
 ) -> None:

@@ -1,3 +1,5 @@
+import pytest
+
 from tests.conftest import run_pdca
 
 
@@ -18,6 +20,7 @@ def test_bad_phase_is_one_line_exit_1(cli, db_path):
     assert "'sideways'" in result.stderr and "PHASE" in result.stderr
 
 
+@pytest.mark.usefixtures("missing_db")
 def test_real_process_reports_missing_database(env):
     done = run_pdca("list", env=env)
     assert done.returncode == 1
