@@ -62,6 +62,7 @@ from pdca.screens.context import (
     write_banner,
 )
 from pdca.tui.crash import crash_line, write_crash_log
+from pdca.tui.esc_digits import read_esc_digits_as_keys
 from pdca.tui.niced import at_lowest_priority
 from pdca.tui.paths import NoHome
 from pdca.tui.settings import Settings, load_settings, save_settings, settings_path
@@ -77,11 +78,7 @@ KEPT_SHOWN_CELLS = 100  # each kept change in q's warning (its notes may run to 
 ALT_KEYS = frozenset(
     f"alt+{key}" for key in [*"abcdefghijklmnopqrstuvwxyz0123456789", "up", "down", "left", "right"]
 )
-# Esc then a digit within that delay Textual reads as the character macOS's Option+digit types
-# (its parser maps "\x1b3" to "£"): outside a text field, where pdca binds no such
-# character, they are esc and the digit (esc 3: clear the filter, then the KPIs view).
-ESC_DIGITS = {"¡": "1", "™": "2", "£": "3", "¢": "4", "∞": "5", "§": "6", "¶": "7", "•": "8",
-              "ª": "9", "º": "0"}  # fmt: skip
+read_esc_digits_as_keys()  # esc 3 typed fast: esc, then the KPIs view (not "£")
 
 CHANGE_POLL_SECONDS = 0.5  # others' changes appear within one second
 ESCALATION_SECONDS = 60.0  # missed alert deadlines are passed on within a minute
@@ -204,8 +201,6 @@ class PdcaApp(App[None]):
         """The key typed after an esc that Textual read together with it as one key, or ""."""
         if event.key in ALT_KEYS:
             return event.key.removeprefix("alt+")
-        if event.character in ESC_DIGITS and not is_text_field(self.focused):
-            return ESC_DIGITS[event.character]
         return ""
 
     def on_key(self, event: events.Key) -> None:
