@@ -30,7 +30,7 @@ from pdca.db.alert_standing import standing as standing
 from pdca.db.alert_standing import waiting_by_person as waiting_by_person
 from pdca.db.clock import iso
 from pdca.db.convert import escalation_path, snapshot
-from pdca.db.errors import Conflict, NotFound
+from pdca.db.errors import Conflict, InvalidInput, NotFound
 from pdca.db.models import PDCA_ACTOR, shown_number, validated
 from pdca.db.store import Store, Transaction
 
@@ -401,6 +401,12 @@ def acknowledge(
         if before["acknowledged_at"] is not None:
             by, at = before["acknowledged_by"], before["acknowledged_at"]
             raise AlreadyAcknowledged(alert_id, by, at)
+        if before["closed_at"] is not None:  # it was written, and waited for by nobody
+            raise InvalidInput(
+                "alert",
+                str(alert_id),
+                f"was closed at {before['closed_at']}: nothing waits for an acknowledgement",
+            )
         if expected_version is not None and before["version"] != expected_version:
             raise store.conflict("alert", before)  # names a restore since, if one came
         joined = store.conn.execute(_SELECT + " WHERE a.id = ?", (alert_id,)).fetchone()

@@ -302,6 +302,15 @@ def parse_url(text: str) -> str | None:
         raise InvalidInput("webhook", text, "names port 0, which nothing listens on")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidInput("webhook", text, "is not an http:// or https:// URL with a host")
+    if parts.username is not None or parts.password is not None:
+        # Taken for a host name, it failed every delivery ("Name or service not known"), and
+        # notify config would show the password to everyone (a tester).
+        raise InvalidInput(
+            "webhook",
+            text,
+            "holds a user or password (user:pass@), which pdca does not send and would show"
+            " to everyone; use a URL with a token in it, as chat webhooks give",
+        )
     return text
 
 

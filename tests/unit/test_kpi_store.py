@@ -507,3 +507,17 @@ def test_an_undo_of_a_new_owner_counts_from_the_undo_too(
         assert alert.assignee == "frank"  # his turn, until his own deadline (not erin's)
     finally:
         later.close()
+
+
+def test_a_closed_alert_is_not_acknowledged(store: Store, kpi: str) -> None:
+    """A tester's ``alerts ack`` of an alert closed that morning was taken and written, with
+    nobody waiting for it: it is refused, and nothing is written."""
+    from pdca.db.errors import InvalidInput
+
+    record(store, 35, 2)
+    record(store, 33, 1)
+    [closed] = alerts.list_alerts(store, include_closed=True)
+    before = last_event_id(store)
+    with pytest.raises(InvalidInput, match="was closed at 2026-11-23T09:00:00Z: nothing waits"):
+        alerts.acknowledge(store, closed.id, "on it")
+    assert last_event_id(store) == before

@@ -139,7 +139,8 @@ def test_retry_backoff_doubles_up_to_six_hours() -> None:
 @pytest.mark.parametrize(
     "text",
     ["ftp://x.test/", "x.test/hook", "http://", "https://a b/", "http://x.test/\x1b[2J", "",
-     "http://x.test:99999/", "https://" + "a" * 2001],
+     "http://x.test:99999/", "https://" + "a" * 2001,
+     "http://u:p@127.0.0.1:18765/hook", "https://token@hooks.example.com/x"],  # a tester
 )  # fmt: skip
 def test_a_webhook_must_be_an_http_url(text: str) -> None:
     with pytest.raises(InvalidInput):
