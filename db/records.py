@@ -61,6 +61,14 @@ def _not_the_word_for_nothing(name: str) -> str:
     return name
 
 
+def _not_an_action_id(name: str) -> str:
+    """``pdca report #3`` is action 3's report: an initiative named "#3" was added, and its
+    report could never be made (a tester)."""
+    if name.strip().startswith("#") and name.strip()[1:].strip().isdecimal():
+        raise ValueError("reads as an action's id (pdca report #3 is action 3): pick another name")
+    return name
+
+
 def _told_apart(name: str) -> str:
     """A new name as people will read it: blanks at its ends dropped, in Unicode's composed
     form (``Cafe`` + U+0301 is ``Café``), and free of the characters that would let it look
@@ -83,7 +91,12 @@ def _told_apart(name: str) -> str:
 
 
 # The name a new KPI or initiative is given (or renamed to); names looked up stay ``Name``.
-NewName = Annotated[Name, AfterValidator(_not_the_word_for_nothing), AfterValidator(_told_apart)]
+NewName = Annotated[
+    Name,
+    AfterValidator(_not_the_word_for_nothing),
+    AfterValidator(_not_an_action_id),
+    AfterValidator(_told_apart),
+]
 
 
 class Draft(BaseModel):
