@@ -34,6 +34,7 @@ class Recorded:
 
     row: sqlite3.Row
     kpi: str
+    again: bool = False  # the KPI held this reading already: nothing was written
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,16 @@ def record(
             from pdca.db import kpi_rules
 
             kpi_rules.refuse_future_reading(at, store.clock(), "--at")
+            # The same value at the same time: a cron job's retry, not a new reading (it
+            # was kept twice, and skewed the signals; kpi import skipped such rows already).
+            held = store.conn.execute(
+                "SELECT * FROM kpi_readings WHERE kpi_id = ? AND at = ? AND value = ?"
+                " ORDER BY id LIMIT 1",
+                (kpi_id, iso(at), value),
+            ).fetchone()
+            if held is not None:
+                name = store.conn.execute("SELECT name FROM kpis WHERE id = ?", (kpi_id,))
+                return Recorded(row=held, kpi=name.fetchone()[0], again=True)
         cursor = store.conn.execute(
             "INSERT INTO kpi_readings (kpi_id, at, value, note, author) VALUES (?, ?, ?, ?, ?)",
             (kpi_id, iso(at) if at is not None else tx.at, value, note, tx.actor),

@@ -339,8 +339,14 @@ def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_j
 
         click.echo(to_json(convert.reading({**dict(done.row), "kpi": done.kpi})))  # type: ignore[arg-type]
         return
-    raised = readings.raised_by(store, done.row["kpi_id"], done.row["id"])
     shown = shown_number(done.row["value"])
+    if done.again:
+        click.echo(
+            f"already recorded: {shown} for {printable(done.kpi)} at {done.row['at']}"
+            " (not written again)"
+        )
+        return
+    raised = readings.raised_by(store, done.row["kpi_id"], done.row["id"])
     click.echo(f"recorded {shown} for {printable(done.kpi)} at {done.row['at']}")
     for alert in raised:
         why = f" (signal: {alert.rule_text})" if alert.rule_text else ""

@@ -1472,3 +1472,24 @@ def test_a_first_read_with_no_database_anywhere_says_where_one_comes_from(
         " here; pdca add starts your own; or cd to your team's folder\n"
     )
     assert not (tmp_path / "data").exists()
+
+
+def test_a_reading_recorded_again_at_its_time_is_not_kept_twice(ok, js, db_path: Path) -> None:
+    """A cron job's retry of ``kpi record --at`` kept the same reading twice (a tester), where
+    ``kpi import`` skipped it: it is said to be there, and nothing is written."""
+    import sqlite3
+
+    ok("kpi", "add", "Resolution time", "--unit", "h", "--baseline", "30", "--target", "24")
+    at = "2026-11-20T06:00:00Z"
+    first = ok("kpi", "record", "Resolution time", "7", "--at", at).stdout
+    assert first == f"recorded 7 for Resolution time at {at}\n"
+    with sqlite3.connect(db_path) as conn:
+        before = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    again = ok("kpi", "record", "Resolution time", "7", "--at", at).stdout
+    assert again == f"already recorded: 7 for Resolution time at {at} (not written again)\n"
+    assert js("kpi", "record", "Resolution time", "7", "--at", at, "--json")["value"] == 7
+    ok("kpi", "record", "Resolution time", "7.5", "--at", at)  # a correction is a reading
+    with sqlite3.connect(db_path) as conn:
+        values = [r[0] for r in conn.execute("SELECT value FROM kpi_readings ORDER BY id")]
+        assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == before + 1
+    assert values == [7, 7.5]
