@@ -578,6 +578,10 @@ def cli(ctx: click.Context, db_option: str | None) -> None:
         _open_board(session)
 
 
+# The values of TEXTUAL_COLOR_SYSTEM that Textual knows (Rich's colour systems, and auto).
+COLOR_SYSTEMS = ("auto", "standard", "256", "truecolor", "windows")
+
+
 def refuse_a_terminal_that_cannot_show_it(session: Session) -> None:
     """Where a terminal is there but cannot show the board, refused in one line, before
     anything is made or changed (``pdca demo --fresh`` reseeded, then refused, a reviewer)."""
@@ -605,6 +609,15 @@ def refuse_a_terminal_that_cannot_show_it(session: Session) -> None:
         raise click.ClickException(
             "TERM=dumb: this terminal cannot draw the board; use the commands (pdca list,"
             " pdca --help), or a terminal that can (TERM=xterm-256color)"
+        )
+    colours = session.environ.get("TEXTUAL_COLOR_SYSTEM")
+    if colours is not None and colours not in COLOR_SYSTEMS:
+        # Textual's own variable: a value it does not know crashed the board (KeyError), and
+        # the crash line sent the person to pdca doctor, about the file (a tester).
+        raise click.ClickException(
+            f"TEXTUAL_COLOR_SYSTEM={printable(colours)!r} is not one of "
+            + ", ".join(COLOR_SYSTEMS)
+            + "; unset it to let the terminal say"
         )
 
 

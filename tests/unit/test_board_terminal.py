@@ -71,3 +71,19 @@ def test_a_terminal_that_is_not_utf_8_is_refused_in_one_line(env: dict[str, str]
     [line] = text.strip().splitlines()
     assert line.startswith("pdca: this terminal's encoding is iso8859-1; the board needs UTF-8")
     assert not Path(env["PDCA_DB"]).exists()
+
+
+def test_a_colour_system_textual_does_not_know_is_refused_in_one_line(
+    env: dict[str, str],
+) -> None:
+    """``TEXTUAL_COLOR_SYSTEM=bogus`` crashed the board (KeyError), and the crash line sent
+    the person to ``pdca doctor``, which checks the file (a tester)."""
+    status, shown = _bare_pdca(
+        {**env, "TEXTUAL_COLOR_SYSTEM": "bogus"}, stderr_on_terminal=True, term="xterm-256color"
+    )
+    assert status == 1
+    [line] = shown.strip().splitlines()
+    assert line == (
+        "pdca: TEXTUAL_COLOR_SYSTEM='bogus' is not one of auto, standard, 256, truecolor,"
+        " windows; unset it to let the terminal say"
+    )
