@@ -514,9 +514,14 @@ def _item(
                 _first_deadline(after.get("ack_due"), after.get("escalation_level")),
                 after.get("acknowledged_at"),
             )
+            level = after.get("escalation_level")
+            # Once passed on, the time runs from the first holder's deadline: "by lena, 1d
+            # late" blamed lena, who acknowledged within her own (a lead's trial).
+            passed = isinstance(level, int) and not isinstance(level, bool) and level > 0
+            late_words = f"{late} after the first deadline" if passed else f"{late} late"
             detail = (
                 f"by {by}"
-                + (f", {late} late" if late else "")
+                + (f", {late_words}" if late else "")
                 + (f" (it had passed to {after.get('assignee')})" if escalated else "")
                 + (f": {note}" if note else "")
             )

@@ -243,7 +243,7 @@ def test_an_escalation_recorded_with_the_acknowledgement_is_told_with_it() -> No
     )
     [item] = digest.items
     assert (item.kind, item.person) == ("alert-acknowledged", "erin")
-    assert item.detail == "by dave, 5h late (it had passed to erin)"
+    assert item.detail == "by dave, 5h after the first deadline (it had passed to erin)"
 
 
 def test_a_level_typed_in_by_hand_past_all_dates_is_no_crash() -> None:
@@ -274,7 +274,7 @@ def test_an_acknowledgement_after_a_recorded_escalation_is_as_late() -> None:
         actions={},
         kpis={5: arules.KpiBrief("Uptime")},
     )
-    assert [i.detail for i in digest.items] == ["by dave, 5h late"]
+    assert [i.detail for i in digest.items] == ["by dave, 5h after the first deadline"]
 
 
 def test_a_due_date_or_priority_changed_on_open_work_is_told_and_on_done_work_not() -> None:
