@@ -777,6 +777,16 @@ class PdcaApp(App[None]):
     def _palette_entries(self, screen: Screen) -> Iterable[PaletteEntry]:
         if isinstance(screen, PaletteProvider):
             yield from screen.palette_commands()
+        from pdca.screens.context import UNDO_ON_THE_BOARD
+        from pdca.tui.keymap import class_bindings
+
+        if UNDO_ON_THE_BOARD in class_bindings(type(screen)):
+            # u works in every view: the palette said "No matches" for undo outside the
+            # board, where the README says it lists every action by name (a tester).
+            yield PaletteEntry(
+                "Undo", "Revert your last change, on the board", self.action_undo_on_board,
+                "board-undo",
+            )  # fmt: skip
 
         def view(mode: str) -> Callable[[], object]:
             return partial(self.switch_mode, mode)

@@ -388,3 +388,29 @@ async def test_the_palette_finds_a_command_by_the_footers_word(
             assert time.monotonic() < deadline, _highlighted_in_palette(app)
             await asyncio.sleep(0.02)
             await pilot.pause()
+
+
+async def test_the_palette_undoes_from_a_view_other_than_the_board(
+    make_app, board_db: Path, store
+) -> None:
+    """u undoes in every view, but the palette said "No matches" for undo in the KPIs view
+    (a tester): it has Undo there too, and it reverts the last change on the board."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("greater_than_sign")  # #1 to Do
+        await settle_app(app, pilot)
+        assert store.get_action(1).phase == "do"
+        await pilot.press("3")
+        await settle_app(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"undo")
+        deadline = time.monotonic() + WAIT_SECONDS  # the palette searches in a worker
+        while not _highlighted_in_palette(app).startswith("Undo"):
+            assert time.monotonic() < deadline, _highlighted_in_palette(app)
+            await asyncio.sleep(0.02)
+            await pilot.pause()
+        await pilot.press("enter")
+        await settle_app(app, pilot)
+    assert store.get_action(1).phase == "plan"
