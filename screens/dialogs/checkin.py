@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import HorizontalGroup
@@ -31,6 +31,9 @@ def status_label(status: str) -> Content:
     """The status with its mark; the shape tells them apart where colour cannot."""
     glyph, role = status_mark(status)
     return Content.assemble((glyph, COLOURS[role]), " ", status)
+
+
+STATUSES_IN_A_ROW = 70  # the screen's width below which the statuses are stacked
 
 
 class StatusSet(RadioSet):
@@ -60,6 +63,7 @@ class CheckinModal(FormDialog[CheckinResult | None]):
         & #message:focus { background: $primary 25%; }
         & #status { layout: horizontal; width: 1fr; }
         & #status > RadioButton { width: auto; margin-right: 2; }
+        &.-stacked #status { layout: vertical; }
     }
     """
 
@@ -120,6 +124,11 @@ class CheckinModal(FormDialog[CheckinResult | None]):
                 yield Button("Save", variant="primary", id="save", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
         yield Footer()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # The three statuses side by side need about 70 columns: at 60 "blocked" was cut off
+        # the edge, and at 40 its radio too (testers). Narrower, they stand one above another.
+        self.set_class(event.size.width < STATUSES_IN_A_ROW, "-stacked")
 
     def on_mount(self) -> None:
         self.query_one("#message", Input).focus()

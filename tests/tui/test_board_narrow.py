@@ -109,3 +109,26 @@ async def test_one_lane_at_a_time_says_which_of_the_four(
         await settle_app(app, pilot)
         await pilot.pause()
         assert "of 4" not in str(board(app).headers["do"].render())
+
+
+async def test_the_check_in_statuses_stand_one_above_another_when_a_row_would_not_fit(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """At 60 columns "blocked" was cut off the check-in dialog's edge, and at 40 its radio
+    too (testers): narrower than a row of three, each status has its own line, all on
+    screen; at 120 they are side by side again."""
+    from textual.widgets import RadioButton
+
+    seed_database(store, size="small", seed=1)
+    app = make_app(db_path)
+    for width, rows in ((60, 3), (40, 3), (120, 1)):
+        async with app.run_test(size=(width, 20)) as pilot:
+            await settle_app(app, pilot)
+            await pilot.press("c")
+            await settle_app(app, pilot)
+            buttons = list(app.screen.query(RadioButton))
+            assert len(buttons) == 3
+            assert all(b.region.right <= width and b.region.width > 0 for b in buttons), width
+            assert len({b.region.y for b in buttons}) == rows, width
+            await pilot.press("escape")
+        app = make_app(db_path)
