@@ -574,7 +574,7 @@ FROM event_changes c LEFT JOIN actions a INDEXED BY idx_actions_id_owner ON a.id
 WHERE c.at >= ?1 AND c.at <= ?2 AND (c.at > ?1 OR c.id > ?3)
  AND NOT EXISTS (SELECT 1 FROM events u INDEXED BY idx_events_undo_of
   WHERE u.undo_of = c.tx AND u.at >= ?1 AND u.at <= ?2 AND (u.at > ?1 OR u.id > ?3)
-  AND +u.entity IN ('action', 'checkin', 'alert'))
+  AND +u.entity IN ('action', 'checkin', 'alert', 'followup'))
 ORDER BY c.at, c.id
 """
 
@@ -592,7 +592,7 @@ SELECT u.id, u.at, u.actor, u.summary, u.tx, u.entity, u.entity_id,
  json_extract(coalesce(u.before, u.after), '$.kpi_id') AS kpi_id
 FROM events u INDEXED BY idx_events_undo_of
 WHERE u.undo_of IS NOT NULL AND u.at >= ?1 AND u.at <= ?2 AND (u.at > ?1 OR u.id > ?3)
- AND u.entity IN ('action', 'checkin', 'alert')
+ AND u.entity IN ('action', 'checkin', 'alert', 'followup')
  AND (u.before IS NULL OR json_valid(u.before)) AND (u.after IS NULL OR json_valid(u.after))
  AND EXISTS (SELECT 1 FROM events t INDEXED BY idx_events_tx
   JOIN event_changes c ON c.at = t.at AND c.id = t.id
@@ -974,7 +974,7 @@ def _mentioned_actions(events: Iterable[Event]) -> set[int]:
     for event in events:
         if event.entity == "action":
             ids.add(event.entity_id)
-        elif event.entity == "checkin" and event.after is not None:
+        elif event.entity in ("checkin", "followup") and event.after is not None:
             action_id = event.after.get("action_id")
             if isinstance(action_id, int):
                 ids.add(action_id)

@@ -467,6 +467,28 @@ def _item(
             return None
         due_changed = before.get("due") != after.get("due")
         return moved("rescheduled" if due_changed else "reprioritized", ", ".join(replanned))
+    if event.entity == "followup":
+        # A follow-up audit handed to someone (``pdca reassign``, a done action's new owner):
+        # told under its new owner, who heard of it only on the day it fell due (a lead's
+        # trial). The kind is db/schema.py's ``_CHANGE_KIND``, to the letter.
+        if event.op != "update" or before.get("owner") == after.get("owner"):
+            return None
+        if after.get("done_at") is not None:
+            return None
+        action_id = after.get("action_id")
+        action_id = action_id if isinstance(action_id, int) else None
+        brief = actions.get(action_id) if action_id is not None else None
+        audit = f"{after.get('offset_days')}-day follow-up due {after.get('due')}"
+        handed = f"{before.get('owner') or 'nobody'} → {after.get('owner') or 'nobody'}"
+        if event.actor and event.actor != before.get("owner"):
+            handed += f" (by {event.actor})"
+        return item(
+            "handed",
+            after.get("owner"),
+            f"{audit}: {handed}",
+            action_id=action_id,
+            title=brief.title if brief else "",
+        )
     if event.entity == "checkin" and event.op == "create":
         action_id = after.get("action_id")
         brief = actions.get(action_id) if isinstance(action_id, int) else None

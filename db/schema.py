@@ -686,7 +686,8 @@ def _flow_kept(conn: sqlite3.Connection) -> None:
 # ``NEW``). Undo events and the entities a stand-up ignores are never changes. The person is
 # the action's owner today when the action is there (db/accountability.py joins it: a handed
 # action's history moves with it), else ``person``: an alert's assignee, the owner an action
-# was written with, a check-in's author.
+# was written with, a check-in's author. A follow-up handed over (``pdca reassign``) is its
+# new owner's, whoever owns the done action: it has no action to join (0024).
 _CHANGE_KIND = """CASE
   WHEN {e}.entity = 'action' AND {e}.op = 'create' THEN 'created'
   WHEN {e}.entity = 'action' AND {e}.op = 'update' THEN CASE
@@ -711,6 +712,9 @@ _CHANGE_KIND = """CASE
      AND ifnull(json_extract({e}.before, '$.assignee'), '') <> '' THEN 'alert-escalated'
     WHEN ifnull(json_extract({e}.after, '$.closed_at'), '') <> ''
      AND ifnull(json_extract({e}.before, '$.closed_at'), '') = '' THEN 'alert-closed' END
+  WHEN {e}.entity = 'followup' AND {e}.op = 'update'
+   AND json_extract({e}.before, '$.owner') IS NOT json_extract({e}.after, '$.owner')
+   AND json_extract({e}.after, '$.done_at') IS NULL THEN 'handed'
   END"""
 _CHANGE_ACTION = """CASE
   WHEN {e}.entity = 'action' THEN {e}.entity_id
@@ -718,6 +722,7 @@ _CHANGE_ACTION = """CASE
   THEN json_extract({e}.after, '$.action_id') END"""
 _CHANGE_PERSON = """CASE
   WHEN {e}.entity = 'alert' THEN json_extract({e}.after, '$.assignee')
+  WHEN {e}.entity = 'followup' THEN json_extract({e}.after, '$.owner')
   WHEN {e}.entity = 'action' THEN json_extract({e}.after, '$.owner')
   ELSE json_extract({e}.after, '$.author') END"""
 # The change ``{e}`` is, if it is one (a JSON that is not valid is no change, never an error:
@@ -726,7 +731,8 @@ _CHANGE_ROW = (
     "INSERT OR REPLACE INTO event_changes (at, id, tx, kind, action_id, person)"
     " SELECT * FROM (SELECT {e}.at AS at, {e}.id, {e}.tx,"
     f" {_CHANGE_KIND} AS kind, {_CHANGE_ACTION}, {_CHANGE_PERSON}"
-    " {source} WHERE {e}.undo_of IS NULL AND {e}.entity IN ('action', 'checkin', 'alert')"
+    " {source} WHERE {e}.undo_of IS NULL"
+    " AND {e}.entity IN ('action', 'checkin', 'alert', 'followup')"
     " AND ({e}.before IS NULL OR json_valid({e}.before))"
     " AND ({e}.after IS NULL OR json_valid({e}.after))) WHERE kind IS NOT NULL"
 )
@@ -802,6 +808,22 @@ def _standup_kinds(conn: sqlite3.Connection) -> None:
         "INSERT OR IGNORE "
         + fill.removeprefix("INSERT OR REPLACE ").removesuffix(" WHERE kind IS NOT NULL")
         + " WHERE kind IN ('rescheduled', 'reprioritized', 'alert-closed')"
+    )
+
+
+def _followup_handovers(conn: sqlite3.Connection) -> None:
+    """The stand-up tells a follow-up audit handed to someone (``pdca reassign``, a done
+    action's new owner): the triggers made again with the new ``_CHANGE_KIND``, and the
+    handovers already in the log added. carl heard of the three audits ann left him only on
+    the day the first fell due (a lead's trial)."""
+    for name in _CHANGE_TRIGGERS:
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+    _create_change_triggers(conn)
+    conn.execute(
+        _CHANGE_ROW.format(
+            e="e",
+            source="FROM (SELECT * FROM events WHERE entity = 'followup' AND op = 'update') e",
+        )
     )
 
 
@@ -1460,6 +1482,7 @@ MIGRATIONS: list[Migration] = [
     ("0021_kinds_guarded", _kinds_guarded),
     ("0022_guards_without_lists", _guards_without_lists),
     ("0023_standup_kinds", _standup_kinds),
+    ("0024_followup_handovers", _followup_handovers),
 ]
 
 

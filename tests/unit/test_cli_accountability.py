@@ -293,3 +293,22 @@ def test_owners_on_60_columns_fits_by_leaving_out_the_split_then_the_follow_ups(
         [sys.executable, "-m", "pdca.tui", "owners"], env=env, capture_output=True, text=True
     )
     assert "FOLLOW-UPS" in piped.stdout and "P/D/C/A" in piped.stdout  # a pipe: all of it
+
+
+def test_the_stand_up_tells_the_follow_ups_a_reassign_handed_over(
+    standardized, ok, js, monkeypatch
+) -> None:
+    """carl's stand-up said "nothing to report" after ``pdca reassign ann carl`` handed him
+    three audits (a lead's trial): each is told under him, with its day and who handed it."""
+    monkeypatch.setenv("PDCA_NOW", "2026-11-23T10:00:00Z")
+    assert "and 3 follow-ups" in ok("reassign", "dana", "erin").stdout
+    monkeypatch.setenv("PDCA_NOW", "2026-11-23T11:00:00Z")
+    items = js("standup", "--json")["items"]
+    handed = [i["detail"] for i in items if i["kind"] == "handed" and i["person"] == "erin"]
+    audits = [d for d in handed if "follow-up" in d]
+    assert len(audits) == 3, handed
+    assert audits[0].startswith("30-day follow-up due ") and audits[0].endswith(
+        "dana → erin (by alice)"
+    )
+    text = ok("standup", "--format", "text").stdout
+    assert "Handed over: #1 Triage rota" in text and "30-day follow-up due" in text

@@ -54,9 +54,13 @@ SELECT e.id, CASE
      AND ifnull(json_extract(e.before, '$.assignee'), '') <> '' THEN 'alert-escalated'
     WHEN ifnull(json_extract(e.after, '$.closed_at'), '') <> ''
      AND ifnull(json_extract(e.before, '$.closed_at'), '') = '' THEN 'alert-closed' END
+  WHEN e.entity = 'followup' AND e.op = 'update'
+   AND json_extract(e.before, '$.owner') IS NOT json_extract(e.after, '$.owner')
+   AND json_extract(e.after, '$.done_at') IS NULL THEN 'handed'
   END AS kind,
  CASE
   WHEN e.entity = 'alert' THEN json_extract(e.after, '$.assignee')
+  WHEN e.entity = 'followup' THEN json_extract(e.after, '$.owner')
   WHEN a.id IS NOT NULL THEN a.owner
   WHEN e.entity = 'action' THEN json_extract(e.after, '$.owner')
   ELSE json_extract(e.after, '$.author') END AS person
@@ -65,10 +69,10 @@ FROM events e LEFT JOIN actions a ON a.id = CASE
   WHEN e.entity = 'checkin' AND e.op = 'create'
    AND json_type(e.after, '$.action_id') = 'integer' THEN json_extract(e.after, '$.action_id')
   END
-WHERE e.at > ?1 AND e.at <= ?2 AND +e.entity IN ('action', 'checkin', 'alert')
+WHERE e.at > ?1 AND e.at <= ?2 AND +e.entity IN ('action', 'checkin', 'alert', 'followup')
  AND e.undo_of IS NULL AND NOT EXISTS (SELECT 1 FROM events u INDEXED BY idx_events_undo_of
   WHERE u.undo_of = e.tx AND u.at > ?1 AND u.at <= ?2
-  AND +u.entity IN ('action', 'checkin', 'alert'))
+  AND +u.entity IN ('action', 'checkin', 'alert', 'followup'))
 ORDER BY e.at, e.id
 """
 
@@ -78,7 +82,7 @@ Change = tuple[int, str, str | None]
 def before_0015(conn: sqlite3.Connection, since: str, until: str) -> list[Change]:
     """The changes as the snapshots say, skipping (as the trigger does) snapshots that are
     not JSON: the old query failed on them, the kept table leaves them out."""
-    valid = "e.entity IN ('action', 'checkin', 'alert') AND e.undo_of IS NULL AND"
+    valid = "e.entity IN ('action', 'checkin', 'alert', 'followup') AND e.undo_of IS NULL AND"
     junk = {
         row[0]
         for row in conn.execute(
@@ -308,6 +312,54 @@ def test_an_upgrade_to_schema_23_tells_the_due_dates_moved_before_it(tmp_path: P
         store.edit_action(1, ActionChanges(priority="high"))  # the triggers are the new ones
         kinds = [row[0] for row in store.conn.execute("SELECT kind FROM event_changes")]
         assert kinds[-1] == "reprioritized"
+        assert kept(store.conn, *EVERYTHING) == before_0015(store.conn, *EVERYTHING)
+    finally:
+        store.close()
+
+
+def test_follow_ups_handed_over_are_kept_as_their_new_owners_and_an_undo_takes_them_back(
+    store: Store,
+) -> None:
+    """``pdca reassign ann carl`` handed carl three audits of ann's done work, and no
+    stand-up said so (a lead's trial): each is a ``handed`` change of carl's (the done action
+    stays ann's); the reassign's undo takes them back."""
+    action_id = _history(store)  # done, standardized: carol's audits at +30, +60, +90
+    before = len(kept(store.conn, *EVERYTHING))
+    assert store.hand_over("carol", "dave") == ([], 3)
+    handed = kept(store.conn, *EVERYTHING)[before:]
+    assert [(kind, person) for _, kind, person in handed] == [("handed", "dave")] * 3
+    assert kept(store.conn, *EVERYTHING) == before_0015(store.conn, *EVERYTHING)
+    assert store.get_action(action_id).owner == "carol"
+    store.undo()
+    assert len(kept(store.conn, *EVERYTHING)) == before
+    assert kept(store.conn, *EVERYTHING) == before_0015(store.conn, *EVERYTHING)
+
+
+def test_an_upgrade_to_schema_24_tells_the_follow_ups_handed_before_it(tmp_path: Path) -> None:
+    """A file of schema 23: its triggers kept no follow-up handed over. Upgrading makes the
+    triggers again and keeps the handovers already in the log, as a new file would."""
+    from tests.unit.test_file_safety import make_old_database
+
+    path = tmp_path / "old.db"
+    make_old_database(path, 23)
+    conn = sqlite3.connect(path, isolation_level=None)
+    for name in schema._CHANGE_TRIGGERS:  # as schema 23's triggers saw it: as no change
+        conn.execute(f"DROP TRIGGER {name}")
+    audit = '{"action_id": 1, "owner": "ann", "offset_days": 30, "due": "2026-12-23"}'
+    conn.execute(
+        "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, before, after)"
+        " VALUES (60, '2026-11-21T09:00:00Z', 'lena', 'followup', 7, 'update', 'handed', ?,"
+        " json_set(?, '$.owner', 'carl'))",
+        (audit, audit),
+    )
+    conn.close()
+    store = Store.open(path, actor="alice", clock=lambda: NOW_DT)
+    try:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == schema.schema_version()
+        told = store.conn.execute(
+            "SELECT kind, action_id, person FROM event_changes WHERE tx = 60"
+        ).fetchall()
+        assert [tuple(row) for row in told] == [("handed", None, "carl")]
         assert kept(store.conn, *EVERYTHING) == before_0015(store.conn, *EVERYTHING)
     finally:
         store.close()
