@@ -229,9 +229,11 @@ def standing(
             person=alert.assignee,
             title=alert.kpi,
             flags=["overdue"] if alert.overdue else [],
-            detail=(f"{alert.reason}; " if alert.reason else "")
-            + ("overdue since " if alert.overdue else "acknowledge by ")
-            + minute_utc(alert.ack_due),  # not the stored 2026-11-22T08:00:00Z (a tester)
+            # The deadline first: at 80 columns the stand-up view cut "(beyond a limit; ack…"
+            # and the time it is about was gone (a tester).
+            detail=("overdue since " if alert.overdue else "acknowledge by ")
+            + minute_utc(alert.ack_due)  # not the stored 2026-11-22T08:00:00Z (a tester)
+            + (f"; {alert.reason}" if alert.reason else ""),
         )
         for alert in alerts
     ]

@@ -370,8 +370,8 @@ def test_where_work_stands_late_at_risk_blocked_stale_unowned_alerts_followups()
         arules.WaitingAlert(4, "Lead time", "erin", "2026-11-22T08:00:00Z", False, "8 on one side"),
     ]
     assert [i.detail for i in arules.standing([], both, [], now=NOW_STANDUP, cadence_days=7)] == [
-        "threshold; acknowledge by 2026-11-22 08:00 UTC",
-        "8 on one side; acknowledge by 2026-11-22 08:00 UTC",
+        "acknowledge by 2026-11-22 08:00 UTC; threshold",
+        "acknowledge by 2026-11-22 08:00 UTC; 8 on one side",
     ]
     # The team's cadence decides staleness.
     shorter = arules.standing(actions, [], [], now=NOW_STANDUP, cadence_days=2)
