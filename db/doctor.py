@@ -577,7 +577,8 @@ def _check_settings(connection: sqlite3.Connection) -> list[Check]:
         Check(
             "settings",
             False,
-            f"{said}: changed outside pdca, so the default applies; set it with pdca config"
+            f"{said}: changed outside pdca or by an older pdca, so the default applies; set it"
+            " with pdca config"
             " (pdca notify config for notify ones)",
         )
     ]
@@ -593,8 +594,10 @@ def _notify_settings_wrong(connection: sqlite3.Connection) -> list[str]:
         rows = connection.execute("SELECT key, value FROM notify_settings").fetchall()
     except sqlite3.OperationalError:  # an older schema without the table yet
         return []
+    from pdca.db.notify_rules import hide_credentials
+
     return [
-        f"notify {key} holds {shown_value(value)}"
+        f"notify {key} holds {shown_value(hide_credentials(value) if key == 'webhook' else value)}"
         for key, value in rows
         if key != "command" and value is not None and notify_setting_problem(key, value)
     ]

@@ -10,6 +10,7 @@ webhook deliveries at once, so one dead endpoint never holds up a run.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import pwd
@@ -63,6 +64,11 @@ def post_text(
     except TimeoutError as error:
         why = f"webhook timed out after {timeout:g} s: {error}"
         return Outcome("failed", why), "the webhook timed out"
+    except (ValueError, http.client.HTTPException) as error:
+        # A host urllib cannot encode ("a..b") or a port it cannot read: one line, as an
+        # unreachable one gets (standup --post crashed on them, a tester).
+        why = f"webhook URL cannot be used: {nrules.hide_credentials(str(error))}"
+        return Outcome("failed", why), "the webhook URL cannot be used"
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
         if isinstance(reason, TimeoutError):

@@ -292,6 +292,19 @@ def parse_switch(name: str, text: str) -> bool:
     return value == "on"
 
 
+def hide_credentials(url: str) -> str:
+    """``url`` with any user and password in it shown as ``***``: a URL typed with them (or
+    stored by a pdca before 0024 refused them) is never said in full."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return parts._replace(netloc=f"***@{host}").geturl()
+
+
 def parse_url(text: str) -> str | None:
     """A webhook URL (http or https, with a host), or None for ``none``."""
     if text.strip().lower() == "none":
@@ -316,7 +329,7 @@ def parse_url(text: str) -> str | None:
         # notify config would show the password to everyone (a tester).
         raise InvalidInput(
             "webhook",
-            text,
+            hide_credentials(text),
             "holds a user or password (user:pass@), which pdca does not send and would show"
             " to everyone; use a URL with a token in it, as chat webhooks give",
         )

@@ -62,10 +62,12 @@ def _not_the_word_for_nothing(name: str) -> str:
 
 
 def _not_an_action_id(name: str) -> str:
-    """``pdca report #3`` is action 3's report: an initiative named "#3" was added, and its
-    report could never be made (a tester)."""
-    if name.strip().startswith("#") and name.strip()[1:].strip().isdecimal():
-        raise ValueError("reads as an action's id (pdca report #3 is action 3): pick another name")
+    """``pdca report #3`` is action 3's report: an initiative named "#3" (or "#abc") was
+    added, and its report could never be made (testers)."""
+    if name.strip().startswith("#"):  # "#abc" too: report takes any "#..." for an id
+        raise ValueError(
+            "starts with '#', as an action's id does (pdca report #12): pick another name"
+        )
     return name
 
 

@@ -130,7 +130,8 @@ def notify_setting_problem(key: object, value: object) -> str | None:
         else:
             return f"key {key!r} is not a notify setting"
     except InvalidInput as error:
-        return f"{key} {text[:60]!r} {error.why}"
+        shown = nrules.hide_credentials(text) if key == "webhook" else text
+        return f"{key} {shown[:60]!r} {error.why}"
     return None
 
 

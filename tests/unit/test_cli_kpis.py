@@ -185,9 +185,10 @@ def test_an_import_run_again_adds_no_reading_twice(ok, js, kpi, tmp_path: Path) 
         (["kpi", "add", "None", "--unit", "h", "--baseline", "1", "--target", "2"],
          ("name: 'None' means nothing (--kpi none and --initiative none clear a link)",)),
         (["initiative", "add", "none"], ("name: 'none' means nothing",)),
-        (["initiative", "add", "#999"], ("name: '#999' reads as an action's id",)),  # a tester
+        (["initiative", "add", "#999"], ("name: '#999' starts with '#', as an action's id",)),
+        (["initiative", "add", "#abc"], ("name: '#abc' starts with '#'",)),  # testers
         (["kpi", "add", "# 3", "--unit", "h", "--baseline", "1", "--target", "2"],
-         ("name: '# 3' reads as an action's id",)),
+         ("name: '# 3' starts with '#'",)),
         (["kpi", "import", "missing.csv"], ("file: 'missing.csv' does not exist",)),
         (["alerts", "ack", "x1"], ("id: 'x1' is not an alert id",)),
         (["alerts", "ack", "99", "on it"], ("no alert 99",)),

@@ -992,3 +992,40 @@ def test_an_alert_without_history_held_off_the_chain_passed_nobody(store: Store)
     store.conn.execute("UPDATE alerts SET assignee = 'zed', escalation_level = 1")
     store.conn.execute("DELETE FROM events WHERE entity = 'alert'")
     assert {n.recipient for n in ns.due_notices(store) if n.key.startswith("alert:")} == {"zed"}
+
+
+def test_a_webhook_url_urllib_cannot_use_fails_its_post_in_one_line(store: Store, cli) -> None:
+    """``http://a..b/`` is a URL notify config takes, but urllib cannot encode its host:
+    ``standup --post`` crashed with a UnicodeError (a tester). It is not posted, in a line."""
+    from pdca.db.notify_channels import post_text
+
+    outcome, down = post_text("http://a..b/", "hi")
+    assert outcome.state == "failed" and outcome.error is not None
+    assert outcome.error.startswith("webhook URL cannot be used: ")
+    assert down == "the webhook URL cannot be used"
+    _webhook_only(store, "http://a..b/")
+    result = cli("standup", "--post")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("pdca: --post: not posted: webhook URL cannot be used: ")
+
+
+def test_a_webhook_with_a_password_stored_by_an_older_pdca_is_off_and_never_shown(
+    store: Store, cli, db_path: Path
+) -> None:
+    """An older pdca took ``https://bob:s3cret@...``: every delivery failed on it, standup
+    --post crashed, and notify config, doctor and the failures showed the password (a
+    tester). It is off, said with the password hidden."""
+    from pdca.db.doctor import diagnose
+
+    store.conn.execute(  # as the older pdca wrote it
+        "INSERT INTO notify_settings (key, value, updated_by, updated_at)"
+        " VALUES ('webhook', 'https://bob:s3cret@hooks.example.com/x', 'bob',"
+        " '2026-11-20T09:00:00Z')"
+    )
+    assert ns.channel_settings(store).webhook is None
+    shown = cli("notify", "config")
+    assert "webhook   none" in shown.stdout
+    said = " ".join([shown.stderr, *(c.detail for c in diagnose(db_path))])
+    assert "s3cret" not in said and "https://***@hooks.example.com/x" in said
+    refused = cli("notify", "config", "webhook", "https://u:pw@hooks.example.com/y")
+    assert refused.exit_code == 1 and "pw" not in refused.stderr.replace("pdca", "")
