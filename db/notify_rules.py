@@ -10,10 +10,8 @@ A notice's ``key`` names the fact it reports, so the same fact is never told twi
 - ``alert:12:level:1``: it escalated, to the next person; ``alert:12:level:1:passed`` to the
   one it passed (they did not acknowledge in time);
 - ``overdue:#33:2026-12-08``: the action's due date passed (a new due date, a new notice);
-- ``stale:#33:since-2026-11-01:period-N``: no check-in within the team's cadence since that
-  day (the last sign of life), at most once per cadence: ``N`` counts the cadences since it,
-  so every run agrees on it, and a reminder comes a cadence after the last (periods counted
-  from 0001-01-01 told an action gone stale on a period's last day two days running);
+- ``stale:#33:period-N``: no check-in within the team's cadence, at most once per cadence
+  period (``N`` counts cadence-long periods since 0001-01-01, so every run agrees on it);
 - ``followup:7``: a follow-up audit fell due.
 """
 
@@ -158,15 +156,8 @@ def overdue_notice(action: ActionFact, today: date, window_days: int) -> Notice 
     )
 
 
-def stale_period(today: date, cadence_days: int, last_sign: str) -> str:
-    """``since-DAY:period-N``: the cadences since the action went stale, the first local day
-    ``cadence_days + 1`` after its last sign of life (``rules.stale_cutoff``)."""
-    try:
-        since = datetime.fromisoformat(last_sign).astimezone().date()
-    except ValueError:  # typed in by hand (doctor names it): the calendar's periods
-        return f"period-{today.toordinal() // cadence_days}"
-    stale_for = max(0, (today - since).days - cadence_days - 1)
-    return f"since-{since.isoformat()}:period-{stale_for // cadence_days}"
+def stale_period(today: date, cadence_days: int) -> int:
+    return today.toordinal() // cadence_days
 
 
 def stale_notice(
@@ -185,9 +176,9 @@ def stale_notice(
         stale_before = iso(rules.stale_cutoff(now, cadence_days))
     if action.last_sign > stale_before:
         return None
-    period = stale_period(today, cadence_days, action.last_sign)
+    period = stale_period(today, cadence_days)
     return Notice(
-        f"stale:#{action.id}:{period}",
+        f"stale:#{action.id}:period-{period}",
         action.owner,
         "stale",
         f"#{action.id} {action.title!r} has had no check-in "

@@ -271,8 +271,8 @@ def test_overdue_stale_and_followup_notices(store: Store, db_path: Path) -> None
     assert keys == [
         ("followup:1", "ann"),
         (f"overdue:#{late.id}:2026-12-20", "bob"),
-        (f"stale:#{late.id}:since-2026-11-23", "bob"),
-        ("stale:#2:since-2026-11-23", "bob"),
+        (f"stale:#{late.id}", "bob"),
+        ("stale:#2", "bob"),
     ]
 
 
