@@ -625,6 +625,8 @@ def _undone_earlier(
             # Its KPI's name, as the alert's own lines have (an undone clearing had none).
             title = store.kpi_name_of(row["kpi_id"]) or title
         person = owner or row["assignee"] or row["actor"]
+        if row["entity"] == "followup":  # whose audit it was made by what is undone
+            person = row["owner_then"] or row["actor"]
         found.append(
             DigestItem(
                 kind="undone",

@@ -296,8 +296,10 @@ def hide_credentials(url: str) -> str:
     return parts._replace(netloc=f"***@{host}").geturl()
 
 
-def parse_url(text: str) -> str | None:
-    """A webhook URL (http or https, with a host), or None for ``none``."""
+def parse_url(text: str, *, credentials_ok: bool = False) -> str | None:
+    """A webhook URL (http or https, with a host), or None for ``none``. ``credentials_ok``:
+    one with a user and password is taken too (a row an older pdca stored, in a file or its
+    export: kept as data, never used, ``notify.channel_settings``)."""
     if text.strip().lower() == "none":
         return None
     if len(text) > URL_MAX:
@@ -315,7 +317,7 @@ def parse_url(text: str) -> str | None:
         raise InvalidInput("webhook", text, "names port 0, which nothing listens on")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidInput("webhook", text, "is not an http:// or https:// URL with a host")
-    if parts.username is not None or parts.password is not None:
+    if not credentials_ok and (parts.username is not None or parts.password is not None):
         # Taken for a host name, it failed every delivery ("Name or service not known"), and
         # notify config would show the password to everyone (a tester).
         raise InvalidInput(

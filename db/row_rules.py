@@ -122,7 +122,9 @@ def notify_setting_problem(key: object, value: object) -> str | None:
         if key in ("terminal", "mail"):
             nrules.parse_switch(str(key), text)
         elif key == "webhook":
-            if nrules.parse_url(text) is None:
+            # an older pdca's URL with a password is the file's data: an export of it must
+            # load (a reviewer); it is off, and said so, where it would be used
+            if nrules.parse_url(text, credentials_ok=True) is None:
                 return "value 'none' is not a webhook (the setting is left out instead)"
         elif isinstance(key, str) and key.startswith("prefer:"):
             nrules.check_login(key.removeprefix("prefer:"))

@@ -247,13 +247,17 @@ NO_FILE_CASES = [
 
 @pytest.mark.parametrize("args", NO_FILE_CASES, ids=[_case_id((a, ())) for a in NO_FILE_CASES])
 def test_bad_input_on_a_missing_database_creates_nothing(
-    cli, missing_db: Path, tmp_path: Path, args: list[str]
+    cli, missing_db: Path, tmp_path: Path, args: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db_path = missing_db
-    before = sorted(tmp_path.iterdir())
-    assert_one_line_error(cli(*args))
-    assert not db_path.exists()
-    assert sorted(tmp_path.iterdir()) == before
+    """Where a write would make the file, your own default (a file --db or $PDCA_DB names is
+    made by init alone): bad input is refused before it is made (a reviewer: with $PDCA_DB
+    missing this passed whatever the checks' order)."""
+    monkeypatch.delenv("PDCA_DB")
+    before = sorted(tmp_path.rglob("*"))
+    message = assert_one_line_error(cli(*args))
+    assert "no database" not in message
+    assert not missing_db.exists()
+    assert sorted(tmp_path.rglob("*")) == before
 
 
 # --------------------------------------------------------------------------- not pdca's files

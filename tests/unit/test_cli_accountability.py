@@ -312,3 +312,22 @@ def test_the_stand_up_tells_the_follow_ups_a_reassign_handed_over(
     )
     text = ok("standup", "--format", "text").stdout
     assert "Handed over: #1 Triage rota" in text and "30-day follow-up due" in text
+
+
+def test_an_undone_hand_over_of_follow_ups_is_told_to_whom_they_had_gone(
+    standardized, ok, js, monkeypatch
+) -> None:
+    """The undo of a reassign told in an earlier stand-up was told under the done action's
+    owner; erin, told the audits were hers, never heard they went back (a reviewer)."""
+    monkeypatch.setenv("PDCA_NOW", "2026-11-23T10:00:00Z")
+    ok("reassign", "dana", "erin")
+    monkeypatch.setenv("PDCA_NOW", "2026-11-23T10:10:00Z")
+    monkeypatch.setenv("PDCA_USER", "lena")  # the lead records it: alice's undo is the reassign
+    ok("standup", "--record")
+    monkeypatch.setenv("PDCA_USER", "alice")
+    monkeypatch.setenv("PDCA_NOW", "2026-11-23T10:20:00Z")
+    assert "handed the 30-day follow-up" in ok("undo").stdout
+    monkeypatch.setenv("PDCA_NOW", "2026-11-23T11:00:00Z")
+    items = js("standup", "--json")["items"]
+    undone = [i for i in items if i["kind"] == "undone" and "follow-up" in i["detail"]]
+    assert len(undone) == 3 and {i["person"] for i in undone} == {"erin"}, items

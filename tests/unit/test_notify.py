@@ -1029,3 +1029,25 @@ def test_a_webhook_with_a_password_stored_by_an_older_pdca_is_off_and_never_show
     assert "s3cret" not in said and "https://***@hooks.example.com/x" in said
     refused = cli("notify", "config", "webhook", "https://u:pw@hooks.example.com/y")
     assert refused.exit_code == 1 and "pw" not in refused.stderr.replace("pdca", "")
+
+
+def test_an_export_holding_an_older_pdcas_webhook_with_a_password_loads(
+    store: Store, cli, tmp_path: Path
+) -> None:
+    """Refusing such URLs made a team's JSON export of a file that held one impossible to
+    load (a reviewer): it loads, and the webhook is off there as here."""
+    store.conn.execute(  # as the older pdca wrote it
+        "INSERT INTO notify_settings (key, value, updated_by, updated_at)"
+        " VALUES ('webhook', 'https://bob:s3cret@hooks.example.com/x', 'bob',"
+        " '2026-11-20T09:00:00Z')"
+    )
+    exported = tmp_path / "all.json"
+    assert cli("export", "--out", str(exported)).exit_code == 0
+    target = tmp_path / "copy.db"
+    loaded = cli("--db", str(target), "import", str(exported))
+    assert loaded.exit_code == 0, loaded.stderr
+    copy = Store.open(target, actor="alice", clock=lambda: NOW_DT)
+    try:
+        assert ns.channel_settings(copy).webhook is None
+    finally:
+        copy.close()
