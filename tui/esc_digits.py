@@ -9,6 +9,8 @@ letter. A "£" typed as itself (its UTF-8 bytes) is still a "£".
 
 from __future__ import annotations
 
+from typing import cast
+
 from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
 
 ESC_DIGIT_SEQUENCES = tuple(f"\x1b{digit}" for digit in "0123456789")
@@ -17,5 +19,6 @@ ESC_DIGIT_SEQUENCES = tuple(f"\x1b{digit}" for digit in "0123456789")
 def read_esc_digits_as_keys() -> None:
     """Let Textual's parser read ``ESC digit`` as alt+digit (a private table: a test checks
     that the entries are there to remove in the Textual this runs on)."""
+    table = cast("dict[str, object]", ANSI_SEQUENCES_KEYS)  # typed a Mapping; a dict at run
     for sequence in ESC_DIGIT_SEQUENCES:
-        ANSI_SEQUENCES_KEYS.pop(sequence, None)
+        table.pop(sequence, None)
