@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import pwd
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -97,6 +98,28 @@ def test_write_advice_names_the_folder_when_the_file_is_writable(
     )
 
 
+def _pretend_people(
+    monkeypatch: pytest.MonkeyPatch, users: dict[int, Any], groups: dict[int, Any]
+) -> None:
+    """The passwd and group entries are these alone (``pw_name``, ``pw_gid``; ``gr_name``,
+    ``gr_gid``, ``gr_mem``): the people of the file's advice, made up."""
+
+    def getpwuid(uid: int) -> Any:
+        if uid in users:
+            return users[uid]
+        raise KeyError(uid)
+
+    def getgrgid(gid: int) -> Any:
+        if gid in groups:
+            return groups[gid]
+        raise KeyError(gid)
+
+    monkeypatch.setattr(access.pwd, "getpwuid", getpwuid)
+    monkeypatch.setattr(access.pwd, "getpwall", lambda: list(users.values()))
+    monkeypatch.setattr(access.grp, "getgrgid", getgrgid)
+    monkeypatch.setattr(access.grp, "getgrall", lambda: [g for g in groups.values() if g.gr_mem])
+
+
 def test_a_file_in_its_owners_own_group_wants_the_teams_group_not_a_join(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -115,20 +138,7 @@ def test_a_file_in_its_owners_own_group_wants_the_teams_group_not_a_join(
         team: SimpleNamespace(gr_name="team", gr_gid=team, gr_mem=["ann", "ben"]),
         other: SimpleNamespace(gr_name="ops", gr_gid=other, gr_mem=["ann", "ben"]),
     }
-
-    def getpwuid(uid: int):  # type: ignore[no-untyped-def]
-        if uid in users:
-            return users[uid]
-        raise KeyError(uid)
-
-    def getgrgid(gid: int):  # type: ignore[no-untyped-def]
-        if gid in groups:
-            return groups[gid]
-        raise KeyError(gid)
-
-    monkeypatch.setattr(access.pwd, "getpwuid", getpwuid)
-    monkeypatch.setattr(access.grp, "getgrgid", getgrgid)
-    monkeypatch.setattr(access.grp, "getgrall", lambda: [groups[team], groups[other]])
+    _pretend_people(monkeypatch, users, groups)
     _run_as(monkeypatch, 4602, [4602, team])  # ben, in team only
     assert what_to_ask(path, "write") == (
         f"ask its owner ann to run: chgrp team {path} && chmod g+w {path}"
@@ -171,21 +181,7 @@ def test_a_team_folder_in_its_owners_own_group_is_what_doctor_asks_to_change(
         ann: SimpleNamespace(gr_name="ann", gr_gid=ann, gr_mem=[]),
         team: SimpleNamespace(gr_name="team", gr_gid=team, gr_mem=["ann", "ben"]),
     }
-
-    def getpwuid(uid: int):  # type: ignore[no-untyped-def]
-        if uid in users:
-            return users[uid]
-        raise KeyError(uid)
-
-    def getgrgid(gid: int):  # type: ignore[no-untyped-def]
-        if gid in groups:
-            return groups[gid]
-        raise KeyError(gid)
-
-    monkeypatch.setattr(access.pwd, "getpwuid", getpwuid)
-    monkeypatch.setattr(access.pwd, "getpwall", lambda: list(users.values()))
-    monkeypatch.setattr(access.grp, "getgrgid", getgrgid)
-    monkeypatch.setattr(access.grp, "getgrall", lambda: [groups[team]])
+    _pretend_people(monkeypatch, users, groups)
     _run_as(monkeypatch, 4602, [4602, team])  # ben
     said = {c.name: c.detail for c in doctor._check_permissions(path)}
     assert said["group"] == (
