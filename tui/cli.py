@@ -635,9 +635,11 @@ def _open_board(session: Session) -> None:
     """Open the app on the session's database; without a terminal, say what it would open."""
     resolved = session.resolved
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        missing = not resolved.is_default and not os.path.lexists(resolved.path)
+        yet = "; no file is there yet: pdca init makes it" if missing else ""
         click.echo(
             f"pdca would open the board on {printable(str(resolved.path))} "
-            f"({describe_rule(resolved)}),\n"
+            f"({describe_rule(resolved)}{yet}),\n"
             "but this is not a terminal; scripts use the commands: pdca list, pdca --help"
         )
         return

@@ -164,8 +164,8 @@ def test_init_creates_then_leaves_alone(ok, db_path: Path) -> None:
 def test_no_command_says_what_it_would_open(ok, db_path: Path) -> None:
     text = ok().stdout
     # Without a terminal (click's runner, a script) it only says what it would open.
-    assert text.startswith(f"pdca would open the board on {db_path} (from $PDCA_DB)")
-    assert "pdca list" in text
+    assert text.startswith(f"pdca would open the board on {db_path} (from $PDCA_DB; no file is")
+    assert "pdca init makes it" in text and "pdca list" in text  # a tester: it said nothing
     assert not db_path.exists()
 
 
