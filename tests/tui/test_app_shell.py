@@ -92,19 +92,25 @@ def _highlighted_in_palette(app) -> str:  # type: ignore[no-untyped-def]
     return getattr(option.prompt, "plain", str(option.prompt))
 
 
+async def _run_from_palette(app, pilot, typed: str, command: str) -> None:  # type: ignore[no-untyped-def]
+    """Open the palette, type ``typed``, wait for ``command`` to be the highlighted one (the
+    palette searches in a worker), and run it."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*typed)
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not _highlighted_in_palette(app).startswith(command):
+        assert time.monotonic() < deadline, _highlighted_in_palette(app)
+        await asyncio.sleep(0.02)
+        await pilot.pause()
+    await pilot.press("enter")
+
+
 async def test_the_palette_runs_a_board_command(make_app, board_db: Path, store) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"next phase")
-        deadline = time.monotonic() + WAIT_SECONDS  # the palette searches in a worker
-        while not _highlighted_in_palette(app).startswith("Next phase: move on"):
-            assert time.monotonic() < deadline, _highlighted_in_palette(app)
-            await asyncio.sleep(0.02)
-            await pilot.pause()
-        await pilot.press("enter")
+        await _run_from_palette(app, pilot, "next phase", "Next phase: move on")
         await settle_app(app, pilot)  # the move runs on the writer thread
     assert store.get_action(1).phase == "do"
 
@@ -403,14 +409,6 @@ async def test_the_palette_undoes_from_a_view_other_than_the_board(
         assert store.get_action(1).phase == "do"
         await pilot.press("3")
         await settle_app(app, pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"undo")
-        deadline = time.monotonic() + WAIT_SECONDS  # the palette searches in a worker
-        while not _highlighted_in_palette(app).startswith("Undo"):
-            assert time.monotonic() < deadline, _highlighted_in_palette(app)
-            await asyncio.sleep(0.02)
-            await pilot.pause()
-        await pilot.press("enter")
+        await _run_from_palette(app, pilot, "undo", "Undo")
         await settle_app(app, pilot)
     assert store.get_action(1).phase == "plan"
