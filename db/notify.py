@@ -392,15 +392,7 @@ def channels_for_run(store: Store, runner: str | None) -> list[str]:
 def unsent_notices(store: Store) -> list[nrules.Notice]:
     """The notices due that no channel has had yet: what a run with every channel off
     leaves unsaid (one told on some channel already is not waiting)."""
-    return [
-        notice
-        for notice in due_notices(store)
-        if store.conn.execute(
-            "SELECT 1 FROM notifications WHERE key = ? AND recipient = ? LIMIT 1",
-            (notice.key, notice.recipient),
-        ).fetchone()
-        is None
-    ]
+    return [notice for notice in due_notices(store) if not _told(store.conn, notice)]
 
 
 def plan(store: Store, runner: str | None = None) -> list[Planned]:
@@ -413,16 +405,37 @@ def plan(store: Store, runner: str | None = None) -> list[Planned]:
         for channel in nrules.channels_for(notice.recipient, settings):
             if channel in skipped:
                 continue
-            if not _exists(store.conn, notice.key, notice.recipient, channel):
+            if not _told(store.conn, notice, channel):
                 found.append(Planned(notice, channel))
     return found
 
 
-def _exists(conn: sqlite3.Connection, key: str, recipient: str, channel: str) -> bool:
+def _told(conn: sqlite3.Connection, notice: nrules.Notice, channel: str | None = None) -> bool:
+    """Whether ``notice`` was made for its person already (on ``channel``, else on any): its
+    key, or one of its family recently (``Notice.family``)."""
+    on_channel = "" if channel is None else " AND channel = ?"
+    extra = () if channel is None else (channel,)
+    if conn.execute(
+        f"SELECT 1 FROM notifications WHERE key = ? AND recipient = ?{on_channel} LIMIT 1",
+        (notice.key, notice.recipient, *extra),
+    ).fetchone():
+        return True
+    if notice.family is None or notice.told_since is None:
+        return False
+    # A range over the key's prefix, so the UNIQUE (key, recipient, channel) index serves it
+    # (LIKE would not: it ignores case, the index does not). The family ends in ":", whose
+    # successor is ";".
     return (
         conn.execute(
-            "SELECT 1 FROM notifications WHERE key = ? AND recipient = ? AND channel = ?",
-            (key, recipient, channel),
+            "SELECT 1 FROM notifications WHERE key >= ? AND key < ? AND recipient = ?"
+            f"{on_channel} AND created_at >= ? LIMIT 1",
+            (
+                notice.family,
+                notice.family[:-1] + chr(ord(notice.family[-1]) + 1),
+                notice.recipient,
+                *extra,
+                notice.told_since,
+            ),
         ).fetchone()
         is not None
     )
@@ -485,6 +498,8 @@ def claim_batches(
         with store.write() as tx:
             tx.actor = PDCA_ACTOR
             for item in planned[start : start + CLAIM_BATCH]:
+                if item.notice.family and _told(store.conn, item.notice, item.channel):
+                    continue  # another run told it since the plan was made (a day's edge)
                 cursor = store.conn.execute(
                     "INSERT OR IGNORE INTO notifications (key, recipient, channel, kind, text,"
                     " created_at, claimed_by, claimed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -10,8 +10,11 @@ A notice's ``key`` names the fact it reports, so the same fact is never told twi
 - ``alert:12:level:1``: it escalated, to the next person; ``alert:12:level:1:passed`` to the
   one it passed (they did not acknowledge in time);
 - ``overdue:#33:2026-12-08``: the action's due date passed (a new due date, a new notice);
-- ``stale:#33:period-N``: no check-in within the team's cadence, at most once per cadence
-  period (``N`` counts cadence-long periods since 0001-01-01, so every run agrees on it);
+- ``stale:#33:told-2026-12-08``: no check-in within the team's cadence, told on that (local)
+  day; at most once a cadence: one made in the cadence before counts as told (``Notice.family``
+  and ``Notice.told_since``). Periods fixed on the calendar (``stale:#33:period-N``, before)
+  told an action that went stale on a period's last day twice running (a tester); those old
+  keys are in the family, so the first run after the upgrade tells nobody again.
 - ``followup:7``: a follow-up audit fell due.
 """
 
@@ -84,6 +87,10 @@ class Notice:
     recipient: str
     kind: str  # alert, escalation, passed, overdue, stale, followup
     text: str
+    # Told already if any notice whose key starts with ``family`` was made for the same person
+    # and channel at or after ``told_since``: a reminder at most once in a while, not once a key.
+    family: str | None = None
+    told_since: str | None = None
 
 
 # --------------------------------------------------------------------------- notices
@@ -156,10 +163,6 @@ def overdue_notice(action: ActionFact, today: date, window_days: int) -> Notice 
     )
 
 
-def stale_period(today: date, cadence_days: int) -> int:
-    return today.toordinal() // cadence_days
-
-
 def stale_notice(
     action: ActionFact,
     now: datetime,
@@ -176,9 +179,8 @@ def stale_notice(
         stale_before = iso(rules.stale_cutoff(now, cadence_days))
     if action.last_sign > stale_before:
         return None
-    period = stale_period(today, cadence_days)
     return Notice(
-        f"stale:#{action.id}:period-{period}",
+        f"stale:#{action.id}:told-{today.isoformat()}",
         action.owner,
         "stale",
         f"#{action.id} {action.title!r} has had no check-in "
@@ -188,6 +190,10 @@ def stale_notice(
             else f"since {action.last_sign[:10]} "
         )
         + f"(the team checks in every {cadence_days} days): pdca checkin {action.id} MESSAGE",
+        family=f"stale:#{action.id}:",
+        # Told on any of the cadence's days before today: at most once a cadence, by the
+        # cadence set now (a change of it neither repeats a reminder nor skips one).
+        told_since=iso(rules.first_moment_of(today - timedelta(days=cadence_days - 1))),
     )
 
 

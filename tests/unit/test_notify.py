@@ -17,6 +17,8 @@ import pytest
 
 from pdca.db import alerts, kpis
 from pdca.db import notify as ns
+from pdca.db.accountability import set_team_setting
+from pdca.db.clock import iso
 from pdca.db.models import ActionDraft, CheckinDraft, KpiChanges, KpiDraft, ReadingDraft
 from pdca.db.notify_channels import Channels
 from pdca.db.store import Store
@@ -265,7 +267,7 @@ def test_overdue_stale_and_followup_notices(store: Store, db_path: Path) -> None
     store.complete_action(done.id, "standardize")
     later = open_as(db_path, "alice", NOW_DT + timedelta(days=31))
     try:
-        keys = sorted((n.key.split(":period")[0], n.recipient) for n in ns.due_notices(later))
+        keys = sorted((n.key.split(":told")[0], n.recipient) for n in ns.due_notices(later))
     finally:
         later.close()
     assert keys == [
@@ -274,6 +276,47 @@ def test_overdue_stale_and_followup_notices(store: Store, db_path: Path) -> None
         (f"stale:#{late.id}", "bob"),
         ("stale:#2", "bob"),
     ]
+
+
+def _stale_told_on(db_path: Path, days: range) -> list[int]:
+    """The days (after NOW) on which a daily run claimed a new stale reminder (a claim left
+    undelivered is claimed again by later runs: not a new one)."""
+    told: list[int] = []
+    for day in days:
+        when = NOW_DT + timedelta(days=day)
+        later = open_as(db_path, "alice", when)
+        try:
+            claimed = ns.claim(later, f"day-{day}")
+        finally:
+            later.close()
+        told += [day for n in claimed if n.key.endswith(f":told-{when.date().isoformat()}")]
+    return told
+
+
+def test_stale_reminders_come_a_cadence_apart_from_the_first(store: Store, db_path: Path) -> None:
+    """Added at NOW, no check-in: stale from its eighth day (cadence 7), then reminded every
+    seventh day. Periods fixed on the calendar told it on day 8 and day 9 (a tester)."""
+    store.add_action(ActionDraft(title="quiet", owner="bob"))
+    assert _stale_told_on(db_path, range(1, 30)) == [8, 15, 22, 29]
+
+
+def test_a_stale_reminder_of_the_old_keys_counts_as_told(store: Store, db_path: Path) -> None:
+    """A file upgraded from a pdca that keyed reminders by calendar period: one told under
+    the old key two days ago is not told again by the new one until its cadence is up."""
+    action = store.add_action(ActionDraft(title="quiet", owner="bob"))
+    store.conn.execute(  # as the older pdca's claim wrote it (autocommit)
+        "INSERT INTO notifications (key, recipient, channel, kind, text, created_at)"
+        " VALUES (?, 'bob', 'terminal', 'stale', 'x', ?)",
+        (f"stale:#{action.id}:period-104051", iso(NOW_DT + timedelta(days=9))),
+    )
+    assert _stale_told_on(db_path, range(10, 20)) == [16]
+
+
+def test_a_longer_cadence_waits_from_the_last_reminder(store: Store, db_path: Path) -> None:
+    store.add_action(ActionDraft(title="quiet", owner="bob"))
+    assert _stale_told_on(db_path, range(8, 10)) == [8]
+    set_team_setting(store, "stale-after-days", "14")
+    assert _stale_told_on(db_path, range(10, 40)) == [22, 36]
 
 
 # --------------------------------------------------------------------------- failures, backoff

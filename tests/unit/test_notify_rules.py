@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from pdca.db import notify_rules as nr
+from pdca.db import rules
+from pdca.db.clock import iso
 from pdca.db.errors import InvalidInput
 
 NOW = datetime(2026, 12, 10, 9, 0, tzinfo=UTC)
@@ -75,19 +77,17 @@ def test_overdue_is_told_only_while_it_is_news() -> None:
     assert nr.overdue_notice(_action(due=older), TODAY, 7) is None
 
 
-def test_stale_once_per_cadence_period() -> None:
+def test_a_stale_notice_names_the_day_and_the_cadence_before_it() -> None:
+    """Keyed by the day it is told; told at most once a cadence: any notice of the action's
+    staleness since the first of the cadence's days (six before today, at 7) counts."""
     fresh = _action(last_sign=(NOW - timedelta(days=7)).strftime("%Y-%m-%dT%H:%M:%SZ"))
     assert nr.stale_notice(fresh, NOW, TODAY, 7) is None
     old = _action(last_sign="2026-11-01T09:00:00Z")
-    keys = set()
-    start = NOW + timedelta(days=-TODAY.toordinal() % 7)  # the first day of a period
-    for day in range(14):
-        now = start + timedelta(days=day)
-        notice = nr.stale_notice(old, now, now.date(), 7)
-        assert notice is not None
-        keys.add(notice.key)
-    assert len(keys) == 2  # fourteen daily runs over two cadence periods: two notices
-    assert all(key.startswith("stale:#33:period-") for key in keys)
+    notice = nr.stale_notice(old, NOW, TODAY, 7)
+    assert notice is not None
+    assert notice.key == f"stale:#33:told-{TODAY.isoformat()}"
+    assert notice.family == "stale:#33:"
+    assert notice.told_since == iso(rules.first_moment_of(TODAY - timedelta(days=6)))
 
 
 def test_a_stale_notice_says_never_checked_in_as_such() -> None:

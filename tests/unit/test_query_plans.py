@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
 import pdca.db.store as store_module
 from pdca.db.models import ActionChanges, ActionDraft, CheckinDraft, InitiativeDraft, KpiDraft
 from pdca.db.store import ActionFilter, Store
+from tests.conftest import NOW_DT, open_as
 
 # Tables that grow with use; a full scan of one of these is what makes a view slow.
-LARGE_TABLES = ("actions", "checkins", "events", "kpi_readings", "alerts")
+LARGE_TABLES = ("actions", "checkins", "events", "kpi_readings", "alerts", "notifications")
 
 
 def _exercise(store: Store) -> None:
@@ -436,6 +438,28 @@ def test_the_stale_filter_and_notices_read_the_kept_last_checkin(store: Store) -
     assert not [sql for sql in queries if "FROM checkins" in sql]
     problems = [p for sql in sorted(queries) for p in _plan_problems(store, sql)]
     assert problems == []
+
+
+def test_a_stale_reminders_earlier_ones_are_found_down_the_key_index(
+    store: Store, db_path: Path
+) -> None:
+    """Whether a stale action was reminded within the cadence (any key of its family): a
+    range of the notifications' unique index, not a scan of every notification ever made."""
+    from pdca.db import notify
+
+    store.add_action(ActionDraft(title="quiet", owner="bob"))
+    later = open_as(db_path, "alice", NOW_DT + timedelta(days=9))
+    try:
+        seen: list[str] = []
+        later.conn.set_trace_callback(seen.append)
+        planned = notify.plan(later)
+        later.conn.set_trace_callback(None)
+        queries = {" ".join(sql.split()) for sql in seen if "FROM notifications" in sql}
+        assert [p.notice.kind for p in planned] == ["stale"]
+        assert any("key >= " in sql for sql in queries)  # the family's look-up ran
+        assert [p for sql in sorted(queries) for p in _plan_problems(later, sql)] == []
+    finally:
+        later.close()
 
 
 def test_a_restores_and_an_imports_id_floors_are_indexed_look_ups(store: Store) -> None:
