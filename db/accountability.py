@@ -33,7 +33,12 @@ from pdca.db.accountability_models import (
 )
 from pdca.db.clock import iso
 from pdca.db.dates import minute_utc
-from pdca.db.errors import GateUnmet, InvalidInput, NotFound, RowChangedOutside, StandupOvertaken
+from pdca.db.errors import GateUnmet, InvalidInput, NotFound, StandupOvertaken
+from pdca.db.followup_reads import (  # followups_of: for callers of this module
+    FOLLOWUP_SELECT,
+    followup,
+    readable_followups,
+)
 from pdca.db.models import PHASES, validated
 from pdca.db.schema import STANDUP_ORDER
 
@@ -43,10 +48,6 @@ if TYPE_CHECKING:
 
 SETTING_KEYS = ("stale_after_days", "followup_offsets")
 LOG_PAGE = 200
-
-_FOLLOWUP_SELECT = (
-    "SELECT f.*, a.title AS title FROM followups f JOIN actions a ON a.id = f.action_id"
-)
 
 
 # --------------------------------------------------------------------------- settings
@@ -145,26 +146,6 @@ def schedule_followups(store: Store, tx: Transaction, action: sqlite3.Row) -> li
     return made
 
 
-def _followup(row: sqlite3.Row, today: date) -> Followup:
-    data = dict(row)
-    data["is_due"] = arules.is_followup_due(data["due"], data["done_at"] is not None, today)
-    return Followup.from_row(data)
-
-
-def _readable_followups(store: Store, rows: Iterable[sqlite3.Row], today: date) -> list[Followup]:
-    """The follow-ups of ``rows`` that pdca can read; one holding a value typed in by hand
-    before schema 21 (``offset_days = 'x'``) is left out and named in ``store.left_out``, as
-    lists of actions and KPIs do: it stopped ``pdca followups`` and the log's pinned audits
-    for everyone (a tester)."""
-    readable = []
-    for row in rows:
-        try:
-            readable.append(_followup(row, today))
-        except RowChangedOutside as error:
-            store.left_out[str(error)] = None
-    return readable
-
-
 def list_followups(
     store: Store, *, due_only: bool = False, owner: str | None = None, include_done: bool = False
 ) -> list[Followup]:
@@ -178,22 +159,11 @@ def list_followups(
     if owner is not None:
         clauses.append("f.owner = ?")
         params.append(owner)
-    sql = _FOLLOWUP_SELECT
+    sql = FOLLOWUP_SELECT
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
     sql += " ORDER BY f.due, f.id"
-    return _readable_followups(store, store.conn.execute(sql, params), today)
-
-
-def followups_of(store: Store, action_id: int) -> list[Followup]:
-    """The follow-up audits of one action still to do, the soonest first (its UNIQUE
-    (action_id, offset_days) index)."""
-    today = store.clock().astimezone().date()
-    rows = store.conn.execute(
-        _FOLLOWUP_SELECT + " WHERE f.action_id = ? AND f.done_at IS NULL ORDER BY f.due, f.id",
-        (action_id,),
-    )
-    return _readable_followups(store, rows, today)
+    return readable_followups(store, store.conn.execute(sql, params), today)
 
 
 def due_followups(
@@ -218,16 +188,16 @@ def due_followups(
     if not total or most <= 0:
         return [], total
     rows = store.conn.execute(
-        f"{_FOLLOWUP_SELECT} WHERE {where} ORDER BY f.due, f.id LIMIT ?", [*params, most]
+        f"{FOLLOWUP_SELECT} WHERE {where} ORDER BY f.due, f.id LIMIT ?", [*params, most]
     )
-    return _readable_followups(store, rows, store.clock().astimezone().date()), total
+    return readable_followups(store, rows, store.clock().astimezone().date()), total
 
 
 def get_followup(store: Store, followup_id: int) -> Followup:
-    row = store.conn.execute(_FOLLOWUP_SELECT + " WHERE f.id = ?", (followup_id,)).fetchone()
+    row = store.conn.execute(FOLLOWUP_SELECT + " WHERE f.id = ?", (followup_id,)).fetchone()
     if row is None:
         raise NotFound("follow-up", followup_id)
-    return _followup(row, store.clock().astimezone().date())
+    return followup(row, store.clock().astimezone().date())
 
 
 def due_followup_of(store: Store, action_id: int) -> Followup:

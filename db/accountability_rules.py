@@ -98,10 +98,6 @@ def followup_schedule(done_on: date, offsets: Iterable[int]) -> list[tuple[int, 
     return schedule
 
 
-def is_followup_due(due: str, done: bool, today: date) -> bool:
-    return not done and due <= today.isoformat()  # ISO dates sort as text
-
-
 # --------------------------------------------------------------------------- owners
 
 

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from pdca.db import accountability_rules as arules
 from pdca.db import rules
 from pdca.db.clock import iso
 from pdca.db.errors import InvalidInput
@@ -198,7 +197,7 @@ def stale_notice(
 
 
 def followup_notice(followup: FollowupFact, today: date) -> Notice | None:
-    if not arules.is_followup_due(followup.due, False, today):
+    if not rules.is_followup_due(followup.due, False, today):
         return None
     return Notice(
         f"followup:{followup.id}",

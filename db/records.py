@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from pdca.db.accountability_models import Followup
 from pdca.db.action_record import Action
 from pdca.db.event_record import Event
 from pdca.db.kpi_records import Alert, KpiRow, SignalMark
@@ -320,6 +321,9 @@ class ActionDetail(Record):
     # The actions that follow this one: its next cycle (adjust), or its reopening (a
     # follow-up that slipped); ``show`` named only the link back (a tester).
     next_cycles: list[int] = Field(default_factory=list)
+    # Its follow-up audits, done and to do, the soonest first: who holds each one now, and
+    # what each found (``show`` told none of it, a tester).
+    followups: list[Followup] = Field(default_factory=list)
 
 
 class Completion(Record):

@@ -186,3 +186,8 @@ def checkin_words(last_checkin_at: str | None, days: int) -> str:
     if days <= 1:
         return ("today", "yesterday")[days]
     return f"{days} days ago"
+
+
+def is_followup_due(due: str, done: bool, today: date) -> bool:
+    """A follow-up audit not recorded yet whose day came (``due`` an ISO date)."""
+    return not done and due <= today.isoformat()  # ISO dates sort as text

@@ -1059,8 +1059,10 @@ class Store:
             for row in self.conn.execute(
                 "SELECT * FROM events WHERE (entity = 'action' AND entity_id = ?)"
                 " OR (entity = 'checkin' AND entity_id IN"
-                "     (SELECT id FROM checkins WHERE action_id = ?)) ORDER BY id",
-                (action_id, action_id),
+                "     (SELECT id FROM checkins WHERE action_id = ?))"
+                " OR (entity = 'followup' AND entity_id IN"
+                "     (SELECT id FROM followups WHERE action_id = ?)) ORDER BY id",
+                (action_id, action_id, action_id),
             )
         ]
         names = self._names_in(history)
@@ -1070,12 +1072,15 @@ class Store:
                 "SELECT id FROM actions WHERE parent_id = ? ORDER BY id", (action_id,)
             )
         ]
+        from pdca.db.followup_reads import followups_of
+
         return models.ActionDetail(
             action=action,
             checkins=checkins,
             history=history,
             names=names,
             next_cycles=following,
+            followups=followups_of(self, action_id, include_done=True),
         )
 
     def _names_in(self, history: list[Any]) -> dict[str, dict[int, str]]:

@@ -57,6 +57,7 @@ from pdca.tui.output import (
 from pdca.tui.paths import DB_NAME, ResolvedPath, describe_rule, resolve_db_path
 
 if TYPE_CHECKING:
+    from pdca.db.accountability_models import Followup
     from pdca.db.clock import Clock
     from pdca.db.models import Action, Checkin
     from pdca.db.store import ActionLine, Store
@@ -1019,7 +1020,7 @@ def done(session: Session, action_id: int, decision, as_json) -> None:
             _echo_action_line(f"next cycle {result.next_cycle.cycle}:", result.next_cycle)
         if decision == "standardize":
             # When the audits come, as adjust names its next cycle (a lead had to look).
-            from pdca.db.accountability import followups_of
+            from pdca.db.followup_reads import followups_of
 
             audits = followups_of(session.store(), action_id)
             if audits:
@@ -1262,11 +1263,25 @@ def show(session: Session, action_id: int, as_json: bool) -> None:
         f"  {c.at}  {c.author}  {_checkin_state(c)}  {printable(c.message)}"
         for c in detail.checkins
     ] or ["  none yet"]
+    if detail.followups:
+        lines += ["", "follow-ups:"]
+        lines += [f"  {_followup_line(f)}" for f in detail.followups]
     lines += ["", "history:"]
     lines += [f"  {e.at}  {e.actor}  {printable(e.summary)}" for e in detail.history]
     # Every line escaped, not only the fields typed here: a restored export may hold
     # control characters in any column (created_by, due, an author, an actor).
     click.echo("\n".join(printable(line) for line in lines))
+
+
+def _followup_line(followup: Followup) -> str:
+    """``60-day  due 2027-01-22  ben`` for one to do (``DUE`` once its day came), or what it
+    found, when and by whom, for one done."""
+    head = f"{followup.offset_days}-day  due {followup.due}  "
+    if followup.done_at is None:
+        return head + (printable(followup.owner) or "-") + ("  DUE" if followup.is_due else "")
+    found = f"{followup.result} at {followup.done_at} by {printable(followup.done_by)}"
+    reopened = f" (reopened as #{followup.reopened_id})" if followup.reopened_id else ""
+    return head + found + reopened
 
 
 def _checkin_state(checkin: Checkin) -> str:

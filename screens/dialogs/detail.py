@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Footer, Label, Static
 
+from pdca.db.accountability_models import Followup
 from pdca.db.errors import PdcaError
 from pdca.db.models import ActionDetail, Checkin, Event
 from pdca.screens.dialogs.base import THE_APPS_KEYS, Dialog
@@ -137,6 +138,9 @@ class ActionDetailScreen(Dialog[str | None]):
             yield Static(id="notes")
             yield _section("Check-ins", id="detail-checkins-title")
             yield Static(id="detail-checkins")
+            # Only for standardized work: the others never have follow-up audits.
+            yield _section("Follow-ups", id="detail-followups-title")
+            yield Static(id="detail-followups")
             yield _section("History")
             yield Static(id="detail-history")
         yield Footer()
@@ -160,6 +164,10 @@ class ActionDetailScreen(Dialog[str | None]):
         self.query_one("#detail-checkins", Static).update(
             self._lines(map(_checkin, self.detail.checkins))
         )
+        followups = self.detail.followups
+        for part in ("#detail-followups-title", "#detail-followups"):
+            self.query_one(part).display = bool(followups)
+        self.query_one("#detail-followups", Static).update(self._lines(map(_followup, followups)))
         self.query_one("#detail-history", Static).update(
             self._lines(_event(e, self.detail.names) for e in self.detail.history)
         )
@@ -269,6 +277,24 @@ def _checkin(checkin: Checkin) -> Content:
         (glyph, colour),
         f" {said}: ",
         literal(checkin.message, one_line=False),
+    )
+
+
+def _followup(followup: Followup) -> Content:
+    """``60-day  due 2027-01-22  ben`` for one to do; what it found, when and by whom,
+    for one done."""
+    due = Content.assemble(f"{followup.offset_days}-day".ljust(8), f"due {followup.due}  ")
+    if followup.done_at is None:
+        holder = literal(followup.owner) if followup.owner else ("—", _MUTED)
+        late = ("  ! due", "$warning bold") if followup.is_due else ""
+        return Content.assemble(due, holder, late)
+    reopened = f" (reopened as #{followup.reopened_id})" if followup.reopened_id else ""
+    return Content.assemble(
+        due,
+        ("⚑", "$accent"),
+        f" {followup.result} {local_day(followup.done_at)} by ",
+        literal(followup.done_by or "—"),
+        reopened,
     )
 
 

@@ -307,6 +307,30 @@ async def test_enter_opens_the_detail_with_history(make_app, board_db: Path) -> 
         assert len(app.screen_stack) == 1
 
 
+async def test_the_detail_of_standardized_work_lists_its_followups(
+    make_app, board_db: Path, store
+) -> None:
+    """Each audit with who holds it; work that has none shows no such section."""
+    store.complete_action(5, "standardize")
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")  # #1, in Plan
+        await settle_app(app, pilot)
+        assert not app.screen.query_one("#detail-followups").display
+        await pilot.press("escape", "D", "l", "l", "l")  # done work shown; to Act
+        await settle_app(app, pilot)
+        assert focused(app) == ("act", 5)
+        await pilot.press("enter")
+        await settle_app(app, pilot)
+        followups = app.screen.query_one("#detail-followups")
+        assert followups.display
+        assert str(followups.render()).splitlines() == [
+            "30-day  due 2026-12-23  carol",
+            "60-day  due 2027-01-22  carol",
+            "90-day  due 2027-02-21  carol",
+        ]
+
+
 async def test_the_detail_follows_other_peoples_writes(make_app, board_db: Path) -> None:
     """A check-in and a new title written elsewhere show in the open detail; an action gone
     since says so (a tester's detail stayed as it was opened)."""

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from pdca.db import accountability_rules as arules
+from pdca.db import rules
 from pdca.db.accountability_models import STANDING_FLAGS, UNOWNED, OwnerRow, flag_words
 from pdca.db.dates import minute_utc
 from pdca.db.errors import InvalidInput
@@ -45,10 +46,10 @@ def test_a_followup_after_the_last_day_pdca_keeps_is_refused_by_name() -> None:
 
 def test_a_followup_is_due_on_its_day_until_it_is_recorded() -> None:
     today = date(2026, 12, 23)
-    assert arules.is_followup_due("2026-12-23", False, today)
-    assert arules.is_followup_due("2026-12-01", False, today)
-    assert not arules.is_followup_due("2026-12-24", False, today)
-    assert not arules.is_followup_due("2026-12-01", True, today)
+    assert rules.is_followup_due("2026-12-23", False, today)
+    assert rules.is_followup_due("2026-12-01", False, today)
+    assert not rules.is_followup_due("2026-12-24", False, today)
+    assert not rules.is_followup_due("2026-12-01", True, today)
 
 
 @pytest.mark.parametrize(

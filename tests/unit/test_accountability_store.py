@@ -141,6 +141,41 @@ def test_a_followup_recorded_without_words_is_said_once_in_the_standup(
     assert "alice  follow-up holding  30-day follow-up: holding" in shown
 
 
+def test_show_lists_the_followups_their_holders_and_their_history(
+    timed: Store, ticker: Ticker, cli
+) -> None:
+    """``show`` of standardized work: each audit, who holds it now, what one done found; and
+    the history has their scheduling, results and handovers (it had none of them, a tester)."""
+    action_id = standardized(timed)
+    ticker.advance(days=31)
+    acc.record_followup(timed, acc.due_followup_of(timed, action_id).id, "holding")
+    ticker.advance(hours=1)
+    timed.hand_over("bob", "carl")
+    detail = timed.action_detail(action_id)
+    assert [(f.offset_days, f.owner, f.result) for f in detail.followups] == [
+        (30, "bob", "holding"),
+        (60, "carl", None),
+        (90, "carl", None),
+    ]
+    shown = cli("show", str(action_id)).stdout
+    section = shown.split("follow-ups:\n")[1].split("\n\n")[0].splitlines()
+    assert section == [
+        "  30-day  due 2026-12-23  holding at 2026-12-24T09:00:00Z by alice",
+        "  60-day  due 2027-01-22  carl",
+        "  90-day  due 2027-02-21  carl",
+    ]
+    history = shown.split("history:\n")[1]
+    assert "scheduled the 60-day follow-up of #1 for 2027-01-22" in history
+    assert "recorded the 30-day follow-up of #1: holding" in history
+    assert "handed the 90-day follow-up of #1 to carl" in history
+
+
+def test_show_of_work_without_followups_has_no_such_section(timed: Store, cli) -> None:
+    action = timed.add_action(ActionDraft(title="x", owner="bob"))
+    assert timed.action_detail(action.id).followups == []
+    assert "follow-ups:" not in cli("show", str(action.id)).stdout
+
+
 def test_a_holding_followup_is_a_followup_checkin(timed: Store, ticker: Ticker) -> None:
     action_id = standardized(timed)
     ticker.advance(days=31)

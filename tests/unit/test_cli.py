@@ -784,8 +784,8 @@ def test_show_json(team, ok, js) -> None:
     ok("checkin", "1", "first", "--status", "blocked")
     ok("move", "1", "do")
     shown = js("show", "#1", "--json")
-    assert list(shown) == ["action", "checkins", "history", "names", "next_cycles"]
-    assert shown["next_cycles"] == []
+    assert list(shown) == ["action", "checkins", "history", "names", "next_cycles", "followups"]
+    assert shown["next_cycles"] == [] and shown["followups"] == []
     assert list(shown["action"]) == ACTION_KEYS
     assert [list(c) for c in shown["checkins"]] == [CHECKIN_KEYS]
     assert shown["checkins"][0]["message"] == "first"
