@@ -1607,10 +1607,16 @@ class Store:
             return models.Completion(action=self.get_action(action_id), next_cycle=next_cycle)
 
     def spawn_next_cycle(
-        self, tx: Transaction, parent: sqlite3.Row, *, keeps_repeat: bool = False
+        self,
+        tx: Transaction,
+        parent: sqlite3.Row,
+        *,
+        keeps_repeat: bool = False,
+        owner: str | None = None,
     ) -> int:
         """The next PDCA cycle of ``parent`` (a new action in plan), logged in ``tx``; with
-        ``keeps_repeat`` it carries on ``parent``'s repeat rule, if any."""
+        ``keeps_repeat`` it carries on ``parent``'s repeat rule, if any. Its owner is
+        ``parent``'s, or ``owner`` when given."""
         cursor = self.conn.execute(
             "INSERT INTO actions (title, notes, owner, phase, priority, initiative_id, kpi_id,"
             " parent_id, cycle, phase_since, created_by, created_at, updated_at, recurrence_id)"
@@ -1618,7 +1624,7 @@ class Store:
             (
                 parent["title"],
                 parent["notes"],
-                parent["owner"],
+                owner or parent["owner"],
                 parent["priority"],
                 parent["initiative_id"],
                 parent["kpi_id"],

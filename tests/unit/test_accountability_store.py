@@ -203,6 +203,19 @@ def test_a_holding_followup_is_a_followup_checkin(timed: Store, ticker: Ticker) 
         acc.due_followup_of(timed, action_id)
 
 
+def test_a_slipped_audit_handed_over_reopens_the_work_for_its_new_holder(
+    timed: Store, ticker: Ticker
+) -> None:
+    """bob left; carl holds his audits: the slipped work is carl's to plan again, not bob's
+    (it went to bob, and nobody was told it was theirs, a tester)."""
+    action_id = standardized(timed)
+    timed.hand_over("bob", "carl")
+    ticker.advance(days=30)
+    outcome = acc.record_followup(timed, acc.due_followup_of(timed, action_id).id, "slipped")
+    assert outcome.reopened is not None and outcome.reopened.owner == "carl"
+    assert timed.get_action(action_id).owner == "bob"  # done work keeps its history
+
+
 def test_a_slipped_followup_reopens_the_work_in_plan_linked(timed: Store, ticker: Ticker) -> None:
     timed.add_initiative(InitiativeDraft(name="Ops"))
     action = timed.add_action(ActionDraft(title="Rota", owner="bob", due=DUE, initiative="Ops"))
