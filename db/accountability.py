@@ -539,11 +539,20 @@ ROUTINE_KINDS = frozenset({"checkin"})  # listed after a person's other changes,
 # The window: after ``since`` up to ``until``; and in the second of ``since`` itself, what
 # came after the event that recorded the last stand-up (?3). Times are kept to the second: a
 # change made in the second a stand-up was recorded, after it, was in no stand-up at all (a
-# tester: three check-ins, each right after a --record).
+# tester: three check-ins, each right after a --record). An escalation whose deadline was
+# missed before the window but written in it was told by the stand-up before, as the clock's
+# (``accountability_rules.told_as_the_clocks``). A follow-up's result is its audit's holder's
+# (``pdca reassign`` hands audits over; the done action keeps its old owner).
 _CHANGES = """
-SELECT c.id, c.kind, CASE WHEN a.id IS NOT NULL THEN a.owner ELSE c.person END
+SELECT c.id, c.kind, CASE
+  WHEN c.kind = 'followup' THEN coalesce((SELECT f.owner FROM followups f
+   WHERE f.action_id = c.action_id AND f.checkin_id = (SELECT e.entity_id FROM events e
+   WHERE e.id = c.id)), a.owner, c.person)
+  WHEN a.id IS NOT NULL THEN a.owner ELSE c.person END
 FROM event_changes c LEFT JOIN actions a INDEXED BY idx_actions_id_owner ON a.id = c.action_id
 WHERE c.at >= ?1 AND c.at <= ?2 AND (c.at > ?1 OR c.id > ?3)
+ AND (c.kind <> 'alert-escalated' OR coalesce((SELECT json_extract(e.before, '$.ack_due')
+  FROM events e WHERE e.id = c.id AND json_type(e.before, '$.ack_due') = 'text'), ?1) >= ?1)
  AND NOT EXISTS (SELECT 1 FROM events u INDEXED BY idx_events_undo_of
   WHERE u.undo_of = c.tx AND u.at >= ?1 AND u.at <= ?2 AND (u.at > ?1 OR u.id > ?3)
   AND +u.entity IN ('action', 'checkin', 'alert', 'followup'))
@@ -823,6 +832,15 @@ def _digest_of(
         events += [convert.event(row) for row in rows]
     events.sort(key=lambda e: e.id)
     alert_events = [e.after for e in events if e.entity == "alert" and e.after is not None]
+    holders = {}  # each follow-up result's audit holder (as ``_CHANGES`` counts it)
+    for e in events:
+        if e.entity == "checkin" and e.after and e.after.get("kind") == "followup":
+            row = store.conn.execute(
+                "SELECT owner FROM followups WHERE action_id = ? AND checkin_id = ?",
+                (e.after.get("action_id"), e.entity_id),
+            ).fetchone()
+            if row is not None and row[0]:
+                holders[e.entity_id] = row[0]
     kpis = _kpi_briefs(store, {int(a.get("kpi_id") or 0) for a in alert_events})
     raised_by = {int(a["reading_id"]) for a in alert_events if a.get("reading_id")}
     return arules.digest(
@@ -833,6 +851,7 @@ def _digest_of(
         actions=_briefs(store, _mentioned_actions(events)),
         kpis=kpis,
         readings=_reading_values(store, raised_by),
+        audit_holders=holders,
         escalations=escalations,
         standing=standing,
         owners=owners,

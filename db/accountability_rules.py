@@ -302,6 +302,7 @@ def digest(
     actions: Mapping[int, ActionBrief],
     kpis: Mapping[int, KpiBrief] | None = None,
     readings: Mapping[int, float] | None = None,
+    audit_holders: Mapping[int, str] | None = None,
     escalations: Iterable[TimedEscalation] = (),
     standing: Iterable[StandingItem] = (),
     owners: Iterable[str] = (),
@@ -316,6 +317,8 @@ def digest(
     ``escalations`` are the ones the clock made and no write recorded yet; those whose missed
     deadline falls in the window are listed under the person the alert went to, like the
     recorded ones. ``owners`` (of open work) are in the round-robin even when quiet.
+    ``audit_holders``: whose audit each follow-up result (a check-in's id) was, when it is
+    not the action's owner's (handed over by ``pdca reassign``).
     """
     kpis = kpis or {}
     readings = readings or {}
@@ -328,8 +331,8 @@ def digest(
     for event in window:
         if event.undo_of is not None or event.tx in undone:
             continue
-        item = _item(event, actions, kpis, readings)
-        if item is not None:
+        item = _item(event, actions, kpis, readings, audit_holders or {})
+        if item is not None and not told_as_the_clocks(item, event, since):
             items.append(item)
     items.extend(
         DigestItem(
@@ -365,6 +368,17 @@ def digest(
         people=people,
         change_counts=counts,
     )
+
+
+def told_as_the_clocks(item: DigestItem, event: Event, since: str) -> bool:
+    """An escalation written after ``since`` whose deadline was missed before it: the stand-up
+    before, which found it unwritten, told it as the clock's (``escalations``, at the missed
+    deadline). Told again when a later write recorded it (a lead's trial). ``_CHANGES`` in
+    db/accountability.py leaves the same ones out of the counts."""
+    if item.kind != "alert-escalated" or event.before is None:
+        return False
+    missed = event.before.get("ack_due")
+    return isinstance(missed, str) and missed < since
 
 
 def _replanned(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
@@ -419,6 +433,7 @@ def _item(
     actions: Mapping[int, ActionBrief],
     kpis: Mapping[int, KpiBrief],
     readings: Mapping[int, float],
+    audit_holders: Mapping[int, str],
 ) -> DigestItem | None:
     before, after = event.before or {}, event.after or {}
 
@@ -496,9 +511,10 @@ def _item(
         # A follow-up recorded without words has "5-day follow-up: holding" for its message:
         # said once, not "holding: 5-day follow-up: holding" (a tester).
         said = message if followup and message.endswith(f"follow-up: {detail}") else None
+        owner = brief.owner if brief else after.get("author")
         return item(
             "followup" if followup else "checkin",
-            brief.owner if brief else after.get("author"),
+            audit_holders.get(event.entity_id, owner) if followup else owner,
             said or f"{detail}: {message}",
             action_id=action_id if isinstance(action_id, int) else None,
             title=brief.title if brief else "",

@@ -610,6 +610,47 @@ def test_the_digest_says_where_work_stands_and_what_the_clock_escalated(
     assert [(i.title, i.flags) for i in unowned] == [("nobody's", ["no-owner"])]
 
 
+def test_an_escalation_told_as_the_clocks_is_not_told_again_once_written(
+    timed: Store, ticker: Ticker
+) -> None:
+    """A stand-up recorded after dave's deadline tells the clock's escalation to erin; a
+    write that records it after that stand-up must not make the next one tell it again (a
+    lead's trial: told on two mornings running, with no notify cron)."""
+    from pdca.db import alerts
+    from pdca.db.models import KpiDraft, ReadingDraft
+
+    timed.add_kpi(KpiDraft(name="Lead time", unit="h", baseline=30, target=24, direction="down",
+                           alert=34, owner="dave", escalation=["erin"]))  # fmt: skip
+    timed.record_reading(ReadingDraft(kpi="Lead time", value=40))  # dave has until +24h
+    ticker.advance(hours=25)
+    shown = acc.standup_digest(timed)
+    assert [i.kind for i in shown.of("erin")] == ["alert-escalated"]
+    acc.record_standup(timed, shown.since, shown.people, shown.until)
+    ticker.advance(minutes=5)
+    assert alerts.escalate_due(timed) == 1  # a command, a board's tick: now it is written
+    ticker.advance(hours=22)
+    following = acc.standup_digest(timed)
+    assert following.of("erin") == []
+    assert following.change_counts.get("erin", {}).get("alert-escalated", 0) == 0
+
+
+def test_an_audit_handed_over_is_told_under_its_holder_when_recorded(
+    timed: Store, ticker: Ticker
+) -> None:
+    """carl holds bob's audits since the reassign: what he found is his, in the counts and
+    the items (it was under bob, whose the done action still is, a lead's trial)."""
+    action_id = standardized(timed)
+    timed.hand_over("bob", "carl")
+    ticker.advance(days=30)
+    since = iso(ticker())
+    ticker.advance(minutes=1)
+    acc.record_followup(timed, acc.due_followup_of(timed, action_id).id, "holding")
+    ticker.advance(minutes=1)
+    digest = acc.standup_digest(timed, since=since)
+    assert [(i.kind, i.person) for i in digest.items] == [("followup", "carl")]
+    assert digest.change_counts["carl"]["followup"] == 1 and "bob" not in digest.change_counts
+
+
 # --------------------------------------------------------------------------- indexes
 
 
