@@ -63,7 +63,9 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.table = KpiTable(id="my-alerts", empty="no alert waits for you now")
+        # Until the first read comes: "no alert waits for you now" showed for a second over
+        # a header that counted 86 (a tester, on a big file), and one might close on it.
+        self.table = KpiTable(id="my-alerts", empty="reading…")
         self.asked = 0  # reads asked for: only the newest one's rows are shown
 
     def compose(self) -> ComposeResult:
@@ -103,6 +105,7 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
         # an older read (before the acknowledgement) shown last put the alert just
         # acknowledged back in the list (a tester, on the huge file).
         if asked == self.asked:
+            self.table.empty = "no alert waits for you now"
             self.table.show(rows)
             self.say_highlighted()
             # No a or enter offered over an empty list (they did nothing there, a tester).

@@ -729,6 +729,13 @@ async def test_a_kept_note_whose_alert_settled_is_said_whole_at_the_next_a(
         ), said
 
 
+def test_my_alerts_say_reading_until_their_first_read_comes() -> None:
+    """Not "no alert waits for you now" for the second a big file takes (a tester)."""
+    from pdca.screens.my_alerts import MyAlertsScreen
+
+    assert MyAlertsScreen().table.empty == "reading…"
+
+
 async def test_a_on_an_empty_list_of_my_alerts_says_so(make_app, kpi_db: Path) -> None:
     from pdca.screens.my_alerts import MyAlertsScreen
 
@@ -740,6 +747,7 @@ async def test_a_on_an_empty_list_of_my_alerts_says_so(make_app, kpi_db: Path) -
         await settle_app(app, pilot)
         assert isinstance(app.screen, MyAlertsScreen)
         assert str(app.screen.query_one("#my-alerts-hint").render()) == "esc back"
+        assert app.screen.table.render_line(2).text.strip() == "no alert waits for you now"
         await pilot.press("a")
         await pilot.pause()
         assert [n.message for n in app._notifications][-1] == (
