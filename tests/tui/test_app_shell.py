@@ -412,3 +412,23 @@ async def test_the_palette_undoes_from_a_view_other_than_the_board(
         await _run_from_palette(app, pilot, "undo", "Undo")
         await settle_app(app, pilot)
     assert store.get_action(1).phase == "plan"
+
+
+@pytest.mark.parametrize(("width", "widest"), [(40, 38), (120, 60)])  # the rack scrolls: 2
+async def test_a_message_is_never_wider_than_the_screen(
+    make_app, board_db: Path, width: int, widest: int
+) -> None:
+    """At 40 columns a message's lines were cut at the edge, and with them the words that
+    said a check-in was saved (a tester); on a wide screen it keeps Textual's 60."""
+    from textual.widgets._toast import Toast
+
+    app = make_app(board_db)
+    async with app.run_test(size=(width, 15), notifications=True) as pilot:
+        await settle_app(app, pilot)
+        app.notify("the change was saved, " * 6 + "END")
+        await settle_app(app, pilot)
+        [toast] = app.screen.query(Toast)
+        assert toast.region.right <= width and toast.region.width == widest
+        said = " ".join(toast.render_lines(toast.region.reset_offset)[i].text.strip()
+                        for i in range(toast.region.height))  # fmt: skip
+        assert "END" in said
