@@ -534,6 +534,11 @@ class PdcaApp(App[None]):
                 # Views not on screen now compare this when they come back.
                 self.changes_seen += 1
                 self.refresh_status()  # alerts waiting for me may have come or gone
+                # The view shows its own writes; what is open over it may not: an action's
+                # detail opened while this session's save waited for a lock showed the
+                # action as it was, for good (a tester).
+                for screen in self.screen_stack[1:]:
+                    screen.post_message(DatabaseChanged())
 
     # ------------------------------------------------------------------ presence
 

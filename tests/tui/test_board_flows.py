@@ -355,6 +355,24 @@ async def test_the_detail_follows_other_peoples_writes(make_app, board_db: Path)
         assert "edited #1: title" in str(detail.query_one("#detail-history").render())
 
 
+async def test_the_detail_shows_this_sessions_own_save_that_landed_late(
+    make_app, board_db: Path
+) -> None:
+    """A save that waited for a lock lands after the detail opened: the detail shows it (a
+    tester's stayed as it was opened, though the card behind it changed)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await settle_app(app, pilot)
+        detail = app.screen
+        assert isinstance(detail, ActionDetailScreen)
+        await app.context.write(lambda store: store.edit_action(1, ActionChanges(title="Mine")))
+        app.check_for_changes()
+        await settle_app(app, pilot)
+        assert app.screen is detail
+        assert "#1 Mine" in str(detail.query_one("#detail-title").render())
+
+
 async def test_a_check_in_or_edit_from_the_detail_comes_back_to_it(
     make_app, board_db: Path
 ) -> None:
