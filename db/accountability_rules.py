@@ -25,7 +25,7 @@ from pdca.db.clock import iso, stored_moment
 from pdca.db.dates import LATEST, minute_utc
 from pdca.db.errors import InvalidInput
 from pdca.db.kpi_rules import ACK_HOURS
-from pdca.db.models import ID_MAX, shown_number
+from pdca.db.models import ID_MAX, shown_number, side_of
 
 if TYPE_CHECKING:
     from pdca.db.models import Event
@@ -524,12 +524,15 @@ def _item(
         if event.op == "create":
             value = readings.get(after.get("reading_id") or 0)
             detail = ""
+            unit = f" {kpi.unit}" if kpi.unit else ""
             if after.get("rule_text"):  # a process signal, not a threshold breach
                 detail = f"signal: {after['rule_text']}"
+                if value is not None:  # the reading that raised it, as a breach's says (a lead)
+                    detail += f" ({shown_number(value)}{unit})"
             elif value is not None and kpi.alert is not None:
-                unit = f" {kpi.unit}" if kpi.unit else ""
                 detail = (
-                    f"{shown_number(value)}{unit} is beyond the alert threshold "
+                    f"{shown_number(value)}{unit} is {side_of(value, kpi.alert)} the alert"
+                    " threshold "
                     f"{shown_number(kpi.alert)}{unit}"
                 )
             return item("alert-raised", after.get("assignee"), detail, title=kpi.name)

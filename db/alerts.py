@@ -31,7 +31,7 @@ from pdca.db.alert_standing import waiting_by_person as waiting_by_person
 from pdca.db.clock import iso
 from pdca.db.convert import escalation_path, snapshot
 from pdca.db.errors import Conflict, InvalidInput, NotFound
-from pdca.db.models import PDCA_ACTOR, shown_number, validated
+from pdca.db.models import PDCA_ACTOR, shown_number, side_of, validated
 from pdca.db.store import Store, Transaction
 
 if TYPE_CHECKING:  # pydantic and the accountability rules come where used, not to record
@@ -204,7 +204,8 @@ def _raise(
     assert alert_id is not None
     row = store.conn.execute("SELECT * FROM alerts WHERE id = ?", (alert_id,)).fetchone()
     what = (
-        f"{shown_number(reading['value'])} is beyond {shown_number(kpi['alert'])}"
+        f"{shown_number(reading['value'])} is {side_of(reading['value'], kpi['alert'])}"
+        f" {shown_number(kpi['alert'])}"
         if signal is None
         else f"signal: {words}"
     )

@@ -234,6 +234,13 @@ SHOWN_DIGITS = 15  # significant digits a float holds for sure: 999999999999999 
 _POSITIONAL_FROM = 1e-9  # smaller magnitudes keep their exponent (nine zeros read badly)
 
 
+def side_of(value: float, threshold: float) -> str:
+    """``above``, ``below`` or ``at``: where a reading that raised an alert stands to the
+    threshold it crossed. "77 % is beyond 78" read oddly for a KPI where higher is better (a
+    lead's trial); the numbers alone say which side, whatever the KPI's direction."""
+    return "above" if value > threshold else "below" if value < threshold else "at"
+
+
 def shown_number(value: float) -> str:
     """A reading or KPI number as people write it, within float precision: up to 15
     significant digits and no exponent (``999999999999999``, ``1000000000000000``, ``0.00001``,

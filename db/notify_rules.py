@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from pdca.db import rules
 from pdca.db.clock import iso
 from pdca.db.errors import InvalidInput
-from pdca.db.models import LOGIN, LOGIN_RULE, shown_number
+from pdca.db.models import LOGIN, LOGIN_RULE, shown_number, side_of
 from pdca.db.text_rules import UNSAFE, UNSAFE_EXCEPT_NEWLINE, escape
 
 CHANNELS = ("terminal", "mail", "webhook", "command")
@@ -101,7 +101,8 @@ def alert_notices(alert: AlertFact) -> list[Notice]:
     if alert.rule_text is not None:
         what += f": signal, {alert.rule_text}"
     elif alert.value is not None and alert.threshold is not None:
-        what += f": {shown_number(alert.value)} {alert.unit} is beyond "
+        side = side_of(alert.value, alert.threshold)
+        what += f": {shown_number(alert.value)} {alert.unit} is {side} "
         what += shown_number(alert.threshold)
     ack = f"acknowledge by {alert.ack_due}: pdca alerts ack {alert.id} MESSAGE"
     if alert.overdue:  # the end of its path, past the deadline: not "by" a time gone by

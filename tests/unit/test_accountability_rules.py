@@ -189,7 +189,7 @@ def test_the_digest_reads_creations_moves_dones_checkins_and_alerts_from_events(
     assert details[2] == "standardize"
     assert details[3] == "blocked: waiting"
     assert digest.items[5].title == "Resolution time"
-    assert details[5] == "35.5 h is beyond the alert threshold 34 h"
+    assert details[5] == "35.5 h is above the alert threshold 34 h"
     assert details[6] == "by dave: on it"
     assert details[9] == "from dave, not acknowledged by d (threshold)"
     assert digest.people == ["bob", "carol", "dave", "erin"]
@@ -433,7 +433,22 @@ def test_a_signal_alert_in_the_digest_names_its_rule_not_the_threshold() -> None
         kpis={5: arules.KpiBrief("Resolution time", 34, "h")},
         readings={40: 35.5},  # past the threshold too: still the signal's alert
     )
-    assert [i.detail for i in digest.items] == ["signal: 8 readings in a row above"]
+    # With the reading that raised it, as a breach's line has (a lead could not see it).
+    assert [i.detail for i in digest.items] == ["signal: 8 readings in a row above (35.5 h)"]
+
+
+def test_a_breach_of_a_kpi_where_higher_is_better_reads_below() -> None:
+    """ "77 % is beyond 78" read oddly for CSAT (a lead's trial): the side it is on."""
+    raised = {**ALERT, "reading_id": 40}
+    digest = arules.digest(
+        [_event(1, "alert", 3, "create", None, raised)],
+        since=SINCE,
+        until=UNTIL,
+        actions=ACTIONS,
+        kpis={5: arules.KpiBrief("CSAT", 78, "%")},
+        readings={40: 77},
+    )
+    assert [i.detail for i in digest.items] == ["77 % is below the alert threshold 78 %"]
 
 
 def test_a_follow_up_past_its_day_is_late_with_its_days() -> None:

@@ -130,7 +130,7 @@ def test_a_new_alert_reaches_its_owner_once(store: Store, hook: Hook) -> None:
     assert [(n.key, n.recipient, n.channel) for n in report.delivered] == [
         ("alert:1:level:0", "dana", "webhook")
     ]
-    assert hook.bodies[0]["text"].startswith("dana: alert 1 on KPI 'MTTR': 9 h is beyond 8")
+    assert hook.bodies[0]["text"].startswith("dana: alert 1 on KPI 'MTTR': 9 h is above 8")
     before = last_event_id(store)
     assert _run(store, "run-2").delivered == []
     assert len(hook.bodies) == 1

@@ -30,7 +30,7 @@ def _action(due: str | None = None, last_sign: str = "2026-12-09T09:00:00Z") -> 
 def test_a_new_alert_goes_to_whoever_it_waits_for() -> None:
     [notice] = nr.alert_notices(_alert())
     assert (notice.key, notice.recipient, notice.kind) == ("alert:12:level:0", "dana", "alert")
-    assert "pdca alerts ack 12" in notice.text and "9 h is beyond 8" in notice.text
+    assert "pdca alerts ack 12" in notice.text and "9 h is above 8" in notice.text
 
 
 def test_an_escalation_tells_the_next_person_and_the_one_it_passed() -> None:
