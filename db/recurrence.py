@@ -199,9 +199,12 @@ def _latest(conn: sqlite3.Connection, rule_id: int) -> int | None:
     return latest
 
 
-def _instance(store: Store, tx: Transaction, rule: sqlite3.Row, due: date) -> int | None:
+def _instance(
+    store: Store, tx: Transaction, rule: sqlite3.Row, due: date, owner: str | None = None
+) -> int | None:
     """A new action in Plan, like the rule's latest one (title, notes, owner, priority,
-    initiative, KPI: edits made to the latest carry on), due on ``due``."""
+    initiative, KPI: edits made to the latest carry on), due on ``due``; ``owner``'s, when
+    given, instead of the latest's."""
     latest = _latest(store.conn, rule["id"])
     if latest is None:
         return None  # every instance was removed (undone): nothing to copy
@@ -213,7 +216,7 @@ def _instance(store: Store, tx: Transaction, rule: sqlite3.Row, due: date) -> in
         (
             source["title"],
             source["notes"],
-            source["owner"],
+            owner or source["owner"],
             source["priority"],
             due.isoformat(),
             source["initiative_id"],
@@ -257,6 +260,41 @@ def _advance(
     if new_id is not None and "next_due" in changes and changes["next_due"] is None:
         summary += f"; {ENDED}"
     tx.log("recurrence", before["id"], "update", summary, dict(before), dict(after))
+
+
+# The running calendar rules whose latest action is done and was ``?``'s: their next one
+# would be made for ``?`` again, whatever was handed over (idx_actions_recurrence_id).
+_HELD_BY = """
+SELECT r.* FROM recurrences r JOIN actions l ON l.id = (SELECT max(a.id) FROM actions a
+ WHERE a.recurrence_id = r.id)
+WHERE r.stopped_at IS NULL AND r.next_due IS NOT NULL AND l.done_at IS NOT NULL AND l.owner = ?
+ORDER BY r.id
+"""
+
+
+HELD_BY_COUNT = f"SELECT count(*) FROM ({_HELD_BY})"
+
+
+def hand_over(store: Store, tx: Transaction, from_login: str, to_login: str) -> list[int]:
+    """Inside ``pdca reassign``'s transaction: each running calendar rule whose latest action
+    is done and ``from_login``'s makes its next action now, for ``to_login``, due on its next
+    date (the rule moves on past it). A rule copies its latest action, owner and all: after a
+    reassign it went on making actions for the person who left (a lead's trial). A rule
+    whose latest is open needs nothing: that action is handed over, and the rule copies it.
+    The new actions' ids."""
+    made = []
+    for row in store.conn.execute(_HELD_BY, (from_login,)).fetchall():
+        rule = stored_rule(row)
+        if rule is None:  # broken: it makes nothing, here as anywhere
+            continue
+        due = date.fromisoformat(row["next_due"])
+        new_id = _instance(store, tx, row, due, owner=to_login)
+        following = rrules.next_after(rule, date.fromisoformat(row["anchor"]), due)
+        next_due = None if following is None else following.isoformat()
+        _advance(store, tx, row, {"next_due": next_due}, due, new_id)
+        if new_id is not None:
+            made.append(new_id)
+    return made
 
 
 def catch_up(store: Store) -> list[int]:

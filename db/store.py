@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pdca.db import convert, models, rules
 from pdca.db.access import (
@@ -204,6 +204,15 @@ _DONE_LAST = "(a.done_at IS NOT NULL)"
 PRIORITY_RANKS: dict[str, int] = {"high": 0, "normal": 1, "low": 2}
 # A running repeat rule whose next date came (idx_recurrences_next_due): db/recurrence.py's probe.
 _REPEAT_DUE = "SELECT 1 FROM recurrences WHERE stopped_at IS NULL AND next_due <= ? LIMIT 1"
+
+
+class Handover(NamedTuple):
+    """What ``Store.hand_over`` gave the new owner: the open actions' ids, how many follow-up
+    audits, and the ids of the repeat rules' next actions it made for them."""
+
+    actions: list[int]
+    followups: int
+    repeats: list[int]
 
 
 @dataclass(frozen=True)
@@ -1420,11 +1429,12 @@ class Store:
         ]
         return kpis + initiatives
 
-    def hand_over(self, from_login: str, to_login: str) -> tuple[list[int], int]:
+    def hand_over(self, from_login: str, to_login: str) -> Handover:
         """Every open action of ``from_login`` given to ``to_login``, and every follow-up
         audit still to do, each with its event, in one transaction (one undo): the work of
         someone who leaves, or moves on, to another owner. Done actions keep their owner
-        (history). The ids of the actions handed over, in order, and how many follow-ups."""
+        (history); a repeat rule whose latest action is done and theirs makes its next one
+        now, for ``to_login`` (``recurrence.hand_over``)."""
         with self.write() as tx:
             if not self.has_person(from_login):
                 alike = self.people_spelled_alike(from_login)
@@ -1445,7 +1455,10 @@ class Store:
                 "SELECT count(*) FROM followups WHERE owner = ? AND done_at IS NULL",
                 (from_login,),
             ).fetchone()[0]
-            if rows or audits:  # nothing handed over makes nobody a person (a reviewer)
+            from pdca.db import recurrence  # builds on this module
+
+            repeats = self.conn.execute(recurrence.HELD_BY_COUNT, (from_login,)).fetchone()[0]
+            if rows or audits or repeats:  # nothing handed over makes nobody a person
                 self.ensure_person(tx, to_login)
             for before in rows:
                 self._update_action(
@@ -1454,7 +1467,8 @@ class Store:
             # The follow-up audits still to do of their done work too: they stayed with
             # someone who left, reminded for good (a tester).
             handed = self._hand_followups(tx, "owner = ?", (from_login,), to_login)
-            return [int(row["id"]) for row in rows], handed
+            made = recurrence.hand_over(self, tx, from_login, to_login)
+            return Handover([int(row["id"]) for row in rows], handed, made)
 
     def _hand_followups(
         self, tx: Transaction, where: str, params: tuple[Any, ...], to_login: str | None

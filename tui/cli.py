@@ -1179,14 +1179,22 @@ def reassign(session: Session, from_login: str, to_login: str, as_json: bool) ->
     checked_person("TO", to_login)  # a person: none and pdca are not (a reviewer)
     store = session.store()
     with saying_who_is_new(store, to_login):
-        moved, audits = store.hand_over(from_login, to_login)
+        moved, audits, repeats = store.hand_over(from_login, to_login)
     if as_json:
         click.echo(
-            to_json({"from": from_login, "to": to_login, "actions": moved, "followups": audits})
+            to_json(
+                {
+                    "from": from_login,
+                    "to": to_login,
+                    "actions": moved,
+                    "followups": audits,
+                    "repeats": repeats,
+                }
+            )
         )
         _say_still_held(store, from_login)  # on stderr: stdout stays one JSON document
         return
-    if not moved and not audits:
+    if not moved and not audits and not repeats:
         click.echo(
             f"{printable(from_login)} owns no open action and no follow-up to do: nothing"
             " handed over",
@@ -1201,10 +1209,16 @@ def reassign(session: Session, from_login: str, to_login: str, as_json: bool) ->
     said = f"handed {len(moved)} open action{plural}"
     if audits:
         said += f" and {audits} follow-up{'s' if audits != 1 else ''} to do"
-    click.echo(
-        f"{said} from {printable(from_login)} to {printable(to_login)}"
-        + (f": {listed}" if moved else "")
-    )
+    if moved or audits:
+        click.echo(
+            f"{said} from {printable(from_login)} to {printable(to_login)}"
+            + (f": {listed}" if moved else "")
+        )
+    for repeat in map(store.get_action, repeats):
+        # Made now, not on its day: the rule's latest was done and theirs, and it would
+        # have gone on making them for the person who left.
+        verb = f"made the next repeat for {printable(to_login)} now (due {repeat.due}):"
+        _echo_action_line(verb, repeat)
     _say_still_held(store, from_login)
 
 

@@ -649,6 +649,15 @@ def test_reassign_gives_every_open_action_and_undo_takes_it_back(board, ok, js, 
     assert js("list", "--owner", "dana", "--json")  # nothing handed over by those
 
 
+def test_reassign_makes_a_done_repeat_rules_next_action_for_the_new_owner(ok, js) -> None:
+    ok("add", "Sample tickets", "--owner", "dana", "--every", "week wed")
+    ok("done", "1", "--decision", "abandon")
+    said = ok("reassign", "dana", "erin").stdout.splitlines()
+    assert said == ["made the next repeat for erin now (due 2026-12-02): #2 [plan] Sample tickets"]
+    handed = js("reassign", "erin", "dana", "--json")
+    assert (handed["actions"], handed["repeats"]) == ([2], [])  # open: handed, not made
+
+
 def test_reassign_names_the_kpis_and_initiatives_left_with_the_person(ok) -> None:
     """A tester's: carol left, her actions were handed over, and her KPI raised its next
     alert for her, to miss a deadline before anyone else saw it."""

@@ -325,7 +325,7 @@ def test_follow_ups_handed_over_are_kept_as_their_new_owners_and_an_undo_takes_t
     stays ann's); the reassign's undo takes them back."""
     action_id = _history(store)  # done, standardized: carol's audits at +30, +60, +90
     before = len(kept(store.conn, *EVERYTHING))
-    assert store.hand_over("carol", "dave") == ([], 3)
+    assert store.hand_over("carol", "dave") == ([], 3, [])
     handed = kept(store.conn, *EVERYTHING)[before:]
     assert [(kind, person) for _, kind, person in handed] == [("handed", "dave")] * 3
     assert kept(store.conn, *EVERYTHING) == before_0015(store.conn, *EVERYTHING)

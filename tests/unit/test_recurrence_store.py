@@ -420,3 +420,48 @@ def test_a_round_of_repeating_work_standardized_schedules_no_audits(store: Store
     store.move_action(once.id, "act", verdict="worked")
     store.complete_action(once.id, "standardize")
     assert len(accountability.list_followups(store)) == 3
+
+
+def test_a_reassign_makes_a_done_rules_next_action_for_the_new_owner(
+    store: Store, db_path: Path
+) -> None:
+    """The rule copies its latest action, owner and all: with dana's latest done, her next
+    repeats kept coming to her after ``pdca reassign dana erin`` (a lead's trial)."""
+    first = recurrence.add_repeating_action(
+        store, ActionDraft(title="Sample tickets", owner="dana"), "week thu"
+    )
+    store.complete_action(first.id, "abandon")
+    handed = store.hand_over("dana", "erin")
+    assert (handed.actions, handed.followups) == ([], 0)
+    [made] = handed.repeats
+    assert instances(store)[-1] == ("2026-12-03", "erin", "alice")
+    (rule,) = recurrence.list_rules(store)
+    assert (rule.next_due, rule.latest_id, rule.latest_owner) == ("2026-12-10", made, "erin")
+    week_on = later(db_path, 17)  # 2026-12-10: the next one copies erin's
+    try:
+        assert len(recurrence.run_due(week_on)) == 1
+        assert instances(week_on)[-1] == ("2026-12-10", "erin", "pdca")
+    finally:
+        week_on.close()
+
+
+def test_undoing_the_reassign_takes_the_repeat_made_for_it_back(store: Store) -> None:
+    first = recurrence.add_repeating_action(
+        store, ActionDraft(title="Sample tickets", owner="dana"), "week thu"
+    )
+    store.complete_action(first.id, "abandon")
+    store.hand_over("dana", "erin")
+    store.undo()
+    assert instances(store) == [("2026-11-26", "dana", "alice")]
+    (rule,) = recurrence.list_rules(store)
+    assert rule.next_due == "2026-12-03"
+
+
+def test_a_rule_whose_latest_is_open_follows_the_handed_action(store: Store) -> None:
+    recurrence.add_repeating_action(
+        store, ActionDraft(title="Sample tickets", owner="dana"), "week thu"
+    )
+    handed = store.hand_over("dana", "erin")
+    assert (handed.actions, handed.repeats) == ([1], [])
+    (rule,) = recurrence.list_rules(store)
+    assert (rule.next_due, rule.latest_owner) == ("2026-12-03", "erin")
