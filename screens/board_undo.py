@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
+
+from textual.worker import WorkerError
 
 from pdca.screens.board_writes import save
 from pdca.widgets.text import literal
@@ -17,17 +20,21 @@ async def undo_flow(board: BoardScreen) -> None:
     """Revert this person's last change, say what it was, and read the board again."""
     undone = await save(board, lambda store: store.undo())
     if undone:
-        words = ", ".join(f"“{literal(s)}”" for s in undone.headline(shown=3))
-        board.notify(f"undone: {words}{undone.more(shown=3)}")  # a toast of 3 lines, not 11
         # Focus on the card it gave back (a done one back in Act, a moved one back where it
         # was), not on whatever took the place of the card it removed (a tester).
         few = undone.actions if len(undone.actions) <= UNDO_FOLLOWS_MOST else []
         back = [i for i in few if board.store.matches(board.filter.as_store_filter(), i)]
         if back:
             board.focused_id = back[0]
-            board.reload(around=back[0])
+            read = board.reload(around=back[0])
         else:
-            board.reload()
+            read = board.reload()
+        # Said once the cards show it: said first, "undone" stood for a second beside the
+        # card still where the undone move had put it (a tester, on a big file).
+        with contextlib.suppress(WorkerError):  # a newer read replaced it, or it failed
+            await read.wait()
+        words = ", ".join(f"“{literal(s)}”" for s in undone.headline(shown=3))
+        board.notify(f"undone: {words}{undone.more(shown=3)}")  # a toast of 3 lines, not 11
 
 
 async def stop_repeating_flow(board: BoardScreen, rule_id: int, action_id: int) -> None:

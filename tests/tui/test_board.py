@@ -158,6 +158,27 @@ async def test_undo_reverts_the_last_move(make_app, board_db: Path) -> None:
         assert any(n.message.startswith("undone: ") for n in app._notifications)
 
 
+async def test_undo_says_so_once_the_cards_show_it(make_app, board_db: Path) -> None:
+    """ "undone" stood for a second beside the card still where the move had put it (a
+    tester, on a big file): the words come with the cards."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("greater_than_sign")
+        await settle_app(app, pilot)
+        screen = board(app)
+        seen_when_said: list[list[int]] = []
+        said = screen.notify
+
+        def notify(message: str, **kw) -> None:  # type: ignore[no-untyped-def]
+            seen_when_said.append(column_ids(app, "plan"))
+            said(message, **kw)
+
+        screen.notify = notify  # type: ignore[method-assign]
+        await pilot.press("u")
+        await settle_app(app, pilot)
+        assert seen_when_said == [[1, 2]]
+
+
 async def test_text_filter_narrows_as_typed_and_escape_clears(make_app, board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
