@@ -62,7 +62,7 @@ from pdca.screens.context import (
     write_banner,
 )
 from pdca.tui.crash import crash_line, write_crash_log
-from pdca.tui.esc_digits import read_esc_digits_as_keys
+from pdca.tui.esc_keys import read_esc_digits_as_keys
 from pdca.tui.niced import at_lowest_priority
 from pdca.tui.paths import NoHome
 from pdca.tui.settings import Settings, load_settings, save_settings, settings_path

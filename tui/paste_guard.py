@@ -15,7 +15,7 @@ import itertools
 from collections.abc import Iterable
 from typing import Any
 
-from textual._xterm_parser import XTermParser
+from pdca.tui.esc_keys import EscThenKeyParser
 
 ESC = "\x1b"
 PASTE_START = "\x1b[200~"
@@ -77,8 +77,8 @@ class PasteFilter:
         return "".join(out)
 
 
-class PasteSafeParser(XTermParser):
-    """Textual's parser, fed through ``PasteFilter``."""
+class PasteSafeParser(EscThenKeyParser):
+    """Textual's parser (esc then a key read as both), fed through ``PasteFilter``."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

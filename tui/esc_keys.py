@@ -1,0 +1,44 @@
+"""Esc and then a key, read together within Textual's escape delay, are esc and the key.
+
+Over SSH the two often arrive in one read. Textual's input parser reads them as one key:
+
+- ``ESC 3`` as "£" (what WezTerm on macOS sends for Option+3): in a form's text field, esc
+  then 3 saved "£" in the title and left the form open (a tester). Without those entries of
+  its table the parser reads them as it reads esc and a letter;
+- esc and a letter as alt+letter, esc and a symbol as the symbol alone (its esc dropped):
+  esc then / in the filter field typed "/" there and left the filter open (a tester).
+  ``EscThenKeyParser`` gives both keys, as typed. pdca binds no alt key.
+
+A "£" typed as itself (its UTF-8 bytes) is still a "£". Sequences in Textual's table (esc b,
+esc f: the word moves macOS terminals send for Option+arrows) keep their meaning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import cast
+
+from textual import events
+from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
+from textual._xterm_parser import XTermParser
+
+ESC_DIGIT_SEQUENCES = tuple(f"\x1b{digit}" for digit in "0123456789")
+
+
+def read_esc_digits_as_keys() -> None:
+    """Let Textual's parser read ``ESC digit`` as alt+digit (a private table: a test checks
+    that the entries are there to remove in the Textual this runs on)."""
+    table = cast("dict[str, object]", ANSI_SEQUENCES_KEYS)  # typed a Mapping; a dict at run
+    for sequence in ESC_DIGIT_SEQUENCES:
+        table.pop(sequence, None)
+
+
+class EscThenKeyParser(XTermParser):
+    """Textual's parser, but esc and the key after it, read together, are two keys."""
+
+    def _sequence_to_key_events(self, sequence: str, alt: bool = False) -> Iterable[events.Key]:
+        # ``alt``: the parser met an esc it could not read as the start of a sequence, then
+        # this key (an unknown sequence reissued key by key).
+        if alt:
+            yield events.Key("escape", "\x1b")
+        yield from super()._sequence_to_key_events(sequence)
