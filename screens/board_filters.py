@@ -14,6 +14,7 @@ from textual.widgets import Input
 
 from pdca.db.models import UNOWNED, Priority
 from pdca.db.store import ActionFilter
+from pdca.screens.context import services
 from pdca.screens.pick_filter import pick_filter_value
 from pdca.widgets.literal_fields import LiteralInput
 from pdca.widgets.text import filter_bar, fit, literal
@@ -109,6 +110,10 @@ def open_text_box(board: BoardScreen) -> None:
         )
         board.mount(box, after=board.query_one("#lanes"))
     box.add_class("-shown")
+    if not box.has_focus:
+        # Keys typed with / are the filter's: they wait for the field to have focus (esc / x
+        # typed at once in the field closed it, opened it again, and lost the x, a tester).
+        services(board.app).hold_keys()
     box.focus()
 
 
