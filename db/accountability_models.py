@@ -155,6 +155,11 @@ class Followup(PlainRecord):
     version: int
     is_due: bool = False  # not done, and due today or before
 
+    @property
+    def closed_by_a_slip(self) -> bool:
+        """Closed when an earlier audit of the same work slipped: no finding of its own."""
+        return self.result == "slipped" and self.checkin_id is None
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FollowupOutcome(PlainRecord):

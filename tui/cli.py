@@ -1293,8 +1293,10 @@ def _followup_line(followup: Followup) -> str:
     head = f"{followup.offset_days}-day  due {followup.due}  "
     if followup.done_at is None:
         return head + (printable(followup.owner) or "-") + ("  DUE" if followup.is_due else "")
-    found = f"{followup.result} at {followup.done_at} by {printable(followup.done_by)}"
     reopened = f" (reopened as #{followup.reopened_id})" if followup.reopened_id else ""
+    if followup.closed_by_a_slip:  # not a second slip: one counted as two (a tester)
+        return head + f"closed at {followup.done_at}: an earlier one slipped{reopened}"
+    found = f"{followup.result} at {followup.done_at} by {printable(followup.done_by)}"
     return head + found + reopened
 
 

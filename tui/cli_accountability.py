@@ -219,7 +219,7 @@ def followups(session: Session, due_only: bool, owner, include_done: bool, as_js
 
 
 def _result(f: Any) -> str:
-    if f.result == "slipped" and f.checkin_id is None:
+    if f.closed_by_a_slip:
         return "closed (slipped earlier)"
     return f.result or "-"
 

@@ -289,6 +289,9 @@ def _followup(followup: Followup) -> Content:
         late = ("  ! due", "$warning bold") if followup.is_due else ""
         return Content.assemble(due, holder, late)
     reopened = f" (reopened as #{followup.reopened_id})" if followup.reopened_id else ""
+    if followup.closed_by_a_slip:  # not a second slip: one counted as two (a tester)
+        closed = f"closed {local_day(followup.done_at)}: an earlier one slipped{reopened}"
+        return Content.assemble(due, (closed, _MUTED))
     return Content.assemble(
         due,
         ("⚑", "$accent"),

@@ -170,6 +170,25 @@ def test_show_lists_the_followups_their_holders_and_their_history(
     assert "handed the 90-day follow-up of #1 to carl" in history
 
 
+def test_show_tells_audits_closed_by_an_earlier_slip_apart_from_the_slip(
+    timed: Store, ticker: Ticker, cli
+) -> None:
+    """The 30-day one slipped; the 60- and 90-day ones closed with it: one slip, not three
+    (``show`` said "slipped" for each, a tester)."""
+    action_id = standardized(timed)
+    ticker.advance(days=31)
+    acc.record_followup(timed, acc.due_followup_of(timed, action_id).id, "slipped")
+    shown = cli("show", str(action_id)).stdout
+    section = shown.split("follow-ups:\n")[1].split("\n\n")[0].splitlines()
+    assert section == [
+        "  30-day  due 2026-12-23  slipped at 2026-12-24T09:00:00Z by alice (reopened as #2)",
+        "  60-day  due 2027-01-22  closed at 2026-12-24T09:00:00Z: an earlier one slipped"
+        " (reopened as #2)",
+        "  90-day  due 2027-02-21  closed at 2026-12-24T09:00:00Z: an earlier one slipped"
+        " (reopened as #2)",
+    ]
+
+
 def test_show_of_work_without_followups_has_no_such_section(timed: Store, cli) -> None:
     action = timed.add_action(ActionDraft(title="x", owner="bob"))
     assert timed.action_detail(action.id).followups == []
