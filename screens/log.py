@@ -520,7 +520,9 @@ class LogScreen(RowView):
             return
         self._followup_notes.pop(item.id, None)
         if outcome.reopened is not None:
-            self.notify(f"#{outcome.reopened.id} opened in Plan: cycle {outcome.reopened.cycle}")
+            nxt = outcome.reopened  # whose: the audit's holder, after a reassign not the old owner
+            owner = f" for {literal(nxt.owner)}" if nxt.owner else ""
+            self.notify(f"#{nxt.id} opened in Plan{owner}: cycle {nxt.cycle}")
         else:
             self.notify(f"#{item.action_id}: holding")
         self.load()

@@ -246,7 +246,10 @@ def followup(session: Session, action_text: str, result: str, message, as_json: 
         click.echo(f"recorded the {due.offset_days}-day follow-up of #{action_id}: {result}")
         if outcome.reopened is not None:
             nxt = outcome.reopened
-            click.echo(f"reopened as #{nxt.id} [plan] cycle {nxt.cycle}: {printable(nxt.title)}")
+            owner = f" for {printable(nxt.owner)}" if nxt.owner else ""
+            click.echo(
+                f"reopened as #{nxt.id} [plan] cycle {nxt.cycle}{owner}: {printable(nxt.title)}"
+            )
 
     if as_json:
         click.echo(to_json(outcome))

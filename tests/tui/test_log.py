@@ -80,6 +80,8 @@ async def test_f_records_a_followup_and_c_checks_in(make_app, team, store: Store
         assert [(f.offset_days, f.checkin_id) for f in closed] == [(60, None), (90, None)]
         reopened = store.get_action(done.reopened_id or 0)
         assert (reopened.phase, reopened.parent_id) == ("plan", 1)
+        said = [n.message for n in app._notifications]  # whose it is, after a reassign too
+        assert f"#{reopened.id} opened in Plan for {reopened.owner}: cycle 2" in said
         screen = app.screen
         assert isinstance(screen, LogScreen)
         assert screen.entries[0].kind == "followup" and screen.due == []
