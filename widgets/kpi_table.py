@@ -252,7 +252,7 @@ class KpiTable(LineList):
             if y == 2:
                 style = self.rich_style + self.get_component_rich_style("kpi-table--empty")
                 text = " " + self.empty
-                return Strip([Segment(fit(text, width), style)]).extend_cell_length(width)
+                return Strip([Segment(fit(text, width), style)]).extend_cell_length(width, style)
             return Strip.blank(width, self.rich_style)
         index = y - 1 + int(self.scroll_y)
         if index >= len(self.rows):

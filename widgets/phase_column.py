@@ -274,7 +274,9 @@ class PhaseColumn(LineList, inherit_bindings=False):
         if not self.total:
             if y == 1:
                 style = self.get_component_rich_style("phase-column--empty")
-                return Strip([Segment(fit(" no actions", width), style)]).extend_cell_length(width)
+                return Strip([Segment(fit(" no actions", width), style)]).extend_cell_length(
+                    width, style
+                )
             return Strip.blank(width, self._style())
         index, line = divmod(row, self.card_height)
         action = self.card(index) if line < self.card_lines else None

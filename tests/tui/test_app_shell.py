@@ -432,3 +432,21 @@ async def test_a_message_is_never_wider_than_the_screen(
         said = " ".join(toast.render_lines(toast.region.reset_offset)[i].text.strip()
                         for i in range(toast.region.height))  # fmt: skip
         assert "END" in said
+
+
+async def test_no_color_draws_empty_columns_and_an_empty_kpi_list(
+    make_app, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual's monochrome filter met the unstyled padding of "no actions" and "no KPIs
+    yet": a new file's board crashed under NO_COLOR, and 3 too (a tester)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(db_path)  # a new file: every column empty, no KPI
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        assert app.no_color and isinstance(app.screen, BoardScreen)
+        assert "no actions" in app.screen.query_one("#column-plan", PhaseColumn).render_line(1).text
+        for key, view in zip("2345671", ("owners", "kpis", "log", "standup", "flow",
+                                          "initiatives", "board"), strict=True):  # fmt: skip
+            await pilot.press(key)
+            await settle_app(app, pilot)
+            assert app.current_mode == view and app.return_code is None
