@@ -450,3 +450,19 @@ async def test_no_color_draws_empty_columns_and_an_empty_kpi_list(
             await pilot.press(key)
             await settle_app(app, pilot)
             assert app.current_mode == view and app.return_code is None
+
+
+async def test_no_color_keeps_a_late_mark_as_bright_as_the_text(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Colours turn to greys by their lightness: red's "! 9d late" came out dimmer than the
+    owner beside it (a tester). Under NO_COLOR the urgent marks take the text's colour."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        column = app.screen.query_one("#column-plan", PhaseColumn)
+        for mark in ("overdue", "high", "stale", "blocked"):
+            style = column.get_component_rich_style(f"phase-column--{mark}")
+            assert style.color == column.rich_style.color, mark
+        assert column.get_component_rich_style("phase-column--overdue").bold
