@@ -159,13 +159,34 @@ def what_to_ask(path: Path, needs: str) -> str:
 
 
 def write_advice(path: Path) -> str:
-    """What to do so this user may write the database ``path``: the file, or else its
-    folder (SQLite makes its ``-wal``, ``-shm`` and journal there)."""
-    if not os.access(path, os.W_OK) or not path.parent.exists():
-        return what_to_ask(path, "write")
-    if not os.access(path.parent, os.W_OK | os.X_OK):
-        return f"SQLite writes beside it in {path.parent}: {what_to_ask(path.parent, 'write')}"
+    """What to do so this user may write the database ``path``: the file, and its folder
+    (SQLite makes its ``-wal``, ``-shm`` and journal there) when that is needed too. Both at
+    once: the folder's advice came only once the file's was followed (a tester's two rounds).
+    """
+    folder = path.parent
+    folder_ok = not folder.exists() or os.access(folder, os.W_OK | os.X_OK)
+    folder_said = f"SQLite writes beside it in {folder}: {_folder_ask(folder)}"
+    if not os.access(path, os.W_OK) or not folder.exists():
+        said = what_to_ask(path, "write")
+        return said if folder_ok else f"{said}; and {folder_said}"
+    if not folder_ok:
+        return folder_said
     return "ask the team's admin"
+
+
+def _folder_ask(folder: Path) -> str:
+    """``what_to_ask`` for writing in the database's folder, with the setgid bit that gives
+    the files SQLite makes there the folder's group (as ``pdca doctor`` asks: g+ws)."""
+    said = what_to_ask(folder, "write")
+    try:
+        setgid = folder.stat().st_mode & stat.S_ISGID
+    except OSError:
+        return said
+    return (
+        said
+        if setgid
+        else said.replace(f"chmod g+w {shell_word(folder)}", f"chmod g+ws {shell_word(folder)}")
+    )
 
 
 def unreachable_directory(path: Path) -> Path | None:

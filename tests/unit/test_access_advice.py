@@ -193,3 +193,34 @@ def test_a_team_folder_in_its_owners_own_group_is_what_doctor_asks_to_change(
     assert said["group"].endswith(
         f"ask its owner ann to run: chgrp team {folder} && chmod g+ws {folder}"
     )
+
+
+def test_a_file_and_its_folder_both_closed_are_asked_for_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ann's folder ``0755 ann:ann`` and file ``0644``: ben was told the file's chgrp and
+    chmod, followed them, and only then heard of the folder (a tester's two rounds). Both
+    come in one line; the folder's with the setgid bit, as doctor asks it."""
+    from types import SimpleNamespace
+
+    ann, team = 4601, 4700
+    folder = tmp_path / "B"
+    folder.mkdir()
+    path = folder / "pdca.db"
+    path.write_bytes(b"")
+    for name, mode in ((folder, 0o755), (path, 0o644)):
+        os.chown(name, ann, ann)
+        name.chmod(mode)
+    users = {ann: SimpleNamespace(pw_name="ann", pw_gid=ann)}
+    groups = {
+        ann: SimpleNamespace(gr_name="ann", gr_gid=ann, gr_mem=[]),
+        team: SimpleNamespace(gr_name="team", gr_gid=team, gr_mem=["ann", "ben"]),
+    }
+    _pretend_people(monkeypatch, users, groups)
+    _run_as(monkeypatch, 4602, [4602, team])  # ben
+    monkeypatch.setattr(access.os, "access", lambda name, mode: False)
+    assert write_advice(path) == (
+        f"ask its owner ann to run: chgrp team {path} && chmod g+w {path}; and SQLite writes"
+        f" beside it in {folder}: ask its owner ann to run: chgrp team {folder}"
+        f" && chmod g+ws {folder}"
+    )
