@@ -1711,11 +1711,16 @@ def _streams_for_any_text() -> None:
     export (a tester). A terminal keeps its encoding and shows what it cannot as escapes
     (``\\U0001f680``), as pdca shows control characters; a pipe or a file gets UTF-8, what
     JSON and CSV are read as. Messages on stderr escape too."""
+    from pdca.tui.ascii_terminal import is_ascii
+    from pdca.tui.ascii_terminal import register as ascii_codec_click_keeps
+
     for stream in (sys.stdout, sys.stderr):
         encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
         if stream is None or encoding == "utf8" or not hasattr(stream, "reconfigure"):
             continue
         if stream is sys.stdout and not stream.isatty():
             stream.reconfigure(encoding="utf-8")
+        elif is_ascii(stream.encoding):  # click would write UTF-8 to it (tui/ascii_terminal.py)
+            stream.reconfigure(encoding=ascii_codec_click_keeps(), errors="backslashreplace")
         else:
             stream.reconfigure(errors="backslashreplace")

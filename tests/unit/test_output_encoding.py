@@ -62,3 +62,15 @@ def test_a_latin_1_terminal_shows_what_it_cannot_encode_as_escapes(latin1: dict[
     shown = received.decode("latin-1")
     assert "emoji \\U0001f680 \\u2713 \\u2192 café" in shown
     assert "crashed" not in shown
+
+
+def test_an_ascii_terminal_gets_escapes_not_utf_8(latin1: dict[str, str]) -> None:
+    """click wrote UTF-8 to a stream it took for a misconfigured ASCII one: raw bytes beside
+    pdca's own ASCII cut marks (two testers)."""
+    status, received = run_on_a_terminal(
+        [sys.executable, "-m", "pdca.tui", "list"],
+        {**os.environ, **latin1, "PYTHONIOENCODING": "ascii"},
+    )
+    assert status == 0
+    assert received.isascii()
+    assert "emoji \\U0001f680 \\u2713 \\u2192 caf\\xe9" in received.decode("ascii")
