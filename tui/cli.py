@@ -712,6 +712,10 @@ def init(session: Session) -> None:
         else "uses existing"
     )
     click.echo(f"{verb} {printable(str(store.path))}")
+    if not store.writable:  # a member who may only read: "uses existing" alone hid it (a tester)
+        click.echo(f"note: read-only: {printable(store.read_only_words(refused=False))}", err=True)
+    elif (blocked := store.write_blocker()) is not None:
+        click.echo(f"note: writes will be refused: {printable(blocked)}", err=True)
     if store.path is not None:
         from pdca.db.filesystem import sharing_advice
 

@@ -144,6 +144,11 @@ def _assert_reads_but_cannot_write(run: Run, path: Path, titles: list[str], read
     assert "mode 0" in lines[0], lines[0]  # and why: the file's owner and mode
     assert added.stdout == ""
     assert "x" not in run("list").stdout.split()
+    # init on it: the file is there, and so is a word that this person may only read it
+    # ("uses existing" alone, exit 0, a tester)
+    again = run("init")
+    assert again.returncode == 0 and again.stdout.startswith("uses existing")
+    assert again.stderr.startswith("note: read-only: ") and f"for {reader}" in again.stderr
     assert _digest(path) == before
 
 
