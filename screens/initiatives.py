@@ -174,6 +174,9 @@ class InitiativesScreen(RowView):
             block = initiative_rows(item, self.size.width - SCROLLBAR)
             rows += block
             owners += [index] * len(block)
+        if rows and not rows[-1]:  # the blank between blocks: after the last, G landed on it
+            rows.pop()
+            owners.pop()
         self.owner_of_row = owners
         self.query_one(RowList).show(rows, start)
         summary = Text()

@@ -38,6 +38,11 @@ async def test_key_7_shows_health_reasons_warnings_and_kpis(make_app, two: Store
         assert shown[support].startswith("● Faster support  on track  · by 2027-03-31")
         summary = str(screen.query_one("#initiatives-summary").render())
         assert "2 initiatives · ■ 1 off track · ▲ 0 at risk · ● 1 on track" in summary
+        # G ends on the last block's last line, not on a blank one after it (a tester)
+        assert shown[-1].strip() and "" in shown  # blank lines between blocks only
+        await pilot.press("G")
+        await settle_app(pilot.app, pilot)
+        assert screen.query_one(RowList).cursor == len(shown) - 1
 
 
 async def test_enter_opens_the_board_on_the_initiative(make_app, two: Store) -> None:  # noqa: F811
