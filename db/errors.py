@@ -220,5 +220,7 @@ def _show(value: object, *, counted: bool = True) -> str:
     text = repr(value) if isinstance(value, str) else str(value)
     if len(text) > 120:  # a pasted essay stays one readable line; paths fit whole
         length = f" ({len(value) if isinstance(value, str) else '?'} characters)"
-        text = text[:50] + "...'" + (length if counted else "")
+        # Closed with the quote it opened with: repr uses " for a text holding ' ("bob's").
+        quote = text[0] if isinstance(value, str) else ""
+        text = text[:50] + "..." + quote + (length if counted else "")
     return text

@@ -63,6 +63,8 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     (["checkin", "1", ""], ("message: ''", "is empty")),
     (["checkin", "1", "m" * 2001], ("message: 'mmm", "...' is 2001 characters long")),
     (["add", "x", "--notes", "n" * 10_001], ("notes: 'nnn", "...' is 10001 characters long")),
+    # closed with the quote it opened with (it opened with " and closed with ', a tester)
+    (["add", "x", "--notes", "bob's " * 2000], ('notes: "bob', '..." is 12000 characters long')),
     (["initiative", "add", "  "], ("name: '  '", "is empty")),
     (["add", "x", "--owner", "bob smith"], ("owner: 'bob smith'", "is not a login")),
     (["add", "x", "--owner", "dana\n"], ("owner: 'dana\\n'", "is not a login")),
