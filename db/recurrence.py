@@ -32,6 +32,7 @@ from pydantic import BaseModel
 
 from pdca.db import convert
 from pdca.db import recurrence_rules as rrules
+from pdca.db.clock import stored_moment
 from pdca.db.dates import LATEST, in_range
 from pdca.db.errors import (
     DATABASE_ERRORS,
@@ -148,15 +149,50 @@ def _due_rows(store: Store, day: date) -> list[sqlite3.Row]:
     return [row for row in rows if stored_rule(row) is not None]
 
 
+# Running "after N days" rules whose latest action is done and made no next one: it was done
+# while the rule was stopped, and the stop undone since (a tester's rule said "ended" for
+# good). Their next one is made as if then: N days after that done.
+_AFTER_DONE_WAITING = """
+SELECT r.*, l.done_at AS latest_done_at FROM recurrences r
+JOIN actions l ON l.id = (SELECT max(a.id) FROM actions a WHERE a.recurrence_id = r.id)
+WHERE r.stopped_at IS NULL AND r.next_due IS NULL AND l.done_at IS NOT NULL
+"""
+
+
+def _waiting_after_rows(store: Store) -> list[sqlite3.Row]:
+    found = []
+    for row in store.conn.execute(_AFTER_DONE_WAITING).fetchall():
+        rule = stored_rule(row)
+        if rule is None or not rule.after_done:
+            continue  # a calendar rule that ended, or a broken one: nothing to make
+        done_on = _local(stored_moment(row["latest_done_at"]))
+        if rrules.next_after(rule, date.fromisoformat(row["anchor"]), done_on) is not None:
+            found.append(row)
+    return found
+
+
 def run_due(store: Store) -> list[int]:
     """Create the instances whose date came; the ids of those this run created (none when
     another process got there first). Writes only when something is due."""
-    if not _due_rows(store, today(store)):  # the cheap look: one indexed read, no lock
+    if not _due_rows(store, today(store)) and not _waiting_after_rows(store):  # the cheap look
         return []
     created: list[int] = []
     with store.write() as tx:
         tx.actor = PDCA_ACTOR
         day = _local(tx.now)
+        for waiting in _waiting_after_rows(store):  # read again in the lock, as the others
+            row = store.conn.execute(
+                "SELECT * FROM recurrences WHERE id = ?", (waiting["id"],)
+            ).fetchone()  # the rule's own columns: what its event keeps
+            rule = stored_rule(row)
+            assert rule is not None
+            done_on = _local(stored_moment(waiting["latest_done_at"]))
+            due = rrules.next_after(rule, date.fromisoformat(row["anchor"]), done_on)
+            assert due is not None  # _waiting_after_rows keeps only those with one
+            new_id = _instance(store, tx, row, due)
+            _advance(store, tx, row, {}, due, new_id)
+            if new_id is not None:
+                created.append(new_id)
         for row in _due_rows(store, day):  # read inside the lock: another run's work is seen
             rule = stored_rule(row)
             assert rule is not None  # _due_rows keeps only rules that parse

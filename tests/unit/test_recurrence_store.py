@@ -465,3 +465,26 @@ def test_a_rule_whose_latest_is_open_follows_the_handed_action(store: Store) -> 
     assert (handed.actions, handed.repeats) == ([1], [])
     (rule,) = recurrence.list_rules(store)
     assert (rule.next_due, rule.latest_owner) == ("2026-12-03", "erin")
+
+
+def test_an_after_rule_restarted_after_its_action_was_done_makes_the_next_one(
+    store: Store, db_path: Path
+) -> None:
+    """The lead stopped it, dana finished its action (nothing made: it was stopped), the lead
+    undid the stop: the rule said "ended" and made nothing, for good (a tester). The next
+    look makes the next one, N days after that done."""
+    recurrence.add_repeating_action(
+        store, ActionDraft(title="Tidy backlog", owner="dana"), "after 2 weeks"
+    )
+    lead = open_as(db_path, "lead")
+    try:
+        recurrence.stop(lead, 1)
+        store.complete_action(1, "abandon")
+        assert len(instances(store)) == 1
+        lead.undo()  # the stop
+    finally:
+        lead.close()
+    made = recurrence.run_due(store)
+    assert len(made) == 1 and instances(store)[-1][:2] == ("2026-12-07", "dana")
+    assert recurrence.list_rules(store)[0].state == "active"
+    assert recurrence.run_due(store) == []  # once
