@@ -86,7 +86,9 @@ class LineList(ScrollView, can_focus=True):
             self.post_message(message)
 
     def scroll_to_row(self, index: int) -> None:
-        """Scroll the least that puts row ``index``'s drawn lines on screen."""
+        """Scroll the least whole rows that put row ``index``'s drawn lines on screen. By
+        lines, a column of cards began mid-card, its top rows blank, and stayed so once the
+        card that had it scroll went (a move undone: two testers)."""
         visible = self.scrollable_content_region.height - self.header_lines
         if visible <= 0:
             return
@@ -94,7 +96,9 @@ class LineList(ScrollView, can_focus=True):
         if top < self.scroll_y:
             self.scroll_to(y=top, animate=False, immediate=True)
         elif top + self.row_lines > self.scroll_y + visible:
-            self.scroll_to(y=top + self.row_height - visible, animate=False, immediate=True)
+            rows_above = -(-(top + self.row_lines - visible) // self.row_height)  # rounded up
+            y = min(top, rows_above * self.row_height)
+            self.scroll_to(y=y, animate=False, immediate=True)
 
     def row_shown(self, index: int) -> bool:
         """Row ``index``'s drawn lines are all on screen (as ``scroll_to_row`` counts)."""

@@ -111,6 +111,8 @@ async def test_the_keys_move_the_cursor_and_it_stays_on_screen(shape: dict[str, 
             await pilot.press("down")
             assert numbers.cursor == expected
             assert on_screen(numbers)
+            # whole rows above: by lines, a column of cards began mid-card (two testers)
+            assert numbers.scroll_y % numbers.row_height == 0
         assert numbers.scroll_y > 0  # it had to scroll to keep up
         await pilot.press("pagedown")
         assert numbers.cursor == 12 + numbers.page_rows()
