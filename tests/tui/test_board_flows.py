@@ -331,15 +331,20 @@ async def test_the_detail_of_standardized_work_lists_its_followups(
         ]
 
 
+async def open_detail(app, pilot) -> ActionDetailScreen:  # type: ignore[no-untyped-def]
+    """The focused card's detail, opened with enter and read."""
+    await pilot.press("enter")
+    await settle_app(app, pilot)
+    assert isinstance(app.screen, ActionDetailScreen)
+    return app.screen
+
+
 async def test_the_detail_follows_other_peoples_writes(make_app, board_db: Path) -> None:
     """A check-in and a new title written elsewhere show in the open detail; an action gone
     since says so (a tester's detail stayed as it was opened)."""
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter")
-        await settle_app(app, pilot)
-        detail = app.screen
-        assert isinstance(detail, ActionDetailScreen)
+        detail = await open_detail(app, pilot)
         bob = open_as(board_db, "bob")
         try:
             bob.add_checkin(1, CheckinDraft(message="bob's news"))
@@ -362,10 +367,7 @@ async def test_the_detail_shows_this_sessions_own_save_that_landed_late(
     tester's stayed as it was opened, though the card behind it changed)."""
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter")
-        await settle_app(app, pilot)
-        detail = app.screen
-        assert isinstance(detail, ActionDetailScreen)
+        detail = await open_detail(app, pilot)
         await app.context.write(lambda store: store.edit_action(1, ActionChanges(title="Mine")))
         app.check_for_changes()
         await settle_app(app, pilot)

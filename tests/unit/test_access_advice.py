@@ -157,13 +157,25 @@ def test_a_file_in_its_owners_own_group_wants_the_teams_group_not_a_join(
     assert what_to_ask(path, "write") == f"ask its owner ann to run: chgrp team {path}"
 
 
+def _as_ben_in_team_with_ann(monkeypatch: pytest.MonkeyPatch, ann: int, team: int) -> None:
+    """ann (in her own group ann, and team) and ben (in team): this process is ben."""
+    from types import SimpleNamespace
+
+    users = {ann: SimpleNamespace(pw_name="ann", pw_gid=ann)}
+    groups = {
+        ann: SimpleNamespace(gr_name="ann", gr_gid=ann, gr_mem=[]),
+        team: SimpleNamespace(gr_name="team", gr_gid=team, gr_mem=["ann", "ben"]),
+    }
+    _pretend_people(monkeypatch, users, groups)
+    _run_as(monkeypatch, 4602, [4602, team])
+
+
 def test_a_team_folder_in_its_owners_own_group_is_what_doctor_asks_to_change(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """ann's folder ``ann:ann 2775``, the file given to ``team`` by hand: doctor asked for
     ``chgrp ann pdca.db``, which locked ben out again (a tester). It asks for the folder's
     group to be the team's; with the folder ``0755`` too, for that before ``chmod g+ws``."""
-    from types import SimpleNamespace
 
     from pdca.db import doctor
 
@@ -176,13 +188,7 @@ def test_a_team_folder_in_its_owners_own_group_is_what_doctor_asks_to_change(
     folder.chmod(0o2775)
     os.chown(path, ann, team)
     path.chmod(0o660)
-    users = {ann: SimpleNamespace(pw_name="ann", pw_gid=ann)}
-    groups = {
-        ann: SimpleNamespace(gr_name="ann", gr_gid=ann, gr_mem=[]),
-        team: SimpleNamespace(gr_name="team", gr_gid=team, gr_mem=["ann", "ben"]),
-    }
-    _pretend_people(monkeypatch, users, groups)
-    _run_as(monkeypatch, 4602, [4602, team])  # ben
+    _as_ben_in_team_with_ann(monkeypatch, ann, team)
     said = {c.name: c.detail for c in doctor._check_permissions(path)}
     assert said["group"] == (
         f"directory {folder} is in its owner's own group ann, which nobody else is in:"
@@ -201,7 +207,6 @@ def test_a_file_and_its_folder_both_closed_are_asked_for_at_once(
     """ann's folder ``0755 ann:ann`` and file ``0644``: ben was told the file's chgrp and
     chmod, followed them, and only then heard of the folder (a tester's two rounds). Both
     come in one line; the folder's with the setgid bit, as doctor asks it."""
-    from types import SimpleNamespace
 
     ann, team = 4601, 4700
     folder = tmp_path / "B"
@@ -211,13 +216,7 @@ def test_a_file_and_its_folder_both_closed_are_asked_for_at_once(
     for name, mode in ((folder, 0o755), (path, 0o644)):
         os.chown(name, ann, ann)
         name.chmod(mode)
-    users = {ann: SimpleNamespace(pw_name="ann", pw_gid=ann)}
-    groups = {
-        ann: SimpleNamespace(gr_name="ann", gr_gid=ann, gr_mem=[]),
-        team: SimpleNamespace(gr_name="team", gr_gid=team, gr_mem=["ann", "ben"]),
-    }
-    _pretend_people(monkeypatch, users, groups)
-    _run_as(monkeypatch, 4602, [4602, team])  # ben
+    _as_ben_in_team_with_ann(monkeypatch, ann, team)
     monkeypatch.setattr(access.os, "access", lambda name, mode: False)
     assert write_advice(path) == (
         f"ask its owner ann to run: chgrp team {path} && chmod g+w {path}; and SQLite writes"

@@ -423,32 +423,31 @@ def test_escalations_the_clock_made_in_the_window_show_under_who_it_went_to() ->
     ]  # fmt: skip
 
 
-def test_a_signal_alert_in_the_digest_names_its_rule_not_the_threshold() -> None:
-    raised = {**ALERT, "reading_id": 40, "rule": "we4", "rule_text": "8 readings in a row above"}
+def _raised_said(raised: dict, kpi: arules.KpiBrief, value: float) -> list[str]:
+    """What the digest says of an alert raised by reading 40 (of ``value``) on KPI 5."""
     digest = arules.digest(
-        [_event(1, "alert", 3, "create", None, raised)],
+        [_event(1, "alert", 3, "create", None, {**ALERT, "reading_id": 40, **raised})],
         since=SINCE,
         until=UNTIL,
         actions=ACTIONS,
-        kpis={5: arules.KpiBrief("Resolution time", 34, "h")},
-        readings={40: 35.5},  # past the threshold too: still the signal's alert
+        kpis={5: kpi},
+        readings={40: value},
     )
-    # With the reading that raised it, as a breach's line has (a lead could not see it).
-    assert [i.detail for i in digest.items] == ["signal: 8 readings in a row above (35.5 h)"]
+    return [i.detail for i in digest.items]
+
+
+def test_a_signal_alert_in_the_digest_names_its_rule_not_the_threshold() -> None:
+    signal = {"rule": "we4", "rule_text": "8 readings in a row above"}
+    # Past the threshold too: still the signal's alert; with the reading that raised it, as
+    # a breach's line has (a lead could not see it).
+    said = _raised_said(signal, arules.KpiBrief("Resolution time", 34, "h"), 35.5)
+    assert said == ["signal: 8 readings in a row above (35.5 h)"]
 
 
 def test_a_breach_of_a_kpi_where_higher_is_better_reads_below() -> None:
     """ "77 % is beyond 78" read oddly for CSAT (a lead's trial): the side it is on."""
-    raised = {**ALERT, "reading_id": 40}
-    digest = arules.digest(
-        [_event(1, "alert", 3, "create", None, raised)],
-        since=SINCE,
-        until=UNTIL,
-        actions=ACTIONS,
-        kpis={5: arules.KpiBrief("CSAT", 78, "%")},
-        readings={40: 77},
-    )
-    assert [i.detail for i in digest.items] == ["77 % is below the alert threshold 78 %"]
+    said = _raised_said({}, arules.KpiBrief("CSAT", 78, "%"), 77)
+    assert said == ["77 % is below the alert threshold 78 %"]
 
 
 def test_a_follow_up_past_its_day_is_late_with_its_days() -> None:
