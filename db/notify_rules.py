@@ -170,15 +170,19 @@ def stale_notice(
     cadence_days: int,
     *,
     stale_before: str | None = None,
+    told_since: str | None = None,
 ) -> Notice | None:
     """Stale: the last sign of life more than the cadence in whole days ago (the rule of
-    ``accountability_rules.is_stale_since``). ``stale_before``: that rule's cutoff, found
-    once for many actions (finding it is a search over the local clock: done for each of
-    17 000 stale actions, it took 1.5 s of every minute in each open app, a profile)."""
+    ``accountability_rules.is_stale_since``). ``stale_before``: that rule's cutoff, and
+    ``told_since``: the first moment of the cadence's days before today, each found once for
+    many actions (finding one is a search over the local clock: done for each of 17 000
+    stale actions, it took 1.5 s of every minute in each open app, a profile)."""
     if stale_before is None:
         stale_before = iso(rules.stale_cutoff(now, cadence_days))
     if action.last_sign > stale_before:
         return None
+    if told_since is None:
+        told_since = stale_told_since(today, cadence_days)
     return Notice(
         f"stale:#{action.id}:told-{today.isoformat()}",
         action.owner,
@@ -191,10 +195,15 @@ def stale_notice(
         )
         + f"(the team checks in every {cadence_days} days): pdca checkin {action.id} MESSAGE",
         family=f"stale:#{action.id}:",
-        # Told on any of the cadence's days before today: at most once a cadence, by the
-        # cadence set now (a change of it neither repeats a reminder nor skips one).
-        told_since=iso(rules.first_moment_of(today - timedelta(days=cadence_days - 1))),
+        told_since=told_since,
     )
+
+
+def stale_told_since(today: date, cadence_days: int) -> str:
+    """A stale reminder made at or after this counts as this cadence's: on any of its days
+    before today (local), by the cadence set now (a change of it neither repeats a reminder
+    nor skips one)."""
+    return iso(rules.first_moment_of(today - timedelta(days=cadence_days - 1)))
 
 
 def followup_notice(followup: FollowupFact, today: date) -> Notice | None:
@@ -224,11 +233,12 @@ def notices(
     for alert in alerts:
         found += alert_notices(alert)
     stale_before = iso(rules.stale_cutoff(now, cadence_days))
+    told_since = stale_told_since(today, cadence_days)
     for action in actions:
-        for notice in (
-            overdue_notice(action, today, cadence_days),
-            stale_notice(action, now, today, cadence_days, stale_before=stale_before),
-        ):
+        stale = stale_notice(
+            action, now, today, cadence_days, stale_before=stale_before, told_since=told_since
+        )
+        for notice in (overdue_notice(action, today, cadence_days), stale):
             if notice is not None:
                 found.append(notice)
     for followup in followups:

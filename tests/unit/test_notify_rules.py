@@ -88,6 +88,7 @@ def test_a_stale_notice_names_the_day_and_the_cadence_before_it() -> None:
     assert notice.key == f"stale:#33:told-{TODAY.isoformat()}"
     assert notice.family == "stale:#33:"
     assert notice.told_since == iso(rules.first_moment_of(TODAY - timedelta(days=6)))
+    assert notice.told_since == nr.stale_told_since(TODAY, 7)
 
 
 def test_a_stale_notice_says_never_checked_in_as_such() -> None:
