@@ -38,7 +38,19 @@ class EscThenKeyParser(XTermParser):
 
     def _sequence_to_key_events(self, sequence: str, alt: bool = False) -> Iterable[events.Key]:
         # ``alt``: the parser met an esc it could not read as the start of a sequence, then
-        # this key (an unknown sequence reissued key by key).
-        if alt:
+        # this key (an unknown sequence reissued key by key). Only before a character one
+        # types: Alt+Backspace (ESC ^H) and Alt+Enter (ESC CR) closed a form as esc, and lost
+        # what was typed (a reviewer); ESC [ and ESC O begin sequences a slow link may split.
+        if alt and _typed_after_esc(sequence):
             yield events.Key("escape", "\x1b")
-        yield from super()._sequence_to_key_events(sequence)
+            alt = False
+        yield from super()._sequence_to_key_events(sequence, alt=alt)
+
+
+def _typed_after_esc(sequence: str) -> bool:
+    return (
+        len(sequence) == 1
+        and sequence.isprintable()
+        and not sequence.isspace()
+        and sequence not in "[O"
+    )

@@ -231,6 +231,11 @@ def test_esc_then_a_key_read_together_are_both_keys_and_a_pound_is_a_pound() -> 
     assert keys("£") == [("pound_sign", "£")]
     assert keys("\x1b[A") == [("up", None)]
     assert keys("\x1b") == [esc]
+    # Not before what is no typed character: Alt+Backspace (ESC ^H) and Alt+Enter (ESC CR)
+    # closed a form as esc and lost its text (a reviewer); ESC [ may be a split sequence.
+    assert keys("\x1b\x08") == [("backspace", "\x08")]
+    assert keys("\x1b\r") == [("enter", "\r")]
+    assert keys("\x1b[") == [("left_square_bracket", "[")]
 
 
 async def test_esc_then_a_digit_in_a_forms_field_leaves_the_form_for_that_view(
