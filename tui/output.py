@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pdca.db.plain import plain
 from pdca.db.text_rules import UNSAFE, UNSAFE_EXCEPT_NEWLINE, escape
+from pdca.tui.ascii_terminal import NAME as ASCII_TERMINAL
 
 # The string encoder json.dumps(..., ensure_ascii=False) uses (its C version where built).
 _encode_string = json.encoder.encode_basestring
@@ -66,8 +68,29 @@ def json_safe(document: str) -> str:
     return UNSAFE_EXCEPT_NEWLINE.sub(_json_escape, document)
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _json_u_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code > 0xFFFF:  # as JSON writes one: a surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def json_out(document: str) -> str:
+    """A JSON document (or piece) as printed: ``json_safe``, and on an ASCII terminal every
+    other character as JSON's own escape (``\\u00e9``): the terminal's backslashreplace gave
+    ``\\xe9``, which is no JSON (a reviewer). Outside strings JSON is ASCII already."""
+    document = json_safe(document)
+    if (getattr(sys.stdout, "encoding", None) or "") == ASCII_TERMINAL:
+        document = _NON_ASCII.sub(_json_u_escape, document)
+    return document
+
+
 def to_json(value: Any) -> str:
-    return json_safe(json.dumps(plain(value), ensure_ascii=False, indent=2, default=_not_text))
+    return json_out(json.dumps(plain(value), ensure_ascii=False, indent=2, default=_not_text))
 
 
 def _not_text(value: Any) -> str:
@@ -126,7 +149,7 @@ def json_array(items: Iterable[Any]) -> Iterator[str]:
         if piece is None:
             piece = "\n".join("  " + line for line in to_json(data).split("\n"))
         else:
-            piece = json_safe(piece)
+            piece = json_out(piece)
         yield (",\n" if opened else "[\n") + piece
         opened = True
     yield "\n]\n" if opened else "[]\n"

@@ -74,3 +74,15 @@ def test_an_ascii_terminal_gets_escapes_not_utf_8(latin1: dict[str, str]) -> Non
     assert status == 0
     assert received.isascii()
     assert "emoji \\U0001f680 \\u2713 \\u2192 caf\\xe9" in received.decode("ascii")
+
+
+def test_json_on_an_ascii_terminal_is_json(latin1: dict[str, str]) -> None:
+    """The terminal's backslashreplace gave "caf\\xe9", which is no JSON (a reviewer):
+    JSON's own escapes instead."""
+    status, received = run_on_a_terminal(
+        [sys.executable, "-m", "pdca.tui", "list", "--json"],
+        {**os.environ, **latin1, "PYTHONIOENCODING": "ascii"},
+        stderr_too=False,
+    )
+    assert status == 0 and received.isascii()
+    assert [a["title"] for a in json.loads(received.decode("ascii"))] == [TITLE]
