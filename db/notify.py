@@ -415,16 +415,19 @@ def _told(conn: sqlite3.Connection, notice: nrules.Notice, channel: str | None =
     key, or one of its family recently (``Notice.family``)."""
     on_channel = "" if channel is None else " AND channel = ?"
     extra = () if channel is None else (channel,)
-    if conn.execute(
-        f"SELECT 1 FROM notifications WHERE key = ? AND recipient = ?{on_channel} LIMIT 1",
-        (notice.key, notice.recipient, *extra),
-    ).fetchone():
-        return True
     if notice.family is None or notice.told_since is None:
-        return False
+        return (
+            conn.execute(
+                f"SELECT 1 FROM notifications WHERE key = ? AND recipient = ?{on_channel}"
+                " LIMIT 1",
+                (notice.key, notice.recipient, *extra),
+            ).fetchone()
+            is not None
+        )
     # A range over the key's prefix, so the UNIQUE (key, recipient, channel) index serves it
     # (LIKE would not: it ignores case, the index does not). The family ends in ":", whose
-    # successor is ";".
+    # successor is ";". The notice's own key is in it (made today, after ``told_since``): one
+    # query, not two, for each of thousands of stale actions a minute.
     return (
         conn.execute(
             "SELECT 1 FROM notifications WHERE key >= ? AND key < ? AND recipient = ?"
