@@ -418,8 +418,7 @@ def _told(conn: sqlite3.Connection, notice: nrules.Notice, channel: str | None =
     if notice.family is None or notice.told_since is None:
         return (
             conn.execute(
-                f"SELECT 1 FROM notifications WHERE key = ? AND recipient = ?{on_channel}"
-                " LIMIT 1",
+                f"SELECT 1 FROM notifications WHERE key = ? AND recipient = ?{on_channel} LIMIT 1",
                 (notice.key, notice.recipient, *extra),
             ).fetchone()
             is not None

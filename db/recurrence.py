@@ -308,21 +308,24 @@ ORDER BY r.id
 """
 
 
-HELD_BY_COUNT = f"SELECT count(*) FROM ({_HELD_BY})"
+def held_by(store: Store, login: str) -> list[sqlite3.Row]:
+    """The running calendar rules (broken ones left out) whose next action would be made for
+    ``login``, whose done action is their latest."""
+    rows = store.conn.execute(_HELD_BY, (login,)).fetchall()
+    return [row for row in rows if stored_rule(row) is not None]
 
 
-def hand_over(store: Store, tx: Transaction, from_login: str, to_login: str) -> list[int]:
-    """Inside ``pdca reassign``'s transaction: each running calendar rule whose latest action
-    is done and ``from_login``'s makes its next action now, for ``to_login``, due on its next
-    date (the rule moves on past it). A rule copies its latest action, owner and all: after a
-    reassign it went on making actions for the person who left (a lead's trial). A rule
-    whose latest is open needs nothing: that action is handed over, and the rule copies it.
-    The new actions' ids."""
+def hand_over(store: Store, tx: Transaction, held: list[sqlite3.Row], to_login: str) -> list[int]:
+    """Inside ``pdca reassign``'s transaction: each rule of ``held`` (``held_by`` the person
+    leaving) makes its next action now, for ``to_login``, due on its next date (the rule
+    moves on past it). A rule copies its latest action, owner and all: after a reassign it
+    went on making actions for the person who left (a lead's trial). A rule whose latest is
+    open needs nothing: that action is handed over, and the rule copies it. The new
+    actions' ids."""
     made = []
-    for row in store.conn.execute(_HELD_BY, (from_login,)).fetchall():
+    for row in held:
         rule = stored_rule(row)
-        if rule is None:  # broken: it makes nothing, here as anywhere
-            continue
+        assert rule is not None  # held_by keeps only rules that parse
         due = date.fromisoformat(row["next_due"])
         new_id = _instance(store, tx, row, due, owner=to_login)
         following = rrules.next_after(rule, date.fromisoformat(row["anchor"]), due)

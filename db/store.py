@@ -1457,7 +1457,7 @@ class Store:
             ).fetchone()[0]
             from pdca.db import recurrence  # builds on this module
 
-            repeats = self.conn.execute(recurrence.HELD_BY_COUNT, (from_login,)).fetchone()[0]
+            repeats = recurrence.held_by(self, from_login)
             if rows or audits or repeats:  # nothing handed over makes nobody a person
                 self.ensure_person(tx, to_login)
             for before in rows:
@@ -1467,7 +1467,7 @@ class Store:
             # The follow-up audits still to do of their done work too: they stayed with
             # someone who left, reminded for good (a tester).
             handed = self._hand_followups(tx, "owner = ?", (from_login,), to_login)
-            made = recurrence.hand_over(self, tx, from_login, to_login)
+            made = recurrence.hand_over(self, tx, repeats, to_login)
             return Handover([int(row["id"]) for row in rows], handed, made)
 
     def _hand_followups(
