@@ -128,6 +128,10 @@ def what_to_ask(path: Path, needs: str) -> str:
     group_may = info.st_mode & wanted == wanted
     in_group = info.st_gid in os.getgroups() or info.st_gid == os.getegid()
     join = f"to be added to group {group_name(info.st_gid)}"
+    if "w" in bit and stat.S_ISDIR(info.st_mode) and not info.st_mode & stat.S_ISGID:
+        # A folder the team writes in: setgid too, so the files SQLite makes there take its
+        # group (as ``pdca doctor`` asks; the write refusal said g+w, doctor g+ws).
+        bit += "s"
     grant = f"its owner {_user(info.st_uid)} to run: chmod g+{bit} {shell_word(path)}"
     team = _team_of(path)
     if not in_group and team is not None and team != info.st_gid:
@@ -165,28 +169,13 @@ def write_advice(path: Path) -> str:
     """
     folder = path.parent
     folder_ok = not folder.exists() or os.access(folder, os.W_OK | os.X_OK)
-    folder_said = f"SQLite writes beside it in {folder}: {_folder_ask(folder)}"
+    folder_said = f"SQLite writes beside it in {folder}: {what_to_ask(folder, 'write')}"
     if not os.access(path, os.W_OK) or not folder.exists():
         said = what_to_ask(path, "write")
         return said if folder_ok else f"{said}; and {folder_said}"
     if not folder_ok:
         return folder_said
     return "ask the team's admin"
-
-
-def _folder_ask(folder: Path) -> str:
-    """``what_to_ask`` for writing in the database's folder, with the setgid bit that gives
-    the files SQLite makes there the folder's group (as ``pdca doctor`` asks: g+ws)."""
-    said = what_to_ask(folder, "write")
-    try:
-        setgid = folder.stat().st_mode & stat.S_ISGID
-    except OSError:
-        return said
-    return (
-        said
-        if setgid
-        else said.replace(f"chmod g+w {shell_word(folder)}", f"chmod g+ws {shell_word(folder)}")
-    )
 
 
 def unreachable_directory(path: Path) -> Path | None:
