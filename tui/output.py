@@ -21,8 +21,9 @@ from pdca.db.plain import plain
 from pdca.db.text_rules import UNSAFE, UNSAFE_EXCEPT_NEWLINE, escape
 from pdca.tui.ascii_terminal import NAME as ASCII_TERMINAL
 
-# The string encoder json.dumps(..., ensure_ascii=False) uses (its C version where built).
+# The string encoders json.dumps uses (their C versions where built): ensure_ascii off, on.
 _encode_string = json.encoder.encode_basestring
+_encode_ascii = json.encoder.encode_basestring_ascii
 
 # Whitespace JSON allows between tokens; json.dumps never leaves one raw inside a string.
 _JSON_WHITESPACE = frozenset("\t\r")
@@ -68,29 +69,18 @@ def json_safe(document: str) -> str:
     return UNSAFE_EXCEPT_NEWLINE.sub(_json_escape, document)
 
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+def ascii_terminal() -> bool:
+    """Whether stdout is an ASCII terminal (``tui/ascii_terminal.py``): JSON printed there is
+    ASCII, its other characters as JSON's own escapes (``\\u00e9``); the terminal's
+    backslashreplace gave ``\\xe9``, which is no JSON (a reviewer)."""
+    return (getattr(sys.stdout, "encoding", None) or "") == ASCII_TERMINAL
 
 
-def _json_u_escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if code > 0xFFFF:  # as JSON writes one: a surrogate pair
-        code -= 0x10000
-        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
-    return f"\\u{code:04x}"
-
-
-def json_out(document: str) -> str:
-    """A JSON document (or piece) as printed: ``json_safe``, and on an ASCII terminal every
-    other character as JSON's own escape (``\\u00e9``): the terminal's backslashreplace gave
-    ``\\xe9``, which is no JSON (a reviewer). Outside strings JSON is ASCII already."""
-    document = json_safe(document)
-    if (getattr(sys.stdout, "encoding", None) or "") == ASCII_TERMINAL:
-        document = _NON_ASCII.sub(_json_u_escape, document)
-    return document
-
-
-def to_json(value: Any) -> str:
-    return json_out(json.dumps(plain(value), ensure_ascii=False, indent=2, default=_not_text))
+def to_json(value: Any, *, ascii_only: bool | None = None) -> str:
+    if ascii_only is None:
+        ascii_only = ascii_terminal()
+    document = json.dumps(plain(value), ensure_ascii=ascii_only, indent=2, default=_not_text)
+    return json_safe(document)
 
 
 def _not_text(value: Any) -> str:
@@ -101,14 +91,14 @@ def _not_text(value: Any) -> str:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-def _flat_item(data: dict[str, Any]) -> str | None:
+def _flat_item(data: dict[str, Any], ascii_only: bool = False) -> str | None:
     """A flat object (a record of scalars, as ``list --json`` prints) as ``json_array``
     indents it, from the C encoder's pieces: each string, number, boolean and null as
     ``json.dumps`` writes it. None for anything else (then ``json.dumps`` itself is asked)."""
     if not data:
         return None
     lines = []
-    encode = _encode_string
+    encode = _encode_ascii if ascii_only else _encode_string
     for key, value in data.items():
         kind = type(value)
         if kind is str:
@@ -143,13 +133,15 @@ def json_array(items: Iterable[Any]) -> Iterator[str]:
     string, number, boolean or null, as an action is) is written here from the C encoder's
     pieces instead, the same text three times as fast (issue 14)."""
     opened = False
+    ascii_only = ascii_terminal()  # once, not for each of 100 000 items
     for item in items:
         data = _plain(item)
-        piece = _flat_item(data) if type(data) is dict else None
+        piece = _flat_item(data, ascii_only) if type(data) is dict else None
         if piece is None:
-            piece = "\n".join("  " + line for line in to_json(data).split("\n"))
+            indented = to_json(data, ascii_only=ascii_only).split("\n")
+            piece = "\n".join("  " + line for line in indented)
         else:
-            piece = json_out(piece)
+            piece = json_safe(piece)
         yield (",\n" if opened else "[\n") + piece
         opened = True
     yield "\n]\n" if opened else "[]\n"
