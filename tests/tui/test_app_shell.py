@@ -92,9 +92,9 @@ def _highlighted_in_palette(app) -> str:  # type: ignore[no-untyped-def]
     return getattr(option.prompt, "plain", str(option.prompt))
 
 
-async def _run_from_palette(app, pilot, typed: str, command: str) -> None:  # type: ignore[no-untyped-def]
-    """Open the palette, type ``typed``, wait for ``command`` to be the highlighted one (the
-    palette searches in a worker), and run it."""
+async def _find_in_palette(app, pilot, typed: str, command: str) -> None:  # type: ignore[no-untyped-def]
+    """Open the palette, type ``typed``, and wait for ``command`` to be the highlighted one
+    (the palette searches in a worker)."""
     await pilot.press("ctrl+p")
     await pilot.pause()
     await pilot.press(*typed)
@@ -103,6 +103,11 @@ async def _run_from_palette(app, pilot, typed: str, command: str) -> None:  # ty
         assert time.monotonic() < deadline, _highlighted_in_palette(app)
         await asyncio.sleep(0.02)
         await pilot.pause()
+
+
+async def _run_from_palette(app, pilot, typed: str, command: str) -> None:  # type: ignore[no-untyped-def]
+    """``_find_in_palette``, and run it."""
+    await _find_in_palette(app, pilot, typed, command)
     await pilot.press("enter")
 
 
@@ -386,14 +391,7 @@ async def test_the_palette_finds_a_command_by_the_footers_word(
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*typed)
-        deadline = time.monotonic() + WAIT_SECONDS
-        while not _highlighted_in_palette(app).startswith(found):
-            assert time.monotonic() < deadline, _highlighted_in_palette(app)
-            await asyncio.sleep(0.02)
-            await pilot.pause()
+        await _find_in_palette(app, pilot, typed, found)  # asserts it comes, in time
 
 
 async def test_the_palette_undoes_from_a_view_other_than_the_board(

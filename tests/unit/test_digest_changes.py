@@ -283,28 +283,44 @@ def test_an_import_keeps_the_changes_of_the_history_it_brings(store: Store, tmp_
         fresh.close()
 
 
+def _upgraded_with_an_event_untold(
+    tmp_path: Path, version: int, values: str, snapshot: str
+) -> Store:
+    """A file of schema ``version`` holding one event its triggers kept no row of (written
+    with them dropped, as that schema's triggers saw it: as no change), opened by this pdca,
+    which upgrades it. ``values``: the event's columns, ``?`` for ``snapshot`` twice (its
+    before, and the after made of it)."""
+    from tests.unit.test_file_safety import make_old_database
+
+    path = tmp_path / "old.db"
+    make_old_database(path, version)
+    conn = sqlite3.connect(path, isolation_level=None)
+    for name in schema._CHANGE_TRIGGERS:
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute(
+        "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, before, after)"
+        f" VALUES ({values})",
+        (snapshot, snapshot),
+    )
+    conn.close()
+    store = Store.open(path, actor="alice", clock=lambda: NOW_DT)
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == schema.schema_version()
+    return store
+
+
 def test_an_upgrade_to_schema_23_tells_the_due_dates_moved_before_it(tmp_path: Path) -> None:
     """A file of schema 22: its triggers did not know ``rescheduled``, ``reprioritized`` or
     ``alert-closed``, so its log holds such changes with no kept row. Upgrading makes the
     triggers again and keeps the rows of the changes already made, as a new file would."""
-    from tests.unit.test_file_safety import make_old_database
-
-    path = tmp_path / "old.db"
-    make_old_database(path, 22)
-    conn = sqlite3.connect(path, isolation_level=None)
-    for name in schema._CHANGE_TRIGGERS:  # as schema 22's triggers saw this change: as none
-        conn.execute(f"DROP TRIGGER {name}")
     plan = '{"phase": "plan", "done_at": null, "owner": "bob", "due": "2026-11-25"}'
-    conn.execute(
-        "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, before, after)"
-        " VALUES (50, '2026-11-21T09:00:00Z', 'bob', 'action', 1, 'update', 'edited #1', ?,"
-        " json_set(?, '$.due', '2026-12-02'))",
-        (plan, plan),
+    store = _upgraded_with_an_event_untold(
+        tmp_path,
+        22,
+        "50, '2026-11-21T09:00:00Z', 'bob', 'action', 1, 'update', 'edited #1', ?,"
+        " json_set(?, '$.due', '2026-12-02')",
+        plan,
     )
-    conn.close()
-    store = Store.open(path, actor="alice", clock=lambda: NOW_DT)
     try:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == schema.schema_version()
         told = store.conn.execute(
             "SELECT kind, action_id FROM event_changes WHERE tx = 50"
         ).fetchall()
@@ -338,24 +354,15 @@ def test_follow_ups_handed_over_are_kept_as_their_new_owners_and_an_undo_takes_t
 def test_an_upgrade_to_schema_24_tells_the_follow_ups_handed_before_it(tmp_path: Path) -> None:
     """A file of schema 23: its triggers kept no follow-up handed over. Upgrading makes the
     triggers again and keeps the handovers already in the log, as a new file would."""
-    from tests.unit.test_file_safety import make_old_database
-
-    path = tmp_path / "old.db"
-    make_old_database(path, 23)
-    conn = sqlite3.connect(path, isolation_level=None)
-    for name in schema._CHANGE_TRIGGERS:  # as schema 23's triggers saw it: as no change
-        conn.execute(f"DROP TRIGGER {name}")
     audit = '{"action_id": 1, "owner": "ann", "offset_days": 30, "due": "2026-12-23"}'
-    conn.execute(
-        "INSERT INTO events (tx, at, actor, entity, entity_id, op, summary, before, after)"
-        " VALUES (60, '2026-11-21T09:00:00Z', 'lena', 'followup', 7, 'update', 'handed', ?,"
-        " json_set(?, '$.owner', 'carl'))",
-        (audit, audit),
+    store = _upgraded_with_an_event_untold(
+        tmp_path,
+        23,
+        "60, '2026-11-21T09:00:00Z', 'lena', 'followup', 7, 'update', 'handed', ?,"
+        " json_set(?, '$.owner', 'carl')",
+        audit,
     )
-    conn.close()
-    store = Store.open(path, actor="alice", clock=lambda: NOW_DT)
     try:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == schema.schema_version()
         told = store.conn.execute(
             "SELECT kind, action_id, person FROM event_changes WHERE tx = 60"
         ).fetchall()
