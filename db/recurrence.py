@@ -24,6 +24,7 @@ nobody's ``pdca undo`` reverts one.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date, datetime
 from typing import Literal
@@ -227,6 +228,47 @@ def after_done(store: Store, tx: Transaction, action_id: int) -> int | None:
     new_id = _instance(store, tx, row, due)
     _advance(store, tx, row, {}, due, new_id)
     return new_id
+
+
+def made_from_done_since(store: Store, event: sqlite3.Row) -> list[sqlite3.Row]:
+    """When ``event`` is the done of an "after N days" rule's action, and the rule's next
+    action was made from that done in a later transaction (the rule was stopped when it was
+    done and started again since: ``run_due``'s waiting rules), that transaction's events for
+    this rule, newest first; else none. An undo of the done takes them back with it: it left
+    the action open beside the repeat made from its done, two open repeats of one rule (a
+    trial). Made in the done's own transaction, the next one is undone with it anyway."""
+    if event["entity"] != "action" or event["op"] != "update":
+        return []
+    before, after = (json.loads(event[side] or "null") for side in ("before", "after"))
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return []
+    rule_id = after.get("recurrence_id")
+    if rule_id is None or before.get("done_at") is not None or after.get("done_at") is None:
+        return []
+    row = store.conn.execute("SELECT * FROM recurrences WHERE id = ?", (rule_id,)).fetchone()
+    rule = None if row is None else stored_rule(row)
+    if rule is None or not rule.after_done:
+        return []
+    made = store.conn.execute(
+        "SELECT min(id) FROM actions WHERE recurrence_id = ? AND id > ?",
+        (rule_id, event["entity_id"]),
+    ).fetchone()[0]
+    if made is None:
+        return []
+    created = store.conn.execute(
+        "SELECT tx, actor FROM events WHERE entity = 'action' AND entity_id = ? AND op = 'create'"
+        " AND id > ? ORDER BY id LIMIT 1",
+        (made, event["id"]),
+    ).fetchone()
+    if created is None or created["actor"] != PDCA_ACTOR or created["tx"] == event["tx"]:
+        return []  # made by someone (an adjust's next cycle), or with the done itself
+    return list(
+        store.conn.execute(
+            "SELECT * FROM events WHERE tx = ? AND ((entity = 'action' AND entity_id = ?)"
+            " OR (entity = 'recurrence' AND entity_id = ?)) ORDER BY id DESC",
+            (created["tx"], made, rule_id),
+        )
+    )
 
 
 def _latest(conn: sqlite3.Connection, rule_id: int) -> int | None:

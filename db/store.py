@@ -204,6 +204,14 @@ _DONE_LAST = "(a.done_at IS NOT NULL)"
 PRIORITY_RANKS: dict[str, int] = {"high": 0, "normal": 1, "low": 2}
 # A running repeat rule whose next date came (idx_recurrences_next_due): db/recurrence.py's probe.
 _REPEAT_DUE = "SELECT 1 FROM recurrences WHERE stopped_at IS NULL AND next_due <= ? LIMIT 1"
+# A running "after N days" rule whose latest action is done and made no next one (done while
+# the rule was stopped, the stop undone since): recurrence.run_due makes it. Down the same
+# partial index (next_due IS NULL); without this look only the app and `recur` made it.
+_AFTER_RULE_WAITING = (
+    "SELECT 1 FROM recurrences r WHERE r.stopped_at IS NULL AND r.next_due IS NULL"
+    " AND r.rule LIKE 'after%' AND (SELECT l.done_at FROM actions l WHERE l.id ="
+    " (SELECT max(a.id) FROM actions a WHERE a.recurrence_id = r.id)) IS NOT NULL LIMIT 1"
+)
 
 
 class Handover(NamedTuple):
@@ -785,6 +793,8 @@ class Store:
         day = self.clock().astimezone().date().isoformat()
         try:
             found = self.conn.execute(_REPEAT_DUE, (day,)).fetchone()
+            if found is None:
+                found = self.conn.execute(_AFTER_RULE_WAITING).fetchone()
         except sqlite3.Error:
             return True
         return found is not None
@@ -1877,6 +1887,7 @@ class Store:
             events = self.conn.execute(
                 "SELECT * FROM events WHERE tx = ? ORDER BY id DESC", (target_tx,)
             ).fetchall()
+            events = self._with_repeats_made_since(events)
             for event in events:
                 if event["entity"] == "person":
                     continue  # a registered person stays; others may already refer to them
@@ -1899,6 +1910,17 @@ class Store:
                     dict.fromkeys(e["entity_id"] for e in in_order if e["entity"] == "action")
                 ),
             )
+
+    def _with_repeats_made_since(self, events: list[sqlite3.Row]) -> list[sqlite3.Row]:
+        """``events`` (newest first) and, before them, the events of a repeat made since from
+        a done among them (``recurrence.made_from_done_since``), which the undo takes back
+        too, or refuses over as over any of its own rows."""
+        if not any(e["entity"] == "action" and e["op"] == "update" for e in events):
+            return events
+        from pdca.db import recurrence
+
+        later = [made for e in events for made in recurrence.made_from_done_since(self, e)]
+        return sorted(later, key=lambda e: e["id"], reverse=True) + events
 
     def _refuse_if_changed_since(self, event: sqlite3.Row) -> None:
         later = self.conn.execute(

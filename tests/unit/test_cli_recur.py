@@ -158,3 +158,49 @@ def test_add_every_says_when_the_next_comes(ok, db_path: Path) -> None:
         "repeats every week mon: the next is made on 2026-11-30;"
         " the first, due Thu 2026-11-26, is not on the rule"
     )
+
+
+def test_an_after_rule_restarted_after_its_done_repeats_at_any_command_and_undoes_with_it(
+    ok, monkeypatch
+) -> None:
+    """ben stopped the rule, ann finished its action meanwhile (nothing made), ben undid the
+    stop: the next one was made only by the app or ``pdca recur``, never by ``pdca list``
+    (its cheap look saw only calendar dates). And ann's undo of her done then left #1 open
+    beside the #2 made from it: two open repeats of one rule (a trial)."""
+    monkeypatch.setenv("PDCA_USER", "ann")
+    ok("add", "Clean the queue", "--owner", "ann", "--every", "after 3 days")
+    monkeypatch.setenv("PDCA_USER", "ben")
+    ok("recur", "stop", "1")
+    monkeypatch.setenv("PDCA_USER", "ann")
+    ok("done", "1", "--decision", "abandon")
+    monkeypatch.setenv("PDCA_USER", "ben")
+    ok("undo")
+    monkeypatch.setenv("PDCA_USER", "ann")
+    listed = json.loads(ok("list", "--json").stdout)
+    assert [(a["id"], a["due"], a["created_by"]) for a in listed] == [(2, "2026-11-26", "pdca")]
+    undone = ok("undo").stdout
+    assert "done #1" in undone and "added #2, repeat of #1" in undone
+    listed = json.loads(ok("list", "--json").stdout)
+    assert [(a["id"], a["done_at"]) for a in listed] == [(1, None)]
+    (rule,) = json.loads(ok("recur", "list", "--json").stdout)
+    assert (rule["state"], rule["latest_id"]) == ("active", 1)
+    ok("done", "1", "--decision", "abandon")  # and done again, the next is made with it
+    assert [a["id"] for a in json.loads(ok("list", "--json").stdout)] == [3]
+
+
+def test_an_undo_of_the_done_is_refused_when_the_repeat_made_from_it_was_changed(
+    ok, cli, monkeypatch
+) -> None:
+    monkeypatch.setenv("PDCA_USER", "ann")
+    ok("add", "Clean the queue", "--owner", "ann", "--every", "after 3 days")
+    monkeypatch.setenv("PDCA_USER", "ben")
+    ok("recur", "stop", "1")
+    monkeypatch.setenv("PDCA_USER", "ann")
+    ok("done", "1", "--decision", "abandon")
+    monkeypatch.setenv("PDCA_USER", "ben")
+    ok("undo")
+    ok("move", "2", "do")  # ben took up the repeat made from ann's done
+    monkeypatch.setenv("PDCA_USER", "ann")
+    message = one_line_error(cli("undo"))
+    assert message.startswith("cannot undo 'added #2, repeat of #1") and "ben changed #2" in message
+    assert [a["id"] for a in json.loads(ok("list", "--json").stdout)] == [2]
