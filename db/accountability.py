@@ -37,6 +37,7 @@ from pdca.db.errors import GateUnmet, InvalidInput, NotFound, StandupOvertaken
 from pdca.db.followup_reads import (  # followups_of: for callers of this module
     FOLLOWUP_SELECT,
     followup,
+    followups_of,
     readable_followups,
 )
 from pdca.db.models import PHASES, validated
@@ -201,29 +202,30 @@ def get_followup(store: Store, followup_id: int) -> Followup:
 
 
 def due_followup_of(store: Store, action_id: int) -> Followup:
-    """The action's earliest follow-up that is due and not recorded yet."""
+    """The action's earliest follow-up that is due and not recorded yet; refused saying why
+    there is none. Reads the action's own audits (it read every audit in the file)."""
     store.get_action(action_id)  # NotFound names the action
     today = store.clock().astimezone().date()
-    pending = [f for f in list_followups(store) if f.action_id == action_id]
+    audits = followups_of(store, action_id, include_done=True)
+    pending = [f for f in audits if f.done_at is None]
     due = [f for f in pending if f.is_due]
     if due:
         return due[0]
     if pending:
         raise GateUnmet(
-            f"id: #{action_id}'s next follow-up ({pending[0].offset_days}-day) is not due "
+            f"#{action_id}'s next follow-up ({pending[0].offset_days}-day) is not due "
             f"until {pending[0].due}; today is {today}"
         )
-    slipped = [
-        f
-        for f in list_followups(store, include_done=True)
-        if f.action_id == action_id and f.result == "slipped" and f.checkin_id is not None
-    ]
+    slipped = [f for f in audits if f.result == "slipped" and f.checkin_id is not None]
     if slipped:
         raise GateUnmet(
-            f"id: #{action_id} slipped at its {slipped[0].offset_days}-day follow-up and was "
+            f"#{action_id} slipped at its {slipped[0].offset_days}-day follow-up and was "
             f"reopened as #{slipped[0].reopened_id}; its later follow-ups were closed then"
         )
-    raise GateUnmet(f"id: #{action_id} has no follow-up pending (only standardized work has)")
+    if audits:  # it said "only standardized work has" of work standardized and audited
+        told = ", ".join(f"{f.offset_days}-day {f.result}" for f in audits)
+        raise GateUnmet(f"#{action_id}'s follow-ups are all recorded ({told})")
+    raise GateUnmet(f"#{action_id} has no follow-up pending (only standardized work has)")
 
 
 def record_followup(

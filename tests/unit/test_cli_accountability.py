@@ -120,13 +120,24 @@ def test_followups_fall_due_and_are_recorded(standardized, ok, js, monkeypatch) 
     assert js("followups", "--json") == []
 
 
+def test_a_followup_of_work_audited_to_the_end_says_so(standardized, ok, cli, monkeypatch) -> None:
+    """Every audit recorded holding: it said "no follow-up pending (only standardized work
+    has)" of work that was standardized (a trial)."""
+    for moment in (LATER_30, LATER_60, "2027-02-21T10:00:00Z"):
+        monkeypatch.setenv("PDCA_NOW", moment)
+        ok("followup", "1", "holding")
+    assert one_line_error(cli("followup", "1", "holding")) == (
+        "pdca: #1's follow-ups are all recorded (30-day holding, 60-day holding, 90-day holding)\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "fragments"),
     [
         (["followup", "1", "maybe"], ("RESULT", "'maybe'")),
         (["followup", "x1", "holding"], ("id: 'x1'", "not an action id")),
         (["followup", "1", "holding", "  "], ("message: '  '", "is empty")),
-        (["followup", "2", "holding"], ("id: #2 has no follow-up pending",)),
+        (["followup", "2", "holding"], ("#2 has no follow-up pending",)),
         (["followup", "1", "holding"], ("not due until 2026-12-23",)),
         (["followup", "99", "holding"], ("no action #99",)),
         (["log", "--since", "someday"], ("since: 'someday'", "is not a date")),
