@@ -1898,6 +1898,9 @@ class Store:
             for event in events:
                 if event["entity"] != "person":
                     self._apply_inverse(tx, event)
+            for event in events:
+                if event["entity"] == "person" and event["op"] == "create":
+                    self._forget_person_if_unused(tx, event)
             # The person's own change first, then what it did beside it: the notifications a
             # channel turned off skipped came first, and "cleared notify webhook" was one of
             # "24 more" (a tester).
@@ -1910,6 +1913,39 @@ class Store:
                     dict.fromkeys(e["entity_id"] for e in in_order if e["entity"] == "action")
                 ),
             )
+
+    def _forget_person_if_unused(self, tx: Transaction, event: sqlite3.Row) -> None:
+        """The person the undone change made (a new owner's login) goes with it, unless
+        something refers to them now: an owner (the foreign keys refuse), a KPI's escalation
+        path, an alert, or a change they made themselves. Kept, a typo's one "new to this
+        file" note was spent: ``pdca add y --owner zedd`` after the undo said nothing (a
+        trial)."""
+        after = json.loads(event["after"] or "{}")
+        login = after.get("login") if isinstance(after, dict) else None
+        if not isinstance(login, str):
+            return
+        used = self.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM events WHERE actor = ?)"
+            " OR EXISTS (SELECT 1 FROM alerts WHERE assignee = ?)"
+            " OR EXISTS (SELECT 1 FROM kpis WHERE instr(escalation, ?))",
+            (login, login, json.dumps(login)),
+        ).fetchone()[0]
+        current = self.row("person", event["entity_id"])
+        if used or current is None:
+            return
+        try:
+            self.conn.execute("DELETE FROM people WHERE id = ?", (event["entity_id"],))
+        except sqlite3.IntegrityError:
+            return  # an owner of something still
+        tx.log(
+            "person",
+            event["entity_id"],
+            "delete",
+            f"undid {event['summary']}",
+            convert.snapshot(current),
+            None,
+            undo_of=event["tx"],
+        )
 
     def _with_repeats_made_since(self, events: list[sqlite3.Row]) -> list[sqlite3.Row]:
         """``events`` (newest first) and, before them, the events of a repeat made since from

@@ -1285,6 +1285,29 @@ def test_an_owner_new_to_the_file_is_said_after_the_write(ok, cli, db_path, shap
     )
 
 
+def test_an_undo_takes_back_the_person_its_change_made_unless_they_are_used(
+    ok, js, monkeypatch
+) -> None:
+    """``add x --owner zedd`` (a typo), then undo: zedd stayed one of the file's people, so
+    the next ``--owner zedd`` said nothing and ``list --owner zedd`` took the typo (a trial).
+    A person someone refers to since stays."""
+    new = "note: zedd is new to this file: now one of its people (pdca owners lists them)\n"
+    assert ok("add", "x", "--owner", "zedd").stderr == new
+    ok("undo")
+    assert "zedd" not in [p["login"] for p in js("owners", "--json")]
+    assert ok("add", "y", "--owner", "zedd").stderr == new  # told again
+    ok("add", "z", "--owner", "zedd")  # zedd owns #3 beside #2: the undo of #3 keeps them
+    ok("undo")
+    assert ok("add", "w", "--owner", "zedd").stderr == ""
+    ok("add", "u", "--owner", "kim")
+    monkeypatch.setenv("PDCA_USER", "bob")
+    kpi = ("kpi", "add", "Lead time", "--unit", "d", "--baseline", "9", "--target", "3")
+    ok(*kpi, "--escalate-to", "kim")  # bob put kim on a path since: kept
+    monkeypatch.setenv("PDCA_USER", "alice")
+    ok("undo")
+    assert ok("add", "v", "--owner", "kim").stderr == ""
+
+
 def test_list_owner_none_lists_the_work_nobody_owns(ok, js) -> None:
     """'none' is nobody for add and edit; list took it for a person called none (a
     reviewer), so only the undocumented "(unowned)" found such work."""
