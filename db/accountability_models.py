@@ -290,3 +290,8 @@ class Standup(PlainRecord):
     since: str
     people: list[str]
     version: int
+
+
+def more_that_need_a_word(count: int) -> str:
+    """``2 more that need a word``, ``1 more that needs a word`` (it said "need" of one)."""
+    return f"{count} more that {'needs' if count == 1 else 'need'} a word"

@@ -159,7 +159,8 @@ def overdue_notice(action: ActionFact, today: date, window_days: int) -> Notice 
         action.owner,
         "overdue",
         f"#{action.id} {action.title!r} was due {action.due} and is not done; "
-        f"check in: pdca checkin {action.id} MESSAGE",
+        # A check-in does not end "overdue" (a lead's trial): finishing it or a new date does.
+        f"finish it or give it a new date: pdca edit {action.id} --due DATE",
     )
 
 
@@ -214,7 +215,7 @@ def followup_notice(followup: FollowupFact, today: date) -> Notice | None:
         followup.owner,
         "followup",
         f"the {followup.offset_days}-day follow-up of #{followup.action_id} "
-        f"{followup.title!r} is due since {followup.due}: is the change holding? "
+        f"{followup.title!r} has been due since {followup.due}: is the change holding? "
         f"pdca followup {followup.action_id} holding|slipped",
     )
 

@@ -38,7 +38,10 @@ DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 LAST_DAY = 0  # ``Rule.day`` for "the month's last day"
 # The most N may be, per unit, in every form ("after N weeks" included): about a year.
 LIMITS = {"day": 366, "week": 52, "month": 12}
-FORMS = "day, 3 days, week mon,thu, 2 weeks fri, month 15, month last, month last-fri, after 7 days"
+FORMS = (
+    "day, 3 days, weekdays, week mon,thu, 2 weeks fri, month 15, month last, month last-fri,"
+    " after 7 days"
+)
 EXPECTED = f"is not a repeat rule (expected one of: {FORMS})"
 
 
@@ -96,6 +99,8 @@ def parse(text: str, *, stored: bool = False) -> Rule:
     the limit N passed. ``stored``: a rule read back from the file, held to the grammar but
     not to ``LIMITS`` (a rule saved by an older pdca keeps working)."""
     normal = re.sub(r"\s*,\s*", ",", " ".join(text.lower().split()))
+    if normal in ("weekdays", "weekday"):  # Monday to Friday, as Taskwarrior's (a lead's trial)
+        return Rule("weeks", 1, weekdays=(0, 1, 2, 3, 4))
     match = _FORM.fullmatch(normal)
     if match is None:
         raise _fail(text)

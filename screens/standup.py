@@ -30,6 +30,7 @@ from pdca.db.accountability_models import (
     DigestItem,
     StandingItem,
     flag_words,
+    more_that_need_a_word,
 )
 from pdca.db.errors import DatabaseBroken, PdcaError
 from pdca.db.store import Store
@@ -206,7 +207,7 @@ class DigestRows(Sequence[Row]):
             elif kind == "standing":
                 row = standing_row(entry)
             elif kind == "more":
-                row = [(f"{INDENT}and {entry} more that need a word (enter: the board)", "muted")]
+                row = [(f"{INDENT}and {more_that_need_a_word(entry)} (enter: the board)", "muted")]
             elif kind == "more-followups":
                 word = "follow-up" if entry == 1 else "follow-ups"
                 listed = f"{INDENT}and {entry} more {word} due (pdca followups lists them)"

@@ -12,7 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pdca.db.accountability_models import BY_KINDS, FOLLOWUP_RESULTS, flag_words
+from pdca.db.accountability_models import (
+    BY_KINDS,
+    FOLLOWUP_RESULTS,
+    flag_words,
+    more_that_need_a_word,
+)
 from pdca.db.dates import minute_utc
 from pdca.db.errors import InvalidInput, PdcaError
 from pdca.db.models import CHECKIN_STATUSES, record_id
@@ -411,7 +416,7 @@ def markdown(digest: Digest) -> str:
             for i in digest.standing_of(person)
         ]
         if digest.standing_more.get(person):
-            lines.append(f"- and {digest.standing_more[person]} more that need a word")
+            lines.append(f"- and {more_that_need_a_word(digest.standing_more[person])}")
         if digest.followups_more.get(person):
             lines.append(f"- and {_more_followups(digest.followups_more[person])}")
         lines += [f"- {DIGEST_LABELS[i.kind]}: {_line(i, md=True)}" for i in digest.of(person)]
@@ -442,7 +447,7 @@ def plain_text(digest: Digest, width: int | None = None) -> str:
                 f"    {STANDING_LABELS[i.kind]}: {_standing_line(i, md=False)}" for i in standing
             ]
             if digest.standing_more.get(person):
-                lines.append(f"    and {digest.standing_more[person]} more that need a word")
+                lines.append(f"    and {more_that_need_a_word(digest.standing_more[person])}")
             if digest.followups_more.get(person):
                 lines.append(f"    and {_more_followups(digest.followups_more[person])}")
         changes = digest.of(person)

@@ -196,7 +196,7 @@ async def test_enter_on_more_that_need_a_word_opens_that_persons_board(
         assert isinstance(screen, StandupScreen) and screen.person == "bob"
         (index,) = [i for i, who in screen.board_rows.items() if who == "bob"]
         rows = screen.query_one(RowList)
-        assert "and 1 more that need a word (enter: the board)" in "".join(
+        assert "and 1 more that needs a word (enter: the board)" in "".join(
             text for text, _ in rows.rows[index]
         )
         rows.set_cursor(index)

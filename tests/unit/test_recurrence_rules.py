@@ -14,6 +14,7 @@ from pdca.db.errors import InvalidInput
 FORMS = [
     "day",
     "3 days",
+    "weekdays",
     "week mon,thu",
     "2 weeks fri",
     "month 15",
@@ -36,6 +37,9 @@ def test_spelling_is_forgiving_about_case_plurals_and_spaces() -> None:
     assert rr.parse("Week  Mon, Thu") == rr.parse("week mon,thu")
     assert rr.parse("1 week monday") == rr.Rule("weeks", 1, weekdays=(0,))
     assert rr.parse("after 2 weeks") == rr.Rule("after", 14)
+    # Monday to Friday, as Taskwarrior spells it: refused before, naming no form that fit
+    assert rr.parse(" Weekdays ") == rr.parse("week mon,tue,wed,thu,fri") == rr.parse("weekday")
+    assert rr.parse("weekdays").text() == "week mon,tue,wed,thu,fri"
 
 
 @pytest.mark.parametrize(
