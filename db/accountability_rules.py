@@ -572,10 +572,13 @@ def _item(
         ):
             missed = before.get("ack_due")
             missed_words = minute_utc(missed) if isinstance(missed, str) else missed
-            detail = (
-                f"from {before.get('assignee')}, not acknowledged by {missed_words}"
-                f" ({alert_reason(after.get('rule') or before.get('rule'))})"
-            )
+            reason = alert_reason(after.get("rule") or before.get("rule"))
+            detail = f"from {before.get('assignee')}, not acknowledged by {missed_words} ({reason})"
+            level = before.get("escalation_level")
+            if isinstance(level, int) and level == after.get("escalation_level"):
+                # handed on with the KPI to its new owner (alerts.follow_new_chain): nobody
+                # missed a deadline (the stand-up said gus had, a trial)
+                detail = f"from {before.get('assignee')}: the KPI is theirs now ({reason})"
             return item("alert-escalated", after.get("assignee"), detail, title=kpi.name)
         if after.get("closed_at") and not before.get("closed_at"):
             # Its summary says why ("closed alert 4 on KPI 'x': 3.1 is back within 4").

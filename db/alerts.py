@@ -20,7 +20,7 @@ the actor ``pdca`` (the rules did it, not the person who happened to look), so n
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pdca.db import kpi_rules, signals, xmr
@@ -282,6 +282,42 @@ def escalate_due(store: Store) -> int:
                 )
             moved += 1
     return moved
+
+
+def follow_new_chain(store: Store, tx: Transaction, kpi_id: int, before: sqlite3.Row) -> list[str]:
+    """Inside the edit of KPI ``kpi_id`` (``before``: its row before), its open alerts that
+    wait for nobody left to wait for under the new owner or path, each with its event; the
+    one who takes one over has a full ``ACK_HOURS`` from now. An alert at the old owner's
+    turn goes to the new owner (it stayed with the old one, and came to the new one as an
+    "escalation" a day later, a lead's trial); one whose holder's deadline passed at the end
+    of the old path goes to whoever now follows them (added after it, they were overdue at
+    once, with a deadline from before they were on the path). What each event says."""
+    said: list[str] = []
+    kpi = store.conn.execute("SELECT * FROM kpis WHERE id = ?", (kpi_id,)).fetchone()
+    path, old_path = escalation_path(kpi["escalation"]), escalation_path(before["escalation"])
+    now = tx.now
+    rows = store.conn.execute(_OPEN_WAITING + " AND a.kpi_id = ?", (kpi_id,)).fetchall()
+    for row in rows:
+        holder, level = row["assignee"], row["escalation_level"]
+        people = kpi_rules.chain(kpi["owner"], path, holder)
+        was_owners = kpi_rules.chain(before["owner"], old_path, holder)[0] == holder
+        if holder not in people and level == 0 and was_owners:
+            to, why = people[0], f"handed alert {row['id']} on KPI {row['kpi']!r} from {holder}"
+            why += f" to {people[0]} with the KPI"
+        elif holder in people and deadline_of(row, now) <= now and people[-1] != holder:
+            to, level = people[people.index(holder) + 1], level + 1
+            why = (
+                f"escalated alert {row['id']} on KPI {row['kpi']!r} from {holder} to {to}: "
+                f"not acknowledged by {row['ack_due']}, and {to} is next on the path now"
+            )
+        else:
+            continue
+        deadline = iso(now + timedelta(hours=kpi_rules.ACK_HOURS))
+        changes = {"assignee": to, "escalation_level": level, "ack_due": deadline}
+        own = store.conn.execute("SELECT * FROM alerts WHERE id = ?", (row["id"],)).fetchone()
+        _update(store, tx, own, changes, f"{why} (until {deadline})")  # its own columns only
+        said.append(f"{why} (until {deadline})")
+    return said
 
 
 # --------------------------------------------------------------------------- reads, acknowledging

@@ -280,6 +280,8 @@ class KpiEdit:
     # as kpi record and undo say it (it read "closed alert 1, assigned to dana", a tester).
     closed_words: tuple[str, ...] = ()
     changed: bool = True  # False: every field given was as it is already; nothing written
+    # Open alerts the new owner or path handed on (alerts.follow_new_chain), as the log says.
+    handed_words: tuple[str, ...] = ()
 
 
 def _named_by_the_change(error: InvalidInput, wanted: dict[str, object]) -> InvalidInput:
@@ -309,6 +311,7 @@ def edit_kpi(
     went to the new owner erin when the owner was changed, unless some command had happened
     to record the pass-on before (a tester)."""
     opened_before: set[int] = set()
+    handed: list[str] = []
     path_given = changes.owner is not None or changes.escalation is not None
     if path_given or changes.clear & {"owner", "escalation"}:
         alerts.escalate_due(store)
@@ -365,6 +368,8 @@ def edit_kpi(
                 tx, "kpi", before, changed, f"edited KPI {merged['name']!r}: {fields}"
             )
             alerts.apply_breach(store, tx, before["id"])
+            if "owner" in changed or "escalation" in changed:
+                handed = alerts.follow_new_chain(store, tx, before["id"], before)
         final = merged["name"]
         written = tx.tx
         any_change = bool(changed)
@@ -378,6 +383,7 @@ def edit_kpi(
             a for i, a in sorted(now.items()) if a.closed_at is None and i not in opened_before
         ],
         changed=any_change,
+        handed_words=tuple(handed),
     )
 
 

@@ -192,6 +192,24 @@ def test_the_digest_reads_creations_moves_dones_checkins_and_alerts_from_events(
     assert details[5] == "35.5 h is above the alert threshold 34 h"
     assert details[6] == "by dave: on it"
     assert details[9] == "from dave, not acknowledged by d (threshold)"
+    handed = _event(
+        12,
+        "alert",
+        4,
+        "update",
+        {"kpi_id": 5, "assignee": "erin", "ack_due": "e", "escalation_level": 0},
+        {"kpi_id": 5, "assignee": "fay", "ack_due": "f", "escalation_level": 0},
+    )
+    (item,) = arules.digest(
+        [handed],
+        since=SINCE,
+        until=UNTIL,
+        actions=ACTIONS,
+        kpis={5: arules.KpiBrief("Resolution time", 34, "h")},
+    ).items
+    # handed on with the KPI to its new owner: nobody missed a deadline (a trial)
+    assert (item.kind, item.person) == ("alert-escalated", "fay")
+    assert item.detail == "from erin: the KPI is theirs now (threshold)"
     assert digest.people == ["bob", "carol", "dave", "erin"]
     assert digest.counts("bob")["checkin"] == 1 and digest.counts()["alert-raised"] == 1
     assert [i.kind for i in digest.of("dave")] == [

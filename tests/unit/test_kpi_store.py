@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pdca.db import alerts, kpis
-from pdca.db.errors import Conflict, InvalidInput, NotFound
+from pdca.db.errors import Conflict, InvalidInput, NotFound, UndoRefused
 from pdca.db.models import ActionDraft, CheckinDraft, KpiChanges, KpiDraft, ReadingDraft
 from pdca.db.store import Store
 from tests.conftest import NOW_DT, events, last_event_id, open_as
@@ -488,25 +488,70 @@ def test_passes_on_written_late_are_one_event_each_at_the_deadline_each_missed(
         later.close()
 
 
-def test_an_undo_of_a_new_owner_counts_from_the_undo_too(
+def test_a_new_owner_takes_the_owners_turn_at_once_and_an_undo_gives_it_back(
     store: Store, db_path: Path, kpi: str
 ) -> None:
-    """A reviewer's: dana's KPI went to frank before her deadline; when it passed, the alert
-    was frank's by the rule; the undo put dana back, and the alert went on to erin, frank's
-    turn skipped and never recorded."""
+    """A lead's trial: the KPI went from dana to frank before her deadline; the alert stayed
+    dana's, frank was told nothing, and it came to him a day later as an "escalation",
+    which put erin's turn a day late. Now frank holds it from the edit, with a day from
+    then, in the edit's own events; the undo gives it back to dana as it was. Once it has
+    passed on from frank, the undo is refused, naming the pass-on (a reviewer's: the undo
+    had skipped frank's turn, never recorded)."""
     record(store, 35)  # dana's by NOW + 24 h
     lead = open_as(db_path, "alice", NOW_DT + timedelta(hours=1))
-    kpis.edit_kpi(lead, KPI, KpiChanges(owner="frank"))  # frank holds it now, by the rule
+    edit = kpis.edit_kpi(lead, KPI, KpiChanges(owner="frank"))
     lead.close()
-    later = open_as(db_path, "alice", NOW_DT + timedelta(hours=26))
+    assert edit.handed_words == (
+        f"handed alert 1 on KPI {KPI!r} from dana to frank with the KPI"
+        " (until 2026-11-24T10:00:00Z)",
+    )
+    (alert,) = alerts.list_alerts(store)
+    assert (alert.assignee, alert.escalation_level, alert.ack_due) == (
+        "frank",
+        0,
+        "2026-11-24T10:00:00Z",
+    )
+    soon = open_as(db_path, "alice", NOW_DT + timedelta(hours=2))
     try:
-        later.undo()
-        written = [e["summary"] for e in events(later) if e["entity"] == "alert"]
-        assert any("from dana to frank" in said for said in written), written
+        soon.undo()
+        (alert,) = alerts.list_alerts(soon)
+        assert (alert.assignee, alert.ack_due) == ("dana", "2026-11-24T09:00:00Z")
+    finally:
+        soon.close()
+    lead = open_as(db_path, "alice", NOW_DT + timedelta(hours=3))
+    kpis.edit_kpi(lead, KPI, KpiChanges(owner="frank"))
+    lead.close()
+    later = open_as(db_path, "alice", NOW_DT + timedelta(hours=28))  # frank's deadline passed
+    try:
+        with pytest.raises(UndoRefused, match="from frank to erin"):
+            later.undo()
         (alert,) = alerts.list_alerts(later)
-        assert alert.assignee == "frank"  # his turn, until his own deadline (not erin's)
+        assert (alert.assignee, alert.escalation_level) == ("erin", 1)
     finally:
         later.close()
+
+
+def test_someone_added_after_an_overdue_end_of_the_path_gets_a_day_from_then(
+    store: Store, db_path: Path, kpi: str
+) -> None:
+    """A lead's trial: alice, the end of the path, missed her deadline; the lead added mo
+    after her, and the alert waited for mo overdue at once, "overdue since" a time before
+    he was on the path. He has a day from the edit."""
+    record(store, 35)  # dana by +24 h, erin by +48 h, alice by +72 h
+    lead = open_as(db_path, "lena", NOW_DT + timedelta(hours=80))
+    try:
+        (alert,) = alerts.list_alerts(lead)
+        assert (alert.assignee, alert.overdue) == ("alice", True)
+        edit = kpis.edit_kpi(lead, KPI, KpiChanges(escalation=["erin", "alice", "mo"]))
+        assert edit.handed_words == (
+            f"escalated alert 1 on KPI {KPI!r} from alice to mo: not acknowledged by"
+            " 2026-11-26T09:00:00Z, and mo is next on the path now (until 2026-11-27T17:00:00Z)",
+        )
+        (alert,) = alerts.list_alerts(lead)
+        assert (alert.assignee, alert.escalation_level, alert.overdue) == ("mo", 3, False)
+        assert alert.ack_due == "2026-11-27T17:00:00Z"
+    finally:
+        lead.close()
 
 
 def test_a_closed_alert_is_not_acknowledged(store: Store, kpi: str) -> None:
