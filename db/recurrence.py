@@ -419,6 +419,63 @@ def stop(store: Store, rule_id: int, expected_version: int | None = None) -> Rec
     return get(store, rule_id)
 
 
+def start(store: Store, rule_id: int, expected_version: int | None = None) -> Recurrence:
+    """A stopped rule runs again, from today on: a calendar rule's next date is its first
+    from today (after the latest action it made, so none is made twice), not one gone by
+    while it was stopped; an "after N days" rule waits for its latest action as before (one
+    done while it was stopped makes its next one at the next look, ``run_due``). One
+    transaction, one event. Before, only an undo started one again, and that took back
+    every later change of the person who stopped it first (a lead's trial)."""
+    with store.write() as tx:
+        before = store.conn.execute("SELECT * FROM recurrences WHERE id = ?", (rule_id,)).fetchone()
+        if before is None:
+            raise NotFound("repeat rule", rule_id)
+        if expected_version is not None and before["version"] != expected_version:
+            raise store.conflict("recurrence", before)
+        if before["stopped_at"] is None:
+            raise GateUnmet(f"repeat rule {rule_id} runs already (pdca recur list says when)")
+        rule = stored_rule(before)
+        if rule is None:
+            raise GateUnmet(f"repeat rule {rule_id}: {BROKEN}")
+        next_due: date | None = None
+        if not rule.after_done:
+            latest = store.conn.execute(
+                "SELECT max(due) FROM actions WHERE recurrence_id = ? AND due IS NOT NULL",
+                (rule_id,),
+            ).fetchone()[0]
+            day = _local(tx.now)
+            after = max(date.fromordinal(day.toordinal() - 1), _made_until(latest))
+            next_due = rrules.next_after(rule, date.fromisoformat(before["anchor"]), after)
+            if next_due is None:
+                raise GateUnmet(f"repeat rule {rule_id}: {ENDED}")
+        store.conn.execute(
+            "UPDATE recurrences SET stopped_at = NULL, stopped_by = NULL, next_due = ?,"
+            " updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
+            (_iso(next_due), tx.at, rule_id, before["version"]),
+        )
+        after_row = store.conn.execute(
+            "SELECT * FROM recurrences WHERE id = ?", (rule_id,)
+        ).fetchone()
+        tx.log(
+            "recurrence",
+            rule_id,
+            "update",
+            f"started repeat rule {rule_id} ({before['rule']}) again",
+            dict(before),
+            dict(after_row),
+        )
+    return get(store, rule_id)
+
+
+def _made_until(latest_due: object) -> date:
+    """The latest due date a rule's actions hold (one typed in by hand that is no date:
+    none)."""
+    try:
+        return date.fromisoformat(str(latest_due))
+    except ValueError:
+        return date.min
+
+
 _LIST = """
 SELECT r.*, (SELECT count(*) FROM actions a WHERE a.recurrence_id = r.id
     AND a.parent_id IS NULL) AS instances,

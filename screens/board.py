@@ -41,7 +41,7 @@ from pdca.screens.board_done import complete_flow
 from pdca.screens.board_filters import BoardFilter, close_text_box, open_text_box, pick_flow
 from pdca.screens.board_move import move_back_flow, move_flow
 from pdca.screens.board_new import new_flow
-from pdca.screens.board_undo import stop_repeating_flow, undo_flow
+from pdca.screens.board_undo import start_repeating_flow, stop_repeating_flow, undo_flow
 from pdca.screens.context import (
     AppContext,
     PaletteEntry,
@@ -792,6 +792,16 @@ class BoardScreen(Screen[None]):
             return
         self.start(stop_repeating_flow, action.recurrence_id, action.id, dialogs=False)
 
+    def action_start_repeating(self) -> None:
+        """The palette's "Start repeating": the focused action's stopped rule runs again."""
+        action = self._target()
+        if action is None or not self.writable():
+            return
+        if action.recurrence_id is None:
+            self.notify(f"#{action.id} does not repeat", severity="warning")
+            return
+        self.start(start_repeating_flow, action.recurrence_id, action.id, dialogs=False)
+
     def writable(self, *, text_follows: bool = False) -> bool:
         """Whether writes may be tried; said when not. ``text_follows``: the key opens a form
         whose text may be typed with it (n, e, c), which is then not run as board keys."""
@@ -1042,5 +1052,10 @@ class BoardScreen(Screen[None]):
                 "Stop repeating",
                 "No more repeats of the focused action (pdca recur stop)",
                 self.action_stop_repeating,
+            ),
+            PaletteEntry(
+                "Start repeating",
+                "The focused action's stopped rule runs again (pdca recur start)",
+                self.action_start_repeating,
             ),
         ]

@@ -1,4 +1,5 @@
-"""The board's ``u`` and the palette's "Stop repeating": writes that take something back."""
+"""The board's ``u`` and the palette's "Stop repeating" and "Start repeating": writes that
+take something back or put it back."""
 
 from __future__ import annotations
 
@@ -46,4 +47,15 @@ async def stop_repeating_flow(board: BoardScreen, rule_id: int, action_id: int) 
         board.notify(
             f"#{action_id} stops repeating ({literal(stopped.rule)}); "
             f"the {stopped.instances} made stay"
+        )
+
+
+async def start_repeating_flow(board: BoardScreen, rule_id: int, action_id: int) -> None:
+    """``action_id``'s stopped rule runs again, from today on (``recurrence.start``)."""
+    from pdca.db import recurrence
+
+    started = await save(board, lambda store: recurrence.start(store, rule_id))
+    if started:
+        board.notify(
+            f"#{action_id} repeats again: {literal(recurrence.next_note(board.store, rule_id))}"
         )

@@ -100,13 +100,35 @@ def _next(rule: Recurrence) -> str:
 @pass_session
 def recur_stop(session: Session, rule_id: int, as_json: bool) -> None:
     """Stop a repeat rule (its ID from pdca recur list); the actions it made stay."""
-    from pdca.db.recurrence import stop
+    from pdca.db.recurrence import catch_up, stop
 
-    result = stop(session.store(), rule_id)
+    store = session.store()
+    catch_up(store)  # a date that came while it ran makes its repeat first, as anywhere else
+    result = stop(store, rule_id)
     _emit(
         as_json,
         result,
         lambda: click.echo(f"stopped repeat rule {result.id} ({printable(result.rule)})"),
+    )
+
+
+@recur.command("start")
+@click.argument("rule_id", metavar="ID", type=RULE_ID)
+@json_option
+@pass_session
+def recur_start(session: Session, rule_id: int, as_json: bool) -> None:
+    """Start a stopped repeat rule again, from today on."""
+    from pdca.db.recurrence import next_note, start
+
+    store = session.store()
+    result = start(store, rule_id)
+    _emit(
+        as_json,
+        result,
+        lambda: click.echo(
+            f"started repeat rule {result.id} ({printable(result.rule)}) again; "
+            + printable(next_note(store, rule_id))
+        ),
     )
 
 

@@ -204,3 +204,32 @@ def test_an_undo_of_the_done_is_refused_when_the_repeat_made_from_it_was_changed
     message = one_line_error(cli("undo"))
     assert message.startswith("cannot undo 'added #2, repeat of #1") and "ben changed #2" in message
     assert [a["id"] for a in json.loads(ok("list", "--json").stdout)] == [2]
+
+
+def test_recur_start_runs_a_stopped_rule_again_from_today(ok, cli, monkeypatch) -> None:
+    """Only an undo started a stopped rule again, and it took back every later change of
+    the one who stopped it first: readings, a stand-up (a lead's trial)."""
+    ok("add", "Weekly review", "--owner", "dana", "--every", "week mon")  # Mon 23rd, then 30th
+    assert "runs already" in one_line_error(cli("recur", "start", "1"))
+    monkeypatch.setenv("PDCA_NOW", "2026-12-01T09:00:00Z")  # the 30th came, nobody looked
+    ok("recur", "stop", "1")  # makes the one whose date came first, as any command does
+    monkeypatch.setenv("PDCA_NOW", "2026-12-16T09:00:00Z")  # Mondays 7th and 14th went by
+    said = ok("recur", "start", "1").stdout
+    assert said == (
+        "started repeat rule 1 (week mon) again; repeats every week mon: the next is made on"
+        " 2026-12-21\n"
+    )  # from today on: none for the Mondays it was stopped
+    listed = json.loads(ok("list", "--json").stdout)
+    assert [(a["id"], a["due"]) for a in listed] == [(1, "2026-11-23"), (2, "2026-11-30")]
+    assert "runs already" in one_line_error(cli("recur", "start", "1"))
+    assert one_line_error(cli("recur", "start", "9")) == "no repeat rule 9"
+    ok("undo")  # the start: stopped again
+    assert json.loads(ok("recur", "list", "--all", "--json").stdout)[0]["state"] == "stopped"
+
+
+def test_recur_start_never_makes_a_date_twice(ok, monkeypatch) -> None:
+    """Stopped and started on the day a repeat was made: that day is not made again."""
+    ok("add", "Standup notes", "--owner", "dana", "--every", "day")  # today, the 23rd
+    ok("recur", "stop", "1")
+    rule = json.loads(ok("recur", "start", "1", "--json").stdout)
+    assert rule["next_due"] == "2026-11-24"
