@@ -63,6 +63,7 @@ from pdca.screens.context import (
 )
 from pdca.tui.crash import crash_line, write_crash_log
 from pdca.tui.esc_keys import read_esc_digits_as_keys
+from pdca.tui.list_paging import page_only_drawn_lists
 from pdca.tui.niced import at_lowest_priority
 from pdca.tui.paths import NoHome
 from pdca.tui.settings import Settings, load_settings, save_settings, settings_path
@@ -79,6 +80,7 @@ ALT_KEYS = frozenset(
     f"alt+{key}" for key in [*"abcdefghijklmnopqrstuvwxyz0123456789", "up", "down", "left", "right"]
 )
 read_esc_digits_as_keys()  # esc 3 typed fast: esc, then the KPIs view (not "£")
+page_only_drawn_lists()  # PageUp in the palette before its list is drawn: no crash
 
 CHANGE_POLL_SECONDS = 0.5  # others' changes appear within one second
 ESCALATION_SECONDS = 60.0  # missed alert deadlines are passed on within a minute
@@ -764,7 +766,30 @@ class PdcaApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for entry in self._palette_entries(screen):
             yield SystemCommand(entry.title, self._palette_help(screen, entry), entry.callback)
-        yield from super().get_system_commands(screen)  # Theme, Quit, Keys, Screenshot, ...
+        for command in super().get_system_commands(screen):  # Theme, Quit, Keys, ...
+            if command.title != "Screenshot":  # into ~/Downloads, on a server rarely there
+                yield command
+                continue
+            yield SystemCommand(
+                "Screenshot",
+                "Save an SVG of the screen in your own pdca folder, and say where",
+                lambda: self.set_timer(0.1, self._save_screenshot),
+            )
+
+    def _save_screenshot(self) -> None:
+        """The palette's "Screenshot": Textual's said "Failed to save screenshot", no why and
+        no where (its ~/Downloads is missing on a server, a tester)."""
+        from pdca.tui.crash import crash_directory
+
+        try:
+            directory = crash_directory(os.environ)
+            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            path = self.save_screenshot(path=str(directory))
+        except (NoHome, OSError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            self.notify(f"no screenshot saved: {reason}", severity="error")
+            return
+        self.notify(f"screenshot saved: {path}", timeout=8)
 
     def _palette_help(self, screen: Screen, entry: PaletteEntry) -> str:
         """The entry's help, then the key that does the same as the keymap has it now."""

@@ -464,3 +464,27 @@ async def test_no_color_keeps_a_late_mark_as_bright_as_the_text(
             style = column.get_component_rich_style(f"phase-column--{mark}")
             assert style.color == column.rich_style.color, mark
         assert column.get_component_rich_style("phase-column--overdue").bold
+
+
+async def test_the_palettes_screenshot_is_saved_in_your_own_folder_and_says_where(
+    make_app, board_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual's went to ~/Downloads, rarely there on a server: "Failed to save screenshot",
+    no why, no where (a tester)."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    app = make_app(board_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle_app(app, pilot)
+        [command] = [c for c in app.get_system_commands(app.screen) if c.title == "Screenshot"]
+        command.callback()
+        await pilot.pause(0.3)
+        [saved] = (tmp_path / "state" / "pdca").glob("*.svg")
+        assert "Board" in saved.read_text(encoding="utf-8")
+        said = [n.message for n in app._notifications]
+        assert f"screenshot saved: {saved}" in said
+        (tmp_path / "a file").write_text("")
+        monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "a file"))  # no folder to make
+        command.callback()
+        await pilot.pause(0.3)
+        said = [n.message for n in app._notifications]
+        assert "no screenshot saved: Not a directory" in said
