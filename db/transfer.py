@@ -83,14 +83,18 @@ def export_json(store: Store) -> str:
     return "".join(export_json_parts(store))
 
 
-def export_json_parts(store: Store) -> Generator[str, None, None]:
+def export_json_parts(
+    store: Store, *, ascii_only: bool = False
+) -> Generator[str, None, None]:
     """The JSON export in pieces, a row at a time: the very text ``json.dumps(document,
     indent=1)`` writes, without the document in memory (a gigabyte at 100 000 actions, and
     its copies). Read in one read transaction, so the tables agree with each other however
-    long the writing takes."""
+    long the writing takes. ``ascii_only``: every other character as JSON's own escape, for
+    an ASCII terminal (whose own escapes, ``\\xe9``, are no JSON: a tester)."""
 
     def dumped(value: object, depth: int) -> str:
-        return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + " " * depth)
+        text = json.dumps(value, ensure_ascii=ascii_only, indent=1)
+        return text.replace("\n", "\n" + " " * depth)
 
     head = {
         "format": EXPORT_FORMAT,

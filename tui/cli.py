@@ -48,6 +48,7 @@ from pdca.db.models import (
 from pdca.tui.columns import table, table_lines
 from pdca.tui.completion import DB_AFTER, attach_completers
 from pdca.tui.output import (
+    ascii_terminal,
     for_terminal,
     json_array,
     json_safe,
@@ -1514,7 +1515,7 @@ def export(session: Session, fmt: str, out: str | None) -> None:
     parts: Iterable[str]
     reading = None
     if fmt == "json":
-        reading = export_json_parts(store)
+        reading = export_json_parts(store, ascii_only=out is None and ascii_terminal())
         parts = _in_blocks(json_safe(part) for part in reading)
     else:
         lines = export_csv_parts(store)

@@ -86,3 +86,16 @@ def test_json_on_an_ascii_terminal_is_json(latin1: dict[str, str]) -> None:
     )
     assert status == 0 and received.isascii()
     assert [a["title"] for a in json.loads(received.decode("ascii"))] == [TITLE]
+
+
+def test_an_export_on_an_ascii_terminal_is_json(latin1: dict[str, str]) -> None:
+    """``pdca export`` went out through the terminal's escapes (``\\xe9``, ``\\U0001f680``):
+    no JSON (a tester). Every other ``--json`` output was."""
+    status, received = run_on_a_terminal(
+        [sys.executable, "-m", "pdca.tui", "export"],
+        {**os.environ, **latin1, "PYTHONIOENCODING": "ascii"},
+        stderr_too=False,
+    )
+    assert status == 0 and received.isascii()
+    exported = json.loads(received.decode("ascii"))
+    assert [a["title"] for a in exported["tables"]["actions"]] == [TITLE]
