@@ -83,9 +83,7 @@ def export_json(store: Store) -> str:
     return "".join(export_json_parts(store))
 
 
-def export_json_parts(
-    store: Store, *, ascii_only: bool = False
-) -> Generator[str, None, None]:
+def export_json_parts(store: Store, *, ascii_only: bool = False) -> Generator[str, None, None]:
     """The JSON export in pieces, a row at a time: the very text ``json.dumps(document,
     indent=1)`` writes, without the document in memory (a gigabyte at 100 000 actions, and
     its copies). Read in one read transaction, so the tables agree with each other however

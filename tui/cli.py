@@ -627,8 +627,11 @@ def _encoding_name(stream: Any) -> str:
     """The stream's encoding by its codec's own name (``UTF8``, ``utf_8``: ``utf-8``)."""
     import codecs
 
+    from pdca.tui.ascii_terminal import NAME as ASCII_TERMINAL
+
     try:
-        return codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name
+        name = codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name
+        return "ascii" if name == ASCII_TERMINAL else name  # pdca's own name for it: ascii
     except LookupError:
         return str(stream.encoding)
 
@@ -1716,7 +1719,7 @@ def _streams_for_any_text() -> None:
     export (a tester). A terminal keeps its encoding and shows what it cannot as escapes
     (``\\U0001f680``), as pdca shows control characters; a pipe or a file gets UTF-8, what
     JSON and CSV are read as. Messages on stderr escape too."""
-    from pdca.tui.ascii_terminal import is_ascii
+    from pdca.tui.ascii_terminal import MARKS_ERRORS, is_ascii
     from pdca.tui.ascii_terminal import register as ascii_codec_click_keeps
 
     for stream in (sys.stdout, sys.stderr):
@@ -1725,7 +1728,9 @@ def _streams_for_any_text() -> None:
             continue
         if stream is sys.stdout and not stream.isatty():
             stream.reconfigure(encoding="utf-8")
-        elif is_ascii(stream.encoding):  # click would write UTF-8 to it (tui/ascii_terminal.py)
-            stream.reconfigure(encoding=ascii_codec_click_keeps(), errors="backslashreplace")
+            continue
+        ascii_codec = ascii_codec_click_keeps()  # and pdca's marks as ASCII look-alikes
+        if is_ascii(stream.encoding):  # click would write UTF-8 to it (tui/ascii_terminal.py)
+            stream.reconfigure(encoding=ascii_codec, errors=MARKS_ERRORS)
         else:
-            stream.reconfigure(errors="backslashreplace")
+            stream.reconfigure(errors=MARKS_ERRORS)

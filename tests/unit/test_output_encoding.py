@@ -60,7 +60,8 @@ def test_a_latin_1_terminal_shows_what_it_cannot_encode_as_escapes(latin1: dict[
     )
     assert status == 0
     shown = received.decode("latin-1")
-    assert "emoji \\U0001f680 \\u2713 \\u2192 café" in shown
+    # pdca's own marks, in a title too, as their look-alikes (an arrow): the rest escaped
+    assert "emoji \\U0001f680 \\u2713 -> café" in shown
     assert "crashed" not in shown
 
 
@@ -73,7 +74,7 @@ def test_an_ascii_terminal_gets_escapes_not_utf_8(latin1: dict[str, str]) -> Non
     )
     assert status == 0
     assert received.isascii()
-    assert "emoji \\U0001f680 \\u2713 \\u2192 caf\\xe9" in received.decode("ascii")
+    assert "emoji \\U0001f680 \\u2713 -> caf\\xe9" in received.decode("ascii")
 
 
 def test_json_on_an_ascii_terminal_is_json(latin1: dict[str, str]) -> None:
@@ -99,3 +100,16 @@ def test_an_export_on_an_ascii_terminal_is_json(latin1: dict[str, str]) -> None:
     assert status == 0 and received.isascii()
     exported = json.loads(received.decode("ascii"))
     assert [a["title"] for a in exported["tables"]["actions"]] == [TITLE]
+
+
+def test_pdcas_own_marks_come_out_as_ascii_look_alikes() -> None:
+    """A stand-up line's dash came out as ``\\u2014``, flow's bars as ``\\u2581\\u2583`` (two
+    testers); what has no look-alike is still an escape, never lost."""
+    from pdca.tui.ascii_terminal import MARKS_ERRORS, register
+
+    codec = register()
+    said = "#2 Canary — 8d late · “ok” ↗ ▁▃▅█ … café 🚀"
+    assert said.encode(codec, errors=MARKS_ERRORS) == (
+        b'#2 Canary - 8d late . "ok" ^ _-=# ~ caf\\xe9 \\U0001f680'
+    )
+    assert "—é".encode("latin-1", errors=MARKS_ERRORS) == "-é".encode("latin-1")
