@@ -273,6 +273,10 @@ class PdcaApp(App[None]):
                 f"not saved yet, {'; '.join(said)}. {again} again quits, and prints them",
                 timeout=QUIT_AGAIN_SECONDS,
             )
+            if again == "q":
+                # Typed on as if pdca had quit ("clear; pdca", for the shell), c opened a
+                # check-in, the rest became its text and enter saved it (a tester).
+                self.key_hold.drop_text(passing=frozenset({"q"}))
             return
         self.left_typed = typed
         self.exit()

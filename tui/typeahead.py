@@ -93,14 +93,17 @@ class KeyHold:
         self._typed = itertools.count()
         self._dropping_until = 0.0  # time.monotonic: typed text dropped till then (drop_text)
         self._dropped_any = False  # since drop_text: the first dropped key is said, once
+        self._passing: frozenset[str] = frozenset()  # keys that end the dropping and run
         self.on_dropped: Callable[[], None] = lambda: None  # told at the first key dropped
 
-    def drop_text(self) -> None:
+    def drop_text(self, passing: frozenset[str] = frozenset()) -> None:
         """The key just handled was to open a form and opened nothing: what is typed next is
         that form's text, not board keys. Typed with ``c`` on no card, "update" ran u (undo
-        of the person's last change) and p, and a q in it quit (a tester)."""
+        of the person's last change) and p, and a q in it quit (a tester). ``passing``: keys
+        that end the dropping and run (q after a refused quit)."""
         self._dropping_until = time.monotonic() + DROP_PAUSE_SECONDS
         self._dropped_any = False
+        self._passing = passing
 
     def _dropped(self, event: events.Event) -> bool:
         """Whether ``event`` is text typed for a form that did not open, and so dropped."""
@@ -108,6 +111,9 @@ class KeyHold:
             return False
         now = time.monotonic()
         if now >= self._dropping_until:
+            return False
+        if isinstance(event, events.Key) and event.key in self._passing:
+            self._dropping_until = 0.0
             return False
         if isinstance(event, events.Key) and event.key in ("enter", "escape"):
             self._dropping_until = 0.0  # the form's end, as the person meant it: dropped too

@@ -890,6 +890,27 @@ async def test_quitting_with_a_kept_edit_says_so_first(
         assert not app.is_running
 
 
+async def test_text_typed_on_after_a_refused_quit_runs_no_board_keys(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """q refused (a kept edit), the person typed on as if pdca had quit, "clear; pdca" and
+    enter for the shell: c opened a check-in, the rest became its text, enter saved it (a
+    tester). What is typed then is dropped, and said; q still quits."""
+    monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await _save_outwaiting_the_lock(app, pilot, board_db, "e", "Renamed by alice")
+        before = app.context.store.last_event_id()
+        await pilot.press("q", *"clear; pd", "enter")
+        await settle_app(app, pilot)
+        assert app.is_running and app.context.store.last_event_id() == before
+        assert len(app.screen_stack) == 1  # no form opened
+        assert "what you typed after it was not run as board keys" in _notes(app)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
 async def test_ctrl_q_over_a_form_with_typed_text_says_so_first(make_app, board_db: Path) -> None:
     """ctrl+q over a new action's form quit at once, exit 0, the title typed gone without a
     word (a tester): the first says what is typed, the second quits and it is printed."""
