@@ -7,12 +7,36 @@ by the user alone (a traceback may hold the team's data), never beside the share
 from __future__ import annotations
 
 import os
+import sys
+import time
 import traceback
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pdca.tui.paths import NoHome, base_directory
+
+_STARTED = time.time()  # when this process first imported pdca's code
+_PACKAGES = ("pdca.tui", "pdca.screens", "pdca.screens.dialogs", "pdca.widgets", "pdca.db")
+
+
+def code_changed_since_start() -> bool:
+    """Whether a file of pdca's own code changed after this process started: an upgrade
+    while a board was open. Its views and dialogs are imported when first opened, so the
+    first new one met the new files beside the old ones in memory, and crashed with an
+    ImportError that said nothing of why (a team's soak)."""
+    for name in _PACKAGES:
+        package = sys.modules.get(name)
+        for folder in getattr(package, "__path__", ()):
+            try:
+                with os.scandir(folder) as entries:
+                    if any(
+                        e.name.endswith(".py") and e.stat().st_mtime > _STARTED for e in entries
+                    ):
+                        return True
+            except OSError:
+                continue
+    return False
 
 
 def crash_directory(environ: Mapping[str, str]) -> Path:
@@ -46,6 +70,11 @@ def crash_line(error: BaseException, log: Path | None) -> str:
     if len(what) > 200:
         what = what[:200] + "…"
     where = f"the traceback is in {log}" if log else "the traceback could not be saved"
+    if code_changed_since_start():
+        return (
+            f"pdca: crashed ({what}); {where}; pdca was upgraded while it ran (its files"
+            " changed since it started): start it again"
+        )
     # A value put in the file by hand is the likeliest cause pdca did not foresee: doctor's
     # values, objects and references checks name one (testers met crashes of that kind).
     return f"pdca: crashed ({what}); {where}; pdca doctor checks the file"

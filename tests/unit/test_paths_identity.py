@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import pwd
+import time
 from pathlib import Path
 
 import pytest
@@ -377,3 +378,22 @@ def test_an_empty_home_is_no_home_not_the_root_directory(monkeypatch: pytest.Mon
     monkeypatch.setattr(pwd, "getpwuid", unknown)
     with pytest.raises(NoHome, match="^no home directory: HOME is not set"):
         user_data_dir({"HOME": ""})
+
+
+def test_a_crash_after_an_upgrade_under_a_running_board_says_to_start_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A team's soak: pdca was upgraded while ben's board was open, and the first view he
+    opened since imported a new file beside the old ones in memory: "crashed (ImportError:
+    cannot import name ...)", and to run doctor, which would find nothing."""
+    from pdca.tui import crash
+
+    error = ImportError("cannot import name 'x' from 'pdca.db.models'")
+    monkeypatch.setattr(crash, "_STARTED", 0.0)  # every file of pdca's is newer than that
+    assert crash.code_changed_since_start()
+    line = crash.crash_line(error, None)
+    assert line.endswith("pdca was upgraded while it ran (its files changed since it started):"
+                         " start it again")  # fmt: skip
+    monkeypatch.setattr(crash, "_STARTED", time.time() + 3600)  # nothing changed since
+    assert not crash.code_changed_since_start()
+    assert crash.crash_line(error, None).endswith("pdca doctor checks the file")
