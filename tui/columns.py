@@ -24,6 +24,7 @@ PLAIN_ELLIPSIS = "~"  # one cell too, for a terminal that cannot show "…"
 # A cut column keeps at least this many cells unless it says otherwise: narrower, a title
 # says nothing, and a row that wraps reads better than one that says nothing.
 NARROWEST = 8
+LAST_RESORT = 6  # a cut column below its floor, when a cell or two still do not fit
 
 # Joins a row's cells while the widths are found: ``printable`` has escaped every control
 # character in them, this one included, so it cannot be part of a cell.
@@ -166,10 +167,11 @@ def table_lines(
 
 def fitted(natural: list[int], order: list[tuple[int, int]], room: int) -> list[int]:
     """The widths that fit ``room`` cells: the columns in ``order`` (index, floor) give up
-    cells one after the other, each down to its floor at most, until the line fits; the
-    names a row is known by come last (a KPI's name had gone down with its trend's words,
-    to "Code re…", a reviewer). A column of floor 0 goes whole, its gap with it, or stays
-    whole. What cannot fit even so is left to wrap."""
+        cells one after the other, each down to its floor at most, until the line fits; the
+        names a row is known by come last (a KPI's name had gone down with its trend's words,
+        to "Code re…", a reviewer). A column of floor 0 goes whole, its gap with it, or stays
+        whole; then, if the line still does not fit, below their floors to ``LAST_RESORT``. What
+    cannot fit even so is left to wrap."""
     widths = list(natural)
     over = sum(widths) + 2 * (len(widths) - 1) - room
     for index, floor in order:
@@ -182,6 +184,15 @@ def fitted(natural: list[int], order: list[tuple[int, int]], room: int) -> list[
         given = min(over, max(0, widths[index] - floor))
         widths[index] -= given
         over -= given
+    # Still over by a cell or two with every column at its floor: they go below it, to
+    # ``LAST_RESORT`` cells, rather than every line wrap for one cell ("Hold a" and a lone
+    # "…" on a line of its own at 40 columns, a tester).
+    below = {i: max(0, widths[i] - LAST_RESORT) for i, floor in order if floor > LAST_RESORT}
+    if 0 < over <= sum(below.values()):  # only when the line then fits
+        for index, spare in below.items():
+            given = min(over, spare)
+            widths[index] -= given
+            over -= given
     # A column gone whole may leave cells over: back to those cut, the one named last in the
     # order first (the name a row is known by).
     for index in reversed(list(dict.fromkeys(index for index, _ in order))):

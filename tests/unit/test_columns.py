@@ -228,3 +228,15 @@ def test_a_latin_1_terminal_gets_pdca_s_marks_in_one_ascii_cell_each(tmp_path: P
     assert status == 0, lines
     assert lines[1] == "#1  plan   -      -    Rocket \\U0001f680 launch~", lines
     assert max(len(line) for line in lines) <= 40 + len("\\U0001f680") - 2
+
+
+def test_a_cell_or_two_over_with_every_column_at_its_floor_is_taken_below_it() -> None:
+    """At 40 columns ``pdca list`` was one cell wider than the terminal: every row wrapped a
+    lone "…" onto a line of its own (a tester). A cell or two are taken below the floor;
+    more than that still wraps, the floor kept."""
+    headers, rows = ["ID", "DUE", "TITLE"], [["#29", "2026-11-18 !", "Hold a blameless review"]]
+    lines = table(headers, rows, cut=("TITLE",), width=26).splitlines()  # 27 at the floor
+    assert max(cell_width(line) for line in lines) == 26
+    assert lines[1].endswith("  Hold a…")
+    wrapped = table(headers, rows, cut=("TITLE",), width=24).splitlines()
+    assert cell_width(wrapped[1].split("  ")[-1]) == NARROWEST  # 3 over: left to wrap
