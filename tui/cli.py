@@ -6,6 +6,7 @@ must start, write and exit fast. Errors are one line on stderr and exit status 1
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import gc
 import importlib
@@ -427,6 +428,7 @@ class PdcaGroup(SubGroup):
         try:
             if sys.stdout is None:  # started with >&-: whatever it did, nobody would know
                 raise PdcaError("standard output is closed; nothing done")
+            arguments = as_utf_8(arguments)
             refuse_unreadable_text(arguments, os.environ)
             try:
                 return super().main(arguments, prog_name or "pdca", standalone_mode=False, **extra)
@@ -517,6 +519,22 @@ def _take_db_after(ctx: click.Context, _param: click.Parameter, value: str | Non
 def _same_path(one: str, other: str) -> bool:
     """Two spellings of one file (``f.db``, ``./f.db``, an absolute path) are the same --db."""
     return os.path.abspath(os.path.expanduser(one)) == os.path.abspath(os.path.expanduser(other))
+
+
+def as_utf_8(arguments: list[str]) -> list[str]:
+    """Arguments that are UTF-8 bytes, read by Python in a locale that is not (LC_ALL=C
+    with its UTF-8 mode and locale coercion off): as their text. They were refused as "not
+    UTF-8 text", quoting 'Caf\\xe9' of a valid "Café" (a tester)."""
+    fixed = []
+    for given in arguments:
+        text = given
+        try:
+            given.encode("utf-8")
+        except UnicodeEncodeError:
+            with contextlib.suppress(UnicodeError):
+                text = os.fsencode(given).decode("utf-8")
+        fixed.append(text)
+    return fixed
 
 
 def refuse_unreadable_text(arguments: list[str], environ: Mapping[str, str]) -> None:

@@ -89,6 +89,15 @@ def test_arguments_that_are_not_utf8_are_one_line(
     assert _state(team) == before
 
 
+def test_utf8_arguments_in_an_ascii_locale_are_their_text(team: Path, env: dict[str, str]) -> None:
+    """LC_ALL=C with Python's UTF-8 mode and locale coercion off: a valid "Café" was refused
+    as "'Caf\\xe9 x' is not UTF-8 text" (a tester)."""
+    ascii_locale = {**env, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+    result = _process([b"add", "Café x".encode(), b"--json"], ascii_locale)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["title"] == "Café x"
+
+
 def test_a_variable_that_is_not_utf8_is_one_line(team: Path, env: dict[str, str]) -> None:
     environ = {**os.environ, **env}
     environ_bytes = {k.encode(): v.encode() for k, v in environ.items()}
