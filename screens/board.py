@@ -389,7 +389,7 @@ class BoardScreen(Screen[None]):
         pick not taken (a tester picked again)."""
         bar = self.query_one("#filter-bar", Static)
         if reading:
-            said = self.filter.describe() if self.filter.shown else Text("filter cleared")
+            said = self.filter.describe() if self.filter.shown else Text("every open action")
             said.append("   reading…", style="dim italic")
             bar.display = True
             bar.update(said)
