@@ -706,9 +706,13 @@ def deliver_due(
     runner: str,
     environ: Mapping[str, str],
     stop: Callable[[], bool] | None = None,
+    *,
+    own_terminal: int | None = None,
+    shown_here: Callable[[Notification], None] | None = None,
 ) -> RunReport:
     """One run as ``runner`` (``pdca notify`` from cron, or the app while it is open): every
-    channel the team set up, a token naming this host and process for the claims."""
+    channel the team set up, a token naming this host and process for the claims. The app
+    names its own terminal (``Channels``): a message for it is shown on the board."""
     settings, now = channel_settings(store), store.clock()
     channels: Callable[[Notification], Outcome] | None = None
 
@@ -719,7 +723,14 @@ def deliver_due(
         if channels is None:
             from pdca.db.notify_channels import Channels
 
-            channels = Channels(settings, runner=runner, now=now, environ=environ)
+            channels = Channels(
+                settings,
+                runner=runner,
+                now=now,
+                environ=environ,
+                own_terminal=own_terminal,
+                shown_here=shown_here,
+            )
         return channels(notification)
 
     token = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"

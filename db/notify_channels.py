@@ -102,7 +102,14 @@ class Channels:
         who: Callable[[], str | None] | None = None,
         webhook_timeout: float = WEBHOOK_TIMEOUT,
         command_timeout: float = COMMAND_TIMEOUT,
+        own_terminal: int | None = None,
+        shown_here: Callable[[Notification], None] | None = None,
     ) -> None:
+        """``own_terminal``: the device number (``st_rdev``) of the terminal an open board
+        draws on; a message for it goes to ``shown_here`` instead (the board shows it), not
+        written over the board's lines (a tester's board was scrambled until a resize)."""
+        self.own_terminal = own_terminal
+        self.shown_here = shown_here
         self.settings = settings
         self.runner = runner
         self.now = now
@@ -155,6 +162,10 @@ class Channels:
                 status = os.stat(path)
                 if not stat.S_ISCHR(status.st_mode) or (uid is not None and status.st_uid != uid):
                     continue  # not a terminal, or no longer theirs (a stale utmp line)
+                if self.shown_here is not None and status.st_rdev == self.own_terminal:
+                    self.shown_here(notification)  # on the board drawn there, as one of its own
+                    written += 1
+                    continue
                 if not nrules.accepts_messages(status.st_mode):
                     refused += 1
                     continue

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual import events, work
@@ -72,6 +72,9 @@ from pdca.widgets.status_bar import StatusBar
 from pdca.widgets.text import fit, literal
 from pdca.widgets.when import short_time
 
+if TYPE_CHECKING:
+    from pdca.db.notify import Notification
+
 T = TypeVar("T")
 QUIT_AGAIN_SECONDS = 12  # a second q within this (the warning still shown) quits
 KEPT_SHOWN_CELLS = 100  # each kept change in q's warning (its notes may run to pages)
@@ -86,6 +89,18 @@ CHANGE_POLL_SECONDS = 0.5  # others' changes appear within one second
 ESCALATION_SECONDS = 60.0  # missed alert deadlines are passed on within a minute
 ESCALATION_AFTER_SECONDS = 1.0  # the first round, once the first view has read its own
 INTEGRITY_AFTER_SECONDS = 2.0  # the whole-file check (0.6 s of CPU at 10 000 actions, 5 s+ at 100k)
+
+
+def _terminal_drawn_on() -> int | None:
+    """The device number of the terminal the board draws on (Textual's driver writes to
+    stderr), or None when that is no terminal (a test's)."""
+    stream = sys.__stderr__
+    try:
+        if stream is None or not stream.isatty():
+            return None
+        return os.fstat(stream.fileno()).st_rdev
+    except (OSError, ValueError):
+        return None
 
 
 def _view(module: str, name: str) -> Screen:
@@ -122,6 +137,9 @@ class PdcaApp(App[None]):
         # As in any terminal program (Textual binds it to nothing: it did nothing, a tester);
         # `fg` brings the board back as it was.
         Binding("ctrl+z", "suspend_process", "Suspend", show=False, id="app-suspend"),
+        # As less, vim and htop: the screen drawn again whole, when something wrote over it
+        # (a `write` or `wall` message: only a resize did it, a tester).
+        Binding("ctrl+l", "redraw", "Redraw", show=False, id="app-redraw"),
     ]
 
     def __init__(
@@ -164,6 +182,7 @@ class PdcaApp(App[None]):
         )
         self.changes_seen = 0  # how many times the event log was seen to grow, by anyone
         self._stop_presence = threading.Event()
+        self._own_terminal = _terminal_drawn_on()  # a message for it is a toast (notify)
         self._checking: Store | None = None  # the whole-file check's reader, while it reads
 
     # ------------------------------------------------------------------ keys typed ahead
@@ -302,6 +321,10 @@ class PdcaApp(App[None]):
     def _repaint_after_suspend(self, _app: App[None]) -> None:
         """Back from ctrl+z (``fg``): the shell drew over the screen, but Textual sends only
         what changed since, so the board came back blank but for the next key's card."""
+        self.action_redraw()
+
+    def action_redraw(self) -> None:
+        """ctrl+l: every line drawn again (Textual sends only what changed)."""
         for screen in self.screen_stack:
             screen.refresh(layout=True)
 
@@ -710,12 +733,25 @@ class PdcaApp(App[None]):
             # Quitting stops it between deliveries: thousands can be due after a quiet week,
             # and the app's exit waits for this thread (q took 13 s on the huge file).
             report = notify.deliver_due(
-                store, self.context.actor, self.environ, stop=self._stop_presence.is_set
+                store,
+                self.context.actor,
+                self.environ,
+                stop=self._stop_presence.is_set,
+                own_terminal=self._own_terminal,
+                shown_here=self._show_message_here,
             )
             return bool(report.escalated)  # the header's count may have moved
 
         if self._in_background(escalate_and_notify):
             self.call_from_thread(self.refresh_status)
+
+    def _show_message_here(self, notification: Notification) -> None:
+        """A terminal message for this board's own terminal, as a toast: written there, it
+        scrambled the board until a resize (a tester). From the delivering thread."""
+        with contextlib.suppress(RuntimeError):  # the app is closing
+            self.call_from_thread(
+                self.notify, f"message from pdca: {notification.text}", timeout=15
+            )
 
     # ------------------------------------------------------------------ keys and palette
 

@@ -419,6 +419,32 @@ def test_the_terminal_gets_the_text_with_controls_shown_escaped(store: Store) ->
         os.close(slave)
 
 
+def test_a_message_for_the_terminal_a_board_draws_on_is_shown_on_the_board(store: Store) -> None:
+    """Written to the board's own terminal, a message scrambled the board until a resize
+    (a tester): the board that delivers it shows it instead; other terminals get it."""
+    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
+    board, other = os.openpty(), os.openpty()
+    try:
+        ttys = [os.ttyname(slave) for _, slave in (board, other)]
+        for tty in ttys:
+            os.chmod(tty, 0o620)
+        shown: list[str] = []
+        who = "\n".join(f"dana {tty.removeprefix('/dev/')} 2026-11-23 08:00" for tty in ttys)
+        report = _run(
+            store,
+            who=who,
+            own_terminal=os.stat(ttys[0]).st_rdev,
+            shown_here=lambda n: shown.append(n.text),
+        )
+        assert [n.channel for n in report.delivered] == ["terminal"]
+        assert shown == [report.delivered[0].text] and "'late'" in shown[0]
+        assert _read_all(board[0]) == ""  # nothing written over the board
+        assert "Message from pdca" in _read_all(other[0])
+    finally:
+        for fd in (*board, *other):
+            os.close(fd)
+
+
 def test_mesg_n_and_not_logged_in_are_skipped_not_failed(store: Store) -> None:
     store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
     store.add_action(ActionDraft(title="late too", owner="erin", due="2026-11-20"))
