@@ -94,9 +94,10 @@ _LOOKS_LATIN = str.maketrans(
 
 def name_key(name: str) -> str:
     """How two KPI or initiative names are compared: ``as_stored``, in lower case, letters
-    that look Latin read as the Latin ones. Not casefold: that makes "Maße" and "Masse"
-    one name."""
-    return as_stored(name).lower().translate(_LOOKS_LATIN)
+    that look Latin read as the Latin ones, every run of blanks (a no-break space, two
+    spaces) as one space: "A\u00a0B" and "A  B" beside "A B" listed alike (a tester). Not
+    casefold: that makes "Maße" and "Masse" one name."""
+    return " ".join(as_stored(name).lower().translate(_LOOKS_LATIN).split())
 
 
 def lookalike_maker(text: str) -> str | None:

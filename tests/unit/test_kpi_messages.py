@@ -408,3 +408,16 @@ def test_a_cleared_alert_says_which_side_it_is_back_on_with_its_unit(ok) -> None
     ok("kpi", "record", "Deploys", "1")
     level = ok("kpi", "record", "Deploys", "2")
     assert "2 /day is back at or over the alert threshold 2 /day" in level.stdout
+
+
+def test_a_name_that_differs_only_in_its_blanks_is_taken(ok, cli) -> None:
+    """ "A\\u00a0B" (a no-break space) and "A  B" beside "A B" were initiatives that
+    ``initiative list`` showed alike, and --initiative 'A B' picked one silently (a tester)."""
+    ok("initiative", "add", "Faster support", "--objective", "Faster by 2027-06-30")
+    for twin in ("Faster\u00a0support", "Faster  support", "Faster\u2009support"):
+        taken = cli("initiative", "add", twin)
+        assert taken.exit_code == 1, twin
+        assert "is taken by the initiative 'Faster support'" in taken.stderr
+    kpi = ("--unit", "h", "--baseline", "3", "--target", "2", "--target-date", "2027-03-31")
+    ok("kpi", "add", "Lead time", *kpi)
+    assert "is taken by the KPI 'Lead time'" in cli("kpi", "add", "Lead\u00a0 time", *kpi).stderr
