@@ -63,7 +63,10 @@ def _parse(text: str, today: date, field: str, back: bool = False) -> date:
         return today + timedelta(days=count * (7 if unit == "w" else 1))
     if raw == "eow":  # the end of the working week: this Friday, or next week's after it
         return today + timedelta(days=(4 - today.weekday()) % 7)
-    if raw == "eom":  # the month's last day
+    if raw == "eom":  # the month's last day (December's without a January after it: in 9998,
+        # the last year pdca takes, the next month's first was out of range, a tester)
+        if today.month == 12:
+            return today.replace(day=31)
         return _add_months(today.replace(day=1), 1, text, field) - timedelta(days=1)
     following = raw.removeprefix("next ").strip() if raw.startswith("next ") else None
     wanted = following if following is not None else raw

@@ -90,6 +90,8 @@ def test_weekday_names_and_prefixes_mean_the_next_occurrence(text: str, expected
         (date(2026, 11, 28), "eow", date(2026, 12, 4)),  # at the weekend: next week's
         (MONDAY, "eom", date(2026, 11, 30)),
         (date(2027, 2, 10), "EOM", date(2027, 2, 28)),
+        (date(2026, 12, 3), "eom", date(2026, 12, 31)),
+        (date(9998, 12, 1), "eom", LATEST),  # refused as out of range (a tester)
         (MONDAY, "next fri", date(2026, 12, 4)),  # that day of next week, not this Friday
         (MONDAY, "next monday", date(2026, 11, 30)),
         (date(2026, 11, 29), "next mon", date(2026, 11, 30)),  # a Sunday: tomorrow's week
