@@ -243,9 +243,12 @@ def sweep_temporaries(folder: Path, database: Path) -> None:
 
 
 def temporaries_of(database: Path) -> list[os.DirEntry[str]]:
-    """The temporary copies beside ``database`` that killed pdca runs on this host left
-    (their process is gone), whatever their age: what ``pdca doctor`` names."""
-    return sorted(_orphaned(database.parent, database), key=lambda entry: entry.name)
+    """The temporary copies beside ``database``, and in its backups folder, that killed pdca
+    runs on this host left (their process is gone), whatever their age: what ``pdca doctor``
+    names (a killed hourly backup's, in the folder, went unnamed: a team's soak)."""
+    found = [*_orphaned(database.parent, database)]
+    found += _orphaned(database.parent / FOLDER_NAME, database)
+    return sorted(found, key=lambda entry: entry.name)
 
 
 def _orphaned(folder: Path, database: Path) -> Iterator[os.DirEntry[str]]:

@@ -390,13 +390,15 @@ def _check_permissions(path: Path) -> list[Check]:
 
 def _check_leftovers(path: Path) -> list[Check]:
     """A warning naming the temporary copies killed pdca runs left beside the database (a
-    restore's, an upgrade's: each a whole copy). The next backup or restore on this host
-    removes those an hour old whose process is gone; they are never the database itself."""
+    restore's, an upgrade's: each a whole copy) or in its backups folder (a backup's). The
+    next backup or restore on this host removes those an hour old whose process is gone;
+    they are never the database itself."""
     left = temporaries_of(path)
     if not left:
         return []
     size = sum(_size(entry) for entry in left)
-    names = ", ".join(entry.name for entry in left[:3]) + (" …" if len(left) > 3 else "")
+    shown = [os.path.relpath(entry.path, path.parent) for entry in left[:3]]  # backups/.x
+    names = ", ".join(shown) + (" …" if len(left) > 3 else "")
     detail = (
         f"{len(left)} temporary {'copy' if len(left) == 1 else 'copies'} left by interrupted"
         f" pdca runs ({size / 1e6:.1f} MB): {names}; the next backup, restore or import"

@@ -355,6 +355,13 @@ def test_temporary_copies_a_killed_run_left_are_named(store, db_path: Path, cli)
     orphan.write_bytes(b"x")
     said = [c for c in diagnose(missing) if c.name == "leftovers"]
     assert len(said) == 1 and orphan.name in said[0].detail
+    # A backup killed mid-copy leaves its copy in the backups folder: named too (a soak).
+    left.unlink()
+    (db_path.parent / "backups").mkdir()
+    in_backups = db_path.parent / "backups" / f".{db_path.name}.{host}.{gone}.f050a4b0.bak"
+    in_backups.write_bytes(b"x" * 1_000_000)
+    said = [c for c in diagnose(db_path) if c.name == "leftovers"]
+    assert len(said) == 1 and f"(1.0 MB): backups/{in_backups.name};" in said[0].detail
 
 
 def test_values_pdca_cannot_read_are_named_by_table_row_and_column(store, db_path: Path) -> None:
