@@ -286,6 +286,18 @@ def _holders(
     return [login for at, login in enumerate(written) if at == 0 or written[at - 1] != login]
 
 
+def _told_of(conn: sqlite3.Connection, alert_id: int, login: str) -> bool:
+    """Whether ``login`` was ever told alert ``alert_id`` waited for them (a notification of
+    it delivered to them, other than a note that it passed them), down the key index."""
+    prefix = f"alert:{alert_id}:level:"
+    found = conn.execute(
+        "SELECT 1 FROM notifications WHERE key >= ? AND key < ? AND recipient = ?"
+        " AND key NOT LIKE '%:passed' AND state = 'delivered' LIMIT 1",
+        (prefix, prefix[:-1] + ";", login),
+    ).fetchone()
+    return found is not None
+
+
 def due_notices(store: Store) -> list[nrules.Notice]:
     """Every notice the database's state calls for now (pure rules over gathered facts)."""
     from pdca.db.accountability import team_settings
@@ -320,6 +332,8 @@ def due_notices(store: Store) -> list[nrules.Notice]:
                 rule_text=row["rule_text"],
                 first_holder=held_by[0],
                 overdue=standing.overdue,
+                # the KPI's owner hears of their own alert however it went (a note of its own)
+                previous_told=previous in (None, held_by[0]) or _told_of(conn, row["id"], previous),
             )
         )
     cadence_days = team_settings(store).stale_after_days

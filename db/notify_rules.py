@@ -56,6 +56,9 @@ class AlertFact:
     rule_text: str | None = None  # a signal alert's rule ("8 readings in a row above ...")
     first_holder: str | None = None  # whom it waited for first (the KPI's owner)
     overdue: bool = False  # its deadline has passed and nobody is left to pass it to
+    # whether ``previous`` was ever told it was theirs: a note that it "passed" from someone
+    # never told (nobody ran notify while it was theirs) read as blame (a lead's trial)
+    previous_told: bool = True
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ def alert_notices(alert: AlertFact) -> list[Notice]:
             f"{what}; escalated to you{passed_from} (not acknowledged in time); {ack}",
         )
     ]
-    if alert.previous and alert.previous != alert.assignee:
+    if alert.previous and alert.previous != alert.assignee and alert.previous_told:
         notices.append(
             Notice(
                 f"{base}:passed",

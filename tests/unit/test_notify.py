@@ -804,7 +804,9 @@ def test_an_owner_hears_of_their_alert_when_notify_first_runs_after_two_escalati
     store: Store, db_path: Path
 ) -> None:
     """A tester's notify had not run for two days: frank was told it escalated to him, erin
-    that it passed on, and dana, whose KPI it is, nothing at all."""
+    that it passed on, and dana, whose KPI it is, nothing at all. erin is told nothing now:
+    never told it was hers, a note that it "passed" from her read as blame (a lead's
+    trial)."""
     _two_step_kpi(store)
     _breach(store)
     later = open_as(db_path, "alice", NOW_DT + timedelta(hours=49))
@@ -816,11 +818,7 @@ def test_an_owner_hears_of_their_alert_when_notify_first_runs_after_two_escalati
     finally:
         later.close()
     told = {(n.key, n.recipient) for n in report.delivered}
-    assert told == {
-        ("alert:1:level:2", "frank"),
-        ("alert:1:level:2:passed", "erin"),
-        ("alert:1:level:1:passed", "dana"),
-    }
+    assert told == {("alert:1:level:2", "frank"), ("alert:1:level:1:passed", "dana")}
     (dana,) = [n for n in report.delivered if n.recipient == "dana"]
     assert dana.text.endswith("not acknowledged in time, it passed on and now waits for frank")
     assert again.delivered == []  # each once
@@ -1049,8 +1047,30 @@ def test_an_alert_without_history_is_passed_on_along_the_kpis_chain(
     store.conn.execute("DELETE FROM events WHERE entity = 'alert'")
     notices = {n.recipient: n for n in ns.due_notices(store)}
     assert "escalated to you from erin" in notices["frank"].text
-    assert notices["erin"].key == "alert:1:level:2:passed"
+    assert "erin" not in notices  # never told it was hers: no note that it passed her
     assert notices["dana"].key == "alert:1:level:1:passed"
+
+
+def test_a_pass_from_someone_told_it_was_theirs_is_said_to_them(
+    store: Store, db_path: Path
+) -> None:
+    """erin was told it escalated to her; when it passes on, she is told that too."""
+    _two_step_kpi(store)
+    _command_hook_only(store)
+    _breach(store)
+    day_two = open_as(db_path, "alice", NOW_DT + timedelta(hours=25))
+    try:
+        assert ("alert:1:level:1", "erin") in {
+            (n.key, n.recipient) for n in _run(day_two).delivered
+        }
+    finally:
+        day_two.close()
+    day_three = open_as(db_path, "alice", NOW_DT + timedelta(hours=49))
+    try:
+        told = {(n.key, n.recipient) for n in _run(day_three).delivered}
+    finally:
+        day_three.close()
+    assert ("alert:1:level:2:passed", "erin") in told and ("alert:1:level:2", "frank") in told
 
 
 def test_an_alert_without_history_held_off_the_chain_passed_nobody(store: Store) -> None:
