@@ -151,6 +151,7 @@ async def save_edit(
 
     mine = changes_between(base, form)
     seen = base
+    chosen_mine = False  # "Write mine" was chosen and met another change
     while True:
         if is_empty(mine):
             return seen
@@ -186,10 +187,12 @@ async def save_edit(
                     by=conflict.by,
                     at=conflict.at,
                     what=conflict.what,
+                    again=chosen_mine,
                 )
             )
             if choice == "mine":
                 seen = theirs  # only my fields, over their version, checked by its version
+                chosen_mine = True
                 continue
             if choice == "edit":
                 return EditAgain(theirs, with_changes(form_of(theirs), mine))

@@ -95,8 +95,12 @@ class ConflictModal(Dialog[str | None]):
         by: str | None,
         at: str | None,
         what: str | None = None,
+        again: bool = False,
     ) -> None:
+        """``again``: "Write mine" met yet another change: said in the heading, else the
+        dialog came back looking the same, and m seemed to do nothing (a tester)."""
         super().__init__()
+        self.again = again
         self.action_id = action_id
         self.mine = dict(mine)
         self.theirs = dict(theirs)
@@ -110,7 +114,11 @@ class ConflictModal(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with self.frame():
-            yield self.heading(f"#{self.action_id} changed while you edited it")
+            yield self.heading(
+                f"#{self.action_id} changed again while you chose: nothing written yet"
+                if self.again
+                else f"#{self.action_id} changed while you edited it"
+            )
             yield Label(
                 plain(changed_line(self.action_id, self.by, self.at, self.what)), id="conflict-by"
             )

@@ -181,6 +181,28 @@ async def test_write_mine_writes_only_the_fields_i_changed(make_app, board_db: P
         )
 
 
+async def test_write_mine_meeting_yet_another_change_says_so(make_app, board_db: Path) -> None:
+    """bob changed it again while alice read the dialog: "Write mine" met that change and
+    the dialog came back looking the same, so m seemed to do nothing (a tester)."""
+    app = make_app(board_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _edit_title_while_bob_changes(app, pilot, board_db, ActionChanges(owner="dave"))
+        heading = app.screen.query(".dialog--heading").first(Label)
+        assert str(heading.render()) == "#1 changed while you edited it"
+        bob = open_as(board_db, "bob")
+        bob.edit_action(1, ActionChanges(notes="bob again"))
+        bob.close()
+        await pilot.press("m")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ConflictModal)
+        heading = app.screen.query(".dialog--heading").first(Label)
+        assert str(heading.render()) == "#1 changed again while you chose: nothing written yet"
+        await pilot.press("m")
+        await settle_app(app, pilot)
+        stored = app.context.store.get_action(1)
+        assert (stored.title, stored.owner, stored.notes) == ("Alice's title", "dave", "bob again")
+
+
 async def test_write_mine_refused_by_a_phase_rule_is_kept_as_typed_for_e(
     make_app, board_db: Path
 ) -> None:
