@@ -51,6 +51,7 @@ from pdca.tui.completion import DB_AFTER, attach_completers
 from pdca.tui.output import (
     ascii_terminal,
     for_terminal,
+    for_this_terminal,
     json_array,
     json_safe,
     printable,
@@ -1542,7 +1543,7 @@ def export(session: Session, fmt: str, out: str | None) -> None:
         lines = export_csv_parts(store)
         if out is None and sys.stdout.isatty():
             # for reading, not for a file: nothing raw on screen
-            lines = (for_terminal(line) for line in lines)
+            lines = (for_this_terminal(for_terminal(line)) for line in lines)
         parts = _in_blocks(lines)
     try:
         if out is None:

@@ -11,6 +11,7 @@ terminal cannot drive it.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 import sys
@@ -70,10 +71,29 @@ def json_safe(document: str) -> str:
 
 
 def ascii_terminal() -> bool:
-    """Whether stdout is an ASCII terminal (``tui/ascii_terminal.py``): JSON printed there is
-    ASCII, its other characters as JSON's own escapes (``\\u00e9``); the terminal's
-    backslashreplace gave ``\\xe9``, which is no JSON (a reviewer)."""
-    return (getattr(sys.stdout, "encoding", None) or "") == ASCII_TERMINAL
+    """Whether stdout is a terminal that is not UTF-8 (ASCII, ``tui/ascii_terminal.py``, or
+    Latin-1: a pipe or a file is always UTF-8): JSON printed there is ASCII, its other
+    characters as JSON's own escapes (``\\u00e9``). The terminal's own stand-ins gave
+    ``\\xe9``, no JSON (a reviewer), and pdca's look-alikes turned a title's quotes into
+    JSON's own (a reviewer)."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    if encoding == ASCII_TERMINAL:
+        return True
+    try:
+        return codecs.lookup(encoding).name != "utf-8"
+    except LookupError:
+        return True
+
+
+def for_this_terminal(text: str) -> str:
+    """``text`` with what stdout cannot show as backslash escapes already (``\\u201c``): data
+    (a CSV export to a terminal) never meets the stream's look-alikes, which made a title's
+    “quotes” CSV's own and shifted its columns (a reviewer)."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        return text.encode(encoding, "backslashreplace").decode(encoding)
+    except LookupError:
+        return text
 
 
 def to_json(value: Any, *, ascii_only: bool | None = None) -> str:

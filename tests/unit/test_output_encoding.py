@@ -5,6 +5,7 @@ terminal keeps its encoding and shows what it cannot as escapes."""
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -113,3 +114,28 @@ def test_pdcas_own_marks_come_out_as_ascii_look_alikes() -> None:
         b'#2 Canary - 8d late . "ok" ^ _-=# ~ caf\\xe9 \\U0001f680'
     )
     assert "—é".encode("latin-1", errors=MARKS_ERRORS) == "-é".encode("latin-1")
+
+
+def test_json_and_a_csv_export_on_a_latin_1_or_ascii_terminal_are_the_data(
+    latin1: dict[str, str], env: dict[str, str]
+) -> None:
+    """pdca's look-alikes made a title's “quotes” JSON's and CSV's own: '""alpha, beta"
+    rollout"' was no JSON, and the CSV line read as 17 fields (a reviewer)."""
+    title = "“alpha, beta” rollout — x"
+    subprocess.run(
+        [sys.executable, "-m", "pdca.tui", "add", title], env={**os.environ, **env}, check=True
+    )
+    for encoding in ("latin-1", "ascii"):
+        terminal = {**os.environ, **latin1, "PYTHONIOENCODING": encoding}
+        _, listed = run_on_a_terminal(
+            [sys.executable, "-m", "pdca.tui", "list", "--json"], terminal, stderr_too=False
+        )
+        assert title in [a["title"] for a in json.loads(listed.decode(encoding))]
+        _, exported = run_on_a_terminal(
+            [sys.executable, "-m", "pdca.tui", "export", "--format", "csv"],
+            terminal,
+            stderr_too=False,
+        )
+        rows = list(csv.reader(exported.decode(encoding).splitlines()))
+        assert {len(row) for row in rows} == {16}
+        assert "\\u201calpha, beta\\u201d rollout \\u2014 x" in [row[1] for row in rows]
