@@ -25,7 +25,7 @@ from pdca.db.clock import iso, stored_moment
 from pdca.db.dates import LATEST, minute_utc
 from pdca.db.errors import InvalidInput
 from pdca.db.kpi_rules import ACK_HOURS
-from pdca.db.models import ID_MAX, shown_number, side_of
+from pdca.db.models import ID_MAX, PDCA_ACTOR, shown_number, side_of
 
 if TYPE_CHECKING:
     from pdca.db.models import Event
@@ -375,7 +375,9 @@ def told_as_the_clocks(item: DigestItem, event: Event, since: str) -> bool:
     before, which found it unwritten, told it as the clock's (``escalations``, at the missed
     deadline). Told again when a later write recorded it (a lead's trial). ``_CHANGES`` in
     db/accountability.py leaves the same ones out of the counts."""
-    if item.kind != "alert-escalated" or event.before is None:
+    if item.kind != "alert-escalated" or event.before is None or event.actor != PDCA_ACTOR:
+        # a person's KPI edit handed it on (alerts.follow_new_chain): nobody told it before,
+        # the clock had no one to pass it to (a reviewer's stand-up left it out)
         return False
     missed = event.before.get("ack_due")
     return isinstance(missed, str) and missed < since

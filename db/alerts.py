@@ -304,7 +304,7 @@ def follow_new_chain(store: Store, tx: Transaction, kpi_id: int, before: sqlite3
         if holder not in people and level == 0 and was_owners:
             to, why = people[0], f"handed alert {row['id']} on KPI {row['kpi']!r} from {holder}"
             why += f" to {people[0]} with the KPI"
-        elif holder in people and deadline_of(row, now) <= now and people[-1] != holder:
+        elif holder in people and deadline_of(row, now) < now and people[-1] != holder:
             to, level = people[people.index(holder) + 1], level + 1
             why = (
                 f"escalated alert {row['id']} on KPI {row['kpi']!r} from {holder} to {to}: "

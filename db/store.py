@@ -1897,7 +1897,10 @@ class Store:
                 self._refuse_if_changed_outside(event)
             for event in events:
                 if event["entity"] != "person":
-                    self._apply_inverse(tx, event)
+                    # All under the undone change's tx, a repeat made from it since included:
+                    # marked as the catch-up's, its other rules' repeats read as undone too
+                    # (gone from the stand-up, a reviewer).
+                    self._apply_inverse(tx, event, undo_of=target_tx)
             for event in events:
                 if event["entity"] == "person" and event["op"] == "create":
                     self._forget_person_if_unused(tx, event)
@@ -2000,7 +2003,7 @@ class Store:
             f"cannot undo {event['summary']!r}: {label} {state} (changed outside pdca)"
         )
 
-    def _apply_inverse(self, tx: Transaction, event: sqlite3.Row) -> None:
+    def _apply_inverse(self, tx: Transaction, event: sqlite3.Row, *, undo_of: int) -> None:
         entity, entity_id = event["entity"], event["entity_id"]
         table = UNDOABLE[entity]
         current = self.row(entity, entity_id)
@@ -2016,7 +2019,7 @@ class Store:
                     summary,
                     convert.snapshot(current),
                     None,
-                    undo_of=event["tx"],
+                    undo_of=undo_of,
                 )
             elif event["op"] == "delete":
                 assert before is not None
@@ -2025,7 +2028,7 @@ class Store:
                 self.conn.execute(
                     f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(before.values())
                 )
-                tx.log(entity, entity_id, "create", summary, None, before, undo_of=event["tx"])
+                tx.log(entity, entity_id, "create", summary, None, before, undo_of=undo_of)
             else:
                 assert before is not None and current is not None
                 restored = {k: v for k, v in before.items() if k not in ("id", "version")}
@@ -2042,7 +2045,7 @@ class Store:
                     summary,
                     convert.snapshot(current),
                     after,
-                    undo_of=event["tx"],
+                    undo_of=undo_of,
                 )
         except sqlite3.IntegrityError:
             # Naming who refers to it only where that is why: taking a record away (an

@@ -342,3 +342,23 @@ def test_an_undone_hand_over_of_follow_ups_is_told_to_whom_they_had_gone(
     items = js("standup", "--json")["items"]
     undone = [i for i in items if i["kind"] == "undone" and "follow-up" in i["detail"]]
     assert len(undone) == 3 and {i["person"] for i in undone} == {"erin"}, items
+
+
+def test_an_alert_a_kpi_edit_hands_on_is_in_the_stand_up_whenever_its_deadline_was(
+    ok, js, monkeypatch
+) -> None:
+    """gus missed his deadline on the 2nd with nobody after him; the lead put dana on the
+    path on the 3rd, after the stand-up: the stand-up took the pass-on for the clock's,
+    told by the stand-up before, and left it out (a reviewer)."""
+    monkeypatch.setenv("PDCA_NOW", "2026-12-01T09:00:00Z")
+    ok("kpi", "add", "Lead time", "--unit", "d", "--baseline", "9", "--target", "3",
+       "--alert", "12", "--owner", "gus")  # fmt: skip
+    ok("kpi", "record", "Lead time", "15")
+    monkeypatch.setenv("PDCA_NOW", "2026-12-03T09:00:00Z")
+    ok("standup", "--record")
+    monkeypatch.setenv("PDCA_NOW", "2026-12-03T12:00:00Z")
+    said = ok("kpi", "edit", "Lead time", "--escalate-to", "dana").stdout
+    assert "escalated alert 1 on KPI 'Lead time' from gus to dana" in said
+    digest = js("standup", "--format", "json")
+    assert [(i["kind"], i["person"]) for i in digest["items"]] == [("alert-escalated", "dana")]
+    assert digest["change_counts"]["dana"]["alert-escalated"] == 1

@@ -53,9 +53,14 @@ def test_undo_of_add_removes_the_action(store: Store) -> None:
     assert result.tx == add_tx
     assert result.summaries == ["added #1"]  # the person registration is not reported
     assert store.counts()["action"] == 0
-    assert [p.login for p in store.list_people()] == ["dana"]  # a registered person stays
+    # the person the add made goes with it, nobody else referring to them: a typo stayed
+    # one of the file's people, never said "new" again (a trial)
+    assert [p.login for p in store.list_people()] == []
     written = events(store, mark)
-    assert len(written) == 1
+    assert [(e["entity"], e["op"], e["undo_of"]) for e in written] == [
+        ("action", "delete", add_tx),
+        ("person", "delete", add_tx),
+    ]
     event = written[0]
     assert (event["entity"], event["entity_id"], event["op"]) == ("action", 1, "delete")
     assert (event["actor"], event["at"], event["undo_of"]) == ("alice", NOW, add_tx)
@@ -169,7 +174,7 @@ def test_repeated_undo_walks_further_back(store: Store) -> None:
     with pytest.raises(UndoRefused, match="nothing to undo"):
         store.undo()
     undo_events = [e for e in events(store) if e["undo_of"] is not None]
-    assert len(undo_events) == 3
+    assert len(undo_events) == 4  # the last with dana, whom the add made
     assert all(e["summary"].startswith("undid ") for e in undo_events)
 
 
