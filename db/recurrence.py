@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel
 
@@ -419,13 +419,21 @@ def stop(store: Store, rule_id: int, expected_version: int | None = None) -> Rec
     return get(store, rule_id)
 
 
-def start(store: Store, rule_id: int, expected_version: int | None = None) -> Recurrence:
+class Started(NamedTuple):
+    """``start``'s rule as it runs now, and the id of the repeat it made at once, if any."""
+
+    rule: Recurrence
+    made: int | None
+
+
+def start(store: Store, rule_id: int, expected_version: int | None = None) -> Started:
     """A stopped rule runs again, from today on: a calendar rule's next date is its first
     from today (after the latest action it made, so none is made twice), not one gone by
-    while it was stopped; an "after N days" rule waits for its latest action as before (one
-    done while it was stopped makes its next one at the next look, ``run_due``). One
-    transaction, one event. Before, only an undo started one again, and that took back
-    every later change of the person who stopped it first (a lead's trial)."""
+    while it was stopped; an "after N days" rule whose latest action was done meanwhile
+    makes its next one now, due N days after that done but not before today (it came
+    overdue by months, a reviewer); one whose latest is open waits for it, as before. One
+    transaction. Before, only an undo started one again, and that took back every later
+    change of the person who stopped it first (a lead's trial)."""
     with store.write() as tx:
         before = store.conn.execute("SELECT * FROM recurrences WHERE id = ?", (rule_id,)).fetchone()
         if before is None:
@@ -464,7 +472,17 @@ def start(store: Store, rule_id: int, expected_version: int | None = None) -> Re
             dict(before),
             dict(after_row),
         )
-    return get(store, rule_id)
+        made = None
+        latest = _latest(store.conn, rule_id)
+        done = store.conn.execute("SELECT done_at FROM actions WHERE id = ?", (latest,)).fetchone()
+        if rule.after_done and done is not None and done["done_at"] is not None:
+            day = _local(tx.now)
+            due = rrules.next_after(
+                rule, date.fromisoformat(before["anchor"]), _local(stored_moment(done["done_at"]))
+            )
+            if due is not None:  # with the start's own event: one change to undo
+                made = _instance(store, tx, after_row, max(due, day))
+    return Started(get(store, rule_id), made)
 
 
 def _made_until(latest_due: object) -> date:

@@ -56,6 +56,9 @@ async def start_repeating_flow(board: BoardScreen, rule_id: int, action_id: int)
 
     started = await save(board, lambda store: recurrence.start(store, rule_id))
     if started:
-        board.notify(
-            f"#{action_id} repeats again: {literal(recurrence.next_note(board.store, rule_id))}"
+        said = (
+            f"made #{started.made}, as #{action_id}'s rule had its latest done meanwhile"
+            if started.made is not None
+            else recurrence.next_note(board.store, rule_id)
         )
+        board.notify(f"#{action_id} repeats again: {literal(said)}")

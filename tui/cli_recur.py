@@ -103,13 +103,16 @@ def recur_stop(session: Session, rule_id: int, as_json: bool) -> None:
     from pdca.db.recurrence import catch_up, stop
 
     store = session.store()
-    catch_up(store)  # a date that came while it ran makes its repeat first, as anywhere else
+    made = catch_up(store)  # a date that came while it ran makes its repeat first, as anywhere
     result = stop(store, rule_id)
-    _emit(
-        as_json,
-        result,
-        lambda: click.echo(f"stopped repeat rule {result.id} ({printable(result.rule)})"),
-    )
+
+    def say() -> None:
+        for action_id in made:  # said, as add says it (a reviewer: made without a word)
+            action = store.get_action(action_id)
+            click.echo(f"made #{action.id} due {action.due}: its date came")
+        click.echo(f"stopped repeat rule {result.id} ({printable(result.rule)})")
+
+    _emit(as_json, result, say)
 
 
 @recur.command("start")
@@ -121,15 +124,15 @@ def recur_start(session: Session, rule_id: int, as_json: bool) -> None:
     from pdca.db.recurrence import next_note, start
 
     store = session.store()
-    result = start(store, rule_id)
-    _emit(
-        as_json,
-        result,
-        lambda: click.echo(
-            f"started repeat rule {result.id} ({printable(result.rule)}) again; "
-            + printable(next_note(store, rule_id))
-        ),
-    )
+    started = start(store, rule_id)
+    result = started.rule
+    said = f"started repeat rule {result.id} ({printable(result.rule)}) again; "
+    if started.made is not None:
+        made = store.get_action(started.made)
+        said += f"made #{made.id} due {made.due}, as its latest was done meanwhile"
+    else:
+        said += printable(next_note(store, rule_id))
+    _emit(as_json, result, lambda: click.echo(said))
 
 
 @recur.command("run")

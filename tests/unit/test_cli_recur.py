@@ -212,7 +212,8 @@ def test_recur_start_runs_a_stopped_rule_again_from_today(ok, cli, monkeypatch) 
     ok("add", "Weekly review", "--owner", "dana", "--every", "week mon")  # Mon 23rd, then 30th
     assert "runs already" in one_line_error(cli("recur", "start", "1"))
     monkeypatch.setenv("PDCA_NOW", "2026-12-01T09:00:00Z")  # the 30th came, nobody looked
-    ok("recur", "stop", "1")  # makes the one whose date came first, as any command does
+    stopped = ok("recur", "stop", "1").stdout  # makes the one whose date came first, and says so
+    assert stopped == "made #2 due 2026-11-30: its date came\nstopped repeat rule 1 (week mon)\n"
     monkeypatch.setenv("PDCA_NOW", "2026-12-16T09:00:00Z")  # Mondays 7th and 14th went by
     said = ok("recur", "start", "1").stdout
     assert said == (
@@ -233,3 +234,58 @@ def test_recur_start_never_makes_a_date_twice(ok, monkeypatch) -> None:
     ok("recur", "stop", "1")
     rule = json.loads(ok("recur", "start", "1", "--json").stdout)
     assert rule["next_due"] == "2026-11-24"
+
+
+def test_recur_start_of_an_after_rule_done_meanwhile_makes_its_next_from_today(
+    ok, monkeypatch
+) -> None:
+    """Stopped in October, its action done then, started in December: the next came due in
+    October, 66 days late at once, and the start said "when #1 is done" of a done #1 (a
+    reviewer). It is made at the start, due today at the earliest."""
+    monkeypatch.setenv("PDCA_NOW", "2026-10-01T09:00:00Z")
+    ok("add", "Tidy the backlog", "--owner", "dana", "--every", "after 7 days")
+    ok("recur", "stop", "1")
+    monkeypatch.setenv("PDCA_NOW", "2026-10-02T09:00:00Z")
+    ok("done", "1", "--decision", "abandon")
+    monkeypatch.setenv("PDCA_NOW", "2026-12-14T09:00:00Z")
+    said = ok("recur", "start", "1").stdout
+    assert said == (
+        "started repeat rule 1 (after 7 days) again; made #2 due 2026-12-14, as its latest"
+        " was done meanwhile\n"
+    )
+    assert [(a["id"], a["due"]) for a in json.loads(ok("list", "--json").stdout)] == [
+        (2, "2026-12-14")
+    ]
+    ok("undo")  # the start, and the repeat it made with it
+    assert json.loads(ok("list", "--json").stdout) == []
+
+
+def test_an_undone_catch_up_repeat_leaves_the_other_rules_repeats_in_the_stand_up(
+    ok, monkeypatch
+) -> None:
+    """One catch-up made #3 (an after rule restarted) and #4 (a weekly rule); ann's undo of
+    her done took #3 back, marked as the catch-up's, and the stand-up then hid #4 as undone
+    too (a reviewer). #4 is news; #3, gone, is not."""
+
+    def as_(who: str, when: str) -> None:
+        monkeypatch.setenv("PDCA_USER", who)
+        monkeypatch.setenv("PDCA_NOW", when)
+
+    as_("ann", "2026-12-01T09:00:00Z")
+    ok("add", "tidy", "--owner", "ann", "--every", "after 7 days")
+    ok("add", "weekly review", "--owner", "ann", "--every", "week mon")
+    as_("ben", "2026-12-02T09:00:00Z")
+    ok("recur", "stop", "1")
+    as_("ann", "2026-12-03T09:00:00Z")
+    ok("done", "1", "--decision", "abandon")
+    as_("ben", "2026-12-13T09:00:00Z")
+    ok("standup", "--record")
+    ok("undo")  # the stand-up's record: the stop is ben's change before it
+    ok("undo")
+    as_("ben", "2026-12-14T09:00:00Z")
+    ok("list")  # one catch-up: #3 from ann's done, #4 the Monday's
+    as_("ann", "2026-12-14T09:30:00Z")
+    assert "added #3, repeat of #1" in ok("undo").stdout
+    digest = json.loads(ok("standup", "--since", "2026-12-13", "--format", "json").stdout)
+    created = [i["action_id"] for i in digest["items"] if i["kind"] == "created"]
+    assert 4 in created and 3 not in created
