@@ -30,13 +30,18 @@ def code_changed_since_start() -> bool:
         for folder in getattr(package, "__path__", ()):
             try:
                 with os.scandir(folder) as entries:
-                    if any(
-                        e.name.endswith(".py") and e.stat().st_mtime > _STARTED for e in entries
-                    ):
+                    if any(e.name.endswith(".py") and _changed(e) > _STARTED for e in entries):
                         return True
             except OSError:
                 continue
     return False
+
+
+def _changed(entry: os.DirEntry[str]) -> float:
+    """When the file was written or put in place: an installer that keeps the files' own
+    times (dpkg, uv's links) leaves an old mtime, but the ctime is the install's."""
+    info = entry.stat()
+    return max(info.st_mtime, info.st_ctime)
 
 
 def crash_directory(environ: Mapping[str, str]) -> Path:
