@@ -26,6 +26,7 @@ PALETTE_ACTIONS = {"command_palette", "app.command_palette"}
 Entry = tuple[Text, Text]  # the keys, what they do
 # Textual's HelpPanel: a third of the screen, 30 to 60 cells, less its border and padding.
 _PANEL_MIN, _PANEL_MAX, _PANEL_FRAME = 30, 60, 3
+_TWO_LISTS_WIDTH = 64  # the narrowest screen that shows two lists of keys side by side
 
 
 class PdcaBindingsTable(BindingsTable):
@@ -73,9 +74,14 @@ class PdcaBindingsTable(BindingsTable):
         # lines included (the stand-up's long names wrapped below the edge: a tester).
         screen = self.screen.size
         single = self._table(sections, 1)
-        width = max(_PANEL_MIN, min(_PANEL_MAX, screen.width // 3)) - _PANEL_FRAME
+        narrow = self.screen.has_class("-narrow")  # the panel takes the width (pdca.tcss)
+        width = (
+            screen.width if narrow else max(_PANEL_MIN, min(_PANEL_MAX, screen.width // 3))
+        ) - _PANEL_FRAME
         lines = self.app.console.render_lines(single, self.app.console.options.update_width(width))
-        pairs = 2 if len(lines) > screen.height - 2 else 1
+        # Two lists side by side need about 60 cells: at 40 their words were cut (a tester).
+        roomy = not narrow or screen.width >= _TWO_LISTS_WIDTH
+        pairs = 2 if len(lines) > screen.height - 2 and roomy else 1
         for panel in self.ancestors_with_self:
             if isinstance(panel, PdcaHelpPanel) and panel.has_class("-two") != (pairs == 2):
                 self.call_after_refresh(panel.set_class, pairs == 2, "-two")

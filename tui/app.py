@@ -125,6 +125,10 @@ class PdcaApp(App[None]):
         "initiatives": lambda: _view("initiatives", "InitiativesScreen"),
     }
     DEFAULT_MODE = "board"
+    # A class on every screen by its width: under 100 columns the keys panel takes it all
+    # (pdca.tcss).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-roomy")]
+
     BINDINGS = [
         *view_bindings("switch_mode"),
         # Off the footer (the header's flag says when it matters); in ? and the palette.
