@@ -76,6 +76,9 @@ MESSAGE_KEPT = 40  # a check-in's message the title gives way to
 # The changes whose words are the news (a handover's new owner and date): the title gives
 # way to them down to TITLE_LEAST, even where they are cut after all.
 WHAT_HAPPENED_FIRST = frozenset({"moved", "handed", "rescheduled", "reprioritized", "undone"})
+# and down to this where the news still does not fit: at 80 columns a new due date was cut
+# to "2026-12-…" beside 20 cells of title (a new user)
+TITLE_LEAST_FOR_NEWS = 12
 
 
 def item_row(item: DigestItem, width: int = 0) -> Row:
@@ -106,8 +109,10 @@ def item_row(item: DigestItem, width: int = 0) -> Row:
         if item.kind in ("checkin", "followup") and item.detail:
             rest[-1] = min(rest[-1], MESSAGE_KEPT)
         budget = width - 1 - sum(rest)
-        if budget >= TITLE_LEAST or item.kind in WHAT_HAPPENED_FIRST:
-            title_most = max(TITLE_LEAST, budget)
+        if item.kind in WHAT_HAPPENED_FIRST:
+            title_most = max(TITLE_LEAST_FOR_NEWS, budget)
+        elif budget >= TITLE_LEAST:
+            title_most = budget
         # else the rest does not fit whatever the title gives: an alert's KPI name, a
         # check-in's title stay as they were, and the words after them are cut
     return [*row, (fit(literal(item.title), title_most), ""), *after]

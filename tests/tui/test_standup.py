@@ -479,7 +479,17 @@ def test_a_changes_title_gives_way_to_what_happened_and_who_did_it() -> None:
         assert (title in line) is whole, width
         assert line.endswith(handed) and cell_len(line) <= width - 1 or width == 80, line
     narrow = "".join(text for text, _ in DigestRows(digest, item.person, width=80)[0])
-    assert "#23 Fix the top three e…" in narrow  # the title keeps 20 cells, the rest is cut
+    # the title keeps 12 cells, the rest is cut: at 80 columns 20 cells of title cut a new
+    # due date to "2026-12-…" (a new user)
+    assert "#23 Fix the top… — dave" in narrow
+    rescheduled = DigestItem(
+        kind="rescheduled", person="lead", at="2026-11-23T08:00:00Z", actor="zed",
+        action_id=2, title="Canary deploys for the payments service",
+        detail="due 2026-12-14 → 2026-12-21",
+    )  # fmt: skip
+    digest = digest.model_copy(update={"items": [rescheduled], "people": ["lead"]})
+    line = "".join(text for text, _ in DigestRows(digest, "lead", width=70)[0])
+    assert line.endswith("(by zed) — due 2026-12-14 → 2026-12-21") and cell_len(line) <= 69
 
 
 async def test_work_with_no_owner_passed_over_with_changes_is_named_at_record(
