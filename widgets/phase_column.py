@@ -391,8 +391,18 @@ def due_words(due: date, today: date) -> str:
 MIDDLE_CUT_FROM = 8  # cells an owner keeps to be cut in the middle ("f…k" told nothing)
 
 
+OWNER_KEEPS = 6  # cells of the owner kept by shortening the due words first
+
+
+def _short_due(text: str) -> str:
+    """A due piece in fewer words: "  due Dec 19" as "  Dec 19", "  ! 15d late" as "  ! 15d"."""
+    return text.replace("  due ", "  ", 1).removesuffix(" late")
+
+
 def _owner_cut_to_fit(parts: list[tuple[str, str]], owner: int, room: int) -> list[tuple[str, str]]:
-    """``parts`` with the owner's piece cut (to one cell at least) so the ones after it fit."""
+    """``parts`` with the owner's piece cut (to one cell at least) so the ones after it fit;
+    before the owner goes under ``OWNER_KEEPS`` cells, the due words after it are shortened:
+    compact cards at 80 columns read "rah…", "hei…" beside a whole "due Dec 19" (testers)."""
     over = sum(cell_len(text) for text, _ in parts) - room
     if over <= 0 or owner >= len(parts):
         return parts
@@ -400,6 +410,11 @@ def _owner_cut_to_fit(parts: list[tuple[str, str]], owner: int, room: int) -> li
     if after < len(parts) and parts[after][0].startswith("  "):  # one space before the cut
         parts = [*parts[:after], (parts[after][0][1:], parts[after][1]), *parts[after + 1 :]]
         over -= 1
+    owner_cells = cell_len(parts[owner][0])
+    if over > 0 and after < len(parts) and owner_cells - over < min(OWNER_KEEPS, owner_cells):
+        short = _short_due(" " + parts[after][0]).removeprefix(" ")
+        over -= cell_len(parts[after][0]) - cell_len(short)
+        parts = [*parts[:after], (short, parts[after][1]), *parts[after + 1 :]]
     text, name = parts[owner]
     if over <= 0:
         return parts
