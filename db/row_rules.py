@@ -105,6 +105,14 @@ def _value_problem(table: str, column: str, value: Any) -> str | None:
             return f"is {len(value)} characters long; the most is {most}"
         if required and not value.strip():
             return "is empty"
+        if column == "name" and table in ("kpis", "initiatives"):
+            # as kpi add and initiative add refuse them: a name holding an escape sequence
+            # came in by import and listed as "\x1b[31mK" (a tester)
+            from pdca.db.text_rules import escaped_in, lookalike_maker, visible
+
+            bad = escaped_in(value) or lookalike_maker(value)
+            if bad is not None:
+                return f"holds {visible(bad)}, which no name may"
     elif (table, column) in (("kpis", "escalation"), ("standups", "people")):
         if not _logins(value, _STANDUP_STOPS if table == "standups" else frozenset()):
             return "is not a list of logins"

@@ -290,6 +290,17 @@ def test_restore_rejects_a_tampered_row_and_writes_nothing(store, cli, tmp_path)
     restored.close()
 
 
+@pytest.mark.parametrize("name", ["\x1b[31mK", "Faster\u200bsupport", "Faster\nsupport"])
+def test_an_imported_name_no_kpi_or_initiative_may_hold_is_refused(store, cli, tmp_path, name):
+    """kpi add refuses a name holding an escape sequence or an invisible character, but an
+    import took one, listed as "\\x1b[31mK" and only found by typing it so (a tester)."""
+    _fill(store)
+    out = _export_changed(cli, tmp_path, "initiatives", "name", name)
+    result = cli("--db", str(tmp_path / "restored.db"), "import", str(out))
+    assert result.exit_code == 1 and "which no name may" in result.stderr, result.stderr
+    assert not (tmp_path / "restored.db").exists()
+
+
 def test_a_phase_that_is_none_is_said_before_its_decision(store, cli, tmp_path):
     """ "standardize is decided in Act, and it is in Limbo" (a tester's hand-edited export)."""
     _fill(store)
