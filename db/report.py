@@ -165,8 +165,14 @@ def build_report(store: Store, target: str | None) -> Report:
     else:
         found = _initiative_named(initiatives, target)
         if found is None:
+            typed = target.strip()
+            hint = (
+                f"; an action's report is #{typed}" if typed.isascii() and typed.isdigit() else ""
+            )
             raise InvalidInput(
-                "report", target, "is not a known initiative (list them: pdca initiative list)"
+                "report",
+                target,
+                f"is not a known initiative (list them: pdca initiative list){hint}",
             )
         scope, title, chosen = "initiative", found.name, [found]
         part = _Part(initiative_id=found.id)
