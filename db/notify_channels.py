@@ -223,9 +223,8 @@ class Channels:
             return Outcome("failed", f"sendmail: {error}")
         if done.returncode != 0:
             said = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            return Outcome(
-                "failed", f"sendmail exited {done.returncode}: {said[0] if said else ''}"
-            )
+            first = f": {said[0]}" if said else " (it printed nothing on stderr)"
+            return Outcome("failed", f"sendmail exited {done.returncode}{first}")
         return Outcome("delivered")
 
     # ------------------------------------------------------------------ webhook
@@ -287,6 +286,6 @@ class Channels:
             return Outcome("failed", f"command timed out after {self.command_timeout:g} s")
         if process.returncode != 0:
             said = stderr.decode("utf-8", "replace").strip().splitlines()
-            first = said[0] if said else ""
-            return Outcome("failed", f"command exited {process.returncode}: {first}")
+            first = f": {said[0]}" if said else " (it printed nothing on stderr)"
+            return Outcome("failed", f"command exited {process.returncode}{first}")
         return Outcome("delivered")

@@ -574,6 +574,20 @@ def test_another_persons_run_leaves_the_command_hook_to_its_owner(
     assert [n.channel for n in alices.delivered] == ["command"] and out.exists()
 
 
+def test_a_failed_hook_says_what_it_printed_or_that_it_printed_nothing(store: Store) -> None:
+    """ "command exited 1: " ended in a colon with nothing after it (a tester)."""
+    ns.set_channel(store, "terminal", "off")
+    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
+    store.add_action(ActionDraft(title="late too", owner="erin", due="2026-11-20"))
+    ns.set_channel(store, "command", "exit 1")
+    errors = [n.last_error for n in _run(store).failed]
+    assert errors == ["command exited 1 (it printed nothing on stderr)"] * 2
+    ns.set_channel(store, "command", "echo 'no route to chat' >&2; exit 2")
+    store.add_action(ActionDraft(title="late, fay's", owner="fay", due="2026-11-20"))
+    errors = [n.last_error for n in _run(store, "run-2").failed if n.recipient == "fay"]
+    assert errors == ["command exited 2: no route to chat"]
+
+
 def test_a_hook_that_timed_out_is_not_waited_for_again_in_the_run(
     store: Store, tmp_path: Path
 ) -> None:
