@@ -75,11 +75,21 @@ def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_js
         # leaves the command hook out) made notify send nothing, silently (a tester). Said to
         # a person (a terminal, a dry run), not to cron: a team that turned every channel off
         # would get a mail a minute (a reviewer).
-        click.echo(
-            "pdca: no channel is on for this run, so nothing is sent: pdca notify config"
-            " terminal on (or mail on, webhook URL, command CMD)",
-            err=True,
-        )
+        settings = notify_store.channel_settings(store)
+        if settings.command is not None and settings.command_by:
+            # Setting a command of one's own would replace the team's (a lead's trial).
+            holder = printable(settings.command_by)
+            said = (
+                f"the only channel on is {holder}'s command hook, which only {holder}'s runs"
+                " use, so this one sends nothing: run it as them, or turn on another channel"
+                " (pdca notify config terminal on, mail on or webhook URL)"
+            )
+        else:
+            said = (
+                "no channel is on for this run, so nothing is sent: pdca notify config"
+                " terminal on (or mail on, webhook URL, command CMD)"
+            )
+        click.echo(f"pdca: {said}", err=True)
     if dry_run:
         planned = notify_store.plan(store, runner)
         if as_json:

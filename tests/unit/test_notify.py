@@ -1050,6 +1050,22 @@ def test_a_run_with_no_channel_on_says_so(ok) -> None:
     assert "no channel is on" not in ok("notify", "--dry-run").stderr
 
 
+def test_a_run_of_someone_else_than_the_hooks_owner_says_whose_it_is(ok, monkeypatch) -> None:
+    """Only lena's command hook on: dana's run said to set "command CMD", which would have
+    replaced the team's hook (a lead's trial)."""
+    ok("init")
+    ok("notify", "config", "terminal", "off")
+    monkeypatch.setenv("PDCA_USER", "lena")
+    ok("notify", "config", "command", "true")
+    ok("add", "late", "--owner", "bob", "--due", "2026-11-22")
+    monkeypatch.setenv("PDCA_USER", "dana")
+    said = ok("notify", "--dry-run").stderr
+    assert said.startswith(
+        "pdca: the only channel on is lena's command hook, which only lena's runs use"
+    )
+    assert "command CMD" not in said
+
+
 def test_an_alert_without_history_is_passed_on_along_the_kpis_chain(
     store: Store, db_path: Path
 ) -> None:
