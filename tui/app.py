@@ -299,7 +299,7 @@ class PdcaApp(App[None]):
             if again == "q":
                 # Typed on as if pdca had quit ("clear; pdca", for the shell), c opened a
                 # check-in, the rest became its text and enter saved it (a tester).
-                self.key_hold.drop_text(passing=frozenset({"q"}))
+                self.key_hold.drop_text(passing=frozenset({"q"}), lines=True)
             return
         self.left_typed = typed
         self.exit()

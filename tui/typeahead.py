@@ -94,16 +94,20 @@ class KeyHold:
         self._dropping_until = 0.0  # time.monotonic: typed text dropped till then (drop_text)
         self._dropped_any = False  # since drop_text: the first dropped key is said, once
         self._passing: frozenset[str] = frozenset()  # keys that end the dropping and run
+        self._through_enter = False  # enter too is dropped, the dropping going on
         self.on_dropped: Callable[[], None] = lambda: None  # told at the first key dropped
 
-    def drop_text(self, passing: frozenset[str] = frozenset()) -> None:
+    def drop_text(self, passing: frozenset[str] = frozenset(), *, lines: bool = False) -> None:
         """The key just handled was to open a form and opened nothing: what is typed next is
         that form's text, not board keys. Typed with ``c`` on no card, "update" ran u (undo
         of the person's last change) and p, and a q in it quit (a tester). ``passing``: keys
-        that end the dropping and run (q after a refused quit)."""
+        that end the dropping and run (q after a refused quit). ``lines``: enter does not
+        end it either, only a pause: commands typed for the shell after a refused quit, the
+        second line's "cd" opened a check-in that its enter saved (a tester)."""
         self._dropping_until = time.monotonic() + DROP_PAUSE_SECONDS
         self._dropped_any = False
         self._passing = passing
+        self._through_enter = lines
 
     def _dropped(self, event: events.Event) -> bool:
         """Whether ``event`` is text typed for a form that did not open, and so dropped."""
@@ -115,7 +119,9 @@ class KeyHold:
         if isinstance(event, events.Key) and event.key in self._passing:
             self._dropping_until = 0.0
             return False
-        if isinstance(event, events.Key) and event.key in ("enter", "escape"):
+        if isinstance(event, events.Key) and event.key == "enter" and self._through_enter:
+            self._dropping_until = now + DROP_PAUSE_SECONDS  # a line typed for the shell
+        elif isinstance(event, events.Key) and event.key in ("enter", "escape"):
             self._dropping_until = 0.0  # the form's end, as the person meant it: dropped too
         elif isinstance(event, events.Paste) or event.is_printable:
             self._dropping_until = now + DROP_PAUSE_SECONDS
