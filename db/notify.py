@@ -318,6 +318,9 @@ def due_notices(store: Store) -> list[nrules.Notice]:
         path = escalation_path(row["kpi_escalation"])
         held_by = _holders(conn, row, path, now)
         previous = held_by[-2] if standing.level > 0 and len(held_by) > 1 else None
+        # Whose KPI it is: its owner now, where they held it (handed it with the KPI, its
+        # old owner was told it passed them, a tester), else whoever held it first.
+        owner = row["kpi_owner"] if row["kpi_owner"] in held_by else held_by[0]
         alert_facts.append(
             nrules.AlertFact(
                 id=row["id"],
@@ -330,10 +333,10 @@ def due_notices(store: Store) -> list[nrules.Notice]:
                 ack_due=iso(standing.ack_due),
                 previous=previous,
                 rule_text=row["rule_text"],
-                first_holder=held_by[0],
+                first_holder=owner,
                 overdue=standing.overdue,
                 # the KPI's owner hears of their own alert however it went (a note of its own)
-                previous_told=previous in (None, held_by[0]) or _told_of(conn, row["id"], previous),
+                previous_told=previous in (None, owner) or _told_of(conn, row["id"], previous),
             )
         )
     cadence_days = team_settings(store).stale_after_days

@@ -1170,3 +1170,24 @@ def test_an_export_holding_an_older_pdcas_webhook_with_a_password_loads(
         assert ns.channel_settings(copy).webhook is None
     finally:
         copy.close()
+
+
+def test_after_a_kpi_changed_hands_its_new_owner_hears_the_alert_passed_them(
+    store: Store, db_path: Path
+) -> None:
+    """dana's KPI went to bob with its alert; bob let it pass to erin: dana, who no longer
+    owns it, was told it passed her, and bob nothing (a tester)."""
+    _command_hook_only(store)
+    _breach(store)  # dana's alert, erin next on the path
+    lead = open_as(db_path, "lena", NOW_DT + timedelta(hours=1))
+    try:
+        kpis.edit_kpi(lead, "MTTR", KpiChanges(owner="bob"))  # bob's, by NOW + 25 h
+    finally:
+        lead.close()
+    later = open_as(db_path, "alice", NOW_DT + timedelta(hours=26))
+    try:
+        notices = {(n.key, n.recipient) for n in ns.due_notices(later)}
+    finally:
+        later.close()
+    assert ("alert:1:level:1:passed", "bob") in notices
+    assert not [n for n in notices if n[1] == "dana"]
