@@ -316,7 +316,10 @@ def edit_kpi(
     if path_given or changes.clear & {"owner", "escalation"}:
         alerts.escalate_due(store)
     with store.write() as tx:
-        before = store.conn.execute("SELECT * FROM kpis WHERE name = ?", (name,)).fetchone()
+        # Found as every command finds a KPI (store._row_named): in any case, composed form
+        # or blanks; only the exact name was, and "Lat  2" missed "Lat\u00a02" (a tester).
+        found = store.kpi_id(name)
+        before = store.conn.execute("SELECT * FROM kpis WHERE id = ?", (found,)).fetchone()
         if before is None:
             raise store.unknown_kpi(name)
         convert.kpi(before)  # a value of the wrong kind, from before schema 21: named, not a crash

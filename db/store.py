@@ -1828,7 +1828,10 @@ class Store:
             row = found.fetchone()
         if row is None:  # SQLite's NOCASE folds ASCII only: Ärger is ärger too
             stored = [n for (n,) in self.conn.execute("SELECT name FROM kpis")]
-            same = [n for n in stored if isinstance(n, str) and n.lower() == name.lower()]
+            # and as names are told apart (text_rules.name_key): "Lat 2" finds a "Lat\u00a02"
+            # that an edit made (a tester)
+            key = name_key(name)
+            same = [n for n in stored if isinstance(n, str) and name_key(n) == key]
             shown = self.named_as_shown("kpis", name)  # typed as listed, escapes and all
             if same or shown:
                 row = self.conn.execute(

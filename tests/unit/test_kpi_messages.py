@@ -421,3 +421,13 @@ def test_a_name_that_differs_only_in_its_blanks_is_taken(ok, cli) -> None:
     kpi = ("--unit", "h", "--baseline", "3", "--target", "2", "--target-date", "2027-03-31")
     ok("kpi", "add", "Lead time", *kpi)
     assert "is taken by the KPI 'Lead time'" in cli("kpi", "add", "Lead\u00a0 time", *kpi).stderr
+
+
+def test_a_kpi_named_with_other_blanks_is_found_as_typed_with_spaces(ok) -> None:
+    """Renamed "Lat\\u00a02" (an edit may), it was found by record but not by show or edit:
+    "did you mean “Lat 2”?" of the very name typed (a tester)."""
+    kpi = ("--unit", "h", "--baseline", "3", "--target", "2", "--target-date", "2027-03-31")
+    ok("kpi", "add", "Lat 2", *kpi)
+    ok("kpi", "edit", "Lat 2", "--name", "Lat\u00a02")
+    assert "Lat\u00a02" in ok("kpi", "show", "Lat 2").stdout
+    ok("kpi", "edit", "Lat  2", "--unit", "s")
