@@ -354,6 +354,8 @@ def backup(
     if exact is None:
         removed = _rotate(database, folder, keep or DEFAULT_KEEP, keep_also=target)
         sweep_temporaries(folder, database)
+        # and beside the database, as doctor says the next backup does (a tester)
+        sweep_temporaries(database.parent, database)
     return BackupResult(
         database,
         target,

@@ -525,6 +525,7 @@ def restore(
     finally:
         _remove_scratch(scratch)
     backups.sweep_temporaries(database.parent, database)
+    backups.sweep_temporaries(database.parent / backups.FOLDER_NAME, database)  # a backup's
     # Opened as every pdca opens it (its journal mode set); the schema is already current.
     opened = open_database(database, create=False, mountinfo=mountinfo)
     try:

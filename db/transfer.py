@@ -221,9 +221,10 @@ def import_into_new(database: Path, source: Path, today: date, *, actor: str, cl
         copies.fsync_folder(database.parent)
     finally:
         copies.remove_temporary(scratch)
-        from pdca.db.backup import sweep_temporaries
+        from pdca.db.backup import FOLDER_NAME, sweep_temporaries
 
         sweep_temporaries(database.parent, database)  # killed imports' copies, an hour on
+        sweep_temporaries(database.parent / FOLDER_NAME, database)  # and killed backups
     return summary
 
 

@@ -1047,3 +1047,23 @@ def test_a_backup_the_disk_has_no_room_for_says_so_not_disk_io_error(
     with pytest.raises(PdcaError) as other:  # room enough: some other I/O trouble, said so
         backups.backup(db_path, now=NOW_DT)
     assert "failed (disk I/O error); no backup written" in str(other.value)
+
+
+def test_a_backup_sweeps_old_leftovers_beside_the_database_and_in_its_folder(db: Path) -> None:
+    """doctor said "the next backup, restore or import removes them", but a backup swept
+    only its own folder, a restore or import only beside the database (a tester)."""
+    import time
+
+    make_backup(db, T0)  # the folder is there
+    host = schema.temporary_name(db, "bak").name.split(".")[3]
+    dead = 2**22 + 12345  # above the usual pid_max: no such process
+    beside = db.parent / f".{db.name}.{host}.{dead}.0a0b0c0d.new"
+    within = db.parent / "backups" / f".{db.name}.{host}.{dead}.1a1b1c1d.bak"
+    old = time.time() - 7200
+    for left in (beside, within):
+        left.write_bytes(b"x")
+        os.utime(left, (old, old))
+    assert len(backups.temporaries_of(db)) == 2
+    make_backup(db, T0 + timedelta(hours=1))
+    assert not beside.exists() and not within.exists()
+    assert backups.temporaries_of(db) == []
