@@ -61,4 +61,4 @@ async def start_repeating_flow(board: BoardScreen, rule_id: int, action_id: int)
             if started.made is not None
             else recurrence.next_note(board.store, rule_id)
         )
-        board.notify(f"#{action_id} repeats again: {literal(said)}")
+        board.notify(f"#{action_id}'s rule runs again; {literal(said)}")  # said "repeats" twice

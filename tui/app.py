@@ -825,13 +825,15 @@ class PdcaApp(App[None]):
         no where (its ~/Downloads is missing on a server, a tester)."""
         from pdca.tui.crash import crash_directory
 
+        directory = None
         try:
             directory = crash_directory(os.environ)
             directory.mkdir(parents=True, exist_ok=True, mode=0o700)
             path = self.save_screenshot(path=str(directory))
         except (NoHome, OSError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-            self.notify(f"no screenshot saved: {reason}", severity="error")
+            where = f" in {directory}" if directory is not None else ""  # which folder (a tester)
+            self.notify(f"no screenshot saved{where}: {reason}", severity="error")
             return
         self.notify(f"screenshot saved: {path}", timeout=8)
 

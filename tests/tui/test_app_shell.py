@@ -487,4 +487,4 @@ async def test_the_palettes_screenshot_is_saved_in_your_own_folder_and_says_wher
         command.callback()
         await pilot.pause(0.3)
         said = [n.message for n in app._notifications]
-        assert "no screenshot saved: Not a directory" in said
+        assert f"no screenshot saved in {tmp_path / 'a file' / 'pdca'}: Not a directory" in said
