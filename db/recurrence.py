@@ -389,14 +389,22 @@ def catch_up(store: Store) -> list[int]:
         return []
 
 
+def _rule_to_change(store: Store, rule_id: int, expected_version: int | None) -> sqlite3.Row:
+    """Inside a write: the rule's row, refused when there is none or it changed since the
+    caller read ``expected_version``."""
+    before = store.conn.execute("SELECT * FROM recurrences WHERE id = ?", (rule_id,)).fetchone()
+    if before is None:
+        raise NotFound("repeat rule", rule_id)
+    if expected_version is not None and before["version"] != expected_version:
+        raise store.conflict("recurrence", before)
+    row: sqlite3.Row = before
+    return row
+
+
 def stop(store: Store, rule_id: int, expected_version: int | None = None) -> Recurrence:
     """No more instances from this rule (those made stay). One transaction, one event."""
     with store.write() as tx:
-        before = store.conn.execute("SELECT * FROM recurrences WHERE id = ?", (rule_id,)).fetchone()
-        if before is None:
-            raise NotFound("repeat rule", rule_id)
-        if expected_version is not None and before["version"] != expected_version:
-            raise store.conflict("recurrence", before)
+        before = _rule_to_change(store, rule_id, expected_version)
         if before["stopped_at"] is not None:
             raise GateUnmet(
                 f"repeat rule {rule_id} was stopped already, by {before['stopped_by']}"
@@ -435,11 +443,7 @@ def start(store: Store, rule_id: int, expected_version: int | None = None) -> St
     transaction. Before, only an undo started one again, and that took back every later
     change of the person who stopped it first (a lead's trial)."""
     with store.write() as tx:
-        before = store.conn.execute("SELECT * FROM recurrences WHERE id = ?", (rule_id,)).fetchone()
-        if before is None:
-            raise NotFound("repeat rule", rule_id)
-        if expected_version is not None and before["version"] != expected_version:
-            raise store.conflict("recurrence", before)
+        before = _rule_to_change(store, rule_id, expected_version)
         if before["stopped_at"] is None:
             raise GateUnmet(f"repeat rule {rule_id} runs already (pdca recur list says when)")
         rule = stored_rule(before)

@@ -784,23 +784,21 @@ class BoardScreen(Screen[None]):
     def action_stop_repeating(self) -> None:
         """The palette's "Stop repeating": no more repeats of the focused action (those made
         stay); ``u`` undoes it."""
-        action = self._target()
-        if action is None or not self.writable():
-            return
-        if action.recurrence_id is None:
-            self.notify(f"#{action.id} does not repeat", severity="warning")
-            return
-        self.start(stop_repeating_flow, action.recurrence_id, action.id, dialogs=False)
+        self._on_repeat_rule(stop_repeating_flow)
 
     def action_start_repeating(self) -> None:
         """The palette's "Start repeating": the focused action's stopped rule runs again."""
+        self._on_repeat_rule(start_repeating_flow)
+
+    def _on_repeat_rule(self, flow: Callable[..., Awaitable[None]]) -> None:
+        """``flow`` on the focused action's repeat rule; said when it has none."""
         action = self._target()
         if action is None or not self.writable():
             return
         if action.recurrence_id is None:
             self.notify(f"#{action.id} does not repeat", severity="warning")
             return
-        self.start(start_repeating_flow, action.recurrence_id, action.id, dialogs=False)
+        self.start(flow, action.recurrence_id, action.id, dialogs=False)
 
     def writable(self, *, text_follows: bool = False) -> bool:
         """Whether writes may be tried; said when not. ``text_follows``: the key opens a form

@@ -79,17 +79,17 @@ def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_js
         if settings.command is not None and settings.command_by:
             # Setting a command of one's own would replace the team's (a lead's trial).
             holder = printable(settings.command_by)
-            said = (
+            unsent = (
                 f"the only channel on is {holder}'s command hook, which only {holder}'s runs"
                 " use, so this one sends nothing: run it as them, or turn on another channel"
                 " (pdca notify config terminal on, mail on or webhook URL)"
             )
         else:
-            said = (
+            unsent = (
                 "no channel is on for this run, so nothing is sent: pdca notify config"
                 " terminal on (or mail on, webhook URL, command CMD)"
             )
-        click.echo(f"pdca: {said}", err=True)
+        click.echo(f"pdca: {unsent}", err=True)
     if dry_run:
         planned = notify_store.plan(store, runner)
         if as_json:

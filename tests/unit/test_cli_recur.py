@@ -160,13 +160,9 @@ def test_add_every_says_when_the_next_comes(ok, db_path: Path) -> None:
     )
 
 
-def test_an_after_rule_restarted_after_its_done_repeats_at_any_command_and_undoes_with_it(
-    ok, monkeypatch
-) -> None:
-    """ben stopped the rule, ann finished its action meanwhile (nothing made), ben undid the
-    stop: the next one was made only by the app or ``pdca recur``, never by ``pdca list``
-    (its cheap look saw only calendar dates). And ann's undo of her done then left #1 open
-    beside the #2 made from it: two open repeats of one rule (a trial)."""
+def _done_while_stopped_then_restarted(ok, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """ann's "after 3 days" rule: ben stops it, ann finishes #1 (nothing made), ben undoes
+    his stop; ben is the actor after."""
     monkeypatch.setenv("PDCA_USER", "ann")
     ok("add", "Clean the queue", "--owner", "ann", "--every", "after 3 days")
     monkeypatch.setenv("PDCA_USER", "ben")
@@ -175,6 +171,16 @@ def test_an_after_rule_restarted_after_its_done_repeats_at_any_command_and_undoe
     ok("done", "1", "--decision", "abandon")
     monkeypatch.setenv("PDCA_USER", "ben")
     ok("undo")
+
+
+def test_an_after_rule_restarted_after_its_done_repeats_at_any_command_and_undoes_with_it(
+    ok, monkeypatch
+) -> None:
+    """ben stopped the rule, ann finished its action meanwhile (nothing made), ben undid the
+    stop: the next one was made only by the app or ``pdca recur``, never by ``pdca list``
+    (its cheap look saw only calendar dates). And ann's undo of her done then left #1 open
+    beside the #2 made from it: two open repeats of one rule (a trial)."""
+    _done_while_stopped_then_restarted(ok, monkeypatch)
     monkeypatch.setenv("PDCA_USER", "ann")
     listed = json.loads(ok("list", "--json").stdout)
     assert [(a["id"], a["due"], a["created_by"]) for a in listed] == [(2, "2026-11-26", "pdca")]
@@ -191,14 +197,7 @@ def test_an_after_rule_restarted_after_its_done_repeats_at_any_command_and_undoe
 def test_an_undo_of_the_done_is_refused_when_the_repeat_made_from_it_was_changed(
     ok, cli, monkeypatch
 ) -> None:
-    monkeypatch.setenv("PDCA_USER", "ann")
-    ok("add", "Clean the queue", "--owner", "ann", "--every", "after 3 days")
-    monkeypatch.setenv("PDCA_USER", "ben")
-    ok("recur", "stop", "1")
-    monkeypatch.setenv("PDCA_USER", "ann")
-    ok("done", "1", "--decision", "abandon")
-    monkeypatch.setenv("PDCA_USER", "ben")
-    ok("undo")
+    _done_while_stopped_then_restarted(ok, monkeypatch)
     ok("move", "2", "do")  # ben took up the repeat made from ann's done
     monkeypatch.setenv("PDCA_USER", "ann")
     message = one_line_error(cli("undo"))
