@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal, NamedTuple
 
 from pydantic import BaseModel
@@ -451,12 +451,11 @@ def start(store: Store, rule_id: int, expected_version: int | None = None) -> St
             raise GateUnmet(f"repeat rule {rule_id}: {BROKEN}")
         next_due: date | None = None
         if not rule.after_done:
-            latest = store.conn.execute(
+            latest_due = store.conn.execute(
                 "SELECT max(due) FROM actions WHERE recurrence_id = ? AND due IS NOT NULL",
                 (rule_id,),
             ).fetchone()[0]
-            day = _local(tx.now)
-            after = max(date.fromordinal(day.toordinal() - 1), _made_until(latest))
+            after = max(_local(tx.now) - timedelta(days=1), _made_until(latest_due))
             next_due = rrules.next_after(rule, date.fromisoformat(before["anchor"]), after)
             if next_due is None:
                 raise GateUnmet(f"repeat rule {rule_id}: {ENDED}")
