@@ -152,7 +152,7 @@ def _due_rows(store: Store, day: date) -> list[sqlite3.Row]:
 
 # Running "after N days" rules whose latest action is done and made no next one: it was done
 # while the rule was stopped, and the stop undone since (a tester's rule said "ended" for
-# good). Their next one is made as if then: N days after that done.
+# good). Their next one is made as if then: N days after that done, today at the earliest.
 _AFTER_DONE_WAITING = """
 SELECT r.*, l.done_at AS latest_done_at FROM recurrences r
 JOIN actions l ON l.id = (SELECT max(a.id) FROM actions a WHERE a.recurrence_id = r.id)
@@ -190,6 +190,9 @@ def run_due(store: Store) -> list[int]:
             done_on = _local(stored_moment(waiting["latest_done_at"]))
             due = rrules.next_after(rule, date.fromisoformat(row["anchor"]), done_on)
             assert due is not None  # _waiting_after_rows keeps only those with one
+            # N days after that done, but not before today: restarted months on, it came
+            # months overdue (a reviewer)
+            due = max(due, day)
             new_id = _instance(store, tx, row, due)
             _advance(store, tx, row, {}, due, new_id)
             if new_id is not None:
@@ -440,8 +443,9 @@ def start(store: Store, rule_id: int, expected_version: int | None = None) -> St
     while it was stopped; an "after N days" rule whose latest action was done meanwhile
     makes its next one now, due N days after that done but not before today (it came
     overdue by months, a reviewer); one whose latest is open waits for it, as before. One
-    transaction. Before, only an undo started one again, and that took back every later
-    change of the person who stopped it first (a lead's trial)."""
+    transaction, then the catch-up any command runs (``run_due``: a repeat is pdca's, and an
+    undo of the done it came from takes it back). Before, only an undo started one again, and
+    that took back every later change of the person who stopped it first (a lead's trial)."""
     with store.write() as tx:
         before = _rule_to_change(store, rule_id, expected_version)
         if before["stopped_at"] is None:
@@ -475,17 +479,15 @@ def start(store: Store, rule_id: int, expected_version: int | None = None) -> St
             dict(before),
             dict(after_row),
         )
-        made = None
-        latest = _latest(store.conn, rule_id)
-        done = store.conn.execute("SELECT done_at FROM actions WHERE id = ?", (latest,)).fetchone()
-        if rule.after_done and done is not None and done["done_at"] is not None:
-            day = _local(tx.now)
-            due = rrules.next_after(
-                rule, date.fromisoformat(before["anchor"]), _local(stored_moment(done["done_at"]))
-            )
-            if due is not None:  # with the start's own event: one change to undo
-                made = _instance(store, tx, after_row, max(due, day))
-    return Started(get(store, rule_id), made)
+    # An "after" rule whose latest was done meanwhile makes its next now, as any command's
+    # catch-up would (written by pdca, as every repeat: the undo of that done takes it back).
+    made = [i for i in run_due(store) if _rule_of(store.conn, i) == rule_id]
+    return Started(get(store, rule_id), made[0] if made else None)
+
+
+def _rule_of(conn: sqlite3.Connection, action_id: int) -> int | None:
+    row = conn.execute("SELECT recurrence_id FROM actions WHERE id = ?", (action_id,)).fetchone()
+    return None if row is None else row[0]  # type: ignore[no-any-return]
 
 
 def _made_until(latest_due: object) -> date:

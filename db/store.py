@@ -45,6 +45,7 @@ from pdca.db.errors import (
 )
 from pdca.db.models import (
     CHECKIN_STATUSES,
+    PDCA_ACTOR,
     PHASES,
     ActionFields,
     ChangeFields,
@@ -1965,12 +1966,16 @@ class Store:
         return sorted(later, key=lambda e: e["id"], reverse=True) + events
 
     def _refuse_if_changed_since(self, event: sqlite3.Row) -> None:
+        # A repeat rule's own runs (pdca's: a repeat made, the next date moved on) are no
+        # one's change to a rule: a start was refused for good once it made its repeat (a
+        # reviewer); undone, the rule stops again and what it made stays, as a stop leaves it.
         later = self.conn.execute(
             "SELECT e.actor, e.at, e.summary FROM events e"
             " WHERE e.entity = ? AND e.entity_id = ? AND e.id > ? AND e.undo_of IS NULL"
+            " AND NOT (e.entity = 'recurrence' AND e.actor = ?)"
             " AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undo_of = e.tx)"
             " ORDER BY e.id DESC LIMIT 1",
-            (event["entity"], event["entity_id"], event["id"]),
+            (event["entity"], event["entity_id"], event["id"], PDCA_ACTOR),
         ).fetchone()
         if later is not None:
             label = (

@@ -119,8 +119,10 @@ class KeyHold:
         if isinstance(event, events.Key) and event.key in self._passing:
             self._dropping_until = 0.0
             return False
-        if isinstance(event, events.Key) and event.key == "enter" and self._through_enter:
-            self._dropping_until = now + DROP_PAUSE_SECONDS  # a line typed for the shell
+        if self._through_enter:
+            # lines typed for the shell: every key of them (backspace and tab too, which
+            # ended it and let the rest of the line run as board keys, a reviewer)
+            self._dropping_until = now + DROP_PAUSE_SECONDS
         elif isinstance(event, events.Key) and event.key in ("enter", "escape"):
             self._dropping_until = 0.0  # the form's end, as the person meant it: dropped too
         elif isinstance(event, events.Paste) or event.is_printable:

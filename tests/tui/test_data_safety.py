@@ -923,7 +923,9 @@ async def test_text_typed_on_after_a_refused_quit_runs_no_board_keys(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await _save_outwaiting_the_lock(app, pilot, board_db, "e", "Renamed by alice")
         before = app.context.store.last_event_id()
-        await pilot.press("q", *"clear; ls", "enter", *"cd /tmp", "enter")  # two lines
+        await pilot.press(  # two lines, the second mended on the way
+            "q", *"clear; ls", "enter", *"cd /tmpp", "backspace", "tab", "enter", *"cl"
+        )
         await settle_app(app, pilot)
         assert app.is_running and app.context.store.last_event_id() == before
         assert len(app.screen_stack) == 1  # no form opened

@@ -255,8 +255,44 @@ def test_recur_start_of_an_after_rule_done_meanwhile_makes_its_next_from_today(
     assert [(a["id"], a["due"]) for a in json.loads(ok("list", "--json").stdout)] == [
         (2, "2026-12-14")
     ]
-    ok("undo")  # the start, and the repeat it made with it
-    assert json.loads(ok("list", "--json").stdout) == []
+    ok("undo")  # the start: stopped again, what it made stays (as recur stop leaves it)
+    assert [a["id"] for a in json.loads(ok("list", "--json").stdout)] == [2]
+    (rule,) = json.loads(ok("recur", "list", "--all", "--json").stdout)
+    assert rule["state"] == "stopped"
+
+
+def test_a_repeat_a_start_made_goes_with_an_undo_of_the_done_it_came_from(ok, monkeypatch) -> None:
+    """ann started the rule, which made #2 from ben's done; ben undid his done: #1 open beside
+    #2, two open repeats of one rule (a reviewer). The repeat is pdca's, from that done."""
+    monkeypatch.setenv("PDCA_USER", "ann")
+    ok("add", "Weekly review", "--every", "after 7 days", "--owner", "ben")
+    ok("recur", "stop", "1")
+    monkeypatch.setenv("PDCA_USER", "ben")
+    ok("done", "1", "--decision", "abandon")
+    monkeypatch.setenv("PDCA_USER", "ann")
+    assert "made #2 due 2026-11-30" in ok("recur", "start", "1").stdout
+    monkeypatch.setenv("PDCA_USER", "ben")
+    assert "added #2, repeat of #1" in ok("undo").stdout
+    assert [a["id"] for a in json.loads(ok("list", "--json").stdout)] == [1]
+
+
+def test_an_undone_stop_months_on_makes_the_repeat_due_today_not_months_ago(
+    ok, monkeypatch
+) -> None:
+    """The undo of a stop restarts the rule as recur start does: its next came due in
+    October, 66 days late at once (a reviewer)."""
+    monkeypatch.setenv("PDCA_NOW", "2026-10-01T09:00:00Z")
+    ok("add", "Tidy", "--every", "after 7 days", "--owner", "ben")
+    ok("recur", "stop", "1")
+    monkeypatch.setenv("PDCA_USER", "ben")
+    monkeypatch.setenv("PDCA_NOW", "2026-10-02T09:00:00Z")
+    ok("done", "1", "--decision", "abandon")
+    monkeypatch.setenv("PDCA_USER", "alice")
+    monkeypatch.setenv("PDCA_NOW", "2026-12-14T09:00:00Z")
+    ok("undo")  # the stop
+    assert [(a["id"], a["due"]) for a in json.loads(ok("list", "--json").stdout)] == [
+        (2, "2026-12-14")
+    ]
 
 
 def test_an_undone_catch_up_repeat_leaves_the_other_rules_repeats_in_the_stand_up(
