@@ -132,7 +132,8 @@ def recur_start(session: Session, rule_id: int, as_json: bool) -> None:
         said += f"made #{made.id} due {made.due}, as its latest was done meanwhile"
     else:
         said += printable(next_note(store, rule_id))
-    _emit(as_json, result, lambda: click.echo(said))
+    # the repeat it made too (only the text said it, a reviewer)
+    _emit(as_json, {"rule": result, "made": started.made}, lambda: click.echo(said))
 
 
 @recur.command("run")
