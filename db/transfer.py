@@ -355,6 +355,7 @@ def _insert_rows(conn: sqlite3.Connection, path: Path, table: str, rows: Any) ->
     declared = {info[1]: info[2].upper() for info in conn.execute(f"PRAGMA table_info({table})")}
     if not isinstance(rows, list):
         raise InvalidInput("file", str(path), f"has a {table!r} that is not a list")
+    names_seen: dict[str, str] = {}  # a KPI's or initiative's name_key: the name it was
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
             raise InvalidInput("file", str(path), f"{table} row {number} is not an object")
@@ -372,6 +373,8 @@ def _insert_rows(conn: sqlite3.Connection, path: Path, table: str, rows: Any) ->
                     "file", str(path), f"{table} row {number}: {name} {problem}; nothing written"
                 )
         problem = row_problem(table, row)  # what pdca's own writes could never have stored
+        if problem is None and table in ("kpis", "initiatives"):
+            problem = _name_twice(names_seen, row.get("name"))
         if problem:
             raise InvalidInput(
                 "file", str(path), f"{table} row {number}: {problem}; nothing written"
@@ -388,6 +391,21 @@ def _insert_rows(conn: sqlite3.Connection, path: Path, table: str, rows: Any) ->
                 "file", str(path), f"{table} row {number} is invalid ({said}); nothing written"
             ) from None
     return len(rows)
+
+
+def _name_twice(seen: dict[str, str], name: object) -> str | None:
+    """A KPI or initiative name read as one already imported (as ``kpi add`` and
+    ``initiative add`` tell names apart: case, blanks, look-alike letters), or None; ``seen``
+    gains it. Two such names came in by import and listed alike (a reviewer)."""
+    if not isinstance(name, str):
+        return None
+    from pdca.db.text_rules import name_key
+
+    key = name_key(name)
+    if key in seen and seen[key] != name:
+        return f"name {name!r} reads as {seen[key]!r}, another row's"
+    seen.setdefault(key, name)
+    return None
 
 
 def _counters_past_history(conn: sqlite3.Connection) -> None:

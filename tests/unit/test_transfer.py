@@ -301,6 +301,23 @@ def test_an_imported_name_no_kpi_or_initiative_may_hold_is_refused(store, cli, t
     assert not (tmp_path / "restored.db").exists()
 
 
+def test_an_import_refuses_two_names_that_read_as_one(store, cli, tmp_path):
+    """A second KPI "Err\u00a0rate" beside "Err rate" came in by import, listed alike, and
+    kpi edit "err  rate" changed one of them silently (a reviewer)."""
+    _fill(store)
+    out = tmp_path / "export.json"
+    assert cli("export", "--out", str(out)).exit_code == 0
+    document = json.loads(out.read_text())
+    twin = {**document["tables"]["initiatives"][0], "id": 99, "name": "Faster\u00a0support"}
+    document["tables"]["initiatives"].append(twin)
+    out.write_text(json.dumps(document))
+    result = cli("--db", str(tmp_path / "restored.db"), "import", str(out))
+    assert result.exit_code == 1
+    assert "initiatives row 2: name 'Faster\\xa0support' reads as 'Faster support'" in (
+        result.stderr
+    )
+
+
 def test_a_phase_that_is_none_is_said_before_its_decision(store, cli, tmp_path):
     """ "standardize is decided in Act, and it is in Limbo" (a tester's hand-edited export)."""
     _fill(store)
