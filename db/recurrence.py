@@ -487,7 +487,8 @@ def start(store: Store, rule_id: int, expected_version: int | None = None) -> St
 
 def _rule_of(conn: sqlite3.Connection, action_id: int) -> int | None:
     row = conn.execute("SELECT recurrence_id FROM actions WHERE id = ?", (action_id,)).fetchone()
-    return None if row is None else row[0]  # type: ignore[no-any-return]
+    rule_id: int | None = None if row is None else row[0]
+    return rule_id
 
 
 def _made_until(latest_due: object) -> date:
