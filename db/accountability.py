@@ -544,7 +544,8 @@ ROUTINE_KINDS = frozenset({"checkin"})  # listed after a person's other changes,
 # tester: three check-ins, each right after a --record). An escalation whose deadline was
 # missed before the window but written in it was told by the stand-up before, as the clock's
 # (``accountability_rules.told_as_the_clocks``); one a person's KPI edit wrote is not. An
-# action created in the window and gone since (a repeat an undo took back) is no news. A
+# action created in the window and taken back since by an undo (a repeat made from a done
+# that was undone) is no news. A
 # follow-up's result is its audit's holder's
 # (``pdca reassign`` hands audits over; the done action keeps its old owner).
 _CHANGES = """
@@ -558,7 +559,9 @@ WHERE c.at >= ?1 AND c.at <= ?2 AND (c.at > ?1 OR c.id > ?3)
  AND (c.kind <> 'alert-escalated' OR coalesce((SELECT json_extract(e.before, '$.ack_due')
   FROM events e WHERE e.id = c.id AND json_type(e.before, '$.ack_due') = 'text'
   AND e.actor = 'pdca'), ?1) >= ?1)
- AND NOT (c.kind = 'created' AND c.action_id IS NOT NULL AND a.id IS NULL)
+ AND NOT (c.kind = 'created' AND a.id IS NULL AND EXISTS (SELECT 1 FROM events d
+  WHERE d.entity = 'action' AND d.entity_id = c.action_id AND d.op = 'delete'
+  AND d.undo_of IS NOT NULL))
  AND NOT EXISTS (SELECT 1 FROM events u INDEXED BY idx_events_undo_of
   WHERE u.undo_of = c.tx AND u.at >= ?1 AND u.at <= ?2 AND (u.at > ?1 OR u.id > ?3)
   AND +u.entity IN ('action', 'checkin', 'alert', 'followup'))

@@ -7,13 +7,16 @@ from datetime import date
 from pdca.widgets.phase_column import _owner_cut_to_fit, due_words
 
 
-def test_the_owner_gives_way_to_lateness_not_the_other_way() -> None:
-    """At 80x24 compact cards read "○ frank  ! 5d la…": the lateness is what a lead scans."""
+def test_the_owner_and_the_lateness_both_stay_before_either_is_cut() -> None:
+    """At 80x24 compact cards read "○ frank  ! 5d la…": the lateness is what a lead scans;
+    then "hei…", "car…": whose it is went (three testers). The lateness is said shorter
+    ("! 15d") before the owner goes under 6 cells; cut further, the owner gives way."""
     parts = [("○ ", "mark"), ("frank", ""), ("  ! 15d late", "late")]
     spaced = [("○ ", "mark"), ("frank", ""), (" ! 15d late", "late")]
     assert _owner_cut_to_fit(parts, 1, 18) == spaced  # one space less is enough
-    cut = _owner_cut_to_fit(parts, 1, 16)
-    assert cut == [("○ ", "mark"), ("fr…", ""), (" ! 15d late", "late")]
+    assert _owner_cut_to_fit(parts, 1, 16) == [("○ ", "mark"), ("frank", ""), (" ! 15d", "late")]
+    cut = _owner_cut_to_fit(parts, 1, 11)
+    assert cut == [("○ ", "mark"), ("fr…", ""), (" ! 15d", "late")]
     assert _owner_cut_to_fit(parts, 1, 40) == parts  # room enough: as it was
     assert _owner_cut_to_fit([("carol", "")], 0, 3) == [("ca…", "")]  # alone: cut as before
 
