@@ -45,7 +45,7 @@ from pdca.db.errors import (
 )
 from pdca.db.models import PDCA_ACTOR, Action, ActionDraft
 from pdca.db.pydantic_setup import skip_plugin_discovery
-from pdca.db.store import Store, Transaction
+from pdca.db.store import AFTER_DONE_WAITING, Store, Transaction
 
 skip_plugin_discovery()  # before the first model is built
 
@@ -153,11 +153,7 @@ def _due_rows(store: Store, day: date) -> list[sqlite3.Row]:
 # Running "after N days" rules whose latest action is done and made no next one: it was done
 # while the rule was stopped, and the stop undone since (a tester's rule said "ended" for
 # good). Their next one is made as if then: N days after that done, today at the earliest.
-_AFTER_DONE_WAITING = """
-SELECT r.*, l.done_at AS latest_done_at FROM recurrences r
-JOIN actions l ON l.id = (SELECT max(a.id) FROM actions a WHERE a.recurrence_id = r.id)
-WHERE r.stopped_at IS NULL AND r.next_due IS NULL AND l.done_at IS NOT NULL
-"""
+_AFTER_DONE_WAITING = "SELECT r.*, l.done_at AS latest_done_at" + AFTER_DONE_WAITING
 
 
 def _waiting_after_rows(store: Store) -> list[sqlite3.Row]:

@@ -208,11 +208,14 @@ _REPEAT_DUE = "SELECT 1 FROM recurrences WHERE stopped_at IS NULL AND next_due <
 # A running "after N days" rule whose latest action is done and made no next one (done while
 # the rule was stopped, the stop undone since): recurrence.run_due makes it. Down the same
 # partial index (next_due IS NULL); without this look only the app and `recur` made it.
-_AFTER_RULE_WAITING = (
-    "SELECT 1 FROM recurrences r WHERE r.stopped_at IS NULL AND r.next_due IS NULL"
-    " AND r.rule LIKE 'after%' AND (SELECT l.done_at FROM actions l WHERE l.id ="
-    " (SELECT max(a.id) FROM actions a WHERE a.recurrence_id = r.id)) IS NOT NULL LIMIT 1"
-)
+# The rules whose latest action is done and that made no next one, running with no date:
+# also what recurrence.run_due reads them by (one query, two readers).
+AFTER_DONE_WAITING = """
+FROM recurrences r
+JOIN actions l ON l.id = (SELECT max(a.id) FROM actions a WHERE a.recurrence_id = r.id)
+WHERE r.stopped_at IS NULL AND r.next_due IS NULL AND l.done_at IS NOT NULL
+"""
+_AFTER_RULE_WAITING = "SELECT 1" + AFTER_DONE_WAITING + " AND r.rule LIKE 'after%' LIMIT 1"
 
 
 class Handover(NamedTuple):
