@@ -412,17 +412,34 @@ def unsent_notices(store: Store) -> list[nrules.Notice]:
     return [notice for notice in due_notices(store) if not _told(store.conn, notice)]
 
 
-def plan(store: Store, runner: str | None = None) -> list[Planned]:
-    """The notifications not claimed yet (``--dry-run``) that ``runner``'s run would claim:
-    nothing is written."""
+def left_to_boards(store: Store, runner: str | None = None, *, board: bool = False) -> set[str]:
+    """Whose terminal messages wait for their own open board, which shows them (a run by
+    someone's board claims its own person's): written on the terminal under a board, a
+    cron's message scrambled it until a redraw (a tester)."""
+    from pdca.db.presence import boards_open
+
+    waiting = boards_open(store)
+    if board and runner is not None:
+        waiting.discard(runner)
+    return waiting
+
+
+def plan(
+    store: Store, runner: str | None = None, *, board: bool = False, held: bool = False
+) -> list[Planned]:
+    """The notifications not claimed yet (``--dry-run``) that ``runner``'s run would claim
+    (``board``: a run by ``runner``'s open board), or (``held``) the terminal messages it
+    leaves to open boards instead: nothing is written."""
     settings = channel_settings(store)
     skipped = _not_for(runner, settings)
+    boards = left_to_boards(store, runner, board=board)
     found = []
     for notice in due_notices(store):
         for channel in nrules.channels_for(notice.recipient, settings):
             if channel in skipped:
                 continue
-            if not _told(store.conn, notice, channel):
+            waits = channel == "terminal" and notice.recipient in boards
+            if waits == held and not _told(store.conn, notice, channel):
                 found.append(Planned(notice, channel))
     return found
 
@@ -465,15 +482,21 @@ def _retry_rows(
     at: str,
     lease_end: str,
     skipped: frozenset[str] | set[str] = frozenset(),
+    boards: frozenset[str] | set[str] = frozenset(),
 ) -> list[sqlite3.Row]:
     """Failed ones whose retry time came, and claims left by a run that died (but none on a
-    channel this run leaves to someone else)."""
+    channel this run leaves to someone else, nor a terminal message left to ``boards``)."""
     rows = conn.execute(
         "SELECT * FROM notifications WHERE (state = 'failed' AND next_try_at IS NOT NULL"
         " AND next_try_at <= ?) OR (state = 'pending' AND claimed_at <= ?) ORDER BY id",
         (at, lease_end),
     ).fetchall()
-    return [row for row in rows if row["channel"] not in skipped]
+    return [
+        row
+        for row in rows
+        if row["channel"] not in skipped
+        and not (row["channel"] == "terminal" and row["recipient"] in boards)
+    ]
 
 
 # --------------------------------------------------------------------------- claiming, recording
@@ -494,7 +517,7 @@ def claim(store: Store, token: str, runner: str | None = None) -> list[Notificat
 
 
 def claim_batches(
-    store: Store, token: str, runner: str | None = None
+    store: Store, token: str, runner: str | None = None, *, board: bool = False
 ) -> Iterator[list[Notification]]:
     """``claim``, a batch at a time: each batch is claimed in a transaction of its own when
     the one before has been handled, and comes local channels first. A run that stops (the
@@ -504,11 +527,12 @@ def claim_batches(
     to claim (53 000 at 100 000 actions, 8 s in one transaction, while everyone else's
     writes waited on the lock, near the busy timeout). Each claim stands alone (its key is
     unique), so a batch is as good as the whole; others' writes go between batches."""
-    planned = plan(store, runner)
+    planned = plan(store, runner, board=board)
     skipped = _not_for(runner, channel_settings(store))
+    boards = left_to_boards(store, runner, board=board)
     now = store.clock()
     lease_end = iso(now - timedelta(seconds=nrules.CLAIM_LEASE_SECONDS))
-    if not planned and not _retry_rows(store.conn, iso(now), lease_end, skipped):
+    if not planned and not _retry_rows(store.conn, iso(now), lease_end, skipped, boards):
         return
     for start in range(0, max(len(planned), 1), CLAIM_BATCH):
         if start:  # a pause between batches, long enough for a waiting writer's next try
@@ -538,7 +562,7 @@ def claim_batches(
             _log_batch(store, tx, [(row_id, None) for row_id in ids], "claimed")
             if start == 0:  # the retries whose time came, read again in the lock
                 lease_end = iso(tx.now - timedelta(seconds=nrules.CLAIM_LEASE_SECONDS))
-                again = _retry_rows(store.conn, tx.at, lease_end, skipped)
+                again = _retry_rows(store.conn, tx.at, lease_end, skipped, boards)
                 for before in again:
                     store.conn.execute(
                         "UPDATE notifications SET state = 'pending', claimed_by = ?,"
@@ -657,10 +681,13 @@ def run(
     deliver: Callable[[Notification], Outcome],
     runner: str | None = None,
     stop: Callable[[], bool] | None = None,
+    *,
+    board: bool = False,
 ) -> RunReport:
     """Claim (as ``runner``: see ``_not_for``) a batch, deliver each (local channels first,
     webhooks last, within the batch), record each outcome; then the next batch. ``stop``
-    (the app quitting) ends the run between deliveries.
+    (the app quitting) ends the run between deliveries. ``board``: the run of ``runner``'s
+    open board, which shows its own person's terminal messages (``left_to_boards``).
 
     A delivery is recorded at once, in its own transaction: a run killed between delivering
     and recording would deliver it again. A skip (nobody to tell: not logged in, a channel
@@ -677,7 +704,7 @@ def run(
         if recorded is not None:
             getattr(report, recorded.state).append(recorded)
 
-    for batch in claim_batches(store, token, runner):
+    for batch in claim_batches(store, token, runner, board=board):
         for notification in batch:
             if stop is not None and stop():
                 break  # the rest stay claimed, as a killed run's: delivered after the lease
@@ -751,4 +778,4 @@ def deliver_due(
         return channels(notification)
 
     token = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
-    return run(store, token, deliver, runner, stop)
+    return run(store, token, deliver, runner, stop, board=shown_here is not None)

@@ -142,6 +142,11 @@ class Channels:
     # ------------------------------------------------------------------ terminals
 
     def terminal(self, notification: Notification) -> Outcome:
+        if self.shown_here is not None and notification.recipient == self.runner:
+            # The board's own person reads it there, wherever their other terminals are
+            # (one under the board, say in tmux, would have it written over the board).
+            self.shown_here(notification)
+            return Outcome("delivered")
         if self._who is None:
             output = self._who_source()
             if output is None:

@@ -86,15 +86,19 @@ class Presence:
 
     def others(self) -> list[str]:
         """Logins other than ours with a live session, in alphabetical order."""
-        cutoff = iso(self.store.clock() - timedelta(seconds=PRESENT_WITHIN_SECONDS))
-        rows = self.store.conn.execute(
-            "SELECT DISTINCT login, host, pid FROM sessions WHERE seen_at >= ? AND login != ?",
-            (cutoff, self.store.actor),
-        ).fetchall()
-        here = on_this_file(
-            [(row[1], row[2]) for row in rows], self.store.identity, lambda: is_wal(self.store.conn)
-        )
-        return sorted({row[0] for row in rows if (row[1], row[2]) in here})
+        return sorted(boards_open(self.store) - {self.store.actor})
+
+
+def boards_open(store: Store) -> set[str]:
+    """The logins with a board open on this file now (a live session), ours included."""
+    cutoff = iso(store.clock() - timedelta(seconds=PRESENT_WITHIN_SECONDS))
+    rows = store.conn.execute(
+        "SELECT DISTINCT login, host, pid FROM sessions WHERE seen_at >= ?", (cutoff,)
+    ).fetchall()
+    here = on_this_file(
+        [(row[1], row[2]) for row in rows], store.identity, lambda: is_wal(store.conn)
+    )
+    return {row[0] for row in rows if (row[1], row[2]) in here}
 
 
 def is_wal(conn: sqlite3.Connection) -> bool:

@@ -112,6 +112,13 @@ def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_js
             click.echo(table(["CHANNEL", "TO", "KEY", "TEXT"], rows, cut=("TEXT", "TO")))
         else:
             click.echo("nothing to send", err=True)
+        held = sorted({p.notice.recipient for p in notify_store.plan(store, runner, held=True)})
+        if held and to_a_person:
+            names = ", ".join(printable(login) for login in held)
+            click.echo(
+                f"pdca: terminal messages for {names} wait for their open board, which shows them",
+                err=True,
+            )
         return
     report = notify_store.deliver_due(store, runner, session.environ)
     if as_json:

@@ -445,6 +445,57 @@ def test_a_message_for_the_terminal_a_board_draws_on_is_shown_on_the_board(store
             os.close(fd)
 
 
+def test_a_person_with_a_board_open_reads_terminal_messages_on_it_not_under_it(
+    store: Store, db_path: Path
+) -> None:
+    """A cron run wrote dana's message on the terminal her board draws on (scrambled until a
+    redraw, a tester): while her board is open her terminal messages wait for it, and it
+    shows them; other channels and other people are not held; once it closes, cron writes."""
+    from pdca.db.presence import Presence
+
+    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
+    store.add_action(ActionDraft(title="late too", owner="erin", due="2026-11-20"))
+    pty = os.openpty()
+    dana = open_as(db_path, "dana")
+    board = Presence(dana, host=socket.gethostname(), pid=os.getpid())
+    try:
+        tty = os.ttyname(pty[1])
+        os.chmod(tty, 0o620)
+        who = "\n".join(
+            f"{login} {tty.removeprefix('/dev/')} 2026-11-23 08:00" for login in ("dana", "erin")
+        )
+        board.join()
+        assert ns.left_to_boards(store) == {"dana"}
+        assert ns.left_to_boards(store, "dana", board=True) == set()
+        assert [p.notice.recipient for p in ns.plan(store, held=True)] == ["dana"]
+        assert [p.notice.recipient for p in ns.plan(store)] == ["erin"]
+        cron = _run(store, who=who)
+        assert [n.recipient for n in cron.delivered] == ["erin"]  # dana's waits for her board
+        assert _read_all(pty[0]).count("Message from pdca") == 1
+        shown: list[str] = []
+        erins = _run(store, "erin-board", runner="erin", who=who, shown_here=shown.append)
+        assert erins.delivered == [] and shown == []  # dana's board shows dana's, not erin's
+        danas = ns.run(
+            store, "dana-board",
+            _channels(store, runner="dana", who=who, shown_here=lambda n: shown.append(n.text)),
+            "dana", board=True,
+        )  # fmt: skip
+        assert [n.recipient for n in danas.delivered] == ["dana"]
+        assert shown == [danas.delivered[0].text] and "'late'" in shown[0]
+        assert _read_all(pty[0]) == ""  # nothing written on her terminal: the board has it
+        store.add_action(ActionDraft(title="later", owner="dana", due="2026-11-21"))
+        board.leave()
+        assert ns.left_to_boards(store) == set()
+        after = _run(store, "run-2", who=who)
+        assert [n.recipient for n in after.delivered] == ["dana"]
+        assert "'later'" in _read_all(pty[0])
+    finally:
+        board.leave()
+        dana.close()
+        os.close(pty[0])
+        os.close(pty[1])
+
+
 def test_mesg_n_and_not_logged_in_are_skipped_not_failed(store: Store) -> None:
     store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
     store.add_action(ActionDraft(title="late too", owner="erin", due="2026-11-20"))
