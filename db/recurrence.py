@@ -270,6 +270,48 @@ def made_from_done_since(store: Store, event: sqlite3.Row) -> list[sqlite3.Row]:
     )
 
 
+def made_from_start_since(store: Store, event: sqlite3.Row) -> list[sqlite3.Row]:
+    """When ``event`` starts an "after N days" rule again whose latest action was done while
+    it was stopped, the catch-up that made its next one from that done (``start``'s own
+    ``run_due``, or a command's soon after): that transaction's events for this rule, newest
+    first; else none. An undo of the start takes them back with it, as it says: left open
+    under the stopped rule, the next undo (of that done) took the repeat back and started the
+    rule again, the start's undo undone unasked (a tester)."""
+    if event["entity"] != "recurrence" or event["op"] != "update":
+        return []
+    before, after = (json.loads(event[side] or "null") for side in ("before", "after"))
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return []
+    if before.get("stopped_at") is None or after.get("stopped_at") is not None:
+        return []
+    rule_id = event["entity_id"]
+    row = store.conn.execute("SELECT * FROM recurrences WHERE id = ?", (rule_id,)).fetchone()
+    rule = None if row is None else stored_rule(row)
+    if rule is None or not rule.after_done:
+        return []
+    created = store.conn.execute(
+        "SELECT e.tx, e.entity_id FROM events e JOIN actions a ON a.id = e.entity_id"
+        " WHERE e.entity = 'action' AND e.op = 'create' AND e.id > ? AND e.actor = ?"
+        " AND a.recurrence_id = ? ORDER BY e.id LIMIT 1",
+        (event["id"], PDCA_ACTOR, rule_id),
+    ).fetchone()
+    if created is None:
+        return []
+    source = store.conn.execute(
+        "SELECT done_at FROM actions WHERE recurrence_id = ? AND id < ? ORDER BY id DESC LIMIT 1",
+        (rule_id, created["entity_id"]),
+    ).fetchone()
+    if source is None or source["done_at"] is None or source["done_at"] > event["at"]:
+        return []  # made from a done after the start: the rule's own later run
+    return list(
+        store.conn.execute(
+            "SELECT * FROM events WHERE tx = ? AND ((entity = 'action' AND entity_id = ?)"
+            " OR (entity = 'recurrence' AND entity_id = ?)) ORDER BY id DESC",
+            (created["tx"], created["entity_id"], rule_id),
+        )
+    )
+
+
 def _latest(conn: sqlite3.Connection, rule_id: int) -> int | None:
     row = conn.execute("SELECT max(id) FROM actions WHERE recurrence_id = ?", (rule_id,)).fetchone()
     latest: int | None = row[0]

@@ -1959,13 +1959,19 @@ class Store:
 
     def _with_repeats_made_since(self, events: list[sqlite3.Row]) -> list[sqlite3.Row]:
         """``events`` (newest first) and, before them, the events of a repeat made since from
-        a done among them (``recurrence.made_from_done_since``), which the undo takes back
-        too, or refuses over as over any of its own rows."""
-        if not any(e["entity"] == "action" and e["op"] == "update" for e in events):
+        a done among them (``recurrence.made_from_done_since``) or by a rule's start among
+        them (``made_from_start_since``), which the undo takes back too, or refuses over as
+        over any of its own rows."""
+        if not any(e["entity"] in ("action", "recurrence") and e["op"] == "update" for e in events):
             return events
         from pdca.db import recurrence
 
-        later = [made for e in events for made in recurrence.made_from_done_since(self, e)]
+        later = [
+            made
+            for e in events
+            for found in (recurrence.made_from_done_since, recurrence.made_from_start_since)
+            for made in found(self, e)
+        ]
         return sorted(later, key=lambda e: e["id"], reverse=True) + events
 
     def _refuse_if_changed_since(self, event: sqlite3.Row) -> None:

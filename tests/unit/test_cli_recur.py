@@ -255,10 +255,36 @@ def test_recur_start_of_an_after_rule_done_meanwhile_makes_its_next_from_today(
     assert [(a["id"], a["due"]) for a in json.loads(ok("list", "--json").stdout)] == [
         (2, "2026-12-14")
     ]
-    ok("undo")  # the start: stopped again, what it made stays (as recur stop leaves it)
-    assert [a["id"] for a in json.loads(ok("list", "--json").stdout)] == [2]
+    # The start's undo takes its repeat back with it (the README says so): left open under
+    # the stopped rule, the next undo (the done's) took it back and started the rule again,
+    # the start's undo undone unasked (a tester).
+    undone = ok("undo").stdout
+    assert "started repeat rule 1" in undone and "added #2" in undone
+    assert json.loads(ok("list", "--json").stdout) == []
     (rule,) = json.loads(ok("recur", "list", "--all", "--json").stdout)
     assert rule["state"] == "stopped"
+    ok("undo")  # the done: #1 open again, and the rule still stopped
+    assert [a["id"] for a in json.loads(ok("list", "--json").stdout)] == [1]
+    (rule,) = json.loads(ok("recur", "list", "--all", "--json").stdout)
+    assert rule["state"] == "stopped"
+
+
+def test_the_undo_of_a_start_is_refused_when_the_repeat_it_made_was_changed(
+    ok, cli, monkeypatch
+) -> None:
+    """The start's repeat goes with its undo, so a change made to it since refuses the
+    undo, naming who made it, as any undo over someone's later change."""
+    ok("add", "Tidy", "--every", "after 7 days", "--owner", "ben")
+    ok("recur", "stop", "1")
+    ok("done", "1", "--decision", "abandon")
+    assert json.loads(ok("recur", "start", "1", "--json").stdout)["made"] == 2
+    monkeypatch.setenv("PDCA_USER", "ben")
+    ok("move", "2", "do")
+    monkeypatch.setenv("PDCA_USER", "alice")
+    message = one_line_error(cli("undo"))
+    assert message.startswith("cannot undo 'added #2") and "ben changed #2" in message
+    (rule,) = json.loads(ok("recur", "list", "--all", "--json").stdout)
+    assert rule["state"] == "active"
 
 
 def test_a_repeat_a_start_made_goes_with_an_undo_of_the_done_it_came_from(ok, monkeypatch) -> None:
