@@ -62,7 +62,7 @@ from pdca.db.schema import (
     readable_reading,
     schema_version,
 )
-from pdca.db.text_rules import as_stored, name_key
+from pdca.db.text_rules import as_stored, name_key, search_key
 
 if TYPE_CHECKING:  # the models come on first use: a write that needs none skips pydantic
     from pdca.db.models import (
@@ -1058,10 +1058,15 @@ class Store:
         if where.text:
             # The owner too, by login ("frank": his cards, as Linear's search finds an
             # assignee; a tester's search for a name found nothing).
+            fold = "lower"
+            if not where.text.isascii():  # SQLite's lower() leaves "Ü" as it is
+                fold = "pdca_search_key"
+                self.conn.create_function(fold, 1, search_key, deterministic=True)
             match = (
-                "instr(lower(a.title), ?) > 0 OR instr(lower(a.notes), ?) > 0 OR lower(a.owner) = ?"
+                f"instr({fold}(a.title), ?) > 0 OR instr({fold}(a.notes), ?) > 0"
+                " OR lower(a.owner) = ?"
             )
-            params += [where.text.lower()] * 2 + [where.text.strip().lower()]
+            params += [search_key(where.text)] * 2 + [where.text.strip().lower()]
             named = models.record_id(where.text.strip())
             if named is not None:  # "5272" or "#5272": that action too, as people name one
                 match += " OR a.id = ?"

@@ -92,6 +92,15 @@ _LOOKS_LATIN = str.maketrans(
 )
 
 
+def search_key(text: str | None) -> str | None:
+    """How a search and the text searched are compared: in lower case, in Unicode's composed
+    form. SQLite's ``lower`` changes ASCII letters only: "Über" found nothing in "Überprüfung",
+    nor "café" in a title typed with a combining accent (a tester)."""
+    import unicodedata
+
+    return None if text is None else unicodedata.normalize("NFC", text).lower()
+
+
 def name_key(name: str) -> str:
     """How two KPI or initiative names are compared: ``as_stored``, in lower case, letters
     that look Latin read as the Latin ones, every run of blanks (a no-break space, two

@@ -623,6 +623,19 @@ def test_list_text_finds_words_owners_and_ids_as_the_boards_filter_does(board, j
     assert one_line_error(cli("list", "--text", " ")) == "--text: ' ' is empty"
 
 
+def test_list_text_finds_letters_beyond_ascii_in_any_case_and_either_spelling(ok, js) -> None:
+    """SQLite's lower() changes ASCII letters only: "Über" found nothing in "Überprüfung der
+    Ölpumpe", nor "café" in a title typed with a combining accent (a tester)."""
+    ok("add", "Überprüfung der Ölpumpe")
+    ok("add", "Cafe\u0301 bar rota")
+    ok("add", "Straße sweep")
+    for typed, ids in [
+        ("Über", [1]), ("über", [1]), ("ÖLPUMPE", [1]), ("prüfung", [1]),
+        ("café", [2]), ("Cafe\u0301", [2]), ("CAFÉ", [2]), ("straße", [3]), ("strasse", []),
+    ]:  # fmt: skip
+        assert [a["id"] for a in js("list", "--text", typed, "--json")] == ids, typed
+
+
 def test_reassign_gives_every_open_action_and_undo_takes_it_back(board, ok, js, cli) -> None:
     """Someone leaves: their open work to another owner in one change (a tester looped over
     list --json with edit); done ones keep their owner; one undo reverts it all."""
