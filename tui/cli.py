@@ -353,6 +353,7 @@ class SubGroup(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # The group's own options too: pdca --db a --db b add wrote to b (a tester).
         if not ctx.resilient_parsing:
+            refuse_options_as_values(ctx, args)
             refuse_repeated_options(ctx, args)
         return super().parse_args(ctx, args)
 
@@ -364,8 +365,31 @@ class SubGroup(click.Group):
             # Its own settings too (kpi record's negative value is no option), and never
             # while the shell completes a line: a refusal there printed into the shell.
             sub = click.Context(cmd, parent=ctx, info_name=name, **cmd.context_settings)
+            refuse_options_as_values(sub, rest)
             refuse_repeated_options(sub, rest)
         return name, cmd, rest
+
+
+def refuse_options_as_values(ctx: click.Context, args: list[str]) -> None:
+    """An option that takes a value, followed by one of the command's own options (``--note
+    --json``): click takes that option as the text, so the note read "--json" and the output
+    was not JSON (a tester). Refused in one line; ``--note=--json`` still means the text."""
+    names: set[str] = set()
+    takes_value: set[str] = set()
+    for param in ctx.command.get_params(ctx):
+        if isinstance(param, click.Option):
+            names.update(param.opts, param.secondary_opts)
+            if not param.is_flag and not param.count:
+                takes_value.update(param.opts)
+    for token, following in itertools.pairwise(args):
+        if token == "--":
+            return
+        if token in takes_value and following in names:
+            raise click.UsageError(
+                f"{token} needs a value, and {following} is one of this command's options"
+                f" (to mean the text, write {token}={following})",
+                ctx=ctx,
+            )
 
 
 def refuse_repeated_options(ctx: click.Context, args: list[str]) -> None:

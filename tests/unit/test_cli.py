@@ -623,6 +623,30 @@ def test_list_text_finds_words_owners_and_ids_as_the_boards_filter_does(board, j
     assert one_line_error(cli("list", "--text", " ")) == "--text: ' ' is empty"
 
 
+def test_an_option_given_as_another_options_value_is_refused(ok, cli, db_path: Path) -> None:
+    """``--note --json`` saved the note "--json" and printed text, not JSON; ``--unit
+    --baseline`` made the unit "--baseline" (a tester). Refused in one line, nothing written;
+    ``--notes=--due`` still means the text."""
+    ok("add", "Seed")
+
+    def events_count() -> int:
+        conn = sqlite3.connect(db_path)
+        try:
+            return int(conn.execute("SELECT count(*) FROM events").fetchone()[0])
+        finally:
+            conn.close()
+
+    before = events_count()
+    for args, said in [
+        (["add", "T", "--notes", "--due"], "--notes needs a value, and --due is one of"),
+        (["kpi", "add", "KZ", "--unit", "--baseline", "--baseline", "3"], "--unit needs a value"),
+        (["--db", "--version"], "--db needs a value, and --version is one of"),
+    ]:
+        assert one_line_error(cli(*args)).startswith(said), args
+    assert events_count() == before
+    assert "--due" in ok("add", "T", "--notes=--due", "--json").stdout
+
+
 def test_list_text_finds_letters_beyond_ascii_in_any_case_and_either_spelling(ok, js) -> None:
     """SQLite's lower() changes ASCII letters only: "Über" found nothing in "Überprüfung der
     Ölpumpe", nor "café" in a title typed with a combining accent (a tester)."""
