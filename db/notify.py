@@ -173,6 +173,9 @@ def set_preference(store: Store, login: str, text: str) -> nrules.ChannelSetting
     return channel_settings(store)
 
 
+_DEFAULTS = {"terminal": "on", "mail": "off"}  # as ``channel_settings`` reads no row
+
+
 def _put(store: Store, key: str, value: str | None, turned_off: str | None = None) -> None:
     """Set (or with None clear) a notify setting, one transaction with its event.
     ``turned_off``: that channel is off from now on, and what waits to go out on it, or
@@ -197,6 +200,8 @@ def _put(store: Store, key: str, value: str | None, turned_off: str | None = Non
                 None,
             )
             return
+        if before is None and _DEFAULTS.get(key) == value:
+            return  # so already, by default: "terminal on" logged a change an undo took back
         same = before is not None and before["value"] == value
         if same and (key != "command" or before["updated_by"] == tx.actor):
             # As it was: no write, no event in everyone's history (a tester). Not a hook

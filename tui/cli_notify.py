@@ -169,7 +169,10 @@ def notify_config(session: Session, name: str | None, value: str | None, as_json
         settings = notify_store.channel_settings(store)
     else:
         assert value is not None
+        last = store.last_event_id()
         settings = notify_store.set_channel(store, name, value)
+        if store.last_event_id() == last:  # as config says: a no-op is no change to undo
+            click.echo(f"note: {name} was so already: nothing written", err=True)
     data = {
         "terminal": settings.terminal,
         "mail": settings.mail,

@@ -811,6 +811,8 @@ def test_bad_preferences_are_refused(cli, store: Store, args: list[str]) -> None
 
 
 def test_config_and_prefer_are_stored_and_shown(cli, store: Store) -> None:
+    unchanged = cli("notify", "config", "terminal", "on")  # on by default
+    assert unchanged.stderr == "note: terminal was so already: nothing written\n"
     assert cli("notify", "config", "webhook", "https://chat.example.com/hooks/abc").exit_code == 0
     assert cli("notify", "config", "mail", "on").exit_code == 0
     refused = cli("notify", "prefer", "dana", "mail,terminal")  # nobody knows dana yet
@@ -941,7 +943,13 @@ def test_a_notify_setting_can_be_undone_like_any_setting(store: Store) -> None:
 
 def test_a_setting_given_as_it_is_writes_nothing(store: Store, db_path: Path) -> None:
     """``notify config terminal on`` when it is on wrote "set notify terminal to on" into
-    everyone's history (a tester); ``initiative edit`` with the same value writes nothing."""
+    everyone's history (a tester); ``initiative edit`` with the same value writes nothing.
+    On by default, and mail off, as no row says: no write either (the next undo took back
+    that no-op, not the person's last change, a tester)."""
+    first = store.last_event_id()
+    ns.set_channel(store, "terminal", "on")
+    ns.set_channel(store, "mail", "off")
+    assert store.last_event_id() == first
     ns.set_channel(store, "terminal", "off")
     ns.set_channel(store, "webhook", "http://127.0.0.1:9/hook")
     last = store.last_event_id()
