@@ -13,13 +13,16 @@ whole (a script greps every word; ``--json`` is the format meant for programs).
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Collection, Iterable, Iterator, Sequence
 
-from pdca.tui.output import printable
+from pdca.tui.output import as_stdout_shows, printable
 
 ELLIPSIS = "…"
 PLAIN_ELLIPSIS = "~"  # one cell too, for a terminal that cannot show "…"
+# What a cut left of a terminal's escape (``\U0001f680`` cut to ``\U0001f68``) before "…".
+_PART_OF_AN_ESCAPE = re.compile(r"\\(?:x[0-9a-f]?|u[0-9a-f]{0,3}|U[0-9a-f]{0,7})?(?=[…~]$)")
 
 # A cut column keeps at least this many cells unless it says otherwise: narrower, a title
 # says nothing, and a row that wraps reads better than one that says nothing.
@@ -137,13 +140,17 @@ def table_lines(
     the first line (the widths need them all), each kept as one string: 50 000 rows as lists
     of cells took 70 MB (a tester; ``pdca list`` on the huge file)."""
     room = terminal_width() if width is None else width
-    natural = [cell_width(h) for h in headers]
+    shows = as_stdout_shows()
+    titles = list(headers) if shows is None else [shows(h) for h in headers]
+    natural = [cell_width(h) for h in titles]
     last = len(headers) - 1
     # The last column's width matters only to fit the table; it is never padded.
     measured = last if room is not None else last - 1
     packed = []
     for row in rows:
         cells = [printable(cell) for cell in row]
+        if shows is not None:
+            cells = [shows(cell) for cell in cells]
         for index in range(measured + 1):
             natural[index] = max(natural[index], cell_width(cells[index]))
         packed.append(_CELLS.join(cells))
@@ -156,12 +163,14 @@ def table_lines(
     cutting = list(
         dict.fromkeys((i, headers[i] in middle) for i, _ in order if 0 < widths[i] < natural[i])
     )
-    yield _line([cut_to(h, w) for h, w in zip(headers, widths, strict=True)], widths)
+    yield _line([cut_to(h, w) for h, w in zip(titles, widths, strict=True)], widths)
     for index, joined in enumerate(packed):
         packed[index] = ""  # let each row go once it is written
         cells = joined.split(_CELLS)
         for i, in_middle in cutting:
             cells[i] = cut_to(cells[i], widths[i], middle=in_middle)
+            if shows is not None:  # "\U0001f68…" is no character: the escape goes whole
+                cells[i] = _PART_OF_AN_ESCAPE.sub("", cells[i])
         yield _line(cells, widths)
 
 

@@ -15,7 +15,7 @@ import codecs
 import json
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from pdca.db.plain import plain
@@ -94,6 +94,19 @@ def for_this_terminal(text: str) -> str:
         return text.encode(encoding, "backslashreplace").decode(encoding)
     except LookupError:
         return text
+
+
+def as_stdout_shows() -> Callable[[str], str] | None:
+    """How the terminal on stdout shows text it cannot encode (pdca's marks as look-alikes,
+    the rest as escapes: ``tui/ascii_terminal.py``), for a table to measure its cells as
+    shown: measured before, a cell with an emoji was 9 cells wider than counted, and the
+    table overflowed the terminal (a tester). None where everything shows as it is."""
+    from pdca.tui.ascii_terminal import MARKS_ERRORS
+
+    encoding = getattr(sys.stdout, "encoding", None)
+    if not encoding or getattr(sys.stdout, "errors", None) != MARKS_ERRORS:
+        return None
+    return lambda text: text.encode(encoding, MARKS_ERRORS).decode(encoding)
 
 
 def to_json(value: Any, *, ascii_only: bool | None = None) -> str:

@@ -139,3 +139,18 @@ def test_json_and_a_csv_export_on_a_latin_1_or_ascii_terminal_are_the_data(
         rows = list(csv.reader(exported.decode(encoding).splitlines()))
         assert {len(row) for row in rows} == {16}
         assert "\\u201calpha, beta\\u201d rollout \\u2014 x" in [row[1] for row in rows]
+
+
+def test_a_table_on_an_ascii_terminal_fits_its_width_as_shown(env: dict[str, str]) -> None:
+    """Cells were measured before the terminal's escapes: three emoji made a row 27 cells
+    wider than counted, and ``list`` at 100 columns printed 142 (a tester)."""
+    long_title = "rocket 🚀🚀🚀 launch review with a rather long title that surely needs cutting"
+    assert run_pdca("add", long_title, "--owner", "dana", env=env).returncode == 0
+    status, received = run_on_a_terminal(
+        [sys.executable, "-m", "pdca.tui", "list"],
+        {**os.environ, **env, "PYTHONIOENCODING": "ascii", "COLUMNS": "80"},
+    )
+    assert status == 0
+    lines = received.decode("ascii").splitlines()
+    assert "\\U0001f680\\U0001f680" in lines[1] and lines[1].endswith("~")
+    assert max(len(line) for line in lines) == 80
