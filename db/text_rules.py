@@ -122,11 +122,18 @@ def escaped_in(text: str) -> str | None:
     return found.group() if found else None
 
 
+# A terminal's control sequences (CSI, OSC, and ESC with one character), which say nothing
+# to a reader: a note of "\x1b[2J" counted as saying what was done (a tester).
+_TERMINAL_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -~]"
+)
+
+
 def shows_nothing(text: str) -> bool:
-    """Whether ``text`` would show nothing a person can read: blanks, controls, invisible
-    characters, combining marks with nothing to mark (a tester's title of two accents), or
-    nothing at all."""
-    rest = _NOTHING_SHOWN.sub("", text)
+    """Whether ``text`` would show nothing a person can read: blanks, controls, a terminal's
+    control sequences, invisible characters, combining marks with nothing to mark (a tester's
+    title of two accents), or nothing at all."""
+    rest = _NOTHING_SHOWN.sub("", _TERMINAL_SEQUENCE.sub("", text))
     return all(unicodedata.category(char) in ("Mn", "Me") for char in rest)
 
 

@@ -338,8 +338,12 @@ def test_a_kpi_whose_old_name_breaks_todays_rules_can_still_be_edited(
 
 
 @pytest.mark.parametrize(
-    "title", ["\u3164", "\u2800", "\u115f\u1160", "\u034f", "\uffa0", "\u0300\u0301", " \u20dd"]
-)
+    "title",
+    [
+        "\u3164", "\u2800", "\u115f\u1160", "\u034f", "\uffa0", "\u0300\u0301", " \u20dd",
+        "\x1b[2J", "\x1b]0;x\x07", " \x1bc ",  # a terminal's control sequences say nothing
+    ],
+)  # fmt: skip
 def test_a_title_of_blank_letters_shows_nothing(cli, title: str) -> None:
     result = cli("add", title)
     assert result.exit_code == 1 and "shows nothing" in result.stderr
