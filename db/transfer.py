@@ -294,17 +294,21 @@ def _restore_json(store: Store, path: Path, stream: TextIO) -> str:
             "file", str(path), f"has no {missing[0]!r} table: not a whole pdca export"
         )
     with store.write() as tx:  # one transaction shared with the store's log
-        held = sum(
-            store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        counted = {
+            table: store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             for table in TABLE_ORDER
-        )
+        }
+        held = sum(counted.values())
         if held:
+            # Which, by table: "2 records" in a file whose board was empty (an add and its
+            # undo, in the event log) read as a wrong count (a tester).
+            which = ", ".join(f"{n} in {table}" for table, n in counted.items() if n)
             raise InvalidInput(
                 "file",
                 str(path),
                 f"is a full export; restore it into an empty database "
                 f"(pdca --db new.db import {shell_word(path.name)}), this one holds {held}"
-                " records",
+                f" records ({which})",
             )
         store.conn.execute("PRAGMA defer_foreign_keys = ON")
         counts = {}

@@ -1063,7 +1063,10 @@ def _tables(path: Path) -> dict[str, list[tuple[Any, ...]]]:
         conn.close()
 
 
-def test_json_export_import_round_trip(team, ok, tmp_path: Path, db_path: Path) -> None:
+def test_json_export_import_round_trip(team, ok, cli, tmp_path: Path, db_path: Path) -> None:
+    def cli_in(path: Path, *args: str) -> Result:
+        return cli("--db", str(path), *args)
+
     ok("checkin", "1", "note \x1b[31m[b]x[/b] 🚀", "--status", "at-risk")
     ok("kpi", "record", "Resolution time", "27.5")
     ok("done", "1", "--decision", "abandon")
@@ -1084,6 +1087,14 @@ def test_json_export_import_round_trip(team, ok, tmp_path: Path, db_path: Path) 
     for table, rows in document["tables"].items():
         if table != "events":
             assert again["tables"][table] == rows
+    # Into a file whose board is empty but whose history is not: refused, saying what it
+    # holds ("2 records" read as a wrong count, a tester).
+    used = tmp_path / "used.db"
+    ok("--db", str(used), "init")
+    ok("--db", str(used), "add", "x")
+    ok("--db", str(used), "undo")
+    refused = one_line_error(cli_in(used, "import", str(dump)))
+    assert refused.endswith("this one holds 2 records (2 in events)")
 
 
 def test_csv_export_import_round_trip(ok, js, tmp_path: Path) -> None:
