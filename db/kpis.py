@@ -474,7 +474,10 @@ def _insert_readings(
             "reading",
             "kpi_readings",
             start + 1,
-            "'imported ' || value || ' for KPI ' || kpi_id || ' at ' || at",
+            # As ``kpi record`` says it: the KPI by name, the number as people write it
+            # ("imported 31.0 for KPI 27" named no KPI anyone knew, a tester).
+            "'imported ' || printf('%.15g', value) || ' for KPI ''' ||"
+            " (SELECT name FROM kpis WHERE kpis.id = kpi_readings.kpi_id) || ''' at ' || at",
         )
         raised = sum(alerts.apply_breach(store, tx, k) is not None for k in kpi_ids)
     summary = {"readings": count, "kpis": len(given_to), "alerts raised": raised}
