@@ -37,6 +37,13 @@ def not_a_file(mode: int) -> str | None:
     return next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
 
 
+def refuse_no_file_name(typed: str, field: str = "file") -> None:
+    """An empty argument is no file: as a path it is ".", and was refused as "'.' is a
+    folder", naming nothing the person typed (a tester)."""
+    if not typed.strip():
+        raise InvalidInput(field, typed, "is no file name")
+
+
 def open_text(path: Path, field: str = "file", *, encoding: str = "utf-8") -> TextIO:
     """``path`` opened for reading text, or an ``InvalidInput`` naming why it cannot be.
 

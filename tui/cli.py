@@ -1610,12 +1610,14 @@ def _in_blocks(parts: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
 
 
 @cli.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path())  # checked as every file pdca reads: one wording
 @pass_session
 def import_(session: Session, file: str) -> None:
     """Load a JSON export into an empty database, or add actions from a CSV file."""
+    from pdca.db.input_files import refuse_no_file_name
     from pdca.db.transfer import import_file, import_into_new
 
+    refuse_no_file_name(file)
     resolved = session.resolved
     if os.path.lexists(resolved.path):
         summary = import_file(session.store(create=True), Path(file), session.today())

@@ -359,13 +359,15 @@ def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_j
 
 
 @kpi.command("import")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path())  # checked as every file pdca reads: one wording
 @json_option
 @pass_session
 def kpi_import(session: Session, file: str, as_json: bool) -> None:
     """Add readings from a CSV file (name, at, value, optional note): all rows or none."""
+    from pdca.db.input_files import refuse_no_file_name
     from pdca.db.kpis import import_readings
 
+    refuse_no_file_name(file)
     summary = import_readings(session.store(), Path(file))
     _emit(
         as_json,
