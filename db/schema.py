@@ -642,6 +642,13 @@ _STAY_TRIGGERS = {
 }
 
 
+def _create_stay_triggers(conn: sqlite3.Connection) -> None:
+    for name, (when, condition, statements) in _STAY_TRIGGERS.items():
+        guard = f" WHEN {condition}" if condition else ""
+        body = "; ".join(statements)
+        conn.execute(f"CREATE TRIGGER {name} {when} FOR EACH ROW{guard} BEGIN {body}; END")
+
+
 def _flow_kept(conn: sqlite3.Connection) -> None:
     """The flow view's figures without reading the event log at every paint (issue 13): the
     actions' stays kept in ``action_stays`` by triggers on ``events`` and read down its (phase,
@@ -657,10 +664,7 @@ def _flow_kept(conn: sqlite3.Connection) -> None:
         "CREATE INDEX idx_action_stays_phase ON action_stays (phase, at, days, next, action_id)"
     )
     conn.execute("CREATE INDEX idx_action_stays_tx ON action_stays (tx)")
-    for name, (when, condition, statements) in _STAY_TRIGGERS.items():
-        guard = f" WHEN {condition}" if condition else ""
-        body = "; ".join(statements)
-        conn.execute(f"CREATE TRIGGER {name} {when} FOR EACH ROW{guard} BEGIN {body}; END")
+    _create_stay_triggers(conn)
     # done_at (NULL, or a time, in every entry) and kind are in these indexes only so that
     # SQLite (3.40) reads the index alone: it reads the row for a column of an index's WHERE.
     conn.execute(
@@ -1456,6 +1460,16 @@ def _guards_without_lists(conn: sqlite3.Connection) -> None:
         conn.execute(sql)
 
 
+def _stay_triggers_remade(conn: sqlite3.Connection) -> None:
+    """The flow's stays triggers made again as 0014 makes them now: a file made by a build
+    of schema 14 from before they were amended (searching the log by id and transaction)
+    kept the first ones, which doctor named as not pdca's and restore refused in every
+    backup of that file (a tester). What they keep is the same; only the search differs."""
+    for name in _STAY_TRIGGERS:
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+    _create_stay_triggers(conn)
+
+
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
 
 MIGRATIONS: list[Migration] = [
@@ -1483,6 +1497,7 @@ MIGRATIONS: list[Migration] = [
     ("0022_guards_without_lists", _guards_without_lists),
     ("0023_standup_kinds", _standup_kinds),
     ("0024_followup_handovers", _followup_handovers),
+    ("0025_stay_triggers_remade", _stay_triggers_remade),
 ]
 
 

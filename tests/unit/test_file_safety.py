@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -665,3 +666,38 @@ def test_a_big_write_does_not_leave_the_wal_at_its_size(store: Store, db_path: P
         store.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
     other.close()
     assert wal.stat().st_size <= 8 << 20
+
+
+def test_a_file_with_the_first_stays_triggers_of_schema_14_gets_pdcas_own(tmp_path: Path) -> None:
+    """A build of schema 14 from before its stays triggers were amended (they search the log
+    by id and transaction now) left the first ones in the file; every later upgrade kept them,
+    doctor said they were not pdca's and restore refused every backup of the file (a tester).
+    Upgrading to 25 makes them as a new file has them."""
+    from pdca.db import copies
+
+    path = tmp_path / "team.db"
+    make_old_database(path, 24)
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        for name, sql in conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE name LIKE 'events_stays_on_%'"
+        ).fetchall():
+            first = sql.replace("+e.entity", "e.entity").replace("+e.op", "e.op")
+            if name == "events_stays_on_update":  # it had no WHEN: it fired on every edit
+                first = re.sub(r" WHEN .*? BEGIN ", " BEGIN ", first, count=1)
+            assert first != sql
+            conn.execute(f"DROP TRIGGER {name}")
+            conn.execute(first)
+        assert copies.shape_difference(copies.shape(conn), copies.fresh_shape()) == (
+            "trigger events_stays_on_delete is not pdca's; trigger events_stays_on_insert is not"
+            " pdca's; trigger events_stays_on_update is not pdca's"
+        )
+    finally:
+        conn.close()
+    Store.open(path, actor="a", clock=lambda: NOW_DT).close()
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        assert copies.shape_difference(copies.shape(conn), copies.fresh_shape()) is None
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 25
+    finally:
+        conn.close()
