@@ -689,9 +689,9 @@ def test_a_file_with_the_first_stays_triggers_of_schema_14_gets_pdcas_own(tmp_pa
             conn.execute(f"DROP TRIGGER {name}")
             conn.execute(first)
         assert copies.shape_difference(copies.shape(conn), copies.fresh_shape()) == (
-            "trigger events_stays_on_delete is not pdca's; trigger events_stays_on_insert is not"
-            " pdca's; trigger events_stays_on_update is not pdca's"
-        )
+            "view open_actions is not pdca's; view owner_load is not pdca's; trigger"
+            " events_stays_on_delete is not pdca's (and 2 more)"
+        )  # the views: 25 reads overdue on the local day
     finally:
         conn.close()
     Store.open(path, actor="a", clock=lambda: NOW_DT).close()
@@ -701,3 +701,45 @@ def test_a_file_with_the_first_stays_triggers_of_schema_14_gets_pdcas_own(tmp_pa
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 25
     finally:
         conn.close()
+
+
+READ_THE_VIEWS_IN_A_ZONE = """
+import datetime, json, sqlite3, sys
+conn = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+today = datetime.datetime.now().date().isoformat()  # this process's local day
+rows = conn.execute("SELECT due, overdue FROM open_actions ORDER BY id").fetchall()
+load = conn.execute("SELECT overdue FROM owner_load").fetchone()[0]
+print(json.dumps({"today": today, "rows": rows, "load": load}))
+"""
+
+
+def test_the_views_overdue_flag_is_on_the_readers_local_day(tmp_path: Path) -> None:
+    """``open_actions`` and ``owner_load`` said overdue on the UTC day: west of UTC, work due
+    today was overdue every evening in sqlite3, while pdca counts local days (a tester). In
+    +14 and -11 hours one of the two has another date than UTC at any moment."""
+    from datetime import UTC, datetime, timedelta
+
+    path = tmp_path / "team.db"
+    utc_today = datetime.now(UTC).date()
+    store = Store.open(path, actor="alice", clock=lambda: NOW_DT, create=True)
+    try:
+        for due in (utc_today - timedelta(days=1), utc_today, utc_today + timedelta(days=1)):
+            store.add_action(ActionDraft(title="t", owner="ann", due=due.isoformat()))
+    finally:
+        store.close()
+    days_apart = set()
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        done = subprocess.run(
+            [sys.executable, "-c", READ_THE_VIEWS_IN_A_ZONE, str(path)],
+            env={**os.environ, "TZ": zone},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        seen = json.loads(done.stdout)
+        expected = [[due, int(due < seen["today"])] for due, _ in seen["rows"]]
+        assert seen["rows"] == expected, zone
+        assert seen["load"] == sum(flag for _, flag in expected), zone
+        days_apart.add(seen["today"] != datetime.now(UTC).date().isoformat())
+    assert True in days_apart  # so the UTC day would have said otherwise somewhere
