@@ -173,17 +173,21 @@ def read_csv(
         raise InvalidInput("file", str(path), f"names a column twice: {', '.join(twice)}")
 
     def rows() -> Iterator[Row]:
+        # A row is named by the line it starts on: a note of three lines made the error say
+        # the row's last line, two after the one to look at (a tester).
+        first = reader.line_num + 1
         try:
             for fields in reader:
+                start, first = first, reader.line_num + 1
                 if not fields:
                     continue  # a blank line
                 if len(fields) > len(header):
                     why = f"has {len(fields)} fields; the header names {len(header)}"
                     # the row as written (the extra value alone read as if it were the row)
-                    yield reader.line_num, InvalidInput("row", ",".join(fields), why)
+                    yield start, InvalidInput("row", ",".join(fields), why)
                     continue
                 padded = fields + [""] * (len(header) - len(fields))
-                yield reader.line_num, dict(zip(header, padded, strict=True))
+                yield start, dict(zip(header, padded, strict=True))
         except csv.Error as error:
             raise failed(error) from None
 

@@ -209,6 +209,11 @@ def test_a_csv_that_is_not_utf8_is_one_line(cli, team: Path, tmp_path: Path) -> 
             "line 2: row: 'x,dana,extra' has 3 fields; the header names 2",
         ),
         ("title,title\nx,y\n", "names a column twice: title"),
+        (  # a row is named by the line it starts on, not its last (a note of three lines)
+            'title,notes,owner\n"one","a\nb\nc",dana\n\n"two",,dana,extra\n',
+            "line 6: row: 'two,,dana,extra' has 4 fields",
+        ),
+        ('title,priority,notes\n"one",urgent,"a\nb"\n', "line 2: priority:"),
     ],
 )
 def test_a_csv_the_lenient_reader_would_guess_at_is_refused(
