@@ -150,6 +150,10 @@ def _with_backups(path: Path, checks: list[Check], now: datetime) -> list[Check]
     file, what to do, in the integrity check's own line (the one repeated on stderr): the
     exact command that restores the newest good backup, when there is one."""
     folder = default_folder(path)
+    if any(c.name == "schema" and (not c.ok or "copy kept before" in c.detail) for c in checks):
+        # No backup advice for a file that is no pdca file, or is a kept copy: a backup of it
+        # is refused, or is no backup of the team's file (a tester).
+        return checks
     damaged = [i for i, check in enumerate(checks) if check.name == "integrity" and not check.ok]
     if damaged:
         index = damaged[0]
@@ -444,6 +448,14 @@ def _check_contents(
         checks.append(
             Check("schema", False, f"version {version}, newer than this pdca ({known}): upgrade")
         )
+    elif path is not None and (live := schema.kept_copy_of(path, version)) is not None:
+        # Not a file to work on (pdca refuses it), nor to back up hourly (a tester).
+        detail = (
+            f"version {version}: the copy kept before an upgrade of {live.name}, which pdca does"
+            f" not open; to go back to it: pdca --db {shell_word(live)} restore"
+            f" {shell_word(path)}"
+        )
+        return [Check("schema", True, detail, warning=True)]
     elif version < known:
         checks.append(Check("schema", True, f"version {version}; pdca will upgrade it to {known}"))
     else:

@@ -1615,14 +1615,22 @@ def _publish(temporary: Path, path: Path, version: int) -> Path:
         return candidate
 
 
+def kept_copy_of(path: Path, version: int) -> Path | None:
+    """The live file ``path`` is the copy kept before an upgrade of (``pdca.db.vN.bak`` of
+    ``pdca.db``, holding an older schema), or None."""
+    kept = re.fullmatch(r"(.+)\.v\d+(\.\d+)?\.bak", Path(path).name)
+    if kept is None or not 0 < version < schema_version():
+        return None
+    return Path(path).with_name(kept.group(1))
+
+
 def refuse_the_kept_copy(path: Path, version: int) -> None:
     """Refuse to open ``pdca.db.vN.bak`` (the copy kept before an upgrade) when it would be
     upgraded: it would no longer be the file as it was before the upgrade it was kept for
     (a tester opened one to look, and the copy itself was upgraded)."""
-    kept = re.fullmatch(r"(.+)\.v\d+(\.\d+)?\.bak", Path(path).name)
-    if kept is None or not 0 < version < schema_version():
+    live = kept_copy_of(path, version)
+    if live is None:
         return
-    live = Path(path).with_name(kept.group(1))
     raise DatabaseProblem(
         f"{path} is the copy kept before an upgrade (schema {version}): this pdca would"
         f" upgrade the copy itself; nothing changed: to go back to it, pdca --db"

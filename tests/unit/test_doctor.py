@@ -526,3 +526,33 @@ def test_a_healthy_file_of_any_older_schema_passes_the_values_check(
     make_old_database(path, version)
     checks = _by_name(path)
     assert checks["values"] == (True, "every value is of a kind and shape pdca reads")
+
+
+def test_the_copy_kept_before_an_upgrade_is_named_as_such_with_no_backup_advice(
+    store, db_path: Path
+) -> None:
+    """doctor on ``pdca.db.v20.bak`` said pdca would upgrade it and to back it up hourly
+    (a tester): pdca refuses to open it, and it is no file to work on."""
+    store.add_action(ActionDraft(title="x"))
+    kept = db_path.with_name(f"{db_path.name}.v20.bak")
+    store.conn.execute(f"VACUUM INTO '{kept}'")
+    with sqlite3.connect(kept) as conn:
+        conn.execute("PRAGMA user_version = 20")
+    conn.close()
+    checks = _by_name(kept)
+    ok, detail = checks["schema"]
+    assert ok and detail.startswith(
+        f"version 20: the copy kept before an upgrade of {db_path.name}"
+    )
+    assert f"restore {kept}" in detail
+    assert "backup" not in checks
+
+
+def test_a_file_that_is_not_pdcas_gets_no_backup_advice(tmp_path: Path) -> None:
+    """ "make one with pdca backup" for a file that command refuses (a tester)."""
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    checks = _by_name(other)
+    assert checks["schema"] == (False, "not a pdca database") and "backup" not in checks
