@@ -190,8 +190,10 @@ def unreachable_directory(path: Path) -> Path | None:
     return None
 
 
-def cannot_reach(path: Path) -> str:
-    """One line for a file this user may not reach or read, naming who owns what."""
+def cannot_reach(path: Path, needs: str = "read and write") -> str:
+    """One line for a file this user may not reach or read, naming who owns what, and what
+    to ask for: a database wants reading and writing (told to ask for g+r first, a team
+    member was then refused writes and told to ask again for g+w, a tester)."""
     directory = unreachable_directory(path)
     if directory is not None:
         return (
@@ -200,7 +202,7 @@ def cannot_reach(path: Path) -> str:
         )
     return (
         f"{path}: {login_name()} may not read it ({describe_owner(path)}): "
-        f"{what_to_ask(path, 'read')}"
+        f"{what_to_ask(path, needs)}"
     )
 
 

@@ -401,7 +401,7 @@ def _copy_checked(source: sqlite3.Connection, database: Path, temporary: Path) -
     _, problem = copies.check_copy(temporary)
     if problem is not None and problem.startswith("is damaged"):
         raise DatabaseBroken(
-            f"{database}: the copy {problem.removeprefix('is ')}, so the database is too; "
+            f"{database}: the copy {problem}, so the database is too; "
             f"no backup written (good ones are kept){good_hint(database)}"
         )
     if problem is not None:

@@ -239,7 +239,7 @@ def _check_source(source: Path, database: Path) -> None:
         raise InvalidInput("FILE", str(source), "is not a regular file")
     refuse_database_file(source, database, "FILE")
     if not os.access(source, os.R_OK):
-        raise DatabaseProblem(cannot_reach(source))
+        raise DatabaseProblem(cannot_reach(source, "read"))
 
 
 def _open_source(source: Path) -> tuple[sqlite3.Connection, int]:

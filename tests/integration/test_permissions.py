@@ -557,6 +557,28 @@ def test_a_reader_of_someone_elses_file_is_told_whose_it_is(public_dir: Path) ->
     ), added.stderr
 
 
+@as_root_only
+def test_a_team_member_who_may_not_read_the_file_is_told_to_ask_for_read_and_write(
+    public_dir: Path,
+) -> None:
+    """0600 root:<nobody's group>: told to ask for ``chmod g+r``, a team member was then
+    refused writes and told to ask again, for ``g+w`` (a tester): one request does it."""
+    shared = public_dir / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    path = shared / "pdca.db"
+    _fill(path)
+    os.chown(path, 0, pwd.getpwnam("nobody").pw_gid)
+    path.chmod(0o600)
+    run = _nobody_runner(path, public_dir)
+    for args in (["list"], ["doctor"]):
+        refused = run(*args)
+        assert refused.returncode == 1, refused.stderr
+        assert refused.stderr.rstrip().endswith(
+            "ask its owner root to run: chmod g+rw " + str(path)
+        ), refused.stderr
+
+
 def test_a_reader_in_the_team_folder_creates_no_wal_that_locks_writers_out(
     public_dir: Path,
 ) -> None:
