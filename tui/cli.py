@@ -737,6 +737,12 @@ def where(session: Session) -> None:
     resolved = session.resolved
     click.echo(printable(str(resolved.path)))
     click.echo(f"rule: {describe_rule(resolved)}", err=False)
+    if resolved.path.is_dir():  # printed as if fine, then every command refused it (a tester)
+        click.echo(
+            f"note: {printable(str(resolved.path))} is a folder: every command will refuse it;"
+            " name a file in it (pdca.db)",
+            err=True,
+        )
 
 
 @cli.command()

@@ -126,6 +126,15 @@ def test_where_with_db_option(cli, tmp_path: Path) -> None:
     assert result.stdout.splitlines() == [str(tmp_path / "given.db"), "rule: given with --db"]
 
 
+def test_where_names_a_folder_as_no_file(cli, tmp_path: Path) -> None:
+    """It printed the folder as if fine, and every other command refused it (a tester)."""
+    (tmp_path / "team").mkdir()
+    result = cli("--db", "team", "where")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == str(tmp_path / "team")
+    assert result.stderr.startswith(f"note: {tmp_path / 'team'} is a folder: every command will")
+
+
 @pytest.mark.usefixtures("missing_db")
 def test_where_with_pdca_db(cli, db_path: Path) -> None:
     result = cli("where")
