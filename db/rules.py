@@ -80,10 +80,15 @@ def start_problem(
     """
     if phase == "do" and not (owner and due):
         return f"a new action in Do needs an owner and a due date ({fields})"
-    if phase in ("check", "act"):
+    if phase == "check":
         return (
-            f"a new action cannot start in {phase.capitalize()}: add it in Do, check in, "
+            "a new action cannot start in Check: add it in Do, check in, "
             "then move it (pdca move ID check)"
+        )
+    if phase == "act":  # Act is reached from Check, with a verdict (it named only Check)
+        return (
+            "a new action cannot start in Act: add it in Do, check in, move it to Check,"
+            " then to Act with a verdict (pdca move ID act --verdict worked)"
         )
     return None
 

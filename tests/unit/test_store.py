@@ -154,9 +154,13 @@ def test_adding_straight_into_do_needs_owner_and_due(store: Store) -> None:
     assert action.phase == "do"
 
 
-@pytest.mark.parametrize("phase", ["check", "act"])
-def test_check_and_act_are_reached_only_through_their_gates(store: Store, phase: str) -> None:
-    with pytest.raises(GateUnmet, match=f"cannot start in {phase.capitalize()}"):
+@pytest.mark.parametrize(
+    ("phase", "then"), [("check", "pdca move ID check"), ("act", "pdca move ID act --verdict")]
+)
+def test_check_and_act_are_reached_only_through_their_gates(
+    store: Store, phase: str, then: str
+) -> None:
+    with pytest.raises(GateUnmet, match=f"cannot start in {phase.capitalize()}.*{then}"):
         store.add_action(ActionDraft(title="x", phase=phase, owner="dana", due="2026-12-01"))  # type: ignore[arg-type]
     assert store.counts()["action"] == 0 and store.counts()["event"] == 0
 
