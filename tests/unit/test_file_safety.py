@@ -691,14 +691,14 @@ def test_a_file_with_the_first_stays_triggers_of_schema_14_gets_pdcas_own(tmp_pa
         assert copies.shape_difference(copies.shape(conn), copies.fresh_shape()) == (
             "view open_actions is not pdca's; view owner_load is not pdca's; trigger"
             " events_stays_on_delete is not pdca's (and 2 more)"
-        )  # the views: 25 reads overdue on the local day
+        )  # the views: 26 reads overdue on the local day
     finally:
         conn.close()
     Store.open(path, actor="a", clock=lambda: NOW_DT).close()
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         assert copies.shape_difference(copies.shape(conn), copies.fresh_shape()) is None
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 25
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.schema_version()
     finally:
         conn.close()
 
@@ -743,3 +743,27 @@ def test_the_views_overdue_flag_is_on_the_readers_local_day(tmp_path: Path) -> N
         assert seen["load"] == sum(flag for _, flag in expected), zone
         days_apart.add(seen["today"] != datetime.now(UTC).date().isoformat())
     assert True in days_apart  # so the UTC day would have said otherwise somewhere
+
+
+@pytest.mark.parametrize("views", ["utc", "local"])
+def test_a_file_of_schema_25_gets_the_views_on_the_local_day_whichever_build_made_it(
+    tmp_path: Path, views: str
+) -> None:
+    """A build had the views' change in 0025 for half an hour, and a team's file was upgraded
+    to 25 by the build before it (a tester): 0026 mends the one, and leaves the other."""
+    from pdca.db import copies
+
+    path = tmp_path / "team.db"
+    make_old_database(path, 25)
+    if views == "local":
+        conn = sqlite3.connect(path, isolation_level=None)
+        schema.MIGRATIONS[25][1](conn)  # as the half-hour's build left it
+        conn.close()
+    Store.open(path, actor="a", clock=lambda: NOW_DT).close()
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        assert copies.shape_difference(copies.shape(conn), copies.fresh_shape()) is None
+        sql = conn.execute("SELECT group_concat(sql) FROM sqlite_master WHERE type = 'view'")
+        assert "date('now')" not in sql.fetchone()[0]
+    finally:
+        conn.close()
