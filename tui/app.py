@@ -337,6 +337,7 @@ class PdcaApp(App[None]):
         then: once one of them is saved, the warning goes (``kept_may_be_saved``)."""
         self._kept_said = set(self.context.kept())
         self.notify(message, severity="warning", timeout=timeout)
+        self.refresh_status()  # and in the header, for as long as it is kept
 
     def kept_may_be_saved(self) -> None:
         """After a save: a warning of kept changes that are no longer all kept (one of them
@@ -346,6 +347,7 @@ class PdcaApp(App[None]):
             self._kept_said = set()
             self._warned_of_kept = set()
             self.clear_notifications()
+        self.refresh_status()
 
     def action_help_quit(self) -> None:
         """ctrl+c: Textual's answer ("Press ctrl+q to quit the app"), without its markup,
@@ -664,6 +666,7 @@ class PdcaApp(App[None]):
             waiting = count_waiting(self.context.store, self.context.actor)
         except PdcaError:
             waiting = 0
+        kept = self.context.kept()
         for bar in bars:
             bar.database = self.context.path.name
             bar.login = self.context.actor
@@ -673,6 +676,7 @@ class PdcaApp(App[None]):
             # A save that ended while this view was not on screen: its "saving…" stayed
             # (a tester); every view asks for this as it comes back.
             bar.saving = self._saving > 0
+            bar.kept = len(kept)
 
     def _in_background(self, call: Callable[[Store], T]) -> T | None:
         """Run ``call`` on a connection of its own (in a worker thread); a busy file gives

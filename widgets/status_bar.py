@@ -1,5 +1,5 @@
-"""The line at the top: which file, who you are, the alerts waiting for you, and who else has
-it open right now."""
+"""The line at the top: which file, who you are, the alerts waiting for you, changes kept
+unsaved, and who else has it open right now."""
 
 from __future__ import annotations
 
@@ -58,6 +58,9 @@ class StatusBar(Widget):
     view: reactive[str] = reactive("Board")
     alerts: reactive[int] = reactive(0)  # alerts waiting for this login to acknowledge
     saving: reactive[bool] = reactive(False)  # a write is waiting (for another's lock)
+    # Changes kept after a refused save, not in the file: said for as long as they are kept
+    # (a tester missed the passing note, and thought a kept edit saved).
+    kept: reactive[int] = reactive(0)
 
     class AlertsRequested(Message):
         """The person clicked the header while alerts wait for them: show those."""
@@ -115,6 +118,10 @@ class StatusBar(Widget):
             text.append(words, style="bold reverse")
         if self.saving:
             text.append(" · saving…", style="bold reverse")
+        if self.kept:
+            words = f" ✎ {self.kept}" if short_alerts else f" ✎ {self.kept} not saved"
+            text.append(" ·")
+            text.append(words, style="bold reverse")
         return text
 
     def _here(self, room: int, *, names: bool = True) -> tuple[str, bool]:

@@ -133,6 +133,9 @@ async def test_esc_on_the_conflict_keeps_the_edit_for_e(make_app, board_db: Path
         await settle_app(app, pilot)
         assert not isinstance(app.screen, ConflictModal | ActionFormModal)
         assert "your edit of #1 is kept: press e on it" in _notes(app)[-1]
+        # and in the header for as long as it is kept: the note passes (a tester missed it)
+        assert app.screen.query_one(StatusBar).kept == 1
+        assert "✎ 1 not saved" in str(app.screen.query_one(StatusBar).render())
         await pilot.press("e")
         await settle_app(app, pilot)
         assert app.screen.query_one("#title", Input).value == "Alice's title"
@@ -140,6 +143,7 @@ async def test_esc_on_the_conflict_keeps_the_edit_for_e(make_app, board_db: Path
         await settle_app(app, pilot)
         stored = app.context.store.get_action(1)
         assert (stored.title, stored.owner) == ("Alice's title", "dave")
+        assert app.screen.query_one(StatusBar).kept == 0
 
 
 async def test_esc_on_the_form_edit_again_opened_keeps_the_edit_for_e(
