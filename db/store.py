@@ -522,6 +522,15 @@ class Store:
             )
         return self._blocker  # type: ignore[return-value]
 
+    def upgraded_past_this_code(self) -> int | None:
+        """The schema version a newer pdca upgraded the file to under this open store, or
+        None (one pragma: cheap enough for every poll of an open board)."""
+        try:
+            version = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+        except sqlite3.Error:
+            return None
+        return version if version > schema_version() else None
+
     def _read_only_error(self) -> ReadOnlyDatabase:
         return ReadOnlyDatabase(self.read_only_reason)
 

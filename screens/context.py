@@ -269,6 +269,13 @@ def write_banner(store: Store) -> str | None:
     read-only for them, or its -wal or -shm is), or None. Asked again as the app polls: an
     owner's chmod takes effect on an open board, so the line comes and goes with it (a
     tester's stayed for minutes after the file was made writable)."""
+    if (newer := store.upgraded_past_this_code()) is not None:
+        # Said for as long as it lasts: only passing notes said it, and the board looked
+        # current while it showed the file as it was (a team's soak).
+        return (
+            f"out of date: a newer pdca upgraded the file to schema {newer}; this board shows"
+            " it as it was and saves nothing: quit (q) and start pdca again"
+        )
     if not store.writable:
         return f"read-only: {store.read_only_words(refused=False)}"
     if (blocked := store.write_blocker()) is not None:

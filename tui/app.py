@@ -530,6 +530,8 @@ class PdcaApp(App[None]):
         if write_banner(self.context.store) != self._write_banner:
             self.refresh_status()
         store = self.context.store
+        if store.upgraded_past_this_code() is not None:
+            return  # the banner says so; reloads would only fail, a note at each (a soak)
         version = store.data_version()
         if version == self._last_data_version:
             return

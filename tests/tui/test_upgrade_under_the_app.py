@@ -71,3 +71,31 @@ async def test_an_app_whose_file_a_newer_pdca_upgraded_writes_nothing(
         )
         assert app.context.store.last_event_id() == before
         assert app.context.store.get_action(1).phase == "do"
+
+
+async def test_a_board_whose_file_a_newer_pdca_upgraded_says_so_until_it_quits(
+    make_app, board_db: Path
+) -> None:
+    """Only passing notes said it, one at each poll, and between them the board looked
+    current while it showed the file as it was (a team's soak): a banner says it, and the
+    board stops reloading."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        banner = app.screen.query_one("#read-only")
+        assert not banner.display
+        newer = sqlite3.connect(board_db, isolation_level=None, timeout=10)
+        try:
+            newer.execute(f"PRAGMA user_version = {NEWER}")
+            newer.execute("UPDATE actions SET title = 'from the future' WHERE id = 1")
+        finally:
+            newer.close()
+        notes = len(_notes(app))
+        for _ in range(3):
+            app.check_for_changes()
+            await settle_app(app, pilot)
+        assert banner.display
+        assert str(banner.render()).startswith(
+            f"out of date: a newer pdca upgraded the file to schema {NEWER}; this board shows"
+        )
+        assert len(_notes(app)) == notes  # no note at each poll
