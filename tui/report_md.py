@@ -218,9 +218,12 @@ def _kpi_section(item: ReportKpi, now: datetime) -> list[str]:
         item.readings, kpi, now, markers=item.markers, limits=item.limits, signals=item.signals
     )
     count = len(item.readings)
+    # "as weekly means", not "weekly": that read as the KPI's cadence, a daily one's too (a
+    # new user)
+    shown_as = ", as weekly means" if count else ""
     lines.append(
-        f"{count} reading{'s' if count != 1 else ''} in the last {CHART_WEEKS} weeks,"
-        f" weekly: {chart}"
+        f"{count} reading{'s' if count != 1 else ''} in the last {CHART_WEEKS} weeks"
+        f"{shown_as}: {chart}"
     )
     return lines
 

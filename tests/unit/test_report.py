@@ -325,7 +325,7 @@ def test_a_kpi_measured_only_today_has_a_sparkline_and_one_reading(cli, store: S
     store.record_reading(ReadingDraft(kpi="Fresh", value=7))  # at the fixed clock
     text = report(cli, "New", "--format", "md")
     [line] = [ln for ln in text.splitlines() if " in the last 52 weeks" in ln]
-    assert line.startswith("1 reading in the last 52 weeks, weekly: `▄` baseline 10"), line
+    assert line.startswith("1 reading in the last 52 weeks, as weekly means: `▄` baseline 10"), line
     later = [(f"2026-11-23T{hour}:00:00Z", 7.0) for hour in (10, 11)]
     chart = text_chart(later, store.get_kpi("Fresh"), NOW_DT)
     assert chart.startswith("`▄` baseline 10"), chart
