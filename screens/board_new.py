@@ -98,7 +98,12 @@ async def _add(board: BoardScreen, form: ActionFormResult) -> bool:
     if not added:
         return False
     board.place(added)
-    board.notify(f"added #{added.id}")
+    said = f"added #{added.id}"
+    if every is not None and added.recurrence_id is not None:
+        # When the next comes, as pdca add --every says: "added #9" alone left it to guess
+        # (a new user)
+        said += f"; {recurrence.next_note(board.store, added.recurrence_id)}"
+    board.notify(said, markup=False)
     if new_owner and added.owner is not None:
         say_owner_is_new(board, added.owner)
     return True

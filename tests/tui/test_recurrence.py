@@ -49,6 +49,9 @@ async def test_new_action_with_a_repeat_rule(make_app, board_db: Path) -> None:
         assert (added.due, added.recurrence_id) == ("2026-11-23", 1)
         rules = recurrence.list_rules(app.context.store)
         assert [(r.rule, r.next_due) for r in rules] == [("week mon", "2026-11-30")]
+        # When the next comes, as pdca add --every says ("added #6" alone, a new user)
+        said = [str(n.message) for n in app._notifications]
+        assert "added #6; repeats every week mon: the next is made on 2026-11-30" in said
         plan = board(app).query_one("#column-plan")
         painted = "\n".join(plan.render_line(y).text for y in range(plan.size.height))
         assert f"#6 {REPEAT_MARK} Weekly KPI review" in painted
