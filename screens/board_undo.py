@@ -46,7 +46,11 @@ async def stop_repeating_flow(board: BoardScreen, rule_id: int, action_id: int) 
     if stopped:
         board.notify(
             f"#{action_id} stops repeating ({literal(stopped.rule)}); "
-            f"the {stopped.instances} made stay"
+            + (  # "the 1 made stay" (a new user)
+                "the one it made stays"
+                if stopped.instances == 1
+                else f"the {stopped.instances} it made stay"
+            )
         )
 
 

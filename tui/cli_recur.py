@@ -69,8 +69,16 @@ def recur_list(session: Session, include_stopped: bool, as_json: bool) -> None:
     if as_json:
         click.echo(to_json(found))
         return
+    # Stopped rules left out are counted, with how to see them: one stopped simply went
+    # missing, and its ID is what recur start needs (a lead's trial).
+    hidden = 0 if include_stopped else len(list_rules(store, include_stopped=True)) - len(found)
+    rules = "rule" if hidden == 1 else "rules"
+    left_out = f"{hidden} stopped {rules} not listed: pdca recur list --all"
     if not found:
-        click.echo("no repeat rules (add one: pdca add TITLE --every 'week mon')", err=True)
+        if hidden:
+            click.echo(f"no running repeat rules; {left_out}", err=True)
+        else:
+            click.echo("no repeat rules (add one: pdca add TITLE --every 'week mon')", err=True)
         return
     rows = [
         [
@@ -86,6 +94,8 @@ def recur_list(session: Session, include_stopped: bool, as_json: bool) -> None:
     ]
     headers = ["RULE", "EVERY", "NEXT", "MADE", "LATEST", "OWNER", "TITLE"]
     click.echo(table(headers, rows, cut=("TITLE", "OWNER")))
+    if hidden:
+        click.echo(f"note: {left_out}", err=True)
 
 
 def _next(rule: Recurrence) -> str:

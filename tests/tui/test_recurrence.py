@@ -138,6 +138,8 @@ async def test_stop_repeating_from_the_palette_command(make_app, store, db_path:
         await settle_app(app, pilot)
         (rule,) = recurrence.list_rules(app.context.store, include_stopped=True)
         assert (rule.stopped_by, rule.next_due) == ("alice", None)
+        said = [str(n.message) for n in app._notifications]
+        assert "#1 stops repeating (day); the one it made stays" in said  # not "the 1 made stay"
         await pilot.press("down")  # the one-off action: nothing to stop, nothing written
         await settle_app(app, pilot)
         assert screen.current is not None and screen.current.title == "Once"
