@@ -323,6 +323,8 @@ def due_notices(store: Store) -> list[nrules.Notice]:
         path = escalation_path(row["kpi_escalation"])
         held_by = _holders(conn, row, path, now)
         previous = held_by[-2] if standing.level > 0 and len(held_by) > 1 else None
+        # at the first level, someone before: it was handed on (a KPI's new owner)
+        handed_from = held_by[-2] if standing.level == 0 and len(held_by) > 1 else None
         # Whose KPI it is: its owner now, where they held it (handed it with the KPI, its
         # old owner was told it passed them, a tester), else whoever held it first.
         owner = row["kpi_owner"] if row["kpi_owner"] in held_by else held_by[0]
@@ -342,6 +344,9 @@ def due_notices(store: Store) -> list[nrules.Notice]:
                 overdue=standing.overdue,
                 # the KPI's owner hears of their own alert however it went (a note of its own)
                 previous_told=previous in (None, owner) or _told_of(conn, row["id"], previous),
+                handed_from=handed_from,
+                handed_told=handed_from is not None and _told_of(conn, row["id"], handed_from),
+                with_the_kpi=row["kpi_owner"] == standing.assignee,
             )
         )
     cadence_days = team_settings(store).stale_after_days

@@ -59,6 +59,11 @@ class AlertFact:
     # whether ``previous`` was ever told it was theirs: a note that it "passed" from someone
     # never told (nobody ran notify while it was theirs) read as blame (a lead's trial)
     previous_told: bool = True
+    # Who held it before, at the first level still: it was handed on with the KPI (a new
+    # owner), not passed for want of an acknowledgement; and whether they were told it
+    handed_from: str | None = None
+    handed_told: bool = False
+    with_the_kpi: bool = False  # the one it waits for owns the KPI now
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,28 @@ def alert_notices(alert: AlertFact) -> list[Notice]:
     ack = f"acknowledge by {alert.ack_due}: pdca alerts ack {alert.id} MESSAGE"
     if alert.overdue:  # the end of its path, past the deadline: not "by" a time gone by
         ack = f"overdue since {alert.ack_due}: acknowledge now, pdca alerts ack {alert.id} MESSAGE"
+    if alert.level == 0 and alert.handed_from and alert.handed_from != alert.assignee:
+        # A hand-over with the KPI read as a brand-new alert, and the one who had it was
+        # never told it was no longer theirs (a lead's weeks)
+        kpi = " with the KPI" if alert.with_the_kpi else ""
+        notices = [
+            Notice(
+                base,
+                alert.assignee,
+                "alert",
+                f"{what}; handed to you from {alert.handed_from}{kpi}; {ack}",
+            )
+        ]
+        if alert.handed_told:
+            moved = (
+                f"the KPI is {alert.assignee}'s now, so it waits for them"
+                if alert.with_the_kpi
+                else f"it was handed to {alert.assignee}, and waits for them"
+            )
+            notices.append(
+                Notice(f"{base}:passed", alert.handed_from, "passed", f"{what}; {moved}, not you")
+            )
+        return notices
     if alert.level == 0:
         return [Notice(base, alert.assignee, "alert", f"{what}; {ack}")]
     passed_from = f" from {alert.previous}" if alert.previous else ""

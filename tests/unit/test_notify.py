@@ -1250,3 +1250,24 @@ def test_after_a_kpi_changed_hands_its_new_owner_hears_the_alert_passed_them(
         later.close()
     assert ("alert:1:level:1:passed", "bob") in notices
     assert not [n for n in notices if n[1] == "dana"]
+
+
+def test_a_kpi_handed_on_with_its_alert_says_so_to_both_owners(store: Store, db_path: Path) -> None:
+    """fay was told of the alert, then the KPI went to dana: dana's notice read as a brand-new
+    alert, and fay was never told it was no longer hers (a lead's weeks)."""
+    _command_hook_only(store)
+    _breach(store)  # dana's alert
+    assert [n.recipient for n in _run(store).delivered] == ["dana"]  # told it is hers
+    lead = open_as(db_path, "lena", NOW_DT + timedelta(hours=1))
+    try:
+        kpis.edit_kpi(lead, "MTTR", KpiChanges(owner="bob"))
+        told = {(n.recipient, n.key): n.text for n in ns.due_notices(lead)}
+    finally:
+        lead.close()
+    assert set(told) == {("bob", "alert:1:level:0"), ("dana", "alert:1:level:0:passed")}
+    assert (
+        "; handed to you from dana with the KPI; acknowledge by" in told["bob", "alert:1:level:0"]
+    )
+    assert told["dana", "alert:1:level:0:passed"].endswith(
+        "; the KPI is bob's now, so it waits for them, not you"
+    )
