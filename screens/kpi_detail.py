@@ -8,6 +8,7 @@ Every line carries its own marker and a legend label, so the chart reads without
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 
@@ -366,11 +367,19 @@ MORE_TICK_DIGITS = 4  # a range of 200 at 1.5M reads 1.50005M; past that, ticks 
 
 
 def value_ticks(low: float, high: float, count: int = 5) -> tuple[list[float], list[str]]:
-    """Evenly spread values from ``low`` to ``high``, labelled as the KPI table writes
-    numbers (``1e+15``, never ``833333333333333.2``)."""
+    """Round values (1, 2, 2.5 or 5 times a power of ten apart, about ``count`` of them)
+    from ``low`` to ``high``, labelled as the KPI table writes numbers (``1e+15``, never
+    ``833333333333333.2``). Round, so each label is the value of its row: evenly spread
+    ticks were labelled rounded (15 for 15.4), and the alert line at 16 sat on the row
+    labelled 15 (a new user)."""
     if high <= low:
         return [low], [number(low)]
-    ticks = [low + (high - low) * k / (count - 1) for k in range(count)]
+    raw = (high - low) / (count - 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = min((power * m for m in (1, 2, 2.5, 5, 10)), key=lambda s: abs(math.log(s / raw)))
+    first = math.ceil(low / step - 1e-9)
+    ticks = [(first + k) * step for k in range(int((high - low) / step + 1e-9) + 2)]
+    ticks = [t for t in ticks if t <= high + step * 1e-9]
     widest = max(ticks, key=abs)
     for extra in range(MORE_TICK_DIGITS + 1):  # as few digits as tell the ticks apart
         labels = [number(t, extra, scale_of=widest) for t in ticks]

@@ -86,10 +86,13 @@ def test_the_x_axis_reads_whole_days_and_the_y_axis_short_numbers() -> None:
     assert value_ticks(1_500_000, 1_500_200)[1] == [
         "1.5M", "1.50005M", "1.5001M", "1.50015M", "1.5002M",
     ]  # fmt: skip
-    assert value_ticks(12000, 12003)[1][:2] == ["12000", "12000.8"]
+    assert value_ticks(12000, 12003)[1] == ["12000", "12001", "12002", "12003"]
     # one style an axis: not "-99998.25" beside "-100.005k" (a tester)
     assert all(label.endswith("k") for label in value_ticks(-100_020, -99_991)[1])
-    assert value_ticks(0, 250_000)[1] == ["0", "62.5k", "125k", "188k", "250k"]
+    assert value_ticks(0, 250_000)[1] == ["0", "50k", "100k", "150k", "200k", "250k"]
+    # round values, each label its row's: the alert line at 16 sat on the row labelled 15,
+    # a rounded 15.4 (a new user)
+    assert value_ticks(10.5, 19.3) == ([12, 14, 16, 18], ["12", "14", "16", "18"])
 
 
 async def test_one_huge_reading_charts_a_day_with_short_labels(
@@ -160,7 +163,7 @@ async def test_readings_near_the_limit_of_1e15_get_a_chart(
         )
     drawn, legend = await _chart_of(build, db_path, "Swing")
     assert "no chart" not in drawn and "1e+15" not in drawn
-    assert "990T" in drawn  # the axis spans the readings
+    assert "-500T" in drawn and " 500T" in drawn  # the axis spans the readings, in round steps
     assert "limits -5.27e+15..5.27e+15 (both off chart)" in legend
 
 
