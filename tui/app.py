@@ -103,6 +103,15 @@ def _terminal_drawn_on() -> int | None:
         return None
 
 
+# The palette's help for Textual's own commands, in pdca's words: "Quit the application as
+# soon as possible" was not what q does here (it asks first when something is kept), nor
+# "help for the focused widget" what ? shows (a new user).
+_SAID_AS_PDCA_DOES = {
+    "Quit": "Quit pdca, asking first if something you typed is not saved (q)",
+    "Keys": "This view's keys, then everywhere's (?)",
+}
+
+
 def _view(module: str, name: str) -> Screen:
     """A view other than the board, imported when first shown: the first paint is the
     board's, and it should not wait for screens nobody has asked for yet."""
@@ -817,14 +826,25 @@ class PdcaApp(App[None]):
         for entry in self._palette_entries(screen):
             yield SystemCommand(entry.title, self._palette_help(screen, entry), entry.callback)
         for command in super().get_system_commands(screen):  # Theme, Quit, Keys, ...
-            if command.title != "Screenshot":  # into ~/Downloads, on a server rarely there
+            if command.title == "Screenshot":  # into ~/Downloads, on a server rarely there
+                yield SystemCommand(
+                    "Screenshot",
+                    "Save an SVG of the screen in your own pdca folder, and say where",
+                    lambda: self.set_timer(0.1, self._save_screenshot),
+                )
+            elif command.title in _SAID_AS_PDCA_DOES:  # Textual's words for its own keys
+                yield command._replace(help=_SAID_AS_PDCA_DOES[command.title])
+            else:
                 yield command
-                continue
-            yield SystemCommand(
-                "Screenshot",
-                "Save an SVG of the screen in your own pdca folder, and say where",
-                lambda: self.set_timer(0.1, self._save_screenshot),
-            )
+        # Every key by name, as the README says of the palette: "redraw" found nothing.
+        yield SystemCommand(
+            "Redraw", "Draw the whole screen again, after something wrote over it (ctrl+l)",
+            self.action_redraw,
+        )  # fmt: skip
+        yield SystemCommand(
+            "Suspend", "Back to the shell for a moment; fg brings pdca back (ctrl+z)",
+            lambda: self.set_timer(0.1, self.action_suspend_process),
+        )  # fmt: skip
 
     def _save_screenshot(self) -> None:
         """The palette's "Screenshot": Textual's said "Failed to save screenshot", no why and

@@ -56,8 +56,14 @@ async def test_every_board_key_is_a_palette_command(make_app, board_db: Path) ->
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
         titles = [command.title for command in app.get_system_commands(app.screen)]
+        await _find_in_palette(app, pilot, "redraw", "Redraw")  # "redraw" found nothing
     assert len(titles) == len(set(titles)), titles  # no command offered twice
+    # Textual's words for its own said as pdca does it (a new user)
+    assert commands["Quit"].startswith("Quit pdca, asking first if something you typed")
+    assert commands["Keys"] == "This view's keys, then everywhere's (?)"
+    assert commands["Suspend"].endswith("(ctrl+z)") and commands["Redraw"].endswith("(ctrl+l)")
     expected = {
         "New action",
         "Next phase: move on",
