@@ -82,7 +82,7 @@ class BoardFilter:
             if empty:  # done ones too, and still nothing: said (it read as the cards hidden)
                 bar.append("   nothing matches, done or open", style="italic")
         elif empty:
-            bar.append("   nothing open matches: D shows done ones too", style="italic")
+            bar.append("   none open: D shows done too", style="italic")  # fits at 80
         return bar
 
 
