@@ -143,7 +143,8 @@ async def test_esc_on_the_conflict_keeps_the_edit_for_e(make_app, board_db: Path
         await settle_app(app, pilot)
         stored = app.context.store.get_action(1)
         assert (stored.title, stored.owner) == ("Alice's title", "dave")
-        assert app.screen.query_one(StatusBar).kept == 0
+        # the save's flow goes on after the write lands: wait for it, not for the file
+        await _wait_until(pilot, lambda: app.screen.query_one(StatusBar).kept == 0)
 
 
 async def test_esc_on_the_form_edit_again_opened_keeps_the_edit_for_e(
