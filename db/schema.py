@@ -1464,7 +1464,14 @@ def _stay_triggers_remade(conn: sqlite3.Connection) -> None:
     """The flow's stays triggers made again as 0014 makes them now: a file made by a build
     of schema 14 from before they were amended (searching the log by id and transaction)
     kept the first ones, which doctor named as not pdca's and restore refused in every
-    backup of that file (a tester). What they keep is the same; only the search differs."""
+    backup of that file (a tester). What they keep is the same; only the search differs.
+
+    Only over the table they write as it is now: a build of its first six minutes made it
+    with other columns, and today's triggers on it refused every write ("no column named
+    id", a reviewer); there the first triggers stay, as they were, for doctor --repair."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(action_stays)")}
+    if not {"id", "action_id", "tx", "phase", "next", "at", "days"} <= columns:
+        return
     for name in _STAY_TRIGGERS:
         conn.execute(f"DROP TRIGGER IF EXISTS {name}")
     _create_stay_triggers(conn)

@@ -767,3 +767,23 @@ def test_a_file_of_schema_25_gets_the_views_on_the_local_day_whichever_build_mad
         assert "date('now')" not in sql.fetchone()[0]
     finally:
         conn.close()
+
+
+def test_a_file_whose_stays_table_had_other_columns_keeps_taking_writes(tmp_path: Path) -> None:
+    """The first minutes of schema 14 named the stays table's key ``event_id``: 0025 put
+    today's triggers on it, and every write was refused, "no column named id" (a reviewer).
+    Such a file keeps its own triggers, and its writes."""
+    path = tmp_path / "team.db"
+    make_old_database(path, 24)
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:  # the triggers follow the renamed column, as that build's did
+        conn.execute("ALTER TABLE action_stays RENAME COLUMN id TO event_id")
+    finally:
+        conn.close()
+    store = Store.open(path, actor="a", clock=lambda: NOW_DT)
+    try:
+        action = store.add_action(ActionDraft(title="still saved", owner="ann", due="2026-12-01"))
+        store.move_action(action.id, "do")
+        assert store.get_action(action.id).phase == "do"
+    finally:
+        store.close()
