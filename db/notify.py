@@ -84,6 +84,10 @@ def _notification(row: sqlite3.Row) -> Notification:
 # --------------------------------------------------------------------------- settings
 
 
+# A switch with no row: the team's settings as ``ChannelSettings`` starts them.
+_DEFAULTS = {"terminal": nrules.ChannelSettings.terminal, "mail": nrules.ChannelSettings.mail}
+
+
 def channel_settings(store: Store) -> nrules.ChannelSettings:
     rows = store.conn.execute("SELECT key, value, updated_by FROM notify_settings").fetchall()
     values = {row["key"]: row["value"] for row in rows}
@@ -94,8 +98,8 @@ def channel_settings(store: Store) -> nrules.ChannelSettings:
         if key.startswith("prefer:")
     }
     return nrules.ChannelSettings(
-        terminal=_switch(store, values, "terminal", default=True),
-        mail=_switch(store, values, "mail", default=False),
+        terminal=_switch(store, values, "terminal", default=_DEFAULTS["terminal"]),
+        mail=_switch(store, values, "mail", default=_DEFAULTS["mail"]),
         webhook=_webhook(store, values),
         command=values.get("command") or None,
         command_by=by.get("command"),
@@ -173,9 +177,6 @@ def set_preference(store: Store, login: str, text: str) -> nrules.ChannelSetting
     return channel_settings(store)
 
 
-_DEFAULTS = {"terminal": "on", "mail": "off"}  # as ``channel_settings`` reads no row
-
-
 def _put(store: Store, key: str, value: str | None, turned_off: str | None = None) -> None:
     """Set (or with None clear) a notify setting, one transaction with its event.
     ``turned_off``: that channel is off from now on, and what waits to go out on it, or
@@ -200,7 +201,7 @@ def _put(store: Store, key: str, value: str | None, turned_off: str | None = Non
                 None,
             )
             return
-        if before is None and _DEFAULTS.get(key) == value:
+        if before is None and key in _DEFAULTS and _DEFAULTS[key] == (value == "on"):
             return  # so already, by default: "terminal on" logged a change an undo took back
         same = before is not None and before["value"] == value
         if same and (key != "command" or before["updated_by"] == tx.actor):
@@ -423,12 +424,13 @@ def unsent_notices(store: Store) -> list[nrules.Notice]:
 
 
 def left_to_boards(store: Store, runner: str | None = None, *, board: bool = False) -> set[str]:
-    """Whose terminal messages wait for their own open board, which shows them (a run by
-    someone's board claims its own person's): written on the terminal under a board, a
-    cron's message scrambled it until a redraw (a tester)."""
+    """Whose terminal messages wait for their own open board on this machine, which shows
+    them and writes them to their other terminals (a run by someone's board claims its own
+    person's): written on the terminal under a board, a cron's message scrambled it until a
+    redraw (a tester). A board on another machine cannot reach this one's terminals."""
     from pdca.db.presence import boards_open
 
-    waiting = boards_open(store)
+    waiting = boards_open(store, on_this_host=True)
     if board and runner is not None:
         waiting.discard(runner)
     return waiting

@@ -143,10 +143,18 @@ class Channels:
 
     def terminal(self, notification: Notification) -> Outcome:
         if self.shown_here is not None and notification.recipient == self.runner:
-            # The board's own person reads it there, wherever their other terminals are
-            # (one under the board, say in tmux, would have it written over the board).
+            # The board's own person: on the board (its terminal may be under tmux, where
+            # ``who`` does not see it), and on their other terminals as ever, never on the
+            # board's own: shown only as a passing note, it was lost on a board nobody was
+            # watching (a reviewer).
             self.shown_here(notification)
+            self._write_to_terminals(notification, shown=True)
             return Outcome("delivered")
+        return self._write_to_terminals(notification)
+
+    def _write_to_terminals(self, notification: Notification, *, shown: bool = False) -> Outcome:
+        """Written to the recipient's terminals that accept messages, but for the one an
+        open board draws on (``shown``: the board has shown it already)."""
         if self._who is None:
             output = self._who_source()
             if output is None:
@@ -168,7 +176,8 @@ class Channels:
                 if not stat.S_ISCHR(status.st_mode) or (uid is not None and status.st_uid != uid):
                     continue  # not a terminal, or no longer theirs (a stale utmp line)
                 if self.shown_here is not None and status.st_rdev == self.own_terminal:
-                    self.shown_here(notification)  # on the board drawn there, as one of its own
+                    if not shown:
+                        self.shown_here(notification)  # on the board drawn there, as its own
                     written += 1
                     continue
                 if not nrules.accepts_messages(status.st_mode):

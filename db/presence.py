@@ -89,12 +89,15 @@ class Presence:
         return sorted(boards_open(self.store) - {self.store.actor})
 
 
-def boards_open(store: Store) -> set[str]:
-    """The logins with a board open on this file now (a live session), ours included."""
+def boards_open(store: Store, *, on_this_host: bool = False) -> set[str]:
+    """The logins with a board open on this file now (a live session), ours included;
+    ``on_this_host``: only the boards of this machine."""
     cutoff = iso(store.clock() - timedelta(seconds=PRESENT_WITHIN_SECONDS))
     rows = store.conn.execute(
         "SELECT DISTINCT login, host, pid FROM sessions WHERE seen_at >= ?", (cutoff,)
     ).fetchall()
+    if on_this_host:
+        rows = [row for row in rows if row[1] == socket.gethostname()]
     here = on_this_file(
         [(row[1], row[2]) for row in rows], store.identity, lambda: is_wal(store.conn)
     )

@@ -765,11 +765,12 @@ class PdcaApp(App[None]):
             self.call_from_thread(self.refresh_status)
 
     def _show_message_here(self, notification: Notification) -> None:
-        """A terminal message for this board's own terminal, as a toast: written there, it
-        scrambled the board until a resize (a tester). From the delivering thread."""
+        """A terminal message for this board's person, or for the terminal it draws on, as a
+        note on the board: written on its terminal, it scrambled the board until a resize (a
+        tester). Their other terminals get it written too. From the delivering thread."""
         with contextlib.suppress(RuntimeError):  # the app is closing
             self.call_from_thread(
-                self.notify, f"message from pdca: {notification.text}", timeout=15
+                self.notify, f"message from pdca: {notification.text}", timeout=30
             )
 
     # ------------------------------------------------------------------ keys and palette

@@ -112,8 +112,10 @@ def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_js
             click.echo(table(["CHANNEL", "TO", "KEY", "TEXT"], rows, cut=("TEXT", "TO")))
         else:
             click.echo("nothing to send", err=True)
-        held = sorted({p.notice.recipient for p in notify_store.plan(store, runner, held=True)})
-        if held and to_a_person:
+        held: list[str] = []
+        if to_a_person and notify_store.left_to_boards(store, runner):  # else: a second plan
+            held = sorted({p.notice.recipient for p in notify_store.plan(store, runner, held=True)})
+        if held:
             names = ", ".join(printable(login) for login in held)
             click.echo(
                 f"pdca: terminal messages for {names} wait for their open board, which shows them",
