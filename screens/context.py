@@ -78,6 +78,12 @@ class AppContext:
             self.settled_acks.append(f"{words} ({why})")
         return self.kept_by_board() + [kept.words for kept in self.unsent_acks.values()]
 
+    def kept_count(self) -> int:
+        """How many changes are kept, without settling any (the header's count, at every
+        poll): ``kept`` drops the notes whose alert settled, and the next a then found its
+        own note gone, and said nothing of it (a reviewer)."""
+        return len(self.kept_by_board()) + len(self.unsent_acks)
+
     def drop_settled_acks(self) -> list[tuple[int, str, str]]:
         """Forget the kept acknowledgement notes whose alert nobody need acknowledge any
         more (someone did, or it closed): quitting warned of one for ever (a reviewer).

@@ -677,7 +677,7 @@ class PdcaApp(App[None]):
             waiting = count_waiting(self.context.store, self.context.actor)
         except PdcaError:
             waiting = 0
-        kept = self.context.kept()
+        kept = self.context.kept_count()
         for bar in bars:
             bar.database = self.context.path.name
             bar.login = self.context.actor
@@ -687,7 +687,7 @@ class PdcaApp(App[None]):
             # A save that ended while this view was not on screen: its "saving…" stayed
             # (a tester); every view asks for this as it comes back.
             bar.saving = self._saving > 0
-            bar.kept = len(kept)
+            bar.kept = kept
 
     def _in_background(self, call: Callable[[Store], T]) -> T | None:
         """Run ``call`` on a connection of its own (in a worker thread); a busy file gives
