@@ -21,8 +21,9 @@ from pdca.tui.output import as_stdout_shows, printable
 
 ELLIPSIS = "…"
 PLAIN_ELLIPSIS = "~"  # one cell too, for a terminal that cannot show "…"
-# What a cut left of a terminal's escape (``\U0001f680`` cut to ``\U0001f68``) before "…".
-_PART_OF_AN_ESCAPE = re.compile(r"\\(?:x[0-9a-f]?|u[0-9a-f]{0,3}|U[0-9a-f]{0,7})?(?=[…~]$)")
+# What a cut left of a terminal's escape (``\U0001f680`` cut to ``\U0001f68``) before its
+# cut mark, at the end or in the middle ("Deploy \U0001f~ (payments)", a reviewer).
+_PART_OF_AN_ESCAPE = re.compile(r"\\(?:x[0-9a-f]?|u[0-9a-f]{0,3}|U[0-9a-f]{0,7})?(?=[…~])")
 
 # A cut column keeps at least this many cells unless it says otherwise: narrower, a title
 # says nothing, and a row that wraps reads better than one that says nothing.

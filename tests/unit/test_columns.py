@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -241,3 +242,25 @@ def test_a_cell_or_two_over_with_every_column_at_its_floor_is_taken_below_it() -
     assert lines[1].endswith("  Hold a…")
     wrapped = table(headers, rows, cut=("TITLE",), width=24).splitlines()
     assert cell_width(wrapped[1].split("  ")[-1]) == NARROWEST  # 3 over: left to wrap
+
+
+def test_a_middle_cut_on_an_ascii_terminal_takes_an_escape_whole(monkeypatch) -> None:
+    """The cut mark in the middle ("Deploy \\U0001f~ (payments)") left half an escape before
+    it, as the end's once did (a reviewer)."""
+    from pdca.tui import columns
+    from pdca.tui.ascii_terminal import MARKS_ERRORS, register
+
+    codec = register()
+    monkeypatch.setattr(
+        columns, "as_stdout_shows", lambda: lambda t: t.encode(codec, MARKS_ERRORS).decode(codec)
+    )
+    for width in range(27, 34):
+        [_, line] = columns.table_lines(
+            ["NAME", "OWNER"],
+            [["Deploy 🚀 speed of the team (payments)", "zoe"]],
+            cut=("NAME",),
+            middle=("NAME",),
+            width=width,
+        )
+        assert re.search(r"\\(x[0-9a-f]?|u[0-9a-f]{0,3}|U[0-9a-f]{0,7})?[…~]", line) is None, line
+        assert "(payments)" in line and len(line) <= width
