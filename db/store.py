@@ -64,6 +64,8 @@ from pdca.db.schema import (
 )
 from pdca.db.text_rules import as_stored, name_key, search_key
 
+SEARCH_KEY = "pdca_search_key"  # search_key, as an SQL function of every store's connection
+
 if TYPE_CHECKING:  # the models come on first use: a write that needs none skips pydantic
     from pdca.db.models import (
         Action,
@@ -408,6 +410,9 @@ class Store:
         initialized: bool = False,
     ) -> None:
         conn.row_factory = sqlite3.Row
+        # For searches beyond ASCII (``_where``): made once, as the connection opens; SQLite
+        # refuses to make a function while a statement of its connection is open.
+        conn.create_function(SEARCH_KEY, 1, search_key, deterministic=True)
         self.conn = conn
         self.actor = actor
         self.clock = clock
@@ -1067,10 +1072,8 @@ class Store:
         if where.text:
             # The owner too, by login ("frank": his cards, as Linear's search finds an
             # assignee; a tester's search for a name found nothing).
-            fold = "lower"
-            if not where.text.isascii():  # SQLite's lower() leaves "Ü" as it is
-                fold = "pdca_search_key"
-                self.conn.create_function(fold, 1, search_key, deterministic=True)
+            # SQLite's lower() leaves "Ü" as it is: beyond ASCII, pdca's own (a little slower)
+            fold = "lower" if where.text.isascii() else SEARCH_KEY
             match = (
                 f"instr({fold}(a.title), ?) > 0 OR instr({fold}(a.notes), ?) > 0"
                 " OR lower(a.owner) = ?"
