@@ -80,9 +80,16 @@ def refuse_checkin_if_done(board: BoardScreen, action: Action) -> bool:
         else "add a new action for more work"
     )
     decision = f" ({action.decision})" if action.decision else ""
+    kept = board.unsent_checkins.pop(action.id, None)
+    # A check-in kept from a refused save can never be sent now: said whole and let go, or
+    # the header's "✎ 1 not saved" stayed until quit (a reviewer)
+    said = f"#{action.id} is done{decision}: check-ins are for open work; {then}"
+    if kept is None:
+        board.notify(said, severity="warning")
+        return True
+    services(board.app).kept_may_be_saved()  # first: it takes the kept warnings away
     board.notify(
-        f"#{action.id} is done{decision}: check-ins are for open work; {then}",
-        severity="warning",
+        f"{said}; not saved: {checkin_words(action.id, kept)}", severity="warning", timeout=20
     )
     return True
 

@@ -1164,3 +1164,39 @@ async def test_a_detail_is_not_opened_again_once_the_person_moved_on(
         await settle_app(app, pilot)
         assert app.context.store.get_action(1).title == "Ready to start, from its detail"
         assert type(app.screen).__name__ == "BoardScreen" and focused(app) == ("plan", 2)
+
+
+async def test_a_kept_check_in_on_an_action_done_since_is_said_and_let_go_at_the_next_c(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check-in was kept (the lock held past the wait), then bob finished the action: c
+    refused before the form, so the draft could neither be sent nor dropped, and the header
+    said "✎ 1 not saved" until quit (a reviewer). The next c says it, whole, and lets it go."""
+    monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)
+    app = make_app(board_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        assert focused(app) == ("plan", 1)
+        await pilot.press("c")
+        await settle_app(app, pilot)
+        app.screen.query_one("#message", Input).value = "typed while it was locked"
+        holder = LockHolder(board_db)
+        try:
+            await pilot.press("ctrl+s")
+            await _wait_until(pilot, lambda: bool(app.context.kept()))
+        finally:
+            holder.release()
+        await settle_app(app, pilot)
+        assert app.screen.query_one(StatusBar).kept == 1
+        bob = open_as(board_db, "bob")
+        bob.complete_action(1, "abandon")
+        bob.close()
+        await pilot.press("D")  # read again, done ones shown: #1 among them
+        await settle_app(app, pilot)
+        await _wait_until(pilot, lambda: (focused(app) or ("", 0))[1] == 1)
+        await pilot.press("c")
+        await settle_app(app, pilot)
+        assert app.context.kept() == [] and app.screen.query_one(StatusBar).kept == 0
+        assert _notes(app)[-1].endswith(
+            "not saved: check-in on #1 (on-track): 'typed while it was locked'"
+        )
