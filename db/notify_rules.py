@@ -119,9 +119,13 @@ def alert_notices(alert: AlertFact) -> list[Notice]:
         # A hand-over with the KPI read as a brand-new alert, and the one who had it was
         # never told it was no longer theirs (a lead's weeks)
         kpi = " with the KPI" if alert.with_the_kpi else ""
+        # Each hand-over its own keys (its deadline in them): handed back to someone told it
+        # was no longer theirs, the first key was theirs already, and they heard nothing (a
+        # reviewer). ":passed" stays last: a note that it passed is no "it is yours".
+        handed = f"{base}:{alert.ack_due}"
         notices = [
             Notice(
-                base,
+                handed,
                 alert.assignee,
                 "alert",
                 f"{what}; handed to you from {alert.handed_from}{kpi}; {ack}",
@@ -134,7 +138,7 @@ def alert_notices(alert: AlertFact) -> list[Notice]:
                 else f"it was handed to {alert.assignee}, and waits for them"
             )
             notices.append(
-                Notice(f"{base}:passed", alert.handed_from, "passed", f"{what}; {moved}, not you")
+                Notice(f"{handed}:passed", alert.handed_from, "passed", f"{what}; {moved}, not you")
             )
         return notices
     if alert.level == 0:

@@ -1260,20 +1260,39 @@ def test_after_a_kpi_changed_hands_its_new_owner_hears_the_alert_passed_them(
 
 def test_a_kpi_handed_on_with_its_alert_says_so_to_both_owners(store: Store, db_path: Path) -> None:
     """fay was told of the alert, then the KPI went to dana: dana's notice read as a brand-new
-    alert, and fay was never told it was no longer hers (a lead's weeks)."""
+    alert, and fay was never told it was no longer hers (a lead's weeks). Handed back, it is
+    hers again, and she hears so (a reviewer: her key was used, and she heard nothing)."""
     _command_hook_only(store)
     _breach(store)  # dana's alert
     assert [n.recipient for n in _run(store).delivered] == ["dana"]  # told it is hers
-    lead = open_as(db_path, "lena", NOW_DT + timedelta(hours=1))
-    try:
-        kpis.edit_kpi(lead, "MTTR", KpiChanges(owner="bob"))
-        told = {(n.recipient, n.key): n.text for n in ns.due_notices(lead)}
-    finally:
-        lead.close()
-    assert set(told) == {("bob", "alert:1:level:0"), ("dana", "alert:1:level:0:passed")}
+
+    def hand_to(owner: str, hours: int) -> dict[tuple[str, str], str]:
+        lead = open_as(db_path, "lena", NOW_DT + timedelta(hours=hours))
+        try:
+            kpis.edit_kpi(lead, "MTTR", KpiChanges(owner=owner))
+            told = {(n.recipient, n.key): n.text for n in ns.due_notices(lead)}
+            ns.run(lead, f"run-{hours}", _channels(lead))
+            return told
+        finally:
+            lead.close()
+
+    to_bob = iso(NOW_DT + timedelta(hours=25))
+    told = hand_to("bob", 1)
+    assert set(told) == {
+        ("bob", f"alert:1:level:0:{to_bob}"),
+        ("dana", f"alert:1:level:0:{to_bob}:passed"),
+    }
     assert (
-        "; handed to you from dana with the KPI; acknowledge by" in told["bob", "alert:1:level:0"]
+        "; handed to you from dana with the KPI; acknowledge by"
+        in told["bob", f"alert:1:level:0:{to_bob}"]
     )
-    assert told["dana", "alert:1:level:0:passed"].endswith(
+    assert told["dana", f"alert:1:level:0:{to_bob}:passed"].endswith(
         "; the KPI is bob's now, so it waits for them, not you"
     )
+    back = iso(NOW_DT + timedelta(hours=26))
+    told = hand_to("dana", 2)
+    assert set(told) == {
+        ("dana", f"alert:1:level:0:{back}"),
+        ("bob", f"alert:1:level:0:{back}:passed"),
+    }
+    assert "handed to you from bob with the KPI" in told["dana", f"alert:1:level:0:{back}"]
