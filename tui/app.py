@@ -678,6 +678,7 @@ class PdcaApp(App[None]):
         except PdcaError:
             waiting = 0
         kept = self.context.kept_count()
+        out_of_date = self.context.store.upgraded_past_this_code() is not None
         for bar in bars:
             bar.database = self.context.path.name
             bar.login = self.context.actor
@@ -688,6 +689,7 @@ class PdcaApp(App[None]):
             # (a tester); every view asks for this as it comes back.
             bar.saving = self._saving > 0
             bar.kept = kept
+            bar.out_of_date = out_of_date
 
     def _in_background(self, call: Callable[[Store], T]) -> T | None:
         """Run ``call`` on a connection of its own (in a worker thread); a busy file gives

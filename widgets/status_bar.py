@@ -61,6 +61,9 @@ class StatusBar(Widget):
     # Changes kept after a refused save, not in the file: said for as long as they are kept
     # (a tester missed the passing note, and thought a kept edit saved).
     kept: reactive[int] = reactive(0)
+    # A newer pdca upgraded the file under this app: every view shows the file as it was
+    # (only the board and the KPIs have the banner that says so, a reviewer).
+    out_of_date: reactive[bool] = reactive(False)
 
     class AlertsRequested(Message):
         """The person clicked the header while alerts wait for them: show those."""
@@ -121,6 +124,10 @@ class StatusBar(Widget):
         if self.kept:
             words = f" ✎ {self.kept}" if short_alerts else f" ✎ {self.kept} not saved"
             text.append(" ·")
+            text.append(words, style="bold reverse")
+        if self.out_of_date:
+            text.append(" ·")
+            words = " out of date" if short_alerts else " out of date: quit, start again"
             text.append(words, style="bold reverse")
         return text
 

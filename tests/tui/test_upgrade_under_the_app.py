@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from pdca.db import schema
+from pdca.widgets.status_bar import StatusBar
 from tests.tui.conftest import SIZE, settle_app
 from tests.tui.test_board import focused
 from tests.unit.test_file_safety import make_old_database
@@ -99,3 +100,8 @@ async def test_a_board_whose_file_a_newer_pdca_upgraded_says_so_until_it_quits(
             f"out of date: a newer pdca upgraded the file to schema {NEWER}; this board shows"
         )
         assert len(_notes(app)) == notes  # no note at each poll
+        # and in the header of every view: the others have no banner (a reviewer)
+        await pilot.press("2")
+        await settle_app(app, pilot)
+        header = str(app.screen.query_one(StatusBar).render())
+        assert "out of date: quit, start again" in header
