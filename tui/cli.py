@@ -384,6 +384,11 @@ def refuse_options_as_values(ctx: click.Context, args: list[str]) -> None:
     for token, following in itertools.pairwise(args):
         if token == "--":
             return
+        if token in takes_value and following == "--":  # click takes it as the value
+            raise click.UsageError(
+                f"{token} needs a value, and -- is none (to mean the text, write {token}=--)",
+                ctx=ctx,
+            )
         if token in takes_value and following in names:
             raise click.UsageError(
                 f"{token} needs a value, and {following} is one of this command's options"
