@@ -15,7 +15,9 @@ Writes are logged as the actor ``pdca`` (as escalations are): the rules did them
 
 from __future__ import annotations
 
+import grp
 import os
+import pwd
 import secrets
 import socket
 import sqlite3
@@ -431,9 +433,53 @@ def left_to_boards(store: Store, runner: str | None = None, *, board: bool = Fal
     from pdca.db.presence import boards_open
 
     waiting = boards_open(store, on_this_host=True)
-    if board and runner is not None:
+    if board and runner is not None and runner == unix_login():
         waiting.discard(runner)
     return waiting
+
+
+def unix_login() -> str | None:
+    """The login this process runs as (not ``PDCA_USER``): whose terminals it may write."""
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        return None
+
+
+def may_write_others_terminals() -> bool:
+    """Whether this process may write to another login's terminal, as write(1) does: root,
+    or a member of group ``tty`` (README: run the cron job in group tty)."""
+    if os.geteuid() == 0:
+        return True
+    try:
+        return grp.getgrnam("tty").gr_gid in (os.getegid(), *os.getgroups())
+    except KeyError:
+        return False
+
+
+@dataclass(frozen=True)
+class TerminalsLeft:
+    """Whose terminal messages a run leaves to another: those waiting for their open board,
+    and, in a run that may not write another login's terminal, everyone's but its own. Such
+    a run (a board, a person's own cron) took ben's, failed "Permission denied" at each try,
+    and kept them from the run that could write them: 13 minutes late (a tester)."""
+
+    boards: frozenset[str]
+    own: str | None
+    others_too: bool
+
+    def leaves(self, recipient: str) -> bool:
+        return recipient in self.boards or (not self.others_too and recipient != self.own)
+
+
+def terminals_left(
+    store: Store, runner: str | None = None, *, board: bool = False
+) -> TerminalsLeft:
+    return TerminalsLeft(
+        frozenset(left_to_boards(store, runner, board=board)),
+        unix_login(),
+        may_write_others_terminals(),
+    )
 
 
 def plan(
@@ -445,13 +491,18 @@ def plan(
     settings = channel_settings(store)
     skipped = _not_for(runner, settings)
     boards = left_to_boards(store, runner, board=board)
+    left = terminals_left(store, runner, board=board)
     found = []
     for notice in due_notices(store):
         for channel in nrules.channels_for(notice.recipient, settings):
             if channel in skipped:
                 continue
-            waits = channel == "terminal" and notice.recipient in boards
-            if waits == held and not _told(store.conn, notice, channel):
+            terminal = channel == "terminal"
+            if held:
+                wanted = terminal and notice.recipient in boards
+            else:
+                wanted = not (terminal and left.leaves(notice.recipient))
+            if wanted and not _told(store.conn, notice, channel):
                 found.append(Planned(notice, channel))
     return found
 
@@ -494,10 +545,10 @@ def _retry_rows(
     at: str,
     lease_end: str,
     skipped: frozenset[str] | set[str] = frozenset(),
-    boards: frozenset[str] | set[str] = frozenset(),
+    left: TerminalsLeft | None = None,
 ) -> list[sqlite3.Row]:
     """Failed ones whose retry time came, and claims left by a run that died (but none on a
-    channel this run leaves to someone else, nor a terminal message left to ``boards``)."""
+    channel this run leaves to someone else, nor a terminal message it leaves, ``left``)."""
     rows = conn.execute(
         "SELECT * FROM notifications WHERE (state = 'failed' AND next_try_at IS NOT NULL"
         " AND next_try_at <= ?) OR (state = 'pending' AND claimed_at <= ?) ORDER BY id",
@@ -507,7 +558,9 @@ def _retry_rows(
         row
         for row in rows
         if row["channel"] not in skipped
-        and not (row["channel"] == "terminal" and row["recipient"] in boards)
+        and not (
+            row["channel"] == "terminal" and left is not None and left.leaves(row["recipient"])
+        )
     ]
 
 
@@ -541,10 +594,10 @@ def claim_batches(
     unique), so a batch is as good as the whole; others' writes go between batches."""
     planned = plan(store, runner, board=board)
     skipped = _not_for(runner, channel_settings(store))
-    boards = left_to_boards(store, runner, board=board)
+    left = terminals_left(store, runner, board=board)
     now = store.clock()
     lease_end = iso(now - timedelta(seconds=nrules.CLAIM_LEASE_SECONDS))
-    if not planned and not _retry_rows(store.conn, iso(now), lease_end, skipped, boards):
+    if not planned and not _retry_rows(store.conn, iso(now), lease_end, skipped, left):
         return
     for start in range(0, max(len(planned), 1), CLAIM_BATCH):
         if start:  # a pause between batches, long enough for a waiting writer's next try
@@ -574,7 +627,7 @@ def claim_batches(
             _log_batch(store, tx, [(row_id, None) for row_id in ids], "claimed")
             if start == 0:  # the retries whose time came, read again in the lock
                 lease_end = iso(tx.now - timedelta(seconds=nrules.CLAIM_LEASE_SECONDS))
-                again = _retry_rows(store.conn, tx.at, lease_end, skipped, boards)
+                again = _retry_rows(store.conn, tx.at, lease_end, skipped, left)
                 for before in again:
                     store.conn.execute(
                         "UPDATE notifications SET state = 'pending', claimed_by = ?,"
@@ -778,6 +831,7 @@ def deliver_due(
         nonlocal channels
         if channels is None:
             from pdca.db.notify_channels import Channels
+            from pdca.db.presence import board_terminals
 
             channels = Channels(
                 settings,
@@ -786,6 +840,8 @@ def deliver_due(
                 environ=environ,
                 own_terminal=own_terminal,
                 shown_here=shown_here,
+                own_login=unix_login(),
+                board_terminals=lambda login: board_terminals(store, login),
             )
         return channels(notification)
 

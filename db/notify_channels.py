@@ -104,12 +104,20 @@ class Channels:
         command_timeout: float = COMMAND_TIMEOUT,
         own_terminal: int | None = None,
         shown_here: Callable[[Notification], None] | None = None,
+        own_login: str | None = None,
+        board_terminals: Callable[[str], set[int]] | None = None,
     ) -> None:
         """``own_terminal``: the device number (``st_rdev``) of the terminal an open board
         draws on; a message for it goes to ``shown_here`` instead (the board shows it), not
         written over the board's lines (a tester's board was scrambled until a resize)."""
         self.own_terminal = own_terminal
         self.shown_here = shown_here
+        # The login this process runs as (not PDCA_USER): a board shows that person's messages
+        # (one as PDCA_USER=ben took ben's, and ben never saw them, a tester).
+        self.own_login = own_login
+        # The terminals a person's open boards draw on: never written raw (a tester's second
+        # board was scrambled by the note the first one showed).
+        self.board_terminals = board_terminals
         self.settings = settings
         self.runner = runner
         self.now = now
@@ -142,7 +150,7 @@ class Channels:
     # ------------------------------------------------------------------ terminals
 
     def terminal(self, notification: Notification) -> Outcome:
-        if self.shown_here is not None and notification.recipient == self.runner:
+        if self.shown_here is not None and notification.recipient == self.own_login:
             # The board's own person: on the board (its terminal may be under tmux, where
             # ``who`` does not see it), and on their other terminals as ever, never on the
             # board's own: shown only as a passing note, it was lost on a board nobody was
@@ -160,7 +168,8 @@ class Channels:
             if output is None:
                 return Outcome("skipped", "who is not available: cannot find terminals")
             self._who = nrules.parse_who(output)
-        paths = nrules.terminals_of(notification.recipient, self._who)
+        recipient = notification.recipient
+        paths = nrules.terminals_of(recipient, self._who)
         if not paths:
             return Outcome("skipped", f"{notification.recipient} is not logged in")
         try:
@@ -169,7 +178,8 @@ class Channels:
             uid = None
         banner = f"\r\nMessage from pdca at {iso(self.now)}:\r\n"
         data = (banner + nrules.for_terminal(notification.text) + "\r\n").encode("utf-8")
-        written, refused, errors = 0, 0, []
+        boards = set() if self.board_terminals is None else self.board_terminals(recipient)
+        written, refused, errors, under_boards = 0, 0, [], 0
         for path in paths:
             try:
                 status = os.stat(path)
@@ -179,6 +189,9 @@ class Channels:
                     if not shown:
                         self.shown_here(notification)  # on the board drawn there, as its own
                     written += 1
+                    continue
+                if status.st_rdev in boards:
+                    under_boards += 1
                     continue
                 if not nrules.accepts_messages(status.st_mode):
                     refused += 1
@@ -197,6 +210,8 @@ class Channels:
             return Outcome("failed", "; ".join(errors))
         if refused:
             return Outcome("skipped", f"{notification.recipient} has mesg n on every terminal")
+        if under_boards:
+            return Outcome("skipped", f"{recipient}'s terminals show pdca boards, which show it")
         return Outcome("skipped", f"{notification.recipient} has no terminal pdca may write to")
 
     # ------------------------------------------------------------------ mail

@@ -96,12 +96,40 @@ def boards_open(store: Store, *, on_this_host: bool = False) -> set[str]:
     rows = store.conn.execute(
         "SELECT DISTINCT login, host, pid FROM sessions WHERE seen_at >= ?", (cutoff,)
     ).fetchall()
-    if on_this_host:
-        rows = [row for row in rows if row[1] == socket.gethostname()]
+    if on_this_host:  # and only those run by the login itself, not as PDCA_USER
+        rows = [row for row in rows if row[1] == socket.gethostname() and _run_by(row[2]) == row[0]]
     here = on_this_file(
         [(row[1], row[2]) for row in rows], store.identity, lambda: is_wal(store.conn)
     )
     return {row[0] for row in rows if (row[1], row[2]) in here}
+
+
+def _run_by(pid: int, proc: Path = PROC) -> str | None:
+    """The login a process of this machine runs as (its ``/proc`` entry's owner; a stat
+    opens nothing), or None when it is gone or the login is unknown."""
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.stat(proc / str(pid)).st_uid).pw_name
+    except (OSError, KeyError):
+        return None
+
+
+def board_terminals(store: Store, login: str, proc: Path = PROC) -> set[int]:
+    """The terminals (device numbers) ``login``'s open boards on this machine draw on (their
+    stderr), as far as this process may see: a board's note written raw over another board
+    of the same person scrambled it (a tester)."""
+    cutoff = iso(store.clock() - timedelta(seconds=PRESENT_WITHIN_SECONDS))
+    found = set()
+    for (pid,) in store.conn.execute(
+        "SELECT pid FROM sessions WHERE login = ? AND host = ? AND seen_at >= ?",
+        (login, socket.gethostname(), cutoff),
+    ):
+        try:
+            found.add(os.stat(proc / str(pid) / "fd" / "2").st_rdev)
+        except OSError:
+            continue
+    return found
 
 
 def is_wal(conn: sqlite3.Connection) -> bool:

@@ -446,14 +446,17 @@ def test_a_message_for_the_terminal_a_board_draws_on_is_shown_on_the_board(store
 
 
 def test_a_person_with_a_board_open_reads_terminal_messages_on_it_not_under_it(
-    store: Store, db_path: Path
+    store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A cron run wrote dana's message on the terminal her board draws on (scrambled until a
     redraw, a tester): while her board is open on this machine her terminal messages wait
     for it, and it shows them and writes them to her other terminals; other people are not
     held, nor boards of other machines; once it closes, cron writes."""
+    from pdca.db import presence
     from pdca.db.presence import Presence
 
+    # This process plays dana's board: a board counts when run by its login itself
+    monkeypatch.setattr(presence, "_run_by", lambda pid, proc=None: "dana")
     store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
     store.add_action(ActionDraft(title="late too", owner="erin", due="2026-11-20"))
     pty = os.openpty()
@@ -470,7 +473,10 @@ def test_a_person_with_a_board_open_reads_terminal_messages_on_it_not_under_it(
         Presence(erin, host="elsewhere", pid=1).join()  # erin's board on another machine:
         erin.close()  # cron here still writes to erin's terminals here
         assert ns.left_to_boards(store) == {"dana"}
-        assert ns.left_to_boards(store, "dana", board=True) == set()
+        assert ns.left_to_boards(store, "dana", board=True) == {"dana"}  # run as root
+        monkeypatch.setattr(ns, "unix_login", lambda: "dana")
+        assert ns.left_to_boards(store, "dana", board=True) == set()  # run as dana
+        monkeypatch.setattr(ns, "unix_login", lambda: "root")
         assert [p.notice.recipient for p in ns.plan(store, held=True)] == ["dana"]
         assert [p.notice.recipient for p in ns.plan(store)] == ["erin"]
         cron = _run(store, who=who)
@@ -479,11 +485,16 @@ def test_a_person_with_a_board_open_reads_terminal_messages_on_it_not_under_it(
         shown: list[str] = []
         erins = _run(store, "erin-board", runner="erin", who=who, shown_here=shown.append)
         assert erins.delivered == [] and shown == []  # dana's board shows dana's, not erin's
+        monkeypatch.setattr(ns, "unix_login", lambda: "dana")  # dana's board, as dana
         danas = ns.run(
             store, "dana-board",
-            _channels(store, runner="dana", who=who, shown_here=lambda n: shown.append(n.text)),
+            _channels(
+                store, runner="dana", who=who, shown_here=lambda n: shown.append(n.text),
+                own_login="dana",
+            ),
             "dana", board=True,
         )  # fmt: skip
+        monkeypatch.setattr(ns, "unix_login", lambda: "root")
         assert [n.recipient for n in danas.delivered] == ["dana"]
         assert shown == [danas.delivered[0].text] and "'late'" in shown[0]
         # and written on her other terminals, as ever (a note alone was lost on a board
@@ -500,6 +511,52 @@ def test_a_person_with_a_board_open_reads_terminal_messages_on_it_not_under_it(
         dana.close()
         os.close(pty[0])
         os.close(pty[1])
+
+
+def test_a_board_never_writes_over_another_board_of_the_same_person(store: Store) -> None:
+    """dana had two boards open: the note one showed was written raw over the other (a
+    tester). Terminals her boards draw on are never written; the rest are."""
+    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
+    other_board, shell = os.openpty(), os.openpty()
+    try:
+        ttys = [os.ttyname(slave) for _, slave in (other_board, shell)]
+        for tty in ttys:
+            os.chmod(tty, 0o620)
+        who = "\n".join(f"dana {tty.removeprefix('/dev/')} 2026-11-23 08:00" for tty in ttys)
+        shown: list[str] = []
+        report = ns.run(
+            store, "dana-board",
+            _channels(
+                store, runner="dana", who=who, shown_here=lambda n: shown.append(n.text),
+                own_login="dana", board_terminals=lambda login: {os.stat(ttys[0]).st_rdev},
+            ),
+            "dana",
+        )  # fmt: skip
+        assert [n.recipient for n in report.delivered] == ["dana"] and len(shown) == 1
+        assert _read_all(other_board[0]) == ""
+        assert "'late'" in _read_all(shell[0])
+    finally:
+        for fd in (*other_board, *shell):
+            os.close(fd)
+
+
+def test_a_run_that_may_not_write_others_terminals_leaves_their_messages(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ann's board (not root, not in group tty) took ben's message, failed "Permission
+    denied" at each try, and kept it from the cron that could write it: 13 minutes late (a
+    tester). Such a run claims its own login's terminal messages only; other channels all."""
+    _webhook_only(store, "http://127.0.0.1:9/hook")
+    ns.set_channel(store, "terminal", "on")
+    store.add_action(ActionDraft(title="ann's", owner="ann", due="2026-11-20"))
+    store.add_action(ActionDraft(title="ben's", owner="ben", due="2026-11-20"))
+    monkeypatch.setattr(ns, "unix_login", lambda: "ann")
+    monkeypatch.setattr(ns, "may_write_others_terminals", lambda: False)
+    planned = sorted((p.channel, p.notice.recipient) for p in ns.plan(store, "ann"))
+    assert planned == [("terminal", "ann"), ("webhook", "ann"), ("webhook", "ben")]
+    monkeypatch.setattr(ns, "may_write_others_terminals", lambda: True)  # root, or group tty
+    planned = sorted((p.channel, p.notice.recipient) for p in ns.plan(store, "ann"))
+    assert ("terminal", "ben") in planned
 
 
 def test_mesg_n_and_not_logged_in_are_skipped_not_failed(store: Store) -> None:
