@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from rich.text import Text
 from textual import events, work
@@ -72,9 +72,6 @@ from pdca.widgets.status_bar import StatusBar
 from pdca.widgets.text import fit, literal
 from pdca.widgets.when import short_time
 
-if TYPE_CHECKING:
-    from pdca.db.notify import Notification
-
 T = TypeVar("T")
 QUIT_AGAIN_SECONDS = 12  # a second q within this (the warning still shown) quits
 KEPT_SHOWN_CELLS = 100  # each kept change in q's warning (its notes may run to pages)
@@ -86,6 +83,9 @@ read_esc_digits_as_keys()  # esc 3 typed fast: esc, then the KPIs view (not "£"
 page_only_drawn_lists()  # PageUp in the palette before its list is drawn: no crash
 
 CHANGE_POLL_SECONDS = 0.5  # others' changes appear within one second
+MESSAGES_ONE_BY_ONE = 3  # terminal messages shown as a note each; more: one note listing them
+MESSAGES_LISTED = 8
+MESSAGE_CELLS = 100
 ESCALATION_SECONDS = 60.0  # missed alert deadlines are passed on within a minute
 ESCALATION_AFTER_SECONDS = 1.0  # the first round, once the first view has read its own
 INTEGRITY_AFTER_SECONDS = 2.0  # the whole-file check (0.6 s of CPU at 10 000 actions, 5 s+ at 100k)
@@ -753,27 +753,40 @@ class PdcaApp(App[None]):
             recurrence.run_due(store)
             # Quitting stops it between deliveries: thousands can be due after a quiet week,
             # and the app's exit waits for this thread (q took 13 s on the huge file).
-            report = notify.deliver_due(
-                store,
-                self.context.actor,
-                self.environ,
-                stop=self._stop_presence.is_set,
-                own_terminal=self._own_terminal,
-                shown_here=self._show_message_here,
-            )
+            shown: list[str] = []
+            try:
+                report = notify.deliver_due(
+                    store,
+                    self.context.actor,
+                    self.environ,
+                    stop=self._stop_presence.is_set,
+                    own_terminal=self._own_terminal,
+                    shown_here=lambda notification: shown.append(notification.text),
+                )
+            finally:
+                if shown:
+                    self._show_messages_here(shown)
             return bool(report.escalated)  # the header's count may have moved
 
         if self._in_background(escalate_and_notify):
             self.call_from_thread(self.refresh_status)
 
-    def _show_message_here(self, notification: Notification) -> None:
-        """A terminal message for this board's person, or for the terminal it draws on, as a
-        note on the board: written on its terminal, it scrambled the board until a resize (a
-        tester). Their other terminals get it written too. From the delivering thread."""
-        with contextlib.suppress(RuntimeError):  # the app is closing
-            self.call_from_thread(
-                self.notify, f"message from pdca: {notification.text}", timeout=30
-            )
+    def _show_messages_here(self, texts: list[str]) -> None:
+        """The terminal messages of one delivery for this board's person, or for the terminal
+        it draws on, as notes on the board: written on its terminal, they scrambled the board
+        until a resize (a tester). Their other terminals get them written too. A few, a note
+        each; more, one note listing them: of eight at once, the board showed the last four
+        (a tester). From the delivering thread."""
+        if len(texts) <= MESSAGES_ONE_BY_ONE:
+            notes = [f"message from pdca: {text}" for text in texts]
+        else:
+            listed = [f"• {fit(text, MESSAGE_CELLS)}" for text in texts[:MESSAGES_LISTED]]
+            more = len(texts) - MESSAGES_LISTED
+            listed += [f"… and {more} more (written to your other terminals)"] if more > 0 else []
+            notes = [f"{len(texts)} messages from pdca:\n" + "\n".join(listed)]
+        for note in notes:
+            with contextlib.suppress(RuntimeError):  # the app is closing
+                self.call_from_thread(self.notify, note, timeout=30, markup=False)
 
     # ------------------------------------------------------------------ keys and palette
 
