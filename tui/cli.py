@@ -843,7 +843,14 @@ def demo(session: Session, size: str, fresh: bool) -> None:
         )
     refuse_a_terminal_that_cannot_show_it(session)
     directory = user_data_dir(session.environ)
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as error:  # "/.local: Permission denied" said nothing of why (a tester)
+        raise DatabaseProblem(
+            f"cannot make the folder for the demo's database {printable(str(directory))}:"
+            f" {error.strerror} ({printable(os.fsdecode(error.filename or directory))});"
+            " set XDG_DATA_HOME to a folder you may write"
+        ) from None
     path = directory / f"demo-{size}.db"
     session.demo = path
     store = session.store(create=True)

@@ -117,6 +117,21 @@ def test_demo_without_a_terminal_says_its_file_is_the_demos_own(cli, env: dict[s
     assert "--db)" not in result.stdout and "$PDCA_DB" not in result.stdout
 
 
+def test_demo_whose_folder_cannot_be_made_says_which_and_how_to_choose_another(
+    cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """"pdca: /.local: Permission denied", and nothing of why or what to do (a tester)."""
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    monkeypatch.setenv("XDG_DATA_HOME", str(blocked / "data"))
+    result = cli("demo")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"pdca: cannot make the folder for the demo's database {blocked / 'data' / 'pdca'}:"
+    )
+    assert result.stderr.rstrip().endswith("set XDG_DATA_HOME to a folder you may write")
+
+
 # --------------------------------------------------------------------------- pdca where
 
 
