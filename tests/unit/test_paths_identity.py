@@ -120,7 +120,7 @@ def test_demo_without_a_terminal_says_its_file_is_the_demos_own(cli, env: dict[s
 def test_demo_whose_folder_cannot_be_made_says_which_and_how_to_choose_another(
     cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """"pdca: /.local: Permission denied", and nothing of why or what to do (a tester)."""
+    """ "pdca: /.local: Permission denied", and nothing of why or what to do (a tester)."""
     blocked = tmp_path / "a-file"
     blocked.write_text("")
     monkeypatch.setenv("XDG_DATA_HOME", str(blocked / "data"))
