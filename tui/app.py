@@ -448,8 +448,16 @@ class PdcaApp(App[None]):
             return
         self.crash_log = write_crash_log(cause, self.environ, f"database: {self.context.path}")
         super()._handle_exception(error)
-        # One line instead of Textual's full-screen traceback: the file has the details.
-        self._exit_renderables[:] = [Text(crash_line(cause, self.crash_log))]
+        # One line instead of Textual's full-screen traceback: the file has the details. When
+        # it could not be written (a state folder nobody may write), the traceback stays, on
+        # the restored terminal: else nothing was left to report (a tester).
+        line = Text(crash_line(cause, self.crash_log))
+        if self.crash_log is None:  # one renderable: Textual prints only the first
+            from rich.console import Group
+
+            self._exit_renderables[:] = [Group(*self._exit_renderables, line)]
+        else:
+            self._exit_renderables[:] = [line]
 
     def _broken_reason(self, error: BaseException) -> str | None:
         reason = broken_reason(error, self.context.path, snapshot=self.context.store.snapshot)

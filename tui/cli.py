@@ -13,6 +13,7 @@ import importlib
 import itertools
 import os
 import sys
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -511,6 +512,8 @@ class PdcaGroup(SubGroup):
             from pdca.tui.crash import crash_line, write_crash_log
 
             log = write_crash_log(error, os.environ, "pdca " + " ".join(map(repr, arguments)))
+            if log is None:  # nowhere to keep it: said here, or nothing is left to report
+                traceback.print_exception(error, file=sys.stderr)
             _fail(crash_line(error, log).removeprefix("pdca: "))
 
 

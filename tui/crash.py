@@ -74,7 +74,7 @@ def crash_line(error: BaseException, log: Path | None) -> str:
     what = f"{type(error).__name__}: {error}".replace("\n", " ")
     if len(what) > 200:
         what = what[:200] + "…"
-    where = f"the traceback is in {log}" if log else "the traceback could not be saved"
+    where = f"the traceback is in {log}" if log else "the traceback, not saved, is above"
     if code_changed_since_start():
         return (
             f"pdca: crashed ({what}); {where}; pdca was upgraded while it ran (its files"

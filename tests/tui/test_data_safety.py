@@ -641,6 +641,26 @@ async def test_a_crash_exits_non_zero_and_leaves_its_traceback_in_a_file(
     assert app.crash_log.stat().st_mode & 0o077 == 0  # the user's alone
 
 
+async def test_a_crash_with_nowhere_to_keep_its_traceback_leaves_it_on_the_terminal(
+    make_app, board_db: Path, env: dict[str, str], tmp_path: Path, capfd: pytest.CaptureFixture
+) -> None:
+    """A state folder nobody may write: "the traceback could not be saved", and nothing was
+    left to report (a tester). Textual's traceback is printed once the terminal is back."""
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    env["XDG_STATE_HOME"] = str(blocked / "state")
+    app = make_app(board_db)
+    with pytest.raises(ZeroDivisionError):
+        async with app.run_test(size=SIZE) as pilot:
+            await settle_app(app, pilot)
+            app.call_later(lambda: 1 / 0)
+            await pilot.pause()
+    assert app.return_code == 1 and app.crash_log is None
+    printed = " ".join(capfd.readouterr().err.split())  # as wrapped to the terminal's width
+    assert "ZeroDivisionError" in printed and "Traceback" in printed  # Textual's, kept
+    assert "the traceback, not saved, is above" in printed and "errors shown" not in printed
+
+
 # --------------------------------------------------------------------------- a reader's snapshot
 
 
