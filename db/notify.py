@@ -490,7 +490,6 @@ def plan(
     leaves to open boards instead: nothing is written."""
     settings = channel_settings(store)
     skipped = _not_for(runner, settings)
-    boards = left_to_boards(store, runner, board=board)
     left = terminals_left(store, runner, board=board)
     found = []
     for notice in due_notices(store):
@@ -499,7 +498,7 @@ def plan(
                 continue
             terminal = channel == "terminal"
             if held:
-                wanted = terminal and notice.recipient in boards
+                wanted = terminal and notice.recipient in left.boards
             else:
                 wanted = not (terminal and left.leaves(notice.recipient))
             if wanted and not _told(store.conn, notice, channel):
