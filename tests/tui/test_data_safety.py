@@ -1035,6 +1035,15 @@ async def test_a_kpi_added_while_the_form_is_open_is_known_on_save(
     assert added.kpi == "Pages"
 
 
+async def _check_in_typed_on_1(app, pilot, message: str) -> None:  # type: ignore[no-untyped-def]
+    """The check-in form open on #1 (focused first), ``message`` typed, not saved yet."""
+    await settle_app(app, pilot)
+    assert focused(app) == ("plan", 1)
+    await pilot.press("c")
+    await settle_app(app, pilot)
+    app.screen.query_one("#message", Input).value = message
+
+
 async def test_a_check_in_refused_as_its_action_was_done_meanwhile_is_said_not_kept(
     make_app, board_db: Path
 ) -> None:
@@ -1042,11 +1051,7 @@ async def test_a_check_in_refused_as_its_action_was_done_meanwhile_is_said_not_k
     every q warned of it with no way to drop it (a tester). Its words are said instead."""
     app = make_app(board_db, watch_changes=False)
     async with app.run_test(size=SIZE) as pilot:
-        await settle_app(app, pilot)
-        assert focused(app) == ("plan", 1)
-        await pilot.press("c")
-        await settle_app(app, pilot)
-        app.screen.query_one("#message", Input).value = "typed before it was abandoned"
+        await _check_in_typed_on_1(app, pilot, "typed before it was abandoned")
         bob = open_as(board_db, "bob")
         bob.complete_action(1, "abandon")
         bob.close()
@@ -1195,11 +1200,7 @@ async def test_a_kept_check_in_on_an_action_done_since_is_said_and_let_go_at_the
     monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)
     app = make_app(board_db, watch_changes=False)
     async with app.run_test(size=SIZE) as pilot:
-        await settle_app(app, pilot)
-        assert focused(app) == ("plan", 1)
-        await pilot.press("c")
-        await settle_app(app, pilot)
-        app.screen.query_one("#message", Input).value = "typed while it was locked"
+        await _check_in_typed_on_1(app, pilot, "typed while it was locked")
         holder = LockHolder(board_db)
         try:
             await pilot.press("ctrl+s")
