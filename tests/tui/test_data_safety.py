@@ -282,6 +282,12 @@ async def _save_outwaiting_the_lock(app, pilot, board_db: Path, key: str, title:
     await pilot.press(key)
     await settle_app(app, pilot)
     app.screen.query_one("#title", Input).value = title
+    await _saved_while_locked(app, pilot, board_db)
+
+
+async def _saved_while_locked(app, pilot, board_db: Path) -> None:  # type: ignore[no-untyped-def]
+    """ctrl+s on the open form while another process holds the lock past the busy wait: the
+    save is refused, and what was typed kept."""
     holder = LockHolder(board_db)
     try:
         await pilot.press("ctrl+s")
@@ -625,15 +631,20 @@ async def test_a_database_error_stops_the_app_with_one_line_not_a_crash(
     assert "damaged" in (app.context.broken or "")
 
 
-async def test_a_crash_exits_non_zero_and_leaves_its_traceback_in_a_file(
-    make_app, board_db: Path, env: dict[str, str]
-) -> None:
-    app = make_app(board_db)
+async def _crashed(app):  # type: ignore[no-untyped-def]
+    """``app`` run until a bug of its own (1 / 0) ends it, as a crash does."""
     with pytest.raises(ZeroDivisionError):
         async with app.run_test(size=SIZE) as pilot:
             await settle_app(app, pilot)
             app.call_later(lambda: 1 / 0)
             await pilot.pause()
+    return app
+
+
+async def test_a_crash_exits_non_zero_and_leaves_its_traceback_in_a_file(
+    make_app, board_db: Path, env: dict[str, str]
+) -> None:
+    app = await _crashed(make_app(board_db))
     assert app.return_code == 1
     assert app.crash_log is not None
     assert app.crash_log.is_relative_to(Path(env["HOME"]))
@@ -649,12 +660,7 @@ async def test_a_crash_with_nowhere_to_keep_its_traceback_leaves_it_on_the_termi
     blocked = tmp_path / "a-file"
     blocked.write_text("")
     env["XDG_STATE_HOME"] = str(blocked / "state")
-    app = make_app(board_db)
-    with pytest.raises(ZeroDivisionError):
-        async with app.run_test(size=SIZE) as pilot:
-            await settle_app(app, pilot)
-            app.call_later(lambda: 1 / 0)
-            await pilot.pause()
+    app = await _crashed(make_app(board_db))
     assert app.return_code == 1 and app.crash_log is None
     printed = " ".join(capfd.readouterr().err.split())  # as wrapped to the terminal's width
     assert "ZeroDivisionError" in printed and "Traceback" in printed  # Textual's, kept
@@ -1201,12 +1207,7 @@ async def test_a_kept_check_in_on_an_action_done_since_is_said_and_let_go_at_the
     app = make_app(board_db, watch_changes=False)
     async with app.run_test(size=SIZE) as pilot:
         await _check_in_typed_on_1(app, pilot, "typed while it was locked")
-        holder = LockHolder(board_db)
-        try:
-            await pilot.press("ctrl+s")
-            await _wait_until(pilot, lambda: bool(app.context.kept()))
-        finally:
-            holder.release()
+        await _saved_while_locked(app, pilot, board_db)
         await settle_app(app, pilot)
         assert app.screen.query_one(StatusBar).kept == 1
         bob = open_as(board_db, "bob")

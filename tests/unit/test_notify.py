@@ -419,17 +419,23 @@ def test_the_terminal_gets_the_text_with_controls_shown_escaped(store: Store) ->
         os.close(slave)
 
 
+def _danas_terminals(*ptys: tuple[int, int]) -> tuple[list[str], str]:
+    """The pseudo-terminals' names, made to take messages (mesg y), and ``who``'s lines
+    saying dana is logged in on each."""
+    ttys = [os.ttyname(slave) for _, slave in ptys]
+    for tty in ttys:
+        os.chmod(tty, 0o620)
+    return ttys, "\n".join(f"dana {tty.removeprefix('/dev/')} 2026-11-23 08:00" for tty in ttys)
+
+
 def test_a_message_for_the_terminal_a_board_draws_on_is_shown_on_the_board(store: Store) -> None:
     """Written to the board's own terminal, a message scrambled the board until a resize
     (a tester): the board that delivers it shows it instead; other terminals get it."""
     store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
     board, other = os.openpty(), os.openpty()
     try:
-        ttys = [os.ttyname(slave) for _, slave in (board, other)]
-        for tty in ttys:
-            os.chmod(tty, 0o620)
+        ttys, who = _danas_terminals(board, other)
         shown: list[str] = []
-        who = "\n".join(f"dana {tty.removeprefix('/dev/')} 2026-11-23 08:00" for tty in ttys)
         report = _run(
             store,
             who=who,
@@ -519,10 +525,7 @@ def test_a_board_never_writes_over_another_board_of_the_same_person(store: Store
     store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
     other_board, shell = os.openpty(), os.openpty()
     try:
-        ttys = [os.ttyname(slave) for _, slave in (other_board, shell)]
-        for tty in ttys:
-            os.chmod(tty, 0o620)
-        who = "\n".join(f"dana {tty.removeprefix('/dev/')} 2026-11-23 08:00" for tty in ttys)
+        ttys, who = _danas_terminals(other_board, shell)
         shown: list[str] = []
         report = ns.run(
             store, "dana-board",
