@@ -483,14 +483,20 @@ def terminals_left(
 
 
 def plan(
-    store: Store, runner: str | None = None, *, board: bool = False, held: bool = False
+    store: Store,
+    runner: str | None = None,
+    *,
+    board: bool = False,
+    held: bool = False,
+    left: TerminalsLeft | None = None,
 ) -> list[Planned]:
     """The notifications not claimed yet (``--dry-run``) that ``runner``'s run would claim
     (``board``: a run by ``runner``'s open board), or (``held``) the terminal messages it
-    leaves to open boards instead: nothing is written."""
+    leaves to open boards instead (``left``: the run's ``terminals_left``, when the caller has
+    it): nothing is written."""
     settings = channel_settings(store)
     skipped = _not_for(runner, settings)
-    left = terminals_left(store, runner, board=board)
+    left = left or terminals_left(store, runner, board=board)
     found = []
     for notice in due_notices(store):
         for channel in nrules.channels_for(notice.recipient, settings):
@@ -591,9 +597,9 @@ def claim_batches(
     to claim (53 000 at 100 000 actions, 8 s in one transaction, while everyone else's
     writes waited on the lock, near the busy timeout). Each claim stands alone (its key is
     unique), so a batch is as good as the whole; others' writes go between batches."""
-    planned = plan(store, runner, board=board)
-    skipped = _not_for(runner, channel_settings(store))
     left = terminals_left(store, runner, board=board)
+    planned = plan(store, runner, board=board, left=left)
+    skipped = _not_for(runner, channel_settings(store))
     now = store.clock()
     lease_end = iso(now - timedelta(seconds=nrules.CLAIM_LEASE_SECONDS))
     if not planned and not _retry_rows(store.conn, iso(now), lease_end, skipped, left):

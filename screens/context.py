@@ -270,12 +270,13 @@ def context_of(app: object) -> AppContext:
     return services(app).context
 
 
-def write_banner(store: Store) -> str | None:
-    """The line a view shows under its header while this user cannot save (the file is
-    read-only for them, or its -wal or -shm is), or None. Asked again as the app polls: an
-    owner's chmod takes effect on an open board, so the line comes and goes with it (a
-    tester's stayed for minutes after the file was made writable)."""
-    if (newer := store.upgraded_past_this_code()) is not None:
+def write_banner(store: Store, newer: int | None) -> str | None:
+    """The line a view shows under its header while this user cannot save (a newer pdca
+    upgraded the file, ``newer``: ``store.upgraded_past_this_code()``, asked once by the
+    caller; the file is read-only for them, or its -wal or -shm is), or None. Asked again as
+    the app polls: an owner's chmod takes effect on an open board, so the line comes and goes
+    with it (a tester's stayed for minutes after the file was made writable)."""
+    if newer is not None:
         # Said for as long as it lasts: only passing notes said it, and the board looked
         # current while it showed the file as it was (a team's soak).
         return (
@@ -291,7 +292,7 @@ def write_banner(store: Store) -> str | None:
 
 def write_banner_widget(store: Store) -> Static:
     """The ``#read-only`` line a view composes, hidden while nothing stops a save."""
-    words = write_banner(store)
+    words = write_banner(store, store.upgraded_past_this_code())
     banner = Static(plain(words or ""), id="read-only")
     banner.display = words is not None
     return banner

@@ -544,10 +544,11 @@ class PdcaApp(App[None]):
         if self.context.store.snapshot and self._renew_snapshot():
             return
         # A few os.access calls: an owner's chmod shows at once (header and banner).
-        if write_banner(self.context.store) != self._write_banner:
-            self.refresh_status()
         store = self.context.store
-        if store.upgraded_past_this_code() is not None:
+        newer = store.upgraded_past_this_code()  # one pragma, for the banner and the check
+        if write_banner(store, newer) != self._write_banner:
+            self.refresh_status()
+        if newer is not None:
             return  # the banner says so; reloads would only fail, a note at each (a soak)
         version = store.data_version()
         if version == self._last_data_version:
@@ -673,7 +674,8 @@ class PdcaApp(App[None]):
 
     def refresh_status(self) -> None:
         # Every screen of the view, so a header under an open dialog is right when it closes.
-        self._write_banner = write_banner(self.context.store)
+        newer = self.context.store.upgraded_past_this_code()
+        self._write_banner = write_banner(self.context.store, newer)
         for screen in self.screen_stack:
             show_write_banner(screen, self._write_banner)
         bars = [bar for screen in self.screen_stack for bar in screen.query(StatusBar)]
@@ -686,7 +688,7 @@ class PdcaApp(App[None]):
         except PdcaError:
             waiting = 0
         kept = self.context.kept_count()
-        out_of_date = self.context.store.upgraded_past_this_code() is not None
+        out_of_date = newer is not None
         for bar in bars:
             bar.database = self.context.path.name
             bar.login = self.context.actor

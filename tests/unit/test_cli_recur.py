@@ -213,6 +213,12 @@ def test_an_undo_of_the_done_is_refused_when_the_repeat_made_from_it_was_changed
     assert [a["id"] for a in json.loads(ok("list", "--json").stdout)] == [2]
 
 
+def _rule_state(ok) -> str:  # type: ignore[no-untyped-def]
+    """The state of the file's one repeat rule, as recur list --all --json says it."""
+    (rule,) = json.loads(ok("recur", "list", "--all", "--json").stdout)
+    return str(rule["state"])
+
+
 def test_recur_start_runs_a_stopped_rule_again_from_today(ok, cli, monkeypatch) -> None:
     """Only an undo started a stopped rule again, and it took back every later change of
     the one who stopped it first: readings, a stand-up (a lead's trial)."""
@@ -232,7 +238,7 @@ def test_recur_start_runs_a_stopped_rule_again_from_today(ok, cli, monkeypatch) 
     assert "runs already" in one_line_error(cli("recur", "start", "1"))
     assert one_line_error(cli("recur", "start", "9")) == "no repeat rule 9"
     ok("undo")  # the start: stopped again
-    assert json.loads(ok("recur", "list", "--all", "--json").stdout)[0]["state"] == "stopped"
+    assert _rule_state(ok) == "stopped"
 
 
 def test_recur_start_never_makes_a_date_twice(ok, monkeypatch) -> None:
@@ -269,12 +275,10 @@ def test_recur_start_of_an_after_rule_done_meanwhile_makes_its_next_from_today(
     undone = ok("undo").stdout
     assert "started repeat rule 1" in undone and "added #2" in undone
     assert json.loads(ok("list", "--json").stdout) == []
-    (rule,) = json.loads(ok("recur", "list", "--all", "--json").stdout)
-    assert rule["state"] == "stopped"
+    assert _rule_state(ok) == "stopped"
     ok("undo")  # the done: #1 open again, and the rule still stopped
     assert [a["id"] for a in json.loads(ok("list", "--json").stdout)] == [1]
-    (rule,) = json.loads(ok("recur", "list", "--all", "--json").stdout)
-    assert rule["state"] == "stopped"
+    assert _rule_state(ok) == "stopped"
 
 
 def test_the_undo_of_a_start_is_refused_when_the_repeat_it_made_was_changed(
@@ -291,8 +295,7 @@ def test_the_undo_of_a_start_is_refused_when_the_repeat_it_made_was_changed(
     monkeypatch.setenv("PDCA_USER", "alice")
     message = one_line_error(cli("undo"))
     assert message.startswith("cannot undo 'added #2") and "ben changed #2" in message
-    (rule,) = json.loads(ok("recur", "list", "--all", "--json").stdout)
-    assert rule["state"] == "active"
+    assert _rule_state(ok) == "active"
 
 
 def test_a_repeat_a_start_made_goes_with_an_undo_of_the_done_it_came_from(ok, monkeypatch) -> None:
