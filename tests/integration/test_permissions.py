@@ -904,7 +904,8 @@ for line in sys.stdin:
         added = store.add_action(ActionDraft(title=line.strip())).id
     except ReadOnlyDatabase as refused:
         added = str(refused)
-    print(json.dumps({"added": added, "banner": write_banner(store)}), flush=True)
+    banner = write_banner(store, store.upgraded_past_this_code())
+    print(json.dumps({"added": added, "banner": banner}), flush=True)
 """
 
 
