@@ -549,7 +549,9 @@ ROUTINE_KINDS = frozenset({"checkin"})  # listed after a person's other changes,
 # follow-up's result is its audit's holder's
 # (``pdca reassign`` hands audits over; the done action keeps its old owner).
 _CHANGES = """
-SELECT c.id, c.kind, CASE
+SELECT c.id, CASE WHEN c.kind = 'alert-escalated' AND (SELECT
+  json_extract(e.before, '$.escalation_level') IS json_extract(e.after, '$.escalation_level')
+  FROM events e WHERE e.id = c.id) THEN 'handed' ELSE c.kind END, CASE
   WHEN c.kind = 'followup' THEN coalesce((SELECT f.owner FROM followups f
    WHERE f.action_id = c.action_id AND f.checkin_id = (SELECT e.entity_id FROM events e
    WHERE e.id = c.id)), a.owner, c.person)

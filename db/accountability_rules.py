@@ -580,7 +580,10 @@ def _item(
             if isinstance(level, int) and level == after.get("escalation_level"):
                 # handed on with the KPI to its new owner (alerts.follow_new_chain): nobody
                 # missed a deadline (the stand-up said gus had, a trial)
-                detail = f"from {before.get('assignee')}: the KPI is theirs now ({reason})"
+                # A hand-over, said as one: "escalated" said gus had let it pass (a trial);
+                # ``_CHANGES`` in db/accountability.py counts it so too.
+                detail = f"its alert, from {before.get('assignee')} ({reason})"
+                return item("handed", after.get("assignee"), detail, title=kpi.name)
             return item("alert-escalated", after.get("assignee"), detail, title=kpi.name)
         if after.get("closed_at") and not before.get("closed_at"):
             # Its summary says why ("closed alert 4 on KPI 'x': 3.1 is back within 4").

@@ -207,9 +207,10 @@ def test_the_digest_reads_creations_moves_dones_checkins_and_alerts_from_events(
         actions=ACTIONS,
         kpis={5: arules.KpiBrief("Resolution time", 34, "h")},
     ).items
-    # handed on with the KPI to its new owner: nobody missed a deadline (a trial)
-    assert (item.kind, item.person) == ("alert-escalated", "fay")
-    assert item.detail == "from erin: the KPI is theirs now (threshold)"
+    # handed on with the KPI to its new owner: nobody missed a deadline, and the stand-up
+    # files it with the hand-overs, not the escalations (trials)
+    assert (item.kind, item.person) == ("handed", "fay")
+    assert item.detail == "its alert, from erin (threshold)"
     assert digest.people == ["bob", "carol", "dave", "erin"]
     assert digest.counts("bob")["checkin"] == 1 and digest.counts()["alert-raised"] == 1
     assert [i.kind for i in digest.of("dave")] == [

@@ -713,3 +713,25 @@ def test_handing_an_action_to_someone_else_is_a_change_of_the_new_owner(
         ("handed", "erin", f"dave → erin (by {timed.actor})")
     ]
     assert digest.counts("erin")["handed"] == 1 and digest.counts("dave")["handed"] == 0
+
+
+def test_an_alert_handed_on_with_its_kpi_is_told_as_a_hand_over(
+    timed: Store, ticker: Ticker
+) -> None:
+    """gus's KPI given to hana while its alert waits: the stand-up files it under hana as a
+    hand-over, in the line and in the counts, not as an escalation gus let pass (a trial)."""
+    from pdca.db import kpis
+    from pdca.db.models import KpiChanges, KpiDraft, ReadingDraft
+
+    timed.add_kpi(KpiDraft(name="Lead time", unit="h", baseline=30, target=24, direction="down",
+                           alert=34, owner="gus", escalation=["erin"]))  # fmt: skip
+    timed.record_reading(ReadingDraft(kpi="Lead time", value=40))
+    since = iso(ticker())
+    ticker.advance(hours=2)  # within gus's 24 hours
+    kpis.edit_kpi(timed, "Lead time", KpiChanges(owner="hana"))
+    digest = acc.standup_digest(timed, since=since)
+    [handed] = digest.of("hana")
+    assert (handed.kind, handed.title) == ("handed", "Lead time")
+    assert handed.detail == "its alert, from gus (threshold)"
+    assert digest.counts("hana")["handed"] == 1
+    assert digest.counts("hana")["alert-escalated"] == 0
