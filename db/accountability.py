@@ -8,6 +8,7 @@ check, one event row per changed record), so they obey the same rules as every o
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
@@ -627,10 +628,19 @@ def _undone_earlier(
                 actor=row["actor"],
                 action_id=action_id,
                 title=title if isinstance(title, str) else "",
-                detail=str(row["summary"]).removeprefix("undid "),
+                detail=_without_its_number(str(row["summary"]).removeprefix("undid "), action_id),
             )
         )
     return found
+
+
+def _without_its_number(summary: str, action_id: int | None) -> str:
+    """An undone change's summary, less the number of the action its line names already:
+    "#1 Fix builds — moved #1 from plan to do" said it twice (a trial). Another action's
+    number stays ("added #8, cycle 2 of #1" under #8: "added, cycle 2 of #1")."""
+    if action_id is None:
+        return summary
+    return re.sub(rf" (?:on |of )?#{action_id}(?![0-9])", "", summary)
 
 
 def standup_digest(

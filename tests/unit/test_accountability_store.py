@@ -487,8 +487,8 @@ def test_an_undo_of_a_change_an_earlier_standup_told_is_told(
     timed.undo()  # the done
     later = acc.standup_digest(timed)
     assert [(i.kind, i.person, i.action_id, i.detail, i.actor) for i in later.items] == [
-        ("undone", "bob", work.id, "done #1 (abandon)", "alice")
-    ]
+        ("undone", "bob", work.id, "done (abandon)", "alice")
+    ]  # its number once, in the line's own "#1" (a trial: "#1 … — done #1 (abandon)")
     assert later.change_counts["bob"]["undone"] == 1 and "bob" in later.people
     assert timed.get_action(work.id).done_at is None
 
@@ -544,10 +544,10 @@ def test_the_undo_of_a_change_of_many_rows_an_earlier_standup_told_is_told(
         for i in acc.standup_digest(timed).items
         if i.kind == "undone"
     ]
-    assert ("bob", kept, "Kept", f"done #{kept} (standardize)") in said
-    assert ("carol", again, "Again", f"done #{again} (adjust)") in said
+    assert ("bob", kept, "Kept", "done (standardize)") in said
+    assert ("carol", again, "Again", "done (adjust)") in said
     [(whose, gone_id, gone_title, gone_said)] = [s for s in said if s[1] not in (kept, again)]
-    assert (whose, gone_title) == ("carol", "Again") and gone_said.startswith(f"added #{gone_id}")
+    assert (whose, gone_title) == ("carol", "Again") and gone_said.startswith(f"added, cycle 2 of #{again}")
     assert len(said) == 3
 
 
@@ -735,3 +735,17 @@ def test_an_alert_handed_on_with_its_kpi_is_told_as_a_hand_over(
     assert handed.detail == "its alert, from gus (threshold)"
     assert digest.counts("hana")["handed"] == 1
     assert digest.counts("hana")["alert-escalated"] == 0
+
+
+@pytest.mark.parametrize(
+    ("summary", "said"),
+    [
+        ("moved #12 from plan to do", "moved from plan to do"),
+        ("checked in on #12 (at-risk)", "checked in (at-risk)"),
+        ("recorded the 30-day follow-up of #12: holding", "recorded the 30-day follow-up: holding"),
+        ("added #12, cycle 2 of #3", "added, cycle 2 of #3"),
+        ("edited #123: due", "edited #123: due"),  # another action's number stays
+    ],
+)
+def test_an_undone_change_names_its_action_once(summary: str, said: str) -> None:
+    assert acc._without_its_number(summary, 12) == said
