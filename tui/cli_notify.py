@@ -92,7 +92,13 @@ def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_js
         click.echo(f"pdca: {unsent}", err=True)
     if dry_run:
         planned = notify_store.plan(store, runner)
+        waiting: list[notify_store.Planned] = []
+        if notify_store.left_to_boards(store, runner):  # else: a second plan for nothing
+            waiting = notify_store.plan(store, runner, held=True)
         if as_json:
+            # The held ones too, marked: the text form names them on stderr, and the JSON
+            # left them out, so a script saw nothing for ann while her board held two (a
+            # trial). A script counting what this run sends skips ``waits_for_board``.
             click.echo(
                 to_json(
                     [
@@ -102,19 +108,19 @@ def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_js
                             "channel": p.channel,
                             "kind": p.notice.kind,
                             "text": p.notice.text,
+                            "waits_for_board": p in waiting,
                         }
-                        for p in planned
+                        for p in [*planned, *waiting]
                     ]
                 )
             )
-        elif planned:
+            return
+        if planned:
             rows = [[p.channel, p.notice.recipient, p.notice.key, p.notice.text] for p in planned]
             click.echo(table(["CHANNEL", "TO", "KEY", "TEXT"], rows, cut=("TEXT", "TO")))
         else:
             click.echo("nothing to send", err=True)
-        held: list[str] = []
-        if to_a_person and notify_store.left_to_boards(store, runner):  # else: a second plan
-            held = sorted({p.notice.recipient for p in notify_store.plan(store, runner, held=True)})
+        held = sorted({p.notice.recipient for p in waiting})
         if held:
             names = ", ".join(printable(login) for login in held)
             click.echo(

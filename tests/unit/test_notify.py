@@ -1356,3 +1356,36 @@ def test_a_kpi_handed_on_with_its_alert_says_so_to_both_owners(store: Store, db_
         ("bob", f"alert:1:level:0:{back}:passed"),
     }
     assert "handed to you from bob with the KPI" in told["dana", f"alert:1:level:0:{back}"]
+
+
+def test_a_dry_run_names_the_messages_an_open_board_holds(
+    cli, store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--dry-run --json`` left out dana's messages, which her open board holds, where the
+    text form names them on stderr: a script saw nothing for dana (a trial). Listed, marked
+    ``waits_for_board``; nothing is written."""
+    from pdca.db import presence
+    from pdca.db.presence import Presence
+
+    monkeypatch.setattr(presence, "_run_by", lambda pid, proc=None: "dana")
+    monkeypatch.setattr(ns, "unix_login", lambda: "root")
+    ns.set_channel(store, "terminal", "on")
+    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
+    store.add_action(ActionDraft(title="late too", owner="erin", due="2026-11-20"))
+    dana = open_as(db_path, "dana")
+    board = Presence(dana, host=socket.gethostname(), pid=os.getpid())
+    board.join()
+    try:
+        before = last_event_id(store)
+        listed = json.loads(cli("notify", "--dry-run", "--json").stdout)
+        assert sorted((p["recipient"], p["waits_for_board"]) for p in listed) == [
+            ("dana", True),
+            ("erin", False),
+        ]
+        said = cli("notify", "--dry-run")
+        assert "erin" in said.stdout and "dana" not in said.stdout
+        assert "terminal messages for dana wait for their open board" in said.stderr
+        assert last_event_id(store) == before
+    finally:
+        board.leave()
+        dana.close()
