@@ -547,7 +547,8 @@ def test_the_undo_of_a_change_of_many_rows_an_earlier_standup_told_is_told(
     assert ("bob", kept, "Kept", "done (standardize)") in said
     assert ("carol", again, "Again", "done (adjust)") in said
     [(whose, gone_id, gone_title, gone_said)] = [s for s in said if s[1] not in (kept, again)]
-    assert (whose, gone_title) == ("carol", "Again") and gone_said.startswith(f"added, cycle 2 of #{again}")
+    assert (whose, gone_title) == ("carol", "Again") and gone_id not in (kept, again)
+    assert gone_said.startswith(f"added, cycle 2 of #{again}")
     assert len(said) == 3
 
 
