@@ -30,6 +30,7 @@ from pdca.db.errors import (
     InvalidInput,
     PdcaError,
     database_failure,
+    shell_word,
 )
 from pdca.db.models import (
     CHECKIN_STATUSES,
@@ -745,12 +746,25 @@ def where(session: Session) -> None:
     resolved = session.resolved
     click.echo(printable(str(resolved.path)))
     click.echo(f"rule: {describe_rule(resolved)}", err=False)
+    shown = printable(str(resolved.path))
     if resolved.path.is_dir():  # printed as if fine, then every command refused it (a tester)
         click.echo(
-            f"note: {printable(str(resolved.path))} is a folder: every command will refuse it;"
-            " name a file in it (pdca.db)",
+            f"note: {shown} is a folder: every command will refuse it; name a file in it"
+            " (pdca.db)",
             err=True,
         )
+    elif resolved.rule in ("user data dir", "demo") and not resolved.path.exists():
+        start = "pdca demo" if resolved.rule == "demo" else "pdca add"
+        click.echo(f"note: no database there yet: {start} makes it (and its folder)", err=True)
+    elif not resolved.path.parent.is_dir():  # os.stat only: nothing of a database is opened
+        folder = printable(str(resolved.path.parent))
+        click.echo(
+            f"note: its folder {folder} does not exist: every command will refuse it (mkdir -p"
+            f" {printable(shell_word(resolved.path.parent))} first)",
+            err=True,
+        )
+    elif not resolved.path.exists():  # said as if it were there (a tester)
+        click.echo("note: no database there yet: pdca init makes it", err=True)
 
 
 @cli.command()

@@ -150,6 +150,26 @@ def test_where_names_a_folder_as_no_file(cli, tmp_path: Path) -> None:
     assert result.stderr.startswith(f"note: {tmp_path / 'team'} is a folder: every command will")
 
 
+def test_where_says_when_nothing_is_there_yet(cli, tmp_path: Path, monkeypatch) -> None:
+    """A path with no file, or no folder, was printed as if it were there (a tester)."""
+    assert cli("--db", "given.db", "where").stderr == (
+        "note: no database there yet: pdca init makes it\n"
+    )
+    missing = cli("--db", "gone/x.db", "where")
+    assert missing.exit_code == 0 and missing.stdout.splitlines()[0] == str(tmp_path / "gone/x.db")
+    assert missing.stderr.startswith(f"note: its folder {tmp_path / 'gone'} does not exist")
+    assert not (tmp_path / "gone").exists()
+    monkeypatch.delenv("PDCA_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    for made in tmp_path.glob("pdca.db*"):  # the fixture's: none here or above now
+        made.unlink()
+    own = cli("where")
+    assert own.stderr == "note: no database there yet: pdca add makes it (and its folder)\n"
+    assert not (tmp_path / "data").exists()
+    (tmp_path / "there.db").touch()
+    assert cli("--db", "there.db", "where").stderr == ""
+
+
 @pytest.mark.usefixtures("missing_db")
 def test_where_with_pdca_db(cli, db_path: Path) -> None:
     result = cli("where")
