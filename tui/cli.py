@@ -12,6 +12,7 @@ import gc
 import importlib
 import itertools
 import os
+import shutil
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -340,6 +341,23 @@ def _say_left_out() -> None:
         store.left_out.clear()
 
 
+class NarrowHelpFormatter(click.HelpFormatter):
+    """click's help, with a narrower first column on a narrow terminal: beside a 30-cell
+    ``--phase [plan|do|check|act]`` column, 40 columns left ten cells a line to the words,
+    and they ran past the edge (a tester)."""
+
+    def write_dl(
+        self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
+    ) -> None:
+        if self.width < 60:  # a longer option goes on a line of its own, its words below
+            col_max = min(col_max, max(self.width // 3, 8))
+        super().write_dl(rows, col_max, col_spacing)
+
+
+class PdcaContext(click.Context):
+    formatter_class = NarrowHelpFormatter
+
+
 class SubGroup(click.Group):
     """A group whose commands are each given ``--db`` and completion as they are added: the
     top-level one, and those made with ``@cli.group()`` (``pdca initiative``), registered
@@ -348,9 +366,16 @@ class SubGroup(click.Group):
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         accept_db_option(cmd)
         attach_completers(cmd, self.name)  # a group's own: initiative edit NAME
+        cmd.context_class = PdcaContext  # its help fits a narrow terminal
         if type(cmd) is click.Group:  # pdca kpi, notify, ...: made with @click.group()
             cmd.__class__ = SubGroup  # no state of its own: only the checks below
         super().add_command(cmd, name)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        cmd = super().get_command(ctx, cmd_name)
+        if cmd is not None:  # added to a group before it became a SubGroup (kpi add) too
+            cmd.context_class = PdcaContext
+        return cmd
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # The group's own options too: pdca --db a --db b add wrote to b (a tester).
@@ -428,6 +453,7 @@ class PdcaGroup(SubGroup):
     """
 
     group_class = SubGroup
+    context_class = PdcaContext
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         lazy = [name for names in LAZY_COMMANDS.values() for name in names]
@@ -455,6 +481,11 @@ class PdcaGroup(SubGroup):
         self, args: Any = None, prog_name: str | None = None, **extra: Any
     ) -> Any:
         extra.pop("standalone_mode", None)
+        columns = shutil.get_terminal_size().columns
+        if columns < HELP_FLOOR + 2:
+            # click's help is never narrower than 50, whatever the terminal: at 40 columns
+            # each line wrapped into two (a tester). Its own width below that floor.
+            extra.setdefault("terminal_width", max(columns - 2, 20))
         arguments = sys.argv[1:] if args is None else list(args)
         _opened.clear()  # this run's (the tests run many in one process)
         try:
@@ -603,6 +634,9 @@ def _silence_stdout() -> None:
         pass  # no stdout to silence
 
 
+HELP_FLOOR = 50  # click's narrowest help (click.formatting.HelpFormatter)
+
+
 @click.group(
     cls=PdcaGroup,
     invoke_without_command=True,
@@ -749,8 +783,7 @@ def where(session: Session) -> None:
     shown = printable(str(resolved.path))
     if resolved.path.is_dir():  # printed as if fine, then every command refused it (a tester)
         click.echo(
-            f"note: {shown} is a folder: every command will refuse it; name a file in it"
-            " (pdca.db)",
+            f"note: {shown} is a folder: every command will refuse it; name a file in it (pdca.db)",
             err=True,
         )
     elif resolved.rule in ("user data dir", "demo") and not resolved.path.exists():

@@ -43,12 +43,13 @@ def recur() -> None:
 
     \b
     RULE is one of:
-      day | N days                    every day, every N days
-      week [DAYS] | N weeks [DAYS]    on DAYS (mon,thu; default: the first due's weekday)
-      month [D] | N months [D]        on day D (1..31; a short month's last day), last,
-                                      or last-fri (the month's last Friday)
-      after N days | after N weeks    N days (weeks) after the previous one is done
-                                      (the first: N days (weeks) from today)
+      day | N days        every day, every N days
+      week [DAYS]         on DAYS (mon,thu; default: the first due's weekday)
+      N weeks [DAYS]      the same, every N weeks
+      month [D]           on day D (1..31; a short month's last day), last,
+      N months [D]        or last-fri (the month's last Friday); every N months
+      after N days        N days after the previous one is done (the first:
+      after N weeks       N days from today); N weeks alike
 
     N is at most a year: 366 days, 52 weeks, 12 months. The next one is made when its
     date comes, once, by whoever looks first: the app, any command, or cron running

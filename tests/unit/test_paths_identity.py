@@ -441,3 +441,16 @@ def test_a_crash_after_an_upgrade_under_a_running_board_says_to_start_again(
     monkeypatch.setattr(crash, "_STARTED", time.time() + 3600)  # nothing changed since
     assert not crash.code_changed_since_start()
     assert crash.crash_line(error, None).endswith("pdca doctor checks the file")
+
+
+@pytest.mark.parametrize("args", [[], ["add"], ["kpi", "add"], ["recur", "start"]])
+def test_help_fits_a_narrow_terminal(cli, monkeypatch, args: list[str]) -> None:
+    """click's help is never narrower than 50, and its option column took 30 cells: at 40
+    columns most lines ran past the edge (a tester). Only a word longer than the line may."""
+    monkeypatch.setenv("COLUMNS", "40")
+    result = cli(*args, "--help")
+    assert result.exit_code == 0 and "Usage: " in result.stdout
+    over = [line for line in result.stdout.splitlines() if len(line) > 40]
+    assert all(len(line.split()) == 1 for line in over), over
+    monkeypatch.setenv("COLUMNS", "100")  # a wide one keeps click's own layout
+    assert any(len(line) > 40 for line in cli(*args, "--help").stdout.splitlines())
