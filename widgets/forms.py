@@ -88,6 +88,11 @@ class FormRow(HorizontalGroup):
 
     def show_error(self, message: str | None) -> None:
         self.error.show(message)
+        if self.hint is not None:
+            # The error says what the hint says, and more ("? YYYY-MM-DD, today, ..." above
+            # "due: 'zzz' is not a date (use YYYY-MM-DD, today, ...)"): two lines each took
+            # the room the form's Save needed at 80x24 (a trial). Back as the text changes.
+            self.hint.display = not message
 
 
 def offerable(names: Sequence[str]) -> list[str]:

@@ -48,7 +48,9 @@ class Dialog(ModalScreen[ResultT]):
         & .dialog--heading { text-style: bold; color: $primary; width: 1fr; }
         & .dialog--prompt { width: 1fr; margin-bottom: 1; }
         & .dialog--muted { color: $text-muted; width: 1fr; }
-        & .dialog--buttons { height: auto; margin-top: 1; }
+        /* Docked: in sight while the form above scrolls (errors under five fields pushed
+           Save and Cancel below the frame at 80x24, a trial). */
+        & .dialog--buttons { height: auto; padding-top: 1; dock: bottom; background: $surface; }
         & .dialog--buttons > Button { margin-right: 2; }
     }
     """

@@ -374,6 +374,28 @@ async def test_action_form_with_every_error_still_fits_and_scrolls_in_80x24() ->
         assert app.screen.query_one("#save").region.bottom <= SIZE[1]
 
 
+async def test_save_stays_in_sight_with_an_error_under_every_field_at_80x24() -> None:
+    """Errors under five fields pushed Save and Cancel below the frame (a trial): they stay
+    at its foot, and a field's hint gives way to its error (which says it all again) until
+    the text changes."""
+    app = Harness(form(repeat=True))
+    async with app.run_test(size=SIZE) as pilot:
+        for field, value in [("due", "zzz"), ("every", "xyz"), ("initiative", "x"), ("kpi", "y")]:
+            set_value(app, field, value)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert error_of(app, "title") and error_of(app, "due") and error_of(app, "every")
+        frame = app.screen.query_one(".dialog--frame")
+        for button in ("#save", "#cancel"):
+            shown = app.screen.query_one(button).region
+            assert shown.height and frame.region.contains_region(shown), (button, shown)
+        hint = app.screen.query_one("#due-hint", Label)
+        assert not hint.display
+        set_value(app, "due", "fri")
+        await pilot.pause()
+        assert error_of(app, "due") is None and hint.display
+
+
 def test_check_action_form_is_pure_and_reports_in_form_order() -> None:
     result, errors = check_action_form(
         title="",
