@@ -120,6 +120,11 @@ class Layout:
         # The owner column holds "bob → lena" (who an alert waits for now): at 8 cells the
         # alerts box (106 wide) showed "bob → l…" beside an empty chart (a tester).
         latest, target, owner = 11, 7, (12 if width >= 90 else 8)
+        # Narrow: the target, then the owner give way (the KPI's detail has them): at 40
+        # columns a name kept four cells, "■ ⚑ ↯ L…es", and the owner ran past the edge (a
+        # tester). The name and the latest value are the row.
+        target = target if width >= 56 else 0
+        owner = owner if width >= 48 else 0
         # the owner's 4 more cells from 90 come from the chart, not the name (it shrank by 4
         # from 89 to 90 columns: a reviewer)
         spark = max(8, min(40, (width - 60) // 2) - (owner - 8)) if width >= 60 else 0
@@ -297,10 +302,13 @@ class KpiTable(LineList):
             if layout.perspective:
                 parts.append(cell("VIEW", layout.perspective))
             parts.append(cell("LATEST", layout.latest, right=True))
-            parts.append(cell("RECENT", layout.spark))
-            parts.append(cell("TARGET", layout.target, right=True))
+            if layout.spark:
+                parts.append(cell("RECENT", layout.spark))
+            if layout.target:
+                parts.append(cell("TARGET", layout.target, right=True))
             parts.append(("  ", ""))
-            parts.append(cell("OWNER", layout.owner))
+            if layout.owner:
+                parts.append(cell("OWNER", layout.owner))
             return parts
         kpi = row.kpi
         state = f"kpi-table--{row.status}"
@@ -319,11 +327,16 @@ class KpiTable(LineList):
             parts.append(cell(literal(kpi.perspective), layout.perspective, "kpi-table--muted"))
         latest = "-" if kpi.latest_value is None else f"{number(kpi.latest_value)} {kpi.unit}"
         parts.append(cell(literal(latest), layout.latest, state, right=True))
-        parts.append(cell(sparkline(row.recent, layout.spark), layout.spark, "kpi-table--spark"))
-        parts.append(cell(number(kpi.target), layout.target, "kpi-table--muted", right=True))
+        if layout.spark:
+            spark = sparkline(row.recent, layout.spark)
+            parts.append(cell(spark, layout.spark, "kpi-table--spark"))
+        if layout.target:
+            parts.append(cell(number(kpi.target), layout.target, "kpi-table--muted", right=True))
         arrow = " " if row.trend == "unknown" else TREND_ARROWS[row.trend_sign]
         trend_class = {"better": "kpi-table--better", "worse": "kpi-table--worse"}
         parts.append((arrow + " ", trend_class.get(row.trend, "kpi-table--muted")))
+        if not layout.owner:
+            return parts
         owner = literal(kpi.owner) or "-"
         if waiting and row.alert is not None and row.alert.assignee != kpi.owner:
             owner += " → " + literal(row.alert.assignee)  # escalated: whom it waits for now

@@ -70,6 +70,23 @@ async def test_key_3_lists_kpis_worst_first_with_sparklines(make_app, kpi_db: Pa
         assert "⚑ 1 alert for you" in str(screen.query_one(StatusBar).render())
 
 
+@pytest.mark.parametrize("columns", [40, 52])
+async def test_a_narrow_terminal_keeps_the_name_and_the_latest_value(
+    make_app, kpi_db: Path, columns: int
+) -> None:
+    """At 40 columns a name kept four cells ("■ ⚑ ↯ L…es") beside the target and an owner run
+    past the edge (a tester): the target, then the owner give way; nothing passes the edge."""
+    app = make_app(kpi_db)
+    async with app.run_test(size=(columns, 15)) as pilot:
+        table = (await open_kpis(pilot)).query_one(KpiTable)
+        width = table.scrollable_content_region.width
+        lines = ["".join(s.text for s in table.render_line(y)) for y in range(3)]
+        assert all(len(line.rstrip()) <= width for line in lines), lines
+        assert "⚑ Resolution time" in lines[1] and "36 h" in lines[1]
+        assert ("OWNER" in lines[0]) is (columns >= 48) and "TARGET" not in lines[0]
+        assert ("alice" in lines[1]) is (columns >= 48)
+
+
 async def test_the_board_card_shows_its_kpis_sparkline(make_app, kpi_db: Path) -> None:
     app = make_app(kpi_db)
     async with app.run_test(size=SIZE) as pilot:
