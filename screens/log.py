@@ -59,6 +59,7 @@ class LogColumns:
 
     title: int = 34
     state: int = 20
+    message: int = 0  # the cells left for the message on the line (0: not known)
 
 
 MESSAGE_MIN = 24
@@ -74,10 +75,16 @@ def columns_for(width: int) -> LogColumns:
     if room >= wide.title + MESSAGE_MIN:
         # On a wide terminal the title takes two fifths of the room, up to TITLE_MOST: at
         # 200 columns titles stopped at 34 cells beside a mostly empty message (a tester).
-        return LogColumns(title=max(wide.title, min(TITLE_MOST, room * 2 // 5)))
+        title = max(wide.title, min(TITLE_MOST, room * 2 // 5))
+        return LogColumns(title=title, message=_message_room(width, title, wide.state))
     state = 12  # "● on-track", "⚑ slipped", "⚑ 30d check" and a space before the message
-    title = width - FIXED_CELLS - state - MESSAGE_MIN - 1
-    return LogColumns(title=max(12, min(wide.title, title)), state=state)
+    title = max(12, min(wide.title, width - FIXED_CELLS - state - MESSAGE_MIN - 1))
+    return LogColumns(title=title, state=state, message=_message_room(width, title, state))
+
+
+def _message_room(width: int, title: int, state: int) -> int:
+    """What a line ``width`` wide leaves the message (the scrollbar takes a cell)."""
+    return max(0, width - 1 - FIXED_CELLS - (title + 1) - state)
 
 
 def entry_row(entry: LogEntry, now: Any, columns: LogColumns = LogColumns()) -> Row:
@@ -103,13 +110,16 @@ def followup_row(item: Followup, columns: LogColumns = LogColumns()) -> Row:
         if columns.state >= 20
         else f"⚑ {item.offset_days}d check"  # not "due": the line goes on "due 2026-…"
     )
+    said = f"due {item.due}: press f to record holding or slipped"
+    # 23 cells, whole from 80 columns: the sentence lost its key there, and at 120 (a tester)
+    short = f"due {item.due}, press f"
     return [
         ("     due  ", "accent"),
         (f"#{item.action_id} ".rjust(7), "id"),
         (fixed(literal(item.title), columns.title) + " ", "bold"),
         (fixed(literal(item.owner or "-"), 10) + " ", ""),
         (label.ljust(columns.state), "accent"),
-        (f"due {item.due}: press f to record holding or slipped", "muted"),
+        (said if not columns.message or len(said) <= columns.message else short, "muted"),
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
 from pdca.db import accountability
 from pdca.db.store import Store
@@ -341,3 +342,7 @@ def test_a_rows_state_and_message_never_run_together(width: int) -> None:
         row = followup_row(item, columns)
         label, message = row[-2][0], row[-1][0]
         assert label.endswith(" ") and message.startswith("due 2026-11-24")
+        # and the key that records it is never what gets cut: whole within the line
+        used = sum(cell_len(text) for text, _ in row[:-1])
+        if width >= 80:  # below, a title keeps 12 cells and the message is cut
+            assert "press f" in message and used + len(message) <= width - 1, (width, message)
