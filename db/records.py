@@ -82,7 +82,8 @@ def _told_apart(name: str) -> str:
     bad = lookalike_maker(name)
     if bad is not None:
         raise ValueError(
-            f"holds {visible(bad)}, which cannot be seen and would make it look like another name"
+            f"holds {visible(bad)}, which cannot be seen or is shown as an escape, so the name"
+            " would look like another"
         )
     control = escaped_in(name)
     if control is not None:

@@ -113,6 +113,13 @@ def _value_problem(table: str, column: str, value: Any) -> str | None:
             bad = escaped_in(value) or lookalike_maker(value)
             if bad is not None:
                 return f"holds {visible(bad)}, which no name may"
+            # Nor what the commands read as something else: "none" (no link) or "#5" (an
+            # action's report) came in by import and could never be linked or reported (a
+            # tester), as kpi add and initiative add refuse them.
+            if value.strip().lower() == "none":
+                return "means nothing to pdca (--kpi none clears a link), which no name may"
+            if value.strip().startswith("#"):
+                return "starts with '#', as an action's id does, which no name may"
     elif (table, column) in (("kpis", "escalation"), ("standups", "people")):
         if not _logins(value, _STANDUP_STOPS if table == "standups" else frozenset()):
             return "is not a list of logins"

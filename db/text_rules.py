@@ -68,7 +68,15 @@ _NOTHING_SHOWN = re.compile(f"[\\s{_ALWAYS}{_INVISIBLE}{_BLANK_LETTERS}]+")
 # "Café\u200b" were two KPIs that ``kpi list`` showed alike). Controls and bidirectional
 # controls are always shown as escapes, so they cannot hide; the joiner and the variation
 # selectors stay: emoji are made of them.
-_LOOKALIKE_MAKERS = re.compile("[\u00ad\u200b\u200c\u2060-\u2064\ufeff]")
+# Nor, since names are drawn in cells, what the app shows escaped there (``UNSAFE_IN_CELLS``):
+# a joiner, a skin tone, a tag character (U+E0020 after "Lead time" listed as a second
+# "Lead time"), a lone regional indicator; nor U+034F, a blank letter (a tester). The emoji
+# presentation selectors are not refused but dropped (``as_stored``): an emoji keyboard puts
+# U+FE0F after ❤, and the name means the same without it.
+_PRESENTATION = re.compile("[\ufe0e\ufe0f]")
+_LOOKALIKE_MAKERS = re.compile(
+    f"(?P<flag>[{_REGIONAL}]{{2}})|[\u034f{_INVISIBLE}{_REGIONAL}]"
+)
 # Nor what is shown as an escape: a name holding ESC was listed as "ctl\x07name", and the
 # name typed as shown was another (the backslash, x, 0, 7), so no command or field found it
 # (a tester). A title may hold them (shown escaped); a name is typed to be found.
@@ -81,7 +89,7 @@ def as_stored(name: str) -> str:
     too (a reviewer's decomposed name was refused as unknown, "did you mean" the same)."""
     import unicodedata
 
-    return unicodedata.normalize("NFC", name.strip())
+    return unicodedata.normalize("NFC", _PRESENTATION.sub("", name).strip())
 
 
 # Cyrillic and Greek letters drawn as Latin ones (in either case, compared lower-cased):
@@ -111,8 +119,10 @@ def name_key(name: str) -> str:
 
 def lookalike_maker(text: str) -> str | None:
     """The first character of ``text`` that would let a name look like another, or None."""
-    found = _LOOKALIKE_MAKERS.search(text)
-    return found.group() if found else None
+    for found in _LOOKALIKE_MAKERS.finditer(_PRESENTATION.sub("", text)):
+        if found.group("flag") is None:  # a flag's pair draws as one, everywhere
+            return found.group()
+    return None
 
 
 def escaped_in(text: str) -> str | None:

@@ -297,6 +297,12 @@ def test_alert_summaries_and_warnings_print_the_numbers_as_written(ok, db_path: 
         ("Café ", "is taken by the KPI 'Café'"),  # a blank at the end
         ("Café\u200b", "holds \\u200b, which cannot be seen"),  # a zero-width space
         ("\ufeffCafé", "holds \\ufeff, which cannot be seen"),  # a byte order mark
+        # what the app's columns show escaped (a tester's second "Lead time" with a tag)
+        ("Café\U000e0020", "holds \\U000e0020, which cannot be seen or is shown as an"),
+        ("Ca\u034ffé", "holds \\u034f, which cannot be seen"),  # a blank letter
+        ("Ca\u200dfé", "holds \\u200d, which cannot be seen"),  # a joiner
+        ("Café 👍🏽", "holds \\U0001f3fd, which cannot be seen or is shown as an escape"),
+        ("Café \U0001f1eb", "holds \\U0001f1eb"),  # a flag's letter, alone
     ],
 )
 def test_a_kpi_name_that_reads_as_another_is_refused(ok, cli, typed: str, said: str) -> None:
@@ -435,3 +441,14 @@ def test_a_kpi_named_with_other_blanks_is_found_as_typed_with_spaces(ok) -> None
     ok("kpi", "edit", "Lat 2", "--name", "Lat\u00a02")
     assert "Lat\u00a02" in ok("kpi", "show", "Lat 2").stdout
     ok("kpi", "edit", "Lat  2", "--unit", "s")
+
+
+def test_an_emoji_presentation_selector_is_dropped_from_a_new_name(ok, js) -> None:
+    """An emoji keyboard types ❤ as U+2764 U+FE0F: the name is kept without the selector
+    (the app's columns showed it as an escape), found as typed, and a flag stays whole."""
+    kpi = ("--unit", "h", "--baseline", "3", "--target", "2", "--target-date", "2027-03-31")
+    ok("kpi", "add", "\u2764\ufe0f Team health", *kpi)
+    ok("kpi", "add", "\U0001f1eb\U0001f1f7 sales", *kpi)
+    names = {k["name"] for k in js("kpi", "list", "--json")}
+    assert names == {"\u2764 Team health", "\U0001f1eb\U0001f1f7 sales"}
+    assert "Team health" in ok("kpi", "show", "\u2764\ufe0f Team health").stdout

@@ -290,7 +290,11 @@ def test_restore_rejects_a_tampered_row_and_writes_nothing(store, cli, tmp_path)
     restored.close()
 
 
-@pytest.mark.parametrize("name", ["\x1b[31mK", "Faster\u200bsupport", "Faster\nsupport"])
+@pytest.mark.parametrize(
+    "name",
+    # "none" and "#5" too: linked as no initiative, reported as action 5 (a tester)
+    ["\x1b[31mK", "Faster\u200bsupport", "Faster\nsupport", "Lead\U000e0020", "None", " #5"],
+)
 def test_an_imported_name_no_kpi_or_initiative_may_hold_is_refused(store, cli, tmp_path, name):
     """kpi add refuses a name holding an escape sequence or an invisible character, but an
     import took one, listed as "\\x1b[31mK" and only found by typing it so (a tester)."""
