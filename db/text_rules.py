@@ -74,9 +74,7 @@ _NOTHING_SHOWN = re.compile(f"[\\s{_ALWAYS}{_INVISIBLE}{_BLANK_LETTERS}]+")
 # presentation selectors are not refused but dropped (``as_stored``): an emoji keyboard puts
 # U+FE0F after ❤, and the name means the same without it.
 _PRESENTATION = re.compile("[\ufe0e\ufe0f]")
-_LOOKALIKE_MAKERS = re.compile(
-    f"(?P<flag>[{_REGIONAL}]{{2}})|[\u034f{_INVISIBLE}{_REGIONAL}]"
-)
+_LOOKALIKE_MAKERS = re.compile(f"(?P<flag>[{_REGIONAL}]{{2}})|[\u034f{_INVISIBLE}{_REGIONAL}]")
 # Nor what is shown as an escape: a name holding ESC was listed as "ctl\x07name", and the
 # name typed as shown was another (the backslash, x, 0, 7), so no command or field found it
 # (a tester). A title may hold them (shown escaped); a name is typed to be found.
