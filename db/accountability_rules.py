@@ -415,7 +415,7 @@ def _first_deadline(due: object, level: object) -> str | None:
 
 
 def _late_by(due: object, done: object) -> str:
-    """``5h``, ``2d``, ``40m``: how long after its deadline an alert was acknowledged, or ""
+    """``5h``, ``2d``, ``1d 23h``, ``40m``: how long after its deadline an alert was acknowledged, or ""
     when it was in time. A late acknowledgement read as an on-time one in the stand-up, and
     the 24 hours are what escalation is about."""
     if not isinstance(due, str) or not isinstance(done, str):
@@ -424,7 +424,12 @@ def _late_by(due: object, done: object) -> str:
         seconds = int((stored_moment(done) - stored_moment(due)).total_seconds())
     except ValueError:  # typed in by hand, no time at all (doctor names it)
         return ""
-    for size, unit in ((86_400, "d"), (3_600, "h"), (60, "m")):
+    if seconds < 60:  # in time, or within the minute: not worth a word
+        return ""
+    days, hours = divmod(seconds // 3_600, 24)
+    if days:  # with its hours: 47h 50m late read "1d" (a lead's trial)
+        return f"{days}d {hours}h" if hours else f"{days}d"
+    for size, unit in ((3_600, "h"), (60, "m")):
         if seconds >= size:
             return f"{seconds // size}{unit}"
     return ""

@@ -232,6 +232,7 @@ def test_an_acknowledgement_after_its_deadline_says_how_late() -> None:
         acked("2026-11-22T09:00:30Z", 2),  # within the minute: not worth a word
         acked("2026-11-22T14:30:00Z", 3),
         acked("2026-11-25T10:00:00Z", 4),
+        acked("2026-11-24T08:50:00Z", 5),  # 47h 50m: "1d" understated it (a lead's trial)
     ]
     digest = arules.digest(
         events, since=SINCE, until=UNTIL, actions={}, kpis={5: arules.KpiBrief("Uptime")}
@@ -240,7 +241,8 @@ def test_an_acknowledgement_after_its_deadline_says_how_late() -> None:
         "by dave: on it",
         "by dave: on it",
         "by dave, 5h late: on it",
-        "by dave, 3d late: on it",
+        "by dave, 3d 1h late: on it",
+        "by dave, 1d 23h late: on it",
     ]
 
 
