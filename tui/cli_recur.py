@@ -140,7 +140,10 @@ def recur_start(session: Session, rule_id: int, as_json: bool) -> None:
     said = f"started repeat rule {result.id} ({printable(result.rule)}) again; "
     if started.made is not None:
         made = store.get_action(started.made)
-        said += f"made #{made.id} due {made.due}, as its latest was done meanwhile"
+        # why: an "after" rule's latest was done meanwhile; a calendar rule's date is today
+        # ("as its latest was done" was said of an every-3-days rule, a lead's trial)
+        why = "as its latest was done meanwhile" if result.after_done else "its date is today"
+        said += f"made #{made.id} due {made.due}, {why}"
     else:
         said += printable(next_note(store, rule_id))
     # the repeat it made too (only the text said it, a reviewer)

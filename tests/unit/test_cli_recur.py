@@ -241,6 +241,18 @@ def test_recur_start_runs_a_stopped_rule_again_from_today(ok, cli, monkeypatch) 
     assert _rule_state(ok) == "stopped"
 
 
+def test_recur_start_on_one_of_a_calendar_rules_dates_says_so(ok, monkeypatch) -> None:
+    """Started on a day the rule falls on, it made that day's repeat "as its latest was
+    done meanwhile": the latest was open, and only an "after" rule waits for a done (a
+    lead's trial)."""
+    ok("add", "Check backups", "--owner", "erin", "--every", "3 days")  # the 23rd, then 26th
+    ok("recur", "stop", "1")
+    monkeypatch.setenv("PDCA_NOW", "2026-11-29T09:00:00Z")  # the 29th: one of its dates
+    assert ok("recur", "start", "1").stdout == (
+        "started repeat rule 1 (3 days) again; made #2 due 2026-11-29, its date is today\n"
+    )
+
+
 def test_recur_start_never_makes_a_date_twice(ok, monkeypatch) -> None:
     """Stopped and started on the day a repeat was made: that day is not made again."""
     ok("add", "Standup notes", "--owner", "dana", "--every", "day")  # today, the 23rd
