@@ -41,7 +41,7 @@ from pdca.db.followup_reads import (  # followups_of: for callers of this module
     followups_of,
     readable_followups,
 )
-from pdca.db.models import PHASES, validated
+from pdca.db.models import PDCA_ACTOR, PHASES, validated
 from pdca.db.schema import STANDUP_ORDER
 
 if TYPE_CHECKING:
@@ -530,6 +530,13 @@ _TOLD = (
 CHANGES_MOST = 10
 ROUTINE_KINDS = frozenset({"checkin"})  # listed after a person's other changes, when many
 
+
+def _routine(kind: str, made_by_pdca: bool) -> bool:
+    """A change listed after a person's others: a check-in, or a repeat pdca made on its
+    date. A month of repeats hid an escalation behind "and 32 more changes" (a lead's
+    trial)."""
+    return kind in ROUTINE_KINDS or (kind == "created" and made_by_pdca)
+
 # Which event is which change, and whose, as ``accountability_rules._item`` decides it: kept
 # beside the log in ``event_changes`` by triggers (db/schema.py ``0015_event_changes``; the
 # equivalence with the events' own snapshots is tested on seeded files and random writes), so
@@ -556,7 +563,8 @@ SELECT c.id, CASE WHEN c.kind = 'alert-escalated' AND (SELECT
   WHEN c.kind = 'followup' THEN coalesce((SELECT f.owner FROM followups f
    WHERE f.action_id = c.action_id AND f.checkin_id = (SELECT e.entity_id FROM events e
    WHERE e.id = c.id)), a.owner, c.person)
-  WHEN a.id IS NOT NULL THEN a.owner ELSE c.person END
+  WHEN a.id IS NOT NULL THEN a.owner ELSE c.person END,
+ c.kind = 'created' AND (SELECT e.actor FROM events e WHERE e.id = c.id) = 'pdca'
 FROM event_changes c LEFT JOIN actions a INDEXED BY idx_actions_id_owner ON a.id = c.action_id
 WHERE c.at >= ?1 AND c.at <= ?2 AND (c.at > ?1 OR c.id > ?3)
  AND (c.kind <> 'alert-escalated' OR coalesce((SELECT json_extract(e.before, '$.ack_due')
@@ -815,7 +823,7 @@ def _change_counts(
     told: dict[str, list[int]] = {}
     routine: dict[str, list[int]] = {}
     window = (since, until, arules.events_after(after_event))
-    for event_id, kind, whose in store.conn.execute(_CHANGES, window):
+    for event_id, kind, whose, made_by_pdca in store.conn.execute(_CHANGES, window):
         who = whose or UNOWNED
         if person is not None and who != person:
             continue
@@ -824,7 +832,7 @@ def _change_counts(
             kinds = counts[who] = dict.fromkeys(DIGEST_KINDS, 0)
             told[who], routine[who] = [], []
         kinds[kind] += 1
-        ids = routine[who] if kind in ROUTINE_KINDS else told[who]
+        ids = routine[who] if _routine(kind, bool(made_by_pdca)) else told[who]
         if len(ids) < most:
             ids.append(event_id)
     listed = []
@@ -884,12 +892,12 @@ def _first_of_each(items: list[DigestItem], most: int) -> list[DigestItem]:
     than check-ins, then their first check-ins (as ``_change_counts`` lists them)."""
     told: dict[str | None, int] = {}
     for item in items:
-        if item.kind not in ROUTINE_KINDS:
+        if not _routine(item.kind, item.actor == PDCA_ACTOR):
             told[item.person] = told.get(item.person, 0) + 1
     seen: dict[tuple[str | None, bool], int] = {}
     kept = []
     for item in items:
-        routine = item.kind in ROUTINE_KINDS
+        routine = _routine(item.kind, item.actor == PDCA_ACTOR)
         room = most - min(told.get(item.person, 0), most) if routine else most
         n = seen.get((item.person, routine), 0)
         if n < room:

@@ -362,3 +362,24 @@ def test_an_alert_a_kpi_edit_hands_on_is_in_the_stand_up_whenever_its_deadline_w
     digest = js("standup", "--format", "json")
     assert [(i["kind"], i["person"]) for i in digest["items"]] == [("alert-escalated", "dana")]
     assert digest["change_counts"]["dana"]["alert-escalated"] == 1
+
+
+def test_repeats_pdca_made_are_listed_after_a_persons_other_changes(ok, js, monkeypatch) -> None:
+    """A month of erin's repeats, made by pdca on their dates, filled her ten lines and hid
+    the alert escalated to her behind "and 32 more changes" (a lead's trial): they come after
+    her other changes, as check-ins do, and are counted all the same."""
+    monkeypatch.setenv("PDCA_NOW", "2026-12-01T08:00:00Z")
+    ok("add", "Check the backups", "--owner", "erin", "--every", "day")
+    ok("kpi", "add", "Lead time", "--unit", "d", "--baseline", "9", "--target", "3",
+       "--alert", "12", "--owner", "gus", "--escalate-to", "erin")  # fmt: skip
+    ok("standup", "--record")
+    for day in range(2, 15):  # a repeat a day, each made by the first command of the day
+        monkeypatch.setenv("PDCA_NOW", f"2026-12-{day:02}T08:00:00Z")
+        ok("recur", "run")
+    ok("kpi", "record", "Lead time", "15")  # gus has a day
+    monkeypatch.setenv("PDCA_NOW", "2026-12-15T09:00:00Z")
+    ok("alerts")  # passes it on to erin
+    digest = js("standup", "--format", "json")
+    erins = [i["kind"] for i in digest["items"] if i["person"] == "erin"]
+    assert "alert-escalated" in erins and len(erins) == 10, erins
+    assert digest["change_counts"]["erin"]["created"] == 14  # the 2nd to the 15th

@@ -105,7 +105,8 @@ def before_0015(conn: sqlite3.Connection, since: str, until: str) -> list[Change
 
 def kept(conn: sqlite3.Connection, since: str, until: str) -> list[Change]:
     window = (since, until, acc.arules.events_after(None))  # by time alone
-    return [tuple(row) for row in conn.execute(acc._CHANGES, window)]  # type: ignore[misc]
+    # id, kind, whose (the fourth, whether pdca made it, only ranks the lines)
+    return [tuple(row)[:3] for row in conn.execute(acc._CHANGES, window)]  # type: ignore[misc]
 
 
 # --------------------------------------------------------------------------- the store
