@@ -416,8 +416,8 @@ def _first_deadline(due: object, level: object) -> str | None:
 
 def _late_by(due: object, done: object) -> str:
     """``5h``, ``2d``, ``1d 23h``, ``40m``: how long after its deadline an alert was
-    acknowledged, or "" when it was in time. A late acknowledgement read as an on-time one in the stand-up, and
-    the 24 hours are what escalation is about."""
+    acknowledged, or "" when it was in time. A late acknowledgement read as an on-time one
+    in the stand-up, and the 24 hours are what escalation is about."""
     if not isinstance(due, str) or not isinstance(done, str):
         return ""
     try:
