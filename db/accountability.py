@@ -537,6 +537,7 @@ def _routine(kind: str, made_by_pdca: bool) -> bool:
     trial)."""
     return kind in ROUTINE_KINDS or (kind == "created" and made_by_pdca)
 
+
 # Which event is which change, and whose, as ``accountability_rules._item`` decides it: kept
 # beside the log in ``event_changes`` by triggers (db/schema.py ``0015_event_changes``; the
 # equivalence with the events' own snapshots is tested on seeded files and random writes), so
