@@ -312,11 +312,14 @@ def test_medium_spec_hits_its_targets_and_history_agrees(store: Store) -> None:
     ).fetchone()[0]
     # (A few more fall due today, before their time of day: those were never wanted yet.)
     assert left_due > 0 and counts["check-ins"] <= 2_000 <= counts["check-ins"] + left_due
-    # The history's events, and one for each signal alert a KPI's newest readings raise.
+    # The history's events, one for each signal alert a KPI's newest readings raise, and
+    # the terminal channel turned off (its people are made up, a trial).
     signal_alerts = store.conn.execute(
         "SELECT count(*) FROM alerts WHERE rule IS NOT NULL"
     ).fetchone()[0]
-    assert counts["events"] == 4_000 + signal_alerts
+    assert counts["events"] == 4_000 + signal_alerts + 1
+    setting = store.conn.execute("SELECT value FROM notify_settings WHERE key = 'terminal'")
+    assert setting.fetchone()[0] == "off"
     assert 30 * 40 * 0.97 <= counts["readings"] < 30 * 40
     assert counts["open actions"] == 200
     _check_history(store.conn)
