@@ -1691,6 +1691,14 @@ class Store:
     def add_checkin(self, action_id: int, draft: CheckinDraft) -> Checkin:
         return convert.checkin(self._insert_checkin(action_id, draft.message, draft.status))
 
+    def checkin_status_of(self, action_id: int) -> str | None:
+        """How action ``action_id``'s last check-in said it stood (None: none yet, or no
+        such action): the status a new check-in keeps unless told otherwise."""
+        row = self.conn.execute(
+            "SELECT last_checkin_status FROM actions WHERE id = ?", (action_id,)
+        ).fetchone()
+        return None if row is None else row[0]
+
     def record_checkin(self, action_id: int, message: str, status: str) -> int:
         """``add_checkin`` from plain text, checked by the draft's rules without pydantic;
         the new check-in's id."""

@@ -1166,22 +1166,35 @@ def done(session: Session, action_id: int, decision, as_json) -> None:
 @click.argument("action_id", metavar="ID", type=ACTION_ID)
 @click.argument("message")
 @click.option(
-    "--status", type=click.Choice(CHECKIN_STATUSES), default="on-track", show_default=True
+    "--status",
+    type=click.Choice(CHECKIN_STATUSES),
+    help="How it stands.  [default: as its last check-in said, else on-track]",
 )
 @json_option
 @pass_session
-def checkin(session: Session, action_id: int, message: str, status: str, as_json: bool) -> None:
+def checkin(
+    session: Session, action_id: int, message: str, status: str | None, as_json: bool
+) -> None:
     """Log progress on an action."""
+    checked_text("message", message)  # refused before the file is opened
+    store = session.store()
+    # As the board's form does: the last status stands until said otherwise. "still waiting
+    # on DBA access" without --status marked a blocked action on-track, and it left the
+    # stand-up's blocked work (a new user).
+    kept = status is None and store.checkin_status_of(action_id) not in (None, "on-track")
+    status = status or store.checkin_status_of(action_id) or "on-track"
+    said = (
+        f"checked in on #{action_id} ({status}{', as before: --status changes it' if kept else ''})"
+    )
     if not as_json:  # the reply is one line: no model, no pydantic
-        checked_text("message", message)  # refused before the file is opened, as below
-        session.store().record_checkin(action_id, message, status)
-        click.echo(f"checked in on #{action_id} ({status})")
+        store.record_checkin(action_id, message, status)
+        click.echo(said)
         return
     from pdca.db.models import CheckinDraft, validated
 
     draft = validated(CheckinDraft, message=message, status=status)
-    result = session.store().add_checkin(action_id, draft)
-    _emit(as_json, result, lambda: click.echo(f"checked in on #{action_id} ({status})"))
+    result = store.add_checkin(action_id, draft)
+    _emit(as_json, result, lambda: click.echo(said))
 
 
 @cli.command("list")

@@ -1574,3 +1574,20 @@ def test_a_reading_recorded_again_at_its_time_is_not_kept_twice(ok, js, db_path:
         values = [r[0] for r in conn.execute("SELECT value FROM kpi_readings ORDER BY id")]
         assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == before + 1
     assert values == [7, 7.5]
+
+
+def test_a_checkin_without_a_status_keeps_the_last_one(ok, cli) -> None:
+    """ "still waiting on DBA access" without --status marked a blocked action on-track, and
+    it left the stand-up's blocked work; the board's form keeps the last status (a new
+    user). Said when kept; --status still changes it."""
+    ok("add", "Move the DB", "--owner", "bob")
+    assert ok("checkin", "1", "first").stdout == "checked in on #1 (on-track)\n"
+    ok("checkin", "1", "stuck", "--status", "blocked")
+    said = ok("checkin", "1", "still waiting").stdout
+    assert said == "checked in on #1 (blocked, as before: --status changes it)\n"
+    assert json.loads(ok("checkin", "1", "and still", "--json").stdout)["status"] == "blocked"
+    ok("checkin", "1", "unblocked", "--status", "on-track")
+    assert ok("checkin", "1", "going").stdout == "checked in on #1 (on-track)\n"
+    shown = json.loads(ok("show", "1", "--json").stdout)
+    assert shown["action"]["last_checkin_status"] == "on-track"
+    assert cli("checkin", "9", "x").exit_code == 1
