@@ -13,11 +13,27 @@ from pdca.widgets.text import literal, plain
 
 
 def narrowed(options: list[str], text: str) -> list[str]:
-    """The options holding ``text`` anywhere, ignoring case, in their given order."""
-    wanted = text.strip().casefold()
+    """The options holding ``text`` anywhere, ignoring case: the one typed exactly first,
+    then those it matches in any case, those it begins, the rest, each in their given order.
+    "ann" typed whole picked "Ann", listed above "ann" (a tester)."""
+    typed = text.strip()
+    wanted = typed.casefold()
     if not wanted:
         return list(options)
-    return [option for option in options if wanted in option.casefold()]
+
+    def rank(option: str) -> int:
+        folded = option.casefold()
+        return (
+            0
+            if option == typed
+            else 1
+            if folded == wanted
+            else 2
+            if folded.startswith(wanted)
+            else 3
+        )
+
+    return sorted((o for o in options if wanted in o.casefold()), key=rank)
 
 
 class PickModal(Dialog[str | None]):
