@@ -103,9 +103,12 @@ def owner_is_new(board: BoardScreen, owner: str | None) -> bool:
 
 def say_owner_is_new(board: BoardScreen, owner: str) -> None:
     """After the write: a typo (``zedd``) made a new person, in owners and stand-ups from now
-    on; one line says so, as the command line's note does."""
+    on; one line says so, as the command line's note does, with whom it was probably
+    meant for ("Ann" beside ann: the command line asked, the board did not, a tester)."""
+    alike = board.store.people_spelled_alike(owner)
+    meant = f"; did you mean {literal(alike[0])}?" if alike else ""
     board.notify(
-        f"{literal(owner)} is new to this file: now one of its people",
+        f"{literal(owner)} is new to this file: now one of its people{meant}",
         severity="warning",
         timeout=8,
         markup=False,

@@ -486,6 +486,12 @@ async def test_an_owner_new_to_the_file_is_said_after_adding(make_app, board_db:
         await settle_app(app, pilot)
         assert store.get_action(7).owner == "bbo"
         assert new_person_notes(app) == ["bbo is new to this file: now one of its people"]
+        await pilot.press("n", *"Case owner", "tab", "ctrl+u", *"Bob", "ctrl+s")
+        await settle_app(app, pilot)
+        assert store.get_action(8).owner == "Bob"  # a login of its own, as Unix has it
+        assert new_person_notes(app)[-1] == (
+            "Bob is new to this file: now one of its people; did you mean bob?"
+        )
 
 
 async def _owner_zedd_over_bobs_title(app: Any, pilot: Any, board_db: Path) -> None:

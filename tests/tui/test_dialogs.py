@@ -639,7 +639,7 @@ def test_narrowed_keeps_order_and_ignores_case() -> None:
 
 
 def test_a_name_typed_whole_comes_first() -> None:
-    """"ann" typed whole picked "Ann", listed above it (a tester): the exact one first, then
+    """ "ann" typed whole picked "Ann", listed above it (a tester): the exact one first, then
     the same in another case, then those it begins."""
     people = ["Ann", "BEN", "joanna", "anna", "ann", "ben"]
     assert narrowed(people, "ann") == ["ann", "Ann", "anna", "joanna"]
