@@ -8,6 +8,12 @@ telling the team it was there (a tester). A hung-up terminal answers ``isatty`` 
 (the kernel swaps its file operations for ones that fail), so once a second is enough to
 notice it; pdca then sends itself the SIGHUP that never came, and ends as it does after one:
 a save still waiting for someone's lock goes in first.
+
+Nor does a resize reach it there: ``su -c`` starts pdca in a session of its own, with no
+controlling terminal, and the kernel sends SIGWINCH only to the terminal's foreground group.
+The board went on drawing 120 columns into 80 until restarted (a tester). The same look once
+a second compares the terminal's size, and sends the SIGWINCH that never came: the app's
+driver reads the new size as it does after a real one.
 """
 
 from __future__ import annotations
@@ -19,16 +25,31 @@ import threading
 POLL_SECONDS = 1.0
 
 
-def watch_the_terminal(fd: int, ended: threading.Event) -> None:
+def watch_the_terminal(fd: int, ended: threading.Event, size_fd: int | None = None) -> None:
     """Until ``ended`` is set, look once a second whether ``fd`` is still a terminal; when it
-    stops being one, SIGHUP this process (once). Nothing is watched if it is no terminal now."""
+    stops being one, SIGHUP this process (once). And whether the size of ``size_fd`` (the
+    terminal drawn on; ``fd`` if not given) changed: then SIGWINCH it, at most once for each
+    change (one a real SIGWINCH told too costs a layout). Nothing is watched if ``fd`` is no
+    terminal now."""
     if not os.isatty(fd):
         return
+    drawn_on = fd if size_fd is None else size_fd
+
+    def size() -> os.terminal_size | None:
+        try:
+            return os.get_terminal_size(drawn_on)
+        except OSError:
+            return None
 
     def watch() -> None:
+        seen = size()
         while not ended.wait(POLL_SECONDS):
             if not os.isatty(fd):
                 os.kill(os.getpid(), signal.SIGHUP)
                 return
+            now = size()
+            if now is not None and now != seen:
+                seen = now
+                os.kill(os.getpid(), signal.SIGWINCH)
 
     threading.Thread(target=watch, name="pdca-terminal-watch", daemon=True).start()

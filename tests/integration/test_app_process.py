@@ -297,6 +297,40 @@ def test_a_board_under_a_leader_that_keeps_the_hangup_to_itself_ends_when_the_te
     assert os.waitstatus_to_exitcode(status) == 128 + signal.SIGHUP
 
 
+def test_a_board_with_no_controlling_terminal_follows_a_resize(tmp_path: Path) -> None:
+    """``su -c`` starts the board in a session of its own, with no controlling terminal: the
+    kernel's SIGWINCH goes to the terminal's foreground group, never to it, and the board
+    drew 120 columns into 80 until restarted (a tester). It notices the new size itself."""
+    path = _database(tmp_path)
+    board = f"from pdca.tui.cli import cli; cli.main(['--db', {str(path)!r}], prog_name='pdca')"
+    leader = (  # as su -c does: the board in a new session
+        "import os, subprocess, sys\n"
+        f"sys.exit(subprocess.run([sys.executable, '-c', {board!r}],"
+        " start_new_session=True).returncode)\n"
+    )
+    env = {k: v for k, v in _env(tmp_path).items() if k not in ("COLUMNS", "LINES")}
+    pid, fd = pty.fork()  # the size as the terminal says it (120x40), not fixed in the env
+    if pid == 0:
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        os.environ.clear()
+        os.environ.update(env)
+        os.execv(sys.executable, [sys.executable, "-c", leader])
+    shown = bytearray()
+    try:
+        _read_until(fd, b"Plan", shown)
+        settled = time.monotonic() + 2
+        while time.monotonic() < settled:  # the first paint's last bytes
+            if select.select([fd], [], [], 0.1)[0]:
+                shown += os.read(fd, 65536)
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        after = bytearray()
+        _read_until(fd, b"Plan", after, seconds=10)  # painted again, for 80 columns
+        # Nothing drawn past the new width: the 120-column lines ended at column 120.
+        assert b";81H" not in after and b";120H" not in after, bytes(after[-500:])
+    finally:
+        _let_go(pid, fd)
+
+
 # A shell's job control, as small as it goes: the board in a process group of its own, in the
 # terminal's foreground; stopped, the terminal is taken back, a line says so, and after a
 # moment the board is put in front again and continued (the shell's fg).
