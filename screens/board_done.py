@@ -68,5 +68,14 @@ async def complete_flow(board: BoardScreen, action: Action) -> None:
             " check whether it holds",
             severity="warning",
         )
+    elif decision == "standardize":
+        # When the audits come, as the command line says: "done (standardize)" alone left a
+        # new user unaware that three were scheduled for its owner (a trial).
+        from pdca.db.followup_reads import followups_of
+
+        audits = followups_of(board.store, action.id)
+        dates = ", ".join(f"{f.due}" for f in audits)
+        when = f"; its follow-up audits are due {dates}" if audits else ""
+        board.notify(f"#{action.id} done ({decision}){when}", markup=False)
     else:
         board.notify(f"#{action.id} done ({decision})")

@@ -133,6 +133,14 @@ async def test_done_from_act_with_each_decision(
             assert children[0].id in column_ids(app, "plan")
         else:
             assert children == []
+        said = [n.message for n in app._notifications][-1]
+        if decision == "standardize":  # when its audits come, as the command line says
+            assert said == (
+                "#5 done (standardize); its follow-up audits are due 2026-12-23, 2027-01-22,"
+                " 2027-02-21"
+            ), said
+        else:
+            assert "follow-up" not in said
 
 
 async def test_undoing_a_done_puts_focus_back_on_the_card(make_app, board_db: Path) -> None:
