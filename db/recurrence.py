@@ -612,7 +612,10 @@ def next_note(store: Store, rule_id: int) -> str:
     parsed = rrules.parse(rule.rule, stored=True)
     if parsed.after_done:
         later = rule.rule.removeprefix("after ")
-        return f"repeats: when #{rule.latest_id} is done, the next is made, due {later} later"
+        # Its own date too, as a calendar rule says its next: "after 2 weeks" left the
+        # first one's due date to pdca show (a new user).
+        due = f" (due {rule.latest_due})" if rule.latest_due else ""
+        return f"repeats: when #{rule.latest_id}{due} is done, the next is made, due {later} later"
     if rule.next_due is None:
         return (
             f"repeats every {rule.rule}: none follows, as the next date would pass"

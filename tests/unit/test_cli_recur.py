@@ -159,7 +159,9 @@ def test_add_every_says_when_the_next_comes(ok, db_path: Path) -> None:
     finally:
         conn.close()
     after = ok("add", "Audit", "--every", "after 2 weeks").stdout.splitlines()
-    assert after[1] == "repeats: when #4 is done, the next is made, due 14 days later"
+    assert (
+        after[1] == "repeats: when #4 (due 2026-12-07) is done, the next is made, due 14 days later"
+    )
     # a first due date the rule does not fall on is said (a tester found out later)
     off = ok("add", "Review", "--every", "week mon", "--due", "2026-11-26").stdout.splitlines()
     assert off[1] == (
