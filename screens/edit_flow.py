@@ -255,8 +255,13 @@ def again_now(board: BoardScreen, again: EditAgain, then: str = "") -> bool:
     # opened by itself, which took the keys typed meanwhile for something else (testers).
     board.unsent_edits[again.base.id] = again
     after = f", {then}" if then else ""
+    where = "press e on it"
+    if again.base.done_at is not None and not board.filter.include_done:
+        # done meanwhile, so off the board: "press e on it" of a card nobody could see (a
+        # tester)
+        where = f"#{again.base.id} is done now, so D shows it, then e on it"
     services(board.app).notify_kept(
-        f"your edit of #{again.base.id} is kept: press e on it to open it again{after}"
+        f"your edit of #{again.base.id} is kept: {where} to open it again{after}"
     )
     return False
 

@@ -124,6 +124,28 @@ async def test_the_same_change_saved_by_someone_else_is_no_conflict(
         assert app.context.store.get_action(1).title == "The same title"
 
 
+async def test_an_edit_kept_of_an_action_done_meanwhile_says_how_to_reach_it(
+    make_app, board_db: Path
+) -> None:
+    """ "press e on it" of a card that left the board, done by bob meanwhile (a tester): the
+    note says it is done, and that D shows it."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        app.screen.query_one("#title", Input).value = "Alice's title"
+        bob = open_as(board_db, "bob")
+        bob.complete_action(1, "abandon")
+        bob.close()
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        if isinstance(app.screen, ConflictModal):
+            await pilot.press("escape")
+            await settle_app(app, pilot)
+        assert "#1 is done now, so D shows it, then e on it" in _notes(app)[-1], _notes(app)
+        assert app.context.store.get_action(1).title != "Alice's title"
+
+
 async def test_esc_on_the_conflict_keeps_the_edit_for_e(make_app, board_db: Path) -> None:
     """esc ("Cancel") threw the typed edit away without a word (a tester)."""
     app = make_app(board_db)
