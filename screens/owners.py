@@ -94,6 +94,8 @@ def owner_row(
             (f"{value}".rjust(width) if value else "·".rjust(width), role if value else "muted")
         )
     filled = round(BAR_WIDTH * row.open / heaviest) if heaviest else 0
+    if row.open and not filled:  # 2 beside 46 drew an empty bar, read as none (a trial)
+        filled = 1
     cells += [
         (("" if row.unowned else since(row.last_checkin_at, now)).rjust(12), "muted"),
         ("  ", ""),

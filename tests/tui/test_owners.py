@@ -133,6 +133,20 @@ def test_counts_in_the_thousands_keep_a_space_between_them() -> None:
     assert heading(widths).split()[1:5] == ["P", "D", "C", "A"]
 
 
+def test_a_light_load_beside_a_heavy_one_still_shows() -> None:
+    """2 open beside 46 drew an empty bar, read as none (a lead's trial); none stays empty."""
+    from datetime import datetime
+
+    from pdca.db.accountability_models import OwnerRow
+    from pdca.screens.owners import owner_row
+
+    def bar(open_: int) -> str:
+        row = OwnerRow(login="carl", name="", do=open_, open=open_)
+        return "".join(cell for cell, _ in owner_row(row, datetime(2026, 11, 23), 46)[-3:-1])
+
+    assert bar(2).startswith("█") and bar(46) == "█" * 10 and "█" not in bar(0)
+
+
 async def test_the_headings_stand_over_their_columns(make_app, team: Path) -> None:
     from tests.tui.test_wide_text import screen_lines
 
