@@ -332,6 +332,12 @@ def edit_kpi(
             elif value is not None:
                 wanted[column] = value
         if "benchmark" in changes.clear:
+            if changes.benchmark_source is not None:  # given, then thrown away (a tester)
+                raise InvalidInput(
+                    "benchmark-source",
+                    changes.benchmark_source,
+                    "needs a benchmark value, and --benchmark none clears it",
+                )
             wanted["benchmark_source"] = None  # a source of no value means nothing
         if "initiative_id" in wanted and wanted["initiative_id"] is not None:
             wanted["initiative_id"] = store.initiative_id(wanted["initiative_id"])
