@@ -724,6 +724,13 @@ class Store:
         row_id: int = row["id"]
         return row_id
 
+    def _no_initiative(self, name: str) -> bool:
+        """Whether ``name`` asks for no initiative: "none", unless a file from before that
+        word was refused as a name holds an initiative called so."""
+        if name.strip().lower() != "none":
+            return False
+        return self._row_named("initiatives", name) is None
+
     def initiative_id(self, name: str | None) -> int | None:
         """The id of the initiative with this name (None for None); ``InvalidInput`` if unknown."""
         return self._id_by_name(
@@ -1053,7 +1060,11 @@ class Store:
         if where.phase is not None:
             clauses.append("a.phase = ?")
             params.append(where.phase)
-        if where.initiative is not None:
+        if where.initiative is not None and self._no_initiative(where.initiative):
+            # As --initiative none clears a link: the work of no initiative, which nothing
+            # listed ("'none' is not a known initiative; add one", refused as a name: a tester)
+            clauses.append("a.initiative_id IS NULL")
+        elif where.initiative is not None:
             clauses.append("a.initiative_id = ?")
             params.append(self.initiative_id(where.initiative))
         if where.priority is not None:

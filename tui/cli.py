@@ -1200,7 +1200,7 @@ def checkin(
 @cli.command("list")
 @click.option("--owner", metavar="LOGIN", help="Only this person's ('none': nobody's).")
 @click.option("--phase", type=click.Choice(PHASES))
-@click.option("--initiative", metavar="NAME")
+@click.option("--initiative", metavar="NAME", help="Only this one's ('none': of no initiative).")
 @click.option("--priority", type=click.Choice(PRIORITIES), help="Only actions of this priority.")
 @click.option("--overdue", is_flag=True, help="Only open actions past their due date.")
 @click.option("--stale", is_flag=True, help="Only stale open actions (see stale-after-days).")

@@ -1591,3 +1591,15 @@ def test_a_checkin_without_a_status_keeps_the_last_one(ok, cli) -> None:
     shown = json.loads(ok("show", "1", "--json").stdout)
     assert shown["action"]["last_checkin_status"] == "on-track"
     assert cli("checkin", "9", "x").exit_code == 1
+
+
+def test_list_initiative_none_lists_the_work_of_no_initiative(ok, js) -> None:
+    """As --initiative none clears a link: it was refused as "not a known initiative; add
+    one", and none may be added by that name (a tester)."""
+    ok("initiative", "add", "Faster support")
+    ok("add", "Linked", "--initiative", "Faster support")
+    ok("add", "Loose")
+    assert [a["title"] for a in js("list", "--initiative", "none", "--json")] == ["Loose"]
+    assert [a["title"] for a in js("list", "--initiative", "Faster support", "--json")] == [
+        "Linked"
+    ]

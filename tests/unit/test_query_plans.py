@@ -40,6 +40,7 @@ def _exercise(store: Store) -> None:
         ActionFilter(owner="bob"),
         ActionFilter(phase="do"),
         ActionFilter(initiative="Ops"),
+        ActionFilter(initiative="none"),  # of no initiative
         ActionFilter(overdue=True),
         ActionFilter(stale=True),
         ActionFilter(include_done=True, limit=5),
