@@ -181,13 +181,16 @@ def read_csv(
                 start, first = first, reader.line_num + 1
                 if not fields:
                     continue  # a blank line
-                if len(fields) > len(header):
-                    why = f"has {len(fields)} fields; the header names {len(header)}"
+                if len(fields) != len(header):
+                    # Fewer too: "N2 bob" with a comma forgotten came in as a title with no
+                    # owner, where one too many was refused (a tester). An empty field is
+                    # written as such ("N2,").
+                    count = f"{len(fields)} field{'s' if len(fields) != 1 else ''}"
+                    why = f"has {count}; the header names {len(header)}"
                     # the row as written (the extra value alone read as if it were the row)
                     yield start, InvalidInput("row", ",".join(fields), why)
                     continue
-                padded = fields + [""] * (len(header) - len(fields))
-                yield start, dict(zip(header, padded, strict=True))
+                yield start, dict(zip(header, fields, strict=True))
         except csv.Error as error:
             raise failed(error) from None
 

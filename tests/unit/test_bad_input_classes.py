@@ -208,6 +208,10 @@ def test_a_csv_that_is_not_utf8_is_one_line(cli, team: Path, tmp_path: Path) -> 
             "title,owner\nx,dana,extra\n",
             "line 2: row: 'x,dana,extra' has 3 fields; the header names 2",
         ),
+        (  # and one too few: a comma forgotten (a tester); "N2," is an empty owner
+            "title,owner\nN1,\nN2 bob\n",
+            "line 3: row: 'N2 bob' has 1 field; the header names 2",
+        ),
         ("title,title\nx,y\n", "names a column twice: title"),
         (  # a row is named by the line it starts on, not its last (a note of three lines)
             'title,notes,owner\n"one","a\nb\nc",dana\n\n"two",,dana,extra\n',
