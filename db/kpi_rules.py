@@ -132,6 +132,15 @@ def check_escalation(owner: str | None, path: Sequence[str]) -> None:
             ",".join(path),
             f"holds {owner}, the KPI's owner: an alert they let pass would come back to them",
         )
+    # In other capitals too: "--owner bob --escalate-to Bob" made a second person Bob, a typo
+    # for the owner, as reassign refuses one (a tester).
+    alike = [login for login in path if owner is not None and login.lower() == owner.lower()]
+    if alike:
+        raise InvalidInput(
+            "--escalate-to",
+            ",".join(path),
+            f"holds {alike[0]}, the KPI's owner {owner} in other capitals: name the next person up",
+        )
 
 
 def check_kpi(kpi: KpiDraft) -> None:

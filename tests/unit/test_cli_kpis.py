@@ -343,6 +343,9 @@ def test_a_kpi_owner_is_not_on_its_own_escalation_path(cli) -> None:
     moved = cli("kpi", "edit", "Rev", "--owner", "erin")
     assert moved.exit_code == 1 and "holds erin, the KPI's owner" in moved.stderr
     assert cli("kpi", "edit", "Rev", "--owner", "erin", "--escalate-to", "dana").exit_code == 0
+    # in other capitals too: a typo made a second person "Erin" (a tester)
+    capital = cli("kpi", "edit", "Rev", "--escalate-to", "Erin")
+    assert capital.exit_code == 1 and "holds Erin, the KPI's owner erin in other" in capital.stderr
 
 
 def test_a_perspective_with_a_newline_is_refused(cli, ok) -> None:
