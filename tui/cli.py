@@ -295,7 +295,7 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (
 if_version_option = click.option(
     "--if-version",
     "if_version",
-    type=click.IntRange(min=1),
+    type=COUNT,  # "'abc' is not a valid integer range" was click's, not pdca's (a tester)
     metavar="N",
     help="Only if the action is still at version N (list --json and show --json give it);"
     " else nothing is written and the command fails, naming who changed it.",

@@ -48,6 +48,8 @@ def test_a_version_that_is_no_version_is_one_line(changed_by_alice: int, cli, gi
     result = cli("edit", "1", "--title", "bob's", "--if-version", given)
     assert result.exit_code == 1 and result.stderr.count("\n") == 1
     assert "--if-version" in result.stderr and "Traceback" not in result.stderr
+    # in pdca's words, as every number it takes ("not a valid integer range" was click's)
+    assert "is not a whole number of 1 or more" in result.stderr
 
 
 def test_a_version_the_action_never_had_says_so(changed_by_alice: int, cli) -> None:
