@@ -403,8 +403,19 @@ def _check_leftovers(path: Path) -> list[Check]:
     size = sum(_size(entry) for entry in left)
     shown = [os.path.relpath(entry.path, path.parent) for entry in left[:3]]  # backups/.x
     names = ", ".join(shown) + (" …" if len(left) > 3 else "")
+    # A copy's -journal, -wal or -shm is part of it, not a copy more: "3 temporary copies"
+    # were two and one's journal (a tester). Named all the same, to be removed with it.
+    whole = {entry.name for entry in left}
+    copies = sum(
+        1
+        for entry in left
+        if not any(
+            entry.name.endswith(end) and entry.name.removesuffix(end) in whole
+            for end in ("-journal", "-wal", "-shm")
+        )
+    )
     detail = (
-        f"{len(left)} temporary {'copy' if len(left) == 1 else 'copies'} left by interrupted"
+        f"{copies} temporary {'copy' if copies == 1 else 'copies'} left by interrupted"
         f" pdca runs ({size / 1e6:.1f} MB): {names}; the next backup, restore or import"
         " removes them an hour on, or remove them yourself (never the database or its"
         " -wal/-shm)"

@@ -362,6 +362,11 @@ def test_temporary_copies_a_killed_run_left_are_named(store, db_path: Path, cli)
     in_backups.write_bytes(b"x" * 1_000_000)
     said = [c for c in diagnose(db_path) if c.name == "leftovers"]
     assert len(said) == 1 and f"(1.0 MB): backups/{in_backups.name};" in said[0].detail
+    # with its journal beside it: still one copy, both named (a soak counted three)
+    journal = in_backups.with_name(in_backups.name + "-journal")
+    journal.write_bytes(b"j")
+    [said_both] = [c for c in diagnose(db_path) if c.name == "leftovers"]
+    assert said_both.detail.startswith("1 temporary copy left") and journal.name in said_both.detail
 
 
 def test_values_pdca_cannot_read_are_named_by_table_row_and_column(store, db_path: Path) -> None:
