@@ -406,7 +406,12 @@ def _alone(
             connection = _try_alone(database, filesystem)
             if connection is not None:
                 return connection
-        who = ", ".join(others) if others else "a pdca command, or another SQLite program"
+        # As the refusal names them (one's own board as one's own: a soak read both ways)
+        who = (
+            ", ".join(_named(others, actor))
+            if others
+            else "a pdca command, or another SQLite program"
+        )
         if wait and who != told and time.monotonic() < deadline:
             waiting(who, deadline - time.monotonic())
             told = who
@@ -415,23 +420,34 @@ def _alone(
         time.sleep(_RETRY_SECONDS)
 
 
+def _me(actor: str | None) -> str:
+    """This run's person as ``_others`` names a board: ``login on host``."""
+    return f"{actor or login_name()} on {socket.gethostname()}"
+
+
+def _named(others: list[str], actor: str | None) -> list[str]:
+    """The boards open, one's own said as one's own: "ask them to quit pdca" sent a tester
+    looking for someone else."""
+    me = _me(actor)
+    return [f"{who}: your own board" if who == me else who for who in others]
+
+
 def _open_elsewhere(
     database: Path, others: list[str], wait: float | None, actor: str | None = None
 ) -> DatabaseBusy:
     """The refusal of a restore while others have the file open, and what to do next, for
     what was already tried (a tester, with --wait given, was told to run with --wait; and to
     "quit pdca" of a sqlite3 shell)."""
-    # One's own board is said as one's own: "ask them to quit pdca" sent a tester looking
-    # for someone else (``login on host``, as ``_others`` names a board).
-    me = f"{actor or login_name()} on {socket.gethostname()}"
+    me = _me(actor)
     waited = f" after waiting {wait:g} s" if wait else ""
     if others and set(others) == {me}:
         return DatabaseBusy(
             f"{database} is open in your own board{waited} ({me}); nothing restored: quit"
             " it, or run again with --force (restore under it)"
         )
-    named = [f"{who}: your own board" if who == me else who for who in others]
-    who = ", ".join(named) if others else "a pdca command, or another SQLite program"
+    who = (
+        ", ".join(_named(others, actor)) if others else "a pdca command, or another SQLite program"
+    )
     close = "quit pdca" if others else "close it (pdca, or another SQLite program)"
     again = "a longer --timeout" if wait else "--wait (until they have)"
     return DatabaseBusy(
