@@ -182,6 +182,9 @@ class PdcaApp(App[None]):
         self.settings = settings or Settings()
         self.settings_file = settings_file
         self.use_presence = presence and context.writable
+        # A reader, never listed itself, still sees who is here: its header named nobody
+        # while two boards wrote (a soak).
+        self.see_others = presence
         self.watch_changes = watch_changes
         self.others: tuple[str, ...] = ()
         self._kept_said: set[str] = set()  # the kept changes a warning on screen names
@@ -409,6 +412,8 @@ class PdcaApp(App[None]):
             self.set_timer(INTEGRITY_AFTER_SECONDS, self.check_integrity)
         if self.use_presence:
             self.keep_presence()
+        elif self.see_others:  # a reader: who is here now (a join would have told)
+            self._show_others(tuple(Presence(self.context.store, host="", pid=0).others()))
         if self.watch_changes and self.context.writable:
             self.set_timer(ESCALATION_AFTER_SECONDS, self.escalate_alerts)
             self.set_interval(ESCALATION_SECONDS, self.escalate_alerts)
@@ -551,10 +556,16 @@ class PdcaApp(App[None]):
         if newer is not None:
             return  # the banner says so; reloads would only fail, a note at each (a soak)
         version = store.data_version()
+        if self.see_others and not self.use_presence and self.others:
+            # A reader has no heartbeat of its own to notice a board killed meanwhile by:
+            # while it names someone, it looks at each poll (one small read).
+            others = tuple(Presence(store, host="", pid=0).others())
+            if others != self.others:
+                self._show_others(others)
         if version == self._last_data_version:
             return
         self._last_data_version = version
-        if self.use_presence:  # someone joined, left or wrote: who is here may have changed
+        if self.see_others:  # someone joined, left or wrote: who is here may have changed
             others = tuple(Presence(store, host="", pid=0).others())
             if others != self.others:
                 self._show_others(others)

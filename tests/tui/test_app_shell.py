@@ -227,6 +227,35 @@ async def test_the_header_names_who_else_has_the_file_open(make_app, board_db: P
         assert "here" not in str(alice.screen.query_one(StatusBar).render())
 
 
+async def test_a_board_that_may_only_read_names_who_is_here(make_app, board_db: Path) -> None:
+    """carl, who may only read, saw no one while ann and ben wrote (a soak): a reader is not
+    listed itself, and sees the others; one who goes goes from its header too."""
+    import os
+    import socket
+
+    from pdca.db.presence import Presence
+
+    reader = make_app(board_db, actor="carl", presence=True, watch_changes=False)
+    reader.context.store.writable = False  # as a reader's is, opened so:
+    reader.use_presence = False  # it joins no presence (it may not write)
+    ann = open_as(board_db, "ann")
+    board = Presence(ann, host=socket.gethostname(), pid=os.getpid())  # a live board here
+    board.join()
+    try:
+        async with reader.run_test(size=SIZE) as pilot:
+            reader.check_for_changes()
+            await pilot.pause()
+            assert reader.others == ("ann",)
+            assert "ann here" in str(reader.screen.query_one(StatusBar).render())
+            assert "carl" not in Presence(ann, host="", pid=0).others()  # not listed itself
+            board.leave()
+            reader.check_for_changes()
+            await pilot.pause()
+            assert reader.others == ()
+    finally:
+        ann.close()
+
+
 async def test_at_80x24_long_titles_end_in_an_ellipsis(make_app, store, db_path: Path) -> None:
     store.add_action(ActionDraft(title="A title far too long to fit an 80 column terminal"))
     app = make_app(db_path)
