@@ -27,7 +27,9 @@ STATUS_WORDS = {
     "ok": "● within thresholds",
     "on-target": "★ on target",
 }
-SIGNAL_MARK = "⚑ signal"
+# The KPIs view's mark for a signal (widgets/kpi_table.py): ⚑ is an alert waiting there, and
+# the report put it on a signal alert acknowledged weeks before (a lead's trial).
+SIGNAL_MARK = "↯ signal"
 MARKS_LISTED = 12  # a chart's linked-action marks said in words: the latest, then a count
 
 
@@ -35,7 +37,7 @@ def status_of(row: KpiRow) -> tuple[str, str]:
     """(status class, words) of a KPI on the report: its value's status, and what an open
     alert or a process signal adds. Any open alert puts it in alert (as initiative health
     counts it); a signal alert, or a signal holding with alerts off, is named by its rule
-    after the value's status (``▲ warn · ⚑ signal: ...``), which a signal never hides; only
+    after the value's status (``▲ warn · ↯ signal: ...``), which a signal never hides; only
     "within thresholds" gives way to it. The words are pdca's own (never user text),
     unescaped."""
     words = STATUS_WORDS.get(row.status, row.status)
@@ -48,9 +50,11 @@ def status_of(row: KpiRow) -> tuple[str, str]:
                 row.alert
             )
         rule_text = row.alert.rule_text or row.alert.rule
-    elif row.signals:
+        # who it waits for, or who acknowledged it, as a threshold alert's line says
+        said = _both(row.status, f"{SIGNAL_MARK}: {rule_text}") + _standing(row.alert)
+        return "alert", said
+    if row.signals:
         rule_text = row.signals[0].rule_text or row.signals[0].rule
-    if rule_text is not None:
         return "alert", _both(row.status, f"{SIGNAL_MARK}: {rule_text}")
     return row.status, words
 

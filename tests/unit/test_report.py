@@ -184,12 +184,13 @@ def test_an_open_signal_alert_is_said_on_the_kpi_line(cli, store: Store) -> None
         at = NOW_DT - timedelta(days=len(values) - i)
         store.record_reading(ReadingDraft(kpi="Lead time", value=value), at)
     text = report(cli, "Flow", "--format", "md")
-    assert "**⚑ signal: 8 readings in a row above the centre line**" in text
+    # ↯ as the KPIs view marks a signal (⚑ is an alert waiting), and whom it waits for
+    assert "**↯ signal: 8 readings in a row above the centre line · alert 1 waits for" in text
     assert "within thresholds" not in text
     page = report(cli, "Flow", "--format", "html")
     assert (
-        '<span class="status status-alert">⚑ signal: 8 readings in a row above the centre line'
-        "</span>"
+        '<span class="status status-alert">↯ signal: 8 readings in a row above the centre line'
+        " · alert 1 waits for"
     ) in page
 
 
@@ -306,9 +307,9 @@ def test_a_signal_does_not_hide_a_warn(cli, store: Store) -> None:
     listed = cli("kpi", "list")
     assert "warn" in listed.stdout
     text = report(cli, "Flow", "--format", "md")
-    assert re.search(r"\*\*▲ warn · ⚑ signal: [^*]+\*\*", text), text
+    assert re.search(r"\*\*▲ warn · ↯ signal: [^*]+\*\*", text), text
     page = report(cli, "Flow", "--format", "html")
-    assert re.search(r'<span class="status status-alert">▲ warn · ⚑ signal: [^<]+</span>', page)
+    assert re.search(r'<span class="status status-alert">▲ warn · ↯ signal: [^<]+</span>', page)
 
 
 def test_a_kpi_measured_only_today_has_a_sparkline_and_one_reading(cli, store: Store) -> None:
