@@ -63,8 +63,13 @@ class FormRow(HorizontalGroup):
         & .form-row--hint {
             color: $text-muted; width: auto; max-width: 50%; height: auto; margin-left: 1;
         }
+        /* Too narrow for a hint beside its field: under it (at 40 columns "→ Fri 2026-12-11"
+           had no room at all, and at 50 read "→ Fri 2026", a tester). */
+        &.-stacked .form-row--line { layout: vertical; }
+        &.-stacked .form-row--hint { max-width: 100%; margin-left: 0; }
     }
     """
+    STACKED_BELOW = 60  # a row narrower than this puts its hint under the field
 
     def __init__(
         self, caption: str, field: Widget, *, hint: Widget | None = None, id: str | None = None
@@ -85,6 +90,9 @@ class FormRow(HorizontalGroup):
                     self.hint.add_class("form-row--hint")
                     yield self.hint
             yield self.error
+
+    def on_resize(self) -> None:
+        self.set_class(self.hint is not None and self.size.width < self.STACKED_BELOW, "-stacked")
 
     def show_error(self, message: str | None) -> None:
         self.error.show(message)

@@ -396,6 +396,20 @@ async def test_save_stays_in_sight_with_an_error_under_every_field_at_80x24() ->
         assert error_of(app, "due") is None and hint.display
 
 
+async def test_a_narrow_form_puts_a_hint_under_its_field() -> None:
+    """At 40 columns the due date's "→ Fri 2026-11-27" had no room beside the field, and at
+    50 read "→ Fri 2026" (a tester): under it, whole; beside it where there is room."""
+    for size, under in (((40, 15), True), (SIZE, False)):
+        app = Harness(form())
+        async with app.run_test(size=size) as pilot:
+            set_value(app, "due", "fri")
+            await pilot.pause()
+            hint = app.screen.query_one("#due-hint", Label)
+            field = app.screen.query_one("#due", Input)
+            assert "Fri 2026-11-27" in str(hint.render()) and hint.region.width >= 16
+            assert (hint.region.y > field.region.y) is under, (size, hint.region, field.region)
+
+
 def test_check_action_form_is_pure_and_reports_in_form_order() -> None:
     result, errors = check_action_form(
         title="",
