@@ -82,6 +82,14 @@ class PdcaBindingsTable(BindingsTable):
         # Two lists side by side need about 60 cells: at 40 their words were cut (a tester).
         roomy = not narrow or screen.width >= _TWO_LISTS_WIDTH
         pairs = 2 if len(lines) > screen.height - 2 and roomy else 1
+        if pairs == 1 and len(lines) > screen.height - 2 and sections:
+            # Longer than the screen all the same: how to reach the rest, first (a tester's
+            # 60x20 panel ended at "o Owner" with no sign of more)
+            more = (Text("pgup pgdn", style=self.get_component_rich_style("bindings-table--key")),
+                    Text("more keys, below"))  # fmt: skip
+            title, entries = sections[0]
+            sections[0] = (title, [more, *entries])
+            single = self._table(sections, 1)
         for panel in self.ancestors_with_self:
             if isinstance(panel, PdcaHelpPanel) and panel.has_class("-two") != (pairs == 2):
                 self.call_after_refresh(panel.set_class, pairs == 2, "-two")

@@ -35,7 +35,7 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
-from textual.widget import AwaitMount
+from textual.widget import AwaitMount, Widget
 from textual.worker import Worker, WorkerFailed, get_current_worker
 
 from pdca.db.clock import Clock
@@ -146,6 +146,10 @@ class PdcaApp(App[None]):
         # esc closes the keys panel first, as it leaves everything else a step back (only ?
         # did, a tester); without the panel, esc goes on to the view or dialog as ever.
         Binding("escape", "hide_keys", show=False, priority=True),
+        # And pgup/pgdn scroll it while it is longer than the screen: at 60x20 it ended at
+        # "o Owner", the keys below it out of reach, pgdn paging the board behind (a tester).
+        Binding("pagedown", "scroll_keys(1)", show=False, priority=True),
+        Binding("pageup", "scroll_keys(-1)", show=False, priority=True),
         Binding("q", "quit", "Quit", id="app-quit"),
         # As in any terminal program (Textual binds it to nothing: it did nothing, a tester);
         # `fg` brings the board back as it was.
@@ -836,7 +840,23 @@ class PdcaApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "hide_keys":
             return bool(self.screen.query("HelpPanel"))
+        if action == "scroll_keys":
+            return self._keys_list() is not None
         return True
+
+    def _keys_list(self) -> Widget | None:
+        """The ``?`` panel's list of keys, while it is open and longer than the screen."""
+        from pdca.screens.keys_help import PdcaKeyPanel
+
+        for panel in self.screen.query(PdcaKeyPanel):
+            if panel.max_scroll_y > 0:
+                return panel
+        return None
+
+    def action_scroll_keys(self, pages: int) -> None:
+        panel = self._keys_list()
+        if panel is not None:
+            panel.scroll_to(y=panel.scroll_y + pages * max(1, panel.size.height - 1), animate=False)
 
     def action_hide_keys(self) -> None:
         self.action_hide_help_panel()

@@ -139,6 +139,43 @@ async def test_question_mark_shows_and_hides_every_key(make_app, board_db: Path)
         assert not app.screen.query(HelpPanel)
 
 
+async def test_a_keys_panel_longer_than_the_screen_says_so_and_pages(
+    make_app, board_db: Path
+) -> None:
+    """At 60x20 the panel ended at "o Owner", the rest out of reach, and pgdn paged the board
+    behind it (a tester): it says how to reach the rest, and pgup/pgdn page it while open."""
+    import io
+
+    from rich.console import Console
+
+    from pdca.screens.keys_help import PdcaBindingsTable, PdcaKeyPanel
+
+    app = make_app(board_db)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle_app(app, pilot)
+        before = focused(app)
+        await pilot.press("question_mark")
+        await settle_app(app, pilot)
+        panel = app.screen.query_one(PdcaKeyPanel)
+        table = app.screen.query_one(PdcaBindingsTable)
+        drawn = Console(width=60, record=True, file=io.StringIO())
+        drawn.print(table.render_bindings_table())
+        assert "more keys, below" in drawn.export_text() and panel.max_scroll_y > 0
+        await pilot.press("pagedown")
+        await settle_app(app, pilot)
+        assert panel.scroll_y > 0 and focused(app) == before  # the panel moved, not the board
+        await pilot.press("pageup")
+        await settle_app(app, pilot)
+        assert panel.scroll_y == 0
+        await pilot.press("escape")
+        await settle_app(app, pilot)
+        assert not app.screen.query(HelpPanel)
+    async with make_app(board_db).run_test(size=SIZE) as pilot:  # one that fits: not said
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert pilot.app.screen.query_one(PdcaKeyPanel).max_scroll_y == 0
+
+
 async def test_escape_closes_the_keys_panel_and_then_does_what_it_did(
     make_app, board_db: Path
 ) -> None:
