@@ -23,7 +23,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from pdca.db import accountability
-from pdca.db.accountability_models import Followup, LogEntry, LogFilter
+from pdca.db.accountability_models import FOLLOWUP_RESULTS, Followup, LogEntry, LogFilter
 from pdca.db.errors import DatabaseBroken, GateUnmet, NotFound, PdcaError
 from pdca.db.models import CHECKIN_STATUSES, validated
 from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry
@@ -585,7 +585,8 @@ class LogScreen(RowView):
             ChoiceModal(
                 heading="Show check-ins by status",
                 prompt="Which status?",
-                choices=[(s, s) for s in CHECKIN_STATUSES],
+                # the follow-ups' results too, as pdca log --status takes them (a tester)
+                choices=[(s, s) for s in (*CHECKIN_STATUSES, *FOLLOWUP_RESULTS)],
             )
         )
         if picked is not None:

@@ -60,6 +60,13 @@ async def test_filters_narrow_and_escape_clears(make_app, team) -> None:
         await pilot.press("escape")
         await settle_app(pilot.app, pilot)
         assert len(screen.entries) == 3
+        await pilot.press("s")  # a follow-up's result too, as pdca log --status (a tester)
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        assert [value for value, _ in app.screen.choices][-2:] == ["holding", "slipped"]
+        await pilot.press("4")  # holding: none yet
+        await settle_app(pilot.app, pilot)
+        assert screen.filter.status == "holding" and screen.entries == []
 
 
 async def test_f_records_a_followup_and_c_checks_in(make_app, team, store: Store) -> None:
