@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -355,6 +355,8 @@ def checked_action(fields: ActionFields) -> ActionFields:
     for name, value in (("initiative", fields.initiative), ("kpi", fields.kpi)):
         if value is not None:
             checked_text(name, value, NAME_MAX)
+    if fields.notes and not fields.notes.strip():  # blanks alone are no notes (Notes)
+        return replace(fields, notes="")
     return fields
 
 
@@ -390,6 +392,8 @@ def checked_changes(fields: ChangeFields) -> ChangeFields:
     for name, value in (("initiative", fields.initiative), ("kpi", fields.kpi)):
         if value is not None:
             checked_text(name, value, NAME_MAX)
+    if fields.notes and not fields.notes.strip():  # blanks alone are no notes (Notes)
+        return replace(fields, notes="")
     return fields
 
 

@@ -1603,3 +1603,15 @@ def test_list_initiative_none_lists_the_work_of_no_initiative(ok, js) -> None:
     assert [a["title"] for a in js("list", "--initiative", "Faster support", "--json")] == [
         "Linked"
     ]
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_notes_of_blanks_alone_are_no_notes(ok, as_json: bool) -> None:
+    """``edit --notes "   "`` wrote blanks as a change, where a blank title is refused (a
+    tester): blanks alone are no notes, on the fast path and through the model alike."""
+    json_flag = ["--json"] if as_json else []
+    ok("add", "Tidy", "--notes", "  \n ", *json_flag)
+    assert json.loads(ok("show", "1", "--json").stdout)["action"]["notes"] == ""
+    said = ok("edit", "1", "--notes", "   ", *json_flag)
+    assert as_json or said.stdout.startswith("unchanged #1")
+    assert json.loads(ok("show", "1", "--json").stdout)["action"]["notes"] == ""
