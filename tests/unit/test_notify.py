@@ -817,6 +817,12 @@ def test_notify_exits_4_when_one_failed_and_status_lists_it(cli, store: Store, h
     result = cli("notify")
     assert result.exit_code == 4 and result.stdout == ""
     assert result.stderr.splitlines()[-1].startswith("pdca: 1 notification(s) failed")
+    # --verbose says it once, on stderr as without it (it was on both: twice on a terminal)
+    hook.mode = "fail"
+    store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
+    verbose = cli("notify", "--verbose")
+    assert verbose.exit_code == 4 and "failed" not in verbose.stdout, verbose.stdout
+    assert "failed" in verbose.stderr
     status = cli("notify", "--status")
     assert status.exit_code == 0
     assert "failed    webhook  dana" in status.stdout and "HTTP 500" in status.stdout
