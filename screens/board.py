@@ -241,7 +241,7 @@ class BoardScreen(Screen[None]):
     BoardScreen #read-only {
         height: auto; max-height: 3; background: $warning 30%; padding: 0 1;
     }
-    BoardScreen #filter-bar { height: 1; padding: 0 1; background: $accent 20%; }
+    BoardScreen #filter-bar { height: auto; max-height: 3; padding: 0 1; background: $accent 20%; }
     BoardScreen #text-filter { dock: bottom; height: 3; display: none; }
     BoardScreen #text-filter.-shown { display: block; }
     """

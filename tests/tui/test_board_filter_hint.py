@@ -319,3 +319,29 @@ async def test_a_filter_whose_read_fails_is_put_back_not_left_reading(
         await settle_app(app, pilot)
         assert screen.filter == screen.filter_shown == BoardFilter()
         assert bar_text(app) == ""
+
+
+async def test_a_long_filter_bar_wraps_rather_than_losing_its_hints(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """At 80 columns a bar of owner, initiative and priority ended at "esc clears": "showing
+    done · D hides them" and "nothing matches" were cut off (testers). It takes a second
+    line."""
+    from pdca.db.models import InitiativeDraft
+
+    name = "Faster support for our customers"
+    store.add_initiative(InitiativeDraft(name=name))
+    store.add_action(ActionDraft(title="x", owner="bob", initiative=name, priority="high"))
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_app(app, pilot)
+        screen = board(app)
+        screen.set_filter(replace(screen.filter, owner="bob", priority="low",
+                                  initiative="Faster support for our customers",
+                                  include_done=True))  # fmt: skip
+        await settle_app(app, pilot)
+        bar = screen.query_one("#filter-bar", Static)
+        assert "nothing matches, done or open" in bar_text(app)
+        assert bar.size.height >= 2  # wrapped, every word on screen
+        drawn = " ".join(strip.text for strip in bar.render_lines(bar.region.reset_offset))
+        assert "D hides them" in drawn and "nothing matches" in drawn, drawn
