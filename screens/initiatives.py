@@ -60,8 +60,9 @@ def kpi_row(kpi: InitiativeKpi, name_width: int = KPI_NAME_WIDTH) -> Row:
         ("  ", ""),
         (fixed(literal(kpi.name), name_width), ""),
         (f" {number(kpi.latest_value)} {unit}".ljust(14), "bold"),
-        (f"→ {number(kpi.target)} {unit}{by}  ", "muted"),
-        (kpi.status, KPI_ROLES[kpi.status] or "muted"),
+        # the status before the target: last, it was what 80 columns cut (a new user)
+        (f"{kpi.status}  ".ljust(11), KPI_ROLES[kpi.status] or "muted"),
+        (f"→ {number(kpi.target)} {unit}{by}", "muted"),
     ]
 
 

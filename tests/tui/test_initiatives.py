@@ -33,7 +33,11 @@ async def test_key_7_shows_health_reasons_warnings_and_kpis(make_app, two: Store
         assert shown[2].startswith("  open P 0 D 1 C 0 A 0  · 0 late  · 1 stale  · 1 KPI")
         assert shown[3] == "  why: 1 KPI in alert (Pages); no check-in on 1 action for 20 days"
         pages = shown[4]
-        assert "Pages" in pages and pages.rstrip().endswith("alert") and "15 /wk" in pages
+        assert (
+            "Pages" in pages
+            and "15 /wk       alert" in pages
+            and pages.rstrip().endswith("→ 4 /wk")
+        )
         support = shown.index(next(s for s in shown if "Faster support" in s))
         assert shown[support].startswith("● Faster support  on track  · by 2027-03-31")
         summary = str(screen.query_one("#initiatives-summary").render())
@@ -136,3 +140,17 @@ async def test_a_kpi_name_with_terminal_control_is_drawn_as_text_in_the_why(
         drawn = [listed.render_line(y).text for y in range(len(listed.rows))]
         assert not [line for line in drawn if "\x1b" in line]
         assert any("why: 1 KPI in alert (Pa\\x1b[2J\\x1b[Hges)" in line for line in drawn)
+
+
+def test_a_kpi_line_keeps_its_status_at_80_columns() -> None:
+    """The status came last and 80 columns cut it ("→ 10 % by 2027-0…", a new user): it
+    comes before the target, which may be cut instead."""
+    from pdca.db.initiative_records import InitiativeKpi
+    from pdca.screens.initiatives import kpi_row
+
+    kpi = InitiativeKpi(
+        id=1, name="Change failure rate", unit="%", status="alert", latest_value=12.1,
+        target=10.0, target_date="2027-03-31", recent=[],
+    )  # fmt: skip
+    line = "".join(text for text, _ in kpi_row(kpi))
+    assert line.index("alert") < line.index("→ 10 %") and line.index("alert") < 78
