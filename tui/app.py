@@ -283,8 +283,13 @@ class PdcaApp(App[None]):
         read from the file, so a ``[/]`` in a KPI's name would crash the app and an escape in
         an acknowledgement's note would drive the terminal of whoever saw it (a tester)."""
         del markup  # never: no message of pdca's is markup
+        shown = literal(message, one_line=False)
+        # The same words again replace the ones on screen: six u's refused alike stacked six
+        # toasts of four lines over the board (a tester).
+        for earlier in [n for n in self._notifications if n.message == shown]:
+            self._unnotify(earlier, refresh=False)
         super().notify(
-            literal(message, one_line=False),
+            shown,
             title=literal(title),
             severity=severity,
             timeout=timeout,

@@ -560,3 +560,18 @@ async def test_the_palettes_screenshot_is_saved_in_your_own_folder_and_says_wher
         await pilot.pause(0.3)
         said = [n.message for n in app._notifications]
         assert f"no screenshot saved in {tmp_path / 'a file' / 'pdca'}: Not a directory" in said
+
+
+async def test_the_same_words_again_replace_the_toast_on_screen(make_app, board_db: Path) -> None:
+    """Six u's refused alike stacked six toasts of four lines over the board (a tester): the
+    same words again replace the ones shown; other words stack as ever."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        for _ in range(3):
+            app.notify("cannot undo 'edited #1: notes': bob changed #1 since")
+        app.notify("something else")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert said.count("cannot undo 'edited #1: notes': bob changed #1 since") == 1
+        assert said[-1] == "something else"

@@ -1140,11 +1140,11 @@ async def test_a_second_change_to_a_card_waits_for_the_first_to_be_saved(
                     "#1: your last change to it is still being saved (the file is busy);"
                     " try again once it is"
                 )
-            notes = len(_notes(app))
+            last = list(app._notifications)[-1]  # the same words replace it: said anew
             await pilot.press("enter")  # its detail, and e there (a reviewer)
             await _wait_until(pilot, lambda: type(app.screen).__name__ == "ActionDetailScreen")
             await pilot.press("e")
-            await _wait_until(pilot, lambda: len(_notes(app)) > notes)
+            await _wait_until(pilot, lambda: list(app._notifications)[-1] is not last)
             assert "#1: your last change to it is still being saved" in _notes(app)[-1]
             assert type(app.screen).__name__ != "ActionFormModal"
         finally:
