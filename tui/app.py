@@ -32,7 +32,7 @@ from rich.text import Text
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.notifications import SeverityLevel
+from textual.notifications import Notify, SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.widget import AwaitMount, Widget
@@ -283,18 +283,22 @@ class PdcaApp(App[None]):
         read from the file, so a ``[/]`` in a KPI's name would crash the app and an escape in
         an acknowledgement's note would drive the terminal of whoever saw it (a tester)."""
         del markup  # never: no message of pdca's is markup
-        shown = literal(message, one_line=False)
-        # The same words again replace the ones on screen: six u's refused alike stacked six
-        # toasts of four lines over the board (a tester).
-        for earlier in [n for n in self._notifications if n.message == shown]:
-            self._unnotify(earlier, refresh=False)
         super().notify(
-            shown,
+            literal(message, one_line=False),
             title=literal(title),
             severity=severity,
             timeout=timeout,
             markup=False,
         )
+
+    def _on_notify(self, event: Notify) -> None:
+        # The same words again replace the ones on screen: six u's refused alike stacked six
+        # toasts of four lines over the board (a tester). Here, as each arrives: notify only
+        # posts it, so a burst of them was not on screen yet to be found there.
+        said = event.notification.message
+        for earlier in [n for n in self._notifications if n.message == said]:
+            self._unnotify(earlier, refresh=False)
+        super()._on_notify(event)
 
     async def action_quit(self) -> None:
         """q. With changes kept from refused saves (the board's next c, e or n would open
