@@ -110,7 +110,7 @@ def _value_problem(table: str, column: str, value: Any) -> str | None:
             # came in by import and listed as "\x1b[31mK" (a tester)
             from pdca.db.text_rules import escaped_in, lookalike_maker, visible
 
-            bad = escaped_in(value) or lookalike_maker(value)
+            bad = escaped_in(value) or lookalike_maker(value, emoji_parts=True)
             if bad is not None:
                 return f"holds {visible(bad)}, which no name may"
             # Nor what the commands read as something else: "none" (no link) or "#5" (an

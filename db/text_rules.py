@@ -115,11 +115,24 @@ def name_key(name: str) -> str:
     return " ".join(as_stored(name).lower().translate(_LOOKS_LATIN).split())
 
 
-def lookalike_maker(text: str) -> str | None:
-    """The first character of ``text`` that would let a name look like another, or None."""
+# What builds an emoji (a joiner, a selector, a skin tone, a flag's letters and tags): a
+# name may have held them before new names were refused them, and an import of its file's
+# export takes them still (a file's round trip through export and import must hold).
+_EMOJI_PARTS = re.compile(
+    "[\u200d\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\U000e0000-\U000e007f"
+    f"\U000e0100-\U000e01ef{_REGIONAL}]"
+)
+
+
+def lookalike_maker(text: str, *, emoji_parts: bool = False) -> str | None:
+    """The first character of ``text`` that would let a name look like another, or None;
+    with ``emoji_parts``, those that build an emoji are let be (an imported name)."""
     for found in _LOOKALIKE_MAKERS.finditer(_PRESENTATION.sub("", text)):
-        if found.group("flag") is None:  # a flag's pair draws as one, everywhere
-            return found.group()
+        if found.group("flag") is not None:  # a flag's pair draws as one, everywhere
+            continue
+        if emoji_parts and _EMOJI_PARTS.fullmatch(found.group()):
+            continue
+        return found.group()
     return None
 
 
