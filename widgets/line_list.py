@@ -21,6 +21,13 @@ from textual.scroll_view import ScrollView
 class LineList(ScrollView, can_focus=True):
     """Rows with a cursor, drawn line by line; the subclass draws them and names the messages."""
 
+    # Rows are cut to the width, never scrolled sideways: the virtual width counted the
+    # vertical scrollbar's cell, and every list showed an empty horizontal scrollbar, a row
+    # lost above the footer (a tester).
+    DEFAULT_CSS = """
+    LineList { overflow-x: hidden; }
+    """
+
     cursor: reactive[int] = reactive(0, always_update=True)
 
     header_lines = 0  # lines at the top that do not scroll (a column header)

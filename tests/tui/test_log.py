@@ -353,3 +353,17 @@ def test_a_rows_state_and_message_never_run_together(width: int) -> None:
         used = sum(cell_len(text) for text, _ in row[:-1])
         if width >= 80:  # below, a title keeps 12 cells and the message is cut
             assert "press f" in message and used + len(message) <= width - 1, (width, message)
+
+
+async def test_no_list_shows_an_empty_sideways_scrollbar(make_app, team) -> None:
+    """Every list view kept an empty horizontal scrollbar above the footer, a row lost (its
+    width counted the vertical scrollbar's cell, a tester): rows are cut, never scrolled."""
+    from textual.scroll_view import ScrollView
+
+    app = make_app(team)
+    async with app.run_test(size=(80, 9)) as pilot:  # short: each list scrolls up and down
+        for view in "2345":
+            await pilot.press(view)
+            await settle_app(pilot.app, pilot)
+            lists = [w for w in app.screen.query(ScrollView) if w.display]
+            assert lists and not any(w.show_horizontal_scrollbar for w in lists), view
