@@ -353,6 +353,11 @@ class StandupScreen(RowView):
             return None
         return self.digest.people[self.person_index]
 
+    def on_resize(self) -> None:
+        # the lines and the counts are laid out for a width: again for the new one
+        if self.digest is not None:
+            self.show(self.query_one(RowList).cursor)
+
     def show(self, cursor: int | None = 0) -> None:
         digest = self.digest
         if digest is None:
@@ -374,15 +379,26 @@ class StandupScreen(RowView):
         waiting = len(digest.standing_of(person)) + (
             sum(more.values()) if person is None else more.get(person, 0)
         )
-        text.append("to talk about ", style="dim")
-        text.append(f"{waiting}  ", style="bold" if waiting else "dim")
+        shown = [("to talk about", waiting)]
         for kind, n in counts.items():
             if kind in SHOWN_WHEN_ANY and not n:
                 continue  # rare: named when it happened, no room taken at 80 columns when not
             label, _role = LABELS[kind]
-            text.append(f"{label.split(' ', 1)[1]} ", style="dim")
+            shown.append((label.split(" ", 1)[1], n))
+        # Each count whole on a line of its own making: at 40 columns the words broke between
+        # "alert" and its 6, and the line with the 6 was cut (a tester).
+        box = self.query_one("#standup-counts", Static)
+        width = box.content_region.width or self.app.size.width - 2
+        used = 0
+        for words, n in shown:
+            item = cell_len(f"{words} {n}")
+            if used and used + item > width:
+                text.append("\n")
+                used = 0
+            text.append(f"{words} ", style="dim")
             text.append(f"{n}  ", style="bold" if n else "dim")
-        self.query_one("#standup-counts", Static).update(text)
+            used += item + 2
+        box.update(text)
 
     def _header(self) -> None:
         digest = self.digest

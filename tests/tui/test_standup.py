@@ -508,3 +508,19 @@ async def test_work_with_no_owner_passed_over_with_changes_is_named_at_record(
         assert isinstance(app.screen, ChoiceModal)
         named = app.screen.prompt.split("with changes: ")[1].split(". ")[0]
         assert named == "carol, work with no owner"
+
+
+async def test_a_count_is_never_parted_from_its_words_at_40_columns(make_app, team) -> None:
+    """At 40 columns the counts broke between "alert" and its number, and the rest was cut (a
+    tester): each count keeps its words, so a cut takes whole counts."""
+    from textual.widgets import Static
+
+    app = make_app(team)
+    async with app.run_test(size=(40, 15)) as pilot:
+        await pilot.press("5")
+        await settle_app(pilot.app, pilot)
+        counts = app.screen.query_one("#standup-counts", Static)
+        drawn = [strip.text.strip() for strip in counts.render_lines(counts.region.reset_offset)]
+        for line in filter(None, drawn):
+            assert not line.split()[-1].isalpha() or line.endswith("…"), drawn  # ends on a number
+            assert not line.split()[0].isdigit(), drawn  # no number begins a line
