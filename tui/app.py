@@ -175,6 +175,7 @@ class PdcaApp(App[None]):
         self.notices = list(notices)  # said once the first screen is up
         self.hung_up = 0  # SIGHUP or SIGTERM came (run_app): quit as q does
         self._warned_of_kept: set[str] = set()  # what q said is kept: the next q quits
+        self._said_unsaved: set[str] = set()  # settings that could not be saved, said once
         self.left_typed: list[str] = []  # typed in forms still open at quit: printed at exit
         self._warned_at = -float(QUIT_AGAIN_SECONDS)  # when it said so
         context.on_saving = self._show_saving
@@ -541,7 +542,12 @@ class PdcaApp(App[None]):
                 severity="warning",
                 markup=False,
             )
-        save_settings(self.settings_file, self.settings)
+        failed = save_settings(self.settings_file, self.settings)
+        if failed is not None and failed not in self._said_unsaved:
+            self._said_unsaved.add(failed)  # once: each z or theme would say it again
+            self.notify(
+                f"not remembered after you quit: {failed}", severity="warning", markup=False
+            )
 
     @property
     def compact_cards(self) -> bool:

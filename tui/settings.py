@@ -87,37 +87,41 @@ def load_settings(path: Path) -> Settings:
     return settings
 
 
-def save_settings(path: Path, settings: Settings) -> None:
+def save_settings(path: Path, settings: Settings) -> str | None:
     """Remember the settings pdca changes itself (the theme), keeping the rest of the file as
-    the person wrote it: their ``[keys]`` table, comments and order. Failure is not fatal.
+    the person wrote it: their ``[keys]`` table, comments and order. Failure is not fatal:
+    it is returned in words (None when saved, or nothing to save), for the app to say once.
     A file pdca could not use (``settings.problem``) is never rewritten: the person's other
     values are in it, and mending it is theirs."""
     if settings.problem is not None:
-        return
+        return None
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         text = ""
     except (OSError, UnicodeDecodeError):
-        return  # a file pdca cannot read is not one it may replace
+        return None  # a file pdca cannot read is not one it may replace
     held = _value_of(text) or {}
     if held.get("theme") == settings.theme and held.get("compact_cards", False) is bool(
         settings.compact_cards
     ):
-        return  # as the file says already: left as it is (a quit rewrote it every time)
+        return None  # as the file says already: left as it is (a quit rewrote it every time)
     updated = with_top_level(text, "theme", settings.theme)
     if updated is not None and (settings.compact_cards or "compact_cards" in text):
         updated = with_top_level(updated, "compact_cards", settings.compact_cards)
     if updated is None:
-        return  # the person's file does not parse: leave it for them to mend
+        return None  # the person's file does not parse: leave it for them to mend
     text = updated
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         temporary = path.with_suffix(".tmp")
         temporary.write_text(text, encoding="utf-8")
         temporary.replace(path)
-    except OSError:
-        pass  # a read-only home must not stop the app; the theme is just not remembered
+    except OSError as error:
+        # A read-only home must not stop the app; the choice holds until it quits, and the
+        # person is told it will not be remembered (it went without a word, a tester).
+        return f"{path.parent}: {error.strerror}"
+    return None
 
 
 def _value_of(line: str) -> dict[str, object] | None:

@@ -78,3 +78,22 @@ async def test_z_with_a_settings_file_pdca_could_not_use_leaves_the_file_and_say
         shown = [str(n.message) for n in app._notifications]
         assert any(m.startswith("not remembered:") for m in shown), shown
     assert path.read_text(encoding="utf-8") == written
+
+
+async def test_z_where_settings_cannot_be_written_says_it_will_not_be_remembered(
+    make_app, store: Store, db_path: Path, env: dict[str, str]
+) -> None:
+    """A config folder pdca may not write: z worked, and was gone at the next start without
+    a word (a tester). Said once, however often it is pressed."""
+    seed_database(store, size="small", seed=1)
+    blocked = settings_path(env).parent
+    # root may write anywhere: the file's write fails another way (its temporary a folder)
+    settings_path(env).with_suffix(".tmp").mkdir(parents=True)
+    app = make_app(db_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("z", "z", "z")
+        await settle_app(app, pilot)
+        assert board(app).compact is True  # it works for this run
+        said = [str(n.message) for n in app._notifications if "not remembered" in str(n.message)]
+        assert len(said) == 1 and said[0].startswith(f"not remembered after you quit: {blocked}")
