@@ -151,13 +151,19 @@ Row = tuple[int, dict[str, str] | InvalidInput]
 
 
 def read_csv(
-    path: Path, stream: TextIO, name: Callable[[str], str] = str.strip
+    path: Path,
+    stream: TextIO,
+    name: Callable[[str], str] = str.strip,
+    *,
+    short_rows: bool = False,
 ) -> tuple[list[str], Iterator[Row]]:
     """The header (each column named by ``name``) and the rows of a CSV, each with its line.
 
     Strict where the csv module is lenient: a quote left open, a column named twice, or a
     row with more fields than the header is an error instead of a guess (the lenient reader
-    would swallow the rest of the file into one field, keep one column, or drop fields).
+    would swallow the rest of the file into one field, keep one column, or drop fields); so
+    is one with fewer, unless ``short_rows`` (its missing last fields are empty: a readings
+    file whose note is left off where there is none, as cron jobs write them).
     """
     reader = csv.reader(stream, strict=True)
 
@@ -181,7 +187,7 @@ def read_csv(
                 start, first = first, reader.line_num + 1
                 if not fields:
                     continue  # a blank line
-                if len(fields) != len(header):
+                if len(fields) > len(header) or (len(fields) < len(header) and not short_rows):
                     # Fewer too: "N2 bob" with a comma forgotten came in as a title with no
                     # owner, where one too many was refused (a tester). An empty field is
                     # written as such ("N2,").
@@ -190,7 +196,8 @@ def read_csv(
                     # the row as written (the extra value alone read as if it were the row)
                     yield start, InvalidInput("row", ",".join(fields), why)
                     continue
-                yield start, dict(zip(header, fields, strict=True))
+                padded = fields + [""] * (len(header) - len(fields))
+                yield start, dict(zip(header, padded, strict=True))
         except csv.Error as error:
             raise failed(error) from None
 

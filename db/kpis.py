@@ -498,7 +498,8 @@ def _reading_rows(
     from pdca.db.models import ReadingDraft
 
     unknown: dict[str, kpi_rules.UnknownKpi] = {}  # close names looked up once per name
-    header, rows = read_csv(path, stream, lambda column: column.strip().lower())
+    # a reading with no note may leave the note's field off (as pdca kpi import always took)
+    header, rows = read_csv(path, stream, lambda column: column.strip().lower(), short_rows=True)
     missing = [c for c in IMPORT_COLUMNS if c not in header]
     if missing:
         raise InvalidInput(
