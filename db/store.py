@@ -1702,26 +1702,27 @@ class Store:
     def add_checkin(self, action_id: int, draft: CheckinDraft) -> Checkin:
         return convert.checkin(self._insert_checkin(action_id, draft.message, draft.status))
 
-    def checkin_status_of(self, action_id: int) -> str | None:
-        """How action ``action_id``'s last check-in said it stood (None: none yet, or no
-        such action): the status a new check-in keeps unless told otherwise."""
-        row = self.conn.execute(
-            "SELECT last_checkin_status FROM actions WHERE id = ?", (action_id,)
-        ).fetchone()
-        return None if row is None else row[0]
-
-    def record_checkin(self, action_id: int, message: str, status: str) -> int:
-        """``add_checkin`` from plain text, checked by the draft's rules without pydantic;
-        the new check-in's id."""
+    def record_checkin(
+        self, action_id: int, message: str, status: str | None
+    ) -> tuple[int, str, bool]:
+        """``add_checkin`` from plain text, checked by the draft's rules without pydantic:
+        the new check-in's id, its status, and whether that was kept from the last one
+        (``status`` None: as the last check-in said, else on-track, decided inside the write,
+        so a check-in another writer made meanwhile is the one kept from, a reviewer)."""
         checked_text("message", message)
-        if status not in CHECKIN_STATUSES:
+        if status is not None and status not in CHECKIN_STATUSES:
             raise InvalidInput("status", status, not_one_of(CHECKIN_STATUSES))
         row: sqlite3.Row = self._insert_checkin(action_id, message, status)
-        return int(row["id"])
+        return int(row["id"]), str(row["status"]), status is None and row["status"] != "on-track"
 
-    def _insert_checkin(self, action_id: int, message: str, status: str) -> sqlite3.Row:
+    def checkin(self, checkin_id: int) -> Checkin:
+        """One check-in, as a model."""
+        return convert.checkin(self.require("checkin", checkin_id))
+
+    def _insert_checkin(self, action_id: int, message: str, status: str | None) -> sqlite3.Row:
         with self.write() as tx:
             action = self.require("action", action_id)
+            status = status or action["last_checkin_status"] or "on-track"
             if action["done_at"] is not None:
                 # Where its news goes now, by how it was done: an abandoned one has neither
                 # a follow-up nor a next cycle to check in on (a tester).

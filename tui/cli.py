@@ -1181,20 +1181,13 @@ def checkin(
     # As the board's form does: the last status stands until said otherwise. "still waiting
     # on DBA access" without --status marked a blocked action on-track, and it left the
     # stand-up's blocked work (a new user).
-    kept = status is None and store.checkin_status_of(action_id) not in (None, "on-track")
-    status = status or store.checkin_status_of(action_id) or "on-track"
-    said = (
-        f"checked in on #{action_id} ({status}{', as before: --status changes it' if kept else ''})"
-    )
+    checkin_id, status, kept = store.record_checkin(action_id, message, status)
+    also = ", as before: --status changes it" if kept else ""
+    said = f"checked in on #{action_id} ({status}{also})"
     if not as_json:  # the reply is one line: no model, no pydantic
-        store.record_checkin(action_id, message, status)
         click.echo(said)
         return
-    from pdca.db.models import CheckinDraft, validated
-
-    draft = validated(CheckinDraft, message=message, status=status)
-    result = store.add_checkin(action_id, draft)
-    _emit(as_json, result, lambda: click.echo(said))
+    _emit(as_json, store.checkin(checkin_id), lambda: click.echo(said))
 
 
 @cli.command("list")

@@ -966,7 +966,7 @@ def test_record_checkin_writes_what_add_checkin_writes(store: Store) -> None:
     mark = last_event_id(store)
     model = store.add_checkin(action.id, CheckinDraft(message="going\n[red]", status="blocked"))
     middle = last_event_id(store)
-    new_id = store.record_checkin(action.id, "going\n[red]", "blocked")
+    new_id, _status, _kept = store.record_checkin(action.id, "going\n[red]", "blocked")
     assert new_id == model.id + 1
     first = {k: v for k, v in row(store, "checkins", model.id).items() if k != "id"}
     assert {k: v for k, v in row(store, "checkins", new_id).items() if k != "id"} == first
@@ -1179,3 +1179,20 @@ def test_checked_changes_refuses_what_the_draft_refuses(values: dict[str, Any]) 
     with pytest.raises(InvalidInput) as by_plain:
         checked_changes(ChangeFields(**values))
     assert str(by_plain.value) == str(by_draft.value)
+
+
+def test_a_checkin_with_no_status_keeps_the_last_one_as_the_write_finds_it(
+    store: Store, db_path: Path
+) -> None:
+    """The status kept is the last check-in's when the write happens, not when the command
+    began: ben's "unblocked" saved while this one waited for the lock was undone by it (a
+    reviewer)."""
+    action = store.add_action(ActionDraft(title="Migrate", owner="bob"))
+    store.record_checkin(action.id, "stuck", "blocked")
+    assert store.record_checkin(action.id, "still", None)[1:] == ("blocked", True)
+    ben = open_as(db_path, "ben")
+    try:
+        ben.record_checkin(action.id, "unblocked", "on-track")
+    finally:
+        ben.close()
+    assert store.record_checkin(action.id, "going", None)[1:] == ("on-track", False)
