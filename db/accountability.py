@@ -531,11 +531,17 @@ CHANGES_MOST = 10
 ROUTINE_KINDS = frozenset({"checkin"})  # listed after a person's other changes, when many
 
 
-def _routine(kind: str, made_by_pdca: bool) -> bool:
-    """A change listed after a person's others: a check-in, or a repeat pdca made on its
-    date. A month of repeats hid an escalation behind "and 32 more changes" (a lead's
-    trial)."""
-    return kind in ROUTINE_KINDS or (kind == "created" and made_by_pdca)
+def _tier(kind: str, made_by_pdca: bool) -> int:
+    """Which of a person's changes are listed first, when they have many: what people did
+    (0), then check-ins (1), then the repeats pdca made on their dates (2). A month of
+    repeats hid an escalation behind "and 32 more changes" (a lead's trial), and then a
+    blocked check-in (a reviewer)."""
+    if kind == "created" and made_by_pdca:
+        return 2
+    return 1 if kind in ROUTINE_KINDS else 0
+
+
+TIERS = 3
 
 
 # Which event is which change, and whose, as ``accountability_rules._item`` decides it: kept
@@ -565,7 +571,7 @@ SELECT c.id, CASE WHEN c.kind = 'alert-escalated' AND (SELECT
    WHERE f.action_id = c.action_id AND f.checkin_id = (SELECT e.entity_id FROM events e
    WHERE e.id = c.id)), a.owner, c.person)
   WHEN a.id IS NOT NULL THEN a.owner ELSE c.person END,
- c.kind = 'created' AND (SELECT e.actor FROM events e WHERE e.id = c.id) = 'pdca'
+ c.kind = 'created' AND (SELECT e.actor FROM events e WHERE e.id = c.id) = ?4
 FROM event_changes c LEFT JOIN actions a INDEXED BY idx_actions_id_owner ON a.id = c.action_id
 WHERE c.at >= ?1 AND c.at <= ?2 AND (c.at > ?1 OR c.id > ?3)
  AND (c.kind <> 'alert-escalated' OR coalesce((SELECT json_extract(e.before, '$.ack_due')
@@ -821,9 +827,9 @@ def _change_counts(
     # the ones listed are the first of the former, then of the latter. In time order alone, a
     # dozen check-ins filled the list and hid the move to Act and the done after them (a
     # lead's trial). A longer list (``most`` larger: "more") holds a shorter one.
-    told: dict[str, list[int]] = {}
-    routine: dict[str, list[int]] = {}
-    window = (since, until, arules.events_after(after_event))
+    # (``_tier``: and the repeats pdca made after the check-ins)
+    tiers: dict[str, list[list[int]]] = {}
+    window = (since, until, arules.events_after(after_event), PDCA_ACTOR)
     for event_id, kind, whose, made_by_pdca in store.conn.execute(_CHANGES, window):
         who = whose or UNOWNED
         if person is not None and who != person:
@@ -831,14 +837,17 @@ def _change_counts(
         kinds = counts.get(who)
         if kinds is None:
             kinds = counts[who] = dict.fromkeys(DIGEST_KINDS, 0)
-            told[who], routine[who] = [], []
+            tiers[who] = [[] for _ in range(TIERS)]
         kinds[kind] += 1
-        ids = routine[who] if _routine(kind, bool(made_by_pdca)) else told[who]
+        ids = tiers[who][_tier(kind, bool(made_by_pdca))]
         if len(ids) < most:
             ids.append(event_id)
     listed = []
-    for who, first in told.items():
-        listed += first + routine[who][: most - len(first)]
+    for lists in tiers.values():
+        mine: list[int] = []
+        for ids in lists:
+            mine += ids[: most - len(mine)]
+        listed += mine
     return counts, listed
 
 
@@ -891,19 +900,20 @@ def _digest_of(
 def _first_of_each(items: list[DigestItem], most: int) -> list[DigestItem]:
     """Each person's first ``most`` items, in the order given: their first changes other
     than check-ins, then their first check-ins (as ``_change_counts`` lists them)."""
-    told: dict[str | None, int] = {}
+    tiers: dict[tuple[str | None, int], int] = {}  # how many of each person's in each tier
     for item in items:
-        if not _routine(item.kind, item.actor == PDCA_ACTOR):
-            told[item.person] = told.get(item.person, 0) + 1
-    seen: dict[tuple[str | None, bool], int] = {}
+        key = (item.person, _tier(item.kind, item.actor == PDCA_ACTOR))
+        tiers[key] = tiers.get(key, 0) + 1
+    seen: dict[tuple[str | None, int], int] = {}
     kept = []
     for item in items:
-        routine = _routine(item.kind, item.actor == PDCA_ACTOR)
-        room = most - min(told.get(item.person, 0), most) if routine else most
-        n = seen.get((item.person, routine), 0)
+        tier = _tier(item.kind, item.actor == PDCA_ACTOR)
+        before = sum(tiers.get((item.person, t), 0) for t in range(tier))  # listed ahead
+        room = most - min(before, most)
+        n = seen.get((item.person, tier), 0)
         if n < room:
             kept.append(item)
-        seen[item.person, routine] = n + 1
+        seen[item.person, tier] = n + 1
     return kept
 
 

@@ -377,9 +377,11 @@ def test_repeats_pdca_made_are_listed_after_a_persons_other_changes(ok, js, monk
         monkeypatch.setenv("PDCA_NOW", f"2026-12-{day:02}T08:00:00Z")
         ok("recur", "run")
     ok("kpi", "record", "Lead time", "15")  # gus has a day
+    ok("checkin", "1", "the backup disk is full", "--status", "blocked")
     monkeypatch.setenv("PDCA_NOW", "2026-12-15T09:00:00Z")
     ok("alerts")  # passes it on to erin
     digest = js("standup", "--format", "json")
     erins = [i["kind"] for i in digest["items"] if i["person"] == "erin"]
-    assert "alert-escalated" in erins and len(erins) == 10, erins
+    # and the check-in, ahead of the repeats too (they hid a blocked one: a reviewer)
+    assert "alert-escalated" in erins and "checkin" in erins and len(erins) == 10, erins
     assert digest["change_counts"]["erin"]["created"] == 14  # the 2nd to the 15th

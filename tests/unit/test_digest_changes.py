@@ -53,7 +53,10 @@ SELECT e.id, CASE
      AND ifnull(json_extract(e.before, '$.acknowledged_at'), '') = '' THEN 'alert-acknowledged'
     WHEN json_extract(e.before, '$.assignee') IS NOT json_extract(e.after, '$.assignee')
      AND ifnull(json_extract(e.after, '$.acknowledged_at'), '') = ''
-     AND ifnull(json_extract(e.before, '$.assignee'), '') <> '' THEN 'alert-escalated'
+     AND ifnull(json_extract(e.before, '$.assignee'), '') <> ''
+     -- handed on with its KPI (its level as it was): a hand-over, as the stand-up says it
+     THEN CASE WHEN json_extract(e.before, '$.escalation_level')
+       IS json_extract(e.after, '$.escalation_level') THEN 'handed' ELSE 'alert-escalated' END
     WHEN ifnull(json_extract(e.after, '$.closed_at'), '') <> ''
      AND ifnull(json_extract(e.before, '$.closed_at'), '') = '' THEN 'alert-closed' END
   WHEN e.entity = 'followup' AND e.op = 'update'
@@ -104,7 +107,7 @@ def before_0015(conn: sqlite3.Connection, since: str, until: str) -> list[Change
 
 
 def kept(conn: sqlite3.Connection, since: str, until: str) -> list[Change]:
-    window = (since, until, acc.arules.events_after(None))  # by time alone
+    window = (since, until, acc.arules.events_after(None), "pdca")  # by time alone
     # id, kind, whose (the fourth, whether pdca made it, only ranks the lines)
     return [tuple(row)[:3] for row in conn.execute(acc._CHANGES, window)]  # type: ignore[misc]
 
@@ -376,3 +379,18 @@ def test_an_upgrade_to_schema_24_tells_the_follow_ups_handed_before_it(tmp_path:
         assert kept(store.conn, *EVERYTHING) == before_0015(store.conn, *EVERYTHING)
     finally:
         store.close()
+
+
+def test_an_alert_handed_on_with_its_kpi_is_kept_as_a_hand_over(store: Store) -> None:
+    """The stand-up counts an alert that went with its KPI to a new owner as handed, not as
+    an escalation: the snapshots' reading says so too (a reviewer found them apart)."""
+    from pdca.db import kpis
+    from pdca.db.models import KpiChanges, KpiDraft, ReadingDraft
+
+    store.add_kpi(KpiDraft(name="Lead time", unit="h", baseline=30, target=24, direction="down",
+                           alert=34, owner="gus", escalation=["erin"]))  # fmt: skip
+    store.record_reading(ReadingDraft(kpi="Lead time", value=40))
+    kpis.edit_kpi(store, "Lead time", KpiChanges(owner="hana"))
+    changes = kept(store.conn, *EVERYTHING)
+    assert (changes[-1][1], changes[-1][2]) == ("handed", "hana")
+    assert changes == before_0015(store.conn, *EVERYTHING)

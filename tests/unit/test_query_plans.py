@@ -550,7 +550,7 @@ def test_the_standups_changes_read_the_kept_table_and_its_triggers_search(store:
     edited are searches by key, never a scan or a temporary sort."""
     from pdca.db import accountability, schema
 
-    window = ("2026-11-22T09:00:00Z", "2026-11-23T09:00:00Z", 812)
+    window = ("2026-11-22T09:00:00Z", "2026-11-23T09:00:00Z", 812, "pdca")
     plan = [
         row[3]
         for row in store.conn.execute("EXPLAIN QUERY PLAN " + accountability._CHANGES, window)
