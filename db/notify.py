@@ -166,6 +166,21 @@ def set_channel(store: Store, name: str, text: str) -> nrules.ChannelSettings:
     return channel_settings(store)
 
 
+def quiet_made_up_people(store: Store) -> bool:
+    """The terminal channel off in a seeded or demo file, unless set there already (its
+    people are made up, and a board wrote their alerts to real logins of those names: a new
+    user's trial; a demo made by an older pdca went on doing so after its upgrade, a trial).
+    Whether it wrote."""
+    set_already = store.conn.execute(
+        "SELECT 1 FROM notify_settings WHERE key = 'terminal'"
+    ).fetchone()
+    if set_already is not None:
+        return False
+    # pdca's change, as the seed's alerts are: not the person's first undo (a new user's u)
+    _put(store, "terminal", "off", turned_off="terminal", actor=PDCA_ACTOR)
+    return True
+
+
 def set_preference(store: Store, login: str, text: str) -> nrules.ChannelSettings:
     """``prefer LOGIN terminal,mail`` (or ``default``): the person's channels."""
     nrules.check_login(login)
@@ -179,12 +194,21 @@ def set_preference(store: Store, login: str, text: str) -> nrules.ChannelSetting
     return channel_settings(store)
 
 
-def _put(store: Store, key: str, value: str | None, turned_off: str | None = None) -> None:
+def _put(
+    store: Store,
+    key: str,
+    value: str | None,
+    turned_off: str | None = None,
+    actor: str | None = None,
+) -> None:
     """Set (or with None clear) a notify setting, one transaction with its event.
     ``turned_off``: that channel is off from now on, and what waits to go out on it, or
     failed on it, is skipped in the same write: a tester's webhook, once off, kept failing
-    every run and doctor, the rows that had used up their tries for good."""
+    every run and doctor, the rows that had used up their tries for good. ``actor``: whose
+    change it is, when not the store's person (pdca's own)."""
     with store.write() as tx:
+        if actor is not None:
+            tx.actor = actor
         if turned_off is not None:
             _skip_waiting_on(store, tx, turned_off)
         before = store.conn.execute(

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from pdca.db import notify
 from pdca.db.clock import iso
-from pdca.db.convert import snapshot
 from pdca.db.errors import DatabaseProblem, InvalidInput
 from pdca.db.models import PDCA_ACTOR, PHASES, Direction, Phase
 
@@ -918,37 +918,14 @@ def seed_with_spec(
             # seeded alerts were that person's first undo (a new user's u on the demo).
             tx.actor = PDCA_ACTOR
             _raise_signal_alerts(store, tx)
-            _no_terminal_messages(store, tx)
             report(0.97)
+        notify.quiet_made_up_people(store)  # its people are made up: no terminal messages
         counts = _counts(store.conn)
     finally:
         store.conn.execute("DROP TABLE IF EXISTS temp.seed_events")
         store.conn.execute(f"PRAGMA cache_size = {int(cache)}")
     report(1.0)
     return counts
-
-
-def _no_terminal_messages(store: Store, tx: Transaction) -> None:
-    """The terminal channel off: a seeded file's people are made up, and a board on it (run
-    as root, or in group tty) wrote their alerts to the terminals of real logins of those
-    names, alice's and bob's on a shared server (a new user's trial). On, as on a team's
-    file, with ``pdca notify config terminal on``."""
-    cursor = store.conn.execute(
-        "INSERT INTO notify_settings (key, value, updated_at, updated_by)"
-        " VALUES ('terminal', 'off', ?, ?)",
-        (tx.at, tx.actor),
-    )
-    row = store.conn.execute(
-        "SELECT * FROM notify_settings WHERE id = ?", (cursor.lastrowid,)
-    ).fetchone()
-    tx.log(
-        "notify_setting",
-        row["id"],
-        "create",
-        "set notify terminal to off: the seeded people are made up",
-        None,
-        snapshot(row),
-    )
 
 
 def _raise_signal_alerts(store: Store, tx: Transaction) -> None:

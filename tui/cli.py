@@ -911,6 +911,9 @@ def demo(session: Session, size: str, fresh: bool) -> None:
             f"your demo database, as you left it: {printable(str(path))}\n"
             "  (pdca demo --fresh seeds it anew with today's dates)"
         )
+        from pdca.db.notify import quiet_made_up_people
+
+        quiet_made_up_people(store)  # one an older pdca seeded kept the terminal channel on
         _open_board(session)
         return
     # Reseeded in place, in one transaction, never deleted: a board may have it open.

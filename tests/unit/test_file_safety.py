@@ -561,6 +561,30 @@ def test_demo_reseeds_its_file_in_place_while_it_is_open(tmp_path: Path) -> None
         board.close()
 
 
+def test_a_demo_an_older_pdca_seeded_has_its_terminal_channel_turned_off(tmp_path: Path) -> None:
+    """Seeded before seeds turned it off, a demo kept the terminal channel on after its
+    upgrade, and its boards wrote the made-up people's alerts to real logins (a trial):
+    reopened, it is turned off (pdca's change, not the person's to undo)."""
+    env = _env(tmp_path, None)
+    assert run_pdca("demo", env=env).returncode == 0
+    path = Path(env["XDG_DATA_HOME"]) / "pdca" / "demo-small.db"
+    conn = sqlite3.connect(path)
+    try:
+        with conn:  # as an older pdca left it: no setting, so on by default
+            conn.execute("DELETE FROM notify_settings")
+    finally:
+        conn.close()
+    assert run_pdca("demo", env=env).returncode == 0
+    conn = sqlite3.connect(path)
+    try:
+        setting = conn.execute("SELECT value FROM notify_settings WHERE key = 'terminal'")
+        assert setting.fetchone() == ("off",)
+        last = conn.execute("SELECT actor FROM events ORDER BY id DESC LIMIT 1").fetchone()
+        assert last == ("pdca",)
+    finally:
+        conn.close()
+
+
 @pytest.mark.parametrize("suffix", ["", "-wal", "-shm", "-journal", " (a link)", " (to -journal)"])
 def test_import_and_export_refuse_the_database_itself(tmp_path: Path, suffix: str) -> None:
     path = tmp_path / "pdca.db"
