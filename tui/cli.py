@@ -1665,8 +1665,11 @@ def export(session: Session, fmt: str, out: str | None) -> None:
             click.echo(f"note: an import of this export will refuse {printable(problem)}", err=True)
         if problems:
             more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+            # A name pdca renames itself: sqlite3 was never needed for those (a trial)
             click.echo(
-                f"note: put them right with sqlite3 first{more}; pdca doctor names them",
+                f"note: put them right first{more}: a name with pdca initiative edit or pdca"
+                " kpi edit NAME --name NEW, any other value with sqlite3 (pdca doctor names"
+                " those)",
                 err=True,
             )
 

@@ -297,7 +297,8 @@ def test_an_export_says_which_rows_its_import_will_refuse(ok, cli, db_path: Path
     assert exported.stderr.splitlines() == [
         "note: an import of this export will refuse settings row 1: value '-3' is not a number"
         " of days from 1 to 365",
-        "note: put them right with sqlite3 first; pdca doctor names them",
+        "note: put them right first: a name with pdca initiative edit or pdca kpi edit NAME"
+        " --name NEW, any other value with sqlite3 (pdca doctor names those)",
     ]
     clean = cli("export", "--format", "csv")
     assert clean.stderr == ""
