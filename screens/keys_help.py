@@ -41,9 +41,17 @@ class PdcaBindingsTable(BindingsTable):
             section[binding.action].append(binding)
         # While the panel is open esc is the app's, to close it (no id, not listed): the
         # view's own esc (clear the filter, go back) never showed here (a tester).
-        for binding in self.screen._bindings.key_to_bindings.get("escape", []):
-            if binding.id is not None and binding.action not in here:
-                here[binding.action].append(binding)
+        # So are pgup and pgdn, which page the panel while it is open (the app's, no id): the
+        # board's "Page up"/"Page down" went missing from the list (a reviewer).
+        focused = self.screen.focused
+        chain = list(focused.ancestors_with_self) if focused is not None else [self.screen]
+        for key in ("escape", "pageup", "pagedown"):
+            for node in chain:  # the focused widget's, then up to the screen's
+                if isinstance(node, App):
+                    continue
+                for binding in node._bindings.key_to_bindings.get(key, []):
+                    if binding.id is not None and binding not in here[binding.action]:
+                        here[binding.action].append(binding)
         key_style = self.get_component_rich_style("bindings-table--key")
         rank = declared_order(self.screen)
         found: list[tuple[str, list[Entry]]] = []
@@ -82,18 +90,23 @@ class PdcaBindingsTable(BindingsTable):
         # Two lists side by side need about 60 cells: at 40 their words were cut (a tester).
         roomy = not narrow or screen.width >= _TWO_LISTS_WIDTH
         pairs = 2 if len(lines) > screen.height - 2 and roomy else 1
-        if pairs == 1 and len(lines) > screen.height - 2 and sections:
+        table = single if pairs == 1 else self._table(sections, 2)
+        if pairs == 2:  # measured again, two lists in the wider panel
+            wide = min(screen.width, 60) - _PANEL_FRAME
+            options = self.app.console.options.update_width(wide)
+            lines = self.app.console.render_lines(table, options)
+        if len(lines) > screen.height and sections:  # the panel takes the screen's height
             # Longer than the screen all the same: how to reach the rest, first (a tester's
-            # 60x20 panel ended at "o Owner" with no sign of more)
+            # 60x20 panel ended at "o Owner" with no sign of more; two lists at 80x15 too)
             more = (Text("pgup pgdn", style=self.get_component_rich_style("bindings-table--key")),
                     Text("more keys, below"))  # fmt: skip
             title, entries = sections[0]
             sections[0] = (title, [more, *entries])
-            single = self._table(sections, 1)
+            table = self._table(sections, pairs)
         for panel in self.ancestors_with_self:
             if isinstance(panel, PdcaHelpPanel) and panel.has_class("-two") != (pairs == 2):
                 self.call_after_refresh(panel.set_class, pairs == 2, "-two")
-        return single if pairs == 1 else self._table(sections, 2)
+        return table
 
     def _table(self, sections: list[tuple[str, list[Entry]]], pairs: int) -> Table:
         table = Table(padding=(0, 1, 0, 0), show_header=False, box=box.SIMPLE)

@@ -160,7 +160,9 @@ async def test_a_keys_panel_longer_than_the_screen_says_so_and_pages(
         table = app.screen.query_one(PdcaBindingsTable)
         drawn = Console(width=60, record=True, file=io.StringIO())
         drawn.print(table.render_bindings_table())
-        assert "more keys, below" in drawn.export_text() and panel.max_scroll_y > 0
+        listed = drawn.export_text()
+        assert "more keys, below" in listed and panel.max_scroll_y > 0
+        assert "Page down" in listed  # the board's own, listed still (a reviewer)
         await pilot.press("pagedown")
         await settle_app(app, pilot)
         assert panel.scroll_y > 0 and focused(app) == before  # the panel moved, not the board
@@ -174,6 +176,13 @@ async def test_a_keys_panel_longer_than_the_screen_says_so_and_pages(
         await pilot.press("question_mark")
         await pilot.pause()
         assert pilot.app.screen.query_one(PdcaKeyPanel).max_scroll_y == 0
+    async with make_app(board_db).run_test(size=(80, 15)) as pilot:  # two lists, still long
+        await settle_app(pilot.app, pilot)
+        await pilot.press("question_mark")
+        await settle_app(pilot.app, pilot)
+        drawn = Console(width=80, record=True, file=io.StringIO())
+        drawn.print(pilot.app.screen.query_one(PdcaBindingsTable).render_bindings_table())
+        assert "more keys, below" in drawn.export_text()
 
 
 async def test_escape_closes_the_keys_panel_and_then_does_what_it_did(
