@@ -256,7 +256,14 @@ def again_now(board: BoardScreen, again: EditAgain, then: str = "") -> bool:
     board.unsent_edits[again.base.id] = again
     after = f", {then}" if then else ""
     where = "press e on it"
-    if again.base.done_at is not None and not board.filter.include_done:
+    # As it is now: the version kept may be the one seen before a wait for the lock (a
+    # reviewer), finished by someone else meanwhile.
+    try:
+        now = board.store.get_action(again.base.id)
+    except PdcaError:  # gone: said where the save found it so
+        now = again.base
+    done = now.done_at is not None
+    if done and not board.filter.include_done:
         # done meanwhile, so off the board: "press e on it" of a card nobody could see (a
         # tester)
         where = f"#{again.base.id} is done now, so D shows it, then e on it"
