@@ -449,7 +449,11 @@ def log_page(
     if where.action_id is not None:
         clauses.append("c.action_id = ?")
         params.append(where.action_id)
-    if where.initiative is not None:
+    if where.initiative is not None and store.no_initiative(where.initiative):
+        # as pdca list --initiative none (a reviewer); "+": down the check-ins' (at) index,
+        # not the actions' of no initiative, whose check-ins would all be sorted first
+        clauses.append("+a.initiative_id IS NULL")
+    elif where.initiative is not None:
         clauses.append("a.initiative_id = ?")
         params.append(store.initiative_id(where.initiative))
     if where.status in FOLLOWUP_RESULTS:

@@ -724,7 +724,7 @@ class Store:
         row_id: int = row["id"]
         return row_id
 
-    def _no_initiative(self, name: str) -> bool:
+    def no_initiative(self, name: str) -> bool:
         """Whether ``name`` asks for no initiative: "none", unless a file from before that
         word was refused as a name holds an initiative called so."""
         if name.strip().lower() != "none":
@@ -1060,7 +1060,7 @@ class Store:
         if where.phase is not None:
             clauses.append("a.phase = ?")
             params.append(where.phase)
-        if where.initiative is not None and self._no_initiative(where.initiative):
+        if where.initiative is not None and self.no_initiative(where.initiative):
             # As --initiative none clears a link: the work of no initiative, which nothing
             # listed ("'none' is not a known initiative; add one", refused as a name: a tester)
             clauses.append("a.initiative_id IS NULL")

@@ -385,3 +385,14 @@ def test_repeats_pdca_made_are_listed_after_a_persons_other_changes(ok, js, monk
     # and the check-in, ahead of the repeats too (they hid a blocked one: a reviewer)
     assert "alert-escalated" in erins and "checkin" in erins and len(erins) == 10, erins
     assert digest["change_counts"]["erin"]["created"] == 14  # the 2nd to the 15th
+
+
+def test_log_initiative_none_lists_the_check_ins_of_no_initiative(ok, js) -> None:
+    """As pdca list --initiative none: refused with "add one", which none may (a reviewer)."""
+    ok("initiative", "add", "Faster support")
+    ok("add", "Linked", "--initiative", "Faster support")
+    ok("add", "Loose")
+    ok("checkin", "1", "on the linked one")
+    ok("checkin", "2", "on the loose one")
+    listed = js("log", "--initiative", "none", "--json")
+    assert [entry["message"] for entry in listed] == ["on the loose one"]

@@ -869,6 +869,7 @@ def test_the_logs_far_end_and_its_pages_up_read_the_index_without_sorting(store:
         LogFilter(owner="bob"),
         LogFilter(action_id=action.id),
         LogFilter(initiative="Ops"),
+        LogFilter(initiative="none"),  # of no initiative
         LogFilter(status="blocked", since=date(2026, 1, 1)),
         LogFilter(since=date(2026, 1, 1), until=date(2026, 12, 1)),
     )
