@@ -273,12 +273,15 @@ async def test_the_header_names_who_else_has_the_file_open(make_app, board_db: P
         assert "here" not in str(alice.screen.query_one(StatusBar).render())
 
 
-async def test_a_board_that_may_only_read_names_who_is_here(make_app, board_db: Path) -> None:
+async def test_a_board_that_may_only_read_names_who_is_here(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """carl, who may only read, saw no one while ann and ben wrote (a soak): a reader is not
     listed itself, and sees the others; one who goes goes from its header too."""
     import os
     import socket
 
+    from pdca.db import presence
     from pdca.db.presence import Presence
 
     reader = make_app(board_db, actor="carl", presence=True, watch_changes=False)
@@ -294,7 +297,8 @@ async def test_a_board_that_may_only_read_names_who_is_here(make_app, board_db: 
             assert reader.others == ("ann",)
             assert "ann here" in str(reader.screen.query_one(StatusBar).render())
             assert "carl" not in Presence(ann, host="", pid=0).others()  # not listed itself
-            board.leave()
+            # ann's board killed: no write says so, her session only stops being renewed
+            monkeypatch.setattr(presence, "PRESENT_WITHIN_SECONDS", -1)
             reader.check_for_changes()
             await pilot.pause()
             assert reader.others == ()
