@@ -46,13 +46,13 @@ Title = Annotated[str, AfterValidator(_non_blank(TITLE_MAX))]
 Name = Annotated[str, AfterValidator(_non_blank(NAME_MAX))]
 
 
-def _blank_is_none(text: str) -> str:
+def _blank_is_empty(text: str) -> str:
     """Notes of blanks alone are no notes: ``edit --notes "   "`` wrote them as a change,
     where a blank title is refused (a tester)."""
     return text if text.strip() else ""
 
 
-Notes = Annotated[str, AfterValidator(_at_most(NOTES_MAX)), AfterValidator(_blank_is_none)]
+Notes = Annotated[str, AfterValidator(_at_most(NOTES_MAX)), AfterValidator(_blank_is_empty)]
 Message = Annotated[str, AfterValidator(_non_blank(MESSAGE_MAX))]
 Login = Annotated[str, AfterValidator(_login)]
 OwnerLogin = Annotated[str, AfterValidator(_person)]  # an owner: not pdca's own name, not "none"

@@ -43,7 +43,6 @@ def status_of(row: KpiRow) -> tuple[str, str]:
     words = STATUS_WORDS.get(row.status, row.status)
     if row.status == "alert":
         return "alert", words + (_standing(row.alert) if row.alert is not None else "")
-    rule_text = None
     if row.alert is not None:
         if row.alert.rule is None:
             return "alert", _both(row.status, f"{STATUS_WORDS['alert']} open") + _standing(
