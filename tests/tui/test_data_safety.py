@@ -82,15 +82,25 @@ async def test_back_and_done_on_a_stale_card_are_refused_too(
 # --------------------------------------------------------------------------- the conflict dialog
 
 
-async def _edit_title_while_bob_changes(app, pilot, board_db: Path, bob_change: ActionChanges):  # type: ignore[no-untyped-def]
+async def _save_title_after_bob(app, pilot, board_db: Path, title: str, bob_does) -> None:  # type: ignore[no-untyped-def]
+    """e on #1, ``title`` typed; bob writes (``bob_does(his store)``) while the form is open,
+    then ctrl+s."""
     await pilot.press("e")
     await settle_app(app, pilot)
-    app.screen.query_one("#title", Input).value = "Alice's title"
-    bob = open_as(board_db, "bob")  # bob saves first, while alice's form is open
-    bob.edit_action(1, bob_change)
-    bob.close()
+    app.screen.query_one("#title", Input).value = title
+    bob = open_as(board_db, "bob")
+    try:
+        bob_does(bob)
+    finally:
+        bob.close()
     await pilot.press("ctrl+s")
     await settle_app(app, pilot)
+
+
+async def _edit_title_while_bob_changes(app, pilot, board_db: Path, bob_change: ActionChanges):  # type: ignore[no-untyped-def]
+    await _save_title_after_bob(
+        app, pilot, board_db, "Alice's title", lambda bob: bob.edit_action(1, bob_change)
+    )
     assert isinstance(app.screen, ConflictModal)
 
 
@@ -110,14 +120,10 @@ async def test_the_same_change_saved_by_someone_else_is_no_conflict(
     (a tester). It already says so: that is said, and nothing is kept."""
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("e")
-        await settle_app(app, pilot)
-        app.screen.query_one("#title", Input).value = "The same title"
-        bob = open_as(board_db, "bob")
-        bob.edit_action(1, ActionChanges(title="The same title"))
-        bob.close()
-        await pilot.press("ctrl+s")
-        await settle_app(app, pilot)
+        same = ActionChanges(title="The same title")
+        await _save_title_after_bob(
+            app, pilot, board_db, "The same title", lambda bob: bob.edit_action(1, same)
+        )
         assert not isinstance(app.screen, ConflictModal | ActionFormModal)
         assert _notes(app)[-1] == "#1 already holds your change (bob changed it meanwhile)"
         assert app.context.kept() == []
@@ -131,14 +137,9 @@ async def test_an_edit_kept_of_an_action_done_meanwhile_says_how_to_reach_it(
     note says it is done, and that D shows it."""
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("e")
-        await settle_app(app, pilot)
-        app.screen.query_one("#title", Input).value = "Alice's title"
-        bob = open_as(board_db, "bob")
-        bob.complete_action(1, "abandon")
-        bob.close()
-        await pilot.press("ctrl+s")
-        await settle_app(app, pilot)
+        await _save_title_after_bob(
+            app, pilot, board_db, "Alice's title", lambda bob: bob.complete_action(1, "abandon")
+        )
         if isinstance(app.screen, ConflictModal):
             await pilot.press("escape")
             await settle_app(app, pilot)
