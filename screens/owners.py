@@ -34,14 +34,23 @@ NUMBERS = [("P", 3), ("D", 3), ("C", 3), ("A", 3), ("late", 6), ("≤7d", 5), ("
            ("alerts", 7), ("f-ups", 6)]  # fmt: skip
 
 
-def heading(widths: list[int], login_width: int = LOGIN_WIDTH) -> str:
+CHECKED_IN = 12  # the "checked in" column's cells ("     15h ago")
+
+
+def heading(widths: list[int], login_width: int = LOGIN_WIDTH, checked_in: bool = True) -> str:
     # No lead space: the heading's own padding stands over the rows' cursor mark.
     return (
         "owner".ljust(login_width)
         + "".join(label.rjust(width) for (label, _), width in zip(NUMBERS, widths, strict=True))
-        + "checked in".rjust(12)
+        + ("checked in".rjust(CHECKED_IN) if checked_in else "")
         + "  load"
     )
+
+
+def checked_in_fits(widths: list[int], login_width: int, room: int) -> bool:
+    """Whether the "checked in" column fits whole: cut at the edge, "15h ago" read "1…", a
+    different number (a tester at 60 columns). Left out where it does not."""
+    return login_width + sum(widths) + CHECKED_IN <= room
 
 
 def values_of(row: OwnerRow) -> list[int]:
@@ -81,6 +90,7 @@ def owner_row(
     heaviest: int,
     widths: list[int] | None = None,
     login_width: int = LOGIN_WIDTH,
+    checked_in: bool = True,
 ) -> Row:
     roles = ["", "", "", "", "bad", "warn", "warn", "bad", "accent"]
     widths = widths or [width for _, width in NUMBERS]
@@ -96,8 +106,11 @@ def owner_row(
     filled = round(BAR_WIDTH * row.open / heaviest) if heaviest else 0
     if row.open and not filled:  # 2 beside 46 drew an empty bar, read as none (a trial)
         filled = 1
+    if checked_in:
+        cells.append(
+            (("" if row.unowned else since(row.last_checkin_at, now)).rjust(CHECKED_IN), "muted")
+        )
     cells += [
-        (("" if row.unowned else since(row.last_checkin_at, now)).rjust(12), "muted"),
         ("  ", ""),
         ("█" * filled, "accent"),
         ("░" * (BAR_WIDTH - filled), "muted"),
@@ -180,8 +193,9 @@ class OwnersScreen(RowView):
         listed = self.query_one(RowList).scrollable_content_region.width
         room = (listed or self.app.size.width - 2) - 1
         login = login_width_for(rows, widths, room)
-        self.query_one("#owners-heading", Static).update(Text(heading(widths, login)))
-        rendered = [owner_row(r, now, heaviest, widths, login) for r in rows]
+        fits = checked_in_fits(widths, login, room)
+        self.query_one("#owners-heading", Static).update(Text(heading(widths, login, fits)))
+        rendered = [owner_row(r, now, heaviest, widths, login, fits) for r in rows]
         index = next((i for i, r in enumerate(rows) if r.login == keep), None)
         self.query_one(RowList).show(rendered, index)
         late = sum(r.overdue for r in rows)

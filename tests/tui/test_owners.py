@@ -187,3 +187,22 @@ async def test_long_logins_are_told_apart_where_the_terminal_has_room(
             for row in rows:  # the columns stand where their headings say, long login or not
                 end = heading.index(" late ") + len("late")
                 assert row[end] in "·0123456789" and row[end + 1] == " ", (size, row)
+
+
+@pytest.mark.parametrize(("columns", "shown"), [(60, False), (80, True)])
+async def test_checked_in_is_shown_whole_or_not_at_all(
+    make_app, team: Path, columns: int, shown: bool
+) -> None:
+    """At 60 columns "15h ago" was cut to "1…", a different number (a tester): the column is
+    left out where it cannot be whole."""
+    from textual.widgets import Static
+
+    app = make_app(team)
+    async with app.run_test(size=(columns, 20)) as pilot:
+        await pilot.press("2")
+        await settle_app(app, pilot)
+        heading = str(app.screen.query_one("#owners-heading", Static).render())
+        assert ("checked in" in heading) is shown
+        listed = app.screen.query_one(RowList)
+        line = listed.render_line(0).text
+        assert ("just now" in line) is shown, line  # bob's last check-in, whole or absent
