@@ -357,6 +357,16 @@ class NarrowHelpFormatter(click.HelpFormatter):
 class PdcaContext(click.Context):
     formatter_class = NarrowHelpFormatter
 
+    def make_formatter(self) -> click.HelpFormatter:
+        width = self.terminal_width
+        columns = shutil.get_terminal_size().columns
+        if width is None and columns < HELP_FLOOR + 2:
+            # click's help is never narrower than 50, whatever the terminal: at 40 columns
+            # each line wrapped into two (a tester). Its own width below that floor, asked
+            # only when help is shown.
+            width = max(columns - 2, 20)
+        return self.formatter_class(width=width, max_width=self.max_content_width)
+
 
 class SubGroup(click.Group):
     """A group whose commands are each given ``--db`` and completion as they are added: the
@@ -366,14 +376,13 @@ class SubGroup(click.Group):
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         accept_db_option(cmd)
         attach_completers(cmd, self.name)  # a group's own: initiative edit NAME
-        cmd.context_class = PdcaContext  # its help fits a narrow terminal
         if type(cmd) is click.Group:  # pdca kpi, notify, ...: made with @click.group()
             cmd.__class__ = SubGroup  # no state of its own: only the checks below
         super().add_command(cmd, name)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         cmd = super().get_command(ctx, cmd_name)
-        if cmd is not None:  # added to a group before it became a SubGroup (kpi add) too
+        if cmd is not None:  # its help fits a narrow terminal (each command found here)
             cmd.context_class = PdcaContext
         return cmd
 
@@ -481,11 +490,6 @@ class PdcaGroup(SubGroup):
         self, args: Any = None, prog_name: str | None = None, **extra: Any
     ) -> Any:
         extra.pop("standalone_mode", None)
-        columns = shutil.get_terminal_size().columns
-        if columns < HELP_FLOOR + 2:
-            # click's help is never narrower than 50, whatever the terminal: at 40 columns
-            # each line wrapped into two (a tester). Its own width below that floor.
-            extra.setdefault("terminal_width", max(columns - 2, 20))
         arguments = sys.argv[1:] if args is None else list(args)
         _opened.clear()  # this run's (the tests run many in one process)
         try:
@@ -778,9 +782,9 @@ def _open_board(session: Session) -> None:
 def where(session: Session) -> None:
     """Print the database path pdca resolved and which rule chose it."""
     resolved = session.resolved
-    click.echo(printable(str(resolved.path)))
-    click.echo(f"rule: {describe_rule(resolved)}", err=False)
     shown = printable(str(resolved.path))
+    click.echo(shown)
+    click.echo(f"rule: {describe_rule(resolved)}", err=False)
     if resolved.path.is_dir():  # printed as if fine, then every command refused it (a tester)
         click.echo(
             f"note: {shown} is a folder: every command will refuse it; name a file in it (pdca.db)",

@@ -21,17 +21,9 @@ def narrowed(options: list[str], text: str) -> list[str]:
     if not wanted:
         return list(options)
 
-    def rank(option: str) -> int:
+    def rank(option: str) -> tuple[bool, bool, bool]:  # False sorts first
         folded = option.casefold()
-        return (
-            0
-            if option == typed
-            else 1
-            if folded == wanted
-            else 2
-            if folded.startswith(wanted)
-            else 3
-        )
+        return option != typed, folded != wanted, not folded.startswith(wanted)
 
     return sorted((o for o in options if wanted in o.casefold()), key=rank)
 
