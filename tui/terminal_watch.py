@@ -25,19 +25,17 @@ import threading
 POLL_SECONDS = 1.0
 
 
-def watch_the_terminal(fd: int, ended: threading.Event, size_fd: int | None = None) -> None:
+def watch_the_terminal(fd: int, ended: threading.Event) -> None:
     """Until ``ended`` is set, look once a second whether ``fd`` is still a terminal; when it
-    stops being one, SIGHUP this process (once). And whether the size of ``size_fd`` (the
-    terminal drawn on; ``fd`` if not given) changed: then SIGWINCH it, at most once for each
-    change (one a real SIGWINCH told too costs a layout). Nothing is watched if ``fd`` is no
-    terminal now."""
+    stops being one, SIGHUP this process (once). And whether its size changed: then SIGWINCH
+    it, at most once for each change (one a real SIGWINCH told too costs a layout). Nothing
+    is watched if ``fd`` is no terminal now."""
     if not os.isatty(fd):
         return
-    drawn_on = fd if size_fd is None else size_fd
 
     def size() -> os.terminal_size | None:
         try:
-            return os.get_terminal_size(drawn_on)
+            return os.get_terminal_size(fd)
         except OSError:
             return None
 
