@@ -1494,6 +1494,13 @@ def _local_days(conn: sqlite3.Connection) -> None:
             conn.execute(sql.replace("date('now')", "date('now', 'localtime')"))
 
 
+def _checkin_history(conn: sqlite3.Connection) -> None:
+    """An action's history names its undone check-ins too (``pdca show``, the board's detail):
+    their rows are gone, so only the change they made says whose they were (a tester saw
+    "undid: checked in on #1" and then no trace of it in ``pdca show 1``)."""
+    conn.execute("CREATE INDEX idx_event_changes_action ON event_changes (action_id, kind)")
+
+
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
 
 MIGRATIONS: list[Migration] = [
@@ -1523,6 +1530,7 @@ MIGRATIONS: list[Migration] = [
     ("0024_followup_handovers", _followup_handovers),
     ("0025_stay_triggers_remade", _stay_triggers_remade),
     ("0026_local_days", _local_days),
+    ("0027_checkin_history", _checkin_history),
 ]
 
 

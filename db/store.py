@@ -1110,10 +1110,13 @@ class Store:
             for row in self.conn.execute(
                 "SELECT * FROM events WHERE (entity = 'action' AND entity_id = ?)"
                 " OR (entity = 'checkin' AND entity_id IN"
-                "     (SELECT id FROM checkins WHERE action_id = ?))"
+                "     (SELECT id FROM checkins WHERE action_id = ?"
+                # an undone check-in's row is gone; the change it made still names the action
+                "      UNION SELECT e.entity_id FROM event_changes c JOIN events e ON e.id = c.id"
+                "      WHERE c.action_id = ? AND c.kind IN ('checkin', 'followup')))"
                 " OR (entity = 'followup' AND entity_id IN"
                 "     (SELECT id FROM followups WHERE action_id = ?)) ORDER BY id",
-                (action_id, action_id, action_id),
+                (action_id, action_id, action_id, action_id),
             )
         ]
         names = self._names_in(history)

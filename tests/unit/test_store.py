@@ -855,6 +855,31 @@ def test_action_detail_has_checkins_and_the_whole_history(timed: Store, ticker: 
     assert detail.names == {}  # no change named an initiative or a KPI
 
 
+def test_action_detail_keeps_an_undone_checkin_in_the_history(store: Store) -> None:
+    """The undone check-in's row is gone, but ``pdca show`` still tells it was made and
+    taken back; another action's check-ins stay out (a tester saw no trace of one)."""
+    store.add_action(ActionDraft(title="x"))
+    store.add_action(ActionDraft(title="other"))
+    store.add_checkin(1, CheckinDraft(message="kept"))
+    store.add_checkin(1, CheckinDraft(message="wrong", status="blocked"))
+    store.undo()
+    store.add_checkin(2, CheckinDraft(message="elsewhere", status="at-risk"))
+    store.undo()
+    detail = store.action_detail(1)
+    assert [c.message for c in detail.checkins] == ["kept"]
+    assert [e.summary for e in detail.history] == [
+        "added #1",
+        "checked in on #1 (on-track)",
+        "checked in on #1 (blocked)",
+        "undid checked in on #1 (blocked)",
+    ]
+    assert [e.summary for e in store.action_detail(2).history] == [
+        "added #2",
+        "checked in on #2 (at-risk)",
+        "undid checked in on #2 (at-risk)",
+    ]
+
+
 def test_action_detail_names_the_initiatives_and_kpis_its_changes_name_by_id(store) -> None:
     store.add_initiative(InitiativeDraft(name="Faster support"))
     store.add_kpi(KpiDraft(name="Lead time", unit="h", baseline=9, target=5))
