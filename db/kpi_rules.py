@@ -13,16 +13,16 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from pdca.db.clock import iso, stored_moment
-from pdca.db.errors import InvalidInput, NotFound
+from pdca.db.errors import InvalidInput
 from pdca.db.models import (
     STATUS_ORDER,
     Cadence,
     Direction,
     KpiStatus,
     Trend,
-    quoted_name,
     shown_number,
 )
+from pdca.db.unknown_names import UnknownName
 
 if TYPE_CHECKING:  # a pydantic model: the board's sparklines use these rules without it
     from pdca.db.models import KpiDraft
@@ -182,55 +182,17 @@ def refuse_future_baseline(baseline_from: date | None, today: date) -> None:
         )
 
 
-SUGGESTED = 5  # close names a "no KPI" message offers
-
-
-def close_names(wanted: str, names: Sequence[str], limit: int = SUGGESTED) -> tuple[list[str], int]:
-    """Names close to ``wanted`` (those starting with it, then holding it, then spelled
-    alike), at most ``limit``, and how many more start with or hold it."""
-    import difflib
-
-    key = wanted.strip().casefold()
-    if not key:
-        return [], 0
-    starting = sorted((n for n in names if n.casefold().startswith(key)), key=str.casefold)
-    holding = sorted(
-        (n for n in names if key in n.casefold() and n not in starting), key=str.casefold
-    )
-    folded = {n.casefold(): n for n in names}
-    alike = [folded[f] for f in difflib.get_close_matches(key, list(folded), n=limit)]
-    found = list(dict.fromkeys([*starting, *holding, *alike]))
-    return found[:limit], max(0, len(starting) + len(holding) - limit)
-
-
-def unknown_name_hint(wanted: str, names: Sequence[str]) -> str:
-    """``; did you mean “A”, “B” (and 3 more: pdca kpi list)?`` or nothing. Names are shown
-    between curly quotes, exactly as they are (``quoted_name``), so they copy whole."""
-    shown, more = close_names(wanted, names)
-    if not shown:
-        return ""
-    listed = ", ".join(quoted_name(n) for n in shown)
-    return f"; did you mean {listed}" + (f" (and {more} more: pdca kpi list)" if more else "") + "?"
-
-
-LIST_THEM = " (list them: pdca kpi list)"
-
-
-class UnknownKpi(InvalidInput, NotFound):
+class UnknownKpi(UnknownName):
     """A KPI name that names no KPI, in one wording wherever a name is taken (``kpi show``,
     ``edit``, ``record``, ``import``, ``add --kpi``, ``edit --kpi``)::
 
         kpi: “Lead tme” is not a known KPI; did you mean “Lead time”?
         --kpi: “zzz” is not a known KPI (list them: pdca kpi list)
 
-    ``field`` is what the person typed it as (``--kpi``, or ``kpi`` for the NAME argument).
-    Both an ``InvalidInput`` (a bad value) and a ``NotFound`` (callers catch either)."""
+    ``field`` is what the person typed it as (``--kpi``, or ``kpi`` for the NAME argument)."""
 
     def __init__(self, field: str, wanted: str, names: Sequence[str]) -> None:
-        why = "is not a known KPI" + (unknown_name_hint(wanted, names) or LIST_THEM)
-        self.field, self.value, self.why = field, wanted, why  # as InvalidInput
-        self.kind, self.key = "KPI", wanted  # as NotFound
-        Exception.__init__(self, f"{field}: {quoted_name(wanted)} {why}")
+        super().__init__(field, wanted, names, kind="KPI", listing="pdca kpi list")
 
 
 # --------------------------------------------------------------------------- alerts

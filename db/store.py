@@ -715,15 +715,6 @@ class Store:
         by = " and ".join(named) + (f" and {others} more" if others > 0 else "")
         return Conflict(entity, entity_id, by, changes[-1]["at"], said)
 
-    def _id_by_name(self, table: str, kind: str, name: str | None, hint: str) -> int | None:
-        if name is None:
-            return None
-        row = self._row_named(table, name)
-        if row is None:
-            raise InvalidInput(kind, name, f"is not a known {kind} ({hint})")
-        row_id: int = row["id"]
-        return row_id
-
     def no_initiative(self, name: str) -> bool:
         """Whether ``name`` asks for no initiative: "none", unless a file from before that
         word was refused as a name holds an initiative called so."""
@@ -731,14 +722,21 @@ class Store:
             return False
         return self._row_named("initiatives", name) is None
 
-    def initiative_id(self, name: str | None) -> int | None:
-        """The id of the initiative with this name (None for None); ``InvalidInput`` if unknown."""
-        return self._id_by_name(
-            "initiatives",
-            "initiative",
-            name,
-            "list them: pdca initiative list; add one: pdca initiative add NAME",
-        )
+    def initiative_id(self, name: str | None, field: str = "initiative") -> int | None:
+        """The id of the initiative with this name (None for None); ``UnknownName`` (an
+        ``InvalidInput``) naming close names if unknown, in the KPIs' words, with ``field``
+        as the person typed it (``initiative``, ``--initiative``)."""
+        if name is None:
+            return None
+        row = self._row_named("initiatives", name)
+        if row is None:
+            from pdca.db.unknown_names import UnknownName
+
+            names = [found for (found,) in self.conn.execute("SELECT name FROM initiatives")]
+            listing, also = "pdca initiative list", "; add one: pdca initiative add NAME"
+            raise UnknownName(field, name, names, kind="initiative", listing=listing, also=also)
+        initiative_id: int = row["id"]
+        return initiative_id
 
     def kpi_id(self, name: str | None, field: str = "kpi") -> int | None:
         """The id of the KPI with this name (None for None); ``kpi_rules.UnknownKpi`` (an

@@ -268,11 +268,14 @@ def refuse_clearing(option: str, value: str | None, what: str) -> None:
         )
 
 
-def refuse_unknown_kpi(store: Any, name: str | None) -> None:
-    """``--kpi`` naming no KPI, before anything is written and in the words of every command
-    that takes a KPI name (``--kpi: “X” is not a known KPI; did you mean ...``)."""
-    if name is not None and not cleared(name):
-        store.kpi_id(name, "--kpi")
+def refuse_unknown_names(store: Any, kpi: str | None, initiative: str | None = None) -> None:
+    """``--kpi`` or ``--initiative`` naming nothing, before anything is written and in the
+    words of every command that takes such a name (``--kpi: “X” is not a known KPI; did you
+    mean ...``)."""
+    if kpi is not None and not cleared(kpi):
+        store.kpi_id(kpi, "--kpi")
+    if initiative is not None and not cleared(initiative):
+        store.initiative_id(initiative, "--initiative")
 
 
 def _echo_action_line(verb: str, action: Action | ActionLine, *, ended: bool = False) -> None:
@@ -978,13 +981,14 @@ def add(
         "due": _date(session, "due", due),
         "priority": priority,
         "notes": notes,
-        "initiative": initiative,
-        "kpi": kpi,
+        # 'none' is none, as edit reads it (a tester's "--kpi none" was "not a known KPI")
+        "initiative": None if cleared(initiative) else initiative,
+        "kpi": None if cleared(kpi) else kpi,
     }
     if not as_json and every is None:  # the reply is one line: no model, no pydantic
         fields = checked_action(ActionFields(**given))
         store = session.store(create=True)
-        refuse_unknown_kpi(store, kpi)
+        refuse_unknown_names(store, kpi, initiative)
         with saying_who_is_new(store, owner):
             _echo_action_line("added", store.add_action_line(fields))
         return
@@ -997,7 +1001,7 @@ def add(
 
         parse(every)  # a bad rule is refused before the file is opened or created
     store = session.store(create=True)
-    refuse_unknown_kpi(store, kpi)
+    refuse_unknown_names(store, kpi, initiative)
     with saying_who_is_new(store, owner):
         action = (
             store.add_action(draft) if every is None else add_repeating_action(store, draft, every)
@@ -1064,7 +1068,7 @@ def edit(
     if not as_json:  # the reply is one line: no model, no pydantic
         checked = checked_changes(ChangeFields(**fields))
         store = session.store()
-        refuse_unknown_kpi(store, kpi)
+        refuse_unknown_names(store, kpi, initiative)
         with saying_who_is_new(store, fields["owner"]):
             line = store.edit_action_line(action_id, checked, if_version)
         _echo_action_line("edited" if line.changed else "unchanged", line)
@@ -1075,7 +1079,7 @@ def edit(
 
     changes = validated(ActionChanges, **fields)
     store = session.store()
-    refuse_unknown_kpi(store, kpi)
+    refuse_unknown_names(store, kpi, initiative)
     with saying_who_is_new(store, changes.owner):
         action, changed = store.edit_action_telling(action_id, changes, if_version)
     _emit(as_json, action, lambda: _echo_action_line("edited", action))
@@ -1232,6 +1236,8 @@ def list_actions(
 
     store = session.store()
     refuse_unknown_owner(store, owner)
+    if initiative is not None and not store.no_initiative(initiative):
+        store.initiative_id(initiative, "--initiative")  # named as typed, before any row
     where = ActionFilter(
         # 'none' is nobody, as add and edit read it (the board's "(unowned)" filter)
         owner=UNOWNED if owner is not None and owner.strip().lower() == "none" else owner,

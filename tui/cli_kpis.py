@@ -17,6 +17,7 @@ import click
 
 from pdca.db.errors import InvalidInput, shell_word
 from pdca.db.models import DEFAULT_CADENCE, DEFAULT_PERSPECTIVE, record_id, shown_number
+from pdca.db.unknown_names import UnknownName
 from pdca.tui.cli import (
     Session,
     _date,
@@ -137,6 +138,8 @@ def typed_as(options: dict[str, str]) -> Iterator[None]:
         option = options.get(error.field)
         if option is None:
             raise
+        if isinstance(error, UnknownName):  # its wording and quotes kept
+            raise error.typed_as(option) from None
         value = error.value
         if isinstance(value, list | tuple):  # --escalate-to dana,erin: as it was typed
             value = ",".join(str(part) for part in value)

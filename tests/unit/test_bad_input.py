@@ -105,12 +105,12 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     (["kpi", "record", "Nope", "3"], ("kpi: “Nope”", "is not a known KPI")),
     (["add", "x", "--kpi", "Nope"], ("--kpi: “Nope”", "is not a known KPI")),
     (["edit", "1", "--kpi", "Nope"], ("--kpi: “Nope”",)),
-    (["add", "x", "--initiative", "Nope"], ("initiative: 'Nope'", "is not a known initiative")),
-    (["edit", "1", "--initiative", "Nope"], ("initiative: 'Nope'",)),
-    (["list", "--initiative", "Nope"], ("initiative: 'Nope'",)),
+    (["add", "x", "--initiative", "Nope"], ("--initiative: “Nope”", "is not a known initiative")),
+    (["edit", "1", "--initiative", "Nope"], ("--initiative: “Nope”",)),
+    (["list", "--initiative", "Nope"], ("--initiative: “Nope”",)),
     (
         [*KPI_ADD, "--baseline", "1", "--target", "2", "--initiative", "Nope"],
-        ("initiative: 'Nope'",),
+        ("--initiative: “Nope”",),
     ),
     # numbers
     (["kpi", "record", KPI, "abc"], ("value: 'abc'", "is not a number")),

@@ -265,7 +265,11 @@ def test_initiative_edit_with_nothing_different_writes_nothing(cli, store):
 @pytest.mark.parametrize(
     "args,message",
     [
-        (("Nope", "--owner", "x"), "initiative: 'Nope' is not a known initiative"),
+        (("Nope", "--owner", "x"), "initiative: “Nope” is not a known initiative"),
+        (
+            ("sup", "--owner", "x"),
+            "initiative: “sup” is not a known initiative; did you mean “Support”?",
+        ),
         (("Ops",), "give --name, --objective or --owner"),
         (("Ops", "--name", "none"), "--name: 'none' cannot be cleared (an initiative needs one)"),
         (("Ops", "--name", "   "), "--name: '   ' is empty"),

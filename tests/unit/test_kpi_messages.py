@@ -208,7 +208,7 @@ def test_unknown_kpi_is_caught_as_either_error(store: Store) -> None:
         (["kpi", "edit", KPI, "--escalate-to", "ok,bad login"],
          "--escalate-to: 'ok,bad login' is not a login"),
         (["kpi", "edit", KPI, "--name", " "], "--name: ' '"),
-        (["kpi", "edit", KPI, "--initiative", "Nope"], "--initiative: 'Nope' is not a known"),
+        (["kpi", "edit", KPI, "--initiative", "Nope"], "--initiative: “Nope” is not a known"),
         (["kpi", "record", KPI, "3", "--note", "x" * 10_001], "--note: 'xxx"),
     ],
 )  # fmt: skip

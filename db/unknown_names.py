@@ -1,0 +1,71 @@
+"""A name that names nothing (a KPI, an initiative), in the one wording every lookup shares::
+
+    kpi: “Lead tme” is not a known KPI; did you mean “Lead time”?
+    --initiative: “zzz” is not a known initiative (list them: pdca initiative list)
+
+Names are shown between curly quotes, exactly as they are (``quoted_name``), so they copy
+whole; a tester met “…” for a KPI and '…' for an initiative in the same session."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pdca.db.errors import InvalidInput, NotFound
+from pdca.db.models import quoted_name
+
+SUGGESTED = 5  # close names a "not a known ..." message offers
+
+
+def close_names(wanted: str, names: Sequence[str], limit: int = SUGGESTED) -> tuple[list[str], int]:
+    """Names close to ``wanted`` (those starting with it, then holding it, then spelled
+    alike), at most ``limit``, and how many more start with or hold it."""
+    import difflib
+
+    key = wanted.strip().casefold()
+    if not key:
+        return [], 0
+    starting = sorted((n for n in names if n.casefold().startswith(key)), key=str.casefold)
+    holding = sorted(
+        (n for n in names if key in n.casefold() and n not in starting), key=str.casefold
+    )
+    folded = {n.casefold(): n for n in names}
+    alike = [folded[f] for f in difflib.get_close_matches(key, list(folded), n=limit)]
+    found = list(dict.fromkeys([*starting, *holding, *alike]))
+    return found[:limit], max(0, len(starting) + len(holding) - limit)
+
+
+def unknown_name_hint(wanted: str, names: Sequence[str], listing: str) -> str:
+    """``; did you mean “A”, “B” (and 3 more: LISTING)?`` or nothing."""
+    shown, more = close_names(wanted, names)
+    if not shown:
+        return ""
+    listed = ", ".join(quoted_name(n) for n in shown)
+    return f"; did you mean {listed}" + (f" (and {more} more: {listing})" if more else "") + "?"
+
+
+class UnknownName(InvalidInput, NotFound):
+    """``field`` (what the person typed it as: ``--kpi``, ``initiative``) names no ``kind``.
+    Both an ``InvalidInput`` (a bad value) and a ``NotFound`` (callers catch either);
+    ``listing`` is the command that lists them, and ``also`` what else may help."""
+
+    def __init__(
+        self,
+        field: str,
+        wanted: str,
+        names: Sequence[str],
+        *,
+        kind: str,
+        listing: str,
+        also: str = "",
+    ) -> None:
+        hint = unknown_name_hint(wanted, names, listing)
+        why = f"is not a known {kind}" + (hint or f" (list them: {listing}{also})")
+        self.field, self.value, self.why = field, wanted, why  # as InvalidInput
+        self.kind, self.key = kind, wanted  # as NotFound
+        self.typed_as(field)
+
+    def typed_as(self, field: str) -> UnknownName:
+        """The same refusal named as the person typed the field (``--initiative``)."""
+        self.field = field
+        self.args = (f"{field}: {quoted_name(str(self.value))} {self.why}",)
+        return self
