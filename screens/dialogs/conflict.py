@@ -75,8 +75,18 @@ class ConflictModal(Dialog[str | None]):
         & #conflict-table > .-differs {
             color: $warning; text-style: bold; height: auto; max-height: 4; text-wrap: wrap;
         }
+        /* Under 50 columns the three buttons stack (the third was cut off at 40, a tester)
+           and the values get the field column's room (a due date read "2026-11-…"). */
+        &.-tight {
+            & > .dialog--frame { width: 100%; }
+            & #conflict-table { grid-columns: 1 9 1fr 1fr; }
+            & .dialog--buttons { layout: vertical; }
+            & .dialog--buttons > Button { margin-right: 0; }
+        }
     }
     """
+    # Its own breakpoints: the app's are -narrow under 100 columns (the help panel's).
+    HORIZONTAL_BREAKPOINTS = [(0, "-tight"), (50, "-narrow"), (100, "-roomy")]
 
     BINDINGS = [
         # esc keeps the edit for the next e on the card: "Cancel" did not say what went

@@ -553,6 +553,18 @@ def conflict(by: str | None = "bob") -> ConflictModal:
     return ConflictModal(action_id=12, mine=mine, theirs=theirs, by=by, at="2026-11-23T09:00:00Z")
 
 
+async def test_conflict_at_40_columns_shows_every_button_and_whole_dates() -> None:
+    """Under 50 columns the buttons stack and the values take the room: the third button was
+    cut off, and both due dates read "2026-1…" (a tester at 40x15)."""
+    app = Harness(conflict())
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        for shown in ("Keep theirs (t)", "Write mine (m)", "Edit again (e)"):
+            assert shown in text, text
+        assert "2026-11-30" in text and "2026-12-05" in text, text
+
+
 async def test_conflict_shows_who_and_what_differs() -> None:
     app = Harness(conflict())
     async with app.run_test(size=SIZE) as pilot:
