@@ -449,9 +449,13 @@ def facts(detail: KpiDetail) -> Text:
     # The KPI's other open alerts, waiting too (a threshold breach and a signal at once): a
     # tester saw only one, and the other, escalated and late, nowhere on the KPI's screens.
     for other in detail.alerts:
-        if other.closed_at or other.acknowledged_at or (alert and other.id == alert.id):
+        if other.closed_at or (alert and other.id == alert.id):
             continue
         rule = f" ({literal(other.rule_text)})" if other.rule_text else " (threshold)"
+        if other.acknowledged_at:  # still open: said too, or it seemed never raised
+            by = literal(other.acknowledged_by)
+            text.append(f"\n  also alert {other.id}{rule}: acknowledged by {by}")
+            continue
         late = "  OVERDUE" if other.overdue else ""
         text.append(
             # a takes the KPI's most pressing alert as it stands: this one, after the first

@@ -496,6 +496,13 @@ def test_a_kpis_late_alert_is_the_one_shown_and_its_other_open_one_is_named(
     threshold = [a for a in alerts.list_alerts(store) if a.rule is None][0]
     assert f"⚑ alert {shown.id} (a reading above the upper natural limit): waiting for bob" in said
     assert f"also alert {threshold.id} (threshold): waiting for alice by" in said
+    # Both acknowledged and still open: both named, not only the one the KPI shows first.
+    store.conn.execute(
+        "UPDATE alerts SET acknowledged_at = '2026-11-23T08:00:00Z', acknowledged_by = assignee"
+    )
+    said = facts(kpis.kpi_detail(store, KPI)).plain
+    for alert in alerts.list_alerts(store):
+        assert f"alert {alert.id} " in said and f"acknowledged by {alert.assignee}" in said, said
 
 
 async def test_a_kpi_pdca_cannot_read_is_left_out_and_said_the_rest_shown(
