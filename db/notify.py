@@ -324,10 +324,49 @@ def _told_of(conn: sqlite3.Connection, alert_id: int, login: str) -> bool:
     prefix = f"alert:{alert_id}:level:"
     found = conn.execute(
         "SELECT 1 FROM notifications WHERE key >= ? AND key < ? AND recipient = ?"
-        " AND key NOT LIKE '%:passed' AND state = 'delivered' LIMIT 1",
+        " AND key NOT LIKE '%:passed' AND +state = 'delivered' LIMIT 1",  # not every delivered
         (prefix, prefix[:-1] + ";", login),
     ).fetchone()
     return found is not None
+
+
+def _acknowledged_lately(conn: sqlite3.Connection, since: str) -> list[nrules.AcknowledgedFact]:
+    """The alerts acknowledged since ``since`` (the stand-up's changes, in time order: no
+    scan of the alerts), with whoever was told one waited for them and not since that it
+    passed them. Older ones are left: a first run must not send the whole backlog."""
+    facts = []
+    for row in conn.execute(
+        "SELECT a.id, k.name, a.acknowledged_by, a.acknowledged_at, a.ack_note"
+        " FROM event_changes c JOIN events e ON e.id = c.id"
+        " JOIN alerts a ON a.id = e.entity_id JOIN kpis k ON k.id = a.kpi_id"
+        " WHERE c.at >= ? AND c.kind = 'alert-acknowledged' AND a.acknowledged_at IS NOT NULL",
+        (since,),
+    ):
+        if any(fact.id == row["id"] for fact in facts):  # acknowledged, undone, again
+            continue
+        prefix = f"alert:{row['id']}:level:"
+        latest: dict[str, tuple[int, str]] = {}  # each person's last note of it, any channel
+        for told_id, login, key in conn.execute(
+            # +state: down the key's index, never every delivered notification's
+            "SELECT id, recipient, key FROM notifications WHERE key >= ? AND key < ?"
+            " AND +state = 'delivered'",
+            (prefix, prefix[:-1] + ";"),
+        ):
+            if told_id > latest.get(login, (0, ""))[0]:
+                latest[login] = (told_id, key)
+        theirs = sorted(login for login, (_, key) in latest.items() if not key.endswith(":passed"))
+        if theirs:
+            facts.append(
+                nrules.AcknowledgedFact(
+                    id=row["id"],
+                    kpi=row["name"],
+                    acknowledged_by=row["acknowledged_by"] or "",
+                    acknowledged_at=row["acknowledged_at"],
+                    note=row["ack_note"] or "",
+                    still_theirs=tuple(theirs),
+                )
+            )
+    return facts
 
 
 def due_notices(store: Store) -> list[nrules.Notice]:
@@ -377,6 +416,7 @@ def due_notices(store: Store) -> list[nrules.Notice]:
             )
         )
     cadence_days = team_settings(store).stale_after_days
+    acknowledged = _acknowledged_lately(conn, iso(now - timedelta(days=cadence_days)))
     # Only the open actions the rules can speak of: due within the cadence window and past
     # (nrules.overdue_notice), or no sign of life since the stale cutoff (nrules.stale_notice).
     # The same bounds the rules apply, so no notice is lost; at 100 000 actions the others
@@ -412,6 +452,7 @@ def due_notices(store: Store) -> list[nrules.Notice]:
     return nrules.notices(
         alerts=alert_facts,
         actions=actions,
+        acknowledged=acknowledged,
         followups=followups,
         now=now,
         today=today,

@@ -67,6 +67,19 @@ class AlertFact:
 
 
 @dataclass(frozen=True)
+class AcknowledgedFact:
+    """An alert acknowledged lately, and who were told it waited for them and not since that
+    it passed them: they still think it is theirs (``acknowledged_notices``)."""
+
+    id: int
+    kpi: str
+    acknowledged_by: str
+    acknowledged_at: str
+    note: str
+    still_theirs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ActionFact:
     id: int
     title: str
@@ -92,7 +105,7 @@ class Notice:
 
     key: str
     recipient: str
-    kind: str  # alert, escalation, passed, overdue, stale, followup
+    kind: str  # alert, escalation, passed, acknowledged, overdue, stale, followup
     text: str
     # Told already if any notice whose key starts with ``family`` was made for the same person
     # and channel at or after ``told_since``: a reminder at most once in a while, not once a key.
@@ -179,6 +192,25 @@ def alert_notices(alert: AlertFact) -> list[Notice]:
     return notices
 
 
+def acknowledged_notices(alert: AcknowledgedFact) -> list[Notice]:
+    """Whoever was told an alert waited for them hears that someone else acknowledged it:
+    the next on the path took it before notify said it had passed, and the one told "it is
+    yours" never heard of it again (a lead's weeks)."""
+    note = f": {alert.note}" if alert.note else ""
+    what = f"alert {alert.id} on KPI {alert.kpi!r}"
+    return [
+        Notice(
+            f"alert:{alert.id}:acknowledged",
+            login,
+            "acknowledged",
+            f"{what}; acknowledged by {alert.acknowledged_by} at {alert.acknowledged_at},"
+            f" nothing left for you{note}",
+        )
+        for login in alert.still_theirs
+        if login != alert.acknowledged_by
+    ]
+
+
 def overdue_notice(action: ActionFact, today: date, window_days: int) -> Notice | None:
     """An action that *became* overdue: its due date passed within the last ``window_days``
     (the team's check-in cadence). Work late for longer was told then, and shows in the
@@ -258,6 +290,7 @@ def notices(
     *,
     alerts: Iterable[AlertFact],
     actions: Iterable[ActionFact],
+    acknowledged: Iterable[AcknowledgedFact] = (),
     followups: Iterable[FollowupFact],
     now: datetime,
     today: date,
@@ -267,6 +300,8 @@ def notices(
     found: list[Notice] = []
     for alert in alerts:
         found += alert_notices(alert)
+    for taken in acknowledged:
+        found += acknowledged_notices(taken)
     stale_before = iso(rules.stale_cutoff(now, cadence_days))
     told_since = stale_told_since(today, cadence_days)
     for action in actions:

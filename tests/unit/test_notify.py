@@ -983,6 +983,48 @@ def test_an_owner_hears_once_that_their_alert_passed_them(store: Store, db_path:
     ]
 
 
+def test_whoever_was_told_an_alert_was_theirs_hears_someone_else_acknowledged_it(
+    store: Store, db_path: Path
+) -> None:
+    """dana was told the alert was hers; past her deadline erin, next on the path, took it
+    before notify ran again: dana never heard of it again (a lead's weeks). Now she is told
+    once; erin, who acknowledged it, is told nothing."""
+    _two_step_kpi(store)
+    _command_hook_only(store)
+    _breach(store)
+    assert {(n.key, n.recipient) for n in _run(store).delivered} == {("alert:1:level:0", "dana")}
+    erin = open_as(db_path, "erin", NOW_DT + timedelta(hours=24, minutes=30))
+    try:
+        alerts.acknowledge(erin, 1, "on it")
+    finally:
+        erin.close()
+    later = open_as(db_path, "alice", NOW_DT + timedelta(hours=25))
+    try:
+        report, again = _run(later), _run(later)
+    finally:
+        later.close()
+    told = [(n.key, n.recipient) for n in report.delivered]
+    assert told == [("alert:1:acknowledged", "dana")]
+    assert "acknowledged by erin" in report.delivered[0].text
+    assert report.delivered[0].text.endswith("nothing left for you: on it")
+    assert again.delivered == []  # once
+
+
+def test_an_alert_acknowledged_by_the_one_it_waited_for_tells_nobody_else(
+    store: Store, db_path: Path
+) -> None:
+    _two_step_kpi(store)
+    _command_hook_only(store)
+    _breach(store)
+    assert len(_run(store).delivered) == 1
+    dana = open_as(db_path, "dana", NOW_DT + timedelta(hours=1))
+    try:
+        alerts.acknowledge(dana, 1, "mine")
+        assert _run(dana).delivered == []
+    finally:
+        dana.close()
+
+
 def test_a_claim_left_by_a_run_that_died_is_taken_over_after_its_lease(
     store: Store, db_path: Path, hook: Hook
 ) -> None:

@@ -983,3 +983,44 @@ def test_few_matches_come_in_the_order_the_columns_page_them(
     for phase in ("plan", "do", "check", "act"):
         paged = store.action_page(replace(where, phase=phase), 0, 100, counts[phase])
         assert found[phase] == [a.id for a in paged], phase
+
+
+def test_notify_finds_the_alerts_acknowledged_lately_down_the_changes_in_time_order(
+    store: Store,
+) -> None:
+    """Who still thinks an alert is theirs (db/notify.py ``_acknowledged_lately``): the
+    acknowledgements of the last days off ``event_changes``' time key, then the alert's
+    notifications down the key index; no scan of the alerts, the events or the notifications."""
+    from pdca.db import alerts, notify
+    from pdca.db.models import ReadingDraft
+
+    store.add_kpi(
+        KpiDraft(name="Pages", unit="/wk", baseline=10, target=4, alert=14, direction="down")
+    )
+    store.record_reading(ReadingDraft(kpi="Pages", value=20))
+    (alert,) = alerts.list_alerts(store)
+    store.conn.execute(
+        "INSERT INTO notifications (key, recipient, channel, kind, text, state, created_at)"
+        f" VALUES ('alert:{alert.id}:level:0', 'dana', 'command', 'alert', 'x', 'delivered',"
+        " '2026-11-23T09:00:00Z')"
+    )
+    alerts.acknowledge(store, alert.id, "on it")
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    notices = notify.due_notices(store)
+    assert notify._told_of(store.conn, alert.id, "dana")  # whether a pass is told
+    store.conn.set_trace_callback(None)
+    assert [(n.key, n.recipient) for n in notices] == [(f"alert:{alert.id}:acknowledged", "dana")]
+    queries = {
+        " ".join(sql.split())
+        for sql in seen
+        if "alert-acknowledged" in sql or ("FROM notifications" in sql and "key >= " in sql)
+    }
+    assert len(queries) == 3
+    problems = [p for sql in sorted(queries) for p in _plan_problems(store, sql)]
+    plans = [
+        row[3]
+        for sql in queries
+        for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql, _placeholders(sql))
+    ]
+    assert problems == [] and not [p for p in plans if p.startswith("SCAN")], plans
