@@ -84,6 +84,14 @@ def since(at: str | None, now: datetime) -> str:
     return rules.ago_words(at, now)
 
 
+def heaviest_of(rows: list[OwnerRow]) -> int:
+    """The most open work one person holds: the bars compare people. Against the unowned
+    pile (356 on the large file) the busiest person's bar was half empty (a new user)."""
+    return max((r.open for r in rows if not r.unowned), default=0) or max(
+        (r.open for r in rows), default=0
+    )
+
+
 def owner_row(
     row: OwnerRow,
     now: datetime,
@@ -103,7 +111,8 @@ def owner_row(
         cells.append(
             (f"{value}".rjust(width) if value else "·".rjust(width), role if value else "muted")
         )
-    filled = round(BAR_WIDTH * row.open / heaviest) if heaviest else 0
+    # Over the busiest person: the unowned pile's bar, bigger, is full (``heaviest_of``).
+    filled = min(BAR_WIDTH, round(BAR_WIDTH * row.open / heaviest)) if heaviest else 0
     if row.open and not filled:  # 2 beside 46 drew an empty bar, read as none (a trial)
         filled = 1
     if checked_in:
@@ -185,7 +194,7 @@ class OwnersScreen(RowView):
         keep = self.current.login if self.current else None
         self.owners = rows
         now = self.context.clock()
-        heaviest = max((r.open for r in rows), default=0)
+        heaviest = heaviest_of(rows)
         widths = widths_for(rows)
         self.cadence = cadence
         # The list's cells less its cursor mark (and the heading's padding over it); the

@@ -206,3 +206,25 @@ async def test_checked_in_is_shown_whole_or_not_at_all(
         listed = app.screen.query_one(RowList)
         line = listed.render_line(0).text
         assert ("just now" in line) is shown, line  # bob's last check-in, whole or absent
+
+
+def test_the_bars_compare_people_not_the_unowned_pile() -> None:
+    """On the large file the unowned pile (356) had the full bar and the busiest person (166)
+    half of one (a new user); now the busiest person's bar is full, and the pile's too."""
+    from datetime import datetime
+
+    from pdca.db.accountability_models import OwnerRow
+    from pdca.screens.owners import heaviest_of, owner_row
+
+    rows = [
+        OwnerRow(login="(unowned)", name="", plan=356, open=356, unowned=True),
+        OwnerRow(login="wendy", name="", do=166, open=166),
+        OwnerRow(login="uma", name="", do=24, open=24),
+    ]
+    heaviest = heaviest_of(rows)
+    bars = [
+        "".join(c for c, _ in owner_row(r, datetime(2026, 11, 23), heaviest)[-3:-1]) for r in rows
+    ]
+    assert heaviest == 166 and bars[0] == bars[1] == "█" * 10
+    assert bars[2].count("█") == 1
+    assert heaviest_of(rows[:1]) == 356  # nobody else: the pile is the measure
