@@ -634,9 +634,9 @@ def _check_values(connection: sqlite3.Connection) -> Check:
     found = schema.unreadable_values(connection)
     # Done with no decision, or a decision on open work (sqlite3 by hand, an import before
     # pdca refused it): no move nor `done` can take such an action on (a tester).
-    from pdca.db.row_rules import HALF_DONE_ACTIONS
+    from pdca.db.row_rules import half_done_actions
 
-    half_done = [f"#{action_id}" for (action_id,) in connection.execute(HALF_DONE_ACTIONS)]
+    half_done = [f"#{action_id}" for action_id in half_done_actions(connection)]
     if half_done:
         found.append(
             f"actions: {len(half_done)} whose decision does not fit (done without one, open"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -154,10 +155,24 @@ def notify_setting_problem(key: object, value: object) -> str | None:
 
 # Done with no decision, a decision on open work, or Act's decision from another phase: the
 # row rules below, as doctor's query over a file already holding such actions.
-HALF_DONE_ACTIONS = (
-    "SELECT id FROM actions WHERE (done_at IS NULL) != (decision IS NULL)"
-    " OR (decision IN ('standardize', 'adjust') AND phase IS NOT 'act') ORDER BY id"
-)
+def half_done_actions(conn: sqlite3.Connection) -> list[int]:
+    """The actions whose decision does not fit: done without one, open with one, or
+    standardize/adjust outside Act, but for a round of repeating work's standardize
+    (``rules.completion_problem``); a file older than repeat rules (schema 8) has none."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(actions)")}
+    repeat = (
+        " AND NOT (decision = 'standardize' AND recurrence_id IS NOT NULL)"
+        if "recurrence_id" in columns
+        else ""
+    )
+    return [
+        action_id
+        for (action_id,) in conn.execute(
+            "SELECT id FROM actions WHERE (done_at IS NULL) != (decision IS NULL)"
+            f" OR (decision IN ('standardize', 'adjust') AND phase IS NOT 'act'{repeat})"
+            " ORDER BY id"
+        )
+    ]
 
 
 def _cut(shown: str, most: int = 60) -> str:
@@ -192,7 +207,12 @@ def row_problem(table: str, row: Mapping[str, Any]) -> str | None:
     if table == "actions" and decision is not None:
         # done's own rule: standardize and adjust are Act's decisions (a tester's import had
         # one from Plan, and nothing could take the action on)
-        problem = rules.completion_problem(row.get("phase"), False, decision)  # type: ignore[arg-type]
+        problem = rules.completion_problem(
+            row.get("phase"),  # type: ignore[arg-type]
+            False,
+            decision,
+            repeat=row.get("recurrence_id") is not None,
+        )
         if problem is not None:
             return f"decision {decision!r}: {problem}"
     if table == "recurrences":

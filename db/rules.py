@@ -93,19 +93,26 @@ def start_problem(
     return None
 
 
-def completion_problem(phase: Phase, done: bool, decision: Decision | None) -> str | None:
+def completion_problem(
+    phase: Phase, done: bool, decision: Decision | None, *, repeat: bool = False
+) -> str | None:
     """Why the action may not be marked done with ``decision``, or ``None`` when it may.
 
     Standardize and adjust are the Act phase's decisions; abandoning is possible at any time.
+    A round of repeating work (``repeat``: a rule made it) is standardized wherever it is: its
+    routine is the standard, and a weekly review took five commands to finish, or counted as
+    abandoned (two testers).
     """
     if done:
         return "it is done already"
     if decision is None:
         return "done needs a decision (standardize, adjust or abandon)"
+    if decision == "standardize" and repeat:
+        return None
     if decision != "abandon" and phase != "act":
+        anywhere = "standardize (a repeat's round) and abandon work" if repeat else "abandon works"
         return (
-            f"{decision} is decided in Act, and it is in {phase.capitalize()} "
-            "(abandon works anywhere)"
+            f"{decision} is decided in Act, and it is in {phase.capitalize()} ({anywhere} anywhere)"
         )
     return None
 

@@ -1632,7 +1632,10 @@ class Store:
             before = self.require("action", action_id)
             self.check_version("action", before, expected_version)
             problem = rules.completion_problem(
-                before["phase"], before["done_at"] is not None, decision
+                before["phase"],
+                before["done_at"] is not None,
+                decision,
+                repeat=before["recurrence_id"] is not None,
             )
             if problem:
                 raise GateUnmet(f"#{action_id} cannot be done: {problem}")

@@ -17,6 +17,9 @@ DECISION_CHOICES = [
     ("adjust", "Adjust: run another cycle, linked to this one"),
     ("abandon", "Abandon: stop here"),
 ]
+# A round of repeating work is done wherever it is (rules.completion_problem): the first
+# choice, under standardize's number
+ROUND_DONE = ("standardize", "Standardize: done, the routine stands")
 
 
 @changes_a_card
@@ -24,13 +27,25 @@ async def complete_flow(board: BoardScreen, action: Action) -> None:
     """Ask for the decision (only abandon before Act) and finish the action with it."""
     from pdca.screens.dialogs import ChoiceModal
 
-    choices = DECISION_CHOICES if action.phase == "act" else DECISION_CHOICES[2:]
+    repeat_round = action.recurrence_id is not None and action.phase != "act"
+    choices = (
+        DECISION_CHOICES
+        if action.phase == "act"
+        else [ROUND_DONE, *DECISION_CHOICES[2:]]
+        if repeat_round
+        else DECISION_CHOICES[2:]
+    )
     verdict = dict(VERDICT_CHOICES).get(action.verdict or "", "")
     prompt = (
         f"What now? The verdict: {verdict}"
         if action.phase == "act" and verdict
         else "What now?"
         if action.phase == "act"
+        else (
+            f"#{action.id} is a round of repeating work: done (standardize: its routine"
+            " stands), or abandoned"
+        )
+        if repeat_round
         else (
             f"#{action.id} is in {action.phase.capitalize()}: standardize and adjust come "
             "after Act; it can be abandoned now"

@@ -672,3 +672,31 @@ async def test_a_done_card_is_refused_at_once_without_a_dialog(
             "#1 is done (abandon): a done action moves no more"
         )
         assert app.context.store.last_event_id() == events
+
+
+async def test_d_on_a_round_of_repeating_work_in_plan_offers_standardize(
+    make_app, board_db: Path
+) -> None:
+    """A weekly review could only be abandoned before Act (two testers): a round of
+    repeating work is done where it is, its routine the standard."""
+    from pdca.db import recurrence
+    from pdca.db.models import ActionDraft
+
+    store = open_as(board_db, "alice")
+    try:
+        rule = ActionDraft(title="Weekly review", owner="dana", priority="high", due="2026-11-23")
+        made = recurrence.add_repeating_action(store, rule, "week")
+    finally:
+        store.close()
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        assert focused(app) == ("plan", made.id)
+        await pilot.press("d")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ChoiceModal)
+        assert [value for value, _ in app.screen.choices] == ["standardize", "abandon"]
+        await pilot.press("1")
+        await settle_app(app, pilot)
+        done = app.context.store.get_action(made.id)
+        assert (done.phase, done.decision) == ("plan", "standardize")

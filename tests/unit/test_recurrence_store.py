@@ -488,3 +488,28 @@ def test_an_after_rule_restarted_after_its_action_was_done_makes_the_next_one(
     assert len(made) == 1 and instances(store)[-1][:2] == ("2026-12-07", "dana")
     assert recurrence.list_rules(store)[0].state == "active"
     assert recurrence.run_due(store) == []  # once
+
+
+def test_a_round_is_done_from_plan_with_standardize_and_an_after_rule_goes_on(
+    store: Store,
+) -> None:
+    """A chore is ticked off where it is (two testers: a weekly review took five commands,
+    or was abandoned); its "after" rule makes the next round; no follow-up audits; the
+    doctor's check finds nothing amiss; a one-off action in Plan is still refused."""
+    from pdca.db.row_rules import half_done_actions
+
+    action = recurrence.add_repeating_action(
+        store, ActionDraft(title="Rotate keys", owner="dana"), "after 7 days"
+    )
+    done = store.complete_action(action.id, "standardize")
+    assert (done.action.phase, done.action.decision, done.action.verdict) == (
+        "plan",
+        "standardize",
+        None,
+    )
+    assert [a.title for a in store.list_actions()] == ["Rotate keys"]  # the next round
+    assert store.conn.execute("SELECT count(*) FROM followups").fetchone()[0] == 0
+    assert half_done_actions(store.conn) == []  # the doctor's check: nothing amiss
+    one_off = store.add_action(ActionDraft(title="x"))
+    with pytest.raises(GateUnmet, match="abandon works anywhere"):
+        store.complete_action(one_off.id, "standardize")

@@ -162,6 +162,15 @@ def test_standardize_and_adjust_outside_act_are_refused(phase: Phase, decision: 
     assert "abandon works anywhere" in problem
 
 
+@pytest.mark.parametrize("phase", ["plan", "do", "check"])
+def test_a_round_of_repeating_work_is_standardized_wherever_it_is(phase: Phase) -> None:
+    """Its routine is the standard: a weekly review took five commands to finish, or was
+    counted as abandoned (two testers). Adjust still comes from Act."""
+    assert completion_problem(phase, False, "standardize", repeat=True) is None
+    problem = completion_problem(phase, False, "adjust", repeat=True)
+    assert problem is not None and "standardize (a repeat's round) and abandon work" in problem
+
+
 @pytest.mark.parametrize("phase", PHASES)
 def test_abandon_works_in_every_phase(phase: Phase) -> None:
     assert completion_problem(phase, False, "abandon") is None
