@@ -334,7 +334,7 @@ def _acknowledged_lately(conn: sqlite3.Connection, since: str) -> list[nrules.Ac
     """The alerts acknowledged since ``since`` (the stand-up's changes, in time order: no
     scan of the alerts), with whoever was told one waited for them and not since that it
     passed them. Older ones are left: a first run must not send the whole backlog."""
-    facts = []
+    facts: list[nrules.AcknowledgedFact] = []
     for row in conn.execute(
         "SELECT a.id, k.name, a.acknowledged_by, a.acknowledged_at, a.ack_note"
         " FROM event_changes c JOIN events e ON e.id = c.id"

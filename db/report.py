@@ -169,10 +169,16 @@ def build_report(store: Store, target: str | None) -> Report:
             hint = (
                 f"; an action's report is #{typed}" if typed.isascii() and typed.isdigit() else ""
             )
-            raise InvalidInput(
+            from pdca.db.unknown_names import UnknownName
+
+            names = [i.name for i in initiatives]
+            raise UnknownName(
                 "report",
                 target,
-                f"is not a known initiative (list them: pdca initiative list){hint}",
+                names,
+                kind="initiative",
+                listing="pdca initiative list",
+                also=hint,
             )
         scope, title, chosen = "initiative", found.name, [found]
         part = _Part(initiative_id=found.id)

@@ -40,13 +40,15 @@ def unknown_name_hint(wanted: str, names: Sequence[str], listing: str) -> str:
     if not shown:
         return ""
     listed = ", ".join(quoted_name(n) for n in shown)
-    return f"; did you mean {listed}" + (f" (and {more} more: {listing})" if more else "") + "?"
+    where = f": {listing}" if listing else ""
+    return f"; did you mean {listed}" + (f" (and {more} more{where})" if more else "") + "?"
 
 
 class UnknownName(InvalidInput, NotFound):
     """``field`` (what the person typed it as: ``--kpi``, ``initiative``) names no ``kind``.
     Both an ``InvalidInput`` (a bad value) and a ``NotFound`` (callers catch either);
-    ``listing`` is the command that lists them, and ``also`` what else may help."""
+    ``listing`` is the command that lists them (none in the app's forms), and ``also`` what
+    else may help."""
 
     def __init__(
         self,
@@ -59,7 +61,8 @@ class UnknownName(InvalidInput, NotFound):
         also: str = "",
     ) -> None:
         hint = unknown_name_hint(wanted, names, listing)
-        why = f"is not a known {kind}" + (hint or f" (list them: {listing}{also})")
+        listed = f" (list them: {listing}{also})" if listing else ""  # the app: none
+        why = f"is not a known {kind}" + (hint or listed)
         self.field, self.value, self.why = field, wanted, why  # as InvalidInput
         self.kind, self.key = kind, wanted  # as NotFound
         self.typed_as(field)

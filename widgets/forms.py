@@ -135,8 +135,10 @@ def known_name(field: str, text: str, names: Sequence[str], kind: str) -> str | 
     if not wanted:
         return None
     found = matching_name(wanted, names)
-    if found is None:
-        raise InvalidInput(field, wanted, f"is not a known {kind}")
+    if found is None:  # in the command line's words: curly quotes, close names offered
+        from pdca.db.unknown_names import UnknownName
+
+        raise UnknownName(field, wanted, names, kind=kind, listing="")
     return found
 
 

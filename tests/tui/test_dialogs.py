@@ -326,8 +326,8 @@ async def test_action_form_unknown_initiative_and_kpi_are_refused_together() -> 
         assert app.result is MISSING
         # Every bad field at once, focus on the first of them.
         assert error_of(app, "title") == "title: '' is empty"
-        assert error_of(app, "initiative") == "initiative: 'x' is not a known initiative"
-        assert error_of(app, "kpi") == "kpi: 'nope' is not a known KPI"
+        assert error_of(app, "initiative") == "initiative: “x” is not a known initiative"
+        assert error_of(app, "kpi") == "kpi: “nope” is not a known KPI"
         assert error_of(app, "owner") is None
         assert app.focused is not None and app.focused.id == "title"
 

@@ -101,11 +101,11 @@ def test_team_report_and_out_file(cli, history: Store, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (["Nope"], "'Nope' is not a known initiative"),
+        (["Nope"], "“Nope” is not a known initiative"),
         (
             ["44"],
-            "'44' is not a known initiative (list them: pdca initiative list); an action's"
-            " report is #44",
+            "“44” is not a known initiative (list them: pdca initiative list; an action's"
+            " report is #44)",
         ),  # without its #: said how (a tester)
         (["#999"], "no action #999"),
         (["#x"], "is not an action id"),

@@ -237,7 +237,7 @@ def test_csv_rows_the_write_would_refuse_are_named_by_line_with_the_others(store
     assert "(owner, due columns)" in message and "--owner" not in message
     assert "line 4: due: '2026-02-30'" in message
     assert "line 5: phase: a new action cannot start in Check" in message
-    assert "line 6: initiative: 'Nope' is not a known initiative" in message
+    assert "line 6: initiative: “Nope” is not a known initiative" in message
     assert "line 7: kpi: “Ghost” is not a known KPI" in message
     assert store.conn.execute("SELECT count(*) FROM actions").fetchone()[0] == 0
     assert store.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 0
@@ -631,7 +631,7 @@ def test_an_initiative_missing_from_the_file_says_how_to_add_it(cli, tmp_path):
     csv_file.write_text("title,initiative\nx,Faster support\n")
     result = cli("import", str(csv_file))
     assert result.exit_code == 1
-    assert "'Faster support' is not a known initiative" in result.stderr
+    assert "“Faster support” is not a known initiative" in result.stderr
     assert "add one: pdca initiative add NAME" in result.stderr
 
 
