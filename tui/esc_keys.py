@@ -15,12 +15,13 @@ esc f: the word moves macOS terminals send for Option+arrows) keep their meaning
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import cast
+from collections.abc import Callable, Generator, Iterable
+from typing import Any, cast
 
 from textual import events
 from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
 from textual._xterm_parser import XTermParser
+from textual.message import Message
 
 ESC_DIGIT_SEQUENCES = tuple(f"\x1b{digit}" for digit in "0123456789")
 
@@ -34,9 +35,31 @@ def read_esc_digits_as_keys() -> None:
 
 
 class EscThenKeyParser(XTermParser):
-    """Textual's parser, but esc and the key after it, read together, are two keys."""
+    """Textual's parser, but esc and the key after it, read together, are two keys.
+
+    Also esc, a key, esc read in one burst: Textual reissues the first two keys and turns
+    their esc into "^" (its ``process_alt=False`` path), and "n esc e esc c ..." typed fast
+    saved a new action titled "^e^c^>" (a tester, over and over). That esc is esc again."""
+
+    _escape_read_as_caret = False
+
+    def parse(self, token_callback: Callable[[Message], None]) -> Generator[Any, str, None]:
+        def as_typed(token: Message) -> None:
+            if (
+                self._escape_read_as_caret
+                and isinstance(token, events.Key)
+                and token.key == "circumflex_accent"
+            ):
+                token = events.Key("escape", "\x1b")
+            self._escape_read_as_caret = False
+            token_callback(token)
+
+        return super().parse(as_typed)
 
     def _sequence_to_key_events(self, sequence: str, alt: bool = False) -> Iterable[events.Key]:
+        # A lone esc reaches this only when Textual reissues a sequence it will then turn
+        # into "^" (``parse`` turns it back): the main loop sends a lone esc itself.
+        self._escape_read_as_caret = sequence == "\x1b" and not alt
         # ``alt``: the parser met an esc it could not read as the start of a sequence, then
         # this key (an unknown sequence reissued key by key). Only before a character one
         # types: Alt+Backspace (ESC ^H) and Alt+Enter (ESC CR) closed a form as esc, and lost

@@ -236,6 +236,11 @@ def test_esc_then_a_key_read_together_are_both_keys_and_a_pound_is_a_pound() -> 
     assert keys("\x1b\x08") == [("backspace", "\x08")]
     assert keys("\x1b\r") == [("enter", "\r")]
     assert keys("\x1b[") == [("left_square_bracket", "[")]
+    # Esc, a key, esc in one read: Textual turned the first esc into "^", and a fast
+    # "n esc e esc c" saved a new action titled "^e^c" (a tester). A "^" typed stays one.
+    assert keys("n\x1be\x1bc") == [("n", "n"), esc, ("e", "e"), esc, ("c", "c")]
+    assert keys("\x1b>\x1bd\x1b") == [esc, ("greater_than_sign", ">"), esc, ("d", "d"), esc]
+    assert keys("^\x1b^") == [("circumflex_accent", "^"), esc, ("circumflex_accent", "^")]
 
 
 async def test_esc_then_a_digit_in_a_forms_field_leaves_the_form_for_that_view(
