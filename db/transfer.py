@@ -312,7 +312,7 @@ def _restore_json(store: Store, path: Path, stream: TextIO) -> str:
             )
         store.conn.execute("PRAGMA defer_foreign_keys = ON")
         counts = {}
-        hook_left = False
+        hook_left, sending = False, ""
         for table in TABLE_ORDER:
             rows = tables.get(table, [])
             if table == "notify_settings":
@@ -320,6 +320,7 @@ def _restore_json(store: Store, path: Path, stream: TextIO) -> str:
                 # file would say who that was (a reviewer made it run as someone else).
                 kept = [r for r in rows if not (isinstance(r, dict) and r.get("key") == "command")]
                 hook_left, rows = len(kept) < len(rows), kept
+                sending = _sending_channels(rows)
             counts[table] = _insert_rows(store.conn, path, table, rows)
         dangling = _dangling_reference(store.conn)
         if dangling:
@@ -345,7 +346,27 @@ def _restore_json(store: Store, path: Path, stream: TextIO) -> str:
     if hook_left:
         said += "; the notify command hook was not brought over: set it again yourself"
         said += " (pdca notify config command CMD)"
+    if sending:
+        said += f"; its notify settings came with it: {sending} (pdca notify config changes them)"
     return said
+
+
+def _sending_channels(rows: list[Any]) -> str:
+    """The channels an imported file turns on that send beyond this server's terminals, in
+    words (``webhook https://chat.example/hook, mail on``): a file's webhook would post the
+    team's action titles and alerts to its URL, and was brought over without a word (a
+    tester's crafted export)."""
+    from pdca.db.notify_rules import hide_credentials
+
+    said = []
+    for row in rows:
+        if not isinstance(row, dict) or not isinstance(row.get("value"), str):
+            continue
+        if row.get("key") == "webhook" and row["value"].strip():
+            said.append(f"webhook {hide_credentials(row['value'])}")
+        elif row.get("key") == "mail" and row["value"] == "on":
+            said.append("mail on")
+    return ", ".join(said)
 
 
 def _counted(count: int, table: str) -> str:

@@ -106,6 +106,8 @@ def test_an_imported_export_never_brings_a_command_hook_and_checks_every_channel
     target = tmp_path / "moved.db"
     said = ok("--db", str(target), "import", str(out)).stdout
     assert "the notify command hook was not brought over: set it again yourself" in said
+    # the webhook comes along, but never without a word: it posts the team's titles (a tester)
+    assert "its notify settings came with it: webhook http://127.0.0.1:9/hook" in said
     with sqlite3.connect(target) as moved:
         keys = [row[0] for row in moved.execute("SELECT key FROM notify_settings ORDER BY key")]
     moved.close()
