@@ -86,14 +86,18 @@ def followup_schedule(done_on: date, offsets: Iterable[int]) -> list[tuple[int, 
     refused it as "the database failed", a tester)."""
     schedule = []
     for offset in offsets:
-        due = done_on + timedelta(days=offset)
-        if due > LATEST:
+        if offset > (LATEST - done_on).days:  # before the sum: past year 9999 it overflows
+            try:
+                shown = f"on {done_on + timedelta(days=offset)}"
+            except OverflowError:  # a tester's 3650-day audit on 9998-12-31 crashed
+                shown = "after the year 9999"
             raise InvalidInput(
                 "decision",
                 "standardize",
-                f"on {done_on} puts its {offset}-day follow-up on {due}, after {LATEST}, the"
+                f"on {done_on} puts its {offset}-day follow-up {shown}, after {LATEST}, the"
                 " last day pdca keeps; nothing written",
             )
+        due = done_on + timedelta(days=offset)
         schedule.append((offset, due))
     return schedule
 

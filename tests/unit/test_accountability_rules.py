@@ -42,6 +42,10 @@ def test_a_followup_after_the_last_day_pdca_keeps_is_refused_by_name() -> None:
     with pytest.raises(InvalidInput) as refused:
         arules.followup_schedule(date(9998, 12, 20), (7, 30))
     assert "30-day follow-up on 9999-01-19, after 9998-12-31" in str(refused.value)
+    # Past Python's last date the sum itself overflowed: a crash, not a refusal (a tester)
+    with pytest.raises(InvalidInput) as refused:
+        arules.followup_schedule(date(9998, 12, 31), (3650,))
+    assert "3650-day follow-up after the year 9999, after 9998-12-31" in str(refused.value)
 
 
 def test_a_followup_is_due_on_its_day_until_it_is_recorded() -> None:
