@@ -392,7 +392,9 @@ class SubGroup(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # The group's own options too: pdca --db a --db b add wrote to b (a tester).
         if not ctx.resilient_parsing:
-            refuse_options_as_values(ctx, args)
+            # Before the command's name, any option is one: "pdca --db --json init" made a
+            # database called "--json" (a tester).
+            refuse_options_as_values(ctx, args, any_option=True)
             refuse_repeated_options(ctx, args)
         return super().parse_args(ctx, args)
 
@@ -409,7 +411,9 @@ class SubGroup(click.Group):
         return name, cmd, rest
 
 
-def refuse_options_as_values(ctx: click.Context, args: list[str]) -> None:
+def refuse_options_as_values(
+    ctx: click.Context, args: list[str], *, any_option: bool = False
+) -> None:
     """An option that takes a value, followed by one of the command's own options (``--note
     --json``): click takes that option as the text, so the note read "--json" and the output
     was not JSON (a tester). Refused in one line; ``--note=--json`` still means the text."""
@@ -428,9 +432,11 @@ def refuse_options_as_values(ctx: click.Context, args: list[str]) -> None:
                 f"{token} needs a value, and -- is none (to mean the text, write {token}=--)",
                 ctx=ctx,
             )
-        if token in takes_value and following in names:
+        option = following.split("=", 1)[0]
+        if token in takes_value and (option in names or any_option and option.startswith("--")):
+            whose = "an option" if option not in names else "one of this command's options"
             raise click.UsageError(
-                f"{token} needs a value, and {following} is one of this command's options"
+                f"{token} needs a value, and {following} is {whose}"
                 f" (to mean the text, write {token}={following})",
                 ctx=ctx,
             )
