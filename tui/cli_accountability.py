@@ -158,6 +158,8 @@ def log(session: Session, owner, action_text, initiative, status, since, until, 
     store = session.store()
     if where.action_id is not None:
         store.get_action(where.action_id)  # "no action #9" rather than an empty log
+    if initiative is not None and not store.no_initiative(initiative):
+        store.initiative_id(initiative, "--initiative")  # named as typed, as list does
     entries = accountability.log_page(store, where, limit=limit)
     if as_json:
         click.echo(to_json(entries))

@@ -143,7 +143,7 @@ def test_a_followup_of_work_audited_to_the_end_says_so(standardized, ok, cli, mo
         (["log", "--since", "someday"], ("since: 'someday'", "is not a date")),
         (["log", "--action", "abc"], ("action: 'abc'", "not an action id")),
         (["log", "--action", "42"], ("no action #42",)),
-        (["log", "--initiative", "Nope"], ("initiative: 'Nope'",)),
+        (["log", "--initiative", "Nope"], ("--initiative: “Nope”",)),
         (["standup", "--since", "2026-13-01"], ("since: '2026-13-01'",)),
         (["standup", "--since", "2026-11-01Tnoon"], ("since: '2026-11-01Tnoon'",)),
         (["standup", "--since", "2030-01-01"], ("since: '2030-01-01' is later than now",)),

@@ -766,7 +766,7 @@ def test_list_filters(listed: Store, where: dict[str, Any], expected: list[int])
 
 
 def test_list_with_unknown_initiative_is_refused(listed: Store) -> None:
-    with pytest.raises(InvalidInput, match="initiative: 'Nope'"):
+    with pytest.raises(InvalidInput, match="initiative: “Nope”"):
         listed.list_actions(ActionFilter(initiative="Nope"))
 
 
