@@ -81,11 +81,13 @@ def record(
             (kpi_id, iso(at) if at is not None else tx.at, value, note, tx.actor),
         )
         row = store.require("reading", inserted_id(cursor))
+        # The KPI's name as stored: as typed, undo said "for KPI '  k20  '" (a tester)
+        name = store.conn.execute("SELECT name FROM kpis WHERE id = ?", (kpi_id,)).fetchone()[0]
         tx.log(
             "reading",
             row["id"],
             "create",
-            f"recorded {shown_number(value)} for KPI {kpi!r}",
+            f"recorded {shown_number(value)} for KPI {name!r}",
             None,
             convert.snapshot(row),
         )
@@ -94,7 +96,6 @@ def record(
             # changes nothing, as the README says: it had closed an open signal alert, its
             # window of readings changed, "after 16 readings" with none new (a tester).
             alerts.apply_breach(store, tx, kpi_id)
-        name = store.conn.execute("SELECT name FROM kpis WHERE id = ?", (kpi_id,)).fetchone()[0]
     return Recorded(row=row, kpi=name)
 
 

@@ -690,7 +690,7 @@ def test_reading_is_stored_logged_and_becomes_the_latest(timed: Store, ticker: T
     assert first.at == iso(ticker.now)
     written = events(timed, mark)
     assert [(e["entity"], e["op"], e["summary"]) for e in written] == [
-        ("reading", "create", "recorded 4.5 for KPI 'mttr'")
+        ("reading", "create", "recorded 4.5 for KPI 'MTTR'")  # as stored, not as typed
     ]
     older = timed.record_reading(ReadingDraft(kpi="MTTR", value=9), at=NOW_DT - timedelta(days=3))
     assert older.at == "2026-11-20T09:00:00Z"
