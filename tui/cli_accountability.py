@@ -7,6 +7,7 @@ imports Textual, and reports bad input through ``PdcaError`` (one line, exit sta
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -489,7 +490,11 @@ def config(session: Session, key: str | None, value: str | None, as_json: bool) 
     if key is not None and value is None:
         data = {key: data[key]}
     if as_json:
-        click.echo(to_json(settings if key is None or value is not None else data))
+        # One shape and spelling, whichever form: "pdca config followup-offsets --json" gave
+        # {"followup-offsets": "30,60,90"}, the others a list under followup_offsets (a tester)
+        whole = json.loads(to_json(settings))
+        field = key.replace("-", "_") if key is not None and value is None else None
+        click.echo(to_json(whole if field is None else {field: whole[field]}))
         return
     for name, shown in data.items():
         click.echo(f"{name} = {shown}")

@@ -240,6 +240,9 @@ def test_config_shows_and_sets_team_settings(ok, js) -> None:
         "stale-after-days = 7\nfollowup-offsets = 14,28\n"
     )
     assert js("config", "--json") == {"stale_after_days": 7, "followup_offsets": [14, 28]}
+    # one key's JSON in the same spelling and shape (it was {"followup-offsets": "14,28"})
+    assert js("config", "followup-offsets", "--json") == {"followup_offsets": [14, 28]}
+    assert js("config", "stale-after-days", "--json") == {"stale_after_days": 7}
     assert ok("config", "stale-after-days").stdout == "stale-after-days = 7\n"
     # set to what it is: nothing written, and no undo step that reverts nothing (a tester)
     same = ok("config", "stale-after-days", "07")
