@@ -205,7 +205,7 @@ def get_followup(store: Store, followup_id: int) -> Followup:
 def due_followup_of(store: Store, action_id: int) -> Followup:
     """The action's earliest follow-up that is due and not recorded yet; refused saying why
     there is none. Reads the action's own audits (it read every audit in the file)."""
-    store.get_action(action_id)  # NotFound names the action
+    action = store.get_action(action_id)  # NotFound names the action
     today = store.clock().astimezone().date()
     audits = followups_of(store, action_id, include_done=True)
     pending = [f for f in audits if f.done_at is None]
@@ -226,6 +226,12 @@ def due_followup_of(store: Store, action_id: int) -> Followup:
     if audits:  # it said "only standardized work has" of work standardized and audited
         told = ", ".join(f"{f.offset_days}-day {f.result}" for f in audits)
         raise GateUnmet(f"#{action_id}'s follow-ups are all recorded ({told})")
+    if action.recurrence_id is not None and action.decision == "standardize":
+        # It was standardized: "only standardized work has" read as a contradiction (a tester)
+        raise GateUnmet(
+            f"#{action_id} is a round of repeating work: it has no follow-up audits, its"
+            " routine is the standard"
+        )
     raise GateUnmet(f"#{action_id} has no follow-up pending (only standardized work has)")
 
 

@@ -513,3 +513,18 @@ def test_a_round_is_done_from_plan_with_standardize_and_an_after_rule_goes_on(
     one_off = store.add_action(ActionDraft(title="x"))
     with pytest.raises(GateUnmet, match="abandon works anywhere"):
         store.complete_action(one_off.id, "standardize")
+
+
+def test_a_standardized_round_asked_for_its_follow_up_says_it_has_none_and_why(
+    store: Store,
+) -> None:
+    """ "only standardized work has" of a standardized repeat read as a contradiction (a
+    tester): a round of repeating work has no audits, its routine is the standard."""
+    from pdca.db import accountability
+
+    action = recurrence.add_repeating_action(
+        store, ActionDraft(title="Sweep", owner="dana"), "week"
+    )
+    store.complete_action(action.id, "standardize")
+    with pytest.raises(GateUnmet, match="is a round of repeating work: it has no follow-up"):
+        accountability.due_followup_of(store, action.id)
