@@ -28,6 +28,7 @@ from pdca.db import rules
 from pdca.db.errors import (
     DATABASE_ERRORS,
     DatabaseProblem,
+    GateUnmet,
     InvalidInput,
     PdcaError,
     database_failure,
@@ -1116,6 +1117,40 @@ def move(session: Session, action_id: int, phase, verdict, if_version: int | Non
         raise InvalidInput(
             "verdict", verdict, f"is for the move to Act, not to {phase.capitalize()}"
         )
+    with _gate_fix_said(action_id, phase):
+        _move(session, action_id, phase, verdict, if_version, as_json)
+
+
+@contextmanager
+def _gate_fix_said(action_id: int, phase: str) -> Iterator[None]:
+    """A gate's refusal with the command that meets it: "Act needs a verdict" left a new
+    user to find --verdict, "Do needs a due date" to find pdca edit (a trial)."""
+    try:
+        yield
+    except GateUnmet as error:
+        said = str(error)
+        if f"{phase.capitalize()} needs" not in said:
+            raise
+        if phase == "do":
+            fields = [
+                f for f, word in (("--owner LOGIN", "owner"), ("--due DATE", "due")) if word in said
+            ]
+            fix = f"pdca edit {action_id} {' '.join(fields)}, then move it"
+        elif phase == "check":
+            fix = f'pdca checkin {action_id} "what happened", then move it'
+        else:
+            fix = f"pdca move {action_id} act --verdict VERDICT"
+        raise GateUnmet(f"{said}: {fix}") from None
+
+
+def _move(
+    session: Session,
+    action_id: int,
+    phase: str,
+    verdict: str | None,
+    if_version: int | None,
+    as_json: bool,
+) -> None:
     if not as_json:  # the reply is one line: no model, no pydantic
         line = session.store().move_action_line(
             action_id, phase, verdict=verdict, expected_version=if_version

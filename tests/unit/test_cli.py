@@ -380,14 +380,18 @@ def test_edit_cannot_clear_the_owner_of_an_action_in_do(team, ok, cli) -> None:
 def test_move_through_every_phase(team, ok, js, cli, monkeypatch) -> None:
     assert ok("move", "1", "do").stdout == "moved #1 [do] Triage rota for L2 tickets\n"
     refused = one_line_error(cli("move", "1", "check"))
-    assert refused == (
-        "#1 cannot move to check: Check needs a check-in or KPI reading since it entered Do"
+    assert refused == (  # with the command that meets it (a trial)
+        "#1 cannot move to check: Check needs a check-in or KPI reading since it entered Do:"
+        ' pdca checkin 1 "what happened", then move it'
     )
     monkeypatch.setenv("PDCA_NOW", "2026-11-24T09:00:00Z")
     ok("checkin", "1", "Rota live for the EU shift", "--status", "on-track")
     assert js("move", "1", "check", "--json")["phase"] == "check"
     refused = one_line_error(cli("move", "1", "act"))
-    assert refused == "#1 cannot move to act: Act needs a verdict (worked, partly or did-not)"
+    assert refused == (
+        "#1 cannot move to act: Act needs a verdict (worked, partly or did-not):"
+        " pdca move 1 act --verdict VERDICT"
+    )
     acted = js("move", "1", "act", "--verdict", "did-not", "--json")
     assert (acted["phase"], acted["verdict"]) == ("act", "did-not")
 
@@ -402,7 +406,8 @@ def test_a_kpi_reading_opens_check(team, ok, monkeypatch) -> None:
 def test_move_refusals_name_the_missing_gate(team, ok, cli) -> None:
     ok("add", "bare")
     assert one_line_error(cli("move", "2", "do")) == (
-        "#2 cannot move to do: Do needs an owner and a due date"
+        "#2 cannot move to do: Do needs an owner and a due date:"
+        " pdca edit 2 --owner LOGIN --due DATE, then move it"
     )
     assert "one at a time" in one_line_error(cli("move", "2", "act", "--verdict", "worked"))
     assert one_line_error(cli("move", "2", "plan")) == (
@@ -1217,7 +1222,8 @@ def test_real_process_gate_refusal_and_no_command(env: dict[str, str]) -> None:
     run_pdca("add", "bare", env=env)
     refused = run_pdca("move", "1", "do", env=env)
     assert refused.returncode == 1
-    assert refused.stderr == "pdca: #1 cannot move to do: Do needs an owner and a due date\n"
+    assert refused.stderr.startswith("pdca: #1 cannot move to do: Do needs an owner and a due date")
+    assert refused.stderr.count("\n") == 1
     bare = run_pdca(env=env)
     assert bare.returncode == 0
     assert bare.stdout.startswith(f"pdca would open the board on {env['PDCA_DB']}")
