@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from pdca.db import convert
 from pdca.db.errors import InvalidInput
+from pdca.db.unknown_names import taken_why
 
 if TYPE_CHECKING:
     from pdca.db.models import Initiative, InitiativeChanges
@@ -38,7 +39,9 @@ def edit_initiative(
         if changes.name is not None:
             taken = store.name_taken("initiatives", changes.name, but=before["id"])
             if taken is not None:
-                raise InvalidInput("name", changes.name, f"is taken by the initiative {taken!r}")
+                raise InvalidInput(
+                    "name", changes.name, taken_why("initiative", changes.name, taken)
+                )
             wanted["name"] = changes.name
         if changes.objective is not None:
             wanted["objective"] = changes.objective

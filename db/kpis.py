@@ -37,6 +37,7 @@ from pdca.db.signals import verdict_evidence as verdict_evidence  # the verdict 
 from pdca.db.sparklines import recent_readings as recent_readings
 from pdca.db.sparklines import sparklines as sparklines
 from pdca.db.store import Store
+from pdca.db.unknown_names import taken_why
 
 if TYPE_CHECKING:  # pydantic models: imported where they are made (the KPIs view needs none)
     from pdca.db.models import KpiChanges, KpiDetail, KpiDraft
@@ -349,7 +350,7 @@ def edit_kpi(
         if "name" in wanted:
             taken = store.name_taken("kpis", wanted["name"], but=before["id"])
             if taken is not None:
-                raise InvalidInput("name", wanted["name"], f"is taken by the KPI {taken!r}")
+                raise InvalidInput("name", wanted["name"], taken_why("KPI", wanted["name"], taken))
         merged = {**dict(before), **wanted}
         # The stored name is checked only when it changes: one from before today's name rules
         # (a zero-width space in it) made every edit of its KPI crash (a reviewer).

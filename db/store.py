@@ -63,6 +63,7 @@ from pdca.db.schema import (
     schema_version,
 )
 from pdca.db.text_rules import as_stored, name_key, search_key
+from pdca.db.unknown_names import taken_why
 
 SEARCH_KEY = "pdca_search_key"  # search_key, as an SQL function of every store's connection
 
@@ -1801,7 +1802,7 @@ class Store:
     def add_initiative(self, draft: InitiativeDraft) -> Initiative:
         with self.write() as tx:
             if (taken := self.name_taken("initiatives", draft.name)) is not None:
-                raise InvalidInput("name", draft.name, f"is taken by the initiative {taken!r}")
+                raise InvalidInput("name", draft.name, taken_why("initiative", draft.name, taken))
             self.ensure_person(tx, draft.owner)
             cursor = self.conn.execute(
                 "INSERT INTO initiatives (name, objective, owner, created_at, updated_at)"
@@ -1817,7 +1818,7 @@ class Store:
     def add_kpi(self, draft: KpiDraft) -> Kpi:
         with self.write() as tx:
             if (taken := self.name_taken("kpis", draft.name)) is not None:
-                raise InvalidInput("name", draft.name, f"is taken by the KPI {taken!r}")
+                raise InvalidInput("name", draft.name, taken_why("KPI", draft.name, taken))
             from pdca.db import kpi_rules
 
             kpi_rules.check_kpi(draft)

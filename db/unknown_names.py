@@ -1,4 +1,5 @@
-"""A name that names nothing (a KPI, an initiative), in the one wording every lookup shares::
+"""A name that names nothing (a KPI, an initiative), in the one wording every lookup shares,
+and a new name another one holds already::
 
     kpi: “Lead tme” is not a known KPI; did you mean “Lead time”?
     --initiative: “zzz” is not a known initiative (list them: pdca initiative list)
@@ -72,3 +73,13 @@ class UnknownName(InvalidInput, NotFound):
         self.field = field
         self.args = (f"{field}: {quoted_name(str(self.value))} {self.why}",)
         return self
+
+
+def taken_why(kind: str, typed: str, taken: str) -> str:
+    """Why a new name of a ``kind`` is refused: ``taken`` is held already, the same but for
+    case or spacing. "'ops' is taken by the initiative 'Ops'" and "'Ops' is taken by the
+    initiative 'Ops'" read as if the name repeated itself (a new user)."""
+    if typed.strip() == taken:
+        article = "an" if kind[0] in "aeiou" else "a"
+        return f"is already the name of {article} {kind}"
+    return f"is taken by the {kind} {taken!r}"

@@ -66,7 +66,7 @@ from pdca.tui.paths import DB_NAME, ResolvedPath, describe_rule, resolve_db_path
 if TYPE_CHECKING:
     from pdca.db.accountability_models import Followup
     from pdca.db.clock import Clock
-    from pdca.db.models import Action, Checkin
+    from pdca.db.models import Action, Checkin, Phase, Verdict
     from pdca.db.store import ActionLine, Store
 
 
@@ -1146,8 +1146,8 @@ def _gate_fix_said(action_id: int, phase: str) -> Iterator[None]:
 def _move(
     session: Session,
     action_id: int,
-    phase: str,
-    verdict: str | None,
+    phase: Phase,
+    verdict: Verdict | None,
     if_version: int | None,
     as_json: bool,
 ) -> None:
