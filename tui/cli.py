@@ -795,7 +795,12 @@ def where(session: Session) -> None:
     shown = printable(str(resolved.path))
     click.echo(shown)
     click.echo(f"rule: {describe_rule(resolved)}", err=False)
-    if resolved.path.is_dir():  # printed as if fine, then every command refused it (a tester)
+    from pdca.db.access import cannot_reach, unreachable_directory
+
+    if unreachable_directory(resolved.path) is not None:  # "Permission denied" alone (a soak)
+        note = printable(cannot_reach(resolved.path))
+        click.echo(f"note: every command will refuse it: {note}", err=True)
+    elif resolved.path.is_dir():  # printed as if fine, then every command refused it (a tester)
         click.echo(
             f"note: {shown} is a folder: every command will refuse it; name a file in it (pdca.db)",
             err=True,

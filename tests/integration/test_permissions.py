@@ -480,6 +480,11 @@ def test_user_who_may_not_enter_the_directory_is_told_whom_to_ask(
     locked.chmod(mode)
 
     _assert_kept_out(run, path, blocker=locked)
+    # where names it too, not "Permission denied" alone (a soak's carl)
+    said = run("where")
+    assert said.returncode == 0 and "Traceback" not in said.stderr, said.stderr
+    assert "note: every command will refuse it:" in said.stderr
+    assert f"nobody may not enter {locked}" in said.stderr
 
 
 @as_root_only
