@@ -276,12 +276,18 @@ def stale_told_since(today: date, cadence_days: int) -> str:
 def followup_notice(followup: FollowupFact, today: date) -> Notice | None:
     if not rules.is_followup_due(followup.due, False, today):
         return None
+    # On its day "is due today": "has been due since" today read as late (a lead's weeks)
+    when = (
+        "is due today"
+        if followup.due == today.isoformat()
+        else f"has been due since {followup.due}"
+    )
     return Notice(
         f"followup:{followup.id}",
         followup.owner,
         "followup",
         f"the {followup.offset_days}-day follow-up of #{followup.action_id} "
-        f"{followup.title!r} has been due since {followup.due}: is the change holding? "
+        f"{followup.title!r} {when}: is the change holding? "
         f"pdca followup {followup.action_id} holding|slipped",
     )
 

@@ -105,6 +105,10 @@ def test_a_followup_is_told_once_it_falls_due() -> None:
     assert nr.followup_notice(fact, date(2026, 12, 9)) is None
     notice = nr.followup_notice(fact, TODAY)
     assert notice is not None and notice.key == "followup:7" and notice.recipient == "bob"
+    # on its day it "is due today", after it "has been due since" (a lead's weeks)
+    assert "'Fix triage' is due today: is the change holding?" in notice.text
+    later = nr.followup_notice(fact, date(2026, 12, 12))
+    assert later is not None and "'Fix triage' has been due since 2026-12-10: is" in later.text
 
 
 def test_notices_gathers_every_kind() -> None:
