@@ -108,9 +108,12 @@ def apply_breach(store: Store, tx: Transaction, kpi_id: int) -> int | None:
     step = kpi_rules.breach_step(
         latest["value"], threshold, kpi["direction"], open_alert is not None
     )
+    # The threshold's first, so ids and the lines that name them go in one order: "raised
+    # alert 2" was said before "raised alert 1 (signal ...)" (a new user)
+    breached = _raise(store, tx, kpi, latest) if step == "raise" else None
     raised = apply_signals(store, tx, kpi, latest)
-    if step == "raise":
-        return _raise(store, tx, kpi, latest)
+    if breached is not None:
+        return breached
     if step == "close":
         assert open_alert is not None
         why = (
