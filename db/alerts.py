@@ -20,6 +20,7 @@ the actor ``pdca`` (the rules did it, not the person who happened to look), so n
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -206,9 +207,11 @@ def _raise(
     alert_id = cursor.lastrowid
     assert alert_id is not None
     row = store.conn.execute("SELECT * FROM alerts WHERE id = ?", (alert_id,)).fetchone()
+    # With the unit, as its closing says it ("999 is above 227.5" for a cost: a tester)
+    unit = f" {kpi['unit']}" if kpi["unit"] else ""
     what = (
-        f"{shown_number(reading['value'])} is {side_of(reading['value'], kpi['alert'])}"
-        f" {shown_number(kpi['alert'])}"
+        f"{shown_number(reading['value'])}{unit} is {side_of(reading['value'], kpi['alert'])}"
+        f" the alert threshold {shown_number(kpi['alert'])}{unit}"
         if signal is None
         else f"signal: {words}"
     )
@@ -324,6 +327,26 @@ def follow_new_chain(store: Store, tx: Transaction, kpi_id: int, before: sqlite3
 
 
 # --------------------------------------------------------------------------- reads, acknowledging
+
+
+def breach_words(store: Store, alert_ids: Iterable[int]) -> dict[int, str]:
+    """What raised each threshold alert, as its raising said it (``12 h is above the alert
+    threshold 8 h``): ``pdca alerts`` said "threshold" alone (a new user). Read off each
+    alert's create event, down the events' entity index: the threshold may have changed."""
+    words: dict[int, str] = {}
+    for alert_id in alert_ids:
+        row = store.conn.execute(
+            "SELECT summary FROM events WHERE entity = 'alert' AND entity_id = ? AND op = 'create'"
+            " ORDER BY id DESC LIMIT 1",
+            (alert_id,),
+        ).fetchone()
+        said = str(row[0]) if row else ""
+        head = f"raised alert {alert_id} on KPI "
+        rest = said[len(head) :] if said.startswith(head) else ""
+        ends = [at for at in (rest.find("': "), rest.find('": ')) if at >= 0]  # the name's repr
+        if ends:
+            words[alert_id] = rest[min(ends) + 3 :].split("; ", 1)[0]
+    return words
 
 
 def list_alerts(

@@ -351,8 +351,10 @@ def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_j
         return
     raised = readings.raised_by(store, done.row["kpi_id"], done.row["id"])
     click.echo(f"recorded {shown} for {printable(done.kpi)} at {done.row['at']}")
+    breached = alert_store.breach_words(store, [a.id for a in raised if not a.rule_text])
     for alert in raised:
         why = f" (signal: {alert.rule_text})" if alert.rule_text else ""
+        why = f" ({breached[alert.id]})" if alert.id in breached else why
         click.echo(
             f"raised alert {alert.id}{why}: {printable(alert.assignee)} to acknowledge "
             f"by {alert.ack_due}"
@@ -621,12 +623,13 @@ def alerts(ctx: click.Context, mine: bool, overdue: bool, as_json: bool) -> None
     elif found:
         # A table, fitted to the terminal as the other lists are: the lines were neither
         # aligned nor fitted, and a threshold alert's did not say what raised it (a tester).
+        breached = alert_store.breach_words(store, [a.id for a in found if not a.rule_text])
         rows = [
             [
                 str(a.id),
                 a.kpi,
                 a.raised_at,
-                f"signal: {a.rule_text}" if a.rule_text else "threshold",
+                f"signal: {a.rule_text}" if a.rule_text else breached.get(a.id, "threshold"),
                 _alert_state(a),
             ]
             for a in found

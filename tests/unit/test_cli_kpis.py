@@ -67,14 +67,17 @@ def test_record_raises_then_closes_and_alerts_lists_and_acks(cli, ok, js, kpi) -
     text = ok("kpi", "record", KPI, "35").stdout
     assert text.splitlines() == [
         f"recorded 35 for {KPI} at {NOW}",
-        "raised alert 1: dana to acknowledge by 2026-11-24T09:00:00Z",
+        # what raised it, with the unit, as the signal's says its rule (a new user)
+        "raised alert 1 (35 h is above the alert threshold 34 h): dana to acknowledge by"
+        " 2026-11-24T09:00:00Z",
     ]
     listed = js("alerts")
     assert [(a["id"], a["assignee"], a["overdue"]) for a in listed] == [(1, "dana", False)]
     # a table whose rows say what raised each alert (a threshold's said nothing: a tester)
     head, row = ok("alerts").stdout.splitlines()
     assert head.split() == ["ID", "KPI", "RAISED", "WHY", "STATE"]
-    assert row.split("  ")[0] == "1" and "  threshold  waiting for dana by " in row
+    assert row.split("  ")[0] == "1"
+    assert "  35 h is above the alert threshold 34 h  waiting for dana by " in row
     assert js("alerts", "--mine") == []  # alice is not the owner
     acked = js("alerts", "ack", "1", "draining the queue")
     assert (acked["acknowledged_by"], acked["ack_note"]) == ("alice", "draining the queue")

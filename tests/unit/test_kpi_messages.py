@@ -287,7 +287,7 @@ def test_alert_summaries_and_warnings_print_the_numbers_as_written(ok, db_path: 
     finally:
         opened.close()
     joined = " | ".join(summaries)
-    assert "999999999999999 is above 999999999999990" in joined, joined
+    assert "999999999999999 n is above the alert threshold 999999999999990 n" in joined, joined
     assert "3 n is back under the alert threshold 999999999999990 n" in joined, joined
     assert "e+" not in joined
 
