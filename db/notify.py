@@ -428,7 +428,12 @@ def due_notices(store: Store) -> list[nrules.Notice]:
         f"SELECT a.id, a.title, a.owner, a.due, {last_sign} AS last_sign,"
         " a.last_checkin_at IS NULL AS never FROM actions a"
         " WHERE a.done_at IS NULL AND a.owner IS NOT NULL"
-        f" AND ((a.due < ? AND a.due >= ?) OR {last_sign} <= ?)",
+        f" AND ((a.due < ? AND a.due >= ?) OR {last_sign} <= ?)"
+        # A round of repeating work left open once the next is made is not reminded of: its
+        # newest round is. Ignored for a week, a 3-day chore sent 27 reminders (a lead's
+        # weeks); the stand-up and the owners view still show every round.
+        " AND (a.recurrence_id IS NULL OR NOT EXISTS (SELECT 1 FROM actions b"
+        "  WHERE b.recurrence_id = a.recurrence_id AND b.id > a.id AND b.done_at IS NULL))",
         (today.isoformat(), window_start, stale_before),
     ).fetchall()
     rows.sort(key=lambda row: row["id"])  # the few found, in id order: no sort of every open one

@@ -1437,3 +1437,28 @@ def test_a_dry_run_names_the_messages_an_open_board_holds(
     finally:
         board.leave()
         dana.close()
+
+
+def test_only_the_newest_open_round_of_a_repeat_is_reminded_of(store: Store, db_path: Path) -> None:
+    """A 3-day chore ignored for weeks sent a reminder per open round, 27 in a week (a lead's
+    weeks): the rounds left open behind a newer one are not reminded of; the newest is."""
+    from pdca.db import recurrence
+
+    made = recurrence.add_repeating_action(
+        store, ActionDraft(title="Sweep", owner="dana", due=NOW[:10]), "3 days"
+    )
+    _command_hook_only(store)
+    rounds = [made.id]
+    for days in (3, 6, 9):
+        later = open_as(db_path, "alice", NOW_DT + timedelta(days=days, hours=1))
+        try:
+            rounds += recurrence.run_due(later)
+        finally:
+            later.close()
+    assert len(rounds) == 4
+    last = open_as(db_path, "alice", NOW_DT + timedelta(days=10))
+    try:
+        told = [(n.key, n.recipient) for n in _run(last).delivered]
+    finally:
+        last.close()
+    assert told and {key.split(":")[1] for key, _ in told} == {f"#{rounds[-1]}"}, told
