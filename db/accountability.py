@@ -691,11 +691,13 @@ def standup_digest(
     most = CHANGES_MOST if most is None else most
     now = store.clock()
     after_event = None
+    since_by = None
     if since is None:
         previous = last_standup(store)
         since = arules.standup_since(previous.at if previous else None, now)
         if previous is not None:
             after_event = _recorded_by(store, previous.id)
+            since_by = previous.by
     until = iso(now)
     cadence = team_settings(store).stale_after_days
     standing_most = STANDING_MOST if standing_most is None else standing_most
@@ -775,6 +777,7 @@ def standup_digest(
             "changes_more": changes_more,
             "change_counts": counts,
             "seen_event": seen_event,
+            "since_by": since_by,
         }
     )
 

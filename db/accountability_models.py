@@ -234,6 +234,10 @@ class Digest(PlainRecord):
 
     since: str
     until: str
+    # Who recorded the stand-up ``since`` is from (None: a window given, or by time): a
+    # second lead's window that began at a colleague's stand-up looked like their own (a
+    # lead's weeks), so it is named.
+    since_by: str | None = None
     items: list[DigestItem] = field(default_factory=list)
     standing: list[StandingItem] = field(default_factory=list)
     people: list[str] = field(default_factory=list)

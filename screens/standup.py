@@ -404,7 +404,8 @@ class StandupScreen(RowView):
         digest = self.digest
         if digest is None:
             return
-        text = Text(f"since {short_time(digest.since)}")
+        whose = f" ({literal(digest.since_by)}'s stand-up)" if digest.since_by else ""
+        text = Text(f"since {short_time(digest.since)}{whose}")
         if self.person_index is None:
             named = [p for p in digest.people if p != UNOWNED]
             extra = " and work with no owner" if len(named) < len(digest.people) else ""

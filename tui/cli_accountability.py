@@ -402,6 +402,11 @@ def _who(person: str) -> str:
     return "No owner" if person == UNOWNED else printable(person)
 
 
+def _whose_standup(digest: Digest) -> str:
+    """`` (lena's stand-up)``: whose recorded stand-up the window starts at, or nothing."""
+    return f" ({digest.since_by}'s stand-up)" if digest.since_by else ""
+
+
 def _more_changes(n: int) -> str:
     return f"{n} more {'change' if n == 1 else 'changes'} (pdca standup --all lists them)"
 
@@ -409,7 +414,7 @@ def _more_changes(n: int) -> str:
 def markdown(digest: Digest) -> str:
     """A chat-ready message: a title line, then one block per person with something to say
     (where their work stands, then what changed); nothing for the quiet."""
-    lines = [f"**Stand-up** — since {minute_utc(digest.since)}"]
+    lines = [f"**Stand-up** — since {minute_utc(digest.since)}{md_escape(_whose_standup(digest))}"]
     for person in digest.people:
         if digest.quiet(person):
             continue
@@ -437,7 +442,7 @@ def _more_followups(count: int) -> str:
 def plain_text(digest: Digest, width: int | None = None) -> str:
     """The digest as lines for a terminal; on one ``width`` wide, each wrapped at a word
     under its own start (the terminal broke them mid-word, a tester)."""
-    lines = [f"stand-up since {minute_utc(digest.since)}"]
+    lines = [f"stand-up since {minute_utc(digest.since)}{printable(_whose_standup(digest))}"]
     for person in digest.people:
         if digest.quiet(person):
             lines += ["", f"{_who(person)}: nothing to report"]

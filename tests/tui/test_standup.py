@@ -524,3 +524,26 @@ async def test_a_count_is_never_parted_from_its_words_at_40_columns(make_app, te
         for line in filter(None, drawn):
             assert not line.split()[-1].isalpha() or line.endswith("…"), drawn  # ends on a number
             assert not line.split()[0].isdigit(), drawn  # no number begins a line
+
+
+async def test_the_header_names_whose_stand_up_the_window_starts_at(
+    make_app, team, db_path: Path
+) -> None:
+    """A second lead's window began at a colleague's stand-up and looked like their own (a
+    lead's weeks): the header names who recorded it."""
+    from datetime import timedelta
+
+    from tests.conftest import NOW_DT, open_as
+
+    lena = open_as(db_path, "lena", NOW_DT - timedelta(hours=2))
+    try:
+        digest = accountability.standup_digest(lena)
+        accountability.record_standup(lena, digest.since, [], digest.until)
+    finally:
+        lena.close()
+    app = make_app(team)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("5")
+        await settle_app(pilot.app, pilot)
+        header = str(app.screen.query_one("#standup-header", Static).render())
+        assert "(lena's stand-up)" in header, header

@@ -174,7 +174,7 @@ def test_standup_markdown_text_json_and_recording(standardized, ok, js, monkeypa
     digest = js("standup", "--format", "json")
     assert set(digest) == {
         "since", "until", "items", "standing", "people", "standing_more", "followups_more",
-        "changes_more", "change_counts", "after_event", "seen_event",
+        "changes_more", "change_counts", "after_event", "seen_event", "since_by",
     }  # fmt: skip
     kinds = [i["kind"] for i in digest["items"]]
     assert kinds.count("created") == 2 and "done" in kinds and "checkin" in kinds
@@ -191,6 +191,13 @@ def test_standup_markdown_text_json_and_recording(standardized, ok, js, monkeypa
     ok("checkin", "2", "on it")
     later = js("standup", "--format", "json")
     assert later["since"] == "2026-11-23T09:00:00Z"
+    # whose stand-up the window starts at: a second lead's looked like their own (a trial)
+    assert later["since_by"] == "alice" and monkeypatch is not None
+    monkeypatch.setenv("PDCA_USER", "mark")
+    assert ok("standup", "--format", "text").stdout.splitlines()[0] == (
+        "stand-up since 2026-11-23 09:00 UTC (alice's stand-up)"
+    )
+    monkeypatch.setenv("PDCA_USER", "alice")
     assert [(i["kind"], i["action_id"]) for i in later["items"]] == [("checkin", 2)]
     monday = js("standup", "--since", "mon", "--format", "json")  # on Tuesday the 24th
     assert monday["since"] == "2026-11-23T00:00:00Z"
