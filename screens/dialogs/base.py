@@ -77,6 +77,13 @@ class Dialog(ModalScreen[ResultT]):
         # later; noted after a refresh, they counted as its start (a reviewer's burst).
         self._note_start()
 
+    def on_resize(self) -> None:
+        # The field being typed in stays in sight when the terminal shrinks: made 40x15 with
+        # Notes focused, the form scrolled it out of view and typing went on unseen (a tester).
+        focused = self.focused
+        if focused is not None:
+            self.call_after_refresh(focused.scroll_visible, animate=False)
+
     def _text_fields(self) -> list[tuple[str, str, int]]:
         """(name, value, identity) of each field text is typed into."""
         return [

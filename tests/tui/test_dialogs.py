@@ -905,3 +905,22 @@ def test_a_repeat_rule_out_of_range_says_why_as_the_command_line_does() -> None:
     assert every_error("week mon,mon") == "repeat: 'week mon,mon' names monday twice"
     assert every_error("weekly").startswith("repeat: not a rule; try ")
     assert every_error("2 weeks fri") == ""
+
+
+async def test_the_field_typed_in_stays_in_sight_when_the_terminal_shrinks() -> None:
+    """Notes focused at 120x40, then the terminal made 40x15: the form kept its scroll, Notes
+    went out of view and typing went on unseen (a tester)."""
+    from pdca.screens.dialogs import ActionFormModal
+
+    form = ActionFormModal(
+        heading="New action", today=TODAY, people=PEOPLE, initiatives=[], kpis=[], repeat=True
+    )
+    app = Harness(form)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        form.query_one("#notes").focus()
+        await pilot.press(*"NOTES")
+        await pilot.resize_terminal(40, 15)
+        for _ in range(3):
+            await pilot.pause()
+        assert "NOTES" in screen_text(app), screen_text(app)
