@@ -94,11 +94,25 @@ _FORM = re.compile(
 )
 
 
+# Words people use for a rhythm, and the forms they mean
+_SAID = {"daily": "day", "weekly": "week", "monthly": "month"}
+
+
+def _days_alone(text: str) -> bool:
+    """``monday``, ``mon,thu``: weekdays named alone, each a day's name or its start."""
+    words = text.split(",")
+    return all(len(w) >= 3 and any(day.startswith(w) for day in DAY_NAMES) for w in words)
+
+
 def parse(text: str, *, stored: bool = False) -> Rule:
     """``--every`` text as a rule; anything else is one ``InvalidInput`` naming the forms, or
     the limit N passed. ``stored``: a rule read back from the file, held to the grammar but
     not to ``LIMITS`` (a rule saved by an older pdca keeps working)."""
     normal = re.sub(r"\s*,\s*", ",", " ".join(text.lower().split()))
+    # As people say it: "every monday", "weekly", "daily" were refused (testers)
+    normal = _SAID.get(normal.removeprefix("every "), normal.removeprefix("every "))
+    if _days_alone(normal):  # "monday", "mon,thu": weekly on those days
+        normal = f"week {normal}"
     if normal in ("weekdays", "weekday"):  # Monday to Friday, as Taskwarrior's (a lead's trial)
         return Rule("weeks", 1, weekdays=(0, 1, 2, 3, 4))
     match = _FORM.fullmatch(normal)

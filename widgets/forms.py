@@ -21,7 +21,7 @@ from pdca.widgets.literal_fields import in_place
 from pdca.widgets.text import plain
 
 DATE_FORMS = "YYYY-MM-DD, today, +3d, +2w, fri, next fri, eow, eom"
-REPEAT_EXAMPLES = "day, 2 weeks fri, month 15, month last-fri, after 7 days"
+REPEAT_EXAMPLES = "day, week mon, 2 weeks fri, month 15, month last-fri, after 7 days"
 
 
 class FieldError(Label):

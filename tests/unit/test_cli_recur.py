@@ -97,7 +97,7 @@ def test_a_broken_stored_rule_is_listed_and_blocks_nothing(ok, db_path: Path, mo
     ok("add", "Daily", "--every", "day")
     with sqlite3.connect(db_path) as conn:  # as a restored export or an older pdca left it
         conn.execute("UPDATE recurrences SET rule = 'after 3 fortnights' WHERE id = 1")
-        conn.execute("UPDATE recurrences SET rule = 'daily' WHERE id = 2")
+        conn.execute("UPDATE recurrences SET rule = 'daily-ish' WHERE id = 2")
     conn.close()
     assert "broken: its rule or dates no longer read" in ok("recur", "list").stdout
     listed = json.loads(ok("recur", "list", "--json").stdout)

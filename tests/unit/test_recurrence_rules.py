@@ -44,7 +44,7 @@ def test_spelling_is_forgiving_about_case_plurals_and_spaces() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "weekly", "month 32", "month 0", "after", "after 3 days mon", "week funday", "0 days",
+    ["", "weakly", "month 32", "month 0", "after", "after 3 days mon", "week funday", "0 days",
      "367 days", "after 2 months", "3 days mon", "week mon,,thu", "month last-xyz"],
 )  # fmt: skip
 def test_bad_text_is_one_message_naming_the_forms(text: str) -> None:
@@ -243,3 +243,28 @@ def test_the_forms_repeat_hint_shows_the_dates_a_save_would_give() -> None:
         == "→ first Mon Nov 09, then 7 days after each is done"
     )
     assert repeat_hint("month 31", "", date(9998, 12, 31)) == "→ Thu Dec 31, the last one"
+
+
+@pytest.mark.parametrize(
+    ("said", "meant"),
+    [
+        ("every monday", "week mon"),
+        ("Monday", "week mon"),
+        ("mon, thu", "week mon,thu"),
+        ("weekly", "week"),
+        ("daily", "day"),
+        ("monthly", "month"),
+        ("every 2 weeks fri", "2 weeks fri"),
+        ("every weekday", "weekdays"),
+    ],
+)
+def test_a_rule_as_people_say_it_means_its_form(said: str, meant: str) -> None:
+    """ "every monday" and "weekly" were refused (a new user, a tester): the words people use
+    for a rhythm read as the form they mean; "monthly" is no Monday."""
+    assert rr.parse(said) == rr.parse(meant)
+
+
+@pytest.mark.parametrize("text", ["every", "mo", "mon,funday", "every every day", "month,mon"])
+def test_words_that_are_no_rhythm_are_still_refused(text: str) -> None:
+    with pytest.raises(InvalidInput):
+        rr.parse(text)
