@@ -1465,7 +1465,14 @@ def show(session: Session, action_id: int, as_json: bool) -> None:
         lines += ["", "follow-ups:"]
         lines += [f"  {_followup_line(f)}" for f in detail.followups]
     lines += ["", "history:"]
-    lines += [f"  {e.at}  {e.actor}  {printable(e.summary)}" for e in detail.history]
+    from pdca.widgets.change_lines import changed_fields
+
+    for e in detail.history:
+        lines.append(f"  {e.at}  {e.actor}  {printable(e.summary)}")
+        # what each edit changed, as the board's detail says it ("edited #123: due" forty
+        # times told less than the stand-up, a tester)
+        if not e.summary.startswith(("moved #", "done #")):  # those say their change whole
+            lines += [f"      {change}" for change in changed_fields(e, detail.names)]
     # Every line escaped, not only the fields typed here: a restored export may hold
     # control characters in any column (created_by, due, an author, an actor).
     click.echo("\n".join(printable(line) for line in lines))

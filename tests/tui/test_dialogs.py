@@ -28,8 +28,8 @@ from pdca.screens.dialogs import (
     check_action_form,
 )
 from pdca.screens.dialogs.choice import mnemonics
-from pdca.screens.dialogs.detail import changed_fields
 from pdca.screens.dialogs.pick import narrowed
+from pdca.widgets.change_lines import changed_fields
 from pdca.widgets.forms import FieldError, due_hint
 
 SIZE = (80, 24)
@@ -903,7 +903,7 @@ def test_a_repeat_rule_out_of_range_says_why_as_the_command_line_does() -> None:
 
     assert every_error("0 days") == "repeat: '0 days' repeats every 0 days: at least 1 day"
     assert every_error("week mon,mon") == "repeat: 'week mon,mon' names monday twice"
-    assert every_error("weekly").startswith("repeat: not a rule; try ")
+    assert every_error("weakly").startswith("repeat: not a rule; try ")
     assert every_error("2 weeks fri") == ""
 
 

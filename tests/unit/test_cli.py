@@ -811,6 +811,7 @@ def test_show_text(team, ok, monkeypatch) -> None:
     assert history == [
         f"  {NOW}  alice  added #1",
         f"  {NOW}  alice  edited #1: notes",
+        "      notes: — → first line\\nsecond line",  # what it changed, as the board says
         f"  {NOW}  alice  moved #1 from plan to do",
         "  2026-11-25T09:00:00Z  alice  checked in on #1 (at-risk)",
     ]
