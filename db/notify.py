@@ -331,14 +331,16 @@ def _told_of(conn: sqlite3.Connection, alert_id: int, login: str) -> bool:
 
 
 def _acknowledged_lately(conn: sqlite3.Connection, since: str) -> list[nrules.AcknowledgedFact]:
-    """The alerts acknowledged since ``since`` (the stand-up's changes, in time order: no
-    scan of the alerts), with whoever was told one waited for them and not since that it
-    passed them. Older ones are left: a first run must not send the whole backlog."""
+    """The alerts acknowledged since ``since`` (the stand-up's changes of that kind, down
+    their own index in time order: not every change of the window, 82 000 at 100k), with
+    whoever was told one waited for them and not since that it passed them. Older ones are
+    left: a first run must not send the whole backlog."""
     facts: list[nrules.AcknowledgedFact] = []
     for row in conn.execute(
         "SELECT a.id, k.name, a.acknowledged_by, a.acknowledged_at, a.ack_note"
-        " FROM event_changes c JOIN events e ON e.id = c.id"
-        " JOIN alerts a ON a.id = e.entity_id JOIN kpis k ON k.id = a.kpi_id"
+        " FROM event_changes c INDEXED BY idx_event_changes_acknowledged"
+        " JOIN events e ON e.id = c.id JOIN alerts a ON a.id = e.entity_id"
+        " JOIN kpis k ON k.id = a.kpi_id"
         " WHERE c.at >= ? AND c.kind = 'alert-acknowledged' AND a.acknowledged_at IS NOT NULL",
         (since,),
     ):
