@@ -330,6 +330,18 @@ def _told_of(conn: sqlite3.Connection, alert_id: int, login: str) -> bool:
     return found is not None
 
 
+def _told_acknowledged(conn: sqlite3.Connection, alert_id: int, login: str) -> str | None:
+    """The acknowledgement time of the last note that told ``login`` someone else had
+    acknowledged alert ``alert_id`` (None: never told so), down the key index."""
+    prefix = f"alert:{alert_id}:acknowledged:"
+    found = conn.execute(
+        "SELECT max(key) FROM notifications WHERE key >= ? AND key < ? AND recipient = ?"
+        " AND +state = 'delivered'",
+        (prefix, prefix[:-1] + ";", login),
+    ).fetchone()
+    return found[0][len(prefix) :] if found and found[0] else None
+
+
 def _acknowledged_lately(conn: sqlite3.Connection, since: str) -> list[nrules.AcknowledgedFact]:
     """The alerts acknowledged since ``since`` (the stand-up's changes of that kind, down
     their own index in time order: not every change of the window, 82 000 at 100k), with
@@ -415,6 +427,7 @@ def due_notices(store: Store) -> list[nrules.Notice]:
                 handed_from=handed_from,
                 handed_told=handed_from is not None and _told_of(conn, row["id"], handed_from),
                 with_the_kpi=row["kpi_owner"] == standing.assignee,
+                told_acknowledged=_told_acknowledged(conn, row["id"], standing.assignee),
             )
         )
     cadence_days = team_settings(store).stale_after_days

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -64,6 +64,9 @@ class AlertFact:
     handed_from: str | None = None
     handed_told: bool = False
     with_the_kpi: bool = False  # the one it waits for owns the KPI now
+    # When the one it waits for was told someone else had acknowledged it (that note's
+    # acknowledgement time), and it waits again: the acknowledgement was undone since
+    told_acknowledged: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,20 @@ class Notice:
 
 
 def alert_notices(alert: AlertFact) -> list[Notice]:
+    notices = _alert_notices(alert)
+    if alert.told_acknowledged and notices and notices[0].recipient == alert.assignee:
+        # Told "acknowledged by ben, nothing left for you", then ben's undo: it waited for
+        # them again, and nothing said so for 22 hours (a reviewer). A key of its own.
+        first = notices[0]
+        notices[0] = replace(
+            first,
+            key=f"{first.key}:after:{alert.told_acknowledged}",
+            text=f"{first.text} (its acknowledgement was taken back)",
+        )
+    return notices
+
+
+def _alert_notices(alert: AlertFact) -> list[Notice]:
     base = f"alert:{alert.id}:level:{alert.level}"
     what = f"alert {alert.id} on KPI {alert.kpi!r}"
     if alert.rule_text is not None:
@@ -200,7 +217,8 @@ def acknowledged_notices(alert: AcknowledgedFact) -> list[Notice]:
     what = f"alert {alert.id} on KPI {alert.kpi!r}"
     return [
         Notice(
-            f"alert:{alert.id}:acknowledged",
+            # each acknowledgement its own key: one undone, then another, is told too
+            f"alert:{alert.id}:acknowledged:{alert.acknowledged_at}",
             login,
             "acknowledged",
             f"{what}; acknowledged by {alert.acknowledged_by} at {alert.acknowledged_at},"

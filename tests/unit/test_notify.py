@@ -1004,10 +1004,36 @@ def test_whoever_was_told_an_alert_was_theirs_hears_someone_else_acknowledged_it
     finally:
         later.close()
     told = [(n.key, n.recipient) for n in report.delivered]
-    assert told == [("alert:1:acknowledged", "dana")]
+    assert told == [("alert:1:acknowledged:2026-11-24T09:30:00Z", "dana")]
     assert "acknowledged by erin" in report.delivered[0].text
     assert report.delivered[0].text.endswith("nothing left for you: on it")
     assert again.delivered == []  # once
+
+
+def test_an_undone_acknowledgement_tells_the_one_it_waits_for_again(
+    store: Store, db_path: Path
+) -> None:
+    """Told "acknowledged by erin, nothing left for you", dana heard nothing when erin undid
+    it, and thought it handled while it waited for her (a reviewer). Told again, once; and
+    a second acknowledgement is told too (each its own key)."""
+    _two_step_kpi(store)
+    _command_hook_only(store)
+    _breach(store)
+    _run(store)
+    for hours, step in ((1, "ack"), (2, "undo"), (3, "ack")):
+        erin = open_as(db_path, "erin", NOW_DT + timedelta(hours=hours))
+        try:
+            alerts.acknowledge(erin, 1, "on it") if step == "ack" else erin.undo()
+            told = [(n.key, n.recipient, n.text) for n in _run(erin).delivered]
+            assert _run(erin).delivered == []  # each once
+        finally:
+            erin.close()
+        assert [recipient for _, recipient, _ in told] == ["dana"], told
+        if step == "undo":
+            assert told[0][0].startswith("alert:1:level:0:after:")
+            assert told[0][2].endswith("(its acknowledgement was taken back)")
+        else:
+            assert "acknowledged by erin" in told[0][2]
 
 
 def test_an_alert_acknowledged_by_the_one_it_waited_for_tells_nobody_else(
