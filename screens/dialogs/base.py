@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from textual import on
+from textual import events, on
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -77,7 +77,7 @@ class Dialog(ModalScreen[ResultT]):
         # later; noted after a refresh, they counted as its start (a reviewer's burst).
         self._note_start()
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         # The field being typed in stays in sight when the terminal shrinks: made 40x15 with
         # Notes focused, the form scrolled it out of view and typing went on unseen (a tester).
         focused = self.focused

@@ -16,7 +16,7 @@ import pytest
 import pdca.db.store as store_module
 from pdca.db.models import ActionChanges, ActionDraft, CheckinDraft, InitiativeDraft, KpiDraft
 from pdca.db.store import ActionFilter, Store
-from tests.conftest import NOW_DT, open_as
+from tests.conftest import NOW, NOW_DT, open_as
 
 # Tables that grow with use; a full scan of one of these is what makes a view slow.
 LARGE_TABLES = ("actions", "checkins", "events", "kpi_readings", "alerts", "notifications")
@@ -1010,7 +1010,9 @@ def test_notify_finds_the_alerts_acknowledged_lately_down_the_changes_in_time_or
     notices = notify.due_notices(store)
     assert notify._told_of(store.conn, alert.id, "dana")  # whether a pass is told
     store.conn.set_trace_callback(None)
-    assert [(n.key, n.recipient) for n in notices] == [(f"alert:{alert.id}:acknowledged", "dana")]
+    assert [(n.key, n.recipient) for n in notices] == [
+        (f"alert:{alert.id}:acknowledged:{NOW}", "dana")
+    ]
     queries = {
         " ".join(sql.split())
         for sql in seen
