@@ -335,7 +335,9 @@ def test_an_upgrade_to_schema_23_tells_the_due_dates_moved_before_it(tmp_path: P
         ).fetchall()
         assert [tuple(row) for row in told] == [("rescheduled", 1)]
         store.edit_action(1, ActionChanges(priority="high"))  # the triggers are the new ones
-        kinds = [row[0] for row in store.conn.execute("SELECT kind FROM event_changes")]
+        kinds = [
+            row[0] for row in store.conn.execute("SELECT kind FROM event_changes ORDER BY at, id")
+        ]
         assert kinds[-1] == "reprioritized"
         assert kept(store.conn, *EVERYTHING) == before_0015(store.conn, *EVERYTHING)
     finally:
