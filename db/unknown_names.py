@@ -63,7 +63,10 @@ class UnknownName(InvalidInput, NotFound):
     ) -> None:
         hint = unknown_name_hint(wanted, names, listing)
         listed = f" (list them: {listing}{also})" if listing else ""  # the app: none
-        why = f"is not a known {kind}" + (hint or listed)
+        # with close names offered, what else may help still said ("an action's report is
+        # #1" was lost whenever an initiative's name held a 1, a reviewer)
+        offered = hint + (f" ({also.removeprefix('; ')})" if also else "")
+        why = f"is not a known {kind}" + (offered if hint else listed)
         self.field, self.value, self.why = field, wanted, why  # as InvalidInput
         self.kind, self.key = kind, wanted  # as NotFound
         self.typed_as(field)

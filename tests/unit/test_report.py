@@ -463,3 +463,11 @@ def test_a_kpi_of_another_initiative_is_said_to_be_moved_by_this_ones_actions(
     assert "here because" not in text[text.index("### Pages") :].split("###")[1]
     page = report(cli, "Ops", "--format", "html")
     assert "<em>initiative Costs&#x27;s KPI, here because this initiative" in page
+
+
+def test_an_action_id_without_its_hash_is_said_beside_close_names(cli, history: Store) -> None:
+    """With an initiative whose name holds the digit ("Q1 goals"), the close name was
+    offered and "an action's report is #1" lost (a reviewer): both are said."""
+    assert cli("initiative", "add", "Q1 goals").exit_code == 0
+    result = cli("report", "1")
+    assert_one_line_error(result, "did you mean “Q1 goals”? (an action's report is #1)")
