@@ -76,7 +76,7 @@ async def complete_flow(board: BoardScreen, action: Action) -> None:
         nxt = completion.next_cycle
         board.place(nxt)
         board.notify(f"#{nxt.id} opened in Plan: cycle {nxt.cycle} of #{action.id}")
-    elif decision == "standardize" and action.verdict == "did-not":
+    elif decision == "standardize" and action.verdict == "did-not" and action.recurrence_id is None:
         # As the command line says it: allowed, but never without a word (a tester).
         board.notify(
             f"#{action.id} standardized though its verdict was did-not: its follow-ups will"

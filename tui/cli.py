@@ -1178,7 +1178,8 @@ def _move(
 @click.option(
     "--decision",
     type=click.Choice(DECISIONS),
-    help="standardize or adjust (from Act; adjust starts the next cycle), or abandon.",
+    help="standardize or adjust (from Act; adjust starts the next cycle), or abandon;"
+    " a round of repeating work is standardized anywhere.",
 )
 @json_option
 @pass_session
@@ -1186,7 +1187,8 @@ def done(session: Session, action_id: int, decision, as_json) -> None:
     """Finish an action with the Act decision."""
     if decision is None:  # said in the option's words (a tester read the rule, not the fix)
         raise click.UsageError(
-            "done: give --decision: standardize or adjust (from Act), or abandon"
+            "done: give --decision: standardize or adjust (from Act; standardize anywhere for"
+            " a round of repeating work), or abandon"
         )
     result = session.store().complete_action(action_id, decision)
 
@@ -1209,7 +1211,11 @@ def done(session: Session, action_id: int, decision, as_json) -> None:
                 click.echo(note)
 
     _emit(as_json, result, text)
-    if decision == "standardize" and result.action.verdict == "did-not":
+    if (
+        decision == "standardize"
+        and result.action.verdict == "did-not"
+        and result.action.recurrence_id is None  # a round has no follow-ups to check it
+    ):
         # Allowed (the team may know better than the numbers), but never without a word:
         # follow-ups now audit a change whose verdict said it did not work (a tester).
         click.echo(

@@ -486,7 +486,8 @@ def test_standardizing_after_a_did_not_verdict_says_so(team, ok, cli) -> None:
 
 def test_done_refusals(team, ok, cli) -> None:
     assert one_line_error(cli("done", "1")) == (
-        "done: give --decision: standardize or adjust (from Act), or abandon"
+        "done: give --decision: standardize or adjust (from Act; standardize anywhere for"
+        " a round of repeating work), or abandon"
     )
     assert one_line_error(cli("done", "1", "--decision", "standardize")).startswith(
         "#1 cannot be done: standardize is decided in Act, and it is in Plan"

@@ -376,3 +376,19 @@ def test_an_undone_catch_up_repeat_leaves_the_other_rules_repeats_in_the_stand_u
     digest = json.loads(ok("standup", "--since", "2026-12-13", "--format", "json").stdout)
     created = [i["action_id"] for i in digest["items"] if i["kind"] == "created"]
     assert 4 in created and 3 not in created
+
+
+def test_a_round_standardized_though_it_did_not_work_promises_no_follow_ups(ok) -> None:
+    """ "its follow-ups will check whether it holds" of a round, which has none (a reviewer);
+    a round is standardized from Plan too, and says nothing of audits."""
+    ok("add", "Sweep", "--owner", "dana", "--due", "2026-11-30", "--every", "week mon")
+    ok("move", "1", "do")
+    ok("checkin", "1", "swept")
+    ok("move", "1", "check")
+    ok("move", "1", "act", "--verdict", "did-not")
+    done = ok("done", "1", "--decision", "standardize")
+    assert "follow-up" not in done.stdout + done.stderr
+    ok("add", "Tidy", "--owner", "dana", "--due", "2026-11-30", "--every", "week tue")
+    tidy = ok("done", "2", "--decision", "standardize")  # from Plan: a round's routine
+    assert tidy.stdout.startswith("done (standardize) #2 [plan] Tidy")
+    assert "follow-up" not in tidy.stdout + tidy.stderr
