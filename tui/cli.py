@@ -435,9 +435,13 @@ def refuse_options_as_values(
             )
         option = following.split("=", 1)[0]
         if token in takes_value and (option in names or any_option and option.startswith("--")):
-            whose = "an option" if option not in names else "one of this command's options"
+            what = (
+                "is one of this command's options"
+                if option in names
+                else "starts with -- as an option does"  # --x.db may be a file's name
+            )
             raise click.UsageError(
-                f"{token} needs a value, and {following} is {whose}"
+                f"{token} needs a value, and {following} {what}"
                 f" (to mean the text, write {token}={following})",
                 ctx=ctx,
             )

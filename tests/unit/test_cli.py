@@ -648,7 +648,7 @@ def test_an_option_given_as_another_options_value_is_refused(ok, cli, db_path: P
         (["kpi", "add", "KZ", "--unit", "--baseline", "--baseline", "3"], "--unit needs a value"),
         (["--db", "--version"], "--db needs a value, and --version is one of"),
         # a subcommand's option before the command's name: "init" made a file named "--json"
-        (["--db", "--json", "init"], "--db needs a value, and --json is an option"),
+        (["--db", "--json", "init"], "--db needs a value, and --json starts with -- as an"),
         (["add", "T", "--owner", "--json=1"], "--owner needs a value, and --json=1 is one of"),
         (["add", "T", "--notes", "--", "--json"], "--notes needs a value, and -- is none"),
     ]:
