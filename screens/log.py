@@ -78,29 +78,45 @@ def columns_for(width: int) -> LogColumns:
         title = max(wide.title, min(TITLE_MOST, room * 2 // 5))
         return LogColumns(title=title, message=_message_room(width, title, wide.state))
     state = 12  # "● on-track", "⚑ slipped", "⚑ 30d check" and a space before the message
-    title = max(12, min(wide.title, width - FIXED_CELLS - state - MESSAGE_MIN - 1))
-    return LogColumns(title=title, state=state, message=_message_room(width, title, state))
+    if width - FIXED_CELLS - state - 1 - MESSAGE_MIN >= 12:
+        title = min(wide.title, width - FIXED_CELLS - state - MESSAGE_MIN - 1)
+        return LogColumns(title=title, state=state, message=_message_room(width, title, state))
+    # Narrower, the message is what is left to read: no title (the #id names the action,
+    # enter opens it) and the state as its mark alone. At 60 columns the message had 4
+    # cells, at 40 none (two testers).
+    return LogColumns(title=0, state=GLYPH_ONLY, message=_message_room(width, 0, GLYPH_ONLY))
+
+
+GLYPH_ONLY = 2  # the state as its mark and a space: "▲ "
 
 
 def _message_room(width: int, title: int, state: int) -> int:
     """What a line ``width`` wide leaves the message (the scrollbar takes a cell)."""
-    return max(0, width - 1 - FIXED_CELLS - (title + 1) - state)
+    return max(0, width - 1 - FIXED_CELLS - (title + 1 if title else 0) - state)
+
+
+def _title_cells(title: str, columns: LogColumns) -> list[tuple[str, str]]:
+    return [(fixed(literal(title), columns.title) + " ", "bold")] if columns.title else []
 
 
 def entry_row(entry: LogEntry, now: Any, columns: LogColumns = LogColumns()) -> Row:
     glyph, _ = status_mark(entry.status)
+    message = literal(entry.message)
     if entry.kind == "followup":
         label = f"⚑ follow-up {entry.result}" if columns.state >= 20 else f"⚑ {entry.result}"
+        if columns.state == GLYPH_ONLY:  # its result said before the note instead
+            label, message = "⚑", f"{entry.result}: {message}"
         state: tuple[str, str] = (label, "good" if entry.result == "holding" else "bad")
     else:
-        state = (f"{glyph} {entry.status}", ROLE[entry.status])
+        label = glyph if columns.state == GLYPH_ONLY else f"{glyph} {entry.status}"
+        state = (label, ROLE[entry.status])
     return [
         (f"{since(entry.at, now):>8}  ", "muted"),
         (f"#{entry.action_id} ".rjust(7), "id"),
-        (fixed(literal(entry.title), columns.title) + " ", "bold"),
+        *_title_cells(entry.title, columns),
         (fixed(literal(entry.author), 10) + " ", ""),
         (state[0].ljust(columns.state), state[1]),
-        (literal(entry.message), ""),
+        (message, ""),
     ]
 
 
@@ -108,6 +124,8 @@ def followup_row(item: Followup, columns: LogColumns = LogColumns()) -> Row:
     label = (
         f"⚑ {item.offset_days}-day follow-up"
         if columns.state >= 20
+        else "⚑"
+        if columns.state == GLYPH_ONLY
         else f"⚑ {item.offset_days}d check"  # not "due": the line goes on "due 2026-…"
     )
     said = f"due {item.due}: press f to record holding or slipped"
@@ -116,7 +134,7 @@ def followup_row(item: Followup, columns: LogColumns = LogColumns()) -> Row:
     return [
         ("     due  ", "accent"),
         (f"#{item.action_id} ".rjust(7), "id"),
-        (fixed(literal(item.title), columns.title) + " ", "bold"),
+        *_title_cells(item.title, columns),
         (fixed(literal(item.owner or "-"), 10) + " ", ""),
         (label.ljust(columns.state), "accent"),
         (said if not columns.message or len(said) <= columns.message else short, "muted"),

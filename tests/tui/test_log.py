@@ -367,3 +367,27 @@ async def test_no_list_shows_an_empty_sideways_scrollbar(make_app, team) -> None
             await settle_app(pilot.app, pilot)
             lists = [w for w in app.screen.query(ScrollView) if w.display]
             assert lists and not any(w.show_horizontal_scrollbar for w in lists), view
+
+
+@pytest.mark.parametrize("width", [40, 60, 76])
+def test_below_77_columns_the_message_takes_the_titles_room(width: int) -> None:
+    """At 60 columns a check-in's message had 4 cells, at 40 none (two testers): narrower
+    than a title and a readable message, the title goes (the #id names the action) and the
+    state is its mark alone; the message is what is left."""
+    from datetime import UTC, datetime
+
+    from pdca.db.accountability_models import LogEntry
+    from pdca.screens.log import columns_for, entry_row
+
+    columns = columns_for(width)
+    assert columns.title == 0 and columns.message >= width - 31
+    entry = LogEntry(
+        id=1, action_id=21, title="Add structured logging", owner="bob", initiative=None,
+        at="2026-11-23T05:00:00Z", author="bob", status="at-risk", kind="checkin", result=None,
+        message="Took longer than planned",
+    )  # fmt: skip
+    row = entry_row(entry, datetime(2026, 11, 23, 9, 0, tzinfo=UTC), columns)
+    texts = [text for text, _ in row]
+    assert "Add structured" not in "".join(texts) and texts[-1] == "Took longer than planned"
+    used = sum(cell_len(text) for text in texts[:-1])
+    assert used + columns.message <= width - 1
