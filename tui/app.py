@@ -150,6 +150,12 @@ class PdcaApp(App[None]):
         # "o Owner", the keys below it out of reach, pgdn paging the board behind (a tester).
         Binding("pagedown", "scroll_keys(1)", show=False, priority=True),
         Binding("pageup", "scroll_keys(-1)", show=False, priority=True),
+        # While it covers a narrow screen, the arrows read it too: they moved the board
+        # hidden behind it, and a key typed then acted on a card nobody saw (a tester).
+        Binding("down,j", "scroll_keys_by(1)", show=False, priority=True),
+        Binding("up,k", "scroll_keys_by(-1)", show=False, priority=True),
+        Binding("home", "scroll_keys_by(-100000)", show=False, priority=True),
+        Binding("end", "scroll_keys_by(100000)", show=False, priority=True),
         Binding("q", "quit", "Quit", id="app-quit"),
         # As in any terminal program (Textual binds it to nothing: it did nothing, a tester);
         # `fg` brings the board back as it was.
@@ -857,7 +863,26 @@ class PdcaApp(App[None]):
             return bool(self.screen.query("HelpPanel"))
         if action == "scroll_keys":
             return self._keys_list() is not None
+        if action == "scroll_keys_by":
+            return self._keys_covering() is not None
         return True
+
+    def _keys_covering(self) -> Widget | None:
+        """The ``?`` panel's list of keys while the panel covers the whole screen (a narrow
+        one, pdca.tcss), whether or not it is longer than the screen."""
+        from pdca.screens.keys_help import PdcaKeyPanel
+
+        if not self.screen.has_class("-narrow"):
+            return None
+        for panel in self.screen.query(PdcaKeyPanel):
+            if panel.region.width and panel.outer_size.width + 4 >= self.screen.size.width:
+                return panel  # the panel's frame aside, the screen's width
+        return None
+
+    def action_scroll_keys_by(self, lines: int) -> None:
+        panel = self._keys_covering()
+        if panel is not None:
+            panel.scroll_to(y=max(0, panel.scroll_y + lines), animate=False)
 
     def _keys_list(self) -> Widget | None:
         """The ``?`` panel's list of keys, while it is open and longer than the screen."""

@@ -588,3 +588,38 @@ async def test_the_same_words_again_replace_the_toast_on_screen(make_app, board_
         said = [n.message for n in app._notifications]
         assert said.count("cannot undo 'edited #1: notes': bob changed #1 since") == 1
         assert said[-1] == "something else"
+
+
+async def test_the_arrows_read_the_keys_panel_that_covers_a_narrow_screen(
+    make_app, board_db: Path
+) -> None:
+    """At 40x15 the panel covers the screen, and ↓ moved the board hidden behind it: a key
+    typed next acted on a card nobody saw (a tester). The arrows, j/k, home and end read the
+    panel; closed, they move the board again. Wide, the panel beside the board leaves them."""
+    from pdca.screens.keys_help import PdcaKeyPanel
+
+    app = make_app(board_db)
+    async with app.run_test(size=(40, 15)) as pilot:
+        await settle_app(app, pilot)
+        before = focused(app)
+        await pilot.press("question_mark")
+        await settle_app(app, pilot)
+        panel = app.screen.query_one(PdcaKeyPanel)
+        await pilot.press("down", "down", "j")
+        await settle_app(app, pilot)
+        assert focused(app) == before and panel.scroll_y == 3
+        await pilot.press("end")
+        await settle_app(app, pilot)
+        assert panel.scroll_y == panel.max_scroll_y > 3
+        await pilot.press("home", "escape")
+        await settle_app(app, pilot)
+        assert panel.scroll_y == 0 or not app.screen.query(PdcaKeyPanel)
+        await pilot.press("j")
+        await settle_app(app, pilot)
+        assert focused(app) != before  # the board's j again
+    async with make_app(board_db).run_test(size=(120, 40)) as pilot:
+        await settle_app(pilot.app, pilot)
+        before = focused(pilot.app)
+        await pilot.press("question_mark", "j")
+        await settle_app(pilot.app, pilot)
+        assert focused(pilot.app) != before
