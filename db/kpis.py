@@ -487,9 +487,9 @@ def _insert_readings(
             " (SELECT name FROM kpis WHERE kpis.id = kpi_readings.kpi_id) || ''' at ' || at",
         )
         raised = sum(alerts.apply_breach(store, tx, k) is not None for k in kpi_ids)
-    summary = {"readings": count, "kpis": len(given_to), "alerts raised": raised}
+    summary = {"readings": count, "kpis": len(given_to), "alerts_raised": raised}
     if given > count:
-        summary["already there (skipped)"] = given - count
+        summary["skipped"] = given - count  # already there
     return summary
 
 

@@ -384,15 +384,17 @@ def kpi_import(session: Session, file: str, as_json: bool) -> None:
     )
 
 
-# How the import's summary says one of each (the JSON keys stay as they are).
-_ONE = {"readings": "reading", "kpis": "KPI", "alerts raised": "alert raised"}
+# How the import's summary says its JSON keys, and one of each (snake_case keys as every
+# other JSON has: "alerts raised" held a space, a tester).
+_WORDS = {"alerts_raised": "alerts raised", "skipped": "already there (skipped)"}
+_ONE = {"readings": "reading", "kpis": "KPI", "alerts_raised": "alert raised"}
 
 
 def _counted(n: int, what: str) -> str:
     """``1 reading``, ``2 KPIs``: the summary's words ("1 readings, 1 kpis", a tester)."""
     if what == "kpis":
         return f"{n} KPI" + ("" if n == 1 else "s")
-    return f"{n} {_ONE.get(what, what) if n == 1 else what}"
+    return f"{n} {_ONE.get(what, what) if n == 1 else _WORDS.get(what, what)}"
 
 
 def _row_json(row: Any) -> dict[str, Any]:

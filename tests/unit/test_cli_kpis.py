@@ -162,7 +162,7 @@ def test_an_import_run_again_adds_no_reading_twice(ok, js, kpi, tmp_path: Path) 
         == f"imported {readings}: 2 readings, 1 KPI, 0 alerts raised, 1 already there (skipped)\n"
     )
     again = js("kpi", "import", str(readings), "--json")
-    assert again == {"readings": 0, "kpis": 0, "alerts raised": 0, "already there (skipped)": 3}
+    assert again == {"readings": 0, "kpis": 0, "alerts_raised": 0, "skipped": 3}
     readings.write_text(f"name,at,value\n{KPI},2026-11-20,30.5\n")
     assert js("kpi", "import", str(readings), "--json")["readings"] == 1
     shown = js("kpi", "show", KPI)["readings"]

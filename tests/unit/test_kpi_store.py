@@ -322,7 +322,7 @@ def test_import_good_rows(store: Store, kpi: str, tmp_path: Path) -> None:
     )
     before = last_event_id(store)
     summary = kpis.import_readings(store, file)
-    assert summary == {"readings": 3, "kpis": 1, "alerts raised": 1}
+    assert summary == {"readings": 3, "kpis": 1, "alerts_raised": 1}
     readings = store.conn.execute("SELECT at, value, note FROM kpi_readings ORDER BY at")
     assert [tuple(r) for r in readings] == [
         ("2026-11-20T07:00:00Z", 30, ""),

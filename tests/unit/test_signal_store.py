@@ -177,5 +177,5 @@ def test_a_back_filled_reading_closes_and_raises_nothing(store: Store, kpi: str,
     older = tmp_path / "older.csv"
     older.write_text(f"name,at,value\n{KPI},2026-09-01T09:00:00Z,40\n")
     summary = kpis.import_readings(store, older)
-    assert (summary["readings"], summary["kpis"], summary["alerts raised"]) == (1, 1, 0)
+    assert (summary["readings"], summary["kpis"], summary["alerts_raised"]) == (1, 1, 0)
     assert [a.id for a in alerts.list_alerts(store)] == [alert.id]
