@@ -348,7 +348,10 @@ class PdcaApp(App[None]):
         stop has nobody to send it on again, and the board froze for good (a reviewer)."""
         if os.getpgrp() == os.getsid(0):
             self.notify(
-                "ctrl+z: no shell here to come back to (pdca was started without one); q quits",
+                # su and runuser start it so too, from a shell that cannot bring it back:
+                # "started without one" was untrue there (a tester)
+                "ctrl+z: no shell here can bring pdca back (it runs in a session of its own,"
+                " as tmux, ssh, su and runuser start it); q quits",
                 severity="warning",
             )
             return
