@@ -71,3 +71,14 @@ def test_a_quiet_window_draws_its_throughput_as_lowest_bars(cli, store: Store) -
     (line,) = [line for line in text.splitlines() if "finished in 13 weeks" in line]
     assert "▁" * 13 in line and "▄" not in line
     assert "▁" * 13 in cli("flow", "--format", "md").stdout
+
+
+def test_the_oldest_title_is_whole_in_a_pipe(cli, store: Store) -> None:
+    """Cut at 40 characters always ("Add triage macros for admin console tic…" in a file, a
+    tester): whole in a pipe, as every table's cells are; a terminal cuts it to its width."""
+    from pdca.db.models import ActionDraft
+
+    title = "Fix the top three email sender complaints from the last survey"
+    store.add_action(ActionDraft(title=title, owner="dana", due="2026-12-01"))
+    result = cli("flow")
+    assert result.exit_code == 0 and f"#1 0d {title}" in result.stdout, result.stdout
