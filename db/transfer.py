@@ -310,6 +310,7 @@ def _restore_json(store: Store, path: Path, stream: TextIO) -> str:
                 f"(pdca --db new.db import {shell_word(path.name)}), this one holds {held}"
                 f" records ({which})",
             )
+        _refuse_every_bad_name(path, tables)
         store.conn.execute("PRAGMA defer_foreign_keys = ON")
         counts = {}
         hook_left, sending = False, ""
@@ -416,6 +417,45 @@ def _insert_rows(conn: sqlite3.Connection, path: Path, table: str, rows: Any) ->
                 "file", str(path), f"{table} row {number} is invalid ({said}); nothing written"
             ) from None
     return len(rows)
+
+
+_BAD_ROWS_SHOWN = 5
+
+
+def _refuse_every_bad_name(path: Path, tables: dict[str, Any]) -> None:
+    """Of the small tables' rows (initiatives, KPIs, people, settings), every one pdca would
+    refuse, named at once: an older build's export with "none" and "#5" for names was
+    refused one name per run, and no word said what to do (a tester). One bad row is left to
+    the row-by-row check, which names it as ever."""
+    problems = []
+    for table in CHECKED_ON_EXPORT:
+        rows = tables.get(table, [])
+        if not isinstance(rows, list):
+            continue
+        seen: dict[str, str] = {}
+        for number, row in enumerate(rows, start=1):
+            if not isinstance(row, dict):
+                continue
+            if table == "notify_settings" and row.get("key") == "command":
+                continue  # never imported
+            problem = row_problem(table, row)
+            if problem is None and table in ("kpis", "initiatives"):
+                problem = _name_twice(seen, row.get("name"))
+            if problem:
+                problems.append(f"{table} row {number}: {problem}")
+    if len(problems) > 1:
+        shown = "; ".join(problems[:_BAD_ROWS_SHOWN])
+        more = (
+            f"; and {len(problems) - _BAD_ROWS_SHOWN} more"
+            if len(problems) > _BAD_ROWS_SHOWN
+            else ""
+        )
+        raise InvalidInput(
+            "file",
+            str(path),
+            f"has {len(problems)} rows pdca would refuse: {shown}{more}; put each right in the"
+            " file (or in the file it came from, then export it again); nothing written",
+        )
 
 
 def _name_twice(seen: dict[str, str], name: object) -> str | None:

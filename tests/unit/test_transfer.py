@@ -650,3 +650,34 @@ def test_an_imported_name_may_hold_an_emoji_an_older_pdca_let_a_name_hold(store,
         assert name in [i.name for i in restored.list_initiatives()]
     finally:
         restored.close()
+
+
+def test_an_export_with_several_names_pdca_refuses_names_them_all_at_once(
+    store, cli, ok, tmp_path
+) -> None:
+    """An older build's export named its initiatives "none" and "#5": refused one name per
+    run, with no word on what to do (a tester). Every one named at once, and how to go on."""
+    _fill(store)
+    ok("initiative", "add", "Second one")
+    ok("kpi", "add", "Pages", "--unit", "n", "--baseline", "9", "--target", "4")
+    out = tmp_path / "export.json"
+    ok("export", "--out", str(out))
+    document = json.loads(out.read_text())
+    document["tables"]["initiatives"][0]["name"] = "none"
+    document["tables"]["initiatives"][1]["name"] = "#5"
+    document["tables"]["kpis"][0]["name"] = "#7"
+    out.write_text(json.dumps(document))
+    target = tmp_path / "moved.db"
+    result = cli("--db", str(target), "import", str(out))
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1, result.stderr
+    said = result.stderr
+    assert "has 3 rows pdca would refuse: initiatives row 1: " in said
+    assert "initiatives row 2: " in said and "kpis row 1: " in said
+    assert said.rstrip().endswith(
+        "put each right in the file (or in the file it came from, then"
+        " export it again); nothing written"
+    )
+    if target.exists():  # made empty, as a refused import leaves it
+        with sqlite3.connect(target) as conn:
+            assert conn.execute("SELECT count(*) FROM initiatives").fetchone() == (0,)
+        conn.close()
