@@ -598,6 +598,20 @@ def repeat_made_by_done(store: Store, action_id: int) -> Action | None:
     return None if row is None else store.get_action(int(row["id"]))
 
 
+def earlier_round_note(store: Store, action_id: int) -> str | None:
+    """Said when an earlier round of a repeat is handed to someone: the rule copies its
+    newest round, owner and all, so the rounds to come stay with the owner it had (a lead's
+    weeks: four more rounds went to mark after lena took an older one)."""
+    rule_id = _rule_of(store.conn, action_id)
+    latest = _latest(store.conn, rule_id) if rule_id is not None else None
+    if latest is None or latest == action_id:
+        return None
+    return (
+        f"note: #{action_id} is an earlier round of repeat rule {rule_id}: its next rounds copy"
+        f" the newest, #{latest} (pdca edit {latest} --owner LOGIN hands them on)"
+    )
+
+
 def done_note(store: Store, action_id: int) -> str | None:
     """``next: #N due DATE`` when finishing ``action_id`` made its rule's next repeat."""
     made = repeat_made_by_done(store, action_id)

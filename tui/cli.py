@@ -1090,6 +1090,8 @@ def edit(
         _echo_action_line("edited" if line.changed else "unchanged", line)
         if not line.changed:
             _nothing_to_undo()
+        elif fields["owner"] is not None or fields["clear_owner"]:
+            _say_earlier_round(store, action_id)
         return
     from pdca.db.models import ActionChanges, validated
 
@@ -1101,6 +1103,15 @@ def edit(
     _emit(as_json, action, lambda: _echo_action_line("edited", action))
     if not changed:
         _nothing_to_undo()
+    elif changes.owner is not None or changes.clear_owner:
+        _say_earlier_round(store, action_id)
+
+
+def _say_earlier_round(store: Store, action_id: int) -> None:
+    from pdca.db.recurrence import earlier_round_note
+
+    if note := earlier_round_note(store, action_id):
+        click.echo(note, err=True)
 
 
 def _nothing_to_undo() -> None:

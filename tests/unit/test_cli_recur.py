@@ -392,3 +392,17 @@ def test_a_round_standardized_though_it_did_not_work_promises_no_follow_ups(ok) 
     tidy = ok("done", "2", "--decision", "standardize")  # from Plan: a round's routine
     assert tidy.stdout.startswith("done (standardize) #2 [plan] Tidy")
     assert "follow-up" not in tidy.stdout + tidy.stderr
+
+
+def test_handing_an_earlier_round_says_the_rule_follows_the_newest(ok, monkeypatch) -> None:
+    """Lena took an older round; four more rounds went to mark, and nothing said why (a
+    lead's weeks): the edit says the next rounds copy the newest and how to hand them on."""
+    ok("add", "Sweep", "--owner", "mark", "--due", "2026-11-23", "--every", "day")
+    monkeypatch.setenv("PDCA_NOW", "2026-11-24T09:00:00Z")
+    ok("list")  # any command makes the round whose date came: #2
+    handed = ok("edit", "1", "--owner", "lena")
+    assert handed.stderr.endswith(
+        "note: #1 is an earlier round of repeat rule 1: its next rounds copy the newest, #2"
+        " (pdca edit 2 --owner LOGIN hands them on)\n"
+    )
+    assert "earlier round" not in ok("edit", "2", "--owner", "lena").stderr
