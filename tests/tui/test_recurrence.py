@@ -29,7 +29,7 @@ async def test_new_action_with_a_repeat_rule(make_app, board_db: Path) -> None:
         await settle_app(app, pilot)
         assert isinstance(app.screen, ActionFormModal)
         set_field(app, "title", "Weekly KPI review")
-        set_field(app, "every", "weekly")
+        set_field(app, "every", "weakly")
         await pilot.pause()
         assert "?" in str(app.screen.query_one("#every-hint", Label).render())
         await pilot.press("ctrl+s")
