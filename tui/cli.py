@@ -1493,7 +1493,7 @@ def show(session: Session, action_id: int, as_json: bool) -> None:
         # what each edit changed, as the board's detail says it ("edited #123: due" forty
         # times told less than the stand-up, a tester)
         if not e.summary.startswith(("moved #", "done #")):  # those say their change whole
-            lines += [f"      {change}" for change in changed_fields(e, detail.names)]
+            lines += [f"      {change}" for change in changed_fields(e, detail.names, plain=True)]
     # Every line escaped, not only the fields typed here: a restored export may hold
     # control characters in any column (created_by, due, an author, an actor).
     click.echo("\n".join(printable(line) for line in lines))

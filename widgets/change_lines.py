@@ -1,26 +1,29 @@
 """What an update changed, field by field (``due: 2026-11-30 → 2026-12-05``): the board's
-detail and ``pdca show`` say it alike. Rich only, no Textual: the command line uses it."""
+detail and ``pdca show`` say it alike. No Textual, and Rich only for the app's cells
+(``plain``: the command line's, which loaded Rich for it and took 100 ms more)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from rich.cells import cell_len
-
-from pdca.db.models import Event
-from pdca.widgets.text import fit, literal
+if TYPE_CHECKING:
+    from pdca.db.models import Event
 
 # Bookkeeping that changes with every write; listing it would bury what a person changed.
 _NOT_CHANGES = frozenset({"version", "updated_at", "phase_since"})
 _VALUE_WIDTH = 30  # a changed note is shown cut, the full text is in Notes
 
 
-def changed_fields(event: Event, names: Mapping[str, Mapping[int, str]] | None = None) -> list[str]:
+def changed_fields(
+    event: Event, names: Mapping[str, Mapping[int, str]] | None = None, *, plain: bool = False
+) -> list[str]:
     """``due: 2026-11-30 → 2026-12-05`` for each field an update changed, in column order;
-    an initiative or KPI by its name in ``names`` (``#3`` when it is gone)."""
+    an initiative or KPI by its name in ``names`` (``#3`` when it is gone). ``plain``: cut
+    by characters, escaped by the caller (the command line's ``printable``)."""
     if event.op != "update" or not event.before or not event.after:
         return []
+    cells, value = (len, _plain_value) if plain else _in_cells()
     lines = []
     for name in [*event.before, *(k for k in event.after if k not in event.before)]:
         if name in _NOT_CHANGES:
@@ -31,15 +34,35 @@ def changed_fields(event: Event, names: Mapping[str, Mapping[int, str]] | None =
                 called = (names or {}).get(name, {})
                 old, new = (_named(value, called) for value in (old, new))
             shown = name.removesuffix("_id")
-            old, new = _from_first_difference(old, new)
-            lines.append(f"{shown}: {_value(old)} → {_value(new)}")
+            old, new = _from_first_difference(old, new, cells)
+            lines.append(f"{shown}: {value(old)} → {value(new)}")
     return lines
+
+
+def _in_cells() -> tuple[Callable[[str], int], Callable[[Any], str]]:
+    from rich.cells import cell_len
+
+    from pdca.widgets.text import fit, literal
+
+    def value(shown: Any) -> str:
+        if shown is None or shown == "":
+            return "—"
+        return fit(literal(str(shown)), _VALUE_WIDTH)
+
+    return cell_len, value
+
+
+def _plain_value(shown: Any) -> str:
+    if shown is None or shown == "":
+        return "—"
+    text = str(shown)
+    return text if len(text) <= _VALUE_WIDTH else text[: _VALUE_WIDTH - 1] + "…"
 
 
 _CONTEXT = 8  # characters kept before the first difference, to say where it is
 
 
-def _from_first_difference(old: Any, new: Any) -> tuple[Any, Any]:
+def _from_first_difference(old: Any, new: Any, cells: Callable[[str], int]) -> tuple[Any, Any]:
     """Two long texts from a little before where they first differ (``…`` for what is left
     out): both cut at the same width showed the same words on either side of the arrow, and
     a line added to a note was never seen (a tester)."""
@@ -50,7 +73,7 @@ def _from_first_difference(old: Any, new: Any) -> tuple[Any, Any]:
         if a != b:
             break
         same += 1
-    if cell_len(old[:same]) <= _VALUE_WIDTH - _CONTEXT:  # cells: as fit() cuts (CJK: two)
+    if cells(old[:same]) <= _VALUE_WIDTH - _CONTEXT:  # cells: as fit() cuts (CJK: two)
         return old, new  # the difference shows already
     start = same - _CONTEXT
     return "…" + old[start:], "…" + new[start:]
@@ -58,9 +81,3 @@ def _from_first_difference(old: Any, new: Any) -> tuple[Any, Any]:
 
 def _named(value: Any, names: Mapping[int, str]) -> Any:
     return names.get(value, f"#{value}") if isinstance(value, int) else value
-
-
-def _value(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    return fit(literal(str(value)), _VALUE_WIDTH)
