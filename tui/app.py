@@ -863,7 +863,7 @@ class PdcaApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "hide_keys":
-            return bool(self.screen.query("HelpPanel"))
+            return self._keys_panel() is not None
         if action == "scroll_keys":
             return self._keys_list() is not None
         if action == "scroll_keys_by":
@@ -873,13 +873,26 @@ class PdcaApp(App[None]):
     def _keys_covering(self) -> Widget | None:
         """The ``?`` panel's list of keys while the panel covers the whole screen (a narrow
         one, pdca.tcss), whether or not it is longer than the screen."""
-        from pdca.screens.keys_help import PdcaKeyPanel
-
         if not self.screen.has_class("-narrow"):
             return None
-        for panel in self.screen.query(PdcaKeyPanel):
-            if panel.region.width and panel.outer_size.width + 4 >= self.screen.size.width:
-                return panel  # the panel's frame aside, the screen's width
+        panel = self._keys_panel()
+        if (
+            panel is not None
+            and panel.region.width
+            and panel.outer_size.width + 4 >= (self.screen.size.width)
+        ):
+            return panel  # the panel's frame aside, the screen's width
+        return None
+
+    def _keys_panel(self) -> Widget | None:
+        """The ``?`` panel's list of keys while it is open, or None. Asked on every arrow,
+        j, k, pgup, pgdn and esc: the panel is one of the screen's own children, so only
+        those are looked at, never the whole board's widgets."""
+        from pdca.screens.keys_help import PdcaKeyPanel
+
+        for help_panel in self.screen.query_children("HelpPanel"):
+            for panel in help_panel.query(PdcaKeyPanel):
+                return panel
         return None
 
     def action_scroll_keys_by(self, lines: int) -> None:
@@ -889,12 +902,8 @@ class PdcaApp(App[None]):
 
     def _keys_list(self) -> Widget | None:
         """The ``?`` panel's list of keys, while it is open and longer than the screen."""
-        from pdca.screens.keys_help import PdcaKeyPanel
-
-        for panel in self.screen.query(PdcaKeyPanel):
-            if panel.max_scroll_y > 0:
-                return panel
-        return None
+        panel = self._keys_panel()
+        return panel if panel is not None and panel.max_scroll_y > 0 else None
 
     def action_scroll_keys(self, pages: int) -> None:
         panel = self._keys_list()
