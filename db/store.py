@@ -1391,6 +1391,17 @@ class Store:
             changed = self._edit(tx, action_id, edit, expected_version)
             return self.get_action(action_id), changed
 
+    def edit_then_move(
+        self, action_id: int, edit: ActionChanges, target: Phase, expected_version: int
+    ) -> Action:
+        """``edit`` (what the gate into ``target`` asked for: an owner, a due date), then the
+        move, as one change: one undo takes back both (the board's ``>`` through its form had
+        been two, and ``u`` left the card in Plan with the owner and date just typed)."""
+        with self.write() as tx:
+            self._edit(tx, action_id, edit, expected_version)  # checks the version seen
+            self._move(tx, action_id, target, None, None, None)
+            return self.get_action(action_id)
+
     def edit_action_line(
         self, action_id: int, edit: ChangeFields, expected_version: int | None = None
     ) -> ActionLine:
@@ -2024,9 +2035,12 @@ class Store:
             "SELECT e.actor, e.at, e.summary FROM events e"
             " WHERE e.entity = ? AND e.entity_id = ? AND e.id > ? AND e.undo_of IS NULL"
             " AND NOT (e.entity = 'recurrence' AND e.actor = ?)"
+            # The same change's later write of the row (a gate's edit, then its move) is
+            # undone with it, newest first.
+            " AND e.tx IS NOT ?"
             " AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undo_of = e.tx)"
             " ORDER BY e.id DESC LIMIT 1",
-            (event["entity"], event["entity_id"], event["id"], PDCA_ACTOR),
+            (event["entity"], event["entity_id"], event["id"], PDCA_ACTOR, event["tx"]),
         ).fetchone()
         if later is not None:
             label = (

@@ -53,7 +53,7 @@ async def move_flow(board: BoardScreen, action: Action, target: Phase) -> None:
     verdict: Verdict | None = None
     if target == "do" and not (action.owner and action.due):
         ready = await _owner_and_due(board, action)
-        if ready is None:
+        if ready is None or ready.phase == target:  # saved and moved, as one change
             return
         action = ready  # the move is checked against the version just saved
     elif target == "act":
@@ -93,8 +93,9 @@ async def move_flow(board: BoardScreen, action: Action, target: Phase) -> None:
 
 
 async def _owner_and_due(board: BoardScreen, action: Action) -> Action | None:
-    """Into Do: the form, asking for the owner and due date; the action as saved, or None.
-    A refusal or a conflict asks again, with what was typed (``save_edit``)."""
+    """Into Do: the form, asking for the owner and due date; the action as saved and moved
+    (one change, so one ``u`` takes both back), or None. A refusal or a conflict asks again,
+    with what was typed (``save_edit``)."""
     initial = form_of(action)
     while True:
         form = await board.app.push_screen_wait(
@@ -107,7 +108,7 @@ async def _owner_and_due(board: BoardScreen, action: Action) -> Action | None:
         )
         if form is None:
             return None
-        saved = await save_edit_shown(board, action, form)
+        saved = await save_edit_shown(board, action, form, then_move="do")
         if not isinstance(saved, EditAgain):
             return saved if isinstance(saved, Action) else None
         if not again_now(board, saved, then="then > to move it to Do"):

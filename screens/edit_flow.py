@@ -34,7 +34,7 @@ from pdca.widgets.text import quoted
 from pdca.widgets.when import short_time
 
 if TYPE_CHECKING:
-    from pdca.db.models import ActionChanges
+    from pdca.db.models import ActionChanges, Phase
     from pdca.screens.board import BoardScreen
     from pdca.screens.dialogs import ActionFormResult
 
@@ -107,8 +107,14 @@ def comparable(item: Action | ActionFormResult) -> dict[str, str]:
     }
 
 
-def _edit(action_id: int, changes: ActionChanges, version: int) -> Callable[[Store], Action]:
-    """The write of ``changes``, checked against ``version`` (the one the person saw)."""
+def _edit(
+    action_id: int, changes: ActionChanges, version: int, then_move: Phase | None = None
+) -> Callable[[Store], Action]:
+    """The write of ``changes``, checked against ``version`` (the one the person saw), and
+    with ``then_move`` the move it was asked for, in the same change."""
+    if then_move is not None:
+        target = then_move
+        return lambda store: store.edit_then_move(action_id, changes, target, version)
     return lambda store: store.edit_action(action_id, changes, expected_version=version)
 
 
@@ -138,7 +144,7 @@ class EditAgain:
 
 
 async def save_edit(
-    board: BoardScreen, base: Action, form: ActionFormResult
+    board: BoardScreen, base: Action, form: ActionFormResult, then_move: Phase | None = None
 ) -> Action | EditAgain | None:
     """Write the form's changes over ``base`` (the version the person saw).
 
@@ -157,7 +163,8 @@ async def save_edit(
             return seen
         try:
             return await board.context.write(
-                _edit(base.id, mine, seen.version), edit_words(base.id, mine, cut=None)
+                _edit(base.id, mine, seen.version, then_move),
+                edit_words(base.id, mine, cut=None),
             )
         except Conflict as conflict:
             theirs = board.read_action(base.id)
@@ -193,6 +200,9 @@ async def save_edit(
             if choice == "mine":
                 seen = theirs  # only my fields, over their version, checked by its version
                 chosen_mine = True
+                # The move asked for was from the phase seen: the caller's own move of it
+                # meets the change (bob had moved it on to Check meanwhile).
+                then_move = None
                 continue
             if choice == "edit":
                 return EditAgain(theirs, with_changes(form_of(theirs), mine))
@@ -290,14 +300,14 @@ def say_gone(board: BoardScreen, action_id: int, mine: ActionChanges | None = No
 
 
 async def save_edit_shown(
-    board: BoardScreen, base: Action, form: ActionFormResult
+    board: BoardScreen, base: Action, form: ActionFormResult, then_move: Phase | None = None
 ) -> Action | EditAgain | None:
     """Save the form over ``base``, asking whose version wins on a conflict; the saved card
     is shown at once, a refusal in one line; an owner new to the file is said to be."""
     changed = form.owner != base.owner
     new_owner = form.owner if changed and owner_is_new(board, form.owner) else None
     try:
-        outcome = await save_edit(board, base, form)
+        outcome = await save_edit(board, base, form, then_move)
     except NotFound:  # save_edit raises only the action's own: any other is kept there
         say_gone(board, base.id, changes_between(base, form))
         return None

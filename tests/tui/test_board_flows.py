@@ -49,6 +49,25 @@ async def test_plan_to_do_without_due_asks_for_owner_and_due(make_app, board_db:
         assert new_person_notes(app) == ["dana is new to this file: now one of its people"]
 
 
+async def test_one_undo_takes_back_the_gate_form_and_its_move(make_app, board_db: Path) -> None:
+    """> through the form is one change: u puts #2 back in Plan with no owner and no due
+    (it was two, and u left the owner and date just typed on a card still in Plan)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "greater_than_sign")
+        await settle_app(app, pilot)
+        set_field(app, "owner", "dana")
+        set_field(app, "due", "+3d")
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        assert app.context.store.get_action(2).phase == "do"
+        await pilot.press("u")
+        await settle_app(app, pilot)
+        back = app.context.store.get_action(2)
+        assert (back.phase, back.owner, back.due) == ("plan", None, None)
+        assert focused(app) == ("plan", 2)
+
+
 async def test_escape_leaves_the_gate_form_without_writing(make_app, board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:

@@ -380,6 +380,32 @@ def test_move_forward_records_phase_since_and_an_event(timed: Store, ticker: Tic
     assert written[0]["before"]["phase"] == "plan" and written[0]["after"]["phase"] == "do"
 
 
+def test_an_edit_then_its_move_is_one_change_one_undo_takes_back(
+    timed: Store, ticker: Ticker
+) -> None:
+    timed.add_action(ActionDraft(title="x"))
+    timed.edit_action(1, ActionChanges(title="y"))  # version 2
+    ticker.advance(minutes=1)
+    mark = last_event_id(timed)
+    with pytest.raises(Conflict):  # checked against the version the person saw
+        timed.edit_then_move(1, ActionChanges(owner="dana", due="2026-12-07"), "do", 1)
+    assert last_event_id(timed) == mark
+    moved = timed.edit_then_move(1, ActionChanges(owner="dana", due="2026-12-07"), "do", 2)
+    assert (moved.phase, moved.owner, moved.due) == ("do", "dana", "2026-12-07")
+    written = events(timed, mark)
+    assert [e["summary"] for e in written] == [
+        "added person dana",
+        "edited #1: due, owner",
+        "moved #1 from plan to do",
+    ]
+    assert len({e["tx"] for e in written}) == 1
+    ticker.advance(minutes=1)
+    undone = timed.undo()
+    assert undone.summaries == ["edited #1: due, owner", "moved #1 from plan to do"]
+    back = timed.get_action(1)
+    assert (back.phase, back.owner, back.due) == ("plan", None, None)
+
+
 def test_move_gates_through_the_store(timed: Store, ticker: Ticker) -> None:
     timed.add_action(ActionDraft(title="x"))
     with pytest.raises(GateUnmet, match="#1 cannot move to do: Do needs an owner and a due date"):
