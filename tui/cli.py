@@ -1006,7 +1006,9 @@ def add(
         store = session.store(create=True)
         refuse_unknown_names(store, kpi, initiative)
         with saying_who_is_new(store, owner):
-            _echo_action_line("added", store.add_action_line(fields))
+            line = store.add_action_line(fields)
+            _echo_action_line("added", line)
+        _say_overdue_already(session, line.id, given["due"])
         return
     from pdca.db.models import ActionDraft, validated
 
@@ -1023,6 +1025,7 @@ def add(
             store.add_action(draft) if every is None else add_repeating_action(store, draft, every)
         )
     _emit(as_json, action, lambda: _echo_action_line("added", action))
+    _say_overdue_already(session, action.id, given["due"])
     if every is not None and not as_json and action.recurrence_id is not None:
         from pdca.db.recurrence import catch_up, next_note
 
@@ -1090,7 +1093,9 @@ def edit(
         _echo_action_line("edited" if line.changed else "unchanged", line)
         if not line.changed:
             _nothing_to_undo()
-        elif fields["owner"] is not None or fields["clear_owner"]:
+            return
+        _say_overdue_already(session, action_id, fields["due"])
+        if fields["owner"] is not None or fields["clear_owner"]:
             _say_earlier_round(store, action_id)
         return
     from pdca.db.models import ActionChanges, validated
@@ -1103,8 +1108,22 @@ def edit(
     _emit(as_json, action, lambda: _echo_action_line("edited", action))
     if not changed:
         _nothing_to_undo()
-    elif changes.owner is not None or changes.clear_owner:
+        return
+    _say_overdue_already(session, action_id, fields["due"])
+    if changes.owner is not None or changes.clear_owner:
         _say_earlier_round(store, action_id)
+
+
+def _say_overdue_already(session: Session, action_id: int, due: date | None) -> None:
+    """A due date before today is taken (work found late is still work), and said: a slip
+    of the year (2025 for 2026) made a card overdue from its first minute, unremarked."""
+    today = session.today()
+    if due is not None and due < today:
+        click.echo(
+            f"note: due {due.isoformat()} is before today ({today.isoformat()}):"
+            f" #{action_id} is overdue already",
+            err=True,
+        )
 
 
 def _say_earlier_round(store: Store, action_id: int) -> None:

@@ -1345,6 +1345,20 @@ def test_an_owner_new_to_the_file_is_said_after_the_write(ok, cli, db_path, shap
     )
 
 
+@pytest.mark.parametrize("shape", [(), ("--json",)])
+def test_a_due_date_before_today_is_taken_and_said(ok, cli, shape) -> None:
+    """A slip of the year (2025 for 2026) made a card overdue from its first minute, with no
+    word: the date is kept (work found late is still work), and a note says so. The clock is
+    2026-11-23."""
+    note = "note: due {} is before today (2026-11-23): #{} is overdue already\n"
+    assert ok("add", "late", "--due", "2025-11-30", *shape).stderr == note.format("2025-11-30", 1)
+    assert ok("add", "on time", "--due", "today", *shape).stderr == ""
+    assert ok("edit", "2", "--due", "yesterday", *shape).stderr == note.format("2026-11-22", 2)
+    assert ok("edit", "2", "--due", "+1d", *shape).stderr == ""
+    assert "overdue" not in ok("edit", "1", "--due", "2025-11-30", *shape).stderr  # unchanged
+    assert ok("edit", "1", "--title", "late still", *shape).stderr == ""  # not its due
+
+
 def test_an_undo_takes_back_the_person_its_change_made_unless_they_are_used(
     ok, js, monkeypatch
 ) -> None:
