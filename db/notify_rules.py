@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from pdca.db import rules
@@ -274,14 +274,26 @@ def stale_notice(
         "stale",
         f"#{action.id} {action.title!r} has had no check-in "
         + (
-            f"since it was added on {action.last_sign[:10]} "
+            f"since it was added on {local_day(action.last_sign)} "
             if action.never_checked_in
-            else f"since {action.last_sign[:10]} "
+            else f"since {local_day(action.last_sign)} "
         )
         + f"(the team checks in every {cadence_days} days): pdca checkin {action.id} MESSAGE",
         family=f"stale:#{action.id}:",
         told_since=told_since,
     )
+
+
+def local_day(stamp: str) -> str:
+    """The (local) day of a stored UTC time, as every other date people are told is: a
+    check-in at 09:00 in Auckland was said to be "since" the day before (a lead's weeks)."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+        if moment.tzinfo is None:  # stored times are UTC, said or not
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone().date().isoformat()
+    except (ValueError, OverflowError):  # set by hand past the schema, or year 9999: as stored
+        return stamp[:10]
 
 
 def stale_told_since(today: date, cadence_days: int) -> str:

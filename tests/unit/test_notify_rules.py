@@ -3,6 +3,7 @@ channels, when a failure is retried, and what reaches a terminal."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -98,6 +99,23 @@ def test_a_stale_notice_says_never_checked_in_as_such() -> None:
     new = replace(old, never_checked_in=True)
     said = nr.stale_notice(new, NOW, TODAY, 7).text
     assert "has had no check-in since it was added on 2026-11-01 (the" in said
+
+
+def test_a_stale_notice_names_the_persons_own_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A check-in at 09:00 in Auckland (20:00 UTC the day before) was said to be "since" the
+    UTC day (a lead's weeks); the day is the person's, as every other date they are told."""
+    checked = _action(last_sign="2026-11-02T20:00:00Z")
+    monkeypatch.setenv("TZ", "Pacific/Auckland")
+    try:
+        time.tzset()
+        assert "no check-in since 2026-11-03 (the" in nr.stale_notice(checked, NOW, TODAY, 7).text
+        assert nr.local_day("2026-11-02T20:00:00") == "2026-11-03"  # stored times are UTC
+        assert nr.local_day("9999-12-31T23:59:59Z") == "9999-12-31"  # past the local clock
+        assert nr.local_day("not a time") == "not a time"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert "no check-in since 2026-11-02 (the" in nr.stale_notice(checked, NOW, TODAY, 7).text
 
 
 def test_a_followup_is_told_once_it_falls_due() -> None:
