@@ -154,13 +154,22 @@ def _cadence_weeks(now: datetime, weeks: int) -> dict[str, str]:
 _DONE_PLACED = """
 SELECT CASE WHEN ago >= 0 THEN
     :weeks - max(1, CAST(ago / 7 AS INTEGER) + (ago / 7 > CAST(ago / 7 AS INTEGER))) END,
-  cycle, finished
+  cycle, finished, id
 FROM (
-  SELECT julianday(:now) - julianday(done_at) AS ago,
+  SELECT id, julianday(:now) - julianday(done_at) AS ago,
     max(0.0, julianday(done_at) - julianday(created_at)) AS cycle,
     decision IN ('standardize', 'adjust') AS finished
   FROM actions AS done WHERE done_at >= :since{scope}
 )
+"""
+# Of those, the rounds of repeating work ticked off before Act (flow_rules.finished_cycle:
+# routine, counted apart; one abandoned is abandoned work): found down the rounds' own
+# (recurrence_id) index, for the index the rows above are read from holds no recurrence or
+# phase. Rounds are a few thousand of all time at most.
+_ROUNDS_BEFORE_ACT = """
+SELECT id FROM actions INDEXED BY idx_actions_recurrence_id
+WHERE recurrence_id IS NOT NULL AND done_at >= :since AND phase <> 'act'
+  AND decision = 'standardize'{scope}
 """
 # Each owner's work done in the window (a row for each, abandoned work alone too): of that
 # finished with a due date, how many, and how many finished on a later (local) day. Walked in
@@ -260,7 +269,7 @@ def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) 
         with store.reading():
             cursor = _tuples(store)
             scoped = scope.where()[0]
-            weekly, cycle = _done(cursor, scoped, params, now, weeks)
+            weekly, rounds, cycle = _done(cursor, scoped, params, now, weeks)
             now_in = _phases_now(cursor, scoped, params)
             done_by = {
                 login: fr.OwnerDone(dated, late)
@@ -280,6 +289,7 @@ def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) 
         throughput=weekly,
         finished=sum(w.finished for w in weekly),
         abandoned=sum(w.abandoned for w in weekly),
+        repeat_rounds=rounds,
         cycle=cycle,
         owners=owners,
         initiatives=initiatives,
@@ -319,16 +329,21 @@ def _beside(
 
 def _done(
     cursor: sqlite3.Cursor, scoped: str, params: dict[str, object], now: datetime, weeks: int
-) -> tuple[list[WeekFlow], CycleTime]:
-    """``fr.throughput`` and ``fr.cycle_time`` of the work done in the window, in one pass
-    over its rows (the rules' own medians, so the same numbers)."""
+) -> tuple[list[WeekFlow], int, CycleTime]:
+    """``fr.throughput``, ``fr.repeat_rounds`` and ``fr.cycle_time`` of the work done in the
+    window, in one pass over its rows (the rules' own medians, so the same numbers)."""
     recent_from = max(0, weeks - fr.RECENT_WEEKS)  # a short window: every week is recent
-    finished, abandoned = [0] * weeks, [0] * weeks
+    finished, abandoned, rounds = [0] * weeks, [0] * weeks, 0
     cycles: list[list[float]] = [[] for _ in range(weeks)]
-    for week, cycle, done_finished in cursor.execute(_DONE_PLACED.format(scope=scoped), params):
+    routine = {i for (i,) in cursor.execute(_ROUNDS_BEFORE_ACT.format(scope=scoped), params)}
+    for week, cycle, done_finished, action_id in cursor.execute(
+        _DONE_PLACED.format(scope=scoped), params
+    ):
         if week is None or not 0 <= week < weeks:
             continue  # done after now (a clock behind someone else's)
-        if done_finished:
+        if action_id in routine:
+            rounds += 1
+        elif done_finished:
             finished[week] += 1
             cycles[week].append(cycle)
         else:
@@ -344,7 +359,7 @@ def _done(
         fr.median(earlier),
     )
     medians = [fr.median(week) for week in cycles]
-    return fr.weeks_figures(finished, abandoned, medians, now), cycle
+    return fr.weeks_figures(finished, abandoned, medians, now), rounds, cycle
 
 
 def _phases_now(

@@ -82,6 +82,7 @@ class Flow(PlainRecord):
     throughput: list[WeekFlow]  # oldest first
     finished: int
     abandoned: int
+    repeat_rounds: int  # repeat rounds standardized before Act: neither of the two
     cycle: CycleTime
     owners: list[OwnerFlow]
     initiatives: list[InitiativeFlow]

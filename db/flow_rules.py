@@ -9,8 +9,11 @@ Definitions (README, "Flow"):
 - *Went back*: a move from a phase to an earlier one (Check -> Do, Act -> Plan ...), counted
   under the phase it left. An undo is not a move, and a move that was undone is not counted.
 - *Finished*: done with the decision standardize or adjust (the cycle went through Act);
-  abandoned work is counted apart. *Cycle time*: from when the action was created (it enters
-  Plan then, or Do when started there) to done, for finished actions.
+  abandoned work is counted apart, and so are *repeat rounds*: rounds of repeating work done
+  before Act (a weekly review ticked off from Plan is routine, not a cycle: counted finished,
+  a daily chore's rounds of a few hours pulled the cycle time down and read as throughput).
+  *Cycle time*: from when the action was created (it enters Plan then, or Do when started
+  there) to done, for finished actions.
 - *Weeks* are 7-day periods counted back from now, so the last one is always whole.
 - *Check-in cadence kept*: for each open action, the whole weeks of the window it has lived
   through, and how many of them had at least one check-in on it.
@@ -36,6 +39,7 @@ if TYPE_CHECKING:  # the models (pydantic) are imported where they are built, no
     from pdca.db.flow_models import (
         CycleTime,
         CycleTrend,
+        Flow,
         InitiativeFlow,
         OwnerFlow,
         PhaseFlow,
@@ -126,6 +130,19 @@ class DoneAction(NamedTuple):
     due: str | None
     done_day: str  # the local day it was done (YYYY-MM-DD), against its due date
     initiative_id: int | None = None
+    round_before_act: bool = False  # a repeat round standardized before Act: routine
+
+
+def finished_cycle(action: DoneAction) -> bool:
+    """Done through Act (standardize or adjust), not a repeat round ticked off before it."""
+    return action.decision in FINISHED and not action.round_before_act
+
+
+def repeat_rounds(done: Iterable[DoneAction], weeks: int = WINDOW_WEEKS) -> int:
+    """The rounds of repeating work standardized before Act in the window: counted apart."""
+    return sum(
+        1 for a in done if a.round_before_act and week_index(a.done_ago_days, weeks) is not None
+    )
 
 
 # How many decisions of a kind (standardize, adjust, abandon) and follow-up audits of a result
@@ -317,9 +334,9 @@ def throughput(
     abandoned = [0] * weeks
     for action in done:
         index = week_index(action.done_ago_days, weeks)
-        if index is None:
+        if index is None or action.round_before_act:
             continue
-        if action.decision in FINISHED:
+        if finished_cycle(action):
             finished[index].append(max(0.0, action.cycle_days))
         else:
             abandoned[index] += 1
@@ -361,7 +378,7 @@ def cycle_time(
     earlier: list[float] = []
     for action in done:
         index = week_index(action.done_ago_days, weeks)
-        if index is None or action.decision not in FINISHED:
+        if index is None or not finished_cycle(action):
             continue
         value = max(0.0, action.cycle_days)
         every.append(value)
@@ -605,3 +622,12 @@ def number(value: float | None, unit: str = "d") -> str:
 
 def percent(value: float | None) -> str:
     return "–" if value is None else f"{round(value * 100)}%"
+
+
+def rounds_words(flow: Flow, before: str) -> str:
+    """``, 7 repeat rounds done``: routine, said apart from the finished cycles (nothing when
+    there were none)."""
+    if not flow.repeat_rounds:
+        return ""
+    plural = "s" if flow.repeat_rounds != 1 else ""
+    return f"{before}{flow.repeat_rounds} repeat round{plural} done"

@@ -26,7 +26,14 @@ from textual.widgets import Static
 from textual.worker import Worker, get_current_worker
 
 from pdca.db.errors import PdcaError
-from pdca.db.flow_rules import TREND_WORDS, WINDOW_WEEKS, count_bars, number, percent
+from pdca.db.flow_rules import (
+    TREND_WORDS,
+    WINDOW_WEEKS,
+    count_bars,
+    number,
+    percent,
+    rounds_words,
+)
 from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry, services
 from pdca.screens.footer import footer_after_first_paint
 from pdca.screens.row_view import RowView
@@ -169,7 +176,8 @@ def summary_text(figures: Flow) -> Text:
     text.append("throughput  ", style="bold")
     text.append(count_bars(weekly))
     text.append(f"  {figures.finished} finished, last week {weekly[-1] if weekly else 0}")
-    text.append(f" · {figures.abandoned} abandoned in {figures.weeks} weeks\n")
+    text.append(f" · {figures.abandoned} abandoned in {figures.weeks} weeks")
+    text.append(rounds_words(figures, " · ") + "\n")
     text.append("cycle time  ", style="bold")
     text.append(sparkline(medians))
     text.append(f"  median {number(cycle.median_days)}, 85% within {number(cycle.p85_days)} · ")

@@ -96,7 +96,7 @@ def _week_starts(now: datetime, weeks: int) -> dict[str, str]:
 _DONE_SINCE = """
 SELECT id, owner, julianday(done_at) - julianday(created_at),
        julianday(:now) - julianday(done_at), decision, due, date(done_at, 'localtime'),
-       initiative_id
+       initiative_id, recurrence_id IS NOT NULL AND phase <> 'act' AND decision = 'standardize'
 FROM actions WHERE done_at >= :since{scope}
 """
 # Decisions of all time, as (initiative, decision) pairs a Counter takes as they come: ``> ''``
@@ -173,6 +173,7 @@ def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) 
         throughput=weekly,
         finished=sum(w.finished for w in weekly),
         abandoned=sum(w.abandoned for w in weekly),
+        repeat_rounds=fr.repeat_rounds(done, weeks),
         cycle=fr.cycle_time(done, weeks),
         owners=fr.owner_figures(owners_open, done, today),
         initiatives=fr.initiative_flow(

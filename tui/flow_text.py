@@ -8,7 +8,7 @@ User text (titles, logins, initiative names) is data: escaped for the terminal w
 from __future__ import annotations
 
 from pdca.db.flow_models import CycleTime, Flow, InitiativeFlow, OwnerFlow, PhaseFlow
-from pdca.db.flow_rules import TREND_WORDS, count_bars, number, percent
+from pdca.db.flow_rules import TREND_WORDS, count_bars, number, percent, rounds_words
 from pdca.tui.columns import table
 from pdca.tui.output import md_escape
 from pdca.widgets.sparkline import sparkline
@@ -19,6 +19,7 @@ def throughput_line(flow: Flow) -> str:
     return (
         f"{count_bars(weekly)}  {flow.finished} finished in {flow.weeks} weeks"
         f" (last week {weekly[-1] if weekly else 0}), {flow.abandoned} abandoned"
+        + rounds_words(flow, ", ")
     )
 
 

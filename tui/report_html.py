@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from pdca.db.dates import minute_utc
 from pdca.db.flow_models import Flow
 from pdca.db.flow_rules import TREND_WORDS as CYCLE_TRENDS
-from pdca.db.flow_rules import count_bars, number, percent
+from pdca.db.flow_rules import count_bars, number, percent, rounds_words
 from pdca.db.kpi_rules import parse_time
 from pdca.db.models import Action, Kpi, shown_number
 from pdca.db.report import ChartLimits, ChartMarker, ChartSignal, Report, ReportKpi
@@ -418,7 +418,8 @@ def _flow(flow: Flow) -> str:
         " work finished; work in progress and the oldest item now.</p>",
         _table(["Phase", "WIP", "Median stay", "85%", "Stays", "Back", "Oldest open"], phases),
         f'<p><b>Throughput</b> <span class="spark">{count_bars(weekly)}</span> {flow.finished}'
-        f" finished (last week {weekly[-1] if weekly else 0}), {flow.abandoned} abandoned</p>",
+        f" finished (last week {weekly[-1] if weekly else 0}), {flow.abandoned} abandoned"
+        f"{esc(rounds_words(flow, ', '))}</p>",
         f'<p><b>Cycle time</b> <span class="spark">'
         f"{sparkline([w.median_cycle_days for w in flow.throughput])}</span> median"
         f" {number(cycle.median_days)}, 85% within {number(cycle.p85_days)} ({cycle.count}"

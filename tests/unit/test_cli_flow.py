@@ -24,8 +24,8 @@ def test_flow_json_carries_every_figure(cli, history: Store) -> None:
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert set(data) == {
-        "now", "since", "weeks", "phases", "throughput", "finished", "abandoned", "cycle",
-        "owners", "initiatives",
+        "now", "since", "weeks", "phases", "throughput", "finished", "abandoned", "repeat_rounds",
+        "cycle", "owners", "initiatives",
     }  # fmt: skip
     assert data["weeks"] == 13 and len(data["throughput"]) == 13
     assert [p["phase"] for p in data["phases"]] == ["plan", "do", "check", "act"]

@@ -47,6 +47,43 @@ def test_flow_scoped_to_an_initiative_or_actions(store: Store) -> None:
     assert one.finished == 1 and one.initiatives[0].holding == 0
 
 
+def test_repeat_rounds_ticked_off_before_act_are_counted_apart(store: Store) -> None:
+    """A weekly chore's rounds standardized from Plan are routine, not cycles through Act:
+    counted finished, their hours pulled the median cycle time down (a lead's weeks). One
+    through Act is a cycle; one abandoned is abandoned work."""
+    from pdca.db.models import ActionDraft, CheckinDraft
+    from pdca.db.recurrence import add_repeating_action
+    from pdca.tui.flow_text import throughput_line
+    from tests.flow_support import at
+
+    build_history(store)
+    before = flow.flow(store)
+    rounds = []
+    for days in (12, 8, 4, 3):
+        at(store, days)
+        draft = ActionDraft(title=f"chore {days}", owner="bob", due="2026-12-30")
+        rounds.append(add_repeating_action(store, draft, "week mon").id)
+    at(store, 2)
+    store.complete_action(rounds[0], "standardize")  # from Plan, within a day or more
+    store.complete_action(rounds[1], "standardize")
+    store.complete_action(rounds[2], "abandon")
+    store.move_action(rounds[3], "do")
+    store.add_checkin(rounds[3], CheckinDraft(message="ran it"))
+    store.move_action(rounds[3], "check")
+    store.move_action(rounds[3], "act", verdict="worked")
+    store.complete_action(rounds[3], "standardize")  # through Act: a cycle
+    at(store, 0)
+    figures = flow.flow(store)
+    assert (figures.finished, figures.abandoned, figures.repeat_rounds) == (
+        before.finished + 1, before.abandoned + 1, 2,
+    )  # fmt: skip
+    assert figures.cycle.count == before.cycle.count + 1
+    assert figures == flow_reference.flow(store)  # the rules' own count, row by row
+    assert throughput_line(figures).endswith("2 abandoned, 2 repeat rounds done")
+    assert flow.flow(store, Scope(action_ids={rounds[0]})).repeat_rounds == 1
+    assert flow.flow(store, Scope(initiative_id=1)).repeat_rounds == 0
+
+
 def test_flow_of_an_empty_file(store: Store) -> None:
     figures = flow.flow(store)
     assert [p.wip for p in figures.phases] == [0, 0, 0, 0]
