@@ -688,10 +688,16 @@ def cli(ctx: click.Context, db_option: str | None) -> None:
 COLOR_SYSTEMS = ("auto", "standard", "256", "truecolor", "windows")
 
 
+def on_a_terminal() -> bool:
+    """Whether keys come from a terminal and the output goes to one. A closed stream is
+    None in Python (``pdca <&-`` crashed on ``None.isatty()``, a tester): no terminal."""
+    return all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stdout))
+
+
 def refuse_a_terminal_that_cannot_show_it(session: Session) -> None:
     """Where a terminal is there but cannot show the board, refused in one line, before
     anything is made or changed (``pdca demo --fresh`` reseeded, then refused, a reviewer)."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not on_a_terminal():
         return  # no terminal at all: _open_board says what it would open
     if not sys.stderr.isatty():
         # Textual draws on stderr: with it sent elsewhere (2>/dev/null, 2>log) the board ran
@@ -743,7 +749,7 @@ def _encoding_name(stream: Any) -> str:
 def _open_board(session: Session) -> None:
     """Open the app on the session's database; without a terminal, say what it would open."""
     resolved = session.resolved
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not on_a_terminal():
         missing = not resolved.is_default and not os.path.lexists(resolved.path)
         yet = "; no file is there yet: pdca init makes it" if missing else ""
         click.echo(

@@ -6,8 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import shlex
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -1229,6 +1233,25 @@ def test_real_process_gate_refusal_and_no_command(env: dict[str, str]) -> None:
     bare = run_pdca(env=env)
     assert bare.returncode == 0
     assert bare.stdout.startswith(f"pdca would open the board on {env['PDCA_DB']}")
+
+
+def test_no_command_with_stdin_closed_says_what_it_would_open(env: dict[str, str]) -> None:
+    """``pdca <&-`` (stdin closed: None in Python) crashed on None.isatty() (a tester); it is
+    no terminal, said as for a pipe."""
+    full_env = {**os.environ, **env}
+    for args in ((), ("demo",)):
+        closed = subprocess.run(
+            f"exec {shlex.quote(sys.executable)} -m pdca.tui {' '.join(args)} <&-",
+            shell=True,
+            capture_output=True,
+            text=True,
+            env=full_env,
+            timeout=120,
+            cwd=env["HOME"],
+        )
+        assert closed.returncode == 0 and "Error" not in closed.stderr  # demo says "seeding"
+        assert "pdca would open the board on" in closed.stdout
+        assert "but this is not a terminal" in closed.stdout
 
 
 def test_db_option_after_any_subcommand_names_the_same_file(cli, tmp_path):
