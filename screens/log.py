@@ -465,7 +465,16 @@ class LogScreen(RowView):
         except DatabaseBroken:
             raise  # the app stops on it
         except PdcaError as error:
+            from pdca.screens.board_checkin import checkin_words
+
+            # Done or gone meanwhile, or the file busy: what was typed is said whole, as the
+            # board's c says it (a tester's words went unseen, only "#64 is done" was said).
             self.notify(str(error), severity="error", timeout=6)
+            self.notify(
+                f"not saved: {checkin_words(action_id, result)}",
+                severity="warning",
+                timeout=20,
+            )
             return
         self.load()
 

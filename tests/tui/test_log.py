@@ -101,6 +101,29 @@ async def test_f_records_a_followup_and_c_checks_in(make_app, team, store: Store
         assert screen.entries[0].message == "unblocked" and screen.entries[0].action_id == 2
 
 
+async def test_a_check_in_refused_because_the_action_was_done_meanwhile_says_its_words(
+    make_app, team
+) -> None:
+    """bob finishes #2 while alice types a check-in on it from the log: the save is refused,
+    and what she typed is said whole, as the board's c says it (only "#2 is done" was said,
+    and the words were gone, a tester)."""
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await settle_app(pilot.app, pilot)
+        await pilot.press("down", "c")  # the "[red]help[/red]" row: action #2 is open
+        await pilot.pause()
+        assert isinstance(app.screen, CheckinModal)
+        await pilot.press(*"log words")
+        bob = open_as(team, "bob")
+        bob.complete_action(2, "abandon")
+        bob.close()
+        await pilot.press("ctrl+s")
+        await settle_app(pilot.app, pilot)
+        said = [n.message for n in app._notifications]
+        assert "not saved: check-in on #2 (blocked): 'log words'" in said  # its last status
+
+
 async def test_f_takes_the_followups_own_words_and_esc_records_nothing(
     make_app, team, store: Store
 ) -> None:
