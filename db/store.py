@@ -1735,33 +1735,58 @@ class Store:
         """One check-in, as a model."""
         return convert.checkin(self.require("checkin", checkin_id))
 
+    def checkin_then_move(
+        self,
+        action_id: int,
+        draft: CheckinDraft,
+        target: Phase,
+        *,
+        expected_version: int,
+        expected_phase: Phase,
+    ) -> tuple[Checkin, Action | Conflict | GateUnmet]:
+        """A check-in, then the move it was asked for (the gate into Check), as one change:
+        one undo takes back both (the board's ``>`` through its check-in had been two). The
+        check-in is kept when the move is refused (the card changed meanwhile): the refusal
+        comes back beside it; a move refuses before it writes anything."""
+        with self.write() as tx:
+            row = self._checkin_in(tx, action_id, draft.message, draft.status)
+            try:
+                self._move(tx, action_id, target, None, expected_version, expected_phase)
+            except (Conflict, GateUnmet) as refusal:
+                return convert.checkin(row), refusal
+            return convert.checkin(row), self.get_action(action_id)
+
     def _insert_checkin(self, action_id: int, message: str, status: str | None) -> sqlite3.Row:
         with self.write() as tx:
-            action = self.require("action", action_id)
-            status = status or action["last_checkin_status"] or "on-track"
-            if action["done_at"] is not None:
-                # Where its news goes now, by how it was done: an abandoned one has neither
-                # a follow-up nor a next cycle to check in on (a tester).
-                where = {
-                    "standardize": "; record its follow-ups with pdca followup",
-                    "adjust": "; check in on its next cycle",
-                }.get(action["decision"], "")
-                how = f" ({action['decision']})" if action["decision"] else ""
-                raise GateUnmet(f"#{action_id} is done{how}{where}")
-            cursor = self.conn.execute(
-                "INSERT INTO checkins (action_id, at, author, status, message)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (action_id, tx.at, tx.actor, status, message),
-            )
-            row = self.require("checkin", inserted_id(cursor))
-            tx.log(
-                "checkin",
-                inserted_id(cursor),
-                "create",
-                f"checked in on #{action_id} ({status})",
-                None,
-                convert.snapshot(row),
-            )
+            return self._checkin_in(tx, action_id, message, status)
+
+    def _checkin_in(
+        self, tx: Transaction, action_id: int, message: str, status: str | None
+    ) -> sqlite3.Row:
+        action = self.require("action", action_id)
+        status = status or action["last_checkin_status"] or "on-track"
+        if action["done_at"] is not None:
+            # Where its news goes now, by how it was done: an abandoned one has neither
+            # a follow-up nor a next cycle to check in on (a tester).
+            where = {
+                "standardize": "; record its follow-ups with pdca followup",
+                "adjust": "; check in on its next cycle",
+            }.get(action["decision"], "")
+            how = f" ({action['decision']})" if action["decision"] else ""
+            raise GateUnmet(f"#{action_id} is done{how}{where}")
+        cursor = self.conn.execute(
+            "INSERT INTO checkins (action_id, at, author, status, message) VALUES (?, ?, ?, ?, ?)",
+            (action_id, tx.at, tx.actor, status, message),
+        )
+        row = self.require("checkin", inserted_id(cursor))
+        tx.log(
+            "checkin",
+            inserted_id(cursor),
+            "create",
+            f"checked in on #{action_id} ({status})",
+            None,
+            convert.snapshot(row),
+        )
         return row
 
     # ------------------------------------------------------------------ initiatives, KPIs

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from pdca.db import models
 from pdca.db.errors import GateUnmet, NotFound
@@ -11,8 +12,18 @@ from pdca.screens.board_writes import save_or_refusal
 from pdca.screens.context import services
 
 if TYPE_CHECKING:
+    from pdca.db.models import Checkin
+    from pdca.db.store import Store
     from pdca.screens.board import BoardScreen
     from pdca.screens.dialogs.checkin import CheckinResult
+
+
+T = TypeVar("T")
+
+
+def checkin_alone(action_id: int) -> Callable[[Store, models.CheckinDraft], Checkin]:
+    """The check-in's own write, nothing beside it."""
+    return lambda store, draft: store.add_checkin(action_id, draft)
 
 
 def checkin_words(action_id: int, result: CheckinResult) -> str:
@@ -20,9 +31,16 @@ def checkin_words(action_id: int, result: CheckinResult) -> str:
     return f"check-in on #{action_id} ({result.status}): {result.message!r}"
 
 
-async def ask_checkin(board: BoardScreen, action: Action, reason: str | None = None) -> bool:
-    """Ask for a check-in and write it. A check-in adds a row and overwrites nothing, so
-    it is not refused because the card changed meanwhile (a done action still refuses)."""
+async def ask_checkin(
+    board: BoardScreen,
+    action: Action,
+    reason: str | None = None,
+    save: Callable[[Store, models.CheckinDraft], T] | None = None,
+) -> T | Checkin | None:
+    """Ask for a check-in and write it: what the write gave, or None when nothing was
+    written. A check-in adds a row and overwrites nothing, so it is not refused because the
+    card changed meanwhile (a done action still refuses). ``save``: the write, when more goes
+    with the check-in in one change (the move it was asked for)."""
     from pdca.screens.dialogs import CheckinModal
 
     if board.saving_checkins[action.id]:
@@ -32,18 +50,20 @@ async def ask_checkin(board: BoardScreen, action: Action, reason: str | None = N
             severity="warning",
         )
         services(board.app).drop_typed_text()
-        return False
+        return None
     kept = board.unsent_checkins.get(action.id)
     modal = CheckinModal(action=action, reason=reason, draft=kept)
     result = await board.app.push_screen_wait(modal)
     if result is None:  # escape: a kept draft stays kept (a reviewer)
-        return False
+        return None
     draft = validated(models.CheckinDraft, message=result.message, status=result.status)
     what = checkin_words(action.id, result)
     board.saving_checkins[action.id] += 1
     try:
         added, refusal = await save_or_refusal(
-            board, lambda store: store.add_checkin(action.id, draft), what=what
+            board,
+            lambda store: (save or checkin_alone(action.id))(store, draft),
+            what=what,
         )
     finally:
         board.saving_checkins[action.id] -= 1
@@ -51,20 +71,20 @@ async def ask_checkin(board: BoardScreen, action: Action, reason: str | None = N
             del board.saving_checkins[action.id]
     if added is not None:
         board.unsent_checkins.pop(action.id, None)
-        return True
+        return added
     if isinstance(refusal, NotFound | GateUnmet):
         # Done or gone meanwhile: no c on it will ever send it, and kept it warned at every
         # q with no way to drop it (a tester). What was typed is said instead.
         board.unsent_checkins.pop(action.id, None)
         board.notify(f"not saved: {what}", severity="warning", timeout=20)
-        return False
+        return None
     # Not written (a lock held past the wait, the file gone read-only): what was typed is
     # kept for the next ``c`` on this card, not lost with the form (a tester).
     board.unsent_checkins[action.id] = result
     services(board.app).notify_kept(
         f"your check-in on #{action.id} is kept: press c on it to send it again"
     )
-    return False
+    return None
 
 
 def refuse_checkin_if_done(board: BoardScreen, action: Action) -> bool:

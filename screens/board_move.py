@@ -75,16 +75,28 @@ async def move_flow(board: BoardScreen, action: Action, target: Phase) -> None:
             # not open the check-in over what they went on to (as a conflict does not).
             board.notify(str(unmet), severity="error", timeout=6)
             return
-        if not await ask_checkin(board, action, reason=rules_reason(str(unmet))):
-            return
-        moved = await save(
+        saved = await ask_checkin(
             board,
-            lambda store: store.move_action(
-                action.id, target, expected_version=seen, expected_phase=seen_phase
+            action,
+            reason=rules_reason(str(unmet)),
+            save=lambda store, draft: store.checkin_then_move(
+                action.id, draft, target, expected_version=seen, expected_phase=seen_phase
             ),
-            kept="your check-in was saved",
-            what=f"move of #{action.id} to {target}",
         )
+        if saved is None:
+            return
+        _, moved_or_refusal = saved  # one change: one u takes back both
+        if isinstance(moved_or_refusal, PdcaError):
+            # The card changed meanwhile: the check-in is saved, the move refused, as said.
+            refused(
+                board,
+                moved_or_refusal,
+                kept="your check-in was saved",
+                what=f"move of #{action.id} to {target}",
+            )
+        else:
+            board.place(cast(Action, moved_or_refusal))
+        return
     except PdcaError as error:
         refused(board, error)
         return

@@ -95,6 +95,11 @@ async def test_do_to_check_asks_for_a_check_in_first(make_app, board_db: Path) -
         detail = app.context.store.action_detail(3)
         assert detail.action.phase == "check"
         assert [c.message for c in detail.checkins] == ["rolled out to 10%"]
+        # One change: one u takes back the move and the check-in it asked for (it took two).
+        await pilot.press("u")
+        await settle_app(app, pilot)
+        detail = app.context.store.action_detail(3)
+        assert (detail.action.phase, detail.checkins) == ("do", [])
 
 
 async def test_a_move_refused_after_its_check_in_says_which_move(make_app, board_db: Path) -> None:

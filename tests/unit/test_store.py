@@ -406,6 +406,30 @@ def test_an_edit_then_its_move_is_one_change_one_undo_takes_back(
     assert (back.phase, back.owner, back.due) == ("plan", None, None)
 
 
+def test_a_check_in_then_its_move_is_one_change_and_a_refused_move_keeps_it(
+    timed: Store, ticker: Ticker
+) -> None:
+    timed.add_action(ActionDraft(title="x", owner="dana", due="2026-12-07"))
+    timed.move_action(1, "do")  # version 2
+    ticker.advance(minutes=1)
+    checkin, moved = timed.checkin_then_move(
+        1, CheckinDraft(message="ran it"), "check", expected_version=2, expected_phase="do"
+    )
+    assert checkin.message == "ran it" and not isinstance(moved, Exception)
+    assert moved.phase == "check"
+    ticker.advance(minutes=1)
+    assert timed.undo().summaries == ["checked in on #1 (on-track)", "moved #1 from do to check"]
+    assert (timed.get_action(1).phase, timed.action_detail(1).checkins) == ("do", [])
+    ticker.advance(minutes=1)
+    open_as(timed.path, "bob").edit_action(1, ActionChanges(title="y"))  # meanwhile
+    _, refused = timed.checkin_then_move(
+        1, CheckinDraft(message="again"), "check", expected_version=2, expected_phase="do"
+    )
+    assert isinstance(refused, Conflict)  # the move is refused, the check-in kept
+    assert [c.message for c in timed.action_detail(1).checkins] == ["again"]
+    assert timed.get_action(1).phase == "do"
+
+
 def test_move_gates_through_the_store(timed: Store, ticker: Ticker) -> None:
     timed.add_action(ActionDraft(title="x"))
     with pytest.raises(GateUnmet, match="#1 cannot move to do: Do needs an owner and a due date"):
