@@ -184,7 +184,8 @@ async def save_edit(
                 # word for Edit again, "t" for Keep theirs (a tester). Kept as it was made,
                 # on the version they saw: the next e meets the conflict, when it is theirs.
                 who = f" by {conflict.by}" if conflict.by else ""
-                board.notify(f"#{base.id} was changed{who} while your edit waited to be saved")
+                # "while your edit waited to be saved" was said of a form only open (a tester)
+                board.notify(f"#{base.id} was changed{who} before your edit was saved")
                 return EditAgain(seen, with_changes(form_of(seen), mine), later=True)
             choice = await board.app.push_screen_wait(
                 ConflictModal(
@@ -264,7 +265,6 @@ def again_now(board: BoardScreen, again: EditAgain, then: str = "") -> bool:
     # Refused: kept as typed for the next e (a tester retyped one from memory), never a form
     # opened by itself, which took the keys typed meanwhile for something else (testers).
     board.unsent_edits[again.base.id] = again
-    after = f", {then}" if then else ""
     where = "press e on it"
     # As it is now: the version kept may be the one seen before a wait for the lock (a
     # reviewer), finished by someone else meanwhile.
@@ -273,6 +273,9 @@ def again_now(board: BoardScreen, again: EditAgain, then: str = "") -> bool:
     except PdcaError:  # gone: said where the save found it so
         now = again.base
     done = now.done_at is not None
+    # What was asked after the edit (a move) is no step to take on a done action: "then > to
+    # move it to Do" was refused when followed (a tester).
+    after = f", {then}" if then and not done else ""
     if done and not board.filter.include_done:
         # done meanwhile, so off the board: "press e on it" of a card nobody could see (a
         # tester)

@@ -68,6 +68,28 @@ async def test_one_undo_takes_back_the_gate_form_and_its_move(make_app, board_db
         assert focused(app) == ("plan", 2)
 
 
+async def test_a_gate_form_kept_after_the_action_was_done_meanwhile_asks_for_no_move(
+    make_app, board_db: Path
+) -> None:
+    """bob finishes #2 while alice fills its owner and due for >: her edit is kept, and the
+    note says how to open it again, not "then > to move it to Do", which a done action
+    refuses (a tester followed it)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "greater_than_sign")
+        await settle_app(app, pilot)
+        set_field(app, "owner", "dana")
+        set_field(app, "due", "+3d")
+        open_as(board_db, "bob").complete_action(2, "abandon")
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        said = [n.message for n in app._notifications]
+        assert "#2 was changed by bob before your edit was saved" in said
+        kept = [s for s in said if s.startswith("your edit of #2 is kept")]
+        assert kept and "is done now" in kept[0] and "to Do" not in kept[0], said
+        assert app.context.store.get_action(2).owner is None
+
+
 async def test_escape_leaves_the_gate_form_without_writing(make_app, board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
