@@ -83,6 +83,13 @@ async def complete_flow(board: BoardScreen, action: Action) -> None:
             " check whether it holds",
             severity="warning",
         )
+    elif action.recurrence_id is not None:
+        # An "after N days" rule's next round, made by this done: named, as the command line
+        # names it (it came onto the board unsaid, a tester).
+        from pdca.db.recurrence import done_note
+
+        made = done_note(board.store, action.id)
+        board.notify(f"#{action.id} done ({decision})" + (f"; {made}" if made else ""))
     elif decision == "standardize":
         # When the audits come, as the command line says: "done (standardize)" alone left a
         # new user unaware that three were scheduled for its owner (a trial).

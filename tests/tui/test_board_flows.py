@@ -746,3 +746,28 @@ async def test_d_on_a_round_of_repeating_work_in_plan_offers_standardize(
         await settle_app(app, pilot)
         done = app.context.store.get_action(made.id)
         assert (done.phase, done.decision) == ("plan", "standardize")
+        assert f"#{made.id} done (standardize)" in [n.message for n in app._notifications]
+
+
+async def test_d_on_an_after_rules_round_names_the_next_round_it_made(
+    make_app, board_db: Path
+) -> None:
+    """An "after 7 days" round done makes the next: named, as pdca done names it (it came
+    onto the board unsaid, a tester)."""
+    from pdca.db import recurrence
+    from pdca.db.models import ActionDraft
+
+    store = open_as(board_db, "alice")
+    try:
+        rule = ActionDraft(title="Tidy runbooks", owner="dana", priority="high", due="2026-11-23")
+        made = recurrence.add_repeating_action(store, rule, "after 7 days")
+    finally:
+        store.close()
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        assert focused(app) == ("plan", made.id)
+        await pilot.press("d", "1")
+        await settle_app(app, pilot)
+        said = [n.message for n in app._notifications]
+        assert f"#{made.id} done (standardize); next: #{made.id + 1} due 2026-11-30" in said
