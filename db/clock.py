@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 
-from pdca.db.dates import in_range
+from pdca.db.dates import OUT_OF_RANGE, in_range
 from pdca.db.errors import InvalidInput
 
 Clock = Callable[[], datetime]
@@ -16,8 +16,11 @@ def system_clock() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def parse_timestamp(text: str, field: str = "timestamp") -> datetime:
-    """An ISO-8601 timestamp (or a bare date, meaning midnight UTC) as an aware UTC datetime."""
+def parse_timestamp(text: str, field: str = "timestamp", *, local: bool = False) -> datetime:
+    """An ISO-8601 timestamp (or a bare date, meaning midnight) as an aware UTC datetime.
+    Without a zone it is UTC, or with ``local`` the person's own clock: what someone types
+    (``kpi record --at 2026-12-04``) means their day, as every date pdca takes does (a
+    reading back-filled for "today" landed on yesterday evening west of UTC, a tester)."""
     raw = text.strip()
     try:
         if len(raw) == 10:
@@ -38,9 +41,12 @@ def parse_timestamp(text: str, field: str = "timestamp") -> datetime:
     # The local date is checked before the shift to UTC, which would overflow at year 1,
     # and the UTC one after it (9998-12-31T23:59-23:59 is already 9999 in UTC).
     in_range(parsed.date(), text, field)
-    if parsed.tzinfo is None:
+    if parsed.tzinfo is None and not local:
         parsed = parsed.replace(tzinfo=UTC)
-    moment = parsed.astimezone(UTC).replace(microsecond=0)
+    try:
+        moment = parsed.astimezone(UTC).replace(microsecond=0)  # naive: read as local
+    except (OverflowError, ValueError):  # the local clock cannot hold it (year 1, 9999)
+        raise InvalidInput(field, text, OUT_OF_RANGE) from None
     in_range(moment.date(), text, field)
     return moment
 

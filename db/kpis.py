@@ -525,7 +525,7 @@ def _reading_rows(
                 if row["name"] not in unknown:
                     unknown[row["name"]] = kpi_rules.UnknownKpi("name", row["name"], names)
                 raise unknown[row["name"]]
-            at = parse_timestamp(row["at"], "at")
+            at = parse_timestamp(row["at"], "at", local=True)
             kpi_rules.refuse_future_reading(at, now, "at")
             draft = validated(
                 ReadingDraft, kpi=row["name"], value=_float(row["value"]), note=row.get("note", "")

@@ -355,7 +355,7 @@ def _since(session: Session, text: str | None) -> str | None:
 
     raw = text.strip()
     if "T" in raw:
-        since = iso(parse_timestamp(raw, "since"))
+        since = iso(parse_timestamp(raw, "since", local=True))
     else:
         day = _day(session, "since", raw)
         assert day is not None

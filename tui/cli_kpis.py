@@ -332,7 +332,7 @@ def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_j
 
     number = _number("value", value)
     assert number is not None
-    at = parse_timestamp(at_text, "--at") if at_text is not None else None
+    at = parse_timestamp(at_text, "--at", local=True) if at_text is not None else None
     store = session.store()
     with typed_as({"note": "--note"}):
         done = readings.record(store, name, number, note, at)

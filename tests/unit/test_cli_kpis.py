@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,26 @@ def test_alerts_exit_3_when_one_was_not_acknowledged_in_time(cli, ok, kpi, monke
     assert cli("alerts", "--overdue", "--json").exit_code == 3
     ok("alerts", "ack", "1", "on it")
     assert cli("alerts", "--overdue").exit_code == 0
+
+
+def test_an_at_without_a_zone_is_the_persons_own_time(ok, js, kpi, monkeypatch) -> None:
+    """``--at 2026-11-21`` west of UTC was UTC midnight: the evening before, on their clock (a
+    tester's cron back-filled "today" into yesterday). A time with a zone is as said."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    try:
+        time.tzset()
+        assert ok("kpi", "record", KPI, "30", "--at", "2026-11-21").stdout.endswith(
+            "at 2026-11-21T05:00:00Z\n"
+        )
+        assert ok("kpi", "record", KPI, "31", "--at", "2026-11-21 10:00").stdout.endswith(
+            "at 2026-11-21T15:00:00Z\n"
+        )
+        assert ok("kpi", "record", KPI, "32", "--at", "2026-11-21T10:00:00Z").stdout.endswith(
+            "at 2026-11-21T10:00:00Z\n"
+        )
+    finally:
+        monkeypatch.setenv("TZ", "UTC")  # as the env fixture set it, the clock read again
+        time.tzset()
 
 
 def test_kpi_show_text_and_json(ok, js, kpi) -> None:
