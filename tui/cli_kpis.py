@@ -580,13 +580,14 @@ def _alert_line(a: Any) -> str:
     return f"{a.id}  {a.kpi}  raised {a.raised_at}{why}  {_alert_state(a)}"
 
 
-def _alert_state(a: Any) -> str:
-    """Where an alert stands: waiting for whom by when (overdue?), acknowledged, closed."""
+def _alert_state(a: Any, with_note: bool = True) -> str:
+    """Where an alert stands: waiting for whom by when (overdue?), acknowledged (and the
+    note's start, ``with_note``), closed."""
     if a.closed_at:
         state = f"closed {a.closed_at}"
     elif a.acknowledged_at:
         state = f"acknowledged by {a.acknowledged_by} {a.acknowledged_at}"
-        if a.ack_note:  # what is being done: the app and --json had it, the lines not (a tester)
+        if a.ack_note and with_note:  # what is being done: the lines lacked it (a tester)
             note = (
                 a.ack_note
                 if len(a.ack_note) <= ACK_NOTE_SHOWN
@@ -632,13 +633,21 @@ def alerts(ctx: click.Context, mine: bool, overdue: bool, as_json: bool) -> None
                 a.kpi,
                 a.raised_at,
                 f"signal: {a.rule_text}" if a.rule_text else breached.get(a.id, "threshold"),
-                _alert_state(a),
+                _alert_state(a, with_note=False),
+                a.ack_note if a.acknowledged_at and not a.closed_at else "",
             ]
             for a in found
         ]
-        # whom it waits for by when is what matters: the rest gives way before it wraps
-        cut = (("WHY", 12), ("RAISED", 0), ("WHY", 0), ("KPI", 16))
-        click.echo(table(["ID", "KPI", "RAISED", "WHY", "STATE"], rows, cut=cut, middle=("KPI",)))
+        # Whom it waits for by when is what matters: the rest gives way before it wraps. An
+        # acknowledgement's note is cut first: whole in STATE, it took RAISED and WHY away
+        # below 160 columns (a tester).
+        cut = (("NOTE", 16), ("WHY", 12), ("RAISED", 0), ("WHY", 0), ("NOTE", 0), ("KPI", 16))
+        headers = ["ID", "KPI", "RAISED", "WHY", "STATE"]
+        if any(row[-1] for row in rows):
+            headers.append("NOTE")
+        else:
+            rows = [row[:-1] for row in rows]
+        click.echo(table(headers, rows, cut=cut, middle=("KPI",)))
     else:
         what = "overdue alerts" if overdue else "open alerts"
         click.echo(f"no {what}" + (" waiting for you" if mine else ""), err=True)

@@ -84,8 +84,12 @@ def test_record_raises_then_closes_and_alerts_lists_and_acks(cli, ok, js, kpi) -
     assert (acked["acknowledged_by"], acked["ack_note"]) == ("alice", "draining the queue")
     again = cli("alerts", "ack", "1", "me too")
     assert_one_line_error(again, "alert 1 was acknowledged by alice at", "nothing written")
-    # What is being done is in the lines too, as in the app (a long note cut: --json has it)
-    assert ok("alerts").stdout.rstrip().endswith(f"acknowledged by alice {NOW}: draining the queue")
+    # What is being done is in the lines too, as in the app (a long note cut: --json has it),
+    # in a NOTE column of its own that gives way first (whole in STATE, it had pushed RAISED
+    # and WHY out of the table below 160 columns, a tester).
+    listed = ok("alerts").stdout.splitlines()
+    assert listed[0].split() == ["ID", "KPI", "RAISED", "WHY", "STATE", "NOTE"]
+    assert listed[1].endswith(f"acknowledged by alice {NOW}  draining the queue")
     assert ok("kpi", "show", KPI).stdout.count(": draining the queue\n") == 1
     closed = ok("kpi", "record", KPI, "30").stdout.splitlines()  # said, as raising is
     assert closed[1:] == [
@@ -115,6 +119,27 @@ def test_alerts_exit_3_when_one_was_not_acknowledged_in_time(cli, ok, kpi, monke
     assert cli("alerts", "--overdue", "--json").exit_code == 3
     ok("alerts", "ack", "1", "on it")
     assert cli("alerts", "--overdue").exit_code == 0
+
+
+def test_a_long_acknowledgement_note_gives_way_before_why_on_a_terminal(
+    ok, kpi, env: dict[str, str]
+) -> None:
+    """A note said whole took RAISED and WHY out of ``pdca alerts`` below 160 columns (a
+    tester): at 150 the note is cut and the rest of the row stays."""
+    import sys
+
+    from tests.pty_run import run_on_a_terminal
+
+    ok("kpi", "record", KPI, "35")
+    ok("alerts", "ack", "1", "draining the queue " * 8)
+    status, shown = run_on_a_terminal(
+        [sys.executable, "-m", "pdca.tui", "alerts"], {**env, "COLUMNS": "150"}
+    )
+    head, row = shown.decode().replace("\r", "").splitlines()
+    assert status == 0 and len(row) <= 150
+    assert head.split() == ["ID", "KPI", "RAISED", "WHY", "STATE", "NOTE"]
+    assert "35 h is above the alert threshold 34 h" in row and "draining the queue dr" in row
+    assert row.endswith("…")
 
 
 def test_an_at_without_a_zone_is_the_persons_own_time(ok, js, kpi, monkeypatch) -> None:
