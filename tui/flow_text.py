@@ -152,7 +152,7 @@ def markdown(flow: Flow, heading: str = "##") -> str:
         rows = [[md_escape(i.name), *_initiative_cells(i)[1:]] for i in flow.initiatives]
         lines += [
             "",
-            f"{heading}# Decisions and follow-ups",
+            f"{heading}# Decisions and follow-ups per initiative",  # as the HTML says it
             "",
             *_md_table(INITIATIVE_HEADERS, rows),
         ]

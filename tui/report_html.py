@@ -484,9 +484,9 @@ def html_page(report: Report) -> str:
     tally = report.followup_tally
     if report.followups:
         recorded = tally.holding + tally.slipped
+        share = f" ({percent(tally.holding / recorded)} holding)" if recorded else ""
         body.append(
-            f"<p>Follow-up audits: {tally.holding} holding, {tally.slipped} slipped"
-            f" ({percent(tally.holding / recorded if recorded else None)} holding),"
+            f"<p>Follow-up audits: {tally.holding} holding, {tally.slipped} slipped{share},"
             f" {tally.waiting} waiting.</p>"
         )
         rows = [

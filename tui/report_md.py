@@ -248,10 +248,19 @@ def _action_line(action: Action) -> str:
     return "- " + " — ".join(parts)
 
 
+def _title(report: Report) -> str:
+    """The report's title, its user text escaped: an action's ``#2`` is pdca's, and "\\#2"
+    showed its backslash in chats that keep it (a new user)."""
+    number, _, rest = report.title.partition(" ")
+    if report.scope == "action" and number[1:].isdecimal():
+        return f"{number} {md_escape(rest)}"
+    return md_escape(report.title)
+
+
 def markdown(report: Report) -> str:
     now = parse_time(report.generated_at)
     lines = [
-        f"# Cycle report: {md_escape(report.title)}",
+        f"# Cycle report: {_title(report)}",
         "",
         f"*{minute_utc(report.generated_at)} · pdca*",
         "",
@@ -287,9 +296,10 @@ def markdown(report: Report) -> str:
     )
     tally = report.followup_tally
     recorded = tally.holding + tally.slipped
+    # The share only of audits recorded: "0 slipped (– holding)" read as a typo (a new user).
+    share = f" ({percent(tally.holding / recorded)} holding)" if recorded else ""
     lines.append(
-        f"Follow-up audits: {tally.holding} holding, {tally.slipped} slipped"
-        f" ({percent(tally.holding / recorded if recorded else None)} holding),"
+        f"Follow-up audits: {tally.holding} holding, {tally.slipped} slipped{share},"
         f" {tally.waiting} waiting."
     )
     if report.followups:

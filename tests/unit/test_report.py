@@ -41,6 +41,13 @@ def test_markdown_report_of_an_initiative(cli, history: Store, snapshot) -> None
     assert "## Flow — the last 13 weeks" in text
 
 
+def test_no_share_holding_is_said_before_an_audit_is_recorded(cli, ok) -> None:
+    """ "0 holding, 0 slipped (– holding)" read as a typo (a new user): no share of none."""
+    ok("initiative", "add", "Quiet", "--objective", "fewer pages")
+    text = report(cli, "Quiet", "--format", "md")
+    assert "Follow-up audits: 0 holding, 0 slipped, 0 waiting." in text
+
+
 def test_markdown_says_an_open_actions_last_check_in_even_when_none(cli, history: Store) -> None:
     """The HTML showed "–" where the Markdown said nothing at all (a tester)."""
     from pdca.db.models import ActionDraft
@@ -82,7 +89,7 @@ def test_a_hostile_kpi_name_stays_text_inside_the_chart(cli, history: Store) -> 
 
 def test_report_of_one_action_has_its_cycles(cli, history: Store) -> None:
     text = report(cli, "#2")
-    assert text.startswith("# Cycle report: \\#2 ")
+    assert text.startswith("# Cycle report: #2 ")  # pdca's #2: no backslash shown in chats
     assert "due 2026-11-10 — verdict worked — **standardize** 2026-11-15" in text
     assert "### Pages" in text  # its KPI
     assert "#1 Old runbook" not in text  # another action of the initiative
