@@ -798,13 +798,22 @@ def _open_board(session: Session) -> None:
 
 
 @cli.command()
+@json_option
 @pass_session
-def where(session: Session) -> None:
+def where(session: Session, as_json: bool) -> None:
     """Print the database path pdca resolved and which rule chose it."""
     resolved = session.resolved
     shown = printable(str(resolved.path))
-    click.echo(shown)
-    click.echo(f"rule: {describe_rule(resolved)}", err=False)
+    if as_json:  # the one read command without it, a script's first question (a tester)
+        found = {
+            "path": str(resolved.path),
+            "rule": describe_rule(resolved),
+            "exists": os.path.isfile(resolved.path),  # False, not an error, past a locked folder
+        }
+        click.echo(to_json(found))
+    else:
+        click.echo(shown)
+        click.echo(f"rule: {describe_rule(resolved)}", err=False)
     from pdca.db.access import cannot_reach, unreachable_directory
 
     if unreachable_directory(resolved.path) is not None:  # "Permission denied" alone (a soak)

@@ -141,6 +141,19 @@ def test_where_with_db_option(cli, tmp_path: Path) -> None:
     assert result.stdout.splitlines() == [str(tmp_path / "given.db"), "rule: given with --db"]
 
 
+def test_where_json_gives_the_path_the_rule_and_whether_it_is_there(cli, tmp_path: Path) -> None:
+    import json
+
+    result = cli("--db", "given.db", "where", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {
+        "path": str(tmp_path / "given.db"),
+        "rule": "given with --db",
+        "exists": False,
+    }
+    assert json.loads(cli("where", "--json").stdout)["exists"] is True  # the env's own file
+
+
 def test_where_names_a_folder_as_no_file(cli, tmp_path: Path) -> None:
     """It printed the folder as if fine, and every other command refused it (a tester)."""
     (tmp_path / "team").mkdir()
