@@ -124,7 +124,7 @@ def apply_breach(store: Store, tx: Transaction, kpi_id: int) -> int | None:
             if kpi["alert"] is None
             else _back_within(latest["value"], kpi)
         )
-        _update(
+        update(
             store,
             tx,
             open_alert,
@@ -180,7 +180,7 @@ def apply_signals(
     else:
         return []
     summary = f"closed alert {row['id']} on KPI {kpi['name']!r}: {why}"
-    _update(store, tx, row, {"closed_at": tx.at}, summary)
+    update(store, tx, row, {"closed_at": tx.at}, summary)
     return []
 
 
@@ -223,9 +223,11 @@ def _raise(
     return alert_id
 
 
-def _update(
+def update(
     store: Store, tx: Transaction, before: sqlite3.Row, changes: dict[str, object], summary: str
 ) -> sqlite3.Row:
+    """Write ``changes`` to the alert ``before`` is of, checked by its version, with its event
+    in ``tx``; the alert as it is now."""
     columns = ", ".join(f"{name} = ?" for name in changes)
     cursor = store.conn.execute(
         f"UPDATE alerts SET {columns}, version = version + 1 WHERE id = ? AND version = ?",
@@ -278,7 +280,7 @@ def escalate_due(store: Store) -> int:
             level = row["escalation_level"]
             for step in steps:
                 level += 1
-                current = _update(
+                current = update(
                     store,
                     tx,
                     current,
@@ -321,7 +323,7 @@ def follow_new_chain(store: Store, tx: Transaction, kpi_id: int, before: sqlite3
         deadline = iso(now + timedelta(hours=kpi_rules.ACK_HOURS))
         changes = {"assignee": to, "escalation_level": level, "ack_due": deadline}
         own = store.conn.execute("SELECT * FROM alerts WHERE id = ?", (row["id"],)).fetchone()
-        _update(store, tx, own, changes, f"{why} (until {deadline})")  # its own columns only
+        update(store, tx, own, changes, f"{why} (until {deadline})")  # its own columns only
         said.append(f"{why} (until {deadline})")
     return said
 
@@ -485,7 +487,5 @@ def acknowledge(
                 "ack_due": iso(state.ack_due),
             }
         changes |= {"acknowledged_at": tx.at, "acknowledged_by": tx.actor, "ack_note": note}
-        _update(
-            store, tx, before, changes, f"acknowledged alert {alert_id} on KPI {name!r}: {note}"
-        )
+        update(store, tx, before, changes, f"acknowledged alert {alert_id} on KPI {name!r}: {note}")
     return get_alert(store, alert_id)

@@ -135,3 +135,65 @@ def closed_by(store: Store, reading_id: int) -> list[str]:
         (reading_id,),
     ).fetchone()
     return closed_in(store, found[0]) if found else []
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A reading taken out (``remove``), as it was, with what its removal did to alerts."""
+
+    row: sqlite3.Row  # the reading as it was
+    kpi: str
+    unit: str
+    tx: int  # the removal's change: its alert lines are read from it (``closed_in``)
+    raised: list[RaisedAlert]  # the KPI's newest reading now breaches, with no alert open
+
+
+def remove(store: Store, reading_id: int) -> Removed:
+    """Take a wrong reading out (a typo by hand or by a cron job), as one change that
+    ``pdca undo`` puts back: recording the right value beside it left the wrong one in the
+    chart, its trend and its process limits, and the alerts it raised open (a new user).
+
+    The alerts it raised lose their reading, and those still open are closed, saying why.
+    When it was the KPI's newest reading, the KPI's alerts follow the newest one left, as
+    after a recording (one still in breach with no alert open raises one)."""
+    with store.write() as tx:
+        row = store.require("reading", reading_id)
+        kpi_id = row["kpi_id"]
+        name, unit = store.conn.execute(
+            "SELECT name, unit FROM kpis WHERE id = ?", (kpi_id,)
+        ).fetchone()
+        was_newest = alerts.newest_reading_id(store, kpi_id) == reading_id
+        shown = f"{shown_number(row['value'])} at {row['at']}"
+        raised_by_it = store.conn.execute(
+            "SELECT * FROM alerts WHERE reading_id = ? ORDER BY id", (reading_id,)
+        ).fetchall()
+        for alert in raised_by_it:
+            changes: dict[str, object] = {"reading_id": None}
+            said = f"alert {alert['id']} on KPI {name!r}"
+            if alert["closed_at"] is None:
+                changes["closed_at"] = tx.at
+                said = "closed " + said
+            alerts.update(
+                store,
+                tx,
+                alert,
+                changes,
+                f"{said}: the reading that raised it ({shown}) was removed",
+            )
+        store.conn.execute("DELETE FROM kpi_readings WHERE id = ?", (reading_id,))
+        tx.log(
+            "reading",
+            reading_id,
+            "delete",
+            f"removed reading {reading_id} ({shown_number(row['value'])} for KPI {name!r}"
+            f" at {row['at']})",
+            convert.snapshot(row),
+            None,
+        )
+        if was_newest:
+            alerts.apply_breach(store, tx, kpi_id)
+        assert tx.tx is not None  # the delete was logged
+        change = tx.tx
+    newest = alerts.newest_reading_id(store, kpi_id)
+    raised = raised_by(store, kpi_id, newest) if was_newest and newest is not None else []
+    return Removed(row=row, kpi=name, unit=unit, tx=change, raised=raised)

@@ -7,6 +7,7 @@ that cron mails it (status 1 stays "the command failed").
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -363,6 +364,58 @@ def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_j
         click.echo(printable(closed))
 
 
+class ReadingIdType(click.ParamType):
+    name = "ID"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        found = record_id(str(value))
+        if found is not None:
+            return found
+        raise InvalidInput(
+            "id", value, "is not a reading id (a number, as pdca kpi show NAME lists them)"
+        )
+
+
+@kpi.command("remove-reading")
+@click.argument("reading_id", metavar="ID", type=ReadingIdType())
+@json_option
+@pass_session
+def kpi_remove_reading(session: Session, reading_id: int, as_json: bool) -> None:
+    """Take a wrong reading out (pdca kpi show NAME lists the newest with their ids); the
+    alerts it raised close, and pdca undo puts it back."""
+    from pdca.db import alerts as alert_store
+    from pdca.db import readings
+
+    store = session.store()
+    removed = readings.remove(store, reading_id)
+    closed = readings.closed_in(store, removed.tx)
+    alert_store.escalate_due(store)
+    if as_json:
+        from pdca.db import convert
+
+        reading = convert.reading({**dict(removed.row), "kpi": removed.kpi})  # type: ignore[arg-type]
+        raised = [dataclasses.asdict(alert) for alert in removed.raised]
+        click.echo(to_json({"removed": reading, "closed": closed, "raised": raised}))
+        return
+    row = removed.row
+    by = f" by {row['author']}" if row["author"] else ""
+    unit = f" {removed.unit}" if removed.unit else ""
+    click.echo(
+        f"removed reading {reading_id}: {shown_number(row['value'])}{unit} for"
+        f" {printable(removed.kpi)} at {row['at']}{by}"
+    )
+    for line in closed:
+        click.echo(printable(line))
+    breached = alert_store.breach_words(store, [a.id for a in removed.raised if not a.rule_text])
+    for alert in removed.raised:  # the newest left still breaches
+        why = f" (signal: {alert.rule_text})" if alert.rule_text else ""
+        why = f" ({breached[alert.id]})" if alert.id in breached else why
+        click.echo(
+            f"raised alert {alert.id}{why}: {printable(alert.assignee)} to acknowledge "
+            f"by {alert.ack_due}"
+        )
+
+
 @kpi.command("import")
 @click.argument("file", type=click.Path())  # checked as every file pdca reads: one wording
 @json_option
@@ -505,6 +558,14 @@ def kpi_show(session: Session, name: str, as_json: bool) -> None:
     lines += ["", f"alerts ({len(detail.alerts)}):"]
     lines += [f"  {_alert_line(a)}" for a in detail.alerts] or ["  none"]
     lines += ["", f"readings: {len(detail.readings)} in the last year"]
+    # The newest, with their ids: a wrong one is found here to be taken out (kpi
+    # remove-reading), where only --json had them (a new user).
+    newest = sorted(detail.readings, key=lambda r: (r.at, r.id), reverse=True)[:READINGS_SHOWN]
+    for r in newest:
+        note = f": {r.note}" if r.note else ""
+        lines.append(f"  {r.id}  {shown_number(r.value)} {k.unit}  {r.at}  {r.author}{note}")
+    if newest:
+        lines.append("  (a wrong one: pdca kpi remove-reading ID)")
     click.echo("\n".join(printable(line) for line in lines))
 
 
@@ -514,6 +575,7 @@ ALERTS_WORDS = {
     "signals": "process signals only",
 }
 SIGNALS_SHOWN = 10  # kpi show lists the newest signals of the year; --json carries them all
+READINGS_SHOWN = 5  # and its newest readings, with their ids
 
 
 def _latest_cell(k: Any) -> str:
@@ -634,7 +696,7 @@ def alerts(ctx: click.Context, mine: bool, overdue: bool, as_json: bool) -> None
                 a.raised_at,
                 f"signal: {a.rule_text}" if a.rule_text else breached.get(a.id, "threshold"),
                 _alert_state(a, with_note=False),
-                a.ack_note if a.acknowledged_at and not a.closed_at else "",
+                (a.ack_note or "") if a.acknowledged_at and not a.closed_at else "",
             ]
             for a in found
         ]

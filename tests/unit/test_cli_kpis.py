@@ -142,6 +142,30 @@ def test_a_long_acknowledgement_note_gives_way_before_why_on_a_terminal(
     assert row.endswith("…")
 
 
+def test_kpi_show_lists_the_newest_readings_and_remove_reading_takes_one_out(
+    cli, ok, js, kpi
+) -> None:
+    """A typo'd reading could not be found without --json, nor taken out (a new user)."""
+    ok("kpi", "record", KPI, "30", "--at", "2026-11-22T09:00:00Z")
+    ok("kpi", "record", KPI, "9999", "--note", "cron slip")
+    shown = ok("kpi", "show", KPI).stdout.splitlines()
+    newest = shown.index("readings: 2 in the last year")
+    assert shown[newest + 1 : newest + 4] == [
+        f"  2  9999 h  {NOW}  alice: cron slip",
+        "  1  30 h  2026-11-22T09:00:00Z  alice",
+        "  (a wrong one: pdca kpi remove-reading ID)",
+    ]
+    said = ok("kpi", "remove-reading", "#2").stdout.splitlines()
+    assert said[0] == f"removed reading 2: 9999 h for {KPI} at {NOW} by alice"
+    assert said[1].startswith(f"closed alert 1 on KPI {KPI!r}: the reading that raised it")
+    assert [r["value"] for r in js("kpi", "show", KPI)["readings"]] == [30]
+    assert_one_line_error(cli("kpi", "remove-reading", "2"), "no reading 2")
+    assert_one_line_error(cli("kpi", "remove-reading", "x"), "id: 'x' is not a reading id")
+    assert "9999 for KPI" in ok("undo").stdout
+    removed = js("kpi", "remove-reading", "2", "--json")
+    assert (removed["removed"]["value"], removed["raised"]) == (9999, [])
+
+
 def test_an_at_without_a_zone_is_the_persons_own_time(ok, js, kpi, monkeypatch) -> None:
     """``--at 2026-11-21`` west of UTC was UTC midnight: the evening before, on their clock (a
     tester's cron back-filled "today" into yesterday). A time with a zone is as said."""

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pdca.db import readings
-from pdca.db.errors import InvalidInput
+from pdca.db.errors import InvalidInput, NotFound
 from pdca.db.models import KpiDraft, ReadingDraft
 from pdca.db.store import Store
 from tests.conftest import NOW_DT, events
@@ -87,3 +87,50 @@ def test_bad_input_is_refused_and_nothing_written(
     assert refused.value.field == field
     assert _written(store) == before
     store.close()
+
+
+def test_a_wrong_reading_is_removed_its_alerts_closed_and_undo_puts_it_back(
+    tmp_path: Path,
+) -> None:
+    """A cron job's typo raised an alert; the right value recorded beside it left the typo in
+    the chart and its alerts open (a new user). Removed, its open alerts close and the KPI's
+    alerts follow its newest reading left; undo puts all of it back."""
+    store = _store(tmp_path / "a.db")
+    store.clock = lambda: NOW_DT - timedelta(hours=1)
+    readings.record(store, KPI, 30)
+    store.clock = lambda: NOW_DT
+    typo = readings.record(store, KPI, 9999).row["id"]
+    (alert,) = readings.raised_by(store, store.kpi_id(KPI) or 0, typo)
+    before = _written(store)
+
+    removed = readings.remove(store, typo)
+    assert (removed.row["value"], removed.kpi, removed.unit, removed.raised) == (9999, KPI, "h", [])
+    assert readings.closed_in(store, removed.tx) == [
+        f"closed alert {alert.id} on KPI {KPI!r}: the reading that raised it"
+        f" (9999 at {removed.row['at']}) was removed"
+    ]
+    assert store.conn.execute("SELECT count(*) FROM kpi_readings").fetchone()[0] == 1
+    closed = store.conn.execute("SELECT closed_at, reading_id FROM alerts").fetchone()
+    assert tuple(closed) == ("2026-11-23T09:00:00Z", None)
+    store.undo()
+    after = _written(store)
+    assert after[0] == before[0]  # the reading, as it was
+    assert [{**a, "version": 0} for a in after[1]] == [{**a, "version": 0} for a in before[1]]
+    with pytest.raises(NotFound, match="no reading 99"):
+        readings.remove(store, 99)
+
+
+def test_removing_the_newest_reading_judges_the_kpi_by_the_one_before(tmp_path: Path) -> None:
+    """The right value recorded after the typo closed its alert; the right one taken out
+    instead (by mistake), the typo is the newest again: its breach raises an alert."""
+    store = _store(tmp_path / "a.db")
+    store.clock = lambda: NOW_DT - timedelta(hours=1)
+    readings.record(store, KPI, 9999)
+    store.clock = lambda: NOW_DT
+    right = readings.record(store, KPI, 30).row["id"]
+    assert (
+        store.conn.execute("SELECT count(*) FROM alerts WHERE closed_at IS NULL").fetchone()[0] == 0
+    )
+    removed = readings.remove(store, right)
+    (raised,) = removed.raised
+    assert raised.assignee == "dana" and raised.rule_text is None
