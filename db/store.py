@@ -1955,7 +1955,7 @@ class Store:
                 # A person made alone (a write that then changed nothing) is no change to
                 # revert: chosen, it was skipped, nothing written, and chosen again for good
                 # (a tester's undo stuck after a reassign that handed nothing over).
-                " AND e.entity NOT IN ('database', 'person')"
+                " AND e.entity <> 'database' AND NOT (e.entity = 'person' AND e.op <> 'delete')"
                 " AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undo_of = e.tx)"
                 " ORDER BY e.id DESC LIMIT 1",
                 (self.actor, barrier["id"] if barrier else 0),
@@ -1974,14 +1974,16 @@ class Store:
             ).fetchall()
             events = self._with_repeats_made_since(events)
             for event in events:
-                if event["entity"] == "person":
+                if event["entity"] == "person" and event["op"] != "delete":
                     continue  # a registered person stays; others may already refer to them
+                if event["entity"] == "person":  # forgotten (forget_person): back, unless
+                    self._refuse_if_person_again(event)  # someone's write made them again
                 if event["entity"] not in UNDOABLE:
                     raise UndoRefused(f"cannot undo {event['summary']!r}: it is not one record")
                 self._refuse_if_changed_since(event)
                 self._refuse_if_changed_outside(event)
             for event in events:
-                if event["entity"] != "person":
+                if event["entity"] != "person" or event["op"] == "delete":
                     # All under the undone change's tx, a repeat made from it since included:
                     # marked as the catch-up's, its other rules' repeats read as undone too
                     # (gone from the stand-up, a reviewer).
@@ -1996,11 +1998,64 @@ class Store:
             in_order.sort(key=lambda e: e["entity"] == "notification")  # stable
             return models.UndoResult(
                 tx=target_tx,
-                summaries=[e["summary"] for e in in_order if e["entity"] != "person"],
+                summaries=[
+                    e["summary"] for e in in_order if e["entity"] != "person" or e["op"] == "delete"
+                ],
                 actions=list(
                     dict.fromkeys(e["entity_id"] for e in in_order if e["entity"] == "action")
                 ),
             )
+
+    def _refuse_if_person_again(self, event: sqlite3.Row) -> None:
+        before = json.loads(event["before"] or "{}")
+        login = before.get("login") if isinstance(before, dict) else None
+        if isinstance(login, str) and self.has_person(login):
+            raise UndoRefused(
+                f"cannot undo {event['summary']!r}: {login} is one of this file's people again"
+            )
+
+    def forget_person(self, login: str) -> None:
+        """Take a login nothing refers to out of the file's people: a typo (``--owner bne``)
+        made a person for good, offered by the owner picker and taken by ``list --owner`` and
+        ``reassign`` without a word (a new user). Refused, saying what holds them, while
+        anything refers to them or they made a change themselves; ``pdca undo`` puts them
+        back."""
+        with self.write() as tx:
+            row = self.conn.execute("SELECT * FROM people WHERE login = ?", (login,)).fetchone()
+            if row is None:
+                alike = self.people_spelled_alike(login)
+                meant = f"; did you mean {alike[0]}?" if alike else " (pdca owners lists them)"
+                raise InvalidInput("login", login, f"is not one of this file's people{meant}")
+            held = self._what_holds(login)
+            if held:
+                raise GateUnmet(f"{login} stays one of this file's people: {held}")
+            self.conn.execute("DELETE FROM people WHERE id = ?", (row["id"],))
+            tx.log(
+                "person", row["id"], "delete", f"forgot person {login}", convert.snapshot(row), None
+            )
+
+    def _what_holds(self, login: str) -> str | None:
+        """What refers to ``login`` (the first found, with what to do), else None."""
+        owned = self.conn.execute(
+            "SELECT count(*), count(done_at), min(id) FROM actions WHERE owner = ?", (login,)
+        ).fetchone()
+        if owned[0]:
+            return (
+                f"owns {owned[0]} action(s), #{owned[2]} the first (pdca list --owner {login}"
+                f" --done shows them; pdca edit ID --owner LOGIN hands one over)"
+            )
+        if self.conn.execute("SELECT 1 FROM events WHERE actor = ? LIMIT 1", (login,)).fetchone():
+            return "they made changes in this file, which name them"
+        held = self.still_held_by(login)
+        if held:
+            return "holds " + ", ".join(held)
+        for table, what in (("followups", "a follow-up audit"), ("alerts", "an alert")):
+            column = "owner" if table == "followups" else "assignee"
+            if self.conn.execute(
+                f"SELECT 1 FROM {table} WHERE {column} = ? LIMIT 1", (login,)
+            ).fetchone():
+                return f"{what} is theirs"
+        return None
 
     def _forget_person_if_unused(self, tx: Transaction, event: sqlite3.Row) -> None:
         """The person the undone change made (a new owner's login) goes with it, unless

@@ -1405,6 +1405,16 @@ def _search_text(text: str | None) -> str | None:
     return text
 
 
+@cli.command("forget")
+@click.argument("login", metavar="LOGIN")
+@pass_session
+def forget(session: Session, login: str) -> None:
+    """Take a login typed by mistake out of the file's people, once nothing refers to it
+    (pdca undo puts it back)."""
+    session.store().forget_person(login)
+    click.echo(f"forgot {printable(login)}: no longer one of this file's people")
+
+
 @cli.command("reassign")
 @click.argument("from_login", metavar="FROM")
 @click.argument("to_login", metavar="TO")
@@ -1664,7 +1674,7 @@ def saying_who_is_new(store: Store, *logins: str | None) -> Iterator[None]:
         meant = f"; did you mean {printable(alike[login][0])}?" if alike[login] else ""
         click.echo(
             f"note: {printable(login)} is new to this file: now one of its people"
-            f" (pdca owners lists them){meant}",
+            f" (a typo? pdca forget {printable(shell_word(login))} once nothing is theirs){meant}",
             err=True,
         )
 

@@ -93,7 +93,7 @@ def _documented_commands() -> list[tuple[list[str], set[str]]]:
             continue
         first_cell = line.split("` |", 1)[0] + "`"
         for span in re.findall(r"`pdca ([^`]*)`", first_cell):
-            words = re.findall(r"(?<![-\w])[a-z]+(?![-\w])", span.split("[")[0])
+            words = re.findall(r"(?<![-\w])[a-z]+(?:-[a-z]+)*(?![-\w])", span.split("[")[0])
             options = set(re.findall(r"--[a-z][a-z-]*", span))
             found.append((words, options))
     return found
@@ -344,7 +344,8 @@ def test_usage_errors_are_one_plain_line(team, cli) -> None:
     """``pdca kpi`` alone printed its whole help on one line; a missing phase listed its
     choices as ``\\tplan, \\tdo`` (a tester)."""
     assert one_line_error(cli("kpi")) == (
-        "kpi needs a command: add, edit, import, list, record, show (pdca kpi --help)"
+        "kpi needs a command: add, edit, import, list, record, remove-reading, show"
+        " (pdca kpi --help)"
     )
     assert one_line_error(cli("move", "1")) == (
         "Missing argument 'PHASE'. Choose from: plan, do, check, act"
@@ -1355,7 +1356,10 @@ def test_an_owner_new_to_the_file_is_said_after_the_write(ok, cli, db_path, shap
     person: each write that does so says it on stderr, and only then."""
     assert one_line_error(cli("add", "", "--owner", "bob", *shape)).startswith("title:")
     assert cli("list", "--json").stdout == "[]\n"  # bad input: nothing written
-    new = "note: bob is new to this file: now one of its people (pdca owners lists them)\n"
+    new = (
+        "note: bob is new to this file: now one of its people"
+        " (a typo? pdca forget bob once nothing is theirs)\n"
+    )
     assert ok("add", "first", "--owner", "bob", *shape).stderr == new
     assert ok("add", "second", "--owner", "bob", *shape).stderr == ""
     assert ok("edit", "2", "--owner", "bbo", *shape).stderr == new.replace("bob", "bbo")
@@ -1382,13 +1386,41 @@ def test_a_due_date_before_today_is_taken_and_said(ok, cli, shape) -> None:
     assert ok("edit", "1", "--title", "late still", *shape).stderr == ""  # not its due
 
 
+def test_forget_takes_a_typo_out_of_the_people_once_nothing_is_theirs(ok, cli, monkeypatch) -> None:
+    """``--owner bne`` then the fix ``--owner ben``: bne stayed a person for good, offered by
+    the picker and taken by list --owner and reassign without a word (a new user)."""
+    ok("add", "Rollback runbook", "--owner", "bne")
+    held = cli("forget", "bne")
+    assert held.exit_code == 1 and held.stderr.startswith(
+        "pdca: bne stays one of this file's people: owns 1 action(s), #1 the first"
+    )
+    ok("edit", "1", "--owner", "ben")
+    assert ok("forget", "bne").stdout == "forgot bne: no longer one of this file's people\n"
+    assert "not one of this file's people" in cli("list", "--owner", "bne").stderr
+    assert "not one of this file's people" in cli("forget", "bne").stderr
+    assert "forgot person bne" in ok("undo").stdout
+    assert cli("list", "--owner", "bne").exit_code == 0  # back
+    ok("forget", "bne")
+    monkeypatch.setenv("PDCA_USER", "bob")
+    ok("add", "again", "--owner", "bne")  # bob names bne: a person again
+    monkeypatch.setenv("PDCA_USER", "alice")
+    assert "is one of this file's people again" in cli("undo").stderr
+    monkeypatch.setenv("PDCA_USER", "bob")
+    ok("add", "mine", "--owner", "bob")
+    ok("edit", "3", "--owner", "ben")  # bob owns nothing now, but his changes name him
+    assert "bob stays one of this file's people: they made changes" in cli("forget", "bob").stderr
+
+
 def test_an_undo_takes_back_the_person_its_change_made_unless_they_are_used(
     ok, js, monkeypatch
 ) -> None:
     """``add x --owner zedd`` (a typo), then undo: zedd stayed one of the file's people, so
     the next ``--owner zedd`` said nothing and ``list --owner zedd`` took the typo (a trial).
     A person someone refers to since stays."""
-    new = "note: zedd is new to this file: now one of its people (pdca owners lists them)\n"
+    new = (
+        "note: zedd is new to this file: now one of its people"
+        " (a typo? pdca forget zedd once nothing is theirs)\n"
+    )
     assert ok("add", "x", "--owner", "zedd").stderr == new
     ok("undo")
     assert "zedd" not in [p["login"] for p in js("owners", "--json")]
@@ -1420,7 +1452,8 @@ def test_a_kpi_or_initiative_naming_someone_new_says_so(ok) -> None:
 
     def new(*logins: str) -> str:
         return "".join(
-            f"note: {login} is new to this file: now one of its people (pdca owners lists them)\n"
+            f"note: {login} is new to this file: now one of its people"
+            f" (a typo? pdca forget {login} once nothing is theirs)\n"
             for login in logins
         )
 
