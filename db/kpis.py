@@ -7,7 +7,7 @@ Functions over a ``Store``; every write is one ``BEGIN IMMEDIATE`` transaction w
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -138,11 +138,14 @@ def status_of(kpi: Kpi, now: datetime) -> kpi_rules.KpiStatus:
 def perspective_warnings(kpis: Sequence[Kpi]) -> list[str]:
     """Initiatives whose KPIs all look from one perspective: one measure crowds out the rest."""
     seen: dict[str, set[str]] = defaultdict(set)
+    counted: Counter[str] = Counter()
     for kpi in kpis:
         if kpi.initiative:
             seen[kpi.initiative].add(kpi.perspective)
+            counted[kpi.initiative] += 1
+    # "every KPI is quality" of an initiative with one KPI read oddly (a new user)
     return [
-        f"{name}: every KPI is {next(iter(views))}"
+        f"{name}: {'every KPI' if counted[name] > 1 else 'its one KPI'} is {next(iter(views))}"
         for name, views in sorted(seen.items(), key=lambda item: item[0].lower())
         if len(views) == 1
     ]

@@ -715,7 +715,8 @@ def alerts(ctx: click.Context, mine: bool, overdue: bool, as_json: bool) -> None
         click.echo(f"no {what}" + (" waiting for you" if mine else ""), err=True)
     late = [a for a in found if a.overdue]
     if late:
-        click.echo(f"pdca: {len(late)} alert(s) not acknowledged in time", err=True)
+        alerts_word = "1 alert" if len(late) == 1 else f"{len(late)} alerts"
+        click.echo(f"pdca: {alerts_word} not acknowledged in time", err=True)
         sys.exit(OVERDUE_EXIT)
 
 

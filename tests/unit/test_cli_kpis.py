@@ -115,7 +115,7 @@ def test_alerts_exit_3_when_one_was_not_acknowledged_in_time(cli, ok, kpi, monke
         assert (every.exit_code, late.exit_code) == (code, code), now
         assert ("OVERDUE" in every.stdout) == (code == 3) == (late.stdout == every.stdout), now
     assert "waiting for alice by 2026-11-26T09:00:00Z (escalated 2x)  OVERDUE" in late.stdout
-    assert late.stderr == "pdca: 1 alert(s) not acknowledged in time\n"
+    assert late.stderr == "pdca: 1 alert not acknowledged in time\n"
     assert cli("alerts", "--overdue", "--json").exit_code == 3
     ok("alerts", "ack", "1", "on it")
     assert cli("alerts", "--overdue").exit_code == 0

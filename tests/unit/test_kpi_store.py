@@ -272,16 +272,21 @@ def test_perspective_warning(store: Store) -> None:
 
     store.add_initiative(InitiativeDraft(name="Faster support"))
     store.add_initiative(InitiativeDraft(name="Balanced"))
+    store.add_initiative(InitiativeDraft(name="Lone"))
     wanted = [
         ("A", "Faster support", "quality"),
         ("B", "Faster support", "quality"),
         ("C", "Balanced", "cost"),
         ("D", "Balanced", "people"),
+        ("E", "Lone", "cost"),
     ]
     for name, initiative, view in wanted:
         store.add_kpi(KpiDraft(name=name, unit="x", baseline=1, target=2, perspective=view,
                                initiative=initiative))  # fmt: skip
-    assert kpis.perspective_warnings(store.list_kpis()) == ["Faster support: every KPI is quality"]
+    assert kpis.perspective_warnings(store.list_kpis()) == [
+        "Faster support: every KPI is quality",
+        "Lone: its one KPI is cost",  # "every KPI" of one read oddly (a new user)
+    ]
 
 
 def test_detail_has_before_after_for_linked_actions(store: Store, kpi: str, db_path: Path) -> None:
