@@ -282,6 +282,19 @@ def test_a_notify_switch_typed_in_by_hand_gives_way_to_its_default_and_is_named(
     assert "notify terminal holds 'yes'" in line and "mail" not in line
 
 
+def test_an_export_names_the_odd_values_of_any_table_its_import_will_refuse(odd_file, cli) -> None:
+    """A due date 'tomorrow' or a baseline 'abc' put in by hand went out in a JSON export
+    without a word, and its import refused it (a tester): named as doctor names them."""
+    exported = cli("export", "--format", "json")
+    assert exported.exit_code == 0
+    notes = exported.stderr.splitlines()
+    for named in ("alerts: 1 row", "kpis row 1: escalation", "kpi_readings: 1 row"):
+        assert any(
+            n.startswith(f"note: an import of this export will refuse {named}") for n in notes
+        )
+    assert notes[-1].startswith("note: put them right first")
+
+
 def test_an_export_says_which_rows_its_import_will_refuse(ok, cli, db_path: Path) -> None:
     """A tester's export of a file holding a setting typed in by hand went out without a word,
     and could not be imported again."""
