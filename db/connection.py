@@ -335,9 +335,18 @@ def journals_left(path: Path, left: list[str], nothing: str) -> str:
 
 def move_away(path: Path, left: list[str]) -> str:
     """``once nobody runs pdca on it, move pdca.db-wal out of /srv/team``: what to do with
-    what a removed database left (``orphaned_journals``), before anything is put there."""
+    what a removed database left (``orphaned_journals``), before anything is put there. A
+    -wal may hold that database's last changes: a renamed one gets them back under its name
+    (a tester's mv under a board: the moved file lacked them, and this advice lost them)."""
     names = " ".join(shell_word(Path(name).name) for name in left)
-    return f"once nobody runs pdca on it, move {names} out of {path.parent}"
+    wal = any(name.endswith("-wal") for name in left)
+    back = (
+        f"(a -wal may hold its last changes: a database renamed away gets them back when"
+        f" moved back to {shell_word(path.name)}); else "
+        if wal
+        else ""
+    )
+    return f"{back}once nobody runs pdca on it, move {names} out of {path.parent}"
 
 
 def orphaned_journals(path: Path) -> list[str]:
@@ -356,8 +365,8 @@ def _one_name(path: Path, info: os.stat_result) -> os.stat_result:
         info = os.stat(path)
     raise DatabaseProblem(
         f"{path} has {info.st_nlink} names (hard links): SQLite keeps one -wal per name and "
-        f"writes through one name are lost to the other; remove the extra links (find "
-        f"{path.parent} -samefile {path}) and use one name"
+        f"writes through one name are lost to the other; remove the extra links (find / -xdev"
+        f" -samefile {shell_word(str(path))} finds them) and use one name"
     )
 
 

@@ -535,8 +535,16 @@ class PdcaApp(App[None]):
         now = file_identity(self.context.path)
         if now is not None and now == self.context.store.identity:
             return None
-        what = "removed or renamed" if now is None else "replaced by another file"
-        return f"{self.context.path} was {what} while open; nothing more written"
+        if now is not None:
+            return (
+                f"{self.context.path} was replaced by another file while open; nothing more written"
+            )
+        # What this session wrote last may be in the -wal left beside the old name, not in
+        # the renamed file (a tester's mv): moved back, the file has it.
+        return (
+            f"{self.context.path} was removed or renamed while open; nothing more written"
+            " (renamed: move it back to its name, and its last changes come with it)"
+        )
 
     def remember_theme(self, theme: Theme) -> None:
         self.settings = replace(self.settings, theme=theme.name)

@@ -60,9 +60,10 @@ def test_a_missing_file_whose_journals_are_left_says_to_move_them_first(
     line = told.stderr.strip()
     assert line.startswith(
         f"pdca: file: no database at {db_path}, and {db_path.name}-wal of the removed or renamed"
-        " one is"
-        f" still there: once nobody runs pdca on it, move {db_path.name}-wal out of"
-        f" {db_path.parent}, then bring back the newest good backup with: "
+        " one is still there: (a -wal may hold its last changes: a database renamed away gets"
+        f" them back when moved back to {db_path.name}); else once nobody runs pdca on it,"
+        f" move {db_path.name}-wal out of {db_path.parent}, then bring back the newest good"
+        " backup with: "
     ), line
     restored = cli("restore", line.rsplit(" ", 1)[1])
     assert restored.exit_code == 1
