@@ -70,7 +70,10 @@ async def ask_checkin(
         if not board.saving_checkins[action.id]:
             del board.saving_checkins[action.id]
     if added is not None:
-        board.unsent_checkins.pop(action.id, None)
+        if board.unsent_checkins.pop(action.id, None) is not None:
+            # The header's "✎ 1 not saved" was refreshed by the save, before the kept one
+            # went: it stayed until another form closed (a tester).
+            services(board.app).kept_may_be_saved()
         return added
     if isinstance(refusal, NotFound | GateUnmet):
         # Done or gone meanwhile: no c on it will ever send it, and kept it warned at every

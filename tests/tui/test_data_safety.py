@@ -319,6 +319,31 @@ async def _saved_while_locked(app, pilot, board_db: Path) -> None:  # type: igno
         holder.release()
 
 
+async def test_a_kept_check_in_sent_again_leaves_the_header(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check-in kept past the lock, sent again with c: the header said "✎ 1 not saved"
+    until another form was opened and closed (a tester)."""
+    monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)  # give up sooner
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("c")
+        await settle_app(app, pilot)
+        app.screen.query_one("#message", Input).value = "kept, then sent"
+        await _saved_while_locked(app, pilot, board_db)
+        await settle_app(app, pilot)
+        assert app.screen.query_one(StatusBar).kept == 1
+        await pilot.press("c")  # the lock is free now: the form holds what was typed
+        await settle_app(app, pilot)
+        assert app.screen.query_one("#message", Input).value == "kept, then sent"
+        await pilot.press("ctrl+s")
+        await _wait_until(pilot, lambda: app.screen.query_one(StatusBar).kept == 0)
+        assert [c.message for c in app.context.store.action_detail(1).checkins][-1] == (
+            "kept, then sent"
+        )
+
+
 async def test_a_new_action_that_outwaits_the_lock_is_kept_for_the_next_n(
     make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
