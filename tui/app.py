@@ -1110,17 +1110,26 @@ def run_app(app: PdcaApp) -> int:
             # finished (or given up, after the busy wait) before pdca ends, not dropped.
             _say("pdca: saving your last change…")
         app.context.close()
-    for what, error in app.context.unshown:  # writes that failed after the app had ended
-        _say(f"pdca: not saved: {what}: {error}" if what else f"pdca: not saved: {error}")
+    # writes that failed after the app had ended
+    lines = [
+        f"pdca: not saved: {what}: {error}" if what else f"pdca: not saved: {error}"
+        for what, error in app.context.unshown
+    ]
     said = {what for what, _error in app.context.unshown}
     kept = app.context.kept()
-    for what in kept:  # refused, kept for a c, e or n that never came
-        if what not in said:  # a save refused as the app ended is kept too: said once
-            _say(f"pdca: not saved (kept after a refused save): {what}")
-    for what in app.context.settled_acks:  # kept, and its alert settled by someone since
-        _say(f"pdca: not sent (the alert no longer waits): {what}")
-    for what in app.left_typed:
-        _say(f"pdca: not saved (typed in a form open at quit): {what}")
+    # refused, kept for a c, e or n that never came (a save refused as the app ended is
+    # kept too: said once)
+    lines += [f"pdca: not saved (kept after a refused save): {w}" for w in kept if w not in said]
+    # kept, and its alert settled by someone since
+    lines += [f"pdca: not sent (the alert no longer waits): {w}" for w in app.context.settled_acks]
+    lines += [f"pdca: not saved (typed in a form open at quit): {w}" for w in app.left_typed]
+    for line in lines:
+        _say(line)
+    if lines and app.hung_up == signal.SIGHUP:
+        # The terminal these lines went to is gone: kept in a file, said at the next start.
+        from pdca.tui.left_behind import write_left_behind
+
+        write_left_behind(lines, app.environ)
     for stream in (sys.stdout, sys.stderr):
         _let_go_if_gone(stream, hung_up=app.hung_up == signal.SIGHUP)
     if app.hung_up == signal.SIGHUP:

@@ -779,12 +779,15 @@ def _open_board(session: Session) -> None:
     # What opening the file found (made, upgraded) is said on the board as well: on stderr
     # alone it was hidden behind the board until quitting (a tester's first ``pdca`` opened
     # an empty file without a word).
+    from pdca.tui.left_behind import left_behind_notice
+
+    left = left_behind_notice(session.environ)  # a hung-up board's unsaved changes, kept
     app = create_app(
         path,
         actor=current_user(session.environ),
         clock=session.clock,
         environ=session.environ,
-        notices=session.notices,
+        notices=[*session.notices, *([left] if left else [])],
     )
     status = run_app(app)
     # Everything is saved and said: what the app made needs no collecting as the interpreter

@@ -242,6 +242,38 @@ def test_a_save_waiting_for_the_lock_is_finished_when_the_terminal_goes(
     assert messages == ["kept across the hangup"]
 
 
+def test_what_a_hung_up_board_could_not_save_is_kept_in_a_file_and_said_at_the_next_start(
+    tmp_path: Path,
+) -> None:
+    """A tester's kept check-in went with a dropped SSH connection: the lines that name what
+    was not saved went to the terminal that had gone. They go to a file of the person's
+    own, and the next board says where it is."""
+    path = _database(tmp_path)
+    code = f"from pdca.tui.cli import cli; cli.main(['--db', {str(path)!r}], prog_name='pdca')"
+    env = _env(tmp_path)
+    pid, fd = _fork_board(code, env)
+    shown = bytearray()
+    try:
+        _read_until(fd, b"Plan", shown)
+        os.write(fd, b"c")
+        _read_until(fd, b"Check-in on #1", shown)
+        os.write(fd, b"typed when the line dropped")  # a form open at the hang-up
+        time.sleep(0.5)
+        os.close(fd)  # the terminal goes: the kernel hangs up its session
+        fd = -1
+        status = _wait_for_end(pid, fd, shown)
+    finally:
+        _let_go(pid, fd)
+    assert os.waitstatus_to_exitcode(status) == 128 + signal.SIGHUP
+    (kept,) = (Path(env["XDG_STATE_HOME"]) / "pdca").glob("unsaved-*.txt")
+    assert "typed when the line dropped" in kept.read_text()
+    assert kept.stat().st_mode & 0o777 == 0o600
+    from pdca.tui.left_behind import left_behind_notice
+
+    notice = left_behind_notice(env)
+    assert notice is not None and str(kept) in notice
+
+
 @pytest.mark.parametrize("how", ["SIGTERM", "terminal closed"])
 def test_a_signal_while_the_board_starts_quits_it_without_a_traceback(
     tmp_path: Path, how: str

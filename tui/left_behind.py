@@ -1,0 +1,60 @@
+"""What a board that lost its terminal could not save, kept in a file for its person.
+
+At quit the board prints each change it could not save (a refused save kept for a ``c`` or
+``e`` that never came, a form open at quit). After a hang-up (an SSH connection dropped)
+that terminal is gone and the lines went nowhere: a kept check-in was lost for good (a
+tester). They go to ``$XDG_STATE_HOME/pdca/unsaved-<time>-<pid>.txt`` (``~/.local/state``),
+readable by its person only, and each start of the board says the files are there until
+they are removed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pdca.tui.crash import crash_directory
+from pdca.tui.paths import NoHome
+
+PATTERN = "unsaved-*.txt"
+
+
+def write_left_behind(lines: list[str], environ: Mapping[str, str]) -> Path | None:
+    """Write ``lines`` to a new file of the person's own; its path, or None when there is
+    nowhere to put it (no home, a full disk)."""
+    try:
+        directory = crash_directory(environ)
+    except NoHome:
+        return None
+    moment = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = directory / f"unsaved-{moment}-{os.getpid()}.txt"
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            out.write(
+                f"pdca: the terminal hung up at {moment}; what the board could not save:\n"
+                + "".join(f"{line}\n" for line in lines)
+            )
+    except OSError:
+        return None
+    return path
+
+
+def left_behind_notice(environ: Mapping[str, str]) -> str | None:
+    """``what a board that lost its terminal could not save is in ...``, while such files
+    are there; None when there are none (or nowhere to look)."""
+    try:
+        directory = crash_directory(environ)
+        found = sorted(directory.glob(PATTERN))
+    except (NoHome, OSError):
+        return None
+    if not found:
+        return None
+    many = f" ({len(found)} files)" if len(found) > 1 else ""
+    return (
+        f"what a board that lost its terminal could not save is in {found[-1]}{many}:"
+        " make those changes again, then remove the file"
+    )
