@@ -354,7 +354,9 @@ def _since(session: Session, text: str | None) -> str | None:
     from pdca.db.clock import iso, parse_timestamp
 
     raw = text.strip()
-    if "T" in raw:
+    if raw.upper().endswith(" UTC"):  # as the stand-up prints it: "since 2026-12-04 10:00 UTC"
+        raw = raw[:-4].strip() + "Z"  # (a tester's copy of it was refused)
+    if "T" in raw or ":" in raw:
         since = iso(parse_timestamp(raw, "since", local=True))
     else:
         day = _day(session, "since", raw)

@@ -203,6 +203,12 @@ def test_standup_markdown_text_json_and_recording(standardized, ok, js, monkeypa
     assert monday["since"] == "2026-11-23T00:00:00Z"
     since_day = js("standup", "--since", "2026-11-20", "--format", "json")
     assert since_day["since"] == "2026-11-20T00:00:00Z" and len(since_day["items"]) > 1
+    # The time as the stand-up prints it is taken back (a tester's copy was refused), and
+    # a time without the T
+    for given in ("2026-11-23 09:00 UTC", "2026-11-23 09:00", "2026-11-23T09:00"):
+        assert js("standup", "--since", given, "--format", "json")["since"] == (
+            "2026-11-23T09:00:00Z"
+        ), given
 
 
 def test_standup_lists_each_persons_first_changes_and_all_with_all(
