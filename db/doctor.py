@@ -75,11 +75,19 @@ def diagnose(path: Path, mountinfo: str | None = None, now: datetime | None = No
         return checks + _check_leftovers(path)
     filesystem = filesystem_of(path.parent, mountinfo)
     network = is_network_filesystem(filesystem)
+    volatile = filesystem in ("tmpfs", "ramfs")  # in memory: gone at the next reboot
     checks.append(
         Check(
             "filesystem",
             True,
-            f"{filesystem} ({'network: rollback journal' if network else 'local: WAL'})",
+            f"{filesystem} ({'network: rollback journal' if network else 'local: WAL'})"
+            + (
+                "; it is kept in memory: the database and backups beside it are gone at the"
+                " next reboot: keep them on a disk"
+                if volatile
+                else ""
+            ),
+            warning=volatile,
         )
     )
     checks += _check_permissions(path)

@@ -123,6 +123,10 @@ def sharing_advice(directory: Path) -> str | None:
     return None
 
 
+# Sticky, world-writable folders every system has for everyone's scratch files.
+SCRATCH_FOLDERS = frozenset({"/tmp", "/var/tmp", "/dev/shm", "/run/shm", "/run/lock"})
+
+
 def world_writable(directory: Path) -> str:
     """Why a world-writable directory is no place for the database, and the fix. Sticky
     (1777, as /tmp), others may not rename or delete the database, but the bit can stop the
@@ -131,6 +135,14 @@ def world_writable(directory: Path) -> str:
         sticky = bool(directory.stat().st_mode & stat.S_ISVTX)
     except OSError:
         sticky = False
+    if sticky and str(directory) in SCRATCH_FOLDERS:
+        # The system's own: "chmod o-w,o-t /dev/shm" was advised (a tester).
+        return (
+            f"directory {directory} is the system's shared scratch folder: anyone may put files"
+            " beside the database, and its sticky bit can stop the team opening its -wal/-shm:"
+            f" put the database in a folder of its own (mkdir -m 2770 {shell_word(directory)}"
+            "/team, in the team's group), not the folder's mode"
+        )
     if sticky:
         fix = whose_to_run(directory, f"chmod o-w,o-t {shell_word(directory)}")
         return (

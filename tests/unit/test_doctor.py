@@ -184,6 +184,17 @@ def test_wal_on_a_network_filesystem_is_reported(store):
     assert checks["journal"][0] is False
 
 
+def test_a_database_on_tmpfs_is_warned_of_as_gone_at_a_reboot(store):
+    """doctor said "ok filesystem tmpfs (local: WAL)" of a file in /dev/shm, and backups went
+    beside it (a tester): all gone at the next reboot."""
+    from pdca.db.doctor import diagnose
+
+    mountinfo = f"36 35 0:40 / {store.path.parent} rw - tmpfs tmpfs rw\n"
+    (check,) = [c for c in diagnose(store.path, mountinfo=mountinfo) if c.name == "filesystem"]
+    assert (check.ok, check.warning) == (True, True)
+    assert "gone at the next reboot" in check.detail
+
+
 def test_newer_schema_is_reported(store):
     store.conn.execute("PRAGMA user_version = 99")
     ok, detail = _by_name(store.path)["schema"]

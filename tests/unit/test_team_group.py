@@ -148,6 +148,22 @@ def test_a_world_writable_sticky_directory_is_told_apart(tmp_path: Path) -> None
     )
 
 
+def test_the_systems_scratch_folder_is_no_place_for_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """doctor told a tester to chmod /dev/shm: the system's sticky scratch folders are left
+    as they are, and the database goes to a folder of its own."""
+    from pdca.db import filesystem
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    scratch.chmod(0o1777)
+    monkeypatch.setattr(filesystem, "SCRATCH_FOLDERS", frozenset({str(scratch)}))
+    said = filesystem.world_writable(scratch)
+    assert said.startswith(f"directory {scratch} is the system's shared scratch folder")
+    assert "chmod" not in said and f"mkdir -m 2770 {scratch}/team" in said
+
+
 def test_doctor_leaves_the_files_its_read_made_in_the_teams_group(tmp_path: Path) -> None:
     """A tester: in a team directory without setgid, ``pdca doctor`` left the -wal/-shm its
     read made (a reader may not checkpoint them away) in its runner's own group, and every
