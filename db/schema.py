@@ -1712,7 +1712,9 @@ def migrate(
         raise ReadOnlyDatabase(
             f"{path} needs upgrading from schema version {current} to {schema_version()}, "
             f"but {login_name()} may not write it ({describe_owner(Path(path))}): "
-            f"{write_advice(Path(path))}, or ask its owner to run pdca once"
+            # The simple way first: it read as last resort after the group's chmod (a tester)
+            "ask its owner to run any pdca command on it once, which upgrades it; or "
+            f"{write_advice(Path(path))}"
         )
     temporary = temporary_name(path, "bak") if current > 0 else None
     copied = current

@@ -268,4 +268,4 @@ def test_a_reader_who_may_not_upgrade_is_told_who_owns_the_file_and_what_to_ask(
     said = str(caught.value)
     assert said.startswith(f"{path} needs upgrading from schema version ")
     assert "may not write it (owned by " in said and ", mode 0" in said
-    assert said.endswith(", or ask its owner to run pdca once")
+    assert "): ask its owner to run any pdca command on it once, which upgrades it; or " in said
