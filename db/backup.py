@@ -327,7 +327,9 @@ def backup(
     mountinfo: str | None = None,
 ) -> BackupResult:
     """Copy ``database`` to ``dest`` (a folder, default ``backups/`` beside it, or a new
-    file), keeping the newest ``keep`` (default 7) of pdca's backups in that folder."""
+    file), keeping the newest ``keep`` of pdca's backups in that folder. Without ``keep``,
+    as many as the folder held, at least 7: a teammate's plain ``pdca backup`` cut a folder
+    the team's cron keeps at 48 down to 7 (a soak)."""
     started = time.perf_counter()
     database = the_file_itself(database)
     _check_keep(keep)
@@ -341,6 +343,9 @@ def backup(
     try:
         if folder is None:  # made only once the database is known to be one
             folder = make_default_folder(database)
+        if keep is None and exact is None:
+            held = sum(1 for b in list_backups(database, folder) if not b.before_restore)
+            keep = max(DEFAULT_KEEP, held)
         temporary = schema.temporary_name(folder / database.name, "bak")
         try:
             read_seconds = _copy_checked(opened.connection, database, temporary)

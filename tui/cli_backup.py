@@ -38,7 +38,8 @@ def _size(count: int) -> str:
     "--keep",
     type=WholeNumberType(1, MOST_KEPT),
     metavar="N",
-    help="Keep the newest N of pdca's backups in the folder (default 7).",
+    help="Keep the newest N of pdca's backups in the folder (default: as many as it holds,"
+    " at least 7).",
 )
 @json_option
 @pass_session

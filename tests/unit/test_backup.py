@@ -352,6 +352,21 @@ def test_keep_counts_from_the_command_line(cli, db: Path) -> None:
     assert len(list(backups.list_backups(db))) == 2
 
 
+def test_a_backup_without_keep_never_thins_a_folder_kept_longer(db: Path) -> None:
+    """A teammate's plain ``pdca backup`` cut a folder the cron keeps at 48 down to 7 (a
+    soak): without --keep, as many stay as the folder held, and at least 7."""
+    for hour in range(12):
+        make_backup(db, T0 + timedelta(hours=hour), keep=48)
+    plain = backups.backup(db, now=T0 + timedelta(hours=20))
+    assert len(plain.removed) == 1  # the oldest: 12 stay, as there were
+    assert len(list(backups.list_backups(db))) == 12
+    for hour in range(3):  # a young folder grows to 7 and stays there
+        backups.backup(db, now=T0 + timedelta(hours=30 + hour), keep=2)
+    for hour in range(8):
+        backups.backup(db, now=T0 + timedelta(hours=40 + hour))
+    assert len(list(backups.list_backups(db))) == 7
+
+
 def test_backups_in_one_second_keep_the_newest(db: Path) -> None:
     """Five runs of --keep 2 in one second: a name a rotation freed (the second's first) was
     taken again, sorted as the oldest, and the newest backup was the next one removed (a
