@@ -409,19 +409,21 @@ def _check_leftovers(path: Path) -> list[Check]:
     if not left:
         return []
     size = sum(_size(entry) for entry in left)
-    shown = [os.path.relpath(entry.path, path.parent) for entry in left[:3]]  # backups/.x
-    names = ", ".join(shown) + (" …" if len(left) > 3 else "")
     # A copy's -journal, -wal or -shm is part of it, not a copy more: "3 temporary copies"
-    # were two and one's journal (a tester). Named all the same, to be removed with it.
-    whole = {entry.name for entry in left}
-    copies = sum(
-        1
-        for entry in left
-        if not any(
-            entry.name.endswith(end) and entry.name.removesuffix(end) in whole
+    # were two and one's journal (a tester). Named all the same, to be removed with it,
+    # after the copies counted: a -shm was named third, and a copy hidden behind "…" (a soak).
+    everything = {entry.name for entry in left}
+
+    def part(entry: os.DirEntry[str]) -> bool:
+        return any(
+            entry.name.endswith(end) and entry.name.removesuffix(end) in everything
             for end in ("-journal", "-wal", "-shm")
         )
-    )
+
+    ordered = sorted(left, key=part)  # stable: the copies first, their parts after
+    copies = sum(1 for entry in left if not part(entry))
+    shown = [os.path.relpath(entry.path, path.parent) for entry in ordered[:3]]  # backups/.x
+    names = ", ".join(shown) + (" …" if len(left) > 3 else "")
     detail = (
         f"{copies} temporary {'copy' if copies == 1 else 'copies'} left by interrupted"
         f" pdca runs ({size / 1e6:.1f} MB): {names}; the next backup, restore or import"

@@ -379,6 +379,17 @@ def test_temporary_copies_a_killed_run_left_are_named(store, db_path: Path, cli)
     journal.write_bytes(b"j")
     [said_both] = [c for c in diagnose(db_path) if c.name == "leftovers"]
     assert said_both.detail.startswith("1 temporary copy left") and journal.name in said_both.detail
+    # Three copies and a -shm: the copies are named before the part (a soak's list named a
+    # -shm third and hid a copy behind "…").
+    shm = in_backups.with_name(in_backups.name + "-shm")
+    shm.write_bytes(b"s")
+    others = [db_path.parent / f".{db_path.name}.{host}.{gone}.0000000{n}.new" for n in (1, 2)]
+    for other in others:
+        other.write_bytes(b"x")
+    [said_all] = [c for c in diagnose(db_path) if c.name == "leftovers"]
+    named = said_all.detail.split(": ", 1)[1].split(";")[0]
+    assert said_all.detail.startswith("3 temporary copies left")
+    assert "-shm" not in named and "-journal" not in named and named.endswith(" …")
 
 
 def test_values_pdca_cannot_read_are_named_by_table_row_and_column(store, db_path: Path) -> None:
