@@ -383,8 +383,9 @@ def test_temporary_copies_a_killed_run_left_are_named(store, db_path: Path, cli)
     # -shm third and hid a copy behind "…").
     shm = in_backups.with_name(in_backups.name + "-shm")
     shm.write_bytes(b"s")
-    others = [db_path.parent / f".{db_path.name}.{host}.{gone}.0000000{n}.new" for n in (1, 2)]
-    for other in others:
+    later = in_backups.with_name(f".{db_path.name}.{host}.{gone}.f050a4b1.bak")  # after -shm
+    beside = db_path.parent / f".{db_path.name}.{host}.{gone}.00000001.new"
+    for other in (later, beside):
         other.write_bytes(b"x")
     [said_all] = [c for c in diagnose(db_path) if c.name == "leftovers"]
     named = said_all.detail.split(": ", 1)[1].split(";")[0]
