@@ -1211,7 +1211,7 @@ async def test_a_conflict_met_after_the_person_moved_on_is_kept_not_shown_over_t
         assert app.screen.query_one("#message", Input).value == "deployed the fix"
         assert app.context.store.get_action(1).title == "Ready to start (bob)"
         assert app.context.kept() and "Ready to start (alice)" in app.context.kept()[0]
-        assert any("#1 was changed by bob while your edit waited" in n for n in _notes(app))
+        assert any("#1 was changed by bob before your edit was saved" in n for n in _notes(app))
         await pilot.press("escape", "k", "e")  # back on #1: the conflict, now hers to settle
         await settle_app(app, pilot)
         assert type(app.screen).__name__ == "ActionFormModal"
