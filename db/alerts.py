@@ -223,11 +223,39 @@ def _raise(
     return alert_id
 
 
+def close_doubles(store: Store, tx: Transaction, kpi_id: int, undo_of: int) -> None:
+    """One open alert per KPI and kind (threshold, signal): an undo that put an older one back
+    (a removed reading's, reopened after a newer reading raised its own) closes the older,
+    which the newest stands for (two waited for the same breach, a reviewer)."""
+    name = store.conn.execute("SELECT name FROM kpis WHERE id = ?", (kpi_id,)).fetchone()
+    for kind in ("rule IS NULL", "rule IS NOT NULL"):
+        rows = store.conn.execute(
+            f"SELECT * FROM alerts WHERE kpi_id = ? AND closed_at IS NULL AND {kind}"
+            " ORDER BY id DESC",
+            (kpi_id,),
+        ).fetchall()
+        for older in rows[1:]:
+            update(
+                store,
+                tx,
+                older,
+                {"closed_at": tx.at},
+                f"closed alert {older['id']} on KPI {name[0]!r}: alert {rows[0]['id']}"
+                " stands for the same drift",
+                undo_of=undo_of,
+            )
+
+
 def update(
-    store: Store, tx: Transaction, before: sqlite3.Row, changes: dict[str, object], summary: str
+    store: Store,
+    tx: Transaction,
+    before: sqlite3.Row,
+    changes: dict[str, object],
+    summary: str,
+    undo_of: int | None = None,
 ) -> sqlite3.Row:
     """Write ``changes`` to the alert ``before`` is of, checked by its version, with its event
-    in ``tx``; the alert as it is now."""
+    in ``tx`` (``undo_of``: an undo's own); the alert as it is now."""
     columns = ", ".join(f"{name} = ?" for name in changes)
     cursor = store.conn.execute(
         f"UPDATE alerts SET {columns}, version = version + 1 WHERE id = ? AND version = ?",
@@ -236,7 +264,9 @@ def update(
     if cursor.rowcount != 1:  # cannot happen inside BEGIN IMMEDIATE; kept as a guard
         raise Conflict("alert", before["id"], None, None)
     after = store.conn.execute("SELECT * FROM alerts WHERE id = ?", (before["id"],)).fetchone()
-    tx.log("alert", before["id"], "update", summary, snapshot(before), snapshot(after))
+    tx.log(
+        "alert", before["id"], "update", summary, snapshot(before), snapshot(after), undo_of=undo_of
+    )
     row: sqlite3.Row = after
     return row
 

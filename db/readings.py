@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from pdca.db import alerts, convert
+from pdca.db import alerts, convert, signals
 from pdca.db.alert_standing import SELECT_ALERTS, standing
 from pdca.db.clock import iso
 from pdca.db.errors import InvalidInput
@@ -106,6 +106,12 @@ def raised_by(store: Store, kpi_id: int, reading_id: int) -> list[RaisedAlert]:
         SELECT_ALERTS + " WHERE a.kpi_id = ? AND a.closed_at IS NULL AND a.reading_id = ?",
         (kpi_id, reading_id),
     ).fetchall()
+    return _as_raised(store, rows)
+
+
+def _as_raised(store: Store, rows: list[sqlite3.Row]) -> list[RaisedAlert]:
+    """Alert rows as a reply names them, threshold first, each waiting for whom the
+    escalation rule says now."""
     rows.sort(key=lambda row: (row["rule"] is not None, row["id"]))  # two at most: no SQL sort
     now = store.clock()
     found = []
@@ -153,33 +159,45 @@ def remove(store: Store, reading_id: int) -> Removed:
     ``pdca undo`` puts back: recording the right value beside it left the wrong one in the
     chart, its trend and its process limits, and the alerts it raised open (a new user).
 
-    The alerts it raised lose their reading, and those still open are closed, saying why.
-    When it was the KPI's newest reading, the KPI's alerts follow the newest one left, as
-    after a recording (one still in breach with no alert open raises one)."""
+    An alert it raised loses it. A threshold alert still open stays open, now raised by the
+    newest reading left, when that one is beyond the threshold too (closing it and raising
+    another gave a fresh day to acknowledge, a reviewer); else it closes, saying why. A
+    signal alert it raised closes. Then the KPI's alerts follow its newest reading, as after
+    a recording: the chart without the typo may signal, or stop signalling."""
+    from pdca.db import kpi_rules
+
     with store.write() as tx:
         row = store.require("reading", reading_id)
-        kpi_id = row["kpi_id"]
-        name, unit = store.conn.execute(
-            "SELECT name, unit FROM kpis WHERE id = ?", (kpi_id,)
+        kpi = store.conn.execute("SELECT * FROM kpis WHERE id = ?", (row["kpi_id"],)).fetchone()
+        name, unit = kpi["name"], f" {kpi['unit']}" if kpi["unit"] else ""
+        shown = f"{shown_number(row['value'])}{unit} at {row['at']}"
+        newest = store.conn.execute(
+            f"SELECT id, value FROM kpi_readings WHERE kpi_id = ? AND id <> ?{signals.NUMBER}"
+            " ORDER BY at DESC, id DESC LIMIT 1",
+            (kpi["id"], reading_id),
         ).fetchone()
-        was_newest = alerts.newest_reading_id(store, kpi_id) == reading_id
-        shown = f"{shown_number(row['value'])} at {row['at']}"
+        threshold = None if kpi["alerts_mode"] == "signals" else kpi["alert"]
+        still_beyond = newest is not None and kpi_rules.in_alert(
+            newest["value"], threshold, kpi["direction"]
+        )
         raised_by_it = store.conn.execute(
             "SELECT * FROM alerts WHERE reading_id = ? ORDER BY id", (reading_id,)
         ).fetchall()
         for alert in raised_by_it:
-            changes: dict[str, object] = {"reading_id": None}
             said = f"alert {alert['id']} on KPI {name!r}"
-            if alert["closed_at"] is None:
-                changes["closed_at"] = tx.at
+            why = f"the reading that raised it ({shown}) was removed"
+            if alert["closed_at"] is not None:
+                changes: dict[str, object] = {"reading_id": None}
+            elif alert["rule"] is None and still_beyond:
+                changes = {"reading_id": newest["id"]}
+                why += (
+                    f", and the newest, {shown_number(newest['value'])}{unit}, is beyond the"
+                    " alert threshold too: it stays open"
+                )
+            else:
+                changes = {"reading_id": None, "closed_at": tx.at}
                 said = "closed " + said
-            alerts.update(
-                store,
-                tx,
-                alert,
-                changes,
-                f"{said}: the reading that raised it ({shown}) was removed",
-            )
+            alerts.update(store, tx, alert, changes, f"{said}: {why}")
         store.conn.execute("DELETE FROM kpi_readings WHERE id = ?", (reading_id,))
         tx.log(
             "reading",
@@ -190,10 +208,24 @@ def remove(store: Store, reading_id: int) -> Removed:
             convert.snapshot(row),
             None,
         )
-        if was_newest:
-            alerts.apply_breach(store, tx, kpi_id)
+        alerts.apply_breach(store, tx, kpi["id"])
         assert tx.tx is not None  # the delete was logged
         change = tx.tx
-    newest = alerts.newest_reading_id(store, kpi_id)
-    raised = raised_by(store, kpi_id, newest) if was_newest and newest is not None else []
-    return Removed(row=row, kpi=name, unit=unit, tx=change, raised=raised)
+    return Removed(row=row, kpi=name, unit=kpi["unit"], tx=change, raised=raised_in(store, change))
+
+
+def raised_in(store: Store, tx: int) -> list[RaisedAlert]:
+    """The alerts transaction ``tx`` raised, as ``raised_by`` gives them."""
+    made = [
+        alert_id
+        for (alert_id,) in store.conn.execute(
+            "SELECT entity_id FROM events WHERE tx = ? AND entity = 'alert' AND op = 'create'",
+            (tx,),
+        )
+    ]
+    if not made:
+        return []
+    rows = store.conn.execute(
+        SELECT_ALERTS + f" WHERE a.id IN ({', '.join('?' * len(made))})", made
+    ).fetchall()
+    return _as_raised(store, rows)

@@ -1991,6 +1991,12 @@ class Store:
             for event in events:
                 if event["entity"] == "person" and event["op"] == "create":
                     self._forget_person_if_unused(tx, event)
+            for kpi_id in {
+                json.loads(e["before"])["kpi_id"]
+                for e in events
+                if e["entity"] == "reading" and e["op"] == "delete" and e["before"]
+            }:
+                alerts.close_doubles(self, tx, kpi_id, undo_of=target_tx)
             # The person's own change first, then what it did beside it: the notifications a
             # channel turned off skipped came first, and "cleared notify webhook" was one of
             # "24 more" (a tester).

@@ -107,7 +107,7 @@ def test_a_wrong_reading_is_removed_its_alerts_closed_and_undo_puts_it_back(
     assert (removed.row["value"], removed.kpi, removed.unit, removed.raised) == (9999, KPI, "h", [])
     assert readings.closed_in(store, removed.tx) == [
         f"closed alert {alert.id} on KPI {KPI!r}: the reading that raised it"
-        f" (9999 at {removed.row['at']}) was removed"
+        f" (9999 h at {removed.row['at']}) was removed"
     ]
     assert store.conn.execute("SELECT count(*) FROM kpi_readings").fetchone()[0] == 1
     closed = store.conn.execute("SELECT closed_at, reading_id FROM alerts").fetchone()
@@ -134,3 +134,64 @@ def test_removing_the_newest_reading_judges_the_kpi_by_the_one_before(tmp_path: 
     removed = readings.remove(store, right)
     (raised,) = removed.raised
     assert raised.assignee == "dana" and raised.rule_text is None
+
+
+def _open_alerts(store: Store) -> list[tuple[int, int | None]]:
+    return [
+        (row[0], row[1])
+        for row in store.conn.execute(
+            "SELECT id, reading_id FROM alerts WHERE closed_at IS NULL ORDER BY id"
+        )
+    ]
+
+
+def test_removing_an_older_breaching_reading_keeps_its_alert_while_the_kpi_still_breaches(
+    tmp_path: Path,
+) -> None:
+    """50 raised alert 1, and 45 and 44 are beyond 34 too: taking 50 out closed alert 1 and
+    left the KPI in breach with no alert, the next reading raising one with a fresh day to
+    acknowledge (a reviewer). It stays open, raised by the newest reading left."""
+    store = _store(tmp_path / "a.db")
+    for hours, value in ((3, 50), (2, 45), (1, 44)):
+        store.clock = lambda hours=hours: NOW_DT - timedelta(hours=hours)
+        readings.record(store, KPI, value)
+    store.clock = lambda: NOW_DT
+    first = store.conn.execute("SELECT id FROM kpi_readings ORDER BY at LIMIT 1").fetchone()[0]
+    (alert_id, _) = _open_alerts(store)[0]
+    removed = readings.remove(store, first)
+    newest = store.conn.execute("SELECT id FROM kpi_readings ORDER BY at DESC LIMIT 1").fetchone()
+    assert _open_alerts(store) == [(alert_id, newest[0])]
+    assert removed.raised == [] and readings.closed_in(store, removed.tx) == []
+
+
+def test_an_undo_of_a_removal_after_a_newer_alert_leaves_one_open(tmp_path: Path) -> None:
+    """Removed 50 (alert 1 closed), then 45 raised alert 2; the undo put 50 and alert 1
+    back beside alert 2: two waited for one breach, and 30 later closed only the newest (a
+    reviewer). The undo closes the older."""
+    store = _store(tmp_path / "a.db")
+    store.clock = lambda: NOW_DT - timedelta(hours=3)
+    typo = readings.record(store, KPI, 50).row["id"]
+    store.clock = lambda: NOW_DT - timedelta(hours=2)
+    readings.remove(store, typo)
+    assert _open_alerts(store) == []
+    other = Store.open(store.path, actor="ben", clock=lambda: NOW_DT - timedelta(hours=1))
+    readings.record(other, KPI, 45)
+    other.close()
+    store.clock = lambda: NOW_DT
+    store.undo()
+    assert [alert_id for alert_id, _ in _open_alerts(store)] == [2]
+    store.clock = lambda: NOW_DT + timedelta(hours=1)
+    readings.record(store, KPI, 30)
+    assert _open_alerts(store) == []
+
+
+def test_removal_names_only_the_alerts_it_raised(tmp_path: Path) -> None:
+    """An acknowledged alert of the newest reading left was said to be "raised" (a
+    reviewer)."""
+    store = _store(tmp_path / "a.db")
+    store.clock = lambda: NOW_DT - timedelta(hours=2)
+    readings.record(store, KPI, 50)
+    store.clock = lambda: NOW_DT - timedelta(hours=1)
+    second = readings.record(store, KPI, 45).row["id"]
+    store.clock = lambda: NOW_DT
+    assert readings.remove(store, second).raised == []
