@@ -201,9 +201,11 @@ async def save_edit(
             if choice == "mine":
                 seen = theirs  # only my fields, over their version, checked by its version
                 chosen_mine = True
-                # The move asked for was from the phase seen: the caller's own move of it
-                # meets the change (bob had moved it on to Check meanwhile).
-                then_move = None
+                # The move asked for was from the phase seen: moved on meanwhile (bob took
+                # it on to Check), the caller's own move of it meets the change; still there,
+                # it goes with the edit, one change still (a reviewer's u left it half).
+                if theirs.phase != base.phase:
+                    then_move = None
                 continue
             if choice == "edit":
                 return EditAgain(theirs, with_changes(form_of(theirs), mine))

@@ -568,6 +568,35 @@ async def test_quitting_while_saving_finishes_the_write_first(make_app, board_db
         check.close()
 
 
+async def test_write_mine_on_a_gate_form_still_in_plan_moves_as_one_change(
+    make_app, board_db: Path
+) -> None:
+    """bob edits #2's notes while alice fills its owner and due for >; she writes hers over
+    his: the card moves, and one u takes back her edit and the move together (the write
+    mine path had made them two, a reviewer)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "greater_than_sign")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ActionFormModal)
+        app.screen.query_one("#owner", Input).value = "alice"
+        app.screen.query_one("#due", Input).value = "2026-12-01"
+        bob = open_as(board_db, "bob")
+        bob.edit_action(2, ActionChanges(notes="from bob"))
+        bob.close()
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ConflictModal)
+        await pilot.press("m")
+        await settle_app(app, pilot)
+        stored = app.context.store.get_action(2)
+        assert (stored.owner, stored.phase, stored.notes) == ("alice", "do", "from bob")
+        await pilot.press("u")
+        await settle_app(app, pilot)
+        back = app.context.store.get_action(2)
+        assert (back.owner, back.due, back.phase, back.notes) == (None, None, "plan", "from bob")
+
+
 async def test_a_move_to_do_after_write_mine_does_not_move_from_a_phase_not_seen(
     make_app, board_db: Path
 ) -> None:
