@@ -2035,6 +2035,21 @@ class Store:
             held = self._what_holds(login)
             if held:
                 raise GateUnmet(f"{login} stays one of this file's people: {held}")
+            # Their notify preference goes with them (notify config listed it still, and
+            # prefer refused them as nobody, a reviewer); the undo puts it back.
+            prefer = self.conn.execute(
+                "SELECT * FROM notify_settings WHERE key = ?", (f"prefer:{login}",)
+            ).fetchone()
+            if prefer is not None:
+                self.conn.execute("DELETE FROM notify_settings WHERE id = ?", (prefer["id"],))
+                tx.log(
+                    "notify_setting",
+                    prefer["id"],
+                    "delete",
+                    f"cleared notify preference of {login}",
+                    convert.snapshot(prefer),
+                    None,
+                )
             self.conn.execute("DELETE FROM people WHERE id = ?", (row["id"],))
             tx.log(
                 "person", row["id"], "delete", f"forgot person {login}", convert.snapshot(row), None
@@ -2043,12 +2058,12 @@ class Store:
     def _what_holds(self, login: str) -> str | None:
         """What refers to ``login`` (the first found, with what to do), else None."""
         owned = self.conn.execute(
-            "SELECT count(*), count(done_at), min(id) FROM actions WHERE owner = ?", (login,)
+            "SELECT count(*), min(id) FROM actions WHERE owner = ?", (login,)
         ).fetchone()
         if owned[0]:
             return (
-                f"owns {owned[0]} action(s), #{owned[2]} the first (pdca list --owner {login}"
-                f" --done shows them; pdca edit ID --owner LOGIN hands one over)"
+                f"owns {owned[0]} action(s), #{owned[1]} the first (pdca list --owner {login}"
+                f" --all shows them; pdca edit ID --owner LOGIN hands one over)"
             )
         if self.conn.execute("SELECT 1 FROM events WHERE actor = ? LIMIT 1", (login,)).fetchone():
             return "they made changes in this file, which name them"

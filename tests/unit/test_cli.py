@@ -1393,9 +1393,12 @@ def test_forget_takes_a_typo_out_of_the_people_once_nothing_is_theirs(ok, cli, m
     held = cli("forget", "bne")
     assert held.exit_code == 1 and held.stderr.startswith(
         "pdca: bne stays one of this file's people: owns 1 action(s), #1 the first"
+        " (pdca list --owner bne --all shows them;"
     )
+    ok("notify", "prefer", "bne", "terminal")
     ok("edit", "1", "--owner", "ben")
     assert ok("forget", "bne").stdout == "forgot bne: no longer one of this file's people\n"
+    assert "bne" not in ok("notify", "config").stdout  # their preference went with them
     assert "not one of this file's people" in cli("list", "--owner", "bne").stderr
     assert "not one of this file's people" in cli("forget", "bne").stderr
     assert "forgot person bne" in ok("undo").stdout
