@@ -528,7 +528,9 @@ def _reading_rows(
                 if row["name"] not in unknown:
                     unknown[row["name"]] = kpi_rules.UnknownKpi("name", row["name"], names)
                 raise unknown[row["name"]]
-            at = parse_timestamp(row["at"], "at", local=True)
+            # UTC without a zone, whoever imports it: a file read on the person's clock
+            # gave each teammate's TZ its own readings, twice on a re-import (a reviewer).
+            at = parse_timestamp(row["at"], "at")
             kpi_rules.refuse_future_reading(at, now, "at")
             draft = validated(
                 ReadingDraft, kpi=row["name"], value=_float(row["value"]), note=row.get("note", "")
