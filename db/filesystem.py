@@ -139,9 +139,9 @@ def world_writable(directory: Path) -> str:
         # The system's own: "chmod o-w,o-t /dev/shm" was advised (a tester).
         return (
             f"directory {directory} is the system's shared scratch folder: anyone may put files"
-            " beside the database, and its sticky bit can stop the team opening its -wal/-shm:"
-            f" put the database in a folder of its own (mkdir -m 2770 {shell_word(directory)}"
-            "/team, in the team's group), not the folder's mode"
+            " beside the database, and its sticky bit can stop the team opening its -wal/-shm;"
+            " it may be emptied at a reboot, too: put the database in a folder of its own on"
+            " a disk (as /srv/team, mode 2770 in the team's group), not the folder's mode"
         )
     if sticky:
         fix = whose_to_run(directory, f"chmod o-w,o-t {shell_word(directory)}")
