@@ -1129,7 +1129,7 @@ def run_app(app: PdcaApp) -> int:
         # The terminal these lines went to is gone: kept in a file, said at the next start.
         from pdca.tui.left_behind import write_left_behind
 
-        write_left_behind(lines, app.environ)
+        write_left_behind(lines, app.environ, app.context.path)
     for stream in (sys.stdout, sys.stderr):
         _let_go_if_gone(stream, hung_up=app.hung_up == signal.SIGHUP)
     if app.hung_up == signal.SIGHUP:

@@ -21,21 +21,24 @@ from pdca.tui.paths import NoHome
 PATTERN = "unsaved-*.txt"
 
 
-def write_left_behind(lines: list[str], environ: Mapping[str, str]) -> Path | None:
-    """Write ``lines`` to a new file of the person's own; its path, or None when there is
-    nowhere to put it (no home, a full disk)."""
+def write_left_behind(lines: list[str], environ: Mapping[str, str], database: Path) -> Path | None:
+    """Write ``lines`` (of the board on ``database``) to a new file of the person's own; its
+    path, or None when there is nowhere to put it (no home, a full disk)."""
     try:
         directory = crash_directory(environ)
     except NoHome:
         return None
-    moment = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    now = datetime.now(UTC)
+    moment = now.strftime("%Y%m%dT%H%M%SZ")
     path = directory / f"unsaved-{moment}-{os.getpid()}.txt"
     try:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as out:
             out.write(
-                f"pdca: the terminal hung up at {moment}; what the board could not save:\n"
+                # Which file: someone with two could not tell which #1 (a reviewer)
+                f"pdca: the terminal hung up at {now.strftime('%Y-%m-%d %H:%M:%S UTC')};"
+                f" what the board on {database} could not save:\n"
                 + "".join(f"{line}\n" for line in lines)
             )
     except OSError:

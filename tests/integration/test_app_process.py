@@ -267,6 +267,7 @@ def test_what_a_hung_up_board_could_not_save_is_kept_in_a_file_and_said_at_the_n
     assert os.waitstatus_to_exitcode(status) == 128 + signal.SIGHUP
     (kept,) = (Path(env["XDG_STATE_HOME"]) / "pdca").glob("unsaved-*.txt")
     assert "typed when the line dropped" in kept.read_text()
+    assert f"what the board on {path} could not save" in kept.read_text()
     assert kept.stat().st_mode & 0o777 == 0o600
     from pdca.tui.left_behind import left_behind_notice
 
