@@ -1112,7 +1112,8 @@ def edit(
         if not line.changed:
             _nothing_to_undo()
             return
-        _say_overdue_already(session, action_id, fields["due"])
+        if not line.done_at:  # a done action is late no more (a reviewer)
+            _say_overdue_already(session, action_id, fields["due"])
         if fields["owner"] is not None or fields["clear_owner"]:
             _say_earlier_round(store, action_id)
         return
@@ -1127,7 +1128,8 @@ def edit(
     if not changed:
         _nothing_to_undo()
         return
-    _say_overdue_already(session, action_id, fields["due"])
+    if not action.done_at:
+        _say_overdue_already(session, action_id, fields["due"])
     if changes.owner is not None or changes.clear_owner:
         _say_earlier_round(store, action_id)
 

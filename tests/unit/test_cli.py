@@ -1384,6 +1384,8 @@ def test_a_due_date_before_today_is_taken_and_said(ok, cli, shape) -> None:
     assert ok("edit", "2", "--due", "+1d", *shape).stderr == ""
     assert "overdue" not in ok("edit", "1", "--due", "2025-11-30", *shape).stderr  # unchanged
     assert ok("edit", "1", "--title", "late still", *shape).stderr == ""  # not its due
+    ok("done", "1", "--decision", "abandon")
+    assert ok("edit", "1", "--due", "2025-11-29", *shape).stderr == ""  # done: late no more
 
 
 def test_forget_takes_a_typo_out_of_the_people_once_nothing_is_theirs(ok, cli, monkeypatch) -> None:
