@@ -356,6 +356,12 @@ def _since(session: Session, text: str | None) -> str | None:
     raw = text.strip()
     if raw.upper().endswith(" UTC"):  # as the stand-up prints it: "since 2026-12-04 10:00 UTC"
         raw = raw[:-4].strip() + "Z"  # (a tester's copy of it was refused)
+    else:  # as the app shows a time, named by this clock's zone ("2026-12-04 05:00 EST")
+        import time
+
+        head, _, zone = raw.rpartition(" ")
+        if head and zone in time.tzname:
+            raw = head.strip()
     if "T" in raw or ":" in raw:
         since = iso(parse_timestamp(raw, "since", local=True))
     else:

@@ -209,6 +209,17 @@ def test_standup_markdown_text_json_and_recording(standardized, ok, js, monkeypa
         assert js("standup", "--since", given, "--format", "json")["since"] == (
             "2026-11-23T09:00:00Z"
         ), given
+    # and as the app shows one, named by the clock's own zone
+    import time
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    try:
+        time.tzset()
+        shown = js("standup", "--since", "2026-11-23 03:00 EST", "--format", "json")
+        assert shown["since"] == "2026-11-23T08:00:00Z"
+    finally:
+        monkeypatch.setenv("TZ", "UTC")
+        time.tzset()
 
 
 def test_standup_lists_each_persons_first_changes_and_all_with_all(
