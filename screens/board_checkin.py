@@ -36,11 +36,13 @@ async def ask_checkin(
     action: Action,
     reason: str | None = None,
     save: Callable[[Store, models.CheckinDraft], T] | None = None,
+    resend: str = "press c on it to send it again",
 ) -> T | Checkin | None:
     """Ask for a check-in and write it: what the write gave, or None when nothing was
     written. A check-in adds a row and overwrites nothing, so it is not refused because the
     card changed meanwhile (a done action still refuses). ``save``: the write, when more goes
-    with the check-in in one change (the move it was asked for)."""
+    with the check-in in one change (the move it was asked for), and ``resend`` what a kept
+    one's note says to do then."""
     from pdca.screens.dialogs import CheckinModal
 
     if board.saving_checkins[action.id]:
@@ -84,9 +86,7 @@ async def ask_checkin(
     # Not written (a lock held past the wait, the file gone read-only): what was typed is
     # kept for the next ``c`` on this card, not lost with the form (a tester).
     board.unsent_checkins[action.id] = result
-    services(board.app).notify_kept(
-        f"your check-in on #{action.id} is kept: press c on it to send it again"
-    )
+    services(board.app).notify_kept(f"your check-in on #{action.id} is kept: {resend}")
     return None
 
 

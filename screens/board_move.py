@@ -82,6 +82,8 @@ async def move_flow(board: BoardScreen, action: Action, target: Phase) -> None:
             save=lambda store, draft: store.checkin_then_move(
                 action.id, draft, target, expected_version=seen, expected_phase=seen_phase
             ),
+            # c would send the check-in alone, and say nothing of the move (a reviewer)
+            resend="press > on it to send it and move it to Check (c sends it alone)",
         )
         if saved is None:
             return

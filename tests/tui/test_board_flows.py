@@ -614,6 +614,43 @@ async def test_the_check_in_forms_chosen_status_shows_in_its_shape(
         assert drawn() == ["▐ ▌", "▐ ▌", "▐✓▌"]
 
 
+async def test_a_check_in_for_a_move_not_written_says_to_press_greater_than_again(
+    make_app, board_db: Path, monkeypatch
+) -> None:
+    """The check-in > asked for, kept after a busy file, said "press c on it to send it
+    again", which sends it alone and says nothing of the move (a reviewer); > sends both."""
+    from pdca.db.errors import DatabaseBusy
+    from pdca.db.store import Store
+
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l")
+        assert focused(app) == ("do", 3)
+
+        def busy(self: Store, *args: Any, **kwargs: Any) -> Any:
+            raise DatabaseBusy("the database stayed busy for 10 s; nothing written, try again")
+
+        written = Store.checkin_then_move
+        monkeypatch.setattr(Store, "checkin_then_move", busy)
+        await pilot.press("greater_than_sign")
+        await settle_app(app, pilot)
+        set_field(app, "message", "rolled out")
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        said = [n.message for n in app._notifications]
+        assert (
+            "your check-in on #3 is kept: press > on it to send it and move it to Check"
+            " (c sends it alone)" in said
+        )
+        monkeypatch.setattr(Store, "checkin_then_move", written)
+        await pilot.press("greater_than_sign")
+        await settle_app(app, pilot)
+        assert app.screen.query_one("#message", Input).value == "rolled out"
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        assert app.context.store.get_action(3).phase == "check"
+
+
 async def test_a_check_in_not_written_is_kept_for_the_next_try(
     make_app, board_db: Path, monkeypatch
 ) -> None:
