@@ -762,20 +762,25 @@ async def test_a_done_card_is_refused_at_once_without_a_dialog(
         assert app.context.store.last_event_id() == events
 
 
-async def test_d_on_a_round_of_repeating_work_in_plan_offers_standardize(
-    make_app, board_db: Path
-) -> None:
-    """A weekly review could only be abandoned before Act (two testers): a round of
-    repeating work is done where it is, its routine the standard."""
+def _repeating(board_db: Path, title: str, every: str) -> Any:
+    """A repeat rule's first round, dana's, due on the clock's day: made by alice."""
     from pdca.db import recurrence
     from pdca.db.models import ActionDraft
 
     store = open_as(board_db, "alice")
     try:
-        rule = ActionDraft(title="Weekly review", owner="dana", priority="high", due="2026-11-23")
-        made = recurrence.add_repeating_action(store, rule, "week")
+        rule = ActionDraft(title=title, owner="dana", priority="high", due="2026-11-23")
+        return recurrence.add_repeating_action(store, rule, every)
     finally:
         store.close()
+
+
+async def test_d_on_a_round_of_repeating_work_in_plan_offers_standardize(
+    make_app, board_db: Path
+) -> None:
+    """A weekly review could only be abandoned before Act (two testers): a round of
+    repeating work is done where it is, its routine the standard."""
+    made = _repeating(board_db, "Weekly review", "week")
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
@@ -796,15 +801,7 @@ async def test_d_on_an_after_rules_round_names_the_next_round_it_made(
 ) -> None:
     """An "after 7 days" round done makes the next: named, as pdca done names it (it came
     onto the board unsaid, a tester)."""
-    from pdca.db import recurrence
-    from pdca.db.models import ActionDraft
-
-    store = open_as(board_db, "alice")
-    try:
-        rule = ActionDraft(title="Tidy runbooks", owner="dana", priority="high", due="2026-11-23")
-        made = recurrence.add_repeating_action(store, rule, "after 7 days")
-    finally:
-        store.close()
+    made = _repeating(board_db, "Tidy runbooks", "after 7 days")
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)

@@ -568,6 +568,23 @@ async def test_quitting_while_saving_finishes_the_write_first(make_app, board_db
         check.close()
 
 
+async def _gate_form_saved_after_bob(app, pilot, board_db: Path, bob_does) -> None:  # type: ignore[no-untyped-def]
+    """> on #2 (Plan, no owner nor due), the form filled by alice; ``bob_does`` his change
+    meanwhile; then ctrl+s."""
+    await pilot.press("j", "greater_than_sign")
+    await settle_app(app, pilot)
+    assert isinstance(app.screen, ActionFormModal)
+    app.screen.query_one("#owner", Input).value = "alice"
+    app.screen.query_one("#due", Input).value = "2026-12-01"
+    bob = open_as(board_db, "bob")
+    try:
+        bob_does(bob)
+    finally:
+        bob.close()
+    await pilot.press("ctrl+s")
+    await settle_app(app, pilot)
+
+
 async def test_write_mine_on_a_gate_form_still_in_plan_moves_as_one_change(
     make_app, board_db: Path
 ) -> None:
@@ -576,16 +593,9 @@ async def test_write_mine_on_a_gate_form_still_in_plan_moves_as_one_change(
     mine path had made them two, a reviewer)."""
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("j", "greater_than_sign")
-        await settle_app(app, pilot)
-        assert isinstance(app.screen, ActionFormModal)
-        app.screen.query_one("#owner", Input).value = "alice"
-        app.screen.query_one("#due", Input).value = "2026-12-01"
-        bob = open_as(board_db, "bob")
-        bob.edit_action(2, ActionChanges(notes="from bob"))
-        bob.close()
-        await pilot.press("ctrl+s")
-        await settle_app(app, pilot)
+        await _gate_form_saved_after_bob(
+            app, pilot, board_db, lambda bob: bob.edit_action(2, ActionChanges(notes="from bob"))
+        )
         assert isinstance(app.screen, ConflictModal)
         await pilot.press("m")
         await settle_app(app, pilot)
@@ -603,21 +613,16 @@ async def test_a_move_to_do_after_write_mine_does_not_move_from_a_phase_not_seen
     """alice presses > on #2 (Plan, no owner nor due): the form asks for both. Meanwhile
     bob gives it an owner and a due date and moves it on to Check. alice saves, and chooses
     to write her fields over his: her fields are written, and #2 stays in Check."""
-    app = make_app(board_db)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("j", "greater_than_sign")
-        await settle_app(app, pilot)
-        assert isinstance(app.screen, ActionFormModal)
-        app.screen.query_one("#owner", Input).value = "alice"
-        app.screen.query_one("#due", Input).value = "2026-12-01"
-        bob = open_as(board_db, "bob")
+
+    def bob_moves_it_on(bob: Store) -> None:
         bob.edit_action(2, ActionChanges(owner="bob", due="2026-11-28"))
         bob.move_action(2, "do")
         bob.add_checkin(2, CheckinDraft(message="on it"))
         bob.move_action(2, "check")
-        bob.close()
-        await pilot.press("ctrl+s")
-        await settle_app(app, pilot)
+
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _gate_form_saved_after_bob(app, pilot, board_db, bob_moves_it_on)
         assert isinstance(app.screen, ConflictModal)
         await pilot.press("m")
         await settle_app(app, pilot)
