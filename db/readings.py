@@ -129,7 +129,20 @@ def closed_in(store: Store, tx: int) -> list[str]:
         " AND json_extract(e.after, '$.closed_at') IS NOT NULL",
         (tx,),
     ).fetchall()
-    return [str(summary) for _id, summary in sorted(rows)]
+    # by id: rows themselves do not sort (a removal that closed two alerts crashed, a tester)
+    return [str(summary) for _id, summary in sorted((row[0], row[1]) for row in rows)]
+
+
+def alerts_said_in(store: Store, tx: int) -> list[str]:
+    """What transaction ``tx`` said of every alert it changed (closed, or kept open and
+    why), in the log's words, by alert: a removal that kept an alert open said nothing of
+    it (a tester)."""
+    rows = store.conn.execute(
+        "SELECT e.id, e.summary FROM events e WHERE e.tx = ? AND e.entity = 'alert'"
+        " AND e.op = 'update'",
+        (tx,),
+    ).fetchall()
+    return [str(summary) for _id, summary in sorted((row[0], row[1]) for row in rows)]
 
 
 def closed_by(store: Store, reading_id: int) -> list[str]:

@@ -388,14 +388,14 @@ def kpi_remove_reading(session: Session, reading_id: int, as_json: bool) -> None
 
     store = session.store()
     removed = readings.remove(store, reading_id)
-    closed = readings.closed_in(store, removed.tx)
+    said = readings.alerts_said_in(store, removed.tx)  # closed, or kept open and why
     alert_store.escalate_due(store)
     if as_json:
         from pdca.db import convert
 
         reading = convert.reading({**dict(removed.row), "kpi": removed.kpi})  # type: ignore[arg-type]
         raised = [dataclasses.asdict(alert) for alert in removed.raised]
-        click.echo(to_json({"removed": reading, "closed": closed, "raised": raised}))
+        click.echo(to_json({"removed": reading, "alerts": said, "raised": raised}))
         return
     row = removed.row
     by = f" by {row['author']}" if row["author"] else ""
@@ -404,7 +404,7 @@ def kpi_remove_reading(session: Session, reading_id: int, as_json: bool) -> None
         f"removed reading {reading_id}: {shown_number(row['value'])}{unit} for"
         f" {printable(removed.kpi)} at {row['at']}{by}"
     )
-    for line in closed:
+    for line in said:
         click.echo(printable(line))
     breached = alert_store.breach_words(store, [a.id for a in removed.raised if not a.rule_text])
     for alert in removed.raised:  # the newest left still breaches

@@ -166,6 +166,23 @@ def test_kpi_show_lists_the_newest_readings_and_remove_reading_takes_one_out(
     assert (removed["removed"]["value"], removed["raised"]) == (9999, [])
 
 
+def test_remove_reading_says_every_alert_it_closed_or_kept_open(cli, ok) -> None:
+    """A cron typo that raised a threshold and a signal alert: removing it closed both and
+    crashed sorting their lines (a tester). One kept open says so too."""
+    ok("kpi", "add", "lat", "--unit", "ms", "--baseline", "100", "--target", "50", "--alert", "120")
+    for value in ("90", "85", "82", "78", "75"):
+        ok("kpi", "record", "lat", value)
+    raised = ok("kpi", "record", "lat", "1200").stdout
+    assert "raised alert 1" in raised and "raised alert 2 (signal:" in raised
+    said = ok("kpi", "remove-reading", "6").stdout.splitlines()
+    assert said[1].startswith("closed alert 1 on KPI 'lat': the reading that raised it")
+    assert said[2].startswith("closed alert 2 on KPI 'lat': the reading that raised it")
+    ok("kpi", "record", "lat", "130")  # alert 3
+    ok("kpi", "record", "lat", "140")
+    kept = ok("kpi", "remove-reading", "7").stdout.splitlines()
+    assert kept[1].endswith("the newest, 140 ms, is beyond the alert threshold too: it stays open")
+
+
 def test_an_at_without_a_zone_is_the_persons_own_time(ok, js, kpi, monkeypatch) -> None:
     """``--at 2026-11-21`` west of UTC was UTC midnight: the evening before, on their clock (a
     tester's cron back-filled "today" into yesterday). A time with a zone is as said."""
