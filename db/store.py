@@ -1741,7 +1741,7 @@ class Store:
         draft: CheckinDraft,
         target: Phase,
         *,
-        expected_version: int,
+        expected_version: int | None,
         expected_phase: Phase,
     ) -> tuple[Checkin, Action | Conflict | GateUnmet]:
         """A check-in, then the move it was asked for (the gate into Check), as one change:

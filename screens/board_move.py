@@ -79,8 +79,11 @@ async def move_flow(board: BoardScreen, action: Action, target: Phase) -> None:
             board,
             action,
             reason=rules_reason(str(unmet)),
+            # Checked by the phase seen alone: the check-in form stays open a while, and
+            # someone's priority edit meanwhile split it from its move (a tester); a move
+            # back, or on, is still met (the phase).
             save=lambda store, draft: store.checkin_then_move(
-                action.id, draft, target, expected_version=seen, expected_phase=seen_phase
+                action.id, draft, target, expected_version=None, expected_phase=seen_phase
             ),
             # c would send the check-in alone, and say nothing of the move (a reviewer)
             resend="press > on it to send it and move it to Check (c sends it alone)",

@@ -129,6 +129,29 @@ async def test_do_to_check_asks_for_a_check_in_first(make_app, board_db: Path) -
         assert (detail.action.phase, detail.checkins) == ("do", [])
 
 
+async def test_a_check_in_and_its_move_go_together_past_an_edit_of_another_field(
+    make_app, board_db: Path
+) -> None:
+    """bob set #3's priority while alice wrote the check-in > asked for: the check-in was
+    saved and the move refused, two halves of one change (a tester). The phase is what the
+    move is checked by."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l", "greater_than_sign")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, CheckinModal)
+        open_as(board_db, "bob").edit_action(3, ActionChanges(priority="low"))
+        set_field(app, "message", "ready to measure")
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        detail = app.context.store.action_detail(3)
+        assert (detail.action.phase, detail.action.priority) == ("check", "low")
+        await pilot.press("u")
+        await settle_app(app, pilot)
+        detail = app.context.store.action_detail(3)
+        assert (detail.action.phase, detail.checkins, detail.action.priority) == ("do", [], "low")
+
+
 async def test_a_move_refused_after_its_check_in_says_which_move(make_app, board_db: Path) -> None:
     """The check-in was saved, the move not (bob moved the card back meanwhile): it said
     "the rest was not", a riddle (a tester)."""
