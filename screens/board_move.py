@@ -112,8 +112,13 @@ async def move_flow(board: BoardScreen, action: Action, target: Phase) -> None:
 async def _owner_and_due(board: BoardScreen, action: Action) -> Action | None:
     """Into Do: the form, asking for the owner and due date; the action as saved and moved
     (one change, so one ``u`` takes both back), or None. A refusal or a conflict asks again,
-    with what was typed (``save_edit``)."""
-    initial = form_of(action)
+    with what was typed (``save_edit``), kept for the next ``>``: it opened empty, the kept
+    edit left for an ``e`` that made the move a second change (a tester)."""
+    kept = board.unsent_edits.get(action.id)
+    if kept is not None:
+        action, initial = kept.base, kept.form  # checked against the version it was made on
+    else:
+        initial = form_of(action)
     while True:
         form = await board.app.push_screen_wait(
             action_form(
@@ -124,11 +129,13 @@ async def _owner_and_due(board: BoardScreen, action: Action) -> Action | None:
             )
         )
         if form is None:
-            return None
+            return None  # esc: a kept edit stays kept
+        board.unsent_edits.pop(action.id, None)  # saved now, or kept again by again_now
         saved = await save_edit_shown(board, action, form, then_move="do")
         if not isinstance(saved, EditAgain):
             return saved if isinstance(saved, Action) else None
-        if not again_now(board, saved, then="then > to move it to Do"):
+        again = "save it, and it moves to Do (e opens it alone)"
+        if not again_now(board, saved, then=again, reopen="press > on it"):
             return None  # the move is the person's to ask again, once the edit is saved
         action, initial = saved.base, saved.form
 

@@ -259,15 +259,18 @@ def moved_on(board: BoardScreen, action_id: int) -> bool:
     return board.app.screen is not board or board.focused_id != action_id
 
 
-def again_now(board: BoardScreen, again: EditAgain, then: str = "") -> bool:
+def again_now(
+    board: BoardScreen, again: EditAgain, then: str = "", reopen: str = "press e on it"
+) -> bool:
     """Whether the form opens again now; else the edit is kept for the next ``e`` on it, and
-    the person told so (``then``: what they had asked for after it, which waits for them)."""
+    the person told so (``then``: what they had asked for after it, which waits for them;
+    ``reopen``: the key that opens it again, for them)."""
     if not again.later:  # the person chose to edit again: the form, now
         return True
     # Refused: kept as typed for the next e (a tester retyped one from memory), never a form
     # opened by itself, which took the keys typed meanwhile for something else (testers).
     board.unsent_edits[again.base.id] = again
-    where = "press e on it"
+    where = reopen
     # As it is now: the version kept may be the one seen before a wait for the lock (a
     # reviewer), finished by someone else meanwhile.
     try:

@@ -344,6 +344,35 @@ async def test_a_kept_check_in_sent_again_leaves_the_header(
         )
 
 
+async def test_a_gate_form_kept_past_the_lock_opens_again_at_the_next_greater_than(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """> on #2, its owner and due typed, the file locked past the wait: kept. The next >
+    opened an empty form and left the kept edit for an e that made the move a second change
+    (a tester); it opens with what was typed, and saving moves it, one change."""
+    monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)  # give up sooner
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("j", "greater_than_sign")
+        await settle_app(app, pilot)
+        app.screen.query_one("#owner", Input).value = "dana"
+        app.screen.query_one("#due", Input).value = "2026-12-01"
+        await _saved_while_locked(app, pilot, board_db)
+        await settle_app(app, pilot)
+        assert "your edit of #2 is kept: press > on it to open it again, save it" in _notes(app)[-1]
+        await pilot.press("greater_than_sign")
+        await settle_app(app, pilot)
+        assert app.screen.query_one("#owner", Input).value == "dana"
+        await pilot.press("ctrl+s")
+        await _wait_until(pilot, lambda: app.screen.query_one(StatusBar).kept == 0)
+        moved = app.context.store.get_action(2)
+        assert (moved.phase, moved.owner, moved.due) == ("do", "dana", "2026-12-01")
+        await pilot.press("u")
+        await settle_app(app, pilot)
+        assert app.context.store.get_action(2).phase == "plan"
+
+
 async def test_a_new_action_that_outwaits_the_lock_is_kept_for_the_next_n(
     make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
