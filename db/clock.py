@@ -51,6 +51,26 @@ def parse_timestamp(text: str, field: str = "timestamp", *, local: bool = False)
     return moment
 
 
+def parse_named_local(text: str, field: str) -> datetime | None:
+    """``2026-12-04 05:00 EST``, a time as the app shows it (named by the local clock's
+    zone), as an aware UTC datetime; None when ``text`` ends in no such name. The name must
+    be the zone's at that moment: EST in July, or the first 01:30 of the autumn's repeated
+    hour called EST, was taken an hour off (a tester)."""
+    import time
+
+    head, _, zone = text.strip().rpartition(" ")
+    if not head or zone not in time.tzname:
+        return None
+    naive = parse_timestamp(head, field, local=True).astimezone().replace(tzinfo=None)
+    named = None
+    for fold in (0, 1):  # the repeated hour's first and second time
+        moment = naive.replace(fold=fold).astimezone()
+        named = moment.tzname()
+        if named == zone:
+            return moment.astimezone(UTC).replace(microsecond=0)
+    raise InvalidInput(field, text, f"is not {zone} on this clock, which is {named} then")
+
+
 def _no_such_day(raw: str) -> bool:
     """Whether ``raw`` starts with a date's shape (``2026-02-30``) that is no day."""
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ].*)?", raw):

@@ -161,7 +161,7 @@ def test_bad_input_is_one_line_and_writes_nothing(
     assert sha(db_path) == before
 
 
-def test_standup_markdown_text_json_and_recording(standardized, ok, js, monkeypatch) -> None:
+def test_standup_markdown_text_json_and_recording(standardized, ok, js, cli, monkeypatch) -> None:
     md = ok("standup").stdout
     lines = md.splitlines()
     assert lines[0] == "**Stand-up** — since 2026-11-22 09:00 UTC"  # the title line
@@ -217,6 +217,14 @@ def test_standup_markdown_text_json_and_recording(standardized, ok, js, monkeypa
         time.tzset()
         shown = js("standup", "--since", "2026-11-23 03:00 EST", "--format", "json")
         assert shown["since"] == "2026-11-23T08:00:00Z"
+        # the autumn's repeated hour: EDT the first 01:30, EST the second
+        edt = js("standup", "--since", "2026-11-01 01:30 EDT", "--format", "json")
+        est = js("standup", "--since", "2026-11-01 01:30 EST", "--format", "json")
+        assert (edt["since"], est["since"]) == ("2026-11-01T05:30:00Z", "2026-11-01T06:30:00Z")
+        summer = cli("standup", "--since", "2026-07-04 10:00 EST")
+        assert summer.exit_code == 1 and "is not EST on this clock, which is EDT then" in (
+            summer.stderr
+        )
     finally:
         monkeypatch.setenv("TZ", "UTC")
         time.tzset()
