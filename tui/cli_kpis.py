@@ -507,7 +507,8 @@ def kpi_show(session: Session, name: str, as_json: bool) -> None:
     """Show a KPI: its fields, status, the change around each linked action, its alerts."""
     from pdca.db.kpis import kpi_detail
 
-    detail = kpi_detail(session.store(), name)
+    store = session.store()
+    detail = kpi_detail(store, name)
     if as_json:
         data = detail.model_dump(mode="json")
         data["kpi"] = _row_json(detail.row)
@@ -556,7 +557,11 @@ def kpi_show(session: Session, name: str, as_json: bool) -> None:
         after = "-" if c.after_mean is None else f"{c.after_mean:.4g}"
         lines.append(f"  #{c.action_id} {c.title}: {before} -> {after} ({c.verdict})")
     lines += ["", f"alerts ({len(detail.alerts)}):"]
-    lines += [f"  {_alert_line(a)}" for a in detail.alerts] or ["  none"]
+    from pdca.db import alerts as alert_store
+
+    # A threshold alert's why, as pdca alerts says it (only a signal's was said, a tester)
+    breached = alert_store.breach_words(store, [a.id for a in detail.alerts if not a.rule_text])
+    lines += [f"  {_alert_line(a, breached.get(a.id))}" for a in detail.alerts] or ["  none"]
     lines += ["", f"readings: {len(detail.readings)} in the last year"]
     # The newest, with their ids: a wrong one is found here to be taken out (kpi
     # remove-reading), where only --json had them (a new user).
@@ -637,8 +642,8 @@ def _limits_lines(detail: Any) -> list[str]:
 ACK_NOTE_SHOWN = 60  # characters of an acknowledgement's note in a line (--json: all of it)
 
 
-def _alert_line(a: Any) -> str:
-    why = f"  signal: {a.rule_text}" if a.rule_text else ""
+def _alert_line(a: Any, breach: str | None = None) -> str:
+    why = f"  signal: {a.rule_text}" if a.rule_text else f"  {breach}" if breach else ""
     return f"{a.id}  {a.kpi}  raised {a.raised_at}{why}  {_alert_state(a)}"
 
 

@@ -90,7 +90,9 @@ def test_record_raises_then_closes_and_alerts_lists_and_acks(cli, ok, js, kpi) -
     listed = ok("alerts").stdout.splitlines()
     assert listed[0].split() == ["ID", "KPI", "RAISED", "WHY", "STATE", "NOTE"]
     assert listed[1].endswith(f"acknowledged by alice {NOW}  draining the queue")
-    assert ok("kpi", "show", KPI).stdout.count(": draining the queue\n") == 1
+    shown = ok("kpi", "show", KPI).stdout
+    assert shown.count(": draining the queue\n") == 1
+    assert "  35 h is above the alert threshold 34 h  acknowledged by" in shown  # its why
     closed = ok("kpi", "record", KPI, "30").stdout.splitlines()  # said, as raising is
     assert closed[1:] == [
         f"closed alert 1 on KPI {KPI!r}: 30 h is back under the alert threshold 34 h"
