@@ -602,7 +602,7 @@ async def test_the_one_perspective_warning_names_a_few_and_counts_the_rest(
         screen = await open_kpis(pilot)
         await settle_app(app, pilot)
         said = str(screen.query_one("#kpi-warnings", Static).render())
-        assert said.startswith("⚠ one perspective only: Init 0: every KPI is quality;")
+        assert said.startswith("⚠ one perspective only: Init 0: its one KPI is quality;")
         assert said.endswith("(and 4 more)")
 
 
