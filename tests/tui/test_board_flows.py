@@ -49,15 +49,20 @@ async def test_plan_to_do_without_due_asks_for_owner_and_due(make_app, board_db:
         assert new_person_notes(app) == ["dana is new to this file: now one of its people"]
 
 
+async def _gate_form_filled(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    """> on #2 (Plan, no owner nor due): its form, filled with dana and three days on."""
+    await pilot.press("j", "greater_than_sign")
+    await settle_app(app, pilot)
+    set_field(app, "owner", "dana")
+    set_field(app, "due", "+3d")
+
+
 async def test_one_undo_takes_back_the_gate_form_and_its_move(make_app, board_db: Path) -> None:
     """> through the form is one change: u puts #2 back in Plan with no owner and no due
     (it was two, and u left the owner and date just typed on a card still in Plan)."""
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("j", "greater_than_sign")
-        await settle_app(app, pilot)
-        set_field(app, "owner", "dana")
-        set_field(app, "due", "+3d")
+        await _gate_form_filled(app, pilot)
         await pilot.press("ctrl+s")
         await settle_app(app, pilot)
         assert app.context.store.get_action(2).phase == "do"
@@ -76,10 +81,7 @@ async def test_a_gate_form_kept_after_the_action_was_done_meanwhile_asks_for_no_
     refuses (a tester followed it)."""
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("j", "greater_than_sign")
-        await settle_app(app, pilot)
-        set_field(app, "owner", "dana")
-        set_field(app, "due", "+3d")
+        await _gate_form_filled(app, pilot)
         open_as(board_db, "bob").complete_action(2, "abandon")
         await pilot.press("ctrl+s")
         await settle_app(app, pilot)

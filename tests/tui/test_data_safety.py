@@ -88,6 +88,11 @@ async def _save_title_after_bob(app, pilot, board_db: Path, title: str, bob_does
     await pilot.press("e")
     await settle_app(app, pilot)
     app.screen.query_one("#title", Input).value = title
+    await _saved_after_bob(app, pilot, board_db, bob_does)
+
+
+async def _saved_after_bob(app, pilot, board_db: Path, bob_does) -> None:  # type: ignore[no-untyped-def]
+    """bob writes (``bob_does(his store)``) while alice's form is open; then her ctrl+s."""
     bob = open_as(board_db, "bob")
     try:
         bob_does(bob)
@@ -605,13 +610,7 @@ async def _gate_form_saved_after_bob(app, pilot, board_db: Path, bob_does) -> No
     assert isinstance(app.screen, ActionFormModal)
     app.screen.query_one("#owner", Input).value = "alice"
     app.screen.query_one("#due", Input).value = "2026-12-01"
-    bob = open_as(board_db, "bob")
-    try:
-        bob_does(bob)
-    finally:
-        bob.close()
-    await pilot.press("ctrl+s")
-    await settle_app(app, pilot)
+    await _saved_after_bob(app, pilot, board_db, bob_does)
 
 
 async def test_write_mine_on_a_gate_form_still_in_plan_moves_as_one_change(
