@@ -123,25 +123,29 @@ def _as_raised(store: Store, rows: list[sqlite3.Row]) -> list[RaisedAlert]:
 
 def closed_in(store: Store, tx: int) -> list[str]:
     """What transaction ``tx`` said of the alerts it closed, in the log's words."""
-    rows = store.conn.execute(
-        "SELECT e.id, e.summary FROM events e WHERE e.tx = ? AND e.entity = 'alert'"
-        " AND e.op = 'update' AND json_extract(e.before, '$.closed_at') IS NULL"
+    return _alert_summaries(
+        store,
+        tx,
+        " AND json_extract(e.before, '$.closed_at') IS NULL"
         " AND json_extract(e.after, '$.closed_at') IS NOT NULL",
-        (tx,),
-    ).fetchall()
-    # by id: rows themselves do not sort (a removal that closed two alerts crashed, a tester)
-    return [str(summary) for _id, summary in sorted((row[0], row[1]) for row in rows)]
+    )
 
 
 def alerts_said_in(store: Store, tx: int) -> list[str]:
     """What transaction ``tx`` said of every alert it changed (closed, or kept open and
-    why), in the log's words, by alert: a removal that kept an alert open said nothing of
-    it (a tester)."""
+    why), in the log's words: a removal that kept an alert open said nothing of it (a
+    tester)."""
+    return _alert_summaries(store, tx)
+
+
+def _alert_summaries(store: Store, tx: int, only: str = "") -> list[str]:
+    """The summaries of ``tx``'s alert updates (``only``: a further condition), by event."""
     rows = store.conn.execute(
         "SELECT e.id, e.summary FROM events e WHERE e.tx = ? AND e.entity = 'alert'"
-        " AND e.op = 'update'",
+        " AND e.op = 'update'" + only,
         (tx,),
     ).fetchall()
+    # by id: rows themselves do not sort (a removal that closed two alerts crashed, a tester)
     return [str(summary) for _id, summary in sorted((row[0], row[1]) for row in rows)]
 
 
@@ -163,7 +167,7 @@ class Removed:
     row: sqlite3.Row  # the reading as it was
     kpi: str
     unit: str
-    tx: int  # the removal's change: its alert lines are read from it (``closed_in``)
+    tx: int  # the removal's change: its alert lines are read from it (``alerts_said_in``)
     raised: list[RaisedAlert]  # the KPI's newest reading now breaches, with no alert open
 
 

@@ -131,9 +131,7 @@ def export_problems(store: Store) -> list[str]:
     for table in CHECKED_ON_EXPORT:
         for row in store.conn.execute(f"SELECT * FROM {table} ORDER BY id"):
             data = dict(row)
-            if table == "notify_settings" and data.get("key") == "command":
-                continue  # never imported: the import says to set it again
-            problem = row_problem(table, data)
+            problem = _refused(table, data)
             if problem:
                 found.append(f"{table} row {data.get('id', '?')}: {problem}")
     # And the values of any table that its guards refuse (put in by hand before them): the
@@ -428,6 +426,14 @@ def _insert_rows(conn: sqlite3.Connection, path: Path, table: str, rows: Any) ->
 _BAD_ROWS_SHOWN = 5
 
 
+def _refused(table: str, row: dict[str, Any]) -> str | None:
+    """Why an import refuses this row of a small table, or None. The notify command is never
+    imported (the import says to set it again): never refused either."""
+    if table == "notify_settings" and row.get("key") == "command":
+        return None
+    return row_problem(table, row)
+
+
 def _refuse_every_bad_name(path: Path, tables: dict[str, Any]) -> None:
     """Of the small tables' rows (initiatives, KPIs, people, settings), every one pdca would
     refuse, named at once: an older build's export with "none" and "#5" for names was
@@ -442,9 +448,7 @@ def _refuse_every_bad_name(path: Path, tables: dict[str, Any]) -> None:
         for number, row in enumerate(rows, start=1):
             if not isinstance(row, dict):
                 continue
-            if table == "notify_settings" and row.get("key") == "command":
-                continue  # never imported
-            problem = row_problem(table, row)
+            problem = _refused(table, row)
             if problem is None and table in ("kpis", "initiatives"):
                 problem = _name_twice(seen, row.get("name"))
             if problem:
