@@ -702,6 +702,10 @@ def standup_digest(
     cadence = team_settings(store).stale_after_days
     standing_most = STANDING_MOST if standing_most is None else standing_most
     open_actions, more = _open_actions(store, now, cadence, standing_most)
+    unacknowledged = [a for a in alerts.list_alerts(store) if a.acknowledged_at is None]
+    # A threshold alert says its breach ("41 h is above the alert threshold 34 h"), as
+    # ``pdca alerts`` does: "threshold" alone told nothing (a tester).
+    breached = alerts.breach_words(store, [a.id for a in unacknowledged if a.rule is None])
     waiting = [
         arules.WaitingAlert(
             a.id,
@@ -709,10 +713,9 @@ def standup_digest(
             a.assignee,
             a.ack_due,
             a.overdue,
-            reason=xmr.SHORT_TEXT.get(a.rule or "", "threshold"),
+            reason=breached.get(a.id) or xmr.SHORT_TEXT.get(a.rule or "", "threshold"),
         )
-        for a in alerts.list_alerts(store)
-        if a.acknowledged_at is None
+        for a in unacknowledged
     ]
     # ``list_followups(due_only=True)``'s, as the five fields the rules read; ``standing_most``
     # a person, as their open actions are (59 listed for one person on a busy file, a tester),

@@ -24,8 +24,8 @@ from pdca.db.accountability_models import (
 from pdca.db.clock import iso, stored_moment
 from pdca.db.dates import LATEST, minute_utc
 from pdca.db.errors import InvalidInput
-from pdca.db.kpi_rules import ACK_HOURS
-from pdca.db.models import ID_MAX, PDCA_ACTOR, shown_number, side_of
+from pdca.db.kpi_rules import ACK_HOURS, beyond_words
+from pdca.db.models import ID_MAX, PDCA_ACTOR, shown_number
 
 if TYPE_CHECKING:
     from pdca.db.models import Event
@@ -541,11 +541,9 @@ def _item(
                 if value is not None:  # the reading that raised it, as a breach's says (a lead)
                     detail += f" ({shown_number(value)}{unit})"
             elif value is not None and kpi.alert is not None:
-                detail = (
-                    f"{shown_number(value)}{unit} is {side_of(value, kpi.alert)} the alert"
-                    " threshold "
-                    f"{shown_number(kpi.alert)}{unit}"
-                )
+                detail = beyond_words(value, kpi.alert, kpi.unit)
+            elif after.get("reading_id") is not None:  # ``pdca kpi remove-reading``'d since
+                detail = "by a reading since removed"
             return item("alert-raised", after.get("assignee"), detail, title=kpi.name)
         if event.op != "update":
             return None

@@ -32,7 +32,7 @@ from pdca.db.alert_standing import waiting_by_person as waiting_by_person
 from pdca.db.clock import iso
 from pdca.db.convert import escalation_path, snapshot
 from pdca.db.errors import Conflict, InvalidInput, NotFound
-from pdca.db.models import PDCA_ACTOR, shown_number, side_of, validated
+from pdca.db.models import PDCA_ACTOR, shown_number, validated
 from pdca.db.store import Store, Transaction
 
 if TYPE_CHECKING:  # pydantic and the accountability rules come where used, not to record
@@ -207,11 +207,8 @@ def _raise(
     alert_id = cursor.lastrowid
     assert alert_id is not None
     row = store.conn.execute("SELECT * FROM alerts WHERE id = ?", (alert_id,)).fetchone()
-    # With the unit, as its closing says it ("999 is above 227.5" for a cost: a tester)
-    unit = f" {kpi['unit']}" if kpi["unit"] else ""
     what = (
-        f"{shown_number(reading['value'])}{unit} is {side_of(reading['value'], kpi['alert'])}"
-        f" the alert threshold {shown_number(kpi['alert'])}{unit}"
+        kpi_rules.beyond_words(reading["value"], kpi["alert"], kpi["unit"])
         if signal is None
         else f"signal: {words}"
     )
@@ -362,16 +359,27 @@ def follow_new_chain(store: Store, tx: Transaction, kpi_id: int, before: sqlite3
 
 
 def breach_words(store: Store, alert_ids: Iterable[int]) -> dict[int, str]:
-    """What raised each threshold alert, as its raising said it (``12 h is above the alert
-    threshold 8 h``): ``pdca alerts`` said "threshold" alone (a new user). Read off each
-    alert's create event, down the events' entity index: the threshold may have changed."""
+    """What holds each threshold alert open, as its raising said it (``12 h is above the
+    alert threshold 8 h``): ``pdca alerts`` said "threshold" alone (a new user). Read off each
+    alert's create event, down the events' entity index: the threshold may have changed.
+    An alert whose raising reading was removed, kept open by a newer one beyond the threshold
+    (``readings.remove``), is told by that one: its words named the removed typo (a tester)."""
     words: dict[int, str] = {}
     for alert_id in alert_ids:
         row = store.conn.execute(
-            "SELECT summary FROM events WHERE entity = 'alert' AND entity_id = ? AND op = 'create'"
+            "SELECT summary, json_extract(after, '$.reading_id') FROM events"
+            " WHERE entity = 'alert' AND entity_id = ? AND op = 'create'"
             " ORDER BY id DESC LIMIT 1",
             (alert_id,),
         ).fetchone()
+        now = store.conn.execute(
+            "SELECT r.id, r.value, k.alert, k.unit FROM alerts a JOIN kpis k ON k.id = a.kpi_id"
+            " JOIN kpi_readings r ON r.id = a.reading_id WHERE a.id = ?",
+            (alert_id,),
+        ).fetchone()
+        if now is not None and row is not None and now[0] != row[1] and now[2] is not None:
+            words[alert_id] = kpi_rules.beyond_words(now[1], now[2], now[3])
+            continue
         said = str(row[0]) if row else ""
         head = f"raised alert {alert_id} on KPI "
         rest = said[len(head) :] if said.startswith(head) else ""

@@ -21,6 +21,7 @@ from pdca.db.models import (
     KpiStatus,
     Trend,
     shown_number,
+    side_of,
 )
 from pdca.db.unknown_names import UnknownName
 
@@ -59,6 +60,16 @@ def worse(value: float, than: float, direction: Direction) -> bool:
 
 def at_or_better(value: float, than: float, direction: Direction) -> bool:
     return not worse(value, than, direction)
+
+
+def beyond_words(value: float, threshold: float, unit: str | None) -> str:
+    """``12 h is above the alert threshold 8 h``: with the unit, as its closing says it
+    ("999 is above 227.5" for a cost: a tester)."""
+    unit = f" {unit}" if unit else ""
+    return (
+        f"{shown_number(value)}{unit} is {side_of(value, threshold)}"
+        f" the alert threshold {shown_number(threshold)}{unit}"
+    )
 
 
 def in_alert(value: float, alert: float | None, direction: Direction) -> bool:

@@ -183,6 +183,11 @@ def test_remove_reading_says_every_alert_it_closed_or_kept_open(cli, ok) -> None
     ok("kpi", "record", "lat", "140")
     kept = ok("kpi", "remove-reading", "7").stdout.splitlines()
     assert kept[1].endswith("the newest, 140 ms, is beyond the alert threshold too: it stays open")
+    # What holds it open now is the newest, not the removed reading (130 named, a tester).
+    why = "140 ms is above the alert threshold 120 ms"
+    assert why in ok("alerts").stdout and "130 ms" not in ok("alerts").stdout
+    assert f"acknowledge by 2026-11-24 09:00 UTC; {why})" in ok("standup").stdout
+    assert "Alert raised: lat — by a reading since removed" in ok("standup").stdout
 
 
 def test_an_at_without_a_zone_is_the_persons_own_time(ok, js, kpi, monkeypatch) -> None:
