@@ -956,23 +956,38 @@ _OPEN_OWNERS = """WITH RECURSIVE o(owner) AS (
  SELECT (SELECT min(owner) FROM actions INDEXED BY idx_actions_open_owner WHERE done_at IS NULL)
  UNION ALL SELECT (SELECT min(owner) FROM actions INDEXED BY idx_actions_open_owner
   WHERE done_at IS NULL AND owner > o.owner) FROM o WHERE o.owner IS NOT NULL)"""
+# A repeat nobody did (a daily check ignored for three weeks) is its oldest round that needs a
+# word, said with how many newer ones do too: one line a round filled a person's ten (a
+# tester). Only a repeat's rounds are probed, down the recurrence index.
+_NEWER_ROUND = (
+    "SELECT 1 FROM actions y INDEXED BY idx_actions_recurrence_id WHERE y.recurrence_id ="
+    " x.recurrence_id AND y.done_at IS NULL AND y.id < x.id AND "
+    + _NEEDS_A_WORD.replace("x.", "y.")
+)
+_FIRST_ROUND = f"(x.recurrence_id IS NULL OR NOT EXISTS ({_NEWER_ROUND}))"
 _X_ORDER = ", ".join(f"x.{term}" for term in STANDUP_ORDER.split(", "))  # the index's order
 # Each person's first ``?3`` in the stand-up's order, down their part of the stand-up's
 # index (no sort); only those rows are read, for their titles.
 _FIRST_OPEN = f"""
 SELECT a.id, a.title, a.owner, a.due, coalesce(a.last_checkin_at, a.created_at),
- a.last_checkin_status
+ a.last_checkin_status, a.recurrence_id
 FROM ({_OPEN_OWNERS} SELECT owner FROM o WHERE owner IS NOT NULL
  UNION ALL SELECT NULL WHERE EXISTS (SELECT 1 FROM actions INDEXED BY idx_actions_open_owner
  WHERE done_at IS NULL AND owner IS NULL)) AS p
 JOIN actions a ON a.id IN (SELECT x.id FROM actions x INDEXED BY idx_actions_open_standup
- WHERE x.done_at IS NULL AND x.owner IS p.owner AND {_NEEDS_A_WORD}
+ WHERE x.done_at IS NULL AND x.owner IS p.owner AND {_NEEDS_A_WORD} AND {_FIRST_ROUND}
  ORDER BY {_X_ORDER} LIMIT ?3)
 """
-# How many each person has: one pass down the same index, no action row read.
+# How many each person has: one pass down the same index, no action row read but a
+# repeat's rounds (``_FIRST_ROUND``).
 _OPEN_COUNTS = f"""
 SELECT x.owner, count(*) FROM actions x INDEXED BY idx_actions_open_standup
-WHERE x.done_at IS NULL AND {_NEEDS_A_WORD} GROUP BY x.owner
+WHERE x.done_at IS NULL AND {_NEEDS_A_WORD} AND {_FIRST_ROUND} GROUP BY x.owner
+"""
+_ROUNDS_BEHIND = f"""
+SELECT x.recurrence_id, count(*) - 1 FROM actions x INDEXED BY idx_actions_recurrence_id
+WHERE x.recurrence_id IN ({{marks}}) AND x.done_at IS NULL AND {_NEEDS_A_WORD}
+GROUP BY x.recurrence_id
 """
 
 
@@ -998,7 +1013,15 @@ def _open_actions(
         for owner, n in store.conn.execute(_OPEN_COUNTS, values[:2])
         if n > most
     }
-    return [arules.OpenAction(*row) for row in rows], more
+    repeats = sorted({row[6] for row in rows if row[6] is not None})
+    behind: dict[int, int] = {}
+    if repeats:
+        marks = ", ".join(str(int(rule)) for rule in repeats)  # ids from the file: integers
+        behind = dict(store.conn.execute(_ROUNDS_BEHIND.replace("{marks}", marks), values[:2]))
+    return [
+        arules.OpenAction(*row[:6], newer_rounds=behind.get(row[6], 0) if row[6] else 0)
+        for row in rows
+    ], more
 
 
 def _kpi_briefs(store: Store, ids: set[int]) -> dict[int, arules.KpiBrief]:

@@ -154,6 +154,7 @@ class OpenAction:
     due: str | None
     last_sign: str
     last_status: str | None
+    newer_rounds: int = 0  # a repeat's: its newer open rounds that need a word too
 
 
 @dataclass(frozen=True)
@@ -250,6 +251,9 @@ def standing(
             stale_days = rules.days_since_if_known(action.last_sign, now)
         if flags:
             detail = f"due {action.due}" if action.due else "no due date"
+            if action.newer_rounds:
+                rounds = "round" if action.newer_rounds == 1 else "rounds"
+                detail += f"; {action.newer_rounds} newer {rounds} of it open too"
             items.append(
                 StandingItem(
                     kind="action",

@@ -422,6 +422,34 @@ def test_repeats_pdca_made_are_listed_after_a_persons_other_changes(ok, js, monk
     assert digest["change_counts"]["erin"]["created"] == 14  # the 2nd to the 15th
 
 
+def test_an_ignored_repeat_is_one_line_of_where_work_stands(ok, js, monkeypatch) -> None:
+    """A daily check ignored for two weeks listed each round late and stale, and filled
+    erin's lines (a tester): its oldest round is listed, with how many newer ones need a word
+    too, and is counted once in "N more"."""
+    monkeypatch.setenv("PDCA_NOW", "2026-12-01T08:00:00Z")
+    ok("add", "Check the backups", "--owner", "erin", "--due", "2026-12-01", "--every", "day")
+    ok("add", "Weekly review", "--owner", "erin", "--due", "2026-12-01", "--every", "week")
+    ok("add", "One-off", "--owner", "erin", "--due", "2026-12-02")
+    for day in range(2, 16):
+        monkeypatch.setenv("PDCA_NOW", f"2026-12-{day:02}T08:00:00Z")
+        ok("recur", "run")
+    standing = js("standup", "--format", "json")["standing"]
+    erins = [(i["action_id"], i["detail"]) for i in standing if i["kind"] == "action"]
+    assert erins == [
+        (1, "due 2026-12-01; 13 newer rounds of it open too"),  # the 2nd..14th; the 15th is new
+        (2, "due 2026-12-01; 1 newer round of it open too"),  # the 8th; the 15th is today's
+        (3, "due 2026-12-02"),
+    ], erins
+    ok("done", "1", "--decision", "abandon")  # the oldest round done: the next one stands
+    standing = js("standup", "--format", "json")["standing"]
+    assert (4, "due 2026-12-02; 12 newer rounds of it open too") in [
+        (i["action_id"], i["detail"]) for i in standing
+    ]
+    monkeypatch.setattr("pdca.db.accountability.STANDING_MOST", 1)
+    digest = js("standup", "--format", "json")
+    assert digest["standing_more"] == {"erin": 2}  # two repeats and a one-off: three lines
+
+
 def test_log_initiative_none_lists_the_check_ins_of_no_initiative(ok, js) -> None:
     """As pdca list --initiative none: refused with "add one", which none may (a reviewer)."""
     ok("initiative", "add", "Faster support")
