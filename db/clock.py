@@ -16,11 +16,16 @@ def system_clock() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def parse_timestamp(text: str, field: str = "timestamp", *, local: bool = False) -> datetime:
+def parse_timestamp(
+    text: str, field: str = "timestamp", *, local: bool = False, either_fold: bool = False
+) -> datetime:
     """An ISO-8601 timestamp (or a bare date, meaning midnight) as an aware UTC datetime.
     Without a zone it is UTC, or with ``local`` the person's own clock: what someone types
     (``kpi record --at 2026-12-04``) means their day, as every date pdca takes does (a
-    reading back-filled for "today" landed on yesterday evening west of UTC, a tester)."""
+    reading back-filled for "today" landed on yesterday evening west of UTC, a tester).
+    A local time the clock skips, or shows twice, is refused, naming the zones to say it in
+    (01:30 on the autumn night was silently the first, a tester); ``either_fold``: the
+    caller tells which itself. A bare date is its day's first moment, whatever the clock."""
     raw = text.strip()
     try:
         if len(raw) == 10:
@@ -43,12 +48,41 @@ def parse_timestamp(text: str, field: str = "timestamp", *, local: bool = False)
     in_range(parsed.date(), text, field)
     if parsed.tzinfo is None and not local:
         parsed = parsed.replace(tzinfo=UTC)
+    elif parsed.tzinfo is None and len(raw) != 10 and not either_fold:
+        _refuse_unclear_local(parsed, text, field)
     try:
         moment = parsed.astimezone(UTC).replace(microsecond=0)  # naive: read as local
     except (OverflowError, ValueError):  # the local clock cannot hold it (year 1, 9999)
         raise InvalidInput(field, text, OUT_OF_RANGE) from None
     in_range(moment.date(), text, field)
     return moment
+
+
+def _refuse_unclear_local(naive: datetime, text: str, field: str) -> None:
+    """Refuse a local wall time the clock skips (spring forward) or shows twice (fall back)."""
+    try:
+        first, second = (naive.replace(fold=fold).astimezone() for fold in (0, 1))
+    except (OverflowError, ValueError):  # the ends of the calendar: checked by the caller
+        return
+    if first.astimezone(UTC) == second.astimezone(UTC):
+        return
+    if first.replace(tzinfo=None) != naive:  # the clock never shows it: it jumps over it
+        # The two readings of it, on the clock as it is then: one before the jump, one after.
+        before, after = sorted(m.astimezone(UTC) for m in (first, second))
+        before, after = before.astimezone(), after.astimezone()
+        raise InvalidInput(
+            field,
+            text,
+            f"is no time on this clock, which skips from {before.tzname()} to"
+            f" {after.tzname()} then: say {after:%Y-%m-%d %H:%M} {after.tzname()},"
+            f" or {before:%H:%M} {before.tzname()}",
+        )
+    raise InvalidInput(
+        field,
+        text,
+        f"is twice on this clock, in {first.tzname()} and {second.tzname()}: add which,"
+        f" like {naive:%Y-%m-%d %H:%M} {second.tzname()}",
+    )
 
 
 def parse_named_local(text: str, field: str) -> datetime | None:
@@ -61,7 +95,8 @@ def parse_named_local(text: str, field: str) -> datetime | None:
     head, _, zone = text.strip().rpartition(" ")
     if not head or zone not in time.tzname:
         return None
-    naive = parse_timestamp(head, field, local=True).astimezone().replace(tzinfo=None)
+    naive = parse_timestamp(head, field, local=True, either_fold=True)
+    naive = naive.astimezone().replace(tzinfo=None)
     named = None
     for fold in (0, 1):  # the repeated hour's first and second time
         moment = naive.replace(fold=fold).astimezone()

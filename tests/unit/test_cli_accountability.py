@@ -225,6 +225,22 @@ def test_standup_markdown_text_json_and_recording(standardized, ok, js, cli, mon
         assert summer.exit_code == 1 and "is not EST on this clock, which is EDT then" in (
             summer.stderr
         )
+        # Without a zone, the repeated hour is refused, as the hour the clock skips is: both
+        # were taken silently, the first as EDT, the other as some time nearby (a tester).
+        twice = cli("standup", "--since", "2026-11-01 01:30")
+        assert twice.exit_code == 1 and twice.stderr.endswith(
+            "is twice on this clock, in EDT and EST: add which, like 2026-11-01 01:30 EST\n"
+        )
+        skipped = cli("kpi", "record", "x", "1", "--at", "2026-03-08T02:30")
+        assert skipped.exit_code == 1 and skipped.stderr.endswith(
+            "is no time on this clock, which skips from EST to EDT then:"
+            " say 2026-03-08 03:30 EDT, or 01:30 EST\n"
+        )
+        said = js("standup", "--since", "2026-03-08 03:30 EDT", "--format", "json")
+        assert said["since"] == "2026-03-08T07:30:00Z"
+        assert js("standup", "--since", "2026-03-08", "--format", "json")["since"] == (
+            "2026-03-08T05:00:00Z"  # a day is its first moment, whatever the clock does
+        )
     finally:
         monkeypatch.setenv("TZ", "UTC")
         time.tzset()
