@@ -1019,8 +1019,8 @@ def _open_actions(
         marks = ", ".join(str(int(rule)) for rule in repeats)  # ids from the file: integers
         behind = dict(store.conn.execute(_ROUNDS_BEHIND.replace("{marks}", marks), values[:2]))
     return [
-        arules.OpenAction(*row[:6], newer_rounds=behind.get(row[6], 0) if row[6] else 0)
-        for row in rows
+        arules.OpenAction(id_, title, owner, due, sign, status, behind.get(rule, 0) if rule else 0)
+        for id_, title, owner, due, sign, status, rule in rows
     ], more
 
 

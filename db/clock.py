@@ -136,6 +136,21 @@ def clock_from_env(environ: Mapping[str, str]) -> Clock:
     return lambda: moment
 
 
+def local_day(stamp: str) -> str:
+    """The (local) day of a stored UTC time, as every other date people are told is: a
+    check-in at 09:00 in Auckland was said to be "since" the day before (a lead's weeks).
+    A day alone stays as it is (read as UTC midnight, it was the day before west of UTC)."""
+    if len(stamp) <= 10:
+        return stamp
+    try:
+        moment = datetime.fromisoformat(stamp)
+        if moment.tzinfo is None:  # stored times are UTC, said or not
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone().date().isoformat()
+    except (ValueError, OverflowError):  # set by hand past the schema, or year 9999: as stored
+        return stamp[:10]
+
+
 def iso(moment: datetime) -> str:
     """The one timestamp format pdca stores: ISO-8601 UTC with a Z, to the second."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -23,11 +23,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from pdca.db import rules
 from pdca.db.clock import iso
+from pdca.db.clock import local_day as local_day  # the stale reminder's days
 from pdca.db.errors import InvalidInput
 from pdca.db.models import LOGIN, LOGIN_RULE, shown_number, side_of
 from pdca.db.text_rules import UNSAFE, UNSAFE_EXCEPT_NEWLINE, escape
@@ -282,18 +283,6 @@ def stale_notice(
         family=f"stale:#{action.id}:",
         told_since=told_since,
     )
-
-
-def local_day(stamp: str) -> str:
-    """The (local) day of a stored UTC time, as every other date people are told is: a
-    check-in at 09:00 in Auckland was said to be "since" the day before (a lead's weeks)."""
-    try:
-        moment = datetime.fromisoformat(stamp)
-        if moment.tzinfo is None:  # stored times are UTC, said or not
-            moment = moment.replace(tzinfo=UTC)
-        return moment.astimezone().date().isoformat()
-    except (ValueError, OverflowError):  # set by hand past the schema, or year 9999: as stored
-        return stamp[:10]
 
 
 def stale_told_since(today: date, cadence_days: int) -> str:

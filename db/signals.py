@@ -19,6 +19,8 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pdca.db import xmr
+from pdca.db.clock import iso, parse_timestamp
+from pdca.db.errors import InvalidInput
 from pdca.db.kpi_rules import is_a_reading
 from pdca.db.schema import readable_reading
 from pdca.db.store import Store
@@ -38,20 +40,31 @@ _MAX_BASELINE = 1000  # a period of years of daily readings is still a baseline,
 
 
 def _day_after(day: str) -> str:
-    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+    """The first moment after local day ``day`` ends, as stored times are written."""
+    return _day_start((date.fromisoformat(day[:10]) + timedelta(days=1)).isoformat())
 
 
-def _custom(conn: sqlite3.Connection, kpi_id: int, start: str | None, end: str | None) -> Pairs:
+def _day_start(day: str) -> str:
+    """The first moment of local day ``day`` as stored times are written: a baseline "from
+    2026-09-10" left out that morning's reading in Auckland, a UTC day (a lead's weeks)."""
+    try:
+        return iso(parse_timestamp(day[:10], "baseline", local=True))
+    except InvalidInput:  # a day set by hand past the schema: as the text compares
+        return day
+
+
+def _custom(conn: sqlite3.Connection, kpi_id: int, start: object, end: object) -> Pairs:
+    start, end = (str(day) if day else None for day in (start, end))  # a date, or its text
     if start and end:
         sql = f"SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at >= ? AND at < ?{NUMBER}"
-        rows = conn.execute(sql + " ORDER BY at, id LIMIT ?", (kpi_id, start, _day_after(end),
-                                                                _MAX_BASELINE))  # fmt: skip
+        window = (_day_start(start), _day_after(end))
+        rows = conn.execute(sql + " ORDER BY at, id LIMIT ?", (kpi_id, *window, _MAX_BASELINE))
         return [(at, v) for at, v in rows]
     if start:
         rows = conn.execute(
             f"SELECT at, value FROM kpi_readings WHERE kpi_id = ? AND at >= ?{NUMBER}"
             " ORDER BY at, id LIMIT ?",
-            (kpi_id, start, N),
+            (kpi_id, _day_start(start), N),
         )
         return [(at, v) for at, v in rows]
     assert end is not None

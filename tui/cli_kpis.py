@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from pdca.db.clock import local_day
 from pdca.db.errors import InvalidInput, shell_word
 from pdca.db.models import DEFAULT_CADENCE, DEFAULT_PERSPECTIVE, record_id, shown_number
 from pdca.db.unknown_names import UnknownName
@@ -613,7 +614,7 @@ def _limits_lines(detail: Any) -> list[str]:
         return [f"process limits: too few baseline readings yet ({period})"]
     lines = [
         f"process limits (XmR, baseline {period}: {limits.baseline_count} readings"
-        f" {limits.baseline_first[:10]} to {limits.baseline_last[:10]})",
+        f" {local_day(limits.baseline_first)} to {local_day(limits.baseline_last)})",
         f"  centre       {limits.centre:.4g} {k.unit}",
         f"  limits       {limits.lower:.4g} to {limits.upper:.4g} (mean moving range "
         f"{limits.mr_bar:.4g}, upper range limit {limits.url:.4g})",
@@ -625,7 +626,8 @@ def _limits_lines(detail: Any) -> list[str]:
     shown = list(reversed(detail.signals))[:SIGNALS_SHOWN]
     lines.append(f"signals in the last year ({len(detail.signals)}):")
     for s in shown:
-        span = s.at[:10] if s.first_at[:10] == s.at[:10] else f"{s.first_at[:10]}..{s.at[:10]}"
+        first, last = local_day(s.first_at), local_day(s.at)  # the days the chart shows
+        span = last if first == last else f"{first}..{last}"
         side = "worse" if s.bad else "better"
         count = f"{len(s.points)} reading" + ("s" if len(s.points) != 1 else "")
         lines.append(f"  {span}  {s.rule_text} ({side}, {count})")

@@ -7,6 +7,7 @@ User text (titles, logins, initiative names) is data: escaped for the terminal w
 
 from __future__ import annotations
 
+from pdca.db.clock import local_day
 from pdca.db.flow_models import CycleTime, Flow, InitiativeFlow, OwnerFlow, PhaseFlow
 from pdca.db.flow_rules import TREND_WORDS, count_bars, number, percent, rounds_words
 from pdca.tui.columns import table
@@ -85,7 +86,7 @@ def _initiative_cells(i: InitiativeFlow) -> list[str]:
 def plain_text(flow: Flow) -> str:
     """``pdca flow``: the figures as aligned columns (the stays of the last weeks, WIP now)."""
     lines = [
-        f"flow of the last {flow.weeks} weeks (since {flow.since[:10]})",
+        f"flow of the last {flow.weeks} weeks (since {local_day(flow.since)})",
         "",
         table(
             PHASE_HEADERS,
@@ -134,7 +135,7 @@ def markdown(flow: Flow, heading: str = "##") -> str:
             cells[-1] = f"#{p.oldest_id} {title} ({number(p.oldest_days)})"
         phases.append(cells)
     lines = [
-        f"{heading} Flow — the last {flow.weeks} weeks (since {flow.since[:10]})",
+        f"{heading} Flow — the last {flow.weeks} weeks (since {local_day(flow.since)})",
         "",
         "How long actions stay in each phase (stays that ended in the window), work in "
         "progress now, the oldest open item, and moves back to an earlier phase:",

@@ -12,6 +12,7 @@ import html
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
+from pdca.db.clock import local_day
 from pdca.db.dates import minute_utc
 from pdca.db.flow_models import Flow
 from pdca.db.flow_rules import TREND_WORDS as CYCLE_TRENDS
@@ -176,10 +177,12 @@ def svg_chart(
         return PAD_TOP + inner_h * (high - value) / (high - low)
 
     name = esc(kpi.name)
+    # The person's own days, as the readings' cells and the due dates are (a lead's weeks)
+    first_day, last_day = (moment.astimezone().date().isoformat() for moment in (start, now))
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}"'
         f' width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{name}: readings from'
-        f' {start.date().isoformat()} to {now.date().isoformat()}">',
+        f' {first_day} to {last_day}">',
         f"<title>{name}</title>",
         f'<rect class="frame" x="{PAD_LEFT}" y="{PAD_TOP}" width="{inner_w}" height="{inner_h}"/>',
     ]
@@ -210,7 +213,7 @@ def svg_chart(
         last_at, last = points[-1]
         out.append(
             f'<circle class="latest" cx="{x(last_at):.1f}" cy="{y(last):.1f}" r="3">'
-            f"<title>latest {last:g} at {last_at.date().isoformat()}</title></circle>"
+            f"<title>latest {last:g} at {last_at.astimezone().date().isoformat()}</title></circle>"
         )
     else:
         out.append(
@@ -232,9 +235,9 @@ def svg_chart(
         f"{short(float(f'{high:.3g}'))}</text>",
         f'<text class="axis" x="{PAD_LEFT - 4}" y="{PAD_TOP + inner_h}" text-anchor="end">'
         f"{short(float(f'{low:.3g}'))}</text>",
-        f'<text class="axis" x="{PAD_LEFT}" y="{HEIGHT - 6}">{start.date().isoformat()}</text>',
+        f'<text class="axis" x="{PAD_LEFT}" y="{HEIGHT - 6}">{first_day}</text>',
         f'<text class="axis" x="{PAD_LEFT + inner_w}" y="{HEIGHT - 6}" text-anchor="end">'
-        f"{now.date().isoformat()}</text>",
+        f"{last_day}</text>",
         "</svg>",
     ]
     return "\n".join(out)
@@ -292,7 +295,7 @@ def marks_list(
     if not shown or mark_rows(xs, widths, WIDTH - PAD_RIGHT) is not None:
         return ""
     latest = shown[-MARKS_LISTED:]
-    words = ", ".join(f"{esc(m.label)} {esc(m.at[:10])}" for m in reversed(latest))
+    words = ", ".join(f"{esc(m.label)} {esc(local_day(m.at))}" for m in reversed(latest))
     earlier = len(shown) - len(latest)
     more = f", and {grouped(earlier)} earlier" if earlier else ""
     return (
@@ -372,13 +375,18 @@ def _action_row(action: Action) -> str:
     cycle = f" (cycle {action.cycle})" if action.cycle > 1 else ""
     outcome = esc(action.decision or "")
     if action.done_at:
-        outcome += f" {esc(action.done_at[:10])}"
+        outcome += f" {esc(local_day(action.done_at))}"
     return (
         f'<tr><td class="n">#{action.id}</td><td>{esc(action.title)}{cycle}</td>'
         f"<td>{esc(action.owner) if action.owner else '<em>no owner</em>'}</td><td>{due}</td>"
         f"<td>{esc(action.last_checkin_status or '–')}</td><td>{esc(action.verdict or '–')}</td>"
         f"<td>{outcome or '–'}</td></tr>"
     )
+
+
+def _audit_result(result: str | None, done_at: str | None) -> str:
+    """A follow-up audit's result and the (local) day it was recorded, or waiting."""
+    return esc(f"{result} {local_day(done_at)}") if result and done_at else "<em>waiting</em>"
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int = 1) -> str:
@@ -414,7 +422,7 @@ def _flow(flow: Flow) -> str:
         trend += f" ({number(cycle.earlier_median_days)} → {number(cycle.recent_median_days)})"
     parts = [
         f"<h2>Flow — the last {flow.weeks} weeks</h2>",
-        f'<p class="meta">Since {esc(flow.since[:10])}: stays that ended then, moves back,'
+        f'<p class="meta">Since {esc(local_day(flow.since))}: stays that ended then, moves back,'
         " work finished; work in progress and the oldest item now.</p>",
         _table(["Phase", "WIP", "Median stay", "85%", "Stays", "Back", "Oldest open"], phases),
         f'<p><b>Throughput</b> <span class="spark">{count_bars(weekly)}</span> {flow.finished}'
@@ -491,7 +499,7 @@ def html_page(report: Report) -> str:
         )
         rows = [
             [f"#{f.action_id} {esc(f.title)}", f"+{f.offset_days}d", esc(f.due),
-             esc(f"{f.result} {f.done_at[:10]}") if f.result and f.done_at else "<em>waiting</em>"]
+             _audit_result(f.result, f.done_at)]
             for f in report.followups
         ]  # fmt: skip
         body.append(_table(["Action", "Audit", "Due", "Result"], rows, numeric_from=4))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from pdca.db.clock import local_day
 from pdca.db.dates import minute_utc
 from pdca.db.flow_rules import percent
 from pdca.db.kpi_rules import parse_time
@@ -174,7 +175,7 @@ def text_chart(
     if markers:  # the latest MARKS_LISTED, oldest first, after how many came earlier
         latest = markers[-MARKS_LISTED:]
         earlier = len(markers) - len(latest)
-        said = " ".join(f"{m.label} {m.at[:10]}" for m in latest)
+        said = " ".join(f"{m.label} {local_day(m.at)}" for m in latest)
         refs.append(f"{grouped(earlier)} earlier marks … {said}" if earlier else said)
     if signals:  # the rules that fired on the bad side, and how many readings they cover
         rules = "; ".join(dict.fromkeys(signal.rule for signal in signals))
@@ -244,7 +245,7 @@ def _action_line(action: Action) -> str:
     if action.verdict:
         parts.append(f"verdict {action.verdict}")
     if action.decision:
-        parts.append(f"**{action.decision}** {action.done_at[:10] if action.done_at else ''}")
+        parts.append(f"**{action.decision}** {local_day(action.done_at) if action.done_at else ''}")
     return "- " + " — ".join(parts)
 
 
@@ -305,7 +306,7 @@ def markdown(report: Report) -> str:
     if report.followups:
         lines += ["", "| action | audit | due | result |", "| --- | ---: | --- | --- |"]
         for f in report.followups:
-            result = f"{f.result} {f.done_at[:10]}" if f.result and f.done_at else "*waiting*"
+            result = f"{f.result} {local_day(f.done_at)}" if f.result and f.done_at else "*waiting*"
             lines.append(
                 f"| #{f.action_id} {md_escape(f.title)} | +{f.offset_days}d | {f.due} | {result} |"
             )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from pdca.db import clock
+
 # What the zones that sit on UTC call themselves (tzdata): any other name at offset zero is a
 # TZ the C library did not find ("Nowhere/Bogus"), which it runs as UTC under the name given.
 _NAMES_AT_ZERO = frozenset({"UTC", "GMT", "WET", "UCT", "+00", "-00", "Z"})
@@ -40,9 +42,7 @@ def local_day(at: str | None) -> str:
     """``2026-12-04``: the day a stored moment falls on, on the person's own clock, as
     ``short_time`` shows its time. The first ten characters are its UTC day: beside a
     created time in +13:45 they read as the day before (a tester). A day alone stays."""
-    if at is None or len(at) <= 10:
-        return at or ""
-    return short_time(at)[:10]
+    return clock.local_day(at) if at else ""
 
 
 # A minute as the stand-up's rules write it for the command line (``db.dates.minute_utc``).

@@ -151,3 +151,33 @@ def test_an_unknown_kpi_name_suggests_up_to_five_close_ones(
     if "zzz" in args:
         assert "did you mean" not in error
     assert sha256(db_path) == digest
+
+
+def test_the_baseline_period_and_signal_days_are_the_persons_own(
+    ok, js, tmp_path: Path, monkeypatch
+) -> None:
+    """A baseline "from 2026-11-02" in Auckland left out that morning's reading and took the
+    next day's, as UTC days, and ``kpi show`` named UTC days beside the chart's local ones (a
+    lead's weeks). Readings at 20:00 UTC are the next morning there."""
+    import time
+
+    ok("kpi", "add", "Incidents", "--unit", "n", "--baseline", "5", "--target", "2")
+    rows = "".join(f"Incidents,2026-11-{d:02}T20:00:00Z,{d}\n" for d in range(1, 21))
+    path = tmp_path / "r.csv"
+    path.write_text("name,at,value\n" + rows)
+    ok("kpi", "import", str(path))
+    monkeypatch.setenv("TZ", "Pacific/Auckland")
+    try:
+        time.tzset()
+        ok("kpi", "edit", "Incidents", "--baseline-from", "2026-11-02", "--baseline-to",
+           "2026-11-11")  # fmt: skip
+        limits = js("kpi", "show", "Incidents")["limits"]
+        # the readings of the 1st..10th UTC evening: the 2nd..11th in Auckland
+        assert (limits["baseline_count"], limits["centre"]) == (10, pytest.approx(5.5))
+        text = ok("kpi", "show", "Incidents").stdout
+        assert "10 readings 2026-11-02 to 2026-11-11)" in text
+        # the run's days as the chart shows them: the 21st is the 20th's evening, UTC
+        assert "  2026-11-10..2026-11-21  a reading above the upper natural limit" in text
+    finally:
+        monkeypatch.setenv("TZ", "UTC")
+        time.tzset()

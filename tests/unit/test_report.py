@@ -478,3 +478,32 @@ def test_an_action_id_without_its_hash_is_said_beside_close_names(cli, history: 
     assert cli("initiative", "add", "Q1 goals").exit_code == 0
     result = cli("report", "1")
     assert_one_line_error(result, "did you mean “Q1 goals”? (an action's report is #1)")
+
+
+def test_report_days_are_the_persons_own_as_the_audits_due_dates_are(cli, ok, monkeypatch) -> None:
+    """Done on a New York evening, the report said the next day (UTC) beside a +30d audit
+    counted from the local one, so an audit looked recorded before it was due (a lead's
+    weeks). Every day in the report is the person's own."""
+    import time
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    try:
+        time.tzset()
+        monkeypatch.setenv("PDCA_NOW", "2026-11-24T03:00:00Z")  # the 23rd, 22:00 EST
+        ok("add", "Rota", "--owner", "bob", "--due", "+2d")
+        ok("move", "1", "do")
+        ok("checkin", "1", "live")
+        ok("move", "1", "check")
+        ok("move", "1", "act", "--verdict", "worked")
+        ok("done", "1", "--decision", "standardize")
+        monkeypatch.setenv("PDCA_NOW", "2026-12-24T03:30:00Z")  # the 23rd, 22:30 EST
+        ok("followup", "1", "holding", "still on")
+        md = report(cli, "#1", "--format", "md")
+        assert "— **standardize** 2026-11-23\n" in md
+        assert "| #1 Rota | +30d | 2026-12-23 | holding 2026-12-23 |" in md
+        html = report(cli, "#1", "--format", "html")
+        assert "<td>standardize 2026-11-23</td>" in html
+        assert "holding 2026-12-23</td>" in html
+    finally:
+        monkeypatch.setenv("TZ", "UTC")
+        time.tzset()
