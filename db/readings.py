@@ -25,7 +25,7 @@ from pdca.db.models import (
     number_problem,
     shown_number,
 )
-from pdca.db.store import Store, inserted_id
+from pdca.db.store import Store, Transaction, inserted_id
 
 
 @dataclass(frozen=True)
@@ -215,6 +215,8 @@ def remove(store: Store, reading_id: int) -> Removed:
                 changes = {"reading_id": None, "closed_at": tx.at}
                 said = "closed " + said
             alerts.update(store, tx, alert, changes, f"{said}: {why}")
+        if still_beyond:
+            _reopen_what_it_closed(store, tx, reading_id, f"{name!r}", shown, newest["value"], unit)
         store.conn.execute("DELETE FROM kpi_readings WHERE id = ?", (reading_id,))
         tx.log(
             "reading",
@@ -229,6 +231,51 @@ def remove(store: Store, reading_id: int) -> Removed:
         assert tx.tx is not None  # the delete was logged
         change = tx.tx
     return Removed(row=row, kpi=name, unit=kpi["unit"], tx=change, raised=raised_in(store, change))
+
+
+def _reopen_what_it_closed(
+    store: Store,
+    tx: Transaction,
+    reading_id: int,
+    kpi: str,
+    shown: str,
+    newest: float,
+    unit: str,
+) -> None:
+    """Reopen the threshold alert the removed reading closed (a typo of 3.6 for 36 "back
+    under" the threshold), as it was: its holder, its escalation, its deadline. Removing the
+    typo raised a new alert instead, back with the owner and a fresh day, and a cron's
+    ``pdca alerts`` went quiet on an overdue one (a new user). Only while the newest
+    reading left is beyond the threshold too, and no threshold alert is open since."""
+    made_in = store.conn.execute(
+        "SELECT tx FROM events WHERE entity = 'reading' AND entity_id = ? AND op = 'create'",
+        (reading_id,),
+    ).fetchone()
+    if made_in is None or made_in[0] is None:
+        return
+    if store.conn.execute(
+        "SELECT 1 FROM alerts a JOIN kpi_readings r ON r.kpi_id = a.kpi_id"
+        " WHERE r.id = ? AND a.closed_at IS NULL AND a.rule IS NULL",
+        (reading_id,),
+    ).fetchone():
+        return
+    closed = store.conn.execute(
+        "SELECT a.* FROM events e JOIN alerts a ON a.id = e.entity_id"
+        " WHERE e.tx = ? AND e.entity = 'alert' AND e.op = 'update' AND a.rule IS NULL"
+        " AND json_extract(e.before, '$.closed_at') IS NULL"
+        " AND a.closed_at = json_extract(e.after, '$.closed_at') ORDER BY a.id DESC LIMIT 1",
+        (made_in[0],),
+    ).fetchone()
+    if closed is not None:  # still closed as that reading left it
+        alerts.update(
+            store,
+            tx,
+            closed,
+            {"closed_at": None},
+            f"reopened alert {closed['id']} on KPI {kpi}: the reading that closed it ({shown})"
+            f" was removed, and the newest, {shown_number(newest)}{unit}, is beyond the alert"
+            " threshold",
+        )
 
 
 def raised_in(store: Store, tx: int) -> list[RaisedAlert]:

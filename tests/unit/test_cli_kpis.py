@@ -190,6 +190,35 @@ def test_remove_reading_says_every_alert_it_closed_or_kept_open(cli, ok) -> None
     assert "Alert raised: lat — by a reading since removed" in ok("standup").stdout
 
 
+def test_removing_a_typo_that_closed_an_alert_reopens_it_as_it_was(ok, js, monkeypatch) -> None:
+    """3.6 typed for 36 closed the breach's alert; removing it raised a new one, back with
+    the owner and a fresh day, where erin already held it (a new user). The closed one is
+    reopened as it was; undo closes it again."""
+    ok("kpi", "add", "Res", "--unit", "h", "--baseline", "30", "--target", "24", "--alert",
+       "34", "--owner", "dana", "--escalate-to", "erin")  # fmt: skip
+    monkeypatch.setenv("PDCA_NOW", "2026-11-24T08:00:00Z")
+    ok("kpi", "record", "Res", "35")
+    monkeypatch.setenv("PDCA_NOW", "2026-11-25T09:05:00Z")
+    ok("alerts")  # writes its pass to erin, missed by dana
+    assert "closed alert 1" in ok("kpi", "record", "Res", "3.6").stdout
+    said = ok("kpi", "remove-reading", "2").stdout.splitlines()
+    assert said[1] == (
+        "reopened alert 1 on KPI 'Res': the reading that closed it (3.6 h at"
+        " 2026-11-25T09:05:00Z) was removed, and the newest, 35 h, is beyond the alert threshold"
+    )
+    [alert] = js("alerts", "--json")
+    assert (alert["id"], alert["assignee"], alert["escalation_level"]) == (1, "erin", 1)
+    assert alert["raised_at"] == "2026-11-24T08:00:00Z"
+    ok("undo")
+    assert js("alerts", "--json") == []
+    # A typo below the threshold with the newest left within it: nothing to reopen.
+    ok("kpi", "record", "Res", "36")  # alert 2
+    ok("kpi", "record", "Res", "30")  # closes it
+    ok("kpi", "record", "Res", "3")  # within too
+    assert "reopened" not in ok("kpi", "remove-reading", "5").stdout
+    assert js("alerts", "--json") == []
+
+
 def test_an_at_without_a_zone_is_the_persons_own_time(ok, js, kpi, monkeypatch) -> None:
     """``--at 2026-11-21`` west of UTC was UTC midnight: the evening before, on their clock (a
     tester's cron back-filled "today" into yesterday). A time with a zone is as said."""
