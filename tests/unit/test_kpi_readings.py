@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pdca.db import readings
+from pdca.db import alerts, readings
 from pdca.db.errors import InvalidInput, NotFound
 from pdca.db.models import KpiDraft, ReadingDraft
 from pdca.db.store import Store
@@ -122,18 +122,17 @@ def test_a_wrong_reading_is_removed_its_alerts_closed_and_undo_puts_it_back(
 
 def test_removing_the_newest_reading_judges_the_kpi_by_the_one_before(tmp_path: Path) -> None:
     """The right value recorded after the typo closed its alert; the right one taken out
-    instead (by mistake), the typo is the newest again: its breach raises an alert."""
+    instead (by mistake), the typo is the newest again: its breach's alert is open again,
+    the one it raised (a new one had a fresh day to acknowledge, a new user)."""
     store = _store(tmp_path / "a.db")
     store.clock = lambda: NOW_DT - timedelta(hours=1)
-    readings.record(store, KPI, 9999)
+    typo = readings.record(store, KPI, 9999).row["id"]
     store.clock = lambda: NOW_DT
     right = readings.record(store, KPI, 30).row["id"]
-    assert (
-        store.conn.execute("SELECT count(*) FROM alerts WHERE closed_at IS NULL").fetchone()[0] == 0
-    )
+    assert _open_alerts(store) == []
     removed = readings.remove(store, right)
-    (raised,) = removed.raised
-    assert raised.assignee == "dana" and raised.rule_text is None
+    assert removed.raised == [] and _open_alerts(store) == [(1, typo)]
+    assert alerts.list_alerts(store)[0].assignee == "dana"
 
 
 def _open_alerts(store: Store) -> list[tuple[int, int | None]]:
