@@ -129,8 +129,15 @@ def attention_order(rows: Iterable[OwnerRow]) -> list[OwnerRow]:
 
 
 def standup_since(last_standup_at: str | None, now: datetime) -> str:
-    """The last recorded stand-up, or (the first time) 24 hours ago."""
-    return last_standup_at or iso(now - STANDUP_FIRST_WINDOW)
+    """The last recorded stand-up, or (the first time) this time on the last working day:
+    24 hours ago, or Friday's from a weekend or a Monday. A first stand-up on a Monday
+    covered Sunday alone and left out Friday's work, with nothing to say so (a new user)."""
+    if last_standup_at:
+        return last_standup_at
+    since = now - STANDUP_FIRST_WINDOW
+    while since.astimezone().weekday() >= 5:  # Saturday, Sunday: on the person's own clock
+        since -= STANDUP_FIRST_WINDOW
+    return iso(since)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ def team(store: Store, db_path: Path) -> Path:
     return team_db(store, db_path)
 
 
-async def test_key_5_shows_the_last_24_hours_for_everyone(make_app, team) -> None:
+async def test_key_5_shows_since_the_last_working_day_for_everyone(make_app, team) -> None:
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("5")
@@ -30,7 +30,7 @@ async def test_key_5_shows_the_last_24_hours_for_everyone(make_app, team) -> Non
         screen = app.screen
         assert isinstance(screen, StandupScreen)
         digest = screen.digest
-        assert digest is not None and digest.since == "2026-11-22T09:00:00Z"
+        assert digest is not None and digest.since == "2026-11-20T09:00:00Z"
         kinds = sorted(i.kind for i in digest.items)
         assert kinds == ["checkin", "checkin", "created", "created"]
         assert digest.people == ["bob", "carol"]
@@ -116,7 +116,7 @@ async def test_r_asks_then_records_the_standup_and_the_next_starts_there(
         prompt = app.screen.prompt
         assert "1 person stepped through." in prompt
         # A day's window reads to the minute, named (TZ is UTC here).
-        assert prompt.startswith("From 2026-11-22 09:00 UTC to 2026-11-23 09:00 UTC, ")
+        assert prompt.startswith("From 2026-11-20 09:00 UTC to 2026-11-23 09:00 UTC, ")
         assert f"Not stepped through, with changes: {others[0]}" in prompt
         assert prompt.endswith(" will not come up in it.") and "Their changes up to " in prompt
         quiet = [p for p in digest.people if not any(digest.counts(p).values())]
@@ -383,8 +383,8 @@ async def test_the_header_says_since_when_on_the_persons_own_clock(
         await pilot.press("5")
         await settle_app(pilot.app, pilot)
         header = app.screen.query_one("#standup-header", Static)
-        assert app.screen.digest.since == "2026-11-22T09:00:00Z"
-        assert str(header.render()).startswith("since 2026-11-22 04:00 EST ·")
+        assert app.screen.digest.since == "2026-11-20T09:00:00Z"
+        assert str(header.render()).startswith("since 2026-11-20 04:00 EST ·")
 
 
 async def test_a_standup_someone_records_meanwhile_is_said_and_r_does_not_record_it_again(

@@ -101,7 +101,10 @@ def test_anyone_with_an_alert_waiting_comes_before_any_amount_of_late_work() -> 
 
 
 def test_the_first_standup_looks_back_24_hours_then_from_the_last_one() -> None:
-    assert arules.standup_since(None, NOW_DT) == "2026-11-22T09:00:00Z"
+    # the first time, from this time on the last working day (NOW_DT is a Monday)
+    assert arules.standup_since(None, NOW_DT) == "2026-11-20T09:00:00Z"
+    assert arules.standup_since(None, NOW_DT + timedelta(days=1)) == "2026-11-23T09:00:00Z"
+    assert arules.standup_since(None, NOW_DT - timedelta(days=1)) == "2026-11-20T09:00:00Z"
     assert arules.standup_since("2026-11-20T09:30:00Z", NOW_DT) == "2026-11-20T09:30:00Z"
 
 

@@ -449,8 +449,8 @@ def test_the_log_filters_by_status_initiative_and_dates(timed: Store, ticker: Ti
 def test_a_standup_digest_starts_from_the_last_recorded_one(timed: Store, ticker: Ticker) -> None:
     early = timed.add_action(ActionDraft(title="early", owner="bob"))
     ticker.advance(hours=2)
-    digest = acc.standup_digest(timed)  # no stand-up yet: the last 24 hours
-    assert digest.since == "2026-11-22T11:00:00Z"
+    digest = acc.standup_digest(timed)  # no stand-up yet: since Friday (a Monday)
+    assert digest.since == "2026-11-20T11:00:00Z"
     assert [(i.kind, i.action_id) for i in digest.items] == [("created", early.id)]
     mark = last_event_id(timed)
     standup = acc.record_standup(timed, digest.since, ["bob"])
