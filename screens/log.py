@@ -638,7 +638,9 @@ class LogScreen(RowView):
         if picked == "today":
             start = today
         elif picked != "all":
-            start = today - timedelta(days=int(picked) - 1)
+            # Back to the day a row calls "7d ago": from the 21st on the 28th, a check-in
+            # shown as "7d ago" went with the last 7 days (a new user).
+            start = today - timedelta(days=int(picked))
         self.set_filter(replace(self.filter, since=start, until=None))
 
     def action_clear_filters(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,19 @@ async def test_filters_narrow_and_escape_clears(make_app, team) -> None:
         await pilot.press("4")  # holding: none yet
         await settle_app(pilot.app, pilot)
         assert screen.filter.status == "holding" and screen.entries == []
+
+
+async def test_the_last_7_days_keep_a_row_said_as_7d_ago(make_app, team) -> None:
+    """On the 23rd, "The last 7 days" began on the 17th, and a check-in its row called "7d
+    ago" (the 16th) went (a new user)."""
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "t")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("2")  # the last 7 days
+        await settle_app(pilot.app, pilot)
+        assert app.screen.filter.since == date(2026, 11, 16)
 
 
 async def test_f_records_a_followup_and_c_checks_in(make_app, team, store: Store) -> None:
