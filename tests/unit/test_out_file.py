@@ -67,6 +67,11 @@ def test_an_export_or_report_never_writes_over_a_database(cli, store, tmp_path: 
         assert result.exit_code == 1, suffix
         assert f"is the {suffix} name of the database team.db" in result.stderr
         assert not Path(f"{other}{suffix}").exists()
+    for name in ("bar.db-wal", "baz.sqlite-shm", "foo.db-journal"):  # no database there yet
+        result = cli("export", "--out", str(tmp_path / name))
+        assert result.exit_code == 1, name
+        assert "is a name SQLite keeps beside a database (the -" in result.stderr
+        assert not (tmp_path / name).exists()
     gone = tmp_path / "moved.db"  # its -wal left behind: the file's place is a database's
     Path(f"{gone}-wal").write_bytes(b"")
     result = cli("export", "--out", str(gone))
