@@ -156,6 +156,8 @@ def log(session: Session, owner, action_text, initiative, status, since, until, 
     )
     if where.since and where.until and where.since > where.until:  # said, not "no check-ins"
         raise InvalidInput("--since", since, f"is after --until {until!r}")
+    if where.since and where.since > session.today():  # a script's typo, not an empty log
+        raise InvalidInput("--since", since, "is later than today: the log looks back")
     store = session.store()
     if where.action_id is not None:
         store.get_action(where.action_id)  # "no action #9" rather than an empty log

@@ -141,6 +141,7 @@ def test_a_followup_of_work_audited_to_the_end_says_so(standardized, ok, cli, mo
         (["followup", "1", "holding"], ("not due until 2026-12-23",)),
         (["followup", "99", "holding"], ("no action #99",)),
         (["log", "--since", "someday"], ("since: 'someday'", "is not a date")),
+        (["log", "--since", "2027-01-01"], ("--since: '2027-01-01' is later than today",)),
         (["log", "--action", "abc"], ("action: 'abc'", "not an action id")),
         (["log", "--action", "42"], ("no action #42",)),
         (["log", "--initiative", "Nope"], ("--initiative: “Nope”",)),
