@@ -464,13 +464,16 @@ def open_alerts_by_kpi(store: Store) -> dict[int, Alert]:
     return first
 
 
-def most_pressing_open(store: Store, kpi_id: int) -> Alert | None:
+def most_pressing_open(store: Store, kpi_id: int, person: str | None = None) -> Alert | None:
     """The KPI's open alert a person must act on first, as the file holds it now (one search
-    of the (kpi_id, closed_at) index: its open alerts only, not every one it ever raised)."""
+    of the (kpi_id, closed_at) index: its open alerts only, not every one it ever raised).
+    ``person``: one waiting for them comes before one waiting for someone else (bob's ``a``
+    opened erin's escalated alert over his own, a tester)."""
     now = store.clock()
     rows = store.conn.execute(_SELECT + " WHERE a.kpi_id = ? AND a.closed_at IS NULL", (kpi_id,))
     found = most_pressing_first([to_alert(row, now) for row in rows])
-    return found[0] if found else None
+    theirs = [a for a in found if a.acknowledged_at is None and a.assignee == person]
+    return theirs[0] if theirs else found[0] if found else None
 
 
 def most_pressing_first(found: list[Alert]) -> list[Alert]:

@@ -84,7 +84,7 @@ class AcknowledgesAlerts:
                 alert = (
                     alerts.get_alert(context.store, kept[0])
                     if kept
-                    else alerts.most_pressing_open(context.store, row.kpi.id)
+                    else alerts.most_pressing_open(context.store, row.kpi.id, context.store.actor)
                 )
             elif alert is not None:
                 alert = alerts.get_alert(context.store, alert.id)

@@ -470,6 +470,23 @@ async def test_every_alert_waiting_for_me_is_listed_not_only_each_kpis_first(
     assert acknowledged == {"we1": "alice", None: None}  # the signal's, not the threshold's
 
 
+async def test_a_on_a_kpi_opens_the_alert_waiting_for_me_first(
+    make_app, kpi_db: Path, store: Store
+) -> None:
+    """The KPI's threshold alert escalated to bob comes first for the team, but alice's ``a``
+    opened it over her own signal alert (a tester): the one waiting for her comes first."""
+    store.conn.execute("UPDATE alerts SET assignee = 'bob', escalation_level = 1")
+    _signal_alert_for_alice(store)
+    assert alerts.most_pressing_open(store, 1).assignee == "bob"  # the team's order
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AckModal)
+        assert (app.screen.alert.assignee, app.screen.alert.rule) == ("alice", "we1")
+
+
 def test_a_kpis_late_alert_is_the_one_shown_and_its_other_open_one_is_named(
     kpi_db: Path, store: Store
 ) -> None:
@@ -702,7 +719,7 @@ async def test_a_kept_note_is_offered_for_its_own_alert_whichever_is_most_pressi
     app = make_app(kpi_db, watch_changes=False)
     async with app.run_test(size=SIZE) as pilot:
         alert_id = await _kept_note(app, pilot, kpi_db, "kept note")
-        monkeypatch.setattr(alerts, "most_pressing_open", lambda _store, _kpi: None)
+        monkeypatch.setattr(alerts, "most_pressing_open", lambda *_args: None)
         await pilot.press("a")
         await pilot.pause()
         assert app.screen.alert.id == alert_id  # type: ignore[attr-defined]
