@@ -764,6 +764,17 @@ class Store:
         found = self.conn.execute("SELECT 1 FROM people WHERE login = ?", (login,)).fetchone()
         return found is not None
 
+    def seen_before(self, login: str) -> bool:
+        """Whether ``login`` is no stranger to this file: one of its people, the one writing
+        now, or someone who made changes in it. "new to this file … a typo?" was said of a
+        lead with months of changes, named owner for the first time (a new user)."""
+        if login == self.actor or self.has_person(login):
+            return True
+        return (
+            self.conn.execute("SELECT 1 FROM events WHERE actor = ? LIMIT 1", (login,)).fetchone()
+            is not None
+        )
+
     def added_person(self, login: str) -> bool:
         """Whether one of this store's own writes added ``login`` to the file's people: two
         commands naming a new owner at once both said "new to this file", though one made

@@ -98,7 +98,7 @@ def owner_is_new(board: BoardScreen, owner: str | None) -> bool:
     """Whether ``owner`` is a login this file has never seen, asked before the write that
     would make them one of its people: the store's question the command line asks too
     (``note: zzz is new to this file``)."""
-    return owner is not None and not board.store.has_person(owner)
+    return owner is not None and not board.store.seen_before(owner)
 
 
 def say_owner_is_new(board: BoardScreen, owner: str) -> None:

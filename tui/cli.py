@@ -1668,7 +1668,7 @@ def saying_who_is_new(store: Store, *logins: str | None) -> Iterator[None]:
     """After a write that names an owner (or a KPI's escalation path) this file has never
     seen, a note says so: a typo (``--owner bbo``) makes a new person, with a line in owners
     and stand-ups from then on, who would get a KPI's alerts unseen."""
-    new = [login for login in dict.fromkeys(logins) if login and not store.has_person(login)]
+    new = [login for login in dict.fromkeys(logins) if login and not store.seen_before(login)]
     alike = {login: store.people_spelled_alike(login) for login in new}
     yield
     for login in new:

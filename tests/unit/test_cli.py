@@ -1416,6 +1416,25 @@ def test_forget_takes_a_typo_out_of_the_people_once_nothing_is_theirs(ok, cli, m
     assert "bob stays one of this file's people: they made changes" in cli("forget", "bob").stderr
 
 
+def test_no_new_person_note_for_oneself_or_for_someone_with_changes_in_the_file(
+    ok, monkeypatch
+) -> None:
+    """ "lead is new to this file … a typo?" was said of a lead with months of changes, put
+    on a KPI's escalation path for the first time, and of one's own login as owner (a new
+    user): neither is a typo."""
+    monkeypatch.setenv("PDCA_USER", "lead")
+    ok("initiative", "add", "Faster support")  # lead's change; lead owns nothing
+    ok("add", "Mine", "--owner", "lead")
+    monkeypatch.setenv("PDCA_USER", "alice")
+    kpi = ("kpi", "add", "Lead time", "--unit", "d", "--baseline", "9", "--target", "3")
+    assert "new to this file" not in ok(*kpi, "--escalate-to", "lead").stderr
+    monkeypatch.setenv("PDCA_USER", "mo")
+    ok("initiative", "add", "Other")  # mo's first change names nobody
+    monkeypatch.setenv("PDCA_USER", "alice")
+    assert "new to this file" not in ok("add", "x", "--owner", "mo").stderr
+    assert "kim is new to this file" in ok("add", "y", "--owner", "kim").stderr
+
+
 def test_an_undo_takes_back_the_person_its_change_made_unless_they_are_used(
     ok, js, monkeypatch
 ) -> None:
