@@ -693,7 +693,7 @@ class BoardScreen(Screen[None]):
             return
         if self.saving_new:
             self.notify(
-                "your last new action is still being saved (the file is busy); n again once it is",
+                "your last new action is still being saved; n again once it is",
                 severity="warning",
             )
             services(self.app).drop_typed_text()
@@ -721,8 +721,7 @@ class BoardScreen(Screen[None]):
         if action.id not in self.changing:
             return False
         self.notify(
-            f"#{action.id}: your last change to it is still being saved (the file is busy);"
-            " try again once it is",
+            f"#{action.id}: your last change to it is still being saved; try again once it is",
             severity="warning",
         )
         return True

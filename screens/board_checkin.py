@@ -47,8 +47,7 @@ async def ask_checkin(
 
     if board.saving_checkins[action.id]:
         board.notify(
-            f"#{action.id}: your last check-in on it is still being saved (the file is busy);"
-            " c again once it is",
+            f"#{action.id}: your last check-in on it is still being saved; c again once it is",
             severity="warning",
         )
         services(board.app).drop_typed_text()

@@ -63,8 +63,7 @@ class AcknowledgesAlerts:
             # A second flow would cancel the first, whose note would then be neither saved
             # nor kept (a reviewer): one at a time, as the board's n and c.
             screen.notify(
-                "your last acknowledgement is still being saved (the file is busy); a again"
-                " once it is",
+                "your last acknowledgement is still being saved; a again once it is",
                 severity="warning",
             )
             return

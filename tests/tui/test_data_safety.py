@@ -1225,8 +1225,7 @@ async def test_a_second_change_to_a_card_waits_for_the_first_to_be_saved(
                 await pilot.pause()
                 assert type(app.screen).__name__ == "BoardScreen"  # no form, no dialog
                 assert _notes(app)[-1] == (
-                    "#1: your last change to it is still being saved (the file is busy);"
-                    " try again once it is"
+                    "#1: your last change to it is still being saved; try again once it is"
                 )
             last = list(app._notifications)[-1]  # the same words replace it: said anew
             await pilot.press("enter")  # its detail, and e there (a reviewer)
