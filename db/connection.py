@@ -318,18 +318,18 @@ def refuse_orphaned_journals(path: Path, nothing: str = "nothing created") -> No
         raise DatabaseProblem(f"{path} is missing{journals_left(path, left, nothing)}")
 
 
-def journals_left(path: Path, left: list[str], nothing: str) -> str:
-    """``, but pdca.db-wal of a removed database is still there: ...``: what to move first.
-    A restore refuses them too, so "restore the database" sent people in a circle (a
-    tester, following the advice of init, of doctor, then of restore)."""
+def journals_left(path: Path, left: list[str], nothing: str, then: str = "") -> str:
+    """``, but pdca.db-wal of a removed database is still there: ...``: what to move first,
+    and ``then`` what to do. A restore refuses them too, so "restore the database" sent
+    people in a circle (a tester, following the advice of init, of doctor, then of restore)."""
     names = [Path(name).name for name in left]
-    again = (
+    again = then or (
         "restore again" if nothing == "nothing restored" else "restore a backup or run this again"
     )
     return (
         f", but {', '.join(names)} of a removed or renamed database"
         f" {'is' if len(names) == 1 else 'are'}"
-        f" still there: {move_away(path, left)}, then {again}; {nothing}"
+        f" still there: {move_away(path, left)}, then {again}" + (f"; {nothing}" if nothing else "")
     )
 
 
@@ -340,9 +340,12 @@ def move_away(path: Path, left: list[str]) -> str:
     (a tester's mv under a board: the moved file lacked them, and this advice lost them)."""
     names = " ".join(shell_word(Path(name).name) for name in left)
     wal = any(name.endswith("-wal") for name in left)
+    # Only one opened nowhere since: a -wal of older changes put back beside a file written
+    # under its new name replayed over it, and damaged it (a tester, following this advice).
     back = (
         f"(a -wal may hold its last changes: a database renamed away gets them back when"
-        f" moved back to {shell_word(path.name)}); else "
+        f" moved back to {shell_word(path.name)}, if nothing opened it under its new name;"
+        f" one written since must not go back beside it: the -wal would damage it); else "
         if wal
         else ""
     )

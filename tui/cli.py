@@ -818,6 +818,7 @@ def where(session: Session, as_json: bool) -> None:
         click.echo(shown)
         click.echo(f"rule: {describe_rule(resolved)}", err=False)
     from pdca.db.access import cannot_reach, unreachable_directory
+    from pdca.db.connection import journals_left, orphaned_journals
 
     if unreachable_directory(resolved.path) is not None:  # "Permission denied" alone (a soak)
         note = printable(cannot_reach(resolved.path))
@@ -837,6 +838,10 @@ def where(session: Session, as_json: bool) -> None:
             f" {printable(shell_word(resolved.path.parent))} first)",
             err=True,
         )
+    elif not resolved.path.exists() and (left := orphaned_journals(resolved.path)):
+        # "pdca init makes it", and init refused for what a renamed database left (a tester)
+        said = printable(journals_left(resolved.path, left, "", then="pdca init"))
+        click.echo(f"note: no database there{said}", err=True)
     elif not resolved.path.exists():  # said as if it were there (a tester)
         click.echo("note: no database there yet: pdca init makes it", err=True)
 

@@ -181,6 +181,12 @@ def test_where_says_when_nothing_is_there_yet(cli, tmp_path: Path, monkeypatch) 
     assert not (tmp_path / "data").exists()
     (tmp_path / "there.db").touch()
     assert cli("--db", "there.db", "where").stderr == ""
+    # A renamed database's -wal left there: init refuses, so where says so (a tester)
+    (tmp_path / "moved.db-wal").touch()
+    said = cli("--db", "moved.db", "where").stderr
+    assert said.startswith("note: no database there, but moved.db-wal of a removed or renamed")
+    assert "if nothing opened it under its new name" in said and said.endswith(", then pdca init\n")
+    assert cli("--db", "moved.db", "init").exit_code == 1
 
 
 @pytest.mark.usefixtures("missing_db")
