@@ -1762,7 +1762,21 @@ def migrate(
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            if backup is not None:  # a copy of the file as it still is: ours, of no use now
+                # Left whole by an upgrade the full disk refused, it took the room the next
+                # try needed, and every command said only "the disk is full" (a tester).
+                backup.unlink(missing_ok=True)
+                backup = None
             raise
+    except sqlite3.OperationalError as error:
+        if error.sqlite_errorcode != sqlite3.SQLITE_FULL:  # type: ignore[attr-defined]
+            raise
+        size = path.stat().st_size
+        raise DatabaseProblem(
+            f"{path}: upgrading it from schema version {copied} to {schema_version()} needs"
+            f" room for a copy of it first (about {max(1, round(size / 2**20))} MB) and the"
+            " disk is full; nothing changed: free some space, then run pdca again"
+        ) from None
     finally:
         if still_going is not None:
             still_going.cancel()

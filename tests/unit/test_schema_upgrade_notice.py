@@ -106,6 +106,36 @@ def test_an_upgrade_still_going_says_so_before_it_ends(
     assert len(lines) == 2
 
 
+@pytest.mark.usefixtures("missing_db")
+def test_an_upgrade_the_full_disk_refuses_leaves_no_copy_and_says_what_it_needs(
+    env: dict[str, str], cli, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """On a nearly full disk the upgrade's copy was made, its steps refused, and the copy
+    left whole: it took the room the next try needed, and every command, a read too, said
+    only "the disk is full" (a tester). Here the last step meets a full file."""
+    path = Path(env["PDCA_DB"])
+    make_old_database(path, 4)
+    name, _last = schema.MIGRATIONS[-1]
+
+    def full_last_step(conn: sqlite3.Connection) -> None:
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        conn.execute("CREATE TABLE filler (x)")
+        conn.execute("INSERT INTO filler VALUES (zeroblob(1000000))")
+
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS[:-1], (name, full_last_step)])
+    result = cli("list")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"pdca: {path}: upgrading it from schema version 4 to {schema.schema_version()} needs"
+        " room for a copy of it first (about 1 MB) and the disk is full; nothing changed"
+    )
+    assert list(path.parent.glob("*.bak")) == []
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+    conn.close()
+
+
 def test_a_file_at_this_version_opens_without_a_word(store: Store, cli) -> None:
     assert store.upgrade is None
     store.add_action(ActionDraft(title="one"))
