@@ -1769,7 +1769,7 @@ def migrate(
                 backup = None
             raise
     except sqlite3.OperationalError as error:
-        if error.sqlite_errorcode != sqlite3.SQLITE_FULL:  # type: ignore[attr-defined]
+        if error.sqlite_errorcode != sqlite3.SQLITE_FULL:
             raise
         size = path.stat().st_size
         raise DatabaseProblem(
