@@ -109,6 +109,11 @@ class RowChangedOutside(PdcaError):
     outside pdca can leave: named, instead of failing further on or printing it as data."""
 
 
+# What to do with a file that is not pdca's: most often a --db or PDCA_DB that names another
+# file than meant (a tester).
+WHICH_FILE = ": is it the file you meant? pdca where says which file pdca uses and why"
+
+
 class DatabaseProblem(PdcaError):
     """The file cannot be used: not a database, not pdca's, too new, unreadable or read-only."""
 
@@ -162,7 +167,7 @@ def database_failure(
             f"{where} was moved or deleted while pdca had it open; nothing written"
         )
     if primary == sqlite3.SQLITE_NOTADB:
-        return DatabaseBroken(f"{where}: not a SQLite database (left untouched)")
+        return DatabaseBroken(f"{where}: not a SQLite database (left untouched){WHICH_FILE}")
     if primary == sqlite3.SQLITE_CORRUPT:
         doctor = f"pdca --db {shell_word(path)} doctor" if path else "pdca doctor"
         return DatabaseBroken(

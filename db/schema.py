@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pdca.db.errors import DatabaseProblem, ReadOnlyDatabase, shell_word
+from pdca.db.errors import WHICH_FILE, DatabaseProblem, ReadOnlyDatabase, shell_word
 
 APPLICATION_ID = 0x50444341  # "PDCA" in ASCII
 
@@ -1613,7 +1613,9 @@ def identify(conn: sqlite3.Connection, path: Path) -> int | None:
     if application_id == 0 and user_version == 0 and tables == 0:
         return None  # a SQLite file nobody has put anything in yet
     if application_id != APPLICATION_ID:
-        raise DatabaseProblem(f"{path}: a SQLite database, but not a pdca one (left untouched)")
+        raise DatabaseProblem(
+            f"{path}: a SQLite database, but not a pdca one (left untouched){WHICH_FILE}"
+        )
     if user_version < 1:  # pdca sets its mark and version 1 or more in one transaction
         raise DatabaseProblem(
             f"{path} has pdca's mark but schema version {user_version}, which no pdca writes "

@@ -27,10 +27,12 @@ import click
 from pdca.db import rules
 from pdca.db.errors import (
     DATABASE_ERRORS,
+    WHICH_FILE,
     DatabaseProblem,
     GateUnmet,
     InvalidInput,
     PdcaError,
+    ReadOnlyDatabase,
     database_failure,
     shell_word,
 )
@@ -949,7 +951,16 @@ def demo(session: Session, size: str, fresh: bool) -> None:
         ) from None
     path = directory / f"demo-{size}.db"
     session.demo = path
-    store = session.store(create=True)
+    try:
+        store = session.store(create=True)
+    except DatabaseProblem as problem:
+        if isinstance(problem, ReadOnlyDatabase):
+            raise
+        # Its own throwaway file, made something else: --fresh refused too (a tester).
+        raise DatabaseProblem(
+            f"{str(problem).removesuffix(WHICH_FILE)}: it is pdca's throwaway demo file: remove it"
+            f" (rm {printable(shell_word(str(path)))}) and run pdca demo again"
+        ) from None
     if holds_history(store) and not fresh:
         # Reseeding each time wiped what a person had tried in it without a word (a tester
         # lost twenty minutes of moves and check-ins): reopened, and the way to start over said.

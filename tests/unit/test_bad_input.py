@@ -355,7 +355,10 @@ def test_real_process_text_file_as_db(env: dict[str, str], tmp_path: Path) -> No
     digest = sha256(target)
     done = run_pdca("--db", str(target), "add", "x", env=env)
     assert done.returncode == 1
-    assert done.stderr == f"pdca: {target}: not a SQLite database (left untouched)\n"
+    assert done.stderr == (
+        f"pdca: {target}: not a SQLite database (left untouched): is it the file you meant?"
+        " pdca where says which file pdca uses and why\n"
+    )
     assert sha256(target) == digest
 
 

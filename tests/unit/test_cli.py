@@ -1313,6 +1313,25 @@ def test_demo_refuses_a_db_it_would_ignore(cli, tmp_path, where: str) -> None:
     assert not (tmp_path / "mine.db").exists()
 
 
+def test_demo_over_a_demo_file_made_something_else_says_to_remove_it(
+    cli, tmp_path, monkeypatch
+) -> None:
+    """Its own throwaway file, overwritten with text: demo --fresh, made to seed it anew,
+    was refused with no next step (a tester)."""
+    monkeypatch.delenv("PDCA_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    demo_file = tmp_path / "data" / "pdca" / "demo-small.db"
+    demo_file.parent.mkdir(parents=True)
+    demo_file.write_text("not a db\n")
+    result = cli("demo", "--fresh")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"pdca: {demo_file}: not a SQLite database (left untouched): it is pdca's throwaway"
+        f" demo file: remove it (rm {demo_file}) and run pdca demo again\n"
+    )
+    assert demo_file.read_text() == "not a db\n"
+
+
 # --------------------------------------------------------------------------- streamed JSON
 
 _SCALARS = st.one_of(
