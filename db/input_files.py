@@ -202,3 +202,17 @@ def read_csv(
             raise failed(error) from None
 
     return header, rows()
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def starts_as_sqlite(path: Path) -> bool:
+    """Whether ``path`` starts as a SQLite database does. Only for a file this process holds
+    no connection to (closing a descriptor of one drops every lock the process holds on
+    it): the caller has refused its own database first."""
+    try:
+        with open(path, "rb") as file:
+            return file.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False  # not there, or not readable: nothing known to protect

@@ -32,7 +32,14 @@ from pdca.db.errors import (
     RowChangedOutside,
     shell_word,
 )
-from pdca.db.input_files import Outcome, not_utf8, open_text, read_csv, spool_checked
+from pdca.db.input_files import (
+    Outcome,
+    not_utf8,
+    open_text,
+    read_csv,
+    spool_checked,
+    starts_as_sqlite,
+)
 from pdca.db.models import ID_MAX, ActionDraft, number_problem, validated
 from pdca.db.row_rules import row_problem
 from pdca.db.spreadsheet import neutralise, restore
@@ -245,6 +252,13 @@ def import_file(store: Store, path: Path, today: date, *, shown_as: Path | None 
                 return _restore_json(store, path, stream)
             return _append_csv(store, path, stream, today)
         except UnicodeDecodeError:
+            if starts_as_sqlite(path):  # a database or a backup: restore's, not import's
+                raise InvalidInput(
+                    "file",
+                    str(path),
+                    "is a SQLite database, not a JSON export or a CSV: to bring back a pdca"
+                    " database or one of its backups, use pdca restore",
+                ) from None
             raise not_utf8(path) from None
 
 
@@ -310,9 +324,10 @@ def _restore_json(store: Store, path: Path, stream: TextIO) -> str:
             raise InvalidInput(
                 "file",
                 str(path),
+                # NEWFILE, not new.db: a tester had just run it on a file of that name
                 f"is a full export; restore it into an empty database "
-                f"(pdca --db new.db import {shell_word(path.name)}), this one holds {held}"
-                f" records ({which})",
+                f"(pdca --db NEWFILE import {shell_word(path.name)}, NEWFILE a file not there"
+                f" yet), this one holds {held} records ({which})",
             )
         _refuse_every_bad_name(path, tables)
         store.conn.execute("PRAGMA defer_foreign_keys = ON")

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pdca.db.errors import InvalidInput
-from pdca.db.input_files import not_a_file
+from pdca.db.input_files import not_a_file, starts_as_sqlite
 
 
 def writable_target(target: str, field: str = "--out") -> tuple[Path, os.stat_result | None]:
@@ -48,7 +48,6 @@ def writable_target(target: str, field: str = "--out") -> tuple[Path, os.stat_re
     return path, existing
 
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 SQLITE_BESIDE = ("-wal", "-shm", "-journal")
 _DB_NAMES = (".db", ".sqlite", ".sqlite3", ".db3")  # a -journal of another name may be anyone's
 
@@ -64,7 +63,7 @@ def _a_database(path: Path, *, exists: bool = True) -> str | None:
     process has no connection to any file but its own database, refused before this)."""
     for suffix in SQLITE_BESIDE:
         stem = Path(str(path).removesuffix(suffix))
-        if path.name.endswith(suffix) and _is_sqlite(stem):
+        if path.name.endswith(suffix) and starts_as_sqlite(stem):
             # Not there yet counts too: SQLite reads a -journal beside its file as a hot
             # journal (everyone's commands waited 10 s on one, a tester) and deletes a stray
             # -wal or -journal, the export in it with it.
@@ -81,19 +80,11 @@ def _a_database(path: Path, *, exists: bool = True) -> str | None:
         return f"a database's place (its {left} is there)"
     if not exists:
         return None
-    if beside and (_is_sqlite(path) or beside != ["-journal"]):
+    if beside and (starts_as_sqlite(path) or beside != ["-journal"]):
         # A -wal or -shm is SQLite's alone; a -journal may be any file's ("notes-journal"
         # beside "notes"), so it counts only beside a database.
         return f"a database in use (its {beside[0]} is beside it)"
-    return "a SQLite database" if _is_sqlite(path) else None
-
-
-def _is_sqlite(path: Path) -> bool:
-    try:
-        with open(path, "rb") as file:
-            return file.read(len(SQLITE_HEADER)) == SQLITE_HEADER
-    except OSError:
-        return False  # not there, or not readable: nothing known to protect
+    return "a SQLite database" if starts_as_sqlite(path) else None
 
 
 def write_whole(target: str, text: str | Iterable[str], field: str = "--out") -> None:

@@ -163,8 +163,24 @@ def test_json_import_refuses_a_database_that_holds_data(store, cli, tmp_path):
     result = cli("import", str(out))
     assert result.exit_code == 1
     assert "restore it into an empty database" in result.stderr
+    assert "(pdca --db NEWFILE import export.json, NEWFILE a file not there yet)" in result.stderr
     assert result.stderr.count("\n") == 1
     assert _dump(store.path) == before
+
+
+def test_importing_a_database_points_to_restore(store, cli, tmp_path):
+    """A backup given to import was "not UTF-8 text" (a tester): it is restore's."""
+    _fill(store)
+    backup = tmp_path / "backup.db"
+    assert cli("backup", str(backup)).exit_code == 0
+    other = tmp_path / "other.db"
+    assert cli("--db", str(other), "init").exit_code == 0
+    result = cli("--db", str(other), "import", str(backup))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"pdca: file: {str(backup)!r} is a SQLite database, not a JSON export or a CSV: to bring"
+        " back a pdca database or one of its backups, use pdca restore\n"
+    )
 
 
 def test_csv_export_has_one_row_per_action_including_done(store, cli):
