@@ -757,7 +757,7 @@ def _restore_held_alone(
             source.backup(connection)  # one write transaction on the database
         except sqlite3.Error as error:
             raise _restore_failure(
-                source, source_file, connection, database, error, nothing
+                source, source_file, connection, database, error, _drop_kept(before, nothing)
             ) from None
     finally:
         connection.close()  # the last connection: SQLite checkpoints the copy into the file
@@ -834,7 +834,7 @@ def _restore_under_others(
         try:
             source.backup(connection, pages=64 if pages > 64 else 1, progress=under_the_lock)
         except sqlite3.Error as error:
-            nothing = prepared[0][2] if prepared else "nothing restored"
+            nothing = _drop_kept(prepared[0][0], prepared[0][2]) if prepared else "nothing restored"
             raise _restore_failure(
                 source, source_file, connection, database, error, nothing
             ) from None
@@ -879,9 +879,22 @@ def _keep_and_prepare(
     except sqlite3.Error as error:
         raise DatabaseProblem(
             f"{database}: preparing the copy (its id counters, its history) failed "
-            f"({error}); {nothing}"
+            f"({error}); {_drop_kept(before, nothing)}"
         ) from None
     return before, not_kept, nothing
+
+
+def _drop_kept(before: Path | None, nothing: str) -> str:
+    """A restore refused after the contents were kept: the database is as it was, so the
+    copy of it kept first is of no use, and each try on a full disk left one more, which no
+    --keep removes (a tester). Removed; what the refusal says of it, returned."""
+    if before is None:
+        return nothing
+    try:
+        before.unlink()
+    except OSError:
+        return nothing  # still there: said so
+    return "nothing restored"
 
 
 def _restore_failure(

@@ -509,6 +509,24 @@ def test_restore_refusals_leave_the_database_as_it_was(cli, db: Path, tmp_path: 
         assert listing(tmp_path / "backups") == [], name  # not even a before-restore copy
 
 
+def test_a_restore_refused_after_the_contents_were_kept_keeps_no_copy(cli, db: Path) -> None:
+    """The copy refused half-way (a full disk, here pages of another size): the database is
+    as it was, and the copy of it kept first is removed, not left to fill the disk with
+    one more at each try (a tester)."""
+    saved = make_backup(db, T0)
+    with sqlite3.connect(saved, isolation_level=None) as conn:
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute("PRAGMA page_size = 8192")
+        conn.execute("VACUUM")
+    conn.close()
+    before = dump(db)
+    result = cli("restore", str(saved))
+    one_line_error(result, "has 8192-byte pages and the database 4096-byte ones")
+    assert result.stderr.rstrip().endswith("; nothing restored")
+    assert dump(db) == before
+    assert [b for b in backups.list_backups(db) if b.before_restore] == []
+
+
 def test_restore_of_a_fifo_never_waits_on_it(env: dict[str, str], db: Path, tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.db"
     os.mkfifo(fifo)
