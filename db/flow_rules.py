@@ -358,7 +358,9 @@ def weeks_figures(
     weeks = len(finished)
     return [
         WeekFlow(
-            start=start.date().isoformat(),
+            # The moment it starts: weeks are the 7 days back from now, and their day alone
+            # (a UTC one) put a finish in the week before it to a reader (a lead's weeks).
+            start=start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             finished=finished[k],
             abandoned=abandoned[k],
             median_cycle_days=medians[k],

@@ -110,7 +110,7 @@ def test_throughput_counts_finished_and_abandoned_per_week() -> None:
     ]
     weeks = fr.throughput(done, NOW, 13)
     assert len(weeks) == 13
-    assert weeks[0].start == "2026-08-24" and weeks[-1].start == "2026-11-16"
+    assert weeks[0].start == "2026-08-24T09:00:00Z" and weeks[-1].start == "2026-11-16T09:00:00Z"
     assert [(w.finished, w.abandoned) for w in weeks[-2:]] == [(1, 0), (2, 1)]
     assert weeks[-1].median_cycle_days == 15.0
     assert sum(w.finished for w in weeks) == 3
