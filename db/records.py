@@ -176,7 +176,18 @@ class InitiativeChanges(Draft):
     clear_owner: bool = False
 
 
-Unit = Annotated[str, AfterValidator(_non_blank(20))]
+def _no_escapes(unit: str) -> str:
+    """A unit is said beside every number, in lines pdca prints: one holding an escape set
+    a terminal's title from ``kpi record`` (a tester). Refused, as a name's are."""
+    from pdca.db.text_rules import escaped_in, visible
+
+    control = escaped_in(unit)
+    if control is not None:
+        raise ValueError(f"holds {visible(control)}, which pdca shows as an escape")
+    return unit
+
+
+Unit = Annotated[str, AfterValidator(_non_blank(20)), AfterValidator(_no_escapes)]
 
 
 def _one_label(text: str) -> str:

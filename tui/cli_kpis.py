@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -31,6 +31,9 @@ from pdca.tui.cli import (
 )
 from pdca.tui.columns import Cut, table
 from pdca.tui.output import printable, to_json
+
+if TYPE_CHECKING:
+    from pdca.db.store import Store
 
 OVERDUE_EXIT = 3
 CADENCE_CHOICES = ["daily", "weekly", "monthly"]
@@ -353,14 +356,7 @@ def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_j
         return
     raised = readings.raised_by(store, done.row["kpi_id"], done.row["id"])
     click.echo(f"recorded {shown} for {printable(done.kpi)} at {done.row['at']}")
-    breached = alert_store.breach_words(store, [a.id for a in raised if not a.rule_text])
-    for alert in raised:
-        why = f" (signal: {alert.rule_text})" if alert.rule_text else ""
-        why = f" ({breached[alert.id]})" if alert.id in breached else why
-        click.echo(
-            f"raised alert {alert.id}{why}: {printable(alert.assignee)} to acknowledge "
-            f"by {alert.ack_due}"
-        )
+    _say_raised(store, raised)
     for closed in readings.closed_by(store, done.row["id"]):
         click.echo(printable(closed))
 
@@ -407,13 +403,23 @@ def kpi_remove_reading(session: Session, reading_id: int, as_json: bool) -> None
     )
     for line in said:
         click.echo(printable(line))
-    breached = alert_store.breach_words(store, [a.id for a in removed.raised if not a.rule_text])
-    for alert in removed.raised:  # the newest left still breaches
+    _say_raised(store, removed.raised)  # the newest left still breaches
+
+
+def _say_raised(store: Store, raised: list[Any]) -> None:
+    """``raised alert 3 (41 h is above the alert threshold 34 h): dana to acknowledge by
+    ...``, a line each, printable whole: a KPI's unit is in the breach's words, and one
+    holding an escape set the terminal's title (a tester)."""
+    from pdca.db import alerts as alert_store
+
+    breached = alert_store.breach_words(store, [a.id for a in raised if not a.rule_text])
+    for alert in raised:
         why = f" (signal: {alert.rule_text})" if alert.rule_text else ""
         why = f" ({breached[alert.id]})" if alert.id in breached else why
         click.echo(
-            f"raised alert {alert.id}{why}: {printable(alert.assignee)} to acknowledge "
-            f"by {alert.ack_due}"
+            printable(
+                f"raised alert {alert.id}{why}: {alert.assignee} to acknowledge by {alert.ack_due}"
+            )
         )
 
 

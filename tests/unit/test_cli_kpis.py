@@ -486,3 +486,16 @@ def test_a_perspective_with_a_newline_is_refused(cli, ok) -> None:
         assert_one_line_error(result, "--perspective")
         assert "shows as an escape" in result.stderr
     assert ok("kpi", "list", "--json").stdout.strip() == "[]"
+
+
+def test_a_units_escape_is_refused_and_one_stored_is_printed_as_an_escape(cli, ok, store) -> None:
+    """``--unit $'ms\\x1b]0;PWNED\\x07'`` was taken, and ``kpi record`` then set the terminal's
+    title with it in its "raised alert (30 ms is above ...)" line (a tester)."""
+    hostile = "ms\x1b]0;PWNED\x07"
+    refused = cli("kpi", "add", "T", "--unit", hostile, "--baseline", "10", "--target", "5")
+    assert_one_line_error(refused, "--unit", "holds \\x1b, which pdca shows as an escape")
+    ok("kpi", "add", "T", "--unit", "ms", "--baseline", "10", "--target", "5", "--alert", "20")
+    store.conn.execute("UPDATE kpis SET unit = ? WHERE name = 'T'", (hostile,))  # by hand
+    said = ok("kpi", "record", "T", "30").stdout
+    assert "\x1b" not in said and "\x07" not in said
+    assert "(30 ms\\x1b]0;PWNED\\x07 is above the alert threshold 20 ms\\x1b]0;PWNED" in said
