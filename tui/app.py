@@ -180,6 +180,7 @@ class PdcaApp(App[None]):
         self.context = context
         self.notices = list(notices)  # said once the first screen is up
         self.hung_up = 0  # SIGHUP or SIGTERM came (run_app): quit as q does
+        self.left_behind_kept = False  # after a hang-up: what was not saved is in its file
         self._warned_of_kept: set[str] = set()  # what q said is kept: the next q quits
         self._said_unsaved: set[str] = set()  # settings that could not be saved, said once
         self.left_typed: list[str] = []  # typed in forms still open at quit: printed at exit
@@ -1110,26 +1111,12 @@ def run_app(app: PdcaApp) -> int:
             # finished (or given up, after the busy wait) before pdca ends, not dropped.
             _say("pdca: saving your last change…")
         app.context.close()
-    # writes that failed after the app had ended
-    lines = [
-        f"pdca: not saved: {what}: {error}" if what else f"pdca: not saved: {error}"
-        for what, error in app.context.unshown
-    ]
-    said = {what for what, _error in app.context.unshown}
-    kept = app.context.kept()
-    # refused, kept for a c, e or n that never came (a save refused as the app ended is
-    # kept too: said once)
-    lines += [f"pdca: not saved (kept after a refused save): {w}" for w in kept if w not in said]
-    # kept, and its alert settled by someone since
-    lines += [f"pdca: not sent (the alert no longer waits): {w}" for w in app.context.settled_acks]
-    lines += [f"pdca: not saved (typed in a form open at quit): {w}" for w in app.left_typed]
+    lines = _unsaved_lines(app)
     for line in lines:
         _say(line)
-    if lines and app.hung_up == signal.SIGHUP:
-        # The terminal these lines went to is gone: kept in a file, said at the next start.
-        from pdca.tui.left_behind import write_left_behind
-
-        write_left_behind(lines, app.environ, app.context.path)
+    if app.hung_up == signal.SIGHUP:
+        _keep_left_behind(app, lines)
+    kept = app.context.kept()
     for stream in (sys.stdout, sys.stderr):
         _let_go_if_gone(stream, hung_up=app.hung_up == signal.SIGHUP)
     if app.hung_up == signal.SIGHUP:
@@ -1193,11 +1180,48 @@ def _end_once_saved(app: PdcaApp) -> None:
     """After a hang-up, end the process once no save is waiting, whatever Textual is doing:
     its shutdown on a terminal that has gone can block for good (a reviewer's board, hung up
     while it started, was still running a minute later, its connection and presence held).
-    Every save is in the file by then (a save that gave up was not written at all)."""
+    Every save is in the file by then (a save that gave up was not written at all), and
+    what could not be saved is kept in its file first: this ended the process as the save
+    went in, before run_app kept a form's text, and the text was lost (a tester)."""
     time.sleep(HUNG_UP_GRACE_SECONDS)  # the orderly way first: run_app ends the same way
     while app.context.writer.pending:
         time.sleep(0.2)
+    _keep_left_behind(app, _unsaved_lines(app))
     os._exit(128 + signal.SIGHUP)
+
+
+def _unsaved_lines(app: PdcaApp) -> list[str]:
+    """What the board could not save, a line each, as said at quit."""
+    # writes that failed after the app had ended
+    lines = [
+        f"pdca: not saved: {what}: {error}" if what else f"pdca: not saved: {error}"
+        for what, error in app.context.unshown
+    ]
+    said = {what for what, _error in app.context.unshown}
+    # refused, kept for a c, e or n that never came (a save refused as the app ended is
+    # kept too: said once)
+    kept = app.context.kept()
+    lines += [f"pdca: not saved (kept after a refused save): {w}" for w in kept if w not in said]
+    # kept, and its alert settled by someone since
+    lines += [f"pdca: not sent (the alert no longer waits): {w}" for w in app.context.settled_acks]
+    lines += [f"pdca: not saved (typed in a form open at quit): {w}" for w in app.left_typed]
+    return lines
+
+
+_LEFT_BEHIND = threading.Lock()  # run_app and the hang-up's watchdog: one keeps the lines
+
+
+def _keep_left_behind(app: PdcaApp, lines: list[str]) -> None:
+    """After a hang-up, the lines its terminal can no longer show, kept in a file and said
+    at the next start (``tui/left_behind.py``): once, by whichever gets here first."""
+    with _LEFT_BEHIND:
+        if app.left_behind_kept:
+            return
+        app.left_behind_kept = True
+        if lines:
+            from pdca.tui.left_behind import write_left_behind
+
+            write_left_behind(lines, app.environ, app.context.path)
 
 
 def _let_go_if_gone(stream: Any, *, hung_up: bool = False) -> None:

@@ -100,6 +100,17 @@ def _database(tmp_path: Path) -> Path:
     return path
 
 
+# Textual's shutdown, blocked for good (on a terminal that has gone, it can be).
+STUCK_SHUTDOWN = """
+import asyncio
+from textual.app import App
+_shutdown = App._shutdown
+async def _stuck(self):
+    await asyncio.sleep(600)
+    await _shutdown(self)
+App._shutdown = _stuck
+"""
+
 CRASHING_BOARD = """
 import sys
 from pdca.screens.board import BoardScreen
@@ -273,6 +284,49 @@ def test_what_a_hung_up_board_could_not_save_is_kept_in_a_file_and_said_at_the_n
 
     notice = left_behind_notice(env)
     assert notice is not None and str(kept) in notice
+
+
+def test_a_form_open_while_a_save_waits_is_kept_when_the_terminal_goes(tmp_path: Path) -> None:
+    """A check-in waiting for someone's lock, a second form typed into, then the line
+    dropped: the save went in once the lock was let go, and the process ended right then,
+    before the second form's text was kept in its file (a tester). Here the lock is held
+    past the hang-up's two-second grace, and Textual's shutdown blocks, as it can on a
+    terminal that has gone: the watchdog that ends the process keeps the text."""
+    path = _database(tmp_path)
+    code = STUCK_SHUTDOWN + (
+        f"from pdca.tui.cli import cli; cli.main(['--db', {str(path)!r}], prog_name='pdca')"
+    )
+    env = _env(tmp_path)
+    pid, fd = _fork_board(code, env)
+    shown = bytearray()
+    holder = None
+    try:
+        _read_until(fd, b"Plan", shown)
+        os.write(fd, b"c")
+        _read_until(fd, b"Check-in on #1", shown)
+        os.write(fd, b"saved once the lock goes")
+        holder = LockHolder(path, wait=30)
+        os.write(fd, b"\x13")  # ctrl+s: the save waits for the lock
+        _read_until(fd, "saving…".encode(), shown)
+        os.write(fd, b"n")
+        _read_until(fd, b"New action", shown)
+        os.write(fd, b"typed in the second form")
+        time.sleep(0.5)
+        os.close(fd)  # the terminal goes: the kernel hangs up its session
+        fd = -1
+        threading.Timer(4.0, holder.release).start()
+        status = _wait_for_end(pid, fd, shown)
+    finally:
+        if holder is not None:
+            holder.release()
+        _let_go(pid, fd)
+    assert os.waitstatus_to_exitcode(status) == 128 + signal.SIGHUP
+    with sqlite3.connect(path) as conn:
+        messages = [row[0] for row in conn.execute("SELECT message FROM checkins")]
+    conn.close()
+    assert messages == ["saved once the lock goes"]
+    (kept,) = (Path(env["XDG_STATE_HOME"]) / "pdca").glob("unsaved-*.txt")
+    assert "typed in the second form" in kept.read_text()
 
 
 @pytest.mark.parametrize("how", ["SIGTERM", "terminal closed"])
