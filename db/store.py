@@ -1094,12 +1094,20 @@ class Store:
             # The owner too, by login ("frank": his cards, as Linear's search finds an
             # assignee; a tester's search for a name found nothing).
             # SQLite's lower() leaves "Ü" as it is: beyond ASCII, pdca's own (a little slower)
-            fold = "lower" if where.text.isascii() else SEARCH_KEY
-            match = (
-                f"instr({fold}(a.title), ?) > 0 OR instr({fold}(a.notes), ?) > 0"
-                " OR lower(a.owner) = ?"
+            # An ASCII search reads ASCII text with SQLite's own lower, and the rest with
+            # pdca's: "İstanbul" (and the Kelvin sign's "K") lower to ASCII letters.
+            ascii_only = where.text.isascii()
+            found = (
+                "instr(lower(a.{c}), ?) > 0 OR (length(a.{c}) <> length(CAST(a.{c} AS BLOB))"
+                f" AND instr({SEARCH_KEY}(a.{{c}}), ?) > 0)"
+                if ascii_only
+                else f"instr({SEARCH_KEY}(a.{{c}}), ?) > 0"
             )
-            params += [search_key(where.text)] * 2 + [where.text.strip().lower()]
+            match = " OR ".join(
+                [*(found.format(c=column) for column in ("title", "notes")), "lower(a.owner) = ?"]
+            )
+            params += [search_key(where.text)] * (4 if ascii_only else 2)
+            params.append(where.text.strip().lower())
             named = models.record_id(where.text.strip())
             if named is not None:  # "5272" or "#5272": that action too, as people name one
                 match += " OR a.id = ?"

@@ -101,10 +101,14 @@ _LOOKS_LATIN = str.maketrans(
 def search_key(text: str | None) -> str | None:
     """How a search and the text searched are compared: in lower case, in Unicode's composed
     form. SQLite's ``lower`` changes ASCII letters only: "Über" found nothing in "Überprüfung",
-    nor "café" in a title typed with a combining accent (a tester)."""
+    nor "café" in a title typed with a combining accent (a tester), nor "istanbul"
+    "İstanbul"."""
     import unicodedata
 
-    return None if text is None else unicodedata.normalize("NFC", text).lower()
+    if text is None:
+        return None
+    # "İ" lowers to "i" and a combining dot, which "istanbul" never matched (a tester)
+    return unicodedata.normalize("NFC", text).lower().replace("i\u0307", "i")
 
 
 def name_key(name: str) -> str:
@@ -112,7 +116,8 @@ def name_key(name: str) -> str:
     that look Latin read as the Latin ones, every run of blanks (a no-break space, two
     spaces) as one space: "A\u00a0B" and "A  B" beside "A B" listed alike (a tester). Not
     casefold: that makes "Maße" and "Masse" one name."""
-    return " ".join(as_stored(name).lower().translate(_LOOKS_LATIN).split())
+    lowered = as_stored(name).lower().replace("i\u0307", "i")  # "İ": as search_key says
+    return " ".join(lowered.translate(_LOOKS_LATIN).split())
 
 
 # What builds an emoji (a joiner, a selector, a skin tone, a flag's letters and tags): a

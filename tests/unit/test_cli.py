@@ -668,11 +668,16 @@ def test_list_text_finds_letters_beyond_ascii_in_any_case_and_either_spelling(ok
     ok("add", "Überprüfung der Ölpumpe")
     ok("add", "Cafe\u0301 bar rota")
     ok("add", "Straße sweep")
+    ok("add", "İstanbul ışık rota")  # "İ" lowers to "i" and a dot: "istanbul" missed it
+    ok("add", "Oven at 5\u212a", "--notes", "Kelvin sign")  # lowers to an ASCII k
     for typed, ids in [
         ("Über", [1]), ("über", [1]), ("ÖLPUMPE", [1]), ("prüfung", [1]),
         ("café", [2]), ("Cafe\u0301", [2]), ("CAFÉ", [2]), ("straße", [3]), ("strasse", []),
+        ("istanbul", [4]), ("İSTANBUL", [4]), ("ışık", [4]), ("5k", [5]), ("kelvin", [5]),
     ]:  # fmt: skip
         assert [a["id"] for a in js("list", "--text", typed, "--json")] == ids, typed
+    ok("initiative", "add", "İyileştirme")
+    assert js("add", "x", "--initiative", "iyileştirme", "--json")["initiative"] == "İyileştirme"
 
 
 def test_reassign_gives_every_open_action_and_undo_takes_it_back(board, ok, js, cli) -> None:
