@@ -41,7 +41,12 @@ from pdca.db.access import (
     what_to_ask,
 )
 from pdca.db.errors import DatabaseProblem, InvalidInput, database_failure, shell_word
-from pdca.db.filesystem import directory_is_group_shared, filesystem_of, is_network_filesystem
+from pdca.db.filesystem import (
+    directory_is_group_shared,
+    filesystem_of,
+    is_network_filesystem,
+    share_with_the_group,
+)
 
 BUSY_TIMEOUT_SECONDS = 10.0
 # Filesystems whose files the kernel makes up as they are read: never a database.
@@ -217,7 +222,7 @@ def open_database(
     shared = directory_is_group_shared(path.parent)
     if shared:
         # Backups and anything else pdca creates there stay group-writable, never world.
-        os.umask(0o007)
+        share_with_the_group()
     writable = file_lets_me_write(path)
     filesystem = filesystem_of(path.parent, mountinfo)
     if filesystem in KERNEL_FILESYSTEMS:  # /proc/self/status: "empty", then "chmod /proc"

@@ -94,6 +94,45 @@ def is_network_filesystem(fs_type: str) -> bool:
     return fs_type in NETWORK_FILESYSTEMS or fs_type.startswith("nfs")
 
 
+# The person's own umask, once pdca has set its own (007) for a team folder: the files of
+# theirs it makes afterwards (settings, what a hung-up board kept) take it, not the team's.
+_personal_umask: int | None = None
+
+
+def share_with_the_group() -> None:
+    """``umask 007`` for the rest of the process: backups and the -wal and -shm SQLite makes
+    beside a team's database stay group-writable, never world. The person's own umask is
+    remembered for their own files (``personal_mode``)."""
+    global _personal_umask
+    previous = os.umask(0o007)
+    if _personal_umask is None:
+        _personal_umask = previous
+
+
+def personal_mode(mode: int) -> int | None:
+    """``mode`` as the person's own umask leaves it, once pdca has set the team's; None
+    while it has not (the umask in force is theirs)."""
+    return None if _personal_umask is None else mode & ~_personal_umask
+
+
+def make_personal_folder(path: Path) -> None:
+    """``mkdir -p`` of a folder of the person's own (settings, state), the folder itself
+    0700: ~/.config and ~/.local were made group-writable, pdca's umask for a team folder in
+    force (a tester), where a shared primary group could then write ~/.local/bin."""
+    missing: list[Path] = []
+    folder = path
+    while not os.path.lexists(folder):
+        missing.append(folder)
+        folder = folder.parent
+    for made in reversed(missing):
+        try:
+            os.mkdir(made, 0o700 if made == path or _personal_umask is not None else 0o777)
+        except FileExistsError:  # made by someone else meanwhile
+            continue
+        if made != path and _personal_umask is not None:
+            os.chmod(made, 0o777 & ~_personal_umask)
+
+
 def directory_is_group_shared(directory: Path) -> bool:
     """A directory a group writes into (typically ``2770 root:team``)."""
     try:

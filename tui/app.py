@@ -47,6 +47,7 @@ from pdca.db.errors import (
     PdcaError,
     broken_reason,
 )
+from pdca.db.filesystem import make_personal_folder, personal_mode
 from pdca.db.plain import shown_value
 from pdca.db.presence import HEARTBEAT_SECONDS, Presence
 from pdca.db.store import Store
@@ -972,8 +973,10 @@ class PdcaApp(App[None]):
         directory = None
         try:
             directory = crash_directory(os.environ)
-            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            make_personal_folder(directory)
             path = self.save_screenshot(path=str(directory))
+            if (mode := personal_mode(0o666)) is not None:  # not the team folder's 0660
+                os.chmod(path, mode)
         except (NoHome, OSError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else error
             where = f" in {directory}" if directory is not None else ""  # which folder (a tester)

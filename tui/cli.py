@@ -158,7 +158,9 @@ class Session:
                 )
             if create and resolved.is_default:
                 try:
-                    resolved.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                    from pdca.db.filesystem import make_personal_folder
+
+                    make_personal_folder(resolved.path.parent)
                 except OSError as error:  # "/.local: Permission denied" said nothing of why
                     raise DatabaseProblem(
                         f"cannot make the folder for your own database"
@@ -942,7 +944,9 @@ def demo(session: Session, size: str, fresh: bool) -> None:
     refuse_a_terminal_that_cannot_show_it(session)
     directory = user_data_dir(session.environ)
     try:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        from pdca.db.filesystem import make_personal_folder
+
+        make_personal_folder(directory)
     except OSError as error:  # "/.local: Permission denied" said nothing of why (a tester)
         raise DatabaseProblem(
             f"cannot make the folder for the demo's database {printable(str(directory))}:"
@@ -1854,7 +1858,9 @@ def import_(session: Session, file: str) -> None:
         from pdca.tui.identity import current_user
 
         if resolved.is_default:
-            resolved.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            from pdca.db.filesystem import make_personal_folder
+
+            make_personal_folder(resolved.path.parent)
         summary = import_into_new(
             resolved.path,
             Path(file),

@@ -59,7 +59,9 @@ def write_crash_log(error: BaseException, environ: Mapping[str, str], context: s
     path = directory / f"crash-{moment}-{os.getpid()}.log"
     text = "".join(traceback.format_exception(error))
     try:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        from pdca.db.filesystem import make_personal_folder
+
+        make_personal_folder(directory)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as out:
             out.write(f"pdca crashed at {moment}\n{context}\n\n{text}")

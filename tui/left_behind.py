@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pdca.db.filesystem import make_personal_folder
 from pdca.tui.crash import crash_directory
 from pdca.tui.paths import NoHome
 
@@ -32,7 +33,7 @@ def write_left_behind(lines: list[str], environ: Mapping[str, str], database: Pa
     moment = now.strftime("%Y%m%dT%H%M%SZ")
     path = directory / f"unsaved-{moment}-{os.getpid()}.txt"
     try:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_personal_folder(directory)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as out:
             out.write(

@@ -98,6 +98,8 @@ def write_whole(target: str, text: str | Iterable[str], field: str = "--out") ->
         try:
             if existing is not None:  # the replaced file keeps its permissions
                 os.fchmod(descriptor, stat.S_IMODE(existing.st_mode))
+            elif (mode := _personal_unless_shared(path.parent)) is not None:
+                os.fchmod(descriptor, mode)
             with open(descriptor, "w", encoding="utf-8", closefd=False) as out:
                 out.writelines([text] if isinstance(text, str) else text)
             os.fsync(descriptor)
@@ -116,3 +118,12 @@ def write_whole(target: str, text: str | Iterable[str], field: str = "--out") ->
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _personal_unless_shared(folder: Path) -> int | None:
+    """A new file's mode: the person's own umask's, once pdca set the team's (007) for a
+    database in a team folder, unless it goes into a group-shared folder itself."""
+    from pdca.db.filesystem import directory_is_group_shared, personal_mode
+
+    mode = personal_mode(0o666)
+    return None if mode is None or directory_is_group_shared(folder) else mode

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from pdca.db.filesystem import make_personal_folder, personal_mode
+
 DEFAULT_THEME = "textual-dark"
 
 
@@ -113,9 +115,11 @@ def save_settings(path: Path, settings: Settings) -> str | None:
         return None  # the person's file does not parse: leave it for them to mend
     text = updated
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_personal_folder(path.parent)
         temporary = path.with_suffix(".tmp")
         temporary.write_text(text, encoding="utf-8")
+        if (mode := personal_mode(0o666)) is not None:  # not the team folder's 0660
+            temporary.chmod(mode)
         temporary.replace(path)
     except OSError as error:
         # A read-only home must not stop the app; the choice holds until it quits, and the

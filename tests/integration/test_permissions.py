@@ -958,3 +958,48 @@ def test_an_open_store_refuses_writes_once_the_owner_takes_write_away(public_dir
         store.close()
     assert "while writable" in titles and "after chmod 0666" in titles
     assert "after chmod 0644" not in titles
+
+
+PERSONAL_FILES = """
+import os, sys
+from pathlib import Path
+os.umask(0o022)
+from pdca.db.store import Store
+from pdca.db.filesystem import make_personal_folder
+from pdca.tui.out_file import write_whole
+from pdca.tui.settings import Settings, save_settings
+team, home = Path(sys.argv[1]), Path(sys.argv[2])
+store = Store.open(team / "pdca.db", actor="alice", clock=lambda: None, create=True)
+save_settings(home / ".config" / "pdca" / "settings.toml", Settings(theme="nord"))
+make_personal_folder(home / ".local" / "state" / "pdca")
+write_whole(str(home / "export.json"), "{}")
+(team / "backups").mkdir()
+store.close()
+"""
+
+
+def test_ones_own_files_keep_ones_umask_beside_a_team_folder(tmp_path: Path) -> None:
+    """A database in a team folder sets the process's umask to 007, and ~/.config, ~/.local
+    and settings.toml came out group-writable (a tester's soak): a shared primary group
+    could then write ~/.local/bin. The team folder's files stay the team's."""
+    team, home = tmp_path / "team", tmp_path / "home"
+    team.mkdir()
+    team.chmod(0o2770)
+    home.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-c", PERSONAL_FILES, str(team), str(home)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+
+    def mode(path: Path) -> int:
+        return path.stat().st_mode & 0o777
+
+    assert [mode(home / ".config"), mode(home / ".config" / "pdca")] == [0o755, 0o700]
+    assert mode(home / ".config" / "pdca" / "settings.toml") == 0o644
+    assert [mode(home / ".local"), mode(home / ".local" / "state")] == [0o755, 0o755]
+    assert mode(home / ".local" / "state" / "pdca") == 0o700
+    assert mode(home / "export.json") == 0o644
+    assert mode(team / "backups") == 0o770  # made after: the team's umask
