@@ -1952,11 +1952,32 @@ class Store:
 
     # ------------------------------------------------------------------ undo
 
-    def undo(self) -> UndoResult:
+    def _refuse_as_made_elsewhere(self, barrier: int) -> None:
+        """A board with nothing of its own to undo, while the actor changed something since
+        it opened, elsewhere (a script, a cron job, another board): said, not taken back."""
+        elsewhere = self.conn.execute(
+            "SELECT summary, at FROM events e WHERE e.actor = ? AND e.undo_of IS NULL"
+            " AND e.id > ? AND e.entity <> 'database'"
+            " AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undo_of = e.tx)"
+            " ORDER BY e.id DESC LIMIT 1",
+            (self.actor, barrier),
+        ).fetchone()
+        if elsewhere is not None:
+            raise UndoRefused(
+                f"nothing this board did to undo: your last change, {elsewhere['summary']!r}"
+                f" at {elsewhere['at']}, was made elsewhere since it opened (pdca undo takes"
+                " it back)"
+            )
+
+    def undo(self, *, opened_at: int | None = None) -> UndoResult:
         """Revert this actor's last change that is not undone yet, by writing its inverse.
 
         Refused when anyone changed one of its rows since (changes since that were themselves
         undone do not count), so an undo never overwrites another person's work.
+
+        ``opened_at`` (a board's: the last event when it opened): only this store's own
+        changes since then, or the actor's from before. A board's ``u`` undid the reading a
+        cron job had just recorded under the same login, not the move just made (a soak).
         """
         # Whom an alert waits for follows its KPI's owner and path: an undo of an edit of
         # them counts from now, as the edit did (kpis.edit_kpi), so the passes-on due under
@@ -1976,9 +1997,21 @@ class Store:
                 # (a tester's undo stuck after a reassign that handed nothing over).
                 " AND e.entity <> 'database' AND NOT (e.entity = 'person' AND e.op <> 'delete')"
                 " AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undo_of = e.tx)"
-                " ORDER BY e.id DESC LIMIT 1",
-                (self.actor, barrier["id"] if barrier else 0),
+                + (
+                    ""
+                    if opened_at is None
+                    else " AND (e.id <= ? OR e.tx IN (SELECT value FROM json_each(?)))"
+                )
+                + " ORDER BY e.id DESC LIMIT 1",
+                (self.actor, barrier["id"] if barrier else 0)
+                + (
+                    ()
+                    if opened_at is None
+                    else (opened_at, json.dumps(list(self.own_transactions)))
+                ),
             ).fetchone()
+            if last is None and opened_at is not None:
+                self._refuse_as_made_elsewhere(barrier["id"] if barrier else 0)
             if last is None and barrier is not None:
                 raise UndoRefused(
                     f"nothing to undo: {self.actor} has changed nothing since "

@@ -19,7 +19,8 @@ UNDO_FOLLOWS_MOST = 10  # an undone import of thousands: the board stays where i
 
 async def undo_flow(board: BoardScreen) -> None:
     """Revert this person's last change, say what it was, and read the board again."""
-    undone = await save(board, lambda store: store.undo())
+    opened_at = board.context.opened_at_event
+    undone = await save(board, lambda store: store.undo(opened_at=opened_at))
     if undone:
         # Focus on the card it gave back (a done one back in Act, a moved one back where it
         # was), not on whatever took the place of the card it removed (a tester).

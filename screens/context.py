@@ -70,6 +70,7 @@ class AppContext:
     # Why the file may no longer be used (damaged, removed, replaced); then nothing is written.
     broken: str | None = None
     writer: StoreThread = field(init=False)
+    opened_at_event: int = field(init=False)
 
     def kept(self) -> list[str]:
         """What is kept of refused saves, in words: quitting with any asks twice and then
@@ -112,6 +113,9 @@ class AppContext:
 
     def __post_init__(self) -> None:
         self.writer = StoreThread(self.open_reader, self._guard)
+        # The file's last change as the app opened: its u takes back its own changes since,
+        # or the person's from before, never a script's under the same login meanwhile.
+        self.opened_at_event = self.store.last_event_id()
 
     def _guard(self, writer: Store) -> None:
         """Before each write, on the writer thread: not into a file gone wrong, nor into

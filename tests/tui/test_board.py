@@ -158,6 +158,32 @@ async def test_undo_reverts_the_last_move(make_app, board_db: Path) -> None:
         assert any(n.message.startswith("undone: ") for n in app._notifications)
 
 
+async def test_undo_takes_back_the_boards_own_change_not_a_script_of_the_same_login(
+    make_app, board_db: Path
+) -> None:
+    """A cron job recording readings as alice: the board's u undid its latest reading, not
+    the move just made, and a loop's next command met "no action #45" (a soak). The board
+    takes back its own changes, and the person's from before it opened."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("greater_than_sign")  # #1 to Do
+        await settle_app(app, pilot)
+        script = open_as(board_db, "alice")
+        try:
+            script.add_action(ActionDraft(title="made by alice's cron job"))
+        finally:
+            script.close()
+        await pilot.press("u")
+        await settle_app(app, pilot)
+        store = app.context.store
+        assert store.get_action(1).phase == "plan"
+        assert store.get_action(6).title == "made by alice's cron job"  # still there
+        await pilot.press("u")  # then alice's from before it opened, under the script's
+        await settle_app(app, pilot)
+        assert store.get_action(6).title == "made by alice's cron job"
+        assert store.get_action(5).phase == "check"
+
+
 async def test_undo_says_so_once_the_cards_show_it(make_app, board_db: Path) -> None:
     """ "undone" stood for a second beside the card still where the move had put it (a
     tester, on a big file): the words come with the cards."""

@@ -294,3 +294,26 @@ def test_a_record_deleted_outside_pdca_is_not_undone_over(store: Store) -> None:
     with pytest.raises(UndoRefused, match=rf"checkin {checkin_id} is no longer in the file"):
         store.undo()
     assert dump(store) == before
+
+
+def test_a_boards_undo_skips_the_actors_changes_made_elsewhere_since_it_opened(
+    store: Store,
+) -> None:
+    """``opened_at``: the board's own changes since it opened, or the person's from before;
+    one a script made meanwhile under the same login is said, never taken back (a soak)."""
+    opened_at = last_event_id(store)  # nothing yet
+    script = open_as(store.path, store.actor)
+    try:
+        script.add_action(ActionDraft(title="the cron job's"))
+    finally:
+        script.close()
+    with pytest.raises(UndoRefused) as refused:
+        store.undo(opened_at=opened_at)
+    assert str(refused.value) == (
+        "nothing this board did to undo: your last change, 'added #1' at"
+        f" {NOW}, was made elsewhere since it opened (pdca undo takes it back)"
+    )
+    mine = store.add_action(ActionDraft(title="the board's"))
+    assert store.undo(opened_at=opened_at).actions == [mine.id]
+    assert [a.title for a in store.list_actions()] == ["the cron job's"]
+    assert store.undo().actions == [1]  # pdca undo: the person's last, wherever made
