@@ -194,9 +194,12 @@ def database_failure(
     if primary == sqlite3.SQLITE_BUSY:
         return DatabaseBusy(
             # A read meets it too, behind a restore that holds the file alone (a reviewer
-            # read "another long write" as someone writing): what holds it so long, named.
-            f"{where} stayed busy for 10 s (another long write: a restore, an upgrade or an"
-            " import); nothing written, try again"
+            # read "another long write" as someone writing): what may hold it so long, named
+            # as what it may be (a script's own transaction too: said as fact, it misled a
+            # soak's tester).
+            f"{where} stayed busy for 10 s (another process held its lock that long: a"
+            " restore, an upgrade, an import, or a script's transaction); nothing written,"
+            " try again"
         )
     if primary == sqlite3.SQLITE_LOCKED:
         return DatabaseBusy(f"{where}: a table was locked ({text}); nothing written, try again")
