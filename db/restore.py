@@ -807,8 +807,8 @@ def _restore_under_others(
             # Python's backup tries again for ever: as long as a write waits, and no more.
             if time.monotonic() - asked > BUSY_TIMEOUT_SECONDS:
                 raise DatabaseBusy(
-                    f"{database} stayed busy for {BUSY_TIMEOUT_SECONDS:g} s (another long"
-                    " write); nothing restored, try again"
+                    f"{database} stayed busy for {BUSY_TIMEOUT_SECONDS:g} s (another process"
+                    " held its lock that long); nothing restored, try again"
                 )
             return
         if locked_at or status != sqlite3.SQLITE_OK:  # past the lock
