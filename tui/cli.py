@@ -753,6 +753,16 @@ def _encoding_name(stream: Any) -> str:
 def _open_board(session: Session) -> None:
     """Open the app on the session's database; without a terminal, say what it would open."""
     resolved = session.resolved
+    if not on_a_terminal() and sys.stderr is not None and sys.stderr.isatty():
+        # A person at a terminal, one stream sent elsewhere: said where they look, and why
+        # (``pdca > file`` put the notice in the file and said nothing, a tester).
+        which = (
+            "keys come from stdin, which is not this terminal (<&- or < file)"
+            if sys.stdin is None or not sys.stdin.isatty()
+            else "stdout is not this terminal (> file or | ...)"
+        )
+        click.echo(f"pdca: {which}: run pdca on the terminal alone; nothing opened", err=True)
+        sys.exit(1)
     if not on_a_terminal():
         missing = not resolved.is_default and not os.path.lexists(resolved.path)
         yet = "; no file is there yet: pdca init makes it" if missing else ""

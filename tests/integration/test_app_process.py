@@ -481,3 +481,38 @@ def test_ctrl_z_without_a_shell_to_come_back_to_says_so_and_stays(tmp_path: Path
     finally:
         _let_go(pid, fd)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+@pytest.mark.parametrize("redirected", ["stdout", "stdin"])
+def test_a_board_started_at_a_terminal_with_a_stream_sent_elsewhere_says_which(
+    tmp_path: Path, redirected: str
+) -> None:
+    """``pdca > file`` put "this is not a terminal" in the file and ended with 0: the
+    person at the terminal saw nothing (a tester). Said on the terminal, which stream, 1."""
+    import subprocess
+
+    path = _database(tmp_path)
+    primary, secondary = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "pdca.tui", "--db", str(path)],
+            stdin=subprocess.DEVNULL if redirected == "stdin" else secondary,
+            stdout=subprocess.PIPE if redirected == "stdout" else secondary,
+            stderr=secondary,
+            env=_env(tmp_path),
+            timeout=60,
+        )
+        said = bytearray()
+        while select.select([primary], [], [], 0.2)[0]:
+            said += os.read(primary, 65536)
+    finally:
+        os.close(primary)
+        os.close(secondary)
+    assert done.returncode == 1
+    wanted = (
+        "stdout is not this terminal (> file or | ...)"
+        if redirected == "stdout"
+        else "keys come from stdin, which is not this terminal"
+    )
+    assert wanted in said.decode() and "nothing opened" in said.decode()
+    assert not done.stdout
