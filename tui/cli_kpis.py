@@ -313,11 +313,9 @@ def _kpi_edit(session: Session, name: str, new_name, as_json: bool, given: dict[
 
         kpi = result.kpi
         smart_notes(kpi_warnings(kpi.baseline, kpi.target, kpi.target_date, kpi.direction))
-    for alert in result.raised:
-        rule = f" ({alert.rule_text})" if alert.rule_text else ""
-        click.echo(
-            printable(f"raised alert {alert.id}{rule}, assigned to {alert.assignee}"), err=as_json
-        )
+    # As kpi record says them: "raised alert 4, assigned to bob" said neither why nor by
+    # when (a new user).
+    _say_raised(store, result.raised, err=as_json)
 
 
 # ignore_unknown_options: a negative reading ("-3") is a VALUE, not an unknown option.
@@ -406,7 +404,7 @@ def kpi_remove_reading(session: Session, reading_id: int, as_json: bool) -> None
     _say_raised(store, removed.raised)  # the newest left still breaches
 
 
-def _say_raised(store: Store, raised: list[Any]) -> None:
+def _say_raised(store: Store, raised: list[Any], *, err: bool = False) -> None:
     """``raised alert 3 (41 h is above the alert threshold 34 h): dana to acknowledge by
     ...``, a line each, printable whole: a KPI's unit is in the breach's words, and one
     holding an escape set the terminal's title (a tester)."""
@@ -419,7 +417,8 @@ def _say_raised(store: Store, raised: list[Any]) -> None:
         click.echo(
             printable(
                 f"raised alert {alert.id}{why}: {alert.assignee} to acknowledge by {alert.ack_due}"
-            )
+            ),
+            err=err,
         )
 
 
