@@ -70,14 +70,14 @@ NAMED_MOST = 3  # KPIs named in a reason; the rest are counted in it already
 
 
 def _named(facts: InitiativeFacts, judged: list[str], verdict: str) -> str:
-    """`` (Escaped defects: an open alert; MTTR)``: the KPIs judged ``verdict``, when known.
-    One in alert by an open alert while its latest value is not past the threshold (a
-    process signal, one not closed yet) is said so: the KPI lines under it read "warn" and
-    "ok" (a tester)."""
+    """`` (Escaped defects: an alert not acknowledged; MTTR)``: the KPIs judged ``verdict``,
+    when known. One in alert by an open alert while its latest value is not past the
+    threshold (a process signal, one not closed yet) is said so: the KPI lines under it read
+    "warn" and "ok" (a tester); "an open alert" read as wrong beside "warn" (a new user)."""
     if len(facts.kpi_names) != len(judged):
         return ""
     named = [
-        f"{name}: an open alert" if verdict == "alert" and status != "alert" else name
+        f"{name}: an alert not acknowledged" if verdict == "alert" and status != "alert" else name
         for name, status, seen in zip(facts.kpi_names, facts.kpi_statuses, judged, strict=True)
         if seen == verdict
     ]

@@ -105,7 +105,7 @@ def test_a_kpi_whose_open_alerts_are_acknowledged_and_back_within_is_a_risk() ->
         ["1 KPI back within the alert threshold with an acknowledged alert still open (CFR)"],
     )
     waiting = replace(one, kpi_open_alerts=(True,))  # another alert nobody acknowledged
-    assert ir.health(waiting) == ("off-track", ["1 KPI in alert (CFR: an open alert)"])
+    assert ir.health(waiting) == ("off-track", ["1 KPI in alert (CFR: an alert not acknowledged)"])
 
 
 def test_a_kpi_on_the_mend_nobody_measured_since_is_late_too() -> None:

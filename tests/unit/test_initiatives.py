@@ -100,7 +100,7 @@ def test_an_open_signal_alert_puts_the_kpi_in_alert(store: Store) -> None:
     assert flow.kpis[0].status != "alert"  # within the thresholds
     assert (flow.health, flow.reasons) == (
         "off-track",
-        ["1 KPI in alert (Lead time: an open alert)"],
+        ["1 KPI in alert (Lead time: an alert not acknowledged)"],
     )
 
 
