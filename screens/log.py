@@ -509,6 +509,12 @@ class LogScreen(RowView):
         )
         if result is None:
             return
+        # Recorded by a teammate while the question was open: said now, not after a note
+        # was typed for it and refused (a tester).
+        if why := self._recorded_or_gone(item, PdcaError("")):
+            self.notify(f"{why}: nothing to record", severity="warning", timeout=10, markup=False)
+            self.load()
+            return
         # Its own words, as the command line's -m takes them: why it slipped is what the
         # next cycle's Plan starts from (the app had only pdca's stock words).
         note = await self.app.push_screen_wait(

@@ -227,6 +227,34 @@ async def test_a_followups_note_a_colleague_beat_is_said_not_lost(
     )
 
 
+async def test_a_follow_up_recorded_while_its_question_is_open_is_said_at_the_choice(
+    make_app, team
+) -> None:
+    """Holding or slipped was still asked after carol recorded it, and said only after a
+    note was typed and refused (a tester): said at the choice, no note asked."""
+    from pdca.screens.dialogs.followup_note import FollowupNoteModal
+    from tests.conftest import open_as
+
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "f")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        colleague = open_as(team, "carol")
+        (due,) = accountability.list_followups(colleague, due_only=True)
+        accountability.record_followup(colleague, due.id, "slipped")
+        colleague.close()
+        await pilot.press("1")  # holding
+        await settle_app(pilot.app, pilot)
+        assert not isinstance(app.screen, FollowupNoteModal)
+        said = [n.message for n in app._notifications]
+        assert any(
+            m.startswith("#1's 30-day follow-up was recorded meanwhile by carol (slipped")
+            and m.endswith(": nothing to record")
+            for m in said
+        ), said
+
+
 async def test_enter_jumps_to_the_action_on_the_board(make_app, team) -> None:
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
