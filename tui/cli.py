@@ -1549,7 +1549,10 @@ def show(session: Session, action_id: int, as_json: bool) -> None:
         *_repeats_line(session.store(), a),
         f"  check-in    {rules.checkin_words(a.last_checkin_at, a.days_since_checkin)}"
         + ("  STALE" if a.stale else ""),
-        f"  created     {a.created_at} by {a.created_by}, version {a.version}",
+        f"  created     {a.created_at} by {a.created_by}",
+        # The row's version, apart: beside "created" it read as the version made then (a
+        # tester); it is what a script's edit is checked against.
+        f"  version     {a.version} (changed {a.updated_at})",
     ]
     if a.notes:
         # Lines at "\n" alone: splitlines() broke at "\r", U+2028 and U+2029 too, which the

@@ -811,7 +811,8 @@ def test_show_text(team, ok, monkeypatch) -> None:
     assert "  kpi         Resolution time" in lines
     assert "  cycle       1" in lines
     assert "  check-in    today" in lines
-    assert "  created     2026-11-23T09:00:00Z by alice, version 3" in lines
+    assert "  created     2026-11-23T09:00:00Z by alice" in lines
+    assert "  version     3 (changed 2026-11-23T09:00:00Z)" in lines
     assert lines[lines.index("notes:") + 1 : lines.index("notes:") + 3] == [
         "  first line",
         "  second line",
