@@ -386,6 +386,8 @@ def breach_words(store: Store, alert_ids: Iterable[int]) -> dict[int, str]:
         ends = [at for at in (rest.find("': "), rest.find('": ')) if at >= 0]  # the name's repr
         if ends:
             words[alert_id] = rest[min(ends) + 3 :].split("; ", 1)[0]
+        elif now is not None and now[2] is not None:  # raised in other words (a seeded file)
+            words[alert_id] = kpi_rules.beyond_words(now[1], now[2], now[3])
     return words
 
 

@@ -194,3 +194,19 @@ def test_removal_names_only_the_alerts_it_raised(tmp_path: Path) -> None:
     second = readings.record(store, KPI, 45).row["id"]
     store.clock = lambda: NOW_DT
     assert readings.remove(store, second).raised == []
+
+
+def test_breach_words_of_an_alert_raised_in_other_words_come_from_its_reading(
+    tmp_path: Path,
+) -> None:
+    """A seeded file's alerts were raised in words of their own: the stand-up said
+    "threshold" alone for them, as it did for every alert before (a tester)."""
+    store = _store(tmp_path / "a.db")
+    readings.record(store, KPI, 36)
+    [alert] = alerts.list_alerts(store)
+    raised = alerts.breach_words(store, [alert.id])[alert.id]
+    store.conn.execute(
+        "UPDATE events SET summary = 'seeded alert' WHERE entity = 'alert' AND op = 'create'"
+    )
+    assert alerts.breach_words(store, [alert.id]) == {alert.id: raised}
+    assert raised == "36 h is above the alert threshold 34 h"
