@@ -19,8 +19,6 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pdca.db import xmr
-from pdca.db.clock import iso, parse_timestamp
-from pdca.db.errors import InvalidInput
 from pdca.db.kpi_rules import is_a_reading
 from pdca.db.schema import readable_reading
 from pdca.db.store import Store
@@ -40,17 +38,16 @@ _MAX_BASELINE = 1000  # a period of years of daily readings is still a baseline,
 
 
 def _day_after(day: str) -> str:
-    """The first moment after local day ``day`` ends, as stored times are written."""
+    """The first moment after UTC day ``day`` ends, as stored times are written."""
     return _day_start((date.fromisoformat(day[:10]) + timedelta(days=1)).isoformat())
 
 
 def _day_start(day: str) -> str:
-    """The first moment of local day ``day`` as stored times are written: a baseline "from
-    2026-09-10" left out that morning's reading in Auckland, a UTC day (a lead's weeks)."""
-    try:
-        return iso(parse_timestamp(day[:10], "baseline", local=True))
-    except InvalidInput:  # a day set by hand past the schema: as the text compares
-        return day
+    """The first moment of UTC day ``day`` as stored times are written. UTC, not the
+    reader's own days: the limits decide which readings raise an alert, and a cron job in
+    UTC and a lead in Auckland got different limits, one raising an alert the other did not
+    (a reviewer). ``kpi show`` says the period is in UTC days."""
+    return f"{day[:10]}T00:00:00Z"
 
 
 def _custom(conn: sqlite3.Connection, kpi_id: int, start: object, end: object) -> Pairs:

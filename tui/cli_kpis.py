@@ -611,7 +611,8 @@ def _limits_lines(detail: Any) -> list[str]:
     """The XmR chart's limits and the year's signals, newest first, for ``kpi show``."""
     k, limits = detail.row.kpi, detail.limits
     period = (
-        f"{k.baseline_from or 'start'} to {k.baseline_to or 'now'}"
+        # UTC days: one period for every reader, whose limits raise alerts (a reviewer)
+        f"{k.baseline_from or 'start'} to {k.baseline_to or 'now'}, UTC days"
         if k.baseline_from or k.baseline_to
         else "the first readings"
     )

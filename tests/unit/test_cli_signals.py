@@ -153,12 +153,13 @@ def test_an_unknown_kpi_name_suggests_up_to_five_close_ones(
     assert sha256(db_path) == digest
 
 
-def test_the_baseline_period_and_signal_days_are_the_persons_own(
+def test_the_baseline_period_is_utc_days_for_everyone_and_signal_days_the_persons_own(
     ok, js, tmp_path: Path, monkeypatch
 ) -> None:
-    """A baseline "from 2026-11-02" in Auckland left out that morning's reading and took the
-    next day's, as UTC days, and ``kpi show`` named UTC days beside the chart's local ones (a
-    lead's weeks). Readings at 20:00 UTC are the next morning there."""
+    """The baseline's limits decide which readings raise an alert: taken on the reader's
+    own days, a cron job in UTC and a lead in Auckland got different limits from one file
+    (a reviewer). The period is UTC days, said so; the signals' days are the person's own,
+    as the chart's (a lead's weeks). Readings at 20:00 UTC are the next morning there."""
     import time
 
     ok("kpi", "add", "Incidents", "--unit", "n", "--baseline", "5", "--target", "2")
@@ -166,18 +167,20 @@ def test_the_baseline_period_and_signal_days_are_the_persons_own(
     path = tmp_path / "r.csv"
     path.write_text("name,at,value\n" + rows)
     ok("kpi", "import", str(path))
-    monkeypatch.setenv("TZ", "Pacific/Auckland")
-    try:
-        time.tzset()
-        ok("kpi", "edit", "Incidents", "--baseline-from", "2026-11-02", "--baseline-to",
-           "2026-11-11")  # fmt: skip
-        limits = js("kpi", "show", "Incidents")["limits"]
-        # the readings of the 1st..10th UTC evening: the 2nd..11th in Auckland
-        assert (limits["baseline_count"], limits["centre"]) == (10, pytest.approx(5.5))
-        text = ok("kpi", "show", "Incidents").stdout
-        assert "10 readings 2026-11-02 to 2026-11-11)" in text
-        # the run's days as the chart shows them: the 21st is the 20th's evening, UTC
-        assert "  2026-11-10..2026-11-21  a reading above the upper natural limit" in text
-    finally:
-        monkeypatch.setenv("TZ", "UTC")
-        time.tzset()
+    ok("kpi", "edit", "Incidents", "--baseline-from", "2026-11-02", "--baseline-to", "2026-11-11")
+    limits = {}
+    for zone in ("UTC", "Pacific/Auckland"):
+        monkeypatch.setenv("TZ", zone)
+        try:
+            time.tzset()
+            limits[zone] = js("kpi", "show", "Incidents")["limits"]
+            text = ok("kpi", "show", "Incidents").stdout
+        finally:
+            monkeypatch.setenv("TZ", "UTC")
+            time.tzset()
+        assert "baseline 2026-11-02 to 2026-11-11, UTC days: 10 readings" in text
+    assert limits["UTC"] == limits["Pacific/Auckland"]
+    # the readings of the 2nd..11th UTC evening
+    assert (limits["UTC"]["baseline_count"], limits["UTC"]["centre"]) == (10, pytest.approx(6.5))
+    # the run's days as the chart shows them there: the 21st is the 20th's evening, UTC
+    assert "  2026-11-11..2026-11-21  a reading above the upper natural limit" in text
