@@ -956,15 +956,16 @@ _OPEN_OWNERS = """WITH RECURSIVE o(owner) AS (
  SELECT (SELECT min(owner) FROM actions INDEXED BY idx_actions_open_owner WHERE done_at IS NULL)
  UNION ALL SELECT (SELECT min(owner) FROM actions INDEXED BY idx_actions_open_owner
   WHERE done_at IS NULL AND owner > o.owner) FROM o WHERE o.owner IS NOT NULL)"""
-# A repeat nobody did (a daily check ignored for three weeks) is its oldest round that needs a
-# word, said with how many newer ones do too: one line a round filled a person's ten (a
-# tester). Only a repeat's rounds are probed, down the recurrence index.
-_NEWER_ROUND = (
+# A repeat nobody did (a daily check ignored for three weeks) is its person's oldest round
+# that needs a word, said with how many newer ones of theirs do too: one line a round filled
+# a person's ten (a tester). A round handed to someone else is theirs to see (it went from
+# their stand-up, a reviewer). Only a repeat's rounds are probed, down its index.
+_OLDER_ROUND = (
     "SELECT 1 FROM actions y INDEXED BY idx_actions_recurrence_id WHERE y.recurrence_id ="
-    " x.recurrence_id AND y.done_at IS NULL AND y.id < x.id AND "
+    " x.recurrence_id AND y.owner IS x.owner AND y.done_at IS NULL AND y.id < x.id AND "
     + _NEEDS_A_WORD.replace("x.", "y.")
 )
-_FIRST_ROUND = f"(x.recurrence_id IS NULL OR NOT EXISTS ({_NEWER_ROUND}))"
+_FIRST_ROUND = f"(x.recurrence_id IS NULL OR NOT EXISTS ({_OLDER_ROUND}))"
 _X_ORDER = ", ".join(f"x.{term}" for term in STANDUP_ORDER.split(", "))  # the index's order
 # Each person's first ``?3`` in the stand-up's order, down their part of the stand-up's
 # index (no sort); only those rows are read, for their titles.
@@ -985,9 +986,9 @@ SELECT x.owner, count(*) FROM actions x INDEXED BY idx_actions_open_standup
 WHERE x.done_at IS NULL AND {_NEEDS_A_WORD} AND {_FIRST_ROUND} GROUP BY x.owner
 """
 _ROUNDS_BEHIND = f"""
-SELECT x.recurrence_id, count(*) - 1 FROM actions x INDEXED BY idx_actions_recurrence_id
+SELECT x.recurrence_id, x.owner, count(*) - 1 FROM actions x INDEXED BY idx_actions_recurrence_id
 WHERE x.recurrence_id IN ({{marks}}) AND x.done_at IS NULL AND {_NEEDS_A_WORD}
-GROUP BY x.recurrence_id
+GROUP BY x.recurrence_id, x.owner
 """
 
 
@@ -1014,12 +1015,15 @@ def _open_actions(
         if n > most
     }
     repeats = sorted({row[6] for row in rows if row[6] is not None})
-    behind: dict[int, int] = {}
+    behind: dict[tuple[int, str | None], int] = {}
     if repeats:
         marks = ", ".join(str(int(rule)) for rule in repeats)  # ids from the file: integers
-        behind = dict(store.conn.execute(_ROUNDS_BEHIND.replace("{marks}", marks), values[:2]))
+        found = store.conn.execute(_ROUNDS_BEHIND.replace("{marks}", marks), values[:2])
+        behind = {(rule, owner): n for rule, owner, n in found}
     return [
-        arules.OpenAction(id_, title, owner, due, sign, status, behind.get(rule, 0) if rule else 0)
+        arules.OpenAction(
+            id_, title, owner, due, sign, status, behind.get((rule, owner), 0) if rule else 0
+        )
         for id_, title, owner, due, sign, status, rule in rows
     ], more
 

@@ -462,9 +462,18 @@ def test_an_ignored_repeat_is_one_line_of_where_work_stands(ok, js, monkeypatch)
     assert (4, "due 2026-12-02; 12 newer rounds of it open too") in [
         (i["action_id"], i["detail"]) for i in standing
     ]
-    monkeypatch.setattr("pdca.db.accountability.STANDING_MOST", 1)
+    from pdca.db import accountability
+
+    most = accountability.STANDING_MOST
+    monkeypatch.setattr(accountability, "STANDING_MOST", 1)
     digest = js("standup", "--format", "json")
     assert digest["standing_more"] == {"erin": 2}  # two repeats and a one-off: three lines
+    monkeypatch.setattr(accountability, "STANDING_MOST", most)
+    ok("edit", "6", "--owner", "ben")  # one round handed over: ben's, and in his stand-up
+    standing = js("standup", "--format", "json")["standing"]
+    said = {(i["person"], i["action_id"], i["detail"]) for i in standing if i["kind"] == "action"}
+    assert ("ben", 6, "due 2026-12-04") in said
+    assert ("erin", 4, "due 2026-12-02; 11 newer rounds of it open too") in said
 
 
 def test_log_initiative_none_lists_the_check_ins_of_no_initiative(ok, js) -> None:
