@@ -58,6 +58,18 @@ def parse_timestamp(
     return moment
 
 
+def parse_given_time(text: str, field: str) -> datetime:
+    """A time a person typed, as an aware UTC datetime: ISO-8601 or a bare date (on their
+    own clock unless it says its zone), ``2026-12-04 10:00 UTC`` as the stand-up prints one,
+    or ``2026-12-04 05:00 EST`` as the app shows one. ``kpi record --at`` took the ISO form
+    only, and refused the very form its DST refusal told a person to type (a reviewer)."""
+    raw = text.strip()
+    if raw.upper().endswith(" UTC"):  # as the stand-up prints it (a tester's copy was refused)
+        raw = raw[:-4].strip() + "Z"
+    named = parse_named_local(raw, field)
+    return named if named is not None else parse_timestamp(raw, field, local=True)
+
+
 def _refuse_unclear_local(naive: datetime, text: str, field: str) -> None:
     """Refuse a local wall time the clock skips (spring forward) or shows twice (fall back)."""
     try:
@@ -75,7 +87,7 @@ def _refuse_unclear_local(naive: datetime, text: str, field: str) -> None:
             text,
             f"is no time on this clock, which skips from {before.tzname()} to"
             f" {after.tzname()} then: say {after:%Y-%m-%d %H:%M} {after.tzname()},"
-            f" or {before:%H:%M} {before.tzname()}",
+            f" or {before:%Y-%m-%d %H:%M} {before.tzname()}",  # its own day (a reviewer)
         )
     raise InvalidInput(
         field,

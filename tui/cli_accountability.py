@@ -353,16 +353,11 @@ def _post(store: Store, text: str) -> None:
 def _since(session: Session, text: str | None) -> str | None:
     if text is None:
         return None
-    from pdca.db.clock import iso, parse_named_local, parse_timestamp
+    from pdca.db.clock import iso, parse_given_time
 
     raw = text.strip()
-    if raw.upper().endswith(" UTC"):  # as the stand-up prints it: "since 2026-12-04 10:00 UTC"
-        raw = raw[:-4].strip() + "Z"  # (a tester's copy of it was refused)
-    named = parse_named_local(raw, "since")  # as the app shows one: "2026-12-04 05:00 EST"
-    if named is not None:
-        since = iso(named)
-    elif "T" in raw or ":" in raw:
-        since = iso(parse_timestamp(raw, "since", local=True))
+    if "T" in raw or ":" in raw:  # a time, in any form a person has it
+        since = iso(parse_given_time(raw, "since"))
     else:
         day = _day(session, "since", raw)
         assert day is not None

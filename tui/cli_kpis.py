@@ -331,11 +331,11 @@ def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_j
     # No model on the way (db/readings.py): the one-line reply does not pay for pydantic.
     from pdca.db import alerts as alert_store
     from pdca.db import readings
-    from pdca.db.clock import parse_timestamp
+    from pdca.db.clock import parse_given_time
 
     number = _number("value", value)
     assert number is not None
-    at = parse_timestamp(at_text, "--at", local=True) if at_text is not None else None
+    at = parse_given_time(at_text, "--at") if at_text is not None else None
     store = session.store()
     with typed_as({"note": "--note"}):
         done = readings.record(store, name, number, note, at)

@@ -235,8 +235,16 @@ def test_standup_markdown_text_json_and_recording(standardized, ok, js, cli, mon
         skipped = cli("kpi", "record", "x", "1", "--at", "2026-03-08T02:30")
         assert skipped.exit_code == 1 and skipped.stderr.endswith(
             "is no time on this clock, which skips from EST to EDT then:"
-            " say 2026-03-08 03:30 EDT, or 01:30 EST\n"
+            " say 2026-03-08 03:30 EDT, or 2026-03-08 01:30 EST\n"
         )
+        # and the forms it says are taken, by kpi record --at too (it refused them, a reviewer)
+        ok("kpi", "add", "x", "--unit", "h", "--baseline", "1", "--target", "2")
+        for typed, stored in [
+            ("2026-03-08 03:30 EDT", "2026-03-08T07:30:00Z"),
+            ("2026-11-01 01:30 EST", "2026-11-01T06:30:00Z"),
+            ("2026-11-01 01:30 UTC", "2026-11-01T01:30:00Z"),
+        ]:
+            assert ok("kpi", "record", "x", "1", "--at", typed).stdout.endswith(f"at {stored}\n")
         said = js("standup", "--since", "2026-03-08 03:30 EDT", "--format", "json")
         assert said["since"] == "2026-03-08T07:30:00Z"
         assert js("standup", "--since", "2026-03-08", "--format", "json")["since"] == (
