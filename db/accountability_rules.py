@@ -553,7 +553,9 @@ def _item(
                     detail += f" ({shown_number(value)}{unit})"
             elif value is not None and kpi.alert is not None:
                 detail = beyond_words(value, kpi.alert, kpi.unit)
-            elif after.get("reading_id") is not None:  # ``pdca kpi remove-reading``'d since
+            elif value is None and kpi.alert is not None and after.get("reading_id"):
+                # Its reading gone (``pdca kpi remove-reading``), not its threshold cleared
+                # since, which said so too (a reviewer).
                 detail = "by a reading since removed"
             return item("alert-raised", after.get("assignee"), detail, title=kpi.name)
         if event.op != "update":

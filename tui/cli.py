@@ -32,7 +32,6 @@ from pdca.db.errors import (
     GateUnmet,
     InvalidInput,
     PdcaError,
-    ReadOnlyDatabase,
     database_failure,
     shell_word,
 )
@@ -968,7 +967,7 @@ def demo(session: Session, size: str, fresh: bool) -> None:
     try:
         store = session.store(create=True)
     except DatabaseProblem as problem:
-        if isinstance(problem, ReadOnlyDatabase):
+        if WHICH_FILE not in str(problem):  # busy, read-only, damaged: not to be removed
             raise
         # Its own throwaway file, made something else: --fresh refused too (a tester).
         raise DatabaseProblem(

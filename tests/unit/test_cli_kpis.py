@@ -501,3 +501,16 @@ def test_a_units_escape_is_refused_and_one_stored_is_printed_as_an_escape(cli, o
     said = ok("kpi", "record", "T", "30").stdout
     assert "\x1b" not in said and "\x07" not in said
     assert "(30 ms\\x1b]0;PWNED\\x07 is above the alert threshold 20 ms\\x1b]0;PWNED" in said
+
+
+def test_an_alert_raised_before_its_threshold_was_cleared_is_not_said_as_removed(
+    ok, monkeypatch
+) -> None:
+    """ "Alert raised: MTTR — by a reading since removed" was said once the threshold was
+    cleared, nothing removed (a reviewer)."""
+    ok("kpi", "add", "MTTR", "--unit", "h", "--baseline", "40", "--target", "20", "--alert", "34")
+    ok("kpi", "record", "MTTR", "41")
+    monkeypatch.setenv("PDCA_NOW", "2026-11-23T10:00:00Z")
+    ok("kpi", "edit", "MTTR", "--alert", "none")
+    said = ok("standup").stdout
+    assert "Alert raised: MTTR" in said and "since removed" not in said
