@@ -222,22 +222,23 @@ def _raise(
 
 def close_doubles(store: Store, tx: Transaction, kpi_id: int, undo_of: int) -> None:
     """One open alert per KPI and kind (threshold, signal): an undo that put an older one back
-    (a removed reading's, reopened after a newer reading raised its own) closes the older,
-    which the newest stands for (two waited for the same breach, a reviewer)."""
+    (a removed reading's, reopened after a newer reading raised its own) closes the newer,
+    which the oldest stands for (two waited for the same breach, a reviewer). The oldest
+    keeps its holder and its escalation: closing it gave the breach a fresh day with its
+    owner, its escalation to fay gone (a tester)."""
     name = store.conn.execute("SELECT name FROM kpis WHERE id = ?", (kpi_id,)).fetchone()
     for kind in ("rule IS NULL", "rule IS NOT NULL"):
         rows = store.conn.execute(
-            f"SELECT * FROM alerts WHERE kpi_id = ? AND closed_at IS NULL AND {kind}"
-            " ORDER BY id DESC",
+            f"SELECT * FROM alerts WHERE kpi_id = ? AND closed_at IS NULL AND {kind} ORDER BY id",
             (kpi_id,),
         ).fetchall()
-        for older in rows[1:]:
+        for newer in rows[1:]:
             update(
                 store,
                 tx,
-                older,
+                newer,
                 {"closed_at": tx.at},
-                f"closed alert {older['id']} on KPI {name[0]!r}: alert {rows[0]['id']}"
+                f"closed alert {newer['id']} on KPI {name[0]!r}: alert {rows[0]['id']}"
                 " stands for the same drift",
                 undo_of=undo_of,
             )

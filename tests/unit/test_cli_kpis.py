@@ -514,3 +514,27 @@ def test_an_alert_raised_before_its_threshold_was_cleared_is_not_said_as_removed
     ok("kpi", "edit", "MTTR", "--alert", "none")
     said = ok("standup").stdout
     assert "Alert raised: MTTR" in said and "since removed" not in said
+
+
+def test_an_undo_that_leaves_two_open_alerts_keeps_the_older_escalated_one(
+    ok, js, monkeypatch
+) -> None:
+    """Two typos taken out by two people, then one removal undone: both the 16th's breach
+    alert (escalated to fay) and the 18th's were open, and the escalated one was closed,
+    the breach back with dana for a fresh day (a tester). The older stands."""
+    ok("kpi", "add", "RT", "--unit", "h", "--baseline", "30", "--target", "24", "--alert",
+       "34", "--owner", "dana", "--escalate-to", "erin,fay")  # fmt: skip
+    for day, value in (("16", "36"), ("17", "20"), ("18", "38")):
+        monkeypatch.setenv("PDCA_NOW", f"2026-11-{day}T09:00:00Z")
+        ok("kpi", "record", "RT", value)
+    monkeypatch.setenv("PDCA_NOW", "2026-11-18T10:00:00Z")
+    ok("alerts")  # writes what escalated
+    ok("kpi", "remove-reading", "3")  # alice's: the 38
+    monkeypatch.setenv("PDCA_USER", "dana")
+    ok("kpi", "remove-reading", "2")  # dana's: the 20 that closed alert 1
+    [alert] = js("alerts", "--json")
+    assert (alert["id"], alert["assignee"]) == (1, "fay")
+    monkeypatch.setenv("PDCA_USER", "alice")
+    ok("undo")  # the 38 back, and with it alert 2
+    [alert] = js("alerts", "--json")
+    assert (alert["id"], alert["assignee"], alert["escalation_level"]) == (1, "fay", 2)
