@@ -166,7 +166,8 @@ def test_removing_an_older_breaching_reading_keeps_its_alert_while_the_kpi_still
 def test_an_undo_of_a_removal_after_a_newer_alert_leaves_one_open(tmp_path: Path) -> None:
     """Removed 50 (alert 1 closed), then 45 raised alert 2; the undo put 50 and alert 1
     back beside alert 2: two waited for one breach, and 30 later closed only the newest (a
-    reviewer). The undo closes the older."""
+    reviewer). The undo closes the newer: the older stands, with its holder and escalation
+    (closing it reset an escalated breach, a tester)."""
     store = _store(tmp_path / "a.db")
     store.clock = lambda: NOW_DT - timedelta(hours=3)
     typo = readings.record(store, KPI, 50).row["id"]
@@ -178,7 +179,7 @@ def test_an_undo_of_a_removal_after_a_newer_alert_leaves_one_open(tmp_path: Path
     other.close()
     store.clock = lambda: NOW_DT
     store.undo()
-    assert [alert_id for alert_id, _ in _open_alerts(store)] == [2]
+    assert [alert_id for alert_id, _ in _open_alerts(store)] == [1]
     store.clock = lambda: NOW_DT + timedelta(hours=1)
     readings.record(store, KPI, 30)
     assert _open_alerts(store) == []
