@@ -41,6 +41,7 @@ from pdca.db.errors import (
     shell_word,
 )
 from pdca.db.filesystem import directory_is_group_shared
+from pdca.db.input_files import sqlite_side_name
 
 FOLDER_NAME = "backups"
 DEFAULT_KEEP = 7
@@ -305,6 +306,10 @@ def _destination(database: Path, given: Path | str) -> tuple[Path | None, Path |
     if str(given).endswith(os.sep):
         raise InvalidInput(
             "DEST", str(given), "is not an existing folder: make it first, or name a file"
+        )
+    if (side := sqlite_side_name(dest)) is not None:  # as export --out refuses one
+        raise InvalidInput(
+            "DEST", str(given), f"is a name SQLite keeps beside a database (a {side}): name another"
         )
     dest = Path(os.path.abspath(dest))
     parent_info = copies.stat_or_none(dest.parent, "DEST's folder")

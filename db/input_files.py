@@ -216,3 +216,19 @@ def starts_as_sqlite(path: Path) -> bool:
             return file.read(len(SQLITE_HEADER)) == SQLITE_HEADER
     except OSError:
         return False  # not there, or not readable: nothing known to protect
+
+
+_DB_NAMES = (".db", ".sqlite", ".sqlite3", ".db3")  # a -journal of another name may be anyone's
+
+
+def sqlite_side_name(path: Path) -> str | None:
+    """The suffix (``-wal``, ``-shm``, ``-journal``) when ``path`` is named as a file SQLite
+    keeps beside a database, there or not: a file written under such a name is read as a
+    lost database's journal (``pdca init`` of that database refused, a tester). A -journal
+    counts beside a database's name only (``notes-journal`` is anyone's)."""
+    for suffix in ("-wal", "-shm", "-journal"):
+        if path.name.endswith(suffix) and len(path.name) > len(suffix):
+            stem = Path(str(path).removesuffix(suffix))
+            if suffix != "-journal" or stem.suffix in _DB_NAMES:
+                return suffix
+    return None

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pdca.db.errors import InvalidInput
-from pdca.db.input_files import not_a_file, starts_as_sqlite
+from pdca.db.input_files import not_a_file, sqlite_side_name, starts_as_sqlite
 
 
 def writable_target(target: str, field: str = "--out") -> tuple[Path, os.stat_result | None]:
@@ -49,7 +49,6 @@ def writable_target(target: str, field: str = "--out") -> tuple[Path, os.stat_re
 
 
 SQLITE_BESIDE = ("-wal", "-shm", "-journal")
-_DB_NAMES = (".db", ".sqlite", ".sqlite3", ".db3")  # a -journal of another name may be anyone's
 
 
 def _a_database(path: Path, *, exists: bool = True) -> str | None:
@@ -68,9 +67,7 @@ def _a_database(path: Path, *, exists: bool = True) -> str | None:
             # journal (everyone's commands waited 10 s on one, a tester) and deletes a stray
             # -wal or -journal, the export in it with it.
             return f"the {suffix} name of the database {stem.name}"
-        if path.name.endswith(suffix) and (suffix != "-journal" or stem.suffix in _DB_NAMES):
-            # With no database there yet either: the export was read as a removed
-            # database's -wal, and ``pdca init`` of bar.db refused (a tester).
+        if sqlite_side_name(path) == suffix:  # with no database there yet either
             return f"a name SQLite keeps beside a database (the {suffix} of {stem.name})"
     beside = [suffix for suffix in SQLITE_BESIDE if os.path.exists(f"{path}{suffix}")]
     if not exists and any(suffix in beside for suffix in ("-wal", "-shm")):

@@ -219,6 +219,9 @@ def _bad_dest_cases(tmp_path: Path, db: Path) -> list[tuple[list[str], tuple[str
         ([str(dangling)], ("DEST", "is a link to")),
         ([str(not_folder / "x.db")], ("DEST", "not a folder")),
         ([""], ("DEST", "is not a path")),
+        # no such database: still a name SQLite reads as a lost one's journal (a tester)
+        ([str(tmp_path / "q.db-wal")], ("DEST", "a name SQLite keeps beside a database")),
+        ([str(tmp_path / "q.sqlite-journal")], ("DEST", "SQLite keeps beside a database")),
         (["--keep", "0"], ("'--keep'", "'0' is not a whole number from 1 to 10000")),
         (["--keep", "-3"], ("'--keep'", "'-3' is not a whole number")),
         (["--keep", "1000000"], ("'--keep'", "'1000000' is too big (at most 10000)")),
