@@ -374,11 +374,15 @@ def breach_words(store: Store, alert_ids: Iterable[int]) -> dict[int, str]:
             (alert_id,),
         ).fetchone()
         now = store.conn.execute(
-            "SELECT r.id, r.value, k.alert, k.unit FROM alerts a JOIN kpis k ON k.id = a.kpi_id"
-            " JOIN kpi_readings r ON r.id = a.reading_id WHERE a.id = ?",
+            "SELECT r.id, r.value, k.alert, k.unit, a.closed_at IS NULL FROM alerts a"
+            " JOIN kpis k ON k.id = a.kpi_id JOIN kpi_readings r ON r.id = a.reading_id"
+            " WHERE a.id = ?",
             (alert_id,),
         ).fetchone()
-        if now is not None and row is not None and now[0] != row[1] and now[2] is not None:
+        # An open one says what holds it open now: its reading against the threshold as it
+        # is (raised to 4.5 since, it still named 3, a tester), or the newer reading that
+        # kept it open when its own was removed.
+        if now is not None and now[2] is not None and (now[4] or (row and now[0] != row[1])):
             words[alert_id] = kpi_rules.beyond_words(now[1], now[2], now[3])
             continue
         said = str(row[0]) if row else ""

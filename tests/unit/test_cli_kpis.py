@@ -538,3 +538,16 @@ def test_an_undo_that_leaves_two_open_alerts_keeps_the_older_escalated_one(
     ok("undo")  # the 38 back, and with it alert 2
     [alert] = js("alerts", "--json")
     assert (alert["id"], alert["assignee"], alert["escalation_level"]) == (1, "fay", 2)
+
+
+def test_an_open_alerts_why_is_its_threshold_as_it_is_now(ok) -> None:
+    """Raised at 3, the threshold then moved to 4.5 (5 still beyond): WHY named 3 (a
+    tester). It says what holds the alert open now."""
+    ok("kpi", "add", "E6", "--unit", "h", "--baseline", "2", "--target", "1")
+    ok("kpi", "record", "E6", "5")
+    assert (
+        "(5 h is above the alert threshold 3 h)" in ok("kpi", "edit", "E6", "--alert", "3").stdout
+    )
+    ok("kpi", "edit", "E6", "--alert", "4.5")
+    said = ok("alerts").stdout
+    assert "5 h is above the alert threshold 4.5 h" in said and "threshold 3 h" not in said
