@@ -2204,9 +2204,15 @@ class Store:
                 if event["entity"] == "action"
                 else self._named_label(event["entity"], event["entity_id"])
             )
+            # One's own change made elsewhere (a script, another board): "rita changed #3
+            # since" read to rita as someone else's (a tester).
+            who = (
+                f"you changed {label} since, elsewhere (a script or another board?),"
+                if later["actor"] == self.actor
+                else f"{later['actor']} changed {label} since,"
+            )
             raise UndoRefused(
-                f"cannot undo {event['summary']!r}: {later['actor']} changed {label} since, "
-                f"at {later['at']} ({later['summary']})"
+                f"cannot undo {event['summary']!r}: {who} at {later['at']} ({later['summary']})"
             )
 
     def _named_label(self, entity: str, entity_id: int) -> str:

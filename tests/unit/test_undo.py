@@ -317,3 +317,15 @@ def test_a_boards_undo_skips_the_actors_changes_made_elsewhere_since_it_opened(
     assert store.undo(opened_at=opened_at).actions == [mine.id]
     assert [a.title for a in store.list_actions()] == ["the cron job's"]
     assert store.undo().actions == [1]  # pdca undo: the person's last, wherever made
+    # The board's own change to a row the person changed since elsewhere: said as theirs
+    mine = store.add_action(ActionDraft(title="the board's again"))
+    script = open_as(store.path, store.actor)
+    try:
+        script.edit_action(mine.id, ActionChanges(title="by the script"), 1)
+    finally:
+        script.close()
+    with pytest.raises(UndoRefused) as refused:
+        store.undo(opened_at=opened_at)
+    assert f"you changed #{mine.id} since, elsewhere (a script or another board?)" in str(
+        refused.value
+    )
