@@ -259,8 +259,10 @@ def standing(
         if flags:
             detail = f"due {action.due}" if action.due else "no due date"
             if action.newer_rounds:
-                rounds = "round" if action.newer_rounds == 1 else "rounds"
-                detail += f"; {action.newer_rounds} newer {rounds} of it open too"
+                # "open too" counted only these: a round due today was open and not counted
+                one = action.newer_rounds == 1
+                rounds = "round of it needs" if one else "rounds of it need"
+                detail += f"; {action.newer_rounds} newer {rounds} a word too"
             items.append(
                 StandingItem(
                     kind="action",
