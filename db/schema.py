@@ -1776,8 +1776,9 @@ def migrate(
         size = path.stat().st_size
         raise DatabaseProblem(
             f"{path}: upgrading it from schema version {copied} to {schema_version()} needs"
-            f" room for a copy of it first (about {max(1, round(size / 2**20))} MB) and the"
-            " disk is full; nothing changed: free some space, then run pdca again"
+            f" room for a copy of it and for the upgrade (the file is about"
+            f" {max(1, round(size / 2**20))} MB), and the disk is full; nothing changed:"
+            " free some space, then run pdca again"
         ) from None
     finally:
         if still_going is not None:

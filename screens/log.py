@@ -45,8 +45,8 @@ DUE_SHARE = 3  # ... and no more than a third of the rows on screen (at least DU
 DUE_LEAST = 3
 RANGES = [
     ("today", "Today"),
-    ("7", "The last 7 days"),
-    ("30", "The last 30 days"),
+    ("7", "Since 7 days ago"),  # as the rows say "7d ago": today and the 7 days before
+    ("30", "Since 30 days ago"),
     ("all", "Any time"),
 ]
 ROLE = {"on-track": "good", "at-risk": "warn", "blocked": "bad"}

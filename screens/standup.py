@@ -314,8 +314,9 @@ class StandupScreen(RowView):
             # Recorded by someone else (a colleague's --record) while this was open: what was
             # on screen went without a word (a tester's lead then recorded it again, empty).
             # Only when a stand-up was recorded up to there: with none recorded yet, the
-            # window is the last 24 hours, and its start moves on with the clock ("someone
-            # recorded this stand-up" every minute, and nobody had: a tester).
+            # window is since the last working day at this time, and its start moves on with
+            # the clock ("someone recorded this stand-up" every minute, and nobody had: a
+            # tester).
             try:
                 last = accountability.last_standup(self.context.store)
             except PdcaError:

@@ -128,7 +128,8 @@ def test_an_upgrade_the_full_disk_refuses_leaves_no_copy_and_says_what_it_needs(
     assert result.exit_code == 1
     assert result.stderr.startswith(
         f"pdca: {path}: upgrading it from schema version 4 to {schema.schema_version()} needs"
-        " room for a copy of it first (about 1 MB) and the disk is full; nothing changed"
+        " room for a copy of it and for the upgrade (the file is about 1 MB), and the disk is"
+        " full; nothing changed"
     )
     assert list(path.parent.glob("*.bak")) == []
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
