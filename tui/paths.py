@@ -100,7 +100,8 @@ def describe_rule(resolved: ResolvedPath) -> str:
     return {
         "--db": "given with --db",
         "PDCA_DB": "from $PDCA_DB",
-        "found": "the nearest pdca.db above the current directory",
+        # "above" read as wrong for the file in the current folder itself (a new user)
+        "found": "the nearest pdca.db, in the current folder or above it",
         "user data dir": "your per-user default (no --db, no $PDCA_DB, no pdca.db found above)",
         "demo": "pdca demo's throwaway file, in your per-user data folder",
     }[resolved.rule]

@@ -204,7 +204,7 @@ def test_where_finds_the_nearest_file(
     result = cli("where")
     assert result.stdout.splitlines() == [
         str(tree["project"] / DB_NAME),
-        "rule: the nearest pdca.db above the current directory",
+        "rule: the nearest pdca.db, in the current folder or above it",
     ]
 
 
