@@ -226,14 +226,19 @@ def _kpi_add(session: Session, name: str, as_json: bool, given: dict[str, Any]) 
     smart_notes(kpi_warnings(result.baseline, result.target, result.target_date, result.direction))
     # Said, as a default nobody chose: a weekly KPI read as daily showed "measurement overdue"
     # after two days, and its perspective was warned of as the initiative's only one (testers).
+    # The direction too, taken from baseline and target: the README says a note names the
+    # defaults taken, and it was not named (a new user).
     defaults = [
         f"--{field} {getattr(result, field)}"
-        for field in ("cadence", "perspective")
-        if given[field] is None
+        for field in ("direction", "cadence", "perspective")
+        if given.get(field) is None
     ]
     if defaults:
         change = f"pdca kpi edit {shell_word(result.name)} to change"
-        smart_notes([f"by default {' and '.join(defaults)} ({change})"])
+        said = (
+            ", ".join(defaults[:-1]) + f" and {defaults[-1]}" if len(defaults) > 1 else defaults[0]
+        )
+        smart_notes([f"by default {said} ({change})"])
     if result.owner is None and not result.escalation:
         # An alert goes to its owner, else the first on the path, else whoever records the
         # reading (a CI account, a tester): said now, not found out at the first alert.

@@ -1507,7 +1507,7 @@ def test_a_kpi_or_initiative_naming_someone_new_says_so(ok) -> None:
         )
 
     kpi = ("--unit", "h", "--baseline", "3", "--target", "2", "--target-date", "2027-03-31")
-    kpi += ("--cadence", "weekly", "--perspective", "delivery")
+    kpi += ("--cadence", "weekly", "--perspective", "delivery", "--direction", "down")
     said = ok("kpi", "add", "K", *kpi, "--owner", "dana", "--escalate-to", "erin,frank").stderr
     assert said == new("dana", "erin", "frank")
     assert ok("kpi", "edit", "K", "--owner", "dana").stderr == ""

@@ -436,6 +436,7 @@ def test_kpi_add_without_an_owner_says_whom_its_alerts_go_to(ok) -> None:
     """An alert on a KPI nobody owns went to whoever recorded the reading, a CI account,
     unannounced (a tester)."""
     base = ("--unit", "h", "--baseline", "30", "--target", "24", "--target-date", "2027-03-31")
+    base += ("--direction", "down")  # no note of the direction taken
     said = ok("kpi", "add", "R", *base, "--cadence", "weekly", "--perspective", "cost").stderr
     assert said == (
         "note: owner: none, so its alerts go to whoever records the reading that raises them"
@@ -452,9 +453,11 @@ def test_kpi_add_names_the_defaults_it_took(ok) -> None:
     base += ("--owner", "dana")  # else a note says whom its alerts go to
     ok("add", "dana's first", "--owner", "dana")  # a person already: no note of that
     said = ok("kpi", "add", "R", *base).stderr
-    assert said == (
-        "note: by default --cadence daily and --perspective quality (pdca kpi edit R to change)\n"
+    assert said == (  # the direction too, from baseline to target (a new user)
+        "note: by default --direction down, --cadence daily and --perspective quality"
+        " (pdca kpi edit R to change)\n"
     )
+    base += ("--direction", "down")
     said = ok("kpi", "add", "S", *base, "--cadence", "weekly").stderr
     assert said == "note: by default --perspective quality (pdca kpi edit S to change)\n"
     assert ok("kpi", "add", "T", *base, "--cadence", "weekly", "--perspective", "cost").stderr == ""

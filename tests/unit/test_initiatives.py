@@ -142,7 +142,8 @@ def test_adding_an_initiative_or_kpi_notes_what_it_lacks_but_writes_it(cli) -> N
         "note: objective: no date (by when? e.g. Q3 2026 or 2026-09-30)\n"
     )
     kpi = cli("kpi", "add", "Pages", "--unit", "/wk", "--baseline", "10", "--target", "4",
-              "--cadence", "weekly", "--perspective", "people", "--owner", "dana")  # fmt: skip
+              "--cadence", "weekly", "--perspective", "people", "--owner", "dana",
+              "--direction", "down")  # fmt: skip
     assert kpi.exit_code == 0 and kpi.stderr.endswith("\nnote: target date: none (by when?)\n")
     quiet = cli("initiative", "add", "Support", "--objective", "Resolution down 20% in Q3")
     assert quiet.stderr == ""
