@@ -192,6 +192,19 @@ def _read_until(fd: int, wanted: bytes, shown: bytearray, seconds: float = 60) -
             shown += os.read(fd, 65536)
 
 
+def _check_in_behind_a_lock(fd: int, shown: bytearray, path: Path, text: bytes) -> LockHolder:
+    """On the board on ``fd``: a check-in on #1 saying ``text``, saved while another process
+    holds the write lock (returned, to let go): the board shows it saving."""
+    _read_until(fd, b"Plan", shown)
+    os.write(fd, b"c")
+    _read_until(fd, b"Check-in on #1", shown)
+    os.write(fd, text)
+    holder = LockHolder(path, wait=30)
+    os.write(fd, b"\x13")  # ctrl+s: the save waits for the lock
+    _read_until(fd, "saving…".encode(), shown)
+    return holder
+
+
 def _let_go(pid: int, fd: int) -> None:
     """After a test, whatever it did: the terminal closed (fd -1: it is already) and the
     board gone, never left running."""
@@ -224,13 +237,7 @@ def test_a_save_waiting_for_the_lock_is_finished_when_the_terminal_goes(
     shown = bytearray()
     holder = None
     try:
-        _read_until(fd, b"Plan", shown)
-        os.write(fd, b"c")
-        _read_until(fd, b"Check-in on #1", shown)
-        os.write(fd, b"kept across the hangup")
-        holder = LockHolder(path, wait=30)
-        os.write(fd, b"\x13")  # ctrl+s: the save waits for the lock
-        _read_until(fd, "saving…".encode(), shown)
+        holder = _check_in_behind_a_lock(fd, shown, path, b"kept across the hangup")
         if how == "SIGTERM":
             os.kill(pid, signal.SIGTERM)
         else:
@@ -301,13 +308,7 @@ def test_a_form_open_while_a_save_waits_is_kept_when_the_terminal_goes(tmp_path:
     shown = bytearray()
     holder = None
     try:
-        _read_until(fd, b"Plan", shown)
-        os.write(fd, b"c")
-        _read_until(fd, b"Check-in on #1", shown)
-        os.write(fd, b"saved once the lock goes")
-        holder = LockHolder(path, wait=30)
-        os.write(fd, b"\x13")  # ctrl+s: the save waits for the lock
-        _read_until(fd, "saving…".encode(), shown)
+        holder = _check_in_behind_a_lock(fd, shown, path, b"saved once the lock goes")
         os.write(fd, b"n")
         _read_until(fd, b"New action", shown)
         os.write(fd, b"typed in the second form")
