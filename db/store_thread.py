@@ -9,6 +9,7 @@ in the order asked; the caller gets a ``Future``. Before each one, ``guard`` may
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -50,6 +51,14 @@ class StoreThread:
     def _finished(self, _: Future[T]) -> None:
         with self._lock:
             self._pending -= 1
+
+    def settle(self, timeout: float = 5.0) -> None:
+        """Wait until every write asked for has finished and told its callbacks (whose
+        failures are said at quit): ``pending`` drops to 0 at a write's first callback,
+        before the others have run. The one thread runs a write's callbacks before it
+        takes the next task, so an empty task behind them is enough."""
+        with contextlib.suppress(Exception):  # shut down, or stuck: as far as it got
+            self._executor.submit(lambda: None).result(timeout=timeout)
 
     @property
     def pending(self) -> int:

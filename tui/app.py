@@ -1189,6 +1189,7 @@ def _end_once_saved(app: PdcaApp) -> None:
     time.sleep(HUNG_UP_GRACE_SECONDS)  # the orderly way first: run_app ends the same way
     while app.context.writer.pending:
         time.sleep(0.2)
+    app.context.writer.settle()  # a failure its last write's later callbacks record, too
     _keep_left_behind(app, _unsaved_lines(app))
     os._exit(128 + signal.SIGHUP)
 

@@ -70,3 +70,25 @@ def test_a_connection_opened_read_only_is_opened_again_for_the_next_write(
         assert len(opened) == 2  # once again, then kept
     finally:
         writer.close()
+
+
+def test_settle_waits_for_a_writes_later_callbacks(store: Store, db_path: Path) -> None:
+    """``pending`` is 0 at a write's first callback; one added later (the app's record of a
+    failed save, said at quit) ran after it, and a hung-up board's watchdog could end the
+    process in between (a reviewer). ``settle`` waits for them all."""
+    writer = StoreThread(lambda: open_as(db_path, "alice"))
+    recorded: list[str] = []
+    try:
+
+        def fails(_store: Store) -> None:
+            time.sleep(0.2)
+            raise RuntimeError("refused")
+
+        future = writer.submit(fails)
+        future.add_done_callback(lambda _f: (time.sleep(0.3), recorded.append("said")))
+        while writer.pending:
+            time.sleep(0.01)
+        writer.settle()
+        assert recorded == ["said"]
+    finally:
+        writer.close()
