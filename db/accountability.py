@@ -991,11 +991,6 @@ _REPEAT_ROUNDS = f"""
 SELECT x.recurrence_id, x.owner FROM actions x INDEXED BY idx_actions_recurrence_id
 WHERE x.recurrence_id IS NOT NULL AND x.done_at IS NULL AND {_NEEDS_A_WORD}
 """
-_ROUNDS_BEHIND = f"""
-SELECT x.recurrence_id, x.owner, count(*) - 1 FROM actions x INDEXED BY idx_actions_recurrence_id
-WHERE x.recurrence_id IN ({{marks}}) AND x.done_at IS NULL AND {_NEEDS_A_WORD}
-GROUP BY x.recurrence_id, x.owner
-"""
 
 
 def _open_actions(
@@ -1015,7 +1010,11 @@ def _open_actions(
     )
     rows = store.conn.execute(_FIRST_OPEN, values).fetchall()
     rows.sort(key=lambda row: (row[3] is None, row[3] or "", row[0]))
-    rounds = Counter(store.conn.execute(_REPEAT_ROUNDS, values[:2]).fetchall())
+    # Each repeat's rounds that need a word, by (rule, owner): one read serves the counts
+    # and the "N newer rounds" of the oldest round listed.
+    rounds = Counter(
+        (rule, owner) for rule, owner in store.conn.execute(_REPEAT_ROUNDS, values[:2])
+    )
     hidden = Counter[str | None]()
     for (_rule, owner), n in rounds.items():
         hidden[owner] += n - 1  # said with the oldest of them
@@ -1024,15 +1023,9 @@ def _open_actions(
         for owner, n in store.conn.execute(_OPEN_COUNTS, values[:2])
     ]
     more = {(owner or UNOWNED): n - most for owner, n in counted if n > most}
-    repeats = sorted({row[6] for row in rows if row[6] is not None})
-    behind: dict[tuple[int, str | None], int] = {}
-    if repeats:
-        marks = ", ".join(str(int(rule)) for rule in repeats)  # ids from the file: integers
-        found = store.conn.execute(_ROUNDS_BEHIND.replace("{marks}", marks), values[:2])
-        behind = {(rule, owner): n for rule, owner, n in found}
     return [
         arules.OpenAction(
-            id_, title, owner, due, sign, status, behind.get((rule, owner), 0) if rule else 0
+            id_, title, owner, due, sign, status, max(0, rounds[(rule, owner)] - 1) if rule else 0
         )
         for id_, title, owner, due, sign, status, rule in rows
     ], more
