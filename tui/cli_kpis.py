@@ -364,20 +364,26 @@ def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_j
         click.echo(printable(closed))
 
 
-class ReadingIdType(click.ParamType):
+class RecordIdType(click.ParamType):
+    """A reading's or an alert's id as people write ids (``2`` or ``#2``); ``where``: the
+    command that lists them, said in the refusal."""
+
     name = "ID"
+
+    def __init__(self, what: str, where: str) -> None:
+        self.what, self.where = what, where
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
         found = record_id(str(value))
         if found is not None:
             return found
-        raise InvalidInput(
-            "id", value, "is not a reading id (a number, as pdca kpi show NAME lists them)"
-        )
+        raise InvalidInput("id", value, f"is not {self.what} id (a number, as {self.where})")
 
 
 @kpi.command("remove-reading")
-@click.argument("reading_id", metavar="ID", type=ReadingIdType())
+@click.argument(
+    "reading_id", metavar="ID", type=RecordIdType("a reading", "pdca kpi show NAME lists them")
+)
 @json_option
 @pass_session
 def kpi_remove_reading(session: Session, reading_id: int, as_json: bool) -> None:
@@ -738,18 +744,8 @@ def alerts(ctx: click.Context, mine: bool, overdue: bool, as_json: bool) -> None
         sys.exit(OVERDUE_EXIT)
 
 
-class AlertIdType(click.ParamType):
-    name = "ID"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        found = record_id(str(value))
-        if found is not None:
-            return found
-        raise InvalidInput("id", value, "is not an alert id (a number, as pdca alerts shows)")
-
-
 @alerts.command("ack")
-@click.argument("alert_id", metavar="ID", type=AlertIdType())
+@click.argument("alert_id", metavar="ID", type=RecordIdType("an alert", "pdca alerts shows"))
 @click.argument("message", required=False, default="")
 @json_option
 @pass_session
