@@ -511,7 +511,7 @@ class LogScreen(RowView):
             return
         # Recorded by a teammate while the question was open: said now, not after a note
         # was typed for it and refused (a tester).
-        if why := self._recorded_or_gone(item, PdcaError("")):
+        if why := self._recorded_or_gone(item):
             self.notify(f"{why}: nothing to record", severity="warning", timeout=10, markup=False)
             self.load()
             return
@@ -570,10 +570,11 @@ class LogScreen(RowView):
             self.notify(f"#{item.action_id}: holding")
         self.load()
 
-    def _recorded_or_gone(self, item: Followup, error: PdcaError) -> str | None:
+    def _recorded_or_gone(self, item: Followup, error: PdcaError | None = None) -> str | None:
         """Why no f will take a note for the follow-up a write was refused for (recorded
         meanwhile, by someone else, or gone), in the words of the row it was on: the audit's
-        own id and a UTC time read as another action's (a tester); None when one may."""
+        own id and a UTC time read as another action's (a tester); None when one may.
+        ``error``: the refusal a write met, if one did (a gate's is said as it is)."""
         what = f"#{item.action_id}'s {item.offset_days}-day follow-up"
         try:
             now = accountability.get_followup(self.context.store, item.id)

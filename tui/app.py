@@ -1119,7 +1119,6 @@ def run_app(app: PdcaApp) -> int:
         _say(line)
     if app.hung_up == signal.SIGHUP:
         _keep_left_behind(app, lines)
-    kept = app.context.kept()
     for stream in (sys.stdout, sys.stderr):
         _let_go_if_gone(stream, hung_up=app.hung_up == signal.SIGHUP)
     if app.hung_up == signal.SIGHUP:
@@ -1129,8 +1128,7 @@ def run_app(app: PdcaApp) -> int:
         os._exit(128 + signal.SIGHUP)
     if app.hung_up and not app.return_code:  # after q: the signal still says how it ended
         return 128 + app.hung_up
-    unsaved = app.context.unshown or kept or app.left_typed or app.context.settled_acks
-    return app.return_code or (1 if unsaved else 0)
+    return app.return_code or (1 if lines else 0)  # anything not saved: said, and 1
 
 
 def typed_words(screen: Screen[Any]) -> str | None:

@@ -67,8 +67,9 @@ def _a_database(path: Path, *, exists: bool = True) -> str | None:
             # journal (everyone's commands waited 10 s on one, a tester) and deletes a stray
             # -wal or -journal, the export in it with it.
             return f"the {suffix} name of the database {stem.name}"
-        if sqlite_side_name(path) == suffix:  # with no database there yet either
-            return f"a name SQLite keeps beside a database (the {suffix} of {stem.name})"
+    if (side := sqlite_side_name(path)) is not None:  # with no database there yet either
+        stem = Path(str(path).removesuffix(side))
+        return f"a name SQLite keeps beside a database (the {side} of {stem.name})"
     beside = [suffix for suffix in SQLITE_BESIDE if os.path.exists(f"{path}{suffix}")]
     if not exists and any(suffix in beside for suffix in ("-wal", "-shm")):
         # A database's -wal with no database (moved away, or on its way back): a file
