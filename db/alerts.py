@@ -220,9 +220,10 @@ def _raise(
     return alert_id
 
 
-def close_doubles(store: Store, tx: Transaction, kpi_id: int, undo_of: int) -> None:
-    """One open alert per KPI and kind (threshold, signal): an undo that put an older one back
-    (a removed reading's, reopened after a newer reading raised its own) closes the newer,
+def close_doubles(store: Store, tx: Transaction, kpi_id: int, undo_of: int | None = None) -> None:
+    """One open alert per KPI and kind (threshold, signal): an undo (``undo_of``, its change)
+    or a removed reading that put an older one back (reopened after a newer reading raised
+    its own) closes the newer,
     which the oldest stands for (two waited for the same breach, a reviewer). The oldest
     keeps its holder and its escalation: closing it gave the breach a fresh day with its
     owner, its escalation to fay gone (a tester)."""

@@ -246,18 +246,14 @@ def _reopen_what_it_closed(
     under" the threshold), as it was: its holder, its escalation, its deadline. Removing the
     typo raised a new alert instead, back with the owner and a fresh day, and a cron's
     ``pdca alerts`` went quiet on an overdue one (a new user). Only while the newest
-    reading left is beyond the threshold too, and no threshold alert is open since."""
+    reading left is beyond the threshold too. A threshold alert raised since (36, 20, 38:
+    the 20 removed) waited on the same breach: it closes, and the older one stands for it,
+    as after an undo (``alerts.close_doubles``; it stayed closed, a tester)."""
     made_in = store.conn.execute(
         "SELECT tx FROM events WHERE entity = 'reading' AND entity_id = ? AND op = 'create'",
         (reading_id,),
     ).fetchone()
     if made_in is None or made_in[0] is None:
-        return
-    if store.conn.execute(
-        "SELECT 1 FROM alerts a JOIN kpi_readings r ON r.kpi_id = a.kpi_id"
-        " WHERE r.id = ? AND a.closed_at IS NULL AND a.rule IS NULL",
-        (reading_id,),
-    ).fetchone():
         return
     closed = store.conn.execute(
         "SELECT a.* FROM events e JOIN alerts a ON a.id = e.entity_id"
@@ -276,6 +272,7 @@ def _reopen_what_it_closed(
             f" was removed, and the newest, {shown_number(newest)}{unit}, is beyond the alert"
             " threshold",
         )
+        alerts.close_doubles(store, tx, closed["kpi_id"])
 
 
 def raised_in(store: Store, tx: int) -> list[RaisedAlert]:

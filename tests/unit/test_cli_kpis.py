@@ -219,6 +219,26 @@ def test_removing_a_typo_that_closed_an_alert_reopens_it_as_it_was(ok, js, monke
     assert js("alerts", "--json") == []
 
 
+def test_removing_the_dip_between_two_breaches_reopens_the_older_alert(ok, js) -> None:
+    """36, 20, 38 over an alert at 30: the 20 removed, the breach never ended. The older
+    alert stayed closed and the newer waited alone, the older's holder lost (a tester): the
+    older reopens and the newer closes into it; removing the 38 then keeps the older."""
+    ok("kpi", "add", "Lat", "--unit", "ms", "--baseline", "25", "--target", "10", "--alert",
+       "30", "--owner", "dana")  # fmt: skip
+    for value in ("36", "20", "38"):
+        ok("kpi", "record", "Lat", value)
+    said = ok("kpi", "remove-reading", "2").stdout.splitlines()
+    assert said[1].startswith("reopened alert 1 on KPI 'Lat': the reading that closed it (20 ms")
+    assert said[2] == "closed alert 2 on KPI 'Lat': alert 1 stands for the same drift"
+    assert [alert["id"] for alert in js("alerts", "--json")] == [1]
+    ok("kpi", "remove-reading", "3")
+    [alert] = js("alerts", "--json")
+    assert alert["id"] == 1 and alert["raised_at"] == "2026-11-23T09:00:00Z"
+    ok("undo")
+    ok("undo")  # the 20 back: alert 1 closed by it, alert 2 open again as the 38 left it
+    assert [alert["id"] for alert in js("alerts", "--json")] == [2]
+
+
 def test_an_at_without_a_zone_is_the_persons_own_time(ok, js, kpi, monkeypatch) -> None:
     """``--at 2026-11-21`` west of UTC was UTC midnight: the evening before, on their clock (a
     tester's cron back-filled "today" into yesterday). A time with a zone is as said."""
