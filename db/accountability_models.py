@@ -36,6 +36,7 @@ DigestKind = Literal[
     "alert-acknowledged",
     "alert-escalated",
     "alert-closed",
+    "alert-reopened",
     "undone",
 ]
 DIGEST_KINDS: tuple[DigestKind, ...] = (
@@ -51,6 +52,7 @@ DIGEST_KINDS: tuple[DigestKind, ...] = (
     "alert-acknowledged",
     "alert-escalated",
     "alert-closed",
+    "alert-reopened",
     "undone",
 )
 # The changes said with "(by X)" when X is not the person they are under (their owner).

@@ -613,4 +613,10 @@ def _item(
             # reason pdca writes does (a reviewer).
             why = event.summary.rsplit(": ", 1)[1] if ": " in event.summary else ""
             return item("alert-closed", after.get("assignee"), why, title=kpi.name)
+        if before.get("closed_at") and not after.get("closed_at"):
+            # "reopened alert 4 on KPI 'x': the reading that closed it (3.6 h at ...) was
+            # removed, ...": the words from "the reading" say why (a name may hold ": ").
+            _, marker, rest = event.summary.rpartition(": the reading ")
+            why = f"the reading {rest}" if marker else ""
+            return item("alert-reopened", after.get("assignee"), why, title=kpi.name)
     return None

@@ -715,7 +715,9 @@ _CHANGE_KIND = """CASE
      AND ifnull(json_extract({e}.after, '$.acknowledged_at'), '') = ''
      AND ifnull(json_extract({e}.before, '$.assignee'), '') <> '' THEN 'alert-escalated'
     WHEN ifnull(json_extract({e}.after, '$.closed_at'), '') <> ''
-     AND ifnull(json_extract({e}.before, '$.closed_at'), '') = '' THEN 'alert-closed' END
+     AND ifnull(json_extract({e}.before, '$.closed_at'), '') = '' THEN 'alert-closed'
+    WHEN ifnull(json_extract({e}.before, '$.closed_at'), '') <> ''
+     AND ifnull(json_extract({e}.after, '$.closed_at'), '') = '' THEN 'alert-reopened' END
   WHEN {e}.entity = 'followup' AND {e}.op = 'update'
    AND json_extract({e}.before, '$.owner') IS NOT json_extract({e}.after, '$.owner')
    AND json_extract({e}.after, '$.done_at') IS NULL THEN 'handed'
@@ -1515,6 +1517,20 @@ def _child_indexes(conn: sqlite3.Connection) -> None:
     )
 
 
+def _alert_reopened(conn: sqlite3.Connection) -> None:
+    """The stand-up tells an alert reopened (``alert-reopened``: the reading that closed it
+    removed, ``pdca kpi remove-reading``): it said the alert had closed, by a reading gone,
+    and never that it waited again (a tester). The triggers made again with the new
+    ``_CHANGE_KIND``, and the reopenings already in the log added (alert updates only)."""
+    for name in _CHANGE_TRIGGERS:
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+    _create_change_triggers(conn)
+    fill = _CHANGE_ROW.format(
+        e="e", source="FROM (SELECT * FROM events WHERE entity = 'alert' AND op = 'update') e"
+    )
+    conn.execute(fill.replace("WHERE kind IS NOT NULL", "WHERE kind = 'alert-reopened'"))
+
+
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
 
 MIGRATIONS: list[Migration] = [
@@ -1546,6 +1562,7 @@ MIGRATIONS: list[Migration] = [
     ("0026_local_days", _local_days),
     ("0027_checkin_history", _checkin_history),
     ("0028_child_indexes", _child_indexes),
+    ("0029_alert_reopened", _alert_reopened),
 ]
 
 

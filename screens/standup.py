@@ -58,6 +58,7 @@ LABELS = {
     "alert-acknowledged": ("✓ alert ack", "good"),
     "alert-escalated": ("▲ escalated", "bad"),
     "alert-closed": ("✓ cleared", "good"),
+    "alert-reopened": ("▲ reopened", "bad"),
     "undone": ("↶ undone", "warn"),
 }
 STANDING = {
@@ -66,7 +67,14 @@ STANDING = {
     "followup": ("⚑ due", "accent"),
 }
 # The counts the header names only when not 0: rare, named when they happened.
-SHOWN_WHEN_ANY = {"handed", "rescheduled", "reprioritized", "alert-closed", "undone"}
+SHOWN_WHEN_ANY = {
+    "handed",
+    "rescheduled",
+    "reprioritized",
+    "alert-closed",
+    "alert-reopened",
+    "undone",
+}
 CHECKIN_ROLES = {"on-track": "", "at-risk": "warn", "blocked": "bad"}
 INDENT = "  "
 NAME_WIDTH, NAME_WIDTH_MOST = 12, 40  # the everyone list's logins, and the space after them

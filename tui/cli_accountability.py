@@ -47,6 +47,7 @@ DIGEST_LABELS = {  # one change, in a person's block
     "alert-acknowledged": "Alert acknowledged",
     "alert-escalated": "Alert escalated to them",
     "alert-closed": "Alert closed",
+    "alert-reopened": "Alert reopened",
     "undone": "Undone (told in an earlier stand-up)",
 }
 STANDING_LABELS = {"action": "Open", "alert": "Alert waiting", "followup": "Follow-up due"}

@@ -231,6 +231,10 @@ def test_removing_the_dip_between_two_breaches_reopens_the_older_alert(ok, js) -
     assert said[1].startswith("reopened alert 1 on KPI 'Lat': the reading that closed it (20 ms")
     assert said[2] == "closed alert 2 on KPI 'Lat': alert 1 stands for the same drift"
     assert [alert["id"] for alert in js("alerts", "--json")] == [1]
+    # The stand-up tells it waits again, not only that it closed by a reading since gone.
+    told = ok("standup").stdout
+    assert "Alert reopened: Lat — the reading that closed it (20 ms at" in told
+    assert "Alert closed: Lat — alert 1 stands for the same drift" in told
     ok("kpi", "remove-reading", "3")
     [alert] = js("alerts", "--json")
     assert alert["id"] == 1 and alert["raised_at"] == "2026-11-23T09:00:00Z"

@@ -58,7 +58,9 @@ SELECT e.id, CASE
      THEN CASE WHEN json_extract(e.before, '$.escalation_level')
        IS json_extract(e.after, '$.escalation_level') THEN 'handed' ELSE 'alert-escalated' END
     WHEN ifnull(json_extract(e.after, '$.closed_at'), '') <> ''
-     AND ifnull(json_extract(e.before, '$.closed_at'), '') = '' THEN 'alert-closed' END
+     AND ifnull(json_extract(e.before, '$.closed_at'), '') = '' THEN 'alert-closed'
+    WHEN ifnull(json_extract(e.before, '$.closed_at'), '') <> ''
+     AND ifnull(json_extract(e.after, '$.closed_at'), '') = '' THEN 'alert-reopened' END
   WHEN e.entity = 'followup' AND e.op = 'update'
    AND json_extract(e.before, '$.owner') IS NOT json_extract(e.after, '$.owner')
    AND json_extract(e.after, '$.done_at') IS NULL THEN 'handed'
@@ -378,6 +380,28 @@ def test_an_upgrade_to_schema_24_tells_the_follow_ups_handed_before_it(tmp_path:
             "SELECT kind, action_id, person FROM event_changes WHERE tx = 60"
         ).fetchall()
         assert [tuple(row) for row in told] == [("handed", None, "carl")]
+        assert kept(store.conn, *EVERYTHING) == before_0015(store.conn, *EVERYTHING)
+    finally:
+        store.close()
+
+
+def test_an_upgrade_to_schema_29_tells_the_alerts_reopened_before_it(tmp_path: Path) -> None:
+    """A file of schema 28: its triggers kept no alert reopened (a removed reading that had
+    closed it). Upgrading keeps the reopenings already in the log, as a new file would."""
+    alert = '{"kpi_id": 1, "assignee": "dana", "closed_at": "2026-11-21T08:00:00Z"}'
+    store = _upgraded_with_an_event_untold(
+        tmp_path,
+        28,
+        "70, '2026-11-21T09:00:00Z', 'lena', 'alert', 4, 'update',"
+        " 'reopened alert 4 on KPI ''RT'': the reading that closed it (3 h) was removed', ?,"
+        " json_set(?, '$.closed_at', NULL)",
+        alert,
+    )
+    try:
+        told = store.conn.execute(
+            "SELECT kind, action_id, person FROM event_changes WHERE tx = 70"
+        ).fetchall()
+        assert [tuple(row) for row in told] == [("alert-reopened", None, "dana")]
         assert kept(store.conn, *EVERYTHING) == before_0015(store.conn, *EVERYTHING)
     finally:
         store.close()
