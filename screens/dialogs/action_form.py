@@ -21,6 +21,7 @@ from textual.widgets import Button, Footer, Input, Label, TextArea
 from pdca.db.dates import parse_date
 from pdca.db.errors import InvalidInput
 from pdca.db.models import PRIORITIES, ActionDraft, validated
+from pdca.db.plain import shown_value
 from pdca.db.recurrence_rules import EXPECTED as RULE_EXPECTED
 from pdca.db.recurrence_rules import parse as parse_rule
 from pdca.screens.dialogs.base import FormDialog
@@ -216,6 +217,9 @@ class ActionFormModal(FormDialog[ActionFormResult | None]):
         needed = (("owner", self.initial.owner), ("due", self.initial.due))
         missing = [name for name, value in needed if not value and require_owner_and_due]
         self.start_on = missing[0] if missing else None
+        # A new owner the form asked about ("er: did you mean erin?"): saved as typed when
+        # saved again unchanged.
+        self.owner_asked: str | None = None
 
     def compose(self) -> ComposeResult:
         start = self.initial
@@ -351,4 +355,26 @@ class ActionFormModal(FormDialog[ActionFormResult | None]):
         if result is None:
             self.query_one(f"#{next(iter(errors))}").focus()
             return
+        if self._asked_about_new_owner(result.owner):
+            return
         self.dismiss(result)
+
+    def _asked_about_new_owner(self, owner: str | None) -> bool:
+        """Ask once before an owner new to the file who begins a known person's login is
+        saved: "er" typed, tab pressed (which takes an initiative's offer, not an owner's) and
+        saved made a person "er" where "erin" was meant (a new user). Saved again unchanged,
+        it is saved as typed: "ann" may be new beside "anna"."""
+        if owner is None or owner == self.owner_asked:
+            return False
+        if self.names_now is not None and completion(owner, self.people) is not None:
+            self.people = self.names_now()[0]  # someone may be new since the form opened
+        offered = completion(owner, self.people)
+        if offered is None:
+            return False
+        self.owner_asked = owner
+        self.query_one("#row-owner", FormRow).show_error(
+            f"owner: {shown_value(owner)} is new to this file; did you mean {shown_value(offered)}?"
+            " → takes it; ctrl+s saves it as typed"
+        )
+        self.query_one("#owner", Input).focus()
+        return True

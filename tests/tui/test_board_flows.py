@@ -18,6 +18,7 @@ from pdca.screens.dialogs import (
     ConflictModal,
     PickModal,
 )
+from pdca.widgets.forms import FieldError
 from tests.conftest import open_as
 from tests.tui.conftest import SIZE, settle_app
 from tests.tui.test_board import board, column_ids, focused
@@ -576,6 +577,31 @@ async def test_an_owner_new_to_the_file_is_said_after_adding(make_app, board_db:
         assert new_person_notes(app)[-1] == (
             "Bob is new to this file: now one of its people; did you mean bob?"
         )
+
+
+async def test_an_owner_begun_as_a_known_login_is_asked_about_once(
+    make_app, board_db: Path
+) -> None:
+    """ "car" saved where carol is known made a person "car" (a new user: tab did not take the
+    offer, as it does in the initiative field). Asked once: the arrow takes carol; a second
+    save keeps "car" as typed."""
+    app = make_app(board_db)
+    store = app.context.store
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"Meant carol", "tab", "ctrl+u", *"car", "ctrl+s")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ActionFormModal) and not store.has_person("car")
+        said = app.screen.query_one("#owner-error", FieldError).message or ""
+        assert "'car' is new to this file; did you mean 'carol'?" in said
+        await pilot.press("right", "ctrl+s")  # takes the offer
+        await settle_app(app, pilot)
+        assert store.get_action(6).owner == "carol" and new_person_notes(app) == []
+        await pilot.press("n", *"Meant car", "tab", "ctrl+u", *"car", "ctrl+s")
+        await settle_app(app, pilot)
+        await pilot.press("ctrl+s")  # saved again unchanged: as typed
+        await settle_app(app, pilot)
+        assert store.get_action(7).owner == "car"
+        assert new_person_notes(app) == ["car is new to this file: now one of its people"]
 
 
 async def _owner_zedd_over_bobs_title(app: Any, pilot: Any, board_db: Path) -> None:
