@@ -129,6 +129,7 @@ _NOT_ASKED = object()
 _CHANGES_READ = 50
 _CHANGES_NAMED = 4
 _PEOPLE_NAMED = 3  # and who made them: the latest few, then how many more
+_LOGINS_LISTED = 12  # a file's people named in a hint while no more than this
 _EDITED = re.compile(r"(edited #\d+): (.+)")
 
 
@@ -797,6 +798,22 @@ class Store:
             (login, login),
         )
         return [row[0] for row in rows]
+
+    def not_a_person_hint(self, login: str) -> str:
+        """What follows "is not one of this file's people": the login differing in case only,
+        else the people themselves while few. "pdca owners lists them" pointed to a list of
+        those with open work, without a KPI's escalation path (a new user)."""
+        alike = self.people_spelled_alike(login)
+        if alike:
+            return f"; did you mean {alike[0]}?"
+        logins = self.conn.execute(
+            "SELECT login FROM people ORDER BY login LIMIT ?", (_LOGINS_LISTED + 1,)
+        ).fetchall()
+        if not logins:
+            return " (it has none yet)"
+        if len(logins) > _LOGINS_LISTED:
+            return " (pdca owners lists those with work)"
+        return f" (its people: {', '.join(str(row[0]) for row in logins)})"
 
     def ensure_person(self, tx: Transaction, login: str | None) -> None:
         """Owners are people; the first mention of a login registers them."""
@@ -1514,8 +1531,7 @@ class Store:
         now, for ``to_login`` (``recurrence.hand_over``)."""
         with self.write() as tx:
             if not self.has_person(from_login):
-                alike = self.people_spelled_alike(from_login)
-                meant = f"; did you mean {alike[0]}?" if alike else " (pdca owners lists them)"
+                meant = self.not_a_person_hint(from_login)
                 raise InvalidInput("FROM", from_login, f"is not one of this file's people{meant}")
             if to_login == from_login:
                 raise InvalidInput("TO", to_login, "owns them already")
@@ -2084,8 +2100,7 @@ class Store:
         with self.write() as tx:
             row = self.conn.execute("SELECT * FROM people WHERE login = ?", (login,)).fetchone()
             if row is None:
-                alike = self.people_spelled_alike(login)
-                meant = f"; did you mean {alike[0]}?" if alike else " (pdca owners lists them)"
+                meant = self.not_a_person_hint(login)
                 raise InvalidInput("login", login, f"is not one of this file's people{meant}")
             held = self._what_holds(login)
             if held:

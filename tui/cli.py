@@ -1720,8 +1720,7 @@ def refuse_unknown_owner(store: Store, owner: str | None) -> None:
     """``--owner`` of a filter names one of the file's people (or none): a typo (--owner BEN)
     listed nothing, as if ben had no work (testers, in list, log and followups)."""
     if owner is not None and owner.strip().lower() != "none" and not store.has_person(owner):
-        alike = store.people_spelled_alike(owner)
-        meant = f"; did you mean {alike[0]}?" if alike else " (pdca owners lists them)"
+        meant = store.not_a_person_hint(owner)
         raise InvalidInput("--owner", owner, f"is not one of this file's people{meant}")
 
 

@@ -620,7 +620,7 @@ def test_list_owner_must_be_one_of_the_files_people(board, cli) -> None:
         "--owner: 'BOB' is not one of this file's people; did you mean bob?"
     )
     assert one_line_error(cli("list", "--owner", "zed")) == (
-        "--owner: 'zed' is not one of this file's people (pdca owners lists them)"
+        "--owner: 'zed' is not one of this file's people (its people: bob, dana)"
     )
 
 
@@ -1427,7 +1427,17 @@ def test_forget_takes_a_typo_out_of_the_people_once_nothing_is_theirs(ok, cli, m
     assert ok("forget", "bne").stdout == "forgot bne: no longer one of this file's people\n"
     assert "bne" not in ok("notify", "config").stdout  # their preference went with them
     assert "not one of this file's people" in cli("list", "--owner", "bne").stderr
-    assert "not one of this file's people" in cli("forget", "bne").stderr
+    # The people named where few: ``pdca owners`` lists those with open work only, and a
+    # KPI's escalation path was not there (a new user); where many, pointed to it.
+    assert cli("forget", "bne").stderr == (
+        "pdca: login: 'bne' is not one of this file's people (its people: ben)\n"
+    )
+    for n in range(12):
+        ok("kpi", "add", f"k{n}", "--unit", "h", "--baseline", "2", "--target", "1",
+           "--escalate-to", f"lead{n}")  # fmt: skip
+    assert cli("forget", "bne").stderr.endswith("(pdca owners lists those with work)\n")
+    for _ in range(12):
+        ok("undo")
     assert "forgot person bne" in ok("undo").stdout
     assert cli("list", "--owner", "bne").exit_code == 0  # back
     ok("forget", "bne")
