@@ -1671,6 +1671,8 @@ def initiative_edit(session: Session, name: str, new_name, objective, owner, as_
 
     if new_name is None and objective is None and owner is None:
         raise click.UsageError("initiative edit: give --name, --objective or --owner")
+    if objective is not None and not objective.strip():  # an unset "$OBJ": none clears it
+        raise InvalidInput("--objective", objective, "is empty (none clears it)")
     from pdca.tui.cli_kpis import typed_as
 
     refuse_clearing("name", new_name, "an initiative")

@@ -52,10 +52,13 @@ REQUIRED = ("unit", "perspective")  # 'none' would clear them, and a KPI needs t
 
 
 def _logins(text: str | None) -> list[str] | None:
-    """``--escalate-to dana,erin`` as a list (``none`` or empty: nobody)."""
+    """``--escalate-to dana,erin`` as a list (``none``: nobody). Empty is refused: a cron's
+    unset ``--escalate-to "$ESC"`` wiped the path without a word (a tester)."""
     if text is None:
         return None
-    if text.strip().lower() in ("", "none"):
+    if not text.strip():
+        raise InvalidInput("--escalate-to", text, "is empty (none: nobody)")
+    if text.strip().lower() == "none":
         return []
     return [part.strip() for part in text.split(",")]
 

@@ -358,6 +358,19 @@ def test_kpi_edit_needs_a_field(cli, kpi) -> None:
     assert_one_line_error(cli("kpi", "edit", KPI), "give at least one field")
 
 
+def test_an_empty_escalation_path_is_refused_and_none_clears_it(cli, ok, js, kpi) -> None:
+    """A cron's unset ``--escalate-to "$ESC"`` wiped the path with exit 0 (a tester)."""
+    for empty in ("", " "):
+        said = cli("kpi", "edit", KPI, "--escalate-to", empty)
+        assert_one_line_error(said, f"--escalate-to: {empty!r} is empty (none: nobody)")
+        add = cli("kpi", "add", "K2", "--unit", "x", "--baseline", "1", "--target", "2",
+                  "--escalate-to", empty)  # fmt: skip
+        assert_one_line_error(add, "is empty (none: nobody)")
+    assert js("kpi", "show", KPI)["kpi"]["escalation"] == ["erin", "alice"]
+    ok("kpi", "edit", KPI, "--escalate-to", "none")
+    assert js("kpi", "show", KPI)["kpi"]["escalation"] == []
+
+
 def test_kpi_edit_says_which_alerts_it_closed_and_raised(cli) -> None:
     add = ["kpi", "add", "Pages", "--unit", "n", "--baseline", "9", "--target", "3"]
     assert cli(*add, "--direction", "down", "--alert", "20").exit_code == 0

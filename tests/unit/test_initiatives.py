@@ -277,6 +277,8 @@ def test_initiative_edit_with_nothing_different_writes_nothing(cli, store):
         (("Ops", "--name", "SUPPORT"), "--name: 'SUPPORT' is taken by the initiative 'Support'"),
         (("Ops", "--owner", "b d"), "--owner: 'b d' is not a login"),
         (("Ops", "--objective", "a\x00b"), "--objective:"),
+        # an unset "$OBJ" in a script cleared it (a tester): none does that
+        (("Ops", "--objective", " "), "--objective: ' ' is empty (none clears it)"),
     ],
 )
 def test_initiative_edit_refuses_bad_input_in_one_line_writing_nothing(cli, store, args, message):
