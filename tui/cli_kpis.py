@@ -608,11 +608,13 @@ def _latest_cell(k: Any) -> str:
 
 
 def _trend_words(row: Any) -> str:
-    """ "falling (good)", "flat"; "-" when there are too few readings to tell."""
+    """ "better (falling)", "flat"; "-" when there are too few readings to tell. Better or
+    worse first: cut on a narrow terminal, "falling (bette…" and "rising …" no longer said
+    which (a tester: a cost falling and deploys falling read the same)."""
     if row.trend == "unknown":
         return "-"
     words = TREND_WORDS[row.trend_sign]
-    return words if words == row.trend else f"{words} ({row.trend})"  # not "flat (flat)"
+    return words if words == row.trend else f"{row.trend} ({words})"  # not "flat (flat)"
 
 
 def _signal_cell(found: list[Any]) -> str:

@@ -1017,7 +1017,7 @@ def test_kpi_record_and_list(ok, js, db_path: Path) -> None:
         "ok",
         "27.5 h",
         "24",
-        "falling (better)",
+        "better (falling)",
         "-",
         "-",
         "quality",

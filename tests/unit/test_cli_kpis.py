@@ -465,7 +465,7 @@ def test_a_flat_trend_is_said_once() -> None:
     from pdca.tui.cli_kpis import _trend_words
 
     assert _trend_words(SimpleNamespace(trend="flat", trend_sign=0)) == "flat"
-    assert _trend_words(SimpleNamespace(trend="better", trend_sign=-1)) == "falling (better)"
+    assert _trend_words(SimpleNamespace(trend="better", trend_sign=-1)) == "better (falling)"
     assert _trend_words(SimpleNamespace(trend="unknown", trend_sign=0)) == "-"
 
 
