@@ -351,7 +351,20 @@ def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_j
     if as_json:
         from pdca.db import convert
 
-        click.echo(to_json(convert.reading({**dict(done.row), "kpi": done.kpi})))  # type: ignore[arg-type]
+        reading = convert.reading({**dict(done.row), "kpi": done.kpi})  # type: ignore[arg-type]
+        # What it did to alerts, as remove-reading's says it: a script saw only the reading
+        # where the text said "raised alert 4 ..." (a tester).
+        raised = [] if done.again else readings.raised_by(store, done.row["kpi_id"], done.row["id"])
+        closed = [] if done.again else readings.closed_by(store, done.row["id"])
+        click.echo(
+            to_json(
+                {
+                    **reading.model_dump(mode="json"),
+                    "raised": [dataclasses.asdict(alert) for alert in raised],
+                    "closed": closed,
+                }
+            )
+        )
         return
     shown = shown_number(done.row["value"])
     if done.again:

@@ -123,6 +123,19 @@ def test_alerts_exit_3_when_one_was_not_acknowledged_in_time(cli, ok, kpi, monke
     assert cli("alerts", "--overdue").exit_code == 0
 
 
+def test_record_json_says_the_alerts_it_raised_and_closed(js, kpi) -> None:
+    """The text said "raised alert 1 ..." where --json gave the reading alone (a tester)."""
+    made = js("kpi", "record", KPI, "35")
+    assert made["value"] == 35 and made["kpi"] == KPI and made["closed"] == []
+    assert made["raised"] == [
+        {"id": 1, "rule_text": None, "assignee": "dana", "ack_due": "2026-11-24T09:00:00Z"}
+    ]
+    back = js("kpi", "record", KPI, "30")
+    assert back["raised"] == [] and back["closed"] == [
+        f"closed alert 1 on KPI {KPI!r}: 30 h is back under the alert threshold 34 h"
+    ]
+
+
 def test_a_long_acknowledgement_note_gives_way_before_why_on_a_terminal(
     ok, kpi, env: dict[str, str]
 ) -> None:
