@@ -1775,25 +1775,37 @@ def initiative_list(session: Session, as_json: bool) -> None:
 # --------------------------------------------------------------------------- transfer, health
 
 
+def _export_format(asked: str | None, out: str | None) -> str:
+    """The format ``--format`` asks for, else the one ``--out``'s name ends in, else JSON. A
+    name ending in the other one is refused: ``--out x.csv`` got JSON, and ``x.json`` with
+    ``--format csv`` got CSV, which an import read as actions to add again (a tester)."""
+    named = Path(out).suffix.lower().lstrip(".") if out else ""
+    named = named if named in ("json", "csv") else ""
+    if asked is not None and named and named != asked:
+        raise InvalidInput(
+            "--out", out, f"ends in .{named}, but --format {asked} was asked (name it .{asked})"
+        )
+    return asked or named or "json"
+
+
 @cli.command()
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(["json", "csv"]),
-    default="json",
-    show_default=True,
-    help="json: everything; csv: the actions.",
+    help="json: everything; csv: the actions (default: as --out ends, else json).",
 )
 @out_option
 @pass_session
-def export(session: Session, fmt: str, out: str | None) -> None:
+def export(session: Session, fmt: str | None, out: str | None) -> None:
     """Write the whole database as JSON, or the actions as CSV."""
     from pdca.db.connection import refuse_database_file
     from pdca.db.transfer import export_csv_parts, export_json_parts, export_problems
 
-    store = session.store()
     if out == "-":  # the usual name for standard output
         out = None
+    fmt = _export_format(fmt, out)
+    store = session.store()
     if out:
         from pdca.tui.out_file import writable_target
 

@@ -1176,12 +1176,25 @@ def test_a_bare_carriage_return_survives_the_csv_round_trip(ok, js, tmp_path: Pa
     assert [(a["title"], a["notes"]) for a in copied] == original
 
 
-def test_csv_export_to_a_file(ok, tmp_path: Path) -> None:
+def test_csv_export_to_a_file(ok, cli, tmp_path: Path) -> None:
     ok("add", "x")
     out = tmp_path / "out.csv"
     result = ok("export", "--format", "csv", "--out", str(out))
     assert result.stdout == "" and result.stderr == f"wrote {out}\n"
     assert out.read_text(encoding="utf-8").splitlines()[1].startswith("1,x,,plan,")
+    # Named .csv, it is CSV without --format; named the other way, refused (a tester's
+    # x.json of CSV was imported as actions to add again).
+    named = tmp_path / "named.CSV"
+    ok("export", "--out", str(named))
+    assert named.read_text(encoding="utf-8").startswith("id,title,")
+    refused = cli("export", "--format", "csv", "--out", str(tmp_path / "x.json"))
+    assert refused.exit_code == 1 and refused.stderr == (
+        f"pdca: --out: '{tmp_path / 'x.json'}' ends in .json, but --format csv was asked"
+        " (name it .csv)\n"
+    )
+    assert not (tmp_path / "x.json").exists()
+    ok("export", "--out", str(tmp_path / "all.json"))
+    assert (tmp_path / "all.json").read_text(encoding="utf-8").startswith("{")
 
 
 # --------------------------------------------------------------------------- doctor
