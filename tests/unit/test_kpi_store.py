@@ -368,7 +368,6 @@ def test_import_bad_rows_names_lines_and_writes_nothing(
     ("content", "fragment"),
     [
         ("title,value\nx,1\n", "has no column name, at"),
-        ("name,at,value\n", "holds no readings"),
         # a misspelt note column was read as no note, its text lost (a tester)
         ("name,at,value,ntoe\nLead,2026-01-09,5,context\n", "has unknown columns: 'ntoe' \\(name"),
     ],
@@ -378,6 +377,15 @@ def test_import_bad_files(store: Store, kpi: str, tmp_path: Path, content, fragm
     file.write_text(content)
     with pytest.raises(InvalidInput, match=fragment):
         kpis.import_readings(store, file)
+
+
+def test_a_header_alone_imports_nothing_and_writes_nothing(store, kpi, tmp_path) -> None:
+    """A cron's file with nothing new today failed the job (a tester)."""
+    file = tmp_path / "f.csv"
+    file.write_text("name,at,value\n")
+    before = store.counts(), store.events(limit=1)
+    assert kpis.import_readings(store, file) == {"readings": 0, "kpis": 0, "alerts_raised": 0}
+    assert (store.counts(), store.events(limit=1)) == before
 
 
 def test_sparklines_for_some_kpis_read_only_theirs(store: Store) -> None:
