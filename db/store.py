@@ -792,9 +792,11 @@ class Store:
     def people_spelled_alike(self, login: str) -> list[str]:
         """This file's other logins that differ from ``login`` only in case (``Alice`` for
         ``alice``): Unix logins are case-sensitive, so both are people, and a note names the
-        one a person probably meant."""
+        one a person probably meant: a lower-case one first, as logins are (``ALICE`` was
+        pointed to ``Alice``, a typo made a person, not to ``alice``, a tester)."""
         rows = self.conn.execute(
-            "SELECT login FROM people WHERE login = ? COLLATE NOCASE AND login != ? ORDER BY login",
+            "SELECT login FROM people WHERE login = ? COLLATE NOCASE AND login != ?"
+            " ORDER BY login <> lower(login), login",
             (login, login),
         )
         return [row[0] for row in rows]

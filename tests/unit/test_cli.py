@@ -614,13 +614,15 @@ def test_list_with_nothing_to_show(ok, cli) -> None:
     assert ok("list", "--json").stdout == "[]\n"
 
 
-def test_list_owner_must_be_one_of_the_files_people(board, cli) -> None:
+def test_list_owner_must_be_one_of_the_files_people(board, cli, ok) -> None:
     """A typo (--owner BOB) listed nothing, as if bob had no work (a tester)."""
     assert one_line_error(cli("list", "--owner", "BOB")) == (
         "--owner: 'BOB' is not one of this file's people; did you mean bob?"
     )
+    ok("add", "typo", "--owner", "Bob")  # a person made by mistake, sorting before bob
+    assert one_line_error(cli("list", "--owner", "BOB")).endswith("did you mean bob?")
     assert one_line_error(cli("list", "--owner", "zed")) == (
-        "--owner: 'zed' is not one of this file's people (its people: bob, dana)"
+        "--owner: 'zed' is not one of this file's people (its people: Bob, bob, dana)"
     )
 
 
