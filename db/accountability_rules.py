@@ -615,8 +615,11 @@ def _item(
             return item("alert-closed", after.get("assignee"), why, title=kpi.name)
         if before.get("closed_at") and not after.get("closed_at"):
             # "reopened alert 4 on KPI 'x': the reading that closed it (3.6 h at ...) was
-            # removed, ...": the words from "the reading" say why (a name may hold ": ").
-            _, marker, rest = event.summary.rpartition(": the reading ")
-            why = f"the reading {rest}" if marker else ""
+            # removed, ...": the words after the KPI's name say why (a name may hold ": ");
+            # of a KPI renamed since, those from "the reading" (a removal's).
+            _, named, why = event.summary.partition(f" on KPI {kpi.name!r}: ")
+            if not named:
+                _, marker, rest = event.summary.rpartition(": the reading ")
+                why = f"the reading {rest}" if marker else ""
             return item("alert-reopened", after.get("assignee"), why, title=kpi.name)
     return None

@@ -83,12 +83,13 @@ def newest_reading_id(store: Store, kpi_id: int) -> int | None:
     return None if found is None else int(found[0])
 
 
-def apply_breach(store: Store, tx: Transaction, kpi_id: int) -> int | None:
+def apply_breach(store: Store, tx: Transaction, kpi_id: int, *, edited: bool = False) -> int | None:
     """Raise or close the KPI's alerts for its newest reading (by time): its threshold alert
     and its signal alerts (``apply_signals``), as its ``alerts_mode`` asks; return a raised
     one's id (the threshold's first). Ids, not models: recording a reading needs no pydantic.
 
-    Called inside the write that added readings. A back-filled reading older than the newest
+    Called inside the write that added readings, or edited the KPI (``edited``: its
+    threshold may have moved, not the value). A back-filled reading older than the newest
     one changes nothing: the breach state follows what the KPI measures now.
     """
     conn = store.conn
@@ -111,7 +112,9 @@ def apply_breach(store: Store, tx: Transaction, kpi_id: int) -> int | None:
     )
     # The threshold's first, so ids and the lines that name them go in one order: "raised
     # alert 2" was said before "raised alert 1 (signal ...)" (a new user)
-    breached = _raise(store, tx, kpi, latest) if step == "raise" else None
+    breached = None
+    if step == "raise":
+        breached = _reopen_same_breach(store, tx, kpi, latest) or _raise(store, tx, kpi, latest)
     raised = apply_signals(store, tx, kpi, latest)
     if breached is not None:
         return breached
@@ -122,7 +125,7 @@ def apply_breach(store: Store, tx: Transaction, kpi_id: int) -> int | None:
             if kpi["alerts_mode"] == "signals"
             else "its alert threshold was cleared"
             if kpi["alert"] is None
-            else _back_within(latest["value"], kpi)
+            else _back_within(latest["value"], kpi, edited=edited)
         )
         update(
             store,
@@ -134,17 +137,48 @@ def apply_breach(store: Store, tx: Transaction, kpi_id: int) -> int | None:
     return raised[0] if raised else None
 
 
-def _back_within(value: float, kpi: sqlite3.Row) -> str:
+def _back_within(value: float, kpi: sqlite3.Row, *, edited: bool = False) -> str:
     """``30 h is back under the alert threshold 34 h``: which side, with the unit, as the
     alert's raising said it ("4 is back within 2" read as wrong for a KPI where higher is
-    better, a lead's trial)."""
+    better, a lead's trial). ``edited``: the threshold moved, not the value ("155 is back
+    under 160" of a value that never moved, a tester): "is under the new alert threshold"."""
     unit = f" {kpi['unit']}" if kpi["unit"] else ""
     side = "under" if kpi["direction"] == "down" else "over"
     at = "at or " if value == kpi["alert"] else ""
+    moved, new = ("", "new ") if edited else ("back ", "")
     return (
-        f"{shown_number(value)}{unit} is back {at}{side} the alert threshold"
+        f"{shown_number(value)}{unit} is {moved}{at}{side} the {new}alert threshold"
         f" {shown_number(kpi['alert'])}{unit}"
     )
+
+
+def _reopen_same_breach(
+    store: Store, tx: Transaction, kpi: sqlite3.Row, latest: sqlite3.Row
+) -> int | None:
+    """Reopen the threshold alert a threshold edit closed, when the newest reading, the one
+    that raised it, breaches again (150, 160, then 150 again): the same breach, as it was,
+    acknowledged or escalated. A new alert with a fresh day asked the owner again of a
+    breach acknowledged an hour before (a tester). Not one waiting still whose deadline
+    passed while it was closed: it would come back overdue, escalated to the path's end at
+    once; that breach gets a new alert and a day. None when none is reopened."""
+    again = store.conn.execute(  # max(id): the newest, without a sort (test_query_plans)
+        "SELECT * FROM alerts WHERE id = (SELECT max(id) FROM alerts WHERE kpi_id = ?"
+        " AND reading_id = ? AND rule IS NULL AND closed_at IS NOT NULL)",
+        (kpi["id"], latest["id"]),
+    ).fetchone()
+    if again is None or (again["acknowledged_at"] is None and again["ack_due"] <= tx.at):
+        return None
+    what = kpi_rules.beyond_words(latest["value"], kpi["alert"], kpi["unit"])
+    update(
+        store,
+        tx,
+        again,
+        {"closed_at": None},
+        f"reopened alert {again['id']} on KPI {kpi['name']!r}: {what} again, as the threshold"
+        " is edited now",
+    )
+    alert_id: int = again["id"]
+    return alert_id
 
 
 def apply_signals(

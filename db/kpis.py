@@ -29,7 +29,7 @@ from pdca.db.models import (
     shown_number,
     validated,
 )
-from pdca.db.readings import closed_in
+from pdca.db.readings import closed_in, raised_in, reopened_in
 from pdca.db.signals import entered_do as _entered_do
 from pdca.db.signals import verdict_evidence as verdict_evidence  # the verdict prompt's
 
@@ -281,7 +281,8 @@ class KpiEdit:
     closed: list[Alert]  # alerts the new settings closed (a threshold cleared, signals off)
     raised: list[Alert]  # and those they raised: an edit must say so, not reset one silently
     # How the log says each was closed ("closed alert 1 on KPI 'Q': 9 is back under …"),
-    # as kpi record and undo say it (it read "closed alert 1, assigned to dana", a tester).
+    # as kpi record and undo say it (it read "closed alert 1, assigned to dana", a tester),
+    # or reopened (the threshold back where the reading breaches it: the same alert).
     closed_words: tuple[str, ...] = ()
     changed: bool = True  # False: every field given was as it is already; nothing written
     # Open alerts the new owner or path handed on (alerts.follow_new_chain), as the log says.
@@ -380,7 +381,7 @@ def edit_kpi(
             store.update_versioned(
                 tx, "kpi", before, changed, f"edited KPI {merged['name']!r}: {fields}"
             )
-            alerts.apply_breach(store, tx, before["id"])
+            alerts.apply_breach(store, tx, before["id"], edited=True)
             if "owner" in changed or "escalation" in changed:
                 handed = alerts.follow_new_chain(store, tx, before["id"], before)
         final = merged["name"]
@@ -388,12 +389,16 @@ def edit_kpi(
         any_change = bool(changed)
     kpi = store.get_kpi(final)
     now = {a.id: a for a in alerts.alerts_of_kpi(store, kpi.id)}
+    said = (*closed_in(store, written), *reopened_in(store, written)) if written else ()
+    made = {alert.id for alert in raised_in(store, written)} if written else set()
     return KpiEdit(
         kpi=kpi,
         closed=[now[i] for i in sorted(opened_before) if i in now and now[i].closed_at],
-        closed_words=tuple(closed_in(store, written)) if opened_before and written else (),
+        closed_words=said,
         raised=[
-            a for i, a in sorted(now.items()) if a.closed_at is None and i not in opened_before
+            a
+            for i, a in sorted(now.items())
+            if a.closed_at is None and i in made  # not one reopened (said in closed_words)
         ],
         changed=any_change,
         handed_words=tuple(handed),

@@ -131,6 +131,16 @@ def closed_in(store: Store, tx: int) -> list[str]:
     )
 
 
+def reopened_in(store: Store, tx: int) -> list[str]:
+    """What transaction ``tx`` said of the alerts it reopened, in the log's words."""
+    return _alert_summaries(
+        store,
+        tx,
+        " AND json_extract(e.before, '$.closed_at') IS NOT NULL"
+        " AND json_extract(e.after, '$.closed_at') IS NULL",
+    )
+
+
 def alerts_said_in(store: Store, tx: int) -> list[str]:
     """What transaction ``tx`` said of every alert it changed (closed, or kept open and
     why), in the log's words: a removal that kept an alert open said nothing of it (a

@@ -123,6 +123,27 @@ def test_alerts_exit_3_when_one_was_not_acknowledged_in_time(cli, ok, kpi, monke
     assert cli("alerts", "--overdue").exit_code == 0
 
 
+def test_a_threshold_moved_away_and_back_reopens_the_acknowledged_alert(ok, js) -> None:
+    """150, 160, 150 again over a reading of 155 acknowledged: a new alert asked ann again,
+    with a fresh day (a tester). The same alert reopens, acknowledged as it was."""
+    ok("kpi", "add", "Backlog", "--unit", "tickets", "--baseline", "100", "--target", "80",
+       "--alert", "150", "--owner", "ann")  # fmt: skip
+    ok("kpi", "record", "Backlog", "155")
+    ok("alerts", "ack", "1", "known: the migration")
+    ok("kpi", "edit", "Backlog", "--alert", "160")
+    said = ok("kpi", "edit", "Backlog", "--alert", "150")
+    assert said.stdout.splitlines()[1] == (
+        "reopened alert 1 on KPI 'Backlog': 155 tickets is above the alert threshold 150"
+        " tickets again, as the threshold is edited now"
+    )
+    assert "raised" not in said.stdout + said.stderr
+    [alert] = js("alerts", "--json")
+    assert (alert["id"], alert["acknowledged_by"]) == (1, "alice")
+    assert "Alert reopened: Backlog — 155 tickets is above" in ok("standup").stdout
+    ok("undo")
+    assert js("alerts", "--json") == []
+
+
 def test_record_json_says_the_alerts_it_raised_and_closed(js, kpi) -> None:
     """The text said "raised alert 1 ..." where --json gave the reading alone (a tester)."""
     made = js("kpi", "record", KPI, "35")
@@ -384,23 +405,32 @@ def test_an_empty_escalation_path_is_refused_and_none_clears_it(cli, ok, js, kpi
     assert js("kpi", "show", KPI)["kpi"]["escalation"] == []
 
 
-def test_kpi_edit_says_which_alerts_it_closed_and_raised(cli) -> None:
+def test_kpi_edit_says_which_alerts_it_closed_and_raised(cli, monkeypatch) -> None:
     add = ["kpi", "add", "Pages", "--unit", "n", "--baseline", "9", "--target", "3"]
     assert cli(*add, "--direction", "down", "--alert", "20").exit_code == 0
     assert cli("kpi", "record", "Pages", "30").exit_code == 0
     cleared = cli("kpi", "edit", "Pages", "--alert", "none")
     assert cleared.exit_code == 0  # in the words kpi record and undo use (a tester)
     assert "closed alert 1 on KPI 'Pages': its alert threshold was cleared" in cleared.stdout
-    assert cli("kpi", "edit", "Pages", "--alert", "25").exit_code == 0
+    # The threshold back where the same reading breaches it: the same alert, reopened (a
+    # new one asked again of a breach acknowledged an hour before, a tester).
+    reopened = cli("kpi", "edit", "Pages", "--alert", "25").stdout
+    assert "reopened alert 1 on KPI 'Pages': 30 n is above the alert threshold 25 n again" in (
+        reopened
+    )
+    assert "raised" not in reopened
     back = cli("kpi", "edit", "Pages", "--alert", "35")
-    assert (
-        "closed alert 2 on KPI 'Pages': 30 n is back under the alert threshold 35 n" in back.stdout
+    assert (  # the value did not move: the threshold did
+        "closed alert 1 on KPI 'Pages': 30 n is under the new alert threshold 35 n" in back.stdout
     )
     assert cli("kpi", "edit", "Pages", "--alert", "none").exit_code == 0
+    # Its deadline gone by while it was closed, it is not reopened overdue: a new one, a day.
+    monkeypatch.setenv("PDCA_NOW", "2026-11-25T09:00:00Z")
     again = cli("kpi", "edit", "Pages", "--alert", "25", "--json")
     assert again.exit_code == 0 and json.loads(again.stdout)["alert"] == 25
     assert again.stderr.startswith(  # stdout stays one JSON document; why and by when too
-        "raised alert 3 (30 n is above the alert threshold 25 n): alice to acknowledge by"
+        "raised alert 2 (30 n is above the alert threshold 25 n): alice to acknowledge by"
+        " 2026-11-26T09:00:00Z"
     )
     # An alert open before the edit is not this edit's: neither an edit of another field
     # nor one that changes nothing says it raised it (a tester was told so by every edit).
