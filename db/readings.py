@@ -212,7 +212,8 @@ def remove(store: Store, reading_id: int) -> Removed:
         ).fetchall()
         for alert in raised_by_it:
             said = f"alert {alert['id']} on KPI {name!r}"
-            why = f"the reading that raised it ({shown}) was removed"
+            role = "raised it" if _raised_by(store, alert["id"], reading_id) else "held it open"
+            why = f"the reading that {role} ({shown}) was removed"
             if alert["closed_at"] is not None:
                 changes: dict[str, object] = {"reading_id": None}
             elif alert["rule"] is None and still_beyond:
@@ -241,6 +242,17 @@ def remove(store: Store, reading_id: int) -> Removed:
         assert tx.tx is not None  # the delete was logged
         change = tx.tx
     return Removed(row=row, kpi=name, unit=kpi["unit"], tx=change, raised=raised_in(store, change))
+
+
+def _raised_by(store: Store, alert_id: int, reading_id: int) -> bool:
+    """Whether the reading raised the alert, not only held it open since its raiser was
+    removed: "the reading that raised it (37 h)" was said of a 37 where a 36 had (a tester)."""
+    made = store.conn.execute(
+        "SELECT json_extract(after, '$.reading_id') FROM events WHERE entity = 'alert'"
+        " AND entity_id = ? AND op = 'create' ORDER BY id LIMIT 1",
+        (alert_id,),
+    ).fetchone()
+    return made is None or made[0] in (None, reading_id)  # no history: as it says now
 
 
 def _reopen_what_it_closed(
