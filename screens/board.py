@@ -535,6 +535,22 @@ class BoardScreen(Screen[None]):
             return
         self.app.call_from_thread(self._apply_reload, wanted, placed, read, around)
 
+    def _stay_in_lane(self, lane: PhaseColumn) -> None:
+        """One lane at a time: the focused card moved to another phase by someone else leaves
+        the person in the lane they were in, told where it went. The whole screen turned to
+        its new lane without a word, and the next j or > acted there (a tester)."""
+        card = self.focused_id
+        if card is None or lane.index_of(card) is not None:
+            return
+        phases = list(self.columns)
+        moved_to = next((p for p, c in self.columns.items() if c.index_of(card) is not None), None)
+        if moved_to is None:
+            return
+        lane.focus()  # after the focus that followed the card (focus() runs later): it wins
+        self.focused_id = lane.current.id if lane.current else None
+        key = "l" if phases.index(moved_to) > phases.index(lane.phase) else "h"
+        self.notify(f"#{card} moved to {moved_to.capitalize()} meanwhile ({key} shows it)")
+
     def _reload_failed(self, wanted: BoardFilter, said: str) -> None:
         """A read that failed (the file busy past the wait): said. Its filter is not on the
         cards, so the one they show is put back and said; "reading…" stayed for good over
@@ -564,7 +580,10 @@ class BoardScreen(Screen[None]):
             # meanwhile (the card that took its place: a reviewer's cursor stayed on it, off
             # screen, with the column centred on the card it was meant to land on).
             focus = around if around is not None else self.focused_id
+            lane = self.focused_column if self.one_lane and around is None else None
             kept = self.show_pages(read.pages, read.counts, read.today, focus)
+            if lane is not None and kept and not since_filter_changed:
+                self._stay_in_lane(lane)
             if not kept and around is None and not since_filter_changed:
                 # Not in what was read (pushed out since the read began): read where it is,
                 # rather than leave focus on the card that took its place, which the next

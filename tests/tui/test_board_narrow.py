@@ -111,6 +111,38 @@ async def test_one_lane_at_a_time_says_which_of_the_four(
         assert "of 4" not in str(board(app).headers["do"].render())
 
 
+async def test_a_card_moved_by_someone_else_leaves_one_lane_where_it_was(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """At 60 columns, carol moved the focused Do card to Check: the whole screen turned to
+    Check without a word, and the next key acted there (a tester). The lane stays; a note
+    says where the card went."""
+    from pdca.db.models import CheckinDraft
+    from tests.conftest import open_as
+
+    seed_database(store, size="small", seed=1)
+    app = make_app(db_path)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("l")
+        await settle_app(app, pilot)
+        screen = board(app)
+        card = screen.focused_id
+        assert card is not None and lane_on_screen(app) == "lane-do"
+        carol = open_as(db_path, "carol")
+        carol.checkin_then_move(
+            card, CheckinDraft(message="done"), "check", expected_version=None, expected_phase="do"
+        )
+        carol.close()
+        screen.on_database_changed()
+        await settle_app(app, pilot)
+        await pilot.pause()
+        assert app.focused is screen.columns["do"] and screen.focused_id != card
+        assert lane_on_screen(app) == "lane-do"
+        said = [n.message for n in app._notifications]
+        assert f"#{card} moved to Check meanwhile (l shows it)" in said
+
+
 async def test_the_check_in_statuses_stand_one_above_another_when_a_row_would_not_fit(
     make_app, store: Store, db_path: Path
 ) -> None:
