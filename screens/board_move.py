@@ -55,6 +55,16 @@ async def move_flow(board: BoardScreen, action: Action, target: Phase) -> None:
         ready = await _owner_and_due(board, action)
         if ready is None or ready.phase == target:  # saved and moved, as one change
             return
+        if ready.phase != seen_phase:
+            # "Write mine" over a card moved on meanwhile saved the edit alone (save_edit):
+            # the move from Plan met that very save, "changed since you looked (you ...);
+            # nothing written" (a tester).
+            board.notify(
+                f"#{action.id}: your owner and due date are saved; it was moved to"
+                f" {ready.phase.capitalize()} meanwhile, so not to {target.capitalize()}",
+                timeout=10,
+            )
+            return
         action = ready  # the move is checked against the version just saved
     elif target == "act":
         verdict = await _verdict(board, action)

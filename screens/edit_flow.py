@@ -171,6 +171,20 @@ async def save_edit(
             if theirs is None:
                 say_gone(board, base.id)
                 return None
+            if then_move is not None and theirs.done_at is not None:
+                # The form of a move over a card finished meanwhile: no move left to make,
+                # and what it asked for was for the move; kept as an edit, "write mine" put
+                # an owner and a due date on the abandoned action (a tester).
+                who = f" by {conflict.by}" if conflict.by else ""
+                board.notify(
+                    f"#{base.id} was finished{who} meanwhile: not moved to"
+                    f" {then_move.capitalize()}; nothing written"
+                    f" ({edit_words(base.id, mine, cut=None)})",
+                    severity="warning",
+                    timeout=15,
+                )
+                board.place(theirs)
+                return None
             if is_empty(changes_between(theirs, with_changes(form_of(theirs), mine))):
                 # Someone saved the very same change meanwhile: nothing to choose between, and
                 # put off it was kept as an edit of nothing that held quitting back (a tester).

@@ -77,25 +77,54 @@ async def test_one_undo_takes_back_the_gate_form_and_its_move(make_app, board_db
 async def test_a_gate_form_kept_after_the_action_was_done_meanwhile_asks_for_no_move(
     make_app, board_db: Path
 ) -> None:
-    """bob finishes #2 while alice fills its owner and due for >: her edit is kept, and the
-    note says how to open it again, not "then > to move it to Do", which a done action
-    refuses (a tester followed it)."""
+    """bob finishes #2 while alice fills its owner and due for >: no move is left to make,
+    and what the form asked was for it. Kept as an edit, "write mine" put them on the
+    abandoned action (a tester); "then > to move it to Do" was refused when followed (a
+    tester). Nothing is written, and the note says what was typed."""
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await _gate_form_filled(app, pilot)
         open_as(board_db, "bob").complete_action(2, "abandon")
         await pilot.press("ctrl+s")
         await settle_app(app, pilot)
-        if isinstance(app.screen, ConflictModal):  # the board had not seen bob's done yet
-            await pilot.press("escape")  # put off: kept for later, as the note says
-            await settle_app(app, pilot)
-        else:
-            said = [n.message for n in app._notifications]
-            assert "#2 was changed by bob before your edit was saved" in said
+        assert not isinstance(app.screen, ConflictModal)
         said = [n.message for n in app._notifications]
-        kept = [s for s in said if s.startswith("your edit of #2 is kept")]
-        assert kept and "is done now" in kept[0] and "to Do" not in kept[0], said
+        assert (
+            "#2 was finished by bob meanwhile: not moved to Do; nothing written (edit of #2:"
+            " owner 'dana', due 2026-11-26)"
+        ) in said, said
+        assert not [s for s in said if s.startswith("your edit of #2 is kept")]
+        assert 2 not in board(app).unsent_edits
         assert app.context.store.get_action(2).owner is None
+
+
+async def test_write_mine_over_a_card_moved_on_meanwhile_says_the_edit_alone_was_saved(
+    make_app, board_db: Path
+) -> None:
+    """bob took #2 on to Check while alice filled its gate form; "write mine" saved her
+    owner and due, and the move from Plan then met her own save: "changed since you looked
+    (alice ...); nothing written" (a tester). Said as it is: saved, and not moved."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _gate_form_filled(app, pilot)
+        bob = open_as(board_db, "bob")
+        bob.edit_then_move(2, ActionChanges(owner="bob", due="2026-11-30"), "do", 1)
+        bob.checkin_then_move(
+            2, CheckinDraft(message="started"), "check", expected_version=None, expected_phase="do"
+        )
+        bob.close()
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ConflictModal)
+        await pilot.press("m")
+        await settle_app(app, pilot)
+        saved = app.context.store.get_action(2)
+        assert (saved.phase, saved.owner, saved.due) == ("check", "dana", "2026-11-26")
+        said = [n.message for n in app._notifications]
+        assert (
+            "#2: your owner and due date are saved; it was moved to Check meanwhile, so not to Do"
+        ) in said, said
+        assert not [s for s in said if "nothing written" in s], said
 
 
 async def test_escape_leaves_the_gate_form_without_writing(make_app, board_db: Path) -> None:
