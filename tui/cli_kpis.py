@@ -517,7 +517,7 @@ def kpi_list(session: Session, as_json: bool) -> None:
             shown_number(r.kpi.target),
             _trend_words(r),
             _signal_cell(r.signals),
-            r.kpi.owner or "-",
+            _owner_cell(r),
             r.kpi.perspective,
         ]
         for r in rows
@@ -628,6 +628,16 @@ def _trend_words(row: Any) -> str:
         return "-"
     words = TREND_WORDS[row.trend_sign]
     return words if words == row.trend else f"{row.trend} ({words})"  # not "flat (flat)"
+
+
+def _owner_cell(row: Any) -> str:
+    """``dana → lena``: the owner, and whom an alert passed on waits for now, as the app's
+    KPI table says it ("dana" alone hid that lena was to answer, a new user)."""
+    owner = row.kpi.owner or "-"
+    alert = row.alert
+    if alert is not None and not alert.acknowledged_at and alert.assignee != row.kpi.owner:
+        owner += f" → {alert.assignee}"
+    return str(owner)
 
 
 def _signal_cell(found: list[Any]) -> str:

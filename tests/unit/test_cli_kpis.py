@@ -144,6 +144,18 @@ def test_a_threshold_moved_away_and_back_reopens_the_acknowledged_alert(ok, js) 
     assert js("alerts", "--json") == []
 
 
+def test_kpi_list_names_whom_a_passed_on_alert_waits_for(ok, monkeypatch) -> None:
+    """``dana`` alone hid that lena was to answer now (a new user); the app says both."""
+    ok("kpi", "add", "Queue", "--unit", "min", "--baseline", "20", "--target", "10",
+       "--alert", "30", "--owner", "dana", "--escalate-to", "lena")  # fmt: skip
+    ok("kpi", "record", "Queue", "31")
+    assert "dana → lena" not in ok("kpi", "list").stdout
+    monkeypatch.setenv("PDCA_NOW", "2026-11-24T10:00:00Z")
+    assert "dana → lena" in ok("kpi", "list").stdout
+    ok("alerts", "ack", "1", "on it")
+    assert "dana → lena" not in ok("kpi", "list").stdout
+
+
 def test_record_json_says_the_alerts_it_raised_and_closed(js, kpi) -> None:
     """The text said "raised alert 1 ..." where --json gave the reading alone (a tester)."""
     made = js("kpi", "record", KPI, "35")
