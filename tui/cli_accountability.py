@@ -195,7 +195,7 @@ def log(session: Session, owner, action_text, initiative, status, since, until, 
 
 @click.command()
 @click.option("--due", "due_only", is_flag=True, help="Only those due today or before.")
-@click.option("--owner", metavar="LOGIN")
+@click.option("--owner", metavar="LOGIN", help="Only this person's follow-ups.")
 @click.option("--all", "include_done", is_flag=True, help="Include recorded ones.")
 @json_option
 @pass_session

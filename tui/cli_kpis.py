@@ -72,7 +72,12 @@ def _field_options(required: bool):
             click.option("--unit", required=required, help="What a value counts: h, %, tickets."),
             click.option("--baseline", required=required, metavar="X", help="Where it stands."),
             click.option("--target", required=required, metavar="Y", help="Where it should get."),
-            click.option("--direction", type=click.Choice(["up", "down"]), help="Better way."),
+            click.option(
+                "--direction",
+                type=click.Choice(["up", "down"]),
+                help="Which way is better"
+                + (" (default: from baseline toward target)." if required else "."),
+            ),
             click.option("--warn", metavar="W", help=f"Threshold that warns{none}."),
             click.option("--alert", metavar="A", help=f"Threshold that raises an alert{none}."),
             click.option("--owner", metavar="LOGIN", help=f"Who answers for it{none}."),
@@ -90,7 +95,9 @@ def _field_options(required: bool):
                 + (f" (default: {DEFAULT_PERSPECTIVE})." if required else ""),
             ),
             click.option(
-                "--escalate-to", metavar="LOGIN,LOGIN", help="Who an unacknowledged alert goes to."
+                "--escalate-to",
+                metavar="LOGIN,LOGIN",
+                help=f"Who, in turn, gets an alert not acknowledged within 24 h{none}.",
             ),
             click.option("--benchmark", metavar="VALUE", help=f"External reference{none}."),
             click.option("--benchmark-source", metavar="TEXT", help="Where the benchmark is from."),
@@ -331,7 +338,7 @@ def _kpi_edit(session: Session, name: str, new_name, as_json: bool, given: dict[
 @click.argument("name")
 @click.argument("value")
 @click.option("--at", "at_text", metavar="TIMESTAMP", help="When it was measured (default now).")
-@click.option("--note", default="")
+@click.option("--note", default="", help="Why, or where from (a spike's cause).")
 @json_option
 @pass_session
 def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_json) -> None:
@@ -774,7 +781,7 @@ def alerts(ctx: click.Context, mine: bool, overdue: bool, as_json: bool) -> None
 
 @alerts.command("ack")
 @click.argument("alert_id", metavar="ID", type=RecordIdType("an alert", "pdca alerts shows"))
-@click.argument("message", required=False, default="")
+@click.argument("message", required=False, default="", metavar="MESSAGE")  # required: said
 @json_option
 @pass_session
 def alerts_ack(session: Session, alert_id: int, message: str, as_json: bool) -> None:

@@ -180,6 +180,39 @@ def test_version_and_help(ok) -> None:
         assert f"  {name} " in helped
 
 
+def test_every_option_says_what_it_is_for_and_help_uses_a_wide_terminal() -> None:
+    """``followups --owner`` and ``kpi record --note`` said nothing; ``pdca --help`` cut each
+    summary at about 45 characters at any width (a new user reading the help alone)."""
+    import click
+
+    from pdca.tui.cli import cli as group
+
+    def commands(cmd: click.Command, path: str):  # type: ignore[no-untyped-def]
+        yield path, cmd
+        if isinstance(cmd, click.Group):
+            for name, sub in cmd.commands.items():
+                yield from commands(sub, f"{path} {name}")
+
+    silent = [
+        f"{path} {param.opts[0]}"
+        for path, cmd in commands(group, "pdca")
+        for param in cmd.params
+        if isinstance(param, click.Option) and not param.hidden and not param.help
+    ]
+    assert silent == []
+    import subprocess
+    import sys
+
+    wide = subprocess.run(
+        [sys.executable, "-m", "pdca.tui", "--help"],
+        env={**os.environ, "COLUMNS": "160"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "missed deadlines are escalated before they are listed" in wide
+
+
 # --------------------------------------------------------------------------- add
 
 
