@@ -434,15 +434,16 @@ def _markers(
 ) -> dict[int, list[ChartMarker]]:
     """Each KPI's marks for the actions linked to it (of any initiative, as ``pdca kpi show``
     lists them; ``only``: just these, one action's cycles): ``»`` where one entered Do (from
-    the event log, as ``kpi show`` finds it), ``✓`` where it was done if it ever was in Do.
+    the event log, as ``kpi show`` finds it), ``✓`` where it was done if it ever was in Do,
+    ``✗`` where it was abandoned (a ``✓`` read as a success, a tester).
     One that never entered Do (dropped in Plan) has no mark: it changed nothing on the chart.
     Marks before ``start`` (the chart's first day) are left off."""
-    linked: list[tuple[int, int, str | None]] = []  # (id, kpi id, done at)
+    linked: list[tuple[int, int, str | None, str | None]] = []  # id, kpi, done at, decision
     for kpi_id in kpi_ids:
         linked += [
-            (r["id"], kpi_id, r["done_at"])
+            (r["id"], kpi_id, r["done_at"], r["decision"])
             for r in store.conn.execute(
-                "SELECT id, done_at FROM actions WHERE kpi_id = ?"
+                "SELECT id, done_at, decision FROM actions WHERE kpi_id = ?"
                 " AND (done_at IS NULL OR done_at >= ?) ORDER BY id",
                 (kpi_id, start),
             )
@@ -450,7 +451,7 @@ def _markers(
         ]
     entered = signals.entered_do(store, [row[0] for row in linked])
     found: dict[int, list[ChartMarker]] = {}
-    for action_id, kpi_id, done_at in linked:
+    for action_id, kpi_id, done_at, decision in linked:
         began = entered.get(action_id)
         if began is None:
             continue
@@ -458,7 +459,8 @@ def _markers(
         if began >= start:
             marks.append(ChartMarker(at=began, label=f"» #{action_id}"))
         if done_at is not None:
-            marks.append(ChartMarker(at=done_at, label=f"✓ #{action_id}"))
+            done = "✗" if decision == "abandon" else "✓"
+            marks.append(ChartMarker(at=done_at, label=f"{done} #{action_id}"))
     return {kpi_id: sorted(marks, key=lambda m: m.at) for kpi_id, marks in found.items()}
 
 

@@ -252,8 +252,9 @@ def _marks(
     markers: Sequence[ChartMarker], start: datetime, x: Callable[[datetime], float], inner_h: int
 ) -> list[str]:
     """The linked actions' marks: a dotted line each, labelled along the top in up to
-    ``MARK_ROWS`` rows when the labels fit apart; else bare ticks (``»`` entering Do and ``✓``
-    done drawn apart) and the page lists them under the chart (``marks_list``)."""
+    ``MARK_ROWS`` rows when the labels fit apart; else bare ticks (``»`` entering Do, ``✓``
+    done and ``✗`` abandoned drawn apart) and the page lists them under the chart
+    (``marks_list``)."""
     shown = shown_marks(markers, start)
     if not shown:
         return []
@@ -263,7 +264,7 @@ def _marks(
     bottom = PAD_TOP + inner_h
     if rows is None:  # one path per kind: a year of a busy KPI's marks stays small
         out = []
-        for kind, css in (("»", "marker"), ("✓", "marker marker-done")):
+        for kind, css in (("»", "marker"), ("✓", "marker marker-done"), ("✗", "marker")):
             ticks = sorted(
                 {f"{at:.1f}" for m, at in zip(shown, xs, strict=True) if m.label.startswith(kind)}
             )
@@ -299,8 +300,8 @@ def marks_list(
     earlier = len(shown) - len(latest)
     more = f", and {grouped(earlier)} earlier" if earlier else ""
     return (
-        f'<p class="marks muted">Linked actions (» entered Do, ✓ done), latest first: {words}'
-        f"{more}.</p>"
+        '<p class="marks muted">Linked actions (» entered Do, ✓ done, ✗ abandoned), latest'
+        f" first: {words}{more}.</p>"
     )
 
 

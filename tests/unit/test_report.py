@@ -235,7 +235,8 @@ def test_a_quiet_window_draws_its_throughput_as_the_lowest_bars(cli, store: Stor
 
 def _linked_history(store: Store) -> None:
     """Pages' linked actions on top of the known history: #5 now in Check, #6 now in Act,
-    #7 abandoned in Plan without ever entering Do, #8 of another initiative, now in Do."""
+    #7 abandoned in Plan without ever entering Do, #8 of another initiative, abandoned in
+    Do."""
     from datetime import date
 
     from pdca.db.models import ActionDraft, InitiativeDraft
@@ -273,6 +274,8 @@ def _linked_history(store: Store) -> None:
     store.move_action(act.id, "act", verdict="worked")
     at(store, 4)
     store.complete_action(dropped.id, "abandon")
+    at(store, 2)
+    store.complete_action(other.id, "abandon")
     at(store, 0)
 
 
@@ -283,9 +286,10 @@ def test_every_linked_action_that_entered_do_is_marked_where_it_did(cli, store: 
     _linked_history(store)
     text = report(cli, "Ops", "--format", "md")
     [line] = [ln for ln in text.splitlines() if "readings in the last" in ln]
-    marks = re.findall(r"([»✓]) #(\d+) (\S+)", line)
+    marks = re.findall(r"([»✓✗]) #(\d+) (\S+)", line)
     assert ("»", "5", "2026-11-12") in marks and ("»", "6", "2026-11-12") in marks
-    assert ("»", "8", "2026-11-12") in marks
+    # abandoned: marked so, not with the ✓ of one done (a tester read a success)
+    assert ("»", "8", "2026-11-12") in marks and ("✗", "8", "2026-11-21") in marks
     assert ("»", "2", "2026-10-26") in marks and ("✓", "2", "2026-11-15") in marks
     assert not [m for m in marks if m[1] == "7"]  # never in Do: no mark, least of all done
     assert [m for m in marks if m[1] in {"5", "6"}] == [
@@ -429,7 +433,9 @@ def test_many_action_marks_are_bare_ticks_listed_under_the_chart(history: Store)
 
     start = chart_start(readings, NOW_DT)
     listed = marks_list(many, start, x_of(start, NOW_DT))
-    assert listed.startswith('<p class="marks muted">Linked actions (» entered Do, ✓ done)')
+    assert listed.startswith(
+        '<p class="marks muted">Linked actions (» entered Do, ✓ done, ✗ abandoned)'
+    )
     assert "» #1009 2026-10-09, » #1006 2026-10-06" in listed and "and 12 earlier" in listed
     assert marks_list(few, start, x_of(start, NOW_DT)) == ""  # labelled on the chart itself
 
