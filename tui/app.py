@@ -1087,10 +1087,12 @@ def create_app(
 
 def run_app(app: PdcaApp) -> int:
     """Run the app in the terminal (restored however it ends); its exit status."""
+    from pdca.tui.input_bytes import replace_undecodable_input
     from pdca.tui.paste_guard import guard_pastes
     from pdca.tui.terminal_watch import watch_the_terminal
 
     guard_pastes()
+    replace_undecodable_input()
     _quit_when_hung_up(app)
     ended = threading.Event()
     watch_the_terminal(sys.__stdin__.fileno() if sys.__stdin__ else 0, ended)

@@ -517,3 +517,38 @@ def test_a_board_started_at_a_terminal_with_a_stream_sent_elsewhere_says_which(
     )
     assert wanted in said.decode() and "nothing opened" in said.decode()
     assert not done.stdout
+
+
+def test_a_byte_that_is_not_utf8_is_typed_as_a_stand_in_and_the_board_goes_on(
+    tmp_path: Path,
+) -> None:
+    """0xff typed (or "café" from a Latin-1 terminal over SSH) ended the board at once, with
+    a traceback, exit status 0 and the open form's text lost (a tester): it is read as
+    U+FFFD, the form keeps its text, and the check-in is saved."""
+    path = _database(tmp_path)
+    code = f"from pdca.tui.cli import cli; cli.main(['--db', {str(path)!r}], prog_name='pdca')"
+    pid, fd = _fork_board(code, _env(tmp_path))
+    shown = bytearray()
+    try:
+        _read_until(fd, b"Plan", shown)
+        os.write(fd, b"c")
+        _read_until(fd, b"Check-in on #1", shown)
+        os.write(fd, b"caf\xe9 and \xff kept")
+        time.sleep(0.5)
+        os.write(fd, b"\x13")  # ctrl+s
+        deadline = time.monotonic() + 30
+        messages: list[str] = []
+        while not messages and time.monotonic() < deadline:
+            time.sleep(0.2)
+            with contextlib.suppress(OSError):
+                if select.select([fd], [], [], 0)[0]:
+                    shown += os.read(fd, 65536)
+            with contextlib.closing(sqlite3.connect(path)) as conn:
+                messages = [row[0] for row in conn.execute("SELECT message FROM checkins")]
+        assert messages == ["caf\ufffd and \ufffd kept"], bytes(shown[-2000:])
+        os.write(fd, b"q")
+        status = _wait_for_end(pid, fd, shown)
+    finally:
+        _let_go(pid, fd)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert b"UnicodeDecodeError" not in shown
