@@ -274,9 +274,21 @@ EVERY_EXPORT_HOLDS = (  # the first schema's tables: every export since holds th
 )
 
 
+class _ReadWhole(Exception):
+    """A file the export's row-at-a-time reading does not take as it comes (its header
+    after its tables, its tables in another order or twice): read whole, as before."""
+
+
 def _restore_json(store: Store, path: Path, stream: TextIO) -> str:
+    """A JSON export into the empty ``store``: read twice a row at a time (checked, then
+    written), its memory flat whatever its size; ``json.load`` of the huge file's export
+    held more than 2 GB (a tester). A file in another shape is read whole."""
     try:
-        document = json.load(stream)
+        try:
+            return _restore_streamed(store, path, stream)
+        except _ReadWhole:
+            stream.seek(0)
+            return _restore_whole(store, path, json.load(stream))
     except json.JSONDecodeError as error:
         raise InvalidInput("file", str(path), f"is not valid JSON (line {error.lineno})") from None
     except RecursionError:
@@ -285,6 +297,10 @@ def _restore_json(store: Store, path: Path, stream: TextIO) -> str:
         raise InvalidInput(
             "file", str(path), "holds a number of thousands of digits: not a pdca export"
         ) from None
+
+
+def _check_head(path: Path, document: object) -> None:
+    """Refuse what is no pdca export, or one of a newer schema."""
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
         raise InvalidInput("file", str(path), "is not a pdca JSON export")
     version = document.get("schema_version")
@@ -298,19 +314,73 @@ def _restore_json(store: Store, path: Path, stream: TextIO) -> str:
             str(path),
             f"comes from schema version {version}; this pdca knows up to {schema.schema_version()}",
         )
-    tables = document.get("tables")
-    if not isinstance(tables, dict):
-        raise InvalidInput("file", str(path), "has no tables pdca knows")
-    unknown = sorted(str(name) for name in set(tables) - set(TABLE_ORDER))
+
+
+def _check_table_names(path: Path, names: Iterable[str]) -> None:
+    unknown = sorted(str(name) for name in set(names) - set(TABLE_ORDER))
     if unknown:
         raise InvalidInput("file", str(path), f"has a table pdca does not know: {unknown[0]!r}")
     # Every export holds these (empty or not): one without is cut or edited, and imported it
     # was "0 actions" and a success, the actions gone (a tester).
-    missing = [table for table in EVERY_EXPORT_HOLDS if table not in tables]
+    missing = [table for table in EVERY_EXPORT_HOLDS if table not in set(names)]
     if missing:
         raise InvalidInput(
             "file", str(path), f"has no {missing[0]!r} table: not a whole pdca export"
         )
+
+
+def _restore_streamed(store: Store, path: Path, stream: TextIO) -> str:
+    """The first reading checks the file's shape and keeps the small tables (names,
+    settings: ``_refuse_every_bad_name`` reads them all at once); the second writes it."""
+    from pdca.db.json_stream import ExportReader
+
+    reader = ExportReader(stream)
+    if reader.first() != "{":
+        raise _ReadWhole  # no export: json.load says what it is (nested too deeply, ...)
+    head, has_tables = reader.head()
+    if not has_tables:
+        _check_head(path, head)
+        raise InvalidInput("file", str(path), "has no tables pdca knows")
+    if "format" not in head or "schema_version" not in head:
+        raise _ReadWhole  # said after the tables: checked before anything is written
+    _check_head(path, head)
+    small: dict[str, Any] = {}
+    names: list[str] = []
+    for name, rows in reader.tables():
+        if name in CHECKED_ON_EXPORT:
+            small[name] = list(rows) if isinstance(rows, Iterator) else rows
+        if name == "" and not isinstance(rows, Iterator):
+            raise InvalidInput("file", str(path), "has no tables pdca knows")
+        names.append(name)
+    reader.rest()  # the file's end: anything after the object is refused, as json.load does
+    _check_table_names(path, names)
+    order = [TABLE_ORDER.index(name) for name in names]
+    if order != sorted(set(order)):  # another order, or a table twice
+        raise _ReadWhole
+    stream.seek(0)
+    again = ExportReader(stream)
+    again.head()
+    rows_of = ((name, small.get(name, rows)) for name, rows in again.tables())
+    return _write_export(store, path, small, rows_of)
+
+
+def _restore_whole(store: Store, path: Path, document: Any) -> str:
+    _check_head(path, document)
+    tables = document.get("tables")
+    if not isinstance(tables, dict):
+        raise InvalidInput("file", str(path), "has no tables pdca knows")
+    _check_table_names(path, tables)
+    small = {name: tables[name] for name in CHECKED_ON_EXPORT if name in tables}
+    return _write_export(
+        store, path, small, ((table, tables[table]) for table in TABLE_ORDER if table in tables)
+    )
+
+
+def _write_export(
+    store: Store, path: Path, small: dict[str, Any], tables: Iterable[tuple[str, Any]]
+) -> str:
+    """Write the export's ``tables`` (in ``TABLE_ORDER``, each rows or what stands for them)
+    into the empty store, in one transaction; ``small``: the small tables, read already."""
     with store.write() as tx:  # one transaction shared with the store's log
         counted = {
             table: store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
@@ -329,17 +399,17 @@ def _restore_json(store: Store, path: Path, stream: TextIO) -> str:
                 f"(pdca --db NEWFILE import {shell_word(path.name)}, NEWFILE a file not there"
                 f" yet), this one holds {held} records ({which})",
             )
-        _refuse_every_bad_name(path, tables)
+        _refuse_every_bad_name(path, small)
         store.conn.execute("PRAGMA defer_foreign_keys = ON")
-        counts = {}
+        counts = dict.fromkeys(TABLE_ORDER, 0)
         hook_left, sending = False, ""
-        for table in TABLE_ORDER:
-            rows = tables.get(table, [])
-            if table == "notify_settings":
+        for table, given in tables:
+            rows = given
+            if table == "notify_settings" and isinstance(given, list):
                 # Never the command hook: it runs a shell command as whoever set it, and the
                 # file would say who that was (a reviewer made it run as someone else).
-                kept = [r for r in rows if not (isinstance(r, dict) and r.get("key") == "command")]
-                hook_left, rows = len(kept) < len(rows), kept
+                rows = [r for r in given if not (isinstance(r, dict) and r.get("key") == "command")]
+                hook_left = len(rows) < len(given)
                 sending = _sending_channels(rows)
             counts[table] = _insert_rows(store.conn, path, table, rows)
         dangling = _dangling_reference(store.conn)
@@ -397,10 +467,12 @@ def _counted(count: int, table: str) -> str:
 
 
 def _insert_rows(conn: sqlite3.Connection, path: Path, table: str, rows: Any) -> int:
+    """``rows`` (a list, or read a row at a time) inserted; how many."""
     declared = {info[1]: info[2].upper() for info in conn.execute(f"PRAGMA table_info({table})")}
-    if not isinstance(rows, list):
+    if not isinstance(rows, list | Iterator):
         raise InvalidInput("file", str(path), f"has a {table!r} that is not a list")
     names_seen: dict[str, str] = {}  # a KPI's or initiative's name_key: the name it was
+    number = 0
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
             raise InvalidInput("file", str(path), f"{table} row {number} is not an object")
@@ -435,7 +507,7 @@ def _insert_rows(conn: sqlite3.Connection, path: Path, table: str, rows: Any) ->
             raise InvalidInput(
                 "file", str(path), f"{table} row {number} is invalid ({said}); nothing written"
             ) from None
-    return len(rows)
+    return number
 
 
 _BAD_ROWS_SHOWN = 5

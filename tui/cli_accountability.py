@@ -128,7 +128,7 @@ def owners(session: Session, as_json: bool) -> None:
 @click.command("log")
 @click.option("--owner", metavar="LOGIN", help="Check-ins on this person's actions.")
 @click.option("--action", "action_text", metavar="ID", help="Check-ins on one action.")
-@click.option("--initiative", metavar="NAME")
+@click.option("--initiative", metavar="NAME", help="Only check-ins on this one's actions.")
 @click.option(
     "--status",
     type=click.Choice((*CHECKIN_STATUSES, *FOLLOWUP_RESULTS), case_sensitive=False),
@@ -136,7 +136,7 @@ def owners(session: Session, as_json: bool) -> None:
 )
 @click.option("--since", metavar="DATE", help="From this day (YYYY-MM-DD, yesterday, -7d ...).")
 @click.option("--until", metavar="DATE", help="Up to and including this day.")
-@click.option("--limit", type=COUNT, default=50, show_default=True)
+@click.option("--limit", type=COUNT, default=50, show_default=True, help="At most this many.")
 @json_option
 @pass_session
 def log(session: Session, owner, action_text, initiative, status, since, until, limit, as_json):

@@ -697,3 +697,45 @@ def test_an_export_with_several_names_pdca_refuses_names_them_all_at_once(
         with sqlite3.connect(target) as conn:
             assert conn.execute("SELECT count(*) FROM initiatives").fetchone() == (0,)
         conn.close()
+
+
+def test_a_pdca_export_is_imported_a_row_at_a_time_and_other_shapes_whole(
+    store, cli, tmp_path, monkeypatch
+) -> None:
+    """``json.load`` of the huge file's export held more than 2 GB (a tester): pdca's own
+    export is read a row at a time, never whole. One in another shape (its header after its
+    tables, its tables in another order) is read whole and imported the same."""
+    from pdca.db import transfer
+
+    _fill(store)
+    out = tmp_path / "export.json"
+    assert cli("export", "--out", str(out)).exit_code == 0
+    document = json.loads(out.read_text())
+
+    def never(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("read whole")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(transfer.json, "load", never)
+        streamed = cli("--db", str(tmp_path / "streamed.db"), "import", str(out))
+    assert streamed.exit_code == 0, streamed.stderr
+    reordered = {
+        "tables": dict(reversed(list(document["tables"].items()))),
+        **{key: value for key, value in document.items() if key != "tables"},
+    }
+    for name, shape in (("late-head", reordered), ("compact", document)):
+        other = tmp_path / f"{name}.json"
+        other.write_text(json.dumps(shape, indent=None if name == "compact" else 3))
+        done = cli("--db", str(tmp_path / f"{name}.db"), "import", str(other))
+        assert done.exit_code == 0, done.stderr
+        assert done.stdout.split(": ", 1)[1] == streamed.stdout.split(": ", 1)[1]
+        assert _dump(tmp_path / f"{name}.db")["actions"] == _dump(store.path)["actions"]
+    # Cut short, or with something after it: refused, nothing made, as json.load has it.
+    text = out.read_text()
+    for bad, line in ((text[: len(text) // 2], None), (text + "x", text.count("\n") + 1)):
+        (tmp_path / "bad.json").write_text(bad)
+        refused = cli("--db", str(tmp_path / "bad.db"), "import", str(tmp_path / "bad.json"))
+        assert refused.exit_code == 1 and "is not valid JSON (line " in refused.stderr
+        if line is not None:
+            assert f"(line {line})" in refused.stderr
+        assert not (tmp_path / "bad.db").exists()
