@@ -24,4 +24,4 @@ def replace_undecodable_input() -> None:
     """Make Textual's terminal driver read undecodable input bytes as U+FFFD."""
     from textual.drivers import linux_driver
 
-    linux_driver.getincrementaldecoder = _replacing_decoder  # type: ignore[attr-defined]
+    linux_driver.getincrementaldecoder = _replacing_decoder
