@@ -100,6 +100,15 @@ class UndoRefused(PdcaError):
     """The last change cannot be undone (nothing to undo, or someone changed the row since)."""
 
 
+class UndoAsked(UndoRefused):
+    """A board's undo would take back the person's change from before it opened: asked
+    first (``Store.undo(confirmed=)``); nothing written."""
+
+    def __init__(self, tx: int, summary: str, at: str) -> None:
+        self.tx, self.summary, self.at = tx, summary, at
+        super().__init__(f"{summary!r} was made before this board opened ({at}): undo it?")
+
+
 class Interrupted(PdcaError):
     """A long read was stopped on purpose (``Store.interrupt``): it found nothing either way."""
 

@@ -39,6 +39,7 @@ from pdca.db.errors import (
     NotFound,
     ReadOnlyDatabase,
     RowChangedOutside,
+    UndoAsked,
     UndoRefused,
     database_failure,
     shell_word,
@@ -1990,7 +1991,7 @@ class Store:
                 " it back)"
             )
 
-    def undo(self, *, opened_at: int | None = None) -> UndoResult:
+    def undo(self, *, opened_at: int | None = None, confirmed: int | None = None) -> UndoResult:
         """Revert this actor's last change that is not undone yet, by writing its inverse.
 
         Refused when anyone changed one of its rows since (changes since that were themselves
@@ -1999,6 +2000,9 @@ class Store:
         ``opened_at`` (a board's: the last event when it opened): only this store's own
         changes since then, or the actor's from before. A board's ``u`` undid the reading a
         cron job had just recorded under the same login, not the move just made (a soak).
+        One from before is asked first (``UndoAsked``, nothing written) unless ``confirmed``
+        names it: ``u`` after ``u`` on a board just opened deleted two actions added from
+        the command line minutes before, without a word (a soak).
         """
         # Whom an alert waits for follows its KPI's owner and path: an undo of an edit of
         # them counts from now, as the edit did (kpis.edit_kpi), so the passes-on due under
@@ -2055,6 +2059,13 @@ class Store:
                     raise UndoRefused(f"cannot undo {event['summary']!r}: it is not one record")
                 self._refuse_if_changed_since(event)
                 self._refuse_if_changed_outside(event)
+            if (
+                opened_at is not None
+                and target_tx not in self.own_transactions
+                and target_tx != confirmed
+            ):
+                first = min(events, key=lambda event: event["id"])
+                raise UndoAsked(target_tx, first["summary"], first["at"])
             for event in events:
                 if event["entity"] != "person" or event["op"] == "delete":
                     # All under the undone change's tx, a repeat made from it since included:

@@ -251,6 +251,8 @@ class BoardScreen(Screen[None]):
         self.filter = BoardFilter()
         self.filter_shown = self.filter  # the filter of the cards on screen
         self.one_lane = False  # too narrow for four lanes: one at a time (on_resize)
+        # A change from before the board opened that u asked about: the next u takes it back.
+        self.undo_asked: int | None = None
         self.last_column: PhaseColumn | None = None  # focused last (the text box may be now)
         self.focused_id: int | None = None
         self.pending_around: int | None = None  # a jump's action, until a read shows it

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 
 from textual.worker import WorkerError
 
+from pdca.db.errors import UndoAsked
 from pdca.screens.board_writes import save
 from pdca.widgets.text import literal
+from pdca.widgets.when import short_time
 
 if TYPE_CHECKING:
     from pdca.screens.board import BoardScreen
@@ -18,9 +20,26 @@ UNDO_FOLLOWS_MOST = 10  # an undone import of thousands: the board stays where i
 
 
 async def undo_flow(board: BoardScreen) -> None:
-    """Revert this person's last change, say what it was, and read the board again."""
-    opened_at = board.context.opened_at_event
-    undone = await save(board, lambda store: store.undo(opened_at=opened_at))
+    """Revert this person's last change, say what it was, and read the board again. One
+    made before the board opened (from the command line, another board) is asked about
+    first: ``u`` again takes it back."""
+    opened_at, asked = board.context.opened_at_event, board.undo_asked
+    try:
+        undone = await save(
+            board,
+            lambda store: store.undo(opened_at=opened_at, confirmed=asked),
+            passes=(UndoAsked,),
+        )
+    except UndoAsked as ask:
+        board.undo_asked = ask.tx
+        board.notify(
+            f"u again to undo “{literal(ask.summary)}”: your change from before this board"
+            f" opened ({short_time(ask.at)})",
+            severity="warning",
+            timeout=10,
+        )
+        return
+    board.undo_asked = None
     if undone:
         # Focus on the card it gave back (a done one back in Act, a moved one back where it
         # was), not on whatever took the place of the card it removed (a tester).

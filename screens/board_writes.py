@@ -49,12 +49,14 @@ async def save(
     kept: str | None = None,
     *,
     what: str | None = None,
+    passes: tuple[type[PdcaError], ...] = (),
 ) -> T | None:
     """Run one write on the writer thread (the keys stay live while it waits for a lock);
     its refusal is shown in one line and gives ``None``. ``kept``: what an earlier step
     of the same flow did write, so the line does not say nothing was; ``what``: the write
-    in a few words, for a failure said after the app has ended."""
-    return (await save_or_refusal(board, call, kept, what=what))[0]
+    in a few words, for a failure said after the app has ended; ``passes``: refusals the
+    caller says itself, raised to it."""
+    return (await save_or_refusal(board, call, kept, what=what, passes=passes))[0]
 
 
 async def save_or_refusal(
@@ -63,11 +65,14 @@ async def save_or_refusal(
     kept: str | None = None,
     *,
     what: str | None = None,
+    passes: tuple[type[PdcaError], ...] = (),
 ) -> tuple[T | None, PdcaError | None]:
     """``save``, with the refusal it showed (None when written): a flow that keeps what was
     typed for later keeps it only where a later try may succeed."""
     try:
         written = await board.context.write(call, what)
+    except passes:
+        raise
     except PdcaError as error:
         if isinstance(error, DatabaseBusy) and what:
             # Given up after the busy wait, seconds after the key: which change it was is

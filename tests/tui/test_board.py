@@ -178,7 +178,12 @@ async def test_undo_takes_back_the_boards_own_change_not_a_script_of_the_same_lo
         store = app.context.store
         assert store.get_action(1).phase == "plan"
         assert store.get_action(6).title == "made by alice's cron job"  # still there
-        await pilot.press("u")  # then alice's from before it opened, under the script's
+        await pilot.press("u")  # then alice's from before it opened: asked first (a soak's
+        await settle_app(app, pilot)  # u u deleted two actions added from the shell)
+        assert store.get_action(5).phase == "act"
+        said = [n.message for n in app._notifications]
+        assert said[-1].startswith("u again to undo “moved #5 from check to act (verdict")
+        await pilot.press("u")
         await settle_app(app, pilot)
         assert store.get_action(6).title == "made by alice's cron job"
         assert store.get_action(5).phase == "check"

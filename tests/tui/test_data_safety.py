@@ -658,7 +658,12 @@ async def test_a_move_to_do_after_write_mine_does_not_move_from_a_phase_not_seen
         assert (stored.owner, stored.due, stored.phase) == ("alice", "2026-12-01", "check")
         summaries = [e.summary for e in app.context.store.action_detail(2).history]
         assert not any(s.startswith("moved #2 from check") for s in summaries)
-        assert "changed since you looked" in _notes(app)[-1]
+        # said as it is: saved, not moved (it said "changed since you looked (alice ...);
+        # nothing written", of her own save, a tester)
+        assert _notes(app)[-1] == (
+            "#2: your owner and due date are saved; it was moved to Check meanwhile, so not"
+            " to Do"
+        )
 
 
 # --------------------------------------------------------------------------- a file gone wrong

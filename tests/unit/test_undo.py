@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pdca.db.errors import UndoRefused
+from pdca.db.errors import UndoAsked, UndoRefused
 from pdca.db.models import (
     ActionChanges,
     ActionDraft,
@@ -316,6 +316,18 @@ def test_a_boards_undo_skips_the_actors_changes_made_elsewhere_since_it_opened(
     mine = store.add_action(ActionDraft(title="the board's"))
     assert store.undo(opened_at=opened_at).actions == [mine.id]
     assert [a.title for a in store.list_actions()] == ["the cron job's"]
+    # One from before the board opened is asked first, nothing written; confirmed, undone.
+    before = open_as(store.path, store.actor)
+    try:
+        older = before.add_action(ActionDraft(title="from the shell"))
+        board_opens = last_event_id(before)
+    finally:
+        before.close()
+    with pytest.raises(UndoAsked) as asked:
+        store.undo(opened_at=board_opens)
+    assert (asked.value.summary, asked.value.at) == (f"added #{older.id}", NOW)
+    assert store.get_action(older.id).title == "from the shell"
+    assert store.undo(opened_at=board_opens, confirmed=asked.value.tx).actions == [older.id]
     assert store.undo().actions == [1]  # pdca undo: the person's last, wherever made
     # The board's own change to a row the person changed since elsewhere: said as theirs
     mine = store.add_action(ActionDraft(title="the board's again"))
