@@ -357,6 +357,43 @@ def move_away(path: Path, left: list[str]) -> str:
     return f"{back}once nobody runs pdca on it, move {names} out of {path.parent}"
 
 
+def stray_journals(path: Path) -> list[str]:
+    """The -wal and -journal files beside ``path`` (not its own) whose database is not
+    there, and that hold something: a database renamed or removed left them, perhaps with
+    its last changes. A file renamed under a board, or after a crash, lacked them without a
+    word, doctor saying all was well (a tester); pdca's own temporaries are doctor's
+    leftovers."""
+    found = []
+    try:
+        with os.scandir(path.parent) as entries:
+            for entry in entries:
+                for end in ("-wal", "-journal"):
+                    base = entry.name.removesuffix(end)
+                    if (
+                        base != entry.name
+                        and base
+                        and base != path.name
+                        and not base.startswith(".")
+                        and not os.path.lexists(path.parent / base)
+                        and entry.is_file(follow_symlinks=False)
+                        and entry.stat(follow_symlinks=False).st_size > 0
+                    ):
+                        found.append(entry.name)
+    except OSError:
+        return []
+    return sorted(found)
+
+
+def strays_said(path: Path, strays: list[str]) -> str:
+    """``pdca.db-wal beside it is left by pdca.db, not here: ...``, in one line."""
+    bases = sorted({name.rsplit("-", 1)[0] for name in strays})
+    one = len(strays) == 1
+    return (
+        f"{', '.join(strays)} beside it {'is' if one else 'are'} left by {', '.join(bases)},"
+        f" not here: {move_away(path.parent / bases[0], strays)}"
+    )
+
+
 def orphaned_journals(path: Path) -> list[str]:
     """The -wal, -shm and -journal a removed database left beside ``path``."""
     return [name for name in database_files(path)[1:] if os.path.lexists(name)]

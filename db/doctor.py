@@ -45,6 +45,8 @@ from pdca.db.connection import (
     mend_what_a_reader_made,
     move_away,
     orphaned_journals,
+    stray_journals,
+    strays_said,
     the_file_itself,
 )
 from pdca.db.errors import InvalidInput, database_failure, shell_word
@@ -93,6 +95,8 @@ def diagnose(path: Path, mountinfo: str | None = None, now: datetime | None = No
     checks += _check_permissions(path)
     checks.append(_check_space(path))
     checks += _check_leftovers(path)
+    if strays := stray_journals(path):  # a renamed file's last changes may be in them
+        checks.append(Check("strays", True, strays_said(path, strays), warning=True))
     # Reads, and writes nothing. Someone who may write opens it as a writer does all the same:
     # SQLite then takes away the -wal and -shm its read made when it closes (nobody else has
     # the file open). A read-only open left them behind, with the file's mode, and a 0600 or

@@ -542,10 +542,13 @@ class PdcaApp(App[None]):
                 f"{self.context.path} was replaced by another file while open; nothing more written"
             )
         # What this session wrote last may be in the -wal left beside the old name, not in
-        # the renamed file (a tester's mv): moved back, the file has it.
+        # the renamed file (a tester's mv): moved back, the file has it. But only before
+        # anything is written under the new name: moved back after, that -wal overwrote the
+        # newer pages, and the writes since were gone with doctor saying ok (a tester).
         return (
             f"{self.context.path} was removed or renamed while open; nothing more written"
-            " (renamed: move it back to its name, and its last changes come with it)"
+            " (renamed: move it back to its name before anyone writes to it under the new"
+            " one, and its last changes come with it)"
         )
 
     def remember_theme(self, theme: Theme) -> None:

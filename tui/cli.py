@@ -135,6 +135,7 @@ class Session:
         """Open the database; write commands create it (and the per-user folder) if missing,
         saying so on stderr when that is the per-user default nobody asked for by name."""
         if self._store is None:
+            from pdca.db.connection import stray_journals, strays_said
             from pdca.db.store import Store
             from pdca.tui.identity import current_user
 
@@ -179,6 +180,11 @@ class Session:
             if self._store.upgrade is not None:  # never silently: others on it must know
                 self.notices.append(self._store.upgrade.notice())
                 click.echo(f"pdca: {printable(self._store.upgrade.notice())}", err=True)
+            strays = [] if self.command == "doctor" else stray_journals(resolved.path)
+            if strays:  # a renamed file lacks their changes; doctor says it as a check
+                said = strays_said(resolved.path, strays)
+                self.notices.append(said)
+                click.echo(f"pdca: warning: {printable(said)}", err=True)
             if self.command not in NO_CATCH_UP and self._store.repeats_due():
                 # Repeating actions whose date came are made by whoever looks first: a cheap
                 # indexed probe, and a write only when one is due (db/recurrence.py).

@@ -661,8 +661,7 @@ async def test_a_move_to_do_after_write_mine_does_not_move_from_a_phase_not_seen
         # said as it is: saved, not moved (it said "changed since you looked (alice ...);
         # nothing written", of her own save, a tester)
         assert _notes(app)[-1] == (
-            "#2: your owner and due date are saved; it was moved to Check meanwhile, so not"
-            " to Do"
+            "#2: your owner and due date are saved; it was moved to Check meanwhile, so not to Do"
         )
 
 

@@ -27,6 +27,24 @@ def test_a_healthy_private_database_passes(store, cli):
         assert f"ok   {name}" in result.stdout
 
 
+def test_a_wal_left_by_a_database_not_there_is_said_by_doctor_and_every_command(store, cli, ok):
+    """a.db renamed b.db after a crash: b.db lacked the changes in a.db-wal, and neither
+    list nor doctor said a word (a tester). An empty -wal holds nothing: not said."""
+    store.add_action(ActionDraft(title="x"))
+    folder = store.path.parent
+    (folder / "empty.db-wal").write_bytes(b"")
+    assert "strays" not in cli("doctor").stdout
+    (folder / "old.db-wal").write_bytes(b"pages")
+    doctor = cli("doctor")
+    [line] = [ln for ln in doctor.stdout.splitlines() if "strays" in ln]
+    assert line.startswith("warn strays       old.db-wal beside it is left by old.db, not here:")
+    assert "gets them back when moved back to old.db" in line
+    assert "left by" not in doctor.stderr  # said once, as a check
+    listed = ok("list")
+    assert listed.stderr.startswith("pdca: warning: old.db-wal beside it is left by old.db")
+    assert listed.stderr.count("\n") == 1
+
+
 def tmp_db(env) -> str:  # type: ignore[no-untyped-def]
     return env["PDCA_DB"]
 
