@@ -1852,7 +1852,7 @@ def export(session: Session, fmt: str | None, out: str | None) -> None:
         else:
             from pdca.tui.out_file import write_whole
 
-            write_whole(out, parts)
+            write_whole(out, parts, readable_as=store.path)
             click.echo(f"wrote {printable(out)}", err=True)
     finally:
         if reading is not None:

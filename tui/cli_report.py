@@ -58,5 +58,5 @@ def report(session: Session, target: str | None, fmt: str, out: str | None) -> N
         return
     from pdca.tui.out_file import write_whole
 
-    write_whole(out, text)
+    write_whole(out, text, readable_as=store.path)
     click.echo(f"wrote {printable(out)}", err=True)

@@ -85,10 +85,19 @@ def _a_database(path: Path, *, exists: bool = True) -> str | None:
     return "a SQLite database" if starts_as_sqlite(path) else None
 
 
-def write_whole(target: str, text: str | Iterable[str], field: str = "--out") -> None:
+def write_whole(
+    target: str,
+    text: str | Iterable[str],
+    field: str = "--out",
+    *,
+    readable_as: Path | None = None,
+) -> None:
     """Write ``text`` (or its pieces, as they come: an export of a gigabyte is never whole
     in memory) to the file ``target`` names (as typed: "" is no path, not "."), in place
-    only once all of it is written."""
+    only once all of it is written. ``readable_as``: the database it tells of; a new file
+    is readable by no more than that one (as a backup of it is): a team's whole export in
+    a home was readable by everyone on the server, the database by the team only (a
+    tester)."""
     path, existing = writable_target(target, field)
     temporary = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     try:
@@ -98,6 +107,13 @@ def write_whole(target: str, text: str | Iterable[str], field: str = "--out") ->
                 os.fchmod(descriptor, stat.S_IMODE(existing.st_mode))
             elif (mode := _personal_unless_shared(path.parent)) is not None:
                 os.fchmod(descriptor, mode)
+            if existing is None and readable_as is not None:
+                with contextlib.suppress(OSError):  # the database gone meanwhile: as made
+                    os.fchmod(
+                        descriptor,
+                        stat.S_IMODE(os.fstat(descriptor).st_mode)
+                        & stat.S_IMODE(os.stat(readable_as).st_mode),
+                    )
             with open(descriptor, "w", encoding="utf-8", closefd=False) as out:
                 out.writelines([text] if isinstance(text, str) else text)
             os.fsync(descriptor)

@@ -106,4 +106,31 @@ def test_under_umask_000_nothing_pdca_writes_is_world_writable(env, tmp_path: Pa
         assert done.returncode == 0, done.stderr
         made += [tmp_path / name] if name else []
     modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in made}
-    assert modes == dict.fromkeys(modes, 0o664), modes
+    # no more than the database's own 0644 (test_an_export_or_report_is_readable_by_...)
+    assert modes == dict.fromkeys(modes, 0o644), modes
+
+
+def test_an_export_or_report_is_readable_by_no_more_than_its_database(
+    cli, store, tmp_path: Path
+) -> None:
+    """A team's whole export in a home came out 0644, readable by everyone on the server,
+    where the database was the team's alone (a tester). A new file takes no more than the
+    database's bits; one replaced keeps its own."""
+    import os
+    import stat
+
+    assert store.path is not None
+    os.chmod(store.path, 0o640)
+    old = os.umask(0o022)
+    try:
+        for args, name in ((("export",), "x.json"), (("report", "--format", "md"), "r.md")):
+            out = tmp_path / name
+            assert cli(*args, "--out", str(out)).exit_code == 0
+            assert stat.S_IMODE(out.stat().st_mode) == 0o640
+        kept = tmp_path / "kept.json"
+        kept.write_text("{}")
+        os.chmod(kept, 0o600)
+        assert cli("export", "--out", str(kept)).exit_code == 0
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    finally:
+        os.umask(old)
