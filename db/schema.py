@@ -1790,6 +1790,12 @@ def migrate(
     except sqlite3.OperationalError as error:
         if error.sqlite_errorcode != sqlite3.SQLITE_FULL:
             raise
+        if copied == 0:  # a new file, under its scratch name: "upgrading .new.db.vm.1.new
+            # from schema version 0" named neither the file nor what failed (a tester)
+            raise DatabaseProblem(
+                f"the disk is full: no room to make a new database in {path.parent}; nothing"
+                " made: free some space, then run pdca again"
+            ) from None
         size = path.stat().st_size
         raise DatabaseProblem(
             f"{path}: upgrading it from schema version {copied} to {schema_version()} needs"

@@ -137,6 +137,31 @@ def test_an_upgrade_the_full_disk_refuses_leaves_no_copy_and_says_what_it_needs(
     conn.close()
 
 
+@pytest.mark.usefixtures("missing_db")
+def test_init_on_a_full_disk_names_the_folder_not_an_upgrade_of_a_scratch_file(
+    env: dict[str, str], cli, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """``pdca init`` on a full tmpfs said "upgrading .new.db.vm.23167.b9fa04b2.new from
+    schema version 0": a name nobody gave, and no upgrade (a tester)."""
+    path = Path(env["PDCA_DB"])
+    name, _last = schema.MIGRATIONS[-1]
+
+    def full_last_step(conn: sqlite3.Connection) -> None:
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        conn.execute("CREATE TABLE filler (x)")
+        conn.execute("INSERT INTO filler VALUES (zeroblob(1000000))")
+
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS[:-1], (name, full_last_step)])
+    result = cli("init")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"pdca: the disk is full: no room to make a new database in {path.parent}; nothing"
+        " made: free some space, then run pdca again\n"
+    )
+    assert not path.exists() and list(path.parent.glob(".*.new*")) == []
+
+
 def test_a_file_at_this_version_opens_without_a_word(store: Store, cli) -> None:
     assert store.upgrade is None
     store.add_action(ActionDraft(title="one"))
