@@ -456,7 +456,12 @@ def _check_contents(
             Check(
                 "schema",
                 False,
-                "not a pdca database" if tables else "an empty file: make it one with pdca init",
+                # As every other command says it: the file, and what to do (a tester read
+                # only "schema: not a pdca database").
+                f"{path or 'it'}: a SQLite database, but not a pdca one (left untouched): is"
+                " it the file you meant? pdca where says which file pdca uses and why"
+                if tables
+                else "an empty file: make it one with pdca init",
             )
         ]
     checks = []

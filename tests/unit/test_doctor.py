@@ -604,4 +604,9 @@ def test_a_file_that_is_not_pdcas_gets_no_backup_advice(tmp_path: Path) -> None:
         conn.execute("CREATE TABLE t (x)")
     conn.close()
     checks = _by_name(other)
-    assert checks["schema"] == (False, "not a pdca database") and "backup" not in checks
+    assert checks["schema"] == (
+        False,
+        f"{other}: a SQLite database, but not a pdca one (left untouched): is it the file you"
+        " meant? pdca where says which file pdca uses and why",
+    )
+    assert "backup" not in checks
