@@ -395,6 +395,21 @@ _SELECT_KPIS = (
 )
 
 
+def _action_touched(event: sqlite3.Row) -> int | None:
+    """The action an event changed: its own, or a check-in's or follow-up's (an undone
+    check-in said ``"actions": []``, though the card's last check-in changed, a soak)."""
+    if event["entity"] == "action":
+        return int(event["entity_id"])
+    if event["entity"] not in ("checkin", "followup"):
+        return None
+    try:
+        snapshot = json.loads(event["after"] or event["before"] or "{}")
+    except ValueError:
+        return None
+    found = snapshot.get("action_id") if isinstance(snapshot, dict) else None
+    return found if isinstance(found, int) and not isinstance(found, bool) else None
+
+
 class Store:
     """Reads and writes on one connection, as one actor, by one clock."""
 
@@ -2092,7 +2107,9 @@ class Store:
                     e["summary"] for e in in_order if e["entity"] != "person" or e["op"] == "delete"
                 ],
                 actions=list(
-                    dict.fromkeys(e["entity_id"] for e in in_order if e["entity"] == "action")
+                    dict.fromkeys(
+                        found for e in in_order if (found := _action_touched(e)) is not None
+                    )
                 ),
             )
 

@@ -1086,6 +1086,8 @@ def test_negative_kpi_values(ok, js) -> None:
 
 
 def test_undo_text_and_json(team, ok, js, cli) -> None:
+    ok("checkin", "1", "hi")  # its action is the one it touched ("actions": [], a soak)
+    assert js("undo", "--json")["actions"] == [1]
     ok("move", "1", "do")
     assert ok("undo").stdout == "undid: “moved #1 from plan to do”\n"
     assert js("show", "1", "--json")["action"]["phase"] == "plan"
