@@ -29,7 +29,7 @@ from pdca.tui.cli import (
     pass_session,
     refuse_clearing,
 )
-from pdca.tui.columns import Cut, table
+from pdca.tui.columns import Cut, cell_width, table, terminal_width
 from pdca.tui.output import printable, to_json
 
 if TYPE_CHECKING:
@@ -696,14 +696,58 @@ def _limits_lines(detail: Any) -> list[str]:
 ACK_NOTE_SHOWN = 60  # characters of an acknowledgement's note in a line (--json: all of it)
 
 
+def _to_the_minute(at: str) -> str:
+    """``2026-11-24T09:00Z`` of ``2026-11-24T09:00:00Z``: ISO still, three cells fewer."""
+    return f"{at[:16]}Z" if len(at) == 20 and at[10] == "T" and at.endswith("Z") else at
+
+
+def _alert_rows(found: list[Any], breached: dict[int, str], *, short: bool) -> list[list[str]]:
+    """``pdca alerts``' rows; ``short``: the WHY and STATE of a narrow terminal ("35 h > alert
+    34 h", "dana by 2026-11-24T09:00Z")."""
+    from pdca.db.xmr import SHORT_TEXT
+
+    rows = []
+    for a in found:
+        if a.rule_text:
+            why = f"signal: {SHORT_TEXT.get(a.rule, a.rule_text) if short else a.rule_text}"
+        else:
+            why = breached.get(a.id, "threshold")
+            if short:
+                for side, mark in (("above", ">"), ("below", "<"), ("at", "at")):
+                    why = why.replace(f" is {side} the alert threshold ", f" {mark} alert ")
+        state = _alert_state(a, with_note=False, short=short)
+        note = (a.ack_note or "") if a.acknowledged_at and not a.closed_at else ""
+        rows.append([str(a.id), a.kpi, a.raised_at, why, state, note])
+    return rows
+
+
+def _natural_width(headers: list[str], rows: list[list[str]]) -> int:
+    """The width a table of these would take uncut (its last column ragged)."""
+    widths = [
+        max([cell_width(headers[i]), *(cell_width(row[i]) for row in rows)])
+        for i in range(len(headers))
+    ]
+    return sum(widths) + 2 * (len(widths) - 1)
+
+
 def _alert_line(a: Any, breach: str | None = None) -> str:
     why = f"  signal: {a.rule_text}" if a.rule_text else f"  {breach}" if breach else ""
     return f"{a.id}  {a.kpi}  raised {a.raised_at}{why}  {_alert_state(a)}"
 
 
-def _alert_state(a: Any, with_note: bool = True) -> str:
+def _alert_state(a: Any, with_note: bool = True, *, short: bool = False) -> str:
     """Where an alert stands: waiting for whom by when (overdue?), acknowledged (and the
-    note's start, ``with_note``), closed."""
+    note's start, ``with_note``), closed. ``short``: in fewer words, times to the minute
+    (``dana by 11-24 09:00Z (esc. 1x)``: a deadline is days away, never a year)."""
+    if short:
+        at = _to_the_minute
+        if a.closed_at:
+            return f"closed {at(a.closed_at)}"
+        if a.acknowledged_at:
+            return f"acknowledged by {a.acknowledged_by} {at(a.acknowledged_at)}"
+        state = f"{a.assignee} by {at(a.ack_due)[5:].replace('T', ' ')}"
+        state += f" (esc. {a.escalation_level}x)" if a.escalation_level else ""
+        return state + ("  OVERDUE" if a.overdue else "")
     if a.closed_at:
         state = f"closed {a.closed_at}"
     elif a.acknowledged_at:
@@ -748,22 +792,17 @@ def alerts(ctx: click.Context, mine: bool, overdue: bool, as_json: bool) -> None
         # A table, fitted to the terminal as the other lists are: the lines were neither
         # aligned nor fitted, and a threshold alert's did not say what raised it (a tester).
         breached = alert_store.breach_words(store, [a.id for a in found if not a.rule_text])
-        rows = [
-            [
-                str(a.id),
-                a.kpi,
-                a.raised_at,
-                f"signal: {a.rule_text}" if a.rule_text else breached.get(a.id, "threshold"),
-                _alert_state(a, with_note=False),
-                (a.ack_note or "") if a.acknowledged_at and not a.closed_at else "",
-            ]
-            for a in found
-        ]
+        rows = _alert_rows(found, breached, short=False)
+        headers = ["ID", "KPI", "RAISED", "WHY", "STATE"]
+        width = terminal_width()
+        if width is not None and _natural_width(headers, rows) > width:
+            # Narrow (80 columns): the same in fewer words, so WHY stays; "waiting for ...
+            # (escalated 1x)" took its room, and a breach read like a signal (testers).
+            rows = _alert_rows(found, breached, short=True)
         # Whom it waits for by when is what matters: the rest gives way before it wraps. An
         # acknowledgement's note is cut first: whole in STATE, it took RAISED and WHY away
         # below 160 columns (a tester).
-        cut = (("NOTE", 16), ("WHY", 12), ("RAISED", 0), ("WHY", 0), ("NOTE", 0), ("KPI", 16))
-        headers = ["ID", "KPI", "RAISED", "WHY", "STATE"]
+        cut = (("NOTE", 16), ("RAISED", 0), ("KPI", 16), ("WHY", 12), ("WHY", 0), ("NOTE", 0))
         if any(row[-1] for row in rows):
             headers.append("NOTE")
         else:

@@ -190,6 +190,25 @@ def test_a_long_acknowledgement_note_gives_way_before_why_on_a_terminal(
     assert row.endswith("…")
 
 
+def test_at_80_columns_alerts_say_why_and_whom_in_fewer_words(ok, kpi, env: dict[str, str]) -> None:
+    """At 80 columns WHY went, so a breach read like a signal, and "waiting for ... by
+    2026-11-24T06:10:06Z (escalated 1x)" still wrapped (testers): in fewer words, both stay."""
+    import sys
+
+    from tests.pty_run import run_on_a_terminal
+
+    ok("kpi", "record", KPI, "35")
+    later = {**env, "COLUMNS": "80", "PDCA_NOW": "2026-11-24T10:00:00Z"}
+    _, shown = run_on_a_terminal([sys.executable, "-m", "pdca.tui", "alerts"], later)
+    head, row = shown.decode().replace("\r", "").splitlines()[:2]
+    assert head.split() == ["ID", "KPI", "WHY", "STATE"]
+    assert row.split("  ")[-1] == "erin by 11-25 09:00Z (esc. 1x)"
+    assert "35 h > alert 34 h" in row and len(row) <= 80
+    wide = {**later, "COLUMNS": "160"}
+    _, shown = run_on_a_terminal([sys.executable, "-m", "pdca.tui", "alerts"], wide)
+    assert "waiting for erin by 2026-11-25T09:00:00Z (escalated 1x)" in shown.decode()
+
+
 def test_kpi_show_lists_the_newest_readings_and_remove_reading_takes_one_out(
     cli, ok, js, kpi
 ) -> None:
