@@ -29,7 +29,7 @@ from pdca.db.alert_standing import OPEN_WAITING, SELECT_ALERTS, deadline_of
 from pdca.db.alert_standing import count_waiting as count_waiting  # importable here as before
 from pdca.db.alert_standing import standing as standing
 from pdca.db.alert_standing import waiting_by_person as waiting_by_person
-from pdca.db.clock import iso
+from pdca.db.clock import iso, parse_timestamp
 from pdca.db.convert import escalation_path, snapshot
 from pdca.db.errors import Conflict, InvalidInput, NotFound
 from pdca.db.models import PDCA_ACTOR, shown_number, validated
@@ -114,7 +114,9 @@ def apply_breach(store: Store, tx: Transaction, kpi_id: int, *, edited: bool = F
     # alert 2" was said before "raised alert 1 (signal ...)" (a new user)
     breached = None
     if step == "raise":
-        breached = _reopen_same_breach(store, tx, kpi, latest) or _raise(store, tx, kpi, latest)
+        breached = _reopen_same_breach(store, tx, kpi, latest, edited=edited) or _raise(
+            store, tx, kpi, latest
+        )
     raised = apply_signals(store, tx, kpi, latest)
     if breached is not None:
         return breached
@@ -152,30 +154,51 @@ def _back_within(value: float, kpi: sqlite3.Row, *, edited: bool = False) -> str
     )
 
 
+def may_reopen(closed: sqlite3.Row, newer: sqlite3.Row | None = None) -> bool:
+    """Whether a closed threshold alert comes back, as it was, for the same breach: never
+    over a newer one acknowledged while it was not (that acknowledgement was lost, a
+    reviewer)."""
+    return not (newer is not None and newer["acknowledged_at"] and not closed["acknowledged_at"])
+
+
+def reopened(closed: sqlite3.Row, tx: Transaction) -> dict[str, object]:
+    """The changes that reopen ``closed``: its holder and escalation as they were, and, still
+    waiting, the time it had left when it closed: its clock stopped while it was closed. A
+    deadline run out meanwhile brought it back overdue, passed to the path's end at once
+    (testers), and a fresh day with the owner undid an escalation earned (a tester)."""
+    changes: dict[str, object] = {"closed_at": None}
+    if not closed["acknowledged_at"] and closed["closed_at"]:
+        paused = tx.now - parse_timestamp(str(closed["closed_at"]))
+        if paused > timedelta(0):
+            changes["ack_due"] = iso(parse_timestamp(str(closed["ack_due"])) + paused)
+    return changes
+
+
 def _reopen_same_breach(
-    store: Store, tx: Transaction, kpi: sqlite3.Row, latest: sqlite3.Row
+    store: Store, tx: Transaction, kpi: sqlite3.Row, latest: sqlite3.Row, *, edited: bool
 ) -> int | None:
     """Reopen the threshold alert a threshold edit closed, when the newest reading, the one
     that raised it, breaches again (150, 160, then 150 again): the same breach, as it was,
     acknowledged or escalated. A new alert with a fresh day asked the owner again of a
-    breach acknowledged an hour before (a tester). Not one waiting still whose deadline
-    passed while it was closed: it would come back overdue, escalated to the path's end at
-    once; that breach gets a new alert and a day. None when none is reopened."""
+    breach acknowledged an hour before (a tester). Its clock stopped while it was closed
+    (``reopened``). None when none is reopened."""
     again = store.conn.execute(  # max(id): the newest, without a sort (test_query_plans)
         "SELECT * FROM alerts WHERE id = (SELECT max(id) FROM alerts WHERE kpi_id = ?"
         " AND reading_id = ? AND rule IS NULL AND closed_at IS NOT NULL)",
         (kpi["id"], latest["id"]),
     ).fetchone()
-    if again is None or (again["acknowledged_at"] is None and again["ack_due"] <= tx.at):
+    if again is None or not may_reopen(again):
         return None
     what = kpi_rules.beyond_words(latest["value"], kpi["alert"], kpi["unit"])
+    # Said as it came back: an edit of the threshold, or a removal that left its reading
+    # the newest again ("as the threshold is edited now" of a removal, a reviewer).
+    why = "as the threshold is edited now" if edited else "its reading the newest again"
     update(
         store,
         tx,
         again,
-        {"closed_at": None},
-        f"reopened alert {again['id']} on KPI {kpi['name']!r}: {what} again, as the threshold"
-        " is edited now",
+        reopened(again, tx),
+        f"reopened alert {again['id']} on KPI {kpi['name']!r}: {what} again, {why}",
     )
     alert_id: int = again["id"]
     return alert_id

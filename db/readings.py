@@ -270,7 +270,8 @@ def _reopen_what_it_closed(
     ``pdca alerts`` went quiet on an overdue one (a new user). Only while the newest
     reading left is beyond the threshold too. A threshold alert raised since (36, 20, 38:
     the 20 removed) waited on the same breach: it closes, and the older one stands for it,
-    as after an undo (``alerts.close_doubles``; it stayed closed, a tester)."""
+    as after an undo (``alerts.close_doubles``; it stayed closed, a tester). Not over a
+    newer one acknowledged (``alerts.may_reopen``): that one stands."""
     made_in = store.conn.execute(
         "SELECT tx FROM events WHERE entity = 'reading' AND entity_id = ? AND op = 'create'",
         (reading_id,),
@@ -284,12 +285,18 @@ def _reopen_what_it_closed(
         " AND a.closed_at = json_extract(e.after, '$.closed_at') ORDER BY a.id DESC LIMIT 1",
         (made_in[0],),
     ).fetchone()
-    if closed is not None:  # still closed as that reading left it
+    newer = store.conn.execute(
+        "SELECT a.* FROM alerts a JOIN kpi_readings r ON r.kpi_id = a.kpi_id WHERE r.id = ?"
+        " AND a.closed_at IS NULL AND a.rule IS NULL ORDER BY a.id DESC LIMIT 1",
+        (reading_id,),
+    ).fetchone()
+    # still closed as that reading left it, and losing nothing by coming back
+    if closed is not None and alerts.may_reopen(closed, newer):
         alerts.update(
             store,
             tx,
             closed,
-            {"closed_at": None},
+            alerts.reopened(closed, tx),
             f"reopened alert {closed['id']} on KPI {kpi}: the reading that closed it ({shown})"
             f" was removed, and the newest, {shown_number(newest)}{unit}, is beyond the alert"
             " threshold",

@@ -311,6 +311,30 @@ def test_removing_the_dip_between_two_breaches_reopens_the_older_alert(ok, js) -
     assert [alert["id"] for alert in js("alerts", "--json")] == [2]
 
 
+def test_a_reopened_alert_gets_back_the_time_it_had_and_never_beats_an_acknowledged_one(
+    ok, js, monkeypatch
+) -> None:
+    """Three days closed by a typo: it came back overdue, at lena at once, and the undo
+    was then refused (testers). Its clock stopped while it was closed. And over a newer
+    alert dana had acknowledged, the older came back and her note was lost (a reviewer)."""
+    ok("kpi", "add", "Lat", "--unit", "ms", "--baseline", "10", "--target", "5", "--alert",
+       "30", "--owner", "dana", "--escalate-to", "lena")  # fmt: skip
+    for at, value in (("2026-11-20T09:00", "36"), ("2026-11-20T10:00", "20"),
+                      ("2026-11-23T09:00", "38")):  # fmt: skip
+        monkeypatch.setenv("PDCA_NOW", f"{at}:00Z")
+        ok("kpi", "record", "Lat", value)
+    monkeypatch.setenv("PDCA_NOW", "2026-11-23T10:00:00Z")
+    ok("kpi", "remove-reading", "2")
+    [alert] = js("alerts", "--json")
+    # closed an hour after raising, 23 h left: 23 h from now, with dana still
+    assert (alert["id"], alert["assignee"], alert["ack_due"]) == (1, "dana", "2026-11-24T09:00:00Z")
+    assert "reopened alert 1" in ok("undo").stdout
+    ok("alerts", "ack", "2", "on it: rollback planned")
+    ok("kpi", "remove-reading", "2")
+    [alert] = js("alerts", "--json")
+    assert (alert["id"], alert["ack_note"]) == (2, "on it: rollback planned")
+
+
 def test_an_at_without_a_zone_is_the_persons_own_time(ok, js, kpi, monkeypatch) -> None:
     """``--at 2026-11-21`` west of UTC was UTC midnight: the evening before, on their clock (a
     tester's cron back-filled "today" into yesterday). A time with a zone is as said."""
@@ -458,14 +482,16 @@ def test_kpi_edit_says_which_alerts_it_closed_and_raised(cli, monkeypatch) -> No
         "closed alert 1 on KPI 'Pages': 30 n is under the new alert threshold 35 n" in back.stdout
     )
     assert cli("kpi", "edit", "Pages", "--alert", "none").exit_code == 0
-    # Its deadline gone by while it was closed, it is not reopened overdue: a new one, a day.
+    # Two days closed: its clock stopped meanwhile, so it comes back with the day it had
+    # left, not overdue at once (testers).
     monkeypatch.setenv("PDCA_NOW", "2026-11-25T09:00:00Z")
     again = cli("kpi", "edit", "Pages", "--alert", "25", "--json")
     assert again.exit_code == 0 and json.loads(again.stdout)["alert"] == 25
-    assert again.stderr.startswith(  # stdout stays one JSON document; why and by when too
-        "raised alert 2 (30 n is above the alert threshold 25 n): alice to acknowledge by"
-        " 2026-11-26T09:00:00Z"
+    assert again.stderr.startswith(  # stdout stays one JSON document
+        "reopened alert 1 on KPI 'Pages': 30 n is above the alert threshold 25 n again"
     )
+    [alert] = json.loads(cli("alerts", "--json").stdout)
+    assert (alert["id"], alert["ack_due"], alert["overdue"]) == (1, "2026-11-26T09:00:00Z", False)
     # An alert open before the edit is not this edit's: neither an edit of another field
     # nor one that changes nothing says it raised it (a tester was told so by every edit).
     for edit in (["--unit", "pages"], ["--unit", "pages"]):
@@ -637,8 +663,9 @@ def test_an_undo_that_leaves_two_open_alerts_keeps_the_older_escalated_one(
     ok, js, monkeypatch
 ) -> None:
     """Two typos taken out by two people, then one removal undone: both the 16th's breach
-    alert (escalated to fay) and the 18th's were open, and the escalated one was closed,
-    the breach back with dana for a fresh day (a tester). The older stands."""
+    alert and the 18th's were open, and the older was closed, the breach back with dana for
+    a fresh day (a tester). The older stands, its clock stopped while it was closed: dana's
+    deadline had come when the typo closed it, so it is due as it reopens."""
     ok("kpi", "add", "RT", "--unit", "h", "--baseline", "30", "--target", "24", "--alert",
        "34", "--owner", "dana", "--escalate-to", "erin,fay")  # fmt: skip
     for day, value in (("16", "36"), ("17", "20"), ("18", "38")):
@@ -650,11 +677,11 @@ def test_an_undo_that_leaves_two_open_alerts_keeps_the_older_escalated_one(
     monkeypatch.setenv("PDCA_USER", "dana")
     ok("kpi", "remove-reading", "2")  # dana's: the 20 that closed alert 1
     [alert] = js("alerts", "--json")
-    assert (alert["id"], alert["assignee"]) == (1, "fay")
+    assert (alert["id"], alert["assignee"], alert["ack_due"]) == (1, "dana", "2026-11-18T10:00:00Z")
     monkeypatch.setenv("PDCA_USER", "alice")
     ok("undo")  # the 38 back, and with it alert 2
     [alert] = js("alerts", "--json")
-    assert (alert["id"], alert["assignee"], alert["escalation_level"]) == (1, "fay", 2)
+    assert (alert["id"], alert["assignee"], alert["escalation_level"]) == (1, "dana", 0)
 
 
 def test_an_open_alerts_why_is_its_threshold_as_it_is_now(ok) -> None:
