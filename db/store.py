@@ -2079,7 +2079,10 @@ class Store:
                 and target_tx not in self.own_transactions
                 and target_tx != confirmed
             ):
-                first = min(events, key=lambda event: event["id"])
+                # Named as the undo will say it: a person it registered is no change of its
+                # own ("added person bob" was asked, and #3 went, a reviewer).
+                said = [e for e in events if e["entity"] != "person" or e["op"] == "delete"]
+                first = min(said or events, key=lambda event: event["id"])
                 raise UndoAsked(target_tx, first["summary"], first["at"])
             for event in events:
                 if event["entity"] != "person" or event["op"] == "delete":

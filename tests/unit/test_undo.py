@@ -319,7 +319,7 @@ def test_a_boards_undo_skips_the_actors_changes_made_elsewhere_since_it_opened(
     # One from before the board opened is asked first, nothing written; confirmed, undone.
     before = open_as(store.path, store.actor)
     try:
-        older = before.add_action(ActionDraft(title="from the shell"))
+        older = before.add_action(ActionDraft(title="from the shell", owner="newbie"))
         board_opens = last_event_id(before)
     finally:
         before.close()
