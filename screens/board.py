@@ -254,7 +254,7 @@ class BoardScreen(Screen[None]):
         self.filter_shown = self.filter  # the filter of the cards on screen
         self.one_lane = False  # too narrow for four lanes: one at a time (on_resize)
         # A change from before the board opened that u asked about: the next u takes it back.
-        self.undo_asked: int | None = None
+        self.undo_asked: tuple[int, float] | None = None  # (its change, when asked)
         self.last_column: PhaseColumn | None = None  # focused last (the text box may be now)
         self.focused_id: int | None = None
         self.pending_around: int | None = None  # a jump's action, until a read shows it

@@ -4,6 +4,7 @@ take something back or put it back."""
 from __future__ import annotations
 
 import contextlib
+import time
 from typing import TYPE_CHECKING
 
 from textual.worker import WorkerError
@@ -17,13 +18,18 @@ if TYPE_CHECKING:
     from pdca.screens.board import BoardScreen
 
 UNDO_FOLLOWS_MOST = 10  # an undone import of thousands: the board stays where it is
+# Seconds a "u again to undo ..." stands: a u much later is asked again (an hour on it took
+# the change back without a word, a reviewer).
+ASKED_FOR = 30.0
 
 
 async def undo_flow(board: BoardScreen) -> None:
     """Revert this person's last change, say what it was, and read the board again. One
     made before the board opened (from the command line, another board) is asked about
     first: ``u`` again takes it back."""
-    opened_at, asked = board.context.opened_at_event, board.undo_asked
+    opened_at, asked = board.context.opened_at_event, None
+    if board.undo_asked is not None and time.monotonic() - board.undo_asked[1] < ASKED_FOR:
+        asked = board.undo_asked[0]  # "u again": this one, while the question is fresh
     try:
         undone = await save(
             board,
@@ -31,7 +37,7 @@ async def undo_flow(board: BoardScreen) -> None:
             passes=(UndoAsked,),
         )
     except UndoAsked as ask:
-        board.undo_asked = ask.tx
+        board.undo_asked = (ask.tx, time.monotonic())
         board.notify(
             f"u again to undo “{literal(ask.summary)}”: your change from before this board"
             f" opened ({short_time(ask.at)})",

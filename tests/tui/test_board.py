@@ -183,6 +183,13 @@ async def test_undo_takes_back_the_boards_own_change_not_a_script_of_the_same_lo
         assert store.get_action(5).phase == "act"
         said = [n.message for n in app._notifications]
         assert said[-1].startswith("u again to undo “moved #5 from check to act (verdict")
+        asked = board(app).undo_asked
+        assert asked is not None
+        board(app).undo_asked = (asked[0], asked[1] - 60)  # a minute on: asked again
+        await pilot.press("u")
+        await settle_app(app, pilot)
+        assert store.get_action(5).phase == "act"
+        assert [n.message for n in app._notifications][-1].startswith("u again to undo")
         await pilot.press("u")
         await settle_app(app, pilot)
         assert store.get_action(6).title == "made by alice's cron job"
