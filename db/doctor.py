@@ -678,6 +678,22 @@ _LOGGED = {"action": ("actions", "action"), "checkin": ("checkins", "check-in")}
 GONE_SHOWN = 5
 
 
+def log_counts_disagree(connection: sqlite3.Connection) -> list[str]:
+    """``9990 actions``: of each kind the log records more of (made, never deleted) than the
+    file holds, by count alone (the first of ``_check_history``'s looks)."""
+    said = []
+    for entity, (table, word) in _LOGGED.items():
+        made, deleted = connection.execute(
+            "SELECT count(CASE WHEN op = 'create' THEN 1 END),"
+            " count(CASE WHEN op = 'delete' THEN 1 END) FROM events WHERE entity = ?",
+            (entity,),
+        ).fetchone()
+        present = connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        if made - deleted > present:
+            said.append(f"{made - deleted - present} {_plural(word, made - deleted - present)}")
+    return said
+
+
 def _check_history(connection: sqlite3.Connection) -> Check:
     """Actions and check-ins the event log recorded and never deleted, missing from the file
     (a DELETE with sqlite3), and records with no history (an INSERT with sqlite3): the log

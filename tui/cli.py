@@ -1799,8 +1799,9 @@ def _export_format(asked: str | None, out: str | None) -> str:
     """The format ``--format`` asks for, else the one ``--out``'s name ends in, else JSON. A
     name ending in the other one is refused: ``--out x.csv`` got JSON, and ``x.json`` with
     ``--format csv`` got CSV, which an import read as actions to add again (a tester)."""
-    named = Path(out).suffix.lower().lstrip(".") if out else ""
-    named = named if named in ("json", "csv") else ""
+    # By the name's end: ".csv" alone is a name with no suffix to pathlib (a reviewer)
+    ending = Path(out).name.lower() if out else ""
+    named = next((kind for kind in ("json", "csv") if ending.endswith(f".{kind}")), "")
     if asked is not None and named and named != asked:
         raise InvalidInput(
             "--out", out, f"ends in .{named}, but --format {asked} was asked (name it .{asked})"

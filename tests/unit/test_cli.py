@@ -1230,6 +1230,8 @@ def test_csv_export_to_a_file(ok, cli, tmp_path: Path) -> None:
         " (name it .csv)\n"
     )
     assert not (tmp_path / "x.json").exists()
+    ok("export", "--out", str(tmp_path / ".csv"))  # a name that is its suffix alone
+    assert (tmp_path / ".csv").read_text(encoding="utf-8").startswith("id,title,")
     ok("export", "--out", str(tmp_path / "all.json"))
     assert (tmp_path / "all.json").read_text(encoding="utf-8").startswith("{")
 

@@ -730,6 +730,22 @@ def test_a_pdca_export_is_imported_a_row_at_a_time_and_other_shapes_whole(
         assert done.exit_code == 0, done.stderr
         assert done.stdout.split(": ", 1)[1] == streamed.stdout.split(": ", 1)[1]
         assert _dump(tmp_path / f"{name}.db")["actions"] == _dump(store.path)["actions"]
+    # A key again after the tables: as json.load reads it (the last wins), so refused here.
+    again = out.read_text().rstrip().removesuffix("}") + ', "schema_version": 999}'
+    (tmp_path / "again.json").write_text(again)
+    refused = cli("--db", str(tmp_path / "again.db"), "import", str(tmp_path / "again.json"))
+    assert refused.exit_code == 1 and "comes from schema version 999" in refused.stderr
+    # The history cut, the JSON whole: imported as it is, and said.
+    cut = json.loads(out.read_text())
+    cut["tables"]["actions"] = cut["tables"]["actions"][:1]
+    cut["tables"]["checkins"] = []
+    (tmp_path / "cut.json").write_text(json.dumps(cut))
+    said = cli("--db", str(tmp_path / "cut.db"), "import", str(tmp_path / "cut.json"))
+    assert said.exit_code == 0, said.stderr
+    assert said.stdout.rstrip().endswith(
+        "; warning: its history records 1 action and 1 check-in it does not hold (cut or"
+        " edited?): pdca doctor names them"
+    )
     # Cut short, or with something after it: refused, nothing made, as json.load has it.
     text = out.read_text()
     for bad, line in ((text[: len(text) // 2], None), (text + "x", text.count("\n") + 1)):
