@@ -362,8 +362,11 @@ def stray_journals(path: Path) -> list[str]:
     there, and that hold something: a database renamed or removed left them, perhaps with
     its last changes. A file renamed under a board, or after a crash, lacked them without a
     word, doctor saying all was well (a tester); pdca's own temporaries are doctor's
-    leftovers."""
+    leftovers. Only a database's name: one ending as this file's does, or as SQLite files
+    are named (a notebook "lab-journal" was taken for one, a tester); the files themselves
+    are never opened (SQLITE.md)."""
     found = []
+    endings = ({path.suffix.lower()} - {""}) | {".db", ".sqlite", ".sqlite3", ".db3"}
     try:
         with os.scandir(path.parent) as entries:
             for entry in entries:
@@ -371,7 +374,7 @@ def stray_journals(path: Path) -> list[str]:
                     base = entry.name.removesuffix(end)
                     if (
                         base != entry.name
-                        and base
+                        and Path(base).suffix.lower() in endings
                         and base != path.name
                         and not base.startswith(".")
                         and not os.path.lexists(path.parent / base)
@@ -385,12 +388,13 @@ def stray_journals(path: Path) -> list[str]:
 
 
 def strays_said(path: Path, strays: list[str]) -> str:
-    """``pdca.db-wal beside it is left by pdca.db, not here: ...``, in one line."""
+    """``pdca.db-wal lies beside it, of a database not here (pdca.db): ...``, one line."""
     bases = sorted({name.rsplit("-", 1)[0] for name in strays})
     one = len(strays) == 1
     return (
-        f"{', '.join(strays)} beside it {'is' if one else 'are'} left by {', '.join(bases)},"
-        f" not here: {move_away(path.parent / bases[0], strays)}"
+        f"{', '.join(strays)} {'lies' if one else 'lie'} beside it, of"
+        f" {'a database' if len(bases) == 1 else 'databases'} not here"
+        f" ({', '.join(bases)}): {move_away(path.parent / bases[0], strays)}"
     )
 
 

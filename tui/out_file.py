@@ -94,10 +94,10 @@ def write_whole(
 ) -> None:
     """Write ``text`` (or its pieces, as they come: an export of a gigabyte is never whole
     in memory) to the file ``target`` names (as typed: "" is no path, not "."), in place
-    only once all of it is written. ``readable_as``: the database it tells of; a new file
-    is readable by no more than that one (as a backup of it is): a team's whole export in
-    a home was readable by everyone on the server, the database by the team only (a
-    tester)."""
+    only once all of it is written. ``readable_as``: the database it tells of; the file is
+    readable by no more than that one (as a backup of it is): a team's whole export in a
+    home was readable by everyone on the server, the database by the team only (a tester),
+    and one written over a 0644 file kept that file's mode (a tester)."""
     path, existing = writable_target(target, field)
     temporary = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     try:
@@ -107,7 +107,7 @@ def write_whole(
                 os.fchmod(descriptor, stat.S_IMODE(existing.st_mode))
             elif (mode := _personal_unless_shared(path.parent)) is not None:
                 os.fchmod(descriptor, mode)
-            if existing is None and readable_as is not None:
+            if readable_as is not None:  # a file replaced too: never wider (a tester)
                 with contextlib.suppress(OSError):  # the database gone meanwhile: as made
                     os.fchmod(
                         descriptor,

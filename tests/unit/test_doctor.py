@@ -33,15 +33,18 @@ def test_a_wal_left_by_a_database_not_there_is_said_by_doctor_and_every_command(
     store.add_action(ActionDraft(title="x"))
     folder = store.path.parent
     (folder / "empty.db-wal").write_bytes(b"")
+    (folder / "lab-journal").write_text("Mon: retro notes")  # no database's name
     assert "strays" not in cli("doctor").stdout
     (folder / "old.db-wal").write_bytes(b"pages")
     doctor = cli("doctor")
     [line] = [ln for ln in doctor.stdout.splitlines() if "strays" in ln]
-    assert line.startswith("warn strays       old.db-wal beside it is left by old.db, not here:")
+    assert line.startswith(
+        "warn strays       old.db-wal lies beside it, of a database not here (old.db):"
+    )
     assert "gets them back when moved back to old.db" in line
     assert "left by" not in doctor.stderr  # said once, as a check
     listed = ok("list")
-    assert listed.stderr.startswith("pdca: warning: old.db-wal beside it is left by old.db")
+    assert listed.stderr.startswith("pdca: warning: old.db-wal lies beside it, of a database")
     assert listed.stderr.count("\n") == 1
 
 

@@ -115,7 +115,7 @@ def test_an_export_or_report_is_readable_by_no_more_than_its_database(
 ) -> None:
     """A team's whole export in a home came out 0644, readable by everyone on the server,
     where the database was the team's alone (a tester). A new file takes no more than the
-    database's bits; one replaced keeps its own."""
+    database's bits; one replaced keeps its own, narrowed to them."""
     import os
     import stat
 
@@ -132,5 +132,8 @@ def test_an_export_or_report_is_readable_by_no_more_than_its_database(
         os.chmod(kept, 0o600)
         assert cli("export", "--out", str(kept)).exit_code == 0
         assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+        os.chmod(kept, 0o644)  # wider than the database: narrowed to it
+        assert cli("export", "--out", str(kept)).exit_code == 0
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o640
     finally:
         os.umask(old)
