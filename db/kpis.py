@@ -283,7 +283,7 @@ class KpiEdit:
     # How the log says each was closed ("closed alert 1 on KPI 'Q': 9 is back under …"),
     # as kpi record and undo say it (it read "closed alert 1, assigned to dana", a tester),
     # or reopened (the threshold back where the reading breaches it: the same alert).
-    closed_words: tuple[str, ...] = ()
+    alert_words: tuple[str, ...] = ()
     changed: bool = True  # False: every field given was as it is already; nothing written
     # Open alerts the new owner or path handed on (alerts.follow_new_chain), as the log says.
     handed_words: tuple[str, ...] = ()
@@ -394,11 +394,11 @@ def edit_kpi(
     return KpiEdit(
         kpi=kpi,
         closed=[now[i] for i in sorted(opened_before) if i in now and now[i].closed_at],
-        closed_words=said,
+        alert_words=said,
         raised=[
             a
             for i, a in sorted(now.items())
-            if a.closed_at is None and i in made  # not one reopened (said in closed_words)
+            if a.closed_at is None and i in made  # not one reopened (said in alert_words)
         ],
         changed=any_change,
         handed_words=tuple(handed),

@@ -317,7 +317,7 @@ def _kpi_edit(session: Session, name: str, new_name, as_json: bool, given: dict[
     name = printable(result.kpi.name)
     said = f"edited KPI {name}" if result.changed else f"KPI {name} unchanged (already as given)"
     _emit(as_json, result.kpi, lambda: click.echo(said))
-    for line in (*result.closed_words, *result.handed_words):  # on stderr with --json:
+    for line in (*result.alert_words, *result.handed_words):  # on stderr with --json:
         click.echo(printable(line), err=as_json)  # stdout stays one JSON document
     touched = ("baseline", "target", "target_date", "direction")
     if result.changed and any(given[field] is not None for field in touched):
