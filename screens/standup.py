@@ -67,6 +67,9 @@ STANDING = {
     "followup": ("⚑ due", "accent"),
 }
 # The counts the header names only when not 0: rare, named when they happened.
+# The changes whose words are pdca's own (an alert's log), their UTC times shown on the
+# person's clock; an acknowledgement's holds the person's note, as typed.
+PDCA_WORDED = frozenset({"alert-raised", "alert-escalated", "alert-closed", "alert-reopened"})
 SHOWN_WHEN_ANY = {
     "handed",
     "rescheduled",
@@ -109,7 +112,7 @@ def item_row(item: DigestItem, width: int = 0) -> Row:
         after.append((f" (by {literal(item.actor)})", "muted"))
     if item.detail:
         # an escalation's detail is pdca's own words, its deadline a UTC minute
-        said = local_minutes(item.detail) if item.kind == "alert-escalated" else item.detail
+        said = local_minutes(item.detail) if item.kind in PDCA_WORDED else item.detail
         after.append((f" — {literal(said)}", "muted"))
     title_most = TITLE_MOST
     if width:
