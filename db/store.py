@@ -817,6 +817,17 @@ class Store:
         )
         return [row[0] for row in rows]
 
+    def people_begun_by(self, login: str) -> list[str]:
+        """This file's logins that begin with ``login`` and go on (``dana`` for ``dan``), the
+        shortest first: a login cut short made a new person, where the board's form asks
+        "did you mean dana?" (a tester)."""
+        rows = self.conn.execute(
+            "SELECT login FROM people WHERE substr(login, 1, length(?1)) = ?1 AND login <> ?1"
+            " ORDER BY length(login), login LIMIT 3",
+            (login,),
+        )
+        return [row[0] for row in rows]
+
     def not_a_person_hint(self, login: str) -> str:
         """What follows "is not one of this file's people": the login differing in case only,
         else the people themselves while few. "pdca owners lists them" pointed to a list of

@@ -1723,7 +1723,9 @@ def saying_who_is_new(store: Store, *logins: str | None) -> Iterator[None]:
     seen, a note says so: a typo (``--owner bbo``) makes a new person, with a line in owners
     and stand-ups from then on, who would get a KPI's alerts unseen."""
     new = [login for login in dict.fromkeys(logins) if login and not store.seen_before(login)]
-    alike = {login: store.people_spelled_alike(login) for login in new}
+    alike = {
+        login: store.people_spelled_alike(login) or store.people_begun_by(login) for login in new
+    }
     yield
     for login in new:
         if not store.added_person(login):

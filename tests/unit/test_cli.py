@@ -1520,6 +1520,10 @@ def test_no_new_person_note_for_oneself_or_for_someone_with_changes_in_the_file(
     monkeypatch.setenv("PDCA_USER", "alice")
     assert "new to this file" not in ok("add", "x", "--owner", "mo").stderr
     assert "kim is new to this file" in ok("add", "y", "--owner", "kim").stderr
+    # cut short: named as the board's form names it (a tester's "dan" beside dana)
+    ok("add", "z", "--owner", "dana")
+    said = ok("add", "w", "--owner", "dan").stderr
+    assert said.rstrip().endswith("once nothing is theirs); did you mean dana?")
 
 
 def test_an_undo_takes_back_the_person_its_change_made_unless_they_are_used(
