@@ -106,15 +106,8 @@ def test_an_upgrade_still_going_says_so_before_it_ends(
     assert len(lines) == 2
 
 
-@pytest.mark.usefixtures("missing_db")
-def test_an_upgrade_the_full_disk_refuses_leaves_no_copy_and_says_what_it_needs(
-    env: dict[str, str], cli, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
-    """On a nearly full disk the upgrade's copy was made, its steps refused, and the copy
-    left whole: it took the room the next try needed, and every command, a read too, said
-    only "the disk is full" (a tester). Here the last step meets a full file."""
-    path = Path(env["PDCA_DB"])
-    make_old_database(path, 4)
+def _last_step_meets_a_full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last migration meets a file that may not grow (as on a full disk)."""
     name, _last = schema.MIGRATIONS[-1]
 
     def full_last_step(conn: sqlite3.Connection) -> None:
@@ -124,6 +117,18 @@ def test_an_upgrade_the_full_disk_refuses_leaves_no_copy_and_says_what_it_needs(
         conn.execute("INSERT INTO filler VALUES (zeroblob(1000000))")
 
     monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS[:-1], (name, full_last_step)])
+
+
+@pytest.mark.usefixtures("missing_db")
+def test_an_upgrade_the_full_disk_refuses_leaves_no_copy_and_says_what_it_needs(
+    env: dict[str, str], cli, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """On a nearly full disk the upgrade's copy was made, its steps refused, and the copy
+    left whole: it took the room the next try needed, and every command, a read too, said
+    only "the disk is full" (a tester). Here the last step meets a full file."""
+    path = Path(env["PDCA_DB"])
+    make_old_database(path, 4)
+    _last_step_meets_a_full_disk(monkeypatch)
     result = cli("list")
     assert result.exit_code == 1
     assert result.stderr.startswith(
@@ -144,15 +149,7 @@ def test_init_on_a_full_disk_names_the_folder_not_an_upgrade_of_a_scratch_file(
     """``pdca init`` on a full tmpfs said "upgrading .new.db.vm.23167.b9fa04b2.new from
     schema version 0": a name nobody gave, and no upgrade (a tester)."""
     path = Path(env["PDCA_DB"])
-    name, _last = schema.MIGRATIONS[-1]
-
-    def full_last_step(conn: sqlite3.Connection) -> None:
-        pages = conn.execute("PRAGMA page_count").fetchone()[0]
-        conn.execute(f"PRAGMA max_page_count = {pages}")
-        conn.execute("CREATE TABLE filler (x)")
-        conn.execute("INSERT INTO filler VALUES (zeroblob(1000000))")
-
-    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS[:-1], (name, full_last_step)])
+    _last_step_meets_a_full_disk(monkeypatch)
     result = cli("init")
     assert result.exit_code == 1
     assert result.stderr == (
