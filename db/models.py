@@ -209,6 +209,15 @@ def record_id(text: str) -> int | None:
     return value if value is not None and 0 < value <= ID_MAX else None
 
 
+def not_an_id(text: str, what: str, example: str) -> str:
+    """Why ``text`` names no ``what`` id (``an alert``): too big for any id, or no id at all
+    (one past 2**63 was "not an alert id (a number...)" here and "too big" there, a tester)."""
+    number = ascii_whole(text.removeprefix("#"))
+    if number is not None and number > ID_MAX:
+        return f"is too big for {what} id (at most {ID_MAX})"
+    return f"is not {what} id ({example})"
+
+
 # A number as people and CSV files write it, in ASCII: float() alone would also take "١٢",
 # "５" and "1_000". nan and inf are read so the message can say what is wrong with them.
 _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")

@@ -48,6 +48,7 @@ from pdca.db.models import (
     checked_action,
     checked_changes,
     checked_text,
+    not_an_id,
     parse_number,
     record_id,
 )
@@ -218,10 +219,8 @@ class ActionIdType(click.ParamType):
         found = record_id(str(value))
         if found is not None:
             return found
-        number = ascii_whole(str(value).removeprefix("#"))
-        if number is not None and number > ID_MAX:  # an id in form, past any id there can be
-            self.fail(f"{value!r} is too big for an action id (at most {ID_MAX})", param, ctx)
-        self.fail(f"{value!r} is not an action id (a number such as 12 or #12)", param, ctx)
+        why = not_an_id(str(value), "an action", "a number such as 12 or #12")
+        self.fail(f"{value!r} {why}", param, ctx)
 
 
 class WholeNumberType(click.ParamType):

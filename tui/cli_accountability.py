@@ -21,7 +21,7 @@ from pdca.db.accountability_models import (
 )
 from pdca.db.dates import minute_utc
 from pdca.db.errors import InvalidInput, PdcaError
-from pdca.db.models import CHECKIN_STATUSES, record_id
+from pdca.db.models import CHECKIN_STATUSES, not_an_id, record_id
 from pdca.tui.cli import COUNT
 from pdca.tui.columns import table, wrapped
 from pdca.tui.output import md_escape, printable, to_json
@@ -68,7 +68,9 @@ def _action_id(text: str | None, field_name: str = "action") -> int | None:
         return None
     found = record_id(text)
     if found is None:
-        raise InvalidInput(field_name, text, "is not an action id (a number such as 12 or #12)")
+        raise InvalidInput(
+            field_name, text, not_an_id(text, "an action", "a number such as 12 or #12")
+        )
     return found
 
 

@@ -18,7 +18,7 @@ import click
 
 from pdca.db.clock import local_day
 from pdca.db.errors import InvalidInput, shell_word
-from pdca.db.models import DEFAULT_CADENCE, DEFAULT_PERSPECTIVE, record_id, shown_number
+from pdca.db.models import DEFAULT_CADENCE, DEFAULT_PERSPECTIVE, not_an_id, record_id, shown_number
 from pdca.db.unknown_names import UnknownName
 from pdca.tui.cli import (
     Session,
@@ -400,7 +400,9 @@ class RecordIdType(click.ParamType):
         found = record_id(str(value))
         if found is not None:
             return found
-        raise InvalidInput("id", value, f"is not {self.what} id (a number, as {self.where})")
+        raise InvalidInput(
+            "id", value, not_an_id(str(value), self.what, f"a number, as {self.where}")
+        )
 
 
 @kpi.command("remove-reading")

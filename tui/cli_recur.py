@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pdca.db.models import record_id
+from pdca.db.models import not_an_id, record_id
 from pdca.tui.cli import Session, _emit, json_option, pass_session
 from pdca.tui.columns import table
 from pdca.tui.output import printable, to_json
@@ -24,7 +24,8 @@ class RuleIdType(click.ParamType):
         found = record_id(str(value))
         if found is not None:
             return found
-        self.fail(f"{value!r} is not a repeat rule id (a number such as 2 or #2)", param, ctx)
+        why = not_an_id(str(value), "a repeat rule", "a number such as 2 or #2")
+        self.fail(f"{value!r} {why}", param, ctx)
 
 
 RULE_ID = RuleIdType()

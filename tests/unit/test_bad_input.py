@@ -170,6 +170,11 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     (["list", "--limit", str(2**63)], ("'--limit'", f"'{2**63}' is too big (at most 9223")),
     (["show", "9" * 23], (f"'{'9' * 23}' is too big for an action id (at most 9223",)),
     (["show", "#" + "9" * 23], ("is too big for an action id",)),
+    # said alike for every kind of id (it was "not an alert id (a number ...)", a tester)
+    (["followup", "9" * 20, "holding"], ("is too big for an action id (at most 9223",)),
+    (["alerts", "ack", "9" * 20, "x"], ("is too big for an alert id (at most 9223",)),
+    (["kpi", "remove-reading", "9" * 20], ("is too big for a reading id (at most 9223",)),
+    (["recur", "stop", "9" * 20], ("is too big for a repeat rule id (at most 9223",)),
     (["show", "0" * 25 + "999"], ("no action #999",)),  # zeros in front: the id it is
     # past the 4 300 digits Python reads: said too big, never read (it crashed, a review)
     (["show", "9" * 5000], ("is too big for an action id",)),
