@@ -121,14 +121,15 @@ def _as_raised(store: Store, rows: list[sqlite3.Row]) -> list[RaisedAlert]:
     return found
 
 
+_CLOSED = (
+    " AND json_extract(e.before, '$.closed_at') IS NULL"
+    " AND json_extract(e.after, '$.closed_at') IS NOT NULL"
+)
+
+
 def closed_in(store: Store, tx: int) -> list[str]:
     """What transaction ``tx`` said of the alerts it closed, in the log's words."""
-    return _alert_summaries(
-        store,
-        tx,
-        " AND json_extract(e.before, '$.closed_at') IS NULL"
-        " AND json_extract(e.after, '$.closed_at') IS NOT NULL",
-    )
+    return _alert_summaries(store, tx, _CLOSED)
 
 
 def reopened_in(store: Store, tx: int) -> list[str]:
@@ -150,24 +151,37 @@ def alerts_said_in(store: Store, tx: int) -> list[str]:
 
 def _alert_summaries(store: Store, tx: int, only: str = "") -> list[str]:
     """The summaries of ``tx``'s alert updates (``only``: a further condition), by event."""
+    return [summary for _alert, summary in _alert_updates(store, tx, only)]
+
+
+def _alert_updates(store: Store, tx: int, only: str = "") -> list[tuple[int, str]]:
+    """``tx``'s alert updates (``only``: a further condition) as (alert id, summary), by
+    event."""
     rows = store.conn.execute(
-        "SELECT e.id, e.summary FROM events e WHERE e.tx = ? AND e.entity = 'alert'"
-        " AND e.op = 'update'" + only,
+        "SELECT e.id, e.entity_id, e.summary FROM events e WHERE e.tx = ?"
+        " AND e.entity = 'alert' AND e.op = 'update'" + only,
         (tx,),
     ).fetchall()
     # by id: rows themselves do not sort (a removal that closed two alerts crashed, a tester)
-    return [str(summary) for _id, summary in sorted((row[0], row[1]) for row in rows)]
+    return [(int(alert), str(said)) for _id, alert, said in sorted(tuple(row) for row in rows)]
 
 
 def closed_by(store: Store, reading_id: int) -> list[str]:
     """What the reading's transaction said of the alerts it closed (``closed alert 4 on KPI
     'MTTR': 31 h is back under the alert threshold 34 h``): a reading that closes one says so,
     as one that raises one does (a tester)."""
+    return [said for _alert, said in closed_alerts_by(store, reading_id)]
+
+
+def closed_alerts_by(store: Store, reading_id: int) -> list[tuple[int, str]]:
+    """``closed_by`` with each alert's id: (id, what was said)."""
     found = store.conn.execute(
         "SELECT tx FROM events WHERE entity = 'reading' AND entity_id = ? AND op = 'create'",
         (reading_id,),
     ).fetchone()
-    return closed_in(store, found[0]) if found else []
+    if found is None:
+        return []
+    return _alert_updates(store, found[0], _CLOSED)
 
 
 @dataclass(frozen=True)

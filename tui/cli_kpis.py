@@ -362,13 +362,15 @@ def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_j
         # What it did to alerts, as remove-reading's says it: a script saw only the reading
         # where the text said "raised alert 4 ..." (a tester).
         raised = [] if done.again else readings.raised_by(store, done.row["kpi_id"], done.row["id"])
-        closed_lines = [] if done.again else readings.closed_by(store, done.row["id"])
+        shut = [] if done.again else readings.closed_alerts_by(store, done.row["id"])
         click.echo(
             to_json(
                 {
                     **reading.model_dump(mode="json"),
                     "raised": [dataclasses.asdict(alert) for alert in raised],
-                    "closed": closed_lines,
+                    # as raised's: objects, each alert's id with what was said (a tester's
+                    # script had to read the id out of a sentence)
+                    "closed": [{"id": alert, "said": said} for alert, said in shut],
                 }
             )
         )

@@ -165,7 +165,10 @@ def test_record_json_says_the_alerts_it_raised_and_closed(js, kpi) -> None:
     ]
     back = js("kpi", "record", KPI, "30")
     assert back["raised"] == [] and back["closed"] == [
-        f"closed alert 1 on KPI {KPI!r}: 30 h is back under the alert threshold 34 h"
+        {
+            "id": 1,
+            "said": f"closed alert 1 on KPI {KPI!r}: 30 h is back under the alert threshold 34 h",
+        }
     ]
 
 
