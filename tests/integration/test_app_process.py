@@ -276,7 +276,9 @@ def test_what_a_hung_up_board_could_not_save_is_kept_in_a_file_and_said_at_the_n
         os.write(fd, b"c")
         _read_until(fd, b"Check-in on #1", shown)
         os.write(fd, b"typed when the line dropped")  # a form open at the hang-up
-        time.sleep(0.5)
+        # In the form before the line drops (on a loaded machine half a second was not
+        # always enough: the keys were still unread, and nothing was left to keep)
+        _read_until(fd, b"line dropped", shown)
         os.close(fd)  # the terminal goes: the kernel hangs up its session
         fd = -1
         status = _wait_for_end(pid, fd, shown)
@@ -312,7 +314,7 @@ def test_a_form_open_while_a_save_waits_is_kept_when_the_terminal_goes(tmp_path:
         os.write(fd, b"n")
         _read_until(fd, b"New action", shown)
         os.write(fd, b"typed in the second form")
-        time.sleep(0.5)
+        _read_until(fd, b"second form", shown)  # in the form before the line drops
         os.close(fd)  # the terminal goes: the kernel hangs up its session
         fd = -1
         threading.Timer(4.0, holder.release).start()
