@@ -156,9 +156,12 @@ def _back_within(value: float, kpi: sqlite3.Row, *, edited: bool = False) -> str
 
 def may_reopen(closed: sqlite3.Row, newer: sqlite3.Row | None = None) -> bool:
     """Whether a closed threshold alert comes back, as it was, for the same breach: never
-    over a newer one acknowledged while it was not (that acknowledgement was lost, a
-    reviewer)."""
-    return not (newer is not None and newer["acknowledged_at"] and not closed["acknowledged_at"])
+    over a newer one that got further while it was not acknowledged: acknowledged (that
+    acknowledgement was lost, a reviewer) or passed on further (the breach went back to
+    dana, passed over already, and reached bob a second time, a tester)."""
+    if newer is None or closed["acknowledged_at"]:
+        return True
+    return not (newer["acknowledged_at"] or newer["escalation_level"] > closed["escalation_level"])
 
 
 def reopened(closed: sqlite3.Row, tx: Transaction) -> dict[str, object]:
@@ -170,7 +173,10 @@ def reopened(closed: sqlite3.Row, tx: Transaction) -> dict[str, object]:
     if not closed["acknowledged_at"] and closed["closed_at"]:
         paused = tx.now - parse_timestamp(str(closed["closed_at"]))
         if paused > timedelta(0):
-            changes["ack_due"] = iso(parse_timestamp(str(closed["ack_due"])) + paused)
+            # One already past its deadline as it closed is due now, not at a moment while
+            # it was closed (a tester read "overdue since" a time it was not open).
+            due = max(parse_timestamp(str(closed["ack_due"])) + paused, tx.now)
+            changes["ack_due"] = iso(due)
     return changes
 
 

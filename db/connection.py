@@ -388,13 +388,17 @@ def stray_journals(path: Path) -> list[str]:
 
 
 def strays_said(path: Path, strays: list[str]) -> str:
-    """``pdca.db-wal lies beside it, of a database not here (pdca.db): ...``, one line."""
+    """``pdca.db-wal lies beside it, left by pdca.db, which is not here: ...``, one line."""
     bases = sorted({name.rsplit("-", 1)[0] for name in strays})
     one = len(strays) == 1
+    names = " ".join(shell_word(name) for name in strays)
     return (
-        f"{', '.join(strays)} {'lies' if one else 'lie'} beside it, of"
-        f" {'a database' if len(bases) == 1 else 'databases'} not here"
-        f" ({', '.join(bases)}): {move_away(path.parent / bases[0], strays)}"
+        f"{', '.join(strays)} {'lies' if one else 'lie'} beside it, left by"
+        f" {', '.join(bases)}, which {'is' if len(bases) == 1 else 'are'} not here: if this"
+        f" file was {' or '.join(bases)}, its last changes may be in {'it' if one else 'them'},"
+        f" and come back only if it is moved back before anything writes to it here; else,"
+        f" once nobody runs pdca on {'it' if len(bases) == 1 else 'them'}, move {names} out of"
+        f" {path.parent}"
     )
 
 

@@ -338,6 +338,32 @@ def test_a_reopened_alert_gets_back_the_time_it_had_and_never_beats_an_acknowled
     assert (alert["id"], alert["ack_note"]) == (2, "on it: rollback planned")
 
 
+def test_a_reopened_alert_past_its_deadline_as_it_closed_is_due_now_and_escalations_stand(
+    ok, js, monkeypatch
+) -> None:
+    """Closed a day overdue, it came back "overdue since" a moment it was closed (a tester):
+    it is due as it reopens. And an older alert reopened over a newer one already passed to
+    bob took the breach back to dana, and bob got it twice (a tester): the newer stands."""
+    ok("kpi", "add", "Res", "--unit", "h", "--baseline", "30", "--target", "24", "--alert",
+       "34", "--owner", "dana", "--escalate-to", "bob,carl")  # fmt: skip
+    for at, value in (("2026-11-20T09:00", "35"), ("2026-11-22T09:00", "30")):
+        monkeypatch.setenv("PDCA_NOW", f"{at}:00Z")
+        ok("kpi", "record", "Res", value)
+    monkeypatch.setenv("PDCA_NOW", "2026-11-25T09:00:00Z")
+    ok("kpi", "remove-reading", "2")
+    [alert] = js("alerts", "--json")
+    assert alert["id"] == 1 and alert["ack_due"] >= "2026-11-25T09:00:00Z"
+    ok("undo")
+    for at, value in (("2026-11-26T09:00", "36"),):  # alert 2, dana's, then passed to bob
+        monkeypatch.setenv("PDCA_NOW", f"{at}:00Z")
+        ok("kpi", "record", "Res", value)
+    monkeypatch.setenv("PDCA_NOW", "2026-11-27T12:00:00Z")
+    ok("alerts")  # writes the pass to bob
+    ok("kpi", "remove-reading", "2")  # the 30 that closed alert 1
+    [alert] = js("alerts", "--json")
+    assert (alert["id"], alert["assignee"]) == (2, "bob")
+
+
 def test_an_at_without_a_zone_is_the_persons_own_time(ok, js, kpi, monkeypatch) -> None:
     """``--at 2026-11-21`` west of UTC was UTC midnight: the evening before, on their clock (a
     tester's cron back-filled "today" into yesterday). A time with a zone is as said."""
