@@ -22,7 +22,7 @@ from pdca.db.accountability_models import (
     TeamSettings,
 )
 from pdca.db.clock import iso, stored_moment
-from pdca.db.dates import LATEST, minute_utc
+from pdca.db.dates import LATEST, minute_utc, minutes_utc_in
 from pdca.db.errors import InvalidInput
 from pdca.db.kpi_rules import ACK_HOURS, beyond_words
 from pdca.db.models import ID_MAX, PDCA_ACTOR, shown_number
@@ -612,6 +612,7 @@ def _item(
             # The last ": ": the KPI's name before it may hold one ("Ops: uptime"); no
             # reason pdca writes does (a reviewer).
             why = event.summary.rsplit(": ", 1)[1] if ": " in event.summary else ""
+            why = minutes_utc_in(why)  # as the stand-up's other times are said
             return item("alert-closed", after.get("assignee"), why, title=kpi.name)
         if before.get("closed_at") and not after.get("closed_at"):
             # "reopened alert 4 on KPI 'x': the reading that closed it (3.6 h at ...) was
@@ -621,5 +622,6 @@ def _item(
             if not named:
                 _, marker, rest = event.summary.rpartition(": the reading ")
                 why = f"the reading {rest}" if marker else ""
+            why = minutes_utc_in(why)
             return item("alert-reopened", after.get("assignee"), why, title=kpi.name)
     return None

@@ -101,6 +101,16 @@ def _add_months(start: date, months: int, text: str, field: str) -> date:
     raise InvalidInput(field, text, OUT_OF_RANGE)  # unreachable: every month has a 28th
 
 
+_STORED_MOMENT = re.compile(r"\b([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}:[0-9]{2}):[0-9]{2}Z")
+
+
+def minutes_utc_in(words: str) -> str:
+    """``words`` with each stored time in them (``2026-11-21T20:00:00Z``) as ``minute_utc``
+    says it: an alert's log in a stand-up line read "(30 h at 2026-11-21T20:00:00Z)" beside
+    "2026-11-25 22:00 UTC" (a tester)."""
+    return _STORED_MOMENT.sub(r"\1 \2 UTC", words)
+
+
 def minute_utc(at: str) -> str:
     """``2026-11-22 08:00 UTC``: a stored time (``2026-11-22T08:00:00Z``) as the stand-up,
     the reports and the chat message show it; text that is not one stays as it is."""

@@ -304,7 +304,10 @@ def test_removing_the_dip_between_two_breaches_reopens_the_older_alert(ok, js) -
     assert [alert["id"] for alert in js("alerts", "--json")] == [1]
     # The stand-up tells it waits again, not only that it closed by a reading since gone.
     told = ok("standup").stdout
-    assert "Alert reopened: Lat — the reading that closed it (20 ms at" in told
+    # its time as the stand-up's others are said, not the log's ISO (a tester)
+    assert (
+        "Alert reopened: Lat — the reading that closed it (20 ms at 2026-11-23 09:00 UTC)" in told
+    )
     assert "Alert closed: Lat — alert 1 stands for the same drift" in told
     ok("kpi", "remove-reading", "3")
     [alert] = js("alerts", "--json")
