@@ -683,15 +683,26 @@ def log_counts_disagree(connection: sqlite3.Connection) -> list[str]:
     file holds, by count alone (the first of ``_check_history``'s looks)."""
     said = []
     for entity, (table, word) in _LOGGED.items():
-        made, deleted = connection.execute(
-            "SELECT count(CASE WHEN op = 'create' THEN 1 END),"
-            " count(CASE WHEN op = 'delete' THEN 1 END) FROM events WHERE entity = ?",
-            (entity,),
-        ).fetchone()
-        present = connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        if made - deleted > present:
-            said.append(f"{made - deleted - present} {_plural(word, made - deleted - present)}")
+        kept, _, present, _ = _logged_and_held(connection, entity, table)
+        if kept > present:
+            said.append(f"{kept - present} {_plural(word, kept - present)}")
     return said
+
+
+def _logged_and_held(
+    connection: sqlite3.Connection, entity: str, table: str
+) -> tuple[int, int, int, int]:
+    """Of ``entity``: how many the log made and never deleted, the newest id it made, how
+    many rows ``table`` holds and its newest id (0 for none), down the log's (entity)
+    index."""
+    made, deleted, newest_logged = connection.execute(
+        "SELECT count(CASE WHEN op = 'create' THEN 1 END),"
+        " count(CASE WHEN op = 'delete' THEN 1 END),"
+        " max(CASE WHEN op = 'create' THEN entity_id END) FROM events WHERE entity = ?",
+        (entity,),
+    ).fetchone()
+    present, newest = connection.execute(f"SELECT count(*), max(id) FROM {table}").fetchone()
+    return made - deleted, newest_logged or 0, present, newest or 0
 
 
 def _check_history(connection: sqlite3.Connection) -> Check:
@@ -704,19 +715,13 @@ def _check_history(connection: sqlite3.Connection) -> Check:
     meant it, and no repair can know what they wanted."""
     problems = []
     for entity, (table, word) in _LOGGED.items():
-        made, deleted, newest_logged = connection.execute(
-            "SELECT count(CASE WHEN op = 'create' THEN 1 END),"
-            " count(CASE WHEN op = 'delete' THEN 1 END),"
-            " max(CASE WHEN op = 'create' THEN entity_id END) FROM events WHERE entity = ?",
-            (entity,),
-        ).fetchone()
-        present, newest = connection.execute(f"SELECT count(*), max(id) FROM {table}").fetchone()
-        if made - deleted == present and (newest or 0) <= (newest_logged or 0):
+        kept, newest_logged, present, newest = _logged_and_held(connection, entity, table)
+        if kept == present and newest <= newest_logged:
             continue
         found = _history_differences(connection, entity, table, word)
         problems += found
-        if made - deleted > present and not found:  # the log itself was edited
-            extra = made - deleted - present
+        if kept > present and not found:  # the log itself was edited
+            extra = kept - present
             problems.append(
                 f"the log records {extra} more {_plural(word, extra)} than the file holds,"
                 " none missing by id (its events edited by hand?)"

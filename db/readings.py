@@ -125,6 +125,10 @@ _CLOSED = (
     " AND json_extract(e.before, '$.closed_at') IS NULL"
     " AND json_extract(e.after, '$.closed_at') IS NOT NULL"
 )
+_REOPENED = (
+    " AND json_extract(e.before, '$.closed_at') IS NOT NULL"
+    " AND json_extract(e.after, '$.closed_at') IS NULL"
+)
 
 
 def closed_in(store: Store, tx: int) -> list[str]:
@@ -134,12 +138,7 @@ def closed_in(store: Store, tx: int) -> list[str]:
 
 def reopened_in(store: Store, tx: int) -> list[str]:
     """What transaction ``tx`` said of the alerts it reopened, in the log's words."""
-    return _alert_summaries(
-        store,
-        tx,
-        " AND json_extract(e.before, '$.closed_at') IS NOT NULL"
-        " AND json_extract(e.after, '$.closed_at') IS NULL",
-    )
+    return _alert_summaries(store, tx, _REOPENED)
 
 
 def alerts_said_in(store: Store, tx: int) -> list[str]:

@@ -317,12 +317,13 @@ def _check_head(path: Path, document: object) -> None:
 
 
 def _check_table_names(path: Path, names: Iterable[str]) -> None:
-    unknown = sorted(str(name) for name in set(names) - set(TABLE_ORDER))
+    given = set(names)
+    unknown = sorted(str(name) for name in given - set(TABLE_ORDER))
     if unknown:
         raise InvalidInput("file", str(path), f"has a table pdca does not know: {unknown[0]!r}")
     # Every export holds these (empty or not): one without is cut or edited, and imported it
     # was "0 actions" and a success, the actions gone (a tester).
-    missing = [table for table in EVERY_EXPORT_HOLDS if table not in set(names)]
+    missing = [table for table in EVERY_EXPORT_HOLDS if table not in given]
     if missing:
         raise InvalidInput(
             "file", str(path), f"has no {missing[0]!r} table: not a whole pdca export"
@@ -383,8 +384,8 @@ def _restore_whole(store: Store, path: Path, document: Any) -> str:
 def _write_export(
     store: Store, path: Path, small: dict[str, Any], tables: Iterable[tuple[str, Any]]
 ) -> str:
-    """Write the export's ``tables`` (in ``TABLE_ORDER``, each rows or what stands for them)
-    into the empty store, in one transaction; ``small``: the small tables, read already."""
+    """Write the export's ``tables`` (in any order, each rows or what stands for them) into
+    the empty store, in one transaction; ``small``: the small tables, read already."""
     with store.write() as tx:  # one transaction shared with the store's log
         counted = {
             table: store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
