@@ -29,7 +29,7 @@ from pdca.tui.cli import (
     pass_session,
     refuse_clearing,
 )
-from pdca.tui.columns import Cut, cell_width, table, terminal_width
+from pdca.tui.columns import Cut, natural_width, table, terminal_width
 from pdca.tui.output import printable, to_json
 
 if TYPE_CHECKING:
@@ -700,9 +700,12 @@ def _limits_lines(detail: Any) -> list[str]:
 ACK_NOTE_SHOWN = 60  # characters of an acknowledgement's note in a line (--json: all of it)
 
 
-def _to_the_minute(at: str) -> str:
-    """``2026-11-24T09:00Z`` of ``2026-11-24T09:00:00Z``: ISO still, three cells fewer."""
-    return f"{at[:16]}Z" if len(at) == 20 and at[10] == "T" and at.endswith("Z") else at
+def _to_the_minute(at: str, *, year: bool = True) -> str:
+    """``2026-11-24T09:00Z`` of ``2026-11-24T09:00:00Z``: ISO still, three cells fewer;
+    without the ``year``, ``11-24 09:00Z`` (a deadline, days away)."""
+    if not (len(at) == 20 and at[10] == "T" and at.endswith("Z")):
+        return at
+    return f"{at[:16]}Z" if year else f"{at[5:10]} {at[11:16]}Z"
 
 
 def _alert_rows(found: list[Any], breached: dict[int, str], *, short: bool) -> list[list[str]]:
@@ -725,15 +728,6 @@ def _alert_rows(found: list[Any], breached: dict[int, str], *, short: bool) -> l
     return rows
 
 
-def _natural_width(headers: list[str], rows: list[list[str]]) -> int:
-    """The width a table of these would take uncut (its last column ragged)."""
-    widths = [
-        max([cell_width(headers[i]), *(cell_width(row[i]) for row in rows)])
-        for i in range(len(headers))
-    ]
-    return sum(widths) + 2 * (len(widths) - 1)
-
-
 def _alert_line(a: Any, breach: str | None = None) -> str:
     why = f"  signal: {a.rule_text}" if a.rule_text else f"  {breach}" if breach else ""
     return f"{a.id}  {a.kpi}  raised {a.raised_at}{why}  {_alert_state(a)}"
@@ -749,7 +743,7 @@ def _alert_state(a: Any, with_note: bool = True, *, short: bool = False) -> str:
             return f"closed {at(a.closed_at)}"
         if a.acknowledged_at:
             return f"acknowledged by {a.acknowledged_by} {at(a.acknowledged_at)}"
-        state = f"{a.assignee} by {at(a.ack_due)[5:].replace('T', ' ')}"
+        state = f"{a.assignee} by {at(a.ack_due, year=False)}"
         state += f" (esc. {a.escalation_level}x)" if a.escalation_level else ""
         return state + ("  OVERDUE" if a.overdue else "")
     if a.closed_at:
@@ -799,7 +793,7 @@ def alerts(ctx: click.Context, mine: bool, overdue: bool, as_json: bool) -> None
         rows = _alert_rows(found, breached, short=False)
         headers = ["ID", "KPI", "RAISED", "WHY", "STATE"]
         width = terminal_width()
-        if width is not None and _natural_width(headers, rows) > width:
+        if width is not None and natural_width(headers, rows) > width:
             # Narrow (80 columns): the same in fewer words, so WHY stays; "waiting for ...
             # (escalated 1x)" took its room, and a breach read like a signal (testers).
             rows = _alert_rows(found, breached, short=True)

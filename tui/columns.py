@@ -113,6 +113,16 @@ def _ellipsis() -> str:
 Cut = str | tuple[str, int]
 
 
+def natural_width(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> int:
+    """The cells a table of these takes uncut, as ``table`` measures its cells: a caller
+    may say its rows in fewer words when they would not fit (``pdca alerts``)."""
+    widths = [cell_width(printable(header)) for header in headers]
+    for row in rows:
+        for index, cell in enumerate(row[: len(widths)]):
+            widths[index] = max(widths[index], cell_width(printable(cell)))
+    return sum(widths) + 2 * (len(widths) - 1)
+
+
 def table(
     headers: Sequence[str],
     rows: Iterable[Sequence[str]],
