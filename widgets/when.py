@@ -46,15 +46,13 @@ def local_day(at: str | None) -> str:
 
 
 # A minute as the stand-up's rules write it for the command line (``db.dates.minute_utc``).
-_UTC_MINUTE = re.compile(
-    r"\b([0-9]{4}-[0-9]{2}-[0-9]{2})(?: ([0-9]{2}:[0-9]{2}) UTC\b|T([0-9]{2}:[0-9]{2}):[0-9]{2}Z)"
-)
+_UTC_MINUTE = re.compile(r"\b([0-9]{4}-[0-9]{2}-[0-9]{2}) ([0-9]{2}:[0-9]{2}) UTC\b")
 
 
 def local_minutes(words: str) -> str:
     """``words`` pdca wrote (an alert's "acknowledge by 2026-11-24 06:07 UTC") with each UTC
     minute on the person's clock, as the rest of the app shows times: the stand-up said IST
-    in its header and UTC on its lines (a tester), in either form pdca writes it (ISO in an
-    alert's log: "the reading that raised it (37 h at 2026-10-21T16:00:00Z)", a tester).
-    Only for text pdca made: a note's words are the person's, and stay as typed."""
-    return _UTC_MINUTE.sub(lambda m: short_time(f"{m[1]}T{m[2] or m[3]}:00Z"), words)
+    in its header and UTC on its lines (a tester); an alert log's ISO times come to the
+    stand-up as such minutes (``dates.minutes_utc_in``). Only for text pdca made: a note's
+    words are the person's, and stay as typed."""
+    return _UTC_MINUTE.sub(lambda m: short_time(f"{m[1]}T{m[2]}:00Z"), words)

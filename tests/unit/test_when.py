@@ -68,11 +68,13 @@ def test_pdca_s_utc_minutes_in_a_stand_up_line_are_shown_local(
                             detail="from bob, not acknowledged by 2026-12-04 06:07 UTC",
                             )  # fmt: skip
         assert "by 2026-12-04 11:37 IST" in "".join(t for t, _ in item_row(passed))
-        # an alert's log in ISO too (a tester read UTC under a header in BST)
+        # an alert log's words too, their ISO made minutes by the stand-up's rules (a tester
+        # read UTC under a header in BST)
+        from pdca.db.dates import minutes_utc_in
+
+        logged = "the reading that raised it (37 h at 2026-12-04T06:07:30Z) was removed"
         closed = DigestItem(kind="alert-closed", person="erin", at="2026-12-04T06:07:00Z",
-                            actor=None, title="Cost",
-                            detail="the reading that raised it (37 h at 2026-12-04T06:07:30Z)"
-                            " was removed")  # fmt: skip
+                            actor=None, title="Cost", detail=minutes_utc_in(logged))  # fmt: skip
         assert "(37 h at 2026-12-04 11:37 IST)" in "".join(t for t, _ in item_row(closed))
         # a person's own words are theirs: a check-in's message stays as typed
         note = DigestItem(kind="checkin", person="bob", at="2026-12-04T06:07:00Z", actor="bob",
