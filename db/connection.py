@@ -42,6 +42,7 @@ from pdca.db.access import (
 )
 from pdca.db.errors import DatabaseProblem, InvalidInput, database_failure, shell_word
 from pdca.db.filesystem import (
+    DATABASE_SUFFIXES,
     directory_is_group_shared,
     filesystem_of,
     is_network_filesystem,
@@ -366,7 +367,7 @@ def stray_journals(path: Path) -> list[str]:
     are named (a notebook "lab-journal" was taken for one, a tester); the files themselves
     are never opened (SQLITE.md)."""
     found = []
-    endings = ({path.suffix.lower()} - {""}) | {".db", ".sqlite", ".sqlite3", ".db3"}
+    endings = ({path.suffix.lower()} - {""}) | DATABASE_SUFFIXES
     try:
         with os.scandir(path.parent) as entries:
             for entry in entries:

@@ -90,6 +90,11 @@ def filesystem_of(path: Path, mountinfo: str | None = None) -> str:
     return best.fs_type if best else "unknown"
 
 
+# How SQLite databases are named: a -journal or -wal beside another name may be anyone's
+# (a notebook's "lab-journal").
+DATABASE_SUFFIXES = frozenset({".db", ".sqlite", ".sqlite3", ".db3"})
+
+
 def is_network_filesystem(fs_type: str) -> bool:
     return fs_type in NETWORK_FILESYSTEMS or fs_type.startswith("nfs")
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Generic, TextIO, TypeVar
 
 from pdca.db.errors import InvalidInput, PdcaError
+from pdca.db.filesystem import DATABASE_SUFFIXES
 
 T = TypeVar("T")
 
@@ -218,9 +219,6 @@ def starts_as_sqlite(path: Path) -> bool:
         return False  # not there, or not readable: nothing known to protect
 
 
-_DB_NAMES = (".db", ".sqlite", ".sqlite3", ".db3")  # a -journal of another name may be anyone's
-
-
 def sqlite_side_name(path: Path) -> str | None:
     """The suffix (``-wal``, ``-shm``, ``-journal``) when ``path`` is named as a file SQLite
     keeps beside a database, there or not: a file written under such a name is read as a
@@ -229,6 +227,6 @@ def sqlite_side_name(path: Path) -> str | None:
     for suffix in ("-wal", "-shm", "-journal"):
         if path.name.endswith(suffix) and len(path.name) > len(suffix):
             stem = Path(str(path).removesuffix(suffix))
-            if suffix != "-journal" or stem.suffix in _DB_NAMES:
+            if suffix != "-journal" or stem.suffix in DATABASE_SUFFIXES:
                 return suffix
     return None
