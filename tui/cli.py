@@ -18,7 +18,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -258,6 +258,31 @@ def _date(session: Session, field_name: str, text: str | None) -> date | None:
     from pdca.db.dates import parse_date
 
     return parse_date(text, session.today(), field_name)
+
+
+def given_moment(session: Session, field_name: str, text: str) -> datetime:
+    """A moment a person typed: a time in any form ``parse_given_time`` reads, or a day as
+    every date here is typed (``yesterday``, ``mon``: the last one, ``-2d``), meaning its
+    first moment on their clock, as a bare date does. ``kpi record --at yesterday`` was
+    refused while ``--due yesterday`` was taken (a new user)."""
+    from pdca.db.clock import parse_given_time, parse_timestamp
+    from pdca.db.dates import parse_date
+
+    try:
+        return parse_given_time(text, field_name)
+    except InvalidInput as not_a_time:
+        try:
+            day = parse_date(text, session.today(), field_name, back=True)
+        except InvalidInput:
+            if "ISO-8601" not in not_a_time.why:  # "is not a real date", out of range: as said
+                raise not_a_time from None
+            raise InvalidInput(field_name, text, _NOT_A_MOMENT) from None
+    return parse_timestamp(day.isoformat(), field_name, local=True)
+
+
+_NOT_A_MOMENT = (
+    "is not a time (like 2026-11-23T09:30:00Z) or a day (2026-11-23, yesterday, mon, -2d)"
+)
 
 
 def _number(field_name: str, text: str | None) -> float | None:

@@ -22,7 +22,7 @@ from pdca.db.accountability_models import (
 from pdca.db.dates import minute_utc
 from pdca.db.errors import InvalidInput, PdcaError
 from pdca.db.models import CHECKIN_STATUSES, not_an_id, record_id
-from pdca.tui.cli import COUNT
+from pdca.tui.cli import COUNT, given_moment
 from pdca.tui.columns import table, wrapped
 from pdca.tui.output import md_escape, printable, to_json
 
@@ -356,17 +356,9 @@ def _post(store: Store, text: str) -> None:
 def _since(session: Session, text: str | None) -> str | None:
     if text is None:
         return None
-    from pdca.db.clock import iso, parse_given_time
+    from pdca.db.clock import iso
 
-    raw = text.strip()
-    if "T" in raw or ":" in raw:  # a time, in any form a person has it
-        since = iso(parse_given_time(raw, "since"))
-    else:
-        day = _day(session, "since", raw)
-        assert day is not None
-        from pdca.db.accountability import day_start
-
-        since = day_start(day)
+    since = iso(given_moment(session, "since", text))  # a time, or a day's first moment
     if since > iso(session.clock()):  # a stand-up of the future would say nothing, quietly
         raise InvalidInput("since", text, "is later than now: a stand-up looks back")
     return since

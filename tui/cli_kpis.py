@@ -25,6 +25,7 @@ from pdca.tui.cli import (
     _date,
     _emit,
     _number,
+    given_moment,
     json_option,
     pass_session,
     refuse_clearing,
@@ -337,7 +338,13 @@ def _kpi_edit(session: Session, name: str, new_name, as_json: bool, given: dict[
 @kpi.command("record", context_settings={"ignore_unknown_options": True})
 @click.argument("name")
 @click.argument("value")
-@click.option("--at", "at_text", metavar="TIMESTAMP", help="When it was measured (default now).")
+@click.option(
+    "--at",
+    "at_text",
+    metavar="TIMESTAMP",
+    help="When it was measured (default now): a time, or a day meaning its midnight"
+    " (2026-11-23T09:30:00Z, 2026-11-23, yesterday).",
+)
 @click.option("--note", default="", help="Why, or where from (a spike's cause).")
 @json_option
 @pass_session
@@ -346,11 +353,10 @@ def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_j
     # No model on the way (db/readings.py): the one-line reply does not pay for pydantic.
     from pdca.db import alerts as alert_store
     from pdca.db import readings
-    from pdca.db.clock import parse_given_time
 
     number = _number("value", value)
     assert number is not None
-    at = parse_given_time(at_text, "--at") if at_text is not None else None
+    at = given_moment(session, "--at", at_text) if at_text is not None else None
     store = session.store()
     with typed_as({"note": "--note"}):
         done = readings.record(store, name, number, note, at)

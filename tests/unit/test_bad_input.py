@@ -184,7 +184,10 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     (["kpi", "record", KPI, "５"], ("value: '５' is not a number",)),
     (["kpi", "record", KPI, "1e-400"], ("value: '1e-400' is too small to tell from 0",)),
     ([*KPI_ADD, "--baseline", "0x10", "--target", "2"], ("baseline: '0x10' is not a number",)),
-    (["kpi", "record", KPI, "3", "--at", ""], ("at: '' is not an ISO-8601 time",)),
+    (
+        ["kpi", "record", KPI, "3", "--at", ""],
+        ("at: '' is not a time (like 2026-11-23T09:30:00Z) or a day",),
+    ),
     (
         ["kpi", "record", KPI, "3", "--at", "9998-12-31T23:59:59-23:59"],
         ("at: '9998-12-31T23:59:59-23:59' is out of range",),

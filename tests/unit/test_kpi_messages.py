@@ -183,11 +183,12 @@ def test_unknown_kpi_is_caught_as_either_error(store: Store) -> None:
     ("args", "expected"),
     [
         (["kpi", "record", KPI, "3", "--at", "garbage"],
-         "--at: 'garbage' is not an ISO-8601 time (like 2026-11-23T09:30:00Z)"),
+         "--at: 'garbage' is not a time (like 2026-11-23T09:30:00Z) or a day (2026-11-23,"
+         " yesterday, mon, -2d)"),
         (["kpi", "record", KPI, "3", "--at", "2026-02-30"],
          "--at: '2026-02-30' is not a real date"),
         (["kpi", "record", KPI, "3", "--at", "2026-02-03T25:00:00Z"],
-         "--at: '2026-02-03T25:00:00Z' is not an ISO-8601 time (like 2026-11-23T09:30:00Z)"),
+         "--at: '2026-02-03T25:00:00Z' is not a time (like 2026-11-23T09:30:00Z) or a day"),
         (["kpi", "record", KPI, "3", "--at", "2030-01-01"],
          f"--at: '2030-01-01T00:00:00Z' is in the future (now is {NOW})"),
         (["kpi", "add", "Cost", "--unit", "EUR", "--baseline", "x", "--target", "2"],
@@ -251,6 +252,21 @@ def test_a_reading_before_1970_is_refused(cli, db_path: Path, kpi, at: str) -> N
 def test_back_filled_history_from_1970_is_taken(ok, kpi) -> None:
     done = ok("kpi", "record", kpi, "3", "--at", "1970-01-01")
     assert done.stdout == f"recorded 3 for {kpi} at 1970-01-01T00:00:00Z\n"
+
+
+@pytest.mark.parametrize(
+    ("at", "stored"),
+    [
+        ("yesterday", "2026-11-22T00:00:00Z"),
+        ("-2d", "2026-11-21T00:00:00Z"),
+        ("Mon", "2026-11-16T00:00:00Z"),  # today is a Monday: the last one before it
+        ("today", "2026-11-23T00:00:00Z"),
+    ],
+)
+def test_a_reading_is_back_filled_for_a_day_as_dates_are_typed(ok, kpi, at: str, stored) -> None:
+    # --due yesterday was taken and --at yesterday refused (a new user back-filling a reading)
+    done = ok("kpi", "record", kpi, "3", "--at", at)
+    assert done.stdout == f"recorded 3 for {kpi} at {stored}\n"
 
 
 def test_import_and_the_store_refuse_a_reading_before_1970(
