@@ -1043,9 +1043,17 @@ def demo(session: Session, size: str, fresh: bool) -> None:
 
 @cli.command()
 @click.argument("title")
-@click.option("--owner", metavar="LOGIN", help="The one person accountable ('none': nobody yet).")
 @click.option(
-    "--phase", type=click.Choice(PHASES), default="plan", show_default=True, help="Where it starts."
+    "--owner",
+    metavar="LOGIN",
+    help="The one person accountable (default: nobody yet; moving it to Do needs one).",
+)
+@click.option(
+    "--phase",
+    type=click.Choice(PHASES),
+    default="plan",
+    show_default=True,
+    help="Where it starts: plan or do (Check and Act are reached by moving it).",
 )
 @click.option(
     "--due", metavar="DATE", help="YYYY-MM-DD, today, tomorrow, +3d, +2w, fri, next fri, eow, eom."
