@@ -40,6 +40,9 @@ def write_left_behind(lines: list[str], environ: Mapping[str, str], database: Pa
                 # Which file: someone with two could not tell which #1 (a reviewer)
                 f"pdca: the terminal hung up at {now.strftime('%Y-%m-%d %H:%M:%S UTC')};"
                 f" what the board on {database} could not save:\n"
+                # The lines are as printed at quit: texts quoted as Python writes them (a
+                # tester pasted a doubled backslash back into a title)
+                "(texts are quoted: \\\\ is one backslash, \\n a new line, \\x1b an escape)\n"
                 + "".join(f"{line}\n" for line in lines)
             )
     except OSError:
