@@ -44,11 +44,13 @@ async def detail_flow(board: BoardScreen, action_id: int) -> None:
         except PdcaError as error:
             board.notify(str(error), severity="error", timeout=6)
             return
-        choice = await board.app.push_screen_wait(
-            ActionDetailScreen(
-                detail=detail, today=board.context.today(), repeats=repeats, reread=reread
-            )
+        shown = ActionDetailScreen(
+            detail=detail, today=board.context.today(), repeats=repeats, reread=reread
         )
+        choice = await board.app.push_screen_wait(shown)
+        # As it showed when the key came: it reads again when someone writes (the check-in
+        # form over it named the title from before a colleague's edit, a tester)
+        detail = shown.detail
         if choice == "edit" and board.writable() and not board.refuse_if_changing(detail.action):
             await edit_flow(board, action_id)
         elif choice == "checkin" and board.writable():

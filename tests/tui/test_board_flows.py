@@ -474,6 +474,28 @@ async def test_the_detail_follows_other_peoples_writes(make_app, board_db: Path)
         assert "edited #1: title" in str(detail.query_one("#detail-history").render())
 
 
+async def test_a_check_in_from_the_detail_names_the_action_as_it_is_now(
+    make_app, board_db: Path
+) -> None:
+    """The check-in form over the detail named the title from before a colleague's edit,
+    which the detail already showed (a tester)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_detail(app, pilot)
+        bob = open_as(board_db, "bob")
+        try:
+            bob.edit_action(1, ActionChanges(title="Renamed by bob"))
+        finally:
+            bob.close()
+        app.check_for_changes()
+        await settle_app(app, pilot)
+        assert "Renamed by bob" in str(detail.query_one("#detail-title").render())
+        await pilot.press("c")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, CheckinModal)
+        assert str(app.screen.query_one("#checkin-action").render()) == "#1 Renamed by bob"
+
+
 async def test_the_detail_shows_this_sessions_own_save_that_landed_late(
     make_app, board_db: Path
 ) -> None:
