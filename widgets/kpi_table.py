@@ -116,7 +116,9 @@ class Layout:
     def for_width(cls, width: int) -> Layout:
         wide = width >= 110
         status = 10 if wide else 0
-        perspective = 9 if width >= 72 else 0
+        # Headed PERSPECTIVE as kpi list and --perspective name it: "VIEW" read as a view of
+        # pdca (a new user)
+        perspective = 11 if width >= 72 else 0
         # The owner column holds "bob → lena" (who an alert waits for now): at 8 cells the
         # alerts box (106 wide) showed "bob → l…" beside an empty chart (a tester).
         latest, target, owner = 11, 7, (12 if width >= 90 else 8)
@@ -300,7 +302,7 @@ class KpiTable(LineList):
             if layout.status:
                 parts.append(cell("STATUS", layout.status))
             if layout.perspective:
-                parts.append(cell("VIEW", layout.perspective))
+                parts.append(cell("PERSPECTIVE", layout.perspective))
             parts.append(cell("LATEST", layout.latest, right=True))
             if layout.spark:
                 parts.append(cell("RECENT", layout.spark))
