@@ -13,6 +13,7 @@ import importlib
 import itertools
 import os
 import shutil
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -64,6 +65,7 @@ from pdca.tui.output import (
     to_json,
 )
 from pdca.tui.paths import DB_NAME, ResolvedPath, describe_rule, resolve_db_path
+from pdca.tui.stopping import stopped_as_interrupted, stopped_by
 
 if TYPE_CHECKING:
     from pdca.db.accountability_models import Followup
@@ -544,13 +546,21 @@ class PdcaGroup(SubGroup):
                 raise PdcaError("standard output is closed; nothing done")
             arguments = as_utf_8(arguments)
             refuse_unreadable_text(arguments, os.environ)
+            refuse_an_unusable_zone(os.environ)
             try:
-                return super().main(arguments, prog_name or "pdca", standalone_mode=False, **extra)
+                with stopped_as_interrupted():
+                    return super().main(
+                        arguments, prog_name or "pdca", standalone_mode=False, **extra
+                    )
             finally:
                 _say_left_out()
         except PdcaError as error:
             _fail(str(error))
-        except click.exceptions.Abort:
+        except click.exceptions.Abort as error:
+            signum = stopped_by(error)
+            if signum is not None:  # its cleanup has run; the status says which signal came
+                click.echo(f"pdca: stopped by {signal.Signals(signum).name}", err=True)
+                sys.exit(128 + signum)
             _fail("aborted")
         except click.exceptions.NoArgsIsHelpError as error:
             # "pdca kpi" alone: its whole help on one line was no help (a tester).
@@ -568,8 +578,8 @@ class PdcaGroup(SubGroup):
         except click.ClickException as error:
             # One line: click's lists of choices come as "\n\tplan,\n\tdo" (a tester).
             _fail(" ".join(error.format_message().split()))
-        except KeyboardInterrupt:
-            sys.exit(130)
+        except KeyboardInterrupt as error:
+            sys.exit(128 + (stopped_by(error) or signal.SIGINT))
         except DATABASE_ERRORS as error:  # a read that met a damaged, vanished or busy file
             store = _opened[-1] if _opened else None
             known = database_failure(
@@ -675,6 +685,20 @@ def refuse_unreadable_text(arguments: list[str], environ: Mapping[str, str]) -> 
         except UnicodeEncodeError:
             shown = os.fsencode(text).decode("utf-8", "backslashreplace")
             raise PdcaError(f"{name}: '{printable(shown)}' is not UTF-8 text") from None
+
+
+def refuse_an_unusable_zone(environ: Mapping[str, str]) -> None:
+    """A ``TZ`` the C library takes and Python cannot (an offset of 24 hours or more:
+    ``UTC+24``, ``<+99>-99``) failed every command at its first local date, as a crash
+    with a log each time (a tester). Refused first, in one line."""
+    try:
+        datetime.now().astimezone()
+    except (ValueError, OverflowError):
+        zone = environ.get("TZ", "")
+        raise PdcaError(
+            f"TZ: '{printable(zone)}' is a time zone of 24 hours or more from UTC, which pdca"
+            " cannot use: set TZ to a zone such as UTC or Europe/Paris"
+        ) from None
 
 
 def _silence_stdout() -> None:

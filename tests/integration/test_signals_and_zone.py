@@ -1,0 +1,93 @@
+"""What the process is given from outside: signals, and the time zone.
+
+A command stopped by SIGTERM (timeout, cron wrappers, systemd) or SIGHUP (a closed SSH
+session) cleans up as after a Ctrl-C: an export stopped half way left its hidden temporary
+file behind, and a backup a whole-database copy (a tester)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pdca.tui.stopping import Stopped, stopped_as_interrupted
+
+# An export that is asked to stop once its first piece is written: the signal comes from
+# outside the command's code, as a real one does, at a known point.
+STOPPED_HALF_WAY = """
+import os, signal, sys
+from pdca.db import transfer
+from pdca.tui.cli import main
+
+real = transfer.export_json_parts
+
+def pieces(store, **options):
+    for number, piece in enumerate(real(store, **options)):
+        if number == 1:
+            os.kill(os.getpid(), getattr(signal, sys.argv[1]))
+        yield piece
+
+transfer.export_json_parts = pieces
+if sys.argv[2] == "ignored":
+    signal.signal(getattr(signal, sys.argv[1]), signal.SIG_IGN)  # as nohup leaves SIGHUP
+main(["export", "--out", sys.argv[3]])
+"""
+
+
+def _export_signalled(env: dict[str, str], signame: str, how: str, out: Path):  # type: ignore[no-untyped-def]
+    return subprocess.run(
+        [sys.executable, "-c", STOPPED_HALF_WAY, signame, how, str(out)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_an_export_stopped_half_way_leaves_nothing(env, tmp_path: Path, signame: str) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    done = _export_signalled(env, signame, "default", folder / "e.json")
+    assert done.returncode == 128 + getattr(signal, signame), done.stderr
+    assert done.stderr.strip() == f"pdca: stopped by {signame}"
+    assert list(folder.iterdir()) == []  # no file, no hidden temporary
+
+
+def test_a_hangup_ignored_as_nohup_does_lets_the_export_finish(env, tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    done = _export_signalled(env, "SIGHUP", "ignored", folder / "e.json")
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in folder.iterdir()] == ["e.json"]
+    assert '"actions"' in (folder / "e.json").read_text()
+
+
+def test_the_handlers_before_it_come_back_after() -> None:
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(Stopped) as stopped, stopped_as_interrupted():
+        os.kill(os.getpid(), signal.SIGTERM)
+        signal.sigtimedwait([], 0)  # a point where Python runs the handler
+    assert stopped.value.signum == signal.SIGTERM
+    assert signal.getsignal(signal.SIGTERM) == before
+
+
+@pytest.mark.parametrize("zone", ["UTC+24", "<+99>-99", "EST+30EDT,M3.2.0,M11.1.0"])
+def test_a_zone_python_cannot_hold_is_refused_in_one_line(env, db_path: Path, zone: str) -> None:
+    """The C library takes an offset of 24 hours or more; Python cannot, and every command
+    crashed at its first local date, leaving a crash log each time (a tester's cron)."""
+    from tests.conftest import run_pdca
+
+    before = db_path.read_bytes()
+    done = run_pdca("add", "posix", "--due", "today", env={**env, "TZ": zone})
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"pdca: TZ: '{zone}' is a time zone of 24 hours or more from UTC, which pdca cannot"
+        " use: set TZ to a zone such as UTC or Europe/Paris\n"
+    )
+    assert db_path.read_bytes() == before
+    assert not list((Path(env["HOME"]) / ".local" / "state" / "pdca").glob("crash-*"))
