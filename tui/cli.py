@@ -561,7 +561,10 @@ class PdcaGroup(SubGroup):
             if signum is not None:  # its cleanup has run; the status says which signal came
                 click.echo(f"pdca: stopped by {signal.Signals(signum).name}", err=True)
                 sys.exit(128 + signum)
-            _fail("aborted")
+            if isinstance(error.__cause__, KeyboardInterrupt):  # Ctrl-C: 130, as shells say it
+                click.echo("pdca: aborted", err=True)
+                sys.exit(128 + signal.SIGINT)
+            _fail("aborted")  # end of input at a question
         except click.exceptions.NoArgsIsHelpError as error:
             # "pdca kpi" alone: its whole help on one line was no help (a tester).
             ctx = error.ctx
