@@ -18,7 +18,7 @@ from pdca.db import alerts, convert, kpi_rules, signals, xmr
 from pdca.db.clock import iso, parse_timestamp
 from pdca.db.connection import refuse_database_file
 from pdca.db.errors import InvalidInput, NotFound
-from pdca.db.input_files import Outcome, not_utf8, open_text, read_csv, spool_checked
+from pdca.db.input_files import Outcome, a_few, not_utf8, open_text, read_csv, spool_checked
 from pdca.db.models import (
     STATUS_ORDER,
     Alert,
@@ -523,7 +523,7 @@ def _reading_rows(
         raise InvalidInput(
             "file",
             str(path),
-            f"has unknown columns: {', '.join(map(repr, strange))} (name, at, value[, note])",
+            f"has unknown columns: {a_few([repr(c) for c in strange])} (name, at, value[, note])",
         )
     for line, raw in rows:
         if isinstance(raw, InvalidInput):

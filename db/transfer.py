@@ -34,6 +34,7 @@ from pdca.db.errors import (
 )
 from pdca.db.input_files import (
     Outcome,
+    a_few,
     not_utf8,
     open_text,
     read_csv,
@@ -744,7 +745,7 @@ def _csv_drafts(
         )
     unknown = [name for name in header if name not in (*CSV_IMPORT_COLUMNS, *CSV_COLUMNS)]
     if unknown:
-        raise InvalidInput("file", str(path), f"has unknown columns: {', '.join(unknown)}")
+        raise InvalidInput("file", str(path), f"has unknown columns: {a_few(unknown)}")
     drafts = 0  # how many rows before this one are written: its place among the new ids
     for line, row in rows:
         if isinstance(row, InvalidInput):

@@ -230,6 +230,26 @@ def test_a_csv_the_lenient_reader_would_guess_at_is_refused(
     assert _state(team) == before
 
 
+@pytest.mark.parametrize("command", [("import",), ("kpi", "import")])
+def test_a_header_of_thousands_of_columns_is_refused_in_a_short_line(
+    cli, team: Path, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """A header of 5 000 unknown columns was a 34 KB line on stderr (and one of 200 000 took
+    minutes to check for repeats, a tester): the first few are named, then how many more."""
+    wide = tmp_path / "wide.csv"
+    header = ["title", "name", "at", "value", *(f"c{n}" for n in range(5000)), "x" * 300]
+    wide.write_text(",".join(header) + "\n", encoding="utf-8")
+    before = _state(team)
+    error = assert_one_line_error(cli(*command, str(wide)), "has unknown columns: ")
+    assert "c1" in error and len(error) < 300
+    assert error.rstrip().endswith(("and 4999 more", "and 4997 more (name, at, value[, note])"))
+    assert _state(team) == before
+    twice = tmp_path / "twice.csv"
+    twice.write_text(",".join(["title", *("y" * 100 for _ in range(2)), *header]) + "\n")
+    error = assert_one_line_error(cli(*command, str(twice)), "names a column twice: ")
+    assert "title" in error and f"{'y' * 39}…" in error and len(error) < 300
+
+
 def test_a_csv_from_a_spreadsheet_with_a_bom_imports(cli, team: Path, tmp_path: Path) -> None:
     excel = tmp_path / "excel.csv"
     excel.write_bytes("\ufefftitle,owner\r\nfrom Excel,dana\r\n".encode())
