@@ -66,11 +66,11 @@ def user_data_dir(environ: Mapping[str, str]) -> Path:
 
 def resolve_db_path(option: str | None, environ: Mapping[str, str], cwd: Path) -> ResolvedPath:
     if option:
-        return ResolvedPath(_absolute(option, cwd), "--db")
+        return ResolvedPath(_absolute(option, cwd, "--db"), "--db")
     if environ.get("PDCA_DB"):  # set empty: switched off, as for any variable
         if not environ["PDCA_DB"].strip():
             raise InvalidInput("PDCA_DB", environ["PDCA_DB"], "is not a path")
-        return ResolvedPath(_absolute(environ["PDCA_DB"], cwd), "PDCA_DB")
+        return ResolvedPath(_absolute(environ["PDCA_DB"], cwd, "PDCA_DB"), "PDCA_DB")
     for directory in (cwd, *cwd.parents):
         candidate = directory / DB_NAME
         try:
@@ -91,7 +91,12 @@ def resolve_db_path(option: str | None, environ: Mapping[str, str], cwd: Path) -
         raise NoHome(f"{error}; or name the database with --db or PDCA_DB") from None
 
 
-def _absolute(text: str, cwd: Path) -> Path:
+def _absolute(text: str, cwd: Path, field: str) -> Path:
+    if text.endswith(("/", os.sep)):
+        # Path() drops the slash: "--db newplace/ init" made a file named newplace where a
+        # folder was meant (a tester)
+        in_it = os.path.join(text, DB_NAME)
+        raise InvalidInput(field, text, f"ends in /, as a folder does: name the file ({in_it})")
     path = Path(os.path.expanduser(text))
     return path if path.is_absolute() else cwd / path
 

@@ -163,6 +163,22 @@ def test_where_names_a_folder_as_no_file(cli, tmp_path: Path) -> None:
     assert result.stderr.startswith(f"note: {tmp_path / 'team'} is a folder: every command will")
 
 
+@pytest.mark.parametrize("how", ["--db", "PDCA_DB"])
+def test_a_path_ending_in_a_slash_is_no_file_name(cli, tmp_path: Path, monkeypatch, how) -> None:
+    """``--db newplace/ init`` made a file named newplace where a folder was meant (a
+    tester): refused, naming the file that was perhaps meant, and nothing made."""
+    if how == "PDCA_DB":
+        monkeypatch.setenv("PDCA_DB", "newplace/")
+        result = cli("init")
+    else:
+        result = cli("--db", "newplace/", "init")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"pdca: {how}: 'newplace/' ends in /, as a folder does: name the file (newplace/pdca.db)\n"
+    )
+    assert not (tmp_path / "newplace").exists()
+
+
 def test_where_says_when_nothing_is_there_yet(cli, tmp_path: Path, monkeypatch) -> None:
     """A path with no file, or no folder, was printed as if it were there (a tester)."""
     assert cli("--db", "given.db", "where").stderr == (
