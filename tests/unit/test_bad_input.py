@@ -383,3 +383,17 @@ def test_a_login_with_a_letter_outside_ascii_is_told_the_letters_are_ascii(cli) 
 
     for args in (["add", "x", "--owner", "josé"], ["notify", "prefer", "josé", "mail"]):
         assert "is not a login (ASCII letters, digits" in one_line_error(cli(*args)), args
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["show", "a" * 120_000], ["list", "--limit", "9" * 200], ["move", "1", "x" * 300]],
+)
+def test_a_huge_value_click_refuses_is_cut_in_its_message(cli, db_path: Path, args) -> None:
+    """``pdca show "$(120 KB of a)"`` printed a line of 120 KB (a tester): cut as pdca's own
+    messages cut a value, with its length."""
+    digest = sha256(db_path)
+    error = assert_one_line_error(cli(*args), "pdca: Invalid value for ")
+    huge = max(args, key=len)
+    assert f"'{huge[:50]}...' ({len(huge)} characters)" in error and len(error) < 250
+    assert sha256(db_path) == digest
