@@ -59,6 +59,9 @@ def open_text(path: Path, field: str = "file", *, encoding: str = "utf-8") -> Te
             raise InvalidInput(field, shown, f"is {kind}, not a file")
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
     except FileNotFoundError:
+        if shown == "-":  # as many tools read standard input: not here, and said so
+            why = "does not exist (standard input is not read: save it to a file first)"
+            raise InvalidInput(field, shown, why) from None
         raise InvalidInput(field, shown, "does not exist") from None
     except NotADirectoryError:
         raise InvalidInput(field, shown, "does not exist (a part of it is not a folder)") from None

@@ -220,6 +220,9 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     (["import", "/dev/zero"], ("'/dev/zero' is a device, not a file",)),
     (["kpi", "import", "/dev/zero"], ("'/dev/zero' is a device, not a file",)),
     (["import", "missing/x.csv"], ("missing/x.csv",)),
+    # "-" as other tools take it: said that standard input is not read (a tester)
+    (["import", "-"], ("file: '-' does not exist (standard input is not read",)),
+    (["kpi", "import", "-"], ("file: '-' does not exist (standard input is not read",)),
     # a database that is the kernel's, not a file: not "empty, make it one with init"
     (["--db", "/proc/self/status", "list"], ("/status: not a regular file (the kernel",)),
     (["--db", "/proc/self/status", "init"], ("/status: not a regular file (the kernel",)),
