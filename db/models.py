@@ -117,7 +117,8 @@ def _non_blank(limit: int) -> Callable[[str], str]:
             raise ValueError("is empty")
         if shows_nothing(text):
             raise ValueError(
-                "shows nothing: it holds only blanks, controls or invisible characters"
+                "shows nothing: it holds only blanks, controls, terminal control sequences"
+                " or invisible characters"
             )
         return _at_most(limit)(text)
 

@@ -201,7 +201,7 @@ def test_unknown_kpi_is_caught_as_either_error(store: Store) -> None:
           "--benchmark-source", "x"], "--benchmark-source: 'x' needs a benchmark value"),
         (["kpi", "add", "Cost", "--unit", "EUR", "--baseline", "1", "--target", "2",
           "--baseline-from", "2027-01-01"], "--baseline-from: '2027-01-01' is in the future"),
-        (["alerts", "ack", "1", "\x1b[2J"], "message: '\\x1b[2J' shows nothing"),
+        (["alerts", "ack", "1", "\x1b[2J"], "message: '\\x1b[2J' shows nothing: it holds only blanks, controls, terminal control sequences"),
         (["kpi", "edit", KPI, "--benchmark", "none", "--benchmark-source", "keep?"],
          "--benchmark-source: 'keep?' needs a benchmark value, and --benchmark none clears"),
         (["kpi", "edit", KPI, "--alert", "20"],
