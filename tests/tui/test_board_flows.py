@@ -115,7 +115,7 @@ async def test_write_mine_over_a_card_moved_on_meanwhile_says_the_edit_alone_was
         bob.close()
         await pilot.press("ctrl+s")
         await settle_app(app, pilot)
-        assert isinstance(app.screen, ConflictModal)
+        assert isinstance(app.screen, ConflictModal), [n.message for n in app._notifications]
         await pilot.press("m")
         await settle_app(app, pilot)
         saved = app.context.store.get_action(2)

@@ -651,7 +651,7 @@ async def test_a_move_to_do_after_write_mine_does_not_move_from_a_phase_not_seen
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await _gate_form_saved_after_bob(app, pilot, board_db, bob_moves_it_on)
-        assert isinstance(app.screen, ConflictModal)
+        assert isinstance(app.screen, ConflictModal), [n.message for n in app._notifications]
         await pilot.press("m")
         await settle_app(app, pilot)
         stored = app.context.store.get_action(2)
