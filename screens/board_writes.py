@@ -11,7 +11,7 @@ import functools
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from pdca.db.errors import Conflict, DatabaseBroken, DatabaseBusy, PdcaError
+from pdca.db.errors import Conflict, DatabaseBroken, DatabaseBusy, PdcaError, shell_word
 from pdca.db.store import Store
 from pdca.screens.context import services
 from pdca.widgets.text import literal
@@ -112,8 +112,10 @@ def say_owner_is_new(board: BoardScreen, owner: str) -> None:
     meant for ("Ann" beside ann: the command line asked, the board did not, a tester)."""
     alike = board.store.people_spelled_alike(owner)
     meant = f"; did you mean {literal(alike[0])}?" if alike else ""
+    # What to do about a typo, as the command line's note says it (a new user)
+    undo = f" (a typo? pdca forget {literal(shell_word(owner))} once nothing is theirs)"
     board.notify(
-        f"{literal(owner)} is new to this file: now one of its people{meant}",
+        f"{literal(owner)} is new to this file: now one of its people{undo}{meant}",
         severity="warning",
         timeout=8,
         markup=False,

@@ -28,6 +28,15 @@ def set_field(app, field: str, value: str) -> None:  # type: ignore[no-untyped-d
     app.screen.query_one(f"#{field}", Input).value = value
 
 
+def said_new(login: str, meant: str = "") -> str:
+    """The board's notice of a login new to the file, as the command line's note says it."""
+    also = f"; did you mean {meant}?" if meant else ""
+    return (
+        f"{login} is new to this file: now one of its people"
+        f" (a typo? pdca forget {login} once nothing is theirs){also}"
+    )
+
+
 async def test_plan_to_do_without_due_asks_for_owner_and_due(make_app, board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -47,7 +56,7 @@ async def test_plan_to_do_without_due_asks_for_owner_and_due(make_app, board_db:
         moved = app.context.store.get_action(2)
         assert (moved.phase, moved.owner, moved.due) == ("do", "dana", "2026-11-26")
         assert focused(app) == ("do", 2)
-        assert new_person_notes(app) == ["dana is new to this file: now one of its people"]
+        assert new_person_notes(app) == [said_new("dana")]
 
 
 async def _gate_form_filled(app, pilot) -> None:  # type: ignore[no-untyped-def]
@@ -601,7 +610,7 @@ async def test_an_owner_new_to_the_file_is_said_after_an_edit(make_app, board_db
         await pilot.press("ctrl+u", *"zedd", "ctrl+s")
         await settle_app(app, pilot)
         assert store.get_action(1).owner == "zedd" and store.has_person("zedd")
-        assert new_person_notes(app) == ["zedd is new to this file: now one of its people"]
+        assert new_person_notes(app) == [said_new("zedd")]
         await pilot.press("e", "tab", "ctrl+u", *"carol", "ctrl+s")  # one it knows: no note
         await settle_app(app, pilot)
         assert store.get_action(1).owner == "carol"
@@ -621,13 +630,11 @@ async def test_an_owner_new_to_the_file_is_said_after_adding(make_app, board_db:
         await pilot.press("n", *"Typo owner", "tab", "ctrl+u", *"bbo", "ctrl+s")
         await settle_app(app, pilot)
         assert store.get_action(7).owner == "bbo"
-        assert new_person_notes(app) == ["bbo is new to this file: now one of its people"]
+        assert new_person_notes(app) == [said_new("bbo")]
         await pilot.press("n", *"Case owner", "tab", "ctrl+u", *"Bob", "ctrl+s")
         await settle_app(app, pilot)
         assert store.get_action(8).owner == "Bob"  # a login of its own, as Unix has it
-        assert new_person_notes(app)[-1] == (
-            "Bob is new to this file: now one of its people; did you mean bob?"
-        )
+        assert new_person_notes(app)[-1] == (said_new("Bob", meant="bob"))
 
 
 async def test_an_owner_begun_as_a_known_login_is_asked_about_once(
@@ -652,7 +659,7 @@ async def test_an_owner_begun_as_a_known_login_is_asked_about_once(
         await pilot.press("ctrl+s")  # saved again unchanged: as typed
         await settle_app(app, pilot)
         assert store.get_action(7).owner == "car"
-        assert new_person_notes(app) == ["car is new to this file: now one of its people"]
+        assert new_person_notes(app) == [said_new("car")]
 
 
 async def _owner_zedd_over_bobs_title(app: Any, pilot: Any, board_db: Path) -> None:
@@ -691,7 +698,7 @@ async def test_an_edit_written_over_a_conflict_says_the_owner_is_new(
         await settle_app(app, pilot)
         saved = store.get_action(1)
         assert (saved.title, saved.owner) == ("bob's", "zedd")
-        assert new_person_notes(app) == ["zedd is new to this file: now one of its people"]
+        assert new_person_notes(app) == [said_new("zedd")]
 
 
 async def test_the_check_in_forms_chosen_status_shows_in_its_shape(
