@@ -47,6 +47,10 @@ def base_directory(environ: Mapping[str, str], variable: str, *under_home: str) 
             else f"HOME is not set and uid {os.getuid()} has no passwd entry"
         )
         raise NoHome(f"no home directory: {why} (set HOME, or {variable})")
+    if not os.path.isdir(home):
+        # A daemon's HOME=/nonexistent: root made /nonexistent/.local/share/pdca/pdca.db
+        # there, a home nobody meant (a tester)
+        raise NoHome(f"no home directory: HOME ({home}) is not a folder (set HOME, or {variable})")
     return Path(home, *under_home)
 
 

@@ -489,3 +489,21 @@ def test_help_fits_a_narrow_terminal(cli, monkeypatch, args: list[str]) -> None:
     assert all(len(line.split()) == 1 for line in over), over
     monkeypatch.setenv("COLUMNS", "100")  # a wide one keeps click's own layout
     assert any(len(line) > 40 for line in cli(*args, "--help").stdout.splitlines())
+
+
+@pytest.mark.usefixtures("missing_db")
+def test_a_home_that_is_not_there_is_no_home(cli, tmp_path: Path, monkeypatch) -> None:
+    """A daemon's HOME=/nonexistent: root made /nonexistent/.local/share/pdca/pdca.db, a
+    home nobody meant (a tester). Refused as no home, and nothing made."""
+    gone = tmp_path / "nonexistent"
+    monkeypatch.delenv("PDCA_DB")
+    monkeypatch.delenv("XDG_DATA_HOME")
+    monkeypatch.setenv("HOME", str(gone))
+    monkeypatch.chdir("/")
+    result = cli("add", "x")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"pdca: no home directory: HOME ({gone}) is not a folder (set HOME, or XDG_DATA_HOME);"
+        " or name the database with --db or PDCA_DB\n"
+    )
+    assert not gone.exists()
