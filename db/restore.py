@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pdca.db import backup as backups
-from pdca.db import copies, schema
+from pdca.db import commit_marks, copies, schema
 from pdca.db.access import cannot_reach, describe_owner, login_name, write_advice
 from pdca.db.connection import (
     BUSY_TIMEOUT_SECONDS,
@@ -755,6 +755,7 @@ def _restore_held_alone(
         )
         try:
             source.backup(connection)  # one write transaction on the database
+            commit_marks.committing()  # in: a stop now lets the restore say so
         except sqlite3.Error as error:
             raise _restore_failure(
                 source, source_file, connection, database, error, _drop_kept(before, nothing)
@@ -833,6 +834,7 @@ def _restore_under_others(
     try:
         try:
             source.backup(connection, pages=64 if pages > 64 else 1, progress=under_the_lock)
+            commit_marks.committing()  # in: a stop now lets the restore say so
         except sqlite3.Error as error:
             nothing = _drop_kept(prepared[0][0], prepared[0][2]) if prepared else "nothing restored"
             raise _restore_failure(
@@ -946,6 +948,7 @@ def _link_new(scratch: Path, database: Path) -> None:
     """No database at the path: the checked scratch copy, closed, becomes it, linked into
     place complete, the way a new database is made (db/connection.py)."""
     try:
+        commit_marks.committing()  # a stop now lets the restore finish and say so
         copies.link_into_place(scratch, database)
     except FileExistsError:
         raise DatabaseProblem(

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from pdca.db import convert, models, rules
+from pdca.db import commit_marks, convert, models, rules
 from pdca.db.access import (
     RESTART_TO_WRITE,
     describe_owner,
@@ -600,6 +600,7 @@ class Store:
         transaction = Transaction(self.conn, self.actor, self.clock())
         try:
             yield transaction
+            commit_marks.committing()  # a stop from now on lets the command say what it saved
             self.conn.execute("COMMIT")
             if transaction.tx is not None:
                 self.own_transactions.append(transaction.tx)

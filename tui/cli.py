@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from pdca.db import rules
+from pdca.db import commit_marks, rules
 from pdca.db.errors import (
     DATABASE_ERRORS,
     WHICH_FILE,
@@ -65,7 +65,7 @@ from pdca.tui.output import (
     to_json,
 )
 from pdca.tui.paths import DB_NAME, ResolvedPath, describe_rule, resolve_db_path
-from pdca.tui.stopping import stopped_as_interrupted, stopped_by
+from pdca.tui.stopping import Stopped, stop_requested, stopped_as_interrupted
 
 if TYPE_CHECKING:
     from pdca.db.accountability_models import Followup
@@ -541,6 +541,7 @@ class PdcaGroup(SubGroup):
         extra.pop("standalone_mode", None)
         arguments = sys.argv[1:] if args is None else list(args)
         _opened.clear()  # this run's (the tests run many in one process)
+        commit_marks.forget()
         try:
             if sys.stdout is None:  # started with >&-: whatever it did, nobody would know
                 raise PdcaError("standard output is closed; nothing done")
@@ -556,13 +557,11 @@ class PdcaGroup(SubGroup):
                 _say_left_out()
         except PdcaError as error:
             _fail(str(error))
+        except Stopped as stopped:  # its cleanup has run; the status says which signal came
+            _stopped(stopped.signum)
         except click.exceptions.Abort as error:
-            signum = stopped_by(error)
-            if signum is not None:  # its cleanup has run; the status says which signal came
-                click.echo(f"pdca: stopped by {signal.Signals(signum).name}", err=True)
-                sys.exit(128 + signum)
             if isinstance(error.__cause__, KeyboardInterrupt):  # Ctrl-C: 130, as shells say it
-                click.echo("pdca: aborted", err=True)
+                _say("pdca: aborted")
                 sys.exit(128 + signal.SIGINT)
             _fail("aborted")  # end of input at a question
         except click.exceptions.NoArgsIsHelpError as error:
@@ -581,9 +580,12 @@ class PdcaGroup(SubGroup):
         except click.ClickException as error:
             # One line: click's lists of choices come as "\n\tplan,\n\tdo" (a tester).
             _fail(_long_values_cut(" ".join(error.format_message().split())))
-        except KeyboardInterrupt as error:
-            sys.exit(128 + (stopped_by(error) or signal.SIGINT))
+        except KeyboardInterrupt:
+            sys.exit(128 + signal.SIGINT)
         except DATABASE_ERRORS as error:  # a read that met a damaged, vanished or busy file
+            signum = stop_requested()
+            if signum is not None and not commit_marks.saved():
+                _stopped(signum)  # raised inside one of pdca's SQL functions: SQLite's error
             store = _opened[-1] if _opened else None
             known = database_failure(
                 store.path if store else None, error, snapshot=bool(store and store.snapshot)
@@ -2094,8 +2096,20 @@ def _long_values_cut(message: str) -> str:
 
 def _fail(message: str) -> NoReturn:
     # Messages quote what was typed; a control character in it must not reach the terminal.
-    click.echo(f"pdca: {printable(message)}", err=True)
+    _say(f"pdca: {printable(message)}")
     sys.exit(1)
+
+
+def _stopped(signum: int) -> NoReturn:
+    _say(f"pdca: stopped by {signal.Signals(signum).name}")
+    sys.exit(128 + signum)
+
+
+def _say(line: str) -> None:
+    """A last line on stderr; where that has gone too (a hung-up terminal), the exit status
+    alone tells: the write's failure ended in a traceback (a reviewer)."""
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(line, err=True)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,27 @@
+"""Whether this process is committing, or has committed, a change to a database.
+
+The command line's stop handling (``tui/stopping.py``) reads it: a SIGTERM that comes once a
+change is being committed lets the command finish and say what it saved. Stopped after the
+commit, ``add`` said only "stopped by SIGTERM" (exit 143) with the action in the file, and
+a script that retried on the failure added it twice (a soak).
+"""
+
+from __future__ import annotations
+
+_saved: list[bool] = []
+
+
+def committing() -> None:
+    """Called just before a COMMIT (or a restore's point of no return)."""
+    if not _saved:
+        _saved.append(True)
+
+
+def saved() -> bool:
+    """Whether a change has been (or is being) committed since ``forget``."""
+    return bool(_saved)
+
+
+def forget() -> None:
+    """A new command begins (the tests run many in one process)."""
+    _saved.clear()
