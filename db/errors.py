@@ -6,6 +6,7 @@ Every error's ``str()`` is that one line: it names the field or the thing that w
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from pathlib import Path
 
@@ -229,6 +230,28 @@ def broken_reason(
         if isinstance(known, DatabaseBroken):
             return str(known)
     return None
+
+
+_LONG_WORD = re.compile(r"\S{121,}")
+_CLOSES = {"'": "'", '"': '"', "(": ")"}
+
+
+def long_words_cut(message: str) -> str:
+    """``message`` with every run of more than 120 characters without a blank cut as
+    ``_show`` cuts a value: its first 50, then ``...`` and its length. Click's own messages
+    quote a value whole (``pdca show "$(120 KB of a)"`` printed a line of 120 KB, a tester),
+    and so did an unknown option or an extra argument."""
+
+    def cut(found: re.Match[str]) -> str:
+        word = found.group(0)
+        stripped = word.rstrip(".,;:")  # the sentence's stop after a quoted value
+        tail = word[len(stripped) :]
+        opening = stripped[0] if stripped[0] in _CLOSES else ""
+        closing = _CLOSES.get(opening, "")
+        inner = stripped[len(opening) : -1 if closing and stripped.endswith(closing) else None]
+        return f"{opening}{inner[:50]}...{closing} ({len(inner)} characters){tail}"
+
+    return _LONG_WORD.sub(cut, message)
 
 
 def _show(value: object, *, counted: bool = True) -> str:

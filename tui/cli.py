@@ -34,6 +34,7 @@ from pdca.db.errors import (
     InvalidInput,
     PdcaError,
     database_failure,
+    long_words_cut,
     shell_word,
 )
 from pdca.db.models import (
@@ -579,7 +580,7 @@ class PdcaGroup(SubGroup):
             _fail(no_such_option(error, arguments))
         except click.ClickException as error:
             # One line: click's lists of choices come as "\n\tplan,\n\tdo" (a tester).
-            _fail(_long_values_cut(" ".join(error.format_message().split())))
+            _fail(" ".join(error.format_message().split()))
         except KeyboardInterrupt:
             sys.exit(128 + signal.SIGINT)
         except DATABASE_ERRORS as error:  # a read that met a damaged, vanished or busy file
@@ -2082,21 +2083,9 @@ def _doctor_content(session: Session, as_json: bool) -> None:
 # --------------------------------------------------------------------------- entry point
 
 
-def _long_values_cut(message: str) -> str:
-    """Click's message with a long value it quotes cut as pdca's own are: ``pdca show
-    "$(120 KB of a)"`` printed a line of 120 KB (a tester)."""
-    import re
-
-    def cut(found: re.Match[str]) -> str:
-        value = found.group(1)
-        return f"'{value[:50]}...' ({len(value)} characters)"
-
-    return re.sub(r"'([^']{121,})'", cut, message)
-
-
 def _fail(message: str) -> NoReturn:
     # Messages quote what was typed; a control character in it must not reach the terminal.
-    _say(f"pdca: {printable(message)}")
+    _say(f"pdca: {long_words_cut(printable(message))}")
     sys.exit(1)
 
 
