@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pdca.db import accountability_rules as arules
-from pdca.db import convert, rules, xmr
+from pdca.db import clock, convert, rules, xmr
 from pdca.db.accountability_models import (
     DIGEST_KINDS,
     FOLLOWUP_RESULTS,
@@ -501,8 +501,7 @@ def log_page(
 
 def day_start(day: date) -> str:
     """The stored moment a local day starts at (times are stored in UTC)."""
-    local = datetime.combine(day, datetime.min.time()).astimezone()
-    return iso(local)
+    return iso(clock.day_start(day))
 
 
 # --------------------------------------------------------------------------- stand-ups

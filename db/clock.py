@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from pdca.db.dates import OUT_OF_RANGE, in_range
 from pdca.db.errors import InvalidInput
 
 Clock = Callable[[], datetime]
+NOT_A_TIME = "is not an ISO-8601 time (like 2026-11-23T09:30:00Z)"
 
 
 def system_clock() -> datetime:
@@ -37,17 +38,18 @@ def parse_timestamp(
         # "not an ISO-8601 time" and looked for what was wrong with the format).
         # The example only where the form was wrong: after "not a real date" it read as the
         # date pdca had made of it (a tester).
-        why = (
-            "is not a real date"
-            if _no_such_day(raw)
-            else "is not an ISO-8601 time (like 2026-11-23T09:30:00Z)"
-        )
+        why = "is not a real date" if _no_such_day(raw) else NOT_A_TIME
         raise InvalidInput(field, text, why) from None
     # The local date is checked before the shift to UTC, which would overflow at year 1,
     # and the UTC one after it (9998-12-31T23:59-23:59 is already 9999 in UTC).
     in_range(parsed.date(), text, field)
     if parsed.tzinfo is None and not local:
         parsed = parsed.replace(tzinfo=UTC)
+    elif parsed.tzinfo is None and len(raw) == 10:
+        try:
+            parsed = day_start(parsed.date())  # its first moment, a midnight skipped or not
+        except (OverflowError, ValueError):  # the local clock cannot hold it (year 1, 9999)
+            raise InvalidInput(field, text, OUT_OF_RANGE) from None
     elif parsed.tzinfo is None and len(raw) != 10 and not either_fold:
         _refuse_unclear_local(parsed, text, field)
     try:
@@ -161,6 +163,16 @@ def local_day(stamp: str) -> str:
         return moment.astimezone().date().isoformat()
     except (ValueError, OverflowError):  # set by hand past the schema, or year 9999: as stored
         return stamp[:10]
+
+
+def day_start(day: date) -> datetime:
+    """The first moment of ``day`` on this process's clock, as an aware local datetime. Where
+    the clock skips midnight (Santiago's summer time begins at 00:00) the day begins at
+    01:00: a plain ``astimezone`` made it 23:00 of the day before (a reviewer)."""
+    naive = datetime.combine(day, time())
+    moments = {naive.replace(fold=fold).astimezone() for fold in (0, 1)}
+    on_the_day = [moment for moment in moments if moment.date() == day]
+    return min(on_the_day or moments)
 
 
 def iso(moment: datetime) -> str:

@@ -10,7 +10,7 @@ from pdca.db.errors import InvalidInput
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _RELATIVE = re.compile(r"^([+-])([0-9]+)([dwm])$")
-_HINT = (
+NOT_A_DATE = (
     "is not a date (use YYYY-MM-DD, today, tomorrow, yesterday, +3d, +2w, +1m, a weekday,"
     " next fri, eow or eom)"
 )
@@ -85,7 +85,7 @@ def _parse(text: str, today: date, field: str, back: bool = False) -> date:
             return date.fromisoformat(raw)
         except ValueError:
             raise InvalidInput(field, text, "is not a real date") from None
-    raise InvalidInput(field, text, _HINT)
+    raise InvalidInput(field, text, NOT_A_DATE)
 
 
 def _add_months(start: date, months: int, text: str, field: str) -> date:

@@ -268,17 +268,19 @@ def given_moment(session: Session, field_name: str, text: str) -> datetime:
     every date here is typed (``yesterday``, ``mon``: the last one, ``-2d``), meaning its
     first moment on their clock, as a bare date does. ``kpi record --at yesterday`` was
     refused while ``--due yesterday`` was taken (a new user)."""
-    from pdca.db.clock import parse_given_time, parse_timestamp
-    from pdca.db.dates import parse_date
+    from pdca.db.clock import NOT_A_TIME, parse_given_time, parse_timestamp
+    from pdca.db.dates import NOT_A_DATE, parse_date
 
     try:
         return parse_given_time(text, field_name)
     except InvalidInput as not_a_time:
         try:
             day = parse_date(text, session.today(), field_name, back=True)
-        except InvalidInput:
-            if "ISO-8601" not in not_a_time.why:  # "is not a real date", out of range: as said
+        except InvalidInput as not_a_day:
+            if not_a_time.why != NOT_A_TIME:  # a time's shape, wrong: "not a real date"
                 raise not_a_time from None
+            if not_a_day.why != NOT_A_DATE:  # a day's words, out of range ("-400000d")
+                raise not_a_day from None
             raise InvalidInput(field_name, text, _NOT_A_MOMENT) from None
     return parse_timestamp(day.isoformat(), field_name, local=True)
 

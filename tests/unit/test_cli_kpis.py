@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -382,6 +383,25 @@ def test_an_at_without_a_zone_is_the_persons_own_time(ok, js, kpi, monkeypatch) 
         assert ok("kpi", "record", KPI, "32", "--at", "2026-11-21T10:00:00Z").stdout.endswith(
             "at 2026-11-21T10:00:00Z\n"
         )
+    finally:
+        monkeypatch.setenv("TZ", "UTC")  # as the env fixture set it, the clock read again
+        time.tzset()
+
+
+def test_a_day_whose_midnight_the_clock_skips_begins_when_it_does(ok, kpi, monkeypatch) -> None:
+    """Santiago's summer time begins at 00:00 on 2026-09-06 (clocks go to 01:00): a reading
+    for that day landed at 23:00 the day before (a reviewer). It is the day's first moment,
+    01:00 -03, as ``standup --since`` begins it too."""
+    monkeypatch.setenv("TZ", "America/Santiago")
+    try:
+        time.tzset()
+        # the 6th begins at 01:00 -03, the 5th at 00:00 -04: both 04:00 in UTC
+        for day in ("2026-09-06", "2026-09-05"):
+            said = ok("kpi", "record", KPI, "30", "--at", day).stdout
+            assert said.endswith(f"at {day}T04:00:00Z\n")
+        from pdca.db.accountability import day_start
+
+        assert day_start(date(2026, 9, 6)) == "2026-09-06T04:00:00Z"
     finally:
         monkeypatch.setenv("TZ", "UTC")  # as the env fixture set it, the clock read again
         time.tzset()
