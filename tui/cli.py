@@ -1078,14 +1078,15 @@ def demo(session: Session, size: str, fresh: bool) -> None:
 @click.option(
     "--owner",
     metavar="LOGIN",
-    help="The one person accountable (default: nobody yet; moving it to Do needs one).",
+    help="The one person accountable (default: nobody yet; Do needs one, and a due date).",
 )
 @click.option(
     "--phase",
-    type=click.Choice(PHASES),
+    type=click.Choice(PHASES),  # all four: check or act is refused saying why, not only no
+    metavar="[plan|do]",
     default="plan",
     show_default=True,
-    help="Where it starts: plan or do (Check and Act are reached by moving it).",
+    help="Where it starts (Check and Act are reached by moving it; Do needs --owner and --due).",
 )
 @click.option(
     "--due", metavar="DATE", help="YYYY-MM-DD, today, tomorrow, +3d, +2w, fri, next fri, eow, eom."

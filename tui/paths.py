@@ -99,7 +99,7 @@ def _absolute(text: str, cwd: Path, field: str) -> Path:
     if text.endswith(("/", os.sep)):
         # Path() drops the slash: "--db newplace/ init" made a file named newplace where a
         # folder was meant (a tester)
-        in_it = os.path.join(text, DB_NAME)
+        in_it = os.path.join(text.rstrip("/" + os.sep) or os.sep, DB_NAME)
         raise InvalidInput(field, text, f"ends in /, as a folder does: name the file ({in_it})")
     path = Path(os.path.expanduser(text))
     return path if path.is_absolute() else cwd / path
