@@ -676,6 +676,18 @@ class Store:
         changed it, when and how."""
         return self.changed_since(entity, int(row["id"]), since_version)
 
+    def why_gone(self, entity: str, entity_id: int) -> Conflict | None:
+        """Who took away a record that was once in the file, when and how (an undo of its
+        creation, a restore of a copy without it); None for an id never issued. The command
+        line said only "no action #25" after a colleague's restore took it (a soak)."""
+        issued = self.conn.execute(
+            "SELECT seq FROM sqlite_sequence WHERE name = ?", (TABLES[entity],)
+        ).fetchone()
+        if issued is None or entity_id > issued[0]:
+            return None
+        gone = self.changed_since(entity, entity_id)
+        return gone if gone.by is not None else None
+
     def changed_since(
         self, entity: str, entity_id: int, since_version: int | None = None
     ) -> Conflict:

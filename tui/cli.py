@@ -26,12 +26,14 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from pdca.db import commit_marks, rules
+from pdca.db.dates import minute_utc
 from pdca.db.errors import (
     DATABASE_ERRORS,
     WHICH_FILE,
     DatabaseProblem,
     GateUnmet,
     InvalidInput,
+    NotFound,
     PdcaError,
     database_failure,
     long_words_cut,
@@ -559,7 +561,7 @@ class PdcaGroup(SubGroup):
             finally:
                 _say_left_out()
         except PdcaError as error:
-            _fail(str(error))
+            _fail(str(error) + _how_gone(error))
         except Stopped as stopped:  # its cleanup has run; the status says which signal came
             _stopped(stopped.signum)
         except click.exceptions.Abort as error:
@@ -2084,6 +2086,36 @@ def _doctor_content(session: Session, as_json: bool) -> None:
 
 
 # --------------------------------------------------------------------------- entry point
+
+
+def _how_gone(error: PdcaError) -> str:
+    """`` (ben 2026-12-04 10:00: restored from pdca.20261204.db)`` after "no action #25" for
+    an action that was in the file, as the board's form says it: after a colleague's forced
+    restore the command line said only "no action #25" (a soak)."""
+    if not (isinstance(error, NotFound) and error.kind == "action" and _opened):
+        return ""
+    if not isinstance(error.key, int):
+        return ""
+    from pdca.db.store import Store
+
+    used = _opened[-1]
+    try:  # the command's own connection is closed by now: a look of its own
+        again = Store.open(used.path, actor=used.actor, clock=used.clock) if used.path else None
+    except (PdcaError, *DATABASE_ERRORS):  # a file that cannot say: the message alone
+        return ""
+    if again is None:
+        return ""
+    try:
+        gone = again.why_gone("action", error.key)
+    except (PdcaError, *DATABASE_ERRORS):
+        return ""
+    finally:
+        again.close()
+    if gone is None:
+        return ""
+    when = f" {minute_utc(gone.at)}" if gone.at else ""
+    what = f": {printable(gone.what)}" if gone.what else ""
+    return f" (gone: {printable(gone.by or '')}{when}{what})"
 
 
 def _fail(message: str) -> NoReturn:

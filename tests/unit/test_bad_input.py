@@ -409,3 +409,16 @@ def test_a_huge_value_is_cut_in_its_message(cli, db_path: Path, args, shown: str
     error = assert_one_line_error(cli(*args), shown.format(huge[:50], len(huge)))
     assert len(error) < 250
     assert sha256(db_path) == digest
+
+
+def test_an_action_that_was_there_is_said_gone_by_whom_and_how(cli, ok, db_path: Path) -> None:
+    """After a colleague's forced restore the command line said only "no action #25" (a
+    soak); the board's form says who took it and how, and so does the command line now. An
+    id never issued is only not there."""
+    ok("add", "taken back")
+    ok("undo")
+    assert_one_line_error(
+        cli("show", "1"), "pdca: no action #1 (gone: alice 2026-11-23 09:00 UTC: undid added #1"
+    )
+    error = assert_one_line_error(cli("move", "2", "do"), "pdca: no action #2")
+    assert "gone" not in error
