@@ -2089,9 +2089,9 @@ def _doctor_content(session: Session, as_json: bool) -> None:
 
 
 def _how_gone(error: PdcaError) -> str:
-    """`` (ben 2026-12-04 10:00: restored from pdca.20261204.db)`` after "no action #25" for
-    an action that was in the file, as the board's form says it: after a colleague's forced
-    restore the command line said only "no action #25" (a soak)."""
+    """`` (gone: ben 2026-12-04 10:00 UTC: restored from pdca.20261204.db)`` after "no
+    action #25" for an action that was in the file, as the board's form says it: after a
+    colleague's forced restore the command line said only "no action #25" (a soak)."""
     if not (isinstance(error, NotFound) and error.kind == "action" and _opened):
         return ""
     if not isinstance(error.key, int):
