@@ -341,7 +341,7 @@ class PdcaApp(App[None]):
     def exit_on_signal(self, return_code: int) -> None:
         """SIGHUP or SIGTERM: end as q does, what is typed in an open form printed at exit
         (it went without a word, a reviewer's kill)."""
-        self.left_typed = [words for words in map(typed_words, self.screen_stack) if words]
+        self._keep_typed()
         self.exit(return_code=return_code)
 
     def action_suspend_process(self) -> None:
@@ -458,7 +458,13 @@ class PdcaApp(App[None]):
             return
         self.context.broken = reason
         self._stop_presence.set()
+        self._keep_typed()
         self.exit(return_code=1, message=Text(f"pdca: {reason}"))
+
+    def _keep_typed(self) -> None:
+        """What is typed in open forms, printed at exit: the file renamed under the board
+        ended it, and a check-in being typed went without a word (a tester)."""
+        self.left_typed = [words for words in map(typed_words, self.screen_stack) if words]
 
     def _handle_exception(self, error: Exception) -> None:
         """Textual hands every exception a handler, timer or worker let through to this
@@ -469,6 +475,7 @@ class PdcaApp(App[None]):
             if self.context.broken is None:
                 self.context.broken = reason
                 self._stop_presence.set()
+                self._keep_typed()
                 self._return_code = 1
                 self._exit_renderables.append(Text(f"pdca: {reason}"))
             # As Textual's own handler does: the handler that raised cannot go on, and a test

@@ -1335,3 +1335,30 @@ async def test_a_kept_check_in_on_an_action_done_since_is_said_and_let_go_at_the
         assert _notes(app)[-1].endswith(
             "not saved: check-in on #1 (on-track): 'typed while it was locked'"
         )
+
+
+async def test_a_file_renamed_under_an_open_form_prints_what_was_typed(
+    make_app, board_db: Path
+) -> None:
+    """The file renamed while a check-in was being typed ended the board (exit 1, its one
+    line), and the typed text went without a word, where a quit or a hang-up prints it (a
+    tester). It is printed at exit too."""
+    from pdca.screens.dialogs import CheckinModal
+    from pdca.tui.app import _unsaved_lines
+
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, CheckinModal)
+        app.screen.query_one("#message", Input).value = "typed before the rename"
+        board_db.rename(board_db.with_name("moved.db"))
+        app.check_for_changes()
+        await pilot.pause()
+    assert app.return_code == 1
+    lines = _unsaved_lines(app)
+    assert any(
+        line.startswith("pdca: not saved (typed in a form open at quit):")
+        and "typed before the rename" in line
+        for line in lines
+    ), lines
