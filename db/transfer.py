@@ -648,12 +648,14 @@ def _dangling_reference(conn: sqlite3.Connection) -> str | None:
 
 def _append_csv(store: Store, path: Path, stream: TextIO, today: date) -> str:
     entered_in_do: list[int] = []
-    drafts = _csv_drafts(path, stream, today, _startable(store), entered_in_do)
+    exported: list[tuple[int, str]] = []
+    drafts = _csv_drafts(path, stream, today, _startable(store), entered_in_do, exported)
     with spool_checked(path, _as_values(drafts), "written") as rows:
         if not rows.count:
             done = f" ({rows.skipped} done, skipped)" if rows.skipped else ""
             raise InvalidInput("file", str(path), f"has no open action to add{done}")
         first, last = store.add_actions(_as_drafts(rows))
+    again = _already_here(store, exported, first)
     added = f"#{first}" if first == last else f"#{first}..#{last}"
     summary = f"{rows.count} action{'s' if rows.count != 1 else ''} added ({added})"
     rows_word = "row" if rows.skipped == 1 else "rows"
@@ -666,7 +668,30 @@ def _append_csv(store: Store, path: Path, stream: TextIO, today: date) -> str:
             f"; {len(entered_in_do)} that {were} in Check or Act came in as Do ({_ids(ids)}):"
             " the check-ins and verdicts those phases need are not in a CSV"
         )
-    return summary + skipped + lowered
+    twice = ""
+    if again:
+        # The same export imported twice added every action again without a word, where kpi
+        # import skips the readings it holds (a tester): said, with the way back.
+        were = "was" if again == 1 else "were"
+        twice = (
+            f"; {again} of them {were} here already, by id and title (imported before? pdca undo"
+            " takes this import back)"
+        )
+    return summary + skipped + lowered + twice
+
+
+def _already_here(store: Store, exported: list[tuple[int, str]], first: int) -> int:
+    """How many of an export's rows (its ids and titles) name an action the file held
+    before this import, by the same id and title: each look-up by the primary key."""
+    held = 0
+    for start in range(0, len(exported), 500):
+        batch = dict(exported[start : start + 500])
+        marks = ",".join("?" * len(batch))
+        found = store.conn.execute(
+            f"SELECT id, title FROM actions WHERE id < ? AND id IN ({marks})", (first, *batch)
+        )
+        held += sum(1 for action_id, title in found if batch.get(action_id) == title)
+    return held
 
 
 def _ids(numbers: list[int]) -> str:
@@ -724,6 +749,7 @@ def _csv_drafts(
     today: date,
     startable: Callable[[ActionDraft], None],
     entered_in_do: list[int],
+    exported: list[tuple[int, str]],
 ) -> Iterator[Outcome[ActionDraft]]:
     """Each row's line and its draft, the error that refused it, or None for a done row.
 
@@ -771,6 +797,8 @@ def _csv_drafts(
         else:
             if lowered:
                 entered_in_do.append(drafts)
+            if from_export and values.get("id", "").strip().isdigit():
+                exported.append((int(values["id"]), draft.title))  # imported before? (below)
             drafts += 1
             yield line, draft
 

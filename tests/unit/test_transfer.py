@@ -618,6 +618,27 @@ def test_an_exported_csv_imports_again_its_check_and_act_work_as_do(cli, tmp_pat
     ]
 
 
+def test_an_export_imported_twice_says_its_actions_were_here_already(cli, tmp_path):
+    """The same CSV export imported again added every action a second time without a word,
+    where kpi import skips the readings it holds (a tester): said, with the way back. Into
+    another file, where other actions have those ids, nothing is said."""
+    for title in ("one", "two"):
+        assert cli("add", title).exit_code == 0
+    exported = tmp_path / "actions.csv"
+    exported.write_text(cli("export", "--format", "csv").stdout, encoding="utf-8")
+    again = cli("import", str(exported))
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout == (
+        f"imported {exported}: 2 actions added (#3..#4); 2 of them were here already, by id"
+        " and title (imported before? pdca undo takes this import back)\n"
+    )
+    other = tmp_path / "other.db"
+    assert cli("--db", str(other), "init").exit_code == 0
+    assert cli("--db", str(other), "add", "not one").exit_code == 0
+    first = cli("--db", str(other), "import", str(exported))
+    assert first.stdout == f"imported {exported}: 2 actions added (#2..#3)\n", first.stderr
+
+
 def test_a_hand_written_csv_with_an_id_column_still_may_not_start_in_check(cli, tmp_path):
     csv_file = tmp_path / "hand.csv"
     csv_file.write_text("id,title,owner,phase,due\n,Hand row,alice,check,2027-01-10\n")
