@@ -141,7 +141,7 @@ def _check_space(path: Path) -> Check:
             size += os.stat(name).st_size
     said = f"{_megabytes(free)} free in {path.parent}"
     if free < SPACE_LOW:
-        return Check("disk", False, f"{said}: writes may be refused (the disk is full); free some")
+        return Check("disk", False, f"{said}: writes may be refused when it fills; free some")
     if free < size:
         return Check(
             "disk",
@@ -194,12 +194,17 @@ def _with_backups(path: Path, checks: list[Check], now: datetime) -> list[Check]
     if folder.exists() and not os.access(folder, os.R_OK | os.X_OK):
         detail = f"you may not look in {folder} ({describe_owner(folder)})"
         return [*checks, Check("backup", True, detail, warning=True)]
-    backups = [b for b in list_backups(path) if not b.before_restore]
+    found = list_backups(path)
+    backups = [b for b in found if not b.before_restore]
     if not backups:
         # A warning, not a failure: a new or private file has none yet, and is healthy.
+        # The copy a restore kept is named: "none yet" beside it read as if it were not
+        # there (two testers).
+        kept = next((b.path.name for b in found if b.before_restore), None)
+        beside = f" (only {kept}, kept by a restore)" if kept else ""
         detail = (
-            f"none yet in {folder}: make one with pdca --db {shell_word(path)} backup, "
-            "hourly from cron (README: Backups and restore)"
+            f"none yet in {folder}{beside}: make one with pdca --db {shell_word(path)} backup,"
+            " hourly from cron (README: Backups and restore)"
         )
         return [*checks, Check("backup", True, detail, warning=True)]
     newest = backups[0]

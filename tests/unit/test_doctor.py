@@ -165,7 +165,7 @@ def test_a_group_writable_file_in_a_folder_its_group_may_not_write_is_reported(
 @pytest.mark.parametrize(
     ("free", "ok", "warning", "said"),
     [
-        (3 * 4096, False, False, "writes may be refused (the disk is full); free some"),
+        (3 * 4096, False, False, "writes may be refused when it fills; free some"),
         (300 * 4096, True, True, "less than the database's"),
         (10**6 * 4096, True, False, "4.1 GB free in"),
     ],
@@ -614,3 +614,15 @@ def test_a_file_that_is_not_pdcas_gets_no_backup_advice(tmp_path: Path) -> None:
         " meant? pdca where says which file pdca uses and why",
     )
     assert "backup" not in checks
+
+
+def test_no_backup_yet_names_the_copy_a_restore_kept(cli, db_path: Path, tmp_path: Path) -> None:
+    """After a restore from a copy kept elsewhere, doctor said "none yet in .../backups"
+    beside the copy the restore kept there, as if it were not (two testers)."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    assert cli("backup", str(elsewhere / "copy.db")).exit_code == 0
+    assert cli("restore", str(elsewhere / "copy.db")).exit_code == 0
+    (kept,) = (db_path.parent / "backups").glob("*.before-restore.db")
+    said = cli("doctor").stdout
+    assert f"none yet in {db_path.parent / 'backups'} (only {kept.name}, kept by a restore)" in said
