@@ -251,12 +251,24 @@ def _open_source(source: Path) -> tuple[sqlite3.Connection, int]:
     except sqlite3.Error as error:
         connection.close()
         raise InvalidInput(
-            "FILE", str(source), copies.copy_failure(error) + "; nothing restored"
+            "FILE", str(source), copies.copy_failure(error) + _an_export(source)
         ) from None
     if problem is not None:
         connection.close()
-        raise InvalidInput("FILE", str(source), problem + "; nothing restored")
+        raise InvalidInput("FILE", str(source), problem + _an_export(source))
     return connection, version
+
+
+def _an_export(source: Path) -> str:
+    """``; nothing restored``, and for an export the command that reads one (a tester gave
+    restore the JSON export a backup had not been)."""
+    suffix, name = source.suffix.lower(), shell_word(str(source))
+    if suffix == ".json":
+        into = "a JSON export goes into a new file: pdca --db NEW.db import"
+        return f"; nothing restored ({into} {name})"
+    if suffix == ".csv":
+        return f"; nothing restored (a CSV's actions are added by pdca import {name})"
+    return "; nothing restored"
 
 
 def _others(database: Path, filesystem: str, now: datetime) -> list[str]:

@@ -1110,3 +1110,24 @@ def test_a_backup_sweeps_old_leftovers_beside_the_database_and_in_its_folder(db:
     make_backup(db, T0 + timedelta(hours=1))
     assert not beside.exists() and not within.exists()
     assert backups.temporaries_of(db) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "hint"),
+    [
+        ("export.json", "(a JSON export goes into a new file: pdca --db NEW.db import "),
+        ("actions.csv", "(a CSV's actions are added by pdca import "),
+    ],
+)
+def test_restore_of_an_export_names_the_command_that_reads_one(
+    cli, db_path: Path, tmp_path: Path, name: str, hint: str
+) -> None:
+    """A tester gave restore the JSON export a backup had not been: "is not a SQLite
+    database; nothing restored", and no word of pdca import."""
+    export = tmp_path / name
+    assert cli("export", "--out", str(export)).exit_code == 0
+    before = db_path.read_bytes()
+    result = cli("restore", str(export))
+    assert result.exit_code == 1
+    assert f"is not a SQLite database; nothing restored {hint}{export})" in result.stderr
+    assert db_path.read_bytes() == before
