@@ -254,6 +254,17 @@ def long_words_cut(message: str) -> str:
     return _LONG_WORD.sub(cut, message)
 
 
+def one_readable_line(message: str, most: int = 2000) -> str:
+    """``message`` with its long words cut, and, still past ``most`` characters (a value of
+    many short words: "ab ab ab ..." of 100 KB, a retrial), its middle left out: its start
+    names what was wrong, its end says why."""
+    message = long_words_cut(message)
+    if len(message) <= most:
+        return message
+    # room for a message that names several long paths whole (a restore's advice)
+    return f"{message[:1400]} ... ({len(message) - 1800} characters) ... {message[-400:]}"
+
+
 def _show(value: object, *, counted: bool = True) -> str:
     """Quote a value for a message, cutting very long ones so the message stays one line (with
     its length, unless ``counted`` is off)."""

@@ -767,7 +767,6 @@ def _restore_held_alone(
         )
         try:
             source.backup(connection)  # one write transaction on the database
-            commit_marks.committing()  # in: a stop now lets the restore say so
         except sqlite3.Error as error:
             raise _restore_failure(
                 source, source_file, connection, database, error, _drop_kept(before, nothing)
@@ -846,7 +845,6 @@ def _restore_under_others(
     try:
         try:
             source.backup(connection, pages=64 if pages > 64 else 1, progress=under_the_lock)
-            commit_marks.committing()  # in: a stop now lets the restore say so
         except sqlite3.Error as error:
             nothing = _drop_kept(prepared[0][0], prepared[0][2]) if prepared else "nothing restored"
             raise _restore_failure(
@@ -895,6 +893,12 @@ def _keep_and_prepare(
             f"{database}: preparing the copy (its id counters, its history) failed "
             f"({error}); {_drop_kept(before, nothing)}"
         ) from None
+    except BaseException:  # stopped (SIGTERM, Ctrl-C): nothing restored, so nothing kept
+        _drop_kept(before, nothing)  # each stopped try had left a whole copy (a retrial)
+        raise
+    # From here the copy goes in whole: a stop lets the restore finish and say so. Marked
+    # after the copy, a stop that came during it was raised once it was in (a retrial).
+    commit_marks.committing()
     return before, not_kept, nothing
 
 

@@ -685,6 +685,15 @@ class Store:
         ).fetchone()
         if issued is None or entity_id > issued[0]:
             return None
+        # Its own removal, when the log holds it: a restore since then did not take it (an
+        # action undone before the backup was restored from was said to be the restore's)
+        removed = self.conn.execute(
+            "SELECT actor, at, summary FROM events WHERE entity = ? AND entity_id = ?"
+            " AND op = 'delete' ORDER BY id DESC LIMIT 1",
+            (entity, entity_id),
+        ).fetchone()
+        if removed is not None:
+            return Conflict(entity, entity_id, removed["actor"], removed["at"], removed["summary"])
         gone = self.changed_since(entity, entity_id)
         return gone if gone.by is not None else None
 

@@ -1185,7 +1185,9 @@ def _quit_when_hung_up(app: PdcaApp) -> None:
         with contextlib.suppress(RuntimeError):  # the loop closed in between: it has ended
             loop.call_soon_threadsafe(partial(app.exit_on_signal, 128 + signum))
 
-    for signum in (signal.SIGHUP, signal.SIGTERM):
+    # SIGINT too (a kill -INT: in the board ctrl+c is a key): the command line's handler
+    # (tui/stopping.py) raised into Textual's loop
+    for signum in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, quit_as_asked)
 
 

@@ -36,7 +36,7 @@ from pdca.db.errors import (
     NotFound,
     PdcaError,
     database_failure,
-    long_words_cut,
+    one_readable_line,
     shell_word,
 )
 from pdca.db.models import (
@@ -554,7 +554,7 @@ class PdcaGroup(SubGroup):
             refuse_unreadable_text(arguments, os.environ)
             refuse_an_unusable_zone(os.environ)
             try:
-                with stopped_as_interrupted():
+                with stopped_as_interrupted(process_ends=_PROCESS_ENDS_AFTER[0]):
                     return super().main(
                         arguments, prog_name or "pdca", standalone_mode=False, **extra
                     )
@@ -2120,12 +2120,17 @@ def _how_gone(error: PdcaError) -> str:
 
 def _fail(message: str) -> NoReturn:
     # Messages quote what was typed; a control character in it must not reach the terminal.
-    _say(f"pdca: {long_words_cut(printable(message))}")
+    _say(f"pdca: {one_readable_line(printable(message))}")
     sys.exit(1)
 
 
 def _stopped(signum: int) -> NoReturn:
-    _say(f"pdca: stopped by {signal.Signals(signum).name}")
+    # Ctrl-C as shells say it: no blank line first, as click had written one
+    _say(
+        "pdca: aborted"
+        if signum == signal.SIGINT
+        else f"pdca: stopped by {signal.Signals(signum).name}"
+    )
     sys.exit(128 + signum)
 
 
@@ -2136,8 +2141,13 @@ def _say(line: str) -> None:
         click.echo(line, err=True)
 
 
+# The console script's process ends when its command does (tests run many in one process)
+_PROCESS_ENDS_AFTER = [False]
+
+
 def main(argv: list[str] | None = None) -> None:
     """The console script's entry point."""
+    _PROCESS_ENDS_AFTER[0] = True
     _never_world_writable()
     _streams_for_any_text()
     cli.main(argv)

@@ -96,11 +96,11 @@ def resolve_db_path(option: str | None, environ: Mapping[str, str], cwd: Path) -
 
 
 def _absolute(text: str, cwd: Path, field: str) -> Path:
-    if text.endswith(("/", os.sep)):
+    if text.endswith(("/", os.sep)) or os.path.basename(text) in (".", ".."):
         # Path() drops the slash: "--db newplace/ init" made a file named newplace where a
         # folder was meant (a tester)
-        in_it = os.path.join(text.rstrip("/" + os.sep) or os.sep, DB_NAME)
-        raise InvalidInput(field, text, f"ends in /, as a folder does: name the file ({in_it})")
+        in_it = os.path.join(os.path.normpath(text), DB_NAME)
+        raise InvalidInput(field, text, f"names a folder, not a file: name the file ({in_it})")
     path = Path(os.path.expanduser(text))
     return path if path.is_absolute() else cwd / path
 

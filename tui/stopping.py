@@ -1,4 +1,4 @@
-"""A command stopped by SIGTERM or SIGHUP unwinds, so its cleanup runs.
+"""A command stopped by SIGTERM, SIGHUP or Ctrl-C unwinds, so its cleanup runs.
 
 SIGTERM (what ``timeout``, cron wrappers and systemd send) and SIGHUP (a closed SSH session)
 ended the process at once: an export's hidden ``.e.json.PID.tmp`` and a backup's whole-database
@@ -17,13 +17,19 @@ ignored.
 from __future__ import annotations
 
 import signal
+import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sys import UnraisableHookArgs
 
 from pdca.db import commit_marks
 
-STOPPING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+STOPPING_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 
 _requested: list[int] = []  # the first stopping signal since the command began
 
@@ -54,9 +60,12 @@ def stop_requested() -> int | None:
 
 
 @contextmanager
-def stopped_as_interrupted() -> Iterator[None]:
-    """Within it, SIGTERM and SIGHUP raise ``Stopped``; the handlers before it come back after
-    (the tests run many commands in one process, the board sets its own inside)."""
+def stopped_as_interrupted(*, process_ends: bool = False) -> Iterator[None]:
+    """Within it, SIGTERM, SIGHUP and SIGINT (Ctrl-C) raise ``Stopped``; the handlers before
+    it come back after (the tests run many commands in one process, the board sets its own
+    inside). ``process_ends``: the process ends after it (the console script); once a change
+    is saved, a stop in its last moments is ignored: the default handler killed it there,
+    its reply printed, status -15 (a retrial)."""
     if threading.current_thread() is not threading.main_thread():  # only it may set them
         yield
         return
@@ -65,10 +74,22 @@ def stopped_as_interrupted() -> Iterator[None]:
     for signum, handler in previous.items():
         if handler is not signal.SIG_IGN:
             signal.signal(signum, _stop)
+    unraisable = sys.unraisablehook
+    sys.unraisablehook = partial(_quiet_if_stopped, unraisable)
     try:
         yield
         if _requested and not commit_marks.saved():
             raise Stopped(_requested[0])  # raised inside SQLite and swallowed there: it stops
     finally:
+        sys.unraisablehook = unraisable
+        saved = process_ends and commit_marks.saved()
         for signum, handler in previous.items():
-            signal.signal(signum, handler)
+            signal.signal(signum, signal.SIG_IGN if saved and handler is not None else handler)
+
+
+def _quiet_if_stopped(hook: Callable[[UnraisableHookArgs], object], raised: Any) -> None:
+    """A stop raised where Python cannot pass it on (a weakref's callback, an import lock's)
+    printed "Exception ignored ... Stopped: 15" (a retrial): it is kept, and the command
+    stops when it returns (above), without the traceback."""
+    if not isinstance(raised.exc_value, Stopped):
+        hook(raised)

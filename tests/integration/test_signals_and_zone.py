@@ -61,8 +61,7 @@ def test_an_export_stopped_half_way_leaves_nothing(
     folder.mkdir()
     done = _export_signalled(env, signame, "default", folder / "e.json")
     assert done.returncode == 128 + getattr(signal, signame), done.stderr
-    # one line, no blank one before it (click's, for Ctrl-C only)
-    assert done.stderr == (f"{said}\n" if signame != "SIGINT" else f"\n{said}\n")
+    assert done.stderr == f"{said}\n"  # one line, no blank one before it (click's had been)
     assert list(folder.iterdir()) == []  # no file, no hidden temporary
 
 
@@ -132,7 +131,7 @@ main(["add", "stopped as it was saved"])
 """
 
 
-@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP", "SIGINT"])
 def test_a_stop_as_the_change_is_saved_lets_the_command_say_it_saved(
     env, db_path: Path, signame: str
 ) -> None:
@@ -212,3 +211,32 @@ def test_a_stop_is_not_lost_nor_cut_short(code: str, printed: str) -> None:
     reviewer). In a process of its own: never the test runner's worker."""
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout == printed, done.stderr
+
+
+STOPPED_AS_IT_ENDS = """
+import os, signal, time
+from pdca.tui import cli
+
+real = cli._say_left_out
+
+def late():
+    real()
+    os.kill(os.getpid(), signal.SIGTERM)  # after the command, before the process ends
+    time.sleep(0.05)
+
+cli._say_left_out = late
+cli.main(["add", "said, then stopped"])
+"""
+
+
+def test_a_stop_as_a_command_that_saved_ends_leaves_its_status_0(env, db_path: Path) -> None:
+    """Its reply printed, the change saved, a SIGTERM in the process's last moments killed it
+    (status -15), and a script that retries on failure would add it again (a retrial)."""
+    done = subprocess.run(
+        [sys.executable, "-c", STOPPED_AS_IT_ENDS],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=60,
+    )
+    assert (done.returncode, done.stdout) == (0, "added #1 [plan] said, then stopped\n")

@@ -411,6 +411,16 @@ def test_a_huge_value_is_cut_in_its_message(cli, db_path: Path, args, shown: str
     assert sha256(db_path) == digest
 
 
+@pytest.mark.parametrize(
+    "args", [["show", "ab " * 30_000], ["move", "1", "ab " * 30_000], ["ab " * 30_000]]
+)
+def test_a_huge_value_of_short_words_leaves_a_short_line(cli, db_path: Path, args) -> None:
+    """A value of many short words was not cut (only long words were): 100 KB lines (a
+    retrial). The line keeps its start and its reason."""
+    error = assert_one_line_error(cli(*args), "pdca: ", " characters) ... ")
+    assert len(error) < 2000
+
+
 def test_an_action_that_was_there_is_said_gone_by_whom_and_how(cli, ok, db_path: Path) -> None:
     """After a colleague's forced restore the command line said only "no action #25" (a
     soak); the board's form says who took it and how, and so does the command line now. An
@@ -422,3 +432,14 @@ def test_an_action_that_was_there_is_said_gone_by_whom_and_how(cli, ok, db_path:
     )
     error = assert_one_line_error(cli("move", "2", "do"), "pdca: no action #2")
     assert "gone" not in error
+    # a backup after the undo, a restore of it: #1's own removal is named, not the restore
+    backup = db_path.parent / "copy.db"
+    ok("backup", str(backup))
+    ok("add", "after the backup")
+    ok("restore", str(backup))
+    assert_one_line_error(
+        cli("show", "1"), "pdca: no action #1 (gone: alice 2026-11-23 09:00 UTC: undid added #1"
+    )
+    assert_one_line_error(
+        cli("show", "2"), "(gone: alice 2026-11-23 09:00 UTC: restored from copy.db)"
+    )

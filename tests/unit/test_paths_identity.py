@@ -163,6 +163,15 @@ def test_where_names_a_folder_as_no_file(cli, tmp_path: Path) -> None:
     assert result.stderr.startswith(f"note: {tmp_path / 'team'} is a folder: every command will")
 
 
+@pytest.mark.parametrize("typed", ["dd/.", "dd/..", "dd//"])
+def test_a_path_ending_in_a_dot_is_no_file_name_either(cli, tmp_path: Path, typed: str) -> None:
+    """``--db dd/.`` made a file named dd (a retrial), as ``dd/`` had."""
+    (tmp_path / "dd").mkdir()
+    result = cli("--db", typed, "init")
+    assert result.exit_code == 1 and "names a folder, not a file: name the file" in result.stderr
+    assert (tmp_path / "dd").is_dir() and not list((tmp_path / "dd").iterdir())
+
+
 @pytest.mark.parametrize("how", ["--db", "PDCA_DB"])
 def test_a_path_ending_in_a_slash_is_no_file_name(cli, tmp_path: Path, monkeypatch, how) -> None:
     """``--db newplace/ init`` made a file named newplace where a folder was meant (a
@@ -174,7 +183,7 @@ def test_a_path_ending_in_a_slash_is_no_file_name(cli, tmp_path: Path, monkeypat
         result = cli("--db", "newplace/", "init")
     assert result.exit_code == 1
     assert result.stderr == (
-        f"pdca: {how}: 'newplace/' ends in /, as a folder does: name the file (newplace/pdca.db)\n"
+        f"pdca: {how}: 'newplace/' names a folder, not a file: name the file (newplace/pdca.db)\n"
     )
     assert not (tmp_path / "newplace").exists()
 
