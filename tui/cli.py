@@ -2125,13 +2125,18 @@ def _fail(message: str) -> NoReturn:
 
 
 def _stopped(signum: int) -> NoReturn:
-    # Ctrl-C as shells say it: no blank line first, as click had written one
-    _say(
-        "pdca: aborted"
-        if signum == signal.SIGINT
-        else f"pdca: stopped by {signal.Signals(signum).name}"
-    )
+    if signum != signal.SIGINT:
+        _say(f"pdca: stopped by {signal.Signals(signum).name}")
+    else:  # Ctrl-C as shells say it; on a terminal, below the ^C it echoed, not after it
+        _say(f"{chr(10) if _on_a_terminal(sys.stderr) else ''}pdca: aborted")
     sys.exit(128 + signum)
+
+
+def _on_a_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _say(line: str) -> None:
