@@ -551,7 +551,9 @@ class PdcaGroup(SubGroup):
             if sys.stdout is None:  # started with >&-: whatever it did, nobody would know
                 raise PdcaError("standard output is closed; nothing done")
             arguments = as_utf_8(arguments)
-            refuse_unreadable_text(arguments, os.environ)
+            # --help and --version read no variable: a broken PDCA_DB refused them (a tester)
+            asks_only = {"-h", "--help", "--version"} & set(arguments)
+            refuse_unreadable_text(arguments, {} if asks_only else os.environ)
             refuse_an_unusable_zone(os.environ)
             try:
                 with stopped_as_interrupted(process_ends=_PROCESS_ENDS_AFTER[0]):

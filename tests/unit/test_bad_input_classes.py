@@ -113,6 +113,23 @@ def test_a_variable_that_is_not_utf8_is_one_line(team: Path, env: dict[str, str]
     _one_line(result.stderr, "PDCA_USER", "is not UTF-8 text")
 
 
+@pytest.mark.parametrize("args", [["--version"], ["list", "--help"], ["-h"]])
+def test_help_and_version_read_no_variable(team: Path, env: dict[str, str], args) -> None:
+    """A PDCA_DB that is not UTF-8 refused --help and --version, which read no file (a
+    tester); any other command still refuses it."""
+    environ_bytes = {k.encode(): v.encode() for k, v in {**os.environ, **env}.items()}
+    environ_bytes[b"PDCA_DB"] = b"\xff.db"
+    result = subprocess.run(
+        [sys.executable, "-m", "pdca.tui", *args],
+        capture_output=True,
+        env=environ_bytes,  # type: ignore[arg-type]
+        cwd=REPO,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith((b"pdca, version", b"Usage: pdca"))
+
+
 def test_a_nul_in_db_is_one_line(cli) -> None:
     assert_one_line_error(cli("--db", "a\x00b.db", "list"), "--db:", "NUL")
 
