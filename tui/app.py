@@ -1099,11 +1099,13 @@ def run_app(app: PdcaApp) -> int:
     """Run the app in the terminal (restored however it ends); its exit status."""
     from pdca.tui.input_bytes import replace_undecodable_input
     from pdca.tui.paste_guard import guard_pastes
+    from pdca.tui.stopping import let_stops_through
     from pdca.tui.terminal_watch import watch_the_terminal
 
     guard_pastes()
     replace_undecodable_input()
     _quit_when_hung_up(app)
+    let_stops_through()  # before any thread of the board's is made
     ended = threading.Event()
     watch_the_terminal(sys.__stdin__.fileno() if sys.__stdin__ else 0, ended)
     try:

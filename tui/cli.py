@@ -68,7 +68,7 @@ from pdca.tui.output import (
     to_json,
 )
 from pdca.tui.paths import DB_NAME, ResolvedPath, describe_rule, resolve_db_path
-from pdca.tui.stopping import Stopped, stop_requested, stopped_as_interrupted
+from pdca.tui.stopping import Stopped, let_stops_through, stop_requested, stopped_as_interrupted
 
 if TYPE_CHECKING:
     from pdca.db.accountability_models import Followup
@@ -863,6 +863,7 @@ def _open_board(session: Session) -> None:
     from pdca.tui.left_behind import left_behind_notice
 
     left = left_behind_notice(session.environ)  # a hung-up board's unsaved changes, kept
+    let_stops_through()  # held back by a write before (demo's seed): the board's threads hear
     app = create_app(
         path,
         actor=current_user(session.environ),

@@ -8,6 +8,7 @@ imports Textual, and reports bad input through ``PdcaError`` (one line, exit sta
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -322,7 +323,16 @@ def standup(
     )
     if post:
         _post(store, markdown(digest))  # before recording: a failed post records nothing
+    if fmt == "json":
+        click.echo(to_json(digest))
+    elif fmt == "md":
+        click.echo(markdown(digest))
+    else:
+        click.echo(plain_text(digest, width))
     if record:
+        # Recorded once it is out: recorded first, a terminal that hung up (or a stop) as it
+        # printed lost the stand-up, and the next began after it (a tester).
+        sys.stdout.flush()
         # The next stand-up starts where this digest's window ends (what changed since
         # it was read is the next one's), not when the record was written.
         recorded = accountability.record_standup(
@@ -330,12 +340,6 @@ def standup(
         )
         # On stderr: stdout stays the digest (a pipe, --json); silence read as nothing done.
         click.echo(f"recorded: the next stand-up starts from {recorded.at}", err=True)
-    if fmt == "json":
-        click.echo(to_json(digest))
-    elif fmt == "md":
-        click.echo(markdown(digest))
-    else:
-        click.echo(plain_text(digest, width))
 
 
 def _post(store: Store, text: str) -> None:

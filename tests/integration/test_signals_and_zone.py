@@ -240,3 +240,27 @@ def test_a_stop_as_a_command_that_saved_ends_leaves_its_status_0(env, db_path: P
         timeout=60,
     )
     assert (done.returncode, done.stdout) == (0, "added #1 [plan] said, then stopped\n")
+
+
+HELD_ONCE_SAVING = """
+import os, signal, sys, time
+from pdca.db import commit_marks
+from pdca.tui.stopping import stopped_as_interrupted
+
+with stopped_as_interrupted(process_ends=True):
+    commit_marks.committing()
+    held = signal.SIGTERM in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    os.kill(os.getpid(), signal.SIGTERM)  # waits: the reply below is written whole
+    time.sleep(0.05)
+    sys.stdout.write("x" * 300_000)
+    sys.stdout.flush()
+sys.stderr.write(f"held {held}\\n")
+"""
+
+
+def test_a_stop_once_a_change_is_saved_waits_for_the_whole_reply() -> None:
+    """Caught and let go, the signal interrupted the reply's write and CPython left the rest
+    unwritten: a 340 KB stand-up came out as its first 64 KB, exit 0 (a tester). Held back
+    from the commit on, it never interrupts it."""
+    done = subprocess.run([sys.executable, "-c", HELD_ONCE_SAVING], capture_output=True, timeout=60)
+    assert (done.returncode, len(done.stdout), done.stderr) == (0, 300_000, b"held True\n")
