@@ -1,3 +1,3 @@
-from pdca.tui.cli import main
+from pdca.tui.entry import main
 
 main()

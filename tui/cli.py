@@ -563,6 +563,7 @@ class PdcaGroup(SubGroup):
             finally:
                 _say_left_out()
         except PdcaError as error:
+            _stopped_unless_saved()  # a stop met as a wait for a lock ended: "busy" (a retrial)
             _fail(str(error) + _how_gone(error))
         except Stopped as stopped:  # its cleanup has run; the status says which signal came
             _stopped(stopped.signum)
@@ -590,9 +591,7 @@ class PdcaGroup(SubGroup):
         except KeyboardInterrupt:
             sys.exit(128 + signal.SIGINT)
         except DATABASE_ERRORS as error:  # a read that met a damaged, vanished or busy file
-            signum = stop_requested()
-            if signum is not None and not commit_marks.saved():
-                _stopped(signum)  # raised inside one of pdca's SQL functions: SQLite's error
+            _stopped_unless_saved()  # raised inside one of pdca's SQL functions: SQLite's error
             store = _opened[-1] if _opened else None
             known = database_failure(
                 store.path if store else None, error, snapshot=bool(store and store.snapshot)
@@ -614,6 +613,9 @@ class PdcaGroup(SubGroup):
                 )
             _fail(f"could not write the output: {error.strerror}")
         except Exception as error:  # a bug: one line here, the traceback in the crash log
+            # A stop Python wrapped as it loaded a module (a RuntimeError from __set_name__):
+            # no bug, and no crash log (a retrial)
+            _stopped_unless_saved()
             from pdca.tui.crash import crash_line, write_crash_log
 
             log = write_crash_log(error, os.environ, "pdca " + " ".join(map(repr, arguments)))
@@ -2125,6 +2127,14 @@ def _fail(message: str) -> NoReturn:
     # Messages quote what was typed; a control character in it must not reach the terminal.
     _say(f"pdca: {one_readable_line(printable(message))}")
     sys.exit(1)
+
+
+def _stopped_unless_saved() -> None:
+    """Said as stopped, when a stop came and nothing was saved: whatever error it met or
+    caused on its way out is not the command's answer."""
+    signum = stop_requested()
+    if signum is not None and not commit_marks.saved():
+        _stopped(signum)
 
 
 def _stopped(signum: int) -> NoReturn:

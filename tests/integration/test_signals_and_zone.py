@@ -264,3 +264,57 @@ def test_a_stop_once_a_change_is_saved_waits_for_the_whole_reply() -> None:
     from the commit on, it never interrupts it."""
     done = subprocess.run([sys.executable, "-c", HELD_ONCE_SAVING], capture_output=True, timeout=60)
     assert (done.returncode, len(done.stdout), done.stderr) == (0, 300_000, b"held True\n")
+
+
+INTERRUPTED_AS_IT_LOADS = """
+import builtins, os, signal
+
+real_import = builtins.__import__
+
+def importing(name, *args, **kwargs):
+    if name == "pdca.tui.output":  # half way through loading the command line
+        os.kill(os.getpid(), signal.SIGINT)
+    return real_import(name, *args, **kwargs)
+
+builtins.__import__ = importing
+from pdca.tui.entry import main
+main()
+"""
+
+
+def test_ctrl_c_as_pdca_loads_is_aborted_not_a_traceback(env) -> None:
+    """Ctrl-C in the first tenth of a second printed Python's traceback (a retrial)."""
+    done = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED_AS_IT_LOADS, "--version"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=60,
+    )
+    assert (done.returncode, done.stderr) == (130, "pdca: aborted\n")
+
+
+@pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
+def test_a_stop_during_a_wait_for_a_lock_is_said_as_a_stop(env, db_path: Path, signame) -> None:
+    """kill -INT while add waited for someone's lock was answered, once the wait ended, as
+    "stayed busy for 10 s ... try again", exit 1 (a retrial): it was a stop."""
+    import time
+
+    from tests.conftest import LockHolder
+
+    holder = LockHolder(db_path)
+    try:
+        adding = subprocess.Popen(
+            [sys.executable, "-m", "pdca.tui", "add", "waits for the lock"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, **env},
+        )
+        time.sleep(3)  # in the wait by now (it begins after about 0.3 s)
+        adding.send_signal(getattr(signal, signame))
+        _, stderr = adding.communicate(timeout=60)
+    finally:
+        holder.release()
+    said = "pdca: aborted" if signame == "SIGINT" else f"pdca: stopped by {signame}"
+    assert (adding.returncode, stderr) == (128 + getattr(signal, signame), f"{said}\n")

@@ -61,7 +61,7 @@ def test_the_wheel_holds_one_top_level_package(tmp_path: Path) -> None:
     assert {"pdca/db/store.py", "pdca/tui/cli.py", "pdca/tui/pdca.tcss"} <= set(names)
     assert "pdca/screens/dialogs/__init__.py" in names
     entry = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt")))
-    assert b"pdca = pdca.tui.cli:main" in entry
+    assert b"pdca = pdca.tui.entry:main" in entry
 
 
 @pytest.mark.parametrize("folder", FOLDERS)
