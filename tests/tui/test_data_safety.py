@@ -939,7 +939,9 @@ async def test_readings_from_an_older_pdca_at_the_ends_of_the_float_range_draw(
 async def test_a_write_that_gives_up_after_quitting_is_reported_not_dropped(
     make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)  # give up sooner
+    # Give up sooner than 10 s, yet not before the test has seen "saving…": at 0.5 s a
+    # loaded CI run missed it, and waited for it for a minute
+    monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 3.0)
     app = make_app(board_db)
     holder = await _quit_while_a_move_waits(app, board_db)
     try:
