@@ -695,8 +695,7 @@ def _already_here(store: Store, exported: list[tuple[int, str]], first: int) -> 
 
 
 def _ids(numbers: list[int]) -> str:
-    shown = ", ".join(f"#{n}" for n in numbers[:5])
-    return shown + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
+    return a_few([f"#{n}" for n in numbers])
 
 
 # A checked draft waits in the spool as a tuple of its fields: pickling the model itself

@@ -2140,16 +2140,11 @@ def _stopped_unless_saved() -> None:
 def _stopped(signum: int) -> NoReturn:
     if signum != signal.SIGINT:
         _say(f"pdca: stopped by {signal.Signals(signum).name}")
-    else:  # Ctrl-C as shells say it; on a terminal, below the ^C it echoed, not after it
-        _say(f"{chr(10) if _on_a_terminal(sys.stderr) else ''}pdca: aborted")
+    else:  # Ctrl-C: said as when it comes while pdca loads
+        from pdca.tui.entry import say_aborted
+
+        say_aborted()
     sys.exit(128 + signum)
-
-
-def _on_a_terminal(stream: Any) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (OSError, ValueError, AttributeError):
-        return False
 
 
 def _say(line: str) -> None:

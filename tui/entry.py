@@ -18,7 +18,13 @@ def main() -> None:
 
         run_command_line()
     except KeyboardInterrupt:  # before the command's own stop handling took over
-        on_a_terminal = hasattr(sys.stderr, "isatty") and sys.stderr.isatty()
-        with contextlib.suppress(OSError, ValueError):
-            sys.stderr.write("\npdca: aborted\n" if on_a_terminal else "pdca: aborted\n")
+        say_aborted()
         sys.exit(130)
+
+
+def say_aborted() -> None:
+    """``pdca: aborted``, after Ctrl-C; on a terminal below the ``^C`` it echoed, not after
+    it; where stderr has gone, nothing (the exit status tells)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.write("\npdca: aborted\n" if sys.stderr.isatty() else "pdca: aborted\n")
+        sys.stderr.flush()
