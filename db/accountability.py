@@ -13,6 +13,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from pdca.db import accountability_rules as arules
@@ -34,6 +35,7 @@ from pdca.db.accountability_models import (
     TeamSettings,
 )
 from pdca.db.clock import iso
+from pdca.db.connection import LENIENT_TEXT
 from pdca.db.dates import minute_utc
 from pdca.db.errors import GateUnmet, InvalidInput, NotFound, StandupOvertaken
 from pdca.db.followup_reads import (  # followups_of: for callers of this module
@@ -561,8 +563,12 @@ TIERS = 3
 # snapshot: only the changes a stand-up lists are read in full and built. An action's person
 # is its owner today (off the actions' (id, owner) index), else the one it was written with;
 # a check-in's is its action's owner (else its author); an alert's is its assignee.
-# Whether an event was undone in the window is one probe of the undos' own small index per
-# change, not a second walk of the window (a day at 100 000 actions holds ~50 000 events).
+# Whether an event was undone in the window: the window's undos are read once, down their
+# own index by time (``0030_undos_by_time``), and each change looked up among them. Searching
+# the undos' index once per change was a third of the reading (37 600 changes at 100 000
+# actions). The last column is the change's tier (``_tier``), worked out here, not per row
+# in Python: whether pdca made it is looked up among pdca's own events (the actor index),
+# not in the log's rows themselves, which are large (5 ms of 3 400 creations).
 # The window: after ``since`` up to ``until``; and in the second of ``since`` itself, what
 # came after the event that recorded the last stand-up (?3). Times are kept to the second: a
 # change made in the second a stand-up was recorded, after it, was in no stand-up at all (a
@@ -574,14 +580,16 @@ TIERS = 3
 # follow-up's result is its audit's holder's
 # (``pdca reassign`` hands audits over; the done action keeps its old owner).
 _CHANGES = """
-SELECT c.id, CASE WHEN c.kind = 'alert-escalated' AND (SELECT
+SELECT c.id, CAST(CASE WHEN c.kind = 'alert-escalated' AND (SELECT
   json_extract(e.before, '$.escalation_level') IS json_extract(e.after, '$.escalation_level')
-  FROM events e WHERE e.id = c.id) THEN 'handed' ELSE c.kind END, CASE
+  FROM events e WHERE e.id = c.id) THEN 'handed' ELSE c.kind END AS BLOB), CAST(CASE
   WHEN c.kind = 'followup' THEN coalesce((SELECT f.owner FROM followups f
    WHERE f.action_id = c.action_id AND f.checkin_id = (SELECT e.entity_id FROM events e
    WHERE e.id = c.id)), a.owner, c.person)
-  WHEN a.id IS NOT NULL THEN a.owner ELSE c.person END,
- c.kind = 'created' AND (SELECT e.actor FROM events e WHERE e.id = c.id) = ?4
+  WHEN a.id IS NOT NULL THEN a.owner ELSE c.person END AS BLOB),
+ CASE WHEN c.kind = 'checkin' THEN 1 WHEN c.kind = 'created' AND EXISTS (SELECT 1
+  FROM events e INDEXED BY idx_events_actor_id WHERE e.actor = ?4 AND e.id = c.id) THEN 2
+  ELSE 0 END
 FROM event_changes c LEFT JOIN actions a INDEXED BY idx_actions_id_owner ON a.id = c.action_id
 WHERE c.at >= ?1 AND c.at <= ?2 AND (c.at > ?1 OR c.id > ?3)
  AND (c.kind <> 'alert-escalated' OR coalesce((SELECT json_extract(e.before, '$.ack_due')
@@ -590,9 +598,9 @@ WHERE c.at >= ?1 AND c.at <= ?2 AND (c.at > ?1 OR c.id > ?3)
  AND NOT (c.kind = 'created' AND a.id IS NULL AND EXISTS (SELECT 1 FROM events d
   WHERE d.entity = 'action' AND d.entity_id = c.action_id AND d.op = 'delete'
   AND d.undo_of IS NOT NULL))
- AND NOT EXISTS (SELECT 1 FROM events u INDEXED BY idx_events_undo_of
-  WHERE u.undo_of = c.tx AND u.at >= ?1 AND u.at <= ?2 AND (u.at > ?1 OR u.id > ?3)
-  AND +u.entity IN ('action', 'checkin', 'alert', 'followup'))
+ AND c.tx NOT IN (SELECT u.undo_of FROM events u INDEXED BY idx_events_undos_at
+  WHERE u.undo_of IS NOT NULL AND u.at >= ?1 AND u.at <= ?2 AND (u.at > ?1 OR u.id > ?3)
+  AND u.entity IN ('action', 'checkin', 'alert', 'followup'))
 ORDER BY c.at, c.id
 """
 
@@ -608,7 +616,7 @@ SELECT u.id, u.at, u.actor, u.summary, u.tx, u.entity, u.entity_id,
  json_extract(coalesce(u.before, u.after), '$.owner') AS owner_then,
  json_extract(coalesce(u.before, u.after), '$.assignee') AS assignee,
  json_extract(coalesce(u.before, u.after), '$.kpi_id') AS kpi_id
-FROM events u INDEXED BY idx_events_undo_of
+FROM events u INDEXED BY idx_events_undos_at
 WHERE u.undo_of IS NOT NULL AND u.at >= ?1 AND u.at <= ?2 AND (u.at > ?1 OR u.id > ?3)
  AND u.entity IN ('action', 'checkin', 'alert', 'followup')
  AND (u.before IS NULL OR json_valid(u.before)) AND (u.after IS NULL OR json_valid(u.after))
@@ -813,8 +821,10 @@ def _first_unseen_change(store: Store, until: str, seen_event: int) -> str | Non
     row = store.conn.execute(
         "SELECT min(at) FROM (SELECT min(at) AS at FROM event_changes"
         " INDEXED BY idx_event_changes_id WHERE id > ?1 AND at <= ?2"
-        " UNION ALL SELECT min(at) FROM events INDEXED BY idx_events_undo_of"
-        " WHERE undo_of IS NOT NULL AND id > ?1 AND at <= ?2)",  # an undo is told too
+        # An undo is told too: among the events since the read (by id, a few). Down the
+        # undos' own index, every undo the file ever had was read.
+        " UNION ALL SELECT min(at) FROM events NOT INDEXED"
+        " WHERE id > ?1 AND undo_of IS NOT NULL AND at <= ?2)",
         (seen_event, until),
     ).fetchone()
     return row[0] if row else None
@@ -840,34 +850,57 @@ def _change_counts(
 ) -> tuple[dict[str, dict[str, int]], list[int]]:
     """How many changes of each kind each person has in the window (``UNOWNED`` for
     nobody's), and the events of each person's first ``most`` (of ``person``'s alone, when
-    named). One pass over the window's events, a few numbers at a time."""
-    counts: dict[str, dict[str, int]] = {}
+    named). One pass over the window's changes, read a batch at a time, so memory stays flat
+    whatever the window holds.
+
+    A weekend at 100 000 actions holds 37 600 changes, so nothing is done per change in
+    Python that C can do: they are counted by ``Counter``, and their person and kind come as
+    bytes, decoded once per name. As text, each value went through the connection's lenient
+    decoder (``LENIENT_TEXT``), a Python call: 20 ms of the stand-up."""
+    counted: Counter[tuple[bytes | None, bytes]] = Counter()
     # Each person's first ``most`` changes other than check-ins, and first ``most`` check-ins:
     # the ones listed are the first of the former, then of the latter. In time order alone, a
     # dozen check-ins filled the list and hid the move to Act and the done after them (a
     # lead's trial). A longer list (``most`` larger: "more") holds a shorter one.
     # (``_tier``: and the repeats pdca made after the check-ins)
-    tiers: dict[str, list[list[int]]] = {}
+    firsts: dict[tuple[bytes | None, int], list[int]] = {}
     window = (since, until, arules.events_after(after_event), PDCA_ACTOR)
-    for event_id, kind, whose, made_by_pdca in store.conn.execute(_CHANGES, window):
-        who = whose or UNOWNED
-        if person is not None and who != person:
-            continue
-        kinds = counts.get(who)
-        if kinds is None:
-            kinds = counts[who] = dict.fromkeys(DIGEST_KINDS, 0)
-            tiers[who] = [[] for _ in range(TIERS)]
-        kinds[kind] += 1
-        ids = tiers[who][_tier(kind, bool(made_by_pdca))]
-        if len(ids) < most:
-            ids.append(event_id)
+    cursor = store.conn.cursor()
+    cursor.row_factory = None  # plain tuples: a ``sqlite3.Row`` a change cost 8 ms more
+    cursor.execute(_CHANGES, window)
+    while rows := cursor.fetchmany(4096):
+        if person is not None:
+            rows = [row for row in rows if _person_named(row[2]) == person]
+        counted.update(map(_WHOSE_AND_KIND, rows))
+        for event_id, _kind, whose, tier in rows:
+            ids = firsts.get((whose, tier))
+            if ids is None:
+                ids = firsts[whose, tier] = []
+            if len(ids) < most:
+                ids.append(event_id)
+    counts: dict[str, dict[str, int]] = {}
+    for (whose, kind), n in counted.items():
+        kinds = counts.setdefault(_person_named(whose), dict.fromkeys(DIGEST_KINDS, 0))
+        kinds[kind.decode()] += n  # one of DIGEST_KINDS: ASCII, written by pdca's triggers
+    mine: dict[str, list[list[int]]] = {}  # each person's tiers (b"" and None: nobody's, both)
+    for (whose, tier), ids in firsts.items():
+        tiers = mine.setdefault(_person_named(whose), [[] for _ in range(TIERS)])
+        tiers[tier] = sorted(tiers[tier] + ids)[:most] if tiers[tier] else ids
     listed = []
-    for lists in tiers.values():
-        mine: list[int] = []
-        for ids in lists:
-            mine += ids[: most - len(mine)]
-        listed += mine
+    for tiers in mine.values():
+        theirs: list[int] = []
+        for ids in tiers:
+            theirs += ids[: most - len(theirs)]
+        listed += theirs
     return counts, listed
+
+
+def _person_named(whose: bytes | None) -> str:
+    """The person a ``_CHANGES`` row names, as text (``UNOWNED``: nobody)."""
+    return LENIENT_TEXT(whose) if whose else UNOWNED
+
+
+_WHOSE_AND_KIND = itemgetter(2, 1)  # of a ``_CHANGES`` row
 
 
 def _digest_of(

@@ -1531,6 +1531,19 @@ def _alert_reopened(conn: sqlite3.Connection) -> None:
     conn.execute(fill.replace("WHERE kind IS NOT NULL", "WHERE kind = 'alert-reopened'"))
 
 
+def _undos_by_time(conn: sqlite3.Connection) -> None:
+    """The undos of a time window, read down their own small index by time: a stand-up
+    checks each of its changes against the window's undos, and searching the undos' index
+    once per change cost a third of its reading (37 600 changes in a weekend at 100 000
+    actions). The undos by ``undo_of`` alone were read in full, whenever they were, to find
+    the window's: a file's years of undos (an undone import writes thousands) would have
+    grown every stand-up with them."""
+    conn.execute(
+        "CREATE INDEX idx_events_undos_at ON events (at, id, undo_of, entity)"
+        " WHERE undo_of IS NOT NULL"
+    )
+
+
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
 
 MIGRATIONS: list[Migration] = [
@@ -1563,6 +1576,7 @@ MIGRATIONS: list[Migration] = [
     ("0027_checkin_history", _checkin_history),
     ("0028_child_indexes", _child_indexes),
     ("0029_alert_reopened", _alert_reopened),
+    ("0030_undos_by_time", _undos_by_time),
 ]
 
 

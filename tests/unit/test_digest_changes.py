@@ -110,8 +110,12 @@ def before_0015(conn: sqlite3.Connection, since: str, until: str) -> list[Change
 
 def kept(conn: sqlite3.Connection, since: str, until: str) -> list[Change]:
     window = (since, until, acc.arules.events_after(None), "pdca")  # by time alone
-    # id, kind, whose (the fourth, whether pdca made it, only ranks the lines)
-    return [tuple(row)[:3] for row in conn.execute(acc._CHANGES, window)]  # type: ignore[misc]
+    # id, kind, whose (the fourth, the tier, only ranks the lines); kind and whose come as
+    # bytes, decoded once per name by the stand-up
+    return [
+        (row[0], row[1].decode(), None if row[2] is None else row[2].decode())
+        for row in conn.execute(acc._CHANGES, window)
+    ]
 
 
 # --------------------------------------------------------------------------- the store

@@ -551,9 +551,10 @@ def test_the_flow_kept_stays_and_their_triggers_read_through_indexes(store: Stor
 
 def test_the_standups_changes_read_the_kept_table_and_its_triggers_search(store: Store) -> None:
     """Migration 0015 (issue 14): the stand-up's changes are read off ``event_changes``' key
-    (time order, no sort), each one's owner off the actions' (id, owner) index and its undo
-    off the undos' index; the statements the triggers run on every event written, deleted or
-    edited are searches by key, never a scan or a temporary sort."""
+    (time order, no sort), each one's owner off the actions' (id, owner) index, its undo
+    looked up among the window's undos, read once by time; the statements the triggers run on
+    every event written, deleted or edited are searches by key, never a scan or a temporary
+    sort."""
     from pdca.db import accountability, schema
 
     window = ("2026-11-22T09:00:00Z", "2026-11-23T09:00:00Z", 812, "pdca")
@@ -563,7 +564,10 @@ def test_the_standups_changes_read_the_kept_table_and_its_triggers_search(store:
     ]
     assert any(step.startswith("SEARCH c USING PRIMARY KEY (at>? AND at<?)") for step in plan), plan
     assert any("COVERING INDEX idx_actions_id_owner (id=?)" in step for step in plan), plan
-    assert any("idx_events_undo_of (undo_of=?)" in step for step in plan), plan
+    # The window's undos read once, down their index by time (0030), not searched per change.
+    undos = "SEARCH u USING COVERING INDEX idx_events_undos_at (at>? AND at<?)"
+    assert "LIST SUBQUERY" in " ".join(plan) and undos in plan, plan
+    assert not any("CORRELATED" in step and "idx_events_undo_of" in step for step in plan)
     assert not any(step.startswith(("SCAN", "USE TEMP B-TREE")) for step in plan), plan
     statements = [s for _, _, body in schema._CHANGE_TRIGGERS.values() for s in body]
     assert len(statements) == 5
@@ -1057,6 +1061,8 @@ def test_a_standup_after_a_big_undo_reads_each_undone_change_down_its_own_events
     plan = [r[3] for sql in queries for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql)]
     assert any("idx_events_entity_entity_id_id (entity=? AND entity_id=?)" in p for p in plan), plan
     assert not any("idx_events_tx" in p for p in plan), plan
+    # The window's undos themselves, down their index by time (0030), not every undo of the file.
+    assert any("idx_events_undos_at (at>? AND at<?)" in p for p in plan), plan
 
 
 def test_every_reference_from_a_large_table_is_indexed(store: Store) -> None:

@@ -82,3 +82,16 @@ def test_doctor_names_each_table_holding_such_text(latin1_file: Path, cli) -> No
     (line,) = [line for line in result.stdout.splitlines() if "values" in line]
     assert "actions: 1 row (first id 1: title holds text that is not UTF-8)" in line
     assert "kpis: 1 row (first id 1: unit holds text that is not UTF-8)" in line
+
+
+def test_an_owner_not_in_utf8_is_counted_in_the_standup_under_the_stand_in(
+    latin1_file: Path, js, db_path: Path
+) -> None:
+    """The stand-up reads its changes' people as bytes and decodes each name once (issue 14:
+    a Python call per change was 20 ms at 100 000 actions): a name that is not UTF-8 still
+    reads as the replacement character, with its changes counted under it."""
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE actions SET owner = CAST(X'626FFF' AS TEXT) WHERE id = 2")
+    conn.close()
+    counts = js("standup", "--json", "--since", "2000-01-01")["change_counts"]
+    assert counts["bo\ufffd"]["created"] == 1 and counts["bob"]["created"] == 1
