@@ -42,7 +42,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.paint import NOW, REPO, SIZE, TTY_FD, child_empty, drained, first_paint_ms
+from bench.paint import (
+    NOW,
+    REPO,
+    SIZE,
+    TTY_FD,
+    as_installed,
+    child_empty,
+    drained,
+    first_paint_ms,
+)
 
 LARGE_SIZES = {"10k": "large", "100k": "huge"}
 
@@ -393,6 +402,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1k,10k,100k")
     parser.add_argument("--dir", type=Path, default=Path("/tmp/scale"))
     chosen = parser.parse_args()
+    as_installed()  # the commands and the pty runs start pdca too
     chosen.dir.mkdir(parents=True, exist_ok=True)
     sizes = chosen.sizes.split(",")
     rows: dict[str, dict[str, str]] = {}
