@@ -10,6 +10,7 @@ import pytest
 from textual.widgets import Input
 
 from pdca.db.models import ActionChanges, CheckinDraft
+from pdca.screens.board import BoardScreen
 from pdca.screens.dialogs import (
     ActionDetailScreen,
     ActionFormModal,
@@ -921,3 +922,35 @@ async def test_d_on_an_after_rules_round_names_the_next_round_it_made(
         await settle_app(app, pilot)
         said = [n.message for n in app._notifications]
         assert f"#{made.id} done (standardize); next: #{made.id + 1} due 2026-11-30" in said
+
+
+async def test_a_gate_form_saved_after_the_board_showed_the_cards_move_asks_which_to_keep(
+    make_app, board_db: Path
+) -> None:
+    """The same, with the board's refresh landing before the save: focus follows #2 to Check
+    under the form, so alice has not gone on from it, and the conflict dialog asks (a save
+    kept for later with a notice is for a person who moved on meanwhile)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _gate_form_filled(app, pilot)
+        shown = app.screen_stack[-2]  # the board, under the form
+        assert isinstance(shown, BoardScreen)
+        bob = open_as(board_db, "bob")
+        bob.edit_then_move(2, ActionChanges(owner="bob", due="2026-11-30"), "do", 1)
+        shown.on_database_changed()  # the poll's refresh, under the open form: #2 in Do
+        await settle_app(app, pilot)
+        bob.checkin_then_move(
+            2, CheckinDraft(message="started"), "check", expected_version=None, expected_phase="do"
+        )
+        bob.close()
+        shown.on_database_changed()  # and again: in Check
+        await settle_app(app, pilot)
+        assert shown.columns["check"].index_of(2) is not None  # the board shows bob's move
+        assert shown.focused_id == 2 and shown.focused_column is shown.columns["check"]
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ConflictModal), [n.message for n in app._notifications]
+        await pilot.press("m")
+        await settle_app(app, pilot)
+        saved = app.context.store.get_action(2)
+        assert (saved.phase, saved.owner, saved.due) == ("check", "dana", "2026-11-26")
