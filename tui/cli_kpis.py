@@ -358,8 +358,15 @@ def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_j
     assert number is not None
     at = given_moment(session, "--at", at_text) if at_text is not None else None
     store = session.store()
-    with typed_as({"note": "--note"}):
-        done = readings.record(store, name, number, note, at)
+    try:
+        with typed_as({"note": "--note"}):
+            done = readings.record(store, name, number, note, at)
+    except InvalidInput as error:
+        if error.field != "--at" or at_text is None or at_text == error.value:
+            raise
+        # As typed, with the moment it stands for: "'2026-12-06T00:00:00Z' is in the future"
+        # answered --at tomorrow, and read as another value than the one given (a retrial).
+        raise InvalidInput("--at", at_text, f"means {error.value}, which {error.why}") from None
     alert_store.escalate_due(store)
     if as_json:
         from pdca.db import convert

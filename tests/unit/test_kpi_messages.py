@@ -190,7 +190,12 @@ def test_unknown_kpi_is_caught_as_either_error(store: Store) -> None:
         (["kpi", "record", KPI, "3", "--at", "2026-02-03T25:00:00Z"],
          "--at: '2026-02-03T25:00:00Z' is not a time (like 2026-11-23T09:30:00Z) or a day"),
         (["kpi", "record", KPI, "3", "--at", "2030-01-01"],
+         f"--at: '2030-01-01' means 2030-01-01T00:00:00Z, which is in the future (now is {NOW})"),
+        (["kpi", "record", KPI, "3", "--at", "2030-01-01T00:00:00Z"],
          f"--at: '2030-01-01T00:00:00Z' is in the future (now is {NOW})"),
+        (["kpi", "record", KPI, "3", "--at", "tomorrow"],
+         "--at: 'tomorrow' means 2026-11-24T00:00:00Z, which is in the future (now is"
+         f" {NOW})"),
         (["kpi", "add", "Cost", "--unit", "EUR", "--baseline", "x", "--target", "2"],
          "--baseline: 'x' is not a number"),
         (["kpi", "add", "Cost", "--unit", "EUR", "--baseline", "1", "--target", "2",
