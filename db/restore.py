@@ -47,6 +47,7 @@ from pdca.db.errors import (
     shell_word,
 )
 from pdca.db.filesystem import directory_is_group_shared, filesystem_of
+from pdca.db.lock_wait import begin_in_goes
 
 _ATTEMPT_MS = 200  # one try at being alone with the file; others wait at most this long
 
@@ -369,7 +370,7 @@ def _try_alone(
     try:
         connection.execute(f"PRAGMA busy_timeout = {wait_ms}")
         connection.execute("PRAGMA locking_mode = EXCLUSIVE")
-        connection.execute("BEGIN EXCLUSIVE")
+        begin_in_goes(connection, "BEGIN EXCLUSIVE")  # a stop meanwhile is answered at once
         connection.execute("COMMIT")
         connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
         return connection

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pdca.db.errors import WHICH_FILE, DatabaseProblem, ReadOnlyDatabase, shell_word
+from pdca.db.lock_wait import begin_in_goes
 
 APPLICATION_ID = 0x50444341  # "PDCA" in ASCII
 
@@ -1775,8 +1776,8 @@ def migrate(
         # the checks off around it (only possible outside a transaction) and checks every
         # reference before the commit instead.
         conn.execute("PRAGMA foreign_keys = OFF")
-        conn.execute("BEGIN IMMEDIATE")
         try:
+            begin_in_goes(conn)  # a stop while another holds the lock is answered at once
             current = identify(conn, path) or 0  # someone may have upgraded while we waited
             if current < schema_version():
                 dangling = len(conn.execute("PRAGMA foreign_key_check").fetchall())

@@ -11,7 +11,6 @@ import contextlib
 import json
 import re
 import sqlite3
-import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -45,6 +44,7 @@ from pdca.db.errors import (
     database_failure,
     shell_word,
 )
+from pdca.db.lock_wait import begin_in_goes
 from pdca.db.models import (
     CHECKIN_STATUSES,
     PDCA_ACTOR,
@@ -67,9 +67,6 @@ from pdca.db.schema import (
 from pdca.db.text_rules import as_stored, name_key, search_key
 from pdca.db.unknown_names import taken_why
 
-# How long one go of SQLite's wait for another's write lock lasts: a stop (Ctrl-C, SIGTERM)
-# is answered between goes, so within about this long, not when the whole wait ends.
-LOCK_WAIT_SLICE_MS = 200
 SEARCH_KEY = "pdca_search_key"  # search_key, as an SQL function of every store's connection
 
 if TYPE_CHECKING:  # the models come on first use: a write that needs none skips pydantic
@@ -591,13 +588,16 @@ class Store:
         if not self.writable:
             raise self._read_only_error()
         try:
-            self._begin_immediate()
+            begin_in_goes(self.conn)  # a stop during a wait for the lock is answered at once
             # A newer pdca may have upgraded the file under this open connection: its
             # schema is not what this code writes. One pragma read inside the lock.
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as error:
             self._rollback()
             raise self._translate(error) from None
+        except BaseException:  # a stop as the lock was taken: let go of it (a reviewer)
+            self._rollback()
+            raise
         if version > schema_version():  # what this code writes; past it: a newer pdca's
             self._rollback()
             raise DatabaseProblem(newer_than_known(self.path or "the database", version))
@@ -614,35 +614,6 @@ class Store:
         except BaseException:
             self._rollback()
             raise
-
-    def _begin_immediate(self) -> None:
-        """``BEGIN IMMEDIATE``, waiting for another process's lock as long as the connection's
-        busy timeout says, but in slices: SQLite's wait is one C call, and Python runs its
-        signal handlers only between calls, so a Ctrl-C or a SIGTERM during a 10 s wait was
-        answered only when the wait ended (a retrial). Between slices a stop is raised at
-        once, before anything is written."""
-        waits_ms = int(self.conn.execute("PRAGMA busy_timeout").fetchone()[0])
-        if waits_ms <= LOCK_WAIT_SLICE_MS:
-            self.conn.execute("BEGIN IMMEDIATE")
-            return
-        deadline = time.monotonic() + waits_ms / 1000
-        try:
-            while True:
-                left_ms = int((deadline - time.monotonic()) * 1000)
-                self.conn.execute(
-                    f"PRAGMA busy_timeout = {max(0, min(LOCK_WAIT_SLICE_MS, left_ms))}"
-                )
-                try:
-                    self.conn.execute("BEGIN IMMEDIATE")
-                    return
-                except sqlite3.OperationalError as error:
-                    busy = (
-                        getattr(error, "sqlite_errorcode", 0) or 0
-                    ) & 0xFF == sqlite3.SQLITE_BUSY
-                    if not busy or left_ms <= LOCK_WAIT_SLICE_MS:
-                        raise
-        finally:
-            self.conn.execute(f"PRAGMA busy_timeout = {waits_ms}")
 
     def _rollback(self) -> None:
         if self.conn.in_transaction:

@@ -333,3 +333,38 @@ def test_a_stop_during_a_wait_for_a_lock_is_said_as_a_stop(env, db_path: Path, s
         holder.release()
     said = "pdca: aborted" if signame == "SIGINT" else f"pdca: stopped by {signame}"
     assert (adding.returncode, stderr) == (128 + getattr(signal, signame), f"{said}\n")
+
+
+def test_a_stop_while_an_upgrade_waits_for_the_lock_is_answered_at_once(env, db_path: Path) -> None:
+    """Every person's first command after an update upgrades the file, and its wait for a
+    colleague's lock answered Ctrl-C only when the wait ended (a reviewer). The file is left
+    as it was."""
+    import sqlite3
+    import time
+
+    from tests.conftest import LockHolder
+
+    with sqlite3.connect(db_path) as conn:  # as pdca 29 left it
+        conn.execute("DROP INDEX idx_events_undos_at")
+        conn.execute("PRAGMA user_version = 29")
+    conn.close()
+    holder = LockHolder(db_path)
+    try:
+        listing = subprocess.Popen(
+            [sys.executable, "-c", WAITS_TWO_MINUTES, "list"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, **env},
+        )
+        time.sleep(3)
+        listing.send_signal(signal.SIGINT)
+        _, stderr = listing.communicate(timeout=60)  # the wait would end after 120 s
+        assert holder.process.poll() is None
+    finally:
+        holder.release()
+    assert listing.returncode == 130, stderr
+    assert stderr.endswith("pdca: aborted\n") and "Traceback" not in stderr
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 29
+    conn.close()
