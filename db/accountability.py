@@ -863,26 +863,32 @@ def _change_counts(
     # dozen check-ins filled the list and hid the move to Act and the done after them (a
     # lead's trial). A longer list (``most`` larger: "more") holds a shorter one.
     # (``_tier``: and the repeats pdca made after the check-ins)
-    firsts: dict[tuple[bytes | None, int], list[int]] = {}
+    # (the place in the window's time order, the event) of each person's first ones, by the
+    # name as stored: two stored names that read as one (text that is not UTF-8) are merged
+    # afterwards in time order (two testers: in id order, an edit of the clock's past came
+    # first)
+    firsts: dict[tuple[bytes | None, int], list[tuple[int, int]]] = {}
     window = (since, until, arules.events_after(after_event), PDCA_ACTOR)
     cursor = store.conn.cursor()
     cursor.row_factory = None  # plain tuples: a ``sqlite3.Row`` a change cost 8 ms more
     cursor.execute(_CHANGES, window)
+    read = 0
     while rows := cursor.fetchmany(4096):
         if person is not None:
             rows = [row for row in rows if _person_named(row[2]) == person]
         counted.update(map(_WHOSE_AND_KIND, rows))
-        for event_id, _kind, whose, tier in rows:
+        for place, (event_id, _kind, whose, tier) in enumerate(rows, read):
             ids = firsts.get((whose, tier))
             if ids is None:
                 ids = firsts[whose, tier] = []
             if len(ids) < most:
-                ids.append(event_id)
+                ids.append((place, event_id))
+        read += len(rows)
     counts: dict[str, dict[str, int]] = {}
     for (whose, kind), n in counted.items():
         kinds = counts.setdefault(_person_named(whose), dict.fromkeys(DIGEST_KINDS, 0))
         kinds[kind.decode()] += n  # one of DIGEST_KINDS: ASCII, written by pdca's triggers
-    mine: dict[str, list[list[int]]] = {}  # each person's tiers (b"" and None: nobody's, both)
+    mine: dict[str, list[list[tuple[int, int]]]] = {}  # each person's tiers
     for (whose, tier), ids in firsts.items():
         tiers = mine.setdefault(_person_named(whose), [[] for _ in range(TIERS)])
         tiers[tier] = sorted(tiers[tier] + ids)[:most] if tiers[tier] else ids
@@ -890,7 +896,7 @@ def _change_counts(
     for tiers in mine.values():
         theirs: list[int] = []
         for ids in tiers:
-            theirs += ids[: most - len(theirs)]
+            theirs += [event_id for _place, event_id in ids[: most - len(theirs)]]
         listed += theirs
     return counts, listed
 

@@ -424,3 +424,34 @@ def test_an_alert_handed_on_with_its_kpi_is_kept_as_a_hand_over(store: Store) ->
     changes = kept(store.conn, *EVERYTHING)
     assert (changes[-1][1], changes[-1][2]) == ("handed", "hana")
     assert changes == before_0015(store.conn, *EVERYTHING)
+
+
+def test_two_stored_names_that_read_as_one_list_their_first_changes_in_time_order(
+    store: Store, db_path: Path
+) -> None:
+    """Names stored as bytes that are not UTF-8 (written outside pdca) can read as one
+    name: "bo\\ufffd" stored as is, and b"bo\\xff". Their changes are one person's, and the
+    first listed are the earliest in time, as for anyone else; merged in id order, #1's
+    later edits came before #2's earlier ones (two testers, with the clock set back)."""
+    from tests.conftest import open_as
+
+    first = store.add_action(ActionDraft(title="one", owner="bob"))
+    second = store.add_action(ActionDraft(title="two", owner="bob"))
+    for number, (action, hour) in enumerate([(first, 12), (second, 11)]):
+        later = open_as(db_path, "alice", NOW_DT.replace(hour=hour))
+        for day in range(3):
+            later.edit_action(action.id, ActionChanges(due=f"2026-12-1{day + 3 * number}"))
+        later.close()
+    store.conn.execute("PRAGMA foreign_keys = OFF")  # as sqlite3 by hand has them
+    store.conn.execute("UPDATE actions SET owner = CAST(X'626FEFBFBD' AS TEXT) WHERE id = 1")
+    store.conn.execute("UPDATE actions SET owner = CAST(X'626FFF' AS TEXT) WHERE id = 2")
+    store.conn.execute("PRAGMA foreign_keys = ON")
+    counts, listed = acc._change_counts(store, "0000", "9999", most=4)
+    assert counts["bo\ufffd"]["created"] == 2 and counts["bo\ufffd"]["rescheduled"] == 6
+    told = store.conn.execute(
+        f"SELECT entity_id, at FROM events WHERE id IN ({','.join('?' * len(listed))})"
+        " ORDER BY at, id",
+        listed,
+    ).fetchall()
+    # the two creations, then #2's first two edits (11:00), not #1's (12:00)
+    assert [tuple(row) for row in told][2:] == [(2, "2026-11-23T11:00:00Z")] * 2
