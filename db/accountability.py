@@ -541,19 +541,25 @@ _TOLD = (
 # how many more: a busy day at 100 000 actions has thousands, and the screen shows a few.
 CHANGES_MOST = 10
 ROUTINE_KINDS = frozenset({"checkin"})  # listed after a person's other changes, when many
+# Listed after what was done, moved, made and alerted: a morning's reassign filled a
+# person's ten lines with handovers and hid the done after them (a lead's trial).
+BOOKKEEPING_KINDS = frozenset({"handed", "rescheduled", "reprioritized"})
 
 
 def _tier(kind: str, made_by_pdca: bool) -> int:
     """Which of a person's changes are listed first, when they have many: what people did
-    (0), then check-ins (1), then the repeats pdca made on their dates (2). A month of
-    repeats hid an escalation behind "and 32 more changes" (a lead's trial), and then a
-    blocked check-in (a reviewer)."""
+    (0: done, moved, created, follow-ups, alerts), then handovers and new dates or
+    priorities (1), then check-ins (2), then the repeats pdca made on their dates (3). A
+    month of repeats hid an escalation behind "and 32 more changes" (a lead's trial), and
+    then a blocked check-in (a reviewer). ``_CHANGES`` works out the same in SQL."""
     if kind == "created" and made_by_pdca:
+        return 3
+    if kind in ROUTINE_KINDS:
         return 2
-    return 1 if kind in ROUTINE_KINDS else 0
+    return 1 if kind in BOOKKEEPING_KINDS else 0
 
 
-TIERS = 3
+TIERS = 4
 
 
 # Which event is which change, and whose, as ``accountability_rules._item`` decides it: kept
@@ -579,16 +585,22 @@ TIERS = 3
 # that was undone) is no news. A
 # follow-up's result is its audit's holder's
 # (``pdca reassign`` hands audits over; the done action keeps its old owner).
-_CHANGES = """
-SELECT c.id, CAST(CASE WHEN c.kind = 'alert-escalated' AND (SELECT
+# An escalation that did not escalate: a person's KPI edit handed the alert on ("handed").
+_HANDED_ON = """(SELECT
   json_extract(e.before, '$.escalation_level') IS json_extract(e.after, '$.escalation_level')
-  FROM events e WHERE e.id = c.id) THEN 'handed' ELSE c.kind END AS BLOB), CAST(CASE
+  FROM events e WHERE e.id = c.id)"""
+_CHANGES = f"""
+SELECT c.id, CAST(CASE WHEN c.kind = 'alert-escalated' AND {_HANDED_ON}
+  THEN 'handed' ELSE c.kind END AS BLOB), CAST(CASE
   WHEN c.kind = 'followup' THEN coalesce((SELECT f.owner FROM followups f
    WHERE f.action_id = c.action_id AND f.checkin_id = (SELECT e.entity_id FROM events e
    WHERE e.id = c.id)), a.owner, c.person)
   WHEN a.id IS NOT NULL THEN a.owner ELSE c.person END AS BLOB),
- CASE WHEN c.kind = 'checkin' THEN 1 WHEN c.kind = 'created' AND EXISTS (SELECT 1
-  FROM events e INDEXED BY idx_events_actor_id WHERE e.actor = ?4 AND e.id = c.id) THEN 2
+ CASE WHEN c.kind = 'checkin' THEN 2
+  WHEN c.kind IN ('handed', 'rescheduled', 'reprioritized') THEN 1
+  WHEN c.kind = 'alert-escalated' AND {_HANDED_ON} THEN 1
+  WHEN c.kind = 'created' AND EXISTS (SELECT 1 FROM events e INDEXED BY idx_events_actor_id
+   WHERE e.actor = ?4 AND e.id = c.id) THEN 3
   ELSE 0 END
 FROM event_changes c LEFT JOIN actions a INDEXED BY idx_actions_id_owner ON a.id = c.action_id
 WHERE c.at >= ?1 AND c.at <= ?2 AND (c.at > ?1 OR c.id > ?3)

@@ -9,6 +9,7 @@ with undone changes the two must agree item for item, count for count.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -96,12 +97,22 @@ def test_the_sql_digest_is_the_rules_digest_on_a_seeded_file(seeded: Store) -> N
 
 
 def shown_first(theirs: list[DigestItem], most: int) -> list[DigestItem]:
-    """A person's changes a stand-up lists first: the first ``most`` that are not check-ins,
-    then their first check-ins in what room is left; in time order (a lead's trial: twelve
-    check-ins hid the done after them)."""
-    told = [i for i in theirs if i.kind != "checkin"][:most]
-    routine = [i for i in theirs if i.kind == "checkin"][: most - len(told)]
-    kept = {id(i) for i in told + routine}
+    """A person's changes a stand-up lists first: the first ``most`` of what they finished,
+    moved, made and the alerts; then handovers and new dates or priorities, then check-ins,
+    then the repeats pdca made, in what room is left; in time order (a lead's trial: twelve
+    check-ins hid the done after them; another's, a morning's handovers)."""
+
+    def tier(item: DigestItem) -> int:
+        if item.kind == "created" and item.actor == "pdca":
+            return 3
+        if item.kind == "checkin":
+            return 2
+        return 1 if item.kind in ("handed", "rescheduled", "reprioritized") else 0
+
+    listed: list[DigestItem] = []
+    for level in range(4):
+        listed += [i for i in theirs if tier(i) == level][: most - len(listed)]
+    kept = {id(i) for i in listed}
     return [i for i in theirs if id(i) in kept]
 
 
@@ -210,3 +221,22 @@ def test_due_follow_ups_are_listed_a_few_a_person_as_open_work_is(
     assert listed == dict.fromkeys(every, 1)
     assert digest.followups_more == {who: n - 1 for who, n in every.items() if n > 1}
     assert whole.followups_more == {}
+
+
+def test_a_mornings_handovers_never_hide_a_done(store: Store, db_path: Path) -> None:
+    """ann was handed twelve actions, then finished one: her ten lines were all handovers,
+    and the done was among "and 3 more changes" (a lead's trial). What was done comes first,
+    then the handovers."""
+    from tests.conftest import open_as
+
+    since = iso(NOW_DT - timedelta(hours=1))
+    yesterday = open_as(db_path, "alice", NOW_DT - timedelta(days=1))
+    ids = [yesterday.add_action(ActionDraft(title=f"a{n}", owner="alice")).id for n in range(12)]
+    yesterday.close()
+    for action_id in ids:
+        store.edit_action(action_id, ActionChanges(owner="ann"))
+    store.complete_action(ids[-1], "abandon")
+    digest = acc.standup_digest(store, since, most=10)
+    kinds = [i.kind for i in digest.of("ann")]
+    assert "done" in kinds and kinds.count("handed") == 9
+    assert digest.more_of("ann") == 3
