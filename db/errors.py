@@ -135,6 +135,16 @@ class ReadOnlyDatabase(DatabaseProblem):
 class DatabaseBusy(DatabaseProblem):
     """Another process held the write lock for longer than the busy wait; nothing written."""
 
+    def after(self, seconds: float) -> DatabaseBusy:
+        """The same, said of a wait of ``seconds`` in all (tried again and again: a board
+        that was asked to quit waits for its last save up to a minute, and then said "stayed
+        busy for 10 s", a lead's trial)."""
+        said = str(self).replace(BUSY_FOR, f"stayed busy for {round(seconds)} s", 1)
+        return DatabaseBusy(said)
+
+
+BUSY_FOR = "stayed busy for 10 s"  # the busy wait's words (connection.BUSY_TIMEOUT_SECONDS)
+
 
 class DatabaseBroken(DatabaseProblem):
     """The file itself went wrong (damaged, unreadable disk, moved, removed or replaced).
@@ -207,7 +217,7 @@ def database_failure(
             # read "another long write" as someone writing): what may hold it so long, named
             # as what it may be (a script's own transaction too: said as fact, it misled a
             # soak's tester).
-            f"{where} stayed busy for 10 s (another process held its lock that long: a"
+            f"{where} {BUSY_FOR} (another process held its lock that long: a"
             " restore, an upgrade, an import, or a script's transaction); nothing written,"
             " try again"
         )

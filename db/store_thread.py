@@ -88,10 +88,12 @@ class StoreThread:
             self._store.wait_for_lock_at_most(wait)
             try:
                 return call(self._store)
-            except DatabaseBusy:  # nothing was written: trying again writes it once
+            except DatabaseBusy as busy:  # nothing was written: trying again writes it once
                 patient = self.patient_until
-                if patient is None or time.monotonic() >= patient:
+                if patient is None:
                     raise
+                if time.monotonic() >= patient:  # said as the whole wait it was
+                    raise busy.after(time.monotonic() - asked) from None
                 wait = connection.BUSY_TIMEOUT_SECONDS
 
     @property

@@ -296,6 +296,7 @@ class BoardScreen(Screen[None]):
         words = [checkin_words(i, result) for i, result in self.unsent_checkins.items()]
         words += [
             edit_words(i, changes_between(kept.base, kept.form), cut=None)
+            + (f", then the move to {kept.then_move.capitalize()}" if kept.then_move else "")
             for i, kept in self.unsent_edits.items()
         ]
         kept_new = self.unsent_new

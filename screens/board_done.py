@@ -68,6 +68,7 @@ async def complete_flow(board: BoardScreen, action: Action) -> None:
             decision,  # type: ignore[arg-type]
             expected_version=action.version,
         ),
+        what=f"done of #{action.id} ({decision})",
     )
     if completion is None:
         return

@@ -34,6 +34,9 @@ async def undo_flow(board: BoardScreen) -> None:
         undone = await save(
             board,
             lambda store: store.undo(opened_at=opened_at, confirmed=asked),
+            # said where a save gave up after the app ended: "not saved:" and the file's
+            # wait alone named nothing (a lead's trial)
+            what="undo of your last change",
             passes=(UndoAsked,),
         )
     except UndoAsked as ask:
@@ -68,7 +71,9 @@ async def stop_repeating_flow(board: BoardScreen, rule_id: int, action_id: int) 
     """No more repeats of ``action_id``'s rule; the repeats already made stay."""
     from pdca.db import recurrence
 
-    stopped = await save(board, lambda store: recurrence.stop(store, rule_id))
+    stopped = await save(
+        board, lambda store: recurrence.stop(store, rule_id), what=f"stop of #{action_id}'s repeat"
+    )
     if stopped:
         board.notify(
             f"#{action_id} stops repeating ({literal(stopped.rule)}); "
@@ -84,7 +89,11 @@ async def start_repeating_flow(board: BoardScreen, rule_id: int, action_id: int)
     """``action_id``'s stopped rule runs again, from today on (``recurrence.start``)."""
     from pdca.db import recurrence
 
-    started = await save(board, lambda store: recurrence.start(store, rule_id))
+    started = await save(
+        board,
+        lambda store: recurrence.start(store, rule_id),
+        what=f"start of #{action_id}'s repeat again",
+    )
     if started:
         said = (
             f"made #{started.made}, as #{action_id}'s rule had its latest done meanwhile"

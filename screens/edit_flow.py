@@ -141,6 +141,9 @@ class EditAgain:
     base: Action
     form: ActionFormResult
     later: bool = False
+    # The move it was typed for (the gate form's >), said with it at quit: "edit of #29: due
+    # 2026-12-20" alone read as an edit, the move to Do forgotten (a lead's trial).
+    then_move: Phase | None = None
 
 
 async def save_edit(
@@ -200,7 +203,9 @@ async def save_edit(
                 who = f" by {conflict.by}" if conflict.by else ""
                 # "while your edit waited to be saved" was said of a form only open (a tester)
                 board.notify(f"#{base.id} was changed{who} before your edit was saved")
-                return EditAgain(seen, with_changes(form_of(seen), mine), later=True)
+                return EditAgain(
+                    seen, with_changes(form_of(seen), mine), later=True, then_move=then_move
+                )
             choice = await board.app.push_screen_wait(
                 ConflictModal(
                     action_id=base.id,
@@ -222,16 +227,20 @@ async def save_edit(
                     then_move = None
                 continue
             if choice == "edit":
-                return EditAgain(theirs, with_changes(form_of(theirs), mine))
+                return EditAgain(theirs, with_changes(form_of(theirs), mine), then_move=then_move)
             if choice is None:  # esc: put off, not thrown away (a tester's notes went so)
-                return EditAgain(theirs, with_changes(form_of(theirs), mine), later=True)
+                return EditAgain(
+                    theirs, with_changes(form_of(theirs), mine), later=True, then_move=then_move
+                )
             board.place(theirs)  # keep theirs: my changes go, as chosen
             return None
         except PdcaError as error:
             if isinstance(error, NotFound) and (error.kind, error.key) == ("action", base.id):
                 raise  # the action itself went: said by save_edit_shown
             refused(board, error)  # a file gone wrong is raised again from here
-            return EditAgain(seen, with_changes(form_of(seen), mine), later=True)
+            return EditAgain(
+                seen, with_changes(form_of(seen), mine), later=True, then_move=then_move
+            )
 
 
 @changes_a_card

@@ -458,15 +458,17 @@ class LogScreen(RowView):
         if result is None:
             return
         from pdca.db.models import CheckinDraft  # a draft (pydantic): the first paint needs none
+        from pdca.screens.board_checkin import checkin_words
 
         try:
             draft = validated(CheckinDraft, message=result.message, status=result.status)
-            await self.context.write(lambda writer: writer.add_checkin(action_id, draft))
+            await self.context.write(
+                lambda writer: writer.add_checkin(action_id, draft),
+                checkin_words(action_id, result),  # said if it gives up after quitting
+            )
         except DatabaseBroken:
             raise  # the app stops on it
         except PdcaError as error:
-            from pdca.screens.board_checkin import checkin_words
-
             # Done or gone meanwhile, or the file busy: what was typed is said whole, as the
             # board's c says it (a tester's words went unseen, only "#64 is done" was said).
             self.notify(str(error), severity="error", timeout=6)
@@ -537,7 +539,8 @@ class LogScreen(RowView):
                     result,  # type: ignore[arg-type]
                     note or None,
                     expected_version=item.version,
-                )
+                ),
+                f"follow-up {result} of #{item.action_id}",  # said if it gives up after quitting
             )
         except DatabaseBroken:
             raise  # the app stops on it

@@ -568,7 +568,8 @@ class StandupScreen(RowView):
             standup = await self.context.write(
                 lambda writer: accountability.record_standup(
                     writer, since, people, until, seen_event=seen_event
-                )
+                ),
+                "record of the stand-up",  # said if it gives up after quitting
             )
         except DatabaseBroken:
             raise  # the app stops on it

@@ -366,6 +366,10 @@ async def test_a_gate_form_kept_past_the_lock_opens_again_at_the_next_greater_th
         await _saved_while_locked(app, pilot, board_db)
         await settle_app(app, pilot)
         assert "your edit of #2 is kept: press > on it to open it again, save it" in _notes(app)[-1]
+        # said at quit with the move it was for, not as an edit alone (a lead's trial)
+        assert app.context.kept() == [
+            "edit of #2: owner 'dana', due 2026-12-01, then the move to Do"
+        ], app.context.kept()
         await pilot.press("greater_than_sign")
         await settle_app(app, pilot)
         assert app.screen.query_one("#owner", Input).value == "dana"
@@ -1366,3 +1370,26 @@ async def test_a_file_renamed_under_an_open_form_prints_what_was_typed(
         and "typed before the rename" in line
         for line in lines
     ), lines
+
+
+async def test_an_undo_that_met_someones_lock_says_it_was_the_undo(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """u while another process held the lock past the busy wait said only "... stayed busy
+    for 10 s ...; nothing written": in the board and at quit, no word of what was not done
+    (a lead's trial)."""
+    monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)
+    app = make_app(board_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("greater_than_sign")  # #1 on to Do (it has an owner and a due)
+        await settle_app(app, pilot)
+        moved = app.context.store.get_action(1).phase
+        holder = LockHolder(board_db)
+        try:
+            await pilot.press("u")
+            await _wait_until(pilot, lambda: any("stayed busy" in n for n in _notes(app)))
+        finally:
+            holder.release()
+        said = [n for n in _notes(app) if "stayed busy" in n]
+        assert said[-1].startswith("undo of your last change: "), said
+        assert app.context.store.get_action(1).phase == moved  # nothing undone

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
 from pdca.db import connection
+from pdca.db.models import ActionDraft
 from pdca.db.store import Store
 from pdca.db.store_thread import StoreThread
 from tests.conftest import open_as
@@ -92,3 +94,23 @@ def test_settle_waits_for_a_writes_later_callbacks(store: Store, db_path: Path) 
         assert recorded == ["said"]
     finally:
         writer.close()
+
+
+def test_a_write_tried_again_until_its_patience_ran_out_says_the_whole_wait(
+    store: Store, db_path: Path, monkeypatch
+) -> None:
+    """A board asked to quit (SIGTERM) tries its last save for up to a minute; given up,
+    it said "stayed busy for 10 s" after about 70 (a lead's trial). Here the busy wait is
+    0.3 s and the patience 1.2 s: the whole wait is said."""
+    from tests.conftest import LockHolder
+
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_SECONDS", 0.3)
+    holder = LockHolder(db_path)
+    writer = StoreThread(lambda: open_as(db_path, "alice"))
+    try:
+        writer.patient_until = time.monotonic() + 1.2
+        failed = writer.submit(lambda s: s.add_action(ActionDraft(title="x"))).exception(30)
+    finally:
+        writer.close()
+        holder.release()
+    assert failed is not None and re.search(r"stayed busy for [12] s \(", str(failed)), failed
