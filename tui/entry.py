@@ -1,5 +1,5 @@
 """The console script's entry point, so that Ctrl-C while pdca's code loads ends as it does
-later: ``pdca: aborted``, exit status 130.
+later: ``pdca: aborted``, exit status 130 (and a SIGTERM or SIGHUP: ``pdca: stopped by ...``).
 
 Loading the command line takes a tenth of a second or so; a Ctrl-C then printed Python's
 traceback (a retrial). Nothing is written before the command runs, so there is nothing to
@@ -9,10 +9,28 @@ clean up. This module imports nothing of pdca's until it is called.
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
 
 
+class _StoppedLoading(BaseException):
+    """SIGTERM or SIGHUP while pdca's code loads, before the command's own handling."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop_loading(signum: int, _frame: object) -> None:
+    raise _StoppedLoading(signum)
+
+
 def main() -> None:
+    # A kill in the first moments ended the process without a word, where a moment later it
+    # said "pdca: stopped by SIGTERM" (a lead's trial). An ignored one (nohup) stays so.
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) is signal.SIG_DFL:
+            signal.signal(signum, _stop_loading)
     try:
         from pdca.tui.cli import main as run_command_line
 
@@ -20,6 +38,11 @@ def main() -> None:
     except KeyboardInterrupt:  # before the command's own stop handling took over
         say_aborted()
         sys.exit(130)
+    except _StoppedLoading as stop:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            sys.stderr.write(f"pdca: stopped by {signal.Signals(stop.signum).name}\n")
+            sys.stderr.flush()
+        sys.exit(128 + stop.signum)
 
 
 def say_aborted() -> None:

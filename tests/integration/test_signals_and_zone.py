@@ -267,13 +267,14 @@ def test_a_stop_once_a_change_is_saved_waits_for_the_whole_reply() -> None:
 
 
 INTERRUPTED_AS_IT_LOADS = """
-import builtins, os, signal
+import builtins, os, signal, sys
 
 real_import = builtins.__import__
+which = getattr(signal, sys.argv.pop())
 
 def importing(name, *args, **kwargs):
     if name == "pdca.tui.output":  # half way through loading the command line
-        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), which)
     return real_import(name, *args, **kwargs)
 
 builtins.__import__ = importing
@@ -282,16 +283,21 @@ main()
 """
 
 
-def test_ctrl_c_as_pdca_loads_is_aborted_not_a_traceback(env) -> None:
-    """Ctrl-C in the first tenth of a second printed Python's traceback (a retrial)."""
+@pytest.mark.parametrize(
+    ("signame", "said"),
+    [("SIGINT", "pdca: aborted"), ("SIGTERM", "pdca: stopped by SIGTERM")],
+)
+def test_a_stop_as_pdca_loads_is_said_not_a_traceback(env, signame: str, said: str) -> None:
+    """Ctrl-C in the first tenth of a second printed Python's traceback (a retrial); a
+    SIGTERM then ended it without a word (a lead's trial)."""
     done = subprocess.run(
-        [sys.executable, "-c", INTERRUPTED_AS_IT_LOADS, "--version"],
+        [sys.executable, "-c", INTERRUPTED_AS_IT_LOADS, "--version", signame],
         capture_output=True,
         text=True,
         env={**os.environ, **env},
         timeout=60,
     )
-    assert (done.returncode, done.stderr) == (130, "pdca: aborted\n")
+    assert (done.returncode, done.stderr) == (128 + getattr(signal, signame), f"{said}\n")
 
 
 # pdca with a wait for others' locks of two minutes, where it is 10 s.
