@@ -1021,6 +1021,10 @@ def test_damage_met_while_taking_the_file_is_not_called_busy(
                 raise error
             return self.connection.execute(sql, *args)
 
+        @property
+        def in_transaction(self) -> bool:  # asked after a failed BEGIN (db/lock_wait.py)
+            return self.connection.in_transaction
+
         def close(self) -> None:
             self.connection.close()
 
