@@ -68,6 +68,18 @@ async def _gate_form_filled(app, pilot) -> None:  # type: ignore[no-untyped-def]
     set_field(app, "due", "+3d")
 
 
+async def _write_mine_over_bobs_move(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    """Save the filled gate form of #2, which bob took on to Check: the conflict dialog
+    asks, and "write mine" keeps dana and the date typed on it, in Check."""
+    await pilot.press("ctrl+s")
+    await settle_app(app, pilot)
+    assert isinstance(app.screen, ConflictModal), [n.message for n in app._notifications]
+    await pilot.press("m")
+    await settle_app(app, pilot)
+    saved = app.context.store.get_action(2)
+    assert (saved.phase, saved.owner, saved.due) == ("check", "dana", "2026-11-26")
+
+
 async def test_one_undo_takes_back_the_gate_form_and_its_move(make_app, board_db: Path) -> None:
     """> through the form is one change: u puts #2 back in Plan with no owner and no due
     (it was two, and u left the owner and date just typed on a card still in Plan)."""
@@ -125,13 +137,7 @@ async def test_write_mine_over_a_card_moved_on_meanwhile_says_the_edit_alone_was
             2, CheckinDraft(message="started"), "check", expected_version=None, expected_phase="do"
         )
         bob.close()
-        await pilot.press("ctrl+s")
-        await settle_app(app, pilot)
-        assert isinstance(app.screen, ConflictModal), [n.message for n in app._notifications]
-        await pilot.press("m")
-        await settle_app(app, pilot)
-        saved = app.context.store.get_action(2)
-        assert (saved.phase, saved.owner, saved.due) == ("check", "dana", "2026-11-26")
+        await _write_mine_over_bobs_move(app, pilot)
         said = [n.message for n in app._notifications]
         assert (
             "#2: your owner and due date are saved; it was moved to Check meanwhile, so not to Do"
@@ -947,10 +953,4 @@ async def test_a_gate_form_saved_after_the_board_showed_the_cards_move_asks_whic
         await settle_app(app, pilot)
         assert shown.columns["check"].index_of(2) is not None  # the board shows bob's move
         assert shown.focused_id == 2 and shown.focused_column is shown.columns["check"]
-        await pilot.press("ctrl+s")
-        await settle_app(app, pilot)
-        assert isinstance(app.screen, ConflictModal), [n.message for n in app._notifications]
-        await pilot.press("m")
-        await settle_app(app, pilot)
-        saved = app.context.store.get_action(2)
-        assert (saved.phase, saved.owner, saved.due) == ("check", "dana", "2026-11-26")
+        await _write_mine_over_bobs_move(app, pilot)
