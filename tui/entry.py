@@ -43,6 +43,13 @@ def main() -> None:
             sys.stderr.write(f"pdca: stopped by {signal.Signals(stop.signum).name}\n")
             sys.stderr.flush()
         sys.exit(128 + stop.signum)
+    finally:
+        # The command has said all it will: a stop now finds nothing to stop. Python sets
+        # the default handlers back as it ends, and a kill in those last moments ended a
+        # 'pdca list' that had printed everything with status -15 and no word (a retrial).
+        for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+            with contextlib.suppress(OSError, ValueError):
+                signal.signal(signum, signal.SIG_IGN)
 
 
 def say_aborted() -> None:

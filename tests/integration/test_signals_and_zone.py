@@ -374,3 +374,32 @@ def test_a_stop_while_an_upgrade_waits_for_the_lock_is_answered_at_once(env, db_
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 29
     conn.close()
+
+
+ENDS_AND_TELLS = """
+import signal
+from pdca.tui.entry import main
+
+try:
+    main()
+except SystemExit:
+    pass
+print(all(signal.getsignal(s) is signal.SIG_IGN for s in (signal.SIGTERM, signal.SIGHUP)))
+"""
+
+
+@pytest.mark.parametrize("command", [["--version"], ["list"]])
+def test_a_stop_once_the_command_has_said_all_finds_nothing_to_stop(
+    env, db_path: Path, command: list[str]
+) -> None:
+    """Python puts the default handlers back as it ends: a kill then ended a `pdca list`
+    that had printed everything with status -15 and no word (a retrial). Once the command
+    has ended, stops are ignored: its status stands."""
+    done = subprocess.run(
+        [sys.executable, "-c", ENDS_AND_TELLS, *command],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=60,
+    )
+    assert done.stdout.splitlines()[-1] == "True", (done.stdout, done.stderr)
