@@ -456,3 +456,44 @@ def test_below_77_columns_the_message_takes_the_titles_room(width: int) -> None:
     assert "Add structured" not in "".join(texts) and texts[-1] == "Took longer than planned"
     used = sum(cell_len(text) for text in texts[:-1])
     assert used + columns.message <= width - 1
+
+
+async def test_a_check_in_the_lock_outwaited_is_kept_and_opens_again_as_typed(
+    make_app, team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The log's check-in met a lock held past the wait: the words went with a toast, where
+    the board keeps its own (a retrial). Kept as the board keeps them: said at quit, and the
+    next c on it opens with them and sends them."""
+    from tests.conftest import LockHolder
+
+    monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)
+    app = make_app(team, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await settle_app(pilot.app, pilot)
+        await pilot.press("down", "c")  # the "[red]help[/red]" row: action #2 is open
+        await pilot.pause()
+        assert isinstance(app.screen, CheckinModal)
+        await pilot.press(*"locked words")
+        holder = LockHolder(team)
+        try:
+            await pilot.press("ctrl+s")
+            for _ in range(200):
+                if app.context.kept():
+                    break
+                await pilot.pause(0.05)
+        finally:
+            holder.release()
+        assert app.context.kept() == ["check-in on #2 (blocked): 'locked words'"]
+        said = [n.message for n in app._notifications]
+        assert any(s.startswith("check-in on #2 (blocked): 'locked words': ") for s in said)
+        await settle_app(pilot.app, pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckinModal)
+        await pilot.press("ctrl+s")  # as it was typed
+        await settle_app(pilot.app, pilot)
+        assert app.context.kept() == []
+        screen = app.screen
+        assert isinstance(screen, LogScreen)
+        assert screen.entries[0].message == "locked words"
