@@ -1393,3 +1393,23 @@ async def test_an_undo_that_met_someones_lock_says_it_was_the_undo(
         said = [n for n in _notes(app) if "stayed busy" in n]
         assert said[-1].startswith("undo of your last change: "), said
         assert app.context.store.get_action(1).phase == moved  # nothing undone
+
+
+async def test_a_move_that_met_someones_lock_says_it_was_the_move(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """> on a card that needs no form, the lock held past the wait: the toast was the file's
+    wait alone (a retrial)."""
+    monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)
+    app = make_app(board_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        holder = LockHolder(board_db)
+        try:
+            await pilot.press("greater_than_sign")  # #1: owner and due, no form
+            await _wait_until(pilot, lambda: any("stayed busy" in n for n in _notes(app)))
+        finally:
+            holder.release()
+        said = [n for n in _notes(app) if "stayed busy" in n]
+        assert said[-1].startswith("move of #1 to do: "), said
+        assert app.context.store.get_action(1).phase == "plan"
