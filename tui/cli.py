@@ -273,6 +273,8 @@ def given_moment(session: Session, field_name: str, text: str) -> datetime:
     from pdca.db.clock import NOT_A_TIME, parse_given_time, parse_timestamp
     from pdca.db.dates import NOT_A_DATE, parse_date
 
+    if text.strip().lower() == "now":  # refused as "not a time" (a retrial)
+        return session.clock()
     try:
         return parse_given_time(text, field_name)
     except InvalidInput as not_a_time:
@@ -288,7 +290,7 @@ def given_moment(session: Session, field_name: str, text: str) -> datetime:
 
 
 _NOT_A_MOMENT = (
-    "is not a time (like 2026-11-23T09:30:00Z) or a day (2026-11-23, yesterday, mon, -2d)"
+    "is not a time (like 2026-11-23T09:30:00Z or now) or a day (2026-11-23, yesterday, mon, -2d)"
 )
 
 

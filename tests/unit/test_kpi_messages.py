@@ -267,6 +267,8 @@ def test_back_filled_history_from_1970_is_taken(ok, kpi) -> None:
         ("-2d", "2026-11-21T00:00:00Z"),
         ("Mon", "2026-11-16T00:00:00Z"),  # today is a Monday: the last one before it
         ("today", "2026-11-23T00:00:00Z"),
+        ("now", "2026-11-23T09:00:00Z"),  # refused as not a time (a retrial)
+        (" NOW ", "2026-11-23T09:00:00Z"),
     ],
 )
 def test_a_reading_is_back_filled_for_a_day_as_dates_are_typed(ok, kpi, at: str, stored) -> None:
