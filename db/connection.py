@@ -631,9 +631,22 @@ def _set_journal_mode(connection: sqlite3.Connection, filesystem: str, writable:
     if not writable:
         return current
     wanted = "delete" if is_network_filesystem(filesystem) else "wal"
-    if current != wanted:
-        current = connection.execute(f"PRAGMA journal_mode = {wanted}").fetchone()[0]
-    return current
+    if current == wanted:
+        return current
+    # The switch needs the file to itself, and SQLite does not wait for it (no busy wait,
+    # to rule out a deadlock): a file in the other mode (a copy put back by hand) failed at
+    # once while a colleague wrote, saying "stayed busy for 10 s" (a retrial). It waits as
+    # other writes do, a stop answered between tries.
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            mode: str = connection.execute(f"PRAGMA journal_mode = {wanted}").fetchone()[0]
+            return mode
+        except sqlite3.OperationalError as error:
+            primary = (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
+            if primary != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
 
 
 def uri_path(path: Path) -> str:

@@ -34,6 +34,22 @@ NOW_DT = datetime(2026, 11, 23, 9, 0, 0, tzinfo=UTC)
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def the_umask_as_it_was() -> Iterator[None]:
+    """pdca sets ``umask 007`` for the rest of its process once it opens a team's file
+    (``filesystem.share_with_the_group``): a command's process ends there, but the tests run
+    many in one, and a later test's file was made 0640 where it expected 0644 (a run whose
+    order put a team-folder test first). Each test starts with the umask it found."""
+    from pdca.db import filesystem
+
+    umask = os.umask(0o022)
+    os.umask(umask)
+    personal = filesystem._personal_umask
+    yield
+    os.umask(umask)
+    filesystem._personal_umask = personal
+
+
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """A sandboxed environment: fixed user and clock, home and data dir under tmp_path."""
