@@ -290,7 +290,7 @@ def given_moment(session: Session, field_name: str, text: str) -> datetime:
 
 
 _NOT_A_MOMENT = (
-    "is not a time (like 2026-11-23T09:30:00Z or now) or a day (2026-11-23, yesterday, mon, -2d)"
+    "is not a time (like 2026-11-23T09:30:00Z) or a day (2026-11-23, yesterday, mon, -2d)"
 )
 
 
