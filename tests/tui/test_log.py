@@ -115,6 +115,16 @@ async def test_f_records_a_followup_and_c_checks_in(make_app, team, store: Store
         assert screen.entries[0].message == "unblocked" and screen.entries[0].action_id == 2
 
 
+async def _check_in_typed_on_2(app, pilot, words: str) -> None:  # type: ignore[no-untyped-def]
+    """From the log (4), c on the "[red]help[/red]" row (action #2, open), ``words`` typed."""
+    await pilot.press("4")
+    await settle_app(pilot.app, pilot)
+    await pilot.press("down", "c")
+    await pilot.pause()
+    assert isinstance(app.screen, CheckinModal)
+    await pilot.press(*words)
+
+
 async def test_a_check_in_refused_because_the_action_was_done_meanwhile_says_its_words(
     make_app, team
 ) -> None:
@@ -123,12 +133,7 @@ async def test_a_check_in_refused_because_the_action_was_done_meanwhile_says_its
     and the words were gone, a tester)."""
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("4")
-        await settle_app(pilot.app, pilot)
-        await pilot.press("down", "c")  # the "[red]help[/red]" row: action #2 is open
-        await pilot.pause()
-        assert isinstance(app.screen, CheckinModal)
-        await pilot.press(*"log words")
+        await _check_in_typed_on_2(app, pilot, "log words")
         bob = open_as(team, "bob")
         bob.complete_action(2, "abandon")
         bob.close()
@@ -469,12 +474,7 @@ async def test_a_check_in_the_lock_outwaited_is_kept_and_opens_again_as_typed(
     monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)
     app = make_app(team, watch_changes=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("4")
-        await settle_app(pilot.app, pilot)
-        await pilot.press("down", "c")  # the "[red]help[/red]" row: action #2 is open
-        await pilot.pause()
-        assert isinstance(app.screen, CheckinModal)
-        await pilot.press(*"locked words")
+        await _check_in_typed_on_2(app, pilot, "locked words")
         holder = LockHolder(team)
         try:
             await pilot.press("ctrl+s")
