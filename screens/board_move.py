@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from pdca.db.errors import DatabaseBusy, GateUnmet, PdcaError
+from pdca.db.errors import GateUnmet, PdcaError
 from pdca.db.models import Action, Phase, Verdict
 from pdca.screens.board_checkin import ask_checkin
 from pdca.screens.board_writes import action_form, changes_a_card, refused, save
@@ -113,8 +113,6 @@ async def move_flow(board: BoardScreen, action: Action, target: Phase) -> None:
             board.place(cast(Action, moved_or_refusal))
         return
     except PdcaError as error:
-        if isinstance(error, DatabaseBusy):  # said with what it was (a retrial)
-            error = DatabaseBusy(f"move of #{action.id} to {target}: {error}")
         refused(board, error)
         return
     if moved:

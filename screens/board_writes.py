@@ -11,7 +11,7 @@ import functools
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from pdca.db.errors import Conflict, DatabaseBroken, DatabaseBusy, PdcaError, shell_word
+from pdca.db.errors import Conflict, DatabaseBroken, PdcaError, shell_word
 from pdca.db.store import Store
 from pdca.screens.context import services
 from pdca.widgets.text import literal
@@ -73,11 +73,7 @@ async def save_or_refusal(
         written = await board.context.write(call, what)
     except passes:
         raise
-    except PdcaError as error:
-        if isinstance(error, DatabaseBusy) and what:
-            # Given up after the busy wait, seconds after the key: which change it was is
-            # said (a tester had moved on and could not tell what was not saved).
-            error = DatabaseBusy(f"{what}: {error}")
+    except PdcaError as error:  # a busy wait's names what it was (AppContext.write)
         refused(board, error, kept, what)
         return None, error
     services(board.app).kept_may_be_saved()

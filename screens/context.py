@@ -25,7 +25,7 @@ from textual.worker import Worker
 
 from pdca.db.clock import Clock
 from pdca.db.connection import file_identity
-from pdca.db.errors import DatabaseBroken, NotFound, PdcaError
+from pdca.db.errors import DatabaseBroken, DatabaseBusy, NotFound, PdcaError
 from pdca.db.store import Store
 from pdca.db.store_thread import StoreThread
 from pdca.widgets.status_bar import StatusBar
@@ -151,7 +151,9 @@ class AppContext:
         """Run ``call(store)`` on the writer thread and wait for it without blocking the UI.
 
         Its errors come back here as raised; a write slower than a moment shows "saving…".
-        ``what`` names it where its failure is said after the app has ended.
+        ``what`` names it where its failure is said after the app has ended, and in a busy
+        wait's refusal, seconds after the key: the file's wait alone named nothing (testers
+        had moved on and could not tell what was not saved).
         """
         if self.broken is not None:
             raise DatabaseBroken(self.broken)
@@ -168,6 +170,10 @@ class AppContext:
                     return await asyncio.shield(done)
                 finally:
                     self.on_saving(False)
+        except DatabaseBusy as busy:
+            if what:
+                raise DatabaseBusy(f"{what}: {busy}") from None
+            raise
         except asyncio.CancelledError:
             future.add_done_callback(lambda landed: self._orphan_landed(landed, what))
             # Its outcome is reported there; asyncio need not complain that nobody asked.

@@ -26,7 +26,6 @@ from pdca.db import accountability
 from pdca.db.accountability_models import FOLLOWUP_RESULTS, Followup, LogEntry, LogFilter
 from pdca.db.errors import (
     DatabaseBroken,
-    DatabaseBusy,
     GateUnmet,
     InvalidInput,
     NotFound,
@@ -483,8 +482,6 @@ class LogScreen(RowView):
         except DatabaseBroken:
             raise  # the app stops on it
         except PdcaError as error:
-            if isinstance(error, DatabaseBusy):
-                error = DatabaseBusy(f"{what}: {error}")
             self.notify(str(error), severity="error", timeout=6)
             if board is not None and not isinstance(error, NotFound | GateUnmet | InvalidInput):
                 # Not written (a lock held past the wait): kept as the board keeps its own,

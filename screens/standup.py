@@ -32,7 +32,7 @@ from pdca.db.accountability_models import (
     flag_words,
     more_that_need_a_word,
 )
-from pdca.db.errors import DatabaseBroken, DatabaseBusy, PdcaError
+from pdca.db.errors import DatabaseBroken, PdcaError
 from pdca.db.store import Store
 from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry
 from pdca.screens.row_view import RowView
@@ -574,8 +574,7 @@ class StandupScreen(RowView):
         except DatabaseBroken:
             raise  # the app stops on it
         except PdcaError as error:
-            said = f"record of the stand-up: {error}" if isinstance(error, DatabaseBusy) else error
-            self.notify(str(said), severity="error", timeout=6)  # with what it was (a retrial)
+            self.notify(str(error), severity="error", timeout=6)
             self.reload()  # what it may have missed (a change written while it was read)
             return
         self.recorded = digest
