@@ -10,6 +10,7 @@ starts from there; recording stops the timer.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -267,6 +268,7 @@ class StandupScreen(RowView):
         self.targets: list[int | None] = []  # the action each shown row opens
         self.more_rows: dict[int, str] = {}  # the rows that read a person's next changes
         self.board_rows: dict[int, str] = {}  # the rows that open a person's board
+        self.digest_rows: DigestRows | None = None  # what is shown
         self.extra: dict[str, list[DigestItem]] = {}  # changes read on demand, by person
         self.early_steps: list[int] = []  # n/p pressed before a digest was in
         self.recording = False  # r's question is open or its write is on its way
@@ -377,6 +379,7 @@ class StandupScreen(RowView):
         person = self.person
         listed = self.query_one(RowList).scrollable_content_region.width  # 0 before layout
         rows = DigestRows(digest, person, self.extra, listed or self.app.size.width - 2)
+        self.digest_rows = rows
         self.targets = rows.targets
         self.more_rows = rows.more_of
         self.board_rows = rows.board_of
@@ -612,15 +615,26 @@ class StandupScreen(RowView):
         digest = self.digest
         if digest is None:
             return
-        shown = len(self.extra.get(person) or digest.of(person))
+        before = self.extra.get(person) or digest.of(person)
         try:
-            self.extra[person] = accountability.standup_changes(
-                self.context.store, digest, person, shown + MORE_CHANGES
+            longer = accountability.standup_changes(
+                self.context.store, digest, person, len(before) + MORE_CHANGES
             )
         except PdcaError as error:
             self.notify(str(error), severity="error")
             return
+        self.extra[person] = longer
         self.show(index)
+        # In time order, the new ones come between those shown (a person's first ten are
+        # chosen by kind): the cursor stayed on the row where "more" was, the fourth new one
+        # in a trial.
+        first = first_new(before, longer)
+        for at, (kind, entry) in enumerate(
+            self.digest_rows.entries if first and self.digest_rows else ()
+        ):
+            if kind == "change" and entry is first:
+                self.query_one(RowList).set_cursor(at)
+                break
 
     @work(group="jump", exclusive=True)
     async def open_owners_board(self, login: str | None) -> None:
@@ -669,6 +683,17 @@ class StandupScreen(RowView):
                 "standup-record",
             ),
         ]
+
+
+def first_new(before: list[DigestItem], after: list[DigestItem]) -> DigestItem | None:
+    """The first of ``after`` that ``before`` did not hold (None: none), as many times over as
+    it held each."""
+    held = Counter(before)
+    for item in after:
+        if held[item] <= 0:
+            return item
+        held[item] -= 1
+    return None
 
 
 def count_people(count: int) -> str:

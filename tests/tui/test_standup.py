@@ -174,6 +174,37 @@ async def test_a_person_shows_their_first_changes_and_enter_reads_the_rest(
         assert list(screen.more_rows.values()) == ["carol"]  # carol's two: one listed
 
 
+async def test_enter_on_more_changes_puts_the_cursor_on_the_first_change_not_shown_before(
+    make_app, team, store: Store, monkeypatch
+) -> None:
+    """A person's first few are chosen by kind and shown in time order, so the ones "more"
+    reads come between them: the cursor stayed where the "more" row was, on the fourth new
+    change in a trial, not the first."""
+    from pdca.db.models import CheckinDraft
+    from pdca.widgets.row_list import RowList
+
+    store.add_checkin(2, CheckinDraft(message="labelled half"))
+    store.move_action(2, "do")  # bob's: created #2, two check-ins, then the move
+    monkeypatch.setattr(accountability, "CHANGES_MOST", 2)
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5", "n")
+        await settle_app(pilot.app, pilot)
+        screen = app.screen
+        assert isinstance(screen, StandupScreen) and screen.person == "bob"
+        assert [i.kind for i in screen.digest.of("bob")] == ["created", "moved"]
+        (more,) = screen.more_rows
+        rows = screen.query_one(RowList)
+        rows.set_cursor(more)
+        await pilot.press("enter")
+        await settle_app(pilot.app, pilot)
+        kinds = [i.kind for i in screen.extra["bob"]]
+        assert kinds == ["created", "checkin", "checkin", "moved"]
+        # The rows were: created, moved, "and 2 more"; now: created, carol's check-in, ...
+        assert "[red]help[/red]" in "".join(text for text, _ in rows.rows[rows.cursor])
+        assert rows.cursor == more - 1  # the first not shown before
+
+
 async def test_enter_on_more_that_need_a_word_opens_that_persons_board(
     make_app, team, store: Store, monkeypatch
 ) -> None:
