@@ -47,7 +47,7 @@ from pdca.db.errors import (
     shell_word,
 )
 from pdca.db.filesystem import directory_is_group_shared, filesystem_of
-from pdca.db.lock_wait import begin_in_goes
+from pdca.db.lock_wait import LOCK_WAIT_SLICE_MS, begin_in_goes
 
 _ATTEMPT_MS = 200  # one try at being alone with the file; others wait at most this long
 
@@ -843,6 +843,11 @@ def _restore_under_others(
     # 64 pages a step (one, for a copy of no more): the first step must not be the last, or
     # the copy would be in place before what it carries on from was read.
     (pages,) = source.execute("PRAGMA page_count").fetchone()
+    # Each step waits for the lock in a short go, as a write does (db/lock_wait.py): the wait
+    # is one C call, and a Ctrl-C during a 10 s one was answered when it ended (a reviewer).
+    # Python's backup tries again after each go and calls ``under_the_lock``, which says how
+    # long in all.
+    connection.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_SLICE_MS}")
     try:
         try:
             source.backup(connection, pages=64 if pages > 64 else 1, progress=under_the_lock)

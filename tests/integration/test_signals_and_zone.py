@@ -376,6 +376,51 @@ def test_a_stop_while_an_upgrade_waits_for_the_lock_is_answered_at_once(env, db_
     conn.close()
 
 
+# restore's own wait (read where it is used) of two minutes too.
+RESTORE_WAITS_TWO_MINUTES = WAITS_TWO_MINUTES.replace(
+    "from pdca.tui.entry import main\n",
+    "from pdca.tui.entry import main\nfrom pdca.db import restore\n"
+    "restore.BUSY_TIMEOUT_SECONDS = 120.0\n",
+)
+
+
+def test_a_stop_while_restore_force_waits_for_the_lock_is_answered_at_once(
+    env, db_path: Path, store, tmp_path: Path
+) -> None:
+    """``restore --force`` copies under others' feet, and its copy's first step waited for a
+    colleague's write lock in one SQLite call: a Ctrl-C was answered when the wait ended
+    (noted in session 48). Nothing is restored."""
+    import sqlite3
+    import time
+
+    from pdca.db.models import ActionDraft
+    from tests.conftest import LockHolder
+
+    saved = tmp_path / "saved.db"
+    with sqlite3.connect(saved) as copy:
+        store.conn.backup(copy)
+    copy.close()
+    store.add_action(ActionDraft(title="after the copy"))
+    holder = LockHolder(db_path)
+    try:
+        restoring = subprocess.Popen(
+            [sys.executable, "-c", RESTORE_WAITS_TWO_MINUTES, "restore", str(saved), "--force"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, **env},
+        )
+        time.sleep(4)  # in the copy's wait by now
+        restoring.send_signal(signal.SIGINT)
+        _, stderr = restoring.communicate(timeout=60)  # the wait would end after 120 s
+        assert holder.process.poll() is None  # the lock is still held: nothing went in
+    finally:
+        holder.release()
+    assert restoring.returncode == 130, stderr
+    assert stderr.endswith("pdca: aborted\n") and "Traceback" not in stderr
+    assert [a.title for a in store.list_actions()] == ["after the copy"]
+
+
 ENDS_AND_TELLS = """
 import signal
 from pdca.tui.entry import main
