@@ -1751,20 +1751,89 @@ def migrate(
             f"{write_advice(Path(path))}"
         )
     temporary = temporary_name(path, "bak") if current > 0 else None
+    told = _UpgradeTold(announce if temporary is not None else None, path, current)
+    try:
+        backup = _upgrade(conn, path, current, temporary, told)
+    except BaseException as error:
+        if not isinstance(error, Exception):  # a stop (Ctrl-C, SIGTERM), before its own word
+            with contextlib.suppress(sqlite3.Error):
+                if conn.execute("PRAGMA user_version").fetchone()[0] == current:
+                    told.stopped()
+        raise
+    finally:
+        told.done()
+    sweep_leftovers(path)
+    return backup
+
+
+class _UpgradeTold:
+    """What a person is told of an upgrade that takes long (``announce``; None: nothing):
+    one line after ``ANNOUNCE_AFTER`` seconds, which says what it is doing then. Waiting for
+    a colleague's write, it said "others' writes wait for it" (a reviewer); once the wait is
+    over, that line follows. A stop after a word says the file was left as it was."""
+
+    def __init__(self, announce: Callable[[str], None] | None, path: Path, version: int) -> None:
+        self.announce = announce
+        self.upgrading = f"upgrading {path} from schema version {version} to {schema_version()}"
+        self.path = path
+        self.version = version
+        self.stage = "copy"  # "copy", "wait" (for the write lock), "change"
+        self.said: list[str] = []  # the stages told
+        self._lock = threading.Lock()
+        self._timer = None
+        if announce is not None:
+            self._timer = threading.Timer(ANNOUNCE_AFTER, self._say_the_stage)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _say(self, stage: str) -> None:
+        if self.announce is None or stage in self.said:
+            return
+        self.said.append(stage)
+        if stage == "wait":
+            self.announce(f"{self.upgrading}: waiting for another process's write to end first")
+        else:  # its copy is made by now, after a wait
+            first = ": the wait is over" if "wait" in self.said else " (a copy first)"
+            self.announce(
+                f"{self.upgrading}{first}; on a large file this takes a while, and others'"
+                " writes wait for it"
+            )
+
+    def _say_the_stage(self) -> None:
+        with self._lock:
+            self._say("wait" if self.stage == "wait" else "change")
+
+    def enter(self, stage: str) -> None:
+        with self._lock:
+            self.stage = stage
+            if stage == "change" and "wait" in self.said:  # the wait was told: now the rest
+                self._say("change")
+
+    def stopped(self) -> None:
+        with self._lock:
+            if self.said and self.announce is not None:
+                self.announce(
+                    f"the upgrade of {self.path} was stopped: it is left at schema version"
+                    f" {self.version}, as it was"
+                )
+
+    def done(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+
+def _upgrade(
+    conn: sqlite3.Connection,
+    path: Path,
+    current: int,
+    temporary: Path | None,
+    told: _UpgradeTold,
+) -> Path | None:
+    """``migrate``'s work: the copy kept (to ``temporary``, when the file holds data), then
+    the change in one write transaction; the copy kept, or None."""
     copied = current
     backup = None
-    still_going = None
-    if announce is not None and temporary is not None:
-        still_going = threading.Timer(
-            ANNOUNCE_AFTER,
-            announce,
-            (
-                f"upgrading {path} from schema version {current} to {schema_version()} (a copy"
-                " first); on a large file this takes a while, and others' writes wait for it",
-            ),
-        )
-        still_going.daemon = True
-        still_going.start()
+
     try:
         if temporary is not None:  # it holds data: keep a copy as it was
             # The name's bytes, cast to text: a folder whose name is not UTF-8 has no str
@@ -1777,7 +1846,9 @@ def migrate(
         # reference before the commit instead.
         conn.execute("PRAGMA foreign_keys = OFF")
         try:
+            told.enter("wait")
             begin_in_goes(conn)  # a stop while another holds the lock is answered at once
+            told.enter("change")
             current = identify(conn, path) or 0  # someone may have upgraded while we waited
             if current < schema_version():
                 dangling = len(conn.execute("PRAGMA foreign_key_check").fetchall())
@@ -1819,13 +1890,10 @@ def migrate(
             " free some space, then run pdca again"
         ) from None
     finally:
-        if still_going is not None:
-            still_going.cancel()
         conn.execute("PRAGMA foreign_keys = ON")
         if temporary is not None:
             temporary.unlink(missing_ok=True)
             Path(f"{temporary}-journal").unlink(missing_ok=True)
-    sweep_leftovers(path)
     return backup
 
 

@@ -370,7 +370,14 @@ def test_a_stop_while_an_upgrade_waits_for_the_lock_is_answered_at_once(env, db_
     finally:
         holder.release()
     assert listing.returncode == 130, stderr
-    assert stderr.endswith("pdca: aborted\n") and "Traceback" not in stderr
+    # What it was doing is said as it was: waiting, not "others' writes wait for it"; and
+    # that the stop left the file as it was (a stopped upgrade had said only "aborted").
+    upgrading = f"pdca: upgrading {db_path} from schema version 29 to 30"
+    assert stderr.splitlines() == [
+        f"{upgrading}: waiting for another process's write to end first",
+        f"pdca: the upgrade of {db_path} was stopped: it is left at schema version 29, as it was",
+        "pdca: aborted",
+    ]
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 29
     conn.close()

@@ -322,3 +322,30 @@ def test_a_reader_who_may_not_upgrade_is_told_who_owns_the_file_and_what_to_ask(
     assert said.startswith(f"{path} needs upgrading from schema version ")
     assert "may not write it (owned by " in said and ", mode 0" in said
     assert "): ask its owner to run any pdca command on it once, which upgrades it; or " in said
+
+
+def test_an_upgrade_that_waits_for_a_colleague_says_it_waits_then_what_it_does(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Waiting for someone's write, the upgrade's word was "others' writes wait for it" (a
+    reviewer). Its timer tells the stage it finds; the wait over, the upgrade itself is told.
+    A stop before any word says nothing more than the stop."""
+    monkeypatch.setattr(schema, "ANNOUNCE_AFTER", 3600.0)  # the timer's moment, by hand here
+    path = tmp_path / "team.db"
+    lines: list[str] = []
+    told = schema._UpgradeTold(lines.append, path, 29)
+    told.stopped()
+    assert lines == []  # nothing said yet: "aborted" is enough
+    told.enter("wait")
+    told._say_the_stage()
+    told._say_the_stage()  # once
+    told.enter("change")
+    told.done()
+    told.stopped()
+    upgrading = f"upgrading {path} from schema version 29 to {schema.schema_version()}"
+    assert lines == [
+        f"{upgrading}: waiting for another process's write to end first",
+        f"{upgrading}: the wait is over; on a large file this takes a while, and others'"
+        " writes wait for it",
+        f"the upgrade of {path} was stopped: it is left at schema version 29, as it was",
+    ]
