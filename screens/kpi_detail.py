@@ -13,14 +13,13 @@ import re
 from datetime import datetime
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
-from textual_plotext import PlotextPlot
 
 from pdca.db import kpis, xmr
 from pdca.db.errors import PdcaError, shell_word
@@ -29,6 +28,7 @@ from pdca.db.models import KpiDetail, number_problem
 from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry, context_of
 from pdca.screens.footer import PdcaFooter
 from pdca.screens.kpis import AcknowledgesAlerts, refresh_header
+from pdca.widgets.kpi_chart import KpiChart
 from pdca.widgets.kpi_table import SIGNAL_MARK, STATUS_MARKS, STATUS_WORDS, number
 from pdca.widgets.status_bar import StatusBar
 from pdca.widgets.text import literal
@@ -80,6 +80,8 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
         self.gone = False  # removed since it was opened (said once)
         # What the chart draws, for the legend under it: (marker, colour, label).
         self.legend: list[tuple[str, str, str]] = []
+        self.legend_tries = 0  # legends told since the screen's size or the chart changed
+        self.legend_lines = 0  # the most lines the legend took at this width
 
     def compose(self) -> ComposeResult:
         bar = StatusBar()
@@ -91,7 +93,7 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
         # screen open scrolled down to it, the KPI's facts out of reach (a tester, 80x24).
         with VerticalScroll(id="kpi-body"):
             yield Static(id="kpi-facts")
-            yield PlotextPlot(id="kpi-chart")
+            yield KpiChart(id="kpi-chart")
             yield Static(id="kpi-legend")
             yield Static(id="kpi-changes")
         yield PdcaFooter()
@@ -165,11 +167,12 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
             self.acknowledge_row(self.detail.row)
 
     def draw_chart(self, detail: KpiDetail) -> None:
-        plot = self.query_one("#kpi-chart", PlotextPlot)
+        plot = self.query_one("#kpi-chart", KpiChart)
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
         self.legend = []
+        self.legend_tries = 0
         self.call_after_refresh(self.show_legend)
         kpi = detail.row.kpi
         now = context_of(self.app).clock()
@@ -245,7 +248,7 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
 
     def draw_signals(self, detail: KpiDetail, now: datetime) -> None:
         """The readings in signals on the worse side (``↯``), over the line."""
-        plt = self.query_one("#kpi-chart", PlotextPlot).plt
+        plt = self.query_one("#kpi-chart", KpiChart).plt
         value_at = {r.at: r.value for r in detail.readings}
         # Only the worse side: the better side of an improving KPI would cover the whole line
         # (kpi show lists both).
@@ -259,13 +262,38 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
                 self.legend.append((marker, colour, label))
 
     def on_resize(self) -> None:
+        self.legend_tries = 0
+        self.legend_lines = 0  # a new width: the legend's lines are laid out again
         self.call_after_refresh(self.show_legend)
+
+    @on(KpiChart.Resized)
+    def legend_at_the_charts_size(self) -> None:
+        # A few times in a row at most: a legend a line longer at one size and shorter at
+        # the other would otherwise flip between them for ever.
+        if self.legend_tries < LEGEND_TRIES:
+            self.legend_tries += 1
+            self.call_after_refresh(self.show_legend)
 
     def show_legend(self) -> None:
         """The legend under the chart (inside it, it covered the plot's top left), each line
-        with its marker; a line another one covers at this size is said to be hidden."""
-        plot = self.query_one("#kpi-chart", PlotextPlot)
+        with its marker; a line another one covers at this size is said to be hidden.
+
+        What is hidden depends on the chart's height, and the chart's on the legend's: a
+        legend that took a second line for a "(hidden)" made the chart a row shorter, where
+        that line showed again (a new user's chart after a resize). So the legend never
+        gets shorter at one width: the chart settles at the shorter height."""
+        plot = self.query_one("#kpi-chart", KpiChart)
         shown = canvas_marks(plot) if self.legend else set()
+        box = self.query_one("#kpi-legend", Static)
+        text = self._legend_text(shown)
+        box.update(text)
+        width = box.content_region.width
+        if width > 0:  # laid out
+            self.legend_lines = max(self.legend_lines, len(text.wrap(self.app.console, width)))
+            box.styles.min_height = self.legend_lines
+
+    def _legend_text(self, shown: set[str]) -> Text:
+        """The legend, a line whose marker is not in ``shown`` said to be hidden."""
         text = Text()
         for marker, colour, label in self.legend:
             if text:
@@ -275,7 +303,7 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
             text.append(f" {label}")
             if marker not in shown and not label.endswith(OFF_CHART):
                 text.append(" (hidden)", style="dim")
-        self.query_one("#kpi-legend", Static).update(text)
+        return text
 
     def palette_commands(self) -> list[PaletteEntry]:
         return [
@@ -295,7 +323,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 DAY_STEPS = (1, 2, 5, 7, 14, 30, 60, 91, 182, 365, 730)
 
 
-def canvas_marks(plot: PlotextPlot) -> set[str]:
+def canvas_marks(plot: KpiChart) -> set[str]:
     """The characters drawn inside the chart's frame at the plot's size (not the title, the
     axes or their labels)."""
     width, height = plot.size.width, plot.size.height
@@ -313,6 +341,7 @@ def canvas_marks(plot: PlotextPlot) -> set[str]:
     return marks
 
 
+LEGEND_TRIES = 3  # the legend told again as the chart's size follows its line count
 OFF_CHART = "off chart)"  # how a legend label ends when its line is not drawn
 NEAR = 0.5  # a line this many spans of the data beyond it still widens the axis to show it
 

@@ -75,6 +75,54 @@ async def test_the_legend_is_under_the_chart_and_says_which_lines_a_small_chart_
                 assert said == (label in hidden), (size, label)
 
 
+def assert_the_legend_says_what_is_drawn(pilot: Pilot) -> None:
+    screen = pilot.app.screen
+    assert isinstance(screen, KpiDetailScreen)
+    marks = canvas_marks(screen.query_one(PlotextPlot))
+    legend = legend_of(pilot)
+    for marker, _, label in screen.legend:
+        if not label.endswith("off chart)"):
+            assert (f"{label} (hidden)" in legend) == (marker not in marks), (
+                label,
+                pilot.app.size,
+                screen.query_one(PlotextPlot).size,
+            )
+
+
+async def test_after_a_resize_the_legend_says_what_the_chart_at_its_new_size_hides(
+    build, store: Store, db_path: Path
+) -> None:
+    """A new user resized the terminal from 80x24 to 120x40 and opened the detail: the
+    legend was worked out before it took its second line, at the chart's size then, and said
+    "~~ warn 20" with the centre line 19.5 drawn over it. Their KPI, as they made it."""
+    from pdca.db.models import ActionDraft
+
+    store.add_kpi(KpiDraft(name="CFR", unit="%", direction="down", baseline=18, target=9,
+                           warn=20, alert=25, benchmark=15, cadence="weekly"))  # fmt: skip
+    for week, value in enumerate([19, 18, 17, 19, 18, 17, 19, 18]):
+        store.record_reading(
+            ReadingDraft(kpi="CFR", value=value), NOW_DT - timedelta(weeks=8 - week)
+        )
+    for value in (26, 24):
+        store.record_reading(ReadingDraft(kpi="CFR", value=value), NOW_DT)
+    for title in ("act a", "act b"):
+        store.move_action(store.add_action(ActionDraft(title=title, kpi="CFR", owner="ann",
+                                                       due="2026-12-31")).id, "do")  # fmt: skip
+    app = build(db_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.resize_terminal(120, 40)
+        app.push_screen(KpiDetailScreen("CFR"))
+        await pilot.pause()
+        await pilot.pause()
+        assert_the_legend_says_what_is_drawn(pilot)
+        for size in ((90, 30), SMALL, (150, 44), (120, 40)):  # and while it is open
+            await pilot.resize_terminal(*size)
+            for _ in range(5):
+                await pilot.pause()
+            assert_the_legend_says_what_is_drawn(pilot)
+
+
 def test_the_x_axis_reads_whole_days_and_the_y_axis_short_numbers() -> None:
     assert day_ticks(-89.1) == ([-60.0, -30.0, 0.0], ["-60", "-30", "0"])
     assert day_ticks(-1.0) == ([-1.0, 0.0], ["-1", "0"])
