@@ -908,10 +908,12 @@ def deliver_due(
     *,
     own_terminal: int | None = None,
     shown_here: Callable[[Notification], None] | None = None,
+    set_by_me: Callable[[str], bool],
 ) -> RunReport:
     """One run as ``runner`` (``pdca notify`` from cron, or the app while it is open): every
     channel the team set up, a token naming this host and process for the claims. The app
-    names its own terminal (``Channels``): a message for it is shown on the board."""
+    names its own terminal (``Channels``): a message for it is shown on the board.
+    ``set_by_me``: whether this login set a command hook itself (``Channels``)."""
     settings, now = channel_settings(store), store.clock()
     channels: Callable[[Notification], Outcome] | None = None
 
@@ -932,6 +934,7 @@ def deliver_due(
                 shown_here=shown_here,
                 own_login=unix_login(),
                 board_terminals=lambda login: board_terminals(store, login),
+                set_by_me=set_by_me,
             )
         return channels(notification)
 

@@ -106,10 +106,14 @@ class Channels:
         shown_here: Callable[[Notification], None] | None = None,
         own_login: str | None = None,
         board_terminals: Callable[[str], set[int]] | None = None,
+        set_by_me: Callable[[str], bool],
     ) -> None:
         """``own_terminal``: the device number (``st_rdev``) of the terminal an open board
         draws on; a message for it goes to ``shown_here`` instead (the board shows it), not
-        written over the board's lines (a tester's board was scrambled until a resize)."""
+        written over the board's lines (a tester's board was scrambled until a resize).
+        ``set_by_me``: whether this login itself set a command hook (tui/own_hooks.py): the
+        name the team's file gives for it anyone in the team can write."""
+        self.set_by_me = set_by_me
         self.own_terminal = own_terminal
         self.shown_here = shown_here
         # The login this process runs as (not PDCA_USER): a board shows that person's messages
@@ -283,6 +287,15 @@ class Channels:
                 "failed",
                 f"the command hook was set by {self.settings.command_by}: it runs only in their "
                 f"pdca notify (this run is {self.runner}'s)",
+            )
+        if not self.set_by_me(command):
+            # The file names this run's person, but this login never set that command: a
+            # colleague wrote it under their name (a hostile tester's ran as ann).
+            return Outcome(
+                "failed",
+                f"the command hook is not one {self.runner} set from this login (anyone in the"
+                " team can write the file): it runs once they set it again, pdca notify"
+                " config command CMD",
             )
         if self._command_down is not None:
             return Outcome(

@@ -815,6 +815,7 @@ class PdcaApp(App[None]):
         # Imported here, after the first paint: delivery (channels, their models) is no part
         # of what a person sees first.
         from pdca.db import notify, recurrence
+        from pdca.tui.own_hooks import set_by_me
 
         def escalate_and_notify(store: Store) -> bool:
             # Repeating actions whose date came, once whoever sees it first (db/recurrence.py);
@@ -831,6 +832,7 @@ class PdcaApp(App[None]):
                     stop=self._stop_presence.is_set,
                     own_terminal=self._own_terminal,
                     shown_here=lambda notification: shown.append(notification.text),
+                    set_by_me=set_by_me(self.environ),
                 )
             finally:
                 if shown:

@@ -128,7 +128,11 @@ def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_js
                 err=True,
             )
         return
-    report = notify_store.deliver_due(store, runner, session.environ)
+    from pdca.tui.own_hooks import set_by_me
+
+    report = notify_store.deliver_due(
+        store, runner, session.environ, set_by_me=set_by_me(session.environ)
+    )
     if as_json:
         click.echo(
             to_json(
@@ -177,6 +181,12 @@ def notify_config(session: Session, name: str | None, value: str | None, as_json
         settings = notify_store.channel_settings(store)
     else:
         assert value is not None
+        if name == "command" and value.strip().lower() != "none":
+            from pdca.db.notify_rules import parse_command
+            from pdca.tui.own_hooks import remember_command
+
+            # Kept as this login's own first, where only it can write: its runs check it.
+            remember_command(session.environ, parse_command(value) or "")
         last = store.last_event_id()
         settings = notify_store.set_channel(store, name, value)
         if store.last_event_id() == last:  # as config says: a no-op is no change to undo

@@ -360,7 +360,7 @@ def test_a_notify_run_with_nothing_to_deliver_imports_no_channel(tmp_path: Path)
         "from pdca.db.store import Store\n"
         f"store = Store.open(Path({str(tmp_path / 'n.db')!r}), actor='alice',"
         " clock=clock_from_env(os.environ), create=True)\n"
-        "report = notify.deliver_due(store, 'alice', os.environ)\n"
+        "report = notify.deliver_due(store, 'alice', os.environ, set_by_me=lambda c: False)\n"
         "print(json.dumps(['pdca.db.notify_channels' in sys.modules,"
         " 'urllib.request' in sys.modules, report.escalated]))\n",
         {"PDCA_NOW": NOW},

@@ -107,8 +107,14 @@ def _channels(store: Store, runner: str = "alice", who: str = "", **kw) -> Chann
         now=store.clock(),
         environ={"PATH": os.environ.get("PATH", "")},
         who=lambda: who,
-        **kw,
+        **{"set_by_me": as_whoever_set_it, **kw},
     )
+
+
+def as_whoever_set_it(_command: str) -> bool:
+    """Run as the login that set the command hook (tui/own_hooks.py decides it, tested in
+    test_own_hooks.py)."""
+    return True
 
 
 def _webhook_only(store: Store, url: str) -> None:
@@ -600,6 +606,7 @@ def _with_bin(store: Store, tmp_path: Path) -> Channels:
         now=store.clock(),
         environ={"PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin"},
         who=lambda: "",
+        set_by_me=as_whoever_set_it,
     )
 
 
@@ -640,7 +647,7 @@ def test_mail_without_sendmail_fails_and_says_so(store: Store, tmp_path: Path) -
     store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
     channels = Channels(
         ns.channel_settings(store), runner="alice", now=store.clock(),
-        environ={"PATH": str(tmp_path)}, who=lambda: "",
+        environ={"PATH": str(tmp_path)}, who=lambda: "", set_by_me=as_whoever_set_it,
     )  # fmt: skip
     channels_places = ("/nonexistent/sendmail",)
     import pdca.db.notify_channels as module
@@ -1181,7 +1188,7 @@ def test_doctor_names_failed_deliveries(store: Store, db_path: Path) -> None:
     assert [c.ok for c in diagnose(db_path) if c.name == "notify"] == [True]
     _webhook_only(store, "http://127.0.0.1:9/nobody-listens")
     _breach(store)
-    assert ns.deliver_due(store, "alice", {}).failed
+    assert ns.deliver_due(store, "alice", {}, set_by_me=as_whoever_set_it).failed
     [check] = [c for c in diagnose(db_path) if c.name == "notify"]
     assert not check.ok
     assert "1 failed deliveries" in check.detail and "Connection refused" in check.detail
