@@ -65,6 +65,9 @@ class AppContext:
     unsent_acks: dict[int, KeptAck] = field(default_factory=dict)
     # Kept notes dropped at quit, their alert settled meanwhile: printed once as pdca ends.
     settled_acks: list[str] = field(default_factory=list)
+    # Edits whose action went while they were typed: said at once, in a toast, and printed
+    # again as pdca ends, where the words can be copied (a hostile tester's went with the toast).
+    gone_edits: list[str] = field(default_factory=list)
     # Alerts whose acknowledgement is on its way (it may wait for a lock): not asked again.
     acknowledging: set[int] = field(default_factory=set)
     # Why the file may no longer be used (damaged, removed, replaced); then nothing is written.

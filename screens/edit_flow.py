@@ -172,7 +172,7 @@ async def save_edit(
         except Conflict as conflict:
             theirs = board.read_action(base.id)
             if theirs is None:
-                say_gone(board, base.id)
+                say_gone(board, base.id, mine)
                 return None
             if then_move is not None and theirs.done_at is not None:
                 # The form of a move over a card finished meanwhile: no move left to make,
@@ -215,6 +215,8 @@ async def save_edit(
                     at=conflict.at,
                     what=conflict.what,
                     again=chosen_mine,
+                    pending=edit_words(base.id, mine, cut=None)
+                    + (f", then the move to {then_move.capitalize()}" if then_move else ""),
                 )
             )
             if choice == "mine":
@@ -323,6 +325,8 @@ def say_gone(board: BoardScreen, action_id: int, mine: ActionChanges | None = No
     how = " ".join(part for part in (gone.by, short_time(gone.at) if gone.at else "") if part)
     what = f": {gone.what}" if gone.what else ""
     lost = f" ({edit_words(action_id, mine, cut=None)})" if mine is not None else ""
+    if mine is not None:
+        board.context.gone_edits.append(edit_words(action_id, mine, cut=None))
     board.notify(
         f"#{action_id} is gone since you opened it ({how}{what}); your edit was not saved{lost}",
         severity="error",

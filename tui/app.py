@@ -325,7 +325,11 @@ class PdcaApp(App[None]):
             for label, words in (("kept", kept), ("typed in this form", typed)):
                 if words:  # each whole at exit
                     said.append(f"{label}: " + "; ".join(fit(w, KEPT_SHOWN_CELLS) for w in words))
-            again = "ctrl+q" if is_text_field(self.focused) else "q"  # q types, in a field
+            # q types, in a field; and a dialog cuts the app's q off: "q again quits" over the
+            # conflict dialog did nothing, and the ctrl+q after it was dropped (a hostile tester)
+            q = self.screen.active_bindings.get("q")
+            quits = q is not None and q.binding.action in ("quit", "app.quit")
+            again = "q" if quits and not is_text_field(self.focused) else "ctrl+q"
             self.notify_kept(
                 f"not saved yet, {'; '.join(said)}. {again} again quits, and prints them",
                 timeout=QUIT_AGAIN_SECONDS,
@@ -1225,6 +1229,7 @@ def _unsaved_lines(app: PdcaApp) -> list[str]:
     # kept, and its alert settled by someone since
     lines += [f"pdca: not sent (the alert no longer waits): {w}" for w in app.context.settled_acks]
     lines += [f"pdca: not saved (typed in a form open at quit): {w}" for w in app.left_typed]
+    lines += [f"pdca: not saved (its action was gone): {w}" for w in app.context.gone_edits]
     return lines
 
 

@@ -106,17 +106,26 @@ class ConflictModal(Dialog[str | None]):
         at: str | None,
         what: str | None = None,
         again: bool = False,
+        pending: str | None = None,
     ) -> None:
         """``again``: "Write mine" met yet another change: said in the heading, else the
-        dialog came back looking the same, and m seemed to do nothing (a tester)."""
+        dialog came back looking the same, and m seemed to do nothing (a tester).
+        ``pending``: the edit waiting on the choice, in words (``edit of #27: title ...``)."""
         super().__init__()
         self.again = again
+        self.pending = pending
         self.action_id = action_id
         self.mine = dict(mine)
         self.theirs = dict(theirs)
         self.by = by
         self.at = at
         self.what = what
+
+    def typed_words(self) -> str | None:
+        """The edit waiting on this choice, as typed words: quit, a kill or a hang-up over
+        the dialog lost it without a word, where the form it came from would have printed
+        it (a hostile tester)."""
+        return None if self._answered else self.pending
 
     def fields(self) -> list[str]:
         """Mine first, in the caller's order, then any only theirs has."""

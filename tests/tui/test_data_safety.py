@@ -117,6 +117,44 @@ async def test_the_conflict_says_what_the_other_change_was(make_app, board_db: P
         assert said.startswith("bob changed #1 at ") and said.endswith("(edited #1: owner)")
 
 
+async def test_an_edit_waiting_on_the_conflict_dialog_is_said_at_quit_and_at_a_kill(
+    make_app, board_db: Path
+) -> None:
+    """ctrl+q (or SIGTERM, or a hang-up) over the "changed while you edited it" dialog quit
+    at once and the edit waiting on it went without a word, where the form it came from
+    would have printed it (a hostile tester, five times)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _edit_title_while_bob_changes(app, pilot, board_db, ActionChanges(owner="dave"))
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.is_running
+        # ctrl+q: the dialog cuts the app's q off ("q again quits" did nothing there)
+        assert _notes(app)[-1] == (
+            'not saved yet, typed in this form: edit of #1: title "Alice\'s title". ctrl+q'
+            " again quits, and prints them"
+        )
+        app.exit_on_signal(143)  # a kill now: as a hang-up's or SIGTERM's handler asks
+        await pilot.pause()
+    assert app.left_typed == ['edit of #1: title "Alice\'s title"']
+    assert app.return_code == 143
+    assert app.context.store.get_action(1).title != "Alice's title"  # nothing written
+    again = make_app(board_db)
+    async with again.run_test(size=SIZE) as pilot:  # and ctrl+q twice quits, printing it
+        await settle_app(again, pilot)
+        await _save_title_after_bob(
+            again, pilot, board_db, "Alice's second",
+            lambda bob: bob.edit_action(1, ActionChanges(owner="erin")),
+        )  # fmt: skip
+        assert isinstance(again.screen, ConflictModal)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not again.is_running
+    assert again.left_typed == ['edit of #1: title "Alice\'s second"']
+
+
 async def test_the_same_change_saved_by_someone_else_is_no_conflict(
     make_app, board_db: Path
 ) -> None:

@@ -55,6 +55,13 @@ async def test_an_edit_form_open_across_a_restore_meets_no_such_action(
         assert f": restored from {saved.name}" in said and said.endswith(
             "your edit was not saved (edit of #2: title 'ORIGINAL-ZZ bob-edit')"
         )  # what it was, to be made again elsewhere (a tester)
+        # and again as pdca ends, where the words can be copied: they went with the toast
+        # (a hostile tester)
+        from pdca.tui.app import _unsaved_lines
+
+        assert _unsaved_lines(app) == [
+            "pdca: not saved (its action was gone): edit of #2: title 'ORIGINAL-ZZ bob-edit'"
+        ]
         reader = open_as(db_path, "dave")
         try:
             assert reader.last_event_id() == newest  # nothing written
