@@ -206,9 +206,38 @@ def cannot_reach(path: Path, needs: str = "read and write") -> str:
     )
 
 
+def planted_links(path: Path) -> list[Path]:
+    """The database's ``-wal``, ``-shm`` or ``-journal`` that are symbolic links. SQLite
+    makes them beside the file itself and never through a link, so one there was put there:
+    the file cannot be opened while it is, and a ``chmod`` of it (doctor's advice, as it
+    read the link's target's mode) changes the file it points to (a hostile tester's
+    planted link opened a colleague's private file to them)."""
+    return [
+        name
+        for name in (Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal"))
+        if name.is_symlink()
+    ]
+
+
+def planted_link_said(link: Path) -> str:
+    """``pdca.db-wal is a symbolic link (to /x, made by ben): remove it: rm pdca.db-wal``."""
+    try:
+        target = os.readlink(link)
+        maker = _user(link.lstat().st_uid)
+    except OSError as error:
+        return f"{link} is a symbolic link ({error.strerror}): remove it: rm {shell_word(link)}"
+    return (
+        f"{link} is a symbolic link (to {target}, made by {maker}), which SQLite never uses:"
+        f" remove it (not chmod, which changes what it points to): rm {shell_word(link)}"
+    )
+
+
 def files_report(path: Path) -> str:
     """Who owns the database and its -wal/-shm, and what to ask for where this user may not
     write one of them: SQLite cannot open a file whose ``-shm`` has the wrong group."""
+    links = planted_links(path)
+    if links:
+        return "; ".join(planted_link_said(link) for link in links)
     parts, blocked = [], []
     for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         if not name.exists():

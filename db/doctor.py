@@ -26,6 +26,8 @@ from pdca.db.access import (
     group_name,
     group_to_share,
     in_its_owners_own_group,
+    planted_link_said,
+    planted_links,
     whose_to_run,
     write_advice,
 )
@@ -315,10 +317,12 @@ def _check_permissions(path: Path) -> list[Check]:
     directory = path.parent
     dir_mode = directory.stat().st_mode
     shared = bool(dir_mode & stat.S_IWGRP)
+    links = planted_links(path)  # put there by someone: never a chmod on one, which follows it
+    checks += [Check("permissions", False, planted_link_said(link)) for link in links]
     siblings = [path] + [
         Path(f"{path}{suffix}")
         for suffix in ("-wal", "-shm", "-journal")
-        if Path(f"{path}{suffix}").exists()
+        if Path(f"{path}{suffix}").exists() and Path(f"{path}{suffix}") not in links
     ]
     # Each named in full with its owner and mode, and the command for whoever may run it (a
     # tester's "world-writable: p.db: chmod o-w" told a member who could not).

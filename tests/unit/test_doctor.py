@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pwd
 import sqlite3
 from pathlib import Path
 
@@ -128,6 +129,41 @@ def test_group_directory_without_setgid_is_reported(store, tmp_path):
     os.chmod(shared, 0o2770)
     ok, detail = _by_name(path)["group"]
     assert ok, detail
+
+
+@pytest.mark.parametrize("suffix", ["-wal", "-shm"])
+def test_a_link_planted_beside_the_file_is_said_as_one_never_a_chmod(
+    store, env, tmp_path: Path, suffix: str
+) -> None:
+    """A colleague put a symbolic link to ann's private file where the -wal goes: ann's
+    commands failed naming the link's target's mode, and doctor told her to chmod g+rw it,
+    which opened her private file to the group (a hostile tester)."""
+    from tests.conftest import run_pdca
+
+    shared = tmp_path / "team"
+    shared.mkdir()
+    os.chmod(shared, 0o2770)
+    path = shared / "pdca.db"
+    from pdca.db.store import Store
+
+    Store.open(path, actor="alice", clock=store.clock, create=True).close()
+    private = tmp_path / "private.txt"
+    private.write_text("secret")
+    private.chmod(0o600)
+    link = Path(f"{path}{suffix}")
+    link.symlink_to(private)
+    checks = [c for c in diagnose(path) if not c.ok]
+    said = [c.detail for c in checks if "symbolic link" in c.detail]
+    me = pwd.getpwuid(os.getuid()).pw_name  # who made the link
+    assert said == [
+        f"{link} is a symbolic link (to {private}, made by {me}), which SQLite never uses:"
+        f" remove it (not chmod, which changes what it points to): rm {link}"
+    ]
+    assert not any("chmod g+rw" in c.detail for c in checks), checks
+    listed = run_pdca("list", env={**env, "PDCA_DB": str(path)})
+    assert listed.returncode == 1 and "is a symbolic link" in listed.stderr
+    assert f"rm {link}" in listed.stderr and "Traceback" not in listed.stderr
+    assert private.stat().st_mode & 0o777 == 0o600 and private.read_text() == "secret"
 
 
 @pytest.mark.parametrize("members", [["ann", "ben"], []], ids=["a team", "a user's own"])
