@@ -346,6 +346,10 @@ def escalation_steps(
 # --------------------------------------------------------------------------- before/after
 
 
+# A before/after verdict needs at least this many readings on each side of the action.
+CHANGE_READINGS_NEEDED = 3
+
+
 @dataclass(frozen=True)
 class Change:
     """The KPI around one linked action: the mean before it entered Do against after it was
@@ -383,11 +387,27 @@ def before_after(
         return Change(before_mean, len(before), after_mean, len(after), None, "unknown")
     delta = after_mean - before_mean
     scale = abs(target - baseline) or abs(baseline) or 1.0
-    if abs(delta) < FLAT_SHARE * scale:
-        verdict: Trend = "flat"
+    if min(len(before), len(after)) < CHANGE_READINGS_NEEDED:
+        # Too few to judge by: one reading minutes after done read "worse", where the move
+        # to Act said "too early to tell" (a new user). The means are still shown.
+        verdict: Trend = "unknown"
+    elif abs(delta) < FLAT_SHARE * scale:
+        verdict = "flat"
     else:
         verdict = "better" if (delta > 0) == (direction == "up") else "worse"
     return Change(before_mean, len(before), after_mean, len(after), delta, verdict)
+
+
+def verdict_words(verdict: Trend, before_count: int, after_count: int) -> str:
+    """A before/after verdict as said: ``better``, ..., or why there is none yet when both
+    sides have readings (``too early to tell: 1 reading after done``)."""
+    if verdict != "unknown" or not before_count or not after_count:
+        return verdict
+    if after_count < CHANGE_READINGS_NEEDED:
+        few, side = after_count, "after done"
+    else:
+        few, side = before_count, "before Do"
+    return f"too early to tell: {few} reading{'s' * (few != 1)} {side}"
 
 
 # --------------------------------------------------------------------------- sparkline slots

@@ -23,7 +23,7 @@ from textual.worker import get_current_worker
 
 from pdca.db import kpis, xmr
 from pdca.db.errors import PdcaError, shell_word
-from pdca.db.kpi_rules import CHANGE_WINDOW_DAYS, parse_time
+from pdca.db.kpi_rules import CHANGE_WINDOW_DAYS, parse_time, verdict_words
 from pdca.db.models import KpiDetail, number_problem
 from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry, context_of
 from pdca.screens.footer import PdcaFooter
@@ -517,6 +517,7 @@ def changes(detail: KpiDetail) -> Text:
         text.append(literal(c.title))
         text.append(f": {before} → {after}")
         if c.delta is not None:
-            text.append(f" ({c.delta:+.3g}, {c.verdict})")
+            said = verdict_words(c.verdict, c.before_count, c.after_count)
+            text.append(f" ({c.delta:+.3g}, {said})")
         text.append("\n")
     return text

@@ -212,6 +212,26 @@ def test_before_after_means_around_an_action() -> None:
     assert (narrow.before_count, narrow.after_count) == (3, 3)
 
 
+def test_a_before_after_on_a_reading_or_two_is_too_early_to_tell() -> None:
+    """One reading minutes after done read "worse" in the KPI detail and kpi show, where the
+    move to Act said "too early to tell" (a new user). The means stay; the verdict waits."""
+    before = [(_day(30 - d), 18.0) for d in range(8)]  # weekly-ish, well before Do
+    one_after = [*before, (_day(0), 24.0)]
+    change = r.before_after(one_after, _day(20), _day(1), direction="down", baseline=18,
+                            target=9)  # fmt: skip
+    assert (change.before_mean, change.after_mean, change.delta) == (18.0, 24.0, 6.0)
+    assert change.verdict == "unknown"
+    assert r.verdict_words(change.verdict, change.before_count, change.after_count) == (
+        "too early to tell: 1 reading after done"
+    )
+    three_after = [*one_after, (_day(0), 25.0), (_day(0), 26.0)]
+    settled = r.before_after(three_after, _day(20), _day(1), direction="down", baseline=18,
+                             target=9)  # fmt: skip
+    assert settled.verdict == "worse" and r.verdict_words("worse", 8, 3) == "worse"
+    assert r.verdict_words("unknown", 2, 5) == "too early to tell: 2 readings before Do"
+    assert r.verdict_words("unknown", 0, 0) == "unknown"  # not done, or nothing before
+
+
 def test_slots_leave_gaps_for_missed_measurements() -> None:
     readings = [(_day(3), 1.0), (_day(2), 2.0), (_day(0), 4.0)]
     assert r.slots(readings, "daily", NOW_DT, 5) == [None, 1.0, 2.0, None, 4.0]
