@@ -20,6 +20,7 @@ from pdca.db.connection import refuse_database_file
 from pdca.db.errors import InvalidInput, NotFound
 from pdca.db.input_files import Outcome, a_few, not_utf8, open_text, read_csv, spool_checked
 from pdca.db.models import (
+    PERSPECTIVES,
     STATUS_ORDER,
     Alert,
     Kpi,
@@ -149,6 +150,13 @@ def perspective_warnings(kpis: Sequence[Kpi]) -> list[str]:
         for name, views in sorted(seen.items(), key=lambda item: item[0].lower())
         if len(views) == 1
     ]
+
+
+def perspectives_known(store: Store) -> set[str]:
+    """The balanced set's perspectives and those the file's KPIs use: a KPI given any other
+    is told it brings a new one (``--perspective delivry`` made one, silently: a new user)."""
+    used = store.conn.execute("SELECT DISTINCT perspective FROM kpis").fetchall()
+    return set(PERSPECTIVES) | {row[0] for row in used if isinstance(row[0], str)}
 
 
 # --------------------------------------------------------------------------- detail

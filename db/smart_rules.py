@@ -95,9 +95,11 @@ def kpi_warnings(
     target: float | None,
     target_date: str | None,
     direction: str | None = None,
+    today: str | None = None,
 ) -> list[str]:
     """``direction`` ("up": higher is better), when given, also checks that the target asks
-    for an improvement on the baseline, not a decline."""
+    for an improvement on the baseline, not a decline; ``today`` (ISO), that the target date
+    is still ahead (a KPI added with a date gone by was taken without a word, a new user)."""
     warnings = []
     if baseline is None:
         warnings.append("baseline: none (where do we start?)")
@@ -116,6 +118,8 @@ def kpi_warnings(
             )
     if not target_date:
         warnings.append("target date: none (by when?)")
+    elif today is not None and str(target_date) < today:
+        warnings.append(f"target date: {target_date} has passed (by when, from now?)")
     return warnings
 
 

@@ -225,16 +225,34 @@ def _kpi_add(session: Session, name: str, as_json: bool, given: dict[str, Any]) 
     from pdca.db.kpi_rules import refuse_future_baseline
 
     refuse_future_baseline(draft.baseline_from, session.today())
-    from pdca.tui.cli import saying_who_is_new
+    from pdca.tui.cli import saying_who_is_new, smart_notes
 
     store = session.store(create=True)
+    from pdca.db.kpis import perspectives_known
+
+    known = perspectives_known(store)
     with saying_who_is_new(store, draft.owner, *draft.escalation):
         result = store.add_kpi(draft)
     _emit(as_json, result, lambda: click.echo(f"added KPI {printable(result.name)}"))
+    if result.perspective not in known:
+        smart_notes(
+            [
+                f"perspective: {printable(result.perspective)} is new to this file (in use:"
+                f" {', '.join(sorted(known))}; a typo? pdca kpi edit"
+                f" {shell_word(result.name)} --perspective ...)"
+            ]
+        )
     from pdca.db.smart_rules import kpi_warnings
-    from pdca.tui.cli import smart_notes
 
-    smart_notes(kpi_warnings(result.baseline, result.target, result.target_date, result.direction))
+    smart_notes(
+        kpi_warnings(
+            result.baseline,
+            result.target,
+            result.target_date,
+            result.direction,
+            today=session.today().isoformat(),
+        )
+    )
     # Said, as a default nobody chose: a weekly KPI read as daily showed "measurement overdue"
     # after two days, and its perspective was warned of as the initiative's only one (testers).
     # The direction too, taken from baseline and target: the README says a note names the
@@ -328,7 +346,15 @@ def _kpi_edit(session: Session, name: str, new_name, as_json: bool, given: dict[
         from pdca.tui.cli import smart_notes
 
         kpi = result.kpi
-        smart_notes(kpi_warnings(kpi.baseline, kpi.target, kpi.target_date, kpi.direction))
+        smart_notes(
+            kpi_warnings(
+                kpi.baseline,
+                kpi.target,
+                kpi.target_date,
+                kpi.direction,
+                today=session.today().isoformat(),
+            )
+        )
     # As kpi record says them: "raised alert 4, assigned to bob" said neither why nor by
     # when (a new user).
     _say_raised(store, result.raised, err=as_json)

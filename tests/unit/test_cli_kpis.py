@@ -657,6 +657,26 @@ def test_kpi_add_names_the_defaults_it_took(ok) -> None:
     assert "(default: daily)" in helped and "(default: quality)" in helped
 
 
+def test_kpi_add_says_a_new_perspective_and_a_target_date_gone_by(ok) -> None:
+    """--perspective delivry made a new perspective, and a target date already past was
+    taken, both without a word (a new user): SMART's time-bound, and a typo's note, as a
+    new owner gets one."""
+    base = ("--unit", "h", "--baseline", "30", "--target", "24", "--direction", "down")
+    base += ("--cadence", "weekly", "--owner", "dana")
+    ok("add", "dana's first", "--owner", "dana")
+    said = ok("kpi", "add", "R", *base, "--target-date", "2026-01-01", "--perspective",
+              "delivry").stderr.splitlines()  # fmt: skip
+    assert said == [
+        "note: perspective: delivry is new to this file (in use: cost, delivery, people,"
+        " quality; a typo? pdca kpi edit R --perspective ...)",
+        "note: target date: 2026-01-01 has passed (by when, from now?)",
+    ]
+    again = ok("kpi", "add", "S", *base, "--target-date", "2027-03-31", "--perspective", "delivry")
+    assert again.stderr == ""  # in use now: one of the file's own, and the date is ahead
+    edited = ok("kpi", "edit", "S", "--target-date", "2026-11-01").stderr
+    assert edited == "note: target date: 2026-11-01 has passed (by when, from now?)\n"
+
+
 def test_a_kpi_owner_is_not_on_its_own_escalation_path(cli) -> None:
     """--owner dana --escalate-to dana was taken: an alert dana let pass came back to her (a
     tester)."""
