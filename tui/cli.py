@@ -937,7 +937,7 @@ def where(session: Session, as_json: bool) -> None:
 def init(session: Session) -> None:
     """Create the database: ./pdca.db here (as git init does), or --db / $PDCA_DB.
 
-    In a group-writable, setgid folder (``2770 root:team``) the file is made for the group.
+    In a group-writable, setgid folder (2770 root:team) the file is made for the group.
     An existing pdca database is left as it is; an empty file becomes one.
     """
     if session.db_option is None and not session.environ.get("PDCA_DB"):
