@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from rich.text import Text
 from textual import on, work
@@ -27,12 +27,11 @@ from pdca.db.accountability_models import FOLLOWUP_RESULTS, Followup, LogEntry, 
 from pdca.db.errors import (
     DatabaseBroken,
     GateUnmet,
-    InvalidInput,
     NotFound,
     PdcaError,
 )
-from pdca.db.models import CHECKIN_STATUSES, validated
-from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry, services
+from pdca.db.models import CHECKIN_STATUSES
+from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry
 from pdca.screens.owners import since
 from pdca.screens.pick_filter import pick_filter_value
 from pdca.screens.row_view import RowView
@@ -41,9 +40,6 @@ from pdca.widgets.row_list import Row, RowList
 from pdca.widgets.status_bar import StatusBar
 from pdca.widgets.text import filter_bar, fixed, literal
 from pdca.widgets.when import short_time
-
-if TYPE_CHECKING:
-    from pdca.screens.board import BoardScreen
 
 PAGE = 200
 # Check-ins held at most: past it a page is dropped at the far side. Wider than a page and
@@ -446,65 +442,10 @@ class LogScreen(RowView):
 
     @work(group="flow", exclusive=True)
     async def checkin_flow(self, action_id: int) -> None:
-        from pdca.screens.dialogs import CheckinModal
+        from pdca.screens.checkin_elsewhere import check_in_elsewhere
 
-        store = self.context.store
-        try:
-            action = store.get_action(action_id)
-        except PdcaError as error:
-            self.notify(str(error), severity="error")
-            return
-        if action.done_at is not None:
-            # Only where one is due does f help: a tester's c then f went round in a circle.
-            try:
-                accountability.due_followup_of(store, action_id)
-                said = "record its follow-up (f) instead"
-            except PdcaError as error:
-                said = f"check-ins are for open work; {str(error).removeprefix('id: ')}"
-            self.notify(f"#{action_id} is done: {said}", timeout=6, markup=False)
-            return
-        # A check-in kept from a refused save (here or on the board) opens as it was typed.
-        board = self._board()
-        kept = board.unsent_checkins.get(action_id) if board is not None else None
-        result = await self.app.push_screen_wait(CheckinModal(action=action, draft=kept))
-        if result is None:
-            return
-        from pdca.db.models import CheckinDraft  # a draft (pydantic): the first paint needs none
-        from pdca.screens.board_checkin import checkin_words
-
-        what = checkin_words(action_id, result)
-        try:
-            draft = validated(CheckinDraft, message=result.message, status=result.status)
-            await self.context.write(
-                lambda writer: writer.add_checkin(action_id, draft),
-                what,  # said if it gives up after quitting
-            )
-        except DatabaseBroken:
-            raise  # the app stops on it
-        except PdcaError as error:
-            self.notify(str(error), severity="error", timeout=6)
-            if board is not None and not isinstance(error, NotFound | GateUnmet | InvalidInput):
-                # Not written (a lock held past the wait): kept as the board keeps its own,
-                # counted in the header and said at quit; it was lost with a toast (a retrial).
-                board.unsent_checkins[action_id] = result
-                services(self.app).notify_kept(
-                    f"your check-in on #{action_id} is kept: press c on it to send it again"
-                )
-                return
-            # Done or gone meanwhile: what was typed is said whole, as the board's c says it
-            # (a tester's words went unseen, only "#64 is done" was said).
-            self.notify(f"not saved: {what}", severity="warning", timeout=20)
-            return
-        if board is not None and board.unsent_checkins.pop(action_id, None) is not None:
-            services(self.app).kept_may_be_saved()
-        self.load()
-
-    def _board(self) -> BoardScreen | None:
-        """The board, which keeps the check-ins a refused save left (``unsent_checkins``)."""
-        from pdca.screens.board import BoardScreen
-
-        stack = self.app.get_screen_stack("board")
-        return stack[0] if stack and isinstance(stack[0], BoardScreen) else None
+        if await check_in_elsewhere(self, action_id):
+            self.load()
 
     def action_record_followup(self) -> None:
         item = self.highlighted

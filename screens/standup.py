@@ -250,6 +250,7 @@ class StandupScreen(RowView):
         Binding("a", "everyone", "Everyone", id="standup-everyone"),
         Binding("t", "toggle_timer", "Timer", id="standup-timer"),
         Binding("r", "record", "Record stand-up", id="standup-record"),
+        Binding("c", "check_in", "Check-in", id="standup-checkin"),
     ]
 
     DEFAULT_CSS = """
@@ -598,6 +599,23 @@ class StandupScreen(RowView):
         if self._ticker is not None:
             self._ticker.stop()
             self._ticker = None
+
+    def action_check_in(self) -> None:
+        """c: a check-in on the highlighted row's action, here, as each person speaks (a
+        team's soak typed one in the stand-up, and c did nothing)."""
+        at = self.query_one(RowList).cursor
+        action_id = self.targets[at] if 0 <= at < len(self.targets) else None
+        if action_id is None:
+            self.notify("no action on this row: c checks in on the action a row names")
+        else:
+            self.checkin_flow(action_id)
+
+    @work(group="flow", exclusive=True)
+    async def checkin_flow(self, action_id: int) -> None:
+        from pdca.screens.checkin_elsewhere import check_in_elsewhere
+
+        if await check_in_elsewhere(self, action_id):
+            self.reload()
 
     @on(RowList.Selected)
     def jump_to_action(self, message: RowList.Selected) -> None:

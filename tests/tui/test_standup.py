@@ -578,3 +578,45 @@ async def test_the_header_names_whose_stand_up_the_window_starts_at(
         await settle_app(pilot.app, pilot)
         header = str(app.screen.query_one("#standup-header", Static).render())
         assert "(lena's stand-up)" in header, header
+
+
+async def test_c_checks_in_on_the_rows_action_as_each_person_speaks(
+    make_app, team, store: Store
+) -> None:
+    """A team's soak typed a check-in in the stand-up as bob spoke, and c did nothing there:
+    the words ran as the view's keys. c opens the check-in on the row's action; the stand-up
+    shows it once saved. A row with no action says so."""
+    from textual.widgets import Input
+
+    from pdca.screens.dialogs import CheckinModal
+    from pdca.widgets.row_list import RowList
+
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5", "n")
+        await settle_app(pilot.app, pilot)
+        screen = app.screen
+        assert isinstance(screen, StandupScreen) and screen.person == "bob"
+        rows = screen.query_one(RowList)
+        rows.set_cursor(screen.targets.index(2))  # #2, late and blocked
+        await pilot.press("c")
+        await settle_app(pilot.app, pilot)
+        assert isinstance(app.screen, CheckinModal)
+        app.screen.query_one("#message", Input).value = "labels sorted, unblocked"
+        await pilot.press("ctrl+s")
+        await settle_app(pilot.app, pilot)
+        assert app.screen is screen
+        latest = store.conn.execute(
+            "SELECT message, author FROM checkins WHERE action_id = 2 ORDER BY id DESC"
+        ).fetchone()
+        assert tuple(latest) == ("labels sorted, unblocked", "alice")
+        assert "labels sorted, unblocked" in [
+            i.detail.split(": ", 1)[-1] for i in screen.digest.of("bob")
+        ]
+        await pilot.press("a")  # everyone: the first row is bob's name, no action
+        rows.set_cursor(0)
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.screen is screen
+        said = [n.message for n in app._notifications][-1]
+        assert said == "no action on this row: c checks in on the action a row names"

@@ -1,0 +1,89 @@
+"""A check-in typed outside the board (the log view's ``c``, the stand-up's ``c``), saved as
+the board saves its own, and kept by the board when a lock refuses it.
+
+The board keeps refused check-ins (``unsent_checkins``): counted in the header, printed at
+quit, opened again by the next ``c`` on that action, here or there. One typed in the log
+view and refused went with a toast (a retrial).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pdca.db import accountability
+from pdca.db.errors import DatabaseBroken, GateUnmet, InvalidInput, NotFound, PdcaError
+from pdca.db.models import validated
+from pdca.screens.context import context_of, services
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from pdca.screens.board import BoardScreen
+
+
+async def check_in_elsewhere(screen: Screen[Any], action_id: int) -> bool:
+    """The check-in form on ``action_id`` over ``screen``, then its save; whether it saved."""
+    from pdca.screens.dialogs import CheckinModal
+
+    context = context_of(screen.app)
+    if not context.writable:
+        screen.notify(f"read-only: {context.store.read_only_reason}", severity="warning")
+        return False
+    store = context.store
+    try:
+        action = store.get_action(action_id)
+    except PdcaError as error:
+        screen.notify(str(error), severity="error")
+        return False
+    if action.done_at is not None:
+        # Only where one is due does f help: a tester's c then f went round in a circle.
+        try:
+            accountability.due_followup_of(store, action_id)
+            said = "record its follow-up (f in the log) instead"
+        except PdcaError as error:
+            said = f"check-ins are for open work; {str(error).removeprefix('id: ')}"
+        screen.notify(f"#{action_id} is done: {said}", timeout=6, markup=False)
+        return False
+    # A check-in kept from a refused save (here or on the board) opens as it was typed.
+    board = the_board(screen)
+    kept = board.unsent_checkins.get(action_id) if board is not None else None
+    result = await screen.app.push_screen_wait(CheckinModal(action=action, draft=kept))
+    if result is None:
+        return False
+    from pdca.db.models import CheckinDraft  # a draft (pydantic): the first paint needs none
+    from pdca.screens.board_checkin import checkin_words
+
+    what = checkin_words(action_id, result)
+    try:
+        draft = validated(CheckinDraft, message=result.message, status=result.status)
+        await context.write(
+            lambda writer: writer.add_checkin(action_id, draft),
+            what,  # said if it gives up after quitting
+        )
+    except DatabaseBroken:
+        raise  # the app stops on it
+    except PdcaError as error:
+        screen.notify(str(error), severity="error", timeout=6)
+        if board is not None and not isinstance(error, NotFound | GateUnmet | InvalidInput):
+            # Not written (a lock held past the wait): kept as the board keeps its own,
+            # counted in the header and said at quit; it was lost with a toast (a retrial).
+            board.unsent_checkins[action_id] = result
+            services(screen.app).notify_kept(
+                f"your check-in on #{action_id} is kept: press c on it to send it again"
+            )
+            return False
+        # Done or gone meanwhile: what was typed is said whole, as the board's c says it
+        # (a tester's words went unseen, only "#64 is done" was said).
+        screen.notify(f"not saved: {what}", severity="warning", timeout=20)
+        return False
+    if board is not None and board.unsent_checkins.pop(action_id, None) is not None:
+        services(screen.app).kept_may_be_saved()
+    return True
+
+
+def the_board(screen: Screen[Any]) -> BoardScreen | None:
+    """The board, which keeps the check-ins a refused save left (``unsent_checkins``)."""
+    from pdca.screens.board import BoardScreen
+
+    stack = screen.app.get_screen_stack("board")
+    return stack[0] if stack and isinstance(stack[0], BoardScreen) else None
