@@ -26,6 +26,7 @@ def writable_target(target: str, field: str = "--out") -> tuple[Path, os.stat_re
         raise InvalidInput(field, target, "is not a path")
     if target.endswith(os.sep):
         raise InvalidInput(field, target, "names a folder; name a file in it")
+    _refuse_a_link_of_someone_elses(target, field)
     # Through a link to the file it names: replacing the link itself would leave its target
     # stale and the link a plain file.
     path = Path(os.path.realpath(target))
@@ -46,6 +47,32 @@ def writable_target(target: str, field: str = "--out") -> tuple[Path, os.stat_re
     if not os.access(path.parent, os.W_OK | os.X_OK):  # the temporary file is made there
         raise InvalidInput(field, target, f"is in a folder you may not write ({path.parent})")
     return path, existing
+
+
+def _refuse_a_link_of_someone_elses(target: str, field: str) -> None:
+    """A link made by someone else (not root) is not written through: in a team's folder a
+    colleague's ``export.json -> /home/ann/.bashrc`` made ann's nightly export write JSON,
+    its titles and all, over her shell's start-up file (a hostile tester's link to a private
+    file was written through)."""
+    try:
+        found = os.lstat(target)
+    except OSError:
+        return
+    if not stat.S_ISLNK(found.st_mode) or found.st_uid in (os.getuid(), 0):
+        return
+    from pdca.db.access import describe_owner
+
+    try:
+        points_to = os.readlink(target)
+    except OSError as error:
+        points_to = error.strerror or "?"
+    maker = describe_owner(Path(target), follow=False).split(",")[0].removeprefix("owned by ")
+    raise InvalidInput(
+        field,
+        target,
+        f"is a symbolic link made by {maker} (to {points_to}): pdca writes through a link"
+        " only of your own; name the file itself",
+    )
 
 
 SQLITE_BESIDE = ("-wal", "-shm", "-journal")

@@ -30,6 +30,38 @@ def test_pieces_written_whole_are_the_file(tmp_path: Path) -> None:
     assert target.read_text() == "abc\n" and list(tmp_path.iterdir()) == [target]
 
 
+def test_a_link_someone_else_made_is_not_written_through(
+    cli, store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a team's folder a colleague's ``export.json -> ~ann/.bashrc`` made ann's export
+    write JSON, titles and all, over her shell's start-up file (a hostile tester wrote
+    through a link to a private file). One's own link is followed, as before."""
+    import os
+
+    private = tmp_path / "bashrc"
+    private.write_text("alias ll='ls -l'\n")
+    link = tmp_path / "export.json"
+    link.symlink_to(private)
+    with monkeypatch.context() as patched:
+        if os.geteuid() == 0:  # a colleague's link, really
+            os.lchown(link, 4242, 4242)
+        else:  # this login's own link, seen as by another login
+            real = os.getuid()
+            patched.setattr(os, "getuid", lambda: real + 4242)
+        for command in (("export", "--out", str(link)), ("report", "--out", str(link))):
+            refused = cli(*command)
+            assert refused.exit_code == 1, refused.stdout
+            said = refused.stderr
+            assert said.startswith(f"pdca: --out: '{link}' is a symbolic link made by ")
+            assert f"(to {private}): pdca writes through a link only of your own" in said
+    assert private.read_text() == "alias ll='ls -l'\n" and link.is_symlink()
+    own = tmp_path / "mine.json"
+    own.symlink_to(tmp_path / "exported.json")
+    done = cli("export", "--out", str(own))
+    assert done.exit_code == 0, done.stderr
+    assert (tmp_path / "exported.json").read_text().startswith("{") and own.is_symlink()
+
+
 def test_an_export_or_report_never_writes_over_a_database(cli, store, tmp_path: Path) -> None:
     """A tester's ``export --out team.db`` replaced another team's database with JSON (its
     -wal and -shm left beside it, a board on it stopped), and ``report --out`` did the same:
