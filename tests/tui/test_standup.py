@@ -22,6 +22,15 @@ def team(store: Store, db_path: Path) -> Path:
     return team_db(store, db_path)
 
 
+async def bobs_turn(pilot) -> StandupScreen:  # type: ignore[no-untyped-def]
+    """The stand-up view (5), on bob, the first person (n)."""
+    await pilot.press("5", "n")
+    await settle_app(pilot.app, pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, StandupScreen) and screen.person == "bob"
+    return screen
+
+
 async def test_key_5_shows_since_the_last_working_day_for_everyone(make_app, team) -> None:
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
@@ -188,10 +197,7 @@ async def test_enter_on_more_changes_puts_the_cursor_on_the_first_change_not_sho
     monkeypatch.setattr(accountability, "CHANGES_MOST", 2)
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("5", "n")
-        await settle_app(pilot.app, pilot)
-        screen = app.screen
-        assert isinstance(screen, StandupScreen) and screen.person == "bob"
+        screen = await bobs_turn(pilot)
         assert [i.kind for i in screen.digest.of("bob")] == ["created", "moved"]
         (more,) = screen.more_rows
         rows = screen.query_one(RowList)
@@ -221,10 +227,7 @@ async def test_enter_on_more_that_need_a_word_opens_that_persons_board(
     monkeypatch.setattr(accountability, "STANDING_MOST", 1)
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("5", "n")
-        await settle_app(pilot.app, pilot)
-        screen = app.screen
-        assert isinstance(screen, StandupScreen) and screen.person == "bob"
+        screen = await bobs_turn(pilot)
         (index,) = [i for i, who in screen.board_rows.items() if who == "bob"]
         rows = screen.query_one(RowList)
         assert "and 1 more that needs a word (enter: the board)" in "".join(
@@ -593,10 +596,7 @@ async def test_c_checks_in_on_the_rows_action_as_each_person_speaks(
 
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("5", "n")
-        await settle_app(pilot.app, pilot)
-        screen = app.screen
-        assert isinstance(screen, StandupScreen) and screen.person == "bob"
+        screen = await bobs_turn(pilot)
         rows = screen.query_one(RowList)
         rows.set_cursor(screen.targets.index(2))  # #2, late and blocked
         await pilot.press("c")
