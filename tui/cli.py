@@ -1975,7 +1975,12 @@ def import_(session: Session, file: str) -> None:
     refuse_no_file_name(file)
     resolved = session.resolved
     if os.path.lexists(resolved.path):
-        summary = import_file(session.store(create=True), Path(file), session.today())
+        store = session.store(create=True)
+        before = {person.login for person in store.list_people()}
+        summary = import_file(store, Path(file), session.today())
+        new = [p.login for p in store.list_people() if p.login not in before]
+        if new:
+            _say_new_people(store, new, known=before)
     else:  # made for this import, and only if it succeeds
         from pdca.tui.identity import current_user
 
@@ -1991,6 +1996,26 @@ def import_(session: Session, file: str) -> None:
             clock=session.clock,
         )
     click.echo(f"imported {printable(file)}: {summary}")
+
+
+NEW_PEOPLE_NAMED = 10  # in the note after an import; the rest counted
+
+
+def _say_new_people(store: Store, new: list[str], *, known: set[str]) -> None:
+    """The people an import made, in a note, as ``add --owner`` notes one: a spreadsheet's
+    ``Alice`` beside ``alice`` split her work in two, without a word (a tester)."""
+    said = []
+    for login in new[:NEW_PEOPLE_NAMED]:
+        alike = [other for other in store.people_spelled_alike(login) if other in known]
+        meant = f" (did you mean {printable(alike[0])}?)" if alike else ""
+        said.append(printable(login) + meant)
+    more = f" and {len(new) - NEW_PEOPLE_NAMED} more" if len(new) > NEW_PEOPLE_NAMED else ""
+    people = "person" if len(new) == 1 else "people"
+    click.echo(
+        f"note: the import made {len(new)} {people} new to this file: {', '.join(said)}{more}"
+        " (a typo? pdca reassign LOGIN RIGHT-LOGIN moves their work, then pdca forget LOGIN)",
+        err=True,
+    )
 
 
 @cli.command()

@@ -213,6 +213,23 @@ def test_csv_import_adds_every_row_in_one_go(store, cli, tmp_path):
     assert len(txs) == 1
 
 
+def test_a_csv_import_names_the_people_it_made_and_whom_they_look_like(store, cli, tmp_path):
+    """A spreadsheet's ``Alice`` beside the file's ``alice`` made a second person, her work
+    split in two, and nothing said so, where ``add --owner`` notes a new person (a tester)."""
+    store.add_action(ActionDraft(title="first", owner="alice"))
+    csv_file = tmp_path / "in.csv"
+    csv_file.write_text("title,owner\nNew one,zed\nCased,Alice\nHers,alice\nAgain,zed\n")
+    result = cli("import", str(csv_file))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        "note: the import made 2 people new to this file: Alice (did you mean alice?), zed"
+        " (a typo? pdca reassign LOGIN RIGHT-LOGIN moves their work, then pdca forget LOGIN)\n"
+    )
+    again = tmp_path / "again.csv"
+    again.write_text("title,owner\nMore,zed\n")
+    assert cli("import", str(again)).stderr == ""  # nobody new: nothing to say
+
+
 def test_a_csv_owner_none_is_nobody_as_on_the_command_line(store, cli, tmp_path):
     """``--owner none`` is nobody; a CSV row's owner "none" is too, not a refused person."""
     csv_file = tmp_path / "in.csv"
