@@ -179,6 +179,16 @@ def read_csv(
         header = [name(column) for column in next(reader, [])]
     except csv.Error as error:
         raise failed(error) from None
+    # Columns with no name at the end, as spreadsheets save them ("title,owner,,"): left out,
+    # with the empty fields under them. "names a column twice: " named nothing (a tester).
+    nameless = len(header) - len("\0".join(header).rstrip("\0").split("\0")) if header else 0
+    if nameless and header[: len(header) - nameless] == [""] * (len(header) - nameless):
+        nameless = 0  # no name at all: said as any header without a title is
+    header = header[: len(header) - nameless]
+    if "" in header:
+        raise InvalidInput(
+            "file", str(path), f"names no column {header.index('') + 1} (its header is empty)"
+        )
     # Counted once: header.count per column took minutes for a header of 200 000 (a tester)
     twice = [column for column, times in Counter(header).items() if times > 1]  # file order
     if twice:
@@ -189,10 +199,18 @@ def read_csv(
         # the row's last line, two after the one to look at (a tester).
         first = reader.line_num + 1
         try:
-            for fields in reader:
+            for read in reader:
                 start, first = first, reader.line_num + 1
-                if not fields:
+                if not read:
                     continue  # a blank line
+                fields = read
+                if nameless and len(read) > len(header):
+                    beyond = read[len(header) : len(header) + nameless]
+                    if any(field.strip() for field in beyond):
+                        why = "has a value under a column with no name"
+                        yield start, InvalidInput("row", ",".join(read), why)
+                        continue
+                    fields = read[: len(header)] + read[len(header) + nameless :]
                 if len(fields) > len(header) or (len(fields) < len(header) and not short_rows):
                     # Fewer too: "N2 bob" with a comma forgotten came in as a title with no
                     # owner, where one too many was refused (a tester). An empty field is

@@ -230,6 +230,31 @@ def test_a_csv_import_names_the_people_it_made_and_whom_they_look_like(store, cl
     assert cli("import", str(again)).stderr == ""  # nobody new: nothing to say
 
 
+def test_nameless_columns_a_spreadsheet_leaves_at_the_end_are_left_out(store, cli, tmp_path):
+    """Spreadsheets save "title,owner,," and rows "A1,alice,,": refused as "names a column
+    twice: " (nothing named, a tester). Left out when empty; a value under one, or a nameless
+    column between named ones, is refused in words."""
+    saved = tmp_path / "saved.csv"
+    saved.write_text("title,owner,,\nA1,alice,,\nA2,,,\nA3,bob\n")
+    result = cli("import", str(saved))
+    assert result.exit_code == 0, result.stderr
+    assert [(a.title, a.owner) for a in store.list_actions()] == [
+        ("A1", "alice"), ("A2", None), ("A3", "bob"),
+    ]  # fmt: skip
+    middle = tmp_path / "middle.csv"
+    middle.write_text("title,,owner\nB1,,alice\n")
+    refused = cli("import", str(middle))
+    assert (refused.exit_code, refused.stderr) == (
+        1, f"pdca: file: '{middle}' names no column 2 (its header is empty)\n"
+    )  # fmt: skip
+    valued = tmp_path / "valued.csv"
+    valued.write_text("title,owner,,\nC1,alice,x,\n")
+    refused = cli("import", str(valued))
+    assert refused.exit_code == 1
+    assert refused.stderr.endswith("'C1,alice,x,' has a value under a column with no name\n")
+    assert len(store.list_actions()) == 3  # nothing written by either
+
+
 def test_a_csv_owner_none_is_nobody_as_on_the_command_line(store, cli, tmp_path):
     """``--owner none`` is nobody; a CSV row's owner "none" is too, not a refused person."""
     csv_file = tmp_path / "in.csv"
