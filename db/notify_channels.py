@@ -289,13 +289,15 @@ class Channels:
                 f"pdca notify (this run is {self.runner}'s)",
             )
         if not self.set_by_me(command):
-            # The file names this run's person, but this login never set that command: a
-            # colleague wrote it under their name (a hostile tester's ran as ann).
+            # The file names this run's person, but this login never set that command (or
+            # replaced it since): a colleague wrote it under their name (a hostile tester's
+            # ran as ann). Shown, so that nobody sets again a command that is not theirs.
             return Outcome(
                 "failed",
-                f"the command hook is not one {self.runner} set from this login (anyone in the"
-                " team can write the file): it runs once they set it again, pdca notify"
-                " config command CMD",
+                f"the command hook {nrules.quoted_command(command)} is not one {self.runner}"
+                " set on this file from this login (anyone in the team can write the file):"
+                " it runs once they set it themselves, if it is theirs (pdca notify config"
+                " command CMD)",
             )
         if self._command_down is not None:
             return Outcome(

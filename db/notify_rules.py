@@ -440,6 +440,14 @@ def parse_url(text: str, *, credentials_ok: bool = False) -> str | None:
     return text
 
 
+def quoted_command(command: str, most: int = 80) -> str:
+    """A command hook for a message, quoted and cut, its control characters escaped."""
+    from pdca.db.text_rules import escape
+
+    shown = escape(command)
+    return "'" + (shown if len(shown) <= most else shown[: most - 1] + "…") + "'"
+
+
 def parse_command(text: str) -> str | None:
     """A shell command line for the command hook, or None for ``none``."""
     if text.strip().lower() == "none":

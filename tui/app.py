@@ -836,7 +836,7 @@ class PdcaApp(App[None]):
                     stop=self._stop_presence.is_set,
                     own_terminal=self._own_terminal,
                     shown_here=lambda notification: shown.append(notification.text),
-                    set_by_me=set_by_me(self.environ),
+                    set_by_me=set_by_me(self.environ, self.context.path),
                 )
             finally:
                 if shown:

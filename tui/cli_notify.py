@@ -131,7 +131,7 @@ def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_js
     from pdca.tui.own_hooks import set_by_me
 
     report = notify_store.deliver_due(
-        store, runner, session.environ, set_by_me=set_by_me(session.environ)
+        store, runner, session.environ, set_by_me=set_by_me(session.environ, session.resolved.path)
     )
     if as_json:
         click.echo(
@@ -181,12 +181,12 @@ def notify_config(session: Session, name: str | None, value: str | None, as_json
         settings = notify_store.channel_settings(store)
     else:
         assert value is not None
-        if name == "command" and value.strip().lower() != "none":
+        if name == "command":
             from pdca.db.notify_rules import parse_command
             from pdca.tui.own_hooks import remember_command
 
             # Kept as this login's own first, where only it can write: its runs check it.
-            remember_command(session.environ, parse_command(value) or "")
+            remember_command(session.environ, session.resolved.path, parse_command(value))
         last = store.last_event_id()
         settings = notify_store.set_channel(store, name, value)
         if store.last_event_id() == last:  # as config says: a no-op is no change to undo

@@ -1,17 +1,22 @@
-"""The command hooks this login set itself, kept where only it can write: its own folder.
+"""The command hook this login set itself for each database, kept where only it can write.
 
 ``pdca notify config command CMD`` writes the hook into the team's file, which every member
 can write, and the hook runs in the ``pdca notify`` of whoever set it. Who set it was read
 from that file too: a colleague who wrote another name there (``PDCA_USER=ann``, or
 sqlite3) made ann's cron run their command as ann (a hostile tester). Now a run executes a
-hook only if this login set that very command: a digest of each command it set is kept in
-``~/.config/pdca/notify-commands`` (0600), a file nobody else can write.
+hook only if this login set that very command for that file, and has not replaced or turned
+it off since: ``~/.config/pdca/notify-commands`` (0600, in a folder only its owner may
+write) holds, for each database this login set a hook on, a digest of the file's real path
+and of the command. Replaced or ``none``, the old one is gone: a reviewer turned on again a
+command ann had withdrawn.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import secrets
 import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -30,27 +35,34 @@ def hooks_path(environ: Mapping[str, str]) -> Path:
     return base_directory(environ, "XDG_CONFIG_HOME", ".config") / "pdca" / HOOKS_FILE
 
 
-def digest(command: str) -> str:
-    return hashlib.sha256(command.encode("utf-8", "surrogateescape")).hexdigest()
+def digest(text: str | bytes) -> str:
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogateescape")
+    return hashlib.sha256(data).hexdigest()
 
 
-def remember_command(environ: Mapping[str, str], command: str) -> None:
-    """Keep ``command`` as one this login set (before the team's file says so)."""
+def _file_key(database: Path) -> str:
+    """The database, as its real path: the same file by any name it is opened with."""
+    return digest(os.fsencode(os.path.realpath(database)))
+
+
+def remember_command(environ: Mapping[str, str], database: Path, command: str | None) -> None:
+    """Keep ``command`` as the one this login set on ``database`` (None: none), before the
+    team's file says so; whatever it set there before is no longer its own."""
+    from pdca.db.filesystem import make_personal_folder
+
     path = hooks_path(environ)
-    if digest(command) in _kept(path):
-        return
+    key = _file_key(database)
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
-        try:
-            if not _only_mine(os.fstat(fd)):
-                raise HookNotKept(
-                    f"{path} is not yours alone (others may write it): the command is not"
-                    " set; remove that file, then set the command again"
-                )
-            os.write(fd, f"{digest(command)}\n".encode("ascii"))
-        finally:
-            os.close(fd)
+        make_personal_folder(path.parent)
+        if not _only_mine(os.stat(path.parent)):
+            raise HookNotKept(
+                f"{path.parent} is not yours alone (others may write in it): the command is"
+                f" not set; chmod go-w {path.parent}, then set it again"
+            )
+        kept = [line for line in _lines(path) if not line.startswith(f"{key} ")]
+        if command is not None:
+            kept.append(f"{key} {digest(command)}")
+        _write_alone(path, "".join(f"{line}\n" for line in kept))
     except OSError as error:
         raise HookNotKept(
             f"cannot keep the command in {path} ({error.strerror}), where your runs check"
@@ -58,33 +70,50 @@ def remember_command(environ: Mapping[str, str], command: str) -> None:
         ) from None
 
 
-def set_by_me(environ: Mapping[str, str]) -> Callable[[str], bool]:
-    """Whether a command is one this login set: read when a hook is to run (a board runs
-    for hours, and its person may set a hook meanwhile)."""
+def set_by_me(environ: Mapping[str, str], database: Path) -> Callable[[str], bool]:
+    """Whether a command is the one this login set on ``database``: read when a hook is to
+    run (a board runs for hours, and its person may set a hook meanwhile)."""
     try:
         path = hooks_path(environ)
     except NoHome:  # no folder of one's own: no hook is known to be one's own
         return lambda _command: False
-    return lambda command: digest(command) in _kept(path)
+    key = _file_key(database)
+    return lambda command: f"{key} {digest(command)}" in _lines(path)
 
 
-def _kept(path: Path) -> set[str]:
-    """The digests in ``path``; none when it is missing, or others may write it or its
-    folder (then it proves nothing)."""
+def _lines(path: Path) -> list[str]:
+    """The lines of ``path``; none when it is missing, or others may write it or its folder
+    (then it proves nothing)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     except OSError:
-        return set()
+        return []
     try:
         if not _only_mine(os.fstat(fd)) or not _only_mine(os.stat(path.parent)):
-            return set()
+            return []
         with os.fdopen(os.dup(fd), "rb") as file:
             text = file.read(1 << 20).decode("ascii", "replace")
     except OSError:
-        return set()
+        return []
     finally:
         os.close(fd)
-    return {line.strip() for line in text.splitlines() if line.strip()}
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _write_alone(path: Path, text: str) -> None:
+    """``text`` as ``path``, 0600, whole: written beside it and renamed over it."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    try:
+        os.write(fd, text.encode("ascii"))
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+    os.close(fd)
+    os.replace(temporary, path)
 
 
 def _only_mine(found: os.stat_result) -> bool:

@@ -1,10 +1,12 @@
-"""A command hook runs only in the runs of the login that set that very command: what it set
-is kept in its own folder, which nobody else can write (tui/own_hooks.py). A hostile tester,
-as ben, wrote a hook under ann's name (PDCA_USER=ann, or sqlite3 on the shared file), and
-ann's cron ran it as ann."""
+"""A command hook runs only in the runs of the login that set that very command on that file,
+and has not replaced or turned it off since: kept in its own folder, which nobody else can
+write (tui/own_hooks.py). A hostile tester, as ben, wrote a hook under ann's name
+(PDCA_USER=ann, or sqlite3 on the shared file), and ann's cron ran it as ann; a reviewer
+turned on again a command ann had withdrawn."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from pathlib import Path
@@ -15,50 +17,84 @@ from pdca.tui.own_hooks import HookNotKept, hooks_path, remember_command, set_by
 from tests.conftest import run_pdca
 
 
-def test_a_command_set_is_known_as_ones_own_and_no_other(tmp_path: Path) -> None:
-    environ = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    mine = set_by_me(environ)
+def _home(tmp_path: Path) -> dict[str, str]:
+    return {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+
+
+def test_the_command_set_on_a_file_is_ones_own_until_replaced_or_turned_off(
+    tmp_path: Path,
+) -> None:
+    environ, team, other = _home(tmp_path), tmp_path / "team.db", tmp_path / "other.db"
+    mine = set_by_me(environ, team)
     assert not mine("cat >> hooks.log")  # nothing set yet
-    remember_command(environ, "cat >> hooks.log")
-    remember_command(environ, "cat >> hooks.log")  # once is enough
+    remember_command(environ, team, "cat >> hooks.log")
+    remember_command(environ, team, "cat >> hooks.log")  # once is enough
     assert mine("cat >> hooks.log") and not mine("cat >> hooks.log; id")
+    assert not set_by_me(environ, other)("cat >> hooks.log")  # set on that file only
+    link = tmp_path / "link.db"
+    link.symlink_to(team)
+    assert set_by_me(environ, link)("cat >> hooks.log")  # the same file by another name
+    remember_command(environ, other, "true")
+    remember_command(environ, team, "cat >> other.log")  # replaced: the old one is gone
+    assert not mine("cat >> hooks.log") and mine("cat >> other.log")
+    remember_command(environ, team, None)  # none: no command is its own on that file
+    assert not mine("cat >> other.log") and set_by_me(environ, other)("true")
     path = hooks_path(environ)
     assert path == tmp_path / "config" / "pdca" / "notify-commands"
     assert path.stat().st_mode & 0o777 == 0o600
-    assert len(path.read_text().splitlines()) == 1
-    assert "cat" not in path.read_text()  # digests: the file says nothing of the commands
+    assert "cat" not in path.read_text() and "team" not in path.read_text()  # digests
+    assert list(path.parent.iterdir()) == [path]  # no temporary file left
 
 
-def test_a_file_others_may_write_proves_nothing_and_is_not_written(tmp_path: Path) -> None:
-    environ = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    remember_command(environ, "true")
+def test_folders_made_for_it_are_the_persons_alone_under_a_teams_umask(tmp_path: Path) -> None:
+    """Under pdca's umask for a team's file (007), ~/.config was made 0770 (a reviewer)."""
+    from pdca.db.filesystem import share_with_the_group
+
+    environ = _home(tmp_path)
+    os.umask(0o022)  # the person's own (the test's umask comes back after it)
+    share_with_the_group()  # as opening a team's file does: 007 from here on
+    remember_command(environ, tmp_path / "team.db", "true")
+    for folder in (tmp_path / "config", tmp_path / "config" / "pdca"):
+        assert not folder.stat().st_mode & 0o022, oct(folder.stat().st_mode)
+    assert (tmp_path / "config" / "pdca").stat().st_mode & 0o777 == 0o700
+
+
+def test_a_file_or_folder_others_may_write_proves_nothing_and_is_not_written(
+    tmp_path: Path,
+) -> None:
+    environ, team = _home(tmp_path), tmp_path / "team.db"
+    remember_command(environ, team, "true")
     path = hooks_path(environ)
     path.chmod(0o660)
-    assert not set_by_me(environ)("true")
-    with pytest.raises(HookNotKept, match="not yours alone"):
-        remember_command(environ, "false")
+    assert not set_by_me(environ, team)("true")
     path.chmod(0o600)
-    path.parent.chmod(0o777)  # a folder anyone may write: the file could be anyone's
+    path.parent.chmod(0o775)  # a folder others may write: the file could be anyone's
     try:
-        assert not set_by_me(environ)("true")
+        assert not set_by_me(environ, team)("true")
+        # Refused as it is set, saying why: it was taken, and then refused at every run
+        # with advice that could not work (a reviewer).
+        with pytest.raises(HookNotKept, match="is not yours alone .* chmod go-w"):
+            remember_command(environ, team, "false")
     finally:
         path.parent.chmod(0o700)
 
 
 def test_a_link_in_place_of_the_file_is_not_followed(tmp_path: Path) -> None:
-    environ = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    elsewhere = tmp_path / "planted"
-    remember_command({"XDG_CONFIG_HOME": str(tmp_path / "other")}, "true")
-    elsewhere.write_text(hooks_path({"XDG_CONFIG_HOME": str(tmp_path / "other")}).read_text())
-    hooks_path(environ).parent.mkdir(parents=True)
-    hooks_path(environ).symlink_to(elsewhere)
-    assert not set_by_me(environ)("true")
-    with pytest.raises(HookNotKept, match="cannot keep the command"):
-        remember_command(environ, "true")
+    environ, team = _home(tmp_path), tmp_path / "team.db"
+    elsewhere = {"XDG_CONFIG_HOME": str(tmp_path / "other")}
+    remember_command(elsewhere, team, "true")
+    planted = tmp_path / "planted"
+    planted.write_text(hooks_path(elsewhere).read_text())
+    hooks_path(environ).parent.mkdir(parents=True, mode=0o700)
+    hooks_path(environ).symlink_to(planted)
+    assert not set_by_me(environ, team)("true")
+    remember_command(environ, team, "false")  # replaces the link, never writes through it
+    assert planted.read_text() == hooks_path(elsewhere).read_text()
+    assert not hooks_path(environ).is_symlink()
 
 
-def test_no_home_knows_no_hook_of_its_own() -> None:
-    assert not set_by_me({"HOME": "relative"})("true")
+def test_no_home_knows_no_hook_of_its_own(tmp_path: Path) -> None:
+    assert not set_by_me({"HOME": "relative"}, tmp_path / "team.db")("true")
 
 
 def _hook_env(env: dict[str, str], home: Path, user: str) -> dict[str, str]:
@@ -68,36 +104,50 @@ def _hook_env(env: dict[str, str], home: Path, user: str) -> dict[str, str]:
 def test_a_hook_written_under_a_colleagues_name_never_runs_in_their_runs(
     env: dict[str, str], db_path: Path, tmp_path: Path
 ) -> None:
-    """ben sets a hook as PDCA_USER=ann, and writes another straight into the file under
-    her name: ann's pdca notify runs neither, and says why. Her own, set by her, runs."""
+    """ben sets a hook as PDCA_USER=ann, writes another straight into the file under her
+    name, and turns on again one she withdrew: ann's pdca notify runs none of them, and
+    names the command it refused. Her own, set by her, runs. (ann and ben are two homes
+    here: the check reads the running login's own folder.)"""
     ann_home, ben_home = tmp_path / "ann", tmp_path / "ben"
     ann_home.mkdir()
     ben_home.mkdir()
     ann, ben = _hook_env(env, ann_home, "ann"), _hook_env(env, ben_home, "ann")
     ran = tmp_path / "ran"
-    assert run_pdca("add", "late", "--owner", "ann", "--due", "2026-11-20", env=ann).returncode == 0
+
+    def late(title: str, due: str) -> None:
+        added = run_pdca("add", title, "--owner", "ann", "--due", due, env=ann)
+        assert added.returncode == 0, added.stderr
+
+    late("late", "2026-11-20")
     assert run_pdca("notify", "config", "terminal", "off", env=ann).returncode == 0
     forged = run_pdca("notify", "config", "command", f"id >> {ran}; cat >/dev/null", env=ben)
     assert forged.returncode == 0, forged.stderr
     done = run_pdca("notify", env=ann)
-    assert not ran.exists()
-    assert done.returncode != 0 and "is not one ann set from this login" in done.stderr
+    assert not ran.exists() and done.returncode != 0
+    status = json.loads(run_pdca("notify", "--status", "--json", env=ann).stdout)
+    said = status[0]["last_error"]  # the command named, so that nobody sets again one not theirs
+    assert said.startswith(f"the command hook 'id >> {ran}") and (
+        "' is not one ann set on this file from this login" in said
+    )
     with sqlite3.connect(db_path) as conn:  # straight into the file, as a colleague can
         conn.execute(
             "UPDATE notify_settings SET value = ?, updated_by = 'ann' WHERE key = 'command'",
             (f"echo sql >> {ran}; cat >/dev/null",),
         )
     conn.close()
-    assert (
-        run_pdca("add", "later", "--owner", "ann", "--due", "2026-11-21", env=ann).returncode == 0
-    )
+    late("later", "2026-11-21")
     again = run_pdca("notify", env=ann)
     assert again.returncode != 0 and "is not one ann set" in again.stderr and not ran.exists()
     own = run_pdca("notify", "config", "command", f"cat >> {ran}", env=ann)
     assert own.returncode == 0, own.stderr
-    assert (
-        run_pdca("add", "latest", "--owner", "ann", "--due", "2026-11-22", env=ann).returncode == 0
-    )
+    late("latest", "2026-11-22")
     assert run_pdca("notify", env=ann).returncode == 0
     assert "#3" in ran.read_text() and "#1" not in ran.read_text()
+    # ann withdraws it; ben turns that very command on again under her name
+    assert run_pdca("notify", "config", "command", "none", env=ann).returncode == 0
+    back = run_pdca("notify", "config", "command", f"cat >> {ran}", env=ben)
+    assert back.returncode == 0, back.stderr
+    late("last", "2026-11-22")
+    withdrawn = run_pdca("notify", env=ann)
+    assert withdrawn.returncode != 0 and "#4" not in ran.read_text()
     assert os.stat(hooks_path(ann)).st_mode & 0o777 == 0o600
