@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pdca.db import copies, schema
-from pdca.db.access import describe_owner, login_name, what_to_ask
+from pdca.db.access import describe_owner, login_name, someone_elses_link, what_to_ask
 from pdca.db.connection import (
     database_files,
     open_database,
@@ -205,10 +205,25 @@ def _is_default_folder(dest: Path, database: Path) -> bool:
         return False
 
 
+def refuse_someone_elses_link(folder: Path, field: str) -> None:
+    """A backups folder that is a colleague's link is not used: backups went where it led,
+    and ``--keep`` deleted the backups it found there, someone's own (a reviewer's link into
+    ann's private backups, both files named pdca.db)."""
+    link = someone_elses_link(folder)
+    if link is not None:
+        raise InvalidInput(
+            field,
+            str(folder),
+            f"is {link}: pdca keeps backups in a real folder, or through a link of your own;"
+            f" remove it (rm {shell_word(folder)}), then back up again",
+        )
+
+
 def make_default_folder(database: Path) -> Path:
     """``backups/`` beside the database, made for the team when the database's folder is
     the team's (same group through setgid, ``2770``), else private (``0700``)."""
     folder = default_folder(database)
+    refuse_someone_elses_link(folder, "backups folder")
     info = copies.stat_or_none(folder, "backups folder")
     if info is not None:
         if not stat.S_ISDIR(info.st_mode):
@@ -291,6 +306,7 @@ def _destination(database: Path, given: Path | str) -> tuple[Path | None, Path |
     refuse_database_file(dest, database, "DEST")
     if _is_default_folder(dest, database):
         return None, None
+    refuse_someone_elses_link(Path(str(dest).rstrip(os.sep) or os.sep), "DEST")
     info = copies.stat_or_none(dest, "DEST")
     if info is not None:
         if stat.S_ISDIR(info.st_mode):

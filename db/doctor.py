@@ -28,6 +28,7 @@ from pdca.db.access import (
     in_its_owners_own_group,
     planted_link_said,
     planted_links,
+    someone_elses_link,
     whose_to_run,
     write_advice,
 )
@@ -164,6 +165,10 @@ def _with_backups(path: Path, checks: list[Check], now: datetime) -> list[Check]
     file, what to do, in the integrity check's own line (the one repeated on stderr): the
     exact command that restores the newest good backup, when there is one."""
     folder = default_folder(path)
+    link = someone_elses_link(folder)
+    if link is not None:  # backups would go where it leads, and rotation delete what is there
+        said = f"{folder} is {link}: remove it (rm {shell_word(folder)}), then pdca backup"
+        return [*checks, Check("backup", False, said)]
     if any(c.name == "schema" and (not c.ok or "copy kept before" in c.detail) for c in checks):
         # No backup advice for a file that is no pdca file, or is a kept copy: a backup of it
         # is refused, or is no backup of the team's file (a tester).

@@ -54,25 +54,15 @@ def _refuse_a_link_of_someone_elses(target: str, field: str) -> None:
     colleague's ``export.json -> /home/ann/.bashrc`` made ann's nightly export write JSON,
     its titles and all, over her shell's start-up file (a hostile tester's link to a private
     file was written through)."""
-    try:
-        found = os.lstat(target)
-    except OSError:
-        return
-    if not stat.S_ISLNK(found.st_mode) or found.st_uid in (os.getuid(), 0):
-        return
-    from pdca.db.access import describe_owner
+    from pdca.db.access import someone_elses_link
 
-    try:
-        points_to = os.readlink(target)
-    except OSError as error:
-        points_to = error.strerror or "?"
-    maker = describe_owner(Path(target), follow=False).split(",")[0].removeprefix("owned by ")
-    raise InvalidInput(
-        field,
-        target,
-        f"is a symbolic link made by {maker} (to {points_to}): pdca writes through a link"
-        " only of your own; name the file itself",
-    )
+    link = someone_elses_link(target)
+    if link is not None:
+        raise InvalidInput(
+            field,
+            target,
+            f"is {link}: pdca writes through a link only of your own; name the file itself",
+        )
 
 
 SQLITE_BESIDE = ("-wal", "-shm", "-journal")

@@ -346,6 +346,48 @@ def test_rotation_keeps_the_newest_and_removes_only_pdcas_own_backups(db: Path) 
     assert db.exists() and dump(db)  # the database itself, untouched
 
 
+def test_a_backups_folder_that_is_a_colleagues_link_is_not_used(
+    cli, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A colleague's link named ``backups`` beside the team's file, into ann's private
+    backups (both files named pdca.db): the team's ``backup --keep 2`` wrote there and
+    deleted two of hers (a reviewer). Refused, naming the link, nothing written or removed;
+    doctor says it too. A link of one's own is used, as before."""
+    from pdca.db.doctor import diagnose
+
+    private = tmp_path / "private-backups"
+    private.mkdir(mode=0o700)
+    hers = [make_backup(db, T0 + timedelta(hours=hour), dest=f"{private}/") for hour in range(3)]
+    link = backups.default_folder(db)
+    link.symlink_to(private)
+    with monkeypatch.context() as patched:
+        if os.geteuid() == 0:  # a colleague's link, really
+            os.lchown(link, 4242, 4242)
+        else:  # this login's own link, seen as by another login
+            real = os.getuid()
+            patched.setattr(os, "getuid", lambda: real + 4242)
+        one_line_error(
+            cli("backup", "--keep", "2"),
+            f"backups folder: '{link}' is a symbolic link made by ",
+            f"(to {private}): pdca keeps backups in a real folder, or through a link of your",
+            f"remove it (rm {link})",
+        )
+        one_line_error(cli("backup", f"{link}/"), f"'{link}' is a symbolic link made by")
+        other = tmp_path / "team-dest"  # a folder named on the command line, a link too
+        (tmp_path / "elsewhere").mkdir()
+        other.symlink_to(tmp_path / "elsewhere")
+        if os.geteuid() == 0:
+            os.lchown(other, 4242, 4242)
+        one_line_error(cli("backup", f"{other}/"), f"DEST: '{other}' is a symbolic link made by")
+        [check] = [c for c in diagnose(db) if c.name == "backup"]
+        assert not check.ok and check.detail.startswith(f"{link} is a symbolic link made by ")
+    assert sorted(private.iterdir()) == sorted(hers)  # nothing written, nothing removed
+    if os.geteuid() == 0:
+        os.lchown(link, os.getuid(), os.getgid())  # now one's own link: used
+    assert cli("backup", "--keep", "2").exit_code == 0
+    assert len(list(private.iterdir())) == 2
+
+
 def test_keep_counts_from_the_command_line(cli, db: Path) -> None:
     for hour in range(3):
         make_backup(db, T0 + timedelta(hours=hour))
