@@ -192,13 +192,14 @@ Unit = Annotated[str, AfterValidator(_non_blank(20)), AfterValidator(_no_escapes
 
 def _one_label(text: str) -> str:
     """A label things are grouped by (a KPI's perspective) reads as typed: a newline in one
-    was kept and listed as ``a\\nb`` (a tester)."""
+    was kept and listed as ``a\\nb`` (a tester). Without blanks at its ends, which nobody
+    sees: " delivery" made a perspective of its own (a reviewer)."""
     from pdca.db.text_rules import escaped_in, visible
 
     control = escaped_in(text)
     if control is not None:
         raise ValueError(f"holds {visible(control)}, which pdca shows as an escape")
-    return text
+    return text.strip()
 
 
 Perspective = Annotated[str, AfterValidator(_non_blank(30)), AfterValidator(_one_label)]

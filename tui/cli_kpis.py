@@ -234,14 +234,7 @@ def _kpi_add(session: Session, name: str, as_json: bool, given: dict[str, Any]) 
     with saying_who_is_new(store, draft.owner, *draft.escalation):
         result = store.add_kpi(draft)
     _emit(as_json, result, lambda: click.echo(f"added KPI {printable(result.name)}"))
-    if result.perspective not in known:
-        smart_notes(
-            [
-                f"perspective: {printable(result.perspective)} is new to this file (in use:"
-                f" {', '.join(sorted(known))}; a typo? pdca kpi edit"
-                f" {shell_word(result.name)} --perspective ...)"
-            ]
-        )
+    _note_a_new_perspective(result.name, result.perspective, known)
     from pdca.db.smart_rules import kpi_warnings
 
     smart_notes(
@@ -331,6 +324,9 @@ def _kpi_edit(session: Session, name: str, new_name, as_json: bool, given: dict[
     from pdca.tui.cli import saying_who_is_new
 
     store = session.store()
+    from pdca.db.kpis import perspectives_known
+
+    known = perspectives_known(store)
     with saying_who_is_new(store, changes.owner, *(changes.escalation or ())):
         result = edit_kpi(store, name, changes)
     name = printable(result.kpi.name)
@@ -338,6 +334,8 @@ def _kpi_edit(session: Session, name: str, new_name, as_json: bool, given: dict[
     _emit(as_json, result.kpi, lambda: click.echo(said))
     for line in (*result.alert_words, *result.handed_words):  # on stderr with --json:
         click.echo(printable(line), err=as_json)  # stdout stays one JSON document
+    if changes.perspective is not None:
+        _note_a_new_perspective(result.kpi.name, result.kpi.perspective, known)
     touched = ("baseline", "target", "target_date", "direction")
     if result.changed and any(given[field] is not None for field in touched):
         # As add says them: an edit of the target or direction alone made "higher is better"
@@ -879,3 +877,19 @@ def alerts_ack(session: Session, alert_id: int, message: str, as_json: bool) -> 
     checked_text("message", message)
     result = alert_store.acknowledge(session.store(), alert_id, message)
     _emit(as_json, result, lambda: click.echo(f"acknowledged alert {result.id} ({result.kpi})"))
+
+
+def _note_a_new_perspective(name: str, perspective: str, known: set[str]) -> None:
+    """A perspective the file did not know, as a new owner is noted: ``delivry`` made one,
+    silently (a new user)."""
+    if perspective in known:
+        return
+    from pdca.tui.cli import smart_notes
+
+    smart_notes(
+        [
+            f"perspective: {printable(perspective)} is new to this file (in use:"
+            f" {', '.join(sorted(known))}; a typo? pdca kpi edit {shell_word(name)}"
+            " --perspective ...)"
+        ]
+    )

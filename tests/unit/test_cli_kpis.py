@@ -675,6 +675,13 @@ def test_kpi_add_says_a_new_perspective_and_a_target_date_gone_by(ok) -> None:
     assert again.stderr == ""  # in use now: one of the file's own, and the date is ahead
     edited = ok("kpi", "edit", "S", "--target-date", "2026-11-01").stderr
     assert edited == "note: target date: 2026-11-01 has passed (by when, from now?)\n"
+    # an edit's new perspective too; blanks at its ends make no perspective of their own
+    assert ok("kpi", "edit", "S", "--perspective", " cost ").stderr == ""
+    assert ok("kpi", "list", "--json").stdout.count('"perspective": "cost"') == 1
+    assert ok("kpi", "edit", "S", "--perspective", "peple").stderr == (
+        "note: perspective: peple is new to this file (in use: cost, delivery, delivry, people,"
+        " quality; a typo? pdca kpi edit S --perspective ...)\n"
+    )
 
 
 def test_a_kpi_owner_is_not_on_its_own_escalation_path(cli) -> None:
