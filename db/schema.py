@@ -1713,6 +1713,7 @@ def refuse_the_kept_copy(path: Path, version: int) -> None:
 # on the 100k file it takes 8-11 s, with the copy, and a silent command that long reads as
 # hung, while everyone else's writes wait on it.
 ANNOUNCE_AFTER = 1.0
+WAIT_TOLD_AFTER = 1.0  # a wait for the write lock, once the copy was told: told if it lasts
 
 
 def migrate(
@@ -1808,6 +1809,13 @@ class _UpgradeTold:
             self.stage = stage
             if stage == "change" and "wait" in self.said:  # the wait was told: now the rest
                 self._say("change")
+            if stage == "wait" and self.said and self._timer is not None:
+                # Told already, during the copy: a wait after it is told once it lasts (a
+                # reviewer: it waited without a word).
+                self._timer.cancel()
+                self._timer = threading.Timer(WAIT_TOLD_AFTER, self._say_the_stage)
+                self._timer.daemon = True
+                self._timer.start()
 
     def stopped(self) -> None:
         with self._lock:

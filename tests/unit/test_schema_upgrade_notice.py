@@ -349,3 +349,34 @@ def test_an_upgrade_that_waits_for_a_colleague_says_it_waits_then_what_it_does(
         " writes wait for it",
         f"the upgrade of {path} was stopped: it is left at schema version 29, as it was",
     ]
+
+
+def test_a_wait_after_the_copy_was_told_is_told_too(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The line came during the copy, and the wait for a colleague's write after it went
+    without a word (a reviewer)."""
+    import threading
+
+    monkeypatch.setattr(schema, "ANNOUNCE_AFTER", 0.0)
+    monkeypatch.setattr(schema, "WAIT_TOLD_AFTER", 0.0)
+    path = tmp_path / "team.db"
+    lines: list[str] = []
+    said = threading.Event()
+
+    def tell(line: str) -> None:
+        lines.append(line)
+        said.set()
+
+    told = schema._UpgradeTold(tell, path, 29)
+    assert said.wait(10)  # during the copy
+    said.clear()
+    told.enter("wait")
+    assert said.wait(10)  # the wait, once it lasts
+    told.done()
+    upgrading = f"upgrading {path} from schema version 29 to {schema.schema_version()}"
+    assert lines == [
+        f"{upgrading} (a copy first); on a large file this takes a while, and others' writes"
+        " wait for it",
+        f"{upgrading}: waiting for another process's write to end first",
+    ]
