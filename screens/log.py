@@ -440,7 +440,9 @@ class LogScreen(RowView):
         elif self._writable():
             self.checkin_flow(item.action_id)
 
-    @work(group="flow", exclusive=True)
+    # Not exclusive: the next c (or f) would cancel this one while its save waits on a lock,
+    # and what was typed went, unkept (a retrial).
+    @work(group="writes")
     async def checkin_flow(self, action_id: int) -> None:
         from pdca.screens.checkin_elsewhere import check_in_elsewhere
 
@@ -461,7 +463,9 @@ class LogScreen(RowView):
         elif self._writable():
             self.followup_flow(target)
 
-    @work(group="flow", exclusive=True)
+    # Not exclusive: the next c (or f) would cancel this one while its save waits on a lock,
+    # and what was typed went, unkept (a retrial).
+    @work(group="writes")
     async def followup_flow(self, item: Followup) -> None:
         from pdca.screens.dialogs import ChoiceModal
         from pdca.screens.dialogs.followup_note import FollowupNoteModal

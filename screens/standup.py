@@ -610,7 +610,9 @@ class StandupScreen(RowView):
         else:
             self.checkin_flow(action_id)
 
-    @work(group="flow", exclusive=True)
+    # Not exclusive: the next c (or f) would cancel this one while its save waits on a lock,
+    # and what was typed went, unkept (a retrial).
+    @work(group="writes")
     async def checkin_flow(self, action_id: int) -> None:
         from pdca.screens.checkin_elsewhere import check_in_elsewhere
 

@@ -463,6 +463,35 @@ def test_below_77_columns_the_message_takes_the_titles_room(width: int) -> None:
     assert used + columns.message <= width - 1
 
 
+async def test_a_check_in_waiting_on_a_lock_is_kept_when_the_next_c_opens_another_form(
+    make_app, team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a check-in's save waited on a colleague's lock, c on the next row opened its
+    form and cancelled the first: the refusal was a toast without the words, nothing was
+    kept, and q quit with exit 0 (a retrial, in the log and the stand-up)."""
+    from tests.conftest import LockHolder
+
+    monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 1.0)
+    app = make_app(team, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _check_in_typed_on_2(app, pilot, "first words")
+        holder = LockHolder(team)
+        try:
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            await pilot.press("c")  # another form, while the first save waits
+            await pilot.pause()
+            assert isinstance(app.screen, CheckinModal)
+            for _ in range(200):
+                if app.context.kept():
+                    break
+                await pilot.pause(0.05)
+        finally:
+            holder.release()
+        assert app.context.kept() == ["check-in on #2 (blocked): 'first words'"]
+        await pilot.press("escape")
+
+
 async def test_a_check_in_the_lock_outwaited_is_kept_and_opens_again_as_typed(
     make_app, team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
