@@ -36,7 +36,7 @@ async def settle_app(app: PdcaApp, pilot: Pilot, seconds: float = SETTLE_SECONDS
             for worker in app.workers
             if not worker.is_finished
             and worker.group not in ("presence", "escalate")
-            and not (worker.group == "flow" and dialog_up)
+            and not (worker.group in ("flow", "writes") and dialog_up)
         ]
         if not busy and not app.key_hold.holding:  # keys typed ahead are replayed too
             await pilot.pause()
