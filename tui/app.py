@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual import events, work
@@ -72,6 +72,9 @@ from pdca.tui.typeahead import LEAVING_KEYS, KeyHold, is_text_field
 from pdca.widgets.status_bar import StatusBar
 from pdca.widgets.text import fit, literal
 from pdca.widgets.when import short_time
+
+if TYPE_CHECKING:
+    from pdca.db.notify import Notification
 
 T = TypeVar("T")
 QUIT_AGAIN_SECONDS = 12  # a second q within this (the warning still shown) quits
@@ -212,6 +215,7 @@ class PdcaApp(App[None]):
         self.changes_seen = 0  # how many times the event log was seen to grow, by anyone
         self._stop_presence = threading.Event()
         self._own_terminal = _terminal_drawn_on()  # a message for it is a toast (notify)
+        self._failures_told: set[str] = set()  # delivery failures said on the board, once each
         self._checking: Store | None = None  # the whole-file check's reader, while it reads
 
     # ------------------------------------------------------------------ keys typed ahead
@@ -841,10 +845,32 @@ class PdcaApp(App[None]):
             finally:
                 if shown:
                     self._show_messages_here(shown)
+            self._say_failures(report.failed)
             return bool(report.escalated)  # the header's count may have moved
 
         if self._in_background(escalate_and_notify):
             self.call_from_thread(self.refresh_status)
+
+    def _say_failures(self, failed: list[Notification]) -> None:
+        """A delivery this board's run could not make, said once a reason: a colleague's
+        command hook under this person's name was refused without a word on the board (a
+        retrial), as a webhook down was. From the delivering thread."""
+        reasons = [n.last_error for n in failed if n.last_error]
+        new = [reason for reason in dict.fromkeys(reasons) if reason not in self._failures_told]
+        if not new:
+            return
+        self._failures_told.update(new)
+        more = f" (and {len(new) - 1} more reasons)" if len(new) > 1 else ""
+        self._on_ui(
+            partial(
+                self.notify,
+                f"pdca could not deliver a notification: {new[0]}{more}; pdca notify --status"
+                " lists them",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
+        )
 
     def _show_messages_here(self, texts: list[str]) -> None:
         """The terminal messages of one delivery for this board's person, or for the terminal

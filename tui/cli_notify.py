@@ -18,6 +18,7 @@ from pdca.tui.output import printable, to_json
 
 if TYPE_CHECKING:
     from pdca.db.notify import Notification
+    from pdca.db.notify_rules import ChannelSettings
 
 FAILED_EXIT = 4
 
@@ -120,6 +121,18 @@ def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_js
             click.echo(table(["CHANNEL", "TO", "KEY", "TEXT"], rows, cut=("TEXT", "TO")))
         else:
             click.echo("nothing to send", err=True)
+        settings = notify_store.channel_settings(store)
+        if any(p.channel == "command" for p in planned) and _set_elsewhere(session, settings):
+            from pdca.db.notify_rules import quoted_command
+
+            # planned, but the run will refuse it: said now (listed as if sent, a retrial)
+            click.echo(
+                f"pdca: the command hook {printable(quoted_command(settings.command or ''))}"
+                f" is under {printable(settings.command_by or '')}'s name but was not set by"
+                " them from this login: the run will refuse it (check it is theirs before"
+                " setting it again: pdca notify config command CMD)",
+                err=True,
+            )
         held = sorted({p.notice.recipient for p in waiting})
         if held:
             names = ", ".join(printable(login) for login in held)
@@ -205,8 +218,7 @@ def notify_config(session: Session, name: str | None, value: str | None, as_json
             f"terminal  {'on' if settings.terminal else 'off'}",
             f"mail      {'on' if settings.mail else 'off'}",
             f"webhook   {settings.webhook or 'none'}",
-            f"command   {settings.command or 'none'}"
-            + (f"  (runs as {settings.command_by})" if settings.command else ""),
+            f"command   {settings.command or 'none'}" + _whose_hook(session, settings),
         ]
         lines += [
             f"prefer    {login}: {','.join(chosen)}"
@@ -215,6 +227,32 @@ def notify_config(session: Session, name: str | None, value: str | None, as_json
         click.echo("\n".join(printable(line) for line in lines))
 
     _emit(as_json, data, text)
+
+
+def _whose_hook(session: Session, settings: ChannelSettings) -> str:
+    """Whose runs a command hook runs in; said as it is, to its person, when the file names
+    them and they did not set it from this login: "(runs as ann)" read as hers (a retrial),
+    and copying it from there into config approved a colleague's command."""
+    if not settings.command:
+        return ""
+    if _set_elsewhere(session, settings):
+        return (
+            f"  (under {settings.command_by}'s name, but not set by them from this login:"
+            " it does not run; check it is theirs before setting it again)"
+        )
+    return f"  (runs as {settings.command_by})"
+
+
+def _set_elsewhere(session: Session, settings: ChannelSettings) -> bool:
+    """The file's command hook names this run's person, who did not set it from this login."""
+    from pdca.tui.identity import current_user
+    from pdca.tui.own_hooks import set_by_me
+
+    return (
+        settings.command is not None
+        and settings.command_by == current_user(session.environ)
+        and not set_by_me(session.environ, session.resolved.path)(settings.command)
+    )
 
 
 @notify.command("prefer")

@@ -122,6 +122,15 @@ def test_a_hook_written_under_a_colleagues_name_never_runs_in_their_runs(
     assert run_pdca("notify", "config", "terminal", "off", env=ann).returncode == 0
     forged = run_pdca("notify", "config", "command", f"id >> {ran}; cat >/dev/null", env=ben)
     assert forged.returncode == 0, forged.stderr
+    # What ann reads of it says it is not hers: "(runs as ann)" read as hers, and copying it
+    # from there into config would approve ben's command (a retrial).
+    shown = run_pdca("notify", "config", env=ann).stdout
+    assert "(under ann's name, but not set by them from this login: it does not run" in shown
+    planned = run_pdca("notify", "--dry-run", env=ann)
+    assert "is under ann's name but was not set by them from this login: the run will" in (
+        planned.stderr
+    )
+    assert "(runs as ann)" in run_pdca("notify", "config", env=ben).stdout  # ben's own view
     done = run_pdca("notify", env=ann)
     assert not ran.exists() and done.returncode != 0
     status = json.loads(run_pdca("notify", "--status", "--json", env=ann).stdout)
