@@ -398,16 +398,22 @@ def before_after(
     return Change(before_mean, len(before), after_mean, len(after), delta, verdict)
 
 
-def verdict_words(verdict: Trend, before_count: int, after_count: int) -> str:
-    """A before/after verdict as said: ``better``, ..., or why there is none yet when both
-    sides have readings (``too early to tell: 1 reading after done``)."""
-    if verdict != "unknown" or not before_count or not after_count:
+def verdict_words(verdict: Trend, before_count: int, after_count: int, done: bool = True) -> str:
+    """A before/after verdict as said: ``better``, ..., or why there is none yet
+    (``too early to tell: 1 reading after done``; ``not done``; ``no readings before Do``).
+    ``(unknown)`` after a done action with no reading since told nothing (a retrial)."""
+    if verdict != "unknown":
         return verdict
+    if not done:
+        return "not done"
+    if not before_count:
+        return "no readings before Do"
     if after_count < CHANGE_READINGS_NEEDED:
         few, side = after_count, "after done"
     else:
         few, side = before_count, "before Do"
-    return f"too early to tell: {few} reading{'s' * (few != 1)} {side}"
+    count = "no readings" if not few else f"{few} reading{'s' * (few != 1)}"
+    return f"too early to tell: {count} {side}"
 
 
 # --------------------------------------------------------------------------- sparkline slots

@@ -517,7 +517,7 @@ def changes(detail: KpiDetail) -> Text:
         text.append(literal(c.title))
         text.append(f": {before} → {after}")
         if c.delta is not None:
-            said = verdict_words(c.verdict, c.before_count, c.after_count)
+            said = verdict_words(c.verdict, c.before_count, c.after_count, c.done_at is not None)
             text.append(f" ({c.delta:+.3g}, {said})")
         text.append("\n")
     return text

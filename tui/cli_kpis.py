@@ -638,7 +638,7 @@ def kpi_show(session: Session, name: str, as_json: bool) -> None:
         after = "-" if c.after_mean is None else f"{c.after_mean:.4g}"
         from pdca.db.kpi_rules import verdict_words
 
-        said = verdict_words(c.verdict, c.before_count, c.after_count)
+        said = verdict_words(c.verdict, c.before_count, c.after_count, c.done_at is not None)
         lines.append(f"  #{c.action_id} {c.title}: {before} -> {after} ({said})")
     lines += ["", f"alerts ({len(detail.alerts)}):"]
     from pdca.db import alerts as alert_store
@@ -886,10 +886,12 @@ def _note_a_new_perspective(name: str, perspective: str, known: set[str]) -> Non
         return
     from pdca.tui.cli import smart_notes
 
+    alike = sorted(k for k in known if k.casefold() == perspective.casefold())
+    meant = f"did you mean {printable(alike[0])}?" if alike else "a typo?"
     smart_notes(
         [
             f"perspective: {printable(perspective)} is new to this file (in use:"
-            f" {', '.join(sorted(known))}; a typo? pdca kpi edit {shell_word(name)}"
+            f" {', '.join(sorted(known))}; {meant} pdca kpi edit {shell_word(name)}"
             " --perspective ...)"
         ]
     )

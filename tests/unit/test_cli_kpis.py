@@ -682,6 +682,9 @@ def test_kpi_add_says_a_new_perspective_and_a_target_date_gone_by(ok) -> None:
         "note: perspective: peple is new to this file (in use: cost, delivery, delivry, people,"
         " quality; a typo? pdca kpi edit S --perspective ...)\n"
     )
+    assert "; did you mean quality? pdca kpi edit S" in (
+        ok("kpi", "edit", "S", "--perspective", "Quality").stderr
+    )
 
 
 def test_a_kpi_owner_is_not_on_its_own_escalation_path(cli) -> None:

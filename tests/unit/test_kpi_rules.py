@@ -229,7 +229,10 @@ def test_a_before_after_on_a_reading_or_two_is_too_early_to_tell() -> None:
                              target=9)  # fmt: skip
     assert settled.verdict == "worse" and r.verdict_words("worse", 8, 3) == "worse"
     assert r.verdict_words("unknown", 2, 5) == "too early to tell: 2 readings before Do"
-    assert r.verdict_words("unknown", 0, 0) == "unknown"  # not done, or nothing before
+    # none since done: "(unknown)" told nothing (a retrial)
+    assert r.verdict_words("unknown", 8, 0) == "too early to tell: no readings after done"
+    assert r.verdict_words("unknown", 0, 4) == "no readings before Do"
+    assert r.verdict_words("unknown", 8, 0, done=False) == "not done"
 
 
 def test_slots_leave_gaps_for_missed_measurements() -> None:
