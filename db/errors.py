@@ -208,6 +208,13 @@ def database_failure(
             "check the disk, then pdca doctor"
         )
     if primary == sqlite3.SQLITE_CANTOPEN:
+        if path is not None:
+            from pdca.db.access import planted_link_said, planted_links
+
+            links = planted_links(Path(path))
+            if links:  # "cannot be opened any more" read oddly of a link put beside it
+                said = "; ".join(planted_link_said(link) for link in links)
+                return DatabaseProblem(f"{where}: cannot be opened: {said}")
         return DatabaseBroken(f"{where}: cannot be opened any more ({text}); nothing written")
     if primary == sqlite3.SQLITE_FULL:
         return DatabaseProblem(f"{where}: the disk is full; nothing written")
