@@ -1128,8 +1128,9 @@ def add(
     every,
     as_json,
 ) -> None:
-    """Add an improvement action (it starts in Plan). With --every it repeats: the next one
-    is made when its date comes (without --due, the first is due on the rule's first date)."""
+    """Add an improvement action (in Plan, or Do with --phase do). With --every it repeats:
+    the next one is made when its date comes (without --due, the first is due on the rule's
+    first date)."""
     owner = None if cleared(owner) else owner  # "none": nobody yet, as edit --owner none says
     given: dict[str, Any] = {
         "title": title,
