@@ -231,15 +231,31 @@ def wrapped(text: str, width: int | None) -> str:
     sentences, testers). None: as it is (a pipe, a file)."""
     if not width:
         return text
+    return "\n".join(
+        _wrapped_line(line, width) if cell_width(line) > width else line
+        for line in text.split("\n")
+    )
+
+
+GLUE = "\ue000"  # a private character: the space between a number and its unit, while wrapping
+
+
+def _wrapped_line(line: str, width: int) -> str:
+    """One long line wrapped at words. A number and the word after it stay together ("27 %",
+    "50.3 min"): the line broke between them, "27" at one line's end and "% is above ..." on
+    the next (a new user). Not in a line that holds the private character itself."""
+    import re
     import textwrap
 
-    return "\n".join(
-        textwrap.fill(
-            line, width, subsequent_indent=" " * (len(line) - len(line.lstrip()) + 2),
-            break_on_hyphens=False,
-        ) if cell_width(line) > width else line
-        for line in text.split("\n")
-    )  # fmt: skip
+    glued = GLUE not in line
+    text = re.sub(r"(?<=\d) (?=\S)", GLUE, line) if glued else line
+    filled = textwrap.fill(
+        text,
+        width,
+        subsequent_indent=" " * (len(line) - len(line.lstrip()) + 2),
+        break_on_hyphens=False,
+    )
+    return filled.replace(GLUE, " ") if glued else filled
 
 
 def _line(cells: list[str], widths: list[int]) -> str:

@@ -209,6 +209,18 @@ def test_sentences_longer_than_the_terminal_wrap_at_words_under_their_start() ->
     assert wrapped(text, None) == text  # a pipe: as it is
 
 
+def test_a_number_and_its_unit_stay_on_one_line() -> None:
+    """ "27" ended one line and "% is above the alert threshold" began the next (a new user)."""
+    line = "    ▲ alert  Lead time — a reading of 27 % is above the alert threshold 25 % today"
+    for width in range(24, len(line)):
+        lines = wrapped(line, width).splitlines()
+        assert all(cell_width(text) <= width for text in lines), width
+        assert not any(text.rstrip().endswith(("27", "25")) for text in lines), (width, lines)
+        assert " ".join(" ".join(lines).split()) == " ".join(line.split())
+    held = "a reading of 27 \ue000 is above the alert threshold, the private character kept"
+    assert "\ue000" in wrapped(held, 20)  # text that holds the character itself is as it was
+
+
 def test_a_latin_1_terminal_gets_pdca_s_marks_in_one_ascii_cell_each(tmp_path: Path) -> None:
     """On a Latin-1 terminal a cut cell's "…" came out as "\\u2026", six cells, and every cut
     line was wider than the terminal (a tester): it is "~" there, one cell, as wide as the
