@@ -1110,7 +1110,7 @@ def demo(session: Session, size: str, fresh: bool) -> None:
 @click.option(
     "--every",
     metavar="RULE",
-    help="Repeat: day, 3 days, week mon,thu, 2 weeks fri, month 15, month last, "
+    help="Repeat: day, 3 days, weekdays, week mon,thu, 2 weeks fri, month 15, month last, "
     "month last-fri, after 7 days (after the previous one is done).",
 )
 @json_option

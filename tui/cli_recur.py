@@ -45,6 +45,7 @@ def recur() -> None:
     \b
     RULE is one of:
       day | N days        every day, every N days
+      weekdays            Monday to Friday (week mon,tue,wed,thu,fri)
       week [DAYS]         on DAYS (mon,thu; default: the first due's weekday)
       N weeks [DAYS]      the same, every N weeks
       month [D]           on day D (1..31; a short month's last day), last,
