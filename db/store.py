@@ -2201,9 +2201,13 @@ class Store:
             "SELECT count(*), min(id) FROM actions WHERE owner = ?", (login,)
         ).fetchone()
         if owned[0]:
+            if owned[0] == 1:  # "owns 1 action(s)" (a tester)
+                return (
+                    f"owns 1 action, #{owned[1]} (pdca edit {owned[1]} --owner LOGIN hands it over)"
+                )
             return (
-                f"owns {owned[0]} action(s), #{owned[1]} the first (pdca list --owner {login}"
-                f" --all shows them; pdca edit ID --owner LOGIN hands one over)"
+                f"owns {owned[0]} actions, #{owned[1]} the first (pdca list --owner {login}"
+                f" --all shows them; pdca reassign {login} LOGIN hands them all over)"
             )
         if self.conn.execute("SELECT 1 FROM events WHERE actor = ? LIMIT 1", (login,)).fetchone():
             return "they made changes in this file, which name them"

@@ -1471,8 +1471,8 @@ def test_forget_takes_a_typo_out_of_the_people_once_nothing_is_theirs(ok, cli, m
     ok("add", "Rollback runbook", "--owner", "bne")
     held = cli("forget", "bne")
     assert held.exit_code == 1 and held.stderr.startswith(
-        "pdca: bne stays one of this file's people: owns 1 action(s), #1 the first"
-        " (pdca list --owner bne --all shows them;"
+        "pdca: bne stays one of this file's people: owns 1 action, #1 (pdca edit 1 --owner"
+        " LOGIN hands it over)"
     )
     ok("notify", "prefer", "bne", "terminal")
     ok("edit", "1", "--owner", "ben")
