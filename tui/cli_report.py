@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from pdca.db.errors import InvalidInput
 from pdca.tui.cli import Session, out_option, pass_session
 from pdca.tui.output import for_terminal, printable
 
@@ -23,21 +24,22 @@ def register(cli: click.Group) -> None:
     "--format",
     "fmt",
     type=click.Choice(["md", "html"]),
-    default="md",
-    show_default=True,
-    help="md: Markdown for chat and wikis; html: one self-contained page with SVG charts.",
+    default=None,
+    help="md: Markdown for chat and wikis; html: one self-contained page with SVG charts."
+    " [default: as --out's name ends (.html, .md), else md]",
 )
 @out_option
 @pass_session
-def report(session: Session, target: str | None, fmt: str, out: str | None) -> None:
+def report(session: Session, target: str | None, fmt: str | None, out: str | None) -> None:
     """The cycle report of the whole team, one initiative, or one action (#ID) and its
     cycles: objective, KPIs with their charts, actions by phase, decisions and follow-ups,
     and the flow figures."""
     from pdca.db.report import build_report
 
-    store = session.store()
     if out == "-":  # the usual name for standard output
         out = None
+    fmt = _report_format(fmt, out)
+    store = session.store()
     if out:
         from pdca.db.connection import refuse_database_file
         from pdca.tui.out_file import writable_target
@@ -60,3 +62,26 @@ def report(session: Session, target: str | None, fmt: str, out: str | None) -> N
 
     write_whole(out, text, readable_as=store.path)
     click.echo(f"wrote {printable(out)}", err=True)
+
+
+# The endings a report's --out name may have, by format; and the data exports' own.
+REPORT_ENDINGS = {"md": (".md", ".markdown"), "html": (".html", ".htm")}
+OTHER_ENDINGS = (".json", ".csv")
+
+
+def _report_format(asked: str | None, out: str | None) -> str:
+    """``--format``, else the one ``--out``'s name ends in, else md. A name ending in
+    another format's is refused, as export refuses one: ``--out rep.csv`` got Markdown, and
+    ``r.html --format md`` a Markdown file a browser showed as one line (a tester)."""
+    ending = Path(out).name.lower() if out else ""
+    named = next((kind for kind, ends in REPORT_ENDINGS.items() if ending.endswith(ends)), None)
+    other = next((end for end in OTHER_ENDINGS if ending.endswith(end)), None)
+    if other is not None or (asked is not None and named is not None and named != asked):
+        wanted = asked or "md"
+        found = other or next(e for e in REPORT_ENDINGS[named or "md"] if ending.endswith(e))
+        raise InvalidInput(
+            "--out",
+            out or "",
+            f"ends in {found}, but the report is {wanted} (name it {REPORT_ENDINGS[wanted][0]})",
+        )
+    return asked or named or "md"

@@ -40,21 +40,23 @@ def test_a_link_someone_else_made_is_not_written_through(
 
     private = tmp_path / "bashrc"
     private.write_text("alias ll='ls -l'\n")
-    link = tmp_path / "export.json"
-    link.symlink_to(private)
+    links = [tmp_path / "export.json", tmp_path / "report.md"]
+    for link in links:
+        link.symlink_to(private)
     with monkeypatch.context() as patched:
-        if os.geteuid() == 0:  # a colleague's link, really
-            os.lchown(link, 4242, 4242)
-        else:  # this login's own link, seen as by another login
+        if os.geteuid() == 0:  # a colleague's links, really
+            for link in links:
+                os.lchown(link, 4242, 4242)
+        else:  # this login's own links, seen as by another login
             real = os.getuid()
             patched.setattr(os, "getuid", lambda: real + 4242)
-        for command in (("export", "--out", str(link)), ("report", "--out", str(link))):
-            refused = cli(*command)
+        for command, link in zip(("export", "report"), links, strict=True):
+            refused = cli(command, "--out", str(link))
             assert refused.exit_code == 1, refused.stdout
             said = refused.stderr
             assert said.startswith(f"pdca: --out: '{link}' is a symbolic link made by ")
             assert f"(to {private}): pdca writes through a link only of your own" in said
-    assert private.read_text() == "alias ll='ls -l'\n" and link.is_symlink()
+    assert private.read_text() == "alias ll='ls -l'\n" and all(k.is_symlink() for k in links)
     own = tmp_path / "mine.json"
     own.symlink_to(tmp_path / "exported.json")
     done = cli("export", "--out", str(own))

@@ -513,3 +513,23 @@ def test_report_days_are_the_persons_own_as_the_audits_due_dates_are(cli, ok, mo
     finally:
         monkeypatch.setenv("TZ", "UTC")
         time.tzset()
+
+
+def test_the_reports_format_follows_its_out_name_and_a_name_of_another_is_refused(
+    store, cli, tmp_path: Path
+) -> None:
+    """``report --out rep.csv`` wrote Markdown into a .csv, and ``r.html --format md`` a
+    Markdown page, where export refuses a name of another format (a tester). The name sets
+    the format when --format does not."""
+    for name, asked, said in (
+        ("rep.csv", (), "ends in .csv, but the report is md (name it .md)"),
+        ("r.html", ("--format", "md"), "ends in .html, but the report is md (name it .md)"),
+        ("r.md", ("--format", "html"), "ends in .md, but the report is html (name it .html)"),
+    ):
+        refused = cli("report", "--out", str(tmp_path / name), *asked)
+        assert refused.exit_code == 1 and refused.stderr.endswith(f"{said}\n"), refused.stderr
+        assert not (tmp_path / name).exists()
+    assert cli("report", "--out", str(tmp_path / "page.html")).exit_code == 0
+    assert (tmp_path / "page.html").read_text().startswith("<!DOCTYPE html>")
+    assert cli("report", "--out", str(tmp_path / "notes.txt")).exit_code == 0
+    assert not (tmp_path / "notes.txt").read_text().startswith("<!DOCTYPE")  # md, by default
