@@ -757,13 +757,10 @@ def _csv_drafts(
     file it came from, and refusing the row made an export unreadable by import (a tester).
     A hand-written row that asks for Check or Act is refused, as ``pdca add`` refuses it.
     """
-    header, rows = read_csv(path, stream)
+    # A spreadsheet's "Title,Owner" is pdca's title and owner: refused as "not a CSV with a
+    # title column" (a tester), then as not lower case (another, who expected it read).
+    header, rows = read_csv(path, stream, lambda name: name.strip().lower())
     from_export = {"id", "created_at", "done_at"} <= set(header)  # pdca export's own columns
-    cased = [name for name in header if name != name.lower() and name.lower() in CSV_COLUMNS]
-    if cased:  # "Title": said, rather than "not a CSV with a title column" (a tester)
-        raise InvalidInput(
-            "file", str(path), f"has column {cased[0]!r}: pdca's column names are lower case"
-        )
     if "title" not in header:
         raise InvalidInput(
             "file", str(path), "is neither a pdca JSON export nor a CSV with a title column"
@@ -813,9 +810,10 @@ def _draft_from_row(values: dict[str, str], today: date) -> ActionDraft:
         ActionDraft,
         title=values.get("title", ""),
         owner=None if owner is not None and owner.lower() == "none" else owner,  # as --owner
-        phase=optional("phase") or "plan",
+        # "DO" and "High", as a spreadsheet's cells say them, are do and high (a tester)
+        phase=(optional("phase") or "plan").lower(),
         due=parse_date(due_text, today, "due") if due_text else None,
-        priority=optional("priority") or "normal",
+        priority=(optional("priority") or "normal").lower(),
         initiative=optional("initiative"),
         kpi=optional("kpi"),
         notes=values.get("notes", ""),

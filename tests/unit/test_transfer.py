@@ -317,13 +317,19 @@ def test_import_of_a_file_that_is_neither_json_nor_csv(store, cli, tmp_path):
     assert "notes.txt" in result.stderr and "title column" in result.stderr
 
 
-def test_a_csv_with_capitalised_column_names_says_so(store, cli, tmp_path):
-    """ "Title,Owner" was refused as "not a CSV with a title column" (a tester)."""
+def test_a_csv_with_capitalised_column_names_and_values_is_read_as_pdcas(store, cli, tmp_path):
+    """ "Title,Owner" was refused as "not a CSV with a title column" (a tester), then as not
+    lower case, and a phase "DO" or a priority "High" as none of pdca's (another tester)."""
     csv_file = tmp_path / "sheet.csv"
-    csv_file.write_text("Title,Owner\nx,bob\n")
+    csv_file.write_text("Title,Owner,Phase,Due,Priority\nx,bob,DO,2026-12-01,High\n")
     result = cli("import", str(csv_file))
-    assert result.exit_code == 1
-    assert "has column 'Title': pdca's column names are lower case" in result.stderr
+    assert result.exit_code == 0, result.stderr
+    [action] = store.list_actions()
+    assert (action.title, action.owner, action.phase, action.priority) == ("x", "bob", "do", "high")
+    both = tmp_path / "both.csv"
+    both.write_text("Title,title\nx,y\n")
+    refused = cli("import", str(both))
+    assert refused.exit_code == 1 and "names a column twice: title" in refused.stderr
 
 
 def test_import_of_a_json_that_is_not_an_export(store, cli, tmp_path):
