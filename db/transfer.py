@@ -762,6 +762,16 @@ def _csv_drafts(
     header, rows = read_csv(path, stream, lambda name: name.strip().lower())
     from_export = {"id", "created_at", "done_at"} <= set(header)  # pdca export's own columns
     if "title" not in header:
+        for mark in (";", "\t"):
+            if any("title" in [part.strip() for part in name.split(mark)] for name in header):
+                # A spreadsheet saved with semicolons (as in many locales) or tabs (a tester)
+                shown = "semicolons" if mark == ";" else "tabs"
+                raise InvalidInput(
+                    "file",
+                    str(path),
+                    f"is separated by {shown}: pdca reads CSV with commas"
+                    " (save it as CSV, comma-separated)",
+                )
         raise InvalidInput(
             "file", str(path), "is neither a pdca JSON export nor a CSV with a title column"
         )

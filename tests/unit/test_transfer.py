@@ -332,6 +332,21 @@ def test_a_csv_with_capitalised_column_names_and_values_is_read_as_pdcas(store, 
     assert refused.exit_code == 1 and "names a column twice: title" in refused.stderr
 
 
+def test_a_csv_separated_by_semicolons_or_tabs_says_so(store, cli, tmp_path):
+    """A spreadsheet saved with semicolons was "neither a pdca JSON export nor a CSV with a
+    title column", nothing said of the separator (a tester)."""
+    for text, said in (("title;owner\nx;bob\n", "semicolons"), ("Title\tOwner\nx\tbob\n", "tabs")):
+        sheet = tmp_path / "sheet.csv"
+        sheet.write_text(text)
+        result = cli("import", str(sheet))
+        assert result.exit_code == 1
+        assert result.stderr.endswith(
+            f"is separated by {said}: pdca reads CSV with commas (save it as CSV,"
+            " comma-separated)\n"
+        ), result.stderr
+    assert store.list_actions() == []
+
+
 def test_import_of_a_json_that_is_not_an_export(store, cli, tmp_path):
     other = tmp_path / "other.json"
     other.write_text('{"hello": 1}')
