@@ -29,6 +29,13 @@ async def check_in_elsewhere(screen: Screen[Any], action_id: int) -> bool:
     if not context.writable:
         screen.notify(f"read-only: {context.store.read_only_reason}", severity="warning")
         return False
+    if ("checkin", action_id) in context.saving:
+        screen.notify(
+            f"your check-in on #{action_id} is still being saved (someone holds the file):"
+            " c on it again once it is in, or kept",
+            severity="warning",
+        )
+        return False
     store = context.store
     try:
         action = store.get_action(action_id)
@@ -54,6 +61,7 @@ async def check_in_elsewhere(screen: Screen[Any], action_id: int) -> bool:
     from pdca.screens.board_checkin import checkin_words
 
     what = checkin_words(action_id, result)
+    context.saving.add(("checkin", action_id))
     try:
         draft = validated(CheckinDraft, message=result.message, status=result.status)
         await context.write(
@@ -76,6 +84,8 @@ async def check_in_elsewhere(screen: Screen[Any], action_id: int) -> bool:
         # (a tester's words went unseen, only "#64 is done" was said).
         screen.notify(f"not saved: {what}", severity="warning", timeout=20)
         return False
+    finally:
+        context.saving.discard(("checkin", action_id))
     if board is not None and board.unsent_checkins.pop(action_id, None) is not None:
         services(screen.app).kept_may_be_saved()
     return True

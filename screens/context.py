@@ -70,6 +70,10 @@ class AppContext:
     gone_edits: list[str] = field(default_factory=list)
     # Alerts whose acknowledgement is on its way (it may wait for a lock): not asked again.
     acknowledging: set[int] = field(default_factory=set)
+    # Check-ins and follow-ups from the log and the stand-up whose save is on its way, by
+    # (kind, id): not opened again meanwhile. A second form on one, saved, dropped the words
+    # the first's refused save had kept (a reviewer).
+    saving: set[tuple[str, int]] = field(default_factory=set)
     # Why the file may no longer be used (damaged, removed, replaced); then nothing is written.
     broken: str | None = None
     writer: StoreThread = field(init=False)

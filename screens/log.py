@@ -490,6 +490,13 @@ class LogScreen(RowView):
             return
         # Its own words, as the command line's -m takes them: why it slipped is what the
         # next cycle's Plan starts from (the app had only pdca's stock words).
+        if ("followup", item.id) in self.context.saving:
+            self.notify(
+                f"your follow-up of #{item.action_id} is still being recorded (someone holds"
+                " the file): f on it again once it is in, or kept",
+                severity="warning",
+            )
+            return
         note = await self.app.push_screen_wait(
             FollowupNoteModal(
                 offset_days=item.offset_days,
@@ -502,6 +509,7 @@ class LogScreen(RowView):
         if note is None:
             self.notify("follow-up not recorded", timeout=3)  # esc said nothing (a tester)
             return
+        self.context.saving.add(("followup", item.id))
         try:
             outcome = await self.context.write(
                 lambda writer: accountability.record_followup(
@@ -535,6 +543,8 @@ class LogScreen(RowView):
             self.notify(str(error), severity="error", timeout=6)
             self.load()
             return
+        finally:
+            self.context.saving.discard(("followup", item.id))
         self._followup_notes.pop(item.id, None)
         if outcome.reopened is not None:
             nxt = outcome.reopened  # whose: the audit's holder, after a reassign not the old owner

@@ -463,12 +463,12 @@ def test_below_77_columns_the_message_takes_the_titles_room(width: int) -> None:
     assert used + columns.message <= width - 1
 
 
-async def test_a_check_in_waiting_on_a_lock_is_kept_when_the_next_c_opens_another_form(
+async def test_c_again_while_a_check_in_is_saving_opens_no_second_form_and_it_is_kept(
     make_app, team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """While a check-in's save waited on a colleague's lock, c on the next row opened its
-    form and cancelled the first: the refusal was a toast without the words, nothing was
-    kept, and q quit with exit 0 (a retrial, in the log and the stand-up)."""
+    """While a check-in's save waited on a colleague's lock, c again opened a second form
+    and cancelled the first: its words went unkept, and q quit with exit 0 (a retrial). Then,
+    the first kept, a second form's save dropped them (a reviewer). c on it waits for it."""
     from tests.conftest import LockHolder
 
     monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 1.0)
@@ -479,9 +479,11 @@ async def test_a_check_in_waiting_on_a_lock_is_kept_when_the_next_c_opens_anothe
         try:
             await pilot.press("ctrl+s")
             await pilot.pause()
-            await pilot.press("c")  # another form, while the first save waits
+            await pilot.press("c")  # again, while the first save waits
             await pilot.pause()
-            assert isinstance(app.screen, CheckinModal)
+            assert isinstance(app.screen, LogScreen)
+            said = [n.message for n in app._notifications][-1]
+            assert said.startswith("your check-in on #2 is still being saved")
             for _ in range(200):
                 if app.context.kept():
                     break
@@ -489,7 +491,13 @@ async def test_a_check_in_waiting_on_a_lock_is_kept_when_the_next_c_opens_anothe
         finally:
             holder.release()
         assert app.context.kept() == ["check-in on #2 (blocked): 'first words'"]
-        await pilot.press("escape")
+        await settle_app(pilot.app, pilot)
+        await pilot.press("c")  # now it opens, with the words kept
+        await pilot.pause()
+        assert isinstance(app.screen, CheckinModal)
+        await pilot.press("ctrl+s")
+        await settle_app(pilot.app, pilot)
+        assert app.context.kept() == []
 
 
 async def test_a_check_in_the_lock_outwaited_is_kept_and_opens_again_as_typed(
