@@ -208,21 +208,26 @@ def cannot_reach(path: Path, needs: str = "read and write") -> str:
 
 
 def someone_elses_link(path: Path | str) -> str | None:
-    """``a symbolic link made by ben (to /home/ann/.bashrc)`` when ``path`` is a link made by
-    another login than this one (or root), else None. In a team's folder anyone may put one:
-    written through, ann's export went over her shell's start-up file, and a ``backups``
-    link into her own backups made the team's rotation delete them (testers)."""
-    try:
-        found = os.lstat(path)
-    except OSError:
-        return None
-    if not stat.S_ISLNK(found.st_mode) or found.st_uid in (os.getuid(), 0):
-        return None
-    try:
-        target = os.readlink(path)
-    except OSError as error:
-        target = error.strerror or "?"
-    return f"a symbolic link made by {_user(found.st_uid)} (to {target})"
+    """``/srv/team/nightly is a symbolic link made by ben (to /home/ann/priv)`` when ``path``,
+    or a folder on the way to it, is a link made by another login than this one (or root),
+    else None. In a team's folder anyone may put one: written through, ann's export went over
+    her shell's start-up file, and a ``backups`` link into her own backups made the team's
+    rotation delete them (testers); a link one folder up did the same (a reviewer)."""
+    me = os.getuid()
+    place = Path(os.path.abspath(path))
+    for step in (place, *place.parents):
+        try:
+            found = os.lstat(step)
+        except OSError:
+            continue  # not there (yet): nothing to follow
+        if not stat.S_ISLNK(found.st_mode) or found.st_uid in (me, 0):
+            continue
+        try:
+            target = os.readlink(step)
+        except OSError as error:
+            target = error.strerror or "?"
+        return f"{step} is a symbolic link made by {_user(found.st_uid)} (to {target})"
+    return None
 
 
 def planted_links(path: Path) -> list[Path]:

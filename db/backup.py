@@ -214,8 +214,8 @@ def refuse_someone_elses_link(folder: Path, field: str) -> None:
         raise InvalidInput(
             field,
             str(folder),
-            f"is {link}: pdca keeps backups in a real folder, or through a link of your own;"
-            f" remove it (rm {shell_word(folder)}), then back up again",
+            f"goes through a link: {link}; pdca keeps backups in a real folder, or through a"
+            " link of your own: remove that link, then back up again",
         )
 
 

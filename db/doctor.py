@@ -167,7 +167,7 @@ def _with_backups(path: Path, checks: list[Check], now: datetime) -> list[Check]
     folder = default_folder(path)
     link = someone_elses_link(folder)
     if link is not None:  # backups would go where it leads, and rotation delete what is there
-        said = f"{folder} is {link}: remove it (rm {shell_word(folder)}), then pdca backup"
+        said = f"{folder} goes through a link: {link}; remove that link, then pdca backup"
         return [*checks, Check("backup", False, said)]
     if any(c.name == "schema" and (not c.ok or "copy kept before" in c.detail) for c in checks):
         # No backup advice for a file that is no pdca file, or is a kept copy: a backup of it

@@ -61,7 +61,8 @@ def _refuse_a_link_of_someone_elses(target: str, field: str) -> None:
         raise InvalidInput(
             field,
             target,
-            f"is {link}: pdca writes through a link only of your own; name the file itself",
+            f"goes through a link: {link}; pdca writes through a link only of your own: name"
+            " the file itself",
         )
 
 

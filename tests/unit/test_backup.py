@@ -368,19 +368,36 @@ def test_a_backups_folder_that_is_a_colleagues_link_is_not_used(
             patched.setattr(os, "getuid", lambda: real + 4242)
         one_line_error(
             cli("backup", "--keep", "2"),
-            f"backups folder: '{link}' is a symbolic link made by ",
-            f"(to {private}): pdca keeps backups in a real folder, or through a link of your",
-            f"remove it (rm {link})",
+            f"backups folder: '{link}' goes through a link: {link} is a symbolic link made by ",
+            f"(to {private}); pdca keeps backups in a real folder, or through a link of your",
+            "remove that link",
         )
-        one_line_error(cli("backup", f"{link}/"), f"'{link}' is a symbolic link made by")
+        one_line_error(cli("backup", f"{link}/"), f"'{link}' goes through a link: {link} is")
+        # one folder up: ben's link to ann's private folder, her backups in it (a reviewer)
+        (tmp_path / "ann" / "bk").mkdir(parents=True)
+        up = tmp_path / "nightly"
+        up.symlink_to(tmp_path / "ann")
+        if os.geteuid() == 0:
+            os.lchown(up, 4242, 4242)
+        one_line_error(
+            cli("backup", "--keep", "1", f"{up}/bk/"),
+            f"goes through a link: {up} is a symbolic link made by",
+        )
+        one_line_error(
+            cli("export", "--out", f"{up}/bk/notes.json"),
+            f"goes through a link: {up} is a symbolic link made by",
+        )
+        assert list((tmp_path / "ann" / "bk").iterdir()) == []
         other = tmp_path / "team-dest"  # a folder named on the command line, a link too
         (tmp_path / "elsewhere").mkdir()
         other.symlink_to(tmp_path / "elsewhere")
         if os.geteuid() == 0:
             os.lchown(other, 4242, 4242)
-        one_line_error(cli("backup", f"{other}/"), f"DEST: '{other}' is a symbolic link made by")
+        one_line_error(cli("backup", f"{other}/"), f"DEST: '{other}' goes through a link: ")
         [check] = [c for c in diagnose(db) if c.name == "backup"]
-        assert not check.ok and check.detail.startswith(f"{link} is a symbolic link made by ")
+        assert not check.ok and check.detail.startswith(
+            f"{link} goes through a link: {link} is a symbolic link made by "
+        )
     assert sorted(private.iterdir()) == sorted(hers)  # nothing written, nothing removed
     if os.geteuid() == 0:
         os.lchown(link, os.getuid(), os.getgid())  # now one's own link: used

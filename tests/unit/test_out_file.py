@@ -54,8 +54,8 @@ def test_a_link_someone_else_made_is_not_written_through(
             refused = cli(command, "--out", str(link))
             assert refused.exit_code == 1, refused.stdout
             said = refused.stderr
-            assert said.startswith(f"pdca: --out: '{link}' is a symbolic link made by ")
-            assert f"(to {private}): pdca writes through a link only of your own" in said
+            assert said.startswith(f"pdca: --out: '{link}' goes through a link: {link} is a")
+            assert f"(to {private}); pdca writes through a link only of your own" in said
     assert private.read_text() == "alias ll='ls -l'\n" and all(k.is_symlink() for k in links)
     own = tmp_path / "mine.json"
     own.symlink_to(tmp_path / "exported.json")
