@@ -1712,6 +1712,17 @@ def _repeats_line(store: Store, action: Action) -> list[str]:
 def undo(session: Session, as_json: bool) -> None:
     """Revert your last change (refused if someone changed that record since)."""
     result = session.store().undo()
+    if any(" notify command" in summary for summary in result.summaries):
+        from pdca.tui.own_hooks import remember_command
+
+        # The command the file holds now is not taken as one's own: it may be one a colleague
+        # wrote under one's name before (a reviewer's undo brought a withdrawn one back).
+        remember_command(session.environ, session.resolved.path, None)
+        click.echo(
+            "note: the notify command hook does not run until you set it again (pdca notify"
+            " config command CMD): an undo brings none back as yours",
+            err=True,
+        )
     _emit(
         as_json,
         result,

@@ -194,14 +194,14 @@ def notify_config(session: Session, name: str | None, value: str | None, as_json
         settings = notify_store.channel_settings(store)
     else:
         assert value is not None
-        if name == "command":
-            from pdca.db.notify_rules import parse_command
-            from pdca.tui.own_hooks import remember_command
-
-            # Kept as this login's own first, where only it can write: its runs check it.
-            remember_command(session.environ, session.resolved.path, parse_command(value))
         last = store.last_event_id()
         settings = notify_store.set_channel(store, name, value)
+        if name == "command":
+            from pdca.tui.own_hooks import remember_command
+
+            # Kept as this login's own, where only it can write (its runs check it): once the
+            # file holds it, so a refused write leaves the hook that was set working.
+            remember_command(session.environ, session.resolved.path, settings.command)
         if store.last_event_id() == last:  # as config says: a no-op is no change to undo
             click.echo(f"note: {name} was so already: nothing written", err=True)
     data = {

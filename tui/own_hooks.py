@@ -18,7 +18,7 @@ import hashlib
 import os
 import secrets
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from pdca.db.errors import PdcaError
@@ -46,8 +46,10 @@ def _file_key(database: Path) -> str:
 
 
 def remember_command(environ: Mapping[str, str], database: Path, command: str | None) -> None:
-    """Keep ``command`` as the one this login set on ``database`` (None: none), before the
-    team's file says so; whatever it set there before is no longer its own."""
+    """Keep ``command`` as the one this login set on ``database`` (None: none): called once
+    the team's file holds it (a refused write had changed the record first, and a working
+    hook stopped: a reviewer); whatever it set there before is no longer its own. Read and
+    written under a lock of its own: two at once lost one, a withdrawal among them."""
     from pdca.db.filesystem import make_personal_folder
 
     path = hooks_path(environ)
@@ -57,17 +59,32 @@ def remember_command(environ: Mapping[str, str], database: Path, command: str | 
         if not _only_mine(os.stat(path.parent)):
             raise HookNotKept(
                 f"{path.parent} is not yours alone (others may write in it): the command is"
-                f" not set; chmod go-w {path.parent}, then set it again"
+                f" not kept as yours, so it does not run; chmod go-w {path.parent}, then set it"
+                " again"
             )
-        kept = [line for line in _lines(path) if not line.startswith(f"{key} ")]
-        if command is not None:
-            kept.append(f"{key} {digest(command)}")
-        _write_alone(path, "".join(f"{line}\n" for line in kept))
+        with _locked(path):
+            kept = [line for line in _lines(path) if not line.startswith(f"{key} ")]
+            if command is not None:
+                kept.append(f"{key} {digest(command)}")
+            _write_alone(path, "".join(f"{line}\n" for line in kept))
     except OSError as error:
         raise HookNotKept(
             f"cannot keep the command in {path} ({error.strerror}), where your runs check"
-            " that you set it: it is not set"
+            " that you set it: it is not kept as yours, so it does not run"
         ) from None
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """``path``'s own lock file held (flock; never the database's files)."""
+    import fcntl
+
+    fd = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # lets the lock go
 
 
 def set_by_me(environ: Mapping[str, str], database: Path) -> Callable[[str], bool]:
