@@ -860,7 +860,8 @@ class PdcaApp(App[None]):
         if not new:
             return
         self._failures_told.update(new)
-        more = f" (and {len(new) - 1} more reasons)" if len(new) > 1 else ""
+        others = len(new) - 1
+        more = f" (and {others} more reason{'s' * (others != 1)})" if others else ""
         self._on_ui(
             partial(
                 self.notify,
