@@ -74,6 +74,10 @@ class AppContext:
     # (kind, id): not opened again meanwhile. A second form on one, saved, dropped the words
     # the first's refused save had kept (a reviewer).
     saving: set[tuple[str, int]] = field(default_factory=set)
+    # Follow-up notes a refused write kept, by follow-up id: (the note, the change in words),
+    # for the log's next f on it; counted and printed at quit as the board's kept changes
+    # are (one went silently at quit, exit 0: a retrial).
+    followup_notes: dict[int, tuple[str, str]] = field(default_factory=dict)
     # Why the file may no longer be used (damaged, removed, replaced); then nothing is written.
     broken: str | None = None
     writer: StoreThread = field(init=False)
@@ -84,13 +88,17 @@ class AppContext:
         prints them, where they had vanished without a word (a tester)."""
         for _alert_id, why, words in self.drop_settled_acks():
             self.settled_acks.append(f"{words} ({why})")
-        return self.kept_by_board() + [kept.words for kept in self.unsent_acks.values()]
+        return (
+            self.kept_by_board()
+            + [kept.words for kept in self.unsent_acks.values()]
+            + [words for _note, words in self.followup_notes.values()]
+        )
 
     def kept_count(self) -> int:
         """How many changes are kept, without settling any (the header's count, at every
         poll): ``kept`` drops the notes whose alert settled, and the next a then found its
         own note gone, and said nothing of it (a reviewer)."""
-        return len(self.kept_by_board()) + len(self.unsent_acks)
+        return len(self.kept_by_board()) + len(self.unsent_acks) + len(self.followup_notes)
 
     def drop_settled_acks(self) -> list[tuple[int, str, str]]:
         """Forget the kept acknowledgement notes whose alert nobody need acknowledge any

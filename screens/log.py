@@ -31,14 +31,14 @@ from pdca.db.errors import (
     PdcaError,
 )
 from pdca.db.models import CHECKIN_STATUSES
-from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry
+from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry, services
 from pdca.screens.owners import since
 from pdca.screens.pick_filter import pick_filter_value
 from pdca.screens.row_view import RowView
 from pdca.widgets.marks import status_mark
 from pdca.widgets.row_list import Row, RowList
 from pdca.widgets.status_bar import StatusBar
-from pdca.widgets.text import filter_bar, fixed, literal
+from pdca.widgets.text import filter_bar, fixed, literal, quoted
 from pdca.widgets.when import short_time
 
 PAGE = 200
@@ -203,7 +203,6 @@ class LogScreen(RowView):
         self.filter = LogFilter()
         self.due: list[Followup] = []
         self.due_more = 0  # follow-ups due beyond the ones pinned on top
-        self._followup_notes: dict[int, str] = {}  # a follow-up's note a refused write kept
         self.entries: list[LogEntry] = []  # the window held, newest first
         self.exhausted = False  # nothing older than the window's last
         self.at_newest = True  # nothing newer than the window's first: the due rows show
@@ -427,6 +426,10 @@ class LogScreen(RowView):
 
     # ------------------------------------------------------------------ writing
 
+    def _drop_kept_note(self, followup_id: int) -> None:
+        if self.context.followup_notes.pop(followup_id, None) is not None:
+            services(self.app).kept_may_be_saved()
+
     def _writable(self) -> bool:
         if self.context.writable:
             return True
@@ -470,6 +473,13 @@ class LogScreen(RowView):
         from pdca.screens.dialogs import ChoiceModal
         from pdca.screens.dialogs.followup_note import FollowupNoteModal
 
+        if ("followup", item.id) in self.context.saving:  # asked before the question
+            self.notify(
+                f"your follow-up of #{item.action_id} is still being recorded (someone holds"
+                " the file): f on it again once it is in, or kept",
+                severity="warning",
+            )
+            return
         result = await self.app.push_screen_wait(
             ChoiceModal(
                 heading=f"{item.offset_days}-day follow-up of #{item.action_id}",
@@ -490,20 +500,13 @@ class LogScreen(RowView):
             return
         # Its own words, as the command line's -m takes them: why it slipped is what the
         # next cycle's Plan starts from (the app had only pdca's stock words).
-        if ("followup", item.id) in self.context.saving:
-            self.notify(
-                f"your follow-up of #{item.action_id} is still being recorded (someone holds"
-                " the file): f on it again once it is in, or kept",
-                severity="warning",
-            )
-            return
         note = await self.app.push_screen_wait(
             FollowupNoteModal(
                 offset_days=item.offset_days,
                 action_id=item.action_id,
                 title=item.title,
                 result=result,
-                draft=self._followup_notes.get(item.id),
+                draft=self.context.followup_notes.get(item.id, (None, ""))[0],
             )
         )
         if note is None:
@@ -527,7 +530,7 @@ class LogScreen(RowView):
             if note and (why := self._recorded_or_gone(item, error)):
                 # Recorded by someone else, or gone: no f on it will take the note again,
                 # and kept for one it was lost unseen (a tester). What was typed is said.
-                self._followup_notes.pop(item.id, None)
+                self._drop_kept_note(item.id)
                 self.notify(
                     f"{why}; your note was not recorded: “{literal(note)}”",
                     severity="error",
@@ -539,13 +542,18 @@ class LogScreen(RowView):
             # The words typed are kept for the next f on it, as a check-in's are (a file busy
             # for 10 s lost them, a reviewer).
             if note:
-                self._followup_notes[item.id] = note
+                words = f"follow-up {result} of #{item.action_id}: {quoted(note)}"
+                self.context.followup_notes[item.id] = (note, words)
+                services(self.app).notify_kept(
+                    f"your note on the follow-up of #{item.action_id} is kept: press f on it to"
+                    " record it again"
+                )
             self.notify(str(error), severity="error", timeout=6)
             self.load()
             return
         finally:
             self.context.saving.discard(("followup", item.id))
-        self._followup_notes.pop(item.id, None)
+        self._drop_kept_note(item.id)
         if outcome.reopened is not None:
             nxt = outcome.reopened  # whose: the audit's holder, after a reassign not the old owner
             owner = f" for {literal(nxt.owner)}" if nxt.owner else ""

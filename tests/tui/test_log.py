@@ -184,6 +184,9 @@ async def test_a_followups_note_a_refused_write_kept_comes_back_with_f(
         await pilot.press(*"carol's review slipped", "enter")
         await settle_app(pilot.app, pilot)
         assert not [f for f in accountability.list_followups(store, include_done=True) if f.done_at]
+        # Kept as the board keeps its own: counted, and printed at quit (it went silently at
+        # quit, exit 0: a retrial).
+        assert app.context.kept() == ['follow-up slipped of #1: "carol\'s review slipped"']
         await pilot.press("f", "2")
         await pilot.pause()
         assert isinstance(app.screen, FollowupNoteModal)
@@ -194,6 +197,7 @@ async def test_a_followups_note_a_refused_write_kept_comes_back_with_f(
             f for f in accountability.list_followups(store, include_done=True) if f.done_at
         ]
         assert (done.offset_days, done.result) == (30, "slipped")
+        assert app.context.kept() == []
 
 
 async def test_a_followups_note_a_colleague_beat_is_said_not_lost(
