@@ -41,8 +41,16 @@ def digest(text: str | bytes) -> str:
 
 
 def _file_key(database: Path) -> str:
-    """The database, as its real path: the same file by any name it is opened with."""
-    return digest(os.fsencode(os.path.realpath(database)))
+    """The database, as its real path and the file there (device and inode): the same file
+    by any name it is opened with, and not another put in its place. A colleague moved his
+    own file, with ann's command under her name, to the team's file's path, and her hook
+    ran on it with what he chose on its stdin (a retrial)."""
+    real = os.path.realpath(database)
+    try:
+        found = os.stat(real)
+    except OSError:
+        return digest(os.fsencode(real))
+    return digest(os.fsencode(real) + f"\0{found.st_dev}:{found.st_ino}".encode())
 
 
 def remember_command(environ: Mapping[str, str], database: Path, command: str | None) -> None:

@@ -27,6 +27,8 @@ def test_the_command_set_on_a_file_is_ones_own_until_replaced_or_turned_off(
     tmp_path: Path,
 ) -> None:
     environ, team, other = _home(tmp_path), tmp_path / "team.db", tmp_path / "other.db"
+    team.write_bytes(b"")  # (the files themselves: a hook is kept for the file at the path)
+    other.write_bytes(b"")
     mine = set_by_me(environ, team)
     assert not mine("cat >> hooks.log")  # nothing set yet
     remember_command(environ, team, "cat >> hooks.log")
@@ -41,6 +43,11 @@ def test_the_command_set_on_a_file_is_ones_own_until_replaced_or_turned_off(
     assert not mine("cat >> hooks.log") and mine("cat >> other.log")
     remember_command(environ, team, None)  # none: no command is its own on that file
     assert not mine("cat >> other.log") and set_by_me(environ, other)("true")
+    # another file put in the place of one: not the file the hook was set on (a retrial)
+    other.rename(tmp_path / "other.db.saved")
+    (tmp_path / "planted.db").write_bytes(b"")
+    (tmp_path / "planted.db").rename(other)
+    assert not set_by_me(environ, other)("true")
     path = hooks_path(environ)
     assert path == tmp_path / "config" / "pdca" / "notify-commands"
     assert path.stat().st_mode & 0o777 == 0o600
