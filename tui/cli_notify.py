@@ -236,6 +236,11 @@ def _whose_hook(session: Session, settings: ChannelSettings) -> str:
     if not settings.command:
         return ""
     if _set_elsewhere(session, settings):
+        from pdca.tui.own_hooks import record_problem
+
+        problem = record_problem(session.environ)
+        if problem is not None:  # said as it is, not as someone else's hook
+            return f"  (under {settings.command_by}'s name; it does not run: {problem})"
         return (
             f"  (under {settings.command_by}'s name, but not set by them from this login:"
             " it does not run; check it is theirs before setting it again)"

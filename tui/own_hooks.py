@@ -106,6 +106,28 @@ def set_by_me(environ: Mapping[str, str], database: Path) -> Callable[[str], boo
     return lambda command: f"{key} {digest(command)}" in _lines(path)
 
 
+def record_problem(environ: Mapping[str, str]) -> str | None:
+    """Why the record of this login's hooks proves nothing (others may write it or its
+    folder), in words with the fix; None when it can be trusted or is not there. A hook
+    refused for that was said as "not set by them", and setting it again was no help (a
+    retrial)."""
+    try:
+        path = hooks_path(environ)
+    except NoHome:
+        return None
+    for place in (path.parent, path):
+        try:
+            found = os.lstat(place)
+        except OSError:
+            return None
+        if stat.S_ISLNK(found.st_mode) or not _only_mine(found):
+            return (
+                f"{place} is not yours alone (mode {found.st_mode & 0o7777:04o}): chmod go-w"
+                f" {place}, then set the hook again"
+            )
+    return None
+
+
 def _lines(path: Path) -> list[str]:
     """The lines of ``path``; none when it is missing, or others may write it or its folder
     (then it proves nothing)."""

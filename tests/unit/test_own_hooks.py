@@ -15,7 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from pdca.tui.own_hooks import HookNotKept, hooks_path, remember_command, set_by_me
+from pdca.tui.own_hooks import (
+    HookNotKept,
+    hooks_path,
+    record_problem,
+    remember_command,
+    set_by_me,
+)
 from tests.conftest import run_pdca
 
 
@@ -105,9 +111,14 @@ def test_a_file_or_folder_others_may_write_proves_nothing_and_is_not_written(
     path = hooks_path(environ)
     path.chmod(0o660)
     assert not set_by_me(environ, team)("true")
+    assert record_problem(environ) == (
+        f"{path} is not yours alone (mode 0660): chmod go-w {path}, then set the hook again"
+    )
     path.chmod(0o600)
+    assert record_problem(environ) is None
     path.parent.chmod(0o775)  # a folder others may write: the file could be anyone's
     try:
+        assert record_problem(environ) is not None
         assert not set_by_me(environ, team)("true")
         # Refused as it is set, saying why: it was taken, and then refused at every run
         # with advice that could not work (a reviewer).
