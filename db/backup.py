@@ -215,7 +215,7 @@ def refuse_someone_elses_link(folder: Path, field: str) -> None:
             field,
             str(folder),
             f"goes through a link: {link}; pdca keeps backups in a real folder, or through a"
-            " link of your own: remove that link, then back up again",
+            " link of your own: remove that link, then try again",
         )
 
 
