@@ -115,6 +115,14 @@ async def test_f_records_a_followup_and_c_checks_in(make_app, team, store: Store
         assert screen.entries[0].message == "unblocked" and screen.entries[0].action_id == 2
 
 
+async def _until_kept(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    """Until a refused save is kept (it gives up after the busy wait), 10 s at most."""
+    for _ in range(200):
+        if app.context.kept():
+            return
+        await pilot.pause(0.05)
+
+
 async def _check_in_typed_on_2(app, pilot, words: str) -> None:  # type: ignore[no-untyped-def]
     """From the log (4), c on the "[red]help[/red]" row (action #2, open), ``words`` typed."""
     await pilot.press("4")
@@ -488,10 +496,7 @@ async def test_c_again_while_a_check_in_is_saving_opens_no_second_form_and_it_is
             assert isinstance(app.screen, LogScreen)
             said = [n.message for n in app._notifications][-1]
             assert said.startswith("your check-in on #2 is still being saved")
-            for _ in range(200):
-                if app.context.kept():
-                    break
-                await pilot.pause(0.05)
+            await _until_kept(app, pilot)
         finally:
             holder.release()
         assert app.context.kept() == ["check-in on #2 (blocked): 'first words'"]
@@ -519,10 +524,7 @@ async def test_a_check_in_the_lock_outwaited_is_kept_and_opens_again_as_typed(
         holder = LockHolder(team)
         try:
             await pilot.press("ctrl+s")
-            for _ in range(200):
-                if app.context.kept():
-                    break
-                await pilot.pause(0.05)
+            await _until_kept(app, pilot)
         finally:
             holder.release()
         assert app.context.kept() == ["check-in on #2 (blocked): 'locked words'"]
