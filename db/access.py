@@ -23,11 +23,10 @@ def login_name() -> str:
         return str(os.geteuid())
 
 
-def describe_owner(path: Path, *, follow: bool = True) -> str:
-    """``owned by alice:team, mode 0644``, for messages that tell a person what to fix
-    (``follow``: of what a link leads to; else of the link itself)."""
+def describe_owner(path: Path) -> str:
+    """``owned by alice:team, mode 0644``, for messages that tell a person what to fix."""
     try:
-        info = path.stat() if follow else path.lstat()
+        info = path.stat()
     except OSError as error:
         return error.strerror or str(error)
     owner = f"{_user(info.st_uid)}:{group_name(info.st_gid)}"

@@ -80,7 +80,6 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
         self.gone = False  # removed since it was opened (said once)
         # What the chart draws, for the legend under it: (marker, colour, label).
         self.legend: list[tuple[str, str, str]] = []
-        self.legend_tries = 0  # legends told since the screen's size or the chart changed
         self.legend_lines = 0  # the most lines the legend took at this width
 
     def compose(self) -> ComposeResult:
@@ -172,7 +171,6 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
         plt.clear_data()
         plt.clear_figure()
         self.legend = []
-        self.legend_tries = 0
         self.call_after_refresh(self.show_legend)
         kpi = detail.row.kpi
         now = context_of(self.app).clock()
@@ -262,17 +260,14 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
                 self.legend.append((marker, colour, label))
 
     def on_resize(self) -> None:
-        self.legend_tries = 0
         self.legend_lines = 0  # a new width: the legend's lines are laid out again
         self.call_after_refresh(self.show_legend)
 
     @on(KpiChart.Resized)
     def legend_at_the_charts_size(self) -> None:
-        # A few times in a row at most: a legend a line longer at one size and shorter at
-        # the other would otherwise flip between them for ever.
-        if self.legend_tries < LEGEND_TRIES:
-            self.legend_tries += 1
-            self.call_after_refresh(self.show_legend)
+        # Settles: at one width the legend only grows (``show_legend``), so the chart only
+        # shrinks, a line at a time, until the legend's lines stop growing.
+        self.call_after_refresh(self.show_legend)
 
     def show_legend(self) -> None:
         """The legend under the chart (inside it, it covered the plot's top left), each line
@@ -341,7 +336,6 @@ def canvas_marks(plot: KpiChart) -> set[str]:
     return marks
 
 
-LEGEND_TRIES = 3  # the legend told again as the chart's size follows its line count
 OFF_CHART = "off chart)"  # how a legend label ends when its line is not drawn
 NEAR = 0.5  # a line this many spans of the data beyond it still widens the axis to show it
 

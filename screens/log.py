@@ -24,12 +24,7 @@ from textual.widgets import Static
 
 from pdca.db import accountability
 from pdca.db.accountability_models import FOLLOWUP_RESULTS, Followup, LogEntry, LogFilter
-from pdca.db.errors import (
-    DatabaseBroken,
-    GateUnmet,
-    NotFound,
-    PdcaError,
-)
+from pdca.db.errors import DatabaseBroken, GateUnmet, NotFound, PdcaError
 from pdca.db.models import CHECKIN_STATUSES
 from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry, services
 from pdca.screens.owners import since
@@ -440,7 +435,7 @@ class LogScreen(RowView):
         item = self.highlighted
         if item is None:
             self.notify("no check-in here to follow", severity="warning")
-        elif self._writable():
+        else:  # a read-only file is said by the flow
             self.checkin_flow(item.action_id)
 
     # Not exclusive: the next c (or f) would cancel this one while its save waits on a lock,

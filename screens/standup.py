@@ -269,7 +269,6 @@ class StandupScreen(RowView):
         self.targets: list[int | None] = []  # the action each shown row opens
         self.more_rows: dict[int, str] = {}  # the rows that read a person's next changes
         self.board_rows: dict[int, str] = {}  # the rows that open a person's board
-        self.digest_rows: DigestRows | None = None  # what is shown
         self.extra: dict[str, list[DigestItem]] = {}  # changes read on demand, by person
         self.early_steps: list[int] = []  # n/p pressed before a digest was in
         self.recording = False  # r's question is open or its write is on its way
@@ -373,14 +372,13 @@ class StandupScreen(RowView):
         if self.digest is not None:
             self.show(self.query_one(RowList).cursor)
 
-    def show(self, cursor: int | None = 0) -> None:
+    def show(self, cursor: int | None = 0) -> DigestRows | None:
         digest = self.digest
         if digest is None:
-            return
+            return None
         person = self.person
         listed = self.query_one(RowList).scrollable_content_region.width  # 0 before layout
         rows = DigestRows(digest, person, self.extra, listed or self.app.size.width - 2)
-        self.digest_rows = rows
         self.targets = rows.targets
         self.more_rows = rows.more_of
         self.board_rows = rows.board_of
@@ -415,6 +413,7 @@ class StandupScreen(RowView):
             text.append(f"{n}  ", style="bold" if n else "dim")
             used += item + 2
         box.update(text)
+        return rows
 
     def _header(self) -> None:
         digest = self.digest
@@ -644,17 +643,16 @@ class StandupScreen(RowView):
             self.notify(str(error), severity="error")
             return
         self.extra[person] = longer
-        self.show(index)
+        rows = self.show(index)
         # In time order, the new ones come between those shown (a person's first ten are
         # chosen by kind): the cursor stayed on the row where "more" was, the fourth new one
         # in a trial.
         first = first_new(before, longer)
-        for at, (kind, entry) in enumerate(
-            self.digest_rows.entries if first and self.digest_rows else ()
-        ):
-            if kind == "change" and entry is first:
-                self.query_one(RowList).set_cursor(at)
-                break
+        if rows is None or first is None:
+            return
+        at = next((i for i, (_kind, entry) in enumerate(rows.entries) if entry is first), None)
+        if at is not None:
+            self.query_one(RowList).set_cursor(at)
 
     @work(group="jump", exclusive=True)
     async def open_owners_board(self, login: str | None) -> None:

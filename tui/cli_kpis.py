@@ -34,6 +34,7 @@ from pdca.tui.columns import Cut, natural_width, table, terminal_width
 from pdca.tui.output import printable, to_json
 
 if TYPE_CHECKING:
+    from pdca.db.models import Kpi
     from pdca.db.store import Store
 
 OVERDUE_EXIT = 3
@@ -235,17 +236,7 @@ def _kpi_add(session: Session, name: str, as_json: bool, given: dict[str, Any]) 
         result = store.add_kpi(draft)
     _emit(as_json, result, lambda: click.echo(f"added KPI {printable(result.name)}"))
     _note_a_new_perspective(result.name, result.perspective, known)
-    from pdca.db.smart_rules import kpi_warnings
-
-    smart_notes(
-        kpi_warnings(
-            result.baseline,
-            result.target,
-            result.target_date,
-            result.direction,
-            today=session.today().isoformat(),
-        )
-    )
+    _smart_notes_of(session, result)
     # Said, as a default nobody chose: a weekly KPI read as daily showed "measurement overdue"
     # after two days, and its perspective was warned of as the initiative's only one (testers).
     # The direction too, taken from baseline and target: the README says a note names the
@@ -340,19 +331,7 @@ def _kpi_edit(session: Session, name: str, new_name, as_json: bool, given: dict[
     if result.changed and any(given[field] is not None for field in touched):
         # As add says them: an edit of the target or direction alone made "higher is better"
         # with a target below the baseline, and nothing said so (a tester).
-        from pdca.db.smart_rules import kpi_warnings
-        from pdca.tui.cli import smart_notes
-
-        kpi = result.kpi
-        smart_notes(
-            kpi_warnings(
-                kpi.baseline,
-                kpi.target,
-                kpi.target_date,
-                kpi.direction,
-                today=session.today().isoformat(),
-            )
-        )
+        _smart_notes_of(session, result.kpi)
     # As kpi record says them: "raised alert 4, assigned to bob" said neither why nor by
     # when (a new user).
     _say_raised(store, result.raised, err=as_json)
@@ -633,11 +612,11 @@ def kpi_show(session: Session, name: str, as_json: bool) -> None:
         f"linked actions that entered Do ({len(detail.changes)}): mean {28} days before Do"
         " against after done",
     ]
+    from pdca.db.kpi_rules import verdict_words
+
     for c in detail.changes:
         before = "-" if c.before_mean is None else f"{c.before_mean:.4g}"
         after = "-" if c.after_mean is None else f"{c.after_mean:.4g}"
-        from pdca.db.kpi_rules import verdict_words
-
         said = verdict_words(c.verdict, c.before_count, c.after_count, c.done_at is not None)
         lines.append(f"  #{c.action_id} {c.title}: {before} -> {after} ({said})")
     lines += ["", f"alerts ({len(detail.alerts)}):"]
@@ -895,3 +874,13 @@ def _note_a_new_perspective(name: str, perspective: str, known: set[str]) -> Non
             " --perspective ...)"
         ]
     )
+
+
+def _smart_notes_of(session: Session, kpi: Kpi) -> None:
+    """The SMART notes of a KPI just added or edited (no baseline, a target that asks for a
+    decline, a target date gone by...)."""
+    from pdca.db.smart_rules import kpi_warnings
+    from pdca.tui.cli import smart_notes
+
+    today = session.today().isoformat()
+    smart_notes(kpi_warnings(kpi.baseline, kpi.target, kpi.target_date, kpi.direction, today))

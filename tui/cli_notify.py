@@ -121,14 +121,15 @@ def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_js
             click.echo(table(["CHANNEL", "TO", "KEY", "TEXT"], rows, cut=("TEXT", "TO")))
         else:
             click.echo("nothing to send", err=True)
-        settings = notify_store.channel_settings(store)
-        if any(p.channel == "command" for p in planned) and _set_elsewhere(session, settings):
+        if any(p.channel == "command" for p in planned) and _set_elsewhere(
+            session, hook := notify_store.channel_settings(store)
+        ):
             from pdca.db.notify_rules import quoted_command
 
             # planned, but the run will refuse it: said now (listed as if sent, a retrial)
             click.echo(
-                f"pdca: the command hook {printable(quoted_command(settings.command or ''))}"
-                f" is under {printable(settings.command_by or '')}'s name but was not set by"
+                f"pdca: the command hook {printable(quoted_command(hook.command or ''))}"
+                f" is under {printable(hook.command_by or '')}'s name but was not set by"
                 " them from this login: the run will refuse it (check it is theirs before"
                 " setting it again: pdca notify config command CMD)",
                 err=True,

@@ -6,9 +6,9 @@ from that file too: a colleague who wrote another name there (``PDCA_USER=ann``,
 sqlite3) made ann's cron run their command as ann (a hostile tester). Now a run executes a
 hook only if this login set that very command for that file, and has not replaced or turned
 it off since: ``~/.config/pdca/notify-commands`` (0600, in a folder only its owner may
-write) holds, for each database this login set a hook on, a digest of the file's real path
-and of the command. Replaced or ``none``, the old one is gone: a reviewer turned on again a
-command ann had withdrawn.
+write) holds, for each database this login set a hook on, a digest of the file (its real
+path, device and inode) and of the command. Replaced or ``none``, the old one is gone: a
+reviewer turned on again a command ann had withdrawn.
 """
 
 from __future__ import annotations
