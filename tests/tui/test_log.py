@@ -115,6 +115,17 @@ async def test_f_records_a_followup_and_c_checks_in(make_app, team, store: Store
         assert screen.entries[0].message == "unblocked" and screen.entries[0].action_id == 2
 
 
+async def _saved_on_2_behind_a_lock(app, pilot, team: Path, words: str):  # type: ignore[no-untyped-def]
+    """``words`` typed as a check-in on #2 from the log, and ctrl+s while another process
+    holds the file's write lock: the holder, to release."""
+    from tests.conftest import LockHolder
+
+    await _check_in_typed_on_2(app, pilot, words)
+    holder = LockHolder(team)
+    await pilot.press("ctrl+s")
+    return holder
+
+
 async def _until_kept(app, pilot) -> None:  # type: ignore[no-untyped-def]
     """Until a refused save is kept (it gives up after the busy wait), 10 s at most."""
     for _ in range(200):
@@ -481,15 +492,12 @@ async def test_c_again_while_a_check_in_is_saving_opens_no_second_form_and_it_is
     """While a check-in's save waited on a colleague's lock, c again opened a second form
     and cancelled the first: its words went unkept, and q quit with exit 0 (a retrial). Then,
     the first kept, a second form's save dropped them (a reviewer). c on it waits for it."""
-    from tests.conftest import LockHolder
 
     monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 1.0)
     app = make_app(team, watch_changes=False)
     async with app.run_test(size=SIZE) as pilot:
-        await _check_in_typed_on_2(app, pilot, "first words")
-        holder = LockHolder(team)
+        holder = await _saved_on_2_behind_a_lock(app, pilot, team, "first words")
         try:
-            await pilot.press("ctrl+s")
             await pilot.pause()
             await pilot.press("c")  # again, while the first save waits
             await pilot.pause()
@@ -515,15 +523,12 @@ async def test_a_check_in_the_lock_outwaited_is_kept_and_opens_again_as_typed(
     """The log's check-in met a lock held past the wait: the words went with a toast, where
     the board keeps its own (a retrial). Kept as the board keeps them: said at quit, and the
     next c on it opens with them and sends them."""
-    from tests.conftest import LockHolder
 
     monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)
     app = make_app(team, watch_changes=False)
     async with app.run_test(size=SIZE) as pilot:
-        await _check_in_typed_on_2(app, pilot, "locked words")
-        holder = LockHolder(team)
+        holder = await _saved_on_2_behind_a_lock(app, pilot, team, "locked words")
         try:
-            await pilot.press("ctrl+s")
             await _until_kept(app, pilot)
         finally:
             holder.release()
