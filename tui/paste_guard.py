@@ -15,6 +15,7 @@ import itertools
 from collections.abc import Iterable
 from typing import Any
 
+from pdca.tui.control_strings import ControlStringFilter
 from pdca.tui.esc_keys import EscThenKeyParser
 
 ESC = "\x1b"
@@ -78,20 +79,28 @@ class PasteFilter:
 
 
 class PasteSafeParser(EscThenKeyParser):
-    """Textual's parser (esc then a key read as both), fed through ``PasteFilter``."""
+    """Textual's parser (esc then a key read as both), fed through ``PasteFilter`` and then
+    ``ControlStringFilter`` (a terminal's control strings are not keys)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._paste_filter = PasteFilter()
+        self._control_filter = ControlStringFilter()
 
     def feed(self, data: str) -> Iterable[Any]:
         if not data:  # the end of input (Textual's parser is told so by an empty feed)
-            held = self._paste_filter.flush()
-            return itertools.chain(super().feed(held) if held else (), super().feed(""))
-        filtered = self._paste_filter(data)
+            rest = self._control_filter(self._paste_filter.flush()) + self._control_filter.flush()
+            return itertools.chain(super().feed(rest) if rest else (), super().feed(""))
+        filtered = self._control_filter(self._paste_filter(data))
         if not filtered:  # all of it held back for now: an empty feed would mean the end
             return ()
         return super().feed(filtered)
+
+    def tick(self) -> Iterable[Any]:
+        """Textual's driver calls this every tenth of a second: a string held too long for
+        its end is passed on then."""
+        stale = self._control_filter.stale()
+        return itertools.chain(super().feed(stale) if stale else (), super().tick())
 
 
 def guard_pastes() -> None:

@@ -1,0 +1,99 @@
+"""A terminal's control strings (OSC, DCS, APC, PM, SOS) reach the app as nothing: Textual's
+parser reissued ``ESC ] 0 ; ... BEL`` as esc (closing an open form) and board keys, and a "u"
+in it undid a move (a tester)."""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from textual import events
+
+from pdca.tui.control_strings import HOLD_SECONDS, ControlStringFilter
+from pdca.tui.paste_guard import PASTE_END, PASTE_START, PasteSafeParser
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def keys(chunks: list[str], parser: PasteSafeParser | None = None) -> list[str]:
+    parser = parser or PasteSafeParser()
+    found: list[events.Event] = []
+    for chunk in filter(None, chunks):  # an empty feed is the end of input
+        found += list(parser.feed(chunk))
+    found += list(parser.feed(""))
+    return [e.key for e in found if isinstance(e, events.Key)]
+
+
+def cut(text: str, at: list[int]) -> list[str]:
+    points = sorted({0, len(text), *(a % (len(text) + 1) for a in at)})
+    return [text[a:b] for a, b in itertools.pairwise(points) if b > a]
+
+
+def test_the_testers_title_query_reaches_the_app_as_nothing() -> None:
+    assert keys(["\x1b]0;pwned\x07u"]) == ["u"]
+
+
+def test_strings_ended_by_st_and_every_introducer_are_dropped() -> None:
+    for introducer in "]P_^X":
+        assert keys([f"a\x1b{introducer}1;x y\x1b\\b"]) == ["a", "b"], introducer
+
+
+def test_a_reply_cut_across_reads_is_still_dropped() -> None:
+    assert keys(["a\x1b]11;rgb:00", "00/0000\x1b", "\\b"]) == ["a", "b"]
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["a", "u", " ", "\x1b[A", "j"]),
+            st.builds(
+                lambda intro, body, end: f"\x1b{intro}{body}{end}",
+                st.sampled_from("]P_^X"),
+                st.text(st.sampled_from("0;rgb:/ab[")),
+                st.sampled_from(["\x07", "\x1b\\"]),
+            ),
+        ),
+        max_size=8,
+    ),
+    st.lists(st.integers(min_value=0, max_value=300), max_size=6),
+)
+def test_keys_around_strings_cut_into_any_reads_arrive_alone_in_order(
+    parts: list[str], at: list[int]
+) -> None:
+    typed = [p for p in parts if not p.startswith(("\x1b]", "\x1bP", "\x1b_", "\x1b^", "\x1bX"))]
+    text = "".join(parts)
+    # A read that ends on a string's very ESC passes it on: it may be the escape key, which
+    # must not wait (the module says why).
+    chunks = cut(text, at)
+    assume(not any(c.endswith("\x1b") for c in chunks[:-1]))
+    assert keys(chunks) == keys(["".join(typed)])
+
+
+def test_esc_then_p_typed_quickly_arrives_once_held_too_long() -> None:
+    clock = FakeClock()
+    parser = PasteSafeParser()
+    parser._control_filter = ControlStringFilter(clock)
+    assert list(parser.feed("\x1bPab")) == []  # may be a string's start: held
+    assert [e.key for e in parser.tick() if isinstance(e, events.Key)] == []
+    clock.now += HOLD_SECONDS
+    found = list(parser.tick()) + list(parser.feed(""))
+    assert [e.key for e in found if isinstance(e, events.Key)] == ["escape", "P", "a", "b"]
+
+
+def test_a_string_cut_short_by_a_new_esc_is_passed_on_as_it_came() -> None:
+    assert keys(["\x1b]ab\x1b[Ac"]) == keys(["\x1b]ab"]) + ["up", "c"]
+
+
+def test_a_paste_after_a_dropped_reply_is_whole() -> None:
+    parser = PasteSafeParser()
+    found = list(parser.feed(f"\x1b]0;t\x07{PASTE_START}x\x1b]y\x07z{PASTE_END}"))
+    found += list(parser.feed(""))
+    assert [e.text for e in found if isinstance(e, events.Paste)] == ["x]y\x07z"]
+    assert not [e for e in found if isinstance(e, events.Key)]

@@ -1,0 +1,100 @@
+"""A terminal's control strings (OSC, DCS, APC, PM, SOS) are never keys: they are dropped whole.
+
+Textual's parser knows no control strings, so it reissued one as keystrokes: ``ESC ] 0 ; ...
+BEL`` (a terminal's reply to a query, or text pasted into a terminal without bracketed paste)
+arrived as esc, which closed an open form, then "]", "0", ";" and the rest as board keys; a
+"u" in it undid a move (a tester). A person cannot type one: a string runs from ``ESC ]``,
+``ESC P``, ``ESC _``, ``ESC ^`` or ``ESC X`` to BEL or ``ESC \\`` (ST).
+
+A string not ended within a read waits for the next read; one still not ended after
+``HOLD_SECONDS`` (say esc then "P", typed quickly over SSH) is passed on as it came, so the
+keys it held arrive, a little late. An ESC inside a string that does not begin ST ends it
+unfinished: what came so far is passed on as it came, and the new ESC is read afresh.
+A read that ends on the ESC itself passes it on: it is most often the escape key, which
+must not wait twice (Textual's parser already waits to see what follows an ESC).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+ESC = "\x1b"
+BEL = "\x07"
+STRING_TERMINATOR = "\x1b\\"
+STRING_INTRODUCERS = frozenset("]P_^X")  # after ESC: OSC, DCS, APC, PM, SOS
+HOLD_SECONDS = 0.3
+HOLD_LIMIT = 64 * 1024  # characters: a string longer than this is no reply to wait for
+
+
+class ControlStringFilter:
+    """Drops complete control strings from what is read, across reads."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self.held = ""  # an unended control string, from its ESC
+        self._held_since = 0.0
+
+    def __call__(self, data: str) -> str:
+        carried = bool(self.held)  # a string held from an earlier read starts this text
+        text, self.held = self.held + data, ""
+        out: list[str] = []
+        at = 0
+        while at < len(text):
+            start = self._next_string(text, at)
+            if start < 0:
+                out.append(text[at:])
+                break
+            out.append(text[at:start])
+            end, ended = self._string_end(text, start)
+            if ended:
+                at = end  # the whole string dropped
+            elif end < len(text):
+                out.append(text[start:end])  # cut short by a new ESC: passed on as it came
+                at = end
+            elif len(text) - start > HOLD_LIMIT:
+                out.append(text[start:])
+                break
+            else:
+                if not (carried and start == 0):  # a new string waits from now
+                    self._held_since = self._clock()
+                self.held = text[start:]
+                break
+        return "".join(out)
+
+    def stale(self) -> str:
+        """What was held too long for its end: to be passed on as it came (empty if none)."""
+        if self.held and self._clock() - self._held_since >= HOLD_SECONDS:
+            return self.flush()
+        return ""
+
+    def flush(self) -> str:
+        held, self.held, self._held_since = self.held, "", 0.0
+        return held
+
+    @staticmethod
+    def _next_string(text: str, at: int) -> int:
+        start = text.find(ESC, at)
+        while start >= 0:
+            if start + 1 < len(text) and text[start + 1] in STRING_INTRODUCERS:
+                return start
+            start = text.find(ESC, start + 1)
+        return -1
+
+    @staticmethod
+    def _string_end(text: str, start: int) -> tuple[int, bool]:
+        """Where the string from ``start`` ends, and whether it ended as a string should
+        (BEL or ST), or was cut short by another ESC, or runs to the end of ``text``."""
+        at = start + 2
+        while at < len(text):
+            char = text[at]
+            if char == BEL:
+                return at + 1, True
+            if char == ESC:
+                if at + 1 == len(text):
+                    return len(text), False  # ESC at the end: may be ST's first half
+                if text[at + 1] == "\\":
+                    return at + 2, True
+                return at, False
+            at += 1
+        return len(text), False
