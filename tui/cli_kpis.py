@@ -541,7 +541,7 @@ def kpi_list(session: Session, as_json: bool) -> None:
             r.kpi.name,
             r.status,
             _latest_cell(r.kpi),
-            shown_number(r.kpi.target),
+            f"{shown_number(r.kpi.target)} {r.kpi.unit}",  # as LATEST says it, to compare
             _trend_words(r),
             _signal_cell(r.signals),
             _owner_cell(r),

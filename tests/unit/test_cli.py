@@ -1051,7 +1051,7 @@ def test_kpi_record_and_list(ok, js, db_path: Path) -> None:
         "Resolution time",
         "ok",
         "27.5 h",
-        "24",
+        "24 h",  # the target in its unit, as the latest value is (a new user)
         "better (falling)",
         "-",
         "-",
