@@ -28,6 +28,7 @@ from pdca.widgets.marks import REPEAT_MARK, status_mark
 from pdca.widgets.sparkline import sparkline
 from pdca.widgets.text import fit, literal
 
+VERDICT_WORDS = {"worked": "worked", "partly": "partly worked", "did-not": "did not work"}
 CARD_LINES = 4  # title; owner and due; check-in and initiative; linked KPI
 CARD_HEIGHT = CARD_LINES + 1  # and a blank line between cards
 COMPACT_LINES = 2  # compact cards: title; check-in mark, owner and due
@@ -81,6 +82,7 @@ class PhaseColumn(LineList, inherit_bindings=False):
     PhaseColumn > .phase-column--done { color: $text-disabled; }
     PhaseColumn > .phase-column--empty { color: $text-muted; text-style: italic; }
     PhaseColumn > .phase-column--spark { color: $accent; }
+    PhaseColumn > .phase-column--verdict { text-style: italic; }
     PhaseColumn > .phase-column--high { color: $error; text-style: bold; }
     PhaseColumn > .phase-column--low { color: $text-muted; }
     """
@@ -101,6 +103,7 @@ class PhaseColumn(LineList, inherit_bindings=False):
         "phase-column--done",
         "phase-column--empty",
         "phase-column--spark",
+        "phase-column--verdict",
         "phase-column--high",
         "phase-column--low",
     }
@@ -350,16 +353,24 @@ class PhaseColumn(LineList, inherit_bindings=False):
             if action.initiative:
                 parts.append((f" · {literal(action.initiative)}", "phase-column--muted"))
             return parts
-        pieces: list[tuple[str, str]] = []
+        groups: list[list[tuple[str, str]]] = []
+        if action.phase == "act" and action.verdict and action.done_at is None:
+            # What Check found, on the card that waits for the decision (a new user).
+            groups.append([(VERDICT_WORDS[action.verdict], "phase-column--verdict")])
         if action.kpi:
             recent = self.sparklines.get(action.kpi_id or 0)
             if recent is not None:
-                pieces.append((f"⌁ {sparkline(recent, SPARK_CELLS)} ", "phase-column--spark"))
-                pieces.append((literal(action.kpi), "phase-column--muted"))
+                spark = (f"⌁ {sparkline(recent, SPARK_CELLS)} ", "phase-column--spark")
+                groups.append([spark, (literal(action.kpi), "phase-column--muted")])
             else:
-                pieces.append((f"⌁ {literal(action.kpi)}", "phase-column--muted"))
+                groups.append([(f"⌁ {literal(action.kpi)}", "phase-column--muted")])
         if action.cycle > 1:
-            pieces.append((f"{'  ' if pieces else ''}cycle {action.cycle}", "phase-column--muted"))
+            groups.append([(f"cycle {action.cycle}", "phase-column--muted")])
+        pieces: list[tuple[str, str]] = []
+        for group in groups:
+            if pieces:
+                pieces.append(("  ", ""))
+            pieces += group
         return pieces
 
     def _compact_second_line(self, action: Action) -> list[tuple[str, str]]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from datetime import date
 from pathlib import Path
 
 from textual import events
 
-from pdca.db.models import ActionDraft
+from pdca.db.models import ActionDraft, CheckinDraft
 from pdca.screens.board import BoardScreen
 from pdca.widgets.phase_column import CARD_HEIGHT, PhaseColumn
 from tests.conftest import open_as
@@ -360,6 +361,24 @@ async def test_user_text_is_drawn_literally(make_app, store, db_path: Path) -> N
         text = drawn_text(board(app).columns["plan"])
         assert "[bold red]x[/]" in text
         assert "\x1b" not in text and "\\x1b[31m" in text
+
+
+async def test_an_act_card_shows_what_check_found(make_app, store, db_path: Path) -> None:
+    """The verdict given at the move to Act is on the card that waits for the decision (a
+    new user: "Act cards do not show the verdict"); a done card says its decision instead."""
+    for title, verdict in (("Worked one", "worked"), ("Half one", "partly"), ("Flop", "did-not")):
+        action = store.add_action(ActionDraft(title=title, owner="carol", due=date(2026, 12, 9)))
+        store.move_action(action.id, "do")
+        store.add_checkin(action.id, CheckinDraft(message="progress"))
+        store.move_action(action.id, "check")
+        store.move_action(action.id, "act", verdict=verdict)
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        lines = [line[1:].rstrip() for line in drawn_text(board(app).columns["act"]).split("\n")]
+        cards = [lines[at : at + CARD_HEIGHT] for at in range(0, len(lines), CARD_HEIGHT)]
+        said = {card[0].split(" ", 1)[1]: card[3] for card in cards}
+        assert said == {"Worked one": "worked", "Half one": "partly worked", "Flop": "did not work"}
 
 
 async def test_read_only_database_shows_a_banner_and_refuses_writes(
