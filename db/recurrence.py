@@ -6,8 +6,9 @@ by whichever process sees it first: the app's minute round, the start of any com
 cron ``pdca recur run``. The claim is the rule row itself: inside ``BEGIN IMMEDIATE`` the run
 re-reads the rules whose ``next_due`` came, creates one instance each and moves ``next_due``
 on (version checked) in the same transaction, so a second process, serialized behind the
-first, finds nothing left to do. A file nobody opened for weeks gets ONE instance per rule,
-due on the latest date that came, not one per missed date.
+first, finds nothing left to do. A date not yet ended everywhere (``still_today_somewhere``)
+is made with the later ones that came; a file nobody opened for longer gets ONE instance per
+rule, due on the latest date that came, not one per missed date.
 
 An "after N days" rule has no calendar: its next instance is made inside the transaction that
 finishes the previous one (``Store.complete_action``), due N days after that day; its first
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Literal, NamedTuple
 
 from pydantic import BaseModel
@@ -84,6 +85,18 @@ BROKEN = "broken: its rule or dates no longer read; stop it and add it again"
 
 def _local(moment: datetime) -> date:
     return moment.astimezone().date()
+
+
+# The last zone on Earth to leave a date (UTC-12): until then the date is someone's today.
+LAST_ZONE = timezone(timedelta(hours=-12))
+
+
+def still_today_somewhere(day: date, now: datetime) -> bool:
+    """Whether ``day`` has not ended everywhere yet. Its round is then made with any later
+    one that came: a colleague in Tokyo, a day ahead of one in Los Angeles, made only their
+    own today's round, and the Los Angeles today's was never made (a tester)."""
+    end = datetime.combine(day + timedelta(days=1), time(), LAST_ZONE)
+    return now < end
 
 
 def today(store: Store) -> date:
@@ -197,13 +210,21 @@ def run_due(store: Store) -> list[int]:
             rule = stored_rule(row)
             assert rule is not None  # _due_rows keeps only rules that parse
             anchor = date.fromisoformat(row["anchor"])
-            due = rrules.latest_due(rule, anchor, date.fromisoformat(row["next_due"]), day)
-            following = rrules.next_after(rule, anchor, due)
-            new_id = _instance(store, tx, row, due)
+            first = date.fromisoformat(row["next_due"])
+            dues = rrules.dates_to_make(
+                rule, anchor, first, day, all_since=still_today_somewhere(first, tx.now)
+            )
+            following = rrules.next_after(rule, anchor, dues[-1])
+            made: list[tuple[int, date]] = []
+            for due in dues:
+                new_id = _instance(store, tx, row, due)
+                if new_id is None:
+                    break
+                made.append((new_id, due))
             next_due = None if following is None else following.isoformat()
-            _advance(store, tx, row, {"next_due": next_due}, due, new_id)
-            if new_id is not None:
-                created.append(new_id)
+            last_id, last_due = made[-1] if made else (None, dues[-1])
+            _advance(store, tx, row, {"next_due": next_due}, last_due, last_id, made[:-1])
+            created += [made_id for made_id, _ in made]
     return created
 
 
@@ -359,7 +380,10 @@ def _advance(
     changes: dict[str, str | None],
     due: date,
     new_id: int | None,
+    earlier: list[tuple[int, date]] | None = None,
 ) -> None:
+    """The rule moved on after making ``new_id`` due ``due`` (and ``earlier`` rounds before
+    it, in the same catch-up), or stopped when there was nothing to copy (``new_id`` None)."""
     if new_id is None:  # nothing left to copy from: the rule stops rather than spin
         changes = {"next_due": None, "stopped_at": tx.at, "stopped_by": PDCA_ACTOR}
     columns = "".join(f"{name} = ?, " for name in changes)
@@ -371,8 +395,10 @@ def _advance(
     if cursor.rowcount != 1:  # cannot happen inside BEGIN IMMEDIATE; kept as a guard
         raise Conflict("recurrence", before["id"], None, None)
     after = store.conn.execute("SELECT * FROM recurrences WHERE id = ?", (before["id"],)).fetchone()
+    rounds = [*(earlier or []), (new_id, due)]
     summary = (
-        f"repeat rule {before['id']}: made #{new_id} due {due.isoformat()}"
+        f"repeat rule {before['id']}: made "
+        + ", ".join(f"#{made_id} due {made_due.isoformat()}" for made_id, made_due in rounds)
         if new_id is not None
         else f"stopped repeat rule {before['id']}: no action left to repeat"
     )

@@ -249,6 +249,22 @@ def latest_due(rule: Rule, anchor: date, next_due: date, today: date) -> date:
         current = following
 
 
+def dates_to_make(
+    rule: Rule, anchor: date, next_due: date, today: date, *, all_since: bool
+) -> list[date]:
+    """Catching up (``next_due <= today``): with ``all_since``, every date the rule fell on
+    from ``next_due`` to ``today``; without, the latest of them alone (a file nobody opened
+    for weeks gets one round, not one for every missed date)."""
+    if not all_since:
+        return [latest_due(rule, anchor, next_due, today)]
+    dates: list[date] = []
+    day: date | None = next_due
+    while day is not None and day <= today:
+        dates.append(day)
+        day = next_after(rule, anchor, day)
+    return dates
+
+
 def first_date(rule: Rule, today: date) -> date | None:
     """The first due date of a new rule given no ``--due``: a calendar rule's first matching
     date from today on, whatever its rhythm ("2 months 1" on Nov 2nd: Dec 1st, which then

@@ -196,7 +196,7 @@ def test_undo_removes_the_action_and_its_rule(store: Store) -> None:
 
 def test_a_reader_only_command_makes_nothing(store: Store, db_path: Path) -> None:
     recurrence.add_repeating_action(store, ActionDraft(title="Review"), "day")
-    on = later(db_path, 2)
+    on = later(db_path, 5)  # past every zone's day since: one round, the latest
     try:
         on.writable = False  # as a file this user may only read
         assert recurrence.catch_up(on) == []
@@ -356,6 +356,63 @@ def test_repeats_use_the_local_date_like_every_due_date(db_path: Path, monkeypat
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def zone(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", name)
+    time.tzset()
+
+
+def test_a_colleague_a_day_ahead_skips_no_ones_today(db_path: Path, monkeypatch) -> None:
+    """ann in Los Angeles makes a daily rule; ben in Tokyo, already on the next day, ran pdca
+    first: he made only his today's round, and ann's today (still going) had none (a
+    tester). Both are made, each once; ann's run after finds nothing left to make."""
+    import time
+
+    try:
+        zone(monkeypatch, "America/Los_Angeles")
+        ann = _created_at(db_path, datetime(2027, 1, 31, 17, tzinfo=UTC))  # Jan 31, 09:00
+        try:
+            recurrence.add_repeating_action(ann, ActionDraft(title="Sync", owner="ann"), "day")
+        finally:
+            ann.close()
+        zone(monkeypatch, "Asia/Tokyo")
+        ben = open_as(db_path, "ben", datetime(2027, 2, 1, 17, tzinfo=UTC))  # Feb 2, 02:00
+        try:
+            assert len(recurrence.run_due(ben)) == 2
+        finally:
+            ben.close()
+        zone(monkeypatch, "America/Los_Angeles")
+        ann = open_as(db_path, "ann", datetime(2027, 2, 1, 17, 5, tzinfo=UTC))  # Feb 1, 09:05
+        try:
+            assert recurrence.run_due(ann) == []
+            dues = [a.due for a in ann.list_actions(ActionFilter())]
+            assert dues == ["2027-01-31", "2027-02-01", "2027-02-02"]
+            assert recurrence.list_rules(ann)[0].next_due == "2027-02-03"
+        finally:
+            ann.close()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_a_date_ended_everywhere_is_caught_up_by_the_latest_alone(tmp_path: Path) -> None:
+    """The 24th ends in the last zone (UTC-12) at 12:00 UTC on the 25th: before then a run
+    on the 25th makes both rounds, after it the 25th's alone."""
+    for hour, made in ((12, 1), (11, 2)):
+        path = tmp_path / f"at{hour}.db"
+        rule = _created_at(path, NOW_DT)  # the 23rd: its first round; next due the 24th
+        try:
+            recurrence.add_repeating_action(rule, ActionDraft(title="D"), "day")
+        finally:
+            rule.close()
+        run = open_as(path, "bob", datetime(2026, 11, 25, hour, 59, tzinfo=UTC))
+        try:
+            assert len(recurrence.run_due(run)) == made, hour
+        finally:
+            run.close()
 
 
 def test_at_the_end_of_the_date_range_a_rule_ends(db_path: Path) -> None:
