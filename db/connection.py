@@ -563,7 +563,10 @@ def mend_what_a_reader_made(path: Path) -> None:
         or not hasattr(os, "O_PATH")
     ):
         return
-    wanted = ((database.st_mode & 0o666) | 0o060) & ~0o002
+    # Read and write for this user and the team, whatever the file's own mode is now (a
+    # database chmod-ed 0440 for a while gave this user's own -wal 0460: they could not write
+    # it once the file was writable again, a tester); others read as they may read the file.
+    wanted = 0o660 | (database.st_mode & 0o004)
     for name in (f"{path}-wal", f"{path}-shm"):
         try:
             handle = os.open(name, os.O_PATH | os.O_NOFOLLOW)

@@ -102,6 +102,19 @@ def test_the_mend_gives_the_team_write_on_what_this_user_made(tmp_path: Path) ->
     assert [Path(f"{path}{s}").stat().st_mode & 0o777 for s in ("-wal", "-shm")] == [0o660] * 2
 
 
+def test_the_mend_never_takes_write_from_this_users_own_files(tmp_path: Path) -> None:
+    """The database chmod-ed 0440 for a while: the mend copied its owner bits, r--, onto
+    this user's own -wal and -shm (0460), and their owner could not write even once the file
+    was writable again (a tester: "you own it, so run: chmod u+rw")."""
+    path = _team_file(tmp_path)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").touch(mode=0o660)
+        Path(f"{path}{suffix}").chmod(0o660)
+    path.chmod(0o440)
+    connection.mend_what_a_reader_made(path)
+    assert [Path(f"{path}{s}").stat().st_mode & 0o777 for s in ("-wal", "-shm")] == [0o660] * 2
+
+
 def test_the_mend_never_follows_a_link_put_in_the_files_place(tmp_path: Path) -> None:
     """The folder's other writers may swap the -shm for a link to a private file of this
     user's between a look and a chmod: a reviewer opened such a file to the team that way."""
