@@ -329,8 +329,12 @@ def journals_left(path: Path, left: list[str], nothing: str, then: str = "") -> 
     and ``then`` what to do. A restore refuses them too, so "restore the database" sent
     people in a circle (a tester, following the advice of init, of doctor, then of restore)."""
     names = [Path(name).name for name in left]
+    # Restore names the file: with its journals moved, the folder no longer says which file
+    # is meant, and the same command restored into the person's own one (a tester).
     again = then or (
-        "restore again" if nothing == "nothing restored" else "restore a backup or run this again"
+        f"restore again with --db {shell_word(str(path))}"
+        if nothing == "nothing restored"
+        else "restore a backup or run this again"
     )
     return (
         f", but {', '.join(names)} of a removed or renamed database"

@@ -667,6 +667,26 @@ def test_no_new_database_where_a_removed_ones_journal_lies(tmp_path: Path, left:
     assert run_pdca("--db", str(path), "init", env=_env(tmp_path, None)).returncode == 0
 
 
+def test_restore_beside_a_removed_files_wal_says_which_file_to_name(tmp_path: Path) -> None:
+    """In the team's folder, its file removed under a -wal: restore refused, saying to move
+    the -wal and "restore again". With it moved, the folder no longer said which file was
+    meant, and the same command restored into the person's own file (a tester). The advice
+    names it, and following it restores the team's."""
+    env = _env(tmp_path, None)
+    saved = tmp_path / "saved.db"
+    assert run_pdca("--db", str(saved), "init", env=env).returncode == 0
+    assert run_pdca("--db", str(saved), "add", "kept", env=env).returncode == 0
+    team = tmp_path / "home" / "pdca.db"  # the folder the command runs in
+    Path(f"{team}-wal").write_bytes(b"left by a removed database")
+    refused = run_pdca("restore", str(saved), env=env)
+    _one_line_refusal(refused, str(team), "nothing restored")
+    assert f"then restore again with --db {team};" in refused.stderr
+    os.rename(f"{team}-wal", tmp_path / "moved-away")
+    assert run_pdca("restore", "--db", str(team), str(saved), env=env).returncode == 0
+    listed = run_pdca("--db", str(team), "list", "--json", env=env)
+    assert [a["title"] for a in json.loads(listed.stdout)] == ["kept"]
+
+
 def test_a_dangling_link_as_the_database_says_so(tmp_path: Path) -> None:
     link = tmp_path / "pdca.db"
     link.symlink_to(tmp_path / "gone" / "team.db")
