@@ -40,7 +40,13 @@ from pdca.db.access import (
     may_write_now,
     what_to_ask,
 )
-from pdca.db.errors import DatabaseProblem, InvalidInput, database_failure, shell_word
+from pdca.db.errors import (
+    IOERR_SHMSIZE,
+    DatabaseProblem,
+    InvalidInput,
+    database_failure,
+    shell_word,
+)
 from pdca.db.filesystem import (
     DATABASE_SUFFIXES,
     directory_is_group_shared,
@@ -87,6 +93,7 @@ class OpenedDatabase:
     snapshot: bool  # a reader's immutable copy (see connect_file): open again to see changes
     upgrade: schema.Upgrade | None = None  # this open upgraded the file: say so (its notice)
     initialized: bool = False  # an existing empty file made a pdca database (``pdca init``)
+    disk_full: bool = False  # read as a snapshot, no room for its -shm: nothing can be written
 
 
 def the_file_itself(path: Path | str) -> Path:
@@ -231,6 +238,8 @@ def open_database(
     if writable:
         wait_for_a_readers_mend(path)
     connection, snapshot, version = _connect_and_identify(path, writable, filesystem)
+    disk_full = snapshot and writable  # only a full disk makes a writer's open a snapshot
+    writable = writable and not disk_full
     try:
         if version is None and not (initialize or created):
             raise DatabaseProblem(
@@ -276,6 +285,7 @@ def open_database(
         snapshot,
         upgrade,
         initialized=version is None and not created,
+        disk_full=disk_full,
     )
 
 
@@ -291,9 +301,10 @@ def _connect_and_identify(
 ) -> tuple[sqlite3.Connection, bool, int | None]:
     """A connection to ``path``, whether it is a snapshot, and the schema version it holds
     (``schema.identify``, the first read)."""
+    immutable = False
     for attempt in range(READER_RETRIES + 1):
         try:
-            connection, snapshot = connect_file(path, writable, filesystem)
+            connection, snapshot = connect_file(path, writable, filesystem, immutable=immutable)
         except sqlite3.Error as error:
             raise _problem(path, error) from None
         try:
@@ -301,6 +312,9 @@ def _connect_and_identify(
             version = schema.identify(connection, path)
         except sqlite3.Error as error:
             connection.close()
+            if not immutable and read_as_it_stands_on_a_full_disk(path, error, filesystem):
+                immutable = True
+                continue
             primary = (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
             if writable or primary != sqlite3.SQLITE_READONLY or attempt == READER_RETRIES:
                 raise _problem(path, error) from None
@@ -313,6 +327,22 @@ def _connect_and_identify(
             mend_what_a_reader_made(path)
         return connection, snapshot, version
     raise AssertionError("unreachable: the last attempt raises")
+
+
+def read_as_it_stands_on_a_full_disk(path: Path, error: sqlite3.Error, filesystem: str) -> bool:
+    """Whether a read the -shm had no room for may read the file as it stands (a snapshot):
+    with no changes waiting in a ``-wal``, every commit is in the main file. On a full disk
+    every command had refused, ``list`` and a backup to another disk too: what an admin
+    wants then (a tester)."""
+    code = getattr(error, "sqlite_errorcode", 0) or 0
+    if code != IOERR_SHMSIZE or is_network_filesystem(filesystem):
+        return False
+    try:
+        return os.stat(f"{path}-wal").st_size == 0
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
 
 
 def refuse_orphaned_journals(path: Path, nothing: str = "nothing created") -> None:
@@ -605,7 +635,9 @@ def wait_for_a_readers_mend(path: Path) -> None:
 WAL_KEPT_BYTES = 8 * 1024 * 1024  # what a -wal shrinks back to once checkpointed
 
 
-def connect_file(path: Path, writable: bool, filesystem: str) -> tuple[sqlite3.Connection, bool]:
+def connect_file(
+    path: Path, writable: bool, filesystem: str, *, immutable: bool = False
+) -> tuple[sqlite3.Connection, bool]:
     """A connection that never creates the file; for a reader who may not write, one that
     can read without writing anything beside it either.
 
@@ -616,13 +648,14 @@ def connect_file(path: Path, writable: bool, filesystem: str) -> tuple[sqlite3.C
     ``-wal``, no ``-shm``) reads it as it stands (``immutable=1``): every commit is in the
     main file then. That is a snapshot, which does not see later writes; the second value
     says so, and the app opens it again when the file changes.
+    ``immutable``: a snapshot in any case (a full disk: ``read_as_it_stands_on_a_full_disk``).
     """
     may_write = writable or (
         os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
     )  # someone who may write makes a -shm as any writer would (pdca doctor): fine
     in_use = Path(f"{path}-wal").exists() or Path(f"{path}-shm").exists()
-    snapshot = not (may_write or in_use or is_network_filesystem(filesystem))
-    uri = f"file:{uri_path(path)}?mode=" + ("rw" if writable else "ro")
+    snapshot = immutable or not (may_write or in_use or is_network_filesystem(filesystem))
+    uri = f"file:{uri_path(path)}?mode=" + ("rw" if writable and not snapshot else "ro")
     if snapshot:
         uri += "&immutable=1"
     connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)

@@ -160,7 +160,7 @@ DATABASE_ERRORS = (sqlite3.Error,)
 _READONLY_DBMOVED = 1032  # SQLITE_READONLY_DBMOVED: the file was renamed or deleted while open
 
 
-_IOERR_SHMSIZE = sqlite3.SQLITE_IOERR | (19 << 8)  # the -shm could not be grown
+IOERR_SHMSIZE = sqlite3.SQLITE_IOERR | (19 << 8)  # the -shm could not be grown
 
 
 def database_failure(
@@ -194,7 +194,7 @@ def database_failure(
             f"{where} is damaged ({text}); nothing written: {doctor} names the damage; "
             "restore a backup copy"
         )
-    if code == _IOERR_SHMSIZE:
+    if code == IOERR_SHMSIZE:
         # Every command, a read too, on a full disk: "disk I/O error ... the last change may
         # not have been written" read as damage (a tester). It fails before anything is done.
         return DatabaseProblem(

@@ -427,6 +427,7 @@ class Store:
         created: bool = False,
         upgrade: Upgrade | None = None,
         initialized: bool = False,
+        disk_full: bool = False,
     ) -> None:
         conn.row_factory = sqlite3.Row
         # For searches beyond ASCII (``_where``): made once, as the connection opens; SQLite
@@ -445,6 +446,8 @@ class Store:
         self.created = created  # this open made the file (two at once: only one did)
         self.upgrade = upgrade  # this open upgraded the file: its notice is said once
         self.initialized = initialized  # this open made an existing empty file a database
+        # Read as it stands, for want of room for its -shm: nothing can be written.
+        self.disk_full = disk_full
         # The transactions this connection wrote lately: let the app tell its own writes
         # (already on screen) from other people's (to be reloaded).
         # A board's u takes back its own (``undo(opened_at=)``): a day's work of one board
@@ -478,6 +481,7 @@ class Store:
             created=opened.created,
             upgrade=opened.upgrade,
             initialized=opened.initialized,
+            disk_full=opened.disk_full,
         )
 
     def close(self) -> None:
@@ -518,6 +522,13 @@ class Store:
         """Why this user may not write the file: for a refused write (``nothing written``)
         or for a banner, which is said before anything was tried (a tester read "nothing
         written" at open as a write lost)."""
+        if self.disk_full:
+            lost = ": nothing written" if refused else ""
+            return (
+                f"{self.path or 'the database'}: no room on its disk for its -shm (the disk is"
+                f" full?){lost}; free some space, then run pdca again (pdca doctor says how"
+                " much is left)"
+            )
         if self.path is not None and may_write_now(self.path) and not self.opened_writable:
             return RESTART_TO_WRITE
         if self.path is not None and file_lets_me_write(self.path):

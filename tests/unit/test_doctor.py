@@ -95,7 +95,7 @@ def test_a_missing_file_whose_journals_are_left_says_to_move_them_first(
     assert "restore the database" not in restored.stderr
     assert restored.stderr.strip().endswith(
         f"once nobody runs pdca on it, move {db_path.name}-wal out of {db_path.parent}, then"
-        " restore again; nothing restored"
+        f" restore again with --db {db_path}; nothing restored"
     )
 
 
@@ -203,11 +203,12 @@ def test_a_group_writable_file_in_a_folder_its_group_may_not_write_is_reported(
 @pytest.mark.parametrize(
     ("free", "ok", "warning", "said"),
     [
-        (3 * 4096, False, False, "writes may be refused when it fills; free some"),
+        (3 * 4096, False, False, "the disk is full, every write is refused; free some"),
+        (30 * 4096, False, False, "writes may be refused when it fills; free some"),
         (300 * 4096, True, True, "less than the database's"),
         (10**6 * 4096, True, False, "4.1 GB free in"),
     ],
-    ids=["full", "less than a copy", "room"],
+    ids=["full", "nearly full", "less than a copy", "room"],
 )
 def test_the_room_left_beside_the_file_is_checked(
     store, db_path: Path, monkeypatch, free, ok, warning, said

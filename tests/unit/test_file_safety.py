@@ -471,8 +471,8 @@ from pdca.db import connection
 path = Path(sys.argv[1])
 original = connection.connect_file
 
-def connect_then_die_in_vacuum(path, writable, *rest):
-    conn, snapshot = original(path, writable, *rest)
+def connect_then_die_in_vacuum(path, writable, *rest, **named):
+    conn, snapshot = original(path, writable, *rest, **named)
     steps = [0]
 
     def progress():
@@ -685,6 +685,42 @@ def test_restore_beside_a_removed_files_wal_says_which_file_to_name(tmp_path: Pa
     assert run_pdca("restore", "--db", str(team), str(saved), env=env).returncode == 0
     listed = run_pdca("--db", str(team), "list", "--json", env=env)
     assert [a["title"] for a in json.loads(listed.stdout)] == ["kept"]
+
+
+def _with_no_room(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``pdca`` with files limited to 1 KiB (the shell's ``ulimit -f``, set in the child
+    alone): SQLite cannot grow a -shm, as on a full disk."""
+    import sys
+
+    return subprocess.run(
+        ["sh", "-c", 'ulimit -f 1 && exec "$0" -m pdca.tui "$@"', sys.executable, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        cwd=env["HOME"],
+        timeout=60,
+    )
+
+
+def test_a_full_disk_still_lets_the_file_be_read_and_backed_up_elsewhere(tmp_path: Path) -> None:
+    """No room for the -shm a read makes: every command had refused, list, export and a
+    backup to another disk too (a tester, as the admin of a full disk). With no changes
+    waiting in a -wal the file is read as it stands; a write says why it cannot be."""
+    path = tmp_path / "pdca.db"
+    env = _env(tmp_path, path)
+    assert run_pdca("init", env=env).returncode == 0
+    assert run_pdca("add", "kept", env=env).returncode == 0
+    listed = _with_no_room("list", "--json", env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert [a["title"] for a in json.loads(listed.stdout)] == ["kept"]
+    exported = _with_no_room("export", env=env)
+    assert exported.returncode == 0 and '"kept"' in exported.stdout
+    added = _with_no_room("add", "lost?", env=env)
+    _one_line_refusal(added, "no room on its disk", "nothing written")
+    after = run_pdca("list", "--json", env=env)
+    assert [a["title"] for a in json.loads(after.stdout)] == ["kept"]
+    doctor = _with_no_room("doctor", env=env)
+    assert "FAIL open" not in doctor.stdout and "ok   integrity" in doctor.stdout
 
 
 def test_a_dangling_link_as_the_database_says_so(tmp_path: Path) -> None:
