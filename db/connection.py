@@ -72,6 +72,7 @@ __all__ = [
     "connect_file",
     "describe_owner",
     "file_identity",
+    "where_it_is_now",
     "give_the_team",
     "move_away",
     "open_database",
@@ -115,6 +116,27 @@ def file_identity(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return info.st_dev, info.st_ino
+
+
+def where_it_is_now(identity: tuple[int, int]) -> tuple[str, bool] | None:
+    """Where a file this process holds open (SQLite's descriptor, found by its device and
+    inode) is now, as the kernel names it, and whether it still has a name at all (False:
+    removed); None when no descriptor of this process holds it. ``/proc/self/fd`` is read by
+    ``stat`` and ``readlink``: nothing is opened."""
+    folder = "/proc/self/fd"
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return None
+    for entry in entries:
+        link = f"{folder}/{entry}"
+        try:
+            info = os.stat(link)
+            if (info.st_dev, info.st_ino) == identity and stat.S_ISREG(info.st_mode):
+                return os.readlink(link), info.st_nlink > 0
+        except OSError:
+            continue
+    return None
 
 
 def database_files(path: Path) -> list[str]:

@@ -39,13 +39,14 @@ from textual.widget import AwaitMount, Widget
 from textual.worker import Worker, WorkerFailed, get_current_worker
 
 from pdca.db.clock import Clock
-from pdca.db.connection import file_identity, file_stamp
+from pdca.db.connection import file_identity, file_stamp, where_it_is_now
 from pdca.db.errors import (
     DATABASE_ERRORS,
     DatabaseBroken,
     Interrupted,
     PdcaError,
     broken_reason,
+    shell_word,
 )
 from pdca.db.filesystem import make_personal_folder, personal_mode
 from pdca.db.plain import shown_value
@@ -556,12 +557,29 @@ class PdcaApp(App[None]):
             return (
                 f"{self.context.path} was replaced by another file while open; nothing more written"
             )
+        path = self.context.path
+        found = (
+            where_it_is_now(self.context.store.identity) if self.context.store.identity else None
+        )
+        if found is not None and not found[1]:  # "move it back" read oddly of an rm (a tester)
+            return (
+                f"{path} was removed while open; nothing more written (pdca --db"
+                f" {shell_word(str(path))} doctor says what is left and what to restore)"
+            )
+        now_at = "" if found is None else f" to {found[0]}"
+        if found is not None and not os.path.lexists(f"{path}-wal"):
+            # Its folder moved, or nothing waited in a -wal: the file is whole where it is
+            # now (a tester's mv of the folder read as a loss).
+            return (
+                f"{path} was renamed{now_at} while open; nothing more written (open it there"
+                f" with pdca --db {shell_word(found[0])}, or move it back to its name)"
+            )
         # What this session wrote last may be in the -wal left beside the old name, not in
         # the renamed file (a tester's mv): moved back, the file has it. But only before
         # anything is written under the new name: moved back after, that -wal overwrote the
         # newer pages, and the writes since were gone with doctor saying ok (a tester).
         return (
-            f"{self.context.path} was removed or renamed while open; nothing more written"
+            f"{path} was removed or renamed{now_at} while open; nothing more written"
             " (renamed: move it back to its name before anyone writes to it under the new"
             " one, and its last changes come with it)"
         )

@@ -155,7 +155,7 @@ def test_the_board_stops_when_its_database_is_removed(tmp_path: Path) -> None:
     status, shown = _run_in_pty(code, _env(tmp_path), then=remove, seconds=120)
     assert status == 1, shown[-3000:]
     tail = shown[shown.rindex(ALT_SCREEN_OFF) :].decode(errors="replace")
-    assert "was removed or renamed while open" in " ".join(tail.split())  # wrapped lines
+    assert "was removed while open" in " ".join(tail.split())  # wrapped lines
 
 
 def _fork_board(code: str, env: dict[str, str]) -> tuple[int, int]:

@@ -721,7 +721,33 @@ async def test_the_app_stops_when_its_file_is_removed(make_app, board_db: Path) 
         app.check_for_changes()
         await pilot.pause()
         assert app.context.broken is not None and "removed" in app.context.broken
+        # Said as it is: no "move it back" for a file that has no name left (a tester).
+        assert app.context.broken.startswith(f"{board_db} was removed while open;")
+        assert "move it back" not in app.context.broken
         await pilot.press("c")  # nothing more is written
+    assert app.return_code == 1
+
+
+async def test_a_board_whose_folder_moved_says_where_the_file_is_now(
+    make_app, board_db: Path, tmp_path: Path
+) -> None:
+    """A tester moved the team's folder under an open board: the -wal went with the file,
+    and "removed or renamed ... its last changes" read as a loss. It names the new place."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        moved = tmp_path.with_name(tmp_path.name + "-moved")
+        os.rename(tmp_path, moved)
+        try:
+            app.check_for_changes()
+            await pilot.pause()
+            now = moved / board_db.name
+            assert app.context.broken == (
+                f"{board_db} was renamed to {now} while open; nothing more written (open it"
+                f" there with pdca --db {now}, or move it back to its name)"
+            )
+        finally:
+            os.rename(moved, tmp_path)
     assert app.return_code == 1
 
 
