@@ -578,10 +578,11 @@ class PdcaApp(App[None]):
         # the renamed file (a tester's mv): moved back, the file has it. But only before
         # anything is written under the new name: moved back after, that -wal overwrote the
         # newer pages, and the writes since were gone with doctor saying ok (a tester).
+        how = "renamed" if found else "removed or renamed"
         return (
-            f"{path} was removed or renamed{now_at} while open; nothing more written"
-            " (renamed: move it back to its name before anyone writes to it under the new"
-            " one, and its last changes come with it)"
+            f"{path} was {how}{now_at} while open; nothing more written"
+            f" ({'' if found else 'renamed: '}move it back to its name before anyone writes to"
+            " it under the new one, and its last changes come with it)"
         )
 
     def remember_theme(self, theme: Theme) -> None:
