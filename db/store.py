@@ -2367,6 +2367,10 @@ class Store:
             else:
                 assert before is not None and current is not None
                 restored = {k: v for k, v in before.items() if k not in ("id", "version")}
+                if "updated_at" in restored:
+                    # The undo is the row's latest change: "changed" went back to the time
+                    # before the undone one, older than the undo itself (a soak).
+                    restored["updated_at"] = tx.at
                 assignments = ", ".join(f"{k} = ?" for k in restored)
                 self.conn.execute(
                     f"UPDATE {table} SET {assignments}, version = version + 1 WHERE id = ?",

@@ -134,6 +134,8 @@ def test_undo_of_move_restores_the_phase_and_bumps_the_version(db_path: Path) ->
         back = store.get_action(1)
         assert (back.phase, back.phase_since) == ("plan", NOW)
         assert back.version == 3  # the undo is a new write, not a rewind
+        # and so the row's latest change: "changed" went back to before the move (a soak)
+        assert back.updated_at == "2026-11-23T10:00:00Z" != NOW
         written = events(store, mark)
         assert len(written) == 1
         assert written[0]["op"] == "update"
