@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from pdca.db.models import Event
 
 DEFAULT_SETTINGS = TeamSettings()
-STANDUP_FIRST_WINDOW = timedelta(hours=24)
+STANDUP_FIRST_WINDOW = timedelta(days=1)  # on the wall clock: a day, whatever its hours
 DUE_SOON_DAYS = 7
 MAX_CADENCE_DAYS = 365
 MAX_OFFSET_DAYS = 3650
@@ -134,10 +134,12 @@ def standup_since(last_standup_at: str | None, now: datetime) -> str:
     covered Sunday alone and left out Friday's work, with nothing to say so (a new user)."""
     if last_standup_at:
         return last_standup_at
-    since = now - STANDUP_FIRST_WINDOW
-    while since.astimezone().weekday() >= 5:  # Saturday, Sunday: on the person's own clock
+    # Days on the person's own clock, at the same time of day: 72 hours back from a Monday
+    # after the change to summer time was 08:00 on Friday, not 09:00 (a tester).
+    since = now.astimezone().replace(tzinfo=None) - STANDUP_FIRST_WINDOW
+    while since.weekday() >= 5:  # Saturday, Sunday
         since -= STANDUP_FIRST_WINDOW
-    return iso(since)
+    return iso(since.astimezone())  # a local time read in the zone of its own day
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,23 @@ def test_the_first_standup_looks_back_24_hours_then_from_the_last_one() -> None:
     assert arules.standup_since("2026-11-20T09:30:00Z", NOW_DT) == "2026-11-20T09:30:00Z"
 
 
+def test_the_first_standup_after_a_clock_change_starts_at_the_same_time_on_friday(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Monday 09:00 PDT after the change to summer time: from Friday 09:00 PST, on the
+    person's clock; 72 hours back gave 08:00 (a tester)."""
+    import time
+
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    time.tzset()
+    try:
+        monday = datetime(2027, 3, 15, 16, tzinfo=UTC)  # 09:00 PDT
+        assert arules.standup_since(None, monday) == "2027-03-12T17:00:00Z"  # 09:00 PST
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
 # --------------------------------------------------------------------------- the digest
 
 SINCE, UNTIL = "2026-11-22T09:00:00Z", "2026-11-23T09:00:00Z"
