@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import gc
 import importlib
 import itertools
@@ -555,7 +556,7 @@ class PdcaGroup(SubGroup):
             arguments = as_utf_8(arguments)
             # --help and --version read no variable: a broken PDCA_DB refused them (a tester)
             asks_only = {"-h", "--help", "--version"} & set(arguments)
-            refuse_unreadable_text(arguments, {} if asks_only else os.environ)
+            refuse_unreadable_text(arguments, {} if asks_only else os.environ, self)
             refuse_an_unusable_zone(os.environ)
             try:
                 with stopped_as_interrupted(process_ends=_PROCESS_ENDS_AFTER[0]):
@@ -679,28 +680,62 @@ def as_utf_8(arguments: list[str]) -> list[str]:
     return fixed
 
 
-def refuse_unreadable_text(arguments: list[str], environ: Mapping[str, str]) -> None:
+def argument_named(group: click.Group, arguments: list[str], text: str) -> str | None:
+    """The name of the command's argument that ``text`` fills (``title``), by click's own
+    parser, run without callbacks or checks; None when it cannot tell."""
+    try:
+        context = group.make_context("pdca", list(arguments), resilient_parsing=True)
+        command: click.Command = group
+        rest = [*getattr(context, "_protected_args", []), *context.args]
+        while isinstance(command, click.Group) and rest:
+            found = command.get_command(context, rest[0])
+            if found is None:
+                return None
+            context = found.make_context(rest[0], rest[1:], parent=context, resilient_parsing=True)
+            command = found
+            rest = [*getattr(context, "_protected_args", []), *context.args]
+    except (click.ClickException, click.exceptions.Exit, ValueError, TypeError):
+        return None
+    for param in command.params:
+        value = context.params.get(param.name or "")
+        if isinstance(param, click.Argument) and text in (
+            value if isinstance(value, tuple | list) else (value,)
+        ):
+            return param.name
+    return None
+
+
+def refuse_unreadable_text(
+    arguments: list[str], environ: Mapping[str, str], group: click.Group | None = None
+) -> None:
     """Refuse arguments and pdca's variables that are not text: bytes that are not UTF-8 (Python
     carries them as lone surrogates, which SQLite and the terminal cannot take) or a NUL."""
-    # Named by its option where it follows one (--notes), else by its place after "pdca".
-    named = [
-        (
-            arguments[n - 2]
-            if n > 1 and arguments[n - 2].startswith("--") and "=" not in arguments[n - 2]
-            else f"argument {n}",
-            text,
-        )
-        for n, text in enumerate(arguments, start=1)
-    ]
-    named += [(name, environ[name]) for name in ENVIRONMENT if name in environ]
-    for name, text in named:
-        if "\0" in text:
-            raise InvalidInput(name, text, "holds a NUL byte")
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            shown = os.fsencode(text).decode("utf-8", "backslashreplace")
-            raise PdcaError(f"{name}: '{printable(shown)}' is not UTF-8 text") from None
+
+    def name(n: int, text: str) -> str:
+        # By its option where it follows one (--notes), else by the argument it fills
+        # (title: "argument 2" named nothing a person typed, a tester), else by its place.
+        # Only for one refused: click's parser is run for it alone.
+        before = arguments[n - 2] if n > 1 else ""
+        if before.startswith("--") and "=" not in before:
+            return before
+        return (group and argument_named(group, arguments, text)) or f"argument {n}"
+
+    for n, text in enumerate(arguments, start=1):
+        _refuse_unless_text(text, functools.partial(name, n, text))
+    for variable in ENVIRONMENT:
+        if variable in environ:
+            _refuse_unless_text(environ[variable], functools.partial(str, variable))
+
+
+def _refuse_unless_text(text: str, said: Callable[[], str]) -> None:
+    """``said()`` names it, asked only when it is refused."""
+    if "\0" in text:
+        raise InvalidInput(said(), text, "holds a NUL byte")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(text).decode("utf-8", "backslashreplace")
+        raise PdcaError(f"{said()}: '{printable(shown)}' is not UTF-8 text") from None
 
 
 def refuse_an_unusable_zone(environ: Mapping[str, str]) -> None:

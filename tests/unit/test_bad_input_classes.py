@@ -663,3 +663,20 @@ def test_an_option_value_that_is_not_utf8_is_named_by_its_option(
     assert result.returncode == 1
     said = result.stderr.decode()
     assert said.endswith("pdca: --notes: '\\xff' is not UTF-8 text\n"), said
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        ([b"add", b"bad\xff"], "title"),
+        ([b"--db", b"x.db", b"checkin", b"1", b"\xff"], "message"),
+        ([b"kpi", b"add", b"N\xff", b"--unit", b"%"], "name"),
+    ],
+)
+def test_an_argument_that_is_not_utf8_is_named_by_what_it_fills(
+    team: Path, env: dict[str, str], args: list[bytes], named: str
+) -> None:
+    """"argument 2" named nothing a person typed (a tester): the title, the message."""
+    result = _process(args, env)
+    assert result.returncode == 1
+    assert result.stderr.decode().startswith(f"pdca: {named}: "), result.stderr
