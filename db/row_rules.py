@@ -121,6 +121,14 @@ def _value_problem(table: str, column: str, value: Any) -> str | None:
                 return "means nothing to pdca (--kpi none clears a link), which no name may"
             if value.strip().startswith("#"):
                 return "starts with '#', as an action's id does, which no name may"
+        if (table, column) in (("kpis", "unit"), ("kpis", "perspective")):
+            # Said beside every number and grouped by: kpi add refuses an escape in them,
+            # and import took one (a tester's "\x1b[31m" unit).
+            from pdca.db.text_rules import escaped_in, visible
+
+            bad = escaped_in(value)
+            if bad is not None:
+                return f"holds {visible(bad)}, which pdca shows as an escape"
     elif (table, column) in (("kpis", "escalation"), ("standups", "people")):
         if not _logins(value, _STANDUP_STOPS if table == "standups" else frozenset()):
             return "is not a list of logins"

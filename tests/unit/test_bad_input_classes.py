@@ -676,7 +676,7 @@ def test_an_option_value_that_is_not_utf8_is_named_by_its_option(
 def test_an_argument_that_is_not_utf8_is_named_by_what_it_fills(
     team: Path, env: dict[str, str], args: list[bytes], named: str
 ) -> None:
-    """"argument 2" named nothing a person typed (a tester): the title, the message."""
+    """ "argument 2" named nothing a person typed (a tester): the title, the message."""
     result = _process(args, env)
     assert result.returncode == 1
     assert result.stderr.decode().startswith(f"pdca: {named}: "), result.stderr

@@ -386,6 +386,22 @@ def test_an_imported_name_no_kpi_or_initiative_may_hold_is_refused(store, cli, t
     assert not (tmp_path / "restored.db").exists()
 
 
+@pytest.mark.parametrize("column", ["unit", "perspective"])
+def test_an_imported_kpi_unit_or_perspective_holding_an_escape_is_refused(
+    store, cli, tmp_path, column
+):
+    """kpi add refuses "\x1b[31m%" as a unit; an import took it (a tester)."""
+    from pdca.db.models import KpiDraft
+
+    _fill(store)
+    store.add_kpi(KpiDraft(name="MTTR", unit="h", baseline=30, target=20))
+    out = _export_changed(cli, tmp_path, "kpis", column, "\x1b[31m%")
+    result = cli("--db", str(tmp_path / "restored.db"), "import", str(out))
+    assert result.exit_code == 1, result.stdout
+    assert f"{column} " in result.stderr and "which pdca shows as an escape" in result.stderr
+    assert not (tmp_path / "restored.db").exists()
+
+
 def test_an_import_refuses_two_names_that_read_as_one(store, cli, tmp_path):
     """A second KPI "Err\u00a0rate" beside "Err rate" came in by import, listed alike, and
     kpi edit "err  rate" changed one of them silently (a reviewer)."""
