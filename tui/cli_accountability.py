@@ -217,11 +217,12 @@ def followups(session: Session, due_only: bool, owner, include_done: bool, as_js
     if not items:
         click.echo("no follow-ups match", err=True)
         return
+    today = session.store().clock().astimezone().date()
     rows = [
         [
             f"#{f.action_id}",
             f"{f.offset_days}d",
-            f.due + (" DUE" if f.is_due else ""),
+            f.due + _due_words(f, today),
             f.owner or "-",
             _result(f),
             f.title,
@@ -230,6 +231,15 @@ def followups(session: Session, due_only: bool, owner, include_done: bool, as_js
     ]
     headers = ["ID", "AFTER", "DUE", "OWNER", "RESULT", "TITLE"]
     click.echo(table(headers, rows, cut=("TITLE", ("RESULT", 12), "OWNER")))
+
+
+def _due_words(f: Any, today: date) -> str:
+    """`` ! 25d late`` as actions say it, `` DUE`` today, nothing before: 25 days late read
+    "DUE" alone (a tester)."""
+    if not f.is_due:
+        return ""
+    late = (today - date.fromisoformat(f.due)).days
+    return f" ! {late}d late" if late > 0 else " DUE"
 
 
 def _result(f: Any) -> str:

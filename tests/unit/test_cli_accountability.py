@@ -89,7 +89,10 @@ def test_followups_fall_due_and_are_recorded(standardized, ok, js, monkeypatch) 
     assert js("followups", "--due", "--json") == []
     monkeypatch.setenv("PDCA_NOW", LATER_30)
     assert [f["offset_days"] for f in js("followups", "--due", "--json")] == [30]
-    assert "DUE" in ok("followups").stdout
+    assert "2026-12-23 DUE" in ok("followups").stdout
+    monkeypatch.setenv("PDCA_NOW", "2027-01-17T09:00:00Z")  # 25 days after: said as actions are
+    assert "2026-12-23 ! 25d late" in ok("followups").stdout
+    monkeypatch.setenv("PDCA_NOW", LATER_30)
     assert ok("followup", "#1", "holding", "still 18h").stdout == (
         "recorded the 30-day follow-up of #1: holding\n"
     )
