@@ -107,7 +107,19 @@ def parse_named_local(text: str, field: str) -> datetime | None:
     import time
 
     head, _, zone = text.strip().rpartition(" ")
-    if not head or zone not in time.tzname:
+    if not head:
+        return None
+    if zone not in time.tzname:
+        if re.fullmatch(r"[A-Z]{2,5}", zone) and re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\S+", head):
+            # A time as a colleague's app shows it, in their zone: "is not a time" said
+            # nothing of why (a tester's "2027-02-02 08:00 JST" in Los Angeles).
+            ours = "/".join(dict.fromkeys(time.tzname))
+            raise InvalidInput(
+                field,
+                text,
+                f"names the zone {zone}, not this clock's ({ours}): give it with its offset"
+                f" from UTC (like {head.replace(' ', 'T')}+09:00) or in UTC (ending in Z)",
+            )
         return None
     naive = parse_timestamp(head, field, local=True, either_fold=True)
     naive = naive.astimezone().replace(tzinfo=None)

@@ -225,6 +225,13 @@ def test_standup_markdown_text_json_and_recording(standardized, ok, js, cli, mon
         edt = js("standup", "--since", "2026-11-01 01:30 EDT", "--format", "json")
         est = js("standup", "--since", "2026-11-01 01:30 EST", "--format", "json")
         assert (edt["since"], est["since"]) == ("2026-11-01T05:30:00Z", "2026-11-01T06:30:00Z")
+        # A colleague's zone, as their app shows a time: named, with what to give instead
+        # ("is not a time" said nothing of why, a tester)
+        tokyo = cli("standup", "--since", "2026-11-23 08:00 JST")
+        assert tokyo.exit_code == 1 and tokyo.stderr.startswith(
+            "pdca: since: '2026-11-23 08:00 JST' names the zone JST, not this clock's"
+            " (EST/EDT): give it with its offset from UTC (like 2026-11-23T08:00+09:00)"
+        ), tokyo.stderr
         summer = cli("standup", "--since", "2026-07-04 10:00 EST")
         assert summer.exit_code == 1 and "is not EST on this clock, which is EDT then" in (
             summer.stderr
