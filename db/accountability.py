@@ -289,7 +289,7 @@ def record_followup(
         if result == "slipped":
             # The work goes back to whoever holds the audit: the action's owner, unless it
             # was handed over since (a reassign); the old owner may have left (a tester).
-            reopened_id = store.spawn_next_cycle(tx, action, owner=before["owner"])
+            reopened_id = store.spawn_next_cycle(tx, action, followup_id=before["id"])
         cursor = store.conn.execute(
             "UPDATE followups SET done_at = ?, done_by = ?, result = ?, checkin_id = ?,"
             " reopened_id = ?, version = version + 1 WHERE id = ? AND version = ?",

@@ -348,25 +348,14 @@ def _instance(
     latest = _latest(store.conn, rule["id"])
     if latest is None:
         return None  # every instance was removed (undone): nothing to copy
-    source = store.conn.execute("SELECT * FROM actions WHERE id = ?", (latest,)).fetchone()
+    # Copied in SQL, as stored: text that is not UTF-8 reads back changed in Python
+    # (Store.spawn_next_cycle says how that failed).
     row = store.conn.execute(
         "INSERT INTO actions (title, notes, owner, priority, phase, due, initiative_id,"
         " kpi_id, recurrence_id, phase_since, created_by, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, 'plan', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
-        (
-            source["title"],
-            source["notes"],
-            owner or source["owner"],
-            source["priority"],
-            due.isoformat(),
-            source["initiative_id"],
-            source["kpi_id"],
-            rule["id"],
-            tx.at,
-            tx.actor,
-            tx.at,
-            tx.at,
-        ),
+        " SELECT title, notes, coalesce(?, owner), priority, 'plan', ?, initiative_id, kpi_id,"
+        " ?, ?, ?, ?, ? FROM actions WHERE id = ? RETURNING *",
+        (owner, due.isoformat(), rule["id"], tx.at, tx.actor, tx.at, tx.at, latest),
     ).fetchall()[0]
     summary = f"added #{row['id']}, repeat of #{latest} ({rule['rule']}), due {due.isoformat()}"
     tx.log("action", row["id"], "create", summary, None, convert.snapshot(row))

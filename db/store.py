@@ -1788,30 +1788,22 @@ class Store:
         parent: sqlite3.Row,
         *,
         keeps_repeat: bool = False,
-        owner: str | None = None,
+        followup_id: int | None = None,
     ) -> int:
         """The next PDCA cycle of ``parent`` (a new action in plan), logged in ``tx``; with
         ``keeps_repeat`` it carries on ``parent``'s repeat rule, if any. Its owner is
-        ``parent``'s, or ``owner`` when given."""
+        ``parent``'s, or the owner of the follow-up ``followup_id`` (a slipped audit) when
+        that has one."""
+        # Copied in SQL, as stored: a value that is not UTF-8 (typed in with sqlite3) reads
+        # back with U+FFFD in Python, and written back so it named nobody, an owner failing
+        # its reference ("FOREIGN KEY constraint failed" at done --decision adjust, a tester).
         cursor = self.conn.execute(
             "INSERT INTO actions (title, notes, owner, phase, priority, initiative_id, kpi_id,"
             " parent_id, cycle, phase_since, created_by, created_at, updated_at, recurrence_id)"
-            " VALUES (?, ?, ?, 'plan', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                parent["title"],
-                parent["notes"],
-                owner or parent["owner"],
-                parent["priority"],
-                parent["initiative_id"],
-                parent["kpi_id"],
-                parent["id"],
-                parent["cycle"] + 1,
-                tx.at,
-                tx.actor,
-                tx.at,
-                tx.at,
-                parent["recurrence_id"] if keeps_repeat else None,
-            ),
+            " SELECT title, notes, coalesce((SELECT owner FROM followups WHERE id = ?), owner),"
+            " 'plan', priority, initiative_id, kpi_id, id, cycle + 1, ?, ?, ?, ?,"
+            " CASE WHEN ? THEN recurrence_id END FROM actions WHERE id = ?",
+            (followup_id, tx.at, tx.actor, tx.at, tx.at, keeps_repeat, parent["id"]),
         )
         new_id = inserted_id(cursor)
         after = convert.snapshot(self.row("action", new_id))

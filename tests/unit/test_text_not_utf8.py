@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from pdca.db.models import KpiDraft
 from pdca.db.store import Store
+from tests.conftest import NOW_DT
 
 
 @pytest.fixture
@@ -95,3 +97,37 @@ def test_an_owner_not_in_utf8_is_counted_in_the_standup_under_the_stand_in(
     conn.close()
     counts = js("standup", "--json", "--since", "2000-01-01")["change_counts"]
     assert counts["bo\ufffd"]["created"] == 1 and counts["bob"]["created"] == 1
+
+
+def test_a_next_cycle_and_a_repeat_copy_such_an_owner_and_title_as_stored(
+    store: Store, db_path: Path, ok
+) -> None:
+    """Copied through Python, the owner came back as 'bo\\ufffdb', a login nobody has:
+    done --decision adjust failed with "FOREIGN KEY constraint failed" (a tester), and a
+    title lost its byte. Both are copied as the file holds them."""
+    ok("add", "Rota", "--owner", "bob", "--due", "2026-12-30")
+    ok("add", "Daily", "--owner", "bob", "--every", "day")
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("UPDATE people SET login = CAST(X'626FFF62' AS TEXT) WHERE login = 'bob'")
+        conn.execute("UPDATE actions SET owner = CAST(X'626FFF62' AS TEXT)")
+        conn.execute("UPDATE actions SET title = CAST(X'436166E9' AS TEXT) WHERE id = 1")
+    conn.close()
+    for step in (("move", "1", "do"), ("checkin", "1", "went"), ("move", "1", "check")):
+        ok(*step)
+    ok("move", "1", "act", "--verdict", "partly")
+    ok("done", "1", "--decision", "adjust")
+    ok("done", "2", "--decision", "standardize")  # a repeat's next comes with its date
+    later = Store.open(db_path, actor="x", clock=lambda: NOW_DT + timedelta(days=1))
+    try:
+        from pdca.db import recurrence
+
+        assert recurrence.run_due(later)
+    finally:
+        later.close()
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute("SELECT id, hex(owner), hex(title) FROM actions ORDER BY id").fetchall()
+    conn.close()
+    owners = {row[1] for row in rows}
+    assert owners == {"626FFF62"}, rows
+    assert rows[2][2] == "436166E9"  # #3, the next cycle of #1: its title's byte kept
