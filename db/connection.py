@@ -133,7 +133,10 @@ def where_it_is_now(identity: tuple[int, int]) -> tuple[str, bool] | None:
         try:
             info = os.stat(link)
             if (info.st_dev, info.st_ino) == identity and stat.S_ISREG(info.st_mode):
-                return os.readlink(link), info.st_nlink > 0
+                name = os.readlink(link)
+                # Its name removed while another link keeps it: the kernel says the old name
+                # and " (deleted)", which is no place to open (a reviewer).
+                return name, info.st_nlink > 0 and not name.endswith(" (deleted)")
         except OSError:
             continue
     return None

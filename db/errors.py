@@ -179,8 +179,9 @@ def database_failure(
     text = str(error)
     if snapshot and primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
         return DatabaseBroken(
-            f"{where} changed while pdca read it as a read-only snapshot (you may not write "
-            "its folder); nothing is wrong with the file: run pdca again"
+            f"{where} changed while pdca read it as it stood (a read-only snapshot, taken"
+            " when pdca may not write beside it or its disk is full); nothing is wrong with"
+            " the file: run pdca again"
         )
     if code == _READONLY_DBMOVED:
         return DatabaseBroken(

@@ -716,7 +716,9 @@ def refuse_unreadable_text(
         # (title: "argument 2" named nothing a person typed, a tester), else by its place.
         # Only for one refused: click's parser is run for it alone.
         before = arguments[n - 2] if n > 1 else ""
-        if before.startswith("--") and "=" not in before:
+        if text.startswith("--") and "=" in text:  # --title=...: the option's own value
+            return text.split("=", 1)[0]
+        if before.startswith("--") and "=" not in before and before != "--":
             return before
         return (group and argument_named(group, arguments, text)) or f"argument {n}"
 

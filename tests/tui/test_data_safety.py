@@ -728,6 +728,22 @@ async def test_the_app_stops_when_its_file_is_removed(make_app, board_db: Path) 
     assert app.return_code == 1
 
 
+async def test_a_file_removed_under_another_link_is_said_removed(
+    make_app, board_db: Path, tmp_path: Path
+) -> None:
+    """ln a.db keep.db, rm a.db: the kernel names the open file "a.db (deleted)", which the
+    board gave as where it was renamed to (a reviewer)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        os.link(board_db, tmp_path / "keep.db")
+        os.unlink(board_db)
+        app.check_for_changes()
+        await pilot.pause()
+        assert (app.context.broken or "").startswith(f"{board_db} was removed while open;")
+    assert app.return_code == 1
+
+
 async def test_a_board_whose_folder_moved_says_where_the_file_is_now(
     make_app, board_db: Path, tmp_path: Path
 ) -> None:

@@ -671,6 +671,8 @@ def test_an_option_value_that_is_not_utf8_is_named_by_its_option(
         ([b"add", b"bad\xff"], "title"),
         ([b"--db", b"x.db", b"checkin", b"1", b"\xff"], "message"),
         ([b"kpi", b"add", b"N\xff", b"--unit", b"%"], "name"),
+        ([b"add", b"--", b"\xff"], "title"),  # "--" ends the options: it names nothing
+        ([b"edit", b"1", b"--title=\xff"], "--title"),
     ],
 )
 def test_an_argument_that_is_not_utf8_is_named_by_what_it_fills(
