@@ -209,6 +209,13 @@ class DigestRows(Sequence[Row]):
             entry.action_id if kind in ("standing", "change") else None
             for kind, entry in self.entries
         ]
+        # The alert rows' KPIs: enter opens its detail, where a acknowledges it (a new lead's
+        # enter on an alert waiting did nothing at all).
+        self.kpi_of: dict[int, str] = {
+            at: entry.title
+            for at, (kind, entry) in enumerate(self.entries)
+            if kind == "standing" and entry.kind == "alert" and entry.title
+        }
         self._built: dict[int, Row] = {}
 
     def __len__(self) -> int:
@@ -269,6 +276,7 @@ class StandupScreen(RowView):
         self.targets: list[int | None] = []  # the action each shown row opens
         self.more_rows: dict[int, str] = {}  # the rows that read a person's next changes
         self.board_rows: dict[int, str] = {}  # the rows that open a person's board
+        self.kpi_rows: dict[int, str] = {}  # the alert rows: their KPI's detail
         self.extra: dict[str, list[DigestItem]] = {}  # changes read on demand, by person
         self.early_steps: list[int] = []  # n/p pressed before a digest was in
         self.recording = False  # r's question is open or its write is on its way
@@ -382,6 +390,7 @@ class StandupScreen(RowView):
         self.targets = rows.targets
         self.more_rows = rows.more_of
         self.board_rows = rows.board_of
+        self.kpi_rows = rows.kpi_of
         self.query_one(RowList).show(rows, cursor)
         self._header()
         counts = digest.counts(person)
@@ -625,6 +634,10 @@ class StandupScreen(RowView):
         elif message.index in self.board_rows:  # all their open work, on the board
             who = self.board_rows[message.index]
             self.open_owners_board(who)  # UNOWNED: the board's work nobody owns
+        elif message.index in self.kpi_rows:
+            from pdca.screens.kpi_detail import KpiDetailScreen  # plotext only when it opens
+
+            self.app.push_screen(KpiDetailScreen(self.kpi_rows[message.index]))
         elif 0 <= message.index < len(self.targets) and self.targets[message.index] is not None:
             self.open_board(self.targets[message.index])
 

@@ -620,3 +620,29 @@ async def test_c_checks_in_on_the_rows_action_as_each_person_speaks(
         assert app.screen is screen
         said = [n.message for n in app._notifications][-1]
         assert said == "no action on this row: c checks in on the action a row names"
+
+
+async def test_enter_on_an_alert_waiting_opens_its_kpi_where_a_acknowledges_it(
+    make_app, team, store: Store
+) -> None:
+    """A new lead's enter on "▲ waiting  Resolution time (acknowledge by ...)" did nothing,
+    and no key of the stand-up acted on it: enter opens the KPI's detail (a acknowledges)."""
+    from datetime import timedelta
+
+    from pdca.db.models import KpiDraft, ReadingDraft
+    from pdca.screens.kpi_detail import KpiDetailScreen
+    from pdca.widgets.row_list import RowList
+    from tests.conftest import NOW_DT
+
+    store.add_kpi(KpiDraft(name="Resolution time", unit="h", baseline=30, target=24,
+                           direction="down", alert=34, owner="bob"))  # fmt: skip
+    store.record_reading(ReadingDraft(kpi="Resolution time", value=40), NOW_DT - timedelta(hours=1))
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await bobs_turn(pilot)
+        (index,) = [i for i, name in screen.kpi_rows.items() if name == "Resolution time"]
+        screen.query_one(RowList).set_cursor(index)
+        await pilot.press("enter")
+        await settle_app(pilot.app, pilot)
+        detail = app.screen
+        assert isinstance(detail, KpiDetailScreen) and detail.kpi_name == "Resolution time"
