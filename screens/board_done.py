@@ -57,6 +57,9 @@ async def complete_flow(board: BoardScreen, action: Action) -> None:
             prompt=prompt,
             choices=choices,
             numbered_among=[value for value, _ in DECISION_CHOICES],
+            # What the verdict points to, under the cursor: enter after "did not work"
+            # standardized it (a new lead); the numbers stay as they are.
+            highlighted="adjust" if action.verdict in ("partly", "did-not") else None,
         )
     )
     if decision is None:

@@ -68,8 +68,10 @@ class ChoiceModal(Dialog[str | None]):
         prompt: str,
         choices: list[tuple[str, str]],
         numbered_among: list[str] | None = None,
+        highlighted: str | None = None,
     ) -> None:
         """``numbered_among``: the values of the full list ``choices`` is a part of.
+        ``highlighted``: the value the cursor starts on (enter takes it), else the first.
 
         A choice keeps the digit and letter it has in that list (abandon is 3 and b before
         Act as in Act), so a hand that learnt them never picks another choice by them.
@@ -78,6 +80,8 @@ class ChoiceModal(Dialog[str | None]):
         self._heading = heading
         self.prompt = prompt
         self.choices = list(choices)
+        values = [value for value, _ in self.choices]
+        self.start = values.index(highlighted) if highlighted in values else 0
         among = numbered_among or [value for value, _ in self.choices]
         letters = dict(zip(among, mnemonics(among), strict=True))
         self.numbers = [among.index(value) + 1 for value, _ in self.choices]
@@ -117,7 +121,7 @@ class ChoiceModal(Dialog[str | None]):
 
     def on_mount(self) -> None:
         choices = self.query_one("#choices", OptionList)
-        choices.highlighted = 0 if self.choices else None
+        choices.highlighted = self.start if self.choices else None
         choices.focus()
 
     def action_not_offered(self, value: str) -> None:

@@ -10,6 +10,7 @@ import pytest
 from textual.widgets import Input
 
 from pdca.db.models import ActionChanges, CheckinDraft
+from pdca.db.store import Store
 from pdca.screens.board import BoardScreen
 from pdca.screens.dialogs import (
     ActionDetailScreen,
@@ -20,7 +21,7 @@ from pdca.screens.dialogs import (
     PickModal,
 )
 from pdca.widgets.forms import FieldError
-from tests.conftest import open_as
+from tests.conftest import NOW_DT, open_as
 from tests.tui.conftest import SIZE, settle_app
 from tests.tui.test_board import board, column_ids, focused
 
@@ -265,6 +266,28 @@ async def test_done_from_act_with_each_decision(
             ), said
         else:
             assert "follow-up" not in said
+
+
+@pytest.mark.parametrize(("verdict", "on"), [("worked", "standardize"), ("did-not", "adjust")])
+async def test_the_decision_starts_on_what_the_verdict_points_to(
+    make_app, board_db: Path, verdict: str, on: str
+) -> None:
+    """Enter after "did not work" standardized it, the first choice (a new lead): the
+    cursor starts on adjust then; on standardize when it worked. The digits stay."""
+
+    store = Store.open(board_db, actor="alice", clock=lambda: NOW_DT)
+    try:  # as if Check had said so at the move to Act
+        store.conn.execute("UPDATE actions SET verdict = ? WHERE id = 5", (verdict,))
+    finally:
+        store.close()
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l", "l", "l", "d")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("enter")
+        await settle_app(app, pilot)
+        assert app.context.store.get_action(5).decision == on
 
 
 async def test_undoing_a_done_puts_focus_back_on_the_card(make_app, board_db: Path) -> None:
