@@ -869,7 +869,7 @@ def _note_a_new_perspective(name: str, perspective: str, known: set[str]) -> Non
     meant = f"did you mean {printable(alike[0])}?" if alike else "a typo?"
     smart_notes(
         [
-            f"perspective: {printable(perspective)} is new to this file (in use:"
+            f"perspective: {printable(perspective)} is new to this file (known here:"
             f" {', '.join(sorted(known))}; {meant} pdca kpi edit {shell_word(name)}"
             " --perspective ...)"
         ]

@@ -667,7 +667,7 @@ def test_kpi_add_says_a_new_perspective_and_a_target_date_gone_by(ok) -> None:
     said = ok("kpi", "add", "R", *base, "--target-date", "2026-01-01", "--perspective",
               "delivry").stderr.splitlines()  # fmt: skip
     assert said == [
-        "note: perspective: delivry is new to this file (in use: cost, delivery, people,"
+        "note: perspective: delivry is new to this file (known here: cost, delivery, people,"
         " quality; a typo? pdca kpi edit R --perspective ...)",
         "note: target date: 2026-01-01 has passed (by when, from now?)",
     ]
@@ -679,7 +679,7 @@ def test_kpi_add_says_a_new_perspective_and_a_target_date_gone_by(ok) -> None:
     assert ok("kpi", "edit", "S", "--perspective", " cost ").stderr == ""
     assert ok("kpi", "list", "--json").stdout.count('"perspective": "cost"') == 1
     assert ok("kpi", "edit", "S", "--perspective", "peple").stderr == (
-        "note: perspective: peple is new to this file (in use: cost, delivery, delivry, people,"
+        "note: perspective: peple is new to this file (known here: cost, delivery, delivry, people,"
         " quality; a typo? pdca kpi edit S --perspective ...)\n"
     )
     assert "; did you mean quality? pdca kpi edit S" in (
