@@ -6,7 +6,13 @@ from typing import TYPE_CHECKING
 
 from pdca.db import models
 from pdca.db.models import validated
-from pdca.screens.board_writes import action_form, owner_is_new, save, say_owner_is_new
+from pdca.screens.board_writes import (
+    action_form,
+    owner_is_new,
+    save,
+    say_overdue_already,
+    say_owner_is_new,
+)
 from pdca.screens.context import services
 from pdca.widgets.text import quoted
 
@@ -106,4 +112,5 @@ async def _add(board: BoardScreen, form: ActionFormResult) -> bool:
     board.notify(said, markup=False)
     if new_owner and added.owner is not None:
         say_owner_is_new(board, added.owner)
+    say_overdue_already(board, added)
     return True

@@ -18,6 +18,7 @@ from pdca.widgets.text import literal
 from pdca.widgets.when import short_time
 
 if TYPE_CHECKING:
+    from pdca.db.action_record import Action
     from pdca.screens.board import BoardScreen
     from pdca.screens.dialogs import ActionFormModal, ActionFormResult
 
@@ -116,6 +117,18 @@ def say_owner_is_new(board: BoardScreen, owner: str) -> None:
         timeout=8,
         markup=False,
     )
+
+
+def say_overdue_already(board: BoardScreen, action: Action) -> None:
+    """A due date before today is taken (work found late is still work), and said, as the
+    command line's note says it: "yesterday" in the edit form made the card late without a
+    word (a new lead)."""
+    if action.overdue and action.due is not None:
+        board.notify(
+            f"due {action.due} is before today: #{action.id} is overdue already",
+            severity="warning",
+            timeout=6,
+        )
 
 
 def show_conflict(board: BoardScreen, conflict: Conflict, kept: str) -> None:

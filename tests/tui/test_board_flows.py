@@ -425,6 +425,29 @@ async def test_edit_with_an_impossible_date_shows_the_error_and_writes_nothing(
         assert app.context.store.last_event_id() == before
 
 
+async def test_a_due_date_before_today_is_saved_and_said_late(make_app, board_db: Path) -> None:
+    """"yesterday" in the edit form made the card late without a word, where pdca edit
+    notes it (a new lead); a new action's the same."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        set_field(app, "due", "yesterday")
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        assert app.context.store.get_action(1).due == "2026-11-22"
+        said = [n.message for n in app._notifications]
+        assert "due 2026-11-22 is before today: #1 is overdue already" in said, said
+        await pilot.press("n")
+        await settle_app(app, pilot)
+        set_field(app, "title", "Found late")
+        set_field(app, "due", "2026-11-20")
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        said = [n.message for n in app._notifications]
+        assert "due 2026-11-20 is before today: #6 is overdue already" in said, said
+
+
 async def test_edit_saves_changes(make_app, board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
