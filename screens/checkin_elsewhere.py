@@ -28,6 +28,7 @@ async def check_in_elsewhere(screen: Screen[Any], action_id: int) -> bool:
     context = context_of(screen.app)
     if not context.writable:
         screen.notify(f"read-only: {context.store.read_only_reason}", severity="warning")
+        services(screen.app).drop_typed_text()  # the message typed with c: not keys here
         return False
     if ("checkin", action_id) in context.saving:
         screen.notify(
@@ -35,12 +36,14 @@ async def check_in_elsewhere(screen: Screen[Any], action_id: int) -> bool:
             " c on it again once it is in, or kept",
             severity="warning",
         )
+        services(screen.app).drop_typed_text()
         return False
     store = context.store
     try:
         action = store.get_action(action_id)
     except PdcaError as error:
         screen.notify(str(error), severity="error")
+        services(screen.app).drop_typed_text()
         return False
     if action.done_at is not None:
         # Only where one is due does f help: a tester's c then f went round in a circle.
@@ -50,6 +53,7 @@ async def check_in_elsewhere(screen: Screen[Any], action_id: int) -> bool:
         except PdcaError as error:
             said = f"check-ins are for open work; {str(error).removeprefix('id: ')}"
         screen.notify(f"#{action_id} is done: {said}", timeout=6, markup=False)
+        services(screen.app).drop_typed_text()
         return False
     # A check-in kept from a refused save (here or on the board) opens as it was typed.
     board = the_board(screen)

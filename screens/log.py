@@ -435,12 +435,15 @@ class LogScreen(RowView):
         item = self.highlighted
         if item is None:
             self.notify("no check-in here to follow", severity="warning")
+            services(self.app).drop_typed_text()
         else:  # a read-only file is said by the flow
             self.checkin_flow(item.action_id)
 
     # Not exclusive: the next c (or f) would cancel this one while its save waits on a lock,
-    # and what was typed went, unkept (a retrial).
-    @work(group="writes")
+    # and what was typed went, unkept (a retrial). A "flow", as the board's: the keys typed
+    # with c wait for its form (the first letter of a message typed fast went, and after a
+    # refused c the rest ran as keys: 1 to the board, u undid, e edited, a tester).
+    @work(group="flow")
     async def checkin_flow(self, action_id: int) -> None:
         from pdca.screens.checkin_elsewhere import check_in_elsewhere
 
@@ -458,12 +461,15 @@ class LogScreen(RowView):
             target = next((f for f in self.due if f.action_id == item.action_id), None)
         if target is None:
             self.notify("no follow-up due here: due ones are listed on top", severity="warning")
+            services(self.app).drop_typed_text()
         elif self._writable():
             self.followup_flow(target)
 
     # Not exclusive: the next c (or f) would cancel this one while its save waits on a lock,
-    # and what was typed went, unkept (a retrial).
-    @work(group="writes")
+    # and what was typed went, unkept (a retrial). A "flow", as the board's: the keys typed
+    # with c wait for its form (the first letter of a message typed fast went, and after a
+    # refused c the rest ran as keys: 1 to the board, u undid, e edited, a tester).
+    @work(group="flow")
     async def followup_flow(self, item: Followup) -> None:
         from pdca.screens.dialogs import ChoiceModal
         from pdca.screens.dialogs.followup_note import FollowupNoteModal
@@ -474,6 +480,7 @@ class LogScreen(RowView):
                 " the file): f on it again once it is in, or kept",
                 severity="warning",
             )
+            services(self.app).drop_typed_text()
             return
         result = await self.app.push_screen_wait(
             ChoiceModal(

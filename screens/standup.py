@@ -35,7 +35,7 @@ from pdca.db.accountability_models import (
 )
 from pdca.db.errors import DatabaseBroken, PdcaError
 from pdca.db.store import Store
-from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry
+from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry, services
 from pdca.screens.row_view import RowView
 from pdca.widgets.marks import status_mark
 from pdca.widgets.row_list import Row, RowList
@@ -615,12 +615,14 @@ class StandupScreen(RowView):
         action_id = self.targets[at] if 0 <= at < len(self.targets) else None
         if action_id is None:
             self.notify("no action on this row: c checks in on the action a row names")
+            services(self.app).drop_typed_text()  # the message typed with c: not keys here
         else:
             self.checkin_flow(action_id)
 
     # Not exclusive: the next c (or f) would cancel this one while its save waits on a lock,
-    # and what was typed went, unkept (a retrial).
-    @work(group="writes")
+    # and what was typed went, unkept (a retrial). A "flow": the keys typed with c wait for
+    # its form (screens/log.py says why).
+    @work(group="flow")
     async def checkin_flow(self, action_id: int) -> None:
         from pdca.screens.checkin_elsewhere import check_in_elsewhere
 

@@ -426,7 +426,7 @@ async def test_edit_with_an_impossible_date_shows_the_error_and_writes_nothing(
 
 
 async def test_a_due_date_before_today_is_saved_and_said_late(make_app, board_db: Path) -> None:
-    """"yesterday" in the edit form made the card late without a word, where pdca edit
+    """ "yesterday" in the edit form made the card late without a word, where pdca edit
     notes it (a new lead); a new action's the same."""
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:

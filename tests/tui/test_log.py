@@ -14,6 +14,7 @@ from pdca.screens.board import BoardScreen
 from pdca.screens.dialogs import CheckinModal, ChoiceModal
 from pdca.screens.dialogs.followup_note import FollowupNoteModal
 from pdca.screens.log import LogScreen
+from pdca.tui.typeahead import DROP_PAUSE_SECONDS
 from pdca.widgets.row_list import RowList
 from tests.conftest import NOW_DT, open_as
 from tests.tui.accountability_support import team_db
@@ -500,15 +501,22 @@ async def test_c_again_while_a_check_in_is_saving_opens_no_second_form_and_it_is
         try:
             await pilot.pause()
             await pilot.press("c")  # again, while the first save waits
-            await pilot.pause()
+            # held, as keys after a form's save are, until the save shows it waits
+            for _ in range(100):
+                said = [n.message for n in app._notifications]
+                if said and said[-1].startswith("your check-in on #2 is still being saved"):
+                    break
+                await pilot.pause(0.05)
             assert isinstance(app.screen, LogScreen)
-            said = [n.message for n in app._notifications][-1]
-            assert said.startswith("your check-in on #2 is still being saved")
+            said = [n.message for n in app._notifications]
+            assert said[-1].startswith("your check-in on #2 is still being saved"), said
             await _until_kept(app, pilot)
         finally:
             holder.release()
         assert app.context.kept() == ["check-in on #2 (blocked): 'first words'"]
         await settle_app(pilot.app, pilot)
+        # past the pause that ends what was typed with the refused c (dropped, not keys)
+        await pilot.pause(DROP_PAUSE_SECONDS)
         await pilot.press("c")  # now it opens, with the words kept
         await pilot.pause()
         assert isinstance(app.screen, CheckinModal)

@@ -422,3 +422,59 @@ async def test_a_typed_with_the_alerts_key_acknowledges_the_first_alert_listed(
         app.post_message(events.Key("a", "a"))
         await settle_app(app, pilot)
         assert isinstance(app.screen, AckModal)
+
+
+async def test_a_message_typed_with_c_in_the_log_and_stand_up_reaches_the_form_whole(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """c and a message typed at once, in the log and the stand-up: the first letter went (6
+    runs in 20, a tester), the check-in form being opened by a worker the keys did not wait
+    for. They wait for it, as on the board."""
+    from pdca.screens.dialogs import CheckinModal
+    from pdca.screens.standup import StandupScreen
+
+    app = make_app(team_db(store, db_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        for view in ("4", "5"):
+            burst(app, view)
+            await settle_app(app, pilot)
+            if isinstance(app.screen, StandupScreen):
+                burst(app, "n")  # bob's turn: his first row names an action
+                await settle_app(app, pilot)
+            else:  # down to a check-in on open work (the log's first rows are #1's, done)
+                log = app.screen
+                assert isinstance(log, LogScreen)
+                while log.highlighted is None or log.highlighted.action_id == 1:
+                    await pilot.press("down")
+            burst(app, "c", *"k5-abcdef")
+            await settle_app(app, pilot)
+            form = app.screen
+            assert isinstance(form, CheckinModal), view
+            assert form.query_one("#message", Input).value == "k5-abcdef", view
+            burst(app, "escape")
+            await settle_app(app, pilot)
+
+
+async def test_text_typed_with_a_refused_c_in_the_log_is_not_run_as_keys(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """c on a done action's check-in in the log said so, and "1 user reports it" typed with
+    it ran 1 (the board), u (an undo), e (an edit of another card that took the rest): a
+    tester's. The text is dropped, as the board drops it."""
+    path = team_db(store, db_path)
+    for action in store.list_actions():
+        if action.done_at is None:
+            store.complete_action(action.id, "abandon", expected_version=action.version)
+    events_before = store.last_event_id()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        burst(app, "4")
+        await settle_app(app, pilot)
+        log = app.screen
+        assert isinstance(log, LogScreen) and log.highlighted is not None
+        burst(app, "c", *"1 user reports it")
+        await settle_app(app, pilot)
+        assert app.screen is log and app.current_mode == "log"
+        assert app.context.store.last_event_id() == events_before  # no undo, no edit
