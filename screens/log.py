@@ -220,6 +220,7 @@ class LogScreen(RowView):
         Kept away from the newest end (after ``G``), the same window is read again from its
         first check-in, so a change by someone else does not pull the view back up."""
         store = self.context.store
+        was_on = self.highlighted if keep else None
         wanted = max(PAGE, len(self.entries)) if keep else PAGE
         from_first = keep and not self.at_newest and bool(self.entries)
         # The oldest few pinned on top (none under a status filter); a file with a thousand
@@ -245,8 +246,21 @@ class LogScreen(RowView):
         self.entries = entries
         self.exhausted = len(entries) < wanted
         self.at_newest = not from_first
-        self._show_rows(keep)
+        self._show_rows(keep, self._index_of(was_on))
         self._describe()
+
+    def _index_of(self, item: LogEntry | Followup | None) -> int | None:
+        """Where ``item`` is now among the rows: the cursor stays on the row it was on as
+        new check-ins come in above it (it stayed at its place, and c opened a check-in on
+        the one slid under it, a tester). None when it is not among them any more."""
+        if item is None:
+            return None
+        due = self.due_shown
+        if isinstance(item, Followup):
+            return next((at for at, f in enumerate(due) if f.id == item.id), None)
+        found = (at for at, e in enumerate(self.entries) if (e.id, e.kind) == (item.id, item.kind))
+        at = next(found, None)
+        return None if at is None else len(due) + at
 
     def due_room(self) -> int:
         """How many follow-ups due are pinned: a third of the rows on screen, up to 20. All

@@ -553,3 +553,30 @@ async def test_a_check_in_the_lock_outwaited_is_kept_and_opens_again_as_typed(
         screen = app.screen
         assert isinstance(screen, LogScreen)
         assert screen.entries[0].message == "locked words"
+
+
+async def test_the_cursor_stays_on_its_check_in_as_new_ones_come_in_above(make_app, team) -> None:
+    """With a colleague checking in, the cursor stayed at its place on screen while the rows
+    slid under it, and c opened a check-in on another action (a tester on a busy file)."""
+    from pdca.db.models import CheckinDraft
+    from tests.conftest import open_as
+
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await settle_app(pilot.app, pilot)
+        log = app.screen
+        assert isinstance(log, LogScreen)
+        while log.highlighted is None or log.highlighted.action_id != 3:
+            await pilot.press("down")
+        chosen = log.highlighted
+        carol = open_as(team, "carol")
+        try:
+            for n in range(3):
+                carol.add_checkin(2, CheckinDraft(message=f"news {n}"))
+        finally:
+            carol.close()
+        app.check_for_changes()
+        await settle_app(pilot.app, pilot)
+        assert log.entries[0].message == "news 2"  # the new ones are in, above
+        assert log.highlighted == chosen
