@@ -6,10 +6,15 @@ arrived as esc, which closed an open form, then "]", "0", ";" and the rest as bo
 "u" in it undid a move (a tester). A person cannot type one: a string runs from ``ESC ]``,
 ``ESC P``, ``ESC _``, ``ESC ^`` or ``ESC X`` to BEL or ``ESC \\`` (ST).
 
-A string not ended within a read waits for the next read; one still not ended after
-``HOLD_SECONDS`` (say esc then "P", typed quickly over SSH) is passed on as it came, so the
-keys it held arrive, a little late. An ESC inside a string that does not begin ST ends it
-unfinished: what came so far is passed on as it came, and the new ESC is read afresh.
+A string not ended within a read waits for the next read; one that then gets nothing more
+for ``HOLD_SECONDS`` (say esc then "P", typed quickly over SSH) is passed on as it came, so
+the keys it held arrive, a little late. The wait counts from its last read: a long reply over
+a slow link, cut into many reads, went on as keys half-way (a retrial). One longer than
+``HOLD_LIMIT`` is no keys anyone typed: it is dropped, to its end (passed on, 70 000 letters
+of a clipboard reply ran as board keys, recorded a stand-up and quit, a retrial).
+
+An ESC inside a string that does not begin ST ends it unfinished: what came so far is passed
+on as it came, and the new ESC is read afresh.
 A read that ends on the ESC itself passes it on: it is most often the escape key, which
 must not wait twice (Textual's parser already waits to see what follows an ESC).
 """
@@ -33,13 +38,19 @@ class ControlStringFilter:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self.held = ""  # an unended control string, from its ESC
-        self._held_since = 0.0
+        self._held_since = 0.0  # when the held string last grew
+        self.dropping = False  # in a string too long to hold: dropped up to its end
 
     def __call__(self, data: str) -> str:
-        carried = bool(self.held)  # a string held from an earlier read starts this text
         text, self.held = self.held + data, ""
-        out: list[str] = []
         at = 0
+        if self.dropping:
+            at, ended = self._end_of_dropped(text)
+            if not ended:
+                self._held_since = self._clock()
+                return ""
+            self.dropping = False
+        out: list[str] = []
         while at < len(text):
             start = self._next_string(text, at)
             if start < 0:
@@ -53,23 +64,41 @@ class ControlStringFilter:
                 out.append(text[start:end])  # cut short by a new ESC: passed on as it came
                 at = end
             elif len(text) - start > HOLD_LIMIT:
-                out.append(text[start:])
+                self.dropping = True  # and the rest of it, as it comes
+                self.held = text[-1] if text.endswith(ESC) else ""  # ST's first half, kept
+                self._held_since = self._clock()
                 break
             else:
-                if not (carried and start == 0):  # a new string waits from now
-                    self._held_since = self._clock()
+                self._held_since = self._clock()  # the wait counts from its last read
                 self.held = text[start:]
                 break
         return "".join(out)
 
+    def _end_of_dropped(self, text: str) -> tuple[int, bool]:
+        """Where the string being dropped ends in ``text``, and whether it does."""
+        for at, char in enumerate(text):
+            if char == BEL:
+                return at + 1, True
+            if char == ESC and text[at + 1 : at + 2] == "\\":
+                return at + 2, True
+        self.held = ESC if text.endswith(ESC) else ""  # may be ST's first half
+        return len(text), False
+
     def stale(self) -> str:
-        """What was held too long for its end: to be passed on as it came (empty if none)."""
-        if self.held and self._clock() - self._held_since >= HOLD_SECONDS:
+        """What was held too long for its end: to be passed on as it came (empty if none).
+        A string being dropped that stopped coming ends there, dropped."""
+        if (self.held or self.dropping) and self._clock() - self._held_since >= HOLD_SECONDS:
+            if self.dropping:
+                self.dropping, self.held = False, ""
+                return ""
             return self.flush()
         return ""
 
     def flush(self) -> str:
         held, self.held, self._held_since = self.held, "", 0.0
+        if self.dropping:
+            self.dropping = False
+            return ""
         return held
 
     @staticmethod

@@ -97,3 +97,29 @@ def test_a_paste_after_a_dropped_reply_is_whole() -> None:
     found += list(parser.feed(""))
     assert [e.text for e in found if isinstance(e, events.Paste)] == ["x]y\x07z"]
     assert not [e for e in found if isinstance(e, events.Key)]
+
+
+def test_a_string_too_long_to_hold_is_dropped_to_its_end_not_run_as_keys() -> None:
+    """70 000 letters of a clipboard reply, pasted raw, ran as board keys: they recorded a
+    stand-up, undid it and quit (a retrial)."""
+    from pdca.tui.control_strings import HOLD_LIMIT
+
+    body = "QUFB" * (HOLD_LIMIT // 4 + 100)
+    chunks = ["a\x1b]52;c;"] + [body[at : at + 4096] for at in range(0, len(body), 4096)]
+    assert keys([*chunks, "\x1b", "\\u"]) == ["a", "u"]
+    assert keys([*chunks, "\x07j"]) == ["a", "j"]
+
+
+def test_a_reply_that_keeps_coming_slowly_is_held_from_its_last_read() -> None:
+    """A reply cut into reads 60 ms apart went on as keys once 0.3 s had passed since its
+    start (a retrial): the wait counts from the last read."""
+    clock = FakeClock()
+    parser = PasteSafeParser()
+    parser._control_filter = ControlStringFilter(clock)
+    found: list[events.Event] = list(parser.feed("\x1b]52;c;"))
+    for _ in range(10):
+        clock.now += HOLD_SECONDS / 2
+        found += list(parser.tick())
+        found += list(parser.feed("QUFB"))
+    found += list(parser.feed("\x07x")) + list(parser.feed(""))
+    assert [e.key for e in found if isinstance(e, events.Key)] == ["x"]
