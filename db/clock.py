@@ -66,8 +66,8 @@ def parse_given_time(text: str, field: str) -> datetime:
     or ``2026-12-04 05:00 EST`` as the app shows one. ``kpi record --at`` took the ISO form
     only, and refused the very form its DST refusal told a person to type (a reviewer)."""
     raw = text.strip()
-    if raw.upper().endswith(" UTC"):  # as the stand-up prints it (a tester's copy was refused)
-        raw = raw[:-4].strip() + "Z"
+    if raw.upper().endswith((" UTC", " GMT")):  # as the stand-up prints it (a tester's copy
+        raw = raw[:-4].strip() + "Z"  # was refused), and GMT, the same clock
     named = parse_named_local(raw, field)
     return named if named is not None else parse_timestamp(raw, field, local=True)
 
@@ -118,7 +118,8 @@ def parse_named_local(text: str, field: str) -> datetime | None:
                 field,
                 text,
                 f"names the zone {zone}, not this clock's ({ours}): give it with its offset"
-                f" from UTC (like {head.replace(' ', 'T')}+09:00) or in UTC (ending in Z)",
+                f" from UTC (like {head.replace(' ', 'T')}{_offset_of(zone, head)}) or in UTC"
+                " (ending in Z)",
             )
         return None
     naive = parse_timestamp(head, field, local=True, either_fold=True)
@@ -130,6 +131,31 @@ def parse_named_local(text: str, field: str) -> datetime | None:
         if named == zone:
             return moment.astimezone(UTC).replace(microsecond=0)
     raise InvalidInput(field, text, f"is not {zone} on this clock, which is {named} then")
+
+
+def _offset_of(zone: str, head: str) -> str:
+    """``+09:00``: the offset the zones called ``zone`` at that time have, when they agree
+    (CST is China's and America's); else ``+HH:MM``. An example of +09:00 for EST put a time
+    14 hours off (a retrial). Read only for a refusal: it looks through the zone database."""
+    from zoneinfo import ZoneInfo, available_timezones
+
+    try:
+        moment = datetime.fromisoformat(head.replace(" ", "T"))
+    except ValueError:
+        return "+HH:MM"
+    offsets = set()
+    for name in available_timezones():
+        try:
+            local = moment.replace(tzinfo=ZoneInfo(name))
+        except (OSError, ValueError):
+            continue
+        if local.tzname() == zone and (offset := local.utcoffset()) is not None:
+            offsets.add(offset)
+    if len(offsets) != 1:
+        return "+HH:MM"
+    minutes = int(offsets.pop().total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def _no_such_day(raw: str) -> bool:

@@ -232,6 +232,12 @@ def test_standup_markdown_text_json_and_recording(standardized, ok, js, cli, mon
             "pdca: since: '2026-11-23 08:00 JST' names the zone JST, not this clock's"
             " (EST/EDT): give it with its offset from UTC (like 2026-11-23T08:00+09:00)"
         ), tokyo.stderr
+        # with that zone's own offset (+09:00 was said for every zone, a retrial), and GMT
+        # is UTC's other name
+        berlin = cli("standup", "--since", "2026-11-23 08:00 CET")
+        assert "(like 2026-11-23T08:00+01:00)" in berlin.stderr, berlin.stderr
+        gmt = js("standup", "--since", "2026-11-23 08:00 GMT", "--format", "json")
+        assert gmt["since"] == "2026-11-23T08:00:00Z"
         summer = cli("standup", "--since", "2026-07-04 10:00 EST")
         assert summer.exit_code == 1 and "is not EST on this clock, which is EDT then" in (
             summer.stderr
