@@ -681,8 +681,10 @@ def as_utf_8(arguments: list[str]) -> list[str]:
 
 
 def argument_named(group: click.Group, arguments: list[str], text: str) -> str | None:
-    """The name of the command's argument that ``text`` fills (``title``), by click's own
-    parser, run without callbacks or checks; None when it cannot tell."""
+    """The name of the command's argument that ``text`` fills (``title``, ``id``: as its
+    usage line says it), or None when it cannot tell. The groups are read by click's own
+    parser (no callbacks, no checks); the command's words by their places, as typed: a
+    value its type would refuse (an id that is not a number) fills its place all the same."""
     try:
         context = group.make_context("pdca", list(arguments), resilient_parsing=True)
         command: click.Command = group
@@ -691,17 +693,38 @@ def argument_named(group: click.Group, arguments: list[str], text: str) -> str |
             found = command.get_command(context, rest[0])
             if found is None:
                 return None
-            context = found.make_context(rest[0], rest[1:], parent=context, resilient_parsing=True)
-            command = found
-            rest = [*getattr(context, "_protected_args", []), *context.args]
+            command, rest = found, rest[1:]
+            if isinstance(command, click.Group):
+                context = command.make_context(
+                    command.name, rest, parent=context, resilient_parsing=True
+                )
+                rest = [*getattr(context, "_protected_args", []), *context.args]
     except (click.ClickException, click.exceptions.Exit, ValueError, TypeError):
         return None
+    takes_a_value = {
+        name: not (param.is_flag or param.count)
+        for param in command.params
+        if isinstance(param, click.Option)
+        for name in (*param.opts, *param.secondary_opts)
+    }
+    places: list[str] = []
+    value_next = only_arguments = False
+    for word in rest:
+        if value_next:
+            value_next = False
+        elif not only_arguments and word == "--":
+            only_arguments = True
+        elif not only_arguments and word.startswith("-") and len(word) > 1:
+            value_next = "=" not in word and takes_a_value.get(word, False)
+        else:
+            places.append(word)
     for param in command.params:
-        value = context.params.get(param.name or "")
-        if isinstance(param, click.Argument) and text in (
-            value if isinstance(value, tuple | list) else (value,)
-        ):
-            return param.name
+        if not isinstance(param, click.Argument) or not places:
+            continue
+        taken = places if param.nargs == -1 else places[: param.nargs]
+        places = [] if param.nargs == -1 else places[param.nargs :]
+        if text in taken:
+            return param.human_readable_name.lower()
     return None
 
 

@@ -673,6 +673,9 @@ def test_an_option_value_that_is_not_utf8_is_named_by_its_option(
         ([b"kpi", b"add", b"N\xff", b"--unit", b"%"], "name"),
         ([b"add", b"--", b"\xff"], "title"),  # "--" ends the options: it names nothing
         ([b"edit", b"1", b"--title=\xff"], "--title"),
+        ([b"show", b"1\xff"], "id"),  # as the usage line says it, not "argument 2"
+        ([b"followup", b"1\xff", b"holding"], "id"),  # nor "action_text"
+        ([b"kpi", b"record", b"K", b"3\xff", b"--note", b"x"], "value"),
     ],
 )
 def test_an_argument_that_is_not_utf8_is_named_by_what_it_fills(
