@@ -125,6 +125,10 @@ def what_to_ask(path: Path, needs: str) -> str:
             return f"you own it, so run: chmod u+{bit} {shell_word(path)}"
         return "ask the team's admin"
     wanted = sum(letters[letter][1] for letter in bit)
+    # Its owner lacking it too (a file chmod-ed 0440): "g+w" left the owner locked out of
+    # their own file, 0460 (a retrial); both get it.
+    owner_bits = sum(letters[letter][0] for letter in bit)
+    who = "g" if info.st_mode & owner_bits == owner_bits else "ug"
     group_may = info.st_mode & wanted == wanted
     in_group = info.st_gid in os.getgroups() or info.st_gid == os.getegid()
     join = f"to be added to group {group_name(info.st_gid)}"
@@ -132,13 +136,13 @@ def what_to_ask(path: Path, needs: str) -> str:
         # A folder the team writes in: setgid too, so the files SQLite makes there take its
         # group (as ``pdca doctor`` asks; the write refusal said g+w, doctor g+ws).
         bit += "s"
-    grant = f"its owner {_user(info.st_uid)} to run: chmod g+{bit} {shell_word(path)}"
+    grant = f"its owner {_user(info.st_uid)} to run: chmod {who}+{bit} {shell_word(path)}"
     team = _team_of(path)
     if not in_group and team is not None and team != info.st_gid:
         # A file left with its maker's own group in the team's directory: the file is astray,
         # not the person (a directory without setgid gives new files their maker's group).
         regroup = f"chgrp {group_name(team)} {shell_word(path)}"
-        fix = f"{regroup} && chmod g+{bit} {shell_word(path)}" if not group_may else regroup
+        fix = f"{regroup} && chmod {who}+{bit} {shell_word(path)}" if not group_may else regroup
         return f"ask its owner {_user(info.st_uid)} to run: {fix}"
     if not in_group and _personal_group(info):
         # ann:ann 0644: joining ann's own group is no advice (a tester); the file wants a
@@ -147,7 +151,7 @@ def what_to_ask(path: Path, needs: str) -> str:
         name = group_name(shared[0]) if len(shared) == 1 else "GROUP"
         fix = f"chgrp {name} {shell_word(path)}"
         if not group_may:  # 0660 already lets the group in: its group is all that is wrong
-            fix += f" && chmod g+{bit} {shell_word(path)}"
+            fix += f" && chmod {who}+{bit} {shell_word(path)}"
         owner = _user(info.st_uid)
         if not shared:  # no group to give it yet: one to join first (a reviewer)
             return f"ask to be put in a group with {owner}, and {owner} to run: {fix}"
