@@ -432,7 +432,8 @@ def facts(detail: KpiDetail) -> Text:
     text.append(f"{STATUS_MARKS[row.status]} {STATUS_WORDS[row.status]}  ", style="bold")
     text.append(literal(kpi.name), style="bold")
     latest = "-" if kpi.latest_value is None else f"{number(kpi.latest_value)} {kpi.unit}"
-    text.append(f"  latest {literal(latest)}  target {number(kpi.target)}")
+    target = f"{number(kpi.target)} {kpi.unit}"  # in its unit, as the latest beside it
+    text.append(f"  latest {literal(latest)}  target {literal(target)}")
     text.append(f" by {kpi.target_date}" if kpi.target_date else "")
     better = "lower" if kpi.direction == "down" else "higher"
     text.append(f" ({better} is better)  {kpi.cadence}  {literal(kpi.perspective)}\n")
