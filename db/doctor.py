@@ -157,15 +157,15 @@ def _check_space(path: Path) -> Check:
     if free < SPACE_LOW:
         if free < FULL_BELOW:
             return Check(
-                "disk", False, f"{said}: the disk is full, every write is refused; free some"
+                "disk", False, f"{said}: the disk is full, every write is refused; free some space"
             )
-        return Check("disk", False, f"{said}: writes may be refused when it fills; free some")
+        return Check("disk", False, f"{said}: writes may be refused when it fills; free some space")
     if free < size:
         return Check(
             "disk",
             True,
             f"{said}, less than the database's {_megabytes(size)}: a backup, a restore or an"
-            " upgrade (each a whole copy) would not fit; free some",
+            " upgrade (each a whole copy) would not fit; free some space",
             warning=True,
         )
     return Check("disk", True, said)

@@ -203,7 +203,7 @@ def test_a_group_writable_file_in_a_folder_its_group_may_not_write_is_reported(
 @pytest.mark.parametrize(
     ("free", "ok", "warning", "said"),
     [
-        (3 * 4096, False, False, "the disk is full, every write is refused; free some"),
+        (3 * 4096, False, False, "the disk is full, every write is refused; free some space"),
         (30 * 4096, False, False, "writes may be refused when it fills; free some"),
         (300 * 4096, True, True, "less than the database's"),
         (10**6 * 4096, True, False, "4.1 GB free in"),
