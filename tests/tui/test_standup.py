@@ -646,3 +646,21 @@ async def test_enter_on_an_alert_waiting_opens_its_kpi_where_a_acknowledges_it(
         await settle_app(pilot.app, pilot)
         detail = app.screen
         assert isinstance(detail, KpiDetailScreen) and detail.kpi_name == "Resolution time"
+
+
+async def test_the_meetings_keys_are_in_the_footer_at_100_columns(make_app, team) -> None:
+    """At 100 columns the footer ended at "t Timer": c and r, what a stand-up is for, were
+    past its cut, found only under ? (a new lead)."""
+    app = make_app(team)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("5")
+        await settle_app(pilot.app, pilot)
+        shown = set()
+        for _ in range(20):
+            await pilot.pause()
+            shown = {
+                str(key.description) for key in app.screen.query("Footer FooterKey") if key.display
+            }
+            if shown:
+                break
+        assert {"Next person", "Check-in", "Record"} <= shown, shown
