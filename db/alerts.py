@@ -560,6 +560,21 @@ def _most_pressing(alert: Alert) -> tuple[bool, bool, bool, str, int]:
     return (not waiting, not pressing, alert.rule is not None, alert.raised_at, alert.id)
 
 
+def _closed(store: Store, alert: sqlite3.Row) -> InvalidInput:
+    """``alert 96 (Attrition) was closed at 2026-12-05 07:21 UTC: ...``: said as a person
+    reads it ("alert: '96' was closed at 2026-12-05T07:21:19Z" read oddly, a tester)."""
+    from pdca.db.dates import minute_utc
+
+    row = store.conn.execute("SELECT name FROM kpis WHERE id = ?", (alert["kpi_id"],)).fetchone()
+    named = f" ({row['name']})" if row is not None else ""
+    error = InvalidInput("alert", str(alert["id"]), "was closed")
+    error.args = (
+        f"alert {alert['id']}{named} was closed at {minute_utc(alert['closed_at'])}: nothing"
+        " waits for an acknowledgement",
+    )
+    return error
+
+
 def acknowledge(
     store: Store, alert_id: int, note: str, *, expected_version: int | None = None
 ) -> Alert:
@@ -579,11 +594,7 @@ def acknowledge(
             by, at = before["acknowledged_by"], before["acknowledged_at"]
             raise AlreadyAcknowledged(alert_id, by, at)
         if before["closed_at"] is not None:  # it was written, and waited for by nobody
-            raise InvalidInput(
-                "alert",
-                str(alert_id),
-                f"was closed at {before['closed_at']}: nothing waits for an acknowledgement",
-            )
+            raise _closed(store, before)
         if expected_version is not None and before["version"] != expected_version:
             raise store.conflict("alert", before)  # names a restore since, if one came
         joined = store.conn.execute(_SELECT + " WHERE a.id = ?", (alert_id,)).fetchone()
