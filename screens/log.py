@@ -450,8 +450,8 @@ class LogScreen(RowView):
         if item is None:
             self.notify("no check-in here to follow", severity="warning")
             services(self.app).drop_typed_text()
-        else:  # a read-only file is said by the flow
-            self.checkin_flow(item.action_id)
+        else:  # a read-only file is said by the flow; the keys typed with c wait for it
+            services(self.app).hold_keys(until=self.checkin_flow(item.action_id))
 
     # Not exclusive: the next c (or f) would cancel this one while its save waits on a lock,
     # and what was typed went, unkept (a retrial). A "flow", as the board's: the keys typed
@@ -477,7 +477,7 @@ class LogScreen(RowView):
             self.notify("no follow-up due here: due ones are listed on top", severity="warning")
             services(self.app).drop_typed_text()
         elif self._writable():
-            self.followup_flow(target)
+            services(self.app).hold_keys(until=self.followup_flow(target))
 
     # Not exclusive: the next c (or f) would cancel this one while its save waits on a lock,
     # and what was typed went, unkept (a retrial). A "flow", as the board's: the keys typed

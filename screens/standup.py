@@ -618,8 +618,8 @@ class StandupScreen(RowView):
         if action_id is None:
             self.notify("no action on this row: c checks in on the action a row names")
             services(self.app).drop_typed_text()  # the message typed with c: not keys here
-        else:
-            self.checkin_flow(action_id)
+        else:  # the keys typed with c wait for it
+            services(self.app).hold_keys(until=self.checkin_flow(action_id))
 
     # Not exclusive: the next c (or f) would cancel this one while its save waits on a lock,
     # and what was typed went, unkept (a retrial). A "flow": the keys typed with c wait for
