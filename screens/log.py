@@ -462,7 +462,7 @@ class LogScreen(RowView):
         from pdca.screens.checkin_elsewhere import check_in_elsewhere
 
         if await check_in_elsewhere(self, action_id):
-            self.load()
+            self.reload()  # the cursor stays on its row: it went to the top (a retrial)
 
     def action_record_followup(self) -> None:
         item = self.highlighted
@@ -512,7 +512,7 @@ class LogScreen(RowView):
         # was typed for it and refused (a tester).
         if why := self._recorded_or_gone(item):
             self.notify(f"{why}: nothing to record", severity="warning", timeout=10, markup=False)
-            self.load()
+            self.reload()
             return
         # Its own words, as the command line's -m takes them: why it slipped is what the
         # next cycle's Plan starts from (the app had only pdca's stock words).
@@ -553,7 +553,7 @@ class LogScreen(RowView):
                     timeout=20,
                     markup=False,
                 )
-                self.load()
+                self.reload()
                 return
             # The words typed are kept for the next f on it, as a check-in's are (a file busy
             # for 10 s lost them, a reviewer).
@@ -565,7 +565,7 @@ class LogScreen(RowView):
                     " record it again"
                 )
             self.notify(str(error), severity="error", timeout=6)
-            self.load()
+            self.reload()
             return
         finally:
             self.context.saving.discard(("followup", item.id))
@@ -576,7 +576,7 @@ class LogScreen(RowView):
             self.notify(f"#{nxt.id} opened in Plan{owner}: cycle {nxt.cycle}")
         else:
             self.notify(f"#{item.action_id}: holding")
-        self.load()
+        self.reload()
 
     def _recorded_or_gone(self, item: Followup, error: PdcaError | None = None) -> str | None:
         """Why no f will take a note for the follow-up a write was refused for (recorded

@@ -181,6 +181,8 @@ class DigestRows(Sequence[Row]):
         for i in digest.items:
             changes.setdefault(i.person or UNOWNED, []).append(i)
         self.entries: list[tuple[str, Any]] = []
+        # What each row is, to find it again in the rows of a later read (``row_of``)
+        self.keys: list[tuple[Any, ...]] = []
         # As wide as the longest login, up to a limit: at 12 cells, abcdefghijkl and
         # abcdefghijklmnopqrs1 were one "abcdefghij…" at any width (testers).
         longest = max((cell_len(literal(who)) for who in digest.people), default=0)
@@ -195,16 +197,22 @@ class DigestRows(Sequence[Row]):
             total = sum(digest.counts(who).values())
             if person is None:
                 self.entries.append(("person", (who, len(theirs) + more + followups, total)))
+                self.keys.append(("person", who))
             self.entries += [("standing", s) for s in theirs]
+            self.keys += [("standing", s.kind, s.action_id, s.title, s.person) for s in theirs]
             if more:
                 self.board_of[len(self.entries)] = who
                 self.entries.append(("more", more))
+                self.keys.append(("more", who))
             if followups:
                 self.entries.append(("more-followups", followups))
+                self.keys.append(("more-followups", who))
             self.entries += [("change", i) for i in news]
+            self.keys += [("change", i.at, i.kind, i.action_id, i.actor, i.detail) for i in news]
             if total > len(news):
                 self.more_of[len(self.entries)] = who
                 self.entries.append(("more-changes", total - len(news)))
+                self.keys.append(("more-changes", who))
         self.targets: list[int | None] = [
             entry.action_id if kind in ("standing", "change") else None
             for kind, entry in self.entries
@@ -220,6 +228,13 @@ class DigestRows(Sequence[Row]):
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def row_of(self, key: tuple[Any, ...] | None) -> int | None:
+        """Where the row ``key`` names is among these rows, or None."""
+        try:
+            return self.keys.index(key) if key is not None else None
+        except ValueError:
+            return None
 
     def __getitem__(self, index: int) -> Row:  # type: ignore[override]
         row = self._built.get(index)
@@ -279,6 +294,7 @@ class StandupScreen(RowView):
         self.more_rows: dict[int, str] = {}  # the rows that read a person's next changes
         self.board_rows: dict[int, str] = {}  # the rows that open a person's board
         self.kpi_rows: dict[int, str] = {}  # the alert rows: their KPI's detail
+        self.rows: DigestRows | None = None  # those shown
         self.extra: dict[str, list[DigestItem]] = {}  # changes read on demand, by person
         self.early_steps: list[int] = []  # n/p pressed before a digest was in
         self.recording = False  # r's question is open or its write is on its way
@@ -366,7 +382,9 @@ class StandupScreen(RowView):
             self.notify(str(error), severity="error")
         if self.person_index is not None and self.person_index >= len(digest.people):
             self.person_index = None
-        self.show(0 if first else None)  # a read again (someone changed the file) keeps the row
+        # A read again (someone changed the file) keeps the row, not its place: a row added
+        # above slid another under the cursor, and c opened a check-in on that one (a retrial).
+        self.show(0 if first else None, keep=self._row_key())
         steps, self.early_steps = self.early_steps, []
         for step in steps:
             self.action_step(step)
@@ -382,13 +400,27 @@ class StandupScreen(RowView):
         if self.digest is not None:
             self.show(self.query_one(RowList).cursor)
 
-    def show(self, cursor: int | None = 0) -> DigestRows | None:
+    def _row_key(self) -> tuple[Any, ...] | None:
+        """What the highlighted row is, as ``DigestRows.keys`` names it."""
+        rows = self.rows
+        at = self.query_one(RowList).cursor
+        return rows.keys[at] if rows is not None and 0 <= at < len(rows.keys) else None
+
+    def show(
+        self, cursor: int | None = 0, keep: tuple[Any, ...] | None = None
+    ) -> DigestRows | None:
+        """The rows of the digest for the person shown, the cursor at ``cursor`` (None: where
+        it is), or on the row ``keep`` names when it is still there."""
         digest = self.digest
         if digest is None:
             return None
         person = self.person
         listed = self.query_one(RowList).scrollable_content_region.width  # 0 before layout
         rows = DigestRows(digest, person, self.extra, listed or self.app.size.width - 2)
+        self.rows = rows
+        found = rows.row_of(keep)
+        if found is not None:
+            cursor = found
         self.targets = rows.targets
         self.more_rows = rows.more_of
         self.board_rows = rows.board_of

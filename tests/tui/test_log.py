@@ -580,3 +580,25 @@ async def test_the_cursor_stays_on_its_check_in_as_new_ones_come_in_above(make_a
         await settle_app(pilot.app, pilot)
         assert log.entries[0].message == "news 2"  # the new ones are in, above
         assert log.highlighted == chosen
+
+
+async def test_the_cursor_stays_on_its_row_after_ones_own_check_in(make_app, team) -> None:
+    """A check-in saved from the log threw the cursor to the top row (a retrial)."""
+    from pdca.screens.dialogs import CheckinModal
+
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await settle_app(pilot.app, pilot)
+        log = app.screen
+        assert isinstance(log, LogScreen)
+        while log.highlighted is None or log.highlighted.action_id != 3:
+            await pilot.press("down")
+        chosen = log.highlighted
+        await pilot.press("c")
+        await settle_app(pilot.app, pilot)
+        assert isinstance(app.screen, CheckinModal)
+        await pilot.press(*"on track", "ctrl+s")
+        await settle_app(pilot.app, pilot)
+        assert log.entries[0].message == "on track"  # saved, and listed above
+        assert log.highlighted == chosen

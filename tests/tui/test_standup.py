@@ -664,3 +664,29 @@ async def test_the_meetings_keys_are_in_the_footer_at_100_columns(make_app, team
             if shown:
                 break
         assert {"Next person", "Check-in", "Record"} <= shown, shown
+
+
+async def test_the_cursor_stays_on_its_row_when_a_row_is_added_above_it(
+    make_app, team, store: Store
+) -> None:
+    """A colleague's new action for someone listed above: the cursor kept its place, the rows
+    slid under it, and c opened a check-in on another action (a retrial)."""
+    from pdca.db.models import ActionDraft
+    from pdca.widgets.row_list import RowList
+
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await settle_app(pilot.app, pilot)
+        screen = app.screen
+        assert isinstance(screen, StandupScreen)
+        rows = screen.query_one(RowList)
+        last = max(at for at, target in enumerate(screen.targets) if target == 3)  # carol's
+        rows.set_cursor(last)
+        chosen = "".join(text for text, _ in rows.rows[last])
+        store.add_action(ActionDraft(title="Late one", owner="bob", due="2026-11-01"))
+        app.check_for_changes()
+        await settle_app(pilot.app, pilot)
+        assert screen.targets.index(4) < last  # bob's new late one came above it
+        assert "".join(text for text, _ in rows.rows[rows.cursor]) == chosen
+        assert rows.cursor > last
