@@ -136,13 +136,15 @@ def what_to_ask(path: Path, needs: str) -> str:
         # A folder the team writes in: setgid too, so the files SQLite makes there take its
         # group (as ``pdca doctor`` asks; the write refusal said g+w, doctor g+ws).
         bit += "s"
-    grant = f"its owner {_user(info.st_uid)} to run: chmod {who}+{bit} {shell_word(path)}"
+    grant = f"its owner {_user(info.st_uid)} to run: chmod {_spec(who, bit)} {shell_word(path)}"
     team = _team_of(path)
     if not in_group and team is not None and team != info.st_gid:
         # A file left with its maker's own group in the team's directory: the file is astray,
         # not the person (a directory without setgid gives new files their maker's group).
         regroup = f"chgrp {group_name(team)} {shell_word(path)}"
-        fix = f"{regroup} && chmod {who}+{bit} {shell_word(path)}" if not group_may else regroup
+        fix = (
+            f"{regroup} && chmod {_spec(who, bit)} {shell_word(path)}" if not group_may else regroup
+        )
         return f"ask its owner {_user(info.st_uid)} to run: {fix}"
     if not in_group and _personal_group(info):
         # ann:ann 0644: joining ann's own group is no advice (a tester); the file wants a
@@ -151,7 +153,7 @@ def what_to_ask(path: Path, needs: str) -> str:
         name = group_name(shared[0]) if len(shared) == 1 else "GROUP"
         fix = f"chgrp {name} {shell_word(path)}"
         if not group_may:  # 0660 already lets the group in: its group is all that is wrong
-            fix += f" && chmod {who}+{bit} {shell_word(path)}"
+            fix += f" && chmod {_spec(who, bit)} {shell_word(path)}"
         owner = _user(info.st_uid)
         if not shared:  # no group to give it yet: one to join first (a reviewer)
             return f"ask to be put in a group with {owner}, and {owner} to run: {fix}"
@@ -164,6 +166,14 @@ def what_to_ask(path: Path, needs: str) -> str:
     if not group_may:
         return f"ask {grant}"
     return "ask the team's admin"
+
+
+def _spec(who: str, bits: str) -> str:
+    """``g+ws``, ``ug+w``; the setgid bit for the group alone: ``ug+ws`` set setuid on a
+    folder too (a reviewer), so ``ug+w,g+s``."""
+    if "s" in bits and who != "g":
+        return f"{who}+{bits.replace('s', '')},g+s"
+    return f"{who}+{bits}"
 
 
 def write_advice(path: Path) -> str:

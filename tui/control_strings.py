@@ -61,7 +61,8 @@ class ControlStringFilter:
             if ended:
                 at = end  # the whole string dropped
             elif end < len(text):
-                out.append(text[start:end])  # cut short by a new ESC: passed on as it came
+                if end - start <= HOLD_LIMIT:  # too long for keys anyone typed: dropped
+                    out.append(text[start:end])  # cut short by a new ESC: passed on as it came
                 at = end
             elif len(text) - start > HOLD_LIMIT:
                 self.dropping = True  # and the rest of it, as it comes

@@ -227,3 +227,17 @@ def test_a_file_and_its_folder_both_closed_are_asked_for_at_once(
         f" beside it in {folder}: ask its owner ann to run: chgrp team {folder}"
         f" && chmod g+ws {folder}"
     )
+
+
+def test_the_setgid_bit_is_asked_for_the_group_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder its owner may not write either: "chmod ug+ws" set setuid on it too (a
+    reviewer); the group's setgid is asked for alone."""
+    nobody = pwd.getpwnam("nobody")
+    folder = tmp_path / "team"
+    folder.mkdir()
+    os.chown(folder, nobody.pw_uid, SOMEONE)
+    folder.chmod(0o550)
+    _run_as(monkeypatch, SOMEONE + 1, [SOMEONE])
+    assert what_to_ask(folder, "write") == f"ask its owner nobody to run: chmod ug+w,g+s {folder}"

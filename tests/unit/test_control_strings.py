@@ -123,3 +123,12 @@ def test_a_reply_that_keeps_coming_slowly_is_held_from_its_last_read() -> None:
         found += list(parser.feed("QUFB"))
     found += list(parser.feed("\x07x")) + list(parser.feed(""))
     assert [e.key for e in found if isinstance(e, events.Key)] == ["x"]
+
+
+def test_a_string_too_long_cut_short_by_a_new_esc_is_dropped_not_passed_on() -> None:
+    """The length was looked at only for a string still waiting: one cut short by an arrow
+    key went on whole, 80 000 letters of it as keys (a reviewer)."""
+    from pdca.tui.control_strings import HOLD_LIMIT
+
+    body = "QUFB" * (HOLD_LIMIT // 4 + 100)
+    assert keys([f"a\x1b]52;c;{body}\x1b[Ax"]) == ["a", "up", "x"]
