@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from pdca.db import kpis, xmr
+from pdca.db import alerts, kpis, xmr
 from pdca.db.errors import PdcaError, shell_word
 from pdca.db.kpi_rules import CHANGE_WINDOW_DAYS, parse_time, verdict_words
 from pdca.db.models import KpiDetail, number_problem
@@ -73,9 +73,12 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
     KpiDetailScreen #kpi-changes { height: auto; padding: 0 1; }
     """
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, for_person: str | None = None) -> None:
+        """``for_person``: opened from a stand-up row of an alert waiting for them: ``a``
+        takes theirs (it took the one waiting for someone else, a retrial)."""
         super().__init__()
         self.kpi_name = name
+        self.for_person = for_person
         self.detail: KpiDetail | None = None
         self.gone = False  # removed since it was opened (said once)
         # What the chart draws, for the legend under it: (marker, colour, label).
@@ -124,7 +127,9 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
     def show(self, detail: KpiDetail) -> None:
         self.detail = detail
         self.kpi_name = detail.row.kpi.name
-        self.query_one("#kpi-facts", Static).update(facts(detail))
+        self.query_one("#kpi-facts", Static).update(
+            facts(detail, self.for_person or context_of(self.app).store.actor)
+        )
         self.query_one("#kpi-changes", Static).update(changes(detail))
         self.draw_chart(detail)
 
@@ -426,8 +431,18 @@ def runs(points: list[tuple[float, float]], gap: float) -> list[list[tuple[float
     return found
 
 
-def facts(detail: KpiDetail) -> Text:
+def taken_by_a(detail: KpiDetail, person: str | None) -> int | None:
+    """The alert ``a`` acknowledges (``alerts.most_pressing_open``, from what was read): the
+    most pressing one waiting for ``person``, else the most pressing open one."""
+    open_now = alerts.most_pressing_first([a for a in detail.alerts if not a.closed_at])
+    theirs = [a for a in open_now if a.acknowledged_at is None and a.assignee == person]
+    chosen = theirs[0] if theirs else open_now[0] if open_now else None
+    return None if chosen is None else chosen.id
+
+
+def facts(detail: KpiDetail, person: str | None = None) -> Text:
     row, kpi = detail.row, detail.row.kpi
+    taken = taken_by_a(detail, person)
     text = Text()
     text.append(f"{STATUS_MARKS[row.status]} {STATUS_WORDS[row.status]}  ", style="bold")
     text.append(literal(kpi.name), style="bold")
@@ -460,9 +475,10 @@ def facts(detail: KpiDetail) -> Text:
         if alert.acknowledged_at is None:
             late = "  OVERDUE" if alert.overdue else ""
             rule = f" ({literal(alert.rule_text)})" if alert.rule_text else ""
+            takes = "  (a acknowledges)" if taken in (None, alert.id) else ""
             text.append(
                 f"⚑ alert {alert.id}{rule}: waiting for {literal(alert.assignee)} to "
-                f"acknowledge by {short_time(alert.ack_due)}{late}  (a acknowledges)",
+                f"acknowledge by {short_time(alert.ack_due)}{late}{takes}",
                 style="bold",
             )
         else:
@@ -481,10 +497,12 @@ def facts(detail: KpiDetail) -> Text:
             text.append(f"\n  also alert {other.id}{rule}: acknowledged by {by}")
             continue
         late = "  OVERDUE" if other.overdue else ""
+        # a takes the KPI's most pressing alert as it stands (or the one waiting for whom
+        # the screen was opened for): this one, after the first, or this one now
+        takes = "a acknowledges" if other.id == taken else "a, once the one above is acknowledged"
         text.append(
-            # a takes the KPI's most pressing alert as it stands: this one, after the first
             f"\n  also alert {other.id}{rule}: waiting for {literal(other.assignee)} by"
-            f" {short_time(other.ack_due)}{late}  (a, once the one above is acknowledged)"
+            f" {short_time(other.ack_due)}{late}  ({takes})"
         )
     return text
 

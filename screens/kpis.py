@@ -83,7 +83,11 @@ class AcknowledgesAlerts:
                 alert = (
                     alerts.get_alert(context.store, kept[0])
                     if kept
-                    else alerts.most_pressing_open(context.store, row.kpi.id, context.store.actor)
+                    else alerts.most_pressing_open(
+                        context.store,
+                        row.kpi.id,
+                        getattr(self, "for_person", None) or context.store.actor,
+                    )
                 )
             elif alert is not None:
                 alert = alerts.get_alert(context.store, alert.id)

@@ -513,6 +513,16 @@ def test_a_kpis_late_alert_is_the_one_shown_and_its_other_open_one_is_named(
     threshold = [a for a in alerts.list_alerts(store) if a.rule is None][0]
     assert f"⚑ alert {shown.id} (a reading above the upper natural limit): waiting for bob" in said
     assert f"also alert {threshold.id} (threshold): waiting for alice by" in said
+    # Opened for alice (her stand-up row), a takes hers, and the screen says so: it took
+    # bob's, the first shown (a retrial)
+    detail = kpis.kpi_detail(store, KPI)
+    for_alice = facts(detail, "alice").plain
+    assert "(threshold): waiting for alice by" in for_alice
+    assert for_alice.count("(a acknowledges)") == 1
+    assert for_alice.index("(a acknowledges)") > for_alice.index(f"also alert {threshold.id}")
+    assert "once the one above" not in for_alice
+    for_bob = facts(detail, "bob").plain
+    assert for_bob.index("(a acknowledges)") < for_bob.index(f"also alert {threshold.id}")
     # Both acknowledged and still open: both named, not only the one the KPI shows first.
     store.conn.execute(
         "UPDATE alerts SET acknowledged_at = '2026-11-23T08:00:00Z', acknowledged_by = assignee"
@@ -878,3 +888,27 @@ async def test_the_detail_says_the_target_in_its_unit(make_app, kpi_db: Path) ->
         await pilot.pause()
         assert detail.detail is not None
         assert "latest 36 h  target 24 h" in facts(detail.detail).plain
+
+
+async def test_the_detail_opened_for_someone_acknowledges_the_alert_waiting_for_them(
+    make_app, kpi_db: Path, store: Store
+) -> None:
+    """From the stand-up, enter on the alert waiting for alice opened the KPI, and a there
+    took the one waiting for bob, the most pressing (a retrial)."""
+    from pdca.screens.dialogs.ack import AckModal
+    from pdca.screens.kpi_detail import KpiDetailScreen
+
+    store.conn.execute(
+        "INSERT INTO alerts (kpi_id, reading_id, raised_at, assignee, ack_due, rule, rule_text)"
+        " VALUES (1, 4, '2026-11-22T08:30:00Z', 'bob', '2026-11-23T08:30:00Z', 'we1',"
+        " 'a reading above the upper natural limit')"
+    )
+    mine = [a for a in alerts.list_alerts(store) if a.assignee == "alice"][0]
+    assert alerts.most_pressing_open(store, 1).assignee == "bob"  # the first, for anyone else
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(KpiDetailScreen(KPI, for_person="alice"))
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AckModal) and app.screen.alert.id == mine.id
