@@ -499,7 +499,13 @@ def facts(detail: KpiDetail, person: str | None = None) -> Text:
         late = "  OVERDUE" if other.overdue else ""
         # a takes the KPI's most pressing alert as it stands (or the one waiting for whom
         # the screen was opened for): this one, after the first, or this one now
-        takes = "a acknowledges" if other.id == taken else "a, once the one above is acknowledged"
+        takes = (
+            "a acknowledges"
+            if other.id == taken
+            else "a, once the one above is acknowledged"
+            if taken == (alert.id if alert else None)
+            else "a, in its turn"
+        )
         text.append(
             f"\n  also alert {other.id}{rule}: waiting for {literal(other.assignee)} by"
             f" {short_time(other.ack_due)}{late}  ({takes})"

@@ -199,7 +199,10 @@ class DigestRows(Sequence[Row]):
                 self.entries.append(("person", (who, len(theirs) + more + followups, total)))
                 self.keys.append(("person", who))
             self.entries += [("standing", s) for s in theirs]
-            self.keys += [("standing", s.kind, s.action_id, s.title, s.person) for s in theirs]
+            # with its words: two alerts of one KPI for one person were one row to find again
+            self.keys += [
+                ("standing", s.kind, s.action_id, s.title, s.person, s.detail) for s in theirs
+            ]
             if more:
                 self.board_of[len(self.entries)] = who
                 self.entries.append(("more", more))

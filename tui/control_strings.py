@@ -6,15 +6,15 @@ arrived as esc, which closed an open form, then "]", "0", ";" and the rest as bo
 "u" in it undid a move (a tester). A person cannot type one: a string runs from ``ESC ]``,
 ``ESC P``, ``ESC _``, ``ESC ^`` or ``ESC X`` to BEL or ``ESC \\`` (ST).
 
-A string not ended within a read waits for the next read; one that then gets nothing more
-for ``HOLD_SECONDS`` (say esc then "P", typed quickly over SSH) is passed on as it came, so
-the keys it held arrive, a little late. The wait counts from its last read: a long reply over
-a slow link, cut into many reads, went on as keys half-way (a retrial). One longer than
-``HOLD_LIMIT`` is no keys anyone typed: it is dropped, to its end (passed on, 70 000 letters
-of a clipboard reply ran as board keys, recorded a stand-up and quit, a retrial).
+A string not ended within a read waits for the next read, its wait counted from its last
+read (a long reply over a slow link, cut into many reads, went on as keys half-way: a
+retrial). One that then gets nothing more for ``HOLD_SECONDS``, or that a new ESC cuts short,
+is not keys either, and is dropped: passed on, "ESC ] 0 ; x q" closed an open form and its q
+quit the app (a retrial). All but the introducer alone, ``ESC P`` with nothing after it: that
+is esc then "P", typed quickly over SSH, and goes on as the two keys, a little late. One
+longer than ``HOLD_LIMIT`` is dropped to its end as it comes (70 000 letters of a clipboard
+reply had run as board keys, recorded a stand-up and quit, a retrial).
 
-An ESC inside a string that does not begin ST ends it unfinished: what came so far is passed
-on as it came, and the new ESC is read afresh.
 A read that ends on the ESC itself passes it on: it is most often the escape key, which
 must not wait twice (Textual's parser already waits to see what follows an ESC).
 """
@@ -61,8 +61,7 @@ class ControlStringFilter:
             if ended:
                 at = end  # the whole string dropped
             elif end < len(text):
-                if end - start <= HOLD_LIMIT:  # too long for keys anyone typed: dropped
-                    out.append(text[start:end])  # cut short by a new ESC: passed on as it came
+                out.append(_unended(text[start:end]))  # cut short by a new ESC
                 at = end
             elif len(text) - start > HOLD_LIMIT:
                 self.dropping = True  # and the rest of it, as it comes
@@ -100,7 +99,7 @@ class ControlStringFilter:
         if self.dropping:
             self.dropping = False
             return ""
-        return held
+        return _unended(held)
 
     @staticmethod
     def _next_string(text: str, at: int) -> int:
@@ -128,3 +127,9 @@ class ControlStringFilter:
                 return at, False
             at += 1
         return len(text), False
+
+
+def _unended(string: str) -> str:
+    """What of a string that did not end (cut short, or nothing more came) goes on as keys:
+    the introducer alone (esc then "P", typed quickly), else nothing."""
+    return string if len(string) <= len(ESC) + 1 else ""

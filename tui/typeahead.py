@@ -192,7 +192,11 @@ class KeyHold:
         on unless a hold has begun since it was posted."""
         if not isinstance(event, events.Key | events.Paste) or event.is_forwarded:
             return False
-        if id(event) not in self._replays and self._dropped(event):
+        # Behind held keys, a key waits its turn to be judged: an enter typed after them ended
+        # the dropping before they were replayed, and they ran as keys ("cfirst message" then
+        # enter: f opened a follow-up and s answered it, a retrial).
+        waiting = self._hold is not None or bool(self._backlog) or bool(self._replays)
+        if id(event) not in self._replays and not waiting and self._dropped(event):
             return True
         again = self._replays.pop(id(event), None)
         replayed = again is not None
@@ -290,11 +294,15 @@ class KeyHold:
             hold.key is not None
             and hold.key._stop_propagation
             and not isinstance(hold.focused, Input)
+            and not hold.opening
         ):
             # A widget took the key itself (a newline in a text area): no binding. Not an
             # Input's enter, which comes back up for the app once the field has it: taken
             # for done before that, the keys after it went into the field (a tester's
             # "/slo enter j c" filtered for "slojc" while the board was busy starting).
+            # Not a key whose binding asked for the hold (``hold``): a binding's key is stopped
+            # too, and its flow's keys went on before the flow had said no (the log's c and
+            # "first message": f opened a follow-up and s answered it, a retrial).
             return True
         if hold.key is not None:
             return False

@@ -478,3 +478,42 @@ async def test_text_typed_with_a_refused_c_in_the_log_is_not_run_as_keys(
         await settle_app(app, pilot)
         assert app.screen is log and app.current_mode == "log"
         assert app.context.store.last_event_id() == events_before  # no undo, no edit
+
+
+def test_a_key_whose_binding_asked_for_the_hold_keeps_it_though_the_key_was_stopped() -> None:
+    """A binding's key is stopped as a key a widget took is: the log's c asked the keys to
+    wait for its flow, and they went on before it had said no ("cfirst message": f opened a
+    follow-up, s answered it, a retrial)."""
+    from pdca.tui.typeahead import _Hold
+
+    key = events.Key("c", "c")
+    key.stop()
+    asked = _Hold(None, None, 0.0, key=key, opening=True)
+    assert KeyHold._ready(asked, None, None, 0.0) is False  # it waits for the key's binding
+    taken = _Hold(None, None, 0.0, key=key)
+    assert KeyHold._ready(taken, None, None, 0.0) is True  # a widget took it: no binding
+
+
+def test_an_enter_after_held_text_is_judged_after_it_not_before() -> None:
+    """ "cfirst message" held for the log's c, which said no (the text to drop), then an
+    enter in the next read: judged on arrival, it ended the dropping before the held text
+    was replayed, and f opened a follow-up that s answered (a retrial)."""
+    from pdca.tui.typeahead import _Hold
+
+    class FakeApp:
+        def __init__(self) -> None:
+            self.posted: list[events.Event] = []
+            self.workers: list[object] = []
+
+        def post_message(self, message: events.Event) -> None:
+            self.posted.append(message)
+
+    app = FakeApp()
+    hold = KeyHold(app)  # type: ignore[arg-type]
+    hold._hold = _Hold(None, None, 0.0, opening=True)  # c's flow is on its way
+    for key in "first":
+        assert hold.take(events.Key(key, key))
+    hold.drop_text()  # the flow said no
+    assert hold.take(events.Key("enter", "\r"))  # the next read: behind the held ones
+    hold.release()  # the flow ended
+    assert app.posted == []  # all of it dropped, the enter too

@@ -76,19 +76,32 @@ def test_keys_around_strings_cut_into_any_reads_arrive_alone_in_order(
     assert keys(chunks) == keys(["".join(typed)])
 
 
-def test_esc_then_p_typed_quickly_arrives_once_held_too_long() -> None:
+def held_then_stale(text: str) -> list[str]:
+    """The keys of ``text`` read alone, once nothing more came for ``HOLD_SECONDS``."""
     clock = FakeClock()
     parser = PasteSafeParser()
     parser._control_filter = ControlStringFilter(clock)
-    assert list(parser.feed("\x1bPab")) == []  # may be a string's start: held
-    assert [e.key for e in parser.tick() if isinstance(e, events.Key)] == []
+    found = list(parser.feed(text)) + list(parser.tick())
+    assert [e for e in found if isinstance(e, events.Key)] == []  # held, nothing yet
     clock.now += HOLD_SECONDS
-    found = list(parser.tick()) + list(parser.feed(""))
-    assert [e.key for e in found if isinstance(e, events.Key)] == ["escape", "P", "a", "b"]
+    found += list(parser.tick()) + list(parser.feed(""))
+    return [e.key for e in found if isinstance(e, events.Key)]
 
 
-def test_a_string_cut_short_by_a_new_esc_is_passed_on_as_it_came() -> None:
-    assert keys(["\x1b]ab\x1b[Ac"]) == keys(["\x1b]ab"]) + ["up", "c"]
+def test_esc_then_p_typed_quickly_arrives_once_held_too_long() -> None:
+    assert held_then_stale("\x1bP") == ["escape", "P"]
+
+
+def test_a_string_that_does_not_end_is_dropped_not_run_as_keys() -> None:
+    """Passed on as it came, "ESC ] 0 ; x 5 n q" closed an open form, and 5 opened the
+    stand-up, n stepped on and q quit the app (a retrial)."""
+    assert held_then_stale("\x1b]0;x5nq") == []
+    assert held_then_stale("\x1bPab") == []  # esc, P and more within 0.3 s: read as one
+
+
+def test_a_string_cut_short_by_a_new_esc_is_dropped_and_the_rest_read() -> None:
+    assert keys(["\x1b]0;x5nq\x1b[A"]) == ["up"]
+    assert keys(["\x1b]0;x\x1b[A5"]) == ["up", "5"]
 
 
 def test_a_paste_after_a_dropped_reply_is_whole() -> None:
