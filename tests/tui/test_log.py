@@ -555,6 +555,17 @@ async def test_a_check_in_the_lock_outwaited_is_kept_and_opens_again_as_typed(
         assert screen.entries[0].message == "locked words"
 
 
+async def _on_a_check_in_on_3(pilot):  # type: ignore[no-untyped-def]
+    """The log (4), the cursor down to carol's check-in on #3: the log and that row."""
+    await pilot.press("4")
+    await settle_app(pilot.app, pilot)
+    log = pilot.app.screen
+    assert isinstance(log, LogScreen)
+    while log.highlighted is None or log.highlighted.action_id != 3:
+        await pilot.press("down")
+    return log, log.highlighted
+
+
 async def test_the_cursor_stays_on_its_check_in_as_new_ones_come_in_above(make_app, team) -> None:
     """With a colleague checking in, the cursor stayed at its place on screen while the rows
     slid under it, and c opened a check-in on another action (a tester on a busy file)."""
@@ -563,13 +574,7 @@ async def test_the_cursor_stays_on_its_check_in_as_new_ones_come_in_above(make_a
 
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("4")
-        await settle_app(pilot.app, pilot)
-        log = app.screen
-        assert isinstance(log, LogScreen)
-        while log.highlighted is None or log.highlighted.action_id != 3:
-            await pilot.press("down")
-        chosen = log.highlighted
+        log, chosen = await _on_a_check_in_on_3(pilot)
         carol = open_as(team, "carol")
         try:
             for n in range(3):
@@ -588,13 +593,7 @@ async def test_the_cursor_stays_on_its_row_after_ones_own_check_in(make_app, tea
 
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("4")
-        await settle_app(pilot.app, pilot)
-        log = app.screen
-        assert isinstance(log, LogScreen)
-        while log.highlighted is None or log.highlighted.action_id != 3:
-            await pilot.press("down")
-        chosen = log.highlighted
+        log, chosen = await _on_a_check_in_on_3(pilot)
         await pilot.press("c")
         await settle_app(pilot.app, pilot)
         assert isinstance(app.screen, CheckinModal)
