@@ -431,7 +431,10 @@ pid = os.fork()
 if pid == 0:
     os.setpgid(0, 0)
     os.execv(sys.executable, [sys.executable, "-c", sys.argv[1]])
-os.setpgid(pid, pid)
+try:
+    os.setpgid(pid, pid)
+except PermissionError:  # the child set it and exec-ed first: a shell's race (seen in CI)
+    pass
 os.tcsetpgrp(0, pid)
 while True:
     _, status = os.waitpid(pid, os.WUNTRACED)
