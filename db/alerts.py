@@ -542,7 +542,13 @@ def most_pressing_open(store: Store, kpi_id: int, person: str | None = None) -> 
     opened erin's escalated alert over his own, a tester)."""
     now = store.clock()
     rows = store.conn.execute(_SELECT + " WHERE a.kpi_id = ? AND a.closed_at IS NULL", (kpi_id,))
-    found = most_pressing_first([to_alert(row, now) for row in rows])
+    return first_to_act_on([to_alert(row, now) for row in rows], person)
+
+
+def first_to_act_on(open_alerts: list[Alert], person: str | None) -> Alert | None:
+    """Of a KPI's open alerts, the one ``person`` acts on first: the most pressing waiting for
+    them, else the most pressing of all (``most_pressing_open``, on alerts read already)."""
+    found = most_pressing_first(open_alerts)
     theirs = [a for a in found if a.acknowledged_at is None and a.assignee == person]
     return theirs[0] if theirs else found[0] if found else None
 
@@ -560,19 +566,20 @@ def _most_pressing(alert: Alert) -> tuple[bool, bool, bool, str, int]:
     return (not waiting, not pressing, alert.rule is not None, alert.raised_at, alert.id)
 
 
-def _closed(store: Store, alert: sqlite3.Row) -> InvalidInput:
-    """``alert 96 (Attrition) was closed at 2026-12-05 07:21 UTC: ...``: said as a person
-    reads it ("alert: '96' was closed at 2026-12-05T07:21:19Z" read oddly, a tester)."""
-    from pdca.db.dates import minute_utc
+class AlertClosed(InvalidInput):
+    """The alert closed before its acknowledgement came: nothing waits for it, nothing written.
+    Said as a person reads it ("alert: '96' was closed at 2026-12-05T07:21:19Z" read oddly, a
+    tester): ``alert 96 (Attrition) was closed at 2026-12-05 07:21 UTC: ...``."""
 
-    row = store.conn.execute("SELECT name FROM kpis WHERE id = ?", (alert["kpi_id"],)).fetchone()
-    named = f" ({row['name']})" if row is not None else ""
-    error = InvalidInput("alert", str(alert["id"]), "was closed")
-    error.args = (
-        f"alert {alert['id']}{named} was closed at {minute_utc(alert['closed_at'])}: nothing"
-        " waits for an acknowledgement",
-    )
-    return error
+    def __init__(self, alert_id: int, kpi: str | None, closed_at: str) -> None:
+        from pdca.db.dates import minute_utc
+
+        super().__init__("alert", str(alert_id), "was closed")
+        named = f" ({kpi})" if kpi is not None else ""
+        self.args = (
+            f"alert {alert_id}{named} was closed at {minute_utc(closed_at)}: nothing waits for an"
+            " acknowledgement",
+        )
 
 
 def acknowledge(
@@ -594,7 +601,10 @@ def acknowledge(
             by, at = before["acknowledged_by"], before["acknowledged_at"]
             raise AlreadyAcknowledged(alert_id, by, at)
         if before["closed_at"] is not None:  # it was written, and waited for by nobody
-            raise _closed(store, before)
+            kpi = store.conn.execute(
+                "SELECT name FROM kpis WHERE id = ?", (before["kpi_id"],)
+            ).fetchone()
+            raise AlertClosed(alert_id, kpi["name"] if kpi else None, before["closed_at"])
         if expected_version is not None and before["version"] != expected_version:
             raise store.conflict("alert", before)  # names a restore since, if one came
         joined = store.conn.execute(_SELECT + " WHERE a.id = ?", (alert_id,)).fetchone()

@@ -8,6 +8,7 @@ view and refused went with a toast (a retrial).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pdca.db import accountability
@@ -16,8 +17,10 @@ from pdca.db.models import validated
 from pdca.screens.context import context_of, services
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
     from textual.screen import Screen
 
+    from pdca.db.action_record import Action
     from pdca.screens.board import BoardScreen
 
 
@@ -26,35 +29,12 @@ async def check_in_elsewhere(screen: Screen[Any], action_id: int) -> bool:
     from pdca.screens.dialogs import CheckinModal
 
     context = context_of(screen.app)
-    if not context.writable:
-        screen.notify(f"read-only: {context.store.read_only_reason}", severity="warning")
+    found = _action_or_refusal(context, action_id)
+    if isinstance(found, Refusal):
+        screen.notify(found.words, severity=found.severity, timeout=found.timeout, markup=False)
         services(screen.app).drop_typed_text()  # the message typed with c: not keys here
         return False
-    if ("checkin", action_id) in context.saving:
-        screen.notify(
-            f"your check-in on #{action_id} is still being saved (someone holds the file):"
-            " c on it again once it is in, or kept",
-            severity="warning",
-        )
-        services(screen.app).drop_typed_text()
-        return False
-    store = context.store
-    try:
-        action = store.get_action(action_id)
-    except PdcaError as error:
-        screen.notify(str(error), severity="error")
-        services(screen.app).drop_typed_text()
-        return False
-    if action.done_at is not None:
-        # Only where one is due does f help: a tester's c then f went round in a circle.
-        try:
-            accountability.due_followup_of(store, action_id)
-            said = "record its follow-up (f in the log) instead"
-        except PdcaError as error:
-            said = f"check-ins are for open work; {str(error).removeprefix('id: ')}"
-        screen.notify(f"#{action_id} is done: {said}", timeout=6, markup=False)
-        services(screen.app).drop_typed_text()
-        return False
+    action = found
     # A check-in kept from a refused save (here or on the board) opens as it was typed.
     board = the_board(screen)
     kept = board.unsent_checkins.get(action_id) if board is not None else None
@@ -93,6 +73,41 @@ async def check_in_elsewhere(screen: Screen[Any], action_id: int) -> bool:
     if board is not None and board.unsent_checkins.pop(action_id, None) is not None:
         services(screen.app).kept_may_be_saved()
     return True
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why no check-in form opens, as said."""
+
+    words: str
+    severity: SeverityLevel = "warning"
+    timeout: float | None = None
+
+
+def _action_or_refusal(context: Any, action_id: int) -> Action | Refusal:
+    """The open action a check-in form may open on, or why not (read-only, a save of one on
+    it still waiting, gone, done)."""
+    if not context.writable:
+        return Refusal(f"read-only: {context.store.read_only_reason}")
+    if ("checkin", action_id) in context.saving:
+        return Refusal(
+            f"your check-in on #{action_id} is still being saved (someone holds the file):"
+            " c on it again once it is in, or kept"
+        )
+    store = context.store
+    try:
+        action: Action = store.get_action(action_id)
+    except PdcaError as error:
+        return Refusal(str(error), "error")
+    if action.done_at is None:
+        return action
+    # Only where one is due does f help: a tester's c then f went round in a circle.
+    try:
+        accountability.due_followup_of(store, action_id)
+        said = "record its follow-up (f in the log) instead"
+    except PdcaError as error:
+        said = f"check-ins are for open work; {str(error).removeprefix('id: ')}"
+    return Refusal(f"#{action_id} is done: {said}", "information", 6)
 
 
 def the_board(screen: Screen[Any]) -> BoardScreen | None:

@@ -434,9 +434,7 @@ def runs(points: list[tuple[float, float]], gap: float) -> list[list[tuple[float
 def taken_by_a(detail: KpiDetail, person: str | None) -> int | None:
     """The alert ``a`` acknowledges (``alerts.most_pressing_open``, from what was read): the
     most pressing one waiting for ``person``, else the most pressing open one."""
-    open_now = alerts.most_pressing_first([a for a in detail.alerts if not a.closed_at])
-    theirs = [a for a in open_now if a.acknowledged_at is None and a.assignee == person]
-    chosen = theirs[0] if theirs else open_now[0] if open_now else None
+    chosen = alerts.first_to_act_on([a for a in detail.alerts if not a.closed_at], person)
     return None if chosen is None else chosen.id
 
 
