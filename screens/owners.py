@@ -22,10 +22,9 @@ from pdca.db.errors import PdcaError
 from pdca.db.store import Store
 from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry
 from pdca.screens.row_view import RowView
-from pdca.widgets.kpi_table import fit_name
 from pdca.widgets.row_list import Row, RowList
 from pdca.widgets.status_bar import StatusBar
-from pdca.widgets.text import literal
+from pdca.widgets.text import fit_name, literal
 
 BAR_WIDTH = 10
 LOGIN_WIDTH = 10

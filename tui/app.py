@@ -959,11 +959,11 @@ class PdcaApp(App[None]):
     def _keys_panel(self) -> Widget | None:
         """The ``?`` panel's list of keys while it is open, or None. Asked on every arrow,
         j, k, pgup, pgdn and esc: the panel is one of the screen's own children, so only
-        those are looked at, never the whole board's widgets."""
-        from pdca.screens.keys_help import PdcaKeyPanel
-
+        those are looked at, never the whole board's widgets. Queried by the class's name:
+        importing the panel's module (Textual's Markdown with it) for this first ask, as the
+        footer is drawn, cost every view's first paint some 20 ms."""
         for help_panel in self.screen.query_children("HelpPanel"):
-            for panel in help_panel.query(PdcaKeyPanel):
+            for panel in help_panel.query("PdcaKeyPanel"):
                 return panel
         return None
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -20,7 +20,7 @@ from textual.strip import Strip
 from pdca.db.models import KpiRow
 from pdca.widgets.line_list import LineList
 from pdca.widgets.sparkline import sparkline
-from pdca.widgets.text import ELLIPSIS, fit, literal
+from pdca.widgets.text import fit, fit_name, literal
 
 # Shapes that differ, so a status reads without colour too.
 STATUS_MARKS = {
@@ -72,32 +72,6 @@ def number(value: float | None, extra: int = 0, *, scale_of: float | None = None
         if "e" not in scaled and abs(float(scaled)) < 1000:
             return scaled + suffix
     return f"{value:.{3 + extra}g}"
-
-
-def fit_name(text: str, width: int) -> str:
-    """``text`` cut to ``width`` cells in the middle, so that names telling teams apart by
-    their end ("Change failure rate (platform)", "... (payments)") stay apart in a narrow
-    column: a trailing bracket is kept whole when it takes at most three fifths of the width,
-    else the last third of the width is."""
-    if width <= 0:
-        return ""
-    if cell_len(text) <= width:
-        return text
-    cut = text.rfind(" (")
-    if cut > 0 and text.endswith(")") and cell_len(text[cut:]) <= width * 3 // 5:
-        tail = text[cut:]
-    else:
-        tail = _last_cells(text, width // 3)
-    head = text[: len(text) - len(tail)]
-    return set_cell_size(head, width - 1 - cell_len(tail)) + ELLIPSIS + tail
-
-
-def _last_cells(text: str, cells: int) -> str:
-    """The longest end of ``text`` within ``cells`` cells."""
-    start = len(text)
-    while start > 0 and cell_len(text[start - 1 :]) <= cells:
-        start -= 1
-    return text[start:]
 
 
 @dataclass(frozen=True)

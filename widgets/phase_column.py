@@ -22,11 +22,10 @@ from textual.message import Message
 from textual.strip import Strip
 
 from pdca.db.models import Action
-from pdca.widgets.kpi_table import fit_name
 from pdca.widgets.line_list import LineList
 from pdca.widgets.marks import REPEAT_MARK, status_mark
 from pdca.widgets.sparkline import sparkline
-from pdca.widgets.text import fit, literal
+from pdca.widgets.text import fit, fit_name, literal
 
 VERDICT_WORDS = {"worked": "worked", "partly": "partly worked", "did-not": "did not work"}
 CARD_LINES = 4  # title; owner and due; check-in and initiative; linked KPI

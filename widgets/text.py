@@ -65,3 +65,29 @@ def filter_bar(parts: list[str]) -> Text:
     text.append(" · ".join(parts))
     text.append("   esc clears", style="dim")
     return text
+
+
+def fit_name(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells in the middle, so that names telling teams apart by
+    their end ("Change failure rate (platform)", "... (payments)") stay apart in a narrow
+    column: a trailing bracket is kept whole when it takes at most three fifths of the width,
+    else the last third of the width is."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return text
+    cut = text.rfind(" (")
+    if cut > 0 and text.endswith(")") and cell_len(text[cut:]) <= width * 3 // 5:
+        tail = text[cut:]
+    else:
+        tail = _last_cells(text, width // 3)
+    head = text[: len(text) - len(tail)]
+    return set_cell_size(head, width - 1 - cell_len(tail)) + ELLIPSIS + tail
+
+
+def _last_cells(text: str, cells: int) -> str:
+    """The longest end of ``text`` within ``cells`` cells."""
+    start = len(text)
+    while start > 0 and cell_len(text[start - 1 :]) <= cells:
+        start -= 1
+    return text[start:]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 
-from pdca.widgets.kpi_table import Layout, fit_name, number
+from pdca.widgets.kpi_table import Layout, number
+from pdca.widgets.text import fit_name
 
 TEAMS = ["checkout", "data", "growth", "identity", "mobile", "payments", "platform", "search",
          "support desk"]  # fmt: skip
