@@ -69,6 +69,7 @@ from pdca.tui.list_paging import page_only_drawn_lists
 from pdca.tui.niced import at_lowest_priority
 from pdca.tui.paths import NoHome
 from pdca.tui.settings import Settings, load_settings, save_settings, settings_path
+from pdca.tui.stop_continue import resume_only_after_suspend
 from pdca.tui.typeahead import LEAVING_KEYS, KeyHold, is_text_field
 from pdca.widgets.status_bar import StatusBar
 from pdca.widgets.text import fit, literal
@@ -211,7 +212,7 @@ class PdcaApp(App[None]):
         self._snapshot_stamp = file_stamp(context.path)
         self.key_hold = KeyHold(self)
         self.key_hold.on_dropped = lambda: self.notify(
-            "what you typed after it was not run as board keys", severity="warning"
+            "what you typed after it was dropped", severity="warning"
         )
         self.changes_seen = 0  # how many times the event log was seen to grow, by anyone
         self._stop_presence = threading.Event()
@@ -232,6 +233,13 @@ class PdcaApp(App[None]):
     def drop_typed_text(self) -> None:
         """A key that opens a form opened none: the text typed after it is not board keys."""
         self.key_hold.drop_text()
+
+    def keys_stay_here(self, passing: frozenset[str]) -> None:
+        """The key just pressed to leave a form did not leave it (esc asking first): what is
+        typed behind it, meant for wherever it would have led, is dropped, not the form's
+        text, except ``passing``; and no key waits for focus to move, as it will not."""
+        self.key_hold.drop_text(passing)
+        self.key_hold.release()
 
     async def on_event(self, event: events.Event) -> None:
         typed_key = isinstance(event, events.Key) and not event.is_forwarded
@@ -423,6 +431,7 @@ class PdcaApp(App[None]):
             )
         self.theme_changed_signal.subscribe(self, self.remember_theme)
         self.app_resume_signal.subscribe(self, self._repaint_after_suspend)
+        resume_only_after_suspend(self._driver)  # kill -STOP, -CONT: no second reader
         if self.settings.problem:
             self.notify(self.settings.problem, severity="warning", timeout=12, markup=False)
         if self.context.store.upgrade is not None:  # never silently: others on it must know

@@ -6,6 +6,7 @@ to the dialogs only; each dialog adds its own rules scoped by its own class.
 
 from __future__ import annotations
 
+import time
 from typing import TypeVar
 
 from textual import events, on
@@ -19,6 +20,7 @@ from pdca.screens.context import view_bindings
 from pdca.widgets.text import plain, quoted
 
 ResultT = TypeVar("ResultT")
+CANCEL_AGAIN_SECONDS = 12  # a second esc within this (the warning still shown) leaves
 
 # The app's keys, which a dialog cuts off (Textual's modal binding chain), for a dialog that
 # is a view to read rather than a form: ? q and 1..7 did nothing there (testers).
@@ -142,6 +144,41 @@ class FormDialog(Dialog[ResultT]):
     """A dialog saved and left with its Save and Cancel buttons (``#save``, ``#cancel``) as
     with its keys: the check-in, the action form and the note dialogs."""
 
+    _cancel_warned_of: str | None = None  # what the last "esc again" warning was about
+    _cancel_warned_at = -float(CANCEL_AGAIN_SECONDS)
+
+    def action_cancel(self) -> None:
+        """Leave without an answer; with text typed and not saved, only when asked again: one
+        esc threw a long note away without a word and with no way back (a power user)."""
+        typed = self.typed_words()
+        fresh = time.monotonic() - self._cancel_warned_at < CANCEL_AGAIN_SECONDS
+        if typed is not None and not (fresh and typed == self._cancel_warned_of):
+            self._cancel_warned_of, self._cancel_warned_at = typed, time.monotonic()
+            key = self._key_of("dialog-cancel", "esc")
+            save = self._key_of(None, "ctrl+s", action="save")
+            self.notify(
+                f"not saved: {key} again leaves without it, {save} saves",
+                severity="warning",
+                timeout=CANCEL_AGAIN_SECONDS,
+            )
+            # Keys typed on as if the form had closed (esc 3 for the KPIs, board keys) are
+            # not this form's text: they went into its field ("abc3"). A second esc leaves.
+            stay = getattr(self.app, "keys_stay_here", None)  # pdca's app (not a harness's)
+            if stay is not None:
+                stay(frozenset({"escape"}))
+            return
+        self.dismiss(None)
+
+    def _key_of(self, binding_id: str | None, default: str, *, action: str | None = None) -> str:
+        """The key that runs a binding of this dialog now (a person may have remapped it)."""
+        for active in self.active_bindings.values():
+            binding = active.binding
+            if (binding_id is not None and binding.id == binding_id) or (
+                action is not None and binding.action == action
+            ):
+                return self.app.get_key_display(binding)
+        return default
+
     def action_save(self) -> None:
         raise NotImplementedError
 
@@ -151,4 +188,4 @@ class FormDialog(Dialog[ResultT]):
 
     @on(Button.Pressed, "#cancel")
     def cancel_from_button(self) -> None:
-        self.action_cancel()
+        self.dismiss(None)  # the button says what it does: no second ask

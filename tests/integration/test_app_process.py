@@ -477,6 +477,115 @@ def test_ctrl_z_suspends_the_board_under_a_shell_and_fg_brings_it_back(tmp_path:
     assert os.waitstatus_to_exitcode(status) == 0
 
 
+def _threads(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/task"))
+
+
+def test_a_board_stopped_and_continued_from_outside_goes_on_and_quits(tmp_path: Path) -> None:
+    """kill -STOP, then -CONT (a laptop's sleep, a tester's pause): Textual's driver took the
+    continue for the end of a ctrl+z it had never begun and started a second reader of the
+    terminal each time. Keys went to one or the other, q was lost, and quitting hung until
+    another key came (a process-mix trial). Continued, the board reads on as it was."""
+    path = _database(tmp_path)
+    code = f"from pdca.tui.cli import cli; cli.main(['--db', {str(path)!r}], prog_name='pdca')"
+    pid, fd = _fork_board(code, _env(tmp_path))
+    shown = bytearray()
+    try:
+        _read_until(fd, b"Something to see", shown)
+        time.sleep(3.0)  # the board's own threads started (presence, the file's check)
+        before = _threads(pid)
+        for _ in range(3):
+            os.kill(pid, signal.SIGSTOP)
+            time.sleep(0.2)
+            os.kill(pid, signal.SIGCONT)
+            time.sleep(0.3)
+        assert _threads(pid) <= before  # with the bug: two more each time
+        os.write(fd, b"n")
+        _read_until(fd, b"New action in Plan", shown)
+        os.write(fd, b"Typed after the pauses\x13")  # ctrl+s
+        _read_until(fd, b"Typed after the pauses", shown)
+        shown.clear()
+        os.write(fd, b"q")
+        status = _wait_for_end(pid, fd, shown)
+    finally:
+        _let_go(pid, fd)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert b"RuntimeWarning" not in shown
+    store = Store.open(path, actor="alice", clock=lambda: NOW_DT)
+    assert [a.title for a in store.list_actions()] == ["Something to see", "Typed after the pauses"]
+    store.close()
+
+
+# A shell's job control as a stop from outside meets it: the board stopped (kill -STOP), the
+# shell takes the terminal back in its own line mode; continued from outside (kill -CONT) the
+# board is a background job, which stops again when it wants its terminal; then fg.
+JOB_STOPPED_FROM_OUTSIDE = """
+import os, signal, sys, termios, time
+signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+line_mode = termios.tcgetattr(0)
+pid = os.fork()
+if pid == 0:
+    os.setpgid(0, 0)
+    os.execv(sys.executable, [sys.executable, "-c", sys.argv[1]])
+try:
+    os.setpgid(pid, pid)
+except PermissionError:
+    pass
+os.tcsetpgrp(0, pid)
+stops = 0
+while True:
+    _, status = os.waitpid(pid, os.WUNTRACED)
+    if os.WIFSTOPPED(status):
+        os.tcsetpgrp(0, os.getpgrp())
+        termios.tcsetattr(0, termios.TCSANOW, line_mode)
+        stops += 1
+        os.write(1, b"STOPPED-%d\\n" % stops)
+        if stops >= 2:
+            time.sleep(0.3)
+            os.tcsetpgrp(0, pid)
+            os.killpg(pid, signal.SIGCONT)
+        continue
+    sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def test_a_board_stopped_from_outside_under_a_shell_comes_back_with_fg(tmp_path: Path) -> None:
+    """Under a shell, kill -STOP then kill -CONT leaves the board a background job: it stops
+    again (as a job wanting its terminal does), and fg brings it back reading keys one by one,
+    with no second reader of the terminal."""
+    path = _database(tmp_path)
+    board = f"from pdca.tui.cli import cli; cli.main(['--db', {str(path)!r}], prog_name='pdca')"
+    code = f"import sys; sys.argv = ['jobs', {board!r}]\n{JOB_STOPPED_FROM_OUTSIDE}"
+    pid, fd = _fork_board(code, _env(tmp_path))
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    shown = bytearray()
+    try:
+        _read_until(fd, b"Something to see", shown)
+        time.sleep(3.0)  # the board's own threads started
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            board_pid = int(children.read().split()[0])
+        before = _threads(board_pid)
+        os.kill(board_pid, signal.SIGSTOP)
+        _read_until(fd, b"STOPPED-1", shown)
+        os.kill(board_pid, signal.SIGCONT)  # from outside: in the background
+        _read_until(fd, b"STOPPED-2", shown)  # stopped again; the shell's fg continues it
+        shown.clear()
+        _read_until(fd, b"Something to see", shown)  # drawn again
+        os.write(fd, b"n")
+        _read_until(fd, b"New action in Plan", shown)
+        assert _threads(board_pid) <= before
+        os.write(fd, b"Typed after fg\x13")
+        _read_until(fd, b"Typed after fg", shown)
+        os.write(fd, b"q")
+        status = _wait_for_end(pid, fd, shown)
+    finally:
+        _let_go(pid, fd)
+    assert os.waitstatus_to_exitcode(status) == 0
+    store = Store.open(path, actor="alice", clock=lambda: NOW_DT)
+    assert [a.title for a in store.list_actions()] == ["Something to see", "Typed after fg"]
+    store.close()
+
+
 def test_ctrl_z_without_a_shell_to_come_back_to_says_so_and_stays(tmp_path: Path) -> None:
     """Started straight by tmux or ssh, a stopped board had nobody to continue it: it froze
     for good (a reviewer). There ctrl+z says why it does nothing, and the board goes on."""

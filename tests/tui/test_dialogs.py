@@ -252,10 +252,41 @@ async def test_action_form_starts_from_initial_and_save_button_works() -> None:
     assert app.result == initial
 
 
-async def test_action_form_esc_returns_none() -> None:
+async def test_action_form_esc_with_nothing_typed_leaves_at_once() -> None:
+    app = Harness(
+        form(heading="Edit #3", initial=ActionFormResult("Old", None, None, None, None, "a note"))
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.result is None
+
+
+async def test_action_form_esc_after_typing_asks_again_before_throwing_it_away() -> None:
+    """One esc threw a typed title and a long note away without a word (a power user): the
+    first says what a second does, and a second leaves."""
     app = Harness(form())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"half typed", "escape")
+        await pilot.pause()
+        assert app.result is MISSING  # still open, the text still there
+        assert app.screen.query_one("#title", Input).value == "half typed"
+        said = [n.message for n in app._notifications]
+        assert said == ["not saved: esc again leaves without it, ^s saves"]
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.result is None
+
+
+async def test_action_form_esc_asks_again_after_more_typing() -> None:
+    """The warning was about what was typed then: typed on, the next esc asks again."""
+    app = Harness(form())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"half", "escape", *" typed", "escape")
+        await pilot.pause()
+        assert app.result is MISSING
+        assert len(app._notifications) == 2
+        await pilot.click("#cancel")  # the button says what it does: no second ask
         await pilot.pause()
     assert app.result is None
 

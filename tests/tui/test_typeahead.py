@@ -246,15 +246,29 @@ def test_esc_then_a_key_read_together_are_both_keys_and_a_pound_is_a_pound() -> 
 async def test_esc_then_a_digit_in_a_forms_field_leaves_the_form_for_that_view(
     make_app, board_db: Path
 ) -> None:
-    """Esc 3 typed fast in the new-action form's title: the form closes, nothing is saved,
-    the KPIs view opens; the board had kept the form open with "abc£" in it (a tester)."""
+    """Esc 3 typed fast in the new-action form: the form closes, nothing is saved, the KPIs
+    view opens; the board had kept the form open with "abc£" in it (a tester). With text
+    typed, the first esc asks again (one threw it away without a word, a power user), and
+    the 3 typed behind it is neither a view's key nor the title's text ("abc3")."""
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
         before = len(app.context.store.list_actions())
-        burst(app, "n", *"abc")
+        burst(app, "n")
+        await settle_app(app, pilot)
+        burst(app, "alt+3")
+        await settle_app(app, pilot)
+        assert type(app.screen).__name__ == "KpisScreen"  # nothing typed: left at once
+        burst(app, "1", "n", *"abc")
         await settle_app(app, pilot)
         assert len(app.screen_stack) == 2
+        burst(app, "alt+3")
+        await settle_app(app, pilot)
+        assert type(app.screen).__name__ == "ActionFormModal"
+        assert app.screen.query_one("#title", Input).value == "abc"
+        notes = [n.message for n in app._notifications]
+        assert "not saved: esc again leaves without it, ^s saves" in notes
+        assert "what you typed after it was dropped" in notes
         burst(app, "alt+3")
         await settle_app(app, pilot)
         assert type(app.screen).__name__ == "KpisScreen"
@@ -312,7 +326,7 @@ async def test_text_typed_with_c_on_no_card_is_not_run_as_board_keys(
         assert app.is_running and app.screen is board  # no q, no picker from p
         assert app.context.store.get_action(1).title == "Renamed before"  # no u
         notes = [n.message for n in app._notifications]
-        assert "what you typed after it was not run as board keys" in notes
+        assert "what you typed after it was dropped" in notes
         burst(app, "escape")  # the end of what was typed: the board's keys work again
         await settle_app(app, pilot)
         burst(app, "escape")
@@ -366,9 +380,7 @@ async def test_a_message_typed_slowly_after_a_refused_c_is_not_run_as_board_keys
         burst(app, "enter")
         await settle_app(app, pilot)
         assert not isinstance(app.screen, ActionFormModal)
-        assert "what you typed after it was not run as board keys" in (
-            [n.message for n in app._notifications]
-        )
+        assert "what you typed after it was dropped" in ([n.message for n in app._notifications])
 
 
 async def test_a_key_after_a_pause_past_a_refused_c_is_the_persons_again(
@@ -452,7 +464,7 @@ async def test_a_message_typed_with_c_in_the_log_and_stand_up_reaches_the_form_w
             form = app.screen
             assert isinstance(form, CheckinModal), view
             assert form.query_one("#message", Input).value == "k5-abcdef", view
-            burst(app, "escape")
+            burst(app, "escape", "escape")  # the second leaves without it
             await settle_app(app, pilot)
 
 

@@ -1,0 +1,75 @@
+"""A board stopped from outside (``kill -STOP``, a laptop's sleep) and continued goes on as
+it was.
+
+Textual's Linux driver takes every SIGCONT for the end of a suspend of its own (ctrl+z: its
+SIGTSTP handler leaves application mode first) and starts application mode again: a second
+thread reading the terminal and a second writing it, beside the first ones, which never
+stopped. After a ``kill -STOP``/``-CONT`` keys went to one reader or the other, q was lost,
+and quitting hung until another key came; each pause added two threads (a process-mix
+trial).
+
+A continue that ends no suspend of the driver's now leaves application mode first, as ctrl+z
+does, and starts it again: one reader, and the terminal set up again, which a shell that took
+it back meanwhile (its job stopped) left in its own line mode. Continued in the background
+(by ``kill``, under a shell that took the terminal), pdca stops again as a job that wants its
+terminal does, and the shell's ``fg`` continues it in front.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from typing import Any
+
+
+def resume_only_after_suspend(driver: Any) -> None:
+    """Put a SIGCONT handler in place of ``driver``'s (see the module's doc). Called on the
+    main thread once the driver runs; a driver of another kind (headless) is left as it is."""
+    restart = getattr(driver, "_sigcont_application", None)
+    if restart is None or not hasattr(driver, "_must_signal_resume"):
+        return
+    fd: int = driver.fileno
+    running = {"now": False, "again": False}
+
+    def go_on() -> None:
+        if not driver._must_signal_resume:  # stopped from outside: application mode is on
+            driver.suspend_application_mode()  # in the background, its SIGTTOU stops pdca
+            driver._must_signal_resume = True  # the app repaints once started again
+        if _in_front_of(fd):
+            restart(signal.SIGCONT, None)
+        else:  # a shell's background job: stopped, until fg continues it (and so here)
+            os.kill(os.getpid(), signal.SIGSTOP)
+
+    def on_continue(signum: int, frame: object) -> None:
+        if not driver._auto_restart:
+            return  # the app suspended itself and starts again itself (as the driver does)
+        if not _is_terminal(fd):
+            return  # a hang-up sends SIGCONT with its SIGHUP: nothing to start again on
+        if running["now"]:  # stopped again while going on: once more when this one is done
+            running["again"] = True
+            return
+        running["now"] = True
+        try:
+            running["again"] = True
+            while running["again"]:
+                running["again"] = False
+                go_on()
+        finally:
+            running["now"] = False
+
+    signal.signal(signal.SIGCONT, on_continue)
+
+
+def _is_terminal(fd: int) -> bool:
+    try:
+        return os.isatty(fd)
+    except OSError:
+        return False
+
+
+def _in_front_of(fd: int) -> bool:
+    """Whether this process's group is in the foreground of terminal ``fd``."""
+    try:
+        return os.tcgetpgrp(fd) == os.getpgrp()
+    except OSError:
+        return False
