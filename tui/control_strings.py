@@ -17,6 +17,12 @@ reply had run as board keys, recorded a stand-up and quit, a retrial).
 
 A read that ends on the ESC itself passes it on: it is most often the escape key, which
 must not wait twice (Textual's parser already waits to see what follows an ESC).
+
+The 8-bit forms are dropped the same way: a string opened by one C1 character (U+0090 DCS,
+U+0098 SOS, U+009D OSC, U+009E PM, U+009F APC) and ended by BEL, ST (U+009C) or ``ESC \\``.
+Their contents had run as keys: a "u" in one undid a change (a retrial). Nobody types one,
+so an unended one is dropped whole, its introducer too. (Such a byte sent raw, not as UTF-8,
+reads as its C1 character: ``input_bytes``.)
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ ESC = "\x1b"
 BEL = "\x07"
 STRING_TERMINATOR = "\x1b\\"
 STRING_INTRODUCERS = frozenset("]P_^X")  # after ESC: OSC, DCS, APC, PM, SOS
+C1_INTRODUCERS = frozenset("\x9d\x90\x9f\x9e\x98")  # the same, in one 8-bit character
+C1_STRING_TERMINATOR = "\x9c"
 HOLD_SECONDS = 0.3
 HOLD_LIMIT = 64 * 1024  # characters: a string longer than this is no reply to wait for
 
@@ -77,7 +85,7 @@ class ControlStringFilter:
     def _end_of_dropped(self, text: str) -> tuple[int, bool]:
         """Where the string being dropped ends in ``text``, and whether it does."""
         for at, char in enumerate(text):
-            if char == BEL:
+            if char in (BEL, C1_STRING_TERMINATOR):
                 return at + 1, True
             if char == ESC and text[at + 1 : at + 2] == "\\":
                 return at + 2, True
@@ -103,21 +111,22 @@ class ControlStringFilter:
 
     @staticmethod
     def _next_string(text: str, at: int) -> int:
-        start = text.find(ESC, at)
-        while start >= 0:
-            if start + 1 < len(text) and text[start + 1] in STRING_INTRODUCERS:
+        for start in range(at, len(text)):
+            char = text[start]
+            if char in C1_INTRODUCERS:
                 return start
-            start = text.find(ESC, start + 1)
+            if char == ESC and start + 1 < len(text) and text[start + 1] in STRING_INTRODUCERS:
+                return start
         return -1
 
     @staticmethod
     def _string_end(text: str, start: int) -> tuple[int, bool]:
         """Where the string from ``start`` ends, and whether it ended as a string should
         (BEL or ST), or was cut short by another ESC, or runs to the end of ``text``."""
-        at = start + 2
+        at = start + (1 if text[start] in C1_INTRODUCERS else 2)
         while at < len(text):
             char = text[at]
-            if char == BEL:
+            if char in (BEL, C1_STRING_TERMINATOR):
                 return at + 1, True
             if char == ESC:
                 if at + 1 == len(text):
@@ -131,5 +140,8 @@ class ControlStringFilter:
 
 def _unended(string: str) -> str:
     """What of a string that did not end (cut short, or nothing more came) goes on as keys:
-    the introducer alone (esc then "P", typed quickly), else nothing."""
+    the introducer alone (esc then "P", typed quickly), else nothing (an 8-bit one: nothing,
+    as nobody types it)."""
+    if string[:1] in C1_INTRODUCERS:
+        return ""
     return string if len(string) <= len(ESC) + 1 else ""

@@ -10,7 +10,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from textual import events
 
-from pdca.tui.control_strings import HOLD_SECONDS, ControlStringFilter
+from pdca.tui.control_strings import C1_INTRODUCERS, HOLD_SECONDS, ControlStringFilter
 from pdca.tui.paste_guard import PASTE_END, PASTE_START, PasteSafeParser
 
 
@@ -45,6 +45,21 @@ def test_strings_ended_by_st_and_every_introducer_are_dropped() -> None:
         assert keys([f"a\x1b{introducer}1;x y\x1b\\b"]) == ["a", "b"], introducer
 
 
+def test_8_bit_strings_are_dropped_whole_however_they_end() -> None:
+    """An OSC opened by the one character U+009D: its "u" undid a change, and in a form its
+    text was kept as the title's (a retrial)."""
+    for introducer in sorted(C1_INTRODUCERS):
+        for end in ("\x07", "\x9c", "\x1b\\"):
+            assert keys([f"a{introducer}52;c;u{end}b"]) == ["a", "b"], (introducer, end)
+    assert keys(["a\x9d11;rgb:00", "00/0000\x9c", "b"]) == ["a", "b"]  # across reads
+
+
+def test_an_8_bit_string_that_does_not_end_is_dropped_introducer_and_all() -> None:
+    assert held_then_stale("\x9d0;5nq") == []
+    assert held_then_stale("\x90") == []  # nobody types it: not a key either
+    assert keys(["\x9d0;5\x1b[A"]) == ["up"]  # cut short by a new ESC
+
+
 def test_a_reply_cut_across_reads_is_still_dropped() -> None:
     assert keys(["a\x1b]11;rgb:00", "00/0000\x1b", "\\b"]) == ["a", "b"]
 
@@ -54,10 +69,10 @@ def test_a_reply_cut_across_reads_is_still_dropped() -> None:
         st.one_of(
             st.sampled_from(["a", "u", " ", "\x1b[A", "j"]),
             st.builds(
-                lambda intro, body, end: f"\x1b{intro}{body}{end}",
-                st.sampled_from("]P_^X"),
+                lambda intro, body, end: f"{intro}{body}{end}",
+                st.sampled_from([*(f"\x1b{c}" for c in "]P_^X"), *C1_INTRODUCERS]),
                 st.text(st.sampled_from("0;rgb:/ab[")),
-                st.sampled_from(["\x07", "\x1b\\"]),
+                st.sampled_from(["\x07", "\x1b\\", "\x9c"]),
             ),
         ),
         max_size=8,
@@ -67,7 +82,8 @@ def test_a_reply_cut_across_reads_is_still_dropped() -> None:
 def test_keys_around_strings_cut_into_any_reads_arrive_alone_in_order(
     parts: list[str], at: list[int]
 ) -> None:
-    typed = [p for p in parts if not p.startswith(("\x1b]", "\x1bP", "\x1b_", "\x1b^", "\x1bX"))]
+    strings = ("\x1b]", "\x1bP", "\x1b_", "\x1b^", "\x1bX", *C1_INTRODUCERS)
+    typed = [p for p in parts if not p.startswith(strings)]
     text = "".join(parts)
     # A read that ends on a string's very ESC passes it on: it may be the escape key, which
     # must not wait (the module says why).

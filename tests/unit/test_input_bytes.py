@@ -29,3 +29,11 @@ def test_the_stand_in_decoder_is_a_fresh_one_each_time() -> None:
     first, second = _replacing_decoder("utf-8")(), _replacing_decoder("utf-8")()
     first.decode(b"\xc3")  # half a character held by the first only
     assert second.decode(b"a") == "a"
+
+
+def test_a_lone_8_bit_control_byte_reads_as_its_control_character() -> None:
+    """0x9d sent raw (a terminal's 8-bit OSC): read as U+FFFD, the string it opens was not
+    known as one and its contents ran as keys (a retrial). Other bad bytes stay stand-ins."""
+    decode = _replacing_decoder("utf-8")().decode
+    assert decode(b"\x9d0;5\x07 \xff \xa9") == "\x9d0;5\x07 \ufffd \ufffd"
+    assert decode(b"\xc3\x9d") == "\u00dd"  # a whole character whose second byte is 0x9d
