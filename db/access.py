@@ -68,6 +68,26 @@ def _personal_group(info: os.stat_result) -> bool:
         return False
 
 
+FIRST_PERSON_UID = 1000  # below: system accounts (Debian's and Red Hat's UID_MIN)
+
+
+def _others_in_group(info: os.stat_result) -> bool:
+    """Whether anyone but the file's owner is in the file's group (a team's, not a private
+    one): listed in it, or a person (not a system account: ``_apt`` is in nogroup) in it as
+    their own."""
+    try:
+        group = grp.getgrgid(info.st_gid)
+        owner = pwd.getpwuid(info.st_uid).pw_name
+    except KeyError:
+        return False
+    if any(member != owner for member in group.gr_mem):
+        return True
+    return any(
+        p.pw_gid == info.st_gid and p.pw_name != owner and p.pw_uid >= FIRST_PERSON_UID
+        for p in pwd.getpwall()
+    )
+
+
 def _shared_groups(owner: int) -> list[int]:
     """The groups (not a personal one, not root's) that this user and ``owner`` are both
     in."""
@@ -122,7 +142,11 @@ def what_to_ask(path: Path, needs: str) -> str:
     if info.st_uid == os.geteuid():  # the owner's own bits are the ones that apply
         owner_wants = sum(letters[letter][0] for letter in bit)
         if info.st_mode & owner_wants != owner_wants:
-            return f"you own it, so run: chmod u+{bit} {shell_word(path)}"
+            # A team's file (0440 in group team) wants the team's bits back too: "u+w" left
+            # the others locked out, 0640 (a retrial).
+            group_wants = sum(letters[letter][1] for letter in bit)
+            lacking = info.st_mode & group_wants != group_wants and _others_in_group(info)
+            return f"you own it, so run: chmod {'ug' if lacking else 'u'}+{bit} {shell_word(path)}"
         return "ask the team's admin"
     wanted = sum(letters[letter][1] for letter in bit)
     # Its owner lacking it too (a file chmod-ed 0440): "g+w" left the owner locked out of

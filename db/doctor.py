@@ -373,7 +373,10 @@ def _check_permissions(path: Path) -> list[Check]:
             )
         lacking = [p for p in siblings if (p.stat().st_mode & 0o060) != 0o060]
         if lacking:
-            command = "chmod g+rw " + " ".join(shell_word(p) for p in lacking)
+            # The owner's bits too where they lack them (0440): "g+rw" gave 0460, and the
+            # owner was locked out of their own file (a retrial).
+            who = "ug" if any(p.stat().st_mode & 0o600 != 0o600 for p in lacking) else "g"
+            command = f"chmod {who}+rw " + " ".join(shell_word(p) for p in lacking)
             named = "; ".join(f"{p} ({describe_owner(p)})" for p in lacking)
             problems.append(
                 f"not group read-writable: {named}: {whose_to_run(lacking[0], command)}"

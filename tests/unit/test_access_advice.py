@@ -61,6 +61,34 @@ def test_the_owner_of_a_read_only_file_is_told_to_chmod_it_themself(
     assert what_to_ask(path, "read") == "ask the team's admin"  # it is not the mode
 
 
+def test_the_owner_of_a_read_only_team_file_gives_the_team_its_bits_back_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ann's 0440 file in group team: "chmod u+w" gave 0640 and left ben locked out (a
+    retrial). In a group others are in, the owner is told ug+w; in one only they are in,
+    u+w still."""
+    import grp
+
+    path = tmp_path / "pdca.db"
+    path.write_bytes(b"")
+    os.chown(path, SOMEONE, 5432)
+    path.chmod(0o440)
+    _run_as(monkeypatch, SOMEONE, [5432])
+    ann = pwd.struct_passwd(("ann", "x", SOMEONE, 9999, "", "/home/ann", "/bin/sh"))
+    monkeypatch.setattr(access.pwd, "getpwuid", lambda uid: ann)
+    members = ["ann", "ben"]
+    monkeypatch.setattr(
+        access.grp, "getgrgid", lambda gid: grp.struct_group(("team", "x", gid, members))
+    )
+    assert what_to_ask(path, "write") == f"you own it, so run: chmod ug+w {path}"
+    path.chmod(0o460)  # the group may write already: the owner's own bit alone
+    assert what_to_ask(path, "write") == f"you own it, so run: chmod u+w {path}"
+    path.chmod(0o440)
+    members = ["ann"]  # nobody else in it: the owner's own
+    monkeypatch.setattr(access.pwd, "getpwall", lambda: [ann])
+    assert what_to_ask(path, "write") == f"you own it, so run: chmod u+w {path}"
+
+
 def test_someone_elses_file_names_its_owner(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

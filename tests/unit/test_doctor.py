@@ -591,6 +591,11 @@ def test_a_mode_problem_names_the_file_its_owner_its_mode_and_who_runs_the_fix(
     assert not ok and said == (
         f"not group read-writable: {db_path} ({owner}): run: chmod g+rw {db_path}"
     )
+    os.chmod(db_path, 0o440)  # the owner lacks them too: "g+rw" gave 0460, owner locked out
+    ok, said = _by_name(db_path)["group"]
+    assert not ok and said.startswith(
+        f"not group read-writable: {db_path} ({describe(db_path)}): run: chmod ug+rw {db_path}"
+    ), said
 
 
 def test_a_setting_under_a_name_pdca_never_reads_is_named(store, db_path: Path) -> None:
