@@ -51,11 +51,19 @@ T = TypeVar("T")
 # the phase it left, where it went and how long it had been there; triggers on the event log
 # keep it, whoever writes). Read down its (phase, at) index: no row, no snapshot, no summary.
 # A phase's stays counted, and its moves back:
+# Rounds of repeating work ticked off before Act, of all time (flow_rules: routine, not a
+# cycle): out of the stays, the late share and the decisions, as they are out of throughput
+# and cycle time. A coach's quarter read "standardize 15" beside 6 follow-up audits, and a slow
+# Plan as a 1.3-day median: 10 were a weekly review's rounds, made Monday and ticked Tuesday.
+# Down the rounds' own index (recurrence_id > 0: a search, not a walk): a few thousand at most.
+ROUTINE_ROUNDS = """SELECT id FROM actions INDEXED BY idx_actions_recurrence_id
+  WHERE recurrence_id > 0 AND done_at > '' AND phase <> 'act' AND decision = 'standardize'"""
 _RANK = "CASE {} WHEN 'plan' THEN 0 WHEN 'do' THEN 1 WHEN 'check' THEN 2 WHEN 'act' THEN 3 END"
 _STAY_COUNTS = f"""
 SELECT count(*), count(CASE WHEN {_RANK.format("next")} < {_RANK.format("phase")} THEN 1 END)
 FROM action_stays
-WHERE phase = :phase AND at >= :since AND days IS NOT NULL{{scope}}
+WHERE phase = :phase AND at >= :since AND days IS NOT NULL
+  AND action_id NOT IN ({ROUTINE_ROUNDS}){{scope}}
 """
 # and of its stays in order (days, never below zero), the few at the ranks the median and the
 # 85th percentile are made of (flow_rules.quantile_ranks), each one or two adjacent ranks found
@@ -64,13 +72,18 @@ WHERE phase = :phase AND at >= :since AND days IS NOT NULL{{scope}}
 # walked), and two to four numbers reach the interpreter, not tens of thousands. The least and
 # the greatest of the one or two: each rank's own, whatever the order SQLite hands them over
 # in. Days ordered, then never below zero: the same order (max is monotonic).
-_STAYS_AT = """
+_STAYS_AT = (
+    """
 SELECT {first}, {count}, max(0.0, min(days)), max(0.0, max(days)) FROM (
   SELECT days FROM action_stays INDEXED BY idx_action_stays_days
-  WHERE phase = :phase AND days IS NOT NULL AND at >= :since{scope}
+  WHERE phase = :phase AND days IS NOT NULL AND at >= :since
+    AND action_id NOT IN ("""
+    + ROUTINE_ROUNDS.replace("{", "{{").replace("}", "}}")
+    + """){scope}
   ORDER BY days LIMIT {count} OFFSET {first}
 )
 """
+)
 
 # Open work per phase now, counted by SQLite down the open actions' (phase, phase_since)
 # index: how many, and how long the longest has been in it (the earliest phase_since: ISO times
@@ -174,22 +187,33 @@ WHERE recurrence_id IS NOT NULL AND done_at >= :since AND phase <> 'act'
 # Each owner's work done in the window (a row for each, abandoned work alone too): of that
 # finished with a due date, how many, and how many finished on a later (local) day. Walked in
 # owner order down the (owner, done_at) index: no sort.
-_DONE_OWNERS = """
+_DONE_OWNERS = (
+    """
 SELECT owner,
-  count(CASE WHEN decision IN ('standardize', 'adjust') AND nullif(due, '') IS NOT NULL
-             THEN 1 END),
-  count(CASE WHEN decision IN ('standardize', 'adjust') AND nullif(due, '') IS NOT NULL
-              AND date(done_at, 'localtime') > due THEN 1 END)
-FROM actions INDEXED BY idx_actions_owner_done_at_decision
-WHERE owner > '' AND done_at >= :since{scope}
+  count(CASE WHEN finished THEN 1 END),
+  count(CASE WHEN finished AND date(done_at, 'localtime') > due THEN 1 END)
+FROM (
+  SELECT owner, done_at, due, decision IN ('standardize', 'adjust')
+    AND nullif(due, '') IS NOT NULL AND id NOT IN ("""
+    + ROUTINE_ROUNDS
+    + """) AS finished
+  FROM actions INDEXED BY idx_actions_owner_done_at_decision
+  WHERE owner > '' AND done_at >= :since{scope}
+)
 GROUP BY owner
 """
+)
 # Decisions of all time, counted per initiative and decision down the done actions' own index
 # (initiative_id, decision WHERE done_at > '': every done_at is an ISO time), in its order.
-_DECISIONS = """
-SELECT initiative_id, decision, count(*) FROM actions WHERE done_at > ''{scope}
+_DECISIONS = (
+    """
+SELECT initiative_id, decision, count(*) FROM actions
+WHERE done_at > '' AND id NOT IN ("""
+    + ROUTINE_ROUNDS
+    + """){scope}
 GROUP BY initiative_id, decision
 """
+)
 # Follow-up audits counted per initiative: recorded holding, recorded slipped, and due but not
 # recorded ("waiting"). Of all the actions: those recorded as the kept table ``audit_counts``
 # holds them (0019: kept by triggers on the audits and the actions; initiative 0 is none), and

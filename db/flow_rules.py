@@ -18,8 +18,9 @@ Definitions (README, "Flow"):
 - *Check-in cadence kept*: for each open action, the whole weeks of the window it has lived
   through, and how many of them had at least one check-in on it.
 - *Late share*: of an owner's open actions with a due date and of those finished in the window
-  with one (standardize or adjust: abandoned work counts in neither part), the share past due
-  now or finished after their due date.
+  with one (standardize or adjust: abandoned work and repeat rounds count in neither part), the
+  share past due now or finished after their due date.
+- Repeat rounds are left out of the stays and the decisions too: routine, not improvement.
 """
 
 from __future__ import annotations
@@ -515,8 +516,10 @@ def owner_figures(
             done_of[finished.owner].append(finished)
     counted = {}
     for login, mine in done_of.items():
-        # Finished means standardize or adjust: abandoned work is neither late nor on time.
-        dated = [(a.due, a.done_day) for a in mine if a.due and a.decision in FINISHED]
+        # Finished means standardize or adjust: abandoned work is neither late nor on time,
+        # and a repeat round ticked off before Act is routine (a coach: "late 100%", 10 of
+        # its 15 a weekly review's rounds ticked a day late).
+        dated = [(a.due, a.done_day) for a in mine if a.due and finished_cycle(a)]
         counted[login] = OwnerDone(len(dated), sum(is_late(due, day, today) for due, day in dated))
     return owners_figures(open_work, counted)
 

@@ -290,7 +290,8 @@ def _groups(store: Store, part: _Part) -> tuple[list[ActionGroup], Decisions]:
         latest = sorted(((r["done_at"], r["id"]) for r in done_rows), reverse=True)
         totals["done"] = len(done_rows)
         picked["done"] = [action_id for _, action_id in latest[:LIST_CAP]]
-        tally = Counter(r["decision"] for r in done_rows)
+        routine = {r[0] for r in store.conn.execute(flow.ROUTINE_ROUNDS)}  # not cycles
+        tally = Counter(r["decision"] for r in done_rows if r["id"] not in routine)
         decisions = Decisions(
             standardize=tally["standardize"], adjust=tally["adjust"], abandon=tally["abandon"]
         )
@@ -322,8 +323,11 @@ def _groups(store: Store, part: _Part) -> tuple[list[ActionGroup], Decisions]:
                 ]
             picked[phase] = ids
         counted = store.conn.execute(
-            "SELECT count(*), sum(decision = 'standardize'), sum(decision = 'adjust'),"
-            " sum(decision = 'abandon') FROM actions WHERE done_at >= ?",
+            # Rounds of repeating work ticked off before Act are routine, not a decision
+            # (flow.ROUTINE_ROUNDS): "standardize 15" beside 6 audits (a coach).
+            "SELECT count(*), sum(decision = 'standardize' AND id NOT IN"
+            f" ({flow.ROUTINE_ROUNDS})), sum(decision = 'adjust'), sum(decision = 'abandon')"
+            " FROM actions WHERE done_at >= ?",
             (since,),
         ).fetchone()
         totals["done"] = counted[0]

@@ -101,7 +101,15 @@ FROM actions WHERE done_at >= :since{scope}
 """
 # Decisions of all time, as (initiative, decision) pairs a Counter takes as they come: ``> ''``
 # (every done_at is an ISO time) is a range on the done_at index.
-_DECISIONS = "SELECT initiative_id, decision FROM actions WHERE done_at > ''{scope}"
+_DECISIONS = (
+    "SELECT initiative_id, decision FROM actions WHERE done_at > ''{scope}"
+    " AND NOT (recurrence_id IS NOT NULL AND phase <> 'act' AND decision = 'standardize')"
+)
+# The repeat rounds ticked off before Act, of all time: none of their stays is counted.
+_ROUNDS = (
+    "SELECT id FROM actions WHERE recurrence_id IS NOT NULL AND done_at > ''"
+    " AND phase <> 'act' AND decision = 'standardize'"
+)
 # Follow-up audits as (initiative, what they count as): their result once recorded (with their
 # own check-in: not those a slip closed with it), "waiting" when due and not recorded; those
 # neither are left out in SQLite. The scope is the action's.
@@ -160,7 +168,8 @@ def flow(store: Store, scope: Scope = EVERYTHING, weeks: int = fr.WINDOW_WEEKS) 
     created_ago = dict(cursor.execute(_OPEN_CREATED.format(scope=scoped), params).fetchall())
     in_scope = None if scope == EVERYTHING else set(created_ago) | {a.id for a in done}
     created_ago.update({a.id: a.cycle_days + a.done_ago_days for a in done})
-    tally = _stays(cursor, times, in_scope, created_ago, weeks * fr.WEEK_DAYS)
+    rounds = {i for (i,) in cursor.execute(_ROUNDS)}
+    tally = _stays(cursor, times, in_scope, created_ago, weeks * fr.WEEK_DAYS, rounds)
     in_owner_order = _owners_open_sql(weeks, scope.where(by_index=False)[0])
     weekly_params = {**params, **_week_starts(now, weeks)}
     owners_open = [fr.OwnerOpen._make(r) for r in cursor.execute(in_owner_order, weekly_params)]
@@ -209,6 +218,7 @@ def _stays(
     in_scope: set[int] | None,
     created_ago: dict[int, float],
     window_days: float,
+    rounds: set[int],
 ) -> fr.StayTally:
     """The stays that ended in the window, tallied per phase (``fr.phase_changes`` and
     ``fr.phase_figures`` in one pass, no row kept). Scoped: the actions open now or done in
@@ -226,7 +236,7 @@ def _stays(
     # move's two phases or None for a completion) and its later stays (left, to, days).
     waiting: dict[int, tuple[int, float, tuple[str, str] | None, list]] = {}
     for action_id, event_id, ago, summary in cursor.execute(_HISTORY, times).fetchall():
-        if in_scope is not None and action_id not in in_scope:
+        if (in_scope is not None and action_id not in in_scope) or action_id in rounds:
             continue
         begun = state.get(action_id)
         if summary.startswith("moved #"):  # fr.moved_phases(summary), inline

@@ -78,6 +78,17 @@ def test_repeat_rounds_ticked_off_before_act_are_counted_apart(store: Store) -> 
         before.finished + 1, before.abandoned + 1, 2,
     )  # fmt: skip
     assert figures.cycle.count == before.cycle.count + 1
+    # Nor stays, decisions or late share (a coach: "standardize 15" beside 6 audits, a Plan
+    # median of 1.3 days and "late 100%", mostly a weekly review's rounds): the abandoned
+    # round's stay in Plan counts and the one taken through Act's; the two ticked off, not.
+    plan = {p.phase: p for p in figures.phases}["plan"]
+    assert plan.stays == {p.phase: p for p in before.phases}["plan"].stays + 2
+    unlinked = {i.name: i for i in figures.initiatives}["(no initiative)"]
+    was = {i.name: i for i in before.initiatives}.get("(no initiative)")
+    assert unlinked.standardize == (was.standardize if was else 0) + 1
+    bob = {o.login: o for o in figures.owners}["bob"]
+    bob_before = {o.login: o for o in before.owners}["bob"]
+    assert bob.late_of == bob_before.late_of + 1  # the round through Act, due 2026-12-30
     assert figures == flow_reference.flow(store)  # the rules' own count, row by row
     assert throughput_line(figures).endswith("2 abandoned, 2 repeat rounds done")
     assert flow.flow(store, Scope(action_ids={rounds[0]})).repeat_rounds == 1

@@ -7,6 +7,7 @@ import itertools
 import re
 import xml.dom.minidom
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -533,3 +534,31 @@ def test_the_reports_format_follows_its_out_name_and_a_name_of_another_is_refuse
     assert (tmp_path / "page.html").read_text().startswith("<!DOCTYPE html>")
     assert cli("report", "--out", str(tmp_path / "notes.txt")).exit_code == 0
     assert not (tmp_path / "notes.txt").read_text().startswith("<!DOCTYPE")  # md, by default
+
+
+def test_repeat_rounds_ticked_off_before_act_are_no_decision(store: Store) -> None:
+    """A weekly review's rounds standardized from Plan read "standardize 15" beside 6
+    follow-up audits (a coach): routine, they are no decision, the team's or an
+    initiative's. A round taken through Act is one, as any action."""
+    from pdca.db.models import ActionDraft, CheckinDraft, InitiativeDraft
+    from pdca.db.recurrence import add_repeating_action
+    from pdca.db.report import build_report
+
+    store.add_initiative(InitiativeDraft(name="Ops"))
+    ops: dict[str, Any] = {"initiative": "Ops", "owner": "bob", "due": "2026-12-30"}
+    rounds = [
+        add_repeating_action(store, ActionDraft(title=f"review {n}", **ops), "week mon")
+        for n in range(3)
+    ]
+    real = store.add_action(ActionDraft(title="fix it", **ops))
+    for action in rounds[:2]:
+        store.complete_action(action.id, "standardize")  # ticked off from Plan
+    for action_id in (real.id, rounds[2].id):  # through Act
+        store.move_action(action_id, "do")
+        store.add_checkin(action_id, CheckinDraft(message="ran it"))
+        store.move_action(action_id, "check")
+        store.move_action(action_id, "act", verdict="worked")
+        store.complete_action(action_id, "standardize")
+    for target in (None, "Ops"):
+        decisions = build_report(store, target).decisions
+        assert (decisions.standardize, decisions.adjust, decisions.abandon) == (2, 0, 0), target
