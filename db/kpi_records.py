@@ -93,3 +93,6 @@ class KpiRow(PlainRecord):
     alert: Alert | None = None  # the open alert, if any
     # Process-behaviour signals in the bad direction holding at the latest reading (db/xmr.py)
     signals: list[SignalMark] = field(default_factory=list)
+    # Its cadence missed (no reading within it and a day's grace), whatever the status says:
+    # an alert or a warning 14 days old read as if measured today (a coach).
+    measurement_overdue: bool = False

@@ -81,6 +81,7 @@ def row_of(
         recent=recent,
         alert=alert,
         signals=active,
+        measurement_overdue=_overdue(kpi, now),
     )
 
 
@@ -92,11 +93,22 @@ def kpi_rows(store: Store, slots: int = RECENT_SLOTS, first: int | None = None) 
     first paint, which reads the whole list right after it. The order needs no readings."""
     now = store.clock()
     kpis = store.list_kpis()
-    ordered = sorted(kpis, key=lambda k: (STATUS_ORDER.index(status_of(k, now)), k.name.lower()))
+    open_alerts = alerts.open_alerts_by_kpi(store)
+
+    def rank(kpi: Kpi) -> tuple[int, int, str]:
+        # An alert nobody acknowledged ranks as one, whatever the latest reading (after those
+        # whose reading is in alert too): one good reading sorted a KPI with an overdue signal
+        # alert below the quiet ones (a coach).
+        status = STATUS_ORDER.index(status_of(kpi, now))
+        waiting = open_alerts.get(kpi.id)
+        if waiting is not None and waiting.acknowledged_at is None:
+            return min(status, STATUS_ORDER.index("alert")), status, kpi.name.lower()
+        return status, status, kpi.name.lower()
+
+    ordered = sorted(kpis, key=rank)
     full = ordered if first is None else ordered[:first]
     ids = None if len(full) == len(ordered) else [kpi.id for kpi in full]
     recent = recent_readings(store, now, slots, ids)
-    open_alerts = alerts.open_alerts_by_kpi(store)
     bases = signals.baselines(store, full)
     tails = signals.tails(store, ids)
     rows = [
@@ -118,8 +130,18 @@ def kpi_rows(store: Store, slots: int = RECENT_SLOTS, first: int | None = None) 
 def pending(kpi: Kpi, now: datetime, alert: Alert | None = None) -> KpiRow:
     """A row whose readings are not read yet: its status and alert, no sparkline or trend."""
     return KpiRow(
-        kpi=kpi, status=status_of(kpi, now), trend="unknown", trend_sign=0, recent=[], alert=alert
+        kpi=kpi,
+        status=status_of(kpi, now),
+        trend="unknown",
+        trend_sign=0,
+        recent=[],
+        alert=alert,
+        measurement_overdue=_overdue(kpi, now),
     )
+
+
+def _overdue(kpi: Kpi, now: datetime) -> bool:
+    return kpi_rules.measurement_overdue(kpi.latest_at, kpi.cadence, now)
 
 
 def status_of(kpi: Kpi, now: datetime) -> kpi_rules.KpiStatus:

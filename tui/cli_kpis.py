@@ -518,6 +518,7 @@ def _row_json(row: Any) -> dict[str, Any]:
         trend=row.trend,
         open_alert=None if row.alert is None else row.alert.model_dump(mode="json"),
         signals=[s.model_dump(mode="json") for s in row.signals],
+        measurement_overdue=row.measurement_overdue,
     )
     return data
 
@@ -539,7 +540,8 @@ def kpi_list(session: Session, as_json: bool) -> None:
     lines = [
         [
             r.kpi.name,
-            r.status,
+            # a reading overdue beside a status that outranks it: "warn, overdue" (a coach)
+            f"{r.status}, overdue" if r.measurement_overdue and r.status != "overdue" else r.status,
             _latest_cell(r.kpi),
             f"{shown_number(r.kpi.target)} {r.kpi.unit}",  # as LATEST says it, to compare
             _trend_words(r),

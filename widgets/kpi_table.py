@@ -294,6 +294,10 @@ class KpiTable(LineList):
         # show a drift before any threshold does, or the row's alert is a signal's.
         signal = row.signals or (row.alert is not None and row.alert.rule is not None)
         name = ("⚑ " if waiting else "") + (f"{SIGNAL_MARK} " if signal else "")
+        # ◔ its cadence missed, beside a status that outranks saying so (alert, warn): a
+        # warning 14 days old read as today's (a coach)
+        if row.measurement_overdue and row.status != "overdue":
+            name += STATUS_MARKS["overdue"] + " "
         name += literal(kpi.name)
         style = "kpi-table--alert" if waiting else "kpi-table--name"
         parts.append(cell(name, layout.name, style, middle=True))

@@ -157,6 +157,46 @@ def test_kpi_list_names_whom_a_passed_on_alert_waits_for(ok, monkeypatch) -> Non
     assert "dana → lena" not in ok("kpi", "list").stdout
 
 
+def test_a_warning_nobody_measured_since_says_its_reading_is_overdue(ok, js, monkeypatch) -> None:
+    """A daily KPI in warning, not measured for 14 days, read "warn" as if measured today,
+    with no mark of the missed cadence (a coach): the status outranks "overdue", and the
+    list says both."""
+    ok("kpi", "add", "Backlog", "--unit", "tickets", "--baseline", "100", "--target", "50",
+       "--warn", "110", "--cadence", "daily")  # fmt: skip
+    ok("kpi", "record", "Backlog", "115")
+    [row] = js("kpi", "list")
+    assert (row["status"], row["measurement_overdue"]) == ("warn", False)
+    assert "warn, overdue" not in ok("kpi", "list").stdout
+    monkeypatch.setenv("PDCA_NOW", "2026-12-07T09:00:00Z")
+    [row] = js("kpi", "list")
+    assert (row["status"], row["measurement_overdue"]) == ("warn", True)
+    assert "warn, overdue" in ok("kpi", "list").stdout
+
+
+def test_a_kpi_with_an_alert_nobody_acknowledged_is_listed_first(ok, js, monkeypatch) -> None:
+    """A signal alert stays open after a good reading; sorted by that reading ("ok"), the KPI
+    with an overdue alert nobody acknowledged came below a quiet one in warning (a coach). An
+    alert waiting ranks as an alert."""
+    ok("kpi", "add", "Alpha", "--unit", "min", "--baseline", "20", "--target", "10",
+       "--warn", "25")  # fmt: skip
+    ok("kpi", "add", "Beta", "--unit", "min", "--baseline", "20", "--target", "10",
+       "--warn", "50", "--alert", "60", "--alerts", "both")  # fmt: skip
+    for day in range(1, 21):  # a steady process: its natural limits
+        monkeypatch.setenv("PDCA_NOW", f"2026-10-{day:02d}T09:00:00Z")
+        ok("kpi", "record", "Beta", str(19 + day % 3))
+    monkeypatch.setenv("PDCA_NOW", "2026-10-21T09:00:00Z")
+    ok("kpi", "record", "Beta", "45")  # beyond the upper limit: a signal alert
+    ok("kpi", "record", "Alpha", "26")  # in warning
+    monkeypatch.setenv("PDCA_NOW", "2026-10-22T09:00:00Z")
+    ok("kpi", "record", "Beta", "20")  # back: "ok", the alert still open
+    rows = js("kpi", "list")
+    beta = next(r for r in rows if r["name"] == "Beta")
+    assert beta["status"] == "ok" and beta["open_alert"]["acknowledged_at"] is None
+    assert [r["name"] for r in rows] == ["Beta", "Alpha"]
+    ok("alerts", "ack", str(beta["open_alert"]["id"]), "looking into it")
+    assert [r["name"] for r in js("kpi", "list")] == ["Alpha", "Beta"]  # answered: by reading
+
+
 def test_record_json_says_the_alerts_it_raised_and_closed(js, kpi) -> None:
     """The text said "raised alert 1 ..." where --json gave the reading alone (a tester)."""
     made = js("kpi", "record", KPI, "35")
