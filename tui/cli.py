@@ -895,8 +895,16 @@ def _open_board(session: Session) -> None:
         click.echo(f"pdca: {which}: run pdca on the terminal alone; nothing opened", err=True)
         sys.exit(1)
     if not on_a_terminal():
-        missing = not resolved.is_default and not os.path.lexists(resolved.path)
-        yet = "; no file is there yet: pdca init makes it" if missing else ""
+        from pdca.db.access import cannot_reach, unreachable_directory
+
+        if unreachable_directory(resolved.path) is not None:
+            # A folder on the way this user may not enter: the file may well be there (a
+            # tester outside the team's group was told none was, and pdca init makes it).
+            yet = "; " + cannot_reach(resolved.path).removeprefix(f"{resolved.path}: ")
+        elif not resolved.is_default and not os.path.lexists(resolved.path):
+            yet = "; no file is there yet: pdca init makes it"
+        else:
+            yet = ""
         click.echo(
             f"pdca would open the board on {printable(str(resolved.path))} "
             f"({describe_rule(resolved)}{yet}),\n"

@@ -485,6 +485,12 @@ def test_user_who_may_not_enter_the_directory_is_told_whom_to_ask(
     assert said.returncode == 0 and "Traceback" not in said.stderr, said.stderr
     assert "note: every command will refuse it:" in said.stderr
     assert f"nobody may not enter {locked}" in said.stderr
+    # no command, no terminal: what it would open says so too; it said no file was there and
+    # pdca init makes it (a process-mix trial's carl)
+    said = run()
+    assert said.returncode == 0 and "Traceback" not in said.stderr, said.stderr
+    assert f"nobody may not enter {locked}" in said.stdout
+    assert "no file is there yet" not in said.stdout
 
 
 @as_root_only
