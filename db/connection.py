@@ -273,7 +273,17 @@ def open_database(
             )
         if migrate:
             schema.refuse_the_kept_copy(path, version or 0)
-        journal_mode = _set_journal_mode(connection, filesystem, writable)
+        try:
+            journal_mode = _set_journal_mode(connection, filesystem, writable)
+        except sqlite3.OperationalError as error:
+            code = getattr(error, "sqlite_errorcode", 0) or 0
+            if not (writable and code in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR_WRITE)):
+                raise  # (no room: ENOSPC is SQLITE_FULL, a file size limit IOERR_WRITE)
+            # A file in another journal mode (a backup, kept in delete mode) on a full disk:
+            # the switch to WAL has no room, and list, export and backup to another disk had
+            # refused it (a retrial). Its pages are all in the file: read as they stand.
+            writable, disk_full = False, True
+            journal_mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
         connection.execute("PRAGMA synchronous = FULL")
         backup = None
         if migrate:

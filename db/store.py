@@ -525,7 +525,7 @@ class Store:
         if self.disk_full:
             lost = ": nothing written" if refused else ""
             return (
-                f"{self.path or 'the database'}: no room on its disk for its -shm (the disk is"
+                f"{self.path or 'the database'}: no room on its disk to write (the disk is"
                 f" full?){lost}; free some space, then run pdca again (pdca doctor says how"
                 " much is left)"
             )

@@ -723,6 +723,27 @@ def test_a_full_disk_still_lets_the_file_be_read_and_backed_up_elsewhere(tmp_pat
     assert "FAIL open" not in doctor.stdout and "ok   integrity" in doctor.stdout
 
 
+def test_a_full_disk_still_lets_a_backup_kept_in_delete_mode_be_read(tmp_path: Path) -> None:
+    """pdca's backups are kept in delete mode; opening one switched it to WAL first, which on
+    a full disk had no room: list, export and a backup elsewhere refused it, so an admin could
+    not read the backups lying beside the database (a retrial). It is read as it stands."""
+    path = tmp_path / "pdca.db"
+    env = _env(tmp_path, path)
+    assert run_pdca("init", env=env).returncode == 0
+    assert run_pdca("add", "kept", env=env).returncode == 0
+    copy = tmp_path / "copy.db"
+    assert run_pdca("backup", str(copy), env=env).returncode == 0
+    mode = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
+    assert mode.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    mode.close()
+    listed = _with_no_room("--db", str(copy), "list", "--json", env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert [a["title"] for a in json.loads(listed.stdout)] == ["kept"]
+    added = _with_no_room("--db", str(copy), "add", "lost?", env=env)
+    _one_line_refusal(added, "no room on its disk", "nothing written")
+    assert not Path(f"{copy}-wal").exists()
+
+
 def test_a_dangling_link_as_the_database_says_so(tmp_path: Path) -> None:
     link = tmp_path / "pdca.db"
     link.symlink_to(tmp_path / "gone" / "team.db")
