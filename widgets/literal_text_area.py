@@ -35,6 +35,13 @@ class LiteralTextArea(TextArea):
         self._loaded = self.text  # the document splits lines at a lone \r too, and joins them
         # with one newline of its own: the text given can come back changed, untouched
 
+    def _on_resize(self) -> None:
+        # Textual's own handler (run too: handlers run up the class tree) wraps the lines
+        # again at the new width, and asks to draw them only when their number changed:
+        # narrowed with as many lines, the old ones stayed, cut at the new edge (a power
+        # user's notes). The repaint comes after both.
+        self.refresh()
+
     @property
     def kept_text(self) -> str:
         """The text, exactly as it was given while nobody has changed it."""

@@ -958,3 +958,22 @@ async def test_the_field_typed_in_stays_in_sight_when_the_terminal_shrinks() -> 
         for _ in range(3):
             await pilot.pause()
         assert "NOTES" in screen_text(app), screen_text(app)
+
+
+async def test_notes_wrap_again_when_the_terminal_narrows() -> None:
+    """Resized from 120 to 60 columns with the edit form open, the notes kept their old lines,
+    cut at the new edge: "...over the two week" then "after.", the words between unseen (a
+    power user). Their lines are the same in number, so nothing had asked to draw them again."""
+    notes = "Measure: compare the KPI over the two weeks before and after."
+    initial = ActionFormResult("Old", None, None, None, None, notes)
+    app = Harness(form(heading="Edit #3", initial=initial))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "two weeks before and" in screen_text(app)
+        await pilot.resize_terminal(60, 20)
+        for _ in range(50):
+            await pilot.pause(0.02)
+            shown = " ".join(screen_text(app).split())
+            if "weeks before and after." in shown:
+                break
+        assert "weeks before and after." in shown, screen_text(app)
