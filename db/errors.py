@@ -52,6 +52,10 @@ class InvalidInput(PdcaError):
         self.why = why
         # The length is said once: by the reason when it is about the length (a tester read
         # "(201 characters) is 201 characters long").
+        if value == "" and why.startswith("is empty"):
+            # "title: '' is empty" read as a program's message (a power user)
+            super().__init__(f"{field} {why}")
+            return
         super().__init__(f"{field}: {_show(value, counted='characters long' not in why)} {why}")
 
 

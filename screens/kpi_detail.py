@@ -61,8 +61,8 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
         Binding("escape,backspace", "app.pop_screen", "Back", id="kpi-detail-back"),
         Binding("a", "acknowledge", "Acknowledge", id="kpi-detail-ack"),
         # j and k as in every view (a tester's scrolled nothing here: arrows only)
-        Binding("j", "scroll_body(1)", "Down", show=False, id="kpi-detail-down"),
-        Binding("k", "scroll_body(-1)", "Up", show=False, id="kpi-detail-up"),
+        Binding("j", "scroll_body(1)", "Scroll down", show=False, id="kpi-detail-down"),
+        Binding("k", "scroll_body(-1)", "Scroll up", show=False, id="kpi-detail-up"),
     ]
 
     DEFAULT_CSS = """

@@ -1022,6 +1022,9 @@ class PdcaApp(App[None]):
                     "Save an SVG of the screen in your own pdca folder, and say where",
                     lambda: self.set_timer(0.1, self._save_screenshot),
                 )
+            elif command.title in ("Maximize", "Minimize"):
+                continue  # Textual's, for a focused widget: it hid the header, and nothing
+                # of pdca's is made to fill the screen (a power user)
             elif command.title in _SAID_AS_PDCA_DOES:  # Textual's words for its own keys
                 yield command._replace(help=_SAID_AS_PDCA_DOES[command.title])
             else:

@@ -297,8 +297,8 @@ async def test_action_form_empty_title_shows_error_under_the_field() -> None:
         await pilot.press("tab", *"bob", "ctrl+s")
         await pilot.pause()
         assert app.result is MISSING  # not dismissed
-        assert error_of(app, "title") == "title: '' is empty"
-        assert "title: '' is empty" in screen_text(app)
+        assert error_of(app, "title") == "title is empty"
+        assert "title is empty" in screen_text(app)
         field = app.screen.query_one("#title", Input).region
         error = app.screen.query_one("#title-error", FieldError)
         assert error.has_class("-error")
@@ -359,7 +359,7 @@ async def test_action_form_unknown_initiative_and_kpi_are_refused_together() -> 
         await pilot.pause()
         assert app.result is MISSING
         # Every bad field at once, focus on the first of them.
-        assert error_of(app, "title") == "title: '' is empty"
+        assert error_of(app, "title") == "title is empty"
         assert error_of(app, "initiative") == "initiative: “x” is not a known initiative"
         assert error_of(app, "kpi") == "kpi: “nope” is not a known KPI"
         assert error_of(app, "owner") is None
@@ -529,7 +529,7 @@ async def test_checkin_empty_message_is_refused_and_esc_returns_none() -> None:
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.result is MISSING
-        assert error_of(app, "message") == "message: '' is empty"
+        assert error_of(app, "message") == "message is empty"
         await pilot.press("escape")
         await pilot.pause()
     assert app.result is None

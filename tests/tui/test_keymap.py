@@ -286,3 +286,10 @@ async def test_the_palette_offers_no_maximize_on_the_board(make_app, board_db: P
         assert app.screen.focused is not None  # a column has focus
         titles = {command.title for command in app.get_system_commands(app.screen)}
         assert "Maximize" not in titles and "Keys" in titles
+        # Nor on a view: on the KPIs it hid the header, Textual's and none of pdca's (a
+        # power user)
+        await pilot.press("3")
+        await settle_app(app, pilot)
+        assert type(app.screen).__name__ == "KpisScreen" and app.screen.focused is not None
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert "Maximize" not in titles and "Keys" in titles

@@ -54,13 +54,13 @@ LONG_TITLE = "x" * 10_000
 # (command line, fragments the one line must hold: the field, then the value as shown)
 CASES: list[tuple[list[str], tuple[str, ...]]] = [
     # titles, messages, names
-    (["add", ""], ("title: ''", "is empty")),
+    (["add", ""], ("title is empty",)),
     (["add", "   "], ("title: '   '", "is empty")),
     (["add", "\t\n"], ("title: '\\t\\n'", "is empty")),
     # the length said once (it said "(10000 characters) is 10000 characters long")
     (["add", LONG_TITLE], ("title: 'xxxxxxxx", "...' is 10000 characters long; the most is 200")),
     (["edit", "1", "--title", " "], ("title: ' '", "is empty")),
-    (["checkin", "1", ""], ("message: ''", "is empty")),
+    (["checkin", "1", ""], ("message is empty",)),
     (["checkin", "1", "m" * 2001], ("message: 'mmm", "...' is 2001 characters long")),
     (["add", "x", "--notes", "n" * 10_001], ("notes: 'nnn", "...' is 10001 characters long")),
     # closed with the quote it opened with (it opened with " and closed with ', a tester)

@@ -1431,7 +1431,7 @@ def test_the_version_pdca_prints_is_the_installed_packages(ok) -> None:
 def test_an_owner_new_to_the_file_is_said_after_the_write(ok, cli, db_path, shape) -> None:
     """Any login is an owner (people are registered on first mention), so a typo makes a new
     person: each write that does so says it on stderr, and only then."""
-    assert one_line_error(cli("add", "", "--owner", "bob", *shape)).startswith("title:")
+    assert one_line_error(cli("add", "", "--owner", "bob", *shape)) == "title is empty"
     assert cli("list", "--json").stdout == "[]\n"  # bad input: nothing written
     new = (
         "note: bob is new to this file: now one of its people"
