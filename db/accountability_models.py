@@ -201,6 +201,7 @@ class StandingItem(PlainRecord):
     detail: str = ""
     days_late: int | None = None  # with the "late" flag
     stale_days: int | None = None  # with the "stale" flag, when the last sign of life is known
+    alert_id: int | None = None  # an alert's own id (kind "alert"): what the row is about
 
 
 # The README documents these: a script tests ``"late" in flags``; the words were free text

@@ -238,6 +238,7 @@ def standing(
             kind="alert",
             person=alert.assignee,
             title=alert.kpi,
+            alert_id=alert.id,
             flags=["overdue"] if alert.overdue else [],
             # The deadline first: at 80 columns the stand-up view cut "(beyond a limit; ack…"
             # and the time it is about was gone (a tester).

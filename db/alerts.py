@@ -535,21 +535,30 @@ def open_alerts_by_kpi(store: Store) -> dict[int, Alert]:
     return first
 
 
-def most_pressing_open(store: Store, kpi_id: int, person: str | None = None) -> Alert | None:
+def most_pressing_open(
+    store: Store, kpi_id: int, person: str | None = None, prefer: int | None = None
+) -> Alert | None:
     """The KPI's open alert a person must act on first, as the file holds it now (one search
     of the (kpi_id, closed_at) index: its open alerts only, not every one it ever raised).
     ``person``: one waiting for them comes before one waiting for someone else (bob's ``a``
-    opened erin's escalated alert over his own, a tester)."""
+    opened erin's escalated alert over his own, a tester). ``prefer``: that one while it waits
+    for them (``first_to_act_on``)."""
     now = store.clock()
     rows = store.conn.execute(_SELECT + " WHERE a.kpi_id = ? AND a.closed_at IS NULL", (kpi_id,))
-    return first_to_act_on([to_alert(row, now) for row in rows], person)
+    return first_to_act_on([to_alert(row, now) for row in rows], person, prefer)
 
 
-def first_to_act_on(open_alerts: list[Alert], person: str | None) -> Alert | None:
-    """Of a KPI's open alerts, the one ``person`` acts on first: the most pressing waiting for
-    them, else the most pressing of all (``most_pressing_open``, on alerts read already)."""
+def first_to_act_on(
+    open_alerts: list[Alert], person: str | None, prefer: int | None = None
+) -> Alert | None:
+    """Of a KPI's open alerts, the one ``person`` acts on first: ``prefer`` while it waits
+    for them (the stand-up row they chose), else the most pressing waiting for them, else
+    the most pressing of all (``most_pressing_open``, on alerts read already)."""
     found = most_pressing_first(open_alerts)
     theirs = [a for a in found if a.acknowledged_at is None and a.assignee == person]
+    chosen = [a for a in theirs if a.id == prefer]
+    if chosen:
+        return chosen[0]
     return theirs[0] if theirs else found[0] if found else None
 
 

@@ -73,12 +73,17 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
     KpiDetailScreen #kpi-changes { height: auto; padding: 0 1; }
     """
 
-    def __init__(self, name: str, for_person: str | None = None) -> None:
+    def __init__(
+        self, name: str, for_person: str | None = None, alert_id: int | None = None
+    ) -> None:
         """``for_person``: opened from a stand-up row of an alert waiting for them: ``a``
-        takes theirs (it took the one waiting for someone else, a retrial)."""
+        takes theirs (it took the one waiting for someone else, a retrial); ``alert_id``: the
+        row's own alert, while it waits for them (of two waiting for bob, ``a`` took the
+        other, more pressing one, a retrial)."""
         super().__init__()
         self.kpi_name = name
         self.for_person = for_person
+        self.for_alert = alert_id
         self.detail: KpiDetail | None = None
         self.gone = False  # removed since it was opened (said once)
         # What the chart draws, for the legend under it: (marker, colour, label).
@@ -128,7 +133,7 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
         self.detail = detail
         self.kpi_name = detail.row.kpi.name
         self.query_one("#kpi-facts", Static).update(
-            facts(detail, self.for_person or context_of(self.app).store.actor)
+            facts(detail, self.for_person or context_of(self.app).store.actor, self.for_alert)
         )
         self.query_one("#kpi-changes", Static).update(changes(detail))
         self.draw_chart(detail)
@@ -431,16 +436,18 @@ def runs(points: list[tuple[float, float]], gap: float) -> list[list[tuple[float
     return found
 
 
-def taken_by_a(detail: KpiDetail, person: str | None) -> int | None:
-    """The alert ``a`` acknowledges (``alerts.most_pressing_open``, from what was read): the
-    most pressing one waiting for ``person``, else the most pressing open one."""
-    chosen = alerts.first_to_act_on([a for a in detail.alerts if not a.closed_at], person)
+def taken_by_a(detail: KpiDetail, person: str | None, alert_id: int | None = None) -> int | None:
+    """The alert ``a`` acknowledges (``alerts.most_pressing_open``, from what was read):
+    ``alert_id`` while it waits for ``person``, else the most pressing one waiting for them,
+    else the most pressing open one."""
+    open_ones = [a for a in detail.alerts if not a.closed_at]
+    chosen = alerts.first_to_act_on(open_ones, person, prefer=alert_id)
     return None if chosen is None else chosen.id
 
 
-def facts(detail: KpiDetail, person: str | None = None) -> Text:
+def facts(detail: KpiDetail, person: str | None = None, alert_id: int | None = None) -> Text:
     row, kpi = detail.row, detail.row.kpi
-    taken = taken_by_a(detail, person)
+    taken = taken_by_a(detail, person, alert_id)
     text = Text()
     text.append(f"{STATUS_MARKS[row.status]} {STATUS_WORDS[row.status]}  ", style="bold")
     text.append(literal(kpi.name), style="bold")

@@ -87,6 +87,7 @@ class AcknowledgesAlerts:
                         context.store,
                         row.kpi.id,
                         getattr(self, "for_person", None) or context.store.actor,
+                        getattr(self, "for_alert", None),  # a stand-up row's own alert
                     )
                 )
             elif alert is not None:

@@ -222,8 +222,8 @@ class DigestRows(Sequence[Row]):
         ]
         # The alert rows' KPIs: enter opens its detail, where a acknowledges it (a new lead's
         # enter on an alert waiting did nothing at all).
-        self.kpi_of: dict[int, tuple[str, str | None]] = {
-            at: (entry.title, entry.person)
+        self.kpi_of: dict[int, tuple[str, str | None, int | None]] = {
+            at: (entry.title, entry.person, entry.alert_id)
             for at, (kind, entry) in enumerate(self.entries)
             if kind == "standing" and entry.kind == "alert" and entry.title
         }
@@ -296,7 +296,8 @@ class StandupScreen(RowView):
         self.targets: list[int | None] = []  # the action each shown row opens
         self.more_rows: dict[int, str] = {}  # the rows that read a person's next changes
         self.board_rows: dict[int, str] = {}  # the rows that open a person's board
-        self.kpi_rows: dict[int, tuple[str, str | None]] = {}  # alert rows: (KPI, for whom)
+        # alert rows: (KPI, for whom, the alert)
+        self.kpi_rows: dict[int, tuple[str, str | None, int | None]] = {}
         self.rows: DigestRows | None = None  # those shown
         self.extra: dict[str, list[DigestItem]] = {}  # changes read on demand, by person
         self.early_steps: list[int] = []  # n/p pressed before a digest was in
@@ -676,8 +677,8 @@ class StandupScreen(RowView):
         elif message.index in self.kpi_rows:
             from pdca.screens.kpi_detail import KpiDetailScreen  # plotext only when it opens
 
-            name, waiting_for = self.kpi_rows[message.index]
-            self.app.push_screen(KpiDetailScreen(name, for_person=waiting_for))
+            name, waiting_for, alert_id = self.kpi_rows[message.index]
+            self.app.push_screen(KpiDetailScreen(name, for_person=waiting_for, alert_id=alert_id))
         elif 0 <= message.index < len(self.targets) and self.targets[message.index] is not None:
             self.open_board(self.targets[message.index])
 

@@ -912,3 +912,38 @@ async def test_the_detail_opened_for_someone_acknowledges_the_alert_waiting_for_
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen, AckModal) and app.screen.alert.id == mine.id
+
+
+async def test_the_detail_opened_for_a_stand_up_row_acknowledges_that_rows_alert(
+    make_app, kpi_db: Path, store: Store
+) -> None:
+    """Of two alerts waiting for alice on one KPI, enter on the stand-up's row of the less
+    pressing one opened the KPI where a took the other (a retrial): a takes the row's own
+    while it waits for her, and the detail says so."""
+    from pdca.screens.dialogs.ack import AckModal
+    from pdca.screens.kpi_detail import KpiDetailScreen, facts
+
+    store.conn.execute(
+        "INSERT INTO alerts (kpi_id, reading_id, raised_at, assignee, ack_due, rule, rule_text)"
+        " VALUES (1, 4, '2026-11-22T08:30:00Z', 'alice', '2026-11-23T20:30:00Z', 'we1',"
+        " 'a reading above the upper natural limit')"
+    )
+    first = alerts.most_pressing_open(store, 1, "alice")
+    row = [a for a in alerts.list_alerts(store) if a.assignee == "alice" and a.id != first.id][0]
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(KpiDetailScreen(KPI, for_person="alice", alert_id=row.id))
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, KpiDetailScreen)
+        for _ in range(50):
+            if detail.detail is not None:
+                break
+            await pilot.pause(0.02)
+        assert detail.detail is not None
+        said = facts(detail.detail, "alice", row.id).plain
+        assert f"also alert {row.id} (" in said and said.count("a acknowledges") == 1, said
+        assert said.index("a acknowledges") > said.index(f"also alert {row.id} (")
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AckModal) and app.screen.alert.id == row.id

@@ -640,7 +640,7 @@ async def test_enter_on_an_alert_waiting_opens_its_kpi_where_a_acknowledges_it(
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
         screen = await bobs_turn(pilot)
-        (index,) = [i for i, (name, _) in screen.kpi_rows.items() if name == "Resolution time"]
+        (index,) = [i for i, (name, *_) in screen.kpi_rows.items() if name == "Resolution time"]
         screen.query_one(RowList).set_cursor(index)
         await pilot.press("enter")
         await settle_app(pilot.app, pilot)
