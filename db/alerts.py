@@ -535,6 +535,17 @@ def open_alerts_by_kpi(store: Store) -> dict[int, Alert]:
     return first
 
 
+def open_alerts_of_each_kpi(store: Store) -> dict[int, list[Alert]]:
+    """Each KPI's open alerts, the one a person must act on first first
+    (``open_alerts_by_kpi``'s order)."""
+    now = store.clock()
+    rows = store.conn.execute(_SELECT + " WHERE a.closed_at IS NULL")
+    found: dict[int, list[Alert]] = {}
+    for alert in sorted((to_alert(row, now) for row in rows), key=_most_pressing):
+        found.setdefault(alert.kpi_id, []).append(alert)
+    return found
+
+
 def most_pressing_open(
     store: Store, kpi_id: int, person: str | None = None, prefer: int | None = None
 ) -> Alert | None:

@@ -26,14 +26,14 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from pdca.db import flow, kpis, signals, xmr
+from pdca.db import alerts, flow, kpis, signals, xmr
 from pdca.db.clock import iso
 from pdca.db.errors import InvalidInput
 from pdca.db.flow_models import Flow
 from pdca.db.flow_rules import WINDOW_WEEKS as WINDOW
 from pdca.db.flow_rules import window_start
 from pdca.db.kpi_rules import parse_time
-from pdca.db.models import PHASES, Action, Initiative, KpiRow, record_id
+from pdca.db.models import PHASES, Action, Alert, Initiative, KpiRow, record_id
 from pdca.db.pydantic_setup import skip_plugin_discovery
 from pdca.db.store import Store
 
@@ -83,6 +83,9 @@ class ReportKpi(BaseModel):
     markers: list[ChartMarker] = []
     limits: ChartLimits | None = None
     signals: list[ChartSignal] = []
+    # Its other open alerts (the row's is the most pressing): an overdue signal alert beside
+    # a threshold one was nowhere in the report (a coach).
+    other_alerts: list[Alert] = []
 
 
 class ReportFollowup(BaseModel):
@@ -199,6 +202,7 @@ def build_report(store: Store, target: str | None) -> Report:
     bases = signals.baselines(store, [r.kpi for r in rows])
     only = set(part.action_ids) if part.action_ids is not None else None
     markers = _markers(store, [r.kpi.id for r in rows], start, only)
+    open_alerts = alerts.open_alerts_of_each_kpi(store)
     groups, decisions = _chain_groups(chain) if scope == "action" else _groups(store, part)
     followups, tally = _followups(store, part)
     return Report(
@@ -214,7 +218,12 @@ def build_report(store: Store, target: str | None) -> Report:
                 r, _readings(store, r.kpi.id, start), markers.get(r.kpi.id, []), bases[r.kpi.id]
             ).model_copy(
                 update={
-                    "moved_here": scope == "initiative" and r.kpi.initiative_id not in chosen_ids
+                    "moved_here": scope == "initiative" and r.kpi.initiative_id not in chosen_ids,
+                    "other_alerts": [
+                        a
+                        for a in open_alerts.get(r.kpi.id, [])
+                        if r.alert is None or a.id != r.alert.id
+                    ],
                 }
             )
             for r in rows

@@ -338,7 +338,7 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 
 def _kpi(item: ReportKpi, now: datetime) -> str:
     kpi = item.row.kpi
-    status, words = status_of(item.row)
+    status, words = status_of(item.row, item.other_alerts)
     facts = [
         f'<span class="status status-{esc(status)}">{esc(words)}</span>',
         f"latest {fmt(kpi.latest_value, kpi.unit)}",

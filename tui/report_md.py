@@ -34,7 +34,19 @@ SIGNAL_MARK = "↯ signal"
 MARKS_LISTED = 12  # a chart's linked-action marks said in words: the latest, then a count
 
 
-def status_of(row: KpiRow) -> tuple[str, str]:
+def status_of(row: KpiRow, others: Sequence[Alert] = ()) -> tuple[str, str]:
+    """``status_words``, then the KPI's other open alerts (``others``), each with whom it
+    waits for: an overdue signal alert beside a threshold one was said nowhere (a coach)."""
+    status, words = status_words(row)
+    for other in others:
+        rule = f"{SIGNAL_MARK}: {other.rule_text or other.rule}" if other.rule else "threshold"
+        words += f" · also alert {other.id} ({rule})" + _standing(other).removeprefix(
+            f" · alert {other.id}"
+        )
+    return ("alert" if others else status), words
+
+
+def status_words(row: KpiRow) -> tuple[str, str]:
     """(status class, words) of a KPI on the report: its value's status, and what an open
     alert or a process signal adds. Any open alert puts it in alert (as initiative health
     counts it); a signal alert, or a signal holding with alerts off, is named by its rule
@@ -43,7 +55,11 @@ def status_of(row: KpiRow) -> tuple[str, str]:
     unescaped."""
     words = STATUS_WORDS.get(row.status, row.status)
     if row.status == "alert":
-        return "alert", words + (_standing(row.alert) if row.alert is not None else "")
+        said = words + (_standing(row.alert) if row.alert is not None else "")
+        if row.signals and (row.alert is None or row.alert.rule is None):
+            # a process signal holding now, beside the threshold's alert: said too (a coach)
+            said += f" · {SIGNAL_MARK}: {row.signals[0].rule_text or row.signals[0].rule}"
+        return "alert", said
     if row.alert is not None:
         if row.alert.rule is None:
             return "alert", _both(row.status, f"{STATUS_WORDS['alert']} open") + _standing(
@@ -194,7 +210,7 @@ def _kpi_section(item: ReportKpi, now: datetime) -> list[str]:
     kpi = item.row.kpi
     lines = [f"### {md_escape(kpi.name)}", ""]
     facts = [
-        f"**{md_escape(status_of(item.row)[1])}**",
+        f"**{md_escape(status_of(item.row, item.other_alerts)[1])}**",
         f"latest {value(kpi.latest_value, kpi.unit)}",
         f"trend {trend_words(item.row)}",
         f"{'lower' if kpi.direction == 'down' else 'higher'} is better",

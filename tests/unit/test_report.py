@@ -225,6 +225,33 @@ def test_an_open_threshold_alert_names_whom_it_waits_for(cli, store: Store, db_p
     assert '<span class="status status-alert">■ alert · alert 1 acknowledged by dana' in page
 
 
+def test_a_signal_alert_beside_a_threshold_alert_is_said_too(cli, store: Store) -> None:
+    """A KPI in alert by its threshold with a signal alert open beside it, waiting and late:
+    the line said "■ alert · alert 2 waits for dana", the signal alert and its lateness
+    nowhere (a coach)."""
+    from datetime import timedelta
+
+    from pdca.db.models import InitiativeDraft, KpiDraft, ReadingDraft
+    from tests.conftest import NOW_DT
+
+    store.add_initiative(InitiativeDraft(name="Flow", objective="Lead time down 50% by Q2 2027"))
+    store.add_kpi(KpiDraft(name="Lead time", unit="d", baseline=10, target=5, direction="down",
+                           alert=25, owner="dana", initiative="Flow",
+                           alerts_mode="both"))  # fmt: skip
+    values = [11.0, 9.0] * 10 + [10.5] * 8  # eight above the centre line: a signal alert
+    for i, value in enumerate(values):
+        at = NOW_DT - timedelta(days=len(values) + 2 - i)
+        store.record_reading(ReadingDraft(kpi="Lead time", value=value), at)
+    store.record_reading(ReadingDraft(kpi="Lead time", value=30))  # beyond the threshold
+    text = report(cli, "Flow", "--format", "md")
+    assert (
+        "**■ alert · alert 2 waits for dana · ↯ signal: a reading above the upper natural limit"
+        " · also alert 1 (↯ signal: 8 readings in a row above the centre line) waits for dana**"
+    ) in text
+    page = report(cli, "Flow", "--format", "html")
+    assert "· also alert 1 (↯ signal: 8 readings in a row above the centre line) waits for" in page
+
+
 def test_a_quiet_window_draws_its_throughput_as_the_lowest_bars(cli, store: Store) -> None:
     from pdca.db.models import InitiativeDraft
 
