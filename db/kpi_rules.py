@@ -400,7 +400,8 @@ def before_after(
 
 def verdict_words(verdict: Trend, before_count: int, after_count: int, done: bool = True) -> str:
     """A before/after verdict as said: ``better``, ..., or why there is none yet
-    (``too early to tell: 1 reading after done``; ``not done``; ``no readings before Do``).
+    (``too early to tell: 1 reading after done``; ``too few readings before Do to tell: 2``;
+    ``not done``; ``no readings before Do``).
     ``(unknown)`` after a done action with no reading since told nothing (a retrial)."""
     if verdict != "unknown":
         return verdict
@@ -409,11 +410,14 @@ def verdict_words(verdict: Trend, before_count: int, after_count: int, done: boo
     if not before_count:
         return "no readings before Do"
     if after_count < CHANGE_READINGS_NEEDED:
-        few, side = after_count, "after done"
-    else:
-        few, side = before_count, "before Do"
-    count = "no readings" if not few else f"{few} reading{'s' * (few != 1)}"
-    return f"too early to tell: {count} {side}"
+        count = (
+            "no readings"
+            if not after_count
+            else f"{after_count} reading" + "s" * (after_count != 1)
+        )
+        return f"too early to tell: {count} after done"
+    # Too few before Do: waiting will not bring more ("too early" said it would, a coach).
+    return f"too few readings before Do to tell: {before_count}"
 
 
 # --------------------------------------------------------------------------- sparkline slots

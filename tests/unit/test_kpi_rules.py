@@ -228,7 +228,8 @@ def test_a_before_after_on_a_reading_or_two_is_too_early_to_tell() -> None:
     settled = r.before_after(three_after, _day(20), _day(1), direction="down", baseline=18,
                              target=9)  # fmt: skip
     assert settled.verdict == "worse" and r.verdict_words("worse", 8, 3) == "worse"
-    assert r.verdict_words("unknown", 2, 5) == "too early to tell: 2 readings before Do"
+    # too few before Do: no wait helps, so not "too early" (a coach)
+    assert r.verdict_words("unknown", 2, 5) == "too few readings before Do to tell: 2"
     # none since done: "(unknown)" told nothing (a retrial)
     assert r.verdict_words("unknown", 8, 0) == "too early to tell: no readings after done"
     assert r.verdict_words("unknown", 0, 4) == "no readings before Do"
