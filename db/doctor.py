@@ -218,6 +218,10 @@ def _with_backups(path: Path, checks: list[Check], now: datetime) -> list[Check]
         return [*checks, Check("backup", True, detail, warning=True)]
     found = list_backups(path)
     backups = [b for b in found if not b.before_restore]
+    if not backups and path.parent.name == "backups":
+        # A backup itself, opened to look at it: "none yet in .../backups/backups" (a retrial)
+        detail = f"{path.name} is in a backups folder, a backup itself: none are made of it"
+        return [*checks, Check("backup", True, detail)]
     if not backups:
         # A warning, not a failure: a new or private file has none yet, and is healthy.
         # The copy a restore kept is named: "none yet" beside it read as if it were not

@@ -670,3 +670,18 @@ def test_no_backup_yet_names_the_copy_a_restore_kept(cli, db_path: Path, tmp_pat
     (kept,) = (db_path.parent / "backups").glob("*.before-restore.db")
     said = cli("doctor").stdout
     assert f"none yet in {db_path.parent / 'backups'} (only {kept.name}, kept by a restore)" in said
+
+
+def test_a_backup_opened_itself_is_not_told_to_have_backups(store, db_path: Path) -> None:
+    """doctor --db backups/x.db warned "none yet in .../backups/backups" (a retrial): a
+    backup is not backed up; said so, not as a warning."""
+    from pdca.db.backup import backup
+    from tests.conftest import NOW_DT
+
+    store.add_action(ActionDraft(title="x"))
+    store.close()
+    made = backup(db_path, now=NOW_DT).path
+    ok, said = _by_name(made)["backup"]
+    assert (
+        ok and said == f"{made.name} is in a backups folder, a backup itself: none are made of it"
+    )
