@@ -116,6 +116,9 @@ class Decisions(BaseModel):
     standardize: int = 0
     adjust: int = 0
     abandon: int = 0
+    # Rounds of repeating work ticked off before Act (flow.ROUTINE_ROUNDS): listed among the
+    # done, "standardize" each, and in no decision, which read as a wrong count (a reviewer).
+    repeat_rounds: int = 0
 
 
 class FollowupTally(BaseModel):
@@ -302,7 +305,10 @@ def _groups(store: Store, part: _Part) -> tuple[list[ActionGroup], Decisions]:
         routine = {r[0] for r in store.conn.execute(flow.ROUTINE_ROUNDS)}  # not cycles
         tally = Counter(r["decision"] for r in done_rows if r["id"] not in routine)
         decisions = Decisions(
-            standardize=tally["standardize"], adjust=tally["adjust"], abandon=tally["abandon"]
+            standardize=tally["standardize"],
+            adjust=tally["adjust"],
+            abandon=tally["abandon"],
+            repeat_rounds=sum(r["id"] in routine for r in done_rows),
         )
     else:
         # The whole team's: counts and pages straight off (done_at, phase, due).
@@ -334,14 +340,18 @@ def _groups(store: Store, part: _Part) -> tuple[list[ActionGroup], Decisions]:
         counted = store.conn.execute(
             # Rounds of repeating work ticked off before Act are routine, not a decision
             # (flow.ROUTINE_ROUNDS): "standardize 15" beside 6 audits (a coach).
-            "SELECT count(*), sum(decision = 'standardize' AND id NOT IN"
-            f" ({flow.ROUTINE_ROUNDS})), sum(decision = 'adjust'), sum(decision = 'abandon')"
-            " FROM actions WHERE done_at >= ?",
+            "SELECT count(*), sum(decision = 'standardize' AND NOT routine),"
+            " sum(decision = 'adjust'), sum(decision = 'abandon'), sum(routine) FROM ("
+            f"  SELECT decision, id IN ({flow.ROUTINE_ROUNDS}) AS routine"
+            "  FROM actions WHERE done_at >= ?)",
             (since,),
         ).fetchone()
         totals["done"] = counted[0]
         decisions = Decisions(
-            standardize=counted[1] or 0, adjust=counted[2] or 0, abandon=counted[3] or 0
+            standardize=counted[1] or 0,
+            adjust=counted[2] or 0,
+            abandon=counted[3] or 0,
+            repeat_rounds=counted[4] or 0,
         )
         picked["done"] = [
             r[0]

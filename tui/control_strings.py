@@ -21,8 +21,9 @@ must not wait twice (Textual's parser already waits to see what follows an ESC).
 The 8-bit forms are dropped the same way: a string opened by one C1 character (U+0090 DCS,
 U+0098 SOS, U+009D OSC, U+009E PM, U+009F APC) and ended by BEL, ST (U+009C) or ``ESC \\``.
 Their contents had run as keys: a "u" in one undid a change (a retrial). Nobody types one,
-so an unended one is dropped whole, its introducer too. (Such a byte sent raw, not as UTF-8,
-reads as its C1 character: ``input_bytes``.)
+so an unended one is dropped whole, its introducer too. Only as UTF-8 (C2 9D): a raw byte
+0x9D is U+FFFD (``input_bytes``), as it is also "ž" typed in a cp1250 terminal, whose
+sentence after it would have gone with the string (a reviewer).
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ from pdca.tui.report_md import (
     PHASE_TITLES,
     grouped,
     more,
+    rounds_done,
     status_of,
     trend_words,
 )
@@ -488,7 +489,7 @@ def html_page(report: Report) -> str:
     decided = report.decisions
     body.append(
         f"<p>Decisions: standardize {decided.standardize}, adjust {decided.adjust},"
-        f" abandon {decided.abandon}.</p>"
+        f" abandon {decided.abandon}{rounds_done(decided.repeat_rounds)}.</p>"
     )
     tally = report.followup_tally
     if report.followups:

@@ -34,6 +34,15 @@ SIGNAL_MARK = "↯ signal"
 MARKS_LISTED = 12  # a chart's linked-action marks said in words: the latest, then a count
 
 
+def rounds_done(rounds: int) -> str:
+    """``; 3 repeat rounds ticked off (routine, no decision)``, after the decisions: the done
+    list holds them, each "standardize"."""
+    if not rounds:
+        return ""
+    plural = "s" if rounds != 1 else ""
+    return f"; {rounds} repeat round{plural} ticked off (routine, no decision)"
+
+
 def status_of(row: KpiRow, others: Sequence[Alert] = ()) -> tuple[str, str]:
     """``status_words``, then the KPI's other open alerts (``others``), each with whom it
     waits for: an overdue signal alert beside a threshold one was said nowhere (a coach)."""
@@ -309,7 +318,7 @@ def markdown(report: Report) -> str:
     decided = report.decisions
     lines.append(
         f"Decisions: standardize {decided.standardize}, adjust {decided.adjust},"
-        f" abandon {decided.abandon}."
+        f" abandon {decided.abandon}{rounds_done(decided.repeat_rounds)}."
     )
     tally = report.followup_tally
     recorded = tally.holding + tally.slipped

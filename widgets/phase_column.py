@@ -356,6 +356,8 @@ class PhaseColumn(LineList, inherit_bindings=False):
         if action.phase == "act" and action.verdict and action.done_at is None:
             # What Check found, on the card that waits for the decision (a new user).
             groups.append([(VERDICT_WORDS[action.verdict], "phase-column--verdict")])
+        if action.cycle > 1:  # before the KPI's: its name ran past the card's edge with it
+            groups.append([(f"cycle {action.cycle}", "phase-column--muted")])
         if action.kpi:
             recent = self.sparklines.get(action.kpi_id or 0)
             if recent is not None:
@@ -363,8 +365,6 @@ class PhaseColumn(LineList, inherit_bindings=False):
                 groups.append([spark, (literal(action.kpi), "phase-column--muted")])
             else:
                 groups.append([(f"⌁ {literal(action.kpi)}", "phase-column--muted")])
-        if action.cycle > 1:
-            groups.append([(f"cycle {action.cycle}", "phase-column--muted")])
         pieces: list[tuple[str, str]] = []
         for group in groups:
             if pieces:

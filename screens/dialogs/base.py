@@ -146,6 +146,16 @@ class FormDialog(Dialog[ResultT]):
 
     _cancel_warned_of: str | None = None  # what the last "esc again" warning was about
     _cancel_warned_at = -float(CANCEL_AGAIN_SECONDS)
+    _cancel_warning: str | None = None  # its words, taken off the screen with the form
+
+    def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
+        # The form gone, saved or left, its "esc again" warning goes too: it stayed for its
+        # 12 s beside "added #41", and over the next view's dialog (a reviewer).
+        if self._cancel_warning is not None:
+            for shown in list(self.app._notifications):
+                if shown.message == self._cancel_warning:
+                    self.app._unnotify(shown)
+        return super().dismiss(result)
 
     def action_cancel(self) -> None:
         """Leave without an answer; with text typed and not saved, only when asked again: one
@@ -156,11 +166,8 @@ class FormDialog(Dialog[ResultT]):
             self._cancel_warned_of, self._cancel_warned_at = typed, time.monotonic()
             key = self._key_of("dialog-cancel", "esc")
             save = self._key_of(None, "ctrl+s", action="save")
-            self.notify(
-                f"not saved: {key} again leaves without it, {save} saves",
-                severity="warning",
-                timeout=CANCEL_AGAIN_SECONDS,
-            )
+            self._cancel_warning = f"not saved: {key} again leaves without it, {save} saves"
+            self.notify(self._cancel_warning, severity="warning", timeout=CANCEL_AGAIN_SECONDS)
             # Keys typed on as if the form had closed (esc 3 for the KPIs, board keys) are
             # not this form's text: they went into its field ("abc3"). A second esc leaves.
             stay = getattr(self.app, "keys_stay_here", None)  # pdca's app (not a harness's)

@@ -275,7 +275,21 @@ async def test_action_form_esc_after_typing_asks_again_before_throwing_it_away()
         assert said == ["not saved: esc again leaves without it, ^s saves"]
         await pilot.press("escape")
         await pilot.pause()
+        # gone with the form: it stayed beside the next view's dialog (a reviewer)
+        assert [n.message for n in app._notifications] == []
     assert app.result is None
+
+
+async def test_a_form_saved_after_its_esc_warning_takes_the_warning_with_it() -> None:
+    app = Harness(form())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"kept after all", "escape")
+        await pilot.pause()
+        assert len(app._notifications) == 1
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == []
+    assert app.result is not None and app.result.title == "kept after all"
 
 
 async def test_action_form_esc_asks_again_after_more_typing() -> None:

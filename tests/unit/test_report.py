@@ -563,7 +563,7 @@ def test_the_reports_format_follows_its_out_name_and_a_name_of_another_is_refuse
     assert not (tmp_path / "notes.txt").read_text().startswith("<!DOCTYPE")  # md, by default
 
 
-def test_repeat_rounds_ticked_off_before_act_are_no_decision(store: Store) -> None:
+def test_repeat_rounds_ticked_off_before_act_are_no_decision(cli, store: Store) -> None:
     """A weekly review's rounds standardized from Plan read "standardize 15" beside 6
     follow-up audits (a coach): routine, they are no decision, the team's or an
     initiative's. A round taken through Act is one, as any action."""
@@ -589,3 +589,7 @@ def test_repeat_rounds_ticked_off_before_act_are_no_decision(store: Store) -> No
     for target in (None, "Ops"):
         decisions = build_report(store, target).decisions
         assert (decisions.standardize, decisions.adjust, decisions.abandon) == (2, 0, 0), target
+        # and said beside them: the done list holds them, "standardize" each (a reviewer)
+        assert decisions.repeat_rounds == 2, target
+    text = report(cli, "--format", "md")
+    assert "Decisions: standardize 2, adjust 0, abandon 0; 2 repeat rounds ticked off" in text
