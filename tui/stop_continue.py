@@ -17,6 +17,7 @@ terminal does, and the shell's ``fg`` continues it in front.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 from typing import Any
@@ -32,13 +33,18 @@ def resume_only_after_suspend(driver: Any) -> None:
     running = {"now": False, "again": False}
 
     def go_on() -> None:
-        if not driver._must_signal_resume:  # stopped from outside: application mode is on
-            driver.suspend_application_mode()  # in the background, its SIGTTOU stops pdca
-            driver._must_signal_resume = True  # the app repaints once started again
-        if _in_front_of(fd):
-            restart(signal.SIGCONT, None)
-        else:  # a shell's background job: stopped, until fg continues it (and so here)
+        if not _in_front_of(fd):
+            # A shell's background job, the terminal the shell's: the board is taken off it
+            # (its prompt was drawn over the board, the cursor hidden, a retrial), and pdca
+            # stops until fg continues it, in front (and so here again). Leaving application
+            # mode here would stop at its first terminal setting, before the screen.
+            _leave_the_screen(driver)
             os.kill(os.getpid(), signal.SIGSTOP)
+            return
+        if not driver._must_signal_resume:  # stopped from outside: application mode is on
+            driver.suspend_application_mode()
+            driver._must_signal_resume = True  # the app repaints once started again
+        restart(signal.SIGCONT, None)
 
     def on_continue(signum: int, frame: object) -> None:
         if not driver._auto_restart:
@@ -54,10 +60,19 @@ def resume_only_after_suspend(driver: Any) -> None:
             while running["again"]:
                 running["again"] = False
                 go_on()
+                # stopped in the background, continued by fg: that continue came while
+                # this one ran, so once more, in front now
         finally:
             running["now"] = False
 
     signal.signal(signal.SIGCONT, on_continue)
+
+
+def _leave_the_screen(driver: Any) -> None:
+    """The main screen and the cursor back, written straight to the terminal (a background
+    job may write to it, unless ``stty tostop``: then this stops pdca, as it is to stop)."""
+    with contextlib.suppress(OSError, AttributeError, ValueError):  # no terminal to give back
+        os.write(driver._file.fileno(), b"\x1b[?1049l\x1b[?25h")
 
 
 def _is_terminal(fd: int) -> bool:
