@@ -146,7 +146,13 @@ def what_to_ask(path: Path, needs: str) -> str:
             # the others locked out, 0640 (a retrial).
             group_wants = sum(letters[letter][1] for letter in bit)
             lacking = info.st_mode & group_wants != group_wants and _others_in_group(info)
-            return f"you own it, so run: chmod {'ug' if lacking else 'u'}+{bit} {shell_word(path)}"
+            if not lacking:
+                return f"you own it, so run: chmod u+{bit} {shell_word(path)}"
+            # The team reads a file it writes: 0400 given "ug+w" was 0620, and the team was
+            # told to ask again for read (a retrial).
+            if stat.S_ISREG(info.st_mode) and "r" not in bit and not info.st_mode & stat.S_IRGRP:
+                bit = "r" + bit
+            return f"you own it, so run: chmod ug+{bit} {shell_word(path)}"
         return "ask the team's admin"
     wanted = sum(letters[letter][1] for letter in bit)
     # Its owner lacking it too (a file chmod-ed 0440): "g+w" left the owner locked out of

@@ -81,6 +81,8 @@ def test_the_owner_of_a_read_only_team_file_gives_the_team_its_bits_back_too(
         access.grp, "getgrgid", lambda gid: grp.struct_group(("team", "x", gid, members))
     )
     assert what_to_ask(path, "write") == f"you own it, so run: chmod ug+w {path}"
+    path.chmod(0o400)  # nor may the team read it: "ug+w" gave 0620 (a retrial)
+    assert what_to_ask(path, "write") == f"you own it, so run: chmod ug+rw {path}"
     path.chmod(0o460)  # the group may write already: the owner's own bit alone
     assert what_to_ask(path, "write") == f"you own it, so run: chmod u+w {path}"
     path.chmod(0o440)
