@@ -55,7 +55,9 @@ class FormRow(HorizontalGroup):
     FormRow {
         height: auto;
         & > .form-row--caption { width: 12; color: $text-muted; }
-        &:focus-within > .form-row--caption { color: $accent; text-style: bold; }
+        /* -focused, not :focus-within: Textual restyled the row, not its caption, as focus
+           moved, and Title's stayed lit whatever field had focus (a tester). */
+        &.-focused > .form-row--caption { color: $accent; text-style: bold; }
         & > .form-row--body { width: 1fr; height: auto; }
         & .form-row--line { height: auto; }
         /* At most half the line, wrapped within it: a long hint ("? YYYY-MM-DD, today, ...")
@@ -93,6 +95,12 @@ class FormRow(HorizontalGroup):
 
     def on_resize(self) -> None:
         self.set_class(self.hint is not None and self.size.width < self.STACKED_BELOW, "-stacked")
+
+    def on_descendant_focus(self) -> None:
+        self.add_class("-focused")
+
+    def on_descendant_blur(self) -> None:
+        self.remove_class("-focused")
 
     def show_error(self, message: str | None) -> None:
         self.error.show(message)

@@ -991,3 +991,24 @@ async def test_notes_wrap_again_when_the_terminal_narrows() -> None:
             if "weeks before and after." in shown:
                 break
         assert "weeks before and after." in shown, screen_text(app)
+
+
+async def test_the_focused_fields_caption_is_the_one_lit() -> None:
+    """Title's caption stayed bold whatever field had focus, and with 16 colours it read as an
+    error (a tester): the lit caption follows the focus."""
+    from pdca.widgets.forms import FormRow
+
+    app = Harness(form())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+
+        def lit() -> list[str]:
+            return [row.caption for row in app.screen.query(FormRow) if row.has_class("-focused")]
+
+        assert lit() == ["Title"]
+        await pilot.press("tab", "tab")
+        await pilot.pause()
+        assert lit() == ["Due"]
+        caption = app.screen.query_one("#row-due").query_one(".form-row--caption")
+        title = app.screen.query_one("#row-title").query_one(".form-row--caption")
+        assert caption.styles.text_style.bold and not title.styles.text_style.bold
