@@ -208,7 +208,7 @@ class KpisScreen(KpiRowsActions, Screen[None]):
     ]
 
     DEFAULT_CSS = """
-    KpisScreen #kpi-warnings { height: auto; max-height: 4; padding: 0 1; color: $warning;
+    KpisScreen #kpi-warnings { height: auto; max-height: 4; padding: 0 1; color: $text-warning;
                                background: $warning 10%; text-overflow: ellipsis; }
     KpisScreen #read-only {
         dock: top; height: auto; max-height: 3; background: $warning 30%; padding: 0 1;

@@ -30,7 +30,7 @@ class FieldError(Label):
     DEFAULT_CSS = """
     FieldError {
         width: 1fr;
-        color: $error;
+        color: $text-error;
         text-style: bold;
         display: none;
         &.-shown { display: block; }

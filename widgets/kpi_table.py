@@ -125,14 +125,14 @@ class KpiTable(LineList):
     KpiTable > .kpi-table--marker { color: $accent; }
     KpiTable > .kpi-table--muted { color: $text-muted; }
     KpiTable > .kpi-table--name { text-style: bold; }
-    KpiTable > .kpi-table--alert { color: $error; text-style: bold; }
-    KpiTable > .kpi-table--warn { color: $warning; }
-    KpiTable > .kpi-table--overdue { color: $warning; }
+    KpiTable > .kpi-table--alert { color: $text-error; text-style: bold; }
+    KpiTable > .kpi-table--warn { color: $text-warning; }
+    KpiTable > .kpi-table--overdue { color: $text-warning; }
     KpiTable > .kpi-table--no-data { color: $text-muted; }
-    KpiTable > .kpi-table--ok { color: $success; }
-    KpiTable > .kpi-table--on-target { color: $success; text-style: bold; }
-    KpiTable > .kpi-table--better { color: $success; }
-    KpiTable > .kpi-table--worse { color: $error; }
+    KpiTable > .kpi-table--ok { color: $text-success; }
+    KpiTable > .kpi-table--on-target { color: $text-success; text-style: bold; }
+    KpiTable > .kpi-table--better { color: $text-success; }
+    KpiTable > .kpi-table--worse { color: $text-error; }
     KpiTable > .kpi-table--spark { color: $accent; }
     KpiTable > .kpi-table--empty { color: $text-muted; text-style: italic; }
     """

@@ -71,18 +71,18 @@ class PhaseColumn(LineList, inherit_bindings=False):
     PhaseColumn > .phase-column--id { color: $text-muted; }
     PhaseColumn > .phase-column--title { text-style: bold; }
     PhaseColumn > .phase-column--muted { color: $text-muted; }
-    PhaseColumn > .phase-column--overdue { color: $error; text-style: bold; }
-    PhaseColumn > .phase-column--due-soon { color: $warning; }
-    PhaseColumn > .phase-column--stale { color: $warning; text-style: bold; }
-    PhaseColumn > .phase-column--on-track { color: $success; }
-    PhaseColumn > .phase-column--at-risk { color: $warning; }
-    PhaseColumn > .phase-column--blocked { color: $error; }
+    PhaseColumn > .phase-column--overdue { color: $text-error; text-style: bold; }
+    PhaseColumn > .phase-column--due-soon { color: $text-warning; }
+    PhaseColumn > .phase-column--stale { color: $text-warning; text-style: bold; }
+    PhaseColumn > .phase-column--on-track { color: $text-success; }
+    PhaseColumn > .phase-column--at-risk { color: $text-warning; }
+    PhaseColumn > .phase-column--blocked { color: $text-error; }
     PhaseColumn > .phase-column--none { color: $text-muted; }
     PhaseColumn > .phase-column--done { color: $text-disabled; }
     PhaseColumn > .phase-column--empty { color: $text-muted; text-style: italic; }
     PhaseColumn > .phase-column--spark { color: $accent; }
     PhaseColumn > .phase-column--verdict { text-style: italic; }
-    PhaseColumn > .phase-column--high { color: $error; text-style: bold; }
+    PhaseColumn > .phase-column--high { color: $text-error; text-style: bold; }
     PhaseColumn > .phase-column--low { color: $text-muted; }
     """
 

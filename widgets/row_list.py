@@ -40,9 +40,9 @@ class RowList(LineList):
     RowList > .row-list--muted { color: $text-muted; }
     RowList > .row-list--bold { text-style: bold; }
     RowList > .row-list--id { color: $text-muted; }
-    RowList > .row-list--good { color: $success; }
-    RowList > .row-list--warn { color: $warning; text-style: bold; }
-    RowList > .row-list--bad { color: $error; text-style: bold; }
+    RowList > .row-list--good { color: $text-success; }
+    RowList > .row-list--warn { color: $text-warning; text-style: bold; }
+    RowList > .row-list--bad { color: $text-error; text-style: bold; }
     RowList > .row-list--heading { text-style: bold; color: $accent; }
     RowList > .row-list--accent { color: $accent; }
     RowList > .row-list--empty { color: $text-muted; text-style: italic; }

@@ -58,7 +58,7 @@ class CheckinModal(FormDialog[CheckinResult | None]):
     DEFAULT_CSS = """
     CheckinModal {
         & #checkin-action { width: 1fr; }
-        & #checkin-reason { color: $warning; width: 1fr; }
+        & #checkin-reason { color: $text-warning; width: 1fr; }
         & #message { width: 1fr; background: $boost; }
         & #message:focus { background: $primary 25%; }
         & #status { layout: horizontal; width: 1fr; }

@@ -58,7 +58,7 @@ class ConflictModal(Dialog[str | None]):
         /* Wide, and a field that differs wraps over a few lines: at 76 columns both titles
            were cut before the words that differed, and choosing was a guess (a tester). */
         & > .dialog--frame { width: 96%; max-width: 140; }
-        & #conflict-by { color: $warning; width: 1fr; margin-bottom: 1; }
+        & #conflict-by { color: $text-warning; width: 1fr; margin-bottom: 1; }
         & #conflict-table {
             grid-size: 4;
             grid-columns: 2 11 1fr 1fr;
@@ -73,7 +73,7 @@ class ConflictModal(Dialog[str | None]):
         }
         & #conflict-table > .-header { text-style: bold; color: $text-muted; }
         & #conflict-table > .-differs {
-            color: $warning; text-style: bold; height: auto; max-height: 4; text-wrap: wrap;
+            color: $text-warning; text-style: bold; height: auto; max-height: 4; text-wrap: wrap;
         }
         /* Under 50 columns the three buttons stack (the third was cut off at 40, a tester)
            and the values get the field column's room (a due date read "2026-11-…"). */
