@@ -245,17 +245,38 @@ def _wrapped_line(line: str, width: int) -> str:
     "50.3 min"): the line broke between them, "27" at one line's end and "% is above ..." on
     the next (a new user). Not in a line that holds the private character itself."""
     import re
-    import textwrap
 
     glued = GLUE not in line
     text = re.sub(r"(?<=\d) (?=\S)", GLUE, line) if glued else line
-    filled = textwrap.fill(
-        text,
-        width,
-        subsequent_indent=" " * (len(line) - len(line.lstrip()) + 2),
-        break_on_hyphens=False,
-    )
+    filled = _fill(text, width, " " * (len(line) - len(line.lstrip()) + 2))
     return filled.replace(GLUE, " ") if glued else filled
+
+
+def _fill(text: str, width: int, indent: str) -> str:
+    """``text`` wrapped at its spaces into lines of at most ``width`` terminal cells (the
+    first keeps its own indent, the rest take ``indent``); a word wider than a line alone
+    stands alone. In cells, not characters: a title in Japanese or with an emoji ran past
+    the edge, and the terminal broke it mid-word (a tester)."""
+    lead = text[: len(text) - len(text.lstrip(" "))]
+    lines: list[str] = []
+    current, used = lead, cell_width(lead)
+    for word in text[len(lead) :].split():
+        cells = cell_width(word)
+        empty = current.strip() == ""
+        if empty or used + 1 + cells <= width:
+            current, used = (
+                (current + word, used + cells)
+                if empty
+                else (
+                    current + " " + word,
+                    used + 1 + cells,
+                )
+            )
+        else:
+            lines.append(current)
+            current, used = indent + word, len(indent) + cells
+    lines.append(current)
+    return "\n".join(lines)
 
 
 def _line(cells: list[str], widths: list[int]) -> str:

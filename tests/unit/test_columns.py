@@ -276,3 +276,21 @@ def test_a_middle_cut_on_an_ascii_terminal_takes_an_escape_whole(monkeypatch) ->
         )
         assert re.search(r"\\(x[0-9a-f]?|u[0-9a-f]{0,3}|U[0-9a-f]{0,7})?[…~]", line) is None, line
         assert "(payments)" in line and len(line) <= width
+
+
+@given(
+    st.lists(
+        st.sampled_from(["日本語タイトル", "Café", "🚀", "rollout", "(by", "root)", "50", "%", "a"]),
+        min_size=1,
+        max_size=30,
+    ),
+    st.integers(min_value=20, max_value=90),
+)
+def test_wrapped_lines_fit_the_terminal_in_cells(words: list[str], width: int) -> None:
+    """``pdca standup`` wrapped by characters: a line with Japanese or an emoji ran past the
+    edge, and the terminal broke it mid-word (a tester). Every line fits, in cells, and no
+    word is lost or broken."""
+    line = "  - " + " ".join(words)
+    out = wrapped(line, width)
+    assert all(cell_width(piece) <= width for piece in out.split("\n")), out
+    assert out.split() == line.split()
