@@ -260,7 +260,12 @@ def _fill(text: str, width: int, indent: str) -> str:
     lead = text[: len(text) - len(text.lstrip(" "))]
     lines: list[str] = []
     current, used = lead, cell_width(lead)
+    words: list[str] = []
     for word in text[len(lead) :].split():
+        # A word wider than a whole line (a title in Japanese has no spaces) in pieces that
+        # fit: left whole, the terminal broke it at its edge, under no indent (a retrial).
+        words += _pieces(word, max(1, width - len(indent)))
+    for word in words:
         cells = cell_width(word)
         empty = current.strip() == ""
         if empty or used + 1 + cells <= width:
@@ -277,6 +282,20 @@ def _fill(text: str, width: int, indent: str) -> str:
             current, used = indent + word, len(indent) + cells
     lines.append(current)
     return "\n".join(lines)
+
+
+def _pieces(word: str, width: int) -> list[str]:
+    """``word`` cut into pieces of at most ``width`` cells (whole when it fits)."""
+    if cell_width(word) <= width:
+        return [word]
+    pieces, piece, used = [], "", 0
+    for char in word:
+        cells = cell_width(char)
+        if piece and used + cells > width:
+            pieces.append(piece)
+            piece, used = "", 0
+        piece, used = piece + char, used + cells
+    return [*pieces, piece]
 
 
 def _line(cells: list[str], widths: list[int]) -> str:

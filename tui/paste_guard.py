@@ -19,8 +19,16 @@ from pdca.tui.control_strings import ControlStringFilter
 from pdca.tui.esc_keys import EscThenKeyParser
 
 ESC = "\x1b"
+# ESC and the 8-bit controls (U+0080 to U+009F): taken out of a paste's text. An 8-bit
+# control string's introducer (U+009D ...) left in it made the control-string filter drop the
+# pasted words after it up to its end (a retrial: "0;evil" went from a pasted title).
+_NOT_PASTED: dict[int, None] = {ord(ESC): None, **dict.fromkeys(range(0x80, 0xA0))}
 PASTE_START = "\x1b[200~"
 PASTE_END = "\x1b[201~"
+
+
+def _pasted(text: str) -> str:
+    return text.translate(_NOT_PASTED)
 
 
 def _held_back(text: str, marker: str) -> int:
@@ -69,10 +77,10 @@ class PasteFilter:
                 if end < 0:
                     rest = text[at:]
                     keep = _held_back(rest, PASTE_END)
-                    out.append(rest[: len(rest) - keep].replace(ESC, ""))
+                    out.append(_pasted(rest[: len(rest) - keep]))
                     self.held = rest[len(rest) - keep :]
                     break
-                out.append(text[at:end].replace(ESC, "") + PASTE_END)
+                out.append(_pasted(text[at:end]) + PASTE_END)
                 at = end + len(PASTE_END)
                 self.pasting = False
         return "".join(out)

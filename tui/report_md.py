@@ -46,7 +46,8 @@ def rounds_done(rounds: int) -> str:
 def status_of(row: KpiRow, others: Sequence[Alert] = ()) -> tuple[str, str]:
     """``status_words``, then the KPI's other open alerts (``others``), each with whom it
     waits for: an overdue signal alert beside a threshold one was said nowhere (a coach)."""
-    status, words = status_words(row)
+    named = frozenset(o.rule_text or o.rule or "" for o in others if o.rule)
+    status, words = status_words(row, signals_named=named)
     for other in others:
         rule = f"{SIGNAL_MARK}: {other.rule_text or other.rule}" if other.rule else "threshold"
         words += f" · also alert {other.id} ({rule})" + _standing(other).removeprefix(
@@ -55,7 +56,7 @@ def status_of(row: KpiRow, others: Sequence[Alert] = ()) -> tuple[str, str]:
     return ("alert" if others else status), words
 
 
-def status_words(row: KpiRow) -> tuple[str, str]:
+def status_words(row: KpiRow, *, signals_named: frozenset[str] = frozenset()) -> tuple[str, str]:
     """(status class, words) of a KPI on the report: its value's status, and what an open
     alert or a process signal adds. Any open alert puts it in alert (as initiative health
     counts it); a signal alert, or a signal holding with alerts off, is named by its rule
@@ -65,9 +66,11 @@ def status_words(row: KpiRow) -> tuple[str, str]:
     words = STATUS_WORDS.get(row.status, row.status)
     if row.status == "alert":
         said = words + (_standing(row.alert) if row.alert is not None else "")
-        if row.signals and (row.alert is None or row.alert.rule is None):
-            # a process signal holding now, beside the threshold's alert: said too (a coach)
-            said += f" · {SIGNAL_MARK}: {row.signals[0].rule_text or row.signals[0].rule}"
+        signal = row.signals[0].rule_text or row.signals[0].rule if row.signals else None
+        if signal and (row.alert is None or row.alert.rule is None) and signal not in signals_named:
+            # a process signal holding now, beside the threshold's alert: said too (a coach),
+            # once (its own alert, open too, names it)
+            said += f" · {SIGNAL_MARK}: {signal}"
         return "alert", said
     if row.alert is not None:
         if row.alert.rule is None:

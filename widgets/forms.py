@@ -57,7 +57,7 @@ class FormRow(HorizontalGroup):
         & > .form-row--caption { width: 12; color: $text-muted; }
         /* -focused, not :focus-within: Textual restyled the row, not its caption, as focus
            moved, and Title's stayed lit whatever field had focus (a tester). */
-        &.-focused > .form-row--caption { color: $accent; text-style: bold; }
+        &.-focused > .form-row--caption { color: $text-accent; text-style: bold; }
         & > .form-row--body { width: 1fr; height: auto; }
         & .form-row--line { height: auto; }
         /* At most half the line, wrapped within it: a long hint ("? YYYY-MM-DD, today, ...")

@@ -280,7 +280,9 @@ def test_a_middle_cut_on_an_ascii_terminal_takes_an_escape_whole(monkeypatch) ->
 
 @given(
     st.lists(
-        st.sampled_from(["日本語タイトル", "Café", "🚀", "rollout", "(by", "root)", "50", "%", "a"]),
+        st.sampled_from(
+            ["日本語タイトル", "Café", "🚀", "rollout", "(by", "root)", "50", "%", "a"]
+        ),
         min_size=1,
         max_size=30,
     ),
@@ -294,3 +296,17 @@ def test_wrapped_lines_fit_the_terminal_in_cells(words: list[str], width: int) -
     out = wrapped(line, width)
     assert all(cell_width(piece) <= width for piece in out.split("\n")), out
     assert out.split() == line.split()
+
+
+def test_a_word_wider_than_a_line_is_cut_to_fit_under_the_indent() -> None:
+    """A title in Japanese has no spaces, and a word can be longer than the terminal: left
+    whole, the terminal broke them at its edge, under no indent (a retrial)."""
+    title = "継続的インテグレーションのパイプラインを改善して、デプロイ時間を半分にする計画"
+    word = "Antidisestablishmentarianism-supercalifragilisticexpialidocious"
+    line = f"  - ann: #7 {title} and {word} end"
+    for width in (30, 44, 60):
+        out = wrapped(line, width)
+        pieces = out.split("\n")
+        assert all(cell_width(piece) <= width for piece in pieces), out
+        assert all(piece.startswith("    ") for piece in pieces[1:]), out
+        assert "".join(out.split()) == "".join(line.split())  # nothing lost, in order

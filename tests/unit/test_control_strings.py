@@ -128,6 +128,23 @@ def test_a_paste_after_a_dropped_reply_is_whole() -> None:
     assert not [e for e in found if isinstance(e, events.Key)]
 
 
+def test_a_pasted_8_bit_control_string_keeps_every_word_of_the_paste() -> None:
+    """A paste is data: an 8-bit control's introducer in it opened a string that took the
+    pasted words after it (a retrial's title lost "0;evil"). The controls go, as ESC does,
+    and every other character stays, in its place, in one piece, across reads too."""
+    pasted = "P1\x9d0;evil\x07 mid \x9b2J after \x90dcs\x9c tail"
+    for chunks in (
+        [f"{PASTE_START}{pasted}{PASTE_END}"],
+        [PASTE_START + pasted[:9], pasted[9:] + PASTE_END],
+    ):
+        parser = PasteSafeParser()
+        found = [e for chunk in chunks for e in parser.feed(chunk)] + list(parser.feed(""))
+        assert [e.text for e in found if isinstance(e, events.Paste)] == [
+            "P10;evil\x07 mid 2J after dcs tail"
+        ], chunks
+        assert not [e for e in found if isinstance(e, events.Key)]
+
+
 def test_a_string_too_long_to_hold_is_dropped_to_its_end_not_run_as_keys() -> None:
     """70 000 letters of a clipboard reply, pasted raw, ran as board keys: they recorded a
     stand-up, undid it and quit (a retrial)."""
