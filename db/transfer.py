@@ -656,6 +656,7 @@ def _append_csv(store: Store, path: Path, stream: TextIO, today: date) -> str:
             raise InvalidInput("file", str(path), f"has no open action to add{done}")
         first, last = store.add_actions(_as_drafts(rows))
     again = _already_here(store, exported, first)
+    alike = 0 if exported else _alike_here(store, first, last)
     added = f"#{first}" if first == last else f"#{first}..#{last}"
     summary = f"{rows.count} action{'s' if rows.count != 1 else ''} added ({added})"
     rows_word = "row" if rows.skipped == 1 else "rows"
@@ -677,6 +678,14 @@ def _append_csv(store: Store, path: Path, stream: TextIO, today: date) -> str:
             f"; {again} of them {were} here already, by id and title (imported before? pdca undo"
             " takes this import back)"
         )
+    elif alike:
+        # A hand-made file has no ids: the same file imported twice doubled every action
+        # without a word (a tester). Said by what the rows say.
+        twice = (
+            f"; {alike} of them {'says' if alike == 1 else 'say'} what an open action here"
+            " already did (the same title, owner and due date: imported before? pdca undo"
+            " takes this import back)"
+        )
     return summary + skipped + lowered + twice
 
 
@@ -692,6 +701,26 @@ def _already_here(store: Store, exported: list[tuple[int, str]], first: int) -> 
         )
         held += sum(1 for action_id, title in found if batch.get(action_id) == title)
     return held
+
+
+def _alike_here(store: Store, first: int, last: int) -> int:
+    """How many of the actions just added (``first`` to ``last``) have the title, owner and
+    due date of an open action held before them, or of one added before them in this
+    import: each open action's three read once."""
+    held = {
+        tuple(row)
+        for row in store.conn.execute(
+            "SELECT title, owner, due FROM actions WHERE id < ? AND done_at IS NULL", (first,)
+        )
+    }
+    alike = 0
+    for row in store.conn.execute(
+        "SELECT title, owner, due FROM actions WHERE id BETWEEN ? AND ? ORDER BY id", (first, last)
+    ):
+        key = tuple(row)
+        alike += key in held
+        held.add(key)
+    return alike
 
 
 def _ids(numbers: list[int]) -> str:

@@ -718,6 +718,26 @@ def test_an_export_imported_twice_says_its_actions_were_here_already(cli, tmp_pa
     assert first.stdout == f"imported {exported}: 2 actions added (#2..#3)\n", first.stderr
 
 
+def test_a_hand_made_csv_imported_twice_says_its_rows_were_here_already(cli, tmp_path):
+    """A hand-made file has no ids: imported twice, every action was doubled without a word,
+    and two alike rows in one file too (a tester). Said by title, owner and due date."""
+    hand = tmp_path / "hand.csv"
+    hand.write_text("title,owner,due\nDup,alice,2027-01-10\nDup,alice,2027-01-10\nOther,bob,\n")
+    first = cli("import", str(hand))
+    assert first.exit_code == 0, first.stderr
+    assert first.stdout == (
+        f"imported {hand}: 3 actions added (#1..#3); 1 of them says what an open action here"
+        " already did (the same title, owner and due date: imported before? pdca undo takes"
+        " this import back)\n"
+    )
+    again = cli("import", str(hand))
+    assert again.stdout.startswith(f"imported {hand}: 3 actions added (#4..#6); 3 of them say")
+    for done in ("3", "6"):  # a done action is not one a row repeats: Other's are done
+        assert cli("done", done, "--decision", "abandon").exit_code == 0
+    third = cli("import", str(hand))
+    assert "(#7..#9); 2 of them say what an open action here already did" in third.stdout
+
+
 def test_a_hand_written_csv_with_an_id_column_still_may_not_start_in_check(cli, tmp_path):
     csv_file = tmp_path / "hand.csv"
     csv_file.write_text("id,title,owner,phase,due\n,Hand row,alice,check,2027-01-10\n")
