@@ -422,11 +422,15 @@ def test_a_board_with_no_controlling_terminal_follows_a_resize(tmp_path: Path) -
 
 
 # A shell's job control, as small as it goes: the board in a process group of its own, in the
-# terminal's foreground; stopped, the terminal is taken back, a line says so, and after a
-# moment the board is put in front again and continued (the shell's fg).
+# terminal's foreground; stopped, the terminal is taken back in the shell's own line mode, a
+# line says so, and (``fg`` after the stop numbered ``sys.argv[2]`` and each after it) after a
+# moment the board is put in front again and continued. A stop before it (kill -STOP from
+# outside) is left: a kill -CONT then continues the board in the background.
 JOB_CONTROL = """
-import os, signal, sys, time
+import os, signal, sys, termios, time
 signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+line_mode = termios.tcgetattr(0)
+fg_from = int(sys.argv[2])
 pid = os.fork()
 if pid == 0:
     os.setpgid(0, 0)
@@ -436,27 +440,38 @@ try:
 except PermissionError:  # the child set it and exec-ed first: a shell's race (seen in CI)
     pass
 os.tcsetpgrp(0, pid)
+stops = 0
 while True:
     _, status = os.waitpid(pid, os.WUNTRACED)
     if os.WIFSTOPPED(status):
         os.tcsetpgrp(0, os.getpgrp())
-        os.write(1, b"STOPPED-BY-CTRL-Z\\n")
-        time.sleep(0.5)
-        os.tcsetpgrp(0, pid)
-        os.killpg(pid, signal.SIGCONT)
+        termios.tcsetattr(0, termios.TCSANOW, line_mode)
+        stops += 1
+        os.write(1, b"STOPPED-%d\\n" % stops)
+        if stops >= fg_from:
+            time.sleep(0.3)
+            os.tcsetpgrp(0, pid)
+            os.killpg(pid, signal.SIGCONT)
         continue
     sys.exit(os.waitstatus_to_exitcode(status))
 """
 
 
+def _board_under_a_shell(tmp_path: Path, fg_from: int) -> tuple[Path, int, int]:
+    """The board under ``JOB_CONTROL`` on a terminal of 120x40: its file, the shell's pid and
+    the terminal's fd."""
+    path = _database(tmp_path)
+    board = f"from pdca.tui.cli import cli; cli.main(['--db', {str(path)!r}], prog_name='pdca')"
+    code = f"import sys; sys.argv = ['jobs', {board!r}, '{fg_from}']\n{JOB_CONTROL}"
+    pid, fd = _fork_board(code, _env(tmp_path))
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))  # a person's
+    return path, pid, fd
+
+
 def test_ctrl_z_suspends_the_board_under_a_shell_and_fg_brings_it_back(tmp_path: Path) -> None:
     """ctrl+z did nothing (a tester); bound now, under a shell's job control it stops the
     board, and continued (fg) the board is drawn again and quits as usual."""
-    path = _database(tmp_path)
-    board = f"from pdca.tui.cli import cli; cli.main(['--db', {str(path)!r}], prog_name='pdca')"
-    code = f"import sys; sys.argv = ['jobs', {board!r}]\n{JOB_CONTROL}"
-    pid, fd = _fork_board(code, _env(tmp_path))
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))  # a person's
+    _, pid, fd = _board_under_a_shell(tmp_path, fg_from=1)
     shown = bytearray()
     try:
         _read_until(fd, b"Something to see", shown)
@@ -465,9 +480,9 @@ def test_ctrl_z_suspends_the_board_under_a_shell_and_fg_brings_it_back(tmp_path:
         for _ in range(12):
             os.write(fd, b"\x1a")
             with contextlib.suppress(AssertionError):
-                _read_until(fd, b"STOPPED-BY-CTRL-Z", shown, seconds=5)
+                _read_until(fd, b"STOPPED-", shown, seconds=5)
                 break
-        _read_until(fd, b"STOPPED-BY-CTRL-Z", shown, seconds=1)
+        _read_until(fd, b"STOPPED-", shown, seconds=1)
         shown.clear()
         _read_until(fd, b"Something to see", shown)  # drawn again once continued
         os.write(fd, b"q")
@@ -516,48 +531,11 @@ def test_a_board_stopped_and_continued_from_outside_goes_on_and_quits(tmp_path: 
     store.close()
 
 
-# A shell's job control as a stop from outside meets it: the board stopped (kill -STOP), the
-# shell takes the terminal back in its own line mode; continued from outside (kill -CONT) the
-# board is a background job, which stops again when it wants its terminal; then fg.
-JOB_STOPPED_FROM_OUTSIDE = """
-import os, signal, sys, termios, time
-signal.signal(signal.SIGTTOU, signal.SIG_IGN)
-line_mode = termios.tcgetattr(0)
-pid = os.fork()
-if pid == 0:
-    os.setpgid(0, 0)
-    os.execv(sys.executable, [sys.executable, "-c", sys.argv[1]])
-try:
-    os.setpgid(pid, pid)
-except PermissionError:
-    pass
-os.tcsetpgrp(0, pid)
-stops = 0
-while True:
-    _, status = os.waitpid(pid, os.WUNTRACED)
-    if os.WIFSTOPPED(status):
-        os.tcsetpgrp(0, os.getpgrp())
-        termios.tcsetattr(0, termios.TCSANOW, line_mode)
-        stops += 1
-        os.write(1, b"STOPPED-%d\\n" % stops)
-        if stops >= 2:
-            time.sleep(0.3)
-            os.tcsetpgrp(0, pid)
-            os.killpg(pid, signal.SIGCONT)
-        continue
-    sys.exit(os.waitstatus_to_exitcode(status))
-"""
-
-
 def test_a_board_stopped_from_outside_under_a_shell_comes_back_with_fg(tmp_path: Path) -> None:
     """Under a shell, kill -STOP then kill -CONT leaves the board a background job: it stops
     again (as a job wanting its terminal does), and fg brings it back reading keys one by one,
     with no second reader of the terminal."""
-    path = _database(tmp_path)
-    board = f"from pdca.tui.cli import cli; cli.main(['--db', {str(path)!r}], prog_name='pdca')"
-    code = f"import sys; sys.argv = ['jobs', {board!r}]\n{JOB_STOPPED_FROM_OUTSIDE}"
-    pid, fd = _fork_board(code, _env(tmp_path))
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    path, pid, fd = _board_under_a_shell(tmp_path, fg_from=2)  # the first stop is kill's
     shown = bytearray()
     try:
         _read_until(fd, b"Something to see", shown)
