@@ -28,6 +28,7 @@ from pdca.tui.report_md import (
     KPI_ORDER,
     MARKS_LISTED,
     PHASE_TITLES,
+    decision_words,
     grouped,
     more,
     rounds_done,
@@ -375,7 +376,7 @@ def _action_row(action: Action) -> str:
     if action.done_at is None and action.overdue:
         due = f'<span class="late">{due} late</span>'
     cycle = f" (cycle {action.cycle})" if action.cycle > 1 else ""
-    outcome = esc(action.decision or "")
+    outcome = esc(decision_words(action))
     if action.done_at:
         outcome += f" {esc(local_day(action.done_at))}"
     return (

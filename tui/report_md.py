@@ -34,6 +34,19 @@ SIGNAL_MARK = "↯ signal"
 MARKS_LISTED = 12  # a chart's linked-action marks said in words: the latest, then a count
 
 
+def decision_words(action: Action) -> str:
+    """The decision a done action shows: a repeat round ticked off before Act is no decision
+    (``flow.ROUTINE_ROUNDS``), said so; it read "standardize" beside a decisions line that
+    counted none (a retrial)."""
+    if (
+        action.recurrence_id is not None
+        and action.phase != "act"
+        and action.decision == "standardize"
+    ):
+        return "repeat round ticked off"
+    return action.decision or ""
+
+
 def rounds_done(rounds: int) -> str:
     """``; 3 repeat rounds ticked off (routine, no decision)``, after the decisions: the done
     list holds them, each "standardize"."""
@@ -273,7 +286,8 @@ def _action_line(action: Action) -> str:
     if action.verdict:
         parts.append(f"verdict {action.verdict}")
     if action.decision:
-        parts.append(f"**{action.decision}** {local_day(action.done_at) if action.done_at else ''}")
+        outcome = decision_words(action)
+        parts.append(f"**{outcome}** {local_day(action.done_at) if action.done_at else ''}")
     return "- " + " — ".join(parts)
 
 

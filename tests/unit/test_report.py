@@ -593,3 +593,7 @@ def test_repeat_rounds_ticked_off_before_act_are_no_decision(cli, store: Store) 
         assert decisions.repeat_rounds == 2, target
     text = report(cli, "--format", "md")
     assert "Decisions: standardize 2, adjust 0, abandon 0; 2 repeat rounds ticked off" in text
+    # and in the done list, not "standardize" each (a retrial)
+    assert text.count("**repeat round ticked off**") == 2 and text.count("**standardize**") == 2
+    page = report(cli, "--format", "html")
+    assert page.count("repeat round ticked off") == 2 and "2 repeat rounds ticked off" in page
