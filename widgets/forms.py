@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import HorizontalGroup, VerticalGroup
 from textual.suggester import SuggestFromList
@@ -95,6 +96,12 @@ class FormRow(HorizontalGroup):
 
     def on_resize(self) -> None:
         self.set_class(self.hint is not None and self.size.width < self.STACKED_BELOW, "-stacked")
+
+    def on_click(self, event: events.Click) -> None:
+        # A click on the caption is one on its field, as a label's is in a web form (a
+        # tester's click on "KPI" did nothing).
+        if event.widget is not None and event.widget.has_class("form-row--caption"):
+            self.field.focus()
 
     def on_descendant_focus(self) -> None:
         self.add_class("-focused")

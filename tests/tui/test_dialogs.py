@@ -1012,3 +1012,13 @@ async def test_the_focused_fields_caption_is_the_one_lit() -> None:
         caption = app.screen.query_one("#row-due").query_one(".form-row--caption")
         title = app.screen.query_one("#row-title").query_one(".form-row--caption")
         assert caption.styles.text_style.bold and not title.styles.text_style.bold
+
+
+async def test_a_click_on_a_caption_focuses_its_field() -> None:
+    """A click on "KPI" did nothing (a tester): as a label in a web form, it is its field."""
+    app = Harness(form())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert await pilot.click("#row-kpi .form-row--caption")
+        await pilot.pause()
+        assert app.screen.focused is app.screen.query_one("#kpi", Input)
