@@ -801,8 +801,18 @@ def _csv_drafts(
                     f"is separated by {shown}: pdca reads CSV with commas"
                     " (save it as CSV, comma-separated)",
                 )
+        # The columns it read, and the one meant: a "titel" header got the same vague line
+        # as a file that was no CSV at all (a tester).
+        import difflib
+
+        named = [name for name in header if name][:6]
+        near = difflib.get_close_matches("title", [n.lstrip("\ufeff") for n in header], 1, 0.6)
+        meant = f" (is {near[0]!r} meant to be 'title'?)" if near else ""
+        read = f"; its first line names {a_few([repr(n) for n in named])}" if named else ""
         raise InvalidInput(
-            "file", str(path), "is neither a pdca JSON export nor a CSV with a title column"
+            "file",
+            str(path),
+            f"is neither a pdca JSON export nor a CSV with a title column{read}{meant}",
         )
     unknown = [name for name in header if name not in (*CSV_IMPORT_COLUMNS, *CSV_COLUMNS)]
     if unknown:

@@ -2059,7 +2059,8 @@ def import_(session: Session, file: str) -> None:
         before = {person.login for person in store.list_people()}
         summary = import_file(store, Path(file), session.today())
         new = [p.login for p in store.list_people() if p.login not in before]
-        if new:
+        if new and before:  # into a file with nobody yet, everyone is new: no typo to ask
+            # about (a whole team's export loaded into a fresh init read as 8 typos, a tester)
             _say_new_people(store, new, known=before)
     else:  # made for this import, and only if it succeeds
         from pdca.tui.identity import current_user

@@ -228,6 +228,14 @@ def test_a_csv_import_names_the_people_it_made_and_whom_they_look_like(store, cl
     again = tmp_path / "again.csv"
     again.write_text("title,owner\nMore,zed\n")
     assert cli("import", str(again)).stderr == ""  # nobody new: nothing to say
+    # Into a file with nobody yet (a team's export loaded into a fresh init), everyone is
+    # new: "8 people new to this file (a typo?)" asked about the whole team (a tester).
+    exported = tmp_path / "all.json"
+    exported.write_text(cli("export").stdout, encoding="utf-8")
+    fresh = tmp_path / "fresh.db"
+    assert cli("--db", str(fresh), "init").exit_code == 0
+    loaded = cli("--db", str(fresh), "import", str(exported))
+    assert loaded.exit_code == 0 and "people new" not in loaded.stderr, loaded.stderr
 
 
 def test_nameless_columns_a_spreadsheet_leaves_at_the_end_are_left_out(store, cli, tmp_path):
@@ -879,3 +887,20 @@ def test_an_export_is_imported_a_row_at_a_time_in_any_order_of_its_keys(
         if line is not None:
             assert f"(line {line})" in refused.stderr
         assert not (tmp_path / "bad.db").exists()
+
+
+def test_a_csv_without_a_title_column_names_what_it_read_and_the_one_meant(cli, tmp_path):
+    """A "titel" header got the same vague line as a file that was no CSV at all (a tester):
+    the columns read are named, and a near miss of title asked about."""
+    misspelt = tmp_path / "misspelt.csv"
+    misspelt.write_text("titel,owner\nA,bob\n", encoding="utf-8")
+    said = cli("import", str(misspelt))
+    assert said.exit_code == 1 and said.stdout == ""
+    assert said.stderr.endswith(
+        "a CSV with a title column; its first line names 'titel', 'owner' (is 'titel' meant"
+        " to be 'title'?)\n"
+    )
+    other = tmp_path / "other.csv"
+    other.write_text("owner,phase\nbob,plan\n", encoding="utf-8")
+    assert cli("import", str(other)).stderr.endswith("its first line names 'owner', 'phase'\n")
+    assert json.loads(cli("list", "--json").stdout) == []
