@@ -388,9 +388,23 @@ def _chain_groups(chain: list[Action]) -> tuple[list[ActionGroup], Decisions]:
         reverse=True,
     )
     groups.append(ActionGroup(name="done", total=len(done), actions=done[:LIST_CAP]))
-    tally = Counter(a.decision for a in done)
+    rounds = [a for a in done if routine_round(a)]  # no decision (flow.ROUTINE_ROUNDS)
+    tally = Counter(a.decision for a in done if a not in rounds)
     return groups, Decisions(
-        standardize=tally["standardize"], adjust=tally["adjust"], abandon=tally["abandon"]
+        standardize=tally["standardize"],
+        adjust=tally["adjust"],
+        abandon=tally["abandon"],
+        repeat_rounds=len(rounds),
+    )
+
+
+def routine_round(action: Action) -> bool:
+    """A round of repeating work ticked off before Act: routine, no decision
+    (``flow.ROUTINE_ROUNDS``, for an action read already)."""
+    return (
+        action.recurrence_id is not None
+        and action.phase != "act"
+        and action.decision == "standardize"
     )
 
 

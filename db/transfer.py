@@ -682,8 +682,8 @@ def _append_csv(store: Store, path: Path, stream: TextIO, today: date) -> str:
         # A hand-made file has no ids: the same file imported twice doubled every action
         # without a word (a tester). Said by what the rows say.
         twice = (
-            f"; {alike} of them {'says' if alike == 1 else 'say'} what an open action here"
-            " already did (the same title, owner and due date: imported before? pdca undo"
+            f"; {alike} of them {'repeats' if alike == 1 else 'repeat'} an open action or an"
+            " earlier row (the same title, owner and due date; imported twice? pdca undo"
             " takes this import back)"
         )
     return summary + skipped + lowered + twice

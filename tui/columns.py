@@ -254,47 +254,49 @@ def _wrapped_line(line: str, width: int) -> str:
 
 def _fill(text: str, width: int, indent: str) -> str:
     """``text`` wrapped at its spaces into lines of at most ``width`` terminal cells (the
-    first keeps its own indent, the rest take ``indent``); a word wider than a line alone
-    stands alone. In cells, not characters: a title in Japanese or with an emoji ran past
-    the edge, and the terminal broke it mid-word (a tester)."""
-    lead = text[: len(text) - len(text.lstrip(" "))]
+    first keeps its own indent, the rest take ``indent``); a word wider than a line is cut
+    into pieces that fit. In cells, not characters: a title in Japanese or with an emoji ran
+    past the edge, and the terminal broke it mid-word (a tester). The spaces within a line
+    stay as they are: the flow's sparklines begin with blank weeks (a reviewer)."""
+    import re
+
+    room = max(1, width - len(indent))
     lines: list[str] = []
-    current, used = lead, cell_width(lead)
-    words: list[str] = []
-    for word in text[len(lead) :].split():
-        # A word wider than a whole line (a title in Japanese has no spaces) in pieces that
-        # fit: left whole, the terminal broke it at its edge, under no indent (a retrial).
-        words += _pieces(word, max(1, width - len(indent)))
-    for word in words:
-        cells = cell_width(word)
-        empty = current.strip() == ""
-        if empty or used + 1 + cells <= width:
-            current, used = (
-                (current + word, used + cells)
-                if empty
-                else (
-                    current + " " + word,
-                    used + 1 + cells,
-                )
-            )
-        else:
-            lines.append(current)
-            current, used = indent + word, len(indent) + cells
+    current, used, pending = "", 0, ""
+    for token in re.findall(r"\S+|\s+", text):
+        if token.isspace():
+            pending += token
+            continue
+        # A number glued to its unit gives way before a word is cut ("50 日本語…")
+        glued = token.split(GLUE) if GLUE in token and cell_width(token) > room else [token]
+        pieces = [(n > 0 and i == 0, p) for n, part in enumerate(glued)
+                  for i, p in enumerate(_pieces(part, room))]  # fmt: skip
+        for spaced, piece in pieces:
+            if spaced:
+                pending = " "
+            cells = cell_width(piece)
+            if not current.strip() or used + cell_width(pending) + cells <= width:
+                current += pending + piece
+                used = cell_width(current)
+            else:
+                lines.append(current)
+                current, used = indent + piece, len(indent) + cells
+            pending = ""
     lines.append(current)
     return "\n".join(lines)
 
 
 def _pieces(word: str, width: int) -> list[str]:
-    """``word`` cut into pieces of at most ``width`` cells (whole when it fits)."""
+    """``word`` cut into pieces of at most ``width`` cells (whole when it fits), each measured
+    whole, as a line measures it (joined emoji take fewer cells than their parts)."""
     if cell_width(word) <= width:
         return [word]
-    pieces, piece, used = [], "", 0
+    pieces, piece = [], ""
     for char in word:
-        cells = cell_width(char)
-        if piece and used + cells > width:
+        if piece and cell_width(piece + char) > width:
             pieces.append(piece)
-            piece, used = "", 0
-        piece, used = piece + char, used + cells
+            piece = ""
+        piece += char
     return [*pieces, piece]
 
 

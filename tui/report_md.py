@@ -14,7 +14,14 @@ from pdca.db.dates import minute_utc
 from pdca.db.flow_rules import percent
 from pdca.db.kpi_rules import parse_time
 from pdca.db.models import Action, Alert, Kpi, KpiRow, shown_number
-from pdca.db.report import ChartLimits, ChartMarker, ChartSignal, Report, ReportKpi
+from pdca.db.report import (
+    ChartLimits,
+    ChartMarker,
+    ChartSignal,
+    Report,
+    ReportKpi,
+    routine_round,
+)
 from pdca.tui import flow_text
 from pdca.tui.output import md_escape
 from pdca.widgets.sparkline import sparkline
@@ -38,11 +45,7 @@ def decision_words(action: Action) -> str:
     """The decision a done action shows: a repeat round ticked off before Act is no decision
     (``flow.ROUTINE_ROUNDS``), said so; it read "standardize" beside a decisions line that
     counted none (a retrial)."""
-    if (
-        action.recurrence_id is not None
-        and action.phase != "act"
-        and action.decision == "standardize"
-    ):
+    if routine_round(action):
         return "repeat round ticked off"
     return action.decision or ""
 

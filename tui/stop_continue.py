@@ -22,6 +22,12 @@ import os
 import signal
 from typing import Any
 
+# Textual's LinuxDriver.stop_application_mode's sequences, in its order.
+GIVE_BACK = (
+    b"\x1b[?2004l\x1b[?7h\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l"
+    b"\x1b[<u\x1b[?1049l\x1b[?25h\x1b[?1004l"
+)
+
 
 def resume_only_after_suspend(driver: Any) -> None:
     """Put a SIGCONT handler in place of ``driver``'s (see the module's doc). Called on the
@@ -39,7 +45,8 @@ def resume_only_after_suspend(driver: Any) -> None:
             # stops until fg continues it, in front (and so here again). Leaving application
             # mode here would stop at its first terminal setting, before the screen.
             _leave_the_screen(driver)
-            os.kill(os.getpid(), signal.SIGSTOP)
+            if not _in_front_of(fd):  # (with stty tostop that write stopped pdca till fg)
+                os.kill(os.getpid(), signal.SIGSTOP)
             return
         if not driver._must_signal_resume:  # stopped from outside: application mode is on
             driver.suspend_application_mode()
@@ -69,10 +76,12 @@ def resume_only_after_suspend(driver: Any) -> None:
 
 
 def _leave_the_screen(driver: Any) -> None:
-    """The main screen and the cursor back, written straight to the terminal (a background
-    job may write to it, unless ``stty tostop``: then this stops pdca, as it is to stop)."""
+    """The terminal as Textual's driver leaves it at its stop (no bracketed paste, lines
+    wrapped, no mouse reports: a mouse at the prompt typed them as junk, a reviewer; the main
+    screen and the cursor), written straight to it (a background job may write to it, unless
+    ``stty tostop``: then this stops pdca, as it is to stop)."""
     with contextlib.suppress(OSError, AttributeError, ValueError):  # no terminal to give back
-        os.write(driver._file.fileno(), b"\x1b[?1049l\x1b[?25h")
+        os.write(driver._file.fileno(), GIVE_BACK)
 
 
 def _is_terminal(fd: int) -> bool:

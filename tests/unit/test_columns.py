@@ -310,3 +310,15 @@ def test_a_word_wider_than_a_line_is_cut_to_fit_under_the_indent() -> None:
         assert all(cell_width(piece) <= width for piece in pieces), out
         assert all(piece.startswith("    ") for piece in pieces[1:]), out
         assert "".join(out.split()) == "".join(line.split())  # nothing lost, in order
+
+
+def test_wrapping_keeps_the_spaces_within_a_line() -> None:
+    """The flow's cycle-time sparkline begins with blank weeks: squeezed to one space, it
+    began weeks early, out of line with the throughput above it (a reviewer)."""
+    line = "cycle time     ▁▃▅ ▁▆▂▅█   median 37.2d, 85% within 39.6d, rising from 19.1d to 36.1d"
+    out = wrapped(line, 60).split("\n")
+    assert out[0] == "cycle time     ▁▃▅ ▁▆▂▅█   median 37.2d, 85% within 39.6d,"
+    assert out[1] == "  rising from 19.1d to 36.1d"
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # one emoji of three joined
+    cut = wrapped(family * 6, 10).split("\n")  # cut between emoji, never a space put in
+    assert len(cut) > 1 and all(" " not in piece.strip() for piece in cut), cut

@@ -597,3 +597,6 @@ def test_repeat_rounds_ticked_off_before_act_are_no_decision(cli, store: Store) 
     assert text.count("**repeat round ticked off**") == 2 and text.count("**standardize**") == 2
     page = report(cli, "--format", "html")
     assert page.count("repeat round ticked off") == 2 and "2 repeat rounds ticked off" in page
+    # and in one action's report (a reviewer: "#41" counted it a standardize)
+    one = report(cli, f"#{rounds[0].id}", "--format", "md")
+    assert "Decisions: standardize 0, adjust 0, abandon 0; 1 repeat round ticked off" in one

@@ -734,16 +734,16 @@ def test_a_hand_made_csv_imported_twice_says_its_rows_were_here_already(cli, tmp
     first = cli("import", str(hand))
     assert first.exit_code == 0, first.stderr
     assert first.stdout == (
-        f"imported {hand}: 3 actions added (#1..#3); 1 of them says what an open action here"
-        " already did (the same title, owner and due date: imported before? pdca undo takes"
+        f"imported {hand}: 3 actions added (#1..#3); 1 of them repeats an open action or an"
+        " earlier row (the same title, owner and due date; imported twice? pdca undo takes"
         " this import back)\n"
     )
     again = cli("import", str(hand))
-    assert again.stdout.startswith(f"imported {hand}: 3 actions added (#4..#6); 3 of them say")
+    assert again.stdout.startswith(f"imported {hand}: 3 actions added (#4..#6); 3 of them repeat")
     for done in ("3", "6"):  # a done action is not one a row repeats: Other's are done
         assert cli("done", done, "--decision", "abandon").exit_code == 0
     third = cli("import", str(hand))
-    assert "(#7..#9); 2 of them say what an open action here already did" in third.stdout
+    assert "(#7..#9); 2 of them repeat an open action or an earlier row" in third.stdout
 
 
 def test_a_hand_written_csv_with_an_id_column_still_may_not_start_in_check(cli, tmp_path):
