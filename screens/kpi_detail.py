@@ -44,7 +44,17 @@ LINES = {
     "centre": ("-", "white"),
     "limits": (":", "yellow"),
 }
+# On a light theme's background white is unseen and yellow nearly (a reviewer): darker there.
+ON_LIGHT = {"white": "black", "yellow": "blue"}
 DO_MARK, DONE_MARK = "»", "✓"
+
+
+def line_style(name: str, *, dark: bool) -> tuple[str, str]:
+    """A reference line's (marker, colour) on a dark or a light theme."""
+    marker, colour = LINES[name]
+    return marker, colour if dark else ON_LIGHT.get(colour, colour)
+
+
 RICH_COLOURS = {"gray": "grey50", "orange": "dark_orange"}  # plotext's names Rich lacks
 MARKED_ACTIONS = 8  # the newest linked actions marked on the chart
 # Readings in a signal: bad side and good side, told apart by shape as well as colour.
@@ -204,20 +214,25 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
         lines = {"baseline": kpi.baseline, "target": kpi.target, "warn": kpi.warn,
                  "alert": kpi.alert, "benchmark": kpi.benchmark}  # fmt: skip
         low, high, off = fit_axis([v for _, v in points], bands, lines)
+        dark = self.app.current_theme.dark
+
+        def line(name: str) -> tuple[str, str]:
+            return line_style(name, dark=dark)
+
         for name, value in lines.items():
             if value is None:
                 continue
-            marker, colour = LINES[name]
+            marker, colour = line(name)
             self.legend.append((marker, colour, f"{name} {number(value)}{off_words(off, name)}"))
             if name not in off:
                 plt.plot([left, right], [value, value], marker=marker, color=colour)
         if limits is not None:  # the process's own voice: centre line and natural limits
-            marker, colour = LINES["centre"]
+            marker, colour = line("centre")
             centre = f"centre {number(limits.centre)}{off_words(off, 'centre')}"
             self.legend.append((marker, colour, centre))
             if "centre" not in off:
                 plt.plot([left, right], [limits.centre] * 2, marker=marker, color=colour)
-            marker, colour = LINES["limits"]
+            marker, colour = line("limits")
             label = f"limits {number(limits.lower)}..{number(limits.upper)}"
             gone = [band for band in ("lower", "upper") if band in off]
             if gone:

@@ -947,3 +947,14 @@ async def test_the_detail_opened_for_a_stand_up_row_acknowledges_that_rows_alert
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen, AckModal) and app.screen.alert.id == row.id
+
+
+def test_the_charts_lines_on_a_light_theme_are_dark_enough_to_see() -> None:
+    """The centre line was white and the limits yellow on a light theme's white (a
+    reviewer): darker there, their markers as they were."""
+    from pdca.screens.kpi_detail import line_style
+
+    assert line_style("centre", dark=True) == ("-", "white")
+    assert line_style("centre", dark=False) == ("-", "black")
+    assert line_style("limits", dark=False) == (":", "blue")
+    assert line_style("target", dark=False) == line_style("target", dark=True)
