@@ -527,12 +527,7 @@ def open_alerts_by_kpi(store: Store) -> dict[int, Alert]:
     """Each KPI's open alert, if it has one; of several (a threshold breach and signals), the
     one a person must act on first: waiting for acknowledgement, escalated or late (a tester
     saw only the other one), then the threshold's, then the oldest (it was the newest)."""
-    now = store.clock()
-    rows = store.conn.execute(_SELECT + " WHERE a.closed_at IS NULL")
-    first: dict[int, Alert] = {}
-    for alert in sorted((to_alert(row, now) for row in rows), key=_most_pressing):
-        first.setdefault(alert.kpi_id, alert)
-    return first
+    return {kpi_id: found[0] for kpi_id, found in open_alerts_of_each_kpi(store).items()}
 
 
 def open_alerts_of_each_kpi(store: Store) -> dict[int, list[Alert]]:

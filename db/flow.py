@@ -175,15 +175,10 @@ FROM (
   FROM actions AS done WHERE done_at >= :since{scope}
 )
 """
-# Of those, the rounds of repeating work ticked off before Act (flow_rules.finished_cycle:
-# routine, counted apart; one abandoned is abandoned work): found down the rounds' own
-# (recurrence_id) index, for the index the rows above are read from holds no recurrence or
-# phase. Rounds are a few thousand of all time at most.
-_ROUNDS_BEFORE_ACT = """
-SELECT id FROM actions INDEXED BY idx_actions_recurrence_id
-WHERE recurrence_id IS NOT NULL AND done_at >= :since AND phase <> 'act'
-  AND decision = 'standardize'{scope}
-"""
+# Of those, the window's ROUTINE_ROUNDS (flow_rules.finished_cycle: routine, counted apart;
+# one abandoned is abandoned work), down their own index: the index the rows above are read
+# from holds no recurrence or phase.
+_ROUNDS_BEFORE_ACT = ROUTINE_ROUNDS + " AND done_at >= :since{scope}"
 # Each owner's work done in the window (a row for each, abandoned work alone too): of that
 # finished with a due date, how many, and how many finished on a later (local) day. Walked in
 # owner order down the (owner, done_at) index: no sort.

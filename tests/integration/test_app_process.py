@@ -496,6 +496,14 @@ def _threads(pid: int) -> int:
     return len(os.listdir(f"/proc/{pid}/task"))
 
 
+def _titles(path: Path) -> list[str]:
+    store = Store.open(path, actor="alice", clock=lambda: NOW_DT)
+    try:
+        return [a.title for a in store.list_actions()]
+    finally:
+        store.close()
+
+
 def test_a_board_stopped_and_continued_from_outside_goes_on_and_quits(tmp_path: Path) -> None:
     """kill -STOP, then -CONT (a laptop's sleep, a tester's pause): Textual's driver took the
     continue for the end of a ctrl+z it had never begun and started a second reader of the
@@ -526,9 +534,7 @@ def test_a_board_stopped_and_continued_from_outside_goes_on_and_quits(tmp_path: 
         _let_go(pid, fd)
     assert os.waitstatus_to_exitcode(status) == 0
     assert b"RuntimeWarning" not in shown
-    store = Store.open(path, actor="alice", clock=lambda: NOW_DT)
-    assert [a.title for a in store.list_actions()] == ["Something to see", "Typed after the pauses"]
-    store.close()
+    assert _titles(path) == ["Something to see", "Typed after the pauses"]
 
 
 def test_a_board_stopped_from_outside_under_a_shell_comes_back_with_fg(tmp_path: Path) -> None:
@@ -570,9 +576,7 @@ def test_a_board_stopped_from_outside_under_a_shell_comes_back_with_fg(tmp_path:
     finally:
         _let_go(pid, fd)
     assert os.waitstatus_to_exitcode(status) == 0
-    store = Store.open(path, actor="alice", clock=lambda: NOW_DT)
-    assert [a.title for a in store.list_actions()] == ["Something to see", "Typed after fg"]
-    store.close()
+    assert _titles(path) == ["Something to see", "Typed after fg"]
 
 
 def test_ctrl_z_without_a_shell_to_come_back_to_says_so_and_stays(tmp_path: Path) -> None:

@@ -31,13 +31,19 @@ async def bobs_turn(pilot) -> StandupScreen:  # type: ignore[no-untyped-def]
     return screen
 
 
+async def everyone(pilot) -> StandupScreen:  # type: ignore[no-untyped-def]
+    """The stand-up view (5), everyone's."""
+    await pilot.press("5")
+    await settle_app(pilot.app, pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, StandupScreen)
+    return screen
+
+
 async def test_key_5_shows_since_the_last_working_day_for_everyone(make_app, team) -> None:
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("5")
-        await settle_app(pilot.app, pilot)
-        screen = app.screen
-        assert isinstance(screen, StandupScreen)
+        screen = await everyone(pilot)
         digest = screen.digest
         assert digest is not None and digest.since == "2026-11-20T09:00:00Z"
         kinds = sorted(i.kind for i in digest.items)
@@ -676,10 +682,7 @@ async def test_the_cursor_stays_on_its_row_when_a_row_is_added_above_it(
 
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("5")
-        await settle_app(pilot.app, pilot)
-        screen = app.screen
-        assert isinstance(screen, StandupScreen)
+        screen = await everyone(pilot)
         rows = screen.query_one(RowList)
         last = max(at for at, target in enumerate(screen.targets) if target == 3)  # carol's
         rows.set_cursor(last)
