@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import pytest
 from textual.widgets import Static
 
 from pdca.db.models import ActionDraft
@@ -240,13 +241,16 @@ async def test_someones_change_seen_as_a_filter_is_set_does_not_keep_the_old_car
 
 
 async def test_keys_typed_with_a_filter_wait_for_the_read_that_replaced_its_read(
-    make_app, store: Store, db_path: Path
+    make_app, store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A colleague's change refreshed the board just after ``/Bob enter``: its read cancelled
     the filter's before it ran, and the keys typed after enter waited for that cancelled
     read, which never ends, for 5 s (a reviewer). They wait for the read that replaced it."""
     from pdca.screens.dialogs.checkin import CheckinModal
 
+    # Enter comes before the typing pause's own read, as typed at once: on a slow run (CI)
+    # the pause ran out between "Bob" and enter, and enter had nothing left to set.
+    monkeypatch.setattr("pdca.screens.board.FILTER_TYPING_PAUSE_SECONDS", 30.0)
     bobs = store.add_action(ActionDraft(title="Bob's", owner="bob"))
     store.add_action(ActionDraft(title="Carol's", owner="carol"))
     app = make_app(db_path)
