@@ -32,7 +32,7 @@ from textual.worker import Worker
 
 from pdca.db import rules
 from pdca.db.errors import DatabaseBroken, PdcaError
-from pdca.db.models import PHASES, Action, Phase
+from pdca.db.models import PHASES, Action, Phase, record_id
 from pdca.db.sparklines import sparklines as read_sparklines
 from pdca.db.store import Store
 from pdca.screens.board_checkin import checkin_flow, refuse_checkin_if_done
@@ -402,7 +402,11 @@ class BoardScreen(Screen[None]):
         bar.display = self.filter.shown
         if self.filter.shown:
             empty = self.filter.active and not any(c.total for c in self.columns.values())
-            bar.update(self.filter.describe(empty))
+            named = record_id(self.filter.text.strip()) if empty and self.filter.text else None
+            if named is not None and self.store.row("action", named) is not None:
+                named = None  # on file, only hidden (done) or filtered out by the rest
+            removed = named is not None and self.store.why_gone("action", named) is not None
+            bar.update(self.filter.describe(empty, no_such_id=named, removed=removed))
 
     def _show_counts(self) -> None:
         # One lane at a time (under 64 columns): which of the four, and the keys to the

@@ -56,9 +56,13 @@ class BoardFilter:
             include_done=self.include_done,
         )
 
-    def describe(self, empty: bool = False) -> Text:
+    def describe(
+        self, empty: bool = False, *, no_such_id: int | None = None, removed: bool = False
+    ) -> Text:
         """The filter bar; ``empty``: no card matches, which may be because done ones are
-        hidden (an id filter on a done action found nothing)."""
+        hidden (an id filter on a done action found nothing). ``no_such_id``: the text names
+        an action the file does not hold, which no D would show (a tester); ``removed``: it
+        held it once (an undo of its creation, a restore)."""
         parts = []
         if self.owner == UNOWNED:
             parts.append("no owner")
@@ -79,9 +83,14 @@ class BoardFilter:
             bar.append("   " if parts else "")
             bar.append("showing done", style="bold")
             bar.append(" · D hides them", style="dim")
-            if empty:  # done ones too, and still nothing: said (it read as the cards hidden)
-                bar.append("   nothing matches, done or open", style="italic")
-        elif empty:
+        if not empty:
+            return bar
+        if no_such_id is not None:
+            gone = " (removed)" if removed else ""
+            bar.append(f"   no action #{no_such_id}{gone}", style="italic")
+        elif self.include_done:  # done ones too, and still nothing: said (it read as hidden)
+            bar.append("   nothing matches, done or open", style="italic")
+        else:
             bar.append("   none open: D shows done too", style="italic")  # fits at 80
         return bar
 

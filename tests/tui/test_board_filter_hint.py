@@ -46,6 +46,30 @@ async def test_an_id_of_a_done_action_says_d_shows_it(
         assert "Open" in bar_text(app) and "D shows" not in bar_text(app)
 
 
+async def test_an_id_of_a_removed_action_says_there_is_none(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """ "#N" of a removed action said "D shows done too", and D showed nothing (a tester)."""
+    gone = store.add_action(ActionDraft(title="Gone soon", owner="bob"))
+    store.undo()  # its creation: the only way an action leaves the file
+    store.add_action(ActionDraft(title="Open one", owner="bob"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("slash", *f"#{gone.id}", "enter")
+        await settle_app(app, pilot)
+        assert f"no action #{gone.id} (removed)" in bar_text(app)
+        assert "D shows" not in bar_text(app)
+        await pilot.press("D")
+        await settle_app(app, pilot)
+        assert "showing done" in bar_text(app)
+        assert f"no action #{gone.id} (removed)" in bar_text(app)
+        assert "nothing matches" not in bar_text(app)
+        await pilot.press("escape", "slash", *"#9999", "enter")  # never issued
+        await settle_app(app, pilot)
+        assert "no action #9999" in bar_text(app) and "removed" not in bar_text(app)
+
+
 async def test_finishing_the_last_match_says_so_at_once(
     make_app, store: Store, db_path: Path
 ) -> None:
