@@ -322,3 +322,22 @@ def test_wrapping_keeps_the_spaces_within_a_line() -> None:
     family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # one emoji of three joined
     cut = wrapped(family * 6, 10).split("\n")  # cut between emoji, never a space put in
     assert len(cut) > 1 and all(" " not in piece.strip() for piece in cut), cut
+
+
+def test_pdca_list_keeps_a_readable_title_on_a_narrow_terminal() -> None:
+    """At 60 columns the title was cut to 7 cells beside a whole check-in column (a tester):
+    the priority and the check-in go first, once the title is down to 20 cells."""
+    from pdca.tui.cli import LIST_CUT
+
+    headers = ["ID", "PHASE", "OWNER", "PRI", "DUE", "CHECK-IN", "TITLE"]
+    title = "Hold a blameless review of the last recommendation engine incident"
+    rows = [["#29", "plan", "carol", "high", "2026-11-30 !", "10 days ago stale", title]]
+    at_80 = table(headers, rows, cut=LIST_CUT, width=80).splitlines()
+    assert at_80[0].split() == headers  # every column kept, the title at 20 cells
+    assert cell_width(at_80[1].split("stale  ")[1]) >= 20
+    at_60 = table(headers, rows, cut=LIST_CUT, width=60).splitlines()
+    assert at_60[0].split() == ["ID", "PHASE", "OWNER", "DUE", "TITLE"]
+    assert at_60[1].startswith("#29  plan   carol  2026-11-30 !  Hold a blameless review")
+    assert all(cell_width(line) <= 60 for line in at_60)
+    at_40 = table(headers, rows, cut=LIST_CUT, width=40).splitlines()
+    assert all(cell_width(line) <= 40 for line in at_40), at_40
