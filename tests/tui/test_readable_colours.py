@@ -1,0 +1,65 @@
+"""Late, stale and alert words read on every theme, light ones too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.color import Color
+
+from pdca.db.store import Store
+from pdca.tui.readable_colours import (
+    LEAST_CONTRAST,
+    STATUS_VARIABLES,
+    backgrounds,
+    contrast,
+    with_readable_status_colours,
+)
+from tests.tui.conftest import SIZE, settle_app
+from tests.tui.test_board import board
+
+THEMES = sorted(App().available_themes)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_status_colours_read_on_every_background_of_every_theme(theme: str) -> None:
+    app = App()
+    app.theme = theme
+    variables = app.get_css_variables()
+    made = with_readable_status_colours(variables)
+    grounds = backgrounds(variables)
+    for name in STATUS_VARIABLES:
+        colour = Color.parse(made[name])
+        if colour.ansi is not None:  # the terminal's own colours: left to it
+            assert made[name] == variables[name]
+            continue
+        for ground, least in grounds:
+            assert contrast(colour, ground) >= least, (theme, name, made[name], ground.hex)
+        before = Color.parse(variables[name])
+        if all(contrast(before, ground) >= least for ground, least in grounds):
+            assert made[name] == variables[name]  # readable already: the theme's own
+
+
+def test_contrast_is_wcags() -> None:
+    assert round(contrast(Color(0, 0, 0), Color(255, 255, 255)), 1) == 21.0
+    assert contrast(Color(119, 119, 119), Color(255, 255, 255)) == pytest.approx(4.48, abs=0.01)
+    assert contrast(Color(10, 20, 30), Color(10, 20, 30)) == 1.0
+
+
+async def test_a_stale_card_on_the_light_theme_reads_on_its_column(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """Amber on white read at 3.0 on textual-light (a trial of the themes)."""
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        app.theme = "textual-light"
+        await settle_app(app, pilot)
+        column = board(app).columns["plan"]
+        surface = Color.parse(app.theme_variables["surface"])
+        for part in ("stale", "due-soon", "overdue", "on-track", "blocked"):
+            style = column.get_component_rich_style(f"phase-column--{part}")
+            assert style.color is not None and style.color.triplet is not None
+            shown = Color(*style.color.triplet)
+            assert contrast(shown, surface) >= LEAST_CONTRAST, (part, shown.hex)
