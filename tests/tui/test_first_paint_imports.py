@@ -17,18 +17,13 @@ BOARD_PAINTED = """
 import json, sys
 from datetime import UTC, datetime
 from pathlib import Path
-from pdca.screens.board import BoardScreen
 from pdca.tui.app import PdcaApp, create_app
 
-class Painted(BoardScreen):
-    def on_mount(self) -> None:
-        self.call_after_refresh(self.painted)
-
-    def painted(self) -> None:
-        self.app.exit(sorted(sys.modules))
-
 class App(PdcaApp):
-    MODES = {**PdcaApp.MODES, "board": Painted}
+    # Ready: the first frame is on screen. An exit from the board's own mount came while
+    # the app still mounted its footer, and wrote a crash log (MountError) each run.
+    def on_ready(self) -> None:
+        self.exit(sorted(sys.modules))
 
 made = create_app(
     Path(sys.argv[1]), actor="alice", clock=lambda: datetime(2026, 11, 23, 9, tzinfo=UTC),
@@ -49,10 +44,16 @@ def test_the_board_paints_without_the_keys_panel_or_the_kpi_table(tmp_path: Path
         capture_output=True,
         text=True,
         cwd=REPO,
-        env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "PDCA_USER": "alice"},
+        env={
+            **os.environ,
+            "XDG_CONFIG_HOME": str(tmp_path / "config"),
+            "XDG_STATE_HOME": str(tmp_path / "state"),  # a crash log, if any, stays here
+            "PDCA_USER": "alice",
+        },
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "state").exists(), done.stderr  # no crash log
     marker = [line for line in done.stdout.splitlines() if line.startswith("MODULES=")]
     assert len(marker) == 1, done.stdout[-2000:]
     modules = json.loads(marker[0].removeprefix("MODULES="))
