@@ -2201,9 +2201,11 @@ class Store:
     def _what_holds(self, login: str) -> str | None:
         """What refers to ``login`` (the first found, with what to do), else None."""
         owned = self.conn.execute(
-            "SELECT count(*), min(id) FROM actions WHERE owner = ?", (login,)
+            "SELECT count(*), min(id), count(*) FILTER (WHERE done_at IS NULL),"
+            " min(id) FILTER (WHERE done_at IS NULL) FROM actions WHERE owner = ?",
+            (login,),
         ).fetchone()
-        if owned[0]:
+        if owned[2]:  # open work: handed over first
             if owned[0] == 1:  # "owns 1 action(s)" (a tester)
                 return (
                     f"owns 1 action, #{owned[1]} (pdca edit {owned[1]} --owner LOGIN hands it over)"
@@ -2211,6 +2213,16 @@ class Store:
             return (
                 f"owns {owned[0]} actions, #{owned[1]} the first (pdca list --owner {login}"
                 f" --all shows them; pdca reassign {login} LOGIN hands them all over)"
+            )
+        if owned[0]:
+            # Done work keeps who did it: reassign leaves it, and pointed back at itself
+            # ("owns 30 actions ... reassign hands them all over", then "nothing handed
+            # over", a lead's trial of someone who left).
+            done = "1 done action" if owned[0] == 1 else f"{owned[0]} done actions"
+            return (
+                f"did {done}, #{owned[1]} the first, and done work keeps who did it; forget"
+                " takes out only a login nothing refers to (a typo). Someone who left needs"
+                f" nothing more once their open work is handed over (pdca reassign {login} LOGIN)"
             )
         if self.conn.execute("SELECT 1 FROM events WHERE actor = ? LIMIT 1", (login,)).fetchone():
             return "they made changes in this file, which name them"

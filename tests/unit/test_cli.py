@@ -1811,3 +1811,20 @@ def test_notes_of_blanks_alone_are_no_notes(ok, as_json: bool) -> None:
     said = ok("edit", "1", "--notes", "   ", *json_flag)
     assert as_json or said.stdout.startswith("unchanged #1")
     assert json.loads(ok("show", "1", "--json").stdout)["action"]["notes"] == ""
+
+
+def test_forget_of_someone_whose_work_is_all_done_says_done_work_keeps_them(ok, cli) -> None:
+    """It pointed to reassign, which hands over no done work ("nothing handed over"), and
+    forget refused again: a loop (a lead's trial of someone who left)."""
+    ok("add", "Old work", "--owner", "nina")
+    ok("add", "Open work", "--owner", "nina")
+    ok("done", "1", "--decision", "abandon")
+    held = cli("forget", "nina").stderr
+    assert "owns 2 actions" in held and "pdca reassign nina LOGIN" in held  # open work first
+    ok("reassign", "nina", "ann")
+    held = cli("forget", "nina")
+    assert held.exit_code == 1 and held.stderr.startswith(
+        "pdca: nina stays one of this file's people: did 1 done action, #1 the first, and done"
+        " work keeps who did it"
+    )
+    assert len(held.stderr.splitlines()) == 1
