@@ -1570,8 +1570,8 @@ class Store:
 
     def still_held_by(self, login: str) -> list[str]:
         """What ``login`` still answers for besides actions: the KPIs they own or are on the
-        escalation path of, the initiatives they own (names, each read with an index or a
-        small table: KPIs and initiatives are a few hundred at most)."""
+        escalation path of, the initiatives they own, the alerts waiting for them (each read
+        with an index or a small table: KPIs and initiatives are a few hundred at most)."""
         kpis = [
             f"KPI {name} ({'owner' if owner == login else 'escalation path'})"
             for (name, owner) in self.conn.execute(
@@ -1587,7 +1587,19 @@ class Store:
                 "SELECT name FROM initiatives WHERE owner = ? ORDER BY name", (login,)
             )
         ]
-        return kpis + initiatives
+        # Alerts waiting for them: after a reassign, nobody else was told of them until each
+        # missed its deadline (a lead's trial of someone who left). Open ones only: their
+        # partial index.
+        waiting = [
+            f"alert #{alert_id} on {name} (waiting for them)"
+            for (alert_id, name) in self.conn.execute(
+                "SELECT a.id, k.name FROM alerts a INDEXED BY idx_alerts_open"
+                " JOIN kpis k ON k.id = a.kpi_id WHERE a.closed_at IS NULL"
+                " AND a.acknowledged_at IS NULL AND a.assignee = ? ORDER BY a.id",
+                (login,),
+            )
+        ]
+        return kpis + initiatives + waiting
 
     def hand_over(self, from_login: str, to_login: str) -> Handover:
         """Every open action of ``from_login`` given to ``to_login``, and every follow-up

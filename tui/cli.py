@@ -1682,7 +1682,8 @@ def _say_still_held(store: Store, login: str) -> None:
         shown = "; ".join(held[:6]) + (f" and {len(held) - 6} more" if len(held) > 6 else "")
         click.echo(
             f"note: {printable(login)} still answers for {printable(shown)} (pdca kpi edit NAME"
-            " --owner / --escalate-to, pdca initiative edit NAME --owner)",
+            " --owner / --escalate-to, pdca initiative edit NAME --owner, pdca alerts ack ID"
+            " MESSAGE)",
             err=True,
         )
 

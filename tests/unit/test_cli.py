@@ -765,13 +765,24 @@ def test_reassign_names_the_kpis_and_initiatives_left_with_the_person(ok) -> Non
     assert told[-1] == (
         "note: carol still answers for KPI Build failures (owner); KPI Lead (escalation path);"
         " initiative Faster (owner) (pdca kpi edit NAME --owner / --escalate-to, pdca"
-        " initiative edit NAME --owner)"
+        " initiative edit NAME --owner, pdca alerts ack ID MESSAGE)"
     )
     dave = ok("reassign", "dave", "erin", "--json")  # said with --json too, on stderr
     assert "note: dave still answers for KPI Lead (owner) (" in dave.stderr
     assert json.loads(dave.stdout)["from"] == "dave"
     ok("kpi", "edit", "Lead", "--owner", "erin")
     assert "still answers" not in ok("reassign", "dave", "erin").stderr
+    # An alert waiting for someone who left is named too (nobody else heard of it until it
+    # missed its deadline, a lead's trial); acknowledged, it is theirs no more.
+    ok("kpi", "edit", "Lead", "--owner", "dave", "--alert", "5")
+    ok("kpi", "record", "Lead", "8")
+    told = ok("reassign", "dave", "erin").stderr
+    assert (
+        "note: dave still answers for KPI Lead (owner); alert #1 on Lead (waiting for them)" in told
+    )
+    assert "pdca alerts ack ID MESSAGE" in told
+    ok("alerts", "ack", "1", "erin looks into it")
+    assert "alert #1" not in ok("reassign", "dave", "erin").stderr
 
 
 def test_follow_ups_to_do_go_with_their_owner(board, ok, js) -> None:

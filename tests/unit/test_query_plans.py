@@ -48,6 +48,7 @@ def _exercise(store: Store) -> None:
         store.list_actions(where)
     store.action_detail(action.id)
     store.hand_over("bob", "carol")
+    store.still_held_by("bob")  # the note reassign prints
     store.list_kpis()
     store.list_initiatives()
     for entity, referred in store_module._REFERRED_BY.items():  # an undo refused, named
