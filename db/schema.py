@@ -1744,12 +1744,19 @@ def migrate(
         from pdca.db.access import describe_owner, login_name, write_advice
 
         # Who owns what, and what to ask for, as every other read-only line says (a tester).
+        # The simple way first: it read as last resort after the group's chmod (a tester);
+        # but only when the owner may write it: of a file 0440 it was said to its owner too
+        # (a trial of upgrade day).
+        owner_may = _owner_may_write(Path(path))
         raise ReadOnlyDatabase(
             f"{path} needs upgrading from schema version {current} to {schema_version()}, "
             f"but {login_name()} may not write it ({describe_owner(Path(path))}): "
-            # The simple way first: it read as last resort after the group's chmod (a tester)
-            "ask its owner to run any pdca command on it once, which upgrades it; or "
-            f"{write_advice(Path(path))}"
+            + (
+                "ask its owner to run any pdca command on it once, which upgrades it; or "
+                if owner_may
+                else ""
+            )
+            + write_advice(Path(path))
         )
     temporary = temporary_name(path, "bak") if current > 0 else None
     told = _UpgradeTold(announce if temporary is not None else None, path, current)
@@ -1765,6 +1772,15 @@ def migrate(
         told.done()
     sweep_leftovers(path)
     return backup
+
+
+def _owner_may_write(path: Path) -> bool:
+    """Whether someone else owns ``path`` and may write it (its owner's write bit)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    return info.st_uid != os.geteuid() and bool(info.st_mode & 0o200)
 
 
 class _UpgradeTold:

@@ -306,22 +306,34 @@ def test_an_upgrade_into_the_guards_says_what_the_file_holds_that_they_refuse(
 
 
 def test_a_reader_who_may_not_upgrade_is_told_who_owns_the_file_and_what_to_ask(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A tester: a read-only member meeting an older file got "ask its owner to run pdca
-    once", naming neither the owner nor the mode, where every other read-only line does."""
+    once", naming neither the owner nor the mode, where every other read-only line does.
+    Asked of an owner who may write it, only: of a file 0440, it was said to its owner too
+    (a trial of upgrade day)."""
     path = tmp_path / "old.db"
     make_old_database(path, schema.schema_version() - 1)
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
-    try:
-        with pytest.raises(DatabaseProblem) as caught:
-            schema.migrate(conn, path, writable=False)
-    finally:
-        conn.close()
-    said = str(caught.value)
+
+    def refusal() -> str:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+        try:
+            with pytest.raises(DatabaseProblem) as caught:
+                schema.migrate(conn, path, writable=False)
+        finally:
+            conn.close()
+        return str(caught.value)
+
+    ask_the_owner = "): ask its owner to run any pdca command on it once, which upgrades it; or "
+    said = refusal()  # its owner's own
     assert said.startswith(f"{path} needs upgrading from schema version ")
     assert "may not write it (owned by " in said and ", mode 0" in said
-    assert "): ask its owner to run any pdca command on it once, which upgrades it; or " in said
+    assert ask_the_owner not in said
+    someone_else = path.stat().st_uid + 1
+    monkeypatch.setattr(schema.os, "geteuid", lambda: someone_else)  # as a colleague reads it
+    assert ask_the_owner in refusal()
+    path.chmod(0o440)  # the owner may not write it either
+    assert ask_the_owner not in refusal()
 
 
 def test_an_upgrade_that_waits_for_a_colleague_says_it_waits_then_what_it_does(
