@@ -26,6 +26,7 @@ from pdca.db.access import (
     group_name,
     group_to_share,
     in_its_owners_own_group,
+    login_name,
     planted_link_said,
     planted_links,
     someone_elses_link,
@@ -523,7 +524,22 @@ def _check_contents(
         )
         return [Check("schema", True, detail, warning=True)]
     elif version < known:
-        checks.append(Check("schema", True, f"version {version}; pdca will upgrade it to {known}"))
+        if path is not None and not file_lets_me_write(path):
+            # "pdca will upgrade it" to a reader whose pdca refuses to, for want of writing
+            # it (a trial of upgrade day): every command of theirs failed.
+            checks.append(
+                Check(
+                    "schema",
+                    False,
+                    f"version {version}: pdca must upgrade it to {known} before anyone reads"
+                    f" it, and {login_name()} may not write it; whoever may, runs any pdca"
+                    " command on it once",
+                )
+            )
+        else:
+            checks.append(
+                Check("schema", True, f"version {version}; pdca will upgrade it to {known}")
+            )
     else:
         checks.append(Check("schema", True, f"version {version} (current)"))
         # Its tables, indexes and triggers as pdca makes them: a dropped trigger leaves every

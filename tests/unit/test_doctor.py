@@ -531,6 +531,20 @@ def test_values_are_checked_in_a_file_pdca_will_upgrade_too(store, db_path: Path
     assert not ok and "actions: 1 row (first id 1: due takes a date" in detail
 
 
+def test_an_older_file_its_reader_may_not_write_fails_the_schema_check(
+    store, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "pdca will upgrade it" to a reader whose every command refused to, for want of
+    writing it (a trial of upgrade day). Root may write anything: the probe is pretended."""
+    from pdca.db import doctor
+
+    store.conn.execute("PRAGMA user_version = 20")
+    monkeypatch.setattr(doctor, "file_lets_me_write", lambda path: False)
+    ok, detail = _by_name(db_path)["schema"]
+    assert not ok and detail.startswith(f"version 20: pdca must upgrade it to {schema_version()}")
+    assert "may not write it; whoever may, runs any pdca command on it once" in detail
+
+
 def test_a_loop_of_earlier_cycles_is_named(store, db_path: Path) -> None:
     """A reviewer: actions each other's earlier cycle, written with sqlite3 (import refuses
     them), passed doctor as "every reference resolves"."""
