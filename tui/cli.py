@@ -610,10 +610,14 @@ class PdcaGroup(SubGroup):
                 sys.exit(0)  # the reader chose to stop (| head): nothing to tell
             if any(store.own_transactions for store in _opened):
                 # The change is in the file: a script that retried on the failure would
-                # make it twice (a tester's `add ... > /dev/full` added the action).
-                _fail(
-                    f"the change was saved, but its output could not be written: {error.strerror}"
+                # make it twice (a tester's `add ... > /dev/full` added the action, and exit 1
+                # read as nothing written). Said, and 0, as a stop after the save is.
+                click.echo(
+                    f"pdca: the change was saved, but its output could not be written:"
+                    f" {error.strerror}",
+                    err=True,
                 )
+                sys.exit(0)
             _fail(f"could not write the output: {error.strerror}")
         except Exception as error:  # a bug: one line here, the traceback in the crash log
             # A stop Python wrapped as it loaded a module (a RuntimeError from __set_name__):
