@@ -167,9 +167,12 @@ def log(session: Session, owner, action_text, initiative, status, since, until, 
         store.get_action(where.action_id)  # "no action #9" rather than an empty log
     if initiative is not None and not store.no_initiative(initiative):
         store.initiative_id(initiative, "--initiative")  # named as typed, as list does
-    entries = accountability.log_page(store, where, limit=limit)
+    entries = accountability.log_page(store, where, limit=limit + 1)  # one more: are there?
+    more = len(entries) > limit
+    entries = entries[:limit]
     if as_json:
         click.echo(to_json(entries))
+        _say_more(more, limit)
         return
     if not entries:
         click.echo("no check-ins or follow-ups match", err=True)
@@ -191,6 +194,18 @@ def log(session: Session, owner, action_text, initiative, status, since, until, 
     # The message matters most: the exact time goes (AGO says it) before it is cut short.
     cut = (("MESSAGE — ACTION", 40), ("AT", 0), "MESSAGE — ACTION", "AUTHOR")
     click.echo(table(headers, rows, cut=cut))
+    _say_more(more, limit)
+
+
+def _say_more(more: bool, limit: int) -> None:
+    """On stderr (stdout stays the table, or one JSON document), after it: a script counting
+    today's check-ins got 50 of 300, with nothing to say so (a tester)."""
+    if more:
+        click.echo(
+            f"pdca: the newest {limit} shown; more match (--limit N shows more; --since and"
+            " --until narrow them)",
+            err=True,
+        )
 
 
 # --------------------------------------------------------------------------- follow-ups

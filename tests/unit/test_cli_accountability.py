@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,15 @@ def test_log_newest_first_with_filters(standardized, ok, js, cli, monkeypatch) -
     assert [e["status"] for e in js("log", "--status", "blocked", "--json")] == ["blocked"]
     text = ok("log").stdout
     assert "2d ago" in text and "#2" in text and "labels half done — Label the backlog" in text
+    # Cut at --limit, said on stderr (a script got 50 of 300 with nothing to say so)
+    cut = ok("log", "--json", "--limit", "1")
+    assert [e["action_id"] for e in json.loads(cut.stdout)] == [2]
+    assert cut.stderr == (
+        "pdca: the newest 1 shown; more match (--limit N shows more; --since and --until"
+        " narrow them)\n"
+    )
+    assert ok("log", "--limit", "1").stderr == cut.stderr
+    assert ok("log", "--json", "--limit", "2").stderr == ""  # all of them: nothing more
 
 
 def test_followups_fall_due_and_are_recorded(standardized, ok, js, monkeypatch) -> None:
