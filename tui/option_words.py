@@ -1,8 +1,10 @@
-"""The one line for a word click took for an option it does not know: a negative number.
+"""The one line for a word click took for an option it does not know: a negative number, or
+text that starts with -.
 
 click says "No such option '-1'." for ``pdca show -1`` or ``pdca add -5``, as if pdca did not
 know of the option. Said instead by where the number stands: an id or a phase there is none;
-text there goes after ``--``.
+text there goes after ``--``. So is a word that starts with a letter after its -, where the
+command takes text (``pdca add "-leading dash"``).
 """
 
 from __future__ import annotations
@@ -21,11 +23,19 @@ def no_such_option(error: click.exceptions.NoSuchOption, arguments: list[str]) -
     said = " ".join(error.format_message().split())
     name = error.option_name
     ctx = error.ctx
-    if ctx is None or not name[1:2].isdigit():
+    if ctx is None:
         return said
-    # The whole word typed ("-3%"), not the part click read as an option ("-3").
-    token = next((a for a in arguments if a.startswith(name) and not a.startswith("--")), name)
+    # The whole word typed ("-3%", "-leading dash"), not the part click read as an option
+    # ("-3", "-l"): a long option is read whole.
+    token = next(
+        (a for a in arguments if a.startswith(name) and (name.startswith("--") or a[1:2] != "-")),
+        name,
+    )
     command = ctx.command_path.partition(" ")[2]
+    if not name[1:2].isdigit():
+        if error.possibilities:  # "--ownr": click's "Did you mean --owner?" says it best
+            return said
+        return _text_or_unknown(said, ctx, arguments, token, command)
     slot = _slot_of(ctx, arguments, token)
     if slot is None:
         return f"{command}: {token} is no option, and nothing pdca {command} takes is negative"
@@ -38,6 +48,26 @@ def no_such_option(error: click.exceptions.NoSuchOption, arguments: list[str]) -
         )
     ids = ": ids are numbers from 1" if what.endswith("id") else ""
     return f"{command}: {token} is no option, and no {what}{ids}"
+
+
+def _text_or_unknown(
+    said: str, ctx: click.Context, arguments: list[str], token: str, command: str
+) -> str:
+    """A word that starts with a letter after its - where the command takes text: "No such
+    option '-l'." for ``pdca add "-leading dash"`` said nothing of the text (a tester;
+    ``-1 blocker`` was told how). Text with a blank in it is no option at all; a single word
+    may be either, so both are said."""
+    slot = _slot_of(ctx, arguments, token)
+    if slot is None or not _takes_text(slot, ctx, token):
+        return said
+    quoted = shell_word(token)
+    how = (
+        "text that starts with - goes after --, the options before it"
+        f" (pdca {command} ... -- {quoted})"
+    )
+    if any(character.isspace() for character in token):
+        return f"{command}: {quoted} is no option; {how}"
+    return f"{command}: no option {token} (pdca {command} --help lists them); {how}"
 
 
 def _takes_text(slot: click.Argument, ctx: click.Context, token: str) -> bool:

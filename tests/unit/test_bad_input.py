@@ -159,6 +159,18 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
         ("checkin: '-3% error rate' is no option", "-- '-3% error rate')"),
     ),
     (["alerts", "ack", "1", "-5"], ("alerts ack: -5 is no option; text that starts",)),
+    # text starting with a letter after its - was "No such option '-l'." (a tester)
+    (["add", "-leading dash"], ("add: '-leading dash' is no option; text that starts with -",)),
+    (["checkin", "1", "-x y"], ("checkin: '-x y' is no option", "-- '-x y')")),
+    (
+        ["initiative", "add", "-neg"],
+        (
+            "initiative add: no option -neg (pdca initiative add --help",
+            "text that starts with - goes after --",
+        ),
+    ),
+    (["add", "x", "--ownr", "bob"], ("No such option '--ownr'", "Did you mean")),  # a typo
+    (["list", "-z"], ("No such option '-z'",)),  # nowhere for text: click's own
     (["list", "-3"], ("list: -3 is no option, and nothing pdca list takes is negative",)),
     (["show", " 1"], ("' 1' is not an action id",)),
     (["edit", "1 ", "--title", "x"], ("'1 ' is not an action id",)),
