@@ -31,7 +31,7 @@ from pdca.db.clock import iso
 from pdca.db.clock import local_day as local_day  # the stale reminder's days
 from pdca.db.errors import InvalidInput
 from pdca.db.models import LOGIN, LOGIN_RULE, shown_number, side_of
-from pdca.db.text_rules import UNSAFE, UNSAFE_EXCEPT_NEWLINE, escape
+from pdca.db.text_rules import UNSAFE, UNSAFE_EXCEPT_NEWLINE, escape, no_mentions
 
 CHANNELS = ("terminal", "mail", "webhook", "command")
 STATES = ("pending", "delivered", "failed", "skipped")
@@ -494,9 +494,6 @@ def one_line(text: str) -> str:
     return escape(text, UNSAFE)
 
 
-_MENTION = re.compile(r"(?<![\w.])@(?=\w)")  # @here, @dana; not an address (a@b.c)
-
-
 def for_chat(text: str) -> str:
     """Slack, Mattermost and Teams read ``<...>`` as links and mentions: user text is data.
     Mattermost and Teams also read Markdown, where a title's ``[click](http://…)`` became a
@@ -505,12 +502,6 @@ def for_chat(text: str) -> str:
     Slack, which reads no Markdown escapes)."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return no_mentions(text.replace("](", "]\u200b("))
-
-
-def no_mentions(text: str) -> str:
-    """``@here``, ``@dana`` in user text pinged the channel or the person from a chat post (a
-    tester): a zero-width space after the ``@``, drawn as nothing, breaks each."""
-    return _MENTION.sub("@\u200b", text)
 
 
 @dataclass(frozen=True)

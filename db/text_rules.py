@@ -188,3 +188,12 @@ def escape(text: str, pattern: re.Pattern[str] = UNSAFE) -> str:
     if not isinstance(text, str):
         text = f"{text!r} (not text: changed outside pdca)"
     return pattern.sub(_shown, text)
+
+
+_MENTION = re.compile(r"(?<![\w.])@(?=\w)")  # @here, @dana; not an address (a@b.c)
+
+
+def no_mentions(text: str) -> str:
+    """``@here``, ``@dana`` in user text pinged the channel or the person from a chat post (a
+    tester): a zero-width space after the ``@``, drawn as nothing, breaks each."""
+    return _MENTION.sub("@\u200b", text)

@@ -374,7 +374,7 @@ def _post(store: Store, text: str) -> None:
     url = channel_settings(store).webhook
     if url is None:
         raise PdcaError("--post: no webhook set for the team (pdca notify config webhook URL)")
-    from pdca.db.notify_rules import no_mentions
+    from pdca.db.text_rules import no_mentions
 
     outcome, _ = post_text(url, no_mentions(text))  # Markdown escaped; mentions broken here
     if outcome.state != "delivered":

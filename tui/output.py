@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from pdca.db.plain import plain
-from pdca.db.text_rules import UNSAFE, UNSAFE_EXCEPT_NEWLINE, escape
+from pdca.db.text_rules import UNSAFE, UNSAFE_EXCEPT_NEWLINE, escape, no_mentions
 from pdca.tui.ascii_terminal import NAME as ASCII_TERMINAL
 
 # The string encoders json.dumps uses (their C versions where built): ensure_ascii off, on.
@@ -46,7 +46,10 @@ def md_escape(text: str) -> str:
     # A # formats only where a heading starts or ends (user text never starts a line: it
     # follows "- Done: #12 " or "# Cycle report: "); elsewhere "\#6" showed as typed in chats
     # that keep the backslash (a tester).
-    return re.sub(r"^#|#(?=#*\s*$)", r"\\#", text, count=0)
+    text = re.sub(r"^#|#(?=#*\s*$)", r"\\#", text, count=0)
+    # "@here" in a title pinged the whole channel from a posted stand-up (a tester): broken
+    # as notifications break it, by a zero-width space after the @.
+    return no_mentions(text)
 
 
 def for_terminal(text: str) -> str:

@@ -355,6 +355,9 @@ def test_markdown_shows_an_entity_as_typed() -> None:
     assert md_escape("cycle 2 of #6") == "cycle 2 of #6"
     assert md_escape("#6 first") == "\\#6 first"
     assert md_escape("Fix C #") == "Fix C \\#"
+    # a mention in user text pings nobody from the chat (a tester's "@here" in a title)
+    assert md_escape("tell @here and @dana") == "tell @\u200bhere and @\u200bdana"
+    assert md_escape("mail ops@example.com") == "mail ops@example.com"  # an address stays
 
 
 def test_owners_on_60_columns_fits_by_leaving_out_the_split_then_the_follow_ups(
