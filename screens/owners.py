@@ -135,6 +135,8 @@ class OwnersScreen(RowView):
     BINDINGS = [
         UNDO_ON_THE_BOARD,
         Binding("r", "reload", "Reload", show=False, id="owners-reload"),
+        # Fifty people and more on one file: scrolling to "tara" by j (a lead's trial).
+        Binding("slash", "find_owner", "Find", id="owners-find"),
     ]
 
     DEFAULT_CSS = """
@@ -244,6 +246,27 @@ class OwnersScreen(RowView):
     def action_reload(self) -> None:
         self.reload()
 
+    def action_find_owner(self) -> None:
+        self.find_owner()
+
+    @work(group="flow", exclusive=True)  # a flow: it waits on its dialog
+    async def find_owner(self) -> None:
+        """Pick a person from those listed, narrowed as one types; the cursor goes to them."""
+        from pdca.screens.dialogs import PickModal  # dialogs are imported when first opened
+
+        logins = [row.login for row in self.owners if not row.unowned]
+        if not logins:
+            self.notify("nobody to find: nobody owns open work yet", severity="warning")
+            return
+        picked = await self.app.push_screen_wait(
+            PickModal(heading="Find a person", options=sorted(logins, key=str.casefold))
+        )
+        index = next((i for i, row in enumerate(self.owners) if row.login == picked), None)
+        if index is not None:
+            rows = self.query_one(RowList)
+            rows.set_cursor(index)
+            rows.focus()
+
     def palette_commands(self) -> list[PaletteEntry]:
         return [
             PaletteEntry(
@@ -253,5 +276,11 @@ class OwnersScreen(RowView):
             ),
             PaletteEntry(
                 "Reload owners", "Read the owners again", self.action_reload, "owners-reload"
+            ),
+            PaletteEntry(
+                "Find a person",
+                "Type to narrow, enter goes to them",
+                self.action_find_owner,
+                "owners-find",
             ),
         ]

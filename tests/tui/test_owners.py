@@ -228,3 +228,30 @@ def test_the_bars_compare_people_not_the_unowned_pile() -> None:
     assert heaviest == 166 and bars[0] == bars[1] == "█" * 10
     assert bars[2].count("█") == 1
     assert heaviest_of(rows[:1]) == 356  # nobody else: the pile is the measure
+
+
+async def test_slash_finds_a_person_among_many(make_app, store: Store, db_path: Path) -> None:
+    """Fifty people on one file: the lead scrolled to "tara" by j (a lead's trial). / narrows
+    a list of the people shown as one types, and enter puts the cursor on that row."""
+    from pdca.db.models import ActionDraft
+
+    for n in range(30):
+        store.add_action(ActionDraft(title=f"work {n}", owner=f"person{n:02d}"))
+    store.add_action(ActionDraft(title="hers", owner="tara"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_owners(pilot)
+        rows = screen.query_one(RowList)
+        assert rows.cursor == 0 and screen.owners[0].login != "tara"
+        await pilot.press("slash")
+        await settle_app(app, pilot)
+        await pilot.press(*"tar", "enter")
+        await settle_app(app, pilot)
+        assert app.screen is screen
+        assert screen.current is not None and screen.current.login == "tara"
+        assert row_text(screen, rows.cursor).startswith("tara") and rows.has_focus
+        await pilot.press("slash")
+        await settle_app(app, pilot)
+        await pilot.press("escape")  # nothing picked: the cursor stays
+        await settle_app(app, pilot)
+        assert app.screen is screen and screen.current.login == "tara"
