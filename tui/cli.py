@@ -612,11 +612,10 @@ class PdcaGroup(SubGroup):
                 # The change is in the file: a script that retried on the failure would
                 # make it twice (a tester's `add ... > /dev/full` added the action, and exit 1
                 # read as nothing written). Said, and 0, as a stop after the save is.
-                click.echo(
+                _say(
                     f"pdca: the change was saved, but its output could not be written:"
-                    f" {error.strerror}",
-                    err=True,
-                )
+                    f" {error.strerror}"
+                )  # stderr gone too (a dropped SSH session): the 0 alone tells
                 sys.exit(0)
             _fail(f"could not write the output: {error.strerror}")
         except Exception as error:  # a bug: one line here, the traceback in the crash log

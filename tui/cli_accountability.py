@@ -22,7 +22,7 @@ from pdca.db.accountability_models import (
 )
 from pdca.db.dates import minute_utc
 from pdca.db.errors import InvalidInput, PdcaError
-from pdca.db.models import CHECKIN_STATUSES, not_an_id, record_id
+from pdca.db.models import CHECKIN_STATUSES, ID_MAX, not_an_id, record_id
 from pdca.tui.cli import COUNT, given_moment
 from pdca.tui.columns import table, wrapped
 from pdca.tui.output import md_escape, printable, to_json
@@ -167,7 +167,9 @@ def log(session: Session, owner, action_text, initiative, status, since, until, 
         store.get_action(where.action_id)  # "no action #9" rather than an empty log
     if initiative is not None and not store.no_initiative(initiative):
         store.initiative_id(initiative, "--initiative")  # named as typed, as list does
-    entries = accountability.log_page(store, where, limit=limit + 1)  # one more: are there?
+    # One more than asked: are there more? (Within SQLite's integers: a script's 2**63 - 1
+    # for "all" overflowed it, a reviewer.)
+    entries = accountability.log_page(store, where, limit=min(limit, ID_MAX - 1) + 1)
     more = len(entries) > limit
     entries = entries[:limit]
     if as_json:
@@ -202,7 +204,7 @@ def _say_more(more: bool, limit: int) -> None:
     today's check-ins got 50 of 300, with nothing to say so (a tester)."""
     if more:
         click.echo(
-            f"pdca: the newest {limit} shown; more match (--limit N shows more; --since and"
+            f"note: the newest {limit} shown; more match (--limit N shows more; --since and"
             " --until narrow them)",
             err=True,
         )

@@ -462,6 +462,17 @@ def test_a_write_whose_output_fails_says_the_change_was_saved(
         "the change was saved, but its output could not be written: No space left on device",
     )
     assert _state(team) != before  # saved, as it says
+    # stderr gone too (a dropped SSH session): the 0 alone tells, no traceback (a reviewer)
+    with open("/dev/full", "w") as full:
+        both = subprocess.run(
+            [sys.executable, "-m", "pdca.tui", "add", "both streams full"],
+            stdout=full,
+            stderr=full,
+            env={**os.environ, **env},
+            cwd=REPO,
+            timeout=60,
+        )
+    assert both.returncode == 0
 
 
 @pytest.mark.parametrize(

@@ -81,11 +81,13 @@ def test_log_newest_first_with_filters(standardized, ok, js, cli, monkeypatch) -
     cut = ok("log", "--json", "--limit", "1")
     assert [e["action_id"] for e in json.loads(cut.stdout)] == [2]
     assert cut.stderr == (
-        "pdca: the newest 1 shown; more match (--limit N shows more; --since and --until"
+        "note: the newest 1 shown; more match (--limit N shows more; --since and --until"
         " narrow them)\n"
     )
     assert ok("log", "--limit", "1").stderr == cut.stderr
     assert ok("log", "--json", "--limit", "2").stderr == ""  # all of them: nothing more
+    everything = ok("log", "--json", "--limit", str(2**63 - 1))  # a script's "all" (a reviewer)
+    assert len(json.loads(everything.stdout)) == 2 and everything.stderr == ""
 
 
 def test_followups_fall_due_and_are_recorded(standardized, ok, js, monkeypatch) -> None:
