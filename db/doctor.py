@@ -532,8 +532,8 @@ def _check_contents(
                     "schema",
                     False,
                     f"version {version}: pdca must upgrade it to {known} before anyone reads"
-                    f" it, and {login_name()} may not write it; whoever may, runs any pdca"
-                    " command on it once",
+                    f" it, and {login_name()} may not write it: someone who may write it and"
+                    " its folder runs any pdca command on it once",
                 )
             )
         else:

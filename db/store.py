@@ -1589,11 +1589,11 @@ class Store:
         ]
         # Alerts waiting for them: after a reassign, nobody else was told of them until each
         # missed its deadline (a lead's trial of someone who left). Open ones only: their
-        # partial index.
+        # partial index (not named: a file whose index was dropped still answers).
         waiting = [
             f"alert #{alert_id} on {name} (waiting for them)"
             for (alert_id, name) in self.conn.execute(
-                "SELECT a.id, k.name FROM alerts a INDEXED BY idx_alerts_open"
+                "SELECT a.id, k.name FROM alerts a"
                 " JOIN kpis k ON k.id = a.kpi_id WHERE a.closed_at IS NULL"
                 " AND a.acknowledged_at IS NULL AND a.assignee = ? ORDER BY a.id",
                 (login,),
@@ -2217,14 +2217,15 @@ class Store:
             " min(id) FILTER (WHERE done_at IS NULL) FROM actions WHERE owner = ?",
             (login,),
         ).fetchone()
-        if owned[2]:  # open work: handed over first
-            if owned[0] == 1:  # "owns 1 action(s)" (a tester)
+        if owned[2]:  # open work: handed over first, named as such (not a done one first)
+            if owned[2] == 1:  # "owns 1 action(s)" (a tester)
                 return (
-                    f"owns 1 action, #{owned[1]} (pdca edit {owned[1]} --owner LOGIN hands it over)"
+                    f"owns 1 open action, #{owned[3]} (pdca edit {owned[3]} --owner LOGIN hands"
+                    " it over)"
                 )
             return (
-                f"owns {owned[0]} actions, #{owned[1]} the first (pdca list --owner {login}"
-                f" --all shows them; pdca reassign {login} LOGIN hands them all over)"
+                f"owns {owned[2]} open actions, #{owned[3]} the first (pdca list --owner {login}"
+                f" shows them; pdca reassign {login} LOGIN hands them all over)"
             )
         if owned[0]:
             # Done work keeps who did it: reassign leaves it, and pointed back at itself

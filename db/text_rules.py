@@ -190,7 +190,8 @@ def escape(text: str, pattern: re.Pattern[str] = UNSAFE) -> str:
     return pattern.sub(_shown, text)
 
 
-_MENTION = re.compile(r"(?<![\w.])@(?=\w)")  # @here, @dana; not an address (a@b.c)
+# @here, @dana, _@here_ (italic in Markdown: a reviewer); not an address (a@b.c, a.b@c.d)
+_MENTION = re.compile(r"(?<![^\W_])(?<!\.)@(?=\w)")
 
 
 def no_mentions(text: str) -> str:

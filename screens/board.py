@@ -402,7 +402,10 @@ class BoardScreen(Screen[None]):
         bar.display = self.filter.shown
         if self.filter.shown:
             empty = self.filter.active and not any(c.total for c in self.columns.values())
-            named = record_id(self.filter.text.strip()) if empty and self.filter.text else None
+            # "#N" only: a bare number is searched in the titles too ("2026"), where done ones
+            # may hold it, and D would show them (a reviewer).
+            typed = (self.filter.text or "").strip()
+            named = record_id(typed) if empty and typed.startswith("#") else None
             if named is not None and self.store.row("action", named) is not None:
                 named = None  # on file, only hidden (done) or filtered out by the rest
             removed = named is not None and self.store.why_gone("action", named) is not None

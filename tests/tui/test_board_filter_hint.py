@@ -70,6 +70,23 @@ async def test_an_id_of_a_removed_action_says_there_is_none(
         assert "no action #9999" in bar_text(app) and "removed" not in bar_text(app)
 
 
+async def test_a_bare_number_may_be_in_a_done_title_so_d_is_still_offered(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """ "2026" is searched in titles too: "no action #2026" said nothing existed, and D then
+    showed the done "Budget 2026 review" (a reviewer)."""
+    done = store.add_action(ActionDraft(title="Budget 2026 review", owner="bob"))
+    store.complete_action(done.id, "abandon")
+    store.add_action(ActionDraft(title="Open one", owner="bob"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("slash", *"2026", "enter")
+        await settle_app(app, pilot)
+        assert "none open: D shows done too" in bar_text(app)
+        assert "no action" not in bar_text(app)
+
+
 async def test_finishing_the_last_match_says_so_at_once(
     make_app, store: Store, db_path: Path
 ) -> None:

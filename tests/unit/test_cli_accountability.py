@@ -360,6 +360,8 @@ def test_markdown_shows_an_entity_as_typed() -> None:
     # a mention in user text pings nobody from the chat (a tester's "@here" in a title)
     assert md_escape("tell @here and @dana") == "tell @\u200bhere and @\u200bdana"
     assert md_escape("mail ops@example.com") == "mail ops@example.com"  # an address stays
+    assert md_escape("_@here_") == "\\_@\u200bhere\\_"  # italic, and still a mention
+    assert md_escape("a.b@c.d and @@here") == "a.b@c.d and @@\u200bhere"
 
 
 def test_owners_on_60_columns_fits_by_leaving_out_the_split_then_the_follow_ups(

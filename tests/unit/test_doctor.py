@@ -542,7 +542,7 @@ def test_an_older_file_its_reader_may_not_write_fails_the_schema_check(
     monkeypatch.setattr(doctor, "file_lets_me_write", lambda path: False)
     ok, detail = _by_name(db_path)["schema"]
     assert not ok and detail.startswith(f"version 20: pdca must upgrade it to {schema_version()}")
-    assert "may not write it; whoever may, runs any pdca command on it once" in detail
+    assert "may not write it: someone who may write it and its folder runs any pdca" in detail
 
 
 def test_a_loop_of_earlier_cycles_is_named(store, db_path: Path) -> None:
