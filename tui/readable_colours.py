@@ -5,9 +5,9 @@ and ``$text-success``. Textual makes them from the theme's warning, error and su
 and on a light theme leaves them as they are: amber on white read at a contrast of 2.6 to 3.3,
 under the 4.5 that WCAG asks of text (a trial of every theme). Each is darkened (on a light
 background) or lightened (on a dark one), a step at a time, until it reads at 4.5 on the
-backgrounds it is drawn on (the screen's, a column's) and at 3 on a column's selected card
-(WCAG's least for bold text: asking 4.5 there too turned red and amber to near black, or on
-a dark theme to near white, and the colour no longer said which status it was).
+backgrounds it is drawn on (the screen's, a column's, a heading's) and at 3 on a column's
+selected card (WCAG's least for bold text: asking 4.5 there too turned red and amber to near
+black, or on a dark theme to near white, and the colour no longer said which status it was).
 """
 
 from __future__ import annotations
@@ -40,10 +40,13 @@ def contrast(first: Color, second: Color) -> float:
 
 def backgrounds(variables: dict[str, str]) -> list[tuple[Color, float]]:
     """The backgrounds status text is drawn on, each with the contrast it must read at: the
-    screen, a column (and a dialog's surface), and the selected card in a focused column."""
+    screen, a column (and a dialog's surface), a heading's panel, and the selected card in a
+    focused column."""
     background = Color.parse(variables["background"])
     surface = Color.parse(variables.get("surface", variables["background"]))
     grounds = [(background, LEAST_CONTRAST), (surface, LEAST_CONTRAST)]
+    if "panel" in variables:  # headings and bars: the stand-up's, a lane's (a reviewer)
+        grounds.append((Color.parse(variables["panel"]), LEAST_CONTRAST))
     if "primary" in variables:
         selected = surface.blend(Color.parse(variables["primary"]), SELECTED_CARD_SHARE)
         grounds.append((selected, LEAST_ON_SELECTED))
