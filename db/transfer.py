@@ -240,9 +240,17 @@ def import_into_new(database: Path, source: Path, today: date, *, actor: str, cl
     return summary
 
 
-def import_file(store: Store, path: Path, today: date, *, shown_as: Path | None = None) -> str:
+def import_file(
+    store: Store,
+    path: Path,
+    today: date,
+    *,
+    shown_as: Path | None = None,
+    skip_existing: bool = False,
+) -> str:
     """Import a JSON export (restore) or a CSV of actions (append); return a summary.
-    ``shown_as``: the database's own name, when ``store`` is a scratch copy of it."""
+    ``shown_as``: the database's own name, when ``store`` is a scratch copy of it.
+    ``skip_existing``: a CSV's rows this file holds already are left out (``_held_here``)."""
     if store.path is not None:
         refuse_database_file(path, shown_as or store.path, "file")
     with open_text(path, encoding="utf-8-sig") as stream:  # -sig: a spreadsheet's BOM
@@ -250,8 +258,14 @@ def import_file(store: Store, path: Path, today: date, *, shown_as: Path | None 
             start = stream.read(64).lstrip()
             stream.seek(0)
             if start.startswith(("{", "[")):  # "[": JSON too, never a CSV header (a tester)
+                if skip_existing:
+                    raise InvalidInput(
+                        "--skip-existing",
+                        str(path),
+                        "is for a CSV of actions; a JSON export loads whole into an empty database",
+                    )
                 return _restore_json(store, path, stream)
-            return _append_csv(store, path, stream, today)
+            return _append_csv(store, path, stream, today, skip_existing=skip_existing)
         except UnicodeDecodeError:
             if starts_as_sqlite(path):  # a database or a backup: restore's, not import's
                 raise InvalidInput(
@@ -646,12 +660,21 @@ def _dangling_reference(conn: sqlite3.Connection) -> str | None:
     )
 
 
-def _append_csv(store: Store, path: Path, stream: TextIO, today: date) -> str:
+def _append_csv(
+    store: Store, path: Path, stream: TextIO, today: date, *, skip_existing: bool = False
+) -> str:
     entered_in_do: list[int] = []
     exported: list[tuple[int, str]] = []
-    drafts = _csv_drafts(path, stream, today, _startable(store), entered_in_do, exported)
+    held = [0]  # how many rows the file held already (``skip_existing``)
+    here = _held_here(store, held) if skip_existing else None
+    drafts = _csv_drafts(path, stream, today, _startable(store), entered_in_do, exported, here)
     with spool_checked(path, _as_values(drafts), "written") as rows:
         if not rows.count:
+            if held[0]:  # a cron job's second run: nothing new, and nothing wrong
+                done = (
+                    f", {rows.skipped} done {_rows(rows.skipped)} skipped" if rows.skipped else ""
+                )
+                return f"nothing added: {held[0]} here already skipped{done}"
             done = f" ({rows.skipped} done, skipped)" if rows.skipped else ""
             raise InvalidInput("file", str(path), f"has no open action to add{done}")
         first, last = store.add_actions(_as_drafts(rows))
@@ -686,7 +709,39 @@ def _append_csv(store: Store, path: Path, stream: TextIO, today: date) -> str:
             " earlier row (the same title, owner and due date; imported twice? pdca undo"
             " takes this import back)"
         )
-    return summary + skipped + lowered + twice
+    here = f", {held[0]} here already skipped" if held[0] else ""
+    return summary + skipped + here + lowered + twice
+
+
+def _rows(count: int) -> str:
+    return "row" if count == 1 else "rows"
+
+
+def _held_here(store: Store, held: list[int]) -> Callable[[dict[str, str], ActionDraft], bool]:
+    """Whether a CSV row names an action this file holds already, for ``--skip-existing`` (a
+    cron job importing the same file each night doubled the work each run, a tester): an
+    export's row by its id and title, a hand-made row by the title, owner and due date of an
+    open action, as the note on a second import counts them. ``held`` counts the rows left
+    out. The open actions' three are read once, before the first row."""
+    open_ones = {
+        tuple(row)
+        for row in store.conn.execute("SELECT title, owner, due FROM actions WHERE done_at IS NULL")
+    }
+
+    def held_here(values: dict[str, str], draft: ActionDraft) -> bool:
+        given = values.get("id", "").strip()
+        if given.isdigit():
+            found = store.conn.execute(
+                "SELECT title FROM actions WHERE id = ?", (int(given),)
+            ).fetchone()
+            is_here = found is not None and found[0] == draft.title
+        else:
+            due = draft.due.isoformat() if draft.due is not None else None
+            is_here = (draft.title, draft.owner, due) in open_ones
+        held[0] += is_here
+        return is_here
+
+    return held_here
 
 
 def _already_here(store: Store, exported: list[tuple[int, str]], first: int) -> int:
@@ -778,8 +833,10 @@ def _csv_drafts(
     startable: Callable[[ActionDraft], None],
     entered_in_do: list[int],
     exported: list[tuple[int, str]],
+    held_here: Callable[[dict[str, str], ActionDraft], bool] | None = None,
 ) -> Iterator[Outcome[ActionDraft]]:
     """Each row's line and its draft, the error that refused it, or None for a done row.
+    ``held_here``: a row it says the file holds already is left out whole.
 
     An export's open action in Check or Act comes in as Do, its place among the written rows
     added to ``entered_in_do``: the check-in and the verdict that let it past Do stay behind in the
@@ -840,6 +897,8 @@ def _csv_drafts(
         except PdcaError as error:
             yield line, error
         else:
+            if held_here is not None and held_here(values, draft):
+                continue
             if lowered:
                 entered_in_do.append(drafts)
             if from_export and values.get("id", "").strip().isdigit():

@@ -2056,8 +2056,15 @@ def _in_blocks(parts: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
 
 @cli.command("import")
 @click.argument("file", type=click.Path())  # checked as every file pdca reads: one wording
+@click.option(
+    "--skip-existing",
+    is_flag=True,
+    help="CSV: leave out rows the file holds already (an export's by id and title; others by"
+    " title, owner and due date of an open action), so a cron job may import the same file"
+    " again.",
+)
 @pass_session
-def import_(session: Session, file: str) -> None:
+def import_(session: Session, file: str, skip_existing: bool) -> None:
     """Load a JSON export into an empty database, or add actions from a CSV file."""
     from pdca.db.input_files import refuse_no_file_name
     from pdca.db.transfer import import_file, import_into_new
@@ -2067,7 +2074,7 @@ def import_(session: Session, file: str) -> None:
     if os.path.lexists(resolved.path):
         store = session.store(create=True)
         before = {person.login for person in store.list_people()}
-        summary = import_file(store, Path(file), session.today())
+        summary = import_file(store, Path(file), session.today(), skip_existing=skip_existing)
         new = [p.login for p in store.list_people() if p.login not in before]
         if new and before:  # into a file with nobody yet, everyone is new: no typo to ask
             # about (a whole team's export loaded into a fresh init read as 8 typos, a tester)

@@ -746,6 +746,35 @@ def test_a_hand_made_csv_imported_twice_says_its_rows_were_here_already(cli, tmp
     assert "(#7..#9); 2 of them repeat an open action or an earlier row" in third.stdout
 
 
+def test_skip_existing_lets_a_cron_job_import_the_same_file_again(cli, tmp_path):
+    """A nightly import of the same CSV doubled the work each run: told, but added (a
+    scripting user). ``--skip-existing`` leaves out what the file holds: an export's rows by
+    id and title, a hand-made file's by title, owner and due date of an open action."""
+    for title in ("one", "two"):
+        assert cli("add", title).exit_code == 0
+    exported = tmp_path / "actions.csv"
+    exported.write_text(cli("export", "--format", "csv").stdout, encoding="utf-8")
+    again = cli("import", str(exported), "--skip-existing")
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout == f"imported {exported}: nothing added: 2 here already skipped\n"
+    assert cli("edit", "2", "--title", "two, renamed").exit_code == 0  # not the same now
+    renamed = cli("import", str(exported), "--skip-existing")
+    assert renamed.stdout == (f"imported {exported}: 1 action added (#3), 1 here already skipped\n")
+    hand = tmp_path / "hand.csv"
+    hand.write_text("title,owner,due\nDup,alice,2027-01-10\nNew,bob,\n")
+    assert cli("import", str(hand)).exit_code == 0  # #4, #5
+    assert cli("done", "5", "--decision", "abandon").exit_code == 0  # done: not held open
+    third = cli("import", str(hand), "--skip-existing")
+    assert third.stdout == f"imported {hand}: 1 action added (#6), 1 here already skipped\n"
+    titles = [a["title"] for a in json.loads(cli("list", "--json").stdout)]
+    assert sorted(titles) == ["Dup", "New", "one", "two", "two, renamed"]
+    export = tmp_path / "all.json"
+    export.write_text(cli("export").stdout, encoding="utf-8")
+    refused = cli("import", str(export), "--skip-existing")
+    assert refused.exit_code == 1
+    assert "--skip-existing" in refused.stderr and "is for a CSV of actions" in refused.stderr
+
+
 def test_a_hand_written_csv_with_an_id_column_still_may_not_start_in_check(cli, tmp_path):
     csv_file = tmp_path / "hand.csv"
     csv_file.write_text("id,title,owner,phase,due\n,Hand row,alice,check,2027-01-10\n")
