@@ -221,6 +221,8 @@ class BoardScreen(Screen[None]):
         Binding("i", "filter_initiative", "Initiative", id="board-filter-initiative"),
         Binding("p", "filter_priority", "Priority", show=False, id="board-filter-priority"),
         Binding("D", "toggle_done", "Show done", show=False, id="board-toggle-done"),
+        # What is late, on the board as `pdca list --overdue` has it (a lead's trial).
+        Binding("exclamation_mark", "toggle_late", "Late only", show=False, id="board-filter-late"),
         Binding("escape", "clear_filters", "Clear filter", show=False, id="board-clear"),
         Binding("z", "toggle_compact", "Compact", show=False, id="board-compact"),
     ]
@@ -1003,6 +1005,10 @@ class BoardScreen(Screen[None]):
         self.set_filter(replace(self.filter, include_done=showing), around=self.focused_id)
         self.notify("showing done actions" if showing else "done actions hidden")
 
+    def action_toggle_late(self) -> None:
+        """Only the actions past their due date, with any other filter; again: all of them."""
+        self.set_filter(replace(self.filter, late=not self.filter.late), around=self.focused_id)
+
     # ------------------------------------------------------------------ the palette
 
     def palette_commands(self) -> list[PaletteEntry]:
@@ -1063,6 +1069,12 @@ class BoardScreen(Screen[None]):
             ),
             PaletteEntry(
                 "Clear filters", "Show every open action", self.action_clear_filters, "board-clear"
+            ),
+            PaletteEntry(
+                "Late only",
+                "Show only the actions past their due date (again: all of them)",
+                self.action_toggle_late,
+                "board-filter-late",
             ),
             PaletteEntry(
                 "Show or hide done actions",

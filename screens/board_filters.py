@@ -1,7 +1,7 @@
 """What the board shows: open actions narrowed by owner, initiative, priority and text.
 
 ``o``, ``i`` and ``p`` pick one value from a list; ``/`` opens a text box that filters as
-the person types (enter keeps it, esc clears every filter).
+the person types (enter keeps it, esc clears every filter); ``!`` shows the late ones only.
 """
 
 from __future__ import annotations
@@ -36,11 +36,12 @@ class BoardFilter:
     priority: Priority | None = None
     text: str | None = None
     include_done: bool = False
+    late: bool = False  # only actions past their due date (``!``; ``pdca list --overdue``)
 
     @property
     def active(self) -> bool:
-        """Narrowed by owner, initiative, priority or text (what esc clears)."""
-        return bool(self.owner or self.initiative or self.priority or self.text)
+        """Narrowed by owner, initiative, priority, text or lateness (what esc clears)."""
+        return bool(self.owner or self.initiative or self.priority or self.text or self.late)
 
     @property
     def shown(self) -> bool:
@@ -54,6 +55,7 @@ class BoardFilter:
             priority=self.priority,
             text=self.text or None,
             include_done=self.include_done,
+            overdue=self.late,
         )
 
     def describe(
@@ -72,6 +74,8 @@ class BoardFilter:
             parts.append(f"initiative {literal(self.initiative)}")
         if self.priority:
             parts.append(f"priority {self.priority}")
+        if self.late:
+            parts.append("late")
         if self.text:
             # Cut: a long one pushed the hints (esc clears, nothing matches) off the one-line
             # bar, and one long word wrapped away whole, leaving "text" alone (a tester).
@@ -88,6 +92,8 @@ class BoardFilter:
         if no_such_id is not None:
             gone = " (removed)" if removed else ""
             bar.append(f"   no action #{no_such_id}{gone}", style="italic")
+        elif self.late:  # a done action is never late: D would show nothing more
+            bar.append("   nothing late", style="italic")
         elif self.include_done:  # done ones too, and still nothing: said (it read as hidden)
             bar.append("   nothing matches, done or open", style="italic")
         else:
