@@ -8,6 +8,10 @@ background) or lightened (on a dark one), a step at a time, until it reads at 4.
 backgrounds it is drawn on (the screen's, a column's, a heading's) and at 3 on a column's
 selected card (WCAG's least for bold text: asking 4.5 there too turned red and amber to near
 black, or on a dark theme to near white, and the colour no longer said which status it was).
+
+The sparklines, load bars and marks are drawn in ``$accent``: amber on white again, at 1.3 on
+textual-light (a retrial). It is made to read at 3 on the screen, a column and a heading,
+WCAG's least for graphics.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ from __future__ import annotations
 from textual.color import Color
 
 STATUS_VARIABLES = ("text-warning", "text-error", "text-success")
+GRAPHICS_VARIABLES = ("accent",)  # sparklines, bars, markers
 LEAST_CONTRAST = 4.5  # WCAG AA for ordinary text
+LEAST_FOR_GRAPHICS = 3.0  # WCAG AA for graphics (non-text contrast)
 LEAST_ON_SELECTED = 3.0  # WCAG AA for bold text; the cursor's own colour tells it apart too
 _STEP = 0.04
 _MOST_STEPS = 25  # darkened (or lightened) so far it is black (or white): as near as it gets
@@ -72,13 +78,19 @@ def with_readable_status_colours(variables: dict[str, str]) -> dict[str, str]:
         return variables
     if any(ground.ansi is not None for ground, _least in grounds):
         return variables  # the terminal's own colours (textual-ansi): its choice, unknown here
+    # Graphics: on the plain backgrounds only (the selected card's is too close to many
+    # themes' accent to reach 3 without losing its hue).
+    plain = [ground for ground, least in grounds if least == LEAST_CONTRAST]
+    graphics_grounds = [(ground, LEAST_FOR_GRAPHICS) for ground in plain]
     changed = dict(variables)
-    for name in STATUS_VARIABLES:
-        if name in variables:
+    for names, on in ((STATUS_VARIABLES, grounds), (GRAPHICS_VARIABLES, graphics_grounds)):
+        for name in names:
+            if name not in variables:
+                continue
             try:
                 colour = Color.parse(variables[name])
-                if colour.ansi is None:
-                    changed[name] = readable(colour, grounds).hex
             except ValueError:
                 continue  # a colour Textual reads and this does not: kept as it is
+            if colour.ansi is None:
+                changed[name] = readable(colour, on).hex
     return changed

@@ -11,6 +11,7 @@ from textual.color import Color
 from pdca.db.store import Store
 from pdca.tui.readable_colours import (
     LEAST_CONTRAST,
+    LEAST_FOR_GRAPHICS,
     STATUS_VARIABLES,
     backgrounds,
     contrast,
@@ -39,6 +40,12 @@ def test_status_colours_read_on_every_background_of_every_theme(theme: str) -> N
         before = Color.parse(variables[name])
         if all(contrast(before, ground) >= least for ground, least in grounds):
             assert made[name] == variables[name]  # readable already: the theme's own
+    # The sparklines and bars ($accent): 3 on the plain backgrounds (1.3 on textual-light)
+    accent = Color.parse(made["accent"])
+    if accent.ansi is None:
+        for ground, least in grounds:
+            if least == LEAST_CONTRAST:
+                assert contrast(accent, ground) >= LEAST_FOR_GRAPHICS, (theme, made["accent"])
 
 
 def test_contrast_is_wcags() -> None:
@@ -63,3 +70,6 @@ async def test_a_stale_card_on_the_light_theme_reads_on_its_column(
             assert style.color is not None and style.color.triplet is not None
             shown = Color(*style.color.triplet)
             assert contrast(shown, surface) >= LEAST_CONTRAST, (part, shown.hex)
+        spark = column.get_component_rich_style("phase-column--spark")  # a card's sparkline
+        assert spark.color is not None and spark.color.triplet is not None
+        assert contrast(Color(*spark.color.triplet), surface) >= LEAST_FOR_GRAPHICS
