@@ -38,7 +38,13 @@ from pdca.db.store import Store
 from pdca.screens.board_checkin import checkin_flow, refuse_checkin_if_done
 from pdca.screens.board_detail import detail_flow
 from pdca.screens.board_done import complete_flow
-from pdca.screens.board_filters import BoardFilter, close_text_box, open_text_box, pick_flow
+from pdca.screens.board_filters import (
+    BoardFilter,
+    HiddenCard,
+    close_text_box,
+    open_text_box,
+    pick_flow,
+)
 from pdca.screens.board_move import move_back_flow, move_flow
 from pdca.screens.board_new import new_flow
 from pdca.screens.board_undo import start_repeating_flow, stop_repeating_flow, undo_flow
@@ -408,10 +414,15 @@ class BoardScreen(Screen[None]):
             # may hold it, and D would show them (a reviewer).
             typed = (self.filter.text or "").strip()
             named = record_id(typed) if empty and typed.startswith("#") else None
-            if named is not None and self.store.row("action", named) is not None:
-                named = None  # on file, only hidden (done) or filtered out by the rest
+            held = None if named is None else self.store.row("action", named)
+            hidden = None
+            if held is not None:  # on file: hidden as done, or by the other filters
+                hidden = HiddenCard(named or 0, held["owner"], held["phase"], bool(held["done_at"]))
+                named = None
             removed = named is not None and self.store.why_gone("action", named) is not None
-            bar.update(self.filter.describe(empty, no_such_id=named, removed=removed))
+            bar.update(
+                self.filter.describe(empty, no_such_id=named, removed=removed, hidden=hidden)
+            )
 
     def _show_counts(self) -> None:
         # One lane at a time (under 64 columns): which of the four, and the keys to the

@@ -28,6 +28,16 @@ FILTER_TEXT_CELLS = 40
 
 
 @dataclass(frozen=True)
+class HiddenCard:
+    """The action a "#N" filter names, on file but not shown: done, or another filter's."""
+
+    id: int
+    owner: str | None
+    phase: str
+    done: bool
+
+
+@dataclass(frozen=True)
 class BoardFilter:
     """What the board shows: open actions, narrowed by owner, initiative, priority and text."""
 
@@ -59,12 +69,19 @@ class BoardFilter:
         )
 
     def describe(
-        self, empty: bool = False, *, no_such_id: int | None = None, removed: bool = False
+        self,
+        empty: bool = False,
+        *,
+        no_such_id: int | None = None,
+        removed: bool = False,
+        hidden: HiddenCard | None = None,
     ) -> Text:
         """The filter bar; ``empty``: no card matches, which may be because done ones are
         hidden (an id filter on a done action found nothing). ``no_such_id``: the text names
         an action the file does not hold, which no D would show (a tester); ``removed``: it
-        held it once (an undo of its creation, a restore)."""
+        held it once (an undo of its creation, a restore). ``hidden``: the action it names is
+        on file, and said whose and where, with what shows it: under carol's filter, "#41"
+        of another's open action said "D shows done too" (a retrial)."""
         parts = []
         if self.owner == UNOWNED:
             parts.append("no owner")
@@ -92,6 +109,18 @@ class BoardFilter:
         if no_such_id is not None:
             gone = " (removed)" if removed else ""
             bar.append(f"   no action #{no_such_id}{gone}", style="italic")
+        elif hidden is not None:
+            whose = f"{literal(hidden.owner)}'s" if hidden.owner else "nobody's"
+            where = "done" if hidden.done else f"in {hidden.phase.capitalize()}"
+            others = bool(self.owner or self.initiative or self.priority or self.late)
+            if others:
+                shows = "esc clears the filters"
+            elif hidden.done and not self.include_done:
+                shows = "D shows done too"
+            else:
+                shows = ""
+            said = f"   #{hidden.id} is {whose}, {where}" + (f": {shows}" if shows else "")
+            bar.append(said, style="italic")
         elif self.late:  # a done action is never late: D would show nothing more
             bar.append("   nothing late", style="italic")
         elif self.include_done:  # done ones too, and still nothing: said (it read as hidden)

@@ -33,7 +33,7 @@ async def test_an_id_of_a_done_action_says_d_shows_it(
         await settle_app(app, pilot)
         await pilot.press("slash", *f"#{done.id}", "enter")
         await settle_app(app, pilot)
-        assert "none open: D shows done too" in bar_text(app)  # whole at 80 columns
+        assert f"#{done.id} is bob's, done: D shows done too" in bar_text(app)  # whole at 80
         await pilot.press("D")
         await settle_app(app, pilot)
         assert done.id in [i for phase in ("plan", "do", "check", "act")
@@ -68,6 +68,30 @@ async def test_an_id_of_a_removed_action_says_there_is_none(
         await pilot.press("escape", "slash", *"#9999", "enter")  # never issued
         await settle_app(app, pilot)
         assert "no action #9999" in bar_text(app) and "removed" not in bar_text(app)
+
+
+async def test_an_id_hidden_by_another_filter_says_whose_it_is(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """Under carol's filter, "#41" of another's open action said "D shows done too", then
+    "nothing matches, done or open" (a retrial): whose and where, and esc shows it."""
+    hers = store.add_action(ActionDraft(title="Carol's", owner="carol"))
+    other = store.add_action(
+        ActionDraft(title="Alexandra's", owner="alexandra", phase="do", due=date(2027, 1, 4))
+    )
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("o")
+        await settle_app(app, pilot)
+        await pilot.press(*"carol", "enter")
+        await settle_app(app, pilot)
+        assert column_ids(app, "plan") == [hers.id]
+        await pilot.press("slash", *f"#{other.id}", "enter")
+        await settle_app(app, pilot)
+        said = bar_text(app)
+        assert f"#{other.id} is alexandra's, in Do: esc clears the filters" in said, said
+        assert "D shows" not in said
 
 
 async def test_a_bare_number_may_be_in_a_done_title_so_d_is_still_offered(
