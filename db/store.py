@@ -2234,8 +2234,8 @@ class Store:
             done = "1 done action" if owned[0] == 1 else f"{owned[0]} done actions"
             return (
                 f"did {done}, #{owned[1]} the first, and done work keeps who did it; forget"
-                " takes out only a login nothing refers to (a typo). Someone who left needs"
-                f" nothing more once their open work is handed over (pdca reassign {login} LOGIN)"
+                " takes out only a login nothing refers to (a typo). Someone who left, with no"
+                " open work, needs nothing more"
             )
         if self.conn.execute("SELECT 1 FROM events WHERE actor = ? LIMIT 1", (login,)).fetchone():
             return "they made changes in this file, which name them"

@@ -1596,7 +1596,14 @@ def _echo_streamed(pieces: Iterable[str]) -> None:
 # the check-in go whole (the due date's "!" still says late), then the title and the owner
 # further before a line wraps. Cut first and alone, the title was 7 cells at 60 columns,
 # beside an 18-cell check-in (a tester).
-LIST_CUT: tuple[Cut, ...] = (("TITLE", 20), ("PRI", 0), ("CHECK-IN", 0), "TITLE", "OWNER")
+LIST_CUT: tuple[Cut, ...] = (
+    ("TITLE", 20),
+    ("PRI", 0),
+    ("CHECK-IN", 0),
+    ("OWNER", 12),  # a long login gives way before the title goes under 20 (a retrial)
+    "TITLE",
+    "OWNER",
+)
 
 
 def _search_text(text: str | None) -> str | None:
@@ -1683,11 +1690,16 @@ def _say_still_held(store: Store, login: str) -> None:
     held = store.still_held_by(login)
     if held:
         shown = "; ".join(held[:6]) + (f" and {len(held) - 6} more" if len(held) > 6 else "")
+        # The commands that hand each kind on, of the kinds held only (an acknowledged alert
+        # left "pdca alerts ack" in the note, a retrial).
+        ways = {
+            "KPI ": "pdca kpi edit NAME --owner / --escalate-to",
+            "initiative ": "pdca initiative edit NAME --owner",
+            "alert ": "pdca alerts ack ID MESSAGE",
+        }
+        how = ", ".join(way for kind, way in ways.items() if any(h.startswith(kind) for h in held))
         click.echo(
-            f"note: {printable(login)} still answers for {printable(shown)} (pdca kpi edit NAME"
-            " --owner / --escalate-to, pdca initiative edit NAME --owner, pdca alerts ack ID"
-            " MESSAGE)",
-            err=True,
+            f"note: {printable(login)} still answers for {printable(shown)} ({how})", err=True
         )
 
 

@@ -341,3 +341,8 @@ def test_pdca_list_keeps_a_readable_title_on_a_narrow_terminal() -> None:
     assert all(cell_width(line) <= 60 for line in at_60)
     at_40 = table(headers, rows, cut=LIST_CUT, width=40).splitlines()
     assert all(cell_width(line) <= 40 for line in at_40), at_40
+    # A long login gives way to 12 cells before the title goes under 20 (a retrial)
+    rows[0][2] = "alexandra.longname"
+    long_login = table(headers, rows, cut=LIST_CUT, width=60).splitlines()
+    assert long_login[1].startswith("#29  plan   alexandra.l…  2026-11-30 !  Hold a blameless")
+    assert cell_width(long_login[1].split("!  ")[1]) >= 20
