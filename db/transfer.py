@@ -709,8 +709,8 @@ def _append_csv(
             " earlier row (the same title, owner and due date; imported twice? pdca undo"
             " takes this import back)"
         )
-    here = f", {held[0]} here already skipped" if held[0] else ""
-    return summary + skipped + here + lowered + twice
+    left_out = f", {held[0]} here already skipped" if held[0] else ""
+    return summary + skipped + left_out + lowered + twice
 
 
 def _rows(count: int) -> str:

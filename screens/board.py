@@ -228,7 +228,7 @@ class BoardScreen(Screen[None]):
         Binding("p", "filter_priority", "Priority", show=False, id="board-filter-priority"),
         Binding("D", "toggle_done", "Show done", show=False, id="board-toggle-done"),
         # What is late, on the board as `pdca list --overdue` has it (a lead's trial).
-        Binding("exclamation_mark", "toggle_late", "Late only", show=False, id="board-filter-late"),
+        Binding("L", "toggle_late", "Late only", show=False, id="board-filter-late"),
         Binding("escape", "clear_filters", "Clear filter", show=False, id="board-clear"),
         Binding("z", "toggle_compact", "Compact", show=False, id="board-compact"),
     ]

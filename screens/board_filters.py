@@ -1,7 +1,7 @@
 """What the board shows: open actions narrowed by owner, initiative, priority and text.
 
 ``o``, ``i`` and ``p`` pick one value from a list; ``/`` opens a text box that filters as
-the person types (enter keeps it, esc clears every filter); ``!`` shows the late ones only.
+the person types (enter keeps it, esc clears every filter); ``L`` shows the late ones only.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class BoardFilter:
     priority: Priority | None = None
     text: str | None = None
     include_done: bool = False
-    late: bool = False  # only actions past their due date (``!``; ``pdca list --overdue``)
+    late: bool = False  # only actions past their due date (``L``; ``pdca list --overdue``)
 
     @property
     def active(self) -> bool:

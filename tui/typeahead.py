@@ -173,7 +173,12 @@ class KeyHold:
             started = [w for w in self.running_flows() if id(w) not in hold.flows_before]
             if started:  # its binding started a flow (a dialog on its way): wait for it
                 hold.opening, hold.until = True, started[-1]
-            if not (hold.opening or hold.leaving):
+            # Its binding started a read the keys after it are for (esc clearing a filter,
+            # D): they wait for it (``_check``). Let go here, "esc j" typed at once moved in
+            # the filtered cards, and the read then put focus back where esc left it (a
+            # tester over SSH, where keys come in bursts).
+            reading = hold.rows is not None and not hold.rows.is_finished
+            if not (hold.opening or hold.leaving or reading):
                 self.release()
 
     def running_flows(self) -> list[Worker[Any]]:

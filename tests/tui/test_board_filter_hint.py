@@ -416,9 +416,9 @@ async def test_a_long_filter_bar_wraps_rather_than_losing_its_hints(
         assert "D hides them" in drawn and "nothing matches" in drawn, drawn
 
 
-async def test_bang_shows_the_late_actions_only(make_app, store: Store, db_path: Path) -> None:
+async def test_shift_l_shows_the_late_actions_only(make_app, store: Store, db_path: Path) -> None:
     """The board had no way to show what is late, as pdca list --overdue does (a lead's
-    trial): ! narrows to the actions past their due date, with the other filters; again, or
+    trial): L narrows to the actions past their due date, with the other filters; again, or
     esc, shows them all."""
     late = store.add_action(ActionDraft(title="Late one", owner="bob", due=date(2026, 11, 1)))
     store.add_action(ActionDraft(title="On time", owner="bob", due=date(2027, 1, 1)))
@@ -426,7 +426,7 @@ async def test_bang_shows_the_late_actions_only(make_app, store: Store, db_path:
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
-        await pilot.press("exclamation_mark")
+        await pilot.press("L")
         await settle_app(app, pilot)
         assert column_ids(app, "plan") == [late.id, other.id]
         assert bar_text(app).startswith("filter: late")
@@ -437,14 +437,14 @@ async def test_bang_shows_the_late_actions_only(make_app, store: Store, db_path:
         await settle_app(app, pilot)
         assert column_ids(app, "plan") == [other.id]
         assert "owner carol" in bar_text(app) and "late" in bar_text(app)
-        await pilot.press("exclamation_mark")  # off again: carol's work, late or not
+        await pilot.press("L")  # off again: carol's work, late or not
         await settle_app(app, pilot)
         assert column_ids(app, "plan") == [other.id] and "late" not in bar_text(app)
-        await pilot.press("escape", "exclamation_mark")
+        await pilot.press("escape", "L")
         await settle_app(app, pilot)
         store.edit_action(late.id, ActionChanges(due=date(2027, 2, 1)))
         store.edit_action(other.id, ActionChanges(due=date(2027, 2, 1)))
-        await pilot.press("escape", "exclamation_mark")
+        await pilot.press("escape", "L")
         await settle_app(app, pilot)
         assert column_ids(app, "plan") == []
         assert "nothing late" in bar_text(app) and "D shows" not in bar_text(app)

@@ -208,6 +208,34 @@ async def test_esc_then_a_key_read_as_alt_key_is_both_keys(make_app, board_db: P
         assert board.current is not None and board.current.id == 2
 
 
+@pytest.mark.parametrize("keys", [("alt+j",), ("escape", "j")], ids=["alt+j", "esc-j"])
+async def test_a_move_typed_with_the_esc_that_clears_a_filter_moves_among_all_cards(
+    make_app, store: Store, db_path: Path, keys: tuple[str, ...]
+) -> None:
+    """Over SSH, "esc j" came as one read: the j moved among the filtered cards, and the read
+    of every card then put focus back on the card esc left (a tester: the next > moved a
+    card nobody meant). The j waits for that read, as keys after a new filter do."""
+    from pdca.db.seed import seed_database
+
+    seed_database(store, size="small", seed=1)
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_app(app, pilot)
+        for _ in range(3):
+            await pilot.press("g", "slash", *"heidi", "enter")
+            await settle_app(app, pilot)
+            board = app.screen
+            assert isinstance(board, BoardScreen) and board.filter.text == "heidi"
+            before = board.focused_id
+            column = board.focused_column
+            assert column is not None and before is not None
+            burst(app, *keys)
+            await settle_app(app, pilot)
+            assert board.filter.text is None  # esc cleared it
+            ids = [a.id for a in column.actions]
+            assert board.focused_id == ids[ids.index(before) + 1]  # one card down, of all
+
+
 def test_esc_then_a_key_read_together_are_both_keys_and_a_pound_is_a_pound() -> None:
     """Textual's parser read esc then 3 in one read as "£" (WezTerm's Option+3): typed in a
     form's field, it saved "£" and left the form open; esc then / as "/" alone, which stayed
