@@ -266,6 +266,7 @@ class BoardScreen(Screen[None]):
         self.last_column: PhaseColumn | None = None  # focused last (the text box may be now)
         self.focused_id: int | None = None
         self.pending_around: int | None = None  # a jump's action, until a read shows it
+        self._headers_said: dict[str, str] = {}  # each lane's header as last drawn
         self._typed_read: Worker[None] | None = None  # the read of the text filter typed
         self.flow_focus: int | None = None  # the focused card when the latest flow began
         self.columns: dict[str, PhaseColumn] = {}
@@ -431,20 +432,25 @@ class BoardScreen(Screen[None]):
             where = f"   ‹ {number} of {len(self.columns)} › h l" if self.one_lane else ""
             # A header is one line of its lane's width whatever it says: no layout of the
             # whole screen for a count (it was most of a move's repaint at 100k actions).
-            self.headers[phase].update(f"{phase.capitalize()}  {column.total}{where}", layout=False)
+            said = f"{phase.capitalize()}  {column.total}{where}"
+            if self._headers_said.get(phase) != said:  # the same again: no repaint (SSH)
+                self._headers_said[phase] = said
+                self.headers[phase].update(said, layout=False)
 
     def show_sparklines(self, sparklines: dict[int, list[float | None]]) -> None:
         """Cards linked to a KPI draw its recent readings (one query for every KPI)."""
         for column in self.columns.values():
-            column.sparklines = sparklines
-            column.refresh()
+            if column.sparklines != sparklines:  # the same again: no repaint (SSH)
+                column.sparklines = sparklines
+                column.refresh()
 
     def focus_action(self, action_id: int) -> bool:
         """Put focus on ``action_id`` wherever it is now; False when it is not on the board."""
         for column in self.columns.values():
             index = column.index_of(action_id)
             if index is not None:
-                column.set_cursor(index)
+                if index != column.cursor or not column.row_shown(index):
+                    column.set_cursor(index)  # the same place again: no repaint (SSH)
                 if self.focused_column is not column and self._board_has_focus():
                     column.focus()
                 return True

@@ -181,7 +181,11 @@ class PhaseColumn(LineList, inherit_bindings=False):
         cursor: int | None = None,
     ) -> None:
         """Replace the cards: ``actions`` are cards ``start`` on of ``total`` (default: all of
-        them). The cursor goes to ``cursor``, else stays on ``keep_id`` (or the same place)."""
+        them). The cursor goes to ``cursor``, else stays on ``keep_id`` (or the same place).
+        Drawn again only when what is on screen changed: a colleague's write to a card out
+        of sight repainted the whole column, 6 KB to every open board over SSH (a trial)."""
+        drawn = self._on_screen()
+        was = (self.cursor, self._loaded_id(self.cursor))
         self.actions = actions
         self.start = start
         self.total = len(actions) if total is None else max(total, start + len(actions))
@@ -194,8 +198,22 @@ class PhaseColumn(LineList, inherit_bindings=False):
             index = min(self.cursor, max(self.total - 1, 0))
             if actions and not start <= index < start + len(actions):
                 index = start  # the old place was not read: the first card that was
-        self.set_cursor(index)
-        self.refresh()
+        if (index, self._loaded_id(index)) != was:
+            self.set_cursor(index)  # draws the column (``watch_cursor``)
+        elif self._on_screen() != drawn:
+            self.refresh()
+
+    def _on_screen(self) -> tuple[object, ...]:
+        """What the column draws now: its visible cards (as loaded), how many, the day."""
+        first, count = self.visible_range()
+        offset = first - self.start
+        shown = self.actions[max(0, offset) : max(0, offset + count)]
+        return (shown, self.start, self.total, self.today)
+
+    def _loaded_id(self, index: int) -> int | None:
+        """The id of card ``index`` if it is loaded (never a read)."""
+        offset = index - self.start
+        return self.actions[offset].id if 0 <= offset < len(self.actions) else None
 
     def index_of(self, action_id: int) -> int | None:
         """Where ``action_id`` is in the column, if it is among the loaded cards."""

@@ -145,8 +145,8 @@ class RowList(LineList):
     def selected_message(self, index: int) -> Message:
         return self.Selected(self, index)
 
-    def watch_cursor(self, new: int) -> None:
-        super().watch_cursor(new)
+    def watch_cursor(self, old: int, new: int) -> None:
+        super().watch_cursor(old, new)
         if self.rows and len(self.rows) - new <= NEAR_END_ROWS and self._asked_at != len(self.rows):
             self._asked_at = len(self.rows)
             self.post_message(self.NearEnd(self))

@@ -1,0 +1,83 @@
+"""What the board draws again, and what it leaves: over SSH every repaint is bytes on the
+wire (a trial at 120x40: 5.5 KB a j, 6 KB to every open board for each colleague's write)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pdca.db.models import ActionDraft, CheckinDraft
+from pdca.db.store import ActionFilter, Store
+from pdca.widgets.phase_column import PhaseColumn
+from tests.conftest import open_as
+from tests.tui.conftest import settle_app
+from tests.tui.test_board import board
+
+
+@pytest.fixture
+def many(store: Store, db_path: Path) -> Path:
+    """Thirty cards in Plan: more than a screen holds."""
+    for n in range(30):
+        store.add_action(ActionDraft(title=f"card {n}", owner="bob"))
+    return db_path
+
+
+def spy(monkeypatch: pytest.MonkeyPatch, column: PhaseColumn) -> list[tuple[Any, ...]]:
+    """Each refresh of ``column``: its regions (empty: the whole column)."""
+    calls: list[tuple[Any, ...]] = []
+    real = column.refresh
+
+    def refresh(*regions: Any, **options: Any) -> Any:
+        calls.append(regions)
+        return real(*regions, **options)
+
+    monkeypatch.setattr(column, "refresh", refresh)
+    return calls
+
+
+async def test_a_move_of_the_cursor_draws_the_two_cards_only(
+    make_app, many: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(many)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_app(app, pilot)
+        plan = board(app).columns["plan"]
+        calls = spy(monkeypatch, plan)
+        await pilot.press("j")
+        await settle_app(app, pilot)
+        assert plan.cursor == 1
+        assert calls and all(regions for regions in calls), calls  # never the whole column
+        tops = sorted(region.y for regions in calls for region in regions)
+        assert tops == [0, plan.card_height]  # the card it left and the one it reached
+        calls.clear()
+        await pilot.press(*"j" * 12)  # past the screen's end: it scrolls, drawn whole
+        await settle_app(app, pilot)
+        assert plan.cursor == 13 and any(not regions for regions in calls)
+
+
+async def test_a_colleagues_write_out_of_sight_draws_nothing(
+    make_app, many: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(many)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_app(app, pilot)
+        plan = board(app).columns["plan"]
+        first, count = plan.visible_range()
+        colleague = open_as(many, "carol")
+        in_order = [a.id for a in colleague.list_actions(ActionFilter(phase="plan"))]
+        out_of_sight, on_screen = in_order[first + count + 3], in_order[first + 1]
+        calls = spy(monkeypatch, plan)
+        try:
+            colleague.add_checkin(out_of_sight, CheckinDraft(message="far down"))
+            app.check_for_changes()  # as its watch does, twice a second
+            await settle_app(app, pilot)
+            assert calls == []
+            colleague.add_checkin(on_screen, CheckinDraft(message="in view", status="blocked"))
+            app.check_for_changes()
+            await settle_app(app, pilot)
+            assert calls  # the card changed on screen: drawn
+            assert "■" in "".join(plan.render_line(y).text for y in range(2 * plan.card_height))
+        finally:
+            colleague.close()
