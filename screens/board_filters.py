@@ -113,9 +113,10 @@ class BoardFilter:
             whose = f"{literal(hidden.owner)}'s" if hidden.owner else "nobody's"
             where = "done" if hidden.done else f"in {hidden.phase.capitalize()}"
             others = bool(self.owner or self.initiative or self.priority or self.late)
-            if others:
-                shows = "esc clears the filters"
-            elif hidden.done and not self.include_done:
+            done_hidden = hidden.done and not self.include_done
+            if others:  # esc keeps done ones hidden (a reviewer): D too, then
+                shows = "esc clears the filters" + (", then D shows done" if done_hidden else "")
+            elif done_hidden:
                 shows = "D shows done too"
             else:
                 shows = ""

@@ -199,8 +199,10 @@ class PhaseColumn(LineList, inherit_bindings=False):
             if actions and not start <= index < start + len(actions):
                 index = start  # the old place was not read: the first card that was
         if (index, self._loaded_id(index)) != was:
-            self.set_cursor(index)  # draws the column (``watch_cursor``)
-        elif self._on_screen() != drawn:
+            self.set_cursor(index)  # draws the rows it left and reached (``watch_cursor``)
+        if self._on_screen() != drawn:
+            # The rest too: a colleague's new priority reordered the cards above the cursor,
+            # and the column drew one twice and lost another (a reviewer).
             self.refresh()
 
     def _on_screen(self) -> tuple[object, ...]:

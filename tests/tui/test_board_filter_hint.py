@@ -92,6 +92,17 @@ async def test_an_id_hidden_by_another_filter_says_whose_it_is(
         said = bar_text(app)
         assert f"#{other.id} is alexandra's, in Do: esc clears the filters" in said, said
         assert "D shows" not in said
+        store.complete_action(other.id, "abandon")  # done now: esc keeps it hidden (a reviewer)
+        await pilot.press("escape", "o")
+        await settle_app(app, pilot)
+        await pilot.press(*"carol", "enter")
+        await settle_app(app, pilot)
+        await pilot.press("slash", *f"#{other.id}", "enter")
+        await settle_app(app, pilot)
+        said = bar_text(app)
+        assert (
+            f"#{other.id} is alexandra's, done: esc clears the filters, then D shows done" in said
+        )
 
 
 async def test_a_bare_number_may_be_in_a_done_title_so_d_is_still_offered(

@@ -81,3 +81,33 @@ async def test_a_colleagues_write_out_of_sight_draws_nothing(
             assert "■" in "".join(plan.render_line(y).text for y in range(2 * plan.card_height))
         finally:
             colleague.close()
+
+
+async def test_a_colleagues_reorder_above_the_cursor_draws_the_column_again(
+    make_app, many: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A colleague's new priority put a card first, above the cursor, the count the same:
+    only the cursor's rows were drawn, and the column showed one card twice and lost the
+    one moved up (a reviewer)."""
+    from pdca.db.models import ActionChanges
+
+    app = make_app(many)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("j", "j")
+        await settle_app(app, pilot)
+        plan = board(app).columns["plan"]
+        colleague = open_as(many, "carol")
+        in_order = [a.id for a in colleague.list_actions(ActionFilter(phase="plan"))]
+        moved = in_order[4]  # on screen, below the cursor
+        calls = spy(monkeypatch, plan)
+        try:
+            colleague.edit_action(moved, ActionChanges(priority="high"))
+            app.check_for_changes()
+            await settle_app(app, pilot)
+        finally:
+            colleague.close()
+        assert any(not regions for regions in calls), calls  # drawn whole, not two rows
+        drawn = [plan.render_line(n * plan.card_height).text for n in range(5)]
+        wanted = [moved, *[i for i in in_order if i != moved][:4]]
+        assert [line.split()[0].lstrip("▌") for line in drawn] == [f"#{i}" for i in wanted]

@@ -20,6 +20,9 @@ view-bord = "b"
 view-log = "ctrl+bogus"
 """
 
+# Tall enough for the board's keys in one list (at 120x40 they take two since L)
+TALL = (120, 50)
+
 
 def _write_settings(env: dict[str, str], text: str) -> Path:
     file = settings_path(env)
@@ -110,7 +113,7 @@ async def test_keys_help_lists_this_views_keys_then_everywhere_and_not_textuals(
     from pdca.screens.keys_help import PdcaBindingsTable
 
     app = make_app(board_db)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=TALL) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
         table = app.screen.query_one(PdcaBindingsTable).render_bindings_table()
@@ -254,7 +257,7 @@ async def test_at_80x24_the_keys_panel_shows_every_key_in_two_lists(
         return {cell for cell in cells if cell}
 
     app = make_app(board_db)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=TALL) as pilot:
         await pilot.press(view)
         await settle_app(app, pilot)
         await pilot.press("question_mark")
