@@ -306,6 +306,7 @@ class StandupScreen(RowView):
         self.timer_on = False
         self.remaining = TURN_SECONDS
         self._ticker: Timer | None = None
+        self._header_length = -1  # the header's text as last laid out (``_header``)
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -485,7 +486,10 @@ class StandupScreen(RowView):
             sign = "-" if self.remaining < 0 else ""
             text.append(f" · ⏱ {sign}{minutes}:{seconds:02d}")
         header = self.query_one("#standup-header", Static)
-        header.update(text)
+        # Laid out again only when its length changed: each second's tick of the timer laid
+        # out the whole view, 1.5 KB a second over SSH (a trial).
+        header.update(text, layout=len(text.plain) != self._header_length)
+        self._header_length = len(text.plain)
         header.set_class(self.timer_on and self.remaining < 0, "-over")
 
     # ------------------------------------------------------------------ the round-robin
