@@ -720,24 +720,25 @@ def _rows(count: int) -> str:
 def _held_here(store: Store, held: list[int]) -> Callable[[dict[str, str], ActionDraft], bool]:
     """Whether a CSV row names an action this file holds already, for ``--skip-existing`` (a
     cron job importing the same file each night doubled the work each run, a tester): an
-    export's row by its id and title, a hand-made row by the title, owner and due date of an
-    open action, as the note on a second import counts them. ``held`` counts the rows left
-    out. The open actions' three are read once, before the first row."""
+    export's row by its id and the time that action was made, which a rename or a new due
+    date leaves as they were (matched by title, a renamed action came back, a retrial); a
+    hand-made row by the title and owner of an open action. ``held`` counts the rows left
+    out. The open actions' titles and owners are read once, before the first row."""
     open_ones = {
         tuple(row)
-        for row in store.conn.execute("SELECT title, owner, due FROM actions WHERE done_at IS NULL")
+        for row in store.conn.execute("SELECT title, owner FROM actions WHERE done_at IS NULL")
     }
 
     def held_here(values: dict[str, str], draft: ActionDraft) -> bool:
         given = values.get("id", "").strip()
-        if given.isdigit():
+        made = values.get("created_at", "").strip()
+        if given.isdigit() and made:
             found = store.conn.execute(
-                "SELECT title FROM actions WHERE id = ?", (int(given),)
+                "SELECT created_at FROM actions WHERE id = ?", (int(given),)
             ).fetchone()
-            is_here = found is not None and found[0] == draft.title
+            is_here = found is not None and found[0] == made
         else:
-            due = draft.due.isoformat() if draft.due is not None else None
-            is_here = (draft.title, draft.owner, due) in open_ones
+            is_here = (draft.title, draft.owner) in open_ones
         held[0] += is_here
         return is_here
 

@@ -123,7 +123,9 @@ class BoardFilter:
             said = f"   #{hidden.id} is {whose}, {where}" + (f": {shows}" if shows else "")
             bar.append(said, style="italic")
         elif self.late:  # a done action is never late: D would show nothing more
-            bar.append("   nothing late", style="italic")
+            # "nothing late" under another filter read as nothing late at all (a retrial)
+            others = self.owner or self.initiative or self.priority or self.text
+            bar.append("   none of these is late" if others else "   nothing late", style="italic")
         elif self.include_done:  # done ones too, and still nothing: said (it read as hidden)
             bar.append("   nothing matches, done or open", style="italic")
         else:

@@ -2071,8 +2071,8 @@ def _in_blocks(parts: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
 @click.option(
     "--skip-existing",
     is_flag=True,
-    help="CSV: leave out rows the file holds already (an export's by id and title; others by"
-    " title, owner and due date of an open action), so a cron job may import the same file"
+    help="CSV: leave out rows the file holds already (an export's by id and when it was made;"
+    " others by the title and owner of an open action), so a cron job may import the same file"
     " again.",
 )
 @pass_session

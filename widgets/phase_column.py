@@ -157,6 +157,10 @@ class PhaseColumn(LineList, inherit_bindings=False):
         self.scroll_to(y=first * self.card_height, animate=False, immediate=True)
         if self.total:
             self.scroll_to_row(self.cursor)
+            # Again once laid out: a column that fitted its compact cards had no room to
+            # scroll yet, and the last card, under the cursor, stayed below the edge (a
+            # retrial), as after a resize (``on_resize``).
+            self.call_after_refresh(self.scroll_to_row, self.cursor)
         self.refresh()
 
     def to_top(self) -> None:

@@ -97,3 +97,27 @@ async def test_z_where_settings_cannot_be_written_says_it_will_not_be_remembered
         assert board(app).compact is True  # it works for this run
         said = [str(n.message) for n in app._notifications if "not remembered" in str(n.message)]
         assert len(said) == 1 and said[0].startswith(f"not remembered after you quit: {blocked}")
+
+
+async def test_leaving_compact_keeps_the_cursors_card_on_screen(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """Twelve compact cards fitted the column; G, then z: the full cards did not, and the
+    last one, under the cursor, stayed below the edge with no card marked (a retrial)."""
+    from pdca.db.models import ActionDraft
+
+    for n in range(12):
+        store.add_action(ActionDraft(title=f"card {n}", owner="bob"))
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("z")
+        await settle_app(app, pilot)
+        plan = board(app).columns["plan"]
+        assert plan.max_scroll_y == 0  # all twelve fit, compact
+        await pilot.press("G")
+        await settle_app(app, pilot)
+        assert plan.cursor == 11
+        await pilot.press("z")
+        await settle_app(app, pilot)
+        assert plan.row_shown(plan.cursor), (plan.scroll_y, plan.cursor)

@@ -462,3 +462,9 @@ async def test_shift_l_shows_the_late_actions_only(make_app, store: Store, db_pa
         await pilot.press("escape")
         await settle_app(app, pilot)
         assert len(column_ids(app, "plan")) == 3 and bar_text(app) == ""
+        store.edit_action(late.id, ActionChanges(due=date(2026, 11, 1)))  # late again
+        await pilot.press("o")
+        await settle_app(app, pilot)
+        await pilot.press(*"carol", "enter", "L")  # carol's: none late, bob's is
+        await settle_app(app, pilot)
+        assert "none of these is late" in bar_text(app)
