@@ -124,8 +124,10 @@ class BoardFilter:
             bar.append(said, style="italic")
         elif self.late:  # a done action is never late: D would show nothing more
             # "nothing late" under another filter read as nothing late at all (a retrial)
-            others = self.owner or self.initiative or self.priority or self.text
-            bar.append("   none of these is late" if others else "   nothing late", style="italic")
+            narrowed = bool(self.owner or self.initiative or self.priority or self.text)
+            bar.append(
+                "   none of these is late" if narrowed else "   nothing late", style="italic"
+            )
         elif self.include_done:  # done ones too, and still nothing: said (it read as hidden)
             bar.append("   nothing matches, done or open", style="italic")
         else:
