@@ -247,7 +247,9 @@ class BoardScreen(Screen[None]):
         background: $panel;
         color: $text-muted;
     }
-    BoardScreen .lane:focus-within > .lane-header { background: $primary 40%; color: $text; }
+    /* A class the board sets, not :focus-within: Textual did not restyle the header of the
+       lane focus left, and Plan's stayed lit wherever focus went (a trial). */
+    BoardScreen .lane-header.-focused { background: $primary 40%; color: $text; }
     BoardScreen #read-only {
         height: auto; max-height: 3; background: $warning 30%; padding: 0 1;
     }
@@ -662,6 +664,8 @@ class BoardScreen(Screen[None]):
         if column is not None:
             self.last_column = column
             self._show_focused_lane(column)
+        for phase, header in self.headers.items():  # the focused column's header lit
+            header.set_class(column is not None and phase == column.phase, "-focused")
         if column is not None and column.current is not None:
             self.focused_id = column.current.id
 

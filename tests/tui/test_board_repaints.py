@@ -111,3 +111,20 @@ async def test_a_colleagues_reorder_above_the_cursor_draws_the_column_again(
         drawn = [plan.render_line(n * plan.card_height).text for n in range(5)]
         wanted = [moved, *[i for i in in_order if i != moved][:4]]
         assert [line.split()[0].lstrip("▌") for line in drawn] == [f"#{i}" for i in wanted]
+
+
+async def test_the_focused_columns_header_is_the_lit_one(make_app, many: Path) -> None:
+    """Plan's header stayed lit wherever focus went: Textual did not restyle a lane's header
+    on :focus-within when focus left it (a trial on plain terminals)."""
+    app = make_app(many)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_app(app, pilot)
+        screen = board(app)
+
+        def lit() -> list[str]:
+            return [p for p, header in screen.headers.items() if header.has_class("-focused")]
+
+        assert lit() == ["plan"]
+        screen.columns["do"].focus()
+        await settle_app(app, pilot)
+        assert lit() == ["do"]
