@@ -397,11 +397,15 @@ class PhaseColumn(LineList, inherit_bindings=False):
         return pieces
 
     def _compact_second_line(self, action: Action) -> list[tuple[str, str]]:
-        """A compact card's second line: the check-in mark (stale in its colour), then the
-        owner and the due date or the decision."""
+        """A compact card's second line: the check-in mark (stale in its colour, and ``⌛``
+        beside it: in its colour alone, a colour-blind lead saw no stale card, a trial), then
+        the owner and the due date or the decision."""
         mark, mark_class = status_mark(action.last_checkin_status)
         if action.stale:
-            mark_class = "stale"
+            return [
+                (f"{mark}⌛ ", "phase-column--stale"),
+                *self._card_line(action, 1),
+            ]
         return [(f"{mark} ", f"phase-column--{mark_class}"), *self._card_line(action, 1)]
 
     def _due(self, action: Action) -> tuple[str, str]:

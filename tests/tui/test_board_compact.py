@@ -121,3 +121,31 @@ async def test_leaving_compact_keeps_the_cursors_card_on_screen(
         await pilot.press("z")
         await settle_app(app, pilot)
         assert plan.row_shown(plan.cursor), (plan.scroll_y, plan.cursor)
+
+
+async def test_a_stale_compact_card_says_so_without_colour(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """Compact, a stale card's mark was only amber: a colour-blind lead saw it as fresh (a
+    trial). ``⌛`` stands beside the mark, as on a full card."""
+    from pdca.db.models import ActionDraft, CheckinDraft
+
+    stale = store.add_action(ActionDraft(title="Old news", owner="bob"))
+    store.conn.execute(
+        "UPDATE actions SET created_at = '2026-10-01T09:00:00Z' WHERE id = ?", (stale.id,)
+    )
+    fresh = store.add_action(ActionDraft(title="Fresh", owner="bob"))
+    store.add_checkin(fresh.id, CheckinDraft(message="today"))
+    app = make_app(db_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("z")
+        await settle_app(app, pilot)
+        plan = board(app).columns["plan"]
+        lines = {plan.render_line(n * plan.card_height).text.strip(): n for n in range(2)}
+        second = {
+            title: plan.render_line(n * plan.card_height + 1).text for title, n in lines.items()
+        }
+        [old] = [line for title, line in second.items() if "Old news" in title]
+        [new] = [line for title, line in second.items() if "Fresh" in title]
+        assert "⌛" in old and "⌛" not in new
