@@ -250,8 +250,9 @@ class BoardScreen(Screen[None]):
     /* A class the board sets, not :focus-within: Textual did not restyle the header of the
        lane focus left, and Plan's stayed lit wherever focus went (a trial). */
     BoardScreen .lane-header.-focused { background: $primary 40%; color: $text; }
-    BoardScreen #read-only {
-        height: auto; max-height: 3; background: $warning 30%; padding: 0 1;
+    BoardScreen #read-only {  /* $panel: an ANSI theme's $warning, unblended, hid the text */
+        height: auto; max-height: 3; background: $panel; color: $text-warning; text-style: bold;
+        padding: 0 1;
     }
     BoardScreen #filter-bar { height: auto; max-height: 3; padding: 0 1; background: $accent 20%; }
     BoardScreen #text-filter { dock: bottom; height: 3; display: none; }

@@ -208,10 +208,13 @@ class KpisScreen(KpiRowsActions, Screen[None]):
     ]
 
     DEFAULT_CSS = """
+    /* On $panel, not a tint of $warning: an ANSI theme cannot blend, and the line was yellow
+       on yellow (a trial). tui/readable_colours.py makes $text-warning read on $panel. */
     KpisScreen #kpi-warnings { height: auto; max-height: 4; padding: 0 1; color: $text-warning;
-                               background: $warning 10%; text-overflow: ellipsis; }
+                               background: $panel; text-overflow: ellipsis; }
     KpisScreen #read-only {
-        dock: top; height: auto; max-height: 3; background: $warning 30%; padding: 0 1;
+        dock: top; height: auto; max-height: 3; background: $panel; color: $text-warning;
+        text-style: bold; padding: 0 1;
     }
     """
 

@@ -958,3 +958,23 @@ def test_the_charts_lines_on_a_light_theme_are_dark_enough_to_see() -> None:
     assert line_style("centre", dark=False) == ("-", "black")
     assert line_style("limits", dark=False) == (":", "blue")
     assert line_style("target", dark=False) == line_style("target", dark=True)
+
+
+@pytest.mark.parametrize("theme", ["ansi-dark", "ansi-light", "textual-light", "textual-dark"])
+async def test_the_kpi_warnings_line_reads_on_every_theme(
+    make_app, kpi_db: Path, store: Store, theme: str
+) -> None:
+    """On an ANSI theme, ``$warning 10%`` cannot be blended: the warnings line was yellow on
+    yellow, and bright red on bright red (a trial of plain terminals)."""
+    store.conn.execute("DROP TRIGGER kpis_kinds_on_update")
+    store.conn.execute("UPDATE kpis SET baseline = '12,5' WHERE name = 'Cost'")
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = theme
+        screen = await open_kpis(pilot)
+        await settle_app(app, pilot)
+        line = screen.query_one("#kpi-warnings")
+        assert "left out" in str(line.render())
+        style = line.rich_style
+        assert style.color is not None and style.bgcolor is not None
+        assert style.color != style.bgcolor, (theme, style)
