@@ -46,6 +46,8 @@ from pdca.widgets.when import local_minutes, short_time
 TURN_SECONDS = 90  # a ten-minute stand-up for a team of six, with room to spare
 MORE_CHANGES = 50  # a person's changes read at a time past the digest's first few
 
+# An alert's mark is the KPIs view's ■ (▲ there is a warning, and here an at-risk card's):
+# the shapes said two things at once (a colour-blind trial).
 LABELS = {
     "created": ("+ created", "accent"),
     "moved": ("→ moved", ""),
@@ -55,16 +57,16 @@ LABELS = {
     "done": ("✓ done", "good"),
     "checkin": ("● check-in", ""),
     "followup": ("⚑ follow-up", "accent"),
-    "alert-raised": ("▲ alert", "bad"),
+    "alert-raised": ("■ alert", "bad"),
     "alert-acknowledged": ("✓ alert ack", "good"),
-    "alert-escalated": ("▲ escalated", "bad"),
+    "alert-escalated": ("■ escalated", "bad"),
     "alert-closed": ("✓ cleared", "good"),
-    "alert-reopened": ("▲ reopened", "bad"),
+    "alert-reopened": ("■ reopened", "bad"),
     "undone": ("↶ undone", "warn"),
 }
 STANDING = {
     "action": ("! open", "warn"),
-    "alert": ("▲ waiting", "bad"),
+    "alert": ("■ waiting", "bad"),
     "followup": ("⚑ due", "accent"),
 }
 # The counts the header names only when not 0: rare, named when they happened.

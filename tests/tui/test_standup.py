@@ -644,7 +644,7 @@ async def test_c_checks_in_on_the_rows_action_as_each_person_speaks(
 async def test_enter_on_an_alert_waiting_opens_its_kpi_where_a_acknowledges_it(
     make_app, team, store: Store
 ) -> None:
-    """A new lead's enter on "▲ waiting  Resolution time (acknowledge by ...)" did nothing,
+    """A new lead's enter on "■ waiting  Resolution time (acknowledge by ...)" did nothing,
     and no key of the stand-up acted on it: enter opens the KPI's detail (a acknowledges)."""
     from datetime import timedelta
 
@@ -706,3 +706,16 @@ async def test_the_cursor_stays_on_its_row_when_a_row_is_added_above_it(
         assert screen.targets.index(4) < last  # bob's new late one came above it
         assert "".join(text for text, _ in rows.rows[rows.cursor]) == chosen
         assert rows.cursor > last
+
+
+def test_an_alerts_mark_is_the_kpis_views_alert_mark() -> None:
+    """The stand-up marked alerts ▲, the KPIs view's warning and an at-risk card's mark: the
+    shapes said two things at once (a colour-blind trial)."""
+    from pdca.screens.standup import LABELS, STANDING
+    from pdca.widgets.kpi_table import STATUS_MARKS
+    from pdca.widgets.marks import MARKS
+
+    alerts = [LABELS[k][0] for k in LABELS if k.startswith("alert-") and k != "alert-closed"]
+    alerts = [label for label in alerts if "ack" not in label] + [STANDING["alert"][0]]
+    assert alerts and all(label.startswith(STATUS_MARKS["alert"]) for label in alerts), alerts
+    assert not any(label.startswith(MARKS["at-risk"]) for label in alerts)
