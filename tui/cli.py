@@ -1566,6 +1566,9 @@ def list_actions(
             a["priority"] if a["priority"] != "normal" else "-",
             (a["due"] or "-") + (" !" if a["overdue"] else ""),
             rules.checkin_words(a["last_checkin_at"], a["days_since_checkin"])
+            # at risk or blocked said, as the board's mark says it (a blocked one read as
+            # "today", like an on-track one: a colour-blind trial)
+            + (f" {a['last_checkin_status']}" if a["last_checkin_status"] in _SAID else "")
             + (" stale" if a["stale"] else ""),
             a["title"],
         ]
@@ -1590,6 +1593,9 @@ def _echo_streamed(pieces: Iterable[str]) -> None:
             click.echo("".join(chunk), nl=False)
             chunk.clear()
     click.echo("".join(chunk), nl=False)
+
+
+_SAID = frozenset({"at-risk", "blocked"})  # the check-in statuses ``pdca list`` names
 
 
 # How ``pdca list`` fits a narrow terminal: the title down to 20 cells, then the priority and

@@ -638,6 +638,13 @@ def test_list_text_table(board, ok) -> None:
     assert re.split(r"\s{2,}", rows["#5"])[1] == "done"
     assert re.split(r"\s{2,}", rows["#2"])[4] == "-"
     assert re.split(r"\s{2,}", rows["#3"])[5] == "6 days ago"
+    # a blocked or at-risk check-in is said, as the board's mark says it (a colour-blind
+    # trial: "today" beside an on-track one's "today")
+    ok("checkin", "3", "waiting on DBA", "--status", "blocked")
+    ok("checkin", "2", "fine", "--status", "on-track")
+    rows = {line.split()[0]: line for line in ok("list").stdout.splitlines()[1:]}
+    assert re.split(r"\s{2,}", rows["#3"])[5] == "today blocked"
+    assert re.split(r"\s{2,}", rows["#2"])[5] == "today"
 
 
 def test_list_with_nothing_to_show(ok, cli) -> None:
