@@ -42,6 +42,9 @@ class PickModal(Dialog[str | None]):
             height: auto; max-height: 14; text-wrap: nowrap; text-overflow: ellipsis;
         }
         & #pick-count { color: $text-muted; width: 1fr; }
+        /* Bold too: by its background alone, the option enter picks was not to be seen on a
+           monochrome terminal (a trial). */
+        & #pick-options > .option-list--option-highlighted { text-style: bold; }
     }
     """
 

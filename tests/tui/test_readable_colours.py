@@ -73,3 +73,24 @@ async def test_a_stale_card_on_the_light_theme_reads_on_its_column(
         spark = column.get_component_rich_style("phase-column--spark")  # a card's sparkline
         assert spark.color is not None and spark.color.triplet is not None
         assert contrast(Color(*spark.color.triplet), surface) >= LEAST_FOR_GRAPHICS
+
+
+async def test_a_placeholder_and_the_option_enter_picks_show_without_colour(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """On a monochrome terminal a placeholder read as a typed value and the highlighted
+    option of a pick list was not to be seen (a trial): italic, and bold."""
+    from textual.widgets import Input, OptionList
+
+    from pdca.db.models import ActionDraft
+
+    store.add_action(ActionDraft(title="One", owner="bob"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("o")
+        await settle_app(app, pilot)
+        field = app.screen.query_one("#pick-text", Input)
+        assert field.get_component_rich_style("input--placeholder").italic
+        options = app.screen.query_one("#pick-options", OptionList)
+        assert options.get_component_rich_style("option-list--option-highlighted").bold
