@@ -13,6 +13,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from itertools import compress, count, repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -885,16 +886,26 @@ def _change_counts(
     cursor.row_factory = None  # plain tuples: a ``sqlite3.Row`` a change cost 8 ms more
     cursor.execute(_CHANGES, window)
     read = 0
+    # (person, tier) with its ``most`` firsts already: 0 here (``dict.get``'s default 1 for
+    # every other key picks their rows out, in C)
+    full: dict[tuple[bytes | None, int], int] = {}
     while rows := cursor.fetchmany(4096):
         if person is not None:
             rows = [row for row in rows if _person_named(row[2]) == person]
         counted.update(map(_WHOSE_AND_KIND, rows))
-        for place, (event_id, _kind, whose, tier) in enumerate(rows, read):
-            ids = firsts.get((whose, tier))
+        # Only the rows of a (person, tier) that has not its ``most`` yet, picked out in C:
+        # past the window's first few hundred changes nearly every row is a full one's, and
+        # looking at each in Python was 15 ms of a stand-up at 100 000 actions.
+        keys = list(map(_WHOSE_AND_TIER, rows))
+        wanted = compress(zip(count(read), rows, keys), map(full.get, keys, repeat(1)))
+        for place, (event_id, *_rest), key in wanted:
+            ids = firsts.get(key)
             if ids is None:
-                ids = firsts[whose, tier] = []
+                ids = firsts[key] = []
             if len(ids) < most:
                 ids.append((place, event_id))
+            if len(ids) >= most:
+                full[key] = 0
         read += len(rows)
     counts: dict[str, dict[str, int]] = {}
     for (whose, kind), n in counted.items():
@@ -919,6 +930,7 @@ def _person_named(whose: bytes | None) -> str:
 
 
 _WHOSE_AND_KIND = itemgetter(2, 1)  # of a ``_CHANGES`` row
+_WHOSE_AND_TIER = itemgetter(2, 3)
 
 
 def _digest_of(
