@@ -104,12 +104,16 @@ def save_settings(path: Path, settings: Settings) -> str | None:
     except (OSError, UnicodeDecodeError):
         return None  # a file pdca cannot read is not one it may replace
     held = _value_of(text) or {}
-    if held.get("theme") == settings.theme and held.get("compact_cards", False) is bool(
-        settings.compact_cards
-    ):
+    if held.get("theme", DEFAULT_THEME) == settings.theme and held.get(
+        "compact_cards", False
+    ) is bool(settings.compact_cards):
         return None  # as the file says already: left as it is (a quit rewrote it every time)
-    updated = with_top_level(text, "theme", settings.theme)
-    if updated is not None and (settings.compact_cards or "compact_cards" in text):
+    # Each line written only when it says something: z wrote the default theme too, which
+    # the person never chose, pinned for good (a new user).
+    updated: str | None = text
+    if updated is not None and ("theme" in held or settings.theme != DEFAULT_THEME):
+        updated = with_top_level(updated, "theme", settings.theme)
+    if updated is not None and (settings.compact_cards or "compact_cards" in held):
         updated = with_top_level(updated, "compact_cards", settings.compact_cards)
     if updated is None:
         return None  # the person's file does not parse: leave it for them to mend

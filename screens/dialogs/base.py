@@ -34,6 +34,11 @@ THE_APPS_KEYS = [
 class Dialog(ModalScreen[ResultT]):
     """A modal with a frame (``.dialog--frame``) over the dimmed screen; esc gives ``None``."""
 
+    # What is typed in it is work, kept if the app quits under it (``typed_words``); a search
+    # is not: a "q" left in Find a person was kept as unsaved work, and every board after it
+    # said to make it again (a new user).
+    KEEPS_TYPED = True
+
     DEFAULT_CSS = """
     Dialog {
         align: center middle;
@@ -101,7 +106,7 @@ class Dialog(ModalScreen[ResultT]):
         """What was typed into this dialog and not saved, in words printed once the app has
         ended (``title 'Rota'``), or None: ctrl+q over a form quit at once, and what was
         typed was gone without a word (a tester)."""
-        if self._answered or self._started_with is None:
+        if self._answered or self._started_with is None or not self.KEEPS_TYPED:
             return None
         changed = [
             f"{name} {quoted(value)}"

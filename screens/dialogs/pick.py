@@ -31,6 +31,8 @@ def narrowed(options: list[str], text: str) -> list[str]:
 class PickModal(Dialog[str | None]):
     """An input that narrows a list as you type; enter picks the highlighted name."""
 
+    KEEPS_TYPED = False  # what narrows a list is no work to keep
+
     DEFAULT_CSS = """
     PickModal {
         & > .dialog--frame { width: 60; }

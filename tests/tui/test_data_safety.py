@@ -1168,6 +1168,20 @@ async def test_text_typed_on_after_a_refused_quit_runs_no_board_keys(
         assert not app.is_running
 
 
+async def test_a_search_typed_in_a_pick_list_is_no_work_to_keep(make_app, board_db: Path) -> None:
+    """A "q" left in Find a person was kept as unsaved work at quit, and every board after
+    it said to make those changes again (a new user): a search is not a change."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("o")
+        await settle_app(app, pilot)
+        await pilot.press(*"bo")
+        await settle_app(app, pilot)
+        assert app.screen.query_one("#pick-text").value == "bo"  # type: ignore[attr-defined]
+        assert app.screen.typed_words() is None  # type: ignore[attr-defined]
+
+
 async def test_ctrl_q_over_a_form_with_typed_text_says_so_first(make_app, board_db: Path) -> None:
     """ctrl+q over a new action's form quit at once, exit 0, the title typed gone without a
     word (a tester): the first says what is typed, the second quits and it is printed."""

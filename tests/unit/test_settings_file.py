@@ -89,3 +89,22 @@ def test_a_usable_file_keeps_what_the_person_wrote_when_saved(tmp_path: Path) ->
     save_settings(tmp_path / "settings.toml", replace(found, compact_cards=True))
     text = (tmp_path / "settings.toml").read_text(encoding="utf-8")
     assert text == '# mine\ntheme = "nord"\ncompact_cards = true\n[keys]\nnew = "a"\n'
+
+
+def test_z_writes_its_own_line_only_not_the_default_theme(tmp_path: Path) -> None:
+    """z wrote ``theme = "textual-dark"`` too, which the person never chose, pinning the
+    default for good (a new user); a theme they chose is written, as ever."""
+    from dataclasses import replace
+
+    from pdca.tui.settings import DEFAULT_THEME, save_settings
+
+    found = _load(tmp_path, '[keys]\nnew = "a"\n')
+    save_settings(tmp_path / "settings.toml", replace(found, compact_cards=True))
+    text = (tmp_path / "settings.toml").read_text(encoding="utf-8")
+    assert text == 'compact_cards = true\n[keys]\nnew = "a"\n'
+    save_settings(tmp_path / "settings.toml", replace(found, theme="nord", compact_cards=True))
+    text = (tmp_path / "settings.toml").read_text(encoding="utf-8")
+    assert 'theme = "nord"' in text and "compact_cards = true" in text
+    fresh = tmp_path / "fresh" / "settings.toml"
+    save_settings(fresh, replace(found, theme=DEFAULT_THEME, compact_cards=False))
+    assert not fresh.exists()  # nothing chosen: nothing written
