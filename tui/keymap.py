@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -46,6 +47,38 @@ def known_key(key: str) -> bool:
     if len(name) == 1:
         return name.isprintable() and not name.isspace()
     return name in NAMED_KEYS or key_to_character(name) is not None
+
+
+def cannot_arrive(key: str) -> str | None:
+    """Why ``key`` (Textual's form) never reaches a binding, though Textual names it; else
+    None. Terminals send a shifted letter as the capital, ctrl+shift+x as ctrl+x, ctrl+space
+    as ctrl+@, and most send a ctrl+digit as the digit; meta, super and hyper they do not
+    send; and pdca reads alt+key as esc then the key (an esc typed just before a key)."""
+    *modifiers, name = key.split("+") if len(key) > 1 else [key]
+    if not modifiers:
+        character = name if len(name) == 1 else key_to_character(name)
+        if character is not None and unicodedata.category(character) == "So":
+            return "names a symbol, not a key on a keyboard"  # "banana" is 🍌 to Textual
+        return None
+    if set(modifiers) & {"meta", "super", "hyper"}:
+        return "is not sent by terminals"
+    if "alt" in modifiers:
+        return "reaches pdca as esc, then the key (as an esc typed just before it)"
+    single = name if len(name) == 1 else key_to_character(name)
+    if single is not None and not (single.isprintable() and not single.isspace()):
+        single = None  # tab, enter: shift+tab is a key of its own (back tab)
+    if modifiers == ["shift"] and single is not None:
+        capital = single.upper()
+        return (
+            f"arrives as {capital!r}: give that"
+            if single.isalpha()
+            else "arrives as the character the shift makes: give that"
+        )
+    if "ctrl" in modifiers and "shift" in modifiers and single is not None:
+        return f"arrives as 'ctrl+{single.lower()}' in most terminals: give that"
+    if modifiers == ["ctrl"] and (name == "space" or (single or "").isdigit()):
+        return "is not sent as itself by most terminals"
+    return None
 
 
 Scope = list[Binding]  # bindings that are live together: one screen or widget, and the app's
@@ -91,6 +124,11 @@ def check_keymap(entries: object, scopes: Sequence[Scope]) -> CheckedKeymap:
             if key in SENT_AS
         )
         keys = [key for key in keys if key not in SENT_AS]
+        # Keys that arrive as another or not at all: accepted, shown in ? and the palette,
+        # they never fired (a new user's shift+d, ctrl+space, alt+x, meta+k).
+        arriving = [(key, cannot_arrive(key)) for key in keys]
+        problems.extend(f"{where}: {key!r} {why}; left out" for key, why in arriving if why)
+        keys = [key for key, why in arriving if not why]
         if not keys:
             continue
         wanted = {**keymap, binding_id: ",".join(keys)}

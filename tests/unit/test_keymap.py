@@ -182,3 +182,28 @@ def test_the_key_for_a_binding_id_follows_the_keymap() -> None:
     remapped = key_for("board-new", bindings, {"board-new": "f2,ctrl+n"})
     assert (remapped.key, remapped.key_display) == ("f2", None)  # the person's first key
     assert key_for("board-gone", bindings, {"board-gone": "x"}) is None
+
+
+def test_keys_that_arrive_as_another_or_not_at_all_are_left_out_and_said() -> None:
+    """shift+d, ctrl+space, alt+x, meta+k were taken, shown in ? and the palette, and never
+    fired: terminals send D, ctrl+@, esc then x, nothing (a new user)."""
+    checked = check_keymap(
+        {
+            "view-owners": "shift+d",
+            "view-kpis": "ctrl+space",
+            "view-log": "alt+x",
+            "view-standup": "meta+k,f4",
+            "view-flow": "ctrl+shift+x",
+            "view-initiatives": "banana",
+            "view-board": "shift+f3",  # shift with a key of its own: kept
+        },
+        SCOPES,
+    )
+    assert checked.keymap == {"view-standup": "f4", "view-board": "shift+f3"}
+    said = "\n".join(checked.problems)
+    assert "'shift+d' arrives as 'D': give that; left out" in said
+    assert "'ctrl+space' is not sent as itself by most terminals; left out" in said
+    assert "'alt+x' reaches pdca as esc, then the key" in said
+    assert "'meta+k' is not sent by terminals; left out" in said
+    assert "'ctrl+shift+x' arrives as 'ctrl+x' in most terminals" in said
+    assert "'banana' names a symbol, not a key on a keyboard" in said
