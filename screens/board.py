@@ -424,8 +424,14 @@ class BoardScreen(Screen[None]):
                 hidden = HiddenCard(named or 0, held["owner"], held["phase"], bool(held["done_at"]))
                 named = None
             removed = named is not None and self.store.why_gone("action", named) is not None
+            keys = (
+                services(self.app).key_named("board-clear", "esc"),
+                services(self.app).key_named("board-toggle-done", "D"),
+            )
             bar.update(
-                self.filter.describe(empty, no_such_id=named, removed=removed, hidden=hidden)
+                self.filter.describe(
+                    empty, no_such_id=named, removed=removed, hidden=hidden, keys=keys
+                )
             )
 
     def _show_counts(self) -> None:
@@ -867,10 +873,11 @@ class BoardScreen(Screen[None]):
     def _target(self, *, text_follows: bool = False) -> Action | None:
         action = self.current
         if action is None:
+            said = services(self.app).key_named
             hint = (
-                "no card matches the filter: esc clears it"
+                f"no card matches the filter: {said('board-clear', 'esc')} clears it"
                 if self.filter.active
-                else ("no action here: press n to add one")
+                else f"no action here: press {said('board-new', 'n')} to add one"
             )
             self.notify(hint, severity="warning")
             if text_follows:  # typed for a form that did not open: not board keys

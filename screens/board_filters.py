@@ -75,10 +75,13 @@ class BoardFilter:
         no_such_id: int | None = None,
         removed: bool = False,
         hidden: HiddenCard | None = None,
+        keys: tuple[str, str] = ("esc", "D"),
     ) -> Text:
         """The filter bar; ``empty``: no card matches, which may be because done ones are
         hidden (an id filter on a done action found nothing). ``no_such_id``: the text names
-        an action the file does not hold, which no D would show (a tester); ``removed``: it
+        an action the file does not hold, which no D would show (a tester); ``keys``: the
+        keys that clear the filters and show done ones, as the person's keymap has them (the
+        bar named esc and D after both were remapped, a new user); ``removed``: it
         held it once (an undo of its creation, a restore). ``hidden``: the action it names is
         on file, and said whose and where, with what shows it: under carol's filter, "#41"
         of another's open action said "D shows done too" (a retrial)."""
@@ -97,13 +100,14 @@ class BoardFilter:
             # Cut: a long one pushed the hints (esc clears, nothing matches) off the one-line
             # bar, and one long word wrapped away whole, leaving "text" alone (a tester).
             parts.append(f"text “{fit(literal(self.text), FILTER_TEXT_CELLS)}”")
-        bar = filter_bar(parts) if parts else Text()
+        clear, done = keys
+        bar = filter_bar(parts, clear) if parts else Text()
         if self.include_done:
             # Said whenever it is on, however it got on (D, or a jump to a done card): done
             # cards change every column's count, and nothing else on screen would tell.
             bar.append("   " if parts else "")
             bar.append("showing done", style="bold")
-            bar.append(" · D hides them", style="dim")
+            bar.append(f" · {done} hides them", style="dim")
         if not empty:
             return bar
         if no_such_id is not None:
@@ -115,9 +119,10 @@ class BoardFilter:
             others = bool(self.owner or self.initiative or self.priority or self.late)
             done_hidden = hidden.done and not self.include_done
             if others:  # esc keeps done ones hidden (a reviewer): D too, then
-                shows = "esc clears the filters" + (", then D shows done" if done_hidden else "")
+                then = f", then {done} shows done" if done_hidden else ""
+                shows = f"{clear} clears the filters{then}"
             elif done_hidden:
-                shows = "D shows done too"
+                shows = f"{done} shows done too"
             else:
                 shows = ""
             said = f"   #{hidden.id} is {whose}, {where}" + (f": {shows}" if shows else "")
@@ -131,7 +136,7 @@ class BoardFilter:
         elif self.include_done:  # done ones too, and still nothing: said (it read as hidden)
             bar.append("   nothing matches, done or open", style="italic")
         else:
-            bar.append("   none open: D shows done too", style="italic")  # fits at 80
+            bar.append(f"   none open: {done} shows done too", style="italic")  # fits at 80
         return bar
 
 

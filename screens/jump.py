@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import App
 
 from pdca.screens.board import BoardFilter, BoardScreen
+from pdca.screens.context import services
 
 
 async def undo_on_the_board(app: App[None]) -> None:
@@ -53,4 +54,5 @@ async def open_on_board(
     board.set_filter(wanted, around=action_id)
     if turned_on and action_id is not None:
         # The filter bar says so from now on; this says why it came on.
-        board.notify(f"#{action_id} is done: showing done actions · D hides them")
+        hides = services(board.app).key_named("board-toggle-done", "D")
+        board.notify(f"#{action_id} is done: showing done actions · {hides} hides them")

@@ -396,7 +396,8 @@ class LogScreen(RowView):
             parts.append(f"action #{f.action_id}")
         if f.since:
             parts.append(f"since {f.since}")
-        text = filter_bar(parts) if f.active else Text()
+        clear = services(self.app).key_named("log-clear", "esc")  # the person's own key
+        text = filter_bar(parts, clear) if f.active else Text()
         if self.due_more:
             more = f"{self.due_more} more follow-up{'s' if self.due_more != 1 else ''} due"
             text.append(

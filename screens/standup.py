@@ -476,7 +476,8 @@ class StandupScreen(RowView):
             extra = " and work with no owner" if len(named) < len(digest.people) else ""
             # "n" first: after "work with no owner: n steps…" it read as if n stepped through
             # the unowned work only (a tester).
-            text.append(f" · everyone: {count_people(len(named))}{extra} (n: one at a time)")
+            step = services(self.app).key_named("standup-next", "n")  # the person's own
+            text.append(f" · everyone: {count_people(len(named))}{extra} ({step}: one at a time)")
         elif self.person == UNOWNED or self.person is None:  # a stop, not a person
             text.append(" · work with no owner")
         else:

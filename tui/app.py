@@ -235,6 +235,15 @@ class PdcaApp(App[None]):
         """A key that opens a form opened none: the text typed after it is not board keys."""
         self.key_hold.drop_text()
 
+    def key_named(self, binding_id: str, default: str) -> str:
+        """The key a hint names for ``binding_id``: the person's own (the first, as the
+        footer shows it) when their keymap remaps it, else ``default``. Hints named esc, D
+        and n after those were remapped, and the keys named did nothing (a new user)."""
+        keys = self._keymap.get(binding_id)
+        if not keys:
+            return default
+        return self.get_key_display(Binding(keys.split(",")[0].strip(), ""))
+
     def keys_stay_here(self, passing: frozenset[str]) -> None:
         """The key just pressed to leave a form did not leave it (esc asking first): what is
         typed behind it, meant for wherever it would have led, is dropped, not the form's

@@ -58,12 +58,13 @@ def plain(text: str | None, style: str = "", *, one_line: bool = False) -> Text:
     return Text(literal(text, one_line=one_line), style=style)
 
 
-def filter_bar(parts: list[str]) -> Text:
+def filter_bar(parts: list[str], clear: str = "esc") -> Text:
     """The line above a filtered list: ``filter: owner bob · status blocked   esc clears``
-    (``parts`` already literal), the same on the board and in the log."""
+    (``parts`` already literal), the same on the board and in the log; ``clear``: the key
+    that clears it, as the person's keymap has it."""
     text = Text("filter: ", style="bold")
     text.append(" · ".join(parts))
-    text.append("   esc clears", style="dim")
+    text.append(f"   {clear} clears", style="dim")
     return text
 
 

@@ -296,3 +296,27 @@ async def test_the_palette_offers_no_maximize_on_the_board(make_app, board_db: P
         assert type(app.screen).__name__ == "KpisScreen" and app.screen.focused is not None
         titles = {command.title for command in app.get_system_commands(app.screen)}
         assert "Maximize" not in titles and "Keys" in titles
+
+
+async def test_hints_name_the_persons_own_keys(
+    make_app, board_db: Path, env: dict[str, str]
+) -> None:
+    """With done ones on b and clearing on backspace, the filter bar still said "esc
+    clears" and "D hides them", and the stand-up "(n: one at a time)": keys that did
+    nothing then (a new user)."""
+    _write_settings(
+        env,
+        '[keys]\nboard-toggle-done = "b"\nboard-clear = "backspace"\nstandup-next = "N"\n',
+    )
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("b", "slash", *"Ready", "enter")
+        await settle_app(app, pilot)
+        bar = str(app.screen.query_one("#filter-bar").render())
+        assert "⌫ clears" in bar and "b hides them" in bar, bar  # as the footer shows it
+        assert "esc clears" not in bar and "D hides" not in bar
+        await pilot.press("5")
+        await settle_app(app, pilot)
+        header = str(app.screen.query_one("#standup-header").render())
+        assert "(N: one at a time)" in header, header
