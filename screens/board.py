@@ -519,7 +519,7 @@ class BoardScreen(Screen[None]):
         """Back from another view or a dialog: catch up with what changed meanwhile."""
         services(self.app).refresh_status()
         if self.is_mounted and self.changes_shown != services(self.app).changes_seen:
-            self.reload(everything=False)
+            self.reload(everything=self._day_turned())
 
     @work(thread=True, exclusive=True, group="board-sparklines")
     def _all_sparklines(self) -> None:
@@ -658,8 +658,14 @@ class BoardScreen(Screen[None]):
         column.center_row(index)
 
     def on_database_changed(self) -> None:
-        """Called by the app when someone (anyone) changed the file: what they changed."""
-        self.reload(everything=False)
+        """Called by the app when someone (anyone) changed the file: what they changed; or
+        when the day turned: every card, its marks counted from the new day."""
+        self.reload(everything=self._day_turned())
+
+    def _day_turned(self) -> bool:
+        """The columns show another day than today's (midnight came while they were up)."""
+        today = self.context.today()
+        return any(column.today != today for column in self.columns.values())
 
     @on(PhaseColumn.Highlighted)
     def remember_focus(self, message: PhaseColumn.Highlighted) -> None:

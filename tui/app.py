@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -210,6 +211,7 @@ class PdcaApp(App[None]):
         self._write_banner: str | None = None  # as the views show it now
         self._last_data_version = -1
         self._last_event_id = -1
+        self._day_seen: date | None = None  # the local day the views were last read on
         self._snapshot_stamp = file_stamp(context.path)
         self.key_hold = KeyHold(self)
         self.key_hold.on_dropped = lambda: self.notify(
@@ -656,6 +658,15 @@ class PdcaApp(App[None]):
             self.refresh_status()
         if newer is not None:
             return  # the banner says so; reloads would only fail, a note at each (a soak)
+        today = self.context.today()
+        if self._day_seen is None:
+            self._day_seen = today
+        elif today != self._day_seen:
+            # Midnight: "due today" is late now, "7d ago" stale, and L's late ones more. The
+            # views read again, the board whole; they showed yesterday's marks until someone
+            # wrote, and then only in the column written to (a trial across midnight).
+            self._day_seen = today
+            self._view_changed()
         version = store.data_version()
         if self.see_others and not self.use_presence and self.others:
             # A reader has no heartbeat of its own to notice a board killed meanwhile by:

@@ -128,3 +128,38 @@ async def test_the_focused_columns_header_is_the_lit_one(make_app, many: Path) -
         screen.columns["do"].focus()
         await settle_app(app, pilot)
         assert lit() == ["do"]
+
+
+async def test_at_midnight_the_board_counts_from_the_new_day(
+    store: Store, db_path: Path, env: dict[str, str]
+) -> None:
+    """Left open across midnight, the board said "due today" of what was late, and L left
+    the newly late out, until someone wrote, and then only in the column written to (a
+    trial across midnight): the poll sees the day turn and reads every card again."""
+    from datetime import date, datetime, timedelta
+
+    from pdca.db.models import ActionDraft
+    from pdca.tui.app import create_app
+    from tests.conftest import NOW_DT
+
+    due = store.add_action(ActionDraft(title="Due today", owner="bob", due=date(2026, 11, 23)))
+    now = [NOW_DT]
+
+    def clock() -> datetime:
+        return now[0]
+
+    app = create_app(db_path, actor="alice", clock=clock, environ=env, presence=False)
+    app.animation_level = "none"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("L")  # late only: nothing yet
+        await settle_app(app, pilot)
+        screen = board(app)
+        assert screen.columns["plan"].total == 0
+        app.check_for_changes()  # the day seen first
+        now[0] = NOW_DT + timedelta(days=1)  # midnight has passed
+        app.check_for_changes()
+        await settle_app(app, pilot)
+        assert [a.id for a in screen.columns["plan"].actions] == [due.id]  # late now
+        card = "".join(screen.columns["plan"].render_line(y).text for y in range(3))
+        assert "1d late" in card, card
