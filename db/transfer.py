@@ -669,12 +669,11 @@ def _append_csv(
     here = _held_here(store, held) if skip_existing else None
     drafts = _csv_drafts(path, stream, today, _startable(store), entered_in_do, exported, here)
     with spool_checked(path, _as_values(drafts), "written") as rows:
+        rows_word = "row" if rows.skipped == 1 else "rows"
+        skipped = f", {rows.skipped} done {rows_word} skipped" if rows.skipped else ""
         if not rows.count:
             if held[0]:  # a cron job's second run: nothing new, and nothing wrong
-                done = (
-                    f", {rows.skipped} done {_rows(rows.skipped)} skipped" if rows.skipped else ""
-                )
-                return f"nothing added: {held[0]} here already skipped{done}"
+                return f"nothing added: {held[0]} here already skipped{skipped}"
             done = f" ({rows.skipped} done, skipped)" if rows.skipped else ""
             raise InvalidInput("file", str(path), f"has no open action to add{done}")
         first, last = store.add_actions(_as_drafts(rows))
@@ -682,8 +681,6 @@ def _append_csv(
     alike = 0 if exported else _alike_here(store, first, last)
     added = f"#{first}" if first == last else f"#{first}..#{last}"
     summary = f"{rows.count} action{'s' if rows.count != 1 else ''} added ({added})"
-    rows_word = "row" if rows.skipped == 1 else "rows"
-    skipped = f", {rows.skipped} done {rows_word} skipped" if rows.skipped else ""
     lowered = ""
     if entered_in_do:
         were = "was" if len(entered_in_do) == 1 else "were"
@@ -711,10 +708,6 @@ def _append_csv(
         )
     left_out = f", {held[0]} here already skipped" if held[0] else ""
     return summary + skipped + left_out + lowered + twice
-
-
-def _rows(count: int) -> str:
-    return "row" if count == 1 else "rows"
 
 
 def _held_here(store: Store, held: list[int]) -> Callable[[dict[str, str], ActionDraft], bool]:

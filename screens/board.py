@@ -421,7 +421,7 @@ class BoardScreen(Screen[None]):
             held = None if named is None else self.store.row("action", named)
             hidden = None
             if held is not None:  # on file: hidden as done, or by the other filters
-                hidden = HiddenCard(named or 0, held["owner"], held["phase"], bool(held["done_at"]))
+                hidden = HiddenCard(held["id"], held["owner"], held["phase"], bool(held["done_at"]))
                 named = None
             removed = named is not None and self.store.why_gone("action", named) is not None
             keys = (

@@ -116,7 +116,7 @@ class BoardFilter:
         elif hidden is not None:
             whose = f"{literal(hidden.owner)}'s" if hidden.owner else "nobody's"
             where = "done" if hidden.done else f"in {hidden.phase.capitalize()}"
-            others = bool(self.owner or self.initiative or self.priority or self.late)
+            others = replace(self, text=None).active  # the filters besides "#N"
             done_hidden = hidden.done and not self.include_done
             if others:  # esc keeps done ones hidden (a reviewer): D too, then
                 then = f", then {done} shows done" if done_hidden else ""
@@ -129,7 +129,7 @@ class BoardFilter:
             bar.append(said, style="italic")
         elif self.late:  # a done action is never late: D would show nothing more
             # "nothing late" under another filter read as nothing late at all (a retrial)
-            narrowed = bool(self.owner or self.initiative or self.priority or self.text)
+            narrowed = replace(self, late=False).active
             bar.append(
                 "   none of these is late" if narrowed else "   nothing late", style="italic"
             )

@@ -41,11 +41,7 @@ def no_such_option(error: click.exceptions.NoSuchOption, arguments: list[str]) -
         return f"{command}: {token} is no option, and nothing pdca {command} takes is negative"
     what = slot.human_readable_name.lower()
     if _takes_text(slot, ctx, token):
-        quoted = shell_word(token)
-        return (
-            f"{command}: {quoted} is no option; text that starts with - goes after --, the"
-            f" options before it (pdca {command} ... -- {quoted})"
-        )
+        return f"{command}: {shell_word(token)} is no option; {_after_dashes(command, token)}"
     ids = ": ids are numbers from 1" if what.endswith("id") else ""
     return f"{command}: {token} is no option, and no {what}{ids}"
 
@@ -60,14 +56,18 @@ def _text_or_unknown(
     slot = _slot_of(ctx, arguments, token)
     if slot is None or not _takes_text(slot, ctx, token):
         return said
-    quoted = shell_word(token)
-    how = (
-        "text that starts with - goes after --, the options before it"
-        f" (pdca {command} ... -- {quoted})"
-    )
+    how = _after_dashes(command, token)
     if any(character.isspace() for character in token):
-        return f"{command}: {quoted} is no option; {how}"
+        return f"{command}: {shell_word(token)} is no option; {how}"
     return f"{command}: no option {token} (pdca {command} --help lists them); {how}"
+
+
+def _after_dashes(command: str, token: str) -> str:
+    """How to give text that starts with -, with the words as typed, quoted for the shell."""
+    return (
+        "text that starts with - goes after --, the options before it"
+        f" (pdca {command} ... -- {shell_word(token)})"
+    )
 
 
 def _takes_text(slot: click.Argument, ctx: click.Context, token: str) -> bool:

@@ -70,8 +70,9 @@ def readable(colour: Color, grounds: list[tuple[Color, float]]) -> Color:
     return colour
 
 
-def with_readable_status_colours(variables: dict[str, str]) -> dict[str, str]:
-    """``variables`` (a theme's CSS variables) with the status colours made readable."""
+def with_readable_colours(variables: dict[str, str]) -> dict[str, str]:
+    """``variables`` (a theme's CSS variables) with the status colours and the marks made
+    readable."""
     try:
         grounds = backgrounds(variables)
     except (KeyError, ValueError):  # a theme without its backgrounds: Textual's own colours

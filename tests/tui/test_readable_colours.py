@@ -15,7 +15,7 @@ from pdca.tui.readable_colours import (
     STATUS_VARIABLES,
     backgrounds,
     contrast,
-    with_readable_status_colours,
+    with_readable_colours,
 )
 from tests.tui.conftest import SIZE, settle_app
 from tests.tui.test_board import board
@@ -28,7 +28,7 @@ def test_status_colours_read_on_every_background_of_every_theme(theme: str) -> N
     app = App()
     app.theme = theme
     variables = app.get_css_variables()
-    made = with_readable_status_colours(variables)
+    made = with_readable_colours(variables)
     grounds = backgrounds(variables)
     for name in STATUS_VARIABLES:
         colour = Color.parse(made[name])
