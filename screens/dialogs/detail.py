@@ -201,7 +201,7 @@ class ActionDetailScreen(Dialog[str | None]):
         late = (self.today - due).days
         if action.done_at is None and late > 0:
             # "!" as well as colour: an overdue date must read on a monochrome terminal.
-            return ((f"{shown}  ! overdue {late}d", "$error bold"),)
+            return ((f"{shown}  ! {late}d late", "$error bold"),)
         return (shown,)
 
     def action_answer(self, answer: str) -> None:

@@ -775,7 +775,7 @@ async def test_detail_shows_fields_checkins_and_history() -> None:
         assert "#12 Shorten triage" in text
         assert "cycle 2 of #7" in text
         assert "Faster tickets" in text and "Resolution time" in text
-        assert "! overdue 3d" in text
+        assert "! 3d late" in text
         assert "│ priority   normal " in text
         lines = text.splitlines()
         first = next(n for n, line in enumerate(lines) if "first line" in line)
