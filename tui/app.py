@@ -214,6 +214,7 @@ class PdcaApp(App[None]):
         self._day_seen: date | None = None  # the local day the views were last read on
         self._snapshot_stamp = file_stamp(context.path)
         self.key_hold = KeyHold(self)
+        self._moved_keys: dict[str, frozenset[str]] = {}  # keys the [keys] table moved off
         self.key_hold.on_dropped = lambda: self.notify(
             "what you typed after it was dropped", severity="warning"
         )
@@ -282,6 +283,26 @@ class PdcaApp(App[None]):
         # Textual runs this before App._on_key, which runs the bindings of a key that has
         # bubbled up to here: the hold goes on once they have run.
         self.call_next(self.key_hold.key_done, event)
+        if event.key in self._moved_keys:
+            self._say_where_it_moved(event.key)
+
+    def _say_where_it_moved(self, key: str) -> None:
+        """A key the person's [keys] moved a binding off, pressed where that binding is live
+        and nothing else answers it: say where it went (it did nothing without a word)."""
+        active = self.screen.active_bindings
+        if key in active:
+            return
+        for live in active.values():
+            binding = live.binding
+            if binding.id in self._moved_keys[key] and live.enabled:
+                self.notify(
+                    f"{self.get_key_display(Binding(key, ''))}: your own keys put"
+                    f" {binding.description or binding.id} on"
+                    f" {self.get_key_display(binding)}",
+                    markup=False,
+                    timeout=5,
+                )
+                return
 
     def push_screen(self, *args: Any, **kwargs: Any) -> Any:
         self.hold_keys()  # the dialog's field takes them once it has focus
@@ -1030,10 +1051,12 @@ class PdcaApp(App[None]):
 
     def apply_own_keys(self) -> None:
         """The [keys] table, checked: good entries remap, bad ones are named and left out."""
-        from pdca.tui.keymap import binding_scopes, check_keymap
+        from pdca.tui.keymap import binding_scopes, check_keymap, moved_keys
 
-        checked = check_keymap(self.settings.keys, binding_scopes(type(self)))
+        scopes = binding_scopes(type(self))
+        checked = check_keymap(self.settings.keys, scopes)
         self.set_keymap(checked.keymap)
+        self._moved_keys = moved_keys(scopes, checked.keymap)
         if checked.problems:  # one notice, a line each: six toasts did not all fit the screen
             lines = "\n".join(f"settings: {problem}" for problem in checked.problems)
             self.notify(

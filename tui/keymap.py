@@ -141,6 +141,20 @@ def check_keymap(entries: object, scopes: Sequence[Scope]) -> CheckedKeymap:
     return CheckedKeymap(keymap, problems)
 
 
+def moved_keys(scopes: Sequence[Scope], keymap: Mapping[str, str]) -> dict[str, frozenset[str]]:
+    """Each key a binding answered to before ``keymap`` moved it, and the bindings moved off
+    it: pressed, it did nothing without a word (a new lead pressed L after moving it)."""
+    moved: dict[str, set[str]] = {}
+    for scope in scopes:
+        for binding in scope:
+            if binding.id not in keymap:
+                continue
+            now = _keys_of(binding, keymap)
+            for key in {_textual_key(piece.strip()) for piece in binding.key.split(",")} - now:
+                moved.setdefault(key, set()).add(binding.id)
+    return {key: frozenset(ids) for key, ids in moved.items()}
+
+
 def _textual_key(key: str) -> str:
     """A key as Textual names it: ``?`` is ``question_mark``; ``F1`` and ``Ctrl+K`` are
     lower case (a single letter keeps its case: ``G`` is shift+g)."""

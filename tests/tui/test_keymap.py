@@ -320,3 +320,30 @@ async def test_hints_name_the_persons_own_keys(
         await settle_app(app, pilot)
         header = str(app.screen.query_one("#standup-header").render())
         assert "(N: one at a time)" in header, header
+
+
+async def test_a_key_moved_away_says_where_it_went(
+    make_app, board_db: Path, env: dict[str, str]
+) -> None:
+    """After late-only went to f5 and the KPIs to f3, L and 3 did nothing without a word (a
+    new lead pressed L again and again); a key nothing was moved off says nothing."""
+    _write_settings(env, '[keys]\nboard-filter-late = "f5"\nview-kpis = "f3"\n')
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        app.clear_notifications()
+        await pilot.press("L")
+        await settle_app(app, pilot)
+        messages = [str(n.message) for n in app._notifications]
+        assert messages == ["L: your own keys put Late only on f5"], messages
+        assert not app.screen.filter.late  # type: ignore[attr-defined]
+        await pilot.press("3")
+        await settle_app(app, pilot)
+        assert app.current_mode == "board"
+        messages = [str(n.message) for n in app._notifications]
+        assert messages[-1] == "3: your own keys put KPIs on f3", messages
+        app.clear_notifications()
+        await pilot.press("j", "f5")  # keys of their own say nothing
+        await settle_app(app, pilot)
+        assert app.screen.filter.late  # type: ignore[attr-defined]
+        assert not app._notifications
