@@ -60,7 +60,7 @@ LABELS = {
     "alert-raised": ("■ alert", "bad"),
     "alert-acknowledged": ("✓ alert ack", "good"),
     "alert-escalated": ("■ escalated", "bad"),
-    "alert-closed": ("✓ cleared", "good"),
+    "alert-closed": ("✓ closed", "good"),  # as pdca alerts and the text stand-up say it
     "alert-reopened": ("■ reopened", "bad"),
     "undone": ("↶ undone", "warn"),
 }
@@ -191,6 +191,7 @@ class DigestRows(Sequence[Row]):
         self.name_width = min(max(NAME_WIDTH, longest + 1), NAME_WIDTH_MOST)
         self.more_of: dict[int, str] = {}  # the index of a "more changes" row: whose
         self.board_of: dict[int, str] = {}  # the index of a "more that need a word" row
+        self.whose: list[str] = []  # each row's person
         for who in digest.people if person is None else [person]:
             theirs = standing.get(who, [])
             news = extra.get(who) or changes.get(who, [])
@@ -218,6 +219,7 @@ class DigestRows(Sequence[Row]):
                 self.more_of[len(self.entries)] = who
                 self.entries.append(("more-changes", total - len(news)))
                 self.keys.append(("more-changes", who))
+            self.whose += [who] * (len(self.entries) - len(self.whose))
         self.targets: list[int | None] = [
             entry.action_id if kind in ("standing", "change") else None
             for kind, entry in self.entries
@@ -453,6 +455,10 @@ class StandupScreen(RowView):
         # "alert" and its 6, and the line with the 6 was cut (a tester).
         box = self.query_one("#standup-counts", Static)
         width = box.content_region.width or self.app.size.width - 2
+        if sum(cell_len(f"{words} {n}  ") for words, n in shown) - 2 > width:
+            # More than a line holds: the counts that are 0 give way (with a priority and a
+            # closed alert, "closed 1" went onto a line of its own at 120 columns, a lead)
+            shown = shown[:1] + [(words, n) for words, n in shown[1:] if n]
         used = 0
         for words, n in shown:
             item = cell_len(f"{words} {n}")
@@ -506,7 +512,14 @@ class StandupScreen(RowView):
             self.notify("nobody to step through", severity="warning")
             return
         if self.person_index is None:
-            index = 0 if step > 0 else len(digest.people) - 1
+            # The person the cursor is on: n on dev's rows showed ann, the first (a lead).
+            # From the top, p goes round to the last, as it did.
+            on = self.rows.whose if self.rows is not None else []
+            at = self.query_one(RowList).cursor
+            if (step > 0 or at > 0) and 0 <= at < len(on) and on[at] in digest.people:
+                index = digest.people.index(on[at])
+            else:
+                index = 0 if step > 0 else len(digest.people) - 1
         else:
             index = self.person_index + step
         if not 0 <= index < len(digest.people):

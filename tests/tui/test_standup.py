@@ -72,6 +72,25 @@ async def test_n_and_p_step_owner_by_owner(make_app, team) -> None:
         assert screen.stepped == ["bob", "carol"]
 
 
+async def test_n_from_everyone_starts_at_the_person_under_the_cursor(make_app, team) -> None:
+    """With the cursor on dev's rows, n showed ann, the first, and two more n to reach dev
+    (a lead's week); from the top p still goes round to the last."""
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await everyone(pilot)
+        await pilot.press("p")
+        assert screen.person == "carol"
+        await pilot.press("n")  # past the last: everyone again
+        assert screen.person is None
+        while screen._row_key() != ("person", "carol"):  # carol's heading
+            await pilot.press("j")
+        await pilot.press("j")  # and her first row
+        await pilot.press("n")
+        assert screen.person == "carol"
+        await pilot.press("p")
+        assert screen.person == "bob"
+
+
 async def test_the_timer_counts_down_in_the_header(make_app, team) -> None:
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
@@ -719,3 +738,21 @@ def test_an_alerts_mark_is_the_kpis_views_alert_mark() -> None:
     alerts = [label for label in alerts if "ack" not in label] + [STANDING["alert"][0]]
     assert alerts and all(label.startswith(STATUS_MARKS["alert"]) for label in alerts), alerts
     assert not any(label.startswith(MARKS["at-risk"]) for label in alerts)
+
+
+async def test_counts_that_are_0_give_way_when_the_line_is_full(make_app, team) -> None:
+    """With a priority change and a closed alert, "closed 1" went onto a line of its own at
+    120 columns (a lead's week): past a line, the counts that are 0 are left out."""
+    app = make_app(team)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press("5")
+        await settle_app(pilot.app, pilot)
+        counts = str(app.screen.query_one("#standup-counts", Static).render())
+        assert counts.startswith("to talk about") and " 0 " not in f"{counts} ", counts
+        assert "created 2" in counts and "check-in 2" in counts, counts
+    app = make_app(team)
+    async with app.run_test(size=(200, 20)) as pilot:  # room for all: the 0s stay
+        await pilot.press("5")
+        await settle_app(pilot.app, pilot)
+        counts = str(app.screen.query_one("#standup-counts", Static).render())
+        assert "moved 0" in counts and "\n" not in counts.strip(), counts
