@@ -350,6 +350,12 @@ def file_lets_me_write(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
 
 
+def may_read_now(path: Path) -> bool:
+    """Whether this user may open the file for reading now: its folders entered, the file
+    readable (a few system calls; a connection opened before keeps reading regardless)."""
+    return unreachable_directory(path) is None and os.access(path, os.R_OK)
+
+
 def may_write_now(path: Path) -> bool:
     """Whether this user may write the file, its folder and its -wal and -shm (those that
     exist) now: a few system calls."""

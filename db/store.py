@@ -22,9 +22,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from pdca.db import commit_marks, convert, models, rules
 from pdca.db.access import (
     RESTART_TO_WRITE,
+    cannot_reach,
     describe_owner,
     file_lets_me_write,
     files_report,
+    may_read_now,
     may_write_now,
     write_advice,
 )
@@ -542,6 +544,14 @@ class Store:
         advice = write_advice(self.path) if self.path else "ask the team's admin"
         lost = ": nothing written" if refused else ""
         return f"{where} is read-only for {self.actor} ({owner}){lost} (see pdca doctor); {advice}"
+
+    def cannot_read_now(self) -> str | None:
+        """Why this user may no longer open the file (its owner's chgrp or chmod since this
+        connection opened it), in words; None: they may. This connection reads on; a new
+        one, as each view's reads open, is refused."""
+        if self.path is None or may_read_now(self.path):
+            return None
+        return cannot_reach(self.path)
 
     def write_blocker(self) -> str | None:
         """What stops a write to a file this user may write (its -wal or -shm, made by

@@ -312,6 +312,13 @@ def write_banner(store: Store, newer: int | None) -> str | None:
             f"out of date: a newer pdca upgraded the file to schema {newer}; this board shows"
             " it as it was and saves nothing: quit (q) and start pdca again"
         )
+    if (unreadable := store.cannot_read_now()) is not None:
+        # The open connection reads on, the views' own readers cannot open the file: the
+        # board froze under "read-only" while others wrote (an owner's chgrp, a trial).
+        return (
+            f"out of date: {unreadable}; what you see is the file as it was then, and"
+            " others' changes show again once that is done"
+        )
     if not store.writable:
         return f"read-only: {store.read_only_words(refused=False)}"
     if (blocked := store.write_blocker()) is not None:

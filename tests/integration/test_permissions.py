@@ -948,6 +948,12 @@ def test_an_open_store_refuses_writes_once_the_owner_takes_write_away(public_dir
         assert "mode 0644" in refused["added"] and "nothing written" in refused["added"]
         assert refused["banner"].startswith("read-only: ") and "mode 0644" in refused["banner"]
         assert "nothing written" not in refused["banner"]  # nothing was tried when it shows
+        # Unreadable now: this connection reads on, a view's own readers could not, and the
+        # board froze under "read-only" while others wrote (a trial's chgrp).
+        path.chmod(0o600)
+        unreadable = add("after chmod 0600")
+        assert unreadable["banner"].startswith("out of date: "), unreadable
+        assert "nobody may not read it" in unreadable["banner"], unreadable
         path.chmod(0o666)
         again = add("after chmod 0666")
         assert isinstance(again["added"], int) and again["banner"] is None, again
@@ -963,7 +969,7 @@ def test_an_open_store_refuses_writes_once_the_owner_takes_write_away(public_dir
     finally:
         store.close()
     assert "while writable" in titles and "after chmod 0666" in titles
-    assert "after chmod 0644" not in titles
+    assert "after chmod 0644" not in titles and "after chmod 0600" not in titles
 
 
 PERSONAL_FILES = """
