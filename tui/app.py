@@ -215,6 +215,11 @@ class PdcaApp(App[None]):
         self._snapshot_stamp = file_stamp(context.path)
         self.key_hold = KeyHold(self)
         self._moved_keys: dict[str, frozenset[str]] = {}  # keys the [keys] table moved off
+        # The screen of the last mouse press, when the last release came, and whether the
+        # press after it was left out (``_press_acts``)
+        self._pressed_on: Screen[Any] | None = None
+        self._released_at = -1.0
+        self._press_dropped = False
         self.key_hold.on_dropped = lambda: self.notify(
             "what you typed after it was dropped", severity="warning"
         )
@@ -255,6 +260,9 @@ class PdcaApp(App[None]):
         self.key_hold.release()
 
     async def on_event(self, event: events.Event) -> None:
+        pressed = isinstance(event, (events.MouseDown, events.MouseUp)) and not event.is_forwarded
+        if pressed and not self._press_acts(event):  # type: ignore[arg-type]
+            return
         typed_key = isinstance(event, events.Key) and not event.is_forwarded
         if typed_key and (rest := self._esc_then(event)):  # type: ignore[arg-type]
             # Esc and then a key within Textual's escape delay (0.1 s) reads as alt+key (or a
@@ -272,6 +280,32 @@ class PdcaApp(App[None]):
         await super().on_event(event)
         if typed is not None and not typed.is_forwarded:  # a priority binding ran it here
             self.key_hold.key_done(typed)
+
+    def _press_acts(self, event: events.MouseDown | events.MouseUp) -> bool:
+        """Whether a mouse button's press or release from the terminal acts. Not the middle
+        or right button's: Textual took them as the left's, and a right click, a paste in
+        PuTTY, ran the footer key under it. Not a press a double click's time after a release
+        on another screen, nor its release: the second click of a double click on a dialog's
+        "esc Cancel" landed on the board's "> Next phase" under it, and moved the card (a
+        mouse user's trial)."""
+        if event.button in (2, 3):
+            return False
+        now = time.monotonic()
+        if isinstance(event, events.MouseDown):
+            # The screen changed since the last press (a footer key acts on the press, a
+            # button on the click): a second press this soon was meant for that one.
+            self._press_dropped = (
+                now - self._released_at <= self.CLICK_CHAIN_TIME_THRESHOLD
+                and self._pressed_on is not self.screen
+            )
+            if not self._press_dropped:
+                self._pressed_on = self.screen
+            return not self._press_dropped
+        if self._press_dropped:
+            self._press_dropped = False
+            return False
+        self._released_at = now
+        return True
 
     def _esc_then(self, event: events.Key) -> str:
         """The key typed after an esc that Textual read together with it as one key, or ""."""

@@ -147,7 +147,7 @@ def moved_keys(scopes: Sequence[Scope], keymap: Mapping[str, str]) -> dict[str, 
     moved: dict[str, set[str]] = {}
     for scope in scopes:
         for binding in scope:
-            if binding.id not in keymap:
+            if binding.id is None or binding.id not in keymap:
                 continue
             now = _keys_of(binding, keymap)
             for key in {_textual_key(piece.strip()) for piece in binding.key.split(",")} - now:

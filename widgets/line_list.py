@@ -32,6 +32,10 @@ class LineList(ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     header_lines = 0  # lines at the top that do not scroll (a column header)
+    # Scrolled by the wheel since the person's last key or click here: the view stays where
+    # they put it when a reload sets the cursor again (each colleague's write snapped a
+    # wheeled column back to its cursor, a mouse user's trial). A key or a click ends it.
+    wheeled = False
 
     # ------------------------------------------------------------------ the subclass's hooks
 
@@ -87,7 +91,7 @@ class LineList(ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int, new: int) -> None:
         scrolled = self.scroll_offset
-        if self.row_count:
+        if self.row_count and not self.wheeled:
             self.scroll_to_row(new)
         if old != new and self.scroll_offset == scrolled:
             # Only the two rows the cursor left and reached look different: the whole list
@@ -163,7 +167,17 @@ class LineList(ScrollView, can_focus=True):
         index = int(y - self.header_lines + self.scroll_y) // self.row_height
         return index if 0 <= index < self.row_count else None
 
+    def on_mouse_scroll_down(self) -> None:
+        self.wheeled = True
+
+    def on_mouse_scroll_up(self) -> None:
+        self.wheeled = True
+
+    def on_key(self) -> None:
+        self.wheeled = False  # the keyboard again: the cursor is kept on screen
+
     def on_click(self, event: events.Click) -> None:
+        self.wheeled = False
         index = self.row_at(event.y)
         if index is not None:
             self.focus()
@@ -172,6 +186,9 @@ class LineList(ScrollView, can_focus=True):
                 self.action_select()
 
     def on_focus(self) -> None:
+        if self.wheeled:  # come to with h or l: its cursor shown, as a key would show it
+            self.wheeled = False
+            self.scroll_to_row(self.cursor)
         self.refresh()
 
     def on_blur(self) -> None:
