@@ -21,7 +21,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -709,6 +709,20 @@ class BoardScreen(Screen[None]):
         self.action_open_action()
 
     # ------------------------------------------------------------------ moving focus
+
+    def on_click(self, event: events.Click) -> None:
+        """One lane at a time: its header's ‹ and › go to the lane before and after, as h and
+        l do (a mouse user clicked them, and nothing happened)."""
+        if not self.one_lane:
+            return
+        for phase, header in self.headers.items():
+            said = self._headers_said.get(phase, "")
+            if event.widget is header and "‹" in said:
+                x = event.x - header.styles.padding.left
+                if abs(x - said.index("‹")) <= 1:
+                    self.action_focus_column(-1)
+                elif abs(x - said.index("›")) <= 1:
+                    self.action_focus_column(1)
 
     def action_focus_column(self, step: int) -> None:
         phases: list[str] = list(PHASES)

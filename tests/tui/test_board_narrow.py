@@ -164,3 +164,27 @@ async def test_the_check_in_statuses_stand_one_above_another_when_a_row_would_no
             assert len({b.region.y for b in buttons}) == rows, width
             await pilot.press("escape")
         app = make_app(db_path)
+
+
+async def test_one_lanes_arrows_are_clicked_to_the_next_and_the_last(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """The header's ‹ and › did nothing when clicked (a mouse user at 60 columns)."""
+    seed_database(store, size="small", seed=1)
+    app = make_app(db_path)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle_app(app, pilot)
+        assert lane_on_screen(app) == "lane-plan"
+        header = board(app).headers["plan"]
+        said = str(header.render())
+        right = said.index("›") + 1  # its padding's cell first
+        await pilot.click(header, offset=(right, 0))
+        await settle_app(app, pilot)
+        assert lane_on_screen(app) == "lane-do"
+        header = board(app).headers["do"]
+        await pilot.click(header, offset=(str(header.render()).index("‹") + 1, 0))
+        await settle_app(app, pilot)
+        assert lane_on_screen(app) == "lane-plan"
+        await pilot.click(board(app).headers["plan"], offset=(2, 0))  # its name: nothing
+        await settle_app(app, pilot)
+        assert lane_on_screen(app) == "lane-plan"
