@@ -449,9 +449,7 @@ class BoardScreen(Screen[None]):
     def show_sparklines(self, sparklines: dict[int, list[float | None]]) -> None:
         """Cards linked to a KPI draw its recent readings (one query for every KPI)."""
         for column in self.columns.values():
-            if column.sparklines != sparklines:  # the same again: no repaint (SSH)
-                column.sparklines = sparklines
-                column.refresh()
+            column.show_sparklines(sparklines)
 
     def focus_action(self, action_id: int) -> bool:
         """Put focus on ``action_id`` wherever it is now; False when it is not on the board."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -103,12 +104,23 @@ def declared_order(screen: Screen) -> dict[str, int]:
     return rank
 
 
+class FooterRoom(Widget):
+    """The footer's row, from the first paint, which the footer is mounted into: mounted on
+    the screen itself, it shrank every lane by its row and Textual sent the whole screen
+    again (20 KB at 120x40 over SSH, as much as the first paint); here a row is drawn."""
+
+    DEFAULT_CSS = "FooterRoom { dock: bottom; height: 1; background: $footer-background; }"
+
+
 def footer_after_first_paint(screen: Screen) -> None:
-    """Call from ``on_mount``."""
+    """Call from ``on_mount`` (or later: once a view's figures are in)."""
+    if not screen.query(FooterRoom) and not screen.query(Footer):
+        screen.mount(FooterRoom())
     screen.call_after_refresh(_mount_footer, screen)
 
 
 async def _mount_footer(screen: Screen) -> None:
     if screen.is_attached and not screen.query(Footer):
-        await screen.mount(PdcaFooter())
+        rooms = screen.query(FooterRoom)
+        await (rooms.first() if rooms else screen).mount(PdcaFooter())
         screen.refresh_bindings()  # a footer draws its keys when the bindings are published

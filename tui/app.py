@@ -1090,6 +1090,9 @@ class PdcaApp(App[None]):
         scopes = binding_scopes(type(self))
         checked = check_keymap(self.settings.keys, scopes)
         self.set_keymap(checked.keymap)
+        # Textual tells the footer only once the app is mounted, and this runs in its mount:
+        # a footer drawn already kept the old keys
+        self.screen.refresh_bindings()
         self._moved_keys = moved_keys(scopes, checked.keymap)
         if checked.problems:  # one notice, a line each: six toasts did not all fit the screen
             lines = "\n".join(f"settings: {problem}" for problem in checked.problems)

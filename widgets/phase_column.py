@@ -216,6 +216,18 @@ class PhaseColumn(LineList, inherit_bindings=False):
         shown = self.actions[max(0, offset) : max(0, offset + count)]
         return (shown, self.start, self.total, self.today)
 
+    def show_sparklines(self, sparklines: dict[int, list[float | None]]) -> None:
+        """Each KPI's recent readings, for the cards linked to one: drawn again only when a
+        card on screen shows one that changed (the first read, after the first paint, sent
+        every column again, 18 KB at 120x40, when none of their cards had a KPI)."""
+        first, count = self.visible_range()
+        offset = first - self.start
+        shown = {a.kpi_id for a in self.actions[max(0, offset) : max(0, offset + count)]}
+        changed = any(self.sparklines.get(k) != sparklines.get(k) for k in shown if k)
+        self.sparklines = sparklines
+        if changed:
+            self.refresh()
+
     def _loaded_id(self, index: int) -> int | None:
         """The id of card ``index`` if it is loaded (never a read)."""
         offset = index - self.start

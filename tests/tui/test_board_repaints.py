@@ -163,3 +163,52 @@ async def test_at_midnight_the_board_counts_from_the_new_day(
         assert [a.id for a in screen.columns["plan"].actions] == [due.id]  # late now
         card = "".join(screen.columns["plan"].render_line(y).text for y in range(3))
         assert "1d late" in card, card
+
+
+async def test_new_sparklines_draw_only_columns_with_a_card_that_shows_one(
+    make_app, many: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sparklines, read after the first paint, drew every column again (18 KB at 120x40
+    as the board opened over SSH) when no card on screen had a KPI."""
+    from datetime import date
+
+    from pdca.db.models import KpiDraft, ReadingDraft
+
+    kpi = store.add_kpi(KpiDraft(name="Pages", unit="n", baseline=10, target=5))
+    store.record_reading(ReadingDraft(kpi="Pages", value=7))
+    due = date(2026, 12, 30)
+    linked = store.add_action(ActionDraft(title="Fewer pages", owner="bob", kpi="Pages", due=due))
+    store.move_action(linked.id, "do")
+    app = make_app(many)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_app(app, pilot)
+        plan, do = board(app).columns["plan"], board(app).columns["do"]
+        plan_calls, do_calls = spy(monkeypatch, plan), spy(monkeypatch, do)
+        board(app).show_sparklines({kpi.id: [7.0, 6.0, 5.0]})
+        assert plan_calls == [] and do_calls, (plan_calls, do_calls)
+        assert plan.sparklines == do.sparklines == {kpi.id: [7.0, 6.0, 5.0]}
+        do_calls.clear()
+        board(app).show_sparklines({kpi.id: [7.0, 6.0, 5.0]})  # the same again: nothing
+        assert do_calls == []
+        await pilot.pause()
+        assert "▁" in "".join(do.render_line(y).text for y in range(do.card_height))
+
+
+async def test_the_footer_takes_a_row_held_for_it_and_no_lane_changes_size(
+    make_app, many: Path
+) -> None:
+    """Mounted after the first paint into free room, the footer shrank every lane by a row,
+    and Textual sent the whole screen again (20 KB at 120x40)."""
+    from textual.widgets import Footer
+
+    from pdca.screens.footer import FooterRoom
+
+    app = make_app(many)
+    async with app.run_test(size=(120, 40)) as pilot:
+        lanes = board(app).query_one("#lanes")
+        (room,) = board(app).query(FooterRoom)  # the footer's row, held from the first paint
+        before = lanes.region
+        await settle_app(app, pilot)
+        footer = board(app).query_one(Footer)
+        assert footer.parent is room and lanes.region == before
+        assert footer.region.y == 39 and footer.region.height == 1
