@@ -47,6 +47,7 @@ from pdca.db.followup_reads import (  # followups_of: for callers of this module
 )
 from pdca.db.models import PDCA_ACTOR, PHASES, validated
 from pdca.db.schema import STANDUP_ORDER
+from pdca.db.sql_params import numbered
 
 if TYPE_CHECKING:
     from pdca.db.models import Event
@@ -379,7 +380,7 @@ def owners(store: Store) -> list[OwnerRow]:
         " AS stale, max(a.last_checkin_at) AS latest"
         " FROM actions a INDEXED BY idx_actions_open_owner WHERE a.done_at IS NULL"
         " GROUP BY a.owner, a.phase",
-        (today.isoformat(), soon, cutoff),
+        numbered(today.isoformat(), soon, cutoff),
     ):
         entry = _owner_entry(rows, row["owner"])
         # A phase set by hand past the schema's CHECK counts in Plan, where the board shows
@@ -401,7 +402,7 @@ def owners(store: Store) -> list[OwnerRow]:
 
     for login, n in waiting_by_person(store).items():  # whom each waits for now
         _owner_entry(rows, login)["alerts_waiting"] = n
-    for login, n in store.conn.execute(_FOLLOWUPS_DUE_BY_OWNER, (today.isoformat(),)):
+    for login, n in store.conn.execute(_FOLLOWUPS_DUE_BY_OWNER, numbered(today.isoformat())):
         _owner_entry(rows, login)["followups_due"] = n
     people = [OwnerRow(**row) for row in rows.values()]
     # A person with nothing open, waiting or due (a service account, someone who moved on)
@@ -652,7 +653,7 @@ def _undone_earlier(
     writes its rows in reverse: the first of them was a follow-up's, and a standardize's
     undo went untold (a tester)."""
     found = []
-    window = (since, until, arules.events_after(after_event))
+    window = numbered(since, until, arules.events_after(after_event))
     rows = store.conn.execute(_UNDONE_EARLIER, window).fetchall()
     for row in sorted(rows, key=lambda row: (row["at"], row["id"])):
         action_id = row["action_id"] if isinstance(row["action_id"], int) else None
@@ -838,7 +839,7 @@ def _first_unseen_change(store: Store, until: str, seen_event: int) -> str | Non
         # undos' own index, every undo the file ever had was read.
         " UNION ALL SELECT min(at) FROM events NOT INDEXED"
         " WHERE id > ?1 AND undo_of IS NOT NULL AND at <= ?2)",
-        (seen_event, until),
+        numbered(seen_event, until),
     ).fetchone()
     return row[0] if row else None
 
@@ -881,7 +882,7 @@ def _change_counts(
     # afterwards in time order (two testers: in id order, an edit of the clock's past came
     # first)
     firsts: dict[tuple[bytes | None, int], list[tuple[int, int]]] = {}
-    window = (since, until, arules.events_after(after_event), PDCA_ACTOR)
+    window = numbered(since, until, arules.events_after(after_event), PDCA_ACTOR)
     cursor = store.conn.cursor()
     cursor.row_factory = None  # plain tuples: a ``sqlite3.Row`` a change cost 8 ms more
     cursor.execute(_CHANGES, window)
@@ -1070,19 +1071,19 @@ def _open_actions(
         iso(rules.stale_cutoff(now, cadence_days)),
         most,
     )
-    rows = store.conn.execute(_FIRST_OPEN, values).fetchall()
+    rows = store.conn.execute(_FIRST_OPEN, numbered(*values)).fetchall()
     rows.sort(key=lambda row: (row[3] is None, row[3] or "", row[0]))
     # Each repeat's rounds that need a word, by (rule, owner): one read serves the counts
     # and the "N newer rounds" of the oldest round listed.
     rounds = Counter(
-        (rule, owner) for rule, owner in store.conn.execute(_REPEAT_ROUNDS, values[:2])
+        (rule, owner) for rule, owner in store.conn.execute(_REPEAT_ROUNDS, numbered(*values[:2]))
     )
     hidden = Counter[str | None]()
     for (_rule, owner), n in rounds.items():
         hidden[owner] += n - 1  # said with the oldest of them
     counted = [
         (owner, n - hidden.get(owner, 0))
-        for owner, n in store.conn.execute(_OPEN_COUNTS, values[:2])
+        for owner, n in store.conn.execute(_OPEN_COUNTS, numbered(*values[:2]))
     ]
     more = {(owner or UNOWNED): n - most for owner, n in counted if n > most}
     return [

@@ -61,6 +61,7 @@ from pdca.db.filesystem import (
     is_network_filesystem,
     world_writable,
 )
+from pdca.db.sql_params import numbered
 
 
 @dataclass(frozen=True)
@@ -796,7 +797,7 @@ def _history_differences(
             " AND NOT EXISTS (SELECT 1 FROM events d WHERE d.entity = ?1"
             " AND d.entity_id = e.entity_id AND d.op = 'delete' AND d.id > e.id)"
             " ORDER BY e.entity_id",
-            (entity,),
+            numbered(entity),
         )
     ]
     unlogged = [

@@ -66,6 +66,7 @@ from pdca.db.schema import (
     readable_reading,
     schema_version,
 )
+from pdca.db.sql_params import numbered
 from pdca.db.text_rules import as_stored, name_key, search_key
 from pdca.db.unknown_names import taken_why
 
@@ -871,7 +872,7 @@ class Store:
         rows = self.conn.execute(
             "SELECT login FROM people WHERE substr(login, 1, length(?1)) = ?1 AND login <> ?1"
             " ORDER BY length(login), login LIMIT 3",
-            (login,),
+            numbered(login),
         )
         return [row[0] for row in rows]
 
