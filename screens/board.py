@@ -571,7 +571,16 @@ class BoardScreen(Screen[None]):
         except PdcaError as error:
             self.app.call_from_thread(self._reload_failed, wanted, str(error))
             return
-        self.app.call_from_thread(self._apply_reload, wanted, placed, read, around)
+        self.app.call_from_thread(
+            self._apply_reload, wanted, placed, read, around, (windows, since)
+        )
+
+    def _moved_on(self, windows: dict[Phase, tuple[int, int]]) -> bool:
+        """A column was scrolled (a page key, the wheel) since a read of ``windows`` began.
+        Its height may have changed (the filter bar shown): that is the same place."""
+        return any(
+            self.columns[phase].visible_range()[0] != window[0] for phase, window in windows.items()
+        )
 
     def _stay_in_lane(self, lane: PhaseColumn) -> None:
         """One lane at a time: the focused card moved to another phase by someone else leaves
@@ -599,14 +608,28 @@ class BoardScreen(Screen[None]):
             self._show_filter_bar()
 
     def _apply_reload(
-        self, wanted: BoardFilter, placed: int, read: Reloaded, around: int | None = None
+        self,
+        wanted: BoardFilter,
+        placed: int,
+        read: Reloaded,
+        around: int | None = None,
+        asked: tuple[dict[Phase, tuple[int, int]], int | None] | None = None,
     ) -> None:
+        """Show what ``_reload`` read; ``asked``: the windows it read, and the event it read
+        from (None: everything)."""
         if not (self.is_attached and self.app.is_running):
             return  # the app is ending, its widgets going: a read that landed now is moot
         if wanted != self.filter:
             return  # the filter changed while reading; a newer reload is on its way
         if placed != self.placed:
             self.reload()  # read before this session's latest write: read again
+            return
+        if around is None and asked is not None and read.pages and self._moved_on(asked[0]):
+            # The person moved on while it read (a page key as a colleague wrote): its cards
+            # are of where they were, and shown, the cursor fell back to them, then the read
+            # around it centred the card: pages skipped cards (a trial at 100 000 actions).
+            # Read again for where they are now.
+            self.reload(everything=asked[1] is None)
             return
         self.seen_event = read.last_event  # lower only when the log was emptied and refilled
         since_filter_changed, self.filter_shown = wanted != self.filter_shown, wanted

@@ -212,3 +212,57 @@ async def test_the_footer_takes_a_row_held_for_it_and_no_lane_changes_size(
         footer = board(app).query_one(Footer)
         assert footer.parent is room and lanes.region == before
         assert footer.region.y == 39 and footer.region.height == 1
+
+
+async def test_a_page_key_while_a_colleagues_change_is_read_skips_no_card(
+    make_app, store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The read of a colleague's check-in began before a page down and landed after it: its
+    cards were of the page left, the cursor fell back to them, and a read around the card
+    centred it, so three cards were never shown (a trial paging 16 000 cards in Do)."""
+    import threading
+    from datetime import date
+
+    import pdca.screens.board as board_module
+
+    ids = []
+    for n in range(60):
+        action = store.add_action(
+            ActionDraft(title=f"card {n:02}", owner="bob", due=date(2026, 12, 1))
+        )
+        store.move_action(action.id, "do")
+        ids.append(action.id)
+    app = make_app(db_path)
+    colleague = open_as(db_path, "carol")
+    go_on = threading.Event()
+    real_read = board_module.read_changes
+
+    def slow_read(*args: Any, **kwargs: Any) -> Any:
+        found = real_read(*args, **kwargs)
+        go_on.wait(10)  # until the page key is in
+        return found
+
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle_app(app, pilot)
+            await pilot.press("l")
+            await settle_app(app, pilot)
+            do = board(app).columns["do"]
+            first, _count = do.visible_range()
+            last_seen = do.card(first + 2 * do.page_rows() - 1).id  # two pages on
+            monkeypatch.setattr(board_module, "read_changes", slow_read)
+            colleague.add_checkin(ids[1], CheckinDraft(message="meanwhile"))
+            app.check_for_changes()  # its read begins, for the page shown now
+            await pilot.pause()
+            await pilot.press("pagedown", "pagedown")  # past what it reads
+            go_on.set()
+            await settle_app(app, pilot)
+            monkeypatch.setattr(board_module, "read_changes", real_read)
+            await settle_app(app, pilot)
+            order = [a.id for a in colleague.list_actions(ActionFilter(phase="do"))]
+            first, _count = do.visible_range()
+            assert order.index(do.card(first).id) <= order.index(last_seen) + 1  # no gap
+            assert do.cursor - first == do.page_rows() - 1  # at the page's foot, as always
+    finally:
+        go_on.set()
+        colleague.close()
