@@ -223,6 +223,9 @@ class BoardScreen(Screen[None]):
         Binding("c", "check_in", "Check-in", id="board-checkin"),
         Binding("d", "done", "Done", id="board-done"),
         Binding("slash", "filter_text", "Filter", id="board-filter-text"),
+        # As in Linear: # starts an action's number (/ then #N); the digits typed after it
+        # switched views (a trial typed #82736 on the board).
+        Binding("number_sign", "find_number", "Find #N", show=False, id="board-find-number"),
         Binding("o", "filter_owner", "Owner", id="board-filter-owner"),
         Binding("i", "filter_initiative", "Initiative", id="board-filter-initiative"),
         Binding("p", "filter_priority", "Priority", show=False, id="board-filter-priority"),
@@ -1001,6 +1004,9 @@ class BoardScreen(Screen[None]):
 
     def action_filter_text(self) -> None:
         open_text_box(self)
+
+    def action_find_number(self) -> None:
+        open_text_box(self, "#")
 
     @on(Input.Changed, "#text-filter")
     def filter_as_typed(self, event: Input.Changed) -> None:

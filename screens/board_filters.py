@@ -155,14 +155,22 @@ def text_box(board: BoardScreen) -> Input | None:
     return found.first(Input) if found else None
 
 
-def open_text_box(board: BoardScreen) -> None:
-    """Show the text box (mounted on first use: one widget less before the first paint)."""
+def open_text_box(board: BoardScreen, starting: str | None = None) -> None:
+    """Show the text box (mounted on first use: one widget less before the first paint);
+    ``starting``: its text to begin with, in place of what it held (filtered by once more is
+    typed)."""
     box = text_box(board)
     if box is None:
         box = LiteralInput(
             placeholder="filter by text (enter keeps it, esc clears)", id="text-filter"
         )
         board.mount(box, after=board.query_one("#lanes"))
+    if starting is not None:
+        with box.prevent(Input.Changed):
+            box.value = starting
+        box.cursor_position = len(starting)
+    # What it starts with is typed on from, not selected for the next key to replace
+    box.select_on_focus = starting is None
     box.add_class("-shown")
     if not box.has_focus:
         # Keys typed with / are the filter's: they wait for the field to have focus (esc / x

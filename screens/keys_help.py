@@ -21,6 +21,9 @@ from textual.widgets._key_panel import BindingsTable
 from pdca.screens.footer import declared_order
 
 PALETTE_ACTIONS = {"command_palette", "app.command_palette"}
+# Keys said on another's row (# on /'s, "Filter, Find #N"): the board's keys at 80x24 just
+# fill two lists, and a row more put "more keys, below" over them
+SAID_WITH = {"find_number": "filter_text"}
 
 
 Entry = tuple[Text, Text]  # the keys, what they do
@@ -62,6 +65,20 @@ class PdcaBindingsTable(BindingsTable):
             in_order = sorted(section.items(), key=lambda item: rank.get(item[0], len(rank)))
             views = [b for action, bs in in_order if action.startswith("switch_mode(") for b in bs]
             for action, bindings in in_order:
+                if action in SAID_WITH and SAID_WITH[action] in section:
+                    continue  # on its partner's row
+                partners = [
+                    b
+                    for said, of in SAID_WITH.items()
+                    if of == action
+                    for b in section.get(said, [])
+                ]
+                if partners:
+                    together = [*bindings, *partners]
+                    description = ", ".join(dict.fromkeys(b.description for b in together))
+                    keys = " ".join(dict.fromkeys(self.app.get_key_display(b) for b in together))
+                    entries.append((Text(keys, style=key_style), Text(description)))
+                    continue
                 if views and action.startswith("switch_mode("):
                     if bindings[0] is views[0]:  # the views in one row
                         keys = " ".join(self.app.get_key_display(b) for b in views)

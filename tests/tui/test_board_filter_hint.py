@@ -468,3 +468,21 @@ async def test_shift_l_shows_the_late_actions_only(make_app, store: Store, db_pa
         await pilot.press(*"carol", "enter", "L")  # carol's: none late, bob's is
         await settle_app(app, pilot)
         assert "none of these is late" in bar_text(app)
+
+
+async def test_hash_starts_an_action_number_as_in_linear(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """#82736 typed on the board: # did nothing, and the digits switched views (a trial)."""
+    wanted = store.add_action(ActionDraft(title="Wanted", owner="bob"))
+    store.add_action(ActionDraft(title="Other", owner="bob"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("slash", *"Oth", "escape")  # a text left in the box: # replaces it
+        await settle_app(app, pilot)
+        await pilot.press("number_sign", *str(wanted.id), "enter")
+        await settle_app(app, pilot)
+        assert app.current_mode == "board"
+        assert board(app).filter.text == f"#{wanted.id}"
+        assert column_ids(app, "plan") == [wanted.id]
