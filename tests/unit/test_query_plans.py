@@ -127,6 +127,8 @@ def _exercise_board(store: Store) -> None:
         store.action_page(where, 0, 9)
         store.action_page(where, 35, 9, total=40)
         store.position_of(where, action)
+    # a colleague's write to a board filtered by text: the changed cards alone, by id
+    store.matching(ActionFilter(text="#3"), {action.id, action.id + 1})
     store.changes_since(0)
     store.count_actions(ActionFilter())
     for where in (
