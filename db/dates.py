@@ -1,5 +1,11 @@
-"""Due dates as people type them: ``2026-12-01``, ``today``, ``+3d``, ``+2w``, ``fri``,
-``next fri`` (that day of next week), ``eow`` (this Friday) and ``eom`` (the month's end)."""
+"""Due dates as people type them: ``2026-12-01`` (or ``2026-12-1``), ``today``, ``+3d``,
+``+2w``, ``+1m``, ``+1y`` (or ``in 3 days``), ``fri``, ``next fri`` (that day of next week),
+``last fri``, ``dec 24`` (``24 dec``, ``dec 24 2027``), ``eow`` (this Friday), ``eom`` and
+``eoy`` (the month's and the year's end), ``sow``, ``som`` and ``soy`` (their starts).
+
+The forms a Taskwarrior user types every day (a power user's morning): refused, each sent them
+to the README. Month names are English whatever the locale, as the weekdays are. A date with
+slashes (``01/02/2027``) stays refused: January 2nd or February 1st, by where one lives."""
 
 from __future__ import annotations
 
@@ -9,10 +15,18 @@ from datetime import date, timedelta
 from pdca.db.errors import InvalidInput
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_RELATIVE = re.compile(r"^([+-])([0-9]+)([dwm])$")
+_MONTHS = [
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+]  # fmt: skip
+_RELATIVE = re.compile(r"^([+-])([0-9]+)([dwmy])$")
+_IN = re.compile(r"^in ([0-9]+) (day|week|month|year)s?$")  # "in 3 days"
+_ISO = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")  # 2027-01-05, 2027-1-5
+_MONTH_DAY = re.compile(r"^([a-z]{3,9})\.? ([0-9]{1,2})(?:,? ([0-9]{4}))?$")  # dec 24 [2027]
+_DAY_MONTH = re.compile(r"^([0-9]{1,2}) ([a-z]{3,9})\.?(?: ([0-9]{4}))?$")  # 24 dec [2027]
 NOT_A_DATE = (
-    "is not a date (use YYYY-MM-DD, today, tomorrow, yesterday, +3d, +2w, +1m, a weekday,"
-    " next fri, eow or eom)"
+    "is not a date (use YYYY-MM-DD, today, tomorrow, yesterday, +3d, +2w, +1m, +1y,"
+    " in 3 days, a weekday, next fri, last fri, dec 24, eow, eom, eoy, sow, som or soy)"
 )
 
 # Every date and time pdca takes in lies in these years. Far enough out for any plan, and a
@@ -44,13 +58,16 @@ def parse_date(text: str, today: date, field: str = "due", *, back: bool = False
 
 
 def _parse(text: str, today: date, field: str, back: bool = False) -> date:
-    raw = text.strip().lower()
-    if raw == "today":
+    raw = " ".join(text.strip().lower().split())
+    if raw in ("today", "now"):
         return today
     if raw == "tomorrow":
         return today + timedelta(days=1)
     if raw == "yesterday":
         return today - timedelta(days=1)
+    spelled = _IN.match(raw)
+    if spelled:  # "in 3 days": +3d
+        raw = f"+{spelled[1]}{spelled[2][0]}"
     relative = _RELATIVE.match(raw)
     if relative:
         sign, amount, unit = relative.groups()
@@ -58,8 +75,8 @@ def _parse(text: str, today: date, field: str, back: bool = False) -> date:
         if len(digits) > 7:  # well-formed, past any date (not "not a date")
             raise InvalidInput(field, text, OUT_OF_RANGE)
         count = int(digits) * (-1 if sign == "-" else 1)
-        if unit == "m":
-            return _add_months(today, count, text, field)
+        if unit in "my":
+            return _add_months(today, count * (12 if unit == "y" else 1), text, field)
         return today + timedelta(days=count * (7 if unit == "w" else 1))
     if raw == "eow":  # the end of the working week: this Friday, or next week's after it
         return today + timedelta(days=(4 - today.weekday()) % 7)
@@ -68,24 +85,66 @@ def _parse(text: str, today: date, field: str, back: bool = False) -> date:
         if today.month == 12:
             return today.replace(day=31)
         return _add_months(today.replace(day=1), 1, text, field) - timedelta(days=1)
-    following = raw.removeprefix("next ").strip() if raw.startswith("next ") else None
-    wanted = following if following is not None else raw
+    if raw == "eoy":
+        return today.replace(month=12, day=31)
+    if raw == "sow":  # this week's Monday (weeks start on Monday, as "next mon" counts them)
+        return today - timedelta(days=today.weekday())
+    if raw in ("som", "soy"):
+        return today.replace(day=1) if raw == "som" else today.replace(month=1, day=1)
+    word, _, rest = raw.partition(" ")
+    if word in ("next", "last") and rest:
+        wanted, turn = rest, word
+    else:
+        wanted, turn = raw, None
     if len(wanted) >= 3:
         for index, name in enumerate(_WEEKDAYS):
             if name.startswith(wanted):
-                if following is not None:  # "next mon": that day of next week (Monday first)
+                if turn == "next":  # "next mon": that day of next week (Monday first)
                     monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
                     return monday + timedelta(days=index)
-                if back:
+                if back or turn == "last":  # its last occurrence before today
                     return today - timedelta(days=(today.weekday() - index - 1) % 7 + 1)
                 ahead = (index - today.weekday() - 1) % 7 + 1
                 return today + timedelta(days=ahead)
-    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            raise InvalidInput(field, text, "is not a real date") from None
+    iso = _ISO.match(raw)
+    if iso:
+        return _real_day(int(iso[1]), int(iso[2]), int(iso[3]), text, field)
+    named = _MONTH_DAY.match(raw) or _DAY_MONTH.match(raw)
+    if named:
+        month_word, day_digits = (
+            (named[1], named[2]) if named.re is _MONTH_DAY else (named[2], named[1])
+        )
+        months = [n for n, name in enumerate(_MONTHS, 1) if name.startswith(month_word)]
+        if len(months) == 1:  # dec, decem, december (three letters at least: ma is two)
+            if named[3]:
+                return _real_day(int(named[3]), months[0], int(day_digits), text, field)
+            return _next_or_last(months[0], int(day_digits), today, text, field, back)
     raise InvalidInput(field, text, NOT_A_DATE)
+
+
+def _real_day(year: int, month: int, day: int, text: str, field: str) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise InvalidInput(field, text, "is not a real date") from None
+
+
+def _next_or_last(month: int, day: int, today: date, text: str, field: str, back: bool) -> date:
+    """``dec 24`` without a year: its next occurrence from today (today itself counts: "due
+    dec 5" on December 5th is today), or looking ``back``, its last one up to today."""
+    _real_day(2000, month, day, text, field)  # a leap year: feb 29 is a real day, "feb 30" not
+    year = today.year
+    for _ in range(9):  # feb 29 comes back within eight years
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            year += -1 if back else 1
+            continue
+        if (found < today and not back) or (found > today and back):
+            year += -1 if back else 1
+            continue
+        return found
+    raise InvalidInput(field, text, OUT_OF_RANGE)
 
 
 def _add_months(start: date, months: int, text: str, field: str) -> date:

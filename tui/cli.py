@@ -1169,7 +1169,10 @@ def demo(session: Session, size: str, fresh: bool) -> None:
     help="Where it starts (Check and Act are reached by moving it; Do needs --owner and --due).",
 )
 @click.option(
-    "--due", metavar="DATE", help="YYYY-MM-DD, today, tomorrow, +3d, +2w, fri, next fri, eow, eom."
+    "--due",
+    metavar="DATE",
+    help="YYYY-MM-DD, today, tomorrow, yesterday, +3d, +2w, +1m, +1y, in 3 days, fri,"
+    " next fri, last fri, dec 24, eow, eom, eoy (README: Dates and times).",
 )
 @click.option(
     "--priority", type=click.Choice(PRIORITIES), default="normal", show_default=True,

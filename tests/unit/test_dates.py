@@ -43,6 +43,47 @@ def test_accepted_forms(text: str, expected: date) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-1-5", date(2026, 1, 5)),  # unpadded
+        ("+1y", date(2027, 11, 23)),
+        ("-2y", date(2024, 11, 23)),
+        ("in 3 days", date(2026, 11, 26)),
+        ("in 1 week", date(2026, 11, 30)),
+        ("In  2  Months", date(2027, 1, 23)),
+        ("in 1 year", date(2027, 11, 23)),
+        ("now", MONDAY),
+        ("last fri", date(2026, 11, 20)),
+        ("last monday", date(2026, 11, 16)),  # never today
+        ("dec 24", date(2026, 12, 24)),
+        ("24 dec", date(2026, 12, 24)),
+        ("December 24", date(2026, 12, 24)),
+        ("sept 3", date(2027, 9, 3)),  # its next one: this year's has been
+        ("nov 23", MONDAY),  # today counts
+        ("nov 22", date(2027, 11, 22)),
+        ("dec 24 2027", date(2027, 12, 24)),
+        ("Dec 24, 2027", date(2027, 12, 24)),
+        ("24 dec 2027", date(2027, 12, 24)),
+        ("feb 29", date(2028, 2, 29)),  # the next leap day
+        ("eoy", date(2026, 12, 31)),
+        ("sow", MONDAY),  # a Monday: itself
+        ("som", date(2026, 11, 1)),
+        ("soy", date(2026, 1, 1)),
+    ],
+)
+def test_the_forms_a_taskwarrior_user_types(text: str, expected: date) -> None:
+    """eoy, in 3 days, dec 24, 2027-1-5, +1y... were each refused (a power user's morning)."""
+    assert parse_date(text, MONDAY) == expected
+
+
+def test_a_month_and_day_looking_back_is_its_last_one() -> None:
+    assert parse_date("nov 24", MONDAY, back=True) == date(2025, 11, 24)
+    assert parse_date("nov 23", MONDAY, back=True) == MONDAY
+    assert parse_date("feb 29", MONDAY, back=True) == date(2024, 2, 29)
+    assert parse_date("sow", date(2026, 11, 29)) == MONDAY  # a Sunday: its week's Monday
+
+
+@pytest.mark.parametrize(
     ("today", "text", "expected"),
     [
         (date(2026, 1, 31), "+1m", date(2026, 2, 28)),  # the month is shorter: its last day
@@ -157,15 +198,20 @@ def test_case_and_surrounding_whitespace_do_not_matter(text: str, expected: date
         ("+d", "is not a date"),
         ("+3", "is not a date"),
         ("3d", "is not a date"),
-        ("+3y", "is not a date"),
+        ("+3x", "is not a date"),
         ("+-3d", "is not a date"),
         ("+99999999d", "is out of range"),  # well-formed: past any date, said as such
         ("+520000w", "is out of range"),
         ("+99999999999999999999999d", "is out of range"),
         ("fr", "is not a date"),  # too short to be a weekday
         ("fridays", "is not a date"),
-        ("2026-1-5", "is not a date"),
+        ("2026-1-32", "is not a real date"),
         ("2026/12/01", "is not a date"),
+        ("01/15/2027", "is not a date"),  # January or, elsewhere, the 1st of month 15: never
+        ("feb 30", "is not a real date"),
+        ("ma 3", "is not a date"),  # may or march
+        ("in 3 fortnights", "is not a date"),
+        ("last week", "is not a date"),
         ("next fr", "is not a date"),  # too short after "next"
         ("next week", "is not a date"),
     ],
