@@ -57,6 +57,7 @@ from pdca.db.models import (
     parse_number,
     record_id,
 )
+from pdca.tui.cli_params import ShortChoice, me_is_you
 from pdca.tui.columns import Cut, table, table_lines
 from pdca.tui.completion import DB_AFTER, attach_completers
 from pdca.tui.output import (
@@ -1158,6 +1159,7 @@ def demo(session: Session, size: str, fresh: bool) -> None:
 @click.option(
     "--owner",
     metavar="LOGIN",
+    callback=me_is_you,
     help="The one person accountable (default: nobody yet; Do needs one, and a due date).",
 )
 @click.option(
@@ -1175,7 +1177,7 @@ def demo(session: Session, size: str, fresh: bool) -> None:
     " next fri, last fri, dec 24, eow, eom, eoy (README: Dates and times).",
 )
 @click.option(
-    "--priority", type=click.Choice(PRIORITIES), default="normal", show_default=True,
+    "--priority", type=ShortChoice(PRIORITIES), default="normal", show_default=True,
     help="Orders cards within a phase, ahead of the due date.",
 )  # fmt: skip
 @click.option("--initiative", metavar="NAME", help="An existing initiative.")
@@ -1255,9 +1257,9 @@ def add(
 @cli.command()
 @click.argument("action_id", metavar="ID", type=ACTION_ID)
 @click.option("--title", help="A new title.")
-@click.option("--owner", metavar="LOGIN", help="A login, or 'none' to clear.")
+@click.option("--owner", metavar="LOGIN", callback=me_is_you, help="A login, or 'none' to clear.")
 @click.option("--due", metavar="DATE", help="A date, or 'none' to clear.")
-@click.option("--priority", type=click.Choice(PRIORITIES), help="high, normal or low.")
+@click.option("--priority", type=ShortChoice(PRIORITIES), help="high, normal or low.")
 @click.option("--notes", metavar="TEXT", help="Details, or 'none' to clear.")
 @click.option("--initiative", metavar="NAME", help="An initiative, or 'none' to clear.")
 @click.option("--kpi", metavar="NAME", help="A KPI, or 'none' to clear.")
@@ -1506,10 +1508,12 @@ def checkin(
 
 
 @cli.command("list")
-@click.option("--owner", metavar="LOGIN", help="Only this person's ('none': nobody's).")
+@click.option(
+    "--owner", metavar="LOGIN", callback=me_is_you, help="Only this person's ('none': nobody's)."
+)
 @click.option("--phase", type=click.Choice(PHASES), help="Only this phase.")
 @click.option("--initiative", metavar="NAME", help="Only this one's ('none': of no initiative).")
-@click.option("--priority", type=click.Choice(PRIORITIES), help="Only actions of this priority.")
+@click.option("--priority", type=ShortChoice(PRIORITIES), help="Only actions of this priority.")
 @click.option("--overdue", is_flag=True, help="Only open actions past their due date.")
 @click.option("--stale", is_flag=True, help="Only stale open actions (see stale-after-days).")
 @click.option(
@@ -1844,7 +1848,7 @@ def initiative() -> None:
 @initiative.command("add")
 @click.argument("name")
 @click.option("--objective", default="", help="The outcome statement.")
-@click.option("--owner", metavar="LOGIN", help="Who answers for it.")
+@click.option("--owner", metavar="LOGIN", callback=me_is_you, help="Who answers for it.")
 @json_option
 @pass_session
 def initiative_add(session: Session, name: str, objective: str, owner, as_json: bool) -> None:
@@ -1865,7 +1869,9 @@ def initiative_add(session: Session, name: str, objective: str, owner, as_json: 
 @click.argument("name")
 @click.option("--name", "new_name", metavar="NEW", help="Rename it.")
 @click.option("--objective", help="The outcome statement, or 'none' to clear.")
-@click.option("--owner", metavar="LOGIN", help="The person accountable ('none': nobody).")
+@click.option(
+    "--owner", metavar="LOGIN", callback=me_is_you, help="The person accountable ('none': nobody)."
+)
 @json_option
 @pass_session
 def initiative_edit(session: Session, name: str, new_name, objective, owner, as_json: bool) -> None:

@@ -24,6 +24,7 @@ from pdca.db.dates import minute_utc
 from pdca.db.errors import InvalidInput, PdcaError
 from pdca.db.models import CHECKIN_STATUSES, ID_MAX, not_an_id, record_id
 from pdca.tui.cli import COUNT, given_moment
+from pdca.tui.cli_params import me_is_you
 from pdca.tui.columns import table, wrapped
 from pdca.tui.output import md_escape, printable, to_json
 
@@ -129,7 +130,9 @@ def owners(session: Session, as_json: bool) -> None:
 
 
 @click.command("log")
-@click.option("--owner", metavar="LOGIN", help="Check-ins on this person's actions.")
+@click.option(
+    "--owner", metavar="LOGIN", callback=me_is_you, help="Check-ins on this person's actions."
+)
 @click.option("--action", "action_text", metavar="ID", help="Check-ins on one action.")
 @click.option("--initiative", metavar="NAME", help="Only check-ins on this one's actions.")
 @click.option(
@@ -215,7 +218,7 @@ def _say_more(more: bool, limit: int) -> None:
 
 @click.command()
 @click.option("--due", "due_only", is_flag=True, help="Only those due today or before.")
-@click.option("--owner", metavar="LOGIN", help="Only this person's follow-ups.")
+@click.option("--owner", metavar="LOGIN", callback=me_is_you, help="Only this person's follow-ups.")
 @click.option("--all", "include_done", is_flag=True, help="Include recorded ones.")
 @json_option
 @pass_session

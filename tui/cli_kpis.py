@@ -30,6 +30,7 @@ from pdca.tui.cli import (
     pass_session,
     refuse_clearing,
 )
+from pdca.tui.cli_params import me_is_you
 from pdca.tui.columns import Cut, natural_width, table, terminal_width
 from pdca.tui.output import printable, to_json
 
@@ -82,7 +83,9 @@ def _field_options(required: bool):
             ),
             click.option("--warn", metavar="W", help=f"Threshold that warns{none}."),
             click.option("--alert", metavar="A", help=f"Threshold that raises an alert{none}."),
-            click.option("--owner", metavar="LOGIN", help=f"Who answers for it{none}."),
+            click.option(
+                "--owner", metavar="LOGIN", callback=me_is_you, help=f"Who answers for it{none}."
+            ),
             click.option("--target-date", metavar="DATE", help=f"When the target is due{none}."),
             click.option(
                 "--cadence",

@@ -666,6 +666,28 @@ def test_list_owner_must_be_one_of_the_files_people(board, cli, ok) -> None:
     )
 
 
+def test_me_is_the_person_at_the_keyboard_and_a_priority_its_first_letters(
+    board, js, cli, ok, monkeypatch
+) -> None:
+    """`--owner me` was "not one of this file's people" and `--priority h` not a priority (a
+    Taskwarrior user's morning: Linear's "My issues", Taskwarrior's priority:H)."""
+    monkeypatch.setenv("PDCA_USER", "dana")
+    assert listed_ids(js, "--owner", "me") == listed_ids(js, "--owner", "dana") == [1, 3]
+    assert listed_ids(js, "--owner", "Me", "--phase", "do") == [1, 3]
+    ok("add", "Mine", "--owner", "me", "--priority", "H")
+    (mine,) = [a for a in js("list", "--json") if a["title"] == "Mine"]
+    assert (mine["owner"], mine["priority"]) == ("dana", "high")
+    assert listed_ids(js, "--priority", "hi") == [mine["id"]]
+    ok("edit", str(mine["id"]), "--priority", "l", "--owner", "ME")
+    assert [a["priority"] for a in js("list", "--json") if a["title"] == "Mine"] == ["low"]
+    assert "'x' is not one of 'high', 'normal', 'low'" in one_line_error(
+        cli("list", "--priority", "x")
+    )
+    assert [a["id"] for a in js("log", "--owner", "me", "--json")] == [
+        a["id"] for a in js("log", "--owner", "dana", "--json")
+    ]
+
+
 def test_list_text_finds_words_owners_and_ids_as_the_boards_filter_does(board, js, cli) -> None:
     """A Taskwarrior user's `pdca list review` found nothing (no search on the CLI)."""
     everything = js("list", "--all", "--json")

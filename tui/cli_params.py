@@ -1,0 +1,34 @@
+"""What the command line's options take beyond click's own: a login of ``me`` (yourself, as
+Linear's "My issues"), and a choice by its first letters (``--priority h``, as Taskwarrior's
+``priority:H``). A power user's morning found both refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+
+def me_is_you(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """``--owner me`` is the login pdca writes as ($PDCA_USER, else yours)."""
+    if value is None or value.strip().lower() != "me":
+        return value
+    from pdca.tui.identity import current_user  # not imported before a command needs it
+
+    environ = getattr(ctx.find_root().obj, "environ", None)
+    if environ is None:  # before the session is made (completion): as the process sees it
+        import os
+
+        environ = dict(os.environ)
+    return current_user(environ)
+
+
+class ShortChoice(click.Choice):
+    """One of ``choices``, or the start of exactly one, in any case (``h``, ``Hi``: high)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value:
+            starting = [c for c in self.choices if str(c).startswith(value.strip().lower())]
+            if len(starting) == 1 and value.strip():
+                return starting[0]
+        return super().convert(value, param, ctx)
