@@ -1518,6 +1518,28 @@ class Store:
             changed = self._edit(tx, action_id, edit, expected_version)
             return self.get_action(action_id), changed
 
+    def edit_actions_line(self, ids: list[int], edit: ChangeFields) -> list[ActionLine]:
+        """``edit_action_line`` of each of ``ids``, as one change (one ``pdca undo`` takes all
+        of them back); refused whole, nothing written, when one of them cannot take it."""
+        checked_changes(edit)
+        with self.write() as tx:
+            changed = [self._edit(tx, action_id, edit, None) for action_id in ids]
+            return [
+                replace(self._line(action_id), changed=was)
+                for action_id, was in zip(ids, changed, strict=True)
+            ]
+
+    def edit_actions_telling(
+        self, ids: list[int], edit: ActionChanges
+    ) -> list[tuple[Action, bool]]:
+        """``edit_action_telling`` of each of ``ids``, as one change."""
+        with self.write() as tx:
+            changed = [self._edit(tx, action_id, edit, None) for action_id in ids]
+            return [
+                (self.get_action(action_id), was)
+                for action_id, was in zip(ids, changed, strict=True)
+            ]
+
     def edit_then_move(
         self, action_id: int, edit: ActionChanges, target: Phase, expected_version: int
     ) -> Action:

@@ -230,6 +230,38 @@ class ActionIdType(click.ParamType):
         self.fail(f"{value!r} {why}", param, ctx)
 
 
+class ActionIdsType(click.ParamType):
+    """Action ids as Taskwarrior takes them: ``12``, ``#12``, ``12,14`` or ``12-15``."""
+
+    name = "ID"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[int, ...]:
+        if isinstance(value, tuple):
+            return value
+        found: list[int] = []
+        for piece in str(value).split(","):
+            first, dash, last = piece.partition("-")  # no blanks: "1 " is no id, as ever
+            if dash and first and last:
+                low = ACTION_ID.convert(first, param, ctx)
+                high = ACTION_ID.convert(last, param, ctx)
+                if high < low or high - low >= MOST_EDITED:
+                    self.fail(
+                        f"{piece!r} is not a range of at most {MOST_EDITED} ids, low to high"
+                        " (e.g. 12-15)",
+                        param,
+                        ctx,
+                    )
+                found += range(low, high + 1)
+            else:
+                found.append(ACTION_ID.convert(piece, param, ctx))
+        return tuple(found)
+
+
+MOST_EDITED = 1000  # actions one edit changes at most: its write holds the file's lock
+
+
 class WholeNumberType(click.ParamType):
     """A whole number in ASCII digits within ``low``..``high`` (click's int would also take
     "+5", "1_0" and "٣")."""
@@ -254,6 +286,7 @@ class WholeNumberType(click.ParamType):
 
 
 ACTION_ID = ActionIdType()
+ACTION_IDS = ActionIdsType()
 # "At most this many": any count SQLite's LIMIT can take.
 COUNT = WholeNumberType(1, ID_MAX)
 pass_session = click.make_pass_decorator(Session)
@@ -1255,7 +1288,7 @@ def add(
 
 
 @cli.command()
-@click.argument("action_id", metavar="ID", type=ACTION_ID)
+@click.argument("action_ids", metavar="ID...", nargs=-1, required=True, type=ACTION_IDS)
 @click.option("--title", help="A new title.")
 @click.option("--owner", metavar="LOGIN", callback=me_is_you, help="A login, or 'none' to clear.")
 @click.option("--due", metavar="DATE", help="A date, or 'none' to clear.")
@@ -1268,7 +1301,7 @@ def add(
 @pass_session
 def edit(
     session: Session,
-    action_id: int,
+    action_ids: tuple[tuple[int, ...], ...],
     title,
     owner,
     due,
@@ -1279,7 +1312,16 @@ def edit(
     if_version: int | None,
     as_json,
 ):
-    """Change an action's fields."""
+    """Change an action's fields (or several actions': 12 14, 12,14 or 12-15, one change that
+    one undo takes back)."""
+    ids = list(dict.fromkeys(i for given_ids in action_ids for i in given_ids))
+    if len(ids) > MOST_EDITED:
+        raise InvalidInput("ID", f"{len(ids)} ids", f"are more than {MOST_EDITED} in one edit")
+    if len(ids) > 1 and title is not None:
+        raise InvalidInput("--title", title, "names one action: give one ID with it")
+    if len(ids) > 1 and if_version is not None:
+        raise InvalidInput("--if-version", str(if_version), "is one action's: give one ID with it")
+    action_id = ids[0]
     given = {"title": title, "owner": owner, "due": due, "priority": priority, "notes": notes}
     given |= {"initiative": initiative, "kpi": kpi}
     if all(value is None for value in given.values()):
@@ -1302,6 +1344,9 @@ def edit(
         "clear_initiative": cleared(initiative),
         "clear_kpi": cleared(kpi),
     }
+    if len(ids) > 1:
+        _edit_many(session, ids, fields, kpi, initiative, as_json)
+        return
     if not as_json:  # the reply is one line: no model, no pydantic
         checked = checked_changes(ChangeFields(**fields))
         store = session.store()
@@ -1332,6 +1377,42 @@ def edit(
         _say_overdue_already(session, action_id, fields["due"])
     if changes.owner is not None or changes.clear_owner:
         _say_earlier_round(store, action_id)
+
+
+def _edit_many(
+    session: Session,
+    ids: list[int],
+    fields: dict[str, Any],
+    kpi: str | None,
+    initiative: str | None,
+    as_json: bool,
+) -> None:
+    """``pdca edit 12 14 --priority high``: each action a line (``--json``: a list), all in one
+    change; any of them that cannot take it refuses the whole, nothing written."""
+    store = session.store()
+    refuse_unknown_names(store, kpi, initiative)
+    if as_json:
+        from pdca.db.models import ActionChanges, validated
+
+        with saying_who_is_new(store, fields["owner"]):
+            told = store.edit_actions_telling(ids, validated(ActionChanges, **fields))
+        click.echo(to_json([action for action, _changed in told]))
+        changed_ids = [action.id for action, changed in told if changed and not action.done_at]
+        any_changed = any(changed for _action, changed in told)
+    else:
+        with saying_who_is_new(store, fields["owner"]):
+            lines = store.edit_actions_line(ids, checked_changes(ChangeFields(**fields)))
+        for line in lines:
+            _echo_action_line("edited" if line.changed else "unchanged", line)
+        changed_ids = [line.id for line in lines if line.changed and not line.done_at]
+        any_changed = any(line.changed for line in lines)
+    if not any_changed:
+        _nothing_to_undo()
+        return
+    for action_id in changed_ids:
+        _say_overdue_already(session, action_id, fields["due"])
+        if fields["owner"] is not None or fields["clear_owner"]:
+            _say_earlier_round(store, action_id)
 
 
 def _say_overdue_already(session: Session, action_id: int, due: date | None) -> None:

@@ -120,6 +120,7 @@ def _files(_ctx: click.Context, _param: click.Parameter, incomplete: str) -> lis
 
 BY_NAME: dict[str, Completer] = {
     "action_id": _from_database("action"),
+    "action_ids": _from_database("action"),  # edit's ID...
     "alert_id": _from_database("alert"),
     "owner": _from_database("login"),
     "login": _from_database("login"),

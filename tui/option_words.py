@@ -39,7 +39,7 @@ def no_such_option(error: click.exceptions.NoSuchOption, arguments: list[str]) -
     slot = _slot_of(ctx, arguments, token)
     if slot is None:
         return f"{command}: {token} is no option, and nothing pdca {command} takes is negative"
-    what = slot.human_readable_name.lower()
+    what = slot.human_readable_name.lower().removesuffix("...")  # edit's ID...
     if _takes_text(slot, ctx, token):
         return f"{command}: {shell_word(token)} is no option; {_after_dashes(command, token)}"
     ids = ": ids are numbers from 1" if what.endswith("id") else ""

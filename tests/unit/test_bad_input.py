@@ -148,7 +148,7 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     (["show", "-2"], ("show: -2 is no option", "ids are numbers from 1")),
     (["followup", "-1", "holding"], ("followup: -1 is no option, and no id",)),
     (["move", "1", "-2"], ("move: -2 is no option, and no phase",)),
-    (["edit", "1", "-1.5"], ("edit: -1.5 is no option, and nothing pdca edit takes is",)),
+    (["edit", "1", "-1.5"], ("edit: -1.5 is no option, and no id: ids are numbers from 1",)),
     # a title, a message or a note is text: how to give it (a tester's `add "-5"`); told by
     # where it stands, not by the command's first argument (a reviewer's checkin 1 -5)
     (["add", "-5"], ("add: -5 is no option; text that starts with - goes after --",)),

@@ -344,6 +344,32 @@ def test_edit_every_field(team, ok, js) -> None:
     assert ok("edit", "1", "--title", "Again").stdout == "edited #1 [plan] Again\n"
 
 
+def test_edit_of_several_actions_is_one_change_refused_whole(team, ok, cli, js) -> None:
+    """`pdca edit 41 42 --priority high` was "Got unexpected extra argument" (a Taskwarrior
+    user: `task 41-43 modify`): now each is edited, as one change that one undo takes back,
+    and an id that cannot take it refuses them all, nothing written."""
+    for title in ("two", "three", "four"):
+        ok("add", title)
+    lines = ok("edit", "2", "3-4", "--priority", "high", "--owner", "erin").stdout.splitlines()
+    assert lines == ["edited #2 [plan] two", "edited #3 [plan] three", "edited #4 [plan] four"]
+    listed = {a["id"]: (a["priority"], a["owner"]) for a in js("list", "--json")}
+    assert [listed[i] for i in (2, 3, 4)] == [("high", "erin")] * 3
+    assert listed[1][0] == "normal"
+    ok("undo")  # one undo: all three back
+    listed = {a["id"]: (a["priority"], a["owner"]) for a in js("list", "--json")}
+    assert [listed[i] for i in (2, 3, 4)] == [("normal", None)] * 3
+    refused = cli("edit", "2,3", "99", "--priority", "low")
+    assert one_line_error(refused) == "no action #99"
+    assert [a["priority"] for a in js("list", "--json")] == ["normal"] * 4  # nothing written
+    assert [a["id"] for a in js("edit", "3", "2", "--priority", "low", "--json")] == [3, 2]
+    assert one_line_error(cli("edit", "2", "3", "--title", "x")) == (
+        "--title: 'x' names one action: give one ID with it"
+    )
+    assert "'4-2' is not a range" in one_line_error(cli("edit", "4-2", "--priority", "low"))
+    single = js("edit", "2", "--priority", "high", "--json")  # one id: one object, as ever
+    assert single["id"] == 2
+
+
 @pytest.mark.parametrize("spelling", ["none", "NONE", " None "])
 def test_edit_clears_with_none(team, js, spelling: str) -> None:
     cleared = js(
