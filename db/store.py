@@ -247,6 +247,8 @@ class ActionFilter:
     include_done: bool = False
     text: str | None = None
     limit: int | None = None
+    due_by: date | None = None  # due on this day or before (a date set)
+    due_after: date | None = None  # due after this day
 
 
 _INSERT_ACTION = (
@@ -1191,6 +1193,12 @@ class Store:
             # order as they stream, with no sort of every overdue action first.
             clauses.append("a.done_at IS NULL AND +a.due IS NOT NULL AND +a.due < ?")
             params.append(now.astimezone().date().isoformat())
+        if where.due_by is not None:  # ``+``: the board's index still orders the rows
+            clauses.append("+a.due IS NOT NULL AND +a.due <= ?")
+            params.append(where.due_by.isoformat())
+        if where.due_after is not None:
+            clauses.append("+a.due IS NOT NULL AND +a.due > ?")
+            params.append(where.due_after.isoformat())
         if where.stale:
             # Same rule as rules.is_stale: more than the team's cadence in calendar days.
             cutoff = rules.stale_cutoff(now, self.stale_after_days())

@@ -1597,6 +1597,8 @@ def checkin(
 @click.option("--priority", type=ShortChoice(PRIORITIES), help="Only actions of this priority.")
 @click.option("--overdue", is_flag=True, help="Only open actions past their due date.")
 @click.option("--stale", is_flag=True, help="Only stale open actions (see stale-after-days).")
+@click.option("--due-by", metavar="DATE", help="Only those due on DATE or before (eow, +2w...).")
+@click.option("--due-after", metavar="DATE", help="Only those due after DATE.")
 @click.option(
     "--text",
     metavar="TEXT",
@@ -1614,6 +1616,8 @@ def list_actions(
     priority,
     overdue,
     stale,
+    due_by,
+    due_after,
     text,
     include_done,
     limit,
@@ -1638,6 +1642,8 @@ def list_actions(
         text=_search_text(text),
         include_done=include_done,
         limit=limit,
+        due_by=_date(session, "--due-by", due_by),
+        due_after=_date(session, "--due-after", due_after),
     )
     if as_json:
         # Plain dicts, no models: at 100 000 actions pydantic would be most of the time.

@@ -622,6 +622,11 @@ def listed_ids(js, *args: str) -> list[int]:
         (("--stale",), [4, 2, 1]),
         (("--stale", "--owner", "dana"), [1]),
         (("--limit", "3"), [4, 2, 1]),
+        # a Taskwarrior user's due.before: (a power user's morning): by is on or before
+        (("--due-by", "2026-12-01"), [4, 1]),
+        (("--due-after", "2026-12-01"), [3]),
+        (("--due-after", "2026-11-30", "--due-by", "eom"), [4, 3]),
+        (("--due-by", "2026-11-30", "--all"), [1]),
     ],
 )
 def test_list_filters(board, js, args: tuple[str, ...], expected: list[int]) -> None:

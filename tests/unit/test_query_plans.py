@@ -137,6 +137,7 @@ def _exercise_board(store: Store) -> None:
         ActionFilter(overdue=True),
         ActionFilter(owner="bob"),
         ActionFilter(priority="high"),
+        ActionFilter(due_by=date(2026, 12, 1), due_after=date(2026, 11, 1)),
     ):
         list(store.iter_actions(where))
     from pdca.db import kpis
