@@ -24,7 +24,7 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
@@ -58,6 +58,7 @@ from pdca.screens.context import (
 from pdca.screens.edit_flow import EditAgain, edit_flow
 from pdca.screens.footer import footer_after_first_paint
 from pdca.widgets.lane_divider import LaneDivider
+from pdca.widgets.lanes import Lanes
 from pdca.widgets.phase_column import (
     CARD_HEIGHT,
     COMPACT_HEIGHT,
@@ -352,7 +353,7 @@ class BoardScreen(Screen[None]):
         # after the form was typed (a tester). Said at open, and kept true as modes change.
         yield write_banner_widget(self.store)
         yield Static(id="filter-bar")
-        with Horizontal(id="lanes"):
+        with Lanes(id="lanes"):
             for phase in PHASES:
                 with Vertical(classes="lane", id=f"lane-{phase}"):
                     header = Label(phase.capitalize(), classes="lane-header")
@@ -737,10 +738,12 @@ class BoardScreen(Screen[None]):
         if isinstance(lane, Widget) and lanes.max_scroll_x:
             lanes.scroll_to(x=lane.virtual_region.x, animate=False, force=True)
 
-    def on_resize(self) -> None:
+    @on(Lanes.Resized)
+    def _lanes_resized(self, message: Lanes.Resized) -> None:
         """Made narrow with focus on a right-hand lane, the board showed Plan and no focus
-        at all (a tester): the focused lane is brought into view once laid out again."""
-        one_lane = self.size.width < FOUR_LANES_WIDTH
+        at all (a tester): the focused lane is brought into view once laid out again. The
+        lanes' width, not the screen's: the keys panel takes half of 120 columns."""
+        one_lane = message.width < FOUR_LANES_WIDTH
         if one_lane != self.one_lane:  # the counts are drawn at every move: no query there
             self.one_lane = one_lane
             self.query_one("#lanes").set_class(one_lane, "-one-lane")

@@ -91,7 +91,13 @@ class PdcaBindingsTable(BindingsTable):
             found.append((title, entries))
         return found
 
-    def render_bindings_table(self) -> Table:
+    def on_mount(self) -> None:
+        # Two lists or one, known before the panel is first laid out: set after its first
+        # render, the screen was laid out and sent again, whole (146 KB at 120x40, a trial)
+        self.render_bindings_table(settle=True)
+
+    def render_bindings_table(self, *, settle: bool = False) -> Table:
+        """The table of keys; ``settle``: the panel's width is set for it now, not after."""
         sections = self.sections()
         # A terminal too short for one list (80x24: the board's 37 rows in 22) gets two, side
         # by side in a wider panel: the panel cannot be scrolled from the keyboard, and a key
@@ -122,7 +128,10 @@ class PdcaBindingsTable(BindingsTable):
             table = self._table(sections, pairs)
         for panel in self.ancestors_with_self:
             if isinstance(panel, PdcaHelpPanel) and panel.has_class("-two") != (pairs == 2):
-                self.call_after_refresh(panel.set_class, pairs == 2, "-two")
+                if settle:
+                    panel.set_class(pairs == 2, "-two")
+                else:
+                    self.call_after_refresh(panel.set_class, pairs == 2, "-two")
         return table
 
     def _table(self, sections: list[tuple[str, list[Entry]]], pairs: int) -> Table:

@@ -188,3 +188,22 @@ async def test_one_lanes_arrows_are_clicked_to_the_next_and_the_last(
         await pilot.click(board(app).headers["plan"], offset=(2, 0))  # its name: nothing
         await settle_app(app, pilot)
         assert lane_on_screen(app) == "lane-plan"
+
+
+async def test_the_keys_panel_beside_the_board_leaves_one_lane_whole(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """? at 120 columns takes 60: four lanes overflowed them, the first drawn 56 wide with a
+    sliver of the second (a trial): the lanes' width, not the screen's, decides."""
+    seed_database(store, size="small", seed=1)
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_app(app, pilot)
+        assert not board(app).one_lane
+        await pilot.press("question_mark")
+        await settle_app(app, pilot)
+        assert board(app).one_lane and lane_on_screen(app) == "lane-plan"
+        assert "‹ 1 of 4 ›" in str(board(app).headers["plan"].render())
+        await pilot.press("question_mark")  # closed: four again
+        await settle_app(app, pilot)
+        assert not board(app).one_lane
