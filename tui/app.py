@@ -39,6 +39,7 @@ from textual.theme import Theme
 from textual.widget import AwaitMount, Widget
 from textual.worker import Worker, WorkerFailed, get_current_worker
 
+from pdca.db.access import unreachable_directory
 from pdca.db.clock import Clock
 from pdca.db.connection import file_identity, file_stamp, where_it_is_now
 from pdca.db.errors import (
@@ -636,6 +637,10 @@ class PdcaApp(App[None]):
         now = file_identity(self.context.path)
         if now is not None and now == self.context.store.identity:
             return None
+        if now is None and unreachable_directory(self.context.path) is not None:
+            # A folder on the way shut to this user (the owner's chmod): not gone, and the
+            # banner says whom to ask. Quit as "renamed to" its own name (a reviewer).
+            return None
         if now is not None:
             return (
                 f"{self.context.path} was replaced by another file while open; nothing more written"
@@ -713,6 +718,11 @@ class PdcaApp(App[None]):
             self.refresh_status()
         if newer is not None:
             return  # the banner says so; reloads would only fail, a note at each (a soak)
+        if store.cannot_read_now() is not None:
+            # The banner says whom to ask. Its changes are taken in once this user may read
+            # the file again: seen now, the failed read took them, and a colleague's write
+            # made meanwhile stayed off the board until the next one (a reviewer).
+            return
         today = self.context.today()
         if self._day_seen is None:
             self._day_seen = today

@@ -927,6 +927,48 @@ for line in sys.stdin:
 
 
 @as_root_only
+def test_a_board_shut_out_by_its_owner_stays_and_catches_up_when_let_back_in(
+    public_dir: Path,
+) -> None:
+    """nobody's board, then the owner shuts the folder (chmod 0700), writes, and opens it
+    again; then the same with the file (chmod 0600). The board quit as if the file were
+    "renamed" to its own name, and a write made while it could not read stayed off it until
+    the next one (a reviewer)."""
+    import time
+
+    shared = public_dir / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    path = shared / "pdca.db"
+    _fill(path)
+    path.chmod(0o666)
+    nobody = _as_nobody(public_dir, packages=APP_PACKAGES, distributions=APP_DISTRIBUTIONS)
+    process = _child_as_nobody(nobody, public_dir, BOARD_CHILD, path, str(BOARD_SECONDS))
+    try:
+        json.loads(_read_line(process, timeout=120))
+        for shut, back in ((lambda: shared.chmod(0o700), lambda: shared.chmod(0o777)),
+                           (lambda: path.chmod(0o600), lambda: path.chmod(0o666))):  # fmt: skip
+            shut()
+            time.sleep(1.5)  # the board looks twice a second
+            writer = Store.open(path, actor="owner", clock=lambda: NOW_DT)
+            try:
+                added = writer.add_action(ActionDraft(title="added while shut out"))
+            finally:
+                writer.close()
+            time.sleep(1.5)
+            back()
+            _board_sees(process, added)  # and it never quit (broken: None)
+        _, err = process.communicate(timeout=60)
+    finally:
+        shared.chmod(0o777)
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, err
+    assert "Traceback" not in err, err
+
+
+@as_root_only
 def test_an_open_store_refuses_writes_once_the_owner_takes_write_away(public_dir: Path) -> None:
     """nobody opens a file it may write and keeps it open (as a board does); the owner runs
     chmod 0644: the next write is refused, naming the file's mode, as a new command would
