@@ -600,11 +600,17 @@ class BoardScreen(Screen[None]):
             self._apply_reload, wanted, placed, read, around, (windows, since)
         )
 
-    def _moved_on(self, windows: dict[Phase, tuple[int, int]]) -> bool:
-        """A column was scrolled (a page key, the wheel) since a read of ``windows`` began.
-        Its height may have changed (the filter bar shown): that is the same place."""
+    def _moved_on(
+        self, windows: dict[Phase, tuple[int, int]], pages: dict[Phase, tuple[int, list[Action]]]
+    ) -> bool:
+        """A column the read has cards for was scrolled (a page key, the wheel) since the read
+        of ``windows`` began. Its height may have changed (the filter bar shown): that is
+        the same place. Another column's scroll keeps this read (a reviewer: held page keys
+        put off every other column's changes)."""
         return any(
-            self.columns[phase].visible_range()[0] != window[0] for phase, window in windows.items()
+            self.columns[phase].visible_range()[0] != windows[phase][0]
+            for phase in pages
+            if phase in windows
         )
 
     def _stay_in_lane(self, lane: PhaseColumn) -> None:
@@ -649,7 +655,7 @@ class BoardScreen(Screen[None]):
         if placed != self.placed:
             self.reload()  # read before this session's latest write: read again
             return
-        if around is None and asked is not None and read.pages and self._moved_on(asked[0]):
+        if around is None and asked is not None and self._moved_on(asked[0], read.pages):
             # The person moved on while it read (a page key as a colleague wrote): its cards
             # are of where they were, and shown, the cursor fell back to them, then the read
             # around it centred the card: pages skipped cards (a trial at 100 000 actions).

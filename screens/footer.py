@@ -112,10 +112,15 @@ class FooterRoom(Widget):
     DEFAULT_CSS = "FooterRoom { dock: bottom; height: 1; background: $footer-background; }"
 
 
-def footer_after_first_paint(screen: Screen) -> None:
-    """Call from ``on_mount`` (or later: once a view's figures are in)."""
+def hold_footer_row(screen: Screen) -> None:
+    """The footer's row, held from the first paint (call from ``on_mount``)."""
     if not screen.query(FooterRoom) and not screen.query(Footer):
         screen.mount(FooterRoom())
+
+
+def footer_after_first_paint(screen: Screen) -> None:
+    """Call from ``on_mount`` (or later: once a view's figures are in, its row held)."""
+    hold_footer_row(screen)
     screen.call_after_refresh(_mount_footer, screen)
 
 

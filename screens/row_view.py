@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from pdca.screens.context import AppContext, context_of, services, show_status
-from pdca.screens.footer import footer_after_first_paint
+from pdca.screens.footer import footer_after_first_paint, hold_footer_row
 from pdca.widgets.row_list import RowList
 
 # Textual resumes a new view straight after mounting it: one read is enough for both.
@@ -50,6 +50,8 @@ class RowView(Screen[None]):
     def on_mount(self) -> None:
         if self.FOOTER_AFTER_FIRST_PAINT:
             footer_after_first_paint(self)
+        else:  # its row held: put in later, it laid the whole view out again (a reviewer)
+            hold_footer_row(self)
         show_status(self, self.VIEW)
         self._read(self.load)
         self.query_one(RowList).focus()
