@@ -356,6 +356,13 @@ def may_read_now(path: Path) -> bool:
     return unreachable_directory(path) is None and os.access(path, os.R_OK)
 
 
+def journals_shut_to_me(path: Path) -> bool:
+    """Whether the file's -wal or -shm is there and this user may not open it as SQLite does
+    (to read and write): no new connection to the file opens then."""
+    kept = (Path(f"{path}{end}") for end in ("-wal", "-shm"))
+    return any(f.exists() and not os.access(f, os.R_OK | os.W_OK) for f in kept)
+
+
 def may_write_now(path: Path) -> bool:
     """Whether this user may write the file, its folder and its -wal and -shm (those that
     exist) now: a few system calls."""

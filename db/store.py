@@ -26,6 +26,7 @@ from pdca.db.access import (
     describe_owner,
     file_lets_me_write,
     files_report,
+    journals_shut_to_me,
     may_read_now,
     may_write_now,
     write_advice,
@@ -552,9 +553,17 @@ class Store:
         """Why this user may no longer open the file (its owner's chgrp or chmod since this
         connection opened it), in words; None: they may. This connection reads on; a new
         one, as each view's reads open, is refused."""
-        if self.path is None or may_read_now(self.path):
+        if self.path is None:
             return None
-        return cannot_reach(self.path)
+        if not may_read_now(self.path):
+            return cannot_reach(self.path)
+        # A -wal or -shm made meanwhile that this user may not open (a root cron job's, given
+        # the file's owner and group while the file was out of the team's): SQLite opens
+        # neither, and the board said it was live again once the file's group was back
+        # (a retrial).
+        if journals_shut_to_me(self.path):
+            return f"{self.path} cannot be opened again: {files_report(self.path)}"
+        return None
 
     def write_blocker(self) -> str | None:
         """What stops a write to a file this user may write (its -wal or -shm, made by

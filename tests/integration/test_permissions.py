@@ -931,9 +931,9 @@ def test_a_board_shut_out_by_its_owner_stays_and_catches_up_when_let_back_in(
     public_dir: Path,
 ) -> None:
     """nobody's board, then the owner shuts the folder (chmod 0700), writes, and opens it
-    again; then the same with the file (chmod 0600). The board quit as if the file were
-    "renamed" to its own name, and a write made while it could not read stayed off it until
-    the next one (a reviewer)."""
+    again; then the same with the file (chmod 0600), and with its -shm. The board quit as if
+    the file were "renamed" to its own name, and a write made while it could not read stayed
+    off it until the next one (a reviewer, a retrial)."""
     import time
 
     shared = public_dir / "shared"
@@ -946,8 +946,20 @@ def test_a_board_shut_out_by_its_owner_stays_and_catches_up_when_let_back_in(
     process = _child_as_nobody(nobody, public_dir, BOARD_CHILD, path, str(BOARD_SECONDS))
     try:
         json.loads(_read_line(process, timeout=120))
+        journals = [Path(f"{path}-wal"), Path(f"{path}-shm")]
+
+        def journals_shut() -> None:  # as a root cron job's, given another owner (a retrial)
+            for journal in journals:
+                os.chown(journal, 0, 0)
+                journal.chmod(0o600)
+
+        def journals_back() -> None:
+            for journal in journals:
+                journal.chmod(0o666)
+
         for shut, back in ((lambda: shared.chmod(0o700), lambda: shared.chmod(0o777)),
-                           (lambda: path.chmod(0o600), lambda: path.chmod(0o666))):  # fmt: skip
+                           (lambda: path.chmod(0o600), lambda: path.chmod(0o666)),
+                           (journals_shut, journals_back)):  # fmt: skip
             shut()
             time.sleep(1.5)  # the board looks twice a second
             writer = Store.open(path, actor="owner", clock=lambda: NOW_DT)

@@ -245,3 +245,15 @@ def test_a_file_its_owner_gave_another_group_stays_in_it(tmp_path: Path) -> None
     store.list_actions()
     store.close()
     assert path.stat().st_gid == 4444
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="gives a file another group: needs root")
+def test_in_a_setgid_folder_the_owners_own_chgrp_stands(tmp_path: Path) -> None:
+    """There SQLite's files are the team's already: one in the owner's own group is the
+    owner's doing (chgrp), and their next pdca list gave it back to the team (a retrial)."""
+    team = _team_directory(tmp_path)  # setgid
+    path = team / "pdca.db"
+    path.write_bytes(b"")
+    os.chown(path, -1, os.getegid())  # the owner's chgrp to their own group
+    connection.give_the_team(path)
+    assert path.stat().st_gid == os.getegid() != TEAM
