@@ -131,14 +131,34 @@ def check_keymap(entries: object, scopes: Sequence[Scope]) -> CheckedKeymap:
         keys = [key for key, why in arriving if not why]
         if not keys:
             continue
-        wanted = {**keymap, binding_id: ",".join(keys)}
-        clash = _clash(scopes, wanted, binding_id)
-        if clash is not None:
-            key, other = clash
+        keymap[binding_id] = ",".join(keys)
+    return CheckedKeymap(*_without_clashes(scopes, keymap, problems))
+
+
+def _without_clashes(
+    scopes: Sequence[Scope], keymap: dict[str, str], problems: list[str]
+) -> tuple[dict[str, str], list[str]]:
+    """``keymap`` less each entry with a key another binding answers to where both are live,
+    with that binding's keys as the whole table leaves them: two keys swapped (late-only on 3,
+    the KPIs on L) were each refused for the other's old key (a retrial). Of two entries
+    that want one key, the later loses; and so, once it is gone, does anything that clashes
+    with the key it leaves its binding."""
+    order = list(keymap)
+    kept = dict(keymap)
+    while True:
+        for binding_id in [b for b in order if b in kept]:
+            clash = _clash(scopes, kept, binding_id)
+            if clash is None:
+                continue
+            key, other, other_id = clash
+            if other_id in kept and order.index(other_id) > order.index(binding_id):
+                continue  # the later of the two entries loses, at its turn
+            del kept[binding_id]
+            where = f"[keys] {shown_value(binding_id)}"
             problems.append(f"{where}: {key!r} already does {other!r} there; ignored")
-            continue
-        keymap[binding_id] = wanted[binding_id]
-    return CheckedKeymap(keymap, problems)
+            break  # the table changed: look again from its first entry
+        else:
+            return kept, problems
 
 
 def moved_keys(scopes: Sequence[Scope], keymap: Mapping[str, str]) -> dict[str, frozenset[str]]:
@@ -168,8 +188,9 @@ def _keys_of(binding: Binding, keymap: Mapping[str, str]) -> set[str]:
 
 def _clash(
     scopes: Sequence[Scope], keymap: Mapping[str, str], changed: str
-) -> tuple[str, str] | None:
-    """A key of ``changed`` that another binding live beside it also answers to."""
+) -> tuple[str, str, str | None] | None:
+    """A key of ``changed`` that another binding live beside it also answers to: the key,
+    that binding as said, and its id."""
     for scope in scopes:
         mine = [b for b in scope if b.id == changed]
         if not mine:
@@ -180,7 +201,7 @@ def _clash(
             if other.id != changed and other.description and other.action not in actions:
                 shared = taken & _keys_of(other, keymap)
                 if shared:
-                    return min(shared), other.id or other.description
+                    return min(shared), other.id or other.description, other.id
     return None
 
 

@@ -130,6 +130,25 @@ def test_a_key_another_binding_answers_to_where_both_live_is_refused() -> None:
     assert "[keys] 'view-owners': 'q' already does 'app-quit' there; ignored" in checked.problems
 
 
+def test_two_keys_swapped_are_each_free_for_the_other() -> None:
+    """late-only on 3 and the KPIs on L were each refused for the other's old key (a
+    retrial); of two entries wanting one key the later still loses, and an entry's key taken
+    by what another's refusal leaves behind is refused too."""
+    swapped = check_keymap({"board-filter-late": "3", "view-kpis": "L"}, SCOPES)
+    assert swapped.keymap == {"board-filter-late": "3", "view-kpis": "L"}
+    assert swapped.problems == []
+    both = check_keymap({"board-new": "f5", "board-edit": "f5"}, SCOPES)
+    assert both.keymap == {"board-new": "f5"}
+    assert both.problems == ["[keys] 'board-edit': 'f5' already does 'board-new' there; ignored"]
+    # the KPIs cannot have l (the board's right): they keep 3, which late-only cannot have
+    chain = check_keymap({"board-filter-late": "3", "view-kpis": "l"}, SCOPES)
+    assert chain.keymap == {}
+    assert chain.problems == [
+        "[keys] 'view-kpis': 'l' already does 'board-right' there; ignored",
+        "[keys] 'board-filter-late': '3' already does 'view-kpis' there; ignored",
+    ]
+
+
 def test_a_key_the_focused_list_answers_to_first_is_refused_for_its_screen() -> None:
     """board-new = "g" was taken without a word, and the column's g (first card) answered:
     no key made a new action any more (a tester). The same for the log's list."""
