@@ -774,9 +774,10 @@ class BoardScreen(Screen[None]):
             said = self._headers_said.get(phase, "")
             if event.widget is header and "‹" in said:
                 x = event.x - header.styles.padding.left
-                if abs(x - said.index("‹")) <= 1:
+                hint = said.rindex("h l")  # the keys said after them are clicked too
+                if abs(x - said.index("‹")) <= 1 or x == hint:
                     self.action_focus_column(-1)
-                elif abs(x - said.index("›")) <= 1:
+                elif abs(x - said.index("›")) <= 1 or x == hint + 2:
                     self.action_focus_column(1)
 
     def action_focus_column(self, step: int) -> None:

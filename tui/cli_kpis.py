@@ -30,7 +30,7 @@ from pdca.tui.cli import (
     pass_session,
     refuse_clearing,
 )
-from pdca.tui.cli_params import me_is_you
+from pdca.tui.cli_params import me_is_you, me_is_you_in_list
 from pdca.tui.columns import Cut, natural_width, table, terminal_width
 from pdca.tui.output import printable, to_json
 
@@ -102,6 +102,7 @@ def _field_options(required: bool):
             click.option(
                 "--escalate-to",
                 metavar="LOGIN,LOGIN",
+                callback=me_is_you_in_list,
                 help=f"Who, in turn, gets an alert not acknowledged within 24 h{none}.",
             ),
             click.option("--benchmark", metavar="VALUE", help=f"External reference{none}."),

@@ -23,6 +23,14 @@ def me_is_you(ctx: click.Context, _param: click.Parameter, value: str | None) ->
     return current_user(environ)
 
 
+def me_is_you_in_list(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--escalate-to me,bob``: each ``me`` in a comma list, yourself (it made a person
+    named "me", a retrial)."""
+    if value is None:
+        return value
+    return ",".join(me_is_you(ctx, param, part) or part for part in value.split(","))
+
+
 class ShortChoice(click.Choice):
     """One of ``choices``, or the start of exactly one, in any case (``h``, ``Hi``: high)."""
 

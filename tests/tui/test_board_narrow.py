@@ -188,6 +188,10 @@ async def test_one_lanes_arrows_are_clicked_to_the_next_and_the_last(
         await pilot.click(board(app).headers["plan"], offset=(2, 0))  # its name: nothing
         await settle_app(app, pilot)
         assert lane_on_screen(app) == "lane-plan"
+        said = str(board(app).headers["plan"].render())
+        await pilot.click(board(app).headers["plan"], offset=(said.rindex("l") + 1, 0))  # its l
+        await settle_app(app, pilot)
+        assert lane_on_screen(app) == "lane-do"
 
 
 async def test_the_keys_panel_beside_the_board_leaves_one_lane_whole(

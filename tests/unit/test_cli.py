@@ -717,6 +717,12 @@ def test_me_is_the_person_at_the_keyboard_and_a_priority_its_first_letters(
     assert [a["id"] for a in js("log", "--owner", "me", "--json")] == [
         a["id"] for a in js("log", "--owner", "dana", "--json")
     ]
+    # in a comma list too: it made a person named "me" (a retrial)
+    ok("kpi", "add", "Pages", "--unit", "n", "--baseline", "9", "--target", "3",
+       "--owner", "bob", "--escalate-to", "me,bob2")  # fmt: skip
+    (pages,) = [k for k in js("kpi", "list", "--json") if k["name"] == "Pages"]
+    assert pages["escalation"] == ["dana", "bob2"]
+    assert "me" not in [p["login"] for p in js("owners", "--json")]
 
 
 def test_list_text_finds_words_owners_and_ids_as_the_boards_filter_does(board, js, cli) -> None:
