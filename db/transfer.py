@@ -666,7 +666,8 @@ def _append_csv(
     entered_in_do: list[int] = []
     exported: list[tuple[int, str]] = []
     held = [0]  # how many rows the file held already (``skip_existing``)
-    here = _held_here(store, held) if skip_existing else None
+    keys: list[tuple[Any, ...]] = []  # each new row's key, for the look again (below)
+    here = _held_here(store, held, keys) if skip_existing else None
     drafts = _csv_drafts(path, stream, today, _startable(store), entered_in_do, exported, here)
     with spool_checked(path, _as_values(drafts), "written") as rows:
         rows_word = "row" if rows.skipped == 1 else "rows"
@@ -676,7 +677,24 @@ def _append_csv(
                 return f"nothing added: {held[0]} here already skipped{skipped}"
             done = f" ({rows.skipped} done, skipped)" if rows.skipped else ""
             raise InvalidInput("file", str(path), f"has no open action to add{done}")
-        first, last = store.add_actions(_as_drafts(rows))
+        new_rows: Iterator[ActionDraft] = _as_drafts(rows)
+        held_since: list[int] = []  # places of the rows another import added meanwhile
+        if skip_existing:
+            new_rows = _not_held_since(store, new_rows, keys, held_since)
+        try:
+            first, last = store.add_actions(new_rows)
+        except InvalidInput:
+            if len(held_since) != rows.count:
+                raise
+            held[0] += len(held_since)  # every row came meanwhile: as a second run's
+            return f"nothing added: {held[0]} here already skipped{skipped}"
+    if held_since:
+        held[0] += len(held_since)
+        gone = set(held_since)
+        entered_in_do[:] = [p - sum(g < p for g in gone) for p in entered_in_do if p not in gone]
+        added_meanwhile = {keys[p][1] for p in gone if keys[p][0] == "made"}
+        exported[:] = [(i, title) for i, title in exported if i not in added_meanwhile]
+        rows.count -= len(held_since)
     again = _already_here(store, exported, first)
     alike = 0 if exported else _alike_here(store, first, last)
     added = f"#{first}" if first == last else f"#{first}..#{last}"
@@ -710,32 +728,72 @@ def _append_csv(
     return summary + skipped + left_out + lowered + twice
 
 
-def _held_here(store: Store, held: list[int]) -> Callable[[dict[str, str], ActionDraft], bool]:
+def _held_here(
+    store: Store, held: list[int], keys: list[tuple[Any, ...]]
+) -> Callable[[dict[str, str], ActionDraft], bool]:
     """Whether a CSV row names an action this file holds already, for ``--skip-existing`` (a
-    cron job importing the same file each night doubled the work each run, a tester): an
-    export's row by its id and the time that action was made, which a rename or a new due
-    date leaves as they were (matched by title, a renamed action came back, a retrial); a
-    hand-made row by the title and owner of an open action. ``held`` counts the rows left
-    out. The open actions' titles and owners are read once, before the first row."""
-    open_ones = {
-        tuple(row)
-        for row in store.conn.execute("SELECT title, owner FROM actions WHERE done_at IS NULL")
-    }
+    cron job importing the same file each night doubled the work each run, a tester).
+    ``held`` counts the rows left out; ``keys`` gets each other row's key, in order, to look
+    again inside the write (``_not_held_since``)."""
+    holds = _Holds(store)
 
     def held_here(values: dict[str, str], draft: ActionDraft) -> bool:
         given = values.get("id", "").strip()
         made = values.get("created_at", "").strip()
-        if given.isdigit() and made:
-            found = store.conn.execute(
-                "SELECT created_at FROM actions WHERE id = ?", (int(given),)
-            ).fetchone()
-            is_here = found is not None and found[0] == made
-        else:
-            is_here = (draft.title, draft.owner) in open_ones
+        mine = ("open", draft.title, draft.owner)
+        key = ("made", int(given), made, *mine[1:]) if given.isdigit() and made else mine
+        is_here = holds(key)
         held[0] += is_here
+        if not is_here:
+            keys.append(key)
         return is_here
 
     return held_here
+
+
+class _Holds:
+    """Whether the file holds the action a row's key names: an export's row by its id and
+    the time that action was made, which a rename or a new due date leaves as they were
+    (matched by title, a renamed action came back, a retrial), else as a hand-made row is:
+    by the title and owner of an open action (an export of another file, imported each
+    night, came in anew each night: its ids are that file's). The open actions' titles and
+    owners are read once, at the first look."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.open_ones: set[tuple[Any, ...]] | None = None
+
+    def __call__(self, key: tuple[Any, ...]) -> bool:
+        if key[0] == "made":
+            found = self.store.conn.execute(
+                "SELECT created_at FROM actions WHERE id = ?", (key[1],)
+            ).fetchone()
+            if found is not None and found[0] == key[2]:
+                return True
+            key = ("open", *key[3:])
+        if self.open_ones is None:
+            self.open_ones = {
+                tuple(row)
+                for row in self.store.conn.execute(
+                    "SELECT title, owner FROM actions WHERE done_at IS NULL"
+                )
+            }
+        return (key[1], key[2]) in self.open_ones
+
+
+def _not_held_since(
+    store: Store, drafts: Iterator[ActionDraft], keys: list[tuple[Any, ...]], held: list[int]
+) -> Iterator[ActionDraft]:
+    """``drafts`` less those the file has come to hold since the first look: pulled by the
+    write, inside its transaction, so an import that ran at the same time (two cron runs)
+    is seen. Both added every row, each said "300 actions added" (a script author's trial).
+    ``held`` gets the places of those left out."""
+    holds = _Holds(store)
+    for place, draft in enumerate(drafts):
+        if holds(keys[place]):
+            held.append(place)
+        else:
+            yield draft
 
 
 def _already_here(store: Store, exported: list[tuple[int, str]], first: int) -> int:

@@ -778,6 +778,49 @@ def test_skip_existing_lets_a_cron_job_import_the_same_file_again(cli, tmp_path)
     assert "--skip-existing" in refused.stderr and "is for a CSV of actions" in refused.stderr
 
 
+def test_two_skip_existing_imports_at_once_add_each_row_once(cli, tmp_path, monkeypatch):
+    """Two cron runs of one nightly import started together both added every row, each saying
+    "2 actions added" (a script author's trial): the first look was before the lock. Here
+    the other run commits between this one's look and its write."""
+    for title in ("one", "two"):
+        assert cli("add", title).exit_code == 0
+    exported = tmp_path / "actions.csv"
+    exported.write_text(cli("export", "--format", "csv").stdout, encoding="utf-8")
+    assert cli("undo").exit_code == 0 and cli("undo").exit_code == 0  # both gone again
+    hand = tmp_path / "hand.csv"
+    hand.write_text("title,owner\nFeed one,bob\nFeed two,bob\n")
+    real = Store.add_actions
+    others: list[Path] = []
+
+    def the_other_run_first(self: Store, drafts):  # type: ignore[no-untyped-def]
+        if others:
+            other = others.pop()
+            monkeypatch.setattr(Store, "add_actions", real)  # the other run's own write
+            assert cli("import", str(other), "--skip-existing").exit_code == 0
+            monkeypatch.setattr(Store, "add_actions", the_other_run_first)
+        return real(self, drafts)
+
+    monkeypatch.setattr(Store, "add_actions", the_other_run_first)
+    others.append(hand)
+    result = cli("import", str(hand), "--skip-existing")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"imported {hand}: nothing added: 2 here already skipped\n"
+    assert sorted(a["title"] for a in json.loads(cli("list", "--json").stdout)) == [
+        "Feed one", "Feed two"
+    ]  # fmt: skip
+    # an export's rows, one of them imported by the other run meanwhile
+    half = tmp_path / "half.csv"
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    half.write_text("\n".join(lines[:2]) + "\n", encoding="utf-8")  # its header, "one"
+    others.append(half)
+    result = cli("import", str(exported), "--skip-existing")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(f"imported {exported}: 1 action added")
+    assert ", 1 here already skipped" in result.stdout
+    titles = sorted(a["title"] for a in json.loads(cli("list", "--json").stdout))
+    assert titles.count("one") == 1 and titles.count("two") == 1
+
+
 def test_a_hand_written_csv_with_an_id_column_still_may_not_start_in_check(cli, tmp_path):
     csv_file = tmp_path / "hand.csv"
     csv_file.write_text("id,title,owner,phase,due\n,Hand row,alice,check,2027-01-10\n")
