@@ -543,10 +543,14 @@ class Store:
             # banner named the file, mode 0660, and "ask the team's admin" (a tester).
             lost = ": nothing written" if refused else ""
             return f"{self.path} cannot be written{lost}: {files_report(self.path)}"
+        lost = ": nothing written" if refused else ""
+        if self.path is not None and (unreadable := self.cannot_read_now()) is not None:
+            # A folder shut to this user asked for "chmod g+w" of it, which was set and would
+            # not let them in: what lets them in (g+x, the group) is what is asked (a retrial)
+            return f"{unreadable}{lost}"
         where = self.path or "the database"
         owner = describe_owner(self.path) if self.path else "read-only"
         advice = write_advice(self.path) if self.path else "ask the team's admin"
-        lost = ": nothing written" if refused else ""
         return f"{where} is read-only for {self.actor} ({owner}){lost} (see pdca doctor); {advice}"
 
     def cannot_read_now(self) -> str | None:

@@ -68,7 +68,10 @@ class PdcaFooter(Footer):
         when it came late)."""
         keys = list(self.query(FooterKey))
         palette = [key for key in keys if key.has_class("-command-palette")]
-        room = self.app.size.width - sum(_drawn_width(key) for key in palette)
+        # Its own width: beside the keys panel (?) it has half the screen, and keys were
+        # cut mid-word there ("i Initia▏", a retrial)
+        width = self.size.width or self.app.size.width
+        room = width - sum(_drawn_width(key) for key in palette)
         used = 0
         for key in keys:
             if key in palette:

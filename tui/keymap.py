@@ -153,9 +153,14 @@ def _without_clashes(
             key, other, other_id = clash
             if other_id in kept and order.index(other_id) > order.index(binding_id):
                 continue  # the later of the two entries loses, at its turn
-            del kept[binding_id]
             where = f"[keys] {shown_value(binding_id)}"
-            problems.append(f"{where}: {key!r} already does {other!r} there; ignored")
+            rest = [k for k in kept[binding_id].split(",") if _textual_key(k) != key]
+            if rest:  # "L,3" with 3 taken keeps L: refused whole, both entries went (a retrial)
+                kept[binding_id] = ",".join(rest)
+                problems.append(f"{where}: {key!r} already does {other!r} there; left out")
+            else:
+                del kept[binding_id]
+                problems.append(f"{where}: {key!r} already does {other!r} there; ignored")
             break  # the table changed: look again from its first entry
         else:
             return kept, problems

@@ -1014,7 +1014,13 @@ def test_an_open_store_refuses_writes_once_the_owner_takes_write_away(public_dir
         unreadable = add("after chmod 0600")
         assert unreadable["banner"].startswith("out of date: "), unreadable
         assert "nobody may not read it" in unreadable["banner"], unreadable
+        assert "nobody may not read it" in unreadable["added"], unreadable  # what to ask
         path.chmod(0o666)
+        shared.chmod(0o700)  # the folder shut: what lets them in is asked, not its g+w
+        shut = add("after the folder's chmod 0700")
+        assert f"nobody may not enter {shared}" in shut["added"], shut
+        assert "nothing written" in shut["added"] and "g+w" not in shut["added"], shut
+        shared.chmod(0o777)
         again = add("after chmod 0666")
         assert isinstance(again["added"], int) and again["banner"] is None, again
         _, err = process.communicate(timeout=60)
@@ -1030,6 +1036,7 @@ def test_an_open_store_refuses_writes_once_the_owner_takes_write_away(public_dir
         store.close()
     assert "while writable" in titles and "after chmod 0666" in titles
     assert "after chmod 0644" not in titles and "after chmod 0600" not in titles
+    assert "after the folder's chmod 0700" not in titles
 
 
 PERSONAL_FILES = """

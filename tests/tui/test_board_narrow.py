@@ -208,6 +208,14 @@ async def test_the_keys_panel_beside_the_board_leaves_one_lane_whole(
         await settle_app(app, pilot)
         assert board(app).one_lane and lane_on_screen(app) == "lane-plan"
         assert "‹ 1 of 4 ›" in str(board(app).headers["plan"].render())
+        # the footer beside the panel shows whole keys only ("i Initia▏", a retrial)
+        from textual.widgets import Footer
+        from textual.widgets._footer import FooterKey
+
+        footer = board(app).query_one(Footer)
+        shown = [key for key in footer.query(FooterKey) if key.display]
+        assert shown and all(key.region.right <= footer.region.right for key in shown)
+        assert sum(key.region.width for key in shown) <= footer.region.width
         await pilot.press("question_mark")  # closed: four again
         await settle_app(app, pilot)
         assert not board(app).one_lane

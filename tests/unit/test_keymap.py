@@ -140,6 +140,12 @@ def test_two_keys_swapped_are_each_free_for_the_other() -> None:
     both = check_keymap({"board-new": "f5", "board-edit": "f5"}, SCOPES)
     assert both.keymap == {"board-new": "f5"}
     assert both.problems == ["[keys] 'board-edit': 'f5' already does 'board-new' there; ignored"]
+    # one key of several taken: the others stay (both entries went, a retrial)
+    partly = check_keymap({"board-filter-late": "3", "view-kpis": "L,3"}, SCOPES)
+    assert partly.keymap == {"board-filter-late": "3", "view-kpis": "L"}
+    assert partly.problems == [
+        "[keys] 'view-kpis': '3' already does 'board-filter-late' there; left out"
+    ]
     # the KPIs cannot have l (the board's right): they keep 3, which late-only cannot have
     chain = check_keymap({"board-filter-late": "3", "view-kpis": "l"}, SCOPES)
     assert chain.keymap == {}
