@@ -357,10 +357,11 @@ def may_read_now(path: Path) -> bool:
 
 
 def journals_shut_to_me(path: Path) -> bool:
-    """Whether the file's -wal or -shm is there and this user may not open it as SQLite does
-    (to read and write): no new connection to the file opens then."""
+    """Whether the file's -wal or -shm is there and this user may not even read it: no new
+    connection to the file opens then (one who may read them, not write, reads on: a
+    reader's connection, as read-only users' boards have)."""
     kept = (Path(f"{path}{end}") for end in ("-wal", "-shm"))
-    return any(f.exists() and not os.access(f, os.R_OK | os.W_OK) for f in kept)
+    return any(f.exists() and not os.access(f, os.R_OK) for f in kept)
 
 
 def may_write_now(path: Path) -> bool:
