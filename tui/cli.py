@@ -231,32 +231,42 @@ class ActionIdType(click.ParamType):
 
 
 class ActionIdsType(click.ParamType):
-    """Action ids as Taskwarrior takes them: ``12``, ``#12``, ``12,14`` or ``12-15``."""
+    """Action ids as Taskwarrior takes them: ``12``, ``#12``, ``12,14`` or ``12-15``. One id
+    comes as a tuple, a list or a range as a list: its ``--json`` is a list whatever it holds
+    (a script's one match gave an object, and ``jq '.[]'`` broke: a script author)."""
 
     name = "ID"
 
     def convert(
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-    ) -> tuple[int, ...]:
-        if isinstance(value, tuple):
+    ) -> tuple[int, ...] | list[int]:
+        if isinstance(value, tuple | list):
             return value
+        text = str(value)
+        if "," not in text and "-" not in text[1:]:
+            return (ACTION_ID.convert(text, param, ctx),)
         found: list[int] = []
-        for piece in str(value).split(","):
+        for piece in text.split(","):
             first, dash, last = piece.partition("-")  # no blanks: "1 " is no id, as ever
-            if dash and first and last:
-                low = ACTION_ID.convert(first, param, ctx)
-                high = ACTION_ID.convert(last, param, ctx)
-                if high < low or high - low >= MOST_EDITED:
-                    self.fail(
-                        f"{piece!r} is not a range of at most {MOST_EDITED} ids, low to high"
-                        " (e.g. 12-15)",
-                        param,
-                        ctx,
-                    )
-                found += range(low, high + 1)
+            low, high = record_id(first), record_id(last) if dash else None
+            if low is None or (dash and high is None):
+                self.fail(
+                    f"{text!r} is not an id, a range (12-15) or a list (12,14) of them",
+                    param,
+                    ctx,
+                )
+            if high is None:
+                found.append(low)
+            elif high < low or high - low >= MOST_EDITED:
+                self.fail(
+                    f"{piece!r} is not a range of at most {MOST_EDITED} ids, low to high"
+                    " (e.g. 12-15)",
+                    param,
+                    ctx,
+                )
             else:
-                found.append(ACTION_ID.convert(piece, param, ctx))
-        return tuple(found)
+                found += range(low, high + 1)
+        return found
 
 
 MOST_EDITED = 1000  # actions one edit changes at most: its write holds the file's lock
@@ -1316,10 +1326,11 @@ def edit(
     one undo takes back)."""
     ids = list(dict.fromkeys(i for given_ids in action_ids for i in given_ids))
     if len(ids) > MOST_EDITED:
-        raise InvalidInput("ID", f"{len(ids)} ids", f"are more than {MOST_EDITED} in one edit")
-    if len(ids) > 1 and title is not None:
+        raise click.UsageError(f"edit: {len(ids)} ids given; one edit takes {MOST_EDITED} at most")
+    several = len(action_ids) > 1 or any(isinstance(given, list) for given in action_ids)
+    if several and title is not None:
         raise InvalidInput("--title", title, "names one action: give one ID with it")
-    if len(ids) > 1 and if_version is not None:
+    if several and if_version is not None:
         raise InvalidInput("--if-version", str(if_version), "is one action's: give one ID with it")
     action_id = ids[0]
     given = {"title": title, "owner": owner, "due": due, "priority": priority, "notes": notes}
@@ -1344,7 +1355,7 @@ def edit(
         "clear_initiative": cleared(initiative),
         "clear_kpi": cleared(kpi),
     }
-    if len(ids) > 1:
+    if several:
         _edit_many(session, ids, fields, kpi, initiative, as_json)
         return
     if not as_json:  # the reply is one line: no model, no pydantic

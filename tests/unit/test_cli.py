@@ -368,6 +368,16 @@ def test_edit_of_several_actions_is_one_change_refused_whole(team, ok, cli, js) 
     assert "'4-2' is not a range" in one_line_error(cli("edit", "4-2", "--priority", "low"))
     single = js("edit", "2", "--priority", "high", "--json")  # one id: one object, as ever
     assert single["id"] == 2
+    # a range or a list is a list, whatever it holds: a script's one match gave an object
+    assert [a["id"] for a in js("edit", "2-2", "--priority", "low", "--json")] == [2]
+    assert [a["id"] for a in js("edit", "2", "#2", "--priority", "low", "--json")] == [2]
+    assert one_line_error(cli("edit", "1--3", "--priority", "low")) == (
+        "Invalid value for 'ID...': '1--3' is not an id, a range (12-15) or a list (12,14) of them"
+    )
+    assert "'1,,2' is not an id, a range" in one_line_error(cli("edit", "1,,2", "--priority", "h"))
+    assert one_line_error(cli("edit", "1-1000", "1001-1200", "--priority", "h")) == (
+        "edit: 1200 ids given; one edit takes 1000 at most"
+    )
 
 
 @pytest.mark.parametrize("spelling", ["none", "NONE", " None "])
