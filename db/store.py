@@ -2189,8 +2189,11 @@ class Store:
                     self._refuse_if_person_again(event)  # someone's write made them again
                 if event["entity"] not in UNDOABLE:
                     raise UndoRefused(f"cannot undo {event['summary']!r}: it is not one record")
-                self._refuse_if_changed_since(event)
-                self._refuse_if_changed_outside(event)
+                try:
+                    self._refuse_if_changed_since(event)
+                    self._refuse_if_changed_outside(event)
+                except UndoRefused as refused:
+                    raise UndoRefused(_with_the_rest(str(refused), event, events)) from None
             if (
                 opened_at is not None
                 and target_tx not in self.own_transactions
@@ -2501,3 +2504,14 @@ class Store:
         if newest is None:
             return ""
         return f" ({newest['actor']} at {newest['at']}: {newest['summary']})"
+
+
+def _with_the_rest(said: str, event: sqlite3.Row, events: list[sqlite3.Row]) -> str:
+    """A refused undo of one change of several made as one (``pdca edit 28 29``): said with
+    the others, which stay as they are too. It named #29 alone, and #28 stayed as edited
+    without a word (a retrial)."""
+    others = [e["summary"] for e in events if e["id"] != event["id"] and e["entity"] != "person"]
+    if not others:
+        return said
+    more = f"{len(others)} more" if len(others) > 3 else ", ".join(repr(o) for o in others)
+    return f"{said}; made as one with {more}, which stay{'s' if len(others) == 1 else ''} too"

@@ -344,7 +344,9 @@ def test_edit_every_field(team, ok, js) -> None:
     assert ok("edit", "1", "--title", "Again").stdout == "edited #1 [plan] Again\n"
 
 
-def test_edit_of_several_actions_is_one_change_refused_whole(team, ok, cli, js) -> None:
+def test_edit_of_several_actions_is_one_change_refused_whole(
+    team, ok, cli, js, monkeypatch
+) -> None:
     """`pdca edit 41 42 --priority high` was "Got unexpected extra argument" (a Taskwarrior
     user: `task 41-43 modify`): now each is edited, as one change that one undo takes back,
     and an id that cannot take it refuses them all, nothing written."""
@@ -358,6 +360,15 @@ def test_edit_of_several_actions_is_one_change_refused_whole(team, ok, cli, js) 
     ok("undo")  # one undo: all three back
     listed = {a["id"]: (a["priority"], a["owner"]) for a in js("list", "--json")}
     assert [listed[i] for i in (2, 3, 4)] == [("normal", None)] * 3
+    # an undo refused for one of them says the others stay too (it named #3 alone)
+    ok("edit", "2", "3", "--priority", "low")
+    monkeypatch.setenv("PDCA_USER", "bob")
+    ok("edit", "3", "--notes", "bob's")
+    monkeypatch.setenv("PDCA_USER", "alice")
+    said = one_line_error(cli("undo"))
+    assert said.startswith("cannot undo 'edited #3: priority': bob changed #3 since"), said
+    assert said.endswith("made as one with 'edited #2: priority', which stays too"), said
+    ok("edit", "2", "3", "--priority", "normal", "--notes", "")
     refused = cli("edit", "2,3", "99", "--priority", "low")
     assert one_line_error(refused) == "no action #99"
     assert [a["priority"] for a in js("list", "--json")] == ["normal"] * 4  # nothing written
