@@ -24,6 +24,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -926,6 +927,18 @@ for line in sys.stdin:
 """
 
 
+def _everyones_file(public_dir: Path) -> tuple[Path, Path]:
+    """A folder and a database in it that anyone may write (0777, 0666): the owner's chmods
+    then shut ``nobody`` out, and let them back in."""
+    shared = public_dir / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    path = shared / "pdca.db"
+    _fill(path)
+    path.chmod(0o666)
+    return shared, path
+
+
 @as_root_only
 def test_a_board_shut_out_by_its_owner_stays_and_catches_up_when_let_back_in(
     public_dir: Path,
@@ -934,14 +947,7 @@ def test_a_board_shut_out_by_its_owner_stays_and_catches_up_when_let_back_in(
     again; then the same with the file (chmod 0600), and with its -shm. The board quit as if
     the file were "renamed" to its own name, and a write made while it could not read stayed
     off it until the next one (a reviewer, a retrial)."""
-    import time
-
-    shared = public_dir / "shared"
-    shared.mkdir()
-    shared.chmod(0o777)
-    path = shared / "pdca.db"
-    _fill(path)
-    path.chmod(0o666)
+    shared, path = _everyones_file(public_dir)
     nobody = _as_nobody(public_dir, packages=APP_PACKAGES, distributions=APP_DISTRIBUTIONS)
     process = _child_as_nobody(nobody, public_dir, BOARD_CHILD, path, str(BOARD_SECONDS))
     try:
@@ -985,12 +991,7 @@ def test_an_open_store_refuses_writes_once_the_owner_takes_write_away(public_dir
     """nobody opens a file it may write and keeps it open (as a board does); the owner runs
     chmod 0644: the next write is refused, naming the file's mode, as a new command would
     be, and the view's banner says so; chmod 0666 again and the same connection writes."""
-    shared = public_dir / "shared"
-    shared.mkdir()
-    shared.chmod(0o777)
-    path = shared / "pdca.db"
-    _fill(path)
-    path.chmod(0o666)
+    shared, path = _everyones_file(public_dir)
     nobody = _as_nobody(public_dir, packages=APP_PACKAGES, distributions=APP_DISTRIBUTIONS)
     process = _child_as_nobody(nobody, public_dir, STORE_CHILD, path)
 
