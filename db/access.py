@@ -361,7 +361,8 @@ def journals_shut_to_me(path: Path) -> bool:
     connection to the file opens then (one who may read them, not write, reads on: a
     reader's connection, as read-only users' boards have)."""
     kept = (Path(f"{path}{end}") for end in ("-wal", "-shm"))
-    return any(f.exists() and not os.access(f, os.R_OK) for f in kept)
+    # os.path.exists: False, not an error, when the folder shuts meanwhile (a reviewer)
+    return any(os.path.exists(f) and not os.access(f, os.R_OK) for f in kept)
 
 
 def may_write_now(path: Path) -> bool:

@@ -588,13 +588,11 @@ def give_the_team(path: Path) -> None:
     Only a file with this user's own group, the one SQLite gave it: a file its owner gave
     the team's group by hand stays in it. In a folder of the owner's personal group, every
     ``pdca list`` of theirs took the file back from the team (a tester: the ``chgrp`` the
-    others' refusal asked for lasted until the owner's next command). Nor in a setgid folder,
-    where SQLite's files are the team's already: one of the owner's group there is the
-    owner's doing, and their next ``pdca list`` undid their ``chgrp`` (a retrial)."""
-    folder = path.parent.stat()
-    if folder.st_mode & stat.S_ISGID:
-        return
-    team = folder.st_gid
+    others' refusal asked for lasted until the owner's next command). In a setgid folder
+    too: a file made elsewhere and moved in keeps its maker's group, and the team was
+    refused it (a reviewer); so an owner's own ``chgrp`` to their group there does not last
+    (a retrial): a file is taken from the team by moving it out of the team's folder."""
+    team = path.parent.stat().st_gid
     me, mine = os.geteuid(), os.getegid()
     for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         with contextlib.suppress(OSError):  # gone, or not one of the team: doctor says so

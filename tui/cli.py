@@ -1402,38 +1402,48 @@ def _edit_many(
     change; any of them that cannot take it refuses the whole, nothing written."""
     store = session.store()
     refuse_unknown_names(store, kpi, initiative)
-    if as_json:
-        from pdca.db.models import ActionChanges, validated
+    try:
+        if as_json:
+            from pdca.db.models import ActionChanges, validated
 
-        with saying_who_is_new(store, fields["owner"]):
-            told = store.edit_actions_telling(ids, validated(ActionChanges, **fields))
-        click.echo(to_json([action for action, _changed in told]))
-        changed_ids = [action.id for action, changed in told if changed and not action.done_at]
-        any_changed = any(changed for _action, changed in told)
-    else:
-        with saying_who_is_new(store, fields["owner"]):
-            lines = store.edit_actions_line(ids, checked_changes(ChangeFields(**fields)))
-        for line in lines:
-            _echo_action_line("edited" if line.changed else "unchanged", line)
-        changed_ids = [line.id for line in lines if line.changed and not line.done_at]
-        any_changed = any(line.changed for line in lines)
+            with saying_who_is_new(store, fields["owner"]):
+                told = store.edit_actions_telling(ids, validated(ActionChanges, **fields))
+            click.echo(to_json([action for action, _changed in told]))
+            changed_ids = [a.id for a, changed in told if changed and not a.done_at]
+            any_changed = any(changed for _action, changed in told)
+        else:
+            with saying_who_is_new(store, fields["owner"]):
+                lines = store.edit_actions_line(ids, checked_changes(ChangeFields(**fields)))
+            for line in lines:
+                _echo_action_line("edited" if line.changed else "unchanged", line)
+            changed_ids = [line.id for line in lines if line.changed and not line.done_at]
+            any_changed = any(line.changed for line in lines)
+    except (InvalidInput, NotFound, GateUnmet) as refused:
+        # One refused, all stay: said, or "no action #7" read as #1 to #6 edited (a reviewer)
+        refused.args = (f"{refused}; nothing written: the {len(ids)} actions stay as they were",)
+        raise
     if not any_changed:
         _nothing_to_undo()
         return
+    _say_overdue_already(session, changed_ids, fields["due"])
     for action_id in changed_ids:
-        _say_overdue_already(session, action_id, fields["due"])
         if fields["owner"] is not None or fields["clear_owner"]:
             _say_earlier_round(store, action_id)
 
 
-def _say_overdue_already(session: Session, action_id: int, due: date | None) -> None:
+def _say_overdue_already(session: Session, action_id: int | list[int], due: date | None) -> None:
     """A due date before today is taken (work found late is still work), and said: a slip
-    of the year (2025 for 2026) made a card overdue from its first minute, unremarked."""
+    of the year (2025 for 2026) made a card overdue from its first minute, unremarked. Of
+    several actions, one line: a line each was 1 000 lines for a bulk edit (a reviewer)."""
     today = session.today()
-    if due is not None and due < today:
+    ids = [action_id] if isinstance(action_id, int) else action_id
+    if due is not None and due < today and ids:
+        from pdca.db.input_files import a_few  # only when said
+
+        named = a_few([f"#{i}" for i in ids])
         click.echo(
             f"note: due {due.isoformat()} is before today ({today.isoformat()}):"
-            f" #{action_id} is overdue already",
+            f" {named} {'is' if len(ids) == 1 else 'are'} overdue already",
             err=True,
         )
 

@@ -370,7 +370,14 @@ def test_edit_of_several_actions_is_one_change_refused_whole(
     assert said.endswith("made as one with 'edited #2: priority', which stays too"), said
     ok("edit", "2", "3", "--priority", "normal", "--notes", "")
     refused = cli("edit", "2,3", "99", "--priority", "low")
-    assert one_line_error(refused) == "no action #99"
+    assert one_line_error(refused) == (
+        "no action #99; nothing written: the 3 actions stay as they were"  # not #2, #3 edited
+    )
+    late = cli("edit", "2", "3", "--due", "2020-01-01")  # one note, not a line each
+    assert late.stderr == (
+        "note: due 2020-01-01 is before today (2026-11-23): #2, #3 are overdue already\n"
+    )
+    ok("undo")
     assert [a["priority"] for a in js("list", "--json")] == ["normal"] * 4  # nothing written
     assert [a["id"] for a in js("edit", "3", "2", "--priority", "low", "--json")] == [3, 2]
     assert one_line_error(cli("edit", "2", "3", "--title", "x")) == (

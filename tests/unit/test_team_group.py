@@ -248,12 +248,12 @@ def test_a_file_its_owner_gave_another_group_stays_in_it(tmp_path: Path) -> None
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="gives a file another group: needs root")
-def test_in_a_setgid_folder_the_owners_own_chgrp_stands(tmp_path: Path) -> None:
-    """There SQLite's files are the team's already: one in the owner's own group is the
-    owner's doing (chgrp), and their next pdca list gave it back to the team (a retrial)."""
+def test_a_file_moved_into_a_setgid_folder_is_given_the_team(tmp_path: Path) -> None:
+    """Made elsewhere and moved in, it kept its maker's group, and the team was refused it
+    (a reviewer): the owner's first pdca command there gives it the folder's group."""
     team = _team_directory(tmp_path)  # setgid
     path = team / "pdca.db"
     path.write_bytes(b"")
-    os.chown(path, -1, os.getegid())  # the owner's chgrp to their own group
+    os.chown(path, -1, os.getegid())  # its maker's own group, as a file moved in keeps it
     connection.give_the_team(path)
-    assert path.stat().st_gid == os.getegid() != TEAM
+    assert path.stat().st_gid == TEAM
