@@ -639,7 +639,7 @@ class PdcaApp(App[None]):
             return None
         if now is None and unreachable_directory(self.context.path) is not None:
             # A folder on the way shut to this user (the owner's chmod): not gone, and the
-            # banner says whom to ask. Quit as "renamed to" its own name (a reviewer).
+            # banner says whom to ask. The board quit as "renamed to" its own name (a reviewer).
             return None
         if now is not None:
             return (
