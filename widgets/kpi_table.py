@@ -104,7 +104,7 @@ class Layout:
         # the owner's 4 more cells from 90 come from the chart, not the name (it shrank by 4
         # from 89 to 90 columns: a reviewer)
         spark = max(8, min(40, (width - 60) // 2) - (owner - 8)) if width >= 60 else 0
-        fixed = 3 + status + perspective + latest + spark + target + 2 + owner  # ▌, mark
+        fixed = 3 + status + perspective + latest + spark + target + 3 + owner  # ▌, mark, ↗!
         gaps = sum(1 for w in (status, perspective, latest, spark, target, owner) if w)
         name = max(8, width - fixed - gaps - 1)
         return cls(name, status, perspective, latest, spark, target, owner)
@@ -282,7 +282,7 @@ class KpiTable(LineList):
                 parts.append(cell("RECENT", layout.spark))
             if layout.target:
                 parts.append(cell("TARGET", layout.target, right=True))
-            parts.append(("  ", ""))
+            parts.append(("   ", ""))
             if layout.owner:
                 parts.append(cell("OWNER", layout.owner))
             return parts
@@ -314,7 +314,10 @@ class KpiTable(LineList):
             parts.append(cell(number(kpi.target), layout.target, "kpi-table--muted", right=True))
         arrow = " " if row.trend == "unknown" else TREND_ARROWS[row.trend_sign]
         trend_class = {"better": "kpi-table--better", "worse": "kpi-table--worse"}
-        parts.append((arrow + " ", trend_class.get(row.trend, "kpi-table--muted")))
+        # "!" after a worse one: red and green alone told them apart, which a colour-blind
+        # or monochrome terminal does not show (a trial); as a late card's "!" says it
+        worse = "!" if row.trend == "worse" else " "
+        parts.append((arrow + worse + " ", trend_class.get(row.trend, "kpi-table--muted")))
         if not layout.owner:
             return parts
         owner = literal(kpi.owner) or "-"

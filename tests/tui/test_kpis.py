@@ -65,7 +65,8 @@ async def test_key_3_lists_kpis_worst_first_with_sparklines(make_app, kpi_db: Pa
         line = "".join(s.text for s in table.render_line(1))
         assert "⚑ Resolution time" in line and "36 h" in line
         assert "▁▂ ▅█" in line  # the missed day two days ago is a gap
-        assert "alert" in line and "↗" in line  # rising, and that is worse here
+        # rising, and that is worse here: "!" says so without colour (a colour-blind trial)
+        assert "alert" in line and "↗!" in line
         assert screen.query_one(StatusBar).alerts == 1
         assert "⚑ 1 alert for you" in str(screen.query_one(StatusBar).render())
 
