@@ -1535,27 +1535,27 @@ class Store:
         self, action_id: int, edit: ActionChanges, expected_version: int | None = None
     ) -> tuple[Action, bool]:
         """``edit_action``, and whether it changed anything (else nothing was written)."""
-        with self.write() as tx:
-            changed = self._edit(tx, action_id, edit, expected_version)
-            return self.get_action(action_id), changed
+        return self.edit_actions_telling([action_id], edit, expected_version)[0]
 
-    def edit_actions_line(self, ids: list[int], edit: ChangeFields) -> list[ActionLine]:
+    def edit_actions_line(
+        self, ids: list[int], edit: ChangeFields, expected_version: int | None = None
+    ) -> list[ActionLine]:
         """``edit_action_line`` of each of ``ids``, as one change (one ``pdca undo`` takes all
         of them back); refused whole, nothing written, when one of them cannot take it."""
         checked_changes(edit)
         with self.write() as tx:
-            changed = [self._edit(tx, action_id, edit, None) for action_id in ids]
+            changed = [self._edit(tx, action_id, edit, expected_version) for action_id in ids]
             return [
                 replace(self._line(action_id), changed=was)
                 for action_id, was in zip(ids, changed, strict=True)
             ]
 
     def edit_actions_telling(
-        self, ids: list[int], edit: ActionChanges
+        self, ids: list[int], edit: ActionChanges, expected_version: int | None = None
     ) -> list[tuple[Action, bool]]:
         """``edit_action_telling`` of each of ``ids``, as one change."""
         with self.write() as tx:
-            changed = [self._edit(tx, action_id, edit, None) for action_id in ids]
+            changed = [self._edit(tx, action_id, edit, expected_version) for action_id in ids]
             return [
                 (self.get_action(action_id), was)
                 for action_id, was in zip(ids, changed, strict=True)
@@ -1577,10 +1577,7 @@ class Store:
     ) -> ActionLine:
         """``edit_action`` from fields checked without pydantic, answering with the action's
         line instead of its model."""
-        checked_changes(edit)
-        with self.write() as tx:
-            changed = self._edit(tx, action_id, edit, expected_version)
-            return replace(self._line(action_id), changed=changed)
+        return self.edit_actions_line([action_id], edit, expected_version)[0]
 
     def _edit(
         self,

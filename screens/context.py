@@ -299,12 +299,14 @@ def context_of(app: object) -> AppContext:
     return services(app).context
 
 
-def write_banner(store: Store, newer: int | None) -> str | None:
+def write_banner(store: Store, newer: int | None, unreadable: str | None) -> str | None:
     """The line a view shows under its header while this user cannot save (a newer pdca
-    upgraded the file, ``newer``: ``store.upgraded_past_this_code()``, asked once by the
-    caller; the file is read-only for them, or its -wal or -shm is), or None. Asked again as
-    the app polls: an owner's chmod takes effect on an open board, so the line comes and goes
-    with it (a tester's stayed for minutes after the file was made writable)."""
+    upgraded the file, ``newer``: ``store.upgraded_past_this_code()``; the user may no
+    longer open it, ``unreadable``: ``store.cannot_read_now()``, each asked once by the
+    caller, which acts on them too; the file is read-only for them, or its -wal or -shm is),
+    or None. Asked again as the app polls: an owner's chmod takes effect on an open board,
+    so the line comes and goes with it (a tester's stayed for minutes after the file was
+    made writable)."""
     if newer is not None:
         # Said for as long as it lasts: only passing notes said it, and the board looked
         # current while it showed the file as it was (a team's soak).
@@ -312,7 +314,7 @@ def write_banner(store: Store, newer: int | None) -> str | None:
             f"out of date: a newer pdca upgraded the file to schema {newer}; this board shows"
             " it as it was and saves nothing: quit (q) and start pdca again"
         )
-    if (unreadable := store.cannot_read_now()) is not None:
+    if unreadable is not None:
         # The open connection reads on, the views' own readers cannot open the file: the
         # board froze under "read-only" while others wrote (an owner's chgrp, a trial).
         return (
@@ -328,7 +330,7 @@ def write_banner(store: Store, newer: int | None) -> str | None:
 
 def write_banner_widget(store: Store) -> Static:
     """The ``#read-only`` line a view composes, hidden while nothing stops a save."""
-    words = write_banner(store, store.upgraded_past_this_code())
+    words = write_banner(store, store.upgraded_past_this_code(), store.cannot_read_now())
     banner = Static(plain(words or ""), id="read-only")
     banner.display = words is not None
     return banner

@@ -714,11 +714,12 @@ class PdcaApp(App[None]):
         # A few os.access calls: an owner's chmod shows at once (header and banner).
         store = self.context.store
         newer = store.upgraded_past_this_code()  # one pragma, for the banner and the check
-        if write_banner(store, newer) != self._write_banner:
+        unreadable = store.cannot_read_now()  # a few os.access calls, as for both too
+        if write_banner(store, newer, unreadable) != self._write_banner:
             self.refresh_status()
         if newer is not None:
             return  # the banner says so; reloads would only fail, a note at each (a soak)
-        if store.cannot_read_now() is not None:
+        if unreadable is not None:
             # The banner says whom to ask. Its changes are taken in once this user may read
             # the file again: seen now, the failed read took them, and a colleague's write
             # made meanwhile stayed off the board until the next one (a reviewer).
@@ -862,8 +863,9 @@ class PdcaApp(App[None]):
 
     def refresh_status(self) -> None:
         # Every screen of the view, so a header under an open dialog is right when it closes.
-        newer = self.context.store.upgraded_past_this_code()
-        self._write_banner = write_banner(self.context.store, newer)
+        store = self.context.store
+        newer = store.upgraded_past_this_code()
+        self._write_banner = write_banner(store, newer, store.cannot_read_now())
         for screen in self.screen_stack:
             show_write_banner(screen, self._write_banner)
         bars = [bar for screen in self.screen_stack for bar in screen.query(StatusBar)]

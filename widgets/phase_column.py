@@ -211,18 +211,19 @@ class PhaseColumn(LineList, inherit_bindings=False):
 
     def _on_screen(self) -> tuple[object, ...]:
         """What the column draws now: its visible cards (as loaded), how many, the day."""
+        return (self._loaded_on_screen(), self.start, self.total, self.today)
+
+    def _loaded_on_screen(self) -> list[Action]:
+        """The loaded cards in the part of the column on screen (never a read)."""
         first, count = self.visible_range()
         offset = first - self.start
-        shown = self.actions[max(0, offset) : max(0, offset + count)]
-        return (shown, self.start, self.total, self.today)
+        return self.actions[max(0, offset) : max(0, offset + count)]
 
     def show_sparklines(self, sparklines: dict[int, list[float | None]]) -> None:
         """Each KPI's recent readings, for the cards linked to one: drawn again only when a
         card on screen shows one that changed (the first read, after the first paint, sent
         every column again, 18 KB at 120x40, when none of their cards had a KPI)."""
-        first, count = self.visible_range()
-        offset = first - self.start
-        shown = {a.kpi_id for a in self.actions[max(0, offset) : max(0, offset + count)]}
+        shown = {action.kpi_id for action in self._loaded_on_screen()}
         changed = any(self.sparklines.get(k) != sparklines.get(k) for k in shown if k)
         self.sparklines = sparklines
         if changed:

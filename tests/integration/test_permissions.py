@@ -922,7 +922,7 @@ for line in sys.stdin:
         added = store.add_action(ActionDraft(title=line.strip())).id
     except ReadOnlyDatabase as refused:
         added = str(refused)
-    banner = write_banner(store, store.upgraded_past_this_code())
+    banner = write_banner(store, store.upgraded_past_this_code(), store.cannot_read_now())
     print(json.dumps({"added": added, "banner": banner}), flush=True)
 """
 
