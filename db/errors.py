@@ -109,8 +109,9 @@ class UndoAsked(UndoRefused):
     """A board's undo would take back the person's change from before it opened: asked
     first (``Store.undo(confirmed=)``); nothing written."""
 
-    def __init__(self, tx: int, summary: str, at: str) -> None:
-        self.tx, self.summary, self.at = tx, summary, at
+    def __init__(self, tx: int, summary: str, at: str, *, passed: str | None = None) -> None:
+        # ``passed``: the person's newest change made elsewhere since, which stays
+        self.tx, self.summary, self.at, self.passed = tx, summary, at, passed
         super().__init__(f"{summary!r} was made before this board opened ({at}): undo it?")
 
 

@@ -2103,16 +2103,23 @@ class Store:
 
     # ------------------------------------------------------------------ undo
 
+    def _made_elsewhere_since(self, event_id: int) -> sqlite3.Row | None:
+        """The actor's newest change not undone after ``event_id`` that no write of this
+        store made (a script's, a cron job's, another board's): its summary and time."""
+        return self.conn.execute(
+            "SELECT summary, at FROM events e WHERE e.actor = ? AND e.undo_of IS NULL"
+            " AND e.id > ? AND e.entity <> 'database'"
+            " AND NOT (e.entity = 'person' AND e.op <> 'delete')"
+            " AND e.tx NOT IN (SELECT value FROM json_each(?))"
+            " AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undo_of = e.tx)"
+            " ORDER BY e.id DESC LIMIT 1",
+            (self.actor, event_id, json.dumps(list(self.own_transactions))),
+        ).fetchone()
+
     def _refuse_as_made_elsewhere(self, barrier: int) -> None:
         """A board with nothing of its own to undo, while the actor changed something since
         it opened, elsewhere (a script, a cron job, another board): said, not taken back."""
-        elsewhere = self.conn.execute(
-            "SELECT summary, at FROM events e WHERE e.actor = ? AND e.undo_of IS NULL"
-            " AND e.id > ? AND e.entity <> 'database'"
-            " AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undo_of = e.tx)"
-            " ORDER BY e.id DESC LIMIT 1",
-            (self.actor, barrier),
-        ).fetchone()
+        elsewhere = self._made_elsewhere_since(barrier)
         if elsewhere is not None:
             raise UndoRefused(
                 f"nothing this board did to undo: your last change, {elsewhere['summary']!r}"
@@ -2200,7 +2207,16 @@ class Store:
                 # own ("added person bob" was asked, and #3 went, a reviewer).
                 said = [e for e in events if e["entity"] != "person" or e["op"] == "delete"]
                 first = min(said or events, key=lambda event: event["id"])
-                raise UndoAsked(target_tx, first["summary"], first["at"])
+                # Out of order: a newer change of theirs, made elsewhere since the board
+                # opened, stays. The question names it ("added #7" was asked and taken
+                # back while the edits made after it stood, not a word said: a trial).
+                newer = self._made_elsewhere_since(opened_at)
+                raise UndoAsked(
+                    target_tx,
+                    first["summary"],
+                    first["at"],
+                    passed=newer["summary"] if newer is not None else None,
+                )
             for event in events:
                 if event["entity"] != "person" or event["op"] == "delete":
                     # All under the undone change's tx, a repeat made from it since included:

@@ -41,9 +41,14 @@ async def undo_flow(board: BoardScreen) -> None:
         )
     except UndoAsked as ask:
         board.undo_asked = (ask.tx, time.monotonic())
+        stays = (
+            f"; your newer “{literal(ask.passed)}”, made elsewhere, stays (pdca undo takes it back)"
+            if ask.passed is not None
+            else ""
+        )
         board.notify(
             f"u again to undo “{literal(ask.summary)}”: your change from before this board"
-            f" opened ({short_time(ask.at)})",
+            f" opened ({short_time(ask.at)}){stays}",
             severity="warning",
             timeout=10,
         )

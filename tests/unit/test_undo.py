@@ -343,3 +343,33 @@ def test_a_boards_undo_skips_the_actors_changes_made_elsewhere_since_it_opened(
     assert f"you changed #{mine.id} since, elsewhere (a script or another board?)" in str(
         refused.value
     )
+
+
+def test_a_boards_question_names_the_newer_change_made_elsewhere_it_passes(store: Store) -> None:
+    """A board with nothing of its own asked about the person's change from before it opened
+    while their newer command-line edit stood, and said nothing of it: "added #7" taken back
+    before the edits made after it (a trial). The question names the one that stays."""
+    script = open_as(store.path, store.actor)
+    try:
+        older = script.add_action(ActionDraft(title="from before"))
+        board_opens = last_event_id(script)
+        other = script.add_action(ActionDraft(title="another"))
+        script.edit_action(other.id, ActionChanges(title="edited from the shell"), 1)
+    finally:
+        script.close()
+    board = open_as(store.path, store.actor)
+    try:
+        with pytest.raises(UndoAsked) as asked:
+            board.undo(opened_at=board_opens)
+        assert (asked.value.summary, asked.value.passed) == (
+            f"added #{older.id}",
+            f"edited #{other.id}: title",
+        )
+        # With nothing newer made elsewhere, nothing is named.
+        store.undo()  # pdca undo: the edit
+        store.undo()  # and the add of #2
+        with pytest.raises(UndoAsked) as asked:
+            board.undo(opened_at=board_opens)
+        assert (asked.value.summary, asked.value.passed) == (f"added #{older.id}", None)
+    finally:
+        board.close()
