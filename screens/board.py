@@ -13,6 +13,7 @@ included) changed the file.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -54,6 +55,13 @@ from pdca.screens.context import (
     context_of,
     services,
     write_banner_widget,
+)
+from pdca.screens.cursor_change import (
+    CursorChange,
+    Place,
+    changed_under_cursor,
+    pressed_too_soon,
+    under_cursor,
 )
 from pdca.screens.edit_flow import EditAgain, edit_flow
 from pdca.screens.footer import footer_after_first_paint
@@ -291,6 +299,7 @@ class BoardScreen(Screen[None]):
         self._headers_said: dict[str, str] = {}  # each lane's header as last drawn
         self._typed_read: Worker[None] | None = None  # the read of the text filter typed
         self.flow_focus: int | None = None  # the focused card when the latest flow began
+        self.cursor_change: CursorChange | None = None  # by someone's write, a moment ago
         self.columns: dict[str, PhaseColumn] = {}
         self.headers: dict[str, Label] = {}
         self.changes_shown = 0  # the app's ``changes_seen`` when the board was last read
@@ -485,6 +494,16 @@ class BoardScreen(Screen[None]):
                 return True
         return False
 
+    def _under_cursor(self) -> Place | None:
+        """The focused action and its phase (focus itself moves to its column later)."""
+        if self.focused_id is None:
+            return None
+        for column in self.columns.values():
+            index = column.index_of(self.focused_id)
+            if index is not None:
+                return under_cursor(column.card(index))
+        return None
+
     def _board_has_focus(self) -> bool:
         return self.focused is None or isinstance(self.focused, PhaseColumn)
 
@@ -668,6 +687,7 @@ class BoardScreen(Screen[None]):
         if read.sparklines is not None:
             self.show_sparklines(read.sparklines)
         if read.pages:
+            was_under_cursor = self._under_cursor()
             # Focus stays where the person has it now, not where it was when the read began.
             # A read around a card lands on that card, not on whichever the cursor fell on
             # meanwhile (the card that took its place: a reviewer's cursor stayed on it, off
@@ -686,10 +706,21 @@ class BoardScreen(Screen[None]):
                 # Gone, or filtered out: focus is the card the cursor is on now. Left naming
                 # the gone card, every later refresh read again around it (a reviewer).
                 column = self.focused_column
+                if column is not None and not column.total:
+                    # Its column emptied (an undo of an import took the only card in Do):
+                    # focus stayed there, no card lit, and j, k, g did nothing to see (a
+                    # trial). Keys never land on an empty column; nor does this.
+                    column = self._nearest_with_cards(column)
+                    self.set_focus(column)
                 self.focused_id = column.current.id if column and column.current else None
             column = self.focused_column
             if since_filter_changed and column is not None and not column.total:
                 self._first_with_cards().focus()  # a new filter emptied it: where cards are
+            if around is None and not since_filter_changed:
+                moved = changed_under_cursor(
+                    was_under_cursor, self._under_cursor(), time.monotonic()
+                )
+                self.cursor_change = moved or self.cursor_change
         if around is not None and around == self.pending_around:
             self.pending_around = None
             for column in self.columns.values():
@@ -878,7 +909,23 @@ class BoardScreen(Screen[None]):
         """``action`` if a move or done may start on it now (said why not, else)."""
         if action is None or not self.writable() or self._refuse_if_done(action):
             return None
+        if self._pressed_too_soon(action):
+            return None
         return None if self.refuse_if_changing(action) else action
+
+    def _pressed_too_soon(self, action: Action) -> bool:
+        """A key on a card someone's write put under the cursor a moment ago: said, not done
+        (screens/cursor_change.py); pressed again, it acts."""
+        change, self.cursor_change = self.cursor_change, None
+        if not pressed_too_soon(change, action, time.monotonic()):
+            return False
+        assert change is not None
+        self.notify(
+            f"{change.words()}: nothing done; the same key again acts on #{action.id}"
+            f" in {action.phase.capitalize()}",
+            severity="warning",
+        )
+        return True
 
     def action_move_next(self) -> None:
         action = self._may_change(self._target())
@@ -1073,6 +1120,17 @@ class BoardScreen(Screen[None]):
             None,
         )
         (column or self._first_with_cards()).focus()
+
+    def _nearest_with_cards(self, column: PhaseColumn) -> PhaseColumn:
+        """The column with cards nearest ``column``, the one to its left first (``column``
+        itself when the board is empty)."""
+        phases: list[str] = list(PHASES)
+        start = phases.index(column.phase)
+        for step in range(1, len(phases)):
+            for index in (start - step, start + step):
+                if 0 <= index < len(phases) and self.columns[phases[index]].total:
+                    return self.columns[phases[index]]
+        return column
 
     def _first_with_cards(self) -> PhaseColumn:
         if self.last_column is not None and self.last_column.total:

@@ -184,6 +184,10 @@ async def test_undo_takes_back_the_boards_own_change_not_a_script_of_the_same_lo
         assert store.get_action(5).phase == "act"
         said = [n.message for n in app._notifications]
         assert said[-1].startswith("u again to undo “moved #5 from check to act (verdict")
+        # the cron job's newer change stays, and the question says so (a trial)
+        assert said[-1].endswith(
+            "; your newer “added #6”, made elsewhere, stays (pdca undo takes it back)"
+        )
         asked = board(app).undo_asked
         assert asked is not None
         board(app).undo_asked = (asked[0], asked[1] - 60)  # a minute on: asked again
@@ -351,6 +355,73 @@ async def test_focus_follows_an_action_someone_else_moved(make_app, board_db: Pa
         await app.workers.wait_for_complete()
         await settle_app(app, pilot)
         assert focused(app) == ("do", 1)
+
+
+async def test_focus_goes_to_a_near_card_when_someone_empties_its_column(
+    make_app, board_db: Path
+) -> None:
+    """Someone's change took away the focused card, the only one in Do (an undo of an
+    import): focus stayed in the empty column, no card lit, and j, k and g did nothing a
+    person could see (a trial). It goes to the nearest column with cards, the left first."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l")
+        assert focused(app) == ("do", 3)
+        bob = open_as(board_db, "bob")
+        bob.complete_action(3, "abandon")
+        bob.close()
+        app.check_for_changes()
+        await app.workers.wait_for_complete()
+        await settle_app(app, pilot)
+        assert column_ids(app, "do") == []
+        assert focused(app) == ("plan", 1)
+        assert board(app).focused_id == 1
+        await pilot.press("j")
+        assert focused(app) == ("plan", 2)
+
+
+async def test_a_move_key_just_after_someone_moved_the_card_waits_for_a_second_press(
+    make_app, board_db: Path, monkeypatch
+) -> None:
+    """bob moved #1 to Do, and ann's < a moment after the board showed it (meant for the
+    card she had seen in Plan) would have undone his move without a word; her > would
+    have sent it one phase further (a trial). It says so; pressed again, it acts."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        assert focused(app) == ("plan", 1)
+        bob = open_as(board_db, "bob")
+        bob.move_action(1, "do")
+        bob.close()
+        app.check_for_changes()
+        await app.workers.wait_for_complete()
+        await settle_app(app, pilot)
+        assert focused(app) == ("do", 1)
+        await pilot.press("less_than_sign")
+        await app.workers.wait_for_complete()
+        await settle_app(app, pilot)
+        said = [n.message for n in app._notifications]
+        assert said[-1] == (
+            "#1 moved to Do a moment ago (someone else's change): nothing done; the same key"
+            " again acts on #1 in Do"
+        )
+        watcher = open_as(board_db, "bob")
+        assert watcher.get_action(1).phase == "do"
+        await pilot.press("less_than_sign")
+        await app.workers.wait_for_complete()
+        await settle_app(app, pilot)
+        assert watcher.get_action(1).phase == "plan"
+        # Once the moment has passed, a key acts at once.
+        monkeypatch.setattr("pdca.screens.cursor_change.JUST_CHANGED_SECONDS", 0.0)
+        watcher.move_action(1, "do")
+        app.check_for_changes()
+        await app.workers.wait_for_complete()
+        await settle_app(app, pilot)
+        assert focused(app) == ("do", 1)
+        await pilot.press("less_than_sign")
+        await app.workers.wait_for_complete()
+        await settle_app(app, pilot)
+        assert watcher.get_action(1).phase == "plan"
+        watcher.close()
 
 
 async def test_user_text_is_drawn_literally(make_app, store, db_path: Path) -> None:
