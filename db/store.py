@@ -2106,7 +2106,7 @@ class Store:
     def _made_elsewhere_since(self, event_id: int) -> sqlite3.Row | None:
         """The actor's newest change not undone after ``event_id`` that no write of this
         store made (a script's, a cron job's, another board's): its summary and time."""
-        return self.conn.execute(
+        found: sqlite3.Row | None = self.conn.execute(
             "SELECT summary, at FROM events e WHERE e.actor = ? AND e.undo_of IS NULL"
             " AND e.id > ? AND e.entity <> 'database'"
             " AND NOT (e.entity = 'person' AND e.op <> 'delete')"
@@ -2115,6 +2115,7 @@ class Store:
             " ORDER BY e.id DESC LIMIT 1",
             (self.actor, event_id, json.dumps(list(self.own_transactions))),
         ).fetchone()
+        return found
 
     def _refuse_as_made_elsewhere(self, barrier: int) -> None:
         """A board with nothing of its own to undo, while the actor changed something since
