@@ -216,3 +216,32 @@ def day_start(day: date) -> datetime:
 def iso(moment: datetime) -> str:
     """The one timestamp format pdca stores: ISO-8601 UTC with a Z, to the second."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+NOT_A_MOMENT = (
+    "is not a time (like 2026-11-23T09:30:00Z) or a day (2026-11-23, yesterday, mon, -2d)"
+)
+
+
+def typed_moment(text: str, now: datetime, field: str) -> datetime:
+    """A moment a person typed, ``now`` being the clock's: a time in any form
+    ``parse_given_time`` reads, ``now``, or a day as every date here is typed (``yesterday``,
+    ``mon``: the last one, ``-2d``), meaning its first moment on their clock, as a bare date
+    does. ``kpi record --at yesterday`` was refused while ``--due yesterday`` was taken (a
+    new user)."""
+    from pdca.db.dates import NOT_A_DATE, parse_date
+
+    if text.strip().lower() == "now":  # refused as "not a time" (a retrial)
+        return now
+    try:
+        return parse_given_time(text, field)
+    except InvalidInput as not_a_time:
+        try:
+            day = parse_date(text, now.astimezone().date(), field, back=True)
+        except InvalidInput as not_a_day:
+            if not_a_time.why != NOT_A_TIME:  # a time's shape, wrong: "not a real date"
+                raise not_a_time from None
+            if not_a_day.why != NOT_A_DATE:  # a day's words, out of range ("-400000d")
+                raise not_a_day from None
+            raise InvalidInput(field, text, NOT_A_MOMENT) from None
+    return parse_timestamp(day.isoformat(), field, local=True)

@@ -109,6 +109,20 @@ def raised_by(store: Store, kpi_id: int, reading_id: int) -> list[RaisedAlert]:
     return _as_raised(store, rows)
 
 
+def raised_words(store: Store, raised: list[RaisedAlert]) -> list[str]:
+    """``raised alert 3 (41 h is above the alert threshold 34 h): dana to acknowledge by
+    ...``, a line each alert a reading raised (the command line and the app say them)."""
+    breached = alerts.breach_words(store, [a.id for a in raised if not a.rule_text])
+    lines = []
+    for alert in raised:
+        why = f" (signal: {alert.rule_text})" if alert.rule_text else ""
+        why = f" ({breached[alert.id]})" if alert.id in breached else why
+        lines.append(
+            f"raised alert {alert.id}{why}: {alert.assignee} to acknowledge by {alert.ack_due}"
+        )
+    return lines
+
+
 def _as_raised(store: Store, rows: list[sqlite3.Row]) -> list[RaisedAlert]:
     """Alert rows as a reply names them, threshold first, each waiting for whom the
     escalation rule says now."""

@@ -78,6 +78,9 @@ class AppContext:
     # for the log's next f on it; counted and printed at quit as the board's kept changes
     # are (one went silently at quit, exit 0: a retrial).
     followup_notes: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # Readings a refused write kept, by KPI id: (value, when and note as typed, the reading in
+    # words), for the next r on that KPI; counted and printed at quit as the notes above.
+    unsent_readings: dict[int, tuple[tuple[str, str, str], str]] = field(default_factory=dict)
     # Why the file may no longer be used (damaged, removed, replaced); then nothing is written.
     broken: str | None = None
     writer: StoreThread = field(init=False)
@@ -92,13 +95,19 @@ class AppContext:
             self.kept_by_board()
             + [kept.words for kept in self.unsent_acks.values()]
             + [words for _note, words in self.followup_notes.values()]
+            + [words for _typed, words in self.unsent_readings.values()]
         )
 
     def kept_count(self) -> int:
         """How many changes are kept, without settling any (the header's count, at every
         poll): ``kept`` drops the notes whose alert settled, and the next a then found its
         own note gone, and said nothing of it (a reviewer)."""
-        return len(self.kept_by_board()) + len(self.unsent_acks) + len(self.followup_notes)
+        return (
+            len(self.kept_by_board())
+            + len(self.unsent_acks)
+            + len(self.followup_notes)
+            + len(self.unsent_readings)
+        )
 
     def drop_settled_acks(self) -> list[tuple[int, str, str]]:
         """Forget the kept acknowledgement notes whose alert nobody need acknowledge any

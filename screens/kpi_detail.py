@@ -27,6 +27,7 @@ from pdca.db.kpi_rules import CHANGE_WINDOW_DAYS, parse_time, verdict_words
 from pdca.db.models import KpiDetail, number_problem
 from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry, context_of
 from pdca.screens.footer import PdcaFooter
+from pdca.screens.kpi_reading import RecordsReadings
 from pdca.screens.kpis import AcknowledgesAlerts, refresh_header
 from pdca.widgets.kpi_chart import KpiChart
 from pdca.widgets.kpi_table import SIGNAL_MARK, STATUS_MARKS, STATUS_WORDS, number
@@ -65,11 +66,12 @@ SIGNAL_MARKS = {
 POINT_MARKS = {DO_MARK, DONE_MARK, *(mark for mark, _, _ in SIGNAL_MARKS.values())}
 
 
-class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
+class KpiDetailScreen(AcknowledgesAlerts, RecordsReadings, Screen[None]):
     BINDINGS = [
         UNDO_ON_THE_BOARD,
         Binding("escape,backspace", "app.pop_screen", "Back", id="kpi-detail-back"),
         Binding("a", "acknowledge", "Acknowledge", id="kpi-detail-ack"),
+        Binding("r", "record_reading", "Reading", id="kpi-detail-reading"),
         # j and k as in every view (a tester's scrolled nothing here: arrows only)
         Binding("j", "scroll_body(1)", "Scroll down", show=False, id="kpi-detail-down"),
         Binding("k", "scroll_body(-1)", "Scroll up", show=False, id="kpi-detail-up"),
@@ -163,6 +165,12 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
 
     def after_acknowledge(self) -> None:
         self.reload()
+
+    def after_reading(self) -> None:
+        self.reload()
+
+    def action_record_reading(self) -> None:
+        self.record_reading(self.detail.row.kpi if self.detail and not self.gone else None)
 
     def on_screen_resume(self) -> None:
         # Back from what was opened over it (``!`` and an acknowledgement there, this app's
@@ -332,6 +340,12 @@ class KpiDetailScreen(AcknowledgesAlerts, Screen[None]):
                 "Acknowledge this KPI's alert with a note",
                 self.action_acknowledge,
                 "kpi-detail-ack",
+            ),
+            PaletteEntry(
+                "Record reading",
+                "Record a reading of this KPI: a value, when, a note",
+                self.action_record_reading,
+                "kpi-detail-reading",
             ),
             PaletteEntry(
                 "Back to KPIs", "Leave the detail", self.app.pop_screen, "kpi-detail-back"

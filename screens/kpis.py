@@ -32,6 +32,7 @@ from pdca.screens.context import (
     write_banner_widget,
 )
 from pdca.screens.footer import footer_after_first_paint
+from pdca.screens.kpi_reading import RecordsReadings
 from pdca.screens.row_view import BACK_TO_BOARD, back_to_board
 from pdca.widgets.kpi_table import KpiTable
 from pdca.widgets.status_bar import StatusBar
@@ -159,7 +160,7 @@ def ack_words(alert: Alert, note: str) -> str:
     return f"acknowledgement of alert {alert.id} on {quoted(alert.kpi)}: {quoted(note)}"
 
 
-class KpiRowsActions(AcknowledgesAlerts):
+class KpiRowsActions(AcknowledgesAlerts, RecordsReadings):
     """What a screen listing KPI rows in ``self.table`` does with the highlighted one: ``a``
     acknowledges its alert, ``enter`` opens its detail (the KPIs view, the alerts for me)."""
 
@@ -171,6 +172,13 @@ class KpiRowsActions(AcknowledgesAlerts):
             self.say_no_row("acknowledge")
         else:
             self.acknowledge_row(row)
+
+    def action_record_reading(self) -> None:
+        row = self.table.current
+        if row is None:
+            self.say_no_row("record a reading of")
+        else:
+            self.record_reading(row.kpi)
 
     def say_no_row(self, to: str) -> None:
         screen: Any = self
@@ -204,6 +212,7 @@ class KpisScreen(KpiRowsActions, Screen[None]):
     BINDINGS = [
         UNDO_ON_THE_BOARD,
         Binding("a", "acknowledge", "Acknowledge", id="kpis-ack"),
+        Binding("r", "record_reading", "Reading", id="kpis-reading"),
         BACK_TO_BOARD,
     ]
 
@@ -325,6 +334,9 @@ class KpisScreen(KpiRowsActions, Screen[None]):
     def after_acknowledge(self) -> None:
         self.reload()
 
+    def after_reading(self) -> None:
+        self.reload()
+
     def palette_commands(self) -> list[PaletteEntry]:
         return [
             PaletteEntry(
@@ -337,5 +349,11 @@ class KpisScreen(KpiRowsActions, Screen[None]):
                 "Acknowledge the highlighted KPI's alert with a note",
                 self.action_acknowledge,
                 "kpis-ack",
+            ),
+            PaletteEntry(
+                "Record reading",
+                "Record a reading of the highlighted KPI: a value, when, a note",
+                self.action_record_reading,
+                "kpis-reading",
             ),
         ]

@@ -311,32 +311,10 @@ def _date(session: Session, field_name: str, text: str | None) -> date | None:
 
 
 def given_moment(session: Session, field_name: str, text: str) -> datetime:
-    """A moment a person typed: a time in any form ``parse_given_time`` reads, or a day as
-    every date here is typed (``yesterday``, ``mon``: the last one, ``-2d``), meaning its
-    first moment on their clock, as a bare date does. ``kpi record --at yesterday`` was
-    refused while ``--due yesterday`` was taken (a new user)."""
-    from pdca.db.clock import NOT_A_TIME, parse_given_time, parse_timestamp
-    from pdca.db.dates import NOT_A_DATE, parse_date
+    """A moment a person typed, on the session's clock (``clock.typed_moment``)."""
+    from pdca.db.clock import typed_moment
 
-    if text.strip().lower() == "now":  # refused as "not a time" (a retrial)
-        return session.clock()
-    try:
-        return parse_given_time(text, field_name)
-    except InvalidInput as not_a_time:
-        try:
-            day = parse_date(text, session.today(), field_name, back=True)
-        except InvalidInput as not_a_day:
-            if not_a_time.why != NOT_A_TIME:  # a time's shape, wrong: "not a real date"
-                raise not_a_time from None
-            if not_a_day.why != NOT_A_DATE:  # a day's words, out of range ("-400000d")
-                raise not_a_day from None
-            raise InvalidInput(field_name, text, _NOT_A_MOMENT) from None
-    return parse_timestamp(day.isoformat(), field_name, local=True)
-
-
-_NOT_A_MOMENT = (
-    "is not a time (like 2026-11-23T09:30:00Z) or a day (2026-11-23, yesterday, mon, -2d)"
-)
+    return typed_moment(text, session.clock(), field_name)
 
 
 def _number(field_name: str, text: str | None) -> float | None:

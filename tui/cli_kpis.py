@@ -463,21 +463,12 @@ def kpi_remove_reading(session: Session, reading_id: int, as_json: bool) -> None
 
 
 def _say_raised(store: Store, raised: list[Any], *, err: bool = False) -> None:
-    """``raised alert 3 (41 h is above the alert threshold 34 h): dana to acknowledge by
-    ...``, a line each, printable whole: a KPI's unit is in the breach's words, and one
-    holding an escape set the terminal's title (a tester)."""
-    from pdca.db import alerts as alert_store
+    """A line each (``readings.raised_words``), printable whole: a KPI's unit is in the
+    breach's words, and one holding an escape set the terminal's title (a tester)."""
+    from pdca.db.readings import raised_words
 
-    breached = alert_store.breach_words(store, [a.id for a in raised if not a.rule_text])
-    for alert in raised:
-        why = f" (signal: {alert.rule_text})" if alert.rule_text else ""
-        why = f" ({breached[alert.id]})" if alert.id in breached else why
-        click.echo(
-            printable(
-                f"raised alert {alert.id}{why}: {alert.assignee} to acknowledge by {alert.ack_due}"
-            ),
-            err=err,
-        )
+    for line in raised_words(store, raised):
+        click.echo(printable(line), err=err)
 
 
 @kpi.command("import")

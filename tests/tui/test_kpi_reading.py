@@ -1,0 +1,188 @@
+"""``r`` in the KPIs view and a KPI's detail: a reading recorded from the app, as ``pdca kpi
+record`` records one (a newcomer found no way to record one in the app)."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from pdca.db import alerts
+from pdca.db.models import KpiDraft, ReadingDraft
+from pdca.db.store import Store
+from pdca.screens.dialogs.reading import ReadingModal
+from pdca.screens.kpi_detail import KpiDetailScreen
+from pdca.tui.typeahead import LEAVING_HOLD_SECONDS
+from pdca.widgets.forms import FieldError
+from pdca.widgets.kpi_table import KpiTable
+from tests.conftest import NOW, NOW_DT
+from tests.tui.conftest import SIZE, settle_app
+from tests.tui.test_kpis import KPI, open_kpis
+
+
+@pytest.fixture
+def calm_db(store: Store, db_path: Path) -> Path:
+    """Resolution time (h, lower is better, alert above 34) at 30, no alert open."""
+    store.add_kpi(KpiDraft(name=KPI, unit="h", baseline=30, target=24, direction="down",
+                           warn=32, alert=34, owner="alice", escalation=["bob"]))  # fmt: skip
+    store.record_reading(ReadingDraft(kpi=KPI, value=30), NOW_DT - timedelta(days=1))
+    return db_path
+
+
+def readings_of(store: Store) -> list[tuple[float, str, str, str]]:
+    rows = store.conn.execute("SELECT value, at, note, author FROM kpi_readings ORDER BY id")
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def said(app) -> list[str]:  # type: ignore[no-untyped-def]
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_r_records_a_reading_and_says_the_alert_it_raised(
+    make_app, calm_db: Path, store: Store
+) -> None:
+    app = make_app(calm_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_kpis(pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReadingModal)
+        assert str(app.screen.query_one("#reading-about").render()).startswith("latest 30 h, ")
+        await pilot.press(*"41", "tab", "tab", *"[b]pager storm", "enter")
+        await settle_app(app, pilot)
+        await app.workers.wait_for_complete()
+        await settle_app(app, pilot)
+        assert app.screen is screen
+        assert readings_of(store)[-1] == (41.0, NOW, "[b]pager storm", "alice")
+        [alert] = alerts.list_alerts(store)
+        assert alert.closed_at is None
+        assert said(app)[-1] == (
+            f"recorded 41 for '{KPI}' at {NOW[:10]} {NOW[11:16]} UTC\n"
+            f"raised alert {alert.id} (41 h is above the alert threshold 34 h): alice to"
+            f" acknowledge by {alert.ack_due}"
+        )
+        row = screen.query_one(KpiTable).rows[0]
+        assert (row.status, row.kpi.latest_value) == ("alert", 41.0)
+
+
+async def test_bad_values_are_refused_inline_and_nothing_is_written(
+    make_app, calm_db: Path, store: Store
+) -> None:
+    app = make_app(calm_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(pilot)
+        before = readings_of(store)
+        await pilot.press("r")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, ReadingModal)
+
+        async def error_of(field: str) -> str:
+            # keys after an enter that left no field wait a moment for focus to move
+            await pilot.pause(LEAVING_HOLD_SECONDS + 0.2)
+            return str(modal.query_one(f"#row-{field}").query_one(FieldError).message)
+
+        await pilot.press("enter")
+        await pilot.pause()
+        assert await error_of("value") == "value: '' is required: the number measured"
+        await pilot.press(*"12x", "enter")
+        await pilot.pause()
+        assert await error_of("value") == "value: '12x' is not a number"
+        await pilot.press("backspace", "tab", *"tomorrow", "enter")
+        await pilot.pause()
+        assert (await error_of("when")).startswith("when: '2026-11-24T")
+        assert "is in the future (now is 2026-11-23T09:00:00Z)" in await error_of("when")
+        await pilot.press(*["backspace"] * 8, *"someday", "enter")
+        await pilot.pause()
+        assert await error_of("when") == (
+            "when: 'someday' is not a time (like 2026-11-23T09:30:00Z) or a day (2026-11-23,"
+            " yesterday, mon, -2d)"
+        )
+        assert app.screen is modal and readings_of(store) == before
+        await pilot.press(*["backspace"] * 7, *"yesterday", "enter")
+        await settle_app(app, pilot)
+        await app.workers.wait_for_complete()
+        value, at, _note, _author = readings_of(store)[-1]
+        assert value == 12.0 and at < NOW and len(readings_of(store)) == len(before) + 1
+
+
+async def test_esc_records_nothing(make_app, calm_db: Path, store: Store) -> None:
+    app = make_app(calm_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_kpis(pilot)
+        before = readings_of(store)
+        await pilot.press("r", *"99", "escape", "escape")  # typed: the second esc leaves
+        await settle_app(app, pilot)
+        assert app.screen is screen and readings_of(store) == before
+
+
+async def test_r_in_the_detail_records_and_the_chart_reads_again(
+    make_app, calm_db: Path, store: Store
+) -> None:
+    app = make_app(calm_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, KpiDetailScreen)
+        await pilot.press("r", *"25", "enter")
+        await settle_app(app, pilot)
+        await app.workers.wait_for_complete()
+        await settle_app(app, pilot)
+        assert app.screen is detail
+        assert readings_of(store)[-1][0] == 25.0
+        assert detail.detail is not None and detail.detail.row.kpi.latest_value == 25.0
+
+
+async def test_a_reading_the_busy_file_refused_is_kept_for_the_next_r(
+    make_app, calm_db: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import LockHolder
+
+    monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)
+    app = make_app(calm_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(pilot)
+        before = readings_of(store)
+        await pilot.press("r")
+        await pilot.pause()
+        holder = LockHolder(calm_db)
+        try:
+            await pilot.press(*"33", "tab", "tab", *"from the dashboard", "ctrl+s")
+            await settle_app(app, pilot)
+            await app.workers.wait_for_complete()
+        finally:
+            holder.release()
+        assert app.context.kept() == [f"reading 33 for '{KPI}': 'from the dashboard'"]
+        assert readings_of(store) == before
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.screen.query_one("#value").value == "33"  # type: ignore[attr-defined]
+        assert app.screen.query_one("#note").value == "from the dashboard"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        await app.workers.wait_for_complete()
+        assert readings_of(store)[-1][:3] == (33.0, NOW, "from the dashboard")
+        assert app.context.kept() == []
+
+
+async def test_r_on_a_read_only_file_says_so_and_opens_nothing(
+    make_app, calm_db: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    os.chmod(calm_db, 0o444)
+    try:
+        app = make_app(calm_db)
+        if os.geteuid() == 0:  # root may write anything: read-only as a reader's store is
+            app.context.store.writable = False
+            monkeypatch.setattr("pdca.db.store.may_write_now", lambda path: False)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_kpis(pilot)
+            await pilot.press("r")
+            await pilot.pause()
+            assert app.screen is screen
+            assert said(app)[-1].startswith("read-only: ")
+    finally:
+        os.chmod(calm_db, 0o644)
