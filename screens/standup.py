@@ -379,6 +379,7 @@ class StandupScreen(RowView):
                     timeout=8,
                 )
         opened = {who: len(items) for who, items in self.extra.items()}
+        was = self.person
         self.digest = digest
         self.extra = extra or {}
         try:
@@ -389,6 +390,10 @@ class StandupScreen(RowView):
                     )
         except PdcaError as error:
             self.notify(str(error), severity="error")
+        if was is not None and was in digest.people:
+            # The person, not the place: someone new to the stand-up sorted before them
+            # (work handed to aaron) slid bob under carol's turn (a trial).
+            self.person_index = digest.people.index(was)
         if self.person_index is not None and self.person_index >= len(digest.people):
             self.person_index = None
         # A read again (someone changed the file) keeps the row, not its place: a row added

@@ -72,6 +72,33 @@ async def test_n_and_p_step_owner_by_owner(make_app, team) -> None:
         assert screen.stepped == ["bob", "carol"]
 
 
+async def test_the_person_shown_stays_when_someone_new_joins_the_stand_up(
+    make_app, team: Path
+) -> None:
+    """On carol (2 of 2), a colleague gave work to aaron, new to the stand-up and sorted
+    before her: the view showed bob (2 of 3), the place kept and not the person (a trial)."""
+    from pdca.db.models import ActionDraft
+    from tests.conftest import open_as
+
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await bobs_turn(pilot)
+        await pilot.press("n")
+        assert screen.person == "carol"
+        dana = open_as(team, "dana")
+        try:
+            dana.add_action(ActionDraft(title="Rota for aaron", owner="aaron"))
+        finally:
+            dana.close()
+        app.check_for_changes()
+        await app.workers.wait_for_complete()
+        await settle_app(app, pilot)
+        assert screen.digest is not None and screen.digest.people[0] == "aaron"
+        assert screen.person == "carol"
+        await pilot.press("p")
+        assert screen.person == "bob"
+
+
 async def test_n_from_everyone_starts_at_the_person_under_the_cursor(make_app, team) -> None:
     """With the cursor on dev's rows, n showed ann, the first, and two more n to reach dev
     (a lead's week); from the top p still goes round to the last."""
