@@ -311,10 +311,20 @@ def again_now(
         # done meanwhile, so off the board: "press e on it" of a card nobody could see (a
         # tester)
         where = f"#{again.base.id} is done now, so D shows it, then e on it"
+    elif board.filter.active and not _still_matches(board, again.base.id):
+        # out of the filter meanwhile (a new title), so off the board: the same (a trial)
+        where = f"#{again.base.id} no longer matches the filter, so esc shows it, then e on it"
     services(board.app).notify_kept(
         f"your edit of #{again.base.id} is kept: {where} to open it again{after}"
     )
     return False
+
+
+def _still_matches(board: BoardScreen, action_id: int) -> bool:
+    try:
+        return board.store.matches(board.filter.as_store_filter(), action_id)
+    except PdcaError:
+        return True  # not known: said as before
 
 
 def say_gone(board: BoardScreen, action_id: int, mine: ActionChanges | None = None) -> None:

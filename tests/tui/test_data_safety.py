@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, TextArea
 
 from pdca.db import kpis
 from pdca.db.models import ActionChanges, ActionDraft, CheckinDraft, KpiChanges, KpiDraft
@@ -188,6 +188,30 @@ async def test_an_edit_kept_of_an_action_done_meanwhile_says_how_to_reach_it(
             await settle_app(app, pilot)
         assert "#1 is done now, so D shows it, then e on it" in _notes(app)[-1], _notes(app)
         assert app.context.store.get_action(1).title != "Alice's title"
+
+
+async def test_an_edit_kept_of_an_action_that_left_the_filter_says_how_to_reach_it(
+    make_app, board_db: Path
+) -> None:
+    """bob's new title took #1 out of the text filter while alice edited it: "press e on it"
+    of a card the filter hid (a trial). The note says it no longer matches, and esc shows it."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"Ready", "enter")
+        await settle_app(app, pilot)
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        app.screen.query_one("#notes", TextArea).text = "alice's notes"
+        await _saved_after_bob(
+            app, pilot, board_db, lambda bob: bob.edit_action(1, ActionChanges(title="Started"))
+        )
+        if isinstance(app.screen, ConflictModal):
+            await pilot.press("escape")
+            await settle_app(app, pilot)
+        assert _notes(app)[-1] == (
+            "your edit of #1 is kept: #1 no longer matches the filter, so esc shows it, then"
+            " e on it to open it again"
+        )
 
 
 async def test_esc_on_the_conflict_keeps_the_edit_for_e(make_app, board_db: Path) -> None:
