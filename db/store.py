@@ -1088,6 +1088,12 @@ class Store:
         sql += (" WHERE " + " AND ".join(clauses)) if clauses else ""
         return {row[0] for row in self.conn.execute(sql, [json.dumps(sorted(ids)), *params])}
 
+    def any_action(self, where: ActionFilter) -> bool:
+        """Whether ``where`` shows any action at all (the first found ends the search)."""
+        clauses, params = self._filter_clauses(where, self._now())
+        sql = "SELECT 1 FROM actions a" + (" WHERE " + " AND ".join(clauses) if clauses else "")
+        return self.conn.execute(sql + " LIMIT 1", params).fetchone() is not None
+
     def matches(self, where: ActionFilter, action_id: int) -> bool:
         """Whether action ``action_id`` is one ``where`` shows (one row, by its id)."""
         clauses, params = self._filter_clauses(where, self._now())

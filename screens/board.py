@@ -455,13 +455,23 @@ class BoardScreen(Screen[None]):
                 hidden = HiddenCard(held["id"], held["owner"], held["phase"], bool(held["done_at"]))
                 named = None
             removed = named is not None and self.store.why_gone("action", named) is not None
+            done_match = not (empty and hidden is None and named is None) or (
+                self.filter.include_done
+                or self.filter.late
+                or self.store.any_action(replace(self.filter.as_store_filter(), include_done=True))
+            )
             keys = (
                 services(self.app).key_named("board-clear", "esc"),
                 services(self.app).key_named("board-toggle-done", "D"),
             )
             bar.update(
                 self.filter.describe(
-                    empty, no_such_id=named, removed=removed, hidden=hidden, keys=keys
+                    empty,
+                    no_such_id=named,
+                    removed=removed,
+                    hidden=hidden,
+                    keys=keys,
+                    done_match=done_match,
                 )
             )
 

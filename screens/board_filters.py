@@ -76,6 +76,7 @@ class BoardFilter:
         removed: bool = False,
         hidden: HiddenCard | None = None,
         keys: tuple[str, str] = ("esc", "D"),
+        done_match: bool = True,
     ) -> Text:
         """The filter bar; ``empty``: no card matches, which may be because done ones are
         hidden (an id filter on a done action found nothing). ``no_such_id``: the text names
@@ -84,7 +85,9 @@ class BoardFilter:
         bar named esc and D after both were remapped, a new user); ``removed``: it
         held it once (an undo of its creation, a restore). ``hidden``: the action it names is
         on file, and said whose and where, with what shows it: under carol's filter, "#41"
-        of another's open action said "D shows done too" (a retrial)."""
+        of another's open action said "D shows done too" (a retrial). ``done_match``: done
+        actions match (False: D would show nothing more, and "D shows done too" sent a
+        tester to look)."""
         parts = []
         if self.owner == UNOWNED:
             parts.append("no owner")
@@ -133,7 +136,7 @@ class BoardFilter:
             bar.append(
                 "   none of these is late" if narrowed else "   nothing late", style="italic"
             )
-        elif self.include_done:  # done ones too, and still nothing: said (it read as hidden)
+        elif self.include_done or not done_match:  # and still nothing: said (read as hidden)
             bar.append("   nothing matches, done or open", style="italic")
         else:
             bar.append(f"   none open: {done} shows done too", style="italic")  # fits at 80

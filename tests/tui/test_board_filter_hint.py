@@ -156,6 +156,26 @@ async def test_nothing_matching_done_ones_too_is_said_with_done_shown(
         assert "nothing matches, done or open" in bar_text(app)
 
 
+async def test_a_filter_no_done_action_matches_either_does_not_send_you_to_d(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """ "/zzzz" said "none open: D shows done too", and D then said nothing matches, done or
+    open (a trial): said at once."""
+    done = store.add_action(ActionDraft(title="Done one", owner="bob"))
+    store.complete_action(done.id, "abandon")
+    store.add_action(ActionDraft(title="Other"))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("slash", *"zzzz", "enter")
+        await settle_app(app, pilot)
+        assert "nothing matches, done or open" in bar_text(app)
+        assert "D shows" not in bar_text(app)
+        await pilot.press("escape", "slash", *"Done", "enter")
+        await settle_app(app, pilot)
+        assert "none open: D shows done too" in bar_text(app)
+
+
 async def test_a_jump_to_a_done_card_says_done_ones_are_shown_until_d(
     make_app, store: Store, db_path: Path
 ) -> None:
