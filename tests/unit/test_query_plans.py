@@ -46,6 +46,7 @@ def _exercise(store: Store) -> None:
         ActionFilter(include_done=True, limit=5),
     ):
         store.list_actions(where)
+        store.any_action(replace(where, include_done=True))  # the board's empty-filter hint
     store.action_detail(action.id)
     store.hand_over("bob", "carol")
     store.still_held_by("bob")  # the note reassign prints
