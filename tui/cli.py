@@ -2019,7 +2019,10 @@ def saying_who_is_new(store: Store, *logins: str | None) -> Iterator[None]:
 
 def refuse_unknown_owner(store: Store, owner: str | None) -> None:
     """``--owner`` of a filter names one of the file's people (or none): a typo (--owner BEN)
-    listed nothing, as if ben had no work (testers, in list, log and followups)."""
+    listed nothing, as if ben had no work (testers, in list, log and followups). Yourself
+    (``--owner me``) is no typo: a newcomer's first look at their own work was refused."""
+    if owner is not None and owner == store.actor:
+        return
     if owner is not None and owner.strip().lower() != "none" and not store.has_person(owner):
         meant = store.not_a_person_hint(owner)
         raise InvalidInput("--owner", owner, f"is not one of this file's people{meant}")

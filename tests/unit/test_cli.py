@@ -725,6 +725,18 @@ def test_list_owner_must_be_one_of_the_files_people(board, cli, ok) -> None:
     )
 
 
+def test_owner_me_lists_nothing_for_someone_new_to_the_file(board, cli, monkeypatch) -> None:
+    """A newcomer's `list --owner me` was refused as a typo, "'root' is not one of this
+    file's people" (a trial): nothing is theirs yet, and that is what it says."""
+    monkeypatch.setenv("PDCA_USER", "newbie")
+    result = cli("list", "--owner", "me")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "no actions match\n")
+    assert cli("list", "--owner", "me", "--json").stdout == "[]\n"
+    assert one_line_error(cli("list", "--owner", "newbee")).startswith(
+        "--owner: 'newbee' is not one of this file's people"
+    )
+
+
 def test_me_is_the_person_at_the_keyboard_and_a_priority_its_first_letters(
     board, js, cli, ok, monkeypatch
 ) -> None:
