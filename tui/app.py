@@ -273,6 +273,11 @@ class PdcaApp(App[None]):
             return
         if self.key_hold.take(event):
             return
+        if typed_key and self._hidden_views_key(event.key):  # type: ignore[attr-defined]
+            # The ``?`` panel covers the view: a key of the view behind it closes the panel
+            # and does no more. Its > moved a card nobody saw to Do (a trial).
+            self.action_hide_help_panel()
+            return
         typed = event if isinstance(event, events.Key) and not event.is_forwarded else None
         if typed is not None and not is_text_field(self.focused):
             self.key_hold.hold_for(typed)
@@ -1040,8 +1045,8 @@ class PdcaApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "hide_keys":
             return self._keys_panel() is not None
-        if action == "scroll_keys":
-            return self._keys_list() is not None
+        if action == "scroll_keys":  # covering the view, pgdn pages nothing else
+            return self._keys_list() is not None or self._keys_covering() is not None
         if action == "scroll_keys_by":
             return self._keys_covering() is not None
         return True
@@ -1052,13 +1057,21 @@ class PdcaApp(App[None]):
         if not self.screen.has_class("-narrow"):
             return None
         panel = self._keys_panel()
+        # The help panel's own width: at 80 columns the list of keys in it is 60 wide (two
+        # lists), and the board was taken for in sight beside it (a trial).
+        frame = panel.parent if panel is not None else None
         if (
-            panel is not None
-            and panel.region.width
-            and panel.outer_size.width + 4 >= (self.screen.size.width)
+            isinstance(frame, Widget)
+            and frame.region.width
+            and frame.outer_size.width + 4 >= (self.screen.size.width)
         ):
             return panel  # the panel's frame aside, the screen's width
         return None
+
+    def _hidden_views_key(self, key: str) -> bool:
+        """Whether ``key`` is for the view the ``?`` panel covers now (not one of the app's
+        own keys, which scroll or close the panel, or leave for another view)."""
+        return key not in self._bindings.key_to_bindings and self._keys_covering() is not None
 
     def _keys_panel(self) -> Widget | None:
         """The ``?`` panel's list of keys while it is open, or None. Asked on every arrow,

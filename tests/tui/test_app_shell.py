@@ -590,6 +590,32 @@ async def test_the_same_words_again_replace_the_toast_on_screen(make_app, board_
         assert said[-1] == "something else"
 
 
+async def test_a_view_key_over_the_keys_panel_that_covers_the_screen_only_closes_it(
+    make_app, board_db: Path
+) -> None:
+    """At 80x24 the panel covers the board, and > behind it moved a card nobody saw to Do;
+    pgdn paged the hidden board first (a trial). A key of the view hidden behind it closes
+    the panel and does nothing else; pgdn pages the panel alone."""
+    app = make_app(board_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_app(app, pilot)
+        before = focused(app)
+        await pilot.press("question_mark")
+        await settle_app(app, pilot)
+        assert app.screen.query("PdcaKeyPanel")
+        await pilot.press("pagedown")
+        await settle_app(app, pilot)
+        assert focused(app) == before and app.screen.query("PdcaKeyPanel")
+        await pilot.press("greater_than_sign")
+        await settle_app(app, pilot)
+        assert not app.screen.query("PdcaKeyPanel")
+        assert app.context.store.get_action(before[1]).phase == "plan"
+        assert focused(app) == before
+        await pilot.press("greater_than_sign")  # now seen: the board's
+        await settle_app(app, pilot)
+        assert app.context.store.get_action(before[1]).phase != "plan" or app.screen.is_modal
+
+
 async def test_the_arrows_read_the_keys_panel_that_covers_a_narrow_screen(
     make_app, board_db: Path
 ) -> None:
