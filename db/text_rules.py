@@ -9,13 +9,15 @@ here, beside db/'s other pure rules: it imports nothing and touches no SQLite.
   C1 controls and DEL (ANSI escapes start with one), the bidirectional controls (an override
   can make ``exe.txt`` read as ``txt.exe``), the line and paragraph separators, and lone
   surrogates (which cannot even be written as UTF-8). Shown escaped everywhere.
-- ``UNSAFE_IN_CELLS``: ``UNSAFE`` plus what joins, modifies or hides inside a grapheme:
-  zero-width spaces and joiners, variation selectors, emoji skin-tone modifiers, tag
-  characters, and a regional indicator without its pair. Terminals disagree on how wide the
-  sequences these make are (a ZWJ family is one 2-cell glyph to Rich and to kitty but four
-  2-cell emoji to tmux), so text drawn in fixed-width cells shows them escaped: every emoji
-  then stands alone, at a width Rich and every terminal agree on, and a column border never
-  moves. Pairs of regional indicators (a flag) stay: two cells whichever way they are counted.
+- ``UNSAFE_IN_CELLS``: ``UNSAFE`` plus what joins, modifies or hides inside a grapheme.
+  Terminals disagree on how wide the sequences these make are (a ZWJ family is one 2-cell
+  glyph to Rich and to kitty but four 2-cell emoji to tmux), so text drawn in fixed-width
+  cells leaves out what glues emoji (the joiner, variation selectors, skin-tone modifiers,
+  tag characters): every emoji then stands alone, at a width Rich and every terminal agree
+  on, and a column border never moves. What hides text (zero-width spaces, the word joiner,
+  a soft hyphen, a regional indicator without its pair) is shown escaped. Pairs of regional
+  indicators (a flag) stay, two cells whichever way they are counted; so does the zero-width
+  non-joiner, no cells to anyone, which Persian writes inside words.
 
 An escape is what Python's ``repr`` shows for the character: ``\\x1b``, ``\\t``, ``\\u202e``,
 ``\\U000e0067``.
@@ -43,13 +45,23 @@ _INVISIBLE = (
     "\U000e0100-\U000e01ef"  # variation selectors supplement
 )
 _REGIONAL = "\U0001f1e6-\U0001f1ff"
+# Of the invisible ones, what glues emoji into one glyph (a joiner, a selector, a skin tone, a
+# subdivision flag's tags): in cells these are left out, each emoji drawn on its own ("👩🔧"),
+# readable, at the width Rich and every terminal agree on. Shown as "\u200d" they read as
+# noise in every emoji title (a newcomer). The non-joiner (U+200C) is drawn as it is: no
+# cells to any terminal or to Rich, and Persian writes it inside words ("می‌خواهم").
+_EMOJI_GLUE = "\u200d\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\U000e0000-\U000e007f\U000e0100-\U000e01ef"
 
 UNSAFE = re.compile(f"[\n{_ALWAYS}]")
 UNSAFE_EXCEPT_NEWLINE = re.compile(f"[{_ALWAYS}]")
 # A regional-indicator pair matches first (and is kept); one left over is escaped.
-UNSAFE_IN_CELLS = re.compile(f"(?P<flag>[{_REGIONAL}]{{2}})|[\n{_ALWAYS}{_INVISIBLE}{_REGIONAL}]")
+UNSAFE_IN_CELLS = re.compile(
+    f"(?P<flag>[{_REGIONAL}]{{2}})|(?P<glue>[{_EMOJI_GLUE}])"
+    f"|(?!\u200c)[\n{_ALWAYS}{_INVISIBLE}{_REGIONAL}]"
+)
 UNSAFE_IN_CELLS_EXCEPT_NEWLINE = re.compile(
-    f"(?P<flag>[{_REGIONAL}]{{2}})|[{_ALWAYS}{_INVISIBLE}{_REGIONAL}]"
+    f"(?P<flag>[{_REGIONAL}]{{2}})|(?P<glue>[{_EMOJI_GLUE}])"
+    f"|(?!\u200c)[{_ALWAYS}{_INVISIBLE}{_REGIONAL}]"
 )
 
 _SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
@@ -178,6 +190,8 @@ def visible(char: str) -> str:
 def _shown(match: re.Match[str]) -> str:
     if match.lastgroup == "flag":
         return match.group()
+    if match.lastgroup == "glue":
+        return ""
     return visible(match.group())
 
 

@@ -20,8 +20,8 @@ _REGIONAL_LETTERS = "".join(chr(n) for n in range(0x1F1E6, 0x1F200))  # a flag i
 
 
 def literal(text: str | None, *, one_line: bool = True) -> str:
-    """``text`` with unsafe characters shown as escapes (``\\x1b``, ``\\u200d``; newlines
-    too when ``one_line``)."""
+    """``text`` with unsafe characters shown as escapes (``\\x1b``, ``\\u200b``; newlines
+    too when ``one_line``), and what glues emoji left out (``db.text_rules``)."""
     if not text:
         return ""
     return escape(text, UNSAFE_IN_CELLS if one_line else UNSAFE_IN_CELLS_EXCEPT_NEWLINE)

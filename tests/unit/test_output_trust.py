@@ -213,13 +213,14 @@ def test_json_safe_keeps_whitespace_between_tokens() -> None:
 @pytest.mark.parametrize(
     ("raw", "shown"),
     [
-        (FAMILY, "👨\\u200d👩\\u200d👧\\u200d👦"),
-        (THUMB, "👍\\U0001f3fd"),
-        (HEART, "❤\\ufe0f"),
+        (FAMILY, "👨👩👧👦"),
+        (THUMB, "👍"),
+        (HEART, "❤"),
         (FLAG, FLAG),
         (FLAG + "\U0001f1e9", FLAG + "\\U0001f1e9"),
-        (ENGLAND, "🏴\\U000e0067\\U000e0062\\U000e0065\\U000e006e\\U000e0067\\U000e007f"),
-        (ZERO_WIDTH, "a\\u200bb\\u200cc\\u200dd\\u2060e\\ufefff"),
+        (ENGLAND, "🏴"),
+        (ZERO_WIDTH, "a\\u200bb\u200ccd\\u2060e\\ufefff"),
+        ("می\u200cخواهم", "می\u200cخواهم"),  # Persian's non-joiner, no cells to anyone
         (COMBINING, COMBINING),
         (CJK, CJK),
         ("file\u202etxt.exe", "file\\u202etxt.exe"),
@@ -231,10 +232,7 @@ def test_literal_splits_what_terminals_would_join(raw: str, shown: str) -> None:
 
 
 def test_literal_keeps_newlines_when_asked() -> None:
-    assert (
-        literal(f"one\n{FAMILY}\u202e", one_line=False)
-        == "one\n👨\\u200d👩\\u200d👧\\u200d👦\\u202e"
-    )
+    assert literal(f"one\n{FAMILY}\u202e", one_line=False) == "one\n👨👩👧👦\\u202e"
 
 
 @given(any_text)
