@@ -132,8 +132,12 @@ def item_row(item: DigestItem, width: int = 0) -> Row:
     return [*row, (fit(literal(item.title), title_most), ""), *after]
 
 
-def standing_row(item: StandingItem) -> Row:
-    """Where one piece of work stands: late, at risk, blocked, stale; an alert; a follow-up."""
+def standing_row(item: StandingItem, width: int = 0) -> Row:
+    """Where one piece of work stands: late, at risk, blocked, stale; an alert; a follow-up.
+
+    On a line ``width`` wide the title gives way to what follows it (at least
+    ``TITLE_LEAST_FOR_NEWS`` cells of it stay), as a change's does: at 80 columns "(due
+    2026…" was cut, the date gone (a newcomer)."""
     label, role = STANDING[item.kind]
     late = any(flag in ("late", "blocked", "overdue") for flag in item.flags)
     row: Row = [(INDENT + label.ljust(13), "bad" if late else role)]
@@ -141,11 +145,17 @@ def standing_row(item: StandingItem) -> Row:
         row.append((f"#{item.action_id} ", "id"))
     if item.flags:  # before the title: what the person stands up for stays when a row is cut
         row.append((f"{', '.join(flag_words(item))} · ", "bad" if late else "warn"))
-    row.append((literal(item.title), "bold"))
+    after: Row = []
     if item.detail:
         said = local_minutes(item.detail) if item.kind == "alert" else item.detail
-        row.append((f" ({literal(said)})", "muted"))
-    return row
+        after.append((f" ({literal(said)})", "muted"))
+    title = literal(item.title)
+    if width:
+        budget = width - 1 - sum(cell_len(text) for text, _ in [*row, *after])
+        # an alert's KPI name keeps more: its detail ends in words, not a date
+        least = TITLE_LEAST if item.kind == "alert" else TITLE_LEAST_FOR_NEWS
+        title = fit(title, max(least, budget))
+    return [*row, (title, "bold"), *after]
 
 
 def person_row(person: str, standing: int, changes: int, width: int = NAME_WIDTH) -> Row:
@@ -251,7 +261,7 @@ class DigestRows(Sequence[Row]):
                 who, standing, changes = entry
                 row = person_row(who, standing, changes, width=self.name_width)
             elif kind == "standing":
-                row = standing_row(entry)
+                row = standing_row(entry, self.width)
             elif kind == "more":
                 row = [(f"{INDENT}and {more_that_need_a_word(entry)} (enter: the board)", "muted")]
             elif kind == "more-followups":

@@ -350,6 +350,26 @@ def test_who_checked_in_comes_before_what_they_wrote_and_a_long_title_is_cut() -
     ]
 
 
+def test_an_open_rows_title_gives_way_to_its_due_date_on_a_narrow_line() -> None:
+    """At 80 columns "(due 2026…" was cut and the date gone (a newcomer): the title is cut
+    first, down to a dozen cells; an alert's KPI name keeps twenty."""
+    from rich.cells import cell_len
+
+    from pdca.db.accountability_models import StandingItem
+    from pdca.screens.standup import standing_row
+
+    late = StandingItem(kind="action", person="dave", action_id=21, flags=["at-risk"],
+                        title="Add structured logging to checkout API, every service",
+                        detail="due 2026-12-14")  # fmt: skip
+    pieces = [text for text, _ in standing_row(late, 80)]
+    assert pieces[-1] == " (due 2026-12-14)"
+    assert pieces[-2].endswith("…") and cell_len("".join(pieces)) == 79
+    assert [text for text, _ in standing_row(late)][-2] == late.title  # no width: whole
+    alert = StandingItem(kind="alert", person="bob", title="Lead time for changes, all teams",
+                         detail="acknowledge by 2026-12-06 14:37 UTC; beyond a limit")  # fmt: skip
+    assert [text for text, _ in standing_row(alert, 60)][-2] == "Lead time for chang…"  # 20 cells
+
+
 async def test_a_checkin_made_while_record_is_asked_is_in_the_next_standup(
     team, env, store
 ) -> None:
