@@ -446,7 +446,11 @@ OWNER_KEEPS = 6  # cells of the owner kept by shortening the due words first
 
 
 def _short_due(text: str) -> str:
-    """A due piece in fewer words: "  due Dec 19" as "  Dec 19", "  ! 15d late" as "  ! 15d"."""
+    """A due piece in fewer words: "  due Dec 19" as "  Dec 19", "  ! 15d late" as "  ! 15d";
+    a done card's "  ✓ standardize" as "  ✓" (the owner went to "z…" beside it, a newcomer:
+    the detail says the decision)."""
+    if text.startswith("  ✓ "):
+        return "  ✓"
     return text.replace("  due ", "  ", 1).removesuffix(" late")
 
 

@@ -21,6 +21,14 @@ def test_the_owner_and_the_lateness_both_stay_before_either_is_cut() -> None:
     assert _owner_cut_to_fit([("carol", "")], 0, 3) == [("ca…", "")]  # alone: cut as before
 
 
+def test_a_done_cards_owner_keeps_its_cells_before_the_decision_does() -> None:
+    """Done cards shown at 80 columns read "z… ✓ standardize", "er… ✓ standardize": whose
+    it was went (a newcomer). The decision gives way to the done mark first."""
+    parts = [("zoe_k", ""), ("  ✓ standardize", "muted")]
+    assert _owner_cut_to_fit(parts, 0, 17) == [("zoe_k", ""), (" ✓", "muted")]
+    assert _owner_cut_to_fit(parts, 0, 30) == parts  # room enough: as it was
+
+
 def test_long_owners_alike_at_their_start_are_cut_in_the_middle() -> None:
     """ "alice_with_a_ver…" on every card, whoever of them it was (a tester)."""
     cuts = {
