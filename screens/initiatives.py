@@ -179,7 +179,9 @@ class InitiativesScreen(RowView):
             rows.pop()
             owners.pop()
         self.owner_of_row = owners
-        self.query_one(RowList).show(rows, start)
+        listed = self.query_one(RowList)
+        listed.stops = [i for i, owner in enumerate(owners) if i == 0 or owners[i - 1] != owner]
+        listed.show(rows, start)
         summary = Text()
         summary.append(f"{len(items)} initiative{'s' if len(items) != 1 else ''}", style="bold")
         for level in ("off-track", "at-risk", "on-track"):

@@ -12,6 +12,7 @@ window's; ``reshape`` puts the new rows in and keeps the cursor and the view on 
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 from rich.cells import cell_len
@@ -105,6 +106,9 @@ class RowList(LineList):
         self.more_after = False  # rows past the last one held
         self._asked_at = -1
         self._asked_start_at = -1
+        # The rows the cursor steps between (a block's first row each), or None: every row.
+        # The initiatives' blocks took six j's each, one a line (a new user).
+        self.stops: list[int] | None = None
 
     # ------------------------------------------------------------------ data in
 
@@ -153,6 +157,31 @@ class RowList(LineList):
         if self.more_before and new < NEAR_END_ROWS and self._asked_start_at != len(self.rows):
             self._asked_start_at = len(self.rows)
             self.post_message(self.NearStart(self))
+
+    def action_cursor_down(self) -> None:
+        if not self.stops:
+            super().action_cursor_down()
+            return
+        after = bisect_right(self.stops, self.cursor)
+        if after < len(self.stops):
+            self.set_cursor(self.stops[after])
+            # the whole block in sight when it fits: its last line, then its first
+            end = self.stops[after + 1] - 1 if after + 1 < len(self.stops) else self.row_count - 1
+            self.scroll_to_row(end)
+            self.scroll_to_row(self.cursor)
+
+    def action_cursor_up(self) -> None:
+        if not self.stops:
+            super().action_cursor_up()
+            return
+        before = bisect_left(self.stops, self.cursor)
+        if before > 0:
+            self.set_cursor(self.stops[before - 1])
+
+    def action_page(self, direction: int) -> None:
+        super().action_page(direction)
+        if self.stops:  # onto the start of the block it landed in
+            self.set_cursor(self.stops[max(0, bisect_right(self.stops, self.cursor) - 1)])
 
     def action_cursor_first(self) -> None:
         if self.more_before:

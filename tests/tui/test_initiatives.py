@@ -49,6 +49,25 @@ async def test_key_7_shows_health_reasons_warnings_and_kpis(make_app, two: Store
         assert screen.query_one(RowList).cursor == len(shown) - 1
 
 
+async def test_j_and_k_step_from_initiative_to_initiative(make_app, two: Store) -> None:  # noqa: F811
+    """j went a line at a time, six to the next initiative (a new user): one a block."""
+    app = make_app(two.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("7")
+        await settle_app(pilot.app, pilot)
+        screen = app.screen
+        assert isinstance(screen, InitiativesScreen)
+        rows = screen.query_one(RowList)
+        second = lines(screen).index(next(s for s in lines(screen) if "Faster support" in s))
+        assert second > 1 and rows.cursor == 0
+        await pilot.press("j")
+        assert rows.cursor == second and screen.current.name == "Faster support"  # type: ignore[union-attr]
+        await pilot.press("j")  # the last: stays
+        assert rows.cursor == second
+        await pilot.press("k")
+        assert rows.cursor == 0 and screen.current.name == "Quiet ops"  # type: ignore[union-attr]
+
+
 async def test_enter_opens_the_board_on_the_initiative(make_app, two: Store) -> None:  # noqa: F811
     app = make_app(two.path)
     async with app.run_test(size=SIZE) as pilot:
