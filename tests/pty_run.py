@@ -10,10 +10,11 @@ from collections.abc import Mapping, Sequence
 
 
 def run_on_a_terminal(
-    command: Sequence[str], env: Mapping[str, str], *, stderr_too: bool = True
+    command: Sequence[str], env: Mapping[str, str], *, stderr_too: bool = True, typed: bytes = b""
 ) -> tuple[int, bytes]:
     """``command`` with stdin and stdout on a new pseudo-terminal; stderr on it as well, or
-    (``stderr_too`` off) sent to /dev/null. Its exit status and every byte the terminal got."""
+    (``stderr_too`` off) sent to /dev/null. ``typed``: what a person types at it (an answer).
+    Its exit status and every byte the terminal got."""
     leader, follower = pty.openpty()
     process = subprocess.Popen(
         list(command),
@@ -23,6 +24,8 @@ def run_on_a_terminal(
         env=dict(env),
     )
     os.close(follower)
+    if typed:
+        os.write(leader, typed)  # kept by the terminal until the process reads it
     received = b""
     while True:
         try:

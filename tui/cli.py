@@ -351,6 +351,16 @@ def _echo_action_line(verb: str, action: Action | ActionLine, *, ended: bool = F
     click.echo(f"{verb} #{action.id} [{shown}] {printable(action.title)}")
 
 
+def _at_a_terminal() -> bool:
+    """Whether a person answers: stdin and stderr both a terminal (not a script's pipe)."""
+    import sys
+
+    try:
+        return sys.stdin.isatty() and sys.stderr.isatty()
+    except (AttributeError, ValueError):  # closed, or replaced by something that is no file
+        return False
+
+
 def _emit(as_json: bool, value: Any, text: Callable[[], None]) -> None:
     if as_json:
         click.echo(to_json(value))
@@ -1896,11 +1906,39 @@ def _repeats_line(store: Store, action: Action) -> list[str]:
 
 
 @cli.command()
+@click.option(
+    "--yes",
+    "-y",
+    "sure",
+    is_flag=True,
+    help="Do not ask first (at a terminal it names the change and asks).",
+)
 @json_option
 @pass_session
-def undo(session: Session, as_json: bool) -> None:
+def undo(session: Session, sure: bool, as_json: bool) -> None:
     """Revert your last change (refused if someone changed that record since)."""
-    result = session.store().undo()
+    store = session.store()
+    confirmed = None
+    asking = not (sure or as_json) and _at_a_terminal()
+    if asking:
+        # As Taskwarrior's undo: the change named, and asked about first. One undo too many
+        # took an action away with nothing to bring it back (a trial); nothing is written
+        # until the answer. The change asked about is the one undone, or none is.
+        from pdca.db.dates import minute_utc
+        from pdca.db.errors import UndoAsked
+
+        newest = store.last_event_id()
+        try:
+            store.undo(opened_at=newest)
+        except UndoAsked as ask:
+            confirmed = ask.tx
+            question = f"undo “{printable(ask.summary)}” (yours, {minute_utc(ask.at)})?"
+            if not click.confirm(question, default=False, err=True):
+                click.echo("nothing undone", err=True)
+                return
+    result = (
+        store.undo() if confirmed is None else store.undo(opened_at=newest, confirmed=confirmed)
+    )
     if any(" notify command" in summary for summary in result.summaries):
         from pdca.tui.own_hooks import remember_command
 

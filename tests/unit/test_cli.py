@@ -1218,6 +1218,29 @@ def test_undo_text_and_json(team, ok, js, cli) -> None:
     assert one_line_error(cli("undo")) == "nothing to undo: alice has no change left to revert"
 
 
+def test_undo_at_a_terminal_names_the_change_and_asks_first(team, ok, js, env) -> None:
+    """One undo too many took an action away, nothing to bring it back (a trial): at a
+    terminal, as Taskwarrior's undo, it names the change and asks; no is nothing written,
+    yes undoes that one. A script's pipe, --yes and --json are never asked."""
+    import sys
+
+    from tests.pty_run import run_on_a_terminal
+
+    ok("add", "One undo too many")
+    pdca = [sys.executable, "-m", "pdca.tui", "undo"]
+    status, shown = run_on_a_terminal(pdca, env, typed=b"n\n")
+    said = shown.decode().replace("\r", "")
+    assert status == 0
+    assert "undo “added #2” (yours, 2026-11-23 09:00 UTC)? [y/N]: " in said
+    assert said.endswith("nothing undone\n")
+    assert [a["id"] for a in js("list", "--json")] == [1, 2]
+    status, shown = run_on_a_terminal(pdca, env, typed=b"y\n")
+    assert status == 0 and shown.decode().replace("\r", "").endswith("undid: “added #2”\n")
+    assert [a["id"] for a in js("list", "--json")] == [1]
+    status, shown = run_on_a_terminal([*pdca, "--yes"], env)
+    assert status == 0 and b"?" not in shown and b"undid:" in shown
+
+
 def test_undo_refused_when_someone_else_changed_it(team, ok, cli, monkeypatch) -> None:
     ok("edit", "1", "--title", "alice's")
     monkeypatch.setenv("PDCA_USER", "bob")
