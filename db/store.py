@@ -1223,13 +1223,23 @@ class Store:
             cutoff = rules.stale_cutoff(now, self.stale_after_days())
             clauses.append("a.done_at IS NULL AND coalesce(a.last_checkin_at, a.created_at) <= ?")
             params.append(iso(cutoff))
-        if where.text:
+        # Each word on its own, all of them ("canary admin" found nothing in "Add a canary
+        # to the admin console", a trial), as Taskwarrior's and Linear's searches take them
+        for word in (where.text or "").split():
+            self._word_clause(word, clauses, params)
+        return clauses, params
+
+    @staticmethod
+    def _word_clause(word: str, clauses: list[str], params: list[Any]) -> None:
+        """The text filter's clause for one word: in the title or the notes, the owner's
+        login, or (``#12``, ``12``) the action's id."""
+        if word:
             # The owner too, by login ("frank": his cards, as Linear's search finds an
             # assignee; a tester's search for a name found nothing).
             # SQLite's lower() leaves "Ü" as it is: beyond ASCII, pdca's own (a little slower)
             # An ASCII search reads ASCII text with SQLite's own lower, and the rest with
             # pdca's: "İstanbul" (and the Kelvin sign's "K") lower to ASCII letters.
-            ascii_only = where.text.isascii()
+            ascii_only = word.isascii()
             # Only text holding one of the two is read by pdca's own (5x slower on a file of
             # accented titles, a reviewer).
             found = (
@@ -1241,14 +1251,13 @@ class Store:
             match = " OR ".join(
                 [*(found.format(c=column) for column in ("title", "notes")), "lower(a.owner) = ?"]
             )
-            params += [search_key(where.text)] * (4 if ascii_only else 2)
-            params.append(where.text.strip().lower())
-            named = models.record_id(where.text.strip())
+            params += [search_key(word)] * (4 if ascii_only else 2)
+            params.append(word.lower())
+            named = models.record_id(word)
             if named is not None:  # "5272" or "#5272": that action too, as people name one
                 match += " OR a.id = ?"
                 params.append(named)
             clauses.append(f"({match})")
-        return clauses, params
 
     def action_detail(self, action_id: int) -> ActionDetail:
         action = self.get_action(action_id)

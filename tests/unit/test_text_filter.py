@@ -35,3 +35,22 @@ def test_an_owners_login_finds_their_actions(store: Store) -> None:
     store.add_action(ActionDraft(title="Cut build time", owner="dana"))
     assert _titles(store, "Frank") == ["Ask frank about it", "Fix the pager"]
     assert _titles(store, "fran") == ["Ask frank about it"]
+
+
+def test_each_word_is_looked_for_on_its_own_and_all_must_be_found(store: Store) -> None:
+    """ "canary admin" found nothing in "Add a canary to the admin console" (a trial): each
+    word anywhere, in the title, the notes or as the owner's login, all of them."""
+    store.add_action(ActionDraft(title="Add a canary to the admin console", owner="heidi"))
+    store.add_action(ActionDraft(title="Canary for checkout", owner="frank", notes="admin API"))
+    store.add_action(ActionDraft(title="Admin audit", owner="frank"))
+    assert _titles(store, "canary admin") == [
+        "Add a canary to the admin console",
+        "Canary for checkout",
+    ]
+    assert _titles(store, "admin  canary ") == _titles(store, "canary admin")
+    assert _titles(store, "frank admin") == ["Admin audit", "Canary for checkout"]
+    assert _titles(store, "canary zzz") == []
+    ids = {a.title: a.id for a in store.list_actions(ActionFilter())}
+    assert _titles(store, f"#{ids['Admin audit']} admin") == ["Admin audit"]
+    whose = store.count_actions(ActionFilter(text="heidi canary"))
+    assert sum(whose.values()) == 1
