@@ -1225,14 +1225,16 @@ class Store:
             params.append(iso(cutoff))
         # Each word on its own, all of them ("canary admin" found nothing in "Add a canary
         # to the admin console", a trial), as Taskwarrior's and Linear's searches take them
-        for word in (where.text or "").split():
-            self._word_clause(word, clauses, params)
+        words = (where.text or "").split()
+        for word in words:
+            # A bare number is an id only alone ("12"): "card 7" took #7 as well (card 6)
+            self._word_clause(word, clauses, params, bare_id=len(words) == 1)
         return clauses, params
 
     @staticmethod
-    def _word_clause(word: str, clauses: list[str], params: list[Any]) -> None:
+    def _word_clause(word: str, clauses: list[str], params: list[Any], *, bare_id: bool) -> None:
         """The text filter's clause for one word: in the title or the notes, the owner's
-        login, or (``#12``, ``12``) the action's id."""
+        login, or (``#12``, and ``12`` when ``bare_id``) the action's id."""
         if word:
             # The owner too, by login ("frank": his cards, as Linear's search finds an
             # assignee; a tester's search for a name found nothing).
@@ -1253,7 +1255,7 @@ class Store:
             )
             params += [search_key(word)] * (4 if ascii_only else 2)
             params.append(word.lower())
-            named = models.record_id(word)
+            named = models.record_id(word) if bare_id or word.startswith("#") else None
             if named is not None:  # "5272" or "#5272": that action too, as people name one
                 match += " OR a.id = ?"
                 params.append(named)
