@@ -49,6 +49,7 @@ from pdca.screens.board_filters import (
 from pdca.screens.board_move import move_back_flow, move_flow
 from pdca.screens.board_new import new_flow
 from pdca.screens.board_undo import start_repeating_flow, stop_repeating_flow, undo_flow
+from pdca.screens.board_writes import show_conflict
 from pdca.screens.context import (
     AppContext,
     PaletteEntry,
@@ -300,6 +301,7 @@ class BoardScreen(Screen[None]):
         self._typed_read: Worker[None] | None = None  # the read of the text filter typed
         self.flow_focus: int | None = None  # the focused card when the latest flow began
         self.cursor_change: CursorChange | None = None  # by someone's write, a moment ago
+        self.refreshed_from: Place | None = None  # under the cursor as a refresh lost it
         self.columns: dict[str, PhaseColumn] = {}
         self.headers: dict[str, Label] = {}
         self.changes_shown = 0  # the app's ``changes_seen`` when the board was last read
@@ -711,6 +713,7 @@ class BoardScreen(Screen[None]):
                 # Not in what was read (pushed out since the read began): read where it is,
                 # rather than leave focus on the card that took its place, which the next
                 # key would act on.
+                self.refreshed_from = was_under_cursor  # gone, maybe: said when that is read
                 self.reload(everything=False, around=focus)
             elif not kept:
                 # Gone, or filtered out: focus is the card the cursor is on now. Left naming
@@ -726,10 +729,13 @@ class BoardScreen(Screen[None]):
             column = self.focused_column
             if since_filter_changed and column is not None and not column.total:
                 self._first_with_cards().focus()  # a new filter emptied it: where cards are
-            if around is None and not since_filter_changed:
-                moved = changed_under_cursor(
-                    was_under_cursor, self._under_cursor(), time.monotonic()
-                )
+            before = was_under_cursor if around is None else None
+            if around is not None and self.refreshed_from and self.refreshed_from[0] == around:
+                # The read again around a card someone's write took away: another card took
+                # its place, and > on it at once moved that one (a retrial).
+                before, self.refreshed_from = self.refreshed_from, None
+            if before is not None and not since_filter_changed:
+                moved = changed_under_cursor(before, self._under_cursor(), time.monotonic())
                 self.cursor_change = moved or self.cursor_change
         if around is not None and around == self.pending_around:
             self.pending_around = None
@@ -919,9 +925,24 @@ class BoardScreen(Screen[None]):
         """``action`` if a move or done may start on it now (said why not, else)."""
         if action is None or not self.writable() or self._refuse_if_done(action):
             return None
-        if self._pressed_too_soon(action):
+        if self._pressed_too_soon(action) or self.refuse_if_changing(action):
             return None
-        return None if self.refuse_if_changing(action) else action
+        return None if self._changed_unshown(action) else action
+
+    def _changed_unshown(self, action: Action) -> bool:
+        """Someone's write the board has not shown yet (it does within a second): the key
+        was meant for the card as drawn. ``d`` on a card a colleague had just finished asked
+        for a decision, then refused it (a retrial). Said now, the card shown as it is, as
+        the write would have been refused ("changed since you looked")."""
+        try:
+            stored = self.store.get_action(action.id)
+        except PdcaError:
+            return False  # gone: the flow says so, as before
+        if stored.version == action.version:
+            return False
+        since = self.store.changed_since("action", action.id, action.version)
+        show_conflict(self, since, "nothing done")
+        return True
 
     def _pressed_too_soon(self, action: Action) -> bool:
         """A key on a card someone's write put under the cursor a moment ago: said, not done

@@ -424,6 +424,53 @@ async def test_a_move_key_just_after_someone_moved_the_card_waits_for_a_second_p
         watcher.close()
 
 
+async def test_a_move_key_just_after_someones_write_took_the_card_away_waits_too(
+    make_app, board_db: Path
+) -> None:
+    """bob finished #1 under alice's cursor and #2 took its place: her > a moment later
+    (meant for #1) acted on #2 at once (a retrial). Said, as for a card moved on."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        assert focused(app) == ("plan", 1)
+        bob = open_as(board_db, "bob")
+        bob.complete_action(1, "abandon")
+        bob.close()
+        app.check_for_changes()
+        await app.workers.wait_for_complete()
+        await settle_app(app, pilot)
+        await app.workers.wait_for_complete()
+        await settle_app(app, pilot)
+        assert focused(app) == ("plan", 2)
+        await pilot.press("greater_than_sign")
+        await settle_app(app, pilot)  # not the flow's end: a form would wait for an answer
+        assert isinstance(app.screen, BoardScreen)  # no form for #2
+        said = [n.message for n in app._notifications]
+        assert said[-1] == (
+            "#1 left the cursor a moment ago (someone else's change); #2 is there now: nothing"
+            " done; the same key again acts on #2 in Plan"
+        )
+
+
+async def test_a_key_on_a_card_changed_before_the_board_showed_it_says_so(
+    make_app, board_db: Path
+) -> None:
+    """bob finished #1 and alice's d, before her board showed it, asked for a decision and
+    then refused it (a retrial): said at once, with what changed, and #1 shown as it is."""
+    app = make_app(board_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        assert focused(app) == ("plan", 1)
+        bob = open_as(board_db, "bob")
+        bob.complete_action(1, "abandon")
+        bob.close()
+        await pilot.press("d")
+        await settle_app(app, pilot)  # a dialog would wait for an answer
+        assert isinstance(app.screen, BoardScreen)
+        said = [n.message for n in app._notifications]
+        assert said[-1].startswith("#1 changed since you looked (bob at ")
+        assert said[-1].endswith(": done #1 (abandon)); nothing done: it is shown as it is now")
+        assert 1 not in column_ids(app, "plan")
+
+
 async def test_user_text_is_drawn_literally(make_app, store, db_path: Path) -> None:
     store.add_action(ActionDraft(title="[bold red]x[/] \x1b[31mred", owner="bob"))
     app = make_app(db_path)
