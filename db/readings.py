@@ -10,6 +10,7 @@ IMMEDIATE`` transaction with its event row, then the KPI's alerts follow its new
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -109,18 +110,33 @@ def raised_by(store: Store, kpi_id: int, reading_id: int) -> list[RaisedAlert]:
     return _as_raised(store, rows)
 
 
-def raised_words(store: Store, raised: list[RaisedAlert]) -> list[str]:
+def raised_words(
+    store: Store, raised: list[RaisedAlert], when: Callable[[str], str] = str
+) -> list[str]:
     """``raised alert 3 (41 h is above the alert threshold 34 h): dana to acknowledge by
-    ...``, a line each alert a reading raised (the command line and the app say them)."""
+    ...``, a line each alert a reading raised (the command line and the app say them);
+    ``when`` writes the deadline (the app: as its other times, not the stored form)."""
     breached = alerts.breach_words(store, [a.id for a in raised if not a.rule_text])
     lines = []
     for alert in raised:
         why = f" (signal: {alert.rule_text})" if alert.rule_text else ""
         why = f" ({breached[alert.id]})" if alert.id in breached else why
         lines.append(
-            f"raised alert {alert.id}{why}: {alert.assignee} to acknowledge by {alert.ack_due}"
+            f"raised alert {alert.id}{why}: {alert.assignee} to acknowledge by"
+            f" {when(alert.ack_due)}"
         )
     return lines
+
+
+def newer_reading(store: Store, kpi_id: int, reading_id: int) -> str | None:
+    """When the KPI's newest reading was taken, if the reading ``reading_id`` is not it (a
+    back-fill: the alerts follow the newest, and said so; a reading "now" after one dated a
+    few minutes ahead raised nothing, without a word, a retrial); else None."""
+    newest = alerts.newest_reading_id(store, kpi_id)
+    if newest is None or newest == reading_id:
+        return None
+    row = store.conn.execute("SELECT at FROM kpi_readings WHERE id = ?", (newest,)).fetchone()
+    return None if row is None else str(row[0])
 
 
 def _as_raised(store: Store, rows: list[sqlite3.Row]) -> list[RaisedAlert]:

@@ -7,11 +7,13 @@ KPI, and counted and printed at quit as a kept check-in is.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from textual import work
 
 from pdca.db import readings
+from pdca.db.clock import iso
 from pdca.db.errors import DatabaseBroken, DatabaseProblem, PdcaError
 from pdca.db.models import Kpi, shown_number
 from pdca.screens.context import context_of, services
@@ -19,9 +21,11 @@ from pdca.widgets.text import literal, quoted
 from pdca.widgets.when import short_time
 
 
-def reading_words(kpi: Kpi, value_text: str, note: str) -> str:
-    """``reading 41 for 'Lead time': 'from the dashboard'``: a kept one, said whole at quit."""
-    said = f"reading {value_text.strip()} for {quoted(kpi.name)}"
+def reading_words(kpi: Kpi, value_text: str, at: datetime, note: str) -> str:
+    """``reading 41 for 'Lead time' at 2026-11-23 09:30 UTC: 'from the dashboard'``: a kept
+    one, said whole at quit (without its time, one typed for yesterday was retyped as
+    today's, a retrial)."""
+    said = f"reading {value_text.strip()} for {quoted(kpi.name)} at {short_time(iso(at))}"
     return f"{said}: {quoted(note)}" if note else said
 
 
@@ -62,11 +66,15 @@ class RecordsReadings:
         )
         if entry is None:  # a kept one stays kept
             return
-        words = reading_words(kpi, entry.value_text, entry.note)
+        # "now" is when Record was pressed, kept with it: a reading kept for a busy file was
+        # dated when the file let it in, 40 s on (a retrial)
+        at = entry.at or context.clock()
+        when = entry.when_text if entry.when_text.strip() else iso(at)
+        words = reading_words(kpi, entry.value_text, at, entry.note)
         context.saving.add(("reading", kpi.id))
         try:
             done = await context.write(
-                lambda writer: readings.record(writer, kpi.name, entry.value, entry.note, entry.at),
+                lambda writer: readings.record(writer, kpi.name, entry.value, entry.note, at),
                 words,
             )
             said = _what_it_did(context.store, done)
@@ -76,7 +84,7 @@ class RecordsReadings:
             # A lock held past the wait, the file gone read-only: kept for the next r, as an
             # acknowledgement's note is.
             context.unsent_readings[kpi.id] = (
-                (entry.value_text, entry.when_text, entry.note),
+                (entry.value_text, when, entry.note),
                 words,
             )
             screen.notify(str(error), severity="error", timeout=8)
@@ -107,8 +115,14 @@ def _what_it_did(store: Any, done: readings.Recorded) -> list[str]:
             f" {short_time(row['at'])} (not written again)"
         ]
     raised = readings.raised_by(store, row["kpi_id"], row["id"])
+    newer = readings.newer_reading(store, row["kpi_id"], row["id"])
     return [
         f"recorded {shown_number(row['value'])} for {quoted(done.kpi)} at {short_time(row['at'])}",
-        *readings.raised_words(store, raised),
+        *(
+            [f"older than its newest reading ({short_time(newer)}): its alerts follow that one"]
+            if newer is not None
+            else []
+        ),
+        *readings.raised_words(store, raised, short_time),
         *readings.closed_by(store, row["id"]),
     ]

@@ -404,6 +404,11 @@ def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_j
         return
     raised = readings.raised_by(store, done.row["kpi_id"], done.row["id"])
     click.echo(f"recorded {shown} for {printable(done.kpi)} at {done.row['at']}")
+    newer = readings.newer_reading(store, done.row["kpi_id"], done.row["id"])
+    if newer is not None:
+        click.echo(
+            f"note: older than its newest reading ({newer}): its alerts follow that one", err=True
+        )
     _say_raised(store, raised)
     for closed in readings.closed_by(store, done.row["id"]):
         click.echo(printable(closed))

@@ -116,7 +116,13 @@ class ReadingModal(FormDialog[ReadingEntry | None]):
         at = None
         if typed["when"].strip():
             at = typed_moment(typed["when"], self.now, "when")
-            refuse_future_reading(at, self.now, "when")
+            try:
+                refuse_future_reading(at, self.now, "when")
+            except InvalidInput as error:  # as typed, with what it means (as the CLI says it)
+                if typed["when"].strip() == error.value:
+                    raise
+                why = f"means {error.value}, which {error.why}"
+                raise InvalidInput("when", typed["when"], why) from None
         try:
             _at_most(NOTES_MAX)(typed["note"])
         except ValueError as error:

@@ -65,6 +65,18 @@ def test_kpi_edit_changes_and_clears(js, ok, kpi) -> None:
     assert js("kpi", "show", "TTR")["kpi"]["owner"] is None
 
 
+def test_a_reading_older_than_the_newest_says_its_alerts_follow_that_one(cli, ok, kpi) -> None:
+    """A reading now, after one dated a few minutes ahead (clock skew), raised nothing and
+    said nothing of why (a retrial)."""
+    ok("kpi", "record", KPI, "30", "--at", "2026-11-23T09:03:00Z")
+    result = cli("kpi", "record", KPI, "35")
+    assert result.exit_code == 0
+    assert result.stdout == f"recorded 35 for {KPI} at {NOW}\n"
+    assert result.stderr == (
+        "note: older than its newest reading (2026-11-23T09:03:00Z): its alerts follow that one\n"
+    )
+
+
 def test_record_raises_then_closes_and_alerts_lists_and_acks(cli, ok, js, kpi) -> None:
     text = ok("kpi", "record", KPI, "35").stdout
     assert text.splitlines() == [
