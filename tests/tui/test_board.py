@@ -38,6 +38,19 @@ def drawn_text(column: PhaseColumn) -> str:
     return "\n".join(column.render_line(y).text for y in range(CARD_HEIGHT * 3))
 
 
+async def after_bob(app, pilot, board_db: Path, change) -> None:  # type: ignore[no-untyped-def]
+    """bob's write (``change(his store)``) from another connection, and the board's look
+    at the file after it, taken in."""
+    bob = open_as(board_db, "bob")
+    try:
+        change(bob)
+    finally:
+        bob.close()
+    app.check_for_changes()
+    await app.workers.wait_for_complete()
+    await settle_app(app, pilot)
+
+
 async def test_opens_on_the_first_card_of_plan_with_counts(make_app, board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -348,12 +361,7 @@ async def test_focus_follows_an_action_someone_else_moved(make_app, board_db: Pa
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         assert focused(app) == ("plan", 1)
-        bob = open_as(board_db, "bob")
-        bob.move_action(1, "do")
-        bob.close()
-        app.check_for_changes()
-        await app.workers.wait_for_complete()
-        await settle_app(app, pilot)
+        await after_bob(app, pilot, board_db, lambda bob: bob.move_action(1, "do"))
         assert focused(app) == ("do", 1)
 
 
@@ -367,12 +375,7 @@ async def test_focus_goes_to_a_near_card_when_someone_empties_its_column(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("l")
         assert focused(app) == ("do", 3)
-        bob = open_as(board_db, "bob")
-        bob.complete_action(3, "abandon")
-        bob.close()
-        app.check_for_changes()
-        await app.workers.wait_for_complete()
-        await settle_app(app, pilot)
+        await after_bob(app, pilot, board_db, lambda bob: bob.complete_action(3, "abandon"))
         assert column_ids(app, "do") == []
         assert focused(app) == ("plan", 1)
         assert board(app).focused_id == 1
@@ -389,12 +392,7 @@ async def test_a_move_key_just_after_someone_moved_the_card_waits_for_a_second_p
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         assert focused(app) == ("plan", 1)
-        bob = open_as(board_db, "bob")
-        bob.move_action(1, "do")
-        bob.close()
-        app.check_for_changes()
-        await app.workers.wait_for_complete()
-        await settle_app(app, pilot)
+        await after_bob(app, pilot, board_db, lambda bob: bob.move_action(1, "do"))
         assert focused(app) == ("do", 1)
         await pilot.press("less_than_sign")
         await app.workers.wait_for_complete()
@@ -432,12 +430,7 @@ async def test_a_move_key_just_after_someones_write_took_the_card_away_waits_too
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         assert focused(app) == ("plan", 1)
-        bob = open_as(board_db, "bob")
-        bob.complete_action(1, "abandon")
-        bob.close()
-        app.check_for_changes()
-        await app.workers.wait_for_complete()
-        await settle_app(app, pilot)
+        await after_bob(app, pilot, board_db, lambda bob: bob.complete_action(1, "abandon"))
         await app.workers.wait_for_complete()
         await settle_app(app, pilot)
         assert focused(app) == ("plan", 2)
