@@ -19,6 +19,16 @@ def lines(screen: InitiativesScreen) -> list[str]:
     return ["".join(text for text, _ in row) for row in screen.query_one(RowList).rows]
 
 
+async def open_initiatives(pilot) -> tuple[InitiativesScreen, RowList, int]:  # type: ignore[no-untyped-def]
+    """Key 7: the view, its list, and the row where "Faster support"'s block begins."""
+    await pilot.press("7")
+    await settle_app(pilot.app, pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, InitiativesScreen)
+    start = lines(screen).index(next(s for s in lines(screen) if "Faster support" in s))
+    return screen, screen.query_one(RowList), start
+
+
 async def test_key_7_shows_health_reasons_warnings_and_kpis(make_app, two: Store) -> None:  # noqa: F811
     app = make_app(two.path)
     async with app.run_test(size=SIZE) as pilot:
@@ -53,12 +63,7 @@ async def test_j_and_k_step_from_initiative_to_initiative(make_app, two: Store) 
     """j went a line at a time, six to the next initiative (a new user): one a block."""
     app = make_app(two.path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("7")
-        await settle_app(pilot.app, pilot)
-        screen = app.screen
-        assert isinstance(screen, InitiativesScreen)
-        rows = screen.query_one(RowList)
-        second = lines(screen).index(next(s for s in lines(screen) if "Faster support" in s))
+        screen, rows, second = await open_initiatives(pilot)
         assert second > 1 and rows.cursor == 0
         await pilot.press("j")
         assert rows.cursor == second and screen.current.name == "Faster support"  # type: ignore[union-attr]
@@ -71,12 +76,7 @@ async def test_j_and_k_step_from_initiative_to_initiative(make_app, two: Store) 
 async def test_enter_opens_the_board_on_the_initiative(make_app, two: Store) -> None:  # noqa: F811
     app = make_app(two.path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("7")
-        await settle_app(pilot.app, pilot)
-        screen = app.screen
-        assert isinstance(screen, InitiativesScreen)
-        rows = screen.query_one(RowList)
-        target = lines(screen).index(next(s for s in lines(screen) if "Faster support" in s))
+        _screen, rows, target = await open_initiatives(pilot)
         rows.set_cursor(target + 2)  # any line of its block
         await pilot.press("enter")
         await settle_app(pilot.app, pilot)
