@@ -49,9 +49,17 @@ class RaisedAlert:
 
 
 def record(
-    store: Store, kpi: str, value: float, note: str = "", at: datetime | None = None
+    store: Store,
+    kpi: str,
+    value: float,
+    note: str = "",
+    at: datetime | None = None,
+    *,
+    kpi_id: int | None = None,
 ) -> Recorded:
-    """Record ``value`` for the KPI named ``kpi`` (at ``at``, default now)."""
+    """Record ``value`` for the KPI named ``kpi`` (at ``at``, default now); ``kpi_id``: that
+    KPI's, as the app read it, whatever its name is now (a form open while a colleague
+    renamed it, and another KPI took its name, wrote to that other one, a reviewer)."""
     checked_text("kpi", kpi, NAME_MAX)
     problem = number_problem(value)
     if problem:
@@ -61,8 +69,11 @@ def record(
     except ValueError as error:
         raise InvalidInput("note", note, str(error)) from None
     with store.write() as tx:
-        kpi_id = store.kpi_id(kpi)
-        assert kpi_id is not None  # a name was given
+        if kpi_id is None:
+            kpi_id = store.kpi_id(kpi)
+            assert kpi_id is not None  # a name was given
+        elif store.conn.execute("SELECT 1 FROM kpis WHERE id = ?", (kpi_id,)).fetchone() is None:
+            raise InvalidInput("kpi", kpi, "is no longer in the file (removed meanwhile)")
         if at is not None:
             from pdca.db import kpi_rules
 

@@ -69,12 +69,14 @@ class RecordsReadings:
         # "now" is when Record was pressed, kept with it: a reading kept for a busy file was
         # dated when the file let it in, 40 s on (a retrial)
         at = entry.at or context.clock()
-        when = entry.when_text if entry.when_text.strip() else iso(at)
+        when = iso(at)  # kept as the moment it means: "yesterday" typed again is another day
         words = reading_words(kpi, entry.value_text, at, entry.note)
         context.saving.add(("reading", kpi.id))
         try:
             done = await context.write(
-                lambda writer: readings.record(writer, kpi.name, entry.value, entry.note, at),
+                lambda writer: readings.record(
+                    writer, kpi.name, entry.value, entry.note, at, kpi_id=kpi.id
+                ),
                 words,
             )
             said = _what_it_did(context.store, done)

@@ -114,7 +114,7 @@ class ReadingModal(FormDialog[ReadingEntry | None]):
             raise InvalidInput("value", typed["value"], "is required: the number measured")
         value = parse_number(typed["value"], "value")
         at = None
-        if typed["when"].strip():
+        if typed["when"].strip() and typed["when"].strip().lower() != "now":  # now: at Record
             at = typed_moment(typed["when"], self.now, "when")
             try:
                 refuse_future_reading(at, self.now, "when")

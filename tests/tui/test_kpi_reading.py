@@ -211,3 +211,31 @@ async def test_a_reading_older_than_the_newest_says_the_alerts_follow_that_one(
             "older than its newest reading (2026-11-23 09:03 UTC): its alerts follow that one"
         )
         assert [a for a in alerts.list_alerts(store) if a.closed_at is None] == []
+
+
+async def test_a_reading_goes_to_the_kpi_the_form_was_opened_on_whatever_its_name(
+    make_app, calm_db: Path, store: Store
+) -> None:
+    """The form open, a colleague renamed its KPI and gave the name to another: the reading
+    went to that other one (a reviewer). It goes by the KPI's id."""
+    from pdca.db import kpis
+    from pdca.db.models import KpiChanges
+    from tests.conftest import open_as
+
+    app = make_app(calm_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        bob = open_as(calm_db, "bob")
+        try:
+            other = bob.add_kpi(KpiDraft(name="Other", unit="h", baseline=1, target=0))
+            kpis.edit_kpi(bob, KPI, KpiChanges(name="Gamma"))
+            kpis.edit_kpi(bob, "Other", KpiChanges(name=KPI))
+        finally:
+            bob.close()
+        await pilot.press(*"41", "enter")
+        await settle_app(app, pilot)
+        await app.workers.wait_for_complete()
+        rows = store.conn.execute("SELECT kpi_id, value FROM kpi_readings ORDER BY id").fetchall()
+        assert tuple(rows[-1]) == (1, 41.0) and other.id != 1
