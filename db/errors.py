@@ -109,10 +109,18 @@ class UndoAsked(UndoRefused):
     """A board's undo would take back the person's change from before it opened: asked
     first (``Store.undo(confirmed=)``); nothing written."""
 
-    def __init__(self, tx: int, summary: str, at: str, *, passed: str | None = None) -> None:
-        # ``passed``: the person's newest change made elsewhere since, which stays
-        self.tx, self.summary, self.at, self.passed = tx, summary, at, passed
-        super().__init__(f"{summary!r} was made before this board opened ({at}): undo it?")
+    def __init__(
+        self, tx: int, summary: str, at: str, *, passed: str | None = None, more: int = 0
+    ) -> None:
+        # ``passed``: the person's newest change made elsewhere since, which stays; ``more``:
+        # how many other records the change wrote, which the undo takes back with it
+        self.tx, self.summary, self.at, self.passed, self.more = tx, summary, at, passed, more
+        super().__init__(f"{self.named()!r} was made before this board opened ({at}): undo it?")
+
+    def named(self) -> str:
+        """``added #1``, or ``added #1 and 2 more with it``: the whole change asked about (an
+        import of three was asked as its first and undone whole, a reviewer)."""
+        return f"{self.summary} and {self.more} more with it" if self.more else self.summary
 
 
 class Interrupted(PdcaError):

@@ -2234,6 +2234,7 @@ class Store:
                     first["summary"],
                     first["at"],
                     passed=newer["summary"] if newer is not None else None,
+                    more=len(said) - 1 if said else 0,
                 )
             for event in events:
                 if event["entity"] != "person" or event["op"] == "delete":

@@ -47,7 +47,7 @@ async def undo_flow(board: BoardScreen) -> None:
             else ""
         )
         board.notify(
-            f"u again to undo “{literal(ask.summary)}”: your change from before this board"
+            f"u again to undo “{literal(ask.named())}”: your change from before this board"
             f" opened ({short_time(ask.at)}){stays}",
             severity="warning",
             timeout=10,

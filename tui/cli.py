@@ -36,6 +36,8 @@ from pdca.db.errors import (
     InvalidInput,
     NotFound,
     PdcaError,
+    UndoAsked,
+    UndoRefused,
     database_failure,
     one_readable_line,
     shell_word,
@@ -1925,20 +1927,26 @@ def undo(session: Session, sure: bool, as_json: bool) -> None:
         # took an action away with nothing to bring it back (a trial); nothing is written
         # until the answer. The change asked about is the one undone, or none is.
         from pdca.db.dates import minute_utc
-        from pdca.db.errors import UndoAsked
 
         newest = store.last_event_id()
         try:
             store.undo(opened_at=newest)
         except UndoAsked as ask:
             confirmed = ask.tx
-            question = f"undo “{printable(ask.summary)}” (yours, {minute_utc(ask.at)})?"
+            question = f"undo “{printable(ask.named())}” (yours, {minute_utc(ask.at)})?"
             if not click.confirm(question, default=False, err=True):
                 click.echo("nothing undone", err=True)
                 return
-    result = (
-        store.undo() if confirmed is None else store.undo(opened_at=newest, confirmed=confirmed)
-    )
+    if confirmed is None:
+        result = store.undo()
+    else:
+        try:
+            result = store.undo(opened_at=newest, confirmed=confirmed)
+        except UndoAsked as again:  # the one asked about was undone elsewhere meanwhile
+            raise UndoRefused(
+                f"nothing undone: the change asked about was undone meanwhile (pdca undo"
+                f" again asks about the next, {again.named()!r})"
+            ) from None
     if any(" notify command" in summary for summary in result.summaries):
         from pdca.tui.own_hooks import remember_command
 

@@ -1239,6 +1239,40 @@ def test_undo_at_a_terminal_names_the_change_and_asks_first(team, ok, js, env) -
     assert [a["id"] for a in js("list", "--json")] == [1]
     status, shown = run_on_a_terminal([*pdca, "--yes"], env)
     assert status == 0 and b"?" not in shown and b"undid:" in shown
+    # A change of several records is named whole: its first, and how many more go with it
+    ok("add", "Third")
+    ok("add", "Fourth")
+    ok("edit", "3", "4", "--priority", "high")
+    status, shown = run_on_a_terminal(pdca, env, typed=b"n\n")
+    assert "undo “edited #3: priority and 1 more with it” (yours," in shown.decode()
+
+
+def test_undo_asked_about_a_change_undone_meanwhile_undoes_nothing_else(
+    team, ok, cli, js, monkeypatch
+) -> None:
+    """Between the question and the answer the change was undone elsewhere: the second ask
+    came out as the board's question, "was made before this board opened" (a reviewer)."""
+    import click
+
+    from tests.conftest import open_as
+
+    ok("add", "Undone elsewhere")
+
+    def undone_meanwhile(*_args: object, **_kwargs: object) -> bool:
+        other = open_as(Path(os.environ["PDCA_DB"]), "alice")
+        try:
+            other.undo()
+        finally:
+            other.close()
+        return True
+
+    monkeypatch.setattr("pdca.tui.cli._at_a_terminal", lambda: True)
+    monkeypatch.setattr(click, "confirm", undone_meanwhile)
+    assert one_line_error(cli("undo")) == (
+        "nothing undone: the change asked about was undone meanwhile (pdca undo again asks"
+        " about the next, 'added #1')"
+    )
+    assert [a["id"] for a in js("list", "--json")] == [1]  # #1 stays: only the other undo ran
 
 
 def test_undo_refused_when_someone_else_changed_it(team, ok, cli, monkeypatch) -> None:
