@@ -718,13 +718,11 @@ class BoardScreen(Screen[None]):
             elif not kept:
                 # Gone, or filtered out: focus is the card the cursor is on now. Left naming
                 # the gone card, every later refresh read again around it (a reviewer).
+                # Its column emptied (an undo of an import took the only card in Do): focus
+                # stayed there, no card lit, and j, k, g did nothing to see (a trial). Keys
+                # never land on an empty column; nor does this.
+                self._leave_an_empty_column()
                 column = self.focused_column
-                if column is not None and not column.total:
-                    # Its column emptied (an undo of an import took the only card in Do):
-                    # focus stayed there, no card lit, and j, k, g did nothing to see (a
-                    # trial). Keys never land on an empty column; nor does this.
-                    column = self._nearest_with_cards(column)
-                    self.set_focus(column)
                 self.focused_id = column.current.id if column and column.current else None
             column = self.focused_column
             if since_filter_changed and column is not None and not column.total:
@@ -1088,8 +1086,21 @@ class BoardScreen(Screen[None]):
                 # Outside the filter: said, not slipped in. A tester's new card was put past
                 # its column's end, out of sight, and the focus landed on another card.
                 self.notify(f"#{action.id} is not shown: the filter hides it (esc clears it)")
+        self._leave_an_empty_column()
         self._show_counts()
         self._show_filter_bar()  # the last match done: "nothing open matches" at once
+
+    def _leave_an_empty_column(self) -> None:
+        """Focus on a column this write emptied (the only card in Do finished, or edited out
+        of the filter) goes to the nearest with cards, as for a colleague's write: it stayed,
+        and j did nothing, > said no card matches with cards beside it (a reviewer)."""
+        column = self.focused_column
+        if column is None or column.total:
+            return
+        nearest = self._nearest_with_cards(column)
+        if nearest is not column:
+            self.set_focus(nearest)
+            self.focused_id = nearest.current.id if nearest.current else None
 
     # ------------------------------------------------------------------ filters
 

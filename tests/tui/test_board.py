@@ -383,6 +383,24 @@ async def test_focus_goes_to_a_near_card_when_someone_empties_its_column(
         assert focused(app) == ("plan", 2)
 
 
+async def test_finishing_the_only_card_in_a_column_leaves_focus_on_a_near_card(
+    make_app, board_db: Path
+) -> None:
+    """d 3 on #3, the only card in Do: focus stayed on the empty column and j did nothing (a
+    reviewer), as it had for a colleague's write."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l")
+        assert focused(app) == ("do", 3)
+        await pilot.press("d")
+        await settle_app(app, pilot)
+        await pilot.press("3")
+        await app.workers.wait_for_complete()
+        await settle_app(app, pilot)
+        assert column_ids(app, "do") == []
+        assert focused(app) == ("plan", 1) and board(app).focused_id == 1
+
+
 async def test_a_move_key_just_after_someone_moved_the_card_waits_for_a_second_press(
     make_app, board_db: Path, monkeypatch
 ) -> None:
