@@ -1071,7 +1071,13 @@ class PdcaApp(App[None]):
     def _hidden_views_key(self, key: str) -> bool:
         """Whether ``key`` is for the view the ``?`` panel covers now (not one of the app's
         own keys, which scroll or close the panel, or leave for another view)."""
-        return key not in self._bindings.key_to_bindings and self._keys_covering() is not None
+        if self._keys_covering() is None:
+            return False
+        # The app's keys as the person's keymap has them: a view's key moved to f3 closed the
+        # panel and went nowhere (a reviewer)
+        own = self._bindings.copy()
+        own.apply_keymap(self._keymap)
+        return key not in own.key_to_bindings
 
     def _keys_panel(self) -> Widget | None:
         """The ``?`` panel's list of keys while it is open, or None. Asked on every arrow,
