@@ -179,9 +179,18 @@ class RowList(LineList):
             self.set_cursor(self.stops[before - 1])
 
     def action_page(self, direction: int) -> None:
+        was = self.cursor
         super().action_page(direction)
-        if self.stops:  # onto the start of the block it landed in
-            self.set_cursor(self.stops[max(0, bisect_right(self.stops, self.cursor) - 1)])
+        if not self.stops:
+            return
+        # Onto the start of the block it landed in, and a block on at least: a page shorter
+        # than a block landed in the block it began in, and pgdn went nowhere (a reviewer)
+        at = bisect_right(self.stops, self.cursor) - 1
+        if direction > 0 and self.stops[max(0, at)] <= was:
+            at = bisect_right(self.stops, was)
+        elif direction < 0 and self.stops[max(0, at)] >= was:
+            at = bisect_left(self.stops, was) - 1
+        self.set_cursor(self.stops[min(max(0, at), len(self.stops) - 1)])
 
     def action_cursor_first(self) -> None:
         if self.more_before:
@@ -192,6 +201,10 @@ class RowList(LineList):
     def action_cursor_last(self) -> None:
         if self.more_after:
             self.post_message(self.ToLast(self))
+        elif self.stops:  # the last block's start, as j and k land
+            self.set_cursor(self.stops[-1])
+            self.scroll_to_row(self.row_count - 1)
+            self.scroll_to_row(self.cursor)
         else:
             super().action_cursor_last()
 

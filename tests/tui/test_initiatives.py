@@ -52,11 +52,12 @@ async def test_key_7_shows_health_reasons_warnings_and_kpis(make_app, two: Store
         assert shown[support].startswith("● Faster support  on track  · by 2027-03-31")
         summary = str(screen.query_one("#initiatives-summary").render())
         assert "2 initiatives · ■ 1 off track · ▲ 0 at risk · ● 1 on track" in summary
-        # G ends on the last block's last line, not on a blank one after it (a tester)
+        # No blank line after the last block (G landed on it, a tester); G lands on the last
+        # block's first line, as j and k do
         assert shown[-1].strip() and "" in shown  # blank lines between blocks only
         await pilot.press("G")
         await settle_app(pilot.app, pilot)
-        assert screen.query_one(RowList).cursor == len(shown) - 1
+        assert screen.query_one(RowList).cursor == support
 
 
 async def test_j_and_k_step_from_initiative_to_initiative(make_app, two: Store) -> None:  # noqa: F811
@@ -71,6 +72,12 @@ async def test_j_and_k_step_from_initiative_to_initiative(make_app, two: Store) 
         assert rows.cursor == second
         await pilot.press("k")
         assert rows.cursor == 0 and screen.current.name == "Quiet ops"  # type: ignore[union-attr]
+        # a page shorter than a block still goes a block on, and back (pgdn went nowhere)
+        rows.page_rows = lambda: 2  # type: ignore[method-assign]
+        await pilot.press("pagedown")
+        assert rows.cursor == second
+        await pilot.press("pageup")
+        assert rows.cursor == 0
 
 
 async def test_enter_opens_the_board_on_the_initiative(make_app, two: Store) -> None:  # noqa: F811
