@@ -1999,8 +1999,9 @@ class Store:
     def named_as_shown(self, table: str, typed: str) -> str | None:
         """The name in ``table`` (kpis, initiatives) that pdca shows as ``typed``: one from
         before names with controls were refused is listed escaped (``Cloud\x1b[2Jcost``), and
-        typed as listed it was "not a known KPI; did you mean" the same (a tester)."""
-        if "\\" not in typed:
+        typed as listed it was "not a known KPI; did you mean" the same (a tester). So is one
+        whose emoji the app shows without their joiners (an import's)."""
+        if "\\" not in typed and typed.isascii():
             return None
         from pdca.db.text_rules import UNSAFE, UNSAFE_IN_CELLS, escape
 

@@ -52,6 +52,8 @@ _REGIONAL = "\U0001f1e6-\U0001f1ff"
 # cells to any terminal or to Rich, and Persian writes it inside words ("می‌خواهم").
 _EMOJI_GLUE = "\u200d\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\U000e0000-\U000e007f\U000e0100-\U000e01ef"
 
+_EMOJI_PIECE = re.compile(f"[{_EMOJI_GLUE}]")
+
 UNSAFE = re.compile(f"[\n{_ALWAYS}]")
 UNSAFE_EXCEPT_NEWLINE = re.compile(f"[{_ALWAYS}]")
 # A regional-indicator pair matches first (and is kept); one left over is escaped.
@@ -190,9 +192,33 @@ def visible(char: str) -> str:
 def _shown(match: re.Match[str]) -> str:
     if match.lastgroup == "flag":
         return match.group()
-    if match.lastgroup == "glue":
+    if match.lastgroup == "glue" and _glues_emoji(match):
         return ""
     return visible(match.group())
+
+
+_TAG_FLAG = "\U0001f3f4"  # the black flag a subdivision's tags follow
+
+
+def _glues_emoji(match: re.Match[str]) -> bool:
+    """Whether the joiner, selector, skin tone or tag ``match`` holds is part of an emoji (left
+    out), not one hidden between letters: "pay\u200droll" showed as "payroll", which no
+    search found (a reviewer); that one is shown escaped, as a zero-width space is."""
+    text, start, end = match.string, match.start(), match.end()
+    char = match.group()
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+
+    def emoji(c: str) -> bool:  # an emoji, or a piece of one left out before it
+        return bool(c) and (unicodedata.category(c) == "So" or bool(_EMOJI_PIECE.match(c)))
+
+    if char == "\u200d":
+        return emoji(before) and emoji(after)
+    if "\U000e0000" <= char <= "\U000e007f":
+        return before == _TAG_FLAG or "\U000e0000" <= before <= "\U000e007f"
+    if "\ufe00" <= char <= "\ufe0f":
+        return emoji(before) or (before != "" and before in "#*0123456789")
+    return emoji(before) or (before != "" and unicodedata.category(before) == "Lo")
 
 
 def escape(text: str, pattern: re.Pattern[str] = UNSAFE) -> str:

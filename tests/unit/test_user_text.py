@@ -277,6 +277,10 @@ def test_an_old_name_holding_controls_is_found_typed_as_it_is_listed(cli, env) -
     assert shown.exit_code == 0 and "Cloud \\x1b[2J\\x07cost" in shown.stdout
     added = cli("add", "x", "--initiative", "Quiet on\\ncall")
     assert added.exit_code == 0, added.stderr
+    # one whose emoji the app shows without their joiner (an import's): typed as shown
+    assert cli("kpi", "add", "Pages", *kpi_args).exit_code == 0
+    _named_as_before(env, "kpis", "Pages", "👩\u200d🔧")
+    assert cli("kpi", "record", "Pages 👩🔧", "4").exit_code == 0
 
 
 def test_a_moments_day_is_the_persons_own_as_its_time_is() -> None:
