@@ -1226,6 +1226,13 @@ class Store:
         # Each word on its own, all of them ("canary admin" found nothing in "Add a canary
         # to the admin console", a trial), as Taskwarrior's and Linear's searches take them
         words = (where.text or "").split()
+        if len(words) > 1 and all(models.record_id(w) and w.startswith("#") for w in words):
+            # "#12 #13": either of them (each must match, and none did: a reviewer)
+            either: list[str] = []
+            for word in words:
+                self._word_clause(word, either, params, bare_id=False)
+            clauses.append("(" + " OR ".join(either) + ")")
+            return clauses, params
         for word in words:
             # A bare number is an id only alone ("12"): "card 7" took #7 as well (card 6)
             self._word_clause(word, clauses, params, bare_id=len(words) == 1)

@@ -302,6 +302,7 @@ class BoardScreen(Screen[None]):
         self.flow_focus: int | None = None  # the focused card when the latest flow began
         self.cursor_change: CursorChange | None = None  # by someone's write, a moment ago
         self.refreshed_from: Place | None = None  # under the cursor as a refresh lost it
+        self._done_matched: tuple[BoardFilter, bool] | None = None  # (filter, done ones match)
         self.columns: dict[str, PhaseColumn] = {}
         self.headers: dict[str, Label] = {}
         self.changes_shown = 0  # the app's ``changes_seen`` when the board was last read
@@ -458,9 +459,7 @@ class BoardScreen(Screen[None]):
                 named = None
             removed = named is not None and self.store.why_gone("action", named) is not None
             done_match = not (empty and hidden is None and named is None) or (
-                self.filter.include_done
-                or self.filter.late
-                or self.store.any_action(replace(self.filter.as_store_filter(), include_done=True))
+                self.filter.include_done or self.filter.late or self._done_match(self.filter)
             )
             keys = (
                 services(self.app).key_named("board-clear", "esc"),
@@ -476,6 +475,14 @@ class BoardScreen(Screen[None]):
                     done_match=done_match,
                 )
             )
+
+    def _done_match(self, wanted: BoardFilter) -> bool:
+        """Whether a done action matches ``wanted``: asked once a filter (a text filter that
+        matches nothing reads every done row, on the UI thread: not at each refresh)."""
+        if self._done_matched is None or self._done_matched[0] != wanted:
+            where = replace(wanted.as_store_filter(), include_done=True)
+            self._done_matched = (wanted, self.store.any_action(where))
+        return self._done_matched[1]
 
     def _show_counts(self) -> None:
         # One lane at a time (under 64 columns): which of the four, and the keys to the
@@ -700,6 +707,8 @@ class BoardScreen(Screen[None]):
             self.show_sparklines(read.sparklines)
         if read.pages:
             was_under_cursor = self._under_cursor()
+            if around is None:  # a refresh of its own: a place lost before is not waited for
+                self.refreshed_from = None
             # Focus stays where the person has it now, not where it was when the read began.
             # A read around a card lands on that card, not on whichever the cursor fell on
             # meanwhile (the card that took its place: a reviewer's cursor stayed on it, off

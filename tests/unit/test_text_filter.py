@@ -54,3 +54,11 @@ def test_each_word_is_looked_for_on_its_own_and_all_must_be_found(store: Store) 
     assert _titles(store, f"#{ids['Admin audit']} admin") == ["Admin audit"]
     whose = store.count_actions(ActionFilter(text="heidi canary"))
     assert sum(whose.values()) == 1
+
+
+def test_several_ids_find_each_of_them(store: Store) -> None:
+    """ "#12 #13" found nothing: every word had to match (a reviewer)."""
+    first = store.add_action(ActionDraft(title="Fix the pager"))
+    store.add_action(ActionDraft(title="Cut build time"))
+    third = store.add_action(ActionDraft(title="Review alerts"))
+    assert _titles(store, f"#{first.id} #{third.id}") == ["Fix the pager", "Review alerts"]
