@@ -540,8 +540,7 @@ def kpi_list(session: Session, as_json: bool) -> None:
     lines = [
         [
             r.kpi.name,
-            # a reading overdue beside a status that outranks it: "warn, overdue" (a coach)
-            f"{r.status}, overdue" if r.measurement_overdue and r.status != "overdue" else r.status,
+            _status_cell(r),
             _latest_cell(r.kpi),
             f"{shown_number(r.kpi.target)} {r.kpi.unit}",  # as LATEST says it, to compare
             _trend_words(r),
@@ -559,6 +558,18 @@ def kpi_list(session: Session, as_json: bool) -> None:
     cut: list[Cut] = [("NAME", 24), ("SIGNAL", 14), ("TREND", 16), "OWNER", ("NAME", 16)]
     cut += ["TREND", "SIGNAL", ("PERSPECTIVE", 0), ("SIGNAL", 0)]
     click.echo(table(head, lines, cut=cut, middle=("NAME",)))
+
+
+def _status_cell(row: Any) -> str:
+    """``warn``; a reading overdue beside a status that outranks it, ``warn, overdue`` (a
+    coach); an alert nobody has acknowledged, ``ok, alert 5 waits``: the list said "ok"
+    while the app flagged it and the report said it waited (a lead's Monday)."""
+    said = [row.status]
+    if row.measurement_overdue and row.status != "overdue":
+        said.append("overdue")
+    if row.alert is not None and row.alert.acknowledged_at is None:
+        said.append(f"alert {row.alert.id} waits")
+    return ", ".join(said)
 
 
 @kpi.command("show")

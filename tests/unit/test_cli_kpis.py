@@ -169,6 +169,17 @@ def test_kpi_list_names_whom_a_passed_on_alert_waits_for(ok, monkeypatch) -> Non
     assert "dana → lena" not in ok("kpi", "list").stdout
 
 
+def test_kpi_list_says_an_alert_waits_beside_a_status_that_looks_fine(ok) -> None:
+    """ "On-call pages  ok" while its alert waited for dave: the app flagged it and the report
+    said so, the list did not (a lead's Monday)."""
+    ok("kpi", "add", "Queue", "--unit", "min", "--baseline", "20", "--target", "10",
+       "--alert", "30", "--owner", "dana")  # fmt: skip
+    ok("kpi", "record", "Queue", "31")
+    assert "alert, alert 1 waits" in ok("kpi", "list").stdout
+    ok("alerts", "ack", "1", "on it")
+    assert "waits" not in ok("kpi", "list").stdout
+
+
 def test_a_warning_nobody_measured_since_says_its_reading_is_overdue(ok, js, monkeypatch) -> None:
     """A daily KPI in warning, not measured for 14 days, read "warn" as if measured today,
     with no mark of the missed cadence (a coach): the status outranks "overdue", and the
