@@ -541,6 +541,18 @@ def open_alerts_of_each_kpi(store: Store) -> dict[int, list[Alert]]:
     return found
 
 
+def waiting_beside(store: Store, alert: Alert) -> list[int]:
+    """The ids of the KPI's other open alerts nobody has acknowledged: ``a`` on a KPI with a
+    threshold alert and a signal one asked about the first and said nothing of the second
+    (a lead's Monday)."""
+    rows = store.conn.execute(
+        "SELECT id FROM alerts WHERE kpi_id = ? AND closed_at IS NULL"
+        " AND acknowledged_at IS NULL AND id <> ? ORDER BY id",
+        (alert.kpi_id, alert.id),
+    )
+    return [row[0] for row in rows]
+
+
 def most_pressing_open(
     store: Store, kpi_id: int, person: str | None = None, prefer: int | None = None
 ) -> Alert | None:

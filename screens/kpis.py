@@ -119,7 +119,11 @@ class AcknowledgesAlerts:
         context = context_of(screen.app)
         kept = context.unsent_acks.get(alert.id)
         draft = kept.note if kept else None
-        note = await screen.app.push_screen_wait(AckModal(alert=alert, draft=draft))
+        try:
+            beside = alerts.waiting_beside(context.store, alert)
+        except PdcaError:
+            beside = []  # said by the write, if it matters
+        note = await screen.app.push_screen_wait(AckModal(alert=alert, draft=draft, beside=beside))
         if note is None:  # a kept note stays kept
             return
         context.unsent_acks.pop(alert.id, None)
@@ -146,7 +150,8 @@ class AcknowledgesAlerts:
             screen.notify(f"{error}; not saved: {ack_words(alert, note)}", severity="error",
                           timeout=12, markup=False)  # fmt: skip
         else:
-            screen.notify(f"acknowledged alert {alert.id} on {literal(row.kpi.name)}")
+            more = f"; alert {beside[0]} waits too: a again" if beside else ""
+            screen.notify(f"acknowledged alert {alert.id} on {literal(row.kpi.name)}{more}")
             services(screen.app).kept_may_be_saved()
         finally:
             context.acknowledging.discard(alert.id)

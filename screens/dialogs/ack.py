@@ -19,12 +19,20 @@ class AckModal(NoteModal):
 
     BINDINGS = [Binding("ctrl+s", "save", "Acknowledge", id="ack-save")]
 
-    def __init__(self, *, alert: Alert, draft: str | None = None) -> None:
+    def __init__(
+        self, *, alert: Alert, draft: str | None = None, beside: list[int] | None = None
+    ) -> None:
+        """``beside``: the KPI's other alerts that wait too, said (a again takes the next)."""
         cause = f"signal: {alert.rule_text}" if alert.rule_text else "threshold breach"
         about = (
             f"{cause}; raised {short_time(alert.raised_at)}, waiting for {alert.assignee}"
             f" by {short_time(alert.ack_due)}" + ("  OVERDUE" if alert.overdue else "")
         )
+        if beside:
+            named = ", ".join(str(other) for other in beside)
+            about += (
+                f"; alert {named} waits too" if len(beside) == 1 else f"; alerts {named} wait too"
+            )
         super().__init__(
             heading=f"Acknowledge alert {alert.id}: {alert.kpi}",
             about=about,

@@ -486,6 +486,16 @@ async def test_a_on_a_kpi_opens_the_alert_waiting_for_me_first(
         await pilot.pause()
         assert isinstance(app.screen, AckModal)
         assert (app.screen.alert.assignee, app.screen.alert.rule) == ("alice", "we1")
+        # the other one waiting is said, here and once this one is acknowledged (a lead
+        # acknowledged one of two and took the KPI for settled)
+        signal = app.screen.alert.id
+        about = str(app.screen.query_one("#ack-about", Label).render())
+        assert about.endswith("; alert 1 waits too")
+        await pilot.press(*"on it", "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        said = [str(n.message) for n in app._notifications]
+        assert said[-1] == f"acknowledged alert {signal} on {KPI}; alert 1 waits too: a again"
 
 
 def test_a_kpis_late_alert_is_the_one_shown_and_its_other_open_one_is_named(
