@@ -876,8 +876,11 @@ class BoardScreen(Screen[None]):
             name=flow.__name__,
             group="flow" if dialogs else "write",
         )
-        if dialogs:  # keys typed meanwhile are for its dialog, not for the board
-            services(self.app).hold_keys(until=worker)
+        # Keys typed meanwhile are for its dialog, or for the board as the write leaves it:
+        # "u >" or "< <" typed together judged the second key on the card as it was, and
+        # refused it ("still being saved", "changed since you looked": a retrial). They wait
+        # for the write (at most a couple of seconds: typeahead.LONGEST_HOLD_SECONDS).
+        services(self.app).hold_keys(until=worker)
 
     def action_new_action(self) -> None:
         if not self.writable(text_follows=True):
@@ -1095,21 +1098,24 @@ class BoardScreen(Screen[None]):
                 # Outside the filter: said, not slipped in. A tester's new card was put past
                 # its column's end, out of sight, and the focus landed on another card.
                 self.notify(f"#{action.id} is not shown: the filter hides it (esc clears it)")
-        self._leave_an_empty_column()
+        if self._leave_an_empty_column() and follow:
+            self.flow_focus = self.focused_id  # the flow's next card (a new cycle) is followed
         self._show_counts()
         self._show_filter_bar()  # the last match done: "nothing open matches" at once
 
-    def _leave_an_empty_column(self) -> None:
+    def _leave_an_empty_column(self) -> bool:
         """Focus on a column this write emptied (the only card in Do finished, or edited out
         of the filter) goes to the nearest with cards, as for a colleague's write: it stayed,
         and j did nothing, > said no card matches with cards beside it (a reviewer)."""
         column = self.focused_column
         if column is None or column.total:
-            return
+            return False
         nearest = self._nearest_with_cards(column)
-        if nearest is not column:
-            self.set_focus(nearest)
-            self.focused_id = nearest.current.id if nearest.current else None
+        if nearest is column:
+            return False
+        self.set_focus(nearest)
+        self.focused_id = nearest.current.id if nearest.current else None
+        return True
 
     # ------------------------------------------------------------------ filters
 

@@ -482,6 +482,48 @@ async def test_a_key_on_a_card_changed_before_the_board_showed_it_says_so(
         assert 1 not in column_ids(app, "plan")
 
 
+async def test_ones_own_keys_typed_together_each_act_on_the_board_the_last_left(
+    make_app, board_db: Path, monkeypatch
+) -> None:
+    """ "< <" typed together: the second was refused, "your last change to it is still being
+    saved"; "u >" judged > on the card as it was before the undo (a retrial). Keys typed
+    behind a write wait for it."""
+    from pdca.db.store import Store
+
+    real_move, real_undo = Store.move_action, Store.undo
+
+    def slow(real):  # type: ignore[no-untyped-def]
+        def write(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            time.sleep(0.15)  # a busy machine: the next key comes before the write is done
+            return real(self, *args, **kwargs)
+
+        return write
+
+    monkeypatch.setattr(Store, "move_action", slow(real_move))
+    monkeypatch.setattr(Store, "undo", slow(real_undo))
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l", "l", "l")
+        assert focused(app) == ("act", 5)
+        await pilot.press("less_than_sign", "less_than_sign")
+        store = app.context.store
+        for _ in range(40):  # the second key waits for the first write, then writes
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.05)
+        assert store.get_action(5).phase == "do", [str(n.message) for n in app._notifications]
+        await pilot.press("u", "greater_than_sign")
+        for _ in range(20):  # not the flows' end: > asks for a verdict
+            await pilot.pause(0.05)
+        said = [str(n.message) for n in app._notifications]
+        assert not any("changed since you looked" in m or "still being" in m for m in said)
+        assert store.get_action(5).phase == "check"  # back to Check by u ...
+        assert not isinstance(app.screen, BoardScreen)  # ... and > asks Check's verdict
+        await pilot.press("1")
+        await app.workers.wait_for_complete()
+        await settle_app(app, pilot)
+        assert store.get_action(5).phase == "act"
+
+
 async def test_user_text_is_drawn_literally(make_app, store, db_path: Path) -> None:
     store.add_action(ActionDraft(title="[bold red]x[/] \x1b[31mred", owner="bob"))
     app = make_app(db_path)
