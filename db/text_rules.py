@@ -112,6 +112,9 @@ _LOOKS_LATIN = str.maketrans(
 )
 
 
+_UNSEEN_IN_SEARCH = re.compile("[\u200b-\u200d\u2060\ufeff]")
+
+
 def search_key(text: str | None) -> str | None:
     """How a search and the text searched are compared: in lower case, in Unicode's composed
     form. SQLite's ``lower`` changes ASCII letters only: "Über" found nothing in "Überprüfung",
@@ -121,8 +124,10 @@ def search_key(text: str | None) -> str | None:
 
     if text is None:
         return None
-    # "İ" lowers to "i" and a combining dot, which "istanbul" never matched (a tester)
-    return unicodedata.normalize("NFC", text).lower().replace("i\u0307", "i")
+    # "İ" lowers to "i" and a combining dot, which "istanbul" never matched (a tester); the
+    # joiners and the zero-width space draw nothing: "فرمها" found no "فرم‌ها" (a retrial)
+    lowered = unicodedata.normalize("NFC", text).lower().replace("i\u0307", "i")
+    return _UNSEEN_IN_SEARCH.sub("", lowered)
 
 
 def name_key(name: str) -> str:

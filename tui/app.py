@@ -1093,7 +1093,9 @@ class PdcaApp(App[None]):
     def action_scroll_keys_by(self, lines: int) -> None:
         panel = self._keys_covering()
         if panel is not None:
-            panel.scroll_to(y=max(0, panel.scroll_y + lines), animate=False)
+            # From where it is going, not where it is drawn: six j's typed at once moved it
+            # one line, each read the same scroll_y (a retrial)
+            panel.scroll_to(y=max(0, panel.scroll_target_y + lines), animate=False)
 
     def _keys_list(self) -> Widget | None:
         """The ``?`` panel's list of keys, while it is open and longer than the screen."""
@@ -1103,7 +1105,8 @@ class PdcaApp(App[None]):
     def action_scroll_keys(self, pages: int) -> None:
         panel = self._keys_list()
         if panel is not None:
-            panel.scroll_to(y=panel.scroll_y + pages * max(1, panel.size.height - 1), animate=False)
+            step = pages * max(1, panel.size.height - 1)
+            panel.scroll_to(y=max(0, panel.scroll_target_y + step), animate=False)
 
     def action_hide_keys(self) -> None:
         self.action_hide_help_panel()
