@@ -348,9 +348,16 @@ class StandupScreen(RowView):
         again (someone changed the file, the view comes back) on a thread with its own
         connection (DESIGN rule 6), so keys answer meanwhile."""
         wanted = {who: len(items) for who, items in list(self.extra.items())}
+        # With no stand-up recorded, the window is the last day's: it began as the view was
+        # read first, and stays so, not a minute on at each read (a change made at its start
+        # left the screen mid-meeting, a lead's Monday). One recorded since starts from it.
+        shown = self.digest
+        kept = shown.since if shown is not None and shown.after_event is None else None
+        kept = kept if shown is not None and shown.since_by is None else None
 
         def read(reader: Store) -> tuple[Digest, dict[str, list[DigestItem]]]:
-            digest = accountability.standup_digest(reader)
+            since = kept if kept and accountability.last_standup(reader) is None else None
+            digest = accountability.standup_digest(reader, since)
             # The longer lists someone opened stay open, read again in the new window.
             return digest, {
                 who: accountability.standup_changes(reader, digest, who, n)

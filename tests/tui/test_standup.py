@@ -51,6 +51,32 @@ async def test_key_5_shows_since_the_last_working_day_for_everyone(make_app, tea
         assert digest.people == ["bob", "carol"]
 
 
+async def test_with_no_stand_up_recorded_the_window_stays_as_first_read(
+    make_app, store: Store, db_path: Path
+) -> None:
+    """No stand-up recorded yet: the window is the last day's, and each read moved its start
+    a minute on, mid-meeting (a lead's Monday). It stays as first read; its end moves on."""
+    from datetime import timedelta
+
+    from pdca.db.models import ActionDraft
+    from tests.conftest import NOW_DT
+
+    store.add_action(ActionDraft(title="Rota", owner="bob"))
+    now = {"at": NOW_DT}
+    app = make_app(db_path)
+    app.context.clock = lambda: now["at"]
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await everyone(pilot)
+        assert screen.digest is not None
+        first = screen.digest.since
+        now["at"] = NOW_DT + timedelta(minutes=3)
+        screen.reload()
+        await app.workers.wait_for_complete()
+        await settle_app(app, pilot)
+        assert screen.digest.since == first
+        assert screen.digest.until > first
+
+
 async def test_n_and_p_step_owner_by_owner(make_app, team) -> None:
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
