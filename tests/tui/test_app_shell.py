@@ -407,9 +407,9 @@ async def test_a_view_reads_once_when_first_shown_and_again_when_returned_to(
     reads: list[int] = []
     digest = standup.accountability.standup_digest
 
-    def counted(store):  # type: ignore[no-untyped-def]
+    def counted(store, *args, **kwargs):  # type: ignore[no-untyped-def]
         reads.append(1)
-        return digest(store)
+        return digest(store, *args, **kwargs)
 
     monkeypatch.setattr(standup.accountability, "standup_digest", counted)
     app = make_app(board_db)
