@@ -166,6 +166,11 @@ def matching_name(typed: str, names: Sequence[str]) -> str | None:
     from pdca.db.text_rules import name_key
 
     alike = [name for name in names if name_key(name) == name_key(typed)]
+    if len(alike) != 1:  # else typed as the app shows it: an emoji without its joiner, an
+        # escape spelled out ("is not a known KPI; did you mean" the same, a retrial)
+        from pdca.widgets.text import literal
+
+        alike = [name for name in names if literal(name) == typed]
     return alike[0] if len(alike) == 1 else None
 
 

@@ -433,6 +433,10 @@ def test_a_name_is_found_in_any_case_beyond_ascii_and_never_as_another_word(ok, 
     assert matching_name("MASSE", ["Masse", "Maße"]) == "Masse"
     assert matching_name("Cafe\u0301 ", ["Café"]) == "Café"
     assert matching_name("été", ["ÉTÉ", "Été"]) is None  # two read the same: neither
+    # typed as the app shows it (an imported name's emoji without its joiner): "not a known
+    # KPI; did you mean" the same (a retrial)
+    runner = "\U0001f3c3\u200d\u2640\ufe0f Sprint pace"
+    assert matching_name("\U0001f3c3\u2640 Sprint pace", ["Other", runner]) == runner
 
 
 def test_a_cleared_alert_says_which_side_it_is_back_on_with_its_unit(ok) -> None:
