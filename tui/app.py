@@ -1095,7 +1095,7 @@ class PdcaApp(App[None]):
         if panel is not None:
             # From where it is going, not where it is drawn: six j's typed at once moved it
             # one line, each read the same scroll_y (a retrial)
-            panel.scroll_to(y=max(0, panel.scroll_target_y + lines), animate=False)
+            panel.scroll_to(y=max(0, panel.scroll_target_y + lines), animate=False, immediate=True)
 
     def _keys_list(self) -> Widget | None:
         """The ``?`` panel's list of keys, while it is open and longer than the screen."""
@@ -1106,7 +1106,7 @@ class PdcaApp(App[None]):
         panel = self._keys_list()
         if panel is not None:
             step = pages * max(1, panel.size.height - 1)
-            panel.scroll_to(y=max(0, panel.scroll_target_y + step), animate=False)
+            panel.scroll_to(y=max(0, panel.scroll_target_y + step), animate=False, immediate=True)
 
     def action_hide_keys(self) -> None:
         self.action_hide_help_panel()
