@@ -70,3 +70,12 @@ def test_a_word_is_found_without_the_joiners_inside_it(store: Store) -> None:
     store.add_action(ActionDraft(title="بررسی فرم\u200cها"))
     assert _titles(store, "فرمها") == ["بررسی فرم\u200cها"]
     assert _titles(store, "فرم\u200cها") == ["بررسی فرم\u200cها"]
+
+
+def test_an_ascii_word_is_found_past_a_joiner_hidden_in_it(store: Store) -> None:
+    """A title with a joiner between letters ("pay" U+200D "roll") showed escaped, and no
+    "payroll" found it (a retrial)."""
+    store.add_action(ActionDraft(title="Fix pay\u200droll export"))
+    store.add_action(ActionDraft(title="Payment retry"))
+    assert _titles(store, "payroll") == ["Fix pay\u200droll export"]
+    assert _titles(store, "PAY") == ["Fix pay\u200droll export", "Payment retry"]
