@@ -2131,6 +2131,11 @@ class Store:
 
     # ------------------------------------------------------------------ undo
 
+    def undone(self, tx: int) -> bool:
+        """Whether the change ``tx`` has been undone (by anyone, anywhere)."""
+        found = self.conn.execute("SELECT 1 FROM events WHERE undo_of = ? LIMIT 1", (tx,))
+        return found.fetchone() is not None
+
     def _made_elsewhere_since(self, event_id: int) -> sqlite3.Row | None:
         """The actor's newest change not undone after ``event_id`` that no write of this
         store made (a script's, a cron job's, another board's): its summary and time."""

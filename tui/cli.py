@@ -1940,13 +1940,16 @@ def undo(session: Session, sure: bool, as_json: bool) -> None:
     if confirmed is None:
         result = store.undo()
     else:
+        undone_meanwhile = UndoRefused(
+            "nothing undone: the change asked about was undone meanwhile, elsewhere (pdca undo"
+            " again asks about your last change now)"
+        )
+        if store.undone(confirmed):
+            raise undone_meanwhile
         try:
             result = store.undo(opened_at=newest, confirmed=confirmed)
-        except UndoAsked as again:  # the one asked about was undone elsewhere meanwhile
-            raise UndoRefused(
-                f"nothing undone: the change asked about was undone meanwhile (pdca undo"
-                f" again asks about the next, {again.named()!r})"
-            ) from None
+        except UndoAsked:  # undone in the moment between the look and the undo
+            raise undone_meanwhile from None
     if any(" notify command" in summary for summary in result.summaries):
         from pdca.tui.own_hooks import remember_command
 

@@ -1269,8 +1269,8 @@ def test_undo_asked_about_a_change_undone_meanwhile_undoes_nothing_else(
     monkeypatch.setattr("pdca.tui.cli._at_a_terminal", lambda: True)
     monkeypatch.setattr(click, "confirm", undone_meanwhile)
     assert one_line_error(cli("undo")) == (
-        "nothing undone: the change asked about was undone meanwhile (pdca undo again asks"
-        " about the next, 'added #1')"
+        "nothing undone: the change asked about was undone meanwhile, elsewhere (pdca undo"
+        " again asks about your last change now)"
     )
     assert [a["id"] for a in js("list", "--json")] == [1]  # #1 stays: only the other undo ran
 
