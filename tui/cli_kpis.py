@@ -533,14 +533,21 @@ def kpi_list(session: Session, as_json: bool) -> None:
     """List KPIs, worst first, with status, latest value and trend."""
     from pdca.db.kpis import kpi_rows
 
-    rows = kpi_rows(session.store())
+    store = session.store()
+    rows = kpi_rows(store)
     if as_json:
         click.echo(to_json([_row_json(row) for row in rows]))
         return
+    from pdca.db.alerts import open_alerts_of_each_kpi
+
+    waiting = {
+        kpi_id: [a.id for a in found if a.acknowledged_at is None]
+        for kpi_id, found in open_alerts_of_each_kpi(store).items()
+    }
     lines = [
         [
             r.kpi.name,
-            _status_cell(r),
+            _status_cell(r, waiting.get(r.kpi.id, [])),
             _latest_cell(r.kpi),
             f"{shown_number(r.kpi.target)} {r.kpi.unit}",  # as LATEST says it, to compare
             _trend_words(r),
@@ -560,15 +567,18 @@ def kpi_list(session: Session, as_json: bool) -> None:
     click.echo(table(head, lines, cut=cut, middle=("NAME",)))
 
 
-def _status_cell(row: Any) -> str:
+def _status_cell(row: Any, waiting: list[int]) -> str:
     """``warn``; a reading overdue beside a status that outranks it, ``warn, overdue`` (a
-    coach); an alert nobody has acknowledged, ``ok, alert 5 waits``: the list said "ok"
-    while the app flagged it and the report said it waited (a lead's Monday)."""
+    coach); the alerts nobody has acknowledged (``waiting``), ``ok, alert 5 waits``: the list
+    said "ok" while the app flagged it and the report said it waited (a lead's Monday), then
+    named one of two (a retrial)."""
     said = [row.status]
     if row.measurement_overdue and row.status != "overdue":
         said.append("overdue")
-    if row.alert is not None and row.alert.acknowledged_at is None:
-        said.append(f"alert {row.alert.id} waits")
+    if len(waiting) == 1:
+        said.append(f"alert {waiting[0]} waits")
+    elif waiting:
+        said.append(f"alerts {', '.join(str(n) for n in waiting)} wait")
     return ", ".join(said)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 import time
 from datetime import date
 from pathlib import Path
@@ -176,8 +178,18 @@ def test_kpi_list_says_an_alert_waits_beside_a_status_that_looks_fine(ok) -> Non
        "--alert", "30", "--owner", "dana")  # fmt: skip
     ok("kpi", "record", "Queue", "31")
     assert "alert, alert 1 waits" in ok("kpi", "list").stdout
+    # a second one open beside it (a signal's): both named (one of two was, a retrial)
+    conn = sqlite3.connect(os.environ["PDCA_DB"])
+    with conn:
+        columns = [c[1] for c in conn.execute("PRAGMA table_info(alerts)") if c[1] != "id"]
+        names = ", ".join(columns)
+        picked = ", ".join("'we1'" if c == "rule" else c for c in columns)
+        conn.execute(f"INSERT INTO alerts ({names}) SELECT {picked} FROM alerts WHERE id = 1")
+    conn.close()
+    assert "alert, alerts 1, 2 wait" in ok("kpi", "list").stdout
     ok("alerts", "ack", "1", "on it")
-    assert "waits" not in ok("kpi", "list").stdout
+    ok("alerts", "ack", "2", "on it")
+    assert "wait" not in ok("kpi", "list").stdout
 
 
 def test_a_warning_nobody_measured_since_says_its_reading_is_overdue(ok, js, monkeypatch) -> None:
