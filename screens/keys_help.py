@@ -50,7 +50,19 @@ class PdcaBindingsTable(BindingsTable):
         chain = list(focused.ancestors_with_self) if focused is not None else [self.screen]
         # And the arrows, j, k, home and end, which read the panel while it covers the view
         # (at 80 columns: the board's Up and Down went missing from its list, a test)
-        for key in ("escape", "pageup", "pagedown", "up", "down", "j", "k", "home", "end"):
+        for key in (
+            "escape",
+            "pageup",
+            "pagedown",
+            "up",
+            "down",
+            "j",
+            "k",
+            "home",
+            "end",
+            "g",
+            "G",
+        ):
             for node in chain:  # the focused widget's, then up to the screen's
                 if isinstance(node, App):
                     continue

@@ -163,8 +163,8 @@ class PdcaApp(App[None]):
         # hidden behind it, and a key typed then acted on a card nobody saw (a tester).
         Binding("down,j", "scroll_keys_by(1)", show=False, priority=True),
         Binding("up,k", "scroll_keys_by(-1)", show=False, priority=True),
-        Binding("home", "scroll_keys_by(-100000)", show=False, priority=True),
-        Binding("end", "scroll_keys_by(100000)", show=False, priority=True),
+        Binding("home,g", "scroll_keys_by(-100000)", show=False, priority=True),
+        Binding("end,G", "scroll_keys_by(100000)", show=False, priority=True),
         Binding("q", "quit", "Quit", id="app-quit"),
         # As in any terminal program (Textual binds it to nothing: it did nothing, a tester);
         # `fg` brings the board back as it was.

@@ -644,6 +644,12 @@ async def test_the_arrows_read_the_keys_panel_that_covers_a_narrow_screen(
         await pilot.press("end")
         await settle_app(app, pilot)
         assert panel.scroll_y == panel.max_scroll_y > 3
+        await pilot.press("g")  # as in every list (it closed the panel and moved the board)
+        await settle_app(app, pilot)
+        assert panel.scroll_y == 0 and app.screen.query(PdcaKeyPanel)
+        await pilot.press("G")
+        await settle_app(app, pilot)
+        assert panel.scroll_y == panel.max_scroll_y
         await pilot.press("home", "escape")
         await settle_app(app, pilot)
         assert panel.scroll_y == 0 or not app.screen.query(PdcaKeyPanel)
