@@ -139,6 +139,41 @@ def raised_words(
     return lines
 
 
+@dataclass(frozen=True)
+class Told:
+    """What a recording did, in the words the command line and the app both say: the
+    reading (``recorded 41 for 'Lead time' at ...``), a note when it is older than the KPI's
+    newest, and a line for each alert it raised or closed."""
+
+    said: str
+    note: str | None
+    alerts: list[str]
+
+
+def told(
+    store: Store,
+    done: Recorded,
+    *,
+    name: Callable[[str], str] = str,
+    when: Callable[[str], str] = str,
+) -> Told:
+    """``done`` in words; ``name`` writes the KPI's name, ``when`` a time (the app: quoted,
+    and as its other times are)."""
+    row = done.row
+    value, kpi, at = shown_number(row["value"]), name(done.kpi), when(row["at"])
+    if done.again:
+        return Told(f"already recorded: {value} for {kpi} at {at} (not written again)", None, [])
+    newer = newer_reading(store, row["kpi_id"], row["id"])
+    raised = raised_by(store, row["kpi_id"], row["id"])
+    return Told(
+        f"recorded {value} for {kpi} at {at}",
+        None
+        if newer is None
+        else f"older than its newest reading ({when(newer)}): its alerts follow that one",
+        [*raised_words(store, raised, when), *closed_by(store, row["id"])],
+    )
+
+
 def newer_reading(store: Store, kpi_id: int, reading_id: int) -> str | None:
     """When the KPI's newest reading was taken, if the reading ``reading_id`` is not it (a
     back-fill: the alerts follow the newest, and said so; a reading "now" after one dated a

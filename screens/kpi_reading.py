@@ -15,7 +15,7 @@ from textual import work
 from pdca.db import readings
 from pdca.db.clock import iso
 from pdca.db.errors import DatabaseBroken, DatabaseProblem, PdcaError
-from pdca.db.models import Kpi, shown_number
+from pdca.db.models import Kpi
 from pdca.screens.context import context_of, services
 from pdca.widgets.text import literal, quoted
 from pdca.widgets.when import short_time
@@ -108,23 +108,7 @@ class RecordsReadings:
 
 
 def _what_it_did(store: Any, done: readings.Recorded) -> list[str]:
-    """``recorded 41 h for 'Lead time' at 09:30``, then the alerts it raised and closed, in
-    the command line's words."""
-    row = done.row
-    if done.again:
-        return [
-            f"already recorded: {shown_number(row['value'])} for {quoted(done.kpi)} at"
-            f" {short_time(row['at'])} (not written again)"
-        ]
-    raised = readings.raised_by(store, row["kpi_id"], row["id"])
-    newer = readings.newer_reading(store, row["kpi_id"], row["id"])
-    return [
-        f"recorded {shown_number(row['value'])} for {quoted(done.kpi)} at {short_time(row['at'])}",
-        *(
-            [f"older than its newest reading ({short_time(newer)}): its alerts follow that one"]
-            if newer is not None
-            else []
-        ),
-        *readings.raised_words(store, raised, short_time),
-        *readings.closed_by(store, row["id"]),
-    ]
+    """``recorded 41 for 'Lead time' at 09:30``, then the alerts it raised and closed, in
+    the command line's words (``readings.told``)."""
+    said = readings.told(store, done, name=quoted, when=short_time)
+    return [said.said, *([said.note] if said.note else []), *said.alerts]

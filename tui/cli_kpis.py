@@ -395,23 +395,12 @@ def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_j
             )
         )
         return
-    shown = shown_number(done.row["value"])
-    if done.again:
-        click.echo(
-            f"already recorded: {shown} for {printable(done.kpi)} at {done.row['at']}"
-            " (not written again)"
-        )
-        return
-    raised = readings.raised_by(store, done.row["kpi_id"], done.row["id"])
-    click.echo(f"recorded {shown} for {printable(done.kpi)} at {done.row['at']}")
-    newer = readings.newer_reading(store, done.row["kpi_id"], done.row["id"])
-    if newer is not None:
-        click.echo(
-            f"note: older than its newest reading ({newer}): its alerts follow that one", err=True
-        )
-    _say_raised(store, raised)
-    for closed in readings.closed_by(store, done.row["id"]):
-        click.echo(printable(closed))
+    said = readings.told(store, done)
+    click.echo(printable(said.said))
+    if said.note is not None:
+        click.echo(f"note: {said.note}", err=True)
+    for line in said.alerts:
+        click.echo(printable(line))
 
 
 class RecordIdType(click.ParamType):
