@@ -1242,34 +1242,33 @@ class Store:
     def _word_clause(word: str, clauses: list[str], params: list[Any], *, bare_id: bool) -> None:
         """The text filter's clause for one word: in the title or the notes, the owner's
         login, or (``#12``, and ``12`` when ``bare_id``) the action's id."""
-        if word:
-            # The owner too, by login ("frank": his cards, as Linear's search finds an
-            # assignee; a tester's search for a name found nothing).
-            # SQLite's lower() leaves "Ü" as it is: beyond ASCII, pdca's own (a little slower)
-            # An ASCII search reads ASCII text with SQLite's own lower, and the rest with
-            # pdca's: "İstanbul" (and the Kelvin sign's "K") lower to ASCII letters.
-            ascii_only = word.isascii()
-            # Only text holding one of the two is read by pdca's own (5x slower on a file of
-            # accented titles, a reviewer).
-            found = (
-                # and text holding what draws nothing (a joiner inside "pay\u200droll": no
-                # "payroll" found it, a retrial), which pdca's own leaves out
-                "instr(lower(a.{c}), ?) > 0"
-                " OR (a.{c} GLOB '*[\u0130\u212a\u200b-\u200d\u2060\ufeff]*'"
-                f" AND instr({SEARCH_KEY}(a.{{c}}), ?) > 0)"
-                if ascii_only
-                else f"instr({SEARCH_KEY}(a.{{c}}), ?) > 0"
-            )
-            match = " OR ".join(
-                [*(found.format(c=column) for column in ("title", "notes")), "lower(a.owner) = ?"]
-            )
-            params += [search_key(word)] * (4 if ascii_only else 2)
-            params.append(word.lower())
-            named = models.record_id(word) if bare_id or word.startswith("#") else None
-            if named is not None:  # "5272" or "#5272": that action too, as people name one
-                match += " OR a.id = ?"
-                params.append(named)
-            clauses.append(f"({match})")
+        # The owner too, by login ("frank": his cards, as Linear's search finds an
+        # assignee; a tester's search for a name found nothing).
+        # SQLite's lower() leaves "Ü" as it is: beyond ASCII, pdca's own (a little slower)
+        # An ASCII search reads ASCII text with SQLite's own lower, and the rest with
+        # pdca's: "İstanbul" (and the Kelvin sign's "K") lower to ASCII letters.
+        ascii_only = word.isascii()
+        # Only text holding one of the two is read by pdca's own (5x slower on a file of
+        # accented titles, a reviewer).
+        found = (
+            # and text holding what draws nothing (a joiner inside "pay\u200droll": no
+            # "payroll" found it, a retrial), which pdca's own leaves out
+            "instr(lower(a.{c}), ?) > 0"
+            " OR (a.{c} GLOB '*[\u0130\u212a\u200b-\u200d\u2060\ufeff]*'"
+            f" AND instr({SEARCH_KEY}(a.{{c}}), ?) > 0)"
+            if ascii_only
+            else f"instr({SEARCH_KEY}(a.{{c}}), ?) > 0"
+        )
+        match = " OR ".join(
+            [*(found.format(c=column) for column in ("title", "notes")), "lower(a.owner) = ?"]
+        )
+        params += [search_key(word)] * (4 if ascii_only else 2)
+        params.append(word.lower())
+        named = models.record_id(word) if bare_id or word.startswith("#") else None
+        if named is not None:  # "5272" or "#5272": that action too, as people name one
+            match += " OR a.id = ?"
+            params.append(named)
+        clauses.append(f"({match})")
 
     def action_detail(self, action_id: int) -> ActionDetail:
         action = self.get_action(action_id)
