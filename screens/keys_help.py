@@ -33,6 +33,15 @@ _TWO_LISTS_WIDTH = 64  # the narrowest screen that shows two lists of keys side 
 
 
 class PdcaBindingsTable(BindingsTable):
+    def _panels_keys(self) -> list[str]:
+        """The keys the app's own bindings take while the panel is open (to close it, page
+        it, move in it): the view's bindings of those keys are listed all the same."""
+        return [
+            key
+            for key, bindings in self.app._bindings.key_to_bindings.items()
+            if any(b.action == "hide_keys" or b.action.startswith("scroll_keys") for b in bindings)
+        ]
+
     def sections(self) -> list[tuple[str, list[Entry]]]:
         """This view's keys, then everywhere's, each in the order its bindings declare."""
         here: dict[str, list[Binding]] = defaultdict(list)
@@ -48,21 +57,10 @@ class PdcaBindingsTable(BindingsTable):
         # board's "Page up"/"Page down" went missing from the list (a reviewer).
         focused = self.screen.focused
         chain = list(focused.ancestors_with_self) if focused is not None else [self.screen]
-        # And the arrows, j, k, home and end, which read the panel while it covers the view
-        # (at 80 columns: the board's Up and Down went missing from its list, a test)
-        for key in (
-            "escape",
-            "pageup",
-            "pagedown",
-            "up",
-            "down",
-            "j",
-            "k",
-            "home",
-            "end",
-            "g",
-            "G",
-        ):
+        # And the arrows, j, k, g, G, home and end, which read the panel while it covers the
+        # view (at 80 columns the board's Up and Down went missing from its list): every key
+        # the app takes for the panel itself.
+        for key in self._panels_keys():
             for node in chain:  # the focused widget's, then up to the screen's
                 if isinstance(node, App):
                     continue

@@ -352,8 +352,8 @@ class StandupScreen(RowView):
         # read first, and stays so, not a minute on at each read (a change made at its start
         # left the screen mid-meeting, a lead's Monday). One recorded since starts from it.
         shown = self.digest
-        kept = shown.since if shown is not None and shown.after_event is None else None
-        kept = kept if shown is not None and shown.since_by is None else None
+        none_recorded = shown is not None and shown.after_event is None and shown.since_by is None
+        kept = shown.since if shown is not None and none_recorded else None
 
         def read(reader: Store) -> tuple[Digest, dict[str, list[DigestItem]]]:
             since = kept if kept and accountability.last_standup(reader) is None else None
