@@ -593,20 +593,26 @@ def kpi_show(session: Session, name: str, as_json: bool) -> None:
         if k.latest_value is None
         else f"{shown_number(k.latest_value)} {k.unit} at {k.latest_at}"
     )
+
+    def in_unit(value: float) -> str:
+        # Every value in its unit: "target 2 by ..." beside "baseline 4 %" read as a count (a
+        # quality manager).
+        return f"{shown_number(value)} {k.unit}"
+
     thresholds = ", ".join(
-        f"{label} {shown_number(value)}"
+        f"{label} {in_unit(value)}"
         for label, value in (("warn", k.warn), ("alert", k.alert))
         if value is not None
     )
     benchmark = "-"
     if k.benchmark is not None:
         source = f" ({k.benchmark_source})" if k.benchmark_source else ""
-        benchmark = shown_number(k.benchmark) + source
+        benchmark = in_unit(k.benchmark) + source
     lines = [
         f"{k.name}  [{row.status}]",
         f"  latest       {latest}",
         f"  trend        {_trend_words(row)}",
-        f"  baseline     {shown_number(k.baseline)} {k.unit}, target {shown_number(k.target)}"
+        f"  baseline     {in_unit(k.baseline)}, target {in_unit(k.target)}"
         f" by {k.target_date or '-'}"
         f" ({'lower' if k.direction == 'down' else 'higher'} is better)",
         f"  thresholds   {thresholds or '-'}",

@@ -483,3 +483,15 @@ def test_an_emoji_presentation_selector_is_dropped_from_a_new_name(ok, js) -> No
     names = {k["name"] for k in js("kpi", "list", "--json")}
     assert names == {"\u2764 Team health", "\U0001f1eb\U0001f1f7 sales"}
     assert "Team health" in ok("kpi", "show", "\u2764\ufe0f Team health").stdout
+
+
+def test_show_gives_every_value_its_unit(ok) -> None:
+    # "baseline 4 %, target 2 by ..., thresholds warn 4.5" read the others as counts (a
+    # quality manager).
+    ok("kpi", "add", "Scrap rate", "--unit", "%", "--baseline", "4", "--target", "2",
+       "--warn", "4.5", "--alert", "5", "--benchmark", "1.5",
+       "--benchmark-source", "VDA")  # fmt: skip
+    shown = ok("kpi", "show", "Scrap rate").stdout
+    assert "baseline     4 %, target 2 % by" in shown
+    assert "thresholds   warn 4.5 %, alert 5 %\n" in shown
+    assert "benchmark    1.5 % (VDA)" in shown
