@@ -1640,6 +1640,13 @@ class Store:
         elif edit.kpi is not None:
             wanted["kpi_id"] = self.kpi_id(edit.kpi)
         changes = {k: v for k, v in wanted.items() if before[k] != v}
+        if before["done_at"] is not None and "due" in changes:
+            # The date it was done against is what says it finished late: moved afterwards,
+            # a late finish left the owner's late share unseen (a quality manager).
+            raise GateUnmet(
+                f"due: #{action_id} is done ({before['done_at'][:10]}); the due date it was"
+                " done against stays"
+            )
         if before["phase"] != "plan" and before["done_at"] is None:
             for column, label in (("owner", "an owner"), ("due", "a due date")):
                 if column in changes and changes[column] is None:

@@ -156,6 +156,7 @@ def action_form(
     *,
     require_owner_and_due: bool = False,
     repeat: bool = False,
+    due_fixed: bool = False,
 ) -> ActionFormModal:
     """The action form, offering the people, initiatives and KPIs the file knows."""
     from pdca.screens.dialogs import ActionFormModal
@@ -180,4 +181,5 @@ def action_form(
         require_owner_and_due=require_owner_and_due,
         repeat=repeat,
         names_now=names_now,
+        due_fixed=due_fixed,
     )

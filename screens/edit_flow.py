@@ -265,6 +265,7 @@ async def edit_flow(board: BoardScreen, action_id: int) -> None:
                 f"Edit #{base.id}",
                 initial,
                 require_owner_and_due=base.phase != "plan" and base.done_at is None,
+                due_fixed=base.done_at is not None,
             )
         )
         if form is None:

@@ -200,8 +200,12 @@ class ActionFormModal(FormDialog[ActionFormResult | None]):
         require_owner_and_due: bool = False,
         repeat: bool = False,
         names_now: Callable[[], tuple[list[str], list[str], list[str]]] | None = None,
+        due_fixed: bool = False,
     ) -> None:
         super().__init__()
+        # A done action's due date is what it was done against (it says whether it finished
+        # late): shown, not typed over (a quality manager moved one to hide a late finish).
+        self.due_fixed = due_fixed
         self.repeat = repeat  # a new action may repeat; an edit leaves its rule as it is
         # The file's people, initiatives and KPIs as they are now, read again when a name
         # the form does not know is saved.
@@ -233,13 +237,11 @@ class ActionFormModal(FormDialog[ActionFormResult | None]):
             owner_hint = f"a login{must or ', or blank for nobody'}"
             owner = _input("owner", start.owner, owner_hint, suggest=self.people)
             yield FormRow("Owner", owner, id="row-owner")
-            yield FormRow(
-                "Due",
-                # An example date ahead of today: a fixed one was a date gone by (a tester)
-                _input("due", due_text, f"fri, +2w, {self.today + timedelta(days=30)}{must}"),
-                hint=Label(plain(due_hint(due_text, self.today)), id="due-hint"),
-                id="row-due",
-            )
+            # An example date ahead of today: a fixed one was a date gone by (a tester)
+            due = _input("due", due_text, f"fri, +2w, {self.today + timedelta(days=30)}{must}")
+            due.disabled = self.due_fixed
+            hint = "done against it: stays" if self.due_fixed else due_hint(due_text, self.today)
+            yield FormRow("Due", due, hint=Label(plain(hint), id="due-hint"), id="row-due")
             if self.repeat:
                 yield FormRow(
                     "Repeat",
@@ -270,6 +272,8 @@ class ActionFormModal(FormDialog[ActionFormResult | None]):
 
     @on(Input.Changed, "#due")
     def show_resolved_due(self, event: Input.Changed) -> None:
+        if self.due_fixed:  # its value set at mount: the hint says why it stays
+            return
         self.query_one("#due-hint", Label).update(plain(due_hint(event.value, self.today)))
 
     @on(Input.Changed, "#every")

@@ -1000,3 +1000,27 @@ async def test_a_gate_form_saved_after_the_board_showed_the_cards_move_asks_whic
         assert shown.columns["check"].index_of(2) is not None  # the board shows bob's move
         assert shown.focused_id == 2 and shown.focused_column is shown.columns["check"]
         await _write_mine_over_bobs_move(app, pilot)
+
+
+async def test_a_done_cards_form_shows_its_due_date_fixed(make_app, board_db: Path) -> None:
+    """A late finish tidied away by moving its due date after done (a quality manager): the
+    form shows the date it was done against and passes over it; the rest still saves."""
+    Store.open(board_db, actor="alice", clock=lambda: NOW_DT).complete_action(1, "abandon")
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("D")
+        await settle_app(app, pilot)
+        await pilot.press("j")  # done cards below the open ones
+        assert focused(app) == ("plan", 1)
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        due = app.screen.query_one("#due", Input)
+        assert (due.value, due.disabled) == ("2026-11-30", True)
+        assert "stays" in str(app.screen.query_one("#due-hint").render())
+        await pilot.press("tab", "tab")  # title, owner, then priority: past the date
+        assert app.screen.focused is app.screen.query_one("#priority", Input)
+        set_field(app, "priority", "high")
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        action = app.context.store.get_action(1)
+        assert (action.due, action.priority) == ("2026-11-30", "high")

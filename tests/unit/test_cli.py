@@ -1637,7 +1637,7 @@ def test_a_due_date_before_today_is_taken_and_said(ok, cli, shape) -> None:
     assert "overdue" not in ok("edit", "1", "--due", "2025-11-30", *shape).stderr  # unchanged
     assert ok("edit", "1", "--title", "late still", *shape).stderr == ""  # not its due
     ok("done", "1", "--decision", "abandon")
-    assert ok("edit", "1", "--due", "2025-11-29", *shape).stderr == ""  # done: late no more
+    assert ok("edit", "1", "--title", "late, done", *shape).stderr == ""  # done: late no more
 
 
 def test_forget_takes_a_typo_out_of_the_people_once_nothing_is_theirs(ok, cli, monkeypatch) -> None:
@@ -1859,6 +1859,25 @@ def test_help_after_an_option_given_twice_is_help(ok) -> None:
 def test_a_flag_given_twice_is_still_one_flag(ok) -> None:
     ok("init")
     assert ok("list", "--json", "--json").stdout.startswith("[")
+
+
+def test_a_done_action_keeps_the_due_date_it_was_done_against(ok, cli, js) -> None:
+    """A late finish tidied away: ``edit 6 --due`` after done moved the owner's late share
+    from 1 of 2 to 0 (a quality manager). Refused alone or in a range, nothing written; its
+    other fields still take an edit."""
+    ok("add", "late one", "--owner", "ann", "--due", "2026-11-20")
+    ok("add", "open one", "--owner", "ann", "--due", "2026-11-30")
+    ok("done", "1", "--decision", "abandon")
+    said = one_line_error(cli("edit", "1", "--due", "2026-12-30"))
+    assert said == "due: #1 is done (2026-11-23); the due date it was done against stays"
+    assert "#1 is done" in one_line_error(cli("edit", "2", "1", "--due", "fri"))
+    assert "#1 is done" in one_line_error(cli("edit", "1", "--due", "none"))
+    assert {a["id"]: a["due"] for a in js("list", "--all", "--json")} == {
+        1: "2026-11-20",
+        2: "2026-11-30",
+    }
+    assert ok("edit", "1", "--due", "2026-11-20").stdout.startswith("unchanged #1 [done]")
+    assert ok("edit", "1", "--priority", "high").stdout == "edited #1 [done] late one\n"
 
 
 def test_an_edit_of_a_done_action_says_done(ok) -> None:
