@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -544,11 +545,11 @@ def open_alerts_of_each_kpi(store: Store) -> dict[int, list[Alert]]:
 def waiting_beside(store: Store, alert: Alert) -> list[int]:
     """The ids of the KPI's other open alerts nobody has acknowledged: ``a`` on a KPI with a
     threshold alert and a signal one asked about the first and said nothing of the second
-    (a lead's Monday)."""
+    (a lead's Monday). Not those ``alert``'s reading raised: acknowledged with it."""
     rows = store.conn.execute(
         "SELECT id FROM alerts WHERE kpi_id = ? AND closed_at IS NULL"
-        " AND acknowledged_at IS NULL AND id <> ? ORDER BY id",
-        (alert.kpi_id, alert.id),
+        " AND acknowledged_at IS NULL AND id <> ? AND reading_id IS NOT ? ORDER BY id",
+        (alert.kpi_id, alert.id, alert.reading_id if alert.reading_id is not None else -1),
     )
     return [row[0] for row in rows]
 
@@ -609,10 +610,30 @@ class AlertClosed(InvalidInput):
         )
 
 
+@dataclass(frozen=True)
+class Acknowledgement:
+    """The alert acknowledged, and the others its reading raised, acknowledged with it."""
+
+    alert: Alert
+    with_it: list[int]
+
+
 def acknowledge(
     store: Store, alert_id: int, note: str, *, expected_version: int | None = None
 ) -> Alert:
-    """Acknowledge an alert (anyone may; the note, required, says what is being done).
+    """``acknowledge_raised_together``'s alert."""
+    return acknowledge_raised_together(
+        store, alert_id, note, expected_version=expected_version
+    ).alert
+
+
+def acknowledge_raised_together(
+    store: Store, alert_id: int, note: str, *, expected_version: int | None = None
+) -> Acknowledgement:
+    """Acknowledge an alert (anyone may; the note, required, says what is being done), and
+    with it, the same note, the KPI's other waiting alerts its reading raised: a breach and a
+    signal of one reading are one event, and acknowledged apart the second went on to
+    escalate after the first was answered (a quality manager). One change, one undo.
 
     Two people acknowledging the same alert: the first wins, the second gets
     ``AlreadyAcknowledged`` naming who and when, and nothing of theirs is written.
@@ -634,18 +655,52 @@ def acknowledge(
             raise AlertClosed(alert_id, kpi["name"] if kpi else None, before["closed_at"])
         if expected_version is not None and before["version"] != expected_version:
             raise store.conflict("alert", before)  # names a restore since, if one came
-        joined = store.conn.execute(_SELECT + " WHERE a.id = ?", (alert_id,)).fetchone()
-        name = joined["kpi"]
-        # Whom it waited for when acknowledged, by the rule of time, recorded with the note
-        # (an escalation no write had recorded yet must not be lost from the history).
-        state = standing(joined, tx.now)
-        changes: dict[str, object] = {}
-        if state.escalated:
-            changes = {
-                "assignee": state.assignee,
-                "escalation_level": state.level,
-                "ack_due": iso(state.ack_due),
-            }
-        changes |= {"acknowledged_at": tx.at, "acknowledged_by": tx.actor, "ack_note": note}
-        update(store, tx, before, changes, f"acknowledged alert {alert_id} on KPI {name!r}: {note}")
-    return get_alert(store, alert_id)
+        with_it = [row["id"] for row in _raised_with(store, before)]
+        for row in [before, *_raised_with(store, before)]:
+            _acknowledge_row(store, tx, row, note)
+    return Acknowledgement(get_alert(store, alert_id), with_it)
+
+
+def _raised_with(store: Store, alert: sqlite3.Row) -> list[sqlite3.Row]:
+    """The KPI's other open alerts, waiting still, that ``alert``'s reading raised."""
+    if alert["reading_id"] is None:
+        return []
+    return store.conn.execute(
+        "SELECT * FROM alerts WHERE kpi_id = ? AND reading_id = ? AND id <> ?"
+        " AND closed_at IS NULL AND acknowledged_at IS NULL ORDER BY id",
+        (alert["kpi_id"], alert["reading_id"], alert["id"]),
+    ).fetchall()
+
+
+def acknowledged_words(acknowledgement: Acknowledgement, kpi: str) -> str:
+    """``alert 1 (KPI)``; ``alerts 1 and 5 (KPI): one reading raised both``: every alert one
+    acknowledgement answered, named (``kpi`` as the caller shows a name), for the command
+    line's reply and the app's."""
+    ids = [str(acknowledgement.alert.id), *(str(other) for other in acknowledgement.with_it)]
+    if len(ids) == 1:
+        return f"alert {ids[0]} ({kpi})"
+    both = "both" if len(ids) == 2 else "them"
+    return f"alerts {', '.join(ids[:-1])} and {ids[-1]} ({kpi}): one reading raised {both}"
+
+
+def raised_with(store: Store, alert: Alert) -> list[int]:
+    """The ids of the waiting alerts an acknowledgement of ``alert`` acknowledges with it."""
+    row = store.conn.execute("SELECT * FROM alerts WHERE id = ?", (alert.id,)).fetchone()
+    return [] if row is None else [other["id"] for other in _raised_with(store, row)]
+
+
+def _acknowledge_row(store: Store, tx: Transaction, before: sqlite3.Row, note: str) -> None:
+    joined = store.conn.execute(_SELECT + " WHERE a.id = ?", (before["id"],)).fetchone()
+    name = joined["kpi"]
+    # Whom it waited for when acknowledged, by the rule of time, recorded with the note
+    # (an escalation no write had recorded yet must not be lost from the history).
+    state = standing(joined, tx.now)
+    changes: dict[str, object] = {}
+    if state.escalated:
+        changes = {
+            "assignee": state.assignee,
+            "escalation_level": state.level,
+            "ack_due": iso(state.ack_due),
+        }
+    changes |= {"acknowledged_at": tx.at, "acknowledged_by": tx.actor, "ack_note": note}
+    update(store, tx, before, changes, f"acknowledged alert {before['id']} on KPI {name!r}: {note}")

@@ -121,16 +121,19 @@ class AcknowledgesAlerts:
         draft = kept.note if kept else None
         try:
             beside = alerts.waiting_beside(context.store, alert)
+            with_it = alerts.raised_with(context.store, alert)
         except PdcaError:
-            beside = []  # said by the write, if it matters
-        note = await screen.app.push_screen_wait(AckModal(alert=alert, draft=draft, beside=beside))
+            beside, with_it = [], []  # said by the write, if it matters
+        note = await screen.app.push_screen_wait(
+            AckModal(alert=alert, draft=draft, beside=beside, with_it=with_it)
+        )
         if note is None:  # a kept note stays kept
             return
         context.unsent_acks.pop(alert.id, None)
         context.acknowledging.add(alert.id)
         try:
-            await context.write(
-                lambda writer: alerts.acknowledge(
+            done = await context.write(
+                lambda writer: alerts.acknowledge_raised_together(
                     writer, alert.id, note, expected_version=alert.version
                 ),
                 ack_words(alert, note),
@@ -151,7 +154,8 @@ class AcknowledgesAlerts:
                           timeout=12, markup=False)  # fmt: skip
         else:
             more = f"; alert {beside[0]} waits too: a again" if beside else ""
-            screen.notify(f"acknowledged alert {alert.id} on {literal(row.kpi.name)}{more}")
+            said = alerts.acknowledged_words(done, literal(row.kpi.name))
+            screen.notify(f"acknowledged {said}{more}")
             services(screen.app).kept_may_be_saved()
         finally:
             context.acknowledging.discard(alert.id)

@@ -872,8 +872,19 @@ def alerts_ack(session: Session, alert_id: int, message: str, as_json: bool) -> 
     # The rest as every message is checked, named as typed: only controls ("\x1b[2J") was
     # refused as the store's "note" (a tester).
     checked_text("message", message)
-    result = alert_store.acknowledge(session.store(), alert_id, message)
-    _emit(as_json, result, lambda: click.echo(f"acknowledged alert {result.id} ({result.kpi})"))
+    store = session.store()
+    done = alert_store.acknowledge_raised_together(store, alert_id, message)
+    result = done.alert
+    said = f"acknowledged {alert_store.acknowledged_words(done, printable(result.kpi))}"
+    _emit(as_json, result, lambda: click.echo(said))
+    if result.assignee != store.actor:
+        # Anyone may acknowledge (a holiday, a lead stepping in), but it ends the escalation
+        # of someone else's alert: said, as it went unsaid (a quality manager).
+        click.echo(
+            f"note: it waited for {printable(result.assignee)}: acknowledged in their place,"
+            " it escalates no further",
+            err=True,
+        )
 
 
 def _note_a_new_perspective(name: str, perspective: str, known: set[str]) -> None:

@@ -20,14 +20,23 @@ class AckModal(NoteModal):
     BINDINGS = [Binding("ctrl+s", "save", "Acknowledge", id="ack-save")]
 
     def __init__(
-        self, *, alert: Alert, draft: str | None = None, beside: list[int] | None = None
+        self,
+        *,
+        alert: Alert,
+        draft: str | None = None,
+        beside: list[int] | None = None,
+        with_it: list[int] | None = None,
     ) -> None:
-        """``beside``: the KPI's other alerts that wait too, said (a again takes the next)."""
+        """``beside``: the KPI's other alerts that wait too, said (a again takes the next);
+        ``with_it``: those its reading raised, acknowledged with it, said."""
         cause = f"signal: {alert.rule_text}" if alert.rule_text else "threshold breach"
         about = (
             f"{cause}; raised {short_time(alert.raised_at)}, waiting for {alert.assignee}"
             f" by {short_time(alert.ack_due)}" + ("  OVERDUE" if alert.overdue else "")
         )
+        if with_it:
+            named = " and ".join(str(other) for other in with_it)
+            about += f"; alert {named}, raised by the same reading, is acknowledged with it"
         if beside:
             named = ", ".join(str(other) for other in beside)
             about += (

@@ -432,10 +432,11 @@ async def test_the_detail_lists_every_linked_action_latest_first_and_scrolls(
 
 
 def _signal_alert_for_alice(store: Store) -> None:
-    """A signal alert on Resolution time, beside its threshold alert, waiting for alice."""
+    """A signal alert on Resolution time, beside its threshold alert, waiting for alice: the
+    reading before the one that breached (one reading's alerts are acknowledged together)."""
     store.conn.execute(
         "INSERT INTO alerts (kpi_id, reading_id, raised_at, assignee, ack_due, rule, rule_text)"
-        " VALUES (1, 4, ?, 'alice', '2026-11-24T09:00:00Z', 'we1', 'a reading above the upper"
+        " VALUES (1, 3, ?, 'alice', '2026-11-24T09:00:00Z', 'we1', 'a reading above the upper"
         " natural limit')",
         ("2026-11-23T09:00:00Z",),
     )
@@ -495,7 +496,7 @@ async def test_a_on_a_kpi_opens_the_alert_waiting_for_me_first(
         await pilot.pause()
         await app.workers.wait_for_complete()
         said = [str(n.message) for n in app._notifications]
-        assert said[-1] == f"acknowledged alert {signal} on {KPI}; alert 1 waits too: a again"
+        assert said[-1] == f"acknowledged alert {signal} ({KPI}); alert 1 waits too: a again"
 
 
 def test_a_kpis_late_alert_is_the_one_shown_and_its_other_open_one_is_named(
@@ -989,3 +990,38 @@ async def test_the_kpi_warnings_line_reads_on_every_theme(
         style = line.rich_style
         assert style.color is not None and style.bgcolor is not None
         assert style.color != style.bgcolor, (theme, style)
+
+
+async def test_a_acknowledges_the_alerts_one_reading_raised_together(
+    make_app, kpi_db: Path, store: Store
+) -> None:
+    """A breach and a signal of the same reading were two acknowledgements, and the second
+    went on to escalate after the first was answered (a quality manager): the form says the
+    other goes with it, and both are acknowledged, with one note, in one change."""
+    store.conn.execute(
+        "INSERT INTO alerts (kpi_id, reading_id, raised_at, assignee, ack_due, rule, rule_text)"
+        " VALUES (1, 4, ?, 'alice', '2026-11-24T09:00:00Z', 'we1', 'a reading above the upper"
+        " natural limit')",
+        ("2026-11-23T09:00:00Z",),
+    )
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AckModal)
+        first = app.screen.alert.id
+        other = 3 - first
+        about = str(app.screen.query_one("#ack-about", Label).render())
+        assert about.endswith(
+            f"; alert {other}, raised by the same reading, is acknowledged with it"
+        )
+        await pilot.press(*"on it", "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        said = [str(n.message) for n in app._notifications]
+        assert (
+            said[-1] == f"acknowledged alerts {first} and {other} ({KPI}): one reading raised both"
+        )
+    notes = store.conn.execute("SELECT ack_note, acknowledged_by FROM alerts ORDER BY id")
+    assert [tuple(row) for row in notes] == [("on it", "alice"), ("on it", "alice")]

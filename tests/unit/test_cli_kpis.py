@@ -187,9 +187,29 @@ def test_kpi_list_says_an_alert_waits_beside_a_status_that_looks_fine(ok) -> Non
         conn.execute(f"INSERT INTO alerts ({names}) SELECT {picked} FROM alerts WHERE id = 1")
     conn.close()
     assert "alert, alerts 1, 2 wait" in ok("kpi", "list").stdout
-    ok("alerts", "ack", "1", "on it")
-    ok("alerts", "ack", "2", "on it")
+    # One reading raised both: one acknowledgement answers both (a quality manager's second
+    # went on to escalate), and says so.
+    said = ok("alerts", "ack", "1", "on it").stdout
+    assert said == "acknowledged alerts 1 and 2 (Queue): one reading raised both\n"
     assert "wait" not in ok("kpi", "list").stdout
+    ok("undo")  # one change: both wait again
+    assert "alert, alerts 1, 2 wait" in ok("kpi", "list").stdout
+
+
+def test_acknowledging_someone_elses_alert_says_it_ends_their_escalation(ok, monkeypatch) -> None:
+    """Anyone may acknowledge (a holiday, a lead stepping in), but frank's ack of grace's
+    alert ended its escalation without a word (a quality manager)."""
+    for name in ("Queue", "Wait"):
+        ok("kpi", "add", name, "--unit", "min", "--baseline", "20", "--target", "10",
+           "--alert", "30", "--owner", "dana")  # fmt: skip
+        ok("kpi", "record", name, "31")
+    monkeypatch.setenv("PDCA_USER", "frank")
+    said = ok("alerts", "ack", "1", "on it").stderr
+    assert (
+        said == "note: it waited for dana: acknowledged in their place, it escalates no further\n"
+    )
+    monkeypatch.setenv("PDCA_USER", "dana")
+    assert ok("alerts", "ack", "2", "mine").stderr == ""
 
 
 def test_a_warning_nobody_measured_since_says_its_reading_is_overdue(ok, js, monkeypatch) -> None:
@@ -486,7 +506,7 @@ def test_kpi_show_text_and_json(ok, js, kpi) -> None:
     ok("kpi", "record", KPI, "33", "--at", "2026-11-22")
     text = ok("kpi", "show", KPI).stdout
     assert f"{KPI}  [warn]" in text and "escalates to erin, alice" in text
-    assert "benchmark    20 (HDI 2025)" in text
+    assert "benchmark    20 h (HDI 2025)" in text
     assert "  trend        -" in text.splitlines()  # one reading tells no trend
     # An action linked but still in Plan has no before/after: the count says whose it gives.
     ok("add", "Linked, in Plan", "--kpi", KPI)
