@@ -195,11 +195,13 @@ def notify_config(session: Session, name: str | None, value: str | None, as_json
         settings = notify_store.channel_settings(store)
     else:
         assert value is not None
+        if name == "command":
+            from pdca.tui.own_hooks import can_keep_command, remember_command
+
+            can_keep_command(session.environ)  # else exit 1 after the team's file changed
         last = store.last_event_id()
         settings = notify_store.set_channel(store, name, value)
         if name == "command":
-            from pdca.tui.own_hooks import remember_command
-
             # Kept as this login's own, where only it can write (its runs check it): once the
             # file holds it, so a refused write leaves the hook that was set working.
             remember_command(session.environ, session.resolved.path, settings.command)

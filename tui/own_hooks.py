@@ -14,6 +14,7 @@ reviewer turned on again a command ann had withdrawn.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import secrets
@@ -58,28 +59,54 @@ def remember_command(environ: Mapping[str, str], database: Path, command: str | 
     the team's file holds it (a refused write had changed the record first, and a working
     hook stopped: a reviewer); whatever it set there before is no longer its own. Read and
     written under a lock of its own: two at once lost one, a withdrawal among them."""
-    from pdca.db.filesystem import make_personal_folder
-
     path = hooks_path(environ)
     key = _file_key(database)
     try:
-        make_personal_folder(path.parent)
-        if not _only_mine(os.stat(path.parent)):
-            raise HookNotKept(
-                f"{path.parent} is not yours alone (others may write in it): the command is"
-                f" not kept as yours, so it does not run; chmod go-w {path.parent}, then set it"
-                " again"
-            )
+        _ready(path)
         with _locked(path):
             kept = [line for line in _lines(path) if not line.startswith(f"{key} ")]
             if command is not None:
                 kept.append(f"{key} {digest(command)}")
             _write_alone(path, "".join(f"{line}\n" for line in kept))
     except OSError as error:
+        raise _not_kept(path, error) from None
+
+
+def can_keep_command(environ: Mapping[str, str]) -> None:
+    """Raise ``HookNotKept`` if ``remember_command`` could not keep one now (no home, a
+    folder others may write in or this login cannot): asked before the team's file is
+    written, where a refused keep had already replaced a colleague's working hook and
+    exited 1 (a script author)."""
+    path = hooks_path(environ)
+    try:
+        _ready(path)
+        for place in (path, Path(f"{path}.lock")):
+            if place.exists() and not os.access(place, os.R_OK | os.W_OK):
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(place))
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path.parent))
+    except OSError as error:
+        raise _not_kept(path, error) from None
+
+
+def _ready(path: Path) -> None:
+    """``path``'s folder made if missing, and this login's alone."""
+    from pdca.db.filesystem import make_personal_folder
+
+    make_personal_folder(path.parent)
+    if not _only_mine(os.stat(path.parent)):
         raise HookNotKept(
-            f"cannot keep the command in {path} ({error.strerror}), where your runs check"
-            " that you set it: it is not kept as yours, so it does not run"
-        ) from None
+            f"{path.parent} is not yours alone (others may write in it): the command is"
+            f" not kept as yours, so it does not run; chmod go-w {path.parent}, then set it"
+            " again"
+        )
+
+
+def _not_kept(path: Path, error: OSError) -> HookNotKept:
+    return HookNotKept(
+        f"cannot keep the command in {path} ({error.strerror}), where your runs check"
+        " that you set it: it is not kept as yours, so it does not run"
+    )
 
 
 @contextlib.contextmanager

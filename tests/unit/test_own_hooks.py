@@ -257,3 +257,31 @@ def test_an_undo_of_a_hook_brings_none_back_as_ones_own(
     database = Path(env["PDCA_DB"])
     assert not set_by_me(ann, database)("cat >> y.log")
     assert not set_by_me(ann, database)("cat >> z.log")
+
+
+def test_a_hook_that_cannot_be_kept_leaves_the_files_hook_as_it_was(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """ben's ``notify config command`` with no config folder, or one others may write in,
+    exited 1 saying it was not kept, and had replaced ann's working hook in the team's file
+    all the same (a script author): refused before the file is written, nothing written."""
+    ann_home, ben_home = tmp_path / "ann", tmp_path / "ben"
+    ann_home.mkdir()
+    ben_home.mkdir()
+    ann, ben = _hook_env(env, ann_home, "ann"), _hook_env(env, ben_home, "ben")
+    set_by_ann = run_pdca("notify", "config", "command", "cat > /dev/null", env=ann)
+    assert set_by_ann.returncode == 0, set_by_ann.stderr
+
+    def file_hook() -> tuple[str, str]:
+        shown = json.loads(run_pdca("notify", "config", "--json", env=ann).stdout)
+        return shown["command"], shown["command_by"]
+
+    (tmp_path / "a file").write_text("")
+    homeless = {**ben, "XDG_CONFIG_HOME": str(tmp_path / "a file")}  # no folder to keep it in
+    (ben_home / "cfg" / "pdca").mkdir(parents=True, mode=0o700)
+    (ben_home / "cfg" / "pdca").chmod(0o777)  # anyone's: proves nothing, not written
+    for tried in (homeless, ben):
+        for command in ("true", "none"):
+            refused = run_pdca("notify", "config", "command", command, env=tried)
+            assert refused.returncode == 1 and refused.stderr.count("\n") == 1, refused.stderr
+            assert file_hook() == ("cat > /dev/null", "ann")
