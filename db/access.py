@@ -68,6 +68,13 @@ def _personal_group(info: os.stat_result) -> bool:
         return False
 
 
+def _home_of(uid: int) -> str | None:
+    try:
+        return os.path.abspath(pwd.getpwuid(uid).pw_dir)
+    except KeyError:
+        return None
+
+
 FIRST_PERSON_UID = 1000  # below: system accounts (Debian's and Red Hat's UID_MIN)
 
 
@@ -154,6 +161,13 @@ def what_to_ask(path: Path, needs: str) -> str:
                 bit = "r" + bit
             return f"you own it, so run: chmod ug+{bit} {shell_word(path)}"
         return "ask the team's admin"
+    if stat.S_ISDIR(info.st_mode) and _home_of(info.st_uid) == os.path.abspath(path):
+        # Someone's home: "ask to be added to group root, and root to run chmod g+x /root"
+        # was no advice to follow (a script author); the team's file wants a team's folder.
+        return (
+            f"it is {_user(info.st_uid)}'s home folder: keep the team's file in a folder the"
+            " team shares (README: Sharing one file with a team)"
+        )
     wanted = sum(letters[letter][1] for letter in bit)
     # Its owner lacking it too (a file chmod-ed 0440): "g+w" left the owner locked out of
     # their own file, 0460 (a retrial); both get it.

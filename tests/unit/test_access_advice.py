@@ -166,7 +166,7 @@ def test_a_file_in_its_owners_own_group_wants_the_teams_group_not_a_join(
     path.write_bytes(b"")
     os.chown(path, ann, ann)  # ann's own group has ann's uid as its gid here
     path.chmod(0o644)
-    users = {ann: SimpleNamespace(pw_name="ann", pw_gid=ann)}
+    users = {ann: SimpleNamespace(pw_name="ann", pw_gid=ann, pw_dir="/home/ann")}
     groups = {
         ann: SimpleNamespace(gr_name="ann", gr_gid=ann, gr_mem=[]),
         team: SimpleNamespace(gr_name="team", gr_gid=team, gr_mem=["ann", "ben"]),
@@ -195,7 +195,7 @@ def _as_ben_in_team_with_ann(monkeypatch: pytest.MonkeyPatch, ann: int, team: in
     """ann (in her own group ann, and team) and ben (in team): this process is ben."""
     from types import SimpleNamespace
 
-    users = {ann: SimpleNamespace(pw_name="ann", pw_gid=ann)}
+    users = {ann: SimpleNamespace(pw_name="ann", pw_gid=ann, pw_dir="/home/ann")}
     groups = {
         ann: SimpleNamespace(gr_name="ann", gr_gid=ann, gr_mem=[]),
         team: SimpleNamespace(gr_name="team", gr_gid=team, gr_mem=["ann", "ben"]),
@@ -271,3 +271,28 @@ def test_the_setgid_bit_is_asked_for_the_group_alone(
     folder.chmod(0o550)
     _run_as(monkeypatch, SOMEONE + 1, [SOMEONE])
     assert what_to_ask(folder, "write") == f"ask its owner nobody to run: chmod ug+w,g+s {folder}"
+
+
+def test_someones_home_folder_is_no_place_to_ask_into(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--db pdca.db`` in /root, as ann: "ask to be added to group root, and its owner root to
+    run: chmod g+x /root" (a script author): a home is its owner's; the advice is a folder the
+    team shares. A folder that is nobody's home is still asked into."""
+    home = tmp_path / "someones-home"
+    home.mkdir(mode=0o700)
+    os.chown(home, SOMEONE, SOMEONE)
+    _run_as(monkeypatch, 1234, [1234])
+    entry = pwd.struct_passwd(("someone", "x", SOMEONE, SOMEONE, "", str(home), "/bin/sh"))
+    real_getpwuid = access.pwd.getpwuid
+    monkeypatch.setattr(
+        access.pwd, "getpwuid", lambda uid: entry if uid == SOMEONE else real_getpwuid(uid)
+    )
+    assert what_to_ask(home, "enter") == (
+        "it is someone's home folder: keep the team's file in a folder the team shares (README:"
+        " Sharing one file with a team)"
+    )
+    other = tmp_path / "shared"
+    other.mkdir(mode=0o700)
+    os.chown(other, SOMEONE, SOMEONE)
+    assert "chmod" in what_to_ask(other, "enter")
