@@ -150,6 +150,10 @@ def health(facts: InitiativeFacts) -> tuple[Health, list[str]]:
         off.append(f"no check-in or reading {since}")
     if not total and not statuses:
         risk.append("nothing planned: no open action, no KPI")
+    elif not statuses:
+        # Work with nothing to say whether the outcome moves: on track by its actions alone,
+        # an objective nobody measures read as healthy (a quality manager).
+        risk.append("no KPI measures it")
     short = [s for s in statuses if s != "on-target"]
     if facts.objective_date is not None and facts.objective_date < facts.today and short:
         off.append(f"objective date {facts.objective_date.isoformat()} passed, target not met")

@@ -234,13 +234,17 @@ def content_warnings(store: Store) -> list[ContentWarning]:
 
     now = store.clock()
     found: list[ContentWarning] = []
+    measured = {row[0] for row in store.conn.execute("SELECT DISTINCT initiative_id FROM kpis")}
     for initiative in store.list_initiatives():
+        warnings = smart_rules.objective_warnings(initiative.objective)
+        if initiative.id not in measured:
+            warnings.append("no KPI measures it (pdca kpi edit NAME --initiative ...)")
         found.extend(
             ContentWarning(
                 entity="initiative", entity_id=initiative.id, name=initiative.name,
                 warning=warning,
             )
-            for warning in smart_rules.objective_warnings(initiative.objective)
+            for warning in warnings
         )  # fmt: skip
     for kpi in store.list_kpis():
         warnings = smart_rules.kpi_warnings(kpi.baseline, kpi.target, kpi.target_date)

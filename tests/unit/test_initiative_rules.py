@@ -144,6 +144,13 @@ def test_nothing_planned_is_a_risk() -> None:
     )
 
 
+def test_work_with_no_kpi_to_measure_it_is_a_risk() -> None:
+    """Actions on track and nothing to say whether the outcome moves: read as healthy (a
+    quality manager)."""
+    assert ir.health(facts(kpi_statuses=(), open_actions=3)) == ("at-risk", ["no KPI measures it"])
+    assert ir.health(facts(kpi_statuses=("on-target",), open_actions=3)) == ("on-track", [])
+
+
 def test_a_passed_objective_date_with_a_target_not_met_is_off_track() -> None:
     passed = facts(objective_date=date(2026, 9, 30))
     assert ir.health(passed) == (
