@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from rich.text import Text
@@ -120,7 +120,9 @@ def entry_row(entry: LogEntry, now: Any, columns: LogColumns = LogColumns()) -> 
     ]
 
 
-def followup_row(item: Followup, columns: LogColumns = LogColumns()) -> Row:
+def followup_row(
+    item: Followup, columns: LogColumns = LogColumns(), now: datetime | None = None
+) -> Row:
     label = (
         f"⚑ {item.offset_days}-day follow-up"
         if columns.state >= 20
@@ -131,8 +133,16 @@ def followup_row(item: Followup, columns: LogColumns = LogColumns()) -> Row:
     said = f"due {item.due}: press f to record holding or slipped"
     # 23 cells, whole from 80 columns: the sentence lost its key there, and at 120 (a tester)
     short = f"due {item.due}, press f"
+    # Late by the local day, as the stand-up and pdca followups count it: "due" pinned over
+    # an audit four days late, where the stand-up said "4d late" (a quality manager).
+    try:
+        late = (now.astimezone().date() - date.fromisoformat(item.due)).days if now else 0
+    except ValueError:  # a date typed in by hand before schema 21: said as it is
+        late = 0
+    words = f"{late}d late" if late < 100 else f"{late}d"  # the column is 8 cells
+    when = (words.rjust(8) + "  ", "bad") if late > 0 else ("     due  ", "accent")
     return [
-        ("     due  ", "accent"),
+        when,
         (f"#{item.action_id} ".rjust(7), "id"),
         *_title_cells(item.title, columns),
         (fixed(literal(item.owner or "-"), 10) + " ", ""),
@@ -164,7 +174,7 @@ class LogRows(Sequence[Row]):
         row = self._built.get(index)
         if row is None:
             if index < len(self.due):
-                row = followup_row(self.due[index], self.columns)
+                row = followup_row(self.due[index], self.columns, self.now)
             else:
                 row = entry_row(self.entries[index - len(self.due)], self.now, self.columns)
             self._built[index] = row

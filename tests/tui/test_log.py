@@ -601,3 +601,25 @@ async def test_the_cursor_stays_on_its_row_after_ones_own_check_in(make_app, tea
         await settle_app(pilot.app, pilot)
         assert log.entries[0].message == "on track"  # saved, and listed above
         assert log.highlighted == chosen
+
+
+def test_a_pinned_follow_up_past_its_day_says_how_late() -> None:
+    """An audit due four days ago was pinned as "due" where the stand-up said "4d late" (a
+    quality manager): the log counts the days late as the stand-up does, by the local day."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from pdca.db.accountability_models import Followup
+    from pdca.screens.log import columns_for, followup_row
+
+    item = Followup(
+        id=1, action_id=7, title="Rota", owner="ann", offset_days=30, due="2026-11-19",
+        created_at="2026-10-20T09:00:00Z", done_at=None, done_by=None, result=None,
+        checkin_id=None, reopened_id=None, version=1, is_due=True,
+    )  # fmt: skip
+    now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    assert followup_row(item, columns_for(120), now)[0] == (" 4d late  ", "bad")
+    long_ago = replace(item, due="2026-01-19")
+    assert followup_row(long_ago, columns_for(120), now)[0] == ("    308d  ", "bad")
+    today = replace(item, due="2026-11-23")
+    assert followup_row(today, columns_for(120), now)[0] == ("     due  ", "accent")
