@@ -31,6 +31,7 @@ from pdca.db.dates import minute_utc
 from pdca.db.errors import (
     DATABASE_ERRORS,
     WHICH_FILE,
+    DatabaseBusy,
     DatabaseProblem,
     GateUnmet,
     InvalidInput,
@@ -601,7 +602,7 @@ class PdcaGroup(SubGroup):
                 _say_left_out()
         except PdcaError as error:
             _stopped_unless_saved()  # a stop met as a wait for a lock ended: "busy" (a retrial)
-            _fail(str(error) + _how_gone(error))
+            _fail(str(error) + _how_gone(error), _status_of(error))
         except Stopped as stopped:  # its cleanup has run; the status says which signal came
             _stopped(stopped.signum)
         except click.exceptions.Abort as error:
@@ -633,7 +634,10 @@ class PdcaGroup(SubGroup):
             known = database_failure(
                 store.path if store else None, error, snapshot=bool(store and store.snapshot)
             )
-            _fail(str(known) if known is not None else f"the database failed: {error}")
+            _fail(
+                str(known) if known is not None else f"the database failed: {error}",
+                _status_of(known),
+            )
         except OSError as error:
             if error.filename is not None:  # a file a command named (its own message says so)
                 _fail(f"{printable(os.fsdecode(error.filename))}: {error.strerror}")
@@ -2413,10 +2417,20 @@ def _how_gone(error: PdcaError) -> str:
     return f" (gone: {printable(gone.by or '')}{when}{what})"
 
 
-def _fail(message: str) -> NoReturn:
+# A write that waited out another's lock: worth trying again as it is (sysexits' EX_TEMPFAIL).
+# All else exits 1, and a cron wrapper could tell a retry from a mistake only by the words (a
+# script author).
+BUSY_EXIT = 75
+
+
+def _fail(message: str, status: int = 1) -> NoReturn:
     # Messages quote what was typed; a control character in it must not reach the terminal.
     _say(f"pdca: {one_readable_line(printable(message))}")
-    sys.exit(1)
+    sys.exit(status)
+
+
+def _status_of(error: Exception | None) -> int:
+    return BUSY_EXIT if isinstance(error, DatabaseBusy) else 1
 
 
 def _stopped_unless_saved() -> None:

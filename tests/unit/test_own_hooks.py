@@ -228,7 +228,7 @@ def test_a_hook_written_under_a_colleagues_name_never_runs_in_their_runs(
         )
     finally:
         holder.release()
-    assert refused.returncode == 1 and "stayed busy" in refused.stderr, refused.stderr
+    assert refused.returncode == 75 and "stayed busy" in refused.stderr, refused.stderr
     assert "(runs as ann)" in run_pdca("notify", "config", env=ann).stdout
     # ann withdraws it; ben turns that very command on again under her name
     assert run_pdca("notify", "config", "command", "none", env=ann).returncode == 0
