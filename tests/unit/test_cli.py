@@ -1040,9 +1040,13 @@ def test_initiative_add_and_list(ok, js, db_path: Path) -> None:
     )
     ok("add", "x", "--initiative", "Ops")
     listed = js("initiative", "list", "--json")
-    # Worst health first: Faster support has nothing planned (at risk); Ops has a fresh action.
+    # Worst health first: Faster support has nothing planned (at risk); Ops a fresh action,
+    # and nothing to measure whether it works (at risk too)
     assert [(i["name"], i["open_actions"]) for i in listed] == [("Faster support", 0), ("Ops", 1)]
-    assert [i["health"] for i in listed] == ["at-risk", "on-track"]
+    assert [(i["health"], i["reasons"]) for i in listed] == [
+        ("at-risk", ["nothing planned: no open action, no KPI"]),
+        ("at-risk", ["no KPI measures it"]),
+    ]
     stored = _columns(db_path, "initiatives")
     assert all(stored <= set(i) for i in listed)
     text = ok("initiative", "list").stdout.splitlines()
