@@ -4,7 +4,8 @@ back or done pressed then was meant for what was there before.
 A colleague moved #2 from Plan to Do and, 0.3 s after the board showed it, ann's ``>``
 (pressed for Plan → Do) opened Do → Check: the card was one phase further than she meant (a
 trial). With a check-in on it, it would have gone to Check without a word. Such a key does
-nothing and says why; pressed again, it acts on the card as it is now.
+nothing and says why; pressed again, it acts on the card as it is now. "Someone else's
+change" was said of ann's own, made by her script (a soak): the board does not know whose.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ class CursorChange:
     def words(self) -> str:
         (was, _), (now, phase) = self.before, self.now
         if was == now:
-            return f"#{now} moved to {phase.capitalize()} a moment ago (someone else's change)"
-        return f"#{was} left the cursor a moment ago (someone else's change); #{now} is there now"
+            return f"#{now} moved to {phase.capitalize()} a moment ago (a change made elsewhere)"
+        return f"#{was} left the cursor a moment ago (a change made elsewhere); #{now} is there now"
 
 
 def changed_under_cursor(before: Place | None, now: Place | None, at: float) -> CursorChange | None:

@@ -417,7 +417,7 @@ async def test_a_move_key_just_after_someone_moved_the_card_waits_for_a_second_p
         await settle_app(app, pilot)
         said = [n.message for n in app._notifications]
         assert said[-1] == (
-            "#1 moved to Do a moment ago (someone else's change): nothing done; the same key"
+            "#1 moved to Do a moment ago (a change made elsewhere): nothing done; the same key"
             " again acts on #1 in Do"
         )
         watcher = open_as(board_db, "bob")
@@ -457,7 +457,7 @@ async def test_a_move_key_just_after_someones_write_took_the_card_away_waits_too
         assert isinstance(app.screen, BoardScreen)  # no form for #2
         said = [n.message for n in app._notifications]
         assert said[-1] == (
-            "#1 left the cursor a moment ago (someone else's change); #2 is there now: nothing"
+            "#1 left the cursor a moment ago (a change made elsewhere); #2 is there now: nothing"
             " done; the same key again acts on #2 in Plan"
         )
 
