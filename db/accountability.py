@@ -739,6 +739,18 @@ def standup_digest(
         )
         for a in unacknowledged
     ]
+    # ``standing_most`` a person too, the most pressing first (``list_alerts``' order): 82
+    # waiting for one lead took her block before her open work was reached (a soak).
+    waiting_of: dict[str, int] = {}
+    alerts_more: dict[str, int] = {}
+    kept_waiting = []
+    for alert in waiting:
+        whose = alert.assignee or UNOWNED
+        waiting_of[whose] = waiting_of.get(whose, 0) + 1
+        if waiting_of[whose] <= standing_most:
+            kept_waiting.append(alert)
+        else:
+            alerts_more[whose] = alerts_more.get(whose, 0) + 1
     # ``list_followups(due_only=True)``'s, as the five fields the rules read; ``standing_most``
     # a person, as their open actions are (59 listed for one person on a busy file, a tester),
     # the rest counted apart: the board their "more" row opens shows no done work.
@@ -757,7 +769,7 @@ def standup_digest(
             due.append(arules.DueFollowup(*row))
         else:
             followups_more[whose] = followups_more.get(whose, 0) + 1
-    where = arules.standing(open_actions, waiting, due, now=now, cadence_days=cadence)
+    where = arules.standing(open_actions, kept_waiting, due, now=now, cadence_days=cadence)
     owners_open = store.conn.execute(_OPEN_OWNERS + " SELECT owner FROM o WHERE owner IS NOT NULL")
     # Read before the window's changes: whatever is newer may not have been shown.
     seen_event = store.conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
@@ -799,6 +811,7 @@ def standup_digest(
             "items": items,
             "standing_more": more,
             "followups_more": followups_more,
+            "alerts_more": alerts_more,
             "changes_more": changes_more,
             "change_counts": counts,
             "seen_event": seen_event,

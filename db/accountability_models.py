@@ -256,6 +256,8 @@ class Digest(PlainRecord):
     standing_more: dict[str, int] = field(default_factory=dict)
     # Due follow-ups beyond the ones ``standing`` names, by person (the follow-up's owner).
     followups_more: dict[str, int] = field(default_factory=dict)
+    # Alerts waiting beyond the ones ``standing`` names, by person (the alert's holder).
+    alerts_more: dict[str, int] = field(default_factory=dict)
     # Changes beyond the ones ``items`` lists, by person: a stand-up lists each person's
     # first few changes (``accountability.standup_changes`` reads more on demand).
     changes_more: dict[str, int] = field(default_factory=dict)
@@ -268,6 +270,20 @@ class Digest(PlainRecord):
 
     def standing_of(self, person: str | None) -> list[StandingItem]:
         return [item for item in self.standing if _whose(item.person, person)]
+
+    def standing_groups(self, person: str) -> list[tuple[StandingKind, list[StandingItem], int]]:
+        """``person``'s standing items kind by kind (alerts, open actions, follow-ups, in the
+        order ``standing`` gives them), each with how many more of that kind are not named:
+        "and 33 more that need a word" said under the follow-ups read as theirs (a soak)."""
+        more = {
+            "alert": self.alerts_more.get(person, 0),
+            "action": self.standing_more.get(person, 0),
+            "followup": self.followups_more.get(person, 0),
+        }
+        items = self.standing_of(person)
+        kinds = list(dict.fromkeys([*(item.kind for item in items), "alert", "action", "followup"]))
+        groups = [(kind, [i for i in items if i.kind == kind], more[kind]) for kind in kinds]
+        return [(kind, named, n) for kind, named, n in groups if named or n]
 
     def quiet(self, person: str) -> bool:
         """Nothing to report: no work that needs a word and nothing changed."""

@@ -172,6 +172,10 @@ def person_row(person: str, standing: int, changes: int, width: int = NAME_WIDTH
     return [*row, (" · ".join(parts), "muted")]
 
 
+# The row under a kind of standing item that says how many more of it there are.
+MORE_ROWS = {"action": "more", "followup": "more-followups", "alert": "more-alerts"}
+
+
 class DigestRows(Sequence[Row]):
     """The rows for ``person`` (None: everyone, grouped by person), each built when first
     drawn. A person's changes are the digest's first few, or the longer list read on demand
@@ -205,24 +209,25 @@ class DigestRows(Sequence[Row]):
         for who in digest.people if person is None else [person]:
             theirs = standing.get(who, [])
             news = extra.get(who) or changes.get(who, [])
-            more = digest.standing_more.get(who, 0)
-            followups = digest.followups_more.get(who, 0)
+            groups = digest.standing_groups(who)
             total = sum(digest.counts(who).values())
             if person is None:
-                self.entries.append(("person", (who, len(theirs) + more + followups, total)))
+                talked = len(theirs) + sum(more for _kind, _items, more in groups)
+                self.entries.append(("person", (who, talked, total)))
                 self.keys.append(("person", who))
-            self.entries += [("standing", s) for s in theirs]
-            # with its words: two alerts of one KPI for one person were one row to find again
-            self.keys += [
-                ("standing", s.kind, s.action_id, s.title, s.person, s.detail) for s in theirs
-            ]
-            if more:
-                self.board_of[len(self.entries)] = who
-                self.entries.append(("more", more))
-                self.keys.append(("more", who))
-            if followups:
-                self.entries.append(("more-followups", followups))
-                self.keys.append(("more-followups", who))
+            # Kind by kind, each with its "more" under it: "and 33 more that need a word"
+            # under the follow-ups read as theirs (a soak).
+            for kind, items, more in groups:
+                self.entries += [("standing", s) for s in items]
+                # with its words: two alerts of one KPI for one person were one row to find
+                self.keys += [
+                    ("standing", s.kind, s.action_id, s.title, s.person, s.detail) for s in items
+                ]
+                if more and kind == "action":
+                    self.board_of[len(self.entries)] = who
+                if more:
+                    self.entries.append((MORE_ROWS[kind], more))
+                    self.keys.append((MORE_ROWS[kind], who))
             self.entries += [("change", i) for i in news]
             self.keys += [("change", i.at, i.kind, i.action_id, i.actor, i.detail) for i in news]
             if total > len(news):
@@ -268,9 +273,16 @@ class DigestRows(Sequence[Row]):
                 word = "follow-up" if entry == 1 else "follow-ups"
                 listed = f"{INDENT}and {entry} more {word} due (pdca followups lists them)"
                 row = [(listed, "muted")]
+            elif kind == "more-alerts":
+                word = "alert" if entry == 1 else "alerts"
+                row = [
+                    (f"{INDENT}and {entry} more {word} waiting (pdca alerts lists them)", "muted")
+                ]
             elif kind == "more-changes":
                 word = "change" if entry == 1 else "changes"
-                row = [(f"{INDENT}and {entry} more {word} (enter shows them)", "muted")]
+                # "(enter shows them)" of 2245 showed 50 (a lead on the huge file)
+                shows = "them" if entry <= MORE_CHANGES else f"the next {MORE_CHANGES}"
+                row = [(f"{INDENT}and {entry} more {word} (enter shows {shows})", "muted")]
             else:
                 row = item_row(entry, self.width)
             self._built[index] = row
@@ -460,14 +472,20 @@ class StandupScreen(RowView):
         self._header()
         counts = digest.counts(person)
         text = Text()
+        more_of_kind = (digest.standing_more, digest.followups_more, digest.alerts_more)
         more = {
-            who: digest.standing_more.get(who, 0) + digest.followups_more.get(who, 0)
-            for who in {*digest.standing_more, *digest.followups_more}
+            who: sum(kind.get(who, 0) for kind in more_of_kind)
+            for who in set().union(*more_of_kind)
         }
         waiting = len(digest.standing_of(person)) + (
             sum(more.values()) if person is None else more.get(person, 0)
         )
         shown = [("to talk about", waiting)]
+        if not any(counts.values()):
+            # "created 0  moved 0  done 0 ..." of someone with no change at all, where those
+            # with some had their zeros give way (a lead on the huge file)
+            counts = {}
+            shown.append(("changes", 0))
         for kind, n in counts.items():
             if kind in SHOWN_WHEN_ANY and not n:
                 continue  # rare: named when it happened, no room taken at 80 columns when not

@@ -450,14 +450,10 @@ def markdown(digest: Digest) -> str:
         if digest.quiet(person):
             continue
         lines += ["", f"**{md_escape(_who(person))}**"]
-        lines += [
-            f"- {STANDING_LABELS[i.kind]}: {_standing_line(i, md=True)}"
-            for i in digest.standing_of(person)
-        ]
-        if digest.standing_more.get(person):
-            lines.append(f"- and {more_that_need_a_word(digest.standing_more[person])}")
-        if digest.followups_more.get(person):
-            lines.append(f"- and {_more_followups(digest.followups_more[person])}")
+        for kind, items, more in digest.standing_groups(person):
+            lines += [f"- {STANDING_LABELS[kind]}: {_standing_line(i, md=True)}" for i in items]
+            if more:
+                lines.append(f"- and {_more_standing(kind, more)}")
         lines += [f"- {DIGEST_LABELS[i.kind]}: {_line(i, md=True)}" for i in digest.of(person)]
         if digest.more_of(person):
             lines.append(f"- and {_more_changes(digest.more_of(person))}")
@@ -466,8 +462,13 @@ def markdown(digest: Digest) -> str:
     return "\n".join(lines)
 
 
-def _more_followups(count: int) -> str:
-    return f"{count} more follow-up{'s' if count != 1 else ''} due (pdca followups lists them)"
+def _more_standing(kind: str, count: int) -> str:
+    """What the stand-up did not name of one kind: ``33 more that need a word``."""
+    if kind == "alert":
+        return f"{count} more alert{'s' if count != 1 else ''} waiting (pdca alerts lists them)"
+    if kind == "followup":
+        return f"{count} more follow-up{'s' if count != 1 else ''} due (pdca followups lists them)"
+    return more_that_need_a_word(count)
 
 
 def plain_text(digest: Digest, width: int | None = None) -> str:
@@ -479,16 +480,15 @@ def plain_text(digest: Digest, width: int | None = None) -> str:
             lines += ["", f"{_who(person)}: nothing to report"]
             continue
         lines += ["", _who(person)]
-        standing = digest.standing_of(person)
-        if standing:
+        groups = digest.standing_groups(person)
+        if groups:
             lines.append("  where it stands:")
-            lines += [
-                f"    {STANDING_LABELS[i.kind]}: {_standing_line(i, md=False)}" for i in standing
-            ]
-            if digest.standing_more.get(person):
-                lines.append(f"    and {more_that_need_a_word(digest.standing_more[person])}")
-            if digest.followups_more.get(person):
-                lines.append(f"    and {_more_followups(digest.followups_more[person])}")
+            for kind, items, more in groups:
+                lines += [
+                    f"    {STANDING_LABELS[kind]}: {_standing_line(i, md=False)}" for i in items
+                ]
+                if more:
+                    lines.append(f"    and {_more_standing(kind, more)}")
         changes = digest.of(person)
         if changes:
             lines.append("  what changed:")

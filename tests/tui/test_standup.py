@@ -13,6 +13,7 @@ from textual.widgets import Static
 from pdca.db import accountability
 from pdca.db.store import Store
 from pdca.screens.standup import TURN_SECONDS, StandupScreen
+from tests.conftest import NOW_DT
 from tests.tui.accountability_support import team_db
 from tests.tui.conftest import SIZE, settle_app
 
@@ -829,3 +830,30 @@ async def test_counts_that_are_0_give_way_when_the_line_is_full(make_app, team) 
         await settle_app(pilot.app, pilot)
         counts = str(app.screen.query_one("#standup-counts", Static).render())
         assert "moved 0" in counts and "\n" not in counts.strip(), counts
+
+
+async def test_more_changes_than_enter_reads_say_how_many_it_reads_and_none_says_so(
+    make_app, team, monkeypatch
+) -> None:
+    """ "and 2245 more changes (enter shows them)" showed 50, and a person with no change at
+    all was counted "created 0  moved 0  done 0 ..." (a lead on the huge file)."""
+    from pdca.screens import standup
+    from pdca.widgets.row_list import RowList
+
+    monkeypatch.setattr(accountability, "CHANGES_MOST", 0)
+    monkeypatch.setattr(standup, "MORE_CHANGES", 1)
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5", "n")
+        await settle_app(pilot.app, pilot)
+        rows = app.screen.query_one(RowList)
+        said = ["".join(text for text, _ in row) for row in rows.rows]
+        assert any("and 2 more changes (enter shows the next 1)" in line for line in said), said
+    store = Store.open(team, actor="alice", clock=lambda: NOW_DT)
+    store.conn.execute("DELETE FROM events")  # nobody changed anything in the window
+    app = make_app(team)
+    async with app.run_test(size=(200, 20)) as pilot:
+        await pilot.press("5")
+        await settle_app(pilot.app, pilot)
+        counts = str(app.screen.query_one("#standup-counts", Static).render())
+        assert "changes 0" in counts and "created" not in counts, counts

@@ -223,6 +223,39 @@ def test_due_follow_ups_are_listed_a_few_a_person_as_open_work_is(
     assert whole.followups_more == {}
 
 
+def test_alerts_waiting_are_listed_a_few_a_person_the_most_pressing_first(
+    seeded: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """82 alerts waiting for one lead were all listed, ahead of her open work, and the "and
+    33 more that need a word" under them read as counting her follow-ups (a soak): capped as
+    the rest is, counted apart, each kind's "more" said under its own kind."""
+    from collections import Counter
+
+    whole = acc.standup_digest(seeded, standing_most=1 << 62)
+    every = Counter(i.person or UNOWNED for i in whole.standing if i.kind == "alert")
+    assert max(every.values()) > 1  # someone has several waiting
+    monkeypatch.setattr(acc, "STANDING_MOST", 1)
+    digest = acc.standup_digest(seeded)
+    listed = [i for i in digest.standing if i.kind == "alert"]
+    assert Counter(i.person or UNOWNED for i in listed) == dict.fromkeys(every, 1)
+    assert digest.alerts_more == {who: n - 1 for who, n in every.items() if n > 1}
+    assert whole.alerts_more == {}
+    first_of = {}
+    for item in whole.standing:  # the one kept is the one the whole list names first
+        if item.kind == "alert":
+            first_of.setdefault(item.person, item.alert_id)
+    assert {i.person: i.alert_id for i in listed} == first_of
+    who = max(every, key=lambda person: every[person])
+    kinds = [(kind, more) for kind, _items, more in digest.standing_groups(who)]
+    assert kinds[0] == ("alert", every[who] - 1)
+    from pdca.tui.cli_accountability import plain_text
+
+    lines = plain_text(digest).splitlines()
+    block = lines[lines.index(who if who != UNOWNED else "No owner") :]
+    at = next(n for n, line in enumerate(block) if line.startswith("    Alert waiting: "))
+    assert block[at + 1] == f"    and {every[who] - 1} more alerts waiting (pdca alerts lists them)"
+
+
 def test_a_mornings_handovers_never_hide_a_done(store: Store, db_path: Path) -> None:
     """ann was handed twelve actions, then finished one: her ten lines were all handovers,
     and the done was among "and 3 more changes" (a lead's trial). What was done comes first,
