@@ -50,7 +50,12 @@ def _unreadable(match: re.Match[str]) -> bool:
 # Amounts said in words: "halve the failure rate", "double the deploys", "zero escapes".
 _AMOUNT_WORDS = re.compile(
     r"\b(?:halve[ds]?|halving|half|double[ds]?|doubling|triple[ds]?|tripling|quadruple[ds]?"
-    r"|twice|zero|eliminate[ds]?|eliminating)\b",
+    r"|twice|zero|eliminate[ds]?|eliminating"
+    # "down a quarter", "by two thirds", "ten percent" (a lead's objective read as having no
+    # number): a fraction, or a number in words before percent
+    r"|(?:a|one|two|three|four)\s+(?:quarter|third|fifth|tenth)s?"
+    r"|(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty)"
+    r"\s+(?:percent|per\s+cent))\b",
     re.IGNORECASE,
 )
 # Any day: whether an objective names a date does not depend on when it was written.

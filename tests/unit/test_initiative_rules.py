@@ -223,6 +223,11 @@ def test_the_objectives_date(objective: str, kpi_dates: list[str | None], expect
         ("Be better by Q5 2026", ["number", "'Q5 2026' is not a date"]),  # its digits: no amount
         ("Grow by 5% by 2026-02-30 or H2", []),  # H2 is a date
         ("Halve on-call pages by 2027-03-31", []),  # "halve" says how much
+        # a fraction or a number in words says it too (a lead's "a quarter" was warned of)
+        ("Storage spend down a quarter by 2027-03-31", []),
+        ("Cut pages by two thirds by 2027-03-31", []),
+        ("Cut pages by ten percent by 2027-03-31", []),
+        ("Review the quarter by 2027-03-31", ["number"]),  # a quarter of the year: no amount
         ("Reduce 5% by end of 2026", []),
         ("Reduce 5% by 05/06/2026", ["'05/06/2026' is not a date"]),
         ("Cut cost to 2000 EUR", ["date"]),
