@@ -189,6 +189,20 @@ async def save_edit(
                 )
                 board.place(theirs)
                 return None
+            if theirs.done_at is not None and (mine.due is not None or mine.clear_due):
+                # Finished meanwhile: the date it was done against stays, so the edit's new
+                # date goes (kept, it could never be saved, and the form showed it fixed: a
+                # reviewer could only quit); the rest of the edit is still theirs to settle.
+                mine = mine.model_copy(update={"due": None, "clear_due": False})
+                rest = "nothing written" if is_empty(mine) else "the rest of your edit goes on"
+                board.notify(
+                    f"#{base.id} was finished meanwhile: your due date is dropped (a done"
+                    f" action keeps the date it was done against); {rest}",
+                    severity="warning",
+                )
+                if is_empty(mine):
+                    board.place(theirs)
+                    return theirs
             if is_empty(changes_between(theirs, with_changes(form_of(theirs), mine))):
                 # Someone saved the very same change meanwhile: nothing to choose between, and
                 # put off it was kept as an edit of nothing that held quitting back (a tester).

@@ -1955,11 +1955,16 @@ def undo(session: Session, sure: bool, as_json: bool) -> None:
         except UndoAsked:  # undone in the moment between the look and the undo
             raise undone_meanwhile from None
     if any(" notify command" in summary for summary in result.summaries):
-        from pdca.tui.own_hooks import remember_command
+        from pdca.tui.own_hooks import HookNotKept, remember_command
 
         # The command the file holds now is not taken as one's own: it may be one a colleague
         # wrote under one's name before (a reviewer's undo brought a withdrawn one back).
-        remember_command(session.environ, session.resolved.path, None)
+        try:
+            remember_command(session.environ, session.resolved.path, None)
+        except HookNotKept as error:
+            # The undo is written: said as done, with why the note below may not hold (it
+            # exited 1 after the undo, and a retry would undo another change: a reviewer).
+            click.echo(f"note: {error}", err=True)
         click.echo(
             "note: the notify command hook does not run until you set it again (pdca notify"
             " config command CMD): an undo brings none back as yours",

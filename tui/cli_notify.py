@@ -196,8 +196,10 @@ def notify_config(session: Session, name: str | None, value: str | None, as_json
     else:
         assert value is not None
         if name == "command":
+            from pdca.db.notify_rules import parse_command
             from pdca.tui.own_hooks import can_keep_command, remember_command
 
+            parse_command(value)  # a bad command is said as one, before where it is kept
             can_keep_command(session.environ)  # else exit 1 after the team's file changed
         last = store.last_event_id()
         settings = notify_store.set_channel(store, name, value)

@@ -79,26 +79,30 @@ def can_keep_command(environ: Mapping[str, str]) -> None:
     exited 1 (a script author)."""
     path = hooks_path(environ)
     try:
-        _ready(path)
+        _ready(path, "nothing written")
         for place in (path, Path(f"{path}.lock")):
             if place.exists() and not os.access(place, os.R_OK | os.W_OK):
                 raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(place))
         if not os.access(path.parent, os.W_OK | os.X_OK):
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path.parent))
     except OSError as error:
-        raise _not_kept(path, error) from None
+        raise HookNotKept(
+            f"cannot keep a command hook as yours in {path} ({error.strerror}), where your runs"
+            " check that you set it: nothing written"
+        ) from None
 
 
-def _ready(path: Path) -> None:
-    """``path``'s folder made if missing, and this login's alone."""
+def _ready(
+    path: Path, outcome: str = "the command is not kept as yours, so it does not run"
+) -> None:
+    """``path``'s folder made if missing, and this login's alone (else ``outcome`` is said)."""
     from pdca.db.filesystem import make_personal_folder
 
     make_personal_folder(path.parent)
     if not _only_mine(os.stat(path.parent)):
         raise HookNotKept(
-            f"{path.parent} is not yours alone (others may write in it): the command is"
-            f" not kept as yours, so it does not run; chmod go-w {path.parent}, then set it"
-            " again"
+            f"{path.parent} is not yours alone (others may write in it): {outcome};"
+            f" chmod go-w {path.parent}, then set it again"
         )
 
 

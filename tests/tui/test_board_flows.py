@@ -1024,3 +1024,30 @@ async def test_a_done_cards_form_shows_its_due_date_fixed(make_app, board_db: Pa
         await settle_app(app, pilot)
         action = app.context.store.get_action(1)
         assert (action.due, action.priority) == ("2026-11-30", "high")
+
+
+async def test_a_due_date_edited_on_a_card_finished_meanwhile_is_dropped_not_kept_for_ever(
+    make_app, board_db: Path
+) -> None:
+    """ben finished #1 while alice's edit of its due date was open: her save was refused and
+    kept, and every e after reopened it with her date fixed in the form, never to be saved
+    (a reviewer could only quit). The date goes, said; the rest of the edit goes on."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        set_field(app, "title", "Alice's title")
+        set_field(app, "due", "2026-12-05")
+        bob = open_as(board_db, "bob")
+        bob.complete_action(1, "abandon")
+        bob.close()
+        await pilot.press("ctrl+s")
+        await settle_app(app, pilot)
+        said = [str(n.message) for n in app._notifications]
+        assert any("your due date is dropped" in line for line in said), said
+        assert isinstance(app.screen, ConflictModal)
+        await pilot.press("m")
+        await settle_app(app, pilot)
+        stored = app.context.store.get_action(1)
+        assert (stored.title, stored.due) == ("Alice's title", "2026-11-30")
+        assert not app.screen.unsent_edits  # nothing kept to come back to

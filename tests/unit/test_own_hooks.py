@@ -257,6 +257,16 @@ def test_an_undo_of_a_hook_brings_none_back_as_ones_own(
     database = Path(env["PDCA_DB"])
     assert not set_by_me(ann, database)("cat >> y.log")
     assert not set_by_me(ann, database)("cat >> z.log")
+    # Her own folder unusable now: the undo is written, so it is said as done (exit 1 after
+    # it, and a retry undid a second change: a reviewer), with why the folder was not told.
+    assert run_pdca("notify", "config", "command", "cat >> x.log", env=ann).returncode == 0
+    (tmp_path / "a file").write_text("")
+    unusable = {**ann, "XDG_CONFIG_HOME": str(tmp_path / "a file")}
+    undone = run_pdca("undo", "--yes", env=unusable)
+    assert undone.returncode == 0 and undone.stdout.startswith("undid: "), undone.stderr
+    assert "note: cannot keep the command in" in undone.stderr
+    shown = json.loads(run_pdca("notify", "config", "--json", env=ann).stdout)
+    assert shown["command"] is None  # as before x: undone once
 
 
 def test_a_hook_that_cannot_be_kept_leaves_the_files_hook_as_it_was(
@@ -284,4 +294,7 @@ def test_a_hook_that_cannot_be_kept_leaves_the_files_hook_as_it_was(
         for command in ("true", "none"):
             refused = run_pdca("notify", "config", "command", command, env=tried)
             assert refused.returncode == 1 and refused.stderr.count("\n") == 1, refused.stderr
+            assert "nothing written" in refused.stderr  # not "it does not run": none was set
             assert file_hook() == ("cat > /dev/null", "ann")
+        empty = run_pdca("notify", "config", "command", " ", env=tried)  # the value first
+        assert empty.returncode == 1 and "keep" not in empty.stderr, empty.stderr
