@@ -655,9 +655,10 @@ def acknowledge_raised_together(
             raise AlertClosed(alert_id, kpi["name"] if kpi else None, before["closed_at"])
         if expected_version is not None and before["version"] != expected_version:
             raise store.conflict("alert", before)  # names a restore since, if one came
-        with_it = [row["id"] for row in _raised_with(store, before)]
-        for row in [before, *_raised_with(store, before)]:
+        others = _raised_with(store, before)
+        for row in [before, *others]:
             _acknowledge_row(store, tx, row, note)
+    with_it = [row["id"] for row in others]
     return Acknowledgement(get_alert(store, alert_id), with_it)
 
 
@@ -676,11 +677,13 @@ def acknowledged_words(acknowledgement: Acknowledgement, kpi: str) -> str:
     """``alert 1 (KPI)``; ``alerts 1 and 5 (KPI): one reading raised both``: every alert one
     acknowledgement answered, named (``kpi`` as the caller shows a name), for the command
     line's reply and the app's."""
-    ids = [str(acknowledgement.alert.id), *(str(other) for other in acknowledgement.with_it)]
+    ids = [str(n) for n in sorted([acknowledgement.alert.id, *acknowledgement.with_it])]
     if len(ids) == 1:
         return f"alert {ids[0]} ({kpi})"
-    both = "both" if len(ids) == 2 else "them"
-    return f"alerts {', '.join(ids[:-1])} and {ids[-1]} ({kpi}): one reading raised {both}"
+    # "of one reading", not "raised by": a removed reading's alerts follow the one left (a
+    # reviewer read "one reading raised both" of two it had not)
+    both = "both" if len(ids) == 2 else "all"
+    return f"alerts {', '.join(ids[:-1])} and {ids[-1]} ({kpi}): {both} of one reading"
 
 
 def raised_with(store: Store, alert: Alert) -> list[int]:

@@ -1648,10 +1648,12 @@ class Store:
         if before["done_at"] is not None and "due" in changes:
             # The date it was done against is what says it finished late: moved afterwards,
             # a late finish left the owner's late share unseen (a quality manager).
-            raise GateUnmet(
-                f"due: #{action_id} is done ({before['done_at'][:10]}); the due date it was"
-                " done against stays"
+            kept = (
+                "the due date it was done against stays"
+                if before["due"]
+                else "done with no due date, it keeps none"  # "stays" of none (a reviewer)
             )
+            raise GateUnmet(f"due: #{action_id} is done ({before['done_at'][:10]}); {kept}")
         if before["phase"] != "plan" and before["done_at"] is None:
             for column, label in (("owner", "an owner"), ("due", "a due date")):
                 if column in changes and changes[column] is None:

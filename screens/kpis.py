@@ -155,6 +155,10 @@ class AcknowledgesAlerts:
         else:
             more = f"; alert {beside[0]} waits too: a again" if beside else ""
             said = alerts.acknowledged_words(done, literal(row.kpi.name))
+            if done.alert.assignee != context.store.actor:  # as pdca alerts ack says it
+                more += (
+                    f"; it waited for {literal(done.alert.assignee)}: acknowledged in their place"
+                )
             screen.notify(f"acknowledged {said}{more}")
             services(screen.app).kept_may_be_saved()
         finally:

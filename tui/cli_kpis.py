@@ -19,6 +19,7 @@ import click
 from pdca.db.clock import local_day
 from pdca.db.errors import InvalidInput, shell_word
 from pdca.db.models import DEFAULT_CADENCE, DEFAULT_PERSPECTIVE, not_an_id, record_id, shown_number
+from pdca.db.plain import plain
 from pdca.db.unknown_names import UnknownName
 from pdca.tui.cli import (
     Session,
@@ -876,7 +877,10 @@ def alerts_ack(session: Session, alert_id: int, message: str, as_json: bool) -> 
     done = alert_store.acknowledge_raised_together(store, alert_id, message)
     result = done.alert
     said = f"acknowledged {alert_store.acknowledged_words(done, printable(result.kpi))}"
-    _emit(as_json, result, lambda: click.echo(said))
+    if as_json:  # the alert, and those of its reading acknowledged with it (by id)
+        click.echo(to_json({**plain(result), "acknowledged_with": done.with_it}))
+    else:
+        click.echo(said)
     if result.assignee != store.actor:
         # Anyone may acknowledge (a holiday, a lead stepping in), but it ends the escalation
         # of someone else's alert: said, as it went unsaid (a quality manager).

@@ -35,8 +35,10 @@ class AckModal(NoteModal):
             f" by {short_time(alert.ack_due)}" + ("  OVERDUE" if alert.overdue else "")
         )
         if with_it:
-            named = " and ".join(str(other) for other in with_it)
-            about += f"; alert {named}, raised by the same reading, is acknowledged with it"
+            ids = [str(other) for other in with_it]
+            named = f" {ids[0]}" if len(ids) == 1 else f"s {', '.join(ids[:-1])} and {ids[-1]}"
+            verb = "is" if len(ids) == 1 else "are"
+            about += f"; alert{named}, of the same reading, {verb} acknowledged with it"
         if beside:
             named = ", ".join(str(other) for other in beside)
             about += (

@@ -239,8 +239,10 @@ class ActionFormModal(FormDialog[ActionFormResult | None]):
             yield FormRow("Owner", owner, id="row-owner")
             # An example date ahead of today: a fixed one was a date gone by (a tester)
             due = _input("due", due_text, f"fri, +2w, {self.today + timedelta(days=30)}{must}")
-            due.disabled = self.due_fixed
-            hint = "done against it: stays" if self.due_fixed else due_hint(due_text, self.today)
+            hint = due_hint(due_text, self.today)
+            if self.due_fixed:  # an example date there read as its value (a reviewer)
+                due.disabled, due.placeholder = True, "none"
+                hint = "done against it: stays" if due_text else "done with none: stays"
             yield FormRow("Due", due, hint=Label(plain(hint), id="due-hint"), id="row-due")
             if self.repeat:
                 yield FormRow(

@@ -1013,15 +1013,46 @@ async def test_a_acknowledges_the_alerts_one_reading_raised_together(
         first = app.screen.alert.id
         other = 3 - first
         about = str(app.screen.query_one("#ack-about", Label).render())
-        assert about.endswith(
-            f"; alert {other}, raised by the same reading, is acknowledged with it"
-        )
+        assert about.endswith(f"; alert {other}, of the same reading, is acknowledged with it")
         await pilot.press(*"on it", "enter")
         await pilot.pause()
         await app.workers.wait_for_complete()
         said = [str(n.message) for n in app._notifications]
-        assert (
-            said[-1] == f"acknowledged alerts {first} and {other} ({KPI}): one reading raised both"
-        )
+        assert said[-1] == f"acknowledged alerts 1 and 2 ({KPI}): both of one reading"
     notes = store.conn.execute("SELECT ack_note, acknowledged_by FROM alerts ORDER BY id")
     assert [tuple(row) for row in notes] == [("on it", "alice"), ("on it", "alice")]
+
+
+async def test_an_alert_acknowledged_for_someone_else_says_so_in_the_app(
+    make_app, kpi_db: Path, store: Store
+) -> None:
+    """The command line said "acknowledged in their place"; the app's a said nothing of it
+    (a reviewer), though it ends the other person's escalation."""
+    store.conn.execute("UPDATE alerts SET assignee = 'bob', escalation_level = 1")
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AckModal)
+        await pilot.press(*"on it", "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        said = [str(n.message) for n in app._notifications]
+        assert said[-1].endswith("; it waited for bob: acknowledged in their place"), said
+
+
+def test_the_ack_form_names_every_alert_of_the_reading_in_words_that_agree() -> None:
+    """ "alert 2 and 3, raised by the same reading, is acknowledged with it" (a reviewer):
+    one is, several are, listed as the command line lists them."""
+    from pdca.db.models import Alert
+
+    alert = Alert(
+        id=1, kpi_id=1, kpi=KPI, reading_id=4, raised_at="2026-11-23T09:00:00Z",
+        assignee="alice", ack_due="2026-11-24T09:00:00Z", escalation_level=0,
+        acknowledged_at=None, acknowledged_by=None, ack_note=None, closed_at=None, version=1,
+    )  # fmt: skip
+    one = AckModal(alert=alert, with_it=[2]).about
+    assert one.endswith("; alert 2, of the same reading, is acknowledged with it")
+    three = AckModal(alert=alert, with_it=[2, 3, 4]).about
+    assert three.endswith("; alerts 2, 3 and 4, of the same reading, are acknowledged with it")

@@ -1641,7 +1641,8 @@ def test_a_due_date_before_today_is_taken_and_said(ok, cli, shape) -> None:
     assert "overdue" not in ok("edit", "1", "--due", "2025-11-30", *shape).stderr  # unchanged
     assert ok("edit", "1", "--title", "late still", *shape).stderr == ""  # not its due
     ok("done", "1", "--decision", "abandon")
-    assert ok("edit", "1", "--title", "late, done", *shape).stderr == ""  # done: late no more
+    # done: late no more, so an edit of it says nothing of lateness (its due date stays)
+    assert ok("edit", "1", "--title", "late, done", *shape).stderr == ""
 
 
 def test_forget_takes_a_typo_out_of_the_people_once_nothing_is_theirs(ok, cli, monkeypatch) -> None:
@@ -1882,6 +1883,10 @@ def test_a_done_action_keeps_the_due_date_it_was_done_against(ok, cli, js) -> No
     }
     assert ok("edit", "1", "--due", "2026-11-20").stdout.startswith("unchanged #1 [done]")
     assert ok("edit", "1", "--priority", "high").stdout == "edited #1 [done] late one\n"
+    ok("add", "no date")  # done with none: "stays" of none read oddly (a reviewer)
+    ok("done", "3", "--decision", "abandon")
+    said = one_line_error(cli("edit", "3", "--due", "fri"))
+    assert said == "due: #3 is done (2026-11-23); done with no due date, it keeps none"
 
 
 def test_an_edit_of_a_done_action_says_done(ok) -> None:

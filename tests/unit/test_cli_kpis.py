@@ -190,10 +190,13 @@ def test_kpi_list_says_an_alert_waits_beside_a_status_that_looks_fine(ok) -> Non
     # One reading raised both: one acknowledgement answers both (a quality manager's second
     # went on to escalate), and says so.
     said = ok("alerts", "ack", "1", "on it").stdout
-    assert said == "acknowledged alerts 1 and 2 (Queue): one reading raised both\n"
+    assert said == "acknowledged alerts 1 and 2 (Queue): both of one reading\n"
     assert "wait" not in ok("kpi", "list").stdout
     ok("undo")  # one change: both wait again
     assert "alert, alerts 1, 2 wait" in ok("kpi", "list").stdout
+    # a script reads which went with it (the alert alone was printed, a reviewer)
+    shown = json.loads(ok("alerts", "ack", "2", "on it", "--json").stdout)
+    assert (shown["id"], shown["acknowledged_with"]) == (2, [1])
 
 
 def test_acknowledging_someone_elses_alert_says_it_ends_their_escalation(ok, monkeypatch) -> None:
