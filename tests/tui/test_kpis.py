@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from textual.pilot import Pilot
@@ -20,6 +21,8 @@ from pdca.widgets.kpi_table import KpiTable
 from pdca.widgets.status_bar import StatusBar
 from tests.conftest import NOW_DT, open_as
 from tests.tui.conftest import SIZE, settle_app
+
+T = TypeVar("T")
 
 KPI = "Resolution time"
 
@@ -45,14 +48,19 @@ async def open_kpis(pilot: Pilot) -> KpisScreen:
     return screen
 
 
-async def open_first_detail(pilot: Pilot) -> KpiDetailScreen:
-    """The KPIs view, then enter on its first row: the KPI's detail."""
+async def key_on_first_kpi(pilot: Pilot, key: str, opens: type[T]) -> T:
+    """The KPIs view, then ``key`` on its first row: the screen it ``opens``."""
     await open_kpis(pilot)
-    await pilot.press("enter")
+    await pilot.press(key)
     await pilot.pause()
     screen = pilot.app.screen
-    assert isinstance(screen, KpiDetailScreen)
+    assert isinstance(screen, opens)
     return screen
+
+
+async def open_first_detail(pilot: Pilot) -> KpiDetailScreen:
+    """The KPIs view, then enter on its first row: the KPI's detail."""
+    return await key_on_first_kpi(pilot, "enter", KpiDetailScreen)
 
 
 async def test_key_3_lists_kpis_worst_first_with_sparklines(make_app, kpi_db: Path) -> None:
@@ -431,15 +439,29 @@ async def test_the_detail_lists_every_linked_action_latest_first_and_scrolls(
         assert box.scroll_y == box.max_scroll_y
 
 
-def _signal_alert_for_alice(store: Store) -> None:
-    """A signal alert on Resolution time, beside its threshold alert, waiting for alice: the
-    reading before the one that breached (one reading's alerts are acknowledged together)."""
+def _signal_alert_for_alice(store: Store, reading: int = 3) -> None:
+    """A signal alert on Resolution time, beside its threshold alert, waiting for alice: of
+    the reading before the one that breached (one reading's alerts are acknowledged
+    together), unless ``reading`` says that one (4)."""
     store.conn.execute(
         "INSERT INTO alerts (kpi_id, reading_id, raised_at, assignee, ack_due, rule, rule_text)"
-        " VALUES (1, 3, ?, 'alice', '2026-11-24T09:00:00Z', 'we1', 'a reading above the upper"
+        " VALUES (1, ?, ?, 'alice', '2026-11-24T09:00:00Z', 'we1', 'a reading above the upper"
         " natural limit')",
-        ("2026-11-23T09:00:00Z",),
+        (reading, "2026-11-23T09:00:00Z"),
     )
+
+
+async def _ack_form(pilot: Pilot) -> AckModal:
+    """The KPIs view, then a on its first KPI: the acknowledgement's form."""
+    return await key_on_first_kpi(pilot, "a", AckModal)
+
+
+async def _acknowledged(pilot: Pilot, note: str = "on it") -> str:
+    """The form's note typed and sent: what the app said last."""
+    await pilot.press(*note, "enter")
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    return [str(n.message) for n in pilot.app._notifications][-1]
 
 
 async def test_every_alert_waiting_for_me_is_listed_not_only_each_kpis_first(
@@ -482,21 +504,15 @@ async def test_a_on_a_kpi_opens_the_alert_waiting_for_me_first(
     assert alerts.most_pressing_open(store, 1).assignee == "bob"  # the team's order
     app = make_app(kpi_db, watch_changes=False)
     async with app.run_test(size=SIZE) as pilot:
-        await open_kpis(pilot)
-        await pilot.press("a")
-        await pilot.pause()
-        assert isinstance(app.screen, AckModal)
-        assert (app.screen.alert.assignee, app.screen.alert.rule) == ("alice", "we1")
+        form = await _ack_form(pilot)
+        assert (form.alert.assignee, form.alert.rule) == ("alice", "we1")
         # the other one waiting is said, here and once this one is acknowledged (a lead
         # acknowledged one of two and took the KPI for settled)
-        signal = app.screen.alert.id
-        about = str(app.screen.query_one("#ack-about", Label).render())
+        signal = form.alert.id
+        about = str(form.query_one("#ack-about", Label).render())
         assert about.endswith("; alert 1 waits too")
-        await pilot.press(*"on it", "enter")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        said = [str(n.message) for n in app._notifications]
-        assert said[-1] == f"acknowledged alert {signal} ({KPI}); alert 1 waits too: a again"
+        said = await _acknowledged(pilot)
+        assert said == f"acknowledged alert {signal} ({KPI}); alert 1 waits too: a again"
 
 
 def test_a_kpis_late_alert_is_the_one_shown_and_its_other_open_one_is_named(
@@ -998,27 +1014,15 @@ async def test_a_acknowledges_the_alerts_one_reading_raised_together(
     """A breach and a signal of the same reading were two acknowledgements, and the second
     went on to escalate after the first was answered (a quality manager): the form says the
     other goes with it, and both are acknowledged, with one note, in one change."""
-    store.conn.execute(
-        "INSERT INTO alerts (kpi_id, reading_id, raised_at, assignee, ack_due, rule, rule_text)"
-        " VALUES (1, 4, ?, 'alice', '2026-11-24T09:00:00Z', 'we1', 'a reading above the upper"
-        " natural limit')",
-        ("2026-11-23T09:00:00Z",),
-    )
+    _signal_alert_for_alice(store, reading=4)  # the breach's own reading
     app = make_app(kpi_db, watch_changes=False)
     async with app.run_test(size=SIZE) as pilot:
-        await open_kpis(pilot)
-        await pilot.press("a")
-        await pilot.pause()
-        assert isinstance(app.screen, AckModal)
-        first = app.screen.alert.id
-        other = 3 - first
-        about = str(app.screen.query_one("#ack-about", Label).render())
+        form = await _ack_form(pilot)
+        other = 3 - form.alert.id
+        about = str(form.query_one("#ack-about", Label).render())
         assert about.endswith(f"; alert {other}, of the same reading, is acknowledged with it")
-        await pilot.press(*"on it", "enter")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        said = [str(n.message) for n in app._notifications]
-        assert said[-1] == f"acknowledged alerts 1 and 2 ({KPI}): both of one reading"
+        said = await _acknowledged(pilot)
+        assert said == f"acknowledged alerts 1 and 2 ({KPI}): both of one reading"
     notes = store.conn.execute("SELECT ack_note, acknowledged_by FROM alerts ORDER BY id")
     assert [tuple(row) for row in notes] == [("on it", "alice"), ("on it", "alice")]
 
@@ -1031,15 +1035,9 @@ async def test_an_alert_acknowledged_for_someone_else_says_so_in_the_app(
     store.conn.execute("UPDATE alerts SET assignee = 'bob', escalation_level = 1")
     app = make_app(kpi_db, watch_changes=False)
     async with app.run_test(size=SIZE) as pilot:
-        await open_kpis(pilot)
-        await pilot.press("a")
-        await pilot.pause()
-        assert isinstance(app.screen, AckModal)
-        await pilot.press(*"on it", "enter")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        said = [str(n.message) for n in app._notifications]
-        assert said[-1].endswith("; it waited for bob: acknowledged in their place"), said
+        await _ack_form(pilot)
+        said = await _acknowledged(pilot)
+        assert said.endswith("; it waited for bob: acknowledged in their place"), said
 
 
 def test_the_ack_form_names_every_alert_of_the_reading_in_words_that_agree() -> None:
