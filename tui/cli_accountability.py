@@ -365,9 +365,20 @@ def standup(
         sys.stdout.flush()
         # The next stand-up starts where this digest's window ends (what changed since
         # it was read is the next one's), not when the record was written.
-        recorded = accountability.record_standup(
-            store, digest.since, digest.people, digest.until, seen_event=digest.seen_event
-        )
+        try:
+            recorded = accountability.record_standup(
+                store, digest.since, digest.people, digest.until, seen_event=digest.seen_event
+            )
+        except PdcaError as error:
+            if not post:
+                raise
+            # Posted, then the record was refused (a lock held past the wait): "try again" as
+            # it was posted the team's chat a second time at each try (a retrial).
+            error.args = (
+                f"{error}; the stand-up was posted already: pdca standup --record (without"
+                " --post) records it",
+            )
+            raise
         # On stderr: stdout stays the digest (a pipe, --json); silence read as nothing done.
         click.echo(f"recorded: the next stand-up starts from {recorded.at}", err=True)
 

@@ -1212,6 +1212,28 @@ def test_standup_post_sends_the_markdown_to_the_webhook(store: Store, cli, hook:
     assert recorded == 1  # the failed post recorded nothing
 
 
+def test_a_stand_up_posted_but_not_recorded_says_the_post_went_out(
+    store: Store, cli, hook: Hook, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Posted, then the record met a colleague's lock: "nothing written, try again", and
+    each try posted it to the team's chat once more (a retrial)."""
+    from pdca.db import connection
+    from tests.conftest import LockHolder
+
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_SECONDS", 0.5)
+    _webhook_only(store, hook.url)
+    holder = LockHolder(db_path)
+    try:
+        busy = cli("standup", "--post", "--record")
+    finally:
+        holder.release()
+    assert busy.exit_code == 75 and len(hook.bodies) == 1
+    assert busy.stderr.rstrip().endswith(
+        "the stand-up was posted already: pdca standup --record (without --post) records it"
+    ), busy.stderr
+    assert store.conn.execute("SELECT count(*) FROM standups").fetchone()[0] == 0
+
+
 def test_who_let_an_alert_pass_is_read_from_its_history_not_from_todays_kpi_owner(
     store: Store, db_path: Path
 ) -> None:
