@@ -1956,12 +1956,13 @@ def undo(session: Session, sure: bool, as_json: bool) -> None:
             raise undone_meanwhile from None
     if any(" notify command" in summary for summary in result.summaries):
         from pdca.tui.own_hooks import HookNotKept, remember_command
+        from pdca.tui.paths import NoHome
 
         # The command the file holds now is not taken as one's own: it may be one a colleague
         # wrote under one's name before (a reviewer's undo brought a withdrawn one back).
         try:
             remember_command(session.environ, session.resolved.path, None)
-        except HookNotKept as error:
+        except (HookNotKept, NoHome) as error:
             # The undo is written: said as done, with why the note below may not hold (it
             # exited 1 after the undo, and a retry would undo another change: a reviewer).
             click.echo(f"note: {error}", err=True)

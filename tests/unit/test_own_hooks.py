@@ -267,6 +267,16 @@ def test_an_undo_of_a_hook_brings_none_back_as_ones_own(
     assert "note: cannot keep the command in" in undone.stderr
     shown = json.loads(run_pdca("notify", "config", "--json", env=ann).stdout)
     assert shown["command"] is None  # as before x: undone once
+    # no home at all: the same (it said only "no home directory", exit 1, a retrial)
+    assert run_pdca("notify", "config", "command", "cat >> w.log", env=ann).returncode == 0
+    homeless = {k: v for k, v in ann.items() if k != "XDG_CONFIG_HOME"}
+    homeless["HOME"] = str(tmp_path / "a file")
+    undone = subprocess.run(
+        [sys.executable, "-m", "pdca.tui", "undo", "--yes"],
+        capture_output=True, text=True, env={**os.environ, **homeless}, cwd=tmp_path, timeout=60,
+    )  # fmt: skip
+    assert undone.returncode == 0 and undone.stdout.startswith("undid: "), undone.stderr
+    assert "note: no home directory" in undone.stderr
 
 
 def test_a_hook_that_cannot_be_kept_leaves_the_files_hook_as_it_was(
