@@ -210,7 +210,11 @@ async def save_edit(
                 board.notify(f"#{base.id} already holds your change{who}")
                 board.place(theirs)
                 return theirs
-            if moved_on(board, base.id):
+            # A card finished meanwhile leaves the board when done cards are hidden, taking
+            # the focus with it: that is no going on to other work (its edit was kept, with
+            # nothing asked, a retrial), so the choice is asked here.
+            vanished = theirs.done_at is not None and board.app.screen is board
+            if moved_on(board, base.id) and not vanished:
                 # The save waited (another process's lock) and the person went on to other
                 # work: the dialog opened over their next form and took its keys, "e" of a
                 # word for Edit again, "t" for Keep theirs (a tester). Kept as it was made,
@@ -272,6 +276,11 @@ async def edit_flow(board: BoardScreen, action_id: int) -> None:
     if base is None:
         return
     initial = kept.form if kept else form_of(base)
+    # A kept edit of a card finished since: its date is the one it was done against now.
+    stored = board.read_action(action_id) if kept else base
+    if stored is not None and stored.done_at is not None and base.done_at is None:
+        initial = replace(initial, due=form_of(stored).due)
+    done_now = stored is not None and stored.done_at is not None
     while True:
         form = await board.app.push_screen_wait(
             action_form(
@@ -279,7 +288,9 @@ async def edit_flow(board: BoardScreen, action_id: int) -> None:
                 f"Edit #{base.id}",
                 initial,
                 require_owner_and_due=base.phase != "plan" and base.done_at is None,
-                due_fixed=base.done_at is not None,
+                # done since a kept edit was made on it: fixed too (it was typed over, a
+                # retrial, and refused at save)
+                due_fixed=done_now or base.done_at is not None,
             )
         )
         if form is None:
