@@ -385,6 +385,21 @@ def escalate_due(store: Store) -> int:
     return moved
 
 
+def escalate_due_unless_busy(store: Store) -> bool:
+    """``escalate_due``, unless another process holds the file past the wait: then nothing,
+    and False. For a command whose own work is done or is a read: the rule of time applies
+    the pass-ons to what it shows all the same, and the next command writes them down. A
+    busy file made ``pdca alerts --overdue`` (the README's cron line) list nothing, and ``kpi
+    record`` exit 75 "nothing written" after its reading was written (a retrial)."""
+    from pdca.db.errors import DatabaseBusy
+
+    try:
+        escalate_due(store)
+    except DatabaseBusy:
+        return False
+    return True
+
+
 def follow_new_chain(store: Store, tx: Transaction, kpi_id: int, before: sqlite3.Row) -> list[str]:
     """Inside the edit of KPI ``kpi_id`` (``before``: its row before), its open alerts that
     wait for nobody left to wait for under the new owner or path, each with its event; the

@@ -359,7 +359,6 @@ def _kpi_edit(session: Session, name: str, new_name, as_json: bool, given: dict[
 def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_json) -> None:
     """Record a KPI reading (from cron and CI too); raises or closes its alert."""
     # No model on the way (db/readings.py): the one-line reply does not pay for pydantic.
-    from pdca.db import alerts as alert_store
     from pdca.db import readings
 
     number = _number("value", value)
@@ -375,7 +374,7 @@ def kpi_record(session: Session, name: str, value: str, at_text, note: str, as_j
         # As typed, with the moment it stands for: "'2026-12-06T00:00:00Z' is in the future"
         # answered --at tomorrow, and read as another value than the one given (a retrial).
         raise InvalidInput("--at", at_text, f"means {error.value}, which {error.why}") from None
-    alert_store.escalate_due(store)
+    _escalate_what_is_due(store)
     if as_json:
         from pdca.db import convert
 
@@ -431,13 +430,12 @@ class RecordIdType(click.ParamType):
 def kpi_remove_reading(session: Session, reading_id: int, as_json: bool) -> None:
     """Take a wrong reading out (pdca kpi show NAME lists the newest with their ids); the
     alerts it raised close, and pdca undo puts it back."""
-    from pdca.db import alerts as alert_store
     from pdca.db import readings
 
     store = session.store()
     removed = readings.remove(store, reading_id)
     said = readings.alerts_said_in(store, removed.tx)  # closed, or kept open and why
-    alert_store.escalate_due(store)
+    _escalate_what_is_due(store)
     if as_json:
         from pdca.db import convert
 
@@ -818,7 +816,7 @@ def alerts(ctx: click.Context, mine: bool, overdue: bool, as_json: bool) -> None
     session = ctx.find_object(Session)
     assert session is not None
     store = session.store()
-    alert_store.escalate_due(store)
+    _escalate_what_is_due(store)
     found = alert_store.list_alerts(
         store, assignee=current_user(session.environ) if mine else None, overdue=overdue
     )
@@ -887,6 +885,19 @@ def alerts_ack(session: Session, alert_id: int, message: str, as_json: bool) -> 
         click.echo(
             f"note: it waited for {printable(result.assignee)}: acknowledged in their place,"
             " it escalates no further",
+            err=True,
+        )
+
+
+def _escalate_what_is_due(store: Any) -> None:
+    """Missed deadlines written down, unless the file is busy: said, and the command's own
+    work (done, or a read) stands."""
+    from pdca.db import alerts as alert_store
+
+    if not alert_store.escalate_due_unless_busy(store):
+        click.echo(
+            "note: the file is busy: alerts past their deadline are not written down as passed"
+            " on this time (what is shown applies them)",
             err=True,
         )
 

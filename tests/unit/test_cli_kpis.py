@@ -115,6 +115,32 @@ def test_record_raises_then_closes_and_alerts_lists_and_acks(cli, ok, js, kpi) -
     assert js("alerts") == []
 
 
+def test_a_busy_file_still_lists_the_alerts_with_their_pass_ons(
+    cli, ok, kpi, monkeypatch, db_path
+) -> None:
+    """A lock held past the wait while a pass-on was due: ``pdca alerts --overdue`` (the
+    README's cron line) exited 75 with no list, and ``kpi record`` 75 "nothing written" after
+    its reading was written (a retrial). The pass-ons apply to what is shown all the same."""
+    from pdca.db import connection
+    from tests.conftest import LockHolder
+
+    ok("kpi", "record", KPI, "35")
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setenv("PDCA_NOW", "2026-11-26T09:00:01Z")  # past every deadline on the path
+    holder = LockHolder(db_path)
+    try:
+        late = cli("alerts", "--overdue")
+    finally:
+        holder.release()
+    assert late.exit_code == 3, late.stderr
+    assert "waiting for alice by 2026-11-26T09:00:00Z (escalated 2x)  OVERDUE" in late.stdout
+    assert late.stderr.startswith("note: the file is busy: alerts past their deadline")
+    escalated = "SELECT count(*) FROM events WHERE summary LIKE 'escalated alert%'"
+    assert json.loads(cli("alerts", "--json").stdout)[0]["escalation_level"] == 2
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute(escalated).fetchone()[0] == 2  # written down by the next one
+
+
 def test_alerts_exit_3_when_one_was_not_acknowledged_in_time(cli, ok, kpi, monkeypatch) -> None:
     ok("kpi", "record", KPI, "35")
     monkeypatch.setenv("PDCA_USER", "erin")
