@@ -29,11 +29,12 @@ def describe_owner(path: Path) -> str:
         info = path.stat()
     except OSError as error:
         return error.strerror or str(error)
-    owner = f"{_user(info.st_uid)}:{group_name(info.st_gid)}"
+    owner = f"{user_name(info.st_uid)}:{group_name(info.st_gid)}"
     return f"owned by {owner}, mode {info.st_mode & 0o7777:04o}"
 
 
-def _user(uid: int) -> str:
+def user_name(uid: int) -> str:
+    """A login's name (its number when the system has none for it)."""
     try:
         return pwd.getpwuid(uid).pw_name
     except KeyError:
@@ -165,7 +166,7 @@ def what_to_ask(path: Path, needs: str) -> str:
         # Someone's home: "ask to be added to group root, and root to run chmod g+x /root"
         # was no advice to follow (a script author); the team's file wants a team's folder.
         return (
-            f"it is {_user(info.st_uid)}'s home folder: keep the team's file in a folder the"
+            f"it is {user_name(info.st_uid)}'s home folder: keep the team's file in a folder the"
             " team shares (README: Sharing one file with a team)"
         )
     wanted = sum(letters[letter][1] for letter in bit)
@@ -180,7 +181,7 @@ def what_to_ask(path: Path, needs: str) -> str:
         # A folder the team writes in: setgid too, so the files SQLite makes there take its
         # group (as ``pdca doctor`` asks; the write refusal said g+w, doctor g+ws).
         bit += "s"
-    grant = f"its owner {_user(info.st_uid)} to run: chmod {_spec(who, bit)} {shell_word(path)}"
+    grant = f"its owner {user_name(info.st_uid)} to run: chmod {_spec(who, bit)} {shell_word(path)}"
     team = _team_of(path)
     if not in_group and team is not None and team != info.st_gid:
         # A file left with its maker's own group in the team's directory: the file is astray,
@@ -189,7 +190,7 @@ def what_to_ask(path: Path, needs: str) -> str:
         fix = (
             f"{regroup} && chmod {_spec(who, bit)} {shell_word(path)}" if not group_may else regroup
         )
-        return f"ask its owner {_user(info.st_uid)} to run: {fix}"
+        return f"ask its owner {user_name(info.st_uid)} to run: {fix}"
     if not in_group and _personal_group(info):
         # ann:ann 0644: joining ann's own group is no advice (a tester); the file wants a
         # team's group, the one the two share if there is one.
@@ -198,7 +199,7 @@ def what_to_ask(path: Path, needs: str) -> str:
         fix = f"chgrp {name} {shell_word(path)}"
         if not group_may:  # 0660 already lets the group in: its group is all that is wrong
             fix += f" && chmod {_spec(who, bit)} {shell_word(path)}"
-        owner = _user(info.st_uid)
+        owner = user_name(info.st_uid)
         if not shared:  # no group to give it yet: one to join first (a reviewer)
             return f"ask to be put in a group with {owner}, and {owner} to run: {fix}"
         unknown = "" if len(shared) == 1 else " (GROUP: a group you are both in)"
@@ -283,7 +284,7 @@ def someone_elses_link(path: Path | str) -> str | None:
             target = os.readlink(step)
         except OSError as error:
             target = error.strerror or "?"
-        return f"{step} is a symbolic link made by {_user(found.st_uid)} (to {target})"
+        return f"{step} is a symbolic link made by {user_name(found.st_uid)} (to {target})"
     return None
 
 
@@ -304,7 +305,7 @@ def planted_link_said(link: Path) -> str:
     """``pdca.db-wal is a symbolic link (to /x, made by ben): remove it: rm pdca.db-wal``."""
     try:
         target = os.readlink(link)
-        maker = _user(link.lstat().st_uid)
+        maker = user_name(link.lstat().st_uid)
     except OSError as error:
         return f"{link} is a symbolic link ({error.strerror}): remove it: rm {shell_word(link)}"
     return (
@@ -340,7 +341,7 @@ def whose_to_run(path: Path, command: str) -> str:
         return f"ask the team's admin to run: {command}"
     if owner == os.geteuid():
         return f"run: {command}"
-    return f"ask its owner {_user(owner)} to run: {command}"
+    return f"ask its owner {user_name(owner)} to run: {command}"
 
 
 def _one_request(paths: list[Path], needs: str) -> str:

@@ -99,7 +99,17 @@ def _ready(
     from pdca.db.filesystem import make_personal_folder
 
     make_personal_folder(path.parent)
-    if not _only_mine(os.stat(path.parent)):
+    found = os.stat(path.parent)
+    if found.st_uid != os.getuid():
+        # Someone else's: "chmod go-w" of a folder this login cannot chmod (HOME pointed at
+        # a colleague's home, a retrial)
+        from pdca.db.access import user_name
+
+        raise HookNotKept(
+            f"{path.parent} is {user_name(found.st_uid)}'s, not yours (HOME or"
+            f" XDG_CONFIG_HOME points at their files?): {outcome}"
+        )
+    if not _only_mine(found):
         raise HookNotKept(
             f"{path.parent} is not yours alone (others may write in it): {outcome};"
             f" chmod go-w {path.parent}, then set it again"

@@ -308,3 +308,14 @@ def test_a_hook_that_cannot_be_kept_leaves_the_files_hook_as_it_was(
             assert file_hook() == ("cat > /dev/null", "ann")
         empty = run_pdca("notify", "config", "command", " ", env=tried)  # the value first
         assert empty.returncode == 1 and "keep" not in empty.stderr, empty.stderr
+
+
+def test_a_folder_of_someone_elses_is_said_to_be_theirs(tmp_path: Path) -> None:
+    """HOME pointed at ben's home: ann was told "chmod go-w" of his 0700 folder, which she
+    cannot (a retrial). It is said to be his."""
+    environ, team = _home(tmp_path), tmp_path / "team.db"
+    folder = hooks_path(environ).parent
+    folder.mkdir(parents=True, mode=0o700)
+    os.chown(folder, 4321, 4321)
+    with pytest.raises(HookNotKept, match=r"is 4321's, not yours \(HOME or XDG_CONFIG_HOME"):
+        remember_command(environ, team, "true")
