@@ -153,7 +153,7 @@ def health(facts: InitiativeFacts) -> tuple[Health, list[str]]:
     elif not statuses:
         # Work with nothing to say whether the outcome moves: on track by its actions alone,
         # an objective nobody measures read as healthy (a quality manager).
-        risk.append("no KPI measures it")
+        risk.append("no KPI of its own measures it")
     short = [s for s in statuses if s != "on-target"]
     if facts.objective_date is not None and facts.objective_date < facts.today and short:
         off.append(f"objective date {facts.objective_date.isoformat()} passed, target not met")

@@ -238,7 +238,7 @@ def content_warnings(store: Store) -> list[ContentWarning]:
     for initiative in store.list_initiatives():
         warnings = smart_rules.objective_warnings(initiative.objective)
         if initiative.id not in measured:
-            warnings.append("no KPI measures it (pdca kpi edit NAME --initiative ...)")
+            warnings.append("no KPI of its own measures it (pdca kpi edit NAME --initiative ...)")
         found.extend(
             ContentWarning(
                 entity="initiative", entity_id=initiative.id, name=initiative.name,

@@ -1045,7 +1045,7 @@ def test_initiative_add_and_list(ok, js, db_path: Path) -> None:
     assert [(i["name"], i["open_actions"]) for i in listed] == [("Faster support", 0), ("Ops", 1)]
     assert [(i["health"], i["reasons"]) for i in listed] == [
         ("at-risk", ["nothing planned: no open action, no KPI"]),
-        ("at-risk", ["no KPI measures it"]),
+        ("at-risk", ["no KPI of its own measures it"]),
     ]
     stored = _columns(db_path, "initiatives")
     assert all(stored <= set(i) for i in listed)

@@ -147,7 +147,10 @@ def test_nothing_planned_is_a_risk() -> None:
 def test_work_with_no_kpi_to_measure_it_is_a_risk() -> None:
     """Actions on track and nothing to say whether the outcome moves: read as healthy (a
     quality manager)."""
-    assert ir.health(facts(kpi_statuses=(), open_actions=3)) == ("at-risk", ["no KPI measures it"])
+    assert ir.health(facts(kpi_statuses=(), open_actions=3)) == (
+        "at-risk",
+        ["no KPI of its own measures it"],
+    )
     assert ir.health(facts(kpi_statuses=("on-target",), open_actions=3)) == ("on-track", [])
 
 

@@ -133,7 +133,11 @@ def test_doctor_content_on_a_clean_file(cli, store: Store) -> None:
     store.add_initiative(InitiativeDraft(name="Ops", objective="Pages down 50% by Q2 2027"))
     # Nothing measures it yet: said (a quality manager read "no SMART warnings" over it).
     said = cli("doctor", "--content").stdout.splitlines()[1].split(maxsplit=2)
-    assert said == ["initiative", "Ops", "no KPI measures it (pdca kpi edit NAME --initiative ...)"]
+    assert said == [
+        "initiative",
+        "Ops",
+        "no KPI of its own measures it (pdca kpi edit NAME --initiative ...)",
+    ]
     store.add_kpi(KpiDraft(name="Pages", unit="/wk", baseline=10, target=5,
                            target_date="2027-06-30", initiative="Ops"))  # fmt: skip
     assert cli("doctor", "--content").stdout.startswith("no SMART warnings")
