@@ -68,7 +68,7 @@ from pdca.db.schema import (
     schema_version,
 )
 from pdca.db.sql_params import numbered
-from pdca.db.text_rules import as_stored, name_key, search_key
+from pdca.db.text_rules import FOLDS_TO_ASCII, as_stored, name_key, search_key
 from pdca.db.unknown_names import taken_why
 
 SEARCH_KEY = "pdca_search_key"  # search_key, as an SQL function of every store's connection
@@ -1259,7 +1259,7 @@ class Store:
             # and text holding what draws nothing (a joiner inside "pay\u200droll": no
             # "payroll" found it, a retrial), which pdca's own leaves out
             "instr(lower(a.{c}), ?) > 0"
-            f" OR ({beyond_ascii} AND a.{{c}} GLOB '*[\u0130\u212a\u200b-\u200d\u2060\ufeff]*'"
+            f" OR ({beyond_ascii} AND a.{{c}} GLOB '*[{FOLDS_TO_ASCII}]*'"
             f" AND instr({SEARCH_KEY}(a.{{c}}), ?) > 0)"
             if ascii_only
             else f"{beyond_ascii} AND instr({SEARCH_KEY}(a.{{c}}), ?) > 0"

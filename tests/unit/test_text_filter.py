@@ -3,6 +3,7 @@ its notes, and an id as people write one (``12`` or ``#12``)."""
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from pdca.db.models import ActionDraft
 from pdca.db.store import ActionFilter, Store
-from pdca.db.text_rules import search_key
+from pdca.db.text_rules import FOLDS_TO_ASCII, search_key
 from tests.conftest import NOW_DT
 
 
@@ -91,11 +92,12 @@ def test_an_ascii_word_is_found_past_a_joiner_hidden_in_it(store: Store) -> None
 
 # The SQL's shortcuts (SQLite's own ``lower`` for ASCII, pdca's own only for text beyond
 # ASCII) against the rule written in Python, whatever the text holds.
-# ASCII, what lowers to ASCII only in pdca's own (İ, the Kelvin sign), what draws nothing
-# (joiners, a zero-width space), and letters beyond ASCII, composed and not.
-LETTERS = "aAbkK iIİı\u212a\u200b\u200d\u2060\ufeffÉé\u0301ßü中"
+# ASCII, what folds to ASCII only in pdca's own (İ, the Kelvin sign, ß, a ligature, fullwidth
+# letters), what draws nothing (joiners, a zero-width space, a soft hyphen), letters beyond
+# ASCII, composed and not, and the Arabic and Persian yeh.
+LETTERS = "aAbkKsS iIİı\u212a\u200b\u200d\u2060\ufeff\u00adÉé\u0301ßẞﬁＦｓü中يی"
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-_DRAWS_NOTHING = "\u0130\u212a\u200b\u200c\u200d\u2060\ufeff"
+_FOLDS_TO_ASCII = re.compile(f"[{FOLDS_TO_ASCII}]")
 
 
 def found_in(word: str, text: str) -> bool:
@@ -105,7 +107,7 @@ def found_in(word: str, text: str) -> bool:
     key = search_key(word) or ""
     folded = search_key(text) or ""
     if key.isascii():
-        special = any(c in text for c in _DRAWS_NOTHING)
+        special = _FOLDS_TO_ASCII.search(text) is not None
         return key in text.translate(_ASCII_LOWER) or (special and key in folded)
     return key in folded
 
