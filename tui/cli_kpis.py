@@ -708,8 +708,8 @@ def _limits_lines(detail: Any) -> list[str]:
         f"process limits (XmR, baseline {period}: {limits.baseline_count} readings"
         f" {local_day(limits.baseline_first)} to {local_day(limits.baseline_last)})",
         f"  centre       {limits.centre:.4g} {k.unit}",
-        f"  limits       {limits.lower:.4g} to {limits.upper:.4g} (mean moving range "
-        f"{limits.mr_bar:.4g}, upper range limit {limits.url:.4g})",
+        f"  limits       {limits.lower:.4g} to {limits.upper:.4g} {k.unit} (mean moving"
+        f" range {limits.mr_bar:.4g}, upper range limit {limits.url:.4g})",
     ]
     if limits.mr_bar == 0:
         lines.append("               no variation in the baseline: any other reading is a signal")

@@ -43,7 +43,7 @@ def test_show_prints_limits_and_signals(ok, kpi) -> None:
     text = ok("kpi", "show", KPI).stdout
     assert "process limits (XmR, baseline the first readings: 20 readings" in text
     assert "  centre       10 d" in text
-    assert "  limits       4.68 to 15.32 (mean moving range 2, upper range limit 6.54)" in text
+    assert "  limits       4.68 to 15.32 d (mean moving range 2, upper range limit 6.54)" in text
     assert "  signal now   8 readings in a row above the centre line" in text
     assert "8 readings in a row above the centre line (worse, 8 readings)" in text
     assert "alerts on    threshold breaches and process signals" in text
