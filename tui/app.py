@@ -240,6 +240,16 @@ class PdcaApp(App[None]):
         """Keys typed with the view's key are for its first rows, read on ``read``."""
         self.key_hold.wait_for_rows(read, every_key=every_key)
 
+    def drop_glued_key(self) -> None:
+        """Typed text was thrown away by an esc: a key read with that esc is not a board key,
+        unless it is a view's (esc 3: the KPIs, as asked)."""
+        from pdca.screens.context import VIEW_KEYS
+
+        views = (self._keymap.get(f"view-{v.mode}") or v.key for v in VIEW_KEYS)
+        self.key_hold.drop_glued_key(
+            frozenset(k.strip() for keys in views for k in keys.split(","))
+        )
+
     def drop_typed_text(self) -> None:
         """A key that opens a form opened none: the text typed after it is not board keys."""
         self.key_hold.drop_text()

@@ -24,6 +24,14 @@ from textual._xterm_parser import XTermParser
 from textual.message import Message
 
 ESC_DIGIT_SEQUENCES = tuple(f"\x1b{digit}" for digit in "0123456789")
+# The mark on a key that came in one read with the esc before it (an alt+key, most often):
+# ``glued_to_esc`` reads it.
+GLUED_TO_ESC = "_pdca_glued_to_esc"
+
+
+def glued_to_esc(event: object) -> bool:
+    """Whether ``event`` is a key read in one go with the esc before it (Alt+u, ESC u)."""
+    return bool(getattr(event, GLUED_TO_ESC, False))
 
 
 def read_esc_digits_as_keys() -> None:
@@ -66,7 +74,10 @@ class EscThenKeyParser(XTermParser):
         # what was typed (a reviewer); ESC [ and ESC O begin sequences a slow link may split.
         if alt and _typed_after_esc(sequence):
             yield events.Key("escape", "\x1b")
-            alt = False
+            for key in super()._sequence_to_key_events(sequence, alt=False):
+                setattr(key, GLUED_TO_ESC, True)
+                yield key
+            return
         yield from super()._sequence_to_key_events(sequence, alt=alt)
 
 

@@ -33,6 +33,7 @@ from textual.widget import Widget
 from textual.widgets import Input
 from textual.worker import Worker
 
+from pdca.tui.esc_keys import glued_to_esc
 from pdca.widgets.literal_fields import LEAVING_KEYS as LEAVING_KEYS  # the fields' own
 
 # How often a hold looks whether what it waits for is up, how long a new screen may take to
@@ -95,6 +96,8 @@ class KeyHold:
         self._dropped_any = False  # since drop_text: the first dropped key is said, once
         self._passing: frozenset[str] = frozenset()  # keys that end the dropping and run
         self._through_enter = False  # enter too is dropped, the dropping going on
+        self._drop_glued = False  # the next key, if read with the esc before it, is dropped
+        self._glued_passing: frozenset[str] = frozenset()  # unless it is one of these
         self.on_dropped: Callable[[], None] = lambda: None  # told at the first key dropped
 
     def drop_text(self, passing: frozenset[str] = frozenset(), *, lines: bool = False) -> None:
@@ -109,10 +112,24 @@ class KeyHold:
         self._passing = passing
         self._through_enter = lines
 
+    def drop_glued_key(self, passing: frozenset[str] = frozenset()) -> None:
+        """The esc just handled threw typed text away: a key read with it (Alt+u, readline's
+        word case, reads as esc then u) was more of that typing, not a board key. Alt+u twice
+        in a field left the form and ran u, undo, on the board (a terminal trial).
+        ``passing``: keys that act all the same (a view's: esc 3 leaves for the KPIs)."""
+        self._drop_glued, self._glued_passing = True, passing
+
     def _dropped(self, event: events.Event) -> bool:
         """Whether ``event`` is text typed for a form that did not open, and so dropped."""
         if not isinstance(event, events.Key | events.Paste) or event.is_forwarded:
             return False
+        if self._drop_glued and isinstance(event, events.Key):
+            self._drop_glued = False
+            if glued_to_esc(event) and event.key not in self._glued_passing:
+                if not self._dropped_any:
+                    self._dropped_any = True
+                    self.on_dropped()
+                return True
         now = time.monotonic()
         if now >= self._dropping_until:
             return False

@@ -24,6 +24,7 @@ from pdca.screens.flow import FlowScreen
 from pdca.screens.log import LogScreen
 from pdca.screens.row_view import RowView
 from pdca.tui.app import PdcaApp
+from pdca.tui.esc_keys import GLUED_TO_ESC
 from pdca.tui.typeahead import KeyHold
 from tests.conftest import open_as
 from tests.flow_support import build_history
@@ -564,3 +565,28 @@ def test_an_enter_after_held_text_is_judged_after_it_not_before() -> None:
     assert hold.take(events.Key("enter", "\r"))  # the next read: behind the held ones
     hold.release()  # the flow ended
     assert app.posted == []  # all of it dropped, the enter too
+
+
+async def test_alt_keys_that_leave_a_typed_form_do_not_act_on_the_board(
+    make_app, board_db: Path
+) -> None:
+    """Alt+u twice in a field (readline's word case; read as esc then u): the first asked
+    before throwing the typing away, the second left, and its u undid the person's check-in
+    on the board (a terminal trial)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("c", *"Rota live", "enter")
+        await settle_app(app, pilot)
+        assert len(app.context.store.action_detail(1).checkins) == 1
+        await pilot.press("e", "end", *" v2")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ActionFormModal)
+        for _ in range(2):  # each ESC u as it comes from the terminal: one read
+            glued = events.Key("u", "u")
+            setattr(glued, GLUED_TO_ESC, True)
+            burst(app, "escape")
+            app.post_message(glued)
+            await settle_app(app, pilot)
+        assert isinstance(app.screen, BoardScreen)
+        assert len(app.context.store.action_detail(1).checkins) == 1  # not undone
