@@ -487,11 +487,15 @@ class BoardScreen(Screen[None]):
     def _show_counts(self) -> None:
         # One lane at a time (under 64 columns): which of the four, and the keys to the
         # others; "Plan  15" alone gave no sign there were more (a tester).
-        for number, (phase, column) in enumerate(self.columns.items(), start=1):
+        heads = {p: f"{p.capitalize()}  {c.total}" for p, c in self.columns.items()}
+        # In one lane, ‹ and › in the same place in every lane: after "Plan 8" and "Do 7" they
+        # moved, and a second click on › landed on h and went back (a terminal trial).
+        width = max(map(len, heads.values())) if self.one_lane else 0
+        for number, phase in enumerate(self.columns, start=1):
             where = f"   ‹ {number} of {len(self.columns)} › h l" if self.one_lane else ""
             # A header is one line of its lane's width whatever it says: no layout of the
             # whole screen for a count (it was most of a move's repaint at 100k actions).
-            said = f"{phase.capitalize()}  {column.total}{where}"
+            said = f"{heads[phase].ljust(width)}{where}"
             if self._headers_said.get(phase) != said:  # the same again: no repaint (SSH)
                 self._headers_said[phase] = said
                 self.headers[phase].update(said, layout=False)

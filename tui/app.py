@@ -151,7 +151,8 @@ class PdcaApp(App[None]):
         *view_bindings("switch_mode"),
         # Off the footer (the header's flag says when it matters); in ? and the palette.
         Binding("exclamation_mark", "my_alerts", "My alerts", show=False, id="app-my-alerts"),
-        Binding("question_mark", "toggle_keys", "Keys", id="app-keys"),
+        # F1 too, as mc and htop (it did nothing, a terminal trial)
+        Binding("question_mark,f1", "toggle_keys", "Keys", id="app-keys"),
         # esc closes the keys panel first, as it leaves everything else a step back (only ?
         # did, a tester); without the panel, esc goes on to the view or dialog as ever.
         Binding("escape", "hide_keys", show=False, priority=True),

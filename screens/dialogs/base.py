@@ -25,7 +25,7 @@ CANCEL_AGAIN_SECONDS = 12  # a second esc within this (the warning still shown) 
 # The app's keys, which a dialog cuts off (Textual's modal binding chain), for a dialog that
 # is a view to read rather than a form: ? q and 1..7 did nothing there (testers).
 THE_APPS_KEYS = [
-    Binding("question_mark", "app.toggle_keys", "Keys", id="app-keys"),
+    Binding("question_mark,f1", "app.toggle_keys", "Keys", id="app-keys"),
     Binding("q", "app.quit", "Quit", show=False, id="app-quit"),
     *view_bindings("leave_for"),
 ]

@@ -126,15 +126,16 @@ async def test_the_palette_runs_a_board_command(make_app, board_db: Path, store)
     assert store.get_action(1).phase == "do"
 
 
-async def test_question_mark_shows_and_hides_every_key(make_app, board_db: Path) -> None:
+@pytest.mark.parametrize("key", ["question_mark", "f1"])  # F1 as mc and htop (a trial)
+async def test_question_mark_shows_and_hides_every_key(make_app, board_db: Path, key) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert not app.screen.query(HelpPanel)
-        await pilot.press("question_mark")
+        await pilot.press(key)
         await pilot.pause()
         assert len(app.screen.query(HelpPanel)) == 1
-        await pilot.press("question_mark")
+        await pilot.press(key)
         await pilot.pause()
         assert not app.screen.query(HelpPanel)
 

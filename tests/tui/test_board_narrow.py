@@ -192,6 +192,11 @@ async def test_one_lanes_arrows_are_clicked_to_the_next_and_the_last(
         await pilot.click(board(app).headers["plan"], offset=(said.rindex("l") + 1, 0))  # its l
         await settle_app(app, pilot)
         assert lane_on_screen(app) == "lane-do"
+        # › stays where it was in the next lane: a second click in the same place goes on
+        # (after "Plan 8", "Do 7"'s arrows sat two cells left, and it went back: a trial)
+        await pilot.click(board(app).headers["do"], offset=(right, 0))
+        await settle_app(app, pilot)
+        assert lane_on_screen(app) == "lane-check"
 
 
 async def test_the_keys_panel_beside_the_board_leaves_one_lane_whole(
