@@ -241,16 +241,6 @@ class PdcaApp(App[None]):
         """Keys typed with the view's key are for its first rows, read on ``read``."""
         self.key_hold.wait_for_rows(read, every_key=every_key)
 
-    def drop_glued_key(self) -> None:
-        """Typed text was thrown away by an esc: a key read with that esc is not a board key,
-        unless it is a view's (esc 3: the KPIs, as asked)."""
-        from pdca.screens.context import VIEW_KEYS
-
-        views = (self._keymap.get(f"view-{v.mode}") or v.key for v in VIEW_KEYS)
-        self.key_hold.drop_glued_key(
-            frozenset(k.strip() for keys in views for k in keys.split(","))
-        )
-
     def drop_typed_text(self) -> None:
         """A key that opens a form opened none: the text typed after it is not board keys."""
         self.key_hold.drop_text()
@@ -532,6 +522,7 @@ class PdcaApp(App[None]):
             self.notify(notice, severity="warning", timeout=20, markup=False)
         if self.settings.keys:
             self.apply_own_keys()
+        self._views_act_after_esc()
         self._last_data_version = self.context.store.data_version()
         self._last_event_id = self.context.store.last_event_id()
         if self.watch_changes:
@@ -1127,6 +1118,16 @@ class PdcaApp(App[None]):
             self.action_hide_help_panel()
         else:
             self.action_show_help_panel()
+
+    def _views_act_after_esc(self) -> None:
+        """A view's key read in one go with an esc still leaves for that view (esc 3, fast:
+        the KPIs), as the person's keymap names it (tui/typeahead.py drops other such keys)."""
+        from pdca.screens.context import VIEW_KEYS
+        from pdca.tui.typeahead import GLUED_KEYS_THAT_ACT
+
+        views = (self._keymap.get(f"view-{v.mode}") or v.key for v in VIEW_KEYS)
+        named = frozenset(key.strip() for keys in views for key in keys.split(","))
+        self.key_hold.glued_passing = GLUED_KEYS_THAT_ACT | named
 
     def apply_own_keys(self) -> None:
         """The [keys] table, checked: good entries remap, bad ones are named and left out."""

@@ -60,6 +60,12 @@ ROW_KEYS = frozenset({"up", "down", "j", "k", "home", "end", "pageup", "pagedown
 # refused c ran as board keys, and its e opened an edit of the done card that took the rest
 # (a tester). A board key pressed within this after the refusal is dropped too, and said so.
 DROP_PAUSE_SECONDS = 1.0
+# Keys that act when read in one go with the esc before them: they only move or show (the
+# app adds the views' keys as the person's keymap names them).
+GLUED_KEYS_THAT_ACT = frozenset(
+    {"j", "k", "h", "l", "g", "G", "up", "down", "left", "right", "home", "end", "pageup",
+     "pagedown", "escape", "question_mark", "slash", "q"}
+)  # fmt: skip
 
 Typed = events.Key | events.Paste
 
@@ -96,8 +102,8 @@ class KeyHold:
         self._dropped_any = False  # since drop_text: the first dropped key is said, once
         self._passing: frozenset[str] = frozenset()  # keys that end the dropping and run
         self._through_enter = False  # enter too is dropped, the dropping going on
-        self._drop_glued = False  # the next key, if read with the esc before it, is dropped
-        self._glued_passing: frozenset[str] = frozenset()  # unless it is one of these
+        # Keys read in one go with an esc before them that act all the same (``_dropped``)
+        self.glued_passing: frozenset[str] = GLUED_KEYS_THAT_ACT
         self.on_dropped: Callable[[], None] = lambda: None  # told at the first key dropped
 
     def drop_text(self, passing: frozenset[str] = frozenset(), *, lines: bool = False) -> None:
@@ -112,24 +118,20 @@ class KeyHold:
         self._passing = passing
         self._through_enter = lines
 
-    def drop_glued_key(self, passing: frozenset[str] = frozenset()) -> None:
-        """The esc just handled threw typed text away: a key read with it (Alt+u, readline's
-        word case, reads as esc then u) was more of that typing, not a board key. Alt+u twice
-        in a field left the form and ran u, undo, on the board (a terminal trial).
-        ``passing``: keys that act all the same (a view's: esc 3 leaves for the KPIs)."""
-        self._drop_glued, self._glued_passing = True, passing
-
     def _dropped(self, event: events.Event) -> bool:
         """Whether ``event`` is text typed for a form that did not open, and so dropped."""
         if not isinstance(event, events.Key | events.Paste) or event.is_forwarded:
             return False
-        if self._drop_glued and isinstance(event, events.Key):
-            self._drop_glued = False
-            if glued_to_esc(event) and event.key not in self._glued_passing:
-                if not self._dropped_any:
-                    self._dropped_any = True
-                    self.on_dropped()
-                return True
+        if isinstance(event, events.Key) and glued_to_esc(event):
+            # Alt+u, readline's word case in a field, reads as esc then u: the esc left the
+            # form (the filter, the palette, the detail) and u undid the person's change on
+            # the board (a terminal trial, then a reviewer). A key read in one go with its esc
+            # is not a board key, but for a view's and the moves (esc 3: the KPIs).
+            if event.key in self.glued_passing:
+                return False
+            self._dropped_any = True
+            self.on_dropped()
+            return True
         now = time.monotonic()
         if now >= self._dropping_until:
             return False

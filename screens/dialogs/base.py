@@ -179,12 +179,6 @@ class FormDialog(Dialog[ResultT]):
             if stay is not None:
                 stay(frozenset({"escape"}))
             return
-        if typed is not None:
-            # Typed text thrown away: a key read in one go with this esc (Alt+u, read as esc
-            # then u) is more of the typing; u, undo, ran on the board (a terminal trial).
-            drop = getattr(self.app, "drop_glued_key", None)  # pdca's app (not a harness's)
-            if drop is not None:
-                drop()
         self.dismiss(None)
 
     def _key_of(self, binding_id: str | None, default: str, *, action: str | None = None) -> str:

@@ -567,26 +567,37 @@ def test_an_enter_after_held_text_is_judged_after_it_not_before() -> None:
     assert app.posted == []  # all of it dropped, the enter too
 
 
-async def test_alt_keys_that_leave_a_typed_form_do_not_act_on_the_board(
-    make_app, board_db: Path
+def glued(key: str) -> events.Key:
+    """``key`` as it comes in one read with the esc before it (Alt+u: ESC u)."""
+    event = events.Key(key, key if len(key) == 1 else None)
+    setattr(event, GLUED_TO_ESC, True)
+    return event
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [("e", "end", *" v2"), ("e",), ("n",), ("slash", *"pay"), ("enter",), ("ctrl+p", *"the")],
+)
+async def test_alt_keys_that_leave_a_form_or_field_do_not_act_on_the_board(
+    make_app, board_db: Path, opening: tuple[str, ...]
 ) -> None:
-    """Alt+u twice in a field (readline's word case; read as esc then u): the first asked
-    before throwing the typing away, the second left, and its u undid the person's check-in
-    on the board (a terminal trial)."""
+    """Alt+u (readline's word case; read as esc then u) in a form, with typing or without,
+    the filter, the palette, the detail: the esc left, and u undid the person's check-in on
+    the board (a terminal trial, then a reviewer). A view's key still leaves for its view."""
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
         await pilot.press("c", *"Rota live", "enter")
         await settle_app(app, pilot)
         assert len(app.context.store.action_detail(1).checkins) == 1
-        await pilot.press("e", "end", *" v2")
+        await pilot.press(*opening)
         await settle_app(app, pilot)
-        assert isinstance(app.screen, ActionFormModal)
         for _ in range(2):  # each ESC u as it comes from the terminal: one read
-            glued = events.Key("u", "u")
-            setattr(glued, GLUED_TO_ESC, True)
             burst(app, "escape")
-            app.post_message(glued)
+            app.post_message(glued("u"))
             await settle_app(app, pilot)
-        assert isinstance(app.screen, BoardScreen)
         assert len(app.context.store.action_detail(1).checkins) == 1  # not undone
+        burst(app, "escape")
+        app.post_message(glued("3"))
+        await settle_app(app, pilot)
+        assert type(app.screen).__name__ == "KpisScreen"
