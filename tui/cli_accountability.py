@@ -372,13 +372,14 @@ def standup(
         except PdcaError as error:
             if not post:
                 raise
-            # Posted, then the record was refused (a lock held past the wait): "try again" as
-            # it was posted the team's chat a second time at each try (a retrial).
-            error.args = (
-                f"{error}; the stand-up was posted already: pdca standup --record (without"
-                " --post) records it",
-            )
-            raise
+            # Posted, then the record was refused (a lock held past the wait): "try again",
+            # and exit 75 for a retry, posted it to the team's chat again at each try (a
+            # retrial, a reviewer). Exit 1: it needs a person's look, not a retry.
+            why = str(error).split("; nothing written")[0]
+            raise PdcaError(
+                f"posted the stand-up, but did not record it: {why}; pdca standup --record"
+                " (without --post) records it"
+            ) from None
         # On stderr: stdout stays the digest (a pipe, --json); silence read as nothing done.
         click.echo(f"recorded: the next stand-up starts from {recorded.at}", err=True)
 

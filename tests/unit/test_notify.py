@@ -1227,10 +1227,12 @@ def test_a_stand_up_posted_but_not_recorded_says_the_post_went_out(
         busy = cli("standup", "--post", "--record")
     finally:
         holder.release()
-    assert busy.exit_code == 75 and len(hook.bodies) == 1
-    assert busy.stderr.rstrip().endswith(
-        "the stand-up was posted already: pdca standup --record (without --post) records it"
-    ), busy.stderr
+    assert busy.exit_code == 1 and len(hook.bodies) == 1  # not 75: a retry posts again
+    said = busy.stderr.splitlines()[-1]
+    assert said.startswith("pdca: posted the stand-up, but did not record it: ") and said.endswith(
+        "pdca standup --record (without --post) records it"
+    ), said
+    assert "try again" not in said
     assert store.conn.execute("SELECT count(*) FROM standups").fetchone()[0] == 0
 
 
