@@ -213,7 +213,11 @@ async def save_edit(
             # A card finished meanwhile leaves the board when done cards are hidden, taking
             # the focus with it: that is no going on to other work (its edit was kept, with
             # nothing asked, a retrial), so the choice is asked here.
-            vanished = theirs.done_at is not None and board.app.screen is board
+            vanished = (
+                theirs.done_at is not None
+                and not board.filter.include_done
+                and board.app.screen is board
+            )
             if moved_on(board, base.id) and not vanished:
                 # The save waited (another process's lock) and the person went on to other
                 # work: the dialog opened over their next form and took its keys, "e" of a
