@@ -585,8 +585,10 @@ def _item(
             # late" blamed lena, who acknowledged within her own (a lead's trial).
             passed = isinstance(level, int) and not isinstance(level, bool) and level > 0
             late_words = f"{late} after the first deadline" if passed else f"{late} late"
+            # Its id: one acknowledgement of a breach and a signal of one reading read as the
+            # same line twice (a lead's week).
             detail = (
-                f"by {by}"
+                f"alert {event.entity_id}, by {by}"
                 + (f", {late_words}" if late else "")
                 + (f" (it had passed to {after.get('assignee')})" if escalated else "")
                 + (f": {note}" if note else "")

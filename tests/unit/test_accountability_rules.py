@@ -214,7 +214,7 @@ def test_the_digest_reads_creations_moves_dones_checkins_and_alerts_from_events(
     assert details[3] == "blocked: waiting"
     assert digest.items[5].title == "Resolution time"
     assert details[5] == "35.5 h is above the alert threshold 34 h"
-    assert details[6] == "by dave: on it"
+    assert details[6] == "alert 3, by dave: on it"
     assert details[9] == "from dave, not acknowledged by d (threshold)"
     handed = _event(
         12,
@@ -262,11 +262,11 @@ def test_an_acknowledgement_after_its_deadline_says_how_late() -> None:
         events, since=SINCE, until=UNTIL, actions={}, kpis={5: arules.KpiBrief("Uptime")}
     )
     assert [i.detail for i in digest.items] == [
-        "by dave: on it",
-        "by dave: on it",
-        "by dave, 5h late: on it",
-        "by dave, 3d 1h late: on it",
-        "by dave, 1d 23h late: on it",
+        "alert 3, by dave: on it",
+        "alert 3, by dave: on it",
+        "alert 3, by dave, 5h late: on it",
+        "alert 3, by dave, 3d 1h late: on it",
+        "alert 3, by dave, 1d 23h late: on it",
     ]
 
 
@@ -289,7 +289,7 @@ def test_an_escalation_recorded_with_the_acknowledgement_is_told_with_it() -> No
     )
     [item] = digest.items
     assert (item.kind, item.person) == ("alert-acknowledged", "erin")
-    assert item.detail == "by dave, 5h after the first deadline (it had passed to erin)"
+    assert item.detail == "alert 3, by dave, 5h after the first deadline (it had passed to erin)"
 
 
 def test_a_level_typed_in_by_hand_past_all_dates_is_no_crash() -> None:
@@ -303,7 +303,7 @@ def test_a_level_typed_in_by_hand_past_all_dates_is_no_crash() -> None:
         actions={},
         kpis={5: arules.KpiBrief("Uptime")},
     )
-    assert [i.detail for i in digest.items] == ["by dave"]
+    assert [i.detail for i in digest.items] == ["alert 3, by dave"]
 
 
 def test_an_acknowledgement_after_a_recorded_escalation_is_as_late() -> None:
@@ -320,7 +320,7 @@ def test_an_acknowledgement_after_a_recorded_escalation_is_as_late() -> None:
         actions={},
         kpis={5: arules.KpiBrief("Uptime")},
     )
-    assert [i.detail for i in digest.items] == ["by dave, 5h after the first deadline"]
+    assert [i.detail for i in digest.items] == ["alert 3, by dave, 5h after the first deadline"]
 
 
 def test_a_due_date_or_priority_changed_on_open_work_is_told_and_on_done_work_not() -> None:
