@@ -23,6 +23,7 @@ from pdca.db.plain import plain
 from pdca.db.unknown_names import UnknownName
 from pdca.tui.cli import (
     Session,
+    _at_a_terminal,
     _date,
     _emit,
     _number,
@@ -842,7 +843,9 @@ def alerts(ctx: click.Context, mine: bool, overdue: bool, as_json: bool) -> None
         else:
             rows = [row[:-1] for row in rows]
         click.echo(table(headers, rows, cut=cut, middle=("KPI",)))
-    else:
+    elif not overdue or _at_a_terminal():
+        # --overdue is the cron line's (README): nothing overdue is silence, as pdca notify's
+        # is, where cron mailed "no overdue alerts" every half hour (a lead's week)
         what = "overdue alerts" if overdue else "open alerts"
         click.echo(f"no {what}" + (" waiting for you" if mine else ""), err=True)
     late = [a for a in found if a.overdue]
