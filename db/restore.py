@@ -447,14 +447,15 @@ def _named(others: list[str], actor: str | None) -> list[str]:
 
 def _open_elsewhere(
     database: Path, others: list[str], wait: float | None, actor: str | None = None
-) -> DatabaseBusy:
+) -> DatabaseProblem:
     """The refusal of a restore while others have the file open, and what to do next, for
     what was already tried (a tester, with --wait given, was told to run with --wait; and to
-    "quit pdca" of a sqlite3 shell)."""
+    "quit pdca" of a sqlite3 shell). Not "busy" (exit 75, run it again as it is): it waits
+    for people, or asks for --wait or --force."""
     me = _me(actor)
     waited = f" after waiting {wait:g} s" if wait else ""
     if others and set(others) == {me}:
-        return DatabaseBusy(
+        return DatabaseProblem(
             f"{database} is open in your own board{waited} ({me}); nothing restored: quit"
             " it, or run again with --force (restore under it)"
         )
@@ -463,7 +464,7 @@ def _open_elsewhere(
     )
     close = "quit pdca" if others else "close it (pdca, or another SQLite program)"
     again = "a longer --timeout" if wait else "--wait (until they have)"
-    return DatabaseBusy(
+    return DatabaseProblem(
         f"{database} is open elsewhere{waited} ({who}); nothing restored: ask them to"
         f" {close}, or run again with {again} or --force (restore under them)"
     )
