@@ -19,7 +19,7 @@ from pdca.widgets.forms import FieldError
 from pdca.widgets.kpi_table import KpiTable
 from tests.conftest import NOW, NOW_DT
 from tests.tui.conftest import SIZE, settle_app
-from tests.tui.test_kpis import KPI, open_kpis
+from tests.tui.test_kpis import KPI, key_on_first_kpi, open_kpis
 
 
 @pytest.fixture
@@ -224,9 +224,7 @@ async def test_a_reading_goes_to_the_kpi_the_form_was_opened_on_whatever_its_nam
 
     app = make_app(calm_db)
     async with app.run_test(size=SIZE) as pilot:
-        await open_kpis(pilot)
-        await pilot.press("r")
-        await pilot.pause()
+        await key_on_first_kpi(pilot, "r", ReadingModal)
         bob = open_as(calm_db, "bob")
         try:
             other = bob.add_kpi(KpiDraft(name="Other", unit="h", baseline=1, target=0))

@@ -199,9 +199,7 @@ async def test_acknowledging_second_gets_a_clear_conflict(
 ) -> None:
     app = make_app(kpi_db, watch_changes=False)
     async with app.run_test(size=SIZE) as pilot:
-        await open_kpis(pilot)
-        await pilot.press("a")
-        await pilot.pause()
+        await _ack_form(pilot)
         bob = open_as(kpi_db, "bob")
         try:
             alerts.acknowledge(bob, alerts.list_alerts(bob)[0].id, "bob was first")
@@ -220,9 +218,7 @@ async def test_an_empty_note_is_refused_inline(make_app, kpi_db: Path, store: St
 
     app = make_app(kpi_db)
     async with app.run_test(size=SIZE) as pilot:
-        await open_kpis(pilot)
-        await pilot.press("a")
-        await pilot.pause()
+        await _ack_form(pilot)
         await pilot.press("space", "enter")
         await pilot.pause()
         assert isinstance(app.screen, AckModal)  # still open, saying why
@@ -247,9 +243,7 @@ async def test_a_pasted_note_over_the_limit_is_kept_and_refused_by_its_length(
 
     app = make_app(kpi_db)
     async with app.run_test(size=SIZE) as pilot:
-        await open_kpis(pilot)
-        await pilot.press("a")
-        await pilot.pause()
+        await _ack_form(pilot)
         note = app.screen.query_one("#note")
         note.post_message(events.Paste("y" * 3000))
         await pilot.pause()
@@ -265,9 +259,7 @@ async def test_a_pasted_note_over_the_limit_is_kept_and_refused_by_its_length(
 async def test_esc_in_the_ack_dialog_writes_nothing(make_app, kpi_db: Path, store: Store) -> None:
     app = make_app(kpi_db)
     async with app.run_test(size=SIZE) as pilot:
-        await open_kpis(pilot)
-        await pilot.press("a")
-        await pilot.pause()
+        await _ack_form(pilot)
         await pilot.press(*"maybe", "escape", "escape")  # the second: leave without it
         await pilot.pause()
         assert isinstance(app.screen, KpisScreen)
@@ -709,9 +701,7 @@ async def test_an_acknowledgement_the_busy_file_refused_is_kept_for_the_next_a(
     monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)
     app = make_app(kpi_db, watch_changes=False)
     async with app.run_test(size=SIZE) as pilot:
-        await open_kpis(pilot)
-        await pilot.press("a")
-        await pilot.pause()
+        await _ack_form(pilot)
         holder = LockHolder(kpi_db)
         try:
             await pilot.press(*"ack during lock", "ctrl+s")
@@ -734,9 +724,7 @@ async def _kept_note(app, pilot, kpi_db: Path, note: str) -> int:  # type: ignor
     """a, then ``note`` refused by a held lock: kept; the alert it was typed for."""
     from tests.conftest import LockHolder
 
-    await open_kpis(pilot)
-    await pilot.press("a")
-    await pilot.pause()
+    await _ack_form(pilot)
     alert_id = app.screen.alert.id
     holder = LockHolder(kpi_db)
     try:
