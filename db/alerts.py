@@ -677,8 +677,9 @@ def acknowledge_raised_together(
     return Acknowledgement(get_alert(store, alert_id), with_it)
 
 
-def _raised_with(store: Store, alert: sqlite3.Row) -> list[sqlite3.Row]:
-    """The KPI's other open alerts, waiting still, that ``alert``'s reading raised."""
+def _raised_with(store: Store, alert: sqlite3.Row | dict[str, Any]) -> list[sqlite3.Row]:
+    """The KPI's other open alerts, waiting still, that ``alert``'s reading raised (its row,
+    or its ``id``, ``kpi_id`` and ``reading_id``)."""
     if alert["reading_id"] is None:
         return []
     return store.conn.execute(
@@ -689,7 +690,7 @@ def _raised_with(store: Store, alert: sqlite3.Row) -> list[sqlite3.Row]:
 
 
 def acknowledged_words(acknowledgement: Acknowledgement, kpi: str) -> str:
-    """``alert 1 (KPI)``; ``alerts 1 and 5 (KPI): one reading raised both``: every alert one
+    """``alert 1 (KPI)``; ``alerts 1 and 5 (KPI): both of one reading``: every alert one
     acknowledgement answered, named (``kpi`` as the caller shows a name), for the command
     line's reply and the app's."""
     ids = [str(n) for n in sorted([acknowledgement.alert.id, *acknowledgement.with_it])]
@@ -703,8 +704,8 @@ def acknowledged_words(acknowledgement: Acknowledgement, kpi: str) -> str:
 
 def raised_with(store: Store, alert: Alert) -> list[int]:
     """The ids of the waiting alerts an acknowledgement of ``alert`` acknowledges with it."""
-    row = store.conn.execute("SELECT * FROM alerts WHERE id = ?", (alert.id,)).fetchone()
-    return [] if row is None else [other["id"] for other in _raised_with(store, row)]
+    known = {"id": alert.id, "kpi_id": alert.kpi_id, "reading_id": alert.reading_id}
+    return [other["id"] for other in _raised_with(store, known)]
 
 
 def _acknowledge_row(store: Store, tx: Transaction, before: sqlite3.Row, note: str) -> None:
