@@ -318,3 +318,14 @@ class Standup(PlainRecord):
 def more_that_need_a_word(count: int) -> str:
     """``2 more that need a word``, ``1 more that needs a word`` (it said "need" of one)."""
     return f"{count} more that {'needs' if count == 1 else 'need'} a word"
+
+
+def more_standing(kind: StandingKind, count: int) -> str:
+    """What a stand-up did not name of one kind: ``33 more that need a word``, ``3 more alerts
+    waiting (pdca alerts lists them)``, as the command line and the app say it."""
+    plural = "" if count == 1 else "s"
+    if kind == "alert":
+        return f"{count} more alert{plural} waiting (pdca alerts lists them)"
+    if kind == "followup":
+        return f"{count} more follow-up{plural} due (pdca followups lists them)"
+    return more_that_need_a_word(count)

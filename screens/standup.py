@@ -30,7 +30,9 @@ from pdca.db.accountability_models import (
     Digest,
     DigestItem,
     StandingItem,
+    StandingKind,
     flag_words,
+    more_standing,
     more_that_need_a_word,
 )
 from pdca.db.errors import DatabaseBroken, PdcaError
@@ -269,15 +271,9 @@ class DigestRows(Sequence[Row]):
                 row = standing_row(entry, self.width)
             elif kind == "more":
                 row = [(f"{INDENT}and {more_that_need_a_word(entry)} (enter: the board)", "muted")]
-            elif kind == "more-followups":
-                word = "follow-up" if entry == 1 else "follow-ups"
-                listed = f"{INDENT}and {entry} more {word} due (pdca followups lists them)"
-                row = [(listed, "muted")]
-            elif kind == "more-alerts":
-                word = "alert" if entry == 1 else "alerts"
-                row = [
-                    (f"{INDENT}and {entry} more {word} waiting (pdca alerts lists them)", "muted")
-                ]
+            elif kind in ("more-followups", "more-alerts"):
+                of: StandingKind = "followup" if kind == "more-followups" else "alert"
+                row = [(f"{INDENT}and {more_standing(of, entry)}", "muted")]
             elif kind == "more-changes":
                 word = "change" if entry == 1 else "changes"
                 # "(enter shows them)" of 2245 showed 50 (a lead on the huge file)

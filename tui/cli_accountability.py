@@ -18,7 +18,7 @@ from pdca.db.accountability_models import (
     BY_KINDS,
     FOLLOWUP_RESULTS,
     flag_words,
-    more_that_need_a_word,
+    more_standing,
 )
 from pdca.db.dates import minute_utc
 from pdca.db.errors import InvalidInput, PdcaError
@@ -465,22 +465,13 @@ def markdown(digest: Digest) -> str:
         for kind, items, more in digest.standing_groups(person):
             lines += [f"- {STANDING_LABELS[kind]}: {_standing_line(i, md=True)}" for i in items]
             if more:
-                lines.append(f"- and {_more_standing(kind, more)}")
+                lines.append(f"- and {more_standing(kind, more)}")
         lines += [f"- {DIGEST_LABELS[i.kind]}: {_line(i, md=True)}" for i in digest.of(person)]
         if digest.more_of(person):
             lines.append(f"- and {_more_changes(digest.more_of(person))}")
     if len(lines) == 1:
         lines += ["", "Nothing to report."]
     return "\n".join(lines)
-
-
-def _more_standing(kind: str, count: int) -> str:
-    """What the stand-up did not name of one kind: ``33 more that need a word``."""
-    if kind == "alert":
-        return f"{count} more alert{'s' if count != 1 else ''} waiting (pdca alerts lists them)"
-    if kind == "followup":
-        return f"{count} more follow-up{'s' if count != 1 else ''} due (pdca followups lists them)"
-    return more_that_need_a_word(count)
 
 
 def plain_text(digest: Digest, width: int | None = None) -> str:
@@ -500,7 +491,7 @@ def plain_text(digest: Digest, width: int | None = None) -> str:
                     f"    {STANDING_LABELS[kind]}: {_standing_line(i, md=False)}" for i in items
                 ]
                 if more:
-                    lines.append(f"    and {_more_standing(kind, more)}")
+                    lines.append(f"    and {more_standing(kind, more)}")
         changes = digest.of(person)
         if changes:
             lines.append("  what changed:")
