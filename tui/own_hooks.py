@@ -86,15 +86,13 @@ def can_keep_command(environ: Mapping[str, str]) -> None:
         if not os.access(path.parent, os.W_OK | os.X_OK):
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path.parent))
     except OSError as error:
-        raise HookNotKept(
-            f"cannot keep a command hook as yours in {path} ({error.strerror}), where your runs"
-            " check that you set it: nothing written"
-        ) from None
+        raise _not_kept(path, error, "nothing written") from None
 
 
-def _ready(
-    path: Path, outcome: str = "the command is not kept as yours, so it does not run"
-) -> None:
+NOT_KEPT = "the command is not kept as yours, so it does not run"
+
+
+def _ready(path: Path, outcome: str = NOT_KEPT) -> None:
     """``path``'s folder made if missing, and this login's alone (else ``outcome`` is said)."""
     from pdca.db.filesystem import make_personal_folder
 
@@ -116,10 +114,10 @@ def _ready(
         )
 
 
-def _not_kept(path: Path, error: OSError) -> HookNotKept:
+def _not_kept(path: Path, error: OSError, outcome: str = NOT_KEPT) -> HookNotKept:
     return HookNotKept(
         f"cannot keep the command in {path} ({error.strerror}), where your runs check"
-        " that you set it: it is not kept as yours, so it does not run"
+        f" that you set it: {outcome}"
     )
 
 
