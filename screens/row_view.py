@@ -3,7 +3,6 @@ store when they open, when they come back, and when someone changed the file."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -13,10 +12,6 @@ from textual.screen import Screen
 from pdca.screens.context import AppContext, context_of, services, show_status
 from pdca.screens.footer import footer_after_first_paint, hold_footer_row
 from pdca.widgets.row_list import RowList
-
-# Textual resumes a new view straight after mounting it: one read is enough for both.
-FRESH_SECONDS = 0.5
-
 
 # esc in a view with nothing of its own to undo goes back to the board, as esc steps back
 # everywhere else: at 80 columns the footer had no room for "1 Board", and esc did nothing
@@ -41,7 +36,11 @@ class RowView(Screen[None]):
     # False: the view mounts its footer itself, once what it reads on a thread is shown (the
     # footer's keys, mounted beside that read, slowed it by as much as they cost).
     FOOTER_AFTER_FIRST_PAINT: ClassVar[bool] = True
-    _read_at: tuple[float, int] | None = None  # when, and the app's ``changes_seen`` then
+    _read_at_changes: int | None = None  # the app's ``changes_seen`` at the last read
+    # Textual resumes a new view twice straight after mounting it (``switch_mode``): the
+    # mount's read is enough. A resume reads again after the view was away (another view,
+    # a dialog over it): told by that, not by time (half a second read twice under load).
+    _away = False
 
     @property
     def context(self) -> AppContext:
@@ -60,8 +59,12 @@ class RowView(Screen[None]):
 
     def on_screen_resume(self) -> None:
         services(self.app).refresh_status()
-        if not self._just_read():
+        away, self._away = self._away, False
+        if away or self._read_at_changes != self._changes_seen():
             self._read(self.reload)
+
+    def on_screen_suspend(self) -> None:
+        self._away = True
 
     def on_database_changed(self) -> None:
         self._read(self.reload)
@@ -78,12 +81,4 @@ class RowView(Screen[None]):
     def _read(self, read: Callable[[], None]) -> None:
         changes = self._changes_seen()
         read()
-        # Fresh from when the read ended: a read longer than FRESH_SECONDS (the flow view on
-        # a large file) must not be repeated by the resume that follows the mount.
-        self._read_at = (time.monotonic(), changes)
-
-    def _just_read(self) -> bool:
-        if self._read_at is None:
-            return False
-        at, changes = self._read_at
-        return time.monotonic() - at < FRESH_SECONDS and changes == self._changes_seen()
+        self._read_at_changes = changes

@@ -32,6 +32,12 @@ from tests.tui.conftest import settle_app
 # Notifications that are part of ordinary teamwork, not a failure of the file: someone else
 # got there first (a conflict), a gate the card no longer meets, a card that left the board.
 ORDINARY = ("since you", "cannot move", "cannot be done", "is done", "no action", "no longer")
+# Warnings that say the key did nothing (screens/board.py ``_may_change``).
+DECLINED = ("nothing done", "still being saved", "moves no more", "no action here", "first phase")
+
+
+def _declined(text: str) -> bool:
+    return any(words in text for words in DECLINED)
 
 
 def _record_notifications(app: PdcaApp, into: list[tuple[str, str]]) -> None:
@@ -143,15 +149,23 @@ async def drive(spec: dict[str, Any]) -> None:
                     op = ["move", action_id, phase, _step(phase, 1)]
                 else:
                     continue
-            shown_errors = [text for severity, text in notes[before_notes:] if severity == "error"]
-            if shown_errors:
+            said = notes[before_notes:]
+            shown_errors = [text for severity, text in said if severity == "error"]
+            # A key the board declines to act on says so as a warning: a card a colleague's
+            # write put under the cursor a moment ago, a change of mine still being saved.
+            declined = [
+                text for severity, text in said if severity == "warning" and _declined(text)
+            ]
+            if shown_errors or declined:
                 for text in shown_errors:
                     if any(ordinary in text for ordinary in ORDINARY):
                         report.line({"refused": text})  # teamwork: counted, not a failure
                     else:
                         report.error(text)
+                for text in declined:
+                    report.line({"refused": text})
                 continue
-            report.committed(op)
+            report.committed(op, said=[text for _severity, text in said])
         await settle_app(app, pilot)
     report.line({"exit": "ok"})
 
@@ -167,9 +181,11 @@ class Report:
         self.file.write(json.dumps(value) + "\n")
         self.file.flush()
 
-    def committed(self, op: list[Any]) -> None:
+    def committed(self, op: list[Any], said: list[str]) -> None:
+        """``said``: what the app showed after the keys (none, mostly): in the report, so a
+        write the file does not hold can be read beside what the person was told."""
         self.writes += 1
-        self.line({"committed": op})
+        self.line({"committed": op, **({"said": said} if said else {})})
 
     def error(self, text: str) -> None:
         self.line({"error": text})

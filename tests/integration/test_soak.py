@@ -151,7 +151,11 @@ def test_two_boards_and_four_command_lines_lose_nothing(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         for actor, ops in committed.items():
-            _check_in_file(conn, actor, ops)
+            try:
+                _check_in_file(conn, actor, ops)
+            except AssertionError as failure:  # with what the person was shown, to read why
+                told = [e for e in entries[actor] if "said" in e or "refused" in e]
+                raise AssertionError(f"{failure}; {actor}'s report: {told}") from None
     finally:
         conn.close()
 
