@@ -417,7 +417,9 @@ def follow_new_chain(store: Store, tx: Transaction, kpi_id: int, before: sqlite3
         holder, level = row["assignee"], row["escalation_level"]
         people = kpi_rules.chain(kpi["owner"], path, holder)
         was_owners = kpi_rules.chain(before["owner"], old_path, holder)[0] == holder
-        if holder not in people and level == 0 and was_owners:
+        # At the owner's turn it is the new owner's, even when the old owner is on the new
+        # path (owner and path swapped in one edit: it stayed the old owner's, a lead's trial).
+        if level == 0 and was_owners and people[0] != holder:
             to, why = people[0], f"handed alert {row['id']} on KPI {row['kpi']!r} from {holder}"
             why += f" to {people[0]} with the KPI"
         elif holder in people and deadline_of(row, now) < now and people[-1] != holder:

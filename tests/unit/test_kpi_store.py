@@ -544,6 +544,33 @@ def test_a_new_owner_takes_the_owners_turn_at_once_and_an_undo_gives_it_back(
         later.close()
 
 
+def test_owner_and_path_swapped_in_one_edit_hand_the_owners_turn_to_the_new_owner(
+    store: Store, db_path: Path, kpi: str
+) -> None:
+    """A quality lead's trial: dana owned the KPI with erin on its path; one edit made erin
+    the owner and dana the path. The alert at the owner's turn stayed dana's (she is on the
+    new path), went overdue in her name, and erin was never told."""
+    record(store, 35)  # dana's by NOW + 24 h
+    lead = open_as(db_path, "alice", NOW_DT + timedelta(hours=6))
+    try:
+        edit = kpis.edit_kpi(lead, KPI, KpiChanges(owner="erin", escalation=["dana"]))
+        assert edit.handed_words == (
+            f"handed alert 1 on KPI {KPI!r} from dana to erin with the KPI"
+            " (until 2026-11-24T15:00:00Z)",
+        )
+        (alert,) = alerts.list_alerts(lead)
+        assert (alert.assignee, alert.escalation_level) == ("erin", 0)
+    finally:
+        lead.close()
+    later = open_as(db_path, "alice", NOW_DT + timedelta(hours=31))  # erin's day has passed
+    try:
+        alerts.escalate_due(later)
+        (alert,) = alerts.list_alerts(later)
+        assert (alert.assignee, alert.escalation_level) == ("dana", 1)  # then the path's
+    finally:
+        later.close()
+
+
 def test_someone_added_after_an_overdue_end_of_the_path_gets_a_day_from_then(
     store: Store, db_path: Path, kpi: str
 ) -> None:
