@@ -655,21 +655,44 @@ class BoardScreen(Screen[None]):
             if phase in windows
         )
 
-    def _stay_in_lane(self, lane: PhaseColumn) -> None:
-        """One lane at a time: the focused card moved to another phase by someone else leaves
-        the person in the lane they were in, told where it went. The whole screen turned to
-        its new lane without a word, and the next j or > acted there (a tester)."""
+    def _stay_in_lane(self, lane: PhaseColumn) -> bool:
+        """The focused card moved to another phase by someone else leaves the person in the
+        column (or the one lane) they were in, on the card that took its place, told where
+        it went. One lane: the whole screen turned to its new lane without a word, and the
+        next j or > acted there (a tester); four columns: the cursor went along to Act, and
+        > there asked ben to finish ann's card (a quality lead). A column left empty is no
+        place for keys: there the cursor goes along with the card, as before. Whether it
+        stayed (the cursor is on a card it may rest on)."""
         card = self.focused_id
         if card is None or lane.index_of(card) is not None:
-            return
+            return False
+        if card in self.changing or self.app.screen is not self:
+            # A form or a detail open on it over the board: the person is still on the card,
+            # and their save asks about the move (``moved_on``), as it should.
+            return False
         phases = list(self.columns)
         moved_to = next((p for p, c in self.columns.items() if c.index_of(card) is not None), None)
         if moved_to is None:
-            return
+            # Not among the cards read (a long column's window: on a big file, most moves):
+            # where it is now, a small read by its id.
+            try:
+                row = self.store.row("action", card)
+            except PdcaError:
+                return False  # read around it, as before, which says what it can
+            if row is None or row["done_at"] is not None or row["phase"] == lane.phase:
+                return False
+            moved_to = row["phase"]
+        if not self.one_lane and lane.current is None:
+            return False
         lane.focus()  # after the focus that followed the card (focus() runs later): it wins
         self.focused_id = lane.current.id if lane.current else None
-        key = "l" if phases.index(moved_to) > phases.index(lane.phase) else "h"
-        self.notify(f"#{card} moved to {moved_to.capitalize()} meanwhile ({key} shows it)")
+        went = f"#{card} moved to {moved_to.capitalize()} meanwhile"
+        if self.one_lane:
+            key = "l" if phases.index(moved_to) > phases.index(lane.phase) else "h"
+            self.notify(f"{went} ({key} shows it)")
+        else:
+            self.notify(f"{went}; the cursor stays in {lane.phase.capitalize()}")
+        return True
 
     def _reload_failed(self, wanted: BoardFilter, said: str) -> None:
         """A read that failed (the file busy past the wait): said. Its filter is not on the
@@ -718,10 +741,10 @@ class BoardScreen(Screen[None]):
             # meanwhile (the card that took its place: a reviewer's cursor stayed on it, off
             # screen, with the column centred on the card it was meant to land on).
             focus = around if around is not None else self.focused_id
-            lane = self.focused_column if self.one_lane and around is None else None
+            lane = self.focused_column if around is None else None
             kept = self.show_pages(read.pages, read.counts, read.today, focus)
-            if lane is not None and kept and not since_filter_changed:
-                self._stay_in_lane(lane)
+            if lane is not None and not since_filter_changed:
+                kept = self._stay_in_lane(lane) or kept
             if not kept and around is None and not since_filter_changed:
                 # Not in what was read (pushed out since the read began): read where it is,
                 # rather than leave focus on the card that took its place, which the next

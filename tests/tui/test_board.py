@@ -357,14 +357,6 @@ async def test_a_change_from_another_connection_appears_and_focus_stays(
         assert focused(app) == ("plan", 2)
 
 
-async def test_focus_follows_an_action_someone_else_moved(make_app, board_db: Path) -> None:
-    app = make_app(board_db)
-    async with app.run_test(size=SIZE) as pilot:
-        assert focused(app) == ("plan", 1)
-        await after_bob(app, pilot, board_db, lambda bob: bob.move_action(1, "do"))
-        assert focused(app) == ("do", 1)
-
-
 async def test_focus_goes_to_a_near_card_when_someone_empties_its_column(
     make_app, board_db: Path
 ) -> None:
@@ -404,40 +396,70 @@ async def test_finishing_the_only_card_in_a_column_leaves_focus_on_a_near_card(
 async def test_a_move_key_just_after_someone_moved_the_card_waits_for_a_second_press(
     make_app, board_db: Path, monkeypatch
 ) -> None:
-    """bob moved #1 to Do, and ann's < a moment after the board showed it (meant for the
-    card she had seen in Plan) would have undone his move without a word; her > would
-    have sent it one phase further (a trial). It says so; pressed again, it acts."""
+    """bob moved #3 back to Plan, the only card in Do (so the cursor went with it), and ann's
+    > a moment after the board showed it (meant for the card she had seen in Do) would have
+    sent it on again without a word (a trial). It says so; pressed again, it acts."""
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
-        assert focused(app) == ("plan", 1)
-        await after_bob(app, pilot, board_db, lambda bob: bob.move_action(1, "do"))
-        assert focused(app) == ("do", 1)
-        await pilot.press("less_than_sign")
+        await pilot.press("l")
+        await settle_app(app, pilot)
+        assert focused(app) == ("do", 3)
+        await after_bob(app, pilot, board_db, lambda bob: bob.move_action(3, "plan"))
+        assert focused(app) == ("plan", 3)
+        await pilot.press("greater_than_sign")
         await app.workers.wait_for_complete()
         await settle_app(app, pilot)
         said = [n.message for n in app._notifications]
         assert said[-1] == (
-            "#1 moved to Do a moment ago (a change made elsewhere): nothing done; the same key"
-            " again acts on #1 in Do"
+            "#3 moved to Plan a moment ago (a change made elsewhere): nothing done; the same"
+            " key again acts on #3 in Plan"
         )
         watcher = open_as(board_db, "bob")
-        assert watcher.get_action(1).phase == "do"
-        await pilot.press("less_than_sign")
+        assert watcher.get_action(3).phase == "plan"
+        await pilot.press("greater_than_sign")
         await app.workers.wait_for_complete()
         await settle_app(app, pilot)
-        assert watcher.get_action(1).phase == "plan"
+        assert watcher.get_action(3).phase == "do"
         # Once the moment has passed, a key acts at once.
         monkeypatch.setattr("pdca.screens.cursor_change.JUST_CHANGED_SECONDS", 0.0)
-        watcher.move_action(1, "do")
+        watcher.move_action(3, "plan")
         app.check_for_changes()
         await app.workers.wait_for_complete()
         await settle_app(app, pilot)
-        assert focused(app) == ("do", 1)
-        await pilot.press("less_than_sign")
+        assert focused(app) == ("plan", 3)
+        await pilot.press("greater_than_sign")
         await app.workers.wait_for_complete()
         await settle_app(app, pilot)
-        assert watcher.get_action(1).phase == "plan"
+        assert watcher.get_action(3).phase == "do"
         watcher.close()
+
+
+async def test_a_card_someone_moves_to_another_column_leaves_the_cursor_in_its_column(
+    make_app, board_db: Path
+) -> None:
+    """ann moved #1 to Act while ben's cursor was on it in Check; his cursor went along, and
+    his > a moment later asked him to finish her card (a quality lead). The cursor stays in
+    the column, on the card that took its place, and the move is said; a key pressed at once
+    is for what was there before, so it waits for a second press."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        assert focused(app) == ("plan", 1)
+        await after_bob(app, pilot, board_db, lambda bob: bob.move_action(1, "do"))
+        assert focused(app) == ("plan", 2) and board(app).focused_id == 2
+        said = [n.message for n in app._notifications]
+        assert "#1 moved to Do meanwhile; the cursor stays in Plan" in said
+        assert set(column_ids(app, "do")) == {1, 3}
+        await pilot.press("greater_than_sign")
+        await app.workers.wait_for_complete()
+        await settle_app(app, pilot)
+        said = [n.message for n in app._notifications]
+        assert said[-1] == (
+            "#1 left the cursor a moment ago (a change made elsewhere); #2 is there now:"
+            " nothing done; the same key again acts on #2 in Plan"
+        )
+        await pilot.press("j")
+        assert focused(app) == ("plan", 2)  # the only card left in Plan
 
 
 async def test_a_move_key_just_after_someones_write_took_the_card_away_waits_too(

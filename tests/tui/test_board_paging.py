@@ -152,12 +152,13 @@ async def test_a_new_filter_or_compact_cards_show_each_column_from_a_whole_first
 
 
 @pytest.mark.parametrize("change", ["far down", "to do"])
-async def test_focus_follows_a_card_someone_else_moves_out_of_sight(
+async def test_focus_follows_a_card_someone_else_moves_out_of_sight_in_its_column(
     make_app, long_db: Path, change: str
 ) -> None:
-    """bob gives the focused card a late due date (it goes hundreds of cards down) or moves
-    it on: focus stayed at the top, on another card, which the next key acted on (a
-    tester)."""
+    """bob gives the focused card a late due date (it goes hundreds of cards down): focus
+    stayed at the top, on another card, which the next key acted on (a tester). Moved on
+    to Do, it leaves the cursor in Plan, said (a quality lead's: the cursor went along to
+    another column, and > there acted on a colleague's card)."""
     first = order(long_db)[0]
     app = make_app(long_db, watch_changes=False)
     async with app.run_test(size=SIZE) as pilot:
@@ -172,12 +173,15 @@ async def test_focus_follows_a_card_someone_else_moves_out_of_sight(
         bob.close()
         app.check_for_changes()  # what the twice-a-second poll does
         await settle_app(app, pilot)
-        phase = "plan" if change == "far down" else "do"
-        assert focused(app) == (phase, first)
-        column = board(app).columns[phase]
-        assert column.row_shown(column.cursor)  # and on screen
+        column = board(app).columns["plan"]
+        assert column.row_shown(column.cursor)  # on screen
         if change == "far down":
+            assert focused(app) == ("plan", first)
             assert order(long_db).index(first) > CARDS // 2  # it did go far
+        else:
+            assert focused(app)[0] == "plan" and board(app).focused_id != first
+            said = [n.message for n in app._notifications]
+            assert f"#{first} moved to Do meanwhile; the cursor stays in Plan" in said
 
 
 async def test_focus_stays_on_a_card_that_others_new_cards_push_down(
@@ -352,3 +356,32 @@ async def test_esc_clearing_a_filter_keeps_the_card_focused_under_it(
         assert focused(app) == ("plan", deep)
         plan = screen.columns["plan"]
         assert plan.row_shown(plan.cursor)
+
+
+async def test_a_card_moved_past_the_window_of_another_column_leaves_the_cursor_in_its_own(
+    make_app, long_db: Path
+) -> None:
+    """The card under the cursor, moved by someone else into a column whose window does not
+    hold it (most moves on a big file), took the cursor along all the same: the board read
+    around it. The cursor stays in its column there too, the move said."""
+    app = make_app(long_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("G")  # Plan's window at its end, far from where Do's cards go back
+        await settle_app(app, pilot)
+        await pilot.press("l")
+        await settle_app(app, pilot)
+        screen = board(app)
+        phase, card = focused(app)
+        assert phase == "do"
+        plan_window = {a.id for a in screen.columns["plan"].actions}
+        bob = open_as(long_db, "bob")
+        bob.move_action(card, "plan")
+        bob.close()
+        app.check_for_changes()
+        await app.workers.wait_for_complete()
+        await settle_app(app, pilot)
+        assert card not in plan_window and card in order(long_db, "plan")
+        assert focused(app)[0] == "do" and screen.focused_id != card
+        said = [n.message for n in app._notifications]
+        assert f"#{card} moved to Plan meanwhile; the cursor stays in Do" in said
