@@ -229,7 +229,7 @@ def parse_number(text: str, field: str) -> float:
     """What ``text`` says, as a KPI number; else an ``InvalidInput`` naming ``field``."""
     raw = text.strip()
     if not (_NUMBER.fullmatch(raw) or _NOT_FINITE.fullmatch(raw)):
-        raise InvalidInput(field, text, "is not a number")
+        raise InvalidInput(field, text, "is not a number" + _number_hint(raw))
     value = float(raw)
     problem = number_problem(value)
     if problem:
@@ -238,6 +238,21 @@ def parse_number(text: str, field: str) -> float:
         # 1e-400: a number too small for a float, which would be stored as 0 without a word
         raise InvalidInput(field, text, "is too small to tell from 0")
     return value
+
+
+_COMMA_NUMBER = re.compile(r"[+-]?[0-9][0-9,.]*")
+
+
+def _number_hint(raw: str) -> str:
+    """How a number typed as people write it elsewhere is written here: "12,5", "1,234.5"
+    and "89.5%" or "12 defects" were "not a number" and no more (a quality lead)."""
+    if _COMMA_NUMBER.fullmatch(raw) and "," in raw:
+        return ": write decimals with a dot and no thousands separators (12.5, 1234.5)"
+    number = _NUMBER.match(raw)
+    rest = raw[number.end() :].lstrip() if number else ""
+    if number and rest and not any(c in "0123456789.,+-_" for c in rest):
+        return f": the number alone, without a unit or % ({number.group()})"
+    return ""
 
 
 SHOWN_DIGITS = 15  # significant digits a float holds for sure: 999999999999999 stays itself

@@ -89,7 +89,9 @@ async def test_bad_values_are_refused_inline_and_nothing_is_written(
         assert await error_of("value") == "value: '' is required: the number measured"
         await pilot.press(*"12x", "enter")
         await pilot.pause()
-        assert await error_of("value") == "value: '12x' is not a number"
+        assert await error_of("value") == (
+            "value: '12x' is not a number: the number alone, without a unit or % (12)"
+        )
         await pilot.press("backspace", "tab", *"tomorrow", "enter")
         await pilot.pause()
         assert await error_of("when") == (  # as typed, with what it means

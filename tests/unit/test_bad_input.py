@@ -192,6 +192,11 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     (["show", "9" * 5000], ("is too big for an action id",)),
     (["list", "--limit", "9" * 5000], ("'--limit'", "is too big (at most 9223")),
     (["kpi", "record", KPI, "١٢"], ("value: '١٢' is not a number",)),
+    # As people write numbers elsewhere: told how to write them here (a quality lead).
+    (["kpi", "record", KPI, "12,5"], ("value: '12,5' is not a number: write decimals with a dot",)),
+    (["kpi", "record", KPI, "1,234.5"], ("no thousands separators",)),
+    (["kpi", "record", KPI, "89.5%"], ("without a unit or % (89.5)",)),
+    (["kpi", "record", KPI, "12 defects"], ("without a unit or % (12)",)),
     (["kpi", "record", KPI, "1_000"], ("value: '1_000' is not a number",)),
     (["kpi", "record", KPI, "５"], ("value: '５' is not a number",)),
     (["kpi", "record", KPI, "1e-400"], ("value: '1e-400' is too small to tell from 0",)),
