@@ -85,12 +85,12 @@ class AppContext:
     broken: str | None = None
     writer: StoreThread = field(init=False)
     opened_at_event: int = field(init=False)
+    closed: bool = field(default=False, init=False)  # the file closed: what is kept stays so
 
     def kept(self) -> list[str]:
         """What is kept of refused saves, in words: quitting with any asks twice and then
         prints them, where they had vanished without a word (a tester)."""
-        for _alert_id, why, words in self.drop_settled_acks():
-            self.settled_acks.append(f"{words} ({why})")
+        self._settle_kept_acks()
         return (
             self.kept_by_board()
             + [kept.words for kept in self.unsent_acks.values()]
@@ -116,7 +116,9 @@ class AppContext:
         whole (it went without its text, a reviewer); a read that fails keeps them."""
         from pdca.db import alerts
 
-        dropped = []
+        dropped: list[tuple[int, str, str]] = []
+        if self.closed:  # looked at as the file closed (``close``): no read after that
+            return dropped
         for alert_id in list(self.unsent_acks):
             try:
                 alert = alerts.get_alert(self.store, alert_id)
@@ -134,6 +136,10 @@ class AppContext:
                 continue
             dropped.append((alert_id, why, self.unsent_acks.pop(alert_id).words))
         return dropped
+
+    def _settle_kept_acks(self) -> None:
+        for _alert_id, why, words in self.drop_settled_acks():
+            self.settled_acks.append(f"{words} ({why})")
 
     def __post_init__(self) -> None:
         self.writer = StoreThread(self.open_reader, self._guard)
@@ -211,7 +217,12 @@ class AppContext:
         self.on_orphan(error)
 
     def close(self) -> None:
+        """Every write waited for, the kept notes' alerts looked at, then the file closed:
+        the lines said at quit read the alerts from a closed file, and pdca ended "the
+        database failed", the note lost (a retrial)."""
         self.writer.close()
+        self._settle_kept_acks()
+        self.closed = True
         self.store.close()
 
 

@@ -736,6 +736,26 @@ async def _kept_note(app, pilot, kpi_db: Path, note: str) -> int:  # type: ignor
     return int(alert_id)
 
 
+async def test_a_kept_note_is_said_at_quit_after_the_file_is_closed(
+    make_app, kpi_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """q twice with a kept acknowledgement: the lines said at quit read the alert from a
+    file already closed, and pdca ended "the database failed", the note lost (a retrial).
+    Its alert is looked at before the file closes; the note is said."""
+    from pdca.tui.app import _unsaved_lines
+
+    monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        alert_id = await _kept_note(app, pilot, kpi_db, "busy ack two")
+    app.context.close()  # as run_app does, before it says what was not saved
+    [line] = _unsaved_lines(app)
+    assert line.startswith(
+        f"pdca: not saved (kept after a refused save): acknowledgement of alert {alert_id} "
+    )
+    assert line.endswith(": 'busy ack two'")
+
+
 async def test_a_kept_note_is_offered_for_its_own_alert_whichever_is_most_pressing(
     make_app, kpi_db: Path, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
