@@ -122,17 +122,20 @@ class KeyHold:
         """Whether ``event`` is text typed for a form that did not open, and so dropped."""
         if not isinstance(event, events.Key | events.Paste) or event.is_forwarded:
             return False
+        now = time.monotonic()
         if isinstance(event, events.Key) and glued_to_esc(event):
             # Alt+u, readline's word case in a field, reads as esc then u: the esc left the
             # form (the filter, the palette, the detail) and u undid the person's change on
             # the board (a terminal trial, then a reviewer). A key read in one go with its esc
-            # is not a board key, but for a view's and the moves (esc 3: the KPIs).
-            if event.key in self.glued_passing:
+            # is not a board key, but for a view's and the moves (esc 3: the KPIs), unless
+            # that esc was a typed form's first, which drops what follows it (below): "esc
+            # q" there typed "q" into the title (a retrial).
+            if event.key in self.glued_passing and now >= self._dropping_until:
                 return False
-            self._dropped_any = True
-            self.on_dropped()
-            return True
-        now = time.monotonic()
+            if event.key not in self.glued_passing:
+                self._dropped_any = True
+                self.on_dropped()
+                return True
         if now >= self._dropping_until:
             return False
         if isinstance(event, events.Key) and event.key in self._passing:

@@ -601,3 +601,25 @@ async def test_alt_keys_that_leave_a_form_or_field_do_not_act_on_the_board(
         app.post_message(glued("3"))
         await settle_app(app, pilot)
         assert type(app.screen).__name__ == "KpisScreen"
+
+
+@pytest.mark.parametrize("key", ["j", "q", "3", "slash"])
+async def test_a_key_in_one_read_with_the_first_esc_of_a_typed_form_is_dropped(
+    make_app, board_db: Path, key: str
+) -> None:
+    """esc then q, in one read, in a form with a title typed: the first esc only warns, and
+    q went into the title ("Titleq"), so the next esc warned again (a retrial; j, k and 3
+    alike). What comes behind that first esc is dropped, read in one go with it or not."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("n", *"Title")
+        await settle_app(app, pilot)
+        burst(app, "escape")
+        app.post_message(glued(key))
+        await settle_app(app, pilot)
+        assert type(app.screen).__name__ == "ActionFormModal" and app.is_running
+        assert app.screen.query_one("#title", Input).value == "Title"
+        await pilot.press("escape")  # the second esc leaves, as said
+        await settle_app(app, pilot)
+        assert type(app.screen).__name__ == "BoardScreen"
