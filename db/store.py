@@ -138,6 +138,9 @@ _PEOPLE_NAMED = 3  # and who made them: the latest few, then how many more
 _LOGINS_LISTED = 12  # a file's people named in a hint while no more than this
 _EDITED = re.compile(r"(edited #\d+): (.+)")
 
+# Done actions a refused due date for a range names, before "and N more".
+DONE_NAMED = 10
+
 
 def _changes_in_words(changes: list[tuple[str | None, str]], total: int) -> str:
     """Changes (by whom, when several people made them; their summaries), oldest first,
@@ -1575,6 +1578,7 @@ class Store:
         of them back); refused whole, nothing written, when one of them cannot take it."""
         checked_changes(edit)
         with self.write() as tx:
+            self._refuse_dues_of_done(ids, edit)
             changed = [self._edit(tx, action_id, edit, expected_version) for action_id in ids]
             return [
                 replace(self._line(action_id), changed=was)
@@ -1586,6 +1590,7 @@ class Store:
     ) -> list[tuple[Action, bool]]:
         """``edit_action_telling`` of each of ``ids``, as one change."""
         with self.write() as tx:
+            self._refuse_dues_of_done(ids, edit)
             changed = [self._edit(tx, action_id, edit, expected_version) for action_id in ids]
             return [
                 (self.get_action(action_id), was)
@@ -1609,6 +1614,32 @@ class Store:
         """``edit_action`` from fields checked without pydantic, answering with the action's
         line instead of its model."""
         return self.edit_actions_line([action_id], edit, expected_version)[0]
+
+    def _refuse_dues_of_done(self, ids: list[int], edit: ActionChanges | ChangeFields) -> None:
+        """A new due date for several actions of which more than one is done: refused naming
+        them all (``_edit`` names one, the first; to re-date a range's open work a person
+        found the done ones one refusal at a time, a retrial)."""
+        if len(ids) < 2 or not (edit.clear_due or edit.due is not None):
+            return
+        due = None if edit.clear_due or edit.due is None else edit.due.isoformat()
+        done = [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT id FROM actions WHERE done_at IS NOT NULL AND due IS NOT ?"
+                " AND id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                (due, json.dumps(ids)),
+            )
+        ]
+        if len(done) < 2:
+            return
+        named = [f"#{n}" for n in done[:DONE_NAMED]]
+        if len(done) > DONE_NAMED:
+            named.append(f"{len(done) - DONE_NAMED} more")
+        shown = f"{', '.join(named[:-1])} and {named[-1]}"
+        raise GateUnmet(
+            f"due: {shown} are done; the due dates they were done against stay"
+            " (leave them out of the range)"
+        )
 
     def _edit(
         self,

@@ -1893,6 +1893,14 @@ def test_a_done_action_keeps_the_due_date_it_was_done_against(ok, cli, js) -> No
     ok("done", "3", "--decision", "abandon")
     said = one_line_error(cli("edit", "3", "--due", "fri"))
     assert said == "due: #3 is done (2026-11-23); done with no due date, it keeps none"
+    # A range with more than one done: all named at once (found one refusal at a time, a
+    # retrial), and still nothing written.
+    said = one_line_error(cli("edit", "1-3", "--due", "fri"))
+    assert said.startswith(
+        "due: #1 and #3 are done; the due dates they were done against stay"
+        " (leave them out of the range); nothing written: the 3 actions stay as they were"
+    ), said
+    assert {a["id"]: a["due"] for a in js("list", "--all", "--json")}[2] == "2026-11-30"
 
 
 def test_an_edit_of_a_done_action_says_done(ok) -> None:
