@@ -113,8 +113,11 @@ _LOOKS_LATIN = str.maketrans(
 
 
 # What draws nothing in a word (joiners, a zero-width space, a soft hyphen, the direction
-# marks and isolates, the grapheme joiner): left out.
-_UNSEEN_IN_SEARCH = re.compile("[\u00ad\u034f\u200b-\u200f\u2060\u2066-\u2069\ufeff]")
+# marks and isolates, the grapheme joiner, variation selectors): left out. "❤️" as emoji
+# pickers send it (with VS16) found no "❤" typed plain (a retrial).
+_UNSEEN_IN_SEARCH = re.compile(
+    "[\u00ad\u034f\u200b-\u200f\u2060\u2066-\u2069\ufe00-\ufe0f\ufeff\U000e0100-\U000e01ef]"
+)
 # The letters Arabic keyboards type where Persian writes its own (yeh, kaf): "هفتگي" found no
 # "هفتگی" (a retrial). Not alef maksura, a letter of its own in Arabic (a reviewer).
 _PERSIAN_LETTERS = str.maketrans("\u064a\u0643", "\u06cc\u06a9")
@@ -124,7 +127,8 @@ _PERSIAN_LETTERS = str.maketrans("\u064a\u0643", "\u06cc\u06a9")
 # there is (a test reads each code point), and only these: a class read for each character.
 FOLDS_TO_ASCII = (
     "\u00ad\u00df\u0130\u0149\u017f\u01f0\u034f\u037e\u1e96-\u1e9a\u1e9e\u1fef"
-    "\u200b-\u200f\u2060\u2066-\u2069\u212a\ufb00-\ufb06\ufeff"
+    "\u200b-\u200f\u2060\u2066-\u2069\u212a\ufb00-\ufb06\ufe00-\ufe0f\ufeff"
+    "\U000e0100-\U000e01ef"
 )
 
 

@@ -81,6 +81,16 @@ def test_a_word_is_found_without_the_joiners_inside_it(store: Store) -> None:
     assert _titles(store, "فرم\u200cها") == ["بررسی فرم\u200cها"]
 
 
+def test_an_emoji_is_found_with_or_without_its_variation_selector(store: Store) -> None:
+    """ "❤️" as emoji pickers send it (with VS16) found "❤️ love" and not "❤ plain" (a
+    retrial): the selector draws no letter of its own, on either side."""
+    store.add_action(ActionDraft(title="\u2764\ufe0f love"))
+    store.add_action(ActionDraft(title="\u2764 plain"))
+    both = ["\u2764\ufe0f love", "\u2764 plain"]
+    assert sorted(_titles(store, "\u2764\ufe0f")) == sorted(both)
+    assert sorted(_titles(store, "\u2764")) == sorted(both)
+
+
 def test_an_ascii_word_is_found_past_a_joiner_hidden_in_it(store: Store) -> None:
     """A title with a joiner between letters ("pay" U+200D "roll") showed escaped, and no
     "payroll" found it (a retrial)."""
