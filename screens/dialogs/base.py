@@ -72,6 +72,9 @@ class Dialog(ModalScreen[ResultT]):
         # As on the board: a dialog took ctrl+z for nothing, and the shell's fg typed next
         # went into its field (a tester). A notes field's own ctrl+z (its undo) comes first.
         Binding("ctrl+z", "app.suspend_process", show=False),
+        # F1 alone: ? is typed in a form's fields. It did nothing in a form, where the
+        # README says it shows the keys that work there (a retrial).
+        Binding("f1", "app.toggle_keys", "Keys", id="dialog-keys", show=False),
     ]
 
     _answered = False

@@ -623,3 +623,21 @@ async def test_a_key_in_one_read_with_the_first_esc_of_a_typed_form_is_dropped(
         await pilot.press("escape")  # the second esc leaves, as said
         await settle_app(app, pilot)
         assert type(app.screen).__name__ == "BoardScreen"
+
+
+async def test_f1_in_a_form_shows_its_keys_and_types_nothing(make_app, board_db: Path) -> None:
+    """F1 in the edit form did nothing, where the README says ? or F1 show the keys that work
+    where you are (? is typed in a form's field: F1 is the way there) (a retrial)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        title = app.screen.query_one("#title", Input).value
+        await pilot.press("f1")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ActionFormModal" and app.screen.query("HelpPanel")
+        await pilot.press("f1")
+        await pilot.pause()
+        assert not app.screen.query("HelpPanel")
+        assert app.screen.query_one("#title", Input).value == title
