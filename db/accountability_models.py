@@ -320,12 +320,15 @@ def more_that_need_a_word(count: int) -> str:
     return f"{count} more that {'needs' if count == 1 else 'need'} a word"
 
 
-def more_standing(kind: StandingKind, count: int) -> str:
+def more_standing(kind: StandingKind, count: int, *, in_app: bool = False) -> str:
     """What a stand-up did not name of one kind: ``33 more that need a word``, ``3 more alerts
-    waiting (pdca alerts lists them)``, as the command line and the app say it."""
+    waiting (pdca alerts lists them)``, as the command line says it; ``in_app``: with the view
+    its enter opens instead of the command (enter did nothing there, a retrial)."""
     plural = "" if count == 1 else "s"
     if kind == "alert":
-        return f"{count} more alert{plural} waiting (pdca alerts lists them)"
+        where = "enter: the KPIs, worst first" if in_app else "pdca alerts lists them"
+        return f"{count} more alert{plural} waiting ({where})"
     if kind == "followup":
-        return f"{count} more follow-up{plural} due (pdca followups lists them)"
+        where = "enter: the log, due ones on top" if in_app else "pdca followups lists them"
+        return f"{count} more follow-up{plural} due ({where})"
     return more_that_need_a_word(count)

@@ -176,6 +176,8 @@ def person_row(person: str, standing: int, changes: int, width: int = NAME_WIDTH
 
 # The row under a kind of standing item that says how many more of it there are.
 MORE_ROWS = {"action": "more", "followup": "more-followups", "alert": "more-alerts"}
+# The view enter opens on a "more" row of follow-ups or alerts: where the rest are listed.
+MORE_IN_VIEW = {"more-followups": "log", "more-alerts": "kpis"}
 
 
 class DigestRows(Sequence[Row]):
@@ -207,6 +209,7 @@ class DigestRows(Sequence[Row]):
         self.name_width = min(max(NAME_WIDTH, longest + 1), NAME_WIDTH_MOST)
         self.more_of: dict[int, str] = {}  # the index of a "more changes" row: whose
         self.board_of: dict[int, str] = {}  # the index of a "more that need a word" row
+        self.view_of: dict[int, str] = {}  # the index of a "more alerts" row: its view
         self.whose: list[str] = []  # each row's person
         for who in digest.people if person is None else [person]:
             theirs = standing.get(who, [])
@@ -227,6 +230,8 @@ class DigestRows(Sequence[Row]):
                 ]
                 if more and kind == "action":
                     self.board_of[len(self.entries)] = who
+                if more and MORE_ROWS[kind] in MORE_IN_VIEW:
+                    self.view_of[len(self.entries)] = MORE_IN_VIEW[MORE_ROWS[kind]]
                 if more:
                     self.entries.append((MORE_ROWS[kind], more))
                     self.keys.append((MORE_ROWS[kind], who))
@@ -273,7 +278,7 @@ class DigestRows(Sequence[Row]):
                 row = [(f"{INDENT}and {more_that_need_a_word(entry)} (enter: the board)", "muted")]
             elif kind in ("more-followups", "more-alerts"):
                 of: StandingKind = "followup" if kind == "more-followups" else "alert"
-                row = [(f"{INDENT}and {more_standing(of, entry)}", "muted")]
+                row = [(f"{INDENT}and {more_standing(of, entry, in_app=True)}", "muted")]
             elif kind == "more-changes":
                 word = "change" if entry == 1 else "changes"
                 # "(enter shows them)" of 2245 showed 50 (a lead on the huge file)
@@ -318,6 +323,7 @@ class StandupScreen(RowView):
         self.targets: list[int | None] = []  # the action each shown row opens
         self.more_rows: dict[int, str] = {}  # the rows that read a person's next changes
         self.board_rows: dict[int, str] = {}  # the rows that open a person's board
+        self.view_rows: dict[int, str] = {}  # the rows that open a view (DigestRows.view_of)
         # alert rows: (KPI, for whom, the alert)
         self.kpi_rows: dict[int, tuple[str, str | None, int | None]] = {}
         self.rows: DigestRows | None = None  # those shown
@@ -463,6 +469,7 @@ class StandupScreen(RowView):
         self.targets = rows.targets
         self.more_rows = rows.more_of
         self.board_rows = rows.board_of
+        self.view_rows = rows.view_of
         self.kpi_rows = rows.kpi_of
         self.query_one(RowList).show(rows, cursor)
         self._header()
@@ -730,6 +737,8 @@ class StandupScreen(RowView):
         elif message.index in self.board_rows:  # all their open work, on the board
             who = self.board_rows[message.index]
             self.open_owners_board(who)  # UNOWNED: the board's work nobody owns
+        elif message.index in self.view_rows:
+            self.app.switch_mode(self.view_rows[message.index])
         elif message.index in self.kpi_rows:
             from pdca.screens.kpi_detail import KpiDetailScreen  # plotext only when it opens
 

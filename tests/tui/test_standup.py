@@ -333,6 +333,37 @@ async def test_enter_on_more_that_need_a_word_opens_that_persons_board(
         assert isinstance(board, BoardScreen) and board.filter.owner == "bob"
 
 
+async def test_enter_on_more_alerts_waiting_opens_the_kpis_worst_first(
+    make_app, team, store: Store, monkeypatch
+) -> None:
+    """ "and 53 more alerts waiting (pdca alerts lists them)": enter did nothing, and in the
+    app nothing listed them (a retrial). It names the view its enter opens, and opens it."""
+    from pdca.db.models import KpiDraft, ReadingDraft
+    from pdca.screens.kpis import KpisScreen
+    from pdca.widgets.row_list import RowList
+
+    for name in ("Cost", "Pages"):
+        store.add_kpi(
+            KpiDraft(
+                name=name, unit="n", baseline=1, target=0, direction="down", alert=5, owner="bob"
+            )
+        )
+        store.record_reading(ReadingDraft(kpi=name, value=9), NOW_DT)
+    monkeypatch.setattr(accountability, "STANDING_MOST", 1)
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await bobs_turn(pilot)
+        (index,) = [i for i, view in screen.view_rows.items() if view == "kpis"]
+        rows = screen.query_one(RowList)
+        assert "and 1 more alert waiting (enter: the KPIs, worst first)" in "".join(
+            text for text, _ in rows.rows[index]
+        )
+        rows.set_cursor(index)
+        await pilot.press("enter")
+        await settle_app(pilot.app, pilot)
+        assert app.current_mode == "kpis" and isinstance(app.screen, KpisScreen)
+
+
 def test_a_check_in_line_carries_its_status_shape_as_the_board_does() -> None:
     from pdca.db.accountability_models import DigestItem
     from pdca.screens.standup import item_row
