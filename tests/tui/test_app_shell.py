@@ -422,7 +422,7 @@ async def test_a_view_reads_once_when_first_shown_and_again_when_returned_to(
         await pilot.press("1")
         await pilot.pause()
         await pilot.press("5")
-        await pilot.pause()
+        await settle_app(app, pilot)  # read again on a thread
         assert len(reads) == 2  # back to it later: read again
 
 

@@ -8,6 +8,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+import pytest
 from textual import events
 
 from pdca.db.models import ActionDraft, CheckinDraft
@@ -399,6 +400,8 @@ async def test_a_move_key_just_after_someone_moved_the_card_waits_for_a_second_p
     """bob moved #3 back to Plan, the only card in Do (so the cursor went with it), and ann's
     > a moment after the board showed it (meant for the card she had seen in Do) would have
     sent it on again without a word (a trial). It says so; pressed again, it acts."""
+    # "A moment" long enough for a loaded machine (CI) between the change shown and the key
+    monkeypatch.setattr("pdca.screens.cursor_change.JUST_CHANGED_SECONDS", 60.0)
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("l")
@@ -435,12 +438,13 @@ async def test_a_move_key_just_after_someone_moved_the_card_waits_for_a_second_p
 
 
 async def test_a_card_someone_moves_to_another_column_leaves_the_cursor_in_its_column(
-    make_app, board_db: Path
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """ann moved #1 to Act while ben's cursor was on it in Check; his cursor went along, and
     his > a moment later asked him to finish her card (a quality lead). The cursor stays in
     the column, on the card that took its place, and the move is said; a key pressed at once
     is for what was there before, so it waits for a second press."""
+    monkeypatch.setattr("pdca.screens.cursor_change.JUST_CHANGED_SECONDS", 60.0)  # a loaded CI
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
@@ -463,10 +467,11 @@ async def test_a_card_someone_moves_to_another_column_leaves_the_cursor_in_its_c
 
 
 async def test_a_move_key_just_after_someones_write_took_the_card_away_waits_too(
-    make_app, board_db: Path
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """bob finished #1 under alice's cursor and #2 took its place: her > a moment later
     (meant for #1) acted on #2 at once (a retrial). Said, as for a card moved on."""
+    monkeypatch.setattr("pdca.screens.cursor_change.JUST_CHANGED_SECONDS", 60.0)  # a loaded CI
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         assert focused(app) == ("plan", 1)
@@ -523,18 +528,23 @@ async def test_ones_own_keys_typed_together_each_act_on_the_board_the_last_left(
 
     monkeypatch.setattr(Store, "move_action", slow(real_move))
     monkeypatch.setattr(Store, "undo", slow(real_undo))
+    # Slow, not waiting for another's lock: past this a write reads as waiting for one, and
+    # the keys held behind it go on (a loaded machine's 0.15 s write took longer, in CI)
+    monkeypatch.setattr("pdca.screens.context.SAVING_SHOWN_AFTER_SECONDS", WAIT_SECONDS)
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("l", "l", "l")
         assert focused(app) == ("act", 5)
         await pilot.press("less_than_sign", "less_than_sign")
         store = app.context.store
-        for _ in range(40):  # the second key waits for the first write, then writes
-            await app.workers.wait_for_complete()
+        deadline = time.monotonic() + WAIT_SECONDS
+        # the second key waits for the first write, then writes
+        while store.get_action(5).phase != "do" and time.monotonic() < deadline:
             await pilot.pause(0.05)
         assert store.get_action(5).phase == "do", [str(n.message) for n in app._notifications]
         await pilot.press("u", "greater_than_sign")
-        for _ in range(20):  # not the flows' end: > asks for a verdict
+        # not the flows' end: > asks for a verdict
+        while isinstance(app.screen, BoardScreen) and time.monotonic() < deadline:
             await pilot.pause(0.05)
         said = [str(n.message) for n in app._notifications]
         assert not any("changed since you looked" in m or "still being" in m for m in said)

@@ -29,7 +29,7 @@ from pdca.tui.typeahead import KeyHold
 from tests.conftest import open_as
 from tests.flow_support import build_history
 from tests.tui.accountability_support import team_db
-from tests.tui.conftest import SIZE, settle_app
+from tests.tui.conftest import SETTLE_SECONDS, SIZE, settle_app
 from tests.tui.test_kpis import kpi_db  # noqa: F401 (the fixture: an alert waits for alice)
 
 
@@ -80,8 +80,11 @@ async def test_a_view_key_and_the_moves_after_it_reach_the_view(
 
 
 async def test_keys_after_a_move_wait_for_it_then_act_on_the_moved_board(
-    make_app, board_db: Path
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A loaded machine's first write (it opens the writer's connection) is no lock waited
+    # for: past this threshold the keys behind it would go on before it
+    monkeypatch.setattr("pdca.screens.context.SAVING_SHOWN_AFTER_SECONDS", SETTLE_SECONDS)
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle_app(app, pilot)
