@@ -14,7 +14,6 @@ from pdca.db.models import KpiDraft, ReadingDraft
 from pdca.db.store import Store
 from pdca.screens.dialogs.reading import ReadingModal
 from pdca.screens.kpi_detail import KpiDetailScreen
-from pdca.tui.typeahead import LEAVING_HOLD_SECONDS
 from pdca.widgets.forms import FieldError
 from pdca.widgets.kpi_table import KpiTable
 from tests.conftest import NOW, NOW_DT
@@ -80,8 +79,9 @@ async def test_bad_values_are_refused_inline_and_nothing_is_written(
         assert isinstance(modal, ReadingModal)
 
         async def error_of(field: str) -> str:
-            # keys after an enter that left no field wait a moment for focus to move
-            await pilot.pause(LEAVING_HOLD_SECONDS + 0.2)
+            # keys after an enter that left no field wait a moment for focus to move: until
+            # they are let go (a fixed pause ran out on a loaded machine)
+            await settle_app(app, pilot)
             return str(modal.query_one(f"#row-{field}").query_one(FieldError).message)
 
         await pilot.press("enter")

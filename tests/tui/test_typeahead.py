@@ -397,10 +397,12 @@ async def test_the_board_key_and_a_jump_to_the_board_show_the_board_not_what_was
 
 
 async def test_a_message_typed_slowly_after_a_refused_c_is_not_run_as_board_keys(
-    make_app, board_db: Path
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """c on a done card, then "Test done" at 0.45 s a key: past the 0.3 s pause the drop
     had, its e opened an edit of the done card and the rest went into its title (a tester)."""
+    # each key well within the pause that ends the dropping, however loaded the machine
+    monkeypatch.setattr("pdca.tui.typeahead.DROP_PAUSE_SECONDS", 5.0)
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await _on_an_empty_filter(app, pilot)
