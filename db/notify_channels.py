@@ -33,6 +33,44 @@ MAIL_TIMEOUT = 30.0
 SENDMAIL_PLACES = ("/usr/sbin/sendmail", "/usr/lib/sendmail")
 
 
+def shell_problem(command: str, environ: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """What is wrong with ``command`` as the hook's shell line, before it is set: (why it
+    cannot run at all, what may keep it from running). Read by ``/bin/sh -n``, which runs
+    nothing: "sh -c 'unterminated" was set, and every delivery then failed, exit 2 (a
+    retrial). A first word not found on PATH, or a path relative to wherever pdca notify
+    runs (cron's folder is the home), is a note: the hook's PATH may hold it."""
+    try:
+        checked = subprocess.run(
+            ["/bin/sh", "-n", "-c", command],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            timeout=COMMAND_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None, None  # no shell to ask: its runs say what fails
+    if checked.returncode != 0:
+        said = checked.stderr.decode("utf-8", "replace").strip().splitlines()
+        why = said[-1].split(": ", 2)[-1] if said else f"sh -n exited {checked.returncode}"
+        return f"is not a shell command line ({why})", None
+    first = command.split()[0] if command.split() else ""
+    if "=" in first or not first or any(c in first for c in "$`'\"(){};&|<>"):
+        return None, None  # an assignment, a variable, quoting: the shell's to read
+    if "/" in first:
+        if not first.startswith(("/", "~")):
+            return None, f"{first} is a relative path, read from the folder pdca notify runs in"
+        return None, None
+    if shutil.which(first, path=environ.get("PATH")) is None and not _builtin(first):
+        return None, f"{first} is not found on PATH here; the hook runs with its runs' PATH"
+    return None, None
+
+
+def _builtin(word: str) -> bool:
+    return word in {"echo", "printf", "cat", "test", "[", "true", "false", "exec", "cd", ":",
+                    ".", "read", "set", "export", "exit", "eval", "command", "type"}  # fmt: skip
+
+
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
     """A redirected POST would be replayed as a GET without its body: report it instead."""
 

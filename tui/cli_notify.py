@@ -199,7 +199,16 @@ def notify_config(session: Session, name: str | None, value: str | None, as_json
             from pdca.db.notify_rules import parse_command
             from pdca.tui.own_hooks import can_keep_command, remember_command
 
-            parse_command(value)  # a bad command is said as one, before where it is kept
+            command = parse_command(value)  # a bad command is said as one, before it is kept
+            if command is not None:
+                from pdca.db.errors import InvalidInput
+                from pdca.db.notify_channels import shell_problem
+
+                wrong, doubt = shell_problem(command, session.environ)
+                if wrong:
+                    raise InvalidInput("command", value, wrong)
+                if doubt:
+                    click.echo(f"note: {doubt}", err=True)
             can_keep_command(session.environ)  # else exit 1 after the team's file changed
         last = store.last_event_id()
         settings = notify_store.set_channel(store, name, value)

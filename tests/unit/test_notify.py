@@ -1520,3 +1520,21 @@ def test_only_the_newest_open_round_of_a_repeat_is_reminded_of(store: Store, db_
     finally:
         last.close()
     assert told and {key.split(":")[1] for key, _ in told} == {f"#{rounds[-1]}"}, told
+
+
+def test_a_hook_the_shell_cannot_read_is_refused_and_a_doubtful_one_noted(ok, cli) -> None:
+    """``command "sh -c 'unterminated"`` was set, exit 0, and every delivery then failed
+    with the shell's syntax error (a retrial). Read by ``sh -n`` (which runs nothing) first:
+    refused, nothing written. A program not on PATH or a relative path is set, with a note."""
+    from tests.unit.test_bad_input import assert_one_line_error
+
+    ok("init")
+    before = ok("notify", "config").stdout
+    said = assert_one_line_error(cli("notify", "config", "command", "sh -c 'unterminated"))
+    assert "is not a shell command line (Syntax error: Unterminated quoted string)" in said
+    assert ok("notify", "config").stdout == before
+    noted = ok("notify", "config", "command", "no-such-program-here --x")
+    assert noted.stderr.startswith("note: no-such-program-here is not found on PATH here")
+    assert "command   no-such-program-here --x" in noted.stdout
+    assert "relative path" in ok("notify", "config", "command", "bin/hook.sh").stderr
+    assert ok("notify", "config", "command", "cat >> /tmp/hook.log").stderr == ""
