@@ -1966,11 +1966,7 @@ def undo(session: Session, sure: bool, as_json: bool) -> None:
             # The undo is written: said as done, with why the note below may not hold (it
             # exited 1 after the undo, and a retry would undo another change: a reviewer).
             click.echo(f"note: {error}", err=True)
-        click.echo(
-            "note: the notify command hook does not run until you set it again (pdca notify"
-            " config command CMD): an undo brings none back as yours",
-            err=True,
-        )
+        click.echo(f"note: {_hook_after_undo(store, store.actor)}", err=True)
     _emit(
         as_json,
         result,
@@ -1979,6 +1975,27 @@ def undo(session: Session, sure: bool, as_json: bool) -> None:
         lambda: click.echo(
             "undid: " + ", ".join(f"“{printable(s)}”" for s in result.headline()) + result.more()
         ),
+    )
+
+
+def _hook_after_undo(store: Store, me: str) -> str:
+    """What an undo that changed the notify command hook left, as it is: "does not run until
+    you set it again" was said to ben of ann's hook brought back, which ran in her runs (a
+    retrial)."""
+    from pdca.db import notify as notify_store
+
+    settings = notify_store.channel_settings(store)
+    if settings.command is None:
+        return "no notify command hook is set now"
+    setter = settings.command_by
+    if setter and setter != me:
+        return (
+            f"the notify command hook is {printable(setter)}'s again; it runs in"
+            f" {printable(setter)}'s pdca notify (yours: pdca notify config command CMD)"
+        )
+    return (
+        "the notify command hook does not run until you set it again (pdca notify config"
+        " command CMD): an undo brings none back as yours"
     )
 
 

@@ -253,7 +253,7 @@ def test_an_undo_of_a_hook_brings_none_back_as_ones_own(
         assert run_pdca("notify", "config", "command", value, env=ann).returncode == 0
     undone = run_pdca("undo", env=ann)
     assert undone.returncode == 0, undone.stderr
-    assert "note: the notify command hook does not run until you set it again" in undone.stderr
+    assert "note: no notify command hook is set now" in undone.stderr
     database = Path(env["PDCA_DB"])
     assert not set_by_me(ann, database)("cat >> y.log")
     assert not set_by_me(ann, database)("cat >> z.log")
@@ -277,6 +277,30 @@ def test_an_undo_of_a_hook_brings_none_back_as_ones_own(
     )  # fmt: skip
     assert undone.returncode == 0 and undone.stdout.startswith("undid: "), undone.stderr
     assert "note: no home directory" in undone.stderr
+
+
+def test_an_undo_of_a_hook_says_whose_hook_the_file_holds_now(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """ben set his hook over ann's, then undid it: told "does not run until you set it
+    again", while ann's, back, ran in her runs (a retrial). Said as it is: hers again, or
+    mine brought back (which does not run until set again)."""
+    ann_home, ben_home = tmp_path / "ann", tmp_path / "ben"
+    ann_home.mkdir()
+    ben_home.mkdir()
+    ann, ben = _hook_env(env, ann_home, "ann"), _hook_env(env, ben_home, "ben")
+    assert run_pdca("notify", "config", "command", "cat >> ann.log", env=ann).returncode == 0
+    assert run_pdca("notify", "config", "command", "cat >> ben.log", env=ben).returncode == 0
+    undone = run_pdca("undo", "--yes", env=ben)
+    assert undone.returncode == 0, undone.stderr
+    assert "note: the notify command hook is ann's again; it runs in ann's pdca notify" in (
+        undone.stderr
+    )
+    database = Path(env["PDCA_DB"])
+    assert set_by_me(ann, database)("cat >> ann.log")  # hers, as she set it
+    assert run_pdca("notify", "config", "command", "cat >> ann2.log", env=ann).returncode == 0
+    undone = run_pdca("undo", "--yes", env=ann)
+    assert "note: the notify command hook does not run until you set it again" in undone.stderr
 
 
 def test_a_hook_that_cannot_be_kept_leaves_the_files_hook_as_it_was(
