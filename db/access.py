@@ -398,3 +398,35 @@ RESTART_TO_WRITE = (
     "the file lets you write now, but this pdca opened it when it did not (SQLite keeps"
     " that while it is open): quit and start pdca again to write"
 )
+
+
+def why_login_cannot_write(login: str, path: Path) -> str | None:
+    """Why the Unix login ``login`` could not write the file at ``path`` (its modes, its
+    folder's), or None: they may, or ``login`` is no login on this machine (a name on work,
+    not a user here). An owner named who cannot open the team's file gets alerts and work
+    they can never see (a quality lead's KPI owned by carl, outside the group)."""
+    try:
+        person = pwd.getpwnam(login)
+        info, folder = path.stat(), path.parent.stat()
+    except (KeyError, OSError):
+        return None
+    if person.pw_uid == 0:
+        return None
+    groups = set(os.getgrouplist(login, person.pw_gid))
+
+    def allows(of: os.stat_result, user_bits: int, group_bits: int, other_bits: int) -> bool:
+        if of.st_uid == person.pw_uid:
+            return of.st_mode & user_bits == user_bits
+        if of.st_gid in groups:
+            return of.st_mode & group_bits == group_bits
+        return of.st_mode & other_bits == other_bits
+
+    file_ok = allows(info, stat.S_IRUSR | stat.S_IWUSR, stat.S_IRGRP | stat.S_IWGRP,
+                     stat.S_IROTH | stat.S_IWOTH)  # fmt: skip
+    folder_ok = allows(folder, stat.S_IWUSR | stat.S_IXUSR, stat.S_IWGRP | stat.S_IXGRP,
+                       stat.S_IWOTH | stat.S_IXOTH)  # fmt: skip
+    if file_ok and folder_ok:
+        return None
+    if info.st_gid not in groups and info.st_uid != person.pw_uid:
+        return f"not in group {group_name(info.st_gid)}"
+    return f"the file is {describe_owner(path)}"

@@ -2075,6 +2075,8 @@ def saying_who_is_new(store: Store, *logins: str | None) -> Iterator[None]:
     """After a write that names an owner (or a KPI's escalation path) this file has never
     seen, a note says so: a typo (``--owner bbo``) makes a new person, with a line in owners
     and stand-ups from then on, who would get a KPI's alerts unseen."""
+    from pdca.db.access import why_login_cannot_write
+
     new = [login for login in dict.fromkeys(logins) if login and not store.seen_before(login)]
     alike = {
         login: store.people_spelled_alike(login) or store.people_begun_by(login) for login in new
@@ -2091,6 +2093,13 @@ def saying_who_is_new(store: Store, *logins: str | None) -> Iterator[None]:
             f" (a typo? pdca forget {printable(shell_word(login))} once nothing is theirs){meant}",
             err=True,
         )
+        shut_out = None if store.path is None else why_login_cannot_write(login, store.path)
+        if shut_out:
+            click.echo(
+                f"note: {printable(login)} cannot write this file ({shut_out}): what is"
+                " theirs here, they cannot see or answer",
+                err=True,
+            )
 
 
 def refuse_unknown_owner(store: Store, owner: str | None) -> None:

@@ -296,3 +296,46 @@ def test_someones_home_folder_is_no_place_to_ask_into(
     other.mkdir(mode=0o700)
     os.chown(other, SOMEONE, SOMEONE)
     assert "chmod" in what_to_ask(other, "enter")
+
+
+def test_a_login_outside_the_files_group_is_said_unable_to_write_it(tmp_path: Path) -> None:
+    """A KPI owned by carl, outside the group of the team's file: his alerts went to him for
+    a day, unseen, and nothing said he could never open it (a quality lead)."""
+    import grp
+    import pwd
+
+    from pdca.db.access import why_login_cannot_write
+
+    path = tmp_path / "pdca.db"
+    path.write_bytes(b"")
+    path.chmod(0o660)
+    tmp_path.chmod(0o770)
+    group = path.stat().st_gid
+    outside = next(
+        p.pw_name
+        for p in pwd.getpwall()
+        if p.pw_uid not in (0, path.stat().st_uid)
+        and p.pw_name.isalnum()
+        and group not in os.getgrouplist(p.pw_name, p.pw_gid)
+    )
+    assert why_login_cannot_write(outside, path) == f"not in group {grp.getgrgid(group).gr_name}"
+    me = pwd.getpwuid(path.stat().st_uid).pw_name
+    assert why_login_cannot_write(me, path) is None  # the owner, or root: may
+    assert why_login_cannot_write("no-such-login-here", path) is None  # a name, no user here
+
+
+def test_naming_an_owner_who_cannot_write_the_file_says_so(ok, db_path: Path) -> None:
+    import pwd
+
+    ok("init")
+    group = db_path.stat().st_gid
+    outside = next(
+        p.pw_name
+        for p in pwd.getpwall()
+        if p.pw_uid not in (0, db_path.stat().st_uid)
+        and p.pw_name.isalnum()
+        and group not in os.getgrouplist(p.pw_name, p.pw_gid)
+    )
+    said = ok("add", "Fix the pager", "--owner", outside).stderr
+    assert f"note: {outside} cannot write this file (not in group " in said
+    assert "cannot write" not in ok("add", "Another", "--owner", "someone-not-a-login").stderr
