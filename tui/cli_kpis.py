@@ -885,9 +885,10 @@ def alerts_ack(session: Session, alert_id: int, message: str, as_json: bool) -> 
     if result.assignee != store.actor:
         # Anyone may acknowledge (a holiday, a lead stepping in), but it ends the escalation
         # of someone else's alert: said, as it went unsaid (a quality manager).
+        they = "they" if done.with_it else "it"  # "it waited" of two alerts (a retrial)
         click.echo(
-            f"note: it waited for {printable(result.assignee)}: acknowledged in their place,"
-            " it escalates no further",
+            f"note: {they} waited for {printable(result.assignee)}: acknowledged in their"
+            f" place, {they} {'escalate' if done.with_it else 'escalates'} no further",
             err=True,
         )
 

@@ -242,7 +242,8 @@ class ActionFormModal(FormDialog[ActionFormResult | None]):
             hint = due_hint(due_text, self.today)
             if self.due_fixed:  # an example date there read as its value (a reviewer)
                 due.disabled, due.placeholder = True, "none"
-                hint = "done against it: stays" if due_text else "done with none: stays"
+                # as the command line says it: "done against it: stays" read terse (a retrial)
+                hint = "the date it was done against stays" if due_text else "done with none"
             yield FormRow("Due", due, hint=Label(plain(hint), id="due-hint"), id="row-due")
             if self.repeat:
                 yield FormRow(

@@ -215,8 +215,11 @@ def test_kpi_list_says_an_alert_waits_beside_a_status_that_looks_fine(ok) -> Non
     assert "alert, alerts 1, 2 wait" in ok("kpi", "list").stdout
     # One reading raised both: one acknowledgement answers both (a quality manager's second
     # went on to escalate), and says so.
-    said = ok("alerts", "ack", "1", "on it").stdout
-    assert said == "acknowledged alerts 1 and 2 (Queue): both of one reading\n"
+    acked = ok("alerts", "ack", "1", "on it")
+    assert acked.stdout == "acknowledged alerts 1 and 2 (Queue): both of one reading\n"
+    assert acked.stderr == (  # both dana's: "it waited" of two (a retrial)
+        "note: they waited for dana: acknowledged in their place, they escalate no further\n"
+    )
     assert "wait" not in ok("kpi", "list").stdout
     ok("undo")  # one change: both wait again
     assert "alert, alerts 1, 2 wait" in ok("kpi", "list").stdout
