@@ -540,7 +540,7 @@ def kpi_list(session: Session, as_json: bool) -> None:
             _latest_cell(r.kpi),
             f"{shown_number(r.kpi.target)} {r.kpi.unit}",  # as LATEST says it, to compare
             _trend_words(r),
-            _signal_cell(r.signals),
+            _signal_cell(r.signals, r.alert),
             _owner_cell(r),
             r.kpi.perspective,
         ]
@@ -688,9 +688,13 @@ def _owner_cell(row: Any) -> str:
     return str(owner)
 
 
-def _signal_cell(found: list[Any]) -> str:
+def _signal_cell(found: list[Any], alert: Any = None) -> str:
+    """The signals on the chart now; with none, the open alert a signal raised, as the KPIs
+    view marks it ↯ too: "-" beside a signal alert waiting read as none (a quality lead)."""
     from pdca.db import xmr
 
+    if not found and alert is not None and alert.rule in xmr.SHORT_TEXT:
+        return f"{xmr.SHORT_TEXT[alert.rule]} (alert {alert.id})"
     return xmr.short([s.rule for s in found]) or "-"
 
 

@@ -228,6 +228,23 @@ def test_kpi_list_says_an_alert_waits_beside_a_status_that_looks_fine(ok) -> Non
     assert (shown["id"], shown["acknowledged_with"]) == (2, [1])
 
 
+def test_kpi_list_names_a_signal_alert_open_when_the_chart_shows_none_now(ok) -> None:
+    """SIGNAL said "-" for a KPI whose signal alert waited, which the KPIs view marks ↯
+    (a quality lead): the alert is named there."""
+    ok("kpi", "add", "Pages", "--unit", "n", "--baseline", "5", "--target", "2")
+    ok("kpi", "record", "Pages", "4")
+    conn = sqlite3.connect(os.environ["PDCA_DB"])
+    with conn:
+        conn.execute(
+            "INSERT INTO alerts (kpi_id, reading_id, rule, raised_at, assignee, ack_due)"
+            " SELECT k.id, r.id, 'we1', r.at, 'dana', r.at FROM kpis k"
+            " JOIN kpi_readings r ON r.kpi_id = k.id WHERE k.name = 'Pages'"
+        )
+    conn.close()
+    (line,) = [row for row in ok("kpi", "list").stdout.splitlines() if row.startswith("Pages")]
+    assert "beyond a limit (alert 1)" in line
+
+
 def test_acknowledging_someone_elses_alert_says_it_ends_their_escalation(ok, monkeypatch) -> None:
     """Anyone may acknowledge (a holiday, a lead stepping in), but frank's ack of grace's
     alert ended its escalation without a word (a quality manager)."""
