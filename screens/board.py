@@ -925,6 +925,8 @@ class BoardScreen(Screen[None]):
         action = self._target(text_follows=True)
         if action is None or not self.writable(text_follows=True):
             return
+        if self._pressed_too_soon(action, text_follows=True):
+            return
         if self.refuse_if_changing(action):
             services(self.app).drop_typed_text()
         else:
@@ -981,12 +983,16 @@ class BoardScreen(Screen[None]):
         show_conflict(self, since, "nothing done")
         return True
 
-    def _pressed_too_soon(self, action: Action) -> bool:
+    def _pressed_too_soon(self, action: Action, *, text_follows: bool = False) -> bool:
         """A key on a card someone's write put under the cursor a moment ago: said, not done
-        (screens/cursor_change.py); pressed again, it acts."""
+        (screens/cursor_change.py); pressed again, it acts. ``text_follows``: c and e, whose
+        text typed with them saved a check-in and an edit on the card that had slid under
+        the cursor (a trial): that text is dropped, not run as board keys."""
         change, self.cursor_change = self.cursor_change, None
         if not pressed_too_soon(change, action, time.monotonic()):
             return False
+        if text_follows:
+            services(self.app).drop_typed_text()
         assert change is not None
         self.notify(
             f"{change.words()}: nothing done; the same key again acts on #{action.id}"
@@ -1019,6 +1025,8 @@ class BoardScreen(Screen[None]):
     def action_check_in(self) -> None:
         action = self._target(text_follows=True)
         if action is None or not self.writable(text_follows=True):
+            return
+        if self._pressed_too_soon(action, text_follows=True):
             return
         if not refuse_checkin_if_done(self, action):
             self.start(checkin_flow, action)

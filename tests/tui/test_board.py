@@ -466,6 +466,37 @@ async def test_a_card_someone_moves_to_another_column_leaves_the_cursor_in_its_c
         assert focused(app) == ("plan", 2)  # the only card left in Plan
 
 
+@pytest.mark.parametrize("key", ["c", "e"])
+async def test_a_check_in_or_edit_typed_just_after_a_card_slid_under_the_cursor_waits_too(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch, key: str
+) -> None:
+    """bob moved #24 away and #38 slid under ann's cursor; her c and message, typed 0.6 s
+    later, saved the check-in on #38, and e with an edit saved it there too (a trial). Said
+    as for a move; what was typed with the key is dropped, not run as board keys."""
+    monkeypatch.setattr("pdca.screens.cursor_change.JUST_CHANGED_SECONDS", 60.0)  # a loaded CI
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await after_bob(app, pilot, board_db, lambda bob: bob.move_action(1, "do"))
+        assert focused(app) == ("plan", 2)
+        watcher = open_as(board_db, "bob")
+        before = watcher.action_detail(2)
+        await pilot.press(key, *"meant for one", "ctrl+s")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, BoardScreen)
+        said = [n.message for n in app._notifications]
+        assert any(
+            m.startswith("#1 left the cursor a moment ago") and "nothing done" in m for m in said
+        ), said
+        after = watcher.action_detail(2)
+        watcher.close()
+        assert (after.checkins, after.action.title) == (before.checkins, before.action.title)
+        await pilot.press(key)  # again: it acts, on the card as it is now
+        await settle_app(app, pilot)
+        assert not isinstance(app.screen, BoardScreen)
+        assert f"#{2}" in str(app.screen.query_one(".dialog--heading").render())
+
+
 async def test_a_move_key_just_after_someones_write_took_the_card_away_waits_too(
     make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
