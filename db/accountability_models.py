@@ -326,9 +326,9 @@ def more_standing(kind: StandingKind, count: int, *, in_app: bool = False) -> st
     its enter opens instead of the command (enter did nothing there, a retrial)."""
     plural = "" if count == 1 else "s"
     if kind == "alert":
-        where = "enter: the KPIs, worst first" if in_app else "pdca alerts lists them"
+        where = "enter lists them" if in_app else "pdca alerts lists them"
         return f"{count} more alert{plural} waiting ({where})"
     if kind == "followup":
-        where = "enter: the log, due ones on top" if in_app else "pdca followups lists them"
+        where = "enter: their log, due ones on top" if in_app else "pdca followups lists them"
         return f"{count} more follow-up{plural} due ({where})"
     return more_that_need_a_word(count)

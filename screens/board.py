@@ -76,6 +76,7 @@ from pdca.widgets.phase_column import (
     PhaseColumn,
 )
 from pdca.widgets.status_bar import StatusBar
+from pdca.widgets.text import literal
 
 if TYPE_CHECKING:  # the dialogs are imported on first use: not before the first paint
     from pdca.screens.dialogs.action_form import ActionFormResult
@@ -694,6 +695,27 @@ class BoardScreen(Screen[None]):
             self.notify(f"{went}; the cursor stays in {lane.phase.capitalize()}")
         return True
 
+    def _say_why_it_left(self, card: int | None) -> None:
+        """The card under the cursor left the board by someone's write (finished, or no
+        longer matching the filter, or taken away): said, as a move to another phase is.
+        Another card took its place without a word (a team's morning on one board)."""
+        if card is None:
+            return
+        try:
+            row = self.store.row("action", card)
+            gone = self.store.why_gone("action", card) if row is None else None
+        except PdcaError:
+            return
+        if row is None:
+            if gone is not None:
+                by = f" by {gone.by}" if gone.by else ""
+                self.notify(literal(f"#{card} is gone meanwhile{by}: {gone.what}"))
+        elif row["done_at"] is not None and not self.filter.include_done:
+            decision = f" ({row['decision']})" if row["decision"] else ""
+            self.notify(f"#{card} was done meanwhile{decision}; D shows done cards")
+        elif self.filter.active:
+            self.notify(f"#{card} changed meanwhile and no longer matches the filter")
+
     def _reload_failed(self, wanted: BoardFilter, said: str) -> None:
         """A read that failed (the file busy past the wait): said. Its filter is not on the
         cards, so the one they show is put back and said; "reading…" stayed for good over
@@ -752,6 +774,8 @@ class BoardScreen(Screen[None]):
                 self.refreshed_from = was_under_cursor  # gone, maybe: said when that is read
                 self.reload(everything=False, around=focus)
             elif not kept:
+                if self.refreshed_from and self.refreshed_from[0] == around:
+                    self._say_why_it_left(around)  # the card a refresh lost under the cursor
                 # Gone, or filtered out: focus is the card the cursor is on now. Left naming
                 # the gone card, every later refresh read again around it (a reviewer).
                 # Its column emptied (an undo of an import took the only card in Do): focus

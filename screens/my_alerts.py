@@ -61,8 +61,11 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
         *THE_APPS_KEYS,
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, person: str | None = None) -> None:
+        """``person``: whose alerts (the stand-up's "more alerts waiting" of someone); None,
+        this login's."""
         super().__init__()
+        self.person = person
         # Until the first read comes: "no alert waits for you now" showed for a second over
         # a header that counted 86 (a tester, on a big file), and one might close on it.
         self.table = KpiTable(id="my-alerts", empty="reading…")
@@ -70,7 +73,7 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
 
     def compose(self) -> ComposeResult:
         with self.frame():
-            yield self.heading(f"Alerts waiting for {context_of(self.app).actor}")
+            yield self.heading(f"Alerts waiting for {self.whose}")
             yield self.table
             yield Label("", id="my-alert-said", markup=False)
             yield Label(HINT, id="my-alerts-hint", classes="dialog--muted")
@@ -82,6 +85,10 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
         # "no alert waits for you now" over an empty list, and was lost (a tester).
         services(self.app).keys_wait_for_rows(self.reload(), every_key=True)
 
+    @property
+    def whose(self) -> str:
+        return self.person or context_of(self.app).actor
+
     def reload(self) -> Worker[None]:
         self.asked += 1
         return self._read(self.asked)
@@ -91,7 +98,7 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
         context = context_of(self.app)
         reader = context.open_reader()
         try:
-            waiting = alerts.most_pressing_first(alerts.list_alerts(reader, assignee=context.actor))
+            waiting = alerts.most_pressing_first(alerts.list_alerts(reader, assignee=self.whose))
             rows = waiting_for(kpis.kpi_rows(reader), waiting)
         except PdcaError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
@@ -105,7 +112,8 @@ class MyAlertsScreen(KpiRowsActions, Dialog[None]):
         # an older read (before the acknowledgement) shown last put the alert just
         # acknowledged back in the list (a tester, on the huge file).
         if asked == self.asked:
-            self.table.empty = "no alert waits for you now"
+            mine = self.whose == context_of(self.app).actor
+            self.table.empty = f"no alert waits for {'you' if mine else self.whose} now"
             self.table.show(rows)
             self.say_highlighted()
             # No a or enter offered over an empty list (they did nothing there, a tester).

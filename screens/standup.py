@@ -176,8 +176,8 @@ def person_row(person: str, standing: int, changes: int, width: int = NAME_WIDTH
 
 # The row under a kind of standing item that says how many more of it there are.
 MORE_ROWS = {"action": "more", "followup": "more-followups", "alert": "more-alerts"}
-# The view enter opens on a "more" row of follow-ups or alerts: where the rest are listed.
-MORE_IN_VIEW = {"more-followups": "log", "more-alerts": "kpis"}
+# What enter opens on a "more" row of follow-ups or alerts: the person's, all of them.
+MORE_IN_VIEW = {"more-followups": "log", "more-alerts": "alerts"}
 
 
 class DigestRows(Sequence[Row]):
@@ -209,7 +209,8 @@ class DigestRows(Sequence[Row]):
         self.name_width = min(max(NAME_WIDTH, longest + 1), NAME_WIDTH_MOST)
         self.more_of: dict[int, str] = {}  # the index of a "more changes" row: whose
         self.board_of: dict[int, str] = {}  # the index of a "more that need a word" row
-        self.view_of: dict[int, str] = {}  # the index of a "more alerts" row: its view
+        # the index of a "more alerts" or "more follow-ups" row: what it opens, for whom
+        self.view_of: dict[int, tuple[str, str]] = {}
         self.whose: list[str] = []  # each row's person
         for who in digest.people if person is None else [person]:
             theirs = standing.get(who, [])
@@ -231,7 +232,7 @@ class DigestRows(Sequence[Row]):
                 if more and kind == "action":
                     self.board_of[len(self.entries)] = who
                 if more and MORE_ROWS[kind] in MORE_IN_VIEW:
-                    self.view_of[len(self.entries)] = MORE_IN_VIEW[MORE_ROWS[kind]]
+                    self.view_of[len(self.entries)] = (MORE_IN_VIEW[MORE_ROWS[kind]], who)
                 if more:
                     self.entries.append((MORE_ROWS[kind], more))
                     self.keys.append((MORE_ROWS[kind], who))
@@ -323,7 +324,7 @@ class StandupScreen(RowView):
         self.targets: list[int | None] = []  # the action each shown row opens
         self.more_rows: dict[int, str] = {}  # the rows that read a person's next changes
         self.board_rows: dict[int, str] = {}  # the rows that open a person's board
-        self.view_rows: dict[int, str] = {}  # the rows that open a view (DigestRows.view_of)
+        self.view_rows: dict[int, tuple[str, str]] = {}  # rows that open a list (view_of)
         # alert rows: (KPI, for whom, the alert)
         self.kpi_rows: dict[int, tuple[str, str | None, int | None]] = {}
         self.rows: DigestRows | None = None  # those shown
@@ -738,7 +739,7 @@ class StandupScreen(RowView):
             who = self.board_rows[message.index]
             self.open_owners_board(who)  # UNOWNED: the board's work nobody owns
         elif message.index in self.view_rows:
-            self.app.switch_mode(self.view_rows[message.index])
+            self.open_the_rest(*self.view_rows[message.index])
         elif message.index in self.kpi_rows:
             from pdca.screens.kpi_detail import KpiDetailScreen  # plotext only when it opens
 
@@ -772,6 +773,25 @@ class StandupScreen(RowView):
         at = next((i for i, (_kind, entry) in enumerate(rows.entries) if entry is first), None)
         if at is not None:
             self.query_one(RowList).set_cursor(at)
+
+    @work(group="jump", exclusive=True)
+    async def open_the_rest(self, kind: str, who: str) -> None:
+        """All of ``who``'s alerts waiting (the list ``!`` shows of one's own), or the log
+        narrowed to them, their follow-ups due on top: the whole team's opened, and theirs
+        were not on screen (a reviewer)."""
+        if kind == "alerts":
+            from pdca.screens.my_alerts import MyAlertsScreen
+
+            self.app.push_screen(MyAlertsScreen(person=who))
+            return
+        from dataclasses import replace
+
+        from pdca.screens.log import LogScreen
+
+        await self.app.switch_mode("log")
+        screen = self.app.screen
+        if who != UNOWNED and isinstance(screen, LogScreen):
+            screen.set_filter(replace(screen.filter, owner=who))
 
     @work(group="jump", exclusive=True)
     async def open_owners_board(self, login: str | None) -> None:

@@ -333,13 +333,15 @@ async def test_enter_on_more_that_need_a_word_opens_that_persons_board(
         assert isinstance(board, BoardScreen) and board.filter.owner == "bob"
 
 
-async def test_enter_on_more_alerts_waiting_opens_the_kpis_worst_first(
+async def test_enter_on_more_alerts_waiting_lists_that_persons_alerts(
     make_app, team, store: Store, monkeypatch
 ) -> None:
     """ "and 53 more alerts waiting (pdca alerts lists them)": enter did nothing, and in the
-    app nothing listed them (a retrial). It names the view its enter opens, and opens it."""
+    app nothing listed them (a retrial); then it opened everyone's KPIs (a reviewer). It
+    lists that person's alerts, all of them, as ! lists one's own."""
     from pdca.db.models import KpiDraft, ReadingDraft
-    from pdca.screens.kpis import KpisScreen
+    from pdca.screens.my_alerts import MyAlertsScreen
+    from pdca.widgets.kpi_table import KpiTable
     from pdca.widgets.row_list import RowList
 
     for name in ("Cost", "Pages"):
@@ -350,18 +352,59 @@ async def test_enter_on_more_alerts_waiting_opens_the_kpis_worst_first(
         )
         store.record_reading(ReadingDraft(kpi=name, value=9), NOW_DT)
     monkeypatch.setattr(accountability, "STANDING_MOST", 1)
-    app = make_app(team)
+    app = make_app(team, actor="alice")
     async with app.run_test(size=SIZE) as pilot:
         screen = await bobs_turn(pilot)
-        (index,) = [i for i, view in screen.view_rows.items() if view == "kpis"]
+        (index,) = [i for i, (kind, who) in screen.view_rows.items() if kind == "alerts"]
+        assert screen.view_rows[index] == ("alerts", "bob")
         rows = screen.query_one(RowList)
-        assert "and 1 more alert waiting (enter: the KPIs, worst first)" in "".join(
+        assert "and 1 more alert waiting (enter lists them)" in "".join(
             text for text, _ in rows.rows[index]
         )
         rows.set_cursor(index)
         await pilot.press("enter")
         await settle_app(pilot.app, pilot)
-        assert app.current_mode == "kpis" and isinstance(app.screen, KpisScreen)
+        listed = app.screen
+        assert isinstance(listed, MyAlertsScreen)
+        assert "Alerts waiting for bob" in str(listed.query_one(".dialog--heading").render())
+        kpis = {row.kpi.name for row in listed.query_one(KpiTable).rows}
+        assert kpis == {"Cost", "Pages"}
+
+
+async def test_enter_on_more_follow_ups_due_opens_the_log_narrowed_to_that_person(
+    make_app, team, db_path: Path, monkeypatch
+) -> None:
+    """It opened the whole team's log, whose pinned follow-ups were other people's (a
+    reviewer): narrowed to the person, theirs are the ones pinned on top."""
+    from datetime import date, timedelta
+
+    from pdca.db.models import ActionDraft, CheckinDraft
+    from pdca.screens.log import LogScreen
+    from pdca.widgets.row_list import RowList
+    from tests.conftest import open_as
+
+    past = open_as(db_path, "bob", NOW_DT - timedelta(days=31))
+    done = past.add_action(ActionDraft(title="Second audit", owner="bob", due=date(2026, 10, 30)))
+    past.move_action(done.id, "do")
+    past.add_checkin(done.id, CheckinDraft(message="drafted"))
+    past.move_action(done.id, "check")
+    past.move_action(done.id, "act", verdict="worked")
+    past.complete_action(done.id, "standardize")
+    past.close()
+    monkeypatch.setattr(accountability, "STANDING_MOST", 1)
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await bobs_turn(pilot)
+        (index,) = [i for i, (kind, _who) in screen.view_rows.items() if kind == "log"]
+        rows = screen.query_one(RowList)
+        assert "and 1 more follow-up due (enter: their log, due ones on top)" in "".join(
+            text for text, _ in rows.rows[index]
+        )
+        rows.set_cursor(index)
+        await pilot.press("enter")
+        await settle_app(pilot.app, pilot)
+        log = app.screen
+        assert isinstance(log, LogScreen) and log.filter.owner == "bob"
 
 
 def test_a_check_in_line_carries_its_status_shape_as_the_board_does() -> None:
