@@ -667,9 +667,11 @@ class BoardScreen(Screen[None]):
         card = self.focused_id
         if card is None or lane.index_of(card) is not None:
             return False
-        if card in self.changing or self.app.screen is not self:
-            # A form or a detail open on it over the board: the person is still on the card,
-            # and their save asks about the move (``moved_on``), as it should.
+        if card in self.changing:
+            # A form open on it over the board: the person is still on the card, and their
+            # save asks about the move (``moved_on``), as it should. Any other dialog (n's
+            # form, the palette) is no reason to go along (a reviewer: > after esc then asked
+            # to finish a colleague's card).
             return False
         phases = list(self.columns)
         moved_to = next((p for p, c in self.columns.items() if c.index_of(card) is not None), None)

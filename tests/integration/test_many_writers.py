@@ -64,7 +64,13 @@ def _run_all(commands: list[tuple[str, list[str]]], tmp_path: Path) -> list[str]
         assert process.returncode == 0, f"{user} {args}: {err}"
         assert "locked" not in err and "busy" not in err
         # Only the note that an owner is new (whichever process named them first says it).
-        said = [line for line in err.splitlines() if " is new to this file: " not in line]
+        # notes about the people named (new here; a login of this machine that cannot write
+        # the file, when the machine has one of that name) are not this test's concern
+        said = [
+            line
+            for line in err.splitlines()
+            if " is new to this file: " not in line and " cannot write this file (" not in line
+        ]
         assert said == [], f"{user} {args}: {err}"
         outputs.append(out)
     return outputs

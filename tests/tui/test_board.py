@@ -376,6 +376,27 @@ async def test_focus_goes_to_a_near_card_when_someone_empties_its_column(
         assert focused(app) == ("plan", 2)
 
 
+async def test_a_form_open_for_another_card_does_not_take_the_cursor_along(
+    make_app, board_db: Path
+) -> None:
+    """ann's n form was open when bob moved the card under her cursor: after esc her
+    cursor was in bob's column, on his card, and > asked to move it on (a reviewer)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("n")
+        await settle_app(app, pilot)
+        assert not isinstance(app.screen, BoardScreen)
+        bob = open_as(board_db, "bob")
+        bob.move_action(1, "do")
+        bob.close()
+        app.check_for_changes()
+        await settle_app(app, pilot)  # the n flow waits on its form: not for it
+        await pilot.press("escape")
+        await settle_app(app, pilot)
+        assert focused(app) == ("plan", 2)
+
+
 async def test_a_card_someone_finishes_under_the_cursor_is_said_gone(
     make_app, board_db: Path
 ) -> None:
