@@ -240,17 +240,22 @@ def parse_number(text: str, field: str) -> float:
     return value
 
 
-_COMMA_NUMBER = re.compile(r"[+-]?[0-9][0-9,.]*")
+_SPACED_NUMBER = re.compile(r"[+-]?[0-9]{1,3}( [0-9]{3})+(\.[0-9]+)?")
 
 
 def _number_hint(raw: str) -> str:
-    """How a number typed as people write it elsewhere is written here: "12,5", "1,234.5"
-    and "89.5%" or "12 defects" were "not a number" and no more (a quality lead)."""
-    if _COMMA_NUMBER.fullmatch(raw) and "," in raw:
+    """How a number typed as people write it elsewhere is written here: "12,5", "1,234.5",
+    "12 000", and "89.5%", "$12" or "12 defects" were "not a number" and no more (a
+    quality lead; a reviewer's "12,5%", "$12" and "12 000")."""
+    if "," in raw and any(c.isdigit() for c in raw) and _NUMBER.search(raw):
         return ": write decimals with a dot and no thousands separators (12.5, 1234.5)"
-    number = _NUMBER.match(raw)
-    rest = raw[number.end() :].lstrip() if number else ""
-    if number and rest and not any(c in "0123456789.,+-_" for c in rest):
+    if _SPACED_NUMBER.fullmatch(raw):
+        return f": write it without spaces ({raw.replace(' ', '')})"
+    number = _NUMBER.search(raw)
+    if number is None:
+        return ""
+    rest = raw[: number.start()] + raw[number.end() :]
+    if rest.strip() and not any(c in "0123456789.+-_" for c in rest):
         return f": the number alone, without a unit or % ({number.group()})"
     return ""
 

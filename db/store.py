@@ -1636,9 +1636,9 @@ class Store:
         if len(done) > DONE_NAMED:
             named.append(f"{len(done) - DONE_NAMED} more")
         shown = f"{', '.join(named[:-1])} and {named[-1]}"
-        raise GateUnmet(
-            f"due: {shown} are done; the due dates they were done against stay"
-            " (leave them out of the range)"
+        raise GateUnmet(  # "due dates ... stay" of one done with none read wrong (a reviewer)
+            f"due: {shown} are done; a done action keeps the due date it was done against,"
+            " or none (leave them out of the range)"
         )
 
     def _edit(

@@ -691,7 +691,9 @@ class BoardScreen(Screen[None]):
         self.focused_id = lane.current.id if lane.current else None
         went = f"#{card} moved to {moved_to.capitalize()} meanwhile"
         if self.one_lane:
-            key = "l" if phases.index(moved_to) > phases.index(lane.phase) else "h"
+            said = services(self.app).key_named  # as the person's keymap names them
+            right = phases.index(moved_to) > phases.index(lane.phase)
+            key = said("board-right", "l") if right else said("board-left", "h")
             self.notify(f"{went} ({key} shows it)")
         else:
             self.notify(f"{went}; the cursor stays in {lane.phase.capitalize()}")

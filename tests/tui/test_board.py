@@ -499,10 +499,10 @@ async def test_a_move_key_just_after_someone_moved_the_card_waits_for_a_second_p
 async def test_a_card_someone_moves_to_another_column_leaves_the_cursor_in_its_column(
     make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """ann moved #1 to Act while ben's cursor was on it in Check; his cursor went along, and
-    his > a moment later asked him to finish her card (a quality lead). The cursor stays in
-    the column, on the card that took its place, and the move is said; a key pressed at once
-    is for what was there before, so it waits for a second press."""
+    """bob moved #1 on while alice's cursor was on it (a quality lead's trial: to Act, from
+    Check); her cursor went along, and her > a moment later asked her to finish his card.
+    The cursor stays in the column, on the card that took its place, and the move is said;
+    a key pressed at once is for what was there before, so it waits for a second press."""
     monkeypatch.setattr("pdca.screens.cursor_change.JUST_CHANGED_SECONDS", 60.0)  # a loaded CI
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:

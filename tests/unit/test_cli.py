@@ -1897,8 +1897,8 @@ def test_a_done_action_keeps_the_due_date_it_was_done_against(ok, cli, js) -> No
     # retrial), and still nothing written.
     said = one_line_error(cli("edit", "1-3", "--due", "fri"))
     assert said.startswith(
-        "due: #1 and #3 are done; the due dates they were done against stay"
-        " (leave them out of the range); nothing written: the 3 actions stay as they were"
+        "due: #1 and #3 are done; a done action keeps the due date it was done against, or"
+        " none (leave them out of the range); nothing written: the 3 actions stay as they were"
     ), said
     assert {a["id"]: a["due"] for a in js("list", "--all", "--json")}[2] == "2026-11-30"
 
