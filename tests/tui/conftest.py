@@ -45,6 +45,16 @@ async def settle_app(app: PdcaApp, pilot: Pilot, seconds: float = SETTLE_SECONDS
         await asyncio.sleep(0.005)
 
 
+async def wait_until(
+    pilot: Pilot, condition: Callable[[], object], seconds: float = SETTLE_SECONDS
+) -> None:
+    """Pause until ``condition()`` holds, or ``seconds`` have gone by (the caller asserts
+    after): a count of pauses ran out on a loaded machine, where a deadline does not."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        await pilot.pause(0.02)
+
+
 @pytest.fixture
 def make_app(env: dict[str, str]) -> Callable[..., PdcaApp]:
     """Build the app as ``pdca`` does; presence off unless a test wants it."""

@@ -18,7 +18,7 @@ from pdca.widgets.phase_column import CARD_HEIGHT, PhaseColumn
 from pdca.widgets.status_bar import StatusBar
 from tests.conftest import open_as
 from tests.tui.conftest import SETTLE_SECONDS as WAIT_SECONDS
-from tests.tui.conftest import SIZE, settle_app
+from tests.tui.conftest import SIZE, settle_app, wait_until
 from tests.tui.test_board import board, focused
 
 
@@ -391,12 +391,8 @@ async def test_the_footer_lists_the_board_keys_without_a_keypress(make_app, boar
     """The footer is mounted just after the first paint; it must still show its keys."""
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
-        keys: list[str] = []
-        for _ in range(20):
-            await pilot.pause()
-            keys = [str(key.description) for key in app.screen.query("Footer FooterKey")]
-            if keys:
-                break
+        await wait_until(pilot, lambda: app.screen.query("Footer FooterKey"))
+        keys = [str(key.description) for key in app.screen.query("Footer FooterKey")]
         assert {"Next phase", "New", "Check-in", "Done", "Board", "Quit"} <= set(keys)
 
 

@@ -31,6 +31,7 @@ from pdca.screens.dialogs.choice import mnemonics
 from pdca.screens.dialogs.pick import narrowed
 from pdca.widgets.change_lines import changed_fields
 from pdca.widgets.forms import FieldError, due_hint
+from tests.tui.conftest import wait_until
 
 SIZE = (80, 24)
 TODAY = date(2026, 11, 23)  # a Monday
@@ -82,13 +83,8 @@ async def text_once_shown(app: App[Any], pilot: Any, *needles: str) -> str:
     Textual's Footer recomposes a refresh or more after the screen mounts: on a loaded
     machine one pause is not always enough to see its keys.
     """
-    text = screen_text(app)
-    for _ in range(100):
-        if all(needle in text for needle in needles):
-            break
-        await pilot.pause(0.02)
-        text = screen_text(app)
-    return text
+    await wait_until(pilot, lambda: all(needle in screen_text(app) for needle in needles))
+    return screen_text(app)
 
 
 def make_action(**changes: Any) -> Action:
@@ -985,11 +981,10 @@ async def test_notes_wrap_again_when_the_terminal_narrows() -> None:
         await pilot.pause()
         assert "two weeks before and" in screen_text(app)
         await pilot.resize_terminal(60, 20)
-        for _ in range(50):
-            await pilot.pause(0.02)
-            shown = " ".join(screen_text(app).split())
-            if "weeks before and after." in shown:
-                break
+        await wait_until(
+            pilot, lambda: "weeks before and after." in " ".join(screen_text(app).split())
+        )
+        shown = " ".join(screen_text(app).split())
         assert "weeks before and after." in shown, screen_text(app)
 
 

@@ -20,7 +20,7 @@ from pdca.screens.kpis import KpisScreen
 from pdca.widgets.kpi_table import KpiTable
 from pdca.widgets.status_bar import StatusBar
 from tests.conftest import NOW_DT, open_as
-from tests.tui.conftest import SIZE, settle_app
+from tests.tui.conftest import SIZE, settle_app, wait_until
 
 T = TypeVar("T")
 
@@ -972,10 +972,7 @@ async def test_the_detail_opened_for_a_stand_up_row_acknowledges_that_rows_alert
         await pilot.pause()
         detail = app.screen
         assert isinstance(detail, KpiDetailScreen)
-        for _ in range(50):
-            if detail.detail is not None:
-                break
-            await pilot.pause(0.02)
+        await wait_until(pilot, lambda: detail.detail is not None)
         assert detail.detail is not None
         said = facts(detail.detail, "alice", row.id).plain
         assert f"also alert {row.id} (" in said and said.count("a acknowledges") == 1, said

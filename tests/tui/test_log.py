@@ -18,7 +18,7 @@ from pdca.tui.typeahead import DROP_PAUSE_SECONDS
 from pdca.widgets.row_list import RowList
 from tests.conftest import NOW_DT, open_as
 from tests.tui.accountability_support import team_db
-from tests.tui.conftest import SIZE, settle_app
+from tests.tui.conftest import SIZE, settle_app, wait_until
 
 
 @pytest.fixture
@@ -502,11 +502,12 @@ async def test_c_again_while_a_check_in_is_saving_opens_no_second_form_and_it_is
             await pilot.pause()
             await pilot.press("c")  # again, while the first save waits
             # held, as keys after a form's save are, until the save shows it waits
-            for _ in range(100):
+
+            def told() -> bool:
                 said = [n.message for n in app._notifications]
-                if said and said[-1].startswith("your check-in on #2 is still being saved"):
-                    break
-                await pilot.pause(0.05)
+                return bool(said) and said[-1].startswith("your check-in on #2 is still being")
+
+            await wait_until(pilot, told)
             assert isinstance(app.screen, LogScreen)
             said = [n.message for n in app._notifications]
             assert said[-1].startswith("your check-in on #2 is still being saved"), said

@@ -15,7 +15,7 @@ from pdca.db.store import Store
 from pdca.screens.standup import TURN_SECONDS, StandupScreen
 from tests.conftest import NOW_DT
 from tests.tui.accountability_support import team_db
-from tests.tui.conftest import SIZE, settle_app
+from tests.tui.conftest import SIZE, settle_app, wait_until
 
 
 @pytest.fixture
@@ -841,14 +841,12 @@ async def test_the_meetings_keys_are_in_the_footer_at_100_columns(make_app, team
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("5")
         await settle_app(pilot.app, pilot)
-        shown = set()
-        for _ in range(20):
-            await pilot.pause()
-            shown = {
-                str(key.description) for key in app.screen.query("Footer FooterKey") if key.display
-            }
-            if shown:
-                break
+        await wait_until(
+            pilot, lambda: any(key.display for key in app.screen.query("Footer FooterKey"))
+        )
+        shown = {
+            str(key.description) for key in app.screen.query("Footer FooterKey") if key.display
+        }
         assert {"Next person", "Check-in", "Record"} <= shown, shown
 
 
