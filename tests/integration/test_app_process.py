@@ -522,7 +522,9 @@ def test_a_board_stopped_and_continued_from_outside_goes_on_and_quits(tmp_path: 
             time.sleep(0.2)
             os.kill(pid, signal.SIGCONT)
             time.sleep(0.3)
-        assert _threads(pid) <= before  # with the bug: two more each time
+        # with the bug: two more each time; one the board started late on a loaded machine
+        # (a timer's worker) is no second reader
+        assert _threads(pid) <= before + 1
         os.write(fd, b"n")
         _read_until(fd, b"New action in Plan", shown)
         os.write(fd, b"Typed after the pauses\x13")  # ctrl+s
@@ -568,7 +570,7 @@ def test_a_board_stopped_from_outside_under_a_shell_comes_back_with_fg(tmp_path:
                 _read_until(fd, b"New action in Plan", shown, seconds=3)
                 break
         _read_until(fd, b"New action in Plan", shown, seconds=1)
-        assert _threads(board_pid) <= before
+        assert _threads(board_pid) <= before + 1  # a second reader is two more (see above)
         os.write(fd, b"Typed after fg\x13")
         _read_until(fd, b"Typed after fg", shown)
         os.write(fd, b"q")
