@@ -10,15 +10,14 @@ from pdca.db.store import Store
 from tests.conftest import NOW_DT, open_as
 
 
-def team_db(store: Store, db_path: Path) -> Path:
-    """#1 bob's, standardized 31 days ago (its 30-day follow-up due); #2 bob's, late;
-    #3 carol's, fresh; check-ins by bob and carol; everything stamped 31 days back first."""
+def standardized_long_ago(db_path: Path, title: str, owner: str = "bob") -> int:
+    """An action of ``owner``'s taken through every phase and standardized 31 days ago, by
+    them: its 30-day follow-up is due now. Its id."""
     from datetime import timedelta
 
-    past = open_as(db_path, "bob", NOW_DT - timedelta(days=31))
+    past = open_as(db_path, owner, NOW_DT - timedelta(days=31))
     try:
-        first = past.add_action(ActionDraft(title="Triage [bold]rota[/bold]", owner="bob",
-                                            due=date(2026, 10, 30)))  # fmt: skip
+        first = past.add_action(ActionDraft(title=title, owner=owner, due=date(2026, 10, 30)))
         past.move_action(first.id, "do")
         past.add_checkin(first.id, CheckinDraft(message="drafted"))
         past.move_action(first.id, "check")
@@ -26,6 +25,13 @@ def team_db(store: Store, db_path: Path) -> Path:
         past.complete_action(first.id, "standardize")
     finally:
         past.close()
+    return first.id
+
+
+def team_db(store: Store, db_path: Path) -> Path:
+    """#1 bob's, standardized 31 days ago (its 30-day follow-up due); #2 bob's, late;
+    #3 carol's, fresh; check-ins by bob and carol; everything stamped 31 days back first."""
+    standardized_long_ago(db_path, "Triage [bold]rota[/bold]")
     late = store.add_action(ActionDraft(title="Label backlog", owner="bob", due=date(2026, 11, 20)))
     fresh = store.add_action(ActionDraft(title="Pager rota", owner="carol", due=date(2026, 12, 9)))
     as_carol = open_as(db_path, "carol")

@@ -376,21 +376,11 @@ async def test_enter_on_more_follow_ups_due_opens_the_log_narrowed_to_that_perso
 ) -> None:
     """It opened the whole team's log, whose pinned follow-ups were other people's (a
     reviewer): narrowed to the person, theirs are the ones pinned on top."""
-    from datetime import date, timedelta
-
-    from pdca.db.models import ActionDraft, CheckinDraft
     from pdca.screens.log import LogScreen
     from pdca.widgets.row_list import RowList
-    from tests.conftest import open_as
+    from tests.tui.accountability_support import standardized_long_ago
 
-    past = open_as(db_path, "bob", NOW_DT - timedelta(days=31))
-    done = past.add_action(ActionDraft(title="Second audit", owner="bob", due=date(2026, 10, 30)))
-    past.move_action(done.id, "do")
-    past.add_checkin(done.id, CheckinDraft(message="drafted"))
-    past.move_action(done.id, "check")
-    past.move_action(done.id, "act", verdict="worked")
-    past.complete_action(done.id, "standardize")
-    past.close()
+    standardized_long_ago(db_path, "Second audit")
     monkeypatch.setattr(accountability, "STANDING_MOST", 1)
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:

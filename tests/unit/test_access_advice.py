@@ -298,6 +298,19 @@ def test_someones_home_folder_is_no_place_to_ask_into(
     assert "chmod" in what_to_ask(other, "enter")
 
 
+def _a_login_outside(path: Path) -> str:
+    """A login of this machine, not root nor the file's owner, outside the file's group (every
+    system has some: daemon, nobody), named as pdca takes a login."""
+    info = path.stat()
+    return next(
+        p.pw_name
+        for p in pwd.getpwall()
+        if p.pw_uid not in (0, info.st_uid)
+        and p.pw_name.isalnum()
+        and info.st_gid not in os.getgrouplist(p.pw_name, p.pw_gid)
+    )
+
+
 def test_a_login_outside_the_files_group_is_said_unable_to_write_it(tmp_path: Path) -> None:
     """A KPI owned by carl, outside the group of the team's file: his alerts went to him for
     a day, unseen, and nothing said he could never open it (a quality lead)."""
@@ -311,13 +324,7 @@ def test_a_login_outside_the_files_group_is_said_unable_to_write_it(tmp_path: Pa
     path.chmod(0o660)
     tmp_path.chmod(0o770)
     group = path.stat().st_gid
-    outside = next(
-        p.pw_name
-        for p in pwd.getpwall()
-        if p.pw_uid not in (0, path.stat().st_uid)
-        and p.pw_name.isalnum()
-        and group not in os.getgrouplist(p.pw_name, p.pw_gid)
-    )
+    outside = _a_login_outside(path)
     assert why_login_cannot_write(outside, path) == f"not in group {grp.getgrgid(group).gr_name}"
     me = pwd.getpwuid(path.stat().st_uid).pw_name
     assert why_login_cannot_write(me, path) is None  # the owner, or root: may
@@ -325,17 +332,8 @@ def test_a_login_outside_the_files_group_is_said_unable_to_write_it(tmp_path: Pa
 
 
 def test_naming_an_owner_who_cannot_write_the_file_says_so(ok, db_path: Path) -> None:
-    import pwd
-
     ok("init")
-    group = db_path.stat().st_gid
-    outside = next(
-        p.pw_name
-        for p in pwd.getpwall()
-        if p.pw_uid not in (0, db_path.stat().st_uid)
-        and p.pw_name.isalnum()
-        and group not in os.getgrouplist(p.pw_name, p.pw_gid)
-    )
+    outside = _a_login_outside(db_path)
     said = ok("add", "Fix the pager", "--owner", outside).stderr
     assert f"note: {outside} cannot write this file (not in group " in said
     assert "cannot write" not in ok("add", "Another", "--owner", "someone-not-a-login").stderr
