@@ -333,6 +333,19 @@ async def test_enter_on_more_that_need_a_word_opens_that_persons_board(
         assert isinstance(board, BoardScreen) and board.filter.owner == "bob"
 
 
+async def enter_on_more(pilot, screen: StandupScreen, row: tuple[str, str], says: str) -> None:  # type: ignore[no-untyped-def]
+    """enter on the stand-up's one "more" row that opens ``row`` (what, for whom), which
+    ``says`` so."""
+    from pdca.widgets.row_list import RowList
+
+    (index,) = [i for i, opens in screen.view_rows.items() if opens == row]
+    rows = screen.query_one(RowList)
+    assert says in "".join(text for text, _ in rows.rows[index])
+    rows.set_cursor(index)
+    await pilot.press("enter")
+    await settle_app(pilot.app, pilot)
+
+
 async def test_enter_on_more_alerts_waiting_lists_that_persons_alerts(
     make_app, team, store: Store, monkeypatch
 ) -> None:
@@ -342,7 +355,6 @@ async def test_enter_on_more_alerts_waiting_lists_that_persons_alerts(
     from pdca.db.models import KpiDraft, ReadingDraft
     from pdca.screens.my_alerts import MyAlertsScreen
     from pdca.widgets.kpi_table import KpiTable
-    from pdca.widgets.row_list import RowList
 
     for name in ("Cost", "Pages"):
         store.add_kpi(
@@ -355,15 +367,9 @@ async def test_enter_on_more_alerts_waiting_lists_that_persons_alerts(
     app = make_app(team, actor="alice")
     async with app.run_test(size=SIZE) as pilot:
         screen = await bobs_turn(pilot)
-        (index,) = [i for i, (kind, who) in screen.view_rows.items() if kind == "alerts"]
-        assert screen.view_rows[index] == ("alerts", "bob")
-        rows = screen.query_one(RowList)
-        assert "and 1 more alert waiting (enter lists them)" in "".join(
-            text for text, _ in rows.rows[index]
+        await enter_on_more(
+            pilot, screen, ("alerts", "bob"), "and 1 more alert waiting (enter lists them)"
         )
-        rows.set_cursor(index)
-        await pilot.press("enter")
-        await settle_app(pilot.app, pilot)
         listed = app.screen
         assert isinstance(listed, MyAlertsScreen)
         assert "Alerts waiting for bob" in str(listed.query_one(".dialog--heading").render())
@@ -377,7 +383,6 @@ async def test_enter_on_more_follow_ups_due_opens_the_log_narrowed_to_that_perso
     """It opened the whole team's log, whose pinned follow-ups were other people's (a
     reviewer): narrowed to the person, theirs are the ones pinned on top."""
     from pdca.screens.log import LogScreen
-    from pdca.widgets.row_list import RowList
     from tests.tui.accountability_support import standardized_long_ago
 
     standardized_long_ago(db_path, "Second audit")
@@ -385,14 +390,8 @@ async def test_enter_on_more_follow_ups_due_opens_the_log_narrowed_to_that_perso
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
         screen = await bobs_turn(pilot)
-        (index,) = [i for i, (kind, _who) in screen.view_rows.items() if kind == "log"]
-        rows = screen.query_one(RowList)
-        assert "and 1 more follow-up due (enter: their log, due ones on top)" in "".join(
-            text for text, _ in rows.rows[index]
-        )
-        rows.set_cursor(index)
-        await pilot.press("enter")
-        await settle_app(pilot.app, pilot)
+        said = "and 1 more follow-up due (enter: their log, due ones on top)"
+        await enter_on_more(pilot, screen, ("log", "bob"), said)
         log = app.screen
         assert isinstance(log, LogScreen) and log.filter.owner == "bob"
 
