@@ -408,7 +408,7 @@ def why_login_cannot_write(login: str, path: Path) -> str | None:
     try:
         person = pwd.getpwnam(login)
         info, folder = path.stat(), path.parent.stat()
-    except (KeyError, OSError):
+    except (KeyError, OSError, ValueError):  # ValueError: a name no login can have
         return None
     if person.pw_uid == 0:
         return None
@@ -427,6 +427,9 @@ def why_login_cannot_write(login: str, path: Path) -> str | None:
                        stat.S_IWOTH | stat.S_IXOTH)  # fmt: skip
     if file_ok and folder_ok:
         return None
-    if info.st_gid not in groups and info.st_uid != person.pw_uid:
+    if not file_ok and info.st_gid not in groups and info.st_uid != person.pw_uid:
         return f"not in group {group_name(info.st_gid)}"
-    return f"the file is {describe_owner(path)}"
+    if not file_ok:
+        return f"the file is {describe_owner(path)}"
+    # the file lets them; its folder (where SQLite keeps the -wal and -shm) does not
+    return f"its folder is {describe_owner(path.parent)}"

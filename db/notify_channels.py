@@ -61,14 +61,21 @@ def shell_problem(command: str, environ: Mapping[str, str]) -> tuple[str | None,
         if not first.startswith(("/", "~")):
             return None, f"{first} is a relative path, read from the folder pdca notify runs in"
         return None, None
-    if shutil.which(first, path=environ.get("PATH")) is None and not _builtin(first):
-        return None, f"{first} is not found on PATH here; the hook runs with its runs' PATH"
+    if shutil.which(first, path=environ.get("PATH")) is None and first not in _SHELL_WORDS:
+        return None, (
+            f"{first} is not found on PATH here; the hook runs with the PATH of the pdca"
+            " notify that runs it"
+        )
     return None, None
 
 
-def _builtin(word: str) -> bool:
-    return word in {"echo", "printf", "cat", "test", "[", "true", "false", "exec", "cd", ":",
-                    ".", "read", "set", "export", "exit", "eval", "command", "type"}  # fmt: skip
+# The shell's own words, never looked for on PATH: its keywords and builtins ("if" and "!"
+# were noted as programs not found, a reviewer)
+_SHELL_WORDS = frozenset(
+    {"if", "then", "else", "elif", "fi", "while", "until", "for", "do", "done", "case", "esac",
+     "!", "{", "}", "echo", "printf", "test", "[", "true", "false", "exec", "cd", ":", ".",
+     "read", "set", "export", "exit", "eval", "command", "type", "trap", "umask", "wait"}
+)  # fmt: skip
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):

@@ -325,6 +325,12 @@ class BoardScreen(Screen[None]):
         # Actions a flow of this board is changing (its write may wait seconds for a lock):
         # counted by the flows themselves (``changes_a_card``), however they were started.
         self.changing: Counter[int] = Counter()
+        # Cards whose detail is open over the board: the person is on the card, and a
+        # colleague's move of it takes the cursor along (the detail's e came back to it).
+        self.viewing: Counter[int] = Counter()
+        # Cards this board's own u just took away or moved: their leaving is no one else's
+        # change, neither said "meanwhile" nor a reason to refuse the next key (a reviewer).
+        self.left_by_me: set[int] = set()
         # New actions and check-ins (by action) whose save is on its way: a second one
         # typed meanwhile, refused too, took the place of the first one kept, lost without
         # a word (a tester). Refused at the key instead, as a second edit is.
@@ -518,7 +524,7 @@ class BoardScreen(Screen[None]):
                 return True
         return False
 
-    def _under_cursor(self) -> Place | None:
+    def under_cursor(self) -> Place | None:
         """The focused action and its phase (focus itself moves to its column later)."""
         if self.focused_id is None:
             return None
@@ -667,7 +673,7 @@ class BoardScreen(Screen[None]):
         card = self.focused_id
         if card is None or lane.index_of(card) is not None:
             return False
-        if card in self.changing:
+        if card in self.changing or card in self.viewing:
             # A form open on it over the board: the person is still on the card, and their
             # save asks about the move (``moved_on``), as it should. Any other dialog (n's
             # form, the palette) is no reason to go along (a reviewer: > after esc then asked
@@ -716,7 +722,8 @@ class BoardScreen(Screen[None]):
                 self.notify(literal(f"#{card} is gone meanwhile{by}: {gone.what}"))
         elif row["done_at"] is not None and not self.filter.include_done:
             decision = f" ({row['decision']})" if row["decision"] else ""
-            self.notify(f"#{card} was done meanwhile{decision}; D shows done cards")
+            shows = services(self.app).key_named("board-toggle-done", "D")  # the person's key
+            self.notify(f"#{card} was done meanwhile{decision}; {shows} shows done cards")
         elif self.filter.active:
             self.notify(f"#{card} changed meanwhile and no longer matches the filter")
 
@@ -759,7 +766,8 @@ class BoardScreen(Screen[None]):
         if read.sparklines is not None:
             self.show_sparklines(read.sparklines)
         if read.pages:
-            was_under_cursor = self._under_cursor()
+            was_under_cursor = self.under_cursor()
+            mine = was_under_cursor is not None and was_under_cursor[0] in self.left_by_me
             if around is None:  # a refresh of its own: a place lost before is not waited for
                 self.refreshed_from = None
             # Focus stays where the person has it now, not where it was when the read began.
@@ -769,13 +777,14 @@ class BoardScreen(Screen[None]):
             focus = around if around is not None else self.focused_id
             lane = self.focused_column if around is None else None
             kept = self.show_pages(read.pages, read.counts, read.today, focus)
-            if lane is not None and not since_filter_changed:
+            if lane is not None and not since_filter_changed and not mine:
                 kept = self._stay_in_lane(lane) or kept
             if not kept and around is None and not since_filter_changed:
                 # Not in what was read (pushed out since the read began): read where it is,
                 # rather than leave focus on the card that took its place, which the next
                 # key would act on.
-                self.refreshed_from = was_under_cursor  # gone, maybe: said when that is read
+                # gone, maybe: said when that is read (unless this board's own u took it)
+                self.refreshed_from = None if mine else was_under_cursor
                 self.reload(everything=False, around=focus)
             elif not kept:
                 if self.refreshed_from and self.refreshed_from[0] == around:
@@ -796,8 +805,8 @@ class BoardScreen(Screen[None]):
                 # The read again around a card someone's write took away: another card took
                 # its place, and > on it at once moved that one (a retrial).
                 before, self.refreshed_from = self.refreshed_from, None
-            if before is not None and not since_filter_changed:
-                moved = changed_under_cursor(before, self._under_cursor(), time.monotonic())
+            if before is not None and not since_filter_changed and not mine:
+                moved = changed_under_cursor(before, self.under_cursor(), time.monotonic())
                 self.cursor_change = moved or self.cursor_change
         if around is not None and around == self.pending_around:
             self.pending_around = None

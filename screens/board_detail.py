@@ -17,7 +17,18 @@ if TYPE_CHECKING:
 
 async def detail_flow(board: BoardScreen, action_id: int) -> None:
     """The detail; its ``e`` or ``c`` runs the form in this flow and then shows the detail
-    again, as it is now (a tester was put back on the board, the detail closed)."""
+    again, as it is now (a tester was put back on the board, the detail closed). While it
+    is open the card is ``board.viewing``: a colleague's move of it takes the cursor along."""
+    board.viewing[action_id] += 1
+    try:
+        await _detail_flow(board, action_id)
+    finally:
+        board.viewing[action_id] -= 1
+        if not board.viewing[action_id]:
+            del board.viewing[action_id]
+
+
+async def _detail_flow(board: BoardScreen, action_id: int) -> None:
     from pdca.db import recurrence
     from pdca.screens.dialogs import ActionDetailScreen
 

@@ -59,6 +59,7 @@ async def undo_flow(board: BoardScreen) -> None:
         # was), not on whatever took the place of the card it removed (a tester).
         few = undone.actions if len(undone.actions) <= UNDO_FOLLOWS_MOST else []
         back = [i for i in few if board.store.matches(board.filter.as_store_filter(), i)]
+        board.left_by_me = set(undone.actions)
         if back:
             board.focused_id = back[0]
             read = board.reload(around=back[0])
@@ -68,6 +69,7 @@ async def undo_flow(board: BoardScreen) -> None:
         # card still where the undone move had put it (a tester, on a big file).
         with contextlib.suppress(WorkerError):  # a newer read replaced it, or it failed
             await read.wait()
+        board.left_by_me = set()
         words = ", ".join(f"“{literal(s)}”" for s in undone.headline(shown=3))
         board.notify(f"undone: {words}{undone.more(shown=3)}")  # a toast of 3 lines, not 11
 

@@ -8,12 +8,14 @@ raised again, and the app stops on it.
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from pdca.db.errors import Conflict, DatabaseBroken, PdcaError, shell_word
 from pdca.db.store import Store
 from pdca.screens.context import services
+from pdca.screens.cursor_change import changed_under_cursor
 from pdca.widgets.text import literal
 from pdca.widgets.when import short_time
 
@@ -132,17 +134,26 @@ def say_overdue_already(board: BoardScreen, action: Action) -> None:
 
 
 def show_conflict(board: BoardScreen, conflict: Conflict, kept: str) -> None:
-    """Someone changed the card since it was drawn: show it as it is now, and say so."""
+    """Someone changed the card since it was drawn: show it as it is now, and say so. Put
+    where it is now, it may take the cursor's card away (out of the filter, a column left
+    empty): the next key, pressed at once, was for it and acted on another column's card (a
+    retrial), so that is a change under the cursor too (screens/cursor_change.py)."""
     fresh = board.read_action(conflict.entity_id)
+    before = board.under_cursor()
     if fresh is not None:
         board.place(fresh)
+    moved = changed_under_cursor(before, board.under_cursor(), time.monotonic())
+    board.cursor_change = moved or board.cursor_change
+    shown = fresh is not None and any(
+        column.index_of(fresh.id) is not None for column in board.columns.values()
+    )
     who = f"{conflict.by} " if conflict.by else "someone "
     what = f": {conflict.what}" if conflict.what else ""
     when = f" at {short_time(conflict.at)}" if conflict.at else ""
     board.notify(
         literal(
             f"#{conflict.entity_id} changed since you looked ({who}{when.strip()}{what}); "
-            f"{kept}: it is shown as it is now"
+            f"{kept}" + (": it is shown as it is now" if shown else "")
         ),
         severity="error",
         timeout=8,

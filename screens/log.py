@@ -24,7 +24,7 @@ from textual.widgets import Static
 
 from pdca.db import accountability
 from pdca.db.accountability_models import FOLLOWUP_RESULTS, Followup, LogEntry, LogFilter
-from pdca.db.errors import DatabaseBroken, GateUnmet, NotFound, PdcaError
+from pdca.db.errors import DatabaseBroken, GateUnmet, NotFound, PdcaError, shell_word
 from pdca.db.models import CHECKIN_STATUSES
 from pdca.screens.context import UNDO_ON_THE_BOARD, PaletteEntry, services
 from pdca.screens.owners import since
@@ -410,10 +410,14 @@ class LogScreen(RowView):
         text = filter_bar(parts, clear) if f.active else Text()
         if self.due_more:
             more = f"{self.due_more} more follow-up{'s' if self.due_more != 1 else ''} due"
-            text.append(
-                f"{'  ' if f.active else ''}{more}: pdca followups lists them, o narrows",
-                style="dim",
+            # Narrowed to one owner already, "o narrows" read as nonsense (a retrial): the
+            # command that lists theirs is named instead.
+            lists = (
+                f"pdca followups --due --owner {literal(shell_word(f.owner))} lists them"
+                if f.owner
+                else "pdca followups lists them, o narrows"
             )
+            text.append(f"{'  ' if f.active else ''}{more}: {lists}", style="dim")
         bar.update(text)
 
     # ------------------------------------------------------------------ the highlighted row

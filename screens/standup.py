@@ -784,14 +784,14 @@ class StandupScreen(RowView):
 
             self.app.push_screen(MyAlertsScreen(person=who))
             return
-        from dataclasses import replace
-
+        from pdca.db.accountability_models import LogFilter
         from pdca.screens.log import LogScreen
 
         await self.app.switch_mode("log")
         screen = self.app.screen
-        if who != UNOWNED and isinstance(screen, LogScreen):
-            screen.set_filter(replace(screen.filter, owner=who))
+        if isinstance(screen, LogScreen):
+            # Theirs alone: a status filter left on the log showed none of them (a reviewer)
+            screen.set_filter(LogFilter(owner=None if who == UNOWNED else who))
 
     @work(group="jump", exclusive=True)
     async def open_owners_board(self, login: str | None) -> None:

@@ -2097,7 +2097,7 @@ def saying_who_is_new(store: Store, *logins: str | None) -> Iterator[None]:
         if shut_out:
             click.echo(
                 f"note: {printable(login)} cannot write this file ({shut_out}): what is"
-                " theirs here, they cannot see or answer",
+                " theirs here, they cannot answer (check in, acknowledge)",
                 err=True,
             )
 

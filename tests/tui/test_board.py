@@ -432,6 +432,72 @@ async def test_a_card_that_leaves_the_board_under_the_cursor_is_said_so(
         assert said in [n.message for n in app._notifications]
 
 
+async def test_a_key_just_after_a_refusal_moved_the_cursor_to_another_column_waits_too(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """> on a card bob had finished, before the board showed it: refused, the card shown as
+    it is (gone, as done), and the cursor went to another column's card; d pressed at once,
+    meant for the card gone, asked to finish that one (a retrial)."""
+    monkeypatch.setattr("pdca.screens.cursor_change.JUST_CHANGED_SECONDS", 60.0)  # a loaded CI
+    app = make_app(board_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l")
+        await settle_app(app, pilot)
+        assert focused(app) == ("do", 3)
+        bob = open_as(board_db, "bob")
+        bob.complete_action(3, "abandon")
+        bob.close()
+        await pilot.press("greater_than_sign")
+        await settle_app(app, pilot)
+        said = [n.message for n in app._notifications]
+        assert said[-1].startswith("#3 changed since you looked") and "shown as" not in said[-1]
+        assert focused(app) == ("plan", 1)
+        await pilot.press("d")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, BoardScreen)  # no decision asked for #1
+        assert "nothing done" in [n.message for n in app._notifications][-1]
+
+
+async def test_a_card_whose_detail_is_open_takes_the_cursor_along_with_a_colleagues_move(
+    make_app, board_db: Path
+) -> None:
+    """The detail open on #1, bob moved it: the cursor stayed in Plan, and the detail's own
+    edit then ended on the board, the detail gone (a reviewer). The person is on the card."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        shown = board(app)
+        await pilot.press("enter")
+        await settle_app(app, pilot)
+        assert not isinstance(app.screen, BoardScreen)
+        bob = open_as(board_db, "bob")
+        bob.move_action(1, "do")
+        bob.close()
+        app.check_for_changes()
+        await settle_app(app, pilot)  # the detail's flow waits on it: not for it
+        assert shown.focused_id == 1 and shown.focused_column is shown.columns["do"]
+
+
+async def test_ones_own_undo_of_a_new_card_is_no_change_made_elsewhere(
+    make_app, board_db: Path
+) -> None:
+    """n, then u: "#6 is gone meanwhile by alice", and the c after it was refused as "a
+    change made elsewhere" (a reviewer)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("n", *"temp card", "ctrl+s")
+        await settle_app(app, pilot)
+        assert board(app).focused_id == 6
+        await pilot.press("u")
+        await settle_app(app, pilot)
+        said = [n.message for n in app._notifications]
+        assert not any("meanwhile" in m for m in said), said
+        await pilot.press("c")
+        await settle_app(app, pilot)
+        assert not isinstance(app.screen, BoardScreen)  # the check-in form, at once
+
+
 async def test_finishing_the_only_card_in_a_column_leaves_focus_on_a_near_card(
     make_app, board_db: Path
 ) -> None:
@@ -592,7 +658,8 @@ async def test_a_key_on_a_card_changed_before_the_board_showed_it_says_so(
         assert isinstance(app.screen, BoardScreen)
         said = [n.message for n in app._notifications]
         assert said[-1].startswith("#1 changed since you looked (bob at ")
-        assert said[-1].endswith(": done #1 (abandon)); nothing done: it is shown as it is now")
+        # done, it leaves the board: not "shown as it is now" (a retrial)
+        assert said[-1].endswith(": done #1 (abandon)); nothing done")
         assert 1 not in column_ids(app, "plan")
 
 
