@@ -247,7 +247,12 @@ def _number_hint(raw: str) -> str:
     """How a number typed as people write it elsewhere is written here: "12,5", "1,234.5",
     "12 000", and "89.5%", "$12" or "12 defects" were "not a number" and no more (a
     quality lead; a reviewer's "12,5%", "$12" and "12 000")."""
-    if "," in raw and any(c.isdigit() for c in raw) and _NUMBER.search(raw):
+    if raw[:1] in "\u2212\u2013\u2014" and _NUMBER.fullmatch(raw[1:]):
+        # a typographic minus (a word processor's, a copied figure): the hint dropped it
+        return f": write the minus as - (-{raw[1:]})"
+    if raw.startswith("(") and raw.endswith(")") and _NUMBER.fullmatch(raw[1:-1]):
+        return f": write a negative number with - (-{raw[1:-1]})"  # accounting's (12)
+    if re.search(r"[0-9],[0-9]", raw):
         return ": write decimals with a dot and no thousands separators (12.5, 1234.5)"
     if _SPACED_NUMBER.fullmatch(raw):
         return f": write it without spaces ({raw.replace(' ', '')})"
@@ -255,7 +260,7 @@ def _number_hint(raw: str) -> str:
     if number is None:
         return ""
     rest = raw[: number.start()] + raw[number.end() :]
-    if rest.strip() and not any(c in "0123456789.+-_" for c in rest):
+    if rest.strip() and not any(c in "0123456789.,+-_" for c in rest):
         return f": the number alone, without a unit or % ({number.group()})"
     return ""
 

@@ -60,6 +60,10 @@ def shell_problem(command: str, environ: Mapping[str, str]) -> tuple[str | None,
     if "/" in first:
         if not first.startswith(("/", "~")):
             return None, f"{first} is a relative path, read from the folder pdca notify runs in"
+        home = environ.get("HOME") or os.path.expanduser("~")
+        place = home + first[1:] if first.startswith("~/") else first
+        if not os.path.exists(place):  # "~/hook.sh" with no such file was set silently
+            return None, f"{first} does not exist here (yet)"
         return None, None
     if shutil.which(first, path=environ.get("PATH")) is None and first not in _SHELL_WORDS:
         return None, (

@@ -200,6 +200,8 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     (["kpi", "record", KPI, "$12"], ("without a unit or % (12)",)),
     (["kpi", "record", KPI, "12,5%"], ("write decimals with a dot",)),
     (["kpi", "record", KPI, "12 000"], ("write it without spaces (12000)",)),
+    (["kpi", "record", KPI, "\u22125"], ("write the minus as - (-5)",)),
+    (["kpi", "record", KPI, "(12)"], ("write a negative number with - (-12)",)),
     (["kpi", "record", KPI, "1_000"], ("value: '1_000' is not a number",)),
     (["kpi", "record", KPI, "５"], ("value: '５' is not a number",)),
     (["kpi", "record", KPI, "1e-400"], ("value: '1e-400' is too small to tell from 0",)),

@@ -1538,3 +1538,16 @@ def test_a_hook_the_shell_cannot_read_is_refused_and_a_doubtful_one_noted(ok, cl
     assert "command   no-such-program-here --x" in noted.stdout
     assert "relative path" in ok("notify", "config", "command", "bin/hook.sh").stderr
     assert ok("notify", "config", "command", "cat >> /tmp/hook.log").stderr == ""
+
+
+def test_a_hook_naming_a_program_in_a_home_folder_that_is_not_there_is_noted(
+    ok, tmp_path: Path, monkeypatch
+) -> None:
+    """``~/hook.sh`` with no such file was set without a word (a retrial)."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    ok("init")
+    assert "note: ~/hook.sh does not exist here (yet)" in (
+        ok("notify", "config", "command", "~/hook.sh --json").stderr
+    )
+    (tmp_path / "hook.sh").write_text("#!/bin/sh\n")
+    assert ok("notify", "config", "command", "~/hook.sh").stderr == ""
