@@ -331,6 +331,9 @@ class BoardScreen(Screen[None]):
         # Cards this board's own u just took away or moved: their leaving is no one else's
         # change, neither said "meanwhile" nor a reason to refuse the next key (a reviewer).
         self.left_by_me: set[int] = set()
+        # The card a refresh lost under the cursor, to say why once it is read around: not
+        # one a form or detail is open on (its flow says what became of it, more exactly)
+        self.left_unsaid: int | None = None
         # New actions and check-ins (by action) whose save is on its way: a second one
         # typed meanwhile, refused too, took the place of the first one kept, lost without
         # a word (a tester). Refused at the key instead, as a second edit is.
@@ -717,7 +720,8 @@ class BoardScreen(Screen[None]):
         except PdcaError:
             return
         if row is None:
-            if gone is not None:
+            # A restore is said by the app, whole (``restored from …``): not card by card
+            if gone is not None and not (gone.what or "").startswith("restored from "):
                 by = f" by {gone.by}" if gone.by else ""
                 self.notify(literal(f"#{card} is gone meanwhile{by}: {gone.what}"))
         elif row["done_at"] is not None and not self.filter.include_done:
@@ -779,16 +783,22 @@ class BoardScreen(Screen[None]):
             kept = self.show_pages(read.pages, read.counts, read.today, focus)
             if lane is not None and not since_filter_changed and not mine:
                 kept = self._stay_in_lane(lane) or kept
+            if around is not None and kept:
+                self.left_unsaid = None  # found where it is: nothing to say
             if not kept and around is None and not since_filter_changed:
                 # Not in what was read (pushed out since the read began): read where it is,
                 # rather than leave focus on the card that took its place, which the next
                 # key would act on.
                 # gone, maybe: said when that is read (unless this board's own u took it)
                 self.refreshed_from = None if mine else was_under_cursor
+                card = None if mine or was_under_cursor is None else was_under_cursor[0]
+                on_it = card in self.changing or card in self.viewing
+                self.left_unsaid = None if on_it else card
                 self.reload(everything=False, around=focus)
             elif not kept:
-                if self.refreshed_from and self.refreshed_from[0] == around:
+                if around is not None and self.left_unsaid == around:
                     self._say_why_it_left(around)  # the card a refresh lost under the cursor
+                self.left_unsaid = None
                 # Gone, or filtered out: focus is the card the cursor is on now. Left naming
                 # the gone card, every later refresh read again around it (a reviewer).
                 # Its column emptied (an undo of an import took the only card in Do): focus
