@@ -712,8 +712,8 @@ class BoardScreen(Screen[None]):
         """The card under the cursor left the board by someone's write (finished, or no
         longer matching the filter, or taken away): said, as a move to another phase is.
         Another card took its place without a word (a team's morning on one board)."""
-        if card is None:
-            return
+        if card is None or card in self.unsent_edits:
+            return  # an edit of it kept: its note said why and how to reach it, more exactly
         try:
             row = self.store.row("action", card)
             gone = self.store.why_gone("action", card) if row is None else None
@@ -792,7 +792,7 @@ class BoardScreen(Screen[None]):
                 # gone, maybe: said when that is read (unless this board's own u took it)
                 self.refreshed_from = None if mine else was_under_cursor
                 card = None if mine or was_under_cursor is None else was_under_cursor[0]
-                on_it = card in self.changing or card in self.viewing
+                on_it = card in self.changing or card in self.viewing or card in self.unsent_edits
                 self.left_unsaid = None if on_it else card
                 self.reload(everything=False, around=focus)
             elif not kept:
