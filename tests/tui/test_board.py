@@ -377,6 +377,22 @@ async def test_focus_goes_to_a_near_card_when_someone_empties_its_column(
         assert focused(app) == ("plan", 2)
 
 
+async def bob_moves_1_under(app, pilot, board_db: Path, opening: str) -> BoardScreen:  # type: ignore[no-untyped-def]
+    """``opening`` pressed on #1 (a form, the detail), then bob's move of #1 to Do taken in
+    by the board under it; the board."""
+    await settle_app(app, pilot)
+    shown = board(app)
+    await pilot.press(opening)
+    await settle_app(app, pilot)
+    assert not isinstance(app.screen, BoardScreen)
+    bob = open_as(board_db, "bob")
+    bob.move_action(1, "do")
+    bob.close()
+    app.check_for_changes()
+    await settle_app(app, pilot)  # the flow waits on what it opened: not for it
+    return shown
+
+
 async def test_a_form_open_for_another_card_does_not_take_the_cursor_along(
     make_app, board_db: Path
 ) -> None:
@@ -384,15 +400,7 @@ async def test_a_form_open_for_another_card_does_not_take_the_cursor_along(
     cursor was in bob's column, on his card, and > asked to move it on (a reviewer)."""
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
-        await settle_app(app, pilot)
-        await pilot.press("n")
-        await settle_app(app, pilot)
-        assert not isinstance(app.screen, BoardScreen)
-        bob = open_as(board_db, "bob")
-        bob.move_action(1, "do")
-        bob.close()
-        app.check_for_changes()
-        await settle_app(app, pilot)  # the n flow waits on its form: not for it
+        await bob_moves_1_under(app, pilot, board_db, "n")
         await pilot.press("escape")
         await settle_app(app, pilot)
         assert focused(app) == ("plan", 2)
@@ -465,16 +473,7 @@ async def test_a_card_whose_detail_is_open_takes_the_cursor_along_with_a_colleag
     edit then ended on the board, the detail gone (a reviewer). The person is on the card."""
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
-        await settle_app(app, pilot)
-        shown = board(app)
-        await pilot.press("enter")
-        await settle_app(app, pilot)
-        assert not isinstance(app.screen, BoardScreen)
-        bob = open_as(board_db, "bob")
-        bob.move_action(1, "do")
-        bob.close()
-        app.check_for_changes()
-        await settle_app(app, pilot)  # the detail's flow waits on it: not for it
+        shown = await bob_moves_1_under(app, pilot, board_db, "enter")
         assert shown.focused_id == 1 and shown.focused_column is shown.columns["do"]
 
 
