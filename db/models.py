@@ -241,6 +241,9 @@ def parse_number(text: str, field: str) -> float:
 
 
 _SPACED_NUMBER = re.compile(r"[+-]?[0-9]{1,3}( [0-9]{3})+(\.[0-9]+)?")
+# "12k" or "1.5M" as dashboards write them: the hint said "(12)", a thousandth of what was
+# meant. Only these: "m" may be minutes or metres.
+_MULTIPLIERS = {"k": 1_000, "K": 1_000, "M": 1_000_000}
 
 
 def _number_hint(raw: str) -> str:
@@ -260,6 +263,9 @@ def _number_hint(raw: str) -> str:
     if number is None:
         return ""
     rest = raw[: number.start()] + raw[number.end() :]
+    if rest.strip() in _MULTIPLIERS and raw.rstrip().endswith(rest.strip()):
+        whole = float(number.group()) * _MULTIPLIERS[rest.strip()]
+        return f": write it in full ({shown_number(whole)})"
     if rest.strip() and not any(c in "0123456789.,+-_" for c in rest):
         return f": the number alone, without a unit or % ({number.group()})"
     return ""

@@ -213,6 +213,11 @@ class LogScreen(RowView):
         self.at_newest = True  # nothing newer than the window's first: the due rows show
         self._shown_columns: LogColumns | None = None
         self._said_left_out: set[str] = set()  # each follow-up left out is said once
+        # The view that opened the log on its own rows (the stand-up's "more follow-ups due"):
+        # esc goes back there, as it does from the alerts list the stand-up opens. esc cleared
+        # the filter and then went to the board, two keys from where the person was (a
+        # reviewer). Forgotten once the person leaves the log another way.
+        self.back_to: str | None = None
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -673,8 +678,22 @@ class LogScreen(RowView):
             start = today - timedelta(days=int(picked))
         self.set_filter(replace(self.filter, since=start, until=None))
 
+    def open_for(self, wanted: LogFilter, back_to: str) -> None:
+        """The log narrowed for another view, which esc returns to."""
+        self.set_filter(wanted)
+        self.back_to = back_to
+
+    def on_screen_suspend(self) -> None:
+        super().on_screen_suspend()
+        self.back_to = None
+
     def action_clear_filters(self) -> None:
-        if self.filter.active:
+        if self.back_to is not None:
+            # The filter was the opening view's, not the person's: it goes with them.
+            back_to = self.back_to
+            self.set_filter(LogFilter())
+            self.app.switch_mode(back_to)
+        elif self.filter.active:
             self.set_filter(LogFilter())
         else:
             self.action_back_to_board()

@@ -791,7 +791,7 @@ class StandupScreen(RowView):
         screen = self.app.screen
         if isinstance(screen, LogScreen):
             # Theirs alone: a status filter left on the log showed none of them (a reviewer)
-            screen.set_filter(LogFilter(owner=None if who == UNOWNED else who))
+            screen.open_for(LogFilter(owner=None if who == UNOWNED else who), back_to="standup")
 
     @work(group="jump", exclusive=True)
     async def open_owners_board(self, login: str | None) -> None:

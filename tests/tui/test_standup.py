@@ -381,7 +381,8 @@ async def test_enter_on_more_follow_ups_due_opens_the_log_narrowed_to_that_perso
     make_app, team, db_path: Path, monkeypatch
 ) -> None:
     """It opened the whole team's log, whose pinned follow-ups were other people's (a
-    reviewer): narrowed to the person, theirs are the ones pinned on top."""
+    reviewer): narrowed to the person, theirs are the ones pinned on top. esc goes back to
+    the stand-up, on the same person, and the log is whole again next time."""
     from pdca.screens.log import LogScreen
     from tests.tui.accountability_support import standardized_long_ago
 
@@ -394,6 +395,11 @@ async def test_enter_on_more_follow_ups_due_opens_the_log_narrowed_to_that_perso
         await enter_on_more(pilot, screen, ("log", "bob"), said)
         log = app.screen
         assert isinstance(log, LogScreen) and log.filter.owner == "bob"
+        await pilot.press("escape")
+        await settle_app(pilot.app, pilot)
+        assert app.current_mode == "standup" and app.screen is screen
+        assert screen.person == "bob"
+        assert not log.filter.active and log.back_to is None
 
 
 def test_a_check_in_line_carries_its_status_shape_as_the_board_does() -> None:

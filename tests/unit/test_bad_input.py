@@ -200,6 +200,10 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     (["kpi", "record", KPI, "$12"], ("without a unit or % (12)",)),
     (["kpi", "record", KPI, "12,5%"], ("write decimals with a dot",)),
     (["kpi", "record", KPI, "12 000"], ("write it without spaces (12000)",)),
+    (["kpi", "record", KPI, "12 k"], ("write it in full (12000)",)),  # it said "(12)"
+    (["kpi", "record", KPI, "1.5M"], ("write it in full (1500000)",)),
+    (["kpi", "record", KPI, "0.1k"], ("write it in full (100)",)),
+    (["kpi", "record", KPI, "12 km"], ("without a unit or % (12)",)),
     (["kpi", "record", KPI, "\u22125"], ("write the minus as - (-5)",)),
     (["kpi", "record", KPI, "(12)"], ("write a negative number with - (-12)",)),
     (["kpi", "record", KPI, "1_000"], ("value: '1_000' is not a number",)),
