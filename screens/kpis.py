@@ -125,7 +125,13 @@ class AcknowledgesAlerts:
         except PdcaError:
             beside, with_it = [], []  # said by the write, if it matters
         note = await screen.app.push_screen_wait(
-            AckModal(alert=alert, draft=draft, beside=beside, with_it=with_it)
+            AckModal(
+                alert=alert,
+                draft=draft,
+                beside=beside,
+                with_it=with_it,
+                actor=context.store.actor,
+            )
         )
         if note is None:  # a kept note stays kept
             return

@@ -26,14 +26,20 @@ class AckModal(NoteModal):
         draft: str | None = None,
         beside: list[int] | None = None,
         with_it: list[int] | None = None,
+        actor: str | None = None,
     ) -> None:
         """``beside``: the KPI's other alerts that wait too, said (a again takes the next);
-        ``with_it``: those its reading raised, acknowledged with it, said."""
+        ``with_it``: those its reading raised, acknowledged with it, said; ``actor``: who
+        acknowledges, said when it is not the one it waits for."""
         cause = f"signal: {alert.rule_text}" if alert.rule_text else "threshold breach"
         about = (
             f"{cause}; raised {short_time(alert.raised_at)}, waiting for {alert.assignee}"
             f" by {short_time(alert.ack_due)}" + ("  OVERDUE" if alert.overdue else "")
         )
+        if actor is not None and actor != alert.assignee:
+            # Said only once saved ("acknowledged in their place"): from someone's list of
+            # alerts, the form did not say whose it was being acknowledged for (a tester).
+            about += f"; you acknowledge it in {alert.assignee}'s place"
         if with_it:
             ids = [str(other) for other in with_it]
             named = f" {ids[0]}" if len(ids) == 1 else f"s {', '.join(ids[:-1])} and {ids[-1]}"

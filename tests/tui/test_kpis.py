@@ -172,6 +172,24 @@ async def test_3_from_another_view_opens_the_kpis_not_the_chart_left_open(
         assert isinstance(app.screen, KpisScreen) and len(app.screen_stack) == 1
 
 
+async def test_the_form_says_an_alert_waiting_for_someone_else_is_acknowledged_in_their_place(
+    make_app, kpi_db: Path, store: Store
+) -> None:
+    """From bob's list of alerts (the stand-up's "more alerts waiting"), the form did not say
+    whose it was; only the message after saving did (a tester)."""
+    store.conn.execute("UPDATE alerts SET assignee = 'bob'")
+    app = make_app(kpi_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AckModal)
+        about = str(app.screen.query_one("#ack-about", Label).render())
+        assert about.endswith(
+            "waiting for bob by 2026-11-24 09:00 UTC; you acknowledge it in bob's place"
+        )
+
+
 async def test_a_acknowledges_with_a_note(make_app, kpi_db: Path, store: Store) -> None:
     app = make_app(kpi_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -181,6 +199,7 @@ async def test_a_acknowledges_with_a_note(make_app, kpi_db: Path, store: Store) 
         assert isinstance(app.screen, AckModal)
         about = str(app.screen.query_one("#ack-about", Label).render())
         assert about.startswith("threshold breach; raised")  # not a signal: says which it is
+        assert "place" not in about  # alice's own
         await pilot.press(*"[bold]on it", "enter")
         await pilot.pause()
         await app.workers.wait_for_complete([w for w in app.workers if w.group == "kpis-reload"])
