@@ -19,6 +19,7 @@ the actor ``pdca`` (the rules did it, not the person who happened to look), so n
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -282,6 +283,61 @@ def _raise(
     )
     tx.log("alert", alert_id, "create", summary, None, snapshot(row))
     return alert_id
+
+
+def carried_past_undone_readings(
+    store: Store, tx: Transaction, readings: set[int], created: set[int], undo_of: int
+) -> set[int]:
+    """Before an undo takes out ``readings`` (recorded by the change undone, which raised the
+    alerts ``created``): an open threshold alert one of them raised or held stays open,
+    carried by the newest reading left, when that one is beyond the threshold too, as
+    ``readings.remove`` keeps it. The undo deleted the alert a colleague's later reading still
+    breached, and the breach went silent: no alert, no escalation (a reviewer). Another
+    change's alert the reading held otherwise closes (closed, it lets go of the reading),
+    where the undo was refused as "other records refer to it". The ids kept open, whose
+    raising the undo leaves."""
+    kept: set[int] = set()
+    if not readings:
+        return kept
+    undone = json.dumps(sorted(readings))
+    held = store.conn.execute(
+        # By their KPIs first, through an index: alerts grow with the file.
+        "SELECT * FROM alerts WHERE kpi_id IN (SELECT kpi_id FROM kpi_readings WHERE id IN"
+        " (SELECT value FROM json_each(?1))) AND reading_id IN (SELECT value FROM json_each(?1))"
+        " ORDER BY id",
+        (undone,),
+    ).fetchall()
+    for alert in held:
+        kpi = store.conn.execute("SELECT * FROM kpis WHERE id = ?", (alert["kpi_id"],)).fetchone()
+        unit = f" {kpi['unit']}" if kpi["unit"] else ""
+        said = f"alert {alert['id']} on KPI {kpi['name']!r}"
+        newest = store.conn.execute(
+            f"SELECT id, value FROM kpi_readings WHERE kpi_id = ?{signals.NUMBER}"
+            " AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY at DESC, id DESC LIMIT 1",
+            (alert["kpi_id"], undone),
+        ).fetchone()
+        threshold = None if kpi["alerts_mode"] == "signals" else kpi["alert"]
+        if (
+            alert["closed_at"] is None
+            and alert["rule"] is None
+            and newest is not None
+            and kpi_rules.in_alert(newest["value"], threshold, kpi["direction"])
+        ):
+            changes: dict[str, object] = {"reading_id": newest["id"]}
+            summary = (
+                f"{said} stays open: the newest reading left,"
+                f" {shown_number(newest['value'])}{unit}, is beyond the alert threshold too"
+            )
+            kept.add(alert["id"])
+        elif alert["id"] in created:
+            continue  # the undo takes it out with its reading
+        elif alert["closed_at"] is None:
+            changes = {"reading_id": None, "closed_at": tx.at}
+            summary = f"closed {said}: the reading that held it open was undone"
+        else:
+            changes, summary = {"reading_id": None}, f"{said} no longer refers to an undone reading"
+        update(store, tx, alert, changes, summary, undo_of=undo_of)
+    return kept
 
 
 def close_doubles(store: Store, tx: Transaction, kpi_id: int, undo_of: int | None = None) -> None:

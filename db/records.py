@@ -358,6 +358,9 @@ class UndoResult(Record):
     tx: int
     summaries: list[str]
     actions: list[int] = Field(default_factory=list)  # the actions it touched, first first
+    # What the undo did beside, judging the KPIs it touched again: an alert kept open by a
+    # colleague's later reading, or closed as a double or under a threshold put back.
+    after: list[str] = Field(default_factory=list)
 
     def headline(self, shown: int = 5) -> list[str]:
         """The first few summaries (a count of the rest: ``more``): an undone import of

@@ -317,6 +317,9 @@ class Transaction:
         self.tx: int | None = None
         self.summaries: list[str] = []
         self.people: set[str] = set()  # logins known to be in people, so far in this write
+        # An undo's change, while it judges the KPIs it touched again: the alerts that raises
+        # or closes are the undo's own, never a change of the person's to undo next.
+        self.undoing: int | None = None
 
     def log(
         self,
@@ -344,7 +347,7 @@ class Transaction:
                 summary,
                 _json(entity, entity_id, before),
                 _json(entity, entity_id, after),
-                undo_of,
+                undo_of if undo_of is not None else self.undoing,
             ),
         )
         self.summaries.append(summary)
@@ -2296,7 +2299,22 @@ class Store:
                     passed=newer["summary"] if newer is not None else None,
                     more=len(said) - 1 if said else 0,
                 )
+            first_after = len(tx.summaries)
+            kept = alerts.carried_past_undone_readings(
+                self,
+                tx,
+                {
+                    e["entity_id"]
+                    for e in events
+                    if e["entity"] == "reading" and e["op"] == "create"
+                },
+                {e["entity_id"] for e in events if e["entity"] == "alert" and e["op"] == "create"},
+                target_tx,
+            )
+            after = tx.summaries[first_after:]
             for event in events:
+                if event["entity"] == "alert" and event["entity_id"] in kept:
+                    continue  # stays open, carried by a later reading
                 if event["entity"] != "person" or event["op"] == "delete":
                     # All under the undone change's tx, a repeat made from it since included:
                     # marked as the catch-up's, its other rules' repeats read as undone too
@@ -2305,12 +2323,11 @@ class Store:
             for event in events:
                 if event["entity"] == "person" and event["op"] == "create":
                     self._forget_person_if_unused(tx, event)
-            for kpi_id in {
-                json.loads(e["before"])["kpi_id"]
-                for e in events
-                if e["entity"] == "reading" and e["op"] == "delete" and e["before"]
-            }:
-                alerts.close_doubles(self, tx, kpi_id, undo_of=target_tx)
+            judged_from = len(tx.summaries)
+            self._judge_alerts_again(tx, events, target_tx)
+            after += tx.summaries[judged_from:]
+            # The raising of an alert that stays open is not said as undone.
+            events = [e for e in events if not (e["entity"] == "alert" and e["entity_id"] in kept)]
             # The person's own change first, then what it did beside it: the notifications a
             # channel turned off skipped came first, and "cleared notify webhook" was one of
             # "24 more" (a tester).
@@ -2326,7 +2343,32 @@ class Store:
                         found for e in in_order if (found := _action_touched(e)) is not None
                     )
                 ),
+                after=after,
             )
+
+    def _judge_alerts_again(self, tx: Transaction, events: list[sqlite3.Row], undone: int) -> None:
+        """The alerts of each KPI whose readings or thresholds the undo put back, judged
+        against the file as it is now, colleagues' readings and edits since included, as a
+        recording or an edit judges them: an undone closing reopened an alert beside the one
+        a later reading raised (two open for one breach), and an undone threshold edit left
+        open an alert raised under it (a reviewer). One alert per kind stays, the oldest."""
+        from pdca.db import alerts
+
+        touched: dict[int, bool] = {}  # KPI id: whether its settings were put back
+        for event in events:
+            if event["entity"] == "kpi" and event["op"] == "update":
+                touched[event["entity_id"]] = True
+            elif event["entity"] == "reading":
+                row = json.loads(event["before"] or event["after"] or "{}")
+                if isinstance(row, dict) and isinstance(row.get("kpi_id"), int):
+                    touched.setdefault(row["kpi_id"], False)
+        tx.undoing = undone
+        try:
+            for kpi_id, edited in touched.items():
+                alerts.close_doubles(self, tx, kpi_id, undo_of=undone)
+                alerts.apply_breach(self, tx, kpi_id, edited=edited)
+        finally:
+            tx.undoing = None
 
     def _refuse_if_person_again(self, event: sqlite3.Row) -> None:
         before = json.loads(event["before"] or "{}")

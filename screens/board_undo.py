@@ -71,7 +71,8 @@ async def undo_flow(board: BoardScreen) -> None:
             await read.wait()
         board.left_by_me = set()
         words = ", ".join(f"“{literal(s)}”" for s in undone.headline(shown=3))
-        board.notify(f"undone: {words}{undone.more(shown=3)}")  # a toast of 3 lines, not 11
+        beside = "".join(f"; {literal(line)}" for line in undone.after[:2])
+        board.notify(f"undone: {words}{undone.more(shown=3)}{beside}")  # 3 lines, not 11
 
 
 async def stop_repeating_flow(board: BoardScreen, rule_id: int, action_id: int) -> None:

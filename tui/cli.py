@@ -1973,7 +1973,10 @@ def undo(session: Session, sure: bool, as_json: bool) -> None:
         # Each undone change quoted: "undid: done #1; scheduled the 30-day follow-up" read as
         # if the undo had scheduled it (a tester).
         lambda: click.echo(
-            "undid: " + ", ".join(f"“{printable(s)}”" for s in result.headline()) + result.more()
+            "undid: "
+            + ", ".join(f"“{printable(s)}”" for s in result.headline())
+            + result.more()
+            + "".join(f"\n{printable(line)}" for line in result.after)
         ),
     )
 

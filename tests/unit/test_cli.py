@@ -1220,7 +1220,7 @@ def test_undo_text_and_json(team, ok, js, cli) -> None:
     assert ok("undo").stdout == "undid: “moved #1 from plan to do”\n"
     assert js("show", "1", "--json")["action"]["phase"] == "plan"
     undone = js("undo", "--json")
-    assert list(undone) == ["tx", "summaries", "actions"]
+    assert list(undone) == ["tx", "summaries", "actions", "after"]
     assert undone["summaries"] == ["added #1"] and undone["actions"] == [1]
     assert js("list", "--json") == []
     ok("undo")  # the KPI

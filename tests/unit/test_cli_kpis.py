@@ -435,6 +435,85 @@ def test_removing_a_typo_that_closed_an_alert_reopens_it_as_it_was(ok, js, monke
     assert js("alerts", "--json") == []
 
 
+def _res_kpi(ok, alert: str = "34") -> None:
+    ok("kpi", "add", "Res", "--unit", "h", "--baseline", "30", "--target", "24", "--alert",
+       alert, "--owner", "ann")  # fmt: skip
+
+
+def _as(monkeypatch, who: str, minute: int) -> None:
+    monkeypatch.setenv("PDCA_USER", who)
+    monkeypatch.setenv("PDCA_NOW", f"2026-11-23T09:{minute:02d}:00Z")
+
+
+def test_undoing_a_reading_keeps_the_alert_a_colleagues_later_reading_still_breaches(
+    ok, js, monkeypatch
+) -> None:
+    """ann's 50 raised alert 1, ben's 55 since: ann's undo deleted the alert, and the KPI sat
+    beyond its threshold with none, silent (a reviewer). It stays, carried by the 55, as
+    ``kpi remove-reading`` keeps it; undoing the 55 then closes it."""
+    _res_kpi(ok)
+    _as(monkeypatch, "ann", 0)
+    ok("kpi", "record", "Res", "50")
+    _as(monkeypatch, "ben", 5)
+    ok("kpi", "record", "Res", "55")
+    _as(monkeypatch, "ann", 10)
+    said = ok("undo", "--yes").stdout.splitlines()
+    assert said == [
+        "undid: “recorded 50 for KPI 'Res'”",
+        "alert 1 on KPI 'Res' stays open: the newest reading left, 55 h, is beyond the alert"
+        " threshold too",
+    ]
+    [alert] = js("alerts", "--json")
+    assert (alert["id"], alert["assignee"], alert["raised_at"]) == (
+        1,
+        "ann",
+        "2026-11-23T09:00:00Z",
+    )
+    _as(monkeypatch, "ben", 15)  # refused before: "other records refer to it now"
+    said = ok("undo", "--yes").stdout.splitlines()
+    assert said[1] == "closed alert 1 on KPI 'Res': the reading that held it open was undone"
+    assert js("alerts", "--json") == []
+    assert "ok" in ok("doctor").stdout
+
+
+def test_undoing_a_closing_reading_leaves_one_alert_for_the_breach(ok, js, monkeypatch) -> None:
+    """50 raised alert 1, ann's 20 closed it, ben's 55 raised alert 2; ann's undo reopened
+    alert 1 beside alert 2, two waiting for one breach (a reviewer). The older stands."""
+    _res_kpi(ok)
+    _as(monkeypatch, "ben", 0)
+    ok("kpi", "record", "Res", "50")
+    _as(monkeypatch, "ann", 5)
+    ok("kpi", "record", "Res", "20")
+    _as(monkeypatch, "ben", 7)
+    ok("kpi", "record", "Res", "55")
+    _as(monkeypatch, "ann", 10)
+    said = ok("undo", "--yes").stdout.splitlines()
+    assert said[-1] == "closed alert 2 on KPI 'Res': alert 1 stands for the same drift"
+    assert [alert["id"] for alert in js("alerts", "--json")] == [1]
+
+
+def test_undoing_a_threshold_edit_judges_the_alerts_raised_under_it_again(
+    ok, js, monkeypatch
+) -> None:
+    """The alert at 60 tightened to 34, ben's 50 raised an alert under it; ann's undo put 60
+    back and left the alert open over a KPI within its threshold (a reviewer)."""
+    _res_kpi(ok, alert="60")
+    _as(monkeypatch, "ann", 0)
+    ok("kpi", "record", "Res", "20")
+    ok("kpi", "edit", "Res", "--alert", "34")
+    _as(monkeypatch, "ben", 5)
+    ok("kpi", "record", "Res", "50")
+    _as(monkeypatch, "ann", 10)
+    said = ok("undo", "--yes").stdout.splitlines()
+    assert said == [
+        "undid: “edited KPI 'Res': alert”",
+        "closed alert 1 on KPI 'Res': 50 h is under the new alert threshold 60 h",
+    ]
+    assert js("alerts", "--json") == []
+    # The closing was the undo's own: ann's next undo is her change before, not a redo.
+    assert ok("undo", "--yes").stdout.startswith("undid: “recorded 20 for KPI 'Res'”")
+
+
 def test_removing_the_dip_between_two_breaches_reopens_the_older_alert(ok, js) -> None:
     """36, 20, 38 over an alert at 30: the 20 removed, the breach never ended. The older
     alert stayed closed and the newer waited alone, the older's holder lost (a tester): the
