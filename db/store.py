@@ -1816,6 +1816,43 @@ class Store:
         total: int = checkins + readings
         return total
 
+    def check_passed_on_a_reading(self, action_id: int) -> str | None:
+        """After a move into Check with no check-in since Do began: the linked KPI's reading
+        that met the gate, as words; else None. The move passed without a word and the card
+        still said "no check-in" (a new lead): one reading of a KPI the team shares lets
+        every linked card in Do through."""
+        from pdca.db.dates import minute_utc
+
+        action = self.conn.execute(
+            "SELECT phase, kpi_id FROM actions WHERE id = ?", (action_id,)
+        ).fetchone()
+        if action is None or action["phase"] != "check" or action["kpi_id"] is None:
+            return None
+        moved = self.conn.execute(  # the move in: its "before" holds when Do began
+            "SELECT json_extract(before, '$.phase_since') FROM events WHERE entity = 'action'"
+            " AND entity_id = ? AND op = 'update' AND json_extract(before, '$.phase') = 'do'"
+            " ORDER BY id DESC LIMIT 1",
+            (action_id,),
+        ).fetchone()
+        if moved is None or moved[0] is None:
+            return None
+        if self.conn.execute(
+            "SELECT 1 FROM checkins WHERE action_id = ? AND at >= ? LIMIT 1", (action_id, moved[0])
+        ).fetchone():
+            return None
+        reading = self.conn.execute(
+            "SELECT r.value, r.at, k.name, k.unit FROM kpi_readings r JOIN kpis k"
+            " ON k.id = r.kpi_id WHERE r.kpi_id = ? AND r.at >= ? ORDER BY r.at DESC LIMIT 1",
+            (action["kpi_id"], moved[0]),
+        ).fetchone()
+        if reading is None:
+            return None
+        unit = f" {reading['unit']}" if reading["unit"] else ""
+        return (
+            f"no check-in since it entered Do: a reading of KPI {reading['name']!r} met the gate"
+            f" ({models.shown_number(reading['value'])}{unit}, {minute_utc(reading['at'])})"
+        )
+
     def move_action(
         self,
         action_id: int,

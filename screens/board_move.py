@@ -117,6 +117,8 @@ async def move_flow(board: BoardScreen, action: Action, target: Phase) -> None:
         return
     if moved:
         board.place(moved)
+        if target == "check" and (how := board.store.check_passed_on_a_reading(action.id)):
+            board.notify(f"#{action.id} moved to Check; {how}", timeout=8, markup=False)
 
 
 async def _owner_and_due(board: BoardScreen, action: Action) -> Action | None:

@@ -569,8 +569,10 @@ def changes(detail: KpiDetail) -> Text:
         text.append(f"#{c.action_id} ")
         text.append(literal(c.title))
         text.append(f": {before} → {after}")
+        said = verdict_words(c.verdict, c.before_count, c.after_count, c.done_at is not None)
         if c.delta is not None:
-            said = verdict_words(c.verdict, c.before_count, c.after_count, c.done_at is not None)
             text.append(f" ({c.delta:+.3g}, {said})")
+        elif c.done_at is not None:  # "- → 13.5" alone told nothing of why (a new lead)
+            text.append(f" ({said})")
         text.append("\n")
     return text

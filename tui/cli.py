@@ -1511,6 +1511,8 @@ def _move(
             action_id, phase, verdict=verdict, expected_version=if_version
         )
         _echo_action_line("moved", line)
+        if phase == "check" and (how := session.store().check_passed_on_a_reading(action_id)):
+            click.echo(printable(f"note: {how}"))
         if phase == "act":  # the evidence the app's verdict prompt shows (--json: not there)
             from pdca.db.signals import verdict_evidence
 

@@ -180,6 +180,29 @@ async def test_do_to_check_asks_for_a_check_in_first(make_app, board_db: Path) -
         assert (detail.action.phase, detail.checkins) == ("do", [])
 
 
+async def test_do_to_check_on_a_kpi_reading_alone_says_so(make_app, board_db: Path) -> None:
+    """The move passed without a word and the card still said "no check-in" (a new lead)."""
+    from pdca.db.models import KpiDraft, ReadingDraft
+
+    store = open_as(board_db, "alice")
+    store.add_kpi(KpiDraft(name="Pages", unit="/wk", baseline=10, target=4))
+    store.edit_action(3, ActionChanges(kpi="Pages"))
+    store.record_reading(ReadingDraft(kpi="Pages", value=7), NOW_DT)
+    store.close()
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l")
+        assert focused(app) == ("do", 3)
+        await pilot.press("greater_than_sign")
+        await settle_app(app, pilot)
+        assert app.context.store.action_detail(3).action.phase == "check"
+        said = [n.message for n in app._notifications][-1]
+        assert said == (
+            "#3 moved to Check; no check-in since it entered Do: a reading of KPI 'Pages' met"
+            " the gate (7 /wk, 2026-11-23 09:00 UTC)"
+        )
+
+
 async def test_a_check_in_and_its_move_go_together_past_an_edit_of_another_field(
     make_app, board_db: Path
 ) -> None:

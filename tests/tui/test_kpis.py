@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TypeVar
 
 import pytest
@@ -1078,3 +1079,27 @@ def test_the_ack_form_names_every_alert_of_the_reading_in_words_that_agree() -> 
     assert one.endswith("; alert 2, of the same reading, is acknowledged with it")
     three = AckModal(alert=alert, with_it=[2, 3, 4]).about
     assert three.endswith("; alerts 2, 3 and 4, of the same reading, are acknowledged with it")
+
+
+def test_a_linked_action_without_a_before_and_after_says_why() -> None:
+    """ "#5 Record the walkthrough: - → 13.5" said nothing of why there was no verdict (a new
+    lead): done, it says which side is missing; not done, "not done" stands for it."""
+    from pdca.db.records import ActionChange
+    from pdca.screens.kpi_detail import changes
+
+    def line(**kwargs: object) -> str:
+        fields: dict[str, object] = {
+            "action_id": 5, "title": "Walkthrough", "phase": "act", "entered_do": "2026-11-01",
+            "done_at": "2026-11-10T09:00:00Z", "before_mean": None, "before_count": 0,
+            "after_mean": 13.5, "after_count": 1, "delta": None, "verdict": "unknown",
+        }  # fmt: skip
+        detail = SimpleNamespace(changes=[ActionChange(**{**fields, **kwargs})])
+        return changes(detail).plain.splitlines()[1]  # type: ignore[arg-type]
+
+    assert line() == "#5 Walkthrough: - → 13.5 (no readings before Do)"
+    assert line(before_mean=12.0, before_count=4, after_mean=None, after_count=0) == (
+        "#5 Walkthrough: 12 → - (too early to tell: no readings after done)"
+    )
+    assert line(done_at=None, phase="do", after_mean=None, after_count=0) == (
+        "#5 Walkthrough: - → not done"
+    )

@@ -489,10 +489,19 @@ def test_move_through_every_phase(team, ok, js, cli, monkeypatch) -> None:
 
 
 def test_a_kpi_reading_opens_check(team, ok, monkeypatch) -> None:
+    """And says so: the move passed without a word, the card still "no check-in" (a new
+    lead). A check-in since Do says nothing more."""
     ok("move", "1", "do")
     monkeypatch.setenv("PDCA_NOW", "2026-11-24T09:00:00Z")
     ok("kpi", "record", "Resolution time", "27.5")
-    ok("move", "1", "check")
+    said = ok("move", "1", "check").stdout.splitlines()
+    assert said[1] == (
+        "note: no check-in since it entered Do: a reading of KPI 'Resolution time' met the"
+        " gate (27.5 h, 2026-11-24 09:00 UTC)"
+    )
+    ok("move", "1", "do")
+    ok("checkin", "1", "rota live")
+    assert len(ok("move", "1", "check").stdout.splitlines()) == 1
 
 
 def test_move_refusals_name_the_missing_gate(team, ok, cli) -> None:
