@@ -33,6 +33,7 @@ from rich.text import Text
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import Provider
 from textual.notifications import Notify, SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
@@ -128,6 +129,12 @@ def _view(module: str, name: str) -> Screen:
     return screen()
 
 
+def _commands_by_words() -> type[Provider]:
+    from pdca.tui.palette_words import CommandsByWords  # with the palette, not at start-up
+
+    return CommandsByWords
+
+
 class PdcaApp(App[None]):
     """pdca: the board (and, as they arrive, the other views) over one shared file."""
 
@@ -143,6 +150,7 @@ class PdcaApp(App[None]):
         "initiatives": lambda: _view("initiatives", "InitiativesScreen"),
     }
     DEFAULT_MODE = "board"
+    COMMANDS = {_commands_by_words}
     # A class on every screen by its width: under 100 columns the keys panel takes it all
     # (pdca.tcss).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-roomy")]

@@ -59,6 +59,9 @@ async def test_every_board_key_is_a_palette_command(make_app, board_db: Path) ->
         commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
         titles = [command.title for command in app.get_system_commands(app.screen)]
         await _find_in_palette(app, pilot, "redraw", "Redraw")  # "redraw" found nothing
+        await pilot.press("escape")
+        # by its help's words: a new lead's "add" found nothing
+        await _find_in_palette(app, pilot, "add", "New action")
     assert len(titles) == len(set(titles)), titles  # no command offered twice
     # Textual's words for its own said as pdca does it (a new user)
     assert commands["Quit"].startswith("Quit pdca, asking first if something you typed")
@@ -657,3 +660,12 @@ async def test_the_arrows_read_the_keys_panel_that_covers_a_narrow_screen(
         await pilot.press("question_mark", "j")
         await settle_app(pilot.app, pilot)
         assert focused(pilot.app) != before
+
+
+def test_a_help_matches_by_the_starts_of_its_words_not_letters_in_order() -> None:
+    from pdca.tui.palette_words import help_matches
+
+    assert help_matches("add", "Add an action to Plan")
+    assert help_matches("ADD pl", "Add an action to Plan")
+    assert not help_matches("add", "Draw the whole screen again, after something wrote over it")
+    assert not help_matches("", "Add an action to Plan")
