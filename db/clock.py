@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from pdca.db.dates import OUT_OF_RANGE, in_range
 from pdca.db.errors import InvalidInput
 
 Clock = Callable[[], datetime]
+# The last zone on Earth to leave a date (UTC-12): until then the date is someone's today.
+LAST_ZONE = timezone(timedelta(hours=-12))
+
 NOT_A_TIME = "is not an ISO-8601 time (like 2026-11-23T09:30:00Z)"
 
 

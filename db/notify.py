@@ -32,7 +32,7 @@ from pydantic import BaseModel
 from pdca.db import alerts, kpi_rules, rules
 from pdca.db import notify_rules as nrules
 from pdca.db.alert_standing import deadline_of
-from pdca.db.clock import iso
+from pdca.db.clock import LAST_ZONE, iso
 from pdca.db.convert import escalation_path, snapshot
 from pdca.db.errors import InvalidInput
 from pdca.db.models import PDCA_ACTOR
@@ -477,6 +477,10 @@ def due_notices(store: Store) -> list[nrules.Notice]:
         now=now,
         today=today,
         cadence_days=cadence_days,
+        # Told to the owner, whose day it is: the runner's clock told ben in Los Angeles his
+        # action was overdue at noon on the day it was due, from a run in Tokyo (a trial).
+        # Once the due day has ended everywhere, it has ended for them.
+        ended_everywhere=now.astimezone(LAST_ZONE).date(),
     )
 
 

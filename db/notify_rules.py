@@ -320,8 +320,11 @@ def notices(
     now: datetime,
     today: date,
     cadence_days: int,
+    ended_everywhere: date | None = None,
 ) -> list[Notice]:
-    """Every notice the facts call for ``now`` (``today`` is the team's local date)."""
+    """Every notice the facts call for ``now`` (``today`` is the runner's local date;
+    ``ended_everywhere``, the date at UTC-12: an action is told overdue to its owner once its
+    due day has ended there, whatever the runner's zone; None: ``today``)."""
     found: list[Notice] = []
     for alert in alerts:
         found += alert_notices(alert)
@@ -333,7 +336,8 @@ def notices(
         stale = stale_notice(
             action, now, today, cadence_days, stale_before=stale_before, told_since=told_since
         )
-        for notice in (overdue_notice(action, today, cadence_days), stale):
+        overdue = overdue_notice(action, ended_everywhere or today, cadence_days)
+        for notice in (overdue, stale):
             if notice is not None:
                 found.append(notice)
     for followup in followups:

@@ -27,14 +27,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from typing import Literal, NamedTuple
 
 from pydantic import BaseModel
 
 from pdca.db import convert
 from pdca.db import recurrence_rules as rrules
-from pdca.db.clock import stored_moment
+from pdca.db.clock import LAST_ZONE, stored_moment
 from pdca.db.dates import LATEST, in_range
 from pdca.db.errors import (
     DATABASE_ERRORS,
@@ -85,10 +85,6 @@ BROKEN = "broken: its rule or dates no longer read; stop it and add it again"
 
 def _local(moment: datetime) -> date:
     return moment.astimezone().date()
-
-
-# The last zone on Earth to leave a date (UTC-12): until then the date is someone's today.
-LAST_ZONE = timezone(timedelta(hours=-12))
 
 
 def still_today_somewhere(day: date, now: datetime) -> bool:

@@ -1271,7 +1271,7 @@ def test_a_run_with_no_channel_on_says_so(ok) -> None:
     ok("init")
     ok("notify", "config", "terminal", "off")
     assert ok("notify", "--dry-run").stderr == "nothing to send\n"  # nothing due: nothing said
-    ok("add", "late", "--owner", "bob", "--due", "2026-11-22")
+    ok("add", "late", "--owner", "bob", "--due", "2026-11-21")
     said = ok("notify", "--dry-run").stderr
     assert said.startswith("pdca: no channel is on for this run, so nothing is sent")
     # cron (no terminal): quiet, or a team that turned every channel off gets a mail a
@@ -1288,7 +1288,7 @@ def test_a_run_of_someone_else_than_the_hooks_owner_says_whose_it_is(ok, monkeyp
     ok("notify", "config", "terminal", "off")
     monkeypatch.setenv("PDCA_USER", "lena")
     ok("notify", "config", "command", "true")
-    ok("add", "late", "--owner", "bob", "--due", "2026-11-22")
+    ok("add", "late", "--owner", "bob", "--due", "2026-11-21")
     monkeypatch.setenv("PDCA_USER", "dana")
     said = ok("notify", "--dry-run").stderr
     assert said.startswith(
@@ -1514,7 +1514,8 @@ def test_only_the_newest_open_round_of_a_repeat_is_reminded_of(store: Store, db_
         finally:
             later.close()
     assert len(rounds) == 4
-    last = open_as(db_path, "alice", NOW_DT + timedelta(days=10))
+    # the last round's due day (NOW + 9) has ended everywhere: overdue to its owner
+    last = open_as(db_path, "alice", NOW_DT + timedelta(days=10, hours=15))
     try:
         told = [(n.key, n.recipient) for n in _run(last).delivered]
     finally:
@@ -1551,3 +1552,33 @@ def test_a_hook_naming_a_program_in_a_home_folder_that_is_not_there_is_noted(
     )
     (tmp_path / "hook.sh").write_text("#!/bin/sh\n")
     assert ok("notify", "config", "command", "~/hook.sh").stderr == ""
+
+
+def test_overdue_is_told_once_the_due_day_has_ended_everywhere_not_on_the_runners_day(
+    store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run in Tokyo told ben in Los Angeles his action was overdue at noon on the day it was
+    due (a trial): the owner's day is not the runner's. Told once the day has ended at UTC-12,
+    when it has ended for anyone."""
+    import time
+    from datetime import UTC, datetime
+
+    store.add_action(ActionDraft(title="Beta", owner="ben", due="2026-12-09"))
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+
+        def overdue_at(moment: datetime) -> list[str]:
+            run = open_as(db_path, "ann", moment)
+            try:
+                return [n.key for n in ns.due_notices(run) if n.key.startswith("overdue:")]
+            finally:
+                run.close()
+
+        # 05:00 on the 10th in Tokyo; 12:00 on the 9th in Los Angeles, 08:00 at UTC-12
+        assert overdue_at(datetime(2026, 12, 9, 20, tzinfo=UTC)) == []
+        # the 9th ended at UTC-12 (the 10th, 12:00 UTC)
+        assert overdue_at(datetime(2026, 12, 10, 12, tzinfo=UTC)) == ["overdue:#1:2026-12-09"]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
