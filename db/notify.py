@@ -436,7 +436,8 @@ def due_notices(store: Store) -> list[nrules.Notice]:
     # (nrules.overdue_notice), or no sign of life since the stale cutoff (nrules.stale_notice).
     # The same bounds the rules apply, so no notice is lost; at 100 000 actions the others
     # (most of them) never become Python objects (issue 14: every minute in the app).
-    window_start = (today - timedelta(days=cadence_days)).isoformat()
+    ended_everywhere = now.astimezone(LAST_ZONE).date()  # never after anyone's today
+    window_start = (ended_everywhere - timedelta(days=cadence_days)).isoformat()
     stale_before = iso(rules.stale_cutoff(now, cadence_days))
     last_sign = "coalesce(a.last_checkin_at, a.created_at)"  # kept on the row by triggers
     rows = conn.execute(
@@ -480,7 +481,7 @@ def due_notices(store: Store) -> list[nrules.Notice]:
         # Told to the owner, whose day it is: the runner's clock told ben in Los Angeles his
         # action was overdue at noon on the day it was due, from a run in Tokyo (a trial).
         # Once the due day has ended everywhere, it has ended for them.
-        ended_everywhere=now.astimezone(LAST_ZONE).date(),
+        ended_everywhere=ended_everywhere,
     )
 
 
