@@ -142,6 +142,59 @@ def where_it_is_now(identity: tuple[int, int]) -> tuple[str, bool] | None:
     return None
 
 
+def _held_by_this_process() -> set[tuple[int, int]]:
+    """(device, inode) of every regular file this process holds open (``/proc/self/fd``, by
+    ``stat``: nothing is opened)."""
+    held: set[tuple[int, int]] = set()
+    folder = "/proc/self/fd"
+    with contextlib.suppress(OSError):
+        for entry in os.listdir(folder):
+            with contextlib.suppress(OSError):
+                info = os.stat(f"{folder}/{entry}")
+                if stat.S_ISREG(info.st_mode):
+                    held.add((info.st_dev, info.st_ino))
+    return held
+
+
+def set_aside_what_it_left(
+    path: Path, identity: tuple[int, int], stamp: str
+) -> list[tuple[str, str]]:
+    """After the file this process opened at ``path`` (``identity``) was replaced there, or
+    removed: its ``-wal`` and ``-shm``, still under ``path``'s name, are moved away before
+    anyone opens what is at ``path``. SQLite takes a ``-wal`` by its name alone: the next
+    ``pdca list`` replayed the old file's into the file moved in, and truncated it to the old
+    one's size (a trial's ``mv other.db team.db`` beside an open board).
+
+    Only files this process holds open (by device and inode), so they are the old file's,
+    never a ``-wal`` made since for the new one; only when another file is at ``path``, or
+    the old one has no name left (a file renamed away, with nothing in its place, keeps them
+    for its move back). Beside the old file's new name when it has one (``mv team.db
+    old.db; mv other.db team.db``: SQLite opening old.db then finds its last changes), else
+    aside (``team.db-wal.left-by-the-old-file-STAMP``: SQLite takes only a name ending in
+    ``-wal``). Renaming a ``-wal`` is safe here as
+    it is not elsewhere: every connection still on it holds it open and is on a file no longer
+    at ``path``, and this process keeps one of them open until it ends (app.py), so none of
+    them, as the last to close, checkpoints and deletes by name what is at ``path`` then.
+    Returns what was moved, (from, to) each."""
+    now_at = file_identity(path)
+    where = where_it_is_now(identity)
+    if now_at is None and (where is None or where[1]):
+        return []  # renamed away with nothing in its place: its -wal waits for its move back
+    held = _held_by_this_process()
+    moved: list[tuple[str, str]] = []
+    for suffix in ("-wal", "-shm"):
+        left = f"{path}{suffix}"
+        if file_identity(Path(left)) not in held:
+            continue  # none, or one made since for the file now at path
+        target = f"{where[0]}{suffix}" if where is not None and where[1] else ""
+        if not target or os.path.lexists(target):
+            target = f"{left}.left-by-the-old-file-{stamp}"
+        with contextlib.suppress(OSError):
+            os.rename(left, target)
+            moved.append((left, target))
+    return moved
+
+
 def database_files(path: Path) -> list[str]:
     """The database and the files SQLite keeps beside it: nothing but SQLite may open them."""
     base = os.path.abspath(path)

@@ -32,9 +32,10 @@ from pdca.db.access import (
     write_advice,
 )
 from pdca.db.clock import Clock, iso
-from pdca.db.connection import open_database
+from pdca.db.connection import file_identity, open_database
 from pdca.db.errors import (
     Conflict,
+    DatabaseBroken,
     DatabaseProblem,
     GateUnmet,
     Interrupted,
@@ -644,6 +645,13 @@ class Store:
         if version > schema_version():  # what this code writes; past it: a newer pdca's
             self._rollback()
             raise DatabaseProblem(newer_than_known(self.path or "the database", version))
+        # Inside the lock, so a write that waited for it is checked too: the file removed or
+        # replaced (mv) while open, a board's check-in waiting for a lock, and its presence
+        # row's goodbye, went into the old file's -wal, which then damaged the file moved in
+        # by SQLite's own replay (a trial). ``os.stat``: opens nothing.
+        if self.path is not None and self.identity not in (None, file_identity(self.path)):
+            self._rollback()
+            raise DatabaseBroken(f"{self.path} was removed or replaced while open; nothing written")
         transaction = Transaction(self.conn, self.actor, self.clock())
         try:
             yield transaction

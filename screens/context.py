@@ -86,6 +86,9 @@ class AppContext:
     writer: StoreThread = field(init=False)
     opened_at_event: int = field(init=False)
     closed: bool = field(default=False, init=False)  # the file closed: what is kept stays so
+    # The file at the path is no longer the one opened (replaced, removed): its connections
+    # stay open until the process ends (db/connection.py ``set_aside_what_it_left``).
+    left_open: bool = field(default=False, init=False)
 
     def kept(self) -> list[str]:
         """What is kept of refused saves, in words: quitting with any asks twice and then
@@ -223,7 +226,8 @@ class AppContext:
         self.writer.close()
         self._settle_kept_acks()
         self.closed = True
-        self.store.close()
+        if not self.left_open:
+            self.store.close()
 
 
 # ``u`` in every view: the undo happens on the board, where what it gave back is seen (it

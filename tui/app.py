@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -567,7 +567,28 @@ class PdcaApp(App[None]):
         self.context.broken = reason
         self._stop_presence.set()
         self._keep_typed()
-        self.exit(return_code=1, message=Text(f"pdca: {reason}"))
+        self.exit(return_code=1, message=Text(f"pdca: {reason}{self._leave_the_name_clean()}"))
+
+    def _leave_the_name_clean(self) -> str:
+        """Once the file at the path is another (replaced) or none (removed): what the old
+        file left under its name (its -wal and -shm) moved away, said; this process's
+        connections are then never closed (``run_app`` ends it without), so none deletes by
+        name what is at the path later."""
+        from pdca.db.connection import set_aside_what_it_left
+
+        identity = self.context.store.identity
+        if identity is None or file_identity(self.context.path) == identity:
+            return ""
+        self.context.left_open = True
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        moved = set_aside_what_it_left(self.context.path, identity, stamp)
+        if not moved:
+            return ""
+        where = ", ".join(f"{Path(to).name}" for _, to in moved)
+        return (
+            f"; its -wal and -shm are moved to {where} (in {Path(moved[0][1]).parent}), so no"
+            " file at its name takes them for its own"
+        )
 
     def _keep_typed(self) -> None:
         """What is typed in open forms, printed at exit: the file renamed under the board
@@ -585,7 +606,8 @@ class PdcaApp(App[None]):
                 self._stop_presence.set()
                 self._keep_typed()
                 self._return_code = 1
-                self._exit_renderables.append(Text(f"pdca: {reason}"))
+                said = f"pdca: {reason}{self._leave_the_name_clean()}"
+                self._exit_renderables.append(Text(said))
             # As Textual's own handler does: the handler that raised cannot go on, and a test
             # pilot waiting for the app is told it stopped.
             self._exception_event.set()
@@ -1341,6 +1363,14 @@ def run_app(app: PdcaApp) -> int:
         _keep_left_behind(app, lines)
     for stream in (sys.stdout, sys.stderr):
         _let_go_if_gone(stream, hung_up=app.hung_up == signal.SIGHUP)
+    if app.context.left_open:
+        # The file was replaced or removed under the board: its connections are left open
+        # to the end, or the last to close would delete by name a -wal made since for the
+        # file now at the path (db/connection.py set_aside_what_it_left).
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        os._exit(app.return_code or 1)
     if app.hung_up == signal.SIGHUP:
         # Every save is done (context.close waited for them) and the terminal is gone: end
         # here. Textual's input thread, left reading a terminal that hung up, could keep the

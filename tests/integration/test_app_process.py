@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import pty
 import select
@@ -26,7 +27,7 @@ import pytest
 
 from pdca.db.models import ActionDraft
 from pdca.db.store import Store
-from tests.conftest import NOW_DT, REPO, LockHolder
+from tests.conftest import NOW_DT, REPO, LockHolder, run_pdca
 
 ALT_SCREEN_OFF = b"\x1b[?1049l"  # leaving the alternate screen: the terminal is given back
 
@@ -156,6 +157,46 @@ def test_the_board_stops_when_its_database_is_removed(tmp_path: Path) -> None:
     assert status == 1, shown[-3000:]
     tail = shown[shown.rindex(ALT_SCREEN_OFF) :].decode(errors="replace")
     assert "was removed while open" in " ".join(tail.split())  # wrapped lines
+
+
+def test_a_file_moved_over_an_open_boards_is_not_damaged_by_the_old_ones_wal(
+    tmp_path: Path,
+) -> None:
+    """A trial's ``mv other.db team.db`` beside an open board: the board stopped, but the old
+    file's -wal, kept alive by the board, stayed under the name, and the next ``pdca list``
+    replayed it into the file moved in ("damaged", cut to the old file's size). The board
+    writes nothing more and moves the old -wal and -shm away; the file moved in is whole."""
+    path = _database(tmp_path)
+    other = tmp_path / "other.db"
+    store = Store.open(other, actor="bob", clock=lambda: NOW_DT, create=True)
+    for title in ("Moved in, first", "Moved in, second"):
+        store.add_action(ActionDraft(title=title))
+    store.close()
+    env = _env(tmp_path)
+
+    def check_in_then_move_over() -> None:
+        # a colleague's write: in the -wal, which the open board keeps from being folded in
+        checked = run_pdca("--db", str(path), "checkin", "1", "marker", env=env)
+        assert checked.returncode == 0, checked.stderr
+        assert Path(f"{path}-wal").stat().st_size > 0
+        os.replace(other, path)
+
+    code = f"from pdca.tui.cli import cli; cli.main(['--db', {str(path)!r}], prog_name='pdca')"
+    status, shown = _run_in_pty(code, env, then=check_in_then_move_over, seconds=120)
+    assert status == 1, shown[-3000:]
+    tail = " ".join(shown[shown.rindex(ALT_SCREEN_OFF) :].decode(errors="replace").split())
+    assert "was replaced by another file while open; nothing more written" in tail
+    assert "so no file at its name takes them for its own" in tail
+    assert not Path(f"{path}-wal").exists() and not Path(f"{path}-shm").exists()
+    assert len(list(tmp_path.glob("pdca.db-wal.left-by-the-old-file-*"))) == 1
+    listed = run_pdca("--db", str(path), "list", "--json", env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert [a["title"] for a in json.loads(listed.stdout)] == [
+        "Moved in, first",
+        "Moved in, second",
+    ]
+    checked = run_pdca("--db", str(path), "doctor", env=env)
+    assert "integrity" in checked.stdout and "damaged" not in checked.stdout + checked.stderr
 
 
 def _fork_board(code: str, env: dict[str, str]) -> tuple[int, int]:

@@ -941,3 +941,77 @@ def test_the_copy_kept_before_an_upgrade_holds_what_others_wrote_as_it_was_made(
         assert conn.execute("SELECT title FROM actions WHERE id = 1").fetchone()[0] == title
     conn.close()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".pdca")) == []
+
+
+def test_no_write_goes_into_a_file_replaced_or_removed_while_open(tmp_path: Path) -> None:
+    """A write that waited for the lock (a board's check-in, its presence row's goodbye) went
+    into the old file's -wal after ``mv other.db team.db``, and that -wal then damaged the
+    file moved in (a trial). Checked inside the lock: nothing is written."""
+    from pdca.db.errors import DatabaseBroken, PdcaError
+    from pdca.db.models import ActionDraft
+    from pdca.db.store import Store
+    from tests.conftest import NOW_DT
+
+    path, other = tmp_path / "team.db", tmp_path / "other.db"
+    store = Store.open(path, actor="ann", clock=lambda: NOW_DT, create=True)
+    Store.open(other, actor="ann", clock=lambda: NOW_DT, create=True).close()
+    store.add_action(ActionDraft(title="before"))
+    wal = os.stat(f"{path}-wal").st_size
+    os.replace(other, path)
+    with pytest.raises(DatabaseBroken, match="was removed or replaced while open; nothing written"):
+        store.add_action(ActionDraft(title="after the move"))
+    assert os.stat(f"{path}-wal").st_size == wal  # the old file's, not one byte more
+    os.unlink(path)
+    with pytest.raises(PdcaError):  # refused as unwritable, before the lock is even asked
+        store.add_action(ActionDraft(title="after the removal"))
+    store.close()
+
+
+def test_the_old_files_wal_is_moved_beside_its_new_name_or_aside(tmp_path: Path) -> None:
+    """What a board does once its file was replaced (db/connection.py): the -wal and -shm it
+    holds leave the name, beside the old file's new name when it has one (which then opens
+    with its last change), aside when it has none; a file renamed away with nothing in its
+    place keeps them for its move back."""
+    from pdca.db.connection import set_aside_what_it_left
+    from pdca.db.models import ActionDraft
+    from pdca.db.store import Store
+    from tests.conftest import NOW_DT
+
+    def opened(name: str) -> Store:
+        store = Store.open(tmp_path / name, actor="ann", clock=lambda: NOW_DT, create=True)
+        store.add_action(ActionDraft(title=f"last in {name}"))  # held in its -wal
+        return store
+
+    def titles(name: str) -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "pdca.tui", "--db", str(tmp_path / name), "list", "--json"],
+            capture_output=True, text=True, env={**os.environ, "PDCA_USER": "ann"}, check=True,
+        )  # fmt: skip
+        return [action["title"] for action in json.loads(done.stdout)]
+
+    team, new = tmp_path / "team.db", tmp_path / "new.db"
+    store = opened("team.db")
+    identity = store.identity
+    assert identity is not None
+    Store.open(new, actor="ann", clock=lambda: NOW_DT, create=True).close()
+    os.rename(team, tmp_path / "old.db")  # renamed away, nothing in its place: kept
+    assert set_aside_what_it_left(team, identity, "S") == []
+    os.replace(new, team)  # then another file moved in
+    moved = set_aside_what_it_left(team, identity, "S")
+    assert moved == [
+        (f"{team}-wal", f"{tmp_path}/old.db-wal"),
+        (f"{team}-shm", f"{tmp_path}/old.db-shm"),
+    ]
+    assert titles("team.db") == [] and titles("old.db") == ["last in team.db"]
+    store.close()
+
+    store = opened("gone.db")
+    identity = store.identity
+    assert identity is not None
+    os.unlink(tmp_path / "gone.db")  # removed: aside, under a name SQLite never takes
+    moved = set_aside_what_it_left(tmp_path / "gone.db", identity, "S")
+    assert [to for _, to in moved] == [
+        f"{tmp_path}/gone.db-wal.left-by-the-old-file-S",
+        f"{tmp_path}/gone.db-shm.left-by-the-old-file-S",
+    ]
+    store.close()
