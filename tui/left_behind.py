@@ -10,7 +10,9 @@ they are removed.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +37,9 @@ def write_left_behind(lines: list[str], environ: Mapping[str, str], database: Pa
     try:
         make_personal_folder(directory)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError:
+        return None
+    try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as out:
             out.write(
                 # Which file: someone with two could not tell which #1 (a reviewer)
@@ -46,6 +51,10 @@ def write_left_behind(lines: list[str], environ: Mapping[str, str], database: Pa
                 + "".join(f"{line}\n" for line in lines)
             )
     except OSError:
+        # A full disk: an empty file left behind was named at every start as holding
+        # what to do again (a trial). None is better than that.
+        with contextlib.suppress(OSError):
+            path.unlink()
         return None
     return path
 
@@ -62,6 +71,21 @@ def left_behind_notice(environ: Mapping[str, str]) -> str | None:
         return None
     many = f" ({len(found)} files)" if len(found) > 1 else ""
     return (
-        f"what a board that lost its terminal could not save is in {found[-1]}{many}:"
-        " make those changes again, then remove the file"
+        f"what a board{_on_which(found[-1])} that lost its terminal could not save is in"
+        f" {found[-1]}{many}: make those changes again, then remove the file"
     )
+
+
+_BOARD_ON = re.compile(r" what the board on (.+) could not save:$")
+
+
+def _on_which(kept: Path) -> str:
+    """`` on /srv/team/pdca.db``, from the file's first line: one person with boards on two
+    files could not tell which the note was about (a new lead); "" if it cannot be read."""
+    try:
+        with kept.open(encoding="utf-8", errors="replace") as text:
+            first = text.readline(4096).rstrip("\n")
+    except OSError:
+        return ""
+    found = _BOARD_ON.search(first)
+    return f" on {found.group(1)}" if found else ""

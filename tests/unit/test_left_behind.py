@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pdca.tui.left_behind import left_behind_notice, write_left_behind
@@ -21,3 +22,31 @@ def test_the_file_says_how_its_texts_are_quoted(tmp_path: Path) -> None:
     assert rule == "(texts are quoted: \\\\ is one backslash, \\n a new line, \\x1b an escape)"
     notice = left_behind_notice(environ)
     assert notice is not None and str(path) in notice
+    # which file's board: one person with boards on two files could not tell (a new lead)
+    assert notice.startswith(f"what a board on {tmp_path / 'team.db'} that lost its terminal")
+
+
+def test_nothing_is_left_behind_when_the_disk_is_full(tmp_path: Path, monkeypatch) -> None:
+    """On a full disk the file was made empty, and every start named it as holding what to
+    do again (a trial): no file, and no notice."""
+    environ = {"HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state")}
+    real_fdopen = os.fdopen
+
+    class FullDisk:
+        def __init__(self, descriptor: int, *args: object, **kwargs: object) -> None:
+            self.file = real_fdopen(descriptor, "w")
+
+        def __enter__(self) -> FullDisk:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.file.close()
+
+        def write(self, text: str) -> int:
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fdopen", FullDisk)
+    assert write_left_behind(["pdca: not saved: x"], environ, tmp_path / "team.db") is None
+    monkeypatch.undo()
+    assert list((tmp_path / "state" / "pdca").glob("unsaved-*")) == []
+    assert left_behind_notice(environ) is None
