@@ -7,7 +7,6 @@ on a broken or foreign file leaves it exactly as it was.
 
 from __future__ import annotations
 
-import contextlib
 import grp
 import os
 import pwd
@@ -142,6 +141,13 @@ SPACE_LOW = 10 * 1024 * 1024  # below this, the next writes may meet "the disk i
 FULL_BELOW = 64 * 1024  # less than a few pages: no write fits (a full disk was "may fill")
 
 
+def _size_of(name: str) -> int:
+    try:
+        return os.stat(name).st_size  # stat opens nothing
+    except OSError:
+        return 0
+
+
 def _check_space(path: Path) -> Check:
     """Room left where the file is: on a full disk every write was refused ("the disk is
     full; nothing written") while doctor said all was well (a tester). A backup, a restore
@@ -151,17 +157,27 @@ def _check_space(path: Path) -> Check:
     except OSError as error:
         return Check("disk", True, f"free space unknown ({error.strerror})", warning=True)
     free = found.f_bavail * found.f_frsize
-    size = 0
-    for name in (str(path), f"{path}-wal"):
-        with contextlib.suppress(OSError):  # stat opens nothing
-            size += os.stat(name).st_size
+    size = _size_of(str(path)) + _size_of(f"{path}-wal")
     said = f"{_megabytes(free)} free in {path.parent}"
     if free < SPACE_LOW:
+        # The -wal holds the writes not yet folded into the file: on a full disk it is the
+        # biggest file there, and removing it lost them and damaged the file (a trial).
+        wal = _size_of(f"{path}-wal")
+        keep = (
+            f"; never remove {path.name}-wal ({_megabytes(wal)}): it holds changes not yet in"
+            " the file, folded in once there is room"
+            if wal
+            else ""
+        )
         if free < FULL_BELOW:
             return Check(
-                "disk", False, f"{said}: the disk is full, every write is refused; free some space"
+                "disk",
+                False,
+                f"{said}: the disk is full, every write is refused; free some space{keep}",
             )
-        return Check("disk", False, f"{said}: writes may be refused when it fills; free some space")
+        return Check(
+            "disk", False, f"{said}: writes may be refused when it fills; free some space{keep}"
+        )
     if free < size:
         return Check(
             "disk",

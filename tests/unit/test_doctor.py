@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import pwd
 import sqlite3
 from pathlib import Path
@@ -232,6 +233,28 @@ def test_the_room_left_beside_the_file_is_checked(
     [check] = [c for c in diagnose(db_path) if c.name == "disk"]
     assert (check.ok, check.warning) == (ok, warning)
     assert said in check.detail
+
+
+def test_on_a_full_disk_doctor_says_the_wal_holds_changes_not_yet_in_the_file(
+    store, db_path: Path, monkeypatch
+) -> None:
+    """A trial's full disk: the -wal was the biggest file there, and removing it lost the
+    writes in it and damaged the file; doctor said only "free some space"."""
+    from pdca.db import doctor
+
+    class Found:
+        f_bavail, f_frsize = 3, 4096
+
+    monkeypatch.setattr(doctor.os, "statvfs", lambda path: Found())
+    store.conn.execute("PRAGMA wal_autocheckpoint = 0")  # the writes stay in the -wal
+    store.add_action(ActionDraft(title="only in the -wal"))
+    assert os.stat(f"{db_path}-wal").st_size > 0
+    [check] = [c for c in diagnose(db_path) if c.name == "disk"]
+    assert not check.ok
+    assert re.search(r"free some space; never remove pdca\.db-wal \(\d+\.\d MB\)", check.detail)
+    assert check.detail.endswith(
+        ": it holds changes not yet in the file, folded in once there is room"
+    )
 
 
 def test_world_writable_file_is_reported(store):
