@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import pwd
+import re
 import sqlite3
 from pathlib import Path
 
