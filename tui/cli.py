@@ -63,6 +63,7 @@ from pdca.db.models import (
 from pdca.tui.cli_params import ShortChoice, me_is_you
 from pdca.tui.columns import Cut, table, table_lines
 from pdca.tui.completion import DB_AFTER, attach_completers
+from pdca.tui.entry import NOTHING_WRITTEN
 from pdca.tui.output import (
     ascii_terminal,
     for_terminal,
@@ -607,9 +608,9 @@ class PdcaGroup(SubGroup):
             _stopped(stopped.signum)
         except click.exceptions.Abort as error:
             if isinstance(error.__cause__, KeyboardInterrupt):  # Ctrl-C: 130, as shells say it
-                _say("pdca: aborted")
+                _say(f"pdca: aborted{NOTHING_WRITTEN}")
                 sys.exit(128 + signal.SIGINT)
-            _fail("aborted")  # end of input at a question
+            _fail(f"aborted{NOTHING_WRITTEN}")  # end of input at a question
         except click.exceptions.NoArgsIsHelpError as error:
             # "pdca kpi" alone: its whole help on one line was no help (a tester).
             ctx = error.ctx
@@ -2479,8 +2480,11 @@ def _stopped_unless_saved() -> None:
 
 
 def _stopped(signum: int) -> NoReturn:
+    """Only ever with nothing saved (``tui/stopping.py`` lets a command that has begun to
+    commit finish and say what it saved), so it says so: a script could not tell a stopped
+    command from one that wrote half (a trial)."""
     if signum != signal.SIGINT:
-        _say(f"pdca: stopped by {signal.Signals(signum).name}")
+        _say(f"pdca: stopped by {signal.Signals(signum).name}{NOTHING_WRITTEN}")
     else:  # Ctrl-C: said as when it comes while pdca loads
         from pdca.tui.entry import say_aborted
 

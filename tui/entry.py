@@ -25,6 +25,10 @@ def _stop_loading(signum: int, _frame: object) -> None:
     raise _StoppedLoading(signum)
 
 
+# A stop is only ever said where nothing was saved (tui/stopping.py): said so, for scripts.
+NOTHING_WRITTEN = "; nothing written"
+
+
 def main() -> None:
     # A kill in the first moments ended the process without a word, where a moment later it
     # said "pdca: stopped by SIGTERM" (a lead's trial). An ignored one (nohup) stays so.
@@ -40,7 +44,9 @@ def main() -> None:
         sys.exit(130)
     except _StoppedLoading as stop:
         with contextlib.suppress(OSError, ValueError, AttributeError):
-            sys.stderr.write(f"pdca: stopped by {signal.Signals(stop.signum).name}\n")
+            sys.stderr.write(
+                f"pdca: stopped by {signal.Signals(stop.signum).name}{NOTHING_WRITTEN}\n"
+            )
             sys.stderr.flush()
         sys.exit(128 + stop.signum)
     finally:
@@ -56,5 +62,6 @@ def say_aborted() -> None:
     """``pdca: aborted``, after Ctrl-C; on a terminal below the ``^C`` it echoed, not after
     it; where stderr has gone, nothing (the exit status tells)."""
     with contextlib.suppress(OSError, ValueError, AttributeError):
-        sys.stderr.write("\npdca: aborted\n" if sys.stderr.isatty() else "pdca: aborted\n")
+        said = f"pdca: aborted{NOTHING_WRITTEN}\n"
+        sys.stderr.write(f"\n{said}" if sys.stderr.isatty() else said)
         sys.stderr.flush()

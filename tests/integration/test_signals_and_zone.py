@@ -49,9 +49,13 @@ def _export_signalled(env: dict[str, str], signame: str, how: str, out: Path):  
 @pytest.mark.parametrize(
     ("signame", "said"),
     [
-        ("SIGTERM", "pdca: stopped by SIGTERM"),
-        ("SIGHUP", "pdca: stopped by SIGHUP"),
-        ("SIGINT", "pdca: aborted"),  # Ctrl-C: 130 as shells give it, not a failure's 1
+        # nothing written: a script can tell it from a command that saved (a trial)
+        ("SIGTERM", "pdca: stopped by SIGTERM; nothing written"),
+        ("SIGHUP", "pdca: stopped by SIGHUP; nothing written"),
+        (
+            "SIGINT",
+            "pdca: aborted; nothing written",
+        ),  # Ctrl-C: 130 as shells give it, not a failure's 1
     ],
 )
 def test_an_export_stopped_half_way_leaves_nothing(
@@ -285,7 +289,10 @@ main()
 
 @pytest.mark.parametrize(
     ("signame", "said"),
-    [("SIGINT", "pdca: aborted"), ("SIGTERM", "pdca: stopped by SIGTERM")],
+    [
+        ("SIGINT", "pdca: aborted; nothing written"),
+        ("SIGTERM", "pdca: stopped by SIGTERM; nothing written"),
+    ],
 )
 def test_a_stop_as_pdca_loads_is_said_not_a_traceback(env, signame: str, said: str) -> None:
     """Ctrl-C in the first tenth of a second printed Python's traceback (a retrial); a
@@ -338,6 +345,7 @@ def test_a_stop_during_a_wait_for_a_lock_is_said_as_a_stop(env, db_path: Path, s
     finally:
         holder.release()
     said = "pdca: aborted" if signame == "SIGINT" else f"pdca: stopped by {signame}"
+    said += "; nothing written"
     assert (adding.returncode, stderr) == (128 + getattr(signal, signame), f"{said}\n")
 
 
@@ -376,7 +384,7 @@ def test_a_stop_while_an_upgrade_waits_for_the_lock_is_answered_at_once(env, db_
     assert stderr.splitlines() == [
         f"{upgrading}: waiting for another process's write to end first",
         f"pdca: the upgrade of {db_path} was stopped: it is left at schema version 29, as it was",
-        "pdca: aborted",
+        "pdca: aborted; nothing written",
     ]
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 29
@@ -424,7 +432,7 @@ def test_a_stop_while_restore_force_waits_for_the_lock_is_answered_at_once(
     finally:
         holder.release()
     assert restoring.returncode == 130, stderr
-    assert stderr.endswith("pdca: aborted\n") and "Traceback" not in stderr
+    assert stderr.endswith("pdca: aborted; nothing written\n") and "Traceback" not in stderr
     assert [a.title for a in store.list_actions()] == ["after the copy"]
 
 
