@@ -253,7 +253,10 @@ class ActionFormModal(FormDialog[ActionFormResult | None]):
                     id="row-every",
                 )
             priority = _input("priority", start.priority, "high, normal or low", list(PRIORITIES))
-            yield FormRow("Priority", priority, id="row-priority")
+            # Shown beside it: the field holds "normal", so its placeholder never showed, and a
+            # new lead had to guess the others (a trial).
+            choices = Label("high, normal or low", id="priority-hint")
+            yield FormRow("Priority", priority, hint=choices, id="row-priority")
             initiative = _input(
                 "initiative", start.initiative, "a known initiative, or blank", self.initiatives
             )

@@ -454,6 +454,21 @@ async def test_a_narrow_form_puts_a_hint_under_its_field() -> None:
             assert (hint.region.y > field.region.y) is under, (size, hint.region, field.region)
 
 
+async def test_the_priority_field_says_its_choices_beside_it() -> None:
+    """The field holds "normal", so its placeholder never showed, and a new lead had to guess
+    the others: said beside it, on its row, at 80x24 too."""
+    for size in ((80, 24), SIZE):
+        app = Harness(form(repeat=True))
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            hint = app.screen.query_one("#priority-hint", Label)
+            field = app.screen.query_one("#priority", Input)
+            assert str(hint.render()) == "high, normal or low"
+            assert hint.region.y == field.region.y and hint.region.width >= 19, size
+            frame = app.screen.query_one(".dialog--frame")
+            assert frame.region.contains_region(app.screen.query_one("#save").region), size
+
+
 def test_check_action_form_is_pure_and_reports_in_form_order() -> None:
     result, errors = check_action_form(
         title="",
