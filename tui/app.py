@@ -1039,6 +1039,9 @@ class PdcaApp(App[None]):
         until a resize (a tester). Their other terminals get them written too. A few, a note
         each; more, one note listing them: of eight at once, the board showed the last four
         (a tester). From the delivering thread."""
+        from pdca.tui.message_keys import as_the_board_says
+
+        texts = [as_the_board_says(text, self.key_named) for text in texts]
         if len(texts) <= MESSAGES_ONE_BY_ONE:
             notes = [f"message from pdca: {text}" for text in texts]
         else:

@@ -32,3 +32,30 @@ async def test_a_burst_of_messages_is_one_note_listing_them(make_app, board_db: 
         await asyncio.to_thread(app._show_messages_here, ["#11 alone"])
         await settle_app(app, pilot)
         assert _notes(app)[-1] == "message from pdca: #11 alone"
+
+
+async def test_a_message_names_the_boards_keys_and_its_times(make_app, board_db: Path) -> None:
+    """A new lead read "pdca edit 2 --due DATE" and "acknowledge by 2026-11-29T08:30:00Z:
+    pdca alerts ack 2 MESSAGE" on the board, where a key does it; with the person's own keys
+    when remapped."""
+    app = make_app(board_db, watch_changes=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle_app(app, pilot)
+        sent = [
+            "#2 'Buddy' was due 2026-11-26 and is not done; finish it or give it a new date:"
+            " pdca edit 2 --due DATE",
+            "alert 2 on 'Cost' escalated to you; acknowledge by 2026-11-29T08:30:00Z:"
+            " pdca alerts ack 2 MESSAGE",
+        ]
+        await asyncio.to_thread(app._show_messages_here, sent)
+        await settle_app(app, pilot)
+        assert _notes(app)[-2:] == [
+            "message from pdca: #2 'Buddy' was due 2026-11-26 and is not done; finish it or"
+            " give it a new date: e on #2 on the board",
+            "message from pdca: alert 2 on 'Cost' escalated to you; acknowledge by"
+            " 2026-11-29 08:30 UTC: ! lists the alerts waiting for you, a acknowledges",
+        ]
+        app._keymap["board-edit"] = "f2"
+        await asyncio.to_thread(app._show_messages_here, sent[:1])
+        await settle_app(app, pilot)
+        assert _notes(app)[-1].endswith("give it a new date: f2 on #2 on the board")
