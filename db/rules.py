@@ -172,19 +172,22 @@ def first_moment_of(day: date) -> datetime:
 
 
 def ago_words(at: str | None, now: datetime) -> str:
-    """``3d ago``, ``5h ago``, ``just now``: how long before ``now`` a stored moment was, the
-    owners' and the log's column (app and command line alike). Past a day, in calendar days
-    as the board, ``list`` and staleness count them (at least 1: the day clocks go back has
-    25 hours); within a day, in hours and minutes."""
+    """``3d ago``, ``yesterday``, ``5h ago``, ``just now``: how long before ``now`` a stored
+    moment was, the owners' and the log's column (app and command line alike). By calendar
+    days as the board, ``list`` and staleness count them: on an earlier day, ``yesterday``
+    or ``Nd ago``; on the same day, in hours and minutes. By elapsed time, a check-in at
+    23:50 read "20m ago" beside a card saying "yesterday", and one at 00:30 on the day clocks
+    go back read "1d ago" beside "today" (a trial)."""
     if not at:
         return "never"
     try:
         then = stored_moment(at)
     except ValueError:  # typed in by hand, no time at all (doctor names it)
         return "?"
+    days = days_since(at, now)
+    if days >= 1:
+        return "yesterday" if days == 1 else f"{days}d ago"
     seconds = max(0, int((now - then).total_seconds()))
-    if seconds >= 86_400:
-        return f"{max(1, days_since(at, now))}d ago"
     for size, unit in ((3_600, "h"), (60, "m")):
         if seconds >= size:
             return f"{seconds // size}{unit} ago"

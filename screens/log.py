@@ -111,7 +111,7 @@ def entry_row(entry: LogEntry, now: Any, columns: LogColumns = LogColumns()) -> 
         label = glyph if columns.state == GLYPH_ONLY else f"{glyph} {entry.status}"
         state = (label, ROLE[entry.status])
     return [
-        (f"{since(entry.at, now):>8}  ", "muted"),
+        (f"{since(entry.at, now):>9} ", "muted"),  # "yesterday", whole
         (f"#{entry.action_id} ".rjust(7), "id"),
         *_title_cells(entry.title, columns),
         (fixed(literal(entry.author), 10) + " ", ""),

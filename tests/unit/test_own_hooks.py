@@ -179,7 +179,7 @@ def test_a_hook_written_under_a_colleagues_name_never_runs_in_their_runs(
         added = run_pdca("add", title, "--owner", "ann", "--due", due, env=ann)
         assert added.returncode == 0, added.stderr
 
-    late("late", "2026-11-20")
+    late("late", "2026-11-19")
     assert run_pdca("notify", "config", "terminal", "off", env=ann).returncode == 0
     forged = run_pdca("notify", "config", "command", f"id >> {ran}; cat >/dev/null", env=ben)
     assert forged.returncode == 0, forged.stderr
@@ -206,12 +206,12 @@ def test_a_hook_written_under_a_colleagues_name_never_runs_in_their_runs(
             (f"echo sql >> {ran}; cat >/dev/null",),
         )
     conn.close()
-    late("later", "2026-11-21")
+    late("later", "2026-11-20")
     again = run_pdca("notify", env=ann)
     assert again.returncode != 0 and "is not one ann set" in again.stderr and not ran.exists()
     own = run_pdca("notify", "config", "command", f"cat >> {ran}", env=ann)
     assert own.returncode == 0, own.stderr
-    late("latest", "2026-11-22")
+    late("latest", "2026-11-21")  # its day ended everywhere: told
     assert run_pdca("notify", env=ann).returncode == 0
     assert "#3" in ran.read_text() and "#1" not in ran.read_text()
     # a set the file refuses (a colleague's lock held past the wait) leaves hers as it was
@@ -234,7 +234,7 @@ def test_a_hook_written_under_a_colleagues_name_never_runs_in_their_runs(
     assert run_pdca("notify", "config", "command", "none", env=ann).returncode == 0
     back = run_pdca("notify", "config", "command", f"cat >> {ran}", env=ben)
     assert back.returncode == 0, back.stderr
-    late("last", "2026-11-22")
+    late("last", "2026-11-21")
     withdrawn = run_pdca("notify", env=ann)
     assert withdrawn.returncode != 0 and "#4" not in ran.read_text()
     assert os.stat(hooks_path(ann)).st_mode & 0o777 == 0o600

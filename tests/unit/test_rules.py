@@ -338,8 +338,11 @@ def test_the_stale_bound_agrees_with_the_cards_days_every_day_of_the_year(
         (None, "never"),
         ("2026-11-23T08:59:30Z", "just now"),
         ("2026-11-23T08:15:00Z", "45m ago"),
-        ("2026-11-22T10:00:00Z", "23h ago"),
-        ("2026-11-22T09:00:00Z", "1d ago"),
+        ("2026-11-23T00:00:00Z", "9h ago"),  # the same day: in hours
+        # an earlier day, as the card says it: "23h ago" beside "yesterday" (a trial)
+        ("2026-11-22T10:00:00Z", "yesterday"),
+        ("2026-11-22T23:50:00Z", "yesterday"),
+        ("2026-11-21T09:00:00Z", "2d ago"),
         ("2026-11-15T23:59:59Z", "8d ago"),  # 7 days 9 hours, eight calendar days: as stale says
         ("yesterday", "?"),
     ],
@@ -348,3 +351,21 @@ def test_ago_words_count_calendar_days_past_a_day(moment: str | None, words: str
     """The owners' and the log's "Nd ago", in the app and on the command line alike: the
     app's counted 24-hour days and said "7d ago" of a row counted stale (a tester)."""
     assert rules.ago_words(moment, NOW) == words
+
+
+def test_ago_words_on_the_day_clocks_go_back_say_the_same_day_in_hours(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A check-in at 00:30 CEST on 25 October, seen at 23:59 CET: 25 hours on one calendar
+    day. It read "1d ago" beside a card saying "today" (a trial)."""
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        now = datetime(2026, 10, 25, 22, 59, tzinfo=UTC)
+        assert rules.ago_words("2026-10-24T22:30:00Z", now) == "24h ago"
+        assert rules.days_since("2026-10-24T22:30:00Z", now) == 0  # the card's "today"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
