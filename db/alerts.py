@@ -343,23 +343,34 @@ def carried_past_undone_readings(
 def close_doubles(store: Store, tx: Transaction, kpi_id: int, undo_of: int | None = None) -> None:
     """One open alert per KPI and kind (threshold, signal): an undo (``undo_of``, its change)
     or a removed reading that put an older one back (reopened after a newer reading raised
-    its own) closes the newer,
-    which the oldest stands for (two waited for the same breach, a reviewer). The oldest
-    keeps its holder and its escalation: closing it gave the breach a fresh day with its
-    owner, its escalation to fay gone (a tester)."""
+    its own) closes all but one, which stands for them (two waited for the same breach, a
+    reviewer): the one acknowledged or passed on furthest, else the oldest, which keeps its
+    holder and its escalation: closing it gave the breach a fresh day with its owner, its
+    escalation to fay gone (a tester)."""
     name = store.conn.execute("SELECT name FROM kpis WHERE id = ?", (kpi_id,)).fetchone()
     for kind in ("rule IS NULL", "rule IS NOT NULL"):
         rows = store.conn.execute(
             f"SELECT * FROM alerts WHERE kpi_id = ? AND closed_at IS NULL AND {kind} ORDER BY id",
             (kpi_id,),
         ).fetchall()
-        for newer in rows[1:]:
+        if len(rows) < 2:
+            continue
+        # The one that got furthest stands, as ``may_reopen`` has it: acknowledged, then
+        # passed on furthest, then the oldest. An undo reopened an older alert beside a
+        # colleague's acknowledged one and closed theirs: the breach waited again, its
+        # acknowledgement lost (a reviewer).
+        stands = min(
+            rows, key=lambda r: (r["acknowledged_at"] is None, -r["escalation_level"], r["id"])
+        )
+        for other in rows:
+            if other["id"] == stands["id"]:
+                continue
             update(
                 store,
                 tx,
-                newer,
+                other,
                 {"closed_at": tx.at},
-                f"closed alert {newer['id']} on KPI {name[0]!r}: alert {rows[0]['id']}"
+                f"closed alert {other['id']} on KPI {name[0]!r}: alert {stands['id']}"
                 " stands for the same drift",
                 undo_of=undo_of,
             )

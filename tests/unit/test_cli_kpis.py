@@ -1001,3 +1001,24 @@ def test_an_open_alerts_why_is_its_threshold_as_it_is_now(ok) -> None:
     ok("kpi", "edit", "E6", "--alert", "4.5")
     said = ok("alerts").stdout
     assert "5 h is above the alert threshold 4.5 h" in said and "threshold 3 h" not in said
+
+
+def test_an_undo_never_closes_a_colleagues_acknowledged_alert_for_an_older_one(
+    ok, js, monkeypatch
+) -> None:
+    """50 raised alert 1; ann's threshold edit to 60 closed it; bob's 65 raised alert 2 and
+    bob acknowledged it; ann's undo reopened alert 1 and closed bob's as its double: the
+    breach waited again, his acknowledgement lost (a reviewer). His stands."""
+    _res_kpi(ok, alert="40")
+    _as(monkeypatch, "ann", 0)
+    ok("kpi", "record", "Res", "50")
+    _as(monkeypatch, "ann", 10)
+    ok("kpi", "edit", "Res", "--alert", "60")
+    _as(monkeypatch, "bob", 20)
+    ok("kpi", "record", "Res", "65")
+    ok("alerts", "ack", "2", "rolling back the deploy")
+    _as(monkeypatch, "ann", 50)
+    said = ok("undo", "--yes").stdout.splitlines()
+    assert said[-1] == "closed alert 1 on KPI 'Res': alert 2 stands for the same drift"
+    [alert] = js("alerts", "--json")  # the one open: bob's, his acknowledgement kept
+    assert (alert["id"], alert["acknowledged_by"]) == (2, "bob")
