@@ -608,9 +608,10 @@ class PdcaGroup(SubGroup):
             _stopped(stopped.signum)
         except click.exceptions.Abort as error:
             if isinstance(error.__cause__, KeyboardInterrupt):  # Ctrl-C: 130, as shells say it
-                _say(f"pdca: aborted{NOTHING_WRITTEN}")
+                _say(f"pdca: aborted{_nothing_written_unless_saved()}")
                 sys.exit(128 + signal.SIGINT)
-            _fail(f"aborted{NOTHING_WRITTEN}")  # end of input at a question
+            # end of input at a question
+            _fail(f"aborted{_nothing_written_unless_saved()}")
         except click.exceptions.NoArgsIsHelpError as error:
             # "pdca kpi" alone: its whole help on one line was no help (a tester).
             ctx = error.ctx
@@ -2469,6 +2470,12 @@ def _fail(message: str, status: int = 1) -> NoReturn:
 
 def _status_of(error: Exception | None) -> int:
     return BUSY_EXIT if isinstance(error, DatabaseBusy) else 1
+
+
+def _nothing_written_unless_saved() -> str:
+    """ "; nothing written", unless something was: an undo's question comes after the
+    escalations that fell due were recorded (a reviewer's Ctrl-D read "nothing written")."""
+    return "" if commit_marks.saved() else NOTHING_WRITTEN
 
 
 def _stopped_unless_saved() -> None:

@@ -1294,6 +1294,29 @@ def test_undo_asked_about_a_change_undone_meanwhile_undoes_nothing_else(
     assert [a["id"] for a in js("list", "--json")] == [1]  # #1 stays: only the other undo ran
 
 
+def test_end_of_input_at_the_undo_question_says_nothing_written_only_if_so(
+    team, ok, cli, monkeypatch
+) -> None:
+    """The undo records the escalations that fell due before it asks: Ctrl-D at the question
+    said "aborted; nothing written" with one just written (a reviewer)."""
+    import click
+
+    monkeypatch.setattr("pdca.tui.cli._at_a_terminal", lambda: True)
+
+    def end_of_input(*_args: object, **_kwargs: object) -> bool:
+        raise click.exceptions.Abort
+
+    monkeypatch.setattr(click, "confirm", end_of_input)
+    ok("add", "Asked about")
+    assert one_line_error(cli("undo")) == "aborted; nothing written"
+    ok("kpi", "add", "Esc", "--unit", "h", "--baseline", "30", "--target", "24", "--alert",
+       "34", "--owner", "alice", "--escalate-to", "bob")  # fmt: skip
+    ok("kpi", "record", "Esc", "99")  # an alert, passed on to bob a day later
+    ok("add", "Asked about next")
+    monkeypatch.setenv("PDCA_NOW", "2026-11-25T09:00:00Z")
+    assert one_line_error(cli("undo")) == "aborted"  # the escalation went in first
+
+
 def test_undo_refused_when_someone_else_changed_it(team, ok, cli, monkeypatch) -> None:
     ok("edit", "1", "--title", "alice's")
     monkeypatch.setenv("PDCA_USER", "bob")
