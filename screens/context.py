@@ -168,7 +168,14 @@ class AppContext:
         return self.clock().astimezone().date()
 
     def open_reader(self) -> Store:
-        """A connection of its own, for another thread (SQLite connections stay in theirs)."""
+        """A connection of its own, for another thread (SQLite connections stay in theirs).
+        Never to another file than the one opened: SQLite opening a file moved over it
+        would take the old file's -wal, still under the name, for the new one's and replay
+        it into it (a reviewer: a read in the moment before the board saw the swap)."""
+        if self.store.identity is not None and file_identity(self.path) != self.store.identity:
+            raise DatabaseBroken(
+                f"{self.path} was removed or replaced while open; nothing more written"
+            )
         return Store.open(self.path, actor=self.actor, clock=self.clock)
 
     def read(self, call: Callable[[Store], T]) -> T:
