@@ -11,15 +11,22 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Callable
 
 # How long one go lasts: a stop is answered within about this long.
 LOCK_WAIT_SLICE_MS = 200
 
 
-def begin_in_goes(conn: sqlite3.Connection, statement: str = "BEGIN IMMEDIATE") -> None:
+def begin_in_goes(
+    conn: sqlite3.Connection,
+    statement: str = "BEGIN IMMEDIATE",
+    between: Callable[[], None] | None = None,
+) -> None:
     """Run ``statement`` (a ``BEGIN`` that takes a lock), waiting for others as long as the
     connection's busy timeout, in goes; the busy timeout is as it was afterwards. A stop
-    that comes as the lock is taken leaves no transaction open: the lock is let go."""
+    that comes as the lock is taken leaves no transaction open: the lock is let go.
+    ``between`` runs between two goes and may raise to end the wait (the file replaced
+    meanwhile: a save waiting on it said "stayed busy, try again", a retrial)."""
     waits_ms = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
     deadline = time.monotonic() + waits_ms / 1000
     try:
@@ -33,6 +40,8 @@ def begin_in_goes(conn: sqlite3.Connection, statement: str = "BEGIN IMMEDIATE") 
             except sqlite3.OperationalError as error:
                 if not _busy(error) or left_ms <= LOCK_WAIT_SLICE_MS:
                     raise
+                if between is not None:
+                    between()
     except BaseException:
         if conn.in_transaction:  # taken as the stop came: let go, nothing was written
             conn.execute("ROLLBACK")

@@ -622,6 +622,12 @@ class Store:
             if self.conn.in_transaction:
                 self.conn.execute("COMMIT")  # only read: nothing to keep or lose
 
+    def _refuse_if_not_the_file_opened(self) -> None:
+        """``DatabaseBroken`` when the file at the path is not the one opened (removed or
+        replaced since). ``os.stat``: opens nothing."""
+        if self.path is not None and self.identity not in (None, file_identity(self.path)):
+            raise DatabaseBroken(f"{self.path} was removed or replaced while open; nothing written")
+
     @contextmanager
     def write(self) -> Iterator[Transaction]:
         """One write: ``BEGIN IMMEDIATE`` ... ``COMMIT``, the transaction for its event rows.
@@ -632,7 +638,9 @@ class Store:
         if not self.writable:
             raise self._read_only_error()
         try:
-            begin_in_goes(self.conn)  # a stop during a wait for the lock is answered at once
+            # A stop during a wait for the lock is answered at once, and the file moved or
+            # removed meanwhile ends the wait.
+            begin_in_goes(self.conn, between=self._refuse_if_not_the_file_opened)
             # A newer pdca may have upgraded the file under this open connection: its
             # schema is not what this code writes. One pragma read inside the lock.
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -648,10 +656,12 @@ class Store:
         # Inside the lock, so a write that waited for it is checked too: the file removed or
         # replaced (mv) while open, a board's check-in waiting for a lock, and its presence
         # row's goodbye, went into the old file's -wal, which then damaged the file moved in
-        # by SQLite's own replay (a trial). ``os.stat``: opens nothing.
-        if self.path is not None and self.identity not in (None, file_identity(self.path)):
+        # by SQLite's own replay (a trial).
+        try:
+            self._refuse_if_not_the_file_opened()
+        except DatabaseBroken:
             self._rollback()
-            raise DatabaseBroken(f"{self.path} was removed or replaced while open; nothing written")
+            raise
         transaction = Transaction(self.conn, self.actor, self.clock())
         try:
             yield transaction

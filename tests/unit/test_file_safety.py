@@ -1015,3 +1015,42 @@ def test_the_old_files_wal_is_moved_beside_its_new_name_or_aside(tmp_path: Path)
         f"{tmp_path}/gone.db-shm.left-by-the-old-file-S",
     ]
     store.close()
+
+
+def test_a_write_waiting_for_the_lock_ends_when_its_file_is_replaced(tmp_path: Path) -> None:
+    """A board's save waited on a colleague's lock while the file was moved over: it said
+    "stayed busy for 10 s ... try again", where a try again would write into the other file
+    (a retrial). The wait ends with the file's fate, and nothing is written."""
+    import threading
+
+    from pdca.db.errors import DatabaseBroken, PdcaError
+    from pdca.db.models import ActionDraft
+    from pdca.db.store import Store
+    from tests.conftest import NOW_DT, LockHolder
+
+    path, other = tmp_path / "team.db", tmp_path / "other.db"
+    Store.open(path, actor="ann", clock=lambda: NOW_DT, create=True).close()
+    Store.open(other, actor="ann", clock=lambda: NOW_DT, create=True).close()
+    holder = LockHolder(path)
+    failed: list[PdcaError] = []
+    opened = threading.Event()
+
+    def save() -> None:  # a connection of its own, as the board's writer thread has
+        store = Store.open(path, actor="ann", clock=lambda: NOW_DT)
+        opened.set()
+        try:
+            store.add_action(ActionDraft(title="typed while the lock was held"))
+        except PdcaError as error:
+            failed.append(error)
+        finally:
+            store.close()
+
+    saving = threading.Thread(target=save)
+    try:
+        saving.start()
+        assert opened.wait(30)
+        os.replace(other, path)
+        saving.join(timeout=60)
+    finally:
+        holder.release()
+    assert [type(error) for error in failed] == [DatabaseBroken], failed
