@@ -7,6 +7,7 @@ on a broken or foreign file leaves it exactly as it was.
 
 from __future__ import annotations
 
+import glob
 import grp
 import os
 import pwd
@@ -458,14 +459,45 @@ def _check_permissions(path: Path) -> list[Check]:
     return checks
 
 
+SET_ASIDE = "-{}.left-by-the-old-file-*"  # connection.set_aside_what_it_left's names
+
+
+def _check_set_aside(path: Path) -> list[Check]:
+    """The -wal and -shm a board moved away from the name when the file was moved over or
+    removed under it: doctor never named them, and after ``rm`` it only said to make a new
+    file (a retrial)."""
+    found = sorted(
+        name
+        for kind in ("wal", "shm")
+        for name in (
+            p.name for p in path.parent.glob(f"{glob.escape(path.name)}{SET_ASIDE.format(kind)}")
+        )
+    )
+    if not found:
+        return []
+    names = ", ".join(found[:2]) + (" …" if len(found) > 2 else "")
+    return [
+        Check(
+            "set aside",
+            True,
+            f"{names}: moved away from {path.name} by a board whose file was moved over or"
+            " removed (SQLite would have replayed them into the next file of that name); they"
+            " hold that old file's last changes, of no use to any other: remove them once it"
+            " is gone for good",
+            warning=True,
+        )
+    ]
+
+
 def _check_leftovers(path: Path) -> list[Check]:
     """A warning naming the temporary copies killed pdca runs left beside the database (a
-    restore's, an upgrade's: each a whole copy) or in its backups folder (a backup's). The
-    next backup or restore on this host removes those an hour old whose process is gone;
-    they are never the database itself."""
+    restore's, an upgrade's: each a whole copy) or in its backups folder (a backup's), and
+    what a board set aside (``_check_set_aside``). The next backup or restore on this host
+    removes those copies an hour old whose process is gone; they are never the database
+    itself."""
     left = temporaries_of(path)
     if not left:
-        return []
+        return _check_set_aside(path)
     size = sum(_size(entry) for entry in left)
     # A copy's -journal, -wal or -shm is part of it, not a copy more: "3 temporary copies"
     # were two and one's journal (a tester). Named all the same, to be removed with it,
@@ -488,7 +520,7 @@ def _check_leftovers(path: Path) -> list[Check]:
         " removes them an hour on, or remove them yourself (never the database or its"
         " -wal/-shm)"
     )
-    return [Check("leftovers", True, detail, warning=True)]
+    return [Check("leftovers", True, detail, warning=True), *_check_set_aside(path)]
 
 
 def _size(entry: os.DirEntry[str]) -> int:

@@ -1015,6 +1015,13 @@ def test_the_old_files_wal_is_moved_beside_its_new_name_or_aside(tmp_path: Path)
         f"{tmp_path}/gone.db-shm.left-by-the-old-file-S",
     ]
     store.close()
+    # doctor names them (after rm it only said to make a new file, a retrial)
+    from pdca.db.doctor import diagnose
+
+    [aside] = [check for check in diagnose(tmp_path / "gone.db") if check.name == "set aside"]
+    assert aside.detail.startswith(
+        "gone.db-shm.left-by-the-old-file-S, gone.db-wal.left-by-the-old-file-S: moved away"
+    )
 
 
 def test_a_write_waiting_for_the_lock_ends_when_its_file_is_replaced(tmp_path: Path) -> None:
