@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from textual.worker import WorkerError
 
+from pdca.db.dates import minutes_utc_in
 from pdca.db.errors import UndoAsked
 from pdca.screens.board_writes import save
 from pdca.widgets.text import literal
@@ -70,8 +71,9 @@ async def undo_flow(board: BoardScreen) -> None:
         with contextlib.suppress(WorkerError):  # a newer read replaced it, or it failed
             await read.wait()
         board.left_by_me = set()
-        words = ", ".join(f"“{literal(s)}”" for s in undone.headline(shown=3))
-        beside = "".join(f"; {literal(line)}" for line in undone.after[:2])
+        # Times as the app writes them: "by 2026-11-24T09:00:00Z" stood out (a retrial).
+        words = ", ".join(f"“{literal(minutes_utc_in(s))}”" for s in undone.headline(shown=3))
+        beside = "".join(f"; {literal(minutes_utc_in(line))}" for line in undone.after[:2])
         board.notify(f"undone: {words}{undone.more(shown=3)}{beside}")  # 3 lines, not 11
 
 

@@ -21,7 +21,12 @@ _HINTS: list[tuple[re.Pattern[str], str, str, str]] = [
         "!",
         "{key} lists the alerts waiting for you, a acknowledges",
     ),
-    (re.compile(r"pdca edit (\d+) --due DATE$"), "board-edit", "e", "{key} on #{id} on the board"),
+    (
+        re.compile(r"pdca edit (\d+) --due DATE$"),
+        "board-edit",
+        "e",
+        "{done} or {key} on #{id} on the board",
+    ),
     (re.compile(r"pdca checkin (\d+) MESSAGE$"), "board-checkin", "c", "{key} on #{id}"),
     (
         re.compile(r"pdca followup (\d+) holding\|slipped$"),
@@ -38,7 +43,11 @@ def as_the_board_says(text: str, key_named: Callable[[str, str], str]) -> str:
     for pattern, binding, default, words in _HINTS:
         found = pattern.search(text)
         if found is not None:
-            said = words.format(key=key_named(binding, default), id=found.group(1))
+            said = words.format(
+                key=key_named(binding, default),
+                done=key_named("board-done", "d"),  # "finish it" had no key (a retrial)
+                id=found.group(1),
+            )
             text = text[: found.start()] + said
             break
     return minutes_utc_in(text)

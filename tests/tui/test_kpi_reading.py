@@ -66,6 +66,30 @@ async def test_r_records_a_reading_and_says_the_alert_it_raised(
         assert (row.status, row.kpi.latest_value) == ("alert", 41.0)
 
 
+async def test_u_after_a_reading_says_what_it_undid_with_times_as_the_app_writes_them(
+    make_app, calm_db: Path, store: Store
+) -> None:
+    """The undo note quoted "alice to acknowledge by 2026-11-24T09:00:00Z" where every other
+    note writes "2026-11-24 09:00 UTC" (a retrial)."""
+    app = make_app(calm_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press(*"41", "enter")
+        await settle_app(app, pilot)
+        await app.workers.wait_for_complete()
+        await settle_app(app, pilot)
+        await pilot.press("u")
+        await settle_app(app, pilot)
+        await app.workers.wait_for_complete()
+        await settle_app(app, pilot)
+        note = said(app)[-1]
+        assert note.startswith("undone: “recorded 41 for KPI 'Resolution time'")
+        assert "acknowledge by 2026-11-24 09:00 UTC" in note and "T09:00:00Z" not in note
+        assert alerts.list_alerts(store) == []
+
+
 async def test_bad_values_are_refused_inline_and_nothing_is_written(
     make_app, calm_db: Path, store: Store
 ) -> None:

@@ -51,11 +51,11 @@ async def test_a_message_names_the_boards_keys_and_its_times(make_app, board_db:
         await settle_app(app, pilot)
         assert _notes(app)[-2:] == [
             "message from pdca: #2 'Buddy' was due 2026-11-26 and is not done; finish it or"
-            " give it a new date: e on #2 on the board",
+            " give it a new date: d or e on #2 on the board",
             "message from pdca: alert 2 on 'Cost' escalated to you; acknowledge by"
             " 2026-11-29 08:30 UTC: ! lists the alerts waiting for you, a acknowledges",
         ]
         app._keymap["board-edit"] = "f2"
         await asyncio.to_thread(app._show_messages_here, sent[:1])
         await settle_app(app, pilot)
-        assert _notes(app)[-1].endswith("give it a new date: f2 on #2 on the board")
+        assert _notes(app)[-1].endswith("give it a new date: d or f2 on #2 on the board")
