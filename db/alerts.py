@@ -329,6 +329,14 @@ def carried_past_undone_readings(
                 f" {shown_number(newest['value'])}{unit}, is beyond the alert threshold too"
             )
             kept.add(alert["id"])
+        elif alert["closed_at"] is None and alert["rule"] is not None and newest is not None:
+            # A signal alert: whether the drift still signals is known once the readings are
+            # out (``signal_still_holds``, after the undo): held by the newest left till then.
+            # Deleted and raised again, the same drift came back as a new alert with a new
+            # deadline, told to its owner as new (a retrial).
+            changes = {"reading_id": newest["id"]}
+            summary = f"{said} stays open: its chart still signals without the reading"
+            kept.add(alert["id"])
         elif alert["id"] in created:
             continue  # the undo takes it out with its reading
         elif alert["closed_at"] is None:
@@ -338,6 +346,16 @@ def carried_past_undone_readings(
             changes, summary = {"reading_id": None}, f"{said} no longer refers to an undone reading"
         update(store, tx, alert, changes, summary, undo_of=undo_of)
     return kept
+
+
+def signal_still_holds(store: Store, kpi_id: int) -> bool:
+    """Whether a signal on the KPI's bad side holds at its newest reading now (as
+    ``apply_signals`` would raise one)."""
+    kpi = store.conn.execute("SELECT * FROM kpis WHERE id = ?", (kpi_id,)).fetchone()
+    if kpi is None or kpi["alerts_mode"] == "thresholds":
+        return False
+    chart = signals.chart_for(store, kpi["id"], kpi["baseline_from"], kpi["baseline_to"])
+    return bool(xmr.active(chart, kpi["direction"]))
 
 
 def close_doubles(store: Store, tx: Transaction, kpi_id: int, undo_of: int | None = None) -> None:

@@ -2380,7 +2380,16 @@ class Store:
                     self._forget_person_if_unused(tx, event)
             judged_from = len(tx.summaries)
             self._judge_alerts_again(tx, events, target_tx)
-            after += tx.summaries[judged_from:]
+            let_go = self._let_go_of_quiet_signals(tx, kept, events, target_tx)
+            # A signal alert let go after all is said as undone, not as kept, nor twice.
+            deleted = let_go - kept
+            after = [
+                line
+                for line in after + tx.summaries[judged_from:]
+                if not line.startswith("undid ")
+                and not any(line.startswith(f"alert {i} on KPI ") for i in let_go)
+                and not any(re.search(rf"\balert {i} on KPI ", line) for i in deleted)
+            ]
             # The raising of an alert that stays open is not said as undone.
             events = [e for e in events if not (e["entity"] == "alert" and e["entity_id"] in kept)]
             # The person's own change first, then what it did beside it: the notifications a
@@ -2400,6 +2409,44 @@ class Store:
                 ),
                 after=after,
             )
+
+    def _let_go_of_quiet_signals(
+        self, tx: Transaction, kept: set[int], events: list[sqlite3.Row], undone: int
+    ) -> set[int]:
+        """A signal alert kept past the undone readings (``alerts.carried_past_undone_
+        readings``) whose drift no longer signals without them: taken out as the undo would
+        have, when the undone change raised it; else closed, saying why."""
+        from pdca.db import alerts
+
+        raised_by = {
+            e["entity_id"]: e for e in events if e["entity"] == "alert" and e["op"] == "create"
+        }
+        let_go: set[int] = set()
+        for alert_id in sorted(kept):
+            row = self.conn.execute("SELECT * FROM alerts WHERE id = ?", (alert_id,)).fetchone()
+            if row is None or row["rule"] is None:
+                continue
+            # Closed by the judging just now (quiet long enough), or no longer signalling.
+            if row["closed_at"] is None and alerts.signal_still_holds(self, row["kpi_id"]):
+                continue
+            let_go.add(alert_id)
+            if alert_id in raised_by:
+                self._apply_inverse(tx, raised_by[alert_id], undo_of=undone)
+                kept.discard(alert_id)  # its raising is said as undone after all
+            elif row["closed_at"] is None:
+                name = self.conn.execute(
+                    "SELECT name FROM kpis WHERE id = ?", (row["kpi_id"],)
+                ).fetchone()[0]
+                alerts.update(
+                    self,
+                    tx,
+                    row,
+                    {"closed_at": tx.at},
+                    f"closed alert {alert_id} on KPI {name!r}: no signal holds without the"
+                    " reading undone",
+                    undo_of=undone,
+                )
+        return let_go
 
     def _judge_alerts_again(self, tx: Transaction, events: list[sqlite3.Row], undone: int) -> None:
         """The alerts of each KPI whose readings or thresholds the undo put back, judged

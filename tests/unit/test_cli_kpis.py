@@ -1022,3 +1022,47 @@ def test_an_undo_never_closes_a_colleagues_acknowledged_alert_for_an_older_one(
     assert said[-1] == "closed alert 1 on KPI 'Res': alert 2 stands for the same drift"
     [alert] = js("alerts", "--json")  # the one open: bob's, his acknowledgement kept
     assert (alert["id"], alert["acknowledged_by"]) == (2, "bob")
+
+
+def test_undoing_a_reading_keeps_the_signal_alert_a_colleagues_reading_still_signals(
+    ok, js, monkeypatch
+) -> None:
+    """ann's 25 raised a threshold alert and a signal alert, bob's 24 since signals as much:
+    ann's undo kept the threshold alert, but deleted the signal one and raised it again, a
+    new alert with a new deadline, told to its owner as new (a retrial). Both stay."""
+    ok("seed")
+    kpi = "Change failure rate"
+    _as(monkeypatch, "ann", 0)
+    ok("kpi", "record", kpi, "25")
+    before = {a["id"]: a["ack_due"] for a in js("alerts", "--json") if a["kpi"] == kpi}
+    assert len(before) == 2  # a threshold alert and a signal alert
+    _as(monkeypatch, "bob", 5)
+    ok("kpi", "record", kpi, "24")
+    _as(monkeypatch, "ann", 10)
+    said = ok("undo", "--yes").stdout.splitlines()
+    assert said[0] == f"undid: “recorded 25 for KPI '{kpi}'”"
+    after = {a["id"]: a["ack_due"] for a in js("alerts", "--json") if a["kpi"] == kpi}
+    assert after == before  # the same ids, the same deadlines
+    assert any(
+        line.endswith("stays open: its chart still signals without the reading") for line in said
+    )
+
+
+def test_undoing_the_reading_a_signal_stood_on_takes_its_alert_out(ok, js, monkeypatch) -> None:
+    """Kept only while the chart still signals without the reading: here bob's 15 is back
+    inside the limits, and the alert ann's 25 raised goes with her undo, said as undone."""
+    ok("seed")
+    kpi = "Change failure rate"
+    ok("kpi", "edit", kpi, "--alerts", "signals")
+    _as(monkeypatch, "ann", 0)
+    ok("kpi", "record", kpi, "25")
+    [raised] = [a["id"] for a in js("alerts", "--json") if a["kpi"] == kpi]
+    _as(monkeypatch, "bob", 5)
+    ok("kpi", "record", kpi, "15")
+    _as(monkeypatch, "ann", 10)
+    said = ok("undo", "--yes").stdout.splitlines()
+    assert said == [
+        f"undid: “recorded 25 for KPI '{kpi}'”, “raised alert {raised} on KPI '{kpi}': signal:"
+        " a reading above the upper natural limit; carol to acknowledge by 2026-11-24T09:00:00Z”"
+    ]
+    assert [a for a in js("alerts", "--json") if a["kpi"] == kpi] == []
