@@ -1317,8 +1317,14 @@ class Store:
                 "      UNION SELECT e.entity_id FROM event_changes c JOIN events e ON e.id = c.id"
                 "      WHERE c.action_id = ? AND c.kind IN ('checkin', 'followup')))"
                 " OR (entity = 'followup' AND entity_id IN"
-                "     (SELECT id FROM followups WHERE action_id = ?)) ORDER BY id",
-                (action_id, action_id, action_id, action_id),
+                "     (SELECT id FROM followups WHERE action_id = ?))"
+                # Follow-ups gone with an undo of their "done": made and taken out in changes
+                # of the action itself. Their scheduling vanished from its history, though
+                # the undo had named it (an auditor).
+                " OR (entity = 'followup' AND tx IN"
+                "     (SELECT tx FROM events WHERE entity = 'action' AND entity_id = ?))"
+                " ORDER BY id",
+                (action_id, action_id, action_id, action_id, action_id),
             )
         ]
         names = self._names_in(history)

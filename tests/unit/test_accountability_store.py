@@ -170,6 +170,20 @@ def test_show_lists_the_followups_their_holders_and_their_history(
     assert "handed the 90-day follow-up of #1 to carl" in history
 
 
+def test_the_history_keeps_the_follow_ups_an_undone_done_scheduled(
+    timed: Store, ticker: Ticker
+) -> None:
+    """An undo of "done (standardize)" named the follow-ups it took out, and the action's
+    history then had neither their scheduling nor their removal (an auditor)."""
+    action_id = standardized(timed)
+    ticker.advance(minutes=5)
+    timed.undo()
+    said = [event.summary for event in timed.action_detail(action_id).history]
+    for days, due in ((30, "2026-12-23"), (60, "2027-01-22"), (90, "2027-02-21")):
+        scheduled = f"scheduled the {days}-day follow-up of #{action_id} for {due}"
+        assert scheduled in said and f"undid {scheduled}" in said
+
+
 def test_show_tells_audits_closed_by_an_earlier_slip_apart_from_the_slip(
     timed: Store, ticker: Ticker, cli
 ) -> None:
