@@ -2338,6 +2338,7 @@ class Store:
                 try:
                     self._refuse_if_changed_since(event)
                     self._refuse_if_changed_outside(event)
+                    self._refuse_if_a_gate_stood_on_it(event)
                 except UndoRefused as refused:
                     raise UndoRefused(_with_the_rest(str(refused), event, events)) from None
             if (
@@ -2641,6 +2642,52 @@ class Store:
             raise UndoRefused(
                 f"cannot undo {event['summary']!r}: {who} at {later['at']} ({later['summary']})"
             )
+
+    def _refuse_if_a_gate_stood_on_it(self, event: sqlite3.Row) -> None:
+        """A check-in that let its action into Check, moved there since by another change:
+        undone, the action sat in Check with no check-in at all, its evidence gone from every
+        view (an auditor). Refused while it is the only evidence since Do began and the
+        action has not gone back to Do; the move back comes first."""
+        if event["entity"] != "checkin" or event["op"] != "create" or not event["after"]:
+            return
+        made = json.loads(event["after"])
+        action_id = made.get("action_id") if isinstance(made, dict) else None
+        if not isinstance(action_id, int):
+            return
+        moved = self.conn.execute(
+            "SELECT e.actor, e.at, json_extract(e.before, '$.phase_since') FROM events e"
+            " WHERE e.entity = 'action' AND e.entity_id = ? AND e.id > ? AND e.op = 'update'"
+            " AND e.tx <> ? AND e.undo_of IS NULL"
+            " AND json_extract(e.before, '$.phase') = 'do'"
+            " AND json_extract(e.after, '$.phase') = 'check'"
+            " AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undo_of = e.tx)"
+            " ORDER BY e.id DESC LIMIT 1",
+            (action_id, event["id"], event["tx"]),
+        ).fetchone()
+        action = self.conn.execute(
+            "SELECT phase, kpi_id FROM actions WHERE id = ?", (action_id,)
+        ).fetchone()
+        if moved is None or moved[2] is None or action is None or action["phase"] == "do":
+            return
+        if action["phase"] == "plan":
+            return
+        others = self.conn.execute(
+            "SELECT count(*) FROM checkins WHERE action_id = ? AND at >= ? AND id <> ?",
+            (action_id, moved[2], event["entity_id"]),
+        ).fetchone()[0]
+        if action["kpi_id"] is not None:
+            others += self.conn.execute(
+                "SELECT count(*) FROM kpi_readings WHERE kpi_id = ? AND at >= ?",
+                (action["kpi_id"], moved[2]),
+            ).fetchone()[0]
+        if others:
+            return
+        who = "you" if moved["actor"] == self.actor else moved["actor"]
+        raise UndoRefused(
+            f"cannot undo {event['summary']!r}: {who} moved #{action_id} to Check on it since,"
+            f" at {moved['at']}, and it is the only check-in since Do began: move #{action_id}"
+            f" back to Do first (pdca move {action_id} do)"
+        )
 
     def _named_label(self, entity: str, entity_id: int) -> str:
         """``initiative 'Faster support'`` for a record people know by its name (KPIs and

@@ -1317,6 +1317,34 @@ def test_end_of_input_at_the_undo_question_says_nothing_written_only_if_so(
     assert one_line_error(cli("undo")) == "aborted"  # the escalation went in first
 
 
+def test_a_check_in_a_colleagues_move_to_check_stood_on_is_not_undone_from_under_it(
+    ok, cli, monkeypatch
+) -> None:
+    """ann's only check-in since Do, bob's move to Check on it, ann's undo: the action sat in
+    Check with no check-in at all, its evidence gone from every view (an auditor). Refused
+    until it is back in Do; a second check-in, or one's own move made with it, are no bar."""
+    ok("init")
+    ok("add", "Gate evidence", "--owner", "alice", "--due", "+1w", "--phase", "do")
+    monkeypatch.setenv("PDCA_NOW", "2026-11-23T09:05:00Z")
+    ok("checkin", "1", "the only evidence")
+    monkeypatch.setenv("PDCA_USER", "bob")
+    monkeypatch.setenv("PDCA_NOW", "2026-11-23T09:10:00Z")
+    ok("move", "1", "check")
+    monkeypatch.setenv("PDCA_USER", "alice")
+    monkeypatch.setenv("PDCA_NOW", "2026-11-23T09:15:00Z")
+    assert one_line_error(cli("undo", "--yes")) == (
+        "cannot undo 'checked in on #1 (on-track)': bob moved #1 to Check on it since, at"
+        " 2026-11-23T09:10:00Z, and it is the only check-in since Do began: move #1 back to"
+        " Do first (pdca move 1 do)"
+    )
+    ok("move", "1", "do")
+    assert ok("undo", "--yes").stdout.startswith("undid: “moved #1 from check to do”")
+    monkeypatch.setenv("PDCA_USER", "bob")
+    ok("move", "1", "do")  # bob's own move back
+    monkeypatch.setenv("PDCA_USER", "alice")
+    assert ok("undo", "--yes").stdout == "undid: “checked in on #1 (on-track)”\n"
+
+
 def test_undo_refused_when_someone_else_changed_it(team, ok, cli, monkeypatch) -> None:
     ok("edit", "1", "--title", "alice's")
     monkeypatch.setenv("PDCA_USER", "bob")
