@@ -2639,8 +2639,17 @@ class Store:
                 if later["actor"] == self.actor
                 else f"{later['actor']} changed {label} since,"
             )
+            by_hand = ""
+            if later["actor"] == PDCA_ACTOR and event["entity"] == "alert":
+                # pdca's escalation is nobody's to undo, and it barred one's own threshold
+                # edit or reading for good, with no way out said (a retrial).
+                by_hand = (
+                    "; pdca's own escalations are not undone: put the KPI back by hand"
+                    " (pdca kpi edit, pdca kpi remove-reading)"
+                )
             raise UndoRefused(
                 f"cannot undo {event['summary']!r}: {who} at {later['at']} ({later['summary']})"
+                f"{by_hand}"
             )
 
     def _refuse_if_a_gate_stood_on_it(self, event: sqlite3.Row) -> None:

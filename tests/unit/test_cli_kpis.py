@@ -1066,3 +1066,20 @@ def test_undoing_the_reading_a_signal_stood_on_takes_its_alert_out(ok, js, monke
         " a reading above the upper natural limit; carol to acknowledge by 2026-11-24T09:00:00Z”"
     ]
     assert [a for a in js("alerts", "--json") if a["kpi"] == kpi] == []
+
+
+def test_an_undo_barred_by_pdcas_own_escalation_says_what_to_do_instead(
+    ok, cli, monkeypatch
+) -> None:
+    """ann's reading raised an alert nobody acknowledged; a day on, pdca passed it on, and
+    her undo was refused for good with no way out said (a retrial)."""
+    from tests.unit.test_cli import one_line_error
+
+    ok("kpi", "add", "Res", "--unit", "h", "--baseline", "30", "--target", "24", "--alert",
+       "34", "--owner", "ann", "--escalate-to", "bob")  # fmt: skip
+    _as(monkeypatch, "ann", 0)
+    ok("kpi", "record", "Res", "50")
+    monkeypatch.setenv("PDCA_NOW", "2026-11-24T10:05:00Z")
+    said = one_line_error(cli("undo", "--yes"))
+    assert said.startswith("cannot undo ") and "pdca changed alert 1 since" in said
+    assert "pdca's own escalations are not undone: put the KPI back by hand (pdca kpi edit," in said
