@@ -34,6 +34,12 @@ def changed_fields(
                 called = (names or {}).get(name, {})
                 old, new = (_named(value, called) for value in (old, new))
             shown = name.removesuffix("_id")
+            if name.endswith("_at") and not plain:
+                # On the person's clock, as the line's own time above it: "11:00 EST ann done"
+                # over "done_at: — → 2026-11-23T16:00:00Z" read as two moments (an auditor).
+                from pdca.widgets.when import short_time
+
+                old, new = (short_time(v) if isinstance(v, str) else v for v in (old, new))
             old, new = _from_first_difference(old, new, cells)
             lines.append(f"{shown}: {value(old)} → {value(new)}")
     return lines

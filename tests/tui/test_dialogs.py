@@ -829,6 +829,30 @@ def test_changed_fields_skip_bookkeeping() -> None:
     assert changed_fields(history[1]) == ["due: 2026-11-30 → 2026-12-05"]
 
 
+def test_a_changed_moment_is_on_the_persons_clock_in_the_app_and_stored_in_show(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """ "11:00 EST ann done #41" over "done_at: — → 2026-11-23T16:00:00Z" read as two
+    moments (an auditor). ``pdca show`` keeps the stored time, as its lines do."""
+    import time
+
+    done = (
+        detail()
+        .history[1]
+        .model_copy(
+            update={"before": {"done_at": None}, "after": {"done_at": "2026-11-23T16:00:00Z"}}
+        )
+    )
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        assert changed_fields(done) == ["done_at: — → 2026-11-23 11:00 EST"]
+        assert changed_fields(done, plain=True) == ["done_at: — → 2026-11-23T16:00:00Z"]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
 def test_a_long_text_change_shows_from_where_it_differs() -> None:
     """A line added to a long note showed the same cut words on both sides (a tester)."""
     note = "Measure: compare the KPI over the four weeks before and after"
