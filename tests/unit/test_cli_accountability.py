@@ -22,7 +22,7 @@ LOG_KEYS = [
 ]  # fmt: skip
 FOLLOWUP_KEYS = [
     "id", "action_id", "title", "owner", "offset_days", "due", "created_at", "done_at",
-    "done_by", "result", "checkin_id", "reopened_id", "version", "is_due",
+    "done_by", "result", "checkin_id", "reopened_id", "version", "is_due", "closed_by_a_slip",
 ]  # fmt: skip
 
 
