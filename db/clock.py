@@ -236,8 +236,9 @@ def typed_moment(text: str, now: datetime, field: str) -> datetime:
 
     if text.strip().lower() == "now":  # refused as "not a time" (a retrial)
         return now
+    today = now.astimezone().date()
     try:
-        return parse_given_time(text, field)
+        moment = parse_given_time(text, field)
     except InvalidInput as not_a_time:
         try:
             day = parse_date(text, now.astimezone().date(), field, back=True)
@@ -247,4 +248,15 @@ def typed_moment(text: str, now: datetime, field: str) -> datetime:
             if not_a_day.why != NOT_A_DATE:  # a day's words, out of range ("-400000d")
                 raise not_a_day from None
             raise InvalidInput(field, text, NOT_A_MOMENT) from None
+    else:
+        if not _BARE_DAY.fullmatch(text.strip()):
+            return moment
+        day = date.fromisoformat(text.strip())
+    if day > today:
+        # "tomorrow" at 23:57 is three minutes on, within the skew allowed a reading, and
+        # was taken as a reading measured then (a trial): a day typed is a day to come.
+        raise InvalidInput(field, text, f"is a day still to come (today is {today.isoformat()})")
     return parse_timestamp(day.isoformat(), field, local=True)
+
+
+_BARE_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

@@ -201,6 +201,9 @@ CASES: list[tuple[list[str], tuple[str, ...]]] = [
     (["kpi", "record", KPI, "12,5%"], ("write decimals with a dot",)),
     (["kpi", "record", KPI, "12 000"], ("write it without spaces (12000)",)),
     (["kpi", "record", KPI, "12 k"], ("write it in full (12000)",)),  # it said "(12)"
+    # a day typed is a day to come, even three minutes before midnight (a trial)
+    (["kpi", "record", KPI, "3", "--at", "tomorrow"], ("is a day still to come (today is",)),
+    (["kpi", "record", KPI, "3", "--at", "2026-11-24"], ("is a day still to come (today is",)),
     (["kpi", "record", KPI, "1.5M"], ("write it in full (1500000)",)),
     (["kpi", "record", KPI, "0.1k"], ("write it in full (100)",)),
     (["kpi", "record", KPI, "12 km"], ("without a unit or % (12)",)),
