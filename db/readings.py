@@ -304,7 +304,11 @@ def remove(store: Store, reading_id: int) -> Removed:
             role = "raised it" if _raised_by(store, alert["id"], reading_id) else "held it open"
             why = f"the reading that {role} ({shown}) was removed"
             if alert["closed_at"] is not None:
+                # Closed already: only its link to the reading goes ("alert 8 ...: the reading
+                # that raised it was removed" read as if something had happened to it, a
+                # retrial).
                 changes: dict[str, object] = {"reading_id": None}
+                said += " (closed already)"
             elif alert["rule"] is None and still_beyond:
                 changes = {"reading_id": newest["id"]}
                 why += (

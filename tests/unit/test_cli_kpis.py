@@ -1083,3 +1083,19 @@ def test_an_undo_barred_by_pdcas_own_escalation_says_what_to_do_instead(
     said = one_line_error(cli("undo", "--yes"))
     assert said.startswith("cannot undo ") and "pdca changed alert 1 since" in said
     assert "pdca's own escalations are not undone: put the KPI back by hand (pdca kpi edit," in said
+
+
+def test_removing_the_reading_of_a_closed_alert_says_it_was_closed_already(ok, monkeypatch) -> None:
+    """ "alert 8 on KPI ...: the reading that raised it was removed", of an alert closed
+    before, read as if something had happened to it (a retrial)."""
+    _res_kpi(ok)
+    _as(monkeypatch, "bob", 0)
+    ok("kpi", "record", "Res", "50")
+    _as(monkeypatch, "ann", 5)
+    ok("kpi", "record", "Res", "20")  # closes alert 1
+    _as(monkeypatch, "bob", 10)
+    said = ok("kpi", "remove-reading", "1").stdout.splitlines()
+    assert said[1] == (
+        "alert 1 on KPI 'Res' (closed already): the reading that raised it (50 h at"
+        " 2026-11-23T09:00:00Z) was removed"
+    )
