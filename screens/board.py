@@ -448,6 +448,14 @@ class BoardScreen(Screen[None]):
         """``reading``: the filter just set, its cards on their way. Said at once: on a big
         file under load the cards took a second or two, and the unfiltered board read as the
         pick not taken (a tester picked again)."""
+        # An empty Plan with nothing filtered away says how to add one (a new lead's board
+        # said "no actions" four times, the key only in the footer).
+        plan = self.columns.get("plan")
+        if plan is not None:
+            new = services(self.app).key_named("board-new", "n")
+            plan.empty_text = (
+                " no actions" if self.filter.active else f" no actions: {new} adds one"
+            )
         bar = self.query_one("#filter-bar", Static)
         if reading:
             said = self.filter.describe() if self.filter.shown else Text("every open action")

@@ -146,6 +146,7 @@ class PhaseColumn(LineList, inherit_bindings=False):
         self.sparklines: dict[int, list[float | None]] = {}
         self.card_lines = CARD_LINES
         self.card_height = CARD_HEIGHT
+        self.empty_text = " no actions"  # the board says how to add one where it helps
 
     def set_compact(self, compact: bool) -> None:
         """Two lines a card (title; check-in mark, owner and due) or the full four. The card
@@ -313,7 +314,7 @@ class PhaseColumn(LineList, inherit_bindings=False):
         if not self.total:
             if y == 1:
                 style = self.get_component_rich_style("phase-column--empty")
-                return Strip([Segment(fit(" no actions", width), style)]).extend_cell_length(
+                return Strip([Segment(fit(self.empty_text, width), style)]).extend_cell_length(
                     width, style
                 )
             return Strip.blank(width, self._style())
