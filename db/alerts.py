@@ -285,6 +285,23 @@ def _raise(
     return alert_id
 
 
+def newest_left(store: Store, kpi_id: int, gone: Iterable[int]) -> sqlite3.Row | None:
+    """The KPI's newest reading (by time) but ``gone`` (readings on their way out): what
+    its alerts follow once they are."""
+    found: sqlite3.Row | None = store.conn.execute(
+        f"SELECT id, value FROM kpi_readings WHERE kpi_id = ?{signals.NUMBER}"
+        " AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY at DESC, id DESC LIMIT 1",
+        (kpi_id, json.dumps(sorted(gone))),
+    ).fetchone()
+    return found
+
+
+def beyond_threshold(kpi: sqlite3.Row, reading: sqlite3.Row | None) -> bool:
+    """Whether ``reading`` is past the KPI's alert threshold (none in signals-only mode)."""
+    threshold = None if kpi["alerts_mode"] == "signals" else kpi["alert"]
+    return reading is not None and kpi_rules.in_alert(reading["value"], threshold, kpi["direction"])
+
+
 def carried_past_undone_readings(
     store: Store, tx: Transaction, readings: set[int], created: set[int], undo_of: int
 ) -> set[int]:
@@ -311,18 +328,9 @@ def carried_past_undone_readings(
         kpi = store.conn.execute("SELECT * FROM kpis WHERE id = ?", (alert["kpi_id"],)).fetchone()
         unit = f" {kpi['unit']}" if kpi["unit"] else ""
         said = f"alert {alert['id']} on KPI {kpi['name']!r}"
-        newest = store.conn.execute(
-            f"SELECT id, value FROM kpi_readings WHERE kpi_id = ?{signals.NUMBER}"
-            " AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY at DESC, id DESC LIMIT 1",
-            (alert["kpi_id"], undone),
-        ).fetchone()
-        threshold = None if kpi["alerts_mode"] == "signals" else kpi["alert"]
-        if (
-            alert["closed_at"] is None
-            and alert["rule"] is None
-            and newest is not None
-            and kpi_rules.in_alert(newest["value"], threshold, kpi["direction"])
-        ):
+        newest = newest_left(store, alert["kpi_id"], readings)
+        if alert["closed_at"] is None and alert["rule"] is None and beyond_threshold(kpi, newest):
+            assert newest is not None
             changes: dict[str, object] = {"reading_id": newest["id"]}
             summary = (
                 f"{said} stays open: the newest reading left,"

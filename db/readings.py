@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from pdca.db import alerts, convert, signals
+from pdca.db import alerts, convert
 from pdca.db.alert_standing import SELECT_ALERTS, standing
 from pdca.db.clock import iso
 from pdca.db.errors import InvalidInput
@@ -280,22 +280,14 @@ def remove(store: Store, reading_id: int) -> Removed:
     another gave a fresh day to acknowledge, a reviewer); else it closes, saying why. A
     signal alert it raised closes. Then the KPI's alerts follow its newest reading, as after
     a recording: the chart without the typo may signal, or stop signalling."""
-    from pdca.db import kpi_rules
 
     with store.write() as tx:
         row = store.require("reading", reading_id)
         kpi = store.conn.execute("SELECT * FROM kpis WHERE id = ?", (row["kpi_id"],)).fetchone()
         name, unit = kpi["name"], f" {kpi['unit']}" if kpi["unit"] else ""
         shown = f"{shown_number(row['value'])}{unit} at {row['at']}"
-        newest = store.conn.execute(
-            f"SELECT id, value FROM kpi_readings WHERE kpi_id = ? AND id <> ?{signals.NUMBER}"
-            " ORDER BY at DESC, id DESC LIMIT 1",
-            (kpi["id"], reading_id),
-        ).fetchone()
-        threshold = None if kpi["alerts_mode"] == "signals" else kpi["alert"]
-        still_beyond = newest is not None and kpi_rules.in_alert(
-            newest["value"], threshold, kpi["direction"]
-        )
+        newest = alerts.newest_left(store, kpi["id"], [reading_id])
+        still_beyond = alerts.beyond_threshold(kpi, newest)
         raised_by_it = store.conn.execute(
             "SELECT * FROM alerts WHERE reading_id = ? ORDER BY id", (reading_id,)
         ).fetchall()
@@ -310,6 +302,7 @@ def remove(store: Store, reading_id: int) -> Removed:
                 changes: dict[str, object] = {"reading_id": None}
                 said += " (closed already)"
             elif alert["rule"] is None and still_beyond:
+                assert newest is not None  # beyond it: there is one
                 changes = {"reading_id": newest["id"]}
                 why += (
                     f", and the newest, {shown_number(newest['value'])}{unit}, is beyond the"
@@ -320,6 +313,7 @@ def remove(store: Store, reading_id: int) -> Removed:
                 said = "closed " + said
             alerts.update(store, tx, alert, changes, f"{said}: {why}")
         if still_beyond:
+            assert newest is not None
             _reopen_what_it_closed(store, tx, reading_id, f"{name!r}", shown, newest["value"], unit)
         store.conn.execute("DELETE FROM kpi_readings WHERE id = ?", (reading_id,))
         tx.log(
