@@ -118,6 +118,19 @@ def file_identity(path: Path) -> tuple[int, int] | None:
     return info.st_dev, info.st_ino
 
 
+def not_the_file_opened(path: Path, identity: tuple[int, int]) -> bool:
+    """Whether the file at ``path`` is another than the one opened (``identity``), or none:
+    removed. False when it cannot be told: a folder on the way shut to this user (an owner's
+    chmod) is no removal, and a board so shut out waits to be let back in. ``os.stat``."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return (info.st_dev, info.st_ino) != identity
+
+
 def where_it_is_now(identity: tuple[int, int]) -> tuple[str, bool] | None:
     """Where a file this process holds open (SQLite's descriptor, found by its device and
     inode) is now, as the kernel names it, and whether it still has a name at all (False:

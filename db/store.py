@@ -32,7 +32,7 @@ from pdca.db.access import (
     write_advice,
 )
 from pdca.db.clock import Clock, iso
-from pdca.db.connection import file_identity, open_database
+from pdca.db.connection import not_the_file_opened, open_database
 from pdca.db.errors import (
     Conflict,
     DatabaseBroken,
@@ -625,7 +625,11 @@ class Store:
     def _refuse_if_not_the_file_opened(self) -> None:
         """``DatabaseBroken`` when the file at the path is not the one opened (removed or
         replaced since). ``os.stat``: opens nothing."""
-        if self.path is not None and self.identity not in (None, file_identity(self.path)):
+        if (
+            self.path is not None
+            and self.identity is not None
+            and not_the_file_opened(self.path, self.identity)
+        ):
             raise DatabaseBroken(f"{self.path} was removed or replaced while open; nothing written")
 
     @contextmanager

@@ -24,7 +24,7 @@ from textual.widgets import Static
 from textual.worker import Worker
 
 from pdca.db.clock import Clock
-from pdca.db.connection import file_identity
+from pdca.db.connection import not_the_file_opened
 from pdca.db.errors import DatabaseBroken, DatabaseBusy, NotFound, PdcaError
 from pdca.db.store import Store
 from pdca.db.store_thread import StoreThread
@@ -155,7 +155,9 @@ class AppContext:
         another file than the one the app opened (replaced since)."""
         if self.broken is not None:
             raise DatabaseBroken(self.broken)
-        if writer.identity != self.store.identity or file_identity(self.path) != writer.identity:
+        if writer.identity != self.store.identity or (
+            writer.identity is not None and not_the_file_opened(self.path, writer.identity)
+        ):
             raise DatabaseBroken(
                 f"{self.path} was removed or replaced while open; nothing more written"
             )
@@ -172,7 +174,7 @@ class AppContext:
         Never to another file than the one opened: SQLite opening a file moved over it
         would take the old file's -wal, still under the name, for the new one's and replay
         it into it (a reviewer: a read in the moment before the board saw the swap)."""
-        if self.store.identity is not None and file_identity(self.path) != self.store.identity:
+        if self.store.identity is not None and not_the_file_opened(self.path, self.store.identity):
             raise DatabaseBroken(
                 f"{self.path} was removed or replaced while open; nothing more written"
             )

@@ -42,7 +42,7 @@ from textual.worker import Worker, WorkerFailed, get_current_worker
 
 from pdca.db.access import unreachable_directory
 from pdca.db.clock import Clock
-from pdca.db.connection import file_identity, file_stamp, where_it_is_now
+from pdca.db.connection import file_identity, file_stamp, not_the_file_opened, where_it_is_now
 from pdca.db.errors import (
     DATABASE_ERRORS,
     DatabaseBroken,
@@ -577,7 +577,7 @@ class PdcaApp(App[None]):
         from pdca.db.connection import set_aside_what_it_left
 
         identity = self.context.store.identity
-        if identity is None or file_identity(self.context.path) == identity:
+        if identity is None or not not_the_file_opened(self.context.path, identity):
             return ""
         self.context.left_open = True
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

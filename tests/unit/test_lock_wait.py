@@ -64,7 +64,7 @@ def test_a_stores_write_stopped_as_it_takes_the_lock_holds_no_transaction(
 ) -> None:
     from pdca.db import store as store_module
 
-    def begun_then_stopped(conn: sqlite3.Connection) -> None:
+    def begun_then_stopped(conn: sqlite3.Connection, **_: object) -> None:
         conn.execute("BEGIN IMMEDIATE")
         raise KeyboardInterrupt  # the stop raised as the call returned, in the caller
 
