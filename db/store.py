@@ -1796,8 +1796,13 @@ class Store:
             if rows or audits or repeats:  # nothing handed over makes nobody a person
                 self.ensure_person(tx, to_login)
             for before in rows:
+                # Said as a handover: "edited #22: owner" read as an ordinary edit in the
+                # action's history, who from and why gone (an auditor).
                 self._update_action(
-                    tx, before, {"owner": to_login}, f"edited #{before['id']}: owner"
+                    tx,
+                    before,
+                    {"owner": to_login},
+                    f"handed #{before['id']} from {from_login} to {to_login} (reassign)",
                 )
             # The follow-up audits still to do of their done work too: they stayed with
             # someone who left, reminded for good (a tester).

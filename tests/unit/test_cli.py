@@ -848,7 +848,7 @@ def test_reassign_gives_every_open_action_and_undo_takes_it_back(board, ok, js, 
     changed = {i for i in before if before[i] != after[i]}
     assert changed and all(before[i] == "dana" and after[i] == "erin" for i in changed)
     assert js("list", "--owner", "dana", "--json") == []
-    assert ok("undo").stdout.count("owner") == len(changed)
+    assert ok("undo").stdout.count("(reassign)") == len(changed)
     assert {a["id"]: a["owner"] for a in js("list", "--all", "--json")} == before
     assert one_line_error(cli("reassign", "DANA", "erin")) == (
         "FROM: 'DANA' is not one of this file's people; did you mean dana?"
