@@ -21,9 +21,13 @@ def changed_fields(
     """``due: 2026-11-30 → 2026-12-05`` for each field an update changed, in column order;
     an initiative or KPI by its name in ``names`` (``#3`` when it is gone). ``plain``: cut
     by characters, escaped by the caller (the command line's ``printable``)."""
+    cells, value = (len, _plain_value) if plain else _in_cells()
+    if event.entity == "checkin" and event.op == "delete" and event.before:
+        # A check-in taken out (an undo): its words are nowhere else now, and the history
+        # said only "undid checked in on #41 (at-risk)" (an auditor).
+        return [f"message: {value(event.before.get('message'))}"]
     if event.op != "update" or not event.before or not event.after:
         return []
-    cells, value = (len, _plain_value) if plain else _in_cells()
     lines = []
     for name in [*event.before, *(k for k in event.after if k not in event.before)]:
         if name in _NOT_CHANGES:

@@ -853,6 +853,24 @@ def test_a_changed_moment_is_on_the_persons_clock_in_the_app_and_stored_in_show(
         time.tzset()
 
 
+def test_a_check_in_taken_out_keeps_its_words_in_the_history() -> None:
+    """ "undid checked in on #41 (at-risk)" and its words nowhere any more (an auditor)."""
+    undone = (
+        detail()
+        .history[1]
+        .model_copy(
+            update={
+                "entity": "checkin",
+                "op": "delete",
+                "before": {"message": "the only evidence", "status": "at-risk"},
+                "after": None,
+            }
+        )
+    )
+    assert changed_fields(undone) == ["message: the only evidence"]
+    assert changed_fields(undone, plain=True) == ["message: the only evidence"]
+
+
 def test_a_long_text_change_shows_from_where_it_differs() -> None:
     """A line added to a long note showed the same cut words on both sides (a tester)."""
     note = "Measure: compare the KPI over the four weeks before and after"
