@@ -198,7 +198,10 @@ class AppContext:
         had moved on and could not tell what was not saved).
         """
         if self.broken is not None:
-            raise DatabaseBroken(self.broken)
+            broken = DatabaseBroken(self.broken)
+            if what:  # said at the end with the rest: the form that asked has closed
+                self.unshown.append((what, broken))
+            raise broken
         # Shielded: cancelling the flow that asked (another key, quitting) must not cancel a
         # write already asked for, or it would vanish without a word.
         future = self.writer.submit(call)
@@ -215,6 +218,12 @@ class AppContext:
         except DatabaseBusy as busy:
             if what:
                 raise DatabaseBusy(f"{what}: {busy}") from None
+            raise
+        except DatabaseBroken as broken:
+            # The file moved over or removed while the save waited: the app stops on it, and
+            # the check-in typed was gone without a word (a retrial). Said at the end.
+            if what:
+                self.unshown.append((what, broken))
             raise
         except asyncio.CancelledError:
             future.add_done_callback(lambda landed: self._orphan_landed(landed, what))

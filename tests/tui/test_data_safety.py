@@ -19,7 +19,7 @@ from pdca.db.store import Store
 from pdca.screens.dialogs import ActionFormModal, ConflictModal
 from pdca.widgets.status_bar import StatusBar
 from tests.conftest import NOW_DT, LockHolder, open_as
-from tests.tui.conftest import SIZE, settle_app
+from tests.tui.conftest import SIZE, settle_app, wait_until
 from tests.tui.test_board import column_ids, drawn_text, focused
 
 
@@ -1492,6 +1492,39 @@ async def test_a_file_renamed_under_an_open_form_prints_what_was_typed(
     assert any(
         line.startswith("pdca: not saved (typed in a form open at quit):")
         and "typed before the rename" in line
+        for line in lines
+    ), lines
+
+
+async def test_a_save_waiting_on_a_lock_when_the_file_is_moved_over_is_said_not_saved(
+    make_app, board_db: Path, tmp_path: Path
+) -> None:
+    """A check-in saved while a colleague held the lock, then the file moved over: the board
+    stopped at once, and the check-in was in no file and said nowhere (a retrial)."""
+    from pdca.tui.app import _unsaved_lines
+
+    other = tmp_path / "other.db"
+    Store.open(other, actor="x", clock=lambda: NOW_DT, create=True).close()
+    app = make_app(board_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        holder = LockHolder(board_db)
+        try:
+            await pilot.press("c")
+            await settle_app(app, pilot)
+            app.screen.query_one("#message", Input).value = "typed while the lock was held"
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: app.context.writer.pending)
+            os.replace(other, board_db)
+            await wait_until(pilot, lambda: not app.context.writer.pending)
+        finally:
+            holder.release()
+        app.check_for_changes()
+        await pilot.pause()
+    assert app.return_code == 1
+    lines = _unsaved_lines(app)
+    assert any(
+        line.startswith("pdca: not saved: check-in on #1") and "typed while the lock" in line
         for line in lines
     ), lines
 
