@@ -2700,11 +2700,17 @@ class Store:
             ).fetchone()[0]
         if others:
             return
+        # Not "move it back to Do first": one's own move back is then the change an undo
+        # takes, and the check-in is refused again (a retrial).
         who = "you" if moved["actor"] == self.actor else moved["actor"]
+        back = (
+            f"; a check-in after it corrects it, or {who} can move #{action_id} back to Do"
+            if who != "you"
+            else "; a check-in after it corrects it"
+        )
         raise UndoRefused(
             f"cannot undo {event['summary']!r}: {who} moved #{action_id} to Check on it since,"
-            f" at {moved['at']}, and it is the only check-in since Do began: move #{action_id}"
-            f" back to Do first (pdca move {action_id} do)"
+            f" at {moved['at']}, and it is the only check-in since Do began{back}"
         )
 
     def _named_label(self, entity: str, entity_id: int) -> str:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from pdca.db.dates import minutes_utc_in
 from pdca.db.errors import Conflict, DatabaseBroken, PdcaError, shell_word
 from pdca.db.store import Store
 from pdca.screens.context import services
@@ -95,7 +96,8 @@ def refused(
         rest = f"the {what}" if what else "the rest"
         show_conflict(board, error, f"{kept}; {rest} was not" if kept else "nothing written")
     else:
-        board.notify(f"{error} ({kept})" if kept else str(error), severity="error", timeout=8)
+        said = minutes_utc_in(str(error))  # times as the app writes them (a retrial)
+        board.notify(f"{said} ({kept})" if kept else said, severity="error", timeout=8)
 
 
 def owner_is_new(board: BoardScreen, owner: str | None) -> bool:

@@ -1090,3 +1090,17 @@ async def test_a_due_date_edited_on_a_card_finished_meanwhile_is_dropped_not_kep
         due = app.screen.query_one("#due", Input)
         assert (due.value, due.disabled) == ("2026-11-30", True)
         assert app.screen.query_one("#title", Input).value == "Alice's title"
+
+
+def test_a_refusal_on_the_board_writes_its_times_as_the_app_does() -> None:
+    """An undo refused on the board said "at 2026-11-23T09:10:00Z" where every other note
+    writes "2026-11-23 09:10 UTC" (a retrial)."""
+    from types import SimpleNamespace
+
+    from pdca.db.errors import UndoRefused
+    from pdca.screens.board_writes import refused
+
+    notes: list[str] = []
+    board = SimpleNamespace(notify=lambda text, **_: notes.append(text))
+    refused(board, UndoRefused("cannot undo 'x': bob moved #1 since, at 2026-11-23T09:10:00Z"))  # type: ignore[arg-type]
+    assert notes == ["cannot undo 'x': bob moved #1 since, at 2026-11-23 09:10 UTC"]
