@@ -444,18 +444,23 @@ class BoardScreen(Screen[None]):
         self._show_filter_bar()
         return kept
 
+    def show_empty_hint(self) -> None:
+        """An empty Plan with nothing filtered away says how to add one, by the person's own
+        key (a new lead's board said "no actions" four times, the key only in the footer);
+        none on a file this person may not write."""
+        plan = self.columns.get("plan")
+        if plan is None:
+            return
+        new = services(self.app).key_named("board-new", "n")
+        adds = not self.filter.active and self.context.writable
+        plan.empty_text = f" no actions: {new} adds one" if adds else " no actions"
+        plan.refresh()
+
     def _show_filter_bar(self, *, reading: bool = False) -> None:
         """``reading``: the filter just set, its cards on their way. Said at once: on a big
         file under load the cards took a second or two, and the unfiltered board read as the
         pick not taken (a tester picked again)."""
-        # An empty Plan with nothing filtered away says how to add one (a new lead's board
-        # said "no actions" four times, the key only in the footer).
-        plan = self.columns.get("plan")
-        if plan is not None:
-            new = services(self.app).key_named("board-new", "n")
-            plan.empty_text = (
-                " no actions" if self.filter.active else f" no actions: {new} adds one"
-            )
+        self.show_empty_hint()
         bar = self.query_one("#filter-bar", Static)
         if reading:
             said = self.filter.describe() if self.filter.shown else Text("every open action")

@@ -1172,6 +1172,8 @@ class PdcaApp(App[None]):
         # Textual tells the footer only once the app is mounted, and this runs in its mount:
         # a footer drawn already kept the old keys
         self.screen.refresh_bindings()
+        if isinstance(self.screen, BoardScreen):  # its empty column named n, remapped (a retrial)
+            self.screen.show_empty_hint()
         self._moved_keys = moved_keys(scopes, checked.keymap)
         if checked.problems:  # one notice, a line each: six toasts did not all fit the screen
             lines = "\n".join(f"settings: {problem}" for problem in checked.problems)

@@ -347,3 +347,17 @@ async def test_a_key_moved_away_says_where_it_went(
         await settle_app(app, pilot)
         assert app.screen.filter.late  # type: ignore[attr-defined]
         assert not app._notifications
+
+
+async def test_an_empty_plan_names_the_persons_own_key_for_a_new_action(
+    make_app, db_path: Path, env: dict[str, str]
+) -> None:
+    """It said "n adds one" with New on f2, and n answered that f2 was New (a retrial)."""
+    from pdca.widgets.phase_column import PhaseColumn
+
+    _write_settings(env, PALETTE_KEYS)
+    app = make_app(db_path)  # a new file: an empty Plan
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        plan = app.screen.query_one("#column-plan", PhaseColumn)
+        assert plan.render_line(1).text.startswith(" no actions: f2 adds one")
