@@ -688,8 +688,9 @@ class PdcaApp(App[None]):
         )
         if found is not None and not found[1]:  # "move it back" read oddly of an rm (a tester)
             return (
+                # doctor names what is left; it has nothing to restore from (a retrial)
                 f"{path} was removed while open; nothing more written (pdca --db"
-                f" {shell_word(str(path))} doctor says what is left and what to restore)"
+                f" {shell_word(str(path))} doctor says what is left beside it)"
             )
         now_at = "" if found is None else f" to {found[0]}"
         if found is not None and not os.path.lexists(f"{path}-wal"):
