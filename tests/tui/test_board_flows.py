@@ -159,13 +159,18 @@ async def test_escape_leaves_the_gate_form_without_writing(make_app, board_db: P
         assert app.context.store.get_action(2).owner is None
 
 
+async def _greater_on_the_do_card(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    """``>`` on #3, the Do column's card."""
+    await pilot.press("l")
+    assert focused(app) == ("do", 3)
+    await pilot.press("greater_than_sign")
+    await settle_app(app, pilot)
+
+
 async def test_do_to_check_asks_for_a_check_in_first(make_app, board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("l")
-        assert focused(app) == ("do", 3)
-        await pilot.press("greater_than_sign")
-        await settle_app(app, pilot)
+        await _greater_on_the_do_card(app, pilot)
         assert isinstance(app.screen, CheckinModal)
         set_field(app, "message", "rolled out to 10%")
         await pilot.press("ctrl+s")
@@ -191,10 +196,7 @@ async def test_do_to_check_on_a_kpi_reading_alone_says_so(make_app, board_db: Pa
     store.close()
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("l")
-        assert focused(app) == ("do", 3)
-        await pilot.press("greater_than_sign")
-        await settle_app(app, pilot)
+        await _greater_on_the_do_card(app, pilot)
         assert app.context.store.action_detail(3).action.phase == "check"
         said = [n.message for n in app._notifications][-1]
         assert said == (

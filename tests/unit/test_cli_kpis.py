@@ -445,6 +445,13 @@ def _as(monkeypatch, who: str, minute: int) -> None:
     monkeypatch.setenv("PDCA_NOW", f"2026-11-23T09:{minute:02d}:00Z")
 
 
+def _recorded(ok, monkeypatch, *readings: tuple[str, int, str]) -> None:
+    """Readings of Res, each (who, minute past 09:00, value)."""
+    for who, minute, value in readings:
+        _as(monkeypatch, who, minute)
+        ok("kpi", "record", "Res", value)
+
+
 def test_undoing_a_reading_keeps_the_alert_a_colleagues_later_reading_still_breaches(
     ok, js, monkeypatch
 ) -> None:
@@ -452,10 +459,7 @@ def test_undoing_a_reading_keeps_the_alert_a_colleagues_later_reading_still_brea
     beyond its threshold with none, silent (a reviewer). It stays, carried by the 55, as
     ``kpi remove-reading`` keeps it; undoing the 55 then closes it."""
     _res_kpi(ok)
-    _as(monkeypatch, "ann", 0)
-    ok("kpi", "record", "Res", "50")
-    _as(monkeypatch, "ben", 5)
-    ok("kpi", "record", "Res", "55")
+    _recorded(ok, monkeypatch, ("ann", 0, "50"), ("ben", 5, "55"))
     _as(monkeypatch, "ann", 10)
     said = ok("undo", "--yes").stdout.splitlines()
     assert said == [
@@ -480,12 +484,7 @@ def test_undoing_a_closing_reading_leaves_one_alert_for_the_breach(ok, js, monke
     """50 raised alert 1, ann's 20 closed it, ben's 55 raised alert 2; ann's undo reopened
     alert 1 beside alert 2, two waiting for one breach (a reviewer). The older stands."""
     _res_kpi(ok)
-    _as(monkeypatch, "ben", 0)
-    ok("kpi", "record", "Res", "50")
-    _as(monkeypatch, "ann", 5)
-    ok("kpi", "record", "Res", "20")
-    _as(monkeypatch, "ben", 7)
-    ok("kpi", "record", "Res", "55")
+    _recorded(ok, monkeypatch, ("ben", 0, "50"), ("ann", 5, "20"), ("ben", 7, "55"))
     _as(monkeypatch, "ann", 10)
     said = ok("undo", "--yes").stdout.splitlines()
     assert said[-1] == "closed alert 2 on KPI 'Res': alert 1 stands for the same drift"
@@ -1089,10 +1088,7 @@ def test_removing_the_reading_of_a_closed_alert_says_it_was_closed_already(ok, m
     """ "alert 8 on KPI ...: the reading that raised it was removed", of an alert closed
     before, read as if something had happened to it (a retrial)."""
     _res_kpi(ok)
-    _as(monkeypatch, "bob", 0)
-    ok("kpi", "record", "Res", "50")
-    _as(monkeypatch, "ann", 5)
-    ok("kpi", "record", "Res", "20")  # closes alert 1
+    _recorded(ok, monkeypatch, ("bob", 0, "50"), ("ann", 5, "20"))  # the 20 closes alert 1
     _as(monkeypatch, "bob", 10)
     said = ok("kpi", "remove-reading", "1").stdout.splitlines()
     assert said[1] == (
