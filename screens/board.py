@@ -453,8 +453,13 @@ class BoardScreen(Screen[None]):
             return
         new = services(self.app).key_named("board-new", "n")
         adds = not self.filter.active and self.context.writable
-        plan.empty_text = f" no actions: {new} adds one" if adds else " no actions"
-        plan.refresh()
+        said = f" no actions: {new} adds one" if adds else " no actions"
+        # Drawn again only when it changed and shows: every refresh of the board comes here,
+        # and a colleague's write out of sight drew the whole column (a test).
+        if said != plan.empty_text:
+            plan.empty_text = said
+            if not plan.total:
+                plan.refresh()
 
     def _show_filter_bar(self, *, reading: bool = False) -> None:
         """``reading``: the filter just set, its cards on their way. Said at once: on a big
