@@ -184,10 +184,14 @@ def set_aside_what_it_left(
     for its move back). Beside the old file's new name when it has one (``mv team.db
     old.db; mv other.db team.db``: SQLite opening old.db then finds its last changes), else
     aside (``team.db-wal.left-by-the-old-file-STAMP``: SQLite takes only a name ending in
-    ``-wal``). Renaming a ``-wal`` is safe here as
-    it is not elsewhere: every connection still on it holds it open and is on a file no longer
-    at ``path``, and this process keeps one of them open until it ends (app.py), so none of
-    them, as the last to close, checkpoints and deletes by name what is at ``path`` then.
+    ``-wal``). The one rename of a ``-wal`` in pdca, against ../shared/SQLITE.md's rule on
+    purpose: that rule keeps a ``-wal`` with the database it belongs to, and the name here no
+    longer is that database. It opens nothing, so no lock is dropped; every connection
+    still on it holds it open and is on a file no longer at ``path``; and this process keeps
+    one of them open until it ends (app.py), so none of them, as the last to close,
+    checkpoints and deletes by name what is at ``path`` then. What it cannot cover: a
+    process that opened the new file before the board saw the swap has replayed the old
+    ``-wal`` already (the board polls twice a second).
     Returns what was moved, (from, to) each."""
     now_at = file_identity(path)
     where = where_it_is_now(identity)

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from pdca.db import commit_marks, convert, models, rules
 from pdca.db.access import (
@@ -409,6 +409,20 @@ _SELECT_KPIS = (
 )
 
 
+_K = TypeVar("_K")
+
+
+def _recorded(event: sqlite3.Row, key: str, kind: type[_K]) -> _K | None:
+    """``key`` of the row an event stored (after it, else before it), when it is a ``kind``:
+    a snapshot put in by hand may hold anything, or be no JSON at all."""
+    try:
+        snapshot = json.loads(event["after"] or event["before"] or "{}")
+    except ValueError:
+        return None
+    found = snapshot.get(key) if isinstance(snapshot, dict) else None
+    return found if isinstance(found, kind) and not isinstance(found, bool) else None
+
+
 def _action_touched(event: sqlite3.Row) -> int | None:
     """The action an event changed: its own, or a check-in's or follow-up's (an undone
     check-in said ``"actions": []``, though the card's last check-in changed, a soak)."""
@@ -416,12 +430,7 @@ def _action_touched(event: sqlite3.Row) -> int | None:
         return int(event["entity_id"])
     if event["entity"] not in ("checkin", "followup"):
         return None
-    try:
-        snapshot = json.loads(event["after"] or event["before"] or "{}")
-    except ValueError:
-        return None
-    found = snapshot.get("action_id") if isinstance(snapshot, dict) else None
-    return found if isinstance(found, int) and not isinstance(found, bool) else None
+    return _recorded(event, "action_id", int)
 
 
 class Store:
@@ -2477,9 +2486,9 @@ class Store:
             if event["entity"] == "kpi" and event["op"] == "update":
                 touched[event["entity_id"]] = True
             elif event["entity"] == "reading":
-                row = json.loads(event["before"] or event["after"] or "{}")
-                if isinstance(row, dict) and isinstance(row.get("kpi_id"), int):
-                    touched.setdefault(row["kpi_id"], False)
+                kpi_id = _recorded(event, "kpi_id", int)
+                if kpi_id is not None:
+                    touched.setdefault(kpi_id, False)
         tx.undoing = undone
         try:
             for kpi_id, edited in touched.items():
@@ -2489,9 +2498,8 @@ class Store:
             tx.undoing = None
 
     def _refuse_if_person_again(self, event: sqlite3.Row) -> None:
-        before = json.loads(event["before"] or "{}")
-        login = before.get("login") if isinstance(before, dict) else None
-        if isinstance(login, str) and self.has_person(login):
+        login = _recorded(event, "login", str)
+        if login is not None and self.has_person(login):
             raise UndoRefused(
                 f"cannot undo {event['summary']!r}: {login} is one of this file's people again"
             )
@@ -2576,9 +2584,8 @@ class Store:
         path, an alert, or a change they made themselves. Kept, a typo's one "new to this
         file" note was spent: ``pdca add y --owner zedd`` after the undo said nothing (a
         trial)."""
-        after = json.loads(event["after"] or "{}")
-        login = after.get("login") if isinstance(after, dict) else None
-        if not isinstance(login, str):
+        login = _recorded(event, "login", str)
+        if login is None:
             return
         used = self.conn.execute(
             "SELECT EXISTS (SELECT 1 FROM events WHERE actor = ?)"
@@ -2666,11 +2673,10 @@ class Store:
         undone, the action sat in Check with no check-in at all, its evidence gone from every
         view (an auditor). Refused while it is the only evidence since Do began and the
         action has not gone back to Do; the move back comes first."""
-        if event["entity"] != "checkin" or event["op"] != "create" or not event["after"]:
+        if event["entity"] != "checkin" or event["op"] != "create":
             return
-        made = json.loads(event["after"])
-        action_id = made.get("action_id") if isinstance(made, dict) else None
-        if not isinstance(action_id, int):
+        action_id = _recorded(event, "action_id", int)
+        if action_id is None:
             return
         moved = self.conn.execute(
             "SELECT e.actor, e.at, json_extract(e.before, '$.phase_since') FROM events e"
