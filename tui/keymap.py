@@ -235,6 +235,11 @@ def binding_scopes(app_class: type) -> list[Scope]:
     from pdca import screens, widgets
 
     app = live_bindings(app_class)
+    if getattr(app_class, "ENABLE_COMMAND_PALETTE", False):
+        # Textual binds ctrl+p to its palette as the app starts, in no BINDINGS: a card-up
+        # moved onto "k,ctrl+p" was dropped without a word (a power user).
+        palette_key = app_class.COMMAND_PALETTE_BINDING  # type: ignore[attr-defined]
+        app = [*app, Binding(palette_key, "command_palette", "palette")]
     classes: list[type] = []
     for package in (widgets, screens):
         for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):

@@ -232,3 +232,11 @@ def test_keys_that_arrive_as_another_or_not_at_all_are_left_out_and_said() -> No
     assert "'meta+k' is not sent by terminals; left out" in said
     assert "'ctrl+shift+x' arrives as 'ctrl+x' in most terminals" in said
     assert "'banana' names a symbol, not a key on a keyboard" in said
+
+
+def test_a_key_on_the_palettes_ctrl_p_is_named_and_left_out() -> None:
+    """Textual binds ctrl+p to the palette as the app starts, in no BINDINGS: card-up on
+    "k,ctrl+p" was dropped without a word, and ctrl+p still opened the palette (a power user)."""
+    checked = check_keymap({"card-up": "k,ctrl+p"}, SCOPES)
+    assert checked.problems == ["[keys] 'card-up': 'ctrl+p' already does 'palette' there; left out"]
+    assert checked.keymap == {"card-up": "k"}
