@@ -238,6 +238,11 @@ class BoardScreen(Screen[None]):
     BINDINGS = [
         Binding("left,h", "focus_column(-1)", "Left", show=False, id="board-left"),
         Binding("right,l", "focus_column(1)", "Right", show=False, id="board-right"),
+        # Textual's own focus keys, named: they moved between columns, round from Act to
+        # Plan, and neither ? nor the README said so (a power user). ? says them on Right's
+        # and Left's rows.
+        Binding("tab", "app.focus_next", "Right", show=False, id="board-next-column"),
+        Binding("shift+tab", "app.focus_previous", "Left", show=False, id="board-previous-column"),
         Binding("greater_than_sign,shift+right", "move_next", "Next phase", id="board-next"),
         Binding("less_than_sign,shift+left", "move_back", "Back", id="board-back"),
         Binding("n", "new_action", "New", id="board-new"),
@@ -1371,6 +1376,12 @@ class BoardScreen(Screen[None]):
                 "Show actions whose title or notes match",
                 self.action_filter_text,
                 "board-filter-text",
+            ),
+            PaletteEntry(  # "find" found nothing, though ? lists "Find #N" (a power user)
+                "Find #N: go to an action by its number",
+                "The filter box, started with # for the number",
+                self.action_find_number,
+                "board-find-number",
             ),
             PaletteEntry(
                 "Filter by owner",

@@ -21,9 +21,13 @@ from textual.widgets._key_panel import BindingsTable
 from pdca.screens.footer import declared_order
 
 PALETTE_ACTIONS = {"command_palette", "app.command_palette"}
-# Keys said on another's row (# on /'s, "Filter, Find #N"): the board's keys at 80x24 just
-# fill two lists, and a row more put "more keys, below" over them
-SAID_WITH = {"find_number": "filter_text"}
+# Keys said on another's row (# on /'s, "Filter, Find #N"; tab on Right's): the board's keys
+# at 80x24 just fill two lists, and a row more put "more keys, below" over them
+SAID_WITH = {
+    "find_number": "filter_text",
+    "app.focus_next": "focus_column(1)",
+    "app.focus_previous": "focus_column(-1)",
+}
 
 
 Entry = tuple[Text, Text]  # the keys, what they do

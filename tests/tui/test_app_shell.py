@@ -465,12 +465,14 @@ async def test_a_theme_pdca_does_not_have_is_said_once_not_ignored(
 @pytest.mark.parametrize(
     ("typed", "found"),
     [("back", "Back: move to the previous phase"), ("search", "Search: filter by text"),
-     ("acknowledge", "My alerts: acknowledge what waits for me")],
+     ("acknowledge", "My alerts: acknowledge what waits for me"),
+     ("find", "Find #N: go to an action by its number")],
 )  # fmt: skip
 async def test_the_palette_finds_a_command_by_the_footers_word(
     make_app, board_db: Path, typed: str, found: str
 ) -> None:
-    """ "back" (the footer's word for <), "search" and "acknowledge" found nothing (testers)."""
+    """ "back" (the footer's word for <), "search", "acknowledge" and "find" (? says "Find #N")
+    found nothing (testers)."""
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

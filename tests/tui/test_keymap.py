@@ -124,7 +124,10 @@ async def test_keys_help_lists_this_views_keys_then_everywhere_and_not_textuals(
         assert words.index("everywhere") < words.index(views) and "palette" in words
         assert keys[words.index(views)] == "1 2 3 4 5 6 7"  # one row: the panel fits more
         assert not {"Focus Next", "Copy selected text", "Scroll Left"} & set(words)
-        assert keys[words.index("Left")] == "← h"  # the arrow is the board's, not a scroll
+        # the arrow is the board's, not a scroll; tab moved between columns and neither ?
+        # nor the README said so (a power user)
+        assert keys[words.index("Left")] == "← h shift+tab"
+        assert keys[words.index("Right")] == "→ l tab"
 
 
 async def test_a_broken_settings_file_is_named_and_never_rewritten(
