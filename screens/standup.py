@@ -568,6 +568,11 @@ class StandupScreen(RowView):
             index = self.person_index + step
         if not 0 <= index < len(digest.people):
             self.person_index = None  # past the last one: back to everyone
+            if step > 0 and self.timer_on:
+                # The round is over: the timer ran on in the everyone view, for nobody (a
+                # power user)
+                self._stop_timer()
+                self.notify("everyone has had a turn; the timer stopped")
         else:
             self.person_index = index
             if digest.people[index] not in self.stepped:

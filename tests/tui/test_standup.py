@@ -173,6 +173,26 @@ async def test_the_timer_counts_down_in_the_header(make_app, team) -> None:
         assert not screen.timer_on
 
 
+async def test_the_timer_stops_when_the_round_passes_the_last_person(make_app, team) -> None:
+    """Past the last person, back in the everyone view, the timer counted on for nobody (a
+    power user)."""
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5", "n", "t")
+        await settle_app(pilot.app, pilot)
+        screen = app.screen
+        people = len(screen.digest.people)
+        for _ in range(people - 1):
+            await pilot.press("n")
+        assert screen.timer_on and screen.person_index == people - 1
+        await pilot.press("n")
+        await pilot.pause()
+        assert screen.person_index is None and not screen.timer_on
+        assert "⏱" not in str(screen.query_one("#standup-header").render())
+        said = [n.message for n in app._notifications]
+        assert "everyone has had a turn; the timer stopped" in said
+
+
 def screen_of(app) -> StandupScreen:  # type: ignore[no-untyped-def]
     """The stand-up under the dialog on top."""
     (screen,) = [s for s in app.screen_stack if isinstance(s, StandupScreen)]
