@@ -1030,7 +1030,7 @@ class BoardScreen(Screen[None]):
         )
         return True
 
-    def _may_change(self, action: Action | None) -> Action | None:
+    def may_change(self, action: Action | None) -> Action | None:
         """``action`` if a move or done may start on it now (said why not, else)."""
         if action is None or not self.writable() or self._refuse_if_done(action):
             return None
@@ -1072,25 +1072,34 @@ class BoardScreen(Screen[None]):
         return True
 
     def action_move_next(self) -> None:
-        action = self._may_change(self._target())
-        if action is None:
-            return
-        if action.phase == "act":  # on from Act is done, with a decision
-            self.start(complete_flow, action)
-            return
-        target = rules.next_phase(action.phase)
-        assert target is not None
-        self.start(move_flow, action, target)
+        if (step := self.phase_step(self._target(), forward=True)) is not None:
+            flow, args = step
+            self.start(flow, *args)
 
     def action_move_back(self) -> None:
-        action = self._may_change(self._target())
+        if (step := self.phase_step(self._target(), forward=False)) is not None:
+            flow, args = step
+            self.start(flow, *args, dialogs=False)
+
+    def phase_step(
+        self, action: Action | None, *, forward: bool
+    ) -> tuple[Callable[..., Awaitable[None]], tuple[Any, ...]] | None:
+        """The flow that moves ``action`` one phase on (or back) and its arguments: ``>``
+        and ``<`` on the board and in the opened action. None, said why, when it may not."""
+        action = self.may_change(action)
         if action is None:
-            return
-        target = rules.previous_phase(action.phase)
-        if target is None:
+            return None
+        if forward:
+            if action.phase == "act":  # on from Act is done, with a decision
+                return complete_flow, (action,)
+            target = rules.next_phase(action.phase)
+            assert target is not None
+            return move_flow, (action, target)
+        back = rules.previous_phase(action.phase)
+        if back is None:
             self.notify(f"#{action.id} is in Plan, the first phase", severity="warning")
-            return
-        self.start(move_back_flow, action, target, dialogs=False)
+            return None
+        return move_back_flow, (action, back)
 
     def action_check_in(self) -> None:
         action = self._target(text_follows=True)
@@ -1102,7 +1111,7 @@ class BoardScreen(Screen[None]):
             self.start(checkin_flow, action)
 
     def action_done(self) -> None:
-        action = self._may_change(self._target())
+        action = self.may_change(self._target())
         if action is not None:
             self.start(complete_flow, action)
 

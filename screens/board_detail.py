@@ -68,6 +68,12 @@ async def _detail_flow(board: BoardScreen, action_id: int) -> None:
             if refuse_checkin_if_done(board, detail.action):
                 continue  # the detail again, the refusal said over it
             await checkin_flow(board, detail.action)
+        elif choice in ("next", "back"):
+            # > and < from the opened action, as on its card (a power user had to esc first)
+            step = board.phase_step(detail.action, forward=choice == "next")
+            if step is not None:
+                flow, args = step
+                await flow(board, *args)
         elif choice == "undo":
             if board.writable():
                 await undo_flow(board)

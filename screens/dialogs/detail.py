@@ -38,7 +38,8 @@ def _section(title: str, id: str | None = None) -> Label:
 
 
 class ActionDetailScreen(Dialog[str | None]):
-    """Shows one action; dismisses with "edit", "checkin", "undo" or ``None``."""
+    """Shows one action; dismisses with "edit", "checkin", "next", "back", "undo" or
+    ``None``."""
 
     DEFAULT_CSS = """
     ActionDetailScreen {
@@ -53,6 +54,9 @@ class ActionDetailScreen(Dialog[str | None]):
         Binding("escape", "cancel", "Close", id="detail-close"),
         Binding("e", "answer('edit')", "Edit", id="detail-edit"),
         Binding("c", "answer('checkin')", "Check-in", id="detail-checkin"),
+        # The board's > and < (its ids: remapped there, remapped here), then the detail again
+        Binding("greater_than_sign,shift+right", "answer('next')", "Next phase", id="board-next"),
+        Binding("less_than_sign,shift+left", "answer('back')", "Back", id="board-back"),
         # As in every view (it did nothing here, a tester): closes, and undoes on the board.
         Binding("u", "answer('undo')", "Undo", id="board-undo"),
         *THE_APPS_KEYS,

@@ -32,7 +32,7 @@ from tests.tui.conftest import settle_app
 # Notifications that are part of ordinary teamwork, not a failure of the file: someone else
 # got there first (a conflict), a gate the card no longer meets, a card that left the board.
 ORDINARY = ("since you", "cannot move", "cannot be done", "is done", "no action", "no longer")
-# Warnings that say the key did nothing (screens/board.py ``_may_change``).
+# Warnings that say the key did nothing (screens/board.py ``may_change``).
 DECLINED = ("nothing done", "still being saved", "moves no more", "no action here", "first phase")
 
 

@@ -510,6 +510,34 @@ async def test_enter_opens_the_detail_with_history(make_app, board_db: Path) -> 
         assert len(app.screen_stack) == 1
 
 
+async def test_the_opened_action_moves_with_its_cards_keys(make_app, board_db: Path) -> None:
+    """> and < did nothing in the opened action (a power user esc'ed to the board first):
+    they move it as on its card, then show it again as it is now; > into Check asks for the
+    check-in its gate needs."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")  # #1, in Plan, with an owner and a due date
+        await settle_app(app, pilot)
+        await pilot.press("greater_than_sign")
+        await settle_app(app, pilot)
+        assert app.context.store.get_action(1).phase == "do"
+        assert isinstance(app.screen, ActionDetailScreen) and app.screen.detail.action.phase == "do"
+        await pilot.press("greater_than_sign")  # no check-in since Do began: asked for
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, CheckinModal)
+        await pilot.press("escape")
+        await settle_app(app, pilot)
+        assert app.context.store.get_action(1).phase == "do"
+        assert isinstance(app.screen, ActionDetailScreen)
+        await pilot.press("less_than_sign")
+        await settle_app(app, pilot)
+        assert app.context.store.get_action(1).phase == "plan"
+        await pilot.press("less_than_sign")  # Plan is the first phase: said, nothing written
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ActionDetailScreen)
+        assert "#1 is in Plan, the first phase" in [n.message for n in app._notifications]
+
+
 async def test_the_detail_of_standardized_work_lists_its_followups(
     make_app, board_db: Path, store
 ) -> None:
