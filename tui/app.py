@@ -225,6 +225,8 @@ class PdcaApp(App[None]):
         self._snapshot_stamp = file_stamp(context.path)
         self.key_hold = KeyHold(self)
         self._moved_keys: dict[str, frozenset[str]] = {}  # keys the [keys] table moved off
+        # The board's n, e and c as the [keys] table has them: read at the first key
+        self._form_keys: frozenset[str] | None = None
         # The screen of the last mouse press, when the last release came, and whether the
         # press after it was left out (``_press_acts``)
         self._pressed_on: Screen[Any] | None = None
@@ -334,6 +336,19 @@ class PdcaApp(App[None]):
         self.call_next(self.key_hold.key_done, event)
         if event.key in self._moved_keys:
             self._say_where_it_moved(event.key)
+        if self._form_keys is None:
+            from pdca.tui.keymap import form_keys
+
+            self._form_keys = form_keys(self._keymap)
+        if (
+            event.key in self._form_keys
+            and event.key not in self.screen.active_bindings
+            and not is_text_field(self.focused)
+        ):
+            # The board's n, e or c where it opens nothing (the KPIs view): what is typed
+            # with it was meant for a form, never keys here. "n tui new" in the KPIs ran its
+            # u, which undid the person's last change (a team's soak).
+            self.key_hold.drop_text()
 
     def _say_where_it_moved(self, key: str) -> None:
         """A key the person's [keys] moved a binding off, pressed where that binding is live
@@ -1176,6 +1191,7 @@ class PdcaApp(App[None]):
         if isinstance(self.screen, BoardScreen):  # its empty column named n, remapped (a retrial)
             self.screen.show_empty_hint()
         self._moved_keys = moved_keys(scopes, checked.keymap)
+        self._form_keys = None
         if checked.problems:  # one notice, a line each: six toasts did not all fit the screen
             lines = "\n".join(f"settings: {problem}" for problem in checked.problems)
             self.notify(

@@ -174,7 +174,7 @@ def moved_keys(scopes: Sequence[Scope], keymap: Mapping[str, str]) -> dict[str, 
         for binding in scope:
             if binding.id is None or binding.id not in keymap:
                 continue
-            now = _keys_of(binding, keymap)
+            now = keys_of(binding, keymap)
             for key in {_textual_key(piece.strip()) for piece in binding.key.split(",")} - now:
                 moved.setdefault(key, set()).add(binding.id)
     return {key: frozenset(ids) for key, ids in moved.items()}
@@ -186,7 +186,8 @@ def _textual_key(key: str) -> str:
     return _character_to_key(key) if len(key) == 1 else key.lower()
 
 
-def _keys_of(binding: Binding, keymap: Mapping[str, str]) -> set[str]:
+def keys_of(binding: Binding, keymap: Mapping[str, str]) -> set[str]:
+    """The keys ``binding`` answers to with ``keymap`` applied, as Textual names them."""
     keys = keymap.get(binding.id or "", binding.key)
     return {_textual_key(key.strip()) for key in keys.split(",")}
 
@@ -200,11 +201,11 @@ def _clash(
         mine = [b for b in scope if b.id == changed]
         if not mine:
             continue
-        taken = set().union(*(_keys_of(b, keymap) for b in mine))
+        taken = set().union(*(keys_of(b, keymap) for b in mine))
         actions = {b.action for b in mine}  # Textual's own ctrl+q quits too: no clash
         for other in scope:
             if other.id != changed and other.description and other.action not in actions:
-                shared = taken & _keys_of(other, keymap)
+                shared = taken & keys_of(other, keymap)
                 if shared:
                     return min(shared), other.id or other.description, other.id
     return None
@@ -290,3 +291,15 @@ def key_for(
             first = binding.key.split(",")[0].strip()
             return Binding(first, binding.description, key_display=binding.key_display)
     return None
+
+
+# The board's keys that open a form whose text follows them at once
+FORM_KEY_IDS = ("board-new", "board-edit", "board-checkin")
+
+
+def form_keys(keymap: Mapping[str, str]) -> frozenset[str]:
+    """The keys of the board's ``FORM_KEY_IDS`` with ``keymap`` applied."""
+    from pdca.screens.board import BoardScreen
+
+    found = [b for b in live_bindings(BoardScreen) if b.id in FORM_KEY_IDS]
+    return frozenset(key for binding in found for key in keys_of(binding, keymap))

@@ -366,6 +366,27 @@ async def test_text_typed_with_c_on_no_card_is_not_run_as_board_keys(
         assert not board.filter.active
 
 
+async def test_text_typed_with_n_where_n_is_no_key_is_not_run_as_keys(
+    make_app, board_db: Path
+) -> None:
+    """n in the KPIs view opens nothing, and "tui new" typed with it ran u, which undid the
+    person's check-in, and i, which opened the board's initiative picker (a team's soak)."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        burst(app, "c", *"mine", "enter")
+        await settle_app(app, pilot)
+        checkins = app.context.store.action_detail(1).checkins
+        assert [c.message for c in checkins] == ["mine"]
+        burst(app, "3")
+        await settle_app(app, pilot)
+        burst(app, "n", *"tui new R2")
+        await settle_app(app, pilot)
+        assert type(app.screen).__name__ == "KpisScreen" and len(app.screen_stack) == 1
+        assert [c.message for c in app.context.store.action_detail(1).checkins] == ["mine"]
+        assert "what you typed after it was dropped" in [n.message for n in app._notifications]
+
+
 async def test_the_board_key_and_a_jump_to_the_board_show_the_board_not_what_was_above_it(
     make_app, store: Store, db_path: Path
 ) -> None:
