@@ -32,6 +32,14 @@ def _untried(n: Notification) -> bool:
     return n.state == "failed" and (n.last_error or "").startswith("not tried:")
 
 
+def _untried_by_channel(failed: list[Notification]) -> dict[str, list[Notification]]:
+    by_channel: dict[str, list[Notification]] = {}
+    for n in failed:
+        if _untried(n):
+            by_channel.setdefault(n.channel, []).append(n)
+    return by_channel
+
+
 def _line(n: Notification) -> str:
     error = f"  ({n.last_error.removeprefix('not tried: ')})" if n.last_error else ""
     state = "not tried" if _untried(n) else n.state  # it did not fail itself (a tester)
@@ -161,7 +169,13 @@ def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_js
         for n in [*report.delivered, *report.skipped]:
             click.echo(_line(n))
     for n in report.failed:
-        click.echo(f"pdca: {_line(n)}", err=True)
+        if not _untried(n):
+            click.echo(f"pdca: {_line(n)}", err=True)
+    # Those not tried, a line a channel: a line each was 6 000 lines a run in cron's mail
+    # while a webhook was down (a sysadmin's trial)
+    for channel, behind in _untried_by_channel(report.failed).items():
+        why = (behind[0].last_error or "").removeprefix("not tried: ")
+        click.echo(printable(f"pdca: not tried {len(behind)} by {channel} ({why})"), err=True)
     if report.failed:
         # Those not tried (their channel hung earlier in the run) did not fail themselves:
         # counted as failed, one hook's timeout read as four failures (a tester).
