@@ -741,7 +741,10 @@ def _held_here(
         given = values.get("id", "").strip()
         made = values.get("created_at", "").strip()
         mine = ("open", draft.title, draft.owner)
-        key = ("made", int(given), made, *mine[1:]) if given.isdigit() and made else mine
+        # An id no file can hold (past SQLite's integers, "²" that is a digit to isdigit)
+        # cannot name an action here: it crashed the import (a hostile tester)
+        number = int(given) if given.isascii() and given.isdigit() else ID_MAX + 1
+        key = ("made", number, made, *mine[1:]) if number <= ID_MAX and made else mine
         is_here = holds(key)
         held[0] += is_here
         if not is_here:
