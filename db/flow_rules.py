@@ -626,7 +626,16 @@ def number(value: float | None, unit: str = "d") -> str:
 
 
 def percent(value: float | None) -> str:
-    return "–" if value is None else f"{round(value * 100)}%"
+    """A share as a whole percent, rounded half up; never 0% or 100% for a share that is
+    neither: 199 late of 200 read "100%", 1 of 200 "0%", and 62.5% "62%" (an analyst)."""
+    if value is None:
+        return "–"
+    if 0 < value < 0.01:
+        return "<1%"
+    if 0.99 < value < 1:
+        return ">99%"
+    # rounded to 9 places first: 0.285 * 100 is 28.499999999999996 in binary
+    return f"{math.floor(round(value * 100, 9) + 0.5)}%"
 
 
 def rounds_words(flow: Flow, before: str) -> str:

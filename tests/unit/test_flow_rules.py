@@ -36,6 +36,19 @@ def done_action(
     )  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("share", "shown"),
+    [(None, "–"), (0.0, "0%"), (0.004, "<1%"), (0.005, "<1%"), (0.01, "1%"), (0.285, "29%"),
+     (0.325, "33%"), (0.625, "63%"), (0.994, ">99%"), (0.995, ">99%"), (0.99, "99%"),
+     (1.0, "100%")],
+)  # fmt: skip
+def test_a_share_that_is_neither_none_nor_all_never_reads_0_or_100_percent(
+    share: float | None, shown: str
+) -> None:
+    """199 late of 200 read "100%", 1 of 200 "0%", and 5 of 8 weeks "62%" (an analyst)."""
+    assert fr.percent(share) == shown
+
+
 def test_percentile_interpolates_between_ranks_and_median_halves() -> None:
     assert fr.percentile([], 0.85) is None
     assert fr.percentile([4.0], 0.85) == 4.0
