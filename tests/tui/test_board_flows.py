@@ -22,7 +22,7 @@ from pdca.screens.dialogs import (
 )
 from pdca.widgets.forms import FieldError
 from tests.conftest import NOW_DT, open_as
-from tests.tui.conftest import SIZE, settle_app
+from tests.tui.conftest import SIZE, settle_app, wait_until
 from tests.tui.test_board import board, column_ids, focused
 
 
@@ -515,27 +515,30 @@ async def test_the_opened_action_moves_with_its_cards_keys(make_app, board_db: P
     they move it as on its card, then show it again as it is now; > into Check asks for the
     check-in its gate needs."""
     app = make_app(board_db)
+
+    def shown_in(phase: str) -> bool:
+        screen = app.screen
+        return isinstance(screen, ActionDetailScreen) and screen.detail.action.phase == phase
+
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")  # #1, in Plan, with an owner and a due date
-        await settle_app(app, pilot)
+        await wait_until(pilot, lambda: shown_in("plan"))
         await pilot.press("greater_than_sign")
-        await settle_app(app, pilot)
+        # the dialog goes while the move is saved, then comes back: waited for, not settled
+        await wait_until(pilot, lambda: shown_in("do"))
         assert app.context.store.get_action(1).phase == "do"
-        assert isinstance(app.screen, ActionDetailScreen) and app.screen.detail.action.phase == "do"
         await pilot.press("greater_than_sign")  # no check-in since Do began: asked for
-        await settle_app(app, pilot)
-        assert isinstance(app.screen, CheckinModal)
+        await wait_until(pilot, lambda: isinstance(app.screen, CheckinModal))
         await pilot.press("escape")
-        await settle_app(app, pilot)
+        await wait_until(pilot, lambda: shown_in("do"))
         assert app.context.store.get_action(1).phase == "do"
-        assert isinstance(app.screen, ActionDetailScreen)
         await pilot.press("less_than_sign")
-        await settle_app(app, pilot)
+        await wait_until(pilot, lambda: shown_in("plan"))
         assert app.context.store.get_action(1).phase == "plan"
         await pilot.press("less_than_sign")  # Plan is the first phase: said, nothing written
-        await settle_app(app, pilot)
-        assert isinstance(app.screen, ActionDetailScreen)
-        assert "#1 is in Plan, the first phase" in [n.message for n in app._notifications]
+        said = "#1 is in Plan, the first phase"
+        await wait_until(pilot, lambda: said in [n.message for n in app._notifications])
+        assert shown_in("plan")
 
 
 async def test_the_detail_of_standardized_work_lists_its_followups(
