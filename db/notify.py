@@ -663,6 +663,31 @@ def _retry_rows(
     return found
 
 
+def _alert_passed_by(conn: sqlite3.Connection, key: str, kind: str) -> str | None:
+    """Why a notice about an alert (its key ``alert:ID:level:N...``) no longer holds: the
+    alert closed, was acknowledged, or (a notice that it is yours) passed on since. None
+    while it holds, and for other notices. A plan made before an acknowledgement, claimed
+    a batch later, told alice it was escalated to her, acknowledge by...; a retry after a
+    webhook's outage asked heidi to acknowledge an alert closed since (a notify trial)."""
+    parts = key.split(":")
+    if len(parts) < 4 or parts[0] != "alert" or parts[2] != "level" or not parts[1].isdigit():
+        return None
+    alert = conn.execute(
+        "SELECT closed_at, acknowledged_by, escalation_level FROM alerts WHERE id = ?",
+        (int(parts[1]),),
+    ).fetchone()
+    if alert is None:
+        return f"alert {parts[1]} is gone"
+    if alert["closed_at"] is not None:
+        return f"alert {parts[1]} closed since"
+    if alert["acknowledged_by"] is not None:
+        return f"alert {parts[1]} was acknowledged since, by {alert['acknowledged_by']}"
+    yours = kind in ("alert", "escalation") and parts[3].isdigit()  # "it waits for you"
+    if yours and int(parts[3]) < alert["escalation_level"]:
+        return f"alert {parts[1]} passed on since"
+    return None
+
+
 # --------------------------------------------------------------------------- claiming, recording
 
 
@@ -720,6 +745,8 @@ def claim_batches(
                     continue  # told at a later run, when it may be up again
                 if item.notice.family and _told(store.conn, item.notice, item.channel):
                     continue  # another run told it since the plan was made (a day's edge)
+                if _alert_passed_by(store.conn, item.notice.key, item.notice.kind):
+                    continue  # planned before it was acknowledged or closed (a batch ago)
                 cursor = store.conn.execute(
                     "INSERT OR IGNORE INTO notifications (key, recipient, channel, kind, text,"
                     " created_at, claimed_by, claimed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -745,14 +772,28 @@ def claim_batches(
                 store.conn, tx.at, lease_end, skipped | down, left, limit=CLAIM_BATCH
             )
             retries_left = len(again) == CLAIM_BATCH
+            passed: list[sqlite3.Row] = []
             for before in again:
+                if why := _alert_passed_by(store.conn, before["key"], before["kind"]):
+                    # Its alert closed or was acknowledged while it waited: skipped, said why
+                    store.conn.execute(
+                        "UPDATE notifications SET state = 'skipped', last_error = ?,"
+                        " next_try_at = NULL, claimed_by = NULL, version = version + 1"
+                        " WHERE id = ?",
+                        (why, before["id"]),
+                    )
+                    passed.append(before)
+                    continue
                 store.conn.execute(
                     "UPDATE notifications SET state = 'pending', claimed_by = ?,"
                     " claimed_at = ?, version = version + 1 WHERE id = ? AND version = ?",
                     (token, tx.at, before["id"], before["version"]),
                 )
                 ids.append(before["id"])
-            _log_batch(store, tx, [(row["id"], row) for row in again], "claimed again")
+            skipped_ids = {row["id"] for row in passed}
+            claimed = [(row["id"], row) for row in again if row["id"] not in skipped_ids]
+            _log_batch(store, tx, claimed, "claimed again")
+            _log_batch(store, tx, [(row["id"], row) for row in passed], "skipped")
         if not ids:
             continue
         marks = ", ".join("?" for _ in ids)

@@ -787,6 +787,62 @@ def test_a_webhook_that_is_down_costs_a_few_events_a_run_whatever_the_backlog(
         later.close()
 
 
+def test_a_retry_for_an_alert_closed_meanwhile_is_skipped_not_sent(
+    store: Store, db_path: Path, hook: Hook
+) -> None:
+    """The webhook back after an outage asked heidi to acknowledge an alert a reading had
+    closed an hour before; "pdca alerts ack" then said it was closed (a notify trial)."""
+    _webhook_only(store, hook.url)
+    _breach(store)
+    hook.mode = "fail"
+    [failed] = _run(store).failed
+    assert failed.key == "alert:1:level:0"
+    _breach(store, value=5)  # back under: alert 1 closes
+    hook.mode = "ok"
+    later = open_as(db_path, "alice", NOW_DT + timedelta(minutes=5))
+    try:
+        report = ns.run(later, "run-2", _channels(later))
+    finally:
+        later.close()
+    assert [n.key for n in report.delivered] == [] and hook.bodies == []
+    row = store.conn.execute("SELECT state, last_error FROM notifications").fetchone()
+    assert tuple(row) == ("skipped", "alert 1 closed since")
+
+
+def test_a_plan_made_before_an_acknowledgement_tells_nobody_to_acknowledge(
+    store: Store, db_path: Path, hook: Hook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run's plan is made once; an acknowledgement while its first batches were delivered
+    did not stop a later batch telling alice "escalated to you ... acknowledge by" (a notify
+    trial). Each notice of an alert is looked at again as its batch is claimed."""
+    monkeypatch.setattr(ns, "CLAIM_BATCH", 1)
+    monkeypatch.setattr(ns, "CLAIM_PAUSE_SECONDS", 0)
+    _webhook_only(store, hook.url)
+    _breach(store)  # alert 1, MTTR's
+    store.add_kpi(
+        KpiDraft(
+            name="Queue", unit="h", baseline=5, target=2, alert=8, owner="dana", direction="down"
+        )
+    )
+    store.record_reading(ReadingDraft(kpi="Queue", value=9))  # alert 2
+    planned = [p.notice.key for p in ns.plan(store)]
+    assert planned == ["alert:1:level:0", "alert:2:level:0"]  # a batch each
+    channels = _channels(store)
+    acknowledged: list[int] = []
+
+    def deliver(notification: ns.Notification) -> ns.Outcome:
+        if not acknowledged:  # erin acknowledges alert 2 while alert 1's is delivered
+            erin = open_as(db_path, "erin")
+            try:
+                acknowledged.append(alerts.acknowledge(erin, 2, "on it").id)
+            finally:
+                erin.close()
+        return channels(notification)
+
+    report = ns.run(store, "run-1", deliver)
+    assert acknowledged and [n.key for n in report.delivered] == ["alert:1:level:0"]
+
+
 def test_a_hook_that_times_out_leaves_nothing_running(store: Store, tmp_path: Path) -> None:
     started = tmp_path / "started"
     ns.set_channel(store, "terminal", "off")
