@@ -819,7 +819,7 @@ def _log(store: Store, tx: Transaction, row_id: int, before: sqlite3.Row | None,
 
 
 def _log_batch(
-    store: Store, tx: Transaction, rows: list[tuple[int, sqlite3.Row | None]], verb: str
+    store: Store, tx: Transaction, rows: Sequence[tuple[int, sqlite3.Row | None]], verb: str
 ) -> None:
     """One event for what one transaction did to many notifications alike: a first board on
     a big file claimed and skipped 26 000 (nobody logged in), and the log took two events,
@@ -949,6 +949,28 @@ def run(
         if stop is not None and stop():
             break  # no more claimed
     return report
+
+
+def retry_given_up(store: Store) -> int:
+    """Failed notifications that ran out of tries made due now, with their tries anew: the
+    receiver is back after a long outage (``pdca notify --retry``). How many."""
+    with store.write() as tx:
+        tx.actor = PDCA_ACTOR
+        rows = store.conn.execute(
+            "SELECT * FROM notifications WHERE state = 'failed' AND next_try_at IS NULL ORDER BY id"
+        ).fetchall()
+        store.conn.executemany(
+            "UPDATE notifications SET attempts = 0, next_try_at = ?, version = version + 1"
+            " WHERE id = ?",
+            [(tx.at, row["id"]) for row in rows],
+        )
+        _log_batch(store, tx, [(row["id"], row) for row in rows], "due again")
+    return len(rows)
+
+
+def gave_up(notification: Notification) -> bool:
+    """Failed, with no try left (``retry_given_up`` makes it due again)."""
+    return notification.state == "failed" and notification.next_try_at is None
 
 
 def unfinished(store: Store) -> list[Notification]:

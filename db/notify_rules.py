@@ -37,7 +37,10 @@ CHANNELS = ("terminal", "mail", "webhook", "command")
 STATES = ("pending", "delivered", "failed", "skipped")
 FIRST_RETRY_SECONDS = 60  # one cron minute; doubled at each failure
 MAX_RETRY_SECONDS = 6 * 3600
-MAX_ATTEMPTS = 10  # then the notification stays failed, for ``pdca notify --status``
+# Then the notification stays failed, for ``pdca notify --status`` and ``--retry``. Twenty:
+# about three days of tries, a weekend's outage (ten, 8.5 hours, lost a night's backlog for
+# good, a notify trial).
+MAX_ATTEMPTS = 20
 CLAIM_LEASE_SECONDS = 600  # a run that died after claiming: its claims are retried after this
 URL_MAX = 2000
 COMMAND_MAX = 1000

@@ -41,8 +41,12 @@ def _untried_by_channel(failed: list[Notification]) -> dict[str, list[Notificati
 
 
 def _line(n: Notification) -> str:
+    from pdca.db.notify import gave_up
+
     error = f"  ({n.last_error.removeprefix('not tried: ')})" if n.last_error else ""
     state = "not tried" if _untried(n) else n.state  # it did not fail itself (a tester)
+    if gave_up(n):  # it read as one still being tried, for good (a notify trial)
+        state = "gave up"
     return printable(f"{state:<9} {n.channel:<8} {n.recipient:<12} {n.key}{error}")
 
 
@@ -50,9 +54,14 @@ def _line(n: Notification) -> str:
 @click.option("--dry-run", is_flag=True, help="Say what would be sent; send and write nothing.")
 @click.option("--status", is_flag=True, help="List pending and failed notifications.")
 @click.option("--verbose", "-v", is_flag=True, help="Also list what was delivered or skipped.")
+@click.option(
+    "--retry", is_flag=True, help="First make those that gave up (no try left) due again."
+)
 @json_option
 @click.pass_context
-def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_json: bool) -> None:
+def notify(
+    ctx: click.Context, dry_run: bool, status: bool, verbose: bool, retry: bool, as_json: bool
+) -> None:
     """Deliver due notifications (new and escalated alerts, overdue and stale actions, due
     follow-ups) once each; exit status 4 when one failed. Run it from cron every minute."""
     if ctx.invoked_subcommand is not None:
@@ -152,6 +161,9 @@ def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_js
         return
     from pdca.tui.own_hooks import set_by_me
 
+    if retry:
+        again = notify_store.retry_given_up(store)
+        click.echo(f"pdca: {again} that had given up, due again now", err=True)
     report = notify_store.deliver_due(
         store, runner, session.environ, set_by_me=set_by_me(session.environ, session.resolved.path)
     )
@@ -180,13 +192,22 @@ def notify(ctx: click.Context, dry_run: bool, status: bool, verbose: bool, as_js
         # Those not tried (their channel hung earlier in the run) did not fail themselves:
         # counted as failed, one hook's timeout read as four failures (a tester).
         untried = sum(1 for n in report.failed if _untried(n))
-        tried = len(report.failed) - untried
+        given_up = sum(1 for n in report.failed if notify_store.gave_up(n))
+        tried = len(report.failed) - untried - given_up
         said = [f"{tried} notification(s) failed"] if tried else []
         said += [f"{untried} not tried"] if untried else []
-        click.echo(  # one hint: it was said twice ("the next run tries them"; "later runs")
-            f"pdca: {', '.join(said)}; the next runs try them again (pdca notify --status)",
-            err=True,
-        )
+        retried = "the next runs try them again (pdca notify --status)"
+        if given_up:  # "the next runs try them again" of one that had no try left
+            from pdca.db.notify_rules import MAX_ATTEMPTS
+
+            tries = f"{given_up} gave up after {MAX_ATTEMPTS} tries"
+            sent = "pdca notify --retry sends them again"
+            words = (
+                f"{', '.join(said)}; {retried}; {tries} ({sent})" if said else f"{tries}: {sent}"
+            )
+        else:
+            words = f"{', '.join(said)}; {retried}"
+        click.echo(f"pdca: {words}", err=True)  # one hint: it was said twice (a tester)
         sys.exit(FAILED_EXIT)
 
 

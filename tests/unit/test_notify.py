@@ -17,6 +17,7 @@ import pytest
 
 from pdca.db import alerts, kpis
 from pdca.db import notify as ns
+from pdca.db import notify_rules as nrules
 from pdca.db.accountability import set_team_setting
 from pdca.db.clock import iso
 from pdca.db.models import ActionDraft, CheckinDraft, KpiChanges, KpiDraft, ReadingDraft
@@ -349,7 +350,13 @@ def test_a_failing_webhook_is_retried_with_backoff_then_recovers(
     assert len(hook.bodies) == 1 and ns.unfinished(store) == []
 
 
-def test_a_notification_is_given_up_after_max_attempts(store: Store, db_path: Path) -> None:
+def test_a_notification_is_given_up_after_max_attempts_and_retry_sends_it_again(
+    store: Store, db_path: Path, cli, hook: Hook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given up after ten tries (8.5 hours), a night's backlog was lost for good, the last
+    failure saying "the next runs try them again", --status as if still tried, and nothing
+    sent it once the receiver was back (a notify trial). Twenty tries (about three days),
+    then "gave up", and --retry."""
     with socket.socket() as probe:  # a port nobody listens on: every POST is refused
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -357,16 +364,25 @@ def test_a_notification_is_given_up_after_max_attempts(store: Store, db_path: Pa
     store.add_action(ActionDraft(title="late", owner="dana", due="2026-11-20"))
     when = NOW_DT
     last = None
-    for attempt in range(1, 11):
+    for attempt in range(1, nrules.MAX_ATTEMPTS + 1):
         opened = open_as(db_path, "alice", when)
         try:
             [last] = _run(opened, f"run-{attempt}").failed
         finally:
             opened.close()
         assert last.attempts == attempt
-        when += timedelta(hours=7)
+        when += nrules.retry_delay(attempt)
+    assert when - NOW_DT > timedelta(days=2)  # a weekend's outage
     assert last is not None and last.next_try_at is None
     assert "unreachable" in (last.last_error or "")
+    assert cli("notify", "--status").stdout.startswith("gave up   webhook  dana")
+    monkeypatch.setenv("PDCA_NOW", iso(when))
+    assert cli("notify").exit_code == 0  # nothing left to try
+    ns.set_channel(store, "webhook", hook.url)  # the receiver is back
+    again = cli("notify", "--retry")
+    assert again.exit_code == 0, again.stderr
+    assert again.stderr == "pdca: 1 that had given up, due again now\n"
+    assert len(hook.bodies) == 1 and ns.unfinished(store) == []
 
 
 def test_a_slow_webhook_holds_up_nobody(store: Store, hook: Hook) -> None:
