@@ -145,7 +145,8 @@ def _alert_notices(alert: AlertFact) -> list[Notice]:
     elif alert.value is not None and alert.threshold is not None:
         side = side_of(alert.value, alert.threshold)
         what += f": {shown_number(alert.value)} {alert.unit} is {side} "
-        what += shown_number(alert.threshold)
+        unit = f" {alert.unit}" if alert.unit else ""  # "above 47.5" of what (a trial)
+        what += f"{shown_number(alert.threshold)}{unit}"
     ack = f"acknowledge by {alert.ack_due}: pdca alerts ack {alert.id} MESSAGE"
     if alert.overdue:  # the end of its path, past the deadline: not "by" a time gone by
         ack = f"overdue since {alert.ack_due}: acknowledge now, pdca alerts ack {alert.id} MESSAGE"
@@ -217,7 +218,9 @@ def acknowledged_notices(alert: AcknowledgedFact) -> list[Notice]:
     """Whoever was told an alert waited for them hears that someone else acknowledged it:
     the next on the path took it before notify said it had passed, and the one told "it is
     yours" never heard of it again (a lead's weeks)."""
-    note = f": {alert.note}" if alert.note else ""
+    # quoted as titles are: its escapes and newlines went raw to the webhook and the hook
+    # (a notify trial)
+    note = f": {alert.note!r}" if alert.note else ""
     what = f"alert {alert.id} on KPI {alert.kpi!r}"
     return [
         Notice(

@@ -137,7 +137,9 @@ def test_a_new_alert_reaches_its_owner_once(store: Store, hook: Hook) -> None:
     assert [(n.key, n.recipient, n.channel) for n in report.delivered] == [
         ("alert:1:level:0", "dana", "webhook")
     ]
-    assert hook.bodies[0]["text"].startswith("dana: alert 1 on KPI 'MTTR': 9 h is above 8")
+    assert hook.bodies[0]["text"].startswith(
+        "dana: alert 1 on KPI 'MTTR': 9 h is above 8 h;"
+    )  # its unit (a trial)
     before = last_event_id(store)
     assert _run(store, "run-2").delivered == []
     assert len(hook.bodies) == 1
@@ -1108,7 +1110,7 @@ def test_whoever_was_told_an_alert_was_theirs_hears_someone_else_acknowledged_it
     assert {(n.key, n.recipient) for n in _run(store).delivered} == {("alert:1:level:0", "dana")}
     erin = open_as(db_path, "erin", NOW_DT + timedelta(hours=24, minutes=30))
     try:
-        alerts.acknowledge(erin, 1, "on it")
+        alerts.acknowledge(erin, 1, "on it;\nnew line \x1b[31mred")
     finally:
         erin.close()
     later = open_as(db_path, "alice", NOW_DT + timedelta(hours=25))
@@ -1119,7 +1121,10 @@ def test_whoever_was_told_an_alert_was_theirs_hears_someone_else_acknowledged_it
     told = [(n.key, n.recipient) for n in report.delivered]
     assert told == [("alert:1:acknowledged:2026-11-24T09:30:00Z", "dana")]
     assert "acknowledged by erin" in report.delivered[0].text
-    assert report.delivered[0].text.endswith("nothing left for you: on it")
+    # the note quoted as titles are: its escape and newline went raw to the webhook and the
+    # hook (a notify trial)
+    said = report.delivered[0].text
+    assert said.endswith("nothing left for you: 'on it;\\nnew line \\x1b[31mred'"), said
     assert again.delivered == []  # once
 
 
