@@ -69,6 +69,13 @@ def _personal_group(info: os.stat_result) -> bool:
         return False
 
 
+def _no_teams_group(info: os.stat_result) -> bool:
+    """Is the file's group no team's: its owner's own (``ann:ann``), another person's own
+    (``chgrp carl``), or root's (a ``cp -r`` by root)? Joining it is no advice: "ask to be
+    added to group root" (a sysadmin's trial)."""
+    return _personal_group(info) or _personal_gid(info.st_gid)
+
+
 def _home_of(uid: int) -> str | None:
     try:
         return os.path.abspath(pwd.getpwuid(uid).pw_dir)
@@ -98,18 +105,35 @@ def _others_in_group(info: os.stat_result) -> bool:
 
 def _shared_groups(owner: int) -> list[int]:
     """The groups (not a personal one, not root's) that this user and ``owner`` are both
-    in."""
-    try:
-        owner_entry = pwd.getpwuid(owner)
-    except KeyError:
-        return []
-    theirs = {owner_entry.pw_gid} | {
-        g.gr_gid for g in grp.getgrall() if owner_entry.pw_name in g.gr_mem
-    }
+    in; for root, who may give a file any group, this user's own such groups."""
     mine = set(os.getgroups()) | {os.getegid()}
+    if owner == 0:
+        theirs = mine  # root's folder (a cp -r by root): the team is one of this user's
+    else:
+        try:
+            owner_entry = pwd.getpwuid(owner)
+        except KeyError:
+            return []
+        theirs = {owner_entry.pw_gid} | {
+            g.gr_gid for g in grp.getgrall() if owner_entry.pw_name in g.gr_mem
+        }
+    # a gid with no name is no team to name either
     return sorted(
-        gid for gid in theirs & mine if gid != 0 and group_name(gid) != owner_entry.pw_name
+        gid for gid in theirs & mine if not _personal_gid(gid) and not group_name(gid).isdigit()
     )
+
+
+def _personal_gid(gid: int) -> bool:
+    """root's group, nogroup, or a person's own (not a system account's: daemon's is a
+    group a service shares): no team's."""
+    name = group_name(gid)
+    if gid == 0 or name in ("nogroup", "nobody"):
+        return True
+    try:
+        person = pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return person.pw_gid == gid and person.pw_uid >= FIRST_PERSON_UID
 
 
 def in_its_owners_own_group(path: Path) -> bool:
@@ -191,7 +215,7 @@ def what_to_ask(path: Path, needs: str) -> str:
             f"{regroup} && chmod {_spec(who, bit)} {shell_word(path)}" if not group_may else regroup
         )
         return f"ask its owner {user_name(info.st_uid)} to run: {fix}"
-    if not in_group and _personal_group(info):
+    if not in_group and _no_teams_group(info):
         # ann:ann 0644: joining ann's own group is no advice (a tester); the file wants a
         # team's group, the one the two share if there is one.
         shared = _shared_groups(info.st_uid)
@@ -200,6 +224,8 @@ def what_to_ask(path: Path, needs: str) -> str:
         if not group_may:  # 0660 already lets the group in: its group is all that is wrong
             fix += f" && chmod {_spec(who, bit)} {shell_word(path)}"
         owner = user_name(info.st_uid)
+        if not shared and info.st_uid == 0:  # root's (a cp -r by root): the team's group
+            return f"ask root to run: {fix} (GROUP: the team's group; ask to be put in it first)"
         if not shared:  # no group to give it yet: one to join first (a reviewer)
             return f"ask to be put in a group with {owner}, and {owner} to run: {fix}"
         unknown = "" if len(shared) == 1 else " (GROUP: a group you are both in)"

@@ -337,3 +337,34 @@ def test_naming_an_owner_who_cannot_write_the_file_says_so(ok, db_path: Path) ->
     said = ok("add", "Fix the pager", "--owner", outside).stderr
     assert f"note: {outside} cannot write this file (not in group " in said
     assert "cannot write" not in ok("add", "Another", "--owner", "someone-not-a-login").stderr
+
+
+def test_a_folder_in_another_persons_own_group_asks_root_for_the_teams(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After ``chgrp carl`` of the team's folder, ben was told "ask to be added to group
+    carl", carl's own (a sysadmin's trial): the folder wants the team's group back, the one
+    ben is in."""
+    carl, team = SOMEONE + 10, SOMEONE + 11  # gids: carl's own group, the team's
+    names = {carl: "carl", team: "team"}
+    real_name = access.group_name
+    monkeypatch.setattr(access, "group_name", lambda gid: names.get(gid) or real_name(gid))
+    real_person = access.pwd.getpwnam
+
+    def person(name: str) -> Any:
+        if name == "carl":  # a person (uid 1500) whose own group is carl
+            return pwd.struct_passwd(("carl", "x", 1500, carl, "", "/home/carl", "/bin/sh"))
+        return real_person(name)
+
+    monkeypatch.setattr(access.pwd, "getpwnam", person)
+    folder = tmp_path / "team"
+    folder.mkdir()
+    os.chown(folder, 0, carl)
+    folder.chmod(0o2770)
+    _run_as(monkeypatch, SOMEONE, [team])
+    assert what_to_ask(folder, "enter") == f"ask its owner root to run: chgrp team {folder}"
+    _run_as(monkeypatch, SOMEONE, [SOMEONE])  # in no team yet
+    assert what_to_ask(folder, "enter") == (
+        f"ask root to run: chgrp GROUP {folder}"
+        " (GROUP: the team's group; ask to be put in it first)"
+    )
