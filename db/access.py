@@ -193,6 +193,13 @@ def what_to_ask(path: Path, needs: str) -> str:
             f"it is {user_name(info.st_uid)}'s home folder: keep the team's file in a folder the"
             " team shares (README: Sharing one file with a team)"
         )
+    if user_name(info.st_uid) == str(info.st_uid):
+        # "ask its owner 1004 to run": no such person, its account removed (a sysadmin's
+        # trial); only root may change the file now
+        return (
+            f"its owner, uid {info.st_uid}, has no account here: ask root to run:"
+            f" chown LOGIN {shell_word(path)} (LOGIN: one of the team)"
+        )
     wanted = sum(letters[letter][1] for letter in bit)
     # Its owner lacking it too (a file chmod-ed 0440): "g+w" left the owner locked out of
     # their own file, 0460 (a retrial); both get it.

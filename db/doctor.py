@@ -30,6 +30,7 @@ from pdca.db.access import (
     planted_link_said,
     planted_links,
     someone_elses_link,
+    user_name,
     whose_to_run,
     write_advice,
 )
@@ -334,6 +335,17 @@ def _check_file(path: Path) -> Check:
             f"{info.st_nlink} names (hard links): SQLite keeps one -wal per name, so writes "
             f"through one are lost to the other; remove the extra ones (find {path.parent} "
             f"-samefile {path})",
+        )
+    if user_name(info.st_uid) == str(info.st_uid):
+        # Its maker's account was removed (userdel): only root may change its mode now, and
+        # an account made later with that uid would own the team's file (a sysadmin's trial)
+        fix = f"chown LOGIN {shell_word(path)}"
+        return Check(
+            "file",
+            False,
+            f"{info.st_size} bytes, {describe_owner(path)}: uid {info.st_uid} has no account"
+            f" here, so nobody but root may change its mode, and an account given that uid"
+            f" later would own it: ask root to run: {fix} (LOGIN: one of the team)",
         )
     return Check("file", True, f"{info.st_size} bytes, {describe_owner(path)}")
 

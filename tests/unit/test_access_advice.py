@@ -31,7 +31,8 @@ def test_a_wal_the_group_may_write_but_not_read_asks_for_both(tmp_path: Path) ->
     advice names both bits (it said 'chmod g+w', then 'ask the team's admin')."""
     wal = tmp_path / "pdca.db-wal"
     wal.write_bytes(b"")
-    os.chown(wal, SOMEONE, os.getgid())  # someone else's, in a group this process is in
+    nobody = pwd.getpwnam("nobody").pw_uid  # someone else, with an account
+    os.chown(wal, nobody, os.getgid())  # someone else's, in a group this process is in
     for mode in (0o600, 0o620, 0o640):
         wal.chmod(mode)
         advice = what_to_ask(wal, "read and write")
@@ -367,4 +368,20 @@ def test_a_folder_in_another_persons_own_group_asks_root_for_the_teams(
     assert what_to_ask(folder, "enter") == (
         f"ask root to run: chgrp GROUP {folder}"
         " (GROUP: the team's group; ask to be put in it first)"
+    )
+
+
+def test_a_file_whose_owner_has_no_account_asks_root_to_give_it_to_someone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its maker removed (userdel): "ask its owner 1004 to run: chmod g+w" named nobody who
+    could (a sysadmin's trial)."""
+    path = tmp_path / "pdca.db"
+    path.write_bytes(b"")
+    os.chown(path, SOMEONE, SOMEONE)  # a uid with no account here
+    path.chmod(0o640)
+    _run_as(monkeypatch, SOMEONE + 1, [SOMEONE])
+    assert what_to_ask(path, "write") == (
+        f"its owner, uid {SOMEONE}, has no account here: ask root to run: chown LOGIN {path}"
+        " (LOGIN: one of the team)"
     )

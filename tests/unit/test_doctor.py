@@ -722,3 +722,14 @@ def test_a_backup_opened_itself_is_not_told_to_have_backups(store, db_path: Path
     assert (
         ok and said == f"{made.name} is in a backups folder, a backup itself: none are made of it"
     )
+
+
+def test_a_file_whose_owner_has_no_account_is_named(store, db_path: Path) -> None:
+    """Its maker removed (userdel): doctor said "ok file ... owned by 1004:team", while only
+    root could change its mode, and an account given uid 1004 later would own the team's
+    file (a sysadmin's trial)."""
+    store.close()
+    os.chown(db_path, 4321, -1)  # a uid with no account here
+    ok, said = _by_name(db_path)["file"]
+    assert not ok and "uid 4321 has no account here" in said, said
+    assert said.endswith(f"ask root to run: chown LOGIN {db_path} (LOGIN: one of the team)")

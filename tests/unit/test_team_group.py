@@ -22,6 +22,15 @@ from pdca.db.store import Store
 TEAM = 4343  # a gid with no name here: the directory's, the team's
 
 
+def _alice_has_an_account(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """uid 4321 is alice's: a file of a uid with no account is root's to give away (doctor
+    and the advice say so), not its owner's to mend."""
+    from pdca.db import access
+
+    real = access.user_name
+    monkeypatch.setattr(access, "user_name", lambda uid: "alice" if uid == 4321 else real(uid))
+
+
 def _team_directory(tmp_path: Path) -> Path:
     team = tmp_path / "team"
     team.mkdir()
@@ -96,6 +105,7 @@ def test_a_member_kept_out_of_a_file_astray_is_told_to_ask_for_its_chgrp(
     the person."""
     from pdca.db import access
 
+    _alice_has_an_account(monkeypatch)
     team = _team_directory(tmp_path)
     path = team / "pdca.db"
     path.write_bytes(b"")
@@ -105,11 +115,11 @@ def test_a_member_kept_out_of_a_file_astray_is_told_to_ask_for_its_chgrp(
     monkeypatch.setattr(access.os, "getegid", lambda: 4322)
     monkeypatch.setattr(access.os, "getgroups", lambda: [4322, TEAM])
     assert access.what_to_ask(path, "read and write") == (
-        f"ask its owner 4321 to run: chgrp {group_name(TEAM)} {path}"
+        f"ask its owner alice to run: chgrp {group_name(TEAM)} {path}"
     )
     path.chmod(0o600)
     assert access.what_to_ask(path, "read and write") == (
-        f"ask its owner 4321 to run: chgrp {group_name(TEAM)} {path} && chmod g+rw {path}"
+        f"ask its owner alice to run: chgrp {group_name(TEAM)} {path} && chmod g+rw {path}"
     )
 
 
@@ -118,6 +128,7 @@ def test_a_wal_and_shm_astray_are_asked_for_in_one_command(tmp_path: Path, monke
     """A tester was told the -wal's chgrp, ran it, and was then told the -shm's."""
     from pdca.db import access
 
+    _alice_has_an_account(monkeypatch)
     team = _team_directory(tmp_path)
     path = team / "pdca.db"
     for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
@@ -132,7 +143,7 @@ def test_a_wal_and_shm_astray_are_asked_for_in_one_command(tmp_path: Path, monke
     monkeypatch.setattr(access.os, "access", lambda p, mode: str(p) == str(path))
     said = access.files_report(path)
     assert said.endswith(
-        f": ask its owner 4321 to run: chgrp {group_name(TEAM)} {path}-wal {path}-shm"
+        f": ask its owner alice to run: chgrp {group_name(TEAM)} {path}-wal {path}-shm"
     )
 
 
