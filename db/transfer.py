@@ -738,13 +738,10 @@ def _held_here(
     holds = _Holds(store)
 
     def held_here(values: dict[str, str], draft: ActionDraft) -> bool:
-        given = values.get("id", "").strip()
+        number = _exported_id(values)
         made = values.get("created_at", "").strip()
         mine = ("open", draft.title, draft.owner)
-        # An id no file can hold (past SQLite's integers, "²" that is a digit to isdigit)
-        # cannot name an action here: it crashed the import (a hostile tester)
-        number = int(given) if given.isascii() and given.isdigit() else ID_MAX + 1
-        key = ("made", number, made, *mine[1:]) if number <= ID_MAX and made else mine
+        key = ("made", number, made, *mine[1:]) if number is not None and made else mine
         is_here = holds(key)
         held[0] += is_here
         if not is_here:
@@ -797,6 +794,17 @@ def _not_held_since(
             held.append(place)
         else:
             yield draft
+
+
+def _exported_id(values: dict[str, str]) -> int | None:
+    """A CSV row's id, when it is one a file could hold: past SQLite's integers, or "²9"
+    (a digit to isdigit, no number to int), it crashed the import, once after writing the
+    rows, so that each retry added them again (a hostile tester, a retrial)."""
+    given = values.get("id", "").strip()
+    if not (given.isascii() and given.isdigit()):
+        return None
+    number = int(given)
+    return number if number <= ID_MAX else None
 
 
 def _already_here(store: Store, exported: list[tuple[int, str]], first: int) -> int:
@@ -956,8 +964,8 @@ def _csv_drafts(
                 continue
             if lowered:
                 entered_in_do.append(drafts)
-            if from_export and values.get("id", "").strip().isdigit():
-                exported.append((int(values["id"]), draft.title))  # imported before? (below)
+            if from_export and (number := _exported_id(values)) is not None:
+                exported.append((number, draft.title))  # imported before? (below)
             drafts += 1
             yield line, draft
 

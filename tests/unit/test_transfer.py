@@ -778,18 +778,24 @@ def test_skip_existing_lets_a_cron_job_import_the_same_file_again(cli, tmp_path)
     assert "--skip-existing" in refused.stderr and "is for a CSV of actions" in refused.stderr
 
 
-@pytest.mark.parametrize("given", ["99999999999999999999", "9223372036854775808", "²"])
-def test_skip_existing_takes_an_id_no_file_holds_for_a_new_row(cli, tmp_path, given):
+@pytest.mark.parametrize("given", ["99999999999999999999", "9223372036854775808", "²", "²9"])
+def test_an_id_no_file_holds_is_a_new_row(cli, tmp_path, given):
     """An id past SQLite's integers, with the time it was made, crashed the import
-    (OverflowError, a hostile tester); "²" is a digit to isdigit and no number to int."""
+    (OverflowError, a hostile tester), and without --skip-existing after writing the rows,
+    so that each retry added them again (a retrial); "²" is a digit to isdigit and no
+    number to int."""
     assert cli("add", "huge").exit_code == 0
     odd = tmp_path / "odd.csv"
-    rows = f"id,title,created_at\n{given},huge,2026-01-01T00:00:00Z\n{given},new,2026-01-01\n"
+    header = "id,title,owner,phase,done_at,created_at"  # pdca export's own columns
+    rows = f"{header}\n{given},huge,,plan,,2026-01-01T00:00:00Z\n{given},new,,plan,,2026-01-01\n"
     odd.write_text(rows, encoding="utf-8")
     result = cli("import", str(odd), "--skip-existing")
     assert result.exit_code == 0, result.stderr
     # by title and owner, as a hand-made row's
     assert result.stdout == f"imported {odd}: 1 action added (#2), 1 here already skipped\n"
+    again = cli("import", str(odd))
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.startswith(f"imported {odd}: 2 actions added (#3..#4)"), again.stdout
 
 
 def test_two_skip_existing_imports_at_once_add_each_row_once(cli, tmp_path, monkeypatch):
