@@ -233,7 +233,9 @@ class PdcaApp(App[None]):
         self._released_at = -1.0
         self._press_dropped = False
         self.key_hold.on_dropped = lambda: self.notify(
-            "what you typed after it was dropped", severity="warning"
+            f"{self.key_hold.dropped_after}what you typed after it was dropped",
+            severity="warning",
+            markup=False,
         )
         self.changes_seen = 0  # how many times the event log was seen to grow, by anyone
         self._stop_presence = threading.Event()
@@ -348,7 +350,8 @@ class PdcaApp(App[None]):
             # The board's n, e or c where it opens nothing (the KPIs view): what is typed
             # with it was meant for a form, never keys here. "n tui new" in the KPIs ran its
             # u, which undid the person's last change (a team's soak).
-            self.key_hold.drop_text()
+            key = self.get_key_display(Binding(event.key, ""))
+            self.key_hold.drop_text(after=f"{key} does nothing here: ")
 
     def _say_where_it_moved(self, key: str) -> None:
         """A key the person's [keys] moved a binding off, pressed where that binding is live

@@ -298,8 +298,12 @@ FORM_KEY_IDS = ("board-new", "board-edit", "board-checkin")
 
 
 def form_keys(keymap: Mapping[str, str]) -> frozenset[str]:
-    """The keys of the board's ``FORM_KEY_IDS`` with ``keymap`` applied."""
+    """The keys of the board's ``FORM_KEY_IDS`` with ``keymap`` applied, and their own keys
+    that ``keymap`` moved them off: a check-in moved to n, "cu" typed from habit ran u,
+    which undid the check-in (a retrial)."""
     from pdca.screens.board import BoardScreen
 
     found = [b for b in live_bindings(BoardScreen) if b.id in FORM_KEY_IDS]
-    return frozenset(key for binding in found for key in keys_of(binding, keymap))
+    return frozenset(
+        key for binding in found for key in keys_of(binding, keymap) | keys_of(binding, {})
+    )

@@ -105,14 +105,19 @@ class KeyHold:
         # Keys read in one go with an esc before them that act all the same (``_dropped``)
         self.glued_passing: frozenset[str] = GLUED_KEYS_THAT_ACT
         self.on_dropped: Callable[[], None] = lambda: None  # told at the first key dropped
+        self.dropped_after = ""  # the key the dropped text came after, and why (drop_text)
 
-    def drop_text(self, passing: frozenset[str] = frozenset(), *, lines: bool = False) -> None:
+    def drop_text(
+        self, passing: frozenset[str] = frozenset(), *, lines: bool = False, after: str = ""
+    ) -> None:
         """The key just handled was to open a form and opened nothing: what is typed next is
         that form's text, not board keys. Typed with ``c`` on no card, "update" ran u (undo
         of the person's last change) and p, and a q in it quit (a tester). ``passing``: keys
         that end the dropping and run (q after a refused quit). ``lines``: enter does not
         end it either, only a pause: commands typed for the shell after a refused quit, the
-        second line's "cd" opened a check-in that its enter saved (a tester)."""
+        second line's "cd" opened a check-in that its enter saved (a tester). ``after``:
+        the key, and why it opened nothing, for the notice (``dropped_after``)."""
+        self.dropped_after = after
         self._dropping_until = time.monotonic() + DROP_PAUSE_SECONDS
         self._dropped_any = False
         self._passing = passing

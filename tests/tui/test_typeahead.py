@@ -384,7 +384,33 @@ async def test_text_typed_with_n_where_n_is_no_key_is_not_run_as_keys(
         await settle_app(app, pilot)
         assert type(app.screen).__name__ == "KpisScreen" and len(app.screen_stack) == 1
         assert [c.message for c in app.context.store.action_detail(1).checkins] == ["mine"]
-        assert "what you typed after it was dropped" in [n.message for n in app._notifications]
+        assert "n does nothing here: what you typed after it was dropped" in [
+            n.message for n in app._notifications
+        ]
+
+
+async def test_text_typed_with_a_form_key_moved_away_is_not_run_as_keys(
+    make_app, board_db: Path, env: dict[str, str]
+) -> None:
+    """Check-in moved to n: "cu" typed from habit said where c went, and ran u, which undid
+    the check-in just made (a retrial)."""
+    from pdca.tui.settings import settings_path
+
+    file = settings_path(env)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text('[keys]\nboard-checkin = "n"\nboard-new = "ctrl+n"\n')
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_app(app, pilot)
+        burst(app, "n", *"mine", "enter")
+        await settle_app(app, pilot)
+        assert [c.message for c in app.context.store.action_detail(1).checkins] == ["mine"]
+        burst(app, "c", "u")
+        await settle_app(app, pilot)
+        assert [c.message for c in app.context.store.action_detail(1).checkins] == ["mine"]
+        assert "c does nothing here: what you typed after it was dropped" in [
+            n.message for n in app._notifications
+        ]
 
 
 async def test_the_board_key_and_a_jump_to_the_board_show_the_board_not_what_was_above_it(
