@@ -669,20 +669,26 @@ def _check_notifications(connection: sqlite3.Connection) -> list[Check]:
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'notifications'"
     ).fetchone():
         return []  # an older schema: pdca upgrades it on the next write
-    failed, behind, said = connection.execute(
-        "SELECT count(*) - count(CASE WHEN last_error LIKE 'not tried%' THEN 1 END),"
-        " count(CASE WHEN last_error LIKE 'not tried%' THEN 1 END),"
+    untried = "last_error LIKE 'not tried%'"
+    failed, behind, given_up, said = connection.execute(
+        f"SELECT count(CASE WHEN NOT {untried} AND next_try_at IS NOT NULL THEN 1 END),"
+        f" count(CASE WHEN {untried} THEN 1 END),"
+        f" count(CASE WHEN NOT {untried} AND next_try_at IS NULL THEN 1 END),"
         " (SELECT last_error FROM notifications WHERE state = 'failed'"
-        " ORDER BY last_error LIKE 'not tried%', id LIMIT 1) FROM notifications"
-        " WHERE state = 'failed'"
+        f" ORDER BY {untried}, id LIMIT 1) FROM notifications WHERE state = 'failed'"
     ).fetchone()
-    if not failed and not behind:
+    if not failed and not behind and not given_up:
         return [Check("notify", True, "no failed deliveries")]
     # Those not tried behind a failure did not fail: "17 failed" where 5 were tried (a
-    # sysadmin's trial)
-    waiting = f", {behind} more not tried behind them" if failed and behind else ""
-    counted = f"{failed} failed deliveries{waiting}" if failed else f"{behind} not tried"
-    return [Check("notify", False, f"{counted} (one said: {said}); see pdca notify --status")]
+    # sysadmin's trial); those that gave up are tried no more, unless --retry (a retrial)
+    counted = [f"{failed} failed, to be tried again"] if failed else []
+    counted += [f"{behind} not tried behind a failure"] if behind else []
+    if given_up:
+        counted.append(f"{given_up} gave up (pdca notify --retry sends them again)")
+    words = "; ".join(counted)
+    return [
+        Check("notify", False, f"deliveries: {words} (one said: {said}); see pdca notify --status")
+    ]
 
 
 def _references_said(broken: list[tuple[str, int, str, int]]) -> str:

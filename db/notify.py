@@ -692,6 +692,9 @@ def _alert_passed_by(conn: sqlite3.Connection, key: str, kind: str) -> str | Non
 
 
 CLAIM_BATCH = 200  # notifications claimed per write transaction: about 0.1 s of the lock
+# A channel that failed this many times in a row is down for the rest of the run: a receiver
+# answering 500 is down as surely as one that cannot be reached
+FAILURES_IN_A_ROW = 3
 # SQLite's busy handler sleeps and tries again (up to 100 ms between tries): a batch begun at
 # once after the last would leave a waiting writer almost no moment to get in.
 CLAIM_PAUSE_SECONDS = 0.1
@@ -923,6 +926,7 @@ def run(
     report.escalated = alerts.escalate_due(store)
     skips: list[tuple[int, Outcome]] = []
     down: set[str] = set()  # channels that failed so that the rest were not tried
+    in_a_row: dict[str, int] = {}  # each channel's failures since its last delivery
 
     def note(recorded: Notification | None) -> None:
         if recorded is not None:
@@ -932,12 +936,25 @@ def run(
         for notification in batch:
             if stop is not None and stop():
                 break  # the rest stay claimed, as a killed run's: delivered after the lease
-            try:
-                outcome = deliver(notification)
-            except Exception as error:  # a channel's bug must not stop the others' deliveries
-                outcome = Outcome("failed", f"{type(error).__name__}: {error}")
+            channel = notification.channel
+            if in_a_row.get(channel, 0) >= FAILURES_IN_A_ROW:
+                # A receiver answering 500 to each: the whole backlog was posted every run,
+                # an event and a stderr line each (a retrial): down, as one unreachable is
+                outcome = Outcome(
+                    "failed",
+                    f"not tried: the {channel} failed {FAILURES_IN_A_ROW} times in a row"
+                    " earlier in this run",
+                    tried=False,
+                )
+            else:
+                try:
+                    outcome = deliver(notification)
+                except Exception as error:  # a channel's bug must not stop the others'
+                    outcome = Outcome("failed", f"{type(error).__name__}: {error}")
+            if outcome.tried:
+                in_a_row[channel] = in_a_row.get(channel, 0) + 1 if outcome.state == "failed" else 0
             if not outcome.tried:  # its channel is down: none of it claimed from here on
-                down.add(notification.channel)
+                down.add(channel)
             if outcome.state == "skipped" or not outcome.tried:  # reached nobody: together
                 skips.append((notification.id, outcome))
                 continue

@@ -163,7 +163,10 @@ def notify(
 
     if retry:
         again = notify_store.retry_given_up(store)
-        click.echo(f"pdca: {again} that had given up, due again now", err=True)
+        if again:
+            click.echo(f"pdca: {again} that had given up, due again now", err=True)
+        else:
+            click.echo("pdca: none had given up", err=True)
     report = notify_store.deliver_due(
         store, runner, session.environ, set_by_me=set_by_me(session.environ, session.resolved.path)
     )
