@@ -110,12 +110,27 @@ class UndoAsked(UndoRefused):
     first (``Store.undo(confirmed=)``); nothing written."""
 
     def __init__(
-        self, tx: int, summary: str, at: str, *, passed: str | None = None, more: int = 0
+        self,
+        tx: int,
+        summary: str,
+        at: str,
+        *,
+        passed: str | None = None,
+        more: int = 0,
+        undone_elsewhere: str | None = None,
     ) -> None:
         # ``passed``: the person's newest change made elsewhere since, which stays; ``more``:
-        # how many other records the change wrote, which the undo takes back with it
+        # how many other records the change wrote, which the undo takes back with it;
+        # ``undone_elsewhere``: the board's own newer change, undone elsewhere since (then
+        # the change asked about is the board's own, next in line)
         self.tx, self.summary, self.at, self.passed, self.more = tx, summary, at, passed, more
-        super().__init__(f"{self.named()!r} was made before this board opened ({at}): undo it?")
+        self.undone_elsewhere = undone_elsewhere
+        if undone_elsewhere is not None:
+            super().__init__(
+                f"{undone_elsewhere!r} was undone elsewhere already: undo {self.named()!r} too?"
+            )
+        else:
+            super().__init__(f"{self.named()!r} was made before this board opened ({at}): undo it?")
 
     def named(self) -> str:
         """``added #1``, or ``added #1 and 2 more with it``: the whole change asked about (an

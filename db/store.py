@@ -2276,6 +2276,30 @@ class Store:
         ).fetchone()
         return found
 
+    def _ask_if_mine_undone_elsewhere(self, target_tx: int, events: list[sqlite3.Row]) -> None:
+        """A board's ``u`` whose own newer change was undone elsewhere (``pdca undo``, another
+        board) since: asked first (``UndoAsked``), not taken back silently. The board's u
+        then undid the change before it, and both of the person's edits were gone (a trial
+        of one person in two places)."""
+        mine = json.dumps(list(self.own_transactions))
+        gone = self.conn.execute(
+            "SELECT e.summary FROM events e JOIN events u ON u.undo_of = e.tx"
+            " WHERE e.tx > ? AND e.tx IN (SELECT value FROM json_each(?))"
+            " AND u.tx NOT IN (SELECT value FROM json_each(?)) ORDER BY e.id DESC LIMIT 1",
+            (target_tx, mine, mine),
+        ).fetchone()
+        if gone is None:
+            return
+        said = [e for e in events if e["entity"] != "person" or e["op"] == "delete"]
+        first = min(said or events, key=lambda event: event["id"])
+        raise UndoAsked(
+            target_tx,
+            first["summary"],
+            first["at"],
+            more=len(said) - 1 if said else 0,
+            undone_elsewhere=gone["summary"],
+        )
+
     def _refuse_as_made_elsewhere(self, barrier: int) -> None:
         """A board with nothing of its own to undo, while the actor changed something since
         it opened, elsewhere (a script, a cron job, another board): said, not taken back."""
@@ -2379,6 +2403,8 @@ class Store:
                     passed=newer["summary"] if newer is not None else None,
                     more=len(said) - 1 if said else 0,
                 )
+            if opened_at is not None and target_tx != confirmed:
+                self._ask_if_mine_undone_elsewhere(target_tx, events)
             first_after = len(tx.summaries)
             kept = alerts.carried_past_undone_readings(
                 self,

@@ -1115,6 +1115,16 @@ class BoardScreen(Screen[None]):
         if action is not None:
             self.start(complete_flow, action)
 
+    def on_key(self, event: events.Key) -> None:
+        """A key other than undo's ends a "u again to undo ..." question: j, k and a wait
+        later, the next u took back a change from before the board opened without asking
+        again (one person in two places)."""
+        if self.undo_asked is None:
+            return
+        live = self.active_bindings.get(event.key)
+        if live is None or live.binding.id != "board-undo":
+            self.undo_asked = None
+
     def action_undo(self) -> None:
         if self.writable():
             self.start(undo_flow, dialogs=False)

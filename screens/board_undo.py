@@ -19,9 +19,10 @@ if TYPE_CHECKING:
     from pdca.screens.board import BoardScreen
 
 UNDO_FOLLOWS_MOST = 10  # an undone import of thousands: the board stays where it is
-# Seconds a "u again to undo ..." stands: a u much later is asked again (an hour on it took
-# the change back without a word, a reviewer).
-ASKED_FOR = 30.0
+# Seconds a "u again to undo ..." stands, its notice as long: a u much later is asked again
+# (an hour on it took the change back without a word, a reviewer; a u 20 s on, the notice
+# gone after 10, did too, one person in two places). Any other key asks it again as well.
+ASKED_FOR = 10.0
 
 
 async def undo_flow(board: BoardScreen) -> None:
@@ -42,6 +43,16 @@ async def undo_flow(board: BoardScreen) -> None:
         )
     except UndoAsked as ask:
         board.undo_asked = (ask.tx, time.monotonic())
+        if ask.undone_elsewhere is not None:
+            # Its own newer change was undone elsewhere (pdca undo): the next one back was
+            # taken without a word, and both edits were gone (one person in two places)
+            board.notify(
+                f"u again to undo “{literal(ask.named())}”: your newer change here,"
+                f" “{literal(ask.undone_elsewhere)}”, was undone elsewhere already",
+                severity="warning",
+                timeout=ASKED_FOR,
+            )
+            return
         stays = (
             f"; your newer “{literal(ask.passed)}”, made elsewhere, stays (pdca undo takes it back)"
             if ask.passed is not None
@@ -51,7 +62,7 @@ async def undo_flow(board: BoardScreen) -> None:
             f"u again to undo “{literal(ask.named())}”: your change from before this board"
             f" opened ({short_time(ask.at)}){stays}",
             severity="warning",
-            timeout=10,
+            timeout=ASKED_FOR,
         )
         return
     board.undo_asked = None

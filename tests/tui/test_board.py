@@ -210,6 +210,11 @@ async def test_undo_takes_back_the_boards_own_change_not_a_script_of_the_same_lo
         await settle_app(app, pilot)
         assert store.get_action(5).phase == "act"
         assert [n.message for n in app._notifications][-1].startswith("u again to undo")
+        # another key between: asked again too (j, k, then u took it back, a trial)
+        await pilot.press("j", "k", "u")
+        await settle_app(app, pilot)
+        assert store.get_action(5).phase == "act"
+        assert [n.message for n in app._notifications][-1].startswith("u again to undo")
         await pilot.press("u")
         await settle_app(app, pilot)
         assert store.get_action(6).title == "made by alice's cron job"

@@ -298,6 +298,28 @@ def test_a_record_deleted_outside_pdca_is_not_undone_over(store: Store) -> None:
     assert dump(store) == before
 
 
+def test_a_boards_undo_asks_when_its_own_newer_change_was_undone_elsewhere(
+    store: Store,
+) -> None:
+    """The board's last change undone by pdca undo in another shell: the board's u then
+    took back the change before it without a word, and both edits were gone (one person
+    in two places). Asked first; confirmed, undone."""
+    opened_at = last_event_id(store)
+    first = store.add_action(ActionDraft(title="first"))
+    store.edit_action(first.id, ActionChanges(title="second"), 1)
+    shell = open_as(store.path, store.actor)
+    try:
+        assert shell.undo().summaries == [f"edited #{first.id}: title"]
+    finally:
+        shell.close()
+    with pytest.raises(UndoAsked) as asked:
+        store.undo(opened_at=opened_at)
+    assert asked.value.undone_elsewhere == f"edited #{first.id}: title"
+    assert asked.value.summary == f"added #{first.id}"
+    assert store.get_action(first.id).title == "first"  # nothing written
+    assert store.undo(opened_at=opened_at, confirmed=asked.value.tx).actions == [first.id]
+
+
 def test_a_boards_undo_skips_the_actors_changes_made_elsewhere_since_it_opened(
     store: Store,
 ) -> None:
