@@ -36,7 +36,11 @@ from pdca.db.errors import DatabaseBroken, PdcaError
 from pdca.db.models import PHASES, Action, Phase, record_id
 from pdca.db.sparklines import sparklines as read_sparklines
 from pdca.db.store import Store
-from pdca.screens.board_checkin import checkin_flow, refuse_checkin_if_done
+from pdca.screens.board_checkin import (
+    checkin_flow,
+    let_go_of_kept_on_finished,
+    refuse_checkin_if_done,
+)
 from pdca.screens.board_detail import detail_flow
 from pdca.screens.board_done import complete_flow
 from pdca.screens.board_filters import (
@@ -1103,6 +1107,7 @@ class BoardScreen(Screen[None]):
 
     def action_check_in(self) -> None:
         action = self._target(text_follows=True)
+        let_go_of_kept_on_finished(self, action.id if action is not None else None)
         if action is None or not self.writable(text_follows=True):
             return
         if self._pressed_too_soon(action, text_follows=True):

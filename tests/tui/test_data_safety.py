@@ -1469,6 +1469,31 @@ async def test_a_kept_check_in_on_an_action_done_since_is_said_and_let_go_at_the
         )
 
 
+async def test_a_kept_check_in_on_an_action_done_since_is_let_go_at_a_c_on_any_card(
+    make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a c on the finished card itself said it; a c on another opened an empty form
+    and "✎ 1 not saved" stood (one person in two places). The next c anywhere says it."""
+    monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)
+    app = make_app(board_db, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _check_in_typed_on_1(app, pilot, "typed while it was locked")
+        await _saved_while_locked(app, pilot, board_db)
+        await settle_app(app, pilot)
+        assert app.screen.query_one(StatusBar).kept == 1
+        bob = open_as(board_db, "bob")
+        bob.complete_action(1, "abandon")
+        bob.close()
+        await pilot.press("j", "c")  # #2, on no kept check-in
+        await _wait_until(pilot, lambda: app.context.kept() == [])
+        assert app.context.kept() == []
+        assert any(
+            note == "#1 was finished meanwhile (abandon): not saved: check-in on #1"
+            " (on-track): 'typed while it was locked'"
+            for note in _notes(app)
+        ), _notes(app)
+
+
 async def test_a_file_renamed_under_an_open_form_prints_what_was_typed(
     make_app, board_db: Path
 ) -> None:
