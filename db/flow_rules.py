@@ -562,7 +562,14 @@ def owners_figures(
 
 
 def share(part: int, whole: int) -> float | None:
-    return round(part / whole, 3) if whole else None
+    """``part`` of ``whole`` to 3 places, but never 0 or 1 for a part that is neither none
+    nor all: 1 999 of 2 000 read 100% (a retrial)."""
+    if not whole:
+        return None
+    rounded = round(part / whole, 3)
+    if 0 < part < whole and rounded in (0.0, 1.0):
+        return round(part / whole, 6)
+    return rounded
 
 
 def initiative_flow(

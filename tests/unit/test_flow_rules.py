@@ -49,6 +49,13 @@ def test_a_share_that_is_neither_none_nor_all_never_reads_0_or_100_percent(
     assert fr.percent(share) == shown
 
 
+@pytest.mark.parametrize(("part", "whole", "shown"), [(1999, 2000, ">99%"), (1, 2001, "<1%")])
+def test_a_share_of_a_big_whole_is_never_none_nor_all(part: int, whole: int, shown: str) -> None:
+    """The share was rounded to 3 places first: 1 999 of 2 000 read 100% (a retrial)."""
+    assert fr.percent(fr.share(part, whole)) == shown
+    assert fr.share(0, whole) == 0.0 and fr.share(whole, whole) == 1.0
+
+
 def test_percentile_interpolates_between_ranks_and_median_halves() -> None:
     assert fr.percentile([], 0.85) is None
     assert fr.percentile([4.0], 0.85) == 4.0
