@@ -567,12 +567,13 @@ class StandupScreen(RowView):
         else:
             index = self.person_index + step
         if not 0 <= index < len(digest.people):
-            self.person_index = None  # past the last one: back to everyone
-            if step > 0 and self.timer_on:
-                # The round is over: the timer ran on in the everyone view, for nobody (a
-                # power user)
+            self.person_index = None  # past the last one (or the first): back to everyone
+            if self.timer_on:
+                # The turns are over: the timer ran on in the everyone view, for nobody (a
+                # power user; p past the first, a retrial)
                 self._stop_timer()
-                self.notify("everyone has had a turn; the timer stopped")
+                ended = "everyone has had a turn" if step > 0 else "back to everyone"
+                self.notify(f"{ended}; the timer stopped")
         else:
             self.person_index = index
             if digest.people[index] not in self.stepped:
@@ -582,6 +583,9 @@ class StandupScreen(RowView):
 
     def action_everyone(self) -> None:
         self.person_index = None
+        if self.timer_on:  # a per-person timer, for nobody in the everyone view (a retrial)
+            self._stop_timer()
+            self.notify("back to everyone; the timer stopped")
         self.show()
 
     def action_toggle_timer(self) -> None:

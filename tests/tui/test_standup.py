@@ -191,6 +191,10 @@ async def test_the_timer_stops_when_the_round_passes_the_last_person(make_app, t
         assert "⏱" not in str(screen.query_one("#standup-header").render())
         said = [n.message for n in app._notifications]
         assert "everyone has had a turn; the timer stopped" in said
+        for back in (("n", "p"), ("n", "a")):  # p past the first, a: for nobody too
+            await pilot.press("t", *back)
+            await pilot.pause()
+            assert screen.person_index is None and not screen.timer_on, back
 
 
 def screen_of(app) -> StandupScreen:  # type: ignore[no-untyped-def]
