@@ -69,10 +69,16 @@ def left_behind_notice(environ: Mapping[str, str]) -> str | None:
         return None
     if not found:
         return None
-    many = f" ({len(found)} files)" if len(found) > 1 else ""
+    if len(found) > 1:
+        # "(2 files)" named one: the other was nowhere (one person in two places)
+        return (
+            f"what boards that lost their terminal could not save is in {len(found)} files,"
+            f" {directory}/unsaved-*.txt (the newest {found[-1].name}): make those changes"
+            " again, then remove the files"
+        )
     return (
         f"what a board{_on_which(found[-1])} that lost its terminal could not save is in"
-        f" {found[-1]}{many}: make those changes again, then remove the file"
+        f" {found[-1]}: make those changes again, then remove the file"
     )
 
 

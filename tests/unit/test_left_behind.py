@@ -50,3 +50,19 @@ def test_nothing_is_left_behind_when_the_disk_is_full(tmp_path: Path, monkeypatc
     monkeypatch.undo()
     assert list((tmp_path / "state" / "pdca").glob("unsaved-*")) == []
     assert left_behind_notice(environ) is None
+
+
+def test_two_files_left_behind_are_both_pointed_at(tmp_path: Path) -> None:
+    """ "... in unsaved-B.txt (2 files)" named one of the two (one person in two places)."""
+    environ = {"HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state")}
+    first = write_left_behind(["pdca: not saved: x"], environ, tmp_path / "team.db")
+    assert first is not None
+    second = first.with_name(first.name.replace("-", "-1", 1))  # another board's, at once
+    second.write_text(first.read_text())
+    notice = left_behind_notice(environ)
+    folder = tmp_path / "state" / "pdca"
+    assert notice == (
+        f"what boards that lost their terminal could not save is in 2 files,"
+        f" {folder}/unsaved-*.txt (the newest {max(first.name, second.name)}): make those"
+        " changes again, then remove the files"
+    )
