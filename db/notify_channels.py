@@ -346,7 +346,8 @@ class Channels:
                 f"the command hook {nrules.quoted_command(command)} is not one {self.runner}"
                 " set on this file from this login (anyone in the team can write the file):"
                 " it runs once they set it themselves, if it is theirs (pdca notify config"
-                " command CMD)",
+                " command CMD; a file moved or copied since it was set needs it set again"
+                " too)",
             )
         if self._command_down is not None:
             return Outcome(
