@@ -77,7 +77,9 @@ def notify(
             click.echo(to_json(found))
         elif found:
             click.echo("\n".join(_line(n) for n in found))
-        else:
+            if len(found) > 1 and sys.stdout.isatty():  # 600 lines, and no count (a retrial)
+                click.echo(f"{len(found)} pending or failed", err=True)
+        elif sys.stderr.isatty():  # said to a person; from cron, a mail every run (a trial)
             click.echo("nothing pending or failed", err=True)
         return
     from pdca.tui.identity import current_user

@@ -1729,3 +1729,10 @@ def test_overdue_is_told_once_the_due_day_has_ended_everywhere_not_on_the_runner
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_notify_status_from_cron_with_nothing_waiting_prints_nothing(cli, store: Store) -> None:
+    """ "nothing pending or failed" on stderr: a cron job running --status mailed it every
+    time (a notify trial). Said to a terminal only."""
+    result = cli("notify", "--status")
+    assert result.exit_code == 0 and (result.stdout, result.stderr) == ("", "")
