@@ -30,6 +30,9 @@ def changed_line(action_id: int, by: str | None, at: str | None, what: str | Non
 
 
 CONTEXT = 8  # characters kept before the first difference of two long values
+# Values this long or shorter show whole in the dialog's columns at 80 columns and wider:
+# "…card A small y" was cut from a 20-character title that fitted at 120 (a trial)
+FITS_WHOLE = 32
 
 
 def from_the_difference(yours: str, theirs: str) -> tuple[str, str]:
@@ -41,7 +44,7 @@ def from_the_difference(yours: str, theirs: str) -> tuple[str, str]:
         if a != b:
             break
         same += 1
-    if yours == theirs or same <= 2 * CONTEXT:
+    if yours == theirs or same <= 2 * CONTEXT or max(len(yours), len(theirs)) <= FITS_WHOLE:
         return yours, theirs
     start = same - CONTEXT
     word = yours.rfind(" ", 0, start) + 1  # from the start of that word, when it is near

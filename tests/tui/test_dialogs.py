@@ -919,6 +919,9 @@ def test_a_conflict_shows_two_long_values_from_where_they_differ() -> None:
     assert shown == ("…services bob", "…services alice")
     assert from_the_difference("short", "shirt") == ("short", "shirt")  # nothing to skip
     assert from_the_difference(mine, mine) == (mine, mine)
+    # a short one shows whole: "…card A small y" of a title that fitted (a trial)
+    short = ("Twice card A small y", "Twice card A small")
+    assert from_the_difference(*short) == short
 
 
 def test_an_owner_of_none_in_the_form_is_nobody_as_on_the_command_line() -> None:
