@@ -255,9 +255,9 @@ def import_file(
         refuse_database_file(path, shown_as or store.path, "file")
     with open_text(path, encoding="utf-8-sig") as stream:  # -sig: a spreadsheet's BOM
         try:
-            start = stream.read(64).lstrip()
+            start = _first_character(stream)
             stream.seek(0)
-            if start.startswith(("{", "[")):  # "[": JSON too, never a CSV header (a tester)
+            if start in ("{", "["):  # "[": JSON too, never a CSV header (a tester)
                 if skip_existing:
                     raise InvalidInput(
                         "--skip-existing",
@@ -794,6 +794,16 @@ def _not_held_since(
             held.append(place)
         else:
             yield draft
+
+
+def _first_character(stream: TextIO) -> str:
+    """The first character that is not white space ("" for none): a JSON export behind
+    50 MB of spaces was read as a CSV, whose field was "larger than field limit" (a
+    hostile tester)."""
+    while chunk := stream.read(65536):
+        if start := chunk.lstrip():
+            return start[0]
+    return ""
 
 
 def _exported_id(values: dict[str, str]) -> int | None:

@@ -153,6 +153,12 @@ def test_json_that_is_not_an_export_is_said_so_not_read_as_csv(store, ok, cli, t
     out.write_text(json.dumps(document))
     said = cli("--db", str(tmp_path / "c.db"), "import", str(out))
     assert said.exit_code == 1 and "actions row 1 is not an object" in said.stderr
+    # behind more white space than a first look reads: JSON all the same (a hostile tester's
+    # was read as a CSV, "field larger than field limit")
+    spaced = tmp_path / "spaced.json"
+    spaced.write_text(" " * 200_000 + "[1, 2]")
+    said = cli("--db", str(tmp_path / "d.db"), "import", str(spaced))
+    assert said.exit_code == 1 and "is not a pdca JSON export" in said.stderr, said.stderr
 
 
 def test_json_import_refuses_a_database_that_holds_data(store, cli, tmp_path):
