@@ -370,13 +370,7 @@ def _done(
     every = [cycle for week in cycles for cycle in week]
     recent = [cycle for week in cycles[recent_from:] for cycle in week]
     earlier = [cycle for week in cycles[:recent_from] for cycle in week]
-    cycle = fr.cycle_figures(
-        len(every),
-        fr.median(every),
-        fr.percentile(every, fr.P85),
-        fr.median(recent),
-        fr.median(earlier),
-    )
+    cycle = fr.cycle_figures(every, recent, earlier)
     medians = [fr.median(week) for week in cycles]
     return fr.weeks_figures(finished, abandoned, medians, now), rounds, cycle
 

@@ -386,28 +386,28 @@ def cycle_time(
         value = max(0.0, action.cycle_days)
         every.append(value)
         (recent if index >= weeks - recent_weeks else earlier).append(value)
-    return cycle_figures(
-        len(every), median(every), percentile(every, P85), median(recent), median(earlier)
-    )
+    return cycle_figures(every, recent, earlier)
 
 
-def cycle_figures(
-    count: int,
-    median_days: float | None,
-    p85_days: float | None,
-    recent_median: float | None,
-    earlier_median: float | None,
-) -> CycleTime:
-    """``cycle_time`` of the figures counted: its trend from the two medians."""
+# Finished actions each side needs for a trend: one against one was called "↗ longer" (an
+# analyst)
+TREND_AT_LEAST = 3
+
+
+def cycle_figures(every: list[float], recent: list[float], earlier: list[float]) -> CycleTime:
+    """``cycle_time`` of the cycles counted (``recent`` and ``earlier`` of them): its trend
+    from the two medians, when each side has ``TREND_AT_LEAST``."""
     from pdca.db.flow_models import CycleTime
 
+    recent_median, earlier_median = median(recent), median(earlier)
+    enough = min(len(recent), len(earlier)) >= TREND_AT_LEAST
     return CycleTime(
-        count=count,
-        median_days=median_days,
-        p85_days=p85_days,
+        count=len(every),
+        median_days=median(every),
+        p85_days=percentile(every, P85),
         recent_median_days=recent_median,
         earlier_median_days=earlier_median,
-        trend=cycle_trend(recent_median, earlier_median),
+        trend=cycle_trend(recent_median, earlier_median) if enough else "unknown",
     )
 
 

@@ -145,6 +145,8 @@ def test_cycle_time_and_its_trend() -> None:
         40.0, 20.0, "shorter",
     )  # fmt: skip
     assert fr.cycle_time(recent, 13).trend == "unknown"  # nothing earlier to compare with
+    # one against one is too few: it was called "↗ longer" (an analyst)
+    assert fr.cycle_time([earlier[0], recent[0]], 13).trend == "unknown"
     abandoned = [done_action(1, cycle=1, ago=1, decision="abandon")]
     assert fr.cycle_time(abandoned, 13).count == 0
     assert fr.cycle_trend(20.0, 10.0) == "longer"
