@@ -360,7 +360,8 @@ def write_banner(store: Store, newer: int | None, unreadable: str | None) -> str
         # The open connection reads on, the views' own readers cannot open the file: the
         # board froze under "read-only" while others wrote (an owner's chgrp, a trial).
         return (
-            f"out of date: {unreadable}; what you see is the file as it was then, and"
+            # "shown as it was": "out of date" read as an upgrade, where access went (a trial)
+            f"shown as it was: {unreadable}; what you see is the file as it was then, and"
             " others' changes show again once that is done"
         )
     if not store.writable:

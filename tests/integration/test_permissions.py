@@ -1021,7 +1021,7 @@ def test_an_open_store_refuses_writes_once_the_owner_takes_write_away(public_dir
         # board froze under "read-only" while others wrote (a trial's chgrp).
         path.chmod(0o600)
         unreadable = add("after chmod 0600")
-        assert unreadable["banner"].startswith("out of date: "), unreadable
+        assert unreadable["banner"].startswith("shown as it was: "), unreadable
         assert "nobody may not read it" in unreadable["banner"], unreadable
         assert "nobody may not read it" in unreadable["added"], unreadable  # what to ask
         path.chmod(0o666)
