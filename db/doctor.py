@@ -82,6 +82,7 @@ def diagnose(path: Path, mountinfo: str | None = None, now: datetime | None = No
     checks.append(found)
     if not found.ok:  # what killed runs left may be here all the same (an import's copy)
         return checks + _check_leftovers(path)
+    checks += _check_owner(path)
     filesystem = filesystem_of(path.parent, mountinfo)
     network = is_network_filesystem(filesystem)
     volatile = filesystem in ("tmpfs", "ramfs")  # in memory: gone at the next reboot
@@ -336,18 +337,26 @@ def _check_file(path: Path) -> Check:
             f"through one are lost to the other; remove the extra ones (find {path.parent} "
             f"-samefile {path})",
         )
-    if user_name(info.st_uid) == str(info.st_uid):
-        # Its maker's account was removed (userdel): only root may change its mode now, and
-        # an account made later with that uid would own the team's file (a sysadmin's trial)
-        fix = f"chown LOGIN {shell_word(path)}"
-        return Check(
-            "file",
-            False,
-            f"{info.st_size} bytes, {describe_owner(path)}: uid {info.st_uid} has no account"
-            f" here, so nobody but root may change its mode, and an account given that uid"
-            f" later would own it: ask root to run: {fix} (LOGIN: one of the team)",
-        )
     return Check("file", True, f"{info.st_size} bytes, {describe_owner(path)}")
+
+
+def _check_owner(path: Path) -> list[Check]:
+    """A file whose owner has no account (userdel): only root may change its mode now, and
+    an account made later with that uid would own the team's file (a sysadmin's trial).
+    A check of its own: the others go on (they stopped, a reviewer)."""
+    uid = path.stat().st_uid
+    if user_name(uid) != str(uid):
+        return []
+    fix = f"chown LOGIN {shell_word(path)}"
+    return [
+        Check(
+            "owner",
+            False,
+            f"uid {uid} has no account here, so nobody but root may change the file's mode,"
+            f" and an account given that uid later would own it: ask root to run: {fix}"
+            " (LOGIN: one of the team)",
+        )
+    ]
 
 
 def _meant_for_a_team(path: Path, dir_mode: int) -> bool:

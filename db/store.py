@@ -2282,11 +2282,19 @@ class Store:
         then undid the change before it, and both of the person's edits were gone (a trial
         of one person in two places)."""
         mine = json.dumps(list(self.own_transactions))
+        # The board's own change next after it: asked only when that one went elsewhere
+        # (each older one after it asked again, naming the same change, a reviewer)
+        after = self.conn.execute(
+            "SELECT tx, summary FROM events WHERE tx > ? AND undo_of IS NULL"
+            " AND tx IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT 1",
+            (target_tx, mine),
+        ).fetchone()
+        if after is None:
+            return
         gone = self.conn.execute(
-            "SELECT e.summary FROM events e JOIN events u ON u.undo_of = e.tx"
-            " WHERE e.tx > ? AND e.tx IN (SELECT value FROM json_each(?))"
-            " AND u.tx NOT IN (SELECT value FROM json_each(?)) ORDER BY e.id DESC LIMIT 1",
-            (target_tx, mine, mine),
+            "SELECT 1 FROM events WHERE undo_of = ? AND tx NOT IN (SELECT value FROM json_each(?))"
+            " LIMIT 1",
+            (after["tx"], mine),
         ).fetchone()
         if gone is None:
             return
@@ -2297,7 +2305,7 @@ class Store:
             first["summary"],
             first["at"],
             more=len(said) - 1 if said else 0,
-            undone_elsewhere=gone["summary"],
+            undone_elsewhere=after["summary"],
         )
 
     def _refuse_as_made_elsewhere(self, barrier: int) -> None:

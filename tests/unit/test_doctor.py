@@ -730,6 +730,8 @@ def test_a_file_whose_owner_has_no_account_is_named(store, db_path: Path) -> Non
     file (a sysadmin's trial)."""
     store.close()
     os.chown(db_path, 4321, -1)  # a uid with no account here
-    ok, said = _by_name(db_path)["file"]
+    checks = _by_name(db_path)
+    ok, said = checks["owner"]
     assert not ok and "uid 4321 has no account here" in said, said
     assert said.endswith(f"ask root to run: chown LOGIN {db_path} (LOGIN: one of the team)")
+    assert checks["file"][0] and "integrity" in checks  # the other checks go on (a reviewer)

@@ -1121,6 +1121,45 @@ def test_an_owner_hears_once_that_their_alert_passed_them(store: Store, db_path:
     ]
 
 
+def test_a_retried_acknowledged_notice_is_skipped_once_the_acknowledgement_is_undone(
+    store: Store, db_path: Path, hook: Hook
+) -> None:
+    """ "acknowledged by erin, nothing left for you" was retried after erin's undo, while
+    the alert waited for dana again (a reviewer)."""
+    _two_step_kpi(store)
+    _webhook_only(store, hook.url)
+    _breach(store)
+    assert [n.key for n in _run(store).delivered] == ["alert:1:level:0"]
+    erin = open_as(db_path, "erin", NOW_DT + timedelta(hours=1))
+    try:
+        alerts.acknowledge(erin, 1, "on it")
+    finally:
+        erin.close()
+    hook.mode = "fail"
+    later = open_as(db_path, "alice", NOW_DT + timedelta(hours=2))
+    try:
+        [failed] = ns.run(later, "run-2", _channels(later)).failed
+        assert failed.key.startswith("alert:1:acknowledged:")
+    finally:
+        later.close()
+    erin = open_as(db_path, "erin", NOW_DT + timedelta(hours=2, minutes=30))
+    try:
+        erin.undo()
+    finally:
+        erin.close()
+    hook.mode = "ok"
+    last = open_as(db_path, "alice", NOW_DT + timedelta(hours=3))
+    try:
+        report = ns.run(last, "run-3", _channels(last))
+    finally:
+        last.close()
+    assert not any(":acknowledged:" in n.key for n in report.delivered)
+    state, why = store.conn.execute(
+        "SELECT state, last_error FROM notifications WHERE key LIKE 'alert:1:acknowledged:%'"
+    ).fetchone()
+    assert (state, why) == ("skipped", "the acknowledgement of alert 1 was undone since")
+
+
 def test_whoever_was_told_an_alert_was_theirs_hears_someone_else_acknowledged_it(
     store: Store, db_path: Path
 ) -> None:

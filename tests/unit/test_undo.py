@@ -318,6 +318,18 @@ def test_a_boards_undo_asks_when_its_own_newer_change_was_undone_elsewhere(
     assert asked.value.summary == f"added #{first.id}"
     assert store.get_action(first.id).title == "first"  # nothing written
     assert store.undo(opened_at=opened_at, confirmed=asked.value.tx).actions == [first.id]
+    # asked once: the ones before it, after this board's own undo, go as they come (each
+    # was asked again, naming the same change, a reviewer)
+    one, two, three = (store.add_action(ActionDraft(title=t)) for t in ("1", "2", "3"))
+    shell = open_as(store.path, store.actor)
+    try:
+        assert shell.undo().actions == [three.id]
+    finally:
+        shell.close()
+    with pytest.raises(UndoAsked) as asked:
+        store.undo(opened_at=opened_at)
+    assert store.undo(opened_at=opened_at, confirmed=asked.value.tx).actions == [two.id]
+    assert store.undo(opened_at=opened_at).actions == [one.id]
 
 
 def test_a_boards_undo_skips_the_actors_changes_made_elsewhere_since_it_opened(
