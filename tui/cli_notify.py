@@ -68,6 +68,8 @@ def notify(
         return
     from pdca.db import notify as notify_store
 
+    if retry and (status or dry_run):  # it was ignored without a word (a reviewer)
+        raise click.UsageError("--retry goes with a run that delivers, not --status or --dry-run")
     session = ctx.find_object(Session)
     assert session is not None
     store = session.store()

@@ -1775,3 +1775,11 @@ def test_notify_status_from_cron_with_nothing_waiting_prints_nothing(cli, store:
     time (a notify trial). Said to a terminal only."""
     result = cli("notify", "--status")
     assert result.exit_code == 0 and (result.stdout, result.stderr) == ("", "")
+
+
+@pytest.mark.parametrize("other", ["--status", "--dry-run"])
+def test_notify_retry_with_status_or_dry_run_is_refused(cli, store: Store, other: str) -> None:
+    """--retry was ignored without a word beside --status or --dry-run (a reviewer)."""
+    result = cli("notify", "--retry", other)
+    assert result.exit_code == 1
+    assert "--retry goes with a run that delivers, not --status or --dry-run" in result.stderr
