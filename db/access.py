@@ -235,7 +235,9 @@ def what_to_ask(path: Path, needs: str) -> str:
             return f"ask root to run: {fix} (GROUP: the team's group; ask to be put in it first)"
         if not shared:  # no group to give it yet: one to join first (a reviewer)
             return f"ask to be put in a group with {owner}, and {owner} to run: {fix}"
-        unknown = "" if len(shared) == 1 else " (GROUP: a group you are both in)"
+        # root is in none of them: the team's, of the ones this user is in (a reviewer)
+        both = "the team's group, one of yours" if info.st_uid == 0 else "a group you are both in"
+        unknown = "" if len(shared) == 1 else f" (GROUP: {both})"
         return f"ask its owner {owner} to run: {fix}{unknown}"
     if not in_group and not group_may:
         return f"ask {join}, and {grant}"

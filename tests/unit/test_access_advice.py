@@ -364,6 +364,13 @@ def test_a_folder_in_another_persons_own_group_asks_root_for_the_teams(
     folder.chmod(0o2770)
     _run_as(monkeypatch, SOMEONE, [team])
     assert what_to_ask(folder, "enter") == f"ask its owner root to run: chgrp team {folder}"
+    other = SOMEONE + 12
+    names[other] = "ops"
+    _run_as(monkeypatch, SOMEONE, [team, other])  # in two: which is the team's, not said
+    assert what_to_ask(folder, "enter") == (
+        f"ask its owner root to run: chgrp GROUP {folder}"
+        " (GROUP: the team's group, one of yours)"
+    )  # not "a group you are both in": root is in neither (a reviewer)
     _run_as(monkeypatch, SOMEONE, [SOMEONE])  # in no team yet
     assert what_to_ask(folder, "enter") == (
         f"ask root to run: chgrp GROUP {folder}"
