@@ -137,12 +137,21 @@ def _personal_gid(gid: int) -> bool:
 
 
 def in_its_owners_own_group(path: Path) -> bool:
-    """Is ``path`` (a team's folder, say) in its owner's personal group (``ann:ann``), which
-    nobody else is in?"""
+    """Is ``path`` (a team's folder, say) in one person's own group, which nobody else is
+    in: its owner's (``ann:ann``) or another person's (``root:carl``, where carl's doctor
+    said "shared with the group", a retrial)?"""
     try:
-        return _personal_group(path.stat())
+        info = path.stat()
     except OSError:
         return False
+    return _personal_group(info) or (info.st_gid != 0 and _personal_gid(info.st_gid))
+
+
+def own_group_words(path: Path) -> str:
+    """``its owner's own group ann``, or ``carl's own group``, for ``in_its_owners_own_group``."""
+    info = path.stat()
+    name = group_name(info.st_gid)
+    return f"its owner's own group {name}" if _personal_group(info) else f"{name}'s own group"
 
 
 def group_to_share(path: Path) -> tuple[str, str]:

@@ -27,6 +27,7 @@ from pdca.db.access import (
     group_to_share,
     in_its_owners_own_group,
     login_name,
+    own_group_words,
     planted_link_said,
     planted_links,
     someone_elses_link,
@@ -435,7 +436,7 @@ def _check_permissions(path: Path) -> list[Check]:
             others = [p for p in siblings if group_name(p.stat().st_gid) != name]
             command = f"chgrp {name} " + " ".join(shell_word(p) for p in [directory, *others])
             problems.append(
-                f"directory {directory} is in its owner's own group {group_name(team)}, which"
+                f"directory {directory} is in {own_group_words(directory)}, which"
                 f" nobody else is in: {whose_to_run(directory, command)}{meaning}"
             )
         elif astray:  # the team is the directory's group: each file must be the team's

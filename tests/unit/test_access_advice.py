@@ -368,8 +368,7 @@ def test_a_folder_in_another_persons_own_group_asks_root_for_the_teams(
     names[other] = "ops"
     _run_as(monkeypatch, SOMEONE, [team, other])  # in two: which is the team's, not said
     assert what_to_ask(folder, "enter") == (
-        f"ask its owner root to run: chgrp GROUP {folder}"
-        " (GROUP: the team's group, one of yours)"
+        f"ask its owner root to run: chgrp GROUP {folder} (GROUP: the team's group, one of yours)"
     )  # not "a group you are both in": root is in neither (a reviewer)
     _run_as(monkeypatch, SOMEONE, [SOMEONE])  # in no team yet
     assert what_to_ask(folder, "enter") == (
@@ -392,3 +391,28 @@ def test_a_file_whose_owner_has_no_account_asks_root_to_give_it_to_someone(
         f"its owner, uid {SOMEONE}, has no account here: ask root to run: chown LOGIN {path}"
         " (LOGIN: one of the team)"
     )
+
+
+def test_a_folder_in_another_persons_own_group_is_no_shared_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """root:carl 2770, carl its group's only member: carl's doctor said "shared with the
+    group" (a retrial); it is one person's own group, as ann:ann is."""
+    carl = SOMEONE + 10
+    real_name = access.group_name
+    monkeypatch.setattr(access, "group_name", lambda gid: "carl" if gid == carl else real_name(gid))
+    real_person = access.pwd.getpwnam
+
+    def person(name: str) -> Any:
+        if name == "carl":
+            return pwd.struct_passwd(("carl", "x", 1500, carl, "", "/home/carl", "/bin/sh"))
+        return real_person(name)
+
+    monkeypatch.setattr(access.pwd, "getpwnam", person)
+    folder = tmp_path / "team"
+    folder.mkdir()
+    os.chown(folder, 0, carl)
+    assert access.in_its_owners_own_group(folder)
+    assert access.own_group_words(folder) == "carl's own group"
+    os.chown(folder, 0, 0)  # root's: the tests' own folders, left alone
+    assert not access.in_its_owners_own_group(folder)
