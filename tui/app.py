@@ -225,6 +225,7 @@ class PdcaApp(App[None]):
         self._snapshot_stamp = file_stamp(context.path)
         self.key_hold = KeyHold(self)
         self._moved_keys: dict[str, frozenset[str]] = {}  # keys the [keys] table moved off
+        self._pressing = ""  # the key being handled, for the notice of text dropped after it
         # The board's n, e and c as the [keys] table has them: read at the first key
         self._form_keys: frozenset[str] | None = None
         # The screen of the last mouse press, when the last release came, and whether the
@@ -254,8 +255,11 @@ class PdcaApp(App[None]):
         self.key_hold.wait_for_rows(read, every_key=every_key)
 
     def drop_typed_text(self) -> None:
-        """A key that opens a form opened none: the text typed after it is not board keys."""
-        self.key_hold.drop_text()
+        """A key that opens a form opened none: the text typed after it is not board keys.
+        The notice names that key: "what you typed after it" named no "it" (a retrial)."""
+        key = self._pressing
+        after = f"{self.get_key_display(Binding(key, ''))} opened nothing: " if key else ""
+        self.key_hold.drop_text(after=after)
 
     def key_named(self, binding_id: str, default: str) -> str:
         """The key a hint names for ``binding_id``: the person's own (the first, as the
@@ -335,6 +339,7 @@ class PdcaApp(App[None]):
     def on_key(self, event: events.Key) -> None:
         # Textual runs this before App._on_key, which runs the bindings of a key that has
         # bubbled up to here: the hold goes on once they have run.
+        self._pressing = event.key  # the key whose binding runs next (drop_typed_text)
         self.call_next(self.key_hold.key_done, event)
         if event.key in self._moved_keys:
             self._say_where_it_moved(event.key)

@@ -358,7 +358,7 @@ async def test_text_typed_with_c_on_no_card_is_not_run_as_board_keys(
         assert app.is_running and app.screen is board  # no q, no picker from p
         assert app.context.store.get_action(1).title == "Renamed before"  # no u
         notes = [n.message for n in app._notifications]
-        assert "what you typed after it was dropped" in notes
+        assert "c opened nothing: what you typed after it was dropped" in notes  # named
         burst(app, "escape")  # the end of what was typed: the board's keys work again
         await settle_app(app, pilot)
         burst(app, "escape")
@@ -461,7 +461,9 @@ async def test_a_message_typed_slowly_after_a_refused_c_is_not_run_as_board_keys
         burst(app, "enter")
         await settle_app(app, pilot)
         assert not isinstance(app.screen, ActionFormModal)
-        assert "what you typed after it was dropped" in ([n.message for n in app._notifications])
+        assert "c opened nothing: what you typed after it was dropped" in (
+            [n.message for n in app._notifications]
+        )
 
 
 async def test_a_key_after_a_pause_past_a_refused_c_is_the_persons_again(
