@@ -118,13 +118,14 @@ class UndoAsked(UndoRefused):
         passed: str | None = None,
         more: int = 0,
         undone_elsewhere: str | None = None,
+        undone_at: str | None = None,
     ) -> None:
         # ``passed``: the person's newest change made elsewhere since, which stays; ``more``:
         # how many other records the change wrote, which the undo takes back with it;
         # ``undone_elsewhere``: the board's own newer change, undone elsewhere since (then
         # the change asked about is the board's own, next in line)
         self.tx, self.summary, self.at, self.passed, self.more = tx, summary, at, passed, more
-        self.undone_elsewhere = undone_elsewhere
+        self.undone_elsewhere, self.undone_at = undone_elsewhere, undone_at
         if undone_elsewhere is not None:
             super().__init__(
                 f"{undone_elsewhere!r} was undone elsewhere already: undo {self.named()!r} too?"

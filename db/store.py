@@ -2285,7 +2285,7 @@ class Store:
         # The board's own change next after it: asked only when that one went elsewhere
         # (each older one after it asked again, naming the same change, a reviewer)
         after = self.conn.execute(
-            "SELECT tx, summary FROM events WHERE tx > ? AND undo_of IS NULL"
+            "SELECT tx, summary, at FROM events WHERE tx > ? AND undo_of IS NULL"
             " AND tx IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT 1",
             (target_tx, mine),
         ).fetchone()
@@ -2306,6 +2306,7 @@ class Store:
             first["at"],
             more=len(said) - 1 if said else 0,
             undone_elsewhere=after["summary"],
+            undone_at=after["at"],
         )
 
     def _refuse_as_made_elsewhere(self, barrier: int) -> None:

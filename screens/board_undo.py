@@ -46,9 +46,12 @@ async def undo_flow(board: BoardScreen) -> None:
         if ask.undone_elsewhere is not None:
             # Its own newer change was undone elsewhere (pdca undo): the next one back was
             # taken without a word, and both edits were gone (one person in two places)
+            # Each with its time: two check-ins on one card read the same (a retrial)
+            undone_at = f" ({short_time(ask.undone_at)})" if ask.undone_at else ""
             board.notify(
-                f"u again to undo “{literal(ask.named())}”: your newer change here,"
-                f" “{literal(ask.undone_elsewhere)}”, was undone elsewhere already",
+                f"u again to undo “{literal(ask.named())}” ({short_time(ask.at)}): your newer"
+                f" change here, “{literal(ask.undone_elsewhere)}”{undone_at}, was undone"
+                " elsewhere already",
                 severity="warning",
                 timeout=ASKED_FOR,
             )

@@ -221,6 +221,35 @@ async def test_undo_takes_back_the_boards_own_change_not_a_script_of_the_same_lo
         assert store.get_action(5).phase == "check"
 
 
+async def test_u_asks_first_when_its_own_newer_change_was_undone_elsewhere(
+    make_app, board_db: Path
+) -> None:
+    """pdca undo in a shell took back the board's last change; the board's u then took the
+    one before it without a word (one person in two places). Asked, each with its time."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("greater_than_sign")  # #1 to Do
+        await settle_app(app, pilot)
+        await pilot.press("less_than_sign")  # and back
+        await settle_app(app, pilot)
+        shell = open_as(board_db, "alice")
+        try:
+            assert shell.undo().summaries == ["moved #1 from do to plan"]
+        finally:
+            shell.close()
+        await pilot.press("u")
+        await settle_app(app, pilot)
+        store = app.context.store
+        assert store.get_action(1).phase == "do"  # nothing taken back yet
+        [said] = [n.message for n in app._notifications if n.message.startswith("u again")]
+        assert said.startswith("u again to undo “moved #1 from plan to do” ("), said
+        assert "your newer change here, “moved #1 from do to plan” (" in said, said
+        assert said.endswith("was undone elsewhere already"), said
+        await pilot.press("u")
+        await settle_app(app, pilot)
+        assert store.get_action(1).phase == "plan"
+
+
 async def test_undo_says_so_once_the_cards_show_it(make_app, board_db: Path) -> None:
     """ "undone" stood for a second beside the card still where the move had put it (a
     tester, on a big file): the words come with the cards."""
