@@ -66,6 +66,9 @@ class RestoreResult:
     seconds: float  # the whole restore
     held_seconds: float  # how long others waited: all of it alone, writes only under --force
     not_kept: str | None = None  # why the contents before were not kept (--force, damaged)
+    # Changes the contents before held past the copy's newest: only in before_restore now
+    # (None: not known, the copy being of another file or the contents not kept)
+    changes_only_before: int | None = None
 
 
 @dataclass(frozen=True)
@@ -573,6 +576,7 @@ def restore(
     return RestoreResult(
         database=database,
         source=source,
+        changes_only_before=None if before is None else changes_past_the_copy(before, source),
         before_restore=before,
         schema_version=current,
         upgraded_from=version if version < current else None,
@@ -582,6 +586,38 @@ def restore(
         held_seconds=held,
         not_kept=not_kept,
     )
+
+
+def changes_past_the_copy(before: Path, source: Path) -> int | None:
+    """How many changes (transactions) ``before`` (the contents a restore replaced) holds
+    past ``source``'s newest event, when ``source`` is a copy of that same history (its
+    newest event is there, alike); None when it is not, or either cannot be read. A restore
+    from a backup 6 s old dropped two readings cron had recorded, and said only where the
+    contents before were kept (a sysadmin's trial)."""
+    newest = "SELECT id, at, summary FROM events ORDER BY id DESC LIMIT 1"
+    try:
+        copy = copies.open_copy(source)
+        try:
+            last = copy.execute(newest).fetchone()
+        finally:
+            copy.close()
+        kept = copies.open_copy(before)
+        try:
+            if last is None:
+                return None
+            same = kept.execute(
+                "SELECT 1 FROM events WHERE id = ? AND at = ? AND summary = ?", tuple(last)
+            ).fetchone()
+            if same is None:
+                return None
+            (count,) = kept.execute(
+                "SELECT count(DISTINCT tx) FROM events WHERE id > ?", (last[0],)
+            ).fetchone()
+            return int(count)
+        finally:
+            kept.close()
+    except sqlite3.Error:
+        return None
 
 
 def _check_new_place(database: Path) -> None:

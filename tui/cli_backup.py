@@ -128,6 +128,14 @@ def restore(
         if result.before_restore is not None:
             kept = printable(str(result.before_restore))
             click.echo(f"kept the contents before the restore in {kept}")
+            lost = result.changes_only_before
+            if lost:  # said: two readings cron recorded went without a word (a trial)
+                changes = (
+                    "1 change made since that backup is"
+                    if lost == 1
+                    else (f"{lost} changes made since that backup are")
+                )
+                click.echo(f"pdca: {changes} not in the restored file, only in {kept}", err=True)
         elif result.not_kept is not None:
             click.echo(
                 "the contents before the restore were not kept: " + printable(result.not_kept)
@@ -151,6 +159,7 @@ def restore(
         "source": str(result.source),
         "before_restore": str(result.before_restore) if result.before_restore else None,
         "not_kept": result.not_kept,
+        "changes_only_before": result.changes_only_before,
         "schema_version": result.schema_version,
         "upgraded_from": result.upgraded_from,
         "integrity": result.integrity,
