@@ -1442,6 +1442,17 @@ async def test_a_detail_is_not_opened_again_once_the_person_moved_on(
         assert type(app.screen).__name__ == "BoardScreen" and focused(app) == ("plan", 2)
 
 
+async def _kept_then_finished_by_bob(app, pilot, board_db: Path) -> None:  # type: ignore[no-untyped-def]
+    """A check-in on #1 kept (the lock held past the wait), then #1 finished by bob."""
+    await _check_in_typed_on_1(app, pilot, "typed while it was locked")
+    await _saved_while_locked(app, pilot, board_db)
+    await settle_app(app, pilot)
+    assert app.screen.query_one(StatusBar).kept == 1
+    bob = open_as(board_db, "bob")
+    bob.complete_action(1, "abandon")
+    bob.close()
+
+
 async def test_a_kept_check_in_on_an_action_done_since_is_said_and_let_go_at_the_next_c(
     make_app, board_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1451,13 +1462,7 @@ async def test_a_kept_check_in_on_an_action_done_since_is_said_and_let_go_at_the
     monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)
     app = make_app(board_db, watch_changes=False)
     async with app.run_test(size=SIZE) as pilot:
-        await _check_in_typed_on_1(app, pilot, "typed while it was locked")
-        await _saved_while_locked(app, pilot, board_db)
-        await settle_app(app, pilot)
-        assert app.screen.query_one(StatusBar).kept == 1
-        bob = open_as(board_db, "bob")
-        bob.complete_action(1, "abandon")
-        bob.close()
+        await _kept_then_finished_by_bob(app, pilot, board_db)
         await pilot.press("D")  # read again, done ones shown: #1 among them
         await settle_app(app, pilot)
         await _wait_until(pilot, lambda: (focused(app) or ("", 0))[1] == 1)
@@ -1477,13 +1482,7 @@ async def test_a_kept_check_in_on_an_action_done_since_is_let_go_at_a_c_on_any_c
     monkeypatch.setattr("pdca.db.connection.BUSY_TIMEOUT_SECONDS", 0.5)
     app = make_app(board_db, watch_changes=False)
     async with app.run_test(size=SIZE) as pilot:
-        await _check_in_typed_on_1(app, pilot, "typed while it was locked")
-        await _saved_while_locked(app, pilot, board_db)
-        await settle_app(app, pilot)
-        assert app.screen.query_one(StatusBar).kept == 1
-        bob = open_as(board_db, "bob")
-        bob.complete_action(1, "abandon")
-        bob.close()
+        await _kept_then_finished_by_bob(app, pilot, board_db)
         await pilot.press("j", "c")  # #2, on no kept check-in
         await _wait_until(pilot, lambda: app.context.kept() == [])
         assert app.context.kept() == []

@@ -340,6 +340,21 @@ def test_naming_an_owner_who_cannot_write_the_file_says_so(ok, db_path: Path) ->
     assert "cannot write" not in ok("add", "Another", "--owner", "someone-not-a-login").stderr
 
 
+def _with_carl(monkeypatch: pytest.MonkeyPatch, names: dict[int, str], carl: int) -> dict[int, str]:
+    """Groups named as ``names`` says, and carl a person (uid 1500) whose own group is the
+    gid ``carl``; ``names`` is returned, to be added to."""
+    real_name, real_person = access.group_name, access.pwd.getpwnam
+    monkeypatch.setattr(access, "group_name", lambda gid: names.get(gid) or real_name(gid))
+
+    def person(name: str) -> Any:
+        if name == "carl":
+            return pwd.struct_passwd(("carl", "x", 1500, carl, "", "/home/carl", "/bin/sh"))
+        return real_person(name)
+
+    monkeypatch.setattr(access.pwd, "getpwnam", person)
+    return names
+
+
 def test_a_folder_in_another_persons_own_group_asks_root_for_the_teams(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -347,17 +362,7 @@ def test_a_folder_in_another_persons_own_group_asks_root_for_the_teams(
     carl", carl's own (a sysadmin's trial): the folder wants the team's group back, the one
     ben is in."""
     carl, team = SOMEONE + 10, SOMEONE + 11  # gids: carl's own group, the team's
-    names = {carl: "carl", team: "team"}
-    real_name = access.group_name
-    monkeypatch.setattr(access, "group_name", lambda gid: names.get(gid) or real_name(gid))
-    real_person = access.pwd.getpwnam
-
-    def person(name: str) -> Any:
-        if name == "carl":  # a person (uid 1500) whose own group is carl
-            return pwd.struct_passwd(("carl", "x", 1500, carl, "", "/home/carl", "/bin/sh"))
-        return real_person(name)
-
-    monkeypatch.setattr(access.pwd, "getpwnam", person)
+    names = _with_carl(monkeypatch, {carl: "carl", team: "team"}, carl)
     folder = tmp_path / "team"
     folder.mkdir()
     os.chown(folder, 0, carl)
@@ -399,16 +404,7 @@ def test_a_folder_in_another_persons_own_group_is_no_shared_folder(
     """root:carl 2770, carl its group's only member: carl's doctor said "shared with the
     group" (a retrial); it is one person's own group, as ann:ann is."""
     carl = SOMEONE + 10
-    real_name = access.group_name
-    monkeypatch.setattr(access, "group_name", lambda gid: "carl" if gid == carl else real_name(gid))
-    real_person = access.pwd.getpwnam
-
-    def person(name: str) -> Any:
-        if name == "carl":
-            return pwd.struct_passwd(("carl", "x", 1500, carl, "", "/home/carl", "/bin/sh"))
-        return real_person(name)
-
-    monkeypatch.setattr(access.pwd, "getpwnam", person)
+    _with_carl(monkeypatch, {carl: "carl"}, carl)
     folder = tmp_path / "team"
     folder.mkdir()
     os.chown(folder, 0, carl)

@@ -127,6 +127,15 @@ def _run(store: Store, token: str = "run-1", **kw) -> ns.RunReport:
     return ns.run(store, token, _channels(store, **kw))
 
 
+def _run_later(db_path: Path, later: timedelta, token: str) -> ns.RunReport:
+    """A run as alice, ``later`` after NOW, on a store of its own."""
+    store = open_as(db_path, "alice", NOW_DT + later)
+    try:
+        return ns.run(store, token, _channels(store))
+    finally:
+        store.close()
+
+
 # --------------------------------------------------------------------------- exactly once
 
 
@@ -800,15 +809,11 @@ def test_a_webhook_that_is_down_costs_a_few_events_a_run_whatever_the_backlog(
     assert [n.attempts for n in first.failed] == [1] + [0] * 9
     assert events() - before <= 3  # claimed, failed, not tried
     assert store.conn.execute("SELECT count(*) FROM notifications").fetchone()[0] == 10
-    later = open_as(db_path, "alice", NOW_DT + timedelta(minutes=2))
-    try:
-        at = events()
-        second = ns.run(later, "run-2", _channels(later))
-        # one transaction's claim: the next 10 new ones and the 10 retries, no more
-        assert len(second.failed) == 20
-        assert events() - at <= 4  # claimed (new), claimed again, failed, not tried
-    finally:
-        later.close()
+    at = events()
+    second = _run_later(db_path, timedelta(minutes=2), "run-2")
+    # one transaction's claim: the next 10 new ones and the 10 retries, no more
+    assert len(second.failed) == 20
+    assert events() - at <= 4  # claimed (new), claimed again, failed, not tried
 
 
 def test_a_webhook_answering_500_to_each_is_down_after_three_in_a_row(
@@ -840,11 +845,7 @@ def test_a_retry_for_an_alert_closed_meanwhile_is_skipped_not_sent(
     assert failed.key == "alert:1:level:0"
     _breach(store, value=5)  # back under: alert 1 closes
     hook.mode = "ok"
-    later = open_as(db_path, "alice", NOW_DT + timedelta(minutes=5))
-    try:
-        report = ns.run(later, "run-2", _channels(later))
-    finally:
-        later.close()
+    report = _run_later(db_path, timedelta(minutes=5), "run-2")
     assert [n.key for n in report.delivered] == [] and hook.bodies == []
     row = store.conn.execute("SELECT state, last_error FROM notifications").fetchone()
     assert tuple(row) == ("skipped", "alert 1 closed since")
@@ -1136,23 +1137,15 @@ def test_a_retried_acknowledged_notice_is_skipped_once_the_acknowledgement_is_un
     finally:
         erin.close()
     hook.mode = "fail"
-    later = open_as(db_path, "alice", NOW_DT + timedelta(hours=2))
-    try:
-        [failed] = ns.run(later, "run-2", _channels(later)).failed
-        assert failed.key.startswith("alert:1:acknowledged:")
-    finally:
-        later.close()
+    [failed] = _run_later(db_path, timedelta(hours=2), "run-2").failed
+    assert failed.key.startswith("alert:1:acknowledged:")
     erin = open_as(db_path, "erin", NOW_DT + timedelta(hours=2, minutes=30))
     try:
         erin.undo()
     finally:
         erin.close()
     hook.mode = "ok"
-    last = open_as(db_path, "alice", NOW_DT + timedelta(hours=3))
-    try:
-        report = ns.run(last, "run-3", _channels(last))
-    finally:
-        last.close()
+    report = _run_later(db_path, timedelta(hours=3), "run-3")
     assert not any(":acknowledged:" in n.key for n in report.delivered)
     state, why = store.conn.execute(
         "SELECT state, last_error FROM notifications WHERE key LIKE 'alert:1:acknowledged:%'"
