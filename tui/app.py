@@ -470,12 +470,14 @@ class PdcaApp(App[None]):
         """ctrl+z: to the shell, when there is one to come back from. Started straight by
         tmux or ssh (no job-control shell: pdca's process group is its session's own), a
         stop has nobody to send it on again, and the board froze for good (a reviewer)."""
-        if os.getpgrp() == os.getsid(0):
+        from pdca.tui.job_control import no_shell_to_come_back_to
+
+        if no_shell_to_come_back_to():
             self.notify(
                 # su and runuser start it so too, from a shell that cannot bring it back:
                 # "started without one" was untrue there (a tester)
                 "ctrl+z: no shell here can bring pdca back (it runs in a session of its own,"
-                " as tmux, ssh, su and runuser start it); q quits",
+                " as tmux, ssh, su, runuser and sudo start it); q quits",
                 severity="warning",
             )
             return
