@@ -330,6 +330,20 @@ def test_a_boards_undo_asks_when_its_own_newer_change_was_undone_elsewhere(
         store.undo(opened_at=opened_at)
     assert store.undo(opened_at=opened_at, confirmed=asked.value.tx).actions == [two.id]
     assert store.undo(opened_at=opened_at).actions == [one.id]
+    # a change the board undid itself between hides none undone elsewhere after it (a
+    # trial: A, B, u, C, pdca undo of C, then u took A without a word)
+    a, b = (store.add_action(ActionDraft(title=t)) for t in ("A", "B"))
+    assert store.undo(opened_at=opened_at).actions == [b.id]
+    c = store.add_action(ActionDraft(title="C"))
+    shell = open_as(store.path, store.actor)
+    try:
+        assert shell.undo().actions == [c.id]
+    finally:
+        shell.close()
+    with pytest.raises(UndoAsked) as asked:
+        store.undo(opened_at=opened_at)
+    assert asked.value.undone_elsewhere == f"added #{c.id}"
+    assert store.get_action(a.id).title == "A"
 
 
 def test_a_boards_undo_skips_the_actors_changes_made_elsewhere_since_it_opened(
