@@ -750,14 +750,19 @@ def claim_batches(
         return
     start, retries_left = 0, True
     while start < len(planned) or retries_left:
+        # A down channel's items are told at a later run, when it may be up again; a batch
+        # of nothing else is no transaction and no pause: 83 of them, each taking the lock
+        # and sleeping, made a run 9 s while a webhook was down (a trial at 100 000 actions)
+        chunk = [item for item in planned[start : start + CLAIM_BATCH] if item.channel not in down]
+        if not chunk and not retries_left:
+            start += CLAIM_BATCH
+            continue
         if start:  # a pause between batches, long enough for a waiting writer's next try
             time.sleep(CLAIM_PAUSE_SECONDS)
         ids: list[int] = []
         with store.write() as tx:
             tx.actor = PDCA_ACTOR
-            for item in planned[start : start + CLAIM_BATCH]:
-                if item.channel in down:
-                    continue  # told at a later run, when it may be up again
+            for item in chunk:
                 if item.notice.family and _told(store.conn, item.notice, item.channel):
                     continue  # another run told it since the plan was made (a day's edge)
                 if _alert_passed_by(store.conn, item.notice.key, item.notice.kind):
