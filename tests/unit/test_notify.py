@@ -837,6 +837,27 @@ def test_a_webhook_answering_500_to_each_is_down_after_three_in_a_row(
     )
 
 
+def test_once_the_webhook_delivers_again_those_backing_off_on_it_are_due_at_once(
+    store: Store, db_path: Path, hook: Hook
+) -> None:
+    """Tried first while it was down, the oldest (the alerts) waited out their back-off
+    after it came back, behind thousands of reminders not tried, which went at once (a
+    trial at 100 000 actions)."""
+    _webhook_only(store, hook.url)
+    _breach(store)
+    for n in range(3):
+        store.add_action(ActionDraft(title=f"late {n}", owner="dana", due="2026-11-20"))
+    hook.mode = "fail"
+    first = _run(store)
+    assert [n.attempts for n in first.failed] == [1, 1, 1, 0]  # three in a row: down
+    hook.mode = "ok"
+    second = _run_later(db_path, timedelta(seconds=30), "run-2")
+    assert len(second.delivered) == 1  # the one not tried; the three back off a minute
+    third = _run_later(db_path, timedelta(seconds=40), "run-3")
+    assert [n.key for n in third.delivered][0] == "alert:1:level:0"  # not a minute later
+    assert len(third.delivered) == 3 and ns.unfinished(store) == []
+
+
 def test_a_retry_for_an_alert_closed_meanwhile_is_skipped_not_sent(
     store: Store, db_path: Path, hook: Hook
 ) -> None:
