@@ -2282,18 +2282,21 @@ class Store:
         then undid the change before it, and both of the person's edits were gone (a trial
         of one person in two places)."""
         mine = json.dumps(list(self.own_transactions))
-        # The latest undo of the board's own changes after it: asked when that one was made
-        # elsewhere, so once the board undoes again, the older ones go as they come (each
-        # asked again, naming the same change, a reviewer), and a change the board undid
-        # itself between hides nothing (a trial at 100 000 actions)
+        # The newest of the board's own changes after it that was undone elsewhere, and not
+        # passed since: the board has not undone an older change after that undo (its own
+        # undo past it, the question's answer). Asked once, each older one after goes as it
+        # comes (a reviewer); a change the board undid itself before, or one after, hides
+        # nothing (a trial at 100 000 actions; a retrial's R1, R2 gone, R3 and its u).
         after = self.conn.execute(
-            "SELECT e.summary, e.at, u.tx IN (SELECT value FROM json_each(?)) AS by_me"
-            " FROM events u JOIN events e ON e.tx = u.undo_of AND e.undo_of IS NULL"
-            " WHERE u.undo_of > ? AND u.undo_of IN (SELECT value FROM json_each(?))"
-            " ORDER BY u.id DESC, e.id LIMIT 1",
-            (mine, target_tx, mine),
+            "SELECT e.summary, e.at FROM events e JOIN events u ON u.undo_of = e.tx"
+            " WHERE e.tx > ? AND e.undo_of IS NULL AND e.tx IN (SELECT value FROM json_each(?))"
+            " AND u.tx NOT IN (SELECT value FROM json_each(?))"
+            " AND NOT EXISTS (SELECT 1 FROM events v WHERE v.id > u.id AND v.undo_of < e.tx"
+            " AND v.tx IN (SELECT value FROM json_each(?)))"
+            " ORDER BY e.id DESC LIMIT 1",
+            (target_tx, mine, mine, mine),
         ).fetchone()
-        if after is None or after["by_me"]:
+        if after is None:
             return
         said = [e for e in events if e["entity"] != "person" or e["op"] == "delete"]
         first = min(said or events, key=lambda event: event["id"])

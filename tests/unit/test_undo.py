@@ -344,6 +344,21 @@ def test_a_boards_undo_asks_when_its_own_newer_change_was_undone_elsewhere(
         store.undo(opened_at=opened_at)
     assert asked.value.undone_elsewhere == f"added #{c.id}"
     assert store.get_action(a.id).title == "A"
+    assert store.undo(opened_at=opened_at, confirmed=asked.value.tx).actions == [a.id]
+    # nor does the board's own undo of a change made after (a retrial: R1, R2 undone by
+    # pdca undo, R3, u took R3, and the next u took R1 without a word)
+    r1, r2 = (store.add_action(ActionDraft(title=t)) for t in ("R1", "R2"))
+    shell = open_as(store.path, store.actor)
+    try:
+        assert shell.undo().actions == [r2.id]
+    finally:
+        shell.close()
+    r3 = store.add_action(ActionDraft(title="R3"))
+    assert store.undo(opened_at=opened_at).actions == [r3.id]
+    with pytest.raises(UndoAsked) as asked:
+        store.undo(opened_at=opened_at)
+    assert asked.value.undone_elsewhere == f"added #{r2.id}"
+    assert store.get_action(r1.id).title == "R1"
 
 
 def test_a_boards_undo_skips_the_actors_changes_made_elsewhere_since_it_opened(
