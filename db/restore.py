@@ -610,8 +610,14 @@ def changes_past_the_copy(before: Path, source: Path) -> int | None:
             ).fetchone()
             if same is None:
                 return None
+            # Changes that stand: not an undo, not undone, not a whole-file event (an
+            # earlier restore adds nothing the copy lacks); a check-in and its undo, and
+            # that restore, were counted as lost (a retrial)
             (count,) = kept.execute(
-                "SELECT count(DISTINCT tx) FROM events WHERE id > ?", (last[0],)
+                "SELECT count(DISTINCT e.tx) FROM events e WHERE e.id > ? AND e.undo_of IS NULL"
+                " AND e.entity <> 'database'"
+                " AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undo_of = e.tx)",
+                (last[0],),
             ).fetchone()
             return int(count)
         finally:

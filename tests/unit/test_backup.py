@@ -517,6 +517,11 @@ def test_restore_json(cli, db: Path) -> None:
     assert data["upgraded_from"] is None and data["others"] == []
     assert {"seconds", "held_seconds"} <= set(data)
     assert data["changes_only_before"] == 0  # nothing written since that backup
+    # an earlier restore, and a change with its undo, are no changes lost (a retrial)
+    add(db, "written, then undone")
+    assert cli("undo", "--yes").exit_code == 0
+    again = json.loads(cli("restore", str(saved), "--json").stdout)
+    assert again["changes_only_before"] == 0
 
 
 def test_restore_an_older_schema_upgrades_it(cli, db: Path, tmp_path: Path) -> None:
