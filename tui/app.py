@@ -258,7 +258,9 @@ class PdcaApp(App[None]):
         """A key that opens a form opened none: the text typed after it is not board keys.
         The notice names that key: "what you typed after it" named no "it" (a retrial)."""
         key = self._pressing
-        after = f"{self.get_key_display(Binding(key, ''))} opened nothing: " if key else ""
+        # enter chose a palette command: "⏎ opened nothing" named the wrong thing (a retrial)
+        named = key and key != "enter"
+        after = f"{self.get_key_display(Binding(key, ''))} opened nothing: " if named else ""
         self.key_hold.drop_text(after=after)
 
     def key_named(self, binding_id: str, default: str) -> str:
