@@ -945,7 +945,7 @@ async def test_c_on_a_done_card_says_so_before_any_form_opens(make_app, board_db
         said = [n.message for n in app._notifications]
         assert said[-2:] == [
             "#1 is done (abandon): check-ins are for open work; add a new action for more work",
-            "what you typed after it was dropped",
+            "c opened nothing: what you typed after it was dropped",
         ]
         assert app.context.store.last_event_id() == events
         assert focused(app) == ("plan", 1)
