@@ -995,43 +995,43 @@ def run(
     return report
 
 
+# Failed on the webhook, waiting out their back-off (``_due_now_on_the_webhook``)
+_BACKING_OFF_ON_THE_WEBHOOK = (
+    "SELECT * FROM notifications WHERE state = 'failed' AND next_try_at > ?"
+    " AND channel = 'webhook' ORDER BY id"
+)
+# Failed with no try left, made by now (``retry_given_up``)
+_GIVEN_UP = (
+    "SELECT * FROM notifications WHERE state = 'failed' AND next_try_at IS NULL"
+    " AND created_at <= ? ORDER BY id"
+)
+
+
 def _due_now_on_the_webhook(store: Store) -> None:
     """The webhook delivered: those that failed on it, waiting out their back-off, are due
     at once. Tried first while it was down, the alerts (the oldest) waited 6 minutes after
     it came back, behind 16 000 reminders that went at once (a trial at 100 000 actions).
     The webhook alone: mail, hooks and terminals fail for one person, not for all."""
-    now = iso(store.clock())
-    waiting = store.conn.execute(
-        "SELECT * FROM notifications WHERE state = 'failed' AND next_try_at > ?"
-        " AND channel = 'webhook' ORDER BY id",
-        (now,),
-    ).fetchall()
-    if not waiting:
-        return  # a write only when something waits: most runs have none
-    with store.write() as tx:
-        tx.actor = PDCA_ACTOR
-        rows = store.conn.execute(
-            "SELECT * FROM notifications WHERE state = 'failed' AND next_try_at > ?"
-            " AND channel = 'webhook' ORDER BY id",
-            (tx.at,),
-        ).fetchall()
-        store.conn.executemany(
-            "UPDATE notifications SET next_try_at = ?, version = version + 1 WHERE id = ?",
-            [(tx.at, row["id"]) for row in rows],
-        )
-        _log_batch(store, tx, [(row["id"], row) for row in rows], "due again")
+    if store.conn.execute(_BACKING_OFF_ON_THE_WEBHOOK, (iso(store.clock()),)).fetchone():
+        _make_due(store, _BACKING_OFF_ON_THE_WEBHOOK, tries_anew=False)  # most runs: none
 
 
 def retry_given_up(store: Store) -> int:
     """Failed notifications that ran out of tries made due now, with their tries anew: the
     receiver is back after a long outage (``pdca notify --retry``). How many."""
+    return _make_due(store, _GIVEN_UP, tries_anew=True)
+
+
+def _make_due(store: Store, select: str, *, tries_anew: bool) -> int:
+    """The notifications ``select`` finds (its one parameter: now) due now, in one
+    transaction and one event ("due again"); ``tries_anew``: their tries counted from 0.
+    How many."""
     with store.write() as tx:
         tx.actor = PDCA_ACTOR
-        rows = store.conn.execute(
-            "SELECT * FROM notifications WHERE state = 'failed' AND next_try_at IS NULL ORDER BY id"
-        ).fetchall()
+        rows = store.conn.execute(select, (tx.at,)).fetchall()
+        attempts = "attempts = 0, " if tries_anew else ""
         store.conn.executemany(
-            "UPDATE notifications SET attempts = 0, next_try_at = ?, version = version + 1"
+            f"UPDATE notifications SET {attempts}next_try_at = ?, version = version + 1"
             " WHERE id = ?",
             [(tx.at, row["id"]) for row in rows],
         )
