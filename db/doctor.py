@@ -679,13 +679,16 @@ def _check_notifications(connection: sqlite3.Connection) -> list[Check]:
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'notifications'"
     ).fetchone():
         return []  # an older schema: pdca upgrades it on the next write
-    untried = "last_error LIKE 'not tried%'"
+    from pdca.db.notify_rules import NOT_TRIED
+
+    untried = "last_error LIKE :not_tried"
     failed, behind, given_up, said = connection.execute(
         f"SELECT count(CASE WHEN NOT {untried} AND next_try_at IS NOT NULL THEN 1 END),"
         f" count(CASE WHEN {untried} THEN 1 END),"
         f" count(CASE WHEN NOT {untried} AND next_try_at IS NULL THEN 1 END),"
         " (SELECT last_error FROM notifications WHERE state = 'failed'"
-        f" ORDER BY {untried}, id LIMIT 1) FROM notifications WHERE state = 'failed'"
+        f" ORDER BY {untried}, id LIMIT 1) FROM notifications WHERE state = 'failed'",
+        {"not_tried": f"{NOT_TRIED}%"},
     ).fetchone()
     if not failed and not behind and not given_up:
         return [Check("notify", True, "no failed deliveries")]

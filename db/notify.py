@@ -963,7 +963,7 @@ def run(
                 # an event and a stderr line each (a retrial): down, as one unreachable is
                 outcome = Outcome(
                     "failed",
-                    f"not tried: the {channel} failed {FAILURES_IN_A_ROW} times in a row"
+                    f"{nrules.NOT_TRIED}the {channel} failed {FAILURES_IN_A_ROW} times in a row"
                     " earlier in this run",
                     tried=False,
                 )

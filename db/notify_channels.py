@@ -277,7 +277,7 @@ class Channels:
             return Outcome("failed", "sendmail not found on PATH (pdca notify config mail off)")
         if self._mail_down is not None:
             return Outcome(
-                "failed", f"not tried: {self._mail_down} earlier in this run", tried=False
+                "failed", f"{nrules.NOT_TRIED}{self._mail_down} earlier in this run", tried=False
             )
         subject = nrules.one_line(f"pdca: {notification.kind} ({notification.key})")
         body = nrules.for_terminal(notification.text).replace("\r\n", "\n")
@@ -317,7 +317,7 @@ class Channels:
             return Outcome("skipped", "no webhook set (pdca notify config webhook URL)")
         if self._webhook_down is not None:
             return Outcome(
-                "failed", f"not tried: {self._webhook_down} earlier in this run", tried=False
+                "failed", f"{nrules.NOT_TRIED}{self._webhook_down} earlier in this run", tried=False
             )
         text = f"{notification.recipient}: {nrules.for_chat(notification.text)}"
         outcome, down = post_text(url, text, self.webhook_timeout, self._opener)
@@ -351,7 +351,7 @@ class Channels:
             )
         if self._command_down is not None:
             return Outcome(
-                "failed", f"not tried: {self._command_down} earlier in this run", tried=False
+                "failed", f"{nrules.NOT_TRIED}{self._command_down} earlier in this run", tried=False
             )
         document = notification.model_dump(
             include={"id", "key", "recipient", "channel", "kind", "text", "created_at"}

@@ -37,6 +37,9 @@ CHANNELS = ("terminal", "mail", "webhook", "command")
 STATES = ("pending", "delivered", "failed", "skipped")
 FIRST_RETRY_SECONDS = 60  # one cron minute; doubled at each failure
 MAX_RETRY_SECONDS = 6 * 3600
+# The start of a failure's last_error when it was never handed to its channel (that one was
+# down earlier in the run): no try used, and said apart from the failures
+NOT_TRIED = "not tried: "
 # Then the notification stays failed, for ``pdca notify --status`` and ``--retry``. Twenty:
 # about three days of tries, a weekend's outage (ten, 8.5 hours, lost a night's backlog for
 # good, a notify trial).

@@ -29,7 +29,16 @@ def register(cli: click.Group) -> None:
 
 def _untried(n: Notification) -> bool:
     """Not tried: its channel hung earlier in the run (stored as failed, to be tried again)."""
-    return n.state == "failed" and (n.last_error or "").startswith("not tried:")
+    from pdca.db.notify_rules import NOT_TRIED
+
+    return n.state == "failed" and (n.last_error or "").startswith(NOT_TRIED)
+
+
+def _why(n: Notification) -> str:
+    """Its last error, less "not tried: " (said apart, as ``not tried``)."""
+    from pdca.db.notify_rules import NOT_TRIED
+
+    return (n.last_error or "").removeprefix(NOT_TRIED)
 
 
 def _untried_by_channel(failed: list[Notification]) -> dict[str, list[Notification]]:
@@ -43,7 +52,7 @@ def _untried_by_channel(failed: list[Notification]) -> dict[str, list[Notificati
 def _line(n: Notification) -> str:
     from pdca.db.notify import gave_up
 
-    error = f"  ({n.last_error.removeprefix('not tried: ')})" if n.last_error else ""
+    error = f"  ({_why(n)})" if n.last_error else ""
     state = "not tried" if _untried(n) else n.state  # it did not fail itself (a tester)
     if gave_up(n):  # it read as one still being tried, for good (a notify trial)
         state = "gave up"
@@ -193,7 +202,7 @@ def notify(
     # Those not tried, a line a channel: a line each was 6 000 lines a run in cron's mail
     # while a webhook was down (a sysadmin's trial)
     for channel, behind in _untried_by_channel(report.failed).items():
-        why = (behind[0].last_error or "").removeprefix("not tried: ")
+        why = _why(behind[0])
         click.echo(printable(f"pdca: not tried {len(behind)} by {channel} ({why})"), err=True)
     if report.failed:
         # Those not tried (their channel hung earlier in the run) did not fail themselves:
