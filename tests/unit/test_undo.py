@@ -18,6 +18,7 @@ from pdca.db.models import (
     KpiDraft,
     ReadingDraft,
 )
+from pdca.db.records import UndoResult
 from pdca.db.store import Store
 from tests.conftest import NOW, NOW_DT, events, last_event_id, open_as
 
@@ -298,6 +299,15 @@ def test_a_record_deleted_outside_pdca_is_not_undone_over(store: Store) -> None:
     assert dump(store) == before
 
 
+def _undone_in_a_shell(store: Store) -> UndoResult:
+    """``pdca undo`` by the same person in another process: the person's last change."""
+    shell = open_as(store.path, store.actor)
+    try:
+        return shell.undo()
+    finally:
+        shell.close()
+
+
 def test_a_boards_undo_asks_when_its_own_newer_change_was_undone_elsewhere(
     store: Store,
 ) -> None:
@@ -307,11 +317,7 @@ def test_a_boards_undo_asks_when_its_own_newer_change_was_undone_elsewhere(
     opened_at = last_event_id(store)
     first = store.add_action(ActionDraft(title="first"))
     store.edit_action(first.id, ActionChanges(title="second"), 1)
-    shell = open_as(store.path, store.actor)
-    try:
-        assert shell.undo().summaries == [f"edited #{first.id}: title"]
-    finally:
-        shell.close()
+    assert _undone_in_a_shell(store).summaries == [f"edited #{first.id}: title"]
     with pytest.raises(UndoAsked) as asked:
         store.undo(opened_at=opened_at)
     assert asked.value.undone_elsewhere == f"edited #{first.id}: title"
@@ -321,11 +327,7 @@ def test_a_boards_undo_asks_when_its_own_newer_change_was_undone_elsewhere(
     # asked once: the ones before it, after this board's own undo, go as they come (each
     # was asked again, naming the same change, a reviewer)
     one, two, three = (store.add_action(ActionDraft(title=t)) for t in ("1", "2", "3"))
-    shell = open_as(store.path, store.actor)
-    try:
-        assert shell.undo().actions == [three.id]
-    finally:
-        shell.close()
+    assert _undone_in_a_shell(store).actions == [three.id]
     with pytest.raises(UndoAsked) as asked:
         store.undo(opened_at=opened_at)
     assert store.undo(opened_at=opened_at, confirmed=asked.value.tx).actions == [two.id]
@@ -335,11 +337,7 @@ def test_a_boards_undo_asks_when_its_own_newer_change_was_undone_elsewhere(
     a, b = (store.add_action(ActionDraft(title=t)) for t in ("A", "B"))
     assert store.undo(opened_at=opened_at).actions == [b.id]
     c = store.add_action(ActionDraft(title="C"))
-    shell = open_as(store.path, store.actor)
-    try:
-        assert shell.undo().actions == [c.id]
-    finally:
-        shell.close()
+    assert _undone_in_a_shell(store).actions == [c.id]
     with pytest.raises(UndoAsked) as asked:
         store.undo(opened_at=opened_at)
     assert asked.value.undone_elsewhere == f"added #{c.id}"
@@ -348,11 +346,7 @@ def test_a_boards_undo_asks_when_its_own_newer_change_was_undone_elsewhere(
     # nor does the board's own undo of a change made after (a retrial: R1, R2 undone by
     # pdca undo, R3, u took R3, and the next u took R1 without a word)
     r1, r2 = (store.add_action(ActionDraft(title=t)) for t in ("R1", "R2"))
-    shell = open_as(store.path, store.actor)
-    try:
-        assert shell.undo().actions == [r2.id]
-    finally:
-        shell.close()
+    assert _undone_in_a_shell(store).actions == [r2.id]
     r3 = store.add_action(ActionDraft(title="R3"))
     assert store.undo(opened_at=opened_at).actions == [r3.id]
     with pytest.raises(UndoAsked) as asked:
