@@ -672,8 +672,10 @@ def _alert_passed_by(conn: sqlite3.Connection, key: str, kind: str) -> str | Non
     while it holds, and for other notices. A plan made before an acknowledgement, claimed
     a batch later, told alice it was escalated to her, acknowledge by...; a retry after a
     webhook's outage asked heidi to acknowledge an alert closed since (a notify trial)."""
+    if not key.startswith("alert:"):
+        return None  # most of a big plan (reminders): no split of each key
     parts = key.split(":")
-    if len(parts) < 4 or parts[0] != "alert" or not parts[1].isdigit():
+    if len(parts) < 4 or not parts[1].isdigit():
         return None
     if parts[2] not in ("level", "acknowledged"):
         return None

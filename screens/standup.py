@@ -567,13 +567,8 @@ class StandupScreen(RowView):
         else:
             index = self.person_index + step
         if not 0 <= index < len(digest.people):
-            self.person_index = None  # past the last one (or the first): back to everyone
-            if self.timer_on:
-                # The turns are over: the timer ran on in the everyone view, for nobody (a
-                # power user; p past the first, a retrial)
-                self._stop_timer()
-                ended = "everyone has had a turn" if step > 0 else "back to everyone"
-                self.notify(f"{ended}; the timer stopped")
+            # past the last one (or the first): back to everyone
+            self._to_everyone("everyone has had a turn" if step > 0 else "back to everyone")
         else:
             self.person_index = index
             if digest.people[index] not in self.stepped:
@@ -582,11 +577,16 @@ class StandupScreen(RowView):
         self.show()
 
     def action_everyone(self) -> None:
-        self.person_index = None
-        if self.timer_on:  # a per-person timer, for nobody in the everyone view (a retrial)
-            self._stop_timer()
-            self.notify("back to everyone; the timer stopped")
+        self._to_everyone("back to everyone")
         self.show()
+
+    def _to_everyone(self, ended: str) -> None:
+        """The everyone view, the per-person timer stopped: it counted on there, for nobody
+        (a power user past the last person; a retrial's p past the first, and a)."""
+        self.person_index = None
+        if self.timer_on:
+            self._stop_timer()
+            self.notify(f"{ended}; the timer stopped")
 
     def action_toggle_timer(self) -> None:
         if self.timer_on:
