@@ -321,11 +321,10 @@ def _holders(
 def _told_of(conn: sqlite3.Connection, alert_id: int, login: str) -> bool:
     """Whether ``login`` was ever told alert ``alert_id`` waited for them (a notification of
     it delivered to them, other than a note that it passed them), down the key index."""
-    prefix = f"alert:{alert_id}:level:"
     found = conn.execute(
         "SELECT 1 FROM notifications WHERE key >= ? AND key < ? AND recipient = ?"
-        " AND key NOT LIKE '%:passed' AND +state = 'delivered' LIMIT 1",  # not every delivered
-        (prefix, prefix[:-1] + ";", login),
+        " AND key NOT LIKE ? AND +state = 'delivered' LIMIT 1",  # not every delivered
+        (*nrules.alert_keys(alert_id, "level"), login, "%" + nrules.PASSED),
     ).fetchone()
     return found is not None
 
@@ -333,13 +332,13 @@ def _told_of(conn: sqlite3.Connection, alert_id: int, login: str) -> bool:
 def _told_acknowledged(conn: sqlite3.Connection, alert_id: int, login: str) -> str | None:
     """The acknowledgement time of the last note that told ``login`` someone else had
     acknowledged alert ``alert_id`` (None: never told so), down the key index."""
-    prefix = f"alert:{alert_id}:acknowledged:"
     found = conn.execute(
         "SELECT max(key) FROM notifications WHERE key >= ? AND key < ? AND recipient = ?"
         " AND +state = 'delivered'",
-        (prefix, prefix[:-1] + ";", login),
+        (*nrules.alert_keys(alert_id, "acknowledged"), login),
     ).fetchone()
-    return found[0][len(prefix) :] if found and found[0] else None
+    told = nrules.parse_alert_key(found[0]) if found and found[0] else None
+    return told.rest if told else None
 
 
 def _acknowledged_lately(conn: sqlite3.Connection, since: str) -> list[nrules.AcknowledgedFact]:
@@ -358,17 +357,18 @@ def _acknowledged_lately(conn: sqlite3.Connection, since: str) -> list[nrules.Ac
     ):
         if any(fact.id == row["id"] for fact in facts):  # acknowledged, undone, again
             continue
-        prefix = f"alert:{row['id']}:level:"
         latest: dict[str, tuple[int, str]] = {}  # each person's last note of it, any channel
         for told_id, login, key in conn.execute(
             # +state: down the key's index, never every delivered notification's
             "SELECT id, recipient, key FROM notifications WHERE key >= ? AND key < ?"
             " AND +state = 'delivered'",
-            (prefix, prefix[:-1] + ";"),
+            nrules.alert_keys(row["id"], "level"),
         ):
             if told_id > latest.get(login, (0, ""))[0]:
                 latest[login] = (told_id, key)
-        theirs = sorted(login for login, (_, key) in latest.items() if not key.endswith(":passed"))
+        theirs = sorted(
+            login for login, (_, key) in latest.items() if not key.endswith(nrules.PASSED)
+        )
         if theirs:
             facts.append(
                 nrules.AcknowledgedFact(
@@ -615,17 +615,15 @@ def _told(conn: sqlite3.Connection, notice: nrules.Notice, channel: str | None =
             ).fetchone()
             is not None
         )
-    # A range over the key's prefix, so the UNIQUE (key, recipient, channel) index serves it
-    # (LIKE would not: it ignores case, the index does not). The family ends in ":", whose
-    # successor is ";". The notice's own key is in it (made today, after ``told_since``): one
-    # query, not two, for each of thousands of stale actions a minute.
+    # A range over the key's prefix (the family ends in ":"). The notice's own key is in it
+    # (made today, after ``told_since``): one query, not two, for each of thousands of stale
+    # actions a minute.
     return (
         conn.execute(
             "SELECT 1 FROM notifications WHERE key >= ? AND key < ? AND recipient = ?"
             f"{on_channel} AND created_at >= ? LIMIT 1",
             (
-                notice.family,
-                notice.family[:-1] + chr(ord(notice.family[-1]) + 1),
+                *nrules.key_range(notice.family),
                 notice.recipient,
                 *extra,
                 notice.told_since,
@@ -672,33 +670,30 @@ def _alert_passed_by(conn: sqlite3.Connection, key: str, kind: str) -> str | Non
     while it holds, and for other notices. A plan made before an acknowledgement, claimed
     a batch later, told alice it was escalated to her, acknowledge by...; a retry after a
     webhook's outage asked heidi to acknowledge an alert closed since (a notify trial)."""
-    if not key.startswith("alert:"):
-        return None  # most of a big plan (reminders): no split of each key
-    parts = key.split(":")
-    if len(parts) < 4 or not parts[1].isdigit():
-        return None
-    if parts[2] not in ("level", "acknowledged"):
+    told = nrules.parse_alert_key(key)
+    if told is None:
         return None
     alert = conn.execute(
         "SELECT closed_at, acknowledged_at, acknowledged_by, escalation_level FROM alerts"
         " WHERE id = ?",
-        (int(parts[1]),),
+        (told.alert_id,),
     ).fetchone()
     if alert is None:
-        return f"alert {parts[1]} is gone"
-    if parts[2] == "acknowledged":
+        return f"alert {told.alert_id} is gone"
+    if told.part == "acknowledged":
         # "acknowledged by erin, nothing left for you", retried after erin's undo, while it
         # waited for them again (a reviewer). The key ends in the acknowledgement's time.
-        if alert["acknowledged_at"] != ":".join(parts[3:]):
-            return f"the acknowledgement of alert {parts[1]} was undone since"
+        if alert["acknowledged_at"] != told.rest:
+            return f"the acknowledgement of alert {told.alert_id} was undone since"
         return None
     if alert["closed_at"] is not None:
-        return f"alert {parts[1]} closed since"
+        return f"alert {told.alert_id} closed since"
     if alert["acknowledged_by"] is not None:
-        return f"alert {parts[1]} was acknowledged since, by {alert['acknowledged_by']}"
-    yours = kind in ("alert", "escalation") and parts[3].isdigit()  # "it waits for you"
-    if yours and int(parts[3]) < alert["escalation_level"]:
-        return f"alert {parts[1]} passed on since"
+        return f"alert {told.alert_id} was acknowledged since, by {alert['acknowledged_by']}"
+    level = told.rest.split(":", 1)[0]
+    yours = kind in ("alert", "escalation") and level.isdigit()  # "it waits for you"
+    if yours and int(level) < alert["escalation_level"]:
+        return f"alert {told.alert_id} passed on since"
     return None
 
 

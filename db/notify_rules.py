@@ -49,6 +49,50 @@ URL_MAX = 2000
 COMMAND_MAX = 1000
 
 
+# ------------------------------------------------------------------ an alert notice's key
+# One spelling of ``alert:ID:level:N[...]`` and ``alert:ID:acknowledged:AT``, made here and
+# read by notify.py (the run looks a notice up again as it claims it, and asks who was told).
+PASSED = ":passed"  # last in a key: a note that an alert passed someone, not "it is yours"
+
+
+def alert_level_key(alert_id: int, level: int) -> str:
+    return f"alert:{alert_id}:level:{level}"
+
+
+def alert_acknowledged_key(alert_id: int, acknowledged_at: str) -> str:
+    return f"alert:{alert_id}:acknowledged:{acknowledged_at}"
+
+
+def alert_keys(alert_id: int, part: str) -> tuple[str, str]:
+    """The range of keys ``alert:ID:PART:...``, for the notifications key index."""
+    return key_range(f"alert:{alert_id}:{part}:")
+
+
+def key_range(prefix: str) -> tuple[str, str]:
+    """``(prefix, its successor)``: every key starting with ``prefix`` lies between them, so
+    the UNIQUE (key, recipient, channel) index serves it (LIKE would not: it ignores case,
+    the index does not)."""
+    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+@dataclass(frozen=True)
+class AlertKey:
+    alert_id: int
+    part: str  # "level" or "acknowledged"
+    rest: str  # the level and what follows, or the acknowledgement's time
+
+
+def parse_alert_key(key: str) -> AlertKey | None:
+    """The parts of an alert notice's key; None for other notices (most of a big plan,
+    reminders: no split of each key) and for keys of another shape."""
+    if not key.startswith("alert:"):
+        return None
+    parts = key.split(":", 3)
+    if len(parts) < 4 or not parts[1].isdigit() or parts[2] not in ("level", "acknowledged"):
+        return None
+    return AlertKey(int(parts[1]), parts[2], parts[3])
+
+
 @dataclass(frozen=True)
 class AlertFact:
     id: int
@@ -141,7 +185,7 @@ def alert_notices(alert: AlertFact) -> list[Notice]:
 
 
 def _alert_notices(alert: AlertFact) -> list[Notice]:
-    base = f"alert:{alert.id}:level:{alert.level}"
+    base = alert_level_key(alert.id, alert.level)
     what = f"alert {alert.id} on KPI {alert.kpi!r}"
     if alert.rule_text is not None:
         what += f": signal, {alert.rule_text}"
@@ -176,7 +220,9 @@ def _alert_notices(alert: AlertFact) -> list[Notice]:
                 else f"it was handed to {alert.assignee}, and waits for them"
             )
             notices.append(
-                Notice(f"{handed}:passed", alert.handed_from, "passed", f"{what}; {moved}, not you")
+                Notice(
+                    f"{handed}{PASSED}", alert.handed_from, "passed", f"{what}; {moved}, not you"
+                )
             )
         return notices
     if alert.level == 0:
@@ -193,7 +239,7 @@ def _alert_notices(alert: AlertFact) -> list[Notice]:
     if alert.previous and alert.previous != alert.assignee and alert.previous_told:
         notices.append(
             Notice(
-                f"{base}:passed",
+                f"{base}{PASSED}",
                 alert.previous,
                 "passed",
                 f"{what}; not acknowledged in time, so it passed to {alert.assignee}",
@@ -207,7 +253,7 @@ def _alert_notices(alert: AlertFact) -> list[Notice]:
         # KPI's alert while it escalated past them (a tester).
         notices.append(
             Notice(
-                f"alert:{alert.id}:level:1:passed",
+                alert_level_key(alert.id, 1) + PASSED,
                 first,
                 "passed",
                 f"{what}; not acknowledged in time, it passed on and now waits for"
@@ -228,7 +274,7 @@ def acknowledged_notices(alert: AcknowledgedFact) -> list[Notice]:
     return [
         Notice(
             # each acknowledgement its own key: one undone, then another, is told too
-            f"alert:{alert.id}:acknowledged:{alert.acknowledged_at}",
+            alert_acknowledged_key(alert.id, alert.acknowledged_at),
             login,
             "acknowledged",
             f"{what}; acknowledged by {alert.acknowledged_by} at {alert.acknowledged_at},"
