@@ -130,6 +130,19 @@ WHERE entity = 'database' AND entity_id = 0
   AND (summary LIKE 'restored from %' OR summary LIKE 'imported %')
 ORDER BY id DESC LIMIT 1
 """
+# How an undo's refusal names a record of each kind, and the column people know it by
+_LABELS: dict[str, tuple[str, str | None]] = {
+    "initiative": ("initiative", "name"),
+    "kpi": ("KPI", "name"),
+    "setting": ("setting", "key"),
+    "notify_setting": ("notify setting", "key"),
+    "person": ("person", "login"),
+    "checkin": ("check-in", None),
+    "reading": ("reading", None),
+    "followup": ("follow-up", None),
+    "standup": ("stand-up", None),
+    "recurrence": ("repeat rule", None),
+}
 _NOT_ASKED = object()
 # A conflict reads at most this many changes since the version the caller read, and names
 # at most _CHANGES_NAMED of them (a person's edits of fields as one).
@@ -2755,15 +2768,17 @@ class Store:
         )
 
     def _named_label(self, entity: str, entity_id: int) -> str:
-        """``initiative 'Faster support'`` for a record people know by its name (KPIs and
-        initiatives: "initiative 1" was no name anyone knew, a tester), else kind and id."""
-        if entity in ("initiative", "kpi"):
+        """``initiative 'Faster support'`` for a record people know by its name (KPIs,
+        initiatives, settings: "initiative 1" was no name anyone knew, a tester, and an undo
+        refused over "notify_setting 1"), else its kind as people say it and its id."""
+        said, named_by = _LABELS.get(entity, (entity, None))
+        if named_by is not None:
             row = self.conn.execute(
-                f"SELECT name FROM {TABLES[entity]} WHERE id = ?", (entity_id,)
+                f"SELECT {named_by} FROM {TABLES[entity]} WHERE id = ?", (entity_id,)
             ).fetchone()
             if row is not None:
-                return f"{'KPI' if entity == 'kpi' else entity} {row['name']!r}"
-        return f"{entity} {entity_id}"
+                return f"{said} {row[0]!r}"
+        return f"{said} {entity_id}"
 
     def _refuse_if_changed_outside(self, event: sqlite3.Row) -> None:
         """A record deleted, or put back, outside pdca (with sqlite3: no event says so) is
@@ -2771,7 +2786,7 @@ class Store:
         present = self.row(event["entity"], event["entity_id"]) is not None
         if present == (event["op"] != "delete"):
             return
-        label = f"{event['entity']} {event['entity_id']}"
+        label = self._named_label(event["entity"], event["entity_id"])
         state = "is no longer in the file" if not present else "is back in the file"
         raise UndoRefused(
             f"cannot undo {event['summary']!r}: {label} {state} (changed outside pdca)"

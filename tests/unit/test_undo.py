@@ -294,7 +294,7 @@ def test_a_record_deleted_outside_pdca_is_not_undone_over(store: Store) -> None:
     (checkin_id,) = store.conn.execute("SELECT max(id) FROM checkins").fetchone()
     store.conn.execute("DELETE FROM checkins WHERE id = ?", (checkin_id,))
     before = dump(store)
-    with pytest.raises(UndoRefused, match=rf"checkin {checkin_id} is no longer in the file"):
+    with pytest.raises(UndoRefused, match=rf"check-in {checkin_id} is no longer in the file"):
         store.undo()
     assert dump(store) == before
 
@@ -430,3 +430,16 @@ def test_a_boards_question_names_the_newer_change_made_elsewhere_it_passes(store
         assert (asked.value.summary, asked.value.passed) == (f"added #{older.id}", None)
     finally:
         board.close()
+
+
+def test_a_refusal_names_a_setting_by_its_key_not_its_table_and_id(
+    store: Store, bob: Store
+) -> None:
+    """ "ben changed notify_setting 1 since" named a row nobody knows (a tester)."""
+    from pdca.db import notify
+
+    notify.set_channel(store, "webhook", "https://example.com/a")
+    notify.set_channel(bob, "webhook", "https://example.com/b")
+    with pytest.raises(UndoRefused) as caught:
+        store.undo()
+    assert "bob changed notify setting 'webhook' since" in str(caught.value)
