@@ -346,6 +346,9 @@ class Shift:
     after_run: int  # readings since that run ended (0: it goes on to the latest reading)
     after_good: int  # ... of them on the good side of the old centre line
     settled: bool  # enough readings since Do (SETTLE_READINGS) to tell
+    before_count: int  # readings before Do (up to BASELINE_READINGS)
+    before_mean: float | None  # their mean, and the mean of those since: all a lead has
+    after_mean: float | None  # to go on while too few readings tell a shift
 
 
 def shift_since(readings: Sequence[tuple[str, float]], start: str, direction: Direction) -> Shift:
@@ -391,6 +394,26 @@ def shift_since(readings: Sequence[tuple[str, float]], start: str, direction: Di
         after_run=sum(n for _, n in runs[last + 1 :]) if last is not None else 0,
         after_good=sum(n for s, n in runs[last + 1 :] if s == good) if last is not None else 0,
         settled=len(since) >= SETTLE_READINGS,
+        before_count=cut - max(0, cut - BASELINE_READINGS),
+        before_mean=_mean([v for _, v in readings[max(0, cut - BASELINE_READINGS) : cut]]),
+        after_mean=_mean([v for _, v in since]),
+    )
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _means_so_far(shift: Shift, direction: Direction) -> str:
+    """While no shift can be told: the means before and since, and which way is better. A
+    weekly KPI needs months of readings for a shift, and every verdict of a quarter said
+    only "too few readings" where kpi show later said "better" (a lead's quarter)."""
+    if shift.before_mean is None or shift.after_mean is None:
+        return ""
+    better = "higher" if direction == "up" else "lower"
+    return (
+        f"; the means so far: {shift.before_mean:.4g} before, {shift.after_mean:.4g} since"
+        f" ({better} is better)"
     )
 
 
@@ -401,11 +424,19 @@ def shift_words(kpi: str, action_id: int, shift: Shift, direction: Direction) ->
     head = f"{kpi}: "
     since = f"since #{action_id} entered Do"
     if shift.before is None:
-        return head + f"too few readings before #{action_id} entered Do to tell a shift"
+        return (
+            head + f"too few readings before #{action_id} entered Do to tell a shift"
+            f" ({shift.before_count} of the {MIN_BASELINE} needed)"
+            + _means_so_far(shift, direction)
+        )
     if not shift.settled:
         count = shift.after_count
         readings = "no readings" if not count else f"only {count} reading{'s' * (count != 1)}"
-        return head + f"{readings} {since}: too early to tell"
+        return (
+            head
+            + f"{readings} {since}: too early to tell ({SETTLE_READINGS} needed)"
+            + _means_so_far(shift, direction)
+        )
     line = f"the old centre line ({shift.before.centre:.4g})"
     # A run that ended: the readings after it, and how many of them are on the good side.
     later = f"then {shift.after_good} of the {shift.after_run} since {where} it"

@@ -264,3 +264,20 @@ def test_the_last_sustained_run_tells_which_way_it_went() -> None:
     assert xmr.shift_words("Lead time", 14, shift, "down").endswith(
         "9 readings below the old centre line (10), then 1 of the 3 since below it"
     )
+
+
+def test_too_few_readings_still_says_the_means_and_how_many_are_needed() -> None:
+    """A weekly KPI never had six readings before Do within a quarter: every verdict said
+    only "too few readings" (a lead's quarter). The means are all a lead has then."""
+    few = series([30.0, 32.0, 34.0, 28.0, 26.0])  # three before Do, two since
+    words = xmr.shift_words("Lead time", 3, xmr.shift_since(few, few[3][0], "down"), "down")
+    assert "too few readings before #3 entered Do to tell a shift (3 of the 6 needed)" in words
+    assert words.endswith("; the means so far: 32 before, 27 since (lower is better)")
+    early = series(BASE + [7.0, 9.0])
+    words = xmr.shift_words("Lead time", 3, xmr.shift_since(early, early[20][0], "up"), "up")
+    assert "only 2 readings since #3 entered Do: too early to tell (8 needed)" in words
+    mean = sum(BASE) / len(BASE)
+    assert words.endswith(f"; the means so far: {mean:.4g} before, 8 since (higher is better)")
+    none = series([7.0, 8.0])
+    words = xmr.shift_words("X", 3, xmr.shift_since(none, "2099-01-01T00:00:00Z", "up"), "up")
+    assert words.endswith("(2 of the 6 needed)")  # nothing since: no means to set beside
