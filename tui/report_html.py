@@ -30,6 +30,7 @@ from pdca.tui.report_md import (
     PHASE_TITLES,
     decision_words,
     grouped,
+    late_words,
     more,
     rounds_done,
     status_of,
@@ -373,8 +374,8 @@ def _kpi(item: ReportKpi, now: datetime) -> str:
 
 def _action_row(action: Action) -> str:
     due = esc(action.due or "–")
-    if action.done_at is None and action.overdue:
-        due = f'<span class="late">{due} late</span>'
+    if late_words(action):
+        due = f'<span class="late">{due} {late_words(action)}</span>'
     cycle = f" (cycle {action.cycle})" if action.cycle > 1 else ""
     outcome = esc(decision_words(action))
     if action.done_at:

@@ -276,13 +276,22 @@ def _kpi_section(item: ReportKpi, now: datetime) -> list[str]:
     return lines
 
 
+def late_words(action: Action) -> str:
+    """``late`` for open work past its due date, ``done late`` for work finished on a later
+    (local) day than it: the done list hid what the flow's late share counted (a lead's
+    quarter). Else ""."""
+    if action.done_at is None:
+        return "late" if action.overdue else ""
+    return "done late" if action.due and local_day(action.done_at) > action.due else ""
+
+
 def _action_line(action: Action) -> str:
     parts = [f"#{action.id} {md_escape(action.title)}"]
     parts.append(md_escape(action.owner) if action.owner else "*no owner*")
     if action.cycle > 1:
         parts.append(f"cycle {action.cycle}")
     if action.due:  # done work too: was it done by its date? (the HTML report shows it)
-        late = " (**late**)" if action.done_at is None and action.overdue else ""
+        late = f" (**{late_words(action)}**)" if late_words(action) else ""
         parts.append(f"due {action.due}{late}")
     if action.done_at is None:  # said when there is none too, as the HTML's "–" (a tester)
         parts.append(f"last check-in {action.last_checkin_status or 'none yet'}")

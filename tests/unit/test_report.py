@@ -91,7 +91,7 @@ def test_a_hostile_kpi_name_stays_text_inside_the_chart(cli, history: Store) -> 
 def test_report_of_one_action_has_its_cycles(cli, history: Store) -> None:
     text = report(cli, "#2")
     assert text.startswith("# Cycle report: #2 ")  # pdca's #2: no backslash shown in chats
-    assert "due 2026-11-10 — verdict worked — **standardize** 2026-11-15" in text
+    assert "due 2026-11-10 (**done late**) — verdict worked — **standardize** 2026-11-15" in text
     assert "### Pages" in text  # its KPI
     assert "#1 Old runbook" not in text  # another action of the initiative
 
