@@ -682,6 +682,7 @@ class StandupScreen(RowView):
                 heading="Record this stand-up?",
                 prompt=prompt,
                 choices=[("record", "Record it"), ("cancel", "Cancel: keep going")],
+                yes_no=True,
             )
         )
         if answer != "record":

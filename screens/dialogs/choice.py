@@ -69,9 +69,13 @@ class ChoiceModal(Dialog[str | None]):
         choices: list[tuple[str, str]],
         numbered_among: list[str] | None = None,
         highlighted: str | None = None,
+        yes_no: bool = False,
     ) -> None:
         """``numbered_among``: the values of the full list ``choices`` is a part of.
         ``highlighted``: the value the cursor starts on (enter takes it), else the first.
+        ``yes_no``: a question of two (do it, or not): y takes the first and n the second
+        too, as ``pdca undo``'s and restore's questions take them (a stand-up's lead pressed
+        y at "Record this stand-up?" and nothing happened).
 
         A choice keeps the digit and letter it has in that list (abandon is 3 and b before
         Act as in Act), so a hand that learnt them never picks another choice by them.
@@ -94,6 +98,9 @@ class ChoiceModal(Dialog[str | None]):
                 self._bindings.bind(str(number), f"choose({index})", _short(label))
             if key is not None:
                 self._bindings.bind(key, f"choose({index})", _short(label), show=False)
+        if yes_no:
+            self._bindings.bind("y", "choose(0)", show=False)
+            self._bindings.bind("n", f"choose({len(self.choices) - 1})", show=False)
         # The keys of the choices of the full list not offered here say so, not nothing
         # (1 and s before Act, where only abandon is: a tester).
         offered = {value for value, _ in self.choices}

@@ -592,6 +592,28 @@ async def test_choice_digits_and_letters_pick() -> None:
         assert app.result == expected
 
 
+async def test_a_yes_no_choice_takes_y_and_n_as_the_command_line_does() -> None:
+    """y at "Record this stand-up?" did nothing (a stand-up's lead); a choice that is no
+    question of yes or no keeps y and n for nothing."""
+    yes_no = [("record", "Record it"), ("cancel", "Cancel: keep going")]
+    for key, expected in (("y", "record"), ("n", "cancel"), ("r", "record")):
+        app = Harness(
+            ChoiceModal(heading="Record this stand-up?", prompt="?", choices=yes_no, yes_no=True)
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(key)
+            await pilot.pause()
+        assert app.result == expected
+    app = Harness(choice())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("y", "n")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.result is None
+
+
 async def test_choice_esc_returns_none_and_keys_show_in_footer() -> None:
     app = Harness(choice())
     async with app.run_test(size=SIZE) as pilot:
