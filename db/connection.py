@@ -536,9 +536,27 @@ def strays_said(path: Path, strays: list[str]) -> str:
         f"{', '.join(strays)} {'lies' if one else 'lie'} beside it, left by"
         f" {', '.join(bases)}, which {'is' if len(bases) == 1 else 'are'} not here: if this"
         f" file was {' or '.join(bases)}, its last changes may be in {'it' if one else 'them'},"
-        f" and come back only if it is moved back before anything writes to it here; else,"
+        f" and come back when it is moved back (pdca writes nothing to it until then); else,"
         f" once nobody runs pdca on {'it' if len(bases) == 1 else 'them'}, move {names} out of"
         f" {path.parent}"
+    )
+
+
+def strays_refusal(path: Path, strays: list[str]) -> str:
+    """A write refused while ``strays`` lie beside ``path``: if it was their database,
+    renamed, their changes come back only on a move back before anything writes to it here.
+    Written to, the move back put the old -wal beside it, and SQLite's replay of it lost the
+    write (a tester, on pdca's own advice); the write had exited 0 with a warning."""
+    bases = sorted({name.rsplit("-", 1)[0] for name in strays})
+    names = " ".join(shell_word(name) for name in strays)
+    back = " or ".join(
+        f"mv {shell_word(str(path))} {shell_word(str(path.parent / base))}" for base in bases
+    )
+    return (
+        f"{', '.join(strays)} beside {path} may hold its last changes, left when it was"
+        f" {' or '.join(bases)}: if so, move it back first ({back}); if not, once nobody"
+        f" runs pdca on {' or '.join(bases)}, move {names} out of {path.parent};"
+        " nothing written"
     )
 
 

@@ -32,7 +32,12 @@ from pdca.db.access import (
     write_advice,
 )
 from pdca.db.clock import Clock, iso
-from pdca.db.connection import not_the_file_opened, open_database
+from pdca.db.connection import (
+    not_the_file_opened,
+    open_database,
+    stray_journals,
+    strays_refusal,
+)
 from pdca.db.errors import (
     Conflict,
     DatabaseBroken,
@@ -654,6 +659,16 @@ class Store:
         ):
             raise DatabaseBroken(f"{self.path} was removed or replaced while open; nothing written")
 
+    def _refuse_beside_strays(self) -> None:
+        """No write beside another name's -wal: it may be this file's, renamed (``os.scandir``
+        of the folder: opens nothing). A write under the new name, then the move back, lost
+        that write to SQLite's replay of the old -wal (a tester)."""
+        if self.path is None:
+            return
+        strays = stray_journals(self.path)
+        if strays:
+            raise DatabaseProblem(strays_refusal(self.path, strays))
+
     @contextmanager
     def write(self) -> Iterator[Transaction]:
         """One write: ``BEGIN IMMEDIATE`` ... ``COMMIT``, the transaction for its event rows.
@@ -685,7 +700,8 @@ class Store:
         # by SQLite's own replay (a trial).
         try:
             self._refuse_if_not_the_file_opened()
-        except DatabaseBroken:
+            self._refuse_beside_strays()
+        except DatabaseProblem:
             self._rollback()
             raise
         transaction = Transaction(self.conn, self.actor, self.clock())

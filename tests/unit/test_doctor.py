@@ -42,8 +42,8 @@ def test_a_wal_left_by_a_database_not_there_is_said_by_doctor_and_every_command(
     [line] = [ln for ln in doctor.stdout.splitlines() if "strays" in ln]
     assert line.startswith(
         "warn strays       old.db-wal lies beside it, left by old.db, which is not here: if"
-        " this file was old.db, its last changes may be in it, and come back only if it is"
-        " moved back before anything writes to it here"
+        " this file was old.db, its last changes may be in it, and come back when it is"
+        " moved back (pdca writes nothing to it until then)"
     )
     assert "left by" not in doctor.stderr  # said once, as a check
     listed = ok("list")

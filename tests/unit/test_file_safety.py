@@ -1061,3 +1061,42 @@ def test_a_write_waiting_for_the_lock_ends_when_its_file_is_replaced(tmp_path: P
     finally:
         holder.release()
     assert [type(error) for error in failed] == [DatabaseBroken], failed
+
+
+def test_a_renamed_file_takes_no_write_while_its_old_names_wal_lies_beside_it(
+    tmp_path: Path,
+) -> None:
+    """A board held team.db's last change in its -wal when the file was renamed moved.db;
+    ``pdca add`` under the new name exited 0 with a warning, and the move back (pdca's own
+    advice) put the old -wal beside a file written since: SQLite's replay of it lost the
+    write, without a word (a tester). Refused now, and the move back brings everything."""
+    team, moved = tmp_path / "team.db", tmp_path / "moved.db"
+    env = _env(tmp_path, team)
+    assert run_pdca("init", env=env).returncode == 0
+    assert run_pdca("add", "first", env=env).returncode == 0
+    holder = subprocess.Popen(  # a board: it keeps the -wal from being folded in at the end
+        [sys.executable, "-c", "import sqlite3, sys\n"
+         "c = sqlite3.connect(sys.argv[1]); c.execute('PRAGMA wal_autocheckpoint = 0')\n"
+         "c.execute('SELECT count(*) FROM actions').fetchall(); print('open', flush=True)\n"
+         "sys.stdin.readline()\n", str(team)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "open\n"
+        assert run_pdca("add", "while the board is open", env=env).returncode == 0
+        os.rename(team, moved)
+    finally:
+        holder.kill()  # as kill -9: nothing folded in, its -wal stays under the old name
+        holder.wait()
+    assert os.path.getsize(f"{team}-wal") > 0
+    refused = run_pdca("--db", str(moved), "add", "under the new name", env=env)
+    assert refused.returncode == 1
+    last = refused.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"pdca: team.db-wal beside {moved} may hold its last changes")
+    assert f"move it back first (mv {moved} {team})" in last and last.endswith("nothing written")
+    assert "Traceback" not in refused.stderr
+    os.rename(moved, team)
+    listed = run_pdca("list", "--json", env=env)
+    assert [a["title"] for a in json.loads(listed.stdout)] == ["first", "while the board is open"]
+    checked = run_pdca("doctor", env=env)
+    assert "ok   integrity" in checked.stdout
