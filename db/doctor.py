@@ -30,6 +30,8 @@ from pdca.db.access import (
     own_group_words,
     planted_link_said,
     planted_links,
+    read_only_mount,
+    read_only_mount_said,
     someone_elses_link,
     user_name,
     whose_to_run,
@@ -474,6 +476,8 @@ def _check_permissions(path: Path) -> list[Check]:
         detail = f"you may not write {blocked[0].name} ({files_report(path)})"
     elif writable:
         detail = "you may read and write it"
+    elif (mount := read_only_mount(path)) is not None:
+        detail = f"read-only: {read_only_mount_said(mount)}"
     else:
         # The file, or its folder (where SQLite writes): what the write itself would say.
         detail = f"read-only for you ({describe_owner(path)}): {write_advice(path)}"

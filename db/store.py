@@ -29,6 +29,8 @@ from pdca.db.access import (
     journals_shut_to_me,
     may_read_now,
     may_write_now,
+    read_only_mount,
+    read_only_mount_said,
     write_advice,
 )
 from pdca.db.clock import Clock, iso
@@ -569,6 +571,9 @@ class Store:
                 f" full?){lost}; free some space, then run pdca again (pdca doctor says how"
                 " much is left)"
             )
+        if self.path is not None and (mount := read_only_mount(self.path)) is not None:
+            lost = "; nothing written" if refused else ""
+            return f"{self.path}: {read_only_mount_said(mount)}{lost}"
         if self.path is not None and may_write_now(self.path) and not self.opened_writable:
             return RESTART_TO_WRITE
         if self.path is not None and file_lets_me_write(self.path):

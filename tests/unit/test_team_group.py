@@ -17,6 +17,7 @@ import pytest
 from pdca.db import connection
 from pdca.db.access import group_name
 from pdca.db.doctor import diagnose
+from pdca.db.models import ActionDraft
 from pdca.db.store import Store
 
 TEAM = 4343  # a gid with no name here: the directory's, the team's
@@ -268,3 +269,34 @@ def test_a_file_moved_into_a_setgid_folder_is_given_the_team(tmp_path: Path) -> 
     os.chown(path, -1, os.getegid())  # its maker's own group, as a file moved in keeps it
     connection.give_the_team(path)
     assert path.stat().st_gid == TEAM
+
+
+def test_a_read_only_mount_is_named_not_the_files_modes(
+    store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``mount -o remount,ro``: the file's owner was told it was "read-only for ann (owned by
+    ann:team, mode 0660): ask the team's admin", modes that were right (a tester). The mount
+    is named, by the write, the banner and doctor."""
+    from pdca.db import access
+
+    store.add_action(ActionDraft(title="before"))
+    real_statvfs, real_access = os.statvfs, os.access
+
+    def read_only(path: object) -> os.statvfs_result:
+        found = list(real_statvfs(path))  # type: ignore[arg-type]
+        found[8] |= os.ST_RDONLY  # f_flag
+        return os.statvfs_result(found)
+
+    monkeypatch.setattr(access.os, "statvfs", read_only)
+    monkeypatch.setattr(  # what the kernel answers for writes on a read-only mount (EROFS)
+        access.os, "access", lambda path, mode, **kw: not mode & os.W_OK and real_access(path, mode)
+    )
+    refused = store.read_only_reason
+    assert refused.startswith(f"{db_path}: its filesystem (") and "read-only for" not in refused
+    assert ") is mounted read-only: nobody can write it until it is mounted read-write" in refused
+    assert refused.endswith("(ask the machine's admin); nothing written")
+    assert not store.read_only_words(refused=False).endswith("nothing written")
+    [check] = [check for check in diagnose(db_path) if check.name == "access"]
+    assert not check.ok and check.detail.startswith("read-only: its filesystem (")
+    monkeypatch.setattr(access.os, "statvfs", real_statvfs)  # mounted read-write: the modes
+    assert "read-only for" in store.read_only_reason
