@@ -205,7 +205,8 @@ def test_a_group_writable_file_in_a_folder_its_group_may_not_write_is_reported(
     ("free", "ok", "warning", "said"),
     [
         (3 * 4096, False, False, "the disk is full, every write is refused; free some space"),
-        (30 * 4096, False, False, "writes may be refused when it fills; free some"),
+        # low, not full: a warning (8.8 MB free beside a 4 MB file failed doctor, a tester)
+        (30 * 4096, True, True, "writes may be refused when it fills; free some"),
         (300 * 4096, True, True, "less than the database's"),
         (10**6 * 4096, True, False, "4.1 GB free in"),
     ],
@@ -222,6 +223,7 @@ def test_the_room_left_beside_the_file_is_checked(
     class Found:
         f_bavail = free // 4096
         f_frsize = 4096
+        f_flag = 0  # mounted read-write
 
     monkeypatch.setattr(doctor.os, "statvfs", lambda path: Found())
     monkeypatch.setattr(doctor, "SPACE_LOW", 100 * 4096)  # a small file here, for the middle
@@ -243,7 +245,7 @@ def test_on_a_full_disk_doctor_says_the_wal_holds_changes_not_yet_in_the_file(
     from pdca.db import doctor
 
     class Found:
-        f_bavail, f_frsize = 3, 4096
+        f_bavail, f_frsize, f_flag = 3, 4096, 0
 
     monkeypatch.setattr(doctor.os, "statvfs", lambda path: Found())
     store.conn.execute("PRAGMA wal_autocheckpoint = 0")  # the writes stay in the -wal
