@@ -40,7 +40,7 @@ from pdca.db.errors import (
     InvalidInput,
     shell_word,
 )
-from pdca.db.filesystem import directory_is_group_shared
+from pdca.db.filesystem import directory_is_group_shared, size_words
 from pdca.db.input_files import sqlite_side_name
 
 FOLDER_NAME = "backups"
@@ -361,8 +361,11 @@ def backup(
         opened = open_database(database, create=False, migrate=False, mountinfo=mountinfo)
     except DatabaseBroken as error:
         raise DatabaseBroken(f"{error}; no backup written{good_hint(database)}") from None
+    made_here = None
     try:
         if folder is None:  # made only once the database is known to be one
+            folder = default_folder(database)
+            made_here = folder if not os.path.lexists(folder) else None
             folder = make_default_folder(database)
         if keep is None and exact is None:
             held = sum(1 for b in list_backups(database, folder) if not b.before_restore)
@@ -371,8 +374,13 @@ def backup(
         try:
             read_seconds = _copy_checked(opened.connection, database, temporary)
             target = _publish(temporary, folder, exact, database, now)
-        finally:
+        except BaseException:
             copies.remove_temporary(temporary)
+            if made_here is not None:  # no empty backups/ left by a refused one (a tester)
+                with contextlib.suppress(OSError):
+                    os.rmdir(made_here)
+            raise
+        copies.remove_temporary(temporary)
     finally:
         opened.connection.close()
     copies.fsync_folder(folder)
@@ -392,14 +400,25 @@ def backup(
     )
 
 
-def _no_room_for(database: Path, folder: Path) -> bool:
-    """Is there less room in ``folder`` than a copy of ``database`` takes? (``statvfs`` and
-    ``stat``: they open nothing.)"""
+def _room_for(database: Path, folder: Path) -> tuple[int, int] | None:
+    """(room left in ``folder``, what a copy of ``database`` takes), or None when unknown
+    (``statvfs`` and ``stat``: they open nothing)."""
     try:
         found = os.statvfs(folder)
-        return found.f_bavail * found.f_frsize < os.stat(database).st_size
+        return found.f_bavail * found.f_frsize, os.stat(database).st_size
     except OSError:
-        return False
+        return None
+
+
+def _no_room_said(database: Path, folder: Path) -> str:
+    """``no room for the backup there (it takes 3.9 MB, 3.6 MB free)``: "the disk is full"
+    read oddly of a disk with 3.6 MB free (a tester)."""
+    room = _room_for(database, folder)
+    if room is None or room[0] >= room[1]:  # it filled up meanwhile, or unknown
+        return "the disk is full"
+    return (
+        f"no room for the backup there (it takes {size_words(room[1])}, {size_words(room[0])} free)"
+    )
 
 
 def _copy_checked(source: sqlite3.Connection, database: Path, temporary: Path) -> float:
@@ -409,11 +428,13 @@ def _copy_checked(source: sqlite3.Connection, database: Path, temporary: Path) -
         primary = (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
         # Reading never fills a disk: the copy's did. A full disk can come back as an I/O
         # error too ("disk I/O error" blamed the hardware, a tester): the room left says.
+        room = _room_for(database, temporary.parent)
         if primary == sqlite3.SQLITE_FULL or (
-            primary == sqlite3.SQLITE_IOERR and _no_room_for(database, temporary.parent)
+            primary == sqlite3.SQLITE_IOERR and room is not None and room[0] < room[1]
         ):
             raise DatabaseProblem(
-                f"{temporary.parent}: the disk is full; no backup written"
+                f"{temporary.parent}: {_no_room_said(database, temporary.parent)};"
+                " no backup written"
             ) from None
         if primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_BUSY):
             raise copies.failure(database, error, "no backup written") from None

@@ -63,6 +63,7 @@ from pdca.db.filesystem import (
     directory_is_group_shared,
     filesystem_of,
     is_network_filesystem,
+    size_words,
     world_writable,
 )
 from pdca.db.sql_params import numbered
@@ -164,7 +165,7 @@ def _check_space(path: Path) -> Check:
         return Check("disk", True, f"free space unknown ({error.strerror})", warning=True)
     free = found.f_bavail * found.f_frsize
     size = _size_of(str(path)) + _size_of(f"{path}-wal")
-    said = f"{_megabytes(free)} free in {path.parent}"
+    said = f"{size_words(free)} free in {path.parent}"
     if read_only_mount(path) is not None:
         return Check("disk", True, f"{said} (mounted read-only: the access check says)")
     if free < FULL_BELOW:
@@ -172,7 +173,7 @@ def _check_space(path: Path) -> Check:
         # biggest file there, and removing it lost them and damaged the file (a trial).
         wal = _size_of(f"{path}-wal")
         keep = (
-            f"; never remove {path.name}-wal ({_megabytes(wal)}): it holds changes not yet in"
+            f"; never remove {path.name}-wal ({size_words(wal)}): it holds changes not yet in"
             " the file, folded in once there is room"
             if wal
             else ""
@@ -195,15 +196,11 @@ def _check_space(path: Path) -> Check:
         return Check(
             "disk",
             True,
-            f"{said}, less than the database's {_megabytes(size)}: a backup, a restore or an"
+            f"{said}, less than the database's {size_words(size)}: a backup, a restore or an"
             " upgrade (each a whole copy) would not fit; free some space",
             warning=True,
         )
     return Check("disk", True, said)
-
-
-def _megabytes(count: int) -> str:
-    return f"{count / 1e9:.1f} GB" if count >= 1e9 else f"{count / 1e6:.1f} MB"
 
 
 def _with_backups(path: Path, checks: list[Check], now: datetime) -> list[Check]:

@@ -198,3 +198,8 @@ def world_writable(directory: Path) -> str:
         f"directory {directory} is world-writable: anyone may rename or delete the database"
         f" and its -wal/-shm (losing committed writes): {fix}"
     )
+
+
+def size_words(count: int) -> str:
+    """``3.9 MB``, ``4.1 GB``: a size as doctor and the refusals say it."""
+    return f"{count / 1e9:.1f} GB" if count >= 1e9 else f"{count / 1e6:.1f} MB"
