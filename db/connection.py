@@ -488,9 +488,9 @@ def move_away(path: Path, left: list[str]) -> str:
     # Only one opened nowhere since: a -wal of older changes put back beside a file written
     # under its new name replayed over it, and damaged it (a tester, following this advice).
     back = (
-        f"(a -wal may hold its last changes: a database renamed away gets them back when"
-        f" moved back to {shell_word(path.name)}, if nothing opened it under its new name;"
-        f" one written since must not go back beside it: the -wal would damage it); else "
+        f"a -wal may hold its database's last changes: renamed away, that database gets them"
+        f" back when moved back to {shell_word(path.name)} (not one written to since: the"
+        f" -wal would damage it); else, "
         if wal
         else ""
     )

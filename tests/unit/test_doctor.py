@@ -84,10 +84,9 @@ def test_a_missing_file_whose_journals_are_left_says_to_move_them_first(
     line = told.stderr.strip()
     assert line.startswith(
         f"pdca: file: no database at {db_path}, and {db_path.name}-wal of the removed or renamed"
-        " one is still there: (a -wal may hold its last changes: a database renamed away gets"
-        f" them back when moved back to {db_path.name}, if nothing opened it under its new name;"
-        " one written since must not go back beside it: the -wal would damage it); else once"
-        " nobody runs pdca on it,"
+        " one is still there: a -wal may hold its database's last changes: renamed away, that"
+        f" database gets them back when moved back to {db_path.name} (not one written to since:"
+        " the -wal would damage it); else, once nobody runs pdca on it,"
         f" move {db_path.name}-wal out of {db_path.parent}, then bring back the newest good"
         " backup with: "
     ), line
