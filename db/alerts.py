@@ -337,11 +337,18 @@ def carried_past_undone_readings(
                 f" {shown_number(newest['value'])}{unit}, is beyond the alert threshold too"
             )
             kept.add(alert["id"])
-        elif alert["closed_at"] is None and alert["rule"] is not None and newest is not None:
+        elif (
+            alert["closed_at"] is None
+            and alert["rule"] is not None
+            and newest is not None
+            and (alert["id"] not in created or _signal_holds_without(store, kpi["id"], undone))
+        ):
             # A signal alert: whether the drift still signals is known once the readings are
             # out (``signal_still_holds``, after the undo): held by the newest left till then.
             # Deleted and raised again, the same drift came back as a new alert with a new
-            # deadline, told to its owner as new (a retrial).
+            # deadline, told to its owner as new (a retrial). One the undone change raised is
+            # kept only if it signals without them (a look inside a savepoint): kept, then
+            # closed "for 16 readings" and then undone, its history said all three (a trial).
             changes = {"reading_id": newest["id"]}
             summary = f"{said} stays open: its chart still signals without the reading"
             kept.add(alert["id"])
@@ -354,6 +361,25 @@ def carried_past_undone_readings(
             changes, summary = {"reading_id": None}, f"{said} no longer refers to an undone reading"
         update(store, tx, alert, changes, summary, undo_of=undo_of)
     return kept
+
+
+def _signal_holds_without(store: Store, kpi_id: int, readings: str) -> bool:
+    """Whether a signal on the KPI's bad side would hold without ``readings`` (a JSON list
+    of ids): they are taken out inside a savepoint, looked at, and put back."""
+    store.conn.execute("SAVEPOINT without_the_readings")
+    try:
+        store.conn.execute(
+            "UPDATE alerts SET reading_id = NULL WHERE reading_id IN"
+            " (SELECT value FROM json_each(?))",
+            (readings,),
+        )
+        store.conn.execute(
+            "DELETE FROM kpi_readings WHERE id IN (SELECT value FROM json_each(?))", (readings,)
+        )
+        return signal_still_holds(store, kpi_id)
+    finally:
+        store.conn.execute("ROLLBACK TO without_the_readings")
+        store.conn.execute("RELEASE without_the_readings")
 
 
 def signal_still_holds(store: Store, kpi_id: int) -> bool:

@@ -1067,6 +1067,34 @@ def test_undoing_the_reading_a_signal_stood_on_takes_its_alert_out(ok, js, monke
     assert [a for a in js("alerts", "--json") if a["kpi"] == kpi] == []
 
 
+def test_undoing_a_reading_that_raised_two_alerts_writes_only_their_undoing(
+    ok, js, monkeypatch, db_path: Path
+) -> None:
+    """A reading that raised a threshold alert and a signal alert, undone: its history said
+    the signal alert "stays open: its chart still signals", then "closed ...: no signal on its
+    bad side for 16 readings", then that its raising was undone (a trial). Each of the three
+    records is undone, once, and nothing else is written."""
+    ok("seed")
+    kpi = "Change failure rate"
+    _as(monkeypatch, "ann", 0)
+    ok("kpi", "record", kpi, "25")
+    assert len([a for a in js("alerts", "--json") if a["kpi"] == kpi]) == 2
+    _as(monkeypatch, "ann", 5)
+    ok("undo", "--yes")
+    with sqlite3.connect(db_path) as conn:
+        undoing = conn.execute(
+            "SELECT entity, op, summary FROM events WHERE undo_of IS NOT NULL ORDER BY id"
+        ).fetchall()
+    conn.close()
+    assert [(entity, op) for entity, op, _ in undoing] == [
+        ("alert", "delete"),
+        ("alert", "delete"),
+        ("reading", "delete"),
+    ]
+    assert all(summary.startswith("undid ") for _, _, summary in undoing)
+    assert [a for a in js("alerts", "--json") if a["kpi"] == kpi] == []
+
+
 def test_an_undo_barred_by_pdcas_own_escalation_says_what_to_do_instead(
     ok, cli, monkeypatch
 ) -> None:
