@@ -2426,13 +2426,27 @@ def _doctor_content(session: Session, as_json: bool) -> None:
 # --------------------------------------------------------------------------- entry point
 
 
+# The records named by id whose going the log can say, as the store's tables name them: an
+# alert a colleague's undo took was "no alert 100" to the one a notice had told to
+# acknowledge it (a trial).
+_GONE_KINDS = {
+    "action": "action",
+    "alert": "alert",
+    "follow-up": "followup",
+    "repeat rule": "recurrence",
+    "checkin": "checkin",
+    "reading": "reading",
+}
+
+
 def _how_gone(error: PdcaError) -> str:
     """`` (gone: ben 2026-12-04 10:00 UTC: restored from pdca.20261204.db)`` after "no
     action #25" for an action that was in the file, as the board's form says it: after a
     colleague's forced restore the command line said only "no action #25" (a soak)."""
-    if not (isinstance(error, NotFound) and error.kind == "action" and _opened):
+    entity = _GONE_KINDS.get(error.kind) if isinstance(error, NotFound) else None
+    if entity is None or not _opened:
         return ""
-    if not isinstance(error.key, int):
+    if not isinstance(error, NotFound) or not isinstance(error.key, int):
         return ""
     from pdca.db.store import Store
 
@@ -2444,7 +2458,7 @@ def _how_gone(error: PdcaError) -> str:
     if again is None:
         return ""
     try:
-        gone = again.why_gone("action", error.key)
+        gone = again.why_gone(entity, error.key)
     except (PdcaError, *DATABASE_ERRORS):
         return ""
     finally:

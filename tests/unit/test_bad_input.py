@@ -472,3 +472,17 @@ def test_an_action_that_was_there_is_said_gone_by_whom_and_how(cli, ok, db_path:
     assert_one_line_error(
         cli("show", "2"), "(gone: alice 2026-11-23 09:00 UTC: restored from copy.db)"
     )
+
+
+def test_an_alert_an_undo_took_is_said_gone_by_whom_and_how(cli, ok) -> None:
+    """A notice told rahul to acknowledge alert 100; ann's undo took it seconds later, and
+    his ``pdca alerts ack 100`` said only "no alert 100" (a trial)."""
+    ok("kpi", "add", "Res", "--unit", "h", "--baseline", "30", "--target", "24", "--alert", "34")
+    ok("kpi", "record", "Res", "50")
+    ok("undo")
+    assert_one_line_error(
+        cli("alerts", "ack", "1", "looking"),
+        "pdca: no alert 1 (gone: alice 2026-11-23 09:00 UTC: undid raised alert 1 on KPI 'Res'",
+    )
+    error = assert_one_line_error(cli("alerts", "ack", "2", "looking"), "pdca: no alert 2")
+    assert "gone" not in error  # never raised
