@@ -445,7 +445,8 @@ def _named(others: list[str], actor: str | None) -> list[str]:
     """The boards open, one's own said as one's own: "ask them to quit pdca" sent a tester
     looking for someone else."""
     me = _me(actor)
-    return [f"{who}: your own board" if who == me else who for who in others]
+    # Not "your own board": the sessions are one a login and host, and ann had two open
+    return [f"{who}: yours" if who == me else who for who in others]
 
 
 def _open_elsewhere(
@@ -459,8 +460,8 @@ def _open_elsewhere(
     waited = f" after waiting {wait:g} s" if wait else ""
     if others and set(others) == {me}:
         return DatabaseProblem(
-            f"{database} is open in your own board{waited} ({me}); nothing restored: quit"
-            " it, or run again with --force (restore under it)"
+            f"{database} is open in a board of yours{waited} ({me}); nothing restored: quit"
+            " your boards, or run again with --force (restore under them)"
         )
     who = (
         ", ".join(_named(others, actor)) if others else "a pdca command, or another SQLite program"

@@ -645,9 +645,9 @@ def test_a_restore_refused_for_ones_own_board_says_so(cli, db: Path) -> None:
     board = Store.open(db, actor="alice", clock=lambda: NOW_DT)
     Presence(board, host=socket.gethostname(), pid=os.getpid()).join()
     try:
-        stderr = one_line_error(cli("restore", str(saved)), "open in your own board")
-        assert f"board (alice on {socket.gethostname()}); nothing restored: quit it," in stderr
-        assert "--force (restore under it)" in stderr and "--wait" not in stderr, stderr
+        stderr = one_line_error(cli("restore", str(saved)), "open in a board of yours")
+        assert f"board of yours (alice on {socket.gethostname()}); nothing restored: quit your boards," in stderr
+        assert "--force (restore under them)" in stderr and "--wait" not in stderr, stderr
         # the wait names it so too, as the refusal after it does (a soak read both)
         waited = cli("restore", str(saved), "--wait", "--timeout", "1")
         host = socket.gethostname()
