@@ -646,14 +646,16 @@ def test_a_restore_refused_for_ones_own_board_says_so(cli, db: Path) -> None:
     Presence(board, host=socket.gethostname(), pid=os.getpid()).join()
     try:
         stderr = one_line_error(cli("restore", str(saved)), "open in a board of yours")
-        assert f"board of yours (alice on {socket.gethostname()}); nothing restored: quit your boards," in stderr
+        assert (
+            f"board of yours (alice on {socket.gethostname()}); nothing restored: quit your boards,"
+            in stderr
+        )
         assert "--force (restore under them)" in stderr and "--wait" not in stderr, stderr
         # the wait names it so too, as the refusal after it does (a soak read both)
         waited = cli("restore", str(saved), "--wait", "--timeout", "1")
         host = socket.gethostname()
         assert waited.stderr.splitlines()[0] == (
-            f"pdca: waiting up to 1 s for them to close the database: alice on {host}: your"
-            " own board"
+            f"pdca: waiting up to 1 s for them to close the database: alice on {host}: yours"
         )
     finally:
         board.close()
