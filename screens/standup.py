@@ -336,6 +336,7 @@ class StandupScreen(RowView):
         self.remaining = TURN_SECONDS
         self._ticker: Timer | None = None
         self._header_length = -1  # the header's text as last laid out (``_header``)
+        self._told_recorded: int | None = None  # a colleague's record said under the meeting
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -368,10 +369,16 @@ class StandupScreen(RowView):
         # left the screen mid-meeting, a lead's Monday). One recorded since starts from it.
         shown = self.digest
         none_recorded = shown is not None and shown.after_event is None and shown.since_by is None
-        kept = shown.since if shown is not None and none_recorded else None
+        # A meeting under way (someone stepped through, not recorded since) keeps its window
+        # too: a colleague's ``standup --record`` moved it under the lead, mid-turn, and what
+        # bob had done went off the screen (a stand-up's lead).
+        meeting = shown is not None and bool(self.stepped) and shown is not self.recorded
+        kept = shown.since if shown is not None and (none_recorded or meeting) else None
 
         def read(reader: Store) -> tuple[Digest, dict[str, list[DigestItem]]]:
-            since = kept if kept and accountability.last_standup(reader) is None else None
+            since = (
+                kept if kept and (meeting or accountability.last_standup(reader) is None) else None
+            )
             digest = accountability.standup_digest(reader, since)
             # The longer lists someone opened stay open, read again in the new window.
             return digest, {
@@ -410,8 +417,20 @@ class StandupScreen(RowView):
                     severity="warning",
                     timeout=8,
                 )
+        self._say_if_recorded_under_the_meeting(digest)
         opened = {who: len(items) for who, items in self.extra.items()}
         was = self.person
+        if was is not None and before is not None and was not in digest.people:
+            # Their last item handed away (or closed) mid-turn: the view went to the next
+            # person without a word, and the hand-over was filed under someone already passed
+            # (a stand-up's lead). Their turn stays, said, until n.
+            people = _kept_in_place(was, before.people, digest.people)
+            digest = digest.model_copy(update={"people": people})
+            self.notify(
+                f"nothing left for {literal(was)} now: what was theirs changed hands or"
+                " closed since (n goes on)",
+                severity="warning",
+            )
         self.digest = digest
         self.extra = extra or {}
         try:
@@ -434,6 +453,28 @@ class StandupScreen(RowView):
         steps, self.early_steps = self.early_steps, []
         for step in steps:
             self.action_step(step)
+
+    def _say_if_recorded_under_the_meeting(self, digest: Digest) -> None:
+        """A colleague recorded a stand-up while this meeting kept its window: said once,
+        with what r does now (their record stands; it is not recorded twice)."""
+        if not self.stepped or digest is self.recorded:
+            return
+        try:
+            last = accountability.last_standup(self.context.store)
+        except PdcaError:
+            return
+        if last is None or last.at <= digest.since or last.by == self.context.actor:
+            return
+        if last.id == self._told_recorded:
+            return
+        self._told_recorded = last.id
+        self.notify(
+            f"{literal(last.by)} recorded a stand-up up to {short_time(last.at)}; this meeting"
+            f" keeps showing what changed since {short_time(digest.since)} (r will not record"
+            " it again: theirs stands)",
+            severity="warning",
+            timeout=10,
+        )
 
     @property
     def person(self) -> str | None:
@@ -850,6 +891,18 @@ class StandupScreen(RowView):
                 "standup-record",
             ),
         ]
+
+
+def _kept_in_place(person: str, before: list[str], now: list[str]) -> list[str]:
+    """``now`` with ``person`` back where they stood in ``before``: before the first one
+    after them there who is still here (else last, before the stop for work nobody owns)."""
+    after = before[before.index(person) + 1 :] if person in before else []
+    following = next((who for who in after if who in now), None)
+    if following is not None:
+        at = now.index(following)
+    else:
+        at = len(now) - (1 if now and now[-1] == UNOWNED else 0)
+    return [*now[:at], person, *now[at:]]
 
 
 def first_new(before: list[DigestItem], after: list[DigestItem]) -> DigestItem | None:

@@ -661,6 +661,84 @@ async def test_a_standup_someone_records_meanwhile_is_said_and_r_does_not_record
         assert any("carol recorded this stand-up up to 2026-11-23 09:00 UTC" in m for m in said)
 
 
+async def test_a_meeting_under_way_keeps_its_window_when_a_colleague_records_one(
+    make_app, team, db_path: Path
+) -> None:
+    """Mid-turn on bob, a colleague's ``standup --record`` moved the window: bob's check-in
+    went off the screen (a stand-up's lead). The meeting keeps what it showed, and says the
+    colleague's record stands; r does not record it twice."""
+    from tests.conftest import open_as
+
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await bobs_turn(pilot)
+        since, shown = screen.digest.since, list(screen.digest.items)
+        assert shown
+        colleague = open_as(db_path, "carol")
+        theirs = accountability.standup_digest(colleague)
+        accountability.record_standup(colleague, theirs.since, [], theirs.until)
+        colleague.close()
+        screen.reload()  # as the file's change brings it
+
+        def told() -> list[str]:
+            return [n.message for n in app._notifications if "recorded a stand-up" in n.message]
+
+        await wait_until(pilot, told)
+        [said] = told()
+        assert said.startswith("carol recorded a stand-up up to 2026-11-23 09:00 UTC; this")
+        assert said.endswith("(r will not record it again: theirs stands)")
+        assert screen.digest.since == since and screen.digest.items == shown
+        assert screen.person == "bob"
+        await pilot.press("r", "1")
+        await settle_app(pilot.app, pilot)
+        assert any("carol recorded it already" in n.message for n in app._notifications)
+        reader = open_as(db_path, "x")
+        try:
+            assert accountability.last_standup(reader).by == "carol"
+        finally:
+            reader.close()
+
+
+async def test_a_person_whose_work_went_elsewhere_mid_turn_keeps_the_turn(
+    make_app, team, db_path: Path
+) -> None:
+    """erin's only item handed to dave while it was her turn: the view went to frank without a
+    word (a stand-up's lead). Her turn stays, said, and n goes on from her."""
+    from pdca.db.models import ActionChanges
+    from tests.conftest import open_as
+
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await settle_app(pilot.app, pilot)
+        screen = app.screen
+        assert isinstance(screen, StandupScreen)
+        while screen.person != "carol":
+            await pilot.press("n")
+            await settle_app(pilot.app, pilot)
+        people = list(screen.digest.people)
+        colleague = open_as(db_path, "ann")
+        for action in colleague.list_actions():
+            if action.owner == "carol":
+                colleague.edit_action(action.id, ActionChanges(owner="dave"))
+        colleague.close()
+        screen.reload()
+
+        def told() -> list[str]:
+            return [n.message for n in app._notifications if "nothing left for" in n.message]
+
+        await wait_until(pilot, told)
+        assert told() == [
+            "nothing left for carol now: what was theirs changed hands or closed since (n goes on)"
+        ]
+        assert screen.person == "carol"
+        after = screen.digest.people[screen.digest.people.index("carol") + 1 :]
+        await pilot.press("n")
+        await settle_app(pilot.app, pilot)
+        # the one after her, or everyone when she was the last
+        assert screen.person == (after[0] if after else None), (people, screen.digest.people)
+
+
 async def test_the_last_24_hours_moving_on_is_not_said_as_someones_record(make_app, team) -> None:
     """With no stand-up recorded, the window is the last 24 hours: its start moves on with the
     clock, and every minute the view said "someone recorded this stand-up" (a tester)."""
