@@ -1020,10 +1020,12 @@ STANDING_MOST = 10
 
 
 # What makes an open action need a word (``accountability_rules.standing`` decides which):
-# no owner, past due, at risk or blocked, or quiet past the cadence. ?1 is today, ?2 the
-# stale cutoff; the last check-in is the one the triggers keep on the row (db/schema.py).
+# no owner, due today or past due, at risk or blocked, or quiet past the cadence. ?1 is
+# today, ?2 the stale cutoff; the last check-in is the one the triggers keep on the row
+# (db/schema.py). Due today: a stand-up's first question, and the board said it where the
+# stand-up did not (a stand-up's lead).
 _NEEDS_A_WORD = (
-    "(x.owner IS NULL OR x.due < ?1 OR x.last_checkin_status IN ('at-risk', 'blocked')"
+    "(x.owner IS NULL OR x.due <= ?1 OR x.last_checkin_status IN ('at-risk', 'blocked')"
     " OR coalesce(x.last_checkin_at, x.created_at) <= ?2)"
 )
 # The owners of open work, one search down the open actions' (owner, ...) index per owner

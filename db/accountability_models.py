@@ -206,7 +206,7 @@ class StandingItem(PlainRecord):
 
 # The README documents these: a script tests ``"late" in flags``; the words were free text
 # ("17d late", "at risk") and such a test never matched (a tester).
-STANDING_FLAGS = ("late", "at-risk", "blocked", "stale", "no-owner", "overdue")
+STANDING_FLAGS = ("late", "due-today", "at-risk", "blocked", "stale", "no-owner", "overdue")
 
 
 def flag_words(item: StandingItem) -> list[str]:

@@ -226,10 +226,10 @@ def standing(
     now: datetime,
     cadence_days: int,
 ) -> list[StandingItem]:
-    """Where work stands now, for the stand-up's first half: open actions that are late, at
-    risk (last check-in), blocked or stale (elapsed time past the team's cadence), and every
-    open action nobody owns; alerts
-    waiting on their current holder; follow-ups due. Alerts first: they escalate."""
+    """Where work stands now, for the stand-up's first half: open actions that are late, due
+    today, at risk (last check-in), blocked or stale (elapsed time past the team's cadence),
+    and every open action nobody owns; alerts waiting on their current holder; follow-ups
+    due. Alerts first: they escalate."""
     today = now.astimezone().date()
     today_text = today.isoformat()
     stale_at = iso(rules.stale_cutoff(now, cadence_days))  # ``is_stale_since``, as text: cheap
@@ -254,6 +254,8 @@ def standing(
         if action.due and action.due < today_text:  # ``rules.is_overdue``
             flags.append("late")
             days_late = (today - date.fromisoformat(action.due)).days
+        elif action.due == today_text:
+            flags.append("due-today")
         if action.last_status in ("at-risk", "blocked"):
             flags.append(action.last_status)
         if action.last_sign <= stale_at:
@@ -286,7 +288,7 @@ def standing(
             title=f.title,
             # Past its day, a follow-up is late as an action is (a tester's script could not
             # tell one due today from one ten days over).
-            flags=["late"] if f.due < today_text else [],
+            flags=["late"] if f.due < today_text else ["due-today"] if f.due == today_text else [],
             detail=f"{f.offset_days}-day follow-up due {f.due}",
             days_late=_days_late(f.due, today) if f.due < today_text else None,
         )

@@ -387,6 +387,7 @@ def test_where_work_stands_late_at_risk_blocked_stale_unowned_alerts_followups()
         _open(36, "erin", None, "2026-11-15T23:59:59Z"),  # 8 calendar days ago: stale
         _open(37, "erin", None, "2026-11-16T00:00:00Z"),  # 7 calendar days ago: not yet
         _open(38, None, None, fresh),  # nobody's: always listed
+        _open(39, "dave", "2026-11-23", fresh, "on-track"),  # due today: a stand-up's question
     ]
     alerts = [arules.WaitingAlert(3, "Lead time", "erin", "2026-11-22T08:00:00Z", True)]
     followups = [arules.DueFollowup(9, "Rota", "frank", 30, "2026-11-23")]
@@ -397,7 +398,8 @@ def test_where_work_stands_late_at_risk_blocked_stale_unowned_alerts_followups()
         ("action", "erin", 35, ["blocked"]),
         ("action", "erin", 36, ["stale"]),
         ("action", None, 38, ["no-owner"]),
-        ("followup", "frank", 9, []),
+        ("action", "dave", 39, ["due-today"]),
+        ("followup", "frank", 9, ["due-today"]),
     ]
     assert {flag for i in items for flag in i.flags} <= set(STANDING_FLAGS)
     assert [(i.days_late, i.stale_days) for i in items[1:4]] == [(2, None), (None, None), (None, 8)]
@@ -504,7 +506,7 @@ def test_a_follow_up_past_its_day_is_late_with_its_days() -> None:
     items = arules.standing([], [], followups, now=NOW_STANDUP, cadence_days=7)
     assert [(i.flags, i.days_late, flag_words(i)) for i in items] == [
         (["late"], 10, ["10d late"]),
-        ([], None, []),
+        (["due-today"], None, ["due today"]),
     ]
 
 

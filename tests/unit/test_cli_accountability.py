@@ -503,14 +503,14 @@ def test_an_ignored_repeat_is_one_line_of_where_work_stands(ok, js, monkeypatch)
     assert erins == [
         (
             1,
-            "due 2026-12-01; 13 newer rounds of it need a word too",
-        ),  # the 2nd..14th; the 15th is new
-        (2, "due 2026-12-01; 1 newer round of it needs a word too"),  # the 8th; the 15th is today's
+            "due 2026-12-01; 14 newer rounds of it need a word too",
+        ),  # the 2nd..15th, the 15th due today
+        (2, "due 2026-12-01; 2 newer rounds of it need a word too"),  # the 8th, the 15th (today)
         (3, "due 2026-12-02"),
     ], erins
     ok("done", "1", "--decision", "abandon")  # the oldest round done: the next one stands
     standing = js("standup", "--format", "json")["standing"]
-    assert (4, "due 2026-12-02; 12 newer rounds of it need a word too") in [
+    assert (4, "due 2026-12-02; 13 newer rounds of it need a word too") in [
         (i["action_id"], i["detail"]) for i in standing
     ]
     from pdca.db import accountability
@@ -524,7 +524,7 @@ def test_an_ignored_repeat_is_one_line_of_where_work_stands(ok, js, monkeypatch)
     standing = js("standup", "--format", "json")["standing"]
     said = {(i["person"], i["action_id"], i["detail"]) for i in standing if i["kind"] == "action"}
     assert ("ben", 6, "due 2026-12-04") in said
-    assert ("erin", 4, "due 2026-12-02; 11 newer rounds of it need a word too") in said
+    assert ("erin", 4, "due 2026-12-02; 12 newer rounds of it need a word too") in said
 
 
 def test_log_initiative_none_lists_the_check_ins_of_no_initiative(ok, js) -> None:

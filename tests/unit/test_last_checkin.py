@@ -335,7 +335,7 @@ _OPEN_ACTIONS_BEFORE = (
     "  LEFT JOIN checkins lc ON lc.id = (SELECT c.id FROM checkins c"
     "   WHERE c.action_id = o.id ORDER BY c.at DESC, c.id DESC LIMIT 1)"
     "  WHERE o.done_at IS NULL)"
-    " WHERE owner IS NULL OR due < ?1 OR last_status IN ('at-risk', 'blocked')"
+    " WHERE owner IS NULL OR due <= ?1 OR last_status IN ('at-risk', 'blocked')"
     "  OR last_sign <= ?2"
     " WINDOW whose AS (PARTITION BY owner ORDER BY due IS NULL, due, id)) AS w"
     " JOIN actions a ON a.id = w.id"
