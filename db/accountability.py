@@ -724,7 +724,11 @@ def standup_digest(
     cadence = team_settings(store).stale_after_days
     standing_most = STANDING_MOST if standing_most is None else standing_most
     open_actions, more = _open_actions(store, now, cadence, standing_most)
-    unacknowledged = [a for a in alerts.list_alerts(store) if a.acknowledged_at is None]
+    # The most pressing first, as the KPI views and ``!`` take them: newest first put an
+    # alert in time above one overdue (a stand-up's lead).
+    unacknowledged = alerts.most_pressing_first(
+        [a for a in alerts.list_alerts(store) if a.acknowledged_at is None]
+    )
     # A threshold alert says its breach ("41 h is above the alert threshold 34 h"), as
     # ``pdca alerts`` does: "threshold" alone told nothing (a tester).
     breached = alerts.breach_words(store, [a.id for a in unacknowledged if a.rule is None])
@@ -739,7 +743,7 @@ def standup_digest(
         )
         for a in unacknowledged
     ]
-    # ``standing_most`` a person too, the most pressing first (``list_alerts``' order): 82
+    # ``standing_most`` a person too, the most pressing first: 82
     # waiting for one lead took her block before her open work was reached (a soak).
     waiting_of: dict[str, int] = {}
     alerts_more: dict[str, int] = {}

@@ -722,12 +722,21 @@ def most_pressing_first(found: list[Alert]) -> list[Alert]:
     return sorted(found, key=_most_pressing)
 
 
-def _most_pressing(alert: Alert) -> tuple[bool, bool, bool, str, int]:
-    """Waiting first; of those, one that escalated (a deadline missed already: late, though
-    its new holder may still be in time, which ``overdue`` alone does not say)."""
+def _most_pressing(alert: Alert) -> tuple[bool, bool, bool, bool, str, int]:
+    """Waiting first; of those, one past its deadline now, then one that escalated (a
+    deadline missed already: late, though its new holder may still be in time, which
+    ``overdue`` alone does not say). Of two escalated, the one in time came first, by its
+    raising (a stand-up's lead)."""
     waiting = alert.acknowledged_at is None
     pressing = alert.overdue or alert.escalation_level > 0
-    return (not waiting, not pressing, alert.rule is not None, alert.raised_at, alert.id)
+    return (
+        not waiting,
+        not alert.overdue,
+        not pressing,
+        alert.rule is not None,
+        alert.raised_at,
+        alert.id,
+    )
 
 
 class AlertClosed(InvalidInput):

@@ -273,3 +273,27 @@ def test_a_mornings_handovers_never_hide_a_done(store: Store, db_path: Path) -> 
     kinds = [i.kind for i in digest.of("ann")]
     assert "done" in kinds and kinds.count("handed") == 9
     assert digest.more_of("ann") == 3
+
+
+def test_an_overdue_alert_comes_before_one_still_in_time(store: Store, db_path: Path) -> None:
+    """Two alerts waiting for alice: the one still in time, raised later, was listed first,
+    above the one overdue (a stand-up's lead). Overdue first, in the stand-up as in the KPI
+    views and ``!``."""
+    from pdca.db.models import KpiDraft, ReadingDraft
+    from tests.conftest import open_as
+
+    for name in ("Old", "New"):
+        store.add_kpi(
+            KpiDraft(name=name, unit="h", baseline=3, target=2, direction="down", alert=5,
+                     owner="alice", alerts_mode="thresholds")
+        )  # fmt: skip
+    earlier = open_as(db_path, "alice", NOW_DT - timedelta(days=2))
+    earlier.record_reading(ReadingDraft(kpi="Old", value=9))  # its day to acknowledge is past
+    earlier.close()
+    store.record_reading(ReadingDraft(kpi="New", value=9))  # in time
+    digest = acc.standup_digest(store)
+    waiting = [(i.title, i.flags) for i in digest.standing if i.kind == "alert"]
+    assert waiting == [("Old", ["overdue"]), ("New", [])]
+    opened = alerts.list_alerts(store)
+    assert [a.kpi for a in opened] == ["New", "Old"]  # newest first, as listed
+    assert [a.kpi for a in alerts.most_pressing_first(opened)] == ["Old", "New"]
