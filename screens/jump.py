@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from textual.app import App
+from textual.worker import WorkerCancelled, WorkerError
 
 from pdca.screens.board import BoardFilter, BoardScreen
 from pdca.screens.context import services
 
 
-async def undo_on_the_board(app: App[None]) -> None:
-    """To the board, then its ``u``: this person's last change reverted, and shown there."""
+async def undo_on_the_board(app: App[None], *, back_to: str | None = None) -> None:
+    """To the board, then its ``u``: this person's last change reverted, and shown there.
+    ``back_to``: the view to come back to once it is done (the stand-up: ``u`` mid-meeting
+    left the meeting for the board, a stand-up's lead); its notice stays in sight."""
     await app.switch_mode("board")
     await back_to_the_board(app)
-    if isinstance(app.screen, BoardScreen):
-        app.screen.action_undo()
+    if not isinstance(app.screen, BoardScreen):
+        return
+    app.screen.action_undo()
+    if back_to is None:
+        return
+    for worker in [w for w in app.workers if w.name == "undo_flow" and not w.is_finished]:
+        with contextlib.suppress(WorkerError, WorkerCancelled):  # said by the flow itself
+            await worker.wait()
+    await app.switch_mode(back_to)
 
 
 async def back_to_the_board(app: App[None]) -> None:

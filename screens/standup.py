@@ -621,6 +621,15 @@ class StandupScreen(RowView):
         self._to_everyone("back to everyone")
         self.show()
 
+    def action_back_to_board(self) -> None:
+        """esc on a person's turn: back to everyone, as esc steps back everywhere; "Back"
+        left the meeting for the board from there (a stand-up's lead). From everyone: the
+        board."""
+        if self.person_index is not None:
+            self.action_everyone()
+            return
+        super().action_back_to_board()
+
     def _to_everyone(self, ended: str) -> None:
         """The everyone view, the per-person timer stopped: it counted on there, for nobody
         (a power user past the last person; a retrial's p past the first, and a)."""

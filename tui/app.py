@@ -1087,7 +1087,9 @@ class PdcaApp(App[None]):
         """``u`` in a view other than the board (screens/jump.py ``UNDO_ON_THE_BOARD``)."""
         from pdca.screens.jump import undo_on_the_board
 
-        await undo_on_the_board(self)
+        # The stand-up is a meeting: it comes back there (the board's reading of the undo
+        # then was a view away from the person whose turn it was, a stand-up's lead).
+        await undo_on_the_board(self, back_to="standup" if self.current_mode == "standup" else None)
 
     def action_my_alerts(self) -> None:
         from pdca.screens.my_alerts import MyAlertsScreen

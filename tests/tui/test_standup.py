@@ -905,6 +905,52 @@ async def test_c_checks_in_on_the_rows_action_as_each_person_speaks(
         assert said == "no action on this row: c checks in on the action a row names"
 
 
+async def test_u_in_the_stand_up_undoes_and_stays_in_the_meeting(
+    make_app, team, store: Store
+) -> None:
+    """u on bob's turn, after a check-in typed as he spoke, left the meeting for the board
+    (a stand-up's lead): the check-in is undone, said, and the meeting stays on bob."""
+    from textual.widgets import Input
+
+    from pdca.screens.dialogs import CheckinModal
+    from pdca.widgets.row_list import RowList
+
+    def checkins() -> int:
+        return store.conn.execute("SELECT count(*) FROM checkins").fetchone()[0]
+
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await bobs_turn(pilot)
+        screen.query_one(RowList).set_cursor(screen.targets.index(2))
+        await pilot.press("c")
+        await settle_app(pilot.app, pilot)
+        assert isinstance(app.screen, CheckinModal)
+        app.screen.query_one("#message", Input).value = "said in the meeting"
+        await pilot.press("ctrl+s")
+        await settle_app(pilot.app, pilot)
+        before = checkins()
+        await pilot.press("u")
+        await wait_until(pilot, lambda: app.current_mode == "standup" and checkins() < before)
+        await settle_app(pilot.app, pilot)
+        assert checkins() == before - 1
+        assert app.current_mode == "standup" and app.screen is screen
+        assert screen.person == "bob"
+        assert any(n.message.startswith("undone: ") for n in app._notifications)
+
+
+async def test_esc_on_a_turn_goes_back_to_everyone_then_to_the_board(make_app, team) -> None:
+    """esc, "Back", on bob's turn left the meeting for the board (a stand-up's lead)."""
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await bobs_turn(pilot)
+        await pilot.press("escape")
+        await settle_app(pilot.app, pilot)
+        assert app.screen is screen and screen.person is None
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.current_mode == "board")
+        assert app.current_mode == "board"
+
+
 async def test_enter_on_an_alert_waiting_opens_its_kpi_where_a_acknowledges_it(
     make_app, team, store: Store
 ) -> None:
