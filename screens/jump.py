@@ -7,6 +7,7 @@ import contextlib
 from textual.app import App
 from textual.worker import WorkerCancelled, WorkerError
 
+from pdca.db.errors import PdcaError
 from pdca.screens.board import BoardFilter, BoardScreen
 from pdca.screens.context import services
 
@@ -20,12 +21,46 @@ async def undo_on_the_board(app: App[None], *, back_to: str | None = None) -> No
     if not isinstance(app.screen, BoardScreen):
         return
     app.screen.action_undo()
-    if back_to is None:
+    if back_to is not None:
+        come_back_after(app, "undo_flow", back_to)
+
+
+async def move_on_the_board(app: App[None], action_id: int, *, forward: bool, back_to: str) -> None:
+    """``>`` or ``<`` on a row of another view (the stand-up's, as each person speaks): the
+    board's own move of ``action_id``, its questions (the verdict, the decision) asked there,
+    then back to ``back_to``. ``>`` there did nothing, and said nothing (a stand-up's lead)."""
+    await open_on_board(app, action_id=action_id)
+    board = app.screen
+    if not isinstance(board, BoardScreen):
         return
-    for worker in [w for w in app.workers if w.name == "undo_flow" and not w.is_finished]:
-        with contextlib.suppress(WorkerError, WorkerCancelled):  # said by the flow itself
-            await worker.wait()
-    await app.switch_mode(back_to)
+    try:
+        action = board.store.get_action(action_id)
+    except PdcaError as error:
+        board.notify(str(error), severity="error")
+        await app.switch_mode(back_to)
+        return
+    step = board.phase_step(action, forward=forward)
+    if step is None:  # said why on the board; the notice goes with the person
+        await app.switch_mode(back_to)
+        return
+    flow, args = step
+    board.start(flow, *args, dialogs=forward)
+    come_back_after(app, flow.__name__, back_to)
+
+
+def come_back_after(app: App[None], flow: str, back_to: str) -> None:
+    """Back to the view ``back_to`` once the board's workers named ``flow`` are done (their
+    questions answered, their writes in). Waited for in a worker of its own: the app's keys
+    must reach those questions meanwhile."""
+    running = [w for w in app.workers if w.name == flow and not w.is_finished]
+
+    async def wait_then_go() -> None:
+        for worker in running:
+            with contextlib.suppress(WorkerError, WorkerCancelled):  # said by the flow itself
+                await worker.wait()
+        await app.switch_mode(back_to)
+
+    app.run_worker(wait_then_go(), group="come-back", exit_on_error=False)
 
 
 async def back_to_the_board(app: App[None]) -> None:

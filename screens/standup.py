@@ -306,6 +306,14 @@ class StandupScreen(RowView):
         Binding("p", "step(-1)", "Previous", id="standup-previous"),
         Binding("a", "everyone", "Everyone", id="standup-everyone"),
         Binding("t", "toggle_timer", "Timer", id="standup-timer"),
+        # The board's moves, on the row's action, as each person speaks (their questions
+        # asked on the board, then back here): > did nothing (a stand-up's lead)
+        Binding(
+            "greater_than_sign", "move(True)", "Next phase", show=False, id="standup-next-phase"
+        ),
+        Binding(
+            "less_than_sign", "move(False)", "Back a phase", show=False, id="standup-back-phase"
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -769,6 +777,19 @@ class StandupScreen(RowView):
         if self._ticker is not None:
             self._ticker.stop()
             self._ticker = None
+
+    async def action_move(self, forward: bool) -> None:
+        from pdca.screens.jump import move_on_the_board
+
+        at = self.query_one(RowList).cursor
+        action_id = self.targets[at] if 0 <= at < len(self.targets) else None
+        if action_id is None:
+            key = ">" if forward else "<"
+            self.notify(
+                f"no action on this row: {key} moves the action a row names", severity="warning"
+            )
+            return
+        await move_on_the_board(self.app, action_id, forward=forward, back_to="standup")
 
     def action_check_in(self) -> None:
         """c: a check-in on the highlighted row's action, here, as each person speaks (a

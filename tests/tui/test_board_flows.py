@@ -333,10 +333,11 @@ async def test_undoing_a_done_puts_focus_back_on_the_card(make_app, board_db: Pa
         assert focused(app) == ("act", 5)
 
 
-@pytest.mark.parametrize("view", ["2", "3", "4", "5", "6", "7"])
+@pytest.mark.parametrize("view", ["2", "3", "4", "6", "7"])
 async def test_u_in_another_view_undoes_on_the_board(make_app, board_db: Path, view: str) -> None:
     """u did nothing, and said nothing, outside the board (a tester): from any view it goes
-    to the board and undoes there, with focus on the card it gave back."""
+    to the board and undoes there, with focus on the card it gave back. (The stand-up, a
+    meeting, comes back to itself: tests/tui/test_standup.py.)"""
     from pdca.screens.board import BoardScreen
 
     app = make_app(board_db)

@@ -951,6 +951,35 @@ async def test_esc_on_a_turn_goes_back_to_everyone_then_to_the_board(make_app, t
         assert app.current_mode == "board"
 
 
+async def test_greater_than_moves_the_rows_action_and_comes_back_to_the_meeting(
+    make_app, team, store: Store
+) -> None:
+    """> in the stand-up did nothing and said nothing (a stand-up's lead): it moves the row's
+    action, as the board's > does, and the meeting stays on bob. A row with no action says
+    so."""
+    from pdca.widgets.row_list import RowList
+
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await bobs_turn(pilot)
+        assert store.get_action(2).phase == "plan"
+        screen.query_one(RowList).set_cursor(screen.targets.index(2))
+        await pilot.press("greater_than_sign")
+        await wait_until(
+            pilot, lambda: app.current_mode == "standup" and store.get_action(2).phase == "do"
+        )
+        await settle_app(pilot.app, pilot)
+        assert store.get_action(2).phase == "do"
+        assert app.current_mode == "standup" and app.screen is screen and screen.person == "bob"
+        await pilot.press("a")
+        screen.query_one(RowList).set_cursor(0)  # bob's name: no action
+        await pilot.press("less_than_sign")
+        await pilot.pause()
+        assert [n.message for n in app._notifications][-1] == (
+            "no action on this row: < moves the action a row names"
+        )
+
+
 async def test_enter_on_an_alert_waiting_opens_its_kpi_where_a_acknowledges_it(
     make_app, team, store: Store
 ) -> None:
