@@ -916,7 +916,7 @@ class StandupScreen(RowView):
             ),
             PaletteEntry(
                 "Record stand-up",
-                "The next one starts from now",
+                "The next one starts where this one ends",
                 self.action_record,
                 "standup-record",
             ),

@@ -385,7 +385,7 @@ def standup(
                 " (without --post) records it"
             ) from None
         # On stderr: stdout stays the digest (a pipe, --json); silence read as nothing done.
-        click.echo(f"recorded: the next stand-up starts from {recorded.at}", err=True)
+        click.echo(f"recorded: the next stand-up starts from {minute_utc(recorded.at)}", err=True)
 
 
 def _post(store: Store, text: str) -> None:
@@ -461,7 +461,11 @@ def _more_changes(n: int) -> str:
 def markdown(digest: Digest) -> str:
     """A chat-ready message: a title line, then one block per person with something to say
     (where their work stands, then what changed); nothing for the quiet."""
-    lines = [f"**Stand-up** — since {minute_utc(digest.since)}{md_escape(_whose_standup(digest))}"]
+    # Up to when, first: a mail or chat reader saw only the window's start (a stand-up's lead)
+    lines = [
+        f"**Stand-up** {minute_utc(digest.until)} — since {minute_utc(digest.since)}"
+        f"{md_escape(_whose_standup(digest))}"
+    ]
     for person in digest.people:
         if digest.quiet(person):
             continue
@@ -481,7 +485,10 @@ def markdown(digest: Digest) -> str:
 def plain_text(digest: Digest, width: int | None = None) -> str:
     """The digest as lines for a terminal; on one ``width`` wide, each wrapped at a word
     under its own start (the terminal broke them mid-word, a tester)."""
-    lines = [f"stand-up since {minute_utc(digest.since)}{printable(_whose_standup(digest))}"]
+    lines = [
+        f"stand-up {minute_utc(digest.until)}, since {minute_utc(digest.since)}"
+        f"{printable(_whose_standup(digest))}"
+    ]
     for person in digest.people:
         if digest.quiet(person):
             lines += ["", f"{_who(person)}: nothing to report"]

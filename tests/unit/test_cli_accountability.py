@@ -187,7 +187,9 @@ def test_bad_input_is_one_line_and_writes_nothing(
 def test_standup_markdown_text_json_and_recording(standardized, ok, js, cli, monkeypatch) -> None:
     md = ok("standup").stdout
     lines = md.splitlines()
-    assert lines[0] == "**Stand-up** — since 2026-11-20 09:00 UTC"  # the title line
+    assert (
+        lines[0] == "**Stand-up** 2026-11-23 09:00 UTC — since 2026-11-20 09:00 UTC"
+    )  # the title line
     assert lines[1:3] == ["", "**dana**"]
     # Where dana's work stands comes first, then what changed.
     assert lines[3] == "- Open: #2 Label the backlog — 1d late (due 2026-11-22)"
@@ -204,12 +206,14 @@ def test_standup_markdown_text_json_and_recording(standardized, ok, js, cli, mon
     assert digest["people"] == ["dana"]
     assert [(i["kind"], i["action_id"]) for i in digest["standing"]] == [("action", 2)]
     text = ok("standup", "--format", "text").stdout
-    assert text.splitlines()[0] == "stand-up since 2026-11-20 09:00 UTC"  # as md says it
+    assert (
+        text.splitlines()[0] == "stand-up 2026-11-23 09:00 UTC, since 2026-11-20 09:00 UTC"
+    )  # as md says it
     # in words, as the Markdown says them, not the kinds of the JSON
     assert "    Done: #1" in text and "    Created: #2 Label the backlog" in text
     assert "    Open: #2" in text and "created " not in text
     recorded = ok("standup", "--record")
-    assert recorded.stderr == "recorded: the next stand-up starts from 2026-11-23T09:00:00Z\n"
+    assert recorded.stderr == "recorded: the next stand-up starts from 2026-11-23 09:00 UTC\n"
     monkeypatch.setenv("PDCA_NOW", "2026-11-24T09:00:00Z")
     ok("checkin", "2", "on it")
     later = js("standup", "--format", "json")
@@ -218,7 +222,7 @@ def test_standup_markdown_text_json_and_recording(standardized, ok, js, cli, mon
     assert later["since_by"] == "alice" and monkeypatch is not None
     monkeypatch.setenv("PDCA_USER", "mark")
     assert ok("standup", "--format", "text").stdout.splitlines()[0] == (
-        "stand-up since 2026-11-23 09:00 UTC (alice's stand-up)"
+        "stand-up 2026-11-24 09:00 UTC, since 2026-11-23 09:00 UTC (alice's stand-up)"
     )
     monkeypatch.setenv("PDCA_USER", "alice")
     assert [(i["kind"], i["action_id"]) for i in later["items"]] == [("checkin", 2)]

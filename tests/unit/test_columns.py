@@ -190,7 +190,11 @@ def test_pdca_standup_on_a_terminal_is_text_wrapped_at_words_and_markdown_into_a
     status, shown = run_on_a_terminal([*pdca, "standup"], {**env, "COLUMNS": "50"})
     lines = shown.decode().replace("\r", "").splitlines()
     assert status == 0, lines
-    assert lines[0] == "stand-up since 2026-11-20 09:00 UTC" and "**" not in shown.decode()
+    assert (
+        " ".join(part.strip() for part in lines[:2])
+        == "stand-up 2026-11-23 09:00 UTC, since 2026-11-20 09:00 UTC"
+        and "**" not in shown.decode()
+    )  # wrapped at a word, at 50 columns
     assert all(cell_width(line) <= 50 for line in lines), lines
     words = " ".join(" ".join(lines).split())
     assert "Created: #1 Cut ticket resolution time by a fifth in the third quarter" in words
