@@ -242,11 +242,25 @@ def apply_signals(
         why = "too few baseline readings for process limits"
     elif all(xmr.quiet_since(chart, rule, bad) >= xmr.CLOSE_QUIET for rule in xmr.RULES):
         why = f"no signal on its bad side for {xmr.CLOSE_QUIET} readings"
+    elif (better := _shifted_to_the_good_side(chart, kpi["direction"])) is not None:
+        why = f"it shifted to its good side since ({better}), no signal on the bad side"
     else:
         return []
     summary = f"closed alert {row['id']} on KPI {kpi['name']!r}: {why}"
     update(store, tx, row, {"closed_at": tx.at}, summary)
     return []
+
+
+def _shifted_to_the_good_side(chart: xmr.XmrChart, direction: xmr.Direction) -> str | None:
+    """The rule by which the KPI now signals on its good side, a run's length after its last
+    signal on the bad side; else None. A weekly KPI back to its best for eight readings kept
+    its drift's alert open, leading its line in kpi list, for the 16 weeks the quiet takes
+    (a lead's quarter)."""
+    bad = xmr.bad_side(direction)
+    if any(xmr.quiet_since(chart, rule, bad) < xmr.RUN_LENGTH for rule in xmr.RULES):
+        return None
+    good = xmr.active(chart, "down" if direction == "up" else "up")
+    return good[0].rule_text if good else None
 
 
 def _raise(

@@ -301,6 +301,32 @@ def test_a_kpi_with_an_alert_nobody_acknowledged_is_listed_first(ok, js, monkeyp
     assert [r["name"] for r in js("kpi", "list")] == ["Alpha", "Beta"]  # answered: by reading
 
 
+def test_a_signal_alert_closes_once_the_kpi_shifts_to_its_good_side(ok, cli, monkeypatch) -> None:
+    """A weekly KPI's drift raised a signal alert; eight readings in a row on its good side
+    since, kpi list still led with the drift's alert, to stay 16 readings (a lead's quarter).
+    It closes once the KPI signals on its good side, a run's length after the bad one."""
+    ok("kpi", "add", "Res", "--unit", "h", "--baseline", "20", "--target", "10",
+       "--direction", "down", "--alerts", "signals")  # fmt: skip
+    day = 0
+
+    def record(value: float) -> str:
+        nonlocal day
+        day += 1
+        monkeypatch.setenv("PDCA_NOW", f"2026-{9 + day // 28:02d}-{1 + day % 28:02d}T09:00:00Z")
+        return ok("kpi", "record", "Res", str(value)).stdout
+
+    for n in range(20):  # a steady process: its natural limits, centre 20
+        record(19 + n % 3)
+    assert "raised alert 1" in record(45)  # beyond the upper limit: worse
+    said = [record(17) for _ in range(7)]  # seven in a row below the centre line: not yet
+    assert not any("closed alert 1" in line for line in said)
+    assert [a["id"] for a in json.loads(cli("alerts", "--json").stdout)] == [1]
+    eighth = record(17)  # eight: a shift for the better, a run after the drift's signal
+    assert "closed alert 1 on KPI 'Res': it shifted to its good side since (" in eighth
+    assert eighth.rstrip().endswith("below the centre line), no signal on the bad side")
+    assert json.loads(cli("alerts", "--json").stdout) == []
+
+
 def test_record_json_says_the_alerts_it_raised_and_closed(js, kpi) -> None:
     """The text said "raised alert 1 ..." where --json gave the reading alone (a tester)."""
     made = js("kpi", "record", KPI, "35")
