@@ -178,6 +178,10 @@ def what_to_ask(path: Path, needs: str) -> str:
     except OSError:
         return "ask the team's admin"
     bit = {"read": "r", "write": "w", "enter": "x", "read and write": "rw"}[needs]
+    if "w" in bit and (mount := read_only_mount(path / "x" if path.is_dir() else path)):
+        # No mode lets anyone write there: backup, restore and init asked for modes that
+        # were right (a retrial)
+        return read_only_mount_said(mount)
     letters = {"r": (stat.S_IRUSR, stat.S_IRGRP), "w": (stat.S_IWUSR, stat.S_IWGRP)}
     letters["x"] = (stat.S_IXUSR, stat.S_IXGRP)
     if info.st_uid == os.geteuid():  # the owner's own bits are the ones that apply

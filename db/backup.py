@@ -427,7 +427,9 @@ def _copy_checked(source: sqlite3.Connection, database: Path, temporary: Path) -
     except sqlite3.Error as error:
         primary = (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
         # Reading never fills a disk: the copy's did. A full disk can come back as an I/O
-        # error too ("disk I/O error" blamed the hardware, a tester): the room left says.
+        # error too ("disk I/O error" blamed the hardware, a tester): the room left says,
+        # the half-made copy gone first ("0.0 MB free" where 0.6 MB were, a retrial).
+        copies.remove_temporary(temporary)
         room = _room_for(database, temporary.parent)
         if primary == sqlite3.SQLITE_FULL or (
             primary == sqlite3.SQLITE_IOERR and room is not None and room[0] < room[1]

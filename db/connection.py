@@ -528,35 +528,40 @@ def stray_journals(path: Path) -> list[str]:
 
 
 def strays_said(path: Path, strays: list[str]) -> str:
-    """``pdca.db-wal lies beside it, left by pdca.db, which is not here: ...``, one line."""
-    bases = sorted({name.rsplit("-", 1)[0] for name in strays})
-    one = len(strays) == 1
-    names = " ".join(shell_word(name) for name in strays)
-    return (
-        f"{', '.join(strays)} {'lies' if one else 'lie'} beside it, left by"
-        f" {', '.join(bases)}, which {'is' if len(bases) == 1 else 'are'} not here: if this"
-        f" file was {' or '.join(bases)}, its last changes may be in {'it' if one else 'them'},"
-        f" and come back when it is moved back (pdca writes nothing to it until then); else,"
-        f" once nobody runs pdca on {'it' if len(bases) == 1 else 'them'}, move {names} out of"
-        f" {path.parent}"
-    )
+    """``pdca.db-wal lies beside it: ...``, one line: whose it may be, and both ways out."""
+    return f"{_strays_words(path, strays)}; until then pdca writes nothing to it"
 
 
-def strays_refusal(path: Path, strays: list[str]) -> str:
+def strays_refusal(path: Path, strays: list[str], nothing: str = "nothing written") -> str:
     """A write refused while ``strays`` lie beside ``path``: if it was their database,
     renamed, their changes come back only on a move back before anything writes to it here.
     Written to, the move back put the old -wal beside it, and SQLite's replay of it lost the
     write (a tester, on pdca's own advice); the write had exited 0 with a warning."""
+    return f"{path}: {_strays_words(path, strays)}; {nothing}"
+
+
+def _strays_words(path: Path, strays: list[str]) -> str:
+    """What the -wal or -journal of a database not here is, and what to do, as a condition
+    the person can tell: an unrelated old.db-wal beside the team's file was said to be its
+    own ("move it back first"), and that mv let SQLite replay the other database's log into
+    the team's file (a retrial). A backup first makes a wrong guess undoable."""
     bases = sorted({name.rsplit("-", 1)[0] for name in strays})
     names = " ".join(shell_word(name) for name in strays)
-    back = " or ".join(
-        f"mv {shell_word(str(path))} {shell_word(str(path.parent / base))}" for base in bases
+    wal = any(name.endswith("-wal") for name in strays)
+    what = (
+        "the last changes of" if wal else "the undoing of a write interrupted in"
+    ) + f" a database named {' or '.join(bases)}, which is not here"
+    gets = (
+        "to get them"
+        if wal
+        else "so SQLite finishes undoing it (what this file shows is half of it)"
     )
+    back = " or ".join(f"mv {shell_word(path.name)} {shell_word(base)}" for base in bases)
     return (
-        f"{', '.join(strays)} beside {path} may hold its last changes, left when it was"
-        f" {' or '.join(bases)}: if so, move it back first ({back}); if not, once nobody"
-        f" runs pdca on {' or '.join(bases)}, move {names} out of {path.parent};"
-        " nothing written"
+        f"{', '.join(strays)} {'lies' if len(strays) == 1 else 'lie'} beside it, holding {what}:"
+        f" if this file is that database renamed, move it back {gets} (pdca backup first,"
+        f" then, in {path.parent}: {back}); if it is not, move {names} out of"
+        f" {path.parent} once nobody runs pdca on {' or '.join(bases)}"
     )
 
 

@@ -108,7 +108,8 @@ def diagnose(path: Path, mountinfo: str | None = None, now: datetime | None = No
     checks.append(_check_space(path))
     checks += _check_leftovers(path)
     if strays := stray_journals(path):  # a renamed file's last changes may be in them
-        checks.append(Check("strays", True, strays_said(path, strays), warning=True))
+        # A failure: every write is refused meanwhile (a cron's doctor || page said nothing)
+        checks.append(Check("strays", False, strays_said(path, strays)))
     # Reads, and writes nothing. Someone who may write opens it as a writer does all the same:
     # SQLite then takes away the -wal and -shm its read made when it closes (nobody else has
     # the file open). A read-only open left them behind, with the file's mode, and a 0600 or

@@ -35,6 +35,8 @@ from pdca.db.connection import (
     open_database,
     refuse_database_file,
     refuse_orphaned_journals,
+    stray_journals,
+    strays_refusal,
     the_file_itself,
 )
 from pdca.db.errors import (
@@ -514,6 +516,11 @@ def restore(
             f"{database} has {info.st_nlink} names (hard links); remove the extra ones (find "
             f"{database.parent} -samefile {database}), then restore; nothing restored"
         )
+    if info is not None and (strays := stray_journals(database)):
+        # Beside another name's -wal or -journal, as every write is refused: restored under
+        # the new name, the move back its refusal advises put the old log beside a file
+        # written since, and SQLite's replay of it damaged the file (a retrial).
+        raise DatabaseProblem(strays_refusal(database, strays, "nothing restored"))
     filesystem = filesystem_of(database.parent, mountinfo)
     if info is not None:
         # First, before anything opens the file: a reader's connection made its -wal and

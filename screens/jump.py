@@ -29,7 +29,10 @@ async def move_on_the_board(app: App[None], action_id: int, *, forward: bool, ba
     """``>`` or ``<`` on a row of another view (the stand-up's, as each person speaks): the
     board's own move of ``action_id``, its questions (the verdict, the decision) asked there,
     then back to ``back_to``. ``>`` there did nothing, and said nothing (a stand-up's lead)."""
-    await open_on_board(app, action_id=action_id)
+    # The board as the person left it: a fresh filter (open_on_board's) cleared theirs
+    # without a word (a retrial)
+    await app.switch_mode("board")
+    await back_to_the_board(app)
     board = app.screen
     if not isinstance(board, BoardScreen):
         return

@@ -434,9 +434,10 @@ class StandupScreen(RowView):
             # (a stand-up's lead). Their turn stays, said, until n.
             people = _kept_in_place(was, before.people, digest.people)
             digest = digest.model_copy(update={"people": people})
+            whose = "with no owner" if was == UNOWNED else f"for {literal(was)}"
             self.notify(
-                f"nothing left for {literal(was)} now: what was theirs changed hands or"
-                " closed since (n goes on)",
+                f"nothing left {whose} now: what was theirs changed hands or closed since"
+                " (n goes on)",
                 severity="warning",
             )
         self.digest = digest
@@ -461,6 +462,23 @@ class StandupScreen(RowView):
         steps, self.early_steps = self.early_steps, []
         for step in steps:
             self.action_step(step)
+
+    def _recorded_by_someone_else(self, digest: Digest) -> bool:
+        """A stand-up recorded since this one's window began (a colleague's, under the
+        meeting): said, not asked "Record this stand-up?" to refuse it after (a retrial)."""
+        try:
+            last = accountability.last_standup(self.context.store)
+        except PdcaError:
+            return False
+        if last is None or last.at <= digest.since:
+            return False
+        self.notify(
+            f"{literal(last.by)} recorded a stand-up up to {short_time(last.at)} already: it"
+            " stands, and this one is not recorded again (the next one starts there)",
+            severity="warning",
+        )
+        self.reload()  # what it may not have read yet
+        return True
 
     def _say_if_recorded_under_the_meeting(self, digest: Digest) -> None:
         """A colleague recorded a stand-up while this meeting kept its window: said once,
@@ -675,6 +693,8 @@ class StandupScreen(RowView):
             # Recorded; the next one is on its way (a thread, a few tenths of a second at
             # 100 000 actions): r in between asked again and wrote it twice (a reviewer).
             self.notify("this stand-up is recorded; the next one is being read", severity="warning")
+            return
+        if self._recorded_by_someone_else(digest):
             return
         self.recording = True
         if self.person_index is None:

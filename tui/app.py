@@ -720,9 +720,11 @@ class PdcaApp(App[None]):
                 f" {shell_word(str(path))} doctor says what is left beside it)"
             )
         now_at = "" if found is None else f" to {found[0]}"
-        if found is not None and not os.path.lexists(f"{path}-wal"):
+        if found is not None and _empty_or_none(f"{path}-wal"):
             # Its folder moved, or nothing waited in a -wal: the file is whole where it is
-            # now (a tester's mv of the folder read as a loss).
+            # now (a tester's mv of the folder read as a loss; an empty -wal counts as none:
+            # a board on moved.db, moved back to the name its last changes waited under, was
+            # told to move it away again, a retrial).
             return (
                 f"{path} was renamed{now_at} while open; nothing more written (open it there"
                 f" with pdca --db {shell_word(found[0])}, or move it back to its name)"
@@ -1538,3 +1540,11 @@ def _say(line: str) -> None:
     with contextlib.suppress(OSError):
         sys.stderr.write(line + "\n")
         sys.stderr.flush()
+
+
+def _empty_or_none(name: str) -> bool:
+    """No file at ``name``, or an empty one (``os.stat``: opens nothing)."""
+    try:
+        return os.stat(name).st_size == 0
+    except OSError:
+        return True

@@ -58,6 +58,13 @@ def backup(session: Session, dest: str | None, keep: int | None, as_json: bool) 
         keep=keep,
         now=datetime.now(UTC),  # file names and ages are real time, whatever PDCA_NOW says
     )
+    from pdca.db.connection import stray_journals, strays_said
+
+    if strays := stray_journals(session.resolved.path):
+        # Made all the same (a copy of the file as it is): an hourly backup beside a renamed
+        # file's -wal was stale with no word, and pushed the good ones out (a retrial).
+        said = strays_said(session.resolved.path, strays)
+        click.echo(f"pdca: warning: backed up as the file is now; {printable(said)}", err=True)
 
     def text() -> None:
         click.echo(f"{printable(str(result.path))}  {_size(result.bytes)}")

@@ -650,12 +650,16 @@ async def test_a_standup_someone_records_meanwhile_is_said_and_r_does_not_record
         theirs = accountability.standup_digest(colleague)
         accountability.record_standup(colleague, theirs.since, [], theirs.until)
         colleague.close()
-        await pilot.press("r", "1")  # before the view has seen it: refused, not written twice
+        await pilot.press("r")  # before the view has seen it: refused, not asked
         await settle_app(pilot.app, pilot)
+        assert app.screen is screen  # no "Record this stand-up?" to refuse after (a retrial)
         recorded = last()
         assert recorded is not None and recorded.by == "carol"
         said = [n.message for n in app._notifications]
-        assert any("carol recorded it already" in m for m in said)
+        assert any(
+            m.startswith("carol recorded a stand-up up to 2026-11-23 09:00 UTC already")
+            for m in said
+        )
         # The view reads the new window, and says why what was on screen went.
         assert screen.digest.since == theirs.until and screen.digest.items == []
         assert any("carol recorded this stand-up up to 2026-11-23 09:00 UTC" in m for m in said)
@@ -689,9 +693,11 @@ async def test_a_meeting_under_way_keeps_its_window_when_a_colleague_records_one
         assert said.endswith("(r will not record it again: theirs stands)")
         assert screen.digest.since == since and screen.digest.items == shown
         assert screen.person == "bob"
-        await pilot.press("r", "1")
+        await pilot.press("r")
         await settle_app(pilot.app, pilot)
-        assert any("carol recorded it already" in n.message for n in app._notifications)
+        assert app.screen is screen
+        assert any("recorded a stand-up up to" in n.message and "already" in n.message
+                   for n in app._notifications)  # fmt: skip
         reader = open_as(db_path, "x")
         try:
             assert accountability.last_standup(reader).by == "carol"
@@ -957,10 +963,16 @@ async def test_greater_than_moves_the_rows_action_and_comes_back_to_the_meeting(
     """> in the stand-up did nothing and said nothing (a stand-up's lead): it moves the row's
     action, as the board's > does, and the meeting stays on bob. A row with no action says
     so."""
+    from pdca.screens.board import BoardFilter, BoardScreen
     from pdca.widgets.row_list import RowList
 
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
+        await settle_app(pilot.app, pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        board.set_filter(BoardFilter(owner="carol"))  # the board's own, kept (a retrial)
+        await settle_app(pilot.app, pilot)
         screen = await bobs_turn(pilot)
         assert store.get_action(2).phase == "plan"
         screen.query_one(RowList).set_cursor(screen.targets.index(2))
@@ -971,6 +983,7 @@ async def test_greater_than_moves_the_rows_action_and_comes_back_to_the_meeting(
         await settle_app(pilot.app, pilot)
         assert store.get_action(2).phase == "do"
         assert app.current_mode == "standup" and app.screen is screen and screen.person == "bob"
+        assert board.filter.owner == "carol"
         await pilot.press("a")
         screen.query_one(RowList).set_cursor(0)  # bob's name: no action
         await pilot.press("less_than_sign")

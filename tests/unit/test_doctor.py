@@ -40,14 +40,15 @@ def test_a_wal_left_by_a_database_not_there_is_said_by_doctor_and_every_command(
     (folder / "old.db-wal").write_bytes(b"pages")
     doctor = cli("doctor")
     [line] = [ln for ln in doctor.stdout.splitlines() if "strays" in ln]
-    assert line.startswith(
-        "warn strays       old.db-wal lies beside it, left by old.db, which is not here: if"
-        " this file was old.db, its last changes may be in it, and come back when it is"
-        " moved back (pdca writes nothing to it until then)"
+    assert line.startswith(  # a failure: every write is refused meanwhile
+        "FAIL strays       old.db-wal lies beside it, holding the last changes of a database"
+        " named old.db, which is not here: if this file is that database renamed, move it back"
+        " to get them (pdca backup first, then,"
     )
-    assert "left by" not in doctor.stderr  # said once, as a check
+    assert line.endswith("once nobody runs pdca on old.db; until then pdca writes nothing to it")
+    assert doctor.exit_code == 1
     listed = ok("list")
-    assert listed.stderr.startswith("pdca: warning: old.db-wal lies beside it, left by old.db")
+    assert listed.stderr.startswith("pdca: warning: old.db-wal lies beside it, holding the last")
     assert listed.stderr.count("\n") == 1
 
 

@@ -1092,9 +1092,21 @@ def test_a_renamed_file_takes_no_write_while_its_old_names_wal_lies_beside_it(
     refused = run_pdca("--db", str(moved), "add", "under the new name", env=env)
     assert refused.returncode == 1
     last = refused.stderr.strip().splitlines()[-1]
-    assert last.startswith(f"pdca: team.db-wal beside {moved} may hold its last changes")
-    assert f"move it back first (mv {moved} {team})" in last and last.endswith("nothing written")
+    assert last.startswith(
+        f"pdca: {moved}: team.db-wal lies beside it, holding the last changes of a database"
+        " named team.db, which is not here: if this file is that database renamed, move it"
+        f" back to get them (pdca backup first, then, in {tmp_path}: mv moved.db team.db);"
+        " if it is not, move team.db-wal out of"
+    )
+    assert last.endswith("once nobody runs pdca on team.db; nothing written")
     assert "Traceback" not in refused.stderr
+    # A backup is made as the file is, said; a restore onto it is refused as a write is (it
+    # wrote, and the move back damaged the file: a retrial)
+    copy = tmp_path / "copy.db"
+    backed = run_pdca("--db", str(moved), "backup", str(copy), env=env)
+    assert backed.returncode == 0 and "warning: backed up as the file is now; " in backed.stderr
+    restored = run_pdca("--db", str(moved), "restore", str(copy), "--force", env=env)
+    assert restored.returncode == 1 and restored.stderr.rstrip().endswith("nothing restored")
     os.rename(moved, team)
     listed = run_pdca("list", "--json", env=env)
     assert [a["title"] for a in json.loads(listed.stdout)] == ["first", "while the board is open"]
