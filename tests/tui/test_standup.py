@@ -32,6 +32,22 @@ async def bobs_turn(pilot) -> StandupScreen:  # type: ignore[no-untyped-def]
     return screen
 
 
+async def check_in_on_row(pilot, screen: StandupScreen, action_id: int, message: str) -> None:  # type: ignore[no-untyped-def]
+    """c on the row of ``action_id``, ``message`` typed, ctrl+s."""
+    from textual.widgets import Input
+
+    from pdca.screens.dialogs import CheckinModal
+    from pdca.widgets.row_list import RowList
+
+    screen.query_one(RowList).set_cursor(screen.targets.index(action_id))
+    await pilot.press("c")
+    await settle_app(pilot.app, pilot)
+    assert isinstance(pilot.app.screen, CheckinModal)
+    pilot.app.screen.query_one("#message", Input).value = message
+    await pilot.press("ctrl+s")
+    await settle_app(pilot.app, pilot)
+
+
 async def everyone(pilot) -> StandupScreen:  # type: ignore[no-untyped-def]
     """The stand-up view (5), everyone's."""
     await pilot.press("5")
@@ -878,22 +894,14 @@ async def test_c_checks_in_on_the_rows_action_as_each_person_speaks(
     """A team's soak typed a check-in in the stand-up as bob spoke, and c did nothing there:
     the words ran as the view's keys. c opens the check-in on the row's action; the stand-up
     shows it once saved. A row with no action says so."""
-    from textual.widgets import Input
 
-    from pdca.screens.dialogs import CheckinModal
     from pdca.widgets.row_list import RowList
 
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
         screen = await bobs_turn(pilot)
         rows = screen.query_one(RowList)
-        rows.set_cursor(screen.targets.index(2))  # #2, late and blocked
-        await pilot.press("c")
-        await settle_app(pilot.app, pilot)
-        assert isinstance(app.screen, CheckinModal)
-        app.screen.query_one("#message", Input).value = "labels sorted, unblocked"
-        await pilot.press("ctrl+s")
-        await settle_app(pilot.app, pilot)
+        await check_in_on_row(pilot, screen, 2, "labels sorted, unblocked")  # late, blocked
         assert app.screen is screen
         latest = store.conn.execute(
             "SELECT message, author FROM checkins WHERE action_id = 2 ORDER BY id DESC"
@@ -916,10 +924,6 @@ async def test_u_in_the_stand_up_undoes_and_stays_in_the_meeting(
 ) -> None:
     """u on bob's turn, after a check-in typed as he spoke, left the meeting for the board
     (a stand-up's lead): the check-in is undone, said, and the meeting stays on bob."""
-    from textual.widgets import Input
-
-    from pdca.screens.dialogs import CheckinModal
-    from pdca.widgets.row_list import RowList
 
     def checkins() -> int:
         return store.conn.execute("SELECT count(*) FROM checkins").fetchone()[0]
@@ -927,13 +931,7 @@ async def test_u_in_the_stand_up_undoes_and_stays_in_the_meeting(
     app = make_app(team)
     async with app.run_test(size=SIZE) as pilot:
         screen = await bobs_turn(pilot)
-        screen.query_one(RowList).set_cursor(screen.targets.index(2))
-        await pilot.press("c")
-        await settle_app(pilot.app, pilot)
-        assert isinstance(app.screen, CheckinModal)
-        app.screen.query_one("#message", Input).value = "said in the meeting"
-        await pilot.press("ctrl+s")
-        await settle_app(pilot.app, pilot)
+        await check_in_on_row(pilot, screen, 2, "said in the meeting")
         before = checkins()
         await pilot.press("u")
         await wait_until(pilot, lambda: app.current_mode == "standup" and checkins() < before)
